@@ -1,0 +1,51 @@
+"""The ``dialogcode`` command line: thin Click wrappers over the library.
+
+Exit codes: 0 success, 1 bad data (the message names file and line), 2 bad usage.
+"""
+from __future__ import annotations
+
+import click
+
+from ..errors import DialogcodeError
+
+
+class DataError(click.ClickException):
+    """Bad data: every problem on its own line, exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, error: DialogcodeError):
+        problems = error.problems
+        if len(problems) == 1:
+            message = str(problems[0])
+        else:
+            message = f"{len(problems)} problems:\n" + "\n".join(f"  {p}" for p in problems)
+        super().__init__(message)
+
+
+class Group(click.Group):
+    """Turns the library's errors into clean messages and exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DialogcodeError as exc:
+            raise DataError(exc) from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dialogcode")
+def cli():
+    """Code dialogue transcripts with a codebook, check coding agreement, and build
+    evidence tables for lessons learned.
+
+    A study is a folder made by `dialogcode init`; `dialogcode run` builds everything
+    from its dialogcode.yaml, and each stage is also its own command.
+    """
+
+
+def main():
+    cli(prog_name="dialogcode")
+
+
+from . import study_commands  # noqa: E402,F401  (registers commands)

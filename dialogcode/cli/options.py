@@ -1,0 +1,16 @@
+"""Options shared by several commands."""
+from __future__ import annotations
+
+import click
+
+study_argument = click.argument("study", default=".", type=click.Path(file_okay=True,
+                                                                       path_type=str))
+quiet_option = click.option("--quiet", "-q", is_flag=True,
+                            help="No progress bars (stderr) and no summary.")
+
+
+def echo_problems(title: str, problems, *, err: bool = True) -> None:
+    if problems:
+        click.echo(f"{title} ({len(problems)}):", err=err)
+        for problem in problems:
+            click.echo(f"  {problem}", err=err)

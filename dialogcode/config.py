@@ -1,0 +1,85 @@
+"""dialogcode.yaml: the study configuration, validated as a whole.
+
+Every unknown key, wrong type or bad value is reported at once with its line.
+"""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError, Problem
+from .yamlsrc import LineDict, line_of, load_yaml
+
+CONFIG_NAME = "dialogcode.yaml"
+
+
+class Columns(BaseModel):
+    """Column names of tabular transcripts (CSV, XLSX, JSON, Word tables)."""
+
+    model_config = ConfigDict(extra="forbid")
+    speaker: str | None = None
+    text: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+class Config(BaseModel):
+    """The keys of dialogcode.yaml (documented in the file ``dialogcode init`` writes)."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = "Untitled study"
+    transcripts: str = "transcripts"
+    manifest: str | None = "manifest.csv"
+    codebooks: list[str] = Field(default_factory=lambda: ["codebooks/*.yaml"])
+    unit: Literal["turn", "sentence", "section"] = "turn"
+    model: str = "blank"
+    encoding: str = "utf-8"
+    columns: Columns = Field(default_factory=Columns)
+    output: str = "out"
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}") from None
+        return value
+
+
+
+
+def problems_from_validation(exc: ValidationError, data, source: str) -> list[Problem]:
+    """Turn pydantic errors into Problems carrying the line of the offending key."""
+    problems = []
+    for error in exc.errors():
+        loc = [part for part in error["loc"]]
+        node, line = data, line_of(data)
+        for part in loc:
+            found = line_of(node, part)
+            line = found or line
+            node = node.get(part) if isinstance(node, dict) else (
+                node[part] if isinstance(node, list) and isinstance(part, int)
+                and part < len(node) else None)
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        problems.append(Problem(message, source, line, ".".join(map(str, loc))))
+    return problems
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate dialogcode.yaml. Raises ConfigError listing every problem."""
+    data = load_yaml(path, ConfigError)
+    if data is None:
+        data = LineDict()
+    if not isinstance(data, dict):
+        raise ConfigError("dialogcode.yaml must be a mapping of keys to values", file=path,
+                          line=1)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation(exc, data, str(path))) from None

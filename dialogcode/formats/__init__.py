@@ -1,0 +1,94 @@
+"""Transcript formats. :func:`read_document` picks a reader by extension (or the
+manifest's ``format``) and returns a :class:`ParsedDocument` with normalised text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import IngestError
+from ..normalize import decode
+from .base import Block, ParsedDocument
+from .captions import parse_captions
+from .notes import find_headings, parse_notes
+from .otter import find_headers, parse_otter
+from .plaintext import find_turns, parse_turns
+from .tables import parse_csv, parse_json, parse_xlsx
+from .word import parse_docx
+
+# format name -> file extensions
+FORMATS = {
+    "txt": (".txt", ".text"),
+    "md": (".md", ".markdown"),
+    "vtt": (".vtt",),
+    "srt": (".srt",),
+    "docx": (".docx",),
+    "csv": (".csv",),
+    "xlsx": (".xlsx",),
+    "json": (".json",),
+    "jsonl": (".jsonl", ".ndjson"),
+}
+# plain-text layouts that can be forced with the manifest's `format` column
+LAYOUTS = ("turns", "otter", "notes")
+EXTENSIONS = {ext: name for name, exts in FORMATS.items() for ext in exts}
+
+__all__ = ["Block", "ParsedDocument", "FORMATS", "LAYOUTS", "EXTENSIONS", "read_document",
+           "parse_text", "format_of"]
+
+
+def format_of(path: Path) -> str | None:
+    return EXTENSIONS.get(path.suffix.lower())
+
+
+def parse_text(text: str, source: str, fmt: str) -> ParsedDocument:
+    """Parse already-decoded plain text: turns, Otter, or notes (md is always notes).
+
+    A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
+    speaker labels (unless it has Markdown headings and fewer than three turns), and as
+    field notes otherwise.
+    """
+    if fmt in ("md", "notes"):
+        return parse_notes(text)
+    if fmt == "otter":
+        return parse_otter(text)
+    headers = find_headers(text) if fmt != "turns" else []
+    if len(headers) >= 2:
+        return parse_otter(text, headers)
+    turns = find_turns(text)
+    if fmt == "turns" or len(turns) >= 3 or (turns and not find_headings(text)):
+        return parse_turns(text, turns)
+    return parse_notes(text)
+
+
+def read_document(path: Path, *, source: str | None = None, fmt: str | None = None,
+                  encoding: str = "utf-8", columns: dict[str, str] | None = None
+                  ) -> tuple[ParsedDocument, str]:
+    """Read one transcript file.
+
+    Returns the parsed document and its format name. Raises IngestError naming the
+    file (and line where known) for anything it cannot read.
+    """
+    source = source or str(path)
+    fmt = fmt or format_of(path)
+    if fmt is None:
+        raise IngestError(f"unknown file type {path.suffix!r}; dialogcode reads "
+                          f"{', '.join(sorted(EXTENSIONS))}", file=source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror}", file=source) from None
+    if fmt == "docx":
+        parsed = parse_docx(path, source, columns)
+    elif fmt == "xlsx":
+        parsed = parse_xlsx(path, source, columns)
+    else:
+        text = decode(data, source, encoding)
+        if fmt in ("vtt", "srt"):
+            parsed = parse_captions(text, source, vtt=fmt == "vtt")
+        elif fmt == "csv":
+            parsed = parse_csv(text, source, columns)
+        elif fmt in ("json", "jsonl"):
+            parsed = parse_json(text, source, columns, lines=fmt == "jsonl")
+        else:
+            parsed = parse_text(text, source, fmt)
+    if not parsed.blocks:
+        raise IngestError("no text found", file=source)
+    return parsed, fmt

@@ -1,0 +1,79 @@
+"""What every format reader returns: normalised text plus blocks with offsets.
+
+A *block* is a turn (one speaker's uninterrupted talk), a preamble (lines before the
+first speaker) or a section (a heading's body in field notes). Offsets are code points
+into ``ParsedDocument.text``, end exclusive, and ``text[start:end]`` is the block's text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..normalize import normalize_text
+
+
+@dataclass
+class Block:
+    kind: str                       # turn | preamble | section
+    start: int
+    end: int
+    speaker: str | None = None
+    section: str | None = None      # heading a section block sits under
+    time_start: float | None = None  # seconds, when the source has timestamps
+    time_end: float | None = None
+    line: int | None = None         # line (or row) in the source file
+
+
+@dataclass
+class ParsedDocument:
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    kind: str = "transcript"         # transcript | notes
+
+
+class TextBuilder:
+    """Renders turns from structured sources (VTT, CSV, JSON, Word tables) as
+    ``Speaker: text`` paragraphs and records each turn's offsets.
+
+    Consecutive pieces from one speaker are joined into one turn, as captions split
+    a turn into many cues.
+    """
+
+    def __init__(self, preamble: str | None = None):
+        self._parts: list[str] = []
+        self._length = 0
+        self.blocks: list[Block] = []
+        if preamble and preamble.strip():
+            self._new_block("preamble", None, normalize_text(preamble).strip(), None, None, None)
+
+    def add(self, speaker: str | None, text: str, *, time_start: float | None = None,
+            time_end: float | None = None, line: int | None = None) -> None:
+        text = " ".join(normalize_text(text).split()) if "\n" not in text else \
+            normalize_text(text).strip()
+        speaker = " ".join(normalize_text(speaker).split()) if speaker else None
+        if not text:
+            return
+        last = self.blocks[-1] if self.blocks else None
+        if last is not None and last.kind == "turn" and last.speaker == speaker:
+            self._emit(" " + text)
+            last.end = self._length
+            if time_end is not None:
+                last.time_end = time_end
+            return
+        self._new_block("turn", speaker, text, time_start, time_end, line)
+
+    def _new_block(self, kind, speaker, text, time_start, time_end, line):
+        if self._parts:
+            self._emit("\n\n")
+        if speaker:
+            self._emit(f"{speaker}: ")
+        start = self._length
+        self._emit(text)
+        self.blocks.append(Block(kind, start, self._length, speaker, None,
+                                 time_start, time_end, line))
+
+    def _emit(self, piece: str) -> None:
+        self._parts.append(piece)
+        self._length += len(piece)
+
+    def build(self) -> ParsedDocument:
+        return ParsedDocument("".join(self._parts) + "\n", self.blocks)

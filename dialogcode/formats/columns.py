@@ -1,0 +1,66 @@
+"""Finding the speaker / text / time columns of tabular transcripts.
+
+Names are matched case-insensitively against an explicit mapping (manifest
+``speaker_column``/``text_column``... or ``columns:`` in dialogcode.yaml) or, failing
+that, against common names.
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import IngestError
+
+DEFAULTS = {
+    "speaker": ("speaker", "speaker_label", "name", "participant", "who"),
+    "text": ("text", "utterance", "transcript", "content", "speech", "message"),
+    "start": ("start", "start_time", "time", "timestamp", "begin"),
+    "end": ("end", "end_time", "stop"),
+}
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
+
+
+def find_columns(header: list[str], mapping: dict[str, str] | None, source: str, *,
+                 required: bool = True) -> dict[str, int] | None:
+    """Map roles (speaker, text, start, end) to column indexes.
+
+    Returns None when there is no text column and ``required`` is False; raises
+    IngestError when it is required, or when a mapped column is missing.
+    """
+    names = [str(h or "").strip().lower() for h in header]
+    found: dict[str, int] = {}
+    for role, candidates in DEFAULTS.items():
+        wanted = (mapping or {}).get(role)
+        if wanted:
+            if wanted.strip().lower() not in names:
+                raise IngestError(f"column {wanted!r} (mapped as {role}) not found; "
+                                  f"columns are: {', '.join(map(str, header))}", file=source, line=1)
+            found[role] = names.index(wanted.strip().lower())
+            continue
+        index = next((names.index(c) for c in candidates if c in names), None)
+        if index is not None:
+            found[role] = index
+    if "text" not in found:
+        if not required:
+            return None
+        raise IngestError(
+            f"no text column; columns are: {', '.join(map(str, header)) or '(none)'}. "
+            "Name it `text`, or map it with `text_column` in the manifest or "
+            "`columns: {text: ...}` in dialogcode.yaml", file=source, line=1)
+    return found
+
+
+def parse_time(value, source: str, line: int) -> float | None:
+    """Seconds from ``12.5``, ``"00:03:15"`` or ``"1:02:03.5"``; None when blank."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    match = _CLOCK.match(text)
+    if not match:
+        raise IngestError(f"cannot read time {text!r} (use seconds or HH:MM:SS)",
+                          file=source, line=line)
+    hours, minutes, secs = match.groups()
+    return int(hours or 0) * 3600 + int(minutes) * 60 + float(secs.replace(",", "."))

@@ -1,0 +1,41 @@
+"""Otter-style exports: a ``Name  0:49`` line, then the turn's text."""
+from __future__ import annotations
+
+import re
+
+from . import speakers
+from .base import Block, ParsedDocument
+from .plaintext import line_at, span
+
+HEADER = re.compile(r"^(?P<label>\S[^\n]{0,39}?)[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$",
+                    re.MULTILINE)
+
+
+def seconds(stamp: str) -> float:
+    """``"1:02:13"`` or ``"0:49"`` as seconds."""
+    total = 0.0
+    for part in stamp.split(":"):
+        total = total * 60 + float(part)
+    return total
+
+
+def find_headers(text: str) -> list[re.Match]:
+    return [m for m in HEADER.finditer(text) if speakers.plausible(m["label"])]
+
+
+def parse_otter(text: str, headers: list[re.Match] | None = None) -> ParsedDocument:
+    headers = find_headers(text) if headers is None else headers
+    blocks: list[Block] = []
+    first = headers[0].start() if headers else len(text)
+    start, end = span(text, 0, first)
+    if end > start:
+        blocks.append(Block("preamble", start, end, line=line_at(text, start)))
+    for i, header in enumerate(headers):
+        nxt = headers[i + 1] if i + 1 < len(headers) else None
+        start, end = span(text, header.end(), nxt.start() if nxt else len(text))
+        if end > start:
+            blocks.append(Block("turn", start, end, header["label"].strip(),
+                                time_start=seconds(header["ts"]),
+                                time_end=seconds(nxt["ts"]) if nxt else None,
+                                line=line_at(text, header.start())))
+    return ParsedDocument(text, blocks)

@@ -1,0 +1,172 @@
+"""Ingest: transcript files + manifest -> documents and segments tables."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ConfigError, IngestError, ManifestError, Problem
+from .formats import EXTENSIONS, read_document
+from .manifest import STANDARD, Entry, load_manifest
+from .nlp import load_pipeline
+from .normalize import count_words
+from .progress import progress_bar
+from .segment import COLUMNS as SEGMENT_COLUMNS
+from .segment import segment_document
+from .store import read_table, write_table
+from .study import Study
+
+DOCUMENT_COLUMNS = ["doc_id", *STANDARD, "source_path", "format", "sha256", "n_words",
+                    "n_segments"]
+
+
+@dataclass
+class Corpus:
+    """Ingested documents and segments.
+
+    ``documents`` has :data:`DOCUMENT_COLUMNS`, manifest attributes, and ``text`` (the
+    normalised text that every offset points into). ``skipped`` lists files left out
+    under ``skip_bad``; ``warnings`` lists files without manifest rows and ignored files.
+    """
+
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def text(self, doc_id: str) -> str:
+        return self.documents.set_index("doc_id").at[doc_id, "text"]
+
+    def __repr__(self) -> str:
+        return (f"Corpus({len(self.documents)} documents, {len(self.segments)} segments, "
+                f"{int(self.documents['n_words'].sum()) if len(self.documents) else 0} words)")
+
+
+def find_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(transcript files, other files) under ``folder``, hidden files left out."""
+    known, other = [], []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder)
+        if any(part.startswith((".", "~$")) for part in rel.parts):
+            continue
+        (known if path.suffix.lower() in EXTENSIONS else other).append(path)
+    return known, other
+
+
+def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
+           progress: bool = False) -> Corpus:
+    """Read every transcript of ``study`` and segment it by ``unit`` (default: config).
+
+    Raises IngestError listing every bad file (unless ``skip_bad``, which records them
+    in ``Corpus.skipped``), ManifestError for a bad manifest, ConfigError for a missing
+    transcripts folder or manifest.
+    """
+    unit = unit or study.config.unit
+    folder = study.transcripts
+    if not folder.is_dir():
+        raise ConfigError(f"transcripts folder {folder} does not exist")
+    files, others = find_files(folder)
+    entries: dict[str, Entry] = {}
+    warnings: list[Problem] = []
+    if study.manifest is not None:
+        if not study.manifest.is_file():
+            raise ConfigError(f"manifest {study.manifest} does not exist (set `manifest:` "
+                              "in dialogcode.yaml, or `manifest: null` for none)")
+        entries = {e.file: e for e in load_manifest(study.manifest, folder)}
+        listed = {folder / e.file for e in entries.values()}
+        files = sorted(set(files) | {p for p in listed if p.is_file()})
+        others = [p for p in others if p not in listed]
+        warnings += [Problem("no manifest row: ingested without site, event or date",
+                             _rel(p, study.root)) for p in files
+                     if p.relative_to(folder).as_posix() not in entries]
+    warnings += [Problem("not a transcript format; ignored", _rel(p, study.root))
+                 for p in others]
+    if not files:
+        raise IngestError(f"no transcript files in {folder}")
+
+    nlp = load_pipeline(study.config.model) if unit == "sentence" else None
+    docs, segments, problems = [], [], []
+    seen_ids: dict[str, str] = {}
+    seen_hashes: dict[str, str] = {}
+    for path in progress_bar(files, desc="ingest", enabled=progress, unit="file"):
+        rel = path.relative_to(folder).as_posix()
+        source = _rel(path, study.root)
+        entry = entries.get(rel) or Entry(rel, 0)
+        try:
+            columns = {**study.config.columns.model_dump(exclude_none=True), **entry.columns}
+            parsed, fmt = read_document(path, source=source, fmt=entry.format,
+                                        encoding=entry.encoding or study.config.encoding,
+                                        columns=columns)
+        except IngestError as exc:
+            problems.extend(exc.problems)
+            continue
+        doc_id = entry.doc_id or rel.rsplit(".", 1)[0]
+        sha = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
+        if doc_id in seen_ids:
+            problems.append(Problem(f"duplicate document id {doc_id!r} (also "
+                                    f"{seen_ids[doc_id]}); give one a doc_id in the manifest",
+                                    source))
+            continue
+        if sha in seen_hashes:
+            problems.append(Problem(f"duplicate document: same text as {seen_hashes[sha]}",
+                                    source))
+            continue
+        seen_ids[doc_id], seen_hashes[sha] = source, source
+        rows = segment_document(doc_id, parsed, unit, nlp)
+        segments.extend(rows)
+        attributes = {key: entry.attributes.get(key, "") for key in STANDARD}
+        attributes.update(entry.attributes)
+        docs.append({"doc_id": doc_id, **attributes, "source_path": rel, "format": fmt,
+                     "sha256": sha, "n_words": count_words(parsed.text),
+                     "n_segments": len(rows), "text": parsed.text})
+    if problems and not skip_bad:
+        raise IngestError(problems)
+    documents = pd.DataFrame(docs, columns=_document_columns(docs))
+    table = pd.DataFrame(segments, columns=SEGMENT_COLUMNS)
+    table = table.astype({"time_start": "float64", "time_end": "float64",
+                          "line": "Int64", "backchannel": "bool"})
+    return Corpus(documents, table, skipped=problems, warnings=warnings)
+
+
+def _document_columns(docs: list[dict]) -> list[str]:
+    columns = list(DOCUMENT_COLUMNS)
+    for doc in docs:
+        columns.extend(k for k in doc if k not in columns and k != "text")
+    return columns + ["text"]
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def write_corpus(corpus: Corpus, out: Path) -> list[Path]:
+    """Write documents and segments as Parquet and CSV (the CSV leaves out full texts)."""
+    return (write_table(corpus.documents, out, "documents", csv_drop=("text",))
+            + write_table(corpus.segments, out, "segments"))
+
+
+def load_corpus(study: Study) -> Corpus:
+    """The corpus last written by `dialogcode ingest` for ``study``."""
+    hint = "dialogcode ingest"
+    return Corpus(read_table(study.out, "documents", hint=hint),
+                  read_table(study.out, "segments", hint=hint))
+
+
+def summarize(corpus: Corpus) -> pd.DataFrame:
+    """Per site and event type: documents, turns, distinct speakers and words."""
+    segs = corpus.segments.merge(corpus.documents[["doc_id", "site", "event_type"]], on="doc_id")
+    segs = segs.assign(_speaker=segs["doc_id"] + "\x00" + segs["speaker"].fillna(""))
+    turns = segs[segs["kind"] == "turn"]
+    grouped = corpus.documents.groupby(["site", "event_type"], dropna=False)
+    summary = pd.DataFrame({
+        "documents": grouped["doc_id"].count(),
+        "turns": turns.groupby(["site", "event_type"], dropna=False)["seg_id"].count(),
+        "speakers": turns.groupby(["site", "event_type"], dropna=False)["_speaker"].nunique(),
+        "words": grouped["n_words"].sum(),
+    }).fillna(0).astype(int).reset_index()
+    return summary

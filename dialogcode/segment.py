@@ -1,0 +1,77 @@
+"""Cutting a parsed document into segments: turns, sentences or sections.
+
+Every segment has ``text == document_text[start:end]``. ``seg_id`` is
+``<doc_id>:<t|s|x><ordinal>``, so it depends only on the document and the position,
+never on which other files are in the corpus.
+"""
+from __future__ import annotations
+
+import re
+
+from .formats import ParsedDocument
+from .formats.base import Block
+from .normalize import count_words
+
+UNITS = ("turn", "sentence", "section")
+_BACKCHANNEL = re.compile(
+    r"^(?:(?:mm+|m+-?hm+|mhm+|uh-?huh|uh|um|hmm+|yeah|yep|yes|yup|right|okay|ok|sure|"
+    r"exactly|true|totally|absolutely|agreed|wow|oh|ah|ha|haha|cool|great|nice|thanks|"
+    r"thank you|got it|i see|for sure|no|nope|same)[\s.,!?…-]*)+$",
+    re.IGNORECASE,
+)
+COLUMNS = ["seg_id", "doc_id", "unit", "ordinal", "kind", "speaker", "section", "start", "end",
+           "text", "n_words", "backchannel", "time_start", "time_end", "line"]
+
+
+def is_backchannel(text: str) -> bool:
+    """Very short acknowledgement turns ("Mm-hmm.", "Yeah, right.") are flagged, never dropped."""
+    return count_words(text) <= 4 and bool(_BACKCHANNEL.match(text.strip()))
+
+
+def _row(doc_id, unit, ordinal, block: Block, text: str, start: int, end: int) -> dict:
+    piece = text[start:end]
+    n_words = count_words(piece)
+    return {
+        "seg_id": f"{doc_id}:{unit[0] if unit != 'section' else 'x'}{ordinal}",
+        "doc_id": doc_id, "unit": unit, "ordinal": ordinal, "kind": block.kind,
+        "speaker": block.speaker, "section": block.section, "start": start, "end": end,
+        "text": piece, "n_words": n_words,
+        "backchannel": block.kind == "turn" and is_backchannel(piece),
+        "time_start": block.time_start, "time_end": block.time_end, "line": block.line,
+    }
+
+
+def _section_blocks(parsed: ParsedDocument) -> list[Block]:
+    if parsed.kind == "notes":
+        return parsed.blocks
+    preamble = [b for b in parsed.blocks if b.kind == "preamble"]
+    turns = [b for b in parsed.blocks if b.kind != "preamble"]
+    if not turns:
+        return preamble
+    return preamble + [Block("section", turns[0].start, turns[-1].end, line=turns[0].line,
+                             time_start=turns[0].time_start, time_end=turns[-1].time_end)]
+
+
+def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None) -> list[dict]:
+    """Segment rows (dicts with :data:`COLUMNS`) for one document.
+
+    ``nlp`` (a pipeline with sentence boundaries) is needed for ``unit="sentence"``.
+    Field notes have no turns: under ``turn`` their sections are the segments.
+    """
+    text = parsed.text
+    blocks = _section_blocks(parsed) if unit == "section" else parsed.blocks
+    unit_of = "section" if unit == "section" or parsed.kind == "notes" and unit == "turn" else unit
+    rows: list[dict] = []
+    if unit != "sentence":
+        for block in blocks:
+            rows.append(_row(doc_id, unit_of, len(rows) + 1, block, text, block.start, block.end))
+        return rows
+    docs = nlp.pipe((text[b.start:b.end] for b in blocks), disable=["lemmatizer"])
+    for block, doc in zip(blocks, docs):
+        for sent in doc.sents:
+            start, end = block.start + sent.start_char, block.start + sent.end_char
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                rows.append(_row(doc_id, "sentence", len(rows) + 1, block, text, start, end))
+    return rows

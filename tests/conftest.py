@@ -1,0 +1,79 @@
+import shutil
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+DATA = Path(__file__).parent / "data"
+FORMATS = DATA / "formats"
+BAD = DATA / "bad"
+
+
+def write_docx_paragraphs(path: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("Synthetic fixture: closing breakout.")
+    document.add_paragraph("P1: We finally have the school district at the table.")
+    document.add_paragraph("P2: And the clinic, which I didn't expect.")
+    document.add_paragraph("P1: Right.")
+    document.save(path)
+    return path
+
+
+def write_docx_table(path: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("Synthetic fixture: kick-off breakout.")
+    table = document.add_table(rows=1, cols=3)
+    for cell, name in zip(table.rows[0].cells, ("Time", "Speaker", "Text")):
+        cell.text = name
+    for row in (("00:00:05", "Facilitator", "What does prevention mean here?"),
+                ("00:00:15", "P1", "Policing, mostly."),
+                ("00:00:20", "P1", "That's what people know."),
+                ("00:01:02", "P2", "Or nothing at all.")):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = value
+    document.save(path)
+    return path
+
+
+def write_xlsx(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Time", "Speaker", "Text"])
+    sheet.append(["00:00:01", "Coach", "How did the elders respond?"])
+    sheet.append(["00:00:09", "P1", "They want to host the next circle."])
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def format_dir(tmp_path) -> Path:
+    """Every format fixture in one folder, with the Word and Excel ones written fresh."""
+    folder = tmp_path / "formats"
+    shutil.copytree(FORMATS, folder)
+    write_docx_paragraphs(folder / "paragraphs.docx")
+    write_docx_table(folder / "table.docx")
+    write_xlsx(folder / "turns.xlsx")
+    return folder
+
+
+def make_study(root: Path, files: dict[str, Path | str | bytes], manifest: str | None) -> Path:
+    """A study folder with the given transcripts and manifest text."""
+    (root / "transcripts").mkdir(parents=True)
+    for name, content in files.items():
+        target = root / "transcripts" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copy(content, target)
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    config = "title: Test study\ncodebooks: []\n"
+    if manifest is None:
+        config += "manifest: null\n"
+    else:
+        (root / "manifest.csv").write_text(manifest, encoding="utf-8")
+    (root / "dialogcode.yaml").write_text(config, encoding="utf-8")
+    return root

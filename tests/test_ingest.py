@@ -1,0 +1,164 @@
+"""Ingest: documents and segments tables, offsets, stable ids, manifest checks."""
+import shutil
+
+import pytest
+
+from dialogcode import ConfigError, IngestError, ManifestError, Study, ingest
+from dialogcode.errors import DialogcodeError
+
+from conftest import BAD, make_study
+
+MANIFEST = ("file,site,event_type,date,title,cohort\n"
+            "turns_colon.txt,Oakland,kickoff_convening,2018-11-14,Kick-off,A\n"
+            "zoom.vtt,Fresno,coaching_call,2019-02-06,Coaching,B\n"
+            "notes.md,Fresno,site_visit_notes,2019-06-05,Notes,B\n")
+
+
+@pytest.fixture
+def study(tmp_path, format_dir):
+    files = {name: format_dir / name for name in ("turns_colon.txt", "zoom.vtt", "notes.md")}
+    return Study.open(make_study(tmp_path / "study", files, MANIFEST))
+
+
+def test_every_segment_is_an_exact_slice_of_its_document(tmp_path, format_dir):
+    files = {p.stem + "_" + p.suffix[1:] + p.suffix: p for p in format_dir.iterdir()}
+    corpus = ingest(Study.open(make_study(tmp_path / "s", files, None)))
+    assert len(corpus.documents) == len(files)
+    texts = dict(zip(corpus.documents["doc_id"], corpus.documents["text"]))
+    for unit in ("turn", "sentence", "section"):
+        segments = ingest(Study.open(tmp_path / "s"), unit=unit).segments
+        assert len(segments) > 0
+        for row in segments.itertuples():
+            assert texts[row.doc_id][row.start:row.end] == row.text
+
+
+def test_documents_carry_manifest_attributes_and_hash(study):
+    corpus = ingest(study)
+    doc = corpus.documents.set_index("doc_id").loc["zoom"]
+    assert (doc["site"], doc["event_type"], doc["date"], doc["cohort"]) == (
+        "Fresno", "coaching_call", "2019-02-06", "B")
+    assert doc["format"] == "vtt" and len(doc["sha256"]) == 64
+    assert doc["n_words"] > 0 and doc["source_path"] == "zoom.vtt"
+
+
+def test_backchannel_turns_are_flagged_not_dropped(study):
+    segments = ingest(study).segments
+    mm = segments[segments["text"] == "Mm-hmm."]
+    assert len(mm) == 1 and bool(mm["backchannel"].iloc[0])
+    assert not segments[segments["speaker"] == "Facilitator"]["backchannel"].any()
+
+
+def test_seg_ids_stay_the_same_when_files_are_added(study, format_dir):
+    before = ingest(study).segments.set_index("seg_id")["text"]
+    shutil.copy(format_dir / "captions.srt", study.transcripts / "aaa_first.srt")
+    with open(study.manifest, "a", encoding="utf-8") as handle:
+        handle.write("aaa_first.srt,Oakland,coaching_call,2019-01-01,Extra,A\n")
+    after = ingest(study).segments.set_index("seg_id")["text"]
+    assert before.to_dict().items() <= after.to_dict().items()
+    assert "turns_colon:t2" in before.index
+
+
+def test_notes_become_section_segments_and_keep_headings(study):
+    segments = ingest(study).segments
+    notes = segments[segments["doc_id"] == "notes"]
+    assert set(notes["unit"]) == {"section"}
+    assert list(notes["section"].dropna()) == ["Setting", "What we heard", "Follow-ups"]
+
+
+def test_sentence_unit_splits_turns_and_keeps_speaker(study):
+    segments = ingest(study, unit="sentence").segments
+    facilitator = segments[(segments["doc_id"] == "turns_colon")
+                           & (segments["speaker"] == "Facilitator")]
+    assert list(facilitator["text"]) == ["Welcome, everyone.",
+                                         "Let's start with what\nsafety means to you."]
+    assert facilitator["seg_id"].str.contains(":s").all()
+
+
+def test_unmapped_files_are_reported_and_still_ingested(study, format_dir):
+    shutil.copy(format_dir / "turns.json", study.transcripts / "extra.json")
+    (study.transcripts / "readme.pdf").write_bytes(b"%PDF")
+    corpus = ingest(study)
+    messages = {(p.file, p.message.split(":")[0]) for p in corpus.warnings}
+    assert ("transcripts/extra.json", "no manifest row") in messages
+    assert ("transcripts/readme.pdf", "not a transcript format; ignored") in messages
+    assert "extra" in set(corpus.documents["doc_id"])
+
+
+def test_manifest_problems_are_all_reported_with_lines(tmp_path, format_dir):
+    manifest = ("file,site,event_type,date\n"
+                "zoom.vtt,Fresno,coaching_call,2019-02-31\n"
+                "missing.txt,Oakland,kickoff_convening,2018-11-14\n"
+                "zoom.vtt,Fresno,coaching_call,2019-02-06\n")
+    root = make_study(tmp_path / "s", {"zoom.vtt": format_dir / "zoom.vtt"}, manifest)
+    with pytest.raises(ManifestError) as info:
+        ingest(Study.open(root))
+    found = {(p.line, p.key) for p in info.value.problems}
+    assert found == {(2, "date"), (3, "file"), (4, "file")}
+
+
+@pytest.mark.parametrize("name, message, line", [
+    ("empty.txt", "file is empty", None),
+    ("binary.txt", "binary file", None),
+    ("broken_timestamps.vtt", "broken timestamp", 8),
+    ("backwards.vtt", "cue ends before it starts", 8),
+    ("no_text_column.csv", "no text column", 1),
+    ("latin1.txt", "not valid utf-8", 1),
+    ("invalid.json", "invalid JSON", 2),
+])
+def test_bad_file_names_file_line_and_reason(tmp_path, name, message, line):
+    root = make_study(tmp_path / "s", {name: BAD / name}, None)
+    with pytest.raises(IngestError) as info:
+        ingest(Study.open(root))
+    [problem] = info.value.problems
+    assert problem.file == f"transcripts/{name}"
+    assert message in problem.message
+    assert problem.line == line
+
+
+def test_every_bad_file_is_reported_at_once(tmp_path, format_dir):
+    files = {p.name: p for p in BAD.iterdir()}
+    files["good.vtt"] = format_dir / "zoom.vtt"
+    root = make_study(tmp_path / "s", files, None)
+    with pytest.raises(IngestError) as info:
+        ingest(Study.open(root))
+    assert {p.file for p in info.value.problems} == {f"transcripts/{n}" for n in BAD.iterdir()
+                                                     for n in [n.name]}
+    corpus = ingest(Study.open(root), skip_bad=True)
+    assert list(corpus.documents["doc_id"]) == ["good"]
+    assert len(corpus.skipped) == len(list(BAD.iterdir()))
+
+
+def test_duplicate_document_is_refused(tmp_path, format_dir):
+    root = make_study(tmp_path / "s", {"a.vtt": format_dir / "zoom.vtt",
+                                       "copy/b.vtt": format_dir / "zoom.vtt"}, None)
+    with pytest.raises(IngestError, match="duplicate document: same text as transcripts/a.vtt"):
+        ingest(Study.open(root))
+
+
+def test_latin1_file_reads_when_manifest_sets_encoding(tmp_path):
+    manifest = "file,site,encoding\nlatin1.txt,Fresno,cp1252\n"
+    root = make_study(tmp_path / "s", {"latin1.txt": BAD / "latin1.txt"}, manifest)
+    corpus = ingest(Study.open(root))
+    assert "café" in corpus.segments["text"].iloc[0]
+
+
+def test_config_problems_are_reported_with_lines(tmp_path):
+    (tmp_path / "dialogcode.yaml").write_text(
+        "title: x\nunit: paragraph\ncolumns:\n  speeker: Who\nencoding: klingon\n",
+        encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        Study.open(tmp_path)
+    found = {(p.line, p.key) for p in info.value.problems}
+    assert found == {(2, "unit"), (4, "columns.speeker"), (5, "encoding")}
+
+
+@pytest.mark.parametrize("text, message, line", [
+    ("title: x\nunit: [unclosed\n", "YAML error", 3),
+    ("title: !!python/object:os.system x\n", "tags such as !!python", 1),
+    ("title: a\ntitle: b\n", "duplicate key 'title'", 2),
+])
+def test_unsafe_or_broken_yaml_is_refused(tmp_path, text, message, line):
+    (tmp_path / "dialogcode.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(DialogcodeError) as info:
+        Study.open(tmp_path)
+    assert message in str(info.value) and info.value.problems[0].line == line
