@@ -48,4 +48,4 @@ def main():
     cli(prog_name="dialogcode")
 
 
-from . import study_commands  # noqa: E402,F401  (registers commands)
+from . import codebook_commands, coding_commands, study_commands  # noqa: E402,F401

@@ -14,3 +14,6 @@ def echo_problems(title: str, problems, *, err: bool = True) -> None:
         click.echo(f"{title} ({len(problems)}):", err=err)
         for problem in problems:
             click.echo(f"  {problem}", err=err)
+
+model_option = click.option("--model", help="spaCy pipeline to use instead of `model` in "
+                                            "dialogcode.yaml (e.g. en_core_web_sm).")

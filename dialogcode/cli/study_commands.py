@@ -7,6 +7,7 @@ from ..ingest import ingest as ingest_corpus
 from ..ingest import summarize, write_corpus
 from ..study import Study, init_study
 from . import cli
+from .coding_commands import run_coding
 from .options import echo_problems, quiet_option, study_argument
 
 
@@ -65,7 +66,8 @@ def ingest(study, unit, skip_bad, quiet):
 @skip_bad_option
 @quiet_option
 def run(study, skip_bad, quiet):
-    """Build everything for STUDY from its dialogcode.yaml: ingest, then the later
-    stages."""
+    """Build everything for STUDY from its dialogcode.yaml: ingest the transcripts,
+    then code them with the codebooks."""
     opened = Study.open(study)
     _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet)
+    run_coding(opened, quiet=quiet)

@@ -1,0 +1,88 @@
+"""dialogcode code and dialogcode kwic."""
+from __future__ import annotations
+
+import click
+
+from ..codebook import load_codebooks
+from ..coding import code_corpus, coding_summary
+from ..ingest import load_corpus
+from ..kwic import kwic as kwic_table
+from ..kwic import term_codebook
+from ..store import write_table
+from ..study import Study
+from . import cli
+from .options import model_option, quiet_option, study_argument
+
+codebook_option = click.option("--codebook", "codebooks", multiple=True,
+                               type=click.Path(exists=True, dir_okay=False),
+                               help="Codebook file (repeatable; default: `codebooks` in "
+                                    "dialogcode.yaml).")
+
+
+def study_codebook(study: Study, codebooks=()):
+    return load_codebooks(list(codebooks) or study.codebook_files())
+
+
+def run_coding(study: Study, *, codebooks=(), model=None, quiet=False):
+    book = study_codebook(study, codebooks)
+    corpus = load_corpus(study)
+    codings = code_corpus(corpus.segments, corpus.documents, book,
+                          model=model or study.config.model, cache_dir=study.out / "cache",
+                          progress=not quiet)
+    paths = write_table(codings, study.out, "codings")
+    paths += write_table(book.to_frame(), study.out, "codebook")
+    if not quiet:
+        summary = coding_summary(codings, book, corpus.documents)
+        click.echo(summary.drop(columns="label").to_string(index=False))
+        never = summary[summary["codings"] == 0]["code_id"].tolist()
+        coded = codings["seg_id"].nunique()
+        click.echo(f"{len(codings)} codings of {codings['code_id'].nunique()} codes in "
+                   f"{coded} of {len(corpus.segments)} segments "
+                   f"(codebook version {book.version}).")
+        if never:
+            click.echo(f"Codes that never matched: {', '.join(never)}")
+        click.echo(f"Wrote {', '.join(p.name for p in paths)} to {study.out}")
+    return codings
+
+
+@cli.command()
+@study_argument
+@codebook_option
+@model_option
+@quiet_option
+def code(study, codebooks, model, quiet):
+    """Apply the codebooks to the segments of STUDY (run `dialogcode ingest` first) and
+    write the codings table; print how often each code matched."""
+    run_coding(Study.open(study), codebooks=codebooks, model=model, quiet=quiet)
+
+
+@cli.command()
+@click.argument("term_or_code")
+@study_argument
+@codebook_option
+@model_option
+@click.option("--lemma", is_flag=True, help="Match TERM by lemma (evict = evicted, evicts).")
+@click.option("--width", default=50, show_default=True, help="Characters of context.")
+@click.option("--limit", default=50, show_default=True, help="Rows to print (0 = all).")
+def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
+    """Keyword in context: show what TERM_OR_CODE matches in STUDY, with site and
+    speaker. A code id (e.g. risk.housing_insecurity) shows that code's matches and its
+    sub-codes'; anything else is matched as a phrase."""
+    opened = Study.open(study)
+    book = study_codebook(opened, codebooks)
+    code_ids = None
+    if term_or_code in book.codes:
+        code_ids = [term_or_code]
+    else:
+        book = term_codebook(term_or_code, lemma=lemma)
+    corpus = load_corpus(opened)
+    table = kwic_table(corpus.segments, corpus.documents, book, code_ids=code_ids,
+                       width=width, model=model or opened.config.model,
+                       cache_dir=opened.out / "cache")
+    shown = table if not limit else table.head(limit)
+    for row in shown.itertuples():
+        click.echo(f"{row.site or '-':<12} {row.speaker or '-':<12} {row.left:>{width}} "
+                   f"[{row.match}] {row.right:<{width}}  {row.seg_id}"
+                   + (f"  {row.code_id}" if code_ids else ""))
+    click.echo(f"{len(table)} matches in {table['seg_id'].nunique()} segments"
+               + (f" (showing {len(shown)})" if len(shown) < len(table) else ""))

@@ -1,0 +1,116 @@
+"""Applying codebooks to segments: the codings table, with a token cache.
+
+Tokenised segments are cached per document as a spaCy ``DocBin`` keyed by the
+document's SHA-256, the unit and the pipeline, so re-coding after a codebook edit
+only re-runs matching.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+from .codebook import Codebook
+from .nlp import load_pipeline, pipeline_id
+from .patterns import CompiledCodebook
+from .progress import progress_bar
+
+CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
+                  "score", "codebook_version"]
+CACHE_FORMAT = "1"   # bump when segmentation or cached attributes change
+_ATTRS = ["ORTH", "LEMMA", "SENT_START", "TAG", "POS", "MORPH", "HEAD", "DEP"]
+
+
+class DocCache:
+    """Tokenised segments on disk, one DocBin per (document hash, unit, pipeline)."""
+
+    def __init__(self, folder: Path | None, model: str):
+        key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
+        self.folder = folder / key if folder else None
+        self.hits = self.misses = 0
+
+    def _path(self, sha256: str, unit: str) -> Path | None:
+        return self.folder / f"{sha256}-{unit}.spacy" if self.folder else None
+
+    def get(self, sha256: str, unit: str, vocab) -> list[Doc] | None:
+        path = self._path(sha256, unit)
+        if path is None or not path.is_file():
+            self.misses += 1
+            return None
+        self.hits += 1
+        return list(DocBin().from_disk(path).get_docs(vocab))
+
+    def put(self, sha256: str, unit: str, docs: list[Doc]) -> None:
+        path = self._path(sha256, unit)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        DocBin(attrs=_ATTRS, docs=docs).to_disk(temporary)
+        temporary.replace(path)
+
+
+def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
+                 cache: DocCache, *, progress: bool = False
+                 ) -> Iterator[tuple[pd.DataFrame, list[Doc]]]:
+    """Yield (segments of one document, their spaCy docs), from the cache when possible."""
+    hashes = documents.set_index("doc_id")["sha256"]
+    groups = segments.groupby("doc_id", sort=False)
+    for doc_id, group in progress_bar(groups, desc="code", enabled=progress,
+                                      total=groups.ngroups, unit="doc"):
+        sha, unit = hashes[doc_id], "+".join(sorted(set(group["unit"])))
+        docs = cache.get(sha, unit, nlp.vocab)
+        if docs is None or len(docs) != len(group):
+            docs = list(nlp.pipe(group["text"].tolist(), batch_size=256))
+            cache.put(sha, unit, docs)
+        yield group, docs
+
+
+def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
+                model: str = "blank", cache_dir: Path | None = None,
+                progress: bool = False) -> pd.DataFrame:
+    """Code every segment with ``book``; return the codings table (:data:`CODING_COLUMNS`).
+
+    Every row's ``quote`` equals ``document_text[start:end]``.
+    """
+    nlp = load_pipeline(model)
+    compiled = CompiledCodebook(book, nlp)
+    cache = DocCache(cache_dir, model)
+    versions = {code_id: book.version_of(code_id) for code_id in book.codes}
+    rows = []
+    for group, docs in segment_docs(segments, documents, nlp, cache, progress=progress):
+        for seg_id, doc_id, offset, doc in zip(group["seg_id"], group["doc_id"],
+                                               group["start"], docs):
+            for hit in compiled.match(doc):
+                span = doc[hit.start:hit.end]
+                rows.append((seg_id, doc_id, hit.code_id, offset + span.start_char,
+                             offset + span.end_char, span.text, "rule", hit.rule_id, 1.0,
+                             versions[hit.code_id]))
+    codings = pd.DataFrame(rows, columns=CODING_COLUMNS)
+    return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
+                               ignore_index=True)
+
+
+def coding_summary(codings: pd.DataFrame, book: Codebook,
+                   documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per codable code: codings, segments, documents (and sites) coded; zeros included."""
+    codes = [c for c in book.codes.values() if c.codable]
+    frame = codings
+    if documents is not None and "site" in documents:
+        frame = codings.merge(documents[["doc_id", "site"]], on="doc_id", how="left")
+    grouped = frame.groupby("code_id")
+    summary = pd.DataFrame({
+        "code_id": [c.id for c in codes],
+        "label": [c.label for c in codes],
+    }).set_index("code_id")
+    summary["codings"] = grouped.size()
+    summary["segments"] = grouped["seg_id"].nunique()
+    summary["documents"] = grouped["doc_id"].nunique()
+    if "site" in frame:
+        summary["sites"] = grouped["site"].nunique()
+    return summary.fillna(0).astype({c: int for c in summary.columns if c != "label"}
+                                    ).reset_index()

@@ -1,0 +1,33 @@
+"""Running a codebook's examples and counter-examples through the matcher."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .codebook import Codebook
+from .nlp import load_pipeline
+from .patterns import CompiledCodebook
+
+EXAMPLE_COLUMNS = ["code_id", "kind", "text", "passed", "matched"]
+
+
+def test_examples(book: Codebook, *, model: str = "blank") -> pd.DataFrame:
+    """One row per example (must be coded) and counter-example (must not be).
+
+    ``passed`` says whether it behaved; ``matched`` shows what the code matched in it
+    (quotes and rule ids), which is what a failing example needs to be fixed.
+    """
+    nlp = load_pipeline(model)
+    compiled = CompiledCodebook(book, nlp)
+    cases = [(code.id, kind, text) for code in book.codes.values() if code.codable
+             for kind, texts in (("example", code.examples),
+                                 ("counter_example", code.counter_examples))
+             for text in texts]
+    rows = []
+    for (code_id, kind, text), doc in zip(cases, nlp.pipe(t for _, _, t in cases)):
+        hits = [h for h in compiled.match(doc) if h.code_id == code_id]
+        matched = "; ".join(f"{doc[h.start:h.end].text!r} ({h.rule_id})" for h in hits)
+        rows.append((code_id, kind, text, bool(hits) == (kind == "example"), matched))
+    return pd.DataFrame(rows, columns=EXAMPLE_COLUMNS)
+
+
+test_examples.__test__ = False  # not a pytest test, despite the name

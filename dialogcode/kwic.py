@@ -1,0 +1,51 @@
+"""Keyword in context: what a term or a code matches across the corpus."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .codebook import Codebook, Code
+from .coding import DocCache, segment_docs
+from .nlp import load_pipeline
+from .patterns import CompiledCodebook
+
+KWIC_COLUMNS = ["doc_id", "site", "event_type", "speaker", "seg_id", "start", "end", "left",
+                "match", "right", "code_id", "rule_id"]
+
+
+def term_codebook(term: str, *, lemma: bool = False) -> Codebook:
+    """A one-code codebook that matches ``term`` (for looking up a word)."""
+    code = Code(id="kwic", label=term, codebook="kwic", parent=None, codable=True, group=None,
+                color=None, definition=None, when_to_use=None, when_not_to_use=None,
+                examples=[], counter_examples=[], terms=[(term, "lemma" if lemma else "lower")],
+                tokens=[], near=[], exclude=[], match="lower")
+    return Codebook(codes={"kwic": code}, versions={"kwic": "-"}, titles={"kwic": term})
+
+
+def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
+         code_ids: list[str] | None = None, width: int = 60, model: str = "blank",
+         cache_dir=None) -> pd.DataFrame:
+    """Every match of ``book``'s codes (or only ``code_ids`` and their sub-codes), with
+    ``width`` characters of context on each side (line breaks shown as spaces)."""
+    nlp = load_pipeline(model)
+    compiled = CompiledCodebook(book, nlp)
+    wanted = None
+    if code_ids:
+        wanted = {c for c in book.codes for root in code_ids
+                  if c == root or c.startswith(root + ".")}
+    meta = documents.set_index("doc_id")
+    rows = []
+    for group, docs in segment_docs(segments, documents, nlp, DocCache(cache_dir, model)):
+        for seg, doc in zip(group.itertuples(), docs):
+            for hit in compiled.match(doc):
+                if wanted is not None and hit.code_id not in wanted:
+                    continue
+                span = doc[hit.start:hit.end]
+                text = seg.text
+                left = text[max(0, span.start_char - width):span.start_char]
+                right = text[span.end_char:span.end_char + width]
+                rows.append((seg.doc_id, meta.at[seg.doc_id, "site"],
+                             meta.at[seg.doc_id, "event_type"], seg.speaker, seg.seg_id,
+                             seg.start + span.start_char, seg.start + span.end_char,
+                             " ".join(left.split()), span.text, " ".join(right.split()),
+                             hit.code_id, hit.rule_id))
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)

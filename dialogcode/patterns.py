@@ -1,0 +1,230 @@
+"""The matching engine: a codebook compiled once into spaCy matchers.
+
+Terms go into two ``PhraseMatcher``s (``LOWER`` and ``LEMMA``), token patterns into a
+``Matcher``; proximity rules pair phrase hits within a token window, and exclusions
+veto hits near a veto phrase. Overlapping hits of one code in one segment merge into
+one span, so nothing is double counted.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+try:  # the regex parser moved in Python 3.11
+    import re._parser as sre_parse
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
+
+from spacy.errors import MatchPatternError
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from .codebook import Code, Codebook
+
+_REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None)}
+MAX_REGEX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Hit:
+    code_id: str
+    rule_id: str        # e.g. "term:getting evicted", "tokens:2", "near:1"; merged: "a;b"
+    start: int          # token offsets into the segment doc
+    end: int
+
+
+def _nested_repeat(parsed, inside: bool = False) -> bool:
+    for op, arg in parsed:
+        if op in _REPEATS:
+            low, high, sub = arg
+            if inside and high > 1:
+                return True
+            if _nested_repeat(sub, inside or high > 1):
+                return True
+        elif op in (sre_parse.SUBPATTERN,):
+            if _nested_repeat(arg[-1], inside):
+                return True
+        elif op == sre_parse.BRANCH:
+            if any(_nested_repeat(branch, inside) for branch in arg[1]):
+                return True
+    return False
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is refused (invalid, too long, or could backtrack
+    catastrophically because a repeated group holds another repeat), or None."""
+    if len(pattern) > MAX_REGEX_LENGTH:
+        return f"regex longer than {MAX_REGEX_LENGTH} characters"
+    try:
+        parsed = sre_parse.parse(pattern)
+        re.compile(pattern)
+    except (re.error, OverflowError) as exc:
+        return f"invalid regex {pattern!r}: {exc}"
+    if _nested_repeat(parsed):
+        return (f"regex {pattern!r} nests a repeat inside a repeat (like (a+)+) and could "
+                "backtrack catastrophically; rewrite it without the nested repeat")
+    return None
+
+
+def _regexes(value):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "REGEX" and isinstance(inner, str):
+                yield inner
+            else:
+                yield from _regexes(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _regexes(inner)
+
+
+def check_patterns(code: Code) -> list[str]:
+    """Every problem with ``code``'s token patterns (spaCy's own validation, plus
+    regex safety), each naming the pattern's index."""
+    problems = []
+    matcher = Matcher(Vocab(), validate=True)
+    for index, pattern in enumerate(code.tokens, start=1):
+        if not pattern:
+            problems.append(f"tokens[{index}] is empty")
+            continue
+        try:
+            matcher.add(f"p{index}", [pattern])
+        except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
+            detail = " ".join(str(exc).split())
+            problems.append(f"tokens[{index}] is not a valid spaCy token pattern: {detail}")
+            continue
+        problems.extend(f"tokens[{index}]: {why}" for regex in _regexes(pattern)
+                        for why in [regex_problem(regex)] if why)
+    return problems
+
+
+class CompiledCodebook:
+    """A codebook's patterns compiled against one pipeline's vocabulary."""
+
+    def __init__(self, book: Codebook, nlp: Language):
+        self.book, self.nlp = book, nlp
+        vocab = nlp.vocab
+        self._phrase = {"lower": PhraseMatcher(vocab, attr="LOWER"),
+                        "lemma": PhraseMatcher(vocab, attr="LEMMA")}
+        self._tokens = Matcher(vocab)
+        self._keys: dict[int, tuple[str, str, str]] = {}   # key -> (code, rule, role)
+        self._near: dict[tuple[str, str], object] = {}
+        self._vetoes: dict[tuple[str, str], object] = {}
+        phrases: dict[str, list[tuple[str, str]]] = {"lower": [], "lemma": []}
+        for code in book.codes.values():
+            if not code.codable:
+                continue
+            for term, mode in code.terms:
+                phrases[mode].append((self._key(code.id, f"term:{term}", "hit"), term))
+            for index, pattern in enumerate(code.tokens, start=1):
+                self._tokens.add(self._key(code.id, f"tokens:{index}", "hit"), [pattern])
+            for index, rule in enumerate(code.near, start=1):
+                rule_id = f"near:{index}"
+                self._near[(code.id, rule_id)] = rule
+                for role, terms in (("a", rule.a), ("b", rule.b)):
+                    key = self._key(code.id, rule_id, role)
+                    phrases[rule.match].extend((key, t) for t in terms)
+            for index, rule in enumerate(code.exclude, start=1):
+                rule_id = f"exclude:{index}"
+                self._vetoes[(code.id, rule_id)] = rule
+                key = self._key(code.id, rule_id, "veto")
+                phrases[rule.match].extend((key, t) for t in rule.terms)
+        self._needs_sentences = any(r.scope == "sentence" for r in self._near.values())
+        for mode, items in phrases.items():
+            texts = [text for _, text in items]
+            docs = nlp.pipe(texts) if mode == "lemma" else map(nlp.make_doc, texts)
+            grouped: dict[str, list[Doc]] = defaultdict(list)
+            for (key, _), doc in zip(items, docs):
+                grouped[key].append(doc)
+            for key, pattern_docs in grouped.items():
+                self._phrase[mode].add(key, pattern_docs)
+
+    def _key(self, code_id: str, rule_id: str, role: str) -> str:
+        name = f"{code_id}\x1f{rule_id}\x1f{role}"
+        self._keys[self.nlp.vocab.strings.add(name)] = (code_id, rule_id, role)
+        return name
+
+    def match(self, doc: Doc) -> list[Hit]:
+        """Hits in one segment doc, after proximity pairing, vetoes and merging."""
+        hits: list[Hit] = []
+        near_parts: dict[tuple[str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
+        vetoes: dict[str, list[tuple[object, int, int]]] = defaultdict(list)
+        found = [*self._phrase["lower"](doc), *self._phrase["lemma"](doc)]
+        if len(self._tokens):
+            found.extend(self._tokens(doc))
+        for key, start, end in found:
+            code_id, rule_id, role = self._keys[key]
+            if role == "hit":
+                hits.append(Hit(code_id, rule_id, start, end))
+            elif role == "veto":
+                vetoes[code_id].append((self._vetoes[(code_id, rule_id)], start, end))
+            else:
+                near_parts[(code_id, rule_id)][role == "b"].append((start, end))
+        if near_parts:
+            hits.extend(self._pair(doc, near_parts))
+        if vetoes:
+            hits = [h for h in hits if not _vetoed(h, vetoes.get(h.code_id, ()))]
+        return _merge(hits)
+
+    def _pair(self, doc: Doc, near_parts) -> list[Hit]:
+        sentence = _sentence_ids(doc) if self._needs_sentences else None
+        hits = []
+        for (code_id, rule_id), (a_spans, b_spans) in near_parts.items():
+            rule = self._near[(code_id, rule_id)]
+            for a_start, a_end in a_spans:
+                for b_start, b_end in b_spans:
+                    gap = max(b_start - a_end, a_start - b_end, 0)
+                    overlap = a_start < b_end and b_start < a_end
+                    if overlap or gap > rule.within:
+                        continue
+                    start, end = min(a_start, b_start), max(a_end, b_end)
+                    if sentence is not None and rule.scope == "sentence" and \
+                            sentence[start] != sentence[end - 1]:
+                        continue
+                    hits.append(Hit(code_id, rule_id, start, end))
+        return hits
+
+
+def _sentence_ids(doc: Doc) -> list[int]:
+    ids, current = [], 0
+    for token in doc:
+        if token.i and token.is_sent_start:
+            current += 1
+        ids.append(current)
+    return ids
+
+
+def _vetoed(hit: Hit, vetoes) -> bool:
+    for rule, start, end in vetoes:
+        if start < hit.end and hit.start < end:
+            return True
+        before = 0 <= hit.start - end <= rule.window
+        after = 0 <= start - hit.end <= rule.window
+        if (rule.side in ("before", "both") and before) or \
+                (rule.side in ("after", "both") and after):
+            return True
+    return False
+
+
+def _merge(hits: list[Hit]) -> list[Hit]:
+    """Union overlapping hits of the same code; rule ids of merged hits are joined."""
+    merged: list[Hit] = []
+    by_code: dict[str, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        by_code[hit.code_id].append(hit)
+    for code_id, items in by_code.items():
+        items.sort(key=lambda h: (h.start, h.end))
+        start, end, rules = items[0].start, items[0].end, [items[0].rule_id]
+        for hit in items[1:]:
+            if hit.start < end:
+                end = max(end, hit.end)
+                if hit.rule_id not in rules:
+                    rules.append(hit.rule_id)
+            else:
+                merged.append(Hit(code_id, ";".join(rules), start, end))
+                start, end, rules = hit.start, hit.end, [hit.rule_id]
+        merged.append(Hit(code_id, ";".join(rules), start, end))
+    return merged

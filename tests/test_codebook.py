@@ -1,0 +1,106 @@
+"""Codebooks: loading, validation with locations, versions, the codebook commands."""
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.errors import CodebookError
+from dialogcode.examples import test_examples
+
+CODEBOOKS = Path(__file__).parent / "data" / "codebooks"
+SMALL = CODEBOOKS / "small.yaml"
+SHIPPED = sorted((Path(__file__).parent.parent / "codebooks").glob("*.yaml"))
+
+
+def test_small_codebook_loads_with_hierarchy_and_modes():
+    book = load_codebooks(SMALL)
+    code = book.codes["housing.insecurity"]
+    assert code.parent == "housing" and not book.codes["housing"].codable
+    assert ("evict", "lemma") in code.terms and ("house", "lower") in code.terms
+    assert book.codes["isolation"].terms == [("isolated", "lemma"), ("cut off from", "lemma")]
+    frame = book.to_frame()
+    assert list(frame.columns[:8]) == ["code_id", "parent_id", "label", "group", "codebook",
+                                       "codable", "definition", "when_to_use"]
+    assert frame.set_index("code_id").at["housing.insecurity", "n_patterns"] == 6
+
+
+def test_version_is_a_content_hash(tmp_path):
+    version = load_codebooks(SMALL).version
+    reformatted = tmp_path / "small.yaml"
+    reformatted.write_text("# a new comment\n" + SMALL.read_text(), encoding="utf-8")
+    assert load_codebooks(reformatted).version == version
+    reformatted.write_text(SMALL.read_text().replace("three families", "four families"),
+                           encoding="utf-8")
+    assert load_codebooks(reformatted).version != version
+
+
+def test_every_problem_is_reported_with_line_and_code():
+    with pytest.raises(CodebookError) as info:
+        load_codebooks(CODEBOOKS / "bad.yaml")
+    found = {(p.line, p.key, p.message.split(":")[0].split(" (")[0])
+             for p in info.value.problems}
+    assert found == {
+        (6, "a: colour", "unknown key"),
+        (9, "a", "duplicate code id"),
+        (13, "b", "parent 'nowhere' is not defined"),
+        (18, "c", "tokens[1] is not a valid spaCy token pattern"),
+        (23, "d", "codable code has no patterns"),
+        (25, "e", "tokens[1]"),
+        (30, "f", "parent cycle"),
+    }
+    assert "backtrack catastrophically" in str(info.value)
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path):
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(SMALL.read_text().replace("codebook: small", "codebook: other"),
+                    encoding="utf-8")
+    with pytest.raises(CodebookError, match="duplicate code id"):
+        load_codebooks([SMALL, copy])
+
+
+@pytest.mark.parametrize("name, message", [
+    ("python_tag.yaml", "python_tag.yaml:4: YAML error: tags such as !!python"),
+    ("yaml_error.yaml", "yaml_error.yaml:6: YAML error"),
+    ("bad.yaml", "bad.yaml:13 [b]: parent 'nowhere' is not defined"),
+])
+def test_validate_command_exits_1_with_location(name, message):
+    result = CliRunner().invoke(cli, ["codebook", "validate", str(CODEBOOKS / name)])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_examples_pass_and_a_broken_example_fails(tmp_path):
+    results = test_examples(load_codebooks(SMALL))
+    assert results["passed"].all() and len(results) == 10
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(SMALL.read_text().replace('"Cut off the branch."',
+                                                '"She is cut off from her sister."'),
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["codebook", "test", str(broken)])
+    assert result.exit_code == 1
+    assert "FAIL isolation counter_example: 'She is cut off from her sister.'" in result.output
+    assert "matched: 'cut off from' (term:cut off from)" in result.output
+    assert "9 passed, 1 failed" in result.output
+
+
+def test_show_prints_the_tree_with_counts():
+    result = CliRunner().invoke(cli, ["codebook", "show", str(SMALL)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert any(l.startswith("housing  (category)") for l in lines)
+    assert any(l.split()[:4] == ["housing.insecurity", "6", "3", "2"] for l in lines)
+
+
+@pytest.mark.skipif(not SHIPPED, reason="no shipped codebooks")
+def test_shipped_codebooks_validate_and_pass_their_examples():
+    book = load_codebooks(SHIPPED)
+    results = test_examples(book)
+    failures = results[~results["passed"]]
+    assert failures.empty, failures.to_string()
+    for code in book.codes.values():
+        if code.codable:
+            assert len(code.examples) >= 3 and len(code.counter_examples) >= 2, code.id
+            assert code.definition and code.when_to_use and code.when_not_to_use, code.id

@@ -1,0 +1,113 @@
+"""Coding segments: exact offsets, multi-label, exclusions, lemma vs exact, cache."""
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study, ingest
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.coding import DocCache, code_corpus
+
+from conftest import make_study
+from test_codebook import SMALL
+
+TRANSCRIPT = """Synthetic fixture.
+
+P1: Our rent went up and we can't afford it. Three families share one apartment now.
+
+P2: The White House doesn't care. My neighbour got EVICTED, and she's isolated.
+
+P1: We are not isolated anymore. But rent.
+We can't afford much.
+
+P3: They were evicted from the house. Housing is hard.
+"""
+
+
+@pytest.fixture
+def study(tmp_path):
+    root = make_study(tmp_path / "s", {"talk.txt": TRANSCRIPT},
+                      "file,site,event_type,date\ntalk.txt,Fresno,site_visit_dialogue,2019-06-05\n")
+    return Study.open(root)
+
+
+def codings_for(study, book=None, **kwargs):
+    corpus = ingest(study)
+    book = book or load_codebooks(SMALL)
+    return corpus, code_corpus(corpus.segments, corpus.documents, book, **kwargs)
+
+
+def test_quotes_are_exact_slices_of_the_document(study):
+    corpus, codings = codings_for(study)
+    text = corpus.text("talk")
+    assert len(codings) > 0
+    for row in codings.itertuples():
+        assert text[row.start:row.end] == row.quote
+    assert set(codings["source"]) == {"rule"}
+    assert codings["codebook_version"].nunique() == 1
+
+
+def test_what_is_coded_and_what_is_not(study):
+    _, codings = codings_for(study)
+    got = sorted(zip(codings["seg_id"], codings["code_id"], codings["quote"], codings["rule_id"]))
+    assert got == [
+        ("talk:t2", "housing.insecurity", "Three families share",
+         "term:three families;term:families share"),
+        ("talk:t2", "housing.insecurity", "rent went up and we can't afford", "near:1"),
+        ("talk:t3", "housing.insecurity", "EVICTED", "term:evict"),
+        ("talk:t3", "isolation", "isolated", "term:isolated"),
+        # "not isolated" is vetoed; "rent." and "afford" sit in different sentences
+        ("talk:t5", "housing.insecurity", "evicted", "term:evict"),
+        ("talk:t5", "housing.insecurity", "house", "term:house"),
+    ]
+
+
+def test_overlapping_matches_of_one_code_count_once(study):
+    _, codings = codings_for(study)
+    t2 = codings[codings["seg_id"] == "talk:t2"]
+    assert "Three families" not in set(t2["quote"])  # merged into "Three families share"
+    assert len(t2) == 2
+
+
+def test_cache_makes_recoding_skip_tokenising(study, tmp_path):
+    cache_dir = tmp_path / "cache"
+    corpus, first = codings_for(study, cache_dir=cache_dir)
+    assert list(cache_dir.glob("*/*.spacy"))
+    cache = DocCache(cache_dir, "blank")
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(SMALL.read_text().replace("three families", "one apartment"),
+                      encoding="utf-8")
+    book = load_codebooks(edited)
+    from dialogcode.coding import segment_docs
+    from dialogcode.nlp import load_pipeline
+    list(segment_docs(corpus.segments, corpus.documents, load_pipeline(), cache))
+    assert (cache.hits, cache.misses) == (1, 0)
+    again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=cache_dir)
+    assert "one apartment" in set(again["quote"]) and "Three families" not in set(again["quote"])
+    _, warm = codings_for(study, cache_dir=cache_dir)
+    assert warm.equals(first)
+
+
+def test_code_command_prints_summary_and_writes_codings(study):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(study.root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["code", str(study.root), "--codebook", str(SMALL)])
+    assert result.exit_code == 0, result.output
+    assert "6 codings of 2 codes in 3 of 5 segments" in result.output
+    assert (study.out / "codings.parquet").is_file() and (study.out / "codebook.csv").is_file()
+
+
+def test_code_before_ingest_says_what_to_run(study):
+    result = CliRunner().invoke(cli, ["code", str(study.root), "--codebook", str(SMALL)])
+    assert result.exit_code == 1 and "run `dialogcode ingest` first" in result.output
+
+
+def test_kwic_for_a_term_and_for_a_code(study):
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(study.root), "-q"])
+    result = runner.invoke(cli, ["kwic", "evict", str(study.root), "--lemma",
+                                 "--codebook", str(SMALL)])
+    assert result.exit_code == 0, result.output
+    assert "[EVICTED]" in result.output and "[evicted]" in result.output
+    assert "2 matches in 2 segments" in result.output
+    result = runner.invoke(cli, ["kwic", "housing", str(study.root), "--codebook", str(SMALL)])
+    assert "housing.insecurity" in result.output and "5 matches in 3 segments" in result.output
