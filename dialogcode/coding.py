@@ -11,22 +11,28 @@ from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
+import numpy
+from spacy.attrs import DEP, HEAD, LEMMA, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 
 from .codebook import Codebook
-from .nlp import load_pipeline, pipeline_id
+from .nlp import load_pipeline, matching_components, pipeline_id
 from .patterns import CompiledCodebook
 from .progress import progress_bar
 
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "1"   # bump when segmentation or cached attributes change
-_ATTRS = ["ORTH", "LEMMA", "SENT_START", "TAG", "POS", "MORPH", "HEAD", "DEP"]
+CACHE_FORMAT = "2"   # bump when segmentation or the cache layout changes
+# token attributes kept in the cache; string-valued ones have their strings saved too
+_ATTRS = [ORTH, LEMMA, SPACY, TAG, POS, DEP, HEAD, SENT_START]
+_STRING_COLUMNS = [0, 1, 3, 5]
 
 
 class DocCache:
-    """Tokenised segments on disk, one DocBin per (document hash, unit, pipeline)."""
+    """Tokenised segments on disk, one file per (document hash, unit, pipeline): the
+    segments' token attribute arrays plus the strings they use (a leaner relative of
+    spaCy's DocBin, which walks every token in Python to collect its strings)."""
 
     def __init__(self, folder: Path | None, model: str):
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
@@ -34,23 +40,38 @@ class DocCache:
         self.hits = self.misses = 0
 
     def _path(self, sha256: str, unit: str) -> Path | None:
-        return self.folder / f"{sha256}-{unit}.spacy" if self.folder else None
+        return self.folder / f"{sha256}-{unit}.npz" if self.folder else None
 
     def get(self, sha256: str, unit: str, vocab) -> list[Doc] | None:
         path = self._path(sha256, unit)
         if path is None or not path.is_file():
             self.misses += 1
             return None
+        with numpy.load(path, allow_pickle=False) as data:
+            tokens, lengths, strings = data["tokens"], data["lengths"], data["strings"]
+        for text in strings.tolist():
+            vocab.strings.add(text)
+        docs, offset = [], 0
+        for length in lengths.tolist():
+            rows = tokens[offset:offset + length]
+            offset += length
+            doc = Doc(vocab, words=rows[:, 0], spaces=rows[:, 2].astype(bool).tolist())
+            docs.append(doc.from_array(_ATTRS, rows))
         self.hits += 1
-        return list(DocBin().from_disk(path).get_docs(vocab))
+        return docs
 
     def put(self, sha256: str, unit: str, docs: list[Doc]) -> None:
         path = self._path(sha256, unit)
-        if path is None:
+        if path is None or not docs:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        DocBin(attrs=_ATTRS, docs=docs).to_disk(temporary)
+        tokens = numpy.concatenate([doc.to_array(_ATTRS) for doc in docs])
+        strings = docs[0].vocab.strings
+        texts = [strings[h] for h in numpy.unique(tokens[:, _STRING_COLUMNS]).tolist()
+                 if h in strings]
+        temporary = path.with_name(path.stem + ".tmp.npz")
+        numpy.savez(temporary, tokens=tokens, strings=numpy.array(texts, dtype=str),
+                    lengths=numpy.array([len(d) for d in docs], dtype="int64"))
         temporary.replace(path)
 
 
@@ -65,7 +86,8 @@ def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
         sha, unit = hashes[doc_id], "+".join(sorted(set(group["unit"])))
         docs = cache.get(sha, unit, nlp.vocab)
         if docs is None or len(docs) != len(group):
-            docs = list(nlp.pipe(group["text"].tolist(), batch_size=256))
+            docs = list(nlp.pipe(group["text"].tolist(), batch_size=256,
+                                 disable=matching_components(nlp)))
             cache.put(sha, unit, docs)
         yield group, docs
 

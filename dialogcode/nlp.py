@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
-from spacy.pipeline import Lemmatizer
-from spacy.tokens import Token
+from spacy.lookups import load_lookups
+from spacy.tokens import Doc
 
 from .errors import ConfigError
 
@@ -18,18 +20,36 @@ _UNNEEDED = ("ner", "textcat", "textcat_multilabel", "entity_linker", "entity_ru
              "span_ruler", "spancat")
 
 
-class LowercaseLookupLemmatizer(Lemmatizer):
-    """Lookup lemmatizer that looks up the lower-cased form, so "Evicted" and
-    "evicted" share the lemma "evict" (the stock one leaves capitalised words alone)."""
+class LowercaseLookupLemmatizer:
+    """Lemmatizer using spacy-lookups-data's English lookup table on the lower-cased
+    form, so "Evicted" and "evicted" share the lemma "evict" (spaCy's stock lookup
+    lemmatizer leaves capitalised words alone). Works on token arrays, looking each
+    distinct word up once, because this runs on every word of the corpus."""
 
-    def lookup_lemmatize(self, token: Token) -> list[str]:
-        table = self.lookups.get_table("lemma_lookup", {})
-        return [table.get(token.lower_, token.lower_)]
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self._lemmas: dict[int, int] = {}   # LOWER hash -> LEMMA hash
+
+    def _lemma(self, lower: int) -> int:
+        found = self._lemmas.get(lower)
+        if found is None:
+            text = self.vocab.strings[lower]
+            found = self._lemmas[lower] = self.vocab.strings.add(self.table.get(text, text))
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc):
+            distinct, inverse = numpy.unique(doc.to_array(LOWER), return_inverse=True)
+            lemmas = numpy.fromiter((self._lemma(int(h)) for h in distinct),
+                                    dtype=numpy.uint64, count=len(distinct))
+            doc.from_array([LEMMA], lemmas[inverse].reshape(-1, 1))
+        return doc
 
 
 @Language.factory("dialogcode_lemmatizer")
 def _make_lemmatizer(nlp: Language, name: str) -> LowercaseLookupLemmatizer:
-    return LowercaseLookupLemmatizer(nlp.vocab, None, name, mode="lookup")
+    return LowercaseLookupLemmatizer(nlp.vocab)
 
 
 @lru_cache(maxsize=4)
@@ -40,7 +60,6 @@ def load_pipeline(model: str = BLANK) -> Language:
         nlp = spacy.blank("en")
         nlp.add_pipe("dialogcode_lemmatizer", name="lemmatizer")
         nlp.add_pipe("sentencizer")
-        nlp.initialize()
         return nlp
     try:
         nlp = spacy.load(model, exclude=[c for c in _UNNEEDED])
@@ -57,3 +76,9 @@ def pipeline_id(model: str) -> str:
     nlp = load_pipeline(model)
     return f"{model}:{nlp.meta.get('name')}:{nlp.meta.get('version')}:{spacy.__version__}:" \
            + ",".join(nlp.pipe_names)
+
+
+def matching_components(nlp: Language) -> list[str]:
+    """Components to disable when tokenising for matching: sentence splitting is not
+    needed (proximity rules check sentence ends within the matched span)."""
+    return [name for name in ("sentencizer",) if nlp.has_pipe(name)]

@@ -16,9 +16,12 @@ try:  # the regex parser moved in Python 3.11
 except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
+import numpy
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -111,6 +114,10 @@ class CompiledCodebook:
                         "lemma": PhraseMatcher(vocab, attr="LEMMA")}
         self._tokens = Matcher(vocab)
         self._keys: dict[int, tuple[str, str, str]] = {}   # key -> (code, rule, role)
+        # token patterns run only on segments holding one of their anchors (a literal
+        # value of a required token), unless some pattern has no anchor
+        self._anchors: dict[int, set[int]] = {LOWER: set(), LEMMA: set(), ORTH: set()}
+        self._unanchored = False
         self._near: dict[tuple[str, str], object] = {}
         self._vetoes: dict[tuple[str, str], object] = {}
         phrases: dict[str, list[tuple[str, str]]] = {"lower": [], "lemma": []}
@@ -121,6 +128,7 @@ class CompiledCodebook:
                 phrases[mode].append((self._key(code.id, f"term:{term}", "hit"), term))
             for index, pattern in enumerate(code.tokens, start=1):
                 self._tokens.add(self._key(code.id, f"tokens:{index}", "hit"), [pattern])
+                self._add_anchor(pattern)
             for index, rule in enumerate(code.near, start=1):
                 rule_id = f"near:{index}"
                 self._near[(code.id, rule_id)] = rule
@@ -132,7 +140,6 @@ class CompiledCodebook:
                 self._vetoes[(code.id, rule_id)] = rule
                 key = self._key(code.id, rule_id, "veto")
                 phrases[rule.match].extend((key, t) for t in rule.terms)
-        self._needs_sentences = any(r.scope == "sentence" for r in self._near.values())
         for mode, items in phrases.items():
             texts = [text for _, text in items]
             docs = nlp.pipe(texts) if mode == "lemma" else map(nlp.make_doc, texts)
@@ -141,6 +148,28 @@ class CompiledCodebook:
                 grouped[key].append(doc)
             for key, pattern_docs in grouped.items():
                 self._phrase[mode].add(key, pattern_docs)
+
+    def _add_anchor(self, pattern: list[dict]) -> None:
+        for spec in pattern:
+            if spec.get("OP") in ("?", "*", "!"):
+                continue
+            for name, attr in (("LOWER", LOWER), ("LEMMA", LEMMA), ("ORTH", ORTH),
+                               ("TEXT", ORTH)):
+                value = spec.get(name)
+                values = [value] if isinstance(value, str) else (
+                    value["IN"] if isinstance(value, dict) and list(value) == ["IN"] else None)
+                if values:
+                    self._anchors[attr].update(self.nlp.vocab.strings.add(v) for v in values)
+                    return
+        self._unanchored = True
+
+    def _has_anchor(self, doc: Doc) -> bool:
+        columns = [attr for attr, values in self._anchors.items() if values]
+        table = doc.to_array(columns)
+        if table.ndim == 1:
+            table = table.reshape(-1, 1)
+        return any(numpy.isin(table[:, i], list(self._anchors[attr])).any()
+                   for i, attr in enumerate(columns))
 
     def _key(self, code_id: str, rule_id: str, role: str) -> str:
         name = f"{code_id}\x1f{rule_id}\x1f{role}"
@@ -153,7 +182,7 @@ class CompiledCodebook:
         near_parts: dict[tuple[str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
         vetoes: dict[str, list[tuple[object, int, int]]] = defaultdict(list)
         found = [*self._phrase["lower"](doc), *self._phrase["lemma"](doc)]
-        if len(self._tokens):
+        if len(self._tokens) and (self._unanchored or self._has_anchor(doc)):
             found.extend(self._tokens(doc))
         for key, start, end in found:
             code_id, rule_id, role = self._keys[key]
@@ -170,7 +199,6 @@ class CompiledCodebook:
         return _merge(hits)
 
     def _pair(self, doc: Doc, near_parts) -> list[Hit]:
-        sentence = _sentence_ids(doc) if self._needs_sentences else None
         hits = []
         for (code_id, rule_id), (a_spans, b_spans) in near_parts.items():
             rule = self._near[(code_id, rule_id)]
@@ -181,20 +209,22 @@ class CompiledCodebook:
                     if overlap or gap > rule.within:
                         continue
                     start, end = min(a_start, b_start), max(a_end, b_end)
-                    if sentence is not None and rule.scope == "sentence" and \
-                            sentence[start] != sentence[end - 1]:
+                    if rule.scope == "sentence" and _crosses_sentence(doc, start, end):
                         continue
                     hits.append(Hit(code_id, rule_id, start, end))
         return hits
 
 
-def _sentence_ids(doc: Doc) -> list[int]:
-    ids, current = [], 0
-    for token in doc:
-        if token.i and token.is_sent_start:
-            current += 1
-        ids.append(current)
-    return ids
+_SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
+
+
+def _crosses_sentence(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens start..end span a sentence boundary: the parser's or senter's
+    boundaries when the pipeline sets them, else sentence-final punctuation inside the
+    span (the rule spaCy's sentencizer applies)."""
+    if doc.has_annotation("SENT_START"):
+        return any(doc[i].is_sent_start for i in range(start + 1, end))
+    return any(doc[i].text in _SENTENCE_END for i in range(start, end - 1))
 
 
 def _vetoed(hit: Hit, vetoes) -> bool:

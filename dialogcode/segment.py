@@ -66,7 +66,7 @@ def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None) -
         for block in blocks:
             rows.append(_row(doc_id, unit_of, len(rows) + 1, block, text, block.start, block.end))
         return rows
-    docs = nlp.pipe((text[b.start:b.end] for b in blocks), disable=["lemmatizer"])
+    docs = nlp.pipe(text[b.start:b.end] for b in blocks)
     for block, doc in zip(blocks, docs):
         for sent in doc.sents:
             start, end = block.start + sent.start_char, block.start + sent.end_char

@@ -1,6 +1,7 @@
 """A study folder: dialogcode.yaml, manifest, transcripts/, codebooks/, out/."""
 from __future__ import annotations
 
+import glob
 import html
 import json
 import shutil
@@ -53,7 +54,8 @@ class Study:
         """Codebook files matched by the config's globs, in a stable order."""
         files: list[Path] = []
         for pattern in self.config.codebooks:
-            matched = sorted(self.root.glob(pattern))
+            matched = sorted(Path(p).resolve() for p in glob.glob(str(self.root / pattern),
+                                                                    recursive=True))
             if not matched:
                 raise ConfigError(f"codebooks: {pattern!r} matches no file",
                                   file=self.root / CONFIG_NAME)

