@@ -52,6 +52,7 @@ class Patterns(_Strict):
     match: Match | None = None
     terms: list[Union[str, Term]] = Field(default_factory=list)
     tokens: list[list[dict]] = Field(default_factory=list)
+    dependencies: list[list[dict]] = Field(default_factory=list)
     near: list[Near] = Field(default_factory=list)
     exclude: list[Exclude] = Field(default_factory=list)
 
@@ -109,10 +110,11 @@ class Code:
     exclude: list[Exclude]
     match: str
     line: int | None = None
+    dependencies: list[list[dict]] = field(default_factory=list)
 
     @property
     def n_patterns(self) -> int:
-        return len(self.terms) + len(self.tokens) + len(self.near)
+        return len(self.terms) + len(self.tokens) + len(self.near) + len(self.dependencies)
 
 
 @dataclass
@@ -218,7 +220,8 @@ def load_codebooks(paths: list[Path] | Path) -> Codebook:
             problems.append(Problem(f"parent {code.parent!r} is not defined", source, line,
                                     code.id))
         if code.codable and not code.n_patterns:
-            problems.append(Problem("codable code has no patterns (terms, tokens or near); "
+            problems.append(Problem("codable code has no patterns (terms, tokens, near or "
+                                    "dependencies); "
                                     "add some, or mark it `codable: false`", source, line,
                                     code.id))
         if not code.codable and not book.children(code.id):
@@ -266,7 +269,7 @@ def _add_codes(book, items, parent, spec, source, problems, lines):
             code.id, code.label, spec.codebook, code.parent or parent, code.codable,
             code.group, code.color, code.definition, code.when_to_use, code.when_not_to_use,
             code.examples, code.counter_examples, terms, code.patterns.tokens, near, exclude,
-            default, line)
+            default, line, code.patterns.dependencies)
         _add_codes(book, item.get("codes") or [], code.id, spec, source, problems, lines)
 
 

