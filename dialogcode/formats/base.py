@@ -34,8 +34,8 @@ class TextBuilder:
     """Renders turns from structured sources (VTT, CSV, JSON, Word tables) as
     ``Speaker: text`` paragraphs and records each turn's offsets.
 
-    Consecutive pieces from one speaker are joined into one turn, as captions split
-    a turn into many cues.
+    Consecutive pieces from one named speaker are joined into one turn, as captions
+    split a turn into many cues; pieces without a speaker stay apart.
     """
 
     def __init__(self, preamble: str | None = None):
@@ -53,7 +53,7 @@ class TextBuilder:
         if not text:
             return
         last = self.blocks[-1] if self.blocks else None
-        if last is not None and last.kind == "turn" and last.speaker == speaker:
+        if last is not None and last.kind == "turn" and speaker and last.speaker == speaker:
             self._emit(" " + text)
             last.end = self._length
             if time_end is not None:
