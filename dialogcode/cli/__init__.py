@@ -36,8 +36,8 @@ class Group(click.Group):
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dialogcode")
 def cli():
-    """Code dialogue transcripts with a codebook, check coding agreement, and build
-    evidence tables for lessons learned.
+    """Code dialogue transcripts with codebooks of spaCy rules, keeping the evidence
+    (document, offsets, quote, rule) for every code assigned.
 
     A study is a folder made by `dialogcode init`; `dialogcode run` builds everything
     from its dialogcode.yaml, and each stage is also its own command.
