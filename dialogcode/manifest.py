@@ -74,8 +74,8 @@ def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
     entries: list[Entry] = []
     seen: dict[str, int] = {}
     for line, row in _rows(path):
-        def bad(message, key=None):
-            problems.append(Problem(message, source, line, key))
+        def bad(message, key=None, row=row, line=line):
+            problems.append(Problem(message, source, line_of(row, key) or line, key))
 
         unknown = [k for k in row if not isinstance(k, str) or not k]
         if unknown:

@@ -162,3 +162,22 @@ def test_unsafe_or_broken_yaml_is_refused(tmp_path, text, message, line):
     with pytest.raises(DialogcodeError) as info:
         Study.open(tmp_path)
     assert message in str(info.value) and info.value.problems[0].line == line
+
+
+def test_yaml_manifest_works_and_reports_lines(tmp_path, format_dir):
+    root = make_study(tmp_path / "s", {"zoom.vtt": format_dir / "zoom.vtt",
+                                       "notes.md": format_dir / "notes.md"}, None)
+    (root / "manifest.yaml").write_text(
+        "- file: zoom.vtt\n  site: Fresno\n  event_type: coaching_call\n  date: 2019-02-06\n"
+        "- file: notes.md\n  site: Fresno\n  date: 2019-06-5\n  format: pdf\n",
+        encoding="utf-8")
+    (root / "dialogcode.yaml").write_text("manifest: manifest.yaml\n", encoding="utf-8")
+    with pytest.raises(ManifestError) as info:
+        ingest(Study.open(root))
+    assert {(p.line, p.key) for p in info.value.problems} == {(7, "date"), (8, "format")}
+    (root / "manifest.yaml").write_text(
+        "zoom.vtt: {site: Fresno, event_type: coaching_call, date: 2019-02-06}\n"
+        "notes.md: {site: Fresno, event_type: site_visit_notes}\n", encoding="utf-8")
+    documents = ingest(Study.open(root)).documents.set_index("doc_id")
+    assert documents.at["zoom", "date"] == "2019-02-06"
+    assert documents.at["notes", "event_type"] == "site_visit_notes"
