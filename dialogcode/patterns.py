@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover
 import numpy
 from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.errors import MatchPatternError
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.pipeline import Sentencizer
@@ -121,13 +122,14 @@ class CompiledCodebook:
         vocab = nlp.vocab
         self._phrase = {"lower": PhraseMatcher(vocab, attr="LOWER"),
                         "lemma": PhraseMatcher(vocab, attr="LEMMA")}
-        self._tokens = Matcher(vocab)
         self._dependencies = DependencyMatcher(vocab)
         self._keys: dict[int, tuple[str, str, str]] = {}   # key -> (code, rule, role)
-        # token patterns run only on segments holding one of their anchors (a literal
-        # value of a required token), unless some pattern has no anchor
-        self._anchors: dict[int, set[int]] = {LOWER: set(), LEMMA: set(), ORTH: set()}
-        self._unanchored = False
+        # token patterns run only where one of their anchors (literal values of a
+        # required token) occurs, on a window of the segment around it
+        self._token_patterns: list[tuple[str, Matcher, int | None]] = []
+        self._by_anchor: dict[int, dict[int, list[int]]] = {LOWER: {}, LEMMA: {}, ORTH: {}}
+        self._always: list[int] = []            # patterns without an anchor
+
         self._near: dict[tuple[str, str], object] = {}
         self._vetoes: dict[tuple[str, str], object] = {}
         phrases: dict[str, list[tuple[str, str]]] = {"lower": [], "lemma": []}
@@ -137,8 +139,7 @@ class CompiledCodebook:
             for term, mode in code.terms:
                 phrases[mode].append((self._key(code.id, f"term:{term}", "hit"), term))
             for index, pattern in enumerate(code.tokens, start=1):
-                self._tokens.add(self._key(code.id, f"tokens:{index}", "hit"), [pattern])
-                self._add_anchor(pattern)
+                self._add_token_pattern(self._key(code.id, f"tokens:{index}", "hit"), pattern)
             for index, pattern in enumerate(code.dependencies, start=1):
                 if not nlp.has_pipe("parser"):
                     raise CodebookError(
@@ -158,6 +159,9 @@ class CompiledCodebook:
                 self._vetoes[(code.id, rule_id)] = rule
                 key = self._key(code.id, rule_id, "veto")
                 phrases[rule.match].extend((key, t) for t in rule.terms)
+        self._anchor_arrays = {attr: numpy.array(sorted(table), dtype=numpy.uint64)
+                               for attr, table in self._by_anchor.items() if table}
+        self._anchor_attrs = list(self._anchor_arrays)
         for mode, items in phrases.items():
             texts = [text for _, text in items]
             docs = nlp.pipe(texts) if mode == "lemma" else map(nlp.make_doc, texts)
@@ -167,7 +171,14 @@ class CompiledCodebook:
             for key, pattern_docs in grouped.items():
                 self._phrase[mode].add(key, pattern_docs)
 
-    def _add_anchor(self, pattern: list[dict]) -> None:
+    def _add_token_pattern(self, key: str, pattern: list[dict]) -> None:
+        """Register a token pattern under its most selective anchor: the literal values
+        of a token that must be present, preferring rare words over stop words."""
+        index = len(self._token_patterns)
+        matcher = Matcher(self.nlp.vocab)
+        matcher.add(key, [pattern])
+        self._token_patterns.append((key, matcher, _max_length(pattern)))
+        candidates = []
         for spec in pattern:
             if spec.get("OP") in ("?", "*", "!"):
                 continue
@@ -176,18 +187,39 @@ class CompiledCodebook:
                 value = spec.get(name)
                 values = [value] if isinstance(value, str) else (
                     value["IN"] if isinstance(value, dict) and list(value) == ["IN"] else None)
-                if values:
-                    self._anchors[attr].update(self.nlp.vocab.strings.add(v) for v in values)
-                    return
-        self._unanchored = True
+                if values and all(isinstance(v, str) for v in values):
+                    common = any(v.lower() in STOP_WORDS or len(v) < 3 for v in values)
+                    candidates.append(((common, len(values)), attr, values))
+                    break
+        if not candidates:
+            self._always.append(index)
+            return
+        _, attr, values = min(candidates, key=lambda c: c[0])
+        for value in values:
+            self._by_anchor[attr].setdefault(self.nlp.vocab.strings.add(value), []).append(index)
 
-    def _has_anchor(self, doc: Doc) -> bool:
-        columns = [attr for attr, values in self._anchors.items() if values]
-        table = doc.to_array(columns)
-        if table.ndim == 1:
-            table = table.reshape(-1, 1)
-        return any(numpy.isin(table[:, i], list(self._anchors[attr])).any()
-                   for i, attr in enumerate(columns))
+    def _match_tokens(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Token-pattern matches: each pattern whose anchor occurs runs on windows around
+        its anchors (the whole segment when the pattern's length is unbounded)."""
+        size = len(doc)
+        windows: dict[int, list[tuple[int, int]]] = {i: [(0, size)] for i in self._always}
+        if self._anchor_attrs:
+            columns = doc.to_array(self._anchor_attrs).reshape(size, len(self._anchor_attrs))
+            for column, (attr, anchors) in enumerate(self._anchor_arrays.items()):
+                values = columns[:, column]
+                places = numpy.minimum(numpy.searchsorted(anchors, values), len(anchors) - 1)
+                for position in numpy.flatnonzero(anchors[places] == values).tolist():
+                    for index in self._by_anchor[attr][int(values[position])]:
+                        longest = self._token_patterns[index][2]
+                        windows.setdefault(index, []).append(
+                            (0, size) if longest is None else
+                            (max(0, position - longest + 1), min(size, position + longest)))
+        found = []
+        for index, spans in windows.items():
+            matcher = self._token_patterns[index][1]
+            for start, end in _merge_windows(spans):
+                found.extend((key, start + s, start + e) for key, s, e in matcher(doc[start:end]))
+        return found
 
     def _key(self, code_id: str, rule_id: str, role: str) -> str:
         name = f"{code_id}\x1f{rule_id}\x1f{role}"
@@ -200,8 +232,8 @@ class CompiledCodebook:
         near_parts: dict[tuple[str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
         vetoes: dict[str, list[tuple[object, int, int]]] = defaultdict(list)
         found = [*self._phrase["lower"](doc), *self._phrase["lemma"](doc)]
-        if len(self._tokens) and (self._unanchored or self._has_anchor(doc)):
-            found.extend(self._tokens(doc))
+        if self._token_patterns:
+            found.extend(self._match_tokens(doc))
         if len(self._dependencies):
             found.extend((key, min(ids), max(ids) + 1)
                          for key, ids in self._dependencies(doc))
@@ -246,6 +278,33 @@ def _crosses_sentence(doc: Doc, start: int, end: int) -> bool:
     if doc.has_annotation("SENT_START"):
         return any(doc[i].is_sent_start for i in range(start + 1, end))
     return any(doc[i].text in _SENTENCE_END for i in range(start, end - 1))
+
+
+def _max_length(pattern: list[dict]) -> int | None:
+    """Most tokens ``pattern`` can match, or None when unbounded (``*``, ``+``, ``{n,}``)."""
+    total = 0
+    for spec in pattern:
+        op = spec.get("OP")
+        if op in ("*", "+"):
+            return None
+        if isinstance(op, str) and op.startswith("{"):
+            bound = op.strip("{}").split(",")[-1].strip()
+            if not bound:
+                return None
+            total += int(bound)
+        else:
+            total += 1
+    return total
+
+
+def _merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
 
 
 def _vetoed(hit: Hit, vetoes) -> bool:

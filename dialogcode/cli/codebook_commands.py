@@ -1,7 +1,8 @@
-"""dialogcode codebook validate | show | test."""
+"""dialogcode codebook validate | show | test | import | export."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -64,3 +65,47 @@ def test_command(files, model, verbose):
     click.echo(f"{len(results) - failed} passed, {failed} failed")
     if failed:
         sys.exit(1)
+
+
+IMPORTERS = {".qdc": "qdc", ".yml": "quanteda", ".yaml": "quanteda", ".dic": "liwc"}
+
+
+@codebook.command("export")
+@files_argument
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The .qdc file to write.")
+def export_command(files, output):
+    """Write codebook FILES as one REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA
+    or QualCoder. Definitions, criteria and examples go into each code's Description."""
+    from ..interchange.qdc import export_qdc
+
+    book = load_codebooks(list(files))
+    Path(output).write_bytes(export_qdc(book))
+    click.echo(f"Wrote {len(book.codes)} codes to {output}")
+
+
+@codebook.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The codebook YAML file to write.")
+@click.option("--format", "fmt", type=click.Choice(["qdc", "quanteda", "liwc"]),
+              help="Input format (default: from the extension: .qdc, .yml/.yaml, .dic).")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def import_command(file, output, fmt, force):
+    """Turn a REFI-QDA codebook (.qdc), a quanteda YAML dictionary or a LIWC .dic into a
+    new dialogcode codebook YAML file. Wildcards such as `abus*` become token patterns.
+    The result is checked with `codebook validate`; review and edit it before use."""
+    from ..interchange import write_codebook_yaml
+    from ..interchange.dictionaries import import_liwc, import_quanteda
+    from ..interchange.qdc import import_qdc
+
+    fmt = fmt or IMPORTERS.get(Path(file).suffix.lower())
+    if fmt is None:
+        raise click.UsageError(f"cannot tell the format of {file}; give --format")
+    if Path(output).exists() and not force:
+        raise click.UsageError(f"{output} exists; codebooks are never overwritten without "
+                               "--force")
+    reader = {"qdc": import_qdc, "quanteda": import_quanteda, "liwc": import_liwc}[fmt]
+    write_codebook_yaml(reader(Path(file)), Path(output))
+    book = load_codebooks(Path(output))
+    click.echo(f"Wrote {len(book.codes)} codes to {output} (valid codebook)")
