@@ -56,6 +56,14 @@ class Patterns(_Strict):
     near: list[Near] = Field(default_factory=list)
     exclude: list[Exclude] = Field(default_factory=list)
 
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _no_yaml_booleans(cls, terms):
+        if isinstance(terms, list) and any(isinstance(t, bool) for t in terms):
+            raise ValueError("a term reads as true/false: YAML takes bare yes, no, on, off "
+                             "as booleans; put such terms in quotes (\"no\")")
+        return terms
+
     @field_validator("terms")
     @classmethod
     def _no_blank_terms(cls, terms):

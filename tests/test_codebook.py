@@ -65,6 +65,8 @@ def test_duplicate_ids_across_files_are_refused(tmp_path):
     ("python_tag.yaml", "python_tag.yaml:4: YAML error: tags such as !!python"),
     ("yaml_error.yaml", "yaml_error.yaml:6: YAML error"),
     ("bad.yaml", "bad.yaml:13 [b]: parent 'nowhere' is not defined"),
+    ("yaml_boolean.yaml", "yaml_boolean.yaml:7 [a: patterns.terms]: Value error, a term "
+                          "reads as true/false"),
 ])
 def test_validate_command_exits_1_with_location(name, message):
     result = CliRunner().invoke(cli, ["codebook", "validate", str(CODEBOOKS / name)])
