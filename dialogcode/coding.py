@@ -7,6 +7,7 @@ only re-runs matching.
 from __future__ import annotations
 
 import hashlib
+from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
@@ -76,35 +77,47 @@ class DocCache:
 
 
 def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
-                 cache: DocCache, *, progress: bool = False
+                 cache: DocCache, *, n_process: int = 1
                  ) -> Iterator[tuple[pd.DataFrame, list[Doc]]]:
-    """Yield (segments of one document, their spaCy docs), from the cache when possible."""
+    """Yield (segments of one document, their spaCy docs) for every document: cached
+    ones first, then the rest tokenised in one stream (``n_process`` worker processes)
+    and written to the cache."""
     hashes = documents.set_index("doc_id")["sha256"]
-    groups = segments.groupby("doc_id", sort=False)
-    for doc_id, group in progress_bar(groups, desc="code", enabled=progress,
-                                      total=groups.ngroups, unit="doc"):
-        sha, unit = hashes[doc_id], "+".join(sorted(set(group["unit"])))
-        docs = cache.get(sha, unit, nlp.vocab)
-        if docs is None or len(docs) != len(group):
-            docs = list(nlp.pipe(group["text"].tolist(), batch_size=256,
-                                 disable=matching_components(nlp)))
-            cache.put(sha, unit, docs)
+    pending = []
+    for doc_id, group in segments.groupby("doc_id", sort=False):
+        key = (hashes[doc_id], "+".join(sorted(set(group["unit"]))))
+        docs = cache.get(*key, nlp.vocab)
+        if docs is not None and len(docs) == len(group):
+            yield group, docs
+        else:
+            pending.append((key, group))
+    if not pending:
+        return
+    stream = nlp.pipe((text for _, group in pending for text in group["text"]),
+                      batch_size=256, n_process=n_process, disable=matching_components(nlp))
+    for key, group in pending:
+        docs = list(islice(stream, len(group)))
+        cache.put(*key, docs)
         yield group, docs
 
 
 def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
                 model: str = "blank", cache_dir: Path | None = None,
-                progress: bool = False) -> pd.DataFrame:
+                progress: bool = False, n_process: int = 1) -> pd.DataFrame:
     """Code every segment with ``book``; return the codings table (:data:`CODING_COLUMNS`).
 
-    Every row's ``quote`` equals ``document_text[start:end]``.
+    Every row's ``quote`` equals ``document_text[start:end]``. ``n_process`` > 1
+    tokenises uncached documents in worker processes (bench/README.md says when that
+    pays).
     """
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
     cache = DocCache(cache_dir, model)
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
     rows = []
-    for group, docs in segment_docs(segments, documents, nlp, cache, progress=progress):
+    batches = segment_docs(segments, documents, nlp, cache, n_process=n_process)
+    for group, docs in progress_bar(batches, desc="code", enabled=progress, unit="doc",
+                                    total=segments["doc_id"].nunique()):
         for seg_id, doc_id, offset, doc in zip(group["seg_id"], group["doc_id"],
                                                group["start"], docs):
             for hit in compiled.match(doc):

@@ -23,12 +23,12 @@ def study_codebook(study: Study, codebooks=()):
     return load_codebooks(list(codebooks) or study.codebook_files())
 
 
-def run_coding(study: Study, *, codebooks=(), model=None, quiet=False):
+def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1):
     book = study_codebook(study, codebooks)
     corpus = load_corpus(study)
     codings = code_corpus(corpus.segments, corpus.documents, book,
                           model=model or study.config.model, cache_dir=study.out / "cache",
-                          progress=not quiet)
+                          progress=not quiet, n_process=jobs)
     paths = write_table(codings, study.out, "codings")
     paths += write_table(book.to_frame(), study.out, "codebook")
     if not quiet:
@@ -49,11 +49,14 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False):
 @study_argument
 @codebook_option
 @model_option
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes for tokenising uncached documents; pays off with trained "
+                   "pipelines, not with the default blank one.")
 @quiet_option
-def code(study, codebooks, model, quiet):
+def code(study, codebooks, model, jobs, quiet):
     """Apply the codebooks to the segments of STUDY (run `dialogcode ingest` first) and
     write the codings table; print how often each code matched."""
-    run_coding(Study.open(study), codebooks=codebooks, model=model, quiet=quiet)
+    run_coding(Study.open(study), codebooks=codebooks, model=model, quiet=quiet, jobs=jobs)
 
 
 @cli.command()
