@@ -11,7 +11,7 @@ from ..kwic import term_codebook
 from ..store import write_table
 from ..study import Study
 from . import cli
-from .options import model_option, quiet_option, study_argument
+from .options import echo_table, model_option, quiet_option, study_argument
 
 codebook_option = click.option("--codebook", "codebooks", multiple=True,
                                type=click.Path(exists=True, dir_okay=False),
@@ -33,7 +33,7 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1):
     paths += write_table(book.to_frame(), study.out, "codebook")
     if not quiet:
         summary = coding_summary(codings, book, corpus.documents)
-        click.echo(summary.drop(columns="label").to_string(index=False))
+        echo_table(summary.drop(columns="label"))
         never = summary[summary["codings"] == 0]["code_id"].tolist()
         coded = codings["seg_id"].nunique()
         click.echo(f"{len(codings)} codings of {codings['code_id'].nunique()} codes in "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+import pandas as pd
 
 study_argument = click.argument("study", default=".", type=click.Path(file_okay=True,
                                                                        path_type=str))
@@ -17,3 +18,15 @@ def echo_problems(title: str, problems, *, err: bool = True) -> None:
 
 model_option = click.option("--model", help="spaCy pipeline to use instead of `model` in "
                                             "dialogcode.yaml (e.g. en_core_web_sm).")
+
+
+def echo_table(df) -> None:
+    """Print a DataFrame with text columns left-aligned and numbers right-aligned."""
+    columns = []
+    for name in df.columns:
+        cells = [name] + ["" if pd.isna(v) else str(v) for v in df[name]]
+        width = max(len(c) for c in cells)
+        numeric = pd.api.types.is_numeric_dtype(df[name])
+        columns.append([c.rjust(width) if numeric else c.ljust(width) for c in cells])
+    for row in zip(*columns):
+        click.echo("  ".join(row).rstrip())

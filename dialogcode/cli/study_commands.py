@@ -8,7 +8,7 @@ from ..ingest import summarize, write_corpus
 from ..study import Study, init_study
 from . import cli
 from .coding_commands import run_coding
-from .options import echo_problems, quiet_option, study_argument
+from .options import echo_problems, echo_table, quiet_option, study_argument
 
 
 @cli.command()
@@ -34,7 +34,7 @@ def _ingest(study: Study, *, unit, skip_bad, quiet):
     if not quiet:
         summary = summarize(corpus)
         total = summary[["documents", "turns", "speakers", "words"]].sum()
-        click.echo(summary.to_string(index=False))
+        echo_table(summary)
         click.echo(f"Total: {total['documents']} documents, {total['turns']} turns, "
                    f"{total['speakers']} speakers, {total['words']} words; "
                    f"{len(corpus.segments)} segments ({corpus.segments['unit'].iloc[0] if len(corpus.segments) else unit}).")
