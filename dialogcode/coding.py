@@ -1,6 +1,6 @@
 """Applying codebooks to segments: the codings table, with a token cache.
 
-Tokenised segments are cached per document as a spaCy ``DocBin`` keyed by the
+Tokenised segments are cached per document (token attribute arrays) keyed by the
 document's SHA-256, the unit and the pipeline, so re-coding after a codebook edit
 only re-runs matching.
 """

