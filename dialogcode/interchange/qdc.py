@@ -1,135 +1,323 @@
-"""REFI-QDA codebooks (.qdc, namespace urn:QDA-XML:codebook:1.0).
+"""REFI-QDA codebooks (``.qdc``, namespace ``urn:QDA-XML:codebook:1.0``, REFI-QDA 1.5).
 
-Export writes each code with a GUID derived from its id (so re-export is identical),
-and its definition, criteria and examples as labelled paragraphs in ``Description``
-(the standard has no fields for them), plus a ``dialogcode id:`` line that import uses
-to recover ids. Import reads untrusted XML with defusedxml; imported codes have no
-patterns yet, so each codable code gets its own name as a starting term.
+Export
+    ``CodeBook > Codes > Code``, nested as the codebook is. Each code's ``guid`` is a
+    UUID 5 of its id under a fixed namespace, so exporting the same codebook again gives
+    the same bytes and other tools see the same codes. The standard has no fields for
+    definitions, criteria or examples, so they go into ``Description`` as labelled
+    plain-text paragraphs, ending with a ``dialogcode id: <id>`` line::
+
+        Definition: Unstable or unaffordable housing.
+
+        When to use: Talk of rent pressure, eviction, overcrowding.
+
+        When not to use: Houses of government.
+
+        Examples:
+        - They got evicted in May.
+        - ...
+
+        Counter-examples:
+        - The White House said nothing.
+
+        dialogcode id: housing.insecurity
+
+    No ``Sets`` element is written (an empty one is invalid and breaks other tools).
+    Patterns, groups and match modes have no place in the standard and are not exported.
+
+Import
+    The file is untrusted input: it is parsed with defusedxml, and DTDs, entity
+    declarations and external references are refused. Ids come from ``dialogcode id:``
+    lines where present; otherwise from the slugified names along the path
+    (``Barriers > Language access`` -> ``barriers.language_access``), made unique with
+    ``_2``, ``_3``. Labelled Description paragraphs become definition, when_to_use,
+    when_not_to_use, examples and counter_examples; a Description without labels is the
+    definition. ``Sets`` are ignored.
+
+    REFI-QDA codes have no patterns, and a codable code needs some to load, so **every
+    codable code gets one starting pattern: its own name, lower-cased, as a term**
+    (``patterns: {terms: [transport]}``). A category (``isCodable="false"``) with no
+    child codes is imported as a codable code with that term too. Replace these with real
+    patterns before coding anything.
 """
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import parse as safe_parse
+from defusedxml.ElementTree import DefusedXMLParser
 
-from ..codebook import Code, Codebook
-from ..errors import CodebookError
-from . import slug, unique_id
+from ..codebook import ID_PATTERN, Code, Codebook
+from ..errors import CodebookError, Problem
+from . import codebook_id, slug, unique_id
 
 NS = "urn:QDA-XML:codebook:1.0"
-GUID_NAMESPACE = uuid.UUID("5f0c6c1e-3a51-4c36-9a55-6b2a0d9e1c11")
-SECTIONS = [("Definition", "definition"), ("When to use", "when_to_use"),
-            ("When not to use", "when_not_to_use")]
-LISTS = [("Examples", "examples"), ("Counter-examples", "counter_examples")]
-ID_LINE = "dialogcode id: "
+# fixed forever: changing it changes every exported GUID
+GUID_NAMESPACE = uuid.UUID("0f6d2b9e-58c4-4d1a-a7e3-3c9b5e2d7a41")
+ID_LINE = "dialogcode id:"
+
+# (label written on export, field); import also accepts the aliases below
+_TEXT_SECTIONS = [("Definition", "definition"), ("When to use", "when_to_use"),
+                  ("When not to use", "when_not_to_use")]
+_LIST_SECTIONS = [("Examples", "examples"), ("Counter-examples", "counter_examples")]
+_LABELS = {label.lower(): key for label, key in _TEXT_SECTIONS + _LIST_SECTIONS}
+_LABELS.update({"example": "examples", "counter examples": "counter_examples",
+                "counterexamples": "counter_examples", "counter-example": "counter_examples",
+                "counter example": "counter_examples", "non-examples": "counter_examples"})
+_HEADER = re.compile(r"^\s*(" + "|".join(re.escape(k) for k in sorted(_LABELS, key=len,
+                                                                      reverse=True))
+                     + r")\s*:[ \t]*(.*)$", re.IGNORECASE)
+_ID_RE = re.compile(r"^\s*" + re.escape(ID_LINE) + r"\s*(\S+)\s*$", re.IGNORECASE)
+_NOT_XML_CHARS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_MAX_BYTES = 50_000_000
 
 
-def _description(code: Code) -> str:
-    parts = [f"{title}: {getattr(code, key).strip()}" for title, key in SECTIONS
-             if getattr(code, key)]
-    for title, key in LISTS:
-        items = getattr(code, key)
+def guid_for(code_id: str) -> str:
+    """The GUID exported for ``code_id`` (the same on every export)."""
+    return str(uuid.uuid5(GUID_NAMESPACE, code_id))
+
+
+# --------------------------------------------------------------------------- export
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML_CHARS.sub("", text)
+
+
+def _list_item(text: str) -> str:
+    lines = str(text).strip().splitlines() or [""]
+    return "- " + "\n  ".join(line.rstrip() for line in lines)
+
+
+def description_of(code: Code) -> str:
+    """The labelled plain-text Description exported for ``code``."""
+    paragraphs = []
+    for label, key in _TEXT_SECTIONS:
+        value = (getattr(code, key) or "").strip()
+        if value:
+            paragraphs.append(f"{label}: {value}")
+    for label, key in _LIST_SECTIONS:
+        items = getattr(code, key) or []
         if items:
-            parts.append(f"{title}:\n" + "\n".join(f"- {item}" for item in items))
-    parts.append(ID_LINE + code.id)
-    return "\n\n".join(parts)
+            paragraphs.append(f"{label}:\n" + "\n".join(_list_item(item) for item in items))
+    paragraphs.append(f"{ID_LINE} {code.id}")
+    return "\n\n".join(paragraphs)
 
 
 def export_qdc(book: Codebook) -> bytes:
-    """The codebook as REFI-QDA 1.5 codebook XML (UTF-8, with declaration)."""
-    ET.register_namespace("", NS)
-    root = ET.Element(f"{{{NS}}}CodeBook", {"origin": "dialogcode"})
-    codes = ET.SubElement(root, f"{{{NS}}}Codes")
+    """The loaded codebook(s) as one REFI-QDA 1.5 codebook: UTF-8 XML with declaration,
+    pretty-printed, identical bytes for identical codebooks."""
+    root = ET.Element("CodeBook", {"xmlns": NS, "origin": "dialogcode"})
+    codes = ET.SubElement(root, "Codes")
 
-    def add(parent_element, parent_id):
+    def add(parent_element: ET.Element, parent_id: str | None) -> None:
         for code in book.children(parent_id):
-            attributes = {"guid": str(uuid.uuid5(GUID_NAMESPACE, code.id)), "name": code.label,
+            attributes = {"guid": guid_for(code.id), "name": _xml_text(code.label),
                           "isCodable": "true" if code.codable else "false"}
             if code.color:
-                attributes["color"] = code.color.upper()
-            element = ET.SubElement(parent_element, f"{{{NS}}}Code", attributes)
-            ET.SubElement(element, f"{{{NS}}}Description").text = _description(code)
+                attributes["color"] = code.color
+            element = ET.SubElement(parent_element, "Code", attributes)
+            ET.SubElement(element, "Description").text = _xml_text(description_of(code))
             add(element, code.id)
+
     add(codes, None)
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    if not len(codes):
+        raise CodebookError("the codebook has no codes to export")
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
-def _parse_description(text: str) -> dict:
+# --------------------------------------------------------------------------- import
+
+class _LineTarget:
+    """Tree builder that remembers the line each element starts on."""
+
+    def __init__(self):
+        self.builder = ET.TreeBuilder()
+        self.lines: dict[ET.Element, int] = {}
+        self.expat = None
+
+    def start(self, tag, attrs):
+        element = self.builder.start(tag, attrs)
+        if self.expat is not None:
+            self.lines[element] = self.expat.CurrentLineNumber
+        return element
+
+    def end(self, tag):
+        return self.builder.end(tag)
+
+    def data(self, data):
+        self.builder.data(data)
+
+    def close(self):
+        return self.builder.close()
+
+
+def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            raise CodebookError(f"too large for a codebook ({size} bytes)", file=source)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CodebookError(f"cannot read: {exc.strerror or exc}", file=source) from None
+    target = _LineTarget()
+    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
+                              forbid_external=True)
+    target.expat = parser.parser
+    try:
+        parser.feed(raw)
+        root = parser.close()
+    except DefusedXmlException as exc:
+        raise CodebookError(
+            f"refused: the XML declares a DTD or entities ({type(exc).__name__}); a "
+            "REFI-QDA codebook has neither, and they can be used to attack the reader",
+            file=source, line=parser.parser.CurrentLineNumber) from None
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise CodebookError(f"not well-formed XML: {exc}", file=source, line=line) from None
+    return root, target.lines
+
+
+def parse_description(text: str | None) -> dict:
+    """Fields from a labelled Description (see the module docstring): any of id,
+    definition, when_to_use, when_not_to_use, examples, counter_examples."""
     fields: dict = {}
-    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
-    known = dict(SECTIONS + LISTS)
-    rest = []
-    for block in blocks:
-        head, _, body = block.partition(":")
-        if block.startswith(ID_LINE):
-            fields["id"] = block[len(ID_LINE):].strip()
-        elif head in dict(LISTS):
-            fields[known[head]] = [line[2:].strip() for line in body.strip().splitlines()
-                                   if line.startswith("- ")]
-        elif head in dict(SECTIONS):
-            fields[known[head]] = body.strip()
+    if not text or not text.strip():
+        return fields
+    lines = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        found = _ID_RE.match(line)
+        if found and re.match(ID_PATTERN, found.group(1)):
+            fields["id"] = found.group(1)
         else:
-            rest.append(block)
-    if rest and "definition" not in fields:
-        fields["definition"] = "\n\n".join(rest)
+            lines.append(line.rstrip())
+    # split into sections: a label starts a section only at the start of a paragraph
+    preamble: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
+    previous_blank = True
+    for line in lines:
+        header = _HEADER.match(line) if previous_blank else None
+        if header:
+            sections.append((_LABELS[header.group(1).lower()], [header.group(2)]))
+        elif sections:
+            sections[-1][1].append(line)
+        else:
+            preamble.append(line)
+        previous_blank = not line.strip()
+    for key, body in sections:
+        if key in ("examples", "counter_examples"):
+            fields.setdefault(key, []).extend(_list_items(body))
+        else:
+            value = "\n".join(body).strip()
+            if value:
+                fields[key] = f"{fields[key]}\n\n{value}" if key in fields else value
+    free = "\n".join(preamble).strip()
+    if free:
+        fields["definition"] = (f"{free}\n\n{fields['definition']}" if "definition" in fields
+                                else free)
     return fields
 
 
-def import_qdc(path: Path) -> dict:
-    """Codebook data from a .qdc file. Raises CodebookError for XML that is malformed,
-    hostile (DTDs, entities) or not a REFI-QDA codebook."""
-    source = str(path)
-    try:
-        root = safe_parse(str(path), forbid_dtd=True).getroot()
-    except DefusedXmlException as exc:
-        raise CodebookError(f"refused: the XML declares a DTD or entities ({type(exc).__name__})",
-                            file=source) from None
-    except ET.ParseError as exc:
-        raise CodebookError(f"not well-formed XML: {exc}", file=source,
-                            line=exc.position[0]) from None
-    if root.tag != f"{{{NS}}}CodeBook":
-        raise CodebookError(f"not a REFI-QDA codebook: root element is {root.tag!r}, "
-                            f"expected CodeBook in namespace {NS}", file=source)
-    taken: set[str] = set()
+def _list_items(body: list[str]) -> list[str]:
+    items: list[list[str]] = []
+    for line in body:
+        if not line.strip():
+            continue
+        bullet = re.match(r"^\s*[-*\u2022]\s+(.*)$", line)
+        if bullet:
+            items.append([bullet.group(1).strip()])
+        elif line[:1].isspace() and items:
+            items[-1].append(line.strip())
+        else:
+            items.append([line.strip()])
+    return ["\n".join(parts) for parts in items if any(parts)]
 
-    def codes_of(element, parent_id):
+
+def _color(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        return value
+    if re.fullmatch(r"#[0-9a-fA-F]{3}", value):
+        return "#" + "".join(c * 2 for c in value[1:])
+    return None        # not a colour our codebooks accept: left out
+
+
+def import_qdc(path: Path) -> dict:
+    """Codebook data (our YAML format, as a dict) from a REFI-QDA ``.qdc`` file.
+
+    The codebook id is the file stem (``[a-z0-9_]``). Every codable code gets its name,
+    lower-cased, as its only term, so the result loads; these are placeholders to
+    replace with real patterns. Raises CodebookError, with file and line where known,
+    for unreadable, malformed or hostile XML (DTDs and entities are refused), a root
+    that is not ``CodeBook`` in ``urn:QDA-XML:codebook:1.0``, a code without a name or
+    with a bad ``isCodable``, or a codebook without codes.
+    """
+    path = Path(path)
+    source = str(path)
+    root, lines = _parse(path)
+    expected = f"{{{NS}}}CodeBook"
+    if root.tag != expected:
+        namespace, _, local = (root.tag[1:].partition("}") if root.tag.startswith("{")
+                               else ("", "", root.tag))
+        found = f"{local} in namespace {namespace}" if namespace else f"{local} (no namespace)"
+        hint = (" (this is a REFI-QDA project, not a codebook)"
+                if local == "Project" else "")
+        raise CodebookError(f"not a REFI-QDA codebook: the root element is {found}{hint}; "
+                            f"expected CodeBook in namespace {NS}", file=source,
+                            line=lines.get(root))
+    codes_element = root.find(f"{{{NS}}}Codes")
+    if codes_element is None or codes_element.find(f"{{{NS}}}Code") is None:
+        raise CodebookError("the codebook has no codes (CodeBook > Codes > Code)",
+                            file=source, line=lines.get(codes_element, lines.get(root)))
+    taken: set[str] = set()
+    problems: list[Problem] = []
+
+    def codes_of(element: ET.Element, parent_id: str | None) -> list[dict]:
         out = []
         for node in element.findall(f"{{{NS}}}Code"):
-            name = (node.get("name") or "").strip()
+            line = lines.get(node)
+            name = " ".join((node.get("name") or "").split())
+            codable_text = (node.get("isCodable") or "true").strip().lower()
+            if codable_text not in ("true", "false", "1", "0"):
+                problems.append(Problem(f"isCodable={node.get('isCodable')!r} is not a "
+                                        "boolean (true/false)", source, line))
             if not name:
-                raise CodebookError("a Code has no name", file=source)
-            description = node.findtext(f"{{{NS}}}Description") or ""
-            fields = _parse_description(description)
-            base = fields.pop("id", None) or (f"{parent_id}.{slug(name)}" if parent_id
-                                               else slug(name))
+                problems.append(Problem("a Code has no name", source, line,
+                                        node.get("guid")))
+                continue
+            fields = parse_description(node.findtext(f"{{{NS}}}Description"))
+            recovered = fields.pop("id", None)
+            base = recovered or (f"{parent_id}.{slug(name)}" if parent_id else slug(name))
             code_id = unique_id(base, taken)
-            codable = node.get("isCodable", "true").lower() == "true"
-            item = {"id": code_id, "label": name}
+            children = codes_of(node, code_id)
+            codable = codable_text in ("true", "1") or not children
+            item: dict = {"id": code_id, "label": name}
             if not codable:
                 item["codable"] = False
-            if node.get("color"):
-                item["color"] = node.get("color")
-            item.update(fields)
-            children = codes_of(node, code_id)
+            color = _color(node.get("color"))
+            if color:
+                item["color"] = color
+            for key in ("definition", "when_to_use", "when_not_to_use", "examples",
+                        "counter_examples"):
+                if key in fields:
+                    item[key] = fields[key]
             if codable:
                 item["patterns"] = {"terms": [name.lower()]}
             if children:
                 item["codes"] = children
-            elif not codable:
-                item.pop("codable")
-                item["patterns"] = {"terms": [name.lower()]}
             out.append(item)
         return out
 
-    codes_element = root.find(f"{{{NS}}}Codes")
-    codes = codes_of(codes_element, None) if codes_element is not None else []
-    if not codes:
-        raise CodebookError("the codebook has no codes", file=source)
-    return {"codebook": slug(Path(path).stem), "title": Path(path).stem,
-            "description": f"Imported from {Path(path).name} (REFI-QDA). Each code's only "
-                           "pattern is its name: write real patterns before coding.",
+    codes = codes_of(codes_element, None)
+    if problems:
+        raise CodebookError(problems)
+    return {"codebook": codebook_id(path), "title": path.stem,
+            "description": f"Imported from the REFI-QDA codebook {path.name}. Each codable "
+                           "code's only pattern is its own name: write real patterns (and "
+                           "examples) before coding.",
             "codes": codes}
