@@ -34,6 +34,7 @@ def test_every_file_is_in_the_manifest_and_every_event_type_is_there(coded):
     corpus, _, _ = coded
     assert corpus.warnings == [] and corpus.skipped == []
     assert len(corpus.documents) >= 15
+    assert corpus.documents["n_words"].sum() >= 25_000
     assert set(corpus.documents["event_type"]) >= {
         "kickoff_convening", "community_of_practice", "coaching_call", "site_visit_dialogue",
         "site_visit_notes", "closing_convening"}
