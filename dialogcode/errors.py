@@ -52,7 +52,3 @@ class IngestError(DialogcodeError):
 
 class CodebookError(DialogcodeError):
     """A codebook is malformed, or its examples fail."""
-
-
-class MissingExtraError(DialogcodeError):
-    """An optional dependency is not installed; the message names the extra."""

@@ -12,7 +12,6 @@ from .formats import ParsedDocument
 from .formats.base import Block
 from .normalize import count_words
 
-UNITS = ("turn", "sentence", "section")
 _BACKCHANNEL = re.compile(
     r"^(?:(?:mm+|m+-?hm+|mhm+|uh-?huh|uh|um|hmm+|yeah|yep|yes|yup|right|okay|ok|sure|"
     r"exactly|true|totally|absolutely|agreed|wow|oh|ah|ha|haha|cool|great|nice|thanks|"
