@@ -184,3 +184,13 @@ codes:
                         ("We stay so very silent here.", "stay so very silent")]:
         doc = nlp(text)
         assert [doc[h.start:h.end].text for h in compiled.match(doc)] == [quote]
+
+
+def test_run_ingests_and_codes_from_the_config(study):
+    (study.root / "dialogcode.yaml").write_text(f"codebooks: [{SMALL}]\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", str(study.root)])
+    assert result.exit_code == 0, result.output
+    assert "Total: 1 documents, 4 turns" in result.output
+    assert "6 codings of 2 codes in 3 of 5 segments" in result.output
+    for name in ("documents", "segments", "codings", "codebook"):
+        assert (study.out / f"{name}.parquet").is_file()

@@ -23,9 +23,10 @@ def study_codebook(study: Study, codebooks=()):
     return load_codebooks(list(codebooks) or study.codebook_files())
 
 
-def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1):
+def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, corpus=None):
+    """Code ``corpus`` (default: the one `dialogcode ingest` last wrote), write and report."""
     book = study_codebook(study, codebooks)
-    corpus = load_corpus(study)
+    corpus = corpus if corpus is not None else load_corpus(study)
     codings = code_corpus(corpus.segments, corpus.documents, book,
                           model=model or study.config.model, cache_dir=study.out / "cache",
                           progress=not quiet, n_process=jobs)

@@ -69,5 +69,5 @@ def run(study, skip_bad, quiet):
     """Build everything for STUDY from its dialogcode.yaml: ingest the transcripts,
     then code them with the codebooks."""
     opened = Study.open(study)
-    _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet)
-    run_coding(opened, quiet=quiet)
+    corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet)
+    run_coding(opened, quiet=quiet, corpus=corpus)
