@@ -1,0 +1,155 @@
+"""Exemplar quotes: for each code (or lesson), a few clear, representative quotes spread
+across sites and speakers, each with a sentence of context on either side.
+
+A candidate is one coded segment: the whole turn when it is short, otherwise the
+sentences holding the code's matches. Each candidate is scored (weights below, columns
+in docs/tables.md):
+
+- ``typicality``: cosine similarity of its TF-IDF vector to the mean of all the code's
+  candidates, so a quote that says what the code's evidence says as a whole wins over
+  an odd one out;
+- ``evidence``: how many different rules of the code matched in it (up to 3);
+- ``length``: 1 between 12 and 60 words, falling off outside;
+- ``complete``: 1 when it starts like a sentence and ends with . ! or ?.
+
+Picking is greedy by score, with a penalty for a site, speaker or document already used.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from .codebook import Codebook
+from .nlp import load_pipeline
+from .tables import ancestors, segment_frame
+
+WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
+PENALTY = {"site": 0.25, "speaker_key": 0.15, "doc_id": 0.1}
+SHORT, LONG, FRAGMENT = 12, 60, 6
+QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "site",
+                 "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
+                 "n_words", "score"]
+
+
+def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
+    nlp = load_pipeline("blank")
+    return [[(s.start_char, s.end_char) for s in doc.sents]
+            for doc in nlp.pipe(texts, disable=[n for n in nlp.pipe_names
+                                                if n != "sentencizer"])]
+
+
+def _context(frame: pd.DataFrame, sentences: dict, seg_id: str, first: int, last: int
+             ) -> tuple[str, str]:
+    """The sentence before ``first`` and after ``last`` (sentence indexes in seg_id),
+    from the neighbouring turn of the same document when the turn has none."""
+    row = frame.loc[seg_id]
+    spans = sentences[seg_id] or [(0, len(row["text"]))]
+
+    def neighbour(step):
+        position = frame.index.get_loc(seg_id) + step
+        if 0 <= position < len(frame) and frame.iloc[position]["doc_id"] == row["doc_id"]:
+            other = frame.iloc[position]
+            spans = sentences[frame.index[position]] or [(0, len(other["text"]))]
+            start, end = spans[-1 if step < 0 else 0]
+            label = f"{other['speaker']}: " if isinstance(other["speaker"], str) else ""
+            return label + other["text"][start:end].strip()
+        return ""
+
+    before = row["text"][slice(*spans[first - 1])] if first > 0 else neighbour(-1)
+    after = row["text"][slice(*spans[last + 1])] if last + 1 < len(spans) else neighbour(1)
+    return before.strip(), after.strip()
+
+
+def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
+                     book: Codebook | None = None) -> pd.DataFrame:
+    """One scored candidate quote per (code_id, coded segment); backchannels left out.
+    With ``book``, parent codes are rolled up (a sub-code's match is a parent's too)."""
+    frame = segment_frame(segments, documents).set_index("seg_id", drop=False)
+    hits = codings[["seg_id", "code_id", "start", "end", "rule_id"]]
+    if book is not None:
+        chains = {c: ancestors(book, c) or [c] for c in hits["code_id"].unique()}
+        hits = hits.assign(code_id=hits["code_id"].map(chains)).explode("code_id")
+    hits = hits[~hits["seg_id"].map(frame["backchannel"]).fillna(True).astype(bool)]
+    if hits.empty:
+        return pd.DataFrame(columns=["code_id", *QUOTE_COLUMNS[1:]])
+    sentences = dict(zip(frame.index, _sentences(frame["text"].tolist())))
+    rows = []
+    for (code_id, seg_id), group in hits.groupby(["code_id", "seg_id"], sort=False):
+        row = frame.loc[seg_id]
+        spans = sentences[seg_id] or [(0, len(row["text"]))]
+        if row["n_words"] <= LONG:
+            first, last = 0, len(spans) - 1
+        else:
+            local = [(s - row["start"], e - row["start"]) for s, e in zip(group["start"],
+                                                                          group["end"])]
+            inside = [i for i, (a, b) in enumerate(spans)
+                      if any(s < b and e > a for s, e in local)] or [0]
+            first, last = min(inside), max(inside)
+        start, end = spans[first][0], spans[last][1]
+        text = row["text"][start:end]
+        quote = text.strip()
+        start += len(text) - len(text.lstrip())
+        before, after = _context(frame, sentences, seg_id, first, last)
+        rows.append({"code_id": code_id, "quote": quote, "context_before": before,
+                     "context_after": after, "speaker": row["speaker"], "site": row["site"],
+                     "event_type": row["event_type"], "phase": row["phase"],
+                     "date": row["date"], "doc_id": row["doc_id"], "seg_id": seg_id,
+                     "start": int(row["start"] + start),
+                     "end": int(row["start"] + start + len(quote)),
+                     "n_words": len(quote.split()), "rules": group["rule_id"].nunique(),
+                     "speaker_key": row["speaker_key"]})
+    return _score(pd.DataFrame(rows))
+
+
+def _score(table: pd.DataFrame) -> pd.DataFrame:
+    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        table["quote"])
+    vectors = normalize(vectors)
+    typicality = np.zeros(len(table))
+    for _, index in table.groupby("code_id").indices.items():
+        centroid = normalize(np.asarray(vectors[index].mean(axis=0)))
+        typicality[index] = (vectors[index] @ centroid.T).ravel()
+    words = table["n_words"].to_numpy(dtype=float)
+    length = np.where(words < SHORT, words / SHORT, np.where(words > LONG, LONG / words, 1.0))
+    complete = (table["quote"].str.match(r"^[\"'“‘(]?[A-Z0-9]")
+                & table["quote"].str.contains(r"[.!?][\"'”’)]?$")).astype(float)
+    table = table.assign(typicality=typicality.round(4),
+                         evidence=(table["rules"].clip(upper=3) / 3).round(4),
+                         length=length.round(4), complete=complete)
+    table["score"] = sum(table[k] * w for k, w in WEIGHTS.items()).round(4)
+    return table.drop(columns="rules")
+
+
+def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_id"
+                ) -> pd.DataFrame:
+    """The best ``per_group`` candidates of each ``key`` value, spread across sites,
+    speakers and documents; fragments (under 6 words) only when nothing else is left."""
+    picked = []
+    for group_id, group in candidates.groupby(key, sort=False):
+        pool = group.assign(_fragment=group["n_words"] < FRAGMENT)
+        used = {column: set() for column in PENALTY}
+        for rank in range(1, min(per_group, len(pool)) + 1):
+            adjusted = pool["score"] - pool["_fragment"] * 1.0
+            for column, weight in PENALTY.items():
+                adjusted = adjusted - pool[column].isin(used[column]) * weight
+            best = pool.loc[adjusted.sort_values(ascending=False, kind="stable").index[0]]
+            picked.append({key: group_id, **best.drop(["_fragment", key]).to_dict(),
+                           "rank": rank})
+            for column in PENALTY:
+                used[column].add(best[column])
+            pool = pool.drop(best.name)
+    table = pd.DataFrame(picked, columns=[key, *QUOTE_COLUMNS])
+    return table.reset_index(drop=True)
+
+
+def exemplar_quotes(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
+                    book: Codebook, per_code: int = 3) -> pd.DataFrame:
+    """The exemplar quotes table: ``per_code`` quotes for every code that occurs
+    (parents rolled up), in codebook order."""
+    table = pick_quotes(quote_candidates(codings, segments, documents, book), per_code)
+    order = {c.id: i for i, (_, c) in enumerate(book.tree())}
+    return (table.assign(_order=table["code_id"].map(order))
+            .sort_values(["_order", "rank"], kind="stable", ignore_index=True)
+            .drop(columns="_order"))

@@ -1,0 +1,206 @@
+"""Analysis tables built from the codings: code by site, event type and phase,
+co-occurrence, coded segments and the codebook summary.
+
+Every function takes DataFrames (the corpus tables, the codings) and returns one; every
+column is documented in docs/tables.md. Parent codes are *rolled up*: a segment counts
+for a parent when it carries the parent or any of its descendants.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook
+
+PHASES = ["kickoff", "mid-year", "closing"]
+GROUPINGS = ("site", "event_type", "phase")
+
+
+def ancestors(book: Codebook, code_id: str) -> list[str]:
+    """``code_id`` and every code above it, nearest first."""
+    chain = []
+    while code_id in book.codes and code_id not in chain:
+        chain.append(code_id)
+        code_id = book.codes[code_id].parent
+    return chain
+
+
+def descendants(book: Codebook, code_id: str) -> list[str]:
+    """``code_id`` and every code below it."""
+    out, stack = [], [code_id]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(c.id for c in book.children(current))
+    return out
+
+
+def rolled_up(codings: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """Distinct (seg_id, doc_id, code_id) pairs, each coding also counted for its
+    ancestors. Codes missing from ``book`` are kept as they are."""
+    pairs = codings[["seg_id", "doc_id", "code_id"]].drop_duplicates()
+    chains = {code: ancestors(book, code) or [code] for code in pairs["code_id"].unique()}
+    expanded = pairs.assign(code_id=pairs["code_id"].map(chains)).explode("code_id")
+    return expanded.drop_duplicates(ignore_index=True)
+
+
+def document_phases(documents: pd.DataFrame) -> pd.Series:
+    """The phase of each document (kickoff, mid-year or closing), indexed like
+    ``documents``.
+
+    Taken from a manifest ``phase`` column when there is one. Otherwise event types
+    naming a kick-off or closing decide, and the rest fall into thirds of the study's
+    date range (first third kickoff, last third closing). Undated documents of other
+    event types get no phase.
+    """
+    if "phase" in documents and documents["phase"].replace("", np.nan).notna().any():
+        return documents["phase"].replace("", np.nan)
+    event = documents.get("event_type", pd.Series("", index=documents.index)).fillna("")
+    event = event.astype(str).str.lower()
+    dates = pd.to_datetime(documents.get("date"), errors="coerce")
+    phase = pd.Series(np.nan, index=documents.index, dtype=object)
+    if dates.notna().any():
+        low, high = dates.min(), dates.max()
+        third = (high - low) / 3
+        phase[dates.notna()] = "mid-year"
+        phase[dates <= low + third] = "kickoff"
+        phase[(dates >= high - third) & (high > low)] = "closing"
+    phase[event.str.contains("kick")] = "kickoff"
+    phase[event.str.contains("clos")] = "closing"
+    return phase
+
+
+def segment_frame(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Segments with their document's site, event type, date and phase."""
+    docs = documents[["doc_id"]].assign(
+        site=documents.get("site", ""), event_type=documents.get("event_type", ""),
+        date=documents.get("date", ""), phase=document_phases(documents))
+    frame = segments.merge(docs, on="doc_id", how="left")
+    frame["speaker_key"] = np.where(frame["speaker"].notna(),
+                                    frame["doc_id"] + "\x00" + frame["speaker"].fillna(""),
+                                    None)
+    return frame
+
+
+def _ordered(values: pd.Series, by: str) -> list:
+    present = [v for v in values.dropna().unique() if v != ""]
+    if by == "phase":
+        return [p for p in PHASES if p in present] + sorted(p for p in present
+                                                            if p not in PHASES)
+    return sorted(present)
+
+
+def code_by(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
+            book: Codebook, by: str = "site") -> pd.DataFrame:
+    """For every code (parents rolled up) and every value of ``by`` (site, event_type or
+    phase): segments, documents and distinct speakers coded, and the share of that
+    group's segments. Zero rows are kept so the table pivots into a full grid."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+    frame = segment_frame(segments, documents)
+    coded = rolled_up(codings, book).merge(frame.drop(columns="doc_id"), on="seg_id")
+    groups = _ordered(frame[by], by)
+    totals = frame.groupby(by)["seg_id"].count()
+    grouped = coded.groupby(["code_id", by])
+    counts = pd.DataFrame({"segments": grouped["seg_id"].nunique(),
+                           "documents": grouped["doc_id"].nunique(),
+                           "speakers": grouped["speaker_key"].nunique()})
+    codes = [c for _, c in book.tree()]
+    index = pd.MultiIndex.from_product([[c.id for c in codes], groups],
+                                       names=["code_id", by])
+    table = counts.reindex(index, fill_value=0).reset_index()
+    meta = pd.DataFrame({"code_id": [c.id for c in codes], "label": [c.label for c in codes],
+                         "parent_id": [c.parent for c in codes]})
+    table = meta.merge(table, on="code_id")
+    table["group_segments"] = table[by].map(totals).fillna(0).astype(int)
+    table["share"] = (table["segments"] / table["group_segments"].where(
+        table["group_segments"] > 0)).fillna(0.0).round(4)
+    return table
+
+
+def cooccurrence(codings: pd.DataFrame, book: Codebook | None = None) -> pd.DataFrame:
+    """Every pair of codes applied in the same segment (codes as applied, no roll-up):
+    segments carrying both, each code's segments and codings, Jaccard over segments and
+    ATLAS.ti's c-coefficient over quotations. One row per ordered pair (a, b), a != b,
+    so the table filters by either code."""
+    pairs = codings[["seg_id", "code_id"]].drop_duplicates()
+    segments = pairs.groupby("code_id")["seg_id"].nunique()
+    quotes = codings.groupby("code_id").size()
+    joined = pairs.merge(pairs, on="seg_id", suffixes=("_a", "_b"))
+    joined = joined[joined["code_id_a"] != joined["code_id_b"]]
+    table = (joined.groupby(["code_id_a", "code_id_b"]).size().rename("both").reset_index()
+             .rename(columns={"code_id_a": "code_a", "code_id_b": "code_b"}))
+    table["segments_a"] = table["code_a"].map(segments)
+    table["segments_b"] = table["code_b"].map(segments)
+    table["codings_a"] = table["code_a"].map(quotes)
+    table["codings_b"] = table["code_b"].map(quotes)
+    table["jaccard"] = (table["both"] / (table["segments_a"] + table["segments_b"]
+                                         - table["both"])).round(4)
+    table["c_coefficient"] = (table["both"] / (table["codings_a"] + table["codings_b"]
+                                               - table["both"])).round(4)
+    if book is not None:
+        order = {c.id: i for i, (_, c) in enumerate(book.tree())}
+        table = table.assign(_a=table["code_a"].map(order), _b=table["code_b"].map(order))
+        table = table.sort_values(["_a", "_b"], ignore_index=True).drop(columns=["_a", "_b"])
+    return table.reset_index(drop=True)
+
+
+def cooccurrence_matrix(codings: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """Code x code counts of segments carrying both (the diagonal: segments of the code),
+    for the codes that occur, in codebook order."""
+    pairs = codings[["seg_id", "code_id"]].drop_duplicates()
+    codes = [c.id for _, c in book.tree() if c.id in set(pairs["code_id"])]
+    indicator = pd.crosstab(pairs["seg_id"], pairs["code_id"]).reindex(columns=codes)
+    matrix = indicator.T @ indicator
+    matrix.index.name, matrix.columns.name = "code_id", None
+    return matrix.reset_index()
+
+
+def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
+                   book: Codebook) -> pd.DataFrame:
+    """One row per segment with its document's attributes, its codes as a list (codes
+    as applied) and a 0/1 column per code (parents rolled up), for pivot tables."""
+    attributes = [c for c in documents.columns
+                  if c not in ("text", "sha256", "source_path", "format", "n_words",
+                               "n_segments")]
+    docs = documents[attributes].assign(phase=document_phases(documents))
+    keep = ["seg_id", "doc_id", "ordinal", "speaker", "start", "end", "n_words",
+            "backchannel", "text"]
+    frame = segments[keep].merge(docs, on="doc_id", how="left")
+    applied = codings.drop_duplicates(["seg_id", "code_id"]).groupby("seg_id")["code_id"]
+    frame["codes"] = frame["seg_id"].map(applied.agg("; ".join)).fillna("")
+    frame["n_codes"] = frame["seg_id"].map(applied.size()).fillna(0).astype(int)
+    presence = rolled_up(codings, book)
+    codes = [c.id for _, c in book.tree()]
+    flags = pd.crosstab(presence["seg_id"], presence["code_id"]).clip(upper=1)
+    flags = flags.reindex(index=frame["seg_id"], columns=codes, fill_value=0).fillna(0)
+    flags = flags.astype(int).reset_index(drop=True)
+    columns = ["seg_id", "doc_id", *[a for a in docs.columns if a != "doc_id"],
+               "ordinal", "speaker", "start", "end", "n_words", "backchannel", "codes",
+               "n_codes", "text"]
+    return pd.concat([frame[columns], flags], axis=1)
+
+
+def codebook_summary(codings: pd.DataFrame, segments: pd.DataFrame,
+                     documents: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """The codebook in tree order with its definitions and how much each code was used
+    (codings as applied; segments, documents, sites and speakers rolled up)."""
+    frame = segment_frame(segments, documents)
+    coded = rolled_up(codings, book).merge(frame.drop(columns="doc_id"), on="seg_id")
+    grouped = coded.groupby("code_id")
+    rows = []
+    for depth, code in book.tree():
+        rows.append({"code_id": code.id, "parent_id": code.parent, "depth": depth,
+                     "label": code.label, "codebook": code.codebook, "group": code.group,
+                     "codable": code.codable, "definition": code.definition,
+                     "when_to_use": code.when_to_use, "when_not_to_use": code.when_not_to_use,
+                     "n_patterns": code.n_patterns})
+    table = pd.DataFrame(rows)
+    table["codings"] = table["code_id"].map(codings.groupby("code_id").size())
+    table["segments"] = table["code_id"].map(grouped["seg_id"].nunique())
+    table["documents"] = table["code_id"].map(grouped["doc_id"].nunique())
+    table["sites"] = table["code_id"].map(grouped["site"].nunique())
+    table["speakers"] = table["code_id"].map(grouped["speaker_key"].nunique())
+    counts = ["codings", "segments", "documents", "sites", "speakers"]
+    table[counts] = table[counts].fillna(0).astype(int)
+    return table
