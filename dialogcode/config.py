@@ -38,6 +38,7 @@ class Config(BaseModel):
     model: str = "blank"
     encoding: str = "utf-8"
     columns: Columns = Field(default_factory=Columns)
+    lessons: str | None = "lessons.yaml"
     output: str = "out"
 
     @field_validator("encoding")

@@ -47,6 +47,12 @@ class Study:
         return self.path(self.config.manifest) if self.config.manifest else None
 
     @property
+    def lessons(self) -> Path | None:
+        """lessons.yaml when the config names one and it exists."""
+        path = self.path(self.config.lessons) if self.config.lessons else None
+        return path if path is not None and path.is_file() else None
+
+    @property
     def out(self) -> Path:
         return self.path(self.config.output)
 

@@ -1,0 +1,182 @@
+"""Lessons learned: statements a person writes in lessons.yaml, and the evidence the
+codings hold for each.
+
+lessons.yaml (documented in docs/lessons.md)::
+
+    roles:                          # optional: speaker labels (glob patterns) per role
+      participant: ["P*", "*-P*"]
+    thresholds: {min_sites: 2, min_events: 2}
+    lessons:
+      - id: trusted-messengers
+        statement: Paying trusted community members to carry the message worked.
+        evidence:
+          - codes: [resilience.trusted_messengers]
+            roles: [participant]    # optional filters: sites, event_types, phases, roles
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .codebook import Codebook
+from .config import problems_from_validation
+from .errors import DialogcodeError, Problem
+from .quotes import pick_quotes, quote_candidates
+from .tables import descendants, document_phases, segment_frame
+from .yamlsrc import line_of, load_yaml
+
+LESSONS_NAME = "lessons.yaml"
+
+
+class LessonsError(DialogcodeError):
+    """lessons.yaml is unreadable or inconsistent with the codebook or corpus."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Strict):
+    codes: list[str] = Field(min_length=1)
+    sites: list[str] | None = None
+    event_types: list[str] | None = None
+    phases: list[str] | None = None
+    roles: list[str] | None = None
+
+
+class Lesson(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    statement: str = Field(min_length=1)
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class Thresholds(_Strict):
+    min_sites: int = Field(default=2, ge=1)
+    min_events: int = Field(default=2, ge=1)
+
+
+class LessonsFile(_Strict):
+    roles: dict[str, list[str]] = Field(default_factory=dict)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    lessons: list[Lesson] = Field(min_length=1)
+
+
+@dataclass
+class Lessons:
+    """The lessons table (one row per lesson), their quotes, and counts by phase."""
+
+    summary: pd.DataFrame
+    quotes: pd.DataFrame
+    by_phase: pd.DataFrame
+
+
+def load_lessons(path: Path, book: Codebook, documents: pd.DataFrame) -> LessonsFile:
+    """Read and check lessons.yaml against the codebook and the documents' sites, event
+    types and phases. Raises LessonsError listing every problem with its line."""
+    data = load_yaml(path, LessonsError)
+    source = str(path)
+    try:
+        spec = LessonsFile.model_validate(data)
+    except ValidationError as exc:
+        raise LessonsError(problems_from_validation(exc, data, source)) from None
+    known = {"codes": set(book.codes), "sites": set(documents.get("site", [])),
+             "event_types": set(documents.get("event_type", [])),
+             "phases": set(document_phases(documents).dropna()), "roles": set(spec.roles)}
+    problems, seen = [], set()
+    for index, lesson in enumerate(spec.lessons):
+        item = data["lessons"][index]
+        if lesson.id in seen:
+            problems.append(Problem("duplicate lesson id", source, line_of(item, "id"),
+                                    lesson.id))
+        seen.add(lesson.id)
+        for number, evidence in enumerate(lesson.evidence):
+            node = item["evidence"][number]
+            for field, allowed in known.items():
+                for value in getattr(evidence, field) or []:
+                    if value not in allowed:
+                        problems.append(Problem(
+                            f"unknown {field[:-1].replace('_', ' ')} {value!r}"
+                            f" (known: {', '.join(sorted(map(str, allowed))) or 'none'})",
+                            source, line_of(node, field), f"{lesson.id}: {field}"))
+    if problems:
+        raise LessonsError(problems)
+    return spec
+
+
+def _matches(frame: pd.DataFrame, patterns: list[str]) -> pd.Series:
+    speakers = frame["speaker"].fillna("")
+    return speakers.map(lambda s: any(fnmatch.fnmatchcase(s, p) for p in patterns))
+
+
+def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
+                     documents: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """The codings that support each lesson (codes include their sub-codes, filters
+    applied), with ``lesson_id`` added; a coding can support several lessons."""
+    frame = segment_frame(segments, documents).set_index("seg_id")
+    located = codings.join(frame[["site", "event_type", "phase", "speaker"]], on="seg_id")
+    parts = []
+    for lesson in spec.lessons:
+        for evidence in lesson.evidence:
+            codes = {d for c in evidence.codes for d in descendants(book, c)}
+            keep = located["code_id"].isin(codes)
+            for field, column in (("sites", "site"), ("event_types", "event_type"),
+                                  ("phases", "phase")):
+                if getattr(evidence, field):
+                    keep &= located[column].isin(getattr(evidence, field))
+            if evidence.roles:
+                patterns = [p for role in evidence.roles for p in spec.roles[role]]
+                keep &= _matches(located, patterns)
+            parts.append(located[keep].assign(lesson_id=lesson.id))
+    columns = [*codings.columns, "lesson_id"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts)[columns].drop_duplicates(["lesson_id", "seg_id", "code_id",
+                                                      "start"], ignore_index=True)
+
+
+def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
+             documents: pd.DataFrame, book: Codebook, quotes: int = 3) -> Lessons:
+    """Per lesson: sites, events, documents, segments and speakers supporting it, the
+    share of segments at kick-off and closing and the change, a flag when the evidence
+    is thin, and its best quotes."""
+    frame = segment_frame(segments, documents)
+    support = evidence_codings(spec, codings, segments, documents, book)
+    coded = support[["lesson_id", "seg_id"]].drop_duplicates().merge(frame, on="seg_id")
+    coded["event"] = (coded["site"].astype(str) + "|" + coded["event_type"].astype(str)
+                      + "|" + coded["date"].astype(str))
+    phase_totals = frame.groupby("phase")["seg_id"].count()
+    by_phase = (coded.groupby(["lesson_id", "phase"])["seg_id"].nunique()
+                .rename("segments").reset_index())
+    by_phase["phase_segments"] = by_phase["phase"].map(phase_totals)
+    by_phase["share"] = (by_phase["segments"] / by_phase["phase_segments"]).round(4)
+    rows = []
+    for lesson in spec.lessons:
+        mine = coded[coded["lesson_id"] == lesson.id]
+        shares = by_phase[by_phase["lesson_id"] == lesson.id].set_index("phase")["share"]
+        start = shares.get("kickoff", 0.0) if "kickoff" in phase_totals else None
+        end = shares.get("closing", 0.0) if "closing" in phase_totals else None
+        sites, events = mine["site"].nunique(), mine["event"].nunique()
+        flags = []
+        if mine.empty:
+            flags.append("no evidence")
+        else:
+            if sites < spec.thresholds.min_sites:
+                flags.append(f"thin: {sites} site{'s' * (sites != 1)}")
+            if events < spec.thresholds.min_events:
+                flags.append(f"thin: {events} event{'s' * (events != 1)}")
+        rows.append({"lesson_id": lesson.id, "statement": lesson.statement,
+                     "codes": "; ".join(c for e in lesson.evidence for c in e.codes),
+                     "sites": sites, "events": events, "documents": mine["doc_id"].nunique(),
+                     "segments": len(mine), "speakers": mine["speaker_key"].nunique(),
+                     "kickoff_share": start, "closing_share": end,
+                     "change": None if start is None or end is None else round(end - start, 4),
+                     "flag": "; ".join(flags)})
+    summary = pd.DataFrame(rows)
+    candidates = quote_candidates(support.drop(columns="code_id").rename(
+        columns={"lesson_id": "code_id"}), segments, documents)
+    picked = pick_quotes(candidates, quotes).rename(columns={"code_id": "lesson_id"})
+    return Lessons(summary, picked, by_phase)
