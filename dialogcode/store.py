@@ -11,12 +11,12 @@ import pandas as pd
 
 from .errors import DialogcodeError
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize(value):
     """``value`` with a leading ``'`` when it is text a spreadsheet would run."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 

@@ -48,4 +48,4 @@ def main():
     cli(prog_name="dialogcode")
 
 
-from . import codebook_commands, coding_commands, study_commands  # noqa: E402,F401
+from . import codebook_commands, coding_commands, evidence_commands, study_commands  # noqa: E402,F401,E501

@@ -11,7 +11,7 @@ from ..kwic import term_codebook
 from ..store import write_table
 from ..study import Study
 from . import cli
-from .options import echo_table, model_option, quiet_option, study_argument
+from .options import echo_table, model_option, quiet_option, shown, study_argument
 
 codebook_option = click.option("--codebook", "codebooks", multiple=True,
                                type=click.Path(exists=True, dir_okay=False),
@@ -42,7 +42,7 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
                    f"(codebook version {book.version}).")
         if never:
             click.echo(f"Codes that never matched: {', '.join(never)}")
-        click.echo(f"Wrote {', '.join(p.name for p in paths)} to {study.out}")
+        click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
     return codings
 
 

@@ -1,6 +1,8 @@
 """Options shared by several commands."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pandas as pd
 
@@ -18,6 +20,15 @@ def echo_problems(title: str, problems, *, err: bool = True) -> None:
 
 model_option = click.option("--model", help="spaCy pipeline to use instead of `model` in "
                                             "dialogcode.yaml (e.g. en_core_web_sm).")
+
+
+def shown(path) -> str:
+    """``path`` relative to the working directory when it is below it (shorter to read)."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def echo_table(df) -> None:

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import click
 
+from ..analysis import study_evidence
+from ..config import CONFIG_NAME
+from ..export import DATABASE, WORKBOOK, export
+from ..ingest import find_files, summarize, write_corpus
 from ..ingest import ingest as ingest_corpus
-from ..ingest import summarize, write_corpus
+from ..report import write_report
+from ..stamps import Stamps, fingerprint
 from ..study import Study, init_study
 from . import cli
 from .coding_commands import run_coding
-from .options import echo_problems, echo_table, quiet_option, study_argument
+from .evidence_commands import REPORT, echo_lessons, study_report, write_tables
+from .options import echo_problems, echo_table, quiet_option, shown, study_argument
 
 
 @cli.command()
@@ -38,7 +44,7 @@ def _ingest(study: Study, *, unit, skip_bad, quiet):
         click.echo(f"Total: {total['documents']} documents, {total['turns']} turns, "
                    f"{total['speakers']} speakers, {total['words']} words; "
                    f"{len(corpus.segments)} segments ({corpus.segments['unit'].iloc[0] if len(corpus.segments) else unit}).")
-        click.echo(f"Wrote {', '.join(p.name for p in paths)} to {study.out}")
+        click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
     return corpus
 
 
@@ -64,10 +70,49 @@ def ingest(study, unit, skip_bad, quiet):
 @cli.command()
 @study_argument
 @skip_bad_option
+@click.option("--force", is_flag=True, help="Re-run every stage, even those up to date.")
 @quiet_option
-def run(study, skip_bad, quiet):
-    """Build everything for STUDY from its dialogcode.yaml: ingest the transcripts,
-    then code them with the codebooks."""
+def run(study, skip_bad, force, quiet):
+    """Build everything for STUDY from its dialogcode.yaml, in three stages: ingest,
+    code, and evidence (tables, lessons, workbook.xlsx, study.sqlite, report.html).
+    A stage whose inputs did not change since the last run is skipped
+    (out/stamps.json); --force re-runs all."""
     opened = Study.open(study)
-    corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet)
-    run_coding(opened, quiet=quiet, corpus=corpus)
+    out, stamps = opened.out, Stamps(opened.out)
+    config = opened.root / CONFIG_NAME
+    codebooks = opened.codebook_files()
+
+    def stage(name, key, outputs):
+        if not force and stamps.current(name, key, outputs):
+            click.echo(f"{name}: up to date, skipped")
+            return False
+        if not quiet:
+            click.echo(f"{name}:")
+        return True
+
+    files = find_files(opened.transcripts)[0] if opened.transcripts.is_dir() else []
+    key = fingerprint(config, opened.manifest, f"skip_bad={skip_bad}",
+                      *(str(p.relative_to(opened.root)) for p in files), *files)
+    corpus = None
+    if stage("ingest", key, [out / "documents.parquet", out / "segments.parquet"]):
+        corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet)
+        stamps.record("ingest", key)
+    key = fingerprint(out / "documents.parquet", out / "segments.parquet", config,
+                      *codebooks)
+    codings = None
+    if stage("code", key, [out / "codings.parquet", out / "codebook.parquet"]):
+        codings = run_coding(opened, quiet=quiet, corpus=corpus)
+        stamps.record("code", key)
+    key = fingerprint(out / "documents.parquet", out / "segments.parquet",
+                      out / "codings.parquet", config, *codebooks, opened.lessons)
+    products = [out / WORKBOOK, out / DATABASE, out / REPORT]
+    if stage("evidence", key, [out / "tables" / "coded_segments.parquet", *products]):
+        evidence = study_evidence(opened, corpus=corpus, codings=codings)
+        write_tables(evidence, out)
+        if not quiet:
+            echo_lessons(evidence)
+        export(evidence, out, ("xlsx", "sqlite"), title=opened.config.title)
+        write_report(out / REPORT, study_report(opened, evidence))
+        stamps.record("evidence", key)
+    click.echo(f"Report:   {shown(out / REPORT)}\nWorkbook: {shown(out / WORKBOOK)}\n"
+               f"Database: {shown(out / DATABASE)}\nTables:   {shown(out / 'tables')}")

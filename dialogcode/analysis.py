@@ -1,0 +1,78 @@
+"""All analysis tables of a study in one call, in the order they are exported."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .codebook import Codebook, load_codebooks
+from .ingest import Corpus, load_corpus
+from .lessons import LessonsFile, assemble, load_lessons
+from .quotes import exemplar_quotes
+from .store import read_table
+from .study import Study
+from .tables import code_by, codebook_summary, coded_segments, cooccurrence
+
+# name -> what the table holds (shown in the workbook's README sheet; columns are
+# documented in docs/tables.md)
+TABLES = {
+    "codebook_summary": "Codes in tree order with definitions and how often each was used.",
+    "code_by_site": "Per code and site: segments, documents and speakers coded, share of "
+                    "the site's segments (parent codes include their sub-codes).",
+    "code_by_event_type": "The same per event type.",
+    "code_by_phase": "The same per phase of the year (kickoff, mid-year, closing).",
+    "cooccurrence": "Pairs of codes applied in the same segment, with Jaccard and "
+                    "c-coefficient.",
+    "exemplars": "The best quotes for each code, with context, site and speaker.",
+    "lessons": "Each lesson learned with the size and spread of its evidence.",
+    "lesson_quotes": "The best quotes for each lesson.",
+    "lesson_by_phase": "Segments supporting each lesson per phase.",
+    "coded_segments": "One row per segment: document attributes, codes as a list and a "
+                      "0/1 column per code, for pivot tables.",
+}
+
+
+def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.DataFrame,
+                 book: Codebook, lessons: LessonsFile | None = None, *, quotes: int = 3
+                 ) -> dict[str, pd.DataFrame]:
+    """Every table of :data:`TABLES` (the lesson tables only when ``lessons`` is given)."""
+    tables = {
+        "codebook_summary": codebook_summary(codings, segments, documents, book),
+        "code_by_site": code_by(codings, segments, documents, book, "site"),
+        "code_by_event_type": code_by(codings, segments, documents, book, "event_type"),
+        "code_by_phase": code_by(codings, segments, documents, book, "phase"),
+        "cooccurrence": cooccurrence(codings, book),
+        "exemplars": exemplar_quotes(codings, segments, documents, book, quotes),
+    }
+    if lessons is not None:
+        assembled = assemble(lessons, codings, segments, documents, book, quotes)
+        tables.update(lessons=assembled.summary, lesson_quotes=assembled.quotes,
+                      lesson_by_phase=assembled.by_phase)
+    tables["coded_segments"] = coded_segments(codings, segments, documents, book)
+    return tables
+
+
+@dataclass
+class Evidence:
+    """Everything the tables, exports and report are made from, for one study."""
+
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    codings: pd.DataFrame
+    book: Codebook
+    lessons: LessonsFile | None
+    tables: dict[str, pd.DataFrame]
+
+
+def study_evidence(study: Study, *, corpus: Corpus | None = None,
+                   codings: pd.DataFrame | None = None) -> Evidence:
+    """Load the study's corpus, codings, codebooks and lessons.yaml (those not passed
+    in) and build every table."""
+    corpus = corpus if corpus is not None else load_corpus(study)
+    if codings is None:
+        codings = read_table(study.out, "codings", hint="dialogcode code")
+    book = load_codebooks(study.codebook_files())
+    lessons = (load_lessons(study.lessons, book, corpus.documents)
+               if study.lessons is not None else None)
+    tables = build_tables(corpus.documents, corpus.segments, codings, book, lessons)
+    return Evidence(corpus.documents, corpus.segments, codings, book, lessons, tables)

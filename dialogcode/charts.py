@@ -1,0 +1,96 @@
+"""Charts of the analysis tables as matplotlib Figures (restyle them in a notebook, or
+let the report embed them). No pyplot: figures never touch global state or a display.
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .tables import PHASES
+
+
+def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
+             colorbar: str, percent: bool, cell: float = 1.1) -> Figure:
+    rows, columns = matrix.shape
+    figure = Figure(figsize=(max(5.0, cell * columns + 4), max(2.5, 0.3 * rows + 1.6)),
+                    layout="constrained")
+    axes = figure.add_subplot()
+    image = axes.imshow(matrix.to_numpy(dtype=float), cmap="Blues", aspect="auto",
+                        vmin=0)
+    axes.set_xticks(range(columns), [str(c) for c in matrix.columns], rotation=30,
+                    ha="right")
+    axes.set_yticks(range(rows), [str(i) for i in matrix.index])
+    axes.set_title(title, loc="left", fontsize=11)
+    top = np.nanmax(matrix.to_numpy(dtype=float)) if matrix.size else 0
+    for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
+        if labels is not None:
+            text = str(labels.iat[i, j])
+        else:
+            text = f"{value:.0%}" if percent else f"{value:.2f}"
+        if value or labels is not None:
+            axes.text(j, i, text, ha="center", va="center", fontsize=7,
+                      color="white" if top and value > top * 0.6 else "black")
+    figure.colorbar(image, ax=axes, label=colorbar, shrink=0.6)
+    return figure
+
+
+def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = True
+                 ) -> Figure:
+    """Code x ``by`` heatmap of a :func:`~dialogcode.tables.code_by` table: colour is
+    the share of the group's segments, the number in each cell the segments coded."""
+    if codable_only and "parent_id" in table:
+        table = table[table["parent_id"].notna()]
+    order = list(dict.fromkeys(table[by]))
+    if by == "phase":
+        order = [p for p in PHASES if p in order] + [p for p in order if p not in PHASES]
+    share = table.pivot(index="code_id", columns=by, values="share")
+    counts = table.pivot(index="code_id", columns=by, values="segments")
+    codes = list(dict.fromkeys(table["code_id"]))
+    share, counts = share.loc[codes, order], counts.loc[codes, order]
+    return _heatmap(share, counts, title=f"Share of each {by.replace('_', ' ')}'s segments "
+                                         "coded (number = segments)",
+                    colorbar="share of segments", percent=True)
+
+
+def phase_lines(table: pd.DataFrame, codes: list[str] | None = None) -> Figure:
+    """Share of segments per phase for ``codes`` (default: the top-level codes) from a
+    code_by(..., "phase") table: how talk about each theme changed over the year."""
+    if codes is None:
+        codes = list(dict.fromkeys(table.loc[table["parent_id"].isna(), "code_id"]))
+    phases = [p for p in PHASES if p in set(table["phase"])]
+    figure = Figure(figsize=(7, 4), layout="constrained")
+    axes = figure.add_subplot()
+    markers = "os^Dv<>ph*"
+    for number, code in enumerate(codes):
+        rows = table[table["code_id"] == code].set_index("phase").reindex(phases)
+        axes.plot(phases, rows["share"] * 100, marker=markers[number % len(markers)],
+                  label=rows["label"].dropna().iloc[0] if rows["label"].notna().any()
+                  else code)
+    axes.set_ylabel("% of the phase's segments")
+    axes.set_title("Change over the year", loc="left", fontsize=11)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    return figure
+
+
+def cooccurrence_heatmap(table: pd.DataFrame, top: int = 20) -> Figure:
+    """Jaccard heatmap of the ``top`` codes with most segments, from a
+    :func:`~dialogcode.tables.cooccurrence` table."""
+    sizes = table.drop_duplicates("code_a").set_index("code_a")["segments_a"]
+    codes = sizes.sort_values(ascending=False, kind="stable").index[:top].tolist()
+    subset = table[table["code_a"].isin(codes) & table["code_b"].isin(codes)]
+    matrix = subset.pivot(index="code_a", columns="code_b", values="jaccard")
+    matrix = matrix.reindex(index=codes, columns=codes).fillna(0.0)
+    return _heatmap(matrix, None, title="Co-occurrence in segments (Jaccard)",
+                    colorbar="Jaccard", percent=False, cell=0.4)
+
+
+def png_data_uri(figure: Figure, dpi: int = 110) -> str:
+    """The figure as an inline ``data:image/png;base64,...`` URI."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -1,0 +1,115 @@
+"""tables, lessons, export and report: evidence built from the codings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..analysis import Evidence, study_evidence
+from ..errors import DialogcodeError
+from ..export import FORMATS, export
+from ..report import render_report, write_report
+from ..store import write_table
+from ..study import Study
+from . import cli
+from .options import echo_table, quiet_option, shown, study_argument
+
+REPORT = "report.html"
+
+
+def write_tables(evidence: Evidence, out: Path) -> list[Path]:
+    """Every analysis table as Parquet and CSV in ``out/tables``."""
+    paths = []
+    for name, table in evidence.tables.items():
+        paths += write_table(table, out / "tables", name)
+    return paths
+
+
+def echo_lessons(evidence: Evidence) -> None:
+    lessons = evidence.tables.get("lessons")
+    if lessons is None:
+        click.echo("No lessons.yaml: no lessons assembled.")
+        return
+    shown = lessons[["lesson_id", "sites", "events", "segments", "speakers", "change",
+                     "flag"]]
+    echo_table(shown.assign(change=shown["change"].map(
+        lambda v: "" if v is None or v != v else f"{v * 100:+.1f} pts")))
+    thin = lessons[lessons["flag"] != ""]
+    if len(thin):
+        click.echo(f"{len(thin)} lesson(s) with thin evidence: "
+                   f"{', '.join(thin['lesson_id'])}")
+
+
+@cli.command()
+@study_argument
+@quiet_option
+def tables(study, quiet):
+    """Build the analysis tables of STUDY from its codings (run `dialogcode code` first):
+    code by site, event type and phase, co-occurrence, exemplar quotes, coded segments,
+    the codebook summary and, with a lessons.yaml, the lessons. Writes Parquet and CSV
+    to out/tables; columns are documented in docs/tables.md."""
+    opened = Study.open(study)
+    evidence = study_evidence(opened)
+    paths = write_tables(evidence, opened.out)
+    if not quiet:
+        summary = evidence.tables["codebook_summary"]
+        echo_table(summary[summary["codable"]][["code_id", "segments", "documents", "sites",
+                                                "speakers"]])
+        click.echo(f"Wrote {len(paths) // 2} tables to {shown(opened.out / 'tables')}")
+
+
+@cli.command()
+@study_argument
+@quiet_option
+def lessons(study, quiet):
+    """Assemble the evidence for each lesson in STUDY's lessons.yaml: sites, events,
+    segments and speakers supporting it, the change from kick-off to closing, a flag
+    when the evidence is thin, and its best quotes (out/tables/lessons*.csv)."""
+    opened = Study.open(study)
+    if opened.lessons is None:
+        raise DialogcodeError(f"no lessons file: write {opened.config.lessons or 'lessons.yaml'}"
+                              " (see docs/lessons.md) or set `lessons:` in dialogcode.yaml",
+                              file=opened.root / (opened.config.lessons or "lessons.yaml"))
+    evidence = study_evidence(opened)
+    paths = []
+    for name in ("lessons", "lesson_quotes", "lesson_by_phase"):
+        paths += write_table(evidence.tables[name], opened.out / "tables", name)
+    if not quiet:
+        echo_lessons(evidence)
+        click.echo(f"Wrote {', '.join(p.name for p in paths if p.suffix == '.csv')} to "
+                   f"{shown(opened.out / 'tables')}")
+
+
+@cli.command("export")
+@study_argument
+@click.option("--to", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Format to write (repeatable; default: xlsx and sqlite).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write into (default: the study's out folder).")
+def export_command(study, formats, output):
+    """Export STUDY's tables: csv/ and parquet/ (a file per table), workbook.xlsx (a
+    sheet per table with a README sheet, styled headers and filters) and study.sqlite
+    (documents, segments, codings and codebook with foreign keys, plus every table)."""
+    opened = Study.open(study)
+    paths = export(study_evidence(opened), output or opened.out, formats or ("xlsx", "sqlite"),
+                   title=opened.config.title)
+    click.echo(f"Wrote {len(paths)} files to {shown(output or opened.out)}")
+
+
+@cli.command()
+@study_argument
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write (default: out/report.html).")
+def report(study, output):
+    """Write STUDY's report: one self-contained HTML file (charts inline, no network
+    requests) with the overview, code x site heatmap, change over the year,
+    co-occurrence, every code with its exemplar quotes, the lessons and the codebook."""
+    opened = Study.open(study)
+    path = write_report(output or opened.out / REPORT, study_report(opened))
+    click.echo(f"Wrote {shown(path)}")
+
+
+def study_report(study: Study, evidence: Evidence | None = None) -> str:
+    evidence = evidence or study_evidence(study)
+    return render_report(study.config.title, evidence.documents, evidence.segments,
+                         evidence.codings, evidence.book, evidence.tables)

@@ -1,0 +1,85 @@
+"""The study report: one self-contained HTML file (styles and charts inline, no network
+requests) for the people writing the final report."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
+from .codebook import Codebook
+from .tables import PHASES
+
+SECTIONS = ["overview", "codes-by-site", "change", "cooccurrence", "codes", "lessons",
+            "codebook"]
+
+
+def _records(table: pd.DataFrame | None) -> list[dict]:
+    if table is None:
+        return []
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
+                  codings: pd.DataFrame, book: Codebook, tables: dict[str, pd.DataFrame]
+                  ) -> str:
+    """The report's HTML, from the corpus, the codings and :func:`build_tables` output."""
+    summary = tables["codebook_summary"]
+    by_site = documents.groupby("site", dropna=False).agg(
+        documents=("doc_id", "count"), words=("n_words", "sum")).reset_index()
+    by_site["segments"] = by_site["site"].map(
+        segments.merge(documents[["doc_id", "site"]], on="doc_id").groupby("site").size())
+    dates = pd.to_datetime(documents.get("date"), errors="coerce").dropna()
+    overview = {
+        "documents": len(documents), "words": int(documents["n_words"].sum()),
+        "segments": len(segments), "codings": len(codings),
+        "coded_segments": codings["seg_id"].nunique(),
+        "sites": documents["site"].replace("", None).nunique(),
+        "event_types": documents["event_type"].replace("", None).nunique(),
+        "events": documents[["site", "event_type", "date"]].drop_duplicates().shape[0],
+        "first": dates.min().date() if len(dates) else None,
+        "last": dates.max().date() if len(dates) else None,
+        "codebooks": [f"{book.titles[k]} ({k}, version {v})" for k, v in book.versions.items()],
+    }
+    by_phase = tables["code_by_phase"]
+    codable = by_phase[by_phase["parent_id"].notna()]
+    pivot = codable.pivot(index="code_id", columns="phase", values="share")
+    change = []
+    if {"kickoff", "closing"} <= set(pivot.columns):
+        delta = (pivot["closing"] - pivot["kickoff"]).sort_values(key=abs, ascending=False)
+        labels = codable.drop_duplicates("code_id").set_index("code_id")["label"]
+        change = [{"code_id": c, "label": labels[c], "kickoff": pivot.at[c, "kickoff"],
+                   "closing": pivot.at[c, "closing"], "change": d}
+                  for c, d in delta.head(10).items() if d]
+    exemplars = tables["exemplars"]
+    codes = [{**row, "quotes": _records(exemplars[exemplars["code_id"] == row["code_id"]])}
+             for row in _records(summary)]
+    lessons = tables.get("lessons")
+    lesson_quotes = tables.get("lesson_quotes")
+    charts = {
+        "site": png_data_uri(code_heatmap(tables["code_by_site"], "site")),
+        "phase_lines": png_data_uri(phase_lines(by_phase)),
+        "phase": png_data_uri(code_heatmap(by_phase, "phase")),
+    }
+    cooccurrence = tables["cooccurrence"]
+    if len(cooccurrence):
+        charts["cooccurrence"] = png_data_uri(cooccurrence_heatmap(cooccurrence))
+    pairs = cooccurrence[cooccurrence["code_a"] < cooccurrence["code_b"]]
+    pairs = pairs.sort_values(["jaccard", "both"], ascending=False, kind="stable").head(15)
+    template = (resources.files("dialogcode") / "data" / "report.html").read_text("utf-8")
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return environment.from_string(template).render(
+        title=title, overview=overview, sites=_records(by_site), charts=charts,
+        change=change, pairs=_records(pairs), codes=codes, phases=PHASES,
+        lessons=[{**row, "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"]
+                                                          == row["lesson_id"]])}
+                 for row in _records(lessons)] if lessons is not None else None,
+        codebook=_records(summary))
+
+
+def write_report(path: Path, html: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path

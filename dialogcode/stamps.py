@@ -1,0 +1,49 @@
+"""Which stages of `dialogcode run` are up to date.
+
+A stage's *fingerprint* hashes the content of everything it reads (files and settings)
+plus the dialogcode version. After a stage succeeds its fingerprint is saved in
+``out/stamps.json``; next time the stage is skipped when the fingerprint is the same and
+its outputs still exist. Because later stages fingerprint the tables earlier stages
+wrote, a stage that re-runs but writes identical tables does not wake the next one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.metadata import version
+from pathlib import Path
+
+NAME = "stamps.json"
+
+
+def fingerprint(*parts: str | Path | None) -> str:
+    """SHA-256 over strings and the bytes of files (a missing file hashes as absent)."""
+    digest = hashlib.sha256(version("dialogcode").encode())
+    for part in parts:
+        if isinstance(part, Path):
+            digest.update(f"\0file {part.name}\0".encode())
+            digest.update(part.read_bytes() if part.is_file() else b"\0absent")
+        else:
+            digest.update(f"\0{part}".encode())
+    return digest.hexdigest()
+
+
+class Stamps:
+    """The fingerprints of the stages last completed in ``out``."""
+
+    def __init__(self, out: Path):
+        self.path = out / NAME
+        try:
+            self.saved = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.saved = {}
+
+    def current(self, stage: str, key: str, outputs: list[Path]) -> bool:
+        """True when ``stage`` last completed with ``key`` and its outputs exist."""
+        return self.saved.get(stage) == key and all(p.exists() for p in outputs)
+
+    def record(self, stage: str, key: str) -> None:
+        self.saved[stage] = key
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n",
+                             encoding="utf-8")

@@ -1,0 +1,197 @@
+"""Analysis tables, exemplar quotes and lessons on a study small enough to count by hand.
+
+tests/data/evidence-study has 12 turns in 4 documents (North: kick-off 4 turns with one
+backchannel, closing 3; South: site visit 3, closing 2). The rules code:
+
+    north/kickoff:t2  P1  risk.housing x2 (rent, evicted)
+    north/kickoff:t3  P2  risk.housing (rent), risk.money (Wages)
+    north/closing:t2  P1  connection (Neighbours)
+    north/closing:t3  P2  connection (together), risk.housing (rent)
+    south/visit:t2    P1  risk.money x2 (Debt, Wages)
+    south/visit:t3    P3  connection (neighbours), risk.housing (evicted)
+    south/closing:t1  P1  connection (together)
+"""
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dialogcode import Study
+from dialogcode.analysis import study_evidence
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.coding import code_corpus
+from dialogcode.ingest import ingest
+from dialogcode.lessons import LessonsError, load_lessons
+from dialogcode.quotes import exemplar_quotes
+from dialogcode.tables import (code_by, codebook_summary, coded_segments, cooccurrence,
+                               cooccurrence_matrix, document_phases)
+
+FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+
+
+@pytest.fixture(scope="module")
+def evidence(tmp_path_factory):
+    root = tmp_path_factory.mktemp("evidence") / "study"
+    shutil.copytree(FIXTURE, root)
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    return study_evidence(study, corpus=corpus, codings=codings)
+
+
+def row(table, **where):
+    mask = pd.Series(True, index=table.index)
+    for column, value in where.items():
+        mask &= table[column] == value
+    assert mask.sum() == 1, where
+    return table[mask].iloc[0]
+
+
+def test_code_by_site_counts_segments_documents_speakers_and_share(evidence):
+    table = code_by(evidence.codings, evidence.segments, evidence.documents, evidence.book)
+    # North has 7 segments; housing in kickoff t2, t3 and closing t3: 3 segments,
+    # 2 documents, 3 speakers (P1 and P2 of the kick-off are not P2 of the closing)
+    housing = row(table, code_id="risk.housing", site="North")
+    assert (housing.segments, housing.documents, housing.speakers) == (3, 2, 3)
+    assert (housing.group_segments, housing.share) == (7, round(3 / 7, 4))
+    assert row(table, code_id="risk.housing", site="South").share == 0.2  # 1 of 5
+    # the category rolls up its sub-codes; kickoff t3 has both and counts once
+    north = row(table, code_id="risk", site="North")
+    assert (north.segments, north.documents, north.speakers) == (3, 2, 3)
+    south = row(table, code_id="risk", site="South")
+    assert (south.segments, south.share) == (2, 0.4)    # visit t2 (money), t3 (housing)
+    assert len(table) == 4 * 2                        # every code x site, zeros kept
+
+
+def test_code_by_phase_follows_the_year(evidence):
+    table = code_by(evidence.codings, evidence.segments, evidence.documents, evidence.book,
+                    "phase")
+    housing = table[table["code_id"] == "risk.housing"]
+    assert housing["phase"].tolist() == ["kickoff", "mid-year", "closing"]
+    # kickoff 2 of 4 segments, mid-year 1 of 3, closing 1 of 5
+    assert housing["share"].tolist() == [0.5, round(1 / 3, 4), 0.2]
+    with pytest.raises(ValueError):
+        code_by(evidence.codings, evidence.segments, evidence.documents, evidence.book,
+                "speaker")
+
+
+def test_phases_come_from_event_types_and_dates_without_a_phase_column():
+    documents = pd.DataFrame({
+        "event_type": ["kickoff_convening", "coaching_call", "coaching_call",
+                       "coaching_call", "closing_convening", "notes"],
+        "date": ["2019-01-01", "2019-02-01", "2019-06-01", "2019-12-01", "2019-12-15", ""]})
+    assert document_phases(documents).tolist()[:5] == ["kickoff", "kickoff", "mid-year",
+                                                       "closing", "closing"]
+    assert pd.isna(document_phases(documents).iloc[5])
+
+
+def test_cooccurrence_jaccard_and_c_coefficient(evidence):
+    table = cooccurrence(evidence.codings, evidence.book)
+    pair = row(table, code_a="risk.housing", code_b="connection")
+    # both in north/closing:t3 and south/visit:t3; housing in 4 segments with 5 codings,
+    # connection in 4 segments with 4 codings
+    assert (pair.both, pair.segments_a, pair.segments_b) == (2, 4, 4)
+    assert pair.jaccard == round(2 / (4 + 4 - 2), 4)
+    assert pair.c_coefficient == round(2 / (5 + 4 - 2), 4)
+    money = row(table, code_a="risk.money", code_b="risk.housing")
+    assert (money.both, money.jaccard, money.c_coefficient) == (1, 0.2, round(1 / 7, 4))
+    assert table[(table.code_a == "risk.money") & (table.code_b == "connection")].empty
+    matrix = cooccurrence_matrix(evidence.codings, evidence.book).set_index("code_id")
+    assert matrix.at["risk.housing", "risk.housing"] == 4
+    assert matrix.at["connection", "risk.housing"] == 2
+
+
+def test_coded_segments_one_row_per_segment_for_pivoting(evidence):
+    table = coded_segments(evidence.codings, evidence.segments, evidence.documents,
+                           evidence.book)
+    assert len(table) == 12 and table["seg_id"].is_unique
+    kickoff = row(table, seg_id="north/kickoff:t3")
+    assert kickoff.codes == "risk.money; risk.housing"   # as applied, in text order
+    assert (kickoff["risk"], kickoff["risk.housing"], kickoff["risk.money"],
+            kickoff["connection"]) == (1, 1, 1, 0)
+    assert (kickoff.site, kickoff.phase, kickoff.event_type) == ("North", "kickoff",
+                                                                "kickoff_convening")
+    assert row(table, seg_id="north/kickoff:t1").n_codes == 0
+
+
+def test_codebook_summary_counts(evidence):
+    table = codebook_summary(evidence.codings, evidence.segments, evidence.documents,
+                             evidence.book).set_index("code_id")
+    assert table.loc["risk.housing", ["codings", "segments", "documents", "sites"]].tolist() \
+        == [5, 4, 3, 2]
+    assert table.loc["risk", "codings"] == 0 and table.loc["risk", "segments"] == 5
+    assert table.loc["risk.money", "depth"] == 1
+    assert table.loc["risk.housing", "definition"] == "Rent and evictions."
+
+
+def test_exemplar_quotes_are_exact_spread_and_in_context(evidence):
+    quotes = exemplar_quotes(evidence.codings, evidence.segments, evidence.documents,
+                             evidence.book, per_code=2)
+    texts = evidence.documents.set_index("doc_id")["text"]
+    for quote in quotes.itertuples():
+        assert texts[quote.doc_id][quote.start:quote.end] == quote.quote
+    housing = quotes[quotes["code_id"] == "risk.housing"]
+    assert len(housing) == 2 and housing["site"].nunique() == 2   # spread over sites
+    visit = row(quotes, code_id="risk.money", seg_id="south/visit:t2")
+    assert visit.context_before == "Coach: Tell me about the year."
+    assert visit.context_after == "P3: Our neighbours helped when we were evicted."
+    assert set(quotes["code_id"]) == {"risk", "risk.housing", "risk.money", "connection"}
+
+
+def test_lessons_evidence_change_and_thin_flags(evidence):
+    lessons = evidence.tables["lessons"].set_index("lesson_id")
+    grew = lessons.loc["connection-grew"]
+    # connection: 4 segments in 3 events at both sites; 0 of 4 kickoff segments,
+    # 3 of 5 closing segments
+    assert (grew.sites, grew.events, grew.segments) == (2, 3, 4)
+    assert (grew.kickoff_share, grew.closing_share, grew.change) == (0.0, 0.6, 0.6)
+    assert grew.flag == ""
+    assert lessons.loc["money-south", "flag"] == "thin: 1 site; thin: 1 event"
+    # risk (rolled up) said by P1: north/kickoff:t2 and south/visit:t2
+    leads = lessons.loc["leads-on-risk"]
+    assert (leads.segments, leads.sites, leads.change) == (2, 2, -0.25)
+    quotes = evidence.tables["lesson_quotes"]
+    assert set(quotes[quotes.lesson_id == "leads-on-risk"]["seg_id"]) == {
+        "north/kickoff:t2", "south/visit:t2"}
+
+
+def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
+    bad = tmp_path / "lessons.yaml"
+    bad.write_text("lessons:\n"
+                   "  - id: one\n"
+                   "    statement: A.\n"
+                   "    evidence:\n"
+                   "      - codes: [risk.hosing]\n"
+                   "        sites: [Nowhere]\n"
+                   "  - id: two\n"
+                   "    evidence: []\n", encoding="utf-8")
+    with pytest.raises(LessonsError) as caught:
+        load_lessons(bad, evidence.book, evidence.documents)
+    assert [str(p).split(":", 1)[1] for p in caught.value.problems] == [
+        "7 [lessons.1.statement]: Field required",
+        "8 [lessons.1.evidence]: List should have at least 1 item after validation, not 0"]
+    bad.write_text(bad.read_text().replace("  - id: two\n    evidence: []\n", ""))
+    with pytest.raises(LessonsError) as caught:
+        load_lessons(bad, evidence.book, evidence.documents)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(":5" in m and "unknown code 'risk.hosing'" in m for m in messages)
+    assert any(":6" in m and "unknown site 'Nowhere'" in m for m in messages)
+
+
+def test_lessons_command(tmp_path):
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    from click.testing import CliRunner
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["lessons", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "money-south" in result.output and "thin: 1 site" in result.output
+    assert (root / "out" / "tables" / "lessons.csv").is_file()
+    (root / "lessons.yaml").unlink()
+    result = runner.invoke(cli, ["lessons", str(root)])
+    assert result.exit_code == 1 and "no lessons file" in result.output
