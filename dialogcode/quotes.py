@@ -64,14 +64,16 @@ def _context(frame: pd.DataFrame, sentences: dict, seg_id: str, first: int, last
 
 def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
                      book: Codebook | None = None) -> pd.DataFrame:
-    """One scored candidate quote per (code_id, coded segment); backchannels left out.
+    """One scored candidate quote per (code_id, coded segment); backchannels and
+    preambles (a transcript's header lines) are left out.
     With ``book``, parent codes are rolled up (a sub-code's match is a parent's too)."""
     frame = segment_frame(segments, documents).set_index("seg_id", drop=False)
     hits = codings[["seg_id", "code_id", "start", "end", "rule_id"]]
     if book is not None:
         chains = {c: ancestors(book, c) or [c] for c in hits["code_id"].unique()}
         hits = hits.assign(code_id=hits["code_id"].map(chains)).explode("code_id")
-    hits = hits[~hits["seg_id"].map(frame["backchannel"]).fillna(True).astype(bool)]
+    quotable = ~frame["backchannel"].astype(bool) & (frame["kind"] != "preamble")
+    hits = hits[hits["seg_id"].map(quotable).fillna(False).astype(bool)]
     if hits.empty:
         return pd.DataFrame(columns=["code_id", *QUOTE_COLUMNS[1:]])
     sentences = dict(zip(frame.index, _sentences(frame["text"].tolist())))

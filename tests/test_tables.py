@@ -195,3 +195,18 @@ def test_lessons_command(tmp_path):
     (root / "lessons.yaml").unlink()
     result = runner.invoke(cli, ["lessons", str(root)])
     assert result.exit_code == 1 and "no lessons file" in result.output
+
+
+def test_header_lines_are_never_quoted(tmp_path):
+    from conftest import make_study
+    root = make_study(tmp_path / "s", {"t.txt": "Notes on rent, taken at the meeting.\n\n"
+                                                "P2: The rent doubled this spring.\n"},
+                      None)
+    shutil.copy(FIXTURE / "codebook.yaml", root / "codebook.yaml")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(root / "codebook.yaml")
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    assert len(codings) == 2      # the header and P2 both mention rent
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
+    assert set(quotes["quote"]) == {"The rent doubled this spring."}
