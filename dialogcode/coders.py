@@ -1,0 +1,87 @@
+"""Coders' files: human codings kept in the study's ``codings/`` folder, one CSV per
+coder, and the named codings that `dialogcode agree` compares.
+
+A coder file has at least ``seg_id`` and ``code_id``; the full form (written by
+`dialogcode import-codings`) is :data:`CODER_COLUMNS`. Rows with offsets mark a span;
+rows without them code the whole segment. A row with an empty ``code_id`` says the
+segment's document was coded and nothing applied there.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DialogcodeError, Problem
+from .store import read_table
+from .study import Study
+
+CODER_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "sha256"]
+CODINGS_FOLDER = "codings"
+RULES = "rules"
+
+
+class CodingsError(DialogcodeError):
+    """A coder's file is unreadable or does not fit the corpus."""
+
+
+def coder_path(study: Study, coder: str) -> Path:
+    return study.root / CODINGS_FOLDER / f"{coder}.csv"
+
+
+def coder_names(study: Study) -> list[str]:
+    """Coders with a file in ``codings/``, sorted."""
+    folder = study.root / CODINGS_FOLDER
+    return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
+
+
+def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: bool = False
+                ) -> Path:
+    """Write ``codings`` (:data:`CODER_COLUMNS`) as ``codings/<coder>.csv``; refuses to
+    overwrite an existing file unless ``replace``."""
+    path = coder_path(study, coder)
+    if path.exists() and not replace:
+        raise CodingsError(f"{path.name} exists; choose another coder name or replace it",
+                           file=path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    codings.reindex(columns=CODER_COLUMNS).to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None
+               ) -> pd.DataFrame:
+    """Read a coder file and check it against ``segments``: every seg_id must exist
+    (problems name the file's line). Adds doc_id where missing and ``source``
+    ``human:<coder>``."""
+    coder = coder or path.stem
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise CodingsError(f"cannot read: {exc}", file=path) from None
+    missing = [c for c in ("seg_id", "code_id") if c not in table]
+    if missing:
+        raise CodingsError(f"missing column(s) {', '.join(missing)}; a coder file needs "
+                           "seg_id and code_id", file=path, line=1)
+    documents = segments.set_index("seg_id")["doc_id"]
+    unknown = ~table["seg_id"].isin(documents.index)
+    if unknown.any():
+        raise CodingsError([Problem(f"unknown seg_id {seg!r}", str(path), int(i) + 2)
+                            for i, seg in table.loc[unknown, "seg_id"].items()])
+    table["doc_id"] = table["seg_id"].map(documents)
+    for column in ("start", "end"):
+        table[column] = pd.to_numeric(table.get(column, ""), errors="coerce")
+    table["source"] = f"human:{coder}"
+    table["code_id"] = table["code_id"].replace("", None)
+    return table.reindex(columns=CODER_COLUMNS)
+
+
+def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFrame:
+    """Codings by name: ``rules`` (out/codings.parquet), a coder in ``codings/``, or
+    the path of a coder file."""
+    if name == RULES:
+        return read_table(study.out, "codings", hint="dialogcode code")
+    path = Path(name) if name.endswith(".csv") else coder_path(study, name)
+    if not path.is_file():
+        known = ", ".join([RULES, *coder_names(study)])
+        raise CodingsError(f"no codings named {name!r} (known: {known})", file=path)
+    return read_coder(path, segments, path.stem)
