@@ -5,10 +5,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .agreement import agree
 from .codebook import Codebook, load_codebooks
+from .coders import coder_names, coder_path, read_coder
 from .ingest import Corpus, load_corpus
 from .lessons import LessonsFile, assemble, load_lessons
 from .quotes import exemplar_quotes
+from .review import final_codings
 from .store import read_table
 from .study import Study
 from .tables import code_by, codebook_summary, coded_segments, cooccurrence
@@ -29,6 +32,7 @@ TABLES = {
     "lesson_by_phase": "Segments supporting each lesson per phase.",
     "coded_segments": "One row per segment: document attributes, codes as a list and a "
                       "0/1 column per code, for pivot tables.",
+    "agreement": "Agreement of the rule codings with each human coder, per code.",
 }
 
 
@@ -64,15 +68,36 @@ class Evidence:
     tables: dict[str, pd.DataFrame]
 
 
+def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
+                    documents: pd.DataFrame) -> pd.DataFrame | None:
+    """Agreement of the rule codings with each human coder in codings/ (the coder as
+    reference), per code; None when the study has no coder files."""
+    tables = []
+    for coder in coder_names(study):
+        human = read_coder(coder_path(study, coder), segments, coder)
+        result = agree({"rules": rules, coder: human}, segments, reference=coder,
+                       documents=documents)
+        tables.append(result.per_code.assign(coder=coder))
+    if not tables:
+        return None
+    table = pd.concat(tables, ignore_index=True)
+    return table[["coder", *[c for c in table.columns if c != "coder"]]]
+
+
 def study_evidence(study: Study, *, corpus: Corpus | None = None,
                    codings: pd.DataFrame | None = None) -> Evidence:
-    """Load the study's corpus, codings, codebooks and lessons.yaml (those not passed
-    in) and build every table."""
+    """Load the study's corpus, rule codings (unless given), review decisions, human
+    codings, codebooks and lessons.yaml, and build every table from the final codings
+    (see :func:`dialogcode.review.final_codings`)."""
     corpus = corpus if corpus is not None else load_corpus(study)
     if codings is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")
     book = load_codebooks(study.codebook_files())
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
-    tables = build_tables(corpus.documents, corpus.segments, codings, book, lessons)
-    return Evidence(corpus.documents, corpus.segments, codings, book, lessons, tables)
+    final = final_codings(study, corpus.segments, codings, set(book.codes))
+    tables = build_tables(corpus.documents, corpus.segments, final, book, lessons)
+    agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents)
+    if agreement is not None:
+        tables["agreement"] = agreement
+    return Evidence(corpus.documents, corpus.segments, final, book, lessons, tables)

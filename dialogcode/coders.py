@@ -48,10 +48,10 @@ def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: boo
     return path
 
 
-def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None
-               ) -> pd.DataFrame:
-    """Read a coder file and check it against ``segments``: every seg_id must exist
-    (problems name the file's line). Adds doc_id where missing and ``source``
+def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
+               codes: set[str] | None = None) -> pd.DataFrame:
+    """Read a coder file and check it against ``segments`` (and the code ids ``codes``
+    when given): every problem names the file's line. Adds doc_id and ``source``
     ``human:<coder>``."""
     coder = coder or path.stem
     try:
@@ -63,10 +63,15 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None
         raise CodingsError(f"missing column(s) {', '.join(missing)}; a coder file needs "
                            "seg_id and code_id", file=path, line=1)
     documents = segments.set_index("seg_id")["doc_id"]
-    unknown = ~table["seg_id"].isin(documents.index)
-    if unknown.any():
-        raise CodingsError([Problem(f"unknown seg_id {seg!r}", str(path), int(i) + 2)
-                            for i, seg in table.loc[unknown, "seg_id"].items()])
+    problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i) + 2)
+                for i, seg in table.loc[~table["seg_id"].isin(documents.index),
+                                        "seg_id"].items()]
+    if codes is not None:
+        bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
+        problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i) + 2)
+                     for i, code in table.loc[bad, "code_id"].items()]
+    if problems:
+        raise CodingsError(problems)
     table["doc_id"] = table["seg_id"].map(documents)
     for column in ("start", "end"):
         table[column] = pd.to_numeric(table.get(column, ""), errors="coerce")

@@ -39,6 +39,7 @@ class Config(BaseModel):
     encoding: str = "utf-8"
     columns: Columns = Field(default_factory=Columns)
     lessons: str | None = "lessons.yaml"
+    final_coders: list[str] | None = None
     output: str = "out"
 
     @field_validator("encoding")

@@ -1,8 +1,8 @@
 """Exports: CSV and Parquet files, one Excel workbook, one SQLite database.
 
 Text cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or
-CR) are neutralised: in CSV with a leading ``'``; in Excel they are written as text
-cells with Excel's quote prefix, so the cell shows the text as it was and never runs.
+CR) are neutralised: in CSV with a leading ``'``, in Excel as quote-prefixed text cells
+(see :mod:`dialogcode.workbook`).
 """
 from __future__ import annotations
 
@@ -11,76 +11,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from .analysis import TABLES, Evidence
-from .store import FORMULA_START, safe_for_spreadsheet
-
-EXCEL_MAX_CELL = 32_767
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="305496")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_WIDE = {"quote", "text", "definition", "when_to_use", "when_not_to_use", "statement",
-         "context_before", "context_after", "description"}
-
-
-def _cell(sheet, value, *, header=False, wrap=False):
-    if isinstance(value, str) and len(value) > EXCEL_MAX_CELL:
-        value = value[:EXCEL_MAX_CELL - 20] + " [truncated]"
-    if not (header or wrap or (isinstance(value, str) and value.startswith(FORMULA_START))):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-        cell.quotePrefix = value.startswith(FORMULA_START)
-    if header:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-    elif wrap:
-        cell.alignment = _WRAP
-    return cell
-
-
-def _plain(value):
-    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def _sheet(book: Workbook, name: str, table: pd.DataFrame) -> None:
-    sheet = book.create_sheet(name[:31])
-    columns = [str(c) for c in table.columns]
-    for index, column in enumerate(columns, start=1):
-        lengths = table[column].map(lambda v: 0 if _plain(v) is None else len(str(v)))
-        sample = lengths.quantile(0.9) if len(table) else 0
-        width = 60 if column in _WIDE else min(max(len(column), int(sample)) + 2, 40)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    if len(columns):
-        sheet.auto_filter.ref = (f"A1:{get_column_letter(len(columns))}"
-                                 f"{max(len(table) + 1, 2)}")
-    sheet.append([_cell(sheet, c, header=True) for c in columns])
-    wrap = [c in _WIDE for c in columns]
-    for row in table.itertuples(index=False, name=None):
-        sheet.append([_cell(sheet, _plain(v), wrap=w) for v, w in zip(row, wrap)])
-
-
-def write_workbook(path: Path, tables: dict[str, pd.DataFrame], readme: pd.DataFrame
-                   ) -> Path:
-    """One .xlsx: a README sheet first, then a sheet per table, each with a styled,
-    frozen header row, filters and column widths."""
-    book = Workbook(write_only=True)
-    _sheet(book, "README", readme)
-    for name, table in tables.items():
-        _sheet(book, name, table)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    book.save(temporary)
-    temporary.replace(path)
-    return path
-
+from .errors import DialogcodeError
+from .store import safe_for_spreadsheet
+from .workbook import plain, write_workbook
 
 _FOREIGN_KEYS = {
     "segments": {"doc_id": "documents(doc_id)"},
@@ -107,7 +42,7 @@ def _create(connection: sqlite3.Connection, name: str, table: pd.DataFrame) -> N
                 for c, target in _FOREIGN_KEYS.get(name, {}).items() if c in table]
     connection.execute(f'CREATE TABLE "{name}" ({", ".join(columns)})')
     marks = ", ".join("?" * len(table.columns))
-    rows = (tuple(_plain(v) for v in row) for row in table.itertuples(index=False, name=None))
+    rows = (tuple(plain(v) for v in row) for row in table.itertuples(index=False, name=None))
     connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
 
 
@@ -128,6 +63,9 @@ def write_sqlite(path: Path, core: dict[str, pd.DataFrame],
         connection.execute('CREATE INDEX codings_code ON codings (code_id)')
         connection.execute('CREATE INDEX codings_seg ON codings (seg_id)')
         connection.commit()
+    except sqlite3.IntegrityError as exc:
+        raise DialogcodeError(f"codings do not match the corpus or codebook ({exc}); "
+                              "re-run `dialogcode code` after editing codebooks") from None
     finally:
         connection.close()
     temporary.replace(path)

@@ -13,7 +13,7 @@ from .codebook import Codebook
 from .tables import PHASES
 
 SECTIONS = ["overview", "codes-by-site", "change", "cooccurrence", "codes", "lessons",
-            "codebook"]
+            "agreement", "codebook"]
 
 
 def _records(table: pd.DataFrame | None) -> list[dict]:
@@ -76,7 +76,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         lessons=[{**row, "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"]
                                                           == row["lesson_id"]])}
                  for row in _records(lessons)] if lessons is not None else None,
-        codebook=_records(summary))
+        agreement=_records(tables.get("agreement")), codebook=_records(summary))
 
 
 def write_report(path: Path, html: str) -> Path:

@@ -48,4 +48,5 @@ def main():
     cli(prog_name="dialogcode")
 
 
-from . import codebook_commands, coding_commands, evidence_commands, study_commands  # noqa: E402,F401,E501
+from . import (codebook_commands, coding_commands, evidence_commands,  # noqa: E402,F401
+               review_commands, study_commands)

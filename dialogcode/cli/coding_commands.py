@@ -11,6 +11,7 @@ from ..kwic import term_codebook
 from ..store import write_table
 from ..study import Study
 from . import cli
+from .review_commands import echo_orphaned
 from .options import echo_table, model_option, quiet_option, shown, study_argument
 
 codebook_option = click.option("--codebook", "codebooks", multiple=True,
@@ -43,6 +44,7 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
         if never:
             click.echo(f"Codes that never matched: {', '.join(never)}")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
+    echo_orphaned(study, corpus)
     return codings
 
 

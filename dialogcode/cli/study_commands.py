@@ -5,10 +5,12 @@ import click
 
 from ..analysis import study_evidence
 from ..config import CONFIG_NAME
+from ..coders import coder_names, coder_path
 from ..export import DATABASE, WORKBOOK, export
 from ..ingest import find_files, summarize, write_corpus
 from ..ingest import ingest as ingest_corpus
 from ..report import write_report
+from ..review import DECISIONS
 from ..stamps import Stamps, fingerprint
 from ..study import Study, init_study
 from . import cli
@@ -104,7 +106,9 @@ def run(study, skip_bad, force, quiet):
         codings = run_coding(opened, quiet=quiet, corpus=corpus)
         stamps.record("code", key)
     key = fingerprint(out / "documents.parquet", out / "segments.parquet",
-                      out / "codings.parquet", config, *codebooks, opened.lessons)
+                      out / "codings.parquet", config, *codebooks, opened.lessons,
+                      opened.root / DECISIONS, out / "suggestions.parquet",
+                      *(coder_path(opened, c) for c in coder_names(opened)))
     products = [out / WORKBOOK, out / DATABASE, out / REPORT]
     if stage("evidence", key, [out / "tables" / "coded_segments.parquet", *products]):
         evidence = study_evidence(opened, corpus=corpus, codings=codings)

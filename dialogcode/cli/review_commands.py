@@ -1,0 +1,137 @@
+"""review export / review import, and agree."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ..agreement import UNITS, agree
+from ..coders import named_codings
+from ..codebook import load_codebooks
+from ..workbook import write_workbook
+from ..ingest import load_corpus
+from ..review import (load_decisions, load_suggestions, merge_decisions, orphaned,
+                      read_sheet, review_items, sheet_decisions, write_decisions,
+                      write_sheet)
+from ..store import read_table, safe_for_spreadsheet
+from ..study import Study
+from . import cli
+from .options import echo_table, shown, study_argument
+
+
+@cli.group()
+def review():
+    """Accept or reject rule codings and suggestions in a sheet, then import the
+    decisions (decisions.csv). Final codings = rules - rejected + accepted
+    suggestions + human codings."""
+
+
+@review.command("export")
+@study_argument
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sheet to write, .xlsx (with an accept/reject drop-down) or .csv "
+                   "(default: out/review.xlsx).")
+@click.option("--undecided", is_flag=True, help="Only rows without a decision yet.")
+@click.option("--code", "codes", multiple=True, help="Only this code (repeatable).")
+def review_export(study, output, undecided, codes):
+    """Write a review sheet for STUDY: one row per code on a segment (rule codings, then
+    suggestions from `dialogcode suggest`), with the segment's text and any earlier
+    decision. Fill the `decision` column with accept or reject."""
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    book = load_codebooks(opened.codebook_files())
+    items = review_items(read_table(opened.out, "codings", hint="dialogcode code"),
+                         load_suggestions(opened), corpus.segments, corpus.documents,
+                         {c.id: c.label for c in book.codes.values()},
+                         load_decisions(opened))
+    if undecided:
+        items = items[items["decision"] == ""]
+    if codes:
+        items = items[items["code_id"].isin(codes)]
+    path = write_sheet(output or opened.out / "review.xlsx", items.reset_index(drop=True))
+    click.echo(f"Wrote {len(items)} rows to review to {shown(path)}")
+
+
+@review.command("import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@study_argument
+@click.option("--reviewer", default="", help="Name recorded with each decision.")
+def review_import(sheet, study, reviewer):
+    """Read the decisions in a filled review SHEET into STUDY's decisions.csv. A new
+    decision on the same code and segment replaces the old one; nothing else changes."""
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    new = sheet_decisions(read_sheet(sheet), sheet, corpus.segments, corpus.documents,
+                          reviewer)
+    merged, counts = merge_decisions(load_decisions(opened), new)
+    path = write_decisions(opened, merged)
+    click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
+               f"unchanged decisions; {len(merged)} in {shown(path)}")
+    echo_orphaned(opened, corpus)
+
+
+def echo_orphaned(study: Study, corpus=None) -> None:
+    """List decisions whose coding disappeared or whose document changed."""
+    decisions = load_decisions(study)
+    if decisions.empty:
+        return
+    corpus = corpus or load_corpus(study)
+    lost = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
+                    load_suggestions(study), corpus.documents)
+    if len(lost):
+        click.echo(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv):")
+        echo_table(lost[["seg_id", "code_id", "decision", "reason"]])
+
+
+@cli.command("agree")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--study", "-s", default=".", type=click.Path(path_type=str),
+              help="Study folder (default: .).")
+@click.option("--unit", type=click.Choice(UNITS), default="segment", show_default=True,
+              help="segment: a code is present or not in each segment; span: present "
+                   "when the coder's spans cover --min-overlap of all coders' spans of "
+                   "the code in the segment.")
+@click.option("--min-overlap", default=0.5, show_default=True, type=click.FloatRange(0, 1,
+              min_open=True), help="Overlap rule for --unit span.")
+@click.option("--reference", help="The coder taken as right, for precision, recall and F1.")
+@click.option("--code", "codes", multiple=True, help="Only this code (repeatable).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the tables to this .xlsx or .csv (disagreements go to "
+                   "<name>-disagreements.csv) instead of out/agreement/.")
+def agree_command(names, study, unit, min_overlap, reference, codes, output):
+    """Agreement between two or more codings of the same documents: NAMES are `rules`
+    (out/codings.parquet), coders in codings/ (e.g. `reader`) or coder CSV files.
+    Per code: percent agreement, Cohen's kappa (two coders), Krippendorff's alpha with a
+    verdict, and with --reference precision, recall and F1; plus the segments where
+    coders differ, for the reconciliation meeting."""
+    if len(names) < 2:
+        raise click.UsageError("give at least two codings to compare")
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    codings = {name: named_codings(opened, name, corpus.segments) for name in names}
+    result = agree(codings, corpus.segments, unit=unit, reference=reference,
+                   codes=list(codes) or None, documents=corpus.documents,
+                   min_overlap=min_overlap)
+    shown_columns = ["code_id", "units", "percent_agreement", "cohen_kappa",
+                     "krippendorff_alpha", "verdict"]
+    if reference:
+        shown_columns += ["precision", "recall", "f1"]
+    echo_table(result.per_code[shown_columns].round(3))
+    paths = write_agreement(opened, names, result.per_code, result.disagreements, output)
+    click.echo(f"{len(result.disagreements)} disagreements. Wrote "
+               f"{', '.join(shown(p) for p in paths)}")
+
+
+def write_agreement(study: Study, names, per_code: pd.DataFrame,
+                    disagreements: pd.DataFrame, output: Path | None) -> list[Path]:
+    if output is not None and output.suffix.lower() == ".xlsx":
+        return [write_workbook(output, {"agreement": per_code,
+                                        "disagreements": disagreements})]
+    if output is None:
+        output = study.out / "agreement" / f"{'-vs-'.join(Path(n).stem for n in names)}.csv"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    second = output.with_name(output.stem + "-disagreements.csv")
+    per_code.to_csv(output, index=False, lineterminator="\n")
+    safe_for_spreadsheet(disagreements).to_csv(second, index=False, lineterminator="\n")
+    return [output, second]

@@ -1,0 +1,211 @@
+"""Review decisions: people accept or reject rule codings and suggestions, and the final
+codings follow.
+
+A decision is about a code on a segment, ``(seg_id, code_id)``, not about one matched
+span, so it survives codebook edits that move or add matches. Decisions live in the
+study's ``decisions.csv`` (:data:`DECISION_COLUMNS`), which only `dialogcode review
+import` adds to, from a sheet a person filled in.
+
+Final codings = rule codings, minus rejected ones, plus accepted suggestions, plus the
+human codings of the coders named in ``final_coders`` (dialogcode.yaml).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from .coders import CodingsError, coder_names, coder_path, read_coder
+from .errors import DialogcodeError, Problem
+from .workbook import write_workbook
+from .store import read_table, safe_for_spreadsheet
+from .study import Study
+
+DECISIONS = "decisions.csv"
+DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note", "sha256"]
+SHEET_COLUMNS = ["seg_id", "code_id", "label", "source", "matched", "score", "speaker",
+                 "site", "doc_id", "text", "decision", "note"]
+CHOICES = ("accept", "reject")
+
+
+class ReviewError(DialogcodeError):
+    """A review sheet or decisions file is malformed."""
+
+
+def load_decisions(study: Study) -> pd.DataFrame:
+    """The study's decisions (empty when there are none yet)."""
+    path = study.root / DECISIONS
+    if not path.is_file():
+        return pd.DataFrame(columns=DECISION_COLUMNS)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = set(DECISION_COLUMNS[:3]) - set(table.columns)
+    if missing:
+        raise ReviewError(f"missing column(s) {', '.join(sorted(missing))}", file=path, line=1)
+    return table.reindex(columns=DECISION_COLUMNS).fillna("")
+
+
+def load_suggestions(study: Study) -> pd.DataFrame | None:
+    """``out/suggestions.parquet`` from `dialogcode suggest`, when it exists."""
+    path = study.out / "suggestions.parquet"
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
+                 segments: pd.DataFrame, documents: pd.DataFrame, labels: dict[str, str],
+                 decisions: pd.DataFrame) -> pd.DataFrame:
+    """One row per (segment, code) to review (:data:`SHEET_COLUMNS`): rule codings with
+    their matched text, then suggestions with their score; earlier decisions filled in."""
+    grouped = rules.groupby(["seg_id", "code_id"], sort=False)
+    items = grouped["quote"].agg(" | ".join).rename("matched").reset_index()
+    items["source"], items["score"] = "rule", None
+    if suggestions is not None and len(suggestions):
+        extra = suggestions.rename(columns={"terms": "matched"})[
+            ["seg_id", "code_id", "matched", "score"]].assign(source="suggestion")
+        items = pd.concat([items, extra], ignore_index=True)
+    context = segments[["seg_id", "doc_id", "speaker", "text"]].merge(
+        documents[["doc_id", "site"]], on="doc_id", how="left")
+    items = items.merge(context, on="seg_id", how="left")
+    items["label"] = items["code_id"].map(labels)
+    previous = decisions.drop_duplicates(["seg_id", "code_id"], keep="last")
+    items = items.merge(previous[["seg_id", "code_id", "decision", "note"]],
+                        on=["seg_id", "code_id"], how="left")
+    return items.reindex(columns=SHEET_COLUMNS).fillna({"decision": "", "note": ""})
+
+
+def read_sheet(path: Path) -> pd.DataFrame:
+    """A filled review sheet (.xlsx or .csv) with a ``line`` column for messages."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            rows = list(load_workbook(path, read_only=True).worksheets[0].values)
+            table = pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]], dtype=object)
+        else:
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, KeyError, IndexError) as exc:
+        raise ReviewError(f"cannot read review sheet: {exc}", file=path) from None
+    missing = {"seg_id", "code_id", "decision"} - set(table.columns)
+    if missing:
+        raise ReviewError(f"missing column(s) {', '.join(sorted(missing))}", file=path, line=1)
+    table = table.fillna("").astype(str)
+    return table.assign(line=range(2, len(table) + 2))
+
+
+def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
+                    documents: pd.DataFrame, reviewer: str) -> pd.DataFrame:
+    """The decided rows of a filled sheet as decisions; every bad row is reported."""
+    sheet = sheet.assign(decision=sheet["decision"].str.strip().str.lower())
+    decided = sheet[sheet["decision"] != ""]
+    problems = [Problem(f"decision must be accept or reject, not {row.decision!r}",
+                        str(path), row.line, row.seg_id)
+                for row in decided.itertuples() if row.decision not in CHOICES]
+    known = segments.set_index("seg_id")["doc_id"]
+    problems += [Problem(f"unknown seg_id {row.seg_id!r}", str(path), row.line)
+                 for row in decided.itertuples() if row.seg_id not in known.index]
+    if problems:
+        raise ReviewError(problems)
+    hashes = documents.set_index("doc_id")["sha256"]
+    return pd.DataFrame({
+        "seg_id": decided["seg_id"], "code_id": decided["code_id"],
+        "decision": decided["decision"],
+        "source": decided["source"] if "source" in decided else "rule",
+        "reviewer": reviewer, "note": decided["note"] if "note" in decided else "",
+        "sha256": decided["seg_id"].map(known).map(hashes)}).reset_index(drop=True)
+
+
+def merge_decisions(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """``old`` with ``new`` added; a new decision on the same (seg_id, code_id) replaces
+    the old one. Returns the table and counts of added, changed and unchanged rows."""
+    key = ["seg_id", "code_id"]
+    before = old.set_index(key)["decision"].to_dict()
+    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    for row in new.itertuples():
+        previous = before.get((row.seg_id, row.code_id))
+        counts["added" if previous is None else
+               "unchanged" if previous == row.decision else "changed"] += 1
+    merged = pd.concat([old, new]).drop_duplicates(key, keep="last")
+    return merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True), counts
+
+
+def write_sheet(path: Path, items: pd.DataFrame) -> Path:
+    """The review sheet: .xlsx with an accept/reject drop-down, or .csv."""
+    if path.suffix.lower() == ".xlsx":
+        return write_workbook(path, {"review": items}, choices={"review": {"decision": CHOICES}})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe_for_spreadsheet(items).to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
+    path = study.root / DECISIONS
+    decisions.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, suggestions: pd.DataFrame | None,
+             documents: pd.DataFrame) -> pd.DataFrame:
+    """Decisions that no longer apply, with the reason: their coding disappeared (after
+    a codebook edit) or their document's text changed. They stay in decisions.csv."""
+    present = set(zip(rules["seg_id"], rules["code_id"]))
+    if suggestions is not None:
+        present |= set(zip(suggestions["seg_id"], suggestions["code_id"]))
+    hashes = documents.set_index("doc_id")["sha256"]
+    doc_of = decisions["seg_id"].str.rsplit(":", n=1).str[0]
+    changed = decisions["sha256"].ne("") & decisions["sha256"].ne(doc_of.map(hashes))
+    gone = [(s, c) not in present for s, c in zip(decisions["seg_id"], decisions["code_id"])]
+    reason = pd.Series("", index=decisions.index)
+    reason[gone] = "coding no longer produced"
+    reason[changed] = "document text changed"
+    return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
+
+
+def final_codings(study: Study, segments: pd.DataFrame,
+                  rules: pd.DataFrame | None = None, codes: set[str] | None = None
+                  ) -> pd.DataFrame:
+    """Rule codings minus rejected, plus accepted suggestions (as whole-segment codings)
+    and the codings of ``final_coders`` (whose code ids must be in ``codes``)."""
+    if rules is None:
+        rules = read_table(study.out, "codings", hint="dialogcode code")
+    decisions = load_decisions(study)
+    rejected = set(zip(*decisions[decisions["decision"] == "reject"][["seg_id",
+                                                                     "code_id"]].values.T))
+    accepted = decisions[decisions["decision"] == "accept"]
+    keep = [(s, c) not in rejected for s, c in zip(rules["seg_id"], rules["code_id"])]
+    parts = [rules[keep]]
+    suggestions = load_suggestions(study)
+    if suggestions is not None and len(accepted):
+        taken = suggestions.merge(accepted[["seg_id", "code_id"]], on=["seg_id", "code_id"])
+        bounds = segments.set_index("seg_id")
+        parts.append(pd.DataFrame({
+            "seg_id": taken["seg_id"], "doc_id": taken["seg_id"].map(bounds["doc_id"]),
+            "code_id": taken["code_id"], "start": taken["seg_id"].map(bounds["start"]),
+            "end": taken["seg_id"].map(bounds["end"]),
+            "quote": taken["seg_id"].map(bounds["text"]), "source": "suggestion",
+            "rule_id": "suggestion", "score": taken["score"]}))
+    for coder in final_coders(study):
+        human = read_coder(coder_path(study, coder), segments, coder, codes).dropna(
+            subset=["code_id"]).astype({"quote": object})
+        bounds = segments.set_index("seg_id")
+        whole = human["start"].isna()
+        human.loc[whole, "start"] = human.loc[whole, "seg_id"].map(bounds["start"])
+        human.loc[whole, "end"] = human.loc[whole, "seg_id"].map(bounds["end"])
+        human.loc[whole, "quote"] = human.loc[whole, "seg_id"].map(bounds["text"])
+        parts.append(human.assign(rule_id=human["source"], score=1.0))
+    final = pd.concat([parts[0], *(p for p in parts[1:] if len(p))], ignore_index=True)
+    final = final.reindex(columns=rules.columns)
+    final[["start", "end"]] = final[["start", "end"]].astype("int64")
+    return final.sort_values(["doc_id", "start", "code_id"], kind="stable", ignore_index=True)
+
+
+def final_coders(study: Study) -> list[str]:
+    """Coders whose files join the final codings: ``final_coders`` in dialogcode.yaml,
+    or every coder in codings/ when it is not set."""
+    names = coder_names(study)
+    chosen = study.config.final_coders
+    if chosen is None:
+        return names
+    unknown = [c for c in chosen if c not in names]
+    if unknown:
+        raise CodingsError(f"final_coders: no codings/{unknown[0]}.csv "
+                           f"(coders: {', '.join(names) or 'none'})",
+                           file=study.root / "dialogcode.yaml")
+    return list(chosen)

@@ -1,0 +1,176 @@
+"""Review decisions, final codings, human coder files and `dialogcode agree`, on the
+evidence fixture (see the table at the top of test_tables.py)."""
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.ingest import load_corpus
+from dialogcode.review import final_codings
+
+FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+
+
+@pytest.fixture
+def study(tmp_path):
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def fill(sheet_path: Path, decisions: dict[tuple[str, str], str]) -> None:
+    book = openpyxl.load_workbook(sheet_path)
+    sheet = book["review"]
+    header = [c.value for c in sheet[1]]
+    seg, code, decision = (header.index(n) for n in ("seg_id", "code_id", "decision"))
+    for row in sheet.iter_rows(min_row=2):
+        key = (row[seg].value, row[code].value)
+        if key in decisions:
+            row[decision].value = decisions[key]
+    book.save(sheet_path)
+
+
+def test_review_sheet_has_one_row_per_code_on_a_segment_and_a_dropdown(study):
+    result = invoke("review", "export", study)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(study / "out" / "review.xlsx")
+    sheet = book["review"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    header = [c.value for c in sheet[1]]
+    # 12 codings, but kickoff t2 has housing twice and visit t2 money twice
+    assert len(rows) == 10
+    kickoff = [r for r in rows if r[0] == "north/kickoff:t2"][0]
+    assert kickoff[header.index("matched")] == "rent | evicted"
+    assert kickoff[header.index("source")] == "rule"
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.formula1 == '"accept,reject"'
+    letter = openpyxl.utils.get_column_letter(header.index("decision") + 1)
+    assert str(validation.sqref) == f"{letter}2:{letter}11"
+
+
+def test_rejections_leave_the_final_codings_and_decisions_survive(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject",
+                 ("north/closing:t2", "connection"): "Accept"})
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert "2 new, 0 changed, 0 unchanged decisions" in result.output
+    decisions = pd.read_csv(study / "decisions.csv")
+    assert set(decisions["decision"]) == {"reject", "accept"}
+    assert set(decisions["reviewer"]) == {"ana"}
+
+    opened = Study.open(study)
+    final = final_codings(opened, load_corpus(opened).segments)
+    assert not ((final.seg_id == "north/kickoff:t3") & (final.code_id == "risk.housing")).any()
+    assert len(final) == 11          # one of 12 rule codings rejected
+    invoke("run", study, "-q")
+    by_site = pd.read_csv(study / "out" / "tables" / "code_by_site.csv")
+    north = by_site[(by_site.code_id == "risk.housing") & (by_site.site == "North")]
+    assert north["segments"].item() == 2          # was 3
+
+    # the sheet shows earlier decisions; changing one is counted as a change
+    invoke("review", "export", study)
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
+    assert "0 new, 1 changed, 1 unchanged" in invoke("review", "import", sheet,
+                                                     study).output
+
+    # a codebook edit that removes the coding keeps the decision and lists it
+    book = study / "codebook.yaml"
+    book.write_text(book.read_text().replace("terms: [neighbours, together]",
+                                             "terms: [together]"))
+    result = invoke("code", study)
+    assert "1 review decision(s) no longer apply" in result.output
+    assert "north/closing:t2" in result.output and "coding no longer produced" in result.output
+    assert len(pd.read_csv(study / "decisions.csv")) == 2
+
+
+def test_bad_decisions_are_reported_with_their_line(study, tmp_path):
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,decision\n"
+                     "north/kickoff:t2,risk.housing,accept\n"
+                     "north/kickoff:t3,risk.money,maybe\n"
+                     "nowhere:t1,risk.money,reject\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert f"{sheet}:3 [north/kickoff:t3]: decision must be accept or reject, not 'maybe'" \
+        in result.output
+    assert f"{sheet}:4: unknown seg_id 'nowhere:t1'" in result.output
+    assert not (study / "decisions.csv").exists()
+
+
+def write_coder(study: Path, name: str, rows: str) -> Path:
+    path = study / "codings" / f"{name}.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("seg_id,code_id\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_human_codings_join_the_final_codings_unless_left_out(study):
+    write_coder(study, "sam", "north/kickoff:t1,risk.money\nsouth/closing:t2,connection\n")
+    opened = Study.open(study)
+    segments = load_corpus(opened).segments
+    final = final_codings(opened, segments)
+    human = final[final["source"] == "human:sam"]
+    assert list(human["seg_id"]) == ["north/kickoff:t1", "south/closing:t2"]
+    texts = segments.set_index("seg_id")["text"]
+    assert human["quote"].tolist() == [texts["north/kickoff:t1"], texts["south/closing:t2"]]
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "final_coders: []\n")
+    assert len(final_codings(Study.open(study), segments)) == 12
+    config.write_text(config.read_text().replace("final_coders: []", "final_coders: [kim]"))
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "final_coders: no codings/kim.csv" in result.output
+
+
+def test_a_coder_file_with_unknown_codes_or_segments_is_refused(study):
+    path = write_coder(study, "sam", "north/kickoff:t1,risk.mony\nnorth/x:t9,connection\n")
+    result = invoke("tables", study)
+    assert result.exit_code == 1
+    assert f"{path}:2: code 'risk.mony' is not in the codebook" in result.output
+    assert f"{path}:3: unknown seg_id 'north/x:t9'" in result.output
+
+
+def test_agree_rules_against_a_coder(study):
+    # sam agrees with the rules on connection everywhere; on housing sam misses
+    # north/kickoff:t3 and adds north/kickoff:t1
+    write_coder(study, "sam", "\n".join([
+        "north/closing:t2,connection", "north/closing:t3,connection",
+        "south/visit:t3,connection", "south/closing:t1,connection",
+        "north/kickoff:t1,risk.housing", "north/kickoff:t2,risk.housing",
+        "north/closing:t3,risk.housing", "south/visit:t3,risk.housing"]) + "\n")
+    result = invoke("agree", "rules", "sam", "-s", study, "--reference", "sam",
+                    "--code", "connection", "--code", "risk.housing")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(study / "out" / "agreement" / "rules-vs-sam.csv").set_index("code_id")
+    assert table.loc["connection", "krippendorff_alpha"] == 1.0
+    assert table.loc["connection", "verdict"] == "reliable"
+    # housing over 12 segments: both 3, rules only 1, sam only 1, neither 7
+    housing = table.loc["risk.housing"]
+    assert (housing.both, housing.only_first, housing.only_second, housing.neither) == \
+        (3, 1, 1, 7)
+    assert housing.percent_agreement == pytest.approx(10 / 12)
+    assert housing.precision == housing.recall == pytest.approx(3 / 4)
+    disagreements = pd.read_csv(study / "out" / "agreement" /
+                                "rules-vs-sam-disagreements.csv")
+    assert set(disagreements["seg_id"]) == {"north/kickoff:t1", "north/kickoff:t3"}
+    # the report compares the rules with every coder
+    invoke("run", study, "-q")
+    assert "Rules against sam" in (study / "out" / "report.html").read_text()
+
+
+def test_agree_needs_known_names(study):
+    result = invoke("agree", "rules", "nobody", "-s", study)
+    assert result.exit_code == 1 and "no codings named 'nobody'" in result.output
+    assert invoke("agree", "rules", "-s", study).exit_code == 2
