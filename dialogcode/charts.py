@@ -94,3 +94,38 @@ def png_data_uri(figure: Figure, dpi: int = 110) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def cooccurrence_network(table: pd.DataFrame, top: int = 20, min_jaccard: float = 0.05
+                         ) -> Figure:
+    """The ``top`` codes with most segments on a circle, joined where their Jaccard
+    index (from a :func:`~dialogcode.tables.cooccurrence` table) reaches
+    ``min_jaccard``; thicker lines co-occur more, bigger dots are more frequent."""
+    sizes = table.drop_duplicates("code_a").set_index("code_a")["segments_a"]
+    codes = sizes.sort_values(ascending=False, kind="stable").index[:top].tolist()
+    angles = np.linspace(0, 2 * np.pi, len(codes), endpoint=False)
+    where = {c: (np.cos(a), np.sin(a)) for c, a in zip(codes, angles)}
+    figure = Figure(figsize=(8, 8), layout="constrained")
+    axes = figure.add_subplot()
+    edges = table[(table["code_a"] < table["code_b"]) & table["code_a"].isin(codes)
+                  & table["code_b"].isin(codes) & (table["jaccard"] >= min_jaccard)]
+    strongest = edges["jaccard"].max() if len(edges) else 1.0
+    for edge in edges.itertuples():
+        (x1, y1), (x2, y2) = where[edge.code_a], where[edge.code_b]
+        axes.plot([x1, x2], [y1, y2], color="#305496", alpha=0.6,
+                  linewidth=0.5 + 5 * edge.jaccard / strongest)
+    xs, ys = zip(*where.values()) if codes else ((), ())
+    axes.scatter(xs, ys, s=[40 + 400 * sizes[c] / sizes.max() for c in codes],
+                 color="#9db3d8", edgecolor="#305496", zorder=3)
+    for code, angle in zip(codes, angles):
+        x, y = where[code]
+        axes.text(1.1 * x, 1.1 * y, code, fontsize=7, ha="left" if x >= 0 else "right",
+                  va="center", rotation=np.degrees(angle) if x >= 0
+                  else np.degrees(angle) - 180, rotation_mode="anchor")
+    axes.set_xlim(-1.9, 1.9)
+    axes.set_ylim(-1.9, 1.9)
+    axes.set_aspect("equal")
+    axes.axis("off")
+    axes.set_title(f"Codes that share segments (Jaccard >= {min_jaccard})", loc="left",
+                   fontsize=11)
+    return figure
