@@ -14,7 +14,8 @@ from .quotes import exemplar_quotes
 from .review import final_codings
 from .store import read_table
 from .study import Study
-from .tables import code_by, codebook_summary, coded_segments, cooccurrence
+from .tables import (code_by, codebook_summary, coded_segments, cooccurrence,
+                     cooccurrence_matrix)
 
 # name -> what the table holds (shown in the workbook's README sheet; columns are
 # documented in docs/tables.md)
@@ -25,7 +26,9 @@ TABLES = {
     "code_by_event_type": "The same per event type.",
     "code_by_phase": "The same per phase of the year (kickoff, mid-year, closing).",
     "cooccurrence": "Pairs of codes applied in the same segment, with Jaccard and "
-                    "c-coefficient.",
+                    "c-coefficient (long form, for filtering).",
+    "cooccurrence_matrix": "Code x code: segments carrying both (diagonal: the code's "
+                           "segments).",
     "exemplars": "The best quotes for each code, with context, site and speaker.",
     "lessons": "Each lesson learned with the size and spread of its evidence.",
     "lesson_quotes": "The best quotes for each lesson.",
@@ -46,6 +49,7 @@ def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Da
         "code_by_event_type": code_by(codings, segments, documents, book, "event_type"),
         "code_by_phase": code_by(codings, segments, documents, book, "phase"),
         "cooccurrence": cooccurrence(codings, book),
+        "cooccurrence_matrix": cooccurrence_matrix(codings, book),
         "exemplars": exemplar_quotes(codings, segments, documents, book, quotes),
     }
     if lessons is not None:
