@@ -160,3 +160,16 @@ def test_tables_before_coding_says_what_to_run(tmp_path):
     shutil.copytree(FIXTURE, root)
     result = CliRunner().invoke(cli, ["tables", str(root)])
     assert result.exit_code == 1 and "dialogcode ingest" in result.output
+
+
+def test_a_study_without_lessons_or_codings_in_common_still_reports(tmp_path):
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    (root / "lessons.yaml").unlink()
+    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    html = (root / "out" / "report.html").read_text(encoding="utf-8")
+    assert "This study has no lessons.yaml yet" in html
+    assert "No human codings in" in html
+    assert not (root / "out" / "tables" / "lessons.csv").exists()
+    assert "lessons" not in openpyxl.load_workbook(root / "out" / "workbook.xlsx").sheetnames

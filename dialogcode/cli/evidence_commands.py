@@ -18,7 +18,11 @@ REPORT = "report.html"
 
 
 def write_tables(evidence: Evidence, out: Path) -> list[Path]:
-    """Every analysis table as Parquet and CSV in ``out/tables``."""
+    """Every analysis table as Parquet and CSV in ``out/tables`` (replacing what was
+    there, so a table that is no longer built does not linger)."""
+    for old in (out / "tables").glob("*.*"):
+        if old.suffix in (".csv", ".parquet"):
+            old.unlink()
     paths = []
     for name, table in evidence.tables.items():
         paths += write_table(table, out / "tables", name)
