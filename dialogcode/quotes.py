@@ -40,22 +40,22 @@ def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
                                                 if n != "sentencizer"])]
 
 
-def _context(frame: pd.DataFrame, sentences: dict, seg_id: str, first: int, last: int
+def _context(rows: list[dict], sentences: list, position: int, first: int, last: int
              ) -> tuple[str, str]:
-    """The sentence before ``first`` and after ``last`` (sentence indexes in seg_id),
-    from the neighbouring turn of the same document when the turn has none."""
-    row = frame.loc[seg_id]
-    spans = sentences[seg_id] or [(0, len(row["text"]))]
+    """The sentence before ``first`` and after ``last`` (sentence indexes in the segment
+    at ``position``), from the neighbouring turn of the same document when the turn has
+    none."""
+    row = rows[position]
+    spans = sentences[position] or [(0, len(row["text"]))]
 
     def neighbour(step):
-        position = frame.index.get_loc(seg_id) + step
-        if 0 <= position < len(frame) and frame.iloc[position]["doc_id"] == row["doc_id"]:
-            other = frame.iloc[position]
-            spans = sentences[frame.index[position]] or [(0, len(other["text"]))]
-            start, end = spans[-1 if step < 0 else 0]
-            label = f"{other['speaker']}: " if isinstance(other["speaker"], str) else ""
-            return label + other["text"][start:end].strip()
-        return ""
+        other = position + step
+        if not (0 <= other < len(rows) and rows[other]["doc_id"] == row["doc_id"]):
+            return ""
+        text = rows[other]["text"]
+        start, end = (sentences[other] or [(0, len(text))])[-1 if step < 0 else 0]
+        speaker = rows[other]["speaker"]
+        return (f"{speaker}: " if isinstance(speaker, str) else "") + text[start:end].strip()
 
     before = row["text"][slice(*spans[first - 1])] if first > 0 else neighbour(-1)
     after = row["text"][slice(*spans[last + 1])] if last + 1 < len(spans) else neighbour(1)
@@ -67,20 +67,23 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
     """One scored candidate quote per (code_id, coded segment); backchannels and
     preambles (a transcript's header lines) are left out.
     With ``book``, parent codes are rolled up (a sub-code's match is a parent's too)."""
-    frame = segment_frame(segments, documents).set_index("seg_id", drop=False)
+    frame = segment_frame(segments, documents)
     hits = codings[["seg_id", "code_id", "start", "end", "rule_id"]]
     if book is not None:
         chains = {c: ancestors(book, c) or [c] for c in hits["code_id"].unique()}
         hits = hits.assign(code_id=hits["code_id"].map(chains)).explode("code_id")
     quotable = ~frame["backchannel"].astype(bool) & (frame["kind"] != "preamble")
-    hits = hits[hits["seg_id"].map(quotable).fillna(False).astype(bool)]
+    hits = hits[hits["seg_id"].isin(frame.loc[quotable, "seg_id"])]
     if hits.empty:
         return pd.DataFrame(columns=["code_id", *QUOTE_COLUMNS[1:]])
-    sentences = dict(zip(frame.index, _sentences(frame["text"].tolist())))
-    rows = []
+    rows = frame.to_dict("records")
+    positions = {row["seg_id"]: i for i, row in enumerate(rows)}
+    sentences = _sentences(frame["text"].tolist())
+    found = []
     for (code_id, seg_id), group in hits.groupby(["code_id", "seg_id"], sort=False):
-        row = frame.loc[seg_id]
-        spans = sentences[seg_id] or [(0, len(row["text"]))]
+        position = positions[seg_id]
+        row = rows[position]
+        spans = sentences[position] or [(0, len(row["text"]))]
         if row["n_words"] <= LONG:
             first, last = 0, len(spans) - 1
         else:
@@ -93,16 +96,16 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
         text = row["text"][start:end]
         quote = text.strip()
         start += len(text) - len(text.lstrip())
-        before, after = _context(frame, sentences, seg_id, first, last)
-        rows.append({"code_id": code_id, "quote": quote, "context_before": before,
-                     "context_after": after, "speaker": row["speaker"], "site": row["site"],
-                     "event_type": row["event_type"], "phase": row["phase"],
-                     "date": row["date"], "doc_id": row["doc_id"], "seg_id": seg_id,
-                     "start": int(row["start"] + start),
-                     "end": int(row["start"] + start + len(quote)),
-                     "n_words": len(quote.split()), "rules": group["rule_id"].nunique(),
-                     "speaker_key": row["speaker_key"]})
-    return _score(pd.DataFrame(rows))
+        before, after = _context(rows, sentences, position, first, last)
+        found.append({"code_id": code_id, "quote": quote, "context_before": before,
+                      "context_after": after, "speaker": row["speaker"], "site": row["site"],
+                      "event_type": row["event_type"], "phase": row["phase"],
+                      "date": row["date"], "doc_id": row["doc_id"], "seg_id": seg_id,
+                      "start": int(row["start"] + start),
+                      "end": int(row["start"] + start + len(quote)),
+                      "n_words": len(quote.split()), "rules": group["rule_id"].nunique(),
+                      "speaker_key": row["speaker_key"]})
+    return _score(pd.DataFrame(found))
 
 
 def _score(table: pd.DataFrame) -> pd.DataFrame:
