@@ -49,4 +49,4 @@ def main():
 
 
 from . import (codebook_commands, coding_commands, evidence_commands,  # noqa: E402,F401
-               review_commands, study_commands)
+               import_commands, review_commands, study_commands)

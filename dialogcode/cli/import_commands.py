@@ -1,0 +1,66 @@
+"""dialogcode import-codings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..codebook import load_codebooks
+from ..coders import write_coder
+from ..importers import FORMATS, MIN_SIMILARITY, ImportResult, import_codings
+from ..ingest import load_corpus
+from ..study import Study
+from . import cli
+from .options import echo_problems, echo_table, shown, study_argument
+
+
+def echo_summary(result: ImportResult, source: Path) -> None:
+    """Codings per code, how quotes were located, and anything left out."""
+    codings = result.codings
+    per_code = codings.groupby("code_id").size().rename("codings").reset_index()
+    click.echo(f"Imported {len(codings)} codings ({result.format}) from {shown(source)}:")
+    echo_table(per_code)
+    if result.located:
+        counts = ", ".join(f"{n} {level}" for level, n in result.located.items())
+        click.echo(f"Quotes located: {counts}.")
+    if result.duplicates:
+        click.echo(f"Dropped {result.duplicates} duplicate codings.")
+    echo_problems(f"Fuzzy matches (similarity >= {MIN_SIMILARITY}), please check",
+                  result.fuzzy)
+    echo_problems("Skipped, quote not located", result.unlocated)
+    echo_problems("Skipped, code name not mapped", result.unmapped)
+    echo_problems("Ignored", result.ignored)
+
+
+@cli.command("import-codings")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@study_argument
+@click.option("--coder", required=True, help="Coder name: writes codings/<NAME>.csv.")
+@click.option("--map", "mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV (name,code_id) or YAML (name: code_id) mapping the coder's code "
+                   "names to code ids.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Format of SOURCE (default: from its extension and columns).")
+@click.option("--document", help="Document an inline-markup SOURCE copies (default: from "
+                                 "its file name).")
+@click.option("--replace", is_flag=True, help="Overwrite an existing codings/<NAME>.csv.")
+@click.option("--skip-unlocated", is_flag=True,
+              help="Import the rest when quotes are ambiguous or not found (they are listed).")
+@click.option("--skip-unmapped", is_flag=True,
+              help="Import the rest when code names do not map (they are listed).")
+def import_codings_command(source, study, coder, mapping, fmt, document, replace,
+                           skip_unlocated, skip_unmapped):
+    """Import a human coder's work on STUDY (run `dialogcode ingest` first) from SOURCE:
+    a table of offsets (document,start,end,code), quotes (document,quote,code) or
+    segments (seg_id,code or document,turn,code) as CSV or XLSX; a transcript copy marked
+    up with **span**<sup>code</sup>; or a REFI-QDA project (.qdpx). Writes
+    codings/NAME.csv. Every problem is listed; nothing is guessed."""
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    book = load_codebooks(opened.codebook_files())
+    result = import_codings(source, corpus, book, coder=coder, mapping=mapping, fmt=fmt,
+                            document=document, skip_unlocated=skip_unlocated,
+                            skip_unmapped=skip_unmapped)
+    path = write_coder(opened, coder, result.codings, replace=replace)
+    echo_summary(result, source)
+    click.echo(f"Wrote {shown(path)}")

@@ -1,0 +1,121 @@
+"""What every importer reader shares: the codings it found, before code names are
+mapped, and a lookup of the study's documents and segments."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..errors import Problem
+from ..ingest import Corpus
+
+
+@dataclass(frozen=True)
+class Found:
+    """One coding as read from the coder's file: a span (start/end) or a segment."""
+
+    doc_id: str
+    code: str                   # the name the coder used, not yet a code id
+    file: str
+    line: int | None
+    start: int | None = None
+    end: int | None = None
+    seg_id: str | None = None   # set for segment-level codings
+
+
+@dataclass
+class Reading:
+    """What a reader got out of one file.
+
+    ``problems`` fail the import; ``unlocated`` (ambiguous or unfound quotes) fail it
+    unless skipped; ``fuzzy`` lists fuzzy matches for review; ``ignored`` lists parts of
+    the file that hold nothing this toolkit can import.
+    """
+
+    kind: str
+    found: list[Found] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unlocated: list[Problem] = field(default_factory=list)
+    fuzzy: list[Problem] = field(default_factory=list)
+    ignored: list[Problem] = field(default_factory=list)
+    located: Counter = field(default_factory=Counter)
+
+
+def split_codes(cell: str) -> list[str]:
+    """Code names from one cell: ``a; b`` gives ``[a, b]`` (blanks dropped)."""
+    return [name.strip() for name in str(cell).split(";") if name.strip()]
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def first_difference(copy: str, document: str, doc_id: str) -> tuple[int, str]:
+    """(line, description) of the first line where ``copy`` differs from ``document``."""
+    ours, theirs = copy.split("\n"), document.split("\n")
+    for number, (a, b) in enumerate(zip(ours, theirs), start=1):
+        if a != b:
+            column = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y),
+                          min(len(a), len(b)))
+            left = max(0, column - 20)
+            return number, (f"the text differs from document {doc_id} at line {number}, "
+                            f"column {column + 1}: here {a[left:column + 40]!r}, in the "
+                            f"document {b[left:column + 40]!r}")
+    number = min(len(ours), len(theirs))
+    if len(ours) < len(theirs):
+        return number, (f"the text ends at line {number}; document {doc_id} goes on with "
+                        f"{shorten(theirs[number])!r}")
+    return number, (f"document {doc_id} ends at line {number}; the text goes on with "
+                    f"{shorten(ours[number])!r}")
+
+
+class Documents:
+    """The study's documents by id, source path and hash, with their segments."""
+
+    def __init__(self, corpus: Corpus):
+        docs = corpus.documents
+        self.text: dict[str, str] = dict(zip(docs["doc_id"], docs["text"]))
+        self.sha: dict[str, str] = dict(zip(docs["doc_id"], docs["sha256"]))
+        self.by_sha: dict[str, str] = {sha: doc for doc, sha in self.sha.items()}
+        self.paths: dict[str, str] = dict(zip(docs["doc_id"], docs["source_path"]))
+        segments = corpus.segments.sort_values(["doc_id", "start"])
+        self.seg_doc: dict[str, str] = dict(zip(segments["seg_id"], segments["doc_id"]))
+        self.turns: dict[tuple[str, int], str] = {
+            (doc, int(ordinal)): seg for doc, ordinal, seg in
+            zip(segments["doc_id"], segments["ordinal"], segments["seg_id"])}
+        self._spans: dict[str, list[tuple[int, int, str]]] = {}
+        for doc, start, end, seg in zip(segments["doc_id"], segments["start"],
+                                        segments["end"], segments["seg_id"]):
+            self._spans.setdefault(doc, []).append((int(start), int(end), seg))
+        self._starts = {doc: [s for s, _, _ in spans] for doc, spans in self._spans.items()}
+
+    def resolve(self, name: str) -> tuple[str | None, str | None]:
+        """(doc_id, None) for a doc_id or a source path (with or without extension);
+        (None, why not) otherwise."""
+        name = re.sub(r"^\./", "", str(name).strip().replace("\\", "/"))
+        if not name:
+            return None, "no document given"
+        if name in self.text:
+            return name, None
+        matches = sorted(doc for doc, path in self.paths.items()
+                         if name in (path, path.rsplit(".", 1)[0]))
+        if len(matches) == 1:
+            return matches[0], None
+        if matches:
+            return None, f"{name!r} fits several documents ({', '.join(matches)}); use a doc_id"
+        known = sorted(self.text)
+        listed = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
+        return None, f"unknown document {name!r} (documents: {listed})"
+
+    def segment_of(self, doc_id: str, start: int, end: int) -> str | None:
+        """The segment a span starts in; failing that (a span starting on a speaker
+        label or between turns) the first segment it overlaps; None if it overlaps none."""
+        spans = self._spans.get(doc_id, [])
+        index = bisect_right(self._starts.get(doc_id, []), start) - 1
+        for s_start, s_end, seg in spans[max(index, 0):index + 2]:
+            if s_start < end and start < s_end:
+                return seg
+        return None

@@ -1,0 +1,86 @@
+"""From the names a coder used to the codebook's code ids.
+
+A name is mapped, in this order: by the mapping file (``--map``), as a code id of the
+codebook, or as a code's label (exact, case-insensitive, when only one code has it).
+Anything else is *unmapped*: reported with how many codings use it and where it is
+first used, never guessed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..codebook import Codebook
+from ..coders import CodingsError
+from ..errors import Problem
+from ..yamlsrc import line_of, load_yaml
+from .base import Found
+from .tabular import read_rows
+
+
+def load_mapping(path: Path, book: Codebook
+                 ) -> tuple[dict[str, str | None], list[Problem]]:
+    """(name -> code id, problems) from a CSV (``name,code_id``) or YAML (``name:
+    code_id``) file. Every target must be a code id of ``book``; a name whose target is
+    not is mapped to None (its problem is reported once, here)."""
+    source = str(path)
+    pairs: list[tuple[str, str, int | None]] = []
+    if path.suffix.lower() in (".yaml", ".yml"):
+        data = load_yaml(path, CodingsError)
+        if not isinstance(data, dict):
+            raise CodingsError("a YAML mapping file holds `name: code_id` lines", file=path)
+        pairs = [(str(name), "" if target is None else str(target), line_of(data, name))
+                 for name, target in data.items()]
+    else:
+        header, rows = read_rows(path)
+        missing = [c for c in ("name", "code_id") if c not in header]
+        if missing:
+            raise CodingsError(f"missing column(s) {', '.join(missing)}; a mapping file has "
+                               "columns name,code_id", file=path, line=1)
+        pairs = [(row["name"], row["code_id"], line) for line, row in rows]
+    mapping: dict[str, str | None] = {}
+    problems: list[Problem] = []
+    for name, target, line in pairs:
+        name, target = name.strip(), target.strip()
+        if not name or not target:
+            problems.append(Problem("a mapping needs both a name and a code_id", source, line))
+        elif target not in book.codes:
+            mapping[name] = None
+            problems.append(Problem(f"{target!r} (for {name!r}) is not a code id of the "
+                                    "codebook", source, line))
+        elif mapping.get(name, target) != target:
+            problems.append(Problem(f"{name!r} is mapped twice ({mapping[name]}, {target})",
+                                    source, line))
+        else:
+            mapping[name] = target
+    return mapping, problems
+
+
+def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
+              ) -> tuple[dict[str, str], list[Problem]]:
+    """(name -> code id for every name that maps, one problem per unmapped name; names
+    the mapping sends to None are neither)."""
+    labels: dict[str, list[str]] = {}
+    for code in book.codes.values():
+        labels.setdefault(code.label.strip().casefold(), []).append(code.id)
+    uses: dict[str, list[Found]] = {}
+    for item in found:
+        uses.setdefault(item.code, []).append(item)
+    mapped: dict[str, str] = {}
+    unmapped: list[Problem] = []
+    for name, items in uses.items():
+        by_label = labels.get(name.casefold(), [])
+        if name in mapping:
+            if mapping[name] is not None:
+                mapped[name] = mapping[name]
+        elif name in book.codes:
+            mapped[name] = name
+        elif len(by_label) == 1:
+            mapped[name] = by_label[0]
+        else:
+            why = (f"the label of several codes ({', '.join(by_label)})" if by_label
+                   else "not a code id or label of the codebook")
+            first = items[0]
+            unmapped.append(Problem(
+                f"unmapped code {name!r} ({len(items)} coding{'s' * (len(items) != 1)}, "
+                f"first here): {why}; map it with --map", first.file, first.line))
+    return mapped, unmapped

@@ -1,0 +1,199 @@
+"""REFI-QDA projects (``.qdpx``: a zip with one ``.qde`` project file and ``sources/``).
+
+The archive is untrusted: it is checked by :class:`.archive.SafeArchive`, read in
+memory, and its XML parsed with defusedxml (DTDs, entities and external references
+refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
+
+- ``CodeBook/Codes/Code`` (nested): each code's ``name`` is the name mapped to a code id.
+  A name used by two codes becomes its path, ``Parent > Child``. A ``dialogcode id:``
+  line in the Description (as dialogcode's own REFI-QDA export writes) gives the name.
+- ``Sources/TextSource`` whose ``PlainTextSelection``s hold a ``Coding/CodeRef``: the text
+  is ``PlainTextContent`` or the ``internal://`` file named by ``plainTextPath``. CRLF
+  and CR become LF, and offsets (code points into the text as stored) are shifted to
+  match. A source is matched to a document by its text (same SHA-256 after
+  normalisation), else by name (doc_id or source path, with or without extension); a
+  source named like a document whose text differs is refused, as its offsets would
+  point at other characters. Sources without selections that code anything are ignored.
+- A ``Coding`` of a whole source, and non-text sources (PDF, audio, pictures) holding
+  codings, cannot become span codings: they are listed as ignored.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+import xml.etree.ElementTree as ET
+from bisect import bisect_left
+from pathlib import Path
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from ..coders import CodingsError
+from ..errors import Problem
+from ..interchange.qdc import _LineTarget, parse_description
+from .archive import SafeArchive
+from .base import Documents, Found, Reading, first_difference
+
+NS = "urn:QDA-XML:project:1.0"
+INTERNAL = "internal://"
+
+
+def _tag(name: str) -> str:
+    return f"{{{NS}}}{name}"
+
+
+def _guid(value: str | None) -> str:
+    return (value or "").strip().strip("{}").lower()
+
+
+def _parse(data: bytes, where: str) -> tuple[ET.Element, dict[ET.Element, int]]:
+    target = _LineTarget()
+    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
+                              forbid_external=True)
+    target.expat = parser.parser
+    try:
+        parser.feed(data)
+        root = parser.close()
+    except DefusedXmlException as exc:
+        raise CodingsError(f"refused: the XML declares a DTD or entities "
+                           f"({type(exc).__name__})", file=where,
+                           line=parser.parser.CurrentLineNumber) from None
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise CodingsError(f"not well-formed XML: {exc}", file=where, line=line) from None
+    if root.tag != _tag("Project"):
+        raise CodingsError(f"the root element is {root.tag}, not Project in namespace {NS}",
+                           file=where, line=1)
+    return root, target.lines
+
+
+def code_names(root: ET.Element) -> dict[str, str]:
+    """GUID -> the name a project's code is mapped by (see the module doc)."""
+    entries: list[tuple[str, str, str]] = []     # guid, name, path
+
+    def walk(element: ET.Element, path: str) -> None:
+        for code in element.findall(_tag("Code")):
+            name = " ".join((code.get("name") or "").split())
+            recovered = parse_description(code.findtext(_tag("Description"))).get("id")
+            full = f"{path} > {name}" if path else name
+            entries.append((_guid(code.get("guid")), recovered or name, full))
+            walk(code, full)
+
+    codes = root.find(f"{_tag('CodeBook')}/{_tag('Codes')}")
+    if codes is not None:
+        walk(codes, "")
+    counts: dict[str, int] = {}
+    for _, name, _ in entries:
+        counts[name] = counts.get(name, 0) + 1
+    return {guid: name if counts[name] == 1 else path for guid, name, path in entries}
+
+
+def _source_text(element: ET.Element, archive: SafeArchive) -> tuple[str, str | None]:
+    """(text as stored, None) of a TextSource, or ("", why it cannot be read)."""
+    inline = element.find(_tag("PlainTextContent"))
+    if inline is not None:
+        return inline.text or "", None
+    reference = (element.get("plainTextPath") or "").strip()
+    if not reference.startswith(INTERNAL):
+        return "", (f"plainTextPath {reference!r} is not an {INTERNAL} file of the archive"
+                    if reference else "no PlainTextContent and no plainTextPath")
+    wanted = "sources/" + reference[len(INTERNAL):]
+    name = next((n for n in archive.names if n.lower() == wanted.lower()), None)
+    if name is None:
+        return "", f"{wanted} is not in the archive"
+    try:
+        return archive.read(name).decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return "", f"{name} is not UTF-8 text"
+
+
+def _normalised(raw: str) -> tuple[str, list[int]]:
+    """(text with LF line ends, positions in ``raw`` of the CRs dropped from CRLFs)."""
+    dropped = [i for i in range(len(raw) - 1) if raw[i] == "\r" and raw[i + 1] == "\n"]
+    return raw.replace("\r\n", "\n").replace("\r", "\n"), dropped
+
+
+def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | None]:
+    """(doc_id, None) for the document this source copies, or (None, why not)."""
+    doc_id = docs.by_sha.get(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if doc_id is not None:
+        return doc_id, None
+    doc_id, _ = docs.resolve(name)
+    if doc_id is None:
+        return None, "matches no document by its text or by its name"
+    _, difference = first_difference(text, docs.text[doc_id], doc_id)
+    return None, (f"refused: named like document {doc_id} but its text differs, so its "
+                  f"offsets would point at other characters ({difference})")
+
+
+def read_qdpx(path: Path, docs: Documents) -> Reading:
+    """Span codings from a REFI-QDA project archive (see the module doc)."""
+    reading = Reading("qdpx")
+    with SafeArchive(path) as archive:
+        projects = [n for n in archive.names if n.lower().endswith(".qde")]
+        if len(projects) != 1:
+            raise CodingsError(f"expected one .qde project file in the archive, found "
+                               f"{len(projects)}", file=path)
+        where = f"{path}!{projects[0]}"
+        root, lines = _parse(archive.read(projects[0]), where)
+        names = code_names(root)
+        sources = root.find(_tag("Sources"))
+        for element in ([] if sources is None else list(sources)):
+            _read_source(element, archive, docs, names, reading, where, lines)
+    return reading
+
+
+def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
+                 names: dict[str, str], reading: Reading, where: str,
+                 lines: dict[ET.Element, int]) -> None:
+    label = element.get("name") or element.get("guid") or "?"
+    line = lines.get(element)
+    if element.tag != _tag("TextSource"):
+        if element.find(f".//{_tag('Coding')}") is not None:
+            kind = element.tag.rsplit("}", 1)[-1]
+            reading.ignored.append(Problem(f"{kind} {label!r}: codings of non-text "
+                                           "sources are not imported", where, line))
+        return
+    for coding in element.findall(_tag("Coding")):
+        reading.ignored.append(Problem(f"TextSource {label!r}: a coding of the whole "
+                                       "source is not a span; not imported", where,
+                                       lines.get(coding)))
+    selections = [s for s in element.findall(_tag("PlainTextSelection"))
+                  if s.find(_tag("Coding")) is not None]
+    if not selections:
+        return
+    raw, why = _source_text(element, archive)
+    text, dropped = _normalised(raw)
+    if why is None and unicodedata.normalize("NFC", text) != text:
+        why = "its text is not in Unicode NFC form, so offsets cannot be mapped"
+    doc_id = None
+    if why is None:
+        doc_id, why = _match(label, text, docs)
+    if doc_id is None:
+        reading.problems.append(Problem(f"TextSource {label!r}: {why}", where, line))
+        return
+    for selection in selections:
+        at = lines.get(selection)
+        try:
+            start = int(selection.get("startPosition", ""))
+            end = int(selection.get("endPosition", ""))
+        except ValueError:
+            reading.problems.append(Problem("startPosition and endPosition must be whole "
+                                            "numbers", where, at))
+            continue
+        if dropped:      # offsets count the CRs that normalising removed
+            start, end = start - bisect_left(dropped, start), end - bisect_left(dropped, end)
+        if not 0 <= start < end <= len(text):
+            reading.problems.append(Problem(
+                f"selection {start}-{end} out of range for {label!r} ({len(text)} "
+                "characters)", where, at))
+            continue
+        for coding in selection.findall(_tag("Coding")):
+            reference = coding.find(_tag("CodeRef"))
+            guid = _guid(reference.get("targetGUID") if reference is not None else None)
+            if guid not in names:
+                reading.problems.append(Problem(f"CodeRef targetGUID {guid!r} is not a code "
+                                                "of the project's CodeBook", where,
+                                                lines.get(coding, at)))
+                continue
+            reading.found.append(Found(doc_id, names[guid], where, at, start, end))

@@ -1,0 +1,180 @@
+"""Coding tables (CSV or XLSX, one coding per row, ``a; b`` for several codes):
+
+- **offsets**: ``document, start, end, code`` (an optional ``quote`` is checked);
+- **quotes**: ``document, quote, code``, located with :mod:`.locate`;
+- **segments**: ``seg_id, code`` or ``document, turn, code`` (turn = segment ordinal).
+
+``code_id`` may stand for ``code``. Column names are matched case-insensitively.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+from ..coders import CodingsError
+from ..errors import Problem
+from ..normalize import normalize_text
+from .base import Documents, Found, Reading, shorten, split_codes
+from .locate import locate
+
+KINDS = ("offsets", "quotes", "segments")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(lower-cased header, [(line, {column: cell})]) of a CSV or of an XLSX workbook's
+    first sheet; blank rows are left out."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise CodingsError(f"not a readable .xlsx workbook ({exc})", file=path) from None
+        try:
+            sheet = book.worksheets[0]
+            values = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+        numbered = list(enumerate(values, start=1))
+    else:
+        try:
+            raw = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CodingsError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save "
+                               "the table as UTF-8 CSV", file=path,
+                               line=exc.object.count(b"\n", 0, exc.start) + 1) from None
+        except OSError as exc:
+            raise CodingsError(f"cannot read: {exc.strerror or exc}", file=path) from None
+        reader = csv.reader(io.StringIO(raw, newline=""))
+        numbered, line = [], 1
+        try:
+            for row in reader:
+                numbered.append((line, row))
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            raise CodingsError(f"CSV error: {exc}", file=path, line=reader.line_num) from None
+    if not numbered:
+        raise CodingsError("the table is empty", file=path)
+    header = [h.strip().lower() for h in numbered[0][1]]
+    doubled = sorted({h for h in header if h and header.count(h) > 1})
+    if doubled:
+        raise CodingsError(f"column(s) {', '.join(doubled)} appear twice", file=path, line=1)
+    rows = [(line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h})
+            for line, row in numbered[1:] if any(str(c).strip() for c in row)]
+    return header, rows
+
+
+def table_kind(header: list[str], path: Path) -> str:
+    """offsets, quotes or segments, from the columns present."""
+    if "start" in header and "end" in header:
+        return "offsets"
+    if "quote" in header:
+        return "quotes"
+    if "seg_id" in header or "turn" in header:
+        return "segments"
+    raise CodingsError(f"cannot tell what this table holds (columns: {', '.join(header)}); "
+                       "expected document,start,end,code or document,quote,code or "
+                       "seg_id,code or document,turn,code", file=path, line=1)
+
+
+def _required(kind: str, header: list[str]) -> list[str]:
+    if kind == "segments":
+        return ["seg_id"] if "seg_id" in header else ["document", "turn"]
+    return ["document", "start", "end"] if kind == "offsets" else ["document", "quote"]
+
+
+def _integer(value: str) -> int | None:
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
+
+
+def read_table(path: Path, docs: Documents, kind: str | None = None) -> Reading:
+    """Codings from a table; ``kind`` (offsets, quotes, segments) is found from the
+    columns when not given. Every problem of the file is collected."""
+    header, rows = read_rows(path)
+    kind = kind or table_kind(header, path)
+    code_column = "code" if "code" in header else "code_id"
+    missing = [c for c in [*_required(kind, header), code_column] if c not in header]
+    if missing:
+        raise CodingsError(f"missing column(s) {', '.join(missing)} for a {kind} table "
+                           f"(columns: {', '.join(header)})", file=path, line=1)
+    reading = Reading(kind)
+    source = str(path)
+    for line, row in rows:
+        codes = split_codes(row[code_column])
+        if not codes:
+            reading.problems.append(Problem(f"no {code_column}", source, line))
+            continue
+        place = _place(kind, row, line, docs, reading, source)
+        if place is not None:
+            doc_id, start, end, seg_id = place
+            reading.found += [Found(doc_id, code, source, line, start, end, seg_id)
+                              for code in codes]
+    return reading
+
+
+def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: Reading,
+           source: str) -> tuple[str, int | None, int | None, str | None] | None:
+    """(doc_id, start, end, seg_id) of one row, or None after recording why not."""
+    def fail(message: str, key: str | None = None) -> None:
+        reading.problems.append(Problem(message, source, line, key))
+
+    if kind == "segments" and "seg_id" in row:
+        seg_id = row["seg_id"].strip()
+        if seg_id not in docs.seg_doc:
+            return fail(f"unknown seg_id {seg_id!r}")
+        return docs.seg_doc[seg_id], None, None, seg_id
+    doc_id, why = docs.resolve(row["document"])
+    if doc_id is None:
+        return fail(why)
+    text = docs.text[doc_id]
+    if kind == "segments":
+        turn = _integer(row["turn"])
+        seg_id = docs.turns.get((doc_id, turn)) if turn is not None else None
+        if seg_id is None:
+            return fail(f"document {doc_id} has no turn {row['turn'].strip()!r} (turns are "
+                        "numbered from 1)")
+        return doc_id, None, None, seg_id
+    if kind == "offsets":
+        start, end = _integer(row["start"]), _integer(row["end"])
+        if start is None or end is None:
+            return fail(f"start and end must be whole numbers (got {row['start']!r}, "
+                        f"{row['end']!r})")
+        if not 0 <= start < end <= len(text):
+            return fail(f"offsets {start}-{end} out of range: need 0 <= start < end <= "
+                        f"{len(text)} (the length of {doc_id})")
+        quote = row.get("quote", "")
+        if quote.strip() and normalize_text(quote) != text[start:end]:
+            return fail(f"quote {shorten(quote)!r} is not the text at {start}-{end}, which "
+                        f"is {shorten(text[start:end])!r}")
+        return doc_id, start, end, None
+    quote = row["quote"]
+    if not quote.strip():
+        return fail("empty quote")
+    found = locate(quote, text)
+    what = f"quote {shorten(quote)!r} in {doc_id}"
+    if not found.located:
+        problem = (Problem(f"AMBIGUOUS: {what} found {len(found.spans)} times "
+                           f"({found.level} match); quote more of the text", source, line)
+                   if found.spans else
+                   Problem(f"UNFOUND: {what} is not in the text", source, line))
+        reading.unlocated.append(problem)
+        return None
+    reading.located[found.level] += 1
+    start, end = found.spans[0]
+    if found.level == "fuzzy":
+        reading.fuzzy.append(Problem(f"{what} matched {shorten(text[start:end])!r} "
+                                     f"(similarity {found.similarity:.2f})", source, line))
+    return doc_id, start, end, None

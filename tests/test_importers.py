@@ -1,0 +1,419 @@
+"""dialogcode import-codings on tests/data/evidence-study (4 documents; codebook with
+risk.housing "Housing", risk.money "Money", connection "Connection").
+
+Offsets used below (normalised text, end exclusive):
+
+    north/kickoff  "rent" 48-52 (t2, also at 115 in t3), "evicted" 83-90,
+                   "Wages are low" 97-110, "rent is late" 115-127 (t3); 141 characters
+    north/closing  "Neighbours" 42-52 (t2); "P2: " label at 79, t3 is 83-123
+    south/visit    "Debt is the worry" 36-53 (t2); t3 "Our neighbours ... evicted" 71-113
+    south/closing  "together every week" 12-31 (t1)
+"""
+import random
+import shutil
+import uuid
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.coders import CODER_COLUMNS, CodingsError, read_coder
+from dialogcode.importers import archive, import_codings
+from dialogcode.importers.locate import _end_distances, locate
+from dialogcode.ingest import ingest, load_corpus, write_corpus
+
+DATA = Path(__file__).parent / "data"
+FIXTURES = DATA / "importers"
+PROJECT_XSD = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "Project.xsd"
+NS = "urn:QDA-XML:project:1.0"
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("importers") / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return root
+
+
+@pytest.fixture(scope="module")
+def loaded(study):
+    opened = Study.open(study)
+    return load_corpus(opened), load_codebooks(opened.codebook_files())
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["import-codings", *map(str, args)])
+
+
+def imported(source, loaded, **options):
+    corpus, book = loaded
+    options.setdefault("coder", "tester")
+    return import_codings(source, corpus, book, **options)
+
+
+def rows(result):
+    return [(r.seg_id, r.code_id, None if pd.isna(r.start) else int(r.start),
+             None if pd.isna(r.end) else int(r.end))
+            for r in result.codings.itertuples()]
+
+
+def check_quotes(result, loaded):
+    texts = dict(zip(loaded[0].documents["doc_id"], loaded[0].documents["text"]))
+    shas = dict(zip(loaded[0].documents["doc_id"], loaded[0].documents["sha256"]))
+    assert list(result.codings.columns) == CODER_COLUMNS
+    for r in result.codings.itertuples():
+        assert r.sha256 == shas[r.doc_id] and r.source == "human:tester"
+        if not pd.isna(r.start):
+            assert r.quote == texts[r.doc_id][r.start:r.end]
+
+
+def fails(result, *expected):
+    """The CLI exited 1 and named every expected ``file:line`` (or text)."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    for text in expected:
+        assert text in result.output, (text, result.output)
+
+
+# ----------------------------------------------------------------------------- tables
+
+def test_offsets_table(loaded):
+    result = imported(FIXTURES / "offsets.csv", loaded)
+    assert result.format == "offsets" and result.located == {}
+    # the last row starts on the speaker label "P2: ", so it belongs to the turn t3
+    assert rows(result) == [
+        ("north/kickoff:t2", "risk.housing", 48, 52),
+        ("north/kickoff:t2", "risk.housing", 83, 90),     # label "Housing"
+        ("south/visit:t2", "risk.money", 36, 53),
+        ("north/closing:t3", "connection", 79, 123),
+        ("north/closing:t3", "risk.housing", 79, 123)]
+    check_quotes(result, loaded)
+    assert result.codings["quote"].tolist()[:2] == ["rent", "evicted"]
+
+
+def test_quotes_table_counts_levels_and_lists_fuzzy_matches(loaded):
+    result = imported(FIXTURES / "quotes.csv", loaded)
+    assert result.format == "quotes"
+    assert rows(result) == [
+        ("north/kickoff:t2", "risk.housing", 44, 65),     # exact
+        ("south/visit:t2", "risk.money", 36, 53),         # curly quotes, two spaces
+        ("south/visit:t3", "connection", 71, 113),        # "evcited": one typo
+        ("south/closing:t1", "connection", 12, 31)]       # by source path
+    assert result.located == {"exact": 2, "tolerant": 1, "fuzzy": 1}
+    assert result.codings["quote"].tolist()[1:3] == [
+        "Debt is the worry", "Our neighbours helped when we were evicted"]
+    assert len(result.fuzzy) == 1 and result.fuzzy[0].line == 4
+    check_quotes(result, loaded)
+
+
+def test_quotes_xlsx_tolerant_across_lines_and_punctuation(loaded, tmp_path):
+    path = tmp_path / "quotes.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Document", "Quote", "Code_ID"])
+    book.active.append(["north/kickoff", "so rent is late — P1: mm hm", "risk.housing"])
+    book.active.append(["north/kickoff", "'The RENT keeps\r\nrising'", "risk.housing"])
+    book.save(path)
+    result = imported(path, loaded)
+    assert rows(result) == [("north/kickoff:t3", "risk.housing", 112, 139),
+                            ("north/kickoff:t2", "risk.housing", 44, 65)]
+    assert result.codings["quote"].tolist() == ["so rent is late.\n\nP1: Mm-hm",
+                                                "The rent keeps rising"]
+    assert result.located == {"exact": 0, "tolerant": 2, "fuzzy": 0}
+
+
+def test_segment_tables_by_seg_id_and_by_turn(loaded, tmp_path):
+    result = imported(FIXTURES / "segments.csv", loaded)
+    assert rows(result) == [("north/kickoff:t2", "risk.housing", None, None),
+                            ("north/kickoff:t3", "risk.housing", None, None),
+                            ("north/kickoff:t3", "risk.money", None, None),
+                            ("south/visit:t3", "connection", None, None)]
+    assert result.codings["quote"].isna().all()
+    path = tmp_path / "turns.xlsx"
+    book = openpyxl.Workbook()
+    for line in (["document", "turn", "code"], ["north/closing", 2, "connection"],
+                 ["south/closing.txt", 1.0, "CONNECTION; risk.money"]):
+        book.active.append(line)
+    book.save(path)
+    result = imported(path, loaded)
+    assert rows(result) == [("north/closing:t2", "connection", None, None),
+                            ("south/closing:t1", "connection", None, None),
+                            ("south/closing:t1", "risk.money", None, None)]
+
+
+def test_written_file_reads_back_and_reimport_needs_replace(study):
+    source = FIXTURES / "offsets.csv"
+    first = run(source, study, "--coder", "ann")
+    assert first.exit_code == 0, first.output
+    assert "Imported 5 codings (offsets)" in first.output and "ann.csv" in first.output
+    written = pd.read_csv(study / "codings" / "ann.csv", dtype=str, keep_default_na=False)
+    assert list(written.columns) == CODER_COLUMNS
+    assert written.loc[0, ["start", "end", "quote", "source"]].tolist() == \
+        ["48", "52", "rent", "human:ann"]
+    segments = pd.read_parquet(study / "out" / "segments.parquet")
+    assert len(read_coder(study / "codings" / "ann.csv", segments)) == 5
+    fails(run(source, study, "--coder", "ann"), "ann.csv exists")
+    assert run(source, study, "--coder", "ann", "--replace").exit_code == 0
+
+
+# ----------------------------------------------------------------------------- mapping
+
+def test_mapping_files_csv_and_yaml(loaded):
+    result = imported(FIXTURES / "named.csv", loaded, mapping=FIXTURES / "mapping.csv")
+    assert [r[1] for r in rows(result)] == ["risk.housing", "risk.housing", "risk.money",
+                                           "connection"]
+    with pytest.raises(CodingsError) as error:
+        imported(FIXTURES / "named.csv", loaded, mapping=FIXTURES / "mapping.yaml")
+    assert [str(p) for p in error.value.problems] == [
+        f"{FIXTURES / 'named.csv'}:5: unmapped code 'Zusammen' (1 coding, first here): "
+        "not a code id or label of the codebook; map it with --map"]
+    result = imported(FIXTURES / "named.csv", loaded, mapping=FIXTURES / "mapping.yaml",
+                      skip_unmapped=True)
+    assert len(result.codings) == 3 and len(result.unmapped) == 1
+
+
+def test_unmapped_names_are_all_listed_with_counts(study):
+    result = run(FIXTURES / "named.csv", study, "--coder", "x")
+    fails(result, "3 problems", "named.csv:2: unmapped code 'Wohnen' (2 codings",
+          "named.csv:4: unmapped code 'Geld' (1 coding", "named.csv:5: unmapped code 'Zus")
+    assert not (study / "codings" / "x.csv").exists()
+
+
+def test_bad_mapping_target_names_the_mapping_line(study):
+    result = run(FIXTURES / "named.csv", study, "--coder", "x", "--map",
+                 FIXTURES / "bad_mapping.csv")
+    fails(result, "bad_mapping.csv:3: 'risk.cash' (for 'Geld') is not a code id")
+    assert "unmapped" not in result.output      # reported once, as the mapping's fault
+
+
+# ----------------------------------------------------------------------------- bad tables
+
+def test_bad_offsets_every_problem_at_once(study):
+    fails(run(FIXTURES / "bad_offsets.csv", study, "--coder", "x"), "3 problems",
+          "bad_offsets.csv:3: unknown document 'north/kickof'",
+          "bad_offsets.csv:4: offsets 130-500 out of range", "<= 141",
+          "bad_offsets.csv:5: offsets 10-5 out of range")
+
+
+def test_unfound_and_ambiguous_quotes_fail_unless_skipped(study, loaded):
+    source = FIXTURES / "bad_quotes.csv"
+    # the first quote spans two lines of the CSV, so the ambiguous one is on line 4
+    fails(run(source, study, "--coder", "x"),
+          "bad_quotes.csv:2: UNFOUND: quote 'Landlords never fix anything' in north/kickoff",
+          "bad_quotes.csv:4: AMBIGUOUS: quote 'rent' in north/kickoff found 2 times")
+    result = imported(source, loaded, skip_unlocated=True)
+    assert rows(result) == [("south/visit:t2", "risk.money", 36, 53)]
+    assert [p.line for p in result.unlocated] == [2, 4]
+    skipped = run(source, study, "--coder", "skipper", "--skip-unlocated")
+    assert skipped.exit_code == 0 and "UNFOUND" in skipped.output
+
+
+def test_fuzzy_needs_the_threshold(loaded, tmp_path):
+    path = tmp_path / "quotes.csv"
+    path.write_text("document,quote,code\nnorth/kickoff,families get evcited,Housing\n"
+                    "north/kickoff,families got rehoused,Housing\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert [(p.line, p.message[:8]) for p in error.value.problems] == [(3, "UNFOUND:")]
+    path.write_text("document,quote,code\nnorth/kickoff,families get evcited,Housing\n",
+                    encoding="utf-8")
+    result = imported(path, loaded)
+    assert rows(result) == [("north/kickoff:t2", "risk.housing", 70, 90)]
+    assert result.located["fuzzy"] == 1
+
+
+def test_fuzzy_level_finds_every_close_place_and_says_ambiguous():
+    text = "P1: We pay the rent late.\n\nP2: We paid the rent late.\n"
+    found = locate("we pai the rent late", text)
+    assert (found.level, found.spans) == ("fuzzy", [(4, 24), (31, 52)])
+    found = locate("We pay the rent lte!", text)      # 1 edit in 19; 3 to the second
+    assert (found.level, found.spans, found.similarity) == ("fuzzy", [(4, 24)], 0.947)
+
+
+def test_edit_distances_agree_with_the_textbook_table():
+    random.seed(7)
+    for _ in range(300):
+        pattern = "".join(random.choices("ab c", k=random.randint(1, 9)))
+        text = "".join(random.choices("abc d", k=random.randint(0, 30)))
+        table, expected = list(range(len(pattern) + 1)), []
+        for char in text:
+            row = [0]
+            for i, p in enumerate(pattern, start=1):
+                row.append(min(table[i] + 1, row[i - 1] + 1, table[i - 1] + (p != char)))
+            expected.append(row[-1])
+            table = row
+        assert _end_distances(pattern, text) == expected
+
+
+def test_unrecognised_table_and_missing_columns(study, tmp_path):
+    path = tmp_path / "what.csv"
+    path.write_text("file,label\nx,y\n", encoding="utf-8")
+    fails(run(path, study, "--coder", "x"), "what.csv:1: cannot tell what this table holds")
+    path.write_text("document,quote\nnorth/kickoff,rent\n", encoding="utf-8")
+    fails(run(path, study, "--coder", "x"), "what.csv:1: missing column(s) code_id")
+
+
+# ----------------------------------------------------------------------------- markup
+
+def test_inline_markup(loaded):
+    result = imported(FIXTURES / "kickoff.md", loaded)      # file name -> north/kickoff
+    assert result.format == "markup"
+    assert rows(result) == [("north/kickoff:t2", "risk.housing", 48, 52),
+                            ("north/kickoff:t2", "risk.housing", 83, 90),
+                            ("north/kickoff:t3", "risk.money", 97, 110),
+                            ("north/kickoff:t3", "risk.housing", 115, 127),
+                            ("north/kickoff:t3", "risk.money", 115, 127)]
+    check_quotes(result, loaded)
+
+
+def test_inline_markup_text_differs(study, tmp_path):
+    fails(run(FIXTURES / "kickoff_changed.md", study, "--coder", "x", "--document",
+              "north/kickoff"),
+          "kickoff_changed.md:3: the text differs from document north/kickoff at line 3",
+          "keeps raising")
+    closing = tmp_path / "closing.md"
+    closing.write_text("x", encoding="utf-8")
+    fails(run(closing, study, "--coder", "x"), "fits several documents (north/closing, "
+                                               "south/closing); say which with --document")
+
+
+# ----------------------------------------------------------------------------- REFI-QDA
+
+def guid(name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+
+CODES = f"""<CodeBook><Codes>
+    <Code guid="{guid('risks')}" name="Risks" isCodable="false">
+      <Code guid="{guid('housing')}" name="Housing" isCodable="true"/>
+      <Code guid="{guid('money')}" name="Money" isCodable="true"/>
+    </Code>
+    <Code guid="{guid('together')}" name="Togetherness" isCodable="true">
+      <Description>dialogcode id: connection</Description>
+    </Code>
+  </Codes></CodeBook>"""
+
+
+def selection(start: int, end: int, *codes: str) -> str:
+    codings = "".join(f'<Coding guid="{guid(f"c{start}{c}")}"><CodeRef targetGUID='
+                      f'"{guid(c)}"/></Coding>' for c in codes)
+    return (f'<PlainTextSelection guid="{guid(f"s{start}-{end}")}" startPosition="{start}" '
+            f'endPosition="{end}">{codings}</PlainTextSelection>')
+
+
+def write_qdpx(path: Path, sources: str, members: dict[str, str | bytes]) -> str:
+    """A .qdpx with ``project.qde`` (codebook CODES, then ``sources``) and ``members``;
+    returns the project XML."""
+    project = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Project xmlns="{NS}" '
+               f'name="Pilot" origin="tests">\n  {CODES}\n  <Sources>\n{sources}\n  '
+               "</Sources>\n</Project>\n")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive_file:
+        archive_file.writestr("project.qde", project)
+        for name, data in members.items():
+            archive_file.writestr(zipfile.ZipInfo(name), data)
+    return project
+
+
+def line_of(xml: str, text: str) -> int:
+    return xml[:xml.index(text)].count("\n") + 1
+
+
+def good_project(tmp_path: Path, loaded) -> tuple[Path, str]:
+    texts = dict(zip(loaded[0].documents["doc_id"], loaded[0].documents["text"]))
+    kickoff = texts["north/kickoff"].replace("\n", "\r\n")    # as a Windows tool stores it
+    sources = (
+        # matched by text; offsets count the CRs: "rent" 48-52 is 50-54, "evicted" 85-92
+        f'    <TextSource guid="{guid("k")}" name="Kick-off interview" '
+        f'plainTextPath="internal://{guid("k")}.txt">'
+        f'{selection(50, 54, "housing")}{selection(85, 92, "housing", "together")}'
+        "</TextSource>\n"
+        # matched by name, text inline
+        f'    <TextSource guid="{guid("v")}" name="south/visit.txt"><PlainTextContent>'
+        f'{texts["south/visit"]}</PlainTextContent>{selection(36, 53, "money")}'
+        "</TextSource>\n"
+        # no codings: not matched to anything, and not needed
+        f'    <TextSource guid="{guid("n")}" name="memo"><PlainTextContent>A memo'
+        "</PlainTextContent></TextSource>")
+    path = tmp_path / "pilot.qdpx"
+    xml = write_qdpx(path, sources, {f"sources/{guid('k')}.txt": kickoff.encode("utf-8")})
+    return path, xml
+
+
+def test_qdpx_project(loaded, tmp_path):
+    path, xml = good_project(tmp_path, loaded)
+    result = imported(path, loaded)
+    assert result.format == "qdpx" and not result.ignored
+    assert rows(result) == [("north/kickoff:t2", "risk.housing", 48, 52),
+                            ("north/kickoff:t2", "risk.housing", 83, 90),
+                            ("north/kickoff:t2", "connection", 83, 90),
+                            ("south/visit:t2", "risk.money", 36, 53)]
+    check_quotes(result, loaded)
+
+
+@pytest.mark.skipif(not PROJECT_XSD.is_file(), reason="REFI-QDA schemas absent")
+def test_qdpx_fixture_is_valid_refi_qda(loaded, tmp_path):
+    xmlschema = pytest.importorskip("xmlschema")
+    _, xml = good_project(tmp_path, loaded)
+    xmlschema.XMLSchema(str(PROJECT_XSD)).validate(xml)
+
+
+def test_qdpx_source_with_the_name_but_not_the_text(study, tmp_path):
+    sources = (f'    <TextSource guid="{guid("c")}" name="north/closing"><PlainTextContent>'
+               "Facilitator: What changed?\n\nP1: Nothing.\n</PlainTextContent>"
+               f'{selection(0, 5, "housing")}</TextSource>\n'
+               f'    <TextSource guid="{guid("u")}" name="elsewhere"><PlainTextContent>'
+               f'Unknown text</PlainTextContent>{selection(0, 7, "money")}</TextSource>')
+    path = tmp_path / "changed.qdpx"
+    xml = write_qdpx(path, sources, {})
+    closing, elsewhere = line_of(xml, 'name="north/closing"'), line_of(xml, 'name="elsewhere"')
+    fails(run(path, study, "--coder", "x"),
+          f"changed.qdpx!project.qde:{closing}: TextSource 'north/closing': refused: named "
+          "like document north/closing but its text differs",
+          f"changed.qdpx!project.qde:{elsewhere}: TextSource 'elsewhere': matches no document")
+
+
+@pytest.mark.parametrize("member, reason", [
+    ("../evil.txt", "a '..' component"),
+    ("/etc/evil.txt", "an absolute path"),
+    ("C:/evil.txt", "a drive letter"),
+    ("sources/../../evil.txt", "a '..' component"),
+])
+def test_hostile_qdpx_member_names(study, tmp_path, member, reason):
+    path = tmp_path / "hostile.qdpx"
+    write_qdpx(path, "", {member: b"owned"})
+    fails(run(path, study, "--coder", "x"),
+          f"hostile.qdpx: refused member {member!r}: {reason}")
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def test_oversized_qdpx_members_are_refused_before_reading(study, tmp_path, monkeypatch):
+    path = tmp_path / "big.qdpx"
+    write_qdpx(path, "", {"sources/big.txt": b"x" * 5000})
+    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 4000)
+    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 4500)
+    read = []
+    monkeypatch.setattr(archive.SafeArchive, "read", lambda self, name: read.append(name))
+    fails(run(path, study, "--coder", "x"), "2 problems",
+          "big.qdpx: refused member 'sources/big.txt': 5000 bytes unpacked (at most 4000)",
+          "big.qdpx: refused: ")
+    assert read == []
+
+
+def test_qdpx_xml_with_entities_is_refused(study, tmp_path):
+    path = tmp_path / "entity.qdpx"
+    with zipfile.ZipFile(path, "w") as archive_file:
+        archive_file.writestr("p.qde", '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "b">]>'
+                                       f'<Project xmlns="{NS}" name="x">&a;</Project>')
+    fails(run(path, study, "--coder", "x"), "entity.qdpx!p.qde:1: refused: the XML declares")
+
+
+def test_coder_name_is_a_file_name(study):
+    fails(run(FIXTURES / "offsets.csv", study, "--coder", "../escape"), "coder name")
+    fails(run(FIXTURES / "offsets.csv", study, "--coder", "rules"), "coder name 'rules'")
