@@ -48,5 +48,5 @@ def main():
     cli(prog_name="dialogcode")
 
 
-from . import (codebook_commands, coding_commands, evidence_commands,  # noqa: E402,F401
-               import_commands, review_commands, study_commands)
+from . import (cluster_commands, codebook_commands, coding_commands,  # noqa: E402,F401
+               evidence_commands, import_commands, review_commands, study_commands)

@@ -1,0 +1,169 @@
+"""dialogcode cluster, dialogcode suggest and dialogcode codebook merge."""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ..cluster import SCOPES, cluster_segments
+from ..clustermap import cluster_map
+from ..coders import named_codings
+from ..features import BACKENDS
+from ..ingest import load_corpus
+from ..merge import merge_patch
+from ..patch import codebook_patch, write_patch
+from ..review import load_decisions
+from ..store import read_table, write_table
+from ..study import Study
+from ..suggest import MIN_POSITIVES, suggest_codes
+from . import cli
+from .codebook_commands import codebook
+from .coding_commands import codebook_option, study_codebook
+from .options import echo_table, model_option, quiet_option, shown, study_argument
+
+PATCH = "suggestions.yaml"
+
+
+def _k_range(ctx, param, value: str) -> tuple[int, int]:
+    try:
+        low, high = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not LOW:HIGH (e.g. 4:16)") from None
+    if not 2 <= low <= high:
+        raise click.BadParameter(f"{value!r}: need 2 <= LOW <= HIGH")
+    return low, high
+
+
+@cli.command()
+@study_argument
+@click.option("--scope", default="residual", show_default=True,
+              help="Segments to cluster: residual (no rule coding), all, or a code id "
+                   "(its segments, to split it into sub-themes).")
+@click.option("--k", type=click.IntRange(2), help="Number of clusters (default: chosen in "
+                                                  "--k-range).")
+@click.option("--k-range", default="4:16", show_default=True, callback=_k_range,
+              help="LOW:HIGH range of k to search.")
+@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@click.option("--backend", type=click.Choice(BACKENDS), default="tfidf", show_default=True,
+              help="Features: TF-IDF of lemmas (reduced by SVD), or the word vectors of "
+                   "the --model pipeline.")
+@codebook_option
+@model_option
+@quiet_option
+def cluster(study, scope, k, k_range, seed, backend, codebooks, model, quiet):
+    """Cluster STUDY's segments to find what the codebook misses: pattern gaps (talk
+    close to a code that its patterns miss) and candidate new themes. Writes
+    out/clusters/ (clusters, assignments, k report, quotes, map.png) and the codebook
+    patch out/suggestions.yaml to review (see `dialogcode codebook merge`)."""
+    opened = Study.open(study)
+    book = study_codebook(opened, codebooks)
+    if scope not in SCOPES and scope not in book.codes:
+        close = difflib.get_close_matches(scope, list(book.codes), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise click.BadParameter(f"{scope!r} is neither {', '.join(SCOPES)} nor a code id "
+                                 f"of the codebook{hint}", param_hint="'--scope'")
+    corpus = load_corpus(opened)
+    codings = read_table(opened.out, "codings", hint="dialogcode code")
+    model = model or opened.config.model
+    cache = opened.out / "cache"
+    result = cluster_segments(corpus.segments, corpus.documents, codings, book, scope=scope,
+                              k=k, k_range=k_range, seed=seed, backend=backend, model=model,
+                              cache_dir=cache, progress=not quiet)
+    patch = codebook_patch(result, corpus.segments, corpus.documents, codings, book,
+                           model=model, cache_dir=cache)
+    folder = opened.out / "clusters"
+    paths = write_table(result.clusters, folder, "clusters")
+    paths += write_table(result.assignments, folder, "assignments")
+    paths += write_table(result.k_report, folder, "k_report")
+    paths += write_table(result.quotes, folder, "quotes")
+    cluster_map(result).savefig(folder / "map.png", dpi=110, metadata={"Software": None})
+    patch_path = write_patch(patch, opened.out / PATCH, shown(opened.out / PATCH))
+    if quiet:
+        return
+    echo_table(result.k_report)
+    click.echo("")
+    echo_table(result.clusters[["cluster_id", "size", "kind", "nearest_code", "distance",
+                                "label"]])
+    gaps = (result.clusters["kind"] == "pattern gap").sum()
+    click.echo(f"{len(result.clusters)} clusters of {len(result.assignments)} segments "
+               f"(scope {scope}): {gaps} pattern gap(s), {len(result.clusters) - gaps} "
+               "candidate new theme(s).")
+    click.echo(f"Wrote {len(paths) // 2} tables and map.png to {shown(folder)}")
+    click.echo(f"Wrote {shown(patch_path)}: {len(patch['new_codes'])} new code(s), "
+               f"{len(patch['proposed_terms'])} proposed term(s), all `keep: false`; "
+               "review it, then `dialogcode codebook merge`.")
+
+
+@cli.command()
+@study_argument
+@click.option("--threshold", default=0.5, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Lowest probability to suggest a code.")
+@click.option("--coder", "coders", multiple=True,
+              help="Also learn from the codings in codings/NAME.csv (repeatable).")
+@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@codebook_option
+@model_option
+@quiet_option
+def suggest(study, threshold, coders, seed, codebooks, model, quiet):
+    """Suggest codes the rules missed: one classifier per code learns from the rule
+    codings (plus --coder codings, minus codings rejected in review) and proposes
+    codes for uncoded segments. Writes out/suggestions.csv and .parquet for
+    `dialogcode review`."""
+    opened = Study.open(study)
+    book = study_codebook(opened, codebooks)
+    corpus = load_corpus(opened)
+    codings = read_table(opened.out, "codings", hint="dialogcode code")
+    human = pd.concat([named_codings(opened, name, corpus.segments) for name in coders],
+                      ignore_index=True) if coders else None
+    decisions = load_decisions(opened)
+    rejected = decisions.loc[decisions["decision"] == "reject", ["seg_id", "code_id"]]
+    result = suggest_codes(corpus.segments, corpus.documents, codings, book, human=human,
+                           rejected=rejected, threshold=threshold, seed=seed,
+                           model=model or opened.config.model,
+                           cache_dir=opened.out / "cache", progress=not quiet)
+    paths = write_table(result.table, opened.out, "suggestions")
+    if quiet:
+        return
+    table = result.table
+    if len(table):
+        summary = table.groupby("code_id", sort=False).agg(
+            suggestions=("seg_id", "size"), documents=("doc_id", "nunique"),
+            best_score=("score", "max")).reset_index()
+        echo_table(summary)
+    if len(result.skipped):
+        click.echo(f"Skipped {len(result.skipped)} code(s) with fewer than {MIN_POSITIVES} "
+                   f"coded segments: {', '.join(result.skipped['code_id'])}")
+    click.echo(f"{len(table)} suggestions for {table['seg_id'].nunique()} segments "
+               f"(threshold {threshold}).")
+    click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(opened.out)}")
+
+
+@codebook.command()
+@click.argument("patch", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("into", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--with", "others", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Another codebook file loaded with INTO, to check ids and parents "
+                   "(repeatable).")
+@click.option("--dry-run", is_flag=True, help="Only print what would be merged.")
+def merge(patch, into, others, dry_run):
+    """Apply the entries marked `keep: true` in PATCH (written by `dialogcode cluster`)
+    to the codebook file INTO, keeping its comments and layout. The merged codebook is
+    validated first; if it would be invalid, or a new code's id exists, INTO is left
+    as it was (exit 1)."""
+    result = merge_patch(patch, into, others=list(others), dry_run=dry_run)
+    verb = "Would apply" if dry_run else "Applied"
+    for line in result.applied:
+        click.echo(f"{verb}: {line}")
+    for line in result.skipped:
+        click.echo(f"Skipped: {line}")
+    if dry_run and result.applied:
+        click.echo(f"Dry run: {len(result.applied)} change(s) would make a valid codebook; "
+                   f"{shown(into)} was not changed.")
+    elif result.written:
+        click.echo(f"Merged {len(result.applied)} change(s) into {shown(into)}.")
+    else:
+        click.echo(f"Nothing merged; {shown(into)} was not changed.")

@@ -1,0 +1,296 @@
+"""Clustering segments to find what the codebook misses.
+
+Segments in scope (by default the *residual*: segments no rule coded) are embedded
+(:mod:`dialogcode.features`) and grouped with k-means. Up to half of the starting
+centroids are codes of the codebook (the mean of the code's coded segments), the rest
+are chosen by k-means++ among the segments, preferring those far from every code. Each
+cluster is then compared with every code's centroid: close to a code it is a *pattern
+gap* (talk the code is about that its patterns miss), far from all of them a *candidate
+new theme*. Thresholds are the constants below; docs/clustering.md explains them and
+every output column.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.decomposition import PCA
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+
+from .codebook import Codebook
+from .errors import DialogcodeError
+from .features import (BACKENDS, Features, SegmentTerms, class_terms, diverse_terms, embed,
+                       segment_terms, term_features)
+from .quotes import pick_quotes
+from .tables import ancestors, descendants, segment_frame
+
+MIN_WORDS = 6                # shorter turns are left out
+MIN_CODE_SEGMENTS = 3        # a code needs this many coded segments to have a centroid
+GAP_DISTANCE = 0.35          # cosine distance to a code's centroid: at most -> pattern gap
+SEEDS = 3                    # runs per k in the k search
+LARGE = 20_000               # above this many segments: MiniBatchKMeans
+SEARCH_SAMPLE = 10_000       # the k search runs on a sample of this many segments
+SILHOUETTE_SAMPLE = 3_000    # silhouette is computed on a sample of this many
+QUOTES, LABEL_TERMS = 3, 8
+SCOPES = ("residual", "all")
+
+CLUSTER_COLUMNS = ["cluster_id", "size", "label", "terms", "kind", "nearest_code",
+                   "distance", "seeded_from", "cohesion", "sites", "documents", "quotes"]
+ASSIGNMENT_COLUMNS = ["seg_id", "doc_id", "cluster_id", "distance", "x", "y"]
+K_REPORT_COLUMNS = ["k", "silhouette", "stability", "score", "chosen"]
+
+
+@dataclass
+class Clustering:
+    """What :func:`cluster_segments` found. ``term_scores`` (clusters x vocabulary,
+    c-TF-IDF) and ``term_segments`` (segments of each cluster holding each term) are
+    rows in ``clusters`` order; ``features`` are those of every segment used (in
+    scope, or coded with a code that has a centroid). The patch is built from them."""
+
+    clusters: pd.DataFrame
+    assignments: pd.DataFrame
+    k_report: pd.DataFrame
+    quotes: pd.DataFrame
+    scope: str
+    seed: int
+    term_scores: np.ndarray
+    term_segments: np.ndarray
+    terms: SegmentTerms
+    features: Features
+
+
+def scope_mask(segments: pd.DataFrame, codings: pd.DataFrame, book: Codebook, scope: str
+               ) -> pd.Series:
+    """Which segments are clustered: not a backchannel or preamble, at least
+    :data:`MIN_WORDS` words, and uncoded (``residual``), any (``all``), or carrying the
+    code ``scope`` or one of its sub-codes. Raises DialogcodeError for an unknown scope."""
+    usable = (~segments["backchannel"].astype(bool) & (segments["kind"] != "preamble")
+              & (segments["n_words"] >= MIN_WORDS))
+    if scope == "residual":
+        return usable & ~segments["seg_id"].isin(codings["seg_id"])
+    if scope == "all":
+        return usable
+    if scope not in book.codes:
+        raise DialogcodeError(f"scope {scope!r} is neither {' nor '.join(SCOPES)} nor a code "
+                              "id of the codebook")
+    coded = codings.loc[codings["code_id"].isin(descendants(book, scope)), "seg_id"]
+    return usable & segments["seg_id"].isin(coded)
+
+
+def _plus_plus(x: np.ndarray, fixed: np.ndarray, n_new: int, rng) -> np.ndarray:
+    """k-means++ (greedy, as scikit-learn does it) for ``n_new`` centres, given the
+    ``fixed`` ones: new centres come from segments far from every centre so far."""
+    centres = list(fixed)
+    trials = 2 + int(np.log(len(fixed) + n_new))
+    if not centres:
+        centres.append(x[rng.integers(len(x))])
+        n_new -= 1
+    norms = (x ** 2).sum(axis=1)
+
+    def squared(points):   # squared distances of every segment to each of ``points``
+        points = np.atleast_2d(points)
+        return np.maximum(norms[:, None] + (points ** 2).sum(axis=1) - 2 * x @ points.T, 0)
+
+    closest = squared(np.asarray(centres)).min(axis=1)
+    for _ in range(n_new):
+        weights = closest / closest.sum() if closest.sum() > 0 else None
+        candidates = rng.choice(len(x), size=trials, p=weights)
+        distances = np.minimum(closest[:, None], squared(x[candidates]))
+        best = int(np.argmin(distances.sum(axis=0)))
+        centres.append(x[candidates[best]])
+        closest = distances[:, best]
+    return np.asarray(centres, dtype=x.dtype)
+
+
+def _fit(x: np.ndarray, k: int, seeds: np.ndarray, seed: int):
+    """(labels, inertia) of k-means on ``x`` starting from the code ``seeds``."""
+    init = _plus_plus(x, seeds, k - len(seeds), np.random.default_rng(seed))
+    model = (MiniBatchKMeans(k, init=init, n_init=1, batch_size=4096, random_state=seed)
+             if len(x) > LARGE else KMeans(k, init=init, n_init=1, random_state=seed))
+    labels = model.fit_predict(x)
+    return labels, float(model.inertia_)
+
+
+def _seed_codes(x: np.ndarray, centroids: np.ndarray, k: int) -> list[int]:
+    """Indexes of the codes that start a cluster: at most k // 2, those that are the
+    nearest code of most segments among the half of the segments closest to any code
+    (and of at least 2)."""
+    if not len(centroids):
+        return []
+    similarity = x @ centroids.T
+    nearest = similarity.argmax(axis=1)
+    best = similarity[np.arange(len(x)), nearest]
+    close = best >= np.median(best)
+    votes = np.bincount(nearest[close], minlength=len(centroids))
+    ranked = [i for i in np.argsort(-votes, kind="stable") if votes[i] >= 2]
+    return ranked[:k // 2]
+
+
+def _search(x, centroids, ks, seed):
+    """The k report, the chosen k, and per k the labels and seed of the run (of
+    :data:`SEEDS`) with the lowest inertia."""
+    rows, fits = [], {}
+    for k in ks:
+        seeds = centroids[_seed_codes(x, centroids, k)]
+        runs = [_fit(x, k, seeds, seed + i) for i in range(SEEDS)]
+        best = min(range(SEEDS), key=lambda i: (runs[i][1], i))
+        labels = runs[best][0]
+        silhouette = (silhouette_score(x, labels, sample_size=min(SILHOUETTE_SAMPLE, len(x)),
+                                       random_state=seed)
+                      if 1 < len(set(labels)) < len(x) else np.nan)
+        stability = np.mean([adjusted_rand_score(runs[i][0], runs[j][0])
+                             for i in range(SEEDS) for j in range(i + 1, SEEDS)])
+        rows.append((k, round(float(silhouette), 4), round(float(stability), 4)))
+        fits[k] = (labels, seed + best)
+    report = pd.DataFrame(rows, columns=K_REPORT_COLUMNS[:3])
+    report["score"] = (report["silhouette"].fillna(-1) * report["stability"]).round(4)
+    chosen = int(report.sort_values(["score", "k"], ascending=[False, True],
+                                    kind="stable")["k"].iloc[0])
+    return report.assign(chosen=report["k"] == chosen), fits, chosen
+
+
+def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.DataFrame,
+                     book: Codebook, *, scope: str = "residual", k: int | None = None,
+                     k_range: tuple[int, int] = (4, 16), seed: int = 0,
+                     backend: str = "tfidf", model: str = "blank", cache_dir=None,
+                     terms: SegmentTerms | None = None, progress: bool = False
+                     ) -> Clustering:
+    """Cluster the segments in ``scope`` (see :func:`scope_mask`) of ``segments``.
+
+    ``codings`` are the rule codings (they define the residual and the code centroids).
+    ``k`` fixes the number of clusters; otherwise it is chosen in ``k_range`` (both
+    ends included) by the best silhouette x stability (see the k report). ``terms``
+    may be passed when already computed for these segments. Same inputs and ``seed``
+    give identical tables. Raises DialogcodeError when fewer than 3 segments are in
+    scope, or for a bad scope, k or backend.
+    """
+    if backend not in BACKENDS:
+        raise DialogcodeError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    in_scope = scope_mask(segments, codings, book, scope)
+    if terms is None:
+        terms = segment_terms(segments, documents, model=model, cache_dir=cache_dir,
+                              vectors=backend == "spacy-vectors", progress=progress)
+    excluded = set(ancestors(book, scope)) if scope in book.codes else set()
+    applied = codings.loc[codings["code_id"].isin([c.id for c in book.codes.values()
+                                                   if c.id not in excluded]),
+                          ["seg_id", "code_id"]].drop_duplicates()
+    scoped = set(segments.loc[in_scope, "seg_id"])
+    usable = scope_mask(segments, codings, book, "all")
+    fit_ids = segments.loc[in_scope | (usable & segments["seg_id"].isin(applied["seg_id"])),
+                           "seg_id"]
+    features = embed(term_features(terms, fit_ids), seed=seed, backend=backend, terms=terms)
+    rows = np.flatnonzero([s in scoped for s in features.seg_ids])
+    if len(rows) < 3:
+        raise DialogcodeError(f"only {len(rows)} segment(s) with content words in scope "
+                              f"{scope!r}; clustering needs at least 3")
+    x = features.vectors[rows]
+    code_ids, centroids = _code_centroids(features, applied)
+    if k is not None and not 2 <= k < len(rows):
+        raise DialogcodeError(f"k must be between 2 and {len(rows) - 1} (the segments in "
+                              f"scope less one), not {k}")
+    low, high = k_range
+    ks = [k] if k is not None else list(range(max(2, low), min(high, len(rows) - 1) + 1)) \
+        or [min(max(2, low), len(rows) - 1)]
+    sample = x
+    if len(x) > SEARCH_SAMPLE:
+        pick = np.random.default_rng(seed).choice(len(x), SEARCH_SAMPLE, replace=False)
+        sample = x[np.sort(pick)]
+    report, fits, chosen = _search(sample, centroids, ks, seed)
+    seeded = _seed_codes(x, centroids, chosen)
+    labels, best_seed = fits[chosen]
+    if sample is not x:
+        labels, _ = _fit(x, chosen, centroids[seeded], best_seed)
+    return _describe(segments, documents, features, rows, labels, chosen,
+                     [code_ids[i] for i in seeded], code_ids, centroids, report, terms,
+                     scope, seed)
+
+
+def _code_centroids(features: Features, applied: pd.DataFrame):
+    position = {s: i for i, s in enumerate(features.seg_ids)}
+    applied = applied[applied["seg_id"].isin(position)]
+    code_ids, centroids = [], []
+    for code_id, group in applied.groupby("code_id", sort=True):
+        if len(group) >= MIN_CODE_SEGMENTS:
+            mean = features.vectors[group["seg_id"].map(position).to_numpy()].mean(axis=0)
+            code_ids.append(code_id)
+            centroids.append(mean / max(np.linalg.norm(mean), 1e-12))
+    width = features.vectors.shape[1]
+    return code_ids, np.asarray(centroids, dtype=np.float32).reshape(-1, width)
+
+
+def _describe(segments, documents, features, rows, labels, k, seeded, code_ids, centroids,
+              report, terms, scope, seed) -> Clustering:
+    x = features.vectors[rows]
+    sizes = np.bincount(labels, minlength=k)
+    first = np.array([np.flatnonzero(labels == c)[0] if sizes[c] else len(labels)
+                      for c in range(k)])
+    order = [c for c in np.lexsort((first, -sizes)) if sizes[c]]
+    renumber = np.full(k, -1)
+    renumber[order] = np.arange(len(order))
+    labels = renumber[labels]
+    n = len(order)
+    centres = np.vstack([x[labels == c].mean(axis=0) for c in range(n)])
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    similarity = (x * centres[labels]).sum(axis=1)
+    counts = features.counts[rows]
+    scores = class_terms(counts, labels, n)
+    present = (counts > 0).astype(np.float32)
+    member = np.zeros((n, len(labels)), dtype=np.float32)
+    member[labels, np.arange(len(labels))] = 1
+    term_segments = np.asarray(member @ present).astype(int)
+    ids = features.seg_ids[rows]
+    members = segment_frame(segments[segments["seg_id"].isin(ids)], documents)
+    members = members.set_index("seg_id", drop=False).loc[ids]
+    xy = (PCA(n_components=2, svd_solver="covariance_eigh").fit_transform(x)
+          if x.shape[1] > 1 else np.hstack([x, np.zeros_like(x)]))
+    assignments = pd.DataFrame({
+        "seg_id": members["seg_id"].to_numpy(), "doc_id": members["doc_id"].to_numpy(),
+        "cluster_id": labels + 1, "distance": np.round(1 - similarity, 4),
+        "x": np.round(xy[:, 0], 4), "y": np.round(xy[:, 1], 4)}, columns=ASSIGNMENT_COLUMNS)
+    quotes = _quotes(members, labels, similarity)
+    to_codes = centres @ centroids.T if len(code_ids) else np.zeros((n, 0))
+    rows_out = []
+    for c in range(n):
+        inside = members[labels == c]
+        nearest, distance = None, None
+        if len(code_ids):
+            best = int(np.argmax(to_codes[c]))
+            nearest, distance = code_ids[best], round(float(1 - to_codes[c, best]), 4)
+        top = [terms.display(t) for t in diverse_terms(scores[c], features.vocabulary,
+                                                       LABEL_TERMS)]
+        picked = quotes[quotes["cluster_id"] == c + 1]
+        start = order[c]
+        rows_out.append({
+            "cluster_id": c + 1, "size": int(sizes[start]), "label": " / ".join(top[:3]),
+            "terms": "; ".join(top),
+            "kind": "pattern gap" if distance is not None and distance <= GAP_DISTANCE
+            else "new theme",
+            "nearest_code": nearest, "distance": distance,
+            "seeded_from": seeded[start] if start < len(seeded) else None,
+            "cohesion": round(float(similarity[labels == c].mean()), 4),
+            "sites": int(inside["site"].nunique()),
+            "documents": int(inside["doc_id"].nunique()),
+            "quotes": "\n".join(f"[{q.seg_id}] {shorten(q.quote)}"
+                                for q in picked.itertuples())})
+    return Clustering(pd.DataFrame(rows_out, columns=CLUSTER_COLUMNS), assignments, report,
+                      quotes, scope, seed, scores, term_segments, terms, features)
+
+
+def _quotes(members: pd.DataFrame, labels: np.ndarray, similarity: np.ndarray) -> pd.DataFrame:
+    """The clusters' representative quotes: segments closest to the centroid, spread
+    across sites, speakers and documents (:func:`dialogcode.quotes.pick_quotes`)."""
+    pool = members.assign(cluster_id=labels + 1, score=np.round(similarity, 4))
+    pool = (pool.sort_values(["cluster_id", "score"], ascending=[True, False], kind="stable")
+            .groupby("cluster_id").head(20))
+    pool = pool.assign(quote=pool["text"].str.split().str.join(" "))
+    picked = pick_quotes(pool, QUOTES, key="cluster_id")
+    return picked[["cluster_id", "rank", "seg_id", "doc_id", "site", "speaker", "score",
+                   "quote"]].rename(columns={"score": "similarity"})
+
+
+def shorten(text: str, words: int = 40) -> str:
+    """The first ``words`` words of ``text`` (whitespace collapsed)."""
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
