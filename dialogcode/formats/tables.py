@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from ..errors import IngestError
+from ..errors import DialogcodeError, IngestError
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, parse_time
 
@@ -47,16 +47,21 @@ def parse_csv(text: str, source: str, columns: dict[str, str] | None = None) -> 
     return rows_to_document(header, rows, source, columns)
 
 
-def parse_xlsx(path: Path, source: str, columns: dict[str, str] | None = None) -> ParsedDocument:
+def xlsx_rows(path: Path, source: str, error: type[DialogcodeError] = IngestError
+              ) -> list[list]:
+    """The cell values of the first sheet of an .xlsx workbook, row by row."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise IngestError(f"not a readable .xlsx workbook ({exc})", file=source) from None
+        raise error(f"not a readable .xlsx workbook ({exc})", file=source) from None
     try:
-        sheet = book.worksheets[0]
-        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
     finally:
         book.close()
+
+
+def parse_xlsx(path: Path, source: str, columns: dict[str, str] | None = None) -> ParsedDocument:
+    values = xlsx_rows(path, source)
     if not values:
         raise IngestError("the workbook's first sheet is empty", file=source)
     rows = [(number, row) for number, row in enumerate(values[1:], start=2)]

@@ -25,12 +25,10 @@ import xml.etree.ElementTree as ET
 from bisect import bisect_left
 from pathlib import Path
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
-
 from ..coders import CodingsError
 from ..errors import Problem
-from ..interchange.qdc import _LineTarget, parse_description
+from ..interchange.qdc import parse_description
+from ..safexml import parse_xml
 from .archive import SafeArchive
 from .base import Documents, Found, Reading, first_difference
 
@@ -47,24 +45,11 @@ def _guid(value: str | None) -> str:
 
 
 def _parse(data: bytes, where: str) -> tuple[ET.Element, dict[ET.Element, int]]:
-    target = _LineTarget()
-    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
-                              forbid_external=True)
-    target.expat = parser.parser
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except DefusedXmlException as exc:
-        raise CodingsError(f"refused: the XML declares a DTD or entities "
-                           f"({type(exc).__name__})", file=where,
-                           line=parser.parser.CurrentLineNumber) from None
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        raise CodingsError(f"not well-formed XML: {exc}", file=where, line=line) from None
+    root, lines = parse_xml(data, where, CodingsError)
     if root.tag != _tag("Project"):
         raise CodingsError(f"the root element is {root.tag}, not Project in namespace {NS}",
                            file=where, line=1)
-    return root, target.lines
+    return root, lines
 
 
 def code_names(root: ET.Element) -> dict[str, str]:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from pathlib import Path
-
-import openpyxl
 
 from ..coders import CodingsError
 from ..errors import Problem
+from ..formats.tables import xlsx_rows
 from ..normalize import normalize_text
 from .base import Documents, Found, Reading, shorten, split_codes
 from .locate import locate
@@ -36,15 +34,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(lower-cased header, [(line, {column: cell})]) of a CSV or of an XLSX workbook's
     first sheet; blank rows are left out."""
     if path.suffix.lower() == ".xlsx":
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise CodingsError(f"not a readable .xlsx workbook ({exc})", file=path) from None
-        try:
-            sheet = book.worksheets[0]
-            values = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        finally:
-            book.close()
+        values = [[_cell(v) for v in row] for row in xlsx_rows(path, str(path), CodingsError)]
         numbered = list(enumerate(values, start=1))
     else:
         try:

@@ -47,11 +47,9 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
-
 from ..codebook import ID_PATTERN, Code, Codebook
 from ..errors import CodebookError, Problem
+from ..safexml import parse_xml
 from . import codebook_id, slug, unique_id
 
 NS = "urn:QDA-XML:codebook:1.0"
@@ -132,30 +130,6 @@ def export_qdc(book: Codebook) -> bytes:
 
 # --------------------------------------------------------------------------- import
 
-class _LineTarget:
-    """Tree builder that remembers the line each element starts on."""
-
-    def __init__(self):
-        self.builder = ET.TreeBuilder()
-        self.lines: dict[ET.Element, int] = {}
-        self.expat = None
-
-    def start(self, tag, attrs):
-        element = self.builder.start(tag, attrs)
-        if self.expat is not None:
-            self.lines[element] = self.expat.CurrentLineNumber
-        return element
-
-    def end(self, tag):
-        return self.builder.end(tag)
-
-    def data(self, data):
-        self.builder.data(data)
-
-    def close(self):
-        return self.builder.close()
-
-
 def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
     source = str(path)
     try:
@@ -165,22 +139,7 @@ def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise CodebookError(f"cannot read: {exc.strerror or exc}", file=source) from None
-    target = _LineTarget()
-    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
-                              forbid_external=True)
-    target.expat = parser.parser
-    try:
-        parser.feed(raw)
-        root = parser.close()
-    except DefusedXmlException as exc:
-        raise CodebookError(
-            f"refused: the XML declares a DTD or entities ({type(exc).__name__}); a "
-            "REFI-QDA codebook has neither, and they can be used to attack the reader",
-            file=source, line=parser.parser.CurrentLineNumber) from None
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        raise CodebookError(f"not well-formed XML: {exc}", file=source, line=line) from None
-    return root, target.lines
+    return parse_xml(raw, source, CodebookError)
 
 
 def parse_description(text: str | None) -> dict:

@@ -1,0 +1,55 @@
+"""Parsing untrusted XML (REFI-QDA codebooks and projects) with defusedxml, keeping the
+line each element starts on for error messages."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from .errors import DialogcodeError
+
+
+class _LineTarget:
+    """Tree builder that remembers the line each element starts on."""
+
+    def __init__(self):
+        self.builder = ET.TreeBuilder()
+        self.lines: dict[ET.Element, int] = {}
+        self.expat = None
+
+    def start(self, tag, attrs):
+        element = self.builder.start(tag, attrs)
+        if self.expat is not None:
+            self.lines[element] = self.expat.CurrentLineNumber
+        return element
+
+    def end(self, tag):
+        return self.builder.end(tag)
+
+    def data(self, data):
+        self.builder.data(data)
+
+    def close(self):
+        return self.builder.close()
+
+
+def parse_xml(data: bytes, where: str, error: type[DialogcodeError]
+              ) -> tuple[ET.Element, dict[ET.Element, int]]:
+    """(root element, {element: line}) of ``data``. Raises ``error`` naming ``where``
+    and the line for XML that is not well-formed or declares a DTD or entities (which a
+    REFI-QDA file never needs and which can be used to attack the reader)."""
+    target = _LineTarget()
+    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
+                              forbid_external=True)
+    target.expat = parser.parser
+    try:
+        parser.feed(data)
+        root = parser.close()
+    except DefusedXmlException as exc:
+        raise error(f"refused: the XML declares a DTD or entities ({type(exc).__name__})",
+                    file=where, line=parser.parser.CurrentLineNumber) from None
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise error(f"not well-formed XML: {exc}", file=where, line=line) from None
+    return root, target.lines
