@@ -7,7 +7,7 @@ import pandas as pd
 
 from .agreement import agree
 from .codebook import Codebook, load_codebooks
-from .coders import coder_names, coder_path, read_coder
+from .coders import coder_names, coder_path, covering_all, read_coder
 from .ingest import Corpus, load_corpus
 from .lessons import LessonsFile, assemble, load_lessons
 from .quotes import exemplar_quotes
@@ -79,7 +79,8 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     tables = []
     for coder in coder_names(study):
         human = read_coder(coder_path(study, coder), segments, coder)
-        result = agree({"rules": rules, coder: human}, segments, reference=coder,
+        result = agree({"rules": covering_all(rules, segments), coder: human}, segments,
+                       reference=coder,
                        documents=documents)
         tables.append(result.per_code.assign(coder=coder))
     if not tables:
@@ -99,7 +100,7 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     book = load_codebooks(study.codebook_files())
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
-    final = final_codings(study, corpus.segments, codings, set(book.codes))
+    final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons)
     agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents)
     if agreement is not None:

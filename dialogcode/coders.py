@@ -70,21 +70,38 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
         problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i) + 2)
                      for i, code in table.loc[bad, "code_id"].items()]
+    for column in ("start", "end"):
+        raw = table[column].str.strip() if column in table else pd.Series("", table.index)
+        table[column] = pd.to_numeric(raw, errors="coerce")
+        problems += [Problem(f"{column} {value!r} is not a number", str(path), int(i) + 2)
+                     for i, value in raw[raw.ne("") & table[column].isna()].items()]
     if problems:
         raise CodingsError(problems)
     table["doc_id"] = table["seg_id"].map(documents)
-    for column in ("start", "end"):
-        table[column] = pd.to_numeric(table.get(column, ""), errors="coerce")
     table["source"] = f"human:{coder}"
-    table["code_id"] = table["code_id"].replace("", None)
+    for column in ("code_id", "quote", "sha256"):
+        if column in table:
+            table[column] = table[column].replace("", None)
     return table.reindex(columns=CODER_COLUMNS)
 
 
+def covering_all(rules: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Rule codings plus a row with no code for every document they did not code: the
+    rules read every document, so where they found nothing that is "coded, nothing
+    applied", not missing (see :func:`dialogcode.agreement.agree`)."""
+    first = segments.drop_duplicates("doc_id")
+    first = first[~first["doc_id"].isin(set(rules["doc_id"]))]
+    markers = pd.DataFrame({"seg_id": first["seg_id"], "doc_id": first["doc_id"],
+                            "code_id": None})
+    return pd.concat([rules, markers], ignore_index=True) if len(markers) else rules
+
+
 def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFrame:
-    """Codings by name: ``rules`` (out/codings.parquet), a coder in ``codings/``, or
-    the path of a coder file."""
+    """Codings by name: ``rules`` (out/codings.parquet, covering every document), a
+    coder in ``codings/``, or the path of a coder file."""
     if name == RULES:
-        return read_table(study.out, "codings", hint="dialogcode code")
+        return covering_all(read_table(study.out, "codings", hint="dialogcode code"),
+                            segments)
     path = Path(name) if name.endswith(".csv") else coder_path(study, name)
     if not path.is_file():
         known = ", ".join([RULES, *coder_names(study)])

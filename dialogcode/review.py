@@ -141,58 +141,58 @@ def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
     return path
 
 
-def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, suggestions: pd.DataFrame | None,
-             documents: pd.DataFrame) -> pd.DataFrame:
-    """Decisions that no longer apply, with the reason: their coding disappeared (after
-    a codebook edit) or their document's text changed. They stay in decisions.csv."""
+def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame
+             ) -> pd.DataFrame:
+    """Decisions that no longer apply, with the reason: the rule coding they judge is no
+    longer produced (after a codebook edit), or their document's text changed. Accepted
+    suggestions stay final codings on their own. They all stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
-    if suggestions is not None:
-        present |= set(zip(suggestions["seg_id"], suggestions["code_id"]))
     hashes = documents.set_index("doc_id")["sha256"]
     doc_of = decisions["seg_id"].str.rsplit(":", n=1).str[0]
     changed = decisions["sha256"].ne("") & decisions["sha256"].ne(doc_of.map(hashes))
-    gone = [(s, c) not in present for s, c in zip(decisions["seg_id"], decisions["code_id"])]
+    gone = [(s, c) not in present and source != "suggestion" for s, c, source in
+            zip(decisions["seg_id"], decisions["code_id"], decisions["source"])]
     reason = pd.Series("", index=decisions.index)
     reason[gone] = "coding no longer produced"
     reason[changed] = "document text changed"
     return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
 
 
-def final_codings(study: Study, segments: pd.DataFrame,
+def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
                   rules: pd.DataFrame | None = None, codes: set[str] | None = None
                   ) -> pd.DataFrame:
-    """Rule codings minus rejected, plus accepted suggestions (as whole-segment codings)
-    and the codings of ``final_coders`` (whose code ids must be in ``codes``)."""
+    """Rule codings minus rejected, plus accepted suggestions (whole-segment codings,
+    taken from decisions.csv itself so they survive a deleted ``out/``) and the codings
+    of ``final_coders`` (whose code ids must be in ``codes``)."""
     if rules is None:
         rules = read_table(study.out, "codings", hint="dialogcode code")
     decisions = load_decisions(study)
     rejected = set(zip(*decisions[decisions["decision"] == "reject"][["seg_id",
                                                                      "code_id"]].values.T))
-    accepted = decisions[decisions["decision"] == "accept"]
     keep = [(s, c) not in rejected for s, c in zip(rules["seg_id"], rules["code_id"])]
     parts = [rules[keep]]
-    suggestions = load_suggestions(study)
-    if suggestions is not None and len(accepted):
-        taken = suggestions.merge(accepted[["seg_id", "code_id"]], on=["seg_id", "code_id"])
-        bounds = segments.set_index("seg_id")
+    bounds = segments.set_index("seg_id")
+    accepted = decisions[(decisions["decision"] == "accept")
+                         & (decisions["source"] == "suggestion")
+                         & decisions["seg_id"].isin(bounds.index)]
+    if len(accepted):
         parts.append(pd.DataFrame({
-            "seg_id": taken["seg_id"], "doc_id": taken["seg_id"].map(bounds["doc_id"]),
-            "code_id": taken["code_id"], "start": taken["seg_id"].map(bounds["start"]),
-            "end": taken["seg_id"].map(bounds["end"]),
-            "quote": taken["seg_id"].map(bounds["text"]), "source": "suggestion",
-            "rule_id": "suggestion", "score": taken["score"]}))
+            "seg_id": accepted["seg_id"], "code_id": accepted["code_id"],
+            "source": "suggestion", "rule_id": "suggestion"}))
     for coder in final_coders(study):
-        human = read_coder(coder_path(study, coder), segments, coder, codes).dropna(
-            subset=["code_id"]).astype({"quote": object})
-        bounds = segments.set_index("seg_id")
-        whole = human["start"].isna()
-        human.loc[whole, "start"] = human.loc[whole, "seg_id"].map(bounds["start"])
-        human.loc[whole, "end"] = human.loc[whole, "seg_id"].map(bounds["end"])
-        human.loc[whole, "quote"] = human.loc[whole, "seg_id"].map(bounds["text"])
-        parts.append(human.assign(rule_id=human["source"], score=1.0))
+        human = read_coder(coder_path(study, coder), segments, coder, codes)
+        parts.append(human.dropna(subset=["code_id"]).assign(rule_id=f"human:{coder}",
+                                                             score=1.0))
     final = pd.concat([parts[0], *(p for p in parts[1:] if len(p))], ignore_index=True)
     final = final.reindex(columns=rules.columns)
+    final["doc_id"] = final["seg_id"].map(bounds["doc_id"])
+    final["start"] = final["start"].fillna(final["seg_id"].map(bounds["start"]))
+    final["end"] = final["end"].fillna(final["seg_id"].map(bounds["end"]))
     final[["start", "end"]] = final[["start", "end"]].astype("int64")
+    texts = documents.set_index("doc_id")["text"]
+    missing = final["quote"].isna()
+    final.loc[missing, "quote"] = [texts[d][a:b] for d, a, b in zip(
+        final.loc[missing, "doc_id"], final.loc[missing, "start"], final.loc[missing, "end"])]
     return final.sort_values(["doc_id", "start", "code_id"], kind="stable", ignore_index=True)
 
 

@@ -72,7 +72,8 @@ def test_rejections_leave_the_final_codings_and_decisions_survive(study):
     assert set(decisions["reviewer"]) == {"ana"}
 
     opened = Study.open(study)
-    final = final_codings(opened, load_corpus(opened).segments)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
     assert not ((final.seg_id == "north/kickoff:t3") & (final.code_id == "risk.housing")).any()
     assert len(final) == 11          # one of 12 rule codings rejected
     invoke("run", study, "-q")
@@ -120,15 +121,16 @@ def write_coder(study: Path, name: str, rows: str) -> Path:
 def test_human_codings_join_the_final_codings_unless_left_out(study):
     write_coder(study, "sam", "north/kickoff:t1,risk.money\nsouth/closing:t2,connection\n")
     opened = Study.open(study)
-    segments = load_corpus(opened).segments
-    final = final_codings(opened, segments)
+    corpus = load_corpus(opened)
+    segments = corpus.segments
+    final = final_codings(opened, segments, corpus.documents)
     human = final[final["source"] == "human:sam"]
     assert list(human["seg_id"]) == ["north/kickoff:t1", "south/closing:t2"]
     texts = segments.set_index("seg_id")["text"]
     assert human["quote"].tolist() == [texts["north/kickoff:t1"], texts["south/closing:t2"]]
     config = study / "dialogcode.yaml"
     config.write_text(config.read_text() + "final_coders: []\n")
-    assert len(final_codings(Study.open(study), segments)) == 12
+    assert len(final_codings(Study.open(study), segments, corpus.documents)) == 12
     config.write_text(config.read_text().replace("final_coders: []", "final_coders: [kim]"))
     result = invoke("tables", study)
     assert result.exit_code == 1 and "final_coders: no codings/kim.csv" in result.output
@@ -174,3 +176,57 @@ def test_agree_needs_known_names(study):
     result = invoke("agree", "rules", "nobody", "-s", study)
     assert result.exit_code == 1 and "no codings named 'nobody'" in result.output
     assert invoke("agree", "rules", "-s", study).exit_code == 2
+
+
+def test_accepted_suggestions_and_span_codings_join_the_final_codings(study):
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "north/kickoff:t1,connection,accept,suggestion,ana,,\n"
+        "north/kickoff:t4,connection,reject,suggestion,ana,,\n", encoding="utf-8")
+    path = study / "codings" / "bob.csv"
+    path.parent.mkdir()
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    texts = corpus.documents.set_index("doc_id")["text"]
+    start = texts["north/closing"].index("the rent")
+    path.write_text(f"seg_id,code_id,start,end\nsouth/visit:t2,risk.money,,\n"
+                    f"north/closing:t3,risk.housing,{start},{start + 8}\n", encoding="utf-8")
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    accepted = final[final["source"] == "suggestion"]
+    assert accepted[["seg_id", "code_id"]].values.tolist() == [["north/kickoff:t1",
+                                                                "connection"]]
+    assert accepted["quote"].item() == "What worries people here?"
+    span = final[(final["source"] == "human:bob") & (final["seg_id"] == "north/closing:t3")]
+    assert (span["start"].item(), span["quote"].item()) == (start, "the rent")
+    whole = final[(final["source"] == "human:bob") & (final["seg_id"] == "south/visit:t2")]
+    assert whole["quote"].item() == "Debt is the worry. Wages too."
+    # nothing in out/ is needed for the accepted suggestion to stay
+    result = invoke("run", study, "-q")
+    assert result.exit_code == 0, result.output
+    coded = pd.read_csv(study / "out" / "tables" / "coded_segments.csv").set_index("seg_id")
+    assert coded.at["north/kickoff:t1", "connection"] == 1
+
+
+def test_non_numeric_offsets_and_blank_hashes_in_a_coder_file(study):
+    path = write_coder(study, "sam", "")
+    path.write_text("seg_id,code_id,start,end,sha256\n"
+                    "north/kickoff:t2,risk.housing,,,\n"
+                    "north/kickoff:t3,risk.money,ten,20,\n", encoding="utf-8")
+    result = invoke("agree", "rules", "sam", "-s", study)
+    assert result.exit_code == 1 and f"{path}:3: start 'ten' is not a number" in result.output
+    path.write_text("seg_id,code_id,start,end,sha256\nnorth/kickoff:t2,risk.housing,,,\n",
+                    encoding="utf-8")
+    assert invoke("agree", "rules", "sam", "-s", study).exit_code == 0
+
+
+def test_rules_count_as_having_read_documents_where_they_found_nothing(study):
+    # the rules coded nothing in south/closing:t2; a coder who codes it there is a
+    # disagreement, not a unit without a rules value
+    write_coder(study, "eve", "south/closing:t2,connection\n")
+    result = invoke("agree", "rules", "eve", "-s", study, "--reference", "eve",
+                    "--code", "connection")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(study / "out" / "agreement" / "rules-vs-eve.csv").set_index("code_id")
+    # south/closing has 2 segments: t1 (rules only), t2 (eve only)
+    assert table.loc["connection", ["units", "both", "only_first", "only_second"]].tolist() \
+        == [2, 0, 1, 1]

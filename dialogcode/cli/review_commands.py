@@ -78,7 +78,7 @@ def echo_orphaned(study: Study, corpus=None) -> None:
         return
     corpus = corpus or load_corpus(study)
     lost = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
-                    load_suggestions(study), corpus.documents)
+                    corpus.documents)
     if len(lost):
         click.echo(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv):")
         echo_table(lost[["seg_id", "code_id", "decision", "reason"]])

@@ -107,7 +107,7 @@ def run(study, skip_bad, force, quiet):
         stamps.record("code", key)
     key = fingerprint(out / "documents.parquet", out / "segments.parquet",
                       out / "codings.parquet", config, *codebooks, opened.lessons,
-                      opened.root / DECISIONS, out / "suggestions.parquet",
+                      opened.root / DECISIONS,
                       *(coder_path(opened, c) for c in coder_names(opened)))
     products = [out / WORKBOOK, out / DATABASE, out / REPORT]
     if stage("evidence", key, [out / "tables" / "coded_segments.parquet", *products]):
