@@ -42,8 +42,8 @@ def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = 
                  ) -> Figure:
     """Code x ``by`` heatmap of a :func:`~dialogcode.tables.code_by` table: colour is
     the share of the group's segments, the number in each cell the segments coded."""
-    if codable_only and "parent_id" in table:
-        table = table[table["parent_id"].notna()]
+    if codable_only:
+        table = table[table["codable"]]
     order = list(dict.fromkeys(table[by]))
     if by == "phase":
         order = [p for p in PHASES if p in order] + [p for p in order if p not in PHASES]

@@ -109,7 +109,8 @@ def load_lessons(path: Path, book: Codebook, documents: pd.DataFrame) -> Lessons
 
 def _matches(frame: pd.DataFrame, patterns: list[str]) -> pd.Series:
     speakers = frame["speaker"].fillna("")
-    return speakers.map(lambda s: any(fnmatch.fnmatchcase(s, p) for p in patterns))
+    return speakers.map(lambda s: any(fnmatch.fnmatchcase(s, p) for p in patterns)
+                        ).astype(bool)
 
 
 def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
@@ -150,8 +151,8 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
                       + "|" + coded["date"].astype(str))
     phase_totals = frame.groupby("phase")["seg_id"].count()
     by_phase = (coded.groupby(["lesson_id", "phase"])["seg_id"].nunique()
-                .rename("segments").reset_index())
-    by_phase["phase_segments"] = by_phase["phase"].map(phase_totals)
+                .rename("segments").reset_index().astype({"segments": "int64"}))
+    by_phase["phase_segments"] = by_phase["phase"].map(phase_totals).astype("int64")
     by_phase["share"] = (by_phase["segments"] / by_phase["phase_segments"]).round(4)
     rows = []
     for lesson in spec.lessons:

@@ -44,7 +44,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         "codebooks": [f"{book.titles[k]} ({k}, version {v})" for k, v in book.versions.items()],
     }
     by_phase = tables["code_by_phase"]
-    codable = by_phase[by_phase["parent_id"].notna()]
+    codable = by_phase[by_phase["codable"]]
     pivot = codable.pivot(index="code_id", columns="phase", values="share")
     change = []
     if {"kickoff", "closing"} <= set(pivot.columns):

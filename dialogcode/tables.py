@@ -13,6 +13,7 @@ import pandas as pd
 from .codebook import Codebook
 
 PHASES = ["kickoff", "mid-year", "closing"]
+COUNT_COLUMNS = ["both", "segments_a", "segments_b", "codings_a", "codings_b"]
 GROUPINGS = ("site", "event_type", "phase")
 
 
@@ -110,7 +111,8 @@ def code_by(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFra
                                        names=["code_id", by])
     table = counts.reindex(index, fill_value=0).reset_index()
     meta = pd.DataFrame({"code_id": [c.id for c in codes], "label": [c.label for c in codes],
-                         "parent_id": [c.parent for c in codes]})
+                         "parent_id": [c.parent for c in codes],
+                         "codable": [c.codable for c in codes]})
     table = meta.merge(table, on="code_id")
     table["group_segments"] = table[by].map(totals).fillna(0).astype(int)
     table["share"] = (table["segments"] / table["group_segments"].where(
@@ -128,6 +130,12 @@ def cooccurrence(codings: pd.DataFrame, book: Codebook | None = None) -> pd.Data
     quotes = codings.groupby("code_id").size()
     joined = pairs.merge(pairs, on="seg_id", suffixes=("_a", "_b"))
     joined = joined[joined["code_id_a"] != joined["code_id_b"]]
+    if joined.empty:
+        return pd.DataFrame({"code_a": pd.Series(dtype=object),
+                             "code_b": pd.Series(dtype=object),
+                             **{c: pd.Series(dtype="int64") for c in COUNT_COLUMNS},
+                             "jaccard": pd.Series(dtype=float),
+                             "c_coefficient": pd.Series(dtype=float)})
     table = (joined.groupby(["code_id_a", "code_id_b"]).size().rename("both").reset_index()
              .rename(columns={"code_id_a": "code_a", "code_id_b": "code_b"}))
     table["segments_a"] = table["code_a"].map(segments)
@@ -150,6 +158,8 @@ def cooccurrence_matrix(codings: pd.DataFrame, book: Codebook) -> pd.DataFrame:
     for the codes that occur, in codebook order."""
     pairs = codings[["seg_id", "code_id"]].drop_duplicates()
     codes = [c.id for _, c in book.tree() if c.id in set(pairs["code_id"])]
+    if not codes:
+        return pd.DataFrame({"code_id": pd.Series(dtype=object)})
     indicator = pd.crosstab(pairs["seg_id"], pairs["code_id"]).reindex(columns=codes)
     matrix = indicator.T @ indicator
     matrix.index.name, matrix.columns.name = "code_id", None
@@ -168,7 +178,7 @@ def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.
             "backchannel", "text"]
     frame = segments[keep].merge(docs, on="doc_id", how="left")
     applied = codings.drop_duplicates(["seg_id", "code_id"]).groupby("seg_id")["code_id"]
-    frame["codes"] = frame["seg_id"].map(applied.agg("; ".join)).fillna("")
+    frame["codes"] = frame["seg_id"].map(applied.agg("; ".join)).astype(object).fillna("")
     frame["n_codes"] = frame["seg_id"].map(applied.size()).fillna(0).astype(int)
     presence = rolled_up(codings, book)
     codes = [c.id for _, c in book.tree()]

@@ -173,3 +173,23 @@ def test_a_study_without_lessons_or_codings_in_common_still_reports(tmp_path):
     assert "No human codings in" in html
     assert not (root / "out" / "tables" / "lessons.csv").exists()
     assert "lessons" not in openpyxl.load_workbook(root / "out" / "workbook.xlsx").sheetnames
+
+
+@pytest.mark.parametrize("terms", ["[zzzz]", "[rent]"], ids=["no codings", "no pairs"])
+def test_small_studies_build_everything(tmp_path, terms):
+    """A codebook that codes nothing, or codes that never share a segment (so no
+    co-occurrence and lessons without evidence), still gives every table and report."""
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    book = root / "codebook.yaml"
+    text = book.read_text().replace("terms: [rent, evicted]", f"terms: {terms}")
+    book.write_text(text.replace("terms: [wages, debt]", "terms: [zzzy]")
+                    .replace("terms: [neighbours, together]", "terms: [zzzx]"))
+    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    lessons = pd.read_csv(root / "out" / "tables" / "lessons.csv").set_index("lesson_id")
+    assert lessons.loc["connection-grew", "flag"] == "no evidence"
+    page = _Page()
+    page.feed((root / "out" / "report.html").read_text(encoding="utf-8"))
+    assert set(SECTIONS) <= page.ids
+    assert pd.read_csv(root / "out" / "tables" / "cooccurrence.csv").empty
