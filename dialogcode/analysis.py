@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from .agreement import agree
 from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
+from .errors import DialogcodeError
 from .ingest import Corpus, load_corpus
 from .lessons import LessonsFile, assemble, load_lessons
 from .quotes import exemplar_quotes
 from .review import final_codings
-from .store import read_table
+from .store import read_table, write_table
 from .study import Study
 from .tables import (code_by, codebook_summary, coded_segments, cooccurrence,
                      cooccurrence_matrix)
@@ -98,6 +100,11 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     if codings is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")
     book = load_codebooks(study.codebook_files())
+    stale = set(codings["codebook_version"].dropna()) - set(book.versions.values())
+    if stale:
+        raise DialogcodeError("the codings were made with another version of the codebooks; "
+                              "run `dialogcode code` (or `dialogcode run`) first",
+                              file=study.out / "codings.parquet")
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
@@ -106,3 +113,15 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     if agreement is not None:
         tables["agreement"] = agreement
     return Evidence(corpus.documents, corpus.segments, final, book, lessons, tables)
+
+
+def write_tables(evidence: Evidence, out: Path) -> list[Path]:
+    """Every analysis table as Parquet and CSV in ``out/tables`` (replacing what was
+    there, so a table that is no longer built does not linger)."""
+    for old in (out / "tables").glob("*.*"):
+        if old.suffix in (".csv", ".parquet"):
+            old.unlink()
+    paths = []
+    for name, table in evidence.tables.items():
+        paths += write_table(table, out / "tables", name)
+    return paths

@@ -29,7 +29,6 @@ from .quotes import pick_quotes, quote_candidates
 from .tables import descendants, document_phases, segment_frame
 from .yamlsrc import line_of, load_yaml
 
-LESSONS_NAME = "lessons.yaml"
 
 
 class LessonsError(DialogcodeError):

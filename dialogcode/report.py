@@ -8,10 +8,12 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from .analysis import Evidence
 from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from .codebook import Codebook
 from .tables import PHASES
 
+REPORT = "report.html"
 SECTIONS = ["overview", "codes-by-site", "change", "cooccurrence", "codes", "lessons",
             "agreement", "codebook"]
 
@@ -77,6 +79,12 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                                                           == row["lesson_id"]])}
                  for row in _records(lessons)] if lessons is not None else None,
         agreement=_records(tables.get("agreement")), codebook=_records(summary))
+
+
+def render_study_report(evidence: Evidence, title: str) -> str:
+    """The report of a study's :class:`~dialogcode.analysis.Evidence`."""
+    return render_report(title, evidence.documents, evidence.segments, evidence.codings,
+                         evidence.book, evidence.tables)
 
 
 def write_report(path: Path, html: str) -> Path:

@@ -1,10 +1,12 @@
 """Which stages of `dialogcode run` are up to date.
 
 A stage's *fingerprint* hashes the content of everything it reads (files and settings)
-plus the dialogcode version. After a stage succeeds its fingerprint is saved in
-``out/stamps.json``; next time the stage is skipped when the fingerprint is the same and
-its outputs still exist. Because later stages fingerprint the tables earlier stages
-wrote, a stage that re-runs but writes identical tables does not wake the next one.
+plus the dialogcode version. After a stage succeeds, its fingerprint and one of the
+outputs it wrote are saved in ``out/stamps.json``; next time the stage is skipped when
+both are unchanged, so an output deleted, or rewritten by a single command with other
+settings (`dialogcode ingest --unit sentence`, `dialogcode code --codebook ...`), makes
+it run again. Because later stages fingerprint the tables earlier stages wrote, a stage
+that re-runs but writes identical tables does not wake the next one.
 """
 from __future__ import annotations
 
@@ -39,11 +41,12 @@ class Stamps:
             self.saved = {}
 
     def current(self, stage: str, key: str, outputs: list[Path]) -> bool:
-        """True when ``stage`` last completed with ``key`` and its outputs exist."""
-        return self.saved.get(stage) == key and all(p.exists() for p in outputs)
+        """True when ``stage`` last completed with ``key`` and wrote ``outputs`` as they
+        are now."""
+        return self.saved.get(stage) == {"inputs": key, "outputs": fingerprint(*outputs)}
 
-    def record(self, stage: str, key: str) -> None:
-        self.saved[stage] = key
+    def record(self, stage: str, key: str, outputs: list[Path]) -> None:
+        self.saved[stage] = {"inputs": key, "outputs": fingerprint(*outputs)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n",
                              encoding="utf-8")

@@ -193,3 +193,22 @@ def test_small_studies_build_everything(tmp_path, terms):
     page.feed((root / "out" / "report.html").read_text(encoding="utf-8"))
     assert set(SECTIONS) <= page.ids
     assert pd.read_csv(root / "out" / "tables" / "cooccurrence.csv").empty
+
+
+def test_run_redoes_a_stage_whose_outputs_another_command_rewrote(built, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "--unit", "sentence", "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["run", str(root), "-q"])
+    assert "ingest: up to date" not in result.output
+    assert set(pd.read_parquet(root / "out" / "segments.parquet")["unit"]) == {"turn"}
+
+
+def test_tables_refuse_codings_of_another_codebook_version(built, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    book = root / "codebook.yaml"
+    book.write_text(book.read_text().replace("label: Money", "label: Money matters"))
+    result = CliRunner().invoke(cli, ["tables", str(root)])
+    assert result.exit_code == 1 and "run `dialogcode code`" in result.output

@@ -5,29 +5,14 @@ from pathlib import Path
 
 import click
 
-from ..analysis import Evidence, study_evidence
+from ..analysis import Evidence, study_evidence, write_tables
 from ..errors import DialogcodeError
 from ..export import FORMATS, export
-from ..report import render_report, write_report
+from ..report import REPORT, render_study_report, write_report
 from ..store import write_table
 from ..study import Study
 from . import cli
 from .options import echo_table, quiet_option, shown, study_argument
-
-REPORT = "report.html"
-
-
-def write_tables(evidence: Evidence, out: Path) -> list[Path]:
-    """Every analysis table as Parquet and CSV in ``out/tables`` (replacing what was
-    there, so a table that is no longer built does not linger)."""
-    for old in (out / "tables").glob("*.*"):
-        if old.suffix in (".csv", ".parquet"):
-            old.unlink()
-    paths = []
-    for name, table in evidence.tables.items():
-        paths += write_table(table, out / "tables", name)
-    return paths
-
 
 def echo_lessons(evidence: Evidence) -> None:
     lessons = evidence.tables.get("lessons")
@@ -109,11 +94,5 @@ def report(study, output):
     requests) with the overview, code x site heatmap, change over the year,
     co-occurrence, every code with its exemplar quotes, the lessons and the codebook."""
     opened = Study.open(study)
-    path = write_report(output or opened.out / REPORT, study_report(opened))
+    path = write_report(output or opened.out / REPORT, render_study_report(study_evidence(opened), opened.config.title))
     click.echo(f"Wrote {shown(path)}")
-
-
-def study_report(study: Study, evidence: Evidence | None = None) -> str:
-    evidence = evidence or study_evidence(study)
-    return render_report(study.config.title, evidence.documents, evidence.segments,
-                         evidence.codings, evidence.book, evidence.tables)

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 import click
 
-from ..analysis import study_evidence
+from ..analysis import study_evidence, write_tables
 from ..config import CONFIG_NAME
 from ..coders import coder_names, coder_path
 from ..export import DATABASE, WORKBOOK, export
 from ..ingest import find_files, summarize, write_corpus
 from ..ingest import ingest as ingest_corpus
-from ..report import write_report
+from ..report import REPORT, render_study_report, write_report
 from ..review import DECISIONS
 from ..stamps import Stamps, fingerprint
 from ..study import Study, init_study
 from . import cli
 from .coding_commands import run_coding
-from .evidence_commands import REPORT, echo_lessons, study_report, write_tables
+from .evidence_commands import echo_lessons
 from .options import echo_problems, echo_table, quiet_option, shown, study_argument
 
 
@@ -96,27 +96,30 @@ def run(study, skip_bad, force, quiet):
     key = fingerprint(config, opened.manifest, f"skip_bad={skip_bad}",
                       *(str(p.relative_to(opened.root)) for p in files), *files)
     corpus = None
-    if stage("ingest", key, [out / "documents.parquet", out / "segments.parquet"]):
+    outputs = [out / "documents.parquet", out / "segments.parquet"]
+    if stage("ingest", key, outputs):
         corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet)
-        stamps.record("ingest", key)
+        stamps.record("ingest", key, outputs)
     key = fingerprint(out / "documents.parquet", out / "segments.parquet", config,
                       *codebooks)
     codings = None
-    if stage("code", key, [out / "codings.parquet", out / "codebook.parquet"]):
+    outputs = [out / "codings.parquet", out / "codebook.parquet"]
+    if stage("code", key, outputs):
         codings = run_coding(opened, quiet=quiet, corpus=corpus)
-        stamps.record("code", key)
+        stamps.record("code", key, outputs)
     key = fingerprint(out / "documents.parquet", out / "segments.parquet",
                       out / "codings.parquet", config, *codebooks, opened.lessons,
                       opened.root / DECISIONS,
                       *(coder_path(opened, c) for c in coder_names(opened)))
-    products = [out / WORKBOOK, out / DATABASE, out / REPORT]
-    if stage("evidence", key, [out / "tables" / "coded_segments.parquet", *products]):
+    outputs = [out / "tables" / "coded_segments.parquet", out / WORKBOOK, out / DATABASE,
+               out / REPORT]
+    if stage("evidence", key, outputs):
         evidence = study_evidence(opened, corpus=corpus, codings=codings)
         write_tables(evidence, out)
         if not quiet:
             echo_lessons(evidence)
         export(evidence, out, ("xlsx", "sqlite"), title=opened.config.title)
-        write_report(out / REPORT, study_report(opened, evidence))
-        stamps.record("evidence", key)
+        write_report(out / REPORT, render_study_report(evidence, opened.config.title))
+        stamps.record("evidence", key, outputs)
     click.echo(f"Report:   {shown(out / REPORT)}\nWorkbook: {shown(out / WORKBOOK)}\n"
                f"Database: {shown(out / DATABASE)}\nTables:   {shown(out / 'tables')}")
