@@ -30,7 +30,6 @@ from .tables import descendants, document_phases, segment_frame
 from .yamlsrc import line_of, load_yaml
 
 
-
 class LessonsError(DialogcodeError):
     """lessons.yaml is unreadable or inconsistent with the codebook or corpus."""
 

@@ -14,10 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
-
 from .coders import CodingsError, coder_names, coder_path, read_coder
 from .errors import DialogcodeError, Problem
+from .formats.tables import xlsx_rows
 from .workbook import write_workbook
 from .store import read_table, safe_for_spreadsheet
 from .study import Study
@@ -75,14 +74,16 @@ def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
 
 def read_sheet(path: Path) -> pd.DataFrame:
     """A filled review sheet (.xlsx or .csv) with a ``line`` column for messages."""
-    try:
-        if path.suffix.lower() == ".xlsx":
-            rows = list(load_workbook(path, read_only=True).worksheets[0].values)
-            table = pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]], dtype=object)
-        else:
+    if path.suffix.lower() == ".xlsx":
+        rows = xlsx_rows(path, str(path), ReviewError)
+        if not rows:
+            raise ReviewError("the sheet is empty", file=path)
+        table = pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]], dtype=object)
+    else:
+        try:
             table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, ValueError, KeyError, IndexError) as exc:
-        raise ReviewError(f"cannot read review sheet: {exc}", file=path) from None
+        except (OSError, ValueError) as exc:
+            raise ReviewError(f"cannot read review sheet: {exc}", file=path) from None
     missing = {"seg_id", "code_id", "decision"} - set(table.columns)
     if missing:
         raise ReviewError(f"missing column(s) {', '.join(sorted(missing))}", file=path, line=1)
@@ -90,9 +91,19 @@ def read_sheet(path: Path) -> pd.DataFrame:
     return table.assign(line=range(2, len(table) + 2))
 
 
+def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:
+    """How many decided rows of ``sheet`` are not in ``decisions`` as they stand."""
+    decided = sheet[sheet["decision"].str.strip() != ""]
+    known = set(zip(decisions["seg_id"], decisions["code_id"], decisions["decision"]))
+    return sum((s, c, d.strip().lower()) not in known for s, c, d in
+               zip(decided["seg_id"], decided["code_id"], decided["decision"]))
+
+
 def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
-                    documents: pd.DataFrame, reviewer: str) -> pd.DataFrame:
-    """The decided rows of a filled sheet as decisions; every bad row is reported."""
+                    documents: pd.DataFrame, reviewer: str, codes: set[str]
+                    ) -> pd.DataFrame:
+    """The decided rows of a filled sheet as decisions; every bad row (a decision other
+    than accept or reject, an unknown segment or code) is reported."""
     sheet = sheet.assign(decision=sheet["decision"].str.strip().str.lower())
     decided = sheet[sheet["decision"] != ""]
     problems = [Problem(f"decision must be accept or reject, not {row.decision!r}",
@@ -101,6 +112,8 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     known = segments.set_index("seg_id")["doc_id"]
     problems += [Problem(f"unknown seg_id {row.seg_id!r}", str(path), row.line)
                  for row in decided.itertuples() if row.seg_id not in known.index]
+    problems += [Problem(f"unknown code {row.code_id!r}", str(path), row.line)
+                 for row in decided.itertuples() if row.code_id not in codes]
     if problems:
         raise ReviewError(problems)
     hashes = documents.set_index("doc_id")["sha256"]

@@ -79,6 +79,9 @@ def suggest_codes(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.D
         if count < MIN_POSITIVES:
             skipped.append((code.id, count, f"fewer than {MIN_POSITIVES} coded segments"))
             continue
+        if len(labels) - count < MIN_POSITIVES:
+            skipped.append((code.id, count, f"fewer than {MIN_POSITIVES} segments without it"))
+            continue
         exclude = carried.get(code.id, set()) | positives.get(code.id, set())
         open_rows = np.array([s not in exclude for s in features.seg_ids])
         for index, score, top in _cross_fit(features.tfidf, labels, open_rows, threshold,
@@ -99,7 +102,8 @@ def suggest_codes(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.D
 def _cross_fit(x, labels, open_rows, threshold, words, seed):
     """(row, score, top terms) of open rows scoring at least ``threshold``, each scored
     by a model trained on the other folds."""
-    folds = StratifiedKFold(n_splits=min(FOLDS, int(labels.sum())), shuffle=True,
+    smaller = min(int(labels.sum()), int(len(labels) - labels.sum()))
+    folds = StratifiedKFold(n_splits=min(FOLDS, smaller), shuffle=True,
                             random_state=seed)
     results = []
     for train, test in folds.split(np.zeros(len(labels)), labels):

@@ -221,6 +221,16 @@ def test_suggest_proposes_the_code_for_a_segment_that_belongs_to_it(book):
         "code_id"].tolist() == ["risk.housing", "money"]
 
 
+def test_suggest_skips_a_code_on_nearly_every_segment(book):
+    rng = random.Random(4)
+    turns = topic_turns("housing", 20, rng) + topic_turns("soccer", 2, rng)
+    segments, documents = make_corpus({"doc0": turns})
+    codings = code_corpus(segments, documents, book)
+    skipped = suggest_codes(segments, documents, codings, book).skipped
+    housing = skipped.set_index("code_id").loc["risk.housing"]
+    assert housing["reason"] == "fewer than 5 segments without it"
+
+
 def test_spacy_vectors_backend_needs_a_pipeline_with_vectors(book, tmp_path):
     segments, documents, codings = synthetic(book)
     with pytest.raises(ConfigError, match="'blank' has no word vectors"):
@@ -263,6 +273,13 @@ def test_cluster_command_writes_tables_map_and_patch(evidence_study):
     assert "2 clusters of 6 segments (scope all)" in result.output
     clusters = pd.read_parquet(folder / "clusters.parquet")
     assert clusters["size"].sum() == 6
+    # a patch a person has started to review is not overwritten
+    patch = evidence_study / "out" / "suggestions.yaml"
+    patch.write_text(patch.read_text().replace("keep: false", "keep: true", 1))
+    again = run("cluster", evidence_study, "--scope", "all", "--k", "2")
+    assert again.exit_code == 1 and "marked `keep: true`" in again.output
+    assert run("cluster", evidence_study, "--scope", "all", "--k", "2",
+               "--force").exit_code == 0
 
 
 def test_cluster_command_errors(evidence_study):

@@ -230,3 +230,17 @@ def test_rules_count_as_having_read_documents_where_they_found_nothing(study):
     # south/closing has 2 segments: t1 (rules only), t2 (eve only)
     assert table.loc["connection", ["units", "both", "only_first", "only_second"]].tolist() \
         == [2, 0, 1, 1]
+
+
+def test_a_filled_sheet_is_not_overwritten_before_it_is_imported(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    result = invoke("review", "export", study)
+    assert result.exit_code == 1 and "1 decision(s) not yet imported" in result.output
+    assert invoke("review", "import", sheet, study).exit_code == 0
+    assert invoke("review", "export", study).exit_code == 0     # imported: safe now
+    broken = study / "broken.xlsx"
+    broken.write_text("not a workbook")
+    result = invoke("review", "import", broken, study)
+    assert result.exit_code == 1 and "not a readable .xlsx workbook" in result.output

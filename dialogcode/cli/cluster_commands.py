@@ -12,7 +12,8 @@ from ..clustermap import cluster_map
 from ..coders import named_codings
 from ..features import BACKENDS
 from ..ingest import load_corpus
-from ..merge import merge_patch
+from ..errors import DialogcodeError
+from ..merge import merge_patch, read_patch
 from ..patch import codebook_patch, write_patch
 from ..review import load_decisions
 from ..store import read_table, write_table
@@ -49,10 +50,12 @@ def _k_range(ctx, param, value: str) -> tuple[int, int]:
 @click.option("--backend", type=click.Choice(BACKENDS), default="tfidf", show_default=True,
               help="Features: TF-IDF of lemmas (reduced by SVD), or the word vectors of "
                    "the --model pipeline.")
+@click.option("--force", is_flag=True, help="Overwrite out/suggestions.yaml even when a "
+                                            "person has marked entries `keep: true` in it.")
 @codebook_option
 @model_option
 @quiet_option
-def cluster(study, scope, k, k_range, seed, backend, codebooks, model, quiet):
+def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, quiet):
     """Cluster STUDY's segments to find what the codebook misses: pattern gaps (talk
     close to a code that its patterns miss) and candidate new themes. Writes
     out/clusters/ (clusters, assignments, k report, quotes, map.png) and the codebook
@@ -64,6 +67,14 @@ def cluster(study, scope, k, k_range, seed, backend, codebooks, model, quiet):
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise click.BadParameter(f"{scope!r} is neither {', '.join(SCOPES)} nor a code id "
                                  f"of the codebook{hint}", param_hint="'--scope'")
+    existing = opened.out / PATCH
+    if not force and existing.is_file():
+        spec = read_patch(existing)
+        kept = [e for e in (*spec.new_codes, *spec.proposed_terms) if e.keep]
+        if kept:
+            raise DialogcodeError(f"{len(kept)} entries are marked `keep: true`: merge them "
+                                  "with `dialogcode codebook merge` (or copy the file) "
+                                  "first, or pass --force to overwrite", file=existing)
     corpus = load_corpus(opened)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
     model = model or opened.config.model

@@ -11,9 +11,9 @@ from ..coders import named_codings
 from ..codebook import load_codebooks
 from ..workbook import write_workbook
 from ..ingest import load_corpus
-from ..review import (load_decisions, load_suggestions, merge_decisions, orphaned,
-                      read_sheet, review_items, sheet_decisions, write_decisions,
-                      write_sheet)
+from ..review import (DECISIONS, ReviewError, load_decisions, load_suggestions,
+                      merge_decisions, orphaned, read_sheet, review_items, sheet_decisions,
+                      unimported, write_decisions, write_sheet)
 from ..store import read_table, safe_for_spreadsheet
 from ..study import Study
 from . import cli
@@ -34,22 +34,30 @@ def review():
                    "(default: out/review.xlsx).")
 @click.option("--undecided", is_flag=True, help="Only rows without a decision yet.")
 @click.option("--code", "codes", multiple=True, help="Only this code (repeatable).")
-def review_export(study, output, undecided, codes):
+@click.option("--force", is_flag=True, help="Overwrite a sheet holding decisions not yet "
+                                            "imported.")
+def review_export(study, output, undecided, codes, force):
     """Write a review sheet for STUDY: one row per code on a segment (rule codings, then
     suggestions from `dialogcode suggest`), with the segment's text and any earlier
     decision. Fill the `decision` column with accept or reject."""
     opened = Study.open(study)
+    target = output or opened.out / "review.xlsx"
+    decisions = load_decisions(opened)
+    if target.is_file() and not force:
+        pending = unimported(read_sheet(target), decisions)
+        if pending:
+            raise ReviewError(f"holds {pending} decision(s) not yet imported; run `dialogcode "
+                              "review import` on it first, or pass --force", file=target)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
     items = review_items(read_table(opened.out, "codings", hint="dialogcode code"),
                          load_suggestions(opened), corpus.segments, corpus.documents,
-                         {c.id: c.label for c in book.codes.values()},
-                         load_decisions(opened))
+                         {c.id: c.label for c in book.codes.values()}, decisions)
     if undecided:
         items = items[items["decision"] == ""]
     if codes:
         items = items[items["code_id"].isin(codes)]
-    path = write_sheet(output or opened.out / "review.xlsx", items.reset_index(drop=True))
+    path = write_sheet(target, items.reset_index(drop=True))
     click.echo(f"Wrote {len(items)} rows to review to {shown(path)}")
 
 
@@ -62,12 +70,14 @@ def review_import(sheet, study, reviewer):
     decision on the same code and segment replaces the old one; nothing else changes."""
     opened = Study.open(study)
     corpus = load_corpus(opened)
+    book = load_codebooks(opened.codebook_files())
     new = sheet_decisions(read_sheet(sheet), sheet, corpus.segments, corpus.documents,
-                          reviewer)
+                          reviewer, set(book.codes))
     merged, counts = merge_decisions(load_decisions(opened), new)
-    path = write_decisions(opened, merged)
+    if counts["added"] or counts["changed"]:
+        write_decisions(opened, merged)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
-               f"unchanged decisions; {len(merged)} in {shown(path)}")
+               f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")
     echo_orphaned(opened, corpus)
 
 
