@@ -87,9 +87,10 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
     rows = [("study", title), ("made by", f"dialogcode {version('dialogcode')}"),
             ("codebook version", evidence.book.version),
             ("columns", "Every column is documented in dialogcode's docs/tables.md."),
-            ("codebook", "The codebook sheet holds every code with its definition.")]
-    rows += [(name, TABLES.get(name, "")) for name in ("codebook", *evidence.tables,
-                                                       "codings")]
+            ("codebook", "Every code with its parent, definition and guidance.")]
+    rows += [(name, TABLES[name]) for name in evidence.tables]
+    rows += [("codings", "The final codings: rule codings minus rejected ones, plus "
+                         "accepted suggestions and human codings (see `source`).")]
     return pd.DataFrame(rows, columns=["sheet", "description"])
 
 
