@@ -6,6 +6,8 @@ written as a text cell with Excel's quote prefix: it shows as written and never 
 """
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -87,5 +89,22 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame],
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     book.save(temporary)
+    _without_timestamps(temporary)
     temporary.replace(path)
     return path
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*")
+
+
+def _without_timestamps(path: Path) -> None:
+    """Rewrite the saved workbook with fixed times in its zip entries and document
+    properties, so the same tables give a byte-identical file."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members:
+            if name == "docProps/core.xml":
+                data = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z", data)
+            target.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)

@@ -3,6 +3,7 @@ import base64
 import csv
 import shutil
 import sqlite3
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -212,3 +213,18 @@ def test_tables_refuse_codings_of_another_codebook_version(built, tmp_path):
     book.write_text(book.read_text().replace("label: Money", "label: Money matters"))
     result = CliRunner().invoke(cli, ["tables", str(root)])
     assert result.exit_code == 1 and "run `dialogcode code`" in result.output
+
+
+def test_the_workbook_is_byte_identical_for_the_same_tables(built, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        result = CliRunner().invoke(cli, ["export", str(built[0]), "--to", "xlsx", "-o",
+                                          str(folder)])
+        assert result.exit_code == 0, result.output
+    assert (first / "workbook.xlsx").read_bytes() == (second / "workbook.xlsx").read_bytes()
+    # no clock time is written, so the files also match across seconds and days
+    with zipfile.ZipFile(first / "workbook.xlsx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert core.count("2000-01-01T00:00:00Z") == 2
+    assert openpyxl.load_workbook(first / "workbook.xlsx")["README"]["A1"].value == "sheet"
