@@ -24,7 +24,7 @@ from .errors import DialogcodeError
 from .features import (BACKENDS, Features, SegmentTerms, class_terms, diverse_terms, embed,
                        segment_terms, term_features)
 from .quotes import pick_quotes
-from .tables import ancestors, descendants, segment_frame
+from .tables import ancestors, descendants, segment_frame, substantive
 
 MIN_WORDS = 6                # shorter turns are left out
 MIN_CODE_SEGMENTS = 3        # a code needs this many coded segments to have a centroid
@@ -66,8 +66,7 @@ def scope_mask(segments: pd.DataFrame, codings: pd.DataFrame, book: Codebook, sc
     """Which segments are clustered: not a backchannel or preamble, at least
     :data:`MIN_WORDS` words, and uncoded (``residual``), any (``all``), or carrying the
     code ``scope`` or one of its sub-codes. Raises DialogcodeError for an unknown scope."""
-    usable = (~segments["backchannel"].astype(bool) & (segments["kind"] != "preamble")
-              & (segments["n_words"] >= MIN_WORDS))
+    usable = substantive(segments) & (segments["n_words"] >= MIN_WORDS)
     if scope == "residual":
         return usable & ~segments["seg_id"].isin(codings["seg_id"])
     if scope == "all":

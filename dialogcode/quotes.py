@@ -23,7 +23,7 @@ from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
 from .nlp import load_pipeline
-from .tables import ancestors, segment_frame
+from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
 PENALTY = {"site": 0.25, "speaker_key": 0.15, "doc_id": 0.1}
@@ -72,8 +72,7 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
     if book is not None:
         chains = {c: ancestors(book, c) or [c] for c in hits["code_id"].unique()}
         hits = hits.assign(code_id=hits["code_id"].map(chains)).explode("code_id")
-    quotable = ~frame["backchannel"].astype(bool) & (frame["kind"] != "preamble")
-    hits = hits[hits["seg_id"].isin(frame.loc[quotable, "seg_id"])]
+    hits = hits[hits["seg_id"].isin(frame.loc[substantive(frame), "seg_id"])]
     if hits.empty:
         return pd.DataFrame(columns=["code_id", *QUOTE_COLUMNS[1:]])
     rows = frame.to_dict("records")
@@ -154,7 +153,7 @@ def exemplar_quotes(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd
     """The exemplar quotes table: ``per_code`` quotes for every code that occurs
     (parents rolled up), in codebook order."""
     table = pick_quotes(quote_candidates(codings, segments, documents, book), per_code)
-    order = {c.id: i for i, (_, c) in enumerate(book.tree())}
+    order = tree_order(book)
     return (table.assign(_order=table["code_id"].map(order))
             .sort_values(["_order", "rank"], kind="stable", ignore_index=True)
             .drop(columns="_order"))

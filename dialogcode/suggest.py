@@ -19,7 +19,7 @@ from sklearn.model_selection import StratifiedKFold
 from .codebook import Codebook
 from .errors import DialogcodeError
 from .features import SegmentTerms, segment_terms, term_features
-from .tables import rolled_up
+from .tables import rolled_up, substantive, tree_order
 
 MIN_POSITIVES = 5     # codes with fewer accepted segments are skipped
 FOLDS = 5
@@ -61,7 +61,7 @@ def suggest_codes(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.D
     DialogcodeError for a threshold outside (0, 1)."""
     if not 0 < threshold < 1:
         raise DialogcodeError(f"threshold must be between 0 and 1, not {threshold}")
-    usable = segments[~segments["backchannel"].astype(bool) & (segments["kind"] != "preamble")]
+    usable = segments[substantive(segments)]
     if terms is None:
         terms = segment_terms(segments, documents, model=model, cache_dir=cache_dir,
                               progress=progress)
@@ -90,7 +90,7 @@ def suggest_codes(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.D
     table = pd.DataFrame(found, columns=["seg_id", "code_id", "score", "terms"])
     context = segments[["seg_id", "doc_id", "text"]]
     table = table.merge(context, on="seg_id", how="left").assign(source="suggestion")
-    order = {c.id: i for i, (_, c) in enumerate(book.tree())}
+    order = tree_order(book)
     position = dict(zip(segments["seg_id"], range(len(segments))))
     table = (table.assign(_code=table["code_id"].map(order), _seg=table["seg_id"].map(position))
              .sort_values(["_code", "score", "_seg"], ascending=[True, False, True],

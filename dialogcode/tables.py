@@ -45,6 +45,17 @@ def rolled_up(codings: pd.DataFrame, book: Codebook) -> pd.DataFrame:
     return expanded.drop_duplicates(ignore_index=True)
 
 
+def substantive(segments: pd.DataFrame) -> pd.Series:
+    """True for segments worth quoting, clustering or suggesting codes for: not a
+    backchannel and not a transcript's preamble (its header lines)."""
+    return ~segments["backchannel"].astype(bool) & (segments["kind"] != "preamble")
+
+
+def tree_order(book: Codebook) -> dict[str, int]:
+    """Each code's position in the codebook tree, for sorting tables."""
+    return {code.id: i for i, (_, code) in enumerate(book.tree())}
+
+
 def document_phases(documents: pd.DataFrame) -> pd.Series:
     """The phase of each document (kickoff, mid-year or closing), indexed like
     ``documents``.
@@ -147,7 +158,7 @@ def cooccurrence(codings: pd.DataFrame, book: Codebook | None = None) -> pd.Data
     table["c_coefficient"] = (table["both"] / (table["codings_a"] + table["codings_b"]
                                                - table["both"])).round(4)
     if book is not None:
-        order = {c.id: i for i, (_, c) in enumerate(book.tree())}
+        order = tree_order(book)
         table = table.assign(_a=table["code_a"].map(order), _b=table["code_b"].map(order))
         table = table.sort_values(["_a", "_b"], ignore_index=True).drop(columns=["_a", "_b"])
     return table.reset_index(drop=True)

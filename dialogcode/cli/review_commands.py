@@ -115,8 +115,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, output):
     Per code: percent agreement, Cohen's kappa (two coders), Krippendorff's alpha with a
     verdict, and with --reference precision, recall and F1; plus the segments where
     coders differ, for the reconciliation meeting."""
-    if len(names) < 2:
-        raise click.UsageError("give at least two codings to compare")
+    if len(set(names)) < len(names) or len(names) < 2:
+        raise click.UsageError("give at least two different codings to compare")
     opened = Study.open(study)
     corpus = load_corpus(opened)
     codings = {name: named_codings(opened, name, corpus.segments) for name in names}
