@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ConfigError, IngestError, ManifestError, Problem
+from .errors import ConfigError, IngestError, Problem
 from .formats import EXTENSIONS, read_document
 from .manifest import STANDARD, Entry, load_manifest
 from .nlp import load_pipeline

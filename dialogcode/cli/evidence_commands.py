@@ -14,14 +14,15 @@ from ..study import Study
 from . import cli
 from .options import echo_table, quiet_option, shown, study_argument
 
+
 def echo_lessons(evidence: Evidence) -> None:
     lessons = evidence.tables.get("lessons")
     if lessons is None:
         click.echo("No lessons.yaml: no lessons assembled.")
         return
-    shown = lessons[["lesson_id", "sites", "events", "segments", "speakers", "change",
+    table = lessons[["lesson_id", "sites", "events", "segments", "speakers", "change",
                      "flag"]]
-    echo_table(shown.assign(change=shown["change"].map(
+    echo_table(table.assign(change=table["change"].map(
         lambda v: "" if v is None or v != v else f"{v * 100:+.1f} pts")))
     thin = lessons[lessons["flag"] != ""]
     if len(thin):
