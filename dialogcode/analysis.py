@@ -10,6 +10,7 @@ from .agreement import agree
 from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
 from .errors import DialogcodeError
+from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
 from .lessons import LessonsFile, assemble, load_lessons
 from .quotes import exemplar_quotes
@@ -18,6 +19,7 @@ from .store import read_table, write_table
 from .study import Study
 from .tables import (code_by, codebook_summary, coded_segments, cooccurrence,
                      cooccurrence_matrix)
+from .trust import trust_summary
 
 # name -> what the table holds (shown in the workbook's README sheet; columns are
 # documented in docs/tables.md)
@@ -38,6 +40,8 @@ TABLES = {
     "coded_segments": "One row per segment: document attributes, codes as a list and a "
                       "0/1 column per code, for pivot tables.",
     "agreement": "Agreement of the rule codings with each human coder, per code.",
+    "evaluation": "Cross-validated precision, recall, F1 and alpha of rules, model, rules + "
+                  "model and a baseline against the reference coder (dialogcode evaluate).",
 }
 
 
@@ -72,13 +76,16 @@ class Evidence:
     book: Codebook
     lessons: LessonsFile | None
     tables: dict[str, pd.DataFrame]
+    trust: dict | None = None
 
 
 def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
                     documents: pd.DataFrame) -> pd.DataFrame | None:
-    """Agreement of the rule codings with each human coder in codings/ (the coder as
-    reference), per code; None when the study has no coder files."""
+    """Agreement of the rule codings (model codings left out: a model may have learned
+    from these coders; `dialogcode evaluate` measures it honestly) with each human coder
+    in codings/ (the coder as reference), per code; None when there are no coder files."""
     tables = []
+    rules = rules[rules["source"] == "rule"]
     for coder in coder_names(study):
         human = read_coder(coder_path(study, coder), segments, coder)
         result = agree({"rules": covering_all(rules, segments), coder: human}, segments,
@@ -112,7 +119,12 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents)
     if agreement is not None:
         tables["agreement"] = agreement
-    return Evidence(corpus.documents, corpus.segments, final, book, lessons, tables)
+    evaluation = load_evaluation(study.out / "evaluation")
+    if evaluation is not None:
+        tables["evaluation"] = evaluation[0]
+    trust = trust_summary(*(evaluation or (None, None)), book.version,
+                          {c.id: c.label for c in book.codes.values()})
+    return Evidence(corpus.documents, corpus.segments, final, book, lessons, tables, trust)
 
 
 def write_tables(evidence: Evidence, out: Path) -> list[Path]:

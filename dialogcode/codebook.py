@@ -2,7 +2,8 @@
 
 The format is documented in docs/codebooks.md. Loading reports every problem at once
 with file, line and code id: unknown keys, duplicate ids, missing parents, cycles,
-codable codes without patterns, invalid spaCy token patterns and risky regexes.
+invalid spaCy token patterns and risky regexes. A codable code without patterns is a
+*human-only* code: people code it and the learned model may learn it.
 """
 from __future__ import annotations
 
@@ -124,6 +125,12 @@ class Code:
     def n_patterns(self) -> int:
         return len(self.terms) + len(self.tokens) + len(self.near) + len(self.dependencies)
 
+    @property
+    def human_only(self) -> bool:
+        """A codable code without patterns: people code it, and `dialogcode learn` may
+        learn it from their codings; the rules never apply it."""
+        return self.codable and not self.n_patterns
+
 
 @dataclass
 class Codebook:
@@ -226,11 +233,6 @@ def load_codebooks(paths: list[Path] | Path) -> Codebook:
         source, line = lines[code.id]
         if code.parent and code.parent not in book.codes:
             problems.append(Problem(f"parent {code.parent!r} is not defined", source, line,
-                                    code.id))
-        if code.codable and not code.n_patterns:
-            problems.append(Problem("codable code has no patterns (terms, tokens, near or "
-                                    "dependencies); "
-                                    "add some, or mark it `codable: false`", source, line,
                                     code.id))
         if not code.codable and not book.children(code.id):
             problems.append(Problem("`codable: false` code has no child codes", source, line,

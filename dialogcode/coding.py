@@ -123,9 +123,9 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
             for hit in compiled.match(doc):
                 span = doc[hit.start:hit.end]
                 rows.append((seg_id, doc_id, hit.code_id, offset + span.start_char,
-                             offset + span.end_char, span.text, "rule", hit.rule_id, 1.0,
+                             offset + span.end_char, span.text, "rule", hit.rule_id, None,
                              versions[hit.code_id]))
-    codings = pd.DataFrame(rows, columns=CODING_COLUMNS)
+    codings = pd.DataFrame(rows, columns=CODING_COLUMNS).astype({"score": "float64"})
     return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
                                ignore_index=True)
 

@@ -26,6 +26,18 @@ class Columns(BaseModel):
     end: str | None = None
 
 
+class LearnSettings(BaseModel):
+    """The ``learn:`` keys: how learned coding is trained and when it may code."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_precision: float = Field(default=0.75, gt=0, le=1)
+    min_positives: int = Field(default=8, ge=2)
+    coders: list[str] | None = None
+    semantic: Literal["lsa", "wordllama", "spacy", "none"] = "lsa"
+    folds: int = Field(default=5, ge=2, le=20)
+    reference: str | None = None   # coder `run` evaluates against (dialogcode evaluate)
+
+
 class Config(BaseModel):
     """The keys of dialogcode.yaml (documented in the file ``dialogcode init`` writes)."""
 
@@ -40,6 +52,7 @@ class Config(BaseModel):
     columns: Columns = Field(default_factory=Columns)
     lessons: str | None = "lessons.yaml"
     final_coders: list[str] | None = None
+    learn: LearnSettings = Field(default_factory=LearnSettings)
     output: str = "out"
 
     @field_validator("encoding")

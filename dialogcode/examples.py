@@ -11,14 +11,16 @@ EXAMPLE_COLUMNS = ["code_id", "kind", "text", "passed", "matched"]
 
 
 def test_examples(book: Codebook, *, model: str = "blank") -> pd.DataFrame:
-    """One row per example (must be coded) and counter-example (must not be).
+    """One row per example (must be coded) and counter-example (must not be) of every
+    code with patterns (a human-only code's examples teach the learned model instead).
 
     ``passed`` says whether it behaved; ``matched`` shows what the code matched in it
     (quotes and rule ids), which is what a failing example needs to be fixed.
     """
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
-    cases = [(code.id, kind, text) for code in book.codes.values() if code.codable
+    cases = [(code.id, kind, text) for code in book.codes.values()
+             if code.codable and not code.human_only
              for kind, texts in (("example", code.examples),
                                  ("counter_example", code.counter_examples))
              for text in texts]

@@ -12,6 +12,7 @@ from .analysis import Evidence
 from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from .codebook import Codebook
 from .tables import PHASES
+from .trust import trust_summary
 
 REPORT = "report.html"
 SECTIONS = ["overview", "codes-by-site", "change", "cooccurrence", "codes", "lessons",
@@ -25,9 +26,10 @@ def _records(table: pd.DataFrame | None) -> list[dict]:
 
 
 def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
-                  codings: pd.DataFrame, book: Codebook, tables: dict[str, pd.DataFrame]
-                  ) -> str:
-    """The report's HTML, from the corpus, the codings and :func:`build_tables` output."""
+                  codings: pd.DataFrame, book: Codebook, tables: dict[str, pd.DataFrame],
+                  trust: dict | None = None) -> str:
+    """The report's HTML, from the corpus, the codings and :func:`build_tables` output;
+    ``trust`` (:func:`~dialogcode.trust.trust_summary`) opens it."""
     summary = tables["codebook_summary"]
     by_site = documents.groupby("site", dropna=False).agg(
         documents=("doc_id", "count"), words=("n_words", "sum")).reset_index()
@@ -73,7 +75,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     template = (resources.files("dialogcode") / "data" / "report.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     return environment.from_string(template).render(
-        title=title, overview=overview, sites=_records(by_site), charts=charts,
+        title=title, overview=overview, trust=trust or trust_summary(None, None, "", {}), sites=_records(by_site), charts=charts,
         change=change, pairs=_records(pairs), codes=codes, phases=PHASES,
         lessons=[{**row, "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"]
                                                           == row["lesson_id"]])}
@@ -84,7 +86,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
 def render_study_report(evidence: Evidence, title: str) -> str:
     """The report of a study's :class:`~dialogcode.analysis.Evidence`."""
     return render_report(title, evidence.documents, evidence.segments, evidence.codings,
-                         evidence.book, evidence.tables)
+                         evidence.book, evidence.tables, evidence.trust)
 
 
 def write_report(path: Path, html: str) -> Path:

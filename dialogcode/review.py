@@ -6,8 +6,9 @@ span, so it survives codebook edits that move or add matches. Decisions live in 
 study's ``decisions.csv`` (:data:`DECISION_COLUMNS`), which only `dialogcode review
 import` adds to, from a sheet a person filled in.
 
-Final codings = rule codings, minus rejected ones, plus accepted suggestions, plus the
-human codings of the coders named in ``final_coders`` (dialogcode.yaml).
+Final codings = rule and model codings, minus rejected ones, plus accepted suggestions
+(and accepted model codings the model no longer makes), plus the human codings of the
+coders named in ``final_coders`` (dialogcode.yaml).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note
 SHEET_COLUMNS = ["seg_id", "code_id", "label", "source", "matched", "score", "speaker",
                  "site", "doc_id", "text", "decision", "note"]
 CHOICES = ("accept", "reject")
+PROPOSALS = ("suggestion", "model", "reviewer")   # accepted ones stay final codings on their own
 
 
 class ReviewError(DialogcodeError):
@@ -53,11 +55,13 @@ def load_suggestions(study: Study) -> pd.DataFrame | None:
 def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
                  segments: pd.DataFrame, documents: pd.DataFrame, labels: dict[str, str],
                  decisions: pd.DataFrame) -> pd.DataFrame:
-    """One row per (segment, code) to review (:data:`SHEET_COLUMNS`): rule codings with
-    their matched text, then suggestions with their score; earlier decisions filled in."""
+    """One row per (segment, code) to review (:data:`SHEET_COLUMNS`): codings (rule ones
+    with their matched text, model ones with their score), then suggestions with their
+    score; earlier decisions filled in."""
     grouped = rules.groupby(["seg_id", "code_id"], sort=False)
-    items = grouped["quote"].agg(" | ".join).rename("matched").reset_index()
-    items["source"], items["score"] = "rule", None
+    items = grouped.agg(matched=("quote", " | ".join), source=("source", "first"),
+                        score=("score", "max")).reset_index()
+    items.loc[items["source"] == "model", "matched"] = ""
     if suggestions is not None and len(suggestions):
         extra = suggestions.rename(columns={"terms": "matched"})[
             ["seg_id", "code_id", "matched", "score"]].assign(source="suggestion")
@@ -120,7 +124,8 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     return pd.DataFrame({
         "seg_id": decided["seg_id"], "code_id": decided["code_id"],
         "decision": decided["decision"],
-        "source": decided["source"] if "source" in decided else "rule",
+        "source": (decided["source"].replace("", "reviewer") if "source" in decided
+                   else "rule"),
         "reviewer": reviewer, "note": decided["note"] if "note" in decided else "",
         "sha256": decided["seg_id"].map(known).map(hashes)}).reset_index(drop=True)
 
@@ -163,7 +168,7 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     hashes = documents.set_index("doc_id")["sha256"]
     doc_of = decisions["seg_id"].str.rsplit(":", n=1).str[0]
     changed = decisions["sha256"].ne("") & decisions["sha256"].ne(doc_of.map(hashes))
-    gone = [(s, c) not in present and source != "suggestion" for s, c, source in
+    gone = [(s, c) not in present and source not in PROPOSALS for s, c, source in
             zip(decisions["seg_id"], decisions["code_id"], decisions["source"])]
     reason = pd.Series("", index=decisions.index)
     reason[gone] = "coding no longer produced"
@@ -174,7 +179,8 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
 def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
                   rules: pd.DataFrame | None = None, codes: set[str] | None = None
                   ) -> pd.DataFrame:
-    """Rule codings minus rejected, plus accepted suggestions (whole-segment codings,
+    """Rule and model codings minus rejected, plus accepted suggestions and model
+    codings the model no longer makes (whole-segment codings,
     taken from decisions.csv itself so they survive a deleted ``out/``) and the codings
     of ``final_coders`` (whose code ids must be in ``codes``)."""
     if rules is None:
@@ -182,20 +188,24 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     decisions = load_decisions(study)
     rejected = set(zip(*decisions[decisions["decision"] == "reject"][["seg_id",
                                                                      "code_id"]].values.T))
-    keep = [(s, c) not in rejected for s, c in zip(rules["seg_id"], rules["code_id"])]
+    keep = pd.Series([(s, c) not in rejected for s, c in zip(rules["seg_id"],
+                                                               rules["code_id"])],
+                     index=rules.index, dtype=bool)
     parts = [rules[keep]]
     bounds = segments.set_index("seg_id")
+    present = set(zip(parts[0]["seg_id"], parts[0]["code_id"]))
     accepted = decisions[(decisions["decision"] == "accept")
-                         & (decisions["source"] == "suggestion")
+                         & decisions["source"].isin(PROPOSALS)
                          & decisions["seg_id"].isin(bounds.index)]
+    accepted = accepted[[(s, c) not in present for s, c in
+                         zip(accepted["seg_id"], accepted["code_id"])]]
     if len(accepted):
         parts.append(pd.DataFrame({
             "seg_id": accepted["seg_id"], "code_id": accepted["code_id"],
-            "source": "suggestion", "rule_id": "suggestion"}))
+            "source": accepted["source"], "rule_id": accepted["source"]}))
     for coder in final_coders(study):
         human = read_coder(coder_path(study, coder), segments, coder, codes)
-        parts.append(human.dropna(subset=["code_id"]).assign(rule_id=f"human:{coder}",
-                                                             score=1.0))
+        parts.append(human.dropna(subset=["code_id"]).assign(rule_id=f"human:{coder}"))
     final = pd.concat([parts[0], *(p for p in parts[1:] if len(p))], ignore_index=True)
     final = final.reindex(columns=rules.columns)
     final["doc_id"] = final["seg_id"].map(bounds["doc_id"])

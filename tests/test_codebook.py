@@ -46,7 +46,6 @@ def test_every_problem_is_reported_with_line_and_code():
         (9, "a", "duplicate code id"),
         (13, "b", "parent 'nowhere' is not defined"),
         (18, "c", "tokens[1] is not a valid spaCy token pattern"),
-        (23, "d", "codable code has no patterns"),
         (25, "e", "tokens[1]"),
         (30, "f", "parent cycle"),
     }

@@ -28,6 +28,10 @@ def validate(files):
     book = load_codebooks(list(files))
     click.echo(f"OK: {len(book.codes)} codes in {len(book.versions)} codebook(s); "
                + ", ".join(f"{k} version {v}" for k, v in book.versions.items()))
+    human = [c.id for c in book.codes.values() if c.human_only]
+    if human:
+        click.echo(f"Human-only codes (no patterns: people code them, `dialogcode learn` "
+                   f"may learn them): {', '.join(human)}")
 
 
 @codebook.command()
@@ -40,7 +44,8 @@ def show(files):
         click.echo(f"{title} ({name}, version {book.versions[name]})")
     click.echo(f"{'code':<52} {'patterns':>8} {'examples':>8} {'counter':>8}")
     for depth, code in book.tree():
-        name = "  " * depth + code.id + ("" if code.codable else "  (category)")
+        name = "  " * depth + code.id + ("" if code.codable else "  (category)") + (
+            "  (human-only)" if code.human_only else "")
         click.echo(f"{name:<52} {code.n_patterns:>8} {len(code.examples):>8} "
                    f"{len(code.counter_examples):>8}  {code.label}")
 
@@ -67,7 +72,8 @@ def test_command(files, model, verbose):
         sys.exit(1)
 
 
-IMPORTERS = {".qdc": "qdc", ".yml": "quanteda", ".yaml": "quanteda", ".dic": "liwc"}
+IMPORTERS = {".qdc": "qdc", ".yml": "quanteda", ".yaml": "quanteda", ".dic": "liwc",
+             ".csv": "spreadsheet", ".xlsx": "spreadsheet"}
 
 
 @codebook.command("export")
@@ -88,16 +94,21 @@ def export_command(files, output):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="The codebook YAML file to write.")
-@click.option("--format", "fmt", type=click.Choice(["qdc", "quanteda", "liwc"]),
-              help="Input format (default: from the extension: .qdc, .yml/.yaml, .dic).")
+@click.option("--format", "fmt",
+              type=click.Choice(["qdc", "quanteda", "liwc", "spreadsheet"]),
+              help="Input format (default: from the extension: .qdc, .yml/.yaml, .dic, "
+                   ".csv/.xlsx).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def import_command(file, output, fmt, force):
-    """Turn a REFI-QDA codebook (.qdc), a quanteda YAML dictionary or a LIWC .dic into a
-    new dialogcode codebook YAML file. Wildcards such as `abus*` become token patterns.
+    """Turn a REFI-QDA codebook (.qdc), a quanteda YAML dictionary, a LIWC .dic or a
+    spreadsheet codebook (.csv/.xlsx: a row per code with columns such as code, label,
+    definition, parent) into a new dialogcode codebook YAML file. Wildcards such as
+    `abus*` become token patterns; spreadsheet codes have none (human-only codes).
     The result is checked with `codebook validate`; review and edit it before use."""
     from ..interchange import write_codebook_yaml
     from ..interchange.dictionaries import import_liwc, import_quanteda
     from ..interchange.qdc import import_qdc
+    from ..interchange.spreadsheet import import_spreadsheet
 
     fmt = fmt or IMPORTERS.get(Path(file).suffix.lower())
     if fmt is None:
@@ -105,7 +116,8 @@ def import_command(file, output, fmt, force):
     if Path(output).exists() and not force:
         raise click.UsageError(f"{output} exists; codebooks are never overwritten without "
                                "--force")
-    reader = {"qdc": import_qdc, "quanteda": import_quanteda, "liwc": import_liwc}[fmt]
+    reader = {"qdc": import_qdc, "quanteda": import_quanteda, "liwc": import_liwc,
+              "spreadsheet": import_spreadsheet}[fmt]
     write_codebook_yaml(reader(Path(file)), Path(output))
     book = load_codebooks(Path(output))
     click.echo(f"Wrote {len(book.codes)} codes to {output} (valid codebook)")

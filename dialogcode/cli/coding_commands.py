@@ -8,6 +8,7 @@ from ..coding import code_corpus, coding_summary
 from ..ingest import load_corpus
 from ..kwic import kwic as kwic_table
 from ..kwic import term_codebook
+from ..learned import ModelError, with_model
 from ..store import write_table
 from ..study import Study
 from . import cli
@@ -28,9 +29,14 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
     """Code ``corpus`` (default: the one `dialogcode ingest` last wrote), write and report."""
     book = study_codebook(study, codebooks)
     corpus = corpus if corpus is not None else load_corpus(study)
-    codings = code_corpus(corpus.segments, corpus.documents, book,
-                          model=model or study.config.model, cache_dir=study.out / "cache",
-                          progress=not quiet, n_process=jobs)
+    model = model or study.config.model
+    codings = code_corpus(corpus.segments, corpus.documents, book, model=model,
+                          cache_dir=study.out / "cache", progress=not quiet, n_process=jobs)
+    try:
+        codings = with_model(study, corpus, book, codings, model=model)
+    except ModelError as exc:
+        click.echo(f"Warning: the learned model was not applied, only the rules: {exc}",
+                   err=True)
     paths = write_table(codings, study.out, "codings")
     paths += write_table(book.to_frame(), study.out, "codebook")
     if not quiet:
@@ -38,9 +44,11 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
         echo_table(summary.drop(columns="label"))
         never = summary[summary["codings"] == 0]["code_id"].tolist()
         coded = codings["seg_id"].nunique()
+        learned = int((codings["source"] == "model").sum())
         click.echo(f"{len(codings)} codings of {codings['code_id'].nunique()} codes in "
                    f"{coded} of {len(corpus.segments)} segments "
-                   f"(codebook version {book.version}).")
+                   f"(codebook version {book.version})"
+                   + (f", {learned} of them by the learned model." if learned else "."))
         if never:
             click.echo(f"Codes that never matched: {', '.join(never)}")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
@@ -58,7 +66,8 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
 @quiet_option
 def code(study, codebooks, model, jobs, quiet):
     """Apply the codebooks to the segments of STUDY (run `dialogcode ingest` first) and
-    write the codings table; print how often each code matched."""
+    write the codings table; print how often each code matched. When `dialogcode learn`
+    has stored a model in out/model/, its codings (source `model`) are added."""
     run_coding(Study.open(study), codebooks=codebooks, model=model, quiet=quiet, jobs=jobs)
 
 

@@ -7,7 +7,10 @@ import click
 import pandas as pd
 
 from ..agreement import UNITS, agree
-from ..coders import named_codings
+from ..active import next_items
+from ..coders import coder_names, coder_path, named_codings, read_coder
+from ..learn import check_fits, load_models
+from ..learned import model_folder
 from ..codebook import load_codebooks
 from ..workbook import write_workbook
 from ..ingest import load_corpus
@@ -36,10 +39,16 @@ def review():
 @click.option("--code", "codes", multiple=True, help="Only this code (repeatable).")
 @click.option("--force", is_flag=True, help="Overwrite a sheet holding decisions not yet "
                                             "imported.")
-def review_export(study, output, undecided, codes, force):
-    """Write a review sheet for STUDY: one row per code on a segment (rule codings, then
-    suggestions from `dialogcode suggest`), with the segment's text and any earlier
-    decision. Fill the `decision` column with accept or reject."""
+@click.option("--next", "next_n", type=click.IntRange(1), metavar="N",
+              help="Instead, the N segments nobody coded whose coding would help the "
+                   "learned models most, with every code proposed there (needs `dialogcode "
+                   "learn`).")
+def review_export(study, output, undecided, codes, force, next_n):
+    """Write a review sheet for STUDY: one row per code on a segment (rule and model
+    codings, then suggestions from `dialogcode suggest`), with the segment's text and any
+    earlier decision. Fill the `decision` column with accept or reject; add a row with
+    accept to give a segment a code nobody proposed. With --next N, the sheet holds the
+    N most useful segments to code next (docs/review.md)."""
     opened = Study.open(study)
     target = output or opened.out / "review.xlsx"
     decisions = load_decisions(opened)
@@ -50,15 +59,35 @@ def review_export(study, output, undecided, codes, force):
                               "review import` on it first, or pass --force", file=target)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
-    items = review_items(read_table(opened.out, "codings", hint="dialogcode code"),
-                         load_suggestions(opened), corpus.segments, corpus.documents,
-                         {c.id: c.label for c in book.codes.values()}, decisions)
+    codings = read_table(opened.out, "codings", hint="dialogcode code")
+    labels = {c.id: c.label for c in book.codes.values()}
+    if next_n:
+        items = next_sheet(opened, corpus, book, codings, decisions, labels, next_n)
+    else:
+        items = review_items(codings, load_suggestions(opened), corpus.segments,
+                             corpus.documents, labels, decisions)
     if undecided:
         items = items[items["decision"] == ""]
     if codes:
         items = items[items["code_id"].isin(codes)]
     path = write_sheet(target, items.reset_index(drop=True))
-    click.echo(f"Wrote {len(items)} rows to review to {shown(path)}")
+    segments = f" for {items['seg_id'].nunique()} segments" if next_n else ""
+    click.echo(f"Wrote {len(items)} rows to review{segments} to {shown(path)}")
+
+
+def next_sheet(study: Study, corpus, book, codings, decisions, labels, n) -> pd.DataFrame:
+    """Review rows for the n segments whose coding would help the models most."""
+    folder = model_folder(study)
+    models = load_models(folder)
+    check_fits(models, book, corpus.documents, study.config.model, folder)
+    known = set(decisions["seg_id"])
+    for coder in coder_names(study):
+        human = read_coder(coder_path(study, coder), corpus.segments, coder)
+        known |= set(corpus.segments.loc[corpus.segments["doc_id"].isin(
+            set(human["doc_id"].dropna())), "seg_id"])
+    chosen = next_items(models, corpus.segments, corpus.documents, codings, book, known, n)
+    return review_items(chosen.assign(quote=""), None, corpus.segments, corpus.documents,
+                        labels, decisions)
 
 
 @review.command("import")

@@ -8,6 +8,7 @@ from ..config import CONFIG_NAME
 from ..coders import coder_names, coder_path
 from ..export import DATABASE, WORKBOOK, export
 from ..ingest import find_files, summarize, write_corpus
+from ..learned import has_training, model_folder
 from ..ingest import ingest as ingest_corpus
 from ..report import REPORT, render_study_report, write_report
 from ..review import DECISIONS
@@ -15,6 +16,7 @@ from ..stamps import Stamps, fingerprint
 from ..study import Study, init_study
 from . import cli
 from .coding_commands import run_coding
+from .learn_commands import run_evaluation, run_learning
 from .evidence_commands import echo_lessons
 from .options import echo_problems, echo_table, quiet_option, shown, study_argument
 
@@ -75,8 +77,9 @@ def ingest(study, unit, skip_bad, quiet):
 @click.option("--force", is_flag=True, help="Re-run every stage, even those up to date.")
 @quiet_option
 def run(study, skip_bad, force, quiet):
-    """Build everything for STUDY from its dialogcode.yaml, in three stages: ingest,
-    code, and evidence (tables, lessons, workbook.xlsx, study.sqlite, report.html).
+    """Build everything for STUDY from its dialogcode.yaml, in stages: ingest, learn
+    (when the study has coder files or review decisions), code, and evidence (tables,
+    lessons, workbook.xlsx, study.sqlite, report.html).
     A stage whose inputs did not change since the last run is skipped
     (out/stamps.json); --force re-runs all."""
     opened = Study.open(study)
@@ -100,17 +103,32 @@ def run(study, skip_bad, force, quiet):
     if stage("ingest", key, outputs):
         corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet)
         stamps.record("ingest", key, outputs)
+    people = [opened.root / DECISIONS, *(coder_path(opened, c) for c in coder_names(opened))]
+    if has_training(opened):
+        key = fingerprint(out / "documents.parquet", out / "segments.parquet", config,
+                          *codebooks, *people)
+        outputs = [model_folder(opened) / "model.json", model_folder(opened) / "model.npz"]
+        if stage("learn", key, outputs):
+            run_learning(opened, quiet=quiet, corpus=corpus)
+            stamps.record("learn", key, outputs)
     key = fingerprint(out / "documents.parquet", out / "segments.parquet", config,
-                      *codebooks)
+                      *codebooks, model_folder(opened) / "model.npz")
     codings = None
     outputs = [out / "codings.parquet", out / "codebook.parquet"]
     if stage("code", key, outputs):
         codings = run_coding(opened, quiet=quiet, corpus=corpus)
         stamps.record("code", key, outputs)
+    reference = opened.config.learn.reference
+    if reference:
+        key = fingerprint(out / "segments.parquet", out / "codings.parquet", config,
+                          *codebooks, *people)
+        outputs = [out / "evaluation" / "per_code.parquet"]
+        if stage("evaluate", key, outputs):
+            run_evaluation(opened, reference, quiet=quiet, corpus=corpus)
+            stamps.record("evaluate", key, outputs)
     key = fingerprint(out / "documents.parquet", out / "segments.parquet",
                       out / "codings.parquet", config, *codebooks, opened.lessons,
-                      opened.root / DECISIONS,
-                      *(coder_path(opened, c) for c in coder_names(opened)))
+                      out / "evaluation" / "per_code.parquet", *people)
     outputs = [out / "tables" / "coded_segments.parquet", out / WORKBOOK, out / DATABASE,
                out / REPORT]
     if stage("evidence", key, outputs):

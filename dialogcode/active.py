@@ -1,0 +1,73 @@
+"""Which segments a person should code next: the ones whose coding helps the models most.
+
+Each segment nobody has coded or decided on gets a value per code: how uncertain the
+code's model is there (1 at its threshold, falling to 0 at a score of 0 or 1), weighed up
+for codes with few positives (``1 / sqrt(1 + positives)``). Codes too rare for a model
+count as uncertain wherever their rules match. A segment's value is its largest per-code
+value; segments are then taken greedily, each pick halving the value of the other
+segments of its document and taking a fifth off those of its site, so a round spreads
+over documents and sites.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook
+from .learn import CodeModels
+from .learned import segment_scores
+
+PROPOSED_PER_SEGMENT = 3   # the highest-scoring codes shown besides those proposed
+
+
+def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFrame,
+               codings: pd.DataFrame, book: Codebook, known: set[str], n: int
+               ) -> pd.DataFrame:
+    """Review rows for the ``n`` most useful segments not in ``known`` (segments already
+    coded or decided): for each, every code the rules or the model propose there plus
+    the :data:`PROPOSED_PER_SEGMENT` best-scoring others, with ``source`` (rule or
+    model), ``score`` and ``value``, the segment's usefulness."""
+    rules = codings[codings["source"] == "rule"]
+    usable, scores = segment_scores(models, segments, rules, book)
+    open_rows = ~usable["seg_id"].isin(known).to_numpy()
+    thresholds = np.where(np.isnan(models.thresholds), 0.5, models.thresholds)
+    spread = np.maximum(thresholds, 1 - thresholds)
+    uncertainty = 1 - np.abs(scores - thresholds) / spread
+    positives = models.stats.set_index("code_id")["positives"].reindex(models.codes)
+    weight = 1 / np.sqrt(1 + positives.fillna(0).to_numpy(dtype=float))
+    ruled = set(zip(rules["seg_id"], rules["code_id"]))
+    modelled = ~np.isnan(models.thresholds)
+    for j, code_id in enumerate(models.codes):
+        if not modelled[j]:
+            uncertainty[:, j] = [1.0 if (s, code_id) in ruled else 0.0
+                                 for s in usable["seg_id"]]
+    value = (uncertainty * weight).max(axis=1)
+    value[~open_rows] = -1
+    sites = usable["doc_id"].map(documents.set_index("doc_id")["site"]).fillna("").to_numpy()
+    docs = usable["doc_id"].to_numpy()
+    chosen: list[int] = []
+    current = value.copy()
+    for _ in range(min(n, int(open_rows.sum()))):
+        pick = int(np.argmax(current))
+        if current[pick] < 0:
+            break
+        chosen.append(pick)
+        current[pick] = -1
+        current = np.where((docs == docs[pick]) & (current > 0), current * 0.5, current)
+        current = np.where((sites == sites[pick]) & (current > 0), current * 0.8, current)
+    return _rows(chosen, usable, scores, models, ruled, value)
+
+
+def _rows(chosen, usable, scores, models, ruled, value) -> pd.DataFrame:
+    rows = []
+    for i in chosen:
+        seg_id = usable["seg_id"].iloc[i]
+        best = set(np.argsort(-scores[i], kind="stable")[:PROPOSED_PER_SEGMENT].tolist())
+        for j, code_id in enumerate(models.codes):
+            proposed = scores[i, j] >= models.thresholds[j]
+            if (seg_id, code_id) in ruled or proposed or j in best:
+                rows.append({"seg_id": seg_id, "code_id": code_id,
+                             "source": "rule" if (seg_id, code_id) in ruled else "model",
+                             "score": round(float(scores[i, j]), 4),
+                             "value": round(float(value[i]), 4)})
+    return pd.DataFrame(rows, columns=["seg_id", "code_id", "source", "score", "value"])

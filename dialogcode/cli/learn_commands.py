@@ -1,0 +1,116 @@
+"""dialogcode learn and dialogcode evaluate."""
+from __future__ import annotations
+
+import click
+
+from ..codebook import load_codebooks
+from ..evaluate import evaluate as evaluate_study
+from ..evaluate import reference_codings, write_evaluation
+from ..ingest import load_corpus
+from ..learned import learn_study, model_folder
+from ..progress import progress_bar
+from ..store import read_table
+from ..study import Study
+from ..training import training_data
+from . import cli
+from .options import echo_table, model_option, quiet_option, shown, study_argument
+
+
+def _bar(desc: str, quiet: bool):
+    return lambda items: progress_bar(items, desc=desc, enabled=not quiet, total=len(items))
+
+
+def run_learning(study: Study, *, model=None, quiet=False, corpus=None):
+    """Train, store and report the study's models (the `learn` stage of `run`)."""
+    book = load_codebooks(study.codebook_files())
+    corpus = corpus if corpus is not None else load_corpus(study)
+    models = learn_study(study, corpus, book, model=model, progress=_bar("learn", quiet))
+    if quiet:
+        return models
+    stats = models.stats
+    echo_table(stats[["code_id", "positives", "segments", "threshold", "cv_precision",
+                      "cv_recall", "status"]].round(3))
+    coding = stats[stats["status"] == "codes"]
+    settings = study.config.learn
+    click.echo(f"Learned from {models.meta['segments']} human-coded or reviewed segments and "
+               f"{models.meta['items'] - models.meta['segments']} codebook examples "
+               f"({settings.semantic} features). {len(coding)} of {len(stats)} codes reach "
+               f"precision {settings.min_precision:.2f} in cross-validation and will be "
+               "coded by the model; the others are coded by their rules only.")
+    click.echo(f"Wrote {shown(model_folder(study))}; `dialogcode code` (or `run`) applies it.")
+    return models
+
+
+@cli.command()
+@study_argument
+@model_option
+@quiet_option
+def learn(study, model, quiet):
+    """Train a model per code of STUDY on what people coded: the codebook's examples and
+    counter-examples, the coder files in codings/ and review decisions. Each code's
+    threshold is chosen by cross-validation by document to reach `learn: min_precision`
+    (dialogcode.yaml); codes with fewer than `min_positives` positives get no model.
+    Prints per code the training size, threshold and cross-validated precision and
+    recall; writes out/model/."""
+    run_learning(Study.open(study), model=model, quiet=quiet)
+
+
+@cli.command()
+@study_argument
+@click.option("--reference", required=True,
+              help="The coder (codings/NAME.csv) taken as right.")
+@click.option("--folds", type=click.IntRange(2, 20),
+              help="Folds by document (default: `learn: folds`, 5).")
+@click.option("--curve", is_flag=True, help="Also a learning curve: F1 against the number "
+                                            "of human-coded training segments.")
+@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@model_option
+@quiet_option
+def evaluate(study, reference, folds, curve, seed, model, quiet):
+    """How far to trust the coding of STUDY: k-fold cross-validation by document against
+    the REFERENCE coder (models never see the documents they are scored on). Per code and
+    overall: precision, recall, F1 and Krippendorff's alpha of rules alone, the model
+    alone, rules + model and a plain scikit-learn baseline, with bootstrap 95% intervals.
+    Writes out/evaluation/; the report opens with it."""
+    run_evaluation(Study.open(study), reference, folds=folds, curve=curve, seed=seed,
+                   model=model, quiet=quiet)
+
+
+def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, seed=0,
+                   model=None, quiet=False, corpus=None):
+    """Cross-validate against ``reference``, write out/evaluation/ and print it."""
+    settings = opened.config.learn
+    book = load_codebooks(opened.codebook_files())
+    corpus = corpus if corpus is not None else load_corpus(opened)
+    rules = read_table(opened.out, "codings", hint="dialogcode code")
+    rules = rules[rules["source"] == "rule"]
+    data = training_data(opened, corpus.segments, book)
+    truth = reference_codings(opened, corpus.segments, reference, set(book.codes))
+    model = model or opened.config.model
+    result = evaluate_study(data, corpus.segments, rules, book, truth, model=model,
+                            semantic=settings.semantic, min_precision=settings.min_precision,
+                            min_positives=settings.min_positives,
+                            folds=folds or settings.folds, curve=curve, seed=seed,
+                            progress=_bar("folds", quiet))
+    design = {"reference": reference, "codebook_version": book.version, "model": model,
+              "semantic": settings.semantic, "min_precision": settings.min_precision,
+              "seed": seed}
+    paths = write_evaluation(result, opened.out / "evaluation", design)
+    table = result.per_code
+    overall = table[table["code_id"] == "(all codes)"]
+    if not quiet:
+        wide = table[table["method"] == "rules+model"][
+            ["code_id", "reference_positives", "coded", "precision", "recall", "f1", "alpha"]]
+        echo_table(wide.round(2))
+        click.echo("")
+    echo_table(overall[["method", "precision", "precision_low", "precision_high", "recall",
+                        "recall_low", "recall_high", "f1", "f1_low", "f1_high",
+                        "alpha"]].round(3))
+    click.echo(f"{result.folds}-fold cross-validation by document over {result.documents} "
+               f"documents ({result.segments} segments) coded by {reference}; intervals "
+               "are bootstrap 95% over documents.")
+    if result.curve is not None:
+        click.echo("")
+        echo_table(result.curve.pivot(index=["fraction", "training_segments"],
+                                      columns="method", values="f1").round(3).reset_index())
+    click.echo(f"Wrote {', '.join(shown(p) for p in paths)}")

@@ -1,0 +1,231 @@
+"""How good the coding is: k-fold cross-validation by document against a reference coder.
+
+The reference coder's documents are split into folds; for each fold, models are trained
+on everything people coded *outside* its documents (all coders' files, decisions and the
+codebook examples, thresholds chosen by an inner cross-validation on those documents
+only), then the fold's substantive segments are coded and compared with the reference,
+code by code. Methods compared on the same folds:
+
+- ``rules``: the rule codings;
+- ``model``: the learned models alone (at their chosen thresholds);
+- ``rules+model``: either (what `dialogcode code` writes);
+- ``baseline``: a plain scikit-learn pipeline trained on the same items: TF-IDF of the
+  raw text and one balanced logistic regression per code, cut at 0.5.
+
+Figures are pooled over folds; 95% intervals come from a bootstrap over documents.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from .codebook import Codebook
+from .coders import CodingsError, coder_names, coder_path, read_coder
+from .errors import DialogcodeError
+from .learned import fit_training, segment_scores
+from .store import write_table
+from .tables import substantive
+from .training import TrainingData
+
+METHODS = ("rules", "model", "rules+model", "baseline")
+ALL = "(all codes)"
+BOOTSTRAP = 1000
+CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+
+
+@dataclass
+class Evaluation:
+    """``per_code``: one row per (code, method) plus ``(all codes)`` (micro figures);
+    ``curve``: F1 against the number of human-coded training segments (or None);
+    ``folds``, ``documents``, ``segments``: the design."""
+
+    per_code: pd.DataFrame
+    curve: pd.DataFrame | None
+    folds: int
+    documents: int
+    segments: int
+
+
+def _alpha(tp, fp, fn, tn):
+    """Krippendorff's alpha (nominal) of two codings of binary units from their counts."""
+    n = 2.0 * (tp + fp + fn + tn)
+    zeros, ones = 2.0 * tn + fp + fn, 2.0 * tp + fp + fn
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(zeros * ones > 0, 1 - (n - 1) * (fp + fn) / (zeros * ones), np.nan)
+
+
+def _scores(counts: np.ndarray) -> dict[str, np.ndarray]:
+    """precision, recall, F1 and alpha from counts [..., (tp, fp, fn, tn)]."""
+    tp, fp, fn, tn = (counts[..., i].astype(float) for i in range(4))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {"precision": np.where(tp + fp > 0, tp / (tp + fp), np.nan),
+                "recall": np.where(tp + fn > 0, tp / (tp + fn), np.nan),
+                "f1": np.where(tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan),
+                "alpha": _alpha(tp, fp, fn, tn)}
+
+
+def _counts(predicted: np.ndarray, reference: np.ndarray, docs: np.ndarray,
+            doc_list: list[str]) -> np.ndarray:
+    """documents x codes x (tp, fp, fn, tn)."""
+    out = np.zeros((len(doc_list), reference.shape[1], 4), dtype=np.int64)
+    index = {d: i for i, d in enumerate(doc_list)}
+    rows = np.array([index[d] for d in docs])
+    for k, cell in enumerate(((predicted & reference), (predicted & ~reference),
+                              (~predicted & reference), (~predicted & ~reference))):
+        np.add.at(out[:, :, k], rows, cell.astype(np.int64))
+    return out
+
+
+def _baseline(train: TrainingData, texts: list[str], seed: int) -> np.ndarray:
+    """The plain baseline's predictions (texts x codes)."""
+    vectorizer = TfidfVectorizer(sublinear_tf=True)
+    x_train = vectorizer.fit_transform(train.texts)
+    x_test = vectorizer.transform(texts)
+    out = np.zeros((len(texts), len(train.codes)), dtype=bool)
+    for j in range(len(train.codes)):
+        known = train.labels[:, j] >= 0
+        y = train.labels[known, j]
+        if len(set(y)) < 2:
+            continue
+        model = LogisticRegression(class_weight="balanced", max_iter=2000, random_state=seed)
+        out[:, j] = model.fit(x_train[known], y).predict_proba(x_test)[:, 1] >= 0.5
+    return out
+
+
+def evaluate(data: TrainingData, segments: pd.DataFrame, rules: pd.DataFrame,
+             book: Codebook, reference: pd.DataFrame, *, model: str, semantic: str,
+             min_precision: float, min_positives: int, folds: int = 5, curve: bool = False,
+             seed: int = 0, progress=None) -> Evaluation:
+    """Cross-validate by document against ``reference`` (a coder's codings as read by
+    :func:`~dialogcode.coders.read_coder`). ``data`` is the study's training data (it
+    may include the reference coder: each fold leaves its documents out). Raises
+    DialogcodeError when the reference covers fewer than two documents."""
+    codes = data.codes
+    documents = sorted(set(reference["doc_id"].dropna()))
+    if len(documents) < 2:
+        raise DialogcodeError("the reference coder coded fewer than two documents; "
+                              "cross-validation by document needs two or more")
+    test = segments[substantive(segments) & segments["doc_id"].isin(documents)
+                    ].reset_index(drop=True)
+    index = {c: i for i, c in enumerate(codes)}
+    truth = np.zeros((len(test), len(codes)), dtype=bool)
+    position = {s: i for i, s in enumerate(test["seg_id"])}
+    for seg_id, code_id in zip(reference["seg_id"], reference["code_id"]):
+        if seg_id in position and code_id in index:
+            truth[position[seg_id], index[code_id]] = True
+    ruled = np.zeros_like(truth)
+    for seg_id, code_id in zip(rules["seg_id"], rules["code_id"]):
+        if seg_id in position and code_id in index:
+            ruled[position[seg_id], index[code_id]] = True
+    k = min(folds, len(documents))
+    splits = list(GroupKFold(n_splits=k).split(test, groups=test["doc_id"]))
+    fractions = CURVE_FRACTIONS if curve else (1.0,)
+    predictions = {m: np.zeros_like(truth) for m in METHODS}
+    curve_rows = []
+    rng = np.random.default_rng(seed)
+    steps = [(f, fraction) for f in range(k) for fraction in fractions]
+    for f, fraction in (progress(steps) if progress else steps):
+        held = set(test["doc_id"].iloc[splits[f][1]])
+        rows = test.index[test["doc_id"].isin(held)].to_numpy()
+        outside = np.array([d not in held for d in data.doc_ids])
+        train_docs = sorted(set(data.doc_ids[outside & (data.origin == "segment")]))
+        if fraction < 1.0:
+            keep = set(rng.permutation(train_docs)[:max(1, round(fraction * len(train_docs)))])
+            outside &= (data.origin == "example") | np.isin(data.doc_ids, list(keep))
+        train = data.subset(np.flatnonzero(outside))
+        models = fit_training(train, book, model=model, semantic=semantic,
+                              min_precision=min_precision, min_positives=min_positives,
+                              folds=folds)
+        _, scores = segment_scores(models, test.iloc[rows], rules, book)
+        learned = scores >= models.thresholds[None, :]      # False where no threshold
+        fold = {"rules": ruled[rows], "model": learned, "rules+model": ruled[rows] | learned,
+                "baseline": _baseline(train, test["text"].iloc[rows].tolist(), seed)}
+        if fraction == 1.0:
+            for method, predicted in fold.items():
+                predictions[method][rows] = predicted
+        for method, predicted in fold.items():
+            tp = int((predicted & truth[rows]).sum())
+            curve_rows.append({"fold": f, "fraction": fraction, "method": method,
+                               "training_segments": train.n_segments, "tp": tp,
+                               "fp": int((predicted & ~truth[rows]).sum()),
+                               "fn": int((~predicted & truth[rows]).sum())})
+    table = _per_code(predictions, truth, test["doc_id"].to_numpy(), documents, codes, seed)
+    curve_table = _curve(pd.DataFrame(curve_rows)) if curve else None
+    return Evaluation(table, curve_table, k, len(documents), len(test))
+
+
+def _per_code(predictions, truth, docs, documents, codes, seed) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(documents), size=(BOOTSTRAP, len(documents)))
+    rows = []
+    for method in METHODS:
+        counts = _counts(predictions[method], truth, docs, documents)   # docs x codes x 4
+        per_code = np.concatenate([counts, counts.sum(axis=1, keepdims=True)], axis=1)
+        point = _scores(per_code.sum(axis=0))
+        sampled = _scores(per_code[draws].sum(axis=1))                 # B x codes+1
+        for j, code_id in enumerate([*codes, ALL]):
+            total = per_code[:, j].sum(axis=0)
+            row = {"code_id": code_id, "method": method,
+                   "reference_positives": int(total[0] + total[2]),
+                   "coded": int(total[0] + total[1]), "both": int(total[0])}
+            for name in ("precision", "recall", "f1", "alpha"):
+                values = sampled[name][:, j]
+                values = values[~np.isnan(values)]
+                low, high = (np.percentile(values, [2.5, 97.5]) if len(values)
+                             else (np.nan, np.nan))
+                row.update({name: point[name][j], f"{name}_low": low, f"{name}_high": high})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _curve(rows: pd.DataFrame) -> pd.DataFrame:
+    grouped = rows.groupby(["fraction", "method"], sort=True).agg(
+        training_segments=("training_segments", "mean"), tp=("tp", "sum"), fp=("fp", "sum"),
+        fn=("fn", "sum")).reset_index()
+    grouped["f1"] = 2 * grouped["tp"] / (2 * grouped["tp"] + grouped["fp"] + grouped["fn"])
+    grouped["training_segments"] = grouped["training_segments"].round().astype(int)
+    return grouped[["fraction", "training_segments", "method", "f1"]]
+
+
+def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str]
+                      ) -> pd.DataFrame:
+    """The reference coder's file, checked (file and line of every bad row)."""
+    path = coder_path(study, coder)
+    if not path.is_file():
+        raise CodingsError(f"no codings/{coder}.csv (coders: "
+                           f"{', '.join(coder_names(study)) or 'none'})", file=path)
+    return read_coder(path, segments, coder, codes)
+
+
+def write_evaluation(evaluation: Evaluation, folder, design: dict) -> list:
+    """``per_code`` and ``curve`` tables (Parquet and CSV) and ``evaluation.json`` (the
+    design: reference, folds, documents, segments, settings) in ``folder``."""
+    for old in folder.glob("curve.*"):
+        old.unlink()
+    paths = write_table(evaluation.per_code, folder, "per_code")
+    if evaluation.curve is not None:
+        paths += write_table(evaluation.curve, folder, "curve")
+    record = {**design, "folds": evaluation.folds, "documents": evaluation.documents,
+              "segments": evaluation.segments}
+    path = folder / "evaluation.json"
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return [*paths, path]
+
+
+def load_evaluation(folder) -> tuple[pd.DataFrame, dict] | None:
+    """(per_code, design) written by :func:`write_evaluation`, or None."""
+    path = folder / "evaluation.json"
+    if not path.is_file() or not (folder / "per_code.parquet").is_file():
+        return None
+    try:
+        return pd.read_parquet(folder / "per_code.parquet"), json.loads(
+            path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DialogcodeError(f"cannot read the evaluation ({exc}); run `dialogcode "
+                              "evaluate` again", file=path) from None

@@ -1,0 +1,317 @@
+"""Learned coding: one logistic regression per code, trained on what people coded.
+
+Features of a text: the lemma TF-IDF of its content words (:mod:`dialogcode.features`),
+a semantic representation (:mod:`dialogcode.semantic`) and whether the code's rules
+matched it. Each code's threshold is the lowest score whose cross-validated precision
+(folds by document, codebook examples always in training) reaches ``min_precision``;
+a code whose precision never gets there, or with fewer than ``min_positives`` positive
+items, codes nothing and is listed with the reason.
+
+A model is stored as plain arrays and JSON in ``out/model/`` (never a pickle: a study
+folder is shared, and loading a pickle runs code), with the codebook version, the
+pipeline, the training set's hash and the SHA-256 of every document it learned from;
+a model that does not fit the study as it is now is refused, never applied.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import normalize
+
+from .codebook import Codebook
+from .errors import DialogcodeError
+from .features import _TermReader
+from .nlp import load_pipeline, matching_components
+from .patterns import CompiledCodebook
+from .semantic import WORDLLAMA_DIM, spacy_vectors, wordllama_vectors
+from .training import TrainingData
+
+MODEL_FOLDER = "model"
+FORMAT = 1
+LSA_DIMENSIONS = 100
+INNER_FOLDS = 5
+STAT_COLUMNS = ["code_id", "positives", "negatives", "segments", "threshold", "cv_precision",
+                "cv_recall", "cv_checked", "status"]
+
+
+class ModelError(DialogcodeError):
+    """A stored model is missing, corrupt, or does not fit the study as it is now."""
+
+
+def _identity(terms):
+    return terms
+
+
+@dataclass
+class TextFeatures:
+    """What a batch of texts looks like to a model: terms and the codes whose rules
+    matched each text."""
+
+    terms: list[list[str]]
+    hits: list[set[str]]
+    texts: list[str]
+
+
+def read_texts(texts: list[str], book: Codebook, model: str, *,
+               hits: list[set[str]] | None = None) -> TextFeatures:
+    """Tokenise ``texts`` once: their content-word terms and the codes their rules
+    match (the same matching as `dialogcode code`), unless their ``hits`` are given."""
+    nlp = load_pipeline(model)
+    compiled = CompiledCodebook(book, nlp) if hits is None else None
+    reader, surfaces = _TermReader(nlp), defaultdict(Counter)
+    terms, matched = [], []
+    for doc in nlp.pipe(texts, batch_size=256, disable=matching_components(nlp)):
+        terms.append(reader.read(doc, surfaces)[0])
+        if hits is None:
+            matched.append({hit.code_id for hit in compiled.match(doc)})
+    return TextFeatures(terms, matched if hits is None else list(hits), list(texts))
+
+
+@dataclass
+class Featurizer:
+    """Turns :class:`TextFeatures` into one sparse row per text: TF-IDF, semantic
+    vector, then one rule-hit column per code."""
+
+    vocabulary: np.ndarray
+    idf: np.ndarray
+    semantic: str
+    model: str
+    codes: list[str]
+    svd: np.ndarray | None = None         # LSA components (lsa only)
+
+    @classmethod
+    def fit(cls, features: TextFeatures, codes: list[str], *, semantic: str, model: str,
+            seed: int = 0) -> "Featurizer":
+        counts = CountVectorizer(analyzer=_identity, dtype=np.float32)
+        try:
+            matrix = counts.fit_transform(features.terms)
+        except ValueError:
+            raise DialogcodeError("no content words in the training texts") from None
+        idf = TfidfTransformer(sublinear_tf=True).fit(matrix).idf_.astype(np.float32)
+        featurizer = cls(counts.get_feature_names_out(), idf, semantic, model, list(codes))
+        if semantic == "lsa":
+            tfidf = featurizer.tfidf(features.terms)
+            dims = min(LSA_DIMENSIONS, tfidf.shape[1] - 1, tfidf.shape[0] - 1)
+            if dims >= 2:
+                svd = TruncatedSVD(n_components=dims, random_state=seed).fit(tfidf)
+                featurizer.svd = svd.components_.astype(np.float32)
+        return featurizer
+
+    def tfidf(self, terms: list[list[str]]) -> sparse.csr_matrix:
+        counts = CountVectorizer(analyzer=_identity, vocabulary=self.vocabulary,
+                                 dtype=np.float32).transform(terms).tocsr()
+        counts.data = 1 + np.log(counts.data)
+        return normalize(counts.multiply(self.idf).tocsr()).astype(np.float32)
+
+    def semantic_vectors(self, features: TextFeatures, tfidf: sparse.csr_matrix
+                         ) -> np.ndarray | None:
+        if self.semantic == "lsa":
+            return normalize(tfidf @ self.svd.T) if self.svd is not None else None
+        if self.semantic == "wordllama":
+            return wordllama_vectors(features.texts)
+        if self.semantic == "spacy":
+            return spacy_vectors(features.texts, self.model)
+        return None
+
+    def transform(self, features: TextFeatures) -> sparse.csr_matrix:
+        tfidf = self.tfidf(features.terms)
+        parts = [tfidf]
+        vectors = self.semantic_vectors(features, tfidf)
+        if vectors is not None:
+            parts.append(sparse.csr_matrix(vectors.astype(np.float32)))
+        column = {c: i for i, c in enumerate(self.codes)}
+        rows = [i for i, hit in enumerate(features.hits) for c in hit if c in column]
+        cols = [column[c] for hit in features.hits for c in hit if c in column]
+        parts.append(sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
+                                       shape=(len(features.hits), len(self.codes))))
+        return sparse.hstack(parts, format="csr", dtype=np.float32)
+
+
+@dataclass
+class CodeModels:
+    """Fitted models: a coefficient row, intercept and threshold (NaN: codes nothing)
+    per code, the featurizer, and what they were trained on."""
+
+    featurizer: Featurizer
+    coef: np.ndarray
+    intercept: np.ndarray
+    thresholds: np.ndarray
+    stats: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def codes(self) -> list[str]:
+        return self.featurizer.codes
+
+    def scores(self, matrix: sparse.csr_matrix) -> np.ndarray:
+        """Probabilities, texts x codes (NaN for codes without a model)."""
+        logits = matrix @ self.coef.T + self.intercept
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-logits))
+
+
+def _fit_one(x, y, seed: int) -> LogisticRegression:
+    return LogisticRegression(class_weight="balanced", max_iter=2000, random_state=seed
+                              ).fit(x, y)
+
+
+def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float):
+    """(threshold, precision, recall) of the lowest cut whose precision reaches
+    ``min_precision`` with at least two true positives; NaNs when none does."""
+    if labels.sum() == 0:
+        return float("nan"), float("nan"), float("nan")
+    order = np.argsort(-scores, kind="stable")
+    ranked, hits = scores[order], np.cumsum(labels[order])
+    taken = np.arange(1, len(order) + 1)
+    run_end = np.r_[ranked[1:] != ranked[:-1], True]     # cut only between distinct scores
+    ok = np.flatnonzero(run_end & (hits >= min_precision * taken) & (hits >= 2))
+    if not len(ok):
+        return float("nan"), float("nan"), float("nan")
+    cut = ok[-1]
+    return float(ranked[cut]), float(hits[cut] / taken[cut]), float(hits[cut] / labels.sum())
+
+
+def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, model: str,
+               min_precision: float = 0.75, min_positives: int = 8, folds: int = INNER_FOLDS,
+               seed: int = 0, progress=None) -> CodeModels:
+    """Fit a model per code of ``data`` and choose its threshold by cross-validation
+    (folds by document). ``features`` are :func:`read_texts` of ``data.texts``."""
+    featurizer = Featurizer.fit(features, data.codes, semantic=semantic, model=model,
+                                seed=seed)
+    matrix = featurizer.transform(features)
+    n_codes, width = len(data.codes), matrix.shape[1]
+    coef = np.zeros((n_codes, width), dtype=np.float32)
+    intercept = np.full(n_codes, -50.0, dtype=np.float32)     # no model: never scores
+    thresholds = np.full(n_codes, np.nan)
+    segment_rows = data.origin == "segment"
+    groups = np.where(segment_rows, data.doc_ids, data.item_ids)
+    stats = []
+    codes = data.codes if progress is None else progress(data.codes)
+    for j, code_id in enumerate(codes):
+        known = data.labels[:, j] >= 0
+        y = data.labels[:, j]
+        positives, negatives = int((y == 1).sum()), int((y == 0).sum())
+        checked = known & segment_rows
+        row = dict(code_id=code_id, positives=positives, negatives=negatives,
+                   segments=int((checked & (y == 1)).sum()), threshold=np.nan,
+                   cv_precision=np.nan, cv_recall=np.nan, cv_checked=int(checked.sum()))
+        if positives < min_positives or negatives < 2:
+            stats.append({**row, "status": f"too few positives (< {min_positives})"
+                          if positives < min_positives else "too few negatives"})
+            continue
+        fitted = _fit_one(matrix[known], y[known], seed)
+        coef[j], intercept[j] = fitted.coef_.ravel(), fitted.intercept_[0]
+        oof = _out_of_fold(matrix, y, known, checked, groups, folds, seed)
+        if oof is None:
+            stats.append({**row, "status": "no human-coded segments to check it on"})
+            continue
+        threshold, precision, recall = _threshold(oof[checked], y[checked], min_precision)
+        row.update(threshold=threshold, cv_precision=precision, cv_recall=recall)
+        status = "codes" if not np.isnan(threshold) else \
+            f"precision {min_precision:.2f} not reached"
+        thresholds[j] = threshold
+        stats.append({**row, "status": status})
+    table = pd.DataFrame(stats, columns=STAT_COLUMNS)
+    return CodeModels(featurizer, coef, intercept, thresholds, table)
+
+
+def _out_of_fold(matrix, y, known, checked, groups, folds, seed) -> np.ndarray | None:
+    """Scores of the ``checked`` rows, each from a model that did not see its group;
+    None when the checked rows hold no positive or fewer than two groups."""
+    rows = np.flatnonzero(checked)
+    if not (y[rows] == 1).any() or len(set(groups[rows])) < 2:
+        return None
+    scores = np.full(len(y), np.nan)
+    splitter = GroupKFold(n_splits=min(folds, len(set(groups[rows]))))
+    for _, test in splitter.split(rows, groups=groups[rows]):
+        held = rows[test]
+        train = known.copy()
+        train[np.isin(groups, groups[held])] = False
+        if len(set(y[train])) < 2:
+            continue
+        scores[held] = _fit_one(matrix[train], y[train], seed).predict_proba(
+            matrix[held])[:, 1]
+    return np.nan_to_num(scores, nan=0.0)
+
+
+# --- storing and loading -----------------------------------------------------------
+
+def save_models(models: CodeModels, folder: Path) -> list[Path]:
+    """Write ``model.npz`` (arrays, no pickles) and ``model.json`` to ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    f = models.featurizer
+    arrays = {"vocabulary": np.asarray(f.vocabulary, dtype=str), "idf": f.idf,
+              "coef": models.coef, "intercept": models.intercept,
+              "thresholds": models.thresholds}
+    if f.svd is not None:
+        arrays["svd"] = f.svd
+    npz, meta = folder / "model.npz", folder / "model.json"
+    temporary = folder / "model.tmp.npz"
+    np.savez_compressed(temporary, **arrays)
+    temporary.replace(npz)
+    record = {"format": FORMAT, "dialogcode": version("dialogcode"), "codes": f.codes,
+              "semantic": f.semantic, "model": f.model, **models.meta,
+              "stats": json.loads(models.stats.to_json(orient="records"))}
+    meta.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return [meta, npz]
+
+
+def load_models(folder: Path) -> CodeModels:
+    """Read a model written by :func:`save_models`. Raises ModelError when it is
+    missing, corrupt or not a dialogcode model."""
+    meta_path, npz_path = folder / "model.json", folder / "model.npz"
+    if not meta_path.is_file() or not npz_path.is_file():
+        raise ModelError("no learned model yet; run `dialogcode learn` first", file=folder)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise ValueError("not a dialogcode model of this format")
+        codes = [str(c) for c in meta["codes"]]
+        with np.load(npz_path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        vocabulary, coef = arrays["vocabulary"], arrays["coef"]
+        svd = arrays.get("svd")
+        width = len(vocabulary) + (svd.shape[0] if svd is not None else 0) + len(codes)
+        if meta["semantic"] == "wordllama":
+            width += WORDLLAMA_DIM
+        if coef.shape[0] != len(codes) or (meta["semantic"] != "spacy" and
+                                           coef.shape[1] != width):
+            raise ValueError("array shapes do not match")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelError(f"not a readable dialogcode model ({exc}); delete {folder} and "
+                         "run `dialogcode learn` again", file=npz_path) from None
+    featurizer = Featurizer(vocabulary.astype(object), arrays["idf"], meta["semantic"],
+                            meta["model"], codes, svd)
+    stats = pd.DataFrame(meta.get("stats", []), columns=STAT_COLUMNS)
+    return CodeModels(featurizer, coef, arrays["intercept"], arrays["thresholds"], stats,
+                      {k: v for k, v in meta.items() if k not in ("stats",)})
+
+
+def check_fits(models: CodeModels, book: Codebook, documents: pd.DataFrame, model: str,
+               folder: Path) -> None:
+    """Refuse a model made for another codebook version, pipeline or document text."""
+    meta = models.meta
+    fix = "; run `dialogcode learn` again"
+    if meta.get("codebook_version") != book.version:
+        raise ModelError(f"the model was trained with codebook version "
+                         f"{meta.get('codebook_version')}, the codebooks are now version "
+                         f"{book.version}{fix}", file=folder / "model.json")
+    if meta.get("model") != model:
+        raise ModelError(f"the model was trained with spaCy pipeline {meta.get('model')!r}, "
+                         f"the study now uses {model!r}{fix}", file=folder / "model.json")
+    hashes = documents.set_index("doc_id")["sha256"].to_dict()
+    changed = sorted(d for d, h in meta.get("documents", {}).items() if hashes.get(d) != h)
+    if changed:
+        raise ModelError(f"{len(changed)} document(s) it learned from changed or are gone "
+                         f"({', '.join(changed[:3])}){fix}", file=folder / "model.json")

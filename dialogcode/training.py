@@ -1,0 +1,162 @@
+"""Training data from what people did: codebook examples, coders' files, review decisions.
+
+Each training *item* is a text with a label per codable code: 1 (the code applies),
+0 (it does not) or -1 (unknown, left out of that code's model).
+
+- **Coders' files** (``codings/<coder>.csv``; those named in ``learn: coders`` or every
+  one): each substantive segment of a document the coder coded is an item, positive for
+  the codes any of these coders gave it and negative for every other code.
+- **Review decisions** (``decisions.csv``): ``accept`` makes the code positive on that
+  segment, ``reject`` negative, whatever a coder file says (the decision came later).
+  A decided segment no coder read is an item known for the decided codes only.
+- **Codebook examples**: positive for their code and negative for the codes outside its
+  own branch (its ancestors and sub-codes stay unknown); counter-examples are negative
+  for their code only.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook
+from .coders import coder_names, coder_path, read_coder
+from .errors import Problem
+from .review import DECISIONS, ReviewError, load_decisions
+from .study import Study
+from .tables import ancestors, descendants, substantive
+
+
+@dataclass
+class TrainingData:
+    """Items (rows) and their labels: ``item_ids``, ``doc_ids`` ("" for codebook
+    examples), ``texts``, ``origin`` (``segment`` or ``example``) and ``labels``
+    (items x ``codes``; 1, 0, -1 unknown)."""
+
+    codes: list[str]
+    item_ids: np.ndarray
+    doc_ids: np.ndarray
+    texts: list[str]
+    origin: np.ndarray
+    labels: np.ndarray
+
+    def subset(self, rows) -> "TrainingData":
+        rows = np.asarray(rows)
+        return TrainingData(self.codes, self.item_ids[rows], self.doc_ids[rows],
+                            [self.texts[i] for i in rows], self.origin[rows],
+                            self.labels[rows])
+
+    @property
+    def n_segments(self) -> int:
+        return int((self.origin == "segment").sum())
+
+    def digest(self) -> str:
+        """A hash of every item's text and labels (the training set's identity)."""
+        digest = hashlib.sha256()
+        for item, text, row in zip(self.item_ids, self.texts, self.labels):
+            digest.update(f"{item}\0{text}\0".encode())
+            digest.update(row.tobytes())
+        digest.update("\0".join(self.codes).encode())
+        return digest.hexdigest()[:16]
+
+
+def learning_coders(study: Study) -> list[str]:
+    """Coders whose files are learned from: ``learn: coders`` or every coder file."""
+    chosen = study.config.learn.coders
+    names = coder_names(study)
+    if chosen is None:
+        return names
+    unknown = [c for c in chosen if c not in names]
+    if unknown:
+        raise ReviewError(f"learn: coders names {unknown[0]!r} but there is no "
+                          f"codings/{unknown[0]}.csv (coders: {', '.join(names) or 'none'})",
+                          file=study.root / "dialogcode.yaml")
+    return list(chosen)
+
+
+def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
+    """decisions.csv, every row naming an unknown segment or code, or an unknown
+    decision, reported with its line."""
+    decisions = load_decisions(study)
+    path = str(study.root / DECISIONS)
+    known = set(segments["seg_id"])
+    problems = []
+    for line, row in zip(range(2, len(decisions) + 2), decisions.itertuples()):
+        if row.seg_id not in known:
+            problems.append(Problem(f"unknown seg_id {row.seg_id!r}; the transcripts changed "
+                                    "since this decision, or it was typed by hand: fix or "
+                                    "delete the row", path, line))
+        if row.code_id not in codes:
+            problems.append(Problem(f"code {row.code_id!r} is not in the codebook; rename it "
+                                    "to a code id of the codebook or delete the row", path,
+                                    line))
+        if row.decision not in ("accept", "reject"):
+            problems.append(Problem(f"decision must be accept or reject, not "
+                                    f"{row.decision!r}", path, line))
+    if problems:
+        raise ReviewError(problems)
+    return decisions
+
+
+def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
+                  coders: list[str] | None = None) -> TrainingData:
+    """Everything people said about codes, as :class:`TrainingData` over the codable codes
+    of ``book``. ``coders`` defaults to :func:`learning_coders`. Raises CodingsError or
+    ReviewError naming the file and line of a bad row."""
+    codes = [c.id for _, c in book.tree() if c.codable]
+    index = {c: i for i, c in enumerate(codes)}
+    coders = learning_coders(study) if coders is None else coders
+    usable = segments[substantive(segments)]
+    text_of = usable.set_index("seg_id")["text"]
+    doc_of = usable.set_index("seg_id")["doc_id"]
+    rows: dict[str, np.ndarray] = {}
+
+    def row(seg_id: str) -> np.ndarray:
+        if seg_id not in rows:
+            rows[seg_id] = np.full(len(codes), -1, dtype=np.int8)
+        return rows[seg_id]
+
+    positives: set[tuple[str, str]] = set()
+    covered: set[str] = set()
+    for coder in coders:
+        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes))
+        covered |= set(human["doc_id"].dropna())
+        positives |= set(zip(human["seg_id"], human["code_id"].fillna("")))
+    for seg_id in usable.loc[usable["doc_id"].isin(covered), "seg_id"]:
+        row(seg_id)[:] = 0
+    for seg_id, code_id in positives:
+        if seg_id in text_of.index and code_id in index:
+            row(seg_id)[index[code_id]] = 1
+    decisions = checked_decisions(study, segments, set(book.codes))
+    for seg_id, code_id, decision in zip(decisions["seg_id"], decisions["code_id"],
+                                         decisions["decision"]):
+        if seg_id in text_of.index and code_id in index:
+            row(seg_id)[index[code_id]] = 1 if decision == "accept" else 0
+    item_ids = list(rows)
+    doc_ids = [doc_of[s] for s in item_ids]
+    texts = [text_of[s] for s in item_ids]
+    origin = ["segment"] * len(item_ids)
+    labels = [rows[s] for s in item_ids]
+    for code_id in codes:
+        code = book.codes[code_id]
+        branch = {index[c] for c in (*ancestors(book, code_id), *descendants(book, code_id))
+                  if c in index}
+        for n, text in enumerate(code.examples):
+            label = np.zeros(len(codes), dtype=np.int8)
+            label[list(branch)] = -1
+            label[index[code_id]] = 1
+            item_ids.append(f"example:{code_id}:{n + 1}")
+            labels.append(label)
+        for n, text in enumerate(code.counter_examples):
+            label = np.full(len(codes), -1, dtype=np.int8)
+            label[index[code_id]] = 0
+            item_ids.append(f"counter_example:{code_id}:{n + 1}")
+            labels.append(label)
+        texts += list(code.examples) + list(code.counter_examples)
+        doc_ids += [""] * (len(code.examples) + len(code.counter_examples))
+        origin += ["example"] * (len(code.examples) + len(code.counter_examples))
+    return TrainingData(codes, np.array(item_ids, dtype=object),
+                        np.array(doc_ids, dtype=object), texts, np.array(origin, dtype=object),
+                        np.vstack(labels) if labels else np.zeros((0, len(codes)), np.int8))

@@ -1,0 +1,62 @@
+"""How far to trust the coding, in plain words, from `dialogcode evaluate`'s figures.
+
+Each code gets a level from its cross-validated agreement (rules + model against the
+reference coder): ``good`` (Krippendorff's alpha at least 0.667), ``fair`` (at least 0.4)
+or ``low``; ``too few to tell`` when the reference coded it fewer than
+:data:`MIN_REFERENCE` times.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .evaluate import ALL
+
+MIN_REFERENCE = 5
+LEVELS = ("good", "fair", "low", "too few to tell")
+
+
+def _tenths(value: float) -> str:
+    return f"about {round(value * 10)} of every 10" if not math.isnan(value) else "an unknown share"
+
+
+def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataFrame:
+    """One row per code: code_id, reference_positives, f1, alpha and ``level``."""
+    rows = per_code[(per_code["method"] == method) & (per_code["code_id"] != ALL)].copy()
+    alpha = rows["alpha"].fillna(-1)
+    rows["level"] = "low"
+    rows.loc[alpha >= 0.4, "level"] = "fair"
+    rows.loc[alpha >= 0.667, "level"] = "good"
+    rows.loc[rows["reference_positives"] < MIN_REFERENCE, "level"] = "too few to tell"
+    return rows[["code_id", "reference_positives", "f1", "alpha", "level"]].reset_index(
+        drop=True)
+
+
+def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
+                  codebook_version: str, labels: dict[str, str]) -> dict:
+    """What the report says first: ``paragraph`` (plain words), ``levels`` (level ->
+    code labels) and ``stale`` (the figures were made with other codebooks)."""
+    if per_code is None or design is None:
+        return {"paragraph": "This coding has not been checked against a person's coding. "
+                             "Until it is (code some documents by hand, then run `dialogcode "
+                             "evaluate --reference CODER`), treat every count below as "
+                             "unverified.", "levels": {}, "stale": False}
+    overall = per_code[per_code["code_id"] == ALL].set_index("method")
+    both, rules = overall.loc["rules+model"], overall.loc["rules"]
+    paragraph = (
+        f"Checked against {design['reference']}'s coding of {design['segments']} segments in "
+        f"{design['documents']} documents ({design['folds']}-fold cross-validation by "
+        "document: the models never saw the documents they were scored on), the coding "
+        f"found {_tenths(both['recall'])} passages a person coded (recall "
+        f"{both['recall']:.2f}, 95% interval {both['recall_low']:.2f} to "
+        f"{both['recall_high']:.2f}), and {_tenths(both['precision'])} of its codings "
+        f"were ones the person made too (precision {both['precision']:.2f}). The rules "
+        f"alone found {_tenths(rules['recall'])}. Codes marked low are counted but not "
+        "reliable: read their counts and quotes as leads to check, not as findings.")
+    levels = code_levels(per_code)
+    grouped = {level: [labels.get(c, c) for c in levels.loc[levels["level"] == level,
+                                                             "code_id"]]
+               for level in LEVELS}
+    return {"paragraph": paragraph, "levels": {k: v for k, v in grouped.items() if v},
+            "stale": design.get("codebook_version") != codebook_version}
