@@ -1,0 +1,149 @@
+"""Learned coding against human coding, cross-validated by document (bench/README.md).
+
+For each semantic representation (none, lsa, wordllama), runs `dialogcode evaluate`'s
+cross-validation on
+
+  sample   the bundled sample study against codings/reader.csv (12 documents);
+  answers  ../shared/data/human-coded-answers (real, not written for this toolkit):
+           90 answers with human-coded spans (inline markup), one document per answer,
+           cut into sentences, the code descriptions imported as a spreadsheet codebook
+           (human-only codes, no patterns), the spans imported with `import-codings`;
+
+and prints micro precision, recall and F1 of rules, model, rules + model and the plain
+scikit-learn baseline (TF-IDF + one balanced logistic regression per code) on the same
+folds, and the time `learn` + applying the model take on the sample study.
+
+    python bench/learn.py [--only sample|answers] [--semantic lsa,wordllama,none]
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dialogcode import Study, ingest, load_corpus, write_corpus  # noqa: E402
+from dialogcode.codebook import load_codebooks  # noqa: E402
+from dialogcode.coders import CodingsError, read_coder, write_coder  # noqa: E402
+from dialogcode.coding import code_corpus  # noqa: E402
+from dialogcode.evaluate import ALL, evaluate  # noqa: E402
+from dialogcode.importers import import_codings  # noqa: E402
+from dialogcode.interchange import write_codebook_yaml  # noqa: E402
+from dialogcode.interchange.spreadsheet import import_spreadsheet  # noqa: E402
+from dialogcode.learned import learn_study, model_codings  # noqa: E402
+from dialogcode.training import training_data  # noqa: E402
+
+ANSWERS = ROOT.parent / "shared" / "data" / "human-coded-answers"
+
+
+def answers_study(folder: Path) -> Study:
+    """A study of the human-coded answers: a .txt per answer, sentences as segments."""
+    coded = pd.read_csv(ANSWERS / "bopp_test_coded_texts.csv", encoding="utf-8")
+    (folder / "transcripts").mkdir(parents=True)
+    (folder / "codebooks").mkdir()
+    (folder / "markup").mkdir()
+    rows = []
+    for n, (text, markup) in enumerate(zip(coded["text"], coded["coded_text"]), start=1):
+        name = f"answer{n:03d}"
+        (folder / "transcripts" / f"{name}.txt").write_text(text, encoding="utf-8")
+        (folder / "markup" / f"{name}.md").write_text(markup, encoding="utf-8")
+        rows.append((f"{name}.txt", "answers", "survey", "2024-01-01"))
+    pd.DataFrame(rows, columns=["file", "site", "event_type", "date"]).to_csv(
+        folder / "manifest.csv", index=False)
+    descriptions = pd.read_csv(ANSWERS / "bopp_test_code_descriptions.csv")
+    descriptions.rename(columns={"description": "definition"}).to_csv(
+        folder / "codebooks.csv", index=False)
+    write_codebook_yaml(import_spreadsheet(folder / "codebooks.csv"),
+                        folder / "codebooks" / "answers.yaml")
+    (folder / "dialogcode.yaml").write_text("title: answers\nunit: sentence\n"
+                                            "lessons: null\n", encoding="utf-8")
+    study = Study.open(folder)
+    corpus = ingest(study)
+    write_corpus(corpus, study.out)
+    book = load_codebooks(study.codebook_files())
+    parts, refused = [], 0
+    for path in sorted((folder / "markup").glob("*.md")):
+        try:
+            result = import_codings(path, corpus, book, coder="human", fmt="markup",
+                                    document=path.stem, skip_unlocated=True,
+                                    skip_unmapped=True)
+        except CodingsError:      # the coder's copy differs from the answer's text
+            refused += 1
+            continue
+        parts.append(result.codings)
+    codings = pd.concat(parts, ignore_index=True)
+    write_coder(study, "human", codings)
+    print(f"answers: {len(parts)} coded answers imported ({refused} refused: the coded copy "
+          f"differs from the text), {len(codings)} codings of "
+          f"{codings['code_id'].nunique()} codes, {len(corpus.segments)} sentences")
+    return study
+
+
+def cross_validate(study: Study, reference: str, semantic: str) -> pd.DataFrame:
+    corpus = load_corpus(study)
+    book = load_codebooks(study.codebook_files())
+    rules = code_corpus(corpus.segments, corpus.documents, book, model=study.config.model,
+                        cache_dir=study.out / "cache")
+    data = training_data(study, corpus.segments, book)
+    truth = read_coder(study.root / "codings" / f"{reference}.csv", corpus.segments)
+    result = evaluate(data, corpus.segments, rules, book, truth, model=study.config.model,
+                      semantic=semantic, min_precision=study.config.learn.min_precision,
+                      min_positives=study.config.learn.min_positives)
+    table = result.per_code
+    return table[table["code_id"] == ALL][["method", "precision", "recall", "f1",
+                                           "f1_low", "f1_high"]]
+
+
+def learn_time(study: Study, semantic: str) -> float:
+    study.config.learn.semantic = semantic
+    corpus = load_corpus(study)
+    book = load_codebooks(study.codebook_files())
+    rules = code_corpus(corpus.segments, corpus.documents, book, model=study.config.model,
+                        cache_dir=study.out / "cache")
+    start = time.perf_counter()
+    learn_study(study, corpus, book)
+    model_codings(study, corpus, book, rules, model=study.config.model)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["sample", "answers"])
+    parser.add_argument("--semantic", default="none,lsa,wordllama")
+    args = parser.parse_args()
+    semantics = args.semantic.split(",")
+    with tempfile.TemporaryDirectory() as tmp:
+        studies = []
+        if args.only in (None, "sample"):
+            sample = Path(tmp) / "sample"
+            shutil.copytree(ROOT / "corpora" / "sample-study", sample,
+                            ignore=shutil.ignore_patterns("out"))
+            config = sample / "dialogcode.yaml"
+            config.write_text(config.read_text(encoding="utf-8").replace(
+                "../../codebooks", str(ROOT / "codebooks")), encoding="utf-8")
+            study = Study.open(sample)
+            write_corpus(ingest(study), study.out)
+            studies.append(("sample study vs reader", study, "reader"))
+        if args.only in (None, "answers") and ANSWERS.is_dir():
+            studies.append(("human-coded answers", answers_study(Path(tmp) / "answers"),
+                            "human"))
+        for name, study, reference in studies:
+            for semantic in semantics:
+                table = cross_validate(study, reference, semantic)
+                print(f"\n{name}, semantic={semantic}")
+                print(table.round(3).to_string(index=False))
+        if args.only in (None, "sample"):
+            for semantic in semantics:
+                seconds = learn_time(studies[0][1], semantic)
+                print(f"learn + apply on the sample study, {semantic}: {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

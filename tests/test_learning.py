@@ -1,0 +1,277 @@
+"""Learned coding: training data from people, learn, code, evaluate, review --next, and
+the report's trust paragraph, on a small generated study where one code (economic
+control) has no patterns and only a coder's file and examples to learn from."""
+import json
+import socket
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.ingest import load_corpus
+from dialogcode.training import training_data
+
+CONTROL = ["He keeps the money and the truck keys, so she cannot go anywhere.",
+           "She has to ask him for every dollar, he checks the receipts.",
+           "He took her paycheck and gave her an allowance for groceries.",
+           "Without the car and without cash she is stuck at home with him.",
+           "He controls the bank card and the phone bill, she has nothing."]
+HOUSING = ["The rent went up again and two families were evicted.",
+           "People are afraid of being evicted if they call anyone."]
+OTHER = ["We met at the library on Tuesday and planned the agenda.",
+         "The coaching call starts at ten, please bring the work plan.",
+         "Our youth soccer league had a good season this spring.",
+         "Thanks everyone, let's take a short break before the next item.",
+         "The school counselor will join the next community meeting.",
+         "We printed the flyers in three languages for the fair."]
+
+CODEBOOK = """\
+codebook: test
+title: Learning test codebook
+codes:
+  - id: risk
+    label: Risks
+    codable: false
+    codes:
+      - id: risk.housing
+        label: Housing
+        definition: Rent and evictions.
+        patterns: {terms: [rent, evicted]}
+      - id: risk.control
+        label: Economic control
+        definition: A partner controls money, cars or work so the other cannot leave.
+        examples:
+          - "He hides the car keys and keeps all the cash."
+          - "She never sees her own wages, he takes the whole check."
+          - "He won't let her have a bank account of her own."
+        counter_examples:
+          - "The city controls the parking meters downtown."
+"""
+
+
+def _turns(doc: int) -> str:
+    lines = []
+    for i in range(10):
+        if i % 3 == 0:
+            text = CONTROL[(doc + i) % len(CONTROL)]
+        elif i % 5 == 1:
+            text = HOUSING[(doc + i) % len(HOUSING)]
+        else:
+            text = OTHER[(doc * 3 + i) % len(OTHER)]
+        lines.append(f"P{i % 3 + 1}: {text}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def study(tmp_path) -> Path:
+    root = tmp_path / "study"
+    (root / "transcripts").mkdir(parents=True)
+    (root / "codebooks").mkdir()
+    (root / "codebooks" / "test.yaml").write_text(CODEBOOK, encoding="utf-8")
+    rows = ["file,site,event_type,date"]
+    for doc in range(8):
+        (root / "transcripts" / f"call{doc}.txt").write_text(_turns(doc), encoding="utf-8")
+        rows.append(f"call{doc}.txt,{'North' if doc % 2 else 'South'},coaching_call,"
+                    f"2019-0{doc + 1}-10")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (root / "dialogcode.yaml").write_text(
+        "title: Learning test\nlessons: null\nlearn: {min_positives: 4, folds: 3}\n",
+        encoding="utf-8")
+    assert invoke("ingest", root, "-q").exit_code == 0
+    corpus = load_corpus(Study.open(root))
+    coded = []
+    for doc_id, group in corpus.segments.groupby("doc_id"):
+        if doc_id in {"call0", "call1", "call2", "call3", "call4"}:
+            for seg_id, text in zip(group["seg_id"], group["text"]):
+                if text in CONTROL:
+                    coded.append((seg_id, "risk.control"))
+                if text in HOUSING:
+                    coded.append((seg_id, "risk.housing"))
+    (root / "codings").mkdir()
+    pd.DataFrame(coded, columns=["seg_id", "code_id"]).to_csv(root / "codings" / "ana.csv",
+                                                              index=False)
+    return root
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_training_data_comes_from_coders_decisions_and_examples(study):
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    book = load_codebooks(opened.codebook_files())
+    data = training_data(opened, corpus.segments, book)
+    control = data.codes.index("risk.control")
+    segments = data.origin == "segment"
+    assert set(data.doc_ids[segments]) == {f"call{i}" for i in range(5)}   # ana's documents
+    assert (data.labels[segments] >= 0).all()                            # fully known there
+    assert data.labels[segments, control].sum() == 20
+    example = list(data.item_ids).index("example:risk.control:1")
+    assert data.labels[example, control] == 1
+    assert data.labels[example, data.codes.index("risk.housing")] == 0
+    counter = list(data.item_ids).index("counter_example:risk.control:1")
+    assert data.labels[counter].tolist() == [-1, 0]
+
+
+def test_learn_then_code_adds_model_codings_for_a_human_only_code(study):
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    assert "risk.control" in result.output and "codes" in result.output
+    assert invoke("code", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    rules, model = codings[codings["source"] == "rule"], codings[codings["source"] == "model"]
+    assert rules["score"].isna().all()
+    assert set(rules["code_id"]) == {"risk.housing"}
+    assert set(model["code_id"]) == {"risk.control"}
+    assert model["score"].between(0, 1).all()
+    # documents nobody coded get the learned code on their control turns, and only there
+    unseen = model[model["doc_id"].isin({"call5", "call6", "call7"})]
+    assert len(unseen) >= 6 and unseen["quote"].isin(CONTROL).all()
+    corpus = load_corpus(Study.open(study))
+    texts = corpus.documents.set_index("doc_id")["text"]
+    assert all(texts[d][a:b] == q for d, a, b, q in
+               zip(model["doc_id"], model["start"], model["end"], model["quote"]))
+
+
+def test_the_model_is_plain_arrays_and_json_and_refused_when_it_does_not_fit(study):
+    assert invoke("learn", study, "-q").exit_code == 0
+    folder = study / "out" / "model"
+    meta = json.loads((folder / "model.json").read_text())
+    assert meta["codes"] == ["risk.housing", "risk.control"]
+    with np.load(folder / "model.npz", allow_pickle=False) as arrays:
+        assert arrays["coef"].shape[0] == 2
+    # a codebook edit: `code` writes the rules only and says why
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("[rent, evicted]", "[rent, evicted, eviction]"))
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0
+    assert "model was not applied" in result.stderr and "run `dialogcode learn`" in \
+        result.stderr
+    assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
+    # a corrupt model is a clear error, not a traceback
+    assert invoke("learn", study, "-q").exit_code == 0
+    (folder / "model.npz").write_bytes(b"not a zip")
+    result = invoke("review", "export", study, "--next", "3")
+    assert result.exit_code == 1
+    assert "not a readable dialogcode model" in result.output and "Traceback" not in \
+        result.output
+
+
+def test_learn_never_opens_a_socket_even_with_wordllama(study, monkeypatch):
+    pytest.importorskip("wordllama")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("folds: 3}", "folds: 3, semantic: wordllama}"))
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    assert "wordllama features" in result.output
+    assert json.loads((study / "out" / "model" / "model.json").read_text())[
+        "semantic"] == "wordllama"
+
+
+def test_evaluate_cross_validates_by_document_and_the_report_opens_with_it(study):
+    assert invoke("code", study, "-q").exit_code == 0
+    result = invoke("evaluate", study, "--reference", "ana", "--curve", "-q")
+    assert result.exit_code == 0, result.output
+    assert "3-fold cross-validation by document over 5 documents" in result.output
+    table = pd.read_csv(study / "out" / "evaluation" / "per_code.csv")
+    assert set(table["method"]) == {"rules", "model", "rules+model", "baseline"}
+    overall = table[table["code_id"] == "(all codes)"].set_index("method")
+    assert overall.loc["rules", "recall"] == pytest.approx(5 / 25)      # housing only
+    assert overall.loc["rules+model", "recall"] > overall.loc["rules", "recall"]
+    assert (overall["f1_low"] <= overall["f1"]).all() and (overall["f1"] <= overall[
+        "f1_high"]).all()
+    curve = pd.read_csv(study / "out" / "evaluation" / "curve.csv")
+    assert curve["training_segments"].is_monotonic_increasing
+    assert invoke("run", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert page.index("How far to trust these codes") < page.index("Study overview")
+    assert "coding of 50 segments in 5 documents" in page
+
+
+def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / "out" / "next.xlsx"
+    result = invoke("review", "export", study, "--next", "4", "-o", sheet)
+    assert result.exit_code == 0, result.output
+    assert "for 4 segments" in result.output
+    rows = pd.read_excel(sheet)
+    assert rows["seg_id"].nunique() == 4
+    assert rows["doc_id"].isin({"call5", "call6", "call7"}).all()     # nobody coded these
+    assert rows["doc_id"].nunique() >= 2                               # spread out
+    book = openpyxl.load_workbook(sheet)
+    ws = book["review"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        row[header.index("decision")].value = "reject"
+    book.save(sheet)
+    before = json.loads((study / "out" / "model" / "model.json").read_text())["training"]
+    assert invoke("review", "import", sheet, study, "--reviewer", "bo").exit_code == 0
+    result = invoke("run", study, "-q")
+    assert result.exit_code == 0
+    after = json.loads((study / "out" / "model" / "model.json").read_text())
+    assert after["training"] != before and after["segments"] == 54
+
+
+def test_a_decision_naming_an_unknown_code_is_refused_with_its_line(study):
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call5:t1,risk.control,accept,model,bo,,\n"
+        "call5:t2,risk.contrl,reject,model,bo,,\n", encoding="utf-8")
+    result = invoke("learn", study)
+    assert result.exit_code == 1
+    assert "decisions.csv:3: code 'risk.contrl' is not in the codebook" in result.output
+
+
+def test_a_study_without_human_codings_codes_by_rules_only(study):
+    for path in (study / "codings").iterdir():
+        path.unlink()
+    result = invoke("run", study)
+    assert result.exit_code == 0, result.output
+    assert "learn:" not in result.output
+    assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
+    assert "has not been checked against a person" in (study / "out" / "report.html"
+                                                       ).read_text(encoding="utf-8")
+
+
+def test_human_only_codes_validate_and_codebook_test_skips_them(study):
+    book = study / "codebooks" / "test.yaml"
+    result = invoke("codebook", "validate", book)
+    assert result.exit_code == 0
+    assert "Human-only codes" in result.output and "risk.control" in result.output
+    result = invoke("codebook", "test", book)
+    assert result.exit_code == 0, result.output
+    assert "risk.control" not in result.output
+
+
+def test_a_spreadsheet_codebook_imports_as_human_only_codes(tmp_path):
+    sheet = tmp_path / "codes.csv"
+    sheet.write_text("Code,Name,Definition,Parent\n"
+                     "Economic control,Economic control,Money as control,Money\n"
+                     "Money,Money and work,Talk about money,\n"
+                     "Norms,,Beliefs about men and women,\n", encoding="utf-8")
+    out = tmp_path / "codes.yaml"
+    result = invoke("codebook", "import", sheet, "-o", out)
+    assert result.exit_code == 0, result.output
+    book = load_codebooks(out)
+    assert book.codes["money.economic_control"].parent == "money"
+    assert book.codes["money"].label == "Money and work"
+    assert all(code.human_only for code in book.codes.values())
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,parent\nMoney,\n,Money\nMoney,\n", encoding="utf-8")
+    result = invoke("codebook", "import", bad, "-o", tmp_path / "bad.yaml")
+    assert result.exit_code == 1
+    assert "bad.csv:3: this row has no code" in result.output
+    assert "bad.csv:4: code 'Money' appears twice" in result.output
