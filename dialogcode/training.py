@@ -100,6 +100,22 @@ def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str]) -> 
     return decisions
 
 
+def people_codings(study: Study, segments: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """(seg_id, doc_id, code_id) that people gave: every coder file's codings and the
+    accepted review decisions. `cluster` and `suggest` count them as coded."""
+    parts = []
+    for coder in coder_names(study):
+        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes))
+        parts.append(human.dropna(subset=["code_id"])[["seg_id", "doc_id", "code_id"]])
+    decisions = checked_decisions(study, segments, set(book.codes))
+    accepted = decisions[decisions["decision"] == "accept"]
+    doc_of = segments.set_index("seg_id")["doc_id"]
+    parts.append(pd.DataFrame({"seg_id": accepted["seg_id"],
+                               "doc_id": accepted["seg_id"].map(doc_of),
+                               "code_id": accepted["code_id"]}))
+    return pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
+
+
 def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
                   coders: list[str] | None = None) -> TrainingData:
     """Everything people said about codes, as :class:`TrainingData` over the codable codes

@@ -11,7 +11,8 @@ NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 def test_there_are_notebooks():
     assert [p.name for p in NOTEBOOKS] == ["01_quickstart.ipynb", "02_explore_themes.ipynb",
-                                           "03_lessons_evidence.ipynb"]
+                                           "03_lessons_evidence.ipynb",
+                                           "04_active_learning.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -35,6 +36,6 @@ def test_notebook_runs_and_shows_its_tables_and_figures(path):
               and "<table" in o["data"]["text/html"]]
     figures = [o for o in outputs if "image/png" in o.get("data", {})]
     expected = {"01_quickstart": (5, 1), "02_explore_themes": (6, 4),
-                "03_lessons_evidence": (4, 0)}[path.stem]
+                "03_lessons_evidence": (4, 0), "04_active_learning": (4, 1)}[path.stem]
     assert len(tables) >= expected[0] and len(figures) >= expected[1], (len(tables),
                                                                         len(figures))

@@ -9,7 +9,6 @@ import pandas as pd
 
 from ..cluster import SCOPES, cluster_segments
 from ..clustermap import cluster_map
-from ..coders import named_codings
 from ..features import BACKENDS
 from ..ingest import load_corpus
 from ..errors import DialogcodeError
@@ -19,6 +18,7 @@ from ..review import load_decisions
 from ..store import read_table, write_table
 from ..study import Study
 from ..suggest import MIN_POSITIVES, suggest_codes
+from ..training import people_codings
 from . import cli
 from .codebook_commands import codebook
 from .coding_commands import codebook_option, study_codebook
@@ -57,7 +57,8 @@ def _k_range(ctx, param, value: str) -> tuple[int, int]:
 @quiet_option
 def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, quiet):
     """Cluster STUDY's segments to find what the codebook misses: pattern gaps (talk
-    close to a code that its patterns miss) and candidate new themes. Writes
+    close to a code that its patterns miss) and candidate new themes. Segments that
+    people coded (coder files, accepted decisions) count as coded. Writes
     out/clusters/ (clusters, assignments, k report, quotes, map.png) and the codebook
     patch out/suggestions.yaml to review (see `dialogcode codebook merge`)."""
     opened = Study.open(study)
@@ -77,6 +78,8 @@ def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, qu
                                   "first, or pass --force to overwrite", file=existing)
     corpus = load_corpus(opened)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
+    codings = pd.concat([codings, people_codings(opened, corpus.segments, book)],
+                        ignore_index=True)
     model = model or opened.config.model
     cache = opened.out / "cache"
     result = cluster_segments(corpus.segments, corpus.documents, codings, book, scope=scope,
@@ -112,23 +115,21 @@ def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, qu
 @click.option("--threshold", default=0.5, show_default=True,
               type=click.FloatRange(0, 1, min_open=True, max_open=True),
               help="Lowest probability to suggest a code.")
-@click.option("--coder", "coders", multiple=True,
-              help="Also learn from the codings in codings/NAME.csv (repeatable).")
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
 @codebook_option
 @model_option
 @quiet_option
-def suggest(study, threshold, coders, seed, codebooks, model, quiet):
+def suggest(study, threshold, seed, codebooks, model, quiet):
     """Suggest codes the rules missed: one classifier per code learns from the rule
-    codings (plus --coder codings, minus codings rejected in review) and proposes
-    codes for uncoded segments. Writes out/suggestions.csv and .parquet for
-    `dialogcode review`."""
+    codings plus what people coded (coder files, accepted decisions), minus codings
+    rejected in review, and proposes codes for segments nobody coded with them. Writes
+    out/suggestions.csv and .parquet for `dialogcode review`. (`dialogcode learn`
+    instead trains on people's codings alone and codes with a checked precision.)"""
     opened = Study.open(study)
     book = study_codebook(opened, codebooks)
     corpus = load_corpus(opened)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
-    human = pd.concat([named_codings(opened, name, corpus.segments) for name in coders],
-                      ignore_index=True) if coders else None
+    human = people_codings(opened, corpus.segments, book)
     decisions = load_decisions(opened)
     rejected = decisions.loc[decisions["decision"] == "reject", ["seg_id", "code_id"]]
     result = suggest_codes(corpus.segments, corpus.documents, codings, book, human=human,
