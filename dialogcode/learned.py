@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
+from .errors import DialogcodeError
 from .coding import CODING_COLUMNS
 from .ingest import Corpus
-from .learn import (MODEL_FOLDER, CodeModels, ModelError, check_fits, fit_models,
-                    load_models, read_texts, save_models)
+from .learn import (MODEL_FOLDER, CodeModels, check_fits, fit_models, load_models,
+                    read_texts, save_models)
 from .study import Study
 from .tables import substantive
 from .training import TrainingData, training_data
@@ -40,6 +41,10 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
     settings = study.config.learn
     model = model or study.config.model
     data = training_data(study, corpus.segments, book)
+    if not len(data.item_ids):
+        raise DialogcodeError("nothing to learn from: the codebooks have no examples and "
+                              "there are no coder files in codings/ and no decisions.csv; "
+                              "code some documents by hand (docs/review.md) first")
     models = fit_training(data, book, model=model, semantic=settings.semantic,
                           min_precision=settings.min_precision,
                           min_positives=settings.min_positives, folds=settings.folds,
@@ -117,6 +122,3 @@ def with_model(study: Study, corpus: Corpus, book: Codebook, rules: pd.DataFrame
     both = pd.concat([rules, learned], ignore_index=True)
     return both.sort_values(["doc_id", "start", "code_id"], kind="stable", ignore_index=True)
 
-
-__all__ = ["learn_study", "model_codings", "with_model", "segment_scores", "ModelError",
-           "has_training", "model_folder", "fit_training", "codings_from_scores"]

@@ -8,7 +8,8 @@ from ..coding import code_corpus, coding_summary
 from ..ingest import load_corpus
 from ..kwic import kwic as kwic_table
 from ..kwic import term_codebook
-from ..learned import ModelError, with_model
+from ..learn import ModelError
+from ..learned import with_model
 from ..store import write_table
 from ..study import Study
 from . import cli
