@@ -163,12 +163,15 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, rules: pd.DataFrame,
 def _per_code(predictions, truth, docs, documents, codes, seed) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(documents), size=(BOOTSTRAP, len(documents)))
+    weights = np.zeros((BOOTSTRAP, len(documents)))      # times each document is drawn
+    np.add.at(weights, (np.arange(BOOTSTRAP)[:, None], draws), 1)
     rows = []
     for method in METHODS:
         counts = _counts(predictions[method], truth, docs, documents)   # docs x codes x 4
         per_code = np.concatenate([counts, counts.sum(axis=1, keepdims=True)], axis=1)
         point = _scores(per_code.sum(axis=0))
-        sampled = _scores(per_code[draws].sum(axis=1))                 # B x codes+1
+        sampled = _scores((weights @ per_code.reshape(len(documents), -1)).reshape(
+            BOOTSTRAP, *per_code.shape[1:]))                            # B x codes+1
         for j, code_id in enumerate([*codes, ALL]):
             total = per_code[:, j].sum(axis=0)
             row = {"code_id": code_id, "method": method,
