@@ -93,9 +93,11 @@ def cross_validate(study: Study, reference: str, semantic: str) -> pd.DataFrame:
                         cache_dir=study.out / "cache")
     data = training_data(study, corpus.segments, book)
     truth = read_coder(study.root / "codings" / f"{reference}.csv", corpus.segments)
-    result = evaluate(data, corpus.segments, rules, book, truth, model=study.config.model,
-                      semantic=semantic, min_precision=study.config.learn.min_precision,
-                      min_positives=study.config.learn.min_positives)
+    result = evaluate(data, corpus.segments, corpus.documents, rules, book, truth,
+                      model=study.config.model, semantic=semantic,
+                      min_precision=study.config.learn.min_precision,
+                      min_positives=study.config.learn.min_positives,
+                      cache_dir=study.out / "cache")
     table = result.per_code
     return table[table["code_id"] == ALL][["method", "precision", "recall", "f1",
                                            "f1_low", "f1_high"]]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook
 from .learn import CodeModels
 from .learned import segment_scores
 
@@ -21,14 +20,14 @@ PROPOSED_PER_SEGMENT = 3   # the highest-scoring codes shown besides those propo
 
 
 def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFrame,
-               codings: pd.DataFrame, book: Codebook, known: set[str], n: int
+               codings: pd.DataFrame, known: set[str], n: int, *, cache_dir=None
                ) -> pd.DataFrame:
     """Review rows for the ``n`` most useful segments not in ``known`` (segments already
     coded or decided): for each, every code the rules or the model propose there plus
     the :data:`PROPOSED_PER_SEGMENT` best-scoring others, with ``source`` (rule or
     model), ``score`` and ``value``, the segment's usefulness."""
     rules = codings[codings["source"] == "rule"]
-    usable, scores = segment_scores(models, segments, rules, book)
+    usable, scores = segment_scores(models, segments, documents, rules, cache_dir=cache_dir)
     open_rows = ~usable["seg_id"].isin(known).to_numpy()
     thresholds = np.where(np.isnan(models.thresholds), 0.5, models.thresholds)
     spread = np.maximum(thresholds, 1 - thresholds)

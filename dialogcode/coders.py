@@ -35,6 +35,20 @@ def coder_names(study: Study) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
 
 
+def chosen_coders(study: Study, chosen: list[str] | None, key: str) -> list[str]:
+    """The coders named by the config key ``key`` (``chosen``), or every coder file in
+    codings/ when it is unset. Raises CodingsError naming a coder without a file."""
+    names = coder_names(study)
+    if chosen is None:
+        return names
+    unknown = [c for c in chosen if c not in names]
+    if unknown:
+        raise CodingsError(f"{key}: no codings/{unknown[0]}.csv "
+                           f"(coders: {', '.join(names) or 'none'})",
+                           file=study.root / "dialogcode.yaml")
+    return list(chosen)
+
+
 def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: bool = False
                 ) -> Path:
     """Write ``codings`` (:data:`CODER_COLUMNS`) as ``codings/<coder>.csv``; refuses to

@@ -98,20 +98,22 @@ def _baseline(train: TrainingData, texts: list[str], seed: int) -> np.ndarray:
     return out
 
 
-def evaluate(data: TrainingData, segments: pd.DataFrame, rules: pd.DataFrame,
-             book: Codebook, reference: pd.DataFrame, *, model: str, semantic: str,
-             min_precision: float, min_positives: int, folds: int = 5, curve: bool = False,
-             seed: int = 0, progress=None) -> Evaluation:
+def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame,
+             rules: pd.DataFrame, book: Codebook, reference: pd.DataFrame, *, model: str,
+             semantic: str, min_precision: float, min_positives: int, folds: int = 5,
+             curve: bool = False, seed: int = 0, cache_dir=None, progress=None
+             ) -> Evaluation:
     """Cross-validate by document against ``reference`` (a coder's codings as read by
-    :func:`~dialogcode.coders.read_coder`). ``data`` is the study's training data (it
+    :func:`~dialogcode.coders.read_coder`); ``cache_dir`` is the coding token cache.
+    ``data`` is the study's training data (it
     may include the reference coder: each fold leaves its documents out). Raises
     DialogcodeError when the reference covers fewer than two documents."""
     codes = data.codes
-    documents = sorted(set(reference["doc_id"].dropna()))
-    if len(documents) < 2:
+    coded_docs = sorted(set(reference["doc_id"].dropna()))
+    if len(coded_docs) < 2:
         raise DialogcodeError("the reference coder coded fewer than two documents; "
                               "cross-validation by document needs two or more")
-    test = segments[substantive(segments) & segments["doc_id"].isin(documents)
+    test = segments[substantive(segments) & segments["doc_id"].isin(coded_docs)
                     ].reset_index(drop=True)
     index = {c: i for i, c in enumerate(codes)}
     truth = np.zeros((len(test), len(codes)), dtype=bool)
@@ -123,7 +125,7 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, rules: pd.DataFrame,
     for seg_id, code_id in zip(rules["seg_id"], rules["code_id"]):
         if seg_id in position and code_id in index:
             ruled[position[seg_id], index[code_id]] = True
-    k = min(folds, len(documents))
+    k = min(folds, len(coded_docs))
     splits = list(GroupKFold(n_splits=k).split(test, groups=test["doc_id"]))
     fractions = CURVE_FRACTIONS if curve else (1.0,)
     predictions = {m: np.zeros_like(truth) for m in METHODS}
@@ -142,7 +144,8 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, rules: pd.DataFrame,
         models = fit_training(train, book, model=model, semantic=semantic,
                               min_precision=min_precision, min_positives=min_positives,
                               folds=folds)
-        _, scores = segment_scores(models, test.iloc[rows], rules, book)
+        _, scores = segment_scores(models, segments[segments["doc_id"].isin(held)],
+                                   documents, rules, cache_dir=cache_dir)
         learned = scores >= models.thresholds[None, :]      # False where no threshold
         fold = {"rules": ruled[rows], "model": learned, "rules+model": ruled[rows] | learned,
                 "baseline": _baseline(train, test["text"].iloc[rows].tolist(), seed)}
@@ -155,9 +158,9 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, rules: pd.DataFrame,
                                "training_segments": train.n_segments, "tp": tp,
                                "fp": int((predicted & ~truth[rows]).sum()),
                                "fn": int((~predicted & truth[rows]).sum())})
-    table = _per_code(predictions, truth, test["doc_id"].to_numpy(), documents, codes, seed)
+    table = _per_code(predictions, truth, test["doc_id"].to_numpy(), coded_docs, codes, seed)
     curve_table = _curve(pd.DataFrame(curve_rows)) if curve else None
-    return Evaluation(table, curve_table, k, len(documents), len(test))
+    return Evaluation(table, curve_table, k, len(coded_docs), len(test))
 
 
 def _per_code(predictions, truth, docs, documents, codes, seed) -> pd.DataFrame:

@@ -63,19 +63,18 @@ class TextFeatures:
     texts: list[str]
 
 
-def read_texts(texts: list[str], book: Codebook, model: str, *,
-               hits: list[set[str]] | None = None) -> TextFeatures:
-    """Tokenise ``texts`` once: their content-word terms and the codes their rules
-    match (the same matching as `dialogcode code`), unless their ``hits`` are given."""
+def read_texts(texts: list[str], book: Codebook, model: str) -> TextFeatures:
+    """Tokenise training ``texts`` once: their content-word terms and the codes their
+    rules match (the same matching as `dialogcode code`). Corpus segments go through
+    :func:`dialogcode.learned.segment_scores` and the token cache instead."""
     nlp = load_pipeline(model)
-    compiled = CompiledCodebook(book, nlp) if hits is None else None
+    compiled = CompiledCodebook(book, nlp)
     reader, surfaces = _TermReader(nlp), defaultdict(Counter)
-    terms, matched = [], []
+    terms, hits = [], []
     for doc in nlp.pipe(texts, batch_size=256, disable=matching_components(nlp)):
         terms.append(reader.read(doc, surfaces)[0])
-        if hits is None:
-            matched.append({hit.code_id for hit in compiled.match(doc)})
-    return TextFeatures(terms, matched if hits is None else list(hits), list(texts))
+        hits.append({hit.code_id for hit in compiled.match(doc)})
+    return TextFeatures(terms, hits, list(texts))
 
 
 @dataclass

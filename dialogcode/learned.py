@@ -13,11 +13,14 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
-from .errors import DialogcodeError
+from .coders import coder_names
 from .coding import CODING_COLUMNS
+from .errors import DialogcodeError
+from .features import segment_terms
 from .ingest import Corpus
-from .learn import (MODEL_FOLDER, CodeModels, check_fits, fit_models, load_models,
-                    read_texts, save_models)
+from .learn import (MODEL_FOLDER, CodeModels, TextFeatures, check_fits, fit_models,
+                    load_models, read_texts, save_models)
+from .review import DECISIONS
 from .study import Study
 from .tables import substantive
 from .training import TrainingData, training_data
@@ -29,8 +32,6 @@ def model_folder(study: Study) -> Path:
 
 def has_training(study: Study) -> bool:
     """True when the study has coder files or review decisions to learn from."""
-    from .coders import coder_names
-    from .review import DECISIONS
     return bool(coder_names(study)) or (study.root / DECISIONS).is_file()
 
 
@@ -69,14 +70,19 @@ def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: st
                       folds=folds, progress=progress)
 
 
-def segment_scores(models: CodeModels, segments: pd.DataFrame, rules: pd.DataFrame,
-                   book: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
-    """(the substantive segments, their probabilities: segments x ``models.codes``).
-    Rule hits come from the ``rules`` codings of each segment."""
+def segment_scores(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFrame,
+                   rules: pd.DataFrame, *, cache_dir: Path | None = None
+                   ) -> tuple[pd.DataFrame, np.ndarray]:
+    """(the substantive ``segments``, their probabilities: segments x ``models.codes``).
+    Terms come through the coding token cache (``cache_dir``); rule hits from the
+    ``rules`` codings of each segment."""
+    terms = segment_terms(segments, documents, model=models.featurizer.model,
+                          cache_dir=cache_dir).terms
     usable = segments[substantive(segments)].reset_index(drop=True)
     coded = rules.groupby("seg_id")["code_id"].agg(set)
-    features = read_texts(usable["text"].tolist(), book, models.featurizer.model,
-                          hits=[coded.get(s, set()) for s in usable["seg_id"]])
+    features = TextFeatures([terms[s] for s in usable["seg_id"]],
+                            [coded.get(s, set()) for s in usable["seg_id"]],
+                            usable["text"].tolist())
     return usable, models.scores(models.featurizer.transform(features))
 
 
@@ -90,27 +96,33 @@ def model_codings(study: Study, corpus: Corpus, book: Codebook, rules: pd.DataFr
         return pd.DataFrame(columns=CODING_COLUMNS)
     models = load_models(folder)
     check_fits(models, book, corpus.documents, model, folder)
-    return codings_from_scores(models, corpus.segments, rules, book)
+    return codings_from_scores(models, corpus.segments, corpus.documents, rules, book,
+                               cache_dir=study.out / "cache")
 
 
-def codings_from_scores(models: CodeModels, segments: pd.DataFrame, rules: pd.DataFrame,
-                        book: Codebook) -> pd.DataFrame:
-    usable, scores = segment_scores(models, segments, rules, book)
+def codings_from_scores(models: CodeModels, segments: pd.DataFrame,
+                        documents: pd.DataFrame, rules: pd.DataFrame, book: Codebook, *,
+                        cache_dir: Path | None = None) -> pd.DataFrame:
+    """Model codings: every (substantive segment, code of ``book``) scored at least the
+    code's threshold and not already coded by ``rules``."""
+    usable, scores = segment_scores(models, segments, documents, rules, cache_dir=cache_dir)
     coded = set(zip(rules["seg_id"], rules["code_id"]))
-    rows = []
+    parts = []
     for j, code_id in enumerate(models.codes):
-        threshold = models.thresholds[j]
-        if np.isnan(threshold) or code_id not in book.codes:
+        if np.isnan(models.thresholds[j]) or code_id not in book.codes:
             continue
-        version = book.version_of(code_id)
-        for i in np.flatnonzero(scores[:, j] >= threshold):
-            seg = usable.iloc[i]
-            if (seg["seg_id"], code_id) in coded:
-                continue
-            rows.append((seg["seg_id"], seg["doc_id"], code_id, int(seg["start"]),
-                         int(seg["end"]), seg["text"], "model", "model",
-                         round(float(scores[i, j]), 4), version))
-    return pd.DataFrame(rows, columns=CODING_COLUMNS)
+        hits = np.flatnonzero(scores[:, j] >= models.thresholds[j])
+        hits = [i for i in hits if (usable["seg_id"].iat[i], code_id) not in coded]
+        chosen = usable.iloc[hits]
+        parts.append(pd.DataFrame({
+            "seg_id": chosen["seg_id"], "doc_id": chosen["doc_id"], "code_id": code_id,
+            "start": chosen["start"].astype("int64"), "end": chosen["end"].astype("int64"),
+            "quote": chosen["text"], "source": "model", "rule_id": "model",
+            "score": scores[hits, j].round(4), "codebook_version": book.version_of(code_id)}))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=CODING_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[CODING_COLUMNS]
 
 
 def with_model(study: Study, corpus: Corpus, book: Codebook, rules: pd.DataFrame, *,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from .coders import CodingsError, coder_names, coder_path, read_coder
+from .coders import chosen_coders, coder_path, read_coder
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
 from .workbook import write_workbook
@@ -222,13 +222,4 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
 def final_coders(study: Study) -> list[str]:
     """Coders whose files join the final codings: ``final_coders`` in dialogcode.yaml,
     or every coder in codings/ when it is not set."""
-    names = coder_names(study)
-    chosen = study.config.final_coders
-    if chosen is None:
-        return names
-    unknown = [c for c in chosen if c not in names]
-    if unknown:
-        raise CodingsError(f"final_coders: no codings/{unknown[0]}.csv "
-                           f"(coders: {', '.join(names) or 'none'})",
-                           file=study.root / "dialogcode.yaml")
-    return list(chosen)
+    return chosen_coders(study, study.config.final_coders, "final_coders")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
-from .coders import coder_names, coder_path, read_coder
+from .coders import chosen_coders, coder_names, coder_path, read_coder
 from .errors import Problem
 from .review import DECISIONS, ReviewError, load_decisions
 from .study import Study
@@ -64,16 +64,7 @@ class TrainingData:
 
 def learning_coders(study: Study) -> list[str]:
     """Coders whose files are learned from: ``learn: coders`` or every coder file."""
-    chosen = study.config.learn.coders
-    names = coder_names(study)
-    if chosen is None:
-        return names
-    unknown = [c for c in chosen if c not in names]
-    if unknown:
-        raise ReviewError(f"learn: coders names {unknown[0]!r} but there is no "
-                          f"codings/{unknown[0]}.csv (coders: {', '.join(names) or 'none'})",
-                          file=study.root / "dialogcode.yaml")
-    return list(chosen)
+    return chosen_coders(study, study.config.learn.coders, "learn: coders")
 
 
 def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str]) -> pd.DataFrame:

@@ -87,11 +87,12 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     data = training_data(opened, corpus.segments, book)
     truth = reference_codings(opened, corpus.segments, reference, set(book.codes))
     model = model or opened.config.model
-    result = evaluate_study(data, corpus.segments, rules, book, truth, model=model,
-                            semantic=settings.semantic, min_precision=settings.min_precision,
+    result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
+                            model=model, semantic=settings.semantic,
+                            min_precision=settings.min_precision,
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
-                            progress=_bar("folds", quiet))
+                            cache_dir=opened.out / "cache", progress=_bar("folds", quiet))
     design = {"reference": reference, "codebook_version": book.version, "model": model,
               "semantic": settings.semantic, "min_precision": settings.min_precision,
               "seed": seed}

@@ -85,7 +85,8 @@ def next_sheet(study: Study, corpus, book, codings, decisions, labels, n) -> pd.
         human = read_coder(coder_path(study, coder), corpus.segments, coder)
         known |= set(corpus.segments.loc[corpus.segments["doc_id"].isin(
             set(human["doc_id"].dropna())), "seg_id"])
-    chosen = next_items(models, corpus.segments, corpus.documents, codings, book, known, n)
+    chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
+                        cache_dir=study.out / "cache")
     return review_items(chosen.assign(quote=""), None, corpus.segments, corpus.documents,
                         labels, decisions)
 
