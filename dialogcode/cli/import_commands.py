@@ -43,12 +43,14 @@ def echo_summary(result: ImportResult, source: Path) -> None:
               help="Format of SOURCE (default: from its extension and columns).")
 @click.option("--document", help="Document an inline-markup SOURCE copies (default: from "
                                  "its file name).")
+@click.option("--user", help="REFI-QDA project: import only the codings of this user "
+                             "(its name or id in the project's Users).")
 @click.option("--replace", is_flag=True, help="Overwrite an existing codings/<NAME>.csv.")
 @click.option("--skip-unlocated", is_flag=True,
               help="Import the rest when quotes are ambiguous or not found (they are listed).")
 @click.option("--skip-unmapped", is_flag=True,
               help="Import the rest when code names do not map (they are listed).")
-def import_codings_command(source, study, coder, mapping, fmt, document, replace,
+def import_codings_command(source, study, coder, mapping, fmt, document, user, replace,
                            skip_unlocated, skip_unmapped):
     """Import a human coder's work on STUDY (run `dialogcode ingest` first) from SOURCE:
     a table of offsets (document,start,end,code), quotes (document,quote,code) or
@@ -60,7 +62,7 @@ def import_codings_command(source, study, coder, mapping, fmt, document, replace
     book = load_codebooks(opened.codebook_files())
     result = import_codings(source, corpus, book, coder=coder, mapping=mapping, fmt=fmt,
                             document=document, skip_unlocated=skip_unlocated,
-                            skip_unmapped=skip_unmapped)
+                            skip_unmapped=skip_unmapped, user=user)
     path = write_coder(opened, coder, result.codings, replace=replace)
     echo_summary(result, source)
     click.echo(f"Wrote {shown(path)}")

@@ -53,7 +53,8 @@ class ImportResult:
     duplicates: int = 0
 
 
-def _read(source: Path, docs: Documents, fmt: str | None, document: str | None) -> Reading:
+def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
+          user: str | None) -> Reading:
     suffix = source.suffix.lower()
     if fmt is None and suffix not in (*TABLE_SUFFIXES, *MARKUP_SUFFIXES, ".qdpx"):
         raise CodingsError(f"cannot tell the format from the extension {suffix!r}; give "
@@ -61,7 +62,10 @@ def _read(source: Path, docs: Documents, fmt: str | None, document: str | None) 
     if fmt not in (None, *FORMATS):
         raise CodingsError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
     if fmt == "qdpx" or (fmt is None and suffix == ".qdpx"):
-        return read_qdpx(source, docs)
+        return read_qdpx(source, docs, user)
+    if user is not None:
+        raise CodingsError("a user can only be chosen in a REFI-QDA project (.qdpx)",
+                           file=source)
     if fmt == "markup" or (fmt is None and suffix in MARKUP_SUFFIXES):
         return read_markup(source, docs, document)
     return read_table(source, docs, fmt)
@@ -97,13 +101,14 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
 def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
                    mapping: Path | None = None, fmt: str | None = None,
                    document: str | None = None, skip_unlocated: bool = False,
-                   skip_unmapped: bool = False) -> ImportResult:
+                   skip_unmapped: bool = False, user: str | None = None) -> ImportResult:
     """Read a coder's file into coder-file rows for ``corpus``, code names mapped to the
     ids of ``book``.
 
     ``fmt`` is one of :data:`FORMATS` (default: from the extension, and for tables from
     the columns); ``document`` names the document of an inline-markup file (default:
-    from its file name); ``mapping`` is a CSV or YAML file of name -> code id.
+    from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
+    ``user`` keeps only the codings of that user (name or id) of a REFI-QDA project.
     Raises CodingsError listing every problem of the file, including ambiguous or
     unfound quotes and unmapped names unless they are skipped.
     """
@@ -114,7 +119,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     if not source.is_file():
         raise CodingsError("no such file", file=source)
     docs = Documents(corpus)
-    reading = _read(source, docs, fmt, document)
+    reading = _read(source, docs, fmt, document, user)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     mapped, unmapped = map_names(reading.found, book, names)
     rows, outside = _rows(reading.found, mapped, docs, coder)
