@@ -72,18 +72,45 @@ def lessons(study, quiet):
 
 @cli.command("export")
 @study_argument
-@click.option("--to", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Format to write (repeatable; default: xlsx and sqlite).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write into (default: the study's out folder).")
-def export_command(study, formats, output):
+@click.option("--to", "formats", multiple=True, type=click.Choice([*FORMATS, "qdpx"]),
+              help="Format to write (repeatable; default: xlsx and sqlite). qdpx: a "
+                   "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder.")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Folder to write into (default: the study's out folder), or the "
+                   "FILE.qdpx to write with --to qdpx alone (default: out/study.qdpx).")
+@click.option("--every-source", is_flag=True,
+              help="qdpx: export rule and model codings as made (rejected ones marked), "
+                   "every coder and the reviewers' codes, each as its own user, instead "
+                   "of the final codings.")
+def export_command(study, formats, output, every_source):
     """Export STUDY's tables: csv/ and parquet/ (a file per table), workbook.xlsx (a
     sheet per table with a README sheet, styled headers and filters) and study.sqlite
-    (documents, segments, codings and codebook with foreign keys, plus every table)."""
+    (documents, segments, codings and codebook with foreign keys, plus every table);
+    or, with --to qdpx, a REFI-QDA project (study.qdpx: codebook, documents, codings by
+    user, sites as cases, attributes as variables, lessons as notes)."""
+    formats = formats or ("xlsx", "sqlite")
+    tables = tuple(f for f in formats if f != "qdpx")
+    qdpx_file = output is not None and output.suffix.lower() == ".qdpx"
+    if qdpx_file and tables:
+        raise click.UsageError("-o FILE.qdpx is for --to qdpx alone; give a folder to "
+                               "write several formats")
+    if tables and output is not None and output.is_file():
+        raise click.UsageError(f"-o {output}: a file; give a folder to write tables into")
+    if every_source and "qdpx" not in formats:
+        raise click.UsageError("--every-source is an option of --to qdpx")
     opened = Study.open(study)
-    paths = export(study_evidence(opened), output or opened.out, formats or ("xlsx", "sqlite"),
-                   title=opened.config.title)
-    click.echo(f"Wrote {len(paths)} files to {shown(output or opened.out)}")
+    folder = opened.out if output is None or qdpx_file else output
+    if tables:
+        paths = export(study_evidence(opened), folder, tables, title=opened.config.title)
+        click.echo(f"Wrote {len(paths)} files to {shown(folder)}")
+    if "qdpx" in formats:
+        from ..interchange.qdpx import DEFAULT_NAME, write_qdpx
+        done = write_qdpx(opened, output if qdpx_file else folder / DEFAULT_NAME,
+                          every_source=every_source)
+        users = ", ".join(f"{name} {n}" for name, n in sorted(done.codings.items()))
+        click.echo(f"Wrote {shown(done.path)}: {done.documents} documents, "
+                   f"{sum(done.codings.values())} codings ({users or 'none'}), "
+                   f"{done.notes} lesson notes")
 
 
 @cli.command()
