@@ -310,6 +310,14 @@ def test_output_inside_transcripts_is_refused(study):
 
 def test_bad_usage(study, tmp_path):
     result = invoke("export", study, "--to", "xlsx", "--to", "qdpx", "-o", tmp_path / "p.qdpx")
-    assert result.exit_code == 2 and "-o FILE.qdpx is for --to qdpx alone" in result.output
+    assert result.exit_code == 2 and "-o is a folder (a file is for --to qdpx alone)" in \
+        result.output
     result = invoke("export", study, "--to", "xlsx", "--every-source")
     assert result.exit_code == 2 and "--every-source is an option of --to qdpx" in result.output
+
+
+def test_with_other_formats_the_project_goes_into_the_folder(study, tmp_path):
+    result = invoke("export", study, "--to", "csv", "--to", "qdpx", "-o", tmp_path / "both")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "both" / "csv" / "codings.csv").is_file()
+    assert zipfile.is_zipfile(tmp_path / "both" / "study.qdpx")

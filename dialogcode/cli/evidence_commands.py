@@ -76,8 +76,8 @@ def lessons(study, quiet):
               help="Format to write (repeatable; default: xlsx and sqlite). qdpx: a "
                    "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder.")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
-              help="Folder to write into (default: the study's out folder), or the "
-                   "FILE.qdpx to write with --to qdpx alone (default: out/study.qdpx).")
+              help="Folder to write into (default: the study's out folder); with --to "
+                   "qdpx alone, the file to write (default: out/study.qdpx).")
 @click.option("--every-source", is_flag=True,
               help="qdpx: export rule and model codings as made (rejected ones marked), "
                    "every coder and the reviewers' codes, each as its own user, instead "
@@ -90,22 +90,20 @@ def export_command(study, formats, output, every_source):
     user, sites as cases, attributes as variables, lessons as notes)."""
     formats = formats or ("xlsx", "sqlite")
     tables = tuple(f for f in formats if f != "qdpx")
-    qdpx_file = output is not None and output.suffix.lower() == ".qdpx"
-    if qdpx_file and tables:
-        raise click.UsageError("-o FILE.qdpx is for --to qdpx alone; give a folder to "
-                               "write several formats")
-    if tables and output is not None and output.is_file():
-        raise click.UsageError(f"-o {output}: a file; give a folder to write tables into")
+    if tables and output is not None and (output.is_file() or output.suffix == ".qdpx"):
+        raise click.UsageError(f"-o {output}: with table formats, -o is a folder (a "
+                               "file is for --to qdpx alone)")
     if every_source and "qdpx" not in formats:
         raise click.UsageError("--every-source is an option of --to qdpx")
     opened = Study.open(study)
-    folder = opened.out if output is None or qdpx_file else output
+    folder = output if tables and output is not None else opened.out
     if tables:
         paths = export(study_evidence(opened), folder, tables, title=opened.config.title)
         click.echo(f"Wrote {len(paths)} files to {shown(folder)}")
     if "qdpx" in formats:
         from ..interchange.qdpx import DEFAULT_NAME, write_qdpx
-        done = write_qdpx(opened, output if qdpx_file else folder / DEFAULT_NAME,
+        alone = not tables and output is not None and not output.is_dir()
+        done = write_qdpx(opened, output if alone else (output or folder) / DEFAULT_NAME,
                           every_source=every_source)
         users = ", ".join(f"{name} {n}" for name, n in sorted(done.codings.items()))
         click.echo(f"Wrote {shown(done.path)}: {done.documents} documents, "

@@ -1,6 +1,6 @@
 """Importing a human coder's work into the study as ``codings/<coder>.csv``.
 
-Formats (docs/importing.md): tables of offsets, quotes or segments (CSV or XLSX,
+Formats (docs/interchange.md): tables of offsets, quotes or segments (CSV or XLSX,
 :mod:`.tabular`), inline markup in a copy of one transcript (:mod:`.markup`) and
 REFI-QDA projects (:mod:`.qdpx`). Every reader gives :class:`.base.Found` codings with
 the coder's code names; :mod:`.mapping` turns the names into code ids. Every problem of
