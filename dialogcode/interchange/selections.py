@@ -73,8 +73,11 @@ def changed_documents(study: Study, documents: pd.DataFrame, rules: pd.DataFrame
     hashes = documents.set_index("doc_id")["sha256"]
     for coder in coders:
         path = coder_path(study, coder)
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        if "sha256" in table:
+        try:
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError):
+            continue        # reported when the coder's file is read for the export
+        if {"seg_id", "sha256"} <= set(table.columns):
             doc_of = _doc_of(table["seg_id"])
             changed = table["sha256"].ne("") & table["sha256"].ne(doc_of.map(hashes))
             problems += [Problem(f"coded document {doc_id!r} when its text was different "
