@@ -31,7 +31,7 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -71,8 +71,8 @@ class Export:
 
     path: Path
     documents: int
-    codings: dict[str, int] = field(default_factory=dict)
-    notes: int = 0
+    codings: dict[str, int]
+    notes: int
 
 
 # ----------------------------------------------------------------------- the XML
