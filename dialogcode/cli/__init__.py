@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import click
 
-from ..errors import DialogcodeError
+from ..errors import ArgumentError, DialogcodeError
 
 
 class DataError(click.ClickException):
-    """Bad data: every problem on its own line, exit code 1."""
-
-    exit_code = 1
+    """A library error: every problem on its own line; exit code 2 for bad usage
+    (:class:`ArgumentError`), 1 for bad data."""
 
     def __init__(self, error: DialogcodeError):
+        self.exit_code = 2 if isinstance(error, ArgumentError) else 1
         problems = error.problems
         if len(problems) == 1:
             message = str(problems[0])
@@ -24,7 +24,7 @@ class DataError(click.ClickException):
 
 
 class Group(click.Group):
-    """Turns the library's errors into clean messages and exit code 1."""
+    """Turns the library's errors into clean messages and exit codes 1 or 2."""
 
     def invoke(self, ctx):
         try:

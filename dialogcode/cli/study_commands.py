@@ -5,7 +5,7 @@ import click
 
 from ..analysis import study_evidence, write_tables
 from ..config import CONFIG_NAME
-from ..coders import coder_names, coder_path
+from ..coders import chosen_coders, coder_names, coder_path
 from ..export import DATABASE, WORKBOOK, export
 from ..ingest import find_files, summarize, write_corpus
 from ..learned import has_training, model_folder
@@ -83,6 +83,8 @@ def run(study, skip_bad, force, quiet):
     A stage whose inputs did not change since the last run is skipped
     (out/stamps.json); --force re-runs all."""
     opened = Study.open(study)
+    if opened.config.learn.reference:
+        chosen_coders(opened, [opened.config.learn.reference], "learn: reference")
     out, stamps = opened.out, Stamps(opened.out)
     config = opened.root / CONFIG_NAME
     codebooks = opened.codebook_files()
