@@ -81,7 +81,8 @@ def test_manifest_naming_a_missing_file_exits_1(tmp_path, format_dir):
                       "file,site\nzoom.vtt,Fresno\ngone.txt,Oakland\n")
     result = run("ingest", root)
     assert result.exit_code == 1
-    assert "manifest.csv:3 [file]: names a missing file" in result.output
+    assert (f"manifest.csv:3 [file]: file 'gone.txt' is not in {root / 'transcripts'}"
+            in result.output)
 
 
 def test_duplicate_document_exits_1(tmp_path, format_dir):

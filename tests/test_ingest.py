@@ -161,10 +161,12 @@ def test_yaml_manifest_works_and_reports_lines(tmp_path, format_dir):
     (root / "dialogcode.yaml").write_text("manifest: manifest.yaml\n", encoding="utf-8")
     with pytest.raises(ManifestError) as info:
         ingest(Study.open(root))
-    assert {(p.line, p.key) for p in info.value.problems} == {(7, "date"), (8, "format")}
+    assert {(p.line, p.key) for p in info.value.problems} == {
+        (5, "event_type"), (7, "date"), (8, "format")}
     (root / "manifest.yaml").write_text(
         "zoom.vtt: {site: Fresno, event_type: coaching_call, date: 2019-02-06}\n"
-        "notes.md: {site: Fresno, event_type: site_visit_notes}\n", encoding="utf-8")
+        "notes.md: {site: Fresno, event_type: site_visit_notes, date: 2019-06-05}\n",
+        encoding="utf-8")
     documents = ingest(Study.open(root)).documents.set_index("doc_id")
     assert documents.at["zoom", "date"] == "2019-02-06"
     assert documents.at["notes", "event_type"] == "site_visit_notes"

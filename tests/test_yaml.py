@@ -147,3 +147,11 @@ def test_every_yaml_file_refuses_hostile_input_quickly_and_says_where(study, kin
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert f"Error: {path}:{WHERE[hostile]}: {WHAT[hostile]}" in result.output
+
+
+def test_an_impossible_yaml_date_in_a_manifest_is_an_error_not_a_traceback(study):
+    path, command = yaml_file(study, "manifest", "- file: zoom.vtt\n  date: 2019-13-45\n")
+    result = invoke(*command)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"Error: {path}:2 [date]: date '2019-13-45' is not a day in the calendar: there "
+            "is no month 13") in result.output

@@ -6,6 +6,7 @@ import click
 from ..analysis import study_evidence, write_tables
 from ..config import CONFIG_NAME
 from ..coders import chosen_coders, coder_names, coder_path
+from ..errors import printable
 from ..export import DATABASE, WORKBOOK, export
 from ..ingest import find_files, summarize, write_corpus
 from ..learned import has_training, model_folder
@@ -97,9 +98,11 @@ def run(study, skip_bad, force, quiet):
             click.echo(f"{name}:")
         return True
 
-    files = find_files(opened.transcripts)[0] if opened.transcripts.is_dir() else []
+    files, _, refused = (find_files(opened.transcripts) if opened.transcripts.is_dir()
+                         else ([], [], []))
     key = fingerprint(config, opened.manifest, f"skip_bad={skip_bad}",
-                      *(str(p.relative_to(opened.root)) for p in files), *files)
+                      *(str(p.relative_to(opened.root)) for p in files), *files,
+                      *(printable(str(p)) for p, _ in refused))
     corpus = None
     outputs = [out / "documents.parquet", out / "segments.parquet"]
     if stage("ingest", key, outputs):
