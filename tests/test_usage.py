@@ -1,4 +1,6 @@
 """Finding the study, and bad usage (exit 2) told apart from bad data (exit 1)."""
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -120,3 +122,11 @@ def test_run_names_the_config_key_of_a_reference_without_a_coder_file(study):
 def test_usage_errors_are_argument_errors_and_config_errors_stay_data():
     assert issubclass(StudyNotFound, ArgumentError) and issubclass(StudyNotFound, ConfigError)
     assert not issubclass(ConfigError, ArgumentError)
+
+
+def test_a_file_that_cannot_be_written_is_named_without_a_traceback(tmp_path):
+    book = Path(__file__).parent / "data" / "evidence-study" / "codebook.yaml"
+    target = tmp_path / "missing" / "book.qdc"
+    result = invoke("codebook", "export", book, "-o", target)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {target}: No such file or directory\n"

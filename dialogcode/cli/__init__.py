@@ -4,6 +4,8 @@ Exit codes: 0 success, 1 bad data (the message names file and line), 2 bad usage
 """
 from __future__ import annotations
 
+import errno
+
 import click
 
 from ..errors import ArgumentError, DialogcodeError
@@ -24,13 +26,20 @@ class DataError(click.ClickException):
 
 
 class Group(click.Group):
-    """Turns the library's errors into clean messages and exit codes 1 or 2."""
+    """Turns the library's errors into clean messages and exit codes 1 or 2, and a file
+    that cannot be read or written (a missing folder, no permission, a full disk) into
+    a message naming it (exit 1)."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except DialogcodeError as exc:
             raise DataError(exc) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:    # output piped to `head`: Click handles it
+                raise
+            reason = exc.strerror or str(exc)
+            raise DataError(DialogcodeError(reason, file=exc.filename)) from None
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
