@@ -22,7 +22,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import DialogcodeError, Problem
+from .errors import ArgumentError, DialogcodeError, Problem
 
 ALL_CODES = "(all codes)"
 UNITS = ("segment", "span")
@@ -273,11 +273,12 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     ``codes`` are the codes reported (default: every code any coder used). ``reference``
     (with exactly two coders) adds precision, recall and F1 of the other coder against
     it. With ``documents`` given, codings with a ``sha256`` column made against other text
-    are refused. Raises :class:`DialogcodeError` listing every problem found.
+    are refused. Raises :class:`DialogcodeError` listing every problem found
+    (:class:`ArgumentError` for arguments that do not fit together).
     """
     problems = _argument_problems(codings, segments, unit, reference, min_overlap)
     if problems:
-        raise DialogcodeError(problems)
+        raise ArgumentError(problems)
     coders = list(codings)
     bounds = segments[["seg_id", "doc_id", "start", "end"]].rename(
         columns={"start": "seg_start", "end": "seg_end"})

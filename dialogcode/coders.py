@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DialogcodeError, Problem
+from .errors import ArgumentError, DialogcodeError, Problem
 from .store import read_table
 from .study import Study
 
@@ -52,10 +52,10 @@ def chosen_coders(study: Study, chosen: list[str] | None, key: str) -> list[str]
 def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: bool = False
                 ) -> Path:
     """Write ``codings`` (:data:`CODER_COLUMNS`) as ``codings/<coder>.csv``; refuses to
-    overwrite an existing file unless ``replace``."""
+    overwrite an existing file unless ``replace`` (ArgumentError)."""
     path = coder_path(study, coder)
     if path.exists() and not replace:
-        raise CodingsError(f"{path.name} exists; choose another coder name or replace it",
+        raise ArgumentError(f"{path.name} exists; choose another coder name or replace it",
                            file=path)
     path.parent.mkdir(parents=True, exist_ok=True)
     codings.reindex(columns=CODER_COLUMNS).to_csv(path, index=False, lineterminator="\n")
@@ -112,12 +112,13 @@ def covering_all(rules: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
 
 def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFrame:
     """Codings by name: ``rules`` (out/codings.parquet, covering every document), a
-    coder in ``codings/``, or the path of a coder file."""
+    coder in ``codings/``, or the path of a coder file. Raises ArgumentError for a name
+    that is none of these."""
     if name == RULES:
         return covering_all(read_table(study.out, "codings", hint="dialogcode code"),
                             segments)
     path = Path(name) if name.endswith(".csv") else coder_path(study, name)
     if not path.is_file():
         known = ", ".join([RULES, *coder_names(study)])
-        raise CodingsError(f"no codings named {name!r} (known: {known})", file=path)
+        raise ArgumentError(f"no codings named {name!r} (known: {known})", file=path)
     return read_coder(path, segments, path.stem)

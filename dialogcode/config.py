@@ -65,8 +65,6 @@ class Config(BaseModel):
         return value
 
 
-
-
 def problems_from_validation(exc: ValidationError, data, source: str) -> list[Problem]:
     """Turn pydantic errors into Problems carrying the line of the offending key."""
     problems = []
@@ -84,6 +82,11 @@ def problems_from_validation(exc: ValidationError, data, source: str) -> list[Pr
             message = "unknown key"
         problems.append(Problem(message, source, line, ".".join(map(str, loc))))
     return problems
+
+
+def config_line(path: Path, key: str) -> int | None:
+    """The line of top-level ``key`` in the config file at ``path``."""
+    return line_of(load_yaml(path, ConfigError), key)
 
 
 def load_config(path: Path) -> Config:

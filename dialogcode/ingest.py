@@ -12,6 +12,7 @@ from .formats import EXTENSIONS, read_document
 from .manifest import STANDARD, Entry, load_manifest
 from .nlp import load_pipeline
 from .normalize import count_words
+from .paths import refused_file
 from .progress import progress_bar
 from .segment import COLUMNS as SEGMENT_COLUMNS
 from .segment import segment_document
@@ -44,15 +45,21 @@ class Corpus:
                 f"{int(self.documents['n_words'].sum()) if len(self.documents) else 0} words)")
 
 
-def find_files(folder: Path) -> tuple[list[Path], list[Path]]:
-    """(transcript files, other files) under ``folder``, hidden files left out."""
-    known, other = [], []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """(transcript files, other files, refused files with the reason) under ``folder``,
+    hidden files left out. Refused: links leading outside ``folder`` and names that are
+    not UTF-8 (see :func:`dialogcode.paths.refused_file`)."""
+    known, other, refused = [], [], []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
         rel = path.relative_to(folder)
         if any(part.startswith((".", "~$")) for part in rel.parts):
             continue
-        (known if path.suffix.lower() in EXTENSIONS else other).append(path)
-    return known, other
+        why = refused_file(path, folder)
+        if why:
+            refused.append((path, why))
+        elif path.is_file():
+            (known if path.suffix.lower() in EXTENSIONS else other).append(path)
+    return known, other, refused
 
 
 def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
@@ -67,9 +74,10 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
     folder = study.transcripts
     if not folder.is_dir():
         raise ConfigError(f"transcripts folder {folder} does not exist")
-    files, others = find_files(folder)
+    files, others, refused = find_files(folder)
     entries: dict[str, Entry] = {}
     warnings: list[Problem] = []
+    problems = [Problem(why, _rel(path, study.root)) for path, why in refused]
     if study.manifest is not None:
         if not study.manifest.is_file():
             raise ConfigError(f"manifest {study.manifest} does not exist (set `manifest:` "
@@ -84,10 +92,10 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
     warnings += [Problem("not a transcript format; ignored", _rel(p, study.root))
                  for p in others]
     if not files:
-        raise IngestError(f"no transcript files in {folder}")
+        raise IngestError([*problems, Problem(f"no transcript files in {folder}")])
 
     nlp = load_pipeline(study.config.model) if unit == "sentence" else None
-    docs, segments, problems = [], [], []
+    docs, segments = [], []
     seen_ids: dict[str, str] = {}
     seen_hashes: dict[str, str] = {}
     for path in progress_bar(files, desc="ingest", enabled=progress, unit="file"):

@@ -277,7 +277,10 @@ def test_cluster_command_writes_tables_map_and_patch(evidence_study):
     patch = evidence_study / "out" / "suggestions.yaml"
     patch.write_text(patch.read_text().replace("keep: false", "keep: true", 1))
     again = run("cluster", evidence_study, "--scope", "all", "--k", "2")
-    assert again.exit_code == 1 and "marked `keep: true`" in again.output
+    assert again.exit_code == 2
+    assert (f"Error: {patch}: 1 entries are marked `keep: true`: merge them with `dialogcode "
+            "codebook merge` (or copy the file) first, or pass --force to overwrite"
+            ) in again.output
     assert run("cluster", evidence_study, "--scope", "all", "--k", "2",
                "--force").exit_code == 0
 

@@ -14,13 +14,14 @@ from ..learned import model_folder
 from ..codebook import load_codebooks
 from ..workbook import write_workbook
 from ..ingest import load_corpus
-from ..review import (DECISIONS, ReviewError, load_decisions, load_suggestions,
+from ..errors import ArgumentError
+from ..review import (DECISIONS, load_decisions, load_suggestions,
                       merge_decisions, orphaned, read_sheet, review_items, sheet_decisions,
                       unimported, write_decisions, write_sheet)
 from ..store import read_table, safe_for_spreadsheet
 from ..study import Study
 from . import cli
-from .options import echo_table, shown, study_argument
+from .options import check_codes, echo_table, shown, study_argument, study_option
 
 
 @cli.group()
@@ -55,10 +56,11 @@ def review_export(study, output, undecided, codes, force, next_n):
     if target.is_file() and not force:
         pending = unimported(read_sheet(target), decisions)
         if pending:
-            raise ReviewError(f"holds {pending} decision(s) not yet imported; run `dialogcode "
+            raise ArgumentError(f"holds {pending} decision(s) not yet imported; run `dialogcode "
                               "review import` on it first, or pass --force", file=target)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
+    check_codes(codes, book.codes)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
     labels = {c.id: c.label for c in book.codes.values()}
     if next_n:
@@ -126,8 +128,7 @@ def echo_orphaned(study: Study, corpus=None) -> None:
 
 @cli.command("agree")
 @click.argument("names", nargs=-1, required=True)
-@click.option("--study", "-s", default=".", type=click.Path(path_type=str),
-              help="Study folder (default: .).")
+@study_option
 @click.option("--unit", type=click.Choice(UNITS), default="segment", show_default=True,
               help="segment: a code is present or not in each segment; span: present "
                    "when the coder's spans cover --min-overlap of all coders' spans of "
@@ -150,6 +151,9 @@ def agree_command(names, study, unit, min_overlap, reference, codes, output):
     opened = Study.open(study)
     corpus = load_corpus(opened)
     codings = {name: named_codings(opened, name, corpus.segments) for name in names}
+    if codes:
+        used = set().union(*(c["code_id"].dropna() for c in codings.values()))
+        check_codes(codes, used | set(load_codebooks(opened.codebook_files()).codes))
     result = agree(codings, corpus.segments, unit=unit, reference=reference,
                    codes=list(codes) or None, documents=corpus.documents,
                    min_overlap=min_overlap)

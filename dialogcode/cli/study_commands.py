@@ -5,7 +5,8 @@ import click
 
 from ..analysis import study_evidence, write_tables
 from ..config import CONFIG_NAME
-from ..coders import coder_names, coder_path
+from ..coders import chosen_coders, coder_names, coder_path
+from ..errors import printable
 from ..export import DATABASE, WORKBOOK, export
 from ..ingest import find_files, summarize, write_corpus
 from ..learned import has_training, model_folder
@@ -83,6 +84,8 @@ def run(study, skip_bad, force, quiet):
     A stage whose inputs did not change since the last run is skipped
     (out/stamps.json); --force re-runs all."""
     opened = Study.open(study)
+    if opened.config.learn.reference:
+        chosen_coders(opened, [opened.config.learn.reference], "learn: reference")
     out, stamps = opened.out, Stamps(opened.out)
     config = opened.root / CONFIG_NAME
     codebooks = opened.codebook_files()
@@ -95,9 +98,11 @@ def run(study, skip_bad, force, quiet):
             click.echo(f"{name}:")
         return True
 
-    files = find_files(opened.transcripts)[0] if opened.transcripts.is_dir() else []
+    files, _, refused = (find_files(opened.transcripts) if opened.transcripts.is_dir()
+                         else ([], [], []))
     key = fingerprint(config, opened.manifest, f"skip_bad={skip_bad}",
-                      *(str(p.relative_to(opened.root)) for p in files), *files)
+                      *(str(p.relative_to(opened.root)) for p in files), *files,
+                      *(printable(str(p)) for p, _ in refused))
     corpus = None
     outputs = [out / "documents.parquet", out / "segments.parquet"]
     if stage("ingest", key, outputs):

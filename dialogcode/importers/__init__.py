@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..coders import CODER_COLUMNS, RULES, CodingsError
-from ..errors import Problem
+from ..errors import ArgumentError, Problem
 from ..ingest import Corpus
 from .base import Documents, Found, Reading
 from .locate import LEVELS, MIN_SIMILARITY
@@ -110,14 +110,15 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
     ``user`` keeps only the codings of that user (name or id) of a REFI-QDA project.
     Raises CodingsError listing every problem of the file, including ambiguous or
-    unfound quotes and unmapped names unless they are skipped.
+    unfound quotes and unmapped names unless they are skipped; ArgumentError for a bad
+    coder name or a missing ``source``.
     """
     if not CODER_NAME.match(coder) or coder == RULES:
-        raise CodingsError(f"coder name {coder!r}: use letters, digits, '_' and '-' "
+        raise ArgumentError(f"coder name {coder!r}: use letters, digits, '_' and '-' "
                            f"(and not {RULES!r})")
     source = Path(source)
     if not source.is_file():
-        raise CodingsError("no such file", file=source)
+        raise ArgumentError("no such file", file=source)
     docs = Documents(corpus)
     reading = _read(source, docs, fmt, document, user)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
