@@ -2,7 +2,8 @@
 
 Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 ``event_type``, ``date`` (YYYY-MM-DD), ``title``; optional ``doc_id``, ``format``,
-``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``; any
+``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``,
+``speakers`` (labels that are speakers in this file, separated by ``;``); any
 other column is kept as a document attribute. Validated as a whole: every problem is
 reported with its line.
 """
@@ -22,7 +23,7 @@ from .yamlsrc import line_of, load_yaml
 STANDARD = ("site", "event_type", "date", "title")
 COLUMN_KEYS = {"speaker_column": "speaker", "text_column": "text",
                "start_column": "start", "end_column": "end"}
-OPTIONS = {"file", "doc_id", "format", "encoding", *COLUMN_KEYS}
+OPTIONS = {"file", "doc_id", "format", "encoding", "speakers", *COLUMN_KEYS}
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Entry:
     format: str | None = None
     encoding: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    speakers: frozenset[str] = frozenset()
     attributes: dict[str, str] = field(default_factory=dict)
 
 
@@ -106,6 +108,9 @@ def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
         entry.encoding = encoding
         entry.columns = {role: str(row[key]).strip() for key, role in COLUMN_KEYS.items()
                          if str(row.get(key) or "").strip()}
+        listed = row.get("speakers") or []
+        listed = listed if isinstance(listed, list) else str(listed).split(";")
+        entry.speakers = frozenset(str(s).strip() for s in listed if str(s).strip())
         date = row.get("date")
         if isinstance(date, dt.date):
             date = date.isoformat()
