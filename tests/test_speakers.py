@@ -131,3 +131,11 @@ def test_speakers_listed_in_config_or_manifest_are_speakers(tmp_path):
     assert list(b["speaker"].dropna()) == ["Luis"]
     assert [str(n) for n in corpus.speaker_notes] == [
         "transcripts/b.txt:4: `Rosa:` read as text, not as a speaker"]
+
+
+def test_section_unit_splits_a_transcript_at_its_headings(fresh):
+    segments = ingest(Study.open(fresh), unit="section").segments
+    session = segments[segments["doc_id"] == "session"]
+    assert list(zip(session["kind"], session["codable"], session["text"].str[:20])) == [
+        ("preamble", False, "Listening session wi"), ("section", True, "What is hardest for "),
+        ("heading", False, "Closing convening"), ("section", True, "Thank you all.")]
