@@ -9,6 +9,7 @@ import pandas as pd
 
 from .errors import ConfigError, DialogcodeError, IngestError, Problem
 from .formats import EXTENSIONS, read_document
+from .formats.base import NOT_TALK
 from .manifest import STANDARD, Entry, load_manifest
 from .nlp import load_pipeline
 from .normalize import count_words
@@ -20,8 +21,6 @@ from .study import Study
 
 DOCUMENT_COLUMNS = ["doc_id", *STANDARD, "source_path", "format", "sha256", "n_words",
                     "n_segments", "speaker_notes"]
-# segments that are never coded, quoted or counted, unless `code_preamble: true`
-NOT_TALK = ("preamble", "heading")
 
 
 @dataclass

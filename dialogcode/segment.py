@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .formats import ParsedDocument
-from .formats.base import Block
+from .formats.base import NOT_TALK, Block
 from .normalize import count_words
 
 _BACKCHANNEL = re.compile(
@@ -48,7 +48,7 @@ def _section_blocks(parsed: ParsedDocument) -> list[Block]:
     blocks: list[Block] = []
     for block in parsed.blocks:
         last = blocks[-1] if blocks else None
-        if block.kind in ("preamble", "heading"):
+        if block.kind in NOT_TALK:
             blocks.append(block)
         elif last is not None and last.kind == "section":
             last.end, last.time_end = block.end, block.time_end

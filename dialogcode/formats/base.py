@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from ..normalize import normalize_text
 from .speakers import Note
 
+# kinds of block that are kept but never coded, quoted or counted (unless configured)
+NOT_TALK = ("preamble", "heading")
+
 
 @dataclass
 class Block:
