@@ -59,3 +59,12 @@ def test_the_fixed_codebook_ids_exist(coded):
 def test_every_domain_code_occurs_in_the_sample(coded):
     _, _, codings = coded
     assert sorted(set(DOMAIN_IDS) - set(codings["code_id"])) == []
+
+
+def test_title_lines_are_kept_but_never_coded_and_no_speaker_is_a_guess(coded):
+    corpus, _, codings = coded
+    titles = corpus.segments[~corpus.segments["codable"]]
+    assert set(titles["kind"]) == {"preamble"} and len(titles) == 39
+    assert titles["text"].str.startswith("Synthetic sample").all()
+    assert not codings["seg_id"].isin(titles["seg_id"]).any()
+    assert corpus.speaker_notes == []
