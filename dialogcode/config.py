@@ -50,6 +50,8 @@ class Config(BaseModel):
     model: str = "blank"
     encoding: str = "utf-8"
     columns: Columns = Field(default_factory=Columns)
+    speakers: list[str] = Field(default_factory=list)   # labels that are always speakers
+    code_preamble: bool = False    # code and quote preambles and headings as well
     lessons: str | None = "lessons.yaml"
     final_coders: list[str] | None = None
     learn: LearnSettings = Field(default_factory=LearnSettings)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ConfigError, IngestError, Problem
+from .errors import ConfigError, DialogcodeError, IngestError, Problem
 from .formats import EXTENSIONS, read_document
+from .formats.base import NOT_TALK
 from .manifest import STANDARD, Entry, load_manifest
 from .nlp import load_pipeline
 from .normalize import count_words
@@ -20,7 +21,7 @@ from .store import read_table, write_table
 from .study import Study
 
 DOCUMENT_COLUMNS = ["doc_id", *STANDARD, "source_path", "format", "sha256", "n_words",
-                    "n_segments"]
+                    "n_segments", "speaker_notes"]
 
 
 @dataclass
@@ -29,13 +30,16 @@ class Corpus:
 
     ``documents`` has :data:`DOCUMENT_COLUMNS`, manifest attributes, and ``text`` (the
     normalised text that every offset points into). ``skipped`` lists files left out
-    under ``skip_bad``; ``warnings`` lists files without manifest rows and ignored files.
+    under ``skip_bad``; ``warnings`` lists files without manifest rows and ignored files;
+    ``speaker_notes`` lists the guesses about speakers and headings a person should
+    check (labels used once and taken as speakers, labels read as text, headings).
     """
 
     documents: pd.DataFrame
     segments: pd.DataFrame
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    speaker_notes: list[Problem] = field(default_factory=list)
 
     def text(self, doc_id: str) -> str:
         return self.documents.set_index("doc_id").at[doc_id, "text"]
@@ -95,9 +99,10 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
         raise IngestError([*problems, Problem(f"no transcript files in {folder}")])
 
     nlp = load_pipeline(study.config.model) if unit == "sentence" else None
-    docs, segments = [], []
+    docs, segments, notes = [], [], []
     seen_ids: dict[str, str] = {}
     seen_hashes: dict[str, str] = {}
+    speakers = frozenset(study.config.speakers)
     for path in progress_bar(files, desc="ingest", enabled=progress, unit="file"):
         rel = path.relative_to(folder).as_posix()
         source = _rel(path, study.root)
@@ -106,7 +111,7 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
             columns = {**study.config.columns.model_dump(exclude_none=True), **entry.columns}
             parsed, fmt = read_document(path, source=source, fmt=entry.format,
                                         encoding=entry.encoding or study.config.encoding,
-                                        columns=columns)
+                                        columns=columns, speakers=speakers | entry.speakers)
         except IngestError as exc:
             problems.extend(exc.problems)
             continue
@@ -124,18 +129,23 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
         seen_ids[doc_id], seen_hashes[sha] = source, source
         rows = segment_document(doc_id, parsed, unit, nlp)
         segments.extend(rows)
+        notes += [Problem(note.message, source, note.line) for note in parsed.notes]
         attributes = {key: entry.attributes.get(key, "") for key in STANDARD}
         attributes.update(entry.attributes)
         docs.append({"doc_id": doc_id, **attributes, "source_path": rel, "format": fmt,
                      "sha256": sha, "n_words": count_words(parsed.text),
-                     "n_segments": len(rows), "text": parsed.text})
+                     "n_segments": len(rows),
+                     "speaker_notes": "; ".join(map(str, parsed.notes)), "text": parsed.text})
     if problems and not skip_bad:
         raise IngestError(problems)
     documents = pd.DataFrame(docs, columns=_document_columns(docs))
     table = pd.DataFrame(segments, columns=SEGMENT_COLUMNS)
     table = table.astype({"time_start": "float64", "time_end": "float64",
                           "line": "Int64", "backchannel": "bool"})
-    return Corpus(documents, table, skipped=problems, warnings=warnings)
+    table.insert(table.columns.get_loc("kind") + 1, "codable",
+                 ~table["kind"].isin(NOT_TALK) | study.config.code_preamble)
+    return Corpus(documents, table, skipped=problems, warnings=warnings,
+                  speaker_notes=notes)
 
 
 def _document_columns(docs: list[dict]) -> list[str]:
@@ -161,8 +171,11 @@ def write_corpus(corpus: Corpus, out: Path) -> list[Path]:
 def load_corpus(study: Study) -> Corpus:
     """The corpus last written by `dialogcode ingest` for ``study``."""
     hint = "dialogcode ingest"
-    return Corpus(read_table(study.out, "documents", hint=hint),
-                  read_table(study.out, "segments", hint=hint))
+    segments = read_table(study.out, "segments", hint=hint)
+    if "codable" not in segments:
+        raise DialogcodeError(f"{study.out / 'segments.parquet'} was written by an older "
+                              f"dialogcode; run `{hint}` again")
+    return Corpus(read_table(study.out, "documents", hint=hint), segments)
 
 
 def summarize(corpus: Corpus) -> pd.DataFrame:

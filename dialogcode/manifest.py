@@ -2,8 +2,9 @@
 
 Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 ``event_type``, ``date`` (YYYY-MM-DD), ``title``; optional ``doc_id``, ``format``,
-``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``; any
-other column is kept as a document attribute.
+``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``,
+``speakers`` (labels that are speakers in this file, separated by ``;``, or a list in
+a YAML manifest); any other column is kept as a document attribute.
 
 Validated as a whole, every problem reported with its line: a file that is missing
 (with the closest file name there is), outside the transcripts folder or listed twice;
@@ -37,10 +38,10 @@ REQUIRED = ("site", "event_type", "date")       # filled in every row when the c
 SPELLED_ONE_WAY = ("site", "event_type", "phase")
 COLUMN_KEYS = {"speaker_column": "speaker", "text_column": "text",
                "start_column": "start", "end_column": "end"}
-OPTIONS = {"file", "doc_id", "format", "encoding", *COLUMN_KEYS}
+OPTIONS = {"file", "doc_id", "format", "encoding", "speakers", *COLUMN_KEYS}
 KNOWN = (*STANDARD, "phase", *sorted(OPTIONS))
 COMPUTED = sorted({"source_path", "sha256", "n_words", "n_segments", "text", "codes",
-                   "n_codes", *SEGMENT_COLUMNS} - {"doc_id"})
+                   "n_codes", "speaker_notes", "codable", *SEGMENT_COLUMNS} - {"doc_id"})
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -52,6 +53,7 @@ class Entry:
     format: str | None = None
     encoding: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    speakers: frozenset[str] = frozenset()
     attributes: dict[str, str] = field(default_factory=dict)
 
 
@@ -94,6 +96,8 @@ def _entry(file: str, line: int, row: dict, columns: list[str], bad) -> Entry:
     """The Entry of one row; its problems go to ``bad(message, key)``."""
     text = {key: _text(value) for key, value in row.items()}
     for key, value in row.items():
+        if key == "speakers" and isinstance(value, list):
+            continue
         if isinstance(value, (list, dict)):
             bad(f"{key} is a {'list' if isinstance(value, list) else 'mapping'}; give one "
                 "value", key)
@@ -111,6 +115,9 @@ def _entry(file: str, line: int, row: dict, columns: list[str], bad) -> Entry:
         except LookupError:
             bad(f"unknown encoding {entry.encoding!r}", "encoding")
     entry.columns = {role: text[key] for key, role in COLUMN_KEYS.items() if text.get(key)}
+    listed = row.get("speakers") or []
+    listed = listed if isinstance(listed, list) else str(listed).split(";")
+    entry.speakers = frozenset(str(s).strip() for s in listed if str(s).strip())
     for key in REQUIRED:
         if key in columns and not text.get(key) and not isinstance(row.get(key), (list, dict)):
             bad(f"no {key} given" + (" (YYYY-MM-DD)" if key == "date" else ""), key)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .formats import ParsedDocument
-from .formats.base import Block
+from .formats.base import NOT_TALK, Block
 from .normalize import count_words
 
 _BACKCHANNEL = re.compile(
@@ -41,14 +41,22 @@ def _row(doc_id, unit, ordinal, block: Block, text: str, start: int, end: int) -
 
 
 def _section_blocks(parsed: ParsedDocument) -> list[Block]:
+    """Notes' blocks as they are; a transcript's turns joined into one section per run
+    between its preamble and headings (which stay blocks of their own)."""
     if parsed.kind == "notes":
         return parsed.blocks
-    preamble = [b for b in parsed.blocks if b.kind == "preamble"]
-    turns = [b for b in parsed.blocks if b.kind != "preamble"]
-    if not turns:
-        return preamble
-    return preamble + [Block("section", turns[0].start, turns[-1].end, line=turns[0].line,
-                             time_start=turns[0].time_start, time_end=turns[-1].time_end)]
+    blocks: list[Block] = []
+    for block in parsed.blocks:
+        last = blocks[-1] if blocks else None
+        if block.kind in NOT_TALK:
+            blocks.append(block)
+        elif last is not None and last.kind == "section":
+            last.end, last.time_end = block.end, block.time_end
+        else:
+            blocks.append(Block("section", block.start, block.end, line=block.line,
+                                section=block.section, time_start=block.time_start,
+                                time_end=block.time_end))
+    return blocks
 
 
 def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None) -> list[dict]:

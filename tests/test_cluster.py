@@ -61,7 +61,8 @@ def make_corpus(texts: dict[str, list[str]]):
         for ordinal, turn in enumerate(turns, start=1):
             segments.append({
                 "seg_id": f"{doc_id}:t{ordinal}", "doc_id": doc_id, "unit": "turn",
-                "ordinal": ordinal, "kind": "turn", "speaker": f"P{ordinal % 3 + 1}",
+                "ordinal": ordinal, "kind": "turn", "codable": True,
+                "speaker": f"P{ordinal % 3 + 1}",
                 "section": None, "start": offset, "end": offset + len(turn), "text": turn,
                 "n_words": len(turn.split()), "backchannel": False, "time_start": None,
                 "time_end": None, "line": ordinal})

@@ -118,3 +118,13 @@ def test_the_sample_study_goes_to_refi_qda_and_comes_back(tmp_path):
     assert len(back) == len(codings)
     assert set(back[spans].itertuples(index=False)) == \
         set(codings[spans].itertuples(index=False))
+
+
+
+def test_title_lines_are_kept_but_never_coded_and_no_speaker_is_a_guess(coded):
+    corpus, _, codings = coded
+    titles = corpus.segments[~corpus.segments["codable"]]
+    assert set(titles["kind"]) == {"preamble"} and len(titles) == 39
+    assert titles["text"].str.startswith("Synthetic sample").all()
+    assert not codings["seg_id"].isin(titles["seg_id"]).any()
+    assert corpus.speaker_notes == []

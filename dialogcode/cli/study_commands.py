@@ -49,6 +49,10 @@ def _ingest(study: Study, *, unit, skip_bad, quiet):
         click.echo(f"Total: {total['documents']} documents, {total['turns']} turns, "
                    f"{total['speakers']} speakers, {total['words']} words; "
                    f"{len(corpus.segments)} segments ({corpus.segments['unit'].iloc[0] if len(corpus.segments) else unit}).")
+        echo_problems("Speaker labels and headings to check", corpus.speaker_notes, err=False)
+        if corpus.speaker_notes:
+            click.echo("List a label under `speakers:` in dialogcode.yaml, or in the "
+                       "manifest's `speakers` column, to make it a speaker.")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
     return corpus
 
