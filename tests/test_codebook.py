@@ -45,8 +45,8 @@ def test_every_problem_is_reported_with_line_and_code():
         (6, "a: colour", "unknown key"),
         (9, "a", "duplicate code id"),
         (13, "b", "parent 'nowhere' is not defined"),
-        (18, "c", "tokens[1] is not a valid spaCy token pattern"),
-        (25, "e", "tokens[1]"),
+        (22, "c", "tokens[1] is not a valid spaCy token pattern"),   # the pattern's line
+        (29, "e", "tokens[1]"),
         (30, "f", "parent cycle"),
     }
     assert "backtrack catastrophically" in str(info.value)

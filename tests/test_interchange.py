@@ -12,7 +12,8 @@ from dialogcode.interchange import write_codebook_yaml
 from dialogcode.interchange.dictionaries import entry_pattern, import_liwc, import_quanteda
 from dialogcode.interchange.qdc import GUID_NAMESPACE, NS, export_qdc, guid_for, import_qdc
 from dialogcode.nlp import load_pipeline
-from dialogcode.patterns import CompiledCodebook, regex_problem
+from dialogcode.patterns import CompiledCodebook
+from dialogcode.regexes import regex_problem
 
 DATA = Path(__file__).parent / "data" / "interchange"
 SMALL = DATA / "small.yaml"
