@@ -24,6 +24,7 @@ from .yamlsrc import line_of, load_yaml
 Match = Literal["lower", "lemma"]
 ID_PATTERN = r"^[a-z0-9_]+(\.[a-z0-9_]+)*$"
 REGEX_TOKEN_LIMIT = 100     # default: REGEX patterns skip longer tokens (docs/limits.md)
+MAX_DEPTH = 20              # levels of codes under codes (docs/limits.md)
 
 
 class _Strict(BaseModel):
@@ -249,7 +250,7 @@ def load_codebooks(paths: list[Path] | Path) -> Codebook:
         for where, message in check_patterns(code):
             problems.append(Problem(message, source, code.pattern_lines.get(where, line),
                                     code.id))
-    problems.extend(_cycles(book, lines))
+    problems.extend(_ancestry(book, lines))
     if problems:
         raise CodebookError(problems)
     return book
@@ -301,17 +302,30 @@ def _pattern_lines(item: dict) -> dict[str, int]:
             for found in [line_of(patterns.get(kind), index - 1)] if found}
 
 
-def _cycles(book: Codebook, lines) -> list[Problem]:
-    problems, reported = [], set()
-    for code in book.codes.values():
-        seen, current = [], code.id
-        while current in book.codes and current not in seen:
-            seen.append(current)
+def _ancestry(book: Codebook, lines) -> list[Problem]:
+    """Parent cycles, and codes more than :data:`MAX_DEPTH` levels deep (each branch
+    reported once, at its first code too deep). Walks parent links without recursion."""
+    problems: list[Problem] = []
+    depth: dict[str, int] = {}
+    for code_id in book.codes:
+        path, on_path, current = [], set(), code_id
+        while current in book.codes and current not in depth and current not in on_path:
+            path.append(current)
+            on_path.add(current)
             current = book.codes[current].parent
-        if current in seen and current not in reported:
-            loop = seen[seen.index(current):]
-            reported.update(loop)
+        if current in on_path:
+            loop = path[path.index(current):]
+            del path[len(path) - len(loop):]
+            depth.update(dict.fromkeys(loop, 0))
             source, line = lines[current]
             problems.append(Problem(f"parent cycle: {' -> '.join(loop + [current])}", source,
                                     line, current))
+        level = depth.get(current, 0)
+        for ancestor in reversed(path):
+            level += 1
+            depth[ancestor] = level
+            if level == MAX_DEPTH + 1:
+                source, line = lines[ancestor]
+                problems.append(Problem(f"nested more than {MAX_DEPTH} levels deep, the "
+                                        "limit (see docs/limits.md)", source, line, ancestor))
     return problems

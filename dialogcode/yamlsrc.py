@@ -29,8 +29,25 @@ class LineList(list):
     lines: list[int]
 
 
+MAX_NESTING = 100   # lists and mappings inside each other (docs/limits.md)
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """A SafeLoader that refuses nesting deeper than :data:`MAX_NESTING`: PyYAML builds
+    nodes recursively, so deeper nesting would exhaust Python's stack."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self._depth >= MAX_NESTING:
+            raise yaml.composer.ComposerError(
+                None, None, f"lists and mappings nested more than {MAX_NESTING} levels "
+                "deep, the limit (see docs/limits.md)", self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
