@@ -2,13 +2,13 @@
 bounded in the length of what they search.
 
 Python's ``re`` backtracks, so a regex that can match one string in many ways can take
-minutes on a single token (``(a|aa)*c`` on forty a's). :func:`regex_problem` reads the
-parsed pattern (``re._parser``, the parser behind ``re.compile``) and refuses a regex
-when
+minutes on one token of forty characters (``(a|aa)*c`` on a run of a's).
+:func:`regex_problem` reads the parsed pattern (``re._parser``, the parser behind
+``re.compile``) and refuses a regex when
 
 - a repeated group can match nothing (``(a?){25}``),
 - a repeated group has alternatives that can begin with the same character
-  (``(ab|a.)*``),
+  (``(a.|.b)*``),
 - a repeated group can match the same text in more than one way, within one repetition
   or across two (``(a+)+``, ``(a|aa)*``, ``(\\w+\\s?)+``, ``(\\sa*\\w?)+``), or
 - variable-length parts in a row can match the same characters, so a token can be split
@@ -16,11 +16,12 @@ when
   ``*``, ``+`` or ``{m,}`` counts as :data:`UNBOUNDED` ways, ``a?`` as two).
 
 Character sets are compared on a sample alphabet (ASCII, a few other letters, digits and
-spaces, and every character the regex names), so the check errs towards refusing.
-Possessive repeats (``a*+``) and atomic groups (``(?>...)``) never give back what they
-matched, so they are exempt (their insides are still checked). As a second line,
-:func:`bounded_regex` rewrites a regex so that it fails at once on a string longer than
-the codebook's ``regex_token_limit``: whatever a regex does, it works on a bounded string.
+spaces, and every character the regex names); the check errs towards refusing, and the
+length bound covers whatever it misses. Possessive repeats (``a*+``) and atomic groups
+(``(?>...)``) never give back what they matched, so they are exempt (their insides are
+still checked). As a second line, :func:`bounded_regex` rewrites a regex so that it
+fails at once on a string longer than the codebook's ``regex_token_limit``: whatever a
+regex does, it works on a bounded string.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ _CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D",
 _GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))*")
 
 EMPTY = "repeats a group that can match nothing, like (a?){25}"
-ALTERNATIVES = "repeats alternatives that can begin with the same character, like (ab|a.)*"
+ALTERNATIVES = "repeats alternatives that can begin with the same character, like (a.|.b)*"
 SELF = ("repeats a group whose repetitions can match the same text in more than one "
         "way, like (a+)+ or (a|aa)*")
 ADJACENT = (r"has variable-length parts in a row that can match the same characters, "

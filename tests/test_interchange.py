@@ -226,6 +226,16 @@ def test_bad_quanteda_dictionary_reports_every_problem_with_lines():
                          "every token")]
 
 
+def test_a_quanteda_dictionary_nested_2000_deep_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "deep.yml"
+    path.write_text("".join(f"{'  ' * i}k{i}:\n" for i in range(2000)) + "  " * 2000
+                    + "- word\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        import_quanteda(path)
+    assert str(info.value) == (f"{path}:100: YAML error: lists and mappings nested more "
+                               "than 100 levels deep, the limit (see docs/limits.md)")
+
+
 def test_liwc_dictionary_becomes_a_working_codebook(tmp_path):
     data = import_liwc(DATA / "sample.dic")
     book = loaded(data, tmp_path)

@@ -27,6 +27,7 @@ import yaml
 
 from ..errors import CodebookError, Problem
 from ..regexes import regex_problem
+from ..yamlsrc import _Loader
 from . import codebook_id, slug, unique_id
 
 WILDCARDS = "*?"
@@ -141,7 +142,7 @@ def import_quanteda(path: Path) -> dict:
     source = str(path)
     text = _read_text(path)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)   # SafeLoader, refusing deep nesting
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         reason = getattr(exc, "problem", None) or str(exc)
