@@ -123,8 +123,11 @@ class _Analysis:
         if self.ignorecase:
             named.update(v for c in list(named) for v in (c.lower(), c.upper()) if len(v) == 1)
         self.alphabet = frozenset(named)
+        # per part (keyed by id: the parsed tree outlives the analysis)
         self._widths: dict[int, tuple[int, int]] = {}
         self._sets: dict[int, frozenset] = {}
+        self._variables: dict[int, bool] = {}
+        self._edges: dict[tuple[int, int], frozenset] = {}
 
     # ------------------------------------------------------------------ the rules
 
@@ -156,13 +159,16 @@ class _Analysis:
         return None
 
     def _splits(self, parts: list) -> int:
-        """Most ways a string splits between chained variable parts of ``parts``."""
+        """Most ways a string splits between chained variable parts of ``parts`` (or the
+        first count past :data:`MAX_SPLITS`)."""
         ways: dict[int, int] = {}
         for j, part in enumerate(parts):
             if self._variable(part):
                 low, high = self._width([part])
                 before = max((ways[i] for i in ways if self._trade(parts, i, j)), default=1)
                 ways[j] = before * min(high - low + 1, UNBOUNDED)
+                if ways[j] > MAX_SPLITS:
+                    break
         return max(ways.values(), default=1)
 
     def _trade(self, parts: list, i: int, j: int) -> bool:
@@ -183,6 +189,11 @@ class _Analysis:
         """Whether a part can match strings of several lengths *and* give characters
         back to its neighbours (a branch of fixed-length alternatives that begin
         differently cannot)."""
+        if id(part) not in self._variables:
+            self._variables[id(part)] = self._is_variable(part)
+        return self._variables[id(part)]
+
+    def _is_variable(self, part) -> bool:
         op, av = part
         if op in (sre.POSSESSIVE_REPEAT, sre.ATOMIC_GROUP) or op in _ZERO_WIDTH:
             return False
@@ -213,17 +224,24 @@ class _Analysis:
         """Characters the sequence ``parts`` can begin with (side 0) or end with (-1)."""
         found: frozenset = frozenset()
         for part in (parts if side == 0 else reversed(parts)):
-            op, av = part
-            if op in _ZERO_WIDTH:
-                continue
-            if op in (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN, sre.GROUPREF):
-                found |= self._chars(part)
-            elif op not in _REPEATS + (sre.POSSESSIVE_REPEAT,) or av[1] > 0:
-                found = found.union(*(self._edge(_flat(sequence), side)
-                                      for sequence in _sequences(part)))
+            found |= self._part_edge(part, side)
             if self._width([part])[0] > 0:
                 break
         return found
+
+    def _part_edge(self, part, side: int) -> frozenset:
+        key = (id(part), side)
+        if key not in self._edges:
+            op, av = part
+            if op in _ZERO_WIDTH or (op in _REPEATS + (sre.POSSESSIVE_REPEAT,) and not av[1]):
+                found = frozenset()
+            elif op in (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN, sre.GROUPREF):
+                found = self._chars(part)
+            else:
+                found = frozenset().union(*(self._edge(_flat(sequence), side)
+                                            for sequence in _sequences(part)))
+            self._edges[key] = found
+        return self._edges[key]
 
     def _chars(self, part) -> frozenset:
         """Every character ``part`` can consume (lookarounds consume none)."""
