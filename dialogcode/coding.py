@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .codebook import Codebook
-from .nlp import load_pipeline, matching_components, pipeline_id
+from .nlp import check_lengths, load_pipeline, matching_components, pipeline_id
 from .patterns import CompiledCodebook
 from .progress import progress_bar
 
@@ -83,9 +83,12 @@ def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
     ones first, then the rest tokenised in one stream (``n_process`` worker processes)
     and written to the cache."""
     hashes = documents.set_index("doc_id")["sha256"]
+    check_lengths(segments, nlp)
     pending = []
     for doc_id, group in segments.groupby("doc_id", sort=False):
-        key = (hashes[doc_id], "+".join(sorted(set(group["unit"]))))
+        spans = hashlib.sha256(group[["start", "end"]].to_numpy("int64").tobytes())
+        key = (hashes[doc_id], "+".join(sorted(set(group["unit"]))) + "-"
+               + spans.hexdigest()[:8])   # segments cut at another max_segment_chars differ
         docs = cache.get(*key, nlp.vocab)
         if docs is not None and len(docs) == len(group):
             yield group, docs

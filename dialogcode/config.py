@@ -14,6 +14,7 @@ from .errors import ConfigError, Problem
 from .yamlsrc import LineDict, line_of, load_yaml
 
 CONFIG_NAME = "dialogcode.yaml"
+MAX_SEGMENT_CHARS = 1_000_000   # spaCy's own limit on one text (docs/limits.md)
 
 
 class Columns(BaseModel):
@@ -47,6 +48,7 @@ class Config(BaseModel):
     manifest: str | None = "manifest.csv"
     codebooks: list[str] = Field(default_factory=lambda: ["codebooks/*.yaml"])
     unit: Literal["turn", "sentence", "section"] = "turn"
+    max_segment_chars: int = Field(default=MAX_SEGMENT_CHARS, ge=1_000, le=MAX_SEGMENT_CHARS)
     model: str = "blank"
     encoding: str = "utf-8"
     columns: Columns = Field(default_factory=Columns)

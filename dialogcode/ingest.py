@@ -127,7 +127,8 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
                                     source))
             continue
         seen_ids[doc_id], seen_hashes[sha] = source, source
-        rows = segment_document(doc_id, parsed, unit, nlp)
+        rows = segment_document(doc_id, parsed, unit, nlp,
+                                max_chars=study.config.max_segment_chars)
         segments.extend(rows)
         notes += [Problem(note.message, source, note.line) for note in parsed.notes]
         attributes = {key: entry.attributes.get(key, "") for key in STANDARD}
