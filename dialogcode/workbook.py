@@ -3,6 +3,8 @@ column widths and optional drop-down lists.
 
 Text that a spreadsheet would run as a formula (starting with ``= + - @``, tab or CR) is
 written as a text cell with Excel's quote prefix: it shows as written and never runs.
+Control characters, which a workbook cannot hold (a form feed pasted from a PDF), are
+written as their visible symbols (``␌``), one for one (:func:`dialogcode.safexml.xml_text`).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .safexml import xml_text
 from .store import FORMULA_START
 
 EXCEL_MAX_CELL = 32_767
@@ -28,8 +31,10 @@ _WIDE = {"quote", "text", "definition", "when_to_use", "when_not_to_use", "state
 
 
 def _cell(sheet, value, *, header=False, wrap=False):
-    if isinstance(value, str) and len(value) > EXCEL_MAX_CELL:
-        value = value[:EXCEL_MAX_CELL - 20] + " [truncated]"
+    if isinstance(value, str):
+        value = xml_text(value)
+        if len(value) > EXCEL_MAX_CELL:
+            value = value[:EXCEL_MAX_CELL - 20] + " [truncated]"
     if not (header or wrap or (isinstance(value, str) and value.startswith(FORMULA_START))):
         return value
     cell = WriteOnlyCell(sheet, value=value)

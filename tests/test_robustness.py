@@ -1,0 +1,68 @@
+"""Hostile input and damage: control characters in transcripts, two commands on one
+study at once, outputs damaged or deleted between runs, truncated caches."""
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.interchange.qdc import export_qdc
+
+FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+
+
+def invoke(*args, **kwargs):
+    return CliRunner().invoke(cli, [str(a) for a in args], **kwargs)
+
+
+def succeeds(result):
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+@pytest.fixture
+def study(tmp_path):
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+# ----------------------------------------------------------------- control characters
+
+PASTED = ("Facilitator: What worries people here?\f\n\n"
+          "P1: The rent keeps\vrising and families get evicted.\x01\n\n"
+          "P2: Wages are low, so rent is late.\n")
+
+
+def test_control_characters_run_end_to_end_and_keep_their_offsets(study):
+    (study / "transcripts" / "north" / "kickoff.txt").write_text(PASTED, encoding="utf-8")
+    succeeds(invoke("run", study, "-q"))
+    segments = pd.read_parquet(study / "out" / "segments.parquet").set_index("seg_id")
+    texts = pd.read_parquet(study / "out" / "documents.parquet").set_index("doc_id")["text"]
+    turn = segments.loc["north/kickoff:t2"]
+    assert turn["text"] == "The rent keeps\vrising and families get evicted.\x01"
+    assert texts["north/kickoff"][turn["start"]:turn["end"]] == turn["text"]
+
+    book = openpyxl.load_workbook(study / "out" / "workbook.xlsx", read_only=True)
+    cells = {v for sheet in book for row in sheet.iter_rows(values_only=True) for v in row}
+    assert "The rent keeps␋rising and families get evicted.␁" in cells
+
+    succeeds(invoke("review", "export", study))
+    sheet = openpyxl.load_workbook(study / "out" / "review.xlsx")["review"]
+    rows = list(sheet.iter_rows(values_only=True))
+    turn_row = next(r for r in rows if r[0] == "north/kickoff:t2")
+    assert turn_row[rows[0].index("text")] == "The rent keeps␋rising and families get evicted.␁"
+
+
+def test_a_codebook_export_shows_control_characters_as_symbols(tmp_path):
+    path = tmp_path / "book.yaml"
+    path.write_text('codebook: book\ntitle: Book\ncodes:\n  - id: housing\n    label: "Housing\\f"\n'
+                    '    definition: "Rent\\vand eviction."\n'
+                    '    patterns: {terms: [rent]}\n', encoding="utf-8")
+    exported = export_qdc(load_codebooks(path)).decode("utf-8")
+    assert 'name="Housing␌"' in exported and "Definition: Rent␋and eviction." in exported
