@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ArgumentError, DialogcodeError, Problem
-from .store import read_table
+from .store import read_table, write_csv
 from .study import Study
 
 CODER_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "sha256"]
@@ -57,9 +57,7 @@ def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: boo
     if path.exists() and not replace:
         raise ArgumentError(f"{path.name} exists; choose another coder name or replace it",
                            file=path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    codings.reindex(columns=CODER_COLUMNS).to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(codings.reindex(columns=CODER_COLUMNS), path)
 
 
 def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,

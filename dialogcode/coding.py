@@ -21,6 +21,7 @@ from .codebook import Codebook
 from .nlp import load_pipeline, matching_components, pipeline_id
 from .patterns import CompiledCodebook
 from .progress import progress_bar
+from .store import replacing
 
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
@@ -70,10 +71,9 @@ class DocCache:
         strings = docs[0].vocab.strings
         texts = [strings[h] for h in numpy.unique(tokens[:, _STRING_COLUMNS]).tolist()
                  if h in strings]
-        temporary = path.with_name(path.stem + ".tmp.npz")
-        numpy.savez(temporary, tokens=tokens, strings=numpy.array(texts, dtype=str),
-                    lengths=numpy.array([len(d) for d in docs], dtype="int64"))
-        temporary.replace(path)
+        with replacing(path) as temporary:
+            numpy.savez(temporary, tokens=tokens, strings=numpy.array(texts, dtype=str),
+                        lengths=numpy.array([len(d) for d in docs], dtype="int64"))
 
 
 def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,

@@ -35,6 +35,7 @@ from .features import _TermReader
 from .nlp import load_pipeline, matching_components
 from .patterns import CompiledCodebook
 from .semantic import WORDLLAMA_DIM, spacy_vectors, wordllama_vectors
+from .store import replacing
 from .training import TrainingData
 
 MODEL_FOLDER = "model"
@@ -256,13 +257,14 @@ def save_models(models: CodeModels, folder: Path) -> list[Path]:
     if f.svd is not None:
         arrays["svd"] = f.svd
     npz, meta = folder / "model.npz", folder / "model.json"
-    temporary = folder / "model.tmp.npz"
-    np.savez_compressed(temporary, **arrays)
-    temporary.replace(npz)
+    with replacing(npz) as temporary:
+        np.savez_compressed(temporary, **arrays)
     record = {"format": FORMAT, "dialogcode": version("dialogcode"), "codes": f.codes,
               "semantic": f.semantic, "model": f.model, **models.meta,
               "stats": json.loads(models.stats.to_json(orient="records"))}
-    meta.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    with replacing(meta) as temporary:
+        temporary.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n",
+                             encoding="utf-8")
     return [meta, npz]
 
 

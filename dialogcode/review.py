@@ -19,7 +19,7 @@ from .coders import chosen_coders, coder_path, read_coder
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
 from .workbook import write_workbook
-from .store import read_table, safe_for_spreadsheet
+from .store import read_table, safe_for_spreadsheet, write_csv
 from .study import Study
 
 DECISIONS = "decisions.csv"
@@ -148,15 +148,11 @@ def write_sheet(path: Path, items: pd.DataFrame) -> Path:
     """The review sheet: .xlsx with an accept/reject drop-down, or .csv."""
     if path.suffix.lower() == ".xlsx":
         return write_workbook(path, {"review": items}, choices={"review": {"decision": CHOICES}})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    safe_for_spreadsheet(items).to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(safe_for_spreadsheet(items), path)
 
 
 def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
-    path = study.root / DECISIONS
-    decisions.to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(decisions, study.root / DECISIONS)
 
 
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame

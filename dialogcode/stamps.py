@@ -15,6 +15,8 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
+from .store import replacing
+
 NAME = "stamps.json"
 
 
@@ -47,6 +49,6 @@ class Stamps:
 
     def record(self, stage: str, key: str, outputs: list[Path]) -> None:
         self.saved[stage] = {"inputs": key, "outputs": fingerprint(*outputs)}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n",
-                             encoding="utf-8")
+        with replacing(self.path) as temporary:
+            temporary.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n",
+                                 encoding="utf-8")

@@ -2,10 +2,18 @@
 
 CSV cells that start with ``= + - @``, a tab or a CR get a leading ``'`` so that a
 spreadsheet never runs a formula taken from a transcript.
+
+Every output is written to a temporary file beside it, unique to the process, which then
+replaces it in one step (:func:`replacing`): a reader or a crash never sees half a file,
+and two processes never write into the same temporary.
 """
 from __future__ import annotations
 
+import os
+import secrets
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
@@ -30,14 +38,41 @@ def safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def temporary_beside(path: Path) -> Path:
+    """A hidden file name next to ``path``, unique to this process and call, ending in
+    ``path``'s suffix (writers that add a missing suffix leave it alone)."""
+    return path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+                          f"{path.suffix}")
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """Yield a temporary path (:func:`temporary_beside`) to write ``path``'s new content
+    to; when the block ends without an error it replaces ``path`` in one step, otherwise
+    it is removed and ``path`` stays as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = temporary_beside(path)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> Path:
+    """``df`` as CSV at ``path``, as it is (no neutralising), replaced in one step."""
+    with replacing(path) as temporary:
+        df.to_csv(temporary, index=False, lineterminator="\n")
+    return path
+
+
 def write_table(df: pd.DataFrame, out: Path, name: str, *, csv_drop: tuple[str, ...] = ()
                 ) -> list[Path]:
     """Write ``out/<name>.parquet`` and ``out/<name>.csv``; return the paths."""
-    out.mkdir(parents=True, exist_ok=True)
     parquet, csv = out / f"{name}.parquet", out / f"{name}.csv"
-    df.to_parquet(parquet, index=False)
-    safe_for_spreadsheet(df.drop(columns=list(csv_drop), errors="ignore")).to_csv(
-        csv, index=False, lineterminator="\n")
+    with replacing(parquet) as temporary:
+        df.to_parquet(temporary, index=False)
+    write_csv(safe_for_spreadsheet(df.drop(columns=list(csv_drop), errors="ignore")), csv)
     return [parquet, csv]
 
 

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .safexml import xml_text
-from .store import FORMULA_START
+from .store import FORMULA_START, replacing
 
 EXCEL_MAX_CELL = 32_767
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -91,11 +91,9 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame],
         _sheet(book, "README", readme)
     for name, table in tables.items():
         _sheet(book, name, table, (choices or {}).get(name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    book.save(temporary)
-    _without_timestamps(temporary)
-    temporary.replace(path)
+    with replacing(path) as temporary:
+        book.save(temporary)
+        _without_timestamps(temporary)
     return path
 
 

@@ -1,5 +1,6 @@
 """Hostile input and damage: control characters in transcripts, two commands on one
 study at once, outputs damaged or deleted between runs, truncated caches."""
+import multiprocessing
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.interchange.qdc import export_qdc
+from dialogcode.workbook import write_workbook
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
 
@@ -66,3 +68,25 @@ def test_a_codebook_export_shows_control_characters_as_symbols(tmp_path):
                     '    patterns: {terms: [rent]}\n', encoding="utf-8")
     exported = export_qdc(load_codebooks(path)).decode("utf-8")
     assert 'name="Housing␌"' in exported and "Definition: Rent␋and eviction." in exported
+
+
+# ------------------------------------------------------------------- two at once
+
+def _write_workbooks(path: str, times: int) -> None:
+    table = pd.DataFrame({"text": [f"row {n}" for n in range(500)]})
+    for _ in range(times):
+        write_workbook(Path(path), {"table": table})
+
+
+def test_two_processes_writing_one_workbook_never_break_it(tmp_path):
+    path = tmp_path / "workbook.xlsx"
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_write_workbooks, args=(str(path), 20)) for _ in "ab"]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(120)
+    assert [w.exitcode for w in writers] == [0, 0]
+    rows = list(openpyxl.load_workbook(path, read_only=True)["table"].values)
+    assert len(rows) == 501
+    assert [p.name for p in tmp_path.iterdir()] == ["workbook.xlsx"]     # no temporaries
