@@ -1,7 +1,9 @@
 """Reading and writing the study's tables in out/ (Parquet, plus CSV for people).
 
 CSV cells that start with ``= + - @``, a tab or a CR get a leading ``'`` so that a
-spreadsheet never runs a formula taken from a transcript.
+spreadsheet never runs a formula taken from a transcript (and so do cells that already
+start with ``'`` and then one of these, so :func:`unneutralize` can take exactly one
+away again).
 
 Every output is written to a temporary file beside it, unique to the process, which then
 replaces it in one step (:func:`replacing`): a reader or a crash never sees half a file,
@@ -10,6 +12,7 @@ and two processes never write into the same temporary.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,13 +23,20 @@ import pandas as pd
 from .errors import DialogcodeError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALIZED = re.compile("'*[=+\\-@\t\r]")
 
 
 def neutralize(value):
-    """``value`` with a leading ``'`` when it is text a spreadsheet would run."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run (or such
+    text already behind quotes)."""
+    if isinstance(value, str) and _NEUTRALIZED.match(value):
         return "'" + value
     return value
+
+
+def unneutralize(value: str) -> str:
+    """``value`` as it was before :func:`neutralize`."""
+    return value[1:] if value.startswith("'") and _NEUTRALIZED.match(value, 1) else value
 
 
 def safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
