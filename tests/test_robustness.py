@@ -1,7 +1,11 @@
 """Hostile input and damage: control characters in transcripts, two commands on one
 study at once, outputs damaged or deleted between runs, truncated caches."""
 import multiprocessing
+import os
 import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -14,7 +18,8 @@ from dialogcode.codebook import load_codebooks
 from dialogcode.interchange.qdc import export_qdc
 from dialogcode.workbook import write_workbook
 
-FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "data" / "evidence-study"
 
 
 def invoke(*args, **kwargs):
@@ -90,3 +95,63 @@ def test_two_processes_writing_one_workbook_never_break_it(tmp_path):
     rows = list(openpyxl.load_workbook(path, read_only=True)["table"].values)
     assert len(rows) == 501
     assert [p.name for p in tmp_path.iterdir()] == ["workbook.xlsx"]     # no temporaries
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from dialogcode.lock import study_lock
+with study_lock(Path(sys.argv[1]), "dialogcode run"):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def hold_lock(study: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding the study's lock for ``seconds``."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(study), str(seconds)],
+                              stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_second_command_refuses_while_another_holds_the_study(study):
+    holder = hold_lock(study, 60)
+    lock = study / ".dialogcode.lock"
+    try:
+        for command in (("run", study), ("review", "import", FIXTURE / "manifest.csv", study)):
+            result = invoke(*command, env={"DIALOGCODE_LOCK_WAIT": "0.3"})
+            assert result.exit_code == 1 and "Traceback" not in result.output
+            assert (f"{lock}: the study is in use by process {holder.pid} on "
+                    f"{socket.gethostname()} (`dialogcode run`, since ") in result.output
+            assert ("waited 0.3 s. Run the command again when it has finished; if that "
+                    "process no longer runs, delete this file") in result.output
+        assert not (study / "out" / "segments.parquet").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # killed, it left its lock behind: the next command takes it over
+    assert lock.is_file()
+    succeeds(invoke("run", study, "-q"))
+    assert not lock.exists()
+
+
+def test_a_second_command_waits_for_a_short_one(study):
+    holder = hold_lock(study, 1)
+    try:
+        succeeds(invoke("run", study, "-q", env={"DIALOGCODE_LOCK_WAIT": "60"}))
+    finally:
+        holder.wait()
+    assert (study / "out" / "report.html").is_file()
+
+
+def test_an_unreadable_lock_is_not_taken_over(study):
+    (study / ".dialogcode.lock").write_text("")
+    result = invoke("ingest", study, env={"DIALOGCODE_LOCK_WAIT": "0"})
+    assert result.exit_code == 1
+    assert ("the study is in use by an unknown process (the lock file cannot be read); "
+            "waited 0 s.") in result.output
+    result = invoke("ingest", study, env={"DIALOGCODE_LOCK_WAIT": "soon"})
+    assert result.exit_code == 1
+    assert "DIALOGCODE_LOCK_WAIT must be a number of seconds, not 'soon'" in result.output
