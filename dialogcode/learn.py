@@ -15,6 +15,7 @@ a model that does not fit the study as it is now is refused, never applied.
 from __future__ import annotations
 
 import json
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -289,7 +290,8 @@ def load_models(folder: Path) -> CodeModels:
         if coef.shape[0] != len(codes) or (meta["semantic"] != "spacy" and
                                            coef.shape[1] != width):
             raise ValueError("array shapes do not match")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError,
+            zipfile.BadZipFile) as exc:
         raise ModelError(f"not a readable dialogcode model ({exc}); delete {folder} and "
                          "run `dialogcode learn` again", file=npz_path) from None
     featurizer = Featurizer(vocabulary.astype(object), arrays["idf"], meta["semantic"],

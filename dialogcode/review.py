@@ -105,8 +105,9 @@ def load_decisions(study: Study) -> pd.DataFrame:
 
 def load_suggestions(study: Study) -> pd.DataFrame | None:
     """``out/suggestions.parquet`` from `dialogcode suggest`, when it exists."""
-    path = study.out / "suggestions.parquet"
-    return pd.read_parquet(path) if path.is_file() else None
+    if not (study.out / "suggestions.parquet").is_file():
+        return None
+    return read_table(study.out, "suggestions", hint="dialogcode suggest")
 
 
 def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,

@@ -87,8 +87,13 @@ def write_table(df: pd.DataFrame, out: Path, name: str, *, csv_drop: tuple[str, 
 
 
 def read_table(out: Path, name: str, *, hint: str) -> pd.DataFrame:
-    """Read ``out/<name>.parquet``; raise DialogcodeError saying which command makes it."""
+    """Read ``out/<name>.parquet``; raise DialogcodeError saying which command makes it
+    when it is missing or damaged."""
     path = out / f"{name}.parquet"
     if not path.is_file():
         raise DialogcodeError(f"{path} does not exist yet; run `{hint}` first")
-    return pd.read_parquet(path)
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise DialogcodeError(f"damaged, cannot be read ({exc}); run `{hint}` again",
+                              file=path) from None

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -155,3 +156,82 @@ def test_an_unreadable_lock_is_not_taken_over(study):
     result = invoke("ingest", study, env={"DIALOGCODE_LOCK_WAIT": "soon"})
     assert result.exit_code == 1
     assert "DIALOGCODE_LOCK_WAIT must be a number of seconds, not 'soon'" in result.output
+
+
+# ------------------------------------------------------------- damaged outputs
+
+@pytest.fixture
+def built(study):
+    succeeds(invoke("run", study, "-q"))
+    return study
+
+
+@pytest.mark.parametrize("damage, stage, shown", [
+    (lambda out: (out / "segments.csv").write_text("seg_id,doc"), "ingest", "segments.csv"),
+    (lambda out: (out / "tables" / "cooccurrence.csv").unlink(), "evidence",
+     "tables/cooccurrence.csv"),
+    (lambda out: shutil.rmtree(out / "tables"), "evidence", "tables/code_by_event_type.csv"),
+    (lambda out: (out / "codings.parquet").write_bytes(b"PAR1"), "code", "codings.parquet"),
+], ids=["truncated", "deleted", "folder", "parquet"])
+def test_a_damaged_or_missing_output_runs_its_stage_again(built, damage, stage, shown):
+    out = built / "out"
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+              if p.is_file() and "cache" not in p.parts}
+    damage(out)
+    output = succeeds(invoke("run", built, "-q"))
+    assert f"{stage}: out/{shown}" in output.replace(str(built) + "/", "")
+    assert "missing or changed since it was written; running it again" in output
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+             if p.is_file() and "cache" not in p.parts}
+    assert after.keys() == before.keys()
+    assert {p for p in after if after[p] != before[p]} <= {Path("stamps.json")}
+    assert "up to date" in succeeds(invoke("run", built, "-q"))
+
+
+def test_outputs_copied_with_new_times_are_still_up_to_date(built, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy, copy_function=shutil.copy)      # new modification times
+    output = succeeds(invoke("run", copy))
+    for stage in ("ingest", "code", "evidence"):
+        assert f"{stage}: up to date, skipped" in output
+
+
+def test_truncated_token_caches_are_rebuilt(built):
+    out = built / "out"
+    codings = (out / "codings.parquet").read_bytes()
+    caches = sorted((out / "cache").rglob("*.npz"))
+    assert caches
+    for n, path in enumerate(caches):
+        path.write_bytes(path.read_bytes()[:n * 100])         # the first one empty
+    succeeds(invoke("code", built, "-q"))
+    assert (out / "codings.parquet").read_bytes() == codings
+    for path in caches:
+        with np.load(path, allow_pickle=False) as data:     # written again, whole
+            assert len(data["tokens"])
+
+
+def test_a_single_command_names_a_damaged_table_and_what_rebuilds_it(built):
+    path = built / "out" / "codings.parquet"
+    path.write_bytes(b"PAR1")
+    result = invoke("tables", built)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{path}: damaged, cannot be read (Could not open Parquet input source "
+            in result.output)
+    assert result.output.rstrip().endswith("run `dialogcode code` again")
+
+
+def test_a_damaged_model_is_learned_again(study):
+    (study / "decisions.csv").write_text("seg_id,code_id,decision\n"
+                                         "north/kickoff:t2,risk.housing,accept\n"
+                                         "north/kickoff:t3,risk.housing,reject\n")
+    succeeds(invoke("run", study, "-q"))
+    model = study / "out" / "model" / "model.npz"
+    whole = model.read_bytes()
+    model.write_bytes(whole[:300])
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert (f"the learned model was not applied, only the rules: {model}: not a readable "
+            "dialogcode model (File is not a zip file)") in result.output
+    output = succeeds(invoke("run", study, "-q"))
+    assert "learn: " in output and "model.npz missing or changed" in output
+    assert model.read_bytes() == whole
