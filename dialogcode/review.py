@@ -83,12 +83,12 @@ def load_decisions(study: Study) -> pd.DataFrame:
     if not columns:
         return pd.DataFrame(columns=[*DECISION_COLUMNS, "line"])
     missing = [c for c in REQUIRED if c not in columns]
-    unknown = [c for c in columns if c not in DECISION_COLUMNS]
-    if missing or unknown:
-        raise ReviewError("; ".join(
-            ([f"missing column(s) {', '.join(missing)}"] if missing else [])
-            + ([f"unknown column(s) {', '.join(map(repr, unknown))}"] if unknown else []))
-            + f"; the columns are {','.join(DECISION_COLUMNS)}", file=path, line=1)
+    unknown = [repr(c) for c in columns if c not in DECISION_COLUMNS]
+    wrong = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
+        [f"unknown column(s) {', '.join(unknown)}"] if unknown else [])
+    if wrong:
+        raise ReviewError(f"{'; '.join(wrong)}; the columns are {','.join(DECISION_COLUMNS)}",
+                          file=path, line=1)
     table = table.reindex(columns=[*DECISION_COLUMNS, "line"], fill_value="")
     problems = []
     for row in table.itertuples():
