@@ -138,6 +138,18 @@ def test_a_second_command_refuses_while_another_holds_the_study(study):
     assert not lock.exists()
 
 
+def test_two_runs_started_together_both_finish(study):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DIALOGCODE_LOCK_WAIT": "600"}
+    runs = [subprocess.Popen([sys.executable, "-m", "dialogcode", "run", str(study), "-q"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             env=env) for _ in "ab"]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert sum("evidence: up to date, skipped" in output for output in outputs) == 1
+    assert openpyxl.load_workbook(study / "out" / "workbook.xlsx", read_only=True)
+    assert not (study / ".dialogcode.lock").exists()
+
+
 def test_a_second_command_waits_for_a_short_one(study):
     holder = hold_lock(study, 1)
     try:
