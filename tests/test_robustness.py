@@ -6,6 +6,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +67,13 @@ def test_control_characters_run_end_to_end_and_keep_their_offsets(study):
     rows = list(sheet.iter_rows(values_only=True))
     turn_row = next(r for r in rows if r[0] == "north/kickoff:t2")
     assert turn_row[rows[0].index("text")] == "The rent keeps␋rising and families get evicted.␁"
+
+    project = study / "study.qdpx"             # the document's text goes in as it is
+    succeeds(invoke("export", study, "--to", "qdpx", "-o", project))
+    with zipfile.ZipFile(project) as archive:
+        ET.fromstring(archive.read("project.qde"))
+        assert PASTED in {archive.read(name).decode("utf-8") for name in archive.namelist()
+                          if name.endswith(".txt")}
 
 
 def test_a_codebook_export_shows_control_characters_as_symbols(tmp_path):
