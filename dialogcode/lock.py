@@ -63,11 +63,15 @@ def study_lock(root: Path, command: str = "dialogcode", *, wait: float | None = 
 
 def _wait() -> float:
     raw = os.environ.get(WAIT_VARIABLE, "")
+    if not raw.strip():
+        return WAIT
     try:
-        return float(raw) if raw.strip() else WAIT
+        seconds = float(raw)
     except ValueError:
-        raise LockedError(f"{WAIT_VARIABLE} must be a number of seconds, not {raw!r}"
-                          ) from None
+        seconds = float("nan")
+    if not seconds >= 0:
+        raise LockedError(f"{WAIT_VARIABLE} must be a number of seconds, not {raw!r}")
+    return seconds
 
 
 def _create(path: Path, record: dict) -> bool:

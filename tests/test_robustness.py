@@ -174,9 +174,11 @@ def test_an_unreadable_lock_is_not_taken_over(study):
     assert result.exit_code == 1
     assert ("the study is in use by an unknown process (the lock file cannot be read); "
             "waited 0 s.") in result.output
-    result = invoke("ingest", study, env={"DIALOGCODE_LOCK_WAIT": "soon"})
-    assert result.exit_code == 1
-    assert "DIALOGCODE_LOCK_WAIT must be a number of seconds, not 'soon'" in result.output
+    for wait in ("soon", "-1", "nan"):
+        result = invoke("ingest", study, env={"DIALOGCODE_LOCK_WAIT": wait})
+        assert result.exit_code == 1
+        assert f"DIALOGCODE_LOCK_WAIT must be a number of seconds, not {wait!r}" \
+            in result.output
 
 
 # ------------------------------------------------------------- damaged outputs
