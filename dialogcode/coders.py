@@ -8,21 +8,34 @@ segment's document was coded and nothing applied there.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import ArgumentError, DialogcodeError, Problem
-from .store import read_table
+from .store import read_table, write_csv
 from .study import Study
 
 CODER_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "sha256"]
 CODINGS_FOLDER = "codings"
 RULES = "rules"
+NAME = re.compile(r"[^\W_][\w-]{0,63}")    # a letter or digit, then up to 63 more or _ -
 
 
 class CodingsError(DialogcodeError):
     """A coder's file is unreadable or does not fit the corpus."""
+
+
+def check_name(name: str, what: str) -> None:
+    """Raise ArgumentError unless ``name``, a ``coder``'s or ``reviewer``'s (``what``), is
+    letters, digits, ``_`` and ``-``, starting with a letter or digit, at most 64
+    characters: a coder's name becomes a file name, ``codings/<name>.csv``, and both are
+    written into tables. ``rules`` names the rule codings, so no coder has it."""
+    if not NAME.fullmatch(name) or (what == "coder" and name == RULES):
+        raise ArgumentError(f"{what} name {name!r}: use letters, digits, '_' and '-', "
+                            "starting with a letter or digit, at most 64 characters"
+                            + (f" (and not {RULES!r})" if what == "coder" else ""))
 
 
 def coder_path(study: Study, coder: str) -> Path:
@@ -52,14 +65,14 @@ def chosen_coders(study: Study, chosen: list[str] | None, key: str) -> list[str]
 def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: bool = False
                 ) -> Path:
     """Write ``codings`` (:data:`CODER_COLUMNS`) as ``codings/<coder>.csv``; refuses to
-    overwrite an existing file unless ``replace`` (ArgumentError)."""
+    overwrite an existing file unless ``replace`` (ArgumentError). Raises ArgumentError
+    for a coder name that is not one (:func:`check_name`)."""
+    check_name(coder, "coder")
     path = coder_path(study, coder)
     if path.exists() and not replace:
         raise ArgumentError(f"{path.name} exists; choose another coder name or replace it",
                            file=path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    codings.reindex(columns=CODER_COLUMNS).to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(codings.reindex(columns=CODER_COLUMNS), path)
 
 
 def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,

@@ -7,6 +7,7 @@ only re-runs matching.
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from itertools import islice
 from pathlib import Path
 from typing import Iterator
@@ -21,6 +22,7 @@ from .codebook import Codebook
 from .nlp import check_lengths, load_pipeline, matching_components, pipeline_id
 from .patterns import CompiledCodebook
 from .progress import progress_bar
+from .store import replacing
 
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
@@ -33,7 +35,8 @@ _STRING_COLUMNS = [0, 1, 3, 5]
 class DocCache:
     """Tokenised segments on disk, one file per (document hash, unit, pipeline): the
     segments' token attribute arrays plus the strings they use (a leaner relative of
-    spaCy's DocBin, which walks every token in Python to collect its strings)."""
+    spaCy's DocBin, which walks every token in Python to collect its strings). A file
+    that cannot be read (truncated, damaged) counts as missing and is written again."""
 
     def __init__(self, folder: Path | None, model: str):
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
@@ -48,16 +51,20 @@ class DocCache:
         if path is None or not path.is_file():
             self.misses += 1
             return None
-        with numpy.load(path, allow_pickle=False) as data:
-            tokens, lengths, strings = data["tokens"], data["lengths"], data["strings"]
-        for text in strings.tolist():
-            vocab.strings.add(text)
-        docs, offset = [], 0
-        for length in lengths.tolist():
-            rows = tokens[offset:offset + length]
-            offset += length
-            doc = Doc(vocab, words=rows[:, 0], spaces=rows[:, 2].astype(bool).tolist())
-            docs.append(doc.from_array(_ATTRS, rows))
+        try:
+            with numpy.load(path, allow_pickle=False) as data:
+                tokens, lengths, strings = data["tokens"], data["lengths"], data["strings"]
+            for text in strings.tolist():
+                vocab.strings.add(text)
+            docs, offset = [], 0
+            for length in lengths.tolist():
+                rows = tokens[offset:offset + length]
+                offset += length
+                doc = Doc(vocab, words=rows[:, 0], spaces=rows[:, 2].astype(bool).tolist())
+                docs.append(doc.from_array(_ATTRS, rows))
+        except (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
+            self.misses += 1
+            return None
         self.hits += 1
         return docs
 
@@ -70,10 +77,9 @@ class DocCache:
         strings = docs[0].vocab.strings
         texts = [strings[h] for h in numpy.unique(tokens[:, _STRING_COLUMNS]).tolist()
                  if h in strings]
-        temporary = path.with_name(path.stem + ".tmp.npz")
-        numpy.savez(temporary, tokens=tokens, strings=numpy.array(texts, dtype=str),
-                    lengths=numpy.array([len(d) for d in docs], dtype="int64"))
-        temporary.replace(path)
+        with replacing(path) as temporary:
+            numpy.savez(temporary, tokens=tokens, strings=numpy.array(texts, dtype=str),
+                        lengths=numpy.array([len(d) for d in docs], dtype="int64"))
 
 
 def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,

@@ -29,7 +29,7 @@ from .codebook import Codebook
 from .coders import coder_names, coder_path, read_coder
 from .errors import ArgumentError, DialogcodeError
 from .learned import fit_training, segment_scores
-from .store import write_table
+from .store import replacing, write_table
 from .tables import substantive
 from .training import TrainingData
 
@@ -221,7 +221,9 @@ def write_evaluation(evaluation: Evaluation, folder, design: dict) -> list:
     record = {**design, "folds": evaluation.folds, "documents": evaluation.documents,
               "segments": evaluation.segments}
     path = folder / "evaluation.json"
-    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    with replacing(path) as temporary:
+        temporary.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n",
+                             encoding="utf-8")
     return [*paths, path]
 
 

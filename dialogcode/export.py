@@ -14,7 +14,7 @@ import pandas as pd
 
 from .analysis import TABLES, Evidence
 from .errors import DialogcodeError
-from .store import safe_for_spreadsheet
+from .store import replacing, safe_for_spreadsheet, write_csv
 from .workbook import plain, write_workbook
 
 _FOREIGN_KEYS = {
@@ -50,25 +50,22 @@ def write_sqlite(path: Path, core: dict[str, pd.DataFrame],
                  tables: dict[str, pd.DataFrame]) -> Path:
     """A SQLite database: the core tables (documents, segments, codings, codebook) with
     primary and foreign keys, checked on insert, plus every analysis table."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.unlink(missing_ok=True)
-    connection = sqlite3.connect(temporary)
-    try:
-        connection.execute("PRAGMA foreign_keys = ON")
-        for name in ("documents", "codebook", "segments", "codings"):
-            _create(connection, name, core[name])
-        for name, table in tables.items():
-            _create(connection, name, table)
-        connection.execute('CREATE INDEX codings_code ON codings (code_id)')
-        connection.execute('CREATE INDEX codings_seg ON codings (seg_id)')
-        connection.commit()
-    except sqlite3.IntegrityError as exc:
-        raise DialogcodeError(f"codings do not match the corpus or codebook ({exc}); "
-                              "re-run `dialogcode code` after editing codebooks") from None
-    finally:
-        connection.close()
-    temporary.replace(path)
+    with replacing(path) as temporary:
+        connection = sqlite3.connect(temporary)
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            for name in ("documents", "codebook", "segments", "codings"):
+                _create(connection, name, core[name])
+            for name, table in tables.items():
+                _create(connection, name, table)
+            connection.execute('CREATE INDEX codings_code ON codings (code_id)')
+            connection.execute('CREATE INDEX codings_seg ON codings (seg_id)')
+            connection.commit()
+        except sqlite3.IntegrityError as exc:
+            raise DialogcodeError(f"codings do not match the corpus or codebook ({exc}); "
+                                  "re-run `dialogcode code` after editing codebooks") from None
+        finally:
+            connection.close()
     return path
 
 
@@ -103,17 +100,16 @@ def export(evidence: Evidence, folder: Path, formats: tuple[str, ...], *, title:
     every = {**core, **tables}
     paths: list[Path] = []
     if "csv" in formats:
-        (folder / "csv").mkdir(parents=True, exist_ok=True)
         for name, table in every.items():
-            path = folder / "csv" / f"{name}.csv"
-            safe_for_spreadsheet(table.drop(columns="text") if name == "documents"
-                                 else table).to_csv(path, index=False, lineterminator="\n")
-            paths.append(path)
+            paths.append(write_csv(safe_for_spreadsheet(
+                table.drop(columns="text") if name == "documents" else table),
+                folder / "csv" / f"{name}.csv"))
     if "parquet" in formats:
-        (folder / "parquet").mkdir(parents=True, exist_ok=True)
         for name, table in every.items():
-            table.to_parquet(folder / "parquet" / f"{name}.parquet", index=False)
-            paths.append(folder / "parquet" / f"{name}.parquet")
+            path = folder / "parquet" / f"{name}.parquet"
+            with replacing(path) as temporary:
+                table.to_parquet(temporary, index=False)
+            paths.append(path)
     if "xlsx" in formats:
         sheets = {"codebook": core["codebook"], **tables, "codings": core["codings"]}
         paths.append(write_workbook(folder / WORKBOOK, sheets, readme_sheet(title, evidence)))

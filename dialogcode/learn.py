@@ -15,6 +15,7 @@ a model that does not fit the study as it is now is refused, never applied.
 from __future__ import annotations
 
 import json
+import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -35,6 +36,7 @@ from .features import _TermReader
 from .nlp import load_pipeline, matching_components
 from .patterns import CompiledCodebook
 from .semantic import WORDLLAMA_DIM, spacy_vectors, wordllama_vectors
+from .store import replacing
 from .training import TrainingData
 
 MODEL_FOLDER = "model"
@@ -256,13 +258,14 @@ def save_models(models: CodeModels, folder: Path) -> list[Path]:
     if f.svd is not None:
         arrays["svd"] = f.svd
     npz, meta = folder / "model.npz", folder / "model.json"
-    temporary = folder / "model.tmp.npz"
-    np.savez_compressed(temporary, **arrays)
-    temporary.replace(npz)
+    with replacing(npz) as temporary:
+        np.savez_compressed(temporary, **arrays)
     record = {"format": FORMAT, "dialogcode": version("dialogcode"), "codes": f.codes,
               "semantic": f.semantic, "model": f.model, **models.meta,
               "stats": json.loads(models.stats.to_json(orient="records"))}
-    meta.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    with replacing(meta) as temporary:
+        temporary.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n",
+                             encoding="utf-8")
     return [meta, npz]
 
 
@@ -287,7 +290,8 @@ def load_models(folder: Path) -> CodeModels:
         if coef.shape[0] != len(codes) or (meta["semantic"] != "spacy" and
                                            coef.shape[1] != width):
             raise ValueError("array shapes do not match")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError,
+            zipfile.BadZipFile) as exc:
         raise ModelError(f"not a readable dialogcode model ({exc}); delete {folder} and "
                          "run `dialogcode learn` again", file=npz_path) from None
     featurizer = Featurizer(vocabulary.astype(object), arrays["idf"], meta["semantic"],

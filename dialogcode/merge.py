@@ -24,6 +24,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 from .codebook import Match, load_codebooks
 from .config import problems_from_validation
 from .errors import CodebookError, Problem
+from .store import temporary_beside
 from .yamlsrc import load_yaml
 
 
@@ -195,7 +196,7 @@ def _write_checked(yaml: YAML, data, into: Path, others: list[Path], dry_run: bo
     codebooks, then replace ``into`` (or, with ``dry_run``, only validate)."""
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    temporary = into.with_name(f".{into.name}.merging")
+    temporary = temporary_beside(into)
     temporary.write_text(buffer.getvalue(), encoding="utf-8")
     try:
         load_codebooks([temporary, *others])

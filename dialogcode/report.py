@@ -11,6 +11,7 @@ import pandas as pd
 from .analysis import Evidence
 from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from .codebook import Codebook
+from .store import replacing
 from .tables import PHASES
 from .trust import trust_summary
 
@@ -90,6 +91,6 @@ def render_study_report(evidence: Evidence, title: str) -> str:
 
 
 def write_report(path: Path, html: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    with replacing(path) as temporary:
+        temporary.write_text(html, encoding="utf-8")
     return path

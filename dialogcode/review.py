@@ -4,7 +4,9 @@ codings follow.
 A decision is about a code on a segment, ``(seg_id, code_id)``, not about one matched
 span, so it survives codebook edits that move or add matches. Decisions live in the
 study's ``decisions.csv`` (:data:`DECISION_COLUMNS`), which only `dialogcode review
-import` adds to, from a sheet a person filled in.
+import` adds to, from a sheet a person filled in. Each decision keeps who made it and
+when; text is stored as written (CSV review sheets neutralise formulas, and reading
+them back undoes it).
 
 Final codings = rule and model codings, minus rejected ones, plus accepted suggestions
 (and accepted model codings the model no longer makes), plus the human codings of the
@@ -12,18 +14,22 @@ coders named in ``final_coders`` (dialogcode.yaml).
 """
 from __future__ import annotations
 
+import csv
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from .coders import chosen_coders, coder_path, read_coder
+from .coders import check_name, chosen_coders, coder_path, read_coder
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
 from .workbook import write_workbook
-from .store import read_table, safe_for_spreadsheet
+from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 
 DECISIONS = "decisions.csv"
-DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note", "sha256"]
+DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note", "sha256",
+                    "decided_at"]
+REQUIRED = ["seg_id", "code_id", "decision"]
 SHEET_COLUMNS = ["seg_id", "code_id", "label", "source", "matched", "score", "speaker",
                  "site", "doc_id", "text", "decision", "note"]
 CHOICES = ("accept", "reject")
@@ -34,22 +40,74 @@ class ReviewError(DialogcodeError):
     """A review sheet or decisions file is malformed."""
 
 
+def csv_table(path: Path) -> pd.DataFrame:
+    """A CSV file as text cells with a ``line`` column (where each row starts). Raises
+    ReviewError naming the line of a row whose fields do not match the header, a header
+    naming a column twice, or a file that is not UTF-8 CSV."""
+    records, line = [], 1
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            for fields in reader:
+                if fields:
+                    records.append((line, fields))
+                line = reader.line_num + 1
+    except UnicodeDecodeError:
+        raise ReviewError("not UTF-8 text; save it as CSV UTF-8", file=path) from None
+    except (OSError, csv.Error) as exc:
+        raise ReviewError(f"not a readable CSV file ({exc})", file=path, line=line) from None
+    if not records:
+        return pd.DataFrame(columns=["line"])
+    header = [name.strip() for name in records[0][1]]
+    twice = sorted({name for name in header if header.count(name) > 1})
+    problems = [Problem(f"column {name!r} appears twice", str(path), 1) for name in twice]
+    problems += [Problem(f"{len(fields)} fields, but the header has {len(header)}",
+                         str(path), number) for number, fields in records[1:]
+                 if len(fields) != len(header)]
+    if problems:
+        raise ReviewError(problems)
+    table = pd.DataFrame([fields for _, fields in records[1:]], columns=header, dtype=str)
+    return table.assign(line=[number for number, _ in records[1:]])
+
+
 def load_decisions(study: Study) -> pd.DataFrame:
-    """The study's decisions (empty when there are none yet)."""
+    """The study's decisions (empty when there are none yet), with a ``line`` column.
+    Raises ReviewError naming the line of every row that is not a decision (see
+    :func:`csv_table`; an empty seg_id or code_id, a decision other than accept or
+    reject) and any column missing or not known."""
     path = study.root / DECISIONS
     if not path.is_file():
-        return pd.DataFrame(columns=DECISION_COLUMNS)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = set(DECISION_COLUMNS[:3]) - set(table.columns)
-    if missing:
-        raise ReviewError(f"missing column(s) {', '.join(sorted(missing))}", file=path, line=1)
-    return table.reindex(columns=DECISION_COLUMNS).fillna("")
+        return pd.DataFrame(columns=[*DECISION_COLUMNS, "line"])
+    table = csv_table(path)
+    columns = [c for c in table.columns if c != "line"]
+    if not columns:
+        return pd.DataFrame(columns=[*DECISION_COLUMNS, "line"])
+    missing = [c for c in REQUIRED if c not in columns]
+    unknown = [repr(c) for c in columns if c not in DECISION_COLUMNS]
+    wrong = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
+        [f"unknown column(s) {', '.join(unknown)}"] if unknown else [])
+    if wrong:
+        raise ReviewError(f"{'; '.join(wrong)}; the columns are {','.join(DECISION_COLUMNS)}",
+                          file=path, line=1)
+    table = table.reindex(columns=[*DECISION_COLUMNS, "line"], fill_value="")
+    problems = []
+    for row in table.itertuples():
+        empty = [c for c in ("seg_id", "code_id") if not getattr(row, c).strip()]
+        if empty:
+            problems.append(Problem(f"empty {' and '.join(empty)}", str(path), row.line))
+        if row.decision not in CHOICES:
+            problems.append(Problem(f"decision must be accept or reject, not "
+                                    f"{row.decision!r}", str(path), row.line))
+    if problems:
+        raise ReviewError(problems)
+    return table
 
 
 def load_suggestions(study: Study) -> pd.DataFrame | None:
     """``out/suggestions.parquet`` from `dialogcode suggest`, when it exists."""
-    path = study.out / "suggestions.parquet"
-    return pd.read_parquet(path) if path.is_file() else None
+    if not (study.out / "suggestions.parquet").is_file():
+        return None
+    return read_table(study.out, "suggestions", hint="dialogcode suggest")
 
 
 def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
@@ -77,22 +135,21 @@ def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
 
 
 def read_sheet(path: Path) -> pd.DataFrame:
-    """A filled review sheet (.xlsx or .csv) with a ``line`` column for messages."""
+    """A filled review sheet (.xlsx or .csv) with a ``line`` column for messages; the
+    cells of a .csv sheet as they were before :func:`write_sheet` neutralised them."""
     if path.suffix.lower() == ".xlsx":
         rows = xlsx_rows(path, str(path), ReviewError)
         if not rows:
             raise ReviewError("the sheet is empty", file=path)
         table = pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]], dtype=object)
+        table = table.fillna("").astype(str).assign(line=range(2, len(table) + 2))
     else:
-        try:
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (OSError, ValueError) as exc:
-            raise ReviewError(f"cannot read review sheet: {exc}", file=path) from None
-    missing = {"seg_id", "code_id", "decision"} - set(table.columns)
+        table = csv_table(path)
+        table[table.columns.drop("line")] = table.drop(columns="line").map(unneutralize)
+    missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
-        raise ReviewError(f"missing column(s) {', '.join(sorted(missing))}", file=path, line=1)
-    table = table.fillna("").astype(str)
-    return table.assign(line=range(2, len(table) + 2))
+        raise ReviewError(f"missing column(s) {', '.join(missing)}", file=path, line=1)
+    return table
 
 
 def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:
@@ -106,8 +163,11 @@ def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:
 def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                     documents: pd.DataFrame, reviewer: str, codes: set[str]
                     ) -> pd.DataFrame:
-    """The decided rows of a filled sheet as decisions; every bad row (a decision other
-    than accept or reject, an unknown segment or code) is reported."""
+    """The decided rows of a filled sheet as decisions by ``reviewer``, made now; every
+    bad row (a decision other than accept or reject, an unknown segment or code, a code
+    on a segment decided both ways) is reported."""
+    if reviewer:
+        check_name(reviewer, "reviewer")
     sheet = sheet.assign(decision=sheet["decision"].str.strip().str.lower())
     decided = sheet[sheet["decision"] != ""]
     problems = [Problem(f"decision must be accept or reject, not {row.decision!r}",
@@ -118,6 +178,11 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                  for row in decided.itertuples() if row.seg_id not in known.index]
     problems += [Problem(f"unknown code {row.code_id!r}", str(path), row.line)
                  for row in decided.itertuples() if row.code_id not in codes]
+    both = decided.groupby(["seg_id", "code_id"]).filter(lambda g: g["decision"].nunique() > 1)
+    problems += [Problem(f"{code} is both accepted and rejected on {seg} (lines "
+                         f"{', '.join(map(str, group['line']))}); keep one", str(path),
+                         group["line"].iloc[-1])
+                 for (seg, code), group in both.groupby(["seg_id", "code_id"], sort=False)]
     if problems:
         raise ReviewError(problems)
     hashes = documents.set_index("doc_id")["sha256"]
@@ -127,20 +192,26 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
         "source": (decided["source"].replace("", "reviewer") if "source" in decided
                    else "rule"),
         "reviewer": reviewer, "note": decided["note"] if "note" in decided else "",
-        "sha256": decided["seg_id"].map(known).map(hashes)}).reset_index(drop=True)
+        "sha256": decided["seg_id"].map(known).map(hashes),
+        "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+    }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
 
 
 def merge_decisions(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """``old`` with ``new`` added; a new decision on the same (seg_id, code_id) replaces
-    the old one. Returns the table and counts of added, changed and unchanged rows."""
+    """``old`` with ``new`` added. A new decision on the same (seg_id, code_id) with
+    another decision or note replaces the old one; one that repeats it (a sheet showing
+    earlier decisions, imported again) leaves the old one as it is, with its reviewer and
+    time. Returns the table and counts of added, changed and unchanged rows."""
     key = ["seg_id", "code_id"]
-    before = old.set_index(key)["decision"].to_dict()
-    counts = {"added": 0, "changed": 0, "unchanged": 0}
-    for row in new.itertuples():
-        previous = before.get((row.seg_id, row.code_id))
-        counts["added" if previous is None else
-               "unchanged" if previous == row.decision else "changed"] += 1
-    merged = pd.concat([old, new]).drop_duplicates(key, keep="last")
+    before = {(s, c): (d, n) for s, c, d, n in
+              zip(old["seg_id"], old["code_id"], old["decision"], old["note"])}
+    status = [("added" if (s, c) not in before else
+               "unchanged" if before[(s, c)] == (d, n) else "changed")
+              for s, c, d, n in zip(new["seg_id"], new["code_id"], new["decision"],
+                                    new["note"])]
+    counts = {name: status.count(name) for name in ("added", "changed", "unchanged")}
+    fresh = new[[s != "unchanged" for s in status]]
+    merged = pd.concat([old, fresh]).drop_duplicates(key, keep="last")
     return merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True), counts
 
 
@@ -148,15 +219,11 @@ def write_sheet(path: Path, items: pd.DataFrame) -> Path:
     """The review sheet: .xlsx with an accept/reject drop-down, or .csv."""
     if path.suffix.lower() == ".xlsx":
         return write_workbook(path, {"review": items}, choices={"review": {"decision": CHOICES}})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    safe_for_spreadsheet(items).to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(safe_for_spreadsheet(items), path)
 
 
 def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
-    path = study.root / DECISIONS
-    decisions.to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(decisions, study.root / DECISIONS)
 
 
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame

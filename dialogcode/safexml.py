@@ -1,13 +1,33 @@
-"""Parsing untrusted XML (REFI-QDA codebooks and projects) with defusedxml, keeping the
-line each element starts on for error messages."""
+"""XML in and out: parsing untrusted XML (REFI-QDA codebooks and projects) with
+defusedxml, keeping the line each element starts on for error messages; and keeping
+characters XML cannot hold out of the XML dialogcode writes (.xlsx, .qdc)."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .errors import DialogcodeError
+
+# XML 1.0 holds no control character but tab, newline and CR, no U+FFFE or U+FFFF and no
+# lone surrogate
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+CONTROL_PICTURES = 0x2400     # U+2400 SYMBOL FOR NULL; U+240C SYMBOL FOR FORM FEED
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    return chr(CONTROL_PICTURES + code) if code < 0x20 else "\ufffd"
+
+
+def xml_text(text: str) -> str:
+    """``text`` with each character XML cannot hold replaced by one visible character:
+    a control character by its Unicode control picture (form feed ``\\f`` -> ``␌``,
+    vertical tab -> ``␋``), U+FFFE, U+FFFF and lone surrogates by ``�`` (U+FFFD). The
+    length stays the same, so offsets into the text still hold."""
+    return _NOT_XML.sub(_visible, text)
 
 
 class _LineTarget:

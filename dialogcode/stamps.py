@@ -1,12 +1,15 @@
 """Which stages of `dialogcode run` are up to date.
 
 A stage's *fingerprint* hashes the content of everything it reads (files and settings)
-plus the dialogcode version. After a stage succeeds, its fingerprint and one of the
-outputs it wrote are saved in ``out/stamps.json``; next time the stage is skipped when
-both are unchanged, so an output deleted, or rewritten by a single command with other
-settings (`dialogcode ingest --unit sentence`, `dialogcode code --codebook ...`), makes
-it run again. Because later stages fingerprint the tables earlier stages wrote, a stage
-that re-runs but writes identical tables does not wake the next one.
+plus the dialogcode version. After a stage succeeds, its fingerprint and the size,
+modification time and SHA-256 of every file it wrote (every file in the folders it
+wrote) are saved in ``out/stamps.json``. Next time the stage is skipped only when the
+fingerprint is the same and each of those files is still there as it was written (a
+file with another time is hashed again), so an output deleted, truncated, or rewritten
+by a single command with other settings (`dialogcode ingest --unit sentence`,
+`dialogcode code --codebook ...`) makes it run again. Because later stages fingerprint
+the tables earlier stages wrote, a stage that re-runs but writes identical tables does
+not wake the next one.
 """
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ import hashlib
 import json
 from importlib.metadata import version
 from pathlib import Path
+
+from .store import replacing
 
 NAME = "stamps.json"
 
@@ -31,22 +36,69 @@ def fingerprint(*parts: str | Path | None) -> str:
 
 
 class Stamps:
-    """The fingerprints of the stages last completed in ``out``."""
+    """The fingerprints of the stages last completed in ``out``, and what they wrote."""
 
     def __init__(self, out: Path):
+        self.out = out
         self.path = out / NAME
         try:
-            self.saved = json.loads(self.path.read_text(encoding="utf-8"))
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.saved = {}
+            saved = {}
+        self.saved = saved if isinstance(saved, dict) else {}
 
-    def current(self, stage: str, key: str, outputs: list[Path]) -> bool:
-        """True when ``stage`` last completed with ``key`` and wrote ``outputs`` as they
-        are now."""
-        return self.saved.get(stage) == {"inputs": key, "outputs": fingerprint(*outputs)}
+    def current(self, stage: str, key: str) -> bool:
+        """True when ``stage`` last completed with ``key`` and every file it wrote is as
+        it wrote it."""
+        saved = self.saved.get(stage)
+        return (isinstance(saved, dict) and saved.get("inputs") == key
+                and isinstance(saved.get("outputs"), dict) and not self.damaged(stage))
+
+    def damaged(self, stage: str) -> list[Path]:
+        """The files ``stage`` wrote when it last completed that are missing or changed."""
+        saved = self.saved.get(stage)
+        outputs = saved.get("outputs") if isinstance(saved, dict) else None
+        if not isinstance(outputs, dict):
+            return []
+        return [self.out / name for name, seen in outputs.items()
+                if not _unchanged(self.out / name, seen)]
 
     def record(self, stage: str, key: str, outputs: list[Path]) -> None:
-        self.saved[stage] = {"inputs": key, "outputs": fingerprint(*outputs)}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n",
-                             encoding="utf-8")
+        """Save that ``stage`` completed with ``key`` and wrote ``outputs`` (files, or
+        folders whose files all count), all inside ``out``."""
+        files = sorted({f for path in outputs for f in _files(path)})
+        self.saved[stage] = {"inputs": key, "outputs": {
+            f.relative_to(self.out).as_posix(): _state(f) for f in files}}
+        with replacing(self.path) as temporary:
+            temporary.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n",
+                                 encoding="utf-8")
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return [f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")]
+    return [path] if path.is_file() else []
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _state(path: Path) -> list:
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns, _sha256(path)]
+
+
+def _unchanged(path: Path, seen) -> bool:
+    """True when ``path`` has the size and content recorded in ``seen`` (its content is
+    hashed only when its time differs)."""
+    if not (isinstance(seen, list) and len(seen) == 3):
+        return False
+    size, time, digest = seen
+    try:
+        status = path.stat()
+        return status.st_size == size and (status.st_mtime_ns == time
+                                           or _sha256(path) == digest)
+    except OSError:
+        return False

@@ -68,24 +68,21 @@ def learning_coders(study: Study) -> list[str]:
 
 
 def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
-    """decisions.csv, every row naming an unknown segment or code, or an unknown
-    decision, reported with its line."""
+    """decisions.csv (checked by :func:`~dialogcode.review.load_decisions`), every row
+    naming an unknown segment or code reported with its line."""
     decisions = load_decisions(study)
     path = str(study.root / DECISIONS)
     known = set(segments["seg_id"])
     problems = []
-    for line, row in zip(range(2, len(decisions) + 2), decisions.itertuples()):
+    for row in decisions.itertuples():
         if row.seg_id not in known:
             problems.append(Problem(f"unknown seg_id {row.seg_id!r}; the transcripts changed "
                                     "since this decision, or it was typed by hand: fix or "
-                                    "delete the row", path, line))
+                                    "delete the row", path, row.line))
         if row.code_id not in codes:
             problems.append(Problem(f"code {row.code_id!r} is not in the codebook; rename it "
                                     "to a code id of the codebook or delete the row", path,
-                                    line))
-        if row.decision not in ("accept", "reject"):
-            problems.append(Problem(f"decision must be accept or reject, not "
-                                    f"{row.decision!r}", path, line))
+                                    row.line))
     if problems:
         raise ReviewError(problems)
     return decisions

@@ -3,6 +3,8 @@ column widths and optional drop-down lists.
 
 Text that a spreadsheet would run as a formula (starting with ``= + - @``, tab or CR) is
 written as a text cell with Excel's quote prefix: it shows as written and never runs.
+Control characters, which a workbook cannot hold (a form feed pasted from a PDF), are
+written as their visible symbols (``␌``), one for one (:func:`dialogcode.safexml.xml_text`).
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .store import FORMULA_START
+from .safexml import xml_text
+from .store import FORMULA_START, replacing
 
 EXCEL_MAX_CELL = 32_767
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -28,8 +31,10 @@ _WIDE = {"quote", "text", "definition", "when_to_use", "when_not_to_use", "state
 
 
 def _cell(sheet, value, *, header=False, wrap=False):
-    if isinstance(value, str) and len(value) > EXCEL_MAX_CELL:
-        value = value[:EXCEL_MAX_CELL - 20] + " [truncated]"
+    if isinstance(value, str):
+        value = xml_text(value)
+        if len(value) > EXCEL_MAX_CELL:
+            value = value[:EXCEL_MAX_CELL - 20] + " [truncated]"
     if not (header or wrap or (isinstance(value, str) and value.startswith(FORMULA_START))):
         return value
     cell = WriteOnlyCell(sheet, value=value)
@@ -86,11 +91,9 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame],
         _sheet(book, "README", readme)
     for name, table in tables.items():
         _sheet(book, name, table, (choices or {}).get(name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    book.save(temporary)
-    _without_timestamps(temporary)
-    temporary.replace(path)
+    with replacing(path) as temporary:
+        book.save(temporary)
+        _without_timestamps(temporary)
     return path
 
 

@@ -418,7 +418,10 @@ def test_qdpx_xml_with_entities_is_refused(study, tmp_path):
 
 def test_coder_name_is_a_file_name(study):
     fails(run(FIXTURES / "offsets.csv", study, "--coder", "../escape"),
-          "Error: coder name '../escape': use letters, digits, '_' and '-' (and not 'rules')",
-          code=2)
+          "Error: coder name '../escape': use letters, digits, '_' and '-', starting with a "
+          "letter or digit, at most 64 characters (and not 'rules')", code=2)
     fails(run(FIXTURES / "offsets.csv", study, "--coder", "rules"), "coder name 'rules'",
           code=2)
+    fails(run(FIXTURES / "offsets.csv", study, "--coder", "ana\n"), "coder name 'ana\\n'",
+          code=2)
+    assert not list(study.glob("codings/ana*"))

@@ -94,7 +94,7 @@ def study(tmp_path_factory) -> Path:
     decisions = pd.DataFrame(
         [["north/kickoff:t3", "risk.housing", "reject", "rule", "ana", "", hashes["north/kickoff"]],
          ["south/closing:t1", "risk.money", "accept", "reviewer", "cleo", "money talk",
-          hashes["south/closing"]]], columns=DECISION_COLUMNS)
+          hashes["south/closing"]]], columns=DECISION_COLUMNS[:7])     # no decided_at
     decisions.to_csv(root / "decisions.csv", index=False)
     return root
 

@@ -1,5 +1,6 @@
 """Review decisions, final codings, human coder files and `dialogcode agree`, on the
 evidence fixture (see the table at the top of test_tables.py)."""
+import csv
 import shutil
 from pathlib import Path
 
@@ -256,3 +257,116 @@ def test_a_filled_sheet_is_not_overwritten_before_it_is_imported(study):
     broken.write_text("not a workbook")
     result = invoke("review", "import", broken, study)
     assert result.exit_code == 1 and "not a readable .xlsx workbook" in result.output
+
+
+def decisions_rows(study: Path) -> list[dict]:
+    with (study / "decisions.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_importing_a_sheet_again_keeps_each_decisions_reviewer_and_time(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    (earlier,) = decisions_rows(study)
+    assert earlier["reviewer"] == "ana" and earlier["decided_at"]
+    path = study / "decisions.csv"
+    path.write_text(path.read_text().replace(earlier["decided_at"], "2024-01-02T03:04:05Z"))
+
+    invoke("review", "export", study)               # shows ana's decision, filled in
+    fill(sheet, {("north/closing:t2", "connection"): "accept"})
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert "1 new, 0 changed, 1 unchanged decisions; 2 in" in result.output
+    rows = {r["seg_id"]: r for r in decisions_rows(study)}
+    assert (rows["north/kickoff:t3"]["reviewer"], rows["north/kickoff:t3"]["decided_at"]) \
+        == ("ana", "2024-01-02T03:04:05Z")
+    assert rows["north/closing:t2"]["reviewer"] == "bo"
+
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})     # bo changes it
+    assert "0 new, 1 changed, 1 unchanged" in invoke("review", "import", sheet, study,
+                                                     "--reviewer", "bo").output
+    assert {r["reviewer"] for r in decisions_rows(study)} == {"bo"}
+
+
+def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
+    (study / "transcripts" / "-rf.txt").write_text("P1: The rent is due.\n", encoding="utf-8")
+    with (study / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("-rf.txt,South,site_visit_dialogue,2019-05-06,Dash,mid-year\n")
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / "review.csv"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    text = sheet.read_text(encoding="utf-8")
+    assert "\n'-rf:t1,risk.housing," in text             # neutralised for spreadsheets
+    sheet.write_text(text.replace("\n'-rf:t1,risk.housing,Housing,rule,rent,,P1,South,'-rf,"
+                                  "The rent is due.,,",
+                                  "\n'-rf:t1,risk.housing,Housing,rule,rent,,P1,South,'-rf,"
+                                  "The rent is due.,accept,'=SUM(A1) is due"), encoding="utf-8")
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    (row,) = decisions_rows(study)
+    assert (row["seg_id"], row["note"]) == ("-rf:t1", "=SUM(A1) is due")   # as written
+
+    # exported again, to .csv and .xlsx, the decision reads back unchanged
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    assert "'-rf:t1" in sheet.read_text(encoding="utf-8")
+    assert "0 new, 0 changed, 1 unchanged" in invoke("review", "import", sheet, study).output
+    assert invoke("review", "export", study).exit_code == 0
+    assert "0 new, 0 changed, 1 unchanged" in invoke("review", "import",
+                                                     study / "out" / "review.xlsx",
+                                                     study).output
+    assert decisions_rows(study) == [row]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept,oops\n",
+     "decisions.csv:2: 4 fields, but the header has 3"),
+    ("seg_id,decision\nnorth/kickoff:t2,accept\n",
+     "decisions.csv:1: missing column(s) code_id; the columns are seg_id,code_id,decision,"
+     "source,reviewer,note,sha256,decided_at"),
+    ("seg_id,code_id,decision,comment\nnorth/kickoff:t2,risk.housing,accept,ok\n",
+     "decisions.csv:1: unknown column(s) 'comment'; the columns are"),
+    ('seg_id,code_id,decision,note\nnorth/kickoff:t2,risk.housing,accept,"two\nlines"\n'
+     "north/kickoff:t3,,maybe,\n",
+     "2 problems:\n  {path}:4: empty code_id\n  {path}:4: decision must be accept or "
+     "reject, not 'maybe'"),
+    ("seg_id,code_id,seg_id\n", "decisions.csv:1: column 'seg_id' appears twice"),
+    ("seg_id,code_id,decision\nnorth/kickoff:t2,caf\xe9,accept\n".encode("latin-1"),
+     "decisions.csv: not UTF-8 text; save it as CSV UTF-8"),
+], ids=["fields", "missing", "unknown", "rows", "twice", "encoding"])
+def test_a_malformed_decisions_file_is_reported_with_its_line(study, content, message):
+    path = study / "decisions.csv"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    for command in (("review", "export", study), ("run", study, "-q")):
+        result = invoke(*command)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert message.format(path=path) in result.output
+    assert path.read_bytes() == (content if isinstance(content, bytes) else
+                                 content.encode("utf-8"))
+
+
+def test_a_sheet_deciding_a_code_both_ways_is_refused(study, tmp_path):
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,decision\n"
+                     "north/kickoff:t2,risk.housing,accept\n"
+                     "north/kickoff:t3,risk.money,accept\n"
+                     "north/kickoff:t2,risk.housing,reject\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert (f"{sheet}:4: risk.housing is both accepted and rejected on north/kickoff:t2 "
+            "(lines 2, 4); keep one") in result.output
+
+
+@pytest.mark.parametrize("name", ["ana\n", "../ana", "a/b", "_x", "x" * 65])
+def test_reviewer_names_are_checked(study, tmp_path, name):
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept\n",
+                     encoding="utf-8")
+    result = invoke("review", "import", sheet, study, "--reviewer", name)
+    assert result.exit_code == 2 and "Traceback" not in result.output     # bad usage
+    assert (f"reviewer name {name!r}: use letters, digits, '_' and '-', starting with a "
+            "letter or digit, at most 64 characters") in result.output
+    assert not (study / "decisions.csv").exists()

@@ -85,8 +85,8 @@ def run(study, skip_bad, force, quiet):
     """Build everything for STUDY from its dialogcode.yaml, in stages: ingest, learn
     (when the study has coder files or review decisions), code, and evidence (tables,
     lessons, workbook.xlsx, study.sqlite, report.html).
-    A stage whose inputs did not change since the last run is skipped
-    (out/stamps.json); --force re-runs all."""
+    A stage whose inputs did not change since the last run, and whose outputs are as
+    it wrote them, is skipped (out/stamps.json); --force re-runs all."""
     opened = Study.open(study)
     if opened.config.learn.reference:
         chosen_coders(opened, [opened.config.learn.reference], "learn: reference")
@@ -94,13 +94,21 @@ def run(study, skip_bad, force, quiet):
     config = opened.root / CONFIG_NAME
     codebooks = opened.codebook_files()
 
-    def stage(name, key, outputs):
-        if not force and stamps.current(name, key, outputs):
+    def stage(name, key):
+        if not force and stamps.current(name, key):
             click.echo(f"{name}: up to date, skipped")
             return False
-        if not quiet:
+        damaged = [] if force else stamps.damaged(name)
+        if damaged:
+            more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
+            click.echo(f"{name}: {', '.join(shown(p) for p in damaged[:3])}{more} missing "
+                       "or changed since it was written; running it again")
+        elif not quiet:
             click.echo(f"{name}:")
         return True
+
+    def tables(*names):
+        return [out / f"{name}.{kind}" for name in names for kind in ("parquet", "csv")]
 
     files, _, refused = (find_files(opened.transcripts) if opened.transcripts.is_dir()
                          else ([], [], []))
@@ -108,45 +116,40 @@ def run(study, skip_bad, force, quiet):
                       *(str(p.relative_to(opened.root)) for p in files), *files,
                       *(printable(str(p)) for p, _ in refused))
     corpus = None
-    outputs = [out / "documents.parquet", out / "segments.parquet"]
-    if stage("ingest", key, outputs):
+    if stage("ingest", key):
         corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet)
-        stamps.record("ingest", key, outputs)
+        stamps.record("ingest", key, tables("documents", "segments"))
     people = [opened.root / DECISIONS, *(coder_path(opened, c) for c in coder_names(opened))]
     if has_training(opened):
         key = fingerprint(out / "documents.parquet", out / "segments.parquet", config,
                           *codebooks, *people)
-        outputs = [model_folder(opened) / "model.json", model_folder(opened) / "model.npz"]
-        if stage("learn", key, outputs):
+        if stage("learn", key):
             run_learning(opened, quiet=quiet, corpus=corpus)
-            stamps.record("learn", key, outputs)
+            stamps.record("learn", key, [model_folder(opened)])
     key = fingerprint(out / "documents.parquet", out / "segments.parquet", config,
                       *codebooks, model_folder(opened) / "model.npz")
     codings = None
-    outputs = [out / "codings.parquet", out / "codebook.parquet"]
-    if stage("code", key, outputs):
+    if stage("code", key):
         codings = run_coding(opened, quiet=quiet, corpus=corpus)
-        stamps.record("code", key, outputs)
+        stamps.record("code", key, tables("codings", "codebook"))
     reference = opened.config.learn.reference
     if reference:
         key = fingerprint(out / "segments.parquet", out / "codings.parquet", config,
                           *codebooks, *people)
-        outputs = [out / "evaluation" / "per_code.parquet"]
-        if stage("evaluate", key, outputs):
+        if stage("evaluate", key):
             run_evaluation(opened, reference, quiet=quiet, corpus=corpus)
-            stamps.record("evaluate", key, outputs)
+            stamps.record("evaluate", key, [out / "evaluation"])
     key = fingerprint(out / "documents.parquet", out / "segments.parquet",
                       out / "codings.parquet", config, *codebooks, opened.lessons,
                       out / "evaluation" / "per_code.parquet", *people)
-    outputs = [out / "tables" / "coded_segments.parquet", out / WORKBOOK, out / DATABASE,
-               out / REPORT]
-    if stage("evidence", key, outputs):
+    if stage("evidence", key):
         evidence = study_evidence(opened, corpus=corpus, codings=codings)
         write_tables(evidence, out)
         if not quiet:
             echo_lessons(evidence)
         export(evidence, out, ("xlsx", "sqlite"), title=opened.config.title)
         write_report(out / REPORT, render_study_report(evidence, opened.config.title))
-        stamps.record("evidence", key, outputs)
+        stamps.record("evidence", key, [out / "tables", out / WORKBOOK, out / DATABASE,
+                                        out / REPORT])
     click.echo(f"Report:   {shown(out / REPORT)}\nWorkbook: {shown(out / WORKBOOK)}\n"
                f"Database: {shown(out / DATABASE)}\nTables:   {shown(out / 'tables')}")

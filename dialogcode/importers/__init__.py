@@ -8,14 +8,13 @@ a file is collected and raised together as one :class:`~dialogcode.coders.Coding
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..codebook import Codebook
-from ..coders import CODER_COLUMNS, RULES, CodingsError
+from ..coders import CODER_COLUMNS, CodingsError, check_name
 from ..errors import ArgumentError, Problem
 from ..ingest import Corpus
 from .base import Documents, Found, Reading
@@ -30,7 +29,6 @@ __all__ = ["FORMATS", "MIN_SIMILARITY", "ImportResult", "import_codings"]
 
 FORMATS = (*KINDS, "markup", "qdpx")
 TABLE_SUFFIXES = (".csv", ".xlsx")
-CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 @dataclass
@@ -113,9 +111,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     unfound quotes and unmapped names unless they are skipped; ArgumentError for a bad
     coder name or a missing ``source``.
     """
-    if not CODER_NAME.match(coder) or coder == RULES:
-        raise ArgumentError(f"coder name {coder!r}: use letters, digits, '_' and '-' "
-                           f"(and not {RULES!r})")
+    check_name(coder, "coder")
     source = Path(source)
     if not source.is_file():
         raise ArgumentError("no such file", file=source)

@@ -49,7 +49,7 @@ from pathlib import Path
 
 from ..codebook import ID_PATTERN, Code, Codebook
 from ..errors import CodebookError, Problem
-from ..safexml import parse_xml
+from ..safexml import parse_xml, xml_text
 from . import codebook_id, slug, unique_id
 
 NS = "urn:QDA-XML:codebook:1.0"
@@ -69,7 +69,6 @@ _HEADER = re.compile(r"^\s*(" + "|".join(re.escape(k) for k in sorted(_LABELS, k
                                                                       reverse=True))
                      + r")\s*:[ \t]*(.*)$", re.IGNORECASE)
 _ID_RE = re.compile(r"^\s*" + re.escape(ID_LINE) + r"\s*(\S+)\s*$", re.IGNORECASE)
-_NOT_XML_CHARS = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _MAX_BYTES = 50_000_000
 
 
@@ -79,11 +78,6 @@ def guid_for(code_id: str) -> str:
 
 
 # --------------------------------------------------------------------------- export
-
-def xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot hold (most control characters)."""
-    return _NOT_XML_CHARS.sub("", text)
-
 
 def _list_item(text: str) -> str:
     lines = str(text).strip().splitlines() or [""]

@@ -44,7 +44,7 @@ from ..errors import DialogcodeError, Problem
 from ..ingest import DOCUMENT_COLUMNS, load_corpus
 from ..lessons import Lesson, LessonsFile, evidence_codings
 from ..review import final_coders, load_decisions
-from ..store import read_table
+from ..store import read_table, replacing
 from ..study import Study
 from ..tables import document_phases
 from .qdc import add_codes, guid_for, xml_document, xml_text
@@ -283,10 +283,8 @@ def write_qdpx(study: Study, path: Path | None = None, *, every_source: bool = F
                    "exclusive.")
     project, files = project_xml(study.config.title, description, evidence.book,
                                  corpus.documents, chosen, evidence.lessons, summaries)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(target.name + ".tmp")
-    temporary.write_bytes(archive(project, files))
-    temporary.replace(target)
+    with replacing(target) as temporary:
+        temporary.write_bytes(archive(project, files))
     counts = chosen["user"].map(lambda u: u.name).value_counts()
     return Export(target, len(corpus.documents), {k: int(v) for k, v in counts.items()},
                   0 if evidence.lessons is None else len(evidence.lessons.lessons))

@@ -1,0 +1,130 @@
+"""One command at a time per study: a lock file in the study folder.
+
+A command that works on a study holds ``.dialogcode.lock`` in its folder while it runs;
+the file says who holds it (process id, host, command, since when). Another command
+waits up to :data:`WAIT` seconds (or ``DIALOGCODE_LOCK_WAIT``) for it, then refuses,
+naming the lock and its holder. A lock whose process no longer runs on this machine (it
+crashed or was killed) is taken over. On Windows, and for a lock taken on another
+machine, whether the holder still runs cannot be told, so such a lock is never taken
+over: the message says to delete it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from .errors import DialogcodeError
+
+LOCK = ".dialogcode.lock"
+WAIT = 10.0
+WAIT_VARIABLE = "DIALOGCODE_LOCK_WAIT"
+
+
+class LockedError(DialogcodeError):
+    """Another process is working on the study, or the lock cannot be taken."""
+
+
+@contextmanager
+def study_lock(root: Path, command: str = "dialogcode", *, wait: float | None = None
+               ) -> Iterator[Path]:
+    """Hold the lock of the study in folder ``root`` for the block, waiting up to
+    ``wait`` seconds (default: ``DIALOGCODE_LOCK_WAIT`` or :data:`WAIT`) for another
+    holder. Yields the lock's path. Raises LockedError."""
+    path = Path(root) / LOCK
+    wait = _wait() if wait is None else wait
+    mine = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
+            "since": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "token": secrets.token_hex(8)}
+    deadline = time.monotonic() + wait
+    while not _create(path, mine):
+        holder = _holder(path)
+        if holder is None:
+            continue                                # released meanwhile
+        if _stale(holder):
+            if _holder(path) == holder:             # nobody took it over meanwhile
+                _remove(path)
+            continue
+        if time.monotonic() >= deadline:
+            raise LockedError(_refusal(holder, wait), file=path)
+        time.sleep(0.1)
+    try:
+        yield path
+    finally:
+        if (_holder(path) or {}).get("token") == mine["token"]:
+            path.unlink(missing_ok=True)
+
+
+def _wait() -> float:
+    raw = os.environ.get(WAIT_VARIABLE, "")
+    if not raw.strip():
+        return WAIT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds >= 0:
+        raise LockedError(f"{WAIT_VARIABLE} must be a number of seconds, not {raw!r}")
+    return seconds
+
+
+def _create(path: Path, record: dict) -> bool:
+    """Create the lock holding ``record``; False when it exists already."""
+    try:
+        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise LockedError(f"cannot create the study's lock file ({exc.strerror})",
+                          file=path) from None
+    with os.fdopen(handle, "w", encoding="utf-8") as lock:
+        json.dump(record, lock)
+    return True
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise LockedError(f"cannot remove the lock its ended process left ({exc.strerror})",
+                          file=path) from None
+
+
+def _holder(path: Path) -> dict | None:
+    """The lock's record; None when there is no lock, {} when it cannot be read (it is
+    being written, or is damaged)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _stale(record: dict) -> bool:
+    """True when the lock's process ran on this machine and has ended."""
+    pid = record.get("pid")
+    if os.name == "nt" or record.get("host") != socket.gethostname() or not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:        # runs, as another user
+        return False
+    return False
+
+
+def _refusal(holder: dict, wait: float) -> str:
+    who = (f"process {holder['pid']} on {holder.get('host', '?')} "
+           f"(`{holder.get('command', '?')}`, since {holder.get('since', '?')})"
+           if "pid" in holder else "an unknown process (the lock file cannot be read)")
+    return (f"the study is in use by {who}; waited {wait:g} s. Run the command again when "
+            "it has finished; if that process no longer runs, delete this file")

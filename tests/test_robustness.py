@@ -1,0 +1,260 @@
+"""Hostile input and damage: control characters in transcripts, two commands on one
+study at once, outputs damaged or deleted between runs, truncated caches."""
+import multiprocessing
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.interchange.qdc import export_qdc
+from dialogcode.workbook import write_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "data" / "evidence-study"
+
+
+def invoke(*args, **kwargs):
+    return CliRunner().invoke(cli, [str(a) for a in args], **kwargs)
+
+
+def succeeds(result):
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+@pytest.fixture
+def study(tmp_path):
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+# ----------------------------------------------------------------- control characters
+
+PASTED = ("Facilitator: What worries people here?\f\n\n"
+          "P1: The rent keeps\vrising and families get evicted.\x01\n\n"
+          "P2: Wages are low, so rent is late.\n")
+
+
+def test_control_characters_run_end_to_end_and_keep_their_offsets(study):
+    (study / "transcripts" / "north" / "kickoff.txt").write_text(PASTED, encoding="utf-8")
+    succeeds(invoke("run", study, "-q"))
+    segments = pd.read_parquet(study / "out" / "segments.parquet").set_index("seg_id")
+    texts = pd.read_parquet(study / "out" / "documents.parquet").set_index("doc_id")["text"]
+    turn = segments.loc["north/kickoff:t2"]
+    assert turn["text"] == "The rent keeps\vrising and families get evicted.\x01"
+    assert texts["north/kickoff"][turn["start"]:turn["end"]] == turn["text"]
+
+    book = openpyxl.load_workbook(study / "out" / "workbook.xlsx", read_only=True)
+    cells = {v for sheet in book for row in sheet.iter_rows(values_only=True) for v in row}
+    assert "The rent keeps␋rising and families get evicted.␁" in cells
+
+    succeeds(invoke("review", "export", study))
+    sheet = openpyxl.load_workbook(study / "out" / "review.xlsx")["review"]
+    rows = list(sheet.iter_rows(values_only=True))
+    turn_row = next(r for r in rows if r[0] == "north/kickoff:t2")
+    assert turn_row[rows[0].index("text")] == "The rent keeps␋rising and families get evicted.␁"
+
+    project = study / "study.qdpx"             # the document's text goes in as it is
+    succeeds(invoke("export", study, "--to", "qdpx", "-o", project))
+    with zipfile.ZipFile(project) as archive:
+        ET.fromstring(archive.read("project.qde"))
+        assert PASTED in {archive.read(name).decode("utf-8") for name in archive.namelist()
+                          if name.endswith(".txt")}
+
+
+def test_a_codebook_export_shows_control_characters_as_symbols(tmp_path):
+    path = tmp_path / "book.yaml"
+    path.write_text('codebook: book\ntitle: Book\ncodes:\n  - id: housing\n    label: "Housing\\f"\n'
+                    '    definition: "Rent\\vand eviction."\n'
+                    '    patterns: {terms: [rent]}\n', encoding="utf-8")
+    exported = export_qdc(load_codebooks(path)).decode("utf-8")
+    assert 'name="Housing␌"' in exported and "Definition: Rent␋and eviction." in exported
+
+
+# ------------------------------------------------------------------- two at once
+
+def _write_workbooks(path: str, times: int) -> None:
+    table = pd.DataFrame({"text": [f"row {n}" for n in range(500)]})
+    for _ in range(times):
+        write_workbook(Path(path), {"table": table})
+
+
+def test_two_processes_writing_one_workbook_never_break_it(tmp_path):
+    path = tmp_path / "workbook.xlsx"
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_write_workbooks, args=(str(path), 20)) for _ in "ab"]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(120)
+    assert [w.exitcode for w in writers] == [0, 0]
+    rows = list(openpyxl.load_workbook(path, read_only=True)["table"].values)
+    assert len(rows) == 501
+    assert [p.name for p in tmp_path.iterdir()] == ["workbook.xlsx"]     # no temporaries
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from dialogcode.lock import study_lock
+with study_lock(Path(sys.argv[1]), "dialogcode run"):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def hold_lock(study: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding the study's lock for ``seconds``."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(study), str(seconds)],
+                              stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_second_command_refuses_while_another_holds_the_study(study):
+    holder = hold_lock(study, 60)
+    lock = study / ".dialogcode.lock"
+    try:
+        for command in (("run", study), ("review", "import", FIXTURE / "manifest.csv", study)):
+            result = invoke(*command, env={"DIALOGCODE_LOCK_WAIT": "0.3"})
+            assert result.exit_code == 1 and "Traceback" not in result.output
+            assert (f"{lock}: the study is in use by process {holder.pid} on "
+                    f"{socket.gethostname()} (`dialogcode run`, since ") in result.output
+            assert ("waited 0.3 s. Run the command again when it has finished; if that "
+                    "process no longer runs, delete this file") in result.output
+        assert not (study / "out" / "segments.parquet").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # killed, it left its lock behind: the next command takes it over
+    assert lock.is_file()
+    succeeds(invoke("run", study, "-q"))
+    assert not lock.exists()
+
+
+def test_two_runs_started_together_both_finish(study):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DIALOGCODE_LOCK_WAIT": "600"}
+    runs = [subprocess.Popen([sys.executable, "-m", "dialogcode", "run", str(study), "-q"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             env=env) for _ in "ab"]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert sum("evidence: up to date, skipped" in output for output in outputs) == 1
+    assert openpyxl.load_workbook(study / "out" / "workbook.xlsx", read_only=True)
+    assert not (study / ".dialogcode.lock").exists()
+
+
+def test_a_second_command_waits_for_a_short_one(study):
+    holder = hold_lock(study, 1)
+    try:
+        succeeds(invoke("run", study, "-q", env={"DIALOGCODE_LOCK_WAIT": "60"}))
+    finally:
+        holder.wait()
+    assert (study / "out" / "report.html").is_file()
+
+
+def test_an_unreadable_lock_is_not_taken_over(study):
+    (study / ".dialogcode.lock").write_text("")
+    result = invoke("ingest", study, env={"DIALOGCODE_LOCK_WAIT": "0"})
+    assert result.exit_code == 1
+    assert ("the study is in use by an unknown process (the lock file cannot be read); "
+            "waited 0 s.") in result.output
+    for wait in ("soon", "-1", "nan"):
+        result = invoke("ingest", study, env={"DIALOGCODE_LOCK_WAIT": wait})
+        assert result.exit_code == 1
+        assert f"DIALOGCODE_LOCK_WAIT must be a number of seconds, not {wait!r}" \
+            in result.output
+
+
+# ------------------------------------------------------------- damaged outputs
+
+@pytest.fixture
+def built(study):
+    succeeds(invoke("run", study, "-q"))
+    return study
+
+
+@pytest.mark.parametrize("damage, stage, shown", [
+    (lambda out: (out / "segments.csv").write_text("seg_id,doc"), "ingest", "segments.csv"),
+    (lambda out: (out / "tables" / "cooccurrence.csv").unlink(), "evidence",
+     "tables/cooccurrence.csv"),
+    (lambda out: shutil.rmtree(out / "tables"), "evidence", "tables/code_by_event_type.csv"),
+    (lambda out: (out / "codings.parquet").write_bytes(b"PAR1"), "code", "codings.parquet"),
+], ids=["truncated", "deleted", "folder", "parquet"])
+def test_a_damaged_or_missing_output_runs_its_stage_again(built, damage, stage, shown):
+    out = built / "out"
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+              if p.is_file() and "cache" not in p.parts}
+    damage(out)
+    output = succeeds(invoke("run", built, "-q"))
+    assert f"{stage}: out/{shown}" in output.replace(str(built) + "/", "")
+    assert "missing or changed since it was written; running it again" in output
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*")
+             if p.is_file() and "cache" not in p.parts}
+    assert after.keys() == before.keys()
+    assert {p for p in after if after[p] != before[p]} <= {Path("stamps.json")}
+    assert "up to date" in succeeds(invoke("run", built, "-q"))
+
+
+def test_outputs_copied_with_new_times_are_still_up_to_date(built, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy, copy_function=shutil.copy)      # new modification times
+    output = succeeds(invoke("run", copy))
+    for stage in ("ingest", "code", "evidence"):
+        assert f"{stage}: up to date, skipped" in output
+
+
+def test_truncated_token_caches_are_rebuilt(built):
+    out = built / "out"
+    codings = (out / "codings.parquet").read_bytes()
+    caches = sorted((out / "cache").rglob("*.npz"))
+    assert caches
+    for n, path in enumerate(caches):
+        path.write_bytes(path.read_bytes()[:n * 100])         # the first one empty
+    succeeds(invoke("code", built, "-q"))
+    assert (out / "codings.parquet").read_bytes() == codings
+    for path in caches:
+        with np.load(path, allow_pickle=False) as data:     # written again, whole
+            assert len(data["tokens"])
+
+
+def test_a_single_command_names_a_damaged_table_and_what_rebuilds_it(built):
+    path = built / "out" / "codings.parquet"
+    path.write_bytes(b"PAR1")
+    result = invoke("tables", built)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{path}: damaged, cannot be read (Could not open Parquet input source "
+            in result.output)
+    assert result.output.rstrip().endswith("run `dialogcode code` again")
+
+
+def test_a_damaged_model_is_learned_again(study):
+    (study / "decisions.csv").write_text("seg_id,code_id,decision\n"
+                                         "north/kickoff:t2,risk.housing,accept\n"
+                                         "north/kickoff:t3,risk.housing,reject\n")
+    succeeds(invoke("run", study, "-q"))
+    model = study / "out" / "model" / "model.npz"
+    whole = model.read_bytes()
+    model.write_bytes(whole[:300])
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert (f"the learned model was not applied, only the rules: {model}: not a readable "
+            "dialogcode model (File is not a zip file)") in result.output
+    output = succeeds(invoke("run", study, "-q"))
+    assert "learn: " in output and "model.npz missing or changed" in output
+    assert model.read_bytes() == whole
