@@ -72,7 +72,6 @@ def write_sqlite(path: Path, core: dict[str, pd.DataFrame],
     return path
 
 
-FORMATS = ("csv", "parquet", "xlsx", "sqlite")
 WORKBOOK, DATABASE = "workbook.xlsx", "study.sqlite"
 
 
@@ -96,9 +95,10 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
 
 def export(evidence: Evidence, folder: Path, formats: tuple[str, ...], *, title: str
            ) -> list[Path]:
-    """Write ``formats`` (any of :data:`FORMATS`) of the study's tables into ``folder``:
-    csv/ and parquet/ hold a file per table; workbook.xlsx has a README sheet, the
-    codebook, each analysis table and the codings; study.sqlite has everything."""
+    """Write ``formats`` (any of :data:`~dialogcode.choices.EXPORT_FORMATS`) of the
+    study's tables into ``folder``: csv/ and parquet/ hold a file per table; workbook.xlsx
+    has a README sheet, the codebook, each analysis table and the codings; study.sqlite
+    has everything."""
     core, tables = core_tables(evidence), evidence.tables
     every = {**core, **tables}
     paths: list[Path] = []

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..analysis import Evidence, study_evidence, write_tables
+from ..choices import EXPORT_FORMATS
 from ..errors import DialogcodeError
-from ..export import FORMATS, export
-from ..report import REPORT, render_study_report, write_report
-from ..store import write_table
-from ..study import Study
 from . import cli
 from .options import echo_table, quiet_option, shown, study_argument
+
+if TYPE_CHECKING:
+    from ..analysis import Evidence
 
 
 def echo_lessons(evidence: Evidence) -> None:
@@ -38,6 +38,9 @@ def tables(study, quiet):
     code by site, event type and phase, co-occurrence, exemplar quotes, coded segments,
     the codebook summary and, with a lessons.yaml, the lessons. Writes Parquet and CSV
     to out/tables; columns are documented in docs/tables.md."""
+    from ..analysis import study_evidence, write_tables
+    from ..study import Study
+
     opened = Study.open(study)
     evidence = study_evidence(opened)
     paths = write_tables(evidence, opened.out)
@@ -55,6 +58,10 @@ def lessons(study, quiet):
     """Assemble the evidence for each lesson in STUDY's lessons.yaml: sites, events,
     segments and speakers supporting it, the change from kick-off to closing, a flag
     when the evidence is thin, and its best quotes (out/tables/lessons*.csv)."""
+    from ..analysis import study_evidence
+    from ..store import write_table
+    from ..study import Study
+
     opened = Study.open(study)
     if opened.lessons is None:
         raise DialogcodeError(f"no lessons file: write {opened.config.lessons or 'lessons.yaml'}"
@@ -72,7 +79,7 @@ def lessons(study, quiet):
 
 @cli.command("export")
 @study_argument
-@click.option("--to", "formats", multiple=True, type=click.Choice(FORMATS),
+@click.option("--to", "formats", multiple=True, type=click.Choice(EXPORT_FORMATS),
               help="Format to write (repeatable; default: xlsx and sqlite).")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write into (default: the study's out folder).")
@@ -80,6 +87,10 @@ def export_command(study, formats, output):
     """Export STUDY's tables: csv/ and parquet/ (a file per table), workbook.xlsx (a
     sheet per table with a README sheet, styled headers and filters) and study.sqlite
     (documents, segments, codings and codebook with foreign keys, plus every table)."""
+    from ..analysis import study_evidence
+    from ..export import export
+    from ..study import Study
+
     opened = Study.open(study)
     paths = export(study_evidence(opened), output or opened.out, formats or ("xlsx", "sqlite"),
                    title=opened.config.title)
@@ -94,6 +105,10 @@ def report(study, output):
     """Write STUDY's report: one self-contained HTML file (charts inline, no network
     requests) with the overview, code x site heatmap, change over the year,
     co-occurrence, every code with its exemplar quotes, the lessons and the codebook."""
+    from ..analysis import study_evidence
+    from ..report import REPORT, render_study_report, write_report
+    from ..study import Study
+
     opened = Study.open(study)
     path = write_report(output or opened.out / REPORT, render_study_report(study_evidence(opened), opened.config.title))
     click.echo(f"Wrote {shown(path)}")

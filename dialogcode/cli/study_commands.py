@@ -1,24 +1,18 @@
 """init, ingest and run."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..analysis import study_evidence, write_tables
-from ..config import CONFIG_NAME
-from ..coders import coder_names, coder_path
-from ..export import DATABASE, WORKBOOK, export
-from ..ingest import find_files, summarize, write_corpus
-from ..learned import has_training, model_folder
-from ..ingest import ingest as ingest_corpus
-from ..report import REPORT, render_study_report, write_report
-from ..review import DECISIONS
-from ..stamps import Stamps, fingerprint
-from ..study import Study, init_study
 from . import cli
 from .coding_commands import run_coding
 from .learn_commands import run_evaluation, run_learning
 from .evidence_commands import echo_lessons
 from .options import echo_problems, echo_table, quiet_option, shown, study_argument
+
+if TYPE_CHECKING:
+    from ..study import Study
 
 
 @cli.command()
@@ -30,6 +24,8 @@ def init(directory, title):
 
     Refuses to touch an existing study or a non-empty folder.
     """
+    from ..study import init_study
+
     path = init_study(directory, title=title)
     click.echo(f"Created study {path}\n"
                f"Next: put transcripts in {path / 'transcripts'}, describe them in "
@@ -37,6 +33,9 @@ def init(directory, title):
 
 
 def _ingest(study: Study, *, unit, skip_bad, quiet):
+    from ..ingest import ingest as ingest_corpus
+    from ..ingest import summarize, write_corpus
+
     corpus = ingest_corpus(study, unit=unit, skip_bad=skip_bad, progress=not quiet)
     paths = write_corpus(corpus, study.out)
     echo_problems("Warnings", corpus.warnings)
@@ -68,6 +67,8 @@ def ingest(study, unit, skip_bad, quiet):
     """Read the transcripts of STUDY (a study folder, default .) into documents and
     segments tables in its output folder, and print a summary per site and event type.
     """
+    from ..study import Study
+
     _ingest(Study.open(study), unit=unit, skip_bad=skip_bad, quiet=quiet)
 
 
@@ -82,6 +83,17 @@ def run(study, skip_bad, force, quiet):
     lessons, workbook.xlsx, study.sqlite, report.html).
     A stage whose inputs did not change since the last run is skipped
     (out/stamps.json); --force re-runs all."""
+    from ..analysis import study_evidence, write_tables
+    from ..coders import coder_names, coder_path
+    from ..config import CONFIG_NAME
+    from ..export import DATABASE, WORKBOOK, export
+    from ..ingest import find_files
+    from ..learned import has_training, model_folder
+    from ..report import REPORT, render_study_report, write_report
+    from ..review import DECISIONS
+    from ..stamps import Stamps, fingerprint
+    from ..study import Study
+
     opened = Study.open(study)
     out, stamps = opened.out, Stamps(opened.out)
     config = opened.root / CONFIG_NAME
