@@ -14,6 +14,7 @@ import pandas as pd
 
 from .analysis import TABLES, Evidence
 from .errors import DialogcodeError
+from .progress import progress_steps
 from .store import safe_for_spreadsheet
 from .workbook import plain, write_workbook
 
@@ -93,30 +94,45 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sheet", "description"])
 
 
-def export(evidence: Evidence, folder: Path, formats: tuple[str, ...], *, title: str
-           ) -> list[Path]:
+def write_csvs(folder: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """A spreadsheet-safe CSV file per table (documents without their text)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table in tables.items():
+        path = folder / f"{name}.csv"
+        safe_for_spreadsheet(table.drop(columns="text") if name == "documents"
+                             else table).to_csv(path, index=False, lineterminator="\n")
+        paths.append(path)
+    return paths
+
+
+def write_parquets(folder: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, table in tables.items():
+        table.to_parquet(folder / f"{name}.parquet", index=False)
+        paths.append(folder / f"{name}.parquet")
+    return paths
+
+
+def export(evidence: Evidence, folder: Path, formats: tuple[str, ...], *, title: str,
+           progress: bool = False) -> list[Path]:
     """Write ``formats`` (any of :data:`~dialogcode.choices.EXPORT_FORMATS`) of the
     study's tables into ``folder``: csv/ and parquet/ hold a file per table; workbook.xlsx
     has a README sheet, the codebook, each analysis table and the codings; study.sqlite
-    has everything."""
+    has everything. ``progress`` shows a bar on stderr."""
     core, tables = core_tables(evidence), evidence.tables
     every = {**core, **tables}
+    writers = {
+        "csv": lambda: write_csvs(folder / "csv", every),
+        "parquet": lambda: write_parquets(folder / "parquet", every),
+        "xlsx": lambda: [write_workbook(
+            folder / WORKBOOK, {"codebook": core["codebook"], **tables,
+                                "codings": core["codings"]}, readme_sheet(title, evidence))],
+        "sqlite": lambda: [write_sqlite(folder / DATABASE, core, tables)],
+    }
     paths: list[Path] = []
-    if "csv" in formats:
-        (folder / "csv").mkdir(parents=True, exist_ok=True)
-        for name, table in every.items():
-            path = folder / "csv" / f"{name}.csv"
-            safe_for_spreadsheet(table.drop(columns="text") if name == "documents"
-                                 else table).to_csv(path, index=False, lineterminator="\n")
-            paths.append(path)
-    if "parquet" in formats:
-        (folder / "parquet").mkdir(parents=True, exist_ok=True)
-        for name, table in every.items():
-            table.to_parquet(folder / "parquet" / f"{name}.parquet", index=False)
-            paths.append(folder / "parquet" / f"{name}.parquet")
-    if "xlsx" in formats:
-        sheets = {"codebook": core["codebook"], **tables, "codings": core["codings"]}
-        paths.append(write_workbook(folder / WORKBOOK, sheets, readme_sheet(title, evidence)))
-    if "sqlite" in formats:
-        paths.append(write_sqlite(folder / DATABASE, core, tables))
+    for name in progress_steps([f for f in writers if f in formats], desc="export",
+                               enabled=progress):
+        paths += writers[name]()
     return paths

@@ -67,6 +67,28 @@ def test_run_skips_stages_whose_inputs_did_not_change(built, tmp_path):
     assert "up to date" not in forced.output
 
 
+def test_run_shows_each_step_on_stderr_and_quiet_silences_it(built, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    loud = CliRunner().invoke(cli, ["run", str(root), "--force"])
+    assert loud.exit_code == 0, loud.output
+    for bar, step in [("ingest:", ""), ("code:", ""), ("tables:", "exemplar quotes"),
+                      ("export:", "xlsx"), ("report:", "site")]:
+        assert bar in loud.stderr and step in loud.stderr
+    assert "Report:" not in loud.stderr            # the summary stays on stdout
+    quiet = CliRunner().invoke(cli, ["run", str(root), "--force", "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+@pytest.mark.parametrize("command, bar", [("export", "export:"), ("report", "report:")])
+def test_export_and_report_show_progress_unless_quiet(built, tmp_path, command, bar):
+    target = ["-o", str(tmp_path / ("out" if command == "export" else "r.html"))]
+    loud = CliRunner().invoke(cli, [command, str(built[0]), *target])
+    assert loud.exit_code == 0 and "tables:" in loud.stderr and bar in loud.stderr
+    quiet = CliRunner().invoke(cli, [command, str(built[0]), *target, "--quiet"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
 def test_workbook_sheets_styling_and_formula_neutralisation(built):
     book = openpyxl.load_workbook(built[0] / "out" / "workbook.xlsx")
     assert book.sheetnames[:3] == ["README", "codebook", "codebook_summary"]

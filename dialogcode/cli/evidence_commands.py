@@ -42,7 +42,7 @@ def tables(study, quiet):
     from ..study import Study
 
     opened = Study.open(study)
-    evidence = study_evidence(opened)
+    evidence = study_evidence(opened, progress=not quiet)
     paths = write_tables(evidence, opened.out)
     if not quiet:
         summary = evidence.tables["codebook_summary"]
@@ -67,7 +67,7 @@ def lessons(study, quiet):
         raise DialogcodeError(f"no lessons file: write {opened.config.lessons or 'lessons.yaml'}"
                               " (see docs/lessons.md) or set `lessons:` in dialogcode.yaml",
                               file=opened.root / (opened.config.lessons or "lessons.yaml"))
-    evidence = study_evidence(opened)
+    evidence = study_evidence(opened, progress=not quiet)
     paths = []
     for name in ("lessons", "lesson_quotes", "lesson_by_phase"):
         paths += write_table(evidence.tables[name], opened.out / "tables", name)
@@ -83,7 +83,8 @@ def lessons(study, quiet):
               help="Format to write (repeatable; default: xlsx and sqlite).")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write into (default: the study's out folder).")
-def export_command(study, formats, output):
+@quiet_option
+def export_command(study, formats, output, quiet):
     """Export STUDY's tables: csv/ and parquet/ (a file per table), workbook.xlsx (a
     sheet per table with a README sheet, styled headers and filters) and study.sqlite
     (documents, segments, codings and codebook with foreign keys, plus every table)."""
@@ -92,16 +93,19 @@ def export_command(study, formats, output):
     from ..study import Study
 
     opened = Study.open(study)
-    paths = export(study_evidence(opened), output or opened.out, formats or ("xlsx", "sqlite"),
-                   title=opened.config.title)
-    click.echo(f"Wrote {len(paths)} files to {shown(output or opened.out)}")
+    paths = export(study_evidence(opened, progress=not quiet), output or opened.out,
+                   formats or ("xlsx", "sqlite"), title=opened.config.title,
+                   progress=not quiet)
+    if not quiet:
+        click.echo(f"Wrote {len(paths)} files to {shown(output or opened.out)}")
 
 
 @cli.command()
 @study_argument
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (default: out/report.html).")
-def report(study, output):
+@quiet_option
+def report(study, output, quiet):
     """Write STUDY's report: one self-contained HTML file (charts inline, no network
     requests) with the overview, code x site heatmap, change over the year,
     co-occurrence, every code with its exemplar quotes, the lessons and the codebook."""
@@ -110,5 +114,8 @@ def report(study, output):
     from ..study import Study
 
     opened = Study.open(study)
-    path = write_report(output or opened.out / REPORT, render_study_report(study_evidence(opened), opened.config.title))
-    click.echo(f"Wrote {shown(path)}")
+    html = render_study_report(study_evidence(opened, progress=not quiet),
+                               opened.config.title, progress=not quiet)
+    path = write_report(output or opened.out / REPORT, html)
+    if not quiet:
+        click.echo(f"Wrote {shown(path)}")

@@ -144,12 +144,14 @@ def run(study, skip_bad, force, quiet):
     outputs = [out / "tables" / "coded_segments.parquet", out / WORKBOOK, out / DATABASE,
                out / REPORT]
     if stage("evidence", key, outputs):
-        evidence = study_evidence(opened, corpus=corpus, codings=codings)
+        evidence = study_evidence(opened, corpus=corpus, codings=codings, progress=not quiet)
         write_tables(evidence, out)
         if not quiet:
             echo_lessons(evidence)
-        export(evidence, out, ("xlsx", "sqlite"), title=opened.config.title)
-        write_report(out / REPORT, render_study_report(evidence, opened.config.title))
+        export(evidence, out, ("xlsx", "sqlite"), title=opened.config.title,
+               progress=not quiet)
+        write_report(out / REPORT, render_study_report(evidence, opened.config.title,
+                                                       progress=not quiet))
         stamps.record("evidence", key, outputs)
     click.echo(f"Report:   {shown(out / REPORT)}\nWorkbook: {shown(out / WORKBOOK)}\n"
                f"Database: {shown(out / DATABASE)}\nTables:   {shown(out / 'tables')}")
