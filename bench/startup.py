@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from dialogcode.cli import cli  # noqa: E402
 
-CODEBOOKS = sorted(str(p) for p in (ROOT / "dialogcode" / "data" / "codebooks").glob("*.yaml"))
+CODEBOOKS = sorted(str(p) for p in (ROOT / "dialogcode" / "data" / "codebooks").glob(
+    "*.yaml"))
 
 
 def help_commands(group=cli, prefix=()):

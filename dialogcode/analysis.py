@@ -61,8 +61,9 @@ def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Da
         "codes by site, event type, phase": lambda: {
             f"code_by_{by}": code_by(codings, segments, documents, book, by)
             for by in ("site", "event_type", "phase")},
-        "co-occurrence": lambda: {"cooccurrence": cooccurrence(codings, book),
-                                  "cooccurrence_matrix": cooccurrence_matrix(codings, book)},
+        "co-occurrence": lambda: {
+            "cooccurrence": cooccurrence(codings, book),
+            "cooccurrence_matrix": cooccurrence_matrix(codings, book)},
         "exemplar quotes": lambda: {
             "exemplars": exemplar_quotes(codings, segments, documents, book, quotes)},
     }

@@ -73,7 +73,8 @@ def phase_lines(table: pd.DataFrame, codes: list[str] | None = None) -> Figure:
     if codes is None:
         codes = list(dict.fromkeys(table.loc[table["parent_id"].isna(), "code_id"]))
     phases = [p for p in PHASES if p in set(table["phase"])]
-    figure = Figure(figsize=(7, max(4.0, LEGEND_ROW * len(codes) + 1)), layout="constrained")
+    figure = Figure(figsize=(7, max(4.0, LEGEND_ROW * len(codes) + 1)),
+                    layout="constrained")
     axes = figure.add_subplot()
     markers = "os^Dv<>ph*"
     for number, code in enumerate(codes):

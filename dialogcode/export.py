@@ -123,12 +123,12 @@ def export(evidence: Evidence, folder: Path, formats: tuple[str, ...], *, title:
     has everything. ``progress`` shows a bar on stderr."""
     core, tables = core_tables(evidence), evidence.tables
     every = {**core, **tables}
+    sheets = {"codebook": core["codebook"], **tables, "codings": core["codings"]}
     writers = {
         "csv": lambda: write_csvs(folder / "csv", every),
         "parquet": lambda: write_parquets(folder / "parquet", every),
-        "xlsx": lambda: [write_workbook(
-            folder / WORKBOOK, {"codebook": core["codebook"], **tables,
-                                "codings": core["codings"]}, readme_sheet(title, evidence))],
+        "xlsx": lambda: [write_workbook(folder / WORKBOOK, sheets,
+                                        readme_sheet(title, evidence))],
         "sqlite": lambda: [write_sqlite(folder / DATABASE, core, tables)],
     }
     paths: list[Path] = []

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-CODEBOOKS = sorted(str(p) for p in (ROOT / "dialogcode" / "data" / "codebooks").glob("*.yaml"))
+CODEBOOKS = sorted(str(p) for p in (ROOT / "dialogcode" / "data" / "codebooks").glob(
+    "*.yaml"))
 HEAVY = ("spacy", "sklearn", "matplotlib", "pandas", "scipy")
 
 
@@ -22,8 +23,8 @@ def fresh_python(code: str, cwd: Path) -> dict:
 
 
 LOADED = ("import json, sys; print(json.dumps({'loaded': sorted(m for m in sys.modules "
-          "if m.split('.')[0] in %r or m.startswith('en_core')), 'pipelines': 'dialogcode.nlp' "
-          "in sys.modules}))" % (HEAVY,))
+          "if m.split('.')[0] in %r or m.startswith('en_core')), "
+          "'pipelines': 'dialogcode.nlp' in sys.modules}))" % (HEAVY,))
 
 
 def test_importing_the_cli_loads_no_heavy_library(tmp_path):

@@ -144,7 +144,8 @@ def echo_orphaned(study: Study, corpus=None) -> None:
 @click.argument("names", nargs=-1, required=True)
 @click.option("--study", "-s", default=".", type=click.Path(path_type=str),
               help="Study folder (default: .).")
-@click.option("--unit", type=click.Choice(AGREEMENT_UNITS), default="segment", show_default=True,
+@click.option("--unit", type=click.Choice(AGREEMENT_UNITS), default="segment",
+              show_default=True,
               help="segment: a code is present or not in each segment; span: present "
                    "when the coder's spans cover --min-overlap of all coders' spans of "
                    "the code in the segment.")

@@ -144,7 +144,8 @@ def run(study, skip_bad, force, quiet):
     outputs = [out / "tables" / "coded_segments.parquet", out / WORKBOOK, out / DATABASE,
                out / REPORT]
     if stage("evidence", key, outputs):
-        evidence = study_evidence(opened, corpus=corpus, codings=codings, progress=not quiet)
+        evidence = study_evidence(opened, corpus=corpus, codings=codings,
+                                  progress=not quiet)
         write_tables(evidence, out)
         if not quiet:
             echo_lessons(evidence)
