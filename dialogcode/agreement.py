@@ -22,10 +22,10 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .choices import AGREEMENT_UNITS as UNITS
 from .errors import ArgumentError, DialogcodeError, Problem
 
 ALL_CODES = "(all codes)"
-UNITS = ("segment", "span")
 SEGMENT_COLUMNS = ["seg_id", "doc_id", "start", "end", "speaker", "text"]
 _FIXED_COLUMNS = ["seg_id", "doc_id", "code_id", "speaker", "text", "coded_by"]
 

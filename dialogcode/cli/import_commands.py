@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..codebook import load_codebooks
-from ..coders import write_coder
-from ..importers import FORMATS, MIN_SIMILARITY, ImportResult, import_codings
-from ..ingest import load_corpus
-from ..study import Study
+from ..choices import CODING_FORMATS
 from . import cli
 from .options import echo_problems, echo_table, shown, study_argument
+
+if TYPE_CHECKING:
+    from ..importers import ImportResult
 
 
 def echo_summary(result: ImportResult, source: Path) -> None:
     """Codings per code, how quotes were located, and anything left out."""
+    from ..importers import MIN_SIMILARITY
+
     codings = result.codings
     per_code = codings.groupby("code_id").size().rename("codings").reset_index()
     click.echo(f"Imported {len(codings)} codings ({result.format}) from {shown(source)}:")
@@ -39,7 +41,7 @@ def echo_summary(result: ImportResult, source: Path) -> None:
 @click.option("--map", "mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV (name,code_id) or YAML (name: code_id) mapping the coder's code "
                    "names to code ids.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
+@click.option("--format", "fmt", type=click.Choice(CODING_FORMATS),
               help="Format of SOURCE (default: from its extension and columns).")
 @click.option("--document", help="Document an inline-markup SOURCE copies (default: from "
                                  "its file name).")
@@ -57,6 +59,12 @@ def import_codings_command(source, study, coder, mapping, fmt, document, user, r
     segments (seg_id,code or document,turn,code) as CSV or XLSX; a transcript copy marked
     up with **span**<sup>code</sup>; or a REFI-QDA project (.qdpx). Writes
     codings/NAME.csv. Every problem is listed; nothing is guessed."""
+    from ..codebook import load_codebooks
+    from ..coders import write_coder
+    from ..importers import import_codings
+    from ..ingest import load_corpus
+    from ..study import Study
+
     opened = Study.open(study)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())

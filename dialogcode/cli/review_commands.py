@@ -2,26 +2,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from ..agreement import UNITS, agree
-from ..active import next_items
-from ..coders import coder_names, coder_path, named_codings, read_coder
-from ..learn import check_fits, load_models
-from ..learned import model_folder
-from ..codebook import load_codebooks
-from ..workbook import write_workbook
-from ..ingest import load_corpus
+from ..choices import AGREEMENT_UNITS
 from ..errors import ArgumentError
-from ..review import (DECISIONS, load_decisions, load_suggestions,
-                      merge_decisions, orphaned, read_sheet, review_items, sheet_decisions,
-                      unimported, write_decisions, write_sheet)
-from ..store import read_table, safe_for_spreadsheet
-from ..study import Study
 from . import cli
 from .options import check_codes, echo_table, shown, study_argument, study_option
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..study import Study
 
 
 @cli.group()
@@ -50,6 +43,13 @@ def review_export(study, output, undecided, codes, force, next_n):
     earlier decision. Fill the `decision` column with accept or reject; add a row with
     accept to give a segment a code nobody proposed. With --next N, the sheet holds the
     N most useful segments to code next (docs/review.md)."""
+    from ..codebook import load_codebooks
+    from ..ingest import load_corpus
+    from ..review import (load_decisions, load_suggestions, read_sheet,
+                          review_items, unimported, write_sheet)
+    from ..store import read_table
+    from ..study import Study
+
     opened = Study.open(study)
     target = output or opened.out / "review.xlsx"
     decisions = load_decisions(opened)
@@ -79,6 +79,12 @@ def review_export(study, output, undecided, codes, force, next_n):
 
 def next_sheet(study: Study, corpus, book, codings, decisions, labels, n) -> pd.DataFrame:
     """Review rows for the n segments whose coding would help the models most."""
+    from ..active import next_items
+    from ..coders import coder_names, coder_path, read_coder
+    from ..learn import check_fits, load_models
+    from ..learned import model_folder
+    from ..review import review_items
+
     folder = model_folder(study)
     models = load_models(folder)
     check_fits(models, book, corpus.documents, study.config.model, folder)
@@ -100,6 +106,12 @@ def next_sheet(study: Study, corpus, book, codings, decisions, labels, n) -> pd.
 def review_import(sheet, study, reviewer):
     """Read the decisions in a filled review SHEET into STUDY's decisions.csv. A new
     decision on the same code and segment replaces the old one; nothing else changes."""
+    from ..codebook import load_codebooks
+    from ..ingest import load_corpus
+    from ..review import (DECISIONS, load_decisions, merge_decisions, read_sheet,
+                          sheet_decisions, write_decisions)
+    from ..study import Study
+
     opened = Study.open(study)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
@@ -115,6 +127,10 @@ def review_import(sheet, study, reviewer):
 
 def echo_orphaned(study: Study, corpus=None) -> None:
     """List decisions whose coding disappeared or whose document changed."""
+    from ..ingest import load_corpus
+    from ..review import load_decisions, orphaned
+    from ..store import read_table
+
     decisions = load_decisions(study)
     if decisions.empty:
         return
@@ -129,7 +145,7 @@ def echo_orphaned(study: Study, corpus=None) -> None:
 @cli.command("agree")
 @click.argument("names", nargs=-1, required=True)
 @study_option
-@click.option("--unit", type=click.Choice(UNITS), default="segment", show_default=True,
+@click.option("--unit", type=click.Choice(AGREEMENT_UNITS), default="segment", show_default=True,
               help="segment: a code is present or not in each segment; span: present "
                    "when the coder's spans cover --min-overlap of all coders' spans of "
                    "the code in the segment.")
@@ -146,6 +162,12 @@ def agree_command(names, study, unit, min_overlap, reference, codes, output):
     Per code: percent agreement, Cohen's kappa (two coders), Krippendorff's alpha with a
     verdict, and with --reference precision, recall and F1; plus the segments where
     coders differ, for the reconciliation meeting."""
+    from ..agreement import agree
+    from ..codebook import load_codebooks
+    from ..coders import named_codings
+    from ..ingest import load_corpus
+    from ..study import Study
+
     if len(set(names)) < len(names) or len(names) < 2:
         raise click.UsageError("give at least two different codings to compare")
     opened = Study.open(study)
@@ -169,6 +191,9 @@ def agree_command(names, study, unit, min_overlap, reference, codes, output):
 
 def write_agreement(study: Study, names, per_code: pd.DataFrame,
                     disagreements: pd.DataFrame, output: Path | None) -> list[Path]:
+    from ..store import safe_for_spreadsheet
+    from ..workbook import write_workbook
+
     if output is not None and output.suffix.lower() == ".xlsx":
         return [write_workbook(output, {"agreement": per_code,
                                         "disagreements": disagreements})]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..choices import CODING_FORMATS as FORMATS
 from ..codebook import Codebook
 from ..coders import CODER_COLUMNS, CodingsError, check_name
 from ..errors import ArgumentError, Problem
@@ -23,11 +24,10 @@ from .mapping import load_mapping, map_names
 from .markup import SUFFIXES as MARKUP_SUFFIXES
 from .markup import read_markup
 from .qdpx import read_qdpx
-from .tabular import KINDS, read_table
+from .tabular import read_table
 
 __all__ = ["FORMATS", "MIN_SIMILARITY", "ImportResult", "import_codings"]
 
-FORMATS = (*KINDS, "markup", "qdpx")
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
 

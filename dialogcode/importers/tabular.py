@@ -19,8 +19,6 @@ from ..normalize import normalize_text
 from .base import Documents, Found, Reading, shorten, split_codes
 from .locate import locate
 
-KINDS = ("offsets", "quotes", "segments")
-
 
 def _cell(value) -> str:
     if value is None:
