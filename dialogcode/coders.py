@@ -4,10 +4,12 @@ coder, and the named codings that `dialogcode agree` compares.
 A coder file has at least ``seg_id`` and ``code_id``; the full form (written by
 `dialogcode import-codings`) is :data:`CODER_COLUMNS`. Rows with offsets mark a span;
 rows without them code the whole segment. A row with an empty ``code_id`` says the
-segment's document was coded and nothing applied there.
+segment was read and nothing applied (which segments count as read for agreement:
+:mod:`dialogcode.agreement.coverage`).
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -96,28 +98,55 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     for column in ("code_id", "quote", "sha256"):
         if column in table:
             table[column] = table[column].replace("", None)
-    return table.reindex(columns=CODER_COLUMNS)
+    coded = table.reindex(columns=CODER_COLUMNS)
+    coded.attrs["file"] = str(path)     # the index is the row's line in the file - 2
+    return coded
 
 
 def covering_all(rules: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    """Rule codings plus a row with no code for every document they did not code: the
-    rules read every document, so where they found nothing that is "coded, nothing
-    applied", not missing (see :func:`dialogcode.agreement.agree`)."""
-    first = segments.drop_duplicates("doc_id")
-    first = first[~first["doc_id"].isin(set(rules["doc_id"]))]
-    markers = pd.DataFrame({"seg_id": first["seg_id"], "doc_id": first["doc_id"],
-                            "code_id": None})
+    """Rule codings plus a row with no segment and no code (a document marker) for every
+    document they did not code: the rules read every document, so where they found
+    nothing that is "read, nothing applied", not missing (see
+    :mod:`dialogcode.agreement.coverage`)."""
+    uncoded = sorted(set(segments["doc_id"]) - set(rules["doc_id"]))
+    markers = pd.DataFrame({"seg_id": None, "doc_id": uncoded, "code_id": None})
     return pd.concat([rules, markers], ignore_index=True) if len(markers) else rules
+
+
+def coder_file(study: Study, name: str) -> Path | None:
+    """The coder file a codings name stands for (None for ``rules``): a coder in
+    ``codings/`` or the path of a coder file. Raises CodingsError when there is none."""
+    if name == RULES:
+        return None
+    path = Path(name) if name.endswith(".csv") else coder_path(study, name)
+    if not path.is_file():
+        known = ", ".join([RULES, *coder_names(study)])
+        raise CodingsError(f"no codings named {name!r} (known: {known})", file=path)
+    return path
 
 
 def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFrame:
     """Codings by name: ``rules`` (out/codings.parquet, covering every document), a
     coder in ``codings/``, or the path of a coder file."""
-    if name == RULES:
+    path = coder_file(study, name)
+    if path is None:
         return covering_all(read_table(study.out, "codings", hint="dialogcode code"),
                             segments)
-    path = Path(name) if name.endswith(".csv") else coder_path(study, name)
-    if not path.is_file():
-        known = ", ".join([RULES, *coder_names(study)])
-        raise CodingsError(f"no codings named {name!r} (known: {known})", file=path)
     return read_coder(path, segments, path.stem)
+
+
+def identical_files(study: Study, names) -> list[Problem]:
+    """A problem for each coder file named that has the same content (SHA-256) as an
+    earlier one: the same coding passed twice would agree with itself perfectly."""
+    seen: dict[str, Path] = {}
+    problems = []
+    for name in names:
+        path = coder_file(study, name)
+        if path is None:
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in seen:
+            problems.append(Problem(f"has the same content as {seen[digest]}: the same "
+                                    "coding passed twice", str(path)))
+        seen.setdefault(digest, path)
+    return problems
