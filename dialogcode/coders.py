@@ -79,9 +79,9 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
         raise CodingsError(f"missing column(s) {', '.join(missing)}; a coder file needs "
                            "seg_id and code_id", file=path, line=1)
     documents = segments.set_index("seg_id")["doc_id"]
+    found = documents.index.get_indexer(table["seg_id"])
     problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i) + 2)
-                for i, seg in table.loc[~table["seg_id"].isin(documents.index),
-                                        "seg_id"].items()]
+                for i, seg in table.loc[found < 0, "seg_id"].items()]
     if codes is not None:
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
         problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i) + 2)
@@ -93,7 +93,7 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
                      for i, value in raw[raw.ne("") & table[column].isna()].items()]
     if problems:
         raise CodingsError(problems)
-    table["doc_id"] = table["seg_id"].map(documents)
+    table["doc_id"] = documents.to_numpy()[found]
     table["source"] = f"human:{coder}"
     for column in ("code_id", "quote", "sha256"):
         if column in table:

@@ -179,6 +179,26 @@ def test_hayes_krippendorff_interval_centres_on_alpha_and_narrows_with_units():
     assert widths[1] == pytest.approx(widths[0] / 4, rel=0.25)     # 16x units: width / 4
 
 
+@pytest.mark.parametrize("level", ["nominal", "interval"])
+def test_hayes_krippendorff_draws_match_drawing_cell_by_cell(level):
+    # Krippendorff's algorithm draws pairs cell by cell from the coincidence matrix; ours
+    # draws pairs of different values by their difference: the distributions agree
+    counted = tally(np.nan_to_num(np.array(WORKED_EXAMPLE).T, nan=0).astype(int) - 1, 5)
+    matrix = coincidences(counted)
+    numbers = np.arange(1, 6)
+    delta = differences(matrix.sum(axis=0), level, numbers)
+    ours = alpha_interval(matrix, delta, 4, 20000, np.random.default_rng(3))
+    totals, n = matrix.sum(axis=0), matrix.sum()
+    expected = totals @ delta @ totals / (n * (n - 1))
+    low, high = np.tril_indices(5)
+    probability = np.where(low == high, 1, 2) * matrix[low, high] / n
+    pairs = round(n * 3 / 2)
+    counts = np.random.default_rng(4).multinomial(pairs, probability / probability.sum(),
+                                                  size=20000)
+    alphas = np.maximum(1 - counts @ delta[low, high] / (pairs * expected), -1)
+    assert ours == pytest.approx(tuple(np.percentile(alphas, [2.5, 97.5])), abs=0.015)
+
+
 def test_unit_bootstrap_of_percent_agreement_matches_the_binomial_interval():
     data = tally(coded_pairs(400, 0.9, seed=3), 2)
     share = percent_agreement(coded_pairs(400, 0.9, seed=3).T)
@@ -511,10 +531,9 @@ def test_cu_alpha_of_one_child_per_coder_is_nominal_alpha(seed, book):
     group = scheme_of(book).groups["topic"]
     data = rng.integers(0, 3, size=(3, 30)).astype(float)
     data[rng.random(data.shape) < 0.2] = np.nan
-    presence = pd.DataFrame([(u, k, group.values[int(v)]) for k, row in enumerate(data)
-                             for u, v in enumerate(row) if v == v],
-                            columns=["unit", "coder", "code_id"])
-    matrix, _ = group_coincidences(presence, group, 3)
+    unit, coder, child = np.array([(u, k, int(v)) for k, row in enumerate(data)
+                                   for u, v in enumerate(row) if v == v]).T
+    matrix, _ = group_coincidences(unit, coder, child, 3, len(group.values))
     assert alpha_from(matrix, 1 - np.eye(3)) == pytest.approx(
         krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 

@@ -9,7 +9,8 @@
 - :mod:`.units`: choosing the units (speaker, site, document, any column).
 - :mod:`.disagreements`: the tables for a reconciliation meeting.
 """
-from .compare import ALL_CODES, DRAWS, MIN_UNITS, UNITS, Agreement, agree
+from .compare import DRAWS, MIN_UNITS, UNITS, Agreement, agree
+from .rows import ALL_CODES
 from .statistics import (LEVELS, brennan_prediger, cohen_kappa, fleiss_kappa,
                          krippendorff_alpha, light_kappa, percent_agreement)
 from .units import Selection, SelectionError, select_units

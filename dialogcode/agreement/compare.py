@@ -4,7 +4,6 @@ group of codes (cu-alpha), with kappas, alpha, bootstrap intervals and unit coun
 """
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -13,27 +12,18 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..errors import DialogcodeError, Problem
-from .coverage import coverage_notes, hash_problems, listed, locate, span_presence
-from .disagreements import code_cells, confusion, disagreement_table, value_cells
-from .groups import group_coincidences
+from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
+from .disagreements import disagreement_table
+from .rows import code_rows, expand, group_row, table_of, variable_row
 from .scheme import Scheme, scheme_of
-from .statistics import (LEVELS, Tally, alpha_from, alpha_interval, coincidences, combine,
-                         differences, from_ids, tally, unit_intervals, unit_statistics)
+from .statistics import LEVELS
 from .units import Selection
 
-ALL_CODES = "(all codes)"
 UNITS = ("segment", "span")
 SEGMENT_COLUMNS = ["seg_id", "doc_id", "start", "end", "speaker", "text"]
 MIN_UNITS = 10
 DRAWS = 1000
 _RESERVED = ["seg_id", "doc_id", "code_id", "kind", "speaker", "text", "values"]
-_STATISTICS = ["percent_agreement", "cohen_kappa", "light_kappa", "fleiss_kappa",
-               "brennan_prediger", "krippendorff_alpha", "alpha_ordinal", "alpha_interval"]
-COLUMNS = ["code_id", "kind", "values", "coders", "units", "pairable_values",
-           "complete_units", "informative_units",
-           *[f"{s}{end}" for s in _STATISTICS for end in ("", "_low", "_high")],
-           "verdict", "both", "only_first", "only_second", "neither",
-           "precision", "recall", "f1"]
 
 
 @dataclass
@@ -94,25 +84,42 @@ def _code_problems(name: str, coding: pd.DataFrame, scheme: Scheme) -> list[Prob
     if scheme.known is None:
         return []
     used = coding["code_id"].dropna()
+    unknown = set(used.unique()) - scheme.known
     return [Problem(f"code {code!r} is not in the codebook", **_where(name, coding, row))
-            for row, code in used[~used.isin(scheme.known)].items()]
+            for row, code in used[used.isin(unknown)].items()] if unknown else []
 
 
-def _conflicts(located: pd.DataFrame, codings, scheme: Scheme) -> list[Problem]:
-    """A problem per coder row giving a unit a second value of one variable."""
+def _present(located: pd.DataFrame, codes: int, coders: int) -> pd.DataFrame:
+    """(coder_k, pos, code) once each, from the located rows."""
+    key = np.sort((located["pos"].to_numpy(np.int64) * codes + located["code"].to_numpy())
+                  * coders + located["coder_k"].to_numpy())
+    key = key[np.r_[True, key[1:] != key[:-1]]]
+    return pd.DataFrame({"coder_k": (key % coders).astype(np.int8),
+                         "pos": (key // coders // codes).astype(np.int32),
+                         "code": (key // coders % codes).astype(np.int32)})
+
+
+def _conflicts(located: pd.DataFrame, names: pd.Index, layout, codings, scheme: Scheme
+               ) -> list[Problem]:
+    """A problem per coder row giving a segment a second value of one variable."""
     problems = []
+    coders = list(codings)
     for variable in scheme.variables.values():
-        rows = located[located["code_id"].isin(variable.members)]
-        rows = rows.assign(value=rows["code_id"].map(variable.members))
-        firsts = rows.drop_duplicates(["coder", "seg_id", "value"])
-        doubled = firsts[firsts.duplicated(["coder", "seg_id"], keep="first")]
-        for _, row in doubled.iterrows():
-            earlier = firsts[(firsts["coder"] == row["coder"]) & (firsts["seg_id"] == row["seg_id"])
-                             ].iloc[0]
+        lookup = np.full(len(names) + 1, -1)
+        for code, value in variable.members.items():
+            if code in names:
+                lookup[names.get_loc(code)] = value
+        rows = located.assign(value=lookup[located["code"].to_numpy()])
+        firsts = rows[rows["value"] >= 0].drop_duplicates(["coder_k", "pos", "value"])
+        doubled = firsts.duplicated(["coder_k", "pos"], keep="first")
+        for _, row in firsts[doubled].iterrows():
+            earlier = firsts[(firsts["coder_k"] == row["coder_k"])
+                             & (firsts["pos"] == row["pos"])].iloc[0]
+            coder = coders[row["coder_k"]]
             problems.append(Problem(
-                f"segment {row['seg_id']} gets two values of {variable.id}: "
-                f"{earlier['code_id']} and {row['code_id']} (a unit carries one at most)",
-                **_where(row["coder"], codings[row["coder"]], row["row"])))
+                f"segment {layout.seg_ids[row['pos']]} gets two values of {variable.id}: "
+                f"{names[earlier['code']]} and {names[row['code']]} (a unit carries one at "
+                "most)", **_where(coder, codings[coder], row["row"])))
     return problems
 
 
@@ -123,131 +130,17 @@ def _requested(codes, scheme: Scheme) -> list[Problem]:
             if code not in scheme.known]
 
 
-def _verdict(alpha: float, informative: int, min_units: int) -> str:
-    """Krippendorff's thresholds, on alpha rounded to three decimals as it is reported."""
-    if np.isnan(alpha):
-        return "n/a"
-    if informative < min_units:
-        return "too few units"
-    alpha = round(alpha, 3)
-    return "reliable" if alpha >= 0.8 else "tentative" if alpha >= 0.667 else "do not rely"
-
-
-def _informative(types: np.ndarray, counts: np.ndarray, modal: int) -> int:
-    valued = types >= 0
-    pairable = valued.sum(axis=1) >= 2
-    return int(counts[pairable & (valued & (types != modal)).any(axis=1)].sum())
-
-
-def _alpha_columns(row: dict, matrix: np.ndarray, numbers, coders: int, draws: int, rng
-                   ) -> None:
-    totals = matrix.sum(axis=0)
-    for level in ("nominal", "ordinal", "interval") if numbers is not None else ("nominal",):
-        column = "krippendorff_alpha" if level == "nominal" else f"alpha_{level}"
-        delta = differences(totals, level, numbers)
-        row[column] = alpha_from(matrix, delta)
-        row[f"{column}_low"], row[f"{column}_high"] = (
-            alpha_interval(matrix, delta, coders, draws, rng) if np.isfinite(row[column])
-            else (np.nan, np.nan))
-
-
-def _tally_row(data: Tally, numbers, *, level: str, draws: int, rng, min_units: int) -> dict:
-    point = unit_statistics(data, data.counts[None, :].astype(float))
-    intervals = unit_intervals(data, draws, rng)
-    matrix = coincidences(data)
-    valued = (data.types >= 0).sum(axis=1)
-    row = {"values": data.values, "coders": data.coders,
-           "units": int(data.counts[valued >= 2].sum()),
-           "pairable_values": float(matrix.sum()),
-           "complete_units": int(data.counts[valued == data.coders].sum()),
-           "informative_units": _informative(data.types, data.counts,
-                                             int(np.argmax(matrix.sum(axis=0))))}
-    for name, values in point.items():
-        row[name] = float(values[0])
-        row[f"{name}_low"], row[f"{name}_high"] = intervals.get(name, (np.nan, np.nan))
-    _alpha_columns(row, matrix, numbers, data.coders, draws, rng)
-    judged = row["krippendorff_alpha"] if numbers is None or level == "nominal" \
-        else row[f"alpha_{level}"]
-    row["verdict"] = _verdict(judged, row["informative_units"], min_units)
-    return row
-
-
-def _binary_counts(row: dict, data: Tally, reference: int | None) -> None:
-    """both / only_first / only_second / neither (two coders), and precision, recall and
-    F1 of the other coder against ``reference``."""
-    first, second = data.types[:, 0], data.types[:, 1]
-    for name, mask in (("both", (first == 1) & (second == 1)),
-                       ("only_first", (first == 1) & (second == 0)),
-                       ("only_second", (first == 0) & (second == 1)),
-                       ("neither", (first == 0) & (second == 0))):
-        row[name] = int(data.counts[mask].sum())
-    if reference is not None:
-        hits = row["both"]
-        missed, extra = ((row["only_first"], row["only_second"]) if reference == 0
-                         else (row["only_second"], row["only_first"]))
-        row.update(precision=hits / (hits + extra) if hits + extra else np.nan,
-                   recall=hits / (hits + missed) if hits + missed else np.nan,
-                   f1=2 * hits / (2 * hits + extra + missed) if hits + extra + missed
-                   else np.nan)
-
-
-def _rng(seed: int, kind: str, name: str) -> np.random.Generator:
-    """A stream per row, so a row's interval does not depend on the other rows."""
-    return np.random.default_rng([seed, zlib.crc32(f"{kind}:{name}".encode())])
-
-
-def _code_tallies(presence: pd.DataFrame, reads: np.ndarray, codes: list[str]):
-    """(code, tally, units where coders differ, their units x coders values 1/0/-1) per
-    code, from the coders' read segments and the (unit, coder index, code_id) present."""
-    coders = reads.shape[1]
-    powers = 3 ** np.arange(coders, dtype=np.int64)
-    base = reads.astype(np.int64) @ powers              # digit 1: read, 2: applied
-    base_ids, base_counts = np.unique(base, return_counts=True)
-    code = pd.Index(codes).get_indexer(presence["code_id"])
-    keep = code >= 0
-    key = code[keep].astype(np.int64) * len(reads) + presence["unit"].to_numpy()[keep]
-    keys, inverse = np.unique(key, return_inverse=True)
-    added = np.bincount(inverse, weights=powers[presence["coder_k"].to_numpy()[keep]]
-                        ).astype(np.int64)
-    bounds = np.searchsorted(keys // len(reads), np.arange(len(codes) + 1))
-    for index, name in enumerate(codes):
-        units = keys[bounds[index]:bounds[index + 1]] % len(reads)
-        old, new = base[units], base[units] + added[bounds[index]:bounds[index + 1]]
-        ids, where = np.unique(np.concatenate([base_ids, old, new]), return_inverse=True)
-        counts = np.bincount(where, weights=np.concatenate(
-            [base_counts, -np.ones(len(old)), np.ones(len(new))])).round().astype(np.int64)
-        digits = (new[:, None] // powers) % 3 - 1
-        differ = (digits == 1).any(axis=1) & (digits == 0).any(axis=1)
-        yield name, from_ids(ids[counts > 0], counts[counts > 0], coders, 2), \
-            units[differ], digits[differ]
-
-
-def _expand(presence: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
-    """Presence with each code also counting for its ancestors (roll-up)."""
-    codes = presence["code_id"].unique()
-    pairs = pd.DataFrame([(c, target) for c in codes
-                          for target in (c, *scheme.ancestors.get(c, ()))],
-                         columns=["code_id", "target"])
-    expanded = presence.merge(pairs, on="code_id").drop(columns="code_id")
-    return expanded.rename(columns={"target": "code_id"}).drop_duplicates(
-        ["unit", "coder_k", "code_id"])
-
-
-def _common_documents(read: dict[str, pd.DataFrame], units: pd.DataFrame) -> None:
+def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
+                      coders: list[str]) -> None:
     """Refuse coders who share no document among the units, listing each one's."""
-    chosen = set(units["seg_id"])
-    docs = {name: sorted(set(segs.loc[segs["seg_id"].isin(chosen), "doc_id"]))
-            for name, segs in read.items()}
-    seen: dict[str, int] = {}
-    for names in docs.values():
-        for doc in names:
-            seen[doc] = seen.get(doc, 0) + 1
-    if not any(n >= 2 for n in seen.values()):
+    mine = [np.unique(docs[reads[:, k]]) for k in range(len(coders))]
+    counts = np.bincount(np.concatenate(mine), minlength=len(names)) if len(names) else []
+    if not (np.asarray(counts) >= 2).any():
         raise DialogcodeError([Problem("the coders have no document in common, so nothing "
                                        "can be compared")]
-                              + [Problem(f"{name} coded {len(names)} document(s): "
-                                         f"{listed(names, 10) or 'none'}")
-                                 for name, names in docs.items()])
+                              + [Problem(f"{name} coded {len(found)} document(s): "
+                                         f"{listed(sorted(names[found]), 10) or 'none'}")
+                                 for name, found in zip(coders, mine)])
 
 
 def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
@@ -280,135 +173,61 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                                   draws, min_units)
     if problems:
         raise DialogcodeError(problems)
-    scheme = scheme_of(book)
-    coders = list(codings)
-    bounds = segments[["seg_id", "doc_id", "start", "end"]].rename(
-        columns={"start": "seg_start", "end": "seg_end"})
+    scheme, coders, layout = scheme_of(book), list(codings), Layout(segments)
     frames, read = [], {}
-    for name, coding in codings.items():
-        located, read[name], found = locate(name, coding, bounds)
+    for k, (name, coding) in enumerate(codings.items()):
+        located, read[name], found = locate(name, coding, layout)
         problems += found + hash_problems(name, coding, documents) \
             + _code_problems(name, coding, scheme)
-        frames.append(located.assign(coder=name))
+        frames.append(located.assign(coder_k=np.int8(k)).drop(
+            columns=[] if unit == "span" else ["start", "end"]))
     located = pd.concat(frames, ignore_index=True)
-    problems += _requested(codes, scheme) + _conflicts(located, codings, scheme)
+    del frames
+    code, names = pd.factorize(located.pop("code_id"))
+    located["code"], names = code.astype(np.int32), pd.Index(names)
+    problems += _requested(codes, scheme) + _conflicts(located, names, layout, codings, scheme)
     if problems:
         raise DialogcodeError(problems)
     presence = (span_presence(located, min_overlap) if unit == "span"
-                else located[["coder", "seg_id", "code_id"]].drop_duplicates())
-    notes = coverage_notes(read, presence, segments)
-    chosen = segments if selection is None else \
-        segments[segments["seg_id"].isin(selection.seg_ids)]
-    read_any = pd.concat([r["seg_id"] for r in read.values()]).unique()
-    units = chosen[chosen["seg_id"].isin(read_any)].reset_index(drop=True)
-    _common_documents(read, units)
-    reads = np.column_stack([units["seg_id"].isin(read[name]["seg_id"]).to_numpy()
-                             for name in coders])
-    presence = presence.assign(unit=pd.Index(units["seg_id"]).get_indexer(presence["seg_id"]),
-                               coder_k=pd.Index(coders).get_indexer(presence["coder"]))
+                else _present(located, len(names), len(coders)))
+    del located
+    notes = coverage_notes(read, presence, layout)
+    chosen = np.ones(len(segments), dtype=bool)
+    if selection is not None:
+        chosen[:] = False
+        picked = layout.positions(selection.seg_ids)
+        chosen[picked[picked >= 0]] = True
+    unit_pos = np.flatnonzero(chosen & np.logical_or.reduce(list(read.values())))
+    reads = np.column_stack([read[name][unit_pos] for name in coders])
+    _common_documents(reads, layout.doc[unit_pos], layout.docs, coders)
+    unit_of = np.full(len(segments), -1)
+    unit_of[unit_pos] = np.arange(len(unit_pos))
+    presence = presence.assign(unit=unit_of[presence["pos"].to_numpy()])
     presence = presence[presence["unit"] >= 0]
     options = {"level": level, "draws": draws, "min_units": min_units}
     rows, items, matrices = [], [], {}
-    for variable in _chosen_variables(scheme, presence, codes):
-        row, item, matrix, note = _variable_row(variable, presence, reads, seed, **options)
-        rows.append(row)
-        items.append(item)
-        matrices[variable.id] = matrix
-        notes += [note] if note else []
-    rows += _code_rows(presence, reads, scheme, codes, roll_up, reference, coders, seed,
-                       items, **options)
-    rows += _group_rows(scheme, presence, len(coders), codes, seed, draws, min_units)
-    table = pd.DataFrame(rows)
-    table = table.reindex(columns=[c for c in COLUMNS if c in table and _shown(c, table)])
-    return Agreement(table, disagreement_table(items, units, coders), unit, coders,
-                     matrices, selection.description if selection else "all segments",
-                     len(units), units["doc_id"].nunique(), notes)
-
-
-def _shown(column: str, table: pd.DataFrame) -> bool:
-    """Statistics that apply to no row are left out (with their intervals)."""
-    base = column.removesuffix("_low").removesuffix("_high")
-    return column in ("code_id", "kind", "verdict") or table[base].notna().any()
-
-
-def _chosen_variables(scheme: Scheme, presence: pd.DataFrame, codes):
-    used = set(presence["code_id"])
+    used = set(names[presence["code"].unique()])
     for variable in scheme.variables.values():
-        wanted = (used & set(variable.members) if codes is None
-                  else {variable.id, *variable.members} & set(codes))
-        if wanted:
-            yield variable
-
-
-def _variable_row(variable, presence, reads, seed, *, level, draws, min_units):
-    rows = presence[presence["code_id"].isin(variable.members)]
-    labels = np.full(reads.shape, -1, dtype=np.int64)
-    labels[rows["unit"].to_numpy(), rows["coder_k"].to_numpy()] = \
-        rows["code_id"].map(variable.members).to_numpy()
-    data = tally(labels, len(variable.values))
-    numbers = np.array(variable.numbers) if variable.numbers is not None else None
-    row = {"code_id": variable.id, "kind": "variable",
-           **_tally_row(data, numbers, level=level, draws=draws,
-                        rng=_rng(seed, "variable", variable.id), min_units=min_units)}
-    valued = labels >= 0
-    differ = (valued.sum(axis=1) >= 2) & (np.where(valued, labels, -2).max(axis=1)
-                                         != np.where(valued, labels, 1 << 40).min(axis=1))
-    item = (variable.id, "variable", np.flatnonzero(differ),
-            value_cells(labels[differ], variable.names))
-    silent = (reads & ~valued & valued.any(axis=1)[:, None]).sum()
-    note = (f"{variable.id}: {silent} time(s) a coder gave no value to a segment they read "
-            "and another coder valued; that is missing, not a disagreement (if the coder "
-            "judged that no value applies, give the variable a value for it)"
-            ) if silent else None
-    return row, item, confusion(labels, variable.names), note
-
-
-def _code_rows(presence, reads, scheme, codes, roll_up, reference, coders, seed, items, *,
-               level, draws, min_units) -> list[dict]:
+        if used & set(variable.members) if codes is None else \
+                {variable.id, *variable.members} & set(codes):
+            row, item, matrices[variable.id], note = variable_row(
+                variable, presence, names, reads, seed, **options)
+            rows.append(row)
+            items.append(item)
+            notes += [note] if note else []
     members = scheme.variable_codes()
-    if roll_up:
-        presence = _expand(presence, scheme)
-    presence = presence[~presence["code_id"].isin(members)]
-    names = (sorted(set(presence["code_id"])) if codes is None
-             else [c for c in dict.fromkeys(codes)
-                   if c not in members and c not in scheme.variables])
-    ref = coders.index(reference) if reference is not None else None
-    rows, tallies = [], []
-    for name, data, units, digits in _code_tallies(presence, reads, names):
-        row = {"code_id": name, "kind": "code",
-               **_tally_row(data, None, level=level, draws=draws,
-                            rng=_rng(seed, "code", name), min_units=min_units)}
-        if len(coders) == 2:
-            _binary_counts(row, data, ref)
-        rows.append(row)
-        tallies.append(data)
-        items.append((name, "code", units, code_cells(digits)))
-    if tallies:
-        pooled = combine(tallies)
-        row = {"code_id": ALL_CODES, "kind": "pooled",
-               **_tally_row(pooled, None, level=level, draws=draws,
-                            rng=_rng(seed, "pooled", ALL_CODES), min_units=min_units)}
-        if len(coders) == 2:
-            _binary_counts(row, pooled, ref)
-        rows.append(row)
-    return rows
-
-
-def _group_rows(scheme: Scheme, presence, coders: int, codes, seed, draws, min_units
-                ) -> list[dict]:
-    rows = []
+    coded, wider = expand(presence, names, scheme) if roll_up else (presence, names)
+    chosen_codes = (sorted(set(wider[coded["code"].unique()]) - members) if codes is None
+                    else [c for c in dict.fromkeys(codes)
+                          if c not in members and c not in scheme.variables])
+    rows += code_rows(coded, wider, reads, chosen_codes,
+                      coders.index(reference) if reference is not None else None, seed,
+                      items, **options)
     for group in scheme.groups.values():
-        if codes is not None and group.id not in codes:
-            continue
-        matrix, totals = group_coincidences(presence, group, coders)
-        if not len(totals):
-            continue
-        row = {"code_id": group.id, "kind": "group", "values": len(group.values),
-               "coders": coders, "units": len(totals), "pairable_values": float(matrix.sum())}
-        modal = int(np.argmax(matrix.sum(axis=0)))
-        row["informative_units"] = int((np.delete(totals, modal, axis=1) > 0).any(axis=1).sum())
-        _alpha_columns(row, matrix, None, coders, draws, _rng(seed, "group", group.id))
-        row["verdict"] = _verdict(row["krippendorff_alpha"], row["informative_units"],
-                                  min_units)
-        rows.append(row)
-    return rows
+        if codes is None or group.id in codes:
+            row = group_row(group, presence, names, len(coders), seed, draws, min_units)
+            rows += [row] if row else []
+    units = segments.iloc[unit_pos].reset_index(drop=True)
+    return Agreement(table_of(rows), disagreement_table(items, units, coders), unit,
+                     coders, matrices, selection.description if selection else
+                     "all segments", len(units), units["doc_id"].nunique(), notes)

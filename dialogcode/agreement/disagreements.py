@@ -8,52 +8,42 @@ import numpy as np
 import pandas as pd
 
 MISSING = "-"
+YES_NO = ("no", "yes")      # a code's cells: index 0 not applied, 1 applied
 
 
-def _summary(coders: list[str], cells: np.ndarray) -> list[str]:
-    return ["; ".join(f"{name}: {MISSING if value is None else value}"
-                      for name, value in zip(coders, row)) for row in cells]
-
-
-def disagreement_table(items: list[tuple[str, str, np.ndarray, np.ndarray]],
+def disagreement_table(items: list[tuple[str, str, np.ndarray, np.ndarray, tuple]],
                        units: pd.DataFrame, coders: list[str]) -> pd.DataFrame:
     """One row per unit and code or variable where coders differ, in segment order.
-    ``items`` holds (code_id, kind, unit indices, cells: units x coders of each coder's
-    value, None where missing)."""
+    ``items`` holds (code_id, kind, unit indices, units x coders value indices (-1
+    missing), the values' names): a code's values are :data:`YES_NO`. The columns other
+    than the segment's are categorical (few distinct values, however many rows)."""
     columns = ["seg_id", "doc_id", "speaker", "code_id", "kind", *coders, "values", "text"]
     items = [item for item in items if len(item[2])]
     if not items:
         return pd.DataFrame(columns=columns)
-    unit = np.concatenate([i[2] for i in items])
-    names = np.concatenate([np.full(len(i[2]), i[0], dtype=object) for i in items])
-    kinds = np.concatenate([np.full(len(i[2]), i[1], dtype=object) for i in items])
-    cells = np.concatenate([i[3] for i in items]).astype(object)
-    order = np.lexsort((names, unit))
-    unit, names, kinds, cells = unit[order], names[order], kinds[order], cells[order]
-    picked = units.iloc[unit]
-    table = pd.DataFrame({"seg_id": picked["seg_id"].to_numpy(),
-                          "doc_id": picked["doc_id"].to_numpy(),
-                          "speaker": picked["speaker"].to_numpy(),
-                          "code_id": names, "kind": kinds})
+    categories = pd.Index(list(dict.fromkeys(v for item in items for v in item[4])))
+    unit = np.concatenate([item[2] for item in items])
+    which = np.concatenate([np.full(len(item[2]), n, dtype=np.int32)
+                            for n, item in enumerate(items)])
+    cells = np.concatenate([np.where(item[3] >= 0, categories.get_indexer(
+        np.asarray(item[4], dtype=object))[np.maximum(item[3], 0)], -1) for item in items])
+    names = pd.Index(sorted({item[0] for item in items}))
+    name_of = names.get_indexer([item[0] for item in items])
+    kinds = pd.Index(sorted({item[1] for item in items}))
+    kind_of = kinds.get_indexer([item[1] for item in items])
+    order = np.lexsort((name_of[which], unit))
+    unit, which, cells = unit[order], which[order], cells[order]
+    table = units[["seg_id", "doc_id", "speaker", "text"]].take(unit).reset_index(drop=True)
+    table["code_id"] = pd.Categorical.from_codes(name_of[which], categories=names)
+    table["kind"] = pd.Categorical.from_codes(kind_of[which], categories=kinds)
     for k, name in enumerate(coders):
-        table[name] = cells[:, k]
-    table["values"] = _summary(coders, cells)
-    table["text"] = picked["text"].to_numpy()
+        table[name] = pd.Categorical.from_codes(cells[:, k], categories=categories)
+    combinations_, inverse = np.unique(cells, axis=0, return_inverse=True)
+    summaries = ["; ".join(f"{name}: {MISSING if v < 0 else categories[v]}"
+                           for name, v in zip(coders, combination))
+                 for combination in combinations_]
+    table["values"] = pd.Categorical.from_codes(inverse.ravel(), categories=summaries)
     return table[columns]
-
-
-def code_cells(digits: np.ndarray) -> np.ndarray:
-    """Coder cells of a code: 1 -> yes, 0 -> no, -1 -> None."""
-    cells = np.full(digits.shape, None, dtype=object)
-    cells[digits == 1] = "yes"
-    cells[digits == 0] = "no"
-    return cells
-
-
-def value_cells(labels: np.ndarray, values: tuple[str, ...]) -> np.ndarray:
-    """Coder cells of a variable: the value's name, None where missing."""
-    lookup = np.array([*values, None], dtype=object)
-    return lookup[np.where(labels < 0, len(values), labels)]
 
 
 def confusion(labels: np.ndarray, values: tuple[str, ...]) -> pd.DataFrame:

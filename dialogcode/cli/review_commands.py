@@ -196,6 +196,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                    min_overlap=min_overlap, book=book, selection=selection,
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
                    min_units=min_units)
+    del codings, corpus                 # what is left to do needs only the result
     click.echo(f"Units: {result.selection}, read by a coder: {result.units:,} segment(s) in "
                f"{result.documents:,} document(s). Coders: {', '.join(result.coders)}.")
     echo_table(agreement_summary(result, level, reference, draws))
@@ -208,6 +209,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
 
 def agreement_summary(result, level: str, reference: str | None, draws: int):
     """The printed columns: units, agreement, a kappa, alpha with its interval, verdict."""
+    import pandas as pd
+
     table = result.per_code
     kappa = "cohen_kappa" if len(result.coders) == 2 else "fleiss_kappa"
     alphas = ["krippendorff_alpha"] + ([f"alpha_{level}"] if f"alpha_{level}" in table
@@ -223,6 +226,20 @@ def agreement_summary(result, level: str, reference: str | None, draws: int):
     if reference:
         summary = summary.join(table[["precision", "recall", "f1"]].round(3))
     return summary
+
+
+def distinct_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """``safe_for_spreadsheet`` applied to each column's distinct values: a disagreements
+    table repeats each segment's text once per code it differs on."""
+    import numpy as np
+    import pandas as pd
+
+    columns = {}
+    for column in table.columns:
+        codes, uniques = pd.factorize(table[column])
+        safe = safe_for_spreadsheet(pd.DataFrame({column: pd.Series(uniques, dtype=object)}))
+        columns[column] = np.append(safe[column].to_numpy(dtype=object), None)[codes]
+    return pd.DataFrame(columns, columns=table.columns)
 
 
 def write_agreement(study: Study, names, result, output: Path | None) -> list[Path]:
@@ -241,8 +258,7 @@ def write_agreement(study: Study, names, result, output: Path | None) -> list[Pa
     output.parent.mkdir(parents=True, exist_ok=True)
     second = output.with_name(output.stem + "-disagreements.csv")
     result.per_code.to_csv(output, index=False, lineterminator="\n")
-    safe_for_spreadsheet(result.disagreements).to_csv(second, index=False,
-                                                      lineterminator="\n")
+    distinct_safe(result.disagreements).to_csv(second, index=False, lineterminator="\n")
     paths = [output, second]
     for variable, matrix in result.confusion.items():
         stem = output.with_name(f"{output.stem}-confusion-{variable}")
