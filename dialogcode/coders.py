@@ -126,12 +126,14 @@ def coder_file(study: Study, name: str) -> Path | None:
 
 
 def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFrame:
-    """Codings by name: ``rules`` (out/codings.parquet, covering every document), a
-    coder in ``codings/``, or the path of a coder file."""
+    """Codings by name: ``rules`` (the rule codings of out/codings.parquet, covering every
+    document; the learned model's are left out, as a model trained on a coder agrees with
+    itself: `dialogcode evaluate` measures it), a coder in ``codings/``, or the path of a
+    coder file."""
     path = coder_file(study, name)
     if path is None:
-        return covering_all(read_table(study.out, "codings", hint="dialogcode code"),
-                            segments)
+        codings = read_table(study.out, "codings", hint="dialogcode code")
+        return covering_all(codings[codings["source"] == "rule"], segments)
     return read_coder(path, segments, path.stem)
 
 

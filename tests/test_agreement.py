@@ -578,3 +578,4 @@ def test_agreement_over_chosen_units_only(segments):
     housing = row_of(result, "housing")
     assert (housing["units"], housing["both"], housing["only_second"]) == (3, 1, 1)
     assert (result.selection, result.units, result.documents) == ("speaker P1", 3, 2)
+    assert (result.shared, result.shared_documents) == (3, 2)

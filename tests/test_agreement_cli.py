@@ -42,8 +42,8 @@ def test_krippendorffs_example_through_import_and_agree(study):
     result = invoke("agree", "a", "b", "c", "d", "-s", study)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == ("Units: all segments, read by a coder: 12 segment(s) in 1 "
-                        "document(s). Coders: a, b, c, d.")
+    assert lines[0] == ("Units: all segments; 12 segment(s) in 1 document(s) read by two "
+                        "or more coders (12 in 1 by one or more). Coders: a, b, c, d.")
     value = next(line for line in lines if line.startswith("value"))
     assert value.split()[:3] == ["value", "variable", "11"] and "0.743" in value.split()
     table = pd.read_csv(study / "out" / "agreement" / "a-vs-b-vs-c-vs-d.csv")
@@ -162,4 +162,4 @@ def test_units_chosen_by_speaker(study):
     imported(study, "a", "b", "c", "d")
     result = invoke("agree", "a", "b", "c", "d", "-s", study, "--speaker", "p2")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Units: speaker p2, read by a coder: 6 segment(s)")
+    assert result.output.startswith("Units: speaker p2; 6 segment(s) in 1 document(s)")

@@ -30,7 +30,9 @@ _RESERVED = ["seg_id", "doc_id", "code_id", "kind", "speaker", "text", "values"]
 class Agreement:
     """Result of :func:`agree`: ``per_code`` (a row per variable, code, all codes pooled
     and group; columns in docs/review.md), the segments where coders differ, a confusion
-    matrix per variable, what was compared and what a reader should know (``notes``)."""
+    matrix per variable, the units (``selection`` names them; ``units`` segments in
+    ``documents`` documents were read by a coder, ``shared`` in ``shared_documents`` by
+    two or more) and what a reader should know (``notes``)."""
 
     per_code: pd.DataFrame
     disagreements: pd.DataFrame
@@ -41,6 +43,8 @@ class Agreement:
     units: int = 0
     documents: int = 0
     notes: list[str] = field(default_factory=list)
+    shared: int = 0
+    shared_documents: int = 0
 
 
 def _argument_problems(codings, segments, unit, reference, min_overlap, level, draws,
@@ -228,6 +232,8 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
             row = group_row(group, presence, names, len(coders), seed, draws, min_units)
             rows += [row] if row else []
     units = segments.iloc[unit_pos].reset_index(drop=True)
+    shared = reads.sum(axis=1) >= 2
     return Agreement(table_of(rows), disagreement_table(items, units, coders), unit,
                      coders, matrices, selection.description if selection else
-                     "all segments", len(units), units["doc_id"].nunique(), notes)
+                     "all segments", len(units), units["doc_id"].nunique(), notes,
+                     int(shared.sum()), units.loc[shared, "doc_id"].nunique())

@@ -197,8 +197,10 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
                    min_units=min_units)
     del codings, corpus                 # what is left to do needs only the result
-    click.echo(f"Units: {result.selection}, read by a coder: {result.units:,} segment(s) in "
-               f"{result.documents:,} document(s). Coders: {', '.join(result.coders)}.")
+    click.echo(f"Units: {result.selection}; {result.shared:,} segment(s) in "
+               f"{result.shared_documents:,} document(s) read by two or more coders "
+               f"({result.units:,} in {result.documents:,} by one or more). Coders: "
+               f"{', '.join(result.coders)}.")
     echo_table(agreement_summary(result, level, reference, draws))
     for note in result.notes:
         click.echo(f"Note: {note}")
