@@ -72,7 +72,7 @@ def test_worked_example_gives_the_published_alphas(level, published):
     assert krippendorff_alpha(WORKED_EXAMPLE, level) == pytest.approx(
         krippendorff.alpha(reliability_data=WORKED_EXAMPLE, level_of_measurement=level),
         abs=1e-12)
-    with_none = [[None if v != v else v for v in row] for row in WORKED_EXAMPLE]
+    with_none = [[None if np.isnan(v) else v for v in row] for row in WORKED_EXAMPLE]
     assert krippendorff_alpha(with_none, level) == pytest.approx(
         krippendorff_alpha(WORKED_EXAMPLE, level))
 
@@ -447,8 +447,8 @@ def test_rows_with_an_empty_code_mark_the_segments_read(segments):
     result = agree({"ana": ana, "bo": bo}, segments)
     housing = row_of(result, "housing")
     assert (housing["units"], housing["both"], housing["neither"]) == (2, 1, 1)
-    assert result.notes == ["bo read part of 1 document(s); the rest is missing for them: "
-                            "d1 (2 of 4 segments)"]
+    assert result.notes == [("bo read part of 1 document(s); the rest is missing for them: "
+                             "d1 (2 of 4 segments)")]
 
 
 def test_codings_that_stop_early_are_noted():
@@ -487,10 +487,10 @@ def test_a_variable_is_one_nominal_alpha_with_disagreements_and_confusion(segmen
     assert list(matrix.index) == ["v1", "v2", "v3", "v4", "v5"]
     assert np.array_equal(matrix.to_numpy()[:3, :3],
                           confusion_matrix([1, 2, 2], [1, 3, 2], labels=[1, 2, 3]))
-    assert result.notes == ["value: 1 time(s) a coder gave no value to a segment they read "
-                            "and another coder valued; that is missing, not a disagreement "
-                            "(if the coder judged that no value applies, give the variable a "
-                            "value for it)"]
+    assert result.notes == [("value: 1 time(s) a coder gave no value to a segment they read "
+                             "and another coder valued; that is missing, not a disagreement "
+                             "(if the coder judged that no value applies, give the variable "
+                             "a value for it)")]
 
 
 def test_two_values_of_a_variable_on_one_segment_name_the_line(tmp_path, segments, book):
@@ -532,7 +532,7 @@ def test_cu_alpha_of_one_child_per_coder_is_nominal_alpha(seed, book):
     data = rng.integers(0, 3, size=(3, 30)).astype(float)
     data[rng.random(data.shape) < 0.2] = np.nan
     unit, coder, child = np.array([(u, k, int(v)) for k, row in enumerate(data)
-                                   for u, v in enumerate(row) if v == v]).T
+                                   for u, v in enumerate(row) if not np.isnan(v)]).T
     matrix, _ = group_coincidences(unit, coder, child, 3, len(group.values))
     assert alpha_from(matrix, 1 - np.eye(3)) == pytest.approx(
         krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))

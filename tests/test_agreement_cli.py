@@ -163,3 +163,16 @@ def test_units_chosen_by_speaker(study):
     result = invoke("agree", "a", "b", "c", "d", "-s", study, "--speaker", "p2")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Units: speaker p2; 6 segment(s) in 1 document(s)")
+
+
+def test_the_verdict_of_a_rating_scale_follows_level(study):
+    imported(study, "a", "b", "c", "d")
+    verdicts = {}
+    for level in ("nominal", "interval"):
+        result = invoke("agree", "a", "b", "c", "d", "-s", study, "--level", level,
+                        "--min-units", "1", "-o", study / f"{level}.csv")
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(study / f"{level}.csv").set_index("code_id")
+        verdicts[level] = table.loc["value", "verdict"]
+    # nominal alpha 0.743 is tentative; interval alpha 0.849 is reliable
+    assert verdicts == {"nominal": "tentative", "interval": "reliable"}

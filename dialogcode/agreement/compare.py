@@ -5,7 +5,7 @@ group of codes (cu-alpha), with kappas, alpha, bootstrap intervals and unit coun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd

@@ -25,9 +25,7 @@ observed disagreement sum_{c!=k} o_ck = 3, the expected sum_{c!=k} n_c n_k = 36 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
-
 
 
 def group_coincidences(unit: np.ndarray, coder: np.ndarray, child: np.ndarray, coders: int,

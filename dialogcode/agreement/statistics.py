@@ -214,7 +214,7 @@ def alpha_interval(matrix: np.ndarray, delta: np.ndarray, coders: int, draws: in
     totals = matrix.sum(axis=0)
     n = totals.sum()
     expected = totals @ delta @ totals / (n * (n - 1)) if n > 1 else 0
-    pairs = int(round(n * (coders - 1) / 2))
+    pairs = round(n * (coders - 1) / 2)
     if draws <= 0 or np.isclose(expected, 0) or not np.isfinite(expected) or pairs < 1:
         return float("nan"), float("nan")
     low, high = np.tril_indices(len(totals), k=-1)

@@ -9,9 +9,9 @@ a file is collected and raised together as one :class:`~dialogcode.coders.Coding
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
