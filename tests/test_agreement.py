@@ -579,3 +579,12 @@ def test_agreement_over_chosen_units_only(segments):
     assert (housing["units"], housing["both"], housing["only_second"]) == (3, 1, 1)
     assert (result.selection, result.units, result.documents) == ("speaker P1", 3, 2)
     assert (result.shared, result.shared_documents) == (3, 2)
+
+
+def test_an_exclusive_parent_needs_two_values(tmp_path):
+    path = tmp_path / "book.yaml"
+    path.write_text("codebook: b\ntitle: B\ncodes:\n  - id: talk\n    label: Talk\n"
+                    "    codable: false\n    exclusive: true\n    codes:\n"
+                    "      - {id: talk.change, label: Change}\n")
+    with pytest.raises(DialogcodeError, match="`exclusive: true` code needs two or more"):
+        load_codebooks(path)

@@ -25,7 +25,6 @@ class Variable:
     values: tuple[str, ...]
     members: dict[str, int]
     numbers: tuple[float, ...] | None = None
-    exclusive: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -60,7 +59,7 @@ def _subtree(book: Codebook, code_id: str) -> list[str]:
     return found
 
 
-def _variable(book: Codebook, parent: str, exclusive: bool) -> Variable:
+def _variable(book: Codebook, parent: str) -> Variable:
     children = book.children(parent)
     members = {code: index for index, child in enumerate(children)
                for code in _subtree(book, child.id)}
@@ -68,7 +67,7 @@ def _variable(book: Codebook, parent: str, exclusive: bool) -> Variable:
     if None in numbers:
         numbers = [_number(c.id.rsplit(".", 1)[-1]) for c in children]
     return Variable(parent, tuple(c.id for c in children), members,
-                    None if None in numbers else tuple(numbers), exclusive)
+                    None if None in numbers else tuple(numbers))
 
 
 def scheme_of(book: Codebook | None) -> Scheme:
@@ -83,7 +82,7 @@ def scheme_of(book: Codebook | None) -> Scheme:
             parent = book.codes[parent].parent
         scheme.ancestors[code.id] = tuple(chain)
         if code.exclusive:
-            scheme.variables[code.id] = _variable(book, code.id, True)
+            scheme.variables[code.id] = _variable(book, code.id)
         elif len(book.children(code.id)) >= 2:
-            scheme.groups[code.id] = _variable(book, code.id, False)
+            scheme.groups[code.id] = _variable(book, code.id)
     return scheme
