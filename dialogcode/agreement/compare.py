@@ -14,7 +14,7 @@ from ..codebook import Codebook
 from ..errors import DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
-from .rows import code_rows, expand, group_row, table_of, variable_row
+from .rows import code_rows, expand, group_row, member_lookup, table_of, variable_row
 from .scheme import Scheme, scheme_of
 from .statistics import LEVELS
 from .units import Selection
@@ -109,11 +109,8 @@ def _conflicts(located: pd.DataFrame, names: pd.Index, layout, codings, scheme: 
     problems = []
     coders = list(codings)
     for variable in scheme.variables.values():
-        lookup = np.full(len(names) + 1, -1)
-        for code, value in variable.members.items():
-            if code in names:
-                lookup[names.get_loc(code)] = value
-        rows = located.assign(value=lookup[located["code"].to_numpy()])
+        value = member_lookup(names, variable.members)[located["code"].to_numpy()]
+        rows = located.assign(value=value)
         firsts = rows[rows["value"] >= 0].drop_duplicates(["coder_k", "pos", "value"])
         doubled = firsts.duplicated(["coder_k", "pos"], keep="first")
         for _, row in firsts[doubled].iterrows():

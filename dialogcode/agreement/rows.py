@@ -109,7 +109,7 @@ def _binary_counts(row: dict, data: Tally, reference: int | None) -> None:
                    else np.nan)
 
 
-def _lookup(names: pd.Index, members: dict[str, int]) -> np.ndarray:
+def member_lookup(names: pd.Index, members: dict[str, int]) -> np.ndarray:
     """members (code id -> value) as an array over ``names`` (-1: not a member)."""
     lookup = np.full(len(names) + 1, -1, dtype=np.int64)
     for code, value in members.items():
@@ -166,7 +166,7 @@ def expand(presence: pd.DataFrame, names: pd.Index, scheme: Scheme
 def variable_row(variable: Variable, presence, names, reads, seed, *, level, draws,
                  min_units):
     """(row, disagreement item, confusion matrix, note or None) of one variable."""
-    value = _lookup(names, variable.members)[presence["code"].to_numpy()]
+    value = member_lookup(names, variable.members)[presence["code"].to_numpy()]
     rows = presence[value >= 0]
     labels = np.full(reads.shape, -1, dtype=np.int64)
     labels[rows["unit"].to_numpy(), rows["coder_k"].to_numpy()] = value[value >= 0]
@@ -215,7 +215,7 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
 def group_row(group: Variable, presence, names, coders: int, seed, draws, min_units
               ) -> dict | None:
     """The cu-alpha row of a group, None when no unit has two coders using it."""
-    child = _lookup(names, group.members)[presence["code"].to_numpy()]
+    child = member_lookup(names, group.members)[presence["code"].to_numpy()]
     used = child >= 0
     matrix, totals = group_coincidences(presence["unit"].to_numpy()[used],
                                         presence["coder_k"].to_numpy()[used], child[used],
