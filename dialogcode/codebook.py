@@ -23,6 +23,8 @@ from .yamlsrc import line_of, load_yaml
 
 Match = Literal["lower", "lemma"]
 ID_PATTERN = r"^[a-z0-9_]+(\.[a-z0-9_]+)*$"
+REGEX_TOKEN_LIMIT = 100     # default: REGEX patterns skip longer tokens (docs/limits.md)
+MAX_DEPTH = 20              # levels of codes under codes (docs/limits.md)
 
 
 class _Strict(BaseModel):
@@ -95,6 +97,7 @@ class BookSpec(_Strict):
     title: str
     description: str | None = None
     match: Match = "lower"
+    regex_token_limit: int = Field(default=REGEX_TOKEN_LIMIT, ge=1, le=1000)
     codes: list[dict] = Field(min_length=1)
 
 
@@ -121,6 +124,7 @@ class Code:
     match: str
     line: int | None = None
     dependencies: list[list[dict]] = field(default_factory=list)
+    pattern_lines: dict[str, int] = field(default_factory=dict)   # "tokens[1]" -> line
     exclusive: bool = False
 
     @property
@@ -142,9 +146,14 @@ class Codebook:
     versions: dict[str, str] = field(default_factory=dict)   # codebook id -> content hash
     titles: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)    # codebook id -> file
+    regex_limits: dict[str, int] = field(default_factory=dict)  # codebook id -> limit
 
     def version_of(self, code_id: str) -> str:
         return self.versions[self.codes[code_id].codebook]
+
+    def regex_token_limit(self, code_id: str) -> int:
+        """Longest token (in characters) the REGEX patterns of ``code_id`` test."""
+        return self.regex_limits.get(self.codes[code_id].codebook, REGEX_TOKEN_LIMIT)
 
     @property
     def version(self) -> str:
@@ -230,6 +239,7 @@ def load_codebooks(paths: list[Path] | Path) -> Codebook:
         book.versions[spec.codebook] = content_hash(data)
         book.titles[spec.codebook] = spec.title
         book.sources[spec.codebook] = source
+        book.regex_limits[spec.codebook] = spec.regex_token_limit
         _add_codes(book, data["codes"], None, spec, source, problems, lines)
     for code in book.codes.values():
         source, line = lines[code.id]
@@ -242,9 +252,10 @@ def load_codebooks(paths: list[Path] | Path) -> Codebook:
         if code.exclusive and len(book.children(code.id)) < 2:
             problems.append(Problem("`exclusive: true` code needs two or more child codes "
                                     "(its values)", source, line, code.id))
-        for message in check_patterns(code):
-            problems.append(Problem(message, source, line, code.id))
-    problems.extend(_cycles(book, lines))
+        for where, message in check_patterns(code):
+            problems.append(Problem(message, source, code.pattern_lines.get(where, line),
+                                    code.id))
+    problems.extend(_ancestry(book, lines))
     if problems:
         raise CodebookError(problems)
     return book
@@ -284,21 +295,42 @@ def _add_codes(book, items, parent, spec, source, problems, lines):
             code.id, code.label, spec.codebook, code.parent or parent, code.codable,
             code.group, code.color, code.definition, code.when_to_use, code.when_not_to_use,
             code.examples, code.counter_examples, terms, code.patterns.tokens, near, exclude,
-            default, line, code.patterns.dependencies, code.exclusive)
+            default, line, code.patterns.dependencies, _pattern_lines(item), code.exclusive)
         _add_codes(book, item.get("codes") or [], code.id, spec, source, problems, lines)
 
 
-def _cycles(book: Codebook, lines) -> list[Problem]:
-    problems, reported = [], set()
-    for code in book.codes.values():
-        seen, current = [], code.id
-        while current in book.codes and current not in seen:
-            seen.append(current)
+def _pattern_lines(item: dict) -> dict[str, int]:
+    """Line of each token and dependency pattern of a code, keyed like "tokens[1]"."""
+    patterns = item.get("patterns") or {}
+    return {f"{kind}[{index}]": found for kind in ("tokens", "dependencies")
+            for index in range(1, len(patterns.get(kind) or []) + 1)
+            for found in [line_of(patterns.get(kind), index - 1)] if found}
+
+
+def _ancestry(book: Codebook, lines) -> list[Problem]:
+    """Parent cycles, and codes more than :data:`MAX_DEPTH` levels deep (each branch
+    reported once, at its first code too deep). Walks parent links without recursion."""
+    problems: list[Problem] = []
+    depth: dict[str, int] = {}
+    for code_id in book.codes:
+        path, on_path, current = [], set(), code_id
+        while current in book.codes and current not in depth and current not in on_path:
+            path.append(current)
+            on_path.add(current)
             current = book.codes[current].parent
-        if current in seen and current not in reported:
-            loop = seen[seen.index(current):]
-            reported.update(loop)
+        if current in on_path:
+            loop = path[path.index(current):]
+            del path[len(path) - len(loop):]
+            depth.update(dict.fromkeys(loop, 0))
             source, line = lines[current]
             problems.append(Problem(f"parent cycle: {' -> '.join(loop + [current])}", source,
                                     line, current))
+        level = depth.get(current, 0)
+        for ancestor in reversed(path):
+            level += 1
+            depth[ancestor] = level
+            if level == MAX_DEPTH + 1:
+                source, line = lines[ancestor]
+                problems.append(Problem(f"nested more than {MAX_DEPTH} levels deep, the "
+                                        "limit (see docs/limits.md)", source, line, ancestor))
     return problems

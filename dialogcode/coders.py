@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DialogcodeError, Problem
+from .errors import ArgumentError, DialogcodeError, Problem
 from .store import read_table
 from .study import Study
 
@@ -54,10 +54,10 @@ def chosen_coders(study: Study, chosen: list[str] | None, key: str) -> list[str]
 def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: bool = False
                 ) -> Path:
     """Write ``codings`` (:data:`CODER_COLUMNS`) as ``codings/<coder>.csv``; refuses to
-    overwrite an existing file unless ``replace``."""
+    overwrite an existing file unless ``replace`` (ArgumentError)."""
     path = coder_path(study, coder)
     if path.exists() and not replace:
-        raise CodingsError(f"{path.name} exists; choose another coder name or replace it",
+        raise ArgumentError(f"{path.name} exists; choose another coder name or replace it",
                            file=path)
     path.parent.mkdir(parents=True, exist_ok=True)
     codings.reindex(columns=CODER_COLUMNS).to_csv(path, index=False, lineterminator="\n")
@@ -115,13 +115,14 @@ def covering_all(rules: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
 
 def coder_file(study: Study, name: str) -> Path | None:
     """The coder file a codings name stands for (None for ``rules``): a coder in
-    ``codings/`` or the path of a coder file. Raises CodingsError when there is none."""
+    ``codings/`` or the path of a coder file. Raises ArgumentError for a name that is
+    none of these."""
     if name == RULES:
         return None
     path = Path(name) if name.endswith(".csv") else coder_path(study, name)
     if not path.is_file():
         known = ", ".join([RULES, *coder_names(study)])
-        raise CodingsError(f"no codings named {name!r} (known: {known})", file=path)
+        raise ArgumentError(f"no codings named {name!r} (known: {known})", file=path)
     return path
 
 
@@ -129,7 +130,7 @@ def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFra
     """Codings by name: ``rules`` (the rule codings of out/codings.parquet, covering every
     document; the learned model's are left out, as a model trained on a coder agrees with
     itself: `dialogcode evaluate` measures it), a coder in ``codings/``, or the path of a
-    coder file."""
+    coder file. Raises ArgumentError for a name that is none of these."""
     path = coder_file(study, name)
     if path is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")

@@ -18,13 +18,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .codebook import Codebook
-from .nlp import load_pipeline, matching_components, pipeline_id
+from .nlp import check_lengths, load_pipeline, matching_components, pipeline_id
 from .patterns import CompiledCodebook
 from .progress import progress_bar
 
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "2"   # bump when segmentation or the cache layout changes
+CACHE_FORMAT = "3"   # bump when segmentation or the cache layout changes
 # token attributes kept in the cache; string-valued ones have their strings saved too
 _ATTRS = [ORTH, LEMMA, SPACY, TAG, POS, DEP, HEAD, SENT_START]
 _STRING_COLUMNS = [0, 1, 3, 5]
@@ -83,9 +83,12 @@ def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
     ones first, then the rest tokenised in one stream (``n_process`` worker processes)
     and written to the cache."""
     hashes = documents.set_index("doc_id")["sha256"]
+    check_lengths(segments, nlp)
     pending = []
     for doc_id, group in segments.groupby("doc_id", sort=False):
-        key = (hashes[doc_id], "+".join(sorted(set(group["unit"]))))
+        spans = hashlib.sha256(group[["start", "end"]].to_numpy("int64").tobytes())
+        key = (hashes[doc_id], "+".join(sorted(set(group["unit"]))) + "-"
+               + spans.hexdigest()[:8])   # segments cut at another max_segment_chars differ
         docs = cache.get(*key, nlp.vocab)
         if docs is not None and len(docs) == len(group):
             yield group, docs
@@ -104,7 +107,8 @@ def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
 def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
                 model: str = "blank", cache_dir: Path | None = None,
                 progress: bool = False, n_process: int = 1) -> pd.DataFrame:
-    """Code every segment with ``book``; return the codings table (:data:`CODING_COLUMNS`).
+    """Code every codable segment (preambles and headings are tokenised for the cache but
+    never coded) with ``book``; return the codings table (:data:`CODING_COLUMNS`).
 
     Every row's ``quote`` equals ``document_text[start:end]``. ``n_process`` > 1
     tokenises uncached documents in worker processes (bench/README.md says when that
@@ -118,9 +122,9 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     batches = segment_docs(segments, documents, nlp, cache, n_process=n_process)
     for group, docs in progress_bar(batches, desc="code", enabled=progress, unit="doc",
                                     total=segments["doc_id"].nunique()):
-        for seg_id, doc_id, offset, doc in zip(group["seg_id"], group["doc_id"],
-                                               group["start"], docs):
-            for hit in compiled.match(doc):
+        for seg_id, doc_id, offset, codable, doc in zip(
+                group["seg_id"], group["doc_id"], group["start"], group["codable"], docs):
+            for hit in compiled.match(doc) if codable else ():
                 span = doc[hit.start:hit.end]
                 rows.append((seg_id, doc_id, hit.code_id, offset + span.start_char,
                              offset + span.end_char, span.text, "rule", hit.rule_id, None,

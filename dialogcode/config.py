@@ -14,6 +14,7 @@ from .errors import ConfigError, Problem
 from .yamlsrc import LineDict, line_of, load_yaml
 
 CONFIG_NAME = "dialogcode.yaml"
+MAX_SEGMENT_CHARS = 1_000_000   # spaCy's own limit on one text (docs/limits.md)
 
 
 class Columns(BaseModel):
@@ -47,9 +48,12 @@ class Config(BaseModel):
     manifest: str | None = "manifest.csv"
     codebooks: list[str] = Field(default_factory=lambda: ["codebooks/*.yaml"])
     unit: Literal["turn", "sentence", "section"] = "turn"
+    max_segment_chars: int = Field(default=MAX_SEGMENT_CHARS, ge=1_000, le=MAX_SEGMENT_CHARS)
     model: str = "blank"
     encoding: str = "utf-8"
     columns: Columns = Field(default_factory=Columns)
+    speakers: list[str] = Field(default_factory=list)   # labels that are always speakers
+    code_preamble: bool = False    # code and quote preambles and headings as well
     lessons: str | None = "lessons.yaml"
     final_coders: list[str] | None = None
     learn: LearnSettings = Field(default_factory=LearnSettings)
@@ -63,8 +67,6 @@ class Config(BaseModel):
         except LookupError:
             raise ValueError(f"unknown encoding {value!r}") from None
         return value
-
-
 
 
 def problems_from_validation(exc: ValidationError, data, source: str) -> list[Problem]:
@@ -84,6 +86,11 @@ def problems_from_validation(exc: ValidationError, data, source: str) -> list[Pr
             message = "unknown key"
         problems.append(Problem(message, source, line, ".".join(map(str, loc))))
     return problems
+
+
+def config_line(path: Path, key: str) -> int | None:
+    """The line of top-level ``key`` in the config file at ``path``."""
+    return line_of(load_yaml(path, ConfigError), key)
 
 
 def load_config(path: Path) -> Config:

@@ -1,12 +1,24 @@
 """The library's exceptions. Only the CLI turns them into messages and exit codes.
 
 Every error carries a list of :class:`Problem` so that a whole input can be validated
-and every problem reported at once, each with its file, line and key where known.
+and every problem reported at once, each with its file, line, column and key where known.
+:class:`ArgumentError` marks bad usage (a path or name given by the caller that names
+nothing) as opposed to bad data; the CLI exits 2 for it and 1 for the others.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print: bytes of a file name that are not UTF-8 (which Python
+    holds as lone surrogates) shown as ``\\xNN``."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)
@@ -17,14 +29,16 @@ class Problem:
     file: str | None = None
     line: int | None = None
     key: str | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
         where = ""
         if self.file:
             where = self.file + (f":{self.line}" if self.line else "")
+            where += f":{self.column}" if self.line and self.column else ""
         if self.key:
             where = f"{where} [{self.key}]" if where else f"[{self.key}]"
-        return f"{where}: {self.message}" if where else self.message
+        return printable(f"{where}: {self.message}" if where else self.message)
 
 
 class DialogcodeError(Exception):
@@ -38,8 +52,17 @@ class DialogcodeError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class ArgumentError(DialogcodeError):
+    """Bad usage, not bad data: a path or name the caller gave names nothing usable
+    (CLI exit code 2)."""
+
+
 class ConfigError(DialogcodeError):
     """The study folder or its dialogcode.yaml is wrong."""
+
+
+class StudyNotFound(ArgumentError, ConfigError):
+    """The path given is not a study folder, nor inside one."""
 
 
 class ManifestError(DialogcodeError):

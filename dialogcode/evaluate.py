@@ -26,8 +26,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .codebook import Codebook
-from .coders import CodingsError, coder_names, coder_path, read_coder
-from .errors import DialogcodeError
+from .coders import coder_names, coder_path, read_coder
+from .errors import ArgumentError, DialogcodeError
 from .learned import fit_training, segment_scores
 from .store import write_table
 from .tables import substantive
@@ -201,10 +201,11 @@ def _curve(rows: pd.DataFrame) -> pd.DataFrame:
 
 def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str]
                       ) -> pd.DataFrame:
-    """The reference coder's file, checked (file and line of every bad row)."""
+    """The reference coder's file, checked (file and line of every bad row); raises
+    ArgumentError when ``coder`` has no file."""
     path = coder_path(study, coder)
     if not path.is_file():
-        raise CodingsError(f"no codings/{coder}.csv (coders: "
+        raise ArgumentError(f"no codings/{coder}.csv (coders: "
                            f"{', '.join(coder_names(study)) or 'none'})", file=path)
     return read_coder(path, segments, coder, codes)
 

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ConfigError, IngestError, Problem
+from .errors import ConfigError, DialogcodeError, IngestError, Problem
 from .formats import EXTENSIONS, read_document
+from .formats.base import NOT_TALK
 from .manifest import STANDARD, Entry, load_manifest
 from .nlp import load_pipeline
 from .normalize import count_words
+from .paths import refused_file
 from .progress import progress_bar
 from .segment import COLUMNS as SEGMENT_COLUMNS
 from .segment import segment_document
@@ -19,7 +21,7 @@ from .store import read_table, write_table
 from .study import Study
 
 DOCUMENT_COLUMNS = ["doc_id", *STANDARD, "source_path", "format", "sha256", "n_words",
-                    "n_segments"]
+                    "n_segments", "speaker_notes"]
 
 
 @dataclass
@@ -28,13 +30,16 @@ class Corpus:
 
     ``documents`` has :data:`DOCUMENT_COLUMNS`, manifest attributes, and ``text`` (the
     normalised text that every offset points into). ``skipped`` lists files left out
-    under ``skip_bad``; ``warnings`` lists files without manifest rows and ignored files.
+    under ``skip_bad``; ``warnings`` lists files without manifest rows and ignored files;
+    ``speaker_notes`` lists the guesses about speakers and headings a person should
+    check (labels used once and taken as speakers, labels read as text, headings).
     """
 
     documents: pd.DataFrame
     segments: pd.DataFrame
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    speaker_notes: list[Problem] = field(default_factory=list)
 
     def text(self, doc_id: str) -> str:
         return self.documents.set_index("doc_id").at[doc_id, "text"]
@@ -44,15 +49,21 @@ class Corpus:
                 f"{int(self.documents['n_words'].sum()) if len(self.documents) else 0} words)")
 
 
-def find_files(folder: Path) -> tuple[list[Path], list[Path]]:
-    """(transcript files, other files) under ``folder``, hidden files left out."""
-    known, other = [], []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """(transcript files, other files, refused files with the reason) under ``folder``,
+    hidden files left out. Refused: links leading outside ``folder`` and names that are
+    not UTF-8 (see :func:`dialogcode.paths.refused_file`)."""
+    known, other, refused = [], [], []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
         rel = path.relative_to(folder)
         if any(part.startswith((".", "~$")) for part in rel.parts):
             continue
-        (known if path.suffix.lower() in EXTENSIONS else other).append(path)
-    return known, other
+        why = refused_file(path, folder)
+        if why:
+            refused.append((path, why))
+        elif path.is_file():
+            (known if path.suffix.lower() in EXTENSIONS else other).append(path)
+    return known, other, refused
 
 
 def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
@@ -67,9 +78,10 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
     folder = study.transcripts
     if not folder.is_dir():
         raise ConfigError(f"transcripts folder {folder} does not exist")
-    files, others = find_files(folder)
+    files, others, refused = find_files(folder)
     entries: dict[str, Entry] = {}
     warnings: list[Problem] = []
+    problems = [Problem(why, _rel(path, study.root)) for path, why in refused]
     if study.manifest is not None:
         if not study.manifest.is_file():
             raise ConfigError(f"manifest {study.manifest} does not exist (set `manifest:` "
@@ -84,12 +96,13 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
     warnings += [Problem("not a transcript format; ignored", _rel(p, study.root))
                  for p in others]
     if not files:
-        raise IngestError(f"no transcript files in {folder}")
+        raise IngestError([*problems, Problem(f"no transcript files in {folder}")])
 
     nlp = load_pipeline(study.config.model) if unit == "sentence" else None
-    docs, segments, problems = [], [], []
+    docs, segments, notes = [], [], []
     seen_ids: dict[str, str] = {}
     seen_hashes: dict[str, tuple[str, bool]] = {}     # sha -> (source, manifest gave an id)
+    speakers = frozenset(study.config.speakers)
     for path in progress_bar(files, desc="ingest", enabled=progress, unit="file"):
         rel = path.relative_to(folder).as_posix()
         source = _rel(path, study.root)
@@ -98,7 +111,7 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
             columns = {**study.config.columns.model_dump(exclude_none=True), **entry.columns}
             parsed, fmt = read_document(path, source=source, fmt=entry.format,
                                         encoding=entry.encoding or study.config.encoding,
-                                        columns=columns)
+                                        columns=columns, speakers=speakers | entry.speakers)
         except IngestError as exc:
             problems.extend(exc.problems)
             continue
@@ -116,20 +129,26 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
                                     source))
             continue
         seen_ids[doc_id], seen_hashes[sha] = source, (source, bool(entry.doc_id))
-        rows = segment_document(doc_id, parsed, unit, nlp)
+        rows = segment_document(doc_id, parsed, unit, nlp,
+                                max_chars=study.config.max_segment_chars)
         segments.extend(rows)
+        notes += [Problem(note.message, source, note.line) for note in parsed.notes]
         attributes = {key: entry.attributes.get(key, "") for key in STANDARD}
         attributes.update(entry.attributes)
         docs.append({"doc_id": doc_id, **attributes, "source_path": rel, "format": fmt,
                      "sha256": sha, "n_words": count_words(parsed.text),
-                     "n_segments": len(rows), "text": parsed.text})
+                     "n_segments": len(rows),
+                     "speaker_notes": "; ".join(map(str, parsed.notes)), "text": parsed.text})
     if problems and not skip_bad:
         raise IngestError(problems)
     documents = pd.DataFrame(docs, columns=_document_columns(docs))
     table = pd.DataFrame(segments, columns=SEGMENT_COLUMNS)
     table = table.astype({"time_start": "float64", "time_end": "float64",
                           "line": "Int64", "backchannel": "bool"})
-    return Corpus(documents, table, skipped=problems, warnings=warnings)
+    table.insert(table.columns.get_loc("kind") + 1, "codable",
+                 ~table["kind"].isin(NOT_TALK) | study.config.code_preamble)
+    return Corpus(documents, table, skipped=problems, warnings=warnings,
+                  speaker_notes=notes)
 
 
 def _document_columns(docs: list[dict]) -> list[str]:
@@ -155,8 +174,11 @@ def write_corpus(corpus: Corpus, out: Path) -> list[Path]:
 def load_corpus(study: Study) -> Corpus:
     """The corpus last written by `dialogcode ingest` for ``study``."""
     hint = "dialogcode ingest"
-    return Corpus(read_table(study.out, "documents", hint=hint),
-                  read_table(study.out, "segments", hint=hint))
+    segments = read_table(study.out, "segments", hint=hint)
+    if "codable" not in segments:
+        raise DialogcodeError(f"{study.out / 'segments.parquet'} was written by an older "
+                              f"dialogcode; run `{hint}` again")
+    return Corpus(read_table(study.out, "documents", hint=hint), segments)
 
 
 def summarize(corpus: Corpus) -> pd.DataFrame:

@@ -147,7 +147,7 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     coded = support[["lesson_id", "seg_id"]].drop_duplicates().merge(frame, on="seg_id")
     coded["event"] = (coded["site"].astype(str) + "|" + coded["event_type"].astype(str)
                       + "|" + coded["date"].astype(str))
-    phase_totals = frame.groupby("phase")["seg_id"].count()
+    phase_totals = frame[frame["codable"]].groupby("phase")["seg_id"].count()
     by_phase = (coded.groupby(["lesson_id", "phase"])["seg_id"].nunique()
                 .rename("segments").reset_index().astype({"segments": "int64"}))
     by_phase["phase_segments"] = by_phase["phase"].map(phase_totals).astype("int64")

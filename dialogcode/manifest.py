@@ -2,27 +2,47 @@
 
 Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 ``event_type``, ``date`` (YYYY-MM-DD), ``title``; optional ``doc_id``, ``format``,
-``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``; any
-other column is kept as a document attribute. Validated as a whole: every problem is
-reported with its line.
+``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``,
+``speakers`` (labels that are speakers in this file, separated by ``;``, or a list in
+a YAML manifest); any other column is kept as a document attribute.
+
+Validated as a whole, every problem reported with its line: a file that is missing
+(with the closest file name there is), outside the transcripts folder or listed twice;
+a column whose name is close to a known one (``event type``) or is one dialogcode
+computes (``sha256``); an empty site, event type or date when the manifest has that
+column; a date that is not YYYY-MM-DD or not a day in the calendar; a site, event type
+or phase spelled two ways (``Coaching Call`` and ``coaching_call``); an unclosed quote
+or a row with more values than columns in a CSV manifest; a list where a YAML manifest
+needs one value.
 """
 from __future__ import annotations
 
+import calendar
 import codecs
 import csv
-import datetime as dt
+import difflib
 import io
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ManifestError, Problem
 from .formats import FORMATS, LAYOUTS
-from .yamlsrc import line_of, load_yaml
+from .paths import refused_file, unsafe_name
+from .segment import COLUMNS as SEGMENT_COLUMNS
+from .yamlsrc import LineDict, line_of, load_yaml
 
 STANDARD = ("site", "event_type", "date", "title")
+REQUIRED = ("site", "event_type", "date")       # filled in every row when the column exists
+SPELLED_ONE_WAY = ("site", "event_type", "phase")
 COLUMN_KEYS = {"speaker_column": "speaker", "text_column": "text",
                "start_column": "start", "end_column": "end"}
-OPTIONS = {"file", "doc_id", "format", "encoding", *COLUMN_KEYS}
+OPTIONS = {"file", "doc_id", "format", "encoding", "speakers", *COLUMN_KEYS}
+KNOWN = (*STANDARD, "phase", *sorted(OPTIONS))
+COMPUTED = sorted({"source_path", "sha256", "n_words", "n_segments", "text", "codes",
+                   "n_codes", "speaker_notes", "codable", *SEGMENT_COLUMNS} - {"doc_id"})
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass
@@ -33,90 +53,265 @@ class Entry:
     format: str | None = None
     encoding: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    speakers: frozenset[str] = frozenset()
     attributes: dict[str, str] = field(default_factory=dict)
-
-
-def _rows(path: Path) -> list[tuple[int, dict]]:
-    if path.suffix.lower() in (".yaml", ".yml"):
-        data = load_yaml(path, ManifestError)
-        if isinstance(data, dict):  # {file: {site: ..}} form
-            return [(line_of(data, key) or 0, {"file": key, **(value or {})})
-                    for key, value in data.items()]
-        if not isinstance(data, list):
-            raise ManifestError("a YAML manifest is a list of {file, site, event_type, "
-                                "date, ...} entries", file=path, line=1)
-        return [(line_of(data, i) or 0, item if isinstance(item, dict) else {"": item})
-                for i, item in enumerate(data)]
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"cannot read the manifest as UTF-8 text: {exc}", file=path) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames is None or "file" not in [f.strip() for f in reader.fieldnames]:
-        raise ManifestError(f"the manifest needs a `file` column; it has: "
-                            f"{', '.join(reader.fieldnames or []) or '(nothing)'}",
-                            file=path, line=1)
-    rows, line = [], 2
-    for row in reader:
-        rows.append((line, {k.strip(): (v or "").strip() for k, v in row.items() if k}))
-        line = reader.line_num + 1
-    return rows
 
 
 def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
     """Read and validate the manifest; file paths are checked against ``transcripts``.
 
-    Raises ManifestError listing every problem (missing file, duplicate row, bad date,
-    unknown format or encoding) with its line.
+    Raises ManifestError listing every problem (see the module doc) with its line.
     """
     source = str(path)
-    problems: list[Problem] = []
+    columns, rows, problems = _read(path, source)
+    problems += _column_problems(columns, rows, source)
     entries: list[Entry] = []
     seen: dict[str, int] = {}
-    for line, row in _rows(path):
+    files = _Folder(transcripts)
+    for line, row in rows:
         def bad(message, key=None, row=row, line=line):
             problems.append(Problem(message, source, line_of(row, key) or line, key))
 
-        unknown = [k for k in row if not isinstance(k, str) or not k]
-        if unknown:
-            bad("not a mapping of column names to values")
-            continue
-        file = str(row.get("file") or "").strip()
+        file = _text(row.get("file"))
         if not file:
-            bad("no file given", "file")
+            if not isinstance(row.get("file"), (list, dict)):
+                bad("no file given", "file")
+            _entry(file, line, row, columns, bad)     # for the row's other problems
             continue
         if file in seen:
             bad(f"{file!r} is listed twice (first on line {seen[file]})", "file")
             continue
         seen[file] = line
-        if not (transcripts / file).is_file():
-            bad(f"names a missing file: {transcripts / file}", "file")
-        entry = Entry(file, line, doc_id=str(row.get("doc_id") or "").strip() or None)
-        fmt = str(row.get("format") or "").strip() or None
-        if fmt and fmt not in (*FORMATS, *LAYOUTS):
-            bad(f"unknown format {fmt!r}; use one of {', '.join((*FORMATS, *LAYOUTS))}",
-                "format")
-        entry.format = fmt
-        encoding = str(row.get("encoding") or "").strip() or None
-        if encoding:
-            try:
-                codecs.lookup(encoding)
-            except LookupError:
-                bad(f"unknown encoding {encoding!r}", "encoding")
-        entry.encoding = encoding
-        entry.columns = {role: str(row[key]).strip() for key, role in COLUMN_KEYS.items()
-                         if str(row.get(key) or "").strip()}
-        date = row.get("date")
-        if isinstance(date, dt.date):
-            date = date.isoformat()
-        if date not in (None, ""):
-            try:
-                dt.date.fromisoformat(str(date))
-            except ValueError:
-                bad(f"date {date!r} is not YYYY-MM-DD", "date")
-        entry.attributes = {k: ("" if v is None else str(v)) for k, v in row.items()
-                            if k not in OPTIONS}
-        entries.append(entry)
+        why = files.problem(file)
+        if why:
+            bad(why, "file")
+        entries.append(_entry(file, line, row, columns, bad))
+    problems += _spelling_problems(rows, source)
     if problems:
-        raise ManifestError(problems)
+        raise ManifestError(sorted(problems, key=lambda p: (p.line or 0, p.key or "")))
     return entries
+
+
+def _entry(file: str, line: int, row: dict, columns: list[str], bad) -> Entry:
+    """The Entry of one row; its problems go to ``bad(message, key)``."""
+    text = {key: _text(value) for key, value in row.items()}
+    for key, value in row.items():
+        if key == "speakers" and isinstance(value, list):
+            continue
+        if isinstance(value, (list, dict)):
+            bad(f"{key} is a {'list' if isinstance(value, list) else 'mapping'}; give one "
+                "value", key)
+        elif isinstance(value, bool):
+            bad(f"{key} reads as {str(value).lower()} (YAML reads yes, no, on, off as "
+                "true or false); put the value in quotes", key)
+    entry = Entry(file, line, doc_id=text.get("doc_id") or None,
+                  format=text.get("format") or None, encoding=text.get("encoding") or None)
+    if entry.format and entry.format not in (*FORMATS, *LAYOUTS):
+        bad(f"unknown format {entry.format!r}; use one of {', '.join((*FORMATS, *LAYOUTS))}",
+            "format")
+    if entry.encoding:
+        try:
+            codecs.lookup(entry.encoding)
+        except LookupError:
+            bad(f"unknown encoding {entry.encoding!r}", "encoding")
+    entry.columns = {role: text[key] for key, role in COLUMN_KEYS.items() if text.get(key)}
+    listed = row.get("speakers") or []
+    listed = listed if isinstance(listed, list) else str(listed).split(";")
+    entry.speakers = frozenset(str(s).strip() for s in listed if str(s).strip())
+    for key in REQUIRED:
+        if key in columns and not text.get(key) and not isinstance(row.get(key), (list, dict)):
+            bad(f"no {key} given" + (" (YYYY-MM-DD)" if key == "date" else ""), key)
+    if text.get("date"):
+        why = date_problem(text["date"])
+        if why:
+            bad(why, "date")
+    entry.attributes = {k: text.get(k, "") for k in columns if k not in OPTIONS}
+    return entry
+
+
+def date_problem(value: str) -> str | None:
+    """Why ``value`` is not a YYYY-MM-DD day of the calendar, or None."""
+    if not DATE.fullmatch(value):
+        return f"date {value!r} is not YYYY-MM-DD"
+    year, month, day = (int(part) for part in value.split("-"))
+    if year == 0:
+        return f"date {value!r} is not a day in the calendar: there is no year 0"
+    if not 1 <= month <= 12:
+        return f"date {value!r} is not a day in the calendar: there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return (f"date {value!r} is not a day in the calendar: "
+                f"{calendar.month_name[month]} {year} has {days} days")
+    return None
+
+
+def _text(value) -> str:
+    """A cell as text; lists and mappings (reported elsewhere) as nothing."""
+    return "" if value is None or isinstance(value, (list, dict)) else str(value).strip()
+
+
+class _Folder:
+    """The transcripts folder, for checking the files a manifest names."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._names: list[str] | None = None
+
+    def problem(self, file: str) -> str | None:
+        why = unsafe_name(file)
+        if why:
+            return (f"file {file!r} is refused ({why}); give its path inside the "
+                    "transcripts folder")
+        path = self.folder / file
+        if path.is_dir():
+            return f"file {file!r} is a folder; name a transcript file in it"
+        if not path.exists():
+            close = difflib.get_close_matches(file, self.names(), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            return f"file {file!r} is not in {self.folder}{hint}"
+        return refused_file(path, self.folder)
+
+    def names(self) -> list[str]:
+        """Files in the folder, as paths relative to it."""
+        if self._names is None:
+            self._names = sorted(p.relative_to(self.folder).as_posix()
+                                 for p in self.folder.rglob("*") if p.is_file()
+                                 ) if self.folder.is_dir() else []
+        return self._names
+
+
+def _column_problems(columns: list[str], rows, source: str) -> list[Problem]:
+    """Columns named like a known column but not the same, and columns dialogcode
+    computes itself."""
+    problems = []
+    for column in columns:
+        line = next((line_of(row, column) for _, row in rows if column in row), None) or 1
+        if column in COMPUTED:
+            problems.append(Problem(f"column {column!r} is one dialogcode computes for its "
+                                    f"tables; rename it (for example manifest_{column})",
+                                    source, line, column))
+        elif column not in KNOWN:
+            near = re.sub(r"[\s\-.]+", "_", column.strip().lower())
+            close = [near] if near in KNOWN else difflib.get_close_matches(near, KNOWN, n=1,
+                                                                          cutoff=0.8)
+            if close:
+                problems.append(Problem(
+                    f"unknown column {column!r}: did you mean {close[0]!r}? (columns not "
+                    "close to a known name are kept as document attributes)",
+                    source, line, column))
+    return problems
+
+
+def _spelling_problems(rows, source: str) -> list[Problem]:
+    """Values of a site, event type or phase that differ from another only in case,
+    spaces or punctuation; the spelling most rows use is taken as meant."""
+    problems = []
+    for column in SPELLED_ONE_WAY:
+        spellings: dict[str, Counter] = {}
+        first: dict[str, int] = {}
+        values = [(line, row, _text(row.get(column))) for line, row in rows]
+        for line, _, value in values:
+            key = re.sub(r"[\W_]+", "", value.casefold())
+            if key:
+                spellings.setdefault(key, Counter())[value] += 1
+                first.setdefault(value, line)
+        for counts in spellings.values():
+            if len(counts) < 2:
+                continue
+            meant = max(counts, key=lambda v: (counts[v], -first[v]))
+            problems += [Problem(f"{column} {value!r} differs from {meant!r} (line "
+                                 f"{first[meant]}) only in case, spaces or punctuation; "
+                                 "write it the same way in every row",
+                                 source, line_of(row, column) or line, column)
+                         for line, row, value in values if value in counts and value != meant]
+    return problems
+
+
+def _read(path: Path, source: str) -> tuple[list[str], list[tuple[int, dict]],
+                                            list[Problem]]:
+    """(columns, (line, row) pairs, problems of the file's structure)."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return _read_yaml(path, source)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"cannot read the manifest as UTF-8 text: {exc}",
+                            file=path) from None
+    return _read_csv(text, source)
+
+
+def _read_csv(text: str, source: str):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise ManifestError(f"cannot read the header as CSV: {exc}", file=source,
+                            line=1) from None
+    columns = [name.strip() for name in header or []]
+    if "file" not in columns:
+        raise ManifestError(f"the manifest needs a `file` column; it has: "
+                            f"{', '.join(columns) or '(nothing)'}", file=source, line=1)
+    problems = [Problem(f"column {name!r} appears twice in the header", source, 1, name)
+                for name, n in Counter(columns).items() if n > 1 and name]
+    rows, line = [], reader.line_num + 1
+    try:
+        for values in reader:
+            start, line = line, reader.line_num + 1
+            if not any(value.strip() for value in values):
+                continue
+            if line - 1 > start or any("\n" in value or "\r" in value for value in values):
+                problems.append(Problem(
+                    f"a quote (\") on this line is not closed before line {line - 1}, so "
+                    f"lines {start}-{line - 1} were read as one row; close the quote (write "
+                    "\"\" for a quote inside a quoted value)", source, start))
+            elif len(values) > len(columns):
+                problems.append(Problem(
+                    f"{len(values)} values for {len(columns)} columns; put a value that "
+                    "holds a comma in quotes", source, start))
+            else:
+                rows.append((start, {name: value.strip() for name, value
+                                     in zip(columns, values) if name}))
+    except csv.Error as exc:
+        problems.append(Problem(f"cannot read this line as CSV: {exc}", source, line))
+    return [name for name in columns if name], rows, problems
+
+
+def _read_yaml(path: Path, source: str):
+    data = load_yaml(path, ManifestError)
+    problems: list[Problem] = []
+    if isinstance(data, dict):  # {file: {site: ..}} form
+        items = []
+        for key, value in data.items():
+            if value is not None and not isinstance(value, dict):
+                problems.append(Problem(f"the entry of {key!r} must be a mapping of columns "
+                                        "to values ({site: ..., date: ...})", source,
+                                        line_of(data, key)))
+                continue
+            items.append((line_of(data, key) or 0, _with_file(value or {}, key,
+                                                             line_of(data, key))))
+    elif isinstance(data, list):
+        items = []
+        for index, item in enumerate(data):
+            if not isinstance(item, dict):
+                problems.append(Problem("each entry must be a mapping of columns to values "
+                                        "(file: ..., site: ...)", source, line_of(data, index)))
+                continue
+            items.append((line_of(data, index) or 0, item))
+    else:
+        raise ManifestError("a YAML manifest is a list of {file, site, event_type, "
+                            "date, ...} entries", file=path, line=1)
+    for line, row in items:
+        for key in [key for key in row if not isinstance(key, str) or not key.strip()]:
+            problems.append(Problem(f"{key!r} is not a column name", source,
+                                    line_of(row, key) or line))
+            del row[key]
+    columns = list(dict.fromkeys(key for _, row in items for key in row))
+    return columns, items, problems
+
+
+def _with_file(row: dict, file, line: int | None) -> LineDict:
+    """``row`` of the {file: {...}} form with ``file`` added first, keeping its lines."""
+    result = LineDict({"file": file, **row})
+    result.line = line or 0
+    result.lines = {"file": line, **getattr(row, "lines", {})}
+    return result

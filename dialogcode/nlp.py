@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
-from .errors import ConfigError
+from .errors import ConfigError, IngestError
 
 BLANK = "blank"
 # components that matching and sentence splitting never need
@@ -82,3 +82,17 @@ def matching_components(nlp: Language) -> list[str]:
     """Components to disable when tokenising for matching: sentence splitting is not
     needed (proximity rules check sentence ends within the matched span)."""
     return [name for name in ("sentencizer",) if nlp.has_pipe(name)]
+
+
+def check_lengths(segments, nlp: Language) -> None:
+    """Raise IngestError when a segment's text is longer than ``nlp`` takes at once
+    (``nlp.max_length``). Ingest keeps segments within ``max_segment_chars``, at most
+    spaCy's default limit, so this catches segments ingested before that limit existed,
+    or a pipeline with a lower limit; the limit itself is never raised."""
+    lengths = segments["text"].str.len()
+    if len(lengths) and lengths.max() > nlp.max_length:
+        seg_id, length = segments.at[lengths.idxmax(), "seg_id"], lengths.max()
+        raise IngestError(f"segment {seg_id} has {length:,} characters, more than the "
+                          f"{nlp.max_length:,} the spaCy pipeline takes at once; run "
+                          "`dialogcode ingest` again to split it (max_segment_chars in "
+                          "dialogcode.yaml, docs/limits.md)")

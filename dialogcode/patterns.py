@@ -7,14 +7,8 @@ one span, so nothing is double counted.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
-
-try:  # the regex parser moved in Python 3.11
-    import re._parser as sre_parse
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
 
 import numpy
 from spacy.attrs import LEMMA, LOWER, ORTH
@@ -28,9 +22,7 @@ from spacy.vocab import Vocab
 
 from .codebook import Code, Codebook
 from .errors import CodebookError
-
-_REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None)}
-MAX_REGEX_LENGTH = 200
+from .regexes import regex_problem, regexes_in, with_bounded_regexes
 
 
 @dataclass(frozen=True)
@@ -41,76 +33,33 @@ class Hit:
     end: int
 
 
-def _nested_repeat(parsed, inside: bool = False) -> bool:
-    for op, arg in parsed:
-        if op in _REPEATS:
-            low, high, sub = arg
-            if inside and high > 1:
-                return True
-            if _nested_repeat(sub, inside or high > 1):
-                return True
-        elif op in (sre_parse.SUBPATTERN,):
-            if _nested_repeat(arg[-1], inside):
-                return True
-        elif op == sre_parse.BRANCH:
-            if any(_nested_repeat(branch, inside) for branch in arg[1]):
-                return True
-    return False
-
-
-def regex_problem(pattern: str) -> str | None:
-    """Why ``pattern`` is refused (invalid, too long, or could backtrack
-    catastrophically because a repeated group holds another repeat), or None."""
-    if len(pattern) > MAX_REGEX_LENGTH:
-        return f"regex longer than {MAX_REGEX_LENGTH} characters"
-    try:
-        parsed = sre_parse.parse(pattern)
-        re.compile(pattern)
-    except (re.error, OverflowError) as exc:
-        return f"invalid regex {pattern!r}: {exc}"
-    if _nested_repeat(parsed):
-        return (f"regex {pattern!r} nests a repeat inside a repeat (like (a+)+) and could "
-                "backtrack catastrophically; rewrite it without the nested repeat")
-    return None
-
-
-def _regexes(value):
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key == "REGEX" and isinstance(inner, str):
-                yield inner
-            else:
-                yield from _regexes(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _regexes(inner)
-
-
-def check_patterns(code: Code) -> list[str]:
-    """Every problem with ``code``'s token patterns (spaCy's own validation, plus
-    regex safety), each naming the pattern's index."""
+def check_patterns(code: Code) -> list[tuple[str, str]]:
+    """Every problem with ``code``'s token and dependency patterns (spaCy's own
+    validation, plus regex safety) as (pattern, message) pairs, the pattern named like
+    ``tokens[1]``. A pattern with a refused regex is not handed to spaCy, which fails on
+    an invalid one."""
     problems = []
     matcher = Matcher(Vocab(), validate=True)
-    for index, pattern in enumerate(code.tokens, start=1):
-        if not pattern:
-            problems.append(f"tokens[{index}] is empty")
-            continue
-        try:
-            matcher.add(f"p{index}", [pattern])
-        except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
-            detail = " ".join(str(exc).split())
-            problems.append(f"tokens[{index}] is not a valid spaCy token pattern: {detail}")
-            continue
-        problems.extend(f"tokens[{index}]: {why}" for regex in _regexes(pattern)
-                        for why in [regex_problem(regex)] if why)
     dependency_matcher = DependencyMatcher(Vocab(), validate=True)
-    for index, pattern in enumerate(code.dependencies, start=1):
-        try:
-            dependency_matcher.add(f"d{index}", [pattern])
-        except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
-            detail = " ".join(str(exc).split())
-            problems.append(f"dependencies[{index}] is not a valid spaCy dependency "
-                            f"pattern: {detail}")
+    for kind, patterns, add, what in (
+            ("tokens", code.tokens, matcher.add, "token"),
+            ("dependencies", code.dependencies, dependency_matcher.add, "dependency")):
+        for index, pattern in enumerate(patterns, start=1):
+            where = f"{kind}[{index}]"
+            if not pattern:
+                problems.append((where, f"{where} is empty"))
+                continue
+            refused = [(where, f"{where}: {why}") for regex in regexes_in(pattern)
+                       for why in [regex_problem(regex)] if why]
+            problems.extend(refused)
+            if refused:
+                continue
+            try:
+                add(f"p{index}", [pattern])
+            except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
+                detail = " ".join(str(exc).split())
+                problems.append((where, f"{where} is not a valid spaCy {what} pattern: "
+                                        f"{detail}"))
     return problems
 
 
@@ -138,8 +87,10 @@ class CompiledCodebook:
                 continue
             for term, mode in code.terms:
                 phrases[mode].append((self._key(code.id, f"term:{term}", "hit"), term))
+            limit = book.regex_token_limit(code.id)
             for index, pattern in enumerate(code.tokens, start=1):
-                self._add_token_pattern(self._key(code.id, f"tokens:{index}", "hit"), pattern)
+                self._add_token_pattern(self._key(code.id, f"tokens:{index}", "hit"),
+                                        with_bounded_regexes(pattern, limit))
             for index, pattern in enumerate(code.dependencies, start=1):
                 if not nlp.has_pipe("parser"):
                     raise CodebookError(
@@ -147,7 +98,7 @@ class CompiledCodebook:
                         f"to one (e.g. en_core_web_sm), not {nlp.meta.get('name')!r}",
                         file=book.sources.get(code.codebook), line=code.line)
                 self._dependencies.add(self._key(code.id, f"dependencies:{index}", "hit"),
-                                       [pattern])
+                                       [with_bounded_regexes(pattern, limit)])
             for index, rule in enumerate(code.near, start=1):
                 rule_id = f"near:{index}"
                 self._near[(code.id, rule_id)] = rule

@@ -64,10 +64,10 @@ def _context(rows: list[dict], sentences: list, position: int, first: int, last:
 
 def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
                      book: Codebook | None = None) -> pd.DataFrame:
-    """One scored candidate quote per (code_id, coded segment); backchannels and
-    preambles (a transcript's header lines) are left out.
+    """One scored candidate quote per (code_id, coded segment); backchannels, preambles
+    and headings are left out, and never serve as context either.
     With ``book``, parent codes are rolled up (a sub-code's match is a parent's too)."""
-    frame = segment_frame(segments, documents)
+    frame = segment_frame(segments[segments["codable"]], documents)
     hits = codings[["seg_id", "code_id", "start", "end", "rule_id"]]
     if book is not None:
         chains = {c: ancestors(book, c) or [c] for c in hits["code_id"].unique()}

@@ -2,14 +2,17 @@
 
 Every segment has ``text == document_text[start:end]``. ``seg_id`` is
 ``<doc_id>:<t|s|x><ordinal>``, so it depends only on the document and the position,
-never on which other files are in the corpus.
+never on which other files are in the corpus. A turn or section longer than
+``max_segment_chars`` is cut into several segments (:func:`split_long_blocks`).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from .config import MAX_SEGMENT_CHARS
 from .formats import ParsedDocument
-from .formats.base import Block
+from .formats.base import NOT_TALK, Block
 from .normalize import count_words
 
 _BACKCHANNEL = re.compile(
@@ -41,24 +44,68 @@ def _row(doc_id, unit, ordinal, block: Block, text: str, start: int, end: int) -
 
 
 def _section_blocks(parsed: ParsedDocument) -> list[Block]:
+    """Notes' blocks as they are; a transcript's turns joined into one section per run
+    between its preamble and headings (which stay blocks of their own)."""
     if parsed.kind == "notes":
         return parsed.blocks
-    preamble = [b for b in parsed.blocks if b.kind == "preamble"]
-    turns = [b for b in parsed.blocks if b.kind != "preamble"]
-    if not turns:
-        return preamble
-    return preamble + [Block("section", turns[0].start, turns[-1].end, line=turns[0].line,
-                             time_start=turns[0].time_start, time_end=turns[-1].time_end)]
+    blocks: list[Block] = []
+    for block in parsed.blocks:
+        last = blocks[-1] if blocks else None
+        if block.kind in NOT_TALK:
+            blocks.append(block)
+        elif last is not None and last.kind == "section":
+            last.end, last.time_end = block.end, block.time_end
+        else:
+            blocks.append(Block("section", block.start, block.end, line=block.line,
+                                section=block.section, time_start=block.time_start,
+                                time_end=block.time_end))
+    return blocks
 
 
-def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None) -> list[dict]:
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
+_SENTENCE_END = re.compile(r"[.!?…][\"')\]”’]*(?=\s)")
+_SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s*")
+
+
+def split_long_blocks(blocks: list[Block], text: str, limit: int) -> list[Block]:
+    """``blocks``, with each block longer than ``limit`` characters cut into pieces of
+    at most ``limit`` (spaCy takes at most a million characters at once). A cut goes at
+    the last paragraph break in the second half of the allowed length, else the last
+    sentence end there, else the last whitespace, else (``limit`` characters without
+    any) at the limit. Whitespace at a cut belongs to neither piece; every other
+    character is in exactly one. Pieces keep the block's speaker, section, times and
+    line."""
+    out = []
+    for block in blocks:
+        start = block.start
+        while block.end - start > limit:
+            stop, cut = start + limit, None
+            for pattern, edge, least in ((_PARAGRAPH, 0, limit // 2),
+                                         (_SENTENCE_END, 1, limit // 2), (_SPACE, 0, 1)):
+                for match in pattern.finditer(text, start + least, stop + 1):
+                    cut = match.span()[edge]
+                if cut is not None:
+                    break
+            resume = stop if cut is None else _SPACES.match(text, cut, block.end).end()
+            cut = stop if cut is None else start + len(text[start:cut].rstrip())
+            out.append(replace(block, start=start, end=cut))
+            start = resume
+        out.append(replace(block, start=start) if start != block.start else block)
+    return out
+
+
+def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None, *,
+                     max_chars: int = MAX_SEGMENT_CHARS) -> list[dict]:
     """Segment rows (dicts with :data:`COLUMNS`) for one document.
 
     ``nlp`` (a pipeline with sentence boundaries) is needed for ``unit="sentence"``.
-    Field notes have no turns: under ``turn`` their sections are the segments.
+    Field notes have no turns: under ``turn`` their sections are the segments. No
+    segment is longer than ``max_chars`` (:func:`split_long_blocks`).
     """
     text = parsed.text
     blocks = _section_blocks(parsed) if unit == "section" else parsed.blocks
+    blocks = split_long_blocks(blocks, text, max_chars)
     unit_of = "section" if unit == "section" or parsed.kind == "notes" and unit == "turn" else unit
     rows: list[dict] = []
     if unit != "sentence":

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .config import CONFIG_NAME, Config, load_config
-from .errors import ConfigError
+from .config import CONFIG_NAME, Config, config_line, load_config
+from .errors import ArgumentError, ConfigError, StudyNotFound
 
 DATA = resources.files("dialogcode") / "data"
 
@@ -23,16 +23,15 @@ class Study:
     config: Config
 
     @classmethod
-    def open(cls, path: str | Path = ".") -> "Study":
-        """Open the study whose folder (or dialogcode.yaml) is ``path``.
+    def open(cls, path: str | Path | None = None) -> "Study":
+        """Open the study whose folder (or dialogcode.yaml) is ``path``; without a path,
+        the study holding the working directory, found there or in a folder above it
+        (as git finds a repository).
 
-        Raises ConfigError when there is no dialogcode.yaml or it is invalid.
+        Raises StudyNotFound (an ArgumentError) when there is no study there, ConfigError
+        when its dialogcode.yaml is invalid.
         """
-        path = Path(path)
-        config_path = path if path.is_file() else path / CONFIG_NAME
-        if not config_path.is_file():
-            raise ConfigError(f"no {CONFIG_NAME} here; create a study with "
-                              f"`dialogcode init {path}`", file=path)
+        config_path = find_config(path)
         return cls(config_path.parent.resolve(), load_config(config_path))
 
     def path(self, relative: str) -> Path:
@@ -55,6 +54,17 @@ class Study:
     @property
     def out(self) -> Path:
         return self.path(self.config.output)
+
+    def check_output_inside(self) -> None:
+        """Raise ConfigError when ``output:`` points outside the study folder, so that a
+        study folder from elsewhere cannot make dialogcode write over other files; the
+        CLI lets it through with ``--allow-outside``."""
+        if not self.out.is_relative_to(self.root):
+            config = self.root / CONFIG_NAME
+            raise ConfigError(f"output {self.config.output!r} is outside the study folder "
+                              f"({self.out}); write a folder inside it, or pass "
+                              "--allow-outside to write there anyway",
+                              file=config, line=config_line(config, "output"))
 
     def codebook_files(self) -> list[Path]:
         """Codebook files matched by the config's globs, in a stable order."""
@@ -79,20 +89,53 @@ class Study:
                 f"<table>{rows}</table>")
 
 
+def find_config(path: str | Path | None = None) -> Path:
+    """The dialogcode.yaml of the study at ``path`` (its folder or the file itself), or
+    with no path, of the working directory or the nearest folder above it holding one.
+
+    Raises StudyNotFound saying what ``path`` is instead, and which study holds it.
+    """
+    if path is None:
+        here = Path.cwd()
+        for folder in (here, *here.parents):
+            if (folder / CONFIG_NAME).is_file():
+                return folder / CONFIG_NAME
+        raise StudyNotFound(f"no {CONFIG_NAME} in {here} or any folder above it; give "
+                            "the study folder, or create a study with `dialogcode init "
+                            "DIR`")
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
+        return path
+    if (path / CONFIG_NAME).is_file():
+        return path / CONFIG_NAME
+    if not path.exists():
+        raise StudyNotFound("no such folder; give a study folder, or create a study with "
+                            f"`dialogcode init {path}`", file=path)
+    what = "a file" if path.is_file() else "a folder"
+    holder = next((folder for folder in path.resolve().parents
+                   if (folder / CONFIG_NAME).is_file()), None)
+    if holder is not None:
+        raise StudyNotFound(f"{what} inside the study {holder}, not a study; give the "
+                            "study folder, or leave the study out to find it from here",
+                            file=path)
+    raise StudyNotFound(f"{what} without a {CONFIG_NAME}, not a study; give a study "
+                        "folder, or create a study with `dialogcode init DIR`", file=path)
+
+
 def init_study(directory: str | Path, *, title: str | None = None) -> Path:
     """Scaffold a study folder and return its path.
 
     Writes dialogcode.yaml (commented), an empty manifest.csv, transcripts/, out/ and
-    codebooks/ holding copies of the shipped codebooks. Raises ConfigError when the
-    folder already holds a study, or is a non-empty folder.
+    codebooks/ holding copies of the shipped codebooks. Raises ArgumentError when the
+    folder already holds a study, or is a file or a non-empty folder.
     """
     directory = Path(directory)
     if (directory / CONFIG_NAME).exists():
-        raise ConfigError("a study already exists here; dialogcode init never overwrites "
-                          "one", file=directory / CONFIG_NAME)
-    if directory.exists() and any(directory.iterdir()):
-        raise ConfigError("folder is not empty; choose a new folder for the study",
-                          file=directory)
+        raise ArgumentError("a study already exists here; dialogcode init never overwrites "
+                            "one", file=directory / CONFIG_NAME)
+    if directory.is_file() or (directory.exists() and any(directory.iterdir())):
+        raise ArgumentError(f"{'a file' if directory.is_file() else 'folder is not empty'}"
+                            "; choose a new folder for the study", file=directory)
     (directory / "transcripts").mkdir(parents=True)
     (directory / "out").mkdir()
     shutil.copytree(str(DATA / "codebooks"), directory / "codebooks",

@@ -46,9 +46,9 @@ def rolled_up(codings: pd.DataFrame, book: Codebook) -> pd.DataFrame:
 
 
 def substantive(segments: pd.DataFrame) -> pd.Series:
-    """True for segments worth quoting, clustering or suggesting codes for: not a
-    backchannel and not a transcript's preamble (its header lines)."""
-    return ~segments["backchannel"].astype(bool) & (segments["kind"] != "preamble")
+    """True for segments worth quoting, clustering or suggesting codes for: codable (not
+    a preamble or heading, see docs/tables.md) and not a backchannel."""
+    return segments["codable"].astype(bool) & ~segments["backchannel"].astype(bool)
 
 
 def tree_order(book: Codebook) -> dict[str, int]:
@@ -106,13 +106,13 @@ def code_by(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFra
             book: Codebook, by: str = "site") -> pd.DataFrame:
     """For every code (parents rolled up) and every value of ``by`` (site, event_type or
     phase): segments, documents and distinct speakers coded, and the share of that
-    group's segments. Zero rows are kept so the table pivots into a full grid."""
+    group's codable segments. Zero rows are kept so the table pivots into a full grid."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
     frame = segment_frame(segments, documents)
     coded = rolled_up(codings, book).merge(frame.drop(columns="doc_id"), on="seg_id")
     groups = _ordered(frame[by], by)
-    totals = frame.groupby(by)["seg_id"].count()
+    totals = frame[frame["codable"]].groupby(by)["seg_id"].count()
     grouped = coded.groupby(["code_id", by])
     counts = pd.DataFrame({"segments": grouped["seg_id"].nunique(),
                            "documents": grouped["doc_id"].nunique(),
@@ -179,15 +179,15 @@ def cooccurrence_matrix(codings: pd.DataFrame, book: Codebook) -> pd.DataFrame:
 
 def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
                    book: Codebook) -> pd.DataFrame:
-    """One row per segment with its document's attributes, its codes as a list (codes
-    as applied) and a 0/1 column per code (parents rolled up), for pivot tables."""
+    """One row per codable segment with its document's attributes, its codes as a list
+    (codes as applied) and a 0/1 column per code (parents rolled up), for pivot tables."""
     attributes = [c for c in documents.columns
                   if c not in ("text", "sha256", "source_path", "format", "n_words",
                                "n_segments")]
     docs = documents[attributes].assign(phase=document_phases(documents))
     keep = ["seg_id", "doc_id", "ordinal", "speaker", "start", "end", "n_words",
             "backchannel", "text"]
-    frame = segments[keep].merge(docs, on="doc_id", how="left")
+    frame = segments.loc[segments["codable"], keep].merge(docs, on="doc_id", how="left")
     applied = codings.drop_duplicates(["seg_id", "code_id"]).groupby("seg_id")["code_id"]
     frame["codes"] = frame["seg_id"].map(applied.agg("; ".join)).astype(object).fillna("")
     frame["n_codes"] = frame["seg_id"].map(applied.size()).fillna(0).astype(int)

@@ -2,16 +2,29 @@
 
 Human-authored files (config, manifest, codebooks, lessons) are validated as a whole and
 every problem is reported with its line, so the loader keeps line numbers beside the data.
-Only ``yaml.SafeLoader`` constructors are used: Python tags are refused.
+Files hold plain data only: text, numbers, booleans, lists and mappings. Dates stay text
+(each reader checks its own), tags such as ``!!python/object`` or ``!!set`` are refused,
+and so are files nested more than :data:`MAX_DEPTH` levels deep or whose aliases
+(``*name``) would repeat more than :data:`MAX_ALIASED` values (an "alias bomb" that
+would expand a small file into billions of values). Syntax errors are explained in plain
+words at their line and column (:mod:`dialogcode.yamlerrors`).
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import DialogcodeError, Problem
+from .yamlerrors import Refused, explain
+
+MAX_DEPTH = 50
+MAX_ALIASED = 10_000
+PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float",
+                                                        "str", "seq", "map", "merge")}
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class LineDict(dict):
@@ -30,7 +43,73 @@ class LineList(list):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    """SafeLoader with limits on nesting and aliases, dates read as text, and only
+    plain tags."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth, self.aliased = 0, 0
+        self.open_anchors: set[str] = set()
+        self.sizes: dict[int, int] = {}
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._count_alias(event)
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise Refused(f"nested more than {MAX_DEPTH} levels deep; dialogcode refuses "
+                          "deeper files", event.start_mark)
+        if event.anchor is not None:
+            self.open_anchors.add(event.anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+            self.open_anchors.discard(event.anchor)
+
+    def _count_alias(self, event: yaml.AliasEvent) -> None:
+        if event.anchor in self.open_anchors:
+            raise Refused(f"the alias *{event.anchor} is inside its own anchor "
+                          f"&{event.anchor}", event.start_mark)
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            return   # an undefined alias: PyYAML reports it
+        self.aliased += self._size(node)
+        if self.aliased > MAX_ALIASED:
+            raise Refused(f"aliases (*name) here repeat more than {MAX_ALIASED} values; "
+                          "dialogcode refuses such files (they can expand a small file "
+                          "into billions of values): write the values out", event.start_mark)
+
+    def _size(self, node: yaml.Node) -> int:
+        """How many values ``node`` holds with its aliases expanded."""
+        if id(node) not in self.sizes:
+            if isinstance(node, yaml.ScalarNode):
+                size = 1
+            elif isinstance(node, yaml.SequenceNode):
+                size = 1 + sum(self._size(child) for child in node.value)
+            else:
+                size = 1 + sum(self._size(k) + self._size(v) for k, v in node.value)
+            self.sizes[id(node)] = size
+        return self.sizes[id(node)]
+
+    def construct_object(self, node, deep=False):
+        if node.tag not in PLAIN_TAGS and node.tag != TIMESTAMP:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise Refused(f"the tag {tag} is not allowed; files hold plain data (text, "
+                          "numbers, lists and mappings)", node.start_mark)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, OverflowError):
+            if not isinstance(node, yaml.ScalarNode):
+                raise
+            raise Refused(f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}",
+                          node.start_mark) from None
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -40,6 +119,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.lines, result.duplicates = {}, []
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise Refused("a list or mapping cannot be a key", key_node.start_mark)
         line = key_node.start_mark.line + 1
         if key in result.lines:
             result.duplicates.append((key, line))
@@ -57,23 +138,21 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor(TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
 
 
 def parse_yaml(text: str, source: str, error: type[DialogcodeError] = DialogcodeError) -> Any:
-    """Parse YAML text into LineDict/LineList/scalars.
+    """Parse YAML text into LineDict/LineList/scalars (dates stay text).
 
-    Raises ``error`` (a DialogcodeError subclass) naming ``source`` and the line of a
-    syntax error, a Python tag, or a duplicate key.
+    Raises ``error`` (a DialogcodeError subclass) naming ``source`` and the line and
+    column of a syntax error (in plain words), a tag, too deep nesting, too many aliased
+    values, or a duplicate key.
     """
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        if "could not determine a constructor" in str(exc):
-            reason = "tags such as !!python/... are not allowed (files are loaded as plain data)"
-        raise error([Problem(f"YAML error: {reason}", source, line)]) from None
+        message, line, column = explain(exc, text)
+        raise error([Problem(message, source, line, column=column)]) from None
     problems = [Problem(f"duplicate key {key!r}", source, line)
                 for key, line in _all_duplicates(data)]
     if problems:

@@ -137,7 +137,7 @@ def test_an_unknown_code_or_column_is_bad_usage(study):
     imported(study, "a", "b")
     result = invoke("agree", "a", "b", "-s", study, "--code", "topic.rnt")
     assert result.exit_code == 2
-    assert "'topic.rnt' is not a code of the codebook (did you mean topic.rent" in result.output
+    assert "'topic.rnt' is not a code id of the codebook; did you mean topic.rent" in result.output
     result = invoke("agree", "a", "b", "-s", study, "--where", "colour=red")
     assert result.exit_code == 2 and "no column 'colour'" in result.output
 

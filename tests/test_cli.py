@@ -40,8 +40,9 @@ def test_init_scaffolds_a_study_and_refuses_to_overwrite(tmp_path):
     assert {p.name for p in (target / "codebooks").iterdir()} >= {"community_factors.yaml"}
     assert (target / "transcripts").is_dir() and (target / "out").is_dir()
     again = run("init", target)
-    assert again.exit_code == 1
-    assert "a study already exists here" in again.output
+    assert again.exit_code == 2
+    assert (f"Error: {target / 'dialogcode.yaml'}: a study already exists here; dialogcode "
+            "init never overwrites one") in again.output
 
 
 def test_ingest_prints_summary_and_writes_tables(tmp_path, format_dir):
@@ -80,7 +81,8 @@ def test_manifest_naming_a_missing_file_exits_1(tmp_path, format_dir):
                       "file,site\nzoom.vtt,Fresno\ngone.txt,Oakland\n")
     result = run("ingest", root)
     assert result.exit_code == 1
-    assert "manifest.csv:3 [file]: names a missing file" in result.output
+    assert (f"manifest.csv:3 [file]: file 'gone.txt' is not in {root / 'transcripts'}"
+            in result.output)
 
 
 def test_duplicate_document_exits_1(tmp_path, format_dir):
@@ -105,6 +107,8 @@ def test_bad_usage_exits_2(tmp_path):
     assert run("no-such-command").exit_code == 2
 
 
-def test_missing_study_is_a_clear_error(tmp_path):
+def test_missing_study_is_a_usage_error(tmp_path):
     result = run("ingest", tmp_path / "nowhere")
-    assert result.exit_code == 1 and "no dialogcode.yaml here" in result.output
+    assert result.exit_code == 2
+    assert (f"Error: {tmp_path / 'nowhere'}: no such folder; give a study folder, or create "
+            f"a study with `dialogcode init {tmp_path / 'nowhere'}`") in result.output

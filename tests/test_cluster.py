@@ -61,7 +61,8 @@ def make_corpus(texts: dict[str, list[str]]):
         for ordinal, turn in enumerate(turns, start=1):
             segments.append({
                 "seg_id": f"{doc_id}:t{ordinal}", "doc_id": doc_id, "unit": "turn",
-                "ordinal": ordinal, "kind": "turn", "speaker": f"P{ordinal % 3 + 1}",
+                "ordinal": ordinal, "kind": "turn", "codable": True,
+                "speaker": f"P{ordinal % 3 + 1}",
                 "section": None, "start": offset, "end": offset + len(turn), "text": turn,
                 "n_words": len(turn.split()), "backchannel": False, "time_start": None,
                 "time_end": None, "line": ordinal})
@@ -277,7 +278,10 @@ def test_cluster_command_writes_tables_map_and_patch(evidence_study):
     patch = evidence_study / "out" / "suggestions.yaml"
     patch.write_text(patch.read_text().replace("keep: false", "keep: true", 1))
     again = run("cluster", evidence_study, "--scope", "all", "--k", "2")
-    assert again.exit_code == 1 and "marked `keep: true`" in again.output
+    assert again.exit_code == 2
+    assert (f"Error: {patch}: 1 entries are marked `keep: true`: merge them with `dialogcode "
+            "codebook merge` (or copy the file) first, or pass --force to overwrite"
+            ) in again.output
     assert run("cluster", evidence_study, "--scope", "all", "--k", "2",
                "--force").exit_code == 0
 

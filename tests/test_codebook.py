@@ -45,8 +45,8 @@ def test_every_problem_is_reported_with_line_and_code():
         (6, "a: colour", "unknown key"),
         (9, "a", "duplicate code id"),
         (13, "b", "parent 'nowhere' is not defined"),
-        (18, "c", "tokens[1] is not a valid spaCy token pattern"),
-        (25, "e", "tokens[1]"),
+        (22, "c", "tokens[1] is not a valid spaCy token pattern"),   # the pattern's line
+        (29, "e", "tokens[1]"),
         (30, "f", "parent cycle"),
     }
     assert "backtrack catastrophically" in str(info.value)
@@ -61,8 +61,10 @@ def test_duplicate_ids_across_files_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("python_tag.yaml", "python_tag.yaml:4: YAML error: tags such as !!python"),
-    ("yaml_error.yaml", "yaml_error.yaml:6: YAML error"),
+    ("python_tag.yaml", "python_tag.yaml:4:5: the tag !!python/object/apply:os.system is "
+                        "not allowed; files hold plain data (text, numbers, lists and "
+                        "mappings)"),
+    ("yaml_error.yaml", 'yaml_error.yaml:5:12: the quote " opened here is never closed'),
     ("bad.yaml", "bad.yaml:13 [b]: parent 'nowhere' is not defined"),
     ("yaml_boolean.yaml", "yaml_boolean.yaml:7 [a: patterns.terms]: Value error, a term "
                           "reads as true/false"),
@@ -71,6 +73,46 @@ def test_validate_command_exits_1_with_location(name, message):
     result = CliRunner().invoke(cli, ["codebook", "validate", str(CODEBOOKS / name)])
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
+
+
+def nested_codes(depth: int) -> str:
+    """A codebook whose codes are each nested in the one before, ``depth`` levels."""
+    lines, indent = ["codebook: deep", "title: Deep", "codes:"], "  "
+    for i in range(depth):
+        lines += [f"{indent}- id: c{i}", f"{indent}  label: C{i}",
+                  f"{indent}  patterns: {{terms: [w{i}]}}", f"{indent}  codes:"]
+        indent += "    "
+    return "\n".join(lines[:-1]) + "\n"
+
+
+def chained_codes(depth: int) -> str:
+    """A flat list of codes, each naming the one before as its parent."""
+    return "codebook: chain\ntitle: Chain\ncodes:\n" + "".join(
+        f"  - {{id: c{i}, label: C{i}, patterns: {{terms: [w{i}]}}"
+        + (f", parent: c{i - 1}}}\n" if i else "}\n") for i in range(depth))
+
+
+@pytest.mark.parametrize("text, line, message", [
+    (nested_codes(2000), "98:108", "nested more than 50 levels deep; dialogcode refuses "
+                                   "deeper files"),
+    (nested_codes(21), "84 [c20]", "nested more than 20 levels deep, the limit (see "
+                                   "docs/limits.md)"),
+    (chained_codes(2000), "24 [c20]", "nested more than 20 levels deep, the limit (see "
+                                      "docs/limits.md)"),
+])
+def test_codes_nested_too_deep_are_refused_without_a_traceback(tmp_path, text, line,
+                                                                message):
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["codebook", "validate", str(path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: {path}:{line}: {message}"]
+
+
+def test_codes_nested_20_deep_are_fine(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text(nested_codes(20), encoding="utf-8")
+    assert [depth for depth, _ in load_codebooks(path).tree()] == list(range(20))
 
 
 def test_examples_pass_and_a_broken_example_fails(tmp_path):

@@ -130,8 +130,10 @@ def test_an_unknown_model_is_a_clear_error(study):
     result = CliRunner().invoke(cli, ["ingest", str(study.root), "-q"])
     result = CliRunner().invoke(cli, ["code", str(study.root), "--codebook", str(SMALL),
                                       "--model", "en_no_such_model"])
-    assert result.exit_code == 1
-    assert "spaCy pipeline 'en_no_such_model' is not installed" in result.output
+    assert result.exit_code == 2
+    assert ("Error: Invalid value for '--model': spaCy pipeline 'en_no_such_model' is not "
+            "installed; install its package, or give --model blank (no download needed)"
+            ) in result.output
 
 
 DEPENDENCY_CODEBOOK = """codebook: deps

@@ -1,4 +1,5 @@
 """Each transcript format, read from a fixture file, gives the expected turns with exact offsets."""
+import docx
 import pytest
 
 from dialogcode.formats import read_document
@@ -147,3 +148,167 @@ def test_csv_columns_can_be_mapped(tmp_path):
     parsed, _ = read_document(path, columns={"speaker": "Who", "text": "comment"})
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("P1", "Hello"), ("P2", "Hi")]
+
+
+def blocks_of(path, **options):
+    parsed, _ = read_document(path, **options)
+    return [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks], \
+        [str(n) for n in parsed.notes]
+
+
+def test_one_off_speaker_in_a_file_of_turns_is_a_speaker_and_noted(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Listening session, Fresno\n\n"
+                    "Evaluator: What is hardest for families here?\n\n"
+                    "Maria: Housing. Three families in one apartment.\n\n"
+                    "Evaluator: And for the men?\n\n"
+                    "Luis: Money. Wages are low.\nNext steps: we call the union.\n\n"
+                    "Maria: And nobody trusts the police.\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert blocks[4] == ("turn", "Luis", "Money. Wages are low.\nNext steps: we call the union.")
+    assert [b[1] for b in blocks] == [None, "Evaluator", "Maria", "Evaluator", "Luis", "Maria"]
+    assert notes == ["line 9: `Luis:` is used once and taken as a speaker",
+                     "line 10: `Next steps:` read as text, not as a speaker"]
+
+
+def test_one_turn_per_line_file_takes_one_off_names_but_not_phrases(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Coach: How did the circle go?\nAna Ruiz: Eighteen women came.\n"
+                    "Coach: Who led it?\nNext steps: call the pastor.\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Coach", "How did the circle go?"), ("Ana Ruiz", "Eighteen women came."),
+        ("Coach", "Who led it?\nNext steps: call the pastor.")]
+    assert notes == ["line 2: `Ana Ruiz:` is used once and taken as a speaker",
+                     "line 4: `Next steps:` read as text, not as a speaker"]
+
+
+def test_one_off_label_in_a_file_where_labels_are_rare_stays_text(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("We met in the church hall after the service.\n"
+                    "About twelve people came, most of them promotoras.\n"
+                    "Luis: said the wages are the real problem.\n"
+                    "The pastor offered the hall for the next circle.\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [b[0] for b in blocks] == ["section"]
+    assert notes == ["line 3: `Luis:` read as text, not as a speaker"]
+
+
+def test_listed_speakers_are_speakers_even_once_and_placeholders_never_are(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("We met in the church hall after the service.\n"
+                    "About twelve people came, most of them promotoras.\n"
+                    "Luis: the wages are the real problem.\n"
+                    "NAME: said the same.\n", encoding="utf-8")
+    blocks, notes = blocks_of(path, speakers=frozenset({"Luis"}))
+    assert blocks == [("preamble", None, "We met in the church hall after the service.\n"
+                                         "About twelve people came, most of them promotoras."),
+                      ("turn", "Luis", "the wages are the real problem.\nNAME: said the same.")]
+    assert notes == []
+
+
+def test_zoom_names_are_speakers_whatever_their_count_and_voice_tags_still_work(tmp_path):
+    path = tmp_path / "zoom.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nEvaluator: What changed?\n\n"
+                    "2\n00:00:04.000 --> 00:00:09.000\nAna Ruiz: People still don't call.\n\n"
+                    "3\n00:00:09.000 --> 00:00:12.000\nEvaluator: Why not?\n\n"
+                    "4\n00:00:12.000 --> 00:00:15.000\n<v Tomas>Shame.</v>\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Evaluator", "What changed?"), ("Ana Ruiz", "People still don't call."),
+        ("Evaluator", "Why not?"), ("Tomas", "Shame.")]
+    assert notes == ["line 9: `Ana Ruiz:` is used once and taken as a speaker"]
+
+
+def test_caption_label_is_text_when_few_cues_name_a_speaker(tmp_path):
+    path = tmp_path / "t.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:04,000\nWelcome back to the program.\n\n"
+                    "2\n00:00:04,000 --> 00:00:08,000\nRemember: the circle meets Thursday.\n\n"
+                    "3\n00:00:08,000 --> 00:00:10,000\nThat is all for today.\n",
+                    encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert blocks[1] == ("turn", None, "Remember: the circle meets Thursday.")
+    assert notes == ["line 7: `Remember:` read as text, not as a speaker"]
+
+
+def test_heading_between_turns_is_its_own_block_and_not_talk(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Closing convening, Fresno table\n\nFacilitator: What changed?\n\n"
+                    "P1: The circles.\n\nSite visit\n\nWe walked the block with the "
+                    "promotoras.\n\nFacilitator: Thank you all.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    got = [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert got == [("preamble", None, None, "Closing convening, Fresno table"),
+                   ("turn", "Facilitator", None, "What changed?"),
+                   ("turn", "P1", None, "The circles."),
+                   ("heading", None, None, "Site visit"),
+                   ("section", None, "Site visit", "We walked the block with the promotoras."),
+                   ("turn", "Facilitator", "Site visit", "Thank you all.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 7: `Site visit` read as a heading, not as talk"]
+
+
+def test_plain_field_note_headings_are_heading_blocks(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("Site visit\n\nWe met in the church hall. About twelve people.\n\n"
+                    "What we heard\n\nOvercrowded housing came up often.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    got = [(b.kind, b.section, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert got == [("heading", None, "Site visit"),
+                   ("section", "Site visit", "We met in the church hall. About twelve people."),
+                   ("heading", None, "What we heard"),
+                   ("section", "What we heard", "Overcrowded housing came up often.")]
+
+
+def write_table_docx(path, rows, title="Closing convening: Fresno breakout"):
+    document = docx.Document()
+    document.add_paragraph(title, style="Title")
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    document.save(path)
+    return path
+
+
+TURN_ROWS = [("00:00:05", "Evaluator", "What did the year change for you?"),
+             ("00:00:12", "Luis", "Money. Wages are low and the contractor keeps half."),
+             ("00:00:30", "Evaluator", "And the circles?"),
+             ("00:00:41", "Maria", "The circles are where women stop being alone.")]
+
+
+@pytest.mark.parametrize("rows, layout", [
+    (TURN_ROWS, "time | speaker | text"),
+    ([row[1:] for row in TURN_ROWS], "speaker | text"),
+])
+def test_word_table_without_header_row_is_read_by_its_columns(tmp_path, rows, layout):
+    parsed, fmt = read_document(write_table_docx(tmp_path / "t.docx", rows))
+    got = [(b.kind, b.speaker, parsed.text[b.start:b.end], b.line) for b in parsed.blocks]
+    assert got == [("preamble", None, "Closing convening: Fresno breakout", None),
+                   *[("turn", row[-2], row[-1], n) for n, row in enumerate(rows, start=1)]]
+    if layout.startswith("time"):
+        assert [b.time_start for b in parsed.blocks[1:]] == [5, 12, 30, 41]
+    assert [str(n) for n in parsed.notes] == [
+        f"line 1: a table without a header row read as {layout}"]
+
+
+def test_word_table_that_is_not_a_transcript_stays_text(tmp_path):
+    rows = [("Budget", "4,000"), ("Volunteers", "14"), ("Families", "22")]
+    parsed, _ = read_document(write_table_docx(tmp_path / "t.docx", rows, title="Figures"))
+    assert [(b.kind, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("heading", "Figures"), ("section", "Budget\t4,000\nVolunteers\t14\nFamilies\t22")]
+
+
+def test_word_heading_style_between_turns_is_a_heading(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Closing convening", style="Title")
+    document.add_paragraph("Facilitator: What changed?")
+    document.add_paragraph("P1: The circles.")
+    document.add_paragraph("Report-out", style="Heading 2")
+    document.add_paragraph("P2: We keep meeting.")
+    document.save(tmp_path / "t.docx")
+    parsed, _ = read_document(tmp_path / "t.docx")
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, "Closing convening"), ("turn", "Facilitator", "What changed?"),
+        ("turn", "P1", "The circles."), ("heading", None, "Report-out"),
+        ("turn", "P2", "We keep meeting.")]

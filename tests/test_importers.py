@@ -75,9 +75,10 @@ def check_quotes(result, loaded):
             assert r.quote == texts[r.doc_id][r.start:r.end]
 
 
-def fails(result, *expected):
-    """The CLI exited 1 and named every expected ``file:line`` (or text)."""
-    assert result.exit_code == 1, result.output
+def fails(result, *expected, code=1):
+    """The CLI exited ``code`` (1: bad data, 2: bad usage) and named every expected
+    ``file:line`` (or text)."""
+    assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
     for text in expected:
         assert text in result.output, (text, result.output)
@@ -159,7 +160,8 @@ def test_written_file_reads_back_and_reimport_needs_replace(study):
         ["48", "52", "rent", "human:ann"]
     segments = pd.read_parquet(study / "out" / "segments.parquet")
     assert len(read_coder(study / "codings" / "ann.csv", segments)) == 5
-    fails(run(source, study, "--coder", "ann"), "ann.csv exists")
+    fails(run(source, study, "--coder", "ann"),
+          "ann.csv: ann.csv exists; choose another coder name or replace it", code=2)
     assert run(source, study, "--coder", "ann", "--replace").exit_code == 0
 
 
@@ -415,5 +417,8 @@ def test_qdpx_xml_with_entities_is_refused(study, tmp_path):
 
 
 def test_coder_name_is_a_file_name(study):
-    fails(run(FIXTURES / "offsets.csv", study, "--coder", "../escape"), "coder name")
-    fails(run(FIXTURES / "offsets.csv", study, "--coder", "rules"), "coder name 'rules'")
+    fails(run(FIXTURES / "offsets.csv", study, "--coder", "../escape"),
+          "Error: coder name '../escape': use letters, digits, '_' and '-' (and not 'rules')",
+          code=2)
+    fails(run(FIXTURES / "offsets.csv", study, "--coder", "rules"), "coder name 'rules'",
+          code=2)

@@ -12,7 +12,8 @@ from dialogcode.interchange import write_codebook_yaml
 from dialogcode.interchange.dictionaries import entry_pattern, import_liwc, import_quanteda
 from dialogcode.interchange.qdc import GUID_NAMESPACE, NS, export_qdc, guid_for, import_qdc
 from dialogcode.nlp import load_pipeline
-from dialogcode.patterns import CompiledCodebook, regex_problem
+from dialogcode.patterns import CompiledCodebook
+from dialogcode.regexes import regex_problem
 
 DATA = Path(__file__).parent / "data" / "interchange"
 SMALL = DATA / "small.yaml"
@@ -223,6 +224,16 @@ def test_bad_quanteda_dictionary_reports_every_problem_with_lines():
                      (4, "key 'empty' has no entries and no sub-keys"),
                      (5, "entry '*' has a word that is only wildcards, which would match "
                          "every token")]
+
+
+def test_a_quanteda_dictionary_nested_2000_deep_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "deep.yml"
+    path.write_text("".join(f"{'  ' * i}k{i}:\n" for i in range(2000)) + "  " * 2000
+                    + "- word\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        import_quanteda(path)
+    assert str(info.value) == (f"{path}:50: YAML error: nested more than 50 levels deep; "
+                               "dialogcode refuses deeper files")
 
 
 def test_liwc_dictionary_becomes_a_working_codebook(tmp_path):

@@ -173,9 +173,19 @@ def test_agree_rules_against_a_coder(study):
 
 
 def test_agree_needs_known_names(study):
+    write_coder(study, "eve", "north/kickoff:t1,risk.money\n")
     result = invoke("agree", "rules", "nobody", "-s", study)
-    assert result.exit_code == 1 and "no codings named 'nobody'" in result.output
+    assert result.exit_code == 2
+    assert (f"Error: {study / 'codings' / 'nobody.csv'}: no codings named 'nobody' (known: "
+            "rules, eve)") in result.output
     assert invoke("agree", "rules", "-s", study).exit_code == 2
+    result = invoke("agree", "rules", "eve", "-s", study, "--reference", "sam")
+    assert result.exit_code == 2
+    assert "Error: reference 'sam' must name one of exactly two codings" in result.output
+    result = invoke("agree", "rules", "eve", "-s", study, "--code", "risk.hosing")
+    assert result.exit_code == 2
+    assert ("Error: Invalid value for '--code': 'risk.hosing' is not a code id of the "
+            "codebook; did you mean risk.housing") in result.output
 
 
 def test_accepted_suggestions_and_span_codings_join_the_final_codings(study):
@@ -237,7 +247,9 @@ def test_a_filled_sheet_is_not_overwritten_before_it_is_imported(study):
     sheet = study / "out" / "review.xlsx"
     fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
     result = invoke("review", "export", study)
-    assert result.exit_code == 1 and "1 decision(s) not yet imported" in result.output
+    assert result.exit_code == 2
+    assert (f"Error: {sheet}: holds 1 decision(s) not yet imported; run `dialogcode review "
+            "import` on it first, or pass --force") in result.output
     assert invoke("review", "import", sheet, study).exit_code == 0
     assert invoke("review", "export", study).exit_code == 0     # imported: safe now
     broken = study / "broken.xlsx"

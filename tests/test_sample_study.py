@@ -1,13 +1,23 @@
-"""The bundled sample study ingests cleanly and codes with exact offsets."""
+"""The bundled sample study ingests cleanly, codes with exact offsets and survives a
+REFI-QDA round trip."""
+import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from dialogcode import Study, ingest
+from dialogcode.agreement import agree
+from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
+from dialogcode.coders import coder_path, read_coder
 from dialogcode.coding import code_corpus
+from dialogcode.ingest import load_corpus
+from dialogcode.store import read_table
 
 SAMPLE = Path(__file__).parent.parent / "corpora" / "sample-study"
+PROJECT_XSD = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "Project.xsd"
 DOMAIN_IDS = [
     "risk.harmful_norms", "resilience.equitable_norms", "risk.weak_social_networks",
     "resilience.social_cohesion", "risk.community_inaction", "resilience.community_action",
@@ -59,3 +69,62 @@ def test_the_fixed_codebook_ids_exist(coded):
 def test_every_domain_code_occurs_in_the_sample(coded):
     _, _, codings = coded
     assert sorted(set(DOMAIN_IDS) - set(codings["code_id"])) == []
+
+
+def sample_copy(root: Path) -> Path:
+    """The sample study's transcripts, manifest, lessons and coder file in ``root``,
+    using the shipped codebooks, ingested."""
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("out"))
+    config = (root / "dialogcode.yaml").read_text(encoding="utf-8")
+    codebooks = (SAMPLE.parent.parent / "codebooks").resolve()
+    (root / "dialogcode.yaml").write_text(
+        config.replace("../../codebooks/*.yaml", f"{codebooks}/*.yaml"), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    return root
+
+
+def test_the_sample_study_goes_to_refi_qda_and_comes_back(tmp_path):
+    """Rules and the reader's coding leave as a REFI-QDA project and come back, into a
+    study built afresh from the same transcripts (nine formats), exactly."""
+    def invoke(*args):
+        result = CliRunner().invoke(cli, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+        return result
+
+    study = sample_copy(tmp_path / "study")
+    invoke("code", study)
+    project = tmp_path / "sample.qdpx"
+    invoke("export", study, "--to", "qdpx", "--every-source", "-o", project)
+    if PROJECT_XSD.is_file():
+        xmlschema = pytest.importorskip("xmlschema")
+        with zipfile.ZipFile(project) as archive:
+            xmlschema.XMLSchema(str(PROJECT_XSD)).validate(
+                archive.read("project.qde").decode("utf-8"))
+    fresh = sample_copy(tmp_path / "fresh")
+    shutil.rmtree(fresh / "codings")
+    opened, back_study = Study.open(study), Study.open(fresh)
+    segments = load_corpus(back_study).segments
+    codings = read_table(opened.out, "codings", hint="")
+    originals = {"rules": codings,
+                 "reader": read_coder(coder_path(opened, "reader"), segments, "reader")}
+    for user, original in originals.items():
+        invoke("import-codings", project, fresh, "--coder", f"{user}_back", "--user", user)
+        back = read_coder(coder_path(back_study, f"{user}_back"), segments)
+        result = agree({user: original, "back": back}, segments,
+                       documents=load_corpus(back_study).documents)
+        assert (result.per_code["percent_agreement"] == 1.0).all(), user
+    spans = ["seg_id", "code_id", "start", "end", "quote"]
+    back = read_coder(coder_path(back_study, "rules_back"), segments)
+    assert len(back) == len(codings)
+    assert set(back[spans].itertuples(index=False)) == \
+        set(codings[spans].itertuples(index=False))
+
+
+
+def test_title_lines_are_kept_but_never_coded_and_no_speaker_is_a_guess(coded):
+    corpus, _, codings = coded
+    titles = corpus.segments[~corpus.segments["codable"]]
+    assert set(titles["kind"]) == {"preamble"} and len(titles) == 39
+    assert titles["text"].str.startswith("Synthetic sample").all()
+    assert not codings["seg_id"].isin(titles["seg_id"]).any()
+    assert corpus.speaker_notes == []

@@ -197,16 +197,44 @@ def test_lessons_command(tmp_path):
     assert result.exit_code == 1 and "no lessons file" in result.output
 
 
-def test_header_lines_are_never_quoted(tmp_path):
+def test_header_lines_are_not_coded_or_quoted_unless_the_study_says_so(tmp_path):
     from conftest import make_study
     root = make_study(tmp_path / "s", {"t.txt": "Notes on rent, taken at the meeting.\n\n"
                                                 "P2: The rent doubled this spring.\n"},
                       None)
     shutil.copy(FIXTURE / "codebook.yaml", root / "codebook.yaml")
-    study = Study.open(root)
-    corpus = ingest(study)
     book = load_codebooks(root / "codebook.yaml")
+    corpus = ingest(Study.open(root))
     codings = code_corpus(corpus.segments, corpus.documents, book)
-    assert len(codings) == 2      # the header and P2 both mention rent
+    assert list(codings["quote"]) == ["rent"] and list(codings["seg_id"]) == ["t:t2"]
     quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
     assert set(quotes["quote"]) == {"The rent doubled this spring."}
+    assert set(quotes["context_before"]) == {""}     # the header is no context either
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("code_preamble: true\n")
+    corpus = ingest(Study.open(root))
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    assert list(codings["seg_id"]) == ["t:t1", "t:t2"]
+
+
+def test_preambles_and_headings_are_not_coded_nor_counted_in_denominators(tmp_path):
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
+                       + kickoff.read_text(encoding="utf-8") + "\nReport-out\n",
+                       encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    north = corpus.segments[corpus.segments["doc_id"] == "north/kickoff"]
+    assert list(north["kind"]) == ["preamble", "turn", "turn", "turn", "turn", "heading"]
+    book = load_codebooks(study.codebook_files())
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    assert not codings["seg_id"].isin(north.loc[~north["codable"], "seg_id"]).any()
+    evidence = study_evidence(study, corpus=corpus, codings=codings)
+    housing = row(code_by(evidence.codings, evidence.segments, evidence.documents, book),
+                  code_id="risk.housing", site="North")
+    assert (housing.segments, housing.group_segments, housing.share) == (3, 7, round(3 / 7, 4))
+    grew = evidence.tables["lessons"].set_index("lesson_id").loc["connection-grew"]
+    assert (grew.kickoff_share, grew.closing_share) == (0.0, 0.6)
+    assert len(evidence.tables["coded_segments"]) == 12

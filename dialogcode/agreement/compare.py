@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook
-from ..errors import DialogcodeError, Problem
+from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
 from .rows import code_rows, expand, group_row, member_lookup, table_of, variable_row
@@ -168,12 +168,13 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     seeded with ``seed`` (0 draws: none). A verdict needs ``min_units`` units where some
     coder gave a value other than the most common one. ``reference`` (with exactly two
     coders) adds precision, recall and F1 of the other coder. With ``documents``, codings
-    whose ``sha256`` differs are refused. Raises DialogcodeError listing every problem.
+    whose ``sha256`` differs are refused. Raises DialogcodeError listing every problem
+    (ArgumentError for arguments that do not fit together).
     """
     problems = _argument_problems(codings, segments, unit, reference, min_overlap, level,
                                   draws, min_units)
     if problems:
-        raise DialogcodeError(problems)
+        raise ArgumentError(problems)
     scheme, coders, layout = scheme_of(book), list(codings), Layout(segments)
     frames, read = [], {}
     for k, (name, coding) in enumerate(codings.items()):

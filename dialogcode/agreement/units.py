@@ -12,11 +12,11 @@ from fnmatch import fnmatchcase
 
 import pandas as pd
 
-from ..errors import DialogcodeError
+from ..errors import ArgumentError, DialogcodeError
 
 
-class SelectionError(DialogcodeError):
-    """A unit filter names no column, or is not COLUMN=VALUE (bad usage)."""
+class SelectionError(ArgumentError):
+    """A unit filter names no column, or is not COLUMN=VALUE (bad usage, exit 2)."""
 
 
 @dataclass(frozen=True)

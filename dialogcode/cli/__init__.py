@@ -4,17 +4,19 @@ Exit codes: 0 success, 1 bad data (the message names file and line), 2 bad usage
 """
 from __future__ import annotations
 
+import errno
+
 import click
 
-from ..errors import DialogcodeError
+from ..errors import ArgumentError, DialogcodeError
 
 
 class DataError(click.ClickException):
-    """Bad data: every problem on its own line, exit code 1."""
-
-    exit_code = 1
+    """A library error: every problem on its own line; exit code 2 for bad usage
+    (:class:`ArgumentError`), 1 for bad data."""
 
     def __init__(self, error: DialogcodeError):
+        self.exit_code = 2 if isinstance(error, ArgumentError) else 1
         problems = error.problems
         if len(problems) == 1:
             message = str(problems[0])
@@ -24,13 +26,20 @@ class DataError(click.ClickException):
 
 
 class Group(click.Group):
-    """Turns the library's errors into clean messages and exit code 1."""
+    """Turns the library's errors into clean messages and exit codes 1 or 2, and a file
+    that cannot be read or written (a missing folder, no permission, a full disk) into
+    a message naming it (exit 1)."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except DialogcodeError as exc:
             raise DataError(exc) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:    # output piped to `head`: Click handles it
+                raise
+            reason = exc.strerror or str(exc)
+            raise DataError(DialogcodeError(reason, file=exc.filename)) from None
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -11,7 +11,7 @@ from ..cluster import SCOPES, cluster_segments
 from ..clustermap import cluster_map
 from ..features import BACKENDS
 from ..ingest import load_corpus
-from ..errors import DialogcodeError
+from ..errors import ArgumentError
 from ..merge import merge_patch, read_patch
 from ..patch import codebook_patch, write_patch
 from ..review import load_decisions
@@ -73,7 +73,7 @@ def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, qu
         spec = read_patch(existing)
         kept = [e for e in (*spec.new_codes, *spec.proposed_terms) if e.keep]
         if kept:
-            raise DialogcodeError(f"{len(kept)} entries are marked `keep: true`: merge them "
+            raise ArgumentError(f"{len(kept)} entries are marked `keep: true`: merge them "
                                   "with `dialogcode codebook merge` (or copy the file) "
                                   "first, or pass --force to overwrite", file=existing)
     corpus = load_corpus(opened)

@@ -78,8 +78,10 @@ def code(study, codebooks, model, jobs, quiet):
 @codebook_option
 @model_option
 @click.option("--lemma", is_flag=True, help="Match TERM by lemma (evict = evicted, evicts).")
-@click.option("--width", default=50, show_default=True, help="Characters of context.")
-@click.option("--limit", default=50, show_default=True, help="Rows to print (0 = all).")
+@click.option("--width", default=50, show_default=True, type=click.IntRange(1),
+              help="Characters of context.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(0),
+              help="Rows to print (0 = all).")
 def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     """Keyword in context: show what TERM_OR_CODE matches in STUDY, with site and
     speaker. A code id (e.g. risk.housing_insecurity) shows that code's matches and its

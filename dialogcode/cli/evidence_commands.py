@@ -72,18 +72,43 @@ def lessons(study, quiet):
 
 @cli.command("export")
 @study_argument
-@click.option("--to", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Format to write (repeatable; default: xlsx and sqlite).")
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write into (default: the study's out folder).")
-def export_command(study, formats, output):
+@click.option("--to", "formats", multiple=True, type=click.Choice([*FORMATS, "qdpx"]),
+              help="Format to write (repeatable; default: xlsx and sqlite). qdpx: a "
+                   "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder.")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Folder to write into (default: the study's out folder); with --to "
+                   "qdpx alone, the file to write (default: out/study.qdpx).")
+@click.option("--every-source", is_flag=True,
+              help="qdpx: export rule and model codings as made (rejected ones marked), "
+                   "every coder and the reviewers' codes, each as its own user, instead "
+                   "of the final codings.")
+def export_command(study, formats, output, every_source):
     """Export STUDY's tables: csv/ and parquet/ (a file per table), workbook.xlsx (a
     sheet per table with a README sheet, styled headers and filters) and study.sqlite
-    (documents, segments, codings and codebook with foreign keys, plus every table)."""
+    (documents, segments, codings and codebook with foreign keys, plus every table);
+    or, with --to qdpx, a REFI-QDA project (study.qdpx: codebook, documents, codings by
+    user, sites as cases, attributes as variables, lessons as notes)."""
+    formats = formats or ("xlsx", "sqlite")
+    tables = tuple(f for f in formats if f != "qdpx")
+    if tables and output is not None and (output.is_file() or output.suffix == ".qdpx"):
+        raise click.UsageError(f"-o {output}: with table formats, -o is a folder (a "
+                               "file is for --to qdpx alone)")
+    if every_source and "qdpx" not in formats:
+        raise click.UsageError("--every-source is an option of --to qdpx")
     opened = Study.open(study)
-    paths = export(study_evidence(opened), output or opened.out, formats or ("xlsx", "sqlite"),
-                   title=opened.config.title)
-    click.echo(f"Wrote {len(paths)} files to {shown(output or opened.out)}")
+    folder = output if tables and output is not None else opened.out
+    if tables:
+        paths = export(study_evidence(opened), folder, tables, title=opened.config.title)
+        click.echo(f"Wrote {len(paths)} files to {shown(folder)}")
+    if "qdpx" in formats:
+        from ..interchange.qdpx import DEFAULT_NAME, write_qdpx
+        alone = not tables and output is not None and not output.is_dir()
+        done = write_qdpx(opened, output if alone else (output or folder) / DEFAULT_NAME,
+                          every_source=every_source)
+        users = ", ".join(f"{name} {n}" for name, n in sorted(done.codings.items()))
+        click.echo(f"Wrote {shown(done.path)}: {done.documents} documents, "
+                   f"{sum(done.codings.values())} codings ({users or 'none'}), "
+                   f"{done.notes} lesson notes")
 
 
 @cli.command()

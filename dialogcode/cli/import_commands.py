@@ -46,6 +46,8 @@ def echo_summary(result: ImportResult, source: Path) -> None:
               help="Format of SOURCE (default: from its extension and columns).")
 @click.option("--document", help="Document an inline-markup SOURCE copies (default: from "
                                  "its file name).")
+@click.option("--user", help="REFI-QDA project: import only the codings of this user "
+                             "(its name or id in the project's Users).")
 @click.option("--replace", is_flag=True, help="Overwrite an existing codings/<NAME>.csv.")
 @click.option("--skip-unlocated", is_flag=True,
               help="Import the rest when quotes are ambiguous or not found (they are listed).")
@@ -55,7 +57,7 @@ def echo_summary(result: ImportResult, source: Path) -> None:
               help="The segments the coder read: a document, or FIRST..LAST seg_ids of "
                    "one document (repeatable). Codings must lie in them; the others of "
                    "them are marked read with nothing coded.")
-def import_codings_command(source, study, coder, mapping, fmt, document, replace,
+def import_codings_command(source, study, coder, mapping, fmt, document, user, replace,
                            skip_unlocated, skip_unmapped, coded_segments):
     """Import a human coder's work on STUDY (run `dialogcode ingest` first) from SOURCE:
     a table of offsets (document,start,end,code), quotes (document,quote,code) or
@@ -68,7 +70,8 @@ def import_codings_command(source, study, coder, mapping, fmt, document, replace
     book = load_codebooks(opened.codebook_files())
     result = import_codings(source, corpus, book, coder=coder, mapping=mapping, fmt=fmt,
                             document=document, skip_unlocated=skip_unlocated,
-                            skip_unmapped=skip_unmapped, coded_segments=coded_segments)
+                            skip_unmapped=skip_unmapped, user=user,
+                            coded_segments=coded_segments)
     path = write_coder(opened, coder, result.codings, replace=replace)
     echo_summary(result, source)
     click.echo(f"Wrote {shown(path)}")

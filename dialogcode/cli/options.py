@@ -1,15 +1,66 @@
 """Options shared by several commands."""
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import click
 import pandas as pd
 
-study_argument = click.argument("study", default=".", type=click.Path(file_okay=True,
-                                                                       path_type=str))
+ALLOW_OUTSIDE = "dialogcode.allow_outside"
+
+
+def _study_folder(ctx, param, value) -> str:
+    """Open the study (when not given: the one holding the working directory, as git
+    finds a repository), refuse an output folder outside it unless --allow-outside, and
+    hand the command the study folder."""
+    from ..study import Study
+
+    study = Study.open(value)
+    if not ctx.meta.get(ALLOW_OUTSIDE):
+        study.check_output_inside()
+    return str(study.root)
+
+
+def _allow_outside(ctx, param, value) -> None:
+    ctx.meta[ALLOW_OUTSIDE] = value
+
+
+allow_outside_option = click.option(
+    "--allow-outside", is_flag=True, is_eager=True, expose_value=False,
+    callback=_allow_outside, help="Write to the `output:` folder of dialogcode.yaml even "
+                                  "when it is outside the study folder.")
+
+
+def study_argument(command):
+    """The STUDY argument (default: the study holding the working directory) and
+    --allow-outside."""
+    argument = click.argument("study", required=False, callback=_study_folder,
+                              type=click.Path(path_type=str))
+    return allow_outside_option(argument(command))
+
+
+def study_option(command):
+    """--study/-s (default: the study holding the working directory) and --allow-outside."""
+    option = click.option("--study", "-s", callback=_study_folder,
+                          type=click.Path(path_type=str),
+                          help="Study folder (default: the one holding the working "
+                               "directory).")
+    return allow_outside_option(option(command))
+
 quiet_option = click.option("--quiet", "-q", is_flag=True,
                             help="No progress bars (stderr) and no summary.")
+
+
+def check_codes(codes, known, option: str = "--code") -> None:
+    """Refuse (exit 2) code ids given with ``option`` that are not in ``known``, naming
+    the closest known ids."""
+    for code in codes:
+        if code not in known:
+            close = difflib.get_close_matches(code, sorted(known), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise click.BadParameter(f"{code!r} is not a code id of the codebook{hint}",
+                                     param_hint=f"'{option}'")
 
 
 def echo_problems(title: str, problems, *, err: bool = True) -> None:
@@ -18,8 +69,24 @@ def echo_problems(title: str, problems, *, err: bool = True) -> None:
         for problem in problems:
             click.echo(f"  {problem}", err=err)
 
-model_option = click.option("--model", help="spaCy pipeline to use instead of `model` in "
-                                            "dialogcode.yaml (e.g. en_core_web_sm).")
+def _installed_model(ctx, param, value):
+    """Refuse (exit 2) a --model that is not an installed spaCy pipeline."""
+    if value is not None:
+        from ..errors import ConfigError
+        from ..nlp import load_pipeline
+
+        try:
+            load_pipeline(value)
+        except ConfigError:
+            raise click.BadParameter(f"spaCy pipeline {value!r} is not installed; install "
+                                     "its package, or give --model blank (no download "
+                                     "needed)") from None
+    return value
+
+
+model_option = click.option("--model", callback=_installed_model,
+                            help="spaCy pipeline to use instead of `model` in "
+                                 "dialogcode.yaml (e.g. en_core_web_sm).")
 
 
 def shown(path) -> str:

@@ -1,26 +1,27 @@
 """review export / review import, and agree."""
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import click
 import pandas as pd
 
 from ..active import next_items
-from ..coders import CodingsError, coder_names, coder_path, named_codings, read_coder
+from ..coders import (CodingsError, coder_names, coder_path, identical_files, named_codings,
+                      read_coder)
 from ..learn import check_fits, load_models
 from ..learned import model_folder
 from ..codebook import load_codebooks
 from ..workbook import write_workbook
 from ..ingest import load_corpus
-from ..review import (DECISIONS, ReviewError, load_decisions, load_suggestions,
+from ..errors import ArgumentError
+from ..review import (DECISIONS, load_decisions, load_suggestions,
                       merge_decisions, orphaned, read_sheet, review_items, sheet_decisions,
                       unimported, write_decisions, write_sheet)
 from ..store import read_table, safe_for_spreadsheet
 from ..study import Study
 from . import cli
-from .options import echo_table, shown, study_argument
+from .options import check_codes, echo_table, shown, study_argument, study_option
 
 
 @cli.group()
@@ -55,10 +56,11 @@ def review_export(study, output, undecided, codes, force, next_n):
     if target.is_file() and not force:
         pending = unimported(read_sheet(target), decisions)
         if pending:
-            raise ReviewError(f"holds {pending} decision(s) not yet imported; run `dialogcode "
+            raise ArgumentError(f"holds {pending} decision(s) not yet imported; run `dialogcode "
                               "review import` on it first, or pass --force", file=target)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
+    check_codes(codes, book.codes)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
     labels = {c.id: c.label for c in book.codes.values()}
     if next_n:
@@ -126,8 +128,7 @@ def echo_orphaned(study: Study, corpus=None) -> None:
 
 @cli.command("agree")
 @click.argument("names", nargs=-1, required=True)
-@click.option("--study", "-s", default=".", type=click.Path(path_type=str),
-              help="Study folder (default: .).")
+@study_option
 @click.option("--unit", type=click.Choice(["segment", "span"]), default="segment",
               show_default=True,
               help="segment: a code is present or not in each segment; span: present "
@@ -167,8 +168,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     kappa, Brennan-Prediger, Krippendorff's alpha with bootstrap 95% intervals, the
     units counted and a verdict; plus the segments where coders differ, for the
     reconciliation meeting (docs/review.md)."""
-    from ..agreement import SelectionError, agree, select_units
-    from ..coders import identical_files
+    from ..agreement import agree, select_units
 
     if len(set(names)) < len(names) or len(names) < 2:
         raise click.UsageError("give at least two different codings to compare")
@@ -178,18 +178,9 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
         raise CodingsError(problems)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
-    unknown = [c for c in codes if c not in book.codes]
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], list(book.codes), n=3)
-        raise click.BadParameter(f"{unknown[0]!r} is not a code of the codebook"
-                                 + (f" (did you mean {', '.join(close)}?)" if close else ""),
-                                 param_hint="--code")
-    try:
-        selection = select_units(corpus.segments, corpus.documents, speaker=speaker,
-                                 site=site, event_type=event_type, document=document,
-                                 where=where)
-    except SelectionError as exc:
-        raise click.BadParameter(str(exc), param_hint="--where") from None
+    check_codes(codes, set(book.codes))
+    selection = select_units(corpus.segments, corpus.documents, speaker=speaker, site=site,
+                             event_type=event_type, document=document, where=where)
     codings = {name: named_codings(opened, name, corpus.segments) for name in names}
     result = agree(codings, corpus.segments, unit=unit, reference=reference,
                    codes=list(codes) or None, documents=corpus.documents,

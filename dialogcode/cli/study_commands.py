@@ -5,7 +5,8 @@ import click
 
 from ..analysis import study_evidence, write_tables
 from ..config import CONFIG_NAME
-from ..coders import coder_names, coder_path
+from ..coders import chosen_coders, coder_names, coder_path
+from ..errors import printable
 from ..export import DATABASE, WORKBOOK, export
 from ..ingest import find_files, summarize, write_corpus
 from ..learned import has_training, model_folder
@@ -48,6 +49,10 @@ def _ingest(study: Study, *, unit, skip_bad, quiet):
         click.echo(f"Total: {total['documents']} documents, {total['turns']} turns, "
                    f"{total['speakers']} speakers, {total['words']} words; "
                    f"{len(corpus.segments)} segments ({corpus.segments['unit'].iloc[0] if len(corpus.segments) else unit}).")
+        echo_problems("Speaker labels and headings to check", corpus.speaker_notes, err=False)
+        if corpus.speaker_notes:
+            click.echo("List a label under `speakers:` in dialogcode.yaml, or in the "
+                       "manifest's `speakers` column, to make it a speaker.")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
     return corpus
 
@@ -83,6 +88,8 @@ def run(study, skip_bad, force, quiet):
     A stage whose inputs did not change since the last run is skipped
     (out/stamps.json); --force re-runs all."""
     opened = Study.open(study)
+    if opened.config.learn.reference:
+        chosen_coders(opened, [opened.config.learn.reference], "learn: reference")
     out, stamps = opened.out, Stamps(opened.out)
     config = opened.root / CONFIG_NAME
     codebooks = opened.codebook_files()
@@ -95,9 +102,11 @@ def run(study, skip_bad, force, quiet):
             click.echo(f"{name}:")
         return True
 
-    files = find_files(opened.transcripts)[0] if opened.transcripts.is_dir() else []
+    files, _, refused = (find_files(opened.transcripts) if opened.transcripts.is_dir()
+                         else ([], [], []))
     key = fingerprint(config, opened.manifest, f"skip_bad={skip_bad}",
-                      *(str(p.relative_to(opened.root)) for p in files), *files)
+                      *(str(p.relative_to(opened.root)) for p in files), *files,
+                      *(printable(str(p)) for p, _ in refused))
     corpus = None
     outputs = [out / "documents.parquet", out / "segments.parquet"]
     if stage("ingest", key, outputs):

@@ -10,7 +10,7 @@ from .base import Block, ParsedDocument
 from .captions import parse_captions
 from .notes import find_headings, parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import find_turns, parse_turns
+from .plaintext import find_turns, heading_lines, missed_speakers, parse_turns
 from .tables import parse_csv, parse_json, parse_xlsx
 from .word import parse_docx
 
@@ -38,30 +38,34 @@ def format_of(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
-def parse_text(text: str, source: str, fmt: str) -> ParsedDocument:
+def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = frozenset(),
+               headings: frozenset[int] = frozenset()) -> ParsedDocument:
     """Parse already-decoded plain text: turns, Otter, or notes (md is always notes).
 
     A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
     speaker labels (unless it has Markdown headings and fewer than three turns), and as
-    field notes otherwise.
+    field notes otherwise. ``forced``: labels that are speakers; ``headings``: numbers
+    of lines that are headings (Word heading styles).
     """
-    if fmt in ("md", "notes"):
-        return parse_notes(text)
-    if fmt == "otter":
+    if fmt not in ("md", "notes", "otter"):
+        headers = find_headers(text) if fmt != "turns" else []
+        if len(headers) >= 2:
+            return parse_otter(text, headers)
+        turns, notes = find_turns(text, forced)
+        if fmt == "turns" or len(turns) >= 3 or (turns and not find_headings(text)):
+            return parse_turns(text, turns, notes, heading_lines(text, headings))
+    elif fmt == "otter":
         return parse_otter(text)
-    headers = find_headers(text) if fmt != "turns" else []
-    if len(headers) >= 2:
-        return parse_otter(text, headers)
-    turns = find_turns(text)
-    if fmt == "turns" or len(turns) >= 3 or (turns and not find_headings(text)):
-        return parse_turns(text, turns)
-    return parse_notes(text)
+    parsed = parse_notes(text, headings)
+    parsed.notes = missed_speakers(text, forced)
+    return parsed
 
 
 def read_document(path: Path, *, source: str | None = None, fmt: str | None = None,
-                  encoding: str = "utf-8", columns: dict[str, str] | None = None
-                  ) -> tuple[ParsedDocument, str]:
-    """Read one transcript file.
+                  encoding: str = "utf-8", columns: dict[str, str] | None = None,
+                  speakers: frozenset[str] = frozenset()) -> tuple[ParsedDocument, str]:
+    """Read one transcript file; ``speakers`` are labels to take as speakers wherever
+    they open a line or cue.
 
     Returns the parsed document and its format name. Raises IngestError naming the
     file (and line where known) for anything it cannot read.
@@ -76,19 +80,19 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror}", file=source) from None
     if fmt == "docx":
-        parsed = parse_docx(path, source, columns)
+        parsed = parse_docx(path, source, columns, forced=speakers)
     elif fmt == "xlsx":
         parsed = parse_xlsx(path, source, columns)
     else:
         text = decode(data, source, encoding)
         if fmt in ("vtt", "srt"):
-            parsed = parse_captions(text, source, vtt=fmt == "vtt")
+            parsed = parse_captions(text, source, vtt=fmt == "vtt", forced=speakers)
         elif fmt == "csv":
             parsed = parse_csv(text, source, columns)
         elif fmt in ("json", "jsonl"):
             parsed = parse_json(text, source, columns, lines=fmt == "jsonl")
         else:
-            parsed = parse_text(text, source, fmt)
+            parsed = parse_text(text, source, fmt, forced=speakers)
     if not parsed.blocks:
         raise IngestError("no text found", file=source)
     return parsed, fmt

@@ -1,19 +1,24 @@
 """What every format reader returns: normalised text plus blocks with offsets.
 
 A *block* is a turn (one speaker's uninterrupted talk), a preamble (lines before the
-first speaker) or a section (a heading's body in field notes). Offsets are code points
-into ``ParsedDocument.text``, end exclusive, and ``text[start:end]`` is the block's text.
+first speaker), a heading (a title line between turns or sections) or a section (a
+heading's body in field notes). Offsets are code points into ``ParsedDocument.text``,
+end exclusive, and ``text[start:end]`` is the block's text.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ..normalize import normalize_text
+from .speakers import Note
+
+# kinds of block that are kept but never coded, quoted or counted (unless configured)
+NOT_TALK = ("preamble", "heading")
 
 
 @dataclass
 class Block:
-    kind: str                       # turn | preamble | section
+    kind: str                       # turn | preamble | heading | section
     start: int
     end: int
     speaker: str | None = None
@@ -28,6 +33,7 @@ class ParsedDocument:
     text: str
     blocks: list[Block] = field(default_factory=list)
     kind: str = "transcript"         # transcript | notes
+    notes: list[Note] = field(default_factory=list)   # guesses worth a person's check
 
 
 class TextBuilder:

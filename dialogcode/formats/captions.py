@@ -83,7 +83,11 @@ def _speaker_and_text(payload: str) -> tuple[str | None, str]:
     return None, TAG.sub("", payload)
 
 
-def parse_captions(text: str, source: str, *, vtt: bool) -> ParsedDocument:
+def parse_captions(text: str, source: str, *, vtt: bool,
+                   forced: frozenset[str] = frozenset()) -> ParsedDocument:
+    """Turns from caption cues. A ``Name:`` prefix names the cue's speaker when most cues
+    name one (as Zoom writes on every cue), else by the rules of
+    :mod:`~dialogcode.formats.speakers`; ``forced`` labels always do."""
     notes, cues = _cues(text, source, vtt)
     pieces = []
     for line, start, end, payload in cues:
@@ -92,11 +96,18 @@ def parse_captions(text: str, source: str, *, vtt: bool) -> ParsedDocument:
         pieces.append([line, start, end, speaker, body])
     candidates = [(k, m) for k, p in enumerate(pieces) if p[3] is None
                   for m in [ZOOM.match(p[4])] if m]
-    keep = speakers.accepted([m[1].strip() for _, m in candidates])
-    for k, m in candidates:
-        if m[1].strip() in keep:
+    labels = [speakers.Label(m[1].strip(), f"{m[1].strip()}:", pieces[k][0] + 1)
+              for k, m in candidates]
+    named = sum(p[3] is not None for p in pieces) + sum(
+        label.name in forced or speakers.plausible(label.name) for label in labels)
+    chosen = speakers.decide(labels, dense=named * 2 > len(pieces), forced=forced,
+                             names_only=False)
+    for (k, m), keep in zip(candidates, chosen):
+        if keep:
             pieces[k][3], pieces[k][4] = m[1].strip(), m[2]
     builder = TextBuilder(preamble="\n\n".join(notes))
     for line, start, end, speaker, body in pieces:
         builder.add(speaker, body, time_start=start, time_end=end, line=line)
-    return builder.build()
+    parsed = builder.build()
+    parsed.notes = speakers.notes(labels, chosen, forced=forced)
+    return parsed

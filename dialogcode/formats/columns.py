@@ -2,13 +2,16 @@
 
 Names are matched case-insensitively against an explicit mapping (manifest
 ``speaker_column``/``text_column``... or ``columns:`` in dialogcode.yaml) or, failing
-that, against common names.
+that, against common names. A Word table without a header row is read by the shape of
+its columns' content instead (:func:`guess_columns`).
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..errors import IngestError
+from .speakers import plausible
 
 DEFAULTS = {
     "speaker": ("speaker", "speaker_label", "name", "participant", "who"),
@@ -46,6 +49,34 @@ def find_columns(header: list[str], mapping: dict[str, str] | None, source: str,
             f"no text column; columns are: {', '.join(map(str, header)) or '(none)'}. "
             "Name it `text`, or map it with `text_column` in the manifest or "
             "`columns: {text: ...}` in dialogcode.yaml", file=source, line=1)
+    return found
+
+
+def guess_columns(rows: list[list[str]]) -> dict[str, int] | None:
+    """Roles of the columns of a table without a header row, from their content: a time
+    column (every filled cell a clock time such as ``00:01:15``), a speaker column (every
+    filled cell a short label, at least one used in two rows) and the text column (the
+    longest cells on average, longer than the speaker's). None when the table has no
+    such speaker and text columns."""
+    width = max((len(row) for row in rows), default=0)
+    if len(rows) < 2 or width < 2:
+        return None
+    filled = [[row[i].strip() for row in rows if i < len(row) and row[i].strip()]
+              for i in range(width)]
+    found = {}
+    clocks = [i for i, cells in enumerate(filled) if cells and all(map(_CLOCK.match, cells))]
+    if clocks:
+        found["start"] = clocks[0]
+    rest = [i for i in range(width) if i not in clocks and filled[i]]
+    length = {i: sum(map(len, filled[i])) / len(filled[i]) for i in rest}
+    speakers = [i for i in rest if all(map(plausible, filled[i]))
+                and len(filled[i]) * 2 > len(rows) and max(Counter(filled[i]).values()) >= 2]
+    if not speakers:
+        return None
+    found["speaker"] = speakers[0]
+    found["text"] = max(rest, key=lambda i: length[i])
+    if length[found["text"]] <= length[found["speaker"]]:
+        return None
     return found
 
 

@@ -1,10 +1,16 @@
-"""Field notes in Markdown or plain text: each heading's body is a ``section`` block."""
+"""Field notes in Markdown or plain text: each heading's body is a ``section`` block.
+
+A Markdown heading (``## Setting``) is not a block: its title is the ``section`` of the
+block under it. A plain heading (a short line standing alone, such as ``Site visit``,
+or a Word heading, see :func:`~dialogcode.formats.plaintext.heading_lines`) is a
+``heading`` block of its own, so its text stays in the segments but is never coded.
+"""
 from __future__ import annotations
 
 import re
 
 from .base import Block, ParsedDocument
-from .plaintext import line_at, span
+from .plaintext import heading_lines, line_at, span
 
 HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)
 
@@ -13,18 +19,25 @@ def find_headings(text: str) -> list[re.Match]:
     return list(HEADING.finditer(text))
 
 
-def parse_notes(text: str) -> ParsedDocument:
-    headings = find_headings(text)
+def parse_notes(text: str, styled: frozenset[int] = frozenset()) -> ParsedDocument:
+    """Preamble, heading and section blocks; ``styled``: numbers of lines that are
+    headings by their Word style."""
+    marked = [(m.start(), m.end(), m["title"], False) for m in find_headings(text)]
+    plain = [(s, e, text[s:e], True) for s, e in heading_lines(text, styled)
+             if not any(ms <= s < me for ms, me, _, _ in marked)]
+    marks = sorted(marked + plain)
     blocks: list[Block] = []
-    first = headings[0].start() if headings else len(text)
+    first = marks[0][0] if marks else len(text)
     start, end = span(text, 0, first)
     if end > start:
-        kind = "preamble" if headings else "section"
+        kind = "preamble" if marks else "section"
         blocks.append(Block(kind, start, end, line=line_at(text, start)))
-    for i, heading in enumerate(headings):
-        stop = headings[i + 1].start() if i + 1 < len(headings) else len(text)
-        start, end = span(text, heading.end(), stop)
+    for i, (mark, after, title, own_block) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        if own_block:
+            blocks.append(Block("heading", mark, after, line=line_at(text, mark)))
+        start, end = span(text, after, stop)
         if end > start:
-            blocks.append(Block("section", start, end, section=heading["title"],
-                                line=line_at(text, heading.start())))
+            blocks.append(Block("section", start, end, section=title,
+                                line=line_at(text, start if own_block else mark)))
     return ParsedDocument(text, blocks, kind="notes")

@@ -1,14 +1,24 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns.
 
-A turn runs from its label to the next speaker line, so it may span several lines
-and paragraphs. Lines before the first speaker become a ``preamble`` block.
+A turn runs from its label to the next speaker line or heading, so it may span several
+lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
+heading after the first turn (see :func:`heading_lines`) becomes a ``heading`` block;
+paragraphs after it that no speaker opens are a ``section`` under it (field notes
+written into a transcript), and later turns carry it as their ``section``.
+
+Which labels are speakers is decided from the whole file's shape
+(:mod:`~dialogcode.formats.speakers`): it is *dense* when most paragraphs open with a
+label (turns separated by blank lines; a one-off label then counts only at the start of
+a paragraph), or else when most non-blank lines do (one turn per line).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from . import speakers
 from .base import Block, ParsedDocument
+from .speakers import Label, Note
 
 TURN = re.compile(
     r"^(?:\[(?P<bracket>[^\]\n]{1,40})\][ \t]*"
@@ -16,14 +26,19 @@ TURN = re.compile(
     r"|(?P<colon>[^\W\d_][^:\n]{0,39}):(?:[ \t]+|$))",
     re.MULTILINE,
 )
+HEADING_WORDS, HEADING_CHARS = 6, 60
+NOT_HEADING_END = tuple(".,;:!?…\"'”’")
 
 
-def find_turns(text: str) -> list[tuple[int, int, str]]:
-    """(line start, text start, speaker) for every accepted speaker line."""
-    hits = [(m.start(), m.end(), (m["bracket"] or m["hash"] or m["colon"]).strip())
-            for m in TURN.finditer(text)]
-    keep = speakers.accepted([label for _, _, label in hits])
-    return [hit for hit in hits if hit[2] in keep]
+@dataclass(frozen=True)
+class Turn:
+    start: int      # offset of the speaker's line
+    body: int       # offset of the text after the label
+    speaker: str
+
+
+def line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 def span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -35,21 +50,108 @@ def span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def _lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line) for every line of ``text``."""
+    found, offset = [], 0
+    for line in text.split("\n"):
+        found.append((offset, line))
+        offset += len(line) + 1
+    return found
 
 
-def parse_turns(text: str, turns: list[tuple[int, int, str]] | None = None) -> ParsedDocument:
-    """Split normalised ``text`` into preamble and turn blocks."""
-    turns = find_turns(text) if turns is None else turns
+def _paragraph_starts(lines: list[tuple[int, str]]) -> set[int]:
+    """Offsets of the lines that open a paragraph (non-blank after a blank or the start)."""
+    starts, previous = set(), ""
+    for offset, line in lines:
+        if line.strip() and not previous.strip():
+            starts.add(offset)
+        previous = line
+    return starts
+
+
+def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Label], bool]:
+    """Every label at a line start, as matches and :class:`Label`, and whether the file
+    is dense (see the module docstring)."""
+    lines = _lines(text)
+    starts = _paragraph_starts(lines)
+    matches = list(TURN.finditer(text))
+    names = [(m["bracket"] or m["hash"] or m["colon"]).strip() for m in matches]
+    usable = [m.start() for m, name in zip(matches, names)
+              if name in forced or speakers.plausible(name)]
+    opening = sum(offset in starts for offset in usable)
+    by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
+    by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
+    labels = [Label(name, m[0].strip(), line_at(text, m.start()),
+                    m.start() in starts if by_paragraph else True)
+              for m, name in zip(matches, names)]
+    return matches, labels, by_paragraph or by_line
+
+
+def find_turns(text: str, forced: frozenset[str] = frozenset()
+               ) -> tuple[list[Turn], list[Note]]:
+    """Every speaker line, and notes on the labels used once or read as text.
+    ``forced``: labels that are speakers wherever they open a line."""
+    matches, labels, dense = _labels(text, forced)
+    chosen = speakers.decide(labels, dense=dense, forced=forced)
+    turns = [Turn(m.start(), m.end(), label.name)
+             for m, label, keep in zip(matches, labels, chosen) if keep]
+    return turns, speakers.notes(labels, chosen, forced=forced)
+
+
+def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
+    """Notes for a document read as field notes: labels written like names, which may
+    be speakers that were missed."""
+    _, labels, _ = _labels(text, forced)
+    return speakers.notes(labels, [False] * len(labels), forced=forced, transcript=False)
+
+
+def _heading_shaped(line: str) -> bool:
+    words = line.split()
+    return (0 < len(words) <= HEADING_WORDS and len(line) <= HEADING_CHARS
+            and (line[0].isupper() or line[0].isdigit())
+            and not line.endswith(NOT_HEADING_END) and not TURN.match(line))
+
+
+def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """(start, end) of every heading line: a short line standing alone as a paragraph,
+    starting with a capital or digit and not ending like a sentence (``Site visit``,
+    ``Closing convening``), or a line whose number is in ``styled`` (Word headings)."""
+    lines = _lines(text)
+    found = []
+    for number, (offset, line) in enumerate(lines, start=1):
+        alone = ((number == 1 or not lines[number - 2][1].strip())
+                 and (number == len(lines) or not lines[number][1].strip()))
+        if line.strip() and ((number in styled) or (alone and _heading_shaped(line.strip()))):
+            found.append(span(text, offset, offset + len(line)))
+    return found
+
+
+def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
+                headings: list[tuple[int, int]] | None = None) -> ParsedDocument:
+    """Split normalised ``text`` into preamble, turn, heading and section blocks;
+    ``headings`` before the first turn stay in the preamble."""
     blocks: list[Block] = []
-    first = turns[0][0] if turns else len(text)
+    notes = list(notes or [])
+    first = turns[0].start if turns else len(text)
     start, end = span(text, 0, first)
     if end > start:
         blocks.append(Block("preamble", start, end, line=line_at(text, start)))
-    for i, (line_start, body, label) in enumerate(turns):
-        stop = turns[i + 1][0] if i + 1 < len(turns) else len(text)
-        start, end = span(text, body, stop)
-        if end > start:
-            blocks.append(Block("turn", start, end, label, line=line_at(text, line_start)))
-    return ParsedDocument(text, blocks)
+    speaker_lines = {turn.start for turn in turns}
+    marks = sorted([(turn.start, turn.body, turn) for turn in turns]
+                   + [(s, e, None) for s, e in headings or ()
+                      if s > first and s not in speaker_lines], key=lambda m: m[0])
+    section = None
+    for i, (mark, after, turn) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        line = line_at(text, mark)
+        if turn is None:
+            section = text[mark:after]
+            blocks.append(Block("heading", mark, after, line=line))
+            notes.append(Note(line, f"`{section}` read as a heading, not as talk"))
+        start, end = span(text, after, stop)
+        if end > start and turn is not None:
+            blocks.append(Block("turn", start, end, turn.speaker, section, line=line))
+        elif end > start:
+            blocks.append(Block("section", start, end, section=section,
+                                line=line_at(text, start)))
+    return ParsedDocument(text, blocks, notes=sorted(notes, key=lambda n: n.line))

@@ -1,14 +1,23 @@
-"""Deciding whether ``Label:`` at the start of a line is a speaker.
+"""Deciding whether a label (``Name:`` at the start of a line or caption cue) is a speaker.
 
-A label counts when it looks like a role (``P3``, ``Facilitator``, ``Speaker 2``,
-``Oakland-P1`` ...) or is used as a label at least twice in the document, so that a
-one-off ``Next steps: ...`` line in a turn is not mistaken for a new speaker.
-De-identification placeholders such as ``[NAME]`` are never speakers.
+A label is a speaker when the study or the manifest lists it (``speakers:``), when it
+looks like a role (``P3``, ``Facilitator``, ``Speaker 2``, ``Oakland-P1`` ...), or when
+it is used as a label at least twice in the document. A label used once is a speaker
+only in a *dense* document, where most paragraphs (or lines, or cues) start with a
+label, and only where it opens such a unit; in a plain-text file it must also be
+written like a name (``Luis``, ``Ana Ruiz``, not ``Next steps``). So a one-off
+``Next steps: ...`` line inside a turn is not mistaken for a new speaker.
+De-identification placeholders such as ``[NAME]`` are never speakers unless listed.
+
+Every guess a person may want to check comes back as a :class:`Note`: each label used
+once and taken as a speaker although it does not look like a role, and each label read
+as text.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 ROLE = re.compile(
     r"^(?:[A-Za-z]+[- ])?(?:P|Participant|Speaker|Respondent|Interviewee|Person)\s*\d+$"
@@ -24,14 +33,80 @@ PLACEHOLDER = re.compile(
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")
 
 
+@dataclass(frozen=True)
+class Label:
+    """One use of a label: ``name`` as a speaker would be called, ``written`` as in the
+    text (``Luis:``, ``[P1]``), its line, and whether it opens a paragraph, cue or (in
+    files with one turn per line) a line."""
+
+    name: str
+    written: str
+    line: int
+    opens: bool = True
+
+
+@dataclass(frozen=True)
+class Note:
+    """A guess about a document's layout, worth a person's check."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
 def plausible(label: str) -> bool:
     label = label.strip()
     return (bool(LABEL_CHARS.match(label)) and len(label.split()) <= 4
             and not PLACEHOLDER.match(label))
 
 
-def accepted(labels: list[str]) -> set[str]:
-    """The labels among ``labels`` (all candidate uses, in order) that are speakers."""
-    counts = Counter(labels)
-    return {label for label, n in counts.items()
-            if plausible(label) and (ROLE.match(label) or n >= 2)}
+def name_like(label: str) -> bool:
+    """True for labels written like a name: every word capitalised (or a number), short
+    particles (``de``, ``van``) aside. ``Ana Ruiz`` and ``P3`` are; ``Next steps`` is not."""
+    words = label.split()
+    if not words or not (words[0][0].isupper() or words[0][0].isdigit()):
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or (w.islower() and len(w) <= 3)
+               for w in words[1:])
+
+
+def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozenset(),
+           names_only: bool = True) -> list[bool]:
+    """Which of ``labels`` (every use in a document, in order) are speakers.
+
+    ``dense``: most units of the document open with a label. ``forced``: labels the
+    study or manifest lists as speakers. ``names_only``: a one-off label must be
+    :func:`name_like` (plain text; caption cues name speakers however they like).
+    """
+    counts = Counter(label.name for label in labels)
+
+    def speaker(label: Label) -> bool:
+        if label.name in forced:
+            return True
+        if not plausible(label.name):
+            return False
+        if ROLE.match(label.name) or counts[label.name] >= 2:
+            return True
+        return dense and label.opens and (name_like(label.name) or not names_only)
+
+    return [speaker(label) for label in labels]
+
+
+def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] = frozenset(),
+          transcript: bool = True) -> list[Note]:
+    """Notes on the guesses among ``labels``: labels used once and taken as speakers
+    (roles aside), and labels read as text. In a document read as field notes
+    (``transcript`` false) only name-like labels are listed: they may be missed speakers."""
+    counts = Counter(label.name for label in labels)
+    found = []
+    for label, is_speaker in zip(labels, speakers):
+        if label.name in forced or not plausible(label.name):
+            continue
+        if is_speaker and counts[label.name] == 1 and not ROLE.match(label.name):
+            found.append(Note(label.line, f"`{label.written}` is used once and taken as a "
+                                          "speaker"))
+        elif not is_speaker and (transcript or name_like(label.name)):
+            found.append(Note(label.line, f"`{label.written}` read as text, not as a speaker"))
+    return found

@@ -1,6 +1,6 @@
 """Importing a human coder's work into the study as ``codings/<coder>.csv``.
 
-Formats (docs/importing.md): tables of offsets, quotes or segments (CSV or XLSX,
+Formats (docs/interchange.md): tables of offsets, quotes or segments (CSV or XLSX,
 :mod:`.tabular`), inline markup in a copy of one transcript (:mod:`.markup`) and
 REFI-QDA projects (:mod:`.qdpx`). Every reader gives :class:`.base.Found` codings with
 the coder's code names; :mod:`.mapping` turns the names into code ids. Every problem of
@@ -18,7 +18,7 @@ import pandas as pd
 from ..agreement.scheme import scheme_of
 from ..codebook import Codebook
 from ..coders import CODER_COLUMNS, RULES, CodingsError
-from ..errors import Problem
+from ..errors import ArgumentError, Problem
 from ..ingest import Corpus
 from .base import Documents, Found, Reading
 from .locate import LEVELS, MIN_SIMILARITY
@@ -57,7 +57,8 @@ class ImportResult:
     read: int = 0
 
 
-def _read(source: Path, docs: Documents, fmt: str | None, document: str | None) -> Reading:
+def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
+          user: str | None) -> Reading:
     suffix = source.suffix.lower()
     if fmt is None and suffix not in (*TABLE_SUFFIXES, *MARKUP_SUFFIXES, ".qdpx"):
         raise CodingsError(f"cannot tell the format from the extension {suffix!r}; give "
@@ -65,7 +66,10 @@ def _read(source: Path, docs: Documents, fmt: str | None, document: str | None) 
     if fmt not in (None, *FORMATS):
         raise CodingsError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
     if fmt == "qdpx" or (fmt is None and suffix == ".qdpx"):
-        return read_qdpx(source, docs)
+        return read_qdpx(source, docs, user)
+    if user is not None:
+        raise CodingsError("a user can only be chosen in a REFI-QDA project (.qdpx)",
+                           file=source)
     if fmt == "markup" or (fmt is None and suffix in MARKUP_SUFFIXES):
         return read_markup(source, docs, document)
     return read_table(source, docs, fmt)
@@ -171,28 +175,30 @@ def _within(rows: list[dict], origins: list[Found], chosen: set[str], docs: Docu
 def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
                    mapping: Path | None = None, fmt: str | None = None,
                    document: str | None = None, skip_unlocated: bool = False,
-                   skip_unmapped: bool = False, coded_segments: Sequence[str] = ()
-                   ) -> ImportResult:
+                   skip_unmapped: bool = False, user: str | None = None,
+                   coded_segments: Sequence[str] = ()) -> ImportResult:
     """Read a coder's file into coder-file rows for ``corpus``, code names mapped to the
     ids of ``book``.
 
     ``fmt`` is one of :data:`FORMATS` (default: from the extension, and for tables from
     the columns); ``document`` names the document of an inline-markup file (default:
-    from its file name); ``mapping`` is a CSV or YAML file of name -> code id.
+    from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
+    ``user`` keeps only the codings of that user (name or id) of a REFI-QDA project.
     ``coded_segments`` (documents or ``FIRST..LAST`` seg_id ranges) says which segments
     the coder read: every coding must lie in them, and the rest of them are marked read
     with nothing coded. Raises CodingsError listing every problem of the file, including
     ambiguous or unfound quotes and unmapped names unless they are skipped, and a segment
-    given two values of one variable.
+    given two values of one variable; ArgumentError for a bad coder name or a missing
+    ``source``.
     """
     if not CODER_NAME.match(coder) or coder == RULES:
-        raise CodingsError(f"coder name {coder!r}: use letters, digits, '_' and '-' "
+        raise ArgumentError(f"coder name {coder!r}: use letters, digits, '_' and '-' "
                            f"(and not {RULES!r})")
     source = Path(source)
     if not source.is_file():
-        raise CodingsError("no such file", file=source)
+        raise ArgumentError("no such file", file=source)
     docs = Documents(corpus)
-    reading = _read(source, docs, fmt, document)
+    reading = _read(source, docs, fmt, document, user)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside = _rows(reading.found, mapped, docs, coder)

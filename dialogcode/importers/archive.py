@@ -9,7 +9,6 @@ is ever extracted to disk, and reads stop at the declared size.
 """
 from __future__ import annotations
 
-import re
 import stat
 import zipfile
 import zlib
@@ -17,24 +16,12 @@ from pathlib import Path
 
 from ..coders import CodingsError
 from ..errors import Problem
+from ..paths import unsafe_name
 
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 200 * 2**20
 MAX_TOTAL_BYTES = 2**30
 MAX_RATIO = 200           # uncompressed / compressed size, checked above 1 MiB
-
-
-def _unsafe_name(name: str) -> str | None:
-    parts = name.replace("\\", "/").split("/")
-    if name.startswith(("/", "\\")):
-        return "an absolute path"
-    if re.match(r"^[A-Za-z]:", name):
-        return "a drive letter"
-    if ".." in parts:
-        return "a '..' component"
-    if "\x00" in name:
-        return "a NUL character"
-    return None
 
 
 class SafeArchive:
@@ -52,7 +39,7 @@ class SafeArchive:
             problems.append(Problem(f"refused: {len(infos)} members (at most {MAX_MEMBERS})",
                                     self.source))
         for info in infos[:MAX_MEMBERS]:
-            why = _unsafe_name(info.filename)
+            why = unsafe_name(info.filename)
             if why is None and stat.S_ISLNK(info.external_attr >> 16):
                 why = "a symbolic link"
             if why is None and info.file_size > MAX_MEMBER_BYTES:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..coders import CodingsError
-from ..errors import Problem
+from ..errors import ArgumentError, Problem
 from ..normalize import decode
 from .base import Documents, Found, Reading, first_difference, split_codes
 
@@ -27,7 +27,7 @@ def document_of(path: Path, docs: Documents, document: str | None) -> str:
     if document:
         doc_id, why = docs.resolve(document)
         if doc_id is None:
-            raise CodingsError(f"--document: {why}", file=path)
+            raise ArgumentError(f"--document: {why}", file=path)
         return doc_id
     name = path.name[:-len(path.suffix)] if path.suffix.lower() in SUFFIXES else path.name
     doc_id, _ = docs.resolve(name)

@@ -16,6 +16,8 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   point at other characters. Sources without selections that code anything are ignored.
 - A ``Coding`` of a whole source, and non-text sources (PDF, audio, pictures) holding
   codings, cannot become span codings: they are listed as ignored.
+- With ``user``, only the codings that ``User`` (by name or id) created are read: the
+  ``creatingUser`` of the ``Coding``, else of its selection.
 """
 from __future__ import annotations
 
@@ -111,8 +113,21 @@ def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | Non
                   f"offsets would point at other characters ({difference})")
 
 
-def read_qdpx(path: Path, docs: Documents) -> Reading:
-    """Span codings from a REFI-QDA project archive (see the module doc)."""
+def _users(root: ET.Element, user: str, where: str) -> set[str]:
+    """GUIDs of the project's Users whose name or id is ``user``."""
+    users = [(_guid(u.get("guid")), u.get("name") or "", u.get("id") or "")
+             for u in root.iter(_tag("User"))]
+    chosen = {guid for guid, name, id_ in users if user in (name, id_)}
+    if not chosen:
+        known = ", ".join(sorted({name or id_ for _, name, id_ in users})) or "none"
+        raise CodingsError(f"no User named {user!r} in the project (users: {known})",
+                           file=where)
+    return chosen
+
+
+def read_qdpx(path: Path, docs: Documents, user: str | None = None) -> Reading:
+    """Span codings from a REFI-QDA project archive, all of them or those of ``user``
+    (see the module doc)."""
     reading = Reading("qdpx")
     with SafeArchive(path) as archive:
         projects = [n for n in archive.names if n.lower().endswith(".qde")]
@@ -122,15 +137,25 @@ def read_qdpx(path: Path, docs: Documents) -> Reading:
         where = f"{path}!{projects[0]}"
         root, lines = _parse(archive.read(projects[0]), where)
         names = code_names(root)
+        users = None if user is None else _users(root, user, where)
         sources = root.find(_tag("Sources"))
         for element in ([] if sources is None else list(sources)):
-            _read_source(element, archive, docs, names, reading, where, lines)
+            _read_source(element, archive, docs, names, reading, where, lines, users)
     return reading
+
+
+def _codings(selection: ET.Element, users: set[str] | None) -> list[ET.Element]:
+    """The selection's Codings, those created by ``users`` when given."""
+    codings = selection.findall(_tag("Coding"))
+    if users is None:
+        return codings
+    return [c for c in codings
+            if _guid(c.get("creatingUser") or selection.get("creatingUser")) in users]
 
 
 def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                  names: dict[str, str], reading: Reading, where: str,
-                 lines: dict[ET.Element, int]) -> None:
+                 lines: dict[ET.Element, int], users: set[str] | None) -> None:
     label = element.get("name") or element.get("guid") or "?"
     line = lines.get(element)
     if element.tag != _tag("TextSource"):
@@ -144,7 +169,7 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                                        "source is not a span; not imported", where,
                                        lines.get(coding)))
     selections = [s for s in element.findall(_tag("PlainTextSelection"))
-                  if s.find(_tag("Coding")) is not None]
+                  if _codings(s, users)]
     if not selections:
         return
     raw, why = _source_text(element, archive)
@@ -173,7 +198,7 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                 f"selection {start}-{end} out of range for {label!r} ({len(text)} "
                 "characters)", where, at))
             continue
-        for coding in selection.findall(_tag("Coding")):
+        for coding in _codings(selection, users):
             reference = coding.find(_tag("CodeRef"))
             guid = _guid(reference.get("targetGUID") if reference is not None else None)
             if guid not in names:

@@ -7,9 +7,11 @@ become nested codes with dotted ids. Entries become patterns:
 - an entry with glob wildcards (``*`` any run of characters, ``?`` one character)
   becomes a spaCy token pattern with an anchored regex on the lower-cased token:
   ``abus*`` -> ``[{"LOWER": {"REGEX": "^abus"}}]``, ``*ing`` -> ``ing$``,
-  ``violen?e`` -> ``^violen.e$``. Everything else in the word is escaped, and there are
-  never nested repeats. A multi-word entry gives one token dict per word (words without
-  wildcards are split the way spaCy's English tokenizer splits them).
+  ``violen?e`` -> ``^violen.e$``, ``a*b*c`` -> ``^a(?>.*?b).*c$``. Everything else in the
+  word is escaped, and the regex never holds two stars that could backtrack against each
+  other (so it passes the checks of :mod:`dialogcode.regexes`). A multi-word entry gives
+  one token dict per word (words without wildcards are split the way spaCy's English
+  tokenizer splits them).
 
 A wildcard applies inside one spaCy token: ``don*`` matches "done" and "don" (of
 "don't"), not "don't" as a whole. Categories without any entries are left out (a code
@@ -24,6 +26,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import CodebookError, Problem
+from ..regexes import regex_problem
+from ..yamlsrc import _Loader
 from . import codebook_id, slug, unique_id
 
 WILDCARDS = "*?"
@@ -39,16 +43,27 @@ def _tokenizer():
 
 
 def _glob_regex(word: str) -> str:
-    """``abus*`` -> ``^abus``; ``*ing`` -> ``ing$``; ``a*b?`` -> ``^a.*b.$``."""
-    word = re.sub(r"\*+", "*", word)
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
-                   for c in word.strip("*"))
-    return ("" if word.startswith("*") else "^") + body + ("" if word.endswith("*") else "$")
+    """A glob as a regex that cannot backtrack catastrophically: ``abus*`` -> ``^abus``;
+    ``*ing`` -> ``ing$``; ``violen?e`` -> ``^violen.e$``; ``a*b`` -> ``^a.*b$``. With more
+    stars each middle piece is taken at its first place and kept there (an atomic group),
+    which is how a glob matches: ``a*b*c`` -> ``^a(?>.*?b).*c$``."""
+    pieces = ["".join("." if c == "?" else re.escape(c) for c in piece)
+              for piece in re.split(r"\*+", word)]
+    if len(pieces) == 1:
+        return f"^{pieces[0]}$"
+    first, *middle, last = pieces
+    regex = f"^{first}" if first else ""
+    for piece in middle:
+        regex += f"(?>.*?{piece})" if regex else piece
+    if last:
+        regex += f".*{last}$" if regex else f"{last}$"
+    return regex
 
 
 def entry_pattern(entry: str) -> str | list[dict]:
     """A term for an entry without wildcards, else a spaCy token pattern (a list of
-    token dicts). Raises ValueError for an entry that is blank or only wildcards."""
+    token dicts). Raises ValueError for an entry that is blank, only wildcards, or so
+    long that its regex would be refused."""
     words = str(entry).lower().split()
     if not words:
         raise ValueError("blank entry")
@@ -60,7 +75,11 @@ def entry_pattern(entry: str) -> str | list[dict]:
             if not word.strip(WILDCARDS):
                 raise ValueError(f"entry {entry!r} has a word that is only wildcards, which "
                                  "would match every token")
-            tokens.append({"LOWER": {"REGEX": _glob_regex(word)}})
+            regex = _glob_regex(word)
+            problem = regex_problem(regex)
+            if problem:
+                raise ValueError(f"entry {entry!r}: {problem}")
+            tokens.append({"LOWER": {"REGEX": regex}})
         else:
             tokens.extend({"LOWER": token.lower_} for token in _tokenizer()(word))
     return tokens
@@ -123,7 +142,7 @@ def import_quanteda(path: Path) -> dict:
     source = str(path)
     text = _read_text(path)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)   # SafeLoader, refusing deep nesting
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         reason = getattr(exc, "problem", None) or str(exc)

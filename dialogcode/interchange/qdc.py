@@ -80,7 +80,8 @@ def guid_for(code_id: str) -> str:
 
 # --------------------------------------------------------------------------- export
 
-def _xml_text(text: str) -> str:
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (most control characters)."""
     return _NOT_XML_CHARS.sub("", text)
 
 
@@ -104,28 +105,36 @@ def description_of(code: Code) -> str:
     return "\n\n".join(paragraphs)
 
 
+def add_codes(codes: ET.Element, book: Codebook, parent_id: str | None = None) -> None:
+    """Append ``book``'s codes below ``parent_id`` to ``codes`` as nested ``Code``
+    elements: GUID, label, ``isCodable``, colour and the labelled Description. The
+    elements take the namespace of the document they are put in (codebook or project)."""
+    for code in book.children(parent_id):
+        attributes = {"guid": guid_for(code.id), "name": xml_text(code.label),
+                      "isCodable": "true" if code.codable else "false"}
+        if code.color:
+            attributes["color"] = code.color
+        element = ET.SubElement(codes, "Code", attributes)
+        ET.SubElement(element, "Description").text = xml_text(description_of(code))
+        add_codes(element, book, code.id)
+
+
+def xml_document(root: ET.Element) -> bytes:
+    """``root`` as UTF-8 XML with a declaration, indented by two spaces."""
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+
+
 def export_qdc(book: Codebook) -> bytes:
     """The loaded codebook(s) as one REFI-QDA 1.5 codebook: UTF-8 XML with declaration,
     pretty-printed, identical bytes for identical codebooks."""
     root = ET.Element("CodeBook", {"xmlns": NS, "origin": "dialogcode"})
     codes = ET.SubElement(root, "Codes")
-
-    def add(parent_element: ET.Element, parent_id: str | None) -> None:
-        for code in book.children(parent_id):
-            attributes = {"guid": guid_for(code.id), "name": _xml_text(code.label),
-                          "isCodable": "true" if code.codable else "false"}
-            if code.color:
-                attributes["color"] = code.color
-            element = ET.SubElement(parent_element, "Code", attributes)
-            ET.SubElement(element, "Description").text = _xml_text(description_of(code))
-            add(element, code.id)
-
-    add(codes, None)
+    add_codes(codes, book)
     if not len(codes):
         raise CodebookError("the codebook has no codes to export")
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+    return xml_document(root)
 
 
 # --------------------------------------------------------------------------- import

@@ -1,0 +1,185 @@
+"""The codings a REFI-QDA project export holds (:mod:`.qdpx`): who made each one, what
+its Description says, which lessons it supports, and whether the codings still fit
+their documents.
+
+A selection's ``User`` is ``dialogcode rules`` for rule codings, ``dialogcode model``
+for model codings, the coder for ``human:<coder>`` codings and the reviewer for codes
+accepted or added in review. Its Description holds what the standard has no field for::
+
+    source: rule
+    rule: term:rent; near:1
+    score: 0.8100                   (model codings)
+    review: rejected by ana (note)  (when a review decision concerns it)
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..coders import coder_names, coder_path, read_coder
+from ..errors import Problem
+from ..review import final_coders, load_decisions, orphaned
+from ..study import Study
+from .qdc import GUID_NAMESPACE
+
+# fixed forever: changing it changes every exported GUID (codes use qdc.guid_for)
+_NAMESPACE = uuid.uuid5(GUID_NAMESPACE, "refi-qda project")
+SELECTION_COLUMNS = ["doc_id", "start", "end", "code_id", "user", "description", "lessons"]
+
+
+def guid(kind: str, *parts) -> str:
+    """The GUID of a project object of ``kind`` identified by ``parts``: the same on
+    every export."""
+    return str(uuid.uuid5(_NAMESPACE, "\x1f".join([kind, *map(str, parts)])))
+
+
+@dataclass(frozen=True)
+class User:
+    """A REFI-QDA user: a person by name, or dialogcode's rules or model."""
+
+    name: str
+    id: str
+
+    @property
+    def guid(self) -> str:
+        return guid("user", self.id)
+
+
+RULES = User("dialogcode rules", "rules")
+MODEL = User("dialogcode model", "model")
+
+
+def _doc_of(seg_ids: pd.Series) -> pd.Series:
+    return seg_ids.str.rsplit(":", n=1).str[0]
+
+
+def changed_documents(study: Study, documents: pd.DataFrame, rules: pd.DataFrame,
+                      coders: list[str]) -> list[Problem]:
+    """One problem per file and document whose codings were made on other text: rule
+    and model codings (``rules``) whose quote no longer matches the text, and files of
+    ``coders`` and review decisions whose sha256 differs from the document's."""
+    texts = dict(zip(documents["doc_id"], documents["text"]))
+    stale: dict[str, int] = {}
+    for doc_id, start, end, quote in zip(rules["doc_id"], rules["start"], rules["end"],
+                                         rules["quote"]):
+        if doc_id not in texts or texts[doc_id][int(start):int(end)] != quote:
+            stale[doc_id] = stale.get(doc_id, 0) + 1
+    problems = [Problem(f"{n} coding{'s' * (n != 1)} of document {doc_id!r} no longer "
+                        "match its text; run `dialogcode code` (or `dialogcode run`) again",
+                        str(study.out / "codings.parquet"))
+                for doc_id, n in sorted(stale.items())]
+    hashes = documents.set_index("doc_id")["sha256"]
+    for coder in coders:
+        path = coder_path(study, coder)
+        try:
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError):
+            continue        # reported when the coder's file is read for the export
+        if {"seg_id", "sha256"} <= set(table.columns):
+            doc_of = _doc_of(table["seg_id"])
+            changed = table["sha256"].ne("") & table["sha256"].ne(doc_of.map(hashes))
+            problems += [Problem(f"coded document {doc_id!r} when its text was different "
+                                 "(sha256); re-code or re-import it", str(path))
+                         for doc_id in sorted(set(doc_of[changed]))]
+    decisions = orphaned(load_decisions(study), rules, documents)
+    changed = _doc_of(decisions.loc[decisions["reason"] == "document text changed", "seg_id"])
+    problems += [Problem(f"decisions on document {doc_id!r} were made when its text was "
+                         "different (sha256)", str(study.root / "decisions.csv"))
+                 for doc_id in sorted(set(changed))]
+    return problems
+
+
+def _other_coders(study: Study, segments: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
+    """The codings of coders in codings/ who are not final coders, whole-segment ones
+    spanning their segment."""
+    final = set(final_coders(study))
+    parts = [read_coder(coder_path(study, c), segments, c, codes).dropna(subset=["code_id"])
+             for c in coder_names(study) if c not in final]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=["seg_id", "doc_id", "code_id", "start", "end", "source"])
+    table = pd.concat(parts, ignore_index=True)
+    bounds = segments.set_index("seg_id")
+    table["start"] = table["start"].fillna(table["seg_id"].map(bounds["start"]))
+    table["end"] = table["end"].fillna(table["seg_id"].map(bounds["end"]))
+    return table
+
+
+def exported_codings(study: Study, rules: pd.DataFrame, final: pd.DataFrame,
+                     segments: pd.DataFrame, codes: set[str], *, every_source: bool
+                     ) -> pd.DataFrame:
+    """The ``final`` codings with ``final`` true; with ``every_source`` also the rule and
+    model codings (of ``rules``) a reviewer rejected and the codings of coders who are
+    not final coders, with ``final`` false."""
+    codings = final.assign(final=True)
+    if not every_source:
+        return codings
+    decisions = load_decisions(study)
+    rejected = set(zip(decisions.loc[decisions["decision"] == "reject", "seg_id"],
+                       decisions.loc[decisions["decision"] == "reject", "code_id"]))
+    extra = [rules[[(s, c) in rejected for s, c in zip(rules["seg_id"], rules["code_id"])]],
+             _other_coders(study, segments, codes)]
+    return pd.concat([codings, *(e.assign(final=False) for e in extra if len(e))],
+                     ignore_index=True)
+
+
+def _user(source: str, reviewer: str) -> User:
+    if source == "rule":
+        return RULES
+    if source == "model":
+        return MODEL
+    person = source[len("human:"):] if source.startswith("human:") else reviewer or "reviewer"
+    return User(person, person)
+
+
+def _description(item: dict) -> str:
+    lines = [f"source: {item['source']}"]
+    if item["source"] == "rule":
+        lines.append(f"rule: {'; '.join(item['rule_ids'])}")
+    if item["scores"]:
+        lines.append(f"score: {max(item['scores']):.4f}")
+    if item["review"]:
+        lines.append(f"review: {item['review']}")
+    return "\n".join(lines)
+
+
+def selections(codings: pd.DataFrame, decisions: pd.DataFrame,
+               evidence: pd.DataFrame | None) -> pd.DataFrame:
+    """The project's selections (:data:`SELECTION_COLUMNS`), sorted by document, span,
+    code and user, from ``codings`` (final-codings columns plus ``final``, true for
+    rows of the final codings). Codings by one user of one code and span become one
+    selection, their rule ids listed together. ``evidence`` (from
+    :func:`~dialogcode.lessons.evidence_codings` on the final codings) names the lessons
+    each final coding supports."""
+    decided = {(s, c): (d, r, n) for s, c, d, r, n in zip(
+        decisions["seg_id"], decisions["code_id"], decisions["decision"],
+        decisions["reviewer"], decisions["note"])}
+    lessons: dict[tuple, set[str]] = {}
+    if evidence is not None:
+        for lesson, seg, code, start in zip(evidence["lesson_id"], evidence["seg_id"],
+                                            evidence["code_id"], evidence["start"]):
+            lessons.setdefault((seg, code, int(start)), set()).add(lesson)
+    merged: dict[tuple, dict] = {}
+    for row in codings.itertuples(index=False):
+        decision, reviewer, note = decided.get((row.seg_id, row.code_id), ("", "", ""))
+        user = _user(row.source, reviewer)
+        start, end = int(row.start), int(row.end)
+        item = merged.setdefault((row.doc_id, start, end, row.code_id, user.id), {
+            "doc_id": row.doc_id, "start": start, "end": end, "code_id": row.code_id,
+            "user": user, "source": row.source, "rule_ids": [], "scores": [], "review": "",
+            "lessons": set()})
+        if isinstance(row.rule_id, str) and row.rule_id not in item["rule_ids"]:
+            item["rule_ids"].append(row.rule_id)
+        if pd.notna(row.score):
+            item["scores"].append(float(row.score))
+        if decision and not row.source.startswith("human:"):
+            item["review"] = (f"{decision}ed by {reviewer or 'a reviewer'}"
+                              + (f" ({note})" if note else ""))
+        if row.final:
+            item["lessons"] |= lessons.get((row.seg_id, row.code_id, start), set())
+    items = sorted(merged.items(), key=lambda pair: pair[0])
+    return pd.DataFrame([{**item, "description": _description(item),
+                          "lessons": sorted(item["lessons"])} for _, item in items],
+                        columns=SELECTION_COLUMNS)

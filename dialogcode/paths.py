@@ -1,0 +1,41 @@
+"""Paths from untrusted places: manifest rows, archive members, a transcripts folder.
+
+dialogcode reads transcripts only as regular files inside the transcripts folder: a
+name that is absolute or climbs out with ``..``, a symbolic link whose target lies
+outside the folder, and a file name that is not valid UTF-8 are refused with a reason.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import printable
+
+
+def unsafe_name(name: str) -> str | None:
+    """What makes a relative path from an untrusted source unsafe (``"an absolute
+    path"``, ``"a drive letter"``, ``"a '..' component"``, ``"a NUL character"``), or
+    None when it stays inside the folder it is read against."""
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")):
+        return "an absolute path"
+    if re.match(r"^[A-Za-z]:", name):
+        return "a drive letter"
+    if ".." in parts:
+        return "a '..' component"
+    if "\x00" in name:
+        return "a NUL character"
+    return None
+
+
+def refused_file(path: Path, folder: Path) -> str | None:
+    """Why dialogcode will not read ``path`` found in (or named under) ``folder``: a
+    name that is not UTF-8, or a link leading outside ``folder``; None when it may."""
+    relative = str(path.relative_to(folder))
+    if printable(relative) != relative:
+        return "the file name is not valid UTF-8; rename the file"
+    target = path.resolve()
+    if not target.is_relative_to(folder.resolve()):
+        return (f"a link to {printable(str(target))}, outside the transcripts folder; "
+                "copy it into the folder instead")
+    return None

@@ -1,0 +1,186 @@
+"""The manifest: every mistake a new user made that used to pass silently, and hostile
+rows and transcript files, each reported with its line and a fix."""
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import IngestError, ManifestError, Study, ingest
+from dialogcode.cli import cli
+from dialogcode.ingest import DOCUMENT_COLUMNS
+from dialogcode.manifest import COMPUTED, OPTIONS, STANDARD, date_problem, load_manifest
+
+from conftest import make_study
+
+HEADER = "file,site,event_type,date\n"
+GOOD = "call_01.vtt,Fresno,coaching_call,2019-02-06\n"
+
+
+@pytest.fixture
+def folder(tmp_path, format_dir):
+    """A transcripts folder with call_01.vtt, visit.txt and a sub-folder."""
+    root = make_study(tmp_path / "s", {"call_01.vtt": format_dir / "zoom.vtt",
+                                       "visit.txt": format_dir / "otter.txt",
+                                       "north/notes.md": format_dir / "notes.md"}, HEADER)
+    return root / "transcripts"
+
+
+def problems(folder, text, name="manifest.csv"):
+    path = folder.parent / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ManifestError) as info:
+        load_manifest(path, folder)
+    return [str(p).replace(str(path), name).replace(str(folder), "TRANSCRIPTS")
+            for p in info.value.problems]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("file,site,event type,date\n" + GOOD,
+     ["manifest.csv:1 [event type]: unknown column 'event type': did you mean 'event_type'? "
+      "(columns not close to a known name are kept as document attributes)"]),
+    ("file,Site,event_type,date,titel,cohort\n" + GOOD[:-1] + ",Kick-off,A\n",
+     ["manifest.csv:1 [Site]: unknown column 'Site': did you mean 'site'? (columns not close "
+      "to a known name are kept as document attributes)",
+      "manifest.csv:1 [titel]: unknown column 'titel': did you mean 'title'? (columns not "
+      "close to a known name are kept as document attributes)"]),
+    ("file,sha256,n_words,speaker\ncall_01.vtt,x,3,P1\n",
+     [f"manifest.csv:1 [{c}]: column '{c}' is one dialogcode computes for its tables; rename "
+      f"it (for example manifest_{c})" for c in ("n_words", "sha256", "speaker")]),
+    ("file,site,site\ncall_01.vtt,Fresno,Oakland\n",
+     ["manifest.csv:1 [site]: column 'site' appears twice in the header"]),
+    (HEADER + GOOD + "visit.txt,fresno,Coaching Call,2019-02-07\n"
+     "north/notes.md,Fresno,coaching call,2019-02-08\n",
+     ["manifest.csv:3 [event_type]: event_type 'Coaching Call' differs from 'coaching_call' "
+      "(line 2) only in case, spaces or punctuation; write it the same way in every row",
+      "manifest.csv:3 [site]: site 'fresno' differs from 'Fresno' (line 2) only in case, "
+      "spaces or punctuation; write it the same way in every row",
+      "manifest.csv:4 [event_type]: event_type 'coaching call' differs from 'coaching_call' "
+      "(line 2) only in case, spaces or punctuation; write it the same way in every row"]),
+    (HEADER + "call_01.vtt,Fresno,coaching_call,2024-02-30\nvisit.txt,Fresno,x,20190101\n"
+     "north/notes.md,Fresno,x,2019-W01-1\n",
+     ["manifest.csv:2 [date]: date '2024-02-30' is not a day in the calendar: February 2024 "
+      "has 29 days",
+      "manifest.csv:3 [date]: date '20190101' is not YYYY-MM-DD",
+      "manifest.csv:4 [date]: date '2019-W01-1' is not YYYY-MM-DD"]),
+    (HEADER + "call_01.vtt,Fresno,coaching_call,\nvisit.txt,,x,2019-01-01\n"
+     "north/notes.md,Fresno,x\n",
+     ["manifest.csv:2 [date]: no date given (YYYY-MM-DD)",
+      "manifest.csv:3 [site]: no site given",
+      "manifest.csv:4 [date]: no date given (YYYY-MM-DD)"]),
+    (HEADER + "call_1.vtt,Fresno,coaching_call,2019-02-06\nnotes.md,Fresno,x,2019-01-01\n"
+     "zzz.txt,Fresno,x,2019-01-01\n",
+     ["manifest.csv:2 [file]: file 'call_1.vtt' is not in TRANSCRIPTS; did you mean "
+      "'call_01.vtt'?",
+      "manifest.csv:3 [file]: file 'notes.md' is not in TRANSCRIPTS; did you mean "
+      "'north/notes.md'?",
+      "manifest.csv:4 [file]: file 'zzz.txt' is not in TRANSCRIPTS"]),
+    ("file\n../../../etc/passwd\n/etc/passwd\nC:/Windows/win.ini\nnorth\nnorth/../visit.txt\n",
+     ["manifest.csv:2 [file]: file '../../../etc/passwd' is refused (a '..' component); give "
+      "its path inside the transcripts folder",
+      "manifest.csv:3 [file]: file '/etc/passwd' is refused (an absolute path); give its path "
+      "inside the transcripts folder",
+      "manifest.csv:4 [file]: file 'C:/Windows/win.ini' is refused (a drive letter); give its "
+      "path inside the transcripts folder",
+      "manifest.csv:5 [file]: file 'north' is a folder; name a transcript file in it",
+      "manifest.csv:6 [file]: file 'north/../visit.txt' is refused (a '..' component); give "
+      "its path inside the transcripts folder"]),
+    (HEADER + 'call_01.vtt,"Fresno,coaching_call,2019-02-06\nvisit.txt,Fresno,x,2019-01-01\n'
+     "north/notes.md,Fresno,x,2019-01-02\n",
+     ["manifest.csv:2: a quote (\") on this line is not closed before line 4, so lines 2-4 "
+      "were read as one row; close the quote (write \"\" for a quote inside a quoted value)"]),
+    (HEADER + "call_01.vtt,Fresno,coaching_call,2019-02-06,Kick-off, day one\n",
+     ["manifest.csv:2: 6 values for 4 columns; put a value that holds a comma in quotes"]),
+])
+def test_csv_manifest_mistakes_are_reported_with_line_and_fix(folder, text, expected):
+    assert problems(folder, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("- file: call_01.vtt\n  site: [Fresno, Oakland]\n  event_type: {a: 1}\n"
+     "  date: 2019-13-45\n  title: yes\n",
+     ["manifest.yaml:2 [site]: site is a list; give one value",
+      "manifest.yaml:3 [event_type]: event_type is a mapping; give one value",
+      "manifest.yaml:4 [date]: date '2019-13-45' is not a day in the calendar: there is no "
+      "month 13",
+      "manifest.yaml:5 [title]: title reads as true (YAML reads yes, no, on, off as true or "
+      "false); put the value in quotes"]),
+    ("- file: call_01.vtt\n- just text\n- file: [visit.txt]\n",
+     ["manifest.yaml:2: each entry must be a mapping of columns to values (file: ..., "
+      "site: ...)",
+      "manifest.yaml:3 [file]: file is a list; give one value"]),
+    ("call_01.vtt: Fresno\nvisit.txt: {1: x, date: 0000-01-01}\n",
+     ["manifest.yaml:1: the entry of 'call_01.vtt' must be a mapping of columns to values "
+      "({site: ..., date: ...})",
+      "manifest.yaml:2: 1 is not a column name",
+      "manifest.yaml:2 [date]: date '0000-01-01' is not a day in the calendar: there is no "
+      "year 0"]),
+])
+def test_yaml_manifest_mistakes_are_reported_with_line_and_fix(folder, text, expected):
+    assert problems(folder, text, "manifest.yaml") == expected
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("2019-02-28", None), ("2024-02-29", None),
+    ("2023-02-29", "date '2023-02-29' is not a day in the calendar: February 2023 has 28 days"),
+    ("2019-04-31", "date '2019-04-31' is not a day in the calendar: April 2019 has 30 days"),
+    ("2019-00-10", "date '2019-00-10' is not a day in the calendar: there is no month 0"),
+    ("2019-2-6", "date '2019-2-6' is not YYYY-MM-DD"),
+    ("٢٠١٩-٠٢-٠٦", "date '٢٠١٩-٠٢-٠٦' is not YYYY-MM-DD"),
+])
+def test_dates_are_days_of_the_calendar_written_yyyy_mm_dd(value, reason):
+    assert date_problem(value) == reason
+
+
+def test_every_column_dialogcode_computes_is_reserved():
+    computed = set(DOCUMENT_COLUMNS) - set(STANDARD) - OPTIONS
+    assert computed <= set(COMPUTED)
+
+
+def test_links_out_of_the_transcripts_folder_and_bad_names_are_refused(folder, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("P1: not for the corpus\n", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(secret)
+    (folder / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    (folder / "inside.txt").symlink_to(folder / "visit.txt")
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_text("P1: hi\n", encoding="utf-8")
+    study = Study.open(folder.parent)
+    with pytest.raises(IngestError) as info:
+        ingest(study)
+    assert sorted(str(p) for p in info.value.problems) == [
+        "transcripts/caf\\xe9.txt: the file name is not valid UTF-8; rename the file",
+        f"transcripts/elsewhere: a link to {tmp_path}, outside the transcripts folder; copy "
+        "it into the folder instead",
+        f"transcripts/passwd.txt: a link to {secret}, outside the transcripts folder; copy it "
+        "into the folder instead",
+        "transcripts/visit.txt: duplicate document: same text as transcripts/inside.txt"]
+    corpus = ingest(study, skip_bad=True)
+    assert "not for the corpus" not in "".join(corpus.documents["text"])
+    assert len(corpus.skipped) == 4
+    result = CliRunner().invoke(cli, ["ingest", str(folder.parent), "-q"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "transcripts/caf\\xe9.txt: the file name is not valid UTF-8" in result.output
+    result = CliRunner().invoke(cli, ["run", str(folder.parent), "-q"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert problems(folder, "file\npasswd.txt\n") == [
+        f"manifest.csv:2 [file]: a link to {secret}, outside the transcripts folder; copy it "
+        "into the folder instead"]
+
+
+def test_a_new_users_manifest_fails_with_every_fix_at_once(folder):
+    (folder.parent / "manifest.csv").write_text(
+        "file,site,event type,date\ncall_1.vtt,Fresno,coaching_call,2024-02-30\n"
+        "visit.txt,fresno,Coaching Call,\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(folder.parent)])
+    assert result.exit_code == 1
+    manifest = folder.parent / "manifest.csv"
+    assert result.output == (
+        "Error: 5 problems:\n"
+        f"  {manifest}:1 [event type]: unknown column 'event type': did you mean "
+        "'event_type'? (columns not close to a known name are kept as document attributes)\n"
+        f"  {manifest}:2 [date]: date '2024-02-30' is not a day in the calendar: February "
+        "2024 has 29 days\n"
+        f"  {manifest}:2 [file]: file 'call_1.vtt' is not in {folder}; did you mean "
+        "'call_01.vtt'?\n"
+        f"  {manifest}:3 [date]: no date given (YYYY-MM-DD)\n"
+        f"  {manifest}:3 [site]: site 'fresno' differs from 'Fresno' (line 2) only in case, "
+        "spaces or punctuation; write it the same way in every row\n")
