@@ -123,9 +123,7 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
                                     source))
             continue
         if sha in seen_hashes and not (entry.doc_id and seen_hashes[sha][1]):
-            problems.append(Problem(f"duplicate document: same text as {seen_hashes[sha][0]} "
-                                    "(if both are documents, give each a doc_id in the "
-                                    "manifest)",
+            problems.append(Problem(f"duplicate document: same text as {seen_hashes[sha][0]}",
                                     source))
             continue
         seen_ids[doc_id], seen_hashes[sha] = source, (source, bool(entry.doc_id))
