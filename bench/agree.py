@@ -106,7 +106,7 @@ def study_of(folder: Path, options: dict) -> None:
                               "sha256": docs, "n_words": 0, "n_segments": PER_DOCUMENT,
                               "text": ""})
     segments = segments.assign(unit="turn", ordinal=segments.groupby("doc_id").cumcount() + 1,
-                               kind="turn", section="", n_words=5)
+                               kind="turn", codable=True, section="", n_words=5)
     write_corpus(Corpus(documents, segments), folder / "out")
     (folder / "dialogcode.yaml").write_text("title: agreement benchmark\n"
                                            "codebooks: [codebook.yaml]\nmanifest: null\n")

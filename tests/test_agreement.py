@@ -588,3 +588,13 @@ def test_an_exclusive_parent_needs_two_values(tmp_path):
                     "      - {id: talk.change, label: Change}\n")
     with pytest.raises(DialogcodeError, match="`exclusive: true` code needs two or more"):
         load_codebooks(path)
+
+
+def test_segments_that_are_not_codable_are_not_units(segments):
+    segments["codable"] = [False, True, True, True, True, True]      # d1:t1 a preamble
+    ana, bo = by_segment(("d1:t1", "housing"), ("d1:t2", "housing")), by_segment(("d1:t2",
+                                                                                  "housing"))
+    result = agree({"ana": ana, "bo": bo}, segments)
+    housing = row_of(result, "housing")
+    assert (housing["units"], housing["both"], housing["only_first"]) == (3, 1, 0)
+    assert result.notes[0].startswith("1 coding(s) on preambles or headings are left out")

@@ -155,7 +155,8 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     ``doc_id``, ``code_id`` and ``seg_id`` and/or ``start``/``end``) of the same segments.
 
     Which segments each coder read is in :mod:`.coverage`; unread segments are missing.
-    The units are the segments of ``selection`` (default all) that someone read.
+    The units are the codable segments (``codable`` column: preambles and headings are
+    not) of ``selection`` (default all) that someone read.
     ``unit="segment"``: a coder applied code c to segment s if any of their rows of c lies
     in s. ``unit="span"``: only if their spans of c (clipped to s) cover at least
     ``min_overlap`` of the characters covered by all coders' spans of c in s.
@@ -194,11 +195,16 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                 else _present(located, len(names), len(coders)))
     del located
     notes = coverage_notes(read, presence, layout)
-    chosen = np.ones(len(segments), dtype=bool)
+    chosen = (np.array(segments["codable"], dtype=bool) if "codable" in segments
+              else np.ones(len(segments), dtype=bool))
+    uncodable = int((~chosen[presence["pos"].to_numpy()]).sum())
+    if uncodable:
+        notes.append(f"{uncodable} coding(s) on preambles or headings are left out: those "
+                     "segments are not codable (`code_preamble: true` in dialogcode.yaml "
+                     "makes them so)")
     if selection is not None:
-        chosen[:] = False
         picked = layout.positions(selection.seg_ids)
-        chosen[picked[picked >= 0]] = True
+        chosen &= np.isin(np.arange(len(segments)), picked[picked >= 0])
     unit_pos = np.flatnonzero(chosen & np.logical_or.reduce(list(read.values())))
     reads = np.column_stack([read[name][unit_pos] for name in coders])
     _common_documents(reads, layout.doc[unit_pos], layout.docs, coders)
