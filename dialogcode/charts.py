@@ -101,6 +101,20 @@ def cooccurrence_heatmap(table: pd.DataFrame, top: int = 20) -> Figure:
                     colorbar="Jaccard", percent=False, cell=0.4)
 
 
+def confusion_chart(matrix: pd.DataFrame, variable: str, coders: list[str]) -> Figure:
+    """A variable's confusion matrix (from :func:`dialogcode.agreement.agree`) as a
+    heatmap: rows the first-named coder's value, columns the other's (summed over coder
+    pairs with more than two coders)."""
+    figure = _heatmap(matrix, matrix, title=f"{variable}: values given to the same "
+                                            "segments", colorbar="segments",
+                      percent=False, cell=0.9)
+    axes = figure.axes[0]
+    pair = len(coders) == 2
+    axes.set_ylabel(coders[0] if pair else "earlier-named coder of each pair")
+    axes.set_xlabel(coders[1] if pair else "later-named coder of each pair")
+    return figure
+
+
 def png_data_uri(figure: Figure, dpi: int = 110) -> str:
     """The figure as an inline ``data:image/png;base64,...`` URI."""
     buffer = io.BytesIO()
