@@ -111,7 +111,9 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
             columns = {**study.config.columns.model_dump(exclude_none=True), **entry.columns}
             parsed, fmt = read_document(path, source=source, fmt=entry.format,
                                         encoding=entry.encoding or study.config.encoding,
-                                        columns=columns, speakers=speakers | entry.speakers)
+                                        columns=columns, speakers=speakers | entry.speakers,
+                                        merge_turns=study.config.merge_turns
+                                        if entry.merge_turns is None else entry.merge_turns)
         except IngestError as exc:
             problems.extend(exc.problems)
             continue

@@ -34,6 +34,7 @@ def init(directory, title):
 
 
 def _ingest(study: Study, *, unit, skip_bad, quiet):
+    from ..formats.tables import KEEP_APART
     from ..ingest import ingest as ingest_corpus
     from ..ingest import summarize, write_corpus
 
@@ -49,7 +50,7 @@ def _ingest(study: Study, *, unit, skip_bad, quiet):
                    f"{total['speakers']} speakers, {total['words']} words; "
                    f"{len(corpus.segments)} segments ({corpus.segments['unit'].iloc[0] if len(corpus.segments) else unit}).")
         echo_problems("Speaker labels and headings to check", corpus.speaker_notes, err=False)
-        if corpus.speaker_notes:
+        if any(KEEP_APART not in note.message for note in corpus.speaker_notes):
             click.echo("List a label under `speakers:` in dialogcode.yaml, or in the "
                        "manifest's `speakers` column, to make it a speaker.")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")

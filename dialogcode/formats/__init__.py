@@ -63,9 +63,11 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
 
 def read_document(path: Path, *, source: str | None = None, fmt: str | None = None,
                   encoding: str = "utf-8", columns: dict[str, str] | None = None,
-                  speakers: frozenset[str] = frozenset()) -> tuple[ParsedDocument, str]:
+                  speakers: frozenset[str] = frozenset(), merge_turns: bool = True
+                  ) -> tuple[ParsedDocument, str]:
     """Read one transcript file; ``speakers`` are labels to take as speakers wherever
-    they open a line or cue.
+    they open a line or cue; ``merge_turns`` False keeps each row of a CSV, XLSX,
+    JSON or JSONL file its own turn.
 
     Returns the parsed document and its format name. Raises IngestError naming the
     file (and line where known) for anything it cannot read.
@@ -82,15 +84,16 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
     if fmt == "docx":
         parsed = parse_docx(path, source, columns, forced=speakers)
     elif fmt == "xlsx":
-        parsed = parse_xlsx(path, source, columns)
+        parsed = parse_xlsx(path, source, columns, merge=merge_turns)
     else:
         text = decode(data, source, encoding)
         if fmt in ("vtt", "srt"):
             parsed = parse_captions(text, source, vtt=fmt == "vtt", forced=speakers)
         elif fmt == "csv":
-            parsed = parse_csv(text, source, columns)
+            parsed = parse_csv(text, source, columns, merge=merge_turns)
         elif fmt in ("json", "jsonl"):
-            parsed = parse_json(text, source, columns, lines=fmt == "jsonl")
+            parsed = parse_json(text, source, columns, lines=fmt == "jsonl",
+                                merge=merge_turns)
         else:
             parsed = parse_text(text, source, fmt, forced=speakers)
     if not parsed.blocks:

@@ -12,13 +12,22 @@ import openpyxl
 from ..errors import DialogcodeError, IngestError
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, parse_time
+from .speakers import Note
+
+KEEP_APART = "set merge_turns: false to keep rows apart"
 
 
 def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
-                     columns: dict[str, str] | None) -> ParsedDocument:
-    """Build a document from (line, row) pairs under ``header``."""
+                     columns: dict[str, str] | None, *, merge: bool = True,
+                     rows_are: str = "rows") -> ParsedDocument:
+    """Build a document from (line, row) pairs under ``header``.
+
+    Consecutive rows of one speaker become one turn unless ``merge`` is False; the
+    document then carries one note saying so (``rows_are`` names the rows in it:
+    rows, lines or items).
+    """
     found = find_columns(header, columns, source)
-    builder = TextBuilder()
+    builder = TextBuilder(merge=merge)
     for line, row in rows:
         cell = lambda role: row[found[role]] if role in found and found[role] < len(row) else None  # noqa: E731
         text = cell("text")
@@ -30,10 +39,29 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                     time_end=parse_time(cell("end"), source, line), line=line)
     if not builder.blocks:
         raise IngestError("no rows with text", file=source)
-    return builder.build()
+    parsed = builder.build()
+    parsed.notes = merge_notes(builder.merged, rows_are)
+    return parsed
 
 
-def parse_csv(text: str, source: str, columns: dict[str, str] | None = None) -> ParsedDocument:
+def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"
+                ) -> list[Note]:
+    """One note for a document whose rows were merged (``TextBuilder.merged``): the run
+    when there is one; the counts and the first run when there are more."""
+    if not merged:
+        return []
+    speaker, first, last, _ = merged[0]
+    run = f"{rows_are} {first}-{last} of speaker {speaker}"
+    if len(merged) == 1:
+        return [Note(first, f"{run} merged into one turn; {KEEP_APART}")]
+    rows = sum(count for *_, count in merged)
+    return [Note(first, f"{rows} {rows_are} merged into {len(merged)} turns, each run of "
+                        f"one speaker's {rows_are} into one (the first: {run}); "
+                        f"{KEEP_APART}")]
+
+
+def parse_csv(text: str, source: str, columns: dict[str, str] | None = None, *,
+              merge: bool = True) -> ParsedDocument:
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, [])
@@ -44,7 +72,7 @@ def parse_csv(text: str, source: str, columns: dict[str, str] | None = None) -> 
             line = reader.line_num + 1
     except csv.Error as exc:
         raise IngestError(f"CSV error: {exc}", file=source, line=reader.line_num) from None
-    return rows_to_document(header, rows, source, columns)
+    return rows_to_document(header, rows, source, columns, merge=merge)
 
 
 def xlsx_rows(path: Path, source: str, error: type[DialogcodeError] = IngestError
@@ -60,16 +88,17 @@ def xlsx_rows(path: Path, source: str, error: type[DialogcodeError] = IngestErro
         book.close()
 
 
-def parse_xlsx(path: Path, source: str, columns: dict[str, str] | None = None) -> ParsedDocument:
+def parse_xlsx(path: Path, source: str, columns: dict[str, str] | None = None, *,
+               merge: bool = True) -> ParsedDocument:
     values = xlsx_rows(path, source)
     if not values:
         raise IngestError("the workbook's first sheet is empty", file=source)
     rows = [(number, row) for number, row in enumerate(values[1:], start=2)]
-    return rows_to_document(values[0], rows, source, columns)
+    return rows_to_document(values[0], rows, source, columns, merge=merge)
 
 
 def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
-               lines: bool = False) -> ParsedDocument:
+               lines: bool = False, merge: bool = True) -> ParsedDocument:
     items: list[tuple[int, object]] = []
     try:
         if lines:
@@ -96,4 +125,5 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
     for _, item in items:
         keys.extend(k for k in item if k not in keys)
     rows = [(n, [item.get(k) for k in keys]) for n, item in items]
-    return rows_to_document(keys, rows, source, columns)
+    return rows_to_document(keys, rows, source, columns, merge=merge,
+                            rows_are="lines" if lines else "items")
