@@ -128,3 +128,13 @@ def test_ingest_prints_the_merge_note_without_the_speaker_label_hint(tmp_path):
             f"speaker's lines into one (the first: lines 1-2 of speaker P1); {KEEP}\n"
             "Wrote ") in result.output
     assert "List a label" not in result.output
+
+
+def test_a_merge_turns_in_dialogcode_yaml_that_is_not_a_boolean_is_refused(tmp_path):
+    root = make_study(tmp_path / "study", {"call.csv": CSV}, None)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as handle:
+        handle.write("merge_turns: maybe\n")
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {root / 'dialogcode.yaml'}:4 [merge_turns]: "
+                             "Input should be a valid boolean, unable to interpret input\n")
