@@ -1,11 +1,13 @@
 """merge_turns: consecutive table rows of one speaker are one turn (and a note says so),
 or, with merge_turns: false, each row is its own turn."""
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import make_study
 
 from dialogcode import ManifestError, Study, ingest
 from dialogcode.cli import cli
+from dialogcode.formats import read_document
 
 CSV = ("start,speaker,text\n"
        "00:00:01,Facilitator,What changed this year?\n"
@@ -138,3 +140,18 @@ def test_a_merge_turns_in_dialogcode_yaml_that_is_not_a_boolean_is_refused(tmp_p
     assert result.exit_code == 1
     assert result.output == (f"Error: {root / 'dialogcode.yaml'}:4 [merge_turns]: "
                              "Input should be a valid boolean, unable to interpret input\n")
+
+
+@pytest.mark.parametrize("merge, expected, note", [
+    (True, [("P1", "They want to host. Next month.", 2)],
+     ["line 2: rows 2-3 of speaker P1 merged into one turn; " + KEEP]),
+    (False, [("P1", "They want to host.", 2), ("P1", "Next month.", 3)], []),
+])
+def test_xlsx_rows_follow_merge_turns(tmp_path, merge, expected, note):
+    book = openpyxl.Workbook()
+    for row in (["Speaker", "Text"], ["P1", "They want to host."], ["P1", "Next month."]):
+        book.active.append(row)
+    book.save(tmp_path / "circle.xlsx")
+    parsed, _ = read_document(tmp_path / "circle.xlsx", merge_turns=merge)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.line) for b in parsed.blocks] == expected
+    assert list(map(str, parsed.notes)) == note
