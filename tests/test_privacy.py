@@ -87,3 +87,65 @@ def test_the_configured_pipelines_ner_finds_names_no_trigger_announces(study):
     table = findings(study)
     assert "Marisol" in set(table["text"])
     assert table.set_index("text").at["Marisol", "detector"] == "ner"
+
+
+def decide(root: Path, choices: dict[str, str]) -> None:
+    """Copy out/privacy.csv to privacy-decisions.csv, as a person would, deciding the
+    findings named in ``choices`` (text -> keep/redact) and leaving the rest empty."""
+    with (root / "out" / "privacy.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["decision"] = choices.get(row["text"].lstrip("'"), row["decision"])
+    with (root / "privacy-decisions.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_decisions_are_read_back_and_survive_a_rescan(study):
+    assert run("privacy", "scan", str(study)).exit_code == 0
+    decide(study, {"Huron": "keep", "Abdi": "redact", "@safe_fresno": "redact"})
+    result = run("privacy", "scan", str(study))
+    assert result.exit_code == 0
+    assert "12 candidate identifiers, 9 undecided" in result.output
+    status = findings(study).set_index("text")["status"]
+    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "redact",
+                                                                "undecided")
+    assert status["@safe_fresno"] == "redact"   # written '@safe_fresno in the CSV
+    # the copy of the new out/privacy.csv carries the earlier decisions over
+    decide(study, {"Lupe": "keep"})
+    assert run("privacy", "scan", str(study), "--fresh").exit_code == 0
+    status = findings(study).set_index("text")["status"]
+    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "redact", "keep")
+
+
+def test_a_decision_whose_document_changed_is_reported(study):
+    assert run("privacy", "scan", str(study)).exit_code == 0
+    decide(study, {"Abdi": "redact"})
+    transcript = study / "transcripts" / "fresno.txt"
+    transcript.write_text(transcript.read_text().replace("Abdi", "Abdirahman"))
+    assert run("ingest", str(study), "-q").exit_code == 0
+    result = run("privacy", "scan", str(study))
+    assert result.exit_code == 0
+    assert "1 row(s) of privacy-decisions.csv match no finding" in result.output
+    assert findings(study).set_index("text").at["Abdirahman", "status"] == "undecided"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("doc_id,start,end,text,decision\nfresno,10,15,Rosal,mask\n",
+     "privacy-decisions.csv:2: decision must be keep or redact (or empty: undecided), "
+     "not 'mask'"),
+    ("doc_id,start,end,text,decision\nfresno,ten,15,Rosal,keep\n",
+     "privacy-decisions.csv:2: start and end must be whole numbers"),
+    ("doc_id,start,end,text,decision\nfresno,15,10,Rosal,keep\n",
+     "privacy-decisions.csv:2: start 15 is not before end 10"),
+    ("doc_id,start,text,decision\nfresno,10,Rosal,keep\n",
+     "privacy-decisions.csv:1: missing column(s) end"),
+    ("doc_id,start,end,text,decision\nfresno,10,15\n",
+     "privacy-decisions.csv:2: 3 fields, but the header has 5"),
+])
+def test_a_bad_decisions_file_names_its_line(study, text, message):
+    (study / "privacy-decisions.csv").write_text(text, encoding="utf-8")
+    result = run("privacy", "scan", str(study))
+    assert result.exit_code == 1
+    assert message in result.output

@@ -71,6 +71,7 @@ def load_privacy_decisions(study: Study) -> pd.DataFrame:
     (undecided). Raises PrivacyError naming the line of every bad row, so an unreadable
     file stops the build instead of letting quotes through."""
     from ..review import ReviewError, csv_table
+    from ..store import unneutralize
 
     path = study.root / DECISIONS
     empty = pd.DataFrame(columns=[*DECISION_COLUMNS, "line"])
@@ -108,6 +109,7 @@ def load_privacy_decisions(study: Study) -> pd.DataFrame:
     if problems:
         raise PrivacyError(problems)
     table["decision"] = table["decision"].str.strip().str.lower()
+    table["text"] = table["text"].map(unneutralize)    # as out/privacy.csv wrote it
     table = table[table["decision"] != ""]
     return table.astype({"start": int, "end": int}).reset_index(drop=True)
 
