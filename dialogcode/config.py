@@ -46,6 +46,11 @@ class PrivacySettings(BaseModel):
     gate: Literal["mask", "strict", "off"] = "mask"
     model: str | None = None    # pipeline whose `ner` finds names (default: `model`)
 
+    @field_validator("gate", mode="before")
+    @classmethod
+    def _off(cls, value):
+        return "off" if value is False else value   # YAML reads a bare `off` as false
+
 
 class Config(BaseModel):
     """The keys of dialogcode.yaml (documented in the file ``dialogcode init`` writes)."""

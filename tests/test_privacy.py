@@ -149,3 +149,84 @@ def test_a_bad_decisions_file_names_its_line(study, text, message):
     result = run("privacy", "scan", str(study))
     assert result.exit_code == 1
     assert message in result.output
+
+
+EVIDENCE = Path(__file__).parent / "data" / "evidence-study"
+NAMED = "P3: Our neighbours helped when we were evicted. I told Rosalind, call 559-555-0143.\n"
+
+
+@pytest.fixture
+def evidence_study(tmp_path) -> Path:
+    """The evidence fixture with a residual name and phone number in a coded turn."""
+    import shutil
+
+    root = tmp_path / "e"
+    shutil.copytree(EVIDENCE, root)
+    visit = root / "transcripts" / "south" / "visit.txt"
+    visit.write_text(visit.read_text().replace(
+        "P3: Our neighbours helped when we were evicted.\n", NAMED))
+    return root
+
+
+def everything_written(root: Path) -> str:
+    """The text of the report, workbook, database and every table written."""
+    import sqlite3
+    import zipfile
+
+    out = root / "out"
+    parts = [(out / "report.html").read_text(encoding="utf-8")]
+    with zipfile.ZipFile(out / "workbook.xlsx") as book:
+        parts += [book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml")]
+    connection = sqlite3.connect(out / "study.sqlite")
+    for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+        parts += [str(row) for row in connection.execute(f'SELECT * FROM "{name}"')]
+    connection.close()
+    parts += [p.read_text(encoding="utf-8") for p in (out / "tables").glob("*.csv")]
+    return "\n".join(parts)
+
+
+def test_by_default_undecided_identifiers_never_reach_report_workbook_or_exports(
+        evidence_study):
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    written = everything_written(evidence_study)
+    assert "Rosalind" not in written and "555-0143" not in written
+    assert "I told [REDACTED], call [REDACTED]." in written
+    exemplars = pd.read_parquet(evidence_study / "out" / "tables" / "exemplars.parquet")
+    assert exemplars["quote"].str.contains(r"\[REDACTED\]").any()
+    report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "2 candidate(s) found by <code>dialogcode privacy scan</code>" in report
+    # the transcripts themselves are untouched
+    assert NAMED in (evidence_study / "transcripts" / "south" / "visit.txt").read_text()
+
+
+def test_strict_refuses_until_every_finding_is_decided_and_keep_lets_it_through(
+        evidence_study):
+    config = evidence_study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "privacy:\n  gate: strict\n")
+    assert run("run", str(evidence_study)).exit_code == 1
+    refused = run("report", str(evidence_study))
+    assert refused.exit_code == 1
+    assert "2 candidate identifier(s) are undecided (1 name, 1 phone)" in refused.output
+    assert "privacy-decisions.csv" in refused.output and "docs/privacy.md" in refused.output
+    assert not (evidence_study / "out" / "report.html").exists()
+    decide(evidence_study, {"Rosalind": "redact", "559-555-0143": "keep"})
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    written = everything_written(evidence_study)
+    assert "Rosalind" not in written and "I told [REDACTED], call 559-555-0143." in written
+
+
+def test_gate_off_lets_everything_through(evidence_study):
+    config = evidence_study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "privacy:\n  gate: off\n")
+    assert run("run", str(evidence_study)).exit_code == 0
+    assert "I told Rosalind, call 559-555-0143." in everything_written(evidence_study)
+
+
+def test_an_unreadable_decisions_file_stops_the_build(evidence_study):
+    (evidence_study / "privacy-decisions.csv").write_bytes(b"doc_id,start\n\xff\xfe,1\n")
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 1
+    assert "privacy-decisions.csv: not UTF-8 text" in result.output
+    assert not (evidence_study / "out" / "report.html").exists()
