@@ -53,10 +53,19 @@ _WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
 # a name that says something: "Lupe, she said", "Maria told us"
 _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|asked|"
                      rf"explained|shared)\b")
+# a capitalised word inside a sentence (after a lower-case word or a comma) that is not
+# an English word: a name or a place when no NER pipeline is there to say which
+_PROPER = re.compile(rf"(?<=[a-z,;] )({_NAME})\b")
 _NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
               "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
               "and", "but", "so", "then", "my", "our", "her", "his", "their", "yes",
-              "okay", "well", "because", "when", "if", "who"}
+              "okay", "well", "because", "when", "if", "who",
+              # calendar and compass words, capitalised but never identifying
+              "january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december", "monday", "tuesday",
+              "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
+              "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
+              "east", "west", "north", "south", "english", "spanish"}
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +101,8 @@ def pattern_hits(text: str) -> list[Hit]:
     for pattern in (_WEAK, _SPEAKS):
         hits += [(m.start(1), m.end(1), "name", "trigger") for m in pattern.finditer(text)
                  if not _ordinary(m.group(1))]
+    hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
+             if not _ordinary(m.group(1))]
     emails = [(s, e) for s, e, k, _ in hits if k == "email"]
     urls = [(s, e) for s, e, k, _ in hits if k == "url"]
     # a handle inside an email, a ZIP or phone inside an address or URL is the same thing
@@ -156,10 +167,9 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     rows = []
     for (seg_id, doc_id, offset, text), entities in zip(
             segments[["seg_id", "doc_id", "start", "text"]].itertuples(index=False), ner):
-        hits = pattern_hits(text) + entities
-        if always_re is not None:
-            hits += [(m.start(), m.end(), "term", "privacy.yaml")
-                     for m in always_re.finditer(text)]
+        hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
+                                             for m in always_re.finditer(text)]
+        hits += pattern_hits(text) + entities
         if never_re is not None:
             spared = [(m.start(), m.end()) for m in never_re.finditer(text)]
             hits = [h for h in hits if h[3] == "privacy.yaml"
