@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Iterable
 
 import pandas as pd
+from spacy.lang.en.stop_words import STOP_WORDS
 
 Hit = tuple[int, int, str, str]
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
@@ -56,6 +57,11 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
 _PROPER = re.compile(rf"(?<=[a-z,;] )({_NAME})\b")
+# "Rose, she said": a name even when it is an English word (interjections left out)
+_SAID = re.compile(rf"(?:^|(?<=[.?!] ))({_NAME}), (?:she|he) (?:said|says|told)\b")
+_INTERJECTIONS = {"yeah", "well", "okay", "so", "and", "but", "then", "now", "no", "yes",
+                  "oh", "um", "uh", "right", "honestly", "anyway", "again", "later",
+                  "once", "sure", "today", "yesterday", "first", "finally"}
 _NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
               "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
               "and", "but", "so", "then", "my", "our", "her", "his", "their", "yes",
@@ -81,7 +87,7 @@ def _english_words():
 def _ordinary(word: str) -> bool:
     first = word.split()[0].lower()
     table, lemmas = _english_words()
-    return first in _NOT_NAMES or first in lemmas or first in table
+    return first in _NOT_NAMES or first in STOP_WORDS or first in lemmas or first in table
 
 
 def pattern_hits(text: str) -> list[Hit]:
@@ -103,6 +109,8 @@ def pattern_hits(text: str) -> list[Hit]:
                  if not _ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not _ordinary(m.group(1))]
+    hits += [(m.start(1), m.end(1), "name", "trigger") for m in _SAID.finditer(text)
+             if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES]
     emails = [(s, e) for s, e, k, _ in hits if k == "email"]
     urls = [(s, e) for s, e, k, _ in hits if k == "url"]
     # a handle inside an email, a ZIP or phone inside an address or URL is the same thing
