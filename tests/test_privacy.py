@@ -249,6 +249,6 @@ def test_the_sample_studys_three_residual_names_are_found_without_a_model(tmp_pa
     assert run("privacy", "scan", str(root)).exit_code == 0
     table = findings(root)
     assert RESIDUAL_NAMES <= set(table["text"])       # recall 3/3 with model: blank
-    assert len(table) <= 20                           # a list a person can review
+    assert len(table) <= 30                           # a list a person can review
     text = pd.read_parquet(root / "out" / "documents.parquet").set_index("doc_id")["text"]
     assert all(text[r.doc_id][r.start:r.end] == r.text for r in table.itertuples())

@@ -57,6 +57,9 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
 _PROPER = re.compile(rf"(?<=[a-z,;] )({_NAME})\b")
+# a capitalised word opening a sentence: a candidate only when the corpus never writes
+# it in lower case either (names are not written so; "Honestly" is, somewhere)
+_OPENING = re.compile(rf"(?:^|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})\b(?!:)")
 # "Rose, she said": a name even when it is an English word (interjections left out)
 _SAID = re.compile(rf"(?:^|(?<=[.?!] ))({_NAME}), (?:she|he) (?:said|says|told)\b")
 _INTERJECTIONS = {"yeah", "well", "okay", "so", "and", "but", "then", "now", "no", "yes",
@@ -65,7 +68,8 @@ _INTERJECTIONS = {"yeah", "well", "okay", "so", "and", "but", "then", "now", "no
 _NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
               "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
               "and", "but", "so", "then", "my", "our", "her", "his", "their", "yes",
-              "okay", "well", "because", "when", "if", "who",
+              "okay", "well", "because", "when", "if", "who", "ha", "yep", "yup", "nope",
+              "hmm", "mhm", "mm", "uh", "um",
               # calendar and compass words, capitalised but never identifying
               "january", "february", "march", "april", "may", "june", "july", "august",
               "september", "october", "november", "december", "monday", "tuesday",
@@ -90,8 +94,10 @@ def _ordinary(word: str) -> bool:
     return first in _NOT_NAMES or first in STOP_WORDS or first in lemmas or first in table
 
 
-def pattern_hits(text: str) -> list[Hit]:
-    """Patterned identifiers and trigger-phrase names in ``text``."""
+def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:
+    """Patterned identifiers and trigger-phrase names in ``text``; ``lower`` holds the
+    words the corpus writes in lower case somewhere (sentence openings in it are not
+    names)."""
     hits: list[Hit] = []
     for kind, pattern in _PATTERNS.items():
         if kind == "id":
@@ -109,6 +115,10 @@ def pattern_hits(text: str) -> list[Hit]:
                  if not _ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not _ordinary(m.group(1))]
+    if lower:
+        hits += [(m.start(1), m.end(1), "name", "proper-noun")
+                 for m in _OPENING.finditer(text)
+                 if m.group(1).lower() not in lower and not _ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in _SAID.finditer(text)
              if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES]
     emails = [(s, e) for s, e, k, _ in hits if k == "email"]
@@ -172,12 +182,14 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     nlp = ner_pipeline(model)
     ner = ner_hits(nlp.pipe(texts, batch_size=64)) if nlp is not None else [[]] * len(texts)
     always_re, never_re = term_pattern(list(always)), term_pattern(list(never))
+    # words written in lower case somewhere, outside emails, URLs and handles
+    lower = set(re.findall(r"(?<![\w.@/])[a-z][a-z'-]*\b(?![.@/]\w)", "\n".join(texts)))
     rows = []
     for (seg_id, doc_id, offset, text), entities in zip(
             segments[["seg_id", "doc_id", "start", "text"]].itertuples(index=False), ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
                                              for m in always_re.finditer(text)]
-        hits += pattern_hits(text) + entities
+        hits += pattern_hits(text, lower) + entities
         if never_re is not None:
             spared = [(m.start(), m.end()) for m in never_re.finditer(text)]
             hits = [h for h in hits if h[3] == "privacy.yaml"
