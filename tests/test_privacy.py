@@ -252,3 +252,20 @@ def test_the_sample_studys_three_residual_names_are_found_without_a_model(tmp_pa
     assert len(table) <= 30                           # a list a person can review
     text = pd.read_parquet(root / "out" / "documents.parquet").set_index("doc_id")["text"]
     assert all(text[r.doc_id][r.start:r.end] == r.text for r in table.itertuples())
+
+
+def test_speaker_labels_that_look_like_names_are_found(tmp_path):
+    transcript = ("Facilitator: What changed this year?\n\n"
+                  "Rosalba: The circle. People come back every week.\n\n"
+                  "P2: Landlords started calling us.\n\n"
+                  "Rosalba: And the eviction notices slowed down.\n")
+    root = make_study(tmp_path / "s", {"visit.txt": transcript},
+                      "file,site,event_type,date\nvisit.txt,North,site visit,2019-05-01\n")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    table = findings(root)
+    speakers = table[table["detector"] == "speaker"]
+    assert speakers["text"].tolist() == ["Rosalba"]      # once per document; not P2
+    text = pd.read_parquet(root / "out" / "documents.parquet")["text"].iloc[0]
+    row = speakers.iloc[0]
+    assert text[row.start:row.end] == "Rosalba" and text[row.end] == ":"

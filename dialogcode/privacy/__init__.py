@@ -24,7 +24,7 @@ REQUIRED = ["doc_id", "start", "end", "text", "decision"]
 # columns of out/privacy.csv a person may leave in when copying rows into the decisions
 _IGNORED = {"seg_id", "kind", "detector", "status"}
 
-_VERSION = "privacy-5"   # bump when the detectors change, so cached findings are redone
+_VERSION = "privacy-6"   # bump when the detectors change, so cached findings are redone
 
 
 class PrivacyError(DialogcodeError):
@@ -150,8 +150,8 @@ def privacy_model(study: Study) -> str:
     return study.config.privacy.model or study.config.model
 
 
-def scan(study: Study, segments: pd.DataFrame | None = None, *, reuse: bool = True
-         ) -> pd.DataFrame:
+def scan(study: Study, segments: pd.DataFrame | None = None,
+         documents: pd.DataFrame | None = None, *, reuse: bool = True) -> pd.DataFrame:
     """Every candidate identifier in the study's segments with its status (columns in
     docs/privacy.md), written to out/privacy.parquet and out/privacy.csv. With
     ``reuse``, the findings of the last scan are reused when the segments, privacy.yaml
@@ -160,8 +160,9 @@ def scan(study: Study, segments: pd.DataFrame | None = None, *, reuse: bool = Tr
     from ..store import write_table
     from .detect import find_in_segments
 
-    if segments is None:
-        segments = load_corpus(study).segments
+    if segments is None or documents is None:
+        corpus = load_corpus(study)
+        segments, documents = corpus.segments, corpus.documents
     model = privacy_model(study)
     always, never = load_terms(study)
     decisions = load_privacy_decisions(study)
@@ -174,7 +175,8 @@ def scan(study: Study, segments: pd.DataFrame | None = None, *, reuse: bool = Tr
         except (OSError, ValueError, KeyError):
             findings = None
     if findings is None:
-        findings = find_in_segments(segments, model=model, always=always, never=never)
+        findings = find_in_segments(segments, model=model, always=always, never=never,
+                                    documents=documents)
     table = with_status(findings, decisions)
     write_table(table, study.out, FINDINGS)
     stamp.write_text(key)

@@ -172,12 +172,39 @@ def ner_pipeline(model: str):
     return nlp if nlp.has_pipe("ner") else None
 
 
+def _looks_like_a_name(label: str) -> bool:
+    words = label.split()
+    return (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
+            and all(re.fullmatch(_NAME, w) for w in words) and not _ordinary(words[0]))
+
+
+def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
+    """Speaker labels that look like real names ("Rosa", not "P3" or "Facilitator"):
+    the first place each is written in each document, found just before a turn."""
+    texts = documents.set_index("doc_id")["text"]
+    rows, seen = [], set()
+    for seg_id, doc_id, start, speaker in segments[
+            ["seg_id", "doc_id", "start", "speaker"]].itertuples(index=False):
+        if not isinstance(speaker, str) or (doc_id, speaker) in seen \
+                or not _looks_like_a_name(speaker.strip()) or doc_id not in texts.index:
+            continue
+        label = speaker.strip()
+        where = texts[doc_id].rfind(label, max(0, int(start) - 200), int(start))
+        if where >= 0:
+            seen.add((doc_id, speaker))
+            rows.append((seg_id, doc_id, where, where + len(label), label, "name", "speaker"))
+    return rows
+
+
 def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
-                     always: list[str] = (), never: list[str] = ()) -> pd.DataFrame:
+                     always: list[str] = (), never: list[str] = (),
+                     documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Candidate identifiers in every segment, as a table of :data:`FINDING_COLUMNS`
     with document offsets (a segment's ``start`` plus the offset in its text). The same
     span found by several detectors is one row whose ``detector`` names them all
-    (``ner+trigger``); a span overlapping a ``never`` term is left out."""
+    (``ner+trigger``); a span overlapping a ``never`` term is left out. With
+    ``documents`` (their ``text``), speaker labels that look like names are found too.
+    """
     texts = segments["text"].tolist()
     nlp = ner_pipeline(model)
     ner = ner_hits(nlp.pipe(texts, batch_size=64)) if nlp is not None else [[]] * len(texts)
@@ -202,4 +229,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         for (start, end), (kind, detectors) in sorted(merged.items()):
             rows.append((seg_id, doc_id, int(offset) + start, int(offset) + end,
                          text[start:end], kind, "+".join(sorted(detectors))))
+    if documents is not None and "speaker" in segments:
+        rows += [row for row in speaker_findings(segments, documents)
+                 if never_re is None or not never_re.search(row[4])]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

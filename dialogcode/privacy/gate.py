@@ -17,8 +17,8 @@ from ..study import Study
 from . import DECISIONS, PrivacyError, scan
 
 MASK = "[REDACTED]"
-# columns holding transcript text; ids, speakers and attributes are left alone
-TEXT_COLUMNS = ("quote", "context_before", "context_after", "text")
+# columns holding transcript text and speaker labels; ids and attributes are left alone
+TEXT_COLUMNS = ("quote", "context_before", "context_after", "text", "speaker")
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def gate(study: Study, evidence):
     mode = study.config.privacy.gate
     if mode == "off":
         return replace(evidence, privacy=GateResult(mode))
-    findings = scan(study, evidence.segments)
+    findings = scan(study, evidence.segments, evidence.documents)
     undecided = int((findings["status"] == "undecided").sum())
     if mode == "strict" and undecided:
         kinds = findings[findings["status"] == "undecided"]["kind"].value_counts()
