@@ -30,6 +30,9 @@ _PATTERNS: dict[str, re.Pattern] = {
     "address": re.compile(r"\b\d{1,5} (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Avenue|Ave|Road|"
                           r"Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|"
                           r"Highway|Hwy)\b\.?"),
+    # a social security number, or a run of six or more digits
+    "id": re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])|"
+                     r"(?<![\w$.,:-])\d{6,}(?![\w,]|[.:]\d)"),
     "zip": re.compile(r"(?<![\w$.,-])\d{5}(?:-\d{4})?(?![\w,]|\.\d)"),
 }
 # an ID after a word that announces one: "case number 4471-B", "member #A1234"
@@ -100,12 +103,7 @@ def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> l
     names)."""
     hits: list[Hit] = []
     for kind, pattern in _PATTERNS.items():
-        if kind == "id":
-            continue
         hits += [(m.start(), m.end(), kind, "pattern") for m in pattern.finditer(text)]
-    hits += [(m.start(), m.end(), "id", "pattern")
-             for m in re.finditer(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])|"
-                                  r"(?<![\w$.,:-])\d{6,}(?![\w,]|[.:]\d)", text)]
     hits += [(m.start(1), m.end(1), "id", "pattern") for m in _ANNOUNCED_ID.finditer(text)]
     hits += [(m.start(1), m.end(1), "dob", "pattern") for m in _DOB.finditer(text)]
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in _STRONG.finditer(text)
