@@ -269,3 +269,12 @@ def test_speaker_labels_that_look_like_names_are_found(tmp_path):
     text = pd.read_parquet(root / "out" / "documents.parquet")["text"].iloc[0]
     row = speakers.iloc[0]
     assert text[row.start:row.end] == "Rosalba" and text[row.end] == ":"
+
+
+def test_run_builds_the_evidence_again_when_a_decision_changes(evidence_study):
+    assert run("run", str(evidence_study)).exit_code == 0
+    decide(evidence_study, {"559-555-0143": "keep"})
+    again = run("run", str(evidence_study))
+    assert again.exit_code == 0
+    assert "evidence: up to date" not in again.output
+    assert "I told [REDACTED], call 559-555-0143." in everything_written(evidence_study)
