@@ -9,7 +9,6 @@ Files: ``privacy.yaml`` (study terms, written by a person), ``privacy-decisions.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pandas as pd
 
