@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .tables import PHASES
+from .wording import display_name
 
 # Figures are sized to what they hold (constrained layout warns, and gives up, when the
 # labels leave the axes no room): about this many inches per character of a 10-point
@@ -49,10 +50,18 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
     return figure
 
 
+def _labels(table: pd.DataFrame) -> dict[str, str]:
+    """code_id -> label (the id where a table has no label for it)."""
+    labels = table.drop_duplicates("code_id").set_index("code_id").get("label")
+    return {c: labels[c] if labels is not None and isinstance(labels[c], str) and labels[c]
+            else c for c in table["code_id"].unique()}
+
+
 def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = True
                  ) -> Figure:
-    """Code x ``by`` heatmap of a :func:`~dialogcode.tables.code_by` table: colour is
-    the share of the group's segments, the number in each cell the segments coded."""
+    """Code x ``by`` heatmap of a :func:`~dialogcode.tables.code_by` table: rows are the
+    codes' labels, columns the groups' display names; colour is the share of the group's
+    segments, the number in each cell the segments coded."""
     if codable_only:
         table = table[table["codable"]]
     order = list(dict.fromkeys(table[by]))
@@ -62,6 +71,9 @@ def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = 
     counts = table.pivot(index="code_id", columns=by, values="segments")
     codes = list(dict.fromkeys(table["code_id"]))
     share, counts = share.loc[codes, order], counts.loc[codes, order]
+    names = _labels(table)
+    share.index = counts.index = [names[c] for c in codes]
+    share.columns = counts.columns = [display_name(v) for v in order]
     return _heatmap(share, counts, title=f"Share of each {by.replace('_', ' ')}'s segments "
                                          "coded (number = segments)",
                     colorbar="share of segments", percent=True)
@@ -73,15 +85,15 @@ def phase_lines(table: pd.DataFrame, codes: list[str] | None = None) -> Figure:
     if codes is None:
         codes = list(dict.fromkeys(table.loc[table["parent_id"].isna(), "code_id"]))
     phases = [p for p in PHASES if p in set(table["phase"])]
+    names = _labels(table)
     figure = Figure(figsize=(7, max(4.0, LEGEND_ROW * len(codes) + 1)),
                     layout="constrained")
     axes = figure.add_subplot()
     markers = "os^Dv<>ph*"
     for number, code in enumerate(codes):
         rows = table[table["code_id"] == code].set_index("phase").reindex(phases)
-        label = rows["label"].dropna().iloc[0] if rows["label"].notna().any() else code
-        axes.plot(phases, rows["share"] * 100, marker=markers[number % len(markers)],
-                  label=textwrap.shorten(label, LEGEND_CHARS, placeholder="..."))
+        axes.plot([display_name(p) for p in phases], rows["share"] * 100, marker=markers[number % len(markers)],
+                  label=textwrap.shorten(names.get(code, code), LEGEND_CHARS, placeholder="..."))
     axes.set_ylabel("% of the phase's segments")
     axes.set_title("Change over the year", loc="left", fontsize=11)
     axes.grid(alpha=0.3)
@@ -89,14 +101,17 @@ def phase_lines(table: pd.DataFrame, codes: list[str] | None = None) -> Figure:
     return figure
 
 
-def cooccurrence_heatmap(table: pd.DataFrame, top: int = 20) -> Figure:
+def cooccurrence_heatmap(table: pd.DataFrame, top: int = 20,
+                         labels: dict[str, str] | None = None) -> Figure:
     """Jaccard heatmap of the ``top`` codes with most segments, from a
-    :func:`~dialogcode.tables.cooccurrence` table."""
+    :func:`~dialogcode.tables.cooccurrence` table; ``labels`` (code_id -> label) names
+    the rows and columns."""
     sizes = table.drop_duplicates("code_a").set_index("code_a")["segments_a"]
     codes = sizes.sort_values(ascending=False, kind="stable").index[:top].tolist()
     subset = table[table["code_a"].isin(codes) & table["code_b"].isin(codes)]
     matrix = subset.pivot(index="code_a", columns="code_b", values="jaccard")
     matrix = matrix.reindex(index=codes, columns=codes).fillna(0.0)
+    matrix.index = matrix.columns = [(labels or {}).get(c, c) for c in codes]
     return _heatmap(matrix, None, title="Co-occurrence in segments (Jaccard)",
                     colorbar="Jaccard", percent=False, cell=0.4)
 

@@ -55,6 +55,7 @@ class Config(BaseModel):
     speakers: list[str] = Field(default_factory=list)   # labels that are always speakers
     code_preamble: bool = False    # code and quote preambles and headings as well
     lessons: str | None = "lessons.yaml"
+    min_segments: int = Field(default=20, ge=1)   # fewer in a phase: "small numbers"
     final_coders: list[str] | None = None
     learn: LearnSettings = Field(default_factory=LearnSettings)
     output: str = "out"

@@ -8,6 +8,7 @@ lessons.yaml (documented in docs/lessons.md)::
     thresholds: {min_sites: 2, min_events: 2}
     lessons:
       - id: trusted-messengers
+        title: Trusted messengers   # optional: the heading in the report (else the id)
         statement: Paying trusted community members to carry the message worked.
         evidence:
           - codes: [resilience.trusted_messengers]
@@ -48,6 +49,7 @@ class Evidence(_Strict):
 
 class Lesson(_Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str | None = Field(default=None, min_length=1)
     statement: str = Field(min_length=1)
     evidence: list[Evidence] = Field(min_length=1)
 
@@ -167,7 +169,8 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
                 flags.append(f"thin: {sites} site{'s' * (sites != 1)}")
             if events < spec.thresholds.min_events:
                 flags.append(f"thin: {events} event{'s' * (events != 1)}")
-        rows.append({"lesson_id": lesson.id, "statement": lesson.statement,
+        rows.append({"lesson_id": lesson.id, "title": lesson.title or lesson.id,
+                     "statement": lesson.statement,
                      "codes": "; ".join(c for e in lesson.evidence for c in e.codes),
                      "sites": sites, "events": events, "documents": mine["doc_id"].nunique(),
                      "segments": len(mine), "speakers": mine["speaker_key"].nunique(),

@@ -174,6 +174,36 @@ def test_report_is_self_contained_with_every_section(built):
     assert "thin: 1 site" in html and "Connection grew over the year." in html
 
 
+def test_report_shows_labels_and_honest_counts(built):
+    html = (built[0] / "out" / "report.html").read_text(encoding="utf-8")
+    # lessons by their title (else the id), codes and event types by their names
+    assert '<h3>Neighbours drew closer <code class="id">connection-grew</code></h3>' in html
+    assert "<h3>money-south</h3>" in html
+    assert "P3, Site visit dialogue, South" in html and ", site_visit_dialogue," not in html
+    assert "<td>Connection</td><td>Housing</td>" in html     # co-occurring pairs
+    # counts beside shares, small numbers marked, plurals right
+    assert "50.0% (2 of 4)" in html and "60.0% (3 of 5)" in html
+    assert "small numbers</span>: Kick-off and Closing" in html
+    assert "1 segment from 1 speaker in\n1 document, 1 event,\n1 site." in html
+    assert "1 sites" not in html and "1 segments" not in html
+    assert "Phases are inferred" not in html        # the manifest gives them
+
+
+def test_report_marks_inferred_phases_and_takes_the_minimum_from_the_config(built,
+                                                                             tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    manifest = pd.read_csv(root / "manifest.csv").drop(columns="phase")
+    manifest.to_csv(root / "manifest.csv", index=False)
+    with (root / "dialogcode.yaml").open("a", encoding="utf-8") as config:
+        config.write("\nmin_segments: 4\n")
+    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    html = (root / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Phases are inferred" in html
+    assert "small numbers" not in html       # kick-off has 4 segments, closing 5
+
+
 def test_report_command_writes_where_asked(built, tmp_path):
     target = tmp_path / "r.html"
     result = CliRunner().invoke(cli, ["report", str(built[0]), "-o", str(target)])
@@ -196,6 +226,10 @@ def test_a_study_without_lessons_or_codings_in_common_still_reports(tmp_path):
     html = (root / "out" / "report.html").read_text(encoding="utf-8")
     assert "This study has no lessons.yaml yet" in html
     assert "No human codings in" in html
+    page = _Page()
+    page.feed(html)       # empty sections stay out of the contents
+    assert "#lessons" not in page.links and "#agreement" not in page.links
+    assert {"#overview", "#codes", "#codebook"} <= set(page.links)
     assert not (root / "out" / "tables" / "lessons.csv").exists()
     assert "lessons" not in openpyxl.load_workbook(root / "out" / "workbook.xlsx").sheetnames
 
@@ -252,6 +286,17 @@ def test_the_workbook_is_byte_identical_for_the_same_tables(built, tmp_path):
         core = archive.read("docProps/core.xml").decode()
     assert core.count("2000-01-01T00:00:00Z") == 2
     assert openpyxl.load_workbook(first / "workbook.xlsx")["README"]["A1"].value == "sheet"
+
+
+def test_heatmaps_name_codes_by_label_and_groups_by_display_name():
+    table = pd.DataFrame({"code_id": ["risk.money", "risk.money"], "parent_id": "risk",
+                          "codable": True, "label": "Money worries",
+                          "event_type": ["coaching_call", "site_visit_dialogue"],
+                          "share": [0.5, 0.25], "segments": [2, 1]})
+    axes = code_heatmap(table, "event_type").axes[0]
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["Money worries"]
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["Coaching call",
+                                                              "Site visit dialogue"]
 
 
 def test_charts_of_many_codes_with_long_names_draw_without_warnings():

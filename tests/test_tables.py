@@ -150,6 +150,9 @@ def test_lessons_evidence_change_and_thin_flags(evidence):
     assert (grew.kickoff_share, grew.closing_share, grew.change) == (0.0, 0.6, 0.6)
     assert grew.flag == ""
     assert lessons.loc["money-south", "flag"] == "thin: 1 site; thin: 1 event"
+    # the title from lessons.yaml, else the id
+    assert (grew.title, lessons.loc["money-south", "title"]) == ("Neighbours drew closer",
+                                                                  "money-south")
     # risk (rolled up) said by P1: north/kickoff:t2 and south/visit:t2
     leads = lessons.loc["leads-on-risk"]
     assert (leads.segments, leads.sites, leads.change) == (2, 2, -0.25)
