@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from dialogcode.charts import code_heatmap, phase_lines, png_data_uri
 from dialogcode.cli import cli
 from dialogcode.report import SECTIONS
+from dialogcode.workbook import write_workbook
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
 HOSTILE = ['=HYPERLINK("http://example.invalid","click")', "+1", "@SUM(A1)", "- yeah"]
@@ -107,6 +108,48 @@ def test_workbook_sheets_styling_and_formula_neutralisation(built):
     assert set(hostile) == set(HOSTILE)        # read back as the plain text it was
     for cell in hostile.values():
         assert cell.data_type == "s" and cell.quotePrefix   # a string, never a formula
+
+
+def test_workbook_formats_labels_and_print_setup(built):
+    book = openpyxl.load_workbook(built[0] / "out" / "workbook.xlsx")
+    readme = [row[0] for row in book["README"].iter_rows(min_row=2, values_only=True)]
+    assert set(book.sheetnames) - {"README"} <= set(readme)    # a line per sheet
+
+    def rows(name):
+        sheet = book[name]
+        header = [c.value for c in sheet[1]]
+        return header, [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)]
+
+    header, by_site = rows("code_by_site")
+    assert header[:2] == ["code_id", "label"]
+    housing = next(r for r in by_site if r["code_id"].value == "risk.housing"
+                   and r["site"].value == "North")
+    assert housing["label"].value == "Housing"
+    assert (housing["share"].value, housing["share"].number_format) == (0.4286, "0.0%")
+    _, pairs = rows("cooccurrence")
+    assert pairs[0]["label_a"].value and pairs[0]["jaccard"].number_format == "0.000"
+    _, lessons = rows("lessons")
+    assert lessons[0]["change"].number_format == "+0.0%;-0.0%;0.0%"
+    header, codings = rows("codings")
+    assert header[:7] == ["seg_id", "doc_id", "site", "event_type", "speaker", "code_id",
+                          "label"]
+    first = codings[0]
+    assert (first["site"].value, first["speaker"].value) == ("North", "P1")
+    for sheet in book.worksheets:   # each prints one page wide, its header on every page
+        assert sheet.print_title_rows == "$1:$1"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+
+
+def test_workbook_rows_are_tall_enough_for_wrapped_quotes(tmp_path):
+    quotes = pd.DataFrame({"code_id": ["a", "b", "c"],
+                           "quote": ["Short.", "word " * 58, "line one\nline two\nthree"]})
+    sheet = openpyxl.load_workbook(write_workbook(tmp_path / "q.xlsx",
+                                                  {"exemplars": quotes}))["exemplars"]
+    heights = [sheet.row_dimensions[r].height for r in (2, 3, 4)]
+    assert heights[0] is None                  # one line: Excel's default
+    assert heights[1] >= 5 * 15                # 290 characters in a 60-wide column
+    assert heights[2] == 3 * 15
 
 
 def test_csv_export_neutralises_formulas_and_parquet_keeps_text(built, tmp_path):
