@@ -20,6 +20,19 @@ from .wording import display_name
 TICK_CHAR = 0.085
 LEGEND_ROW = 0.2
 LEGEND_CHARS = 40           # longer legend labels are shortened
+TITLE_CHARS = 9.5           # characters of an 11-point title per inch of figure width
+TITLE_LINE = 0.25           # inches per line of title
+
+
+def _title(figure: Figure, text: str) -> None:
+    """``text`` as the figure's title, left-aligned and wrapped to the figure's width,
+    so a narrow figure (one site) never cuts it off."""
+    figure.suptitle(_wrapped(text, figure.get_figwidth()), x=0.01, ha="left",
+                    fontsize=11)
+
+
+def _wrapped(text: str, width: float) -> str:
+    return textwrap.fill(text, max(20, int(width * TITLE_CHARS)))
 
 
 def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
@@ -27,8 +40,10 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
     rows, columns = matrix.shape
     row_chars = max((len(str(i)) for i in matrix.index), default=0)
     column_chars = max((len(str(c)) for c in matrix.columns), default=0)   # at 30 degrees
-    figure = Figure(figsize=(max(5.0, cell * columns + 1.3 + TICK_CHAR * row_chars),
-                             max(2.5, 0.3 * rows + 1.2 + TICK_CHAR * column_chars / 2)),
+    width = max(5.0, cell * columns + 1.3 + TICK_CHAR * row_chars)
+    title_lines = _wrapped(title, width).count("\n") + 1
+    figure = Figure(figsize=(width, max(2.5, 0.3 * rows + 1.2 + TICK_CHAR * column_chars / 2
+                                        + TITLE_LINE * title_lines)),
                     layout="constrained")
     axes = figure.add_subplot()
     image = axes.imshow(matrix.to_numpy(dtype=float), cmap="Blues", aspect="auto",
@@ -36,7 +51,7 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
     axes.set_xticks(range(columns), [str(c) for c in matrix.columns], rotation=30,
                     ha="right")
     axes.set_yticks(range(rows), [str(i) for i in matrix.index])
-    axes.set_title(title, loc="left", fontsize=11)
+    _title(figure, title)
     top = np.nanmax(matrix.to_numpy(dtype=float)) if matrix.size else 0
     for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
         if labels is not None:
@@ -95,7 +110,7 @@ def phase_lines(table: pd.DataFrame, codes: list[str] | None = None) -> Figure:
         axes.plot([display_name(p) for p in phases], rows["share"] * 100, marker=markers[number % len(markers)],
                   label=textwrap.shorten(names.get(code, code), LEGEND_CHARS, placeholder="..."))
     axes.set_ylabel("% of the phase's segments")
-    axes.set_title("Change over the year", loc="left", fontsize=11)
+    _title(figure, "Change over the year")
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return figure
@@ -167,6 +182,5 @@ def cooccurrence_network(table: pd.DataFrame, top: int = 20, min_jaccard: float 
     axes.set_ylim(-1.9, 1.9)
     axes.set_aspect("equal")
     axes.axis("off")
-    axes.set_title(f"Codes that share segments (Jaccard >= {min_jaccard})", loc="left",
-                   fontsize=11)
+    _title(figure, f"Codes that share segments (Jaccard >= {min_jaccard})")
     return figure

@@ -12,8 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 
-from dialogcode.charts import code_heatmap, phase_lines, png_data_uri
+from dialogcode.charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from dialogcode.cli import cli
 from dialogcode.report import SECTIONS
 from dialogcode.workbook import write_workbook
@@ -342,13 +344,59 @@ def test_heatmaps_name_codes_by_label_and_groups_by_display_name():
                                                               "Site visit dialogue"]
 
 
+# a flat imported codebook: 40 top-level codes, long ids and labels, one site and phase
+LONG_CODES = [f"imported_dictionary.category_number_{n}_with_a_long_name" for n in range(40)]
+MANY_CODES = pd.DataFrame({"code_id": LONG_CODES, "parent_id": None, "codable": True,
+                           "label": [f"{c.replace('_', ' ')} (from the LIWC dictionary)"
+                                     for c in LONG_CODES],
+                           "site": "North", "phase": "kickoff", "share": 0.1,
+                           "segments": 3})
+ONE_SITE = pd.DataFrame({"code_id": ["risk", "risk.money"], "parent_id": [None, "risk"],
+                         "codable": True, "label": ["Risks", "Money"], "site": "North",
+                         "phase": "kickoff", "share": 0.5, "segments": 2})
+
+
+def _drawn_texts(figure):
+    """The figure's visible texts, leaving out tick labels outside the axis limits
+    (matplotlib keeps those but never draws them)."""
+    hidden = set()
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick, where in zip(axis.get_major_ticks(), axis.get_majorticklocs()):
+                if not low - 1e-9 <= where <= high + 1e-9:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+    return [text for text in figure.findobj(Text) if text.get_visible()
+            and text.get_text().strip() and id(text) not in hidden]
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: code_heatmap(ONE_SITE, "site"), lambda: code_heatmap(ONE_SITE, "phase"),
+    lambda: phase_lines(ONE_SITE), lambda: code_heatmap(MANY_CODES, "site"),
+    lambda: phase_lines(MANY_CODES),
+    lambda: cooccurrence_heatmap(pd.DataFrame(
+        [{"code_a": a, "code_b": b, "jaccard": 0.1, "both": 1, "segments_a": 3,
+          "segments_b": 3} for a in LONG_CODES[:25] for b in LONG_CODES[:25] if a != b]),
+        labels=dict(zip(MANY_CODES["code_id"], MANY_CODES["label"])))],
+    ids=["one site", "one site by phase", "one site lines", "many codes",
+         "many codes lines", "many codes co-occurrence"])
+def test_every_text_of_a_chart_lies_inside_the_figure(draw):
+    figure = draw()
+    FigureCanvasAgg(figure)
+    renderer = figure.canvas.get_renderer()
+    figure.draw(renderer)
+    inside = figure.bbox.padded(1)          # a pixel of rounding
+    texts = _drawn_texts(figure)
+    assert any(text.get_text().startswith(("Share of", "Change", "Co-occurrence"))
+               for text in texts)           # the title is among them
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        assert (extent.x0 >= inside.x0 and extent.y0 >= inside.y0
+                and extent.x1 <= inside.x1 and extent.y1 <= inside.y1), text.get_text()
+
+
 def test_charts_of_many_codes_with_long_names_draw_without_warnings():
-    # a flat imported codebook: 40 top-level codes, long ids and labels, one phase
-    codes = [f"imported_dictionary.category_number_{n}_with_a_long_name" for n in range(40)]
-    table = pd.DataFrame({"code_id": codes, "parent_id": None, "codable": True,
-                          "label": [f"{c.replace('_', ' ')} (from the LIWC dictionary)"
-                                    for c in codes],
-                          "phase": "kickoff", "share": 0.1, "segments": 3})
+    table = MANY_CODES
     with warnings.catch_warnings():
         warnings.simplefilter("error")     # matplotlib warns when labels crowd out the axes
         for figure in (code_heatmap(table, "phase"), phase_lines(table)):
