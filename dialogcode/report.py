@@ -15,7 +15,7 @@ from .progress import progress_steps
 from .store import replacing
 from .tables import PHASES, phases_inferred
 from .trust import trust_summary
-from .wording import counted, display_name
+from .wording import counted, display_name, quoted
 
 REPORT = "report.html"
 MIN_SEGMENTS = 20            # a change from fewer segments in a phase is "small numbers"
@@ -100,7 +100,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                 "codebook": True}
     template = (resources.files("dialogcode") / "data" / "report.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    environment.filters.update(counted=counted, display=display_name,
+    environment.filters.update(counted=counted, display=display_name, quoted=quoted,
                                label=lambda code: labels.get(code, code))
     return environment.from_string(template).render(
         title=title, overview=overview, trust=trust or trust_summary(None, None, "", {}),

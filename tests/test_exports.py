@@ -18,6 +18,7 @@ from matplotlib.text import Text
 from dialogcode.charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from dialogcode.cli import cli
 from dialogcode.report import SECTIONS
+from dialogcode.wording import quoted
 from dialogcode.workbook import write_workbook
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
@@ -232,6 +233,13 @@ def test_report_shows_labels_and_honest_counts(built):
     assert "1 segment from 1 speaker in\n1 document, 1 event,\n1 site." in html
     assert "1 sites" not in html and "1 segments" not in html
     assert "Phases are inferred" not in html        # the manifest gives them
+
+
+@pytest.mark.parametrize("quote, shown", [("Plain words.", "“Plain words.”"),
+                                          ('"Already quoted."', '"Already quoted."'),
+                                          ("“Curly too.”", "“Curly too.”")])
+def test_report_quotes_never_double_their_quote_marks(quote, shown):
+    assert quoted(quote) == shown
 
 
 def test_report_marks_inferred_phases_and_takes_the_minimum_from_the_config(built,

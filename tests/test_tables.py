@@ -220,6 +220,31 @@ def test_header_lines_are_not_coded_or_quoted_unless_the_study_says_so(tmp_path)
     assert list(codings["seg_id"]) == ["t:t1", "t:t2"]
 
 
+def test_exemplars_prefer_participants_words_and_keep_quote_marks_balanced(tmp_path):
+    from conftest import make_study
+    opener = ("No problem. So this is our first coaching call, and we will talk about rent "
+              "and what rent means for the families here.")
+    root = make_study(tmp_path / "s", {"t.txt": (
+        f"Facilitator: {opener}\n\n"
+        "P1: Rent went up twice and we were nearly evicted last winter.\n\n"
+        'P2: The landlord raised the rent again, and that scared all of us."\n\n'
+        'P3: “The rent is fine now, for this year at least.\n')}, None)
+    shutil.copy(FIXTURE / "codebook.yaml", root / "codebook.yaml")
+    book = load_codebooks(root / "codebook.yaml")
+    corpus = ingest(Study.open(root))
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book, per_code=4)
+    housing = quotes[quotes["code_id"] == "risk.housing"].set_index("rank")
+    assert housing.loc[1, "speaker"] == "P1"
+    assert housing["speaker"].iloc[-1] == "Facilitator"   # the opener only when nothing is left
+    text = corpus.documents.set_index("doc_id").at["t", "text"]
+    for quote in housing.itertuples():
+        assert text[quote.start:quote.end] == quote.quote       # offsets stay exact
+        assert quote.quote.count('"') % 2 == 0 and "“" not in quote.quote
+    assert {"The landlord raised the rent again, and that scared all of us.",
+            "The rent is fine now, for this year at least."} <= set(housing["quote"])
+
+
 def test_preambles_and_headings_are_not_coded_nor_counted_in_denominators(tmp_path):
     root = tmp_path / "study"
     shutil.copytree(FIXTURE, root)
