@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from .agreement.rows import ALL_CODES
 from .analysis import Evidence
 from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from .codebook import Codebook
@@ -18,6 +19,7 @@ from .trust import trust_summary
 from .wording import counted, display_name, quoted
 
 REPORT = "report.html"
+VERDICTS = ("reliable", "tentative", "do not rely")
 MIN_SEGMENTS = 20            # a change from fewer segments in a phase is "small numbers"
 SECTIONS = ["overview", "codes-by-site", "change", "cooccurrence", "codes", "lessons",
             "agreement", "codebook"]
@@ -27,6 +29,18 @@ def _records(table: pd.DataFrame | None) -> list[dict]:
     if table is None:
         return []
     return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def agreement_summary(agreement: pd.DataFrame | None) -> list[dict]:
+    """Per coder of the ``agreement`` table: ``codes`` with a verdict and how many of them
+    are ``weak`` ("do not rely"), for the report's opening box."""
+    if agreement is None or agreement.empty:
+        return []
+    judged = agreement[(agreement["code_id"] != ALL_CODES)
+                       & agreement["verdict"].isin(VERDICTS)]
+    return [{"coder": coder, "codes": len(rows),
+             "weak": int((rows["verdict"] == "do not rely").sum())}
+            for coder, rows in judged.groupby("coder", sort=False)]
 
 
 def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
@@ -107,6 +121,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         sites=_records(by_site), charts=charts, change=change, small=small,
         min_segments=min_segments, inferred=phases_inferred(documents),
         pairs=_records(pairs), codes=codes, phases=PHASES, contents=contents,
+        against=agreement_summary(tables.get("agreement")),
         lessons=lesson_rows, agreement=agreement, codebook=_records(summary))
 
 

@@ -17,7 +17,9 @@ from matplotlib.text import Text
 
 from dialogcode.charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from dialogcode.cli import cli
-from dialogcode.report import SECTIONS
+from dialogcode import Study
+from dialogcode.analysis import study_evidence
+from dialogcode.report import SECTIONS, render_report
 from dialogcode.wording import quoted
 from dialogcode.workbook import write_workbook
 
@@ -233,6 +235,22 @@ def test_report_shows_labels_and_honest_counts(built):
     assert "1 segment from 1 speaker in\n1 document, 1 event,\n1 site." in html
     assert "1 sites" not in html and "1 segments" not in html
     assert "Phases are inferred" not in html        # the manifest gives them
+
+
+def test_report_opens_with_how_many_codes_not_to_rely_on(built):
+    evidence = study_evidence(Study.open(built[0]))
+    agreement = pd.DataFrame({
+        "coder": "sam", "code_id": ["connection", "risk.housing", "risk.money",
+                                    "(all codes)"],
+        "units": 12, "percent_agreement": 0.9, "krippendorff_alpha": [0.5, 0.3, None, 0.6],
+        "verdict": ["do not rely", "do not rely", "too few units", "do not rely"],
+        "precision": 0.5, "recall": 0.5, "f1": 0.5})
+    html = render_report("T", evidence.documents, evidence.segments, evidence.codings,
+                         evidence.book, {**evidence.tables, "agreement": agreement})
+    words = " ".join(html.split())
+    assert ('<p class="flag">Against sam\'s coding, 2 of 2 codes with a verdict are "do not '
+            'rely"') in words.replace("&#39;", "'").replace("&#34;", '"')
+    assert "<td>Housing</td>" in words          # the agreement table names codes by label
 
 
 @pytest.mark.parametrize("quote, shown", [("Plain words.", "“Plain words.”"),
