@@ -22,6 +22,19 @@ LEGEND_ROW = 0.2
 LEGEND_CHARS = 40           # longer legend labels are shortened
 TITLE_CHARS = 9.5           # characters of an 11-point title per inch of figure width
 TITLE_LINE = 0.25           # inches per line of title
+MAX_ROWS = 40               # codes in a heatmap; the rest are in the workbook
+MAX_LINES = 12              # codes in the change-over-the-year chart
+
+
+def _most_used(table: pd.DataFrame, codes: list[str], limit: int) -> tuple[list[str], str]:
+    """The ``limit`` codes of ``codes`` with most segments (in their order), and a note
+    for the title saying how many were left out."""
+    if len(codes) <= limit:
+        return codes, ""
+    totals = table.groupby("code_id")["segments"].sum().reindex(codes).fillna(0)
+    kept = set(totals.sort_values(ascending=False, kind="stable").index[:limit])
+    return ([c for c in codes if c in kept],
+            f"; the {limit} codes used most, {len(codes) - limit} more in the workbook")
 
 
 def _title(figure: Figure, text: str) -> None:
@@ -72,10 +85,11 @@ def _labels(table: pd.DataFrame) -> dict[str, str]:
             else c for c in table["code_id"].unique()}
 
 
-def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = True
-                 ) -> Figure:
+def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = True,
+                 limit: int = MAX_ROWS) -> Figure:
     """Code x ``by`` heatmap of a :func:`~dialogcode.tables.code_by` table: rows are the
-    codes' labels, columns the groups' display names; colour is the share of the group's
+    codes' labels (the ``limit`` codes with most segments; the title says how many more
+    there are), columns the groups' display names; colour is the share of the group's
     segments, the number in each cell the segments coded."""
     if codable_only:
         table = table[table["codable"]]
@@ -84,21 +98,24 @@ def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = 
         order = [p for p in PHASES if p in order] + [p for p in order if p not in PHASES]
     share = table.pivot(index="code_id", columns=by, values="share")
     counts = table.pivot(index="code_id", columns=by, values="segments")
-    codes = list(dict.fromkeys(table["code_id"]))
+    codes, more = _most_used(table, list(dict.fromkeys(table["code_id"])), limit)
     share, counts = share.loc[codes, order], counts.loc[codes, order]
     names = _labels(table)
     share.index = counts.index = [names[c] for c in codes]
     share.columns = counts.columns = [display_name(v) for v in order]
     return _heatmap(share, counts, title=f"Share of each {by.replace('_', ' ')}'s segments "
-                                         "coded (number = segments)",
+                                         f"coded (number = segments){more}",
                     colorbar="share of segments", percent=True)
 
 
-def phase_lines(table: pd.DataFrame, codes: list[str] | None = None) -> Figure:
-    """Share of segments per phase for ``codes`` (default: the top-level codes) from a
+def phase_lines(table: pd.DataFrame, codes: list[str] | None = None,
+                limit: int = MAX_LINES) -> Figure:
+    """Share of segments per phase for ``codes`` (default: the top-level codes; the
+    ``limit`` with most segments, the title says how many more) from a
     code_by(..., "phase") table: how talk about each theme changed over the year."""
     if codes is None:
         codes = list(dict.fromkeys(table.loc[table["parent_id"].isna(), "code_id"]))
+    codes, more = _most_used(table, codes, limit)
     phases = [p for p in PHASES if p in set(table["phase"])]
     names = _labels(table)
     figure = Figure(figsize=(7, max(4.0, LEGEND_ROW * len(codes) + 1)),
@@ -110,7 +127,7 @@ def phase_lines(table: pd.DataFrame, codes: list[str] | None = None) -> Figure:
         axes.plot([display_name(p) for p in phases], rows["share"] * 100, marker=markers[number % len(markers)],
                   label=textwrap.shorten(names.get(code, code), LEGEND_CHARS, placeholder="..."))
     axes.set_ylabel("% of the phase's segments")
-    _title(figure, "Change over the year")
+    _title(figure, f"Change over the year{more}")
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return figure

@@ -421,6 +421,21 @@ def test_every_text_of_a_chart_lies_inside_the_figure(draw):
                 and extent.x1 <= inside.x1 and extent.y1 <= inside.y1), text.get_text()
 
 
+def test_charts_show_the_codes_used_most_and_say_how_many_more_there_are():
+    table = pd.concat([MANY_CODES, MANY_CODES.assign(
+        code_id=MANY_CODES["code_id"] + "_b", label=MANY_CODES["label"] + " b",
+        segments=1)], ignore_index=True)
+    table.loc[0, "segments"] = 0           # the first code is used least of all
+    heatmap = code_heatmap(table, "site")
+    rows = [t.get_text() for t in heatmap.axes[0].get_yticklabels()]
+    assert len(rows) == 40 and table.loc[0, "label"] not in rows
+    assert heatmap.get_suptitle().replace("\n", " ").endswith(
+        "the 40 codes used most, 40 more in the workbook")
+    lines = phase_lines(table)
+    assert len(lines.axes[0].get_legend().get_texts()) == 12
+    assert "68 more in the workbook" in lines.get_suptitle().replace("\n", " ")
+
+
 def test_charts_of_many_codes_with_long_names_draw_without_warnings():
     table = MANY_CODES
     with warnings.catch_warnings():
