@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .codebook import Codebook
-from .config import problems_from_validation
+from .config import STAFF_SPEAKERS, problems_from_validation
 from .errors import DialogcodeError, Problem
 from .quotes import pick_quotes, quote_candidates
 from .tables import descendants, document_phases, segment_frame
@@ -140,7 +140,8 @@ def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.Data
 
 
 def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
-             documents: pd.DataFrame, book: Codebook, quotes: int = 3) -> Lessons:
+             documents: pd.DataFrame, book: Codebook, quotes: int = 3,
+             staff: tuple[str, ...] = STAFF_SPEAKERS) -> Lessons:
     """Per lesson: sites, events, documents, segments and speakers supporting it, the
     share of segments at kick-off and closing and the change, a flag when the evidence
     is thin, and its best quotes."""
@@ -180,5 +181,5 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     summary = pd.DataFrame(rows)
     candidates = quote_candidates(support.drop(columns="code_id").rename(
         columns={"lesson_id": "code_id"}), segments, documents)
-    picked = pick_quotes(candidates, quotes).rename(columns={"code_id": "lesson_id"})
+    picked = pick_quotes(candidates, quotes, staff=staff).rename(columns={"code_id": "lesson_id"})
     return Lessons(summary, picked, by_phase)

@@ -14,7 +14,7 @@ in docs/tables.md):
 
 Picking is greedy by score, with a penalty for a site, speaker or document already used,
 and a larger one (:data:`ASIDE`) for staff's words (speaker labels matching
-:data:`STAFF_SPEAKERS`: the facilitator, coach, evaluator...) and procedural talk
+``staff_speakers`` in dialogcode.yaml: the facilitator, coach...) and procedural talk
 (welcomes, agendas, "this is our first coaching call"), so participants' words come first.
 A quote mark left open or closed at a quote's edge (the turn's other mark lies outside
 it) is left out, so quotes keep balanced punctuation.
@@ -30,6 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
+from .config import STAFF_SPEAKERS
 from .nlp import load_pipeline
 from .tables import ancestors, segment_frame, substantive, tree_order
 
@@ -37,8 +38,6 @@ WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
 PENALTY = {"site": 0.25, "speaker_key": 0.15, "doc_id": 0.1}
 SHORT, LONG, FRAGMENT = 12, 60, 6
 ASIDE = 0.5
-STAFF_SPEAKERS = ("facilitator*", "co-facilitator*", "moderator*", "interviewer*", "coach*",
-                  "evaluator*", "host*", "staff*", "note taker*", "notetaker*")
 PROCEDURAL = re.compile(
     r"\b(?:welcome|agenda|housekeeping|next slide|recorder'?s on"
     r"|let'?s (?:get started|begin|start|move on|wrap up|take a break)"
@@ -142,12 +141,14 @@ def _open_marks(quote: str) -> tuple[int, int]:
     return lead, trail
 
 
-def aside(speakers: pd.Series, quotes: pd.Series) -> pd.Series:
-    """True for quotes said by staff (:data:`STAFF_SPEAKERS`) or holding procedural
-    talk (:data:`PROCEDURAL`): exemplars take them only when nothing else is left."""
-    staff = speakers.map(lambda s: isinstance(s, str) and any(
-        fnmatch.fnmatchcase(s.strip().lower(), p) for p in STAFF_SPEAKERS))
-    return staff.astype(bool) | quotes.str.contains(PROCEDURAL)
+def aside(speakers: pd.Series, quotes: pd.Series,
+          staff: tuple[str, ...] = STAFF_SPEAKERS) -> pd.Series:
+    """True for quotes said by staff (speaker labels matching a glob pattern of
+    ``staff``, ignoring case) or holding procedural talk (:data:`PROCEDURAL`)."""
+    patterns = [p.lower() for p in staff]
+    said = speakers.map(lambda s: isinstance(s, str) and any(
+        fnmatch.fnmatchcase(s.strip().lower(), p) for p in patterns))
+    return said.astype(bool) | quotes.str.contains(PROCEDURAL)
 
 
 def _score(table: pd.DataFrame) -> pd.DataFrame:
@@ -169,15 +170,15 @@ def _score(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns="rules")
 
 
-def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_id"
-                ) -> pd.DataFrame:
+def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_id",
+                staff: tuple[str, ...] = STAFF_SPEAKERS) -> pd.DataFrame:
     """The best ``per_group`` candidates of each ``key`` value, spread across sites,
     speakers and documents; fragments (under 6 words) only when nothing else is left,
-    staff's words and procedural talk (:func:`aside`) after participants'."""
+    ``staff``'s words and procedural talk (:func:`aside`) after participants'."""
     picked = []
     for group_id, group in candidates.groupby(key, sort=False):
         pool = group.assign(_fragment=group["n_words"] < FRAGMENT,
-                            _aside=aside(group["speaker"], group["quote"]))
+                            _aside=aside(group["speaker"], group["quote"], staff))
         used = {column: set() for column in PENALTY}
         for rank in range(1, min(per_group, len(pool)) + 1):
             adjusted = pool["score"] - pool["_fragment"] * 1.0 - pool["_aside"] * ASIDE
@@ -194,10 +195,12 @@ def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_i
 
 
 def exemplar_quotes(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
-                    book: Codebook, per_code: int = 3) -> pd.DataFrame:
+                    book: Codebook, per_code: int = 3,
+                    staff: tuple[str, ...] = STAFF_SPEAKERS) -> pd.DataFrame:
     """The exemplar quotes table: ``per_code`` quotes for every code that occurs
-    (parents rolled up), in codebook order."""
-    table = pick_quotes(quote_candidates(codings, segments, documents, book), per_code)
+    (parents rolled up), in codebook order; ``staff`` speakers' words come last."""
+    table = pick_quotes(quote_candidates(codings, segments, documents, book), per_code,
+                        staff=staff)
     order = tree_order(book)
     return (table.assign(_order=table["code_id"].map(order))
             .sort_values(["_order", "rank"], kind="stable", ignore_index=True)

@@ -241,6 +241,10 @@ def test_exemplars_prefer_participants_words_and_keep_quote_marks_balanced(tmp_p
     for quote in housing.itertuples():
         assert text[quote.start:quote.end] == quote.quote       # offsets stay exact
         assert quote.quote.count('"') % 2 == 0 and "“" not in quote.quote
+    # a study names its own staff (staff_speakers in dialogcode.yaml)
+    mine = exemplar_quotes(codings, corpus.segments, corpus.documents, book, per_code=4,
+                           staff=("p1", "P2"))
+    assert list(mine.loc[mine["code_id"] == "risk.housing", "speaker"])[0] == "P3"
     assert {"The landlord raised the rent again, and that scared all of us.",
             "The rent is fine now, for this year at least."} <= set(housing["quote"])
 
