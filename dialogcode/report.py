@@ -43,6 +43,28 @@ def agreement_summary(agreement: pd.DataFrame | None) -> list[dict]:
             for coder, rows in judged.groupby("coder", sort=False)]
 
 
+def largest_changes(by_phase: pd.DataFrame, labels: dict[str, str],
+                    min_segments: int = MIN_SEGMENTS, top: int = 10
+                    ) -> tuple[list[dict], dict[str, bool]]:
+    """The ``top`` codable codes whose share changed most from kick-off to closing in a
+    code_by(..., "phase") table, each with ``kickoff``/``closing`` shares, the segments
+    coded (``*_n``) and the phase's segments (``*_of``); and, per phase, whether it has
+    fewer than ``min_segments`` segments (the "small numbers" mark)."""
+    totals = by_phase.groupby("phase")["group_segments"].max()
+    small = {p: p in totals and int(totals[p]) < min_segments for p in ("kickoff", "closing")}
+    codable = by_phase[by_phase["codable"]]
+    share = codable.pivot(index="code_id", columns="phase", values="share")
+    coded = codable.pivot(index="code_id", columns="phase", values="segments")
+    if not {"kickoff", "closing"} <= set(share.columns):
+        return [], small
+    delta = (share["closing"] - share["kickoff"]).sort_values(key=abs, ascending=False)
+    return [{"code_id": c, "label": labels.get(c, c), "change": d,
+             **{f"{p}{part}": value for p in ("kickoff", "closing")
+                for part, value in (("", share.at[c, p]), ("_n", coded.at[c, p]),
+                                    ("_of", totals[p]))}}
+            for c, d in delta.head(top).items() if d], small
+
+
 def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                   codings: pd.DataFrame, book: Codebook, tables: dict[str, pd.DataFrame],
                   trust: dict | None = None, *, min_segments: int = MIN_SEGMENTS,
@@ -71,20 +93,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         "codebooks": [f"{book.titles[k]} ({k}, version {v})" for k, v in book.versions.items()],
     }
     by_phase = tables["code_by_phase"]
-    codable = by_phase[by_phase["codable"]]
-    pivot = codable.pivot(index="code_id", columns="phase", values="share")
-    coded = codable.pivot(index="code_id", columns="phase", values="segments")
-    totals = by_phase.groupby("phase")["group_segments"].max()
-    change = []
-    if {"kickoff", "closing"} <= set(pivot.columns):
-        delta = (pivot["closing"] - pivot["kickoff"]).sort_values(key=abs, ascending=False)
-        change = [{"code_id": c, "label": labels.get(c, c), "change": d,
-                   **{f"{p}{part}": value for p in ("kickoff", "closing")
-                      for part, value in (("", pivot.at[c, p]), ("_n", coded.at[c, p]),
-                                          ("_of", totals[p]))}}
-                  for c, d in delta.head(10).items() if d]
-    small = {p: p in totals and int(totals[p]) < min_segments
-             for p in ("kickoff", "closing")}
+    change, small = largest_changes(by_phase, labels, min_segments)
     exemplars = tables["exemplars"]
     codes = [{**row, "quotes": _records(exemplars[exemplars["code_id"] == row["code_id"]])}
              for row in _records(summary)]
