@@ -145,7 +145,7 @@ def cooccurrence_heatmap(table: pd.DataFrame, top: int = 20,
     matrix = matrix.reindex(index=codes, columns=codes).fillna(0.0)
     matrix.index = matrix.columns = [(labels or {}).get(c, c) for c in codes]
     return _heatmap(matrix, None, title="Co-occurrence in segments (Jaccard)",
-                    colorbar="Jaccard", percent=False, cell=0.4)
+                    colorbar="Jaccard", percent=False, cell=0.5)
 
 
 def confusion_chart(matrix: pd.DataFrame, variable: str, coders: list[str]) -> Figure:

@@ -20,6 +20,7 @@ from .wording import counted, display_name, quoted
 
 REPORT = "report.html"
 VERDICTS = ("reliable", "tentative", "do not rely")
+COOCCURRENCE_CODES = 12      # codes in the report's co-occurrence chart (readable print)
 MIN_SEGMENTS = 20            # a change from fewer segments in a phase is "small numbers"
 SECTIONS = ["overview", "codes-by-site", "change", "cooccurrence", "codes", "lessons",
             "agreement", "codebook"]
@@ -106,8 +107,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         "phase": lambda: code_heatmap(by_phase, "phase"),
     }
     if len(cooccurrence):
-        drawings["cooccurrence"] = lambda: cooccurrence_heatmap(cooccurrence,
-                                                                labels=labels)
+        drawings["cooccurrence"] = lambda: cooccurrence_heatmap(
+            cooccurrence, COOCCURRENCE_CODES, labels=labels)
     charts = {name: png_data_uri(drawings[name]())
               for name in progress_steps(list(drawings), desc="report", enabled=progress)}
     pairs = cooccurrence[cooccurrence["code_a"] < cooccurrence["code_b"]]
@@ -131,6 +132,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         min_segments=min_segments, inferred=phases_inferred(documents),
         pairs=_records(pairs), codes=codes, phases=PHASES, contents=contents,
         against=agreement_summary(tables.get("agreement")),
+        cooccurrence_codes=COOCCURRENCE_CODES,
         lessons=lesson_rows, agreement=agreement, codebook=_records(summary))
 
 
