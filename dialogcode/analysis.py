@@ -8,8 +8,8 @@ import pandas as pd
 
 from .agreement import agree
 from .codebook import Codebook, load_codebooks
-from .config import STAFF_SPEAKERS
 from .coders import coder_names, coder_path, covering_all, read_coder
+from .config import STAFF_SPEAKERS
 from .errors import DialogcodeError
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus

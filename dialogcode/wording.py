@@ -2,13 +2,16 @@
 quoted speech."""
 from __future__ import annotations
 
+import math
+
 PHASE_NAMES = {"kickoff": "Kick-off", "mid-year": "Mid-year", "closing": "Closing"}
 
 
 def display_name(value) -> str:
     """A manifest value as a person reads it: ``coaching_call`` -> ``Coaching call``,
     ``kickoff`` -> ``Kick-off``; empty or missing values give ``(none)``."""
-    if value is None or value != value or str(value).strip() == "":
+    missing = value is None or (isinstance(value, float) and math.isnan(value))
+    if missing or str(value).strip() == "":
         return "(none)"
     text = str(value)
     if text in PHASE_NAMES:
@@ -17,9 +20,9 @@ def display_name(value) -> str:
     return text[:1].upper() + text[1:]
 
 
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 site``, ``2 sites``, ``1,200 segments`` (``plural`` for irregular nouns)."""
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+def counted(number: int, noun: str) -> str:
+    """``1 site``, ``2 sites``, ``1,200 segments``."""
+    return f"{number:,} {noun if number == 1 else noun + 's'}"
 
 
 def quoted(text: str) -> str:

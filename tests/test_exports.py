@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-from dialogcode.charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
-from dialogcode.cli import cli
 from dialogcode import Study
 from dialogcode.analysis import study_evidence
+from dialogcode.charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
+from dialogcode.cli import cli
 from dialogcode.report import SECTIONS, render_report
 from dialogcode.wording import quoted
 from dialogcode.workbook import write_workbook

@@ -244,7 +244,7 @@ def test_exemplars_prefer_participants_words_and_keep_quote_marks_balanced(tmp_p
     # a study names its own staff (staff_speakers in dialogcode.yaml)
     mine = exemplar_quotes(codings, corpus.segments, corpus.documents, book, per_code=4,
                            staff=("p1", "P2"))
-    assert list(mine.loc[mine["code_id"] == "risk.housing", "speaker"])[0] == "P3"
+    assert mine.loc[mine["code_id"] == "risk.housing", "speaker"].iloc[0] == "P3"
     assert {"The landlord raised the rent again, and that scared all of us.",
             "The rent is fine now, for this year at least."} <= set(housing["quote"])
 
