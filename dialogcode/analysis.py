@@ -9,6 +9,7 @@ import pandas as pd
 from .agreement import agree
 from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
+from .config import STAFF_SPEAKERS
 from .errors import DialogcodeError
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
@@ -48,9 +49,11 @@ TABLES = {
 
 def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.DataFrame,
                  book: Codebook, lessons: LessonsFile | None = None, *, quotes: int = 3,
-                 progress: bool = False) -> dict[str, pd.DataFrame]:
+                 staff: tuple[str, ...] = STAFF_SPEAKERS, progress: bool = False
+                 ) -> dict[str, pd.DataFrame]:
     """Every table of :data:`TABLES` (the lesson tables only when ``lessons`` is given);
-    ``progress`` shows a bar on stderr."""
+    quotes by ``staff`` speakers (glob patterns) come after participants'. ``progress``
+    shows a bar on stderr."""
     def lesson_tables(assembled) -> dict[str, pd.DataFrame]:
         return {"lessons": assembled.summary, "lesson_quotes": assembled.quotes,
                 "lesson_by_phase": assembled.by_phase}
@@ -65,11 +68,12 @@ def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Da
             "cooccurrence": cooccurrence(codings, book),
             "cooccurrence_matrix": cooccurrence_matrix(codings, book)},
         "exemplar quotes": lambda: {
-            "exemplars": exemplar_quotes(codings, segments, documents, book, quotes)},
+            "exemplars": exemplar_quotes(codings, segments, documents, book, quotes,
+                                         staff=staff)},
     }
     if lessons is not None:
         steps["lessons"] = lambda: lesson_tables(
-            assemble(lessons, codings, segments, documents, book, quotes))
+            assemble(lessons, codings, segments, documents, book, quotes, staff=staff))
     steps["coded segments"] = lambda: {
         "coded_segments": coded_segments(codings, segments, documents, book)}
     tables: dict[str, pd.DataFrame] = {}
@@ -133,7 +137,7 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
                if study.lessons is not None else None)
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,
-                          progress=progress)
+                          staff=tuple(study.config.staff_speakers), progress=progress)
     agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents)
     if agreement is not None:
         tables["agreement"] = agreement

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .tables import PHASES
+from .wording import display_name
 
 # Figures are sized to what they hold (constrained layout warns, and gives up, when the
 # labels leave the axes no room): about this many inches per character of a 10-point
@@ -19,6 +20,32 @@ from .tables import PHASES
 TICK_CHAR = 0.085
 LEGEND_ROW = 0.2
 LEGEND_CHARS = 40           # longer legend labels are shortened
+TITLE_CHARS = 9.5           # characters of an 11-point title per inch of figure width
+TITLE_LINE = 0.25           # inches per line of title
+MAX_ROWS = 40               # codes in a heatmap; the rest are in the workbook
+MAX_LINES = 12              # codes in the change-over-the-year chart
+
+
+def _most_used(table: pd.DataFrame, codes: list[str], limit: int) -> tuple[list[str], str]:
+    """The ``limit`` codes of ``codes`` with most segments (in their order), and a note
+    for the title saying how many were left out."""
+    if len(codes) <= limit:
+        return codes, ""
+    totals = table.groupby("code_id")["segments"].sum().reindex(codes).fillna(0)
+    kept = set(totals.sort_values(ascending=False, kind="stable").index[:limit])
+    return ([c for c in codes if c in kept],
+            f"; the {limit} codes used most, {len(codes) - limit} more in the workbook")
+
+
+def _title(figure: Figure, text: str) -> None:
+    """``text`` as the figure's title, left-aligned and wrapped to the figure's width,
+    so a narrow figure (one site) never cuts it off."""
+    figure.suptitle(_wrapped(text, figure.get_figwidth()), x=0.01, ha="left",
+                    fontsize=11)
+
+
+def _wrapped(text: str, width: float) -> str:
+    return textwrap.fill(text, max(20, int(width * TITLE_CHARS)))
 
 
 def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
@@ -26,8 +53,10 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
     rows, columns = matrix.shape
     row_chars = max((len(str(i)) for i in matrix.index), default=0)
     column_chars = max((len(str(c)) for c in matrix.columns), default=0)   # at 30 degrees
-    figure = Figure(figsize=(max(5.0, cell * columns + 1.3 + TICK_CHAR * row_chars),
-                             max(2.5, 0.3 * rows + 1.2 + TICK_CHAR * column_chars / 2)),
+    width = max(5.0, cell * columns + 1.3 + TICK_CHAR * row_chars)
+    title_lines = _wrapped(title, width).count("\n") + 1
+    figure = Figure(figsize=(width, max(2.5, 0.3 * rows + 1.2 + TICK_CHAR * column_chars / 2
+                                        + TITLE_LINE * title_lines)),
                     layout="constrained")
     axes = figure.add_subplot()
     image = axes.imshow(matrix.to_numpy(dtype=float), cmap="Blues", aspect="auto",
@@ -35,7 +64,7 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
     axes.set_xticks(range(columns), [str(c) for c in matrix.columns], rotation=30,
                     ha="right")
     axes.set_yticks(range(rows), [str(i) for i in matrix.index])
-    axes.set_title(title, loc="left", fontsize=11)
+    _title(figure, title)
     top = np.nanmax(matrix.to_numpy(dtype=float)) if matrix.size else 0
     for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
         if labels is not None:
@@ -49,10 +78,19 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
     return figure
 
 
-def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = True
-                 ) -> Figure:
-    """Code x ``by`` heatmap of a :func:`~dialogcode.tables.code_by` table: colour is
-    the share of the group's segments, the number in each cell the segments coded."""
+def _labels(table: pd.DataFrame) -> dict[str, str]:
+    """code_id -> label (the id where a table has no label for it)."""
+    labels = table.drop_duplicates("code_id").set_index("code_id").get("label")
+    return {c: labels[c] if labels is not None and isinstance(labels[c], str) and labels[c]
+            else c for c in table["code_id"].unique()}
+
+
+def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = True,
+                 limit: int = MAX_ROWS) -> Figure:
+    """Code x ``by`` heatmap of a :func:`~dialogcode.tables.code_by` table: rows are the
+    codes' labels (the ``limit`` codes with most segments; the title says how many more
+    there are), columns the groups' display names; colour is the share of the group's
+    segments, the number in each cell the segments coded."""
     if codable_only:
         table = table[table["codable"]]
     order = list(dict.fromkeys(table[by]))
@@ -60,45 +98,54 @@ def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = 
         order = [p for p in PHASES if p in order] + [p for p in order if p not in PHASES]
     share = table.pivot(index="code_id", columns=by, values="share")
     counts = table.pivot(index="code_id", columns=by, values="segments")
-    codes = list(dict.fromkeys(table["code_id"]))
+    codes, more = _most_used(table, list(dict.fromkeys(table["code_id"])), limit)
     share, counts = share.loc[codes, order], counts.loc[codes, order]
+    names = _labels(table)
+    share.index = counts.index = [names[c] for c in codes]
+    share.columns = counts.columns = [display_name(v) for v in order]
     return _heatmap(share, counts, title=f"Share of each {by.replace('_', ' ')}'s segments "
-                                         "coded (number = segments)",
+                                         f"coded (number = segments){more}",
                     colorbar="share of segments", percent=True)
 
 
-def phase_lines(table: pd.DataFrame, codes: list[str] | None = None) -> Figure:
-    """Share of segments per phase for ``codes`` (default: the top-level codes) from a
+def phase_lines(table: pd.DataFrame, codes: list[str] | None = None,
+                limit: int = MAX_LINES) -> Figure:
+    """Share of segments per phase for ``codes`` (default: the top-level codes; the
+    ``limit`` with most segments, the title says how many more) from a
     code_by(..., "phase") table: how talk about each theme changed over the year."""
     if codes is None:
         codes = list(dict.fromkeys(table.loc[table["parent_id"].isna(), "code_id"]))
+    codes, more = _most_used(table, codes, limit)
     phases = [p for p in PHASES if p in set(table["phase"])]
+    names = _labels(table)
     figure = Figure(figsize=(7, max(4.0, LEGEND_ROW * len(codes) + 1)),
                     layout="constrained")
     axes = figure.add_subplot()
     markers = "os^Dv<>ph*"
     for number, code in enumerate(codes):
         rows = table[table["code_id"] == code].set_index("phase").reindex(phases)
-        label = rows["label"].dropna().iloc[0] if rows["label"].notna().any() else code
-        axes.plot(phases, rows["share"] * 100, marker=markers[number % len(markers)],
-                  label=textwrap.shorten(label, LEGEND_CHARS, placeholder="..."))
+        axes.plot([display_name(p) for p in phases], rows["share"] * 100, marker=markers[number % len(markers)],
+                  label=textwrap.shorten(names.get(code, code), LEGEND_CHARS, placeholder="..."))
     axes.set_ylabel("% of the phase's segments")
-    axes.set_title("Change over the year", loc="left", fontsize=11)
+    _title(figure, f"Change over the year{more}")
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return figure
 
 
-def cooccurrence_heatmap(table: pd.DataFrame, top: int = 20) -> Figure:
+def cooccurrence_heatmap(table: pd.DataFrame, top: int = 20,
+                         labels: dict[str, str] | None = None) -> Figure:
     """Jaccard heatmap of the ``top`` codes with most segments, from a
-    :func:`~dialogcode.tables.cooccurrence` table."""
+    :func:`~dialogcode.tables.cooccurrence` table; ``labels`` (code_id -> label) names
+    the rows and columns."""
     sizes = table.drop_duplicates("code_a").set_index("code_a")["segments_a"]
     codes = sizes.sort_values(ascending=False, kind="stable").index[:top].tolist()
     subset = table[table["code_a"].isin(codes) & table["code_b"].isin(codes)]
     matrix = subset.pivot(index="code_a", columns="code_b", values="jaccard")
     matrix = matrix.reindex(index=codes, columns=codes).fillna(0.0)
+    matrix.index = matrix.columns = [(labels or {}).get(c, c) for c in codes]
     return _heatmap(matrix, None, title="Co-occurrence in segments (Jaccard)",
-                    colorbar="Jaccard", percent=False, cell=0.4)
+                    colorbar="Jaccard", percent=False, cell=0.5)
 
 
 def confusion_chart(matrix: pd.DataFrame, variable: str, coders: list[str]) -> Figure:
@@ -152,6 +199,5 @@ def cooccurrence_network(table: pd.DataFrame, top: int = 20, min_jaccard: float 
     axes.set_ylim(-1.9, 1.9)
     axes.set_aspect("equal")
     axes.axis("off")
-    axes.set_title(f"Codes that share segments (Jaccard >= {min_jaccard})", loc="left",
-                   fontsize=11)
+    _title(figure, f"Codes that share segments (Jaccard >= {min_jaccard})")
     return figure

@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ConfigError, Problem
 from .yamlsrc import LineDict, line_of, load_yaml
 
+# Speaker labels (glob patterns, any case) whose words exemplar quotes take last.
+STAFF_SPEAKERS = ("facilitator*", "co-facilitator*", "moderator*", "interviewer*",
+                  "coach*", "evaluator*", "host*", "staff*", "note taker*", "notetaker*")
+
 CONFIG_NAME = "dialogcode.yaml"
 MAX_SEGMENT_CHARS = 1_000_000   # spaCy's own limit on one text (docs/limits.md)
 
@@ -69,6 +73,8 @@ class Config(BaseModel):
     merge_turns: bool = True       # consecutive table rows of one speaker become one turn
     code_preamble: bool = False    # code and quote preambles and headings as well
     lessons: str | None = "lessons.yaml"
+    min_segments: int = Field(default=20, ge=1)   # fewer in a phase: "small numbers"
+    staff_speakers: list[str] = Field(default_factory=lambda: list(STAFF_SPEAKERS))
     final_coders: list[str] | None = None
     learn: LearnSettings = Field(default_factory=LearnSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)

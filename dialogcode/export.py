@@ -16,6 +16,7 @@ from .analysis import TABLES, Evidence
 from .errors import DialogcodeError
 from .progress import progress_steps
 from .store import replacing, safe_for_spreadsheet, write_csv
+from .tables import segment_frame
 from .workbook import plain, write_workbook
 
 _FOREIGN_KEYS = {
@@ -79,6 +80,34 @@ def core_tables(evidence: Evidence) -> dict[str, pd.DataFrame]:
             "codings": evidence.codings, "codebook": evidence.book.to_frame()}
 
 
+_LABELS = {"code_id": "label", "code_a": "label_a", "code_b": "label_b"}
+
+
+def _for_people(table: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """``table`` with a label column after each code id column that has none."""
+    table = table.copy()
+    for column, name in _LABELS.items():
+        if column in table and name not in table:
+            table.insert(table.columns.get_loc(column) + 1, name, table[column].map(labels))
+    return table
+
+
+def workbook_sheets(evidence: Evidence) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets after the README: the codebook, each analysis table and the
+    codings, with labels beside code ids and the site, event type and speaker of each
+    coding."""
+    core = core_tables(evidence)
+    labels = core["codebook"].set_index("code_id")["label"].to_dict()
+    where = segment_frame(evidence.segments, evidence.documents)[
+        ["seg_id", "site", "event_type", "speaker"]]
+    codings = core["codings"].merge(where, on="seg_id", how="left")
+    after = codings.columns.get_loc("doc_id") + 1
+    codings = codings[[*codings.columns[:after], "site", "event_type", "speaker",
+                       *core["codings"].columns[after:]]]
+    sheets = {"codebook": core["codebook"], **evidence.tables, "codings": codings}
+    return {name: _for_people(table, labels) for name, table in sheets.items()}
+
+
 def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
     """The workbook's first sheet: what the study is and what each sheet holds."""
     rows = [("study", title), ("made by", f"dialogcode {version('dialogcode')}"),
@@ -87,7 +116,8 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
             ("codebook", "Every code with its parent, definition and guidance.")]
     rows += [(name, TABLES[name]) for name in evidence.tables]
     rows += [("codings", "The final codings: rule codings minus rejected ones, plus "
-                         "accepted suggestions and human codings (see `source`).")]
+                         "accepted suggestions and human codings (see `source`), with "
+                         "each coding's site, event type and speaker.")]
     return pd.DataFrame(rows, columns=["sheet", "description"])
 
 
@@ -117,11 +147,10 @@ def export(evidence: Evidence, folder: Path, formats: tuple[str, ...], *, title:
     has everything. ``progress`` shows a bar on stderr."""
     core, tables = core_tables(evidence), evidence.tables
     every = {**core, **tables}
-    sheets = {"codebook": core["codebook"], **tables, "codings": core["codings"]}
     writers = {
         "csv": lambda: write_csvs(folder / "csv", every),
         "parquet": lambda: write_parquets(folder / "parquet", every),
-        "xlsx": lambda: [write_workbook(folder / WORKBOOK, sheets,
+        "xlsx": lambda: [write_workbook(folder / WORKBOOK, workbook_sheets(evidence),
                                         readme_sheet(title, evidence))],
         "sqlite": lambda: [write_sqlite(folder / DATABASE, core, tables)],
     }

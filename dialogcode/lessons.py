@@ -8,6 +8,7 @@ lessons.yaml (documented in docs/lessons.md)::
     thresholds: {min_sites: 2, min_events: 2}
     lessons:
       - id: trusted-messengers
+        title: Trusted messengers   # optional: the heading in the report (else the id)
         statement: Paying trusted community members to carry the message worked.
         evidence:
           - codes: [resilience.trusted_messengers]
@@ -23,7 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .codebook import Codebook
-from .config import problems_from_validation
+from .config import STAFF_SPEAKERS, problems_from_validation
 from .errors import DialogcodeError, Problem
 from .quotes import pick_quotes, quote_candidates
 from .tables import descendants, document_phases, segment_frame
@@ -48,6 +49,7 @@ class Evidence(_Strict):
 
 class Lesson(_Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str | None = Field(default=None, min_length=1)
     statement: str = Field(min_length=1)
     evidence: list[Evidence] = Field(min_length=1)
 
@@ -138,7 +140,8 @@ def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.Data
 
 
 def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
-             documents: pd.DataFrame, book: Codebook, quotes: int = 3) -> Lessons:
+             documents: pd.DataFrame, book: Codebook, quotes: int = 3,
+             staff: tuple[str, ...] = STAFF_SPEAKERS) -> Lessons:
     """Per lesson: sites, events, documents, segments and speakers supporting it, the
     share of segments at kick-off and closing and the change, a flag when the evidence
     is thin, and its best quotes."""
@@ -167,7 +170,8 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
                 flags.append(f"thin: {sites} site{'s' * (sites != 1)}")
             if events < spec.thresholds.min_events:
                 flags.append(f"thin: {events} event{'s' * (events != 1)}")
-        rows.append({"lesson_id": lesson.id, "statement": lesson.statement,
+        rows.append({"lesson_id": lesson.id, "title": lesson.title or lesson.id,
+                     "statement": lesson.statement,
                      "codes": "; ".join(c for e in lesson.evidence for c in e.codes),
                      "sites": sites, "events": events, "documents": mine["doc_id"].nunique(),
                      "segments": len(mine), "speakers": mine["speaker_key"].nunique(),
@@ -177,5 +181,5 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     summary = pd.DataFrame(rows)
     candidates = quote_candidates(support.drop(columns="code_id").rename(
         columns={"lesson_id": "code_id"}), segments, documents)
-    picked = pick_quotes(candidates, quotes).rename(columns={"code_id": "lesson_id"})
+    picked = pick_quotes(candidates, quotes, staff=staff).rename(columns={"code_id": "lesson_id"})
     return Lessons(summary, picked, by_phase)

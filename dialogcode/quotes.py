@@ -12,9 +12,17 @@ in docs/tables.md):
 - ``length``: 1 between 12 and 60 words, falling off outside;
 - ``complete``: 1 when it starts like a sentence and ends with . ! or ?.
 
-Picking is greedy by score, with a penalty for a site, speaker or document already used.
+Picking is greedy by score, with a penalty for a site, speaker or document already used,
+and a larger one (:data:`ASIDE`) for staff's words (speaker labels matching
+``staff_speakers`` in dialogcode.yaml: the facilitator, coach...) and procedural talk
+(welcomes, agendas, "this is our first coaching call"), so participants' words come first.
+A quote mark left open or closed at a quote's edge (the turn's other mark lies outside
+it) is left out, so quotes keep balanced punctuation.
 """
 from __future__ import annotations
+
+import fnmatch
+import re
 
 import numpy as np
 import pandas as pd
@@ -22,12 +30,21 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
+from .config import STAFF_SPEAKERS
 from .nlp import load_pipeline
 from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
 PENALTY = {"site": 0.25, "speaker_key": 0.15, "doc_id": 0.1}
 SHORT, LONG, FRAGMENT = 12, 60, 6
+ASIDE = 0.5
+PROCEDURAL = re.compile(
+    r"\b(?:welcome|agenda|housekeeping|next slide|recorder'?s on"
+    r"|let'?s (?:get started|begin|start|move on|wrap up|take a break)"
+    r"|thank(?:s| you) (?:all|everyone|everybody|for (?:coming|joining|being here))"
+    r"|can (?:everyone|everybody|you all) (?:hear|see)"
+    r"|(?:this is|welcome to) (?:our|the) (?:first|next|last|final) (?:coaching )?"
+    r"(?:call|session|meeting))\b", re.IGNORECASE)
 QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "site",
                  "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
                  "n_words", "score"]
@@ -93,8 +110,11 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
             first, last = min(inside), max(inside)
         start, end = spans[first][0], spans[last][1]
         text = row["text"][start:end]
-        quote = text.strip()
-        start += len(text) - len(text.lstrip())
+        stripped = text.strip()
+        lead, trail = _open_marks(stripped)
+        inner = stripped[lead:len(stripped) - trail]
+        quote = inner.strip()
+        start += len(text) - len(text.lstrip()) + lead + len(inner) - len(inner.lstrip())
         before, after = _context(rows, sentences, position, first, last)
         found.append({"code_id": code_id, "quote": quote, "context_before": before,
                       "context_after": after, "speaker": row["speaker"], "site": row["site"],
@@ -105,6 +125,30 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
                       "n_words": len(quote.split()), "rules": group["rule_id"].nunique(),
                       "speaker_key": row["speaker_key"]})
     return _score(pd.DataFrame(found))
+
+
+def _open_marks(quote: str) -> tuple[int, int]:
+    """Characters to drop at the start and end of ``quote``: a double quote mark at its
+    edge whose partner is outside it."""
+    lead = trail = 0
+    if quote.count('"') % 2:
+        trail, lead = (1, 0) if quote.endswith('"') else (0, int(quote.startswith('"')))
+    opened, closed = quote.count("“"), quote.count("”")
+    if closed > opened and quote.endswith("”"):
+        trail = 1
+    if opened > closed and quote.startswith("“"):
+        lead = 1
+    return lead, trail
+
+
+def aside(speakers: pd.Series, quotes: pd.Series,
+          staff: tuple[str, ...] = STAFF_SPEAKERS) -> pd.Series:
+    """True for quotes said by staff (speaker labels matching a glob pattern of
+    ``staff``, ignoring case) or holding procedural talk (:data:`PROCEDURAL`)."""
+    patterns = [p.lower() for p in staff]
+    said = speakers.map(lambda s: isinstance(s, str) and any(
+        fnmatch.fnmatchcase(s.strip().lower(), p) for p in patterns))
+    return said.astype(bool) | quotes.str.contains(PROCEDURAL)
 
 
 def _score(table: pd.DataFrame) -> pd.DataFrame:
@@ -126,20 +170,22 @@ def _score(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns="rules")
 
 
-def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_id"
-                ) -> pd.DataFrame:
+def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_id",
+                staff: tuple[str, ...] = STAFF_SPEAKERS) -> pd.DataFrame:
     """The best ``per_group`` candidates of each ``key`` value, spread across sites,
-    speakers and documents; fragments (under 6 words) only when nothing else is left."""
+    speakers and documents; fragments (under 6 words) only when nothing else is left,
+    ``staff``'s words and procedural talk (:func:`aside`) after participants'."""
     picked = []
     for group_id, group in candidates.groupby(key, sort=False):
-        pool = group.assign(_fragment=group["n_words"] < FRAGMENT)
+        pool = group.assign(_fragment=group["n_words"] < FRAGMENT,
+                            _aside=aside(group["speaker"], group["quote"], staff))
         used = {column: set() for column in PENALTY}
         for rank in range(1, min(per_group, len(pool)) + 1):
-            adjusted = pool["score"] - pool["_fragment"] * 1.0
+            adjusted = pool["score"] - pool["_fragment"] * 1.0 - pool["_aside"] * ASIDE
             for column, weight in PENALTY.items():
                 adjusted = adjusted - pool[column].isin(used[column]) * weight
             best = pool.loc[adjusted.sort_values(ascending=False, kind="stable").index[0]]
-            picked.append({key: group_id, **best.drop(["_fragment", key]).to_dict(),
+            picked.append({key: group_id, **best.drop(["_fragment", "_aside", key]).to_dict(),
                            "rank": rank})
             for column in PENALTY:
                 used[column].add(best[column])
@@ -149,10 +195,12 @@ def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_i
 
 
 def exemplar_quotes(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
-                    book: Codebook, per_code: int = 3) -> pd.DataFrame:
+                    book: Codebook, per_code: int = 3,
+                    staff: tuple[str, ...] = STAFF_SPEAKERS) -> pd.DataFrame:
     """The exemplar quotes table: ``per_code`` quotes for every code that occurs
-    (parents rolled up), in codebook order."""
-    table = pick_quotes(quote_candidates(codings, segments, documents, book), per_code)
+    (parents rolled up), in codebook order; ``staff`` speakers' words come last."""
+    table = pick_quotes(quote_candidates(codings, segments, documents, book), per_code,
+                        staff=staff)
     order = tree_order(book)
     return (table.assign(_order=table["code_id"].map(order))
             .sort_values(["_order", "rank"], kind="stable", ignore_index=True)

@@ -8,15 +8,20 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from .agreement.rows import ALL_CODES
 from .analysis import Evidence
 from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from .codebook import Codebook
 from .progress import progress_steps
 from .store import replacing
-from .tables import PHASES
+from .tables import PHASES, phases_inferred
 from .trust import trust_summary
+from .wording import counted, display_name, quoted
 
 REPORT = "report.html"
+VERDICTS = ("reliable", "tentative", "do not rely")
+COOCCURRENCE_CODES = 12      # codes in the report's co-occurrence chart (readable print)
+MIN_SEGMENTS = 20            # a change from fewer segments in a phase is "small numbers"
 SECTIONS = ["overview", "codes-by-site", "change", "cooccurrence", "codes", "lessons",
             "agreement", "codebook"]
 
@@ -27,14 +32,51 @@ def _records(table: pd.DataFrame | None) -> list[dict]:
     return table.astype(object).where(table.notna(), None).to_dict("records")
 
 
+def agreement_summary(agreement: pd.DataFrame | None) -> list[dict]:
+    """Per coder of the ``agreement`` table: ``codes`` with a verdict and how many of them
+    are ``weak`` ("do not rely"), for the report's opening box."""
+    if agreement is None or agreement.empty:
+        return []
+    judged = agreement[(agreement["code_id"] != ALL_CODES)
+                       & agreement["verdict"].isin(VERDICTS)]
+    return [{"coder": coder, "codes": len(rows),
+             "weak": int((rows["verdict"] == "do not rely").sum())}
+            for coder, rows in judged.groupby("coder", sort=False)]
+
+
+def largest_changes(by_phase: pd.DataFrame, labels: dict[str, str],
+                    min_segments: int = MIN_SEGMENTS, top: int = 10
+                    ) -> tuple[list[dict], dict[str, bool]]:
+    """The ``top`` codable codes whose share changed most from kick-off to closing in a
+    code_by(..., "phase") table, each with ``kickoff``/``closing`` shares, the segments
+    coded (``*_n``) and the phase's segments (``*_of``); and, per phase, whether it has
+    fewer than ``min_segments`` segments (the "small numbers" mark)."""
+    totals = by_phase.groupby("phase")["group_segments"].max()
+    small = {p: p in totals and int(totals[p]) < min_segments for p in ("kickoff", "closing")}
+    codable = by_phase[by_phase["codable"]]
+    share = codable.pivot(index="code_id", columns="phase", values="share")
+    coded = codable.pivot(index="code_id", columns="phase", values="segments")
+    if not {"kickoff", "closing"} <= set(share.columns):
+        return [], small
+    delta = (share["closing"] - share["kickoff"]).sort_values(key=abs, ascending=False)
+    return [{"code_id": c, "label": labels.get(c, c), "change": d,
+             **{f"{p}{part}": value for p in ("kickoff", "closing")
+                for part, value in (("", share.at[c, p]), ("_n", coded.at[c, p]),
+                                    ("_of", totals[p]))}}
+            for c, d in delta.head(top).items() if d], small
+
+
 def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                   codings: pd.DataFrame, book: Codebook, tables: dict[str, pd.DataFrame],
-                  trust: dict | None = None, *, progress: bool = False,
-                  privacy=None) -> str:
+                  trust: dict | None = None, *, min_segments: int = MIN_SEGMENTS,
+                  progress: bool = False, privacy=None) -> str:
     """The report's HTML, from the corpus, the codings and :func:`build_tables` output;
     ``trust`` (:func:`~dialogcode.trust.trust_summary`) opens it; ``privacy`` (a
-    :class:`~dialogcode.privacy.gate.GateResult`) adds a note on masked identifiers.
-    ``progress`` shows a bar on stderr while the charts are drawn."""
+    :class:`~dialogcode.privacy.gate.GateResult`) adds a note on masked identifiers. A
+    change from kick-off to closing where either phase has fewer than ``min_segments``
+    codable segments is marked "small numbers". ``progress`` shows a bar on stderr while
+    the charts are drawn."""
+    labels = {c.id: c.label for c in book.codes.values()}
     summary = tables["codebook_summary"]
     by_site = documents.groupby("site", dropna=False).agg(
         documents=("doc_id", "count"), words=("n_words", "sum")).reset_index()
@@ -53,15 +95,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         "codebooks": [f"{book.titles[k]} ({k}, version {v})" for k, v in book.versions.items()],
     }
     by_phase = tables["code_by_phase"]
-    codable = by_phase[by_phase["codable"]]
-    pivot = codable.pivot(index="code_id", columns="phase", values="share")
-    change = []
-    if {"kickoff", "closing"} <= set(pivot.columns):
-        delta = (pivot["closing"] - pivot["kickoff"]).sort_values(key=abs, ascending=False)
-        labels = codable.drop_duplicates("code_id").set_index("code_id")["label"]
-        change = [{"code_id": c, "label": labels[c], "kickoff": pivot.at[c, "kickoff"],
-                   "closing": pivot.at[c, "closing"], "change": d}
-                  for c, d in delta.head(10).items() if d]
+    change, small = largest_changes(by_phase, labels, min_segments)
     exemplars = tables["exemplars"]
     codes = [{**row, "quotes": _records(exemplars[exemplars["code_id"] == row["code_id"]])}
              for row in _records(summary)]
@@ -74,26 +108,41 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         "phase": lambda: code_heatmap(by_phase, "phase"),
     }
     if len(cooccurrence):
-        drawings["cooccurrence"] = lambda: cooccurrence_heatmap(cooccurrence)
+        drawings["cooccurrence"] = lambda: cooccurrence_heatmap(
+            cooccurrence, COOCCURRENCE_CODES, labels=labels)
     charts = {name: png_data_uri(drawings[name]())
               for name in progress_steps(list(drawings), desc="report", enabled=progress)}
     pairs = cooccurrence[cooccurrence["code_a"] < cooccurrence["code_b"]]
     pairs = pairs.sort_values(["jaccard", "both"], ascending=False, kind="stable").head(15)
+    lesson_rows = None if lessons is None else [
+        {**row, "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"]
+                                                 == row["lesson_id"]])}
+        for row in _records(lessons)]
+    agreement = _records(tables.get("agreement"))
+    contents = {"overview": True, "codes-by-site": True, "change": True,
+                "cooccurrence": bool(len(pairs)), "codes": True,
+                "lessons": bool(lesson_rows), "agreement": bool(agreement),
+                "codebook": True}
     template = (resources.files("dialogcode") / "data" / "report.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters.update(counted=counted, display=display_name, quoted=quoted,
+                               label=lambda code: labels.get(code, code))
     return environment.from_string(template).render(
-        title=title, overview=overview, privacy=privacy, trust=trust or trust_summary(None, None, "", {}), sites=_records(by_site), charts=charts,
-        change=change, pairs=_records(pairs), codes=codes, phases=PHASES,
-        lessons=[{**row, "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"]
-                                                          == row["lesson_id"]])}
-                 for row in _records(lessons)] if lessons is not None else None,
-        agreement=_records(tables.get("agreement")), codebook=_records(summary))
+        title=title, overview=overview, privacy=privacy, trust=trust or trust_summary(None, None, "", {}),
+        sites=_records(by_site), charts=charts, change=change, small=small,
+        min_segments=min_segments, inferred=phases_inferred(documents),
+        pairs=_records(pairs), codes=codes, phases=PHASES, contents=contents,
+        against=agreement_summary(tables.get("agreement")),
+        cooccurrence_codes=COOCCURRENCE_CODES,
+        lessons=lesson_rows, agreement=agreement, codebook=_records(summary))
 
 
-def render_study_report(evidence: Evidence, title: str, *, progress: bool = False) -> str:
+def render_study_report(evidence: Evidence, title: str, *,
+                        min_segments: int = MIN_SEGMENTS, progress: bool = False) -> str:
     """The report of a study's :class:`~dialogcode.analysis.Evidence`."""
     return render_report(title, evidence.documents, evidence.segments, evidence.codings,
-                         evidence.book, evidence.tables, evidence.trust, progress=progress,
+                         evidence.book, evidence.tables, evidence.trust,
+                         min_segments=min_segments, progress=progress,
                          privacy=evidence.privacy)
 
 

@@ -65,7 +65,7 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     date range (first third kickoff, last third closing). Undated documents of other
     event types get no phase.
     """
-    if "phase" in documents and documents["phase"].replace("", np.nan).notna().any():
+    if not phases_inferred(documents):
         return documents["phase"].replace("", np.nan)
     event = documents.get("event_type", pd.Series("", index=documents.index)).fillna("")
     event = event.astype(str).str.lower()
@@ -80,6 +80,13 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     phase[event.str.contains("kick")] = "kickoff"
     phase[event.str.contains("clos")] = "closing"
     return phase
+
+
+def phases_inferred(documents: pd.DataFrame) -> bool:
+    """True when :func:`document_phases` guesses phases from event types and dates
+    (the manifest has no ``phase`` values)."""
+    return not ("phase" in documents
+                and documents["phase"].replace("", np.nan).notna().any())
 
 
 def segment_frame(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:

@@ -12,10 +12,16 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 
-from dialogcode.charts import code_heatmap, phase_lines, png_data_uri
+from dialogcode import Study
+from dialogcode.analysis import study_evidence
+from dialogcode.charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from dialogcode.cli import cli
-from dialogcode.report import SECTIONS
+from dialogcode.report import SECTIONS, render_report
+from dialogcode.wording import quoted
+from dialogcode.workbook import write_workbook
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
 HOSTILE = ['=HYPERLINK("http://example.invalid","click")', "+1", "@SUM(A1)", "- yeah"]
@@ -112,6 +118,48 @@ def test_workbook_sheets_styling_and_formula_neutralisation(built):
         assert cell.data_type == "s" and cell.quotePrefix   # a string, never a formula
 
 
+def test_workbook_formats_labels_and_print_setup(built):
+    book = openpyxl.load_workbook(built[0] / "out" / "workbook.xlsx")
+    readme = [row[0] for row in book["README"].iter_rows(min_row=2, values_only=True)]
+    assert set(book.sheetnames) - {"README"} <= set(readme)    # a line per sheet
+
+    def rows(name):
+        sheet = book[name]
+        header = [c.value for c in sheet[1]]
+        return header, [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)]
+
+    header, by_site = rows("code_by_site")
+    assert header[:2] == ["code_id", "label"]
+    housing = next(r for r in by_site if r["code_id"].value == "risk.housing"
+                   and r["site"].value == "North")
+    assert housing["label"].value == "Housing"
+    assert (housing["share"].value, housing["share"].number_format) == (0.4286, "0.0%")
+    _, pairs = rows("cooccurrence")
+    assert pairs[0]["label_a"].value and pairs[0]["jaccard"].number_format == "0.000"
+    _, lessons = rows("lessons")
+    assert lessons[0]["change"].number_format == "+0.0%;-0.0%;0.0%"
+    header, codings = rows("codings")
+    assert header[:7] == ["seg_id", "doc_id", "site", "event_type", "speaker", "code_id",
+                          "label"]
+    first = codings[0]
+    assert (first["site"].value, first["speaker"].value) == ("North", "P1")
+    for sheet in book.worksheets:   # each prints one page wide, its header on every page
+        assert sheet.print_title_rows == "$1:$1"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+
+
+def test_workbook_rows_are_tall_enough_for_wrapped_quotes(tmp_path):
+    quotes = pd.DataFrame({"code_id": ["a", "b", "c"],
+                           "quote": ["Short.", "word " * 58, "line one\nline two\nthree"]})
+    sheet = openpyxl.load_workbook(write_workbook(tmp_path / "q.xlsx",
+                                                  {"exemplars": quotes}))["exemplars"]
+    heights = [sheet.row_dimensions[r].height for r in (2, 3, 4)]
+    assert heights[0] is None                  # one line: Excel's default
+    assert heights[1] >= 5 * 15                # 290 characters in a 60-wide column
+    assert heights[2] == 3 * 15
+
+
 def test_csv_export_neutralises_formulas_and_parquet_keeps_text(built, tmp_path):
     result = CliRunner().invoke(cli, ["export", str(built[0]), "--to", "csv", "--to",
                                       "parquet", "-o", str(tmp_path)])
@@ -177,6 +225,59 @@ def test_report_is_self_contained_with_every_section(built):
     assert "thin: 1 site" in html and "Connection grew over the year." in html
 
 
+def test_report_shows_labels_and_honest_counts(built):
+    html = (built[0] / "out" / "report.html").read_text(encoding="utf-8")
+    # lessons by their title (else the id), codes and event types by their names
+    assert '<h3>Neighbours drew closer <code class="id">connection-grew</code></h3>' in html
+    assert "<h3>money-south</h3>" in html
+    assert "P3, Site visit dialogue, South" in html and ", site_visit_dialogue," not in html
+    assert "<td>Connection</td><td>Housing</td>" in html     # co-occurring pairs
+    # counts beside shares, small numbers marked, plurals right
+    assert "50.0% (2 of 4)" in html and "60.0% (3 of 5)" in html
+    assert "small numbers</span>: Kick-off and Closing" in html
+    assert "1 segment from 1 speaker in\n1 document, 1 event,\n1 site." in html
+    assert "1 sites" not in html and "1 segments" not in html
+    assert "Phases are inferred" not in html        # the manifest gives them
+
+
+def test_report_opens_with_how_many_codes_not_to_rely_on(built):
+    evidence = study_evidence(Study.open(built[0]))
+    agreement = pd.DataFrame({
+        "coder": "sam", "code_id": ["connection", "risk.housing", "risk.money",
+                                    "(all codes)"],
+        "units": 12, "percent_agreement": 0.9, "krippendorff_alpha": [0.5, 0.3, None, 0.6],
+        "verdict": ["do not rely", "do not rely", "too few units", "do not rely"],
+        "precision": 0.5, "recall": 0.5, "f1": 0.5})
+    html = render_report("T", evidence.documents, evidence.segments, evidence.codings,
+                         evidence.book, {**evidence.tables, "agreement": agreement})
+    words = " ".join(html.split())
+    assert ('<p class="flag">Against sam\'s coding, 2 of 2 codes with a verdict are "do not '
+            'rely"') in words.replace("&#39;", "'").replace("&#34;", '"')
+    assert "<td>Housing</td>" in words          # the agreement table names codes by label
+
+
+@pytest.mark.parametrize("quote, shown", [("Plain words.", "“Plain words.”"),
+                                          ('"Already quoted."', '"Already quoted."'),
+                                          ("“Curly too.”", "“Curly too.”")])
+def test_report_quotes_never_double_their_quote_marks(quote, shown):
+    assert quoted(quote) == shown
+
+
+def test_report_marks_inferred_phases_and_takes_the_minimum_from_the_config(built,
+                                                                             tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    manifest = pd.read_csv(root / "manifest.csv").drop(columns="phase")
+    manifest.to_csv(root / "manifest.csv", index=False)
+    with (root / "dialogcode.yaml").open("a", encoding="utf-8") as config:
+        config.write("\nmin_segments: 4\n")
+    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    html = (root / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Phases are inferred" in html
+    assert "small numbers" not in html       # kick-off has 4 segments, closing 5
+
+
 def test_report_command_writes_where_asked(built, tmp_path):
     target = tmp_path / "r.html"
     result = CliRunner().invoke(cli, ["report", str(built[0]), "-o", str(target)])
@@ -199,6 +300,10 @@ def test_a_study_without_lessons_or_codings_in_common_still_reports(tmp_path):
     html = (root / "out" / "report.html").read_text(encoding="utf-8")
     assert "This study has no lessons.yaml yet" in html
     assert "No human codings in" in html
+    page = _Page()
+    page.feed(html)       # empty sections stay out of the contents
+    assert "#lessons" not in page.links and "#agreement" not in page.links
+    assert {"#overview", "#codes", "#codebook"} <= set(page.links)
     assert not (root / "out" / "tables" / "lessons.csv").exists()
     assert "lessons" not in openpyxl.load_workbook(root / "out" / "workbook.xlsx").sheetnames
 
@@ -257,13 +362,85 @@ def test_the_workbook_is_byte_identical_for_the_same_tables(built, tmp_path):
     assert openpyxl.load_workbook(first / "workbook.xlsx")["README"]["A1"].value == "sheet"
 
 
+def test_heatmaps_name_codes_by_label_and_groups_by_display_name():
+    table = pd.DataFrame({"code_id": ["risk.money", "risk.money"], "parent_id": "risk",
+                          "codable": True, "label": "Money worries",
+                          "event_type": ["coaching_call", "site_visit_dialogue"],
+                          "share": [0.5, 0.25], "segments": [2, 1]})
+    axes = code_heatmap(table, "event_type").axes[0]
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["Money worries"]
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["Coaching call",
+                                                              "Site visit dialogue"]
+
+
+# a flat imported codebook: 40 top-level codes, long ids and labels, one site and phase
+LONG_CODES = [f"imported_dictionary.category_number_{n}_with_a_long_name" for n in range(40)]
+MANY_CODES = pd.DataFrame({"code_id": LONG_CODES, "parent_id": None, "codable": True,
+                           "label": [f"{c.replace('_', ' ')} (from the LIWC dictionary)"
+                                     for c in LONG_CODES],
+                           "site": "North", "phase": "kickoff", "share": 0.1,
+                           "segments": 3})
+ONE_SITE = pd.DataFrame({"code_id": ["risk", "risk.money"], "parent_id": [None, "risk"],
+                         "codable": True, "label": ["Risks", "Money"], "site": "North",
+                         "phase": "kickoff", "share": 0.5, "segments": 2})
+
+
+def _drawn_texts(figure):
+    """The figure's visible texts, leaving out tick labels outside the axis limits
+    (matplotlib keeps those but never draws them)."""
+    hidden = set()
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick, where in zip(axis.get_major_ticks(), axis.get_majorticklocs()):
+                if not low - 1e-9 <= where <= high + 1e-9:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+    return [text for text in figure.findobj(Text) if text.get_visible()
+            and text.get_text().strip() and id(text) not in hidden]
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: code_heatmap(ONE_SITE, "site"), lambda: code_heatmap(ONE_SITE, "phase"),
+    lambda: phase_lines(ONE_SITE), lambda: code_heatmap(MANY_CODES, "site"),
+    lambda: phase_lines(MANY_CODES),
+    lambda: cooccurrence_heatmap(pd.DataFrame(
+        [{"code_a": a, "code_b": b, "jaccard": 0.1, "both": 1, "segments_a": 3,
+          "segments_b": 3} for a in LONG_CODES[:25] for b in LONG_CODES[:25] if a != b]),
+        labels=dict(zip(MANY_CODES["code_id"], MANY_CODES["label"])))],
+    ids=["one site", "one site by phase", "one site lines", "many codes",
+         "many codes lines", "many codes co-occurrence"])
+def test_every_text_of_a_chart_lies_inside_the_figure(draw):
+    figure = draw()
+    FigureCanvasAgg(figure)
+    renderer = figure.canvas.get_renderer()
+    figure.draw(renderer)
+    inside = figure.bbox.padded(1)          # a pixel of rounding
+    texts = _drawn_texts(figure)
+    assert any(text.get_text().startswith(("Share of", "Change", "Co-occurrence"))
+               for text in texts)           # the title is among them
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        assert (extent.x0 >= inside.x0 and extent.y0 >= inside.y0
+                and extent.x1 <= inside.x1 and extent.y1 <= inside.y1), text.get_text()
+
+
+def test_charts_show_the_codes_used_most_and_say_how_many_more_there_are():
+    table = pd.concat([MANY_CODES, MANY_CODES.assign(
+        code_id=MANY_CODES["code_id"] + "_b", label=MANY_CODES["label"] + " b",
+        segments=1)], ignore_index=True)
+    table.loc[0, "segments"] = 0           # the first code is used least of all
+    heatmap = code_heatmap(table, "site")
+    rows = [t.get_text() for t in heatmap.axes[0].get_yticklabels()]
+    assert len(rows) == 40 and table.loc[0, "label"] not in rows
+    assert heatmap.get_suptitle().replace("\n", " ").endswith(
+        "the 40 codes used most, 40 more in the workbook")
+    lines = phase_lines(table)
+    assert len(lines.axes[0].get_legend().get_texts()) == 12
+    assert "68 more in the workbook" in lines.get_suptitle().replace("\n", " ")
+
+
 def test_charts_of_many_codes_with_long_names_draw_without_warnings():
-    # a flat imported codebook: 40 top-level codes, long ids and labels, one phase
-    codes = [f"imported_dictionary.category_number_{n}_with_a_long_name" for n in range(40)]
-    table = pd.DataFrame({"code_id": codes, "parent_id": None, "codable": True,
-                          "label": [f"{c.replace('_', ' ')} (from the LIWC dictionary)"
-                                    for c in codes],
-                          "phase": "kickoff", "share": 0.1, "segments": 3})
+    table = MANY_CODES
     with warnings.catch_warnings():
         warnings.simplefilter("error")     # matplotlib warns when labels crowd out the axes
         for figure in (code_heatmap(table, "phase"), phase_lines(table)):

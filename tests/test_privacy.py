@@ -196,7 +196,7 @@ def test_by_default_undecided_identifiers_never_reach_report_workbook_or_exports
     exemplars = pd.read_parquet(evidence_study / "out" / "tables" / "exemplars.parquet")
     assert exemplars["quote"].str.contains(r"\[REDACTED\]").any()
     report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
-    assert "2 candidate(s) found by <code>dialogcode privacy scan</code>" in report
+    assert "2 candidates found by <code>dialogcode privacy scan</code>" in report
     # the transcripts themselves are untouched
     assert NAMED in (evidence_study / "transcripts" / "south" / "visit.txt").read_text()
 

@@ -150,6 +150,9 @@ def test_lessons_evidence_change_and_thin_flags(evidence):
     assert (grew.kickoff_share, grew.closing_share, grew.change) == (0.0, 0.6, 0.6)
     assert grew.flag == ""
     assert lessons.loc["money-south", "flag"] == "thin: 1 site; thin: 1 event"
+    # the title from lessons.yaml, else the id
+    assert (grew.title, lessons.loc["money-south", "title"]) == ("Neighbours drew closer",
+                                                                  "money-south")
     # risk (rolled up) said by P1: north/kickoff:t2 and south/visit:t2
     leads = lessons.loc["leads-on-risk"]
     assert (leads.segments, leads.sites, leads.change) == (2, 2, -0.25)
@@ -215,6 +218,35 @@ def test_header_lines_are_not_coded_or_quoted_unless_the_study_says_so(tmp_path)
     corpus = ingest(Study.open(root))
     codings = code_corpus(corpus.segments, corpus.documents, book)
     assert list(codings["seg_id"]) == ["t:t1", "t:t2"]
+
+
+def test_exemplars_prefer_participants_words_and_keep_quote_marks_balanced(tmp_path):
+    from conftest import make_study
+    opener = ("No problem. So this is our first coaching call, and we will talk about rent "
+              "and what rent means for the families here.")
+    root = make_study(tmp_path / "s", {"t.txt": (
+        f"Facilitator: {opener}\n\n"
+        "P1: Rent went up twice and we were nearly evicted last winter.\n\n"
+        'P2: The landlord raised the rent again, and that scared all of us."\n\n'
+        'P3: “The rent is fine now, for this year at least.\n')}, None)
+    shutil.copy(FIXTURE / "codebook.yaml", root / "codebook.yaml")
+    book = load_codebooks(root / "codebook.yaml")
+    corpus = ingest(Study.open(root))
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book, per_code=4)
+    housing = quotes[quotes["code_id"] == "risk.housing"].set_index("rank")
+    assert housing.loc[1, "speaker"] == "P1"
+    assert housing["speaker"].iloc[-1] == "Facilitator"   # the opener only when nothing is left
+    text = corpus.documents.set_index("doc_id").at["t", "text"]
+    for quote in housing.itertuples():
+        assert text[quote.start:quote.end] == quote.quote       # offsets stay exact
+        assert quote.quote.count('"') % 2 == 0 and "“" not in quote.quote
+    # a study names its own staff (staff_speakers in dialogcode.yaml)
+    mine = exemplar_quotes(codings, corpus.segments, corpus.documents, book, per_code=4,
+                           staff=("p1", "P2"))
+    assert mine.loc[mine["code_id"] == "risk.housing", "speaker"].iloc[0] == "P3"
+    assert {"The landlord raised the rent again, and that scared all of us.",
+            "The rent is fine now, for this year at least."} <= set(housing["quote"])
 
 
 def test_preambles_and_headings_are_not_coded_nor_counted_in_denominators(tmp_path):

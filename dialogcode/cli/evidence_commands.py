@@ -141,7 +141,8 @@ def report(study, output, quiet):
 
     opened = Study.open(study)
     html = render_study_report(study_evidence(opened, progress=not quiet),
-                               opened.config.title, progress=not quiet)
+                               opened.config.title, min_segments=opened.config.min_segments,
+                               progress=not quiet)
     path = write_report(output or opened.out / REPORT, html)
     if not quiet:
         click.echo(f"Wrote {shown(path)}")

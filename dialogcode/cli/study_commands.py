@@ -166,8 +166,9 @@ def run(study, skip_bad, force, quiet):
             echo_lessons(evidence)
         export(evidence, out, ("xlsx", "sqlite"), title=opened.config.title,
                progress=not quiet)
-        write_report(out / REPORT, render_study_report(evidence, opened.config.title,
-                                                       progress=not quiet))
+        write_report(out / REPORT, render_study_report(
+            evidence, opened.config.title, min_segments=opened.config.min_segments,
+            progress=not quiet))
         stamps.record("evidence", key, [out / "tables", out / WORKBOOK, out / DATABASE,
                                         out / REPORT])
     click.echo(f"Report:   {shown(out / REPORT)}\nWorkbook: {shown(out / WORKBOOK)}\n"

@@ -1,0 +1,32 @@
+"""Words for people: display names of ids (event types, phases), counted nouns and
+quoted speech."""
+from __future__ import annotations
+
+import math
+
+PHASE_NAMES = {"kickoff": "Kick-off", "mid-year": "Mid-year", "closing": "Closing"}
+
+
+def display_name(value) -> str:
+    """A manifest value as a person reads it: ``coaching_call`` -> ``Coaching call``,
+    ``kickoff`` -> ``Kick-off``; empty or missing values give ``(none)``."""
+    missing = value is None or (isinstance(value, float) and math.isnan(value))
+    if missing or str(value).strip() == "":
+        return "(none)"
+    text = str(value)
+    if text in PHASE_NAMES:
+        return PHASE_NAMES[text]
+    text = text.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 site``, ``2 sites``, ``1,200 segments``."""
+    return f"{number:,} {noun if number == 1 else noun + 's'}"
+
+
+def quoted(text: str) -> str:
+    """``text`` in curly quote marks, unless it already opens and closes with marks."""
+    if text[:1] in "\"“" and text[-1:] in "\"”" and len(text) > 1:
+        return text
+    return f"“{text}”"
