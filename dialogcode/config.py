@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, Problem
+from .limits import Limits
 from .yamlsrc import LineDict, line_of, load_yaml
 
 CONFIG_NAME = "dialogcode.yaml"
@@ -57,6 +58,7 @@ class Config(BaseModel):
     lessons: str | None = "lessons.yaml"
     final_coders: list[str] | None = None
     learn: LearnSettings = Field(default_factory=LearnSettings)
+    limits: Limits = Field(default_factory=Limits)   # docs/limits.md
     output: str = "out"
 
     @field_validator("encoding")

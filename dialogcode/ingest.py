@@ -111,7 +111,8 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
             columns = {**study.config.columns.model_dump(exclude_none=True), **entry.columns}
             parsed, fmt = read_document(path, source=source, fmt=entry.format,
                                         encoding=entry.encoding or study.config.encoding,
-                                        columns=columns, speakers=speakers | entry.speakers)
+                                        columns=columns, speakers=speakers | entry.speakers,
+                                        limits=study.config.limits)
         except IngestError as exc:
             problems.extend(exc.problems)
             continue

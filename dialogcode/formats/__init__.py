@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import IngestError
+from ..limits import DEFAULT, Limits, check_size
 from ..normalize import decode
 from .base import Block, ParsedDocument
 from .captions import parse_captions
@@ -63,12 +64,14 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
 
 def read_document(path: Path, *, source: str | None = None, fmt: str | None = None,
                   encoding: str = "utf-8", columns: dict[str, str] | None = None,
-                  speakers: frozenset[str] = frozenset()) -> tuple[ParsedDocument, str]:
+                  speakers: frozenset[str] = frozenset(), limits: Limits = DEFAULT
+                  ) -> tuple[ParsedDocument, str]:
     """Read one transcript file; ``speakers`` are labels to take as speakers wherever
-    they open a line or cue.
+    they open a line or cue; ``limits`` bound what reading it may cost
+    (:mod:`dialogcode.limits`).
 
     Returns the parsed document and its format name. Raises IngestError naming the
-    file (and line where known) for anything it cannot read.
+    file (and line where known) for anything it cannot read or that is over a limit.
     """
     source = source or str(path)
     fmt = fmt or format_of(path)
@@ -76,13 +79,14 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
         raise IngestError(f"unknown file type {path.suffix!r}; dialogcode reads "
                           f"{', '.join(sorted(EXTENSIONS))}", file=source)
     try:
+        check_size(path, source, limits, IngestError)
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror}", file=source) from None
     if fmt == "docx":
-        parsed = parse_docx(path, source, columns, forced=speakers)
+        parsed = parse_docx(data, source, columns, forced=speakers, limits=limits)
     elif fmt == "xlsx":
-        parsed = parse_xlsx(path, source, columns)
+        parsed = parse_xlsx(data, source, columns, limits)
     else:
         text = decode(data, source, encoding)
         if fmt in ("vtt", "srt"):
@@ -90,7 +94,7 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
         elif fmt == "csv":
             parsed = parse_csv(text, source, columns)
         elif fmt in ("json", "jsonl"):
-            parsed = parse_json(text, source, columns, lines=fmt == "jsonl")
+            parsed = parse_json(text, source, columns, lines=fmt == "jsonl", limits=limits)
         else:
             parsed = parse_text(text, source, fmt, forced=speakers)
     if not parsed.blocks:

@@ -14,7 +14,9 @@ a paragraph), or else when most non-blank lines do (one turn per line).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import speakers
 from .base import Block, ParsedDocument
@@ -38,7 +40,15 @@ class Turn:
 
 
 def line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    """The line (from 1) of ``text`` that ``offset`` is on."""
+    return bisect_left(_newlines(text), offset) + 1
+
+
+@lru_cache(maxsize=4)
+def _newlines(text: str) -> list[int]:
+    """Offsets of the line breaks of ``text``, found once per text (so that numbering
+    every block of a long file does not count its lines again each time)."""
+    return [match.start() for match in re.finditer("\n", text)]
 
 
 def span(text: str, start: int, end: int) -> tuple[int, int]:
