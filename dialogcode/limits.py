@@ -69,7 +69,7 @@ def check_size(path: Path, source: str, limits: Limits = DEFAULT,
     """Raise ``error`` when the file at ``path`` is larger than ``file_mb``."""
     size = path.stat().st_size
     if size > limits.file_mb * MB:
-        raise error(f"refused: the file is {size / MB:.1f} MB {over('file_mb', limits)}",
+        raise error(f"refused: the file is {size / MB:.3g} MB {over('file_mb', limits)}",
                     file=source)
 
 

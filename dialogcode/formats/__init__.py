@@ -40,13 +40,15 @@ def format_of(path: Path) -> str | None:
 
 
 def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = frozenset(),
-               headings: frozenset[int] = frozenset()) -> ParsedDocument:
+               headings: frozenset[int] = frozenset(), after_talk: bool = False
+               ) -> ParsedDocument:
     """Parse already-decoded plain text: turns, Otter, or notes (md is always notes).
 
     A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
     speaker labels (unless it has Markdown headings and fewer than three turns), and as
     field notes otherwise. ``forced``: labels that are speakers; ``headings``: numbers
-    of lines that are headings (Word heading styles).
+    of lines that are headings (Word heading styles); ``after_talk``: the text follows
+    talk, so it has no preamble (see :func:`~.plaintext.parse_turns`).
     """
     if fmt not in ("md", "notes", "otter"):
         headers = find_headers(text) if fmt != "turns" else []
@@ -54,7 +56,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
         if fmt == "turns" or len(turns) >= 3 or (turns and not find_headings(text)):
-            return parse_turns(text, turns, notes, heading_lines(text, headings))
+            return parse_turns(text, turns, notes, heading_lines(text, headings),
+                               after_talk=after_talk)
     elif fmt == "otter":
         return parse_otter(text)
     parsed = parse_notes(text, headings)

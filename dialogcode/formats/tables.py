@@ -11,7 +11,7 @@ from typing import BinaryIO
 import openpyxl
 
 from ..csvrows import read_csv
-from ..errors import DialogcodeError, IngestError
+from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, check_json_depth, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, parse_time
@@ -25,7 +25,8 @@ DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueErr
 def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                      columns: dict[str, str] | None) -> ParsedDocument:
     """Build a document from (line, row) pairs under ``header``. Raises IngestError
-    listing every row whose time cannot be read."""
+    listing every row whose time cannot be read or whose text or speaker is a JSON list
+    or object."""
     found = find_columns(header, columns, source)
     builder = TextBuilder()
     problems = []
@@ -35,6 +36,12 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
         if text is None or str(text).strip() == "":
             continue
         speaker = cell("speaker")
+        nested = [role for role in ("speaker", "text") if isinstance(cell(role), (dict, list))]
+        if nested:
+            problems.append(Problem(f"the {nested[0]} is a JSON "
+                                    f"{'list' if isinstance(cell(nested[0]), list) else 'object'}"
+                                    ", not text", source, line))
+            continue
         try:
             start, end = (parse_time(cell(role), source, line) for role in ("start", "end"))
         except IngestError as exc:

@@ -120,12 +120,13 @@ def parse_docx(data: bytes, source: str, columns: dict[str, str] | None = None, 
     return parsed
 
 
-def _paragraphs(text: _Text, source: str, forced, parse_text) -> ParsedDocument:
+def _paragraphs(text: _Text, source: str, forced, parse_text, *, after_talk: bool = False
+                ) -> ParsedDocument:
     """Paragraphs read like a .txt file, lines numbered from their first non-empty one."""
     body, lead = text.body()
     if not body.strip():
         raise IngestError("the Word document has no text", file=source)
-    return parse_text(body, source, "txt", forced=forced,
+    return parse_text(body, source, "txt", forced=forced, after_talk=after_talk,
                       headings=frozenset(n - lead for n in text.styled))
 
 
@@ -135,7 +136,7 @@ def _add_text(builder: TextBuilder, text: _Text, source: str, forced, parse_text
     body, lead = text.body()
     if not body.strip():
         return
-    parsed = _paragraphs(text, source, forced, parse_text)
+    parsed = _paragraphs(text, source, forced, parse_text, after_talk=True)
     shift = text.first - 1 + lead
     builder.add_parsed(parsed, shift)
     notes += [Note(note.line + shift, note.message) for note in parsed.notes]
