@@ -33,7 +33,7 @@ def _cues(text: str, source: str, vtt: bool):
     """(notes, [(line, start, end, payload)]) of the cues; raise on broken timing lines.
 
     Cues are separated by blank lines or, where a file has none, each starts at its
-    timing line (a cue number just above it belongs to it)."""
+    timing line (in a numbered file, with the cue number just above it)."""
     lines = text.split("\n")
     problems: list[Problem] = []
     notes: list[str] = []
@@ -78,9 +78,11 @@ def _cues(text: str, source: str, vtt: bool):
 
 def _timings(block: list[str], first: int) -> list[tuple[int, int]]:
     """(index of the timing line, index where its text ends) of each cue in a block
-    without blank lines, the first cue's timing line at ``first``."""
+    without blank lines, the first cue's timing line at ``first``. When the first cue
+    is numbered, so are the others: the number above each timing line is not text."""
     starts = [first] + [k for k in range(first + 1, len(block)) if TIMING_LIKE.match(block[k])]
-    ends = [k - 1 if k - 1 > at and NUMBER.match(block[k - 1]) else k
+    numbered = first > 0 and NUMBER.match(block[first - 1])
+    ends = [k - 1 if numbered and k - 1 > at and NUMBER.match(block[k - 1]) else k
             for at, k in pairwise(starts)]
     return list(zip(starts, ends + [len(block)]))
 
