@@ -44,12 +44,12 @@ class Limits(BaseModel):
     """The ``limits:`` keys of dialogcode.yaml."""
 
     model_config = ConfigDict(extra="forbid")
-    file_mb: float = Field(default=100, gt=0)
+    file_mb: float = Field(default=50, gt=0)
     unpacked_mb: float = Field(default=1000, gt=0)
     member_mb: float = Field(default=200, gt=0)
     ratio: float = Field(default=200, gt=1)
     members: int = Field(default=10_000, ge=1)
-    xml_elements: int = Field(default=2_000_000, ge=1)
+    xml_elements: int = Field(default=1_000_000, ge=1)
     cells: int = Field(default=1_000_000, ge=1)
     depth: int = Field(default=100, ge=2)
 
@@ -185,6 +185,9 @@ def scan_xml(archive: zipfile.ZipFile, source: str, limits: Limits = DEFAULT,
         except expat.ExpatError as exc:
             raise error(f"damaged: {info.filename}, line {exc.lineno}: not well-formed XML "
                         f"({expat.ErrorString(exc.code)})", file=source) from None
+        except (LookupError, ValueError) as exc:     # an encoding expat cannot read
+            raise error(f"damaged: {info.filename}: its XML cannot be read ({exc})",
+                        file=source) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
                 NotImplementedError) as exc:
             raise error(f"damaged: cannot unpack {info.filename} ({exc})",

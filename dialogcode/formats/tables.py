@@ -17,9 +17,10 @@ from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, parse_time
 
 WHAT = ".xlsx workbook"
-# what openpyxl raises on a workbook whose parts are not what Excel writes
-DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError,
-           IndexError, AttributeError, TypeError, SyntaxError)
+# what openpyxl raises on a workbook whose parts are not what Excel writes (LookupError:
+# KeyError, IndexError, an unknown encoding; SyntaxError: XML parse errors)
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, LookupError, ValueError,
+           AttributeError, TypeError, SyntaxError)
 
 
 def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,

@@ -23,6 +23,7 @@ import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.exceptions import PythonDocxError
 from docx.opc.exceptions import OpcError
+from docx.oxml.exceptions import XmlchemyError
 from docx.table import Table
 from lxml.etree import LxmlError
 
@@ -34,9 +35,10 @@ from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
 
 WHAT = "Word .docx file"
-# what python-docx raises on a file whose parts are not what Word writes
-DAMAGED = (OpcError, PythonDocxError, LxmlError, zipfile.BadZipFile, zlib.error, EOFError,
-           KeyError, ValueError, IndexError, AttributeError, TypeError)
+# what python-docx raises on a file whose parts are not what Word writes (LookupError:
+# KeyError, IndexError, an unknown encoding)
+DAMAGED = (OpcError, PythonDocxError, XmlchemyError, LxmlError, zipfile.BadZipFile,
+           zlib.error, EOFError, LookupError, ValueError, AttributeError, TypeError)
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,13 @@ def _content(data: bytes, source: str, limits: Limits) -> list[_Paragraph | list
         # style for a paragraph without one, which is slow for long documents
         names = {style.style_id: style.name or "" for style in document.styles}
         default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        default_name = (default.name if default is not None else "") or ""
         items: list[_Paragraph | list[list[str]]] = []
         for item in document.iter_inner_content():
             if isinstance(item, Table):
                 items.append([[cell.text for cell in row.cells] for row in item.rows])
             else:
-                style = names.get(item._p.style) or (default.name if default else "") or ""
+                style = names.get(item._p.style) or default_name
                 items.append(_Paragraph(item.text, style.startswith(("Heading", "Title"))))
         return items
     except DAMAGED as exc:
