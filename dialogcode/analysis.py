@@ -13,6 +13,7 @@ from .errors import DialogcodeError
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
 from .lessons import LessonsFile, assemble, load_lessons
+from .progress import progress_steps
 from .quotes import exemplar_quotes
 from .review import final_codings
 from .store import read_table, write_table
@@ -46,23 +47,34 @@ TABLES = {
 
 
 def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.DataFrame,
-                 book: Codebook, lessons: LessonsFile | None = None, *, quotes: int = 3
-                 ) -> dict[str, pd.DataFrame]:
-    """Every table of :data:`TABLES` (the lesson tables only when ``lessons`` is given)."""
-    tables = {
-        "codebook_summary": codebook_summary(codings, segments, documents, book),
-        "code_by_site": code_by(codings, segments, documents, book, "site"),
-        "code_by_event_type": code_by(codings, segments, documents, book, "event_type"),
-        "code_by_phase": code_by(codings, segments, documents, book, "phase"),
-        "cooccurrence": cooccurrence(codings, book),
-        "cooccurrence_matrix": cooccurrence_matrix(codings, book),
-        "exemplars": exemplar_quotes(codings, segments, documents, book, quotes),
+                 book: Codebook, lessons: LessonsFile | None = None, *, quotes: int = 3,
+                 progress: bool = False) -> dict[str, pd.DataFrame]:
+    """Every table of :data:`TABLES` (the lesson tables only when ``lessons`` is given);
+    ``progress`` shows a bar on stderr."""
+    def lesson_tables(assembled) -> dict[str, pd.DataFrame]:
+        return {"lessons": assembled.summary, "lesson_quotes": assembled.quotes,
+                "lesson_by_phase": assembled.by_phase}
+
+    steps = {
+        "codebook summary": lambda: {
+            "codebook_summary": codebook_summary(codings, segments, documents, book)},
+        "codes by site, event type, phase": lambda: {
+            f"code_by_{by}": code_by(codings, segments, documents, book, by)
+            for by in ("site", "event_type", "phase")},
+        "co-occurrence": lambda: {
+            "cooccurrence": cooccurrence(codings, book),
+            "cooccurrence_matrix": cooccurrence_matrix(codings, book)},
+        "exemplar quotes": lambda: {
+            "exemplars": exemplar_quotes(codings, segments, documents, book, quotes)},
     }
     if lessons is not None:
-        assembled = assemble(lessons, codings, segments, documents, book, quotes)
-        tables.update(lessons=assembled.summary, lesson_quotes=assembled.quotes,
-                      lesson_by_phase=assembled.by_phase)
-    tables["coded_segments"] = coded_segments(codings, segments, documents, book)
+        steps["lessons"] = lambda: lesson_tables(
+            assemble(lessons, codings, segments, documents, book, quotes))
+    steps["coded segments"] = lambda: {
+        "coded_segments": coded_segments(codings, segments, documents, book)}
+    tables: dict[str, pd.DataFrame] = {}
+    for step in progress_steps(list(steps), desc="tables", enabled=progress):
+        tables.update(steps[step]())
     return tables
 
 
@@ -99,10 +111,10 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
 
 
 def study_evidence(study: Study, *, corpus: Corpus | None = None,
-                   codings: pd.DataFrame | None = None) -> Evidence:
+                   codings: pd.DataFrame | None = None, progress: bool = False) -> Evidence:
     """Load the study's corpus, rule codings (unless given), review decisions, human
     codings, codebooks and lessons.yaml, and build every table from the final codings
-    (see :func:`dialogcode.review.final_codings`)."""
+    (see :func:`dialogcode.review.final_codings`); ``progress`` shows a bar on stderr."""
     corpus = corpus if corpus is not None else load_corpus(study)
     if codings is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")
@@ -115,7 +127,8 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
-    tables = build_tables(corpus.documents, corpus.segments, final, book, lessons)
+    tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,
+                          progress=progress)
     agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents)
     if agreement is not None:
         tables["agreement"] = agreement

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -12,11 +13,21 @@ from matplotlib.figure import Figure
 
 from .tables import PHASES
 
+# Figures are sized to what they hold (constrained layout warns, and gives up, when the
+# labels leave the axes no room): about this many inches per character of a 10-point
+# tick label, and per entry of an 8-point legend.
+TICK_CHAR = 0.085
+LEGEND_ROW = 0.2
+LEGEND_CHARS = 40           # longer legend labels are shortened
+
 
 def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
              colorbar: str, percent: bool, cell: float = 1.1) -> Figure:
     rows, columns = matrix.shape
-    figure = Figure(figsize=(max(5.0, cell * columns + 4), max(2.5, 0.3 * rows + 1.6)),
+    row_chars = max((len(str(i)) for i in matrix.index), default=0)
+    column_chars = max((len(str(c)) for c in matrix.columns), default=0)   # at 30 degrees
+    figure = Figure(figsize=(max(5.0, cell * columns + 1.3 + TICK_CHAR * row_chars),
+                             max(2.5, 0.3 * rows + 1.2 + TICK_CHAR * column_chars / 2)),
                     layout="constrained")
     axes = figure.add_subplot()
     image = axes.imshow(matrix.to_numpy(dtype=float), cmap="Blues", aspect="auto",
@@ -62,14 +73,15 @@ def phase_lines(table: pd.DataFrame, codes: list[str] | None = None) -> Figure:
     if codes is None:
         codes = list(dict.fromkeys(table.loc[table["parent_id"].isna(), "code_id"]))
     phases = [p for p in PHASES if p in set(table["phase"])]
-    figure = Figure(figsize=(7, 4), layout="constrained")
+    figure = Figure(figsize=(7, max(4.0, LEGEND_ROW * len(codes) + 1)),
+                    layout="constrained")
     axes = figure.add_subplot()
     markers = "os^Dv<>ph*"
     for number, code in enumerate(codes):
         rows = table[table["code_id"] == code].set_index("phase").reindex(phases)
+        label = rows["label"].dropna().iloc[0] if rows["label"].notna().any() else code
         axes.plot(phases, rows["share"] * 100, marker=markers[number % len(markers)],
-                  label=rows["label"].dropna().iloc[0] if rows["label"].notna().any()
-                  else code)
+                  label=textwrap.shorten(label, LEGEND_CHARS, placeholder="..."))
     axes.set_ylabel("% of the phase's segments")
     axes.set_title("Change over the year", loc="left", fontsize=11)
     axes.grid(alpha=0.3)
@@ -87,6 +99,20 @@ def cooccurrence_heatmap(table: pd.DataFrame, top: int = 20) -> Figure:
     matrix = matrix.reindex(index=codes, columns=codes).fillna(0.0)
     return _heatmap(matrix, None, title="Co-occurrence in segments (Jaccard)",
                     colorbar="Jaccard", percent=False, cell=0.4)
+
+
+def confusion_chart(matrix: pd.DataFrame, variable: str, coders: list[str]) -> Figure:
+    """A variable's confusion matrix (from :func:`dialogcode.agreement.agree`) as a
+    heatmap: rows the first-named coder's value, columns the other's (summed over coder
+    pairs with more than two coders)."""
+    figure = _heatmap(matrix, matrix, title=f"{variable}: values given to the same "
+                                            "segments", colorbar="segments",
+                      percent=False, cell=0.9)
+    axes = figure.axes[0]
+    pair = len(coders) == 2
+    axes.set_ylabel(coders[0] if pair else "earlier-named coder of each pair")
+    axes.set_xlabel(coders[1] if pair else "later-named coder of each pair")
+    return figure
 
 
 def png_data_uri(figure: Figure, dpi: int = 110) -> str:

@@ -19,9 +19,10 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
+from .choices import BACKENDS
 from .codebook import Codebook
 from .errors import DialogcodeError
-from .features import (BACKENDS, Features, SegmentTerms, class_terms, diverse_terms, embed,
+from .features import (Features, SegmentTerms, class_terms, diverse_terms, embed,
                        segment_terms, term_features)
 from .quotes import pick_quotes
 from .tables import ancestors, descendants, segment_frame, substantive

@@ -80,6 +80,7 @@ class CodeSpec(_Strict):
     label: str
     parent: str | None = None
     codable: bool = True
+    exclusive: bool = False   # children are the values of one variable (agreement)
     group: str | None = None
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
     definition: str | None = None
@@ -124,6 +125,7 @@ class Code:
     line: int | None = None
     dependencies: list[list[dict]] = field(default_factory=list)
     pattern_lines: dict[str, int] = field(default_factory=dict)   # "tokens[1]" -> line
+    exclusive: bool = False
 
     @property
     def n_patterns(self) -> int:
@@ -247,6 +249,9 @@ def load_codebooks(paths: list[Path] | Path) -> Codebook:
         if not code.codable and not book.children(code.id):
             problems.append(Problem("`codable: false` code has no child codes", source, line,
                                     code.id))
+        if code.exclusive and len(book.children(code.id)) < 2:
+            problems.append(Problem("`exclusive: true` code needs two or more child codes "
+                                    "(its values)", source, line, code.id))
         for where, message in check_patterns(code):
             problems.append(Problem(message, source, code.pattern_lines.get(where, line),
                                     code.id))
@@ -290,7 +295,7 @@ def _add_codes(book, items, parent, spec, source, problems, lines):
             code.id, code.label, spec.codebook, code.parent or parent, code.codable,
             code.group, code.color, code.definition, code.when_to_use, code.when_not_to_use,
             code.examples, code.counter_examples, terms, code.patterns.tokens, near, exclude,
-            default, line, code.patterns.dependencies, _pattern_lines(item))
+            default, line, code.patterns.dependencies, _pattern_lines(item), code.exclusive)
         _add_codes(book, item.get("codes") or [], code.id, spec, source, problems, lines)
 
 

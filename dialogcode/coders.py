@@ -4,10 +4,12 @@ coder, and the named codings that `dialogcode agree` compares.
 A coder file has at least ``seg_id`` and ``code_id``; the full form (written by
 `dialogcode import-codings`) is :data:`CODER_COLUMNS`. Rows with offsets mark a span;
 rows without them code the whole segment. A row with an empty ``code_id`` says the
-segment's document was coded and nothing applied there.
+segment was read and nothing applied (which segments count as read for agreement:
+:mod:`dialogcode.agreement.coverage`).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -90,9 +92,9 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
         raise CodingsError(f"missing column(s) {', '.join(missing)}; a coder file needs "
                            "seg_id and code_id", file=path, line=1)
     documents = segments.set_index("seg_id")["doc_id"]
+    found = documents.index.get_indexer(table["seg_id"])
     problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i) + 2)
-                for i, seg in table.loc[~table["seg_id"].isin(documents.index),
-                                        "seg_id"].items()]
+                for i, seg in table.loc[found < 0, "seg_id"].items()]
     if codes is not None:
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
         problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i) + 2)
@@ -104,34 +106,63 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
                      for i, value in raw[raw.ne("") & table[column].isna()].items()]
     if problems:
         raise CodingsError(problems)
-    table["doc_id"] = table["seg_id"].map(documents)
+    table["doc_id"] = documents.to_numpy()[found]
     table["source"] = f"human:{coder}"
     for column in ("code_id", "quote", "sha256"):
         if column in table:
             table[column] = table[column].replace("", None)
-    return table.reindex(columns=CODER_COLUMNS)
+    coded = table.reindex(columns=CODER_COLUMNS)
+    coded.attrs["file"] = str(path)     # the index is the row's line in the file - 2
+    return coded
 
 
 def covering_all(rules: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    """Rule codings plus a row with no code for every document they did not code: the
-    rules read every document, so where they found nothing that is "coded, nothing
-    applied", not missing (see :func:`dialogcode.agreement.agree`)."""
-    first = segments.drop_duplicates("doc_id")
-    first = first[~first["doc_id"].isin(set(rules["doc_id"]))]
-    markers = pd.DataFrame({"seg_id": first["seg_id"], "doc_id": first["doc_id"],
-                            "code_id": None})
+    """Rule codings plus a row with no segment and no code (a document marker) for every
+    document they did not code: the rules read every document, so where they found
+    nothing that is "read, nothing applied", not missing (see
+    :mod:`dialogcode.agreement.coverage`)."""
+    uncoded = sorted(set(segments["doc_id"]) - set(rules["doc_id"]))
+    markers = pd.DataFrame({"seg_id": None, "doc_id": uncoded, "code_id": None})
     return pd.concat([rules, markers], ignore_index=True) if len(markers) else rules
 
 
-def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFrame:
-    """Codings by name: ``rules`` (out/codings.parquet, covering every document), a
-    coder in ``codings/``, or the path of a coder file. Raises ArgumentError for a name
-    that is none of these."""
+def coder_file(study: Study, name: str) -> Path | None:
+    """The coder file a codings name stands for (None for ``rules``): a coder in
+    ``codings/`` or the path of a coder file. Raises ArgumentError for a name that is
+    none of these."""
     if name == RULES:
-        return covering_all(read_table(study.out, "codings", hint="dialogcode code"),
-                            segments)
+        return None
     path = Path(name) if name.endswith(".csv") else coder_path(study, name)
     if not path.is_file():
         known = ", ".join([RULES, *coder_names(study)])
         raise ArgumentError(f"no codings named {name!r} (known: {known})", file=path)
+    return path
+
+
+def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFrame:
+    """Codings by name: ``rules`` (the rule codings of out/codings.parquet, covering every
+    document; the learned model's are left out, as a model trained on a coder agrees with
+    itself: `dialogcode evaluate` measures it), a coder in ``codings/``, or the path of a
+    coder file. Raises ArgumentError for a name that is none of these."""
+    path = coder_file(study, name)
+    if path is None:
+        codings = read_table(study.out, "codings", hint="dialogcode code")
+        return covering_all(codings[codings["source"] == "rule"], segments)
     return read_coder(path, segments, path.stem)
+
+
+def identical_files(study: Study, names) -> list[Problem]:
+    """A problem for each coder file named that has the same content (SHA-256) as an
+    earlier one: the same coding passed twice would agree with itself perfectly."""
+    seen: dict[str, Path] = {}
+    problems = []
+    for name in names:
+        path = coder_file(study, name)
+        if path is None:
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in seen:
+            problems.append(Problem(f"has the same content as {seen[digest]}: the same "
+                                    "coding passed twice", str(path)))
+        seen.setdefault(digest, path)
+    return problems

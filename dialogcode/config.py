@@ -54,6 +54,7 @@ class Config(BaseModel):
     encoding: str = "utf-8"
     columns: Columns = Field(default_factory=Columns)
     speakers: list[str] = Field(default_factory=list)   # labels that are always speakers
+    merge_turns: bool = True       # consecutive table rows of one speaker become one turn
     code_preamble: bool = False    # code and quote preambles and headings as well
     lessons: str | None = "lessons.yaml"
     final_coders: list[str] | None = None

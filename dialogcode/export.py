@@ -14,6 +14,7 @@ import pandas as pd
 
 from .analysis import TABLES, Evidence
 from .errors import DialogcodeError
+from .progress import progress_steps
 from .store import replacing, safe_for_spreadsheet, write_csv
 from .workbook import plain, write_workbook
 
@@ -69,7 +70,6 @@ def write_sqlite(path: Path, core: dict[str, pd.DataFrame],
     return path
 
 
-FORMATS = ("csv", "parquet", "xlsx", "sqlite")
 WORKBOOK, DATABASE = "workbook.xlsx", "study.sqlite"
 
 
@@ -91,28 +91,42 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sheet", "description"])
 
 
-def export(evidence: Evidence, folder: Path, formats: tuple[str, ...], *, title: str
-           ) -> list[Path]:
-    """Write ``formats`` (any of :data:`FORMATS`) of the study's tables into ``folder``:
-    csv/ and parquet/ hold a file per table; workbook.xlsx has a README sheet, the
-    codebook, each analysis table and the codings; study.sqlite has everything."""
+def write_csvs(folder: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """A spreadsheet-safe CSV file per table (documents without their text)."""
+    return [write_csv(safe_for_spreadsheet(table.drop(columns="text") if name == "documents"
+                                           else table), folder / f"{name}.csv")
+            for name, table in tables.items()]
+
+
+def write_parquets(folder: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """A Parquet file per table."""
+    paths = []
+    for name, table in tables.items():
+        path = folder / f"{name}.parquet"
+        with replacing(path) as temporary:
+            table.to_parquet(temporary, index=False)
+        paths.append(path)
+    return paths
+
+
+def export(evidence: Evidence, folder: Path, formats: tuple[str, ...], *, title: str,
+           progress: bool = False) -> list[Path]:
+    """Write ``formats`` (any of :data:`~dialogcode.choices.EXPORT_FORMATS`) of the
+    study's tables into ``folder``: csv/ and parquet/ hold a file per table; workbook.xlsx
+    has a README sheet, the codebook, each analysis table and the codings; study.sqlite
+    has everything. ``progress`` shows a bar on stderr."""
     core, tables = core_tables(evidence), evidence.tables
     every = {**core, **tables}
+    sheets = {"codebook": core["codebook"], **tables, "codings": core["codings"]}
+    writers = {
+        "csv": lambda: write_csvs(folder / "csv", every),
+        "parquet": lambda: write_parquets(folder / "parquet", every),
+        "xlsx": lambda: [write_workbook(folder / WORKBOOK, sheets,
+                                        readme_sheet(title, evidence))],
+        "sqlite": lambda: [write_sqlite(folder / DATABASE, core, tables)],
+    }
     paths: list[Path] = []
-    if "csv" in formats:
-        for name, table in every.items():
-            paths.append(write_csv(safe_for_spreadsheet(
-                table.drop(columns="text") if name == "documents" else table),
-                folder / "csv" / f"{name}.csv"))
-    if "parquet" in formats:
-        for name, table in every.items():
-            path = folder / "parquet" / f"{name}.parquet"
-            with replacing(path) as temporary:
-                table.to_parquet(temporary, index=False)
-            paths.append(path)
-    if "xlsx" in formats:
-        sheets = {"codebook": core["codebook"], **tables, "codings": core["codings"]}
-        paths.append(write_workbook(folder / WORKBOOK, sheets, readme_sheet(title, evidence)))
-    if "sqlite" in formats:
-        paths.append(write_sqlite(folder / DATABASE, core, tables))
+    for name in progress_steps([f for f in writers if f in formats], desc="export",
+                               enabled=progress):
+        paths += writers[name]()
     return paths

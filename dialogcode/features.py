@@ -37,7 +37,6 @@ DIALOGUE_WORDS = ("know", "think", "want", "come", "talk", "tell", "let", "ask",
                   "hear", "right", "maybe", "lot", "sure", "guess", "mean", "good", "great",
                   "little", "need", "way")
 DIMENSIONS = 100        # TruncatedSVD components (fewer for small data)
-BACKENDS = ("tfidf", "spacy-vectors")
 
 
 @dataclass

@@ -101,7 +101,7 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
     nlp = load_pipeline(study.config.model) if unit == "sentence" else None
     docs, segments, notes = [], [], []
     seen_ids: dict[str, str] = {}
-    seen_hashes: dict[str, str] = {}
+    seen_hashes: dict[str, tuple[str, bool]] = {}     # sha -> (source, manifest gave an id)
     speakers = frozenset(study.config.speakers)
     for path in progress_bar(files, desc="ingest", enabled=progress, unit="file"):
         rel = path.relative_to(folder).as_posix()
@@ -112,6 +112,8 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
             parsed, fmt = read_document(path, source=source, fmt=entry.format,
                                         encoding=entry.encoding or study.config.encoding,
                                         columns=columns, speakers=speakers | entry.speakers,
+                                        merge_turns=study.config.merge_turns
+                                        if entry.merge_turns is None else entry.merge_turns,
                                         limits=study.config.limits)
         except IngestError as exc:
             problems.extend(exc.problems)
@@ -123,11 +125,11 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
                                     f"{seen_ids[doc_id]}); give one a doc_id in the manifest",
                                     source))
             continue
-        if sha in seen_hashes:
-            problems.append(Problem(f"duplicate document: same text as {seen_hashes[sha]}",
+        if sha in seen_hashes and not (entry.doc_id and seen_hashes[sha][1]):
+            problems.append(Problem(f"duplicate document: same text as {seen_hashes[sha][0]}",
                                     source))
             continue
-        seen_ids[doc_id], seen_hashes[sha] = source, source
+        seen_ids[doc_id], seen_hashes[sha] = source, (source, bool(entry.doc_id))
         rows = segment_document(doc_id, parsed, unit, nlp,
                                 max_chars=study.config.max_segment_chars)
         segments.extend(rows)

@@ -4,7 +4,8 @@ Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 ``event_type``, ``date`` (YYYY-MM-DD), ``title``; optional ``doc_id``, ``format``,
 ``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``,
 ``speakers`` (labels that are speakers in this file, separated by ``;``, or a list in
-a YAML manifest); any other column is kept as a document attribute.
+a YAML manifest), ``merge_turns`` (true or false: join consecutive rows of one speaker
+in a table transcript); any other column is kept as a document attribute.
 
 Validated as a whole, every problem reported with its line: a file that is missing
 (with the closest file name there is), outside the transcripts folder or listed twice;
@@ -37,7 +38,7 @@ REQUIRED = ("site", "event_type", "date")       # filled in every row when the c
 SPELLED_ONE_WAY = ("site", "event_type", "phase")
 COLUMN_KEYS = {"speaker_column": "speaker", "text_column": "text",
                "start_column": "start", "end_column": "end"}
-OPTIONS = {"file", "doc_id", "format", "encoding", "speakers", *COLUMN_KEYS}
+OPTIONS = {"file", "doc_id", "format", "encoding", "speakers", "merge_turns", *COLUMN_KEYS}
 KNOWN = (*STANDARD, "phase", *sorted(OPTIONS))
 COMPUTED = sorted({"source_path", "sha256", "n_words", "n_segments", "text", "codes",
                    "n_codes", "speaker_notes", "codable", *SEGMENT_COLUMNS} - {"doc_id"})
@@ -53,6 +54,7 @@ class Entry:
     encoding: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     speakers: frozenset[str] = frozenset()
+    merge_turns: bool | None = None     # None: as dialogcode.yaml says
     attributes: dict[str, str] = field(default_factory=dict)
 
 
@@ -100,7 +102,7 @@ def _entry(file: str, line: int, row: dict, columns: list[str], bad) -> Entry:
         if isinstance(value, (list, dict)):
             bad(f"{key} is a {'list' if isinstance(value, list) else 'mapping'}; give one "
                 "value", key)
-        elif isinstance(value, bool):
+        elif isinstance(value, bool) and key != "merge_turns":
             bad(f"{key} reads as {str(value).lower()} (YAML reads yes, no, on, off as "
                 "true or false); put the value in quotes", key)
     entry = Entry(file, line, doc_id=text.get("doc_id") or None,
@@ -114,6 +116,13 @@ def _entry(file: str, line: int, row: dict, columns: list[str], bad) -> Entry:
         except LookupError:
             bad(f"unknown encoding {entry.encoding!r}", "encoding")
     entry.columns = {role: text[key] for key, role in COLUMN_KEYS.items() if text.get(key)}
+    merge = row.get("merge_turns")
+    if isinstance(merge, bool):
+        entry.merge_turns = merge
+    elif text.get("merge_turns"):
+        entry.merge_turns = {"true": True, "false": False}.get(text["merge_turns"].lower())
+        if entry.merge_turns is None:
+            bad(f"merge_turns {text['merge_turns']!r} is not true or false", "merge_turns")
     listed = row.get("speakers") or []
     listed = listed if isinstance(listed, list) else str(listed).split(";")
     entry.speakers = frozenset(str(s).strip() for s in listed if str(s).strip())

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Iterable, TypeVar
+from typing import Iterable, Iterator, Sequence, TypeVar
 
 from tqdm import tqdm
 
@@ -16,3 +16,14 @@ def progress_bar(items: Iterable[T], *, desc: str, enabled: bool = False,
         return items
     return tqdm(items, desc=desc, total=total, unit=unit, file=sys.stderr, leave=False,
                 dynamic_ncols=True)
+
+
+def progress_steps(names: Sequence[str], *, desc: str, enabled: bool = False
+                   ) -> Iterator[str]:
+    """Yield ``names`` in turn, for a task made of a few slow steps; when ``enabled``, a
+    bar on stderr shows how many are done and the name of the one under way."""
+    bar = progress_bar(names, desc=desc, enabled=enabled, total=len(names), unit="step")
+    for name in bar:
+        if enabled:
+            bar.set_postfix_str(name)
+        yield name

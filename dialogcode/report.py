@@ -11,6 +11,7 @@ import pandas as pd
 from .analysis import Evidence
 from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from .codebook import Codebook
+from .progress import progress_steps
 from .store import replacing
 from .tables import PHASES
 from .trust import trust_summary
@@ -28,9 +29,10 @@ def _records(table: pd.DataFrame | None) -> list[dict]:
 
 def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                   codings: pd.DataFrame, book: Codebook, tables: dict[str, pd.DataFrame],
-                  trust: dict | None = None) -> str:
+                  trust: dict | None = None, *, progress: bool = False) -> str:
     """The report's HTML, from the corpus, the codings and :func:`build_tables` output;
-    ``trust`` (:func:`~dialogcode.trust.trust_summary`) opens it."""
+    ``trust`` (:func:`~dialogcode.trust.trust_summary`) opens it. ``progress`` shows a
+    bar on stderr while the charts are drawn."""
     summary = tables["codebook_summary"]
     by_site = documents.groupby("site", dropna=False).agg(
         documents=("doc_id", "count"), words=("n_words", "sum")).reset_index()
@@ -63,14 +65,16 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
              for row in _records(summary)]
     lessons = tables.get("lessons")
     lesson_quotes = tables.get("lesson_quotes")
-    charts = {
-        "site": png_data_uri(code_heatmap(tables["code_by_site"], "site")),
-        "phase_lines": png_data_uri(phase_lines(by_phase)),
-        "phase": png_data_uri(code_heatmap(by_phase, "phase")),
-    }
     cooccurrence = tables["cooccurrence"]
+    drawings = {
+        "site": lambda: code_heatmap(tables["code_by_site"], "site"),
+        "phase_lines": lambda: phase_lines(by_phase),
+        "phase": lambda: code_heatmap(by_phase, "phase"),
+    }
     if len(cooccurrence):
-        charts["cooccurrence"] = png_data_uri(cooccurrence_heatmap(cooccurrence))
+        drawings["cooccurrence"] = lambda: cooccurrence_heatmap(cooccurrence)
+    charts = {name: png_data_uri(drawings[name]())
+              for name in progress_steps(list(drawings), desc="report", enabled=progress)}
     pairs = cooccurrence[cooccurrence["code_a"] < cooccurrence["code_b"]]
     pairs = pairs.sort_values(["jaccard", "both"], ascending=False, kind="stable").head(15)
     template = (resources.files("dialogcode") / "data" / "report.html").read_text("utf-8")
@@ -84,10 +88,10 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         agreement=_records(tables.get("agreement")), codebook=_records(summary))
 
 
-def render_study_report(evidence: Evidence, title: str) -> str:
+def render_study_report(evidence: Evidence, title: str, *, progress: bool = False) -> str:
     """The report of a study's :class:`~dialogcode.analysis.Evidence`."""
     return render_report(title, evidence.documents, evidence.segments, evidence.codings,
-                         evidence.book, evidence.tables, evidence.trust)
+                         evidence.book, evidence.tables, evidence.trust, progress=progress)
 
 
 def write_report(path: Path, html: str) -> Path:

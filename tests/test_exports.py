@@ -3,6 +3,7 @@ import base64
 import csv
 import shutil
 import sqlite3
+import warnings
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from dialogcode.charts import code_heatmap, phase_lines, png_data_uri
 from dialogcode.cli import cli
 from dialogcode.report import SECTIONS
 
@@ -65,6 +67,28 @@ def test_run_skips_stages_whose_inputs_did_not_change(built, tmp_path):
     assert (root / "out" / "report.html").is_file()
     forced = runner.invoke(cli, ["run", str(root), "--force", "-q"])
     assert "up to date" not in forced.output
+
+
+def test_run_shows_each_step_on_stderr_and_quiet_silences_it(built, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(built[0], root)
+    loud = CliRunner().invoke(cli, ["run", str(root), "--force"])
+    assert loud.exit_code == 0, loud.output
+    for bar, step in [("ingest:", ""), ("code:", ""), ("tables:", "exemplar quotes"),
+                      ("export:", "xlsx"), ("report:", "site")]:
+        assert bar in loud.stderr and step in loud.stderr
+    assert "Report:" not in loud.stderr            # the summary stays on stdout
+    quiet = CliRunner().invoke(cli, ["run", str(root), "--force", "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+@pytest.mark.parametrize("command, bar", [("export", "export:"), ("report", "report:")])
+def test_export_and_report_show_progress_unless_quiet(built, tmp_path, command, bar):
+    target = ["-o", str(tmp_path / ("out" if command == "export" else "r.html"))]
+    loud = CliRunner().invoke(cli, [command, str(built[0]), *target])
+    assert loud.exit_code == 0 and "tables:" in loud.stderr and bar in loud.stderr
+    quiet = CliRunner().invoke(cli, [command, str(built[0]), *target, "--quiet"])
+    assert quiet.exit_code == 0 and quiet.output == ""
 
 
 def test_workbook_sheets_styling_and_formula_neutralisation(built):
@@ -228,3 +252,16 @@ def test_the_workbook_is_byte_identical_for_the_same_tables(built, tmp_path):
         core = archive.read("docProps/core.xml").decode()
     assert core.count("2000-01-01T00:00:00Z") == 2
     assert openpyxl.load_workbook(first / "workbook.xlsx")["README"]["A1"].value == "sheet"
+
+
+def test_charts_of_many_codes_with_long_names_draw_without_warnings():
+    # a flat imported codebook: 40 top-level codes, long ids and labels, one phase
+    codes = [f"imported_dictionary.category_number_{n}_with_a_long_name" for n in range(40)]
+    table = pd.DataFrame({"code_id": codes, "parent_id": None, "codable": True,
+                          "label": [f"{c.replace('_', ' ')} (from the LIWC dictionary)"
+                                    for c in codes],
+                          "phase": "kickoff", "share": 0.1, "segments": 3})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")     # matplotlib warns when labels crowd out the axes
+        for figure in (code_heatmap(table, "phase"), phase_lines(table)):
+            assert png_data_uri(figure).startswith("data:image/png;base64,")

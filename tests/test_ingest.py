@@ -134,6 +134,16 @@ def test_duplicate_document_is_refused(tmp_path, format_dir):
         ingest(Study.open(root))
 
 
+def test_identical_texts_with_their_own_manifest_ids_are_separate_documents(tmp_path):
+    # survey answers such as "N/A" are legitimately the same text in several documents
+    manifest = "file,doc_id,site\nq1.txt,answer-1,North\nq2.txt,answer-2,South\n"
+    root = make_study(tmp_path / "s", {"q1.txt": "P1: N/A\n", "q2.txt": "P1: N/A\n"},
+                      manifest)
+    corpus = ingest(Study.open(root))
+    assert list(corpus.documents["doc_id"]) == ["answer-1", "answer-2"]
+    assert corpus.documents["sha256"].nunique() == 1
+
+
 def test_latin1_file_reads_when_manifest_sets_encoding(tmp_path):
     manifest = "file,site,encoding\nlatin1.txt,Fresno,cp1252\n"
     root = make_study(tmp_path / "s", {"latin1.txt": BAD / "latin1.txt"}, manifest)

@@ -154,7 +154,7 @@ def test_agree_rules_against_a_coder(study):
         "north/kickoff:t1,risk.housing", "north/kickoff:t2,risk.housing",
         "north/closing:t3,risk.housing", "south/visit:t3,risk.housing"]) + "\n")
     result = invoke("agree", "rules", "sam", "-s", study, "--reference", "sam",
-                    "--code", "connection", "--code", "risk.housing")
+                    "--code", "connection", "--code", "risk.housing", "--min-units", "1")
     assert result.exit_code == 0, result.output
     table = pd.read_csv(study / "out" / "agreement" / "rules-vs-sam.csv").set_index("code_id")
     assert table.loc["connection", "krippendorff_alpha"] == 1.0

@@ -127,4 +127,13 @@ def test_title_lines_are_kept_but_never_coded_and_no_speaker_is_a_guess(coded):
     assert set(titles["kind"]) == {"preamble"} and len(titles) == 39
     assert titles["text"].str.startswith("Synthetic sample").all()
     assert not codings["seg_id"].isin(titles["seg_id"]).any()
-    assert corpus.speaker_notes == []
+    # the only notes: table rows of one speaker joined into one turn (merge_turns: true)
+    keep = "set merge_turns: false to keep rows apart"
+    assert list(map(str, corpus.speaker_notes)) == [
+        ("transcripts/los-angeles/2019-05-22_coaching-call.jsonl:9: lines 9-10 of speaker "
+         f"P4 merged into one turn; {keep}"),
+        ("transcripts/oakland/2019-06-26_coaching-call.csv:9: rows 9-10 of speaker P4 "
+         f"merged into one turn; {keep}"),
+        ("transcripts/san-diego/2019-10-09_closing-breakout.jsonl:2: 7 lines merged into "
+         "3 turns, each run of one speaker's lines into one (the first: lines 2-3 of "
+         f"speaker P1); {keep}")]

@@ -5,20 +5,9 @@ import difflib
 from pathlib import Path
 
 import click
-import pandas as pd
 
-from ..cluster import SCOPES, cluster_segments
-from ..clustermap import cluster_map
-from ..features import BACKENDS
-from ..ingest import load_corpus
+from ..choices import BACKENDS
 from ..errors import ArgumentError
-from ..merge import merge_patch, read_patch
-from ..patch import codebook_patch, write_patch
-from ..review import load_decisions
-from ..store import read_table, write_table
-from ..study import Study
-from ..suggest import MIN_POSITIVES, suggest_codes
-from ..training import people_codings
 from . import cli
 from .codebook_commands import codebook
 from .coding_commands import codebook_option, study_codebook
@@ -61,6 +50,17 @@ def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, qu
     people coded (coder files, accepted decisions) count as coded. Writes
     out/clusters/ (clusters, assignments, k report, quotes, map.png) and the codebook
     patch out/suggestions.yaml to review (see `dialogcode codebook merge`)."""
+    import pandas as pd
+
+    from ..cluster import SCOPES, cluster_segments
+    from ..clustermap import cluster_map
+    from ..ingest import load_corpus
+    from ..merge import read_patch
+    from ..patch import codebook_patch, write_patch
+    from ..store import read_table, write_table
+    from ..study import Study
+    from ..training import people_codings
+
     opened = Study.open(study)
     book = study_codebook(opened, codebooks)
     if scope not in SCOPES and scope not in book.codes:
@@ -125,6 +125,13 @@ def suggest(study, threshold, seed, codebooks, model, quiet):
     rejected in review, and proposes codes for segments nobody coded with them. Writes
     out/suggestions.csv and .parquet for `dialogcode review`. (`dialogcode learn`
     instead trains on people's codings alone and codes with a checked precision.)"""
+    from ..ingest import load_corpus
+    from ..review import load_decisions
+    from ..store import read_table, write_table
+    from ..study import Study
+    from ..suggest import MIN_POSITIVES, suggest_codes
+    from ..training import people_codings
+
     opened = Study.open(study)
     book = study_codebook(opened, codebooks)
     corpus = load_corpus(opened)
@@ -166,6 +173,8 @@ def merge(patch, into, others, dry_run):
     to the codebook file INTO, keeping its comments and layout. The merged codebook is
     validated first; if it would be invalid, or a new code's id exists, INTO is left
     as it was (exit 1)."""
+    from ..merge import merge_patch
+
     result = merge_patch(patch, into, others=list(others), dry_run=dry_run)
     verb = "Would apply" if dry_run else "Applied"
     for line in result.applied:

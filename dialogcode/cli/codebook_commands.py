@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..codebook import load_codebooks
-from ..examples import test_examples
 from . import cli
 from .options import model_option
 
@@ -25,6 +23,8 @@ def codebook():
 def validate(files):
     """Validate codebook FILES together; report every problem with file, line and
     code id (exit 1 if there is any)."""
+    from ..codebook import load_codebooks
+
     book = load_codebooks(list(files))
     click.echo(f"OK: {len(book.codes)} codes in {len(book.versions)} codebook(s); "
                + ", ".join(f"{k} version {v}" for k, v in book.versions.items()))
@@ -39,6 +39,8 @@ def validate(files):
 def show(files):
     """Print the code tree of FILES with counts of patterns, examples and
     counter-examples per code."""
+    from ..codebook import load_codebooks
+
     book = load_codebooks(list(files))
     for name, title in book.titles.items():
         click.echo(f"{title} ({name}, version {book.versions[name]})")
@@ -57,6 +59,9 @@ def show(files):
 def test_command(files, model, verbose):
     """Run every code's examples (must be coded) and counter-examples (must not be)
     through the matcher, like a test runner; exit 1 if any fails."""
+    from ..codebook import load_codebooks
+    from ..examples import test_examples
+
     book = load_codebooks(list(files))
     results = test_examples(book, model=model or "blank")
     for row in results.itertuples():
@@ -83,6 +88,7 @@ IMPORTERS = {".qdc": "qdc", ".yml": "quanteda", ".yaml": "quanteda", ".dic": "li
 def export_command(files, output):
     """Write codebook FILES as one REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA
     or QualCoder. Definitions, criteria and examples go into each code's Description."""
+    from ..codebook import load_codebooks
     from ..interchange.qdc import export_qdc
 
     book = load_codebooks(list(files))
@@ -105,6 +111,7 @@ def import_command(file, output, fmt, force):
     definition, parent) into a new dialogcode codebook YAML file. Wildcards such as
     `abus*` become token patterns; spreadsheet codes have none (human-only codes).
     The result is checked with `codebook validate`; review and edit it before use."""
+    from ..codebook import load_codebooks
     from ..interchange import write_codebook_yaml
     from ..interchange.dictionaries import import_liwc, import_quanteda
     from ..interchange.qdc import import_qdc

@@ -1,20 +1,16 @@
 """dialogcode code and dialogcode kwic."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..codebook import load_codebooks
-from ..coding import code_corpus, coding_summary
-from ..ingest import load_corpus
-from ..kwic import kwic as kwic_table
-from ..kwic import term_codebook
-from ..learn import ModelError
-from ..learned import with_model
-from ..store import write_table
-from ..study import Study
 from . import cli
 from .review_commands import echo_orphaned
 from .options import echo_table, model_option, quiet_option, shown, study_argument
+
+if TYPE_CHECKING:
+    from ..study import Study
 
 codebook_option = click.option("--codebook", "codebooks", multiple=True,
                                type=click.Path(exists=True, dir_okay=False),
@@ -23,11 +19,19 @@ codebook_option = click.option("--codebook", "codebooks", multiple=True,
 
 
 def study_codebook(study: Study, codebooks=()):
+    from ..codebook import load_codebooks
+
     return load_codebooks(list(codebooks) or study.codebook_files())
 
 
 def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, corpus=None):
     """Code ``corpus`` (default: the one `dialogcode ingest` last wrote), write and report."""
+    from ..coding import code_corpus, coding_summary
+    from ..ingest import load_corpus
+    from ..learn import ModelError
+    from ..learned import with_model
+    from ..store import write_table
+
     book = study_codebook(study, codebooks)
     corpus = corpus if corpus is not None else load_corpus(study)
     model = model or study.config.model
@@ -69,6 +73,8 @@ def code(study, codebooks, model, jobs, quiet):
     """Apply the codebooks to the segments of STUDY (run `dialogcode ingest` first) and
     write the codings table; print how often each code matched. When `dialogcode learn`
     has stored a model in out/model/, its codings (source `model`) are added."""
+    from ..study import Study
+
     run_coding(Study.open(study), codebooks=codebooks, model=model, quiet=quiet, jobs=jobs)
 
 
@@ -86,6 +92,11 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     """Keyword in context: show what TERM_OR_CODE matches in STUDY, with site and
     speaker. A code id (e.g. risk.housing_insecurity) shows that code's matches and its
     sub-codes'; anything else is matched as a phrase."""
+    from ..ingest import load_corpus
+    from ..kwic import kwic as kwic_table
+    from ..kwic import term_codebook
+    from ..study import Study
+
     opened = Study.open(study)
     book = study_codebook(opened, codebooks)
     code_ids = None

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..analysis import Evidence, study_evidence, write_tables
+from ..choices import EXPORT_FORMATS
 from ..errors import DialogcodeError
-from ..export import FORMATS, export
-from ..report import REPORT, render_study_report, write_report
-from ..store import write_table
-from ..study import Study
 from . import cli
 from .options import echo_table, quiet_option, shown, study_argument
+
+if TYPE_CHECKING:
+    from ..analysis import Evidence
 
 
 def echo_lessons(evidence: Evidence) -> None:
@@ -38,8 +38,11 @@ def tables(study, quiet):
     code by site, event type and phase, co-occurrence, exemplar quotes, coded segments,
     the codebook summary and, with a lessons.yaml, the lessons. Writes Parquet and CSV
     to out/tables; columns are documented in docs/tables.md."""
+    from ..analysis import study_evidence, write_tables
+    from ..study import Study
+
     opened = Study.open(study)
-    evidence = study_evidence(opened)
+    evidence = study_evidence(opened, progress=not quiet)
     paths = write_tables(evidence, opened.out)
     if not quiet:
         summary = evidence.tables["codebook_summary"]
@@ -55,12 +58,16 @@ def lessons(study, quiet):
     """Assemble the evidence for each lesson in STUDY's lessons.yaml: sites, events,
     segments and speakers supporting it, the change from kick-off to closing, a flag
     when the evidence is thin, and its best quotes (out/tables/lessons*.csv)."""
+    from ..analysis import study_evidence
+    from ..store import write_table
+    from ..study import Study
+
     opened = Study.open(study)
     if opened.lessons is None:
         raise DialogcodeError(f"no lessons file: write {opened.config.lessons or 'lessons.yaml'}"
                               " (see docs/lessons.md) or set `lessons:` in dialogcode.yaml",
                               file=opened.root / (opened.config.lessons or "lessons.yaml"))
-    evidence = study_evidence(opened)
+    evidence = study_evidence(opened, progress=not quiet)
     paths = []
     for name in ("lessons", "lesson_quotes", "lesson_by_phase"):
         paths += write_table(evidence.tables[name], opened.out / "tables", name)
@@ -72,7 +79,7 @@ def lessons(study, quiet):
 
 @cli.command("export")
 @study_argument
-@click.option("--to", "formats", multiple=True, type=click.Choice([*FORMATS, "qdpx"]),
+@click.option("--to", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "qdpx"]),
               help="Format to write (repeatable; default: xlsx and sqlite). qdpx: a "
                    "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder.")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
@@ -82,7 +89,8 @@ def lessons(study, quiet):
               help="qdpx: export rule and model codings as made (rejected ones marked), "
                    "every coder and the reviewers' codes, each as its own user, instead "
                    "of the final codings.")
-def export_command(study, formats, output, every_source):
+@quiet_option
+def export_command(study, formats, output, every_source, quiet):
     """Export STUDY's tables: csv/ and parquet/ (a file per table), workbook.xlsx (a
     sheet per table with a README sheet, styled headers and filters) and study.sqlite
     (documents, segments, codings and codebook with foreign keys, plus every table);
@@ -95,11 +103,18 @@ def export_command(study, formats, output, every_source):
                                "file is for --to qdpx alone)")
     if every_source and "qdpx" not in formats:
         raise click.UsageError("--every-source is an option of --to qdpx")
+    from ..study import Study
+
     opened = Study.open(study)
     folder = output if tables and output is not None else opened.out
     if tables:
-        paths = export(study_evidence(opened), folder, tables, title=opened.config.title)
-        click.echo(f"Wrote {len(paths)} files to {shown(folder)}")
+        from ..analysis import study_evidence
+        from ..export import export
+
+        paths = export(study_evidence(opened, progress=not quiet), folder, tables,
+                       title=opened.config.title, progress=not quiet)
+        if not quiet:
+            click.echo(f"Wrote {len(paths)} files to {shown(folder)}")
     if "qdpx" in formats:
         from ..interchange.qdpx import DEFAULT_NAME, write_qdpx
         alone = not tables and output is not None and not output.is_dir()
@@ -115,10 +130,18 @@ def export_command(study, formats, output, every_source):
 @study_argument
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (default: out/report.html).")
-def report(study, output):
+@quiet_option
+def report(study, output, quiet):
     """Write STUDY's report: one self-contained HTML file (charts inline, no network
     requests) with the overview, code x site heatmap, change over the year,
     co-occurrence, every code with its exemplar quotes, the lessons and the codebook."""
+    from ..analysis import study_evidence
+    from ..report import REPORT, render_study_report, write_report
+    from ..study import Study
+
     opened = Study.open(study)
-    path = write_report(output or opened.out / REPORT, render_study_report(study_evidence(opened), opened.config.title))
-    click.echo(f"Wrote {shown(path)}")
+    html = render_study_report(study_evidence(opened, progress=not quiet),
+                               opened.config.title, progress=not quiet)
+    path = write_report(output or opened.out / REPORT, html)
+    if not quiet:
+        click.echo(f"Wrote {shown(path)}")

@@ -2,27 +2,32 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..codebook import load_codebooks
-from ..coders import write_coder
-from ..importers import FORMATS, MIN_SIMILARITY, ImportResult, import_codings
-from ..ingest import load_corpus
-from ..study import Study
+from ..choices import CODING_FORMATS
 from . import cli
 from .options import echo_problems, echo_table, shown, study_argument
+
+if TYPE_CHECKING:
+    from ..importers import ImportResult
 
 
 def echo_summary(result: ImportResult, source: Path) -> None:
     """Codings per code, how quotes were located, and anything left out."""
+    from ..importers import MIN_SIMILARITY
+
     codings = result.codings
     per_code = codings.groupby("code_id").size().rename("codings").reset_index()
-    click.echo(f"Imported {len(codings)} codings ({result.format}) from {shown(source)}:")
+    click.echo(f"Imported {codings['code_id'].notna().sum()} codings ({result.format}) from "
+               f"{shown(source)}:")
     echo_table(per_code)
     if result.located:
         counts = ", ".join(f"{n} {level}" for level, n in result.located.items())
         click.echo(f"Quotes located: {counts}.")
+    if result.read:
+        click.echo(f"Marked {result.read} segments read with nothing coded.")
     if result.duplicates:
         click.echo(f"Dropped {result.duplicates} duplicate codings.")
     echo_problems(f"Fuzzy matches (similarity >= {MIN_SIMILARITY}), please check",
@@ -39,7 +44,7 @@ def echo_summary(result: ImportResult, source: Path) -> None:
 @click.option("--map", "mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV (name,code_id) or YAML (name: code_id) mapping the coder's code "
                    "names to code ids.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
+@click.option("--format", "fmt", type=click.Choice(CODING_FORMATS),
               help="Format of SOURCE (default: from its extension and columns).")
 @click.option("--document", help="Document an inline-markup SOURCE copies (default: from "
                                  "its file name).")
@@ -50,19 +55,31 @@ def echo_summary(result: ImportResult, source: Path) -> None:
               help="Import the rest when quotes are ambiguous or not found (they are listed).")
 @click.option("--skip-unmapped", is_flag=True,
               help="Import the rest when code names do not map (they are listed).")
+@click.option("--coded-segments", multiple=True, metavar="RANGE",
+              help="The segments the coder read: a document, or FIRST..LAST seg_ids of "
+                   "one document (repeatable). Codings must lie in them; the others of "
+                   "them are marked read with nothing coded.")
 def import_codings_command(source, study, coder, mapping, fmt, document, user, replace,
-                           skip_unlocated, skip_unmapped):
+                           skip_unlocated, skip_unmapped, coded_segments):
     """Import a human coder's work on STUDY (run `dialogcode ingest` first) from SOURCE:
     a table of offsets (document,start,end,code), quotes (document,quote,code) or
     segments (seg_id,code or document,turn,code) as CSV or XLSX; a transcript copy marked
-    up with **span**<sup>code</sup>; or a REFI-QDA project (.qdpx). Writes
-    codings/NAME.csv. Every problem is listed; nothing is guessed."""
+    up with **span**<sup>code</sup>; or a REFI-QDA project (.qdpx). In a table, a row
+    with no code marks its segment read with nothing applying. Writes codings/NAME.csv.
+    Every problem is listed; nothing is guessed."""
+    from ..codebook import load_codebooks
+    from ..coders import write_coder
+    from ..importers import import_codings
+    from ..ingest import load_corpus
+    from ..study import Study
+
     opened = Study.open(study)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
     result = import_codings(source, corpus, book, coder=coder, mapping=mapping, fmt=fmt,
                             document=document, skip_unlocated=skip_unlocated,
                             skip_unmapped=skip_unmapped, user=user,
+                            coded_segments=coded_segments,
                             limits=opened.config.limits)
     path = write_coder(opened, coder, result.codings, replace=replace)
     echo_summary(result, source)

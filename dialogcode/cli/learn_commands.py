@@ -1,27 +1,29 @@
 """dialogcode learn and dialogcode evaluate."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..codebook import load_codebooks
-from ..evaluate import evaluate as evaluate_study
-from ..evaluate import reference_codings, write_evaluation
-from ..ingest import load_corpus
-from ..learned import learn_study, model_folder
-from ..progress import progress_bar
-from ..store import read_table
-from ..study import Study
-from ..training import training_data
 from . import cli
 from .options import echo_table, model_option, quiet_option, shown, study_argument
 
+if TYPE_CHECKING:
+    from ..study import Study
+
 
 def _bar(desc: str, quiet: bool):
+    from ..progress import progress_bar
+
     return lambda items: progress_bar(items, desc=desc, enabled=not quiet, total=len(items))
 
 
 def run_learning(study: Study, *, model=None, quiet=False, corpus=None):
     """Train, store and report the study's models (the `learn` stage of `run`)."""
+    from ..codebook import load_codebooks
+    from ..ingest import load_corpus
+    from ..learned import learn_study, model_folder
+
     book = load_codebooks(study.codebook_files())
     corpus = corpus if corpus is not None else load_corpus(study)
     models = learn_study(study, corpus, book, model=model, progress=_bar("learn", quiet))
@@ -52,6 +54,8 @@ def learn(study, model, quiet):
     (dialogcode.yaml); codes with fewer than `min_positives` positives get no model.
     Prints per code the training size, threshold and cross-validated precision and
     recall; writes out/model/."""
+    from ..study import Study
+
     run_learning(Study.open(study), model=model, quiet=quiet)
 
 
@@ -72,6 +76,8 @@ def evaluate(study, reference, folds, curve, seed, model, quiet):
     overall: precision, recall, F1 and Krippendorff's alpha of rules alone, the model
     alone, rules + model and a plain scikit-learn baseline, with bootstrap 95% intervals.
     Writes out/evaluation/; the report opens with it."""
+    from ..study import Study
+
     run_evaluation(Study.open(study), reference, folds=folds, curve=curve, seed=seed,
                    model=model, quiet=quiet)
 
@@ -79,6 +85,13 @@ def evaluate(study, reference, folds, curve, seed, model, quiet):
 def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, seed=0,
                    model=None, quiet=False, corpus=None):
     """Cross-validate against ``reference``, write out/evaluation/ and print it."""
+    from ..codebook import load_codebooks
+    from ..evaluate import evaluate as evaluate_study
+    from ..evaluate import reference_codings, write_evaluation
+    from ..ingest import load_corpus
+    from ..store import read_table
+    from ..training import training_data
+
     settings = opened.config.learn
     book = load_codebooks(opened.codebook_files())
     corpus = corpus if corpus is not None else load_corpus(opened)

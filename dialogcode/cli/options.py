@@ -1,11 +1,14 @@
-"""Options shared by several commands."""
+"""Options shared by several commands.
+
+The command modules import only click and these at the top, and the library inside
+each command, so that `dialogcode --help` and `dialogcode X --help` start at once.
+"""
 from __future__ import annotations
 
 import difflib
 from pathlib import Path
 
 import click
-import pandas as pd
 
 ALLOW_OUTSIDE = "dialogcode.allow_outside"
 
@@ -103,6 +106,8 @@ def shown(path) -> str:
 
 def echo_table(df) -> None:
     """Print a DataFrame with text columns left-aligned and numbers right-aligned."""
+    import pandas as pd
+
     columns = []
     for name in df.columns:
         cells = [name] + ["" if pd.isna(v) else str(v) for v in df[name]]

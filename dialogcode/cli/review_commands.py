@@ -2,26 +2,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from ..agreement import UNITS, agree
-from ..active import next_items
-from ..coders import coder_names, coder_path, named_codings, read_coder
-from ..learn import check_fits, load_models
-from ..learned import model_folder
-from ..codebook import load_codebooks
-from ..workbook import write_workbook
-from ..ingest import load_corpus
+from ..choices import AGREEMENT_UNITS
 from ..errors import ArgumentError
-from ..review import (DECISIONS, load_decisions, load_suggestions,
-                      merge_decisions, orphaned, read_sheet, review_items, sheet_decisions,
-                      unimported, write_decisions, write_sheet)
-from ..store import read_table, safe_for_spreadsheet
-from ..study import Study
 from . import cli
 from .options import check_codes, echo_table, shown, study_argument, study_option
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..study import Study
 
 
 @cli.group()
@@ -50,6 +43,13 @@ def review_export(study, output, undecided, codes, force, next_n):
     earlier decision. Fill the `decision` column with accept or reject; add a row with
     accept to give a segment a code nobody proposed. With --next N, the sheet holds the
     N most useful segments to code next (docs/review.md)."""
+    from ..codebook import load_codebooks
+    from ..ingest import load_corpus
+    from ..review import (load_decisions, load_suggestions, read_sheet,
+                          review_items, unimported, write_sheet)
+    from ..store import read_table
+    from ..study import Study
+
     opened = Study.open(study)
     target = output or opened.out / "review.xlsx"
     decisions = load_decisions(opened)
@@ -79,6 +79,12 @@ def review_export(study, output, undecided, codes, force, next_n):
 
 def next_sheet(study: Study, corpus, book, codings, decisions, labels, n) -> pd.DataFrame:
     """Review rows for the n segments whose coding would help the models most."""
+    from ..active import next_items
+    from ..coders import coder_names, coder_path, read_coder
+    from ..learn import check_fits, load_models
+    from ..learned import model_folder
+    from ..review import review_items
+
     folder = model_folder(study)
     models = load_models(folder)
     check_fits(models, book, corpus.documents, study.config.model, folder)
@@ -100,6 +106,12 @@ def next_sheet(study: Study, corpus, book, codings, decisions, labels, n) -> pd.
 def review_import(sheet, study, reviewer):
     """Read the decisions in a filled review SHEET into STUDY's decisions.csv. A new
     decision on the same code and segment replaces the old one; nothing else changes."""
+    from ..codebook import load_codebooks
+    from ..ingest import load_corpus
+    from ..review import (DECISIONS, load_decisions, merge_decisions, read_sheet,
+                          sheet_decisions, write_decisions)
+    from ..study import Study
+
     opened = Study.open(study)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
@@ -115,6 +127,10 @@ def review_import(sheet, study, reviewer):
 
 def echo_orphaned(study: Study, corpus=None) -> None:
     """List decisions whose coding disappeared or whose document changed."""
+    from ..ingest import load_corpus
+    from ..review import load_decisions, orphaned
+    from ..store import read_table
+
     decisions = load_decisions(study)
     if decisions.empty:
         return
@@ -129,53 +145,141 @@ def echo_orphaned(study: Study, corpus=None) -> None:
 @cli.command("agree")
 @click.argument("names", nargs=-1, required=True)
 @study_option
-@click.option("--unit", type=click.Choice(UNITS), default="segment", show_default=True,
+@click.option("--unit", type=click.Choice(AGREEMENT_UNITS), default="segment",
+              show_default=True,
               help="segment: a code is present or not in each segment; span: present "
                    "when the coder's spans cover --min-overlap of all coders' spans of "
                    "the code in the segment.")
 @click.option("--min-overlap", default=0.5, show_default=True, type=click.FloatRange(0, 1,
               min_open=True), help="Overlap rule for --unit span.")
 @click.option("--reference", help="The coder taken as right, for precision, recall and F1.")
-@click.option("--code", "codes", multiple=True, help="Only this code (repeatable).")
+@click.option("--code", "codes", multiple=True,
+              help="Only this code, variable or group (repeatable).")
+@click.option("--speaker", multiple=True, help="Units: segments of this speaker label "
+                                               "(glob such as 'P*'; repeatable).")
+@click.option("--site", multiple=True, help="Units: segments of documents of this site.")
+@click.option("--event-type", multiple=True, help="Units: documents of this event type.")
+@click.option("--document", multiple=True, help="Units: documents whose doc_id matches.")
+@click.option("--where", multiple=True, metavar="COLUMN=VALUE",
+              help="Units: segments whose segment or document COLUMN matches VALUE.")
+@click.option("--roll-up", is_flag=True, help="A sub-code also counts for its parents.")
+@click.option("--level", type=click.Choice(["nominal", "ordinal", "interval"]),
+              default="nominal", show_default=True,
+              help="The alpha a numeric variable's verdict uses.")
+@click.option("--draws", default=1000, show_default=True, type=click.IntRange(0),
+              help="Bootstrap draws for the 95% intervals (0: none).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Bootstrap seed.")
+@click.option("--min-units", default=10, show_default=True, type=click.IntRange(1),
+              help="Units with the code (or a less common value) needed for a verdict.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the tables to this .xlsx or .csv (disagreements go to "
                    "<name>-disagreements.csv) instead of out/agreement/.")
-def agree_command(names, study, unit, min_overlap, reference, codes, output):
+def agree_command(names, study, unit, min_overlap, reference, codes, speaker, site,
+                  event_type, document, where, roll_up, level, draws, seed, min_units,
+                  output):
     """Agreement between two or more codings of the same documents: NAMES are `rules`
     (out/codings.parquet), coders in codings/ (e.g. `reader`) or coder CSV files.
-    Per code: percent agreement, Cohen's kappa (two coders), Krippendorff's alpha with a
-    verdict, and with --reference precision, recall and F1; plus the segments where
-    coders differ, for the reconciliation meeting."""
+    A row per code, per variable (a parent marked `exclusive: true`) and per group of
+    codes (cu-alpha): percent agreement, Cohen's (two coders) or Fleiss' and Light's
+    kappa, Brennan-Prediger, Krippendorff's alpha with bootstrap 95% intervals, the
+    units counted and a verdict; plus the segments where coders differ, for the
+    reconciliation meeting (docs/review.md)."""
+    from ..agreement import agree, select_units
+    from ..codebook import load_codebooks
+    from ..coders import CodingsError, identical_files, named_codings
+    from ..ingest import load_corpus
+    from ..study import Study
+
     if len(set(names)) < len(names) or len(names) < 2:
         raise click.UsageError("give at least two different codings to compare")
     opened = Study.open(study)
+    problems = identical_files(opened, names)
+    if problems:
+        raise CodingsError(problems)
     corpus = load_corpus(opened)
+    book = load_codebooks(opened.codebook_files())
+    check_codes(codes, set(book.codes))
+    selection = select_units(corpus.segments, corpus.documents, speaker=speaker, site=site,
+                             event_type=event_type, document=document, where=where)
     codings = {name: named_codings(opened, name, corpus.segments) for name in names}
-    if codes:
-        used = set().union(*(c["code_id"].dropna() for c in codings.values()))
-        check_codes(codes, used | set(load_codebooks(opened.codebook_files()).codes))
     result = agree(codings, corpus.segments, unit=unit, reference=reference,
                    codes=list(codes) or None, documents=corpus.documents,
-                   min_overlap=min_overlap)
-    shown_columns = ["code_id", "units", "percent_agreement", "cohen_kappa",
-                     "krippendorff_alpha", "verdict"]
-    if reference:
-        shown_columns += ["precision", "recall", "f1"]
-    echo_table(result.per_code[shown_columns].round(3))
-    paths = write_agreement(opened, names, result.per_code, result.disagreements, output)
+                   min_overlap=min_overlap, book=book, selection=selection,
+                   roll_up=roll_up, level=level, draws=draws, seed=seed,
+                   min_units=min_units)
+    del codings, corpus                 # what is left to do needs only the result
+    click.echo(f"Units: {result.selection}; {result.shared:,} segment(s) in "
+               f"{result.shared_documents:,} document(s) read by two or more coders "
+               f"({result.units:,} in {result.documents:,} by one or more). Coders: "
+               f"{', '.join(result.coders)}.")
+    echo_table(agreement_summary(result, level, reference, draws))
+    for note in result.notes:
+        click.echo(f"Note: {note}")
+    paths = write_agreement(opened, names, result, output)
     click.echo(f"{len(result.disagreements)} disagreements. Wrote "
                f"{', '.join(shown(p) for p in paths)}")
 
 
-def write_agreement(study: Study, names, per_code: pd.DataFrame,
-                    disagreements: pd.DataFrame, output: Path | None) -> list[Path]:
+def agreement_summary(result, level: str, reference: str | None, draws: int):
+    """The printed columns: units, agreement, a kappa, alpha with its interval, verdict."""
+    import pandas as pd
+
+    table = result.per_code
+    kappa = "cohen_kappa" if len(result.coders) == 2 else "fleiss_kappa"
+    alphas = ["krippendorff_alpha"] + ([f"alpha_{level}"] if f"alpha_{level}" in table
+                                       else [])
+    columns = ["code_id"] + (["kind"] if set(table["kind"]) - {"code", "pooled"} else [])
+    summary = table[columns + ["units", "percent_agreement", kappa, *alphas]].round(3)
+    for alpha in alphas if draws else []:
+        low, high = table[f"{alpha}_low"], table[f"{alpha}_high"]
+        summary.insert(summary.columns.get_loc(alpha) + 1, f"{alpha.split('_')[-1]} 95% CI",
+                       [f"[{a:.3f}, {b:.3f}]" if pd.notna(a) else ""
+                        for a, b in zip(low, high)])
+    summary["verdict"] = table["verdict"]
+    if reference:
+        summary = summary.join(table[["precision", "recall", "f1"]].round(3))
+    return summary
+
+
+def distinct_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """``safe_for_spreadsheet`` applied to each column's distinct values: a disagreements
+    table repeats each segment's text once per code it differs on."""
+    import numpy as np
+    import pandas as pd
+
+    from ..store import safe_for_spreadsheet
+
+    columns = {}
+    for column in table.columns:
+        codes, uniques = pd.factorize(table[column])
+        safe = safe_for_spreadsheet(pd.DataFrame({column: pd.Series(uniques, dtype=object)}))
+        columns[column] = np.append(safe[column].to_numpy(dtype=object), None)[codes]
+    return pd.DataFrame(columns, columns=table.columns)
+
+
+def write_agreement(study: Study, names, result, output: Path | None) -> list[Path]:
+    """The agreement table, the disagreements and a confusion matrix (CSV and chart) per
+    variable, in out/agreement/ or next to ``output`` (one workbook for .xlsx)."""
+    from ..charts import confusion_chart
+    from ..workbook import write_workbook
+
+    confusion = {f"confusion {variable}"[:31]: matrix.reset_index()
+                 for variable, matrix in result.confusion.items()}
     if output is not None and output.suffix.lower() == ".xlsx":
-        return [write_workbook(output, {"agreement": per_code,
-                                        "disagreements": disagreements})]
+        return [write_workbook(output, {"agreement": result.per_code,
+                                        "disagreements": result.disagreements,
+                                        **confusion})]
     if output is None:
         output = study.out / "agreement" / f"{'-vs-'.join(Path(n).stem for n in names)}.csv"
     output.parent.mkdir(parents=True, exist_ok=True)
     second = output.with_name(output.stem + "-disagreements.csv")
-    per_code.to_csv(output, index=False, lineterminator="\n")
-    safe_for_spreadsheet(disagreements).to_csv(second, index=False, lineterminator="\n")
-    return [output, second]
+    result.per_code.to_csv(output, index=False, lineterminator="\n")
+    distinct_safe(result.disagreements).to_csv(second, index=False, lineterminator="\n")
+    paths = [output, second]
+    for variable, matrix in result.confusion.items():
+        stem = output.with_name(f"{output.stem}-confusion-{variable}")
+        matrix.to_csv(stem.with_suffix(".csv"), lineterminator="\n")
+        confusion_chart(matrix, variable, result.coders).savefig(
+            stem.with_suffix(".png"), dpi=120, metadata={"Software": None})
+        paths += [stem.with_suffix(".csv"), stem.with_suffix(".png")]
+    return paths

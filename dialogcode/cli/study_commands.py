@@ -1,25 +1,19 @@
 """init, ingest and run."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..analysis import study_evidence, write_tables
-from ..config import CONFIG_NAME
-from ..coders import chosen_coders, coder_names, coder_path
 from ..errors import printable
-from ..export import DATABASE, WORKBOOK, export
-from ..ingest import find_files, summarize, write_corpus
-from ..learned import has_training, model_folder
-from ..ingest import ingest as ingest_corpus
-from ..report import REPORT, render_study_report, write_report
-from ..review import DECISIONS
-from ..stamps import Stamps, fingerprint
-from ..study import Study, init_study
 from . import cli
 from .coding_commands import run_coding
 from .learn_commands import run_evaluation, run_learning
 from .evidence_commands import echo_lessons
 from .options import echo_problems, echo_table, quiet_option, shown, study_argument
+
+if TYPE_CHECKING:
+    from ..study import Study
 
 
 @cli.command()
@@ -31,6 +25,8 @@ def init(directory, title):
 
     Refuses to touch an existing study or a non-empty folder.
     """
+    from ..study import init_study
+
     path = init_study(directory, title=title)
     click.echo(f"Created study {path}\n"
                f"Next: put transcripts in {path / 'transcripts'}, describe them in "
@@ -38,6 +34,10 @@ def init(directory, title):
 
 
 def _ingest(study: Study, *, unit, skip_bad, quiet):
+    from ..formats.tables import KEEP_APART
+    from ..ingest import ingest as ingest_corpus
+    from ..ingest import summarize, write_corpus
+
     corpus = ingest_corpus(study, unit=unit, skip_bad=skip_bad, progress=not quiet)
     paths = write_corpus(corpus, study.out)
     echo_problems("Warnings", corpus.warnings)
@@ -50,7 +50,7 @@ def _ingest(study: Study, *, unit, skip_bad, quiet):
                    f"{total['speakers']} speakers, {total['words']} words; "
                    f"{len(corpus.segments)} segments ({corpus.segments['unit'].iloc[0] if len(corpus.segments) else unit}).")
         echo_problems("Speaker labels and headings to check", corpus.speaker_notes, err=False)
-        if corpus.speaker_notes:
+        if any(KEEP_APART not in note.message for note in corpus.speaker_notes):
             click.echo("List a label under `speakers:` in dialogcode.yaml, or in the "
                        "manifest's `speakers` column, to make it a speaker.")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
@@ -73,6 +73,8 @@ def ingest(study, unit, skip_bad, quiet):
     """Read the transcripts of STUDY (a study folder, default .) into documents and
     segments tables in its output folder, and print a summary per site and event type.
     """
+    from ..study import Study
+
     _ingest(Study.open(study), unit=unit, skip_bad=skip_bad, quiet=quiet)
 
 
@@ -87,6 +89,17 @@ def run(study, skip_bad, force, quiet):
     lessons, workbook.xlsx, study.sqlite, report.html).
     A stage whose inputs did not change since the last run, and whose outputs are as
     it wrote them, is skipped (out/stamps.json); --force re-runs all."""
+    from ..analysis import study_evidence, write_tables
+    from ..coders import chosen_coders, coder_names, coder_path
+    from ..config import CONFIG_NAME
+    from ..export import DATABASE, WORKBOOK, export
+    from ..ingest import find_files
+    from ..learned import has_training, model_folder
+    from ..report import REPORT, render_study_report, write_report
+    from ..review import DECISIONS
+    from ..stamps import Stamps, fingerprint
+    from ..study import Study
+
     opened = Study.open(study)
     if opened.config.learn.reference:
         chosen_coders(opened, [opened.config.learn.reference], "learn: reference")
@@ -143,12 +156,15 @@ def run(study, skip_bad, force, quiet):
                       out / "codings.parquet", config, *codebooks, opened.lessons,
                       out / "evaluation" / "per_code.parquet", *people)
     if stage("evidence", key):
-        evidence = study_evidence(opened, corpus=corpus, codings=codings)
+        evidence = study_evidence(opened, corpus=corpus, codings=codings,
+                                  progress=not quiet)
         write_tables(evidence, out)
         if not quiet:
             echo_lessons(evidence)
-        export(evidence, out, ("xlsx", "sqlite"), title=opened.config.title)
-        write_report(out / REPORT, render_study_report(evidence, opened.config.title))
+        export(evidence, out, ("xlsx", "sqlite"), title=opened.config.title,
+               progress=not quiet)
+        write_report(out / REPORT, render_study_report(evidence, opened.config.title,
+                                                       progress=not quiet))
         stamps.record("evidence", key, [out / "tables", out / WORKBOOK, out / DATABASE,
                                         out / REPORT])
     click.echo(f"Report:   {shown(out / REPORT)}\nWorkbook: {shown(out / WORKBOOK)}\n"

@@ -67,10 +67,11 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
 
 def read_document(path: Path, *, source: str | None = None, fmt: str | None = None,
                   encoding: str = "utf-8", columns: dict[str, str] | None = None,
-                  speakers: frozenset[str] = frozenset(), limits: Limits = DEFAULT
-                  ) -> tuple[ParsedDocument, str]:
+                  speakers: frozenset[str] = frozenset(), merge_turns: bool = True,
+                  limits: Limits = DEFAULT) -> tuple[ParsedDocument, str]:
     """Read one transcript file; ``speakers`` are labels to take as speakers wherever
-    they open a line or cue; ``limits`` bound what reading it may cost
+    they open a line or cue; ``merge_turns`` False keeps each row of a CSV, XLSX,
+    JSON or JSONL file its own turn; ``limits`` bound what reading it may cost
     (:mod:`dialogcode.limits`).
 
     Returns the parsed document and its format name. Raises IngestError naming the
@@ -89,15 +90,16 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
     if fmt == "docx":
         parsed = parse_docx(data, source, columns, forced=speakers, limits=limits)
     elif fmt == "xlsx":
-        parsed = parse_xlsx(data, source, columns, limits)
+        parsed = parse_xlsx(data, source, columns, merge=merge_turns, limits=limits)
     else:
         text = decode(data, source, encoding)
         if fmt in ("vtt", "srt"):
             parsed = parse_captions(text, source, vtt=fmt == "vtt", forced=speakers)
         elif fmt == "csv":
-            parsed = parse_csv(text, source, columns)
+            parsed = parse_csv(text, source, columns, merge=merge_turns)
         elif fmt in ("json", "jsonl"):
-            parsed = parse_json(text, source, columns, lines=fmt == "jsonl", limits=limits)
+            parsed = parse_json(text, source, columns, lines=fmt == "jsonl",
+                                merge=merge_turns, limits=limits)
         else:
             parsed = parse_text(text, source, fmt, forced=speakers)
     if not parsed.blocks:

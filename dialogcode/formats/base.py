@@ -41,13 +41,18 @@ class TextBuilder:
     ``Speaker: text`` paragraphs and records each turn's offsets.
 
     Consecutive pieces from one named speaker are joined into one turn, as captions
-    split a turn into many cues; pieces without a speaker stay apart.
+    split a turn into many cues, unless ``merge`` is False; pieces without a speaker
+    stay apart. ``merged`` lists each run of joined pieces as (speaker, first line, last
+line, number of pieces).
     """
 
-    def __init__(self, preamble: str | None = None):
+    def __init__(self, preamble: str | None = None, *, merge: bool = True):
         self._parts: list[str] = []
         self._length = 0
+        self._merge = merge
         self.blocks: list[Block] = []
+        self.merged: list[tuple[str, int | None, int | None, int]] = []
+        self._joined: Block | None = None    # the block merged[-1] grew
         self._joinable = False      # the last block is a turn that a next piece may join
         if preamble and preamble.strip():
             self._new_block("preamble", None, normalize_text(preamble).strip(), None, None, None)
@@ -60,7 +65,12 @@ class TextBuilder:
         if not text:
             return
         last = self.blocks[-1] if self._joinable else None
-        if last is not None and speaker and last.speaker == speaker:
+        if self._merge and last is not None and speaker and last.speaker == speaker:
+            if self._joined is last:
+                self.merged[-1] = (speaker, last.line, line, self.merged[-1][3] + 1)
+            else:
+                self.merged.append((speaker, last.line, line, 2))
+                self._joined = last
             self._emit(" " + text)
             last.end = self._length
             if time_end is not None:

@@ -15,6 +15,9 @@ from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, check_json_depth, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, parse_time
+from .speakers import Note
+
+KEEP_APART = "set merge_turns: false to keep rows apart"
 
 WHAT = ".xlsx workbook"
 # what openpyxl raises on a workbook whose parts are not what Excel writes (LookupError:
@@ -24,12 +27,17 @@ DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, LookupError, Value
 
 
 def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
-                     columns: dict[str, str] | None) -> ParsedDocument:
-    """Build a document from (line, row) pairs under ``header``. Raises IngestError
-    listing every row whose time cannot be read or whose text or speaker is a JSON list
-    or object."""
+                     columns: dict[str, str] | None, *, merge: bool = True,
+                     rows_are: str = "rows") -> ParsedDocument:
+    """Build a document from (line, row) pairs under ``header``.
+
+    Consecutive rows of one speaker become one turn unless ``merge`` is False; the
+    document then carries one note saying so (``rows_are`` names the rows in it:
+    rows, lines or items). Raises IngestError listing every row whose time cannot be
+    read or whose text or speaker is a JSON list or object.
+    """
     found = find_columns(header, columns, source)
-    builder = TextBuilder()
+    builder = TextBuilder(merge=merge)
     problems = []
     for line, row in rows:
         cell = lambda role: row[found[role]] if role in found and found[role] < len(row) else None  # noqa: E731
@@ -54,14 +62,33 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
         raise IngestError(problems)
     if not builder.blocks:
         raise IngestError("no rows with text", file=source)
-    return builder.build()
+    parsed = builder.build()
+    parsed.notes = merge_notes(builder.merged, rows_are)
+    return parsed
 
 
-def parse_csv(text: str, source: str, columns: dict[str, str] | None = None) -> ParsedDocument:
+def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"
+                ) -> list[Note]:
+    """One note for a document whose rows were merged (``TextBuilder.merged``): the run
+    when there is one; the counts and the first run when there are more."""
+    if not merged:
+        return []
+    speaker, first, last, _ = merged[0]
+    run = f"{rows_are} {first}-{last} of speaker {speaker}"
+    if len(merged) == 1:
+        return [Note(first, f"{run} merged into one turn; {KEEP_APART}")]
+    rows = sum(count for *_, count in merged)
+    return [Note(first, f"{rows} {rows_are} merged into {len(merged)} turns, each run of "
+                        f"one speaker's {rows_are} into one (the first: {run}); "
+                        f"{KEEP_APART}")]
+
+
+def parse_csv(text: str, source: str, columns: dict[str, str] | None = None, *,
+              merge: bool = True) -> ParsedDocument:
     header, rows, problems = read_csv(text, source)
     if problems:
         raise IngestError(problems)
-    return rows_to_document(header, rows, source, columns)
+    return rows_to_document(header, rows, source, columns, merge=merge)
 
 
 def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] = IngestError,
@@ -92,17 +119,18 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
     return [row + [None] * (width - len(row)) for row in rows]
 
 
-def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None,
-               limits: Limits = DEFAULT) -> ParsedDocument:
+def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, *,
+               merge: bool = True, limits: Limits = DEFAULT) -> ParsedDocument:
     values = xlsx_rows(io.BytesIO(data), source, limits=limits)
     if not values:
         raise IngestError("the workbook's first sheet is empty", file=source)
     rows = [(number, row) for number, row in enumerate(values[1:], start=2)]
-    return rows_to_document(values[0], rows, source, columns)
+    return rows_to_document(values[0], rows, source, columns, merge=merge)
 
 
 def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
-               lines: bool = False, limits: Limits = DEFAULT) -> ParsedDocument:
+               lines: bool = False, merge: bool = True, limits: Limits = DEFAULT
+               ) -> ParsedDocument:
     items: list[tuple[int, object]] = []
     number = 1
     try:
@@ -135,4 +163,5 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
     for _, item in items:
         keys.extend(k for k in item if k not in keys)
     rows = [(n, [item.get(k) for k in keys]) for n, item in items]
-    return rows_to_document(keys, rows, source, columns)
+    return rows_to_document(keys, rows, source, columns, merge=merge,
+                            rows_are="lines" if lines else "items")

@@ -8,11 +8,14 @@ a file is collected and raised together as one :class:`~dialogcode.coders.Coding
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from ..agreement.scheme import scheme_of
+from ..choices import CODING_FORMATS as FORMATS
 from ..codebook import Codebook
 from ..coders import CODER_COLUMNS, CodingsError, check_name
 from ..errors import ArgumentError, Problem
@@ -24,11 +27,10 @@ from .mapping import load_mapping, map_names
 from .markup import SUFFIXES as MARKUP_SUFFIXES
 from .markup import read_markup
 from .qdpx import read_qdpx
-from .tabular import KINDS, read_table
+from .tabular import read_table
 
 __all__ = ["FORMATS", "MIN_SIMILARITY", "ImportResult", "import_codings"]
 
-FORMATS = (*KINDS, "markup", "qdpx")
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -39,7 +41,8 @@ class ImportResult:
     ``located`` counts quotes found at each level (quotes tables only); ``fuzzy`` lists
     each fuzzy match for review; ``unlocated`` and ``unmapped`` list what was left out
     under ``skip_unlocated`` / ``skip_unmapped``; ``ignored`` lists parts of the file with
-    nothing importable; ``duplicates`` counts identical rows dropped.
+    nothing importable; ``duplicates`` counts identical rows dropped; ``read`` counts the
+    segments marked read with nothing coded (rows with an empty ``code_id``).
     """
 
     codings: pd.DataFrame
@@ -50,6 +53,7 @@ class ImportResult:
     unmapped: list[Problem] = field(default_factory=list)
     ignored: list[Problem] = field(default_factory=list)
     duplicates: int = 0
+    read: int = 0
 
 
 def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
@@ -75,14 +79,23 @@ def _where(problem: Problem) -> tuple[str, int]:
 
 
 def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: str
-          ) -> tuple[list[dict], list[Problem]]:
-    """Coder-file rows for the codings whose name maps, and problems for spans that lie
-    outside every segment."""
-    rows, problems = [], []
+          ) -> tuple[list[dict], list[Found], list[Problem]]:
+    """Coder-file rows (with the reading each came from) for the codings whose name maps
+    and for segments marked read with no code, and problems for spans that lie outside
+    every segment."""
+    rows, origins, problems = [], [], []
     for item in found:
-        if item.code not in mapped:
+        if item.code and item.code not in mapped:
             continue
         seg_id, quote = item.seg_id, None
+        if not item.code:
+            segs = [seg_id] if seg_id else docs.segments_over(item.doc_id, item.start,
+                                                               item.end)
+            rows += [{"seg_id": seg, "doc_id": item.doc_id, "code_id": None,
+                      "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]}
+                     for seg in segs]
+            origins += [item] * len(segs)
+            continue
         if item.start is not None:
             seg_id = docs.segment_of(item.doc_id, item.start, item.end)
             quote = docs.text[item.doc_id][item.start:item.end]
@@ -94,13 +107,75 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
         rows.append({"seg_id": seg_id, "doc_id": item.doc_id, "code_id": mapped[item.code],
                      "start": item.start, "end": item.end, "quote": quote,
                      "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]})
-    return rows, problems
+        origins.append(item)
+    return rows, origins, problems
+
+
+def _two_values(rows: list[dict], origins: list[Found], book: Codebook) -> list[Problem]:
+    """A problem for each coding that gives a segment a second value of a variable (the
+    children of a parent marked ``exclusive: true``)."""
+    problems, given = [], {}
+    for variable in scheme_of(book).variables.values():
+        for row, item in zip(rows, origins):
+            value = variable.members.get(row["code_id"])
+            if value is None:
+                continue
+            first = given.setdefault((variable.id, row["seg_id"]), (value, row, item))
+            if first[0] != value:
+                problems.append(Problem(
+                    f"segment {row['seg_id']} gets two values of {variable.id}: "
+                    f"{first[1]['code_id']} (line {first[2].line}) and {row['code_id']} "
+                    "(a segment carries one at most)", item.file, item.line))
+    return problems
+
+
+def coded_ranges(ranges, docs: Documents) -> tuple[set[str], list[Problem]]:
+    """The segments named by ``--coded-segments`` ranges: a document (doc_id or path) or
+    ``FIRST..LAST`` (two seg_ids of one document, both included)."""
+    ordinal = {seg: number for (_, number), seg in docs.turns.items()}
+    chosen, problems = set(), []
+    for text in ranges:
+        first, dots, last = text.partition("..")
+        if not dots:
+            doc_id, why = docs.resolve(text)
+            if doc_id is None:
+                problems.append(Problem(f"--coded-segments {text!r}: {why}"))
+            else:
+                chosen |= {seg for seg, doc in docs.seg_doc.items() if doc == doc_id}
+            continue
+        first, last = first.strip(), last.strip()
+        unknown = [s for s in (first, last) if s not in docs.seg_doc]
+        if unknown or docs.seg_doc[first] != docs.seg_doc[last] \
+                or ordinal[first] > ordinal[last]:
+            problems.append(Problem(f"--coded-segments {text!r}: give FIRST..LAST, two "
+                                    "seg_ids of one document in order"
+                                    + (f" ({unknown[0]!r} is unknown)" if unknown else "")))
+            continue
+        doc = docs.seg_doc[first]
+        chosen |= {seg for seg, d in docs.seg_doc.items()
+                   if d == doc and ordinal[first] <= ordinal[seg] <= ordinal[last]}
+    return chosen, problems
+
+
+def _within(rows: list[dict], origins: list[Found], chosen: set[str], docs: Documents,
+            coder: str) -> tuple[list[dict], list[Problem]]:
+    """Markers for the chosen segments without a row, and a problem for each row
+    outside them."""
+    problems = [Problem(f"{row['seg_id']} lies outside --coded-segments", item.file,
+                        item.line) for row, item in zip(rows, origins)
+                if row["seg_id"] not in chosen]
+    have = {row["seg_id"] for row in rows}
+    markers = [{"seg_id": seg, "doc_id": docs.seg_doc[seg], "code_id": None,
+                "source": f"human:{coder}", "sha256": docs.sha[docs.seg_doc[seg]]}
+               for seg in sorted(chosen - have)]
+    return markers, problems
 
 
 def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
                    mapping: Path | None = None, fmt: str | None = None,
                    document: str | None = None, skip_unlocated: bool = False,
                    skip_unmapped: bool = False, user: str | None = None,
+                   coded_segments: Sequence[str] = (),
                    limits: Limits = DEFAULT) -> ImportResult:
     """Read a coder's file into coder-file rows for ``corpus``, code names mapped to the
     ids of ``book``.
@@ -110,9 +185,12 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
     ``user`` keeps only the codings of that user (name or id) of a REFI-QDA project;
     ``limits`` bound what unpacking a project may cost (docs/limits.md).
-    Raises CodingsError listing every problem of the file, including ambiguous or
-    unfound quotes and unmapped names unless they are skipped; ArgumentError for a bad
-    coder name or a missing ``source``.
+    ``coded_segments`` (documents or ``FIRST..LAST`` seg_id ranges) says which segments
+    the coder read: every coding must lie in them, and the rest of them are marked read
+    with nothing coded. Raises CodingsError listing every problem of the file, including
+    ambiguous or unfound quotes and unmapped names unless they are skipped, and a segment
+    given two values of one variable; ArgumentError for a bad coder name or a missing
+    ``source``.
     """
     check_name(coder, "coder")
     source = Path(source)
@@ -121,9 +199,14 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     docs = Documents(corpus)
     reading = _read(source, docs, fmt, document, user, limits)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
-    mapped, unmapped = map_names(reading.found, book, names)
-    rows, outside = _rows(reading.found, mapped, docs, coder)
-    problems += reading.problems + outside
+    mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
+    rows, origins, outside = _rows(reading.found, mapped, docs, coder)
+    problems += reading.problems + outside + _two_values(rows, origins, book)
+    if coded_segments:
+        chosen, wrong = coded_ranges(coded_segments, docs)
+        markers, stray = _within(rows, origins, chosen, docs, coder)
+        problems += wrong + stray
+        rows += markers
     problems += [] if skip_unlocated else reading.unlocated
     problems += [] if skip_unmapped else unmapped
     if problems:
@@ -135,5 +218,6 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
         raise CodingsError("nothing to import: no codings left", file=source)
     located = {level: reading.located[level] for level in LEVELS} \
         if reading.kind == "quotes" else {}
+    read = unique.loc[unique["code_id"].isna(), "seg_id"].nunique()
     return ImportResult(unique, reading.kind, located, reading.fuzzy, reading.unlocated,
-                        unmapped, reading.ignored, len(codings) - len(unique))
+                        unmapped, reading.ignored, len(codings) - len(unique), read)

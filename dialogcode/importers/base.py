@@ -16,7 +16,7 @@ class Found:
     """One coding as read from the coder's file: a span (start/end) or a segment."""
 
     doc_id: str
-    code: str                   # the name the coder used, not yet a code id
+    code: str                   # the name the coder used, not yet a code id; "" = read
     file: str
     line: int | None
     start: int | None = None
@@ -109,6 +109,11 @@ class Documents:
         known = sorted(self.text)
         listed = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
         return None, f"unknown document {name!r} (documents: {listed})"
+
+    def segments_over(self, doc_id: str, start: int, end: int) -> list[str]:
+        """The segments a span overlaps."""
+        return [seg for s_start, s_end, seg in self._spans.get(doc_id, [])
+                if s_start < end and start < s_end]
 
     def segment_of(self, doc_id: str, start: int, end: int) -> str | None:
         """The segment a span starts in; failing that (a span starting on a speaker

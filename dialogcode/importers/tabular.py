@@ -4,7 +4,9 @@
 - **quotes**: ``document, quote, code``, located with :mod:`.locate`;
 - **segments**: ``seg_id, code`` or ``document, turn, code`` (turn = segment ordinal).
 
-``code_id`` may stand for ``code``. Column names are matched case-insensitively.
+``code_id`` may stand for ``code``. Column names are matched case-insensitively. A row
+with an empty code says its segment (or the segments its span overlaps) was read and
+nothing applies there.
 """
 from __future__ import annotations
 
@@ -18,8 +20,6 @@ from ..formats.tables import xlsx_rows
 from ..normalize import normalize_text
 from .base import Documents, Found, Reading, shorten, split_codes
 from .locate import locate
-
-KINDS = ("offsets", "quotes", "segments")
 
 
 def _cell(value) -> str:
@@ -103,10 +103,7 @@ def read_table(path: Path, docs: Documents, kind: str | None = None) -> Reading:
     reading = Reading(kind)
     source = str(path)
     for line, row in rows:
-        codes = split_codes(row[code_column])
-        if not codes:
-            reading.problems.append(Problem(f"no {code_column}", source, line))
-            continue
+        codes = split_codes(row[code_column]) or [""]      # "": read, nothing applies
         place = _place(kind, row, line, docs, reading, source)
         if place is not None:
             doc_id, start, end, seg_id = place

@@ -1,0 +1,243 @@
+"""agree(): the agreement of two or more codings of the same segments, as researchers
+report it (docs/review.md): a row per code, per variable (an ``exclusive`` parent) and per
+group of codes (cu-alpha), with kappas, alpha, bootstrap intervals and unit counts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..choices import AGREEMENT_UNITS as UNITS
+from ..codebook import Codebook
+from ..errors import ArgumentError, DialogcodeError, Problem
+from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
+from .disagreements import disagreement_table
+from .rows import code_rows, expand, group_row, member_lookup, table_of, variable_row
+from .scheme import Scheme, scheme_of
+from .statistics import LEVELS
+from .units import Selection
+
+SEGMENT_COLUMNS = ["seg_id", "doc_id", "start", "end", "speaker", "text"]
+MIN_UNITS = 10
+DRAWS = 1000
+_RESERVED = ["seg_id", "doc_id", "code_id", "kind", "speaker", "text", "values"]
+
+
+@dataclass
+class Agreement:
+    """Result of :func:`agree`: ``per_code`` (a row per variable, code, all codes pooled
+    and group; columns in docs/review.md), the segments where coders differ, a confusion
+    matrix per variable, the units (``selection`` names them; ``units`` segments in
+    ``documents`` documents were read by a coder, ``shared`` in ``shared_documents`` by
+    two or more) and what a reader should know (``notes``)."""
+
+    per_code: pd.DataFrame
+    disagreements: pd.DataFrame
+    unit: str
+    coders: list[str]
+    confusion: dict[str, pd.DataFrame] = field(default_factory=dict)
+    selection: str = "all segments"
+    units: int = 0
+    documents: int = 0
+    notes: list[str] = field(default_factory=list)
+    shared: int = 0
+    shared_documents: int = 0
+
+
+def _argument_problems(codings, segments, unit, reference, min_overlap, level, draws,
+                       min_units) -> list[Problem]:
+    problems = []
+    if len(codings) < 2:
+        problems.append(Problem("agreement needs at least two codings"))
+    if unit not in UNITS:
+        problems.append(Problem(f"unit must be one of {', '.join(UNITS)}, not {unit!r}"))
+    if reference is not None and (reference not in codings or len(codings) != 2):
+        problems.append(Problem(f"reference {reference!r} must name one of exactly two codings"))
+    if not 0 < min_overlap <= 1:
+        problems.append(Problem(f"min_overlap must be in (0, 1], not {min_overlap}"))
+    if level not in LEVELS:
+        problems.append(Problem(f"level must be one of {', '.join(LEVELS)}, not {level!r}"))
+    if draws < 0 or min_units < 1:
+        problems.append(Problem("draws must be 0 or more and min_units 1 or more"))
+    lacking = [c for c in SEGMENT_COLUMNS if c not in segments]
+    if lacking:
+        problems.append(Problem(f"segments table lacks column(s) {', '.join(lacking)}"))
+    for name, coding in codings.items():
+        if not isinstance(name, str) or not name or name in _RESERVED:
+            problems.append(Problem(f"coder name {name!r} is empty or clashes with a column"))
+        lacking = [c for c in ("doc_id", "code_id") if c not in coding]
+        if "seg_id" not in coding and not {"start", "end"} <= set(coding):
+            lacking.append("seg_id (or start and end)")
+        if lacking:
+            problems.append(Problem(f"coding lacks column(s) {', '.join(lacking)}", key=str(name)))
+    return problems
+
+
+def _where(name: str, coding: pd.DataFrame, row) -> dict:
+    """File and line of a coder-file row (read_coder keeps the file's row order as the
+    index and the path in ``attrs``), else the coder's name as key."""
+    if coding.attrs.get("file"):
+        return {"file": coding.attrs["file"], "line": int(row) + 2}
+    return {"key": name}
+
+
+def _code_problems(name: str, coding: pd.DataFrame, scheme: Scheme) -> list[Problem]:
+    if scheme.known is None:
+        return []
+    used = coding["code_id"].dropna()
+    unknown = set(used.unique()) - scheme.known
+    return [Problem(f"code {code!r} is not in the codebook", **_where(name, coding, row))
+            for row, code in used[used.isin(unknown)].items()] if unknown else []
+
+
+def _present(located: pd.DataFrame, codes: int, coders: int) -> pd.DataFrame:
+    """(coder_k, pos, code) once each, from the located rows."""
+    key = np.sort((located["pos"].to_numpy(np.int64) * codes + located["code"].to_numpy())
+                  * coders + located["coder_k"].to_numpy())
+    key = key[np.r_[True, key[1:] != key[:-1]]]
+    return pd.DataFrame({"coder_k": (key % coders).astype(np.int8),
+                         "pos": (key // coders // codes).astype(np.int32),
+                         "code": (key // coders % codes).astype(np.int32)})
+
+
+def _conflicts(located: pd.DataFrame, names: pd.Index, layout, codings, scheme: Scheme
+               ) -> list[Problem]:
+    """A problem per coder row giving a segment a second value of one variable."""
+    problems = []
+    coders = list(codings)
+    for variable in scheme.variables.values():
+        value = member_lookup(names, variable.members)[located["code"].to_numpy()]
+        rows = located.assign(value=value)
+        firsts = rows[rows["value"] >= 0].drop_duplicates(["coder_k", "pos", "value"])
+        doubled = firsts.duplicated(["coder_k", "pos"], keep="first")
+        for _, row in firsts[doubled].iterrows():
+            earlier = firsts[(firsts["coder_k"] == row["coder_k"])
+                             & (firsts["pos"] == row["pos"])].iloc[0]
+            coder = coders[row["coder_k"]]
+            problems.append(Problem(
+                f"segment {layout.seg_ids[row['pos']]} gets two values of {variable.id}: "
+                f"{names[earlier['code']]} and {names[row['code']]} (a unit carries one at "
+                "most)", **_where(coder, codings[coder], row["row"])))
+    return problems
+
+
+def _requested(codes, scheme: Scheme) -> list[Problem]:
+    if codes is None or scheme.known is None:
+        return []
+    return [Problem(f"unknown code {code!r}: not in the codebook") for code in codes
+            if code not in scheme.known]
+
+
+def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
+                      coders: list[str]) -> None:
+    """Refuse coders who share no document among the units, listing each one's."""
+    mine = [np.unique(docs[reads[:, k]]) for k in range(len(coders))]
+    counts = np.bincount(np.concatenate(mine), minlength=len(names)) if len(names) else []
+    if not (np.asarray(counts) >= 2).any():
+        raise DialogcodeError([Problem("the coders have no document in common, so nothing "
+                                       "can be compared")]
+                              + [Problem(f"{name} coded {len(found)} document(s): "
+                                         f"{listed(sorted(names[found]), 10) or 'none'}")
+                                 for name, found in zip(coders, mine)])
+
+
+def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
+          unit: str = "segment", reference: str | None = None,
+          codes: Sequence[str] | None = None, documents: pd.DataFrame | None = None,
+          min_overlap: float = 0.5, book: Codebook | None = None,
+          selection: Selection | None = None, roll_up: bool = False,
+          level: str = "nominal", draws: int = DRAWS, seed: int = 0,
+          min_units: int = MIN_UNITS) -> Agreement:
+    """Agreement between two or more codings (coder name -> codings-shaped table with
+    ``doc_id``, ``code_id`` and ``seg_id`` and/or ``start``/``end``) of the same segments.
+
+    Which segments each coder read is in :mod:`.coverage`; unread segments are missing.
+    The units are the codable segments (``codable`` column: preambles and headings are
+    not) of ``selection`` (default all) that someone read.
+    ``unit="segment"``: a coder applied code c to segment s if any of their rows of c lies
+    in s. ``unit="span"``: only if their spans of c (clipped to s) cover at least
+    ``min_overlap`` of the characters covered by all coders' spans of c in s.
+
+    With ``book``, an ``exclusive`` parent is one variable (a row, its values' confusion
+    matrix) and other parents with two or more children get a cu-alpha row; coders' codes
+    must be in the book. ``roll_up`` counts each code for its ancestors too. ``codes``
+    chooses the rows (default: every code used in the units). ``level`` picks the alpha
+    the verdict of a numeric variable uses. Intervals come from ``draws`` bootstrap draws
+    seeded with ``seed`` (0 draws: none). A verdict needs ``min_units`` units where some
+    coder gave a value other than the most common one. ``reference`` (with exactly two
+    coders) adds precision, recall and F1 of the other coder. With ``documents``, codings
+    whose ``sha256`` differs are refused. Raises DialogcodeError listing every problem
+    (ArgumentError for arguments that do not fit together).
+    """
+    problems = _argument_problems(codings, segments, unit, reference, min_overlap, level,
+                                  draws, min_units)
+    if problems:
+        raise ArgumentError(problems)
+    scheme, coders, layout = scheme_of(book), list(codings), Layout(segments)
+    frames, read = [], {}
+    for k, (name, coding) in enumerate(codings.items()):
+        located, read[name], found = locate(name, coding, layout)
+        problems += found + hash_problems(name, coding, documents) \
+            + _code_problems(name, coding, scheme)
+        frames.append(located.assign(coder_k=np.int8(k)).drop(
+            columns=[] if unit == "span" else ["start", "end"]))
+    located = pd.concat(frames, ignore_index=True)
+    del frames
+    code, names = pd.factorize(located.pop("code_id"))
+    located["code"], names = code.astype(np.int32), pd.Index(names)
+    problems += _requested(codes, scheme) + _conflicts(located, names, layout, codings, scheme)
+    if problems:
+        raise DialogcodeError(problems)
+    presence = (span_presence(located, min_overlap) if unit == "span"
+                else _present(located, len(names), len(coders)))
+    del located
+    notes = coverage_notes(read, presence, layout)
+    chosen = (np.array(segments["codable"], dtype=bool) if "codable" in segments
+              else np.ones(len(segments), dtype=bool))
+    uncodable = int((~chosen[presence["pos"].to_numpy()]).sum())
+    if uncodable:
+        notes.append(f"{uncodable} coding(s) on preambles or headings are left out: those "
+                     "segments are not codable (`code_preamble: true` in dialogcode.yaml "
+                     "makes them so)")
+    if selection is not None:
+        picked = layout.positions(selection.seg_ids)
+        chosen &= np.isin(np.arange(len(segments)), picked[picked >= 0])
+    unit_pos = np.flatnonzero(chosen & np.logical_or.reduce(list(read.values())))
+    reads = np.column_stack([read[name][unit_pos] for name in coders])
+    _common_documents(reads, layout.doc[unit_pos], layout.docs, coders)
+    unit_of = np.full(len(segments), -1)
+    unit_of[unit_pos] = np.arange(len(unit_pos))
+    presence = presence.assign(unit=unit_of[presence["pos"].to_numpy()])
+    presence = presence[presence["unit"] >= 0]
+    options = {"level": level, "draws": draws, "min_units": min_units}
+    rows, items, matrices = [], [], {}
+    used = set(names[presence["code"].unique()])
+    for variable in scheme.variables.values():
+        if used & set(variable.members) if codes is None else \
+                {variable.id, *variable.members} & set(codes):
+            row, item, matrices[variable.id], note = variable_row(
+                variable, presence, names, reads, seed, **options)
+            rows.append(row)
+            items.append(item)
+            notes += [note] if note else []
+    members = scheme.variable_codes()
+    coded, wider = expand(presence, names, scheme) if roll_up else (presence, names)
+    chosen_codes = (sorted(set(wider[coded["code"].unique()]) - members) if codes is None
+                    else [c for c in dict.fromkeys(codes)
+                          if c not in members and c not in scheme.variables])
+    rows += code_rows(coded, wider, reads, chosen_codes,
+                      coders.index(reference) if reference is not None else None, seed,
+                      items, **options)
+    for group in scheme.groups.values():
+        if codes is None or group.id in codes:
+            row = group_row(group, presence, names, len(coders), seed, draws, min_units)
+            rows += [row] if row else []
+    units = segments.iloc[unit_pos].reset_index(drop=True)
+    shared = reads.sum(axis=1) >= 2
+    return Agreement(table_of(rows), disagreement_table(items, units, coders), unit,
+                     coders, matrices, selection.description if selection else
+                     "all segments", len(units), units["doc_id"].nunique(), notes,
+                     int(shared.sum()), units.loc[shared, "doc_id"].nunique())

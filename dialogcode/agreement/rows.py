@@ -1,0 +1,231 @@
+"""The rows of an agreement table: one per code, per variable, all codes pooled and per
+group, each with its statistics, intervals, unit counts and verdict.
+
+Every function takes the *presence* of codes as integers: a frame of ``unit`` (row of
+the units table), ``coder_k`` (coder index) and ``code`` (index into ``names``, the code
+ids used), and ``reads`` (units x coders: which units each coder read).
+"""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+
+from .disagreements import YES_NO, confusion
+from .groups import group_coincidences
+from .scheme import Scheme, Variable
+from .statistics import (Tally, alpha_from, alpha_interval, coincidences, combine,
+                         differences, from_ids, tally, unit_intervals, unit_statistics)
+
+ALL_CODES = "(all codes)"
+_STATISTICS = ["percent_agreement", "cohen_kappa", "light_kappa", "fleiss_kappa",
+               "brennan_prediger", "krippendorff_alpha", "alpha_ordinal", "alpha_interval"]
+COLUMNS = ["code_id", "kind", "values", "coders", "units", "pairable_values",
+           "complete_units", "informative_units",
+           *[f"{s}{end}" for s in _STATISTICS for end in ("", "_low", "_high")],
+           "verdict", "both", "only_first", "only_second", "neither",
+           "precision", "recall", "f1"]
+
+
+def table_of(rows: list[dict]) -> pd.DataFrame:
+    """The rows in :data:`COLUMNS` order, leaving out statistics that apply to no row."""
+    table = pd.DataFrame(rows)
+
+    def shown(column: str) -> bool:
+        base = column.removesuffix("_low").removesuffix("_high")
+        return column in ("code_id", "kind", "verdict") or table[base].notna().any()
+    return table.reindex(columns=[c for c in COLUMNS if c in table and shown(c)])
+
+
+def verdict(alpha: float, informative: int, min_units: int) -> str:
+    """Krippendorff's thresholds, on alpha rounded to three decimals as it is reported,
+    once ``min_units`` units carry a value other than the most common one."""
+    if np.isnan(alpha):
+        return "n/a"
+    if informative < min_units:
+        return "too few units"
+    alpha = round(alpha, 3)
+    return "reliable" if alpha >= 0.8 else "tentative" if alpha >= 0.667 else "do not rely"
+
+
+def _rng(seed: int, kind: str, name: str) -> np.random.Generator:
+    """A stream per row, so a row's interval does not depend on the other rows."""
+    return np.random.default_rng([seed, zlib.crc32(f"{kind}:{name}".encode())])
+
+
+def _alpha_columns(row: dict, matrix: np.ndarray, numbers, coders: int, draws: int, rng
+                   ) -> None:
+    totals = matrix.sum(axis=0)
+    for level in ("nominal", "ordinal", "interval") if numbers is not None else ("nominal",):
+        column = "krippendorff_alpha" if level == "nominal" else f"alpha_{level}"
+        delta = differences(totals, level, numbers)
+        row[column] = alpha_from(matrix, delta)
+        row[f"{column}_low"], row[f"{column}_high"] = (
+            alpha_interval(matrix, delta, coders, draws, rng) if np.isfinite(row[column])
+            else (np.nan, np.nan))
+
+
+def tally_row(data: Tally, numbers, *, level: str, draws: int, rng, min_units: int) -> dict:
+    """Statistics, intervals, unit counts and verdict of one tally."""
+    point = unit_statistics(data, data.counts[None, :].astype(float))
+    intervals = unit_intervals(data, draws, rng)
+    matrix = coincidences(data)
+    valued = data.types >= 0
+    pairable = valued.sum(axis=1) >= 2
+    modal = int(np.argmax(matrix.sum(axis=0)))
+    row = {"values": data.values, "coders": data.coders,
+           "units": int(data.counts[pairable].sum()),
+           "pairable_values": float(matrix.sum()),
+           "complete_units": int(data.counts[valued.all(axis=1)].sum()),
+           "informative_units": int(data.counts[pairable & (valued & (data.types != modal))
+                                                .any(axis=1)].sum())}
+    for name, values in point.items():
+        row[name] = float(values[0])
+        row[f"{name}_low"], row[f"{name}_high"] = intervals.get(name, (np.nan, np.nan))
+    _alpha_columns(row, matrix, numbers, data.coders, draws, rng)
+    judged = row["krippendorff_alpha"] if numbers is None or level == "nominal" \
+        else row[f"alpha_{level}"]
+    row["verdict"] = verdict(judged, row["informative_units"], min_units)
+    return row
+
+
+def _binary_counts(row: dict, data: Tally, reference: int | None) -> None:
+    """both / only_first / only_second / neither (two coders), and precision, recall and
+    F1 of the other coder against ``reference``."""
+    first, second = data.types[:, 0], data.types[:, 1]
+    for name, mask in (("both", (first == 1) & (second == 1)),
+                       ("only_first", (first == 1) & (second == 0)),
+                       ("only_second", (first == 0) & (second == 1)),
+                       ("neither", (first == 0) & (second == 0))):
+        row[name] = int(data.counts[mask].sum())
+    if reference is not None:
+        hits = row["both"]
+        missed, extra = ((row["only_first"], row["only_second"]) if reference == 0
+                         else (row["only_second"], row["only_first"]))
+        row.update(precision=hits / (hits + extra) if hits + extra else np.nan,
+                   recall=hits / (hits + missed) if hits + missed else np.nan,
+                   f1=2 * hits / (2 * hits + extra + missed) if hits + extra + missed
+                   else np.nan)
+
+
+def member_lookup(names: pd.Index, members: dict[str, int]) -> np.ndarray:
+    """members (code id -> value) as an array over ``names`` (-1: not a member)."""
+    lookup = np.full(len(names) + 1, -1, dtype=np.int64)
+    for code, value in members.items():
+        if code in names:
+            lookup[names.get_loc(code)] = value
+    return lookup
+
+
+def code_tallies(presence: pd.DataFrame, reads: np.ndarray, wanted: np.ndarray):
+    """(tally, units where coders differ, their units x coders values 1/0/-1) for each
+    code of ``wanted`` (indices into the presence's codes; -1 for a code nobody used)."""
+    coders, size = reads.shape[1], len(reads)
+    powers = 3 ** np.arange(coders, dtype=np.int64)
+    base = reads.astype(np.int64) @ powers              # digit 1: read, 2: applied
+    base_ids, base_counts = np.unique(base, return_counts=True)
+    largest = max(presence["code"].to_numpy().max(initial=-1), wanted.max(initial=-1))
+    order = np.full(largest + 2, -1, dtype=np.int64)
+    order[wanted[wanted >= 0]] = np.flatnonzero(wanted >= 0)
+    code = order[presence["code"].to_numpy()]
+    keep = code >= 0
+    key = code[keep] * size + presence["unit"].to_numpy()[keep]
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    keys = key[starts]
+    added = np.add.reduceat(powers[presence["coder_k"].to_numpy()[keep][order]], starts) \
+        if len(key) else np.zeros(0, dtype=np.int64)
+    bounds = np.searchsorted(keys // max(size, 1), np.arange(len(wanted) + 1))
+    for index in range(len(wanted)):
+        units = keys[bounds[index]:bounds[index + 1]] % max(size, 1)
+        old, new = base[units], base[units] + added[bounds[index]:bounds[index + 1]]
+        ids, where = np.unique(np.concatenate([base_ids, old, new]), return_inverse=True)
+        counts = np.bincount(where, weights=np.concatenate(
+            [base_counts, -np.ones(len(old)), np.ones(len(new))])).round().astype(np.int64)
+        digits = (new[:, None] // powers) % 3 - 1
+        differ = (digits == 1).any(axis=1) & (digits == 0).any(axis=1)
+        yield from_ids(ids[counts > 0], counts[counts > 0], coders, 2), units[differ], \
+            digits[differ]
+
+
+def expand(presence: pd.DataFrame, names: pd.Index, scheme: Scheme
+           ) -> tuple[pd.DataFrame, pd.Index]:
+    """Presence with each code also counting for its ancestors (roll-up), and the
+    enlarged code index."""
+    targets = [(c, t) for c in names for t in (c, *scheme.ancestors.get(c, ()))]
+    wider = pd.Index(list(dict.fromkeys([t for _, t in targets])))
+    pairs = pd.DataFrame({"code": names.get_indexer([c for c, _ in targets]),
+                          "target": wider.get_indexer([t for _, t in targets])})
+    expanded = presence.merge(pairs, on="code").drop(columns="code")
+    return expanded.rename(columns={"target": "code"}).drop_duplicates(
+        ["unit", "coder_k", "code"]), wider
+
+
+def variable_row(variable: Variable, presence, names, reads, seed, *, level, draws,
+                 min_units):
+    """(row, disagreement item, confusion matrix, note or None) of one variable."""
+    value = member_lookup(names, variable.members)[presence["code"].to_numpy()]
+    rows = presence[value >= 0]
+    labels = np.full(reads.shape, -1, dtype=np.int64)
+    labels[rows["unit"].to_numpy(), rows["coder_k"].to_numpy()] = value[value >= 0]
+    numbers = np.array(variable.numbers) if variable.numbers is not None else None
+    row = {"code_id": variable.id, "kind": "variable",
+           **tally_row(tally(labels, len(variable.values)), numbers, level=level,
+                       draws=draws, rng=_rng(seed, "variable", variable.id),
+                       min_units=min_units)}
+    valued = labels >= 0
+    differ = (valued.sum(axis=1) >= 2) & (np.where(valued, labels, -2).max(axis=1)
+                                         != np.where(valued, labels, 1 << 40).min(axis=1))
+    item = (variable.id, "variable", np.flatnonzero(differ), labels[differ], variable.names)
+    silent = (reads & ~valued & valued.any(axis=1)[:, None]).sum()
+    note = (f"{variable.id}: {silent} time(s) a coder gave no value to a segment they read "
+            "and another coder valued; that is missing, not a disagreement (if the coder "
+            "judged that no value applies, give the variable a value for it)"
+            ) if silent else None
+    return row, item, confusion(labels, variable.names), note
+
+
+def code_rows(presence, names, reads, chosen: list[str], reference: int | None, seed,
+              items: list, *, level, draws, min_units) -> list[dict]:
+    """A row per code of ``chosen`` and the pooled row; disagreements go to ``items``."""
+    rows, tallies = [], []
+    for name, (data, units, digits) in zip(chosen, code_tallies(
+            presence, reads, names.get_indexer(chosen))):
+        row = {"code_id": name, "kind": "code",
+               **tally_row(data, None, level=level, draws=draws,
+                           rng=_rng(seed, "code", name), min_units=min_units)}
+        if data.coders == 2:
+            _binary_counts(row, data, reference)
+        rows.append(row)
+        tallies.append(data)
+        items.append((name, "code", units, digits, YES_NO))
+    if tallies:
+        pooled = combine(tallies)
+        row = {"code_id": ALL_CODES, "kind": "pooled",
+               **tally_row(pooled, None, level=level, draws=draws,
+                           rng=_rng(seed, "pooled", ALL_CODES), min_units=min_units)}
+        if pooled.coders == 2:
+            _binary_counts(row, pooled, reference)
+        rows.append(row)
+    return rows
+
+
+def group_row(group: Variable, presence, names, coders: int, seed, draws, min_units
+              ) -> dict | None:
+    """The cu-alpha row of a group, None when no unit has two coders using it."""
+    child = member_lookup(names, group.members)[presence["code"].to_numpy()]
+    used = child >= 0
+    matrix, totals = group_coincidences(presence["unit"].to_numpy()[used],
+                                        presence["coder_k"].to_numpy()[used], child[used],
+                                        coders, len(group.values))
+    if not totals.shape[0]:
+        return None
+    others = np.arange(len(group.values)) != np.argmax(matrix.sum(axis=0))
+    row = {"code_id": group.id, "kind": "group", "values": len(group.values),
+           "coders": coders, "units": totals.shape[0], "pairable_values": float(matrix.sum()),
+           "informative_units": int((totals[:, others].getnnz(axis=1) > 0).sum())}
+    _alpha_columns(row, matrix, None, coders, draws, _rng(seed, "group", group.id))
+    row["verdict"] = verdict(row["krippendorff_alpha"], row["informative_units"], min_units)
+    return row

@@ -1,0 +1,78 @@
+"""Choosing the units of an agreement study: which segments count.
+
+Therapist codes scored on client turns, or one site's talk mixed with another's, change
+what an agreement figure means, so the units are chosen and named. Each filter takes
+glob patterns (``P*``, ``client``; case does not matter): a segment passes a filter when
+it matches any of its patterns, and is a unit when it passes every filter given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+import pandas as pd
+
+from ..errors import ArgumentError, DialogcodeError
+
+
+class SelectionError(ArgumentError):
+    """A unit filter names no column, or is not COLUMN=VALUE (bad usage, exit 2)."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The chosen segments and how they were chosen (``"all segments"`` when no filter)."""
+
+    seg_ids: pd.Index
+    description: str
+
+
+def _matches(values: pd.Series, patterns: list[str]) -> pd.Series:
+    folded = values.fillna("").astype(str).str.casefold()
+    keys = pd.unique(folded)
+    hits = {key for key in keys if any(fnmatchcase(key, p.casefold()) for p in patterns)}
+    return folded.isin(hits)
+
+
+def parse_where(items) -> list[tuple[str, str]]:
+    """[(column, value pattern)] from ``COLUMN=VALUE`` strings."""
+    pairs = []
+    for item in items:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip():
+            raise SelectionError(f"--where {item!r}: write COLUMN=VALUE, e.g. speaker=P3")
+        pairs.append((column.strip(), value.strip()))
+    return pairs
+
+
+def select_units(segments: pd.DataFrame, documents: pd.DataFrame | None = None, *,
+                 speaker=(), site=(), event_type=(), document=(), where=()) -> Selection:
+    """The segments that pass every filter given: ``speaker`` (segment speaker label),
+    ``site`` and ``event_type`` (document columns), ``document`` (doc_id) and ``where``
+    (``COLUMN=VALUE`` on any segment or document column). Raises SelectionError for an
+    unknown column and DialogcodeError when no segment is left."""
+    filters: dict[str, list[str]] = {}
+    for column, patterns in (("speaker", speaker), ("site", site),
+                             ("event_type", event_type), ("doc_id", document)):
+        filters.setdefault(column, []).extend(patterns)
+    for column, pattern in parse_where(where):
+        filters.setdefault(column, []).append(pattern)
+    filters = {column: patterns for column, patterns in filters.items() if patterns}
+    doc_columns = set(documents.columns) if documents is not None else set()
+    unknown = [c for c in filters if c not in segments and c not in doc_columns]
+    if unknown:
+        known = sorted((set(segments.columns) | doc_columns) - {"text"})
+        raise SelectionError(f"no column {unknown[0]!r} in the segments or documents "
+                             f"(columns: {', '.join(known)})")
+    keep = pd.Series(True, index=segments.index)
+    for column, patterns in filters.items():
+        if column in segments:
+            keep &= _matches(segments[column], patterns)
+        else:
+            chosen = documents.loc[_matches(documents[column], patterns), "doc_id"]
+            keep &= segments["doc_id"].isin(set(chosen))
+    description = "; ".join(f"{column} {' or '.join(patterns)}"
+                            for column, patterns in filters.items()) or "all segments"
+    if not keep.any():
+        raise DialogcodeError(f"no segment matches {description}")
+    return Selection(pd.Index(segments.loc[keep, "seg_id"]), description)

@@ -1,0 +1,178 @@
+"""`dialogcode import-codings` and `dialogcode agree` on tests/data/agreement-study:
+Krippendorff's (2011) worked example (4 observers x 12 units, one turn each) entered as
+four coders' tables, the variable `value` (children labelled 1..5, exclusive) and the
+group `topic` (rent, wages, care)."""
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.ingest import ingest, write_corpus
+
+STUDY = Path(__file__).parent / "data" / "agreement-study"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def study(tmp_path) -> Path:
+    root = tmp_path / "study"
+    shutil.copytree(STUDY, root)
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return root
+
+
+def imported(study: Path, *coders: str) -> None:
+    for coder in coders:
+        result = invoke("import-codings", study / "coders" / f"{coder}.csv", study,
+                        "--coder", coder)
+        assert result.exit_code == 0, result.output
+
+
+def test_krippendorffs_example_through_import_and_agree(study):
+    imported(study, "a", "b", "c", "d")
+    result = invoke("agree", "a", "b", "c", "d", "-s", study)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == ("Units: all segments; 12 segment(s) in 1 document(s) read by two "
+                        "or more coders (12 in 1 by one or more). Coders: a, b, c, d.")
+    value = next(line for line in lines if line.startswith("value"))
+    assert value.split()[:3] == ["value", "variable", "11"] and "0.743" in value.split()
+    table = pd.read_csv(study / "out" / "agreement" / "a-vs-b-vs-c-vs-d.csv")
+    row = table.set_index("code_id").loc["value"]
+    assert (round(row.krippendorff_alpha, 3), round(row.alpha_ordinal, 3),
+            round(row.alpha_interval, 3)) == (0.743, 0.815, 0.849)
+    assert (row.units, row.pairable_values, row.coders) == (11, 40, 4)
+    assert row.krippendorff_alpha_low < row.krippendorff_alpha < row.krippendorff_alpha_high
+    disagreements = pd.read_csv(study / "out" / "agreement" /
+                                "a-vs-b-vs-c-vs-d-disagreements.csv")
+    assert disagreements.loc[disagreements["seg_id"] == "example:t6", "values"].item() == \
+        "a: v1; b: v2; c: v3; d: v4"
+    confusion = pd.read_csv(study / "out" / "agreement" /
+                            "a-vs-b-vs-c-vs-d-confusion-value.csv", index_col=0)
+    # pairs of coders who both valued a unit: 3 + 8 x 6 + 3 + 1 = 55 (units 1-11)
+    assert confusion.to_numpy().sum() == 55 and confusion.loc["v3", "v3"] == 12
+    assert (study / "out" / "agreement" / "a-vs-b-vs-c-vs-d-confusion-value.png").is_file()
+
+
+def test_agree_writes_one_workbook_with_the_confusion_matrices(study):
+    imported(study, "a", "b")
+    result = invoke("agree", "a", "b", "-s", study, "-o", study / "agree.xlsx")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(study / "agree.xlsx")
+    assert book.sheetnames[:3] == ["agreement", "disagreements", "confusion value"]
+
+
+def test_rows_without_a_code_mark_segments_read(study):
+    (study / "sheet.csv").write_text("document,turn,code\nexample,1,1\nexample,2,\n"
+                                     "example,3,\nexample,4,2\n")
+    result = invoke("import-codings", study / "sheet.csv", study, "--coder", "eve")
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 codings" in result.output
+    assert "Marked 2 segments read with nothing coded." in result.output
+    written = pd.read_csv(study / "codings" / "eve.csv")
+    assert written[["seg_id", "code_id"]].fillna("").values.tolist() == [
+        ["example:t1", "value.v1"], ["example:t2", ""], ["example:t3", ""],
+        ["example:t4", "value.v2"]]
+    imported(study, "a")
+    result = invoke("agree", "a", "eve", "-s", study)
+    assert result.exit_code == 0, result.output
+    assert ("Note: eve read part of 1 document(s); the rest is missing for them: example "
+            "(4 of 12 segments)") in result.output
+
+
+def test_offsets_rows_without_a_code_mark_the_segments_they_overlap(study):
+    text = (study / "transcripts" / "example.txt").read_text()
+    second = text.index("P2: This is unit number 2")
+    (study / "spans.csv").write_text(f"document,start,end,code\nexample,0,{second + 10},\n"
+                                     "example,0,5,topic.rent\n")
+    result = invoke("import-codings", study / "spans.csv", study, "--coder", "eve")
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(study / "codings" / "eve.csv")
+    assert sorted(written.loc[written["code_id"].isna(), "seg_id"]) == ["example:t1",
+                                                                         "example:t2"]
+
+
+def test_coded_segments_say_what_the_coder_read(study):
+    (study / "part.csv").write_text("document,turn,code\nexample,2,3\nexample,3,3\n")
+    result = invoke("import-codings", study / "part.csv", study, "--coder", "eve",
+                    "--coded-segments", "example:t1..example:t4")
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(study / "codings" / "eve.csv")
+    assert sorted(written["seg_id"]) == [f"example:t{i}" for i in range(1, 5)]
+    result = invoke("import-codings", study / "part.csv", study, "--coder", "fay",
+                    "--coded-segments", "example:t1..example:t2",
+                    "--coded-segments", "example:t9..example:t3")
+    assert result.exit_code == 1
+    assert f"{study / 'part.csv'}:3: example:t3 lies outside --coded-segments" in result.output
+    assert "--coded-segments 'example:t9..example:t3': give FIRST..LAST" in result.output
+
+
+def test_two_values_of_a_variable_in_a_table_name_the_line(study):
+    (study / "double.csv").write_text("document,turn,code\nexample,1,1\nexample,2,2\n"
+                                      "example,1,4\n")
+    result = invoke("import-codings", study / "double.csv", study, "--coder", "eve")
+    assert result.exit_code == 1
+    assert (f"{study / 'double.csv'}:4: segment example:t1 gets two values of value: value.v1 "
+            "(line 2) and value.v4") in result.output
+
+
+def test_the_same_coder_file_twice_is_refused(study):
+    imported(study, "a")
+    shutil.copy(study / "codings" / "a.csv", study / "codings" / "copy.csv")
+    result = invoke("agree", "a", "copy", "-s", study)
+    assert result.exit_code == 1
+    assert f"{study / 'codings' / 'copy.csv'}: has the same content as" in result.output
+
+
+def test_an_unknown_code_or_column_is_bad_usage(study):
+    imported(study, "a", "b")
+    result = invoke("agree", "a", "b", "-s", study, "--code", "topic.rnt")
+    assert result.exit_code == 2
+    assert "'topic.rnt' is not a code id of the codebook; did you mean topic.rent" in result.output
+    result = invoke("agree", "a", "b", "-s", study, "--where", "colour=red")
+    assert result.exit_code == 2 and "no column 'colour'" in result.output
+
+
+def test_coders_with_no_document_in_common_are_refused(study):
+    imported(study, "a")
+    (study / "transcripts" / "twin.txt").write_text("P1: Another unit.\n\nP2: And one more.\n")
+    (study / "manifest.csv").write_text((study / "manifest.csv").read_text()
+                                        + "twin.txt,South,coaching_call,2019-04-01,Twin\n")
+    opened = Study.open(study)
+    corpus = ingest(opened)
+    write_corpus(corpus, opened.out)
+    (study / "codings" / "twin.csv").write_text("seg_id,code_id\ntwin:t1,value.v1\n")
+    result = invoke("agree", "a", "twin", "-s", study)
+    assert result.exit_code == 1
+    assert "the coders have no document in common" in result.output
+    assert "a coded 1 document(s): example" in result.output
+    assert "twin coded 1 document(s): twin" in result.output
+
+
+def test_units_chosen_by_speaker(study):
+    imported(study, "a", "b", "c", "d")
+    result = invoke("agree", "a", "b", "c", "d", "-s", study, "--speaker", "p2")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Units: speaker p2; 6 segment(s) in 1 document(s)")
+
+
+def test_the_verdict_of_a_rating_scale_follows_level(study):
+    imported(study, "a", "b", "c", "d")
+    verdicts = {}
+    for level in ("nominal", "interval"):
+        result = invoke("agree", "a", "b", "c", "d", "-s", study, "--level", level,
+                        "--min-units", "1", "-o", study / f"{level}.csv")
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(study / f"{level}.csv").set_index("code_id")
+        verdicts[level] = table.loc["value", "verdict"]
+    # nominal alpha 0.743 is tentative; interval alpha 0.849 is reliable
+    assert verdicts == {"nominal": "tentative", "interval": "reliable"}
