@@ -89,6 +89,7 @@ class Evidence:
     lessons: LessonsFile | None
     tables: dict[str, pd.DataFrame]
     trust: dict | None = None
+    privacy: object | None = None   # GateResult of dialogcode.privacy.gate
 
 
 def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
@@ -111,10 +112,14 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
 
 
 def study_evidence(study: Study, *, corpus: Corpus | None = None,
-                   codings: pd.DataFrame | None = None, progress: bool = False) -> Evidence:
+                   codings: pd.DataFrame | None = None, progress: bool = False,
+                   privacy: bool = True) -> Evidence:
     """Load the study's corpus, rule codings (unless given), review decisions, human
     codings, codebooks and lessons.yaml, and build every table from the final codings
-    (see :func:`dialogcode.review.final_codings`); ``progress`` shows a bar on stderr."""
+    (see :func:`dialogcode.review.final_codings`); ``progress`` shows a bar on stderr.
+    With ``privacy`` the result has passed the privacy gate
+    (:func:`dialogcode.privacy.gate.gate`: residual identifiers masked, or a
+    PrivacyError under ``gate: strict``)."""
     corpus = corpus if corpus is not None else load_corpus(study)
     if codings is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")
@@ -137,7 +142,13 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
         tables["evaluation"] = evaluation[0]
     trust = trust_summary(*(evaluation or (None, None)), book.version,
                           {c.id: c.label for c in book.codes.values()})
-    return Evidence(corpus.documents, corpus.segments, final, book, lessons, tables, trust)
+    evidence = Evidence(corpus.documents, corpus.segments, final, book, lessons, tables,
+                        trust)
+    if privacy:
+        from .privacy.gate import gate
+
+        evidence = gate(study, evidence)
+    return evidence
 
 
 def write_tables(evidence: Evidence, out: Path) -> list[Path]:

@@ -40,6 +40,19 @@ class LearnSettings(BaseModel):
     reference: str | None = None   # coder `run` evaluates against (dialogcode evaluate)
 
 
+class PrivacySettings(BaseModel):
+    """The ``privacy:`` keys: the residual-identifier gate (docs/privacy.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+    gate: Literal["mask", "strict", "off"] = "mask"
+    model: str | None = None    # pipeline whose `ner` finds names (default: `model`)
+
+    @field_validator("gate", mode="before")
+    @classmethod
+    def _off(cls, value):
+        return "off" if value is False else value   # YAML reads a bare `off` as false
+
+
 class Config(BaseModel):
     """The keys of dialogcode.yaml (documented in the file ``dialogcode init`` writes)."""
 
@@ -59,6 +72,7 @@ class Config(BaseModel):
     lessons: str | None = "lessons.yaml"
     final_coders: list[str] | None = None
     learn: LearnSettings = Field(default_factory=LearnSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     limits: Limits = Field(default_factory=Limits)   # docs/limits.md
     output: str = "out"
 

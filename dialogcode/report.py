@@ -29,10 +29,12 @@ def _records(table: pd.DataFrame | None) -> list[dict]:
 
 def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                   codings: pd.DataFrame, book: Codebook, tables: dict[str, pd.DataFrame],
-                  trust: dict | None = None, *, progress: bool = False) -> str:
+                  trust: dict | None = None, *, progress: bool = False,
+                  privacy=None) -> str:
     """The report's HTML, from the corpus, the codings and :func:`build_tables` output;
-    ``trust`` (:func:`~dialogcode.trust.trust_summary`) opens it. ``progress`` shows a
-    bar on stderr while the charts are drawn."""
+    ``trust`` (:func:`~dialogcode.trust.trust_summary`) opens it; ``privacy`` (a
+    :class:`~dialogcode.privacy.gate.GateResult`) adds a note on masked identifiers.
+    ``progress`` shows a bar on stderr while the charts are drawn."""
     summary = tables["codebook_summary"]
     by_site = documents.groupby("site", dropna=False).agg(
         documents=("doc_id", "count"), words=("n_words", "sum")).reset_index()
@@ -80,7 +82,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     template = (resources.files("dialogcode") / "data" / "report.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     return environment.from_string(template).render(
-        title=title, overview=overview, trust=trust or trust_summary(None, None, "", {}), sites=_records(by_site), charts=charts,
+        title=title, overview=overview, privacy=privacy, trust=trust or trust_summary(None, None, "", {}), sites=_records(by_site), charts=charts,
         change=change, pairs=_records(pairs), codes=codes, phases=PHASES,
         lessons=[{**row, "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"]
                                                           == row["lesson_id"]])}
@@ -91,7 +93,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
 def render_study_report(evidence: Evidence, title: str, *, progress: bool = False) -> str:
     """The report of a study's :class:`~dialogcode.analysis.Evidence`."""
     return render_report(title, evidence.documents, evidence.segments, evidence.codings,
-                         evidence.book, evidence.tables, evidence.trust, progress=progress)
+                         evidence.book, evidence.tables, evidence.trust, progress=progress,
+                         privacy=evidence.privacy)
 
 
 def write_report(path: Path, html: str) -> Path:

@@ -31,6 +31,9 @@ def built(tmp_path_factory):
     with (root / "manifest.csv").open("a", encoding="utf-8") as manifest:
         manifest.write("south/hostile.txt,South,site_visit_dialogue,2019-05-06,Hostile,"
                        "mid-year\n")
+    # the hostile cells hold a URL and a handle, which the privacy gate would mask; this
+    # fixture is about formulas, so its never: list spares them (docs/privacy.md)
+    (root / "privacy.yaml").write_text("never: [example.invalid, '@SUM']\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["run", str(root)])
     assert result.exit_code == 0, result.output
     return root, result.output

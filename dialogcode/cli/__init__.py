@@ -58,5 +58,6 @@ def main():
 
 
 from . import (cluster_commands, codebook_commands, coding_commands,  # noqa: E402,F401
-               evidence_commands, import_commands, learn_commands, review_commands,
+               evidence_commands, import_commands, learn_commands, privacy_commands,
+               review_commands,
                study_commands)

