@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, Problem
+from .limits import Limits
 from .yamlsrc import LineDict, line_of, load_yaml
 
 # Speaker labels (glob patterns, any case) whose words exemplar quotes take last.
@@ -78,6 +79,7 @@ class Config(BaseModel):
     final_coders: list[str] | None = None
     learn: LearnSettings = Field(default_factory=LearnSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    limits: Limits = Field(default_factory=Limits)   # docs/limits.md
     output: str = "out"
 
     @field_validator("encoding")

@@ -113,7 +113,8 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
                                         encoding=entry.encoding or study.config.encoding,
                                         columns=columns, speakers=speakers | entry.speakers,
                                         merge_turns=study.config.merge_turns
-                                        if entry.merge_turns is None else entry.merge_turns)
+                                        if entry.merge_turns is None else entry.merge_turns,
+                                        limits=study.config.limits)
         except IngestError as exc:
             problems.extend(exc.problems)
             continue

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import calendar
 import codecs
-import csv
 import difflib
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .csvrows import read_csv
 from .errors import ManifestError, Problem
 from .formats import FORMATS, LAYOUTS
 from .paths import refused_file, unsafe_name
@@ -250,38 +249,17 @@ def _read(path: Path, source: str) -> tuple[list[str], list[tuple[int, dict]],
 
 
 def _read_csv(text: str, source: str):
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise ManifestError(f"cannot read the header as CSV: {exc}", file=source,
-                            line=1) from None
-    columns = [name.strip() for name in header or []]
+    header, values, problems = read_csv(text, source, multiline=False)
+    if header is None:
+        raise ManifestError(problems)
+    columns = [name.strip() for name in header]
     if "file" not in columns:
         raise ManifestError(f"the manifest needs a `file` column; it has: "
                             f"{', '.join(columns) or '(nothing)'}", file=source, line=1)
-    problems = [Problem(f"column {name!r} appears twice in the header", source, 1, name)
-                for name, n in Counter(columns).items() if n > 1 and name]
-    rows, line = [], reader.line_num + 1
-    try:
-        for values in reader:
-            start, line = line, reader.line_num + 1
-            if not any(value.strip() for value in values):
-                continue
-            if line - 1 > start or any("\n" in value or "\r" in value for value in values):
-                problems.append(Problem(
-                    f"a quote (\") on this line is not closed before line {line - 1}, so "
-                    f"lines {start}-{line - 1} were read as one row; close the quote (write "
-                    "\"\" for a quote inside a quoted value)", source, start))
-            elif len(values) > len(columns):
-                problems.append(Problem(
-                    f"{len(values)} values for {len(columns)} columns; put a value that "
-                    "holds a comma in quotes", source, start))
-            else:
-                rows.append((start, {name: value.strip() for name, value
-                                     in zip(columns, values) if name}))
-    except csv.Error as exc:
-        problems.append(Problem(f"cannot read this line as CSV: {exc}", source, line))
+    problems += [Problem(f"column {name!r} appears twice in the header", source, 1, name)
+                 for name, n in Counter(columns).items() if n > 1 and name]
+    rows = [(line, {name: value.strip() for name, value in zip(columns, row) if name})
+            for line, row in values]
     return [name for name in columns if name], rows, problems
 
 

@@ -10,6 +10,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .errors import DialogcodeError
+from .limits import DEFAULT, Limits, over
 
 # XML 1.0 holds no control character but tab, newline and CR, no U+FFFE or U+FFFF and no
 # lone surrogate
@@ -30,21 +31,31 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub(_visible, text)
 
 
-class _LineTarget:
-    """Tree builder that remembers the line each element starts on."""
+class _TooDeep(Exception):
+    pass
 
-    def __init__(self):
+
+class _LineTarget:
+    """Tree builder that remembers the line each element starts on and refuses nesting
+    deeper than ``depth``."""
+
+    def __init__(self, depth: int):
         self.builder = ET.TreeBuilder()
         self.lines: dict[ET.Element, int] = {}
         self.expat = None
+        self.most, self.depth = depth, 0
 
     def start(self, tag, attrs):
+        self.depth += 1
+        if self.depth > self.most:
+            raise _TooDeep
         element = self.builder.start(tag, attrs)
         if self.expat is not None:
             self.lines[element] = self.expat.CurrentLineNumber
         return element
 
     def end(self, tag):
+        self.depth -= 1
         return self.builder.end(tag)
 
     def data(self, data):
@@ -54,18 +65,23 @@ class _LineTarget:
         return self.builder.close()
 
 
-def parse_xml(data: bytes, where: str, error: type[DialogcodeError]
-              ) -> tuple[ET.Element, dict[ET.Element, int]]:
+def parse_xml(data: bytes, where: str, error: type[DialogcodeError],
+              limits: Limits = DEFAULT) -> tuple[ET.Element, dict[ET.Element, int]]:
     """(root element, {element: line}) of ``data``. Raises ``error`` naming ``where``
-    and the line for XML that is not well-formed or declares a DTD or entities (which a
-    REFI-QDA file never needs and which can be used to attack the reader)."""
-    target = _LineTarget()
+    and the line for XML that is not well-formed, declares a DTD or entities (which a
+    REFI-QDA file never needs and which can be used to attack the reader), or nests
+    deeper than ``limits.depth``."""
+    target = _LineTarget(limits.depth)
     parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
                               forbid_external=True)
     target.expat = parser.parser
     try:
         parser.feed(data)
         root = parser.close()
+    except _TooDeep:
+        raise error(f"refused: XML nested more than {limits.depth} levels deep "
+                    f"{over('depth', limits)}", file=where,
+                    line=parser.parser.CurrentLineNumber) from None
     except DefusedXmlException as exc:
         raise error(f"refused: the XML declares a DTD or entities ({type(exc).__name__})",
                     file=where, line=parser.parser.CurrentLineNumber) from None

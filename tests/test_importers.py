@@ -398,12 +398,14 @@ def test_hostile_qdpx_member_names(study, tmp_path, member, reason):
 def test_oversized_qdpx_members_are_refused_before_reading(study, tmp_path, monkeypatch):
     path = tmp_path / "big.qdpx"
     write_qdpx(path, "", {"sources/big.txt": b"x" * 5000})
-    monkeypatch.setattr(archive, "MAX_MEMBER_BYTES", 4000)
-    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 4500)
+    limited = shutil.copytree(study, tmp_path / "limited")
+    with (limited / "dialogcode.yaml").open("a") as config:
+        config.write("limits: {member_mb: 0.004, unpacked_mb: 0.0045}\n")
     read = []
     monkeypatch.setattr(archive.SafeArchive, "read", lambda self, name: read.append(name))
-    fails(run(path, study, "--coder", "x"), "2 problems",
-          "big.qdpx: refused member 'sources/big.txt': 5000 bytes unpacked (at most 4000)",
+    fails(run(path, limited, "--coder", "x"), "2 problems",
+          "big.qdpx: refused member 'sources/big.txt': 5000 bytes unpacked (limit member_mb: "
+          "0.004; see docs/limits.md to raise it)",
           "big.qdpx: refused: ")
     assert read == []
 

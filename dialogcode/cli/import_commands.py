@@ -79,7 +79,8 @@ def import_codings_command(source, study, coder, mapping, fmt, document, user, r
     result = import_codings(source, corpus, book, coder=coder, mapping=mapping, fmt=fmt,
                             document=document, skip_unlocated=skip_unlocated,
                             skip_unmapped=skip_unmapped, user=user,
-                            coded_segments=coded_segments)
+                            coded_segments=coded_segments,
+                            limits=opened.config.limits)
     path = write_coder(opened, coder, result.codings, replace=replace)
     echo_summary(result, source)
     click.echo(f"Wrote {shown(path)}")

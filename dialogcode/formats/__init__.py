@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import IngestError
+from ..limits import DEFAULT, Limits, check_size
 from ..normalize import decode
 from .base import Block, ParsedDocument
 from .captions import parse_captions
@@ -39,13 +40,15 @@ def format_of(path: Path) -> str | None:
 
 
 def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = frozenset(),
-               headings: frozenset[int] = frozenset()) -> ParsedDocument:
+               headings: frozenset[int] = frozenset(), after_talk: bool = False
+               ) -> ParsedDocument:
     """Parse already-decoded plain text: turns, Otter, or notes (md is always notes).
 
     A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
     speaker labels (unless it has Markdown headings and fewer than three turns), and as
     field notes otherwise. ``forced``: labels that are speakers; ``headings``: numbers
-    of lines that are headings (Word heading styles).
+    of lines that are headings (Word heading styles); ``after_talk``: the text follows
+    talk, so it has no preamble (see :func:`~.plaintext.parse_turns`).
     """
     if fmt not in ("md", "notes", "otter"):
         headers = find_headers(text) if fmt != "turns" else []
@@ -53,7 +56,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
         if fmt == "turns" or len(turns) >= 3 or (turns and not find_headings(text)):
-            return parse_turns(text, turns, notes, heading_lines(text, headings))
+            return parse_turns(text, turns, notes, heading_lines(text, headings),
+                               after_talk=after_talk)
     elif fmt == "otter":
         return parse_otter(text)
     parsed = parse_notes(text, headings)
@@ -63,14 +67,15 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
 
 def read_document(path: Path, *, source: str | None = None, fmt: str | None = None,
                   encoding: str = "utf-8", columns: dict[str, str] | None = None,
-                  speakers: frozenset[str] = frozenset(), merge_turns: bool = True
-                  ) -> tuple[ParsedDocument, str]:
+                  speakers: frozenset[str] = frozenset(), merge_turns: bool = True,
+                  limits: Limits = DEFAULT) -> tuple[ParsedDocument, str]:
     """Read one transcript file; ``speakers`` are labels to take as speakers wherever
     they open a line or cue; ``merge_turns`` False keeps each row of a CSV, XLSX,
-    JSON or JSONL file its own turn.
+    JSON or JSONL file its own turn; ``limits`` bound what reading it may cost
+    (:mod:`dialogcode.limits`).
 
     Returns the parsed document and its format name. Raises IngestError naming the
-    file (and line where known) for anything it cannot read.
+    file (and line where known) for anything it cannot read or that is over a limit.
     """
     source = source or str(path)
     fmt = fmt or format_of(path)
@@ -78,13 +83,14 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
         raise IngestError(f"unknown file type {path.suffix!r}; dialogcode reads "
                           f"{', '.join(sorted(EXTENSIONS))}", file=source)
     try:
+        check_size(path, source, limits, IngestError)
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror}", file=source) from None
     if fmt == "docx":
-        parsed = parse_docx(path, source, columns, forced=speakers)
+        parsed = parse_docx(data, source, columns, forced=speakers, limits=limits)
     elif fmt == "xlsx":
-        parsed = parse_xlsx(path, source, columns, merge=merge_turns)
+        parsed = parse_xlsx(data, source, columns, merge=merge_turns, limits=limits)
     else:
         text = decode(data, source, encoding)
         if fmt in ("vtt", "srt"):
@@ -93,7 +99,7 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
             parsed = parse_csv(text, source, columns, merge=merge_turns)
         elif fmt in ("json", "jsonl"):
             parsed = parse_json(text, source, columns, lines=fmt == "jsonl",
-                                merge=merge_turns)
+                                merge=merge_turns, limits=limits)
         else:
             parsed = parse_text(text, source, fmt, forced=speakers)
     if not parsed.blocks:

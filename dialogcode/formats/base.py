@@ -7,7 +7,7 @@ end exclusive, and ``text[start:end]`` is the block's text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..normalize import normalize_text
 from .speakers import Note
@@ -53,6 +53,7 @@ line, number of pieces).
         self.blocks: list[Block] = []
         self.merged: list[tuple[str, int | None, int | None, int]] = []
         self._joined: Block | None = None    # the block merged[-1] grew
+        self._joinable = False      # the last block is a turn that a next piece may join
         if preamble and preamble.strip():
             self._new_block("preamble", None, normalize_text(preamble).strip(), None, None, None)
 
@@ -63,9 +64,8 @@ line, number of pieces).
         speaker = " ".join(normalize_text(speaker).split()) if speaker else None
         if not text:
             return
-        last = self.blocks[-1] if self.blocks else None
-        if (self._merge and last is not None and last.kind == "turn" and speaker
-                and last.speaker == speaker):
+        last = self.blocks[-1] if self._joinable else None
+        if self._merge and last is not None and speaker and last.speaker == speaker:
             if self._joined is last:
                 self.merged[-1] = (speaker, last.line, line, self.merged[-1][3] + 1)
             else:
@@ -77,6 +77,23 @@ line, number of pieces).
                 last.time_end = time_end
             return
         self._new_block("turn", speaker, text, time_start, time_end, line)
+        self._joinable = True
+
+    def add_parsed(self, parsed: ParsedDocument, line_offset: int = 0) -> None:
+        """Append the text and blocks of a document parsed on its own (paragraphs after
+        a Word turn table), its lines moved down by ``line_offset``. Coming after talk,
+        its preamble is a section."""
+        if self._parts:
+            self._emit("\n\n")
+        base = self._length
+        self._emit(parsed.text.rstrip())
+        for block in parsed.blocks:
+            kind = "section" if block.kind == "preamble" else block.kind
+            self.blocks.append(replace(block, kind=kind, start=block.start + base,
+                                       end=block.end + base,
+                                       line=None if block.line is None
+                                       else block.line + line_offset))
+        self._joinable = False
 
     def _new_block(self, kind, speaker, text, time_start, time_end, line):
         if self._parts:

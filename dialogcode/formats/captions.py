@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import pairwise
 
 from ..errors import IngestError, Problem
 from . import speakers
 from .base import ParsedDocument, TextBuilder
+from .columns import time_problem
 
-STAMP = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>(.*?)(?:</v>|$)", re.DOTALL)
 TAG = re.compile(r"</?[^>\n]+>")
+TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing line
+NUMBER = re.compile(r"^\s*\d+\s*$")                 # a cue number
 ZOOM = re.compile(r"^([^\W\d_][^:\n]{0,39}):\s+(.*)$", re.DOTALL)
 
 
@@ -26,7 +30,10 @@ def _seconds(h, m, s, ms) -> float:
 
 
 def _cues(text: str, source: str, vtt: bool):
-    """Yield (line, start, end, payload) per cue; raise on broken timing lines."""
+    """(notes, [(line, start, end, payload)]) of the cues; raise on broken timing lines.
+
+    Cues are separated by blank lines or, where a file has none, each starts at its
+    timing line (in a numbered file, with the cue number just above it)."""
     lines = text.split("\n")
     problems: list[Problem] = []
     notes: list[str] = []
@@ -36,8 +43,8 @@ def _cues(text: str, source: str, vtt: bool):
             raise IngestError("not a WebVTT file: the first line must start with WEBVTT",
                               file=source, line=1)
         i = 1
-        while i < len(lines) and lines[i].strip():  # header lines
-            i += 1
+        while i < len(lines) and lines[i].strip() and not TIMING_LIKE.match(lines[i]):
+            i += 1      # header lines
     cues = []
     while i < len(lines):
         if not lines[i].strip():
@@ -58,22 +65,49 @@ def _cues(text: str, source: str, vtt: bool):
             problems.append(Problem("cue has no timing line (`00:00:01.000 --> "
                                     "00:00:04.000`)", source, block_start + 1))
             continue
-        match = TIMING.match(block[timing_at])
-        line_no = block_start + timing_at + 1
-        if not match:
-            problems.append(Problem(f"broken timestamp: {block[timing_at].strip()!r}",
-                                    source, line_no))
-            continue
-        start, end = _seconds(*match.groups()[:4]), _seconds(*match.groups()[4:])
-        if end < start:
-            problems.append(Problem("cue ends before it starts", source, line_no))
-            continue
-        cues.append((line_no, start, end, "\n".join(block[timing_at + 1:])))
+        for at, stop in _timings(block, timing_at):
+            cue = _cue(block[at], block_start + at + 1, source, problems)
+            if cue:
+                cues.append((*cue, "\n".join(block[at + 1:stop])))
     if problems:
         raise IngestError(problems)
     if not cues:
         raise IngestError("no cues found", file=source)
     return notes, cues
+
+
+def _timings(block: list[str], first: int) -> list[tuple[int, int]]:
+    """(index of the timing line, index where its text ends) of each cue in a block
+    without blank lines, the first cue's timing line at ``first``. When the first cue
+    is numbered, so are the others: the number above each timing line is not text."""
+    starts = [first] + [k for k in range(first + 1, len(block)) if TIMING_LIKE.match(block[k])]
+    numbered = first > 0 and NUMBER.match(block[first - 1])
+    ends = [k - 1 if numbered and k - 1 > at and NUMBER.match(block[k - 1]) else k
+            for at, k in pairwise(starts)]
+    return list(zip(starts, ends + [len(block)]))
+
+
+def _cue(timing: str, line: int, source: str, problems: list[Problem]
+         ) -> tuple[int, float, float] | None:
+    """(line, start, end) of a timing line, or None with its problem added."""
+    match = TIMING.match(timing)
+    if not match:
+        problems.append(Problem(f"broken timestamp: {_shown(timing)}", source, line))
+        return None
+    start, end = _seconds(*match.groups()[:4]), _seconds(*match.groups()[4:])
+    why = time_problem(end)
+    if why:
+        problems.append(Problem(f"cue time {_shown(timing)}: {why}", source, line))
+        return None
+    if end < start:
+        problems.append(Problem("cue ends before it starts", source, line))
+        return None
+    return line, start, end
+
+
+def _shown(line: str) -> str:
+    line = line.strip()
+    return repr(line if len(line) <= 80 else line[:80] + "...")
 
 
 def _speaker_and_text(payload: str) -> tuple[str | None, str]:

@@ -7,6 +7,7 @@ its columns' content instead (:func:`guess_columns`).
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -20,6 +21,7 @@ DEFAULTS = {
     "end": ("end", "end_time", "stop"),
 }
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
+MAX_HOURS = 1000     # times are offsets into a recording
 
 
 def find_columns(header: list[str], mapping: dict[str, str] | None, source: str, *,
@@ -81,17 +83,28 @@ def guess_columns(rows: list[list[str]]) -> dict[str, int] | None:
 
 
 def parse_time(value, source: str, line: int) -> float | None:
-    """Seconds from ``12.5``, ``"00:03:15"`` or ``"1:02:03.5"``; None when blank."""
+    """Seconds from ``12.5``, ``"00:03:15"`` or ``"1:02:03.5"``; None when blank.
+    Raises IngestError for anything else, including NaN, infinity, negative times and
+    times past :data:`MAX_HOURS`."""
     if value is None or str(value).strip() == "":
         return None
     text = str(value).strip()
-    try:
-        return float(text)
-    except ValueError:
-        pass
     match = _CLOCK.match(text)
-    if not match:
-        raise IngestError(f"cannot read time {text!r} (use seconds or HH:MM:SS)",
-                          file=source, line=line)
-    hours, minutes, secs = match.groups()
-    return int(hours or 0) * 3600 + int(minutes) * 60 + float(secs.replace(",", "."))
+    try:
+        seconds = float(text) if not match else (
+            int(match[1] or 0) * 3600 + int(match[2]) * 60 + float(match[3].replace(",", ".")))
+    except ValueError:
+        seconds = None
+    problem = time_problem(seconds)
+    if problem:
+        raise IngestError(f"cannot read time {text!r}: {problem}", file=source, line=line)
+    return seconds
+
+
+def time_problem(seconds: float | None) -> str | None:
+    """Why ``seconds`` is not a time in a recording, or None."""
+    if seconds is None:
+        return "use seconds or HH:MM:SS"
+    if not math.isfinite(seconds) or seconds < 0 or seconds > MAX_HOURS * 3600:
+        return f"a time in a recording is from 0 to {MAX_HOURS} hours"
+    return None

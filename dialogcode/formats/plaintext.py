@@ -14,7 +14,9 @@ a paragraph), or else when most non-blank lines do (one turn per line).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import speakers
 from .base import Block, ParsedDocument
@@ -38,7 +40,15 @@ class Turn:
 
 
 def line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    """The line (from 1) of ``text`` that ``offset`` is on."""
+    return bisect_left(_newlines(text), offset) + 1
+
+
+@lru_cache(maxsize=4)
+def _newlines(text: str) -> list[int]:
+    """Offsets of the line breaks of ``text``, found once per text (so that numbering
+    every block of a long file does not count its lines again each time)."""
+    return [match.start() for match in re.finditer("\n", text)]
 
 
 def span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -127,19 +137,25 @@ def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple
 
 
 def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
-                headings: list[tuple[int, int]] | None = None) -> ParsedDocument:
+                headings: list[tuple[int, int]] | None = None, *,
+                after_talk: bool = False) -> ParsedDocument:
     """Split normalised ``text`` into preamble, turn, heading and section blocks;
-    ``headings`` before the first turn stay in the preamble."""
+    ``headings`` before the first turn stay in the preamble, unless the text comes
+    ``after_talk`` (paragraphs after a Word turn table): it then has no preamble, and
+    its lines before the first turn or heading are a section."""
     blocks: list[Block] = []
     notes = list(notes or [])
     first = turns[0].start if turns else len(text)
+    if after_talk:
+        first = min([first, *(s for s, _ in headings or ())])
     start, end = span(text, 0, first)
     if end > start:
-        blocks.append(Block("preamble", start, end, line=line_at(text, start)))
+        blocks.append(Block("section" if after_talk else "preamble", start, end,
+                            line=line_at(text, start)))
     speaker_lines = {turn.start for turn in turns}
     marks = sorted([(turn.start, turn.body, turn) for turn in turns]
                    + [(s, e, None) for s, e in headings or ()
-                      if s > first and s not in speaker_lines], key=lambda m: m[0])
+                      if s >= first and s not in speaker_lines], key=lambda m: m[0])
     section = None
     for i, (mark, after, turn) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)

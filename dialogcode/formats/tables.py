@@ -1,20 +1,29 @@
 """CSV, XLSX, JSON and JSONL transcripts: one row (or object) per turn or per sentence."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 
-from ..errors import DialogcodeError, IngestError
+from ..csvrows import read_csv
+from ..errors import DialogcodeError, IngestError, Problem
+from ..limits import DEFAULT, Limits, check_json_depth, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, parse_time
 from .speakers import Note
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
+
+WHAT = ".xlsx workbook"
+# what openpyxl raises on a workbook whose parts are not what Excel writes (LookupError:
+# KeyError, IndexError, an unknown encoding; SyntaxError: XML parse errors)
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, LookupError, ValueError,
+           AttributeError, TypeError, SyntaxError)
 
 
 def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
@@ -24,19 +33,33 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
 
     Consecutive rows of one speaker become one turn unless ``merge`` is False; the
     document then carries one note saying so (``rows_are`` names the rows in it:
-    rows, lines or items).
+    rows, lines or items). Raises IngestError listing every row whose time cannot be
+    read or whose text or speaker is a JSON list or object.
     """
     found = find_columns(header, columns, source)
     builder = TextBuilder(merge=merge)
+    problems = []
     for line, row in rows:
         cell = lambda role: row[found[role]] if role in found and found[role] < len(row) else None  # noqa: E731
         text = cell("text")
         if text is None or str(text).strip() == "":
             continue
         speaker = cell("speaker")
+        nested = [role for role in ("speaker", "text") if isinstance(cell(role), (dict, list))]
+        if nested:
+            problems.append(Problem(f"the {nested[0]} is a JSON "
+                                    f"{'list' if isinstance(cell(nested[0]), list) else 'object'}"
+                                    ", not text", source, line))
+            continue
+        try:
+            start, end = (parse_time(cell(role), source, line) for role in ("start", "end"))
+        except IngestError as exc:
+            problems += exc.problems
+            continue
         builder.add(str(speaker) if speaker not in (None, "") else None, str(text),
-                    time_start=parse_time(cell("start"), source, line),
-                    time_end=parse_time(cell("end"), source, line), line=line)
+                    time_start=start, time_end=end, line=line)
+    if problems:
+        raise IngestError(problems)
     if not builder.blocks:
         raise IngestError("no rows with text", file=source)
     parsed = builder.build()
@@ -62,35 +85,43 @@ def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"
 
 def parse_csv(text: str, source: str, columns: dict[str, str] | None = None, *,
               merge: bool = True) -> ParsedDocument:
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, [])
-        rows = []
-        line = reader.line_num + 1
-        for row in reader:
-            rows.append((line, row))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise IngestError(f"CSV error: {exc}", file=source, line=reader.line_num) from None
+    header, rows, problems = read_csv(text, source)
+    if problems:
+        raise IngestError(problems)
     return rows_to_document(header, rows, source, columns, merge=merge)
 
 
-def xlsx_rows(path: Path, source: str, error: type[DialogcodeError] = IngestError
-              ) -> list[list]:
-    """The cell values of the first sheet of an .xlsx workbook, row by row."""
+def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] = IngestError,
+              limits: Limits = DEFAULT) -> list[list]:
+    """The cell values of the first sheet of an .xlsx workbook, row by row, every row
+    as long as the longest, the file checked against ``limits`` first
+    (:mod:`dialogcode.limits`). Raises ``error`` for a file that is over a limit or is
+    not a readable workbook."""
+    with open_zip(file, source, WHAT, limits, error) as archive:
+        scan_xml(archive, source, limits, error)
+    rows, width = [], 0
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise error(f"not a readable .xlsx workbook ({exc})", file=source) from None
-    try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()      # rows as stored, not padded to a declared size
+            for row in sheet.iter_rows(values_only=True):
+                width = max(width, len(row))
+                if (len(rows) + 1) * max(width, 1) > limits.cells:
+                    raise error(f"refused: the first sheet has more than {limits.cells} "
+                                f"cells {over('cells', limits)}", file=source)
+                rows.append(list(row))
+        finally:
+            book.close()
+    except DAMAGED as exc:
+        raise error(f"not a readable {WHAT}: {type(exc).__name__}: {exc}",
+                    file=source) from None
+    return [row + [None] * (width - len(row)) for row in rows]
 
 
-def parse_xlsx(path: Path, source: str, columns: dict[str, str] | None = None, *,
-               merge: bool = True) -> ParsedDocument:
-    values = xlsx_rows(path, source)
+def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, *,
+               merge: bool = True, limits: Limits = DEFAULT) -> ParsedDocument:
+    values = xlsx_rows(io.BytesIO(data), source, limits=limits)
     if not values:
         raise IngestError("the workbook's first sheet is empty", file=source)
     rows = [(number, row) for number, row in enumerate(values[1:], start=2)]
@@ -98,14 +129,18 @@ def parse_xlsx(path: Path, source: str, columns: dict[str, str] | None = None, *
 
 
 def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
-               lines: bool = False, merge: bool = True) -> ParsedDocument:
+               lines: bool = False, merge: bool = True, limits: Limits = DEFAULT
+               ) -> ParsedDocument:
     items: list[tuple[int, object]] = []
+    number = 1
     try:
         if lines:
             for number, raw in enumerate(text.split("\n"), start=1):
                 if raw.strip():
+                    check_json_depth(raw, source, limits, IngestError, number)
                     items.append((number, json.loads(raw)))
         else:
+            check_json_depth(text, source, limits, IngestError)
             data = json.loads(text)
             if isinstance(data, dict):
                 data = next((v for v in data.values() if isinstance(v, list)), None)
@@ -116,6 +151,9 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
     except json.JSONDecodeError as exc:
         line = exc.lineno if not lines else number
         raise IngestError(f"invalid JSON: {exc.msg}", file=source, line=line) from None
+    except ValueError:    # a number of more than 4,300 digits
+        raise IngestError("invalid JSON: a number too long to read", file=source,
+                          line=number if lines else None) from None
     bad = [n for n, item in items if not isinstance(item, dict)]
     if bad:
         where = "line" if lines else "item"

@@ -1,74 +1,176 @@
-"""Word ``.docx`` transcripts: paragraphs (``P2: text``) or a table of
-timestamp | speaker | text rows (paragraphs before the table become the preamble).
+"""Word ``.docx`` transcripts: paragraphs (``P2: text``) or tables of
+timestamp | speaker | text rows.
 
 A table is a turn table when its header row names a text column (see
 :mod:`~dialogcode.formats.columns`), or, without a header row, when its columns look like
-time | speaker | text or speaker | text. Paragraphs in a Heading or Title style are
-headings."""
+time | speaker | text or speaker | text. Paragraphs before the first turn table become
+the preamble; paragraphs and other tables after it are read like a ``.txt`` file
+(turns, headings, sections), so no text is left out. Paragraphs in a Heading or Title
+style are headings.
+
+The file is checked against the limits (:mod:`dialogcode.limits`) before python-docx
+opens it, and python-docx is only asked for the paragraphs' text and style and the
+tables' cells: whatever it raises on a damaged file becomes an IngestError.
+"""
 from __future__ import annotations
 
+import io
 import zipfile
-from pathlib import Path
+import zlib
+from dataclasses import dataclass, field
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.exceptions import PythonDocxError
+from docx.opc.exceptions import OpcError
+from docx.oxml.exceptions import XmlchemyError
 from docx.table import Table
+from lxml.etree import LxmlError
 
 from ..errors import IngestError
+from ..limits import DEFAULT, Limits, open_zip, scan_xml
 from ..normalize import normalize_text
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
 
-ROLES = ("start", "speaker", "text")
+WHAT = "Word .docx file"
+# what python-docx raises on a file whose parts are not what Word writes (LookupError:
+# KeyError, IndexError, an unknown encoding)
+DAMAGED = (OpcError, PythonDocxError, XmlchemyError, LxmlError, zipfile.BadZipFile,
+           zlib.error, EOFError, LookupError, ValueError, AttributeError, TypeError)
 
 
-def parse_docx(path: Path, source: str, columns: dict[str, str] | None = None, *,
-               forced: frozenset[str] = frozenset()) -> ParsedDocument:
-    from . import parse_text  # plain paragraphs are parsed as plain text
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str
+    heading: bool     # in a Heading or Title style
 
+
+@dataclass
+class _Text:
+    """Paragraphs (and tables that are not turn tables) as lines of text."""
+
+    lines: list[str] = field(default_factory=list)
+    styled: set[int] = field(default_factory=set)   # numbers of heading lines, from 1
+    first: int = 1                                  # the document line of lines[0]
+
+    def body(self) -> tuple[str, int]:
+        """The text without the empty lines around it, and how many lead it."""
+        joined = "\n".join(self.lines)
+        return joined.strip("\n") + "\n", len(joined) - len(joined.lstrip("\n"))
+
+
+def _content(data: bytes, source: str, limits: Limits) -> list[_Paragraph | list[list[str]]]:
+    """The document body in order: paragraphs, and tables as rows of cell texts."""
+    stream = io.BytesIO(data)
+    with open_zip(stream, source, WHAT, limits, IngestError) as archive:
+        scan_xml(archive, source, limits, IngestError)
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise IngestError(f"not a readable Word .docx file ({exc})", file=source) from None
-    paragraphs: list[str] = []
-    styled: set[int] = set()
-    lines = 0
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            rows = [[cell.text for cell in row.cells] for row in item.rows]
-            found = find_columns(rows[0] if rows else [], columns, source, required=False)
-            if found is not None:
-                return _table(rows[1:], 2, found, "\n".join(paragraphs), source)
-            found = guess_columns(rows)
-            if found is not None:
-                parsed = _table(rows, 1, found, "\n".join(paragraphs), source)
-                layout = " | ".join(role if role != "start" else "time"
-                                    for role in sorted(found, key=found.get))
-                parsed.notes.append(Note(1, f"a table without a header row read as {layout}"))
-                return parsed
-            new = [normalize_text("\t".join(row)) for row in rows]
+        document = docx.Document(stream)
+        # style names by id, looked up once: python-docx's Paragraph.style searches every
+        # style for a paragraph without one, which is slow for long documents
+        names = {style.style_id: style.name or "" for style in document.styles}
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        default_name = (default.name if default is not None else "") or ""
+        items: list[_Paragraph | list[list[str]]] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                items.append([[cell.text for cell in row.cells] for row in item.rows])
+            else:
+                style = names.get(item._p.style) or default_name
+                items.append(_Paragraph(item.text, style.startswith(("Heading", "Title"))))
+        return items
+    except DAMAGED as exc:
+        reason = ("it is not a Word document" if "is not a Word file" in str(exc)
+                  else f"its parts are not what Word writes ({type(exc).__name__}: {exc})")
+        raise IngestError(f"not a readable {WHAT}: {reason}", file=source) from None
+
+
+def parse_docx(data: bytes, source: str, columns: dict[str, str] | None = None, *,
+               forced: frozenset[str] = frozenset(), limits: Limits = DEFAULT
+               ) -> ParsedDocument:
+    """Blocks of the Word document in ``data``; raises IngestError naming ``source``."""
+    from . import parse_text  # paragraphs are parsed as plain text
+
+    builder: TextBuilder | None = None
+    text = _Text()
+    notes: list[Note] = []
+    for item in _content(data, source, limits):
+        if isinstance(item, list):
+            table = _turn_table(item, columns, source)
+            if table is not None:
+                rows, first, found, note = table
+                if builder is None:
+                    builder = TextBuilder(preamble="\n".join(text.lines))
+                else:
+                    _add_text(builder, text, source, forced, parse_text, notes)
+                _add_turns(builder, rows, first, found, source)
+                notes += [note] if note else []
+                text = _Text(first=text.first + len(text.lines) + len(item))
+                continue
+            new = [normalize_text("\t".join(row)) for row in item]
         else:
             new = [normalize_text(item.text)]
-            style = item.style.name if item.style is not None else ""
-            if style.startswith(("Heading", "Title")) and new[0].strip():
-                styled.add(lines + 1)
-        paragraphs.extend(new)
-        lines += sum(p.count("\n") + 1 for p in new)
-    joined = "\n".join(paragraphs)
-    lead = len(joined) - len(joined.lstrip("\n"))
-    text = joined.strip("\n") + "\n"
-    if not text.strip():
+            if item.heading and new[0].strip():
+                text.styled.add(len(text.lines) + 1)
+        text.lines.extend(line for piece in new for line in piece.split("\n"))
+    if builder is None:
+        return _paragraphs(text, source, forced, parse_text)
+    _add_text(builder, text, source, forced, parse_text, notes)
+    parsed = builder.build()
+    parsed.notes = notes + parsed.notes
+    return parsed
+
+
+def _paragraphs(text: _Text, source: str, forced, parse_text, *, after_talk: bool = False
+                ) -> ParsedDocument:
+    """Paragraphs read like a .txt file, lines numbered from their first non-empty one."""
+    body, lead = text.body()
+    if not body.strip():
         raise IngestError("the Word document has no text", file=source)
-    return parse_text(text, source, "txt", forced=forced,
-                      headings=frozenset(n - lead for n in styled))
+    return parse_text(body, source, "txt", forced=forced, after_talk=after_talk,
+                      headings=frozenset(n - lead for n in text.styled))
 
 
-def _table(rows: list[list[str]], first: int, found: dict[str, int], preamble: str,
-           source: str) -> ParsedDocument:
-    """Turns from table ``rows``, the first of them row number ``first``."""
-    builder = TextBuilder(preamble=preamble)
+def _add_text(builder: TextBuilder, text: _Text, source: str, forced, parse_text,
+              notes: list[Note]) -> None:
+    """Paragraphs after a turn table, read like a .txt file, appended to ``builder``."""
+    body, lead = text.body()
+    if not body.strip():
+        return
+    parsed = _paragraphs(text, source, forced, parse_text, after_talk=True)
+    shift = text.first - 1 + lead
+    builder.add_parsed(parsed, shift)
+    notes += [Note(note.line + shift, note.message) for note in parsed.notes]
+
+
+def _turn_table(rows: list[list[str]], columns: dict[str, str] | None, source: str):
+    """(rows, number of the first, roles, note) when ``rows`` is a turn table, else None."""
+    found = find_columns(rows[0] if rows else [], columns, source, required=False)
+    if found is not None:
+        return rows[1:], 2, found, None
+    found = guess_columns(rows)
+    if found is None:
+        return None
+    layout = " | ".join(role if role != "start" else "time"
+                        for role in sorted(found, key=found.get))
+    return rows, 1, found, Note(1, f"a table without a header row read as {layout}")
+
+
+def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
+               found: dict[str, int], source: str) -> None:
+    """Turns from table ``rows``, the first of them row number ``first``. Raises
+    IngestError listing every row whose time cannot be read."""
+    problems = []
     for number, row in enumerate(rows, start=first):
-        time = parse_time(row[found["start"]], source, number) if "start" in found else None
-        speaker = row[found["speaker"]] if "speaker" in found else None
-        builder.add(speaker, row[found["text"]], time_start=time, line=number)
-    return builder.build()
+        speaker, text, time = (row[found[role]] if found.get(role, len(row)) < len(row)
+                               else None for role in ("speaker", "text", "start"))
+        try:
+            seconds = parse_time(time, source, number)
+        except IngestError as exc:
+            problems += exc.problems
+            continue
+        builder.add(speaker, text or "", time_start=seconds, line=number)
+    if problems:
+        raise IngestError(problems)

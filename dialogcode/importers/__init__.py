@@ -20,6 +20,7 @@ from ..codebook import Codebook
 from ..coders import CODER_COLUMNS, CodingsError, check_name
 from ..errors import ArgumentError, Problem
 from ..ingest import Corpus
+from ..limits import DEFAULT, Limits
 from .base import Documents, Found, Reading
 from .locate import LEVELS, MIN_SIMILARITY
 from .mapping import load_mapping, map_names
@@ -56,7 +57,7 @@ class ImportResult:
 
 
 def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
-          user: str | None) -> Reading:
+          user: str | None, limits: Limits) -> Reading:
     suffix = source.suffix.lower()
     if fmt is None and suffix not in (*TABLE_SUFFIXES, *MARKUP_SUFFIXES, ".qdpx"):
         raise CodingsError(f"cannot tell the format from the extension {suffix!r}; give "
@@ -64,7 +65,7 @@ def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
     if fmt not in (None, *FORMATS):
         raise CodingsError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
     if fmt == "qdpx" or (fmt is None and suffix == ".qdpx"):
-        return read_qdpx(source, docs, user)
+        return read_qdpx(source, docs, user, limits)
     if user is not None:
         raise CodingsError("a user can only be chosen in a REFI-QDA project (.qdpx)",
                            file=source)
@@ -174,14 +175,16 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
                    mapping: Path | None = None, fmt: str | None = None,
                    document: str | None = None, skip_unlocated: bool = False,
                    skip_unmapped: bool = False, user: str | None = None,
-                   coded_segments: Sequence[str] = ()) -> ImportResult:
+                   coded_segments: Sequence[str] = (),
+                   limits: Limits = DEFAULT) -> ImportResult:
     """Read a coder's file into coder-file rows for ``corpus``, code names mapped to the
     ids of ``book``.
 
     ``fmt`` is one of :data:`FORMATS` (default: from the extension, and for tables from
     the columns); ``document`` names the document of an inline-markup file (default:
     from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
-    ``user`` keeps only the codings of that user (name or id) of a REFI-QDA project.
+    ``user`` keeps only the codings of that user (name or id) of a REFI-QDA project;
+    ``limits`` bound what unpacking a project may cost (docs/limits.md).
     ``coded_segments`` (documents or ``FIRST..LAST`` seg_id ranges) says which segments
     the coder read: every coding must lie in them, and the rest of them are marked read
     with nothing coded. Raises CodingsError listing every problem of the file, including
@@ -194,7 +197,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     if not source.is_file():
         raise ArgumentError("no such file", file=source)
     docs = Documents(corpus)
-    reading = _read(source, docs, fmt, document, user)
+    reading = _read(source, docs, fmt, document, user, limits)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside = _rows(reading.found, mapped, docs, coder)

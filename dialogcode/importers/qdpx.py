@@ -30,6 +30,7 @@ from pathlib import Path
 from ..coders import CodingsError
 from ..errors import Problem
 from ..interchange.qdc import parse_description
+from ..limits import DEFAULT, Limits
 from ..safexml import parse_xml
 from .archive import SafeArchive
 from .base import Documents, Found, Reading, first_difference
@@ -46,8 +47,9 @@ def _guid(value: str | None) -> str:
     return (value or "").strip().strip("{}").lower()
 
 
-def _parse(data: bytes, where: str) -> tuple[ET.Element, dict[ET.Element, int]]:
-    root, lines = parse_xml(data, where, CodingsError)
+def _parse(data: bytes, where: str, limits: Limits
+           ) -> tuple[ET.Element, dict[ET.Element, int]]:
+    root, lines = parse_xml(data, where, CodingsError, limits)
     if root.tag != _tag("Project"):
         raise CodingsError(f"the root element is {root.tag}, not Project in namespace {NS}",
                            file=where, line=1)
@@ -125,17 +127,18 @@ def _users(root: ET.Element, user: str, where: str) -> set[str]:
     return chosen
 
 
-def read_qdpx(path: Path, docs: Documents, user: str | None = None) -> Reading:
+def read_qdpx(path: Path, docs: Documents, user: str | None = None,
+              limits: Limits = DEFAULT) -> Reading:
     """Span codings from a REFI-QDA project archive, all of them or those of ``user``
-    (see the module doc)."""
+    (see the module doc), the archive checked against ``limits``."""
     reading = Reading("qdpx")
-    with SafeArchive(path) as archive:
+    with SafeArchive(path, limits) as archive:
         projects = [n for n in archive.names if n.lower().endswith(".qde")]
         if len(projects) != 1:
             raise CodingsError(f"expected one .qde project file in the archive, found "
                                f"{len(projects)}", file=path)
         where = f"{path}!{projects[0]}"
-        root, lines = _parse(archive.read(projects[0]), where)
+        root, lines = _parse(archive.read(projects[0]), where, limits)
         names = code_names(root)
         users = None if user is None else _users(root, user, where)
         sources = root.find(_tag("Sources"))

@@ -1,0 +1,78 @@
+"""CSV text read row by row, each row with its line, and the mistakes that make
+Python's csv module read something other than what was written reported at their line
+instead of passing silently:
+
+- a quote that is never closed, or closed only lines later, so that the rows after it
+  are read as one value;
+- text after a closing quote (``"Hello," she said``), which the csv module would glue
+  to the value without its quotes;
+- a row with more values than the header has columns (a comma in an unquoted value),
+  whose extra values would be dropped.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from .errors import Problem
+
+QUOTE_FIX = "close the quote (write \"\" for a quote inside a quoted value)"
+
+
+def read_csv(text: str, source: str, *, multiline: bool = True
+             ) -> tuple[list[str] | None, list[tuple[int, list[str]]], list[Problem]]:
+    """(header, [(line, values)], problems) of CSV ``text``; rows without any value are
+    left out. A value may span lines (a quoted value with line breaks) only when
+    ``multiline``; otherwise a row spanning lines is reported as an unclosed quote.
+    The header is None when it cannot be read (its problem is in the list)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(_problem(str(exc), source, start, reader.line_num))
+            if header is None:
+                return None, rows, problems
+            continue
+        end = reader.line_num
+        spans = end > start or any("\n" in v or "\r" in v for v in values)
+        if not multiline and spans:
+            problems.append(_runaway(source, start, end))
+            if header is None:
+                return None, rows, problems
+        elif header is None:
+            header = values
+        elif any(value.strip() for value in values[len(header):]):
+            problems.append(Problem(f"{len(values)} values for {len(header)} columns; put a "
+                                    "value that holds a comma in quotes", source, start))
+        elif any(value.strip() for value in values):
+            rows.append((start, values))
+    return header or [], rows, problems
+
+
+def _runaway(source: str, start: int, end: int) -> Problem:
+    return Problem(f"a quote (\") on this line is not closed before line {end}, so lines "
+                   f"{start}-{end} were read as one row; {QUOTE_FIX}", source, start)
+
+
+def _problem(error: str, source: str, start: int, end: int) -> Problem:
+    """The plain-words problem of a row the csv module refused, read from line
+    ``start`` to ``end``."""
+    if end > start:
+        return _runaway(source, start, end)
+    if error.startswith("',' expected after"):
+        return Problem("text after a closing quote; put the whole value in quotes and write "
+                       "\"\" for a quote inside it", source, start)
+    if error == "unexpected end of data":
+        return Problem(f"a quote (\") on this line is never closed; {QUOTE_FIX}", source, start)
+    if error.startswith("field larger than field limit"):
+        return Problem(f"a value here runs past {csv.field_size_limit()} characters, the most "
+                       f"a CSV value may hold; if a quote (\") is left open, {QUOTE_FIX}",
+                       source, start)
+    return Problem(f"cannot read this line as CSV: {error}", source, start)
