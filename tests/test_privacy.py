@@ -1,6 +1,7 @@
 """The residual-identifier check: `privacy scan` finds what de-identification left
 behind, at exact document offsets; privacy.yaml terms; decisions; the export gate."""
 import csv
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -197,6 +198,12 @@ def test_by_default_undecided_identifiers_never_reach_report_workbook_or_exports
     assert exemplars["quote"].str.contains(r"\[REDACTED\]").any()
     report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
     assert "2 candidates found by <code>dialogcode privacy scan</code>" in report
+    # the exported documents' text is masked character for character, so offsets still hold
+    database = sqlite3.connect(evidence_study / "out" / "study.sqlite")
+    texts = dict(database.execute("SELECT doc_id, text FROM documents"))
+    segments = database.execute("SELECT doc_id, start, end, text FROM segments").fetchall()
+    assert all(texts[doc][start:end] == text for doc, start, end, text in segments)
+    assert "\u2588" * len("Rosalind") in "".join(texts.values())
     # the transcripts themselves are untouched
     assert NAMED in (evidence_study / "transcripts" / "south" / "visit.txt").read_text()
 

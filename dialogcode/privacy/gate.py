@@ -3,7 +3,8 @@
 
 ``privacy: gate:`` in dialogcode.yaml chooses: ``mask`` (default) replaces every finding
 not decided ``keep`` by ``[REDACTED]`` wherever its text occurs in a quote, context or
-text column; ``strict`` refuses while any finding is undecided, then masks the redacted
+speaker column, and each of its characters by a block in the documents' and segments'
+text (so offsets into it stay exact); ``strict`` refuses while any finding is undecided, then masks the redacted
 ones; ``off`` lets everything through. The transcripts are never modified.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..study import Study
 from . import DECISIONS, PrivacyError, scan
 
 MASK = "[REDACTED]"
+BLOCK = "\u2588"   # one per masked character in text that offsets point into
 # columns holding transcript text and speaker labels; ids and attributes are left alone
 TEXT_COLUMNS = ("quote", "context_before", "context_after", "text", "speaker")
 
@@ -42,12 +44,15 @@ def mask_pattern(texts) -> re.Pattern | None:
 
 def mask_frame(table: pd.DataFrame, pattern: re.Pattern) -> tuple[pd.DataFrame, int]:
     """A copy of ``table`` with ``pattern`` replaced by ``[REDACTED]`` in its
-    :data:`TEXT_COLUMNS`, and the number of cells changed."""
+    :data:`TEXT_COLUMNS`, and the number of cells changed. A ``text`` column (documents,
+    segments) is what offsets point into, so there each character of a match becomes
+    :data:`BLOCK` instead and every offset stays exact."""
     changed, out = 0, table
     for column in TEXT_COLUMNS:
         if column in table and len(table):
             values = table[column]
-            masked = values.map(lambda v: pattern.sub(MASK, v) if isinstance(v, str) else v)
+            mask = (lambda m: BLOCK * len(m[0])) if column == "text" else MASK
+            masked = values.map(lambda v: pattern.sub(mask, v) if isinstance(v, str) else v)
             changed += int((masked != values).sum())
             if out is table:
                 out = table.copy()
