@@ -19,18 +19,9 @@ codebook_option = click.option("--codebook", "codebooks", multiple=True,
 
 
 def study_codebook(study: Study, codebooks=()):
-    """The codebooks given with --codebook, else the study's; ConfigError when neither
-    names a file, since there is nothing to code with."""
     from ..codebook import load_codebooks
-    from ..config import CONFIG_NAME
-    from ..errors import ConfigError
 
-    files = list(codebooks) or study.codebook_files()
-    if not files:
-        raise ConfigError("`codebooks:` lists no codebook, so there is nothing to code "
-                          "with; list your codebook files there (for example "
-                          "codebooks/*.yaml) or give --codebook", file=study.root / CONFIG_NAME)
-    return load_codebooks(files)
+    return load_codebooks(list(codebooks) or study.codebook_files())
 
 
 def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, corpus=None):
