@@ -9,8 +9,8 @@ import pandas as pd
 from .agreement import agree
 from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
-from .config import STAFF_SPEAKERS
-from .errors import DialogcodeError
+from .config import CONFIG_NAME, STAFF_SPEAKERS
+from .errors import ConfigError, DialogcodeError
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
 from .lessons import LessonsFile, assemble, load_lessons
@@ -135,6 +135,11 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
                               file=study.out / "codings.parquet")
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
+    if not book.codes:
+        raise ConfigError("`codebooks:` lists no codebook, so there are no codes to build "
+                          "the tables, lessons and report from; list your codebook files "
+                          "there (for example codebooks/*.yaml)",
+                          file=study.root / CONFIG_NAME)
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,
                           staff=tuple(study.config.staff_speakers), progress=progress)

@@ -112,3 +112,15 @@ def test_missing_study_is_a_usage_error(tmp_path):
     assert result.exit_code == 2
     assert (f"Error: {tmp_path / 'nowhere'}: no such folder; give a study folder, or create "
             f"a study with `dialogcode init {tmp_path / 'nowhere'}`") in result.output
+
+
+def test_run_without_any_codebook_says_what_to_list(tmp_path):
+    study = make_study(tmp_path / "study", {"call.txt": "P1: We need housing.\nP2: Yes.\n"},
+                       None)
+    result = CliRunner().invoke(cli, ["run", str(study), "-q"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {study / 'dialogcode.yaml'}: `codebooks:` lists no codebook, so there are "
+        "no codes to build the tables, lessons and report from; list your codebook files "
+        "there (for example codebooks/*.yaml)")
