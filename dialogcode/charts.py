@@ -59,12 +59,16 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
                                         + TITLE_LINE * title_lines)),
                     layout="constrained")
     axes = figure.add_subplot()
+    _title(figure, title)
+    if not matrix.size:              # nothing coded: say so rather than draw an empty image
+        axes.set_axis_off()
+        axes.text(0.5, 0.5, "Nothing coded yet", ha="center", va="center")
+        return figure
     image = axes.imshow(matrix.to_numpy(dtype=float), cmap="Blues", aspect="auto",
                         vmin=0)
     axes.set_xticks(range(columns), [str(c) for c in matrix.columns], rotation=30,
                     ha="right")
     axes.set_yticks(range(rows), [str(i) for i in matrix.index])
-    _title(figure, title)
     top = np.nanmax(matrix.to_numpy(dtype=float)) if matrix.size else 0
     for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
         if labels is not None:
@@ -124,12 +128,14 @@ def phase_lines(table: pd.DataFrame, codes: list[str] | None = None,
     markers = "os^Dv<>ph*"
     for number, code in enumerate(codes):
         rows = table[table["code_id"] == code].set_index("phase").reindex(phases)
-        axes.plot([display_name(p) for p in phases], rows["share"] * 100, marker=markers[number % len(markers)],
+        axes.plot([display_name(p) for p in phases], rows["share"] * 100,
+                  marker=markers[number % len(markers)],
                   label=textwrap.shorten(names.get(code, code), LEGEND_CHARS, placeholder="..."))
     axes.set_ylabel("% of the phase's segments")
     _title(figure, f"Change over the year{more}")
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    if codes:
+        axes.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return figure
 
 

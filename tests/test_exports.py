@@ -445,3 +445,12 @@ def test_charts_of_many_codes_with_long_names_draw_without_warnings():
         warnings.simplefilter("error")     # matplotlib warns when labels crowd out the axes
         for figure in (code_heatmap(table, "phase"), phase_lines(table)):
             assert png_data_uri(figure).startswith("data:image/png;base64,")
+
+
+def test_charts_of_no_codings_draw_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")     # an empty image makes matplotlib warn of singular limits
+        figure = code_heatmap(ONE_SITE.iloc[0:0], "site")
+        assert png_data_uri(figure).startswith("data:image/png;base64,")
+        assert png_data_uri(phase_lines(ONE_SITE.iloc[0:0])).startswith("data:image/png")
+    assert [t.get_text() for t in figure.axes[0].texts] == ["Nothing coded yet"]
