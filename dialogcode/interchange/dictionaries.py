@@ -27,6 +27,7 @@ import yaml
 
 from ..errors import CodebookError, Problem
 from ..regexes import regex_problem
+from ..yamlerrors import explain
 from ..yamlsrc import _Loader
 from . import codebook_id, slug, unique_id
 
@@ -144,10 +145,8 @@ def import_quanteda(path: Path) -> dict:
     try:
         root = yaml.compose(text, Loader=_Loader)   # SafeLoader, refusing deep nesting
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise CodebookError(f"YAML error: {reason}", file=source,
-                            line=mark.line + 1 if mark else None) from None
+        reason, line, _ = explain(exc, text)
+        raise CodebookError(f"YAML error: {reason}", file=source, line=line) from None
     if not isinstance(root, yaml.MappingNode) or not root.value:
         raise CodebookError("a quanteda dictionary is a mapping of keys to lists of "
                             "entries (or to nested keys)", file=source,
