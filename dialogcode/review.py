@@ -15,6 +15,7 @@ coders named in ``final_coders`` (dialogcode.yaml).
 from __future__ import annotations
 
 import csv
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -28,7 +29,8 @@ from .study import Study
 
 DECISIONS = "decisions.csv"
 DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note", "sha256",
-                    "decided_at"]
+                    "decided_at", "start", "end"]
+HISTORY = "decisions-history.csv"
 REQUIRED = ["seg_id", "code_id", "decision"]
 SHEET_COLUMNS = ["seg_id", "code_id", "label", "source", "matched", "score", "speaker",
                  "site", "doc_id", "text", "decision", "note"]
@@ -98,6 +100,12 @@ def load_decisions(study: Study) -> pd.DataFrame:
         if row.decision not in CHOICES:
             problems.append(Problem(f"decision must be accept or reject, not "
                                     f"{row.decision!r}", str(path), row.line))
+        span = (row.start.strip(), row.end.strip())
+        if span != ("", "") and not (all(v.isdigit() for v in span)
+                                     and int(span[0]) < int(span[1])):
+            problems.append(Problem(f"start {span[0]!r} and end {span[1]!r} must both be "
+                                    "empty (the whole segment) or offsets with start < end",
+                                    str(path), row.line))
     if problems:
         raise ReviewError(problems)
     return table
@@ -202,17 +210,21 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame,
     another decision or note replaces the old one; one that repeats it (a sheet showing
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
     time. Returns the table and counts of added, changed and unchanged rows."""
-    key = ["seg_id", "code_id"]
-    before = {(s, c): (d, n) for s, c, d, n in
-              zip(old["seg_id"], old["code_id"], old["decision"], old["note"])}
-    status = [("added" if (s, c) not in before else
-               "unchanged" if before[(s, c)] == (d, n) else "changed")
-              for s, c, d, n in zip(new["seg_id"], new["code_id"], new["decision"],
-                                    new["note"])]
+    status = _status(old, new)
     counts = {name: status.count(name) for name in ("added", "changed", "unchanged")}
     fresh = new[[s != "unchanged" for s in status]]
-    merged = pd.concat([old, fresh]).drop_duplicates(key, keep="last")
+    merged = pd.concat([old, fresh]).drop_duplicates(["seg_id", "code_id"], keep="last")
     return merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True), counts
+
+
+def _status(old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
+    """For each row of ``new``: added, changed (another decision or note) or unchanged."""
+    before = {(s, c): (d, n) for s, c, d, n in
+              zip(old["seg_id"], old["code_id"], old["decision"], old["note"])}
+    return [("added" if (s, c) not in before else
+             "unchanged" if before[(s, c)] == (d, n) else "changed")
+            for s, c, d, n in zip(new["seg_id"], new["code_id"], new["decision"],
+                                  new["note"])]
 
 
 def write_sheet(path: Path, items: pd.DataFrame) -> Path:
@@ -224,6 +236,28 @@ def write_sheet(path: Path, items: pd.DataFrame) -> Path:
 
 def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
     return write_csv(decisions, study.root / DECISIONS)
+
+
+def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Add ``new`` decisions to the study (:func:`merge_decisions`): decisions.csv is
+    replaced in one step and the added or changed rows are appended to
+    decisions-history.csv, so that when two people decide the same code on the same
+    segment, the later decision holds and both are kept. The caller holds the study's
+    lock. Returns the merged decisions and the counts."""
+    old = load_decisions(study)
+    merged, counts = merge_decisions(old, new)
+    fresh = new.loc[[s != "unchanged" for s in _status(old, new)]]
+    if len(fresh):
+        write_decisions(study, merged)
+        path = study.root / HISTORY
+        header = not path.is_file() or path.stat().st_size == 0
+        text = fresh.reindex(columns=DECISION_COLUMNS).to_csv(index=False, header=header,
+                                                              lineterminator="\n")
+        with path.open("a", encoding="utf-8", newline="") as history:
+            history.write(text)
+            history.flush()
+            os.fsync(history.fileno())
+    return merged, counts
 
 
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame
@@ -269,7 +303,9 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     if len(accepted):
         parts.append(pd.DataFrame({
             "seg_id": accepted["seg_id"], "code_id": accepted["code_id"],
-            "source": accepted["source"], "rule_id": accepted["source"]}))
+            "source": accepted["source"], "rule_id": accepted["source"],
+            "start": pd.to_numeric(accepted["start"], errors="coerce"),
+            "end": pd.to_numeric(accepted["end"], errors="coerce")}))
     for coder in final_coders(study):
         human = read_coder(coder_path(study, coder), segments, coder, codes)
         parts.append(human.dropna(subset=["code_id"]).assign(rule_id=f"human:{coder}"))
@@ -290,3 +326,27 @@ def final_coders(study: Study) -> list[str]:
     """Coders whose files join the final codings: ``final_coders`` in dialogcode.yaml,
     or every coder in codings/ when it is not set."""
     return chosen_coders(study, study.config.final_coders, "final_coders")
+
+
+def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
+                      decisions: pd.DataFrame, labels: dict[str, str], n: int) -> pd.DataFrame:
+    """Review rows (:func:`review_items`) for the ``n`` segments nobody coded or decided
+    whose coding would help the learned models most (`review export --next`, the
+    browser's queue). Needs `dialogcode learn`."""
+    from .active import next_items
+    from .coders import coder_names
+    from .learn import check_fits, load_models
+    from .learned import model_folder
+
+    folder = model_folder(study)
+    models = load_models(folder)
+    check_fits(models, book, corpus.documents, study.config.model, folder)
+    known = set(decisions["seg_id"])
+    for coder in coder_names(study):
+        human = read_coder(coder_path(study, coder), corpus.segments, coder)
+        known |= set(corpus.segments.loc[corpus.segments["doc_id"].isin(
+            set(human["doc_id"].dropna())), "seg_id"])
+    chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
+                        cache_dir=study.out / "cache")
+    return review_items(chosen.assign(quote=""), None, corpus.segments, corpus.documents,
+                        labels, decisions)

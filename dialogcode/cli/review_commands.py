@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 @cli.group()
 def review():
     """Accept or reject rule codings and suggestions in a sheet, then import the
-    decisions (decisions.csv). Final codings = rules - rejected + accepted
-    suggestions + human codings."""
+    decisions (decisions.csv), or in the browser (review serve). Final codings = rules -
+    rejected + accepted suggestions + human codings."""
 
 
 @review.command("export")
@@ -45,7 +45,7 @@ def review_export(study, output, undecided, codes, force, next_n):
     N most useful segments to code next (docs/review.md)."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..review import (load_decisions, load_suggestions, read_sheet,
+    from ..review import (load_decisions, load_suggestions, next_review_items, read_sheet,
                           review_items, unimported, write_sheet)
     from ..store import read_table
     from ..study import Study
@@ -64,7 +64,8 @@ def review_export(study, output, undecided, codes, force, next_n):
     codings = read_table(opened.out, "codings", hint="dialogcode code")
     labels = {c.id: c.label for c in book.codes.values()}
     if next_n:
-        items = next_sheet(opened, corpus, book, codings, decisions, labels, next_n)
+        items = next_review_items(opened, corpus, book, codings, decisions, labels,
+                                  next_n)
     else:
         items = review_items(codings, load_suggestions(opened), corpus.segments,
                              corpus.documents, labels, decisions)
@@ -77,28 +78,6 @@ def review_export(study, output, undecided, codes, force, next_n):
     click.echo(f"Wrote {len(items)} rows to review{segments} to {shown(path)}")
 
 
-def next_sheet(study: Study, corpus, book, codings, decisions, labels, n) -> pd.DataFrame:
-    """Review rows for the n segments whose coding would help the models most."""
-    from ..active import next_items
-    from ..coders import coder_names, coder_path, read_coder
-    from ..learn import check_fits, load_models
-    from ..learned import model_folder
-    from ..review import review_items
-
-    folder = model_folder(study)
-    models = load_models(folder)
-    check_fits(models, book, corpus.documents, study.config.model, folder)
-    known = set(decisions["seg_id"])
-    for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), corpus.segments, coder)
-        known |= set(corpus.segments.loc[corpus.segments["doc_id"].isin(
-            set(human["doc_id"].dropna())), "seg_id"])
-    chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
-                        cache_dir=study.out / "cache")
-    return review_items(chosen.assign(quote=""), None, corpus.segments, corpus.documents,
-                        labels, decisions)
-
-
 @review.command("import")
 @click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @study_argument
@@ -108,8 +87,7 @@ def review_import(sheet, study, reviewer):
     decision on the same code and segment replaces the old one; nothing else changes."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..review import (DECISIONS, load_decisions, merge_decisions, read_sheet,
-                          sheet_decisions, write_decisions)
+    from ..review import DECISIONS, read_sheet, record_decisions, sheet_decisions
     from ..study import Study
 
     opened = Study.open(study)
@@ -117,12 +95,47 @@ def review_import(sheet, study, reviewer):
     book = load_codebooks(opened.codebook_files())
     new = sheet_decisions(read_sheet(sheet), sheet, corpus.segments, corpus.documents,
                           reviewer, set(book.codes))
-    merged, counts = merge_decisions(load_decisions(opened), new)
-    if counts["added"] or counts["changed"]:
-        write_decisions(opened, merged)
+    merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")
     echo_orphaned(opened, corpus)
+
+
+@review.command("serve")
+@click.argument("study", required=False, type=click.Path(path_type=str))
+@click.option("--reviewer", default="", help="Name recorded with each decision.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--next", "next_n", default=50, show_default=True, type=click.IntRange(1),
+              metavar="N", help="Segments in the queue page, as `review export --next N` "
+                                "chooses them (needs `dialogcode learn`).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the address in the browser.")
+def review_serve(study, reviewer, port, next_n, open_browser):
+    """Review STUDY in the browser: documents by site and event, each transcript with its
+    codes highlighted, and the queue of `review export --next`. Accept, reject, add
+    codes and notes with the mouse or the keyboard; each is written at once to
+    decisions.csv, as `review import` writes it. Listens on 127.0.0.1 only; the address
+    printed carries a secret token. Stop with Ctrl-C. Needs `pip install
+    'dialogcode[web]'` (docs/review.md)."""
+    import webbrowser
+
+    from ..coders import check_name
+    from ..study import Study
+    from ..web import make_server
+
+    if reviewer:
+        check_name(reviewer, "reviewer")
+    server = make_server(Study.open(study), reviewer=reviewer, port=port, queue_size=next_n)
+    click.echo(f"Review at {server.url}\n(this address holds the key to the study: share "
+               "it with nobody; Ctrl-C stops)")
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def echo_orphaned(study: Study, corpus=None) -> None:

@@ -1,0 +1,274 @@
+"""What the review pages show, read from the study: documents with their review progress,
+a document's turns with its codes, the queue of `review export --next`, and the
+decisions the browser records.
+
+Everything is looked up by id (document, segment, code) in the study's tables; nothing
+the browser sends is ever used as a file path. The tables are read again when a file
+under ``out/`` or a codebook changes (after `dialogcode run`); decisions.csv is read on
+every page.
+"""
+from __future__ import annotations
+
+import threading
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from ..codebook import load_codebooks
+from ..errors import ArgumentError
+from ..ingest import load_corpus
+from ..lock import study_lock
+from ..review import (CHOICES, DECISION_COLUMNS, load_decisions, load_suggestions,
+                      next_review_items, record_decisions, review_items)
+from ..store import read_table
+from ..study import Study
+
+# Colours for codes whose codebook gives none (Okabe-Ito and Tableau, light enough to
+# read dark text on).
+PALETTE = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7",
+           "#8cd17d", "#b6992d", "#f1ce63", "#86bcb6", "#ff9d9a", "#d4a6c8", "#a0cbe8"]
+
+
+def code_colour(code) -> str:
+    return code.color or PALETTE[zlib.crc32(code.id.encode()) % len(PALETTE)]
+
+
+@dataclass
+class Tables:
+    """The study's tables as of ``stamp`` (the modification times they were read at)."""
+
+    stamp: tuple
+    segments: pd.DataFrame
+    documents: pd.DataFrame
+    codings: pd.DataFrame
+    suggestions: pd.DataFrame | None
+    book: object
+    queue: pd.DataFrame | None = None
+    by_doc: dict = field(default_factory=dict)
+
+
+class ReviewData:
+    """The study as the review pages see it, for one reviewer."""
+
+    def __init__(self, study: Study, reviewer: str = "", queue_size: int = 50):
+        self.study, self.reviewer, self.queue_size = study, reviewer, queue_size
+        self._lock = threading.Lock()
+        self._tables: Tables | None = None
+
+    def _stamp(self) -> tuple:
+        files = [self.study.out / f"{name}.parquet"
+                 for name in ("segments", "documents", "codings", "suggestions")]
+        files += self.study.codebook_files()
+        return tuple(p.stat().st_mtime_ns if p.is_file() else None for p in files)
+
+    def tables(self) -> Tables:
+        """The tables, read again when one of their files changed."""
+        with self._lock:
+            stamp = self._stamp()
+            if self._tables is None or self._tables.stamp != stamp:
+                corpus = load_corpus(self.study)
+                self._tables = Tables(
+                    stamp, corpus.segments, corpus.documents,
+                    read_table(self.study.out, "codings", hint="dialogcode code"),
+                    load_suggestions(self.study), load_codebooks(self.study.codebook_files()))
+                self._tables.by_doc = {
+                    doc: group for doc, group in corpus.segments.groupby("doc_id", sort=False)}
+            return self._tables
+
+    def items(self, tables: Tables) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every code proposed on a segment (review_items) with its decision, and the
+        current decisions."""
+        decisions = load_decisions(self.study)
+        labels = {c.id: c.label for c in tables.book.codes.values()}
+        items = review_items(tables.codings, tables.suggestions, tables.segments,
+                             tables.documents, labels, decisions)
+        return items, decisions
+
+    def codes(self) -> list[dict]:
+        """The codable codes, for the code picker."""
+        return [{"id": c.id, "label": c.label, "colour": code_colour(c),
+                 "definition": c.definition or ""}
+                for c in self.tables().book.codes.values() if c.codable]
+
+    def document_list(self) -> list[dict]:
+        """Sites, each with its event types and documents, with review progress."""
+        tables = self.tables()
+        items, decisions = self.items(tables)
+        proposed = items.groupby("doc_id").size()
+        decided = items[items["decision"] != ""].groupby("doc_id").size()
+        added = self._added(items, decisions)
+        added_per_doc = added["seg_id"].map(tables.segments.set_index("seg_id")["doc_id"]
+                                            ).value_counts()
+        documents = tables.documents.sort_values(["site", "event_type", "date", "doc_id"],
+                                                 na_position="last")
+        sites = []
+        for site, of_site in documents.groupby("site", sort=False, dropna=False):
+            events = []
+            for event, of_event in of_site.groupby("event_type", sort=False, dropna=False):
+                events.append({"name": event if isinstance(event, str) else "",
+                               "documents": [{
+                                   "doc_id": d.doc_id, "title": d.title or d.doc_id,
+                                   "date": d.date or "", "turns": int(d.n_segments),
+                                   "proposed": int(proposed.get(d.doc_id, 0)),
+                                   "decided": int(decided.get(d.doc_id, 0)),
+                                   "added": int(added_per_doc.get(d.doc_id, 0))}
+                                   for d in of_event.itertuples()]})
+            sites.append({"name": site if isinstance(site, str) else "", "events": events})
+        return sites
+
+    @staticmethod
+    def _added(items: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+        """Decisions on codes nobody proposed (a reviewer added them)."""
+        proposed = set(zip(items["seg_id"], items["code_id"]))
+        return decisions.loc[[(s, c) not in proposed for s, c in
+                              zip(decisions["seg_id"], decisions["code_id"])]]
+
+    def document(self, doc_id: str) -> dict | None:
+        """A document's header and turns (:meth:`_turn`); None for an unknown id."""
+        tables = self.tables()
+        if doc_id not in tables.by_doc:
+            return None
+        items, decisions = self.items(tables)
+        items = items[items["doc_id"] == doc_id]
+        meta = tables.documents.set_index("doc_id").loc[doc_id]
+        segments = tables.by_doc[doc_id].sort_values("start")
+        turns = [self._turn(tables, seg, items, decisions) for seg in segments.itertuples()]
+        return {"doc_id": doc_id, "title": meta["title"] or doc_id, "site": meta["site"],
+                "event_type": meta["event_type"], "date": meta["date"], "turns": turns}
+
+    def queue(self) -> list[dict]:
+        """The segments `review export --next` would choose, each with the turns before
+        and after it for context. Needs `dialogcode learn` (DialogcodeError)."""
+        tables = self.tables()
+        items, decisions = self.items(tables)
+        with self._lock:
+            if tables.queue is None:
+                labels = {c.id: c.label for c in tables.book.codes.values()}
+                corpus = load_corpus(self.study)
+                tables.queue = next_review_items(self.study, corpus, tables.book,
+                                                 tables.codings, decisions, labels,
+                                                 self.queue_size)
+        latest = decisions.drop_duplicates(["seg_id", "code_id"], keep="last")
+        chosen = tables.queue.drop(columns=["decision", "note"]).merge(
+            latest[["seg_id", "code_id", "decision", "note"]], on=["seg_id", "code_id"],
+            how="left").fillna({"decision": "", "note": ""})
+        entries = []
+        for seg_id in dict.fromkeys(chosen["seg_id"]):
+            row = tables.segments.loc[tables.segments["seg_id"] == seg_id].iloc[0]
+            around = tables.by_doc[row["doc_id"]].sort_values("start")
+            where = around.index.get_loc(row.name)
+            context = [self._turn(tables, seg, items, decisions, chips=False)
+                       for seg in around.iloc[max(where - 2, 0):where + 3].itertuples()]
+            for turn in context:
+                turn["context"] = turn["seg_id"] != seg_id
+                if not turn["context"]:
+                    turn.update(self._turn(tables, row, chosen, decisions,
+                                           position=len(entries) + 1))
+            entries.append({"seg_id": seg_id, "doc_id": row["doc_id"], "turns": context})
+        return entries
+
+    def _turn(self, tables: Tables, seg, items: pd.DataFrame, decisions: pd.DataFrame, *,
+              chips: bool = True, position: int | None = None) -> dict:
+        """A turn: speaker, its text cut into pieces at the edges of coded spans (each
+        piece with the codes covering it), and a chip per code on it (proposed ones
+        first, then those a reviewer added)."""
+        seg = seg._asdict() if hasattr(seg, "_asdict") else seg.to_dict()
+        seg_id, text, offset = seg["seg_id"], seg["text"], int(seg["start"])
+        book = tables.book.codes
+        latest = decisions.drop_duplicates(["seg_id", "code_id"], keep="last")
+        own = items[items["seg_id"] == seg_id]
+        added = self._added(items, latest)
+        added = added[(added["seg_id"] == seg_id) & (added["decision"] == "accept")]
+        entries = []
+        for item in own.itertuples():
+            entries.append(self._chip(book.get(item.code_id), item.code_id, item.source,
+                                      item.score, item.decision, item.note))
+        for row in added.itertuples():
+            entries.append(self._chip(book.get(row.code_id), row.code_id, "reviewer", None,
+                                      row.decision, row.note))
+        spans = []
+        codings = tables.codings
+        ruled = codings[(codings["seg_id"] == seg_id) & (codings["source"] == "rule")]
+        spans += [(a - offset, b - offset, c) for a, b, c in
+                  zip(ruled["start"], ruled["end"], ruled["code_id"])]
+        spans += [(int(a) - offset, int(b) - offset, c) for a, b, c in
+                  zip(added["start"], added["end"], added["code_id"]) if a and b]
+        rejected = {e["code_id"] for e in entries if e["decision"] == "reject"}
+        return {"seg_id": seg_id, "ordinal": seg["ordinal"], "speaker": seg["speaker"] or "",
+                "kind": seg["kind"], "pieces": _pieces(text, spans, book, rejected),
+                "chips": entries if chips else [], "position": position, "context": False}
+
+    @staticmethod
+    def _chip(code, code_id: str, source: str, score, decision: str, note: str) -> dict:
+        label = code.label if code else code_id
+        definition = (code.definition or "") if code else "not in the codebook"
+        return {"code_id": code_id, "label": label, "source": source,
+                "colour": code_colour(code) if code else "#999999",
+                "score": "" if score is None or pd.isna(score) else f"{float(score):.2f}",
+                "decision": decision or "", "note": note or "",
+                "title": f"{label} ({code_id})\n{definition}".strip()}
+
+    def decide(self, seg_id: str, code_id: str, decision: str, *, note: str | None = None,
+               start: int | None = None, end: int | None = None) -> dict:
+        """Record a decision from the browser in decisions.csv (and its history), as
+        `review import` does, under the study's lock. ``start``/``end`` (offsets in the
+        segment's text) mark a span for a code nobody proposed. Raises ArgumentError for
+        an unknown segment or code, a decision other than accept or reject, or a span
+        outside the segment; LockedError when another command holds the study."""
+        tables = self.tables()
+        segments = tables.segments.set_index("seg_id")
+        if seg_id not in segments.index:
+            raise ArgumentError(f"unknown segment {seg_id!r}")
+        code = tables.book.codes.get(code_id)
+        if code is None or not code.codable:
+            raise ArgumentError(f"{code_id!r} is not a codable code of the codebook")
+        if decision not in CHOICES:
+            raise ArgumentError(f"decision must be accept or reject, not {decision!r}")
+        segment = segments.loc[seg_id]
+        with study_lock(self.study.root, "dialogcode review serve"):
+            items, decisions = self.items(tables)
+            mine = items[(items["seg_id"] == seg_id) & (items["code_id"] == code_id)]
+            source = mine["source"].iloc[0] if len(mine) else "reviewer"
+            earlier = decisions[(decisions["seg_id"] == seg_id)
+                                & (decisions["code_id"] == code_id)].tail(1)
+            if note is None:
+                note = earlier["note"].iloc[0] if len(earlier) else ""
+            span = ("", "")
+            if start is not None and end is not None and source == "reviewer":
+                if not 0 <= start < end <= len(segment["text"]):
+                    raise ArgumentError(f"span {start}-{end} is outside the segment")
+                base = int(segment["start"])
+                span = (str(base + start), str(base + end))
+            elif len(earlier) and source == "reviewer":
+                span = (earlier["start"].iloc[0], earlier["end"].iloc[0])
+            sha = tables.documents.set_index("doc_id")["sha256"].get(segment["doc_id"], "")
+            row = pd.DataFrame([{
+                "seg_id": seg_id, "code_id": code_id, "decision": decision, "source": source,
+                "reviewer": self.reviewer, "note": note, "sha256": sha,
+                "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                "start": span[0], "end": span[1]}], columns=DECISION_COLUMNS)
+            merged, counts = record_decisions(self.study, row)
+        saved = merged[(merged["seg_id"] == seg_id) & (merged["code_id"] == code_id)].iloc[0]
+        return {"seg_id": seg_id, "code_id": code_id, "decision": saved["decision"],
+                "note": saved["note"], "source": saved["source"],
+                "reviewer": saved["reviewer"], "decided_at": saved["decided_at"],
+                "changed": bool(counts["added"] or counts["changed"])}
+
+
+def _pieces(text: str, spans, book, rejected: set[str]) -> list[dict]:
+    """``text`` cut at every span edge; each piece with the codes covering it, the colour
+    of the first one not rejected and a tooltip naming them all."""
+    spans = [(max(a, 0), min(b, len(text)), c) for a, b, c in spans if b > a]
+    edges = sorted({0, len(text), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
+    pieces = []
+    for a, b in zip(edges, edges[1:]):
+        covering = list(dict.fromkeys(c for s, e, c in spans if s <= a and b <= e))
+        live = [c for c in covering if c not in rejected]
+        colour = code_colour(book[live[0]]) if live and live[0] in book else None
+        labels = [book[c].label if c in book else c for c in covering]
+        pieces.append({"text": text[a:b], "codes": " ".join(covering), "colour": colour,
+                       "title": ", ".join(labels), "rejected": bool(covering) and not live})
+    return pieces
+
