@@ -92,7 +92,11 @@ def create_app(data: ReviewData, *, token: str | None = None) -> Flask:
 
     @app.get("/queue")
     def queue():
-        return page("queue.html", entries=data.queue(), size=data.queue_size)
+        try:
+            entries, problem = data.queue(), ""
+        except DialogcodeError as exc:      # no learned model yet
+            entries, problem = [], str(exc)
+        return page("queue.html", entries=entries, problem=problem, size=data.queue_size)
 
     @app.post("/api/decide")
     def decide():

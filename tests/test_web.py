@@ -1,0 +1,247 @@
+"""`dialogcode review serve` without a browser: the guards, the pages and the decisions
+they write, through Flask's test client (the browser itself: test_web_browser.py)."""
+import csv
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("flask")
+
+from dialogcode import Study  # noqa: E402
+from dialogcode.cli import cli  # noqa: E402
+from dialogcode.ingest import load_corpus  # noqa: E402
+from dialogcode.lock import study_lock  # noqa: E402
+from dialogcode.review import final_codings  # noqa: E402
+from dialogcode.web import make_server  # noqa: E402
+from dialogcode.web.app import HEADER, create_app  # noqa: E402
+from dialogcode.web.pages import ReviewData  # noqa: E402
+
+FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+TOKEN = "test-token-0123456789"
+PORT = 5123
+BASE = f"http://127.0.0.1:{PORT}"
+SCRIPT_TURN = "<script>window.pwned = 1</script> the rent & <b>wages</b>"
+
+
+def build_study(root: Path) -> Path:
+    """The evidence fixture plus a document whose first turn holds markup, coded."""
+    shutil.copytree(FIXTURE, root)
+    (root / "transcripts" / "north" / "markup.txt").write_text(
+        f"P1: {SCRIPT_TURN}\n\nP2: Neighbours came together.\n", encoding="utf-8")
+    with (root / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("north/markup.txt,North,coaching_call,2019-03-03,Markup call,mid-year\n")
+    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_study(tmp_path_factory.mktemp("web") / "built")
+
+
+@pytest.fixture
+def study(built, tmp_path):
+    return Path(shutil.copytree(built, tmp_path / "study"))
+
+
+@pytest.fixture
+def client(study):
+    app = create_app(ReviewData(Study.open(study), reviewer="ana"), token=TOKEN)
+    app.config["PORT"] = PORT
+    client = app.test_client()
+    assert client.get(f"/?token={TOKEN}", base_url=BASE).status_code == 303
+    return client
+
+
+def post(client, body, **headers):
+    headers = {HEADER: TOKEN, **headers}
+    return client.post("/api/decide", json=body, base_url=BASE, headers=headers)
+
+
+def rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_request_needs_the_token(study):
+    app = create_app(ReviewData(Study.open(study)), token=TOKEN)
+    app.config["PORT"] = PORT
+    client = app.test_client()
+    assert client.get("/", base_url=BASE).status_code == 403
+    assert client.get("/doc/north/kickoff", base_url=BASE).status_code == 403
+    assert client.get("/static/review.js", base_url=BASE).status_code == 403
+    assert client.get("/?token=wrong", base_url=BASE).status_code == 403
+    entry = client.get(f"/doc/north/kickoff?token={TOKEN}", base_url=BASE)
+    assert entry.status_code == 303 and entry.location.endswith("/doc/north/kickoff")
+    assert "HttpOnly" in entry.headers["Set-Cookie"] and "SameSite=Strict" in \
+        entry.headers["Set-Cookie"]
+    page = client.get("/doc/north/kickoff", base_url=BASE)
+    assert page.status_code == 200 and "families get" in page.text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_another_host_name_is_refused(client):
+    """A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) is refused."""
+    assert client.get("/", base_url=f"http://evil.example:{PORT}").status_code == 403
+    assert client.get(f"/?token={TOKEN}", base_url=f"http://evil.example:{PORT}"
+                      ).status_code == 403
+    assert client.get(f"/?token={TOKEN}", base_url=f"http://localhost:{PORT}"
+                      ).status_code == 303
+
+
+def test_a_post_needs_the_header_token_json_and_our_origin(client, study):
+    body = {"seg_id": "north/kickoff:t2", "code_id": "risk.housing", "decision": "reject"}
+    assert client.post("/api/decide", json=body, base_url=BASE).status_code == 403
+    assert post(client, body, Origin="http://evil.example").status_code == 403
+    form = client.post("/api/decide", data=body, base_url=BASE, headers={HEADER: TOKEN})
+    assert form.status_code == 403
+    assert not (study / "decisions.csv").exists()
+    answer = post(client, body, Origin=BASE)
+    assert answer.status_code == 200, answer.text
+    assert answer.json["saved"]["decision"] == "reject"
+
+
+def test_the_document_list_shows_progress_by_site_and_event(client):
+    before = client.get("/", base_url=BASE).text
+    assert "North" in before and "kickoff_convening" in before
+    assert "0 of 3" in before        # north/kickoff: three rule codings to decide
+    post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
+                  "decision": "accept"})
+    assert "1 of 3" in client.get("/", base_url=BASE).text
+
+
+def test_transcript_text_is_escaped(client):
+    page = client.get("/doc/north/markup", base_url=BASE).text
+    assert "<script>window.pwned" not in page and "<b>wages</b>" not in page
+    assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in page
+    assert "&lt;b&gt;" in page and "&amp;" in page
+
+
+def test_documents_are_found_by_id_and_never_by_path(client):
+    assert client.get("/doc/north/nothing", base_url=BASE).status_code == 404
+    assert client.get("/doc/../../dialogcode.yaml", base_url=BASE).status_code == 404
+    assert client.get("/doc/%2e%2e/manifest.csv", base_url=BASE).status_code == 404
+
+
+def test_decisions_land_in_decisions_csv_as_review_import_writes_them(client, study):
+    post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
+                  "decision": "reject"})
+    noted = post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
+                          "decision": "reject", "note": "=about prices, not housing"})
+    assert noted.json["saved"]["note"] == "=about prices, not housing"
+    (row,) = rows(study / "decisions.csv")
+    assert (row["decision"], row["source"], row["reviewer"], row["note"]) == \
+        ("reject", "rule", "ana", "=about prices, not housing")
+    assert row["decided_at"] and len(row["sha256"]) == 64
+    # the spreadsheet route reads it: the export shows it, the final codings follow it
+    sheet = study / "out" / "sheet.csv"
+    result = CliRunner().invoke(cli, ["review", "export", str(study), "-o", str(sheet)])
+    assert result.exit_code == 0, result.output
+    exported = {(r["seg_id"], r["code_id"]): r for r in rows(sheet)}
+    assert exported[("north/kickoff:t2", "risk.housing")]["decision"] == "reject"
+    corpus = load_corpus(Study.open(study))
+    final = final_codings(Study.open(study), corpus.segments, corpus.documents)
+    assert not ((final["seg_id"] == "north/kickoff:t2")
+                & (final["code_id"] == "risk.housing")).any()
+
+
+def test_a_code_added_to_a_span_is_a_final_coding_of_that_span(client, study):
+    text = "Tell me about the year."
+    start = text.index("the year")
+    answer = post(client, {"seg_id": "south/visit:t1", "code_id": "connection",
+                           "decision": "accept", "start": start, "end": start + 8})
+    assert answer.status_code == 200, answer.text
+    (row,) = rows(study / "decisions.csv")
+    assert row["source"] == "reviewer" and int(row["end"]) - int(row["start"]) == 8
+    page = client.get("/doc/south/visit", base_url=BASE).text
+    assert 'data-codes="connection" title="Connection"' in page and ">the year</mark>" in page
+    corpus = load_corpus(Study.open(study))
+    final = final_codings(Study.open(study), corpus.segments, corpus.documents)
+    added = final[(final["seg_id"] == "south/visit:t1") & (final["code_id"] == "connection")]
+    assert added["quote"].tolist() == ["the year"]
+    whole = post(client, {"seg_id": "south/visit:t1", "code_id": "risk.money",
+                          "decision": "accept"})
+    assert whole.status_code == 200
+    final = final_codings(Study.open(study), corpus.segments, corpus.documents)
+    assert final.loc[final["code_id"] == "risk.money", "quote"].str.contains(text).any()
+
+
+def test_two_tabs_last_decision_holds_and_both_are_kept(client, study):
+    key = {"seg_id": "north/kickoff:t3", "code_id": "risk.money"}
+    post(client, {**key, "decision": "accept"})
+    post(client, {"seg_id": "north/kickoff:t3", "code_id": "risk.housing",
+                  "decision": "accept"})
+    post(client, {**key, "decision": "reject"})        # the other tab, later
+    current = {(r["seg_id"], r["code_id"]): r["decision"] for r in rows(study / "decisions.csv")}
+    assert current == {("north/kickoff:t3", "risk.money"): "reject",
+                       ("north/kickoff:t3", "risk.housing"): "accept"}
+    history = [(r["code_id"], r["decision"]) for r in rows(study / "decisions-history.csv")]
+    assert history == [("risk.money", "accept"), ("risk.housing", "accept"),
+                       ("risk.money", "reject")]
+    post(client, {**key, "decision": "reject"})        # the same again: nothing new
+    assert len(rows(study / "decisions-history.csv")) == 3
+
+
+def test_bad_decisions_are_refused_and_nothing_is_written(client, study):
+    for body, status, words in [
+            ({"seg_id": "north/kickoff:t9", "code_id": "risk.money", "decision": "accept"},
+             409, "unknown segment"),
+            ({"seg_id": "north/kickoff:t3", "code_id": "risk", "decision": "accept"},
+             409, "not a codable code"),
+            ({"seg_id": "north/kickoff:t3", "code_id": "risk.money", "decision": "maybe"},
+             409, "accept or reject"),
+            ({"seg_id": "south/visit:t1", "code_id": "connection", "decision": "accept",
+              "start": 3, "end": 300}, 409, "outside the segment"),
+            ({"seg_id": "south/visit:t1", "code_id": "connection", "decision": "accept",
+              "start": "3", "end": 5}, 400, "whole numbers"),
+            (["not", "an", "object"], 400, "JSON object")]:
+        answer = post(client, body)
+        assert answer.status_code == status and words in answer.json["error"], answer.text
+    assert not (study / "decisions.csv").exists()
+
+
+def test_a_decision_waits_for_a_command_holding_the_study(client, study, monkeypatch):
+    monkeypatch.setenv("DIALOGCODE_LOCK_WAIT", "0")
+    with study_lock(study, "dialogcode run"):
+        answer = post(client, {"seg_id": "north/kickoff:t3", "code_id": "risk.money",
+                               "decision": "accept"})
+    assert answer.status_code == 409 and "in use by" in answer.json["error"]
+    assert not (study / "decisions.csv").exists()
+
+
+def test_the_queue_says_what_it_needs(client):
+    page = client.get("/queue", base_url=BASE).text
+    assert "no learned model yet; run `dialogcode learn` first" in page
+
+
+def test_review_import_keeps_the_history_too(study, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("seg_id,code_id,decision\nnorth/kickoff:t3,risk.money,reject\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "import", str(sheet), str(study)])
+    assert result.exit_code == 0, result.output
+    assert [r["decision"] for r in rows(study / "decisions-history.csv")] == ["reject"]
+
+
+def test_the_server_listens_on_loopback_only(study):
+    server = make_server(Study.open(study))
+    try:
+        host, port = server.socket.getsockname()[:2]
+        assert host == "127.0.0.1" and server.url.startswith(f"http://127.0.0.1:{port}/?token=")
+        assert len(server.url.split("token=")[1]) >= 32
+        own = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None,
+                                                         socket.AF_INET)}
+        for address in own - {"127.0.0.1"}:     # this machine's other addresses
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection((address, port), timeout=2).close()
+    finally:
+        server.server_close()
+
+
+def test_serve_refuses_a_bad_reviewer_name(study):
+    result = CliRunner().invoke(cli, ["review", "serve", str(study), "--reviewer", "a b"])
+    assert result.exit_code == 2 and "reviewer name 'a b'" in result.output
