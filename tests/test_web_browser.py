@@ -1,0 +1,156 @@
+"""`dialogcode review serve` in headless Chromium (Playwright driving the system
+`chromium`; skipped where it is not installed): the keyboard and mouse actions of a
+reviewer, and what lands in decisions.csv."""
+import csv
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("flask")
+playwright = pytest.importorskip("playwright.sync_api")
+
+from dialogcode import Study  # noqa: E402
+from dialogcode.web import make_server  # noqa: E402
+
+from test_web import SCRIPT_TURN, build_study  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_study(tmp_path_factory.mktemp("browser") / "built")
+
+
+@pytest.fixture
+def served(built, tmp_path):
+    """A copy of the study served on a free port in a thread: (study folder, url)."""
+    study = Path(shutil.copytree(built, tmp_path / "study"))
+    server = make_server(Study.open(study), reviewer="ana")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield study, server.url
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def decisions(study: Path) -> dict:
+    with (study / "decisions.csv").open(encoding="utf-8", newline="") as handle:
+        return {(r["seg_id"], r["code_id"]): r for r in csv.DictReader(handle)}
+
+
+def chip(page, seg_id: str, code_id: str):
+    return page.locator(f'.chip[data-seg="{seg_id}"][data-code="{code_id}"]')
+
+
+def test_review_a_document_with_the_keyboard(served, page):
+    study, url = served
+    page.goto(url)
+    assert page.url.endswith("/") and "token" not in page.url
+    page.get_by_role("link", name="North kick-off").click()
+    page.wait_for_selector(".chip")
+    # j goes to the first code; a accepts it and moves on; r rejects the next one
+    page.keyboard.press("j")
+    first = chip(page, "north/kickoff:t2", "risk.housing")
+    assert first.evaluate("e => e === document.activeElement")
+    page.keyboard.press("a")
+    playwright.expect(first).to_have_class("chip accept")
+    playwright.expect(page.locator("#status")).to_contain_text(
+        "Saved")
+    second = chip(page, "north/kickoff:t3", "risk.money")
+    assert second.evaluate("e => e === document.activeElement")
+    page.keyboard.press("r")
+    playwright.expect(second).to_have_class("chip reject")
+    # a note on the rejected code: n, type, Enter
+    second.focus()
+    page.keyboard.press("n")
+    page.keyboard.type("wages, not money worries")
+    page.keyboard.press("Enter")
+    playwright.expect(second.locator(".note-text")).to_have_text("wages, not money worries")
+    # a code on the words selected with the mouse: c, type to filter, Enter
+    words = page.locator('.turn[data-seg="north/kickoff:t1"] .text')
+    words.dblclick(position={"x": 4, "y": 8})        # selects the first word, "What"
+    page.keyboard.press("c")
+    page.keyboard.type("connect")
+    page.keyboard.press("Enter")
+    added = chip(page, "north/kickoff:t1", "connection")
+    playwright.expect(added).to_have_count(1)         # the page reloaded with it
+    playwright.expect(page.locator("#status")).to_contain_text("accept connection")
+    # everything is in decisions.csv, and the page shows it after a reload
+    saved = decisions(study)
+    assert {k: v["decision"] for k, v in saved.items()} == {
+        ("north/kickoff:t2", "risk.housing"): "accept",
+        ("north/kickoff:t3", "risk.money"): "reject",
+        ("north/kickoff:t1", "connection"): "accept"}
+    assert saved[("north/kickoff:t3", "risk.money")]["note"] == "wages, not money worries"
+    span = saved[("north/kickoff:t1", "connection")]
+    assert span["source"] == "reviewer" and span["reviewer"] == "ana"
+    document = Study.open(study)
+    text = (Path(document.transcripts) / "north" / "kickoff.txt").read_text(encoding="utf-8")
+    assert text[int(span["start"]):int(span["end"])] == "What"
+    page.reload()
+    playwright.expect(chip(page, "north/kickoff:t2", "risk.housing")).to_have_class(
+        "chip accept")
+    playwright.expect(chip(page, "north/kickoff:t3", "risk.money")).to_have_class(
+        "chip reject")
+    playwright.expect(page.locator('.turn[data-seg="north/kickoff:t1"] mark')).to_have_text(
+        "What")
+
+
+def test_the_whole_turn_gets_a_code_with_the_keyboard_alone(served, page):
+    study, url = served
+    page.goto(url.replace("/?", "/doc/south/visit?"))
+    page.keyboard.press("j")                          # the first code, on turn t2
+    page.keyboard.press("c")
+    page.keyboard.type("o")                           # Housing, Money, Connection...
+    page.keyboard.press("ArrowDown")
+    chosen = page.locator("#code-list li.chosen").inner_text()
+    page.keyboard.press("Enter")
+    playwright.expect(page.locator("#status")).to_contain_text("Saved")
+    ((seg_id, code_id), row), = decisions(study).items()
+    assert seg_id == "south/visit:t2" and f"({code_id})" in chosen
+    assert (row["start"], row["end"], row["decision"]) == ("", "", "accept")
+
+
+def test_markup_in_a_turn_is_shown_as_text(served, page):
+    study, url = served
+    page.goto(url.replace("/?", "/doc/north/markup?"))
+    turn = page.locator('.turn[data-seg="north/markup:t1"] .text')
+    playwright.expect(turn).to_have_text(SCRIPT_TURN)
+    assert page.evaluate("window.pwned") is None
+    assert page.locator(".text b").count() == 0
+
+
+def test_a_browser_without_the_token_is_refused(served, browser):
+    study, url = served
+    context = browser.new_context()
+    try:
+        response = context.new_page().goto(url.split("?")[0])
+        assert response.status == 403
+        assert "open the address" in response.text()
+    finally:
+        context.close()
