@@ -6,6 +6,8 @@ as `review import` does. Needs Flask (``pip install 'dialogcode[web]'``).
 """
 from __future__ import annotations
 
+import logging
+
 from ..errors import ArgumentError
 from ..study import Study
 
@@ -27,6 +29,7 @@ def make_server(study: Study, *, reviewer: str = "", port: int = 0, queue_size: 
     from .pages import ReviewData
 
     app = create_app(ReviewData(study, reviewer, queue_size), token=token)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)    # no line per request
     try:
         server = werkzeug_server(HOST, port, app, threaded=True)
     except OSError as exc:

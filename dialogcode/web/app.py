@@ -21,7 +21,7 @@ from .pages import ReviewData
 
 HEADER = "X-Dialogcode-Token"
 POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-          "connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+          "connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
           "base-uri 'none'")
 
 

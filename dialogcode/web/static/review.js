@@ -196,6 +196,14 @@ async function addCode() {
   location.reload();
 }
 
+function toggleKeys() {
+  const keys = document.getElementById("keys");
+  if (!keys) return;
+  const visible = getComputedStyle(keys).display !== "none";
+  keys.classList.toggle("hidden", visible);
+  keys.classList.toggle("shown", !visible);
+}
+
 document.addEventListener("keydown", event => {
   if (event.target.closest("input, textarea, dialog") || event.ctrlKey || event.metaKey ||
       event.altKey) return;
@@ -203,7 +211,7 @@ document.addEventListener("keydown", event => {
     j: () => move(1), k: () => move(-1),
     a: () => decide(current(), "accept"), r: () => decide(current(), "reject"),
     n: () => note(current()), c: () => addCode(),
-    "?": () => document.getElementById("keys").classList.toggle("hidden"),
+    "?": toggleKeys,
   };
   if (actions[event.key]) {
     event.preventDefault();
