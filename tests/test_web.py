@@ -245,3 +245,13 @@ def test_the_server_listens_on_loopback_only(study):
 def test_serve_refuses_a_bad_reviewer_name(study):
     result = CliRunner().invoke(cli, ["review", "serve", str(study), "--reviewer", "a b"])
     assert result.exit_code == 2 and "reviewer name 'a b'" in result.output
+
+
+@pytest.mark.parametrize("span", ["3,", "a,5", "5,3"])
+def test_a_span_in_decisions_csv_must_be_two_offsets(study, span):
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end\n"
+        f"south/visit:t1,connection,accept,reviewer,ana,,,,{span}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "export", str(study)])
+    assert result.exit_code == 1
+    assert "decisions.csv:2: start" in result.output and "start < end" in result.output
