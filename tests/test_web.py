@@ -30,7 +30,8 @@ def build_study(root: Path) -> Path:
     """The evidence fixture plus a document whose first turn holds markup, coded."""
     shutil.copytree(FIXTURE, root)
     (root / "transcripts" / "north" / "markup.txt").write_text(
-        f"P1: {SCRIPT_TURN}\n\nP2: Neighbours came together.\n", encoding="utf-8")
+        f"Markup call, March 2019\n\nP1: {SCRIPT_TURN}\n\nP2: Neighbours came together.\n",
+        encoding="utf-8")
     with (root / "manifest.csv").open("a", encoding="utf-8") as manifest:
         manifest.write("north/markup.txt,North,coaching_call,2019-03-03,Markup call,mid-year\n")
     result = CliRunner().invoke(cli, ["run", str(root), "-q"])
@@ -119,6 +120,9 @@ def test_transcript_text_is_escaped(client):
     assert "<script>window.pwned" not in page and "<b>wages</b>" not in page
     assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in page
     assert "&lt;b&gt;" in page and "&amp;" in page
+    preamble = page[page.index('id="north/markup:t1"'):page.index('id="north/markup:t2"')]
+    assert "Markup call, March 2019" in preamble and "nan" not in preamble
+    assert "+ code" not in preamble           # a preamble is never coded
 
 
 def test_documents_are_found_by_id_and_never_by_path(client):
@@ -198,6 +202,8 @@ def test_bad_decisions_are_refused_and_nothing_is_written(client, study):
               "start": 3, "end": 300}, 409, "outside the segment"),
             ({"seg_id": "south/visit:t1", "code_id": "connection", "decision": "accept",
               "start": "3", "end": 5}, 400, "whole numbers"),
+            ({"seg_id": "north/markup:t1", "code_id": "connection", "decision": "accept"},
+             409, "a preamble, which is never coded"),
             (["not", "an", "object"], 400, "JSON object")]:
         answer = post(client, body)
         assert answer.status_code == status and words in answer.json["error"], answer.text

@@ -139,7 +139,7 @@ def test_the_whole_turn_gets_a_code_with_the_keyboard_alone(served, page):
 def test_markup_in_a_turn_is_shown_as_text(served, page):
     study, url = served
     page.goto(url.replace("/?", "/doc/north/markup?"))
-    turn = page.locator('.turn[data-seg="north/markup:t1"] .text')
+    turn = page.locator('.turn[data-seg="north/markup:t2"] .text')
     playwright.expect(turn).to_have_text(SCRIPT_TURN)
     assert page.evaluate("window.pwned") is None
     assert page.locator(".text b").count() == 0

@@ -196,8 +196,10 @@ class ReviewData:
         spans += [(int(a) - offset, int(b) - offset, c) for a, b, c in
                   zip(added["start"], added["end"], added["code_id"]) if a and b]
         rejected = {e["code_id"] for e in entries if e["decision"] == "reject"}
-        return {"seg_id": seg_id, "ordinal": seg["ordinal"], "speaker": seg["speaker"] or "",
-                "kind": seg["kind"], "pieces": _pieces(text, spans, book, rejected),
+        speaker = seg["speaker"] if isinstance(seg["speaker"], str) else ""
+        return {"seg_id": seg_id, "ordinal": seg["ordinal"], "speaker": speaker,
+                "kind": seg["kind"], "codable": bool(seg["codable"]),
+                "pieces": _pieces(text, spans, book, rejected),
                 "chips": entries if chips else [], "position": position, "context": False}
 
     @staticmethod
@@ -227,6 +229,8 @@ class ReviewData:
         if decision not in CHOICES:
             raise ArgumentError(f"decision must be accept or reject, not {decision!r}")
         segment = segments.loc[seg_id]
+        if not segment["codable"]:
+            raise ArgumentError(f"{seg_id} is a {segment['kind']}, which is never coded")
         with study_lock(self.study.root, "dialogcode review serve"):
             items, decisions = self.items(tables)
             mine = items[(items["seg_id"] == seg_id) & (items["code_id"] == code_id)]

@@ -144,7 +144,7 @@ function selectedSpan() {
 async function addCode() {
   const span = selectedSpan();
   const turn = span ? span[0] : (current() ? current().closest(".turn") : lastTurn);
-  if (!turn || turn.classList.contains("context")) {
+  if (!turn || turn.classList.contains("context") || !turn.querySelector("button.add")) {
     return say("Select words in a turn, or go to a code of the turn (j / k), then press c", true);
   }
   const input = document.getElementById("code-input");
