@@ -3,6 +3,7 @@ they write, through Flask's test client (the browser itself: test_web_browser.py
 import csv
 import shutil
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,12 @@ def test_a_span_in_decisions_csv_must_be_two_offsets(study, span):
     result = CliRunner().invoke(cli, ["review", "export", str(study)])
     assert result.exit_code == 1
     assert "decisions.csv:2: start" in result.output and "start < end" in result.output
+
+
+def test_serve_says_what_is_missing(study, tmp_path, monkeypatch):
+    (study / "out" / "codings.parquet").unlink()
+    result = CliRunner().invoke(cli, ["review", "serve", str(study)])
+    assert result.exit_code == 1 and "run `dialogcode code` first" in result.output
+    monkeypatch.setitem(sys.modules, "werkzeug.serving", None)     # Flask not installed
+    result = CliRunner().invoke(cli, ["review", "serve", str(study)])
+    assert result.exit_code == 2 and "pip install 'dialogcode[web]'" in result.output

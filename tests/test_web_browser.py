@@ -154,3 +154,29 @@ def test_a_browser_without_the_token_is_refused(served, browser):
         assert "open the address" in response.text()
     finally:
         context.close()
+
+
+def test_two_tabs_never_lose_a_decision(served, page):
+    study, url = served
+    page.goto(url.replace("/?", "/doc/north/kickoff?"))
+    other = page.context.new_page()                  # a second tab, opened at the same time
+    other.goto(page.url)
+    chip(page, "north/kickoff:t3", "risk.money").focus()
+    page.keyboard.press("a")
+    playwright.expect(page.locator("#status")).to_contain_text("accept risk.money")
+    chip(other, "north/kickoff:t3", "risk.housing").focus()   # the stale tab: another code
+    other.keyboard.press("a")
+    playwright.expect(other.locator("#status")).to_contain_text("accept risk.housing")
+    chip(other, "north/kickoff:t3", "risk.money").focus()     # and the same code, later
+    other.keyboard.press("r")
+    playwright.expect(other.locator("#status")).to_contain_text("reject risk.money")
+    assert {k: v["decision"] for k, v in decisions(study).items()} == {
+        ("north/kickoff:t3", "risk.money"): "reject",
+        ("north/kickoff:t3", "risk.housing"): "accept"}
+    with (study / "decisions-history.csv").open(encoding="utf-8") as handle:
+        history = [(r["code_id"], r["decision"]) for r in csv.DictReader(handle)]
+    assert history == [("risk.money", "accept"), ("risk.housing", "accept"),
+                       ("risk.money", "reject")]
+    page.reload()
+    playwright.expect(chip(page, "north/kickoff:t3", "risk.money")).to_have_class(
+        "chip reject")

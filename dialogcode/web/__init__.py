@@ -18,7 +18,8 @@ def make_server(study: Study, *, reviewer: str = "", port: int = 0, queue_size: 
                 token: str | None = None):
     """A werkzeug server of the review app, bound to 127.0.0.1 (``port`` 0: a free one),
     not yet serving. ``server.url`` is the address to open, with its token. Raises
-    ArgumentError when Flask is not installed or the port cannot be had."""
+    ArgumentError when Flask is not installed or the port cannot be had, DialogcodeError
+    when the study is not coded yet."""
     try:
         from werkzeug.serving import make_server as werkzeug_server
 
@@ -28,7 +29,9 @@ def make_server(study: Study, *, reviewer: str = "", port: int = 0, queue_size: 
                             ) from None
     from .pages import ReviewData
 
-    app = create_app(ReviewData(study, reviewer, queue_size), token=token)
+    data = ReviewData(study, reviewer, queue_size)
+    data.tables()                      # the study's tables are there and readable
+    app = create_app(data, token=token)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)    # no line per request
     try:
         server = werkzeug_server(HOST, port, app, threaded=True)
