@@ -7,11 +7,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 pytest.importorskip("flask")
 playwright = pytest.importorskip("playwright.sync_api")
 
 from dialogcode import Study  # noqa: E402
+from dialogcode.cli import cli  # noqa: E402
 from dialogcode.web import make_server  # noqa: E402
 
 from test_web import SCRIPT_TURN, build_study  # noqa: E402
@@ -180,3 +182,36 @@ def test_two_tabs_never_lose_a_decision(served, page):
     page.reload()
     playwright.expect(chip(page, "north/kickoff:t3", "risk.money")).to_have_class(
         "chip reject")
+
+
+def test_the_queue_walks_the_segments_review_export_next_chooses(built, tmp_path, page):
+    study = Path(shutil.copytree(built, tmp_path / "study"))
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept\n"
+        "north/kickoff:t3,risk.money,accept\nsouth/visit:t3,risk.housing,reject\n",
+        encoding="utf-8")
+    sheet = tmp_path / "next.csv"
+    for command in (["learn", str(study)],
+                    ["review", "export", "--next", "3", str(study), "-o", str(sheet)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 0, result.output
+    with sheet.open(encoding="utf-8") as handle:
+        expected = list(csv.DictReader(handle))
+    server = make_server(Study.open(study), reviewer="bo", queue_size=3)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        page.goto(server.url.replace("/?", "/queue?"))
+        proposals = page.locator(".turn:not(.context) .chip")
+        assert [(c.get_attribute("data-seg"), c.get_attribute("data-code"))
+                for c in proposals.all()] == [(r["seg_id"], r["code_id"]) for r in expected]
+        page.keyboard.press("j")
+        for n in range(len(expected)):              # the keyboard alone: a, a, a, ...
+            page.keyboard.press("a")
+            playwright.expect(page.locator(".chip.accept")).to_have_count(n + 1)
+    finally:
+        server.shutdown()
+        server.server_close()
+    saved = decisions(study)
+    assert all(saved[(r["seg_id"], r["code_id"])]["reviewer"] == "bo" for r in expected)
+    assert len(saved) == 3 + len(expected)
