@@ -10,11 +10,10 @@ nothing applies there.
 """
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from ..coders import CodingsError
+from ..csvrows import read_csv_file
 from ..errors import Problem
 from ..formats.tables import xlsx_rows
 from ..normalize import normalize_text
@@ -37,22 +36,8 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         values = [[_cell(v) for v in row] for row in xlsx_rows(path, str(path), CodingsError)]
         numbered = list(enumerate(values, start=1))
     else:
-        try:
-            raw = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CodingsError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save "
-                               "the table as UTF-8 CSV", file=path,
-                               line=exc.object.count(b"\n", 0, exc.start) + 1) from None
-        except OSError as exc:
-            raise CodingsError(f"cannot read: {exc.strerror or exc}", file=path) from None
-        reader = csv.reader(io.StringIO(raw, newline=""))
-        numbered, line = [], 1
-        try:
-            for row in reader:
-                numbered.append((line, row))
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            raise CodingsError(f"CSV error: {exc}", file=path, line=reader.line_num) from None
+        header, rows = read_csv_file(path, CodingsError)
+        numbered = [(1, header)] + rows if header else []
     if not numbered:
         raise CodingsError("the table is empty", file=path)
     header = [h.strip().lower() for h in numbered[0][1]]
