@@ -22,6 +22,7 @@ from .coders import check_name, chosen_coders, coder_path, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
+from .limits import DEFAULT, Limits
 from .workbook import write_workbook
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
@@ -120,11 +121,12 @@ def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
     return items.reindex(columns=SHEET_COLUMNS).fillna({"decision": "", "note": ""})
 
 
-def read_sheet(path: Path) -> pd.DataFrame:
-    """A filled review sheet (.xlsx or .csv) with a ``line`` column for messages; the
-    cells of a .csv sheet as they were before :func:`write_sheet` neutralised them."""
+def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
+    """A filled review sheet (.xlsx, checked against ``limits``, or .csv) with a ``line``
+    column for messages; the cells of a .csv sheet as they were before
+    :func:`write_sheet` neutralised them."""
     if path.suffix.lower() == ".xlsx":
-        rows = xlsx_rows(path, str(path), ReviewError)
+        rows = xlsx_rows(path, str(path), ReviewError, limits)
         if not rows:
             raise ReviewError("the sheet is empty", file=path)
         table = pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]], dtype=object)

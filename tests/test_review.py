@@ -60,6 +60,15 @@ def test_review_sheet_has_one_row_per_code_on_a_segment_and_a_dropdown(study):
     assert str(validation.sqref) == f"{letter}2:{letter}11"
 
 
+def test_a_review_sheet_is_read_within_the_study_limits(study):
+    assert invoke("review", "export", study).exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "limits: {cells: 50}\n")
+    result = invoke("review", "import", study / "out" / "review.xlsx", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "refused: the first sheet has more than 50 cells (limit cells: 50" in result.output
+
+
 def test_rejections_leave_the_final_codings_and_decisions_survive(study):
     invoke("review", "export", study)
     sheet = study / "out" / "review.xlsx"

@@ -16,6 +16,7 @@ from ..coders import CodingsError
 from ..csvrows import read_csv_file
 from ..errors import Problem
 from ..formats.tables import xlsx_rows
+from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
 from .base import Documents, Found, Reading, shorten, split_codes
 from .locate import locate
@@ -29,11 +30,13 @@ def _cell(value) -> str:
     return str(value)
 
 
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def read_rows(path: Path, limits: Limits = DEFAULT
+              ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(lower-cased header, [(line, {column: cell})]) of a CSV or of an XLSX workbook's
-    first sheet; blank rows are left out."""
+    first sheet (checked against ``limits``); blank rows are left out."""
     if path.suffix.lower() == ".xlsx":
-        values = [[_cell(v) for v in row] for row in xlsx_rows(path, str(path), CodingsError)]
+        values = [[_cell(v) for v in row] for row in xlsx_rows(path, str(path), CodingsError,
+                                                            limits)]
         numbered = list(enumerate(values, start=1))
     else:
         header, rows = read_csv_file(path, CodingsError)
@@ -75,10 +78,11 @@ def _integer(value: str) -> int | None:
         return None
 
 
-def read_table(path: Path, docs: Documents, kind: str | None = None) -> Reading:
+def read_table(path: Path, docs: Documents, kind: str | None = None,
+               limits: Limits = DEFAULT) -> Reading:
     """Codings from a table; ``kind`` (offsets, quotes, segments) is found from the
     columns when not given. Every problem of the file is collected."""
-    header, rows = read_rows(path)
+    header, rows = read_rows(path, limits)
     kind = kind or table_kind(header, path)
     code_column = "code" if "code" in header else "code_id"
     missing = [c for c in [*_required(kind, header), code_column] if c not in header]
