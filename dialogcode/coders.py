@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .csvrows import read_csv_file
 from .errors import ArgumentError, DialogcodeError, Problem
 from .store import read_table, write_csv
 from .study import Study
@@ -83,26 +84,23 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     when given): every problem names the file's line. Adds doc_id and ``source``
     ``human:<coder>``."""
     coder = coder or path.stem
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise CodingsError(f"cannot read: {exc}", file=path) from None
+    table = coder_table(path)
     missing = [c for c in ("seg_id", "code_id") if c not in table]
     if missing:
         raise CodingsError(f"missing column(s) {', '.join(missing)}; a coder file needs "
                            "seg_id and code_id", file=path, line=1)
     documents = segments.set_index("seg_id")["doc_id"]
     found = documents.index.get_indexer(table["seg_id"])
-    problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i) + 2)
+    problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i))
                 for i, seg in table.loc[found < 0, "seg_id"].items()]
     if codes is not None:
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
-        problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i) + 2)
+        problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i))
                      for i, code in table.loc[bad, "code_id"].items()]
     for column in ("start", "end"):
         raw = table[column].str.strip() if column in table else pd.Series("", table.index)
         table[column] = pd.to_numeric(raw, errors="coerce")
-        problems += [Problem(f"{column} {value!r} is not a number", str(path), int(i) + 2)
+        problems += [Problem(f"{column} {value!r} is not a number", str(path), int(i))
                      for i, value in raw[raw.ne("") & table[column].isna()].items()]
     if problems:
         raise CodingsError(problems)
@@ -112,8 +110,18 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
         if column in table:
             table[column] = table[column].replace("", None)
     coded = table.reindex(columns=CODER_COLUMNS)
-    coded.attrs["file"] = str(path)     # the index is the row's line in the file - 2
+    coded.attrs["file"] = str(path)     # the index is the line the row starts on
     return coded
+
+
+def coder_table(path: Path) -> pd.DataFrame:
+    """A coder file as text cells indexed by the line each row starts on, read strictly
+    (:func:`~dialogcode.csvrows.read_csv_file`): a stray quote is an error at its line,
+    never rows run together."""
+    header, rows = read_csv_file(path, CodingsError)
+    return pd.DataFrame([values[:len(header)] + [""] * (len(header) - len(values))
+                         for _, values in rows], columns=header,
+                        index=[line for line, _ in rows], dtype=str)
 
 
 def covering_all(rules: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
-from .errors import Problem
+from .errors import DialogcodeError, Problem
 
 QUOTE_FIX = "close the quote (write \"\" for a quote inside a quoted value)"
 
@@ -76,3 +77,27 @@ def _problem(error: str, source: str, start: int, end: int) -> Problem:
                        f"a CSV value may hold; if a quote (\") is left open, {QUOTE_FIX}",
                        source, start)
     return Problem(f"cannot read this line as CSV: {error}", source, start)
+
+
+def read_csv_file(path: Path, error: type[DialogcodeError]
+                  ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line, values)]) of the UTF-8 CSV file ``path`` read strictly by
+    :func:`read_csv`; a file that cannot be read, is not UTF-8, has a column named twice
+    or a row :func:`read_csv` refuses raises ``error`` naming the file and line, so that
+    no row is swallowed or split without a word."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", file=path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV UTF-8",
+                    file=path, line=raw.count(b"\n", 0, exc.start) + 1) from None
+    header, rows, problems = read_csv(text, str(path))
+    header = [name.strip() for name in header]
+    problems += [Problem(f"column {name!r} appears twice", str(path), 1)
+                 for name in sorted({n for n in header if n and header.count(n) > 1})]
+    if problems:
+        raise error(problems)
+    return header, rows

@@ -14,15 +14,16 @@ coders named in ``final_coders`` (dialogcode.yaml).
 """
 from __future__ import annotations
 
-import csv
 import os
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from .coders import check_name, chosen_coders, coder_path, read_coder
+from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
+from .limits import DEFAULT, Limits
 from .workbook import write_workbook
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
@@ -45,31 +46,17 @@ class ReviewError(DialogcodeError):
 def csv_table(path: Path) -> pd.DataFrame:
     """A CSV file as text cells with a ``line`` column (where each row starts). Raises
     ReviewError naming the line of a row whose fields do not match the header, a header
-    naming a column twice, or a file that is not UTF-8 CSV."""
-    records, line = [], 1
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            for fields in reader:
-                if fields:
-                    records.append((line, fields))
-                line = reader.line_num + 1
-    except UnicodeDecodeError:
-        raise ReviewError("not UTF-8 text; save it as CSV UTF-8", file=path) from None
-    except (OSError, csv.Error) as exc:
-        raise ReviewError(f"not a readable CSV file ({exc})", file=path, line=line) from None
-    if not records:
+    naming a column twice, or a file that is not UTF-8 CSV (:func:`read_csv_file`)."""
+    header, rows = read_csv_file(path, ReviewError)
+    if not header:
         return pd.DataFrame(columns=["line"])
-    header = [name.strip() for name in records[0][1]]
-    twice = sorted({name for name in header if header.count(name) > 1})
-    problems = [Problem(f"column {name!r} appears twice", str(path), 1) for name in twice]
-    problems += [Problem(f"{len(fields)} fields, but the header has {len(header)}",
-                         str(path), number) for number, fields in records[1:]
-                 if len(fields) != len(header)]
-    if problems:
-        raise ReviewError(problems)
-    table = pd.DataFrame([fields for _, fields in records[1:]], columns=header, dtype=str)
-    return table.assign(line=[number for number, _ in records[1:]])
+    short = [Problem(f"{len(values)} fields, but the header has {len(header)}", str(path),
+                     number) for number, values in rows if len(values) < len(header)]
+    if short:
+        raise ReviewError(short)
+    table = pd.DataFrame([values[:len(header)] for _, values in rows], columns=header,
+                         dtype=str)
+    return table.assign(line=[number for number, _ in rows])
 
 
 def load_decisions(study: Study) -> pd.DataFrame:
@@ -142,11 +129,12 @@ def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
     return items.reindex(columns=SHEET_COLUMNS).fillna({"decision": "", "note": ""})
 
 
-def read_sheet(path: Path) -> pd.DataFrame:
-    """A filled review sheet (.xlsx or .csv) with a ``line`` column for messages; the
-    cells of a .csv sheet as they were before :func:`write_sheet` neutralised them."""
+def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
+    """A filled review sheet (.xlsx, checked against ``limits``, or .csv) with a ``line``
+    column for messages; the cells of a .csv sheet as they were before
+    :func:`write_sheet` neutralised them."""
     if path.suffix.lower() == ".xlsx":
-        rows = xlsx_rows(path, str(path), ReviewError)
+        rows = xlsx_rows(path, str(path), ReviewError, limits)
         if not rows:
             raise ReviewError("the sheet is empty", file=path)
         table = pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]], dtype=object)

@@ -83,6 +83,8 @@ def test_run_shows_each_step_on_stderr_and_quiet_silences_it(built, tmp_path):
     shutil.copytree(built[0], root)
     loud = CliRunner().invoke(cli, ["run", str(root), "--force"])
     assert loud.exit_code == 0, loud.output
+    # the first thing said, before seconds of imports
+    assert loud.stderr.startswith(f"run: {root} (loading the toolkit)\n")
     for bar, step in [("ingest:", ""), ("code:", ""), ("tables:", "exemplar quotes"),
                       ("export:", "xlsx"), ("report:", "site")]:
         assert bar in loud.stderr and step in loud.stderr

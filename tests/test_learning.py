@@ -275,3 +275,10 @@ def test_a_spreadsheet_codebook_imports_as_human_only_codes(tmp_path):
     assert result.exit_code == 1
     assert "bad.csv:3: this row has no code" in result.output
     assert "bad.csv:4: code 'Money' appears twice" in result.output
+    # a definition over two lines: the problem is named at the line its row starts on
+    bad.write_text('code,definition\nMoney,"Talk about\nmoney"\n,orphan\n', encoding="utf-8")
+    result = invoke("codebook", "import", bad, "-o", tmp_path / "bad.yaml")
+    assert result.exit_code == 1 and "bad.csv:4: this row has no code" in result.output
+    bad.write_text('code,definition\nMoney,"Talk" about money\n', encoding="utf-8")
+    result = invoke("codebook", "import", bad, "-o", tmp_path / "bad.yaml")
+    assert result.exit_code == 1 and "bad.csv:2: text after a closing quote" in result.output

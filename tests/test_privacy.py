@@ -236,7 +236,7 @@ def test_an_unreadable_decisions_file_stops_the_build(evidence_study):
     (evidence_study / "privacy-decisions.csv").write_bytes(b"doc_id,start\n\xff\xfe,1\n")
     result = run("run", str(evidence_study))
     assert result.exit_code == 1
-    assert "privacy-decisions.csv: not UTF-8 text" in result.output
+    assert "privacy-decisions.csv:2: not UTF-8 text" in result.output
     assert not (evidence_study / "out" / "report.html").exists()
 
 

@@ -60,6 +60,15 @@ def test_review_sheet_has_one_row_per_code_on_a_segment_and_a_dropdown(study):
     assert str(validation.sqref) == f"{letter}2:{letter}11"
 
 
+def test_a_review_sheet_is_read_within_the_study_limits(study):
+    assert invoke("review", "export", study).exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "limits: {cells: 50}\n")
+    result = invoke("review", "import", study / "out" / "review.xlsx", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "refused: the first sheet has more than 50 cells (limit cells: 50" in result.output
+
+
 def test_rejections_leave_the_final_codings_and_decisions_survive(study):
     invoke("review", "export", study)
     sheet = study / "out" / "review.xlsx"
@@ -143,6 +152,16 @@ def test_a_coder_file_with_unknown_codes_or_segments_is_refused(study):
     assert result.exit_code == 1
     assert f"{path}:2: code 'risk.mony' is not in the codebook" in result.output
     assert f"{path}:3: unknown seg_id 'north/x:t9'" in result.output
+
+
+def test_a_coder_file_with_a_stray_quote_is_refused_at_its_line(study):
+    # pandas' loose reading would glue 'said' onto the code and run rows together;
+    # the strict reader names the line instead of losing or merging a coding
+    path = write_coder(study, "sam", 'north/kickoff:t1,"connection" said\n'
+                                     'north/kickoff:t2,connection\n')
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{path}:2: text after a closing quote" in result.output
 
 
 def test_agree_rules_against_a_coder(study):
@@ -320,7 +339,7 @@ def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
 
 @pytest.mark.parametrize("content, message", [
     ("seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept,oops\n",
-     "decisions.csv:2: 4 fields, but the header has 3"),
+     "decisions.csv:2: 4 values for 3 columns; put a value that holds a comma in quotes"),
     ("seg_id,decision\nnorth/kickoff:t2,accept\n",
      "decisions.csv:1: missing column(s) code_id; the columns are seg_id,code_id,decision,"
      "source,reviewer,note,sha256,decided_at"),
@@ -332,7 +351,7 @@ def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
      "reject, not 'maybe'"),
     ("seg_id,code_id,seg_id\n", "decisions.csv:1: column 'seg_id' appears twice"),
     ("seg_id,code_id,decision\nnorth/kickoff:t2,caf\xe9,accept\n".encode("latin-1"),
-     "decisions.csv: not UTF-8 text; save it as CSV UTF-8"),
+     "decisions.csv:2: not UTF-8 text (byte 0xe9); save it as CSV UTF-8"),
 ], ids=["fields", "missing", "unknown", "rows", "twice", "encoding"])
 def test_a_malformed_decisions_file_is_reported_with_its_line(study, content, message):
     path = study / "decisions.csv"

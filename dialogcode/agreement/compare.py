@@ -77,10 +77,10 @@ def _argument_problems(codings, segments, unit, reference, min_overlap, level, d
 
 
 def _where(name: str, coding: pd.DataFrame, row) -> dict:
-    """File and line of a coder-file row (read_coder keeps the file's row order as the
-    index and the path in ``attrs``), else the coder's name as key."""
+    """File and line of a coder-file row (read_coder keeps the line each row starts on as
+    the index and the path in ``attrs``), else the coder's name as key."""
     if coding.attrs.get("file"):
-        return {"file": coding.attrs["file"], "line": int(row) + 2}
+        return {"file": coding.attrs["file"], "line": int(row)}
     return {"key": name}
 
 

@@ -54,7 +54,7 @@ def review_export(study, output, undecided, codes, force, next_n):
     target = output or opened.out / "review.xlsx"
     decisions = load_decisions(opened)
     if target.is_file() and not force:
-        pending = unimported(read_sheet(target), decisions)
+        pending = unimported(read_sheet(target, opened.config.limits), decisions)
         if pending:
             raise ArgumentError(f"holds {pending} decision(s) not yet imported; run `dialogcode "
                               "review import` on it first, or pass --force", file=target)
@@ -93,7 +93,7 @@ def review_import(sheet, study, reviewer):
     opened = Study.open(study)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
-    new = sheet_decisions(read_sheet(sheet), sheet, corpus.segments, corpus.documents,
+    new = sheet_decisions(read_sheet(sheet, opened.config.limits), sheet, corpus.segments, corpus.documents,
                           reviewer, set(book.codes))
     merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "

@@ -89,6 +89,11 @@ def run(study, skip_bad, force, quiet):
     lessons, workbook.xlsx, study.sqlite, report.html).
     A stage whose inputs did not change since the last run, and whose outputs are as
     it wrote them, is skipped (out/stamps.json); --force re-runs all."""
+    from ..study import Study
+
+    opened = Study.open(study)
+    if not quiet:       # the imports below take a few seconds: say something first
+        click.echo(f"run: {shown(opened.root)} (loading the toolkit)", err=True)
     from ..analysis import study_evidence, write_tables
     from ..coders import chosen_coders, coder_names, coder_path
     from ..config import CONFIG_NAME
@@ -100,9 +105,7 @@ def run(study, skip_bad, force, quiet):
     from ..privacy import TERMS as PRIVACY_TERMS
     from ..review import DECISIONS
     from ..stamps import Stamps, fingerprint
-    from ..study import Study
 
-    opened = Study.open(study)
     if opened.config.learn.reference:
         chosen_coders(opened, [opened.config.learn.reference], "learn: reference")
     out, stamps = opened.out, Stamps(opened.out)

@@ -71,7 +71,7 @@ def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
                            file=source)
     if fmt == "markup" or (fmt is None and suffix in MARKUP_SUFFIXES):
         return read_markup(source, docs, document)
-    return read_table(source, docs, fmt)
+    return read_table(source, docs, fmt, limits)
 
 
 def _where(problem: Problem) -> tuple[str, int]:

@@ -10,13 +10,13 @@ nothing applies there.
 """
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from ..coders import CodingsError
+from ..csvrows import read_csv_file
 from ..errors import Problem
 from ..formats.tables import xlsx_rows
+from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
 from .base import Documents, Found, Reading, shorten, split_codes
 from .locate import locate
@@ -30,29 +30,17 @@ def _cell(value) -> str:
     return str(value)
 
 
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def read_rows(path: Path, limits: Limits = DEFAULT
+              ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(lower-cased header, [(line, {column: cell})]) of a CSV or of an XLSX workbook's
-    first sheet; blank rows are left out."""
+    first sheet (checked against ``limits``); blank rows are left out."""
     if path.suffix.lower() == ".xlsx":
-        values = [[_cell(v) for v in row] for row in xlsx_rows(path, str(path), CodingsError)]
+        values = [[_cell(v) for v in row] for row in xlsx_rows(path, str(path), CodingsError,
+                                                            limits)]
         numbered = list(enumerate(values, start=1))
     else:
-        try:
-            raw = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CodingsError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save "
-                               "the table as UTF-8 CSV", file=path,
-                               line=exc.object.count(b"\n", 0, exc.start) + 1) from None
-        except OSError as exc:
-            raise CodingsError(f"cannot read: {exc.strerror or exc}", file=path) from None
-        reader = csv.reader(io.StringIO(raw, newline=""))
-        numbered, line = [], 1
-        try:
-            for row in reader:
-                numbered.append((line, row))
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            raise CodingsError(f"CSV error: {exc}", file=path, line=reader.line_num) from None
+        header, rows = read_csv_file(path, CodingsError)
+        numbered = [(1, header)] + rows if header else []
     if not numbered:
         raise CodingsError("the table is empty", file=path)
     header = [h.strip().lower() for h in numbered[0][1]]
@@ -90,10 +78,11 @@ def _integer(value: str) -> int | None:
         return None
 
 
-def read_table(path: Path, docs: Documents, kind: str | None = None) -> Reading:
+def read_table(path: Path, docs: Documents, kind: str | None = None,
+               limits: Limits = DEFAULT) -> Reading:
     """Codings from a table; ``kind`` (offsets, quotes, segments) is found from the
     columns when not given. Every problem of the file is collected."""
-    header, rows = read_rows(path)
+    header, rows = read_rows(path, limits)
     kind = kind or table_kind(header, path)
     code_column = "code" if "code" in header else "code_id"
     missing = [c for c in [*_required(kind, header), code_column] if c not in header]

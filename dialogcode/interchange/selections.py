@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..coders import coder_names, coder_path, read_coder
+from ..coders import coder_names, coder_path, coder_table, read_coder
 from ..errors import Problem
 from ..review import final_coders, load_decisions, orphaned
 from ..study import Study
@@ -73,10 +73,7 @@ def changed_documents(study: Study, documents: pd.DataFrame, rules: pd.DataFrame
     hashes = documents.set_index("doc_id")["sha256"]
     for coder in coders:
         path = coder_path(study, coder)
-        try:
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError):
-            continue        # reported when the coder's file is read for the export
+        table = coder_table(path)
         if {"seg_id", "sha256"} <= set(table.columns):
             doc_of = _doc_of(table["seg_id"])
             changed = table["sha256"].ne("") & table["sha256"].ne(doc_of.map(hashes))

@@ -15,11 +15,11 @@ name is turned into one under its parent's id.
 """
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 from ..codebook import ID_PATTERN
+from ..csvrows import read_csv_file
 from ..errors import CodebookError, Problem
 from ..formats.tables import xlsx_rows
 from . import codebook_id, slug, unique_id
@@ -39,15 +39,12 @@ def _key(header) -> str:
     return re.sub(r"[\s\-_]+", "_", str(header or "").strip().lower())
 
 
-def _rows(path: Path) -> list[list]:
+def _rows(path: Path) -> list[tuple[int, list]]:
+    """[(line, values)] of the spreadsheet, its header first."""
     if path.suffix.lower() == ".xlsx":
-        return xlsx_rows(path, str(path), CodebookError)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return list(csv.reader(handle))
-    except UnicodeDecodeError:
-        raise CodebookError("not valid UTF-8; save the spreadsheet as CSV UTF-8",
-                            file=path) from None
+        return list(enumerate(xlsx_rows(path, str(path), CodebookError), start=1))
+    header, rows = read_csv_file(path, CodebookError)
+    return [(1, header)] + rows if header else []
 
 
 def import_spreadsheet(path: Path) -> dict:
@@ -57,7 +54,7 @@ def import_spreadsheet(path: Path) -> dict:
     rows = _rows(path)
     if not rows:
         raise CodebookError("the spreadsheet is empty", file=path)
-    header = [_key(h) for h in rows[0]]
+    header = [_key(h) for h in rows[0][1]]
     columns: dict[str, int] = {}
     for field, names in ALIASES.items():
         found = next((header.index(n) for n in names if n in header
@@ -74,7 +71,7 @@ def import_spreadsheet(path: Path) -> dict:
         return str(value).strip() if value is not None else ""
 
     problems, entries = [], []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not any(str(v or "").strip() for v in row):
             continue
         name = cell(row, "code")
