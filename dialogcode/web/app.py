@@ -69,6 +69,8 @@ def create_app(data: ReviewData, *, token: str | None = None) -> Flask:
     @app.errorhandler(403)
     @app.errorhandler(404)
     def refused(error):
+        if request.path.startswith("/api/"):
+            return jsonify(error=error.description), error.code
         return render_template("error.html", error=error, study=data.study), error.code
 
     @app.errorhandler(DialogcodeError)

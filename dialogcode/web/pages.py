@@ -4,8 +4,8 @@ decisions the browser records.
 
 Everything is looked up by id (document, segment, code) in the study's tables; nothing
 the browser sends is ever used as a file path. The tables are read again when a file
-under ``out/`` or a codebook changes (after `dialogcode run`); decisions.csv is read on
-every page.
+under ``out/``, the learned model or a codebook changes (after `dialogcode run`);
+decisions.csv is read on every page.
 """
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from datetime import datetime
 
 import pandas as pd
 
-from ..codebook import load_codebooks
+from ..codebook import Codebook, load_codebooks
 from ..errors import ArgumentError
-from ..ingest import load_corpus
+from ..ingest import Corpus, load_corpus
+from ..learned import model_folder
 from ..lock import study_lock
 from ..review import (CHOICES, DECISION_COLUMNS, load_decisions, load_suggestions,
                       next_review_items, record_decisions, review_items)
@@ -40,13 +41,20 @@ class Tables:
     """The study's tables as of ``stamp`` (the modification times they were read at)."""
 
     stamp: tuple
-    segments: pd.DataFrame
-    documents: pd.DataFrame
+    corpus: Corpus
     codings: pd.DataFrame
     suggestions: pd.DataFrame | None
-    book: object
+    book: Codebook
     queue: pd.DataFrame | None = None
     by_doc: dict = field(default_factory=dict)
+
+    @property
+    def segments(self) -> pd.DataFrame:
+        return self.corpus.segments
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        return self.corpus.documents
 
 
 class ReviewData:
@@ -60,7 +68,7 @@ class ReviewData:
     def _stamp(self) -> tuple:
         files = [self.study.out / f"{name}.parquet"
                  for name in ("segments", "documents", "codings", "suggestions")]
-        files += self.study.codebook_files()
+        files += [*self.study.codebook_files(), model_folder(self.study) / "model.npz"]
         return tuple(p.stat().st_mtime_ns if p.is_file() else None for p in files)
 
     def tables(self) -> Tables:
@@ -70,7 +78,7 @@ class ReviewData:
             if self._tables is None or self._tables.stamp != stamp:
                 corpus = load_corpus(self.study)
                 self._tables = Tables(
-                    stamp, corpus.segments, corpus.documents,
+                    stamp, corpus,
                     read_table(self.study.out, "codings", hint="dialogcode code"),
                     load_suggestions(self.study), load_codebooks(self.study.codebook_files()))
                 self._tables.by_doc = {
@@ -146,8 +154,7 @@ class ReviewData:
         with self._lock:
             if tables.queue is None:
                 labels = {c.id: c.label for c in tables.book.codes.values()}
-                corpus = load_corpus(self.study)
-                tables.queue = next_review_items(self.study, corpus, tables.book,
+                tables.queue = next_review_items(self.study, tables.corpus, tables.book,
                                                  tables.codings, decisions, labels,
                                                  self.queue_size)
         latest = decisions.drop_duplicates(["seg_id", "code_id"], keep="last")
