@@ -215,3 +215,25 @@ def test_the_queue_walks_the_segments_review_export_next_chooses(built, tmp_path
     saved = decisions(study)
     assert all(saved[(r["seg_id"], r["code_id"])]["reviewer"] == "bo" for r in expected)
     assert len(saved) == 3 + len(expected)
+
+
+def test_a_selection_codes_its_words_without_the_spaces_around_them(served, page):
+    study, url = served
+    page.goto(url.replace("/?", "/doc/south/visit?"))
+    page.evaluate("""() => {
+        const node = document.querySelector('.turn[data-seg="south/visit:t1"] .text').firstChild;
+        const at = node.textContent.indexOf(" about ");
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 7);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+    }""")
+    page.keyboard.press("c")
+    playwright.expect(page.locator("#code-target")).to_contain_text("about")
+    page.keyboard.type("connection")
+    page.keyboard.press("Enter")
+    playwright.expect(chip(page, "south/visit:t1", "connection")).to_have_count(1)
+    row = decisions(study)[("south/visit:t1", "connection")]
+    text = (study / "transcripts" / "south" / "visit.txt").read_text(encoding="utf-8")
+    assert text[int(row["start"]):int(row["end"])] == "about"

@@ -46,6 +46,7 @@ function current() {
 
 function focusChip(chip) {
   if (!chip) return;
+  window.getSelection().removeAllRanges();   // c then codes this chip's turn, not old words
   chip.focus();
   chip.scrollIntoView({block: "nearest"});
   lastTurn = chip.closest(".turn");
@@ -125,24 +126,30 @@ async function note(chip) {
   say(savedLine(saved));
 }
 
-// The selected words of one turn as [turn, start, end] in code points, or null.
+// The selected words of one turn as [turn, start, end] in code points (spaces around
+// them left out); null when nothing is selected, false when the selection is not
+// within the text of one turn.
 function selectedSpan() {
   const selection = window.getSelection();
   if (!selection.rangeCount || selection.isCollapsed) return null;
   const range = selection.getRangeAt(0);
   const text = range.startContainer.parentElement &&
     range.startContainer.parentElement.closest(".text");
-  if (!text || !text.contains(range.endContainer)) return null;
+  if (!text || !text.contains(range.endContainer)) return false;
   const before = document.createRange();
   before.setStart(text, 0);
   before.setEnd(range.startContainer, range.startOffset);
-  const start = Array.from(before.toString()).length;
-  const end = start + Array.from(range.toString()).length;
-  return [text.closest(".turn"), start, end];
+  const words = Array.from(range.toString());
+  const lead = words.length - Array.from(range.toString().trimStart()).length;
+  const trail = words.length - Array.from(range.toString().trimEnd()).length;
+  const start = Array.from(before.toString()).length + lead;
+  const end = start - lead + words.length - trail;
+  return end > start ? [text.closest(".turn"), start, end] : null;
 }
 
 async function addCode() {
   const span = selectedSpan();
+  if (span === false) return say("Select words within the text of one turn", true);
   const turn = span ? span[0] : (current() ? current().closest(".turn") : lastTurn);
   if (!turn || turn.classList.contains("context") || !turn.querySelector("button.add")) {
     return say("Select words in a turn, or go to a code of the turn (j / k), then press c", true);
