@@ -163,7 +163,8 @@ def test_a_code_added_to_a_span_is_a_final_coding_of_that_span(client, study):
     (row,) = rows(study / "decisions.csv")
     assert row["source"] == "reviewer" and int(row["end"]) - int(row["start"]) == 8
     page = client.get("/doc/south/visit", base_url=BASE).text
-    assert 'data-codes="connection" title="Connection"' in page and ">the year</mark>" in page
+    assert ('data-codes="connection" title="Connection (connection): People standing with '
+            'each other."') in page and ">the year</mark>" in page
     corpus = load_corpus(Study.open(study))
     final = final_codings(Study.open(study), corpus.segments, corpus.documents)
     added = final[(final["seg_id"] == "south/visit:t1") & (final["code_id"] == "connection")]

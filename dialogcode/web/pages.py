@@ -270,7 +270,8 @@ class ReviewData:
 
 def _pieces(text: str, spans, book, rejected: set[str]) -> list[dict]:
     """``text`` cut at every span edge; each piece with the codes covering it, the colour
-    of the first one not rejected and a tooltip naming them all."""
+    of the first one not rejected and a tooltip with each one's label, id and
+    definition."""
     spans = [(max(a, 0), min(b, len(text)), c) for a, b, c in spans if b > a]
     edges = sorted({0, len(text), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
     pieces = []
@@ -278,8 +279,9 @@ def _pieces(text: str, spans, book, rejected: set[str]) -> list[dict]:
         covering = list(dict.fromkeys(c for s, e, c in spans if s <= a and b <= e))
         live = [c for c in covering if c not in rejected]
         colour = code_colour(book[live[0]]) if live and live[0] in book else None
-        labels = [book[c].label if c in book else c for c in covering]
+        titles = [f"{book[c].label} ({c}): {book[c].definition or ''}".rstrip(": ")
+                  if c in book else c for c in covering]
         pieces.append({"text": text[a:b], "codes": " ".join(covering), "colour": colour,
-                       "title": ", ".join(labels), "rejected": bool(covering) and not live})
+                       "title": "\n".join(titles), "rejected": bool(covering) and not live})
     return pieces
 
