@@ -272,3 +272,11 @@ def test_serve_says_what_is_missing(study, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "werkzeug.serving", None)     # Flask not installed
     result = CliRunner().invoke(cli, ["review", "serve", str(study)])
     assert result.exit_code == 2 and "pip install 'dialogcode[web]'" in result.output
+
+
+def test_serve_refuses_an_output_folder_outside_the_study(study):
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "output: ../elsewhere\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "serve", str(study)])
+    assert result.exit_code == 1 and "--allow-outside" in result.output

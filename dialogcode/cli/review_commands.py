@@ -9,7 +9,8 @@ import click
 from ..choices import AGREEMENT_UNITS
 from ..errors import ArgumentError
 from . import cli
-from .options import check_codes, echo_table, shown, study_argument, study_option
+from .options import (ALLOW_OUTSIDE, allow_outside_option, check_codes, echo_table, shown,
+                      study_argument, study_option)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,13 +111,16 @@ def review_import(sheet, study, reviewer):
               metavar="N", help="Segments in the queue page, as `review export --next N` "
                                 "chooses them (needs `dialogcode learn`).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the address in the browser.")
-def review_serve(study, reviewer, port, next_n, open_browser):
+@allow_outside_option
+@click.pass_context
+def review_serve(ctx, study, reviewer, port, next_n, open_browser):
     """Review STUDY in the browser: documents by site and event, each transcript with its
     codes highlighted, and the queue of `review export --next`. Accept, reject, add
     codes and notes with the mouse or the keyboard; each is written at once to
     decisions.csv, as `review import` writes it. Listens on 127.0.0.1 only; the address
-    printed carries a secret token. Stop with Ctrl-C. Needs `pip install
-    'dialogcode[web]'` (docs/review.md)."""
+    printed carries a secret token. Unlike other commands it does not hold the study
+    while it runs: each decision waits for a command working on the study. Stop with
+    Ctrl-C. Needs `pip install 'dialogcode[web]'` (docs/review.md)."""
     import webbrowser
 
     from ..coders import check_name
@@ -125,7 +129,10 @@ def review_serve(study, reviewer, port, next_n, open_browser):
 
     if reviewer:
         check_name(reviewer, "reviewer")
-    server = make_server(Study.open(study), reviewer=reviewer, port=port, queue_size=next_n)
+    opened = Study.open(study)
+    if not ctx.meta.get(ALLOW_OUTSIDE):
+        opened.check_output_inside()
+    server = make_server(opened, reviewer=reviewer, port=port, queue_size=next_n)
     click.echo(f"Review at {server.url}\n(this address holds the key to the study: share "
                "it with nobody; Ctrl-C stops)")
     if open_browser:
