@@ -115,15 +115,15 @@ class ReviewData:
         for site, of_site in documents.groupby("site", sort=False, dropna=False):
             events = []
             for event, of_event in of_site.groupby("event_type", sort=False, dropna=False):
-                events.append({"name": event if isinstance(event, str) else "",
+                events.append({"name": _text(event),
                                "documents": [{
-                                   "doc_id": d.doc_id, "title": d.title or d.doc_id,
-                                   "date": d.date or "", "turns": int(d.n_segments),
+                                   "doc_id": d.doc_id, "title": _text(d.title) or d.doc_id,
+                                   "date": _text(d.date), "turns": int(d.n_segments),
                                    "proposed": int(proposed.get(d.doc_id, 0)),
                                    "decided": int(decided.get(d.doc_id, 0)),
                                    "added": int(added_per_doc.get(d.doc_id, 0))}
                                    for d in of_event.itertuples()]})
-            sites.append({"name": site if isinstance(site, str) else "", "events": events})
+            sites.append({"name": _text(site), "events": events})
         return sites
 
     @staticmethod
@@ -143,8 +143,9 @@ class ReviewData:
         meta = tables.documents.set_index("doc_id").loc[doc_id]
         segments = tables.by_doc[doc_id].sort_values("start")
         turns = [self._turn(tables, seg, items, decisions) for seg in segments.itertuples()]
-        return {"doc_id": doc_id, "title": meta["title"] or doc_id, "site": meta["site"],
-                "event_type": meta["event_type"], "date": meta["date"], "turns": turns}
+        return {"doc_id": doc_id, "title": _text(meta["title"]) or doc_id,
+                "site": _text(meta["site"]), "event_type": _text(meta["event_type"]),
+                "date": _text(meta["date"]), "turns": turns}
 
     def queue(self) -> list[dict]:
         """The segments `review export --next` would choose, each with the turns before
@@ -203,8 +204,7 @@ class ReviewData:
         spans += [(int(a) - offset, int(b) - offset, c) for a, b, c in
                   zip(added["start"], added["end"], added["code_id"]) if a and b]
         rejected = {e["code_id"] for e in entries if e["decision"] == "reject"}
-        speaker = seg["speaker"] if isinstance(seg["speaker"], str) else ""
-        return {"seg_id": seg_id, "ordinal": seg["ordinal"], "speaker": speaker,
+        return {"seg_id": seg_id, "ordinal": seg["ordinal"], "speaker": _text(seg["speaker"]),
                 "kind": seg["kind"], "codable": bool(seg["codable"]),
                 "pieces": _pieces(text, spans, book, rejected),
                 "chips": entries if chips else [], "position": position, "context": False}
@@ -266,6 +266,11 @@ class ReviewData:
                 "note": saved["note"], "source": saved["source"],
                 "reviewer": saved["reviewer"], "decided_at": saved["decided_at"],
                 "changed": bool(counts["added"] or counts["changed"])}
+
+
+def _text(value) -> str:
+    """A table cell as text: empty for a missing value."""
+    return value if isinstance(value, str) else ""
 
 
 def _pieces(text: str, spans, book, rejected: set[str]) -> list[dict]:
