@@ -43,7 +43,7 @@ def create_app(data: ReviewData, *, token: str | None = None) -> Flask:
     def guard():
         port = app.config["PORT"]
         if request.host not in (f"127.0.0.1:{port}", f"localhost:{port}"):
-            abort(403, "this server answers only to 127.0.0.1")
+            abort(403, "this server answers only to 127.0.0.1 and localhost")
         if same(request.args.get("token")):
             response = redirect(request.path, code=303)
             response.set_cookie(cookie_name(), app.config["TOKEN"], httponly=True,
