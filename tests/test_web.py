@@ -280,3 +280,42 @@ def test_serve_refuses_an_output_folder_outside_the_study(study):
                       encoding="utf-8")
     result = CliRunner().invoke(cli, ["review", "serve", str(study)])
     assert result.exit_code == 1 and "--allow-outside" in result.output
+
+
+def test_decisions_sent_at_the_same_time_are_all_kept(study):
+    """Many tabs at once: the server takes the study's lock for each decision."""
+    import http.client
+    import json
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = make_server(Study.open(study), reviewer="ana")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_port
+    token = server.url.split("token=")[1]
+    try:
+        first = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        first.request("GET", f"/?token={token}")
+        cookie = first.getresponse().getheader("Set-Cookie").split(";")[0]
+        segments = [f"north/kickoff:t{n}" for n in range(1, 5)] + \
+            [f"south/visit:t{n}" for n in range(1, 4)]
+        wanted = [(s, c, "accept" if (i + j) % 2 else "reject")
+                  for i, s in enumerate(segments)
+                  for j, c in enumerate(["risk.housing", "risk.money", "connection"])]
+
+        def send(decision):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("POST", "/api/decide", json.dumps(dict(zip(
+                ("seg_id", "code_id", "decision"), decision))), {
+                "Cookie": cookie, HEADER: token, "Content-Type": "application/json"})
+            return connection.getresponse().status
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(send, wanted)) == {200}
+    finally:
+        server.shutdown()
+        server.server_close()
+    saved = {(r["seg_id"], r["code_id"], r["decision"]) for r in rows(study / "decisions.csv")}
+    assert saved == set(wanted)
+    assert len(rows(study / "decisions-history.csv")) == len(wanted)
