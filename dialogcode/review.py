@@ -193,26 +193,23 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
 
 
-def merge_decisions(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """``old`` with ``new`` added. A new decision on the same (seg_id, code_id) with
     another decision or note replaces the old one; one that repeats it (a sheet showing
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
-    time. Returns the table and counts of added, changed and unchanged rows."""
-    status = _status(old, new)
-    counts = {name: status.count(name) for name in ("added", "changed", "unchanged")}
-    fresh = new[[s != "unchanged" for s in status]]
-    merged = pd.concat([old, fresh]).drop_duplicates(["seg_id", "code_id"], keep="last")
-    return merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True), counts
-
-
-def _status(old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
-    """For each row of ``new``: added, changed (another decision or note) or unchanged."""
+    time. Returns the table, the rows of ``new`` that were added or changed, and counts
+    of added, changed and unchanged rows."""
     before = {(s, c): (d, n) for s, c, d, n in
               zip(old["seg_id"], old["code_id"], old["decision"], old["note"])}
-    return [("added" if (s, c) not in before else
-             "unchanged" if before[(s, c)] == (d, n) else "changed")
-            for s, c, d, n in zip(new["seg_id"], new["code_id"], new["decision"],
-                                  new["note"])]
+    status = [("added" if (s, c) not in before else
+               "unchanged" if before[(s, c)] == (d, n) else "changed")
+              for s, c, d, n in zip(new["seg_id"], new["code_id"], new["decision"],
+                                    new["note"])]
+    counts = {name: status.count(name) for name in ("added", "changed", "unchanged")}
+    fresh = new.loc[[s != "unchanged" for s in status]]
+    merged = pd.concat([old, fresh]).drop_duplicates(["seg_id", "code_id"], keep="last")
+    return merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True), fresh, counts
 
 
 def write_sheet(path: Path, items: pd.DataFrame) -> Path:
@@ -232,9 +229,7 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
     decisions-history.csv, so that when two people decide the same code on the same
     segment, the later decision holds and both are kept. The caller holds the study's
     lock. Returns the merged decisions and the counts."""
-    old = load_decisions(study)
-    merged, counts = merge_decisions(old, new)
-    fresh = new.loc[[s != "unchanged" for s in _status(old, new)]]
+    merged, fresh, counts = merge_decisions(load_decisions(study), new)
     if len(fresh):
         write_decisions(study, merged)
         path = study.root / HISTORY
