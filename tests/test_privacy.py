@@ -93,11 +93,14 @@ def test_the_configured_pipelines_ner_finds_names_no_trigger_announces(study):
 
 def decide(root: Path, choices: dict[str, str]) -> None:
     """Copy out/privacy.csv to privacy-decisions.csv, as a person would, deciding the
-    findings named in ``choices`` (text -> keep/redact) and leaving the rest empty."""
+    findings named in ``choices`` (text -> mask/keep/redact-document; a keep gets a
+    reason) and leaving the rest empty."""
     with (root / "out" / "privacy.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:
         row["decision"] = choices.get(row["text"].lstrip("'"), row["decision"])
+        if row["decision"] == "keep" and not row["reason"]:
+            row["reason"] = "public name"
     with (root / "privacy-decisions.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -106,24 +109,24 @@ def decide(root: Path, choices: dict[str, str]) -> None:
 
 def test_decisions_are_read_back_and_survive_a_rescan(study):
     assert run("privacy", "scan", str(study)).exit_code == 0
-    decide(study, {"Huron": "keep", "Abdi": "redact", "@safe_fresno": "redact"})
+    decide(study, {"Huron": "keep", "Abdi": "mask", "@safe_fresno": "redact"})
     result = run("privacy", "scan", str(study))
     assert result.exit_code == 0
     assert "13 candidate identifiers, 10 undecided" in result.output
     status = findings(study).set_index("text")["status"]
-    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "redact",
+    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "mask",
                                                                 "undecided")
-    assert status["@safe_fresno"] == "redact"   # written '@safe_fresno in the CSV
+    assert status["@safe_fresno"] == "mask"   # written '@safe_fresno, and `redact` = mask
     # the copy of the new out/privacy.csv carries the earlier decisions over
     decide(study, {"Lupe": "keep"})
     assert run("privacy", "scan", str(study), "--fresh").exit_code == 0
     status = findings(study).set_index("text")["status"]
-    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "redact", "keep")
+    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "mask", "keep")
 
 
 def test_a_decision_whose_document_changed_is_reported(study):
     assert run("privacy", "scan", str(study)).exit_code == 0
-    decide(study, {"Abdi": "redact"})
+    decide(study, {"Abdi": "mask"})
     transcript = study / "transcripts" / "fresno.txt"
     transcript.write_text(transcript.read_text().replace("Abdi", "Abdirahman"))
     assert run("ingest", str(study), "-q").exit_code == 0
@@ -134,9 +137,11 @@ def test_a_decision_whose_document_changed_is_reported(study):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("doc_id,start,end,text,decision\nfresno,10,15,Rosal,mask\n",
-     "privacy-decisions.csv:2: decision must be keep or redact (or empty: undecided), "
-     "not 'mask'"),
+    ("doc_id,start,end,text,decision\nfresno,10,15,Rosal,hide\n",
+     "privacy-decisions.csv:2: decision must be mask, keep or redact-document (or empty: "
+     "undecided), not 'hide'"),
+    ("doc_id,start,end,text,decision,reason\nfresno,10,15,Rosal,keep,\n",
+     "privacy-decisions.csv:2: keep needs a reason in the `reason` column"),
     ("doc_id,start,end,text,decision\nfresno,ten,15,Rosal,keep\n",
      "privacy-decisions.csv:2: start and end must be whole numbers"),
     ("doc_id,start,end,text,decision\nfresno,15,10,Rosal,keep\n",
@@ -193,9 +198,9 @@ def test_by_default_undecided_identifiers_never_reach_report_workbook_or_exports
     assert result.exit_code == 0, result.output
     written = everything_written(evidence_study)
     assert "Rosalind" not in written and "555-0143" not in written
-    assert "I told [REDACTED], call [REDACTED]." in written
+    assert "I told [NAME], call [PHONE]." in written
     exemplars = pd.read_parquet(evidence_study / "out" / "tables" / "exemplars.parquet")
-    assert exemplars["quote"].str.contains(r"\[REDACTED\]").any()
+    assert exemplars["quote"].str.contains(r"\[NAME\]").any()
     report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
     assert "2 candidates found by <code>dialogcode privacy scan</code>" in report
     # the exported documents' text is masked character for character, so offsets still hold
@@ -218,11 +223,11 @@ def test_strict_refuses_until_every_finding_is_decided_and_keep_lets_it_through(
     assert "2 candidate identifier(s) are undecided (1 name, 1 phone)" in refused.output
     assert "privacy-decisions.csv" in refused.output and "docs/privacy.md" in refused.output
     assert not (evidence_study / "out" / "report.html").exists()
-    decide(evidence_study, {"Rosalind": "redact", "559-555-0143": "keep"})
+    decide(evidence_study, {"Rosalind": "mask", "559-555-0143": "keep"})
     result = run("run", str(evidence_study))
     assert result.exit_code == 0, result.output
     written = everything_written(evidence_study)
-    assert "Rosalind" not in written and "I told [REDACTED], call 559-555-0143." in written
+    assert "Rosalind" not in written and "I told [NAME], call 559-555-0143." in written
 
 
 def test_gate_off_lets_everything_through(evidence_study):
@@ -284,4 +289,4 @@ def test_run_builds_the_evidence_again_when_a_decision_changes(evidence_study):
     again = run("run", str(evidence_study))
     assert again.exit_code == 0
     assert "evidence: up to date" not in again.output
-    assert "I told [REDACTED], call 559-555-0143." in everything_written(evidence_study)
+    assert "I told [NAME], call 559-555-0143." in everything_written(evidence_study)

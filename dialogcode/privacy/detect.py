@@ -60,6 +60,8 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
 _PROPER = re.compile(rf"(?<=[a-z,;] )({_NAME})\b")
+# a capitalised word of any letters inside a sentence, for the name list ("Adán")
+_LISTED = re.compile(r"(?<=[a-z,;] )([^\W\d_][^\W\d_]+)(?![\w-])")
 # a capitalised word opening a sentence: a candidate only when the corpus never writes
 # it in lower case either (names are not written so; "Honestly" is, somewhere)
 _OPENING = re.compile(rf"(?:^|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})\b(?!:)")
@@ -79,6 +81,39 @@ _NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "ev
               "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
               "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
               "east", "west", "north", "south", "english", "spanish"}
+
+
+# the locales of Faker's person providers whose first names the ``name-list`` detector
+# knows: English, Spanish, Portuguese, French, German, Italian, Polish, Romanian,
+# Turkish, Indonesian, Vietnamese and African (Swahili, Yoruba, Igbo, Hausa, Twi, Zulu)
+# names; Faker's catch-all ``en`` list (6,800 names, many of them titles and nouns) is
+# left out
+NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_KE", "en_NG", "en_PK", "es_MX",
+                "es_ES", "es_CO", "es_AR", "pt_BR", "fr_FR", "de_DE", "it_IT", "pl_PL",
+                "ro_RO", "tr_TR", "id_ID", "vi_VN", "sw", "yo_NG", "ig_NG", "ha_NG", "tw_GH",
+                "zu_ZA")
+# list entries that are titles or common nouns before a name, never a name alone
+_TITLES = {"pastor", "imam", "queen", "lady", "junior", "man", "job", "jail", "nail",
+           "sad", "said", "server", "sever", "wage", "raid", "loot", "harm", "harsh", "edit",
+           "forum", "canal", "divan", "salami", "safari", "corona", "mad", "toy", "till",
+           "peer", "sole", "kaiser", "duke", "earl"}
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """The first names (lower case, one word of letters) that Faker ships for
+    :data:`NAME_LOCALES`, read from its person providers (offline, no faker.Faker)."""
+    from importlib import import_module
+
+    names = set()
+    for locale in NAME_LOCALES:
+        provider = import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names", "first_names_female", "first_names_male"):
+            values = getattr(provider, attribute, None)
+            if isinstance(values, (dict, list, tuple)):
+                names.update(n.lower() for n in values
+                             if isinstance(n, str) and n.isalpha() and n[:1].isupper())
+    return frozenset(names - _TITLES - _NOT_NAMES - STOP_WORDS)
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +148,12 @@ def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> l
                  if not _ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not _ordinary(m.group(1))]
+    # a listed first name inside a sentence, even when it is an English word ("with Rose")
+    names = first_names()
+    hits += [(m.start(1), m.end(1), "name", "name-list") for m in _LISTED.finditer(text)
+             if m.group(1)[0].isupper() and m.group(1).lower() in names]
+    hits += [(m.start(1), m.end(1), "name", "name-list") for m in _OPENING.finditer(text)
+             if m.group(1).lower() in names and not _ordinary(m.group(1))]
     if lower:
         hits += [(m.start(1), m.end(1), "name", "proper-noun")
                  for m in _OPENING.finditer(text)
