@@ -290,3 +290,117 @@ def test_run_builds_the_evidence_again_when_a_decision_changes(evidence_study):
     assert again.exit_code == 0
     assert "evidence: up to date" not in again.output
     assert "I told [NAME], call 559-555-0143." in everything_written(evidence_study)
+
+
+def test_a_document_decided_redact_document_is_withheld_from_every_output(evidence_study):
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("privacy", "scan", str(evidence_study)).exit_code == 0
+    decide(evidence_study, {"Rosalind": "redact-document"})
+    # the decision holds for the document even when its text changes afterwards
+    visit = evidence_study / "transcripts" / "south" / "visit.txt"
+    visit.write_text(visit.read_text().replace("I told Rosalind", "I told Rosalinda"))
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    written = everything_written(evidence_study)
+    lines = [line.split(": ", 1)[1] for line in visit.read_text().splitlines()
+             if ": " in line and len(line) > 30]
+    assert lines and not any(line in written for line in lines)
+    assert "Rosalind" not in written
+    report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "1 document withheld whole" in report
+    database = sqlite3.connect(evidence_study / "out" / "study.sqlite")
+    (text,) = database.execute("SELECT text FROM documents WHERE doc_id = 'south/visit'"
+                               ).fetchone()
+    assert set(text) <= {"\u2588", "\n", " "}
+
+
+def test_review_sheets_and_kwic_show_findings_by_kind(evidence_study):
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("code", str(evidence_study), "-q").exit_code == 0
+    sheet = evidence_study / "sheet.csv"
+    result = run("review", "export", str(evidence_study), "-o", str(sheet))
+    assert result.exit_code == 0, result.output
+    text = sheet.read_text(encoding="utf-8")
+    assert "Rosalind" not in text and "555-0143" not in text
+    assert "I told [NAME], call [PHONE]." in text
+    # a name cut in two by the context's edge is still shown whole as its label
+    listing = run("kwic", "call", str(evidence_study), "--width", "4")
+    assert listing.exit_code == 0, listing.output
+    assert "[NAME], [call] [PHONE]" in listing.output
+    assert "ind," not in listing.output and "Rosalind" not in listing.output
+
+
+def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_study):
+    import zipfile
+
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("code", str(evidence_study), "-q").exit_code == 0
+    target = evidence_study / "study.qdpx"
+    result = run("export", str(evidence_study), "--to", "qdpx", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(target) as project:
+        members = {n: project.read(n).decode("utf-8") for n in project.namelist()}
+    everything = "\n".join(members.values())
+    assert "Rosalind" not in everything and "555-0143" not in everything
+    source = next(t for t in members.values() if "I told " in t)
+    original = pd.read_parquet(evidence_study / "out" / "documents.parquet")
+    original = next(t for t in original["text"] if "I told Rosalind" in t)
+    assert len(source) == len(original)
+    assert source.replace("\u2588" * len("Rosalind"), "Rosalind", 1).startswith(
+        original[:original.index("Rosalind") + len("Rosalind")])
+    config = evidence_study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "privacy:\n  gate: strict\n")
+    refused = run("export", str(evidence_study), "--to", "qdpx", "-o", str(target))
+    assert refused.exit_code == 1
+    assert "2 candidate identifier(s) are undecided" in refused.output
+
+
+WORD_TURNS = ["Facilitator: What changed?", "P1: I told Rosalind about the circle.",
+              "P2: Call 559-555-0143 any time."]
+
+
+def test_redact_writes_masked_copies_in_their_format_and_never_touches_transcripts(
+        tmp_path):
+    import docx
+
+    captions = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nP1: My cousin Abdi drives us,\n"
+                "write to r.alvarez@example.org.\n\n00:00:05.000 --> 00:00:07.000\n"
+                "P2: Lupe, she said it best.\n")
+    root = make_study(tmp_path / "s", {"fresno.txt": TRANSCRIPT, "call.vtt": captions},
+                      MANIFEST + "call.vtt,Fresno,coaching call,2019-04-18\n"
+                      "visit.docx,Fresno,site visit,2019-04-19\n")
+    document = docx.Document()
+    for turn in WORD_TURNS:
+        document.add_paragraph(turn)
+    document.save(root / "transcripts" / "visit.docx")
+    before = {p.name: p.read_bytes() for p in (root / "transcripts").iterdir()}
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    found = set(findings(root)["text"])
+    assert {"Abdi", "Lupe", "Rosalind", "559-555-0143"} <= found
+
+    refused = run("privacy", "redact", str(root), "--to", str(root / "transcripts" / "m"))
+    assert refused.exit_code == 1 and "outside the transcripts folder" in refused.output
+    masked = tmp_path / "masked"
+    result = run("privacy", "redact", str(root), "--to", str(masked))
+    assert result.exit_code == 0, result.output
+    assert f"Wrote 3 masked copies to {masked}" in result.output
+    assert "Written as .txt (Word/Excel text, masked): visit.txt" in result.output
+    assert sorted(p.name for p in masked.iterdir()) == ["call.vtt", "fresno.txt", "visit.txt"]
+    vtt = (masked / "call.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nP1: My cousin [NAME]")
+    assert "[EMAIL]" in vtt and "[NAME], she said it best." in vtt
+    assert "P1: I told [NAME] about the circle." in (masked / "visit.txt").read_text()
+    # the copies read back as a study hold none of the findings
+    copy = make_study(tmp_path / "copy", {}, MANIFEST + "call.vtt,Fresno,coaching call,"
+                      "2019-04-18\nvisit.txt,Fresno,site visit,2019-04-19\n")
+    for path in masked.iterdir():
+        (copy / "transcripts" / path.name).write_bytes(path.read_bytes())
+    assert run("ingest", str(copy), "-q").exit_code == 0
+    texts = "\n".join(pd.read_parquet(copy / "out" / "documents.parquet")["text"])
+    assert not [f for f in found if f in texts]
+    assert {p.name: p.read_bytes() for p in (root / "transcripts").iterdir()} == before
+
+    again = run("privacy", "redact", str(root), "--to", str(masked))
+    assert again.exit_code == 1 and "exists and is not empty" in again.output
+    assert run("privacy", "redact", str(root), "--to", str(masked), "--force").exit_code == 0

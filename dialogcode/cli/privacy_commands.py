@@ -1,5 +1,8 @@
-"""privacy scan: residual identifiers in the transcripts (docs/privacy.md)."""
+"""privacy scan and privacy redact: residual identifiers in the transcripts
+(docs/privacy.md)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -47,3 +50,33 @@ def privacy_scan(study, fresh, quiet):
         click.echo(f"{len(stale)} row(s) of {DECISIONS} match no finding (the document "
                    "or privacy.yaml changed): lines "
                    + ", ".join(str(n) for n in stale["line"].head(10)), err=True)
+
+
+@privacy.command("redact")
+@study_argument
+@click.option("--to", "folder", required=True, type=click.Path(path_type=Path),
+              help="New folder for the masked copies (refused inside the transcripts "
+                   "folder, or when it exists with files in it, unless --force).")
+@click.option("--force", is_flag=True,
+              help="Write into an existing folder that has files in it (files of the "
+                   "same name are replaced).")
+@quiet_option
+def privacy_redact(study, folder, force, quiet):
+    """Write masked copies of STUDY's transcripts (run `dialogcode ingest` first) to a
+    new folder: every finding of the last scan not decided keep replaced by its kind
+    ([NAME], [PHONE], ...), documents decided redact-document left out. Plain text,
+    Markdown, VTT, SRT, CSV, JSON and JSON Lines keep their format; Word and Excel
+    files are written as .txt of their text. The transcripts are never modified."""
+    from ..privacy.redact import redact
+    from ..study import Study
+
+    done = redact(Study.open(study), folder, force=force)
+    if quiet:
+        return
+    click.echo(f"Wrote {len(done.copies)} masked copies to {shown(done.folder)} "
+               f"({done.masked} findings masked; UTF-8 text)")
+    if done.as_text:
+        click.echo(f"Written as .txt (Word/Excel text, masked): {', '.join(done.as_text)}; "
+                   "a manifest for the copies needs these names in its file column")
+    if done.withheld:
+        click.echo(f"Withheld (redact-document), not copied: {', '.join(done.withheld)}")

@@ -45,6 +45,7 @@ def review_export(study, output, undecided, codes, force, next_n):
     N most useful segments to code next (docs/review.md)."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
+    from ..privacy.gate import mask_for_reading
     from ..review import (load_decisions, load_suggestions, read_sheet,
                           review_items, unimported, write_sheet)
     from ..store import read_table
@@ -72,6 +73,7 @@ def review_export(study, output, undecided, codes, force, next_n):
         items = items[items["decision"] == ""]
     if codes:
         items = items[items["code_id"].isin(codes)]
+    items = mask_for_reading(opened, items, corpus.segments, corpus.documents)
     path = write_sheet(target, items.reset_index(drop=True))
     segments = f" for {items['seg_id'].nunique()} segments" if next_n else ""
     click.echo(f"Wrote {len(items)} rows to review{segments} to {shown(path)}")

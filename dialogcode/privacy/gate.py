@@ -74,6 +74,17 @@ class Masker:
         pattern = self.pattern
         return value if pattern is None else pattern.sub(lambda m: BLOCK * len(m[0]), value)
 
+    def excerpt(self, text: str, start: int, end: int) -> str:
+        """``text[start:end]`` for readers, a finding that overlaps it (even in part,
+        cut by the window) shown whole as its label."""
+        pattern, pieces, at = self.pattern, [], start
+        for m in (pattern.finditer(text) if pattern is not None else ()):
+            if m.end() <= start or m.start() >= end:
+                continue
+            pieces += [text[at:max(at, m.start())], self.labels[_key(m[0])]]
+            at = max(at, m.end())
+        return "".join(pieces) + text[at:end]
+
     def frame(self, table: pd.DataFrame, seg_docs: pd.Series | None = None, *,
               offsets: tuple[str, ...] = ("text",)) -> tuple[pd.DataFrame, int]:
         """A copy of ``table`` masked in its :data:`TEXT_COLUMNS` (the ``offsets``
@@ -148,6 +159,29 @@ def mask_for_reading(study: Study, table: pd.DataFrame,
     mask, _ = study_masker(study, segments, documents)
     seg_docs = None if segments is None else segments.set_index("seg_id")["doc_id"]
     return mask.frame(table, seg_docs, offsets=())[0]
+
+
+def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
+              documents: pd.DataFrame, width: int) -> pd.DataFrame:
+    """A :func:`dialogcode.kwic.kwic` table (``width`` characters of context) as it may
+    be shown: ``left``, ``match`` and ``right`` cut again from the segment's text with
+    every finding that overlaps them (even one cut by the context's edge) shown whole as
+    its label, the rows of withheld documents as :data:`WITHHELD`. Unchanged under
+    ``gate: off``."""
+    if study.config.privacy.gate == "off" or not len(table):
+        return table
+    mask, _ = study_masker(study, segments, documents)
+    texts = segments.set_index("seg_id")[["start", "text"]]
+    rows = []
+    for seg_id, start, end in table[["seg_id", "start", "end"]].itertuples(index=False):
+        offset, text = texts.at[seg_id, "start"], texts.at[seg_id, "text"]
+        a, b = int(start) - int(offset), int(end) - int(offset)
+        rows.append([" ".join(mask.excerpt(text, max(0, a - width), a).split()),
+                     mask.excerpt(text, a, b),
+                     " ".join(mask.excerpt(text, b, b + width).split())])
+    out = table.copy()
+    out[["left", "match", "right"]] = pd.DataFrame(rows, index=table.index)
+    return mask.frame(out, offsets=())[0]
 
 
 def gate(study: Study, evidence):
