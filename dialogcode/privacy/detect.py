@@ -118,18 +118,25 @@ def first_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _english_words():
-    """The spaCy lookup lemmatizer's table and its lemmas: a capitalised word found in
-    either is taken for an ordinary English word, not a name, by the weak triggers."""
+    """English words as spaCy's lookup data knows them: the lookup lemmatizer's
+    inflected forms and their lemmas, and WordNet's index of base forms (nouns, verbs,
+    adjectives, adverbs: "cautious", "affordable", "eighteen", "kenya"). A capitalised
+    word among them is taken for an ordinary word, not a name, unless a trigger or the
+    name list says otherwise."""
     from spacy.lookups import load_lookups
 
-    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-    return table, frozenset(table.values())
+    lookups = load_lookups("en", ["lemma_lookup", "lemma_index"])
+    table, index = lookups.get_table("lemma_lookup"), lookups.get_table("lemma_index")
+    words = set(table.values())
+    for key in index.keys():        # the table's keys are hashes: ask it with `in`
+        words.update(index[key])
+    return table, frozenset(words)
 
 
 def _ordinary(word: str) -> bool:
     first = word.split()[0].lower()
-    table, lemmas = _english_words()
-    return first in _NOT_NAMES or first in STOP_WORDS or first in lemmas or first in table
+    table, words = _english_words()
+    return first in _NOT_NAMES or first in STOP_WORDS or first in words or first in table
 
 
 def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:

@@ -184,6 +184,25 @@ def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
     return mask.frame(out, offsets=())[0]
 
 
+def gate_clusters(study: Study, result, patch: dict, segments: pd.DataFrame,
+                  documents: pd.DataFrame):
+    """``result`` (:class:`~dialogcode.cluster.Clustering`) and its codebook ``patch``
+    as they may be written: the quotes of the clusters and the patch's examples masked
+    as :func:`mask_for_reading` does. Unchanged under ``gate: off``."""
+    if study.config.privacy.gate == "off":
+        return result, patch
+    mask, _ = study_masker(study, segments, documents)
+    seg_docs = segments.set_index("seg_id")["doc_id"]
+    quotes = mask.frame(result.quotes, seg_docs, offsets=())[0]
+    entries = [{**entry, "examples": [
+        {**example, "quote": WITHHELD if seg_docs.get(example["seg_id"]) in mask.withheld
+         else mask.for_readers(example["quote"])} for example in entry["examples"]]}
+        for entry in (*patch["new_codes"], *patch["proposed_terms"])]
+    new = len(patch["new_codes"])
+    return replace(result, quotes=quotes), {**patch, "new_codes": entries[:new],
+                                            "proposed_terms": entries[new:]}
+
+
 def gate(study: Study, evidence):
     """``evidence`` (:class:`~dialogcode.analysis.Evidence`) as it may leave the study,
     with a :class:`GateResult` in its ``privacy`` field. Scans the segments (reusing the
