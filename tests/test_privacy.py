@@ -404,3 +404,86 @@ def test_redact_writes_masked_copies_in_their_format_and_never_touches_transcrip
     again = run("privacy", "redact", str(root), "--to", str(masked))
     assert again.exit_code == 1 and "exists and is not empty" in again.output
     assert run("privacy", "redact", str(root), "--to", str(masked), "--force").exit_code == 0
+
+
+# the study's own working store: what `ingest`, `code` and the scan keep to work from,
+# never handed out (docs/privacy.md, "What the gate covers")
+WORKING_STORE = {"documents", "segments", "codings", "codebook", "privacy", "suggestions"}
+
+
+def output_texts(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` outside the working store, as text: the members of
+    .xlsx and .qdpx archives, every row of .sqlite databases and .parquet tables."""
+    import zipfile
+
+    texts = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts = path.relative_to(folder).parts
+        if parts[0] in ("cache", "privacy.key", "stamps.json") or (
+                len(parts) == 1 and path.stem in WORKING_STORE
+                and path.suffix in (".csv", ".parquet")):
+            continue
+        if path.suffix in (".xlsx", ".qdpx"):
+            with zipfile.ZipFile(path) as archive:
+                texts[str(path)] = "\n".join(archive.read(n).decode("utf-8", "replace")
+                                             for n in archive.namelist())
+        elif path.suffix == ".sqlite":
+            connection = sqlite3.connect(path)
+            names = connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            texts[str(path)] = "\n".join(
+                str(row) for (name,) in names.fetchall()
+                for row in connection.execute(f'SELECT * FROM "{name}"'))
+            connection.close()
+        elif path.suffix == ".parquet":
+            texts[str(path)] = pd.read_parquet(path).astype(str).to_csv()
+        elif path.suffix != ".png":
+            texts[str(path)] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def test_no_finding_reaches_any_output_of_the_sample_study(tmp_path):
+    """The gate test: every output of the sample study (tables, lessons, csv/parquet/
+    xlsx/sqlite exports, report, REFI-QDA project, review sheets, kwic, clusters and
+    the codebook patch, masked copies) searched for the text of every finding."""
+    import re
+    import shutil
+
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("out"))
+    config = root / "dialogcode.yaml"
+    codebooks = (SAMPLE.parent.parent / "codebooks").resolve()
+    config.write_text(config.read_text().replace("../../codebooks", str(codebooks)))
+    out = root / "out"
+    quiet = ["-q"]
+    commands = [(["ingest"], quiet), (["code"], quiet), (["privacy", "scan"], []),
+                (["tables"], quiet), (["lessons"], quiet),
+                (["export"], ["--to", "csv", "--to", "parquet", "--to", "xlsx", "--to",
+                              "sqlite", "-o", str(out / "export")]),
+                (["report"], quiet), (["export"], ["--to", "qdpx"]),
+                (["review", "export"], ["-o", str(out / "review.xlsx")]),
+                (["review", "export"], ["-o", str(out / "review.csv")]),
+                (["cluster"], quiet), (["privacy", "redact"], ["--to", str(out / "masked")])]
+    for before, after in commands:
+        result = run(*before, str(root), *after)
+        assert result.exit_code == 0, (before, result.output)
+    listings = [run("kwic", word, str(root), "--limit", "0").output
+                for word in ("especially", "cousin", "sister", "said it best", "circles")]
+    (out / "kwic.txt").write_text("\n".join(listings), encoding="utf-8")
+    assert "[NAME]" in listings[0] + listings[1]
+
+    table = findings(root)
+    assert RESIDUAL_NAMES <= set(table["text"]) and set(table["status"]) == {"undecided"}
+    texts = output_texts(out)
+    assert {Path(p).name for p in texts} >= {
+        "report.html", "workbook.xlsx", "study.sqlite", "study.qdpx", "review.xlsx",
+        "review.csv", "kwic.txt", "exemplars.csv", "lesson_quotes.csv", "quotes.csv",
+        "suggestions.yaml", "2019-07-17_site-visit-dialogue.txt"}
+    leaks = [(finding, path) for finding in sorted(set(table["text"]))
+             for path, text in texts.items()
+             if re.search(rf"(?<!\w){re.escape(finding)}(?!\w)", text)]
+    assert leaks == []
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "[NAME]" in report
+    # the search finds the names where they are: in the working store, and the transcripts
+    assert all(name in (out / "segments.csv").read_text(encoding="utf-8")
+               for name in RESIDUAL_NAMES)
