@@ -13,8 +13,9 @@ from .options import echo_table, quiet_option, shown, study_argument
 @cli.group()
 def privacy():
     """Find names, phone numbers, emails, addresses and other identifiers that
-    de-identification left in the transcripts, so a person decides on each (keep or
-    redact, in privacy-decisions.csv) before quotes leave the study."""
+    de-identification left in the transcripts, so a person decides on each (mask, keep
+    with a reason, or redact-document, in privacy-decisions.csv) before quotes leave the
+    study; write masked copies of the transcripts."""
 
 
 @privacy.command("scan")
@@ -25,8 +26,9 @@ def privacy():
 @quiet_option
 def privacy_scan(study, fresh, quiet):
     """Scan every segment of STUDY (run `dialogcode ingest` first) for candidate
-    identifiers: person names (spaCy NER when the pipeline has `ner`, and names after
-    "my name is", "I'm", "told", "Mr./Ms./Dr.", "my cousin" ...), phone numbers, emails,
+    identifiers: person names (spaCy NER when the pipeline has `ner`, first names from
+    Faker's lists, capitalised words that are not English words, and names after "my
+    name is", "I'm", "told", "Mr./Ms./Dr.", "my cousin" ...), phone numbers, emails,
     URLs and handles, street addresses and ZIP codes, dates of birth, ID-like numbers,
     and privacy.yaml's `always:` terms (its `never:` terms are never flagged). Writes
     out/privacy.csv and out/privacy.parquet and prints the findings per kind."""
@@ -45,7 +47,8 @@ def privacy_scan(study, fresh, quiet):
         if undecided:
             click.echo(f"Decide each: copy {shown(opened.out / 'privacy.csv')} to "
                        f"{shown(opened.root / DECISIONS)} (earlier decisions are filled "
-                       "in) and write keep or redact in its `decision` column.")
+                       "in) and write mask, keep (with a reason) or redact-document in its "
+                       "`decision` column.")
     if len(stale):
         click.echo(f"{len(stale)} row(s) of {DECISIONS} match no finding (the document "
                    "or privacy.yaml changed): lines "
