@@ -314,7 +314,7 @@ def test_a_document_decided_redact_document_is_withheld_from_every_output(eviden
     assert set(text) <= {"\u2588", "\n", " "}
 
 
-def test_review_sheets_and_kwic_show_findings_by_kind(evidence_study):
+def test_review_sheets_kwic_and_disagreements_show_findings_by_kind(evidence_study):
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     assert run("code", str(evidence_study), "-q").exit_code == 0
     sheet = evidence_study / "sheet.csv"
@@ -328,6 +328,17 @@ def test_review_sheets_and_kwic_show_findings_by_kind(evidence_study):
     assert listing.exit_code == 0, listing.output
     assert "[NAME], [call] [PHONE]" in listing.output
     assert "ind," not in listing.output and "Rosalind" not in listing.output
+    # the segments where coders differ, for the reconciliation meeting
+    segments = pd.read_parquet(evidence_study / "out" / "segments.parquet")
+    named = segments.loc[segments["text"].str.contains("Rosalind"), "seg_id"].item()
+    (evidence_study / "codings").mkdir()
+    (evidence_study / "codings" / "ana.csv").write_text(
+        f"seg_id,code_id\n{named},connection\n", encoding="utf-8")
+    result = run("agree", "rules", "ana", "--study", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    differ = (evidence_study / "out" / "agreement" / "rules-vs-ana-disagreements.csv"
+              ).read_text(encoding="utf-8")
+    assert "I told [NAME], call [PHONE]." in differ and "Rosalind" not in differ
 
 
 def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_study):
@@ -443,8 +454,9 @@ def output_texts(folder: Path) -> dict[str, str]:
 
 def test_no_finding_reaches_any_output_of_the_sample_study(tmp_path):
     """The gate test: every output of the sample study (tables, lessons, csv/parquet/
-    xlsx/sqlite exports, report, REFI-QDA project, review sheets, kwic, clusters and
-    the codebook patch, masked copies) searched for the text of every finding."""
+    xlsx/sqlite exports, report, REFI-QDA project, review sheets, agreement with the
+    reader's disagreements, kwic, clusters and the codebook patch, masked copies)
+    searched for the text of every finding."""
     import re
     import shutil
 
@@ -463,6 +475,7 @@ def test_no_finding_reaches_any_output_of_the_sample_study(tmp_path):
                 (["review", "export"], ["-o", str(out / "review.xlsx")]),
                 (["review", "export"], ["-o", str(out / "review.csv")]),
                 (["cluster"], quiet), (["privacy", "redact"], ["--to", str(out / "masked")])]
+    commands.insert(2, (["agree", "rules", "reader", "--study"], []))
     for before, after in commands:
         result = run(*before, str(root), *after)
         assert result.exit_code == 0, (before, result.output)

@@ -190,6 +190,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     from ..codebook import load_codebooks
     from ..coders import CodingsError, identical_files, named_codings
     from ..ingest import load_corpus
+    from ..privacy.gate import mask_for_reading
     from ..study import Study
 
     if len(set(names)) < len(names) or len(names) < 2:
@@ -209,6 +210,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                    min_overlap=min_overlap, book=book, selection=selection,
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
                    min_units=min_units)
+    result.disagreements = mask_for_reading(opened, result.disagreements, corpus.segments,
+                                            corpus.documents)
     del codings, corpus                 # what is left to do needs only the result
     click.echo(f"Units: {result.selection}; {result.shared:,} segment(s) in "
                f"{result.shared_documents:,} document(s) read by two or more coders "

@@ -92,7 +92,7 @@ class Masker:
         changed. Rows of a withheld document (by ``doc_id``, or ``seg_id`` through
         ``seg_docs``) show :data:`WITHHELD`, their ``offsets`` columns all blocks."""
         columns = [c for c in TEXT_COLUMNS if c in table]
-        if not columns or not len(table):
+        if not columns or not len(table) or (not self.labels and not self.withheld):
             return table, 0
         out, changed = table.copy(), 0
         docs = (table["doc_id"] if "doc_id" in table else
@@ -101,15 +101,18 @@ class Masker:
         withheld = (docs.isin(self.withheld) if docs is not None
                     else pd.Series(False, index=table.index))
         for column in columns:
-            values = table[column]
+            values = table[column].astype(object)
             mask = self.in_place if column in offsets else self.for_readers
-            masked = values.map(lambda v: mask(v) if isinstance(v, str) else v)
+            codes, uniques = pd.factorize(values)       # each distinct text once
+            done = [mask(v) if isinstance(v, str) else v for v in uniques] + [None]
+            masked = pd.Series([done[c] for c in codes], index=values.index, dtype=object)
+            masked = masked.where(codes >= 0, values)
             if withheld.any():
                 whole = ((lambda v: re.sub(r"\S", BLOCK, v)) if column in offsets
                          else (lambda v: WITHHELD))
                 masked = masked.where(~withheld, values.map(
                     lambda v: whole(v) if isinstance(v, str) and v else v))
-            changed += int((masked != values).sum())
+            changed += int(((masked != values) & values.notna()).sum())
             out[column] = masked
         return out, changed
 
