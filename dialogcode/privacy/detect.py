@@ -179,6 +179,7 @@ def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(s <= hit[0] and hit[1] <= e and (s, e) != hit[:2] for s, e in spans)
 
 
+_CANDIDATE = re.compile(r"[A-Z0-9@]|www\.|https?:")
 _PLACEHOLDER = re.compile(r"^(?:[A-Z]{1,3}\d*|P\d+|Speaker \d+)$")
 
 
@@ -218,6 +219,7 @@ def ner_pipeline(model: str):
     return nlp if nlp.has_pipe("ner") else None
 
 
+@lru_cache(maxsize=4096)
 def _looks_like_a_name(label: str) -> bool:
     words = label.split()
     return (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
@@ -229,8 +231,8 @@ def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tu
     the first place each is written in each document, found just before a turn."""
     texts = documents.set_index("doc_id")["text"]
     rows, seen = [], set()
-    for seg_id, doc_id, start, speaker in segments[
-            ["seg_id", "doc_id", "start", "speaker"]].itertuples(index=False):
+    for seg_id, doc_id, start, speaker in zip(*(segments[c].tolist() for c in (
+            "seg_id", "doc_id", "start", "speaker"))):
         if not isinstance(speaker, str) or (doc_id, speaker) in seen \
                 or not _looks_like_a_name(speaker.strip()) or doc_id not in texts.index:
             continue
@@ -258,11 +260,12 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     # words written in lower case somewhere, outside emails, URLs and handles
     lower = set(re.findall(r"(?<![\w.@/])[a-z][a-z'-]*\b(?![.@/]\w)", "\n".join(texts)))
     rows = []
-    for (seg_id, doc_id, offset, text), entities in zip(
-            segments[["seg_id", "doc_id", "start", "text"]].itertuples(index=False), ner):
+    for seg_id, doc_id, offset, text, entities in zip(
+            *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
                                              for m in always_re.finditer(text)]
-        hits += pattern_hits(text, lower) + entities
+        # every pattern needs a capital, a digit, an @ or a web address: skip text without
+        hits += (pattern_hits(text, lower) if _CANDIDATE.search(text) else []) + entities
         if never_re is not None:
             spared = [(m.start(), m.end()) for m in never_re.finditer(text)]
             hits = [h for h in hits if h[3] == "privacy.yaml"
