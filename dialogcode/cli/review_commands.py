@@ -45,11 +45,12 @@ def review_export(study, output, undecided, codes, force, next_n):
     N most useful segments to code next (docs/review.md)."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..privacy.gate import mask_for_reading
     from ..review import (load_decisions, load_suggestions, read_sheet,
                           review_items, unimported, write_sheet)
     from ..store import read_table
     from ..study import Study
+
+    from ..privacy.gate import mask_for_reading
 
     opened = Study.open(study)
     target = output or opened.out / "review.xlsx"
