@@ -341,6 +341,25 @@ def test_review_sheets_kwic_and_disagreements_show_findings_by_kind(evidence_stu
     assert "I told [NAME], call [PHONE]." in differ and "Rosalind" not in differ
 
 
+def test_a_corpus_for_views_that_mark_spans_keeps_every_offset(evidence_study):
+    from dialogcode.ingest import load_corpus
+    from dialogcode.privacy.gate import masked_corpus
+    from dialogcode.study import Study
+
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    study = Study.open(evidence_study)
+    corpus = load_corpus(study)
+    masked = masked_corpus(study, corpus)
+    texts = dict(zip(masked.documents["doc_id"], masked.documents["text"]))
+    assert "Rosalind" not in "".join(texts.values())
+    assert "I told \u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588, call " in \
+        "".join(masked.segments["text"])
+    for row in masked.segments.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.text
+    assert masked.segments["text"].str.len().tolist() == \
+        corpus.segments["text"].str.len().tolist()
+
+
 def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_study):
     import zipfile
 

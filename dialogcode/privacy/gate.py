@@ -164,6 +164,18 @@ def mask_for_reading(study: Study, table: pd.DataFrame,
     return mask.frame(table, seg_docs, offsets=())[0]
 
 
+def masked_corpus(study: Study, corpus):
+    """``corpus`` (:class:`~dialogcode.ingest.Corpus`) for a view that marks spans by
+    offsets (the browser review): its segments' and documents' text with each character
+    of a finding not decided ``keep`` a block, withheld documents all blocks, so every
+    offset still points at the same place. Unchanged under ``gate: off``."""
+    if study.config.privacy.gate == "off":
+        return corpus
+    mask, _ = study_masker(study, corpus.segments, corpus.documents)
+    return replace(corpus, segments=mask.frame(corpus.segments)[0],
+                   documents=mask.frame(corpus.documents)[0])
+
+
 def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
               documents: pd.DataFrame, width: int) -> pd.DataFrame:
     """A :func:`dialogcode.kwic.kwic` table (``width`` characters of context) as it may
