@@ -360,6 +360,35 @@ def test_a_corpus_for_views_that_mark_spans_keeps_every_offset(evidence_study):
         corpus.segments["text"].str.len().tolist()
 
 
+def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_study):
+    from dataclasses import dataclass
+
+    from dialogcode.ingest import load_corpus
+    from dialogcode.privacy.gate import gate_clusters
+    from dialogcode.study import Study
+
+    @dataclass
+    class Clustering:          # the field of dialogcode.cluster.Clustering the gate masks
+        quotes: pd.DataFrame
+
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    study = Study.open(evidence_study)
+    corpus = load_corpus(study)
+    named = corpus.segments.loc[corpus.segments["text"].str.contains("Rosalind")].iloc[0]
+    quote = {"seg_id": named.seg_id, "quote": named.text}
+    quotes = pd.DataFrame([{**quote, "cluster_id": 0, "doc_id": named.doc_id,
+                            "speaker": named.speaker}])
+    patch = {"scope": "all", "new_codes": [{"id": "theme", "examples": [quote]}],
+             "proposed_terms": [{"term": "call", "examples": [quote]}]}
+    result, patch = gate_clusters(study, Clustering(quotes), patch, corpus.segments,
+                                  corpus.documents)
+    masked = "Our neighbours helped when we were evicted. I told [NAME], call [PHONE]."
+    assert result.quotes["quote"].tolist() == [masked]
+    assert [e["examples"][0]["quote"] for e in (*patch["new_codes"],
+                                                *patch["proposed_terms"])] == [masked] * 2
+    assert patch["scope"] == "all"
+
+
 def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_study):
     import zipfile
 
