@@ -1,17 +1,23 @@
-"""Recall of the residual-identifier detectors (docs/privacy.md) on injected identifiers.
+"""Recall and precision of the residual-identifier detectors (docs/privacy.md).
 
-Appends one sentence holding one identifier to every fifth codable segment of the
-sample study (seeded), from templates with and without trigger phrases and names from
-a list the detectors never saw (some of them English words: Rose, Hope, Will), then
-runs the detectors and counts, per kind, the injected spans a finding overlaps. Also
-prints the findings in the untouched segments per 10,000 words (no ground truth there:
-a person reviews them).
+Recall: appends one sentence holding one identifier to every second codable segment of
+the sample study (seeded), from templates with and without trigger phrases, then runs
+the detectors and counts, per kind, the injected spans a finding overlaps. The injected
+names come from this file's own list with every name the detector's name list holds
+taken out (so the list cannot find them: recall is what the other detectors do for a
+name nobody listed); the names left out are printed.
+
+Precision: the findings on the untouched sample (every segment, speaker labels too)
+against bench/privacy_truth.csv, where each finding the detectors have made on it was
+labelled once by hand as identifying or not (the rule is in bench/README.md); a finding
+not in that file counts as a false positive and is printed, to be labelled.
 
     python bench/privacy.py [--model en_core_web_sm]
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import sys
 from pathlib import Path
@@ -20,11 +26,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dialogcode import Study, ingest  # noqa: E402
 from dialogcode.privacy import load_terms  # noqa: E402
-from dialogcode.privacy.detect import find_in_segments  # noqa: E402
+from dialogcode.privacy.detect import find_in_segments, first_names  # noqa: E402
 
-SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample-study"
-NAMES = ["Yesenia", "Tomasz", "Nkechi", "Rose", "Guadalupe", "Hamza", "Dolores", "Will",
-         "Fatuma", "Ignacio", "Hope", "Beatriz", "Kwame", "Xochitl", "Deshawn", "Ifrah"]
+HERE = Path(__file__).resolve().parent
+SAMPLE = HERE.parent / "corpora" / "sample-study"
+TRUTH = HERE / "privacy_truth.csv"
+# first names of many origins, some of them English words; those in the detector's
+# name list are taken out before injecting
+POOL = ["Yesenia", "Tomasz", "Nkechi", "Rose", "Guadalupe", "Hamza", "Dolores", "Will",
+        "Fatuma", "Ignacio", "Hope", "Beatriz", "Kwame", "Xochitl", "Deshawn", "Ifrah",
+        "Hodan", "Ubah", "Nimco", "Qadan", "Tsehay", "Mekdes", "Thuy", "Chanthou",
+        "Rithy", "Tlaloc", "Cuauhtemoc", "Zuleika", "Marigold", "Wren", "Itzel",
+        "Yaretzi", "Anahi", "Nayeli", "Odalys", "Abdirahman", "Soraya", "Keanu", "Leilani",
+        "Makoa", "Pua", "Siosaia", "Mele", "Tavita", "Ximena", "Yohannes", "Saba",
+        "Selam", "Haile", "Nuri", "Ayaan", "Warsame", "Farhiya", "Lul", "Shukri"]
 TEMPLATES = {
     "name": ["I told {x} about the circle.", "My cousin {x} drives us.",
              "We talked with {x} after church.", "{x}, she said it better than me.",
@@ -38,16 +53,18 @@ TEMPLATES = {
     "dob": ["She was born on {x}."],
     "id": ["His case number is {x}."],
 }
+TARGETS = {"name": 0.90, "phone": 0.99, "email": 0.99, "url": 0.99, "address": 0.99,
+           "zip": 0.99}
 
 
-def value(kind: str, rng: random.Random) -> str:
+def value(kind: str, rng: random.Random, names: list[str]) -> str:
     n = lambda k: "".join(str(rng.randrange(10)) for _ in range(k))  # noqa: E731
     return {
-        "name": lambda: rng.choice(NAMES),
+        "name": lambda: rng.choice(names),
         "phone": lambda: rng.choice([f"({n(3)}) {n(3)}-{n(4)}", f"{n(3)}-{n(3)}-{n(4)}",
                                      f"{n(3)}.{n(3)}.{n(4)}", f"+1 {n(3)} {n(3)} {n(4)}",
                                      f"{n(3)}-{n(4)}"]),
-        "email": lambda: f"{rng.choice(NAMES).lower()}.{n(2)}@example.org",
+        "email": lambda: f"{rng.choice(names).lower()}.{n(2)}@example.org",
         "url": lambda: rng.choice([f"https://example.org/{n(4)}", f"www.example{n(2)}.com"]),
         "address": lambda: f"{n(4)} {rng.choice(['Olive', 'Cedar Grove', 'Main'])} "
                            f"{rng.choice(['Street', 'Avenue', 'Rd', 'Blvd', 'Way'])}",
@@ -58,49 +75,78 @@ def value(kind: str, rng: random.Random) -> str:
     }[kind]()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="blank")
-    args = parser.parse_args()
-    study = Study.open(SAMPLE)
-    segments = ingest(study).segments
+def recall(segments, always, never, model) -> dict[str, tuple[int, int]]:
+    listed = first_names()
+    names = [x for x in POOL if x.lower() not in listed]
+    print(f"names injected: {len(names)} of the {len(POOL)} in the bench's list; left out "
+          f"as the detector's list holds them: {', '.join(x for x in POOL if x not in names)}")
     segments = segments[segments["codable"]].reset_index(drop=True)
-    always, never = load_terms(study)
     rng = random.Random(16)
-    injected, texts = {}, segments["text"].tolist()
-    kinds = list(TEMPLATES)
-    for i in range(0, len(texts), 5):
-        kind = kinds[(i // 5) % len(kinds)]
-        template, x = rng.choice(TEMPLATES[kind]), value(kind, rng)
+    injected, texts, kinds = {}, segments["text"].tolist(), list(TEMPLATES)
+    for i in range(0, len(texts), 2):
+        kind = kinds[(i // 2) % len(kinds)]
+        template, x = rng.choice(TEMPLATES[kind]), value(kind, rng, names)
         sentence = template.format(x=x)
-        base = len(texts[i]) + 1
-        start = base + sentence.index(x)
+        start = len(texts[i]) + 1 + sentence.index(x)
         texts[i] = f"{texts[i]} {sentence}"
         injected[i] = (kind, start, start + len(x), x, template)
     segments = segments.assign(text=texts, start=0)
-    found = find_in_segments(segments, model=args.model, always=always, never=never)
+    found = find_in_segments(segments, model=model, always=always, never=never)
     by_seg = found.groupby("seg_id")
     hits: dict[str, list[int]] = {k: [0, 0] for k in kinds}
     missed = []
     for i, (kind, start, end, x, template) in injected.items():
         seg = segments.at[i, "seg_id"]
         rows = by_seg.get_group(seg) if seg in by_seg.groups else found.iloc[:0]
-        ok = ((rows["start"] < end) & (start < rows["end"])).any()
-        hits[kind][0] += int(ok)
+        ok = bool(((rows["start"] < end) & (start < rows["end"])).any())
+        hits[kind][0] += ok
         hits[kind][1] += 1
         if not ok:
             missed.append(template.format(x=x))
-    print(f"model: {args.model}; {len(injected)} identifiers injected into "
-          f"{len(segments)} codable segments")
-    print("kind      found / injected  recall")
+    print(f"{len(injected)} identifiers injected into {len(segments)} codable segments")
+    print("missed:", *sorted(set(missed)) or ["none"], sep="\n  ")
+    return {k: (a, b) for k, (a, b) in hits.items()}
+
+
+def precision(segments, documents, always, never, model) -> tuple[int, int, int, int]:
+    """(true findings, all findings, identifiers labelled in the truth file that were
+    found, identifiers labelled there)."""
+    with TRUTH.open(encoding="utf-8", newline="") as handle:
+        truth = {(r["doc_id"], int(r["start"]), int(r["end"]), r["text"]):
+                 r["identifying"] == "yes" for r in csv.DictReader(handle)}
+    found = find_in_segments(segments, model=model, always=always, never=never,
+                             documents=documents)
+    keys = set(zip(found["doc_id"], found["start"], found["end"], found["text"]))
+    unlabelled = sorted(k for k in keys if k not in truth)
+    if unlabelled:
+        print(f"{len(unlabelled)} finding(s) not in {TRUTH.name}, counted false:",
+              *unlabelled, sep="\n  ")
+    true = sum(truth.get(k, False) for k in keys)
+    known = {k for k, yes in truth.items() if yes}
+    return true, len(keys), len(known & keys), len(known)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="blank",
+                        help="spaCy pipeline whose ner also finds names (default: none)")
+    args = parser.parse_args()
+    study = Study.open(SAMPLE)
+    corpus = ingest(study)
+    always, never = load_terms(study)
+    print(f"model: {args.model}")
+    hits = recall(corpus.segments, always, never, args.model)
+    true, total, found, known = precision(corpus.segments, corpus.documents, always, never,
+                                          args.model)
+    print("\nkind      found / injected  recall  target")
     for kind, (k, n) in hits.items():
-        print(f"{kind:9} {k:5} / {n:<8}  {k / n:.2f}")
-    untouched = segments.drop(index=list(injected))
-    words = untouched["n_words"].sum()
-    others = found[found["seg_id"].isin(untouched["seg_id"])]
-    print(f"findings in untouched segments: {len(others)} in {words:,} words "
-          f"({len(others) / words * 10_000:.1f} per 10,000 words)")
-    print("missed (first 12):", *sorted(set(missed))[:12], sep="\n  ")
+        target = TARGETS.get(kind)
+        verdict = "" if target is None else f">= {target}  {'met' if k / n >= target else 'NOT MET'}"
+        print(f"{kind:9} {k:5} / {n:<8}  {k / n:.2f}    {verdict}")
+    share = true / total if total else float("nan")
+    print(f"\nprecision on the untouched sample: {true} of {total} findings identifying = "
+          f"{share:.2f} (target >= 0.5: {'met' if share >= 0.5 else 'NOT MET'})")
+    print(f"identifiers labelled in {TRUTH.name} found: {found} of {known}")
 
 
 if __name__ == "__main__":

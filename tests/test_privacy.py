@@ -93,11 +93,14 @@ def test_the_configured_pipelines_ner_finds_names_no_trigger_announces(study):
 
 def decide(root: Path, choices: dict[str, str]) -> None:
     """Copy out/privacy.csv to privacy-decisions.csv, as a person would, deciding the
-    findings named in ``choices`` (text -> keep/redact) and leaving the rest empty."""
+    findings named in ``choices`` (text -> mask/keep/redact-document; a keep gets a
+    reason) and leaving the rest empty."""
     with (root / "out" / "privacy.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:
         row["decision"] = choices.get(row["text"].lstrip("'"), row["decision"])
+        if row["decision"] == "keep" and not row["reason"]:
+            row["reason"] = "public name"
     with (root / "privacy-decisions.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -106,24 +109,24 @@ def decide(root: Path, choices: dict[str, str]) -> None:
 
 def test_decisions_are_read_back_and_survive_a_rescan(study):
     assert run("privacy", "scan", str(study)).exit_code == 0
-    decide(study, {"Huron": "keep", "Abdi": "redact", "@safe_fresno": "redact"})
+    decide(study, {"Huron": "keep", "Abdi": "mask", "@safe_fresno": "redact"})
     result = run("privacy", "scan", str(study))
     assert result.exit_code == 0
     assert "13 candidate identifiers, 10 undecided" in result.output
     status = findings(study).set_index("text")["status"]
-    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "redact",
+    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "mask",
                                                                 "undecided")
-    assert status["@safe_fresno"] == "redact"   # written '@safe_fresno in the CSV
+    assert status["@safe_fresno"] == "mask"   # written '@safe_fresno, and `redact` = mask
     # the copy of the new out/privacy.csv carries the earlier decisions over
     decide(study, {"Lupe": "keep"})
     assert run("privacy", "scan", str(study), "--fresh").exit_code == 0
     status = findings(study).set_index("text")["status"]
-    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "redact", "keep")
+    assert (status["Huron"], status["Abdi"], status["Lupe"]) == ("keep", "mask", "keep")
 
 
 def test_a_decision_whose_document_changed_is_reported(study):
     assert run("privacy", "scan", str(study)).exit_code == 0
-    decide(study, {"Abdi": "redact"})
+    decide(study, {"Abdi": "mask"})
     transcript = study / "transcripts" / "fresno.txt"
     transcript.write_text(transcript.read_text().replace("Abdi", "Abdirahman"))
     assert run("ingest", str(study), "-q").exit_code == 0
@@ -134,9 +137,11 @@ def test_a_decision_whose_document_changed_is_reported(study):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("doc_id,start,end,text,decision\nfresno,10,15,Rosal,mask\n",
-     "privacy-decisions.csv:2: decision must be keep or redact (or empty: undecided), "
-     "not 'mask'"),
+    ("doc_id,start,end,text,decision\nfresno,10,15,Rosal,hide\n",
+     "privacy-decisions.csv:2: decision must be mask, keep or redact-document (or empty: "
+     "undecided), not 'hide'"),
+    ("doc_id,start,end,text,decision,reason\nfresno,10,15,Rosal,keep,\n",
+     "privacy-decisions.csv:2: keep needs a reason in the `reason` column"),
     ("doc_id,start,end,text,decision\nfresno,ten,15,Rosal,keep\n",
      "privacy-decisions.csv:2: start and end must be whole numbers"),
     ("doc_id,start,end,text,decision\nfresno,15,10,Rosal,keep\n",
@@ -193,9 +198,9 @@ def test_by_default_undecided_identifiers_never_reach_report_workbook_or_exports
     assert result.exit_code == 0, result.output
     written = everything_written(evidence_study)
     assert "Rosalind" not in written and "555-0143" not in written
-    assert "I told [REDACTED], call [REDACTED]." in written
+    assert "I told [NAME], call [PHONE]." in written
     exemplars = pd.read_parquet(evidence_study / "out" / "tables" / "exemplars.parquet")
-    assert exemplars["quote"].str.contains(r"\[REDACTED\]").any()
+    assert exemplars["quote"].str.contains(r"\[NAME\]").any()
     report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
     assert "2 candidates found by <code>dialogcode privacy scan</code>" in report
     # the exported documents' text is masked character for character, so offsets still hold
@@ -218,11 +223,11 @@ def test_strict_refuses_until_every_finding_is_decided_and_keep_lets_it_through(
     assert "2 candidate identifier(s) are undecided (1 name, 1 phone)" in refused.output
     assert "privacy-decisions.csv" in refused.output and "docs/privacy.md" in refused.output
     assert not (evidence_study / "out" / "report.html").exists()
-    decide(evidence_study, {"Rosalind": "redact", "559-555-0143": "keep"})
+    decide(evidence_study, {"Rosalind": "mask", "559-555-0143": "keep"})
     result = run("run", str(evidence_study))
     assert result.exit_code == 0, result.output
     written = everything_written(evidence_study)
-    assert "Rosalind" not in written and "I told [REDACTED], call 559-555-0143." in written
+    assert "Rosalind" not in written and "I told [NAME], call 559-555-0143." in written
 
 
 def test_gate_off_lets_everything_through(evidence_study):
@@ -284,4 +289,262 @@ def test_run_builds_the_evidence_again_when_a_decision_changes(evidence_study):
     again = run("run", str(evidence_study))
     assert again.exit_code == 0
     assert "evidence: up to date" not in again.output
-    assert "I told [REDACTED], call 559-555-0143." in everything_written(evidence_study)
+    assert "I told [NAME], call 559-555-0143." in everything_written(evidence_study)
+
+
+def test_a_document_decided_redact_document_is_withheld_from_every_output(evidence_study):
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("privacy", "scan", str(evidence_study)).exit_code == 0
+    decide(evidence_study, {"Rosalind": "redact-document"})
+    # the decision holds for the document even when its text changes afterwards
+    visit = evidence_study / "transcripts" / "south" / "visit.txt"
+    visit.write_text(visit.read_text().replace("I told Rosalind", "I told Rosalinda"))
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    written = everything_written(evidence_study)
+    lines = [line.split(": ", 1)[1] for line in visit.read_text().splitlines()
+             if ": " in line and len(line) > 30]
+    assert lines and not any(line in written for line in lines)
+    assert "Rosalind" not in written
+    report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "1 document withheld whole" in report
+    database = sqlite3.connect(evidence_study / "out" / "study.sqlite")
+    (text,) = database.execute("SELECT text FROM documents WHERE doc_id = 'south/visit'"
+                               ).fetchone()
+    assert set(text) <= {"\u2588", "\n", " "}
+
+
+def test_review_sheets_kwic_and_disagreements_show_findings_by_kind(evidence_study):
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("code", str(evidence_study), "-q").exit_code == 0
+    sheet = evidence_study / "sheet.csv"
+    result = run("review", "export", str(evidence_study), "-o", str(sheet))
+    assert result.exit_code == 0, result.output
+    text = sheet.read_text(encoding="utf-8")
+    assert "Rosalind" not in text and "555-0143" not in text
+    assert "I told [NAME], call [PHONE]." in text
+    # a name cut in two by the context's edge is still shown whole as its label
+    listing = run("kwic", "call", str(evidence_study), "--width", "4")
+    assert listing.exit_code == 0, listing.output
+    assert "[NAME], [call] [PHONE]" in listing.output
+    assert "ind," not in listing.output and "Rosalind" not in listing.output
+    # the segments where coders differ, for the reconciliation meeting
+    segments = pd.read_parquet(evidence_study / "out" / "segments.parquet")
+    named = segments.loc[segments["text"].str.contains("Rosalind"), "seg_id"].item()
+    (evidence_study / "codings").mkdir()
+    (evidence_study / "codings" / "ana.csv").write_text(
+        f"seg_id,code_id\n{named},connection\n", encoding="utf-8")
+    result = run("agree", "rules", "ana", "--study", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    differ = (evidence_study / "out" / "agreement" / "rules-vs-ana-disagreements.csv"
+              ).read_text(encoding="utf-8")
+    assert "I told [NAME], call [PHONE]." in differ and "Rosalind" not in differ
+
+
+def test_a_corpus_for_views_that_mark_spans_keeps_every_offset(evidence_study):
+    from dialogcode.ingest import load_corpus
+    from dialogcode.privacy.gate import masked_corpus
+    from dialogcode.study import Study
+
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    study = Study.open(evidence_study)
+    corpus = load_corpus(study)
+    masked = masked_corpus(study, corpus)
+    texts = dict(zip(masked.documents["doc_id"], masked.documents["text"]))
+    assert "Rosalind" not in "".join(texts.values())
+    assert "I told \u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588, call " in \
+        "".join(masked.segments["text"])
+    for row in masked.segments.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.text
+    assert masked.segments["text"].str.len().tolist() == \
+        corpus.segments["text"].str.len().tolist()
+
+
+def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_study):
+    from dataclasses import dataclass
+
+    from dialogcode.ingest import load_corpus
+    from dialogcode.privacy.gate import gate_clusters
+    from dialogcode.study import Study
+
+    @dataclass
+    class Clustering:          # the field of dialogcode.cluster.Clustering the gate masks
+        quotes: pd.DataFrame
+
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    study = Study.open(evidence_study)
+    corpus = load_corpus(study)
+    named = corpus.segments.loc[corpus.segments["text"].str.contains("Rosalind")].iloc[0]
+    quote = {"seg_id": named.seg_id, "quote": named.text}
+    quotes = pd.DataFrame([{**quote, "cluster_id": 0, "doc_id": named.doc_id,
+                            "speaker": named.speaker}])
+    patch = {"scope": "all", "new_codes": [{"id": "theme", "examples": [quote]}],
+             "proposed_terms": [{"term": "call", "examples": [quote]}]}
+    result, patch = gate_clusters(study, Clustering(quotes), patch, corpus.segments,
+                                  corpus.documents)
+    masked = "Our neighbours helped when we were evicted. I told [NAME], call [PHONE]."
+    assert result.quotes["quote"].tolist() == [masked]
+    assert [e["examples"][0]["quote"] for e in (*patch["new_codes"],
+                                                *patch["proposed_terms"])] == [masked] * 2
+    assert patch["scope"] == "all"
+
+
+def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_study):
+    import zipfile
+
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("code", str(evidence_study), "-q").exit_code == 0
+    target = evidence_study / "study.qdpx"
+    result = run("export", str(evidence_study), "--to", "qdpx", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(target) as project:
+        members = {n: project.read(n).decode("utf-8") for n in project.namelist()}
+    everything = "\n".join(members.values())
+    assert "Rosalind" not in everything and "555-0143" not in everything
+    source = next(t for t in members.values() if "I told " in t)
+    original = pd.read_parquet(evidence_study / "out" / "documents.parquet")
+    original = next(t for t in original["text"] if "I told Rosalind" in t)
+    assert len(source) == len(original)
+    assert source.replace("\u2588" * len("Rosalind"), "Rosalind", 1).startswith(
+        original[:original.index("Rosalind") + len("Rosalind")])
+    config = evidence_study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "privacy:\n  gate: strict\n")
+    refused = run("export", str(evidence_study), "--to", "qdpx", "-o", str(target))
+    assert refused.exit_code == 1
+    assert "2 candidate identifier(s) are undecided" in refused.output
+
+
+WORD_TURNS = ["Facilitator: What changed?", "P1: I told Rosalind about the circle.",
+              "P2: Call 559-555-0143 any time."]
+
+
+def test_redact_writes_masked_copies_in_their_format_and_never_touches_transcripts(
+        tmp_path):
+    import docx
+
+    captions = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nP1: My cousin Abdi drives us,\n"
+                "write to r.alvarez@example.org.\n\n00:00:05.000 --> 00:00:07.000\n"
+                "P2: Lupe, she said it best.\n")
+    root = make_study(tmp_path / "s", {"fresno.txt": TRANSCRIPT, "call.vtt": captions},
+                      MANIFEST + "call.vtt,Fresno,coaching call,2019-04-18\n"
+                      "visit.docx,Fresno,site visit,2019-04-19\n")
+    document = docx.Document()
+    for turn in WORD_TURNS:
+        document.add_paragraph(turn)
+    document.save(root / "transcripts" / "visit.docx")
+    before = {p.name: p.read_bytes() for p in (root / "transcripts").iterdir()}
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    found = set(findings(root)["text"])
+    assert {"Abdi", "Lupe", "Rosalind", "559-555-0143"} <= found
+
+    refused = run("privacy", "redact", str(root), "--to", str(root / "transcripts" / "m"))
+    assert refused.exit_code == 1 and "outside the transcripts folder" in refused.output
+    masked = tmp_path / "masked"
+    result = run("privacy", "redact", str(root), "--to", str(masked))
+    assert result.exit_code == 0, result.output
+    assert f"Wrote 3 masked copies to {masked}" in result.output
+    assert "Written as .txt (Word/Excel text, masked): visit.txt" in result.output
+    assert sorted(p.name for p in masked.iterdir()) == ["call.vtt", "fresno.txt", "visit.txt"]
+    vtt = (masked / "call.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nP1: My cousin [NAME]")
+    assert "[EMAIL]" in vtt and "[NAME], she said it best." in vtt
+    assert "P1: I told [NAME] about the circle." in (masked / "visit.txt").read_text()
+    # the copies read back as a study hold none of the findings
+    copy = make_study(tmp_path / "copy", {}, MANIFEST + "call.vtt,Fresno,coaching call,"
+                      "2019-04-18\nvisit.txt,Fresno,site visit,2019-04-19\n")
+    for path in masked.iterdir():
+        (copy / "transcripts" / path.name).write_bytes(path.read_bytes())
+    assert run("ingest", str(copy), "-q").exit_code == 0
+    texts = "\n".join(pd.read_parquet(copy / "out" / "documents.parquet")["text"])
+    assert not [f for f in found if f in texts]
+    assert {p.name: p.read_bytes() for p in (root / "transcripts").iterdir()} == before
+
+    again = run("privacy", "redact", str(root), "--to", str(masked))
+    assert again.exit_code == 1 and "exists and is not empty" in again.output
+    assert run("privacy", "redact", str(root), "--to", str(masked), "--force").exit_code == 0
+
+
+# the study's own working store: what `ingest`, `code` and the scan keep to work from,
+# never handed out (docs/privacy.md, "What the gate covers")
+WORKING_STORE = {"documents", "segments", "codings", "codebook", "privacy", "suggestions"}
+
+
+def output_texts(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` outside the working store, as text: the members of
+    .xlsx and .qdpx archives, every row of .sqlite databases and .parquet tables."""
+    import zipfile
+
+    texts = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts = path.relative_to(folder).parts
+        if parts[0] in ("cache", "privacy.key", "stamps.json") or (
+                len(parts) == 1 and path.stem in WORKING_STORE
+                and path.suffix in (".csv", ".parquet")):
+            continue
+        if path.suffix in (".xlsx", ".qdpx"):
+            with zipfile.ZipFile(path) as archive:
+                texts[str(path)] = "\n".join(archive.read(n).decode("utf-8", "replace")
+                                             for n in archive.namelist())
+        elif path.suffix == ".sqlite":
+            connection = sqlite3.connect(path)
+            names = connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            texts[str(path)] = "\n".join(
+                str(row) for (name,) in names.fetchall()
+                for row in connection.execute(f'SELECT * FROM "{name}"'))
+            connection.close()
+        elif path.suffix == ".parquet":
+            texts[str(path)] = pd.read_parquet(path).astype(str).to_csv()
+        elif path.suffix != ".png":
+            texts[str(path)] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def test_no_finding_reaches_any_output_of_the_sample_study(tmp_path):
+    """The gate test: every output of the sample study (tables, lessons, csv/parquet/
+    xlsx/sqlite exports, report, REFI-QDA project, review sheets, agreement with the
+    reader's disagreements, kwic, clusters and the codebook patch, masked copies)
+    searched for the text of every finding."""
+    import re
+    import shutil
+
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("out"))
+    config = root / "dialogcode.yaml"
+    codebooks = (SAMPLE.parent.parent / "codebooks").resolve()
+    config.write_text(config.read_text().replace("../../codebooks", str(codebooks)))
+    out = root / "out"
+    quiet = ["-q"]
+    commands = [(["ingest"], quiet), (["code"], quiet), (["privacy", "scan"], []),
+                (["tables"], quiet), (["lessons"], quiet),
+                (["export"], ["--to", "csv", "--to", "parquet", "--to", "xlsx", "--to",
+                              "sqlite", "-o", str(out / "export")]),
+                (["report"], quiet), (["export"], ["--to", "qdpx"]),
+                (["review", "export"], ["-o", str(out / "review.xlsx")]),
+                (["review", "export"], ["-o", str(out / "review.csv")]),
+                (["cluster"], quiet), (["privacy", "redact"], ["--to", str(out / "masked")])]
+    commands.insert(2, (["agree", "rules", "reader", "--study"], []))
+    for before, after in commands:
+        result = run(*before, str(root), *after)
+        assert result.exit_code == 0, (before, result.output)
+    listings = [run("kwic", word, str(root), "--limit", "0").output
+                for word in ("especially", "cousin", "sister", "said it best", "circles")]
+    (out / "kwic.txt").write_text("\n".join(listings), encoding="utf-8")
+    assert "[NAME]" in listings[0] + listings[1]
+
+    table = findings(root)
+    assert RESIDUAL_NAMES <= set(table["text"]) and set(table["status"]) == {"undecided"}
+    texts = output_texts(out)
+    assert {Path(p).name for p in texts} >= {
+        "report.html", "workbook.xlsx", "study.sqlite", "study.qdpx", "review.xlsx",
+        "review.csv", "kwic.txt", "exemplars.csv", "lesson_quotes.csv", "quotes.csv",
+        "suggestions.yaml", "2019-07-17_site-visit-dialogue.txt"}
+    leaks = [(finding, path) for finding in sorted(set(table["text"]))
+             for path, text in texts.items()
+             if re.search(rf"(?<!\w){re.escape(finding)}(?!\w)", text)]
+    assert leaks == []
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "[NAME]" in report
+    # the search finds the names where they are: in the working store, and the transcripts
+    assert all(name in (out / "segments.csv").read_text(encoding="utf-8")
+               for name in RESIDUAL_NAMES)

@@ -64,7 +64,8 @@ def study(tmp_path_factory) -> Path:
     cleo added a code in review. ana's codings join the final codings, ben's do not."""
     root = new_study(tmp_path_factory.mktemp("qdpx") / "study")
     with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
-        config.write("final_coders: [ana]\n")
+        # the texts exported as they are (the privacy gate on them: test_privacy.py)
+        config.write("final_coders: [ana]\nprivacy:\n  gate: off\n")
     assert invoke("code", root).exit_code == 0
     opened = Study.open(root)
     corpus, book = load_corpus(opened), load_codebooks(opened.codebook_files())

@@ -57,6 +57,7 @@ def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, qu
     from ..ingest import load_corpus
     from ..merge import read_patch
     from ..patch import codebook_patch, write_patch
+    from ..privacy.gate import gate_clusters
     from ..store import read_table, write_table
     from ..study import Study
     from ..training import people_codings
@@ -87,6 +88,7 @@ def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, qu
                               cache_dir=cache, progress=not quiet)
     patch = codebook_patch(result, corpus.segments, corpus.documents, codings, book,
                            model=model, cache_dir=cache)
+    result, patch = gate_clusters(opened, result, patch, corpus.segments, corpus.documents)
     folder = opened.out / "clusters"
     paths = write_table(result.clusters, folder, "clusters")
     paths += write_table(result.assignments, folder, "assignments")

@@ -95,6 +95,7 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     from ..ingest import load_corpus
     from ..kwic import kwic as kwic_table
     from ..kwic import term_codebook
+    from ..privacy.gate import mask_kwic
     from ..study import Study
 
     opened = Study.open(study)
@@ -108,6 +109,7 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     table = kwic_table(corpus.segments, corpus.documents, book, code_ids=code_ids,
                        width=width, model=model or opened.config.model,
                        cache_dir=opened.out / "cache")
+    table = mask_kwic(opened, table, corpus.segments, corpus.documents, width)
     shown = table if not limit else table.head(limit)
     for row in shown.itertuples():
         click.echo(f"{row.site or '-':<12} {row.speaker or '-':<12} {row.left:>{width}} "

@@ -1,5 +1,8 @@
-"""privacy scan: residual identifiers in the transcripts (docs/privacy.md)."""
+"""privacy scan and privacy redact: residual identifiers in the transcripts
+(docs/privacy.md)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -10,8 +13,9 @@ from .options import echo_table, quiet_option, shown, study_argument
 @cli.group()
 def privacy():
     """Find names, phone numbers, emails, addresses and other identifiers that
-    de-identification left in the transcripts, so a person decides on each (keep or
-    redact, in privacy-decisions.csv) before quotes leave the study."""
+    de-identification left in the transcripts, so a person decides on each (mask, keep
+    with a reason, or redact-document, in privacy-decisions.csv) before quotes leave the
+    study; write masked copies of the transcripts."""
 
 
 @privacy.command("scan")
@@ -22,8 +26,9 @@ def privacy():
 @quiet_option
 def privacy_scan(study, fresh, quiet):
     """Scan every segment of STUDY (run `dialogcode ingest` first) for candidate
-    identifiers: person names (spaCy NER when the pipeline has `ner`, and names after
-    "my name is", "I'm", "told", "Mr./Ms./Dr.", "my cousin" ...), phone numbers, emails,
+    identifiers: person names (spaCy NER when the pipeline has `ner`, first names from
+    Faker's lists, capitalised words that are not English words, and names after "my
+    name is", "I'm", "told", "Mr./Ms./Dr.", "my cousin" ...), phone numbers, emails,
     URLs and handles, street addresses and ZIP codes, dates of birth, ID-like numbers,
     and privacy.yaml's `always:` terms (its `never:` terms are never flagged). Writes
     out/privacy.csv and out/privacy.parquet and prints the findings per kind."""
@@ -42,8 +47,39 @@ def privacy_scan(study, fresh, quiet):
         if undecided:
             click.echo(f"Decide each: copy {shown(opened.out / 'privacy.csv')} to "
                        f"{shown(opened.root / DECISIONS)} (earlier decisions are filled "
-                       "in) and write keep or redact in its `decision` column.")
+                       "in) and write mask, keep (with a reason) or redact-document in its "
+                       "`decision` column.")
     if len(stale):
         click.echo(f"{len(stale)} row(s) of {DECISIONS} match no finding (the document "
                    "or privacy.yaml changed): lines "
                    + ", ".join(str(n) for n in stale["line"].head(10)), err=True)
+
+
+@privacy.command("redact")
+@study_argument
+@click.option("--to", "folder", required=True, type=click.Path(path_type=Path),
+              help="New folder for the masked copies (refused inside the transcripts "
+                   "folder, or when it exists with files in it, unless --force).")
+@click.option("--force", is_flag=True,
+              help="Write into an existing folder that has files in it (files of the "
+                   "same name are replaced).")
+@quiet_option
+def privacy_redact(study, folder, force, quiet):
+    """Write masked copies of STUDY's transcripts (run `dialogcode ingest` first) to a
+    new folder: every finding of the last scan not decided keep replaced by its kind
+    ([NAME], [PHONE], ...), documents decided redact-document left out. Plain text,
+    Markdown, VTT, SRT, CSV, JSON and JSON Lines keep their format; Word and Excel
+    files are written as .txt of their text. The transcripts are never modified."""
+    from ..privacy.redact import redact
+    from ..study import Study
+
+    done = redact(Study.open(study), folder, force=force)
+    if quiet:
+        return
+    click.echo(f"Wrote {len(done.copies)} masked copies to {shown(done.folder)} "
+               f"({done.masked} findings masked; UTF-8 text)")
+    if done.as_text:
+        click.echo(f"Written as .txt (Word/Excel text, masked): {', '.join(done.as_text)}; "
+                   "a manifest for the copies needs these names in its file column")
+    if done.withheld:
+        click.echo(f"Withheld (redact-document), not copied: {', '.join(done.withheld)}")

@@ -51,6 +51,8 @@ def review_export(study, output, undecided, codes, force, next_n):
     from ..store import read_table
     from ..study import Study
 
+    from ..privacy.gate import mask_for_reading
+
     opened = Study.open(study)
     target = output or opened.out / "review.xlsx"
     decisions = load_decisions(opened)
@@ -74,6 +76,7 @@ def review_export(study, output, undecided, codes, force, next_n):
         items = items[items["decision"] == ""]
     if codes:
         items = items[items["code_id"].isin(codes)]
+    items = mask_for_reading(opened, items, corpus.segments, corpus.documents)
     path = write_sheet(target, items.reset_index(drop=True))
     segments = f" for {items['seg_id'].nunique()} segments" if next_n else ""
     click.echo(f"Wrote {len(items)} rows to review{segments} to {shown(path)}")
@@ -208,6 +211,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     from ..codebook import load_codebooks
     from ..coders import CodingsError, identical_files, named_codings
     from ..ingest import load_corpus
+    from ..privacy.gate import mask_for_reading
     from ..study import Study
 
     if len(set(names)) < len(names) or len(names) < 2:
@@ -227,6 +231,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                    min_overlap=min_overlap, book=book, selection=selection,
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
                    min_units=min_units)
+    result.disagreements = mask_for_reading(opened, result.disagreements, corpus.segments,
+                                            corpus.documents)
     del codings, corpus                 # what is left to do needs only the result
     click.echo(f"Units: {result.selection}; {result.shared:,} segment(s) in "
                f"{result.shared_documents:,} document(s) read by two or more coders "

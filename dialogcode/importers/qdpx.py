@@ -102,6 +102,15 @@ def _normalised(raw: str) -> tuple[str, list[int]]:
     return raw.replace("\r\n", "\n").replace("\r", "\n"), dropped
 
 
+def _masked_copy(text: str, document: str) -> bool:
+    """Whether ``text`` is ``document`` as dialogcode's privacy gate exported it: the
+    same length, differing only where a character became a block (docs/privacy.md)."""
+    from ..privacy.gate import BLOCK
+
+    return len(text) == len(document) and all(
+        a == b or a == BLOCK for a, b in zip(text, document))
+
+
 def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | None]:
     """(doc_id, None) for the document this source copies, or (None, why not)."""
     doc_id = docs.by_sha.get(hashlib.sha256(text.encode("utf-8")).hexdigest())
@@ -110,6 +119,8 @@ def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | Non
     doc_id, _ = docs.resolve(name)
     if doc_id is None:
         return None, "matches no document by its text or by its name"
+    if _masked_copy(text, docs.text[doc_id]):
+        return doc_id, None
     _, difference = first_difference(text, docs.text[doc_id], doc_id)
     return None, (f"refused: named like document {doc_id} but its text differs, so its "
                   f"offsets would point at other characters ({difference})")

@@ -264,7 +264,9 @@ def write_qdpx(study: Study, path: Path | None = None, *, every_source: bool = F
     problems = changed_documents(study, corpus.documents, rules, coders)
     if problems:
         raise ProjectError([*problems, Problem("nothing exported")])
-    evidence = study_evidence(study, corpus=corpus, codings=rules, privacy=False)
+    # through the privacy gate: residual identifiers in the source texts masked block
+    # for block (selections' offsets still exact), withheld documents all blocks
+    evidence = study_evidence(study, corpus=corpus, codings=rules)
     codings = exported_codings(study, rules, evidence.codings, corpus.segments,
                                set(evidence.book.codes), every_source=every_source)
     support = None if evidence.lessons is None else evidence_codings(
@@ -282,7 +284,7 @@ def write_qdpx(study: Study, path: Path | None = None, *, every_source: bool = F
                    "LF line ends, Unicode NFC); positions count Unicode code points, end "
                    "exclusive.")
     project, files = project_xml(study.config.title, description, evidence.book,
-                                 corpus.documents, chosen, evidence.lessons, summaries)
+                                 evidence.documents, chosen, evidence.lessons, summaries)
     with replacing(target) as temporary:
         temporary.write_bytes(archive(project, files))
     counts = chosen["user"].map(lambda u: u.name).value_counts()

@@ -1,9 +1,10 @@
 """The residual-identifier check (docs/privacy.md): candidates found in every segment,
-a person's keep/redact decision on each, and the gate that keeps undecided ones out of
+a person's decision on each (mask, keep, redact-document), and the gate that keeps undecided ones out of
 the report, workbook and exports.
 
 Files: ``privacy.yaml`` (study terms, written by a person), ``privacy-decisions.csv``
-(decisions, written by a person, never rewritten), ``out/privacy.csv`` and
+(decisions: ``mask``, ``keep`` with a reason, or ``redact-document``; written by a
+person, never rewritten), ``out/privacy.csv`` and
 ``out/privacy.parquet`` (the findings with their status, written by the scan).
 """
 from __future__ import annotations
@@ -17,13 +18,16 @@ from ..study import Study
 
 TERMS, DECISIONS = "privacy.yaml", "privacy-decisions.csv"
 FINDINGS = "privacy"
-STATUSES = ("undecided", "keep", "redact")
+STATUSES = ("undecided", "mask", "keep", "redact-document")
+# what a person may write in the decision column; ``redact`` is the earlier word for mask
+DECISION_WORDS = {"mask": "mask", "redact": "mask", "keep": "keep",
+                  "redact-document": "redact-document"}
 DECISION_COLUMNS = ["doc_id", "start", "end", "text", "decision", "reason"]
 REQUIRED = ["doc_id", "start", "end", "text", "decision"]
 # columns of out/privacy.csv a person may leave in when copying rows into the decisions
 _IGNORED = {"seg_id", "kind", "detector", "status"}
 
-_VERSION = "privacy-6"   # bump when the detectors change, so cached findings are redone
+_VERSION = "privacy-7"   # bump when the detectors change, so cached findings are redone
 
 
 class PrivacyError(DialogcodeError):
@@ -94,9 +98,13 @@ def load_privacy_decisions(study: Study) -> pd.DataFrame:
     problems = []
     for row in table.itertuples():
         decision = row.decision.strip().lower()
-        if decision not in ("", "keep", "redact"):
-            problems.append(Problem(f"decision must be keep or redact (or empty: undecided), "
-                                    f"not {row.decision!r}", str(path), row.line))
+        if decision and decision not in DECISION_WORDS:
+            problems.append(Problem(f"decision must be mask, keep or redact-document (or "
+                                    f"empty: undecided), not {row.decision!r}", str(path),
+                                    row.line))
+        if decision == "keep" and not row.reason.strip():
+            problems.append(Problem("keep needs a reason in the `reason` column (why it is "
+                                    "not identifying, or who cleared it)", str(path), row.line))
         if not row.doc_id.strip():
             problems.append(Problem("empty doc_id", str(path), row.line))
         if not (row.start.strip().isdigit() and row.end.strip().isdigit()):
@@ -107,7 +115,8 @@ def load_privacy_decisions(study: Study) -> pd.DataFrame:
                                     str(path), row.line))
     if problems:
         raise PrivacyError(problems)
-    table["decision"] = table["decision"].str.strip().str.lower()
+    table["decision"] = table["decision"].str.strip().str.lower().map(
+        lambda d: DECISION_WORDS.get(d, d))
     table["text"] = table["text"].map(unneutralize)    # as out/privacy.csv wrote it
     table = table[table["decision"] != ""]
     return table.astype({"start": int, "end": int}).reset_index(drop=True)
@@ -115,20 +124,32 @@ def load_privacy_decisions(study: Study) -> pd.DataFrame:
 
 def with_status(findings: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """``findings`` with ``status`` (the decision on the same document, offsets and text,
-    a later row winning, else ``undecided``), ``decision`` and ``reason`` (as written,
+    a later row winning, else ``undecided``), ``decision`` and ``reason`` (as read,
     empty when undecided: out/privacy.csv can be copied to privacy-decisions.csv and
-    filled in, earlier decisions carried over)."""
+    filled in, earlier decisions carried over). Every finding of a document that one row
+    decided ``redact-document`` has that status, whatever its own row says."""
     keys = ["doc_id", "start", "end", "text"]
     latest = decisions.drop_duplicates(keys, keep="last")[[*keys, "decision", "reason"]]
     merged = findings.merge(latest, on=keys, how="left")
     merged[["decision", "reason"]] = merged[["decision", "reason"]].fillna("")
     status = merged["decision"].where(merged["decision"] != "", "undecided")
+    status = status.where(~merged["doc_id"].isin(withheld_documents(decisions)),
+                          "redact-document")
     return merged.assign(status=status)[[*findings.columns, "status", "decision", "reason"]]
 
 
+def withheld_documents(decisions: pd.DataFrame) -> set[str]:
+    """The documents a row of ``decisions`` decided ``redact-document``: keyed by the
+    document alone, so they stay withheld even when their text (and so the finding)
+    changed since."""
+    return set(decisions.loc[decisions["decision"] == "redact-document", "doc_id"])
+
+
 def unmatched(decisions: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
-    """Decisions that match no finding (the document changed, or privacy.yaml did)."""
+    """Decisions that match no finding (the document changed, or privacy.yaml did);
+    ``redact-document`` rows still apply, so they are not among them."""
     keys = ["doc_id", "start", "end", "text"]
+    decisions = decisions[decisions["decision"] != "redact-document"]
     merged = decisions.merge(findings[keys].drop_duplicates(), on=keys, how="left",
                              indicator=True)
     return merged[merged["_merge"] == "left_only"].drop(columns="_merge")
@@ -183,7 +204,8 @@ def scan(study: Study, segments: pd.DataFrame | None = None,
 
 
 def summary(findings: pd.DataFrame) -> pd.DataFrame:
-    """Per kind: findings, and how many are undecided, kept and redacted."""
+    """Per kind: findings, and how many are undecided, masked, kept and withheld with
+    their document."""
     from .detect import KINDS
 
     counts = pd.crosstab(findings["kind"], findings["status"]).reindex(

@@ -60,6 +60,8 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
 _PROPER = re.compile(rf"(?<=[a-z,;] )({_NAME})\b")
+# a capitalised word of any letters inside a sentence, for the name list ("Adán")
+_LISTED = re.compile(r"(?<=[a-z,;] )([^\W\d_][^\W\d_]+)(?![\w-])")
 # a capitalised word opening a sentence: a candidate only when the corpus never writes
 # it in lower case either (names are not written so; "Honestly" is, somewhere)
 _OPENING = re.compile(rf"(?:^|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})\b(?!:)")
@@ -81,20 +83,60 @@ _NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "ev
               "east", "west", "north", "south", "english", "spanish"}
 
 
+# the locales of Faker's person providers whose first names the ``name-list`` detector
+# knows: English, Spanish, Portuguese, French, German, Italian, Polish, Romanian,
+# Turkish, Indonesian, Vietnamese and African (Swahili, Yoruba, Igbo, Hausa, Twi, Zulu)
+# names; Faker's catch-all ``en`` list (6,800 names, many of them titles and nouns) is
+# left out
+NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_KE", "en_NG", "en_PK", "es_MX",
+                "es_ES", "es_CO", "es_AR", "pt_BR", "fr_FR", "de_DE", "it_IT", "pl_PL",
+                "ro_RO", "tr_TR", "id_ID", "vi_VN", "sw", "yo_NG", "ig_NG", "ha_NG", "tw_GH",
+                "zu_ZA")
+# list entries that are titles or common nouns before a name, never a name alone
+_TITLES = {"pastor", "imam", "queen", "lady", "junior", "man", "job", "jail", "nail",
+           "sad", "said", "server", "sever", "wage", "raid", "loot", "harm", "harsh", "edit",
+           "forum", "canal", "divan", "salami", "safari", "corona", "mad", "toy", "till",
+           "peer", "sole", "kaiser", "duke", "earl"}
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """The first names (lower case, one word of letters) that Faker ships for
+    :data:`NAME_LOCALES`, read from its person providers (offline, no faker.Faker)."""
+    from importlib import import_module
+
+    names = set()
+    for locale in NAME_LOCALES:
+        provider = import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names", "first_names_female", "first_names_male"):
+            values = getattr(provider, attribute, None)
+            if isinstance(values, (dict, list, tuple)):
+                names.update(n.lower() for n in values
+                             if isinstance(n, str) and n.isalpha() and n[:1].isupper())
+    return frozenset(names - _TITLES - _NOT_NAMES - STOP_WORDS)
+
+
 @lru_cache(maxsize=1)
 def _english_words():
-    """The spaCy lookup lemmatizer's table and its lemmas: a capitalised word found in
-    either is taken for an ordinary English word, not a name, by the weak triggers."""
+    """English words as spaCy's lookup data knows them: the lookup lemmatizer's
+    inflected forms and their lemmas, and WordNet's index of base forms (nouns, verbs,
+    adjectives, adverbs: "cautious", "affordable", "eighteen", "kenya"). A capitalised
+    word among them is taken for an ordinary word, not a name, unless a trigger or the
+    name list says otherwise."""
     from spacy.lookups import load_lookups
 
-    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-    return table, frozenset(table.values())
+    lookups = load_lookups("en", ["lemma_lookup", "lemma_index"])
+    table, index = lookups.get_table("lemma_lookup"), lookups.get_table("lemma_index")
+    words = set(table.values())
+    for key in index.keys():        # the table's keys are hashes: ask it with `in`
+        words.update(index[key])
+    return table, frozenset(words)
 
 
 def _ordinary(word: str) -> bool:
     first = word.split()[0].lower()
-    table, lemmas = _english_words()
-    return first in _NOT_NAMES or first in STOP_WORDS or first in lemmas or first in table
+    table, words = _english_words()
+    return first in _NOT_NAMES or first in STOP_WORDS or first in words or first in table
 
 
 def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:
@@ -113,6 +155,12 @@ def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> l
                  if not _ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not _ordinary(m.group(1))]
+    # a listed first name inside a sentence, even when it is an English word ("with Rose")
+    names = first_names()
+    hits += [(m.start(1), m.end(1), "name", "name-list") for m in _LISTED.finditer(text)
+             if m.group(1)[0].isupper() and m.group(1).lower() in names]
+    hits += [(m.start(1), m.end(1), "name", "name-list") for m in _OPENING.finditer(text)
+             if m.group(1).lower() in names and not _ordinary(m.group(1))]
     if lower:
         hits += [(m.start(1), m.end(1), "name", "proper-noun")
                  for m in _OPENING.finditer(text)
@@ -131,6 +179,7 @@ def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(s <= hit[0] and hit[1] <= e and (s, e) != hit[:2] for s, e in spans)
 
 
+_CANDIDATE = re.compile(r"[A-Z0-9@]|www\.|https?:")
 _PLACEHOLDER = re.compile(r"^(?:[A-Z]{1,3}\d*|P\d+|Speaker \d+)$")
 
 
@@ -170,6 +219,7 @@ def ner_pipeline(model: str):
     return nlp if nlp.has_pipe("ner") else None
 
 
+@lru_cache(maxsize=4096)
 def _looks_like_a_name(label: str) -> bool:
     words = label.split()
     return (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
@@ -181,8 +231,8 @@ def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tu
     the first place each is written in each document, found just before a turn."""
     texts = documents.set_index("doc_id")["text"]
     rows, seen = [], set()
-    for seg_id, doc_id, start, speaker in segments[
-            ["seg_id", "doc_id", "start", "speaker"]].itertuples(index=False):
+    for seg_id, doc_id, start, speaker in zip(*(segments[c].tolist() for c in (
+            "seg_id", "doc_id", "start", "speaker"))):
         if not isinstance(speaker, str) or (doc_id, speaker) in seen \
                 or not _looks_like_a_name(speaker.strip()) or doc_id not in texts.index:
             continue
@@ -210,11 +260,12 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     # words written in lower case somewhere, outside emails, URLs and handles
     lower = set(re.findall(r"(?<![\w.@/])[a-z][a-z'-]*\b(?![.@/]\w)", "\n".join(texts)))
     rows = []
-    for (seg_id, doc_id, offset, text), entities in zip(
-            segments[["seg_id", "doc_id", "start", "text"]].itertuples(index=False), ner):
+    for seg_id, doc_id, offset, text, entities in zip(
+            *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
                                              for m in always_re.finditer(text)]
-        hits += pattern_hits(text, lower) + entities
+        # every pattern needs a capital, a digit, an @ or a web address: skip text without
+        hits += (pattern_hits(text, lower) if _CANDIDATE.search(text) else []) + entities
         if never_re is not None:
             spared = [(m.start(), m.end()) for m in never_re.finditer(text)]
             hits = [h for h in hits if h[3] == "privacy.yaml"

@@ -1,63 +1,221 @@
-"""The export gate: what the tables, workbook, database, exports and report may show
-(docs/privacy.md).
+"""The export gate: what the tables, workbook, database, exports, review sheets, kwic
+and the report may show (docs/privacy.md).
 
 ``privacy: gate:`` in dialogcode.yaml chooses: ``mask`` (default) replaces every finding
-not decided ``keep`` by ``[REDACTED]`` wherever its text occurs in a quote, context or
-speaker column, and each of its characters by a block in the documents' and segments'
-text (so offsets into it stay exact); ``strict`` refuses while any finding is undecided, then masks the redacted
-ones; ``off`` lets everything through. The transcripts are never modified.
+not decided ``keep`` by a label of its kind (``[NAME]``, ``[PHONE]``, ...) wherever its
+text occurs in a quote, context, matched or speaker column, and each of its characters by
+a block in the documents' and segments' ``text`` (so every published offset into it
+stays exact); a document decided ``redact-document`` is withheld whole
+(``[DOCUMENT WITHHELD]``, its text all blocks). ``strict`` refuses outputs while any
+finding is undecided (working views are masked instead); ``off`` lets everything
+through. The transcripts are never modified.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import pandas as pd
 
 from ..study import Study
-from . import DECISIONS, PrivacyError, scan
+from . import DECISIONS, PrivacyError, load_privacy_decisions, scan, withheld_documents
 
-MASK = "[REDACTED]"
+LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
+          "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
+          "dob": "[DATE OF BIRTH]", "id": "[ID NUMBER]", "term": "[PLACE OR TERM]"}
+WITHHELD = "[DOCUMENT WITHHELD]"
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
 # columns holding transcript text and speaker labels; ids and attributes are left alone
-TEXT_COLUMNS = ("quote", "context_before", "context_after", "text", "speaker")
+TEXT_COLUMNS = ("quote", "context_before", "context_after", "text", "speaker", "matched",
+                "left", "match", "right")
 
 
 @dataclass(frozen=True)
 class GateResult:
-    """What the gate did: its mode, the findings, how many were undecided, and how many
-    cells of quotes (exemplars, lesson quotes, codings) had something masked."""
+    """What the gate did: its mode, the findings, how many were undecided, how many
+    cells of quotes (exemplars, lesson quotes, codings) had something masked, and how
+    many documents were withheld whole."""
 
     mode: str
     findings: int = 0
     undecided: int = 0
     masked_quotes: int = 0
+    withheld: int = 0
 
 
-def mask_pattern(texts) -> re.Pattern | None:
-    """One pattern matching any of ``texts`` where it stands alone (not inside a word)."""
-    texts = sorted({t for t in texts if t}, key=len, reverse=True)
+def _key(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Masker:
+    """What to hide: the texts of findings not decided ``keep`` with the label of their
+    kind, and the documents decided ``redact-document``."""
+
+    labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
+    withheld: frozenset[str] = frozenset()                  # doc_ids
+
+    @property
+    def pattern(self) -> re.Pattern | None:
+        """Any finding's text where it stands alone (not inside a word), its words
+        separated by any white space (a name wrapped over two lines is still found)."""
+        return _pattern(tuple(sorted(self.labels, key=len, reverse=True)))
+
+    def for_readers(self, value: str) -> str:
+        """``value`` with each finding replaced by the label of its kind."""
+        pattern = self.pattern
+        return value if pattern is None else pattern.sub(lambda m: self.labels[_key(m[0])],
+                                                         value)
+
+    def in_place(self, value: str) -> str:
+        """``value`` with each character of a finding replaced by a block: offsets into
+        it stay exact."""
+        pattern = self.pattern
+        return value if pattern is None else pattern.sub(lambda m: BLOCK * len(m[0]), value)
+
+    def excerpt(self, text: str, start: int, end: int) -> str:
+        """``text[start:end]`` for readers, a finding that overlaps it (even in part,
+        cut by the window) shown whole as its label."""
+        pattern, pieces, at = self.pattern, [], start
+        for m in (pattern.finditer(text) if pattern is not None else ()):
+            if m.end() <= start or m.start() >= end:
+                continue
+            pieces += [text[at:max(at, m.start())], self.labels[_key(m[0])]]
+            at = max(at, m.end())
+        return "".join(pieces) + text[at:end]
+
+    def frame(self, table: pd.DataFrame, seg_docs: pd.Series | None = None, *,
+              offsets: tuple[str, ...] = ("text",)) -> tuple[pd.DataFrame, int]:
+        """A copy of ``table`` masked in its :data:`TEXT_COLUMNS` (the ``offsets``
+        columns block for block, the others with labels), and the number of cells
+        changed. Rows of a withheld document (by ``doc_id``, or ``seg_id`` through
+        ``seg_docs``) show :data:`WITHHELD`, their ``offsets`` columns all blocks."""
+        columns = [c for c in TEXT_COLUMNS if c in table]
+        if not columns or not len(table) or (not self.labels and not self.withheld):
+            return table, 0
+        out, changed = table.copy(), 0
+        docs = (table["doc_id"] if "doc_id" in table else
+                table["seg_id"].map(seg_docs) if "seg_id" in table and seg_docs is not None
+                else None)
+        withheld = (docs.isin(self.withheld) if docs is not None
+                    else pd.Series(False, index=table.index))
+        for column in columns:
+            values = table[column].astype(object)
+            mask = self.in_place if column in offsets else self.for_readers
+            codes, uniques = pd.factorize(values)       # each distinct text once
+            done = [mask(v) if isinstance(v, str) else v for v in uniques] + [None]
+            masked = pd.Series([done[c] for c in codes], index=values.index, dtype=object)
+            masked = masked.where(codes >= 0, values)
+            if withheld.any():
+                whole = ((lambda v: re.sub(r"\S", BLOCK, v)) if column in offsets
+                         else (lambda v: WITHHELD))
+                masked = masked.where(~withheld, values.map(
+                    lambda v: whole(v) if isinstance(v, str) and v else v))
+            changed += int(((masked != values) & values.notna()).sum())
+            out[column] = masked
+        return out, changed
+
+
+@lru_cache(maxsize=8)
+def _pattern(texts: tuple[str, ...]) -> re.Pattern | None:
     if not texts:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in texts) + r")(?!\w)")
+    words = [r"\s+".join(re.escape(w) for w in t.split()) for t in texts]
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
 
 
-def mask_frame(table: pd.DataFrame, pattern: re.Pattern) -> tuple[pd.DataFrame, int]:
-    """A copy of ``table`` with ``pattern`` replaced by ``[REDACTED]`` in its
-    :data:`TEXT_COLUMNS`, and the number of cells changed. A ``text`` column (documents,
-    segments) is what offsets point into, so there each character of a match becomes
-    :data:`BLOCK` instead and every offset stays exact."""
-    changed, out = 0, table
-    for column in TEXT_COLUMNS:
-        if column in table and len(table):
-            values = table[column]
-            mask = (lambda m: BLOCK * len(m[0])) if column == "text" else MASK
-            masked = values.map(lambda v: pattern.sub(mask, v) if isinstance(v, str) else v)
-            changed += int((masked != values).sum())
-            if out is table:
-                out = table.copy()
-            out[column] = masked
-    return out, changed
+def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
+    """The :class:`Masker` of ``findings`` (with ``status``, from :func:`scan`) and the
+    decisions: every finding not decided ``keep`` is masked, labelled by its kind (the
+    first in KINDS order when one text was found as several)."""
+    from .detect import KINDS
+
+    hidden = findings[findings["status"] != "keep"]
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    labels: dict[str, str] = {}
+    for text, kind in sorted(zip(hidden["text"], hidden["kind"]),
+                             key=lambda tk: order.get(tk[1], len(order))):
+        if _key(text):
+            labels.setdefault(_key(text), LABELS.get(kind, "[REDACTED]"))
+    return Masker(labels, frozenset(withheld_documents(decisions)))
+
+
+def study_masker(study: Study, segments: pd.DataFrame | None = None,
+                 documents: pd.DataFrame | None = None) -> tuple[Masker, pd.DataFrame]:
+    """The study's :class:`Masker` and its findings (scanning, or reusing the last scan
+    when nothing changed). Raises PrivacyError for a bad privacy.yaml or decisions file."""
+    findings = scan(study, segments, documents)
+    return masker(findings, load_privacy_decisions(study)), findings
+
+
+def mask_for_reading(study: Study, table: pd.DataFrame,
+                     segments: pd.DataFrame | None = None,
+                     documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``table`` (a working view for the research team: a review sheet, a kwic listing)
+    with every finding not decided ``keep`` replaced by its label, and the rows of
+    withheld documents by :data:`WITHHELD`; nothing there carries offsets into the text,
+    so every text column gets labels. Unchanged under ``gate: off``; ``strict`` masks
+    here rather than refusing, so review can go on while findings are decided."""
+    if study.config.privacy.gate == "off":
+        return table
+    mask, _ = study_masker(study, segments, documents)
+    seg_docs = None if segments is None else segments.set_index("seg_id")["doc_id"]
+    return mask.frame(table, seg_docs, offsets=())[0]
+
+
+def masked_corpus(study: Study, corpus):
+    """``corpus`` (:class:`~dialogcode.ingest.Corpus`) for a view that marks spans by
+    offsets (the browser review): its segments' and documents' text with each character
+    of a finding not decided ``keep`` a block, withheld documents all blocks, so every
+    offset still points at the same place. Unchanged under ``gate: off``."""
+    if study.config.privacy.gate == "off":
+        return corpus
+    mask, _ = study_masker(study, corpus.segments, corpus.documents)
+    return replace(corpus, segments=mask.frame(corpus.segments)[0],
+                   documents=mask.frame(corpus.documents)[0])
+
+
+def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
+              documents: pd.DataFrame, width: int) -> pd.DataFrame:
+    """A :func:`dialogcode.kwic.kwic` table (``width`` characters of context) as it may
+    be shown: ``left``, ``match`` and ``right`` cut again from the segment's text with
+    every finding that overlaps them (even one cut by the context's edge) shown whole as
+    its label, the rows of withheld documents as :data:`WITHHELD`. Unchanged under
+    ``gate: off``."""
+    if study.config.privacy.gate == "off" or not len(table):
+        return table
+    mask, _ = study_masker(study, segments, documents)
+    texts = segments.set_index("seg_id")[["start", "text"]]
+    rows = []
+    for seg_id, start, end in table[["seg_id", "start", "end"]].itertuples(index=False):
+        offset, text = texts.at[seg_id, "start"], texts.at[seg_id, "text"]
+        a, b = int(start) - int(offset), int(end) - int(offset)
+        rows.append([" ".join(mask.excerpt(text, max(0, a - width), a).split()),
+                     mask.excerpt(text, a, b),
+                     " ".join(mask.excerpt(text, b, b + width).split())])
+    out = table.copy()
+    out[["left", "match", "right"]] = pd.DataFrame(rows, index=table.index)
+    return mask.frame(out, offsets=())[0]
+
+
+def gate_clusters(study: Study, result, patch: dict, segments: pd.DataFrame,
+                  documents: pd.DataFrame):
+    """``result`` (:class:`~dialogcode.cluster.Clustering`) and its codebook ``patch``
+    as they may be written: the quotes of the clusters and the patch's examples masked
+    as :func:`mask_for_reading` does. Unchanged under ``gate: off``."""
+    if study.config.privacy.gate == "off":
+        return result, patch
+    mask, _ = study_masker(study, segments, documents)
+    seg_docs = segments.set_index("seg_id")["doc_id"]
+    quotes = mask.frame(result.quotes, seg_docs, offsets=())[0]
+    entries = [{**entry, "examples": [
+        {**example, "quote": WITHHELD if seg_docs.get(example["seg_id"]) in mask.withheld
+         else mask.for_readers(example["quote"])} for example in entry["examples"]]}
+        for entry in (*patch["new_codes"], *patch["proposed_terms"])]
+    new = len(patch["new_codes"])
+    return replace(result, quotes=quotes), {**patch, "new_codes": entries[:new],
+                                            "proposed_terms": entries[new:]}
 
 
 def gate(study: Study, evidence):
@@ -68,7 +226,7 @@ def gate(study: Study, evidence):
     mode = study.config.privacy.gate
     if mode == "off":
         return replace(evidence, privacy=GateResult(mode))
-    findings = scan(study, evidence.segments, evidence.documents)
+    mask, findings = study_masker(study, evidence.segments, evidence.documents)
     undecided = int((findings["status"] == "undecided").sum())
     if mode == "strict" and undecided:
         kinds = findings[findings["status"] == "undecided"]["kind"].value_counts()
@@ -76,20 +234,22 @@ def gate(study: Study, evidence):
         raise PrivacyError(
             f"{undecided} candidate identifier(s) are undecided ({listed}), and "
             "`privacy: gate: strict` writes nothing until each is decided: copy "
-            f"{study.out / 'privacy.csv'} to {study.root / DECISIONS}, write keep or "
-            "redact in its `decision` column, and run this command again (see "
-            "docs/privacy.md)", file=study.root / DECISIONS)
-    pattern = mask_pattern(findings.loc[findings["status"] != "keep", "text"])
-    if pattern is None:
+            f"{study.out / 'privacy.csv'} to {study.root / DECISIONS}, write mask, keep "
+            "(with a reason) or redact-document in its `decision` column, and run this "
+            "command again (see docs/privacy.md)", file=study.root / DECISIONS)
+    withheld = len(mask.withheld & set(evidence.documents["doc_id"]))
+    if not mask.labels and not withheld:
         return replace(evidence, privacy=GateResult(mode, len(findings), undecided))
+    seg_docs = evidence.segments.set_index("seg_id")["doc_id"]
     tables, masked_quotes = {}, 0
     for name, table in evidence.tables.items():
-        tables[name], changed = mask_frame(table, pattern)
+        tables[name], changed = mask.frame(table, seg_docs)
         if name in ("exemplars", "lesson_quotes"):
             masked_quotes += changed
-    codings, changed = mask_frame(evidence.codings, pattern)
+    codings, changed = mask.frame(evidence.codings, seg_docs)
     masked_quotes += changed
     return replace(evidence, tables=tables, codings=codings,
-                   segments=mask_frame(evidence.segments, pattern)[0],
-                   documents=mask_frame(evidence.documents, pattern)[0],
-                   privacy=GateResult(mode, len(findings), undecided, masked_quotes))
+                   segments=mask.frame(evidence.segments)[0],
+                   documents=mask.frame(evidence.documents)[0],
+                   privacy=GateResult(mode, len(findings), undecided, masked_quotes,
+                                      withheld))

@@ -1,0 +1,119 @@
+"""`dialogcode privacy redact`: masked copies of the transcripts in a new folder
+(docs/privacy.md). The transcripts themselves are never modified.
+
+Text formats (plain text, Markdown, VTT, SRT, CSV) are copied with every finding not
+decided ``keep`` replaced by the label of its kind; JSON and JSON Lines have the
+strings inside them masked; Word and Excel files are written as ``.txt`` files of the
+document's normalised text, masked (dialogcode reads them back as it read the
+original's turns). A document decided ``redact-document`` is not copied at all.
+Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode reads every file.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DialogcodeError
+from ..normalize import decode
+from ..study import Study
+from .gate import Masker, study_masker
+
+REWRITTEN = ("docx", "xlsx")   # formats copied as masked .txt
+
+
+class RedactError(DialogcodeError):
+    """The target folder is refused."""
+
+
+@dataclass
+class Redacted:
+    """What :func:`redact` wrote: copies (relative paths), how many findings were
+    masked in them, copies written as .txt instead of their format, and documents
+    withheld whole."""
+
+    folder: Path
+    copies: list[str] = field(default_factory=list)
+    masked: int = 0
+    as_text: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
+
+
+def check_target(study: Study, folder: Path, force: bool) -> Path:
+    """``folder`` resolved, or RedactError when it is inside the transcripts folder (or
+    holds it), or exists with files in it and ``force`` is not given."""
+    target = Path(folder).resolve()
+    transcripts = study.transcripts.resolve()
+    if target.is_relative_to(transcripts) or transcripts.is_relative_to(target):
+        raise RedactError("refused: the masked copies go to a new folder outside the "
+                          f"transcripts folder ({transcripts}), which dialogcode never "
+                          "writes to", file=target)
+    if target.exists() and not target.is_dir():
+        raise RedactError("not a folder", file=target)
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise RedactError("the folder exists and is not empty; choose a new folder, or "
+                          "pass --force to write into it (files of the same name are "
+                          "replaced)", file=target)
+    return target
+
+
+def _mask_json(value, mask: Masker):
+    if isinstance(value, str):
+        return mask.for_readers(value)
+    if isinstance(value, list):
+        return [_mask_json(v, mask) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_json(v, mask) for k, v in value.items()}
+    return value
+
+
+def _masked_copy(text: str, fmt: str, mask: Masker) -> str:
+    if fmt == "json":
+        return json.dumps(_mask_json(json.loads(text), mask), ensure_ascii=False,
+                          indent=1) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(_mask_json(json.loads(line), mask), ensure_ascii=False)
+                       + "\n" for line in text.splitlines() if line.strip())
+    return mask.for_readers(text)
+
+
+def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
+    """Write masked copies of every ingested document of ``study`` to ``folder`` under
+    their paths in the transcripts folder (see the module doc). Raises RedactError for
+    a refused folder, PrivacyError for a bad privacy.yaml or decisions file."""
+    from ..ingest import load_corpus
+    from ..manifest import load_manifest
+    from ..store import replacing
+
+    target = check_target(study, folder, force)
+    corpus = load_corpus(study)
+    mask, _ = study_masker(study, corpus.segments, corpus.documents)
+    entries = ({e.file: e for e in load_manifest(study.manifest, study.transcripts)}
+               if study.manifest is not None and study.manifest.is_file() else {})
+    done = Redacted(target)
+    pattern = mask.pattern
+    for doc in corpus.documents.sort_values("source_path").itertuples(index=False):
+        rel = doc.source_path
+        if doc.doc_id in mask.withheld:
+            done.withheld.append(rel)
+            continue
+        if doc.format in REWRITTEN:
+            text, rel = doc.text, str(Path(rel).with_suffix(".txt"))
+            done.as_text.append(rel)
+            copy = mask.for_readers(text)
+        else:
+            entry = entries.get(doc.source_path)
+            encoding = (entry.encoding if entry is not None and entry.encoding
+                        else study.config.encoding)
+            text = decode((study.transcripts / doc.source_path).read_bytes(),
+                          doc.source_path, encoding)
+            copy = _masked_copy(text, doc.format, mask)
+        if pattern is not None:
+            done.masked += len(pattern.findall(text))
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with replacing(path) as temporary:
+            temporary.write_text(copy, encoding="utf-8", newline="\n")
+        done.copies.append(rel)
+    return done
+
