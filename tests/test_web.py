@@ -126,6 +126,25 @@ def test_transcript_text_is_escaped(client):
     assert "+ code" not in preamble           # a preamble is never coded
 
 
+def test_findings_of_the_privacy_check_are_blocks_in_the_review_pages(study):
+    (study / "privacy.yaml").write_text("always: [Neighbours]\n", encoding="utf-8")
+    app = create_app(ReviewData(Study.open(study)), token=TOKEN)
+    app.config["PORT"] = PORT
+    client = app.test_client()
+    client.get(f"/?token={TOKEN}", base_url=BASE)
+    page = client.get("/doc/north/markup", base_url=BASE).text
+    assert "Neighbours" not in page and "\u2588" * len("Neighbours") + "</mark> came" in page
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(study)]).exit_code == 0
+    findings = rows(study / "out" / "privacy.csv")
+    with (study / "privacy-decisions.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, ["doc_id", "start", "end", "text", "decision", "reason"],
+                                extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows({**f, "decision": "keep", "reason": "a common word"} for f in findings)
+    # a finding decided keep is shown as written (the page is read again: no restart)
+    assert ">Neighbours</mark> came" in client.get("/doc/north/markup", base_url=BASE).text
+
+
 def test_documents_are_found_by_id_and_never_by_path(client):
     assert client.get("/doc/north/nothing", base_url=BASE).status_code == 404
     assert client.get("/doc/../../dialogcode.yaml", base_url=BASE).status_code == 404

@@ -19,6 +19,9 @@ import pandas as pd
 from ..codebook import Codebook, load_codebooks
 from ..errors import ArgumentError
 from ..ingest import Corpus, load_corpus
+from ..privacy import DECISIONS as PRIVACY_DECISIONS
+from ..privacy import TERMS as PRIVACY_TERMS
+from ..privacy.gate import masked_corpus
 from ..learned import model_folder
 from ..lock import study_lock
 from ..review import (CHOICES, DECISION_COLUMNS, load_decisions, load_suggestions,
@@ -68,7 +71,8 @@ class ReviewData:
     def _stamp(self) -> tuple:
         files = [self.study.out / f"{name}.parquet"
                  for name in ("segments", "documents", "codings", "suggestions")]
-        files += [*self.study.codebook_files(), model_folder(self.study) / "model.npz"]
+        files += [*self.study.codebook_files(), model_folder(self.study) / "model.npz",
+                  self.study.root / PRIVACY_TERMS, self.study.root / PRIVACY_DECISIONS]
         return tuple(p.stat().st_mtime_ns if p.is_file() else None for p in files)
 
     def tables(self) -> Tables:
@@ -76,7 +80,8 @@ class ReviewData:
         with self._lock:
             stamp = self._stamp()
             if self._tables is None or self._tables.stamp != stamp:
-                corpus = load_corpus(self.study)
+                # findings not decided keep are blocks, as in every other view
+                corpus = masked_corpus(self.study, load_corpus(self.study))
                 self._tables = Tables(
                     stamp, corpus,
                     read_table(self.study.out, "codings", hint="dialogcode code"),
