@@ -16,10 +16,12 @@ from .wording import display_name
 
 # Figures are sized to what they hold (constrained layout warns, and gives up, when the
 # labels leave the axes no room): about this many inches per character of a 10-point
-# tick label, and per entry of an 8-point legend.
+# tick label, and per line and entry of an 8-point legend.
 TICK_CHAR = 0.085
-LEGEND_ROW = 0.2
-LEGEND_CHARS = 40           # longer legend labels are shortened
+LEGEND_LINE = 0.15
+LEGEND_ENTRY = 0.07
+LEGEND_CHARS = 26           # legend labels wrap at this width...
+LEGEND_LINES = 2            # ...onto this many lines (then end in "...")
 TITLE_CHARS = 9.5           # characters of an 11-point title per inch of figure width
 TITLE_LINE = 0.25           # inches per line of title
 MAX_ROWS = 40               # codes in a heatmap; the rest are in the workbook
@@ -122,15 +124,17 @@ def phase_lines(table: pd.DataFrame, codes: list[str] | None = None,
     codes, more = _most_used(table, codes, limit)
     phases = [p for p in PHASES if p in set(table["phase"])]
     names = _labels(table)
-    figure = Figure(figsize=(7, max(4.0, LEGEND_ROW * len(codes) + 1)),
-                    layout="constrained")
+    legend = [textwrap.fill(names.get(code, code), LEGEND_CHARS, max_lines=LEGEND_LINES,
+                            placeholder="...") for code in codes]
+    lines = sum(label.count("\n") + 1 for label in legend)
+    figure = Figure(figsize=(7, max(4.0, LEGEND_LINE * lines + LEGEND_ENTRY * len(codes)
+                                    + 1.2)), layout="constrained")
     axes = figure.add_subplot()
     markers = "os^Dv<>ph*"
-    for number, code in enumerate(codes):
+    for number, (code, label) in enumerate(zip(codes, legend)):
         rows = table[table["code_id"] == code].set_index("phase").reindex(phases)
         axes.plot([display_name(p) for p in phases], rows["share"] * 100,
-                  marker=markers[number % len(markers)],
-                  label=textwrap.shorten(names.get(code, code), LEGEND_CHARS, placeholder="..."))
+                  marker=markers[number % len(markers)], label=label)
     axes.set_ylabel("% of the phase's segments")
     _title(figure, f"Change over the year{more}")
     axes.grid(alpha=0.3)
