@@ -24,9 +24,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .codebook import Codebook
-from .config import STAFF_SPEAKERS, problems_from_validation
+from .config import problems_from_validation
 from .errors import DialogcodeError, Problem
 from .quotes import pick_quotes, quote_candidates
+from .roles import SpeakerRoles
 from .tables import descendants, document_phases, segment_frame
 from .yamlsrc import line_of, load_yaml
 
@@ -141,10 +142,10 @@ def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.Data
 
 def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
              documents: pd.DataFrame, book: Codebook, quotes: int = 3,
-             staff: tuple[str, ...] = STAFF_SPEAKERS) -> Lessons:
+             roles: SpeakerRoles = SpeakerRoles()) -> Lessons:
     """Per lesson: sites, events, documents, segments and speakers supporting it, the
     share of segments at kick-off and closing and the change, a flag when the evidence
-    is thin, and its best quotes."""
+    is thin, and its best quotes (staff's words last, by ``roles``)."""
     frame = segment_frame(segments, documents)
     support = evidence_codings(spec, codings, segments, documents, book)
     coded = support[["lesson_id", "seg_id"]].drop_duplicates().merge(frame, on="seg_id")
@@ -181,5 +182,5 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     summary = pd.DataFrame(rows)
     candidates = quote_candidates(support.drop(columns="code_id").rename(
         columns={"lesson_id": "code_id"}), segments, documents)
-    picked = pick_quotes(candidates, quotes, staff=staff).rename(columns={"code_id": "lesson_id"})
+    picked = pick_quotes(candidates, quotes, roles=roles).rename(columns={"code_id": "lesson_id"})
     return Lessons(summary, picked, by_phase)
