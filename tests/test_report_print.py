@@ -1,28 +1,35 @@
-"""The sample report printed to PDF by headless Chromium, as a report writer would print
-it on A4 or Letter: page 1 opens with the validity box, contents and overview; no chart
-is split across pages; no page is left nearly empty; the appendix reads across the page.
-Skipped where Chromium is not installed (.ci/run installs it)."""
+"""The sample study printed: its report to PDF by headless Chromium, as a report writer
+would print it on A4 or Letter (page 1 opens with the validity box, contents and
+overview; no chart is split across pages; no page is left nearly empty; the appendix
+reads across the page), skipped where Chromium is not installed (.ci/run installs it);
+and its workbook, by the page count Excel's fit-to-width would give."""
+import math
 import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pdfplumber
 import pytest
+from matplotlib.figure import Figure
+from openpyxl.utils import get_column_letter
 
 from dialogcode import Study, ingest
 from dialogcode.analysis import study_evidence
 from dialogcode.browser import PAPERS, chromium, print_pdf
+from dialogcode.charts import png_data_uri
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
+from dialogcode.export import export
 from dialogcode.report import render_study_report, write_report
 
 SAMPLE = Path(__file__).parent.parent / "corpora" / "sample-study"
-pytestmark = pytest.mark.skipif(chromium() is None, reason="chromium is not installed")
+needs_chromium = pytest.mark.skipif(chromium() is None, reason="chromium is not installed")
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    """The sample study's report, built in a copy (ingest, rule coding, tables)."""
+def sample(tmp_path_factory):
+    """The sample study's evidence, built in a copy (ingest, rule coding, tables)."""
     root = tmp_path_factory.mktemp("print") / "sample-study"
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("out"))
     config = root / "dialogcode.yaml"
@@ -33,23 +40,45 @@ def report(tmp_path_factory):
     corpus = ingest(study)
     codings = code_corpus(corpus.segments, corpus.documents,
                           load_codebooks(study.codebook_files()))
-    html = render_study_report(study_evidence(study, corpus=corpus, codings=codings),
-                               study.config.title)
-    return write_report(root / "report.html", html)
+    return study, study_evidence(study, corpus=corpus, codings=codings)
+
+
+def _pages(pdf: Path) -> list[dict]:
+    """Each page's text, size, images and lowest ink (points from the top)."""
+    with pdfplumber.open(pdf) as document:
+        return [{"text": page.extract_text() or "", "height": page.height,
+                 "width": page.width, "images": page.images,
+                 "bottom": max([w["bottom"] for w in page.extract_words()]
+                               + [i["bottom"] for i in page.images], default=0)}
+                for page in document.pages]
 
 
 @pytest.fixture(scope="module", params=PAPERS)
-def printed(request, report):
-    """(pages' text, pages, page width and height, charts in the HTML) on one paper."""
+def printed(request, sample):
+    """(paper, pages, charts in the HTML) of the report printed on one paper."""
+    if chromium() is None:
+        pytest.skip("chromium is not installed")
+    study, evidence = sample
+    report = write_report(study.root / "report.html",
+                          render_study_report(evidence, study.config.title))
     pdf = print_pdf(report, report.with_name(f"report-{request.param}.pdf"), request.param)
     charts = len(re.findall(r'<img src="data:image/png', report.read_text(encoding="utf-8")))
-    with pdfplumber.open(pdf) as document:
-        pages = [{"text": page.extract_text() or "", "height": page.height,
-                  "width": page.width, "images": page.images,
-                  "bottom": max([w["bottom"] for w in page.extract_words()]
-                                + [i["bottom"] for i in page.images], default=0)}
-                 for page in document.pages]
-    return request.param, pages, charts
+    return request.param, _pages(pdf), charts
+
+
+@needs_chromium
+def test_a_chart_taller_than_the_space_left_would_show_on_two_pages(tmp_path):
+    """What the chart check below looks for: Chromium moves an image that does not fit
+    the rest of a page to the next, but one taller than a page (as the phase heatmap
+    of 40 codes was) it cuts in two, and pdfplumber then finds it on both pages."""
+    image = png_data_uri(Figure(figsize=(1, 4)))
+    html = tmp_path / "tall.html"
+    html.write_text(f'<p>Text</p><img src="{image}" style="width: 2in; height: 12in">',
+                    encoding="utf-8")
+    pages = _pages(print_pdf(html, tmp_path / "tall.pdf"))
+    shown = [page for page in pages if page["images"]]
+    assert len(shown) == 2 and sum(len(page["images"]) for page in pages) == 2
+    assert shown[0]["images"][0]["bottom"] > shown[0]["height"]     # cut at the page end
 
 
 def test_page_one_holds_the_validity_box_contents_and_overview(printed):
@@ -91,3 +120,29 @@ def test_the_appendix_reads_across_the_page(printed):
     lines = [line for page in pages[start:] for line in page["text"].splitlines()]
     words = sorted(len(line.split()) for line in lines)
     assert len(lines) > 100 and words[len(words) // 2] >= 8   # not a 90-pixel column
+
+
+def _printed_pages(sheet) -> int:
+    """Pages Excel prints ``sheet`` on, on Letter: its page setup's orientation and
+    margins, fit to ``fitToWidth`` pages wide (Excel scales down to 10% at most),
+    column widths at 7 pixels a character plus 5 (Calibri 11), default rows 15 points."""
+    setup, margins = sheet.page_setup, sheet.page_margins
+    wide, tall = (11.0, 8.5) if setup.orientation == "landscape" else (8.5, 11.0)
+    width = (wide - margins.left - margins.right) * 72
+    height = (tall - margins.top - margins.bottom) * 72
+    columns = sum((sheet.column_dimensions[get_column_letter(c)].width or 8.43) * 7 + 5
+                  for c in range(1, sheet.max_column + 1)) * 0.75
+    rows = sum(sheet.row_dimensions[r].height or 15 for r in range(1, sheet.max_row + 1))
+    scale = 1.0
+    if sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth:
+        scale = max(0.1, min(1.0, setup.fitToWidth * width / columns))
+    return math.ceil(rows * scale / height) * math.ceil(columns * scale / width)
+
+
+def test_the_workbook_prints_in_a_reasonable_number_of_pages(sample, tmp_path):
+    study, evidence = sample
+    path, = export(evidence, tmp_path, ("xlsx",), title=study.config.title)
+    pages = {sheet.title: _printed_pages(sheet)
+             for sheet in openpyxl.load_workbook(path).worksheets}
+    assert sum(pages.values()) <= 150, pages           # 1,127 before its page setup
+    assert pages["README"] == 1 and pages["codebook"] <= 5, pages
