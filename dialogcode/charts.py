@@ -25,6 +25,9 @@ LEGEND_LINES = 2            # ...onto this many lines (then end in "...")
 TITLE_CHARS = 9.5           # characters of an 11-point title per inch of figure width
 TITLE_LINE = 0.25           # inches per line of title
 MAX_ROWS = 40               # codes in a heatmap; the rest are in the workbook
+ROW = 0.3                   # inches per heatmap row of 10-point labels...
+DENSE = 20                  # ...and with more rows than this, so that 40 codes fit a
+DENSE_ROW = 0.22            # printed page legibly, rows this tall with 9-point labels
 MAX_LINES = 12              # codes in the change-over-the-year chart
 
 
@@ -57,7 +60,9 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
     column_chars = max((len(str(c)) for c in matrix.columns), default=0)   # at 30 degrees
     width = max(5.0, cell * columns + 1.3 + TICK_CHAR * row_chars)
     title_lines = _wrapped(title, width).count("\n") + 1
-    figure = Figure(figsize=(width, max(2.5, 0.3 * rows + 1.2 + TICK_CHAR * column_chars / 2
+    dense = rows > DENSE
+    figure = Figure(figsize=(width, max(2.5, (DENSE_ROW if dense else ROW) * rows + 1.2
+                                        + TICK_CHAR * column_chars / 2
                                         + TITLE_LINE * title_lines)),
                     layout="constrained")
     axes = figure.add_subplot()
@@ -70,7 +75,7 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
                         vmin=0)
     axes.set_xticks(range(columns), [str(c) for c in matrix.columns], rotation=30,
                     ha="right")
-    axes.set_yticks(range(rows), [str(i) for i in matrix.index])
+    axes.set_yticks(range(rows), [str(i) for i in matrix.index], fontsize=9 if dense else 10)
     top = np.nanmax(matrix.to_numpy(dtype=float)) if matrix.size else 0
     for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
         if labels is not None:

@@ -16,8 +16,8 @@ Picking is greedy by score, with a penalty for a site, speaker or document alrea
 and a larger one (:data:`ASIDE`) for staff's words (speakers whose role is facilitator,
 coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (welcomes, agendas,
 "this is our first coaching call"), so participants' words come first.
-A quote mark left open or closed at a quote's edge (the turn's other mark lies outside
-it) is left out, so quotes keep balanced punctuation.
+A quote mark left open or closed at the edge of a quote or its context (the turn's other
+mark lies outside it) is left out, so quotes keep balanced punctuation.
 """
 from __future__ import annotations
 
@@ -75,7 +75,14 @@ def _context(rows: list[dict], sentences: list, position: int, first: int, last:
 
     before = row["text"][slice(*spans[first - 1])] if first > 0 else neighbour(-1)
     after = row["text"][slice(*spans[last + 1])] if last + 1 < len(spans) else neighbour(1)
-    return before.strip(), after.strip()
+    return _balanced(before), _balanced(after)
+
+
+def _balanced(text: str) -> str:
+    """``text`` without a quote mark at its edge whose partner lies outside it."""
+    text = text.strip()
+    lead, trail = _open_marks(text)
+    return text[lead:len(text) - trail].strip()
 
 
 def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,

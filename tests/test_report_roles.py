@@ -1,4 +1,4 @@
-"""Speaker roles (facilitator, coach, evaluator, participant) from the manifest or
+"""Exemplar quotes. Speaker roles (facilitator, coach, evaluator, participant) from the manifest or
 dialogcode.yaml: validated with the file and line, shown beside quotes and codings, and
 exemplar quotes prefer participants' words."""
 import shutil
@@ -107,3 +107,15 @@ def test_the_old_staff_speakers_key_says_what_to_write_instead(tmp_path):
     text = " ".join(str(error.value).split())
     assert "dialogcode.yaml:3" in text
     assert "speaker_roles: {'Lead': facilitator, 'Host*': facilitator}" in text
+
+
+def test_a_quotes_context_keeps_balanced_quote_marks(tmp_path):
+    root = make_study(tmp_path / "s", {"t.txt": (
+        "P1: Rent went up twice and we were nearly evicted last winter.\n\n"
+        'Facilitator: Good. "Not sure yet" goes on the paper.\n')}, None)
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
+                                          "manifest: null\n", encoding="utf-8")
+    quotes = _evidence(Study.open(root)).tables["exemplars"]
+    first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+    assert first["context_after"] == "Facilitator: Good."   # not 'Good. "'
