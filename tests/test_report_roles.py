@@ -14,6 +14,7 @@ from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
 from dialogcode.errors import ConfigError, ManifestError
 from dialogcode.export import workbook_sheets
+from dialogcode.lessons import LessonsError
 from dialogcode.roles import speaker_roles
 
 from conftest import make_study
@@ -119,3 +120,29 @@ def test_a_quotes_context_keeps_balanced_quote_marks(tmp_path):
     quotes = _evidence(Study.open(root)).tables["exemplars"]
     first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
     assert first["context_after"] == "Facilitator: Good."   # not 'Good. "'
+
+
+def test_a_lesson_can_take_the_words_of_speakers_with_a_role(tmp_path):
+    study = _study(tmp_path / "s", "speaker_roles:\n  Lead: coach\n")
+    (study.root / "lessons.yaml").write_text(
+        "lessons:\n"
+        "  - id: rent-from-coaches\n"
+        "    statement: Coaches keep rent on the table.\n"
+        "    evidence:\n"
+        "      - codes: [risk.housing]\n"
+        "        roles: [coach, facilitator]\n", encoding="utf-8")
+    evidence = _evidence(Study.open(study.root))
+    assert evidence.tables["lessons"].loc[0, "segments"] == 3   # Lead, Maria, Facilitator
+    assert set(evidence.tables["lesson_quotes"]["speaker"]) == {"Lead", "Maria",
+                                                                "Facilitator"}
+
+
+def test_an_unknown_lesson_role_names_the_known_ones(tmp_path):
+    study = _study(tmp_path / "s")
+    (study.root / "lessons.yaml").write_text(
+        "lessons:\n  - id: x\n    statement: X.\n    evidence:\n"
+        "      - codes: [risk.housing]\n        roles: [coaches]\n", encoding="utf-8")
+    with pytest.raises(LessonsError) as error:
+        _evidence(Study.open(study.root))
+    assert "unknown role 'coaches'" in str(error.value)
+    assert "coach, evaluator, facilitator, participant" in str(error.value)
