@@ -116,7 +116,7 @@ def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = 
     share.columns = counts.columns = [display_name(v) for v in order]
     return _heatmap(share, counts, title=f"Share of each {by.replace('_', ' ')}'s segments "
                                          f"coded (number = segments){more}",
-                    colorbar="share of segments", percent=True)
+                    colorbar="share of segments", percent=True, cell=0.8)
 
 
 def phase_lines(table: pd.DataFrame, codes: list[str] | None = None,
