@@ -75,7 +75,8 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
                         vmin=0)
     axes.set_xticks(range(columns), [str(c) for c in matrix.columns], rotation=30,
                     ha="right")
-    axes.set_yticks(range(rows), [str(i) for i in matrix.index], fontsize=9 if dense else 10)
+    axes.set_yticks(range(rows), [str(i) for i in matrix.index],
+                    fontsize=9 if dense else 10)
     top = np.nanmax(matrix.to_numpy(dtype=float)) if matrix.size else 0
     for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
         if labels is not None:

@@ -44,8 +44,8 @@ PROCEDURAL = re.compile(
     r"|can (?:everyone|everybody|you all) (?:hear|see)"
     r"|(?:this is|welcome to) (?:our|the) (?:first|next|last|final) (?:coaching )?"
     r"(?:call|session|meeting))\b", re.IGNORECASE)
-QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "role", "site",
-                 "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
+QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "role",
+                 "site", "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
                  "n_words", "score"]
 
 
