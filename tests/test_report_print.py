@@ -21,7 +21,7 @@ from dialogcode.charts import png_data_uri
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
 from dialogcode.export import export
-from dialogcode.report import render_study_report, write_report
+from dialogcode.report import render_report, render_study_report, write_report
 
 SAMPLE = Path(__file__).parent.parent / "corpora" / "sample-study"
 needs_chromium = pytest.mark.skipif(chromium() is None, reason="chromium is not installed")
@@ -146,3 +146,17 @@ def test_the_workbook_prints_in_a_reasonable_number_of_pages(sample, tmp_path):
              for sheet in openpyxl.load_workbook(path).worksheets}
     assert sum(pages.values()) <= 150, pages           # 1,127 before its page setup
     assert pages["README"] == 1 and pages["codebook"] <= 5, pages
+
+
+def test_the_opening_box_names_at_most_fifteen_codes_a_level(sample):
+    """So that page 1 keeps its overview with an imported codebook of 190 codes."""
+    study, evidence = sample
+    names = [f"Imported category {n}" for n in range(190)]
+    trust = {"paragraph": "Checked.", "levels": {"low": names, "good": names[:2]},
+             "stale": False}
+    html = " ".join(render_report("T", evidence.documents, evidence.segments,
+                                  evidence.codings, evidence.book, evidence.tables,
+                                  trust).split())
+    assert "Imported category 14; and 175 more codes" in html
+    assert "Imported category 15;" not in html
+    assert "<strong>good</strong>: Imported category 0; Imported category 1</li>" in html
