@@ -9,7 +9,7 @@ import pandas as pd
 from .agreement import agree
 from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
-from .config import CONFIG_NAME, STAFF_SPEAKERS
+from .config import CONFIG_NAME
 from .errors import ConfigError, DialogcodeError
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
@@ -17,6 +17,7 @@ from .lessons import LessonsFile, assemble, load_lessons
 from .progress import progress_steps
 from .quotes import exemplar_quotes
 from .review import final_codings
+from .roles import SpeakerRoles, speaker_roles
 from .store import read_table, write_table
 from .study import Study
 from .tables import (code_by, codebook_summary, coded_segments, cooccurrence,
@@ -49,11 +50,11 @@ TABLES = {
 
 def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.DataFrame,
                  book: Codebook, lessons: LessonsFile | None = None, *, quotes: int = 3,
-                 staff: tuple[str, ...] = STAFF_SPEAKERS, progress: bool = False
+                 roles: SpeakerRoles = SpeakerRoles(), progress: bool = False
                  ) -> dict[str, pd.DataFrame]:
     """Every table of :data:`TABLES` (the lesson tables only when ``lessons`` is given);
-    quotes by ``staff`` speakers (glob patterns) come after participants'. ``progress``
-    shows a bar on stderr."""
+    quotes by staff (facilitators, coaches and evaluators, by ``roles``) come after
+    participants'. ``progress`` shows a bar on stderr."""
     def lesson_tables(assembled) -> dict[str, pd.DataFrame]:
         return {"lessons": assembled.summary, "lesson_quotes": assembled.quotes,
                 "lesson_by_phase": assembled.by_phase}
@@ -69,11 +70,11 @@ def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Da
             "cooccurrence_matrix": cooccurrence_matrix(codings, book)},
         "exemplar quotes": lambda: {
             "exemplars": exemplar_quotes(codings, segments, documents, book, quotes,
-                                         staff=staff)},
+                                         roles=roles)},
     }
     if lessons is not None:
         steps["lessons"] = lambda: lesson_tables(
-            assemble(lessons, codings, segments, documents, book, quotes, staff=staff))
+            assemble(lessons, codings, segments, documents, book, quotes, roles=roles))
     steps["coded segments"] = lambda: {
         "coded_segments": coded_segments(codings, segments, documents, book)}
     tables: dict[str, pd.DataFrame] = {}
@@ -94,6 +95,7 @@ class Evidence:
     tables: dict[str, pd.DataFrame]
     trust: dict | None = None
     privacy: object | None = None   # GateResult of dialogcode.privacy.gate
+    roles: pd.Series | None = None  # seg_id -> its speaker's role (dialogcode.roles)
 
 
 def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
@@ -141,8 +143,9 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
                           "there (for example codebooks/*.yaml)",
                           file=study.root / CONFIG_NAME)
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
+    roles = speaker_roles(study.config.speaker_roles, corpus.documents)
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,
-                          staff=tuple(study.config.staff_speakers), progress=progress)
+                          roles=roles, progress=progress)
     agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents)
     if agreement is not None:
         tables["agreement"] = agreement
@@ -152,7 +155,8 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     trust = trust_summary(*(evaluation or (None, None)), book.version,
                           {c.id: c.label for c in book.codes.values()})
     evidence = Evidence(corpus.documents, corpus.segments, final, book, lessons, tables,
-                        trust)
+                        trust, roles=pd.Series(roles.of(corpus.segments).to_numpy(),
+                                               index=corpus.segments["seg_id"]))
     if privacy:
         from .privacy.gate import gate
 

@@ -16,13 +16,18 @@ from .wording import display_name
 
 # Figures are sized to what they hold (constrained layout warns, and gives up, when the
 # labels leave the axes no room): about this many inches per character of a 10-point
-# tick label, and per entry of an 8-point legend.
+# tick label, and per line and entry of an 8-point legend.
 TICK_CHAR = 0.085
-LEGEND_ROW = 0.2
-LEGEND_CHARS = 40           # longer legend labels are shortened
+LEGEND_LINE = 0.15
+LEGEND_ENTRY = 0.07
+LEGEND_CHARS = 26           # legend labels wrap at this width...
+LEGEND_LINES = 2            # ...onto this many lines (then end in "...")
 TITLE_CHARS = 9.5           # characters of an 11-point title per inch of figure width
 TITLE_LINE = 0.25           # inches per line of title
 MAX_ROWS = 40               # codes in a heatmap; the rest are in the workbook
+ROW = 0.3                   # inches per heatmap row of 10-point labels...
+DENSE = 20                  # ...and with more rows than this, so that 40 codes fit a
+DENSE_ROW = 0.22            # printed page legibly, rows this tall with 9-point labels
 MAX_LINES = 12              # codes in the change-over-the-year chart
 
 
@@ -55,7 +60,9 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
     column_chars = max((len(str(c)) for c in matrix.columns), default=0)   # at 30 degrees
     width = max(5.0, cell * columns + 1.3 + TICK_CHAR * row_chars)
     title_lines = _wrapped(title, width).count("\n") + 1
-    figure = Figure(figsize=(width, max(2.5, 0.3 * rows + 1.2 + TICK_CHAR * column_chars / 2
+    dense = rows > DENSE
+    figure = Figure(figsize=(width, max(2.5, (DENSE_ROW if dense else ROW) * rows + 1.2
+                                        + TICK_CHAR * column_chars / 2
                                         + TITLE_LINE * title_lines)),
                     layout="constrained")
     axes = figure.add_subplot()
@@ -68,7 +75,8 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
                         vmin=0)
     axes.set_xticks(range(columns), [str(c) for c in matrix.columns], rotation=30,
                     ha="right")
-    axes.set_yticks(range(rows), [str(i) for i in matrix.index])
+    axes.set_yticks(range(rows), [str(i) for i in matrix.index],
+                    fontsize=9 if dense else 10)
     top = np.nanmax(matrix.to_numpy(dtype=float)) if matrix.size else 0
     for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):
         if labels is not None:
@@ -109,7 +117,7 @@ def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = 
     share.columns = counts.columns = [display_name(v) for v in order]
     return _heatmap(share, counts, title=f"Share of each {by.replace('_', ' ')}'s segments "
                                          f"coded (number = segments){more}",
-                    colorbar="share of segments", percent=True)
+                    colorbar="share of segments", percent=True, cell=0.8)
 
 
 def phase_lines(table: pd.DataFrame, codes: list[str] | None = None,
@@ -122,15 +130,17 @@ def phase_lines(table: pd.DataFrame, codes: list[str] | None = None,
     codes, more = _most_used(table, codes, limit)
     phases = [p for p in PHASES if p in set(table["phase"])]
     names = _labels(table)
-    figure = Figure(figsize=(7, max(4.0, LEGEND_ROW * len(codes) + 1)),
-                    layout="constrained")
+    legend = [textwrap.fill(names.get(code, code), LEGEND_CHARS, max_lines=LEGEND_LINES,
+                            placeholder="...") for code in codes]
+    lines = sum(label.count("\n") + 1 for label in legend)
+    figure = Figure(figsize=(7, max(4.0, LEGEND_LINE * lines + LEGEND_ENTRY * len(codes)
+                                    + 1.2)), layout="constrained")
     axes = figure.add_subplot()
     markers = "os^Dv<>ph*"
-    for number, code in enumerate(codes):
+    for number, (code, label) in enumerate(zip(codes, legend)):
         rows = table[table["code_id"] == code].set_index("phase").reindex(phases)
         axes.plot([display_name(p) for p in phases], rows["share"] * 100,
-                  marker=markers[number % len(markers)],
-                  label=textwrap.shorten(names.get(code, code), LEGEND_CHARS, placeholder="..."))
+                  marker=markers[number % len(markers)], label=label)
     axes.set_ylabel("% of the phase's segments")
     _title(figure, f"Change over the year{more}")
     axes.grid(alpha=0.3)

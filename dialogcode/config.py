@@ -14,9 +14,8 @@ from .errors import ConfigError, Problem
 from .limits import Limits
 from .yamlsrc import LineDict, line_of, load_yaml
 
-# Speaker labels (glob patterns, any case) whose words exemplar quotes take last.
-STAFF_SPEAKERS = ("facilitator*", "co-facilitator*", "moderator*", "interviewer*",
-                  "coach*", "evaluator*", "host*", "staff*", "note taker*", "notetaker*")
+# A speaker's role (dialogcode/roles.py): exemplar quotes take staff's words last.
+Role = Literal["facilitator", "coach", "evaluator", "participant"]
 
 CONFIG_NAME = "dialogcode.yaml"
 MAX_SEGMENT_CHARS = 1_000_000   # spaCy's own limit on one text (docs/limits.md)
@@ -75,7 +74,7 @@ class Config(BaseModel):
     code_preamble: bool = False    # code and quote preambles and headings as well
     lessons: str | None = "lessons.yaml"
     min_segments: int = Field(default=20, ge=1)   # fewer in a phase: "small numbers"
-    staff_speakers: list[str] = Field(default_factory=lambda: list(STAFF_SPEAKERS))
+    speaker_roles: dict[str, Role] = Field(default_factory=dict)   # label pattern -> role
     final_coders: list[str] | None = None
     learn: LearnSettings = Field(default_factory=LearnSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
@@ -111,6 +110,16 @@ def problems_from_validation(exc: ValidationError, data, source: str) -> list[Pr
     return problems
 
 
+def _staff_message(staff) -> str:
+    """What to write instead of the ``staff_speakers:`` of earlier versions."""
+    labels = staff if isinstance(staff, list) else [staff]
+    pairs = ", ".join(f"'{label}': facilitator" for label in labels)
+    return ("staff_speakers: is now speaker_roles:, which gives each speaker label "
+            "(pattern) a role: facilitator, coach, evaluator or participant; write "
+            f"speaker_roles: {{{pairs}}} instead (Facilitator, Coach, Evaluator... "
+            "need no entry)")
+
+
 def config_line(path: Path, key: str) -> int | None:
     """The line of top-level ``key`` in the config file at ``path``."""
     return line_of(load_yaml(path, ConfigError), key)
@@ -124,6 +133,9 @@ def load_config(path: Path) -> Config:
     if not isinstance(data, dict):
         raise ConfigError("dialogcode.yaml must be a mapping of keys to values", file=path,
                           line=1)
+    if "staff_speakers" in data:
+        raise ConfigError(_staff_message(data["staff_speakers"]), file=path,
+                          line=line_of(data, "staff_speakers"))
     try:
         return Config.model_validate(data)
     except ValidationError as exc:

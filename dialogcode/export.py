@@ -94,15 +94,17 @@ def _for_people(table: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 
 def workbook_sheets(evidence: Evidence) -> dict[str, pd.DataFrame]:
     """The workbook's sheets after the README: the codebook, each analysis table and the
-    codings, with labels beside code ids and the site, event type and speaker of each
-    coding."""
+    codings, with labels beside code ids and the site, event type, speaker and speaker's
+    role of each coding."""
     core = core_tables(evidence)
     labels = core["codebook"].set_index("code_id")["label"].to_dict()
     where = segment_frame(evidence.segments, evidence.documents)[
         ["seg_id", "site", "event_type", "speaker"]]
+    where = where.assign(role=None if evidence.roles is None
+                         else where["seg_id"].map(evidence.roles))
     codings = core["codings"].merge(where, on="seg_id", how="left")
     after = codings.columns.get_loc("doc_id") + 1
-    codings = codings[[*codings.columns[:after], "site", "event_type", "speaker",
+    codings = codings[[*codings.columns[:after], "site", "event_type", "speaker", "role",
                        *core["codings"].columns[after:]]]
     sheets = {"codebook": core["codebook"], **evidence.tables, "codings": codings}
     return {name: _for_people(table, labels) for name, table in sheets.items()}
@@ -117,7 +119,7 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
     rows += [(name, TABLES[name]) for name in evidence.tables]
     rows += [("codings", "The final codings: rule codings minus rejected ones, plus "
                          "accepted suggestions and human codings (see `source`), with "
-                         "each coding's site, event type and speaker.")]
+                         "each coding's site, event type, speaker and role.")]
     return pd.DataFrame(rows, columns=["sheet", "description"])
 
 

@@ -3,8 +3,9 @@ codings hold for each.
 
 lessons.yaml (documented in docs/lessons.md)::
 
-    roles:                          # optional: speaker labels (glob patterns) per role
-      participant: ["P*", "*-P*"]
+    roles:                          # optional: speaker labels (glob patterns) per role;
+      participant: ["P*", "*-P*"]   # else a filter's role is the speakers' role
+                                    # (dialogcode.roles: facilitator, coach, ...)
     thresholds: {min_sites: 2, min_events: 2}
     lessons:
       - id: trusted-messengers
@@ -24,9 +25,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .codebook import Codebook
-from .config import STAFF_SPEAKERS, problems_from_validation
+from .config import problems_from_validation
 from .errors import DialogcodeError, Problem
 from .quotes import pick_quotes, quote_candidates
+from .roles import ROLES, SpeakerRoles
 from .tables import descendants, document_phases, segment_frame
 from .yamlsrc import line_of, load_yaml
 
@@ -85,7 +87,8 @@ def load_lessons(path: Path, book: Codebook, documents: pd.DataFrame) -> Lessons
         raise LessonsError(problems_from_validation(exc, data, source)) from None
     known = {"codes": set(book.codes), "sites": set(documents.get("site", [])),
              "event_types": set(documents.get("event_type", [])),
-             "phases": set(document_phases(documents).dropna()), "roles": set(spec.roles)}
+             "phases": set(document_phases(documents).dropna()),
+             "roles": set(spec.roles) | set(ROLES)}
     problems, seen = [], set()
     for index, lesson in enumerate(spec.lessons):
         item = data["lessons"][index]
@@ -114,11 +117,17 @@ def _matches(frame: pd.DataFrame, patterns: list[str]) -> pd.Series:
 
 
 def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
-                     documents: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+                     documents: pd.DataFrame, book: Codebook,
+                     roles: pd.Series | None = None) -> pd.DataFrame:
     """The codings that support each lesson (codes include their sub-codes, filters
-    applied), with ``lesson_id`` added; a coding can support several lessons."""
+    applied), with ``lesson_id`` added; a coding can support several lessons. A role
+    filter takes the speaker labels lessons.yaml gives the role, else the speakers with
+    that role in ``roles`` (seg_id -> role; default: the usual labels)."""
     frame = segment_frame(segments, documents).set_index("seg_id")
+    if roles is None:
+        roles = SpeakerRoles().of(segments).set_axis(segments["seg_id"])
     located = codings.join(frame[["site", "event_type", "phase", "speaker"]], on="seg_id")
+    located["role"] = located["seg_id"].map(roles)
     parts = []
     for lesson in spec.lessons:
         for evidence in lesson.evidence:
@@ -129,8 +138,9 @@ def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.Data
                 if getattr(evidence, field):
                     keep &= located[column].isin(getattr(evidence, field))
             if evidence.roles:
-                patterns = [p for role in evidence.roles for p in spec.roles[role]]
-                keep &= _matches(located, patterns)
+                patterns = [p for role in evidence.roles for p in spec.roles.get(role, [])]
+                keep &= _matches(located, patterns) | located["role"].isin(
+                    [role for role in evidence.roles if role not in spec.roles])
             parts.append(located[keep].assign(lesson_id=lesson.id))
     columns = [*codings.columns, "lesson_id"]
     if not parts:
@@ -141,12 +151,13 @@ def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.Data
 
 def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
              documents: pd.DataFrame, book: Codebook, quotes: int = 3,
-             staff: tuple[str, ...] = STAFF_SPEAKERS) -> Lessons:
+             roles: SpeakerRoles = SpeakerRoles()) -> Lessons:
     """Per lesson: sites, events, documents, segments and speakers supporting it, the
     share of segments at kick-off and closing and the change, a flag when the evidence
-    is thin, and its best quotes."""
+    is thin, and its best quotes (staff's words last, by ``roles``)."""
     frame = segment_frame(segments, documents)
-    support = evidence_codings(spec, codings, segments, documents, book)
+    support = evidence_codings(spec, codings, segments, documents, book,
+                               roles.of(segments).set_axis(segments["seg_id"]))
     coded = support[["lesson_id", "seg_id"]].drop_duplicates().merge(frame, on="seg_id")
     coded["event"] = (coded["site"].astype(str) + "|" + coded["event_type"].astype(str)
                       + "|" + coded["date"].astype(str))
@@ -181,5 +192,5 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     summary = pd.DataFrame(rows)
     candidates = quote_candidates(support.drop(columns="code_id").rename(
         columns={"lesson_id": "code_id"}), segments, documents)
-    picked = pick_quotes(candidates, quotes, staff=staff).rename(columns={"code_id": "lesson_id"})
+    picked = pick_quotes(candidates, quotes, roles=roles).rename(columns={"code_id": "lesson_id"})
     return Lessons(summary, picked, by_phase)

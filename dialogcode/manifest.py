@@ -5,7 +5,9 @@ Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 ``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``,
 ``speakers`` (labels that are speakers in this file, separated by ``;``, or a list in
 a YAML manifest), ``merge_turns`` (true or false: join consecutive rows of one speaker
-in a table transcript); any other column is kept as a document attribute.
+in a table transcript), ``speaker_roles`` (``Maria: facilitator; Tom: coach``, or a
+mapping in a YAML manifest; see :mod:`dialogcode.roles`); any other column is kept as a
+document attribute.
 
 Validated as a whole, every problem reported with its line: a file that is missing
 (with the closest file name there is), outside the transcripts folder or listed twice;
@@ -30,6 +32,8 @@ from .csvrows import read_csv
 from .errors import ManifestError, Problem
 from .formats import FORMATS, LAYOUTS
 from .paths import refused_file, unsafe_name
+from .roles import MANIFEST_COLUMN as ROLES_COLUMN
+from .roles import parse_roles
 from .segment import COLUMNS as SEGMENT_COLUMNS
 from .yamlsrc import LineDict, line_of, load_yaml
 
@@ -39,7 +43,7 @@ SPELLED_ONE_WAY = ("site", "event_type", "phase")
 COLUMN_KEYS = {"speaker_column": "speaker", "text_column": "text",
                "start_column": "start", "end_column": "end"}
 OPTIONS = {"file", "doc_id", "format", "encoding", "speakers", "merge_turns", *COLUMN_KEYS}
-KNOWN = (*STANDARD, "phase", *sorted(OPTIONS))
+KNOWN = (*STANDARD, "phase", ROLES_COLUMN, *sorted(OPTIONS))
 COMPUTED = sorted({"source_path", "sha256", "n_words", "n_segments", "text", "codes",
                    "n_codes", "speaker_notes", "codable", *SEGMENT_COLUMNS} - {"doc_id"})
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -96,8 +100,14 @@ def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
 def _entry(file: str, line: int, row: dict, columns: list[str], bad) -> Entry:
     """The Entry of one row; its problems go to ``bad(message, key)``."""
     text = {key: _text(value) for key, value in row.items()}
+    roles = row.get(ROLES_COLUMN)
+    if isinstance(roles, dict):        # a YAML manifest's mapping, as the CSV cell reads
+        text[ROLES_COLUMN] = "; ".join(f"{label}: {role}" for label, role in roles.items())
+    for problem in parse_roles(text.get(ROLES_COLUMN, ""))[1]:
+        bad(problem, ROLES_COLUMN)
     for key, value in row.items():
-        if key == "speakers" and isinstance(value, list):
+        if ((key == "speakers" and isinstance(value, list))
+                or (key == ROLES_COLUMN and isinstance(value, dict))):
             continue
         if isinstance(value, (list, dict)):
             bad(f"{key} is a {'list' if isinstance(value, list) else 'mapping'}; give one "

@@ -13,15 +13,14 @@ in docs/tables.md):
 - ``complete``: 1 when it starts like a sentence and ends with . ! or ?.
 
 Picking is greedy by score, with a penalty for a site, speaker or document already used,
-and a larger one (:data:`ASIDE`) for staff's words (speaker labels matching
-``staff_speakers`` in dialogcode.yaml: the facilitator, coach...) and procedural talk
-(welcomes, agendas, "this is our first coaching call"), so participants' words come first.
-A quote mark left open or closed at a quote's edge (the turn's other mark lies outside
-it) is left out, so quotes keep balanced punctuation.
+and a larger one (:data:`ASIDE`) for staff's words (speakers whose role is facilitator,
+coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (welcomes, agendas,
+"this is our first coaching call"), so participants' words come first.
+A quote mark left open or closed at the edge of a quote or its context (the turn's other
+mark lies outside it) is left out, so quotes keep balanced punctuation.
 """
 from __future__ import annotations
 
-import fnmatch
 import re
 
 import numpy as np
@@ -30,8 +29,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
-from .config import STAFF_SPEAKERS
 from .nlp import load_pipeline
+from .roles import STAFF, SpeakerRoles
 from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
@@ -45,8 +44,8 @@ PROCEDURAL = re.compile(
     r"|can (?:everyone|everybody|you all) (?:hear|see)"
     r"|(?:this is|welcome to) (?:our|the) (?:first|next|last|final) (?:coaching )?"
     r"(?:call|session|meeting))\b", re.IGNORECASE)
-QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "site",
-                 "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
+QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "role",
+                 "site", "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
                  "n_words", "score"]
 
 
@@ -76,7 +75,14 @@ def _context(rows: list[dict], sentences: list, position: int, first: int, last:
 
     before = row["text"][slice(*spans[first - 1])] if first > 0 else neighbour(-1)
     after = row["text"][slice(*spans[last + 1])] if last + 1 < len(spans) else neighbour(1)
-    return before.strip(), after.strip()
+    return _balanced(before), _balanced(after)
+
+
+def _balanced(text: str) -> str:
+    """``text`` without a quote mark at its edge whose partner lies outside it."""
+    text = text.strip()
+    lead, trail = _open_marks(text)
+    return text[lead:len(text) - trail].strip()
 
 
 def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
@@ -141,14 +147,10 @@ def _open_marks(quote: str) -> tuple[int, int]:
     return lead, trail
 
 
-def aside(speakers: pd.Series, quotes: pd.Series,
-          staff: tuple[str, ...] = STAFF_SPEAKERS) -> pd.Series:
-    """True for quotes said by staff (speaker labels matching a glob pattern of
-    ``staff``, ignoring case) or holding procedural talk (:data:`PROCEDURAL`)."""
-    patterns = [p.lower() for p in staff]
-    said = speakers.map(lambda s: isinstance(s, str) and any(
-        fnmatch.fnmatchcase(s.strip().lower(), p) for p in patterns))
-    return said.astype(bool) | quotes.str.contains(PROCEDURAL)
+def aside(roles: pd.Series, quotes: pd.Series) -> pd.Series:
+    """True for quotes said by staff (``roles`` facilitator, coach or evaluator) or
+    holding procedural talk (:data:`PROCEDURAL`)."""
+    return roles.isin(STAFF) | quotes.str.contains(PROCEDURAL)
 
 
 def _score(table: pd.DataFrame) -> pd.DataFrame:
@@ -171,14 +173,16 @@ def _score(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_id",
-                staff: tuple[str, ...] = STAFF_SPEAKERS) -> pd.DataFrame:
+                roles: SpeakerRoles = SpeakerRoles()) -> pd.DataFrame:
     """The best ``per_group`` candidates of each ``key`` value, spread across sites,
-    speakers and documents; fragments (under 6 words) only when nothing else is left,
-    ``staff``'s words and procedural talk (:func:`aside`) after participants'."""
+    speakers and documents, each with its speaker's ``role`` (from ``roles``);
+    fragments (under 6 words) only when nothing else is left, staff's words and
+    procedural talk (:func:`aside`) after participants'."""
     picked = []
     for group_id, group in candidates.groupby(key, sort=False):
+        group = group.assign(role=roles.of(group))
         pool = group.assign(_fragment=group["n_words"] < FRAGMENT,
-                            _aside=aside(group["speaker"], group["quote"], staff))
+                            _aside=aside(group["role"], group["quote"]))
         used = {column: set() for column in PENALTY}
         for rank in range(1, min(per_group, len(pool)) + 1):
             adjusted = pool["score"] - pool["_fragment"] * 1.0 - pool["_aside"] * ASIDE
@@ -196,11 +200,11 @@ def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_i
 
 def exemplar_quotes(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
                     book: Codebook, per_code: int = 3,
-                    staff: tuple[str, ...] = STAFF_SPEAKERS) -> pd.DataFrame:
+                    roles: SpeakerRoles = SpeakerRoles()) -> pd.DataFrame:
     """The exemplar quotes table: ``per_code`` quotes for every code that occurs
-    (parents rolled up), in codebook order; ``staff`` speakers' words come last."""
+    (parents rolled up), in codebook order; staff's words (by ``roles``) come last."""
     table = pick_quotes(quote_candidates(codings, segments, documents, book), per_code,
-                        staff=staff)
+                        roles=roles)
     order = tree_order(book)
     return (table.assign(_order=table["code_id"].map(order))
             .sort_values(["_order", "rank"], kind="stable", ignore_index=True)

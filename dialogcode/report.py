@@ -22,6 +22,7 @@ REPORT = "report.html"
 VERDICTS = ("reliable", "tentative", "do not rely")
 COOCCURRENCE_CODES = 12      # codes in the report's co-occurrence chart (readable print)
 MIN_SEGMENTS = 20            # a change from fewer segments in a phase is "small numbers"
+LEVEL_NAMES = 15             # codes named per trust level in the opening box (page 1)
 SECTIONS = ["overview", "codes-by-site", "change", "cooccurrence", "codes", "lessons",
             "agreement", "codebook"]
 
@@ -133,7 +134,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         min_segments=min_segments, inferred=phases_inferred(documents),
         pairs=_records(pairs), codes=codes, phases=PHASES, contents=contents,
         against=agreement_summary(tables.get("agreement")),
-        cooccurrence_codes=COOCCURRENCE_CODES,
+        cooccurrence_codes=COOCCURRENCE_CODES, level_names=LEVEL_NAMES,
         lessons=lesson_rows, agreement=agreement, codebook=_records(summary))
 
 

@@ -141,10 +141,11 @@ def test_workbook_formats_labels_and_print_setup(built):
     _, lessons = rows("lessons")
     assert lessons[0]["change"].number_format == "+0.0%;-0.0%;0.0%"
     header, codings = rows("codings")
-    assert header[:7] == ["seg_id", "doc_id", "site", "event_type", "speaker", "code_id",
-                          "label"]
+    assert header[:8] == ["seg_id", "doc_id", "site", "event_type", "speaker", "role",
+                          "code_id", "label"]
     first = codings[0]
-    assert (first["site"].value, first["speaker"].value) == ("North", "P1")
+    assert (first["site"].value, first["speaker"].value, first["role"].value) == (
+        "North", "P1", "participant")
     for sheet in book.worksheets:   # each prints one page wide, its header on every page
         assert sheet.print_title_rows == "$1:$1"
         assert sheet.sheet_properties.pageSetUpPr.fitToPage

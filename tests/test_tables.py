@@ -25,6 +25,7 @@ from dialogcode.coding import code_corpus
 from dialogcode.ingest import ingest
 from dialogcode.lessons import LessonsError, load_lessons
 from dialogcode.quotes import exemplar_quotes
+from dialogcode.roles import speaker_roles
 from dialogcode.tables import (code_by, codebook_summary, coded_segments, cooccurrence,
                                cooccurrence_matrix, document_phases)
 
@@ -241,9 +242,9 @@ def test_exemplars_prefer_participants_words_and_keep_quote_marks_balanced(tmp_p
     for quote in housing.itertuples():
         assert text[quote.start:quote.end] == quote.quote       # offsets stay exact
         assert quote.quote.count('"') % 2 == 0 and "“" not in quote.quote
-    # a study names its own staff (staff_speakers in dialogcode.yaml)
+    # a study names its own staff (speaker_roles in dialogcode.yaml)
     mine = exemplar_quotes(codings, corpus.segments, corpus.documents, book, per_code=4,
-                           staff=("p1", "P2"))
+                           roles=speaker_roles({"p1": "coach", "P2": "evaluator"}))
     assert mine.loc[mine["code_id"] == "risk.housing", "speaker"].iloc[0] == "P3"
     assert {"The landlord raised the rent again, and that scared all of us.",
             "The rent is fine now, for this year at least."} <= set(housing["quote"])

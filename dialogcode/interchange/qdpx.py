@@ -270,7 +270,8 @@ def write_qdpx(study: Study, path: Path | None = None, *, every_source: bool = F
     codings = exported_codings(study, rules, evidence.codings, corpus.segments,
                                set(evidence.book.codes), every_source=every_source)
     support = None if evidence.lessons is None else evidence_codings(
-        evidence.lessons, evidence.codings, corpus.segments, corpus.documents, evidence.book)
+        evidence.lessons, evidence.codings, corpus.segments, corpus.documents, evidence.book,
+        evidence.roles)
     chosen = selections(codings, load_decisions(study), support)
     summaries = ({row["lesson_id"]: row for row in evidence.tables["lessons"].to_dict("records")}
                  if "lessons" in evidence.tables else {})

@@ -1,0 +1,90 @@
+"""Speaker roles: who is a facilitator, coach or evaluator (staff), and who a
+participant, so that exemplar quotes can prefer participants' words.
+
+A speaker's role comes from, first to last:
+
+1. the manifest's ``speaker_roles`` column for that file (``Maria: facilitator;
+   Tom: coach``; a mapping in a YAML manifest), labels matched exactly, in any case;
+2. ``speaker_roles:`` in dialogcode.yaml (speaker label glob patterns, in any case, to
+   roles: ``{"Facilitator*": facilitator, "LA-P*": participant}``), in the order given;
+3. :data:`DEFAULT_ROLES` (``Facilitator``, ``Coach``, ``Evaluator``... by their usual
+   labels);
+
+and is ``participant`` for any other label. Text with no speaker (field notes) has no
+role.
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import get_args
+
+import pandas as pd
+
+from .config import Role
+
+ROLES = get_args(Role)
+STAFF = frozenset(ROLES) - {"participant"}
+DEFAULT_ROLES = {
+    "facilitator*": "facilitator", "co-facilitator*": "facilitator",
+    "moderator*": "facilitator", "host*": "facilitator", "staff*": "facilitator",
+    "coach*": "coach", "evaluator*": "evaluator", "interviewer*": "evaluator",
+    "note taker*": "evaluator", "notetaker*": "evaluator",
+}
+MANIFEST_COLUMN = "speaker_roles"
+
+
+def parse_roles(text: str) -> tuple[dict[str, str], list[str]]:
+    """A manifest cell ``Maria: facilitator; Tom: coach`` as {label: role}, and the
+    problems found in it (a pair without ``:``, an empty label, an unknown role)."""
+    roles, problems = {}, []
+    for pair in filter(None, (p.strip() for p in text.split(";"))):
+        label, colon, role = pair.rpartition(":")
+        label, role = label.strip(), role.strip().lower()
+        if not colon or not label:
+            problems.append(f"{pair!r} is not 'label: role' (pairs are separated by ;)")
+        elif role not in ROLES:
+            problems.append(f"{label!r} has role {role!r}; use one of "
+                            f"{', '.join(ROLES)}")
+        else:
+            roles[label] = role
+    return roles, problems
+
+
+@dataclass(frozen=True)
+class SpeakerRoles:
+    """The roles of a study's speakers: ``patterns`` (the study's, then the defaults)
+    and, per document, the manifest's labels."""
+
+    patterns: tuple[tuple[str, str], ...] = tuple(DEFAULT_ROLES.items())
+    documents: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def role(self, doc_id: str, speaker) -> str | None:
+        """The role of ``speaker`` in document ``doc_id``; None for no speaker."""
+        if not isinstance(speaker, str) or not speaker.strip():
+            return None
+        label = speaker.strip().lower()
+        found = self.documents.get(doc_id, {}).get(label)
+        if found:
+            return found
+        return next((role for pattern, role in self.patterns
+                     if fnmatch.fnmatchcase(label, pattern)), "participant")
+
+    def of(self, frame: pd.DataFrame) -> pd.Series:
+        """The role of each row of a frame with ``doc_id`` and ``speaker``."""
+        return pd.Series([self.role(d, s) for d, s in zip(frame["doc_id"], frame["speaker"])],
+                         index=frame.index, dtype=object)
+
+
+def speaker_roles(configured: dict[str, str] | None = None,
+                  documents: pd.DataFrame | None = None) -> SpeakerRoles:
+    """The roles of ``speaker_roles:`` in dialogcode.yaml (before the defaults) and of
+    the documents' ``speaker_roles`` column (as the manifest gave it, validated)."""
+    patterns = [(p.strip().lower(), r) for p, r in (configured or {}).items()]
+    patterns += [item for item in DEFAULT_ROLES.items() if item[0] not in dict(patterns)]
+    per_document = {}
+    if documents is not None and MANIFEST_COLUMN in documents:
+        for doc_id, text in zip(documents["doc_id"], documents[MANIFEST_COLUMN]):
+            if isinstance(text, str) and text.strip():
+                per_document[doc_id] = {k.lower(): v for k, v in parse_roles(text)[0].items()}
+    return SpeakerRoles(tuple(patterns), per_document)

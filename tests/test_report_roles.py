@@ -1,0 +1,148 @@
+"""Exemplar quotes. Speaker roles (facilitator, coach, evaluator, participant) from the manifest or
+dialogcode.yaml: validated with the file and line, shown beside quotes and codings, and
+exemplar quotes prefer participants' words."""
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study, ingest
+from dialogcode.analysis import study_evidence
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.coding import code_corpus
+from dialogcode.errors import ConfigError, ManifestError
+from dialogcode.export import workbook_sheets
+from dialogcode.lessons import LessonsError
+from dialogcode.roles import speaker_roles
+
+from conftest import make_study
+
+CODEBOOK = Path(__file__).parent / "data" / "evidence-study" / "codebook.yaml"
+TURNS = ("Maria: Rent went up twice this year and three families on my street were "
+         "evicted before the winter came.\n\n"
+         "Lead: The rent is the thing, the rent decides who stays here and who has to go "
+         "away from the neighbourhood.\n\n"
+         "Facilitator: Rent keeps coming up in every one of these calls, so we will keep "
+         "a list of the rent stories.\n\n"
+         "P1: The landlord raised the rent again and we nearly left.\n")
+
+
+def _study(root, config="", manifest_roles="Maria: facilitator"):
+    make_study(root, {"call.txt": TURNS},
+               "file,site,event_type,date,speaker_roles\n"
+               f"call.txt,North,coaching_call,2019-01-10,{manifest_roles}\n")
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text(
+        "title: Roles\ncodebooks: [codebook.yaml]\n" + config, encoding="utf-8")
+    return Study.open(root)
+
+
+def _evidence(study):
+    corpus = ingest(study)
+    codings = code_corpus(corpus.segments, corpus.documents,
+                          load_codebooks(study.codebook_files()))
+    return study_evidence(study, corpus=corpus, codings=codings, privacy=False)
+
+
+def test_roles_come_from_the_manifest_then_the_config_then_the_usual_labels():
+    roles = speaker_roles({"lead": "coach", "P*": "participant", "Facil*": "evaluator"})
+    assert roles.role("d", "Lead") == "coach"               # any case
+    assert roles.role("d", "Facilitator") == "evaluator"    # the study's before defaults
+    assert roles.role("d", "Co-facilitator 2") == "facilitator"     # a default pattern
+    assert roles.role("d", "Maria") == "participant" and roles.role("d", None) is None
+
+
+def test_exemplars_prefer_participants_and_show_each_speakers_role(tmp_path):
+    study = _study(tmp_path / "s", "speaker_roles:\n  Lead: coach\n")
+    evidence = _evidence(study)
+    housing = evidence.tables["exemplars"].query("code_id == 'risk.housing'")
+    assert housing["speaker"].tolist()[0] == "P1"           # the only participant first
+    roles = dict(zip(housing["speaker"], housing["role"]))   # three quotes a code
+    assert roles["P1"] == "participant" and set(roles.values()) <= {
+        "participant", "facilitator", "coach"}
+    assert {"Maria": "facilitator", "Lead": "coach"}.items() & roles.items()
+    codings = workbook_sheets(evidence)["codings"]
+    assert codings.columns[codings.columns.get_loc("speaker") + 1] == "role"
+    assert set(zip(codings["speaker"], codings["role"])) >= {("Maria", "facilitator"),
+                                                             ("P1", "participant")}
+
+
+def test_without_roles_maria_is_a_participant_and_comes_first(tmp_path):
+    study = _study(tmp_path / "s", manifest_roles="")
+    housing = _evidence(study).tables["exemplars"].query("code_id == 'risk.housing'")
+    assert housing["speaker"].tolist() == ["Maria", "Lead", "P1"]     # by score alone
+    assert set(housing["role"]) == {"participant"}
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("Maria: boss", "'Maria' has role 'boss'; use one of facilitator, coach, evaluator, "
+                    "participant"),
+    ("Maria facilitator", "'Maria facilitator' is not 'label: role'")])
+def test_a_bad_manifest_role_is_named_with_its_line(tmp_path, cell, message):
+    with pytest.raises(ManifestError) as error:
+        _evidence(_study(tmp_path / "s", manifest_roles=cell))
+    assert message in str(error.value) and "manifest.csv:2" in str(error.value)
+
+
+def test_a_bad_config_role_is_named_with_its_line(tmp_path):
+    root = tmp_path / "s"
+    _study(root)
+    (root / "dialogcode.yaml").write_text(
+        "title: Roles\ncodebooks: [codebook.yaml]\nspeaker_roles:\n  Lead: boss\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "dialogcode.yaml:4" in result.output and "'participant'" in result.output
+
+
+def test_the_old_staff_speakers_key_says_what_to_write_instead(tmp_path):
+    root = tmp_path / "s"
+    _study(root)
+    (root / "dialogcode.yaml").write_text(
+        "title: Roles\ncodebooks: [codebook.yaml]\nstaff_speakers: [Lead, Host*]\n",
+        encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        Study.open(root)
+    text = " ".join(str(error.value).split())
+    assert "dialogcode.yaml:3" in text
+    assert "speaker_roles: {'Lead': facilitator, 'Host*': facilitator}" in text
+
+
+def test_a_quotes_context_keeps_balanced_quote_marks(tmp_path):
+    root = make_study(tmp_path / "s", {"t.txt": (
+        "P1: Rent went up twice and we were nearly evicted last winter.\n\n"
+        'Facilitator: Good. "Not sure yet" goes on the paper.\n')}, None)
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
+                                          "manifest: null\n", encoding="utf-8")
+    quotes = _evidence(Study.open(root)).tables["exemplars"]
+    first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+    assert first["context_after"] == "Facilitator: Good."   # not 'Good. "'
+
+
+def test_a_lesson_can_take_the_words_of_speakers_with_a_role(tmp_path):
+    study = _study(tmp_path / "s", "speaker_roles:\n  Lead: coach\n")
+    (study.root / "lessons.yaml").write_text(
+        "lessons:\n"
+        "  - id: rent-from-coaches\n"
+        "    statement: Coaches keep rent on the table.\n"
+        "    evidence:\n"
+        "      - codes: [risk.housing]\n"
+        "        roles: [coach, facilitator]\n", encoding="utf-8")
+    evidence = _evidence(Study.open(study.root))
+    assert evidence.tables["lessons"].loc[0, "segments"] == 3   # Lead, Maria, Facilitator
+    assert set(evidence.tables["lesson_quotes"]["speaker"]) == {"Lead", "Maria",
+                                                                "Facilitator"}
+
+
+def test_an_unknown_lesson_role_names_the_known_ones(tmp_path):
+    study = _study(tmp_path / "s")
+    (study.root / "lessons.yaml").write_text(
+        "lessons:\n  - id: x\n    statement: X.\n    evidence:\n"
+        "      - codes: [risk.housing]\n        roles: [coaches]\n", encoding="utf-8")
+    with pytest.raises(LessonsError) as error:
+        _evidence(Study.open(study.root))
+    assert "unknown role 'coaches'" in str(error.value)
+    assert "coach, evaluator, facilitator, participant" in str(error.value)
