@@ -151,7 +151,8 @@ def code_on_dask(study: Study, client, book: Codebook, *, model: str,
     if not (is_dataset(out / "segments") and is_dataset(out / "documents")):
         read_table(out, "segments", hint="dialogcode ingest")   # missing: says so
         raise DialogcodeError("the segments were ingested by the local engine, as one "
-                              "file; run `dialogcode ingest` with the Dask engine first",
+                              "file; run `dialogcode ingest` (or `run --force`) with the "
+                              "Dask engine first",
                               file=out / "segments.parquet")
     models, warning = None, None
     folder = model_folder(study)
