@@ -19,7 +19,7 @@ from dialogcode.coding import code_corpus  # noqa: E402
 from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
 from dialogcode.errors import ConfigError, DialogcodeError, IngestError  # noqa: E402
 from dialogcode.engine import dask_client, study_engine  # noqa: E402
-from dialogcode.ingest import ingest  # noqa: E402
+from dialogcode.ingest import ingest, write_corpus  # noqa: E402
 from dialogcode.store import read_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,6 +127,21 @@ def test_a_failed_run_leaves_the_last_complete_dataset_and_no_partial_one(
     with pytest.raises(DialogcodeError, match="part-00001.parquet.*run `dialogcode ingest"):
         code_on_dask(study, threads, book, model="blank")
     assert sorted(p.name for p in study.out.iterdir()) == ["cache", "documents", "segments"]
+
+
+def test_switching_engines_keeps_one_form_of_each_table(tmp_path, threads, sample_local):
+    corpus, book, _ = sample_local
+    study = Study.open(copy_sample(tmp_path, "sample"))
+    write_corpus(corpus, study.out)
+    with pytest.raises(DialogcodeError, match="ingested by the local engine"):
+        code_on_dask(study, threads, book, model="blank")
+    ingest_on_dask(study, threads)
+    assert not (study.out / "segments.parquet").exists()
+    assert not (study.out / "segments.csv").exists()
+    write_corpus(corpus, study.out)
+    assert not (study.out / "segments").exists()
+    pd.testing.assert_frame_equal(read_table(study.out, "segments", hint="ingest"),
+                                  corpus.segments)
 
 
 CODEBOOK = """\
