@@ -100,7 +100,9 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_codings_are_the_same(
         tmp_path, sample_local):
     corpus, book, codings = sample_local
     study = Study.open(copy_sample(tmp_path, "sample"))
-    with local_cluster(True) as cluster, distributed.Client(cluster) as client:
+    with local_cluster(True) as cluster, \
+            dask_client(study_engine(study, cluster.scheduler_address)) as client:
+        # the study is pointed at an existing cluster, as with --scheduler
         ingest_on_dask(study, client)
         marker = tmp_path / "killed"
         client.register_plugin(KillOnce(str(marker)))
