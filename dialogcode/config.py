@@ -8,7 +8,8 @@ import codecs
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
 
 from .errors import ConfigError, Problem
 from .limits import Limits
@@ -56,6 +57,22 @@ class PrivacySettings(BaseModel):
         return "off" if value is False else value   # YAML reads a bare `off` as false
 
 
+class EngineSettings(BaseModel):
+    """The ``engine:`` keys: where ingest and coding run (docs/scale.md). A bare name
+    (``engine: dask-local``) is read as ``kind``."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["local", "dask", "dask-local"] = "local"
+    scheduler: str | None = None      # dask: the scheduler's address, tcp://host:8786
+    workers: int = Field(default=2, ge=1, le=512)    # dask-local: LocalCluster workers
+    partition_mb: float = Field(default=4.0, gt=0)   # transcript megabytes per task
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_name(cls, value):
+        return {"kind": value} if isinstance(value, str) else value
+
+
 class Config(BaseModel):
     """The keys of dialogcode.yaml (documented in the file ``dialogcode init`` writes)."""
 
@@ -79,6 +96,7 @@ class Config(BaseModel):
     learn: LearnSettings = Field(default_factory=LearnSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     limits: Limits = Field(default_factory=Limits)   # docs/limits.md
+    engine: EngineSettings = Field(default_factory=EngineSettings)   # docs/scale.md
     output: str = "out"
 
     @field_validator("encoding")

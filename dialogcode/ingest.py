@@ -66,15 +66,63 @@ def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, s
     return known, other, refused
 
 
-def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
-           progress: bool = False) -> Corpus:
-    """Read every transcript of ``study`` and segment it by ``unit`` (default: config).
+@dataclass
+class Plan:
+    """What ingest will read: transcript ``files`` in order with their manifest
+    ``entries`` (by path relative to the transcripts folder), the ``warnings`` and the
+    ``problems`` (refused files) found before reading any."""
 
-    Raises IngestError listing every bad file (unless ``skip_bad``, which records them
-    in ``Corpus.skipped``), ManifestError for a bad manifest, ConfigError for a missing
-    transcripts folder or manifest.
+    folder: Path
+    files: list[Path]
+    entries: dict[str, Entry]
+    warnings: list[Problem]
+    problems: list[Problem]
+
+    def entry(self, path: Path) -> Entry:
+        rel = path.relative_to(self.folder).as_posix()
+        return self.entries.get(rel) or Entry(rel, 0)
+
+    def doc_id(self, path: Path) -> str:
+        entry = self.entry(path)
+        return entry.doc_id or entry.file.rsplit(".", 1)[0]
+
+
+@dataclass
+class Reading:
+    """One transcript read and segmented: its documents row (with ``text``), its
+    segment rows and the notes about its speakers."""
+
+    doc: dict
+    segments: list[dict]
+    notes: list[Problem]
+
+
+class Duplicates:
+    """Remembers the documents kept so far, to refuse a later one with the same id or
+    the same text."""
+
+    def __init__(self):
+        self.ids: dict[str, str] = {}
+        self.hashes: dict[str, tuple[str, bool]] = {}   # sha -> (source, manifest gave an id)
+
+    def check(self, doc_id: str, sha: str, source: str, gave_id: bool) -> Problem | None:
+        """The problem when this document repeats an earlier one, else None (and it is
+        remembered)."""
+        if doc_id in self.ids:
+            return Problem(f"duplicate document id {doc_id!r} (also {self.ids[doc_id]}); "
+                           "give one a doc_id in the manifest", source)
+        if sha in self.hashes and not (gave_id and self.hashes[sha][1]):
+            return Problem(f"duplicate document: same text as {self.hashes[sha][0]}", source)
+        self.ids[doc_id], self.hashes[sha] = source, (source, gave_id)
+        return None
+
+
+def plan_ingest(study: Study) -> Plan:
+    """The transcripts of ``study`` to read, from its folder and manifest.
+
+    Raises IngestError when there is none, ManifestError for a bad manifest, ConfigError
+    for a missing transcripts folder or manifest.
     """
-    unit = unit or study.config.unit
     folder = study.transcripts
     if not folder.is_dir():
         raise ConfigError(f"transcripts folder {folder} does not exist")
@@ -97,62 +145,89 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
                  for p in others]
     if not files:
         raise IngestError([*problems, Problem(f"no transcript files in {folder}")])
+    return Plan(folder, files, entries, warnings, problems)
 
-    nlp = load_pipeline(study.config.model) if unit == "sentence" else None
+
+def read_transcript(study: Study, plan: Plan, path: Path, unit: str, nlp) -> Reading:
+    """Read and segment one transcript of ``plan`` (``nlp`` splits sentences when
+    ``unit`` is sentence). Raises IngestError for a file that cannot be read."""
+    source = _rel(path, study.root)
+    entry = plan.entry(path)
+    columns = {**study.config.columns.model_dump(exclude_none=True), **entry.columns}
+    parsed, fmt = read_document(path, source=source, fmt=entry.format,
+                                encoding=entry.encoding or study.config.encoding,
+                                columns=columns,
+                                speakers=frozenset(study.config.speakers) | entry.speakers,
+                                merge_turns=study.config.merge_turns
+                                if entry.merge_turns is None else entry.merge_turns,
+                                limits=study.config.limits)
+    doc_id = plan.doc_id(path)
+    rows = segment_document(doc_id, parsed, unit, nlp,
+                            max_chars=study.config.max_segment_chars)
+    attributes = {key: entry.attributes.get(key, "") for key in STANDARD}
+    attributes.update(entry.attributes)
+    doc = {"doc_id": doc_id, **attributes, "source_path": entry.file, "format": fmt,
+           "sha256": hashlib.sha256(parsed.text.encode("utf-8")).hexdigest(),
+           "n_words": count_words(parsed.text), "n_segments": len(rows),
+           "speaker_notes": "; ".join(map(str, parsed.notes)), "text": parsed.text}
+    return Reading(doc, rows, [Problem(note.message, source, note.line)
+                               for note in parsed.notes])
+
+
+def sentence_pipeline(study: Study, unit: str):
+    """The spaCy pipeline that splits sentences when ``unit`` is sentence, else None."""
+    return load_pipeline(study.config.model) if unit == "sentence" else None
+
+
+def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
+           progress: bool = False) -> Corpus:
+    """Read every transcript of ``study`` and segment it by ``unit`` (default: config).
+
+    Raises IngestError listing every bad file (unless ``skip_bad``, which records them
+    in ``Corpus.skipped``), ManifestError for a bad manifest, ConfigError for a missing
+    transcripts folder or manifest.
+    """
+    unit = unit or study.config.unit
+    plan = plan_ingest(study)
+    nlp = sentence_pipeline(study, unit)
     docs, segments, notes = [], [], []
-    seen_ids: dict[str, str] = {}
-    seen_hashes: dict[str, tuple[str, bool]] = {}     # sha -> (source, manifest gave an id)
-    speakers = frozenset(study.config.speakers)
-    for path in progress_bar(files, desc="ingest", enabled=progress, unit="file"):
-        rel = path.relative_to(folder).as_posix()
-        source = _rel(path, study.root)
-        entry = entries.get(rel) or Entry(rel, 0)
+    problems, seen = list(plan.problems), Duplicates()
+    for path in progress_bar(plan.files, desc="ingest", enabled=progress, unit="file"):
         try:
-            columns = {**study.config.columns.model_dump(exclude_none=True), **entry.columns}
-            parsed, fmt = read_document(path, source=source, fmt=entry.format,
-                                        encoding=entry.encoding or study.config.encoding,
-                                        columns=columns, speakers=speakers | entry.speakers,
-                                        merge_turns=study.config.merge_turns
-                                        if entry.merge_turns is None else entry.merge_turns,
-                                        limits=study.config.limits)
+            reading = read_transcript(study, plan, path, unit, nlp)
         except IngestError as exc:
             problems.extend(exc.problems)
             continue
-        doc_id = entry.doc_id or rel.rsplit(".", 1)[0]
-        sha = hashlib.sha256(parsed.text.encode("utf-8")).hexdigest()
-        if doc_id in seen_ids:
-            problems.append(Problem(f"duplicate document id {doc_id!r} (also "
-                                    f"{seen_ids[doc_id]}); give one a doc_id in the manifest",
-                                    source))
+        doc = reading.doc
+        duplicate = seen.check(doc["doc_id"], doc["sha256"], _rel(path, study.root),
+                               bool(plan.entry(path).doc_id))
+        if duplicate:
+            problems.append(duplicate)
             continue
-        if sha in seen_hashes and not (entry.doc_id and seen_hashes[sha][1]):
-            problems.append(Problem(f"duplicate document: same text as {seen_hashes[sha][0]}",
-                                    source))
-            continue
-        seen_ids[doc_id], seen_hashes[sha] = source, (source, bool(entry.doc_id))
-        rows = segment_document(doc_id, parsed, unit, nlp,
-                                max_chars=study.config.max_segment_chars)
-        segments.extend(rows)
-        notes += [Problem(note.message, source, note.line) for note in parsed.notes]
-        attributes = {key: entry.attributes.get(key, "") for key in STANDARD}
-        attributes.update(entry.attributes)
-        docs.append({"doc_id": doc_id, **attributes, "source_path": rel, "format": fmt,
-                     "sha256": sha, "n_words": count_words(parsed.text),
-                     "n_segments": len(rows),
-                     "speaker_notes": "; ".join(map(str, parsed.notes)), "text": parsed.text})
+        segments.extend(reading.segments)
+        notes += reading.notes
+        docs.append(doc)
     if problems and not skip_bad:
         raise IngestError(problems)
-    documents = pd.DataFrame(docs, columns=_document_columns(docs))
+    documents, table = corpus_tables(study, docs, segments)
+    return Corpus(documents, table, skipped=problems, warnings=plan.warnings,
+                  speaker_notes=notes)
+
+
+def corpus_tables(study: Study, docs: list[dict], segments: list[dict],
+                  columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents table (``columns``, default: those of ``docs``) and the segments
+    table of documents read by :func:`read_transcript`."""
+    documents = pd.DataFrame(docs, columns=columns or document_columns(docs))
     table = pd.DataFrame(segments, columns=SEGMENT_COLUMNS)
     table = table.astype({"time_start": "float64", "time_end": "float64",
                           "line": "Int64", "backchannel": "bool"})
     table.insert(table.columns.get_loc("kind") + 1, "codable",
                  ~table["kind"].isin(NOT_TALK) | study.config.code_preamble)
-    return Corpus(documents, table, skipped=problems, warnings=warnings,
-                  speaker_notes=notes)
+    return documents, table
 
 
-def _document_columns(docs: list[dict]) -> list[str]:
+def document_columns(docs: list[dict]) -> list[str]:
     columns = list(DOCUMENT_COLUMNS)
     for doc in docs:
         columns.extend(k for k in doc if k not in columns and k != "text")

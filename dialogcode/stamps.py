@@ -24,10 +24,15 @@ NAME = "stamps.json"
 
 
 def fingerprint(*parts: str | Path | None) -> str:
-    """SHA-256 over strings and the bytes of files (a missing file hashes as absent)."""
+    """SHA-256 over strings and the bytes of files (a missing file hashes as absent; a
+    folder, such as a Parquet dataset, as its files in order)."""
     digest = hashlib.sha256(version("dialogcode").encode())
     for part in parts:
-        if isinstance(part, Path):
+        if isinstance(part, Path) and part.is_dir():
+            for file in _files(part):
+                digest.update(f"\0file {file.relative_to(part).as_posix()}\0".encode())
+                digest.update(file.read_bytes())
+        elif isinstance(part, Path):
             digest.update(f"\0file {part.name}\0".encode())
             digest.update(part.read_bytes() if part.is_file() else b"\0absent")
         else:
@@ -76,7 +81,7 @@ class Stamps:
 
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
-        return [f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")]
+        return [f for f in sorted(path.rglob("*")) if f.is_file() and not f.name.startswith(".")]
     return [path] if path.is_file() else []
 
 

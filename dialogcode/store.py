@@ -8,12 +8,21 @@ away again).
 Every output is written to a temporary file beside it, unique to the process, which then
 replaces it in one step (:func:`replacing`): a reader or a crash never sees half a file,
 and two processes never write into the same temporary.
+
+A table is either one file, ``out/<name>.parquet`` (with ``out/<name>.csv`` beside it),
+as the local engine writes it, or a Parquet dataset, a folder ``out/<name>/`` of parts
+``part-00000.parquet`` ..., as the Dask engine's workers write it (docs/scale.md; pandas
+and ``dask.dataframe.read_parquet`` both read such a folder). :func:`read_table` reads
+either; writing one form removes the other, so a study holds one. A dataset is written
+into a hidden folder that replaces the old one only when every part is there
+(:func:`replacing_dataset`).
 """
 from __future__ import annotations
 
 import os
 import re
 import secrets
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -83,17 +92,88 @@ def write_table(df: pd.DataFrame, out: Path, name: str, *, csv_drop: tuple[str, 
     with replacing(parquet) as temporary:
         df.to_parquet(temporary, index=False)
     write_csv(safe_for_spreadsheet(df.drop(columns=list(csv_drop), errors="ignore")), csv)
+    if is_dataset(out / name):
+        shutil.rmtree(out / name)
     return [parquet, csv]
 
 
+# a dataset's rows are put back in its table's order on reading, for tables whose order
+# is a sort (each part holds whole documents and is sorted already)
+DATASET_ORDER = {"codings": ["doc_id", "start", "code_id"]}
+
+
+def part_name(index: int) -> str:
+    return f"part-{index:05d}.parquet"
+
+
+def is_dataset(path: Path) -> bool:
+    """True when ``path`` is a folder of Parquet parts (:func:`part_name`)."""
+    return path.is_dir() and next(path.glob("part-*.parquet"), None) is not None
+
+
+def table_path(out: Path, name: str) -> Path:
+    """Where table ``name`` is: the dataset folder ``out/<name>/`` when there is one,
+    else ``out/<name>.parquet`` (which may not exist yet)."""
+    return out / name if is_dataset(out / name) else out / f"{name}.parquet"
+
+
+@contextmanager
+def replacing_dataset(out: Path, name: str) -> Iterator[Path]:
+    """Yield a hidden folder to write the parts of dataset ``out/<name>/`` into; when
+    the block ends without an error the folder replaces ``out/<name>/`` (and the single
+    files ``out/<name>.parquet`` and ``.csv`` go), otherwise it is removed and the table
+    stays as it was. Readers never see a dataset with parts missing: between the two
+    renames there is none, and a reader is told to run the stage again."""
+    out.mkdir(parents=True, exist_ok=True)
+    unique = f"{os.getpid()}-{secrets.token_hex(4)}"
+    temporary, old = out / f".{name}.{unique}.tmp", out / f".{name}.{unique}.old"
+    temporary.mkdir()
+    try:
+        yield temporary
+        if (out / name).exists():
+            os.replace(out / name, old)
+        os.replace(temporary, out / name)
+        for single in (out / f"{name}.parquet", out / f"{name}.csv"):
+            single.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_dataset(folder: Path, name: str) -> pd.DataFrame:
+    """The parts of ``folder`` in order as one table; columns that are empty in some
+    parts take the type the others give them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(part) for part in sorted(folder.glob("part-*.parquet"))]
+    schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
+    table = pa.concat_tables([t.cast(schema) for t in tables])
+    df = table.to_pandas()
+    df.index = pd.RangeIndex(len(df))
+    if name in DATASET_ORDER:
+        df = df.sort_values(DATASET_ORDER[name], kind="stable", ignore_index=True)
+    return df
+
+
+def read_part(path: Path, *, hint: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read one Parquet part of a dataset (on a worker); raise DialogcodeError saying
+    which command to run again when it is damaged."""
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except (OSError, ValueError) as exc:
+        raise DialogcodeError(f"damaged, cannot be read ({exc}); run `{hint}` again",
+                              file=path) from None
+
+
 def read_table(out: Path, name: str, *, hint: str) -> pd.DataFrame:
-    """Read ``out/<name>.parquet``; raise DialogcodeError saying which command makes it
-    when it is missing or damaged."""
-    path = out / f"{name}.parquet"
-    if not path.is_file():
+    """Read table ``name`` (``out/<name>.parquet`` or the dataset ``out/<name>/``); raise
+    DialogcodeError saying which command makes it when it is missing or damaged."""
+    path = table_path(out, name)
+    if not path.exists():
         raise DialogcodeError(f"{path} does not exist yet; run `{hint}` first")
     try:
-        return pd.read_parquet(path)
+        return _read_dataset(path, name) if path.is_dir() else pd.read_parquet(path)
     except (OSError, ValueError) as exc:
         raise DialogcodeError(f"damaged, cannot be read ({exc}); run `{hint}` again",
                               file=path) from None

@@ -7,7 +7,8 @@ import click
 
 from . import cli
 from .review_commands import echo_orphaned
-from .options import echo_table, model_option, quiet_option, shown, study_argument
+from .options import (echo_table, model_option, quiet_option, scheduler_option, shown,
+                      study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -24,8 +25,10 @@ def study_codebook(study: Study, codebooks=()):
     return load_codebooks(list(codebooks) or study.codebook_files())
 
 
-def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, corpus=None):
-    """Code ``corpus`` (default: the one `dialogcode ingest` last wrote), write and report."""
+def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, corpus=None,
+               client=None):
+    """Code ``corpus`` (default: the one `dialogcode ingest` last wrote), write and report;
+    on Dask when ``client`` is a Dask client (the corpus is then read by the workers)."""
     from ..coding import code_corpus, coding_summary
     from ..ingest import load_corpus
     from ..learn import ModelError
@@ -33,16 +36,27 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
     from ..store import write_table
 
     book = study_codebook(study, codebooks)
-    corpus = corpus if corpus is not None else load_corpus(study)
     model = model or study.config.model
-    codings = code_corpus(corpus.segments, corpus.documents, book, model=model,
-                          cache_dir=study.out / "cache", progress=not quiet, n_process=jobs)
-    try:
-        codings = with_model(study, corpus, book, codings, model=model)
-    except ModelError as exc:
-        click.echo(f"Warning: the learned model was not applied, only the rules: {exc}",
+    warning = None
+    if client is not None:
+        from ..engine_stages import code_on_dask
+
+        codings, warning = code_on_dask(study, client, book, model=model,
+                                        progress=not quiet)
+        paths = [study.out / "codings"]
+    corpus = corpus if corpus is not None else load_corpus(study)
+    if client is None:
+        codings = code_corpus(corpus.segments, corpus.documents, book, model=model,
+                              cache_dir=study.out / "cache", progress=not quiet,
+                              n_process=jobs)
+        try:
+            codings = with_model(study, corpus, book, codings, model=model)
+        except ModelError as exc:
+            warning = str(exc)
+        paths = write_table(codings, study.out, "codings")
+    if warning:
+        click.echo(f"Warning: the learned model was not applied, only the rules: {warning}",
                    err=True)
-    paths = write_table(codings, study.out, "codings")
     paths += write_table(book.to_frame(), study.out, "codebook")
     if not quiet:
         summary = coding_summary(codings, book, corpus.documents)
@@ -68,14 +82,19 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Processes for tokenising uncached documents; pays off with trained "
                    "pipelines, not with the default blank one.")
+@scheduler_option
 @quiet_option
-def code(study, codebooks, model, jobs, quiet):
+def code(study, codebooks, model, jobs, scheduler, quiet):
     """Apply the codebooks to the segments of STUDY (run `dialogcode ingest` first) and
     write the codings table; print how often each code matched. When `dialogcode learn`
     has stored a model in out/model/, its codings (source `model`) are added."""
+    from ..engine import connection, study_engine
     from ..study import Study
 
-    run_coding(Study.open(study), codebooks=codebooks, model=model, quiet=quiet, jobs=jobs)
+    opened = Study.open(study)
+    with connection(study_engine(opened, scheduler)) as client:
+        run_coding(opened, codebooks=codebooks, model=model, quiet=quiet, jobs=jobs,
+                   client=client())
 
 
 @cli.command()

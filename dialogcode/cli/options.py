@@ -116,3 +116,9 @@ def echo_table(df) -> None:
         columns.append([c.rjust(width) if numeric else c.ljust(width) for c in cells])
     for row in zip(*columns):
         click.echo("  ".join(row).rstrip())
+
+scheduler_option = click.option(
+    "--scheduler", metavar="ADDRESS",
+    help="Run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786) instead "
+         "of the `engine:` of dialogcode.yaml; needs `pip install 'dialogcode[dask]'` "
+         "(docs/scale.md).")

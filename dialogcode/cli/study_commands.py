@@ -10,7 +10,8 @@ from . import cli
 from .coding_commands import run_coding
 from .learn_commands import run_evaluation, run_learning
 from .evidence_commands import echo_lessons
-from .options import echo_problems, echo_table, quiet_option, shown, study_argument
+from .options import (echo_problems, echo_table, quiet_option, scheduler_option, shown,
+                      study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -33,13 +34,21 @@ def init(directory, title):
                f"{path / 'manifest.csv'}, then run `dialogcode run {path}`.")
 
 
-def _ingest(study: Study, *, unit, skip_bad, quiet):
+def _ingest(study: Study, *, unit, skip_bad, quiet, client=None):
+    """Ingest on the local engine, or on Dask when ``client`` is a Dask client."""
     from ..formats.tables import KEEP_APART
     from ..ingest import ingest as ingest_corpus
     from ..ingest import summarize, write_corpus
 
-    corpus = ingest_corpus(study, unit=unit, skip_bad=skip_bad, progress=not quiet)
-    paths = write_corpus(corpus, study.out)
+    if client is None:
+        corpus = ingest_corpus(study, unit=unit, skip_bad=skip_bad, progress=not quiet)
+        paths = write_corpus(corpus, study.out)
+    else:
+        from ..engine_stages import ingest_on_dask
+
+        corpus = ingest_on_dask(study, client, unit=unit, skip_bad=skip_bad,
+                                progress=not quiet)
+        paths = [study.out / "documents", study.out / "segments"]
     echo_problems("Warnings", corpus.warnings)
     echo_problems("Skipped bad files", corpus.skipped)
     if not quiet:
@@ -68,32 +77,45 @@ skip_bad_option = click.option("--skip-bad", is_flag=True,
 @study_argument
 @unit_option
 @skip_bad_option
+@scheduler_option
 @quiet_option
-def ingest(study, unit, skip_bad, quiet):
+def ingest(study, unit, skip_bad, scheduler, quiet):
     """Read the transcripts of STUDY (a study folder, default .) into documents and
     segments tables in its output folder, and print a summary per site and event type.
     """
+    from ..engine import connection, study_engine
     from ..study import Study
 
-    _ingest(Study.open(study), unit=unit, skip_bad=skip_bad, quiet=quiet)
+    opened = Study.open(study)
+    with connection(study_engine(opened, scheduler)) as client:
+        _ingest(opened, unit=unit, skip_bad=skip_bad, quiet=quiet, client=client())
 
 
 @cli.command()
 @study_argument
 @skip_bad_option
 @click.option("--force", is_flag=True, help="Re-run every stage, even those up to date.")
+@scheduler_option
 @quiet_option
-def run(study, skip_bad, force, quiet):
+def run(study, skip_bad, force, scheduler, quiet):
     """Build everything for STUDY from its dialogcode.yaml, in stages: ingest, learn
     (when the study has coder files or review decisions), code, and evidence (tables,
     lessons, workbook.xlsx, study.sqlite, report.html).
     A stage whose inputs did not change since the last run, and whose outputs are as
-    it wrote them, is skipped (out/stamps.json); --force re-runs all."""
+    it wrote them, is skipped (out/stamps.json); --force re-runs all. Ingest and code run
+    on the `engine:` of dialogcode.yaml, or on Dask with --scheduler (docs/scale.md)."""
+    from ..engine import connection, study_engine
     from ..study import Study
 
     opened = Study.open(study)
     if not quiet:       # the imports below take a few seconds: say something first
         click.echo(f"run: {shown(opened.root)} (loading the toolkit)", err=True)
+    with connection(study_engine(opened, scheduler)) as client:
+        _run(opened, client, skip_bad=skip_bad, force=force, quiet=quiet)
+
+
+def _run(opened: Study, client, *, skip_bad, force, quiet):
+    """The stages of `run`; ``client()`` gives the Dask client, or None (local)."""
     from ..analysis import study_evidence, write_tables
     from ..coders import chosen_coders, coder_names, coder_path
     from ..config import CONFIG_NAME
@@ -105,6 +127,7 @@ def run(study, skip_bad, force, quiet):
     from ..privacy import TERMS as PRIVACY_TERMS
     from ..review import DECISIONS
     from ..stamps import Stamps, fingerprint
+    from ..store import table_path
 
     if opened.config.learn.reference:
         chosen_coders(opened, [opened.config.learn.reference], "learn: reference")
@@ -126,7 +149,10 @@ def run(study, skip_bad, force, quiet):
         return True
 
     def tables(*names):
-        return [out / f"{name}.{kind}" for name in names for kind in ("parquet", "csv")]
+        return [table_path(out, name) if table_path(out, name).is_dir() else
+                out / f"{name}.{kind}" for name in names for kind in ("parquet", "csv")]
+
+    documents, segments = table_path(out, "documents"), table_path(out, "segments")
 
     files, _, refused = (find_files(opened.transcripts) if opened.transcripts.is_dir()
                          else ([], [], []))
@@ -135,30 +161,29 @@ def run(study, skip_bad, force, quiet):
                       *(printable(str(p)) for p, _ in refused))
     corpus = None
     if stage("ingest", key):
-        corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet)
+        corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet, client=client())
         stamps.record("ingest", key, tables("documents", "segments"))
+        documents, segments = table_path(out, "documents"), table_path(out, "segments")
     people = [opened.root / DECISIONS, *(coder_path(opened, c) for c in coder_names(opened))]
     if has_training(opened):
-        key = fingerprint(out / "documents.parquet", out / "segments.parquet", config,
-                          *codebooks, *people)
+        key = fingerprint(documents, segments, config, *codebooks, *people)
         if stage("learn", key):
             run_learning(opened, quiet=quiet, corpus=corpus)
             stamps.record("learn", key, [model_folder(opened)])
-    key = fingerprint(out / "documents.parquet", out / "segments.parquet", config,
-                      *codebooks, model_folder(opened) / "model.npz")
+    key = fingerprint(documents, segments, config, *codebooks,
+                      model_folder(opened) / "model.npz")
     codings = None
     if stage("code", key):
-        codings = run_coding(opened, quiet=quiet, corpus=corpus)
+        codings = run_coding(opened, quiet=quiet, corpus=corpus, client=client())
         stamps.record("code", key, tables("codings", "codebook"))
+    coded = table_path(out, "codings")
     reference = opened.config.learn.reference
     if reference:
-        key = fingerprint(out / "segments.parquet", out / "codings.parquet", config,
-                          *codebooks, *people)
+        key = fingerprint(segments, coded, config, *codebooks, *people)
         if stage("evaluate", key):
             run_evaluation(opened, reference, quiet=quiet, corpus=corpus)
             stamps.record("evaluate", key, [out / "evaluation"])
-    key = fingerprint(out / "documents.parquet", out / "segments.parquet",
-                      out / "codings.parquet", config, *codebooks, opened.lessons,
+    key = fingerprint(documents, segments, coded, config, *codebooks, opened.lessons,
                       opened.root / PRIVACY_TERMS, opened.root / PRIVACY_DECISIONS,
                       out / "evaluation" / "per_code.parquet", *people)
     if stage("evidence", key):

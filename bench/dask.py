@@ -1,0 +1,202 @@
+"""Dask engine benchmark (issue 17): ingest + coding words/s on the local engine and on
+Dask LocalClusters of 1 and 2 worker processes, on the same corpus in one run, with the
+ratios to the local engine (absolute times drift on shared machines), peak memory per
+worker, the scheduler's overhead per task, and a projection to 32 workers.
+
+Corpus: a study of .txt transcripts of ~5,000 words each built from the real NYC
+housing hearing in ../shared/data (the bundled sample study's turns when absent),
+repeated to --words; each file opens with its own title line so no two are the same.
+Codebook: the shipped codebooks. Every run starts with an empty token cache (cold).
+
+    python bench/dask.py [--words 5000000] [--workers 1,2]
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+# this file's folder off the path, so that `import dask` finds Dask, not this file
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+import distributed  # noqa: E402
+
+from dialogcode import Study, ingest  # noqa: E402
+from dialogcode.codebook import load_codebooks  # noqa: E402
+from dialogcode.coding import code_corpus  # noqa: E402
+from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
+from dialogcode.ingest import write_corpus  # noqa: E402
+from dialogcode.normalize import count_words  # noqa: E402
+from dialogcode.store import read_table, write_table  # noqa: E402
+
+DOC_WORDS = 5000
+
+
+def source_turns():
+    """bench/run.py's real dialogue, so both benchmarks code the same words."""
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.source_turns()
+
+
+def build_study(folder: Path, words: int) -> int:
+    """A study in ``folder`` of about ``words`` words; returns the words written."""
+    _, turns = source_turns()
+    (folder / "transcripts").mkdir(parents=True)
+    shutil.copytree(ROOT / "codebooks", folder / "codebooks")
+    (folder / "dialogcode.yaml").write_text("title: Dask benchmark\nmanifest: null\n"
+                                            "lessons: null\n", encoding="utf-8")
+    total, n, doc = 0, 0, 0
+    while total < words:
+        lines, doc_words = [f"Session {doc:05d} of the benchmark corpus."], 0
+        while doc_words < DOC_WORDS:
+            speaker, text = turns[n % len(turns)]
+            n += 1
+            lines.append(f"Speaker {speaker or 'X'}: {text}")
+            doc_words += count_words(text)
+        (folder / "transcripts" / f"doc{doc:05d}.txt").write_text("\n".join(lines) + "\n",
+                                                                  encoding="utf-8")
+        total, doc = total + doc_words, doc + 1
+    return total
+
+
+def fresh_out(study: Study) -> None:
+    shutil.rmtree(study.out, ignore_errors=True)
+
+
+def local_engine(study: Study, book) -> dict:
+    fresh_out(study)
+    began = time.perf_counter()
+    corpus = ingest(study)
+    write_corpus(corpus, study.out)
+    ingested = time.perf_counter()
+    codings = code_corpus(corpus.segments, corpus.documents, book,
+                          cache_dir=study.out / "cache")
+    write_table(codings, study.out, "codings")
+    done = time.perf_counter()
+    return {"ingest": ingested - began, "code": done - ingested, "codings": codings,
+            "peak_mib": [_peak_rss_mib()]}
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM: unlike getrusage's ru_maxrss, not
+    carried over from the parent of a spawned worker)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def task_seconds(stream: list[dict]) -> float:
+    """Seconds the workers spent computing the tasks of a task stream."""
+    return sum(s["stop"] - s["start"] for task in stream for s in task["startstops"]
+               if s["action"] == "compute")
+
+
+def dask_engine(study: Study, book, workers: int) -> dict:
+    fresh_out(study)
+    began = time.perf_counter()
+    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None,
+                                  silence_logs=40) as cluster, \
+            distributed.Client(cluster) as client:
+        started = time.perf_counter()
+        with distributed.get_task_stream(client) as ingest_stream:
+            ingest_on_dask(study, client)
+        ingested = time.perf_counter()
+        with distributed.get_task_stream(client) as code_stream:
+            codings, _ = code_on_dask(study, client, book, model="blank")
+        done = time.perf_counter()
+        peaks = list(client.run(_peak_rss_mib).values())
+        overhead = scheduler_overhead(client)
+    return {"startup": started - began, "ingest": ingested - started,
+            "code": done - ingested, "codings": codings, "peak_mib": peaks,
+            "ingest_compute": task_seconds(ingest_stream.data),
+            "code_compute": task_seconds(code_stream.data),
+            "parts": len(code_stream.data), "overhead": overhead}
+
+
+def _noop(i: int) -> int:
+    return i
+
+
+def scheduler_overhead(client, tasks: int = 400) -> float:
+    """Seconds per task that submitting, scheduling and gathering costs on its own (a
+    task that does nothing)."""
+    began = time.perf_counter()
+    client.gather(client.map(_noop, range(tasks), pure=False))
+    return (time.perf_counter() - began) / tasks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--words", type=int, default=5_000_000)
+    parser.add_argument("--workers", default="1,2")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "study"
+        words = build_study(folder, args.words)
+        study = Study.open(folder)
+        book = load_codebooks(study.codebook_files())
+        files = len(list((folder / "transcripts").iterdir()))
+        print(f"corpus: {words:,} words in {files:,} .txt files; "
+              f"{len(book.codes)} codes\n")
+        local = local_engine(study, book)
+        runs = {"local": local}
+        for n in [int(w) for w in args.workers.split(",")]:
+            runs[f"dask-local {n}"] = dask_engine(study, book, n)
+            pd.testing.assert_frame_equal(runs[f"dask-local {n}"]["codings"],
+                                          local["codings"])
+            assert read_table(study.out, "codings", hint="").shape == local["codings"].shape
+        print("codings identical to the local engine's on every engine (row for row)\n")
+        base = local["ingest"] + local["code"]
+        print("| engine | ingest s | code s | ingest+code words/s | x local | "
+              "peak MiB per process |")
+        print("|---|---:|---:|---:|---:|---|")
+        for name, run in runs.items():
+            total = run["ingest"] + run["code"]
+            print(f"| {name} | {run['ingest']:.1f} | {run['code']:.1f} | "
+                  f"{words / total:,.0f} | {base / total:.2f}x | "
+                  f"{', '.join(f'{p:.0f}' for p in run['peak_mib'])} |")
+        print()
+        for name, run in runs.items():
+            if name == "local":
+                continue
+            compute = run["ingest_compute"] + run["code_compute"]
+            n = len(run["peak_mib"])
+            wall = run["ingest"] + run["code"]
+            serial = wall - compute / n
+            print(f"{name}: cluster start {run['startup']:.1f} s; {run['parts']} parts per "
+                  f"stage; workers computed {compute:.1f} s "
+                  f"({words / compute:,.0f} words/s per worker); driver and scheduling "
+                  f"outside the tasks {serial:.1f} s; scheduler overhead "
+                  f"{run['overhead'] * 1000:.1f} ms per task")
+        one = runs.get("dask-local 1")
+        if one:
+            rate = words / (one["ingest_compute"] + one["code_compute"])
+            serial = one["ingest"] + one["code"] - (one["ingest_compute"]
+                                                    + one["code_compute"])
+            for target, workers in ((words, 32), (100_000_000, 32)):
+                # parts per stage: 4 MB each, at least four per worker (engine_stages)
+                parts = max(one["parts"] * target / words, 4 * workers)
+                driver = serial * target / words
+                seconds = driver + target / (workers * rate) + 2 * parts * one["overhead"]
+                print(f"projection, {target:,} words on {workers} workers: "
+                      f"{driver:.0f} s driver + {target / (workers * rate):.0f} s on the "
+                      f"workers + {2 * parts * one['overhead']:.1f} s scheduling "
+                      f"({2 * parts:.0f} tasks) = {seconds:.0f} s "
+                      f"({target / seconds:,.0f} words/s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Where ingest and coding run: in this process (``engine: local``, the default) or on
+a Dask cluster (``dask`` at a scheduler address, ``dask-local`` on a LocalCluster
+started here); docs/scale.md.
+
+On Dask this process plans and the workers work. Ingest: the transcripts are split
+into partitions of whole files, each worker reads its partitions from the study folder
+(which every worker must see at the same path) and writes one part of the documents
+and segments datasets. Coding: one task per segments part codes it with the codebook
+and the learned model and writes one part of the codings dataset. Each task's function
+is the one the local engine calls (:func:`~dialogcode.ingest.read_transcript`,
+:func:`~dialogcode.coding.code_corpus`), so the answers are the same; the spaCy
+pipeline is built once per worker process (``load_pipeline`` is cached), and the
+codebook and the model are sent to each worker once. A task whose worker dies is
+run again elsewhere by Dask.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from .config import CONFIG_NAME, config_line
+from .errors import ConfigError, DialogcodeError
+from .study import Study
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+EXTRA = "pip install 'dialogcode[dask]'"
+TASK_RETRIES = 2     # a task that raises (say, shared storage blinked) runs again
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The engine a command runs on: ``kind`` local, dask or dask-local."""
+
+    kind: str
+    scheduler: str | None = None
+    workers: int = 2
+    partition_mb: float = 4.0
+
+    @property
+    def distributed(self) -> bool:
+        return self.kind != "local"
+
+
+def study_engine(study: Study, scheduler: str | None = None) -> Engine:
+    """The engine of ``study``'s dialogcode.yaml, or the Dask cluster at ``scheduler``
+    (--scheduler) when given. Raises ConfigError for `engine: dask` without an
+    address."""
+    settings = study.config.engine
+    kind = "dask" if scheduler else settings.kind
+    address = scheduler or settings.scheduler
+    if kind == "dask" and not address:
+        config = study.root / CONFIG_NAME
+        raise ConfigError("engine: dask needs `scheduler: ADDRESS` (e.g. "
+                          "tcp://scheduler-host:8786), or --scheduler ADDRESS",
+                          file=config, line=config_line(config, "engine"))
+    return Engine(kind, address, settings.workers, settings.partition_mb)
+
+
+def _distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise DialogcodeError("the Dask engine needs Dask, which is not installed; run "
+                              f"{EXTRA}") from None
+    return distributed
+
+
+@contextmanager
+def dask_client(engine: Engine) -> Iterator[Client]:
+    """A Dask client of ``engine``: a LocalCluster of ``workers`` processes, one thread
+    each, listening on 127.0.0.1 only and without a dashboard (dask-local), or a
+    connection to ``scheduler`` (dask). Raises DialogcodeError when Dask is missing or
+    the scheduler cannot be reached."""
+    distributed = _distributed()
+    if engine.kind == "dask-local":
+        with distributed.LocalCluster(n_workers=engine.workers, threads_per_worker=1,
+                                      processes=True, host="127.0.0.1",
+                                      dashboard_address=None,
+                                      silence_logs=logging.ERROR) as cluster, \
+                distributed.Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = distributed.Client(engine.scheduler, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise DialogcodeError(f"cannot reach the Dask scheduler at {engine.scheduler} "
+                              f"({exc}); start it, or check the address") from None
+    with client:
+        yield client
+
+
+@contextmanager
+def connection(engine: Engine) -> Iterator[Callable[[], Client | None]]:
+    """Yield a function giving the engine's Dask client, started the first time it is
+    asked for (so a `run` whose stages are all up to date starts no cluster), or None
+    for the local engine."""
+    with ExitStack() as stack:
+        opened: list[Client] = []
+
+        def client() -> Client | None:
+            if not engine.distributed:
+                return None
+            if not opened:
+                opened.append(stack.enter_context(dask_client(engine)))
+            return opened[0]
+
+        yield client
+
+
+def worker_count(client: Client) -> int:
+    return max(1, len(client.scheduler_info()["workers"]))
+
+
+def run_tasks(client: Client, function, jobs: list[tuple], *, desc: str,
+              progress: bool, shared: tuple = ()) -> list:
+    """``function(*shared, *job)`` for every job on the cluster, results in job order.
+    ``shared`` objects are sent to each worker once. Tasks that fail are retried
+    (:data:`TASK_RETRIES`); an error that remains is raised here."""
+    from .progress import progress_bar
+
+    distributed = _distributed()
+    sent = client.scatter(list(shared), broadcast=True) if shared else []
+    futures = [client.submit(function, *sent, *job, retries=TASK_RETRIES, pure=False)
+               for job in jobs]
+    try:
+        for future in progress_bar(distributed.as_completed(futures), desc=desc,
+                                   enabled=progress, total=len(futures), unit="part"):
+            if future.status == "error":
+                future.result()       # raises the task's own exception
+        return [future.result() for future in futures]
+    finally:
+        client.cancel(futures)

@@ -1,0 +1,238 @@
+"""The Dask engine (issue 17): the same tables as the local engine, from real Dask
+clusters on this machine (127.0.0.1 only), when a worker dies mid-run too; datasets are
+renamed into place only when complete; and the configuration and its errors."""
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+distributed = pytest.importorskip("distributed")
+
+from dialogcode import Study  # noqa: E402
+from dialogcode.cli import cli  # noqa: E402
+from dialogcode.codebook import load_codebooks  # noqa: E402
+from dialogcode.coding import code_corpus  # noqa: E402
+from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
+from dialogcode.errors import ConfigError, DialogcodeError, IngestError  # noqa: E402
+from dialogcode.engine import dask_client, study_engine  # noqa: E402
+from dialogcode.ingest import ingest, write_corpus  # noqa: E402
+from dialogcode.store import read_table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "corpora" / "sample-study"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def copy_sample(tmp_path: Path, name: str) -> Path:
+    """The sample study under tmp_path/studies/NAME, its codebooks where
+    ``../../codebooks`` finds them, without out/."""
+    if not (tmp_path / "codebooks").exists():
+        shutil.copytree(ROOT / "codebooks", tmp_path / "codebooks")
+    study = tmp_path / "studies" / name
+    shutil.copytree(SAMPLE, study, ignore=shutil.ignore_patterns("out"))
+    return study
+
+
+def local_cluster(processes: bool):
+    return distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
+                                    protocol="tcp", host="127.0.0.1",
+                                    dashboard_address=None)
+
+
+@pytest.fixture(scope="module")
+def threads():
+    """Two Dask workers in this process: quick to start, the same task code."""
+    with local_cluster(False) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def sample_local(tmp_path_factory):
+    """The sample study's tables from the local engine."""
+    study = Study.open(copy_sample(tmp_path_factory.mktemp("local"), "sample"))
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    return corpus, book, code_corpus(corpus.segments, corpus.documents, book)
+
+
+def test_sample_study_on_two_workers_gives_the_local_tables_row_for_row(
+        tmp_path, threads, sample_local):
+    corpus, book, codings = sample_local
+    study = Study.open(copy_sample(tmp_path, "sample"))
+    distributed_corpus = ingest_on_dask(study, threads)
+    assert len(list((study.out / "segments").glob("part-*.parquet"))) >= 4
+    assert not (study.out / "segments.parquet").exists()
+    coded, warning = code_on_dask(study, threads, book, model="blank")
+    assert warning is None and len(coded) > 500
+    pd.testing.assert_frame_equal(distributed_corpus.documents, corpus.documents)
+    pd.testing.assert_frame_equal(distributed_corpus.segments, corpus.segments)
+    assert distributed_corpus.warnings == corpus.warnings
+    assert distributed_corpus.speaker_notes == corpus.speaker_notes
+    pd.testing.assert_frame_equal(coded, codings)
+    # what every later stage reads is the same table, and pandas reads the dataset too
+    pd.testing.assert_frame_equal(read_table(study.out, "codings", hint="code"), codings)
+    assert len(pd.read_parquet(study.out / "codings")) == len(codings)
+
+
+class KillOnce(distributed.WorkerPlugin):
+    """Ends its worker's process abruptly when the worker starts the second task of a
+    run, once per run (a marker file says it happened)."""
+
+    def __init__(self, marker: str):
+        self.marker, self.started = marker, 0
+
+    def transition(self, key, start, finish, **kwargs):
+        if finish == "executing":
+            self.started += 1
+            if self.started == 2 and not os.path.exists(self.marker):
+                Path(self.marker).touch()
+                os._exit(1)
+
+
+def test_a_worker_killed_mid_run_is_replaced_and_the_codings_are_the_same(
+        tmp_path, sample_local):
+    corpus, book, codings = sample_local
+    study = Study.open(copy_sample(tmp_path, "sample"))
+    with local_cluster(True) as cluster, \
+            dask_client(study_engine(study, cluster.scheduler_address)) as client:
+        # the study is pointed at an existing cluster, as with --scheduler
+        ingest_on_dask(study, client)
+        marker = tmp_path / "killed"
+        client.register_plugin(KillOnce(str(marker)))
+        coded, _ = code_on_dask(study, client, book, model="blank")
+        assert marker.exists()          # a worker did die during coding
+    pd.testing.assert_frame_equal(coded, codings)
+
+
+def test_a_failed_run_leaves_the_last_complete_dataset_and_no_partial_one(
+        tmp_path, threads, sample_local):
+    corpus, book, _ = sample_local
+    study = Study.open(copy_sample(tmp_path, "sample"))
+    ingest_on_dask(study, threads)
+    before = read_table(study.out, "segments", hint="ingest")
+    # a transcript that cannot be read fails the whole ingest after the other parts
+    # were written: none of them may become visible
+    (study.transcripts / "zz-broken.docx").write_bytes(b"not a word file")
+    with pytest.raises(IngestError, match="zz-broken.docx"):
+        ingest_on_dask(study, threads)
+    pd.testing.assert_frame_equal(read_table(study.out, "segments", hint="ingest"), before)
+    assert sorted(p.name for p in study.out.iterdir()) == ["documents", "segments"]
+    # coding that fails in one task after others wrote their parts: no codings appear
+    (study.out / "segments" / "part-00001.parquet").write_bytes(b"PAR1 cut short")
+    with pytest.raises(DialogcodeError, match="part-00001.parquet.*run `dialogcode ingest"):
+        code_on_dask(study, threads, book, model="blank")
+    assert sorted(p.name for p in study.out.iterdir()) == ["cache", "documents", "segments"]
+
+
+def test_switching_engines_keeps_one_form_of_each_table(tmp_path, threads, sample_local):
+    corpus, book, _ = sample_local
+    study = Study.open(copy_sample(tmp_path, "sample"))
+    write_corpus(corpus, study.out)
+    with pytest.raises(DialogcodeError, match="ingested by the local engine"):
+        code_on_dask(study, threads, book, model="blank")
+    ingest_on_dask(study, threads)
+    assert not (study.out / "segments.parquet").exists()
+    assert not (study.out / "segments.csv").exists()
+    write_corpus(corpus, study.out)
+    assert not (study.out / "segments").exists()
+    pd.testing.assert_frame_equal(read_table(study.out, "segments", hint="ingest"),
+                                  corpus.segments)
+
+
+CODEBOOK = """\
+codebook: test
+title: Dask test codebook
+codes:
+  - id: risk.housing
+    label: Housing
+    definition: Rent and evictions.
+    patterns: {terms: [rent, evicted]}
+  - id: risk.control
+    label: Economic control
+    definition: A partner controls money, cars or work so the other cannot leave.
+    examples:
+      - "He hides the car keys and keeps all the cash."
+      - "She never sees her own wages, he takes the whole check."
+"""
+CONTROL = ["He keeps the money and the truck keys, so she cannot go anywhere.",
+           "She has to ask him for every dollar, he checks the receipts.",
+           "He took her paycheck and gave her an allowance for groceries.",
+           "He controls the bank card and the phone bill, she has nothing."]
+OTHER = ["The rent went up again and two families were evicted.",
+         "We met at the library on Tuesday and planned the agenda.",
+         "The coaching call starts at ten, please bring the work plan.",
+         "Thanks everyone, let's take a short break before the next item.",
+         "The school counselor will join the next community meeting."]
+
+
+def _small_study(root: Path, engine: str) -> Path:
+    """A study of eight generated calls whose every third turn is economic control, one
+    coder's file for five of them (so `run` learns a model) and a codebook of two
+    codes."""
+    (root / "transcripts").mkdir(parents=True)
+    (root / "codebooks").mkdir()
+    (root / "codebooks" / "test.yaml").write_text(CODEBOOK, encoding="utf-8")
+    rows, coded = ["file,site,event_type,date"], ["seg_id,code_id"]
+    for doc in range(8):
+        turns = [f"P{i % 3 + 1}: " + (CONTROL[(doc + i) % 4] if i % 3 == 0 else
+                                      OTHER[(doc * 3 + i) % 5]) for i in range(10)]
+        (root / "transcripts" / f"call{doc}.txt").write_text("\n".join(turns) + "\n",
+                                                             encoding="utf-8")
+        rows.append(f"call{doc}.txt,{'North' if doc % 2 else 'South'},coaching_call,"
+                    f"2019-0{doc + 1}-10")
+        if doc < 5:
+            coded += [f"call{doc}:t{i + 1},risk.control" for i in range(0, 10, 3)]
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (root / "codings").mkdir()
+    (root / "codings" / "ana.csv").write_text("\n".join(coded) + "\n", encoding="utf-8")
+    (root / "dialogcode.yaml").write_text(
+        "title: Dask test\nlessons: null\nlearn: {min_positives: 4, folds: 3, "
+        f"semantic: lsa}}\nengine: {engine}\n", encoding="utf-8")
+    return root
+
+
+def test_run_with_dask_local_gives_the_local_report(tmp_path):
+    local = _small_study(tmp_path / "local", "local")
+    dask = _small_study(tmp_path / "dask", "{kind: dask-local, workers: 2}")
+    results = [invoke("run", study, "-q") for study in (local, dask)]
+    assert [r.exit_code for r in results] == [0, 0], [r.output for r in results]
+    assert (dask / "out" / "codings").is_dir() and not (dask / "out" / "codings.parquet"
+                                                       ).exists()
+    codings = [read_table(s / "out", "codings", hint="code") for s in (local, dask)]
+    assert (codings[0]["source"] == "model").any()       # the learned model coded too
+    pd.testing.assert_frame_equal(*codings)
+    for table in ("code_by_site", "code_by_event_type"):
+        pd.testing.assert_frame_equal(*(pd.read_parquet(s / "out" / "tables" / f"{table}.parquet")
+                                        for s in (local, dask)))
+    reports = [(s / "out" / "report.html").read_text(encoding="utf-8") for s in (local, dask)]
+    assert reports[0] == reports[1]
+    # run again: every stage is up to date, the datasets fingerprinted as they are
+    again = invoke("run", dask)
+    assert again.exit_code == 0 and again.output.count("up to date, skipped") >= 4
+
+
+def test_engine_settings_and_their_errors(tmp_path, monkeypatch):
+    root = _small_study(tmp_path / "s", "dask")
+    with pytest.raises(ConfigError, match="engine: dask needs `scheduler: ADDRESS`"):
+        study_engine(Study.open(root))
+    result = invoke("ingest", root)
+    assert result.exit_code == 1 and "dialogcode.yaml:4" in result.output
+    assert study_engine(Study.open(root), "tcp://127.0.0.1:1").scheduler == "tcp://127.0.0.1:1"
+    (root / "dialogcode.yaml").write_text("engine: {kind: spark}\n", encoding="utf-8")
+    result = invoke("ingest", root)
+    assert result.exit_code == 1 and "engine.kind" in result.output
+    (root / "dialogcode.yaml").write_text("engine: dask-local\n", encoding="utf-8")
+    assert study_engine(Study.open(root)).kind == "dask-local"
+    monkeypatch.setitem(sys.modules, "distributed", None)    # as if the extra is missing
+    with pytest.raises(DialogcodeError, match=r"pip install 'dialogcode\[dask\]'"):
+        with dask_client(study_engine(Study.open(root))):
+            pass
+    result = invoke("ingest", root)
+    assert result.exit_code == 1 and "dialogcode[dask]" in result.output
