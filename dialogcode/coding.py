@@ -102,10 +102,23 @@ def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
     return tokens.reshape(-1, len(_ATTRS)), lengths
 
 
-def _cache_key(hashes, doc_id, group: pd.DataFrame) -> tuple[str, str]:
-    spans = hashlib.sha256(group[["start", "end"]].to_numpy("int64").tobytes())
-    return (hashes[doc_id], "+".join(sorted(set(group["unit"]))) + "-"
-            + spans.hexdigest()[:8])   # segments cut at another max_segment_chars differ
+def _by_document(segments: pd.DataFrame, documents: pd.DataFrame
+                 ) -> list[tuple[numpy.ndarray, tuple[str, str]]]:
+    """(row positions of its segments, cache key) of each document, in order of first
+    appearance."""
+    hashes = dict(zip(documents["doc_id"], documents["sha256"]))
+    codes, doc_ids = pd.factorize(segments["doc_id"])
+    spans = segments[["start", "end"]].to_numpy("int64")
+    units = segments["unit"].to_numpy()
+    order = numpy.argsort(codes, kind="stable")
+    found = []
+    for doc_id, positions in zip(doc_ids, numpy.split(order, numpy.cumsum(
+            numpy.bincount(codes, minlength=len(doc_ids)))[:-1])):
+        digest = hashlib.sha256(spans[positions].tobytes()).hexdigest()[:8]
+        # segments cut at another max_segment_chars differ
+        found.append((positions, (hashes[doc_id], "+".join(sorted(set(units[positions])))
+                                  + "-" + digest)))
+    return found
 
 
 def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
@@ -114,11 +127,10 @@ def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
     """Yield (segments of one document, their spaCy docs) for every document: cached
     ones first, then the rest tokenised in one stream (``n_process`` worker processes)
     and written to the cache."""
-    hashes = documents.set_index("doc_id")["sha256"]
     check_lengths(segments, nlp)
     pending = []
-    for doc_id, group in segments.groupby("doc_id", sort=False):
-        key = _cache_key(hashes, doc_id, group)
+    for positions, key in _by_document(segments, documents):
+        group = segments.iloc[positions]
         docs = cache.get(*key, nlp.vocab)
         if docs is not None and len(docs) == len(group):
             yield group, docs
@@ -136,29 +148,29 @@ def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
 
 def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
                   cache: DocCache, *, n_process: int = 1
-                  ) -> Iterator[tuple[pd.DataFrame, Doc, numpy.ndarray]]:
+                  ) -> Iterator[tuple[numpy.ndarray, Doc, numpy.ndarray]]:
     """Like :func:`segment_docs`, but one spaCy doc per document holding its segments'
-    tokens one after the other (as the cache stores them), with the token offsets
-    where each segment starts and the last one ends: (segments, doc, bounds). Building
-    one doc per document instead of one per segment is what makes short turns fast."""
-    hashes = documents.set_index("doc_id")["sha256"]
+    tokens one after the other (as the cache stores them): (row positions of the
+    segments in ``segments``, doc, token offsets where each segment starts and the
+    last one ends). One doc per document instead of one per segment is what makes
+    short turns fast."""
     check_lengths(segments, nlp)
+    texts = segments["text"].to_numpy()
     pending = []
-    for doc_id, group in segments.groupby("doc_id", sort=False):
-        key = _cache_key(hashes, doc_id, group)
+    for positions, key in _by_document(segments, documents):
         loaded = cache.load(*key, nlp.vocab)
-        if loaded is not None and len(loaded[1]) == len(group):
-            yield group, _doc(nlp.vocab, loaded[0]), _bounds(loaded[1])
+        if loaded is not None and len(loaded[1]) == len(positions):
+            yield positions, _doc(nlp.vocab, loaded[0]), _bounds(loaded[1])
         else:
-            pending.append((key, group))
+            pending.append((key, positions))
     if not pending:
         return
-    stream = nlp.pipe((text for _, group in pending for text in group["text"]),
+    stream = nlp.pipe((text for _, positions in pending for text in texts[positions]),
                       batch_size=256, n_process=n_process, disable=matching_components(nlp))
-    for key, group in pending:
-        tokens, lengths = _token_arrays(list(islice(stream, len(group))))
+    for key, positions in pending:
+        tokens, lengths = _token_arrays(list(islice(stream, len(positions))))
         cache.put(*key, tokens, lengths, nlp.vocab)
-        yield group, _doc(nlp.vocab, tokens), _bounds(lengths)
+        yield positions, _doc(nlp.vocab, tokens), _bounds(lengths)
 
 
 def _bounds(lengths: numpy.ndarray) -> numpy.ndarray:
@@ -180,21 +192,22 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     cache = DocCache(cache_dir, model)
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
     rows = []
+    seg_ids, doc_ids = segments["seg_id"].to_numpy(), segments["doc_id"].to_numpy()
+    offsets, codable = segments["start"].to_numpy(), segments["codable"].to_numpy()
     batches = document_docs(segments, documents, nlp, cache, n_process=n_process)
-    for group, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
-                                           unit="doc", total=segments["doc_id"].nunique()):
-        seg_ids, doc_ids = group["seg_id"].to_numpy(), group["doc_id"].to_numpy()
-        offsets, codable = group["start"].to_numpy(), group["codable"].to_numpy()
+    for positions, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
+                                               unit="doc",
+                                               total=segments["doc_id"].nunique()):
         for segment, hits in compiled.match_segments(doc, bounds).items():
-            if not codable[segment]:
+            row = positions[segment]
+            if not codable[row]:
                 continue
-            base = doc[int(bounds[segment])].idx
+            base = doc[int(bounds[segment])].idx - int(offsets[row])
             for hit in hits:
                 span = doc[hit.start:hit.end]
-                rows.append((seg_ids[segment], doc_ids[segment], hit.code_id,
-                             int(offsets[segment]) + span.start_char - base,
-                             int(offsets[segment]) + span.end_char - base, span.text, "rule",
-                             hit.rule_id, None, versions[hit.code_id]))
+                rows.append((seg_ids[row], doc_ids[row], hit.code_id,
+                             span.start_char - base, span.end_char - base, span.text,
+                             "rule", hit.rule_id, None, versions[hit.code_id]))
     codings = pd.DataFrame(rows, columns=CODING_COLUMNS).astype({"score": "float64"})
     return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
                                ignore_index=True)

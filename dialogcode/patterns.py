@@ -73,6 +73,7 @@ class CompiledCodebook:
                         "lemma": PhraseMatcher(vocab, attr="LEMMA")}
         self._dependencies = DependencyMatcher(vocab)
         self._keys: dict[int, tuple[str, str, str]] = {}   # key -> (code, rule, role)
+        self._veto_keys: set[int] = set()
         # token patterns run only on segments holding all their required literal tokens
         self._token_patterns: list[tuple[str, Matcher]] = []
         self._requires: list[list[tuple[int, tuple[int, ...]]]] = []   # (attr, any of)
@@ -153,7 +154,8 @@ class CompiledCodebook:
             columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
             for column, (attr, literals) in enumerate(self._literal_arrays.items()):
                 values = columns[:, column]
-                places = numpy.flatnonzero(numpy.isin(values, literals))
+                nearest = numpy.minimum(numpy.searchsorted(literals, values), len(literals) - 1)
+                places = numpy.flatnonzero(literals[nearest] == values)
                 for value, segment in zip(values[places].tolist(), owner[places].tolist()):
                     present[(attr, value)].add(segment)
         everywhere = range(len(bounds) - 1)
@@ -174,7 +176,10 @@ class CompiledCodebook:
 
     def _key(self, code_id: str, rule_id: str, role: str) -> str:
         name = f"{code_id}\x1f{rule_id}\x1f{role}"
-        self._keys[self.nlp.vocab.strings.add(name)] = (code_id, rule_id, role)
+        key = self.nlp.vocab.strings.add(name)
+        self._keys[key] = (code_id, rule_id, role)
+        if role == "veto":
+            self._veto_keys.add(key)
         return name
 
     def match(self, doc: Doc) -> list[Hit]:
@@ -196,18 +201,22 @@ class CompiledCodebook:
         if self._token_patterns:
             found.extend(self._match_tokens(doc, bounds, owner))
         by_segment: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        coding = set()      # segments with more than vetoes
         for key, start, end in found:
             segment = int(owner[start])
             if end <= bounds[segment + 1]:
                 by_segment[segment].append((key, start, end))
+                if key not in self._veto_keys:
+                    coding.add(segment)
         # sentence boundaries as spaCy's has_annotation("SENT_START") sees them in a doc
         # of the segment alone: set on a token after its first, or a parse
         boundaries = doc.to_array([SENT_START, DEP]).reshape(len(doc), 2) != 0
         boundaries[bounds[:-1][bounds[:-1] < len(doc)], 0] = False
         found_hits = {}
-        for segment, items in sorted(by_segment.items()):
+        for segment in sorted(coding):
             start, end = bounds[segment], bounds[segment + 1]
-            hits = self._segment_hits(doc, items, lambda: bool(boundaries[start:end].any()))
+            hits = self._segment_hits(doc, by_segment[segment],
+                                      lambda: bool(boundaries[start:end].any()))
             if hits:
                 found_hits[segment] = hits
         return found_hits
