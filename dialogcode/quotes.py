@@ -57,7 +57,7 @@ def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
                                                 if n != "sentencizer"])]
 
 
-def _context(rows: list[dict], sentences: list, position: int, first: int, last: int
+def _context(rows: list[dict], sentences: dict, position: int, first: int, last: int
              ) -> tuple[str, str]:
     """The sentence before ``first`` and after ``last`` (sentence indexes in the segment
     at ``position``), from the neighbouring turn of the same document when the turn has
@@ -94,7 +94,10 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
         return pd.DataFrame(columns=["code_id", *QUOTE_COLUMNS[1:]])
     rows = frame.to_dict("records")
     positions = {row["seg_id"]: i for i, row in enumerate(rows)}
-    sentences = _sentences(frame["text"].tolist())
+    # sentences only of the coded segments and their neighbours (the context)
+    needed = sorted({positions[seg_id] + step for seg_id in hits["seg_id"].unique()
+                     for step in (-1, 0, 1)} & set(range(len(rows))))
+    sentences = dict(zip(needed, _sentences([rows[i]["text"] for i in needed])))
     found = []
     for (code_id, seg_id), group in hits.groupby(["code_id", "seg_id"], sort=False):
         position = positions[seg_id]
