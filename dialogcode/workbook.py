@@ -79,13 +79,17 @@ def plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _values(series: pd.Series) -> list:
-    """A column's cells as Python values (:func:`plain`, column-wise), text made fit for
-    a workbook (each distinct text once)."""
+def plain_values(series: pd.Series) -> list:
+    """:func:`plain` of every value of ``series``, a column at a time."""
     if series.dtype == object:
-        values = [plain(v) for v in series]
-    else:
-        values = series.astype(object).where(series.notna(), None).tolist()
+        return [plain(v) for v in series]
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _values(series: pd.Series) -> list:
+    """A column's cells as Python values, text made fit for a workbook (each distinct
+    text once)."""
+    values = plain_values(series)
     texts = {v: _text(v) for v in {v for v in values if isinstance(v, str)}}
     return [texts[v] if isinstance(v, str) else v for v in values]
 
