@@ -109,15 +109,15 @@ def _by_document(segments: pd.DataFrame, documents: pd.DataFrame
     hashes = dict(zip(documents["doc_id"], documents["sha256"]))
     codes, doc_ids = pd.factorize(segments["doc_id"])
     spans = segments[["start", "end"]].to_numpy("int64")
-    units = segments["unit"].to_numpy()
+    unit_codes, units = pd.factorize(segments["unit"])
     order = numpy.argsort(codes, kind="stable")
     found = []
     for doc_id, positions in zip(doc_ids, numpy.split(order, numpy.cumsum(
             numpy.bincount(codes, minlength=len(doc_ids)))[:-1])):
         digest = hashlib.sha256(spans[positions].tobytes()).hexdigest()[:8]
         # segments cut at another max_segment_chars differ
-        found.append((positions, (hashes[doc_id], "+".join(sorted(set(units[positions])))
-                                  + "-" + digest)))
+        unit = "+".join(sorted(units[numpy.unique(unit_codes[positions])]))
+        found.append((positions, (hashes[doc_id], unit + "-" + digest)))
     return found
 
 
@@ -155,7 +155,7 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
     last one ends). One doc per document instead of one per segment is what makes
     short turns fast."""
     check_lengths(segments, nlp)
-    texts = segments["text"].to_numpy()
+    texts = segments["text"]
     pending = []
     for positions, key in _by_document(segments, documents):
         loaded = cache.load(*key, nlp.vocab)
@@ -165,7 +165,7 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
             pending.append((key, positions))
     if not pending:
         return
-    stream = nlp.pipe((text for _, positions in pending for text in texts[positions]),
+    stream = nlp.pipe((text for _, positions in pending for text in texts.iloc[positions]),
                       batch_size=256, n_process=n_process, disable=matching_components(nlp))
     for key, positions in pending:
         tokens, lengths = _token_arrays(list(islice(stream, len(positions))))
@@ -192,7 +192,7 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     cache = DocCache(cache_dir, model)
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
     rows = []
-    seg_ids, doc_ids = segments["seg_id"].to_numpy(), segments["doc_id"].to_numpy()
+    seg_ids, doc_ids = segments["seg_id"], segments["doc_id"]   # read only where coded
     offsets, codable = segments["start"].to_numpy(), segments["codable"].to_numpy()
     batches = document_docs(segments, documents, nlp, cache, n_process=n_process)
     for positions, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
@@ -205,7 +205,7 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
             base = doc[int(bounds[segment])].idx - int(offsets[row])
             for hit in hits:
                 span = doc[hit.start:hit.end]
-                rows.append((seg_ids[row], doc_ids[row], hit.code_id,
+                rows.append((seg_ids.iat[row], doc_ids.iat[row], hit.code_id,
                              span.start_char - base, span.end_char - base, span.text,
                              "rule", hit.rule_id, None, versions[hit.code_id]))
     codings = pd.DataFrame(rows, columns=CODING_COLUMNS).astype({"score": "float64"})

@@ -75,7 +75,7 @@ class CompiledCodebook:
         self._keys: dict[int, tuple[str, str, str]] = {}   # key -> (code, rule, role)
         self._veto_keys: set[int] = set()
         # token patterns run only on segments holding all their required literal tokens
-        self._token_patterns: list[tuple[str, Matcher]] = []
+        self._token_patterns: list[tuple[str, Matcher, int | None]] = []
         self._requires: list[list[tuple[int, tuple[int, ...]]]] = []   # (attr, any of)
         self._literals: dict[int, set[int]] = {LOWER: set(), LEMMA: set(), ORTH: set()}
 
@@ -127,7 +127,7 @@ class CompiledCodebook:
         or ``{IN: [...]}``) one of which a segment must hold for the pattern to match."""
         matcher = Matcher(self.nlp.vocab)
         matcher.add(key, [pattern])
-        self._token_patterns.append((key, matcher))
+        self._token_patterns.append((key, matcher, _max_length(pattern)))
         requires = []
         for spec in pattern:
             if _optional(spec.get("OP")):
@@ -145,10 +145,12 @@ class CompiledCodebook:
 
     def _match_tokens(self, doc: Doc, bounds: numpy.ndarray, owner: numpy.ndarray
                       ) -> list[tuple[int, int, int]]:
-        """Token-pattern matches in ``doc``: each pattern runs on the segments (tokens
-        ``bounds[i]:bounds[i + 1]``) that hold one of the values of each of its required
-        tokens; ``owner`` is the segment of every token."""
-        present: dict[tuple[int, int], set[int]] = defaultdict(set)   # (attr, value) -> segs
+        """Token-pattern matches in ``doc``. A pattern runs only in segments (tokens
+        ``bounds[i]:bounds[i + 1]``; ``owner`` is the segment of every token) holding
+        one of the values of each of its required tokens, and there only on the windows
+        around its rarest required token that a match through it could cover (the
+        whole segment when the pattern's length is unbounded)."""
+        present: dict[tuple[int, int], list[int]] = defaultdict(list)   # -> positions
         if self._literal_arrays:
             attrs = list(self._literal_arrays)
             columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
@@ -156,19 +158,27 @@ class CompiledCodebook:
                 values = columns[:, column]
                 nearest = numpy.minimum(numpy.searchsorted(literals, values), len(literals) - 1)
                 places = numpy.flatnonzero(literals[nearest] == values)
-                for value, segment in zip(values[places].tolist(), owner[places].tolist()):
-                    present[(attr, value)].add(segment)
-        everywhere = range(len(bounds) - 1)
+                for value, position in zip(values[places].tolist(), places.tolist()):
+                    present[(attr, value)].append(position)
         found = []
-        for (key, matcher), requires in zip(self._token_patterns, self._requires):
-            segments = everywhere
-            for attr, values in requires:
-                holding = set().union(*(present.get((attr, v), ()) for v in values))
-                segments = holding if segments is everywhere else segments & holding
+        for (_, matcher, longest), requires in zip(self._token_patterns, self._requires):
+            if requires:
+                places = [[p for v in values for p in present.get((attr, v), ())]
+                          for attr, values in requires]
+                segments = set(owner[places[0]].tolist()) if all(places) else set()
+                for more in places[1:]:
+                    segments &= set(owner[more].tolist())
                 if not segments:
-                    break
-            for segment in sorted(segments):
-                start, end = int(bounds[segment]), int(bounds[segment + 1])
+                    continue
+                anchors = [p for p in min(places, key=len) if owner[p] in segments]
+            else:
+                segments, anchors = set(range(len(bounds) - 1)), []
+            if longest is None or not requires:
+                windows = [(int(bounds[s]), int(bounds[s + 1])) for s in segments]
+            else:
+                windows = [(max(int(bounds[owner[p]]), p - longest + 1),
+                            min(int(bounds[owner[p] + 1]), p + longest)) for p in anchors]
+            for start, end in _merge_windows(windows):
                 if end > start:
                     found.extend((k, start + s, start + e)
                                  for k, s, e in matcher(doc[start:end]))
@@ -278,6 +288,34 @@ def _optional(op) -> bool:
         low = op.strip("{}").split(",")[0].strip()
         return not low or int(low) == 0
     return False
+
+
+def _max_length(pattern: list[dict]) -> int | None:
+    """Most tokens ``pattern`` can match, or None when unbounded (``*``, ``+``, ``{n,}``)."""
+    total = 0
+    for spec in pattern:
+        op = spec.get("OP")
+        if op in ("*", "+"):
+            return None
+        if isinstance(op, str) and op.startswith("{"):
+            bound = op.strip("{}").split(",")[-1].strip()
+            if not bound:
+                return None
+            total += int(bound)
+        else:
+            total += 1
+    return total
+
+
+def _merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping windows joined (windows of one segment only ever overlap)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(windows):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
 
 
 def _vetoed(hit: Hit, vetoes) -> bool:
