@@ -1,25 +1,32 @@
 """Coding throughput and memory benchmark (issue targets in bench/README.md).
 
-Times, in one process and on one corpus of at least 1M words:
+Times, in one process, on each of two corpora of about 1M words (short meeting turns
+and the long turns of a hearing):
   (a) the baseline: one compiled regex per code over each segment,
   (b) cold coding: tokenise + lemmatise + match, cache empty,
   (c) warm re-coding: the tokenised corpus read back from the cache, then matched,
+  (d) the exact-string ceiling: one pyahocorasick automaton over the same words
+      (optional: `pip install -e '.[bench]'`),
 prints words/second and the ratios to the baseline (absolute times drift on shared
 machines; ratios are what the targets are about), checks that the rules find every
-match the baseline finds, then measures peak memory of cold coding at 1M and 5M words
-in child processes.
+match the baseline finds; then measures, in child processes, the peak memory of cold
+coding at 1M and 5M words of short turns, and `dialogcode run` on a study of 1M words
+of short turns.
 
-Corpus: the real NYC housing hearing in ../shared/data when present (sentence rows
-joined into turns), else the bundled sample study; repeated to the wanted size.
-Codebook: the shipped codebooks.
+Corpora: the real meeting turns and NYC housing hearing in ../shared/data when present
+(the hearing's sentence rows joined into turns), else the bundled sample study;
+repeated to the wanted size. Codebook: the shipped codebooks.
 
-    python bench/run.py [--words 1000000] [--memory-words 1000000,5000000] [--no-memory]
+    python bench/run.py [--words 1000000] [--corpora short,hearing]
+        [--memory-words 1000000,5000000] [--no-memory] [--run-words 1000000]
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
+import os
 import re
 import resource
 import subprocess
@@ -38,13 +45,22 @@ from dialogcode.codebook import Codebook, load_codebooks  # noqa: E402
 from dialogcode.coding import code_corpus  # noqa: E402
 from dialogcode.normalize import count_words  # noqa: E402
 
-HEARING = ROOT.parent / "shared" / "data" / "nyc-housing-hearing" / "transcript.json"
+DATA = ROOT.parent / "shared" / "data"
+HEARING = DATA / "nyc-housing-hearing" / "transcript.json"
+MEETINGS = DATA / "meeting-topics" / "transcripts"
 DOC_WORDS = 5000
+# issue targets: (cold, warm) ratios to the regex baseline, per corpus
+TARGETS = {"hearing": (10, 25), "short": (5, 15)}
 
 
-def source_turns() -> tuple[str, list[tuple[str, str]]]:
-    """(name, [(speaker, text)]) of real dialogue to build the corpus from."""
-    if HEARING.is_file():
+def source_turns(corpus: str = "hearing") -> tuple[str, list[tuple[str, str]]]:
+    """(name, [(speaker, text)]) of real dialogue to build a corpus from: ``hearing``
+    (long turns) or ``short`` (meeting turns of about 15 words)."""
+    if corpus == "short" and MEETINGS.is_dir():
+        turns = [(row["speaker"], row["text"]) for path in sorted(MEETINGS.glob("*.json"))
+                 for row in json.loads(path.read_text(encoding="utf-8"))]
+        return "AMI/ICSI meeting turns (real, QMSum meeting-topics)", turns
+    if corpus == "hearing" and HEARING.is_file():
         rows = json.loads(HEARING.read_text(encoding="utf-8"))
         turns: list[tuple[str, str]] = []
         for row in rows:
@@ -79,7 +95,7 @@ def build_corpus(turns, words: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not documents or documents[-1] != f"doc{doc_index:05d}":
         documents.append(f"doc{doc_index:05d}")
     seg = pd.DataFrame(segments, columns=["seg_id", "doc_id", "unit", "speaker", "start", "end",
-                                          "text", "n_words"])
+                                          "text", "n_words"]).assign(codable=True)
     docs = pd.DataFrame({"doc_id": documents, "site": "bench",
                          "sha256": [hashlib.sha256(d.encode()).hexdigest() for d in documents]})
     return seg, docs
@@ -103,6 +119,37 @@ def run_baseline(segments: pd.DataFrame, regexes) -> list[tuple[str, str, int, i
             for m in regex.finditer(text):
                 found.append((seg_id, code_id, m.start(), m.end()))
     return found
+
+
+def automaton(book: Codebook):
+    """The exact-string ceiling: one Aho-Corasick automaton (pyahocorasick) over every
+    code's lower-cased terms and proximity words, or None when it is not installed."""
+    try:
+        import ahocorasick
+    except ImportError:
+        return None
+    words: dict[str, set[str]] = {}
+    for code in book.codes.values():
+        for word in [t for t, _ in code.terms] + [w for r in code.near for w in r.a + r.b]:
+            words.setdefault(word.lower(), set()).add(code.id)
+    found = ahocorasick.Automaton()
+    for word, codes in words.items():
+        found.add_word(word, (len(word), sorted(codes)))
+    found.make_automaton()
+    return found
+
+
+def run_automaton(segments: pd.DataFrame, found) -> int:
+    """Whole-word matches of the automaton in every segment (lower-cased)."""
+    count = 0
+    for text in segments["text"]:
+        text = text.lower()
+        for end, (length, codes) in found.iter(text):
+            start = end - length + 1
+            if (start == 0 or not text[start - 1].isalnum()) and \
+                    (end + 1 == len(text) or not text[end + 1].isalnum()):
+                count += len(codes)
+    return count
 
 
 def term_only(book: Codebook) -> Codebook:
@@ -136,81 +183,159 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - began
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mib(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
-def memory_child(words: int) -> None:
-    """Cold-code ``words`` words and print the peak resident memory (MiB)."""
-    _, turns = source_turns()
+def status_mib(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS, VmHWM), in MiB."""
+    text = Path("/proc/self/status").read_text()
+    return int(re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE).group(1)) / 1024
+
+
+def memory_child(corpus: str, words: int) -> None:
+    """Cold-code ``words`` words of ``corpus``; print the process's peak resident memory
+    and what coding itself adds: the peak while coding (the kernel's high-water mark,
+    reset once the corpus tables, codebooks and spaCy are loaded) less the memory in use
+    before it (MiB)."""
+    _, turns = source_turns(corpus)
     segments, documents = build_corpus(turns, words)
     book = load_codebooks(sorted((ROOT / "codebooks").glob("*.yaml")))
+    code_corpus(segments.head(50), documents, book)
+    gc.collect()
+    loaded = status_mib("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")     # reset the high-water mark
     with tempfile.TemporaryDirectory() as cache:
         code_corpus(segments, documents, book, cache_dir=Path(cache))
-    print(json.dumps({"words": int(segments["n_words"].sum()), "peak_mib": peak_rss_mib()}))
+    print(json.dumps({"words": int(segments["n_words"].sum()), "loaded_mib": loaded,
+                      "coding_mib": status_mib("VmHWM") - loaded,
+                      "peak_mib": peak_rss_mib()}))
+
+
+def write_study(folder: Path, corpus: str, words: int) -> int:
+    """A study folder of plain-text transcripts (``Speaker: text`` paragraphs, documents
+    of ~5k words) built from ``corpus``, coded with the shipped codebooks; its words."""
+    _, turns = source_turns(corpus)
+    segments, documents = build_corpus(turns, words)
+    (folder / "transcripts").mkdir(parents=True)
+    manifest = ["file,site,event_type,date"]
+    for doc_id, group in segments.groupby("doc_id", sort=False):
+        speakers = group["speaker"].str.replace(r"[^A-Za-z]", "", regex=True).str[:20]
+        lines = "\n\n".join(f"{s or 'Speaker'}: {t}" for s, t in zip(speakers, group["text"]))
+        # a title line of its own, or ingest refuses the repeats as duplicate documents
+        (folder / "transcripts" / f"{doc_id}.txt").write_text(
+            f"Bench meeting {doc_id}.\n\n{lines}\n", encoding="utf-8")
+        manifest.append(f"{doc_id}.txt,site{len(manifest) % 7},meeting,2024-01-01")
+    (folder / "manifest.csv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    (folder / "dialogcode.yaml").write_text(
+        f"title: bench\ntranscripts: transcripts\nmanifest: manifest.csv\ncodebooks:\n"
+        f"  - {ROOT / 'codebooks'}/*.yaml\nunit: turn\nmodel: blank\noutput: out\n",
+        encoding="utf-8")
+    return int(segments["n_words"].sum())
+
+
+def run_child(folder: str) -> None:
+    """`dialogcode run FOLDER` in this process; print seconds and peak memory (MiB)."""
+    from dialogcode.cli import cli
+    began = time.perf_counter()
+    cli.main(["run", folder, "--quiet"], standalone_mode=False)
+    print(json.dumps({"seconds": time.perf_counter() - began, "peak_mib": peak_rss_mib()}))
+
+
+def child(*args: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{' '.join(args)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_corpus(corpus: str, words: int, book: Codebook) -> None:
+    """Time the baseline, the Aho-Corasick ceiling, cold and warm coding on ``corpus``."""
+    name, turns = source_turns(corpus)
+    segments, documents = build_corpus(turns, words)
+    words = int(segments["n_words"].sum())
+    print(f"\n== {corpus}: {name}; {words:,} words, {len(segments):,} segments "
+          f"({words / len(segments):.1f} words each), {len(documents)} documents")
+    baseline, t_regex = timed(run_baseline, segments, baseline_regexes(book))
+    found = automaton(book)
+    t_aho = timed(run_automaton, segments, found)[1] if found is not None else None
+    with tempfile.TemporaryDirectory() as cache:
+        cache = Path(cache)
+        cold, t_cold = timed(code_corpus, segments, documents, book, cache_dir=cache)
+        warm, t_warm = timed(code_corpus, segments, documents, book, cache_dir=cache)
+        plain, _ = timed(code_corpus, segments, documents, term_only(book), cache_dir=cache)
+    assert warm.equals(cold), "warm re-coding must give the same codings as cold coding"
+    matched, total, missed = coverage(baseline, plain, segments)
+    rows = [("regex baseline (one regex per code)", t_regex),
+            ("cold coding (tokenise + lemma + match)", t_cold),
+            ("warm re-coding (from cache)", t_warm)]
+    if t_aho is not None:
+        rows.append(("pyahocorasick ceiling (exact strings)", t_aho))
+    print(f"{'stage':<42} {'seconds':>8} {'words/s':>12} {'x baseline':>11}")
+    for label, seconds in rows:
+        print(f"{label:<42} {seconds:>8.2f} {words / seconds:>12,.0f} {t_regex / seconds:>10.1f}x")
+    if t_aho is None:
+        print("pyahocorasick ceiling: not installed (pip install -e '.[bench]')")
+    print(f"codings: {len(cold):,} (rules); baseline regex matches: {total:,}; found by the "
+          f"term rules: {matched:,} ({100 * matched / max(total, 1):.2f}%)")
+    for seg_id, code_id, start, end in missed[:10]:
+        text = segments.set_index("seg_id").at[seg_id, "text"]
+        print(f"  missed {code_id}: {text[max(0, start - 20):end + 20]!r}")
+    cold_target, warm_target = TARGETS[corpus]
+    print(f"targets: cold >= {cold_target}x: "
+          f"{'met' if t_regex / t_cold >= cold_target else 'NOT met'}; warm >= {warm_target}x: "
+          f"{'met' if t_regex / t_warm >= warm_target else 'NOT met'}; every baseline match "
+          f"found: {'met' if not missed else 'NOT met'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--corpora", default="short,hearing",
+                        help="comma-separated: short (meeting turns), hearing (long turns)")
     parser.add_argument("--memory-words", default="1000000,5000000")
+    parser.add_argument("--memory-corpus", default="short")
     parser.add_argument("--no-memory", action="store_true")
-    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--run-words", default="1000000",
+                        help="comma-separated sizes of short-turn studies to time "
+                             "`dialogcode run` on; empty for none")
+    parser.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--run-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
-        return memory_child(args.memory_child)
+        return memory_child(args.memory_child[0], int(args.memory_child[1]))
+    if args.run_child:
+        return run_child(args.run_child)
 
-    name, turns = source_turns()
-    segments, documents = build_corpus(turns, args.words)
-    words = int(segments["n_words"].sum())
     book = load_codebooks(sorted((ROOT / "codebooks").glob("*.yaml")))
     codable = [c for c in book.codes.values() if c.codable]
-    n_terms = sum(len(c.terms) for c in codable)
-    print(f"corpus: {name}; {words:,} words, {len(segments):,} segments, "
-          f"{len(documents)} documents")
-    print(f"codebook: {len(codable)} codes, {n_terms} terms, "
-          f"{sum(len(c.tokens) + len(c.near) for c in codable)} token/proximity rules")
-
-    regexes = baseline_regexes(book)
-    baseline, t_regex = timed(run_baseline, segments, regexes)
-    with tempfile.TemporaryDirectory() as cache:
-        cache = Path(cache)
-        code_corpus(segments.head(50), documents, book)  # load the pipeline once, untimed
-        cold, t_cold = timed(code_corpus, segments, documents, book, cache_dir=cache)
-        warm, t_warm = timed(code_corpus, segments, documents, book, cache_dir=cache)
-        plain, _ = timed(code_corpus, segments, documents, term_only(book), cache_dir=cache)
-    assert warm.equals(cold), "warm re-coding must give the same codings as cold coding"
-    found, total, missed = coverage(baseline, plain, segments)
-
-    rows = [("regex baseline (one regex per code)", t_regex), ("cold coding (tokenise + lemma + "
-            "match)", t_cold), ("warm re-coding (from cache)", t_warm)]
-    print(f"\n{'stage':<42} {'seconds':>8} {'words/s':>12} {'x baseline':>11}")
-    for label, seconds in rows:
-        print(f"{label:<42} {seconds:>8.2f} {words / seconds:>12,.0f} {t_regex / seconds:>10.1f}x")
-    print(f"\ncodings: {len(cold):,} (rules); baseline regex matches: {total:,}")
-    print(f"baseline matches also found by the term rules: {found:,}/{total:,} "
-          f"({100 * found / max(total, 1):.2f}%)")
-    for seg_id, code_id, start, end in missed[:10]:
-        text = segments.set_index("seg_id").at[seg_id, "text"]
-        print(f"  missed {code_id}: {text[max(0, start - 20):end + 20]!r}")
-    cold_ok, warm_ok = t_regex / t_cold >= 2, t_regex / t_warm >= 10
-    print(f"targets: cold >= 2x baseline: {'met' if cold_ok else 'NOT met'}; "
-          f"warm >= 10x baseline: {'met' if warm_ok else 'NOT met'}; "
-          f"every baseline match found: {'met' if not missed else 'NOT met'}")
-    if args.no_memory:
-        return
-    print("\npeak memory of cold coding (separate processes):")
-    peaks = []
-    for size in [int(s) for s in args.memory_words.split(",")]:
-        out = subprocess.run([sys.executable, __file__, "--memory-child", str(size)],
-                             capture_output=True, text=True, check=True).stdout
-        result = json.loads(out.strip().splitlines()[-1])
-        peaks.append(result["peak_mib"])
-        print(f"  {result['words']:>12,} words: {result['peak_mib']:>7.0f} MiB")
-    if len(peaks) >= 2:
-        growth = 100 * (peaks[-1] / peaks[0] - 1)
-        print(f"  growth: {growth:+.0f}% (target: under 500 MiB at 1M words, "
-              f"at most +30% at 5M)")
+    print(f"codebook: {len(codable)} codes, {sum(len(c.terms) for c in codable)} terms, "
+          f"{sum(len(c.tokens) + len(c.near) for c in codable)} token/proximity rules, "
+          f"{sum(len(c.exclude) for c in codable)} exclusions; load average "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    code_corpus(build_corpus(source_turns()[1], 500)[0], build_corpus(source_turns()[1], 500)[1],
+                book)  # load the pipeline once, untimed
+    for corpus in args.corpora.split(","):
+        bench_corpus(corpus, args.words, book)
+    if not args.no_memory:
+        print(f"\npeak memory of cold coding, {args.memory_corpus} turns (separate processes):")
+        peaks = []
+        for size in [int(s) for s in args.memory_words.split(",")]:
+            result = child("--memory-child", args.memory_corpus, str(size))
+            peaks.append((result["peak_mib"], result["coding_mib"]))
+            print(f"  {result['words']:>12,} words: peak {result['peak_mib']:>5.0f} MiB; "
+                  f"tables, codebooks and spaCy loaded {result['loaded_mib']:>5.0f} MiB, "
+                  f"coding adds {result['coding_mib']:>4.0f} MiB")
+        if len(peaks) >= 2:
+            print(f"  peak growth from first to last: "
+                  f"{100 * (peaks[-1][0] / peaks[0][0] - 1):+.0f}% (target: at most +30%)")
+    for size in [int(s) for s in args.run_words.split(",") if s]:
+        with tempfile.TemporaryDirectory() as folder:
+            words = write_study(Path(folder), "short", size)
+            result = child("--run-child", folder)
+        print(f"`dialogcode run`, {words:,} words of short turns: {result['seconds']:.1f} s, "
+              f"peak {result['peak_mib']:.0f} MiB (load average "
+              f"{os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pandas as pd
 import numpy
-from spacy.attrs import DEP, HEAD, LEMMA, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, NORM, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,10 +26,10 @@ from .store import replacing
 
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "3"   # bump when segmentation or the cache layout changes
+CACHE_FORMAT = "4"   # bump when segmentation or the cache layout changes
 # token attributes kept in the cache; string-valued ones have their strings saved too
-_ATTRS = [ORTH, LEMMA, SPACY, TAG, POS, DEP, HEAD, SENT_START]
-_STRING_COLUMNS = [0, 1, 3, 5]
+_ATTRS = [ORTH, LEMMA, NORM, SPACY, TAG, POS, DEP, HEAD, SENT_START]
+_STRING_COLUMNS = [0, 1, 2, 4, 6]
 
 
 class DocCache:
@@ -46,7 +46,9 @@ class DocCache:
     def _path(self, sha256: str, unit: str) -> Path | None:
         return self.folder / f"{sha256}-{unit}.npz" if self.folder else None
 
-    def get(self, sha256: str, unit: str, vocab) -> list[Doc] | None:
+    def load(self, sha256: str, unit: str, vocab) -> tuple[numpy.ndarray, numpy.ndarray] | None:
+        """The token arrays of a document's segments, one after the other, and each
+        segment's number of tokens; their strings are added to ``vocab``."""
         path = self._path(sha256, unit)
         if path is None or not path.is_file():
             self.misses += 1
@@ -54,32 +56,69 @@ class DocCache:
         try:
             with numpy.load(path, allow_pickle=False) as data:
                 tokens, lengths, strings = data["tokens"], data["lengths"], data["strings"]
-            for text in strings.tolist():
-                vocab.strings.add(text)
-            docs, offset = [], 0
-            for length in lengths.tolist():
-                rows = tokens[offset:offset + length]
-                offset += length
-                doc = Doc(vocab, words=rows[:, 0], spaces=rows[:, 2].astype(bool).tolist())
-                docs.append(doc.from_array(_ATTRS, rows))
+            if tokens.shape != (int(lengths.sum()), len(_ATTRS)):
+                raise ValueError(f"{path}: token arrays do not match their lengths")
         except (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
             self.misses += 1
             return None
+        for text in strings.tolist():
+            vocab.strings.add(text)
         self.hits += 1
-        return docs
+        return tokens, lengths
 
-    def put(self, sha256: str, unit: str, docs: list[Doc]) -> None:
+    def get(self, sha256: str, unit: str, vocab) -> list[Doc] | None:
+        """A document's segments as one spaCy doc each, or None when not cached."""
+        loaded = self.load(sha256, unit, vocab)
+        if loaded is None:
+            return None
+        tokens, lengths = loaded
+        ends = numpy.cumsum(lengths).tolist()
+        return [_doc(vocab, tokens[end - length:end])
+                for end, length in zip(ends, lengths.tolist())]
+
+    def put(self, sha256: str, unit: str, tokens: numpy.ndarray, lengths: numpy.ndarray,
+            vocab) -> None:
         path = self._path(sha256, unit)
-        if path is None or not docs:
+        if path is None or not len(lengths):
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        tokens = numpy.concatenate([doc.to_array(_ATTRS) for doc in docs])
-        strings = docs[0].vocab.strings
-        texts = [strings[h] for h in numpy.unique(tokens[:, _STRING_COLUMNS]).tolist()
-                 if h in strings]
+        texts = [vocab.strings[h] for h in numpy.unique(tokens[:, _STRING_COLUMNS]).tolist()
+                 if h in vocab.strings]
         with replacing(path) as temporary:
             numpy.savez(temporary, tokens=tokens, strings=numpy.array(texts, dtype=str),
-                        lengths=numpy.array([len(d) for d in docs], dtype="int64"))
+                        lengths=lengths)
+
+
+def _doc(vocab, tokens: numpy.ndarray) -> Doc:
+    """A spaCy doc from cached token arrays."""
+    doc = Doc(vocab, words=tokens[:, 0], spaces=tokens[:, 3].astype(bool).tolist())
+    return doc.from_array(_ATTRS, tokens)
+
+
+def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
+    lengths = numpy.array([len(d) for d in docs], dtype="int64")
+    tokens = numpy.concatenate([doc.to_array(_ATTRS) for doc in docs]) if docs else \
+        numpy.zeros((0, len(_ATTRS)), dtype="uint64")
+    return tokens.reshape(-1, len(_ATTRS)), lengths
+
+
+def _by_document(segments: pd.DataFrame, documents: pd.DataFrame
+                 ) -> list[tuple[numpy.ndarray, tuple[str, str]]]:
+    """(row positions of its segments, cache key) of each document, in order of first
+    appearance."""
+    hashes = dict(zip(documents["doc_id"], documents["sha256"]))
+    codes, doc_ids = pd.factorize(segments["doc_id"])
+    spans = segments[["start", "end"]].to_numpy("int64")
+    unit_codes, units = pd.factorize(segments["unit"])
+    order = numpy.argsort(codes, kind="stable")
+    found = []
+    for doc_id, positions in zip(doc_ids, numpy.split(order, numpy.cumsum(
+            numpy.bincount(codes, minlength=len(doc_ids)))[:-1])):
+        digest = hashlib.sha256(spans[positions].tobytes()).hexdigest()[:8]
+        # segments cut at another max_segment_chars differ
+        unit = "+".join(sorted(units[numpy.unique(unit_codes[positions])]))
+        found.append((positions, (hashes[doc_id], unit + "-" + digest)))
+    return found
 
 
 def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
@@ -88,13 +127,10 @@ def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
     """Yield (segments of one document, their spaCy docs) for every document: cached
     ones first, then the rest tokenised in one stream (``n_process`` worker processes)
     and written to the cache."""
-    hashes = documents.set_index("doc_id")["sha256"]
     check_lengths(segments, nlp)
     pending = []
-    for doc_id, group in segments.groupby("doc_id", sort=False):
-        spans = hashlib.sha256(group[["start", "end"]].to_numpy("int64").tobytes())
-        key = (hashes[doc_id], "+".join(sorted(set(group["unit"]))) + "-"
-               + spans.hexdigest()[:8])   # segments cut at another max_segment_chars differ
+    for positions, key in _by_document(segments, documents):
+        group = segments.iloc[positions]
         docs = cache.get(*key, nlp.vocab)
         if docs is not None and len(docs) == len(group):
             yield group, docs
@@ -106,8 +142,39 @@ def segment_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
                       batch_size=256, n_process=n_process, disable=matching_components(nlp))
     for key, group in pending:
         docs = list(islice(stream, len(group)))
-        cache.put(*key, docs)
+        cache.put(*key, *_token_arrays(docs), nlp.vocab)
         yield group, docs
+
+
+def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language,
+                  cache: DocCache, *, n_process: int = 1
+                  ) -> Iterator[tuple[numpy.ndarray, Doc, numpy.ndarray]]:
+    """Like :func:`segment_docs`, but one spaCy doc per document holding its segments'
+    tokens one after the other (as the cache stores them): (row positions of the
+    segments in ``segments``, doc, token offsets where each segment starts and the
+    last one ends). One doc per document instead of one per segment is what makes
+    short turns fast."""
+    check_lengths(segments, nlp)
+    texts = segments["text"]
+    pending = []
+    for positions, key in _by_document(segments, documents):
+        loaded = cache.load(*key, nlp.vocab)
+        if loaded is not None and len(loaded[1]) == len(positions):
+            yield positions, _doc(nlp.vocab, loaded[0]), _bounds(loaded[1])
+        else:
+            pending.append((key, positions))
+    if not pending:
+        return
+    stream = nlp.pipe((text for _, positions in pending for text in texts.iloc[positions]),
+                      batch_size=256, n_process=n_process, disable=matching_components(nlp))
+    for key, positions in pending:
+        tokens, lengths = _token_arrays(list(islice(stream, len(positions))))
+        cache.put(*key, tokens, lengths, nlp.vocab)
+        yield positions, _doc(nlp.vocab, tokens), _bounds(lengths)
+
+
+def _bounds(lengths: numpy.ndarray) -> numpy.ndarray:
+    return numpy.concatenate([[0], numpy.cumsum(lengths)]).astype("int64")
 
 
 def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
@@ -125,16 +192,22 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     cache = DocCache(cache_dir, model)
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
     rows = []
-    batches = segment_docs(segments, documents, nlp, cache, n_process=n_process)
-    for group, docs in progress_bar(batches, desc="code", enabled=progress, unit="doc",
-                                    total=segments["doc_id"].nunique()):
-        for seg_id, doc_id, offset, codable, doc in zip(
-                group["seg_id"], group["doc_id"], group["start"], group["codable"], docs):
-            for hit in compiled.match(doc) if codable else ():
+    seg_ids, doc_ids = segments["seg_id"], segments["doc_id"]   # read only where coded
+    offsets, codable = segments["start"].to_numpy(), segments["codable"].to_numpy()
+    batches = document_docs(segments, documents, nlp, cache, n_process=n_process)
+    for positions, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
+                                               unit="doc",
+                                               total=segments["doc_id"].nunique()):
+        for segment, hits in compiled.match_segments(doc, bounds).items():
+            row = positions[segment]
+            if not codable[row]:
+                continue
+            base = doc[int(bounds[segment])].idx - int(offsets[row])
+            for hit in hits:
                 span = doc[hit.start:hit.end]
-                rows.append((seg_id, doc_id, hit.code_id, offset + span.start_char,
-                             offset + span.end_char, span.text, "rule", hit.rule_id, None,
-                             versions[hit.code_id]))
+                rows.append((seg_ids.iat[row], doc_ids.iat[row], hit.code_id,
+                             span.start_char - base, span.end_char - base, span.text,
+                             "rule", hit.rule_id, None, versions[hit.code_id]))
     codings = pd.DataFrame(rows, columns=CODING_COLUMNS).astype({"score": "float64"})
     return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
                                ignore_index=True)

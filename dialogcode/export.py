@@ -17,7 +17,7 @@ from .errors import DialogcodeError
 from .progress import progress_steps
 from .store import replacing, safe_for_spreadsheet, write_csv
 from .tables import segment_frame
-from .workbook import plain, write_workbook
+from .workbook import plain_values, write_workbook
 
 _FOREIGN_KEYS = {
     "segments": {"doc_id": "documents(doc_id)"},
@@ -44,7 +44,7 @@ def _create(connection: sqlite3.Connection, name: str, table: pd.DataFrame) -> N
                 for c, target in _FOREIGN_KEYS.get(name, {}).items() if c in table]
     connection.execute(f'CREATE TABLE "{name}" ({", ".join(columns)})')
     marks = ", ".join("?" * len(table.columns))
-    rows = (tuple(plain(v) for v in row) for row in table.itertuples(index=False, name=None))
+    rows = zip(*(plain_values(table.iloc[:, i]) for i in range(len(table.columns))))
     connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
 
 
@@ -72,6 +72,7 @@ def write_sqlite(path: Path, core: dict[str, pd.DataFrame],
 
 
 WORKBOOK, DATABASE = "workbook.xlsx", "study.sqlite"
+NOT_IN_WORKBOOK = "coded_segments"     # a row per segment: tables/, Parquet and SQLite
 
 
 def core_tables(evidence: Evidence) -> dict[str, pd.DataFrame]:
@@ -107,6 +108,7 @@ def workbook_sheets(evidence: Evidence) -> dict[str, pd.DataFrame]:
     codings = codings[[*codings.columns[:after], "site", "event_type", "speaker", "role",
                        *core["codings"].columns[after:]]]
     sheets = {"codebook": core["codebook"], **evidence.tables, "codings": codings}
+    sheets.pop(NOT_IN_WORKBOOK, None)
     return {name: _for_people(table, labels) for name, table in sheets.items()}
 
 
@@ -116,10 +118,13 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
             ("codebook version", evidence.book.version),
             ("columns", "Every column is documented in dialogcode's docs/tables.md."),
             ("codebook", "Every code with its parent, definition and guidance.")]
-    rows += [(name, TABLES[name]) for name in evidence.tables]
+    rows += [(name, TABLES[name]) for name in evidence.tables if name != NOT_IN_WORKBOOK]
     rows += [("codings", "The final codings: rule codings minus rejected ones, plus "
                          "accepted suggestions and human codings (see `source`), with "
-                         "each coding's site, event type, speaker and role.")]
+                         "each coding's site, event type, speaker and role."),
+             (NOT_IN_WORKBOOK, f"Not in this workbook (a row per segment is too many for "
+                               f"a sheet): tables/{NOT_IN_WORKBOOK}.csv opens in Excel for "
+                               "pivot tables; also in the Parquet files and study.sqlite.")]
     return pd.DataFrame(rows, columns=["sheet", "description"])
 
 

@@ -23,8 +23,9 @@ _UNNEEDED = ("ner", "textcat", "textcat_multilabel", "entity_linker", "entity_ru
 class LowercaseLookupLemmatizer:
     """Lemmatizer using spacy-lookups-data's English lookup table on the lower-cased
     form, so "Evicted" and "evicted" share the lemma "evict" (spaCy's stock lookup
-    lemmatizer leaves capitalised words alone). Works on token arrays, looking each
-    distinct word up once, because this runs on every word of the corpus."""
+    lemmatizer leaves capitalised words alone). Works on token arrays with the lemma of
+    each word looked up once and remembered, because this runs on every word of the
+    corpus, mostly in short docs (one per turn)."""
 
     def __init__(self, vocab):
         self.vocab = vocab
@@ -40,10 +41,9 @@ class LowercaseLookupLemmatizer:
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
-            distinct, inverse = numpy.unique(doc.to_array(LOWER), return_inverse=True)
-            lemmas = numpy.fromiter((self._lemma(int(h)) for h in distinct),
-                                    dtype=numpy.uint64, count=len(distinct))
-            doc.from_array([LEMMA], lemmas[inverse].reshape(-1, 1))
+            known = self._lemmas
+            lemmas = [known.get(h) or self._lemma(h) for h in doc.to_array(LOWER).tolist()]
+            doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64).reshape(-1, 1))
         return doc
 
 

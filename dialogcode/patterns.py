@@ -3,7 +3,8 @@
 Terms go into two ``PhraseMatcher``s (``LOWER`` and ``LEMMA``), token patterns into a
 ``Matcher``; proximity rules pair phrase hits within a token window, and exclusions
 veto hits near a veto phrase. Overlapping hits of one code in one segment merge into
-one span, so nothing is double counted.
+one span, so nothing is double counted. A document's segments are matched in one doc
+(:meth:`CompiledCodebook.match_segments`), each as if it stood alone.
 """
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.attrs import DEP, LEMMA, LOWER, ORTH, SENT_START
 from spacy.errors import MatchPatternError
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
 from spacy.pipeline import Sentencizer
@@ -73,11 +73,11 @@ class CompiledCodebook:
                         "lemma": PhraseMatcher(vocab, attr="LEMMA")}
         self._dependencies = DependencyMatcher(vocab)
         self._keys: dict[int, tuple[str, str, str]] = {}   # key -> (code, rule, role)
-        # token patterns run only where one of their anchors (literal values of a
-        # required token) occurs, on a window of the segment around it
+        self._veto_keys: set[int] = set()
+        # token patterns run only on segments holding all their required literal tokens
         self._token_patterns: list[tuple[str, Matcher, int | None]] = []
-        self._by_anchor: dict[int, dict[int, list[int]]] = {LOWER: {}, LEMMA: {}, ORTH: {}}
-        self._always: list[int] = []            # patterns without an anchor
+        self._requires: list[list[tuple[int, tuple[int, ...]]]] = []   # (attr, any of)
+        self._literals: dict[int, set[int]] = {LOWER: set(), LEMMA: set(), ORTH: set()}
 
         self._near: dict[tuple[str, str], object] = {}
         self._vetoes: dict[tuple[str, str], object] = {}
@@ -110,9 +110,8 @@ class CompiledCodebook:
                 self._vetoes[(code.id, rule_id)] = rule
                 key = self._key(code.id, rule_id, "veto")
                 phrases[rule.match].extend((key, t) for t in rule.terms)
-        self._anchor_arrays = {attr: numpy.array(sorted(table), dtype=numpy.uint64)
-                               for attr, table in self._by_anchor.items() if table}
-        self._anchor_attrs = list(self._anchor_arrays)
+        self._literal_arrays = {attr: numpy.array(sorted(values), dtype=numpy.uint64)
+                                for attr, values in self._literals.items() if values}
         for mode, items in phrases.items():
             texts = [text for _, text in items]
             docs = nlp.pipe(texts) if mode == "lemma" else map(nlp.make_doc, texts)
@@ -123,13 +122,13 @@ class CompiledCodebook:
                 self._phrase[mode].add(key, pattern_docs)
 
     def _add_token_pattern(self, key: str, pattern: list[dict]) -> None:
-        """Register a token pattern under its most selective anchor: the literal values
-        of a token that must be present, preferring rare words over stop words."""
-        index = len(self._token_patterns)
+        """Register a token pattern with what it requires: for each token that must be
+        present, the literal values (``LOWER``, ``LEMMA``, ``ORTH``/``TEXT``, a string
+        or ``{IN: [...]}``) one of which a segment must hold for the pattern to match."""
         matcher = Matcher(self.nlp.vocab)
         matcher.add(key, [pattern])
         self._token_patterns.append((key, matcher, _max_length(pattern)))
-        candidates = []
+        requires = []
         for spec in pattern:
             if _optional(spec.get("OP")):
                 continue
@@ -139,55 +138,105 @@ class CompiledCodebook:
                 values = [value] if isinstance(value, str) else (
                     value["IN"] if isinstance(value, dict) and list(value) == ["IN"] else None)
                 if values and all(isinstance(v, str) for v in values):
-                    common = any(v.lower() in STOP_WORDS or len(v) < 3 for v in values)
-                    candidates.append(((common, len(values)), attr, values))
-                    break
-        if not candidates:
-            self._always.append(index)
-            return
-        _, attr, values = min(candidates, key=lambda c: c[0])
-        for value in values:
-            self._by_anchor[attr].setdefault(self.nlp.vocab.strings.add(value), []).append(index)
+                    hashes = tuple(self.nlp.vocab.strings.add(v) for v in values)
+                    requires.append((attr, hashes))
+                    self._literals[attr].update(hashes)
+        self._requires.append(requires)
 
-    def _match_tokens(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """Token-pattern matches: each pattern whose anchor occurs runs on windows around
-        its anchors (the whole segment when the pattern's length is unbounded)."""
-        size = len(doc)
-        windows: dict[int, list[tuple[int, int]]] = {i: [(0, size)] for i in self._always}
-        if self._anchor_attrs:
-            columns = doc.to_array(self._anchor_attrs).reshape(size, len(self._anchor_attrs))
-            for column, (attr, anchors) in enumerate(self._anchor_arrays.items()):
+    def _match_tokens(self, doc: Doc, bounds: numpy.ndarray, owner: numpy.ndarray
+                      ) -> list[tuple[int, int, int]]:
+        """Token-pattern matches in ``doc``. A pattern runs only in segments (tokens
+        ``bounds[i]:bounds[i + 1]``; ``owner`` is the segment of every token) holding
+        one of the values of each of its required tokens, and there only on the windows
+        around its rarest required token that a match through it could cover (the
+        whole segment when the pattern's length is unbounded)."""
+        present: dict[tuple[int, int], list[int]] = defaultdict(list)   # -> positions
+        if self._literal_arrays:
+            attrs = list(self._literal_arrays)
+            columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
+            for column, (attr, literals) in enumerate(self._literal_arrays.items()):
                 values = columns[:, column]
-                places = numpy.minimum(numpy.searchsorted(anchors, values), len(anchors) - 1)
-                for position in numpy.flatnonzero(anchors[places] == values).tolist():
-                    for index in self._by_anchor[attr][int(values[position])]:
-                        longest = self._token_patterns[index][2]
-                        windows.setdefault(index, []).append(
-                            (0, size) if longest is None else
-                            (max(0, position - longest + 1), min(size, position + longest)))
+                nearest = numpy.minimum(numpy.searchsorted(literals, values), len(literals) - 1)
+                places = numpy.flatnonzero(literals[nearest] == values)
+                for value, position in zip(values[places].tolist(), places.tolist()):
+                    present[(attr, value)].append(position)
         found = []
-        for index, spans in windows.items():
-            matcher = self._token_patterns[index][1]
-            for start, end in _merge_windows(spans):
-                found.extend((key, start + s, start + e) for key, s, e in matcher(doc[start:end]))
+        for (_, matcher, longest), requires in zip(self._token_patterns, self._requires):
+            if requires:
+                places = [[p for v in values for p in present.get((attr, v), ())]
+                          for attr, values in requires]
+                segments = set(owner[places[0]].tolist()) if all(places) else set()
+                for more in places[1:]:
+                    segments &= set(owner[more].tolist())
+                if not segments:
+                    continue
+                anchors = [p for p in min(places, key=len) if owner[p] in segments]
+            else:
+                segments, anchors = set(range(len(bounds) - 1)), []
+            if longest is None or not requires:
+                windows = [(int(bounds[s]), int(bounds[s + 1])) for s in segments]
+            else:
+                windows = [(max(int(bounds[owner[p]]), p - longest + 1),
+                            min(int(bounds[owner[p] + 1]), p + longest)) for p in anchors]
+            for start, end in _merge_windows(windows):
+                if end > start:
+                    found.extend((k, start + s, start + e)
+                                 for k, s, e in matcher(doc[start:end]))
         return found
 
     def _key(self, code_id: str, rule_id: str, role: str) -> str:
         name = f"{code_id}\x1f{rule_id}\x1f{role}"
-        self._keys[self.nlp.vocab.strings.add(name)] = (code_id, rule_id, role)
+        key = self.nlp.vocab.strings.add(name)
+        self._keys[key] = (code_id, rule_id, role)
+        if role == "veto":
+            self._veto_keys.add(key)
         return name
 
     def match(self, doc: Doc) -> list[Hit]:
         """Hits in one segment doc, after proximity pairing, vetoes and merging."""
-        hits: list[Hit] = []
-        near_parts: dict[tuple[str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
-        vetoes: dict[str, list[tuple[object, int, int]]] = defaultdict(list)
+        return self.match_segments(doc, [0, len(doc)]).get(0, [])
+
+    def match_segments(self, doc: Doc, bounds) -> dict[int, list[Hit]]:
+        """Hits in a doc of consecutive segments, segment ``i`` being tokens
+        ``bounds[i]:bounds[i + 1]``: {segment: its hits (token offsets into ``doc``)},
+        for segments with hits. Each segment is matched as if it were a doc of its own:
+        matches crossing a segment boundary are dropped, and proximity rules, vetoes
+        and merging apply within a segment."""
+        bounds = numpy.asarray(bounds, dtype=numpy.int64)
+        owner = numpy.repeat(numpy.arange(len(bounds) - 1), numpy.diff(bounds))
         found = [*self._phrase["lower"](doc), *self._phrase["lemma"](doc)]
-        if self._token_patterns:
-            found.extend(self._match_tokens(doc))
         if len(self._dependencies):
             found.extend((key, min(ids), max(ids) + 1)
                          for key, ids in self._dependencies(doc))
+        if self._token_patterns:
+            found.extend(self._match_tokens(doc, bounds, owner))
+        by_segment: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        coding = set()      # segments with more than vetoes
+        for key, start, end in found:
+            segment = int(owner[start])
+            if end <= bounds[segment + 1]:
+                by_segment[segment].append((key, start, end))
+                if key not in self._veto_keys:
+                    coding.add(segment)
+        # sentence boundaries as spaCy's has_annotation("SENT_START") sees them in a doc
+        # of the segment alone: set on a token after its first, or a parse
+        boundaries = doc.to_array([SENT_START, DEP]).reshape(len(doc), 2) != 0
+        boundaries[bounds[:-1][bounds[:-1] < len(doc)], 0] = False
+        found_hits = {}
+        for segment in sorted(coding):
+            start, end = bounds[segment], bounds[segment + 1]
+            hits = self._segment_hits(doc, by_segment[segment],
+                                      lambda: bool(boundaries[start:end].any()))
+            if hits:
+                found_hits[segment] = hits
+        return found_hits
+
+    def _segment_hits(self, doc: Doc, found, annotated) -> list[Hit]:
+        """One segment's hits from its raw matches, after pairing, vetoes and merging;
+        ``annotated()`` tells whether the segment has sentence boundaries set."""
+        hits: list[Hit] = []
+        near_parts: dict[tuple[str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
+        vetoes: dict[str, list[tuple[object, int, int]]] = defaultdict(list)
         for key, start, end in found:
             code_id, rule_id, role = self._keys[key]
             if role == "hit":
@@ -197,12 +246,12 @@ class CompiledCodebook:
             else:
                 near_parts[(code_id, rule_id)][role == "b"].append((start, end))
         if near_parts:
-            hits.extend(self._pair(doc, near_parts))
+            hits.extend(self._pair(doc, near_parts, annotated))
         if vetoes:
             hits = [h for h in hits if not _vetoed(h, vetoes.get(h.code_id, ()))]
         return _merge(hits)
 
-    def _pair(self, doc: Doc, near_parts) -> list[Hit]:
+    def _pair(self, doc: Doc, near_parts, annotated) -> list[Hit]:
         hits = []
         for (code_id, rule_id), (a_spans, b_spans) in near_parts.items():
             rule = self._near[(code_id, rule_id)]
@@ -213,7 +262,7 @@ class CompiledCodebook:
                     if overlap or gap > rule.within:
                         continue
                     start, end = min(a_start, b_start), max(a_end, b_end)
-                    if rule.scope == "sentence" and _crosses_sentence(doc, start, end):
+                    if rule.scope == "sentence" and _crosses_sentence(doc, start, end, annotated()):
                         continue
                     hits.append(Hit(code_id, rule_id, start, end))
         return hits
@@ -222,11 +271,11 @@ class CompiledCodebook:
 _SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
 
 
-def _crosses_sentence(doc: Doc, start: int, end: int) -> bool:
+def _crosses_sentence(doc: Doc, start: int, end: int, annotated: bool) -> bool:
     """Whether tokens start..end span a sentence boundary: the parser's or senter's
-    boundaries when the pipeline sets them, else sentence-final punctuation inside the
-    span (the rule spaCy's sentencizer applies)."""
-    if doc.has_annotation("SENT_START"):
+    boundaries when the pipeline sets them (``annotated``), else sentence-final
+    punctuation inside the span (the rule spaCy's sentencizer applies)."""
+    if annotated:
         return any(doc[i].is_sent_start for i in range(start + 1, end))
     return any(doc[i].text in _SENTENCE_END for i in range(start, end - 1))
 
@@ -259,9 +308,10 @@ def _max_length(pattern: list[dict]) -> int | None:
 
 
 def _merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping windows joined (windows of one segment only ever overlap)."""
     merged: list[list[int]] = []
     for start, end in sorted(windows):
-        if merged and start <= merged[-1][1]:
+        if merged and start < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])

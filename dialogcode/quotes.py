@@ -56,7 +56,7 @@ def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
                                                 if n != "sentencizer"])]
 
 
-def _context(rows: list[dict], sentences: list, position: int, first: int, last: int
+def _context(rows: dict[int, dict], sentences: dict, position: int, first: int, last: int
              ) -> tuple[str, str]:
     """The sentence before ``first`` and after ``last`` (sentence indexes in the segment
     at ``position``), from the neighbouring turn of the same document when the turn has
@@ -66,7 +66,7 @@ def _context(rows: list[dict], sentences: list, position: int, first: int, last:
 
     def neighbour(step):
         other = position + step
-        if not (0 <= other < len(rows) and rows[other]["doc_id"] == row["doc_id"]):
+        if other not in rows or rows[other]["doc_id"] != row["doc_id"]:
             return ""
         text = rows[other]["text"]
         start, end = (sentences[other] or [(0, len(text))])[-1 if step < 0 else 0]
@@ -98,9 +98,12 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
     hits = hits[hits["seg_id"].isin(frame.loc[substantive(frame), "seg_id"])]
     if hits.empty:
         return pd.DataFrame(columns=["code_id", *QUOTE_COLUMNS[1:]])
-    rows = frame.to_dict("records")
-    positions = {row["seg_id"]: i for i, row in enumerate(rows)}
-    sentences = _sentences(frame["text"].tolist())
+    positions = {seg_id: i for i, seg_id in enumerate(frame["seg_id"])}
+    # only the coded segments and their neighbours (the context) are read
+    needed = sorted({positions[seg_id] + step for seg_id in hits["seg_id"].unique()
+                     for step in (-1, 0, 1)} & set(range(len(frame))))
+    rows = dict(zip(needed, frame.iloc[needed].to_dict("records")))
+    sentences = dict(zip(needed, _sentences([rows[i]["text"] for i in needed])))
     found = []
     for (code_id, seg_id), group in hits.groupby(["code_id", "seg_id"], sort=False):
         position = positions[seg_id]

@@ -49,11 +49,20 @@ def unneutralize(value: str) -> str:
 
 
 def safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose text cells are neutralised (see :func:`neutralize`)."""
-    out = df.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralize)
+    """``df`` with its text cells neutralised (see :func:`neutralize`): a new frame in
+    which only the columns holding such text are rewritten."""
+    changed = {}
+    for column in df.columns:
+        series = df[column]
+        if series.dtype != object and pd.api.types.is_string_dtype(series):
+            if not series.str.match(_NEUTRALIZED.pattern).fillna(False).any():
+                continue
+        elif series.dtype != object:
+            continue
+        changed[column] = series.map(neutralize)
+    out = df.copy(deep=False)       # copy-on-write: the columns are shared until changed
+    for column, values in changed.items():
+        out[column] = values
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from .safexml import xml_text
 from .store import FORMULA_START, replacing
 
 EXCEL_MAX_CELL = 32_767
+EXCEL_MAX_ROWS = 1_048_576     # rows of a sheet, the header row included
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="305496")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -45,11 +47,16 @@ def number_format(column: str, series: pd.Series) -> str | None:
     return PERCENT if column == "share" or column.endswith("_share") else DECIMALS
 
 
+def _text(value: str) -> str:
+    value = xml_text(value)
+    if len(value) > EXCEL_MAX_CELL:
+        value = value[:EXCEL_MAX_CELL - 20] + " [truncated]"
+    return value
+
+
 def _cell(sheet, value, *, header=False, wrap=False, style=None):
-    if isinstance(value, str):
-        value = xml_text(value)
-        if len(value) > EXCEL_MAX_CELL:
-            value = value[:EXCEL_MAX_CELL - 20] + " [truncated]"
+    """``value`` as written to the sheet: itself, or a styled cell when it needs a
+    style (header, wrapped text, a number format) or a quote prefix."""
     formula = isinstance(value, str) and value.startswith(FORMULA_START)
     if not (header or wrap or formula or (style and isinstance(value, float))):
         return value
@@ -58,7 +65,7 @@ def _cell(sheet, value, *, header=False, wrap=False, style=None):
         cell.number_format = style
     if isinstance(value, str):
         cell.data_type = "s"
-        cell.quotePrefix = value.startswith(FORMULA_START)
+        cell.quotePrefix = formula
     if header:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     elif wrap:
@@ -72,8 +79,25 @@ def plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def plain_values(series: pd.Series) -> list:
+    """:func:`plain` of every value of ``series``, a column at a time."""
+    if series.dtype == object:
+        return [plain(v) for v in series]
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _values(series: pd.Series) -> list:
+    """A column's cells as Python values, text made fit for a workbook (each distinct
+    text once)."""
+    values = plain_values(series)
+    texts = {v: _text(v) for v in {v for v in values if isinstance(v, str)}}
+    return [texts[v] if isinstance(v, str) else v for v in values]
+
+
 def _sheet(book: Workbook, name: str, table: pd.DataFrame,
            choices: dict[str, tuple[str, ...]] | None = None) -> None:
+    """One sheet of ``table``, prepared a column at a time (a large table has a million
+    cells)."""
     sheet = book.create_sheet(name[:31])
     columns = [str(c) for c in table.columns]
     for column, allowed in (choices or {}).items():
@@ -83,13 +107,18 @@ def _sheet(book: Workbook, name: str, table: pd.DataFrame,
                                     error=f"Choose {' or '.join(allowed)}, or leave empty.")
         validation.add(f"{letter}2:{letter}{max(len(table) + 1, 2)}")
         sheet.data_validations.append(validation)
-    widths = {}
-    for index, column in enumerate(columns, start=1):
-        lengths = table[column].map(lambda v: 0 if plain(v) is None else len(str(v)))
+    cells, lines = [], [1] * len(table)
+    for index, column in enumerate(columns):
+        series = table.iloc[:, index]
+        values = _values(series)
+        lengths = pd.Series([0 if v is None else len(str(v)) for v in values], dtype=float)
         sample = lengths.quantile(0.9) if len(table) else 0
         width = 60 if column in _WIDE else min(max(len(column), int(sample)) + 2, 40)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-        widths[column] = width
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        wrap, style = column in _WIDE, number_format(column, series)
+        if wrap:
+            lines = [max(most, _lines(v, width)) for most, v in zip(lines, values)]
+        cells.append([_cell(sheet, v, wrap=wrap, style=style) for v in values])
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
@@ -98,19 +127,12 @@ def _sheet(book: Workbook, name: str, table: pd.DataFrame,
     if len(columns):
         sheet.auto_filter.ref = (f"A1:{get_column_letter(len(columns))}"
                                  f"{max(len(table) + 1, 2)}")
-    sheet.append([_cell(sheet, c, header=True) for c in columns])
-    wrap = [c in _WIDE for c in columns]
-    styles = [number_format(c, table[c]) for c in columns]
-    wide = [c for c in columns if c in _WIDE]
-    for number, row in enumerate(table.itertuples(index=False, name=None), start=2):
-        values = [plain(v) for v in row]
-        if wide:
-            lines = max(_lines(values[columns.index(c)], widths[c]) for c in wide)
-            if lines > 1:
-                sheet.row_dimensions[number].height = min(LINE_HEIGHT * lines,
-                                                          MAX_ROW_HEIGHT)
-        sheet.append([_cell(sheet, v, wrap=w, style=f) for v, w, f in zip(values, wrap,
-                                                                             styles)])
+    sheet.append([_cell(sheet, _text(c), header=True) for c in columns])
+    for number, count in enumerate(lines, start=2):
+        if count > 1:
+            sheet.row_dimensions[number].height = min(LINE_HEIGHT * count, MAX_ROW_HEIGHT)
+    for row in zip(*cells):
+        sheet.append(list(row))
 
 
 def _lines(value, width: int) -> int:
@@ -123,32 +145,55 @@ def _lines(value, width: int) -> int:
 
 def write_workbook(path: Path, tables: dict[str, pd.DataFrame],
                    readme: pd.DataFrame | None = None,
-                   choices: dict[str, dict[str, tuple[str, ...]]] | None = None) -> Path:
+                   choices: dict[str, dict[str, tuple[str, ...]]] | None = None, *,
+                   max_rows: int = EXCEL_MAX_ROWS) -> Path:
     """One .xlsx: a README sheet first (when given), then a sheet per table, each with a
     styled, frozen header row, filters and column widths. ``choices`` adds drop-down
-    lists: {sheet: {column: allowed values}}."""
+    lists: {sheet: {column: allowed values}}. A table longer than a sheet holds
+    (``max_rows`` rows, the header included: Excel's limit) is split over sheets
+    ``name``, ``name 2``, ... and the README says which rows each holds."""
     book = Workbook(write_only=True)
-    if readme is not None:
-        _sheet(book, "README", readme)
+    sheets, notes = {}, []
     for name, table in tables.items():
-        _sheet(book, name, table, (choices or {}).get(name))
+        size = max_rows - 1
+        for part, first in enumerate(range(0, max(len(table), 1), size), start=1):
+            sheet = name if part == 1 else f"{name[:31 - len(str(part)) - 1]} {part}"
+            sheets[sheet] = (table.iloc[first:first + size], name)
+            if len(table) > size:
+                notes.append((sheet, f"Rows {first + 1:,} to {min(first + size, len(table)):,}"
+                                     f" of {name} ({len(table):,} rows; a sheet holds "
+                                     f"{size:,}, the Parquet and SQLite files hold all)."))
+    if readme is not None:
+        _sheet(book, "README", pd.concat([readme, pd.DataFrame(notes, columns=readme.columns)],
+                                         ignore_index=True) if notes else readme)
+    for sheet, (table, name) in sheets.items():
+        _sheet(book, sheet, table, (choices or {}).get(name))
     with replacing(path) as temporary:
-        book.save(temporary)
-        _without_timestamps(temporary)
+        raw = temporary.with_name(temporary.name + ".raw")
+        try:
+            book.save(raw)
+            _without_timestamps(raw, temporary)
+        finally:
+            raw.unlink(missing_ok=True)
     return path
 
 
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*")
 
 
-def _without_timestamps(path: Path) -> None:
-    """Rewrite the saved workbook with fixed times in its zip entries and document
-    properties, so the same tables give a byte-identical file."""
-    with zipfile.ZipFile(path) as source:
-        members = [(info.filename, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in members:
-            if name == "docProps/core.xml":
-                data = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z", data)
-            target.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), data,
-                            compress_type=zipfile.ZIP_DEFLATED)
+def _without_timestamps(source_path: Path, target_path: Path) -> None:
+    """Copy the saved workbook with fixed times in its zip entries and document
+    properties, so the same tables give a byte-identical file; members are streamed,
+    never read whole into memory (a large sheet is hundreds of MB of XML)."""
+    with zipfile.ZipFile(source_path) as source, \
+            zipfile.ZipFile(target_path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            if info.filename == "docProps/core.xml":
+                data = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z", source.read(info))
+                target.writestr(member, data)
+                continue
+            with source.open(info) as reading, target.open(
+                    member, "w", force_zip64=info.file_size >= zipfile.ZIP64_LIMIT) as writing:
+                shutil.copyfileobj(reading, writing, 1 << 20)

@@ -105,18 +105,27 @@ def test_export_and_report_show_progress_unless_quiet(built, tmp_path, command, 
 def test_workbook_sheets_styling_and_formula_neutralisation(built):
     book = openpyxl.load_workbook(built[0] / "out" / "workbook.xlsx")
     assert book.sheetnames[:3] == ["README", "codebook", "codebook_summary"]
-    assert {"code_by_site", "cooccurrence", "exemplars", "lessons", "coded_segments",
-            "codings"} <= set(book.sheetnames)
+    assert {"code_by_site", "cooccurrence", "exemplars", "lessons", "codings"} <= set(
+        book.sheetnames)
     readme = {row[0]: row[1] for row in book["README"].iter_rows(min_row=2, values_only=True)}
     assert readme["study"] == "Evidence fixture" and "exemplars" in readme
-    sheet = book["coded_segments"]
+    # the per-segment table stays out of the workbook; the README says where it is
+    assert "coded_segments" not in book.sheetnames
+    assert "tables/coded_segments.csv" in readme["coded_segments"]
+    assert (built[0] / "out" / "tables" / "coded_segments.csv").is_file()
+    sheet = book["codings"]
     header = [c.value for c in sheet[1]]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
     assert sheet["A1"].font.b and sheet.column_dimensions["A"].width > 10
+    segments = pd.read_parquet(built[0] / "out" / "segments.parquet")
+    hostile = segments[segments["text"].isin(HOSTILE)]
+    path = write_workbook(built[0] / "hostile.xlsx", {"segments": hostile})
+    sheet = openpyxl.load_workbook(path)["segments"]
+    header = [c.value for c in sheet[1]]
     texts = {sheet.cell(r, header.index("text") + 1) for r in range(2, sheet.max_row + 1)}
-    hostile = {c.value: c for c in texts if c.value in HOSTILE}
-    assert set(hostile) == set(HOSTILE)        # read back as the plain text it was
-    for cell in hostile.values():
+    found = {c.value: c for c in texts if c.value in HOSTILE}
+    assert set(found) == set(HOSTILE)          # read back as the plain text it was
+    for cell in found.values():
         assert cell.data_type == "s" and cell.quotePrefix   # a string, never a formula
 
 

@@ -1,0 +1,175 @@
+"""Per-document matching gives the codings of matching every segment on its own.
+
+`code_corpus` matches one spaCy doc per document and maps hits back to segments; the
+reference here is the per-segment path (`segment_docs` + `CompiledCodebook.match`, one
+doc per segment, as coding worked before), and for token patterns a plain spaCy
+`Matcher` run on every segment, without the index of required words."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from spacy.matcher import Matcher
+
+from dialogcode import Study, ingest
+from dialogcode.codebook import Codebook, load_codebooks
+from dialogcode.coding import DocCache, code_corpus, segment_docs
+from dialogcode.nlp import load_pipeline
+from dialogcode.patterns import CompiledCodebook
+from dialogcode.regexes import with_bounded_regexes
+
+from conftest import make_study
+
+ROOT = Path(__file__).parent.parent
+SHIPPED = sorted((ROOT / "codebooks").glob("*.yaml"))
+
+# short turns; some phrases would match only across a turn boundary ("rent" / "went up",
+# "cut off" / "from them", "we" / "struggle"), which per-segment matching never sees
+TURNS = """Synthetic fixture: a short-turn meeting.
+
+A: The rent went up again. We can't afford it.
+
+B: Rent.
+
+A: Went up, yes. I couldn't afford the rent, so we struggled.
+
+B: We have really struggled. She got evicted last week.
+
+A: We
+B: struggle with that. Nobody's isolated here, not isolated at all.
+
+C: He's so isolated since they moved. Cut off from his family.
+
+A: Cut off
+B: from them, I mean. The White House said nothing about the rent.
+
+C: I'd say the community-level factors matter. Community level factors, yes.
+
+A: Work-plan, work plan, a work - plan. Couch-surfing since spring, couch surfing.
+
+B: Then they were evicted and couldn't afford a thing. The house is gone.
+
+C: ok
+
+A: Thanks everyone, that's the rent, and that we can not afford.
+"""
+
+CODEBOOK = """codebook: fixture
+title: Matching fixture
+match: lower
+codes:
+  - id: housing
+    label: Housing
+    definition: Unstable housing.
+    patterns:
+      terms: [rent went up, {term: evict, match: lemma}, house]
+      tokens:
+        - [{LOWER: couch}, {IS_PUNCT: true, OP: "?"}, {LOWER: {REGEX: "^surf"}}]
+        - [{LOWER: {IN: [we, i]}}, {LOWER: {IN: ["'ve", have, really]}, OP: "*"}, {LEMMA: struggle}]
+        - [{LOWER: work}, {TEXT: "-", OP: "?"}, {LOWER: plan}]
+      near:
+        - {a: [rent], b: [afford], within: 8, scope: sentence}
+        - {a: [evicted], b: [afford], within: 6, scope: segment}
+      exclude:
+        - {terms: [white house], window: 0}
+  - id: isolation
+    label: Isolation
+    definition: Cut off from others.
+    patterns:
+      match: lemma
+      terms: [isolated, cut off from]
+      exclude:
+        - {terms: [not, "n't"], window: 1, side: before}
+  - id: factors
+    label: Factors
+    definition: Community-level factors.
+    patterns:
+      tokens:
+        - [{LOWER: community}, {IS_PUNCT: true, OP: "?"}, {LOWER: level}, {LEMMA: factor}]
+        - [{LOWER: {REGEX: "^ok$"}}]
+"""
+
+
+def reference_codings(segments, documents, book, model="blank"):
+    """(seg_id, code_id, start, end, quote, rule_id) of every segment matched alone."""
+    nlp = load_pipeline(model)
+    compiled = CompiledCodebook(book, nlp)
+    rows = []
+    for group, docs in segment_docs(segments, documents, nlp, DocCache(None, model)):
+        for seg_id, offset, codable, doc in zip(group["seg_id"], group["start"],
+                                                group["codable"], docs):
+            for hit in compiled.match(doc) if codable else ():
+                span = doc[hit.start:hit.end]
+                rows.append((seg_id, hit.code_id, offset + span.start_char,
+                             offset + span.end_char, span.text, hit.rule_id))
+    return sorted(rows)
+
+
+def as_rows(codings: pd.DataFrame):
+    return sorted(zip(codings["seg_id"], codings["code_id"], codings["start"],
+                      codings["end"], codings["quote"], codings["rule_id"]))
+
+
+@pytest.fixture
+def fixture_study(tmp_path):
+    (tmp_path / "fixture.yaml").write_text(CODEBOOK, encoding="utf-8")
+    root = make_study(tmp_path / "s", {"meeting.txt": TURNS},
+                      "file,site,event_type,date\nmeeting.txt,Fresno,meeting,2019-06-05\n")
+    return ingest(Study.open(root)), load_codebooks(tmp_path / "fixture.yaml")
+
+
+def test_short_turns_are_coded_as_when_each_turn_is_matched_alone(fixture_study, tmp_path):
+    corpus, book = fixture_study
+    segments, documents = corpus.segments, corpus.documents
+    expected = reference_codings(segments, documents, book)
+    cold = code_corpus(segments, documents, book, cache_dir=tmp_path / "cache")
+    warm = code_corpus(segments, documents, book, cache_dir=tmp_path / "cache")
+    assert as_rows(cold) == expected
+    assert warm.equals(cold)
+    rules = {rule for *_, rules in expected for rule in rules.split(";")}
+    assert {"term:rent went up", "term:evict", "term:house", "tokens:1", "tokens:2",
+            "tokens:3", "near:1", "near:2", "term:isolated", "term:cut off from"} <= rules
+    by_text = {}
+    for seg_id, code_id, _, _, quote, _ in expected:
+        by_text.setdefault(dict(zip(segments["seg_id"], segments["text"]))[seg_id],
+                           []).append((code_id, quote))
+    # nothing across a turn boundary; vetoes and sentence scope hold
+    assert "Rent." not in by_text and "We" not in by_text and "Cut off" not in by_text
+    assert by_text["struggle with that. Nobody's isolated here, not isolated at all."] == [
+        ("isolation", "isolated")]
+    assert "from them, I mean. The White House said nothing about the rent." not in by_text
+
+
+def test_token_patterns_find_what_a_plain_matcher_finds_on_every_turn(fixture_study):
+    corpus, book = fixture_study
+    nlp = load_pipeline("blank")
+    plain, codes = Matcher(nlp.vocab), {}
+    for code_id, code in book.codes.items():
+        codes[code_id] = type(code)(**{**code.__dict__, "terms": [], "near": [],
+                                       "exclude": []})
+        for index, pattern in enumerate(code.tokens, start=1):
+            plain.add(f"{code_id}|tokens:{index}",
+                      [with_bounded_regexes(pattern, book.regex_token_limit(code_id))])
+    tokens_only = Codebook(codes, book.versions, book.titles, book.sources)
+    segments = corpus.segments.assign(codable=True)
+    expected = set()
+    for group, docs in segment_docs(segments, corpus.documents, nlp, DocCache(None, "blank")):
+        for seg_id, doc in zip(group["seg_id"], docs):
+            expected.update((seg_id, *nlp.vocab.strings[key].split("|"))
+                            for key, _, _ in plain(doc))
+    codings = code_corpus(segments, corpus.documents, tokens_only)
+    found = {(seg_id, code_id, rule) for seg_id, code_id, rules in
+             zip(codings["seg_id"], codings["code_id"], codings["rule_id"])
+             for rule in rules.split(";")}
+    assert len(expected) >= 6
+    assert found == expected
+
+
+def test_sample_study_codings_equal_per_segment_matching(tmp_path):
+    corpus = ingest(Study.open(ROOT / "corpora" / "sample-study"))
+    book = load_codebooks(SHIPPED)
+    expected = reference_codings(corpus.segments, corpus.documents, book)
+    cold = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+    warm = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+    assert len(expected) > 500
+    assert as_rows(cold) == expected
+    assert warm.equals(cold)
