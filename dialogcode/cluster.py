@@ -308,9 +308,9 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
 def _left_out(segments, wanted, talk, clustered) -> pd.DataFrame:
     """The segments of the scope that were not clustered, with the reason."""
     reason = np.select(
-        [~segments["codable"].astype(bool), segments["backchannel"].astype(bool), talk,
-         segments["n_words"] < MIN_WORDS],
-        ["not talk", "backchannel", "procedural", "short"], "no content words")
+        [~segments["codable"].astype(bool), segments["backchannel"].astype(bool),
+         segments["n_words"] < MIN_WORDS, talk],
+        ["not talk", "backchannel", "short", "procedural"], "no content words")
     table = segments.assign(reason=reason)
     table = table[wanted & ~segments["seg_id"].isin(clustered)]
     return table[LEFT_OUT_COLUMNS].reset_index(drop=True)

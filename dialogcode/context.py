@@ -8,7 +8,7 @@ at every gap between two consecutive segments of a document, the cosine similari
 the mean vectors of the ``window`` segments before and after it; a gap is a boundary
 when its *depth* (how far the similarity falls below the highest similarity on each
 side before it rises again) stands out (above mean + :data:`CUTOFF` x standard
-deviation of the document's depths) and the runs it makes are at least
+deviation of the document's depths, and above :data:`MIN_DEPTH`) and the runs it makes are at least
 :data:`MIN_RUN` segments long. Segments between two boundaries form a *run*.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sklearn.preprocessing import normalize
 DECAY = 0.95      # weight of a neighbour at distance d: DECAY ** d
 CUTOFF = 0.5      # boundary when depth > mean + CUTOFF x std of the document's depths
 MIN_RUN = 5       # segments in the shortest run
+MIN_DEPTH = 0.05  # ... and depth above this (a homogeneous document stays one run)
 WINDOW = 10       # segments on each side of a gap compared to find a boundary
 
 
@@ -69,7 +70,7 @@ def _cuts(x: np.ndarray, window: int) -> set[int]:
     after = sums[np.minimum(gaps + window, n)] - sums[gaps]
     similarity = (normalize(before) * normalize(after)).sum(axis=1)
     depth = np.array([_depth(similarity, i) for i in range(len(similarity))])
-    cutoff = depth.mean() + CUTOFF * depth.std()
+    cutoff = max(depth.mean() + CUTOFF * depth.std(), MIN_DEPTH)
     cuts: list[int] = []
     for i in np.argsort(-depth, kind="stable"):
         position = int(gaps[i])
