@@ -192,6 +192,7 @@ def test_term_reach_counts_extra_segments_by_lemma_with_exclusions(book):
     reach = term_reach([("risk.housing", "lease"), ("risk.housing", "rent")], segments,
                        documents, codings, book).set_index("term")
     assert reach.loc["lease", "extra"] == ["d:t2", "d:t3"]
+    assert reach.loc["lease", "matched"] == 3      # t1 carries the code already
     assert (reach.loc["lease", "extra_segments"],
             reach.loc["lease", "extra_with_other_codes"]) == (2, 1)
     assert reach.loc["rent", "extra_segments"] == 0
