@@ -37,7 +37,7 @@ finish close open continue end recognize recognise proceed floor hand raise wait
 FILLER_WORDS = frozenset("""
 yes yeah yep sorry please pretty anyway kinda sorta stuff thing something anything
 everything nothing someone somebody anybody bit lot gonna wanna gotta uh um hmm mm
-okay alright ok oh ah huh wow cool nice great good fine sure right probably maybe
+okay alright ok oh ah ha haha huh wow cool nice great good fine sure right probably maybe
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
