@@ -149,7 +149,7 @@ def build_corpus(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
             turns.append(" ".join(rng.choice(pool) for _ in range(rng.randint(1, 3))))
         offset = 0
         for ordinal, text in enumerate(turns, start=1):
-            segments.append((f"{doc_id}:t{ordinal}", doc_id, "turn", ordinal, "turn",
+            segments.append((f"{doc_id}:t{ordinal}", doc_id, "turn", ordinal, "turn", True,
                              f"P{ordinal % 4 + 1}", offset, offset + len(text), text,
                              len(text.split()), False))
             offset += len(text) + 2
@@ -158,8 +158,8 @@ def build_corpus(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
                           "2019-05-05",
                           hashlib.sha256("\n\n".join(turns).encode()).hexdigest()))
     return (pd.DataFrame(segments, columns=["seg_id", "doc_id", "unit", "ordinal", "kind",
-                                            "speaker", "start", "end", "text", "n_words",
-                                            "backchannel"]),
+                                            "codable", "speaker", "start", "end", "text",
+                                            "n_words", "backchannel"]),
             pd.DataFrame(documents, columns=["doc_id", "site", "event_type", "date",
                                              "sha256"]))
 

@@ -16,8 +16,10 @@ backchannel (:func:`dialogcode.segment.is_backchannel`) and at least
 them. Every method clusters the same turns of one meeting at a time with the same k:
 
 - ``dialogcode``: :func:`dialogcode.cluster.cluster_segments` with ``scope="all"``,
-  no codebook, its default context and boundaries; ``dialogcode, no context`` the
-  same with ``context=0, boundaries=False`` (each turn alone). Turns it leaves out
+  no codebook and its defaults (context, no boundaries); ``dialogcode, boundaries``
+  the same with ``boundaries=True`` (runs of talk clustered whole); ``dialogcode, no
+  context`` with ``context=0`` (each turn alone, as before issue 19, but with
+  procedural talk and names left out). Turns it leaves out
   (procedural talk, no content word) take the cluster of the nearest clustered turn
   of the meeting, so that every method is scored on every turn;
 - ``tfidf+kmeans``: scikit-learn ``TfidfVectorizer`` (English stop words, sublinear
@@ -64,8 +66,8 @@ from dialogcode.segment import is_backchannel  # noqa: E402
 DATA = ROOT.parent / "shared" / "data" / "meeting-topics"
 README = ROOT / "bench" / "README.md"
 MARK = re.compile(r"\{\w+\}")
-METHODS = ("dialogcode", "dialogcode, no context", "tfidf+kmeans", "tfidf+svd+kmeans",
-           "blocks")
+METHODS = ("dialogcode", "dialogcode, boundaries", "dialogcode, no context", "tfidf+kmeans",
+           "tfidf+svd+kmeans", "blocks")
 
 
 def split(names: list[str]) -> dict[str, str]:
@@ -159,8 +161,10 @@ def score_meeting(segments, documents, topics, seeds, terms) -> dict[str, tuple]
     for seed in seeds:
         found = {
             "dialogcode": run_dialogcode(segments, documents, scored, k, seed, terms),
+            "dialogcode, boundaries": run_dialogcode(segments, documents, scored, k, seed,
+                                                     terms, boundaries=True),
             "dialogcode, no context": run_dialogcode(segments, documents, scored, k, seed,
-                                                     terms, context=0, boundaries=False),
+                                                     terms, context=0),
             "tfidf+kmeans": run_kmeans(texts, k, seed, svd=False),
             "tfidf+svd+kmeans": run_kmeans(texts, k, seed, svd=True),
             "blocks": blocks(len(scored), k)}

@@ -32,7 +32,7 @@ from .features import (Features, SegmentTerms, class_terms, diverse_terms, embed
 from .quotes import pick_quotes
 from .tables import ancestors, descendants, segment_frame, substantive
 
-CONTEXT = 30                 # segments on each side that a segment is seen with
+CONTEXT = 50                 # segments on each side that a segment is seen with
 MIN_SIZE = 5                 # segments in the smallest cluster (configurable)
 MIN_WORDS = 6                # shorter turns are left out
 MIN_CODE_SEGMENTS = 3        # a code needs this many coded segments to have a centroid
@@ -223,7 +223,7 @@ def _units(x: np.ndarray, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.DataFrame,
                      book: Codebook, *, scope: str = "residual", k: int | str | None = None,
                      k_range: tuple[int, int] = (4, 16), min_size: int = MIN_SIZE,
-                     seed: int = 0, context: int = CONTEXT, boundaries: bool = True,
+                     seed: int = 0, context: int = CONTEXT, boundaries: bool = False,
                      backend: str = "tfidf", model: str = "blank", cache_dir=None,
                      terms: SegmentTerms | None = None, progress: bool = False
                      ) -> Clustering:

@@ -51,13 +51,13 @@ def _k(ctx, param, value):
 @click.option("--min-size", default=5, show_default=True, type=click.IntRange(1),
               help="Fewest segments in a cluster: a k making smaller clusters is not "
                    "chosen, and smaller clusters left are merged into their nearest.")
-@click.option("--context", default=30, show_default=True, type=click.IntRange(0),
+@click.option("--context", default=50, show_default=True, type=click.IntRange(0),
               help="Segments on each side (same document, weighted by distance) that a "
                    "segment is seen with; 0: each alone (answers that are not a "
                    "conversation).")
-@click.option("--boundaries/--no-boundaries", default=True, show_default=True,
-              help="Cut documents into runs of talk at topic changes and cluster whole "
-                   "runs.")
+@click.option("--boundaries/--no-boundaries", default=False, show_default=True,
+              help="First cut documents into runs of talk at topic changes "
+                   "(TextTiling-style) and cluster whole runs.")
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
 @click.option("--backend", type=click.Choice(BACKENDS), default="tfidf", show_default=True,
               help="Features: TF-IDF of lemmas (reduced by SVD), or the word vectors of "
