@@ -36,7 +36,7 @@ CONTEXT = 50                 # segments on each side that a segment is seen with
 MIN_SIZE = 5                 # segments in the smallest cluster (configurable)
 MIN_WORDS = 6                # shorter turns are left out
 MIN_CODE_SEGMENTS = 3        # a code needs this many coded segments to have a centroid
-GAP_DISTANCE = 0.35          # cosine distance to a code's centroid: at most -> pattern gap
+GAP_DISTANCE = 0.225         # cosine distance to a code's centroid: at most -> pattern gap
 SEEDS = 3                    # runs per k in the k search
 LARGE = 20_000               # above this many segments: MiniBatchKMeans
 SEARCH_SAMPLE = 10_000       # the k search runs on a sample of this many segments
@@ -376,7 +376,10 @@ def _describe(segments, documents, features, rows, x, labels, k, seeded, code_id
         "cluster_id": labels + 1, "distance": np.round(1 - similarity, 4),
         "x": np.round(xy[:, 0], 4), "y": np.round(xy[:, 1], 4)}, columns=ASSIGNMENT_COLUMNS)
     quotes = _quotes(members, labels, similarity)
-    to_codes = centres @ centroids.T if len(code_ids) else np.zeros((n, 0))
+    # what a cluster is about: the mean of its segments' own vectors, without context
+    raw = features.vectors[rows]
+    own = normalize(np.vstack([raw[labels == c].mean(axis=0) for c in range(n)]))
+    to_codes = own @ centroids.T if len(code_ids) else np.zeros((n, 0))
     rows_out = []
     for c in range(n):
         inside = members[labels == c]
