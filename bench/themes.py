@@ -17,7 +17,9 @@ them. Every method clusters the same turns of one meeting at a time with the sam
 
 - ``dialogcode``: :func:`dialogcode.cluster.cluster_segments` with ``scope="all"``,
   no codebook and its defaults (context, no boundaries); ``dialogcode, boundaries``
-  the same with ``boundaries=True`` (runs of talk clustered whole); ``dialogcode, no
+  the same with ``boundaries=True`` (runs of talk clustered whole); ``dialogcode,
+  wordllama`` with ``semantic="wordllama"`` (WordLlama embeddings added to the lemma
+  TF-IDF); ``dialogcode, no
   context`` with ``context=0`` (each turn alone, as before issue 19, but with
   procedural talk and names left out). Turns it leaves out
   (procedural talk, no content word) take the cluster of the nearest clustered turn
@@ -66,8 +68,8 @@ from dialogcode.segment import is_backchannel  # noqa: E402
 DATA = ROOT.parent / "shared" / "data" / "meeting-topics"
 README = ROOT / "bench" / "README.md"
 MARK = re.compile(r"\{\w+\}")
-METHODS = ("dialogcode", "dialogcode, boundaries", "dialogcode, no context", "tfidf+kmeans",
-           "tfidf+svd+kmeans", "blocks")
+METHODS = ("dialogcode", "dialogcode, boundaries", "dialogcode, wordllama",
+           "dialogcode, no context", "tfidf+kmeans", "tfidf+svd+kmeans", "blocks")
 
 
 def split(names: list[str]) -> dict[str, str]:
@@ -163,6 +165,8 @@ def score_meeting(segments, documents, topics, seeds, terms) -> dict[str, tuple]
             "dialogcode": run_dialogcode(segments, documents, scored, k, seed, terms),
             "dialogcode, boundaries": run_dialogcode(segments, documents, scored, k, seed,
                                                      terms, boundaries=True),
+            "dialogcode, wordllama": run_dialogcode(segments, documents, scored, k, seed,
+                                                    terms, semantic="wordllama"),
             "dialogcode, no context": run_dialogcode(segments, documents, scored, k, seed,
                                                      terms, context=0),
             "tfidf+kmeans": run_kmeans(texts, k, seed, svd=False),

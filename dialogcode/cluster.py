@@ -21,11 +21,12 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
 
-from .choices import BACKENDS
+from .choices import BACKENDS, CLUSTER_SEMANTICS
 from .codebook import Codebook
 from .context import boundaries as find_runs
 from .context import smooth
 from .errors import DialogcodeError
+from .semantic import wordllama_vectors
 from .talk import hyphenated, name_words, procedural, theme_terms
 from .features import (Features, SegmentTerms, class_terms, diverse_terms, embed,
                        segment_terms, stem, term_features)
@@ -224,9 +225,9 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
                      book: Codebook, *, scope: str = "residual", k: int | str | None = None,
                      k_range: tuple[int, int] = (4, 16), min_size: int = MIN_SIZE,
                      seed: int = 0, context: int = CONTEXT, boundaries: bool = False,
-                     backend: str = "tfidf", model: str = "blank", cache_dir=None,
-                     terms: SegmentTerms | None = None, progress: bool = False
-                     ) -> Clustering:
+                     backend: str = "tfidf", semantic: str = "none", model: str = "blank",
+                     cache_dir=None, terms: SegmentTerms | None = None,
+                     progress: bool = False) -> Clustering:
     """Cluster the segments in ``scope`` (see :func:`scope_mask`) of ``segments``.
 
     ``codings`` are the rule codings (they define the residual and the code centroids).
@@ -239,12 +240,17 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     it in ``k_range`` (both ends included) by the best silhouette x stability among the
     k whose clusters all hold at least ``min_size`` segments; ``"auto"`` also widens the
     range while the best k is at one of its ends. ``terms`` may be passed when already
-    computed for these segments. Same inputs and ``seed`` give identical tables.
-    Raises DialogcodeError when fewer than 3 segments are in scope, or for a bad
-    scope, k, context or backend.
+    computed for these segments. ``semantic="wordllama"`` adds the segments' WordLlama
+    embeddings (:func:`dialogcode.semantic.wordllama_vectors`) to the features, with
+    the same weight. Same inputs and ``seed`` give identical tables. Raises
+    DialogcodeError when fewer than 3 segments are in scope, or for a bad scope, k,
+    context, backend or semantic (ConfigError when wordllama is not installed).
     """
     if backend not in BACKENDS:
         raise DialogcodeError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    if semantic not in CLUSTER_SEMANTICS:
+        raise DialogcodeError(f"semantic must be one of {', '.join(CLUSTER_SEMANTICS)}, "
+                              f"not {semantic!r}")
     if context < 0:
         raise DialogcodeError(f"context must be 0 or more segments, not {context}")
     if isinstance(k, str) and k != "auto":
@@ -265,6 +271,10 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     fit_ids = segments.loc[in_scope | (usable & segments["seg_id"].isin(applied["seg_id"])),
                            "seg_id"]
     features = embed(term_features(terms, fit_ids), seed=seed, backend=backend, terms=terms)
+    if semantic == "wordllama":
+        texts = segments.set_index("seg_id").loc[features.seg_ids, "text"].tolist()
+        features.vectors = normalize(np.hstack([features.vectors, wordllama_vectors(texts)])
+                                     ).astype(np.float32)
     rows = np.flatnonzero([s in scoped for s in features.seg_ids])
     left_out = _left_out(segments, wanted, talk, set(features.seg_ids[rows]))
     if len(rows) < 3:

@@ -4,12 +4,14 @@ import hashlib
 import random
 
 import numpy as np
+import pytest
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
 from dialogcode.cluster import cluster_segments
 from dialogcode.codebook import Codebook
 from dialogcode.context import boundaries, smooth
+from dialogcode.errors import DialogcodeError
 from dialogcode.features import segment_terms
 from dialogcode.talk import hyphenated, procedural, theme_terms
 
@@ -168,3 +170,14 @@ def test_min_size_merges_small_clusters():
                               k=10, context=0, boundaries=False, min_size=6)
     assert result.clusters["size"].min() >= 6
     assert any("merged into their nearest cluster" in n for n in result.notes)
+
+
+def test_wordllama_meaning_is_added_to_the_features_on_request():
+    segments, documents, truth = meetings()
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all", k=3,
+                              context=3, semantic="wordllama")
+    assert result.features.vectors.shape[1] > 256          # TF-IDF SVD + 256 WordLlama
+    found = result.assignments
+    assert adjusted_rand_score(found["seg_id"].map(truth), found["cluster_id"]) >= 0.8
+    with pytest.raises(DialogcodeError, match="semantic must be one of none, wordllama"):
+        cluster_segments(segments, documents, NO_CODINGS, Codebook({}), semantic="bert")

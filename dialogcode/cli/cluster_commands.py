@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..choices import BACKENDS
+from ..choices import BACKENDS, CLUSTER_SEMANTICS
 from ..errors import ArgumentError
 from . import cli
 from .codebook_commands import codebook
@@ -62,13 +62,17 @@ def _k(ctx, param, value):
 @click.option("--backend", type=click.Choice(BACKENDS), default="tfidf", show_default=True,
               help="Features: TF-IDF of lemmas (reduced by SVD), or the word vectors of "
                    "the --model pipeline.")
+@click.option("--semantic", type=click.Choice(CLUSTER_SEMANTICS), default="none",
+              show_default=True,
+              help="Add WordLlama embeddings of the segments to the features (needs "
+                   "pip install 'dialogcode[semantic]'; nothing is downloaded).")
 @click.option("--force", is_flag=True, help="Overwrite out/suggestions.yaml even when a "
                                             "person has marked entries `keep: true` in it.")
 @codebook_option
 @model_option
 @quiet_option
-def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backend, force,
-            codebooks, model, quiet):
+def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backend, semantic,
+            force, codebooks, model, quiet):
     """Cluster STUDY's segments to find what the codebook misses: pattern gaps (talk
     close to a code that its patterns miss) and candidate new themes. Segments that
     people coded (coder files, accepted decisions) count as coded. Writes
@@ -109,7 +113,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     result = cluster_segments(corpus.segments, corpus.documents, codings, book, scope=scope,
                               k=k, k_range=k_range, min_size=min_size, seed=seed,
                               context=context, boundaries=boundaries, backend=backend,
-                              model=model, cache_dir=cache, progress=not quiet)
+                              semantic=semantic, model=model, cache_dir=cache, progress=not quiet)
     patch = codebook_patch(result, corpus.segments, corpus.documents, codings, book,
                            model=model, cache_dir=cache)
     folder = opened.out / "clusters"
