@@ -193,7 +193,8 @@ def table(rows: list[dict], part: str) -> pd.DataFrame:
 def markdown(frame: pd.DataFrame) -> str:
     lines = ["| " + " | ".join(frame.columns) + " |",
              "|---|" + "---:|" * (len(frame.columns) - 1)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.values]
+    lines += ["| " + " | ".join(v if isinstance(v, str) else f"{v:.3f}" for v in row) + " |"
+              for row in frame.values]
     return "\n".join(lines)
 
 

@@ -36,6 +36,7 @@ finish close open continue end recognize recognise proceed floor hand raise wait
 # words that say nothing about the topic in any conversation
 FILLER_WORDS = frozenset("""
 yes yeah yep sorry please pretty anyway kinda sorta stuff thing something anything
+honestly seriously totally literally basically really actually
 everything nothing someone somebody anybody bit lot gonna wanna gotta uh um hmm mm
 okay alright ok oh ah ha haha huh wow cool nice great good fine sure right probably maybe
 """.split())
