@@ -295,6 +295,10 @@ def test_cluster_command_writes_tables_map_and_patch(evidence_study):
             ) in again.output
     assert run("cluster", evidence_study, "--scope", "all", "--k", "2", *alone,
                "--force").exit_code == 0
+    auto = run("cluster", evidence_study, "--scope", "all", "--k", "auto", "--min-size",
+               "1", *alone, "--force")
+    assert auto.exit_code == 0, auto.output
+    assert set(pd.read_csv(folder / "k_report.csv")["k"]) >= {2, 3}
 
 
 def test_cluster_command_errors(evidence_study):
