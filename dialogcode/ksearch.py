@@ -15,6 +15,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 SEEDS = 3                    # runs per k in the k search
 LARGE = 20_000               # above this many segments: MiniBatchKMeans
 SILHOUETTE_SAMPLE = 3_000    # silhouette is computed on a sample of this many
+MAX_ITER = 100               # k-means iterations at most (smoothed vectors converge slowly)
 K_REPORT_COLUMNS = ["k", "silhouette", "stability", "smallest", "score", "chosen"]
 
 
@@ -48,7 +49,8 @@ def fit(x: np.ndarray, k: int, seeds: np.ndarray, seed: int, weights=None):
     from the code ``seeds``."""
     init = _plus_plus(x, seeds, k - len(seeds), np.random.default_rng(seed))
     model = (MiniBatchKMeans(k, init=init, n_init=1, batch_size=4096, random_state=seed)
-             if len(x) > LARGE else KMeans(k, init=init, n_init=1, random_state=seed))
+             if len(x) > LARGE else KMeans(k, init=init, n_init=1, max_iter=MAX_ITER,
+                                           random_state=seed))
     labels = model.fit_predict(x, sample_weight=weights)
     return labels, float(model.inertia_)
 
