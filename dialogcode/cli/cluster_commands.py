@@ -74,10 +74,12 @@ def _k(ctx, param, value):
 def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backend, semantic,
             force, codebooks, model, quiet):
     """Cluster STUDY's segments to find what the codebook misses: pattern gaps (talk
-    close to a code that its patterns miss) and candidate new themes. Segments that
-    people coded (coder files, accepted decisions) count as coded. Writes
-    out/clusters/ (clusters, assignments, k report, quotes, map.png) and the codebook
-    patch out/suggestions.yaml to review (see `dialogcode codebook merge`)."""
+    close to a code that its patterns miss) and candidate new themes. Each segment is
+    seen with the talk around it (--context); procedural talk ("thank you, Chair") is
+    left out and counted. Segments that people coded (coder files, accepted
+    decisions) count as coded. Writes out/clusters/ (clusters, assignments, k report,
+    quotes, left_out, map.png) and the codebook patch out/suggestions.yaml to review
+    (see `dialogcode codebook merge`)."""
     import pandas as pd
 
     from ..cluster import SCOPES, cluster_segments
