@@ -38,7 +38,8 @@ FILLER_WORDS = frozenset("""
 yes yeah yep sorry please pretty anyway kinda sorta stuff thing something anything
 honestly seriously totally literally basically really actually
 everything nothing someone somebody anybody bit lot gonna wanna gotta uh um hmm mm
-okay alright ok oh ah ha haha huh wow cool nice great good fine sure right probably maybe
+okay alright ok oh ah eh ha haha huh wow cool nice great good fine sure right probably maybe
+gon wan na ta
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
@@ -51,9 +52,15 @@ def non_theme(word: str) -> bool:
 
 def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentTerms:
     """``terms`` without procedural and filler words, nor ``banned`` words, nor the
-    bigrams holding any of them."""
+    bigrams holding any of them, whether as lemmas or as the form a label shows
+    (the lemma ``meet`` shown as *meeting*, ``bite`` as *bit*)."""
+    decided: dict[str, bool] = {}
+
     def keep(term: str) -> bool:
-        return not any(non_theme(w) or w in banned for w in term.split())
+        if term not in decided:
+            words = term.split() + terms.display(term).split()
+            decided[term] = not any(non_theme(w) or w in banned for w in words)
+        return decided[term]
 
     kept = {seg_id: [t for t in found if keep(t)] for seg_id, found in terms.terms.items()}
     return SegmentTerms(kept, terms.surfaces, terms.vectors)
