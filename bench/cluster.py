@@ -8,12 +8,17 @@
         threshold, rule codings only) against the human coding codings/reader.csv on
         the 12 documents it covers.
 
+    python bench/cluster.py gaps
+        Calibrates the pattern-gap distance, leave-one-code-out (see :func:`gaps`).
+
     python bench/cluster.py speed [--segments 100000]
         Builds a corpus of 100,000 segments from sentences of the sample study (and of
         the NYC housing hearing in ../shared/data when present), codes it once (as
         `dialogcode run` would, filling the token cache), then times in a fresh process:
-        reading terms from the cache, clustering with k fixed, clustering with the k
-        search, and building the patch; prints seconds and peak memory.
+        reading terms from the cache, clustering with k fixed (with and without
+        context), clustering with the k search, and building the patch; prints seconds,
+        the ratio to a scikit-learn TF-IDF + MiniBatchKMeans baseline timed in the same
+        process, segments per second and peak memory.
 
 Run `dialogcode run corpora/sample-study -q` first. Nothing here is a timed test.
 """
@@ -35,6 +40,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from sklearn.cluster import MiniBatchKMeans  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 
 from dialogcode import Study, load_corpus  # noqa: E402
 from dialogcode.cluster import cluster_segments  # noqa: E402
@@ -129,6 +137,71 @@ def suggest_precision(study, corpus, codings, book, terms) -> None:
           f"{rules_right / len(rules):.3f} ({rules_right} of {len(rules)})")
 
 
+def gaps(rounds: int = 20) -> None:
+    """Calibrate the pattern-gap distance on the sample study, leave-one-code-out.
+
+    For every code with at least MIN_CODED coded segments, in the features clustering
+    uses (scope all, the segments' own vectors): *a gap* is what a cluster of the
+    code's talk looks like while the code is in the codebook: the centroid of a random
+    half of its segments against the code's centroid made from the other half (median
+    over ``rounds`` splits); *a new theme* is what it looks like once the code is left
+    out: the centroid of all its segments against the nearest centroid of the other
+    codes. The threshold that classifies the most of both kinds right is printed."""
+    from dialogcode.cluster import GAP_DISTANCE, MIN_CODE_SEGMENTS, scope_mask
+    from dialogcode.features import embed, term_features
+    from dialogcode.talk import name_words, procedural, theme_terms
+
+    study, corpus, codings, book = sample_study()
+    segments = corpus.segments
+    terms = segment_terms(segments, corpus.documents, model=study.config.model,
+                          cache_dir=study.out / "cache")
+    terms = theme_terms(terms, name_words(segments, terms))
+    usable = scope_mask(segments, codings, book, "all") & ~procedural(segments, terms)
+    features = embed(term_features(terms, segments.loc[usable, "seg_id"]))
+    row = {s: i for i, s in enumerate(features.seg_ids)}
+    applied = rolled_up(codings, book)
+    members = {c: np.array(sorted({row[s] for s in g if s in row}))
+               for c, g in applied.groupby("code_id")["seg_id"]}
+    centroid = {c: unit(features.vectors[m].mean(axis=0)) for c, m in members.items()
+                if len(m) >= MIN_CODE_SEGMENTS}
+    rng = np.random.default_rng(0)
+    rows = []
+    for code_id, index in sorted(members.items()):
+        if len(index) < MIN_CODED:
+            continue
+        halves = []
+        for _ in range(rounds):
+            shuffled = rng.permutation(index)
+            a, b = shuffled[:len(index) // 2], shuffled[len(index) // 2:]
+            halves.append(1 - unit(features.vectors[a].mean(axis=0))
+                          @ unit(features.vectors[b].mean(axis=0)))
+        family = {code_id, *(c for c in centroid if c.startswith(code_id + ".")
+                             or code_id.startswith(c + "."))}
+        others = [c for c in centroid if c not in family]
+        nearest = min(others, key=lambda c: 1 - centroid[code_id] @ centroid[c])
+        rows.append({"code_id": code_id, "segments": len(index),
+                     "gap": round(float(np.median(halves)), 3), "nearest_other": nearest,
+                     "new_theme": round(float(1 - centroid[code_id] @ centroid[nearest]), 3)})
+    table = pd.DataFrame(rows)
+    with pd.option_context("display.width", 200):
+        print(table.to_string(index=False))
+    values = np.sort(np.r_[table["gap"], table["new_theme"]])
+    cuts = (values[1:] + values[:-1]) / 2
+    right = [((table["gap"] <= c).sum() + (table["new_theme"] > c).sum()) for c in cuts]
+    best = cuts[int(np.argmax(right))]
+    print(f"\n{len(table)} codes: gap distance median {table['gap'].median():.3f} "
+          f"(max {table['gap'].max():.3f}); left-out code to its nearest other code median "
+          f"{table['new_theme'].median():.3f} (min {table['new_theme'].min():.3f}).")
+    print(f"Best threshold {best:.3f}: {max(right)} of {2 * len(table)} right "
+          f"(GAP_DISTANCE in use: {GAP_DISTANCE}; at it: "
+          f"{(table['gap'] <= GAP_DISTANCE).sum()} gaps and "
+          f"{(table['new_theme'] > GAP_DISTANCE).sum()} new themes of {len(table)} right)")
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(np.linalg.norm(vector), 1e-12)
+
+
 def sentences() -> list[str]:
     nlp = load_pipeline("blank")
     _, corpus, _, _ = sample_study()
@@ -149,7 +222,7 @@ def build_corpus(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
             turns.append(" ".join(rng.choice(pool) for _ in range(rng.randint(1, 3))))
         offset = 0
         for ordinal, text in enumerate(turns, start=1):
-            segments.append((f"{doc_id}:t{ordinal}", doc_id, "turn", ordinal, "turn",
+            segments.append((f"{doc_id}:t{ordinal}", doc_id, "turn", ordinal, "turn", True,
                              f"P{ordinal % 4 + 1}", offset, offset + len(text), text,
                              len(text.split()), False))
             offset += len(text) + 2
@@ -158,8 +231,8 @@ def build_corpus(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
                           "2019-05-05",
                           hashlib.sha256("\n\n".join(turns).encode()).hexdigest()))
     return (pd.DataFrame(segments, columns=["seg_id", "doc_id", "unit", "ordinal", "kind",
-                                            "speaker", "start", "end", "text", "n_words",
-                                            "backchannel"]),
+                                            "codable", "speaker", "start", "end", "text",
+                                            "n_words", "backchannel"]),
             pd.DataFrame(documents, columns=["doc_id", "site", "event_type", "date",
                                              "sha256"]))
 
@@ -200,8 +273,14 @@ def speed_run(folder: Path) -> None:
     start = time.perf_counter()
     terms = segment_terms(segments, documents, cache_dir=cache)
     timings.append(("terms from the token cache", time.perf_counter() - start))
+    start = time.perf_counter()
+    texts = segments["text"].tolist()
+    MiniBatchKMeans(12, n_init=1, batch_size=4096, random_state=0).fit(
+        TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts))
+    baseline = time.perf_counter() - start
     for label, options in (("cluster, k fixed (k=12)", {"k": 12}),
-                           ("cluster, k search 4:16", {"k_range": (4, 16)})):
+                           ("cluster, k search 4:16", {"k_range": (4, 16)}),
+                           ("cluster, k fixed, no context", {"k": 12, "context": 0})):
         start = time.perf_counter()
         result = cluster_segments(segments, documents, codings, book, terms=terms,
                                   **options)
@@ -211,8 +290,11 @@ def speed_run(folder: Path) -> None:
     start = time.perf_counter()
     patch = codebook_patch(result, segments, documents, codings, book, cache_dir=cache)
     timings.append(("codebook patch (matching every proposal)", time.perf_counter() - start))
+    print(f"{'baseline: scikit-learn TF-IDF + MiniBatchKMeans':<45} {baseline:7.1f} s   "
+          f"(k=12, all {len(segments):,} segments)")
     for label, seconds in timings:
-        print(f"{label:<45} {seconds:7.1f} s")
+        print(f"{label:<45} {seconds:7.1f} s   {seconds / baseline:5.1f}x baseline, "
+              f"{len(segments) / seconds:,.0f} segments/s")
     for label, terms_time in (("cached", timings[1][1]), ("cold", timings[0][1])):
         print(f"{'terms (' + label + ') + cluster with k search':<45} "
               f"{terms_time + timings[3][1]:7.1f} s   (target < 60 s)")
@@ -225,7 +307,7 @@ def speed_run(folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("mode", choices=["loco", "speed", "speed-run"])
+    parser.add_argument("mode", choices=["loco", "gaps", "speed", "speed-run"])
     parser.add_argument("folder", nargs="?", help=argparse.SUPPRESS)
     parser.add_argument("--k-range", default="4:16")
     parser.add_argument("--segments", type=int, default=100_000)
@@ -233,6 +315,8 @@ def main() -> None:
     if args.mode == "loco":
         low, high = (int(x) for x in args.k_range.split(":"))
         loco((low, high))
+    elif args.mode == "gaps":
+        gaps()
     elif args.mode == "speed":
         speed(args.segments)
     else:

@@ -6,6 +6,7 @@ library modules that act on them import them from here.
 """
 
 BACKENDS = ("tfidf", "spacy-vectors")               # features for clustering
+CLUSTER_SEMANTICS = ("none", "wordllama")           # added to them by `cluster --semantic`
 EXPORT_FORMATS = ("csv", "parquet", "xlsx", "sqlite")
 AGREEMENT_UNITS = ("segment", "span")
 CODING_FORMATS = ("offsets", "quotes", "segments", "markup", "qdpx")   # import-codings

@@ -11,36 +11,41 @@ every output column.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import PCA
-from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.preprocessing import normalize
 
-from .choices import BACKENDS
+from .choices import BACKENDS, CLUSTER_SEMANTICS
 from .codebook import Codebook
+from .context import boundaries as find_runs
+from .context import smooth
 from .errors import DialogcodeError
+from .ksearch import fit, search_k, seed_codes
+from .semantic import wordllama_vectors
+from .talk import hyphenated, name_words, procedural, theme_terms
 from .features import (Features, SegmentTerms, class_terms, diverse_terms, embed,
-                       segment_terms, term_features)
+                       segment_terms, stem, term_features)
 from .quotes import pick_quotes
 from .tables import ancestors, descendants, segment_frame, substantive
 
+CONTEXT = 50                 # segments on each side that a segment is seen with
+MIN_SIZE = 5                 # segments in the smallest cluster (configurable)
 MIN_WORDS = 6                # shorter turns are left out
 MIN_CODE_SEGMENTS = 3        # a code needs this many coded segments to have a centroid
-GAP_DISTANCE = 0.35          # cosine distance to a code's centroid: at most -> pattern gap
-SEEDS = 3                    # runs per k in the k search
-LARGE = 20_000               # above this many segments: MiniBatchKMeans
+GAP_DISTANCE = 0.225         # cosine distance to a code's centroid: at most -> pattern gap
 SEARCH_SAMPLE = 10_000       # the k search runs on a sample of this many segments
-SILHOUETTE_SAMPLE = 3_000    # silhouette is computed on a sample of this many
 QUOTES, LABEL_TERMS = 3, 8
+LABEL_SAMPLE = 300           # segments of a cluster searched for hyphenated forms
 SCOPES = ("residual", "all")
 
 CLUSTER_COLUMNS = ["cluster_id", "size", "label", "terms", "kind", "nearest_code",
                    "distance", "seeded_from", "cohesion", "sites", "documents", "quotes"]
 ASSIGNMENT_COLUMNS = ["seg_id", "doc_id", "cluster_id", "distance", "x", "y"]
-K_REPORT_COLUMNS = ["k", "silhouette", "stability", "score", "chosen"]
+LEFT_OUT_COLUMNS = ["seg_id", "doc_id", "reason"]
 
 
 @dataclass
@@ -60,14 +65,19 @@ class Clustering:
     term_segments: np.ndarray
     terms: SegmentTerms
     features: Features
+    left_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=LEFT_OUT_COLUMNS))
+    notes: list[str] = field(default_factory=list)
 
 
-def scope_mask(segments: pd.DataFrame, codings: pd.DataFrame, book: Codebook, scope: str
-               ) -> pd.Series:
+def scope_mask(segments: pd.DataFrame, codings: pd.DataFrame, book: Codebook, scope: str,
+               *, usable_only: bool = True) -> pd.Series:
     """Which segments are clustered: not a backchannel or preamble, at least
     :data:`MIN_WORDS` words, and uncoded (``residual``), any (``all``), or carrying the
-    code ``scope`` or one of its sub-codes. Raises DialogcodeError for an unknown scope."""
-    usable = substantive(segments) & (segments["n_words"] >= MIN_WORDS)
+    code ``scope`` or one of its sub-codes (with ``usable_only=False``, whatever their
+    kind and length). Raises DialogcodeError for an unknown scope."""
+    usable = (substantive(segments) & (segments["n_words"] >= MIN_WORDS) if usable_only
+              else pd.Series(True, index=segments.index))
     if scope == "residual":
         return usable & ~segments["seg_id"].isin(codings["seg_id"])
     if scope == "all":
@@ -79,132 +89,141 @@ def scope_mask(segments: pd.DataFrame, codings: pd.DataFrame, book: Codebook, sc
     return usable & segments["seg_id"].isin(coded)
 
 
-def _plus_plus(x: np.ndarray, fixed: np.ndarray, n_new: int, rng) -> np.ndarray:
-    """k-means++ (greedy, as scikit-learn does it) for ``n_new`` centres, given the
-    ``fixed`` ones: new centres come from segments far from every centre so far."""
-    centres = list(fixed)
-    trials = 2 + int(np.log(len(fixed) + n_new))
-    if not centres:
-        centres.append(x[rng.integers(len(x))])
-        n_new -= 1
-    norms = (x ** 2).sum(axis=1)
-
-    def squared(points):   # squared distances of every segment to each of ``points``
-        points = np.atleast_2d(points)
-        return np.maximum(norms[:, None] + (points ** 2).sum(axis=1) - 2 * x @ points.T, 0)
-
-    closest = squared(np.asarray(centres)).min(axis=1)
-    for _ in range(n_new):
-        weights = closest / closest.sum() if closest.sum() > 0 else None
-        candidates = rng.choice(len(x), size=trials, p=weights)
-        distances = np.minimum(closest[:, None], squared(x[candidates]))
-        best = int(np.argmin(distances.sum(axis=0)))
-        centres.append(x[candidates[best]])
-        closest = distances[:, best]
-    return np.asarray(centres, dtype=x.dtype)
+def _in_document_order(segments: pd.DataFrame, seg_ids: np.ndarray) -> np.ndarray:
+    """Positions of ``seg_ids`` sorted by document (first appearance) and ordinal."""
+    table = segments.set_index("seg_id").loc[seg_ids, ["doc_id", "ordinal"]]
+    rank = {d: i for i, d in enumerate(pd.unique(segments["doc_id"]))}
+    return np.lexsort((table["ordinal"].to_numpy(), table["doc_id"].map(rank).to_numpy()))
 
 
-def _fit(x: np.ndarray, k: int, seeds: np.ndarray, seed: int):
-    """(labels, inertia) of k-means on ``x`` starting from the code ``seeds``."""
-    init = _plus_plus(x, seeds, k - len(seeds), np.random.default_rng(seed))
-    model = (MiniBatchKMeans(k, init=init, n_init=1, batch_size=4096, random_state=seed)
-             if len(x) > LARGE else KMeans(k, init=init, n_init=1, random_state=seed))
-    labels = model.fit_predict(x)
-    return labels, float(model.inertia_)
-
-
-def _seed_codes(x: np.ndarray, centroids: np.ndarray, k: int) -> list[int]:
-    """Indexes of the codes that start a cluster: at most k // 2, those that are the
-    nearest code of most segments among the half of the segments closest to any code
-    (and of at least 2)."""
-    if not len(centroids):
-        return []
-    similarity = x @ centroids.T
-    nearest = similarity.argmax(axis=1)
-    best = similarity[np.arange(len(x)), nearest]
-    close = best >= np.median(best)
-    votes = np.bincount(nearest[close], minlength=len(centroids))
-    ranked = [i for i in np.argsort(-votes, kind="stable") if votes[i] >= 2]
-    return ranked[:k // 2]
-
-
-def _search(x, centroids, ks, seed):
-    """The k report, the chosen k, and per k the labels and seed of the run (of
-    :data:`SEEDS`) with the lowest inertia."""
-    rows, fits = [], {}
-    for k in ks:
-        seeds = centroids[_seed_codes(x, centroids, k)]
-        runs = [_fit(x, k, seeds, seed + i) for i in range(SEEDS)]
-        best = min(range(SEEDS), key=lambda i: (runs[i][1], i))
-        labels = runs[best][0]
-        silhouette = (silhouette_score(x, labels, sample_size=min(SILHOUETTE_SAMPLE, len(x)),
-                                       random_state=seed)
-                      if 1 < len(set(labels)) < len(x) else np.nan)
-        stability = np.mean([adjusted_rand_score(runs[i][0], runs[j][0])
-                             for i in range(SEEDS) for j in range(i + 1, SEEDS)])
-        rows.append((k, round(float(silhouette), 4), round(float(stability), 4)))
-        fits[k] = (labels, seed + best)
-    report = pd.DataFrame(rows, columns=K_REPORT_COLUMNS[:3])
-    report["score"] = (report["silhouette"].fillna(-1) * report["stability"]).round(4)
-    chosen = int(report.sort_values(["score", "k"], ascending=[False, True],
-                                    kind="stable")["k"].iloc[0])
-    return report.assign(chosen=report["k"] == chosen), fits, chosen
+def _units(x: np.ndarray, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(L2-normalised mean vector, number of segments) of every run."""
+    sums = np.zeros((runs.max() + 1, x.shape[1]), dtype=np.float64)
+    np.add.at(sums, runs, x)
+    return normalize(sums).astype(np.float32), np.bincount(runs).astype(np.float64)
 
 
 def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.DataFrame,
-                     book: Codebook, *, scope: str = "residual", k: int | None = None,
-                     k_range: tuple[int, int] = (4, 16), seed: int = 0,
-                     backend: str = "tfidf", model: str = "blank", cache_dir=None,
-                     terms: SegmentTerms | None = None, progress: bool = False
-                     ) -> Clustering:
+                     book: Codebook, *, scope: str = "residual", k: int | str | None = None,
+                     k_range: tuple[int, int] = (4, 16), min_size: int = MIN_SIZE,
+                     seed: int = 0, context: int = CONTEXT, boundaries: bool = False,
+                     backend: str = "tfidf", semantic: str = "none", model: str = "blank",
+                     cache_dir=None, terms: SegmentTerms | None = None,
+                     progress: bool = False) -> Clustering:
     """Cluster the segments in ``scope`` (see :func:`scope_mask`) of ``segments``.
 
     ``codings`` are the rule codings (they define the residual and the code centroids).
-    ``k`` fixes the number of clusters; otherwise it is chosen in ``k_range`` (both
-    ends included) by the best silhouette x stability (see the k report). ``terms``
-    may be passed when already computed for these segments. Same inputs and ``seed``
-    give identical tables. Raises DialogcodeError when fewer than 3 segments are in
-    scope, or for a bad scope, k or backend.
+    Procedural talk (:func:`dialogcode.talk.procedural`) is left out and listed in
+    ``left_out`` with the other segments of the scope not clustered. Each segment is
+    represented with the ``context`` segments on each side of it in its document
+    (:func:`dialogcode.context.smooth`; 0: alone); with ``boundaries`` the documents
+    are first cut into runs of talk at topic changes (:func:`dialogcode.context.boundaries`)
+    and whole runs are clustered. ``k`` fixes the number of clusters; ``None`` chooses
+    it in ``k_range`` (both ends included) by the best silhouette x stability among the
+    k whose clusters all hold at least ``min_size`` segments; ``"auto"`` also widens the
+    range while the best k is at one of its ends. ``terms`` may be passed when already
+    computed for these segments. ``semantic="wordllama"`` adds the segments' WordLlama
+    embeddings (:func:`dialogcode.semantic.wordllama_vectors`) to the features, with
+    the same weight. Same inputs and ``seed`` give identical tables. Raises
+    DialogcodeError when fewer than 3 segments are in scope, or for a bad scope, k,
+    context, backend or semantic (ConfigError when wordllama is not installed).
     """
     if backend not in BACKENDS:
         raise DialogcodeError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
-    in_scope = scope_mask(segments, codings, book, scope)
+    if semantic not in CLUSTER_SEMANTICS:
+        raise DialogcodeError(f"semantic must be one of {', '.join(CLUSTER_SEMANTICS)}, "
+                              f"not {semantic!r}")
+    if context < 0:
+        raise DialogcodeError(f"context must be 0 or more segments, not {context}")
+    if isinstance(k, str) and k != "auto":
+        raise DialogcodeError(f"k must be a number or 'auto', not {k!r}")
     if terms is None:
         terms = segment_terms(segments, documents, model=model, cache_dir=cache_dir,
                               vectors=backend == "spacy-vectors", progress=progress)
+    terms = theme_terms(terms, name_words(segments, terms))
+    wanted = scope_mask(segments, codings, book, scope, usable_only=False)
+    talk = procedural(segments, terms)
+    in_scope = scope_mask(segments, codings, book, scope) & ~talk
     excluded = set(ancestors(book, scope)) if scope in book.codes else set()
     applied = codings.loc[codings["code_id"].isin([c.id for c in book.codes.values()
                                                    if c.id not in excluded]),
                           ["seg_id", "code_id"]].drop_duplicates()
     scoped = set(segments.loc[in_scope, "seg_id"])
-    usable = scope_mask(segments, codings, book, "all")
+    usable = scope_mask(segments, codings, book, "all") & ~talk
     fit_ids = segments.loc[in_scope | (usable & segments["seg_id"].isin(applied["seg_id"])),
                            "seg_id"]
     features = embed(term_features(terms, fit_ids), seed=seed, backend=backend, terms=terms)
+    if semantic == "wordllama":
+        texts = segments.set_index("seg_id").loc[features.seg_ids, "text"].tolist()
+        features.vectors = normalize(np.hstack([features.vectors, wordllama_vectors(texts)])
+                                     ).astype(np.float32)
     rows = np.flatnonzero([s in scoped for s in features.seg_ids])
+    left_out = _left_out(segments, wanted, talk, set(features.seg_ids[rows]))
     if len(rows) < 3:
         raise DialogcodeError(f"only {len(rows)} segment(s) with content words in scope "
                               f"{scope!r}; clustering needs at least 3")
-    x = features.vectors[rows]
+    rows = rows[_in_document_order(segments, features.seg_ids[rows])]
+    doc_ids = segments.set_index("seg_id").loc[features.seg_ids[rows], "doc_id"].to_numpy()
+    raw = features.vectors[rows]
+    x = smooth(raw, doc_ids, context)
+    notes = []
+    runs = find_runs(raw, doc_ids) if boundaries else np.arange(len(rows))
+    if isinstance(k, int) and boundaries and k >= runs.max() + 1:
+        notes.append(f"only {runs.max() + 1} runs of talk for k={k}: segments were "
+                     "clustered one by one instead")
+        runs = np.arange(len(rows))
+    units, weights = _units(x, runs)
     code_ids, centroids = _code_centroids(features, applied)
-    if k is not None and not 2 <= k < len(rows):
-        raise DialogcodeError(f"k must be between 2 and {len(rows) - 1} (the segments in "
-                              f"scope less one), not {k}")
-    low, high = k_range
-    ks = [k] if k is not None else list(range(max(2, low), min(high, len(rows) - 1) + 1)) \
-        or [min(max(2, low), len(rows) - 1)]
-    sample = x
-    if len(x) > SEARCH_SAMPLE:
-        pick = np.random.default_rng(seed).choice(len(x), SEARCH_SAMPLE, replace=False)
-        sample = x[np.sort(pick)]
-    report, fits, chosen = _search(sample, centroids, ks, seed)
-    seeded = _seed_codes(x, centroids, chosen)
+    if isinstance(k, int) and not 2 <= k < len(units):
+        raise DialogcodeError(f"k must be between 2 and {len(units) - 1} (the segments "
+                              f"clustered less one), not {k}")
+    sample, sample_weights = units, weights
+    if len(units) > SEARCH_SAMPLE:
+        pick = np.sort(np.random.default_rng(seed).choice(len(units), SEARCH_SAMPLE,
+                                                          replace=False))
+        sample, sample_weights = units[pick], weights[pick]
+    report, fits, chosen, found = search_k(sample, sample_weights, centroids, k, k_range,
+                                            seed, min_size)
+    notes += found
+    seeded = seed_codes(units, centroids, chosen)
     labels, best_seed = fits[chosen]
-    if sample is not x:
-        labels, _ = _fit(x, chosen, centroids[seeded], best_seed)
-    return _describe(segments, documents, features, rows, labels, chosen,
-                     [code_ids[i] for i in seeded], code_ids, centroids, report, terms,
-                     scope, seed)
+    if sample is not units:
+        labels, _ = fit(units, chosen, centroids[seeded], best_seed, weights)
+    labels = _merge_small(units, weights, labels, min_size, notes)
+    result = _describe(segments, documents, features, rows, x, labels[runs], chosen,
+                       [code_ids[i] for i in seeded], code_ids, centroids, report, terms,
+                       scope, seed)
+    result.left_out, result.notes = left_out, notes
+    return result
+
+
+def _left_out(segments, wanted, talk, clustered) -> pd.DataFrame:
+    """The segments of the scope that were not clustered, with the reason."""
+    reason = np.select(
+        [~segments["codable"].astype(bool), segments["backchannel"].astype(bool),
+         segments["n_words"] < MIN_WORDS, talk],
+        ["not talk", "backchannel", "short", "procedural"], "no content words")
+    table = segments.assign(reason=reason)
+    table = table[wanted & ~segments["seg_id"].isin(clustered)]
+    return table[LEFT_OUT_COLUMNS].reset_index(drop=True)
+
+
+def _merge_small(units, weights, labels, min_size, notes) -> np.ndarray:
+    """``labels`` with the units of clusters under ``min_size`` segments moved to the
+    nearest remaining cluster (smallest first), unless no cluster would remain."""
+    labels = labels.copy()
+    sizes = np.bincount(labels, weights=weights)
+    small = [c for c in np.argsort(sizes, kind="stable") if 0 < sizes[c] < min_size]
+    if not small or len(small) == np.count_nonzero(sizes):
+        return labels
+    big = [c for c in range(len(sizes)) if sizes[c] >= min_size]
+    centres = normalize(np.vstack([units[labels == c].mean(axis=0) for c in big]))
+    for c in small:
+        members = labels == c
+        labels[members] = np.asarray(big)[np.argmax(units[members] @ centres.T, axis=1)]
+    notes.append(f"{len(small)} cluster(s) under {min_size} segments were merged into "
+                 "their nearest cluster")
+    return labels
 
 
 def _code_centroids(features: Features, applied: pd.DataFrame):
@@ -220,9 +239,8 @@ def _code_centroids(features: Features, applied: pd.DataFrame):
     return code_ids, np.asarray(centroids, dtype=np.float32).reshape(-1, width)
 
 
-def _describe(segments, documents, features, rows, labels, k, seeded, code_ids, centroids,
+def _describe(segments, documents, features, rows, x, labels, k, seeded, code_ids, centroids,
               report, terms, scope, seed) -> Clustering:
-    x = features.vectors[rows]
     sizes = np.bincount(labels, minlength=k)
     first = np.array([np.flatnonzero(labels == c)[0] if sizes[c] else len(labels)
                       for c in range(k)])
@@ -250,7 +268,10 @@ def _describe(segments, documents, features, rows, labels, k, seeded, code_ids, 
         "cluster_id": labels + 1, "distance": np.round(1 - similarity, 4),
         "x": np.round(xy[:, 0], 4), "y": np.round(xy[:, 1], 4)}, columns=ASSIGNMENT_COLUMNS)
     quotes = _quotes(members, labels, similarity)
-    to_codes = centres @ centroids.T if len(code_ids) else np.zeros((n, 0))
+    # what a cluster is about: the mean of its segments' own vectors, without context
+    raw = features.vectors[rows]
+    own = normalize(np.vstack([raw[labels == c].mean(axis=0) for c in range(n)]))
+    to_codes = own @ centroids.T if len(code_ids) else np.zeros((n, 0))
     rows_out = []
     for c in range(n):
         inside = members[labels == c]
@@ -258,8 +279,8 @@ def _describe(segments, documents, features, rows, labels, k, seeded, code_ids, 
         if len(code_ids):
             best = int(np.argmax(to_codes[c]))
             nearest, distance = code_ids[best], round(float(1 - to_codes[c, best]), 4)
-        top = [terms.display(t) for t in diverse_terms(scores[c], features.vocabulary,
-                                                       LABEL_TERMS)]
+        top = _label_terms(scores[c], features.vocabulary, terms,
+                           inside["text"].head(LABEL_SAMPLE).tolist())
         picked = quotes[quotes["cluster_id"] == c + 1]
         start = order[c]
         rows_out.append({
@@ -276,6 +297,22 @@ def _describe(segments, documents, features, rows, labels, k, seeded, code_ids, 
                                 for q in picked.itertuples())})
     return Clustering(pd.DataFrame(rows_out, columns=CLUSTER_COLUMNS), assignments, report,
                       quotes, scope, seed, scores, term_segments, terms, features)
+
+
+def _label_terms(scores, vocabulary, terms, texts) -> list[str]:
+    """Up to :data:`LABEL_TERMS` terms by c-TF-IDF in their written form, hyphenated
+    words whole (``long-term care``), one per word stem."""
+    chosen, covered = [], set()
+    for term in diverse_terms(scores, vocabulary, 2 * LABEL_TERMS):
+        shown = hyphenated(terms.display(term), texts)
+        stems = {stem(w) for w in re.split(r"[\s-]+", shown) if w}
+        if stems & covered:
+            continue
+        chosen.append(shown)
+        covered |= stems
+        if len(chosen) == LABEL_TERMS:
+            break
+    return chosen
 
 
 def _quotes(members: pd.DataFrame, labels: np.ndarray, similarity: np.ndarray) -> pd.DataFrame:

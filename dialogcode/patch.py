@@ -8,8 +8,10 @@ Two kinds of entry:
 - ``proposed_terms``: for each *pattern gap* cluster, terms frequent in the cluster
   (by c-TF-IDF, in at least :data:`MIN_TERM_SEGMENTS` of its segments) that are at
   least :data:`MIN_LIFT` times as common in the nearest code's coded segments as in all
-  segments (tied to the code, not just to talk in general) and not yet among the
-  code's terms;
+  segments (tied to the code, not just to talk in general), not yet among the
+  code's terms, and that raise the code's coverage (code at least one segment it
+  misses) while at most :data:`MAX_NEW_SHARE` of the segments they match lack the code
+  (a word of all talk, such as *chair*, matches mostly segments the code never reaches);
 - ``new_codes``: for each *candidate new theme*, a code with an id, a label and terms
   made from the cluster's top terms, and the cluster's representative quotes.
 
@@ -42,6 +44,7 @@ MIN_LIFT = 2.0            # ... and be this many times as common in the code's s
 TERMS_PER_GAP = 5         # proposed terms per pattern-gap cluster
 TERMS_PER_CODE = 6        # terms of a candidate new code
 EXAMPLES = 2              # example segments per proposed term
+MAX_NEW_SHARE = 0.75      # at most this share of a term's segments may lack the code
 
 HEADER = """\
 Codebook patch written by `dialogcode cluster` (scope: {scope}, seed {seed},
@@ -101,6 +104,7 @@ def codebook_patch(result: Clustering, segments: pd.DataFrame, documents: pd.Dat
     proposed, per_cluster, seen = [], {}, set()
     for (row, code, term), found in zip(gaps, reach.itertuples()):
         if (not found.extra_segments or (code.id, term) in seen
+                or found.extra_segments > MAX_NEW_SHARE * found.matched
                 or per_cluster.get(row.cluster_id, 0) >= TERMS_PER_GAP):
             continue
         seen.add((code.id, term))
@@ -132,7 +136,8 @@ def term_reach(pairs: list[tuple[str, str]], segments: pd.DataFrame,
                documents: pd.DataFrame, codings: pd.DataFrame, book: Codebook, *,
                model: str = "blank", cache_dir=None) -> pd.DataFrame:
     """What adding each (code_id, term) pair's term (matched by lemma, under the code's
-    exclusion rules) would do, over all ``segments``: ``extra_segments`` it would code
+    exclusion rules) would do, over all ``segments``: ``matched`` segments,
+    ``extra_segments`` it would code
     that do not carry the code or a sub-code in ``codings``, ``extra_with_other_codes``
     of those that carry other codes, and ``extra`` (their seg_ids in corpus order)."""
     probes = [_term_probe(book.codes[c], t, f"term{i}") for i, (c, t) in enumerate(pairs)]
@@ -154,8 +159,9 @@ def _reach(pairs, matched, segments, codings, book) -> pd.DataFrame:
     for i, (code_id, term) in enumerate(pairs):
         extra = sorted(matched.get(f"term{i}", set()) - carrying.get(code_id, set()),
                        key=order.get)
-        rows.append((code_id, term, len(extra), len(set(extra) & coded), extra))
-    return pd.DataFrame(rows, columns=["code_id", "term", "extra_segments",
+        rows.append((code_id, term, len(matched.get(f"term{i}", ())), len(extra),
+                     len(set(extra) & coded), extra))
+    return pd.DataFrame(rows, columns=["code_id", "term", "matched", "extra_segments",
                                        "extra_with_other_codes", "extra"])
 
 

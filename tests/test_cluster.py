@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pandas.testing import assert_frame_equal
 
 from dialogcode.cli import cli
-from dialogcode.cluster import cluster_segments
+from dialogcode.cluster import GAP_DISTANCE, cluster_segments
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
 from dialogcode.errors import ConfigError, DialogcodeError
@@ -26,11 +26,13 @@ from dialogcode.patch import codebook_patch, patch_yaml, term_reach
 from dialogcode.suggest import suggest_codes
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+# the synthetic corpora below interleave topics turn by turn: each turn is clustered alone
+ALONE = {"context": 0, "boundaries": False}
 WORDS = {
     "housing": ["rent", "landlord", "apartment", "lease", "tenants", "deposit", "housing",
                 "evicted", "building", "repairs"],
     "gap": ["landlord", "apartment", "lease", "tenants", "deposit", "housing", "building",
-            "repairs", "mortgage", "utilities"],
+            "repairs", "mortgage"],
     "soccer": ["soccer", "coaches", "league", "players", "field", "practice", "referee",
                "season", "goalie", "tournament"],
     "garden": ["garden", "harvest", "tomatoes", "seeds", "compost", "planting", "beds",
@@ -112,9 +114,10 @@ def topic_of(segments, text_words):
 
 def test_residual_clusters_recover_the_uncovered_topics_as_new_themes(book):
     segments, documents, codings = synthetic(book)
-    result = cluster_segments(segments, documents, codings, book, k_range=(2, 5))
+    result = cluster_segments(segments, documents, codings, book, k_range=(2, 5), **ALONE)
     assert result.k_report.loc[result.k_report["chosen"], "k"].tolist() == [2]
-    assert set(result.k_report.columns) == {"k", "silhouette", "stability", "score", "chosen"}
+    assert set(result.k_report.columns) == {"k", "silhouette", "stability", "smallest",
+                                            "score", "chosen"}
     topics = topic_of(segments, {t: WORDS[t] for t in ("soccer", "garden")})
     assigned = result.assignments.assign(topic=result.assignments["seg_id"].map(topics))
     assert len(assigned) == 30 and not assigned["seg_id"].isin(codings["seg_id"]).any()
@@ -130,7 +133,7 @@ def test_residual_clusters_recover_the_uncovered_topics_as_new_themes(book):
 
 def test_housing_talk_without_the_code_words_is_a_pattern_gap(book):
     segments, documents, codings = synthetic(book, ("housing", "gap", "soccer", "garden"))
-    result = cluster_segments(segments, documents, codings, book, k=3)
+    result = cluster_segments(segments, documents, codings, book, k=3, **ALONE)
     topics = topic_of(segments, {t: WORDS[t] for t in ("soccer", "garden", "gap")})
     assigned = result.assignments.assign(topic=result.assignments["seg_id"].map(topics))
     clusters = result.clusters.set_index("cluster_id")
@@ -138,7 +141,7 @@ def test_housing_talk_without_the_code_words_is_a_pattern_gap(book):
     assert (assigned.loc[assigned["cluster_id"] == gap_cluster, "topic"] == "gap").all()
     assert clusters.at[gap_cluster, "kind"] == "pattern gap"
     assert clusters.at[gap_cluster, "nearest_code"] == "risk.housing"
-    assert clusters.at[gap_cluster, "distance"] <= 0.35
+    assert clusters.at[gap_cluster, "distance"] <= GAP_DISTANCE
     assert (clusters.drop(index=gap_cluster)["kind"] == "new theme").all()
 
     patch = codebook_patch(result, segments, documents, codings, book)
@@ -165,9 +168,11 @@ def test_same_input_and_seed_give_identical_tables(book):
 
 def test_scope_all_and_scope_code_and_bad_input(book):
     segments, documents, codings = synthetic(book, ("housing", "soccer"))
-    everything = cluster_segments(segments, documents, codings, book, scope="all", k=2)
+    everything = cluster_segments(segments, documents, codings, book, scope="all", k=2,
+                                  **ALONE)
     assert len(everything.assignments) == 30
-    housing = cluster_segments(segments, documents, codings, book, scope="risk.housing", k=2)
+    housing = cluster_segments(segments, documents, codings, book, scope="risk.housing", k=2,
+                               **ALONE)
     assert set(housing.assignments["seg_id"]) == set(codings["seg_id"])
     with pytest.raises(DialogcodeError, match="neither residual nor all nor a code id"):
         cluster_segments(segments, documents, codings, book, scope="risk.hosuing")
@@ -187,6 +192,7 @@ def test_term_reach_counts_extra_segments_by_lemma_with_exclusions(book):
     reach = term_reach([("risk.housing", "lease"), ("risk.housing", "rent")], segments,
                        documents, codings, book).set_index("term")
     assert reach.loc["lease", "extra"] == ["d:t2", "d:t3"]
+    assert reach.loc["lease", "matched"] == 3      # t1 carries the code already
     assert (reach.loc["lease", "extra_segments"],
             reach.loc["lease", "extra_with_other_codes"]) == (2, 1)
     assert reach.loc["rent", "extra_segments"] == 0
@@ -243,7 +249,7 @@ def test_spacy_vectors_backend_needs_a_pipeline_with_vectors(book, tmp_path):
             nlp.vocab.set_vector(word, np.eye(3, dtype="float32")[axis])
     nlp.to_disk(tmp_path / "vectors")
     result = cluster_segments(segments, documents, codings, book, backend="spacy-vectors",
-                              model=str(tmp_path / "vectors"), k=2)
+                              model=str(tmp_path / "vectors"), k=2, **ALONE)
     topics = topic_of(segments, {t: WORDS[t] for t in ("soccer", "garden")})
     purity = result.assignments.assign(topic=result.assignments["seg_id"].map(topics))
     assert purity.groupby("cluster_id")["topic"].nunique().tolist() == [1, 1]
@@ -264,10 +270,15 @@ def evidence_study(tmp_path):
 
 
 def test_cluster_command_writes_tables_map_and_patch(evidence_study):
-    result = run("cluster", evidence_study, "--scope", "all", "--k", "2")
+    alone = ["--context", "0", "--no-boundaries"]
+    result = run("cluster", evidence_study, "--scope", "all", "--k", "2", *alone)
     assert result.exit_code == 0, result.output
     folder = evidence_study / "out" / "clusters"
-    for name in ("clusters", "assignments", "k_report", "quotes"):
+    assert "Left out 6 segment(s) of the scope: 5 short, 1 backchannel." in result.output
+    left_out = pd.read_csv(folder / "left_out.csv").set_index("seg_id")["reason"]
+    assert (left_out["south/closing:t2"], left_out["north/kickoff:t4"]) == ("short",
+                                                                            "backchannel")
+    for name in ("clusters", "assignments", "k_report", "quotes", "left_out"):
         assert (folder / f"{name}.csv").is_file() and (folder / f"{name}.parquet").is_file()
     assert (folder / "map.png").read_bytes()[:4] == b"\x89PNG"
     assert (evidence_study / "out" / "suggestions.yaml").read_text().startswith("# Codebook")
@@ -277,13 +288,17 @@ def test_cluster_command_writes_tables_map_and_patch(evidence_study):
     # a patch a person has started to review is not overwritten
     patch = evidence_study / "out" / "suggestions.yaml"
     patch.write_text(patch.read_text().replace("keep: false", "keep: true", 1))
-    again = run("cluster", evidence_study, "--scope", "all", "--k", "2")
+    again = run("cluster", evidence_study, "--scope", "all", "--k", "2", *alone)
     assert again.exit_code == 2
     assert (f"Error: {patch}: 1 entries are marked `keep: true`: merge them with `dialogcode "
             "codebook merge` (or copy the file) first, or pass --force to overwrite"
             ) in again.output
-    assert run("cluster", evidence_study, "--scope", "all", "--k", "2",
+    assert run("cluster", evidence_study, "--scope", "all", "--k", "2", *alone,
                "--force").exit_code == 0
+    auto = run("cluster", evidence_study, "--scope", "all", "--k", "auto", "--min-size",
+               "1", *alone, "--force")
+    assert auto.exit_code == 0, auto.output
+    assert set(pd.read_csv(folder / "k_report.csv")["k"]) >= {2, 3}
 
 
 def test_cluster_command_errors(evidence_study):
@@ -296,6 +311,8 @@ def test_cluster_command_errors(evidence_study):
     assert "only 0 segment(s) with content words in scope 'residual'" in empty.output
     assert "Traceback" not in empty.output
     assert run("cluster", evidence_study, "--k-range", "9").exit_code == 2
+    assert "'many' is neither a number nor auto" in run("cluster", evidence_study, "--k",
+                                                        "many").output
     vectors = run("cluster", evidence_study, "--scope", "all", "--backend", "spacy-vectors")
     assert vectors.exit_code == 1 and "has no word vectors" in vectors.output
 

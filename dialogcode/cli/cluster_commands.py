@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..choices import BACKENDS
+from ..choices import BACKENDS, CLUSTER_SEMANTICS
 from ..errors import ArgumentError
 from . import cli
 from .codebook_commands import codebook
@@ -26,30 +26,60 @@ def _k_range(ctx, param, value: str) -> tuple[int, int]:
     return low, high
 
 
+def _k(ctx, param, value):
+    if value is None or value == "auto":
+        return value
+    try:
+        k = int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is neither a number nor auto") from None
+    if k < 2:
+        raise click.BadParameter(f"{value!r}: need at least 2")
+    return k
+
+
 @cli.command()
 @study_argument
 @click.option("--scope", default="residual", show_default=True,
               help="Segments to cluster: residual (no rule coding), all, or a code id "
                    "(its segments, to split it into sub-themes).")
-@click.option("--k", type=click.IntRange(2), help="Number of clusters (default: chosen in "
-                                                  "--k-range).")
+@click.option("--k", callback=_k, help="Number of clusters, or auto: chosen in --k-range, "
+                                        "widened while the best k is at one of its ends "
+                                        "(default: chosen in --k-range).")
 @click.option("--k-range", default="4:16", show_default=True, callback=_k_range,
               help="LOW:HIGH range of k to search.")
+@click.option("--min-size", default=5, show_default=True, type=click.IntRange(1),
+              help="Fewest segments in a cluster: a k making smaller clusters is not "
+                   "chosen, and smaller clusters left are merged into their nearest.")
+@click.option("--context", default=50, show_default=True, type=click.IntRange(0),
+              help="Segments on each side (same document, weighted by distance) that a "
+                   "segment is seen with; 0: each alone (answers that are not a "
+                   "conversation).")
+@click.option("--boundaries/--no-boundaries", default=False, show_default=True,
+              help="First cut documents into runs of talk at topic changes "
+                   "(TextTiling-style) and cluster whole runs.")
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
 @click.option("--backend", type=click.Choice(BACKENDS), default="tfidf", show_default=True,
               help="Features: TF-IDF of lemmas (reduced by SVD), or the word vectors of "
                    "the --model pipeline.")
+@click.option("--semantic", type=click.Choice(CLUSTER_SEMANTICS), default="none",
+              show_default=True,
+              help="Add WordLlama embeddings of the segments to the features (needs "
+                   "pip install 'dialogcode[semantic]'; nothing is downloaded).")
 @click.option("--force", is_flag=True, help="Overwrite out/suggestions.yaml even when a "
                                             "person has marked entries `keep: true` in it.")
 @codebook_option
 @model_option
 @quiet_option
-def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, quiet):
+def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backend, semantic,
+            force, codebooks, model, quiet):
     """Cluster STUDY's segments to find what the codebook misses: pattern gaps (talk
-    close to a code that its patterns miss) and candidate new themes. Segments that
-    people coded (coder files, accepted decisions) count as coded. Writes
-    out/clusters/ (clusters, assignments, k report, quotes, map.png) and the codebook
-    patch out/suggestions.yaml to review (see `dialogcode codebook merge`)."""
+    close to a code that its patterns miss) and candidate new themes. Each segment is
+    seen with the talk around it (--context); procedural talk ("thank you, Chair") is
+    left out and counted. Segments that people coded (coder files, accepted
+    decisions) count as coded. Writes out/clusters/ (clusters, assignments, k report,
+    quotes, left_out, map.png) and the codebook patch out/suggestions.yaml to review
+    (see `dialogcode codebook merge`)."""
     import pandas as pd
 
     from ..cluster import SCOPES, cluster_segments
@@ -84,8 +114,9 @@ def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, qu
     model = model or opened.config.model
     cache = opened.out / "cache"
     result = cluster_segments(corpus.segments, corpus.documents, codings, book, scope=scope,
-                              k=k, k_range=k_range, seed=seed, backend=backend, model=model,
-                              cache_dir=cache, progress=not quiet)
+                              k=k, k_range=k_range, min_size=min_size, seed=seed,
+                              context=context, boundaries=boundaries, backend=backend,
+                              semantic=semantic, model=model, cache_dir=cache, progress=not quiet)
     patch = codebook_patch(result, corpus.segments, corpus.documents, codings, book,
                            model=model, cache_dir=cache)
     result, patch = gate_clusters(opened, result, patch, corpus.segments, corpus.documents)
@@ -94,8 +125,11 @@ def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, qu
     paths += write_table(result.assignments, folder, "assignments")
     paths += write_table(result.k_report, folder, "k_report")
     paths += write_table(result.quotes, folder, "quotes")
+    paths += write_table(result.left_out, folder, "left_out")
     cluster_map(result).savefig(folder / "map.png", dpi=110, metadata={"Software": None})
     patch_path = write_patch(patch, opened.out / PATCH, shown(opened.out / PATCH))
+    for note in result.notes:
+        click.echo(f"Warning: {note}", err=True)
     if quiet:
         return
     echo_table(result.k_report)
@@ -106,6 +140,10 @@ def cluster(study, scope, k, k_range, seed, backend, force, codebooks, model, qu
     click.echo(f"{len(result.clusters)} clusters of {len(result.assignments)} segments "
                f"(scope {scope}): {gaps} pattern gap(s), {len(result.clusters) - gaps} "
                "candidate new theme(s).")
+    reasons = result.left_out["reason"].value_counts()
+    if len(reasons):
+        click.echo(f"Left out {len(result.left_out)} segment(s) of the scope: "
+                   + ", ".join(f"{n} {reason}" for reason, n in reasons.items()) + ".")
     click.echo(f"Wrote {len(paths) // 2} tables and map.png to {shown(folder)}")
     click.echo(f"Wrote {shown(patch_path)}: {len(patch['new_codes'])} new code(s), "
                f"{len(patch['proposed_terms'])} proposed term(s), all `keep: false`; "

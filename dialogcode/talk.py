@@ -1,0 +1,109 @@
+"""Talk that is not a theme, and words that never make a theme's label.
+
+*Procedural* talk runs the conversation rather than carrying a theme: greetings,
+passing the turn, "thank you, Chair", "can you hear me", short agreement. A segment is
+procedural when, once the words of :data:`PROCEDURE_WORDS` and :data:`FILLER_WORDS` are
+left out of its terms, fewer than :data:`MIN_CONTENT` distinct content lemmas remain
+("Okay. I think all my other points have been answered, Chair." has none). Clustering
+leaves such segments out (and counts them); labels and quotes never come from them.
+
+*Names* never make a label: the words of the study's speaker labels, and words the
+documents write capitalised in the middle of a sentence most of the time (people's
+and places' names as transcribed).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+
+from .features import SegmentTerms
+
+MIN_CONTENT = 2          # distinct content lemmas a segment needs to carry a theme
+NAME_SHARE = 0.5         # capitalised mid-sentence at least this often -> a name
+
+# words of running a meeting: greeting, thanking, turn passing, agreeing, the call itself
+PROCEDURE_WORDS = frozenset("""
+chair chairman chairwoman chairperson chairs madam mister mr mrs ms sir colleague member
+everybody everyone folk guy thank thanks appreciate welcome hello hi morning afternoon
+evening goodbye bye cheer congratulation sorry pardon excuse apology apologise apologize
+agree disagree absolutely exactly definitely correct fine yes no yeah nope okay alright ok
+hear mute unmute microphone mic screen share slide minute second moment question point
+answer comment ahead turn floor item agenda meeting today tonight time start begin
+finish close open continue end recognize recognise proceed floor hand raise wait
+""".split())
+# words that say nothing about the topic in any conversation
+FILLER_WORDS = frozenset("""
+yes yeah yep sorry please pretty anyway kinda sorta stuff thing something anything
+honestly seriously totally literally basically really actually
+everything nothing someone somebody anybody bit lot gonna wanna gotta uh um hmm mm
+okay alright ok oh ah eh ha haha huh wow cool nice great good fine sure right probably maybe
+gon wan na ta
+""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
+
+
+def non_theme(word: str) -> bool:
+    """True for a procedural or filler word (lower-case lemma or surface form)."""
+    return word in PROCEDURE_WORDS or word in FILLER_WORDS
+
+
+def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentTerms:
+    """``terms`` without procedural and filler words, nor ``banned`` words, nor the
+    bigrams holding any of them, whether as lemmas or as the form a label shows
+    (the lemma ``meet`` shown as *meeting*, ``bite`` as *bit*)."""
+    decided: dict[str, bool] = {}
+
+    def keep(term: str) -> bool:
+        if term not in decided:
+            words = term.split() + terms.display(term).split()
+            decided[term] = not any(non_theme(w) or w in banned for w in words)
+        return decided[term]
+
+    kept = {seg_id: [t for t in found if keep(t)] for seg_id, found in terms.terms.items()}
+    return SegmentTerms(kept, terms.surfaces, terms.vectors)
+
+
+def procedural(segments: pd.DataFrame, terms: SegmentTerms) -> pd.Series:
+    """True (indexed like ``segments``) for segments with fewer than
+    :data:`MIN_CONTENT` distinct content lemmas once procedural and filler words are
+    left out (``terms`` as given by :func:`theme_terms`)."""
+    def content(seg_id: str) -> int:
+        return len({t for t in terms.terms.get(seg_id, ()) if " " not in t})
+
+    return segments["seg_id"].map(content) < MIN_CONTENT
+
+
+def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
+    """Lower-cased words that are names: words of the speaker labels, and the terms
+    written capitalised after a lower-case word or a comma (mid-sentence) in at least
+    :data:`NAME_SHARE` of all their occurrences (and at least twice)."""
+    names = {w.lower() for label in segments["speaker"].dropna().unique()
+             for w in _WORD.findall(str(label)) if len(w) > 1}
+    upper = Counter(w.lower() for w in _MID_CAPITAL.findall("\n".join(segments["text"])))
+    for term, forms in terms.surfaces.items():
+        if " " in term:
+            continue
+        count = sum(upper[form] for form in forms)
+        if count >= 2 and count >= NAME_SHARE * sum(forms.values()):
+            names.add(term)
+            names.update(forms)
+    return names
+
+
+def hyphenated(term: str, texts: list[str]) -> str:
+    """``term`` as the texts write it when most of its occurrences are part of a
+    hyphenated word ("term care" in "long-term care" -> ``long-term care``)."""
+    pattern = re.compile(r"(?<![\w-])((?:[A-Za-z]+-)*)" + r"\s+".join(map(re.escape,
+                                                                          term.split()))
+                         + r"((?:-[A-Za-z]+)*)(?![\w-])", re.IGNORECASE)
+    forms = Counter()
+    for text in texts:
+        for match in pattern.finditer(text):
+            forms[match.group(0).lower()] += 1
+    if not forms:
+        return term
+    best, count = forms.most_common(1)[0]
+    return best if "-" in best and count * 2 > sum(forms.values()) else term

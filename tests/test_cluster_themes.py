@@ -1,0 +1,185 @@
+"""Theme discovery that sees the conversation: neighbours, runs of talk, procedural talk
+left out, labels without fillers or names, and a k that says when to look further."""
+import hashlib
+import random
+
+import numpy as np
+import pytest
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score
+
+from dialogcode.cluster import cluster_segments
+from dialogcode.codebook import Codebook
+from dialogcode.context import boundaries, smooth
+from dialogcode.errors import DialogcodeError
+from dialogcode.features import segment_terms
+from dialogcode.talk import hyphenated, procedural, theme_terms
+
+TOPICS = {
+    "budget": ["budget", "spending", "invoice", "accounts", "salary", "funding", "audit",
+               "grant", "payroll", "expenses"],
+    "garden": ["garden", "harvest", "tomatoes", "seeds", "compost", "planting", "beds",
+               "squash", "watering", "greenhouse"],
+    "soccer": ["soccer", "coaches", "league", "players", "field", "practice", "referee",
+               "season", "goalie", "tournament"],
+}
+COMMON = ["people", "week", "plan", "group", "place", "money", "family", "child", "work",
+          "school", "city", "story"]
+NO_CODINGS = pd.DataFrame(columns=["seg_id", "code_id"])
+
+
+def corpus(docs: dict[str, list[tuple[str, str]]]):
+    """Segments and documents for {doc_id: [(speaker, text), ...]}."""
+    segments, documents = [], []
+    for doc_id, turns in docs.items():
+        offset = 0
+        for ordinal, (speaker, text) in enumerate(turns, start=1):
+            segments.append({"seg_id": f"{doc_id}:t{ordinal}", "doc_id": doc_id,
+                             "unit": "turn", "ordinal": ordinal, "kind": "turn",
+                             "codable": True, "speaker": speaker, "start": offset,
+                             "end": offset + len(text), "text": text,
+                             "n_words": len(text.split()), "backchannel": False})
+            offset += len(text) + 2
+        documents.append({"doc_id": doc_id, "site": doc_id[:1], "event_type": "meeting",
+                          "date": "", "sha256": hashlib.sha256(
+                              "\n\n".join(t for _, t in turns).encode()).hexdigest()})
+    return pd.DataFrame(segments), pd.DataFrame(documents)
+
+
+def meetings(n_docs=4, run=8, seed=3, topical=2):
+    """Meetings whose topics come in runs of ``run`` turns; each turn holds ``topical``
+    words of its topic among common words, so a turn alone says little."""
+    rng = random.Random(seed)
+    docs, truth = {}, {}
+    for d in range(n_docs):
+        order = list(TOPICS)
+        rng.shuffle(order)
+        turns = []
+        for topic in order:
+            for _ in range(run):
+                words = rng.sample(COMMON, 6 - topical) + rng.sample(TOPICS[topic], topical)
+                rng.shuffle(words)
+                turns.append(("P1", f"The {words[0]} and {words[1]} of {words[2]} with "
+                                    f"{words[3]}, {words[4]} and {words[5]}."))
+                truth[f"m{d}:t{len(turns)}"] = topic
+        docs[f"m{d}"] = turns
+    return (*corpus(docs), truth)
+
+
+def test_smoothing_mixes_neighbours_of_one_document_only():
+    x = np.eye(3, dtype=np.float32)[[0, 1, 0, 2]]
+    smoothed = smooth(x, np.array(["a", "a", "a", "b"]), 1)
+    assert smoothed[1, 0] > 0.5 and smoothed[0, 1] > 0         # a's rows share their talk
+    assert np.allclose(smoothed[3], [0, 0, 1])                   # b is not a's neighbour
+    assert np.allclose(smoothed[:, 2][:3], 0)
+    assert smooth(x, np.array(["a"] * 4), 0) is x
+
+
+def test_boundaries_cut_where_the_talk_changes():
+    rng = np.random.default_rng(0)
+    x = np.vstack([np.eye(4)[[0] * 12], np.eye(4)[[1] * 12]]) + rng.normal(0, .1, (24, 4))
+    runs = boundaries(x.astype(np.float32), np.array(["a"] * 24))
+    assert runs.tolist() == [0] * 12 + [1] * 12
+    two_docs = boundaries(x.astype(np.float32), np.array(["a"] * 12 + ["b"] * 12))
+    assert two_docs.tolist() == [0] * 12 + [1] * 12     # a new document is a new run
+
+
+def test_context_recovers_topics_that_come_in_runs_of_talk():
+    segments, documents, truth = meetings()
+    book = Codebook({})
+    scores = {}
+    for name, options in (("alone", {"context": 0, "boundaries": False}),
+                          ("context", {"context": 3}),     # calls of 24 turns
+                          ("runs", {"context": 3, "boundaries": True})):
+        result = cluster_segments(segments, documents, NO_CODINGS, book, scope="all", k=3,
+                                  **options)
+        found = result.assignments
+        scores[name] = adjusted_rand_score(found["seg_id"].map(truth), found["cluster_id"])
+    assert min(scores["context"], scores["runs"]) >= 0.8 > scores["alone"] + 0.3, scores
+
+
+PROCEDURAL = ["Thank you, Chair.", "Can you hear me? Yes, I can hear you now.",
+              "Okay. I think all my other points have been answered, Chair.",
+              "Yes, I agree with that, thank you so much everyone."]
+THEMATIC = ["The rent keeps rising and families get evicted.",
+            "Our garden harvest fed the seniors at the centre."]
+
+
+def test_procedural_talk_is_recognised_and_left_out_with_its_count():
+    turns = [("Chair", t) for t in PROCEDURAL] + [("P2", t) for t in THEMATIC]
+    segments, documents = corpus({"d": turns})
+    terms = theme_terms(segment_terms(segments, documents))
+    assert procedural(segments, terms).tolist() == [True] * 4 + [False] * 2
+    segments, documents, _ = meetings(n_docs=2)
+    extra = corpus({"z": [("Chair", t) for t in PROCEDURAL]})
+    segments = pd.concat([segments, extra[0]], ignore_index=True)
+    documents = pd.concat([documents, extra[1]], ignore_index=True)
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all", k=3)
+    assert not result.assignments["seg_id"].str.startswith("z:").any()
+    left = result.left_out.set_index("seg_id")["reason"]
+    assert left["z:t1"] == "short" and left["z:t3"] == "procedural"
+    assert not result.quotes["quote"].isin(PROCEDURAL).any()
+
+
+def test_labels_have_no_fillers_or_names_keep_hyphens_and_one_term_per_lemma():
+    rng = random.Random(1)
+    turns = []
+    for i in range(30):
+        care = i < 15
+        speaker = "Suzy" if i % 2 else "Claire"
+        words = (["long-term care", "nursing homes", "seniors", "caregivers"] if care
+                 else ["property taxes", "tax", "levy", "assessor"])
+        turns.append((speaker, f"Yes, sorry, so {rng.choice(words)} and the {words[1]} "
+                               f"again, thanks Claire, we're gonna have a meeting, and "
+                               f"{rng.choice(words)}, says Suzy."))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0, boundaries=False)
+    words = {w for terms in result.clusters["terms"] for t in terms.split("; ")
+             for w in t.split()}
+    assert not words & {"yes", "sorry", "thanks", "claire", "suzy", "again", "gon", "na",
+                        "meeting", "meet"}
+    terms = [t for row in result.clusters["terms"] for t in row.split("; ")]
+    assert {"long-term", "long-term care"} & set(terms)
+    assert not {"term", "term care"} & set(terms)
+    assert sum(t.split()[-1] in ("tax", "taxes") for t in terms) == 1
+    assert hyphenated("term care", ["a long-term care home", "long-term care"]) == \
+        "long-term care"
+    assert hyphenated("care", ["care for seniors", "long-term care"]) == "care"
+
+
+def test_k_report_warns_at_the_edge_and_auto_widens_the_range():
+    segments, documents, _ = meetings(n_docs=6, run=8)      # three topics
+    book = Codebook({})
+    calls = {"context": 3}                                   # calls of 24 turns
+    edge = cluster_segments(segments, documents, NO_CODINGS, book, scope="all",
+                            k_range=(2, 3), **calls)
+    assert edge.k_report.loc[edge.k_report["chosen"], "k"].tolist() == [3]
+    assert edge.notes == ["the best k (3) is the top of the range searched: try --k auto "
+                          "or a wider --k-range"]
+    auto = cluster_segments(segments, documents, NO_CODINGS, book, scope="all", k="auto",
+                            k_range=(2, 3), **calls)
+    assert auto.k_report["k"].max() > 3 and auto.notes == []
+    assert auto.k_report.loc[auto.k_report["chosen"], "k"].iloc[0] < auto.k_report["k"].max()
+    single = cluster_segments(segments, documents, NO_CODINGS, book, scope="all",
+                              k_range=(3, 3), **calls)
+    assert single.notes == []                       # one k: nothing to compare
+
+
+def test_min_size_merges_small_clusters():
+    segments, documents, _ = meetings(n_docs=2, run=8)
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=10, context=0, boundaries=False, min_size=6)
+    assert result.clusters["size"].min() >= 6
+    assert any("merged into their nearest cluster" in n for n in result.notes)
+
+
+def test_wordllama_meaning_is_added_to_the_features_on_request():
+    segments, documents, truth = meetings()
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all", k=3,
+                              context=3, semantic="wordllama")
+    assert result.features.vectors.shape[1] > 256          # TF-IDF SVD + 256 WordLlama
+    found = result.assignments
+    assert adjusted_rand_score(found["seg_id"].map(truth), found["cluster_id"]) >= 0.8
+    with pytest.raises(DialogcodeError, match="semantic must be one of none, wordllama"):
+        cluster_segments(segments, documents, NO_CODINGS, Codebook({}), semantic="bert")
