@@ -120,6 +120,9 @@ def loco(k_range: tuple[int, int]) -> None:
 
 
 def suggest_precision(study, corpus, codings, book, terms) -> None:
+    # rule codings only: the sample's model codings are learned from reader.csv itself,
+    # so with them in, suggest would be scored on what the reader's own codings left over
+    codings = codings[codings["source"] == "rule"]
     reader = pd.read_csv(study.root / "codings" / "reader.csv", dtype=str)
     reader["doc_id"] = reader["seg_id"].map(corpus.segments.set_index("seg_id")["doc_id"])
     applied = set(map(tuple, rolled_up(reader, book)[["seg_id", "code_id"]].values))
