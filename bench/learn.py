@@ -96,6 +96,7 @@ def cross_validate(study: Study, reference: str, semantic: str) -> pd.DataFrame:
     result = evaluate(data, corpus.segments, corpus.documents, rules, book, truth,
                       model=study.config.model, semantic=semantic,
                       min_precision=study.config.learn.min_precision,
+                      threshold=study.config.learn.threshold,
                       min_positives=study.config.learn.min_positives,
                       cache_dir=study.out / "cache")
     table = result.per_code

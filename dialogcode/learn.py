@@ -2,10 +2,11 @@
 
 Features of a text: the lemma TF-IDF of its content words (:mod:`dialogcode.features`),
 a semantic representation (:mod:`dialogcode.semantic`) and whether the code's rules
-matched it. Each code's threshold is the lowest score whose cross-validated precision
-(folds by document, codebook examples always in training) reaches ``min_precision``;
-a code whose precision never gets there, or with fewer than ``min_positives`` positive
-items, codes nothing and is listed with the reason.
+matched it. Each code's threshold is chosen on cross-validated scores (folds by
+document, codebook examples always in training): by default the lowest score whose
+precision reaches ``min_precision``, or with ``threshold="f1"`` the score of best F1;
+a code with no such score, or with fewer than ``min_positives`` positive items, codes
+nothing and is listed with the reason.
 
 A model is stored as plain arrays and JSON in ``out/model/`` (never a pickle: a study
 folder is shared, and loading a pickle runs code), with the codebook version, the
@@ -167,27 +168,33 @@ def _fit_one(x, y, seed: int) -> LogisticRegression:
                               ).fit(x, y)
 
 
-def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float):
-    """(threshold, precision, recall) of the lowest cut whose precision reaches
-    ``min_precision`` with at least two true positives; NaNs when none does."""
+def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float,
+               rule: str = "precision"):
+    """(threshold, precision, recall) of a cut with at least two true positives: with
+    ``rule`` ``precision`` the lowest cut whose precision reaches ``min_precision``,
+    with ``f1`` the cut of best F1; NaNs when there is none."""
     if labels.sum() == 0:
         return float("nan"), float("nan"), float("nan")
     order = np.argsort(-scores, kind="stable")
     ranked, hits = scores[order], np.cumsum(labels[order])
     taken = np.arange(1, len(order) + 1)
     run_end = np.r_[ranked[1:] != ranked[:-1], True]     # cut only between distinct scores
-    ok = np.flatnonzero(run_end & (hits >= min_precision * taken) & (hits >= 2))
+    ok = np.flatnonzero(run_end & (hits >= 2))
+    if rule == "precision":
+        ok = ok[hits[ok] >= min_precision * taken[ok]]
     if not len(ok):
         return float("nan"), float("nan"), float("nan")
-    cut = ok[-1]
+    cut = ok[-1] if rule == "precision" else ok[np.argmax(hits[ok] / (taken[ok] + labels.sum()))]
     return float(ranked[cut]), float(hits[cut] / taken[cut]), float(hits[cut] / labels.sum())
 
 
 def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, model: str,
-               min_precision: float = 0.75, min_positives: int = 8, folds: int = INNER_FOLDS,
-               seed: int = 0, progress=None) -> CodeModels:
+               min_precision: float = 0.75, threshold: str = "precision",
+               min_positives: int = 8, folds: int = INNER_FOLDS, seed: int = 0,
+               progress=None) -> CodeModels:
     """Fit a model per code of ``data`` and choose its threshold by cross-validation
-    (folds by document). ``features`` are :func:`read_texts` of ``data.texts``."""
+    (folds by document) by the ``threshold`` rule of :func:`_threshold`. ``features``
+    are :func:`read_texts` of ``data.texts``."""
     featurizer = Featurizer.fit(features, data.codes, semantic=semantic, model=model,
                                 seed=seed)
     matrix = featurizer.transform(features)
@@ -217,11 +224,13 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         if oof is None:
             stats.append({**row, "status": "no human-coded segments to check it on"})
             continue
-        threshold, precision, recall = _threshold(oof[checked], y[checked], min_precision)
-        row.update(threshold=threshold, cv_precision=precision, cv_recall=recall)
-        status = "codes" if not np.isnan(threshold) else \
-            f"precision {min_precision:.2f} not reached"
-        thresholds[j] = threshold
+        cut, precision, recall = _threshold(oof[checked], y[checked], min_precision,
+                                            threshold)
+        row.update(threshold=cut, cv_precision=precision, cv_recall=recall)
+        status = "codes" if not np.isnan(cut) else \
+            f"precision {min_precision:.2f} not reached" if threshold == "precision" else \
+            "fewer than two correct codings in cross-validation"
+        thresholds[j] = cut
         stats.append({**row, "status": status})
     table = pd.DataFrame(stats, columns=STAT_COLUMNS)
     return CodeModels(featurizer, coef, intercept, thresholds, table)
