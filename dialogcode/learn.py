@@ -1,8 +1,8 @@
 """Learned coding: one logistic regression per code, trained on what people coded.
 
 Features of a text: the lemma TF-IDF of its content words (:mod:`dialogcode.features`),
-a semantic representation (:mod:`dialogcode.semantic`) and whether the code's rules
-matched it. Each code's threshold is chosen on cross-validated scores (folds by
+a semantic representation (:mod:`dialogcode.semantic`), the mean semantic representation
+of its document's segments (its context) and whether the code's rules matched it. Each code's threshold is chosen on cross-validated scores (folds by
 document, codebook examples always in training): by default the lowest score whose
 precision reaches ``min_precision``, or with ``threshold="f1"`` the score of best F1;
 a code with no such score, or with fewer than ``min_positives`` positive items, codes
@@ -41,7 +41,7 @@ from .store import replacing
 from .training import TrainingData
 
 MODEL_FOLDER = "model"
-FORMAT = 1
+FORMAT = 2
 LSA_DIMENSIONS = 100
 INNER_FOLDS = 5
 STAT_COLUMNS = ["code_id", "positives", "negatives", "segments", "threshold", "cv_precision",
@@ -58,17 +58,20 @@ def _identity(terms):
 
 @dataclass
 class TextFeatures:
-    """What a batch of texts looks like to a model: terms and the codes whose rules
-    matched each text."""
+    """What a batch of texts looks like to a model: terms, the codes whose rules matched
+    each text, and the document each comes from ("": a text on its own, such as a
+    codebook example); a text's context is the texts of its document in the batch."""
 
     terms: list[list[str]]
     hits: list[set[str]]
     texts: list[str]
+    documents: list[str]
 
 
-def read_texts(texts: list[str], book: Codebook, model: str) -> TextFeatures:
-    """Tokenise training ``texts`` once: their content-word terms and the codes their
-    rules match (the same matching as `dialogcode code`). Corpus segments go through
+def read_texts(texts: list[str], documents: list[str], book: Codebook, model: str
+               ) -> TextFeatures:
+    """Tokenise training ``texts`` (of ``documents``) once: their content-word terms and
+    the codes their rules match (the same matching as `dialogcode code`). Corpus segments go through
     :func:`dialogcode.learned.segment_scores` and the token cache instead."""
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
@@ -77,13 +80,13 @@ def read_texts(texts: list[str], book: Codebook, model: str) -> TextFeatures:
     for doc in nlp.pipe(texts, batch_size=256, disable=matching_components(nlp)):
         terms.append(reader.read(doc, surfaces)[0])
         hits.append({hit.code_id for hit in compiled.match(doc)})
-    return TextFeatures(terms, hits, list(texts))
+    return TextFeatures(terms, hits, list(texts), list(documents))
 
 
 @dataclass
 class Featurizer:
     """Turns :class:`TextFeatures` into one sparse row per text: TF-IDF, semantic
-    vector, then one rule-hit column per code."""
+    vector, context vector, then one rule-hit column per code."""
 
     vocabulary: np.ndarray
     idf: np.ndarray
@@ -132,12 +135,23 @@ class Featurizer:
         vectors = self.semantic_vectors(features, tfidf)
         if vectors is not None:
             parts.append(sparse.csr_matrix(vectors.astype(np.float32)))
+            parts.append(sparse.csr_matrix(_context(vectors, features.documents)))
         column = {c: i for i, c in enumerate(self.codes)}
         rows = [i for i, hit in enumerate(features.hits) for c in hit if c in column]
         cols = [column[c] for hit in features.hits for c in hit if c in column]
         parts.append(sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
                                        shape=(len(features.hits), len(self.codes))))
         return sparse.hstack(parts, format="csr", dtype=np.float32)
+
+
+def _context(vectors: np.ndarray, documents: list[str]) -> np.ndarray:
+    """Each row's context: the L2-normalised mean vector of the rows of its document
+    (a row of no document is its own context)."""
+    names = [d if d else f"\0{i}" for i, d in enumerate(documents)]
+    group = pd.factorize(pd.Series(names, dtype=object))[0]
+    sums = np.zeros((group.max() + 1 if len(group) else 0, vectors.shape[1]), np.float64)
+    np.add.at(sums, group, vectors)
+    return normalize(sums)[group].astype(np.float32)
 
 
 @dataclass
@@ -184,7 +198,8 @@ def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float,
         ok = ok[hits[ok] >= min_precision * taken[ok]]
     if not len(ok):
         return float("nan"), float("nan"), float("nan")
-    cut = ok[-1] if rule == "precision" else ok[np.argmax(hits[ok] / (taken[ok] + labels.sum()))]
+    f1 = hits[ok] / (taken[ok] + labels.sum())          # half of F1, for the argmax
+    cut = ok[-1] if rule == "precision" else ok[np.argmax(f1)]
     return float(ranked[cut]), float(hits[cut] / taken[cut]), float(hits[cut] / labels.sum())
 
 
@@ -294,8 +309,10 @@ def load_models(folder: Path) -> CodeModels:
         vocabulary, coef = arrays["vocabulary"], arrays["coef"]
         svd = arrays.get("svd")
         width = len(vocabulary) + (svd.shape[0] if svd is not None else 0) + len(codes)
+        if svd is not None:
+            width += svd.shape[0]           # context
         if meta["semantic"] == "wordllama":
-            width += WORDLLAMA_DIM
+            width += 2 * WORDLLAMA_DIM
         if coef.shape[0] != len(codes) or (meta["semantic"] != "spacy" and
                                            coef.shape[1] != width):
             raise ValueError("array shapes do not match")
