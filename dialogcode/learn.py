@@ -2,11 +2,11 @@
 
 Features of a text: the lemma TF-IDF of its content words (:mod:`dialogcode.features`),
 a semantic representation (:mod:`dialogcode.semantic`), the mean semantic representation
-of its document's segments (its context) and whether the code's rules matched it. Each code's threshold is chosen on cross-validated scores (folds by
-document, codebook examples always in training): by default the lowest score whose
-precision reaches ``min_precision``, or with ``threshold="f1"`` the score of best F1;
-a code with no such score, or with fewer than ``min_positives`` positive items, codes
-nothing and is listed with the reason.
+of its document's segments (its context) and whether the code's rules matched it. Thresholds are chosen on cross-validated scores (folds by document, codebook
+examples always in training): by default each code's lowest score whose precision
+reaches ``min_precision``; with ``threshold="f1"`` one score for all codes, the one of
+best micro F1 of rules + model. A code with no threshold, or with fewer than
+``min_positives`` positive items, codes nothing and is listed with the reason.
 
 A model is stored as plain arrays and JSON in ``out/model/`` (never a pickle: a study
 folder is shared, and loading a pickle runs code), with the codebook version, the
@@ -182,34 +182,48 @@ def _fit_one(x, y, seed: int) -> LogisticRegression:
                               ).fit(x, y)
 
 
-def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float,
-               rule: str = "precision"):
-    """(threshold, precision, recall) of a cut with at least two true positives: with
-    ``rule`` ``precision`` the lowest cut whose precision reaches ``min_precision``,
-    with ``f1`` the cut of best F1; NaNs when there is none."""
+def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float):
+    """(threshold, precision, recall) of the lowest cut whose precision reaches
+    ``min_precision`` with at least two true positives; NaNs when none does."""
     if labels.sum() == 0:
         return float("nan"), float("nan"), float("nan")
     order = np.argsort(-scores, kind="stable")
     ranked, hits = scores[order], np.cumsum(labels[order])
     taken = np.arange(1, len(order) + 1)
     run_end = np.r_[ranked[1:] != ranked[:-1], True]     # cut only between distinct scores
-    ok = np.flatnonzero(run_end & (hits >= 2))
-    if rule == "precision":
-        ok = ok[hits[ok] >= min_precision * taken[ok]]
+    ok = np.flatnonzero(run_end & (hits >= min_precision * taken) & (hits >= 2))
     if not len(ok):
         return float("nan"), float("nan"), float("nan")
-    f1 = hits[ok] / (taken[ok] + labels.sum())          # half of F1, for the argmax
-    cut = ok[-1] if rule == "precision" else ok[np.argmax(f1)]
+    cut = ok[-1]
     return float(ranked[cut]), float(hits[cut] / taken[cut]), float(hits[cut] / labels.sum())
+
+
+def _shared_cut(scores: np.ndarray, labels: np.ndarray, ruled: np.ndarray) -> float:
+    """The one cut, for every code, of best micro F1 of rules + model over the pooled
+    cross-validated (segment, code) ``scores``, where ``ruled`` pairs count as coded
+    whatever their score; NaN when no cut does better than the rules alone."""
+    rule_tp, rule_coded = int((labels & ruled).sum()), int(ruled.sum())
+    positives = int(labels.sum())
+    scores, labels = scores[~ruled], labels[~ruled]
+    order = np.argsort(-scores, kind="stable")
+    ranked, hits = scores[order], np.cumsum(labels[order])
+    taken = np.arange(1, len(order) + 1)
+    run_end = np.r_[ranked[1:] != ranked[:-1], True]
+    f1 = (rule_tp + hits) / (rule_coded + taken + positives)       # half of F1
+    f1 = np.where(run_end, f1, -1.0)
+    if not len(order) or f1.max() <= rule_tp / max(rule_coded + positives, 1):
+        return float("nan")
+    return float(ranked[np.argmax(f1)])
 
 
 def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, model: str,
                min_precision: float = 0.75, threshold: str = "precision",
                min_positives: int = 8, folds: int = INNER_FOLDS, seed: int = 0,
                progress=None) -> CodeModels:
-    """Fit a model per code of ``data`` and choose its threshold by cross-validation
-    (folds by document) by the ``threshold`` rule of :func:`_threshold`. ``features``
-    are :func:`read_texts` of ``data.texts``."""
+    """Fit a model per code of ``data`` and choose thresholds by cross-validation (folds
+    by document): with ``threshold`` ``precision`` each code's own by
+    :func:`_threshold`, with ``f1`` one for all codes by :func:`_shared_cut`.
+    ``features`` are :func:`read_texts` of ``data.texts``."""
     featurizer = Featurizer.fit(features, data.codes, semantic=semantic, model=model,
                                 seed=seed)
     matrix = featurizer.transform(features)
@@ -219,7 +233,7 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
     thresholds = np.full(n_codes, np.nan)
     segment_rows = data.origin == "segment"
     groups = np.where(segment_rows, data.doc_ids, data.item_ids)
-    stats = []
+    stats, checked_scores = [], {}
     codes = data.codes if progress is None else progress(data.codes)
     for j, code_id in enumerate(codes):
         known = data.labels[:, j] >= 0
@@ -239,14 +253,24 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         if oof is None:
             stats.append({**row, "status": "no human-coded segments to check it on"})
             continue
-        cut, precision, recall = _threshold(oof[checked], y[checked], min_precision,
-                                            threshold)
-        row.update(threshold=cut, cv_precision=precision, cv_recall=recall)
-        status = "codes" if not np.isnan(cut) else \
-            f"precision {min_precision:.2f} not reached" if threshold == "precision" else \
-            "fewer than two correct codings in cross-validation"
-        thresholds[j] = cut
-        stats.append({**row, "status": status})
+        ruled = np.array([code_id in hit for hit in features.hits])
+        checked_scores[j] = (oof[checked], y[checked] == 1, ruled[checked])
+        if threshold == "precision":
+            cut, precision, recall = _threshold(oof[checked], y[checked], min_precision)
+            row.update(threshold=cut, cv_precision=precision, cv_recall=recall)
+            thresholds[j] = cut
+        stats.append({**row, "status": "codes" if not np.isnan(row["threshold"]) else
+                      f"precision {min_precision:.2f} not reached"})
+    if threshold == "f1" and checked_scores:
+        cut = _shared_cut(*(np.concatenate(parts) for parts in zip(*checked_scores.values())))
+        for j, (scores, labels, _) in checked_scores.items():
+            coded = scores >= cut
+            thresholds[j] = cut
+            stats[j].update(threshold=cut, status="codes" if not np.isnan(cut) else
+                            "the rules alone score a better F1",
+                            cv_precision=(coded & labels).sum() / coded.sum()
+                            if coded.any() else np.nan,
+                            cv_recall=(coded & labels).sum() / labels.sum())
     table = pd.DataFrame(stats, columns=STAT_COLUMNS)
     return CodeModels(featurizer, coef, intercept, thresholds, table)
 
