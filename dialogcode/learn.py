@@ -2,10 +2,11 @@
 
 Features of a text: the lemma TF-IDF of its content words (:mod:`dialogcode.features`),
 a semantic representation (:mod:`dialogcode.semantic`), the mean semantic representation
-of its document's segments (its context) and whether the code's rules matched it. Thresholds are chosen on cross-validated scores (folds by document, codebook
-examples always in training): by default each code's lowest score whose precision
-reaches ``min_precision``; with ``threshold="f1"`` one score for all codes, the one of
-best micro F1 of rules + model. A code with no threshold, or with fewer than
+of its document's segments (its context) and whether the code's rules matched it.
+Thresholds are chosen on cross-validated scores (folds by document, codebook examples
+always in training): by default each code's lowest score whose precision reaches
+``min_precision``; with ``threshold="f1"`` one score for all codes, the one of best
+micro F1 of rules + model. A code with no threshold, or with fewer than
 ``min_positives`` positive items, codes nothing and is listed with the reason.
 
 A model is stored as plain arrays and JSON in ``out/model/`` (never a pickle: a study

@@ -48,7 +48,8 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                               "code some documents by hand (docs/review.md) first")
     models = fit_training(data, book, model=model, semantic=settings.semantic,
                           min_precision=settings.min_precision,
-                          threshold=settings.threshold, min_positives=settings.min_positives, folds=settings.folds,
+                          threshold=settings.threshold,
+                          min_positives=settings.min_positives, folds=settings.folds,
                           progress=progress)
     used = set(data.doc_ids[data.origin == "segment"])
     hashes = corpus.documents.set_index("doc_id")["sha256"]
@@ -66,7 +67,8 @@ def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: st
     """:func:`~dialogcode.learn.fit_models` on ``data``, reading its texts first."""
     features = read_texts(data.texts, list(data.doc_ids), book, model)
     return fit_models(data, features, semantic=semantic, model=model,
-                      min_precision=min_precision, threshold=threshold, min_positives=min_positives,
+                      min_precision=min_precision, threshold=threshold,
+                      min_positives=min_positives,
                       folds=folds, progress=progress)
 
 
