@@ -1,7 +1,7 @@
 """Learned coding against human coding, cross-validated by document (bench/README.md).
 
-For each semantic representation (none, lsa, wordllama), runs `dialogcode evaluate`'s
-cross-validation on
+For each semantic representation (none, lsa, wordllama) and each threshold rule
+(`learn: threshold` precision or f1), runs `dialogcode evaluate`'s cross-validation on
 
   sample   the bundled sample study against codings/reader.csv (12 documents);
   answers  ../shared/data/human-coded-answers (real, not written for this toolkit):
@@ -14,6 +14,7 @@ scikit-learn baseline (TF-IDF + one balanced logistic regression per code) on th
 folds, and the time `learn` + applying the model take on the sample study.
 
     python bench/learn.py [--only sample|answers] [--semantic lsa,wordllama,none]
+                          [--threshold precision,f1]
 """
 from __future__ import annotations
 
@@ -86,7 +87,8 @@ def answers_study(folder: Path) -> Study:
     return study
 
 
-def cross_validate(study: Study, reference: str, semantic: str) -> pd.DataFrame:
+def cross_validate(study: Study, reference: str, semantic: str, threshold: str
+                   ) -> pd.DataFrame:
     corpus = load_corpus(study)
     book = load_codebooks(study.codebook_files())
     rules = code_corpus(corpus.segments, corpus.documents, book, model=study.config.model,
@@ -96,6 +98,7 @@ def cross_validate(study: Study, reference: str, semantic: str) -> pd.DataFrame:
     result = evaluate(data, corpus.segments, corpus.documents, rules, book, truth,
                       model=study.config.model, semantic=semantic,
                       min_precision=study.config.learn.min_precision,
+                      threshold=threshold,
                       min_positives=study.config.learn.min_positives,
                       cache_dir=study.out / "cache")
     table = result.per_code
@@ -103,22 +106,25 @@ def cross_validate(study: Study, reference: str, semantic: str) -> pd.DataFrame:
                                            "f1_low", "f1_high"]]
 
 
-def learn_time(study: Study, semantic: str) -> float:
+def learn_time(study: Study, semantic: str) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of `learn` + applying the model (CPU time is steadier
+    on a shared machine)."""
     study.config.learn.semantic = semantic
     corpus = load_corpus(study)
     book = load_codebooks(study.codebook_files())
     rules = code_corpus(corpus.segments, corpus.documents, book, model=study.config.model,
                         cache_dir=study.out / "cache")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     learn_study(study, corpus, book)
     model_codings(study, corpus, book, rules, model=study.config.model)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["sample", "answers"])
     parser.add_argument("--semantic", default="none,lsa,wordllama")
+    parser.add_argument("--threshold", default="precision,f1")
     args = parser.parse_args()
     semantics = args.semantic.split(",")
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,13 +144,15 @@ def main() -> None:
                             "human"))
         for name, study, reference in studies:
             for semantic in semantics:
-                table = cross_validate(study, reference, semantic)
-                print(f"\n{name}, semantic={semantic}")
-                print(table.round(3).to_string(index=False))
+                for threshold in args.threshold.split(","):
+                    table = cross_validate(study, reference, semantic, threshold)
+                    print(f"\n{name}, semantic={semantic}, threshold={threshold}", flush=True)
+                    print(table.round(3).to_string(index=False), flush=True)
         if args.only in (None, "sample"):
             for semantic in semantics:
-                seconds = learn_time(studies[0][1], semantic)
-                print(f"learn + apply on the sample study, {semantic}: {seconds:.1f} s")
+                wall, cpu = learn_time(studies[0][1], semantic)
+                print(f"learn + apply on the sample study, {semantic}: {wall:.1f} s "
+                      f"({cpu:.1f} s of CPU)")
 
 
 if __name__ == "__main__":

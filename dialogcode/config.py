@@ -37,6 +37,7 @@ class LearnSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     min_precision: float = Field(default=0.75, gt=0, le=1)
+    threshold: Literal["precision", "f1"] = "precision"   # how each code's cut is chosen
     min_positives: int = Field(default=8, ge=2)
     coders: list[str] | None = None
     semantic: Literal["lsa", "wordllama", "spacy", "none"] = "lsa"

@@ -100,7 +100,8 @@ def _baseline(train: TrainingData, texts: list[str], seed: int) -> np.ndarray:
 
 def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame,
              rules: pd.DataFrame, book: Codebook, reference: pd.DataFrame, *, model: str,
-             semantic: str, min_precision: float, min_positives: int, folds: int = 5,
+             semantic: str, min_precision: float, min_positives: int,
+             threshold: str = "precision", folds: int = 5,
              curve: bool = False, seed: int = 0, cache_dir=None, progress=None
              ) -> Evaluation:
     """Cross-validate by document against ``reference`` (a coder's codings as read by
@@ -142,7 +143,8 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
             outside &= (data.origin == "example") | np.isin(data.doc_ids, list(keep))
         train = data.subset(np.flatnonzero(outside))
         models = fit_training(train, book, model=model, semantic=semantic,
-                              min_precision=min_precision, min_positives=min_positives,
+                              min_precision=min_precision, threshold=threshold,
+                              min_positives=min_positives,
                               folds=folds)
         _, scores = segment_scores(models, segments[segments["doc_id"].isin(held)],
                                    documents, rules, cache_dir=cache_dir)

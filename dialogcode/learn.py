@@ -1,11 +1,13 @@
 """Learned coding: one logistic regression per code, trained on what people coded.
 
 Features of a text: the lemma TF-IDF of its content words (:mod:`dialogcode.features`),
-a semantic representation (:mod:`dialogcode.semantic`) and whether the code's rules
-matched it. Each code's threshold is the lowest score whose cross-validated precision
-(folds by document, codebook examples always in training) reaches ``min_precision``;
-a code whose precision never gets there, or with fewer than ``min_positives`` positive
-items, codes nothing and is listed with the reason.
+a semantic representation (:mod:`dialogcode.semantic`), the mean semantic representation
+of its document's segments (its context) and whether the code's rules matched it.
+Thresholds are chosen on cross-validated scores (folds by document, codebook examples
+always in training): by default each code's lowest score whose precision reaches
+``min_precision``; with ``threshold="f1"`` one score for all codes, the one of best
+micro F1 of rules + model. A code with no threshold, or with fewer than
+``min_positives`` positive items, codes nothing and is listed with the reason.
 
 A model is stored as plain arrays and JSON in ``out/model/`` (never a pickle: a study
 folder is shared, and loading a pickle runs code), with the codebook version, the
@@ -40,7 +42,7 @@ from .store import replacing
 from .training import TrainingData
 
 MODEL_FOLDER = "model"
-FORMAT = 1
+FORMAT = 2
 LSA_DIMENSIONS = 100
 INNER_FOLDS = 5
 STAT_COLUMNS = ["code_id", "positives", "negatives", "segments", "threshold", "cv_precision",
@@ -57,17 +59,20 @@ def _identity(terms):
 
 @dataclass
 class TextFeatures:
-    """What a batch of texts looks like to a model: terms and the codes whose rules
-    matched each text."""
+    """What a batch of texts looks like to a model: terms, the codes whose rules matched
+    each text, and the document each comes from ("": a text on its own, such as a
+    codebook example); a text's context is the texts of its document in the batch."""
 
     terms: list[list[str]]
     hits: list[set[str]]
     texts: list[str]
+    documents: list[str]
 
 
-def read_texts(texts: list[str], book: Codebook, model: str) -> TextFeatures:
-    """Tokenise training ``texts`` once: their content-word terms and the codes their
-    rules match (the same matching as `dialogcode code`). Corpus segments go through
+def read_texts(texts: list[str], documents: list[str], book: Codebook, model: str
+               ) -> TextFeatures:
+    """Tokenise training ``texts`` (of ``documents``) once: their content-word terms and
+    the codes their rules match (the same matching as `dialogcode code`). Corpus segments go through
     :func:`dialogcode.learned.segment_scores` and the token cache instead."""
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
@@ -76,13 +81,13 @@ def read_texts(texts: list[str], book: Codebook, model: str) -> TextFeatures:
     for doc in nlp.pipe(texts, batch_size=256, disable=matching_components(nlp)):
         terms.append(reader.read(doc, surfaces)[0])
         hits.append({hit.code_id for hit in compiled.match(doc)})
-    return TextFeatures(terms, hits, list(texts))
+    return TextFeatures(terms, hits, list(texts), list(documents))
 
 
 @dataclass
 class Featurizer:
     """Turns :class:`TextFeatures` into one sparse row per text: TF-IDF, semantic
-    vector, then one rule-hit column per code."""
+    vector, context vector, then one rule-hit column per code."""
 
     vocabulary: np.ndarray
     idf: np.ndarray
@@ -131,12 +136,23 @@ class Featurizer:
         vectors = self.semantic_vectors(features, tfidf)
         if vectors is not None:
             parts.append(sparse.csr_matrix(vectors.astype(np.float32)))
+            parts.append(sparse.csr_matrix(_context(vectors, features.documents)))
         column = {c: i for i, c in enumerate(self.codes)}
         rows = [i for i, hit in enumerate(features.hits) for c in hit if c in column]
         cols = [column[c] for hit in features.hits for c in hit if c in column]
         parts.append(sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
                                        shape=(len(features.hits), len(self.codes))))
         return sparse.hstack(parts, format="csr", dtype=np.float32)
+
+
+def _context(vectors: np.ndarray, documents: list[str]) -> np.ndarray:
+    """Each row's context: the L2-normalised mean vector of the rows of its document
+    (a row of no document is its own context)."""
+    names = [d if d else f"\0{i}" for i, d in enumerate(documents)]
+    group = pd.factorize(pd.Series(names, dtype=object))[0]
+    sums = np.zeros((group.max() + 1 if len(group) else 0, vectors.shape[1]), np.float64)
+    np.add.at(sums, group, vectors)
+    return normalize(sums)[group].astype(np.float32)
 
 
 @dataclass
@@ -183,11 +199,32 @@ def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float):
     return float(ranked[cut]), float(hits[cut] / taken[cut]), float(hits[cut] / labels.sum())
 
 
+def _shared_cut(scores: np.ndarray, labels: np.ndarray, ruled: np.ndarray) -> float:
+    """The one cut, for every code, of best micro F1 of rules + model over the pooled
+    cross-validated (segment, code) ``scores``, where ``ruled`` pairs count as coded
+    whatever their score; NaN when no cut does better than the rules alone."""
+    rule_tp, rule_coded = int((labels & ruled).sum()), int(ruled.sum())
+    positives = int(labels.sum())
+    scores, labels = scores[~ruled], labels[~ruled]
+    order = np.argsort(-scores, kind="stable")
+    ranked, hits = scores[order], np.cumsum(labels[order])
+    taken = np.arange(1, len(order) + 1)
+    run_end = np.r_[ranked[1:] != ranked[:-1], True]
+    f1 = (rule_tp + hits) / (rule_coded + taken + positives)       # half of F1
+    f1 = np.where(run_end, f1, -1.0)
+    if not len(order) or f1.max() <= rule_tp / max(rule_coded + positives, 1):
+        return float("nan")
+    return float(ranked[np.argmax(f1)])
+
+
 def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, model: str,
-               min_precision: float = 0.75, min_positives: int = 8, folds: int = INNER_FOLDS,
-               seed: int = 0, progress=None) -> CodeModels:
-    """Fit a model per code of ``data`` and choose its threshold by cross-validation
-    (folds by document). ``features`` are :func:`read_texts` of ``data.texts``."""
+               min_precision: float = 0.75, threshold: str = "precision",
+               min_positives: int = 8, folds: int = INNER_FOLDS, seed: int = 0,
+               progress=None) -> CodeModels:
+    """Fit a model per code of ``data`` and choose thresholds by cross-validation (folds
+    by document): with ``threshold`` ``precision`` each code's own by
+    :func:`_threshold`, with ``f1`` one for all codes by :func:`_shared_cut`.
+    ``features`` are :func:`read_texts` of ``data.texts``."""
     featurizer = Featurizer.fit(features, data.codes, semantic=semantic, model=model,
                                 seed=seed)
     matrix = featurizer.transform(features)
@@ -197,7 +234,7 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
     thresholds = np.full(n_codes, np.nan)
     segment_rows = data.origin == "segment"
     groups = np.where(segment_rows, data.doc_ids, data.item_ids)
-    stats = []
+    stats, checked_scores = [], {}
     codes = data.codes if progress is None else progress(data.codes)
     for j, code_id in enumerate(codes):
         known = data.labels[:, j] >= 0
@@ -217,12 +254,24 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         if oof is None:
             stats.append({**row, "status": "no human-coded segments to check it on"})
             continue
-        threshold, precision, recall = _threshold(oof[checked], y[checked], min_precision)
-        row.update(threshold=threshold, cv_precision=precision, cv_recall=recall)
-        status = "codes" if not np.isnan(threshold) else \
-            f"precision {min_precision:.2f} not reached"
-        thresholds[j] = threshold
-        stats.append({**row, "status": status})
+        ruled = np.array([code_id in hit for hit in features.hits])
+        checked_scores[j] = (oof[checked], y[checked] == 1, ruled[checked])
+        if threshold == "precision":
+            cut, precision, recall = _threshold(oof[checked], y[checked], min_precision)
+            row.update(threshold=cut, cv_precision=precision, cv_recall=recall)
+            thresholds[j] = cut
+        stats.append({**row, "status": "codes" if not np.isnan(row["threshold"]) else
+                      f"precision {min_precision:.2f} not reached"})
+    if threshold == "f1" and checked_scores:
+        cut = _shared_cut(*(np.concatenate(parts) for parts in zip(*checked_scores.values())))
+        for j, (scores, labels, _) in checked_scores.items():
+            coded = scores >= cut
+            thresholds[j] = cut
+            stats[j].update(threshold=cut, status="codes" if not np.isnan(cut) else
+                            "the rules alone score a better F1",
+                            cv_precision=(coded & labels).sum() / coded.sum()
+                            if coded.any() else np.nan,
+                            cv_recall=(coded & labels).sum() / labels.sum())
     table = pd.DataFrame(stats, columns=STAT_COLUMNS)
     return CodeModels(featurizer, coef, intercept, thresholds, table)
 
@@ -285,8 +334,10 @@ def load_models(folder: Path) -> CodeModels:
         vocabulary, coef = arrays["vocabulary"], arrays["coef"]
         svd = arrays.get("svd")
         width = len(vocabulary) + (svd.shape[0] if svd is not None else 0) + len(codes)
+        if svd is not None:
+            width += svd.shape[0]           # context
         if meta["semantic"] == "wordllama":
-            width += WORDLLAMA_DIM
+            width += 2 * WORDLLAMA_DIM
         if coef.shape[0] != len(codes) or (meta["semantic"] != "spacy" and
                                            coef.shape[1] != width):
             raise ValueError("array shapes do not match")

@@ -48,25 +48,27 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                               "code some documents by hand (docs/review.md) first")
     models = fit_training(data, book, model=model, semantic=settings.semantic,
                           min_precision=settings.min_precision,
+                          threshold=settings.threshold,
                           min_positives=settings.min_positives, folds=settings.folds,
                           progress=progress)
     used = set(data.doc_ids[data.origin == "segment"])
     hashes = corpus.documents.set_index("doc_id")["sha256"]
     models.meta = {"codebook_version": book.version, "training": data.digest(),
                    "items": len(data.item_ids), "segments": data.n_segments,
-                   "min_precision": settings.min_precision,
+                   "min_precision": settings.min_precision, "threshold": settings.threshold,
                    "documents": {d: hashes[d] for d in sorted(used)}}
     save_models(models, model_folder(study))
     return models
 
 
 def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: str,
-                 min_precision: float, min_positives: int, folds: int, progress=None
-                 ) -> CodeModels:
+                 min_precision: float, min_positives: int, folds: int,
+                 threshold: str = "precision", progress=None) -> CodeModels:
     """:func:`~dialogcode.learn.fit_models` on ``data``, reading its texts first."""
-    features = read_texts(data.texts, book, model)
+    features = read_texts(data.texts, list(data.doc_ids), book, model)
     return fit_models(data, features, semantic=semantic, model=model,
-                      min_precision=min_precision, min_positives=min_positives,
+                      min_precision=min_precision, threshold=threshold,
+                      min_positives=min_positives,
                       folds=folds, progress=progress)
 
 
@@ -82,7 +84,7 @@ def segment_scores(models: CodeModels, segments: pd.DataFrame, documents: pd.Dat
     coded = rules.groupby("seg_id")["code_id"].agg(set)
     features = TextFeatures([terms[s] for s in usable["seg_id"]],
                             [coded.get(s, set()) for s in usable["seg_id"]],
-                            usable["text"].tolist())
+                            usable["text"].tolist(), usable["doc_id"].tolist())
     return usable, models.scores(models.featurizer.transform(features))
 
 

@@ -140,6 +140,24 @@ def test_learn_then_code_adds_model_codings_for_a_human_only_code(study):
                zip(model["doc_id"], model["start"], model["end"], model["quote"]))
 
 
+def test_threshold_f1_gives_every_code_one_cut_chosen_by_cross_validation(study):
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("folds: 3}", "folds: 3, threshold: f1}"))
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    assert "threshold of best F1" in result.output
+    meta = json.loads((study / "out" / "model" / "model.json").read_text())
+    stats = pd.DataFrame(meta["stats"]).set_index("code_id")
+    assert meta["threshold"] == "f1"
+    assert stats.loc["risk.control", "status"] == "codes"
+    assert stats["threshold"].dropna().nunique() == 1
+    assert 0 < stats.loc["risk.control", "threshold"] < 1
+    assert invoke("code", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    model = codings[codings["source"] == "model"]
+    assert (model["code_id"] == "risk.control").any() and model["quote"].isin(CONTROL).all()
+
+
 def test_the_model_is_plain_arrays_and_json_and_refused_when_it_does_not_fit(study):
     assert invoke("learn", study, "-q").exit_code == 0
     folder = study / "out" / "model"

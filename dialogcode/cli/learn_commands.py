@@ -34,10 +34,12 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None):
                       "cv_recall", "status"]].round(3))
     coding = stats[stats["status"] == "codes"]
     settings = study.config.learn
+    reached = (f"reach precision {settings.min_precision:.2f}" if settings.threshold ==
+               "precision" else "have a threshold of best F1")
     click.echo(f"Learned from {models.meta['segments']} human-coded or reviewed segments and "
                f"{models.meta['items'] - models.meta['segments']} codebook examples "
-               f"({settings.semantic} features). {len(coding)} of {len(stats)} codes reach "
-               f"precision {settings.min_precision:.2f} in cross-validation and will be "
+               f"({settings.semantic} features). {len(coding)} of {len(stats)} codes "
+               f"{reached} in cross-validation and will be "
                "coded by the model; the others are coded by their rules only.")
     click.echo(f"Wrote {shown(model_folder(study))}; `dialogcode code` (or `run`) applies it.")
     return models
@@ -51,7 +53,7 @@ def learn(study, model, quiet):
     """Train a model per code of STUDY on what people coded: the codebook's examples and
     counter-examples, the coder files in codings/ and review decisions. Each code's
     threshold is chosen by cross-validation by document to reach `learn: min_precision`
-    (dialogcode.yaml); codes with fewer than `min_positives` positives get no model.
+    (dialogcode.yaml), or for the best F1 with `learn: {threshold: f1}`; codes with fewer than `min_positives` positives get no model.
     Prints per code the training size, threshold and cross-validated precision and
     recall; writes out/model/."""
     from ..study import Study
@@ -103,11 +105,13 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
                             model=model, semantic=settings.semantic,
                             min_precision=settings.min_precision,
+                            threshold=settings.threshold,
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet))
     design = {"reference": reference, "codebook_version": book.version, "model": model,
               "semantic": settings.semantic, "min_precision": settings.min_precision,
+              "threshold": settings.threshold,
               "seed": seed}
     paths = write_evaluation(result, opened.out / "evaluation", design)
     table = result.per_code
