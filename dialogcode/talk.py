@@ -77,14 +77,22 @@ def procedural(segments: pd.DataFrame, terms: SegmentTerms) -> pd.Series:
 
 
 def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
-    """Lower-cased words that are names: words of the speaker labels, and the terms
-    written capitalised after a lower-case word or a comma (mid-sentence) in at least
-    :data:`NAME_SHARE` of all their occurrences (and at least twice)."""
+    """Lower-cased words that are names: words of the speaker labels, first names that
+    are not also English words (:func:`~dialogcode.privacy.detect.plain_first_name`,
+    however a transcript writes them: "eva"), and the terms written capitalised after a
+    lower-case word or a comma (mid-sentence) in at least :data:`NAME_SHARE` of all
+    their occurrences (and at least twice)."""
+    from .privacy.detect import plain_first_name
+
     names = {w.lower() for label in segments["speaker"].dropna().unique()
              for w in _WORD.findall(str(label)) if len(w) > 1}
     upper = Counter(w.lower() for w in _MID_CAPITAL.findall("\n".join(segments["text"])))
     for term, forms in terms.surfaces.items():
         if " " in term:
+            continue
+        if plain_first_name(term):
+            names.add(term)
+            names.update(forms)
             continue
         count = sum(upper[form] for form in forms)
         if count >= 2 and count >= NAME_SHARE * sum(forms.values()):

@@ -13,7 +13,7 @@ from dialogcode.codebook import Codebook
 from dialogcode.context import boundaries, smooth
 from dialogcode.errors import DialogcodeError
 from dialogcode.features import segment_terms
-from dialogcode.talk import hyphenated, procedural, theme_terms
+from dialogcode.talk import hyphenated, name_words, procedural, theme_terms
 
 TOPICS = {
     "budget": ["budget", "spending", "invoice", "accounts", "salary", "funding", "audit",
@@ -146,6 +146,15 @@ def test_labels_have_no_fillers_or_names_keep_hyphens_and_one_term_per_lemma():
     assert hyphenated("term care", ["a long-term care home", "long-term care"]) == \
         "long-term care"
     assert hyphenated("care", ["care for seniors", "long-term care"]) == "care"
+
+
+def test_a_first_name_written_in_lower_case_is_a_name_but_a_word_that_is_one_is_not():
+    # meeting transcripts write "eva" in lower case (ICSI); "grace" and "mark" are words
+    turns = [("P1", "we asked eva about the grace period and the budget mark"),
+             ("P2", "eva said the budget holds")]
+    segments, documents = corpus({"d": turns})
+    names = name_words(segments, segment_terms(segments, documents))
+    assert "eva" in names and not {"grace", "mark", "budget"} & names
 
 
 def test_k_report_warns_at_the_edge_and_auto_widens_the_range():

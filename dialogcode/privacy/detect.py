@@ -139,6 +139,12 @@ def _ordinary(word: str) -> bool:
     return first in _NOT_NAMES or first in STOP_WORDS or first in words or first in table
 
 
+def plain_first_name(word: str) -> bool:
+    """True for a lower-case word that is a first name of :func:`first_names` and not
+    also an English word ("eva", "claire"; not "grace" or "mark")."""
+    return word in first_names() and not _ordinary(word)
+
+
 def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:
     """Patterned identifiers and trigger-phrase names in ``text``; ``lower`` holds the
     words the corpus writes in lower case somewhere (sentence openings in it are not
