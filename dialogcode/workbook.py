@@ -95,9 +95,9 @@ def _values(series: pd.Series) -> list:
 
 
 def _sheet(book: Workbook, name: str, table: pd.DataFrame,
-           choices: dict[str, tuple[str, ...]] | None = None) -> None:
+           choices: dict[str, tuple[str, ...]] | None = None, *, pages: int = 0) -> None:
     """One sheet of ``table``, prepared a column at a time (a large table has a million
-    cells)."""
+    cells), printed one page wide and ``pages`` pages tall (0: as many as it takes)."""
     sheet = book.create_sheet(name[:31])
     columns = [str(c) for c in table.columns]
     for column, allowed in (choices or {}).items():
@@ -122,7 +122,7 @@ def _sheet(book: Workbook, name: str, table: pd.DataFrame,
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, pages
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     if len(columns):
         sheet.auto_filter.ref = (f"A1:{get_column_letter(len(columns))}"
@@ -165,7 +165,7 @@ def write_workbook(path: Path, tables: dict[str, pd.DataFrame],
                                      f"{size:,}, the Parquet and SQLite files hold all)."))
     if readme is not None:
         _sheet(book, "README", pd.concat([readme, pd.DataFrame(notes, columns=readme.columns)],
-                                         ignore_index=True) if notes else readme)
+                                         ignore_index=True) if notes else readme, pages=1)
     for sheet, (table, name) in sheets.items():
         _sheet(book, sheet, table, (choices or {}).get(name))
     with replacing(path) as temporary:

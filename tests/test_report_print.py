@@ -135,7 +135,10 @@ def _printed_pages(sheet) -> int:
     rows = sum(sheet.row_dimensions[r].height or 15 for r in range(1, sheet.max_row + 1))
     scale = 1.0
     if sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth:
-        scale = max(0.1, min(1.0, setup.fitToWidth * width / columns))
+        scale = min(1.0, setup.fitToWidth * width / columns)
+        if setup.fitToHeight:
+            scale = min(scale, setup.fitToHeight * height / rows)
+        scale = max(0.1, scale)
     return math.ceil(rows * scale / height) * math.ceil(columns * scale / width)
 
 
