@@ -16,6 +16,7 @@ from dialogcode.cli import cli  # noqa: E402
 from dialogcode.ingest import load_corpus  # noqa: E402
 from dialogcode.lock import study_lock  # noqa: E402
 from dialogcode.review import final_codings  # noqa: E402
+from dialogcode.store import read_table  # noqa: E402
 from dialogcode.web import make_server  # noqa: E402
 from dialogcode.web.app import HEADER, create_app  # noqa: E402
 from dialogcode.web.pages import ReviewData  # noqa: E402
@@ -238,6 +239,34 @@ def test_a_decision_waits_for_a_command_holding_the_study(client, study, monkeyp
                                "decision": "accept"})
     assert answer.status_code == 409 and "in use by" in answer.json["error"]
     assert not (study / "decisions.csv").exists()
+
+
+def test_the_queue_scores_the_real_text_while_the_pages_show_blocks(study, tmp_path):
+    # the queue scores segments with the models and the token cache: it must read the
+    # text as ingested (the cache is keyed by the document's hash, so masked tokens
+    # stored there would change later codings), while the pages show the blocks
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept\n"
+        "north/kickoff:t3,risk.money,accept\nsouth/visit:t3,risk.housing,reject\n",
+        encoding="utf-8")
+    sheet = tmp_path / "next.csv"
+    for command in (["learn", str(study)],
+                    ["review", "export", "--next", "3", str(study), "-o", str(sheet)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 0, result.output
+    before = read_table(study / "out", "codings", hint="run")
+    (study / "privacy.yaml").write_text("always: [rent, evicted, wages]\n", encoding="utf-8")
+    shutil.rmtree(study / "out" / "cache")
+    data = ReviewData(Study.open(study), queue_size=3)
+    chosen = [(t["seg_id"], c["code_id"]) for entry in data.queue() for t in entry["turns"]
+              if not t["context"] for c in t["chips"]]
+    assert chosen == [(r["seg_id"], r["code_id"]) for r in rows(sheet)]
+    assert "rent" not in " ".join(data.tables().segments["text"])
+    assert CliRunner().invoke(cli, ["code", str(study), "-q"]).exit_code == 0
+    after = read_table(study / "out", "codings", hint="run")
+    key = ["seg_id", "code_id", "start", "end"]
+    assert after[key].sort_values(key).values.tolist() == \
+        before[key].sort_values(key).values.tolist()
 
 
 def test_the_queue_says_what_it_needs(client):

@@ -41,10 +41,13 @@ def code_colour(code) -> str:
 
 @dataclass
 class Tables:
-    """The study's tables as of ``stamp`` (the modification times they were read at)."""
+    """The study's tables as of ``stamp`` (the modification times they were read at):
+    ``corpus`` as the pages show it (privacy findings as blocks), ``raw`` as ingested,
+    for scoring (the models and the token cache must see the real text)."""
 
     stamp: tuple
     corpus: Corpus
+    raw: Corpus
     codings: pd.DataFrame
     suggestions: pd.DataFrame | None
     book: Codebook
@@ -81,9 +84,10 @@ class ReviewData:
             stamp = self._stamp()
             if self._tables is None or self._tables.stamp != stamp:
                 # findings not decided keep are blocks, as in every other view
-                corpus = masked_corpus(self.study, load_corpus(self.study))
+                raw = load_corpus(self.study)
+                corpus = masked_corpus(self.study, raw)
                 self._tables = Tables(
-                    stamp, corpus,
+                    stamp, corpus, raw,
                     read_table(self.study.out, "codings", hint="dialogcode code"),
                     load_suggestions(self.study), load_codebooks(self.study.codebook_files()))
                 self._tables.by_doc = {
@@ -160,7 +164,7 @@ class ReviewData:
         with self._lock:
             if tables.queue is None:
                 labels = {c.id: c.label for c in tables.book.codes.values()}
-                tables.queue = next_review_items(self.study, tables.corpus, tables.book,
+                tables.queue = next_review_items(self.study, tables.raw, tables.book,
                                                  tables.codings, decisions, labels,
                                                  self.queue_size)
         latest = decisions.drop_duplicates(["seg_id", "code_id"], keep="last")
