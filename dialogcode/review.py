@@ -200,16 +200,35 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
     time. Returns the table, the rows of ``new`` that were added or changed, and counts
     of added, changed and unchanged rows."""
-    before = {(s, c): (d, n) for s, c, d, n in
-              zip(old["seg_id"], old["code_id"], old["decision"], old["note"])}
+    def spans(table):
+        return [tuple(_offset(v) for v in pair) for pair in
+                zip(table["start"], table["end"])] if "start" in table else \
+            [("", "")] * len(table)
+
+    before = {(s, c): (d, n, span) for s, c, d, n, span in
+              zip(old["seg_id"], old["code_id"], old["decision"], old["note"], spans(old))}
+
+    def same(key, decision, note, span):
+        # a row without a span (a review sheet) leaves the span decided before alone
+        d, n, old_span = before[key]
+        return (d, n) == (decision, note) and (span == ("", "") or span == old_span)
+
     status = [("added" if (s, c) not in before else
-               "unchanged" if before[(s, c)] == (d, n) else "changed")
-              for s, c, d, n in zip(new["seg_id"], new["code_id"], new["decision"],
-                                    new["note"])]
+               "unchanged" if same((s, c), d, n, span) else "changed")
+              for s, c, d, n, span in zip(new["seg_id"], new["code_id"], new["decision"],
+                                          new["note"], spans(new))]
     counts = {name: status.count(name) for name in ("added", "changed", "unchanged")}
     fresh = new.loc[[s != "unchanged" for s in status]]
     merged = pd.concat([old, fresh]).drop_duplicates(["seg_id", "code_id"], keep="last")
     return merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True), fresh, counts
+
+
+def _offset(value) -> str:
+    """A span offset as decisions.csv writes it: digits, or empty for none."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = str(value).strip()
+    return str(int(float(text))) if text else ""
 
 
 def write_sheet(path: Path, items: pd.DataFrame) -> Path:

@@ -194,6 +194,14 @@ def test_a_code_added_to_a_span_is_a_final_coding_of_that_span(client, study):
     assert whole.status_code == 200
     final = final_codings(Study.open(study), corpus.segments, corpus.documents)
     assert final.loc[final["code_id"] == "risk.money", "quote"].str.contains(text).any()
+    # the same code drawn again on other words moves the span (not "unchanged")
+    start = text.index("Tell me")
+    again = post(client, {"seg_id": "south/visit:t1", "code_id": "connection",
+                          "decision": "accept", "start": start, "end": start + 7})
+    assert again.status_code == 200 and again.json["saved"]["changed"], again.text
+    final = final_codings(Study.open(study), corpus.segments, corpus.documents)
+    added = final[(final["seg_id"] == "south/visit:t1") & (final["code_id"] == "connection")]
+    assert added["quote"].tolist() == ["Tell me"]
 
 
 def test_two_tabs_last_decision_holds_and_both_are_kept(client, study):
