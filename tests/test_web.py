@@ -218,6 +218,12 @@ def test_two_tabs_last_decision_holds_and_both_are_kept(client, study):
                        ("risk.money", "reject")]
     post(client, {**key, "decision": "reject"})        # the same again: nothing new
     assert len(rows(study / "decisions-history.csv")) == 3
+    # the first tab, still showing accept, adds a note: the other tab's reject stands
+    answer = post(client, {**key, "decision": None, "note": "good example"})
+    assert answer.status_code == 200 and answer.json["saved"]["decision"] == "reject"
+    current = {(r["seg_id"], r["code_id"]): (r["decision"], r["note"])
+               for r in rows(study / "decisions.csv")}
+    assert current[("north/kickoff:t3", "risk.money")] == ("reject", "good example")
 
 
 def test_bad_decisions_are_refused_and_nothing_is_written(client, study):
@@ -234,6 +240,10 @@ def test_bad_decisions_are_refused_and_nothing_is_written(client, study):
               "start": "3", "end": 5}, 400, "whole numbers"),
             ({"seg_id": "north/markup:t1", "code_id": "connection", "decision": "accept"},
              409, "a preamble, which is never coded"),
+            ({"seg_id": "south/visit:t1", "code_id": "connection", "decision": None,
+              "note": "why"}, 409, "accept or reject the code first"),
+            ({"seg_id": "south/visit:t1", "code_id": "connection", "decision": None},
+             400, "the note alone"),
             (["not", "an", "object"], 400, "JSON object")]:
         answer = post(client, body)
         assert answer.status_code == status and words in answer.json["error"], answer.text

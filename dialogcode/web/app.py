@@ -105,15 +105,19 @@ def create_app(data: ReviewData, *, token: str | None = None) -> Flask:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return jsonify(error="the request is not a JSON object"), 400
-        texts = {k: body.get(k) for k in ("seg_id", "code_id", "decision")}
-        note, start, end = body.get("note"), body.get("start"), body.get("end")
+        texts = {k: body.get(k) for k in ("seg_id", "code_id")}
+        decision, note = body.get("decision"), body.get("note")
+        start, end = body.get("start"), body.get("end")
         if (not all(isinstance(v, str) for v in texts.values())
                 or not isinstance(note, (str, type(None)))
+                or not isinstance(decision, (str, type(None)))
+                or (decision is None and note is None)
                 or not all(isinstance(v, (int, type(None))) for v in (start, end))):
-            return jsonify(error="seg_id, code_id and decision must be text, note text, "
-                                 "start and end whole numbers"), 400
+            return jsonify(error="seg_id and code_id must be text, decision text (or null "
+                                 "with a note: the note alone), note text, start and end "
+                                 "whole numbers"), 400
         try:
-            saved = data.decide(**texts, note=note, start=start, end=end)
+            saved = data.decide(**texts, decision=decision, note=note, start=start, end=end)
         except DialogcodeError as exc:
             return jsonify(error=str(exc.problems[0])), 409
         return jsonify(saved=saved)

@@ -228,13 +228,17 @@ class ReviewData:
                 "decision": decision or "", "note": note or "",
                 "title": f"{label} ({code_id})\n{definition}".strip()}
 
-    def decide(self, seg_id: str, code_id: str, decision: str, *, note: str | None = None,
-               start: int | None = None, end: int | None = None) -> dict:
+    def decide(self, seg_id: str, code_id: str, decision: str | None, *,
+               note: str | None = None, start: int | None = None,
+               end: int | None = None) -> dict:
         """Record a decision from the browser in decisions.csv (and its history), as
-        `review import` does, under the study's lock. ``start``/``end`` (offsets in the
-        segment's text) mark a span for a code nobody proposed. Raises ArgumentError for
-        an unknown segment or code, a decision other than accept or reject, or a span
-        outside the segment; LockedError when another command holds the study."""
+        `review import` does, under the study's lock. ``decision`` None changes only the
+        note and keeps the decision as it now stands (another tab may have changed it
+        since this page was drawn). ``start``/``end`` (offsets in the segment's text)
+        mark a span for a code nobody proposed. Raises ArgumentError for an unknown
+        segment or code, a decision other than accept or reject, a note on an undecided
+        code, or a span outside the segment; LockedError when another command holds the
+        study."""
         tables = self.tables()
         segments = tables.segments.set_index("seg_id")
         if seg_id not in segments.index:
@@ -242,7 +246,7 @@ class ReviewData:
         code = tables.book.codes.get(code_id)
         if code is None or not code.codable:
             raise ArgumentError(f"{code_id!r} is not a codable code of the codebook")
-        if decision not in CHOICES:
+        if decision is not None and decision not in CHOICES:
             raise ArgumentError(f"decision must be accept or reject, not {decision!r}")
         segment = segments.loc[seg_id]
         if not segment["codable"]:
@@ -255,6 +259,10 @@ class ReviewData:
                                 & (decisions["code_id"] == code_id)].tail(1)
             if note is None:
                 note = earlier["note"].iloc[0] if len(earlier) else ""
+            if decision is None:
+                if not len(earlier):
+                    raise ArgumentError("accept or reject the code first, then add a note")
+                decision = earlier["decision"].iloc[0]
             span = ("", "")
             if start is not None and end is not None and source == "reviewer":
                 if not 0 <= start < end <= len(segment["text"]):

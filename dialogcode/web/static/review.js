@@ -119,8 +119,10 @@ async function note(chip) {
   const text = await ask(document.getElementById("note-dialog"), input);
   chip.focus();
   if (text === null) return;
+  // the note alone (decision null): the decision stays as it now stands on the server,
+  // even when another tab changed it after this page was drawn
   const saved = await send({seg_id: chip.dataset.seg, code_id: chip.dataset.code,
-                            decision: chip.dataset.decision, note: text});
+                            decision: null, note: text});
   if (!saved) return;
   show(chip, saved);
   say(savedLine(saved));
