@@ -548,3 +548,13 @@ def test_no_finding_reaches_any_output_of_the_sample_study(tmp_path):
     # the search finds the names where they are: in the working store, and the transcripts
     assert all(name in (out / "segments.csv").read_text(encoding="utf-8")
                for name in RESIDUAL_NAMES)
+
+
+def test_a_name_with_a_capital_outside_ascii_is_found_in_lower_case_talk():
+    from dialogcode.privacy.detect import find_in_segments
+    segments = pd.DataFrame({"seg_id": ["d:t1", "d:t2"], "doc_id": ["d", "d"],
+                             "start": [0, 40], "speaker": ["P1", "P2"],
+                             "text": ["yeah we went with Óscar to the clinic",
+                                      "yeah we went with Oscar to the clinic"]})
+    found = find_in_segments(segments)
+    assert sorted(found["text"]) == ["Oscar", "Óscar"]

@@ -185,7 +185,7 @@ def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(s <= hit[0] and hit[1] <= e and (s, e) != hit[:2] for s, e in spans)
 
 
-_CANDIDATE = re.compile(r"[A-Z0-9@]|www\.|https?:")
+_CANDIDATE = re.compile(r"[0-9@]|www\.|https?:")
 _PLACEHOLDER = re.compile(r"^(?:[A-Z]{1,3}\d*|P\d+|Speaker \d+)$")
 
 
@@ -271,7 +271,9 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
                                              for m in always_re.finditer(text)]
         # every pattern needs a capital, a digit, an @ or a web address: skip text without
-        hits += (pattern_hits(text, lower) if _CANDIDATE.search(text) else []) + entities
+        # (a capital in any script: "Óscar", "Łukasz")
+        candidate = text != text.lower() or _CANDIDATE.search(text)
+        hits += (pattern_hits(text, lower) if candidate else []) + entities
         if never_re is not None:
             spared = [(m.start(), m.end()) for m in never_re.finditer(text)]
             hits = [h for h in hits if h[3] == "privacy.yaml"
