@@ -293,8 +293,7 @@ def _describe(segments, documents, features, rows, x, labels, k, seeded, code_id
             "cohesion": round(float(similarity[labels == c].mean()), 4),
             "sites": int(inside["site"].nunique()),
             "documents": int(inside["doc_id"].nunique()),
-            "quotes": "\n".join(f"[{q.seg_id}] {shorten(q.quote)}"
-                                for q in picked.itertuples())})
+            "quotes": quote_lines(picked)})
     return Clustering(pd.DataFrame(rows_out, columns=CLUSTER_COLUMNS), assignments, report,
                       quotes, scope, seed, scores, term_segments, terms, features)
 
@@ -325,6 +324,12 @@ def _quotes(members: pd.DataFrame, labels: np.ndarray, similarity: np.ndarray) -
     picked = pick_quotes(pool, QUOTES, key="cluster_id")
     return picked[["cluster_id", "rank", "seg_id", "doc_id", "site", "speaker", "score",
                    "quote"]].rename(columns={"score": "similarity"})
+
+
+def quote_lines(quotes: pd.DataFrame) -> str:
+    """A cluster's quotes (rows with ``seg_id`` and ``quote``) as the clusters table's
+    ``quotes`` column shows them: one ``[seg_id] shortened quote`` line each."""
+    return "\n".join(f"[{q.seg_id}] {shorten(q.quote)}" for q in quotes.itertuples())
 
 
 def shorten(text: str, words: int = 40) -> str:

@@ -368,8 +368,9 @@ def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_stud
     from dialogcode.study import Study
 
     @dataclass
-    class Clustering:          # the field of dialogcode.cluster.Clustering the gate masks
+    class Clustering:          # the fields of dialogcode.cluster.Clustering the gate masks
         quotes: pd.DataFrame
+        clusters: pd.DataFrame
 
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     study = Study.open(evidence_study)
@@ -380,10 +381,17 @@ def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_stud
                             "speaker": named.speaker}])
     patch = {"scope": "all", "new_codes": [{"id": "theme", "examples": [quote]}],
              "proposed_terms": [{"term": "call", "examples": [quote]}]}
-    result, patch = gate_clusters(study, Clustering(quotes), patch, corpus.segments,
-                                  corpus.documents)
+    clusters = pd.DataFrame([{"cluster_id": 0, "label": "rosalind / call / neighbours",
+                              "terms": "rosalind; call; neighbours",
+                              "quotes": f"[{named.seg_id}] {named.text}"}])
+    result, patch = gate_clusters(study, Clustering(quotes, clusters), patch,
+                                  corpus.segments, corpus.documents)
     masked = "Our neighbours helped when we were evicted. I told [NAME], call [PHONE]."
     assert result.quotes["quote"].tolist() == [masked]
+    # the clusters table: its joined quotes, and its label and terms written in lower case
+    assert result.clusters.iloc[0].tolist() == [0, "[NAME] / call / neighbours",
+                                                "[NAME]; call; neighbours",
+                                                f"[{named.seg_id}] {masked}"]
     assert [e["examples"][0]["quote"] for e in (*patch["new_codes"],
                                                 *patch["proposed_terms"])] == [masked] * 2
     assert patch["scope"] == "all"

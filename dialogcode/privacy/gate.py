@@ -68,6 +68,15 @@ class Masker:
         return value if pattern is None else pattern.sub(lambda m: self.labels[_key(m[0])],
                                                          value)
 
+    def in_labels(self, value: str) -> str:
+        """``value`` (a cluster's label or terms: lemmas, in lower case) with each
+        finding, in any case, replaced by the label of its kind."""
+        pattern = _pattern(tuple(sorted(self.labels, key=len, reverse=True)), re.IGNORECASE)
+        if pattern is None:
+            return value
+        lowered = {key.lower(): label for key, label in self.labels.items()}
+        return pattern.sub(lambda m: lowered.get(_key(m[0]).lower(), "[REDACTED]"), value)
+
     def in_place(self, value: str) -> str:
         """``value`` with each character of a finding replaced by a block: offsets into
         it stay exact."""
@@ -118,11 +127,11 @@ class Masker:
 
 
 @lru_cache(maxsize=8)
-def _pattern(texts: tuple[str, ...]) -> re.Pattern | None:
+def _pattern(texts: tuple[str, ...], flags: int = 0) -> re.Pattern | None:
     if not texts:
         return None
     words = [r"\s+".join(re.escape(w) for w in t.split()) for t in texts]
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", flags)
 
 
 def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
@@ -202,20 +211,30 @@ def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
 def gate_clusters(study: Study, result, patch: dict, segments: pd.DataFrame,
                   documents: pd.DataFrame):
     """``result`` (:class:`~dialogcode.cluster.Clustering`) and its codebook ``patch``
-    as they may be written: the quotes of the clusters and the patch's examples masked
-    as :func:`mask_for_reading` does. Unchanged under ``gate: off``."""
+    as they may be written: the quotes (the quotes table and the clusters' joined
+    ``quotes`` column) and the patch's examples masked as :func:`mask_for_reading` does,
+    the clusters' labels and terms as :meth:`Masker.in_labels` does. Unchanged under
+    ``gate: off``."""
     if study.config.privacy.gate == "off":
         return result, patch
     mask, _ = study_masker(study, segments, documents)
     seg_docs = segments.set_index("seg_id")["doc_id"]
     quotes = mask.frame(result.quotes, seg_docs, offsets=())[0]
+    from ..cluster import quote_lines
+
+    clusters = result.clusters.copy()
+    joined = {c: quote_lines(group) for c, group in quotes.groupby("cluster_id")}
+    clusters["quotes"] = clusters["cluster_id"].map(joined).fillna("")
+    for column in ("label", "terms"):
+        clusters[column] = clusters[column].map(
+            lambda v: mask.in_labels(v) if isinstance(v, str) else v)
     entries = [{**entry, "examples": [
         {**example, "quote": WITHHELD if seg_docs.get(example["seg_id"]) in mask.withheld
          else mask.for_readers(example["quote"])} for example in entry["examples"]]}
         for entry in (*patch["new_codes"], *patch["proposed_terms"])]
     new = len(patch["new_codes"])
-    return replace(result, quotes=quotes), {**patch, "new_codes": entries[:new],
-                                            "proposed_terms": entries[new:]}
+    return replace(result, quotes=quotes, clusters=clusters), {
+        **patch, "new_codes": entries[:new], "proposed_terms": entries[new:]}
 
 
 def gate(study: Study, evidence):
