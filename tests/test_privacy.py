@@ -402,6 +402,10 @@ def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_st
 
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     assert run("code", str(evidence_study), "-q").exit_code == 0
+    coded = pd.read_parquet(evidence_study / "out" / "codings.parquet").iloc[0]
+    (evidence_study / "decisions.csv").write_text(   # a reviewer's note quoting the talk
+        f"seg_id,code_id,decision,note\n{coded.seg_id},{coded.code_id},accept,"
+        "as Rosalind put it\n", encoding="utf-8")
     target = evidence_study / "study.qdpx"
     result = run("export", str(evidence_study), "--to", "qdpx", "-o", str(target))
     assert result.exit_code == 0, result.output
@@ -409,6 +413,7 @@ def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_st
         members = {n: project.read(n).decode("utf-8") for n in project.namelist()}
     everything = "\n".join(members.values())
     assert "Rosalind" not in everything and "555-0143" not in everything
+    assert "as [NAME] put it" in everything
     source = next(t for t in members.values() if "I told " in t)
     original = pd.read_parquet(evidence_study / "out" / "documents.parquet")
     original = next(t for t in original["text"] if "I told Rosalind" in t)

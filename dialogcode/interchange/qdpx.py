@@ -43,6 +43,7 @@ from ..coders import coder_names
 from ..errors import DialogcodeError, Problem
 from ..ingest import DOCUMENT_COLUMNS, load_corpus
 from ..lessons import Lesson, LessonsFile, evidence_codings
+from ..privacy.gate import mask_notes
 from ..review import final_coders, load_decisions
 from ..store import read_table, replacing
 from ..study import Study
@@ -272,7 +273,8 @@ def write_qdpx(study: Study, path: Path | None = None, *, every_source: bool = F
     support = None if evidence.lessons is None else evidence_codings(
         evidence.lessons, evidence.codings, corpus.segments, corpus.documents, evidence.book,
         evidence.roles)
-    chosen = selections(codings, load_decisions(study), support)
+    decisions = mask_notes(study, load_decisions(study), corpus.segments, corpus.documents)
+    chosen = selections(codings, decisions, support)
     summaries = ({row["lesson_id"]: row for row in evidence.tables["lessons"].to_dict("records")}
                  if "lessons" in evidence.tables else {})
     kind = ("every source separately: rule and model codings as made (rejected ones "

@@ -173,6 +173,18 @@ def mask_for_reading(study: Study, table: pd.DataFrame,
     return mask.frame(table, seg_docs, offsets=())[0]
 
 
+def mask_notes(study: Study, decisions: pd.DataFrame, segments: pd.DataFrame,
+               documents: pd.DataFrame) -> pd.DataFrame:
+    """Review ``decisions`` as an export may carry them: findings in their notes (a
+    reviewer may quote the talk) replaced by labels. Unchanged under ``gate: off``; never
+    written back to decisions.csv."""
+    if study.config.privacy.gate == "off" or not len(decisions):
+        return decisions
+    mask, _ = study_masker(study, segments, documents)
+    return decisions.assign(note=decisions["note"].map(
+        lambda v: mask.for_readers(v) if isinstance(v, str) else v))
+
+
 def masked_corpus(study: Study, corpus):
     """``corpus`` (:class:`~dialogcode.ingest.Corpus`) for a view that marks spans by
     offsets (the browser review): its segments' and documents' text with each character
