@@ -168,9 +168,11 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     x = smooth(raw, doc_ids, context)
     notes = []
     runs = find_runs(raw, doc_ids) if boundaries else np.arange(len(rows))
-    if isinstance(k, int) and boundaries and k >= runs.max() + 1:
-        notes.append(f"only {runs.max() + 1} runs of talk for k={k}: segments were "
-                     "clustered one by one instead")
+    fewest = k + 1 if isinstance(k, int) else 3      # units k-means needs for a k
+    if boundaries and runs.max() + 1 < fewest:
+        notes.append(f"only {runs.max() + 1} run(s) of talk"
+                     + (f" for k={k}" if isinstance(k, int) else "")
+                     + ": segments were clustered one by one instead")
         runs = np.arange(len(rows))
     units, weights = _units(x, runs)
     code_ids, centroids = _code_centroids(features, applied)

@@ -192,3 +192,18 @@ def test_wordllama_meaning_is_added_to_the_features_on_request():
     assert adjusted_rand_score(found["seg_id"].map(truth), found["cluster_id"]) >= 0.8
     with pytest.raises(DialogcodeError, match="semantic must be one of none, wordllama"):
         cluster_segments(segments, documents, NO_CODINGS, Codebook({}), semantic="bert")
+
+
+def test_boundaries_on_one_run_of_talk_cluster_the_segments_one_by_one():
+    turns = [("P1", "The rent keeps rising and families get evicted from the flats."),
+             ("P2", "Landlords raise the rent every spring and tenants cannot pay."),
+             ("P1", "Our garden harvest fed the seniors at the community centre."),
+             ("P2", "The seniors shared vegetables from the garden with neighbours."),
+             ("P1", "Evictions follow when the rent doubles and wages stay flat."),
+             ("P2", "Volunteers planted the garden beds beside the seniors centre.")]
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k_range=(2, 3), context=0, boundaries=True)
+    assert len(result.assignments) == 6 and result.assignments["cluster_id"].nunique() >= 2
+    assert "only 1 run(s) of talk: segments were clustered one by one instead" in \
+        result.notes
