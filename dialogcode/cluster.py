@@ -30,6 +30,7 @@ from .talk import hyphenated, name_words, procedural, theme_terms
 from .features import (Features, SegmentTerms, class_terms, diverse_terms, embed,
                        segment_terms, stem, term_features)
 from .quotes import pick_quotes
+from .roles import SpeakerRoles
 from .tables import ancestors, descendants, segment_frame, substantive
 
 CONTEXT = 50                 # segments on each side that a segment is seen with
@@ -109,7 +110,8 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
                      seed: int = 0, context: int = CONTEXT, boundaries: bool = False,
                      backend: str = "tfidf", semantic: str = "none", model: str = "blank",
                      cache_dir=None, terms: SegmentTerms | None = None,
-                     progress: bool = False) -> Clustering:
+                     roles: SpeakerRoles = SpeakerRoles(), progress: bool = False
+                     ) -> Clustering:
     """Cluster the segments in ``scope`` (see :func:`scope_mask`) of ``segments``.
 
     ``codings`` are the rule codings (they define the residual and the code centroids).
@@ -122,7 +124,8 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     it in ``k_range`` (both ends included) by the best silhouette x stability among the
     k whose clusters all hold at least ``min_size`` segments; ``"auto"`` also widens the
     range while the best k is at one of its ends. ``terms`` may be passed when already
-    computed for these segments. ``semantic="wordllama"`` adds the segments' WordLlama
+    computed for these segments; ``roles`` (the study's speaker roles) put staff's
+    words last among the quotes. ``semantic="wordllama"`` adds the segments' WordLlama
     embeddings (:func:`dialogcode.semantic.wordllama_vectors`) to the features, with
     the same weight. Same inputs and ``seed`` give identical tables. Raises
     DialogcodeError when fewer than 3 segments are in scope, or for a bad scope, k,
@@ -194,7 +197,7 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     labels = _merge_small(units, weights, labels, min_size, notes)
     result = _describe(segments, documents, features, rows, x, labels[runs], chosen,
                        [code_ids[i] for i in seeded], code_ids, centroids, report, terms,
-                       scope, seed)
+                       scope, seed, roles)
     result.left_out, result.notes = left_out, notes
     return result
 
@@ -242,7 +245,7 @@ def _code_centroids(features: Features, applied: pd.DataFrame):
 
 
 def _describe(segments, documents, features, rows, x, labels, k, seeded, code_ids, centroids,
-              report, terms, scope, seed) -> Clustering:
+              report, terms, scope, seed, roles) -> Clustering:
     sizes = np.bincount(labels, minlength=k)
     first = np.array([np.flatnonzero(labels == c)[0] if sizes[c] else len(labels)
                       for c in range(k)])
@@ -269,7 +272,7 @@ def _describe(segments, documents, features, rows, x, labels, k, seeded, code_id
         "seg_id": members["seg_id"].to_numpy(), "doc_id": members["doc_id"].to_numpy(),
         "cluster_id": labels + 1, "distance": np.round(1 - similarity, 4),
         "x": np.round(xy[:, 0], 4), "y": np.round(xy[:, 1], 4)}, columns=ASSIGNMENT_COLUMNS)
-    quotes = _quotes(members, labels, similarity)
+    quotes = _quotes(members, labels, similarity, roles)
     # what a cluster is about: the mean of its segments' own vectors, without context
     raw = features.vectors[rows]
     own = normalize(np.vstack([raw[labels == c].mean(axis=0) for c in range(n)]))
@@ -316,14 +319,15 @@ def _label_terms(scores, vocabulary, terms, texts) -> list[str]:
     return chosen
 
 
-def _quotes(members: pd.DataFrame, labels: np.ndarray, similarity: np.ndarray) -> pd.DataFrame:
+def _quotes(members: pd.DataFrame, labels: np.ndarray, similarity: np.ndarray,
+            roles: SpeakerRoles) -> pd.DataFrame:
     """The clusters' representative quotes: segments closest to the centroid, spread
     across sites, speakers and documents (:func:`dialogcode.quotes.pick_quotes`)."""
     pool = members.assign(cluster_id=labels + 1, score=np.round(similarity, 4))
     pool = (pool.sort_values(["cluster_id", "score"], ascending=[True, False], kind="stable")
             .groupby("cluster_id").head(20))
     pool = pool.assign(quote=pool["text"].str.split().str.join(" "))
-    picked = pick_quotes(pool, QUOTES, key="cluster_id")
+    picked = pick_quotes(pool, QUOTES, key="cluster_id", roles=roles)
     return picked[["cluster_id", "rank", "seg_id", "doc_id", "site", "speaker", "score",
                    "quote"]].rename(columns={"score": "similarity"})
 

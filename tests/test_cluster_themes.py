@@ -13,6 +13,7 @@ from dialogcode.codebook import Codebook
 from dialogcode.context import boundaries, smooth
 from dialogcode.errors import DialogcodeError
 from dialogcode.features import segment_terms
+from dialogcode.roles import speaker_roles
 from dialogcode.talk import hyphenated, name_words, procedural, theme_terms
 
 TOPICS = {
@@ -207,3 +208,30 @@ def test_boundaries_on_one_run_of_talk_cluster_the_segments_one_by_one():
     assert len(result.assignments) == 6 and result.assignments["cluster_id"].nunique() >= 2
     assert "only 1 run(s) of talk: segments were clustered one by one instead" in \
         result.notes
+
+
+def test_cluster_quotes_put_the_studys_staff_last():
+    # "Maria" is a facilitator only by the study's speaker_roles: her words, the most
+    # central of the first cluster, go after the participants' once the roles are given
+    rent = ["The rent keeps rising and families get evicted from the flats.",
+            "Landlords raise the rent every spring and tenants get evicted.",
+            "Evictions follow when the rent doubles and families cannot pay.",
+            "Tenants fear eviction because the rent rises faster than pay."]
+    garden = ["Our garden harvest fed the seniors at the community centre.",
+              "The seniors shared vegetables from the garden with neighbours.",
+              "Volunteers planted the garden beds beside the seniors centre.",
+              "The garden gave the seniors fresh vegetables all summer long."]
+    speakers = ["Maria", "P2", "Maria", "P3"]
+    segments, documents = corpus({"d": list(zip(speakers * 2, rent + garden))})
+
+    def first_speakers(**roles):
+        result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                                  k=2, context=0, boundaries=False, min_size=1, **roles)
+        quotes = result.quotes
+        return quotes.loc[quotes["rank"] == 1, "speaker"].tolist(), quotes
+
+    first, _ = first_speakers()
+    assert "Maria" in first
+    first, quotes = first_speakers(roles=speaker_roles({"Maria": "facilitator"}))
+    assert "Maria" not in first
+    assert (quotes.loc[quotes["speaker"] == "Maria", "rank"] == 3).all()

@@ -88,6 +88,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     from ..merge import read_patch
     from ..patch import codebook_patch, write_patch
     from ..privacy.gate import gate_clusters
+    from ..roles import speaker_roles
     from ..store import read_table, write_table
     from ..study import Study
     from ..training import people_codings
@@ -116,7 +117,9 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     result = cluster_segments(corpus.segments, corpus.documents, codings, book, scope=scope,
                               k=k, k_range=k_range, min_size=min_size, seed=seed,
                               context=context, boundaries=boundaries, backend=backend,
-                              semantic=semantic, model=model, cache_dir=cache, progress=not quiet)
+                              semantic=semantic, model=model, cache_dir=cache,
+                              roles=speaker_roles(opened.config.speaker_roles, corpus.documents),
+                              progress=not quiet)
     patch = codebook_patch(result, corpus.segments, corpus.documents, codings, book,
                            model=model, cache_dir=cache)
     result, patch = gate_clusters(opened, result, patch, corpus.segments, corpus.documents)
