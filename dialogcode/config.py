@@ -100,6 +100,16 @@ class Config(BaseModel):
     engine: EngineSettings = Field(default_factory=EngineSettings)   # docs/scale.md
     output: str = "out"
 
+    @field_validator("speaker_roles", mode="before")
+    @classmethod
+    def _roles_in_any_case(cls, value):
+        """Labels as text (a YAML ``1:`` is the label "1"), roles in any case, as the
+        manifest's column takes them."""
+        if not isinstance(value, dict):
+            return value
+        return {str(label): role.strip().lower() if isinstance(role, str) else role
+                for label, role in value.items()}
+
     @field_validator("encoding")
     @classmethod
     def _known_encoding(cls, value: str) -> str:

@@ -97,6 +97,13 @@ def test_a_bad_config_role_is_named_with_its_line(tmp_path):
     assert "dialogcode.yaml:4" in result.output and "'participant'" in result.output
 
 
+def test_config_roles_are_read_in_any_case_and_labels_as_text():
+    from dialogcode.config import Config
+
+    config = Config(speaker_roles={"Maria": "Facilitator", 1: " COACH "})
+    assert config.speaker_roles == {"Maria": "facilitator", "1": "coach"}
+
+
 def test_the_old_staff_speakers_key_says_what_to_write_instead(tmp_path):
     root = tmp_path / "s"
     _study(root)
