@@ -15,6 +15,8 @@ from .nlp import load_pipeline
 from .normalize import count_words
 from .paths import refused_file
 from .progress import progress_bar
+from .roles import MANIFEST_COLUMN as ROLES_COLUMN
+from .roles import parse_roles
 from .segment import COLUMNS as SEGMENT_COLUMNS
 from .segment import segment_document
 from .store import read_table, write_table
@@ -166,12 +168,29 @@ def read_transcript(study: Study, plan: Plan, path: Path, unit: str, nlp) -> Rea
                             max_chars=study.config.max_segment_chars)
     attributes = {key: entry.attributes.get(key, "") for key in STANDARD}
     attributes.update(entry.attributes)
+    notes = [Problem(note.message, source, note.line) for note in parsed.notes]
+    notes += _absent_roles(study, entry, rows)
     doc = {"doc_id": doc_id, **attributes, "source_path": entry.file, "format": fmt,
            "sha256": hashlib.sha256(parsed.text.encode("utf-8")).hexdigest(),
            "n_words": count_words(parsed.text), "n_segments": len(rows),
-           "speaker_notes": "; ".join(map(str, parsed.notes)), "text": parsed.text}
-    return Reading(doc, rows, [Problem(note.message, source, note.line)
-                               for note in parsed.notes])
+           "speaker_notes": "; ".join([*map(str, parsed.notes),
+                                       *(n.message for n in notes[len(parsed.notes):])]),
+           "text": parsed.text}
+    return Reading(doc, rows, notes)
+
+
+def _absent_roles(study: Study, entry: Entry, rows: list[dict]) -> list[Problem]:
+    """A note for each label the manifest's ``speaker_roles`` gives this file that no
+    speaker of the file has (a misspelt name would leave that speaker a participant)."""
+    named = parse_roles(entry.attributes.get(ROLES_COLUMN, "") or "")[0]
+    spoken = {row["speaker"].strip().lower() for row in rows
+              if isinstance(row.get("speaker"), str)}
+    shown = ", ".join(sorted({row["speaker"] for row in rows
+                              if isinstance(row.get("speaker"), str)})) or "none"
+    return [Problem(f"speaker_roles gives {label!r} a role, but no speaker of "
+                    f"{entry.file} is called that (speakers: {shown})",
+                    study.config.manifest or "manifest", entry.line)
+            for label in named if label.strip().lower() not in spoken]
 
 
 def sentence_pipeline(study: Study, unit: str):

@@ -153,3 +153,15 @@ def test_an_unknown_lesson_role_names_the_known_ones(tmp_path):
         _evidence(Study.open(study.root))
     assert "unknown role 'coaches'" in str(error.value)
     assert "coach, evaluator, facilitator, participant" in str(error.value)
+
+
+def test_a_manifest_role_for_a_speaker_the_file_does_not_have_is_said(tmp_path):
+    study = _study(tmp_path / "s", manifest_roles="Mria: facilitator; Lead: coach")
+    corpus = ingest(study)
+    (note,) = [n for n in corpus.speaker_notes if "speaker_roles" in n.message]
+    assert note.line == 2 and str(note.file).endswith("manifest.csv")
+    assert note.message.startswith("speaker_roles gives 'Mria' a role, but no speaker of "
+                                   "call.txt is called that (speakers: ")
+    assert "Mria" in corpus.documents["speaker_notes"].iloc[0]
+    result = CliRunner().invoke(cli, ["ingest", str(study.root)])
+    assert result.exit_code == 0 and "speaker_roles gives 'Mria' a role" in result.output
