@@ -278,8 +278,15 @@ def test_the_queue_scores_the_real_text_while_the_pages_show_blocks(study, tmp_p
     data = ReviewData(Study.open(study), queue_size=3)
     chosen = [(t["seg_id"], c["code_id"]) for entry in data.queue() for t in entry["turns"]
               if not t["context"] for c in t["chips"]]
-    assert chosen == [(r["seg_id"], r["code_id"]) for r in rows(sheet)]
+    expected = rows(sheet)
+    assert chosen == [(r["seg_id"], r["code_id"]) for r in expected]
     assert "rent" not in " ".join(data.tables().segments["text"])
+    # a queue proposal decided in the browser keeps its source, as review import does
+    data.decide(expected[0]["seg_id"], expected[0]["code_id"], "accept")
+    (saved,) = [r for r in rows(study / "decisions.csv")
+                if (r["seg_id"], r["code_id"]) == (expected[0]["seg_id"],
+                                                   expected[0]["code_id"])]
+    assert saved["source"] == expected[0]["source"] != "reviewer"
     assert CliRunner().invoke(cli, ["code", str(study), "-q"]).exit_code == 0
     after = read_table(study / "out", "codings", hint="run")
     key = ["seg_id", "code_id", "start", "end"]

@@ -254,6 +254,9 @@ class ReviewData:
         with study_lock(self.study.root, "dialogcode review serve"):
             items, decisions = self.items(tables)
             mine = items[(items["seg_id"] == seg_id) & (items["code_id"] == code_id)]
+            if not len(mine) and tables.queue is not None:    # the queue's model proposals
+                mine = tables.queue[(tables.queue["seg_id"] == seg_id)
+                                    & (tables.queue["code_id"] == code_id)]
             source = mine["source"].iloc[0] if len(mine) else "reviewer"
             earlier = decisions[(decisions["seg_id"] == seg_id)
                                 & (decisions["code_id"] == code_id)].tail(1)
