@@ -177,7 +177,7 @@ def scan(study: Study, segments: pd.DataFrame | None = None,
     ``reuse``, the findings of the last scan are reused when the segments, privacy.yaml
     and the model are the same (decisions are always read afresh)."""
     from ..ingest import load_corpus
-    from ..store import write_table
+    from ..store import replacing, write_table
     from .detect import find_in_segments
 
     if segments is None or documents is None:
@@ -199,7 +199,8 @@ def scan(study: Study, segments: pd.DataFrame | None = None,
                                     documents=documents)
     table = with_status(findings, decisions)
     write_table(table, study.out, FINDINGS)
-    stamp.write_text(key)
+    with replacing(stamp) as temporary:     # atomic: `review serve` may scan beside `run`
+        temporary.write_text(key)
     return table
 
 
