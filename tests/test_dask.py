@@ -225,6 +225,16 @@ def test_engine_settings_and_their_errors(tmp_path, monkeypatch):
     result = invoke("ingest", root)
     assert result.exit_code == 1 and "dialogcode.yaml:4" in result.output
     assert study_engine(Study.open(root), "tcp://127.0.0.1:1").scheduler == "tcp://127.0.0.1:1"
+    # an address Dask cannot read is named: exit 2 for --scheduler, 1 in dialogcode.yaml
+    for address in ("notanaddress", "foo://x:1", "tcp://h:notaport"):
+        result = invoke("ingest", root, "--scheduler", address)
+        assert result.exit_code == 2 and f"'{address}' is not a Dask scheduler address" \
+            in result.output and "Traceback" not in result.output
+        (root / "dialogcode.yaml").write_text(f"engine:\n  kind: dask\n  scheduler: "
+                                              f"{address}\n", encoding="utf-8")
+        result = invoke("ingest", root)
+        assert result.exit_code == 1 and "dialogcode.yaml:1" in result.output \
+            and f"'{address}' is not a Dask scheduler address" in result.output
     (root / "dialogcode.yaml").write_text("engine: {kind: spark}\n", encoding="utf-8")
     result = invoke("ingest", root)
     assert result.exit_code == 1 and "engine.kind" in result.output
