@@ -198,7 +198,7 @@ def _small_study(root: Path, engine: str) -> Path:
     return root
 
 
-def test_run_with_dask_local_gives_the_local_report(tmp_path):
+def test_run_with_dask_local_gives_the_local_report(tmp_path, threads):
     local = _small_study(tmp_path / "local", "local")
     dask = _small_study(tmp_path / "dask", "{kind: dask-local, workers: 2}")
     results = [invoke("run", study, "-q") for study in (local, dask)]
@@ -216,6 +216,12 @@ def test_run_with_dask_local_gives_the_local_report(tmp_path):
     # run again: every stage is up to date, the datasets fingerprinted as they are
     again = invoke("run", dask)
     assert again.exit_code == 0 and again.output.count("up to date, skipped") >= 4
+    # the local study run on a Dask cluster: ingest runs again, as datasets, by itself
+    moved = invoke("run", local, "-q", "--scheduler", threads.scheduler.address)
+    assert moved.exit_code == 0, moved.output
+    assert "ingest: up to date" not in moved.output and (local / "out" / "segments").is_dir()
+    pd.testing.assert_frame_equal(read_table(local / "out", "codings", hint="code"),
+                                  codings[1])
 
 
 def test_engine_settings_and_their_errors(tmp_path, monkeypatch):
