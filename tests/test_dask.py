@@ -20,7 +20,7 @@ from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
 from dialogcode.errors import ConfigError, DialogcodeError, IngestError  # noqa: E402
 from dialogcode.engine import dask_client, study_engine  # noqa: E402
 from dialogcode.ingest import ingest, write_corpus  # noqa: E402
-from dialogcode.store import read_table  # noqa: E402
+from dialogcode.store import part_name, read_table, replacing_dataset  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpora" / "sample-study"
@@ -144,6 +144,20 @@ def test_switching_engines_keeps_one_form_of_each_table(tmp_path, threads, sampl
     assert not (study.out / "segments").exists()
     pd.testing.assert_frame_equal(read_table(study.out, "segments", hint="ingest"),
                                   corpus.segments)
+
+
+def test_a_write_stopped_before_removing_the_other_form_reads_the_newer(tmp_path):
+    out, older, newer = tmp_path / "out", pd.DataFrame({"x": [1, 2]}), pd.DataFrame({"x": [3]})
+    with replacing_dataset(out, "segments") as folder:
+        older.to_parquet(folder / part_name(0), index=False)
+    # the single file written, the run stopped before it removed the dataset
+    newer.to_parquet(out / "segments.parquet", index=False)
+    stamp = (out / "segments").stat().st_mtime_ns
+    os.utime(out / "segments.parquet", ns=(stamp + 10**9, stamp + 10**9))
+    pd.testing.assert_frame_equal(read_table(out, "segments", hint="ingest"), newer)
+    # and the other way round: the dataset is the newer
+    os.utime(out / "segments", ns=(stamp + 2 * 10**9, stamp + 2 * 10**9))
+    pd.testing.assert_frame_equal(read_table(out, "segments", hint="ingest"), older)
 
 
 CODEBOOK = """\
