@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from .config import CONFIG_NAME, config_line
-from .errors import ConfigError, DialogcodeError
+from .errors import ArgumentError, ConfigError, DialogcodeError
 from .study import Study
 
 if TYPE_CHECKING:
@@ -47,8 +47,8 @@ class Engine:
 
 def study_engine(study: Study, scheduler: str | None = None) -> Engine:
     """The engine of ``study``'s dialogcode.yaml, or the Dask cluster at ``scheduler``
-    (--scheduler) when given. Raises ConfigError for `engine: dask` without an
-    address."""
+    (--scheduler) when given. Raises ConfigError for `engine: dask` without an address
+    or with one Dask cannot read, ArgumentError for such a --scheduler."""
     settings = study.config.engine
     kind = "dask" if scheduler else settings.kind
     address = scheduler or settings.scheduler
@@ -57,7 +57,29 @@ def study_engine(study: Study, scheduler: str | None = None) -> Engine:
         raise ConfigError("engine: dask needs `scheduler: ADDRESS` (e.g. "
                           "tcp://scheduler-host:8786), or --scheduler ADDRESS",
                           file=config, line=config_line(config, "engine"))
+    if kind == "dask":
+        _check_address(study, address, given=bool(scheduler))
     return Engine(kind, address, settings.workers, settings.partition_mb)
+
+
+def _check_address(study: Study, address: str, *, given: bool) -> None:
+    """Raise ArgumentError (--scheduler) or ConfigError (dialogcode.yaml) naming
+    ``address`` when it is not a Dask address such as tcp://host:8786. Without Dask
+    nothing is checked: :func:`dask_client` says how to install it."""
+    try:
+        from distributed.comm import get_address_host_port
+    except ImportError:
+        return
+    try:
+        get_address_host_port(address)
+    except ValueError as exc:
+        message = (f"{address!r} is not a Dask scheduler address ({exc}); give one such "
+                   "as tcp://scheduler-host:8786")
+        if given:
+            raise ArgumentError(f"--scheduler: {message}") from None
+        config = study.root / CONFIG_NAME
+        raise ConfigError(f"engine.scheduler: {message}", file=config,
+                          line=config_line(config, "engine")) from None
 
 
 def _distributed():

@@ -16,7 +16,7 @@ from .ingest import (Corpus, Duplicates, Plan, document_columns, _rel, corpus_ta
 from .learn import CodeModels, ModelError, check_fits, load_models
 from .learned import codings_from_scores, model_folder
 from .manifest import STANDARD
-from .store import is_dataset, part_name, read_part, read_table, replacing_dataset
+from .store import part_name, read_part, read_table, replacing_dataset, table_path
 from .study import Study
 
 
@@ -148,7 +148,7 @@ def code_on_dask(study: Study, client, book: Codebook, *, model: str,
     back and, when the learned model could not be applied, why (only the rules coded).
     Raises DialogcodeError when the segments were not ingested by a Dask engine."""
     out = study.out
-    if not (is_dataset(out / "segments") and is_dataset(out / "documents")):
+    if not all(table_path(out, name).is_dir() for name in ("segments", "documents")):
         read_table(out, "segments", hint="dialogcode ingest")   # missing: says so
         raise DialogcodeError("the segments were ingested by the local engine, as one "
                               "file; run `dialogcode ingest` (or `run --force`) with the "

@@ -51,6 +51,10 @@ def check_patterns(code: Code) -> list[tuple[str, str]]:
                 continue
             refused = [(where, f"{where}: {why}") for regex in regexes_in(pattern)
                        for why in [regex_problem(regex)] if why]
+            if _uses_morph(pattern):
+                refused.append((where, f"{where} uses MORPH, which `dialogcode code` does "
+                                       "not keep for matching; use TAG (e.g. VBD for the "
+                                       "past tense) or LEMMA instead"))
             problems.extend(refused)
             if refused:
                 continue
@@ -61,6 +65,18 @@ def check_patterns(code: Code) -> list[tuple[str, str]]:
                 problems.append((where, f"{where} is not a valid spaCy {what} pattern: "
                                         f"{detail}"))
     return problems
+
+
+def _uses_morph(pattern) -> bool:
+    """True when a token of ``pattern`` (or a dependency pattern's RIGHT_ATTRS) tests
+    MORPH: the token cache `code` matches on holds no morphology, so such a pattern
+    would never match there while kwic and patch, which parse again, match it."""
+    tokens = pattern if isinstance(pattern, list) else []
+    for token in tokens:
+        attrs = token.get("RIGHT_ATTRS", token) if isinstance(token, dict) else {}
+        if isinstance(attrs, dict) and any(str(key).upper() == "MORPH" for key in attrs):
+            return True
+    return False
 
 
 class CompiledCodebook:

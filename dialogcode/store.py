@@ -122,8 +122,14 @@ def is_dataset(path: Path) -> bool:
 
 def table_path(out: Path, name: str) -> Path:
     """Where table ``name`` is: the dataset folder ``out/<name>/`` when there is one,
-    else ``out/<name>.parquet`` (which may not exist yet)."""
-    return out / name if is_dataset(out / name) else out / f"{name}.parquet"
+    else ``out/<name>.parquet`` (which may not exist yet). When both are there (a write
+    stopped before it removed the other form) the one written last."""
+    folder, single = out / name, out / f"{name}.parquet"
+    if not is_dataset(folder):
+        return single
+    if single.is_file() and single.stat().st_mtime_ns > folder.stat().st_mtime_ns:
+        return single
+    return folder
 
 
 @contextmanager

@@ -147,3 +147,25 @@ def test_shipped_codebooks_validate_and_pass_their_examples():
         if code.codable:
             assert len(code.examples) >= 3 and len(code.counter_examples) >= 2, code.id
             assert code.definition and code.when_to_use and code.when_not_to_use, code.id
+
+
+def test_a_morph_token_pattern_is_refused_naming_the_file_and_line(tmp_path):
+    # `code` matches on cached tokens without morphology: MORPH would never match there
+    path = tmp_path / "morph.yaml"
+    path.write_text(SMALL.read_text(encoding="utf-8") + """\
+  - id: past
+    label: Past tense
+    definition: Told in the past tense.
+    patterns:
+      tokens:
+        - [{LEMMA: lose}, {LOWER: the}]
+        - [{MORPH: {IS_SUPERSET: ["Tense=Past"]}}]
+      dependencies:
+        - - {RIGHT_ID: verb, RIGHT_ATTRS: {MORPH: {IS_SUPERSET: ["Tense=Past"]}}}
+""", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["codebook", "validate", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = len(SMALL.read_text(encoding="utf-8").splitlines())
+    assert f"morph.yaml:{lines + 7} [past]: tokens[2] uses MORPH" in result.output
+    assert f"morph.yaml:{lines + 9} [past]: dependencies[1] uses MORPH" in result.output
+    assert "tokens[1]" not in result.output and "use TAG" in result.output

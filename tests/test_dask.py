@@ -20,7 +20,7 @@ from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
 from dialogcode.errors import ConfigError, DialogcodeError, IngestError  # noqa: E402
 from dialogcode.engine import dask_client, study_engine  # noqa: E402
 from dialogcode.ingest import ingest, write_corpus  # noqa: E402
-from dialogcode.store import read_table  # noqa: E402
+from dialogcode.store import part_name, read_table, replacing_dataset  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpora" / "sample-study"
@@ -146,6 +146,20 @@ def test_switching_engines_keeps_one_form_of_each_table(tmp_path, threads, sampl
                                   corpus.segments)
 
 
+def test_a_write_stopped_before_removing_the_other_form_reads_the_newer(tmp_path):
+    out, older, newer = tmp_path / "out", pd.DataFrame({"x": [1, 2]}), pd.DataFrame({"x": [3]})
+    with replacing_dataset(out, "segments") as folder:
+        older.to_parquet(folder / part_name(0), index=False)
+    # the single file written, the run stopped before it removed the dataset
+    newer.to_parquet(out / "segments.parquet", index=False)
+    stamp = (out / "segments").stat().st_mtime_ns
+    os.utime(out / "segments.parquet", ns=(stamp + 10**9, stamp + 10**9))
+    pd.testing.assert_frame_equal(read_table(out, "segments", hint="ingest"), newer)
+    # and the other way round: the dataset is the newer
+    os.utime(out / "segments", ns=(stamp + 2 * 10**9, stamp + 2 * 10**9))
+    pd.testing.assert_frame_equal(read_table(out, "segments", hint="ingest"), older)
+
+
 CODEBOOK = """\
 codebook: test
 title: Dask test codebook
@@ -198,7 +212,7 @@ def _small_study(root: Path, engine: str) -> Path:
     return root
 
 
-def test_run_with_dask_local_gives_the_local_report(tmp_path):
+def test_run_with_dask_local_gives_the_local_report(tmp_path, threads):
     local = _small_study(tmp_path / "local", "local")
     dask = _small_study(tmp_path / "dask", "{kind: dask-local, workers: 2}")
     results = [invoke("run", study, "-q") for study in (local, dask)]
@@ -216,6 +230,12 @@ def test_run_with_dask_local_gives_the_local_report(tmp_path):
     # run again: every stage is up to date, the datasets fingerprinted as they are
     again = invoke("run", dask)
     assert again.exit_code == 0 and again.output.count("up to date, skipped") >= 4
+    # the local study run on a Dask cluster: ingest runs again, as datasets, by itself
+    moved = invoke("run", local, "-q", "--scheduler", threads.scheduler.address)
+    assert moved.exit_code == 0, moved.output
+    assert "ingest: up to date" not in moved.output and (local / "out" / "segments").is_dir()
+    pd.testing.assert_frame_equal(read_table(local / "out", "codings", hint="code"),
+                                  codings[1])
 
 
 def test_engine_settings_and_their_errors(tmp_path, monkeypatch):
@@ -225,6 +245,16 @@ def test_engine_settings_and_their_errors(tmp_path, monkeypatch):
     result = invoke("ingest", root)
     assert result.exit_code == 1 and "dialogcode.yaml:4" in result.output
     assert study_engine(Study.open(root), "tcp://127.0.0.1:1").scheduler == "tcp://127.0.0.1:1"
+    # an address Dask cannot read is named: exit 2 for --scheduler, 1 in dialogcode.yaml
+    for address in ("notanaddress", "foo://x:1", "tcp://h:notaport"):
+        result = invoke("ingest", root, "--scheduler", address)
+        assert result.exit_code == 2 and f"'{address}' is not a Dask scheduler address" \
+            in result.output and "Traceback" not in result.output
+        (root / "dialogcode.yaml").write_text(f"engine:\n  kind: dask\n  scheduler: "
+                                              f"{address}\n", encoding="utf-8")
+        result = invoke("ingest", root)
+        assert result.exit_code == 1 and "dialogcode.yaml:1" in result.output \
+            and f"'{address}' is not a Dask scheduler address" in result.output
     (root / "dialogcode.yaml").write_text("engine: {kind: spark}\n", encoding="utf-8")
     result = invoke("ingest", root)
     assert result.exit_code == 1 and "engine.kind" in result.output

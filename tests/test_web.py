@@ -16,7 +16,7 @@ from dialogcode.cli import cli  # noqa: E402
 from dialogcode.ingest import load_corpus  # noqa: E402
 from dialogcode.lock import study_lock  # noqa: E402
 from dialogcode.review import final_codings  # noqa: E402
-from dialogcode.store import read_table  # noqa: E402
+from dialogcode.store import part_name, read_table, replacing_dataset  # noqa: E402
 from dialogcode.web import make_server  # noqa: E402
 from dialogcode.web.app import HEADER, create_app  # noqa: E402
 from dialogcode.web.pages import ReviewData  # noqa: E402
@@ -392,3 +392,14 @@ def test_decisions_sent_at_the_same_time_are_all_kept(study):
     saved = {(r["seg_id"], r["code_id"], r["decision"]) for r in rows(study / "decisions.csv")}
     assert saved == set(wanted)
     assert len(rows(study / "decisions-history.csv")) == len(wanted)
+
+
+def test_the_pages_read_a_dataset_table_again_when_a_run_replaces_it(study):
+    # under the Dask engine a table is a folder of parts, replaced whole by a re-run
+    data = ReviewData(Study.open(study))
+    codings = data.tables().codings
+    assert len(codings) > 2
+    for rows in (codings.iloc[:2], codings.iloc[:1]):
+        with replacing_dataset(study / "out", "codings") as folder:
+            rows.to_parquet(folder / part_name(0), index=False)
+        assert len(data.tables().codings) == len(rows)

@@ -110,12 +110,14 @@ def run(study, skip_bad, force, scheduler, quiet):
     opened = Study.open(study)
     if not quiet:       # the imports below take a few seconds: say something first
         click.echo(f"run: {shown(opened.root)} (loading the toolkit)", err=True)
-    with connection(study_engine(opened, scheduler)) as client:
-        _run(opened, client, skip_bad=skip_bad, force=force, quiet=quiet)
+    engine = study_engine(opened, scheduler)
+    with connection(engine) as client:
+        _run(opened, engine, client, skip_bad=skip_bad, force=force, quiet=quiet)
 
 
-def _run(opened: Study, client, *, skip_bad, force, quiet):
-    """The stages of `run`; ``client()`` gives the Dask client, or None (local)."""
+def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
+    """The stages of `run` on ``engine``; ``client()`` gives the Dask client, or None
+    (local)."""
     from ..analysis import study_evidence, write_tables
     from ..coders import chosen_coders, coder_names, coder_path
     from ..config import CONFIG_NAME
@@ -156,7 +158,9 @@ def _run(opened: Study, client, *, skip_bad, force, quiet):
 
     files, _, refused = (find_files(opened.transcripts) if opened.transcripts.is_dir()
                          else ([], [], []))
+    # a Dask engine writes the tables as datasets, which its code stage needs
     key = fingerprint(config, opened.manifest, f"skip_bad={skip_bad}",
+                      f"distributed={engine.distributed}",
                       *(str(p.relative_to(opened.root)) for p in files), *files,
                       *(printable(str(p)) for p, _ in refused))
     corpus = None

@@ -26,7 +26,7 @@ from ..learned import model_folder
 from ..lock import study_lock
 from ..review import (CHOICES, DECISION_COLUMNS, load_decisions, load_suggestions,
                       next_review_items, record_decisions, review_items)
-from ..store import read_table
+from ..store import read_table, table_path
 from ..study import Study
 
 # Colours for codes whose codebook gives none (Okabe-Ito and Tableau, light enough to
@@ -72,11 +72,14 @@ class ReviewData:
         self._tables: Tables | None = None
 
     def _stamp(self) -> tuple:
-        files = [self.study.out / f"{name}.parquet"
+        # a table is a file or (Dask engine) a dataset folder, which a re-run replaces
+        # by another folder: its path, inode and modification time tell them apart
+        paths = [table_path(self.study.out, name)
                  for name in ("segments", "documents", "codings", "suggestions")]
-        files += [*self.study.codebook_files(), model_folder(self.study) / "model.npz",
+        paths += [*self.study.codebook_files(), model_folder(self.study) / "model.npz",
                   self.study.root / PRIVACY_TERMS, self.study.root / PRIVACY_DECISIONS]
-        return tuple(p.stat().st_mtime_ns if p.is_file() else None for p in files)
+        return tuple((str(p), p.stat().st_ino, p.stat().st_mtime_ns) if p.exists()
+                     else None for p in paths)
 
     def tables(self) -> Tables:
         """The tables, read again when one of their files changed."""
