@@ -21,14 +21,18 @@ them. Every method clusters the same turns of one meeting at a time with the sam
   wordllama`` with ``semantic="wordllama"`` (WordLlama embeddings added to the lemma
   TF-IDF); ``dialogcode, no
   context`` with ``context=0`` (each turn alone, as before issue 19, but with
-  procedural talk and names left out). Turns it leaves out
-  (procedural talk, no content word) take the cluster of the nearest clustered turn
-  of the meeting, so that every method is scored on every turn;
+  procedural talk and names left out);
 - ``tfidf+kmeans``: scikit-learn ``TfidfVectorizer`` (English stop words, sublinear
   tf) and ``KMeans`` (n_init 10);
 - ``tfidf+svd+kmeans``: the same TF-IDF reduced by ``TruncatedSVD`` (100 dimensions
   or fewer), rows L2-normalised, then ``KMeans``;
 - ``blocks``: the turns in meeting order cut into k runs of equal length.
+
+dialogcode leaves some of these turns out (procedural talk, no content word). Every
+method is scored ONLY on the turns that every dialogcode variant clustered, the same
+subset for all methods (the baselines and blocks cluster just that subset; k stays the
+number of human topics among all the scored turns), so no method is scored on a turn
+another skipped and none is given a guess for a turn it left out.
 
 Scores: adjusted Rand index and normalised mutual information of each meeting's clusters
 against its human topics, averaged over the seeds, then mean and median over meetings.
@@ -117,29 +121,14 @@ def load_meetings() -> list[tuple[str, pd.DataFrame, pd.DataFrame, np.ndarray]]:
     return meetings
 
 
-def fill_from_neighbours(ordinals: np.ndarray, clustered: dict[int, int]) -> np.ndarray:
-    """The cluster of each ordinal: its own, else that of the nearest clustered one
-    (the earlier one on a tie)."""
-    known = np.array(sorted(clustered))
-    out = []
-    for o in ordinals:
-        if o in clustered:
-            out.append(clustered[o])
-            continue
-        i = np.searchsorted(known, o)
-        options = [known[j] for j in (i - 1, i) if 0 <= j < len(known)]
-        out.append(clustered[min(options, key=lambda v: (abs(v - o), v))])
-    return np.array(out)
-
-
-def run_dialogcode(segments, documents, scored, k, seed, terms, **options) -> np.ndarray:
+def run_dialogcode(segments, documents, k, seed, terms, **options) -> dict[int, int]:
+    """The cluster of each turn dialogcode clustered, by ordinal."""
     result = cluster_segments(segments, documents, segments.iloc[:0].assign(code_id=""),
                               Codebook({}), scope="all", k=k, seed=seed, terms=terms,
                               **options)
     ordinal = segments.set_index("seg_id")["ordinal"]
-    clustered = dict(zip(result.assignments["seg_id"].map(ordinal),
-                         result.assignments["cluster_id"]))
-    return fill_from_neighbours(segments["ordinal"].to_numpy()[scored], clustered)
+    return dict(zip(result.assignments["seg_id"].map(ordinal),
+                    result.assignments["cluster_id"]))
 
 
 def run_kmeans(texts: list[str], k: int, seed: int, svd: bool) -> np.ndarray:
@@ -154,29 +143,33 @@ def blocks(n: int, k: int) -> np.ndarray:
     return np.minimum(np.arange(n) * k // n, k - 1)
 
 
+VARIANTS = {"dialogcode": {}, "dialogcode, boundaries": {"boundaries": True},
+            "dialogcode, wordllama": {"semantic": "wordllama"},
+            "dialogcode, no context": {"context": 0}}
+
+
 def score_meeting(segments, documents, topics, seeds, terms) -> dict[str, tuple]:
+    """Scores of every method on the scored turns that every dialogcode run clustered."""
     scored = np.flatnonzero(topics != None)  # noqa: E711 (elementwise)
-    truth = topics[scored].astype(str)
-    k = len(set(truth))
-    texts = segments["text"].to_numpy()[scored].tolist()
+    k = len(set(topics[scored]))
+    runs = {(method, seed): run_dialogcode(segments, documents, k, seed, terms, **options)
+            for seed in seeds for method, options in VARIANTS.items()}
+    ordinals = segments["ordinal"].to_numpy()
+    kept = [i for i in scored if all(ordinals[i] in run for run in runs.values())]
+    truth = topics[kept].astype(str)
+    texts = segments["text"].to_numpy()[kept].tolist()
     results = defaultdict(list)
     for seed in seeds:
-        found = {
-            "dialogcode": run_dialogcode(segments, documents, scored, k, seed, terms),
-            "dialogcode, boundaries": run_dialogcode(segments, documents, scored, k, seed,
-                                                     terms, boundaries=True),
-            "dialogcode, wordllama": run_dialogcode(segments, documents, scored, k, seed,
-                                                    terms, semantic="wordllama"),
-            "dialogcode, no context": run_dialogcode(segments, documents, scored, k, seed,
-                                                     terms, context=0),
-            "tfidf+kmeans": run_kmeans(texts, k, seed, svd=False),
-            "tfidf+svd+kmeans": run_kmeans(texts, k, seed, svd=True),
-            "blocks": blocks(len(scored), k)}
+        found = {method: np.array([runs[method, seed][ordinals[i]] for i in kept])
+                 for method in VARIANTS}
+        found |= {"tfidf+kmeans": run_kmeans(texts, k, seed, svd=False),
+                  "tfidf+svd+kmeans": run_kmeans(texts, k, seed, svd=True),
+                  "blocks": blocks(len(kept), k)}
         for method, labels in found.items():
             results[method].append((adjusted_rand_score(truth, labels),
                                     normalized_mutual_info_score(truth, labels)))
-    return {m: tuple(np.mean(v, axis=0)) for m, v in results.items()} | {"_k": k,
-                                                                          "_turns": len(scored)}
+    return {m: tuple(np.mean(v, axis=0)) for m, v in results.items()} | {
+        "_k": k, "_turns": len(kept), "_scored": len(scored)}
 
 
 def table(rows: list[dict], part: str) -> pd.DataFrame:
@@ -216,7 +209,8 @@ def main() -> None:
         terms = segment_terms(segments, documents)
         result = score_meeting(segments, documents, topics, seeds, terms)
         rows.append({"meeting": name, "part": parts[name], **result})
-        print(f"{name:8} {parts[name]:4} k={result['_k']:2} turns={result['_turns']:4}  "
+        print(f"{name:8} {parts[name]:4} k={result['_k']:2} "
+              f"turns={result['_turns']:4}/{result['_scored']:4}  "
               + "  ".join(f"{m}: {result[m][0]:.3f}/{result[m][1]:.3f}" for m in METHODS),
               flush=True)
     sections = []
@@ -226,7 +220,11 @@ def main() -> None:
             frame = table(rows, part)
             print(f"\n{title} meetings ({n}), ARI / NMI within each meeting, "
                   f"{len(seeds)} seeds:\n{frame.to_string(index=False)}")
-            sections.append(f"**{title.capitalize()} meetings ({n})**\n\n{markdown(frame)}")
+            kept = sum(r["_turns"] for r in rows if r["part"] == part)
+            total = sum(r["_scored"] for r in rows if r["part"] == part)
+            print(f"scored on {kept} of {total} turns (those dialogcode clustered)")
+            sections.append(f"**{title.capitalize()} meetings ({n}), scored on {kept} of "
+                            f"{total} turns**\n\n{markdown(frame)}")
     print(f"({time.perf_counter() - start:.0f} s)")
     if args.write:
         text = README.read_text(encoding="utf-8")
