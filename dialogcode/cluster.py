@@ -22,7 +22,7 @@ from sklearn.preprocessing import normalize
 from .choices import BACKENDS, CLUSTER_SEMANTICS
 from .codebook import Codebook
 from .context import boundaries as find_runs
-from .context import smooth
+from .context import group_means, smooth
 from .errors import DialogcodeError
 from .ksearch import fit, search_k, seed_codes
 from .semantic import wordllama_vectors
@@ -99,9 +99,7 @@ def _in_document_order(segments: pd.DataFrame, seg_ids: np.ndarray) -> np.ndarra
 
 def _units(x: np.ndarray, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(L2-normalised mean vector, number of segments) of every run."""
-    sums = np.zeros((runs.max() + 1, x.shape[1]), dtype=np.float64)
-    np.add.at(sums, runs, x)
-    return normalize(sums).astype(np.float32), np.bincount(runs).astype(np.float64)
+    return group_means(x, runs), np.bincount(runs).astype(np.float64)
 
 
 def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.DataFrame,

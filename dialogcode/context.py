@@ -44,6 +44,14 @@ def smooth(vectors: np.ndarray, doc_ids: np.ndarray, window: int) -> np.ndarray:
     return normalize(out).astype(np.float32)
 
 
+def group_means(vectors: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The L2-normalised mean vector of each group (``groups``: 0, 1, ... per row), as
+    float32: a run of talk as one unit, a document as a segment's context."""
+    sums = np.zeros((groups.max() + 1 if len(groups) else 0, vectors.shape[1]), np.float64)
+    np.add.at(sums, groups, vectors)
+    return normalize(sums).astype(np.float32)
+
+
 def boundaries(vectors: np.ndarray, doc_ids: np.ndarray, window: int = WINDOW) -> np.ndarray:
     """Run number of every row (rows in document order, grouped by document): a new
     run starts at each document and at each topic boundary found (see module doc)."""

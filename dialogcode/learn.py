@@ -33,6 +33,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
+from .context import group_means
 from .errors import DialogcodeError
 from .features import _TermReader
 from .nlp import load_pipeline, matching_components
@@ -150,9 +151,7 @@ def _context(vectors: np.ndarray, documents: list[str]) -> np.ndarray:
     (a row of no document is its own context)."""
     names = [d if d else f"\0{i}" for i, d in enumerate(documents)]
     group = pd.factorize(pd.Series(names, dtype=object))[0]
-    sums = np.zeros((group.max() + 1 if len(group) else 0, vectors.shape[1]), np.float64)
-    np.add.at(sums, group, vectors)
-    return normalize(sums)[group].astype(np.float32)
+    return group_means(vectors, group)[group]
 
 
 @dataclass
