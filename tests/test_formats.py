@@ -220,6 +220,46 @@ def test_zoom_names_are_speakers_whatever_their_count_and_voice_tags_still_work(
     assert notes == ["line 9: `Ana Ruiz:` is used once and taken as a speaker"]
 
 
+def test_a_cue_with_two_voices_keeps_each_speakers_words(tmp_path):
+    # Until 2026-11-30 only the first <v> span of a cue was read: the second speaker's
+    # words were dropped, or (without </v>) credited to the first speaker.
+    path = tmp_path / "teams.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>We need housing.</v>\n"
+                    "<v Ben>And jobs too.</v>\n\n00:00:05.000 --> 00:00:08.000\n"
+                    "- <v Ana>Hi there.\n- <v Ben>Hello.\n\n00:00:09.000 --> 00:00:12.000\n"
+                    "[music] <v Ben>I agree.</v> (laughs)\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    got = [(b.speaker, b.line, b.time_start, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert got == [("Ana", 3, 1.0, "We need housing."), ("Ben", 5, 1.0, "And jobs too."),
+                   ("Ana", 7, 5.0, "Hi there."), ("Ben", 9, 5.0, "Hello."),
+                   (None, 11, 9.0, "[music]"), ("Ben", 11, 9.0, "I agree."),
+                   (None, 11, 9.0, "(laughs)")]
+
+
+def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
+    path = tmp_path / "t.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:04,000\nANA: We need housing.\n\n"
+                    "2\n00:00:05,000 --> 00:00:08,000\n- BEN: I agree.\n- ANA: Good,\n"
+                    "and jobs.\n\n3\n00:00:09,000 --> 00:00:10,000\n- a dash alone stays\n",
+                    encoding="utf-8")
+    blocks, notes = blocks_of(path, speakers=frozenset({"ANA", "BEN"}))
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("ANA", "We need housing."), ("BEN", "I agree."), ("ANA", "Good, and jobs."),
+        (None, "- a dash alone stays")]
+    assert notes == []
+
+
+def test_a_role_with_a_note_in_brackets_is_a_speaker(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: What changed?\nP2: The circles.\n"
+                    "P1 (translated): The elders help us.\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Facilitator", "What changed?"), ("P2", "The circles."),
+        ("P1 (translated)", "The elders help us.")]
+    assert notes == []
+
+
 def test_caption_label_is_text_when_few_cues_name_a_speaker(tmp_path):
     path = tmp_path / "t.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:04,000\nWelcome back to the program.\n\n"

@@ -18,7 +18,8 @@ from .columns import time_problem
 
 STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
-VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>(.*?)(?:</v>|$)", re.DOTALL)
+VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")         # a voice span opens
+DASHED = re.compile(r"^[ \t]*[-\u2013\u2014][ \t]*(?=\S)", re.MULTILINE)  # "- " opening a line
 TAG = re.compile(r"</?[^>\n]+>")
 TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing line
 NUMBER = re.compile(r"^\s*\d+\s*$")                 # a cue number
@@ -110,11 +111,35 @@ def _shown(line: str) -> str:
     return repr(line if len(line) <= 80 else line[:80] + "...")
 
 
-def _speaker_and_text(payload: str) -> tuple[str | None, str]:
-    voice = VOICE.search(payload)
-    if voice:
-        return voice[1].strip(), TAG.sub("", voice[2])
-    return None, TAG.sub("", payload)
+def _parts(payload: str) -> list[tuple[int, str | None, str]]:
+    """(line within the cue, speaker or None, text) of each speaker's part of a cue.
+
+    A cue may hold more than one speaker: one ``<v Name>`` span after another, or
+    subtitle-style lines that each open with a dash (``- ANA: Good.``). Each becomes
+    its own part, so no words are dropped and none are credited to the speaker before
+    them; text outside any voice span is a part without a speaker."""
+    starts = [m.start() for m in DASHED.finditer(payload)]
+    if len(starts) < 2:
+        starts = [0]
+    parts = []
+    for begin, stop in pairwise([*starts, len(payload)]):
+        unit = DASHED.sub("", payload[begin:stop], count=1) if len(starts) > 1 \
+            else payload[begin:stop]
+        line = payload.count("\n", 0, begin)
+        voices = list(VOICE.finditer(unit))
+        cuts = [0, *(m.start() for m in voices), len(unit)]
+        for k, (a, b) in enumerate(pairwise(cuts)):
+            piece = unit[a:b]
+            speaker = None
+            if k > 0:
+                speaker = voices[k - 1][1].strip()
+                piece = piece[len(voices[k - 1][0]):]
+                piece, _, after = piece.partition("</v>")
+                if after.strip():
+                    parts.append((line + unit.count("\n", 0, a), speaker, TAG.sub("", piece)))
+                    speaker, piece = None, after
+            parts.append((line + unit.count("\n", 0, a), speaker, TAG.sub("", piece)))
+    return [(at, who, text) for at, who, text in parts if text.strip()]
 
 
 def parse_captions(text: str, source: str, *, vtt: bool,
@@ -125,12 +150,12 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     notes, cues = _cues(text, source, vtt)
     pieces = []
     for line, start, end, payload in cues:
-        speaker, body = _speaker_and_text(payload)
-        body = html.unescape(" ".join(body.split()))
-        pieces.append([line, start, end, speaker, body])
+        for at, speaker, body in _parts(payload):   # a cue's first part is at its timing line
+            pieces.append([line + at + (at > 0), start, end, speaker,
+                           html.unescape(" ".join(body.split())), line + 1 + at])
     candidates = [(k, m) for k, p in enumerate(pieces) if p[3] is None
                   for m in [ZOOM.match(p[4])] if m]
-    labels = [speakers.Label(m[1].strip(), f"{m[1].strip()}:", pieces[k][0] + 1)
+    labels = [speakers.Label(m[1].strip(), f"{m[1].strip()}:", pieces[k][5])
               for k, m in candidates]
     named = sum(p[3] is not None for p in pieces) + sum(
         label.name in forced or speakers.plausible(label.name) for label in labels)
@@ -140,7 +165,7 @@ def parse_captions(text: str, source: str, *, vtt: bool,
         if keep:
             pieces[k][3], pieces[k][4] = m[1].strip(), m[2]
     builder = TextBuilder(preamble="\n\n".join(notes))
-    for line, start, end, speaker, body in pieces:
+    for line, start, end, speaker, body, _ in pieces:
         builder.add(speaker, body, time_start=start, time_end=end, line=line)
     parsed = builder.build()
     parsed.notes = speakers.notes(labels, chosen, forced=forced)

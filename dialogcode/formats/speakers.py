@@ -1,12 +1,12 @@
 """Deciding whether a label (``Name:`` at the start of a line or caption cue) is a speaker.
 
 A label is a speaker when the study or the manifest lists it (``speakers:``), when it
-looks like a role (``P3``, ``Facilitator``, ``Speaker 2``, ``Oakland-P1`` ...), or when
-it is used as a label at least twice in the document. A label used once is a speaker
-only in a *dense* document, where most paragraphs (or lines, or cues) start with a
-label, and only where it opens such a unit; in a plain-text file it must also be
-written like a name (``Luis``, ``Ana Ruiz``, not ``Next steps``). So a one-off
-``Next steps: ...`` line inside a turn is not mistaken for a new speaker.
+looks like a role (``P3``, ``Facilitator``, ``Speaker 2``, ``Oakland-P1``, ``P4
+(translated)`` ...), or when it is used as a label at least twice in the document. A
+label used once is a speaker only in a *dense* document, where most paragraphs (or
+lines, or cues) start with a label, and only where it opens such a unit; in a plain-text
+file it must also be written like a name (``Luis``, ``Ana Ruiz``, not ``Next steps``).
+So a one-off ``Next steps: ...`` line inside a turn is not mistaken for a new speaker.
 De-identification placeholders such as ``[NAME]`` are never speakers unless listed.
 
 Every guess a person may want to check comes back as a :class:`Note`: each label used
@@ -19,10 +19,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-ROLE = re.compile(
-    r"^(?:[A-Za-z]+[- ])?(?:P|Participant|Speaker|Respondent|Interviewee|Person)\s*\d+$"
-    r"|^(?:Co-?)?(?:Facilitator|Moderator|Interviewer|Coach|Host|Note-?taker|Staff|Evaluator)"
-    r"(?:\s*\d+)?$|^Unknown(?: Speaker)?$",
+ROLE = re.compile(    # a role, optionally with a note in brackets: ``P1 (translated)``
+    r"^(?:(?:[A-Za-z]+[- ])?(?:P|Participant|Speaker|Respondent|Interviewee|Person)\s*\d+"
+    r"|(?:Co-?)?(?:Facilitator|Moderator|Interviewer|Coach|Host|Note-?taker|Staff|Evaluator)"
+    r"(?:\s*\d+)?|Unknown(?: Speaker)?)(?:\s*\([^()]{1,30}\))?$",
     re.IGNORECASE,
 )
 PLACEHOLDER = re.compile(
