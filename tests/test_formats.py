@@ -2,6 +2,7 @@
 import docx
 import pytest
 
+from dialogcode.errors import DialogcodeError
 from dialogcode.formats import read_document
 
 # file -> (format, [(kind, speaker, text), ...]) for the first blocks
@@ -140,6 +141,28 @@ def test_configured_encoding_reads_latin1(tmp_path):
     path.write_bytes("P1: Caf\u00e9 con leche.\nP2: S\u00ed.\n".encode("latin-1"))
     parsed, _ = read_document(path, encoding="cp1252")
     assert parsed.text[parsed.blocks[0].start:parsed.blocks[0].end] == "Caf\u00e9 con leche."
+
+
+def test_json_keys_are_read_in_any_case_so_no_item_is_dropped(tmp_path):
+    # An item written with `Speaker`/`Text` among items with `speaker`/`text` was read as
+    # having no text and left out without a word.
+    path = tmp_path / "t.json"
+    path.write_text('[{"speaker": "Ana", "text": "Housing first."},'
+                    ' {"Speaker": "Dee", "Text": "And jobs."}]', encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Ana", "Housing first."), ("Dee", "And jobs.")]
+    path.write_text('[{"text": "one", "Text": "two"}]', encoding="utf-8")
+    with pytest.raises(DialogcodeError, match="item 1 has two keys named 'text'"):
+        read_document(path)
+
+
+def test_two_text_columns_are_refused_not_half_read(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text,Text\nAna,hello,\nBen,,hidden words\n", encoding="utf-8")
+    with pytest.raises(DialogcodeError, match="2 columns are named 'text'") as error:
+        read_document(path)
+    assert error.value.problems[0].line == 1
 
 
 def test_csv_columns_can_be_mapped(tmp_path):

@@ -44,6 +44,11 @@ def find_columns(header: list[str], mapping: dict[str, str] | None, source: str,
         index = next((names.index(c) for c in candidates if c in names), None)
         if index is not None:
             found[role] = index
+    for role, index in found.items():
+        if names.count(names[index]) > 1:
+            raise IngestError(f"{names.count(names[index])} columns are named "
+                              f"{header[index]!r} (in any case), read as {role}; rename or "
+                              "remove all but one", file=source, line=1)
     if "text" not in found:
         if not required:
             return None

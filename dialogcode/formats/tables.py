@@ -155,13 +155,24 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
         raise IngestError("invalid JSON: a number too long to read", file=source,
                           line=number if lines else None) from None
     bad = [n for n, item in items if not isinstance(item, dict)]
+    where = "line" if lines else "item"
     if bad:
-        where = "line" if lines else "item"
         raise IngestError(f"{where}s {', '.join(map(str, bad[:10]))} are not JSON objects",
                           file=source)
+    objects = []
+    for n, item in items:     # keys as find_columns matches them: `Text` is `text`
+        folded: dict[str, object] = {}
+        for key, value in item.items():
+            name = str(key).strip().lower()
+            if name in folded and value not in (None, "") and folded[name] not in (None, ""):
+                raise IngestError(f"{where} {n} has two keys named {name!r} (in any case); "
+                                  "keep one", file=source, line=n if lines else None)
+            if folded.get(name) in (None, ""):
+                folded[name] = value
+        objects.append((n, folded))
     keys: list[str] = []
-    for _, item in items:
+    for _, item in objects:
         keys.extend(k for k in item if k not in keys)
-    rows = [(n, [item.get(k) for k in keys]) for n, item in items]
+    rows = [(n, [item.get(k) for k in keys]) for n, item in objects]
     return rows_to_document(keys, rows, source, columns, merge=merge,
                             rows_are="lines" if lines else "items")
