@@ -272,6 +272,35 @@ def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     assert notes == []
 
 
+@pytest.mark.parametrize("lines", [
+    ["[00:00:01] Facilitator: Welcome.", "[00:00:05] P1: We need housing.",
+     "[00:01:09.5] P2: And jobs."],
+    ["00:00:01 Facilitator: Welcome.", "00:00:05 P1: We need housing.",
+     "0:01:09.5 P2: And jobs."],
+    ["Facilitator (00:01): Welcome.", "P1 (00:05): We need housing.",
+     "P2 [1:09.5]: And jobs."],
+])
+def test_timestamped_speaker_lines_are_turns_with_their_times(tmp_path, lines):
+    # These exports were read as one block of field notes: no speakers, no times.
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, b.time_start, parsed.text[b.start:b.end])
+            for b in parsed.blocks] == [
+        ("turn", "Facilitator", 1.0, "Welcome."), ("turn", "P1", 5.0, "We need housing."),
+        ("turn", "P2", 69.5, "And jobs.")]
+
+
+def test_an_indented_label_starts_its_own_turn(tmp_path):
+    # An indented `P2:` was read as more of P1's turn: P2's words credited to P1.
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome.\n\nP1: We need housing.\n\n"
+                    "   P2: And jobs.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Facilitator", "Welcome."), ("P1", "We need housing."), ("P2", "And jobs.")]
+
+
 def test_a_role_with_a_note_in_brackets_is_a_speaker(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Facilitator: What changed?\nP2: The circles.\n"

@@ -1,4 +1,5 @@
-"""Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns.
+"""Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns, a label maybe
+indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``: the turn's start).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -22,10 +23,12 @@ from . import speakers
 from .base import Block, ParsedDocument
 from .speakers import Label, Note
 
-TURN = re.compile(
-    r"^(?:\[(?P<bracket>[^\]\n]{1,40})\][ \t]*"
+CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
+TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
+    rf"^[ \t]*(?:[\[(]?(?P<before>{CLOCK})[\])]?[ \t]+)?"
+    r"(?:\[(?P<bracket>[^\]\n]{1,40})\][ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
-    r"|(?P<colon>[^\W\d_][^:\n]{0,39}):(?:[ \t]+|$))",
+    rf"|(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?:(?:[ \t]+|$))",
     re.MULTILINE,
 )
 HEADING_WORDS, HEADING_CHARS = 6, 60
@@ -37,6 +40,17 @@ class Turn:
     start: int      # offset of the speaker's line
     body: int       # offset of the text after the label
     speaker: str
+    time: float | None = None   # seconds, from ``[00:01:05] P1:`` or ``P1 (1:05):``
+
+
+def _seconds(match: re.Match) -> float | None:
+    stamp = match["before"] or match["inside"]
+    if not stamp:
+        return None
+    total = 0.0
+    for part in stamp.replace(",", ".").split(":"):
+        total = total * 60 + float(part)
+    return total
 
 
 def line_at(text: str, offset: int) -> int:
@@ -91,7 +105,7 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
-    labels = [Label(name, m[0].strip(), line_at(text, m.start()),
+    labels = [Label(name, f"{name}:" if m["colon"] else m[0].strip(), line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
               for m, name in zip(matches, names)]
     return matches, labels, by_paragraph or by_line
@@ -103,7 +117,7 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     ``forced``: labels that are speakers wherever they open a line."""
     matches, labels, dense = _labels(text, forced)
     chosen = speakers.decide(labels, dense=dense, forced=forced)
-    turns = [Turn(m.start(), m.end(), label.name)
+    turns = [Turn(m.start(), m.end(), label.name, _seconds(m))
              for m, label, keep in zip(matches, labels, chosen) if keep]
     return turns, speakers.notes(labels, chosen, forced=forced)
 
@@ -166,7 +180,8 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
             notes.append(Note(line, f"`{section}` read as a heading, not as talk"))
         start, end = span(text, after, stop)
         if end > start and turn is not None:
-            blocks.append(Block("turn", start, end, turn.speaker, section, line=line))
+            blocks.append(Block("turn", start, end, turn.speaker, section,
+                                time_start=turn.time, line=line))
         elif end > start:
             blocks.append(Block("section", start, end, section=section,
                                 line=line_at(text, start)))
