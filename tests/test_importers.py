@@ -188,6 +188,14 @@ def test_unmapped_names_are_all_listed_with_counts(study):
     assert not (study / "codings" / "x.csv").exists()
 
 
+def test_an_unmapped_name_close_to_a_code_id_is_suggested(study, tmp_path):
+    source = tmp_path / "typo.csv"
+    source.write_text("seg_id,code_id\nnorth/kickoff:t2,Risk.Housing\n", encoding="utf-8")
+    fails(run(source, study, "--coder", "x"),
+          "typo.csv:2: unmapped code 'Risk.Housing' (1 coding, first here): not a code id "
+          "or label of the codebook (did you mean risk.housing?); map it with --map")
+
+
 def test_bad_mapping_target_names_the_mapping_line(study):
     result = run(FIXTURES / "named.csv", study, "--coder", "x", "--map",
                  FIXTURES / "bad_mapping.csv")

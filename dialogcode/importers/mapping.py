@@ -7,6 +7,8 @@ first used, never guessed.
 """
 from __future__ import annotations
 
+import difflib
+
 from pathlib import Path
 
 from ..codebook import Codebook
@@ -78,9 +80,16 @@ def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
             mapped[name] = by_label[0]
         else:
             why = (f"the label of several codes ({', '.join(by_label)})" if by_label
-                   else "not a code id or label of the codebook")
+                   else "not a code id or label of the codebook" + _close(name, book))
             first = items[0]
             unmapped.append(Problem(
                 f"unmapped code {name!r} ({len(items)} coding{'s' * (len(items) != 1)}, "
                 f"first here): {why}; map it with --map", first.file, first.line))
     return mapped, unmapped
+
+
+def _close(name: str, book: Codebook) -> str:
+    """`` (did you mean ...?)`` naming the code ids closest to ``name``, or nothing."""
+    ids = {code_id.casefold(): code_id for code_id in book.codes}
+    close = difflib.get_close_matches(name.casefold(), list(ids), n=2, cutoff=0.75)
+    return f" (did you mean {' or '.join(ids[c] for c in close)}?)" if close else ""
