@@ -165,6 +165,26 @@ def test_two_text_columns_are_refused_not_half_read(tmp_path):
     assert error.value.problems[0].line == 1
 
 
+def test_a_workbook_with_the_transcript_on_two_sheets_is_refused(tmp_path):
+    # Only the first sheet was read: the rows on the second were dropped without a word.
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Speaker", "Text"])
+    book.active.append(["Ana", "Part one."])
+    book.create_sheet("Notes").append(["Recorded in the church hall."])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    parsed, _ = read_document(path)          # a notes sheet is not a transcript
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["Part one."]
+    book.create_sheet("Part 2").append(["speaker", "text"])
+    book["Part 2"].append(["Ben", "Part two."])
+    book.save(path)
+    with pytest.raises(DialogcodeError, match="sheet\\(s\\) 'Part 2' have the first sheet's "
+                                              "columns, but only the first sheet is read"):
+        read_document(path)
+
+
 def test_csv_columns_can_be_mapped(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("Who,Comment\nP1,Hello\nP2,Hi\n", encoding="utf-8")

@@ -96,7 +96,9 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
     """The cell values of the first sheet of an .xlsx workbook, row by row, every row
     as long as the longest, the file checked against ``limits`` first
     (:mod:`dialogcode.limits`). Raises ``error`` for a file that is over a limit or is
-    not a readable workbook."""
+    not a readable workbook, or when another sheet opens with the first sheet's header
+    (more rows of the same table, which reading the first sheet alone would drop); other
+    sheets (notes, instructions) are not read."""
     with open_zip(file, source, WHAT, limits, error) as archive:
         scan_xml(archive, source, limits, error)
     rows, width = [], 0
@@ -111,12 +113,32 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
                     raise error(f"refused: the first sheet has more than {limits.cells} "
                                 f"cells {over('cells', limits)}", file=source)
                 rows.append(list(row))
+            _same_table_elsewhere(book, rows[0] if rows else [], source, error)
         finally:
             book.close()
     except DAMAGED as exc:
         raise error(f"not a readable {WHAT}: {type(exc).__name__}: {exc}",
                     file=source) from None
     return [row + [None] * (width - len(row)) for row in rows]
+
+
+def _same_table_elsewhere(book, header: list, source: str, error: type[DialogcodeError]
+                          ) -> None:
+    """Raise when a sheet after the first opens with at least half of ``header``'s names."""
+    names = {str(h).strip().lower() for h in header if h is not None and str(h).strip()}
+    if not names:
+        return
+    doubled = []
+    for sheet in book.worksheets[1:]:
+        opening = next((row for row in sheet.iter_rows(max_row=10, values_only=True)
+                        if any(v is not None and str(v).strip() for v in row)), ())
+        shared = names & {str(v).strip().lower() for v in opening if v is not None}
+        if len(shared) * 2 >= len(names):
+            doubled.append(sheet.title)
+    if doubled:
+        raise error(f"sheet(s) {', '.join(map(repr, doubled))} have the first sheet's "
+                    "columns, but only the first sheet is read: move their rows to the "
+                    "first sheet, or each sheet to a file of its own", file=source)
 
 
 def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, *,
