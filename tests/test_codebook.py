@@ -75,6 +75,20 @@ def test_validate_command_exits_1_with_location(name, message):
     assert message in result.output and "Traceback" not in result.output
 
 
+def test_validate_takes_a_study_folder_or_a_folder_of_codebooks(tmp_path):
+    sample = Path(__file__).parent.parent / "corpora" / "sample-study"
+    result = CliRunner().invoke(cli, ["codebook", "validate", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert "in 3 codebook(s)" in result.output        # the study's own codebooks
+    (tmp_path / "a.yaml").write_text((CODEBOOKS / "bad.yaml").read_text(), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["codebook", "show", str(tmp_path)])
+    assert result.exit_code == 1 and "a.yaml:13 [b]: parent 'nowhere'" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(cli, ["codebook", "validate", str(empty)])
+    assert result.exit_code == 2 and "holds no .yaml codebook" in result.output
+
+
 def nested_codes(depth: int) -> str:
     """A codebook whose codes are each nested in the one before, ``depth`` levels."""
     lines, indent = ["codebook: deep", "title: Deep", "codes:"], "  "

@@ -10,12 +10,34 @@ from . import cli
 from .options import model_option
 
 files_argument = click.argument("files", nargs=-1, required=True,
-                                type=click.Path(exists=True, dir_okay=False))
+                                type=click.Path(exists=True, path_type=Path),
+                                callback=lambda ctx, param, value: codebook_paths(value))
+
+
+def codebook_paths(given: tuple[Path, ...]) -> list[Path]:
+    """Codebook files from FILES: a file as given; a study folder (with dialogcode.yaml)
+    its study's codebooks; any other folder its .yaml/.yml files."""
+    from ..study import CONFIG_NAME, Study
+
+    files: list[Path] = []
+    for path in given:
+        if path.is_file():
+            found = [path]
+        elif (path / CONFIG_NAME).is_file():
+            found = Study.open(path).codebook_files()
+        else:
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            if not found:
+                raise click.BadParameter(f"{path} holds no .yaml codebook and no "
+                                         f"{CONFIG_NAME}", param_hint="FILES")
+        files.extend(f for f in found if f not in files)
+    return files
 
 
 @cli.group()
 def codebook():
-    """Check, inspect and test codebook files (YAML)."""
+    """Check, inspect and test codebook files (YAML). FILES may be codebook files,
+    folders of them, or a study folder (the codebooks its dialogcode.yaml names)."""
 
 
 @codebook.command()
@@ -25,7 +47,7 @@ def validate(files):
     code id (exit 1 if there is any)."""
     from ..codebook import load_codebooks
 
-    book = load_codebooks(list(files))
+    book = load_codebooks(files)
     click.echo(f"OK: {len(book.codes)} codes in {len(book.versions)} codebook(s); "
                + ", ".join(f"{k} version {v}" for k, v in book.versions.items()))
     human = [c.id for c in book.codes.values() if c.human_only]
@@ -41,7 +63,7 @@ def show(files):
     counter-examples per code."""
     from ..codebook import load_codebooks
 
-    book = load_codebooks(list(files))
+    book = load_codebooks(files)
     for name, title in book.titles.items():
         click.echo(f"{title} ({name}, version {book.versions[name]})")
     click.echo(f"{'code':<52} {'patterns':>8} {'examples':>8} {'counter':>8}")
@@ -62,7 +84,7 @@ def test_command(files, model, verbose):
     from ..codebook import load_codebooks
     from ..examples import test_examples
 
-    book = load_codebooks(list(files))
+    book = load_codebooks(files)
     results = test_examples(book, model=model or "blank")
     for row in results.itertuples():
         if verbose or not row.passed:
@@ -91,7 +113,7 @@ def export_command(files, output):
     from ..codebook import load_codebooks
     from ..interchange.qdc import export_qdc
 
-    book = load_codebooks(list(files))
+    book = load_codebooks(files)
     Path(output).write_bytes(export_qdc(book))
     click.echo(f"Wrote {len(book.codes)} codes to {output}")
 
