@@ -281,10 +281,14 @@ def summarize(corpus: Corpus) -> pd.DataFrame:
     segs = corpus.segments.merge(corpus.documents[["doc_id", "site", "event_type"]], on="doc_id")
     segs = segs.assign(_speaker=segs["doc_id"] + "\x00" + segs["speaker"].fillna(""))
     turns = segs[segs["kind"] == "turn"]
+    # a turn cut into sentences (or a long turn into pieces) is one turn: its segments
+    # share the line the turn starts on
+    turn_key = turns["doc_id"] + "\x00" + turns["line"].astype("string").fillna(turns["seg_id"])
     grouped = corpus.documents.groupby(["site", "event_type"], dropna=False)
     summary = pd.DataFrame({
         "documents": grouped["doc_id"].count(),
-        "turns": turns.groupby(["site", "event_type"], dropna=False)["seg_id"].count(),
+        "turns": turns.assign(_turn=turn_key).groupby(["site", "event_type"],
+                                                      dropna=False)["_turn"].nunique(),
         "speakers": turns.groupby(["site", "event_type"], dropna=False)["_speaker"].nunique(),
         "words": grouped["n_words"].sum(),
     }).fillna(0).astype(int).reset_index()

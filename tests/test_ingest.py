@@ -73,6 +73,14 @@ def test_sentence_unit_splits_turns_and_keeps_speaker(study):
     assert facilitator["seg_id"].str.contains(":s").all()
 
 
+def test_summary_counts_turns_not_sentences(study):
+    from dialogcode.ingest import summarize
+
+    by_turn, by_sentence = (summarize(ingest(study, unit=unit)) for unit in ("turn", "sentence"))
+    assert by_sentence["turns"].sum() == by_turn["turns"].sum()
+    assert len(ingest(study, unit="sentence").segments) > by_turn["turns"].sum()
+
+
 def test_unmapped_files_are_reported_and_still_ingested(study, format_dir):
     shutil.copy(format_dir / "turns.json", study.transcripts / "extra.json")
     (study.transcripts / "readme.pdf").write_bytes(b"%PDF")
