@@ -173,6 +173,15 @@ def test_the_model_is_plain_arrays_and_json_and_refused_when_it_does_not_fit(stu
     assert "model was not applied" in result.stderr and "run `dialogcode learn`" in \
         result.stderr
     assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
+    # a model of an older format (a previous dialogcode) is refused, with the fix
+    assert invoke("learn", study, "-q").exit_code == 0
+    meta = json.loads((folder / "model.json").read_text())
+    (folder / "model.json").write_text(json.dumps({**meta, "format": meta["format"] - 1}))
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0
+    assert f"format {meta['format'] - 1}" in result.stderr and "run `dialogcode learn` " \
+        "again" in result.stderr
+    assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
     # a corrupt model is a clear error, not a traceback
     assert invoke("learn", study, "-q").exit_code == 0
     (folder / "model.npz").write_bytes(b"not a zip")
