@@ -12,7 +12,10 @@ code by code. Methods compared on the same folds:
 - ``baseline``: a plain scikit-learn pipeline trained on the same items: TF-IDF of the
   raw text and one balanced logistic regression per code, cut at 0.5.
 
-Figures are pooled over folds; 95% intervals come from a bootstrap over documents.
+Figures are pooled over folds; 95% intervals come from a bootstrap over documents. A
+code with sub-codes is scored as the tables and the report count it, rolled up (a
+segment has it when it carries the code or any sub-code), by the method and by the
+reference alike; the ``(all codes)`` micro figures count every coding once, as applied.
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from .coders import coder_names, coder_path, read_coder
 from .errors import ArgumentError, DialogcodeError
 from .learned import fit_training, segment_scores
 from .store import replacing, write_table
-from .tables import substantive
+from .tables import descendants, substantive
 from .training import TrainingData
 
 METHODS = ("rules", "model", "rules+model", "baseline")
@@ -160,20 +163,31 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
                                "training_segments": train.n_segments, "tp": tp,
                                "fp": int((predicted & ~truth[rows]).sum()),
                                "fn": int((~predicted & truth[rows]).sum())})
-    table = _per_code(predictions, truth, test["doc_id"].to_numpy(), coded_docs, codes, seed)
+    roll = np.array([[c in descendants(book, parent) for parent in codes] for c in codes])
+    table = _per_code(predictions, truth, roll, test["doc_id"].to_numpy(), coded_docs, codes,
+                      seed)
     curve_table = _curve(pd.DataFrame(curve_rows)) if curve else None
     return Evaluation(table, curve_table, k, len(coded_docs), len(test))
 
 
-def _per_code(predictions, truth, docs, documents, codes, seed) -> pd.DataFrame:
+def _rolled(coded: np.ndarray, roll: np.ndarray) -> np.ndarray:
+    """segments x codes: a code present where it or one of its sub-codes is
+    (``roll[k, j]``: code k is code j or below it)."""
+    return (coded.astype(np.int64) @ roll.astype(np.int64)) > 0
+
+
+def _per_code(predictions, truth, roll, docs, documents, codes, seed) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(documents), size=(BOOTSTRAP, len(documents)))
     weights = np.zeros((BOOTSTRAP, len(documents)))      # times each document is drawn
     np.add.at(weights, (np.arange(BOOTSTRAP)[:, None], draws), 1)
     rows = []
     for method in METHODS:
-        counts = _counts(predictions[method], truth, docs, documents)   # docs x codes x 4
-        per_code = np.concatenate([counts, counts.sum(axis=1, keepdims=True)], axis=1)
+        counts = _counts(_rolled(predictions[method], roll), _rolled(truth, roll), docs,
+                         documents)                                     # docs x codes x 4
+        applied = _counts(predictions[method], truth, docs, documents).sum(axis=1,
+                                                                           keepdims=True)
+        per_code = np.concatenate([counts, applied], axis=1)
         point = _scores(per_code.sum(axis=0))
         sampled = _scores((weights @ per_code.reshape(len(documents), -1)).reshape(
             BOOTSTRAP, *per_code.shape[1:]))                            # B x codes+1

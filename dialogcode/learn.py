@@ -1,8 +1,8 @@
 """Learned coding: one logistic regression per code, trained on what people coded.
 
 Features of a text: the lemma TF-IDF of its content words (:mod:`dialogcode.features`),
-a semantic representation (:mod:`dialogcode.semantic`), the mean semantic representation
-of its document's segments (its context) and whether the code's rules matched it.
+a semantic representation (:mod:`dialogcode.semantic`) and whether the code's rules
+matched it.
 Thresholds are chosen on cross-validated scores (folds by document, codebook examples
 always in training): by default each code's lowest score whose precision reaches
 ``min_precision``; with ``threshold="f1"`` one score for all codes, the one of best
@@ -33,7 +33,6 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
-from .context import group_means
 from .errors import DialogcodeError
 from .features import _TermReader
 from .nlp import load_pipeline, matching_components
@@ -43,7 +42,7 @@ from .store import replacing
 from .training import TrainingData
 
 MODEL_FOLDER = "model"
-FORMAT = 2
+FORMAT = 3      # 3: no document context (format 2 had it)
 LSA_DIMENSIONS = 100
 INNER_FOLDS = 5
 STAT_COLUMNS = ["code_id", "positives", "negatives", "segments", "threshold", "cv_precision",
@@ -61,18 +60,15 @@ def _identity(terms):
 @dataclass
 class TextFeatures:
     """What a batch of texts looks like to a model: terms, the codes whose rules matched
-    each text, and the document each comes from ("": a text on its own, such as a
-    codebook example); a text's context is the texts of its document in the batch."""
+    each text, and the texts themselves."""
 
     terms: list[list[str]]
     hits: list[set[str]]
     texts: list[str]
-    documents: list[str]
 
 
-def read_texts(texts: list[str], documents: list[str], book: Codebook, model: str
-               ) -> TextFeatures:
-    """Tokenise training ``texts`` (of ``documents``) once: their content-word terms and
+def read_texts(texts: list[str], book: Codebook, model: str) -> TextFeatures:
+    """Tokenise training ``texts`` once: their content-word terms and
     the codes their rules match (the same matching as `dialogcode code`). Corpus segments go through
     :func:`dialogcode.learned.segment_scores` and the token cache instead."""
     nlp = load_pipeline(model)
@@ -82,13 +78,13 @@ def read_texts(texts: list[str], documents: list[str], book: Codebook, model: st
     for doc in nlp.pipe(texts, batch_size=256, disable=matching_components(nlp)):
         terms.append(reader.read(doc, surfaces)[0])
         hits.append({hit.code_id for hit in compiled.match(doc)})
-    return TextFeatures(terms, hits, list(texts), list(documents))
+    return TextFeatures(terms, hits, list(texts))
 
 
 @dataclass
 class Featurizer:
     """Turns :class:`TextFeatures` into one sparse row per text: TF-IDF, semantic
-    vector, context vector, then one rule-hit column per code."""
+    vector, then one rule-hit column per code."""
 
     vocabulary: np.ndarray
     idf: np.ndarray
@@ -137,21 +133,12 @@ class Featurizer:
         vectors = self.semantic_vectors(features, tfidf)
         if vectors is not None:
             parts.append(sparse.csr_matrix(vectors.astype(np.float32)))
-            parts.append(sparse.csr_matrix(_context(vectors, features.documents)))
         column = {c: i for i, c in enumerate(self.codes)}
         rows = [i for i, hit in enumerate(features.hits) for c in hit if c in column]
         cols = [column[c] for hit in features.hits for c in hit if c in column]
         parts.append(sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
                                        shape=(len(features.hits), len(self.codes))))
         return sparse.hstack(parts, format="csr", dtype=np.float32)
-
-
-def _context(vectors: np.ndarray, documents: list[str]) -> np.ndarray:
-    """Each row's context: the L2-normalised mean vector of the rows of its document
-    (a row of no document is its own context)."""
-    names = [d if d else f"\0{i}" for i, d in enumerate(documents)]
-    group = pd.factorize(pd.Series(names, dtype=object))[0]
-    return group_means(vectors, group)[group]
 
 
 @dataclass
@@ -178,8 +165,10 @@ class CodeModels:
 
 
 def _fit_one(x, y, seed: int) -> LogisticRegression:
-    return LogisticRegression(class_weight="balanced", max_iter=2000, random_state=seed
-                              ).fit(x, y)
+    # liblinear: about 7x less CPU than lbfgs on these small, wide problems, with the
+    # same cross-validated F1 (bench/README.md)
+    return LogisticRegression(class_weight="balanced", solver="liblinear", max_iter=2000,
+                              random_state=seed).fit(x, y)
 
 
 def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float):
@@ -325,18 +314,20 @@ def load_models(folder: Path) -> CodeModels:
         raise ModelError("no learned model yet; run `dialogcode learn` first", file=folder)
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise ValueError("not a dialogcode model of this format")
+        if not isinstance(meta, dict) or not isinstance(meta.get("format"), int):
+            raise ValueError("not a dialogcode model")
+        if meta["format"] != FORMAT:
+            raise ModelError(f"the model is of format {meta['format']} (from another "
+                             f"dialogcode version); this version reads format {FORMAT}: "
+                             "run `dialogcode learn` again", file=meta_path)
         codes = [str(c) for c in meta["codes"]]
         with np.load(npz_path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
         vocabulary, coef = arrays["vocabulary"], arrays["coef"]
         svd = arrays.get("svd")
         width = len(vocabulary) + (svd.shape[0] if svd is not None else 0) + len(codes)
-        if svd is not None:
-            width += svd.shape[0]           # context
         if meta["semantic"] == "wordllama":
-            width += 2 * WORDLLAMA_DIM
+            width += WORDLLAMA_DIM
         if coef.shape[0] != len(codes) or (meta["semantic"] != "spacy" and
                                            coef.shape[1] != width):
             raise ValueError("array shapes do not match")

@@ -65,7 +65,7 @@ def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: st
                  min_precision: float, min_positives: int, folds: int,
                  threshold: str = "precision", progress=None) -> CodeModels:
     """:func:`~dialogcode.learn.fit_models` on ``data``, reading its texts first."""
-    features = read_texts(data.texts, list(data.doc_ids), book, model)
+    features = read_texts(data.texts, book, model)
     return fit_models(data, features, semantic=semantic, model=model,
                       min_precision=min_precision, threshold=threshold,
                       min_positives=min_positives,
@@ -84,7 +84,7 @@ def segment_scores(models: CodeModels, segments: pd.DataFrame, documents: pd.Dat
     coded = rules.groupby("seg_id")["code_id"].agg(set)
     features = TextFeatures([terms[s] for s in usable["seg_id"]],
                             [coded.get(s, set()) for s in usable["seg_id"]],
-                            usable["text"].tolist(), usable["doc_id"].tolist())
+                            usable["text"].tolist())
     return usable, models.scores(models.featurizer.transform(features))
 
 

@@ -173,6 +173,15 @@ def test_the_model_is_plain_arrays_and_json_and_refused_when_it_does_not_fit(stu
     assert "model was not applied" in result.stderr and "run `dialogcode learn`" in \
         result.stderr
     assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
+    # a model of an older format (a previous dialogcode) is refused, with the fix
+    assert invoke("learn", study, "-q").exit_code == 0
+    meta = json.loads((folder / "model.json").read_text())
+    (folder / "model.json").write_text(json.dumps({**meta, "format": meta["format"] - 1}))
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0
+    assert f"format {meta['format'] - 1}" in result.stderr and "run `dialogcode learn` " \
+        "again" in result.stderr
+    assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
     # a corrupt model is a clear error, not a traceback
     assert invoke("learn", study, "-q").exit_code == 0
     (folder / "model.npz").write_bytes(b"not a zip")
@@ -217,6 +226,24 @@ def test_evaluate_cross_validates_by_document_and_the_report_opens_with_it(study
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert page.index("How far to trust these codes") < page.index("Study overview")
     assert "coding of 50 segments in 5 documents" in page
+
+
+def test_evaluate_scores_a_parent_code_rolled_up_as_the_report_counts_it(study):
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",
+                                             "    label: Risks\n    definition: Any risk.\n"))
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    table = pd.read_csv(study / "out" / "evaluation" / "per_code.csv")
+    rules = table[table["method"] == "rules"].set_index("code_id")
+    # nobody coded `risk` itself: the reader's housing and control segments count for it,
+    # and so do the rules' housing codings, as in the tables and the report
+    assert rules.loc["risk", "reference_positives"] == 25
+    assert rules.loc["risk", "both"] == rules.loc["risk.housing", "both"] == 5
+    assert rules.loc["risk", "precision"] == 1.0
+    # the overall figures count each coding once, as applied
+    assert rules.loc["(all codes)", "reference_positives"] == 25
+    assert rules.loc["(all codes)", "recall"] == pytest.approx(5 / 25)
 
 
 def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
