@@ -19,6 +19,7 @@ repeated to the wanted size. Codebook: the shipped codebooks.
 
     python bench/run.py [--words 1000000] [--corpora short,hearing]
         [--memory-words 1000000,5000000] [--no-memory] [--run-words 1000000]
+        [--only coding,memory,run]
 """
 from __future__ import annotations
 
@@ -235,11 +236,14 @@ def write_study(folder: Path, corpus: str, words: int) -> int:
 
 
 def run_child(folder: str) -> None:
-    """`dialogcode run FOLDER` in this process; print seconds and peak memory (MiB)."""
+    """`dialogcode run FOLDER` in this process; print wall and CPU seconds (the
+    process's whole life, imports included) and peak memory (MiB)."""
     from dialogcode.cli import cli
     began = time.perf_counter()
     cli.main(["run", folder, "--quiet"], standalone_mode=False)
-    print(json.dumps({"seconds": time.perf_counter() - began, "peak_mib": peak_rss_mib()}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"seconds": time.perf_counter() - began, "peak_mib": peak_rss_mib(),
+                      "cpu_seconds": usage.ru_utime + usage.ru_stime}))
 
 
 def child(*args: str) -> dict:
@@ -299,6 +303,8 @@ def main() -> None:
     parser.add_argument("--run-words", default="1000000",
                         help="comma-separated sizes of short-turn studies to time "
                              "`dialogcode run` on; empty for none")
+    parser.add_argument("--only", default="coding,memory,run",
+                        help="comma-separated parts to run: coding (the ratios), memory, run")
     parser.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--run-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -307,6 +313,7 @@ def main() -> None:
     if args.run_child:
         return run_child(args.run_child)
 
+    only = set(args.only.split(","))
     book = load_codebooks(sorted((ROOT / "codebooks").glob("*.yaml")))
     codable = [c for c in book.codes.values() if c.codable]
     print(f"codebook: {len(codable)} codes, {sum(len(c.terms) for c in codable)} terms, "
@@ -315,9 +322,9 @@ def main() -> None:
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     code_corpus(build_corpus(source_turns()[1], 500)[0], build_corpus(source_turns()[1], 500)[1],
                 book)  # load the pipeline once, untimed
-    for corpus in args.corpora.split(","):
+    for corpus in args.corpora.split(",") if "coding" in only else ():
         bench_corpus(corpus, args.words, book)
-    if not args.no_memory:
+    if not args.no_memory and "memory" in only:
         print(f"\npeak memory of cold coding, {args.memory_corpus} turns (separate processes):")
         peaks = []
         for size in [int(s) for s in args.memory_words.split(",")]:
@@ -329,13 +336,13 @@ def main() -> None:
         if len(peaks) >= 2:
             print(f"  peak growth from first to last: "
                   f"{100 * (peaks[-1][0] / peaks[0][0] - 1):+.0f}% (target: at most +30%)")
-    for size in [int(s) for s in args.run_words.split(",") if s]:
+    for size in [int(s) for s in args.run_words.split(",") if s] if "run" in only else ():
         with tempfile.TemporaryDirectory() as folder:
             words = write_study(Path(folder), "short", size)
             result = child("--run-child", folder)
-        print(f"`dialogcode run`, {words:,} words of short turns: {result['seconds']:.1f} s, "
-              f"peak {result['peak_mib']:.0f} MiB (load average "
-              f"{os.getloadavg()[0]:.1f})")
+        print(f"`dialogcode run`, {words:,} words of short turns: {result['seconds']:.1f} s "
+              f"({result['cpu_seconds']:.1f} s of CPU), peak {result['peak_mib']:.0f} MiB "
+              f"(load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
