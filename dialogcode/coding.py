@@ -19,7 +19,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .codebook import Codebook
-from .nlp import check_lengths, load_pipeline, matching_components, pipeline_id
+from .nlp import (check_lengths, lemmatizer_only, load_pipeline, matching_components,
+                  pipeline_id)
 from .patterns import CompiledCodebook
 from .progress import progress_bar
 from .store import replacing
@@ -102,6 +103,21 @@ def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
     return tokens.reshape(-1, len(_ATTRS)), lengths
 
 
+def _tokenised(nlp: Language, texts: list[str]) -> tuple[Doc, numpy.ndarray, numpy.ndarray]:
+    """For a :func:`~dialogcode.nlp.lemmatizer_only` pipeline: ``texts`` tokenised one
+    by one (as ``nlp.pipe`` would), then as one doc lemmatised once; the doc, its
+    token arrays and each text's number of tokens. Skipping ``nlp.pipe`` and a
+    lemmatizer call per text is what makes short turns cheaper to tokenise."""
+    tokens, lengths = _token_arrays([nlp.tokenizer(text) for text in texts])
+    doc = _doc(nlp.vocab, tokens)
+    skipped = matching_components(nlp)
+    for name, component in nlp.pipeline:
+        if name not in skipped:
+            doc = component(doc)
+    tokens[:, _ATTRS.index(LEMMA)] = doc.to_array(LEMMA)
+    return doc, tokens, lengths
+
+
 def _by_document(segments: pd.DataFrame, documents: pd.DataFrame
                  ) -> list[tuple[numpy.ndarray, tuple[str, str]]]:
     """(row positions of its segments, cache key) of each document, in order of first
@@ -163,6 +179,12 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
             yield positions, _doc(nlp.vocab, loaded[0]), _bounds(loaded[1])
         else:
             pending.append((key, positions))
+    if pending and n_process == 1 and lemmatizer_only(nlp):
+        for key, positions in pending:
+            doc, tokens, lengths = _tokenised(nlp, texts.iloc[positions].tolist())
+            cache.put(*key, tokens, lengths, nlp.vocab)
+            yield positions, doc, _bounds(lengths)
+        return
     if not pending:
         return
     stream = nlp.pipe((text for _, positions in pending for text in texts.iloc[positions]),

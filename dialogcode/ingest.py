@@ -183,6 +183,8 @@ def _absent_roles(study: Study, entry: Entry, rows: list[dict]) -> list[Problem]
     """A note for each label the manifest's ``speaker_roles`` gives this file that no
     speaker of the file has (a misspelt name would leave that speaker a participant)."""
     named = parse_roles(entry.attributes.get(ROLES_COLUMN, "") or "")[0]
+    if not named:
+        return []
     spoken = {row["speaker"].strip().lower() for row in rows
               if isinstance(row.get("speaker"), str)}
     shown = ", ".join(sorted({row["speaker"] for row in rows

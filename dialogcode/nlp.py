@@ -84,6 +84,15 @@ def matching_components(nlp: Language) -> list[str]:
     return [name for name in ("sentencizer",) if nlp.has_pipe(name)]
 
 
+def lemmatizer_only(nlp: Language) -> bool:
+    """Whether the only component run for matching is the lookup lemmatizer (the blank
+    pipeline), which sets each token's lemma from the token alone: it may then run
+    once on a doc of many segments instead of once per segment."""
+    skipped = matching_components(nlp)
+    return all(isinstance(component, LowercaseLookupLemmatizer)
+               for name, component in nlp.pipeline if name not in skipped)
+
+
 def check_lengths(segments, nlp: Language) -> None:
     """Raise IngestError when a segment's text is longer than ``nlp`` takes at once
     (``nlp.max_length``). Ingest keeps segments within ``max_segment_chars``, at most

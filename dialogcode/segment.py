@@ -25,9 +25,11 @@ COLUMNS = ["seg_id", "doc_id", "unit", "ordinal", "kind", "speaker", "section", 
            "text", "n_words", "backchannel", "time_start", "time_end", "line"]
 
 
-def is_backchannel(text: str) -> bool:
-    """Very short acknowledgement turns ("Mm-hmm.", "Yeah, right.") are flagged, never dropped."""
-    return count_words(text) <= 4 and bool(_BACKCHANNEL.match(text.strip()))
+def is_backchannel(text: str, n_words: int | None = None) -> bool:
+    """Very short acknowledgement turns ("Mm-hmm.", "Yeah, right.") are flagged, never
+    dropped. ``n_words``: the text's :func:`count_words`, when known."""
+    n_words = count_words(text) if n_words is None else n_words
+    return n_words <= 4 and bool(_BACKCHANNEL.match(text.strip()))
 
 
 def _row(doc_id, unit, ordinal, block: Block, text: str, start: int, end: int) -> dict:
@@ -38,7 +40,7 @@ def _row(doc_id, unit, ordinal, block: Block, text: str, start: int, end: int) -
         "doc_id": doc_id, "unit": unit, "ordinal": ordinal, "kind": block.kind,
         "speaker": block.speaker, "section": block.section, "start": start, "end": end,
         "text": piece, "n_words": n_words,
-        "backchannel": block.kind == "turn" and is_backchannel(piece),
+        "backchannel": block.kind == "turn" and is_backchannel(piece, n_words),
         "time_start": block.time_start, "time_end": block.time_end, "line": block.line,
     }
 

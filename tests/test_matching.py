@@ -173,3 +173,22 @@ def test_sample_study_codings_equal_per_segment_matching(tmp_path):
     assert len(expected) > 500
     assert as_rows(cold) == expected
     assert warm.equals(cold)
+
+
+def test_cold_coding_caches_the_tokens_each_segment_gets_alone(fixture_study, tmp_path):
+    """The blank pipeline tokenises a document's segments one by one and lemmatises
+    them as one doc; the cache must hold what `nlp.pipe` gives segment by segment."""
+    import numpy
+
+    corpus, book = fixture_study
+    code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path / "cold")
+    list(segment_docs(corpus.segments, corpus.documents, load_pipeline(),
+                      DocCache(tmp_path / "alone", "blank")))
+    cold = sorted((tmp_path / "cold").glob("*/*.npz"))
+    alone = sorted((tmp_path / "alone").glob("*/*.npz"))
+    assert [p.relative_to(tmp_path / "cold") for p in cold] == \
+        [p.relative_to(tmp_path / "alone") for p in alone] and cold
+    for a, b in zip(cold, alone):
+        with numpy.load(a) as x, numpy.load(b) as y:
+            for key in ("tokens", "lengths", "strings"):
+                assert numpy.array_equal(x[key], y[key]), (a.name, key)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 ROLE = re.compile(    # a role, optionally with a note in brackets: ``P1 (translated)``
     r"^(?:(?:[A-Za-z]+[- ])?(?:P|Participant|Speaker|Respondent|Interviewee|Person)\s*\d+"
@@ -56,6 +57,7 @@ class Note:
         return f"line {self.line}: {self.message}"
 
 
+@lru_cache(maxsize=4096)
 def plausible(label: str) -> bool:
     label = label.strip()
     return (bool(LABEL_CHARS.match(label)) and len(label.split()) <= 4

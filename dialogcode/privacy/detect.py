@@ -10,6 +10,7 @@ decide, and errs on the side of proposing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterable
 
@@ -61,12 +62,16 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 # an English word: a name or a place when no NER pipeline is there to say which
 _PROPER = re.compile(rf"(?<=[a-z,;] )({_NAME})\b")
 # a capitalised word of any letters inside a sentence, for the name list ("Adán")
-_LISTED = re.compile(r"(?<=[a-z,;] )([^\W\d_][^\W\d_]+)(?![\w-])")
+_LISTED = re.compile(r"(?<=[a-z,;] )(?![a-z])([^\W\d_][^\W\d_]+)(?![\w-])")
 # a capitalised word opening a sentence: a candidate only when the corpus never writes
 # it in lower case either (names are not written so; "Honestly" is, somewhere)
-_OPENING = re.compile(rf"(?:^|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})\b(?!:)")
+# (``joined``: also at the start of each text of a :data:`_JOIN`-joined text)
+_START = {False: "^", True: r"(?:^|(?<=\x00\n))"}
+_OPENING = {joined: re.compile(rf"(?:{start}|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})\b(?!:)")
+            for joined, start in _START.items()}
 # "Rose, she said": a name even when it is an English word (interjections left out)
-_SAID = re.compile(rf"(?:^|(?<=[.?!] ))({_NAME}), (?:she|he) (?:said|says|told)\b")
+_SAID = {joined: re.compile(rf"(?:{start}|(?<=[.?!] ))({_NAME}), (?:she|he) "
+                           rf"(?:said|says|told)\b") for joined, start in _START.items()}
 _INTERJECTIONS = {"yeah", "well", "okay", "so", "and", "but", "then", "now", "no", "yes",
                   "oh", "um", "uh", "right", "honestly", "anyway", "again", "later",
                   "once", "sure", "today", "yesterday", "first", "finally"}
@@ -149,13 +154,31 @@ def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> l
     """Patterned identifiers and trigger-phrase names in ``text``; ``lower`` holds the
     words the corpus writes in lower case somewhere (sentence openings in it are not
     names)."""
+    return _patterned(text) + _names(text, lower)
+
+
+def _patterned(text: str) -> list[Hit]:
+    """Emails, URLs, handles, phones, addresses, IDs, ZIPs and dates of birth in
+    ``text``: each needs a digit, an @ or a web address (:data:`_PATTERNED`)."""
     hits: list[Hit] = []
     for kind, pattern in _PATTERNS.items():
         hits += [(m.start(), m.end(), kind, "pattern") for m in pattern.finditer(text)]
     hits += [(m.start(1), m.end(1), "id", "pattern") for m in _ANNOUNCED_ID.finditer(text)]
     hits += [(m.start(1), m.end(1), "dob", "pattern") for m in _DOB.finditer(text)]
-    hits += [(m.start(1), m.end(1), "name", "trigger") for m in _STRONG.finditer(text)
-             if m.group(1).split()[0].lower() not in _NOT_NAMES]
+    emails = [(s, e) for s, e, k, _ in hits if k == "email"]
+    urls = [(s, e) for s, e, k, _ in hits if k == "url"]
+    # a handle inside an email, a ZIP or phone inside an address or URL is the same thing
+    return [h for h in hits
+            if not (h[2] in ("handle", "url") and _inside(h, emails))
+            and not (h[2] in ("zip", "phone", "id", "handle") and _inside(h, urls))]
+
+
+def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) -> list[Hit]:
+    """Names in ``text`` (after a trigger, inside or opening a sentence, on the name
+    list); each needs a capital. ``joined``: ``text`` is texts joined by :data:`_JOIN`."""
+    opening, said = _OPENING[joined], _SAID[joined]
+    hits = [(m.start(1), m.end(1), "name", "trigger") for m in _STRONG.finditer(text)
+            if m.group(1).split()[0].lower() not in _NOT_NAMES]
     for pattern in (_WEAK, _SPEAKS):
         hits += [(m.start(1), m.end(1), "name", "trigger") for m in pattern.finditer(text)
                  if not _ordinary(m.group(1))]
@@ -165,20 +188,57 @@ def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> l
     names = first_names()
     hits += [(m.start(1), m.end(1), "name", "name-list") for m in _LISTED.finditer(text)
              if m.group(1)[0].isupper() and m.group(1).lower() in names]
-    hits += [(m.start(1), m.end(1), "name", "name-list") for m in _OPENING.finditer(text)
+    openings = list(opening.finditer(text))
+    hits += [(m.start(1), m.end(1), "name", "name-list") for m in openings
              if m.group(1).lower() in names and not _ordinary(m.group(1))]
     if lower:
-        hits += [(m.start(1), m.end(1), "name", "proper-noun")
-                 for m in _OPENING.finditer(text)
+        hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in openings
                  if m.group(1).lower() not in lower and not _ordinary(m.group(1))]
-    hits += [(m.start(1), m.end(1), "name", "trigger") for m in _SAID.finditer(text)
+    hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
              if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES]
-    emails = [(s, e) for s, e, k, _ in hits if k == "email"]
-    urls = [(s, e) for s, e, k, _ in hits if k == "url"]
-    # a handle inside an email, a ZIP or phone inside an address or URL is the same thing
-    return [h for h in hits
-            if not (h[2] in ("handle", "url") and _inside(h, emails))
-            and not (h[2] in ("zip", "phone", "id", "handle") and _inside(h, urls))]
+    return hits
+
+
+# what every pattern of :func:`_patterned` needs somewhere in the text
+_PATTERNED = re.compile(r"[@\d]|www\.|https?://")
+# between texts scanned as one: no pattern matches across it, and to every pattern each
+# text's start and end look as a text's own (nothing word-like, no space, a line break)
+_JOIN = "\n\x00\n"
+_BATCH = 200
+
+
+def hits_by_text(texts: list[str], lower: frozenset[str] | set[str] = frozenset()
+                 ) -> list[list[Hit]]:
+    """:func:`pattern_hits` of each of ``texts`` (the same hits in the same order): the
+    patterns run over the texts that can hold what they find (a digit, an @ or a web
+    address; a capital, or a letter outside ASCII), :data:`_BATCH` texts at a time
+    joined by :data:`_JOIN`, not a dozen scans per text. A text holding ``\\x00`` is
+    scanned alone."""
+    patterned: list[list[Hit]] = [[] for _ in texts]
+    named: list[list[Hit]] = [[] for _ in texts]
+    for i, text in enumerate(texts):
+        if "\x00" in text:
+            patterned[i], named[i] = _patterned(text), _names(text, lower)
+    _joined_hits(texts, [i for i, t in enumerate(texts) if "\x00" not in t
+                         and _PATTERNED.search(t)], _patterned, patterned)
+    _joined_hits(texts, [i for i, t in enumerate(texts) if "\x00" not in t
+                         and (t != t.lower() or not t.isascii())],
+                 lambda text: _names(text, lower, joined=True), named)
+    return [a + b for a, b in zip(patterned, named)]
+
+
+def _joined_hits(texts: list[str], which: list[int], find, found: list[list[Hit]]) -> None:
+    """``find`` over the texts ``which`` of ``texts`` joined, :data:`_BATCH` at a time;
+    each hit added to ``found`` at its text, with offsets into it."""
+    for first in range(0, len(which), _BATCH):
+        batch = which[first:first + _BATCH]
+        starts, at = [], 0
+        for i in batch:
+            starts.append(at)
+            at += len(texts[i]) + len(_JOIN)
+        for start, end, kind, detector in find(_JOIN.join(texts[i] for i in batch)):
+            k = bisect_right(starts, start) - 1
+            found[batch[k]].append((start - starts[k], end - starts[k], kind, detector))
 
 
 def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
@@ -265,15 +325,20 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     always_re, never_re = term_pattern(list(always)), term_pattern(list(never))
     # words written in lower case somewhere, outside emails, URLs and handles
     lower = set(re.findall(r"(?<![\w.@/])[a-z][a-z'-]*\b(?![.@/]\w)", "\n".join(texts)))
+    # every pattern needs a capital, a digit, an @ or a web address: skip text without
+    # (a capital in any script: "Óscar", "Łukasz")
+    candidates = [i for i, text in enumerate(texts)
+                  if text != text.lower() or _CANDIDATE.search(text)]
+    patterned: list[list[Hit]] = [[]] * len(texts)
+    for i, found in zip(candidates, hits_by_text([texts[i] for i in candidates], lower)):
+        patterned[i] = found
     rows = []
-    for seg_id, doc_id, offset, text, entities in zip(
-            *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, ner):
+    for seg_id, doc_id, offset, text, found, entities in zip(
+            *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, patterned,
+            ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
                                              for m in always_re.finditer(text)]
-        # every pattern needs a capital, a digit, an @ or a web address: skip text without
-        # (a capital in any script: "Óscar", "Łukasz")
-        candidate = text != text.lower() or _CANDIDATE.search(text)
-        hits += (pattern_hits(text, lower) if candidate else []) + entities
+        hits += found + entities
         if never_re is not None:
             spared = [(m.start(), m.end()) for m in never_re.finditer(text)]
             hits = [h for h in hits if h[3] == "privacy.yaml"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
@@ -60,11 +60,44 @@ class Masker:
     def pattern(self) -> re.Pattern | None:
         """Any finding's text where it stands alone (not inside a word), its words
         separated by any white space (a name wrapped over two lines is still found)."""
-        return _pattern(tuple(sorted(self.labels, key=len, reverse=True)))
+        return _pattern(self._texts)
+
+    @cached_property
+    def _texts(self) -> tuple[str, ...]:
+        return tuple(sorted(self.labels, key=len, reverse=True))
+
+    @cached_property
+    def _first_words(self) -> tuple[dict[str, list[int]], list[int]]:
+        """The positions in :attr:`_texts` of the findings by the word each starts with
+        (its leading run of word characters), and of those starting with another
+        character."""
+        by_word: dict[str, list[int]] = {}
+        others = []
+        for i, text in enumerate(self._texts):
+            first = _WORD.match(text)
+            if first is None:
+                others.append(i)
+            else:
+                by_word.setdefault(first[0], []).append(i)
+        return by_word, others
+
+    def pattern_in(self, value: str) -> re.Pattern | None:
+        """:attr:`pattern` with only the findings that can occur in ``value`` (None when
+        none can). A finding that starts with a word matches only where that word stands
+        whole (between non-word characters), so one scan for the words of ``value``
+        replaces trying every finding at every capital; it finds exactly what
+        :attr:`pattern` finds."""
+        by_word, others = self._first_words
+        words = by_word.keys() & _WORD.findall(value) if by_word else ()
+        if not words and not others:
+            return None
+        picked = sorted([*others, *(i for word in words for i in by_word[word])])
+        texts = self._texts
+        return _pattern(tuple(texts[i] for i in picked))
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
-        pattern = self.pattern
+        pattern = self.pattern_in(value)
         return value if pattern is None else pattern.sub(lambda m: self.labels[_key(m[0])],
                                                          value)
 
@@ -80,13 +113,13 @@ class Masker:
     def in_place(self, value: str) -> str:
         """``value`` with each character of a finding replaced by a block: offsets into
         it stay exact."""
-        pattern = self.pattern
+        pattern = self.pattern_in(value)
         return value if pattern is None else pattern.sub(lambda m: BLOCK * len(m[0]), value)
 
     def excerpt(self, text: str, start: int, end: int) -> str:
         """``text[start:end]`` for readers, a finding that overlaps it (even in part,
         cut by the window) shown whole as its label."""
-        pattern, pieces, at = self.pattern, [], start
+        pattern, pieces, at = self.pattern_in(text), [], start
         for m in (pattern.finditer(text) if pattern is not None else ()):
             if m.end() <= start or m.start() >= end:
                 continue
@@ -126,7 +159,10 @@ class Masker:
         return out, changed
 
 
-@lru_cache(maxsize=8)
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4096)
 def _pattern(texts: tuple[str, ...], flags: int = 0) -> re.Pattern | None:
     if not texts:
         return None
