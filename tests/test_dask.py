@@ -266,3 +266,28 @@ def test_engine_settings_and_their_errors(tmp_path, monkeypatch):
             pass
     result = invoke("ingest", root)
     assert result.exit_code == 1 and "dialogcode[dask]" in result.output
+
+
+def test_skip_bad_keeps_and_refuses_the_same_files_as_the_local_engine(tmp_path, threads):
+    """The first of two files sharing a document id cannot be read, so the second keeps
+    the id; a third file repeats another's text. Both engines list the same problems,
+    in the same order, and keep the same documents, segments and notes."""
+    roots = [_small_study(tmp_path / name, "local") for name in ("local", "dask")]
+    for root in roots:
+        (root / "transcripts" / "call0.docx").write_bytes(b"not a word file")
+        shutil.copy(root / "transcripts" / "call1.txt", root / "transcripts" / "copy.txt")
+    local_study, dask_study = (Study.open(root) for root in roots)
+    with pytest.raises(IngestError) as local_error:
+        ingest(local_study)
+    with pytest.raises(IngestError) as dask_error:
+        ingest_on_dask(dask_study, threads)
+    assert dask_error.value.problems == local_error.value.problems
+    local = ingest(local_study, skip_bad=True)
+    on_dask = ingest_on_dask(dask_study, threads, skip_bad=True)
+    messages = [p.message for p in on_dask.skipped]
+    assert len(messages) == 2 and "same text as transcripts/call1.txt" in messages[1]
+    assert "call0" in set(on_dask.documents["doc_id"])       # from call0.txt
+    assert on_dask.skipped == local.skipped
+    assert on_dask.speaker_notes == local.speaker_notes
+    pd.testing.assert_frame_equal(on_dask.documents, local.documents)
+    pd.testing.assert_frame_equal(on_dask.segments, local.segments)
