@@ -14,13 +14,16 @@ distributed = pytest.importorskip("distributed")
 
 from dialogcode import Study  # noqa: E402
 from dialogcode.cli import cli  # noqa: E402
+from dialogcode.analysis import study_evidence  # noqa: E402
 from dialogcode.codebook import load_codebooks  # noqa: E402
+from dialogcode.dask_tables import counting_for, counting_on_dask  # noqa: E402
 from dialogcode.coding import code_corpus  # noqa: E402
 from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
 from dialogcode.errors import ConfigError, DialogcodeError, IngestError  # noqa: E402
 from dialogcode.engine import dask_client, study_engine  # noqa: E402
 from dialogcode.ingest import ingest, write_corpus  # noqa: E402
 from dialogcode.store import part_name, read_table, replacing_dataset  # noqa: E402
+from dialogcode.tables import counting_tables  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpora" / "sample-study"
@@ -214,7 +217,9 @@ def _small_study(root: Path, engine: str) -> Path:
 
 def test_run_with_dask_local_gives_the_local_report(tmp_path, threads):
     local = _small_study(tmp_path / "local", "local")
-    dask = _small_study(tmp_path / "dask", "{kind: dask-local, workers: 2}")
+    # counting tables from Dask group-bys whatever the size
+    dask = _small_study(tmp_path / "dask", "{kind: dask-local, workers: 2, "
+                                           "dask_tables_from: 0}")
     results = [invoke("run", study, "-q") for study in (local, dask)]
     assert [r.exit_code for r in results] == [0, 0], [r.output for r in results]
     assert (dask / "out" / "codings").is_dir() and not (dask / "out" / "codings.parquet"
@@ -222,7 +227,8 @@ def test_run_with_dask_local_gives_the_local_report(tmp_path, threads):
     codings = [read_table(s / "out", "codings", hint="code") for s in (local, dask)]
     assert (codings[0]["source"] == "model").any()       # the learned model coded too
     pd.testing.assert_frame_equal(*codings)
-    for table in ("code_by_site", "code_by_event_type"):
+    for table in ("codebook_summary", "code_by_site", "code_by_event_type",
+                  "code_by_phase"):
         pd.testing.assert_frame_equal(*(pd.read_parquet(s / "out" / "tables" / f"{table}.parquet")
                                         for s in (local, dask)))
     reports = [(s / "out" / "report.html").read_text(encoding="utf-8") for s in (local, dask)]
@@ -291,3 +297,36 @@ def test_skip_bad_keeps_and_refuses_the_same_files_as_the_local_engine(tmp_path,
     assert on_dask.speaker_notes == local.speaker_notes
     pd.testing.assert_frame_equal(on_dask.documents, local.documents)
     pd.testing.assert_frame_equal(on_dask.segments, local.segments)
+
+
+def test_counting_tables_from_dask_group_bys_equal_the_pandas_ones(tmp_path, threads):
+    """On the sample study ingested and coded on Dask, the codebook summary and code by
+    site, event type and phase from Dask DataFrame group-bys over the datasets are the
+    pandas tables, cell for cell; pandas is used below `dask_tables_from` segments and
+    for the local engine."""
+    root = copy_sample(tmp_path, "sample")
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("engine: {kind: dask-local, dask_tables_from: 100}\n")
+    study = Study.open(root)
+    corpus = ingest_on_dask(study, threads)
+    book = load_codebooks(study.codebook_files())
+    coded, _ = code_on_dask(study, threads, book, model="blank")
+    on_dask = counting_for(study, corpus.segments, lambda: threads)
+    assert on_dask.func is counting_on_dask
+    assert counting_for(study, corpus.segments.iloc[:99], lambda: threads) is counting_tables
+    assert counting_for(study, corpus.segments, None) is counting_tables
+    assert counting_for(study, corpus.segments, lambda: None) is counting_tables
+    # the final codings, which a reviewer's rejection makes differ from the dataset's
+    (root / "decisions.csv").write_text("seg_id,code_id,decision\n"
+                                        f"{coded['seg_id'][0]},{coded['code_id'][0]},reject\n",
+                                        encoding="utf-8")
+    evidence = study_evidence(study, corpus=corpus, privacy=False, dask=lambda: threads)
+    assert len(evidence.codings) == len(coded) - 1
+    pandas = counting_tables(evidence.codings, corpus.segments, corpus.documents, book)
+    computed = on_dask(evidence.codings, corpus.segments, corpus.documents, book)
+    assert list(computed) == list(pandas) == ["codebook_summary", "code_by_site",
+                                              "code_by_event_type", "code_by_phase"]
+    for name, table in pandas.items():
+        assert table["segments"].sum() > 100, name
+        pd.testing.assert_frame_equal(computed[name], table, obj=name)
+        pd.testing.assert_frame_equal(evidence.tables[name], table, obj=name)

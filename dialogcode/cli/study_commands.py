@@ -192,7 +192,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
                       out / "evaluation" / "per_code.parquet", *people)
     if stage("evidence", key):
         evidence = study_evidence(opened, corpus=corpus, codings=codings,
-                                  progress=not quiet)
+                                  progress=not quiet, dask=client)
         write_tables(evidence, out)
         if not quiet:
             echo_lessons(evidence)
