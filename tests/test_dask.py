@@ -191,8 +191,8 @@ OTHER = ["The rent went up again and two families were evicted.",
 
 def _small_study(root: Path, engine: str) -> Path:
     """A study of eight generated calls whose every third turn is economic control, one
-    coder's file for five of them (so `run` learns a model) and a codebook of two
-    codes."""
+    coder's file for five of them (so `run` learns a model of each code) and a codebook
+    of two codes."""
     (root / "transcripts").mkdir(parents=True)
     (root / "codebooks").mkdir()
     (root / "codebooks" / "test.yaml").write_text(CODEBOOK, encoding="utf-8")
@@ -206,6 +206,8 @@ def _small_study(root: Path, engine: str) -> Path:
                     f"2019-0{doc + 1}-10")
         if doc < 5:
             coded += [f"call{doc}:t{i + 1},risk.control" for i in range(0, 10, 3)]
+            coded += [f"call{doc}:t{i + 1},risk.housing" for i in range(10)
+                      if i % 3 and (doc * 3 + i) % 5 == 0]        # the rent turns
     (root / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (root / "codings").mkdir()
     (root / "codings" / "ana.csv").write_text("\n".join(coded) + "\n", encoding="utf-8")
@@ -330,3 +332,33 @@ def test_counting_tables_from_dask_group_bys_equal_the_pandas_ones(tmp_path, thr
         assert table["segments"].sum() > 100, name
         pd.testing.assert_frame_equal(computed[name], table, obj=name)
         pd.testing.assert_frame_equal(evidence.tables[name], table, obj=name)
+
+
+def test_learn_on_dask_fits_the_model_of_the_local_engine(tmp_path, threads):
+    """`learn --scheduler` fits each code's model and cross-validation folds as a task:
+    the stored model is the local engine's, array for array, and it says where it ran."""
+    import json
+
+    import numpy as np
+
+    roots = [_small_study(tmp_path / name, "local") for name in ("local", "dask")]
+    for root in roots:
+        assert invoke("ingest", root, "-q").exit_code == 0
+    local = invoke("learn", roots[0])
+    on_dask = invoke("learn", roots[1], "--scheduler", threads.scheduler.address)
+    assert [local.exit_code, on_dask.exit_code] == [0, 0], on_dask.output
+    assert "fitted on the Dask cluster, one task per code" in on_dask.output
+    assert "Dask" not in local.output
+    # the same per-code table (training sizes, thresholds, cross-validated figures)
+    table = [r.output[r.output.index("code_id"):r.output.index("Wrote ")]
+             for r in (local, on_dask)]
+    assert table[1].startswith(table[0])
+    models = [root / "out" / "model" for root in roots]
+    records = [json.loads((m / "model.json").read_text(encoding="utf-8")) for m in models]
+    assert records[0] == records[1]
+    assert [s["positives"] >= 4 for s in records[0]["stats"]] == [True, True]
+    arrays = [np.load(m / "model.npz") for m in models]
+    assert sorted(arrays[0].files) == sorted(arrays[1].files)
+    for name in arrays[0].files:
+        np.testing.assert_array_equal(arrays[0][name], arrays[1][name], err_msg=name)
+    assert np.abs(arrays[0]["coef"]).sum() > 0
