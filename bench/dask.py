@@ -1,7 +1,8 @@
 """Dask engine benchmark (issue 17): ingest + coding words/s on the local engine and on
 Dask LocalClusters of 1 and 2 worker processes, on the same corpus in one run, with the
 ratios to the local engine (absolute times drift on shared machines), peak memory per
-worker, the scheduler's overhead per task, and a projection to 32 workers.
+worker, the scheduler's overhead per task, a projection to 32 workers, and the counting
+tables from Dask group-bys against pandas.
 
 Corpus: a study of .txt transcripts of ~5,000 words each built from the real NYC
 housing hearing in ../shared/data (the bundled sample study's turns when absent),
@@ -33,10 +34,12 @@ import distributed  # noqa: E402
 from dialogcode import Study, ingest  # noqa: E402
 from dialogcode.codebook import load_codebooks  # noqa: E402
 from dialogcode.coding import code_corpus  # noqa: E402
+from dialogcode.dask_tables import counting_on_dask  # noqa: E402
 from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
-from dialogcode.ingest import write_corpus  # noqa: E402
+from dialogcode.ingest import load_corpus, write_corpus  # noqa: E402
 from dialogcode.normalize import count_words  # noqa: E402
 from dialogcode.store import read_table, write_table  # noqa: E402
+from dialogcode.tables import counting_tables  # noqa: E402
 
 DOC_WORDS = 5000
 
@@ -119,11 +122,29 @@ def dask_engine(study: Study, book, workers: int) -> dict:
         done = time.perf_counter()
         peaks = list(client.run(_peak_rss_mib).values())
         overhead = scheduler_overhead(client)
+        tables = counting_seconds(study, client, book, codings)
     return {"startup": started - began, "ingest": ingested - started,
             "code": done - ingested, "codings": codings, "peak_mib": peaks,
             "ingest_compute": task_seconds(ingest_stream.data),
             "code_compute": task_seconds(code_stream.data),
-            "parts": len(code_stream.data), "overhead": overhead}
+            "parts": len(code_stream.data), "overhead": overhead, "tables": tables}
+
+
+def counting_seconds(study: Study, client, book, codings) -> dict:
+    """Seconds to count the codebook summary and code by site, event type and phase
+    with pandas (the tables in memory) and with Dask group-bys (the segments read from
+    their dataset), which must give the same tables."""
+    corpus = load_corpus(study)
+    began = time.perf_counter()
+    pandas = counting_tables(codings, corpus.segments, corpus.documents, book)
+    counted = time.perf_counter()
+    on_dask = counting_on_dask(client, study.out / "segments", codings, corpus.segments,
+                               corpus.documents, book)
+    done = time.perf_counter()
+    for name, table in pandas.items():
+        pd.testing.assert_frame_equal(on_dask[name], table)
+    return {"pandas": counted - began, "dask": done - counted,
+            "segments": len(corpus.segments)}
 
 
 def _noop(i: int) -> int:
@@ -181,6 +202,10 @@ def main() -> None:
                   f"({words / compute:,.0f} words/s per worker); driver and scheduling "
                   f"outside the tasks {serial:.1f} s; scheduler overhead "
                   f"{run['overhead'] * 1000:.1f} ms per task")
+            tables = run["tables"]
+            print(f"{name}: counting tables of {tables['segments']:,} segments: pandas "
+                  f"{tables['pandas']:.2f} s, Dask group-bys {tables['dask']:.2f} s "
+                  f"({tables['pandas'] / tables['dask']:.2f}x pandas' speed), same tables")
         one = runs.get("dask-local 1")
         if one:
             rate = words / (one["ingest_compute"] + one["code_compute"])
