@@ -5,9 +5,9 @@ ingested by a Dask engine whose segments number at least ``engine: dask_tables_f
 
 The segments are read from the dataset out/segments/, one part per partition and only
 the columns counted (no texts). The final codings (after review decisions, which the
-driver holds already) are split into as many partitions and rolled up to their parent
-codes there; they are joined to the segments on seg_id and counted by group on the
-workers, and only the counts come back. The tables are assembled from the counts as the
+driver holds already) go with the part holding their segment, are rolled up to their
+parent codes and joined to its segments there (no shuffle), and are counted by group on
+the workers; only the counts come back. The tables are assembled from the counts as the
 pandas path assembles them (:func:`~dialogcode.tables.code_by_table`,
 :func:`~dialogcode.tables.codebook_summary_table`), so the two are the same, cell for
 cell.
@@ -18,10 +18,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
-from .store import table_path
+from .store import read_part, table_path
 from .tables import (GROUPINGS, code_by_table, codebook_summary_table, counting_tables,
                      document_frame, rolled_up, with_documents)
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 SEGMENT_COLUMNS = ["seg_id", "doc_id", "speaker", "codable"]
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id"]
+MISSING = "\x00missing"        # a group key for no site, event type or phase
 
 
 def counting_for(study: Study, segments: pd.DataFrame,
@@ -54,37 +56,72 @@ def counting_on_dask(client: Client, folder: Path, codings: pd.DataFrame,
     ``segments`` from their dataset ``folder`` rather than from memory."""
     import dask
     import dask.dataframe as dd
+    import pyarrow.parquet as pq
 
+    parts = sorted(folder.glob("part-*.parquet"))
+    # each coding goes with the part holding its segment: joined there, no shuffle
+    where = pd.concat([pd.Series(i, index=pq.read_table(part, columns=["seg_id"])
+                                 .column("seg_id").to_pandas(), dtype="int64")
+                       for i, part in enumerate(parts)])
+    applied = codings[CODING_COLUMNS]
+    chunks = dict(list(applied.groupby(applied["seg_id"].map(where))))
+    docs = document_frame(documents)
     with dask.config.set({"dataframe.convert-string": False}):   # object, as pandas
-        parts = dd.read_parquet(folder, columns=SEGMENT_COLUMNS)
-        docs = document_frame(documents)
-        frame = parts.map_partitions(with_documents, docs,
-                                     meta=with_documents(segments[SEGMENT_COLUMNS].iloc[:0],
-                                                         docs.iloc[:0]))
-        applied = dd.from_pandas(codings[CODING_COLUMNS], npartitions=parts.npartitions,
-                                 sort=False)
-        coded = applied.map_partitions(rolled_up, book, meta=codings[CODING_COLUMNS].iloc[:0]
-                                       ).merge(frame.drop(columns="doc_id"), on="seg_id")
-        by_code = coded.groupby("code_id")
-        usage = {"codings": applied.groupby("code_id").size(),
-                 "segments": by_code["seg_id"].nunique(),
-                 "documents": by_code["doc_id"].nunique(),
-                 "sites": by_code["site"].nunique(),
-                 "speakers": by_code["speaker_key"].nunique()}
-        codable = frame[frame["codable"]]
-        grouped = {by: coded.groupby(["code_id", by]) for by in GROUPINGS}
-        counts = {by: {"segments": grouped[by]["seg_id"].nunique(),
-                       "documents": grouped[by]["doc_id"].nunique(),
-                       "speakers": grouped[by]["speaker_key"].nunique(),
-                       "totals": codable.groupby(by)["seg_id"].count(),
-                       "values": frame[by].drop_duplicates()}
-                  for by in GROUPINGS}
-        usage, counts = dask.compute(usage, counts, scheduler=client)
-    tables = {"codebook_summary": codebook_summary_table(pd.DataFrame(usage), book)}
+        frame = dd.from_map(_segments_part, parts, meta=segments[SEGMENT_COLUMNS].iloc[:0]
+                            ).map_partitions(_grouped_by, docs, meta=_grouped_by(
+                                segments[SEGMENT_COLUMNS].iloc[:0], docs.iloc[:0]))
+        joined = applied.iloc[:0].merge(segments[SEGMENT_COLUMNS].iloc[:0].drop(
+            columns="doc_id"), on="seg_id")
+        coded = dd.from_map(
+            _coded_part, parts, [chunks.get(i, applied.iloc[:0]) for i in range(len(parts))],
+            book=client.scatter(book, broadcast=True), meta=joined
+        ).map_partitions(_grouped_by, docs, meta=_grouped_by(joined, docs.iloc[:0]))
+        # one group-by each of the codings and the segments, by code and all three
+        # groupings: a document, so each of its segments and speakers, is in exactly one
+        # (site, event type, phase), so the counts per grouping are sums of these
+        fine = coded.groupby(["code_id", *GROUPINGS])
+        lazy = {"counts": {column: fine[key].nunique(split_out=1) for column, key in
+                           (("segments", "seg_id"), ("documents", "doc_id"),
+                            ("speakers", "speaker_key"))},
+                "groups": frame.groupby(list(GROUPINGS))["codable"].agg(
+                    ["count", "sum"], split_out=1)}
+        (found,) = dask.compute(lazy, scheduler=client)
+    counts, groups = (_missing_back(table) for table in (pd.DataFrame(found["counts"]),
+                                                         found["groups"]))
+    usage = counts.groupby(level="code_id").sum()
+    usage["sites"] = counts.reset_index().groupby("code_id")["site"].nunique()
+    usage["codings"] = applied.groupby("code_id").size()     # as applied: the driver's rows
+    tables = {"codebook_summary": codebook_summary_table(usage, book)}
     for by in GROUPINGS:
-        found = counts[by]
         tables[f"code_by_{by}"] = code_by_table(
-            pd.DataFrame({key: found[key] for key in ("segments", "documents",
-                                                      "speakers")}),
-            found["totals"], found["values"], book, by)
+            counts.groupby(level=["code_id", by]).sum(),
+            groups.groupby(level=by)["sum"].sum(),
+            groups.index.get_level_values(by).to_series(), book, by)
     return tables
+
+
+def _grouped_by(table: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its documents' attributes (:func:`with_documents`), a missing
+    site, event type or phase as :data:`MISSING` (a group key of its own)."""
+    table = with_documents(table, docs)
+    table[list(GROUPINGS)] = table[list(GROUPINGS)].astype(object).fillna(MISSING)
+    return table
+
+
+def _missing_back(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` grouped by :func:`_grouped_by` with its missing keys missing again."""
+    keys = list(table.index.names)
+    flat = table.reset_index()
+    flat[list(GROUPINGS)] = flat[list(GROUPINGS)].replace(MISSING, np.nan)
+    return flat.set_index(keys)
+
+
+def _segments_part(part: Path) -> pd.DataFrame:
+    return read_part(part, hint="dialogcode ingest", columns=SEGMENT_COLUMNS)
+
+
+def _coded_part(part: Path, codings: pd.DataFrame, *, book: Codebook) -> pd.DataFrame:
+    """On a worker: the ``codings`` of the segments of ``part``, rolled up to their
+    parent codes, with their segment's speaker and codable flag."""
+    return rolled_up(codings, book).merge(_segments_part(part).drop(columns="doc_id"),
+                                          on="seg_id")
