@@ -86,8 +86,8 @@ def counting_on_dask(client: Client, folder: Path, codings: pd.DataFrame,
                 "groups": frame.groupby(list(GROUPINGS))["codable"].agg(
                     ["count", "sum"], split_out=1)}
         (found,) = dask.compute(lazy, scheduler=client)
-    counts, groups = (_missing_back(table) for table in (pd.DataFrame(found["counts"]),
-                                                         found["groups"]))
+    counts, groups = (_missing_back(table, docs) for table in (
+        pd.DataFrame(found["counts"]), found["groups"]))
     usage = counts.groupby(level="code_id").sum()
     usage["sites"] = counts.reset_index().groupby("code_id")["site"].nunique()
     usage["codings"] = applied.groupby("code_id").size()     # as applied: the driver's rows
@@ -108,11 +108,13 @@ def _grouped_by(table: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _missing_back(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` grouped by :func:`_grouped_by` with its missing keys missing again."""
+def _missing_back(table: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """``table`` grouped by :func:`_grouped_by` with its missing keys missing again and
+    its keys of the types of ``docs``' columns, as pandas groups them."""
     keys = list(table.index.names)
     flat = table.reset_index()
-    flat[list(GROUPINGS)] = flat[list(GROUPINGS)].replace(MISSING, np.nan)
+    for by in GROUPINGS:
+        flat[by] = flat[by].astype(object).replace(MISSING, np.nan).astype(docs[by].dtype)
     return flat.set_index(keys)
 
 

@@ -369,3 +369,21 @@ def test_learn_on_dask_fits_the_model_of_the_local_engine(tmp_path, threads):
     for name in arrays[0].files:
         np.testing.assert_array_equal(arrays[0][name], arrays[1][name], err_msg=name)
     assert np.abs(arrays[0]["coef"]).sum() > 0
+
+
+def test_counting_on_dask_without_a_manifest_equals_pandas(tmp_path, threads):
+    """No manifest: no site or event type, no phase at all; the tables still match."""
+    root = _small_study(tmp_path / "s", "local")
+    (root / "manifest.csv").unlink()
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("manifest: null\n")
+    study = Study.open(root)
+    corpus = ingest_on_dask(study, threads)
+    book = load_codebooks(study.codebook_files())
+    coded, _ = code_on_dask(study, threads, book, model="blank")
+    pandas = counting_tables(coded, corpus.segments, corpus.documents, book)
+    computed = counting_on_dask(threads, study.out / "segments", coded, corpus.segments,
+                                corpus.documents, book)
+    assert pandas["code_by_phase"].empty and pandas["codebook_summary"]["segments"].sum()
+    for name, table in pandas.items():
+        pd.testing.assert_frame_equal(computed[name], table, obj=name)
