@@ -1,8 +1,9 @@
 """Dask engine benchmark (issue 17): ingest + coding words/s on the local engine and on
 Dask LocalClusters of 1 and 2 worker processes, on the same corpus in one run, with the
 ratios to the local engine (absolute times drift on shared machines), peak memory per
-worker, the scheduler's overhead per task, a projection to 32 workers, and the counting
-tables from Dask group-bys against pandas.
+worker, the scheduler's overhead per task, a projection to 32 workers, the counting
+tables from Dask group-bys against pandas, and the sample study's per-code model fits
+on each cluster against this process.
 
 Corpus: a study of .txt transcripts of ~5,000 words each built from the real NYC
 housing hearing in ../shared/data (the bundled sample study's turns when absent),
@@ -20,6 +21,7 @@ import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -35,13 +37,17 @@ from dialogcode import Study, ingest  # noqa: E402
 from dialogcode.codebook import load_codebooks  # noqa: E402
 from dialogcode.coding import code_corpus  # noqa: E402
 from dialogcode.dask_tables import counting_on_dask  # noqa: E402
+from dialogcode.engine import run_tasks  # noqa: E402
 from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
 from dialogcode.ingest import load_corpus, write_corpus  # noqa: E402
+from dialogcode.learn import fit_models, read_texts  # noqa: E402
 from dialogcode.normalize import count_words  # noqa: E402
 from dialogcode.store import read_table, write_table  # noqa: E402
 from dialogcode.tables import counting_tables  # noqa: E402
+from dialogcode.training import training_data  # noqa: E402
 
 DOC_WORDS = 5000
+SAMPLE = ROOT / "corpora" / "sample-study"
 
 
 def source_turns():
@@ -71,6 +77,34 @@ def build_study(folder: Path, words: int) -> int:
                                                                   encoding="utf-8")
         total, doc = total + doc_words, doc + 1
     return total
+
+
+class Learning:
+    """The sample study's training data and features, made once; :meth:`fit` fits its
+    per-code models in this process or on a cluster (the bench corpus has no human
+    coding to learn from)."""
+
+    def __init__(self, folder: Path):
+        shutil.copytree(ROOT / "codebooks", folder / "codebooks")
+        shutil.copytree(SAMPLE, folder / "studies" / "sample",
+                        ignore=shutil.ignore_patterns("out"))
+        study = Study.open(folder / "studies" / "sample")
+        book = load_codebooks(study.codebook_files())
+        self.data = training_data(study, ingest(study).segments, book)
+        self.settings, self.model = study.config.learn, study.config.model
+        self.features = read_texts(self.data.texts, list(self.data.doc_ids), book,
+                                   self.model)
+
+    def fit(self, client=None) -> tuple[float, object]:
+        run = None if client is None else partial(run_tasks, client, desc="learn",
+                                                  progress=False)
+        began = time.perf_counter()
+        models = fit_models(self.data, self.features, semantic=self.settings.semantic,
+                            model=self.model, min_precision=self.settings.min_precision,
+                            threshold=self.settings.threshold,
+                            min_positives=self.settings.min_positives,
+                            folds=self.settings.folds, run=run)
+        return time.perf_counter() - began, models
 
 
 def fresh_out(study: Study) -> None:
@@ -106,7 +140,8 @@ def task_seconds(stream: list[dict]) -> float:
                if s["action"] == "compute")
 
 
-def dask_engine(study: Study, book, workers: int) -> dict:
+def dask_engine(study: Study, book, workers: int, learning: Learning, local_models
+                ) -> dict:
     fresh_out(study)
     began = time.perf_counter()
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -123,11 +158,16 @@ def dask_engine(study: Study, book, workers: int) -> dict:
         peaks = list(client.run(_peak_rss_mib).values())
         overhead = scheduler_overhead(client)
         tables = counting_seconds(study, client, book, codings)
+        learned, models = learning.fit(client)
+        for name in ("coef", "intercept", "thresholds"):
+            assert (getattr(models, name).tobytes()
+                    == getattr(local_models, name).tobytes()), name
     return {"startup": started - began, "ingest": ingested - started,
             "code": done - ingested, "codings": codings, "peak_mib": peaks,
             "ingest_compute": task_seconds(ingest_stream.data),
             "code_compute": task_seconds(code_stream.data),
-            "parts": len(code_stream.data), "overhead": overhead, "tables": tables}
+            "parts": len(code_stream.data), "overhead": overhead, "tables": tables,
+            "learn": learned}
 
 
 def counting_seconds(study: Study, client, book, codings) -> dict:
@@ -173,9 +213,13 @@ def main() -> None:
         print(f"corpus: {words:,} words in {files:,} .txt files; "
               f"{len(book.codes)} codes\n")
         local = local_engine(study, book)
+        learning = Learning(Path(tmp) / "learning")
+        learning.fit()          # once untimed: the first loads the semantic model
+        local["learn"], local_models = learning.fit()
+        fitted = int((~local_models.stats["status"].str.startswith("too few")).sum())
         runs = {"local": local}
         for n in [int(w) for w in args.workers.split(",")]:
-            runs[f"dask-local {n}"] = dask_engine(study, book, n)
+            runs[f"dask-local {n}"] = dask_engine(study, book, n, learning, local_models)
             pd.testing.assert_frame_equal(runs[f"dask-local {n}"]["codings"],
                                           local["codings"])
             assert read_table(study.out, "codings", hint="").shape == local["codings"].shape
@@ -206,6 +250,10 @@ def main() -> None:
             print(f"{name}: counting tables of {tables['segments']:,} segments: pandas "
                   f"{tables['pandas']:.2f} s, Dask group-bys {tables['dask']:.2f} s "
                   f"({tables['pandas'] / tables['dask']:.2f}x pandas' speed), same tables")
+            print(f"{name}: fitting the sample study's models ({fitted} codes, each "
+                  f"with its cross-validation folds): {run['learn']:.1f} s on the cluster, "
+                  f"{local['learn']:.1f} s in this process "
+                  f"({local['learn'] / run['learn']:.2f}x), the same models")
         one = runs.get("dask-local 1")
         if one:
             rate = words / (one["ingest_compute"] + one["code_compute"])
