@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 # this file's folder off the path, so that `import dask` finds Dask, not this file
@@ -216,6 +217,8 @@ def main() -> None:
         learning = Learning(Path(tmp) / "learning")
         learning.fit()          # once untimed: the first loads the semantic model
         local["learn"], local_models = learning.fit()
+        with threadpool_limits(limits=1):   # BLAS on one thread, as on a Dask worker
+            local["learn_1"] = learning.fit()[0]
         fitted = int((~local_models.stats["status"].str.startswith("too few")).sum())
         runs = {"local": local}
         for n in [int(w) for w in args.workers.split(",")]:
@@ -251,9 +254,11 @@ def main() -> None:
                   f"{tables['pandas']:.2f} s, Dask group-bys {tables['dask']:.2f} s "
                   f"({tables['pandas'] / tables['dask']:.2f}x pandas' speed), same tables")
             print(f"{name}: fitting the sample study's models ({fitted} codes, each "
-                  f"with its cross-validation folds): {run['learn']:.1f} s on the cluster, "
-                  f"{local['learn']:.1f} s in this process "
-                  f"({local['learn'] / run['learn']:.2f}x), the same models")
+                  f"with its cross-validation folds): {run['learn']:.1f} s on the cluster; "
+                  f"in this process {local['learn']:.1f} s "
+                  f"({local['learn'] / run['learn']:.2f}x), with BLAS on one thread "
+                  f"{local['learn_1']:.1f} s ({local['learn_1'] / run['learn']:.2f}x); "
+                  "the same models")
         one = runs.get("dask-local 1")
         if one:
             rate = words / (one["ingest_compute"] + one["code_compute"])

@@ -69,7 +69,7 @@ def learn(study, model, scheduler, quiet):
     (dialogcode.yaml), or for the best F1 with `learn: {threshold: f1}`; codes with fewer than `min_positives` positives get no model.
     Prints per code the training size, threshold and cross-validated precision and
     recall; writes out/model/. On a Dask `engine:` (or --scheduler) each code's fit
-    and cross-validation runs as a task on the cluster, with the same model as here."""
+    and cross-validation runs as a task on the cluster; the model is the same."""
     from ..engine import connection, study_engine
     from ..study import Study
 
