@@ -1,7 +1,9 @@
 """Dask engine benchmark (issue 17): ingest + coding words/s on the local engine and on
 Dask LocalClusters of 1 and 2 worker processes, on the same corpus in one run, with the
 ratios to the local engine (absolute times drift on shared machines), peak memory per
-worker, the scheduler's overhead per task, and a projection to 32 workers.
+worker, the scheduler's overhead per task, a projection to 32 workers, the counting
+tables from Dask group-bys against pandas, and the sample study's per-code model fits
+on each cluster against this process.
 
 Corpus: a study of .txt transcripts of ~5,000 words each built from the real NYC
 housing hearing in ../shared/data (the bundled sample study's turns when absent),
@@ -19,9 +21,11 @@ import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 # this file's folder off the path, so that `import dask` finds Dask, not this file
@@ -33,12 +37,18 @@ import distributed  # noqa: E402
 from dialogcode import Study, ingest  # noqa: E402
 from dialogcode.codebook import load_codebooks  # noqa: E402
 from dialogcode.coding import code_corpus  # noqa: E402
+from dialogcode.dask_tables import counting_on_dask  # noqa: E402
+from dialogcode.engine import run_tasks  # noqa: E402
 from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
-from dialogcode.ingest import write_corpus  # noqa: E402
+from dialogcode.ingest import load_corpus, write_corpus  # noqa: E402
+from dialogcode.learn import fit_models, read_texts  # noqa: E402
 from dialogcode.normalize import count_words  # noqa: E402
 from dialogcode.store import read_table, write_table  # noqa: E402
+from dialogcode.tables import counting_tables  # noqa: E402
+from dialogcode.training import training_data  # noqa: E402
 
 DOC_WORDS = 5000
+SAMPLE = ROOT / "corpora" / "sample-study"
 
 
 def source_turns():
@@ -68,6 +78,34 @@ def build_study(folder: Path, words: int) -> int:
                                                                   encoding="utf-8")
         total, doc = total + doc_words, doc + 1
     return total
+
+
+class Learning:
+    """The sample study's training data and features, made once; :meth:`fit` fits its
+    per-code models in this process or on a cluster (the bench corpus has no human
+    coding to learn from)."""
+
+    def __init__(self, folder: Path):
+        shutil.copytree(ROOT / "codebooks", folder / "codebooks")
+        shutil.copytree(SAMPLE, folder / "studies" / "sample",
+                        ignore=shutil.ignore_patterns("out"))
+        study = Study.open(folder / "studies" / "sample")
+        book = load_codebooks(study.codebook_files())
+        self.data = training_data(study, ingest(study).segments, book)
+        self.settings, self.model = study.config.learn, study.config.model
+        self.features = read_texts(self.data.texts, list(self.data.doc_ids), book,
+                                   self.model)
+
+    def fit(self, client=None) -> tuple[float, object]:
+        run = None if client is None else partial(run_tasks, client, desc="learn",
+                                                  progress=False)
+        began = time.perf_counter()
+        models = fit_models(self.data, self.features, semantic=self.settings.semantic,
+                            model=self.model, min_precision=self.settings.min_precision,
+                            threshold=self.settings.threshold,
+                            min_positives=self.settings.min_positives,
+                            folds=self.settings.folds, run=run)
+        return time.perf_counter() - began, models
 
 
 def fresh_out(study: Study) -> None:
@@ -103,7 +141,8 @@ def task_seconds(stream: list[dict]) -> float:
                if s["action"] == "compute")
 
 
-def dask_engine(study: Study, book, workers: int) -> dict:
+def dask_engine(study: Study, book, workers: int, learning: Learning, local_models
+                ) -> dict:
     fresh_out(study)
     began = time.perf_counter()
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -119,11 +158,34 @@ def dask_engine(study: Study, book, workers: int) -> dict:
         done = time.perf_counter()
         peaks = list(client.run(_peak_rss_mib).values())
         overhead = scheduler_overhead(client)
+        tables = counting_seconds(study, client, book, codings)
+        learned, models = learning.fit(client)
+        for name in ("coef", "intercept", "thresholds"):
+            assert (getattr(models, name).tobytes()
+                    == getattr(local_models, name).tobytes()), name
     return {"startup": started - began, "ingest": ingested - started,
             "code": done - ingested, "codings": codings, "peak_mib": peaks,
             "ingest_compute": task_seconds(ingest_stream.data),
             "code_compute": task_seconds(code_stream.data),
-            "parts": len(code_stream.data), "overhead": overhead}
+            "parts": len(code_stream.data), "overhead": overhead, "tables": tables,
+            "learn": learned}
+
+
+def counting_seconds(study: Study, client, book, codings) -> dict:
+    """Seconds to count the codebook summary and code by site, event type and phase
+    with pandas (the tables in memory) and with Dask group-bys (the segments read from
+    their dataset), which must give the same tables."""
+    corpus = load_corpus(study)
+    began = time.perf_counter()
+    pandas = counting_tables(codings, corpus.segments, corpus.documents, book)
+    counted = time.perf_counter()
+    on_dask = counting_on_dask(client, study.out / "segments", codings, corpus.segments,
+                               corpus.documents, book)
+    done = time.perf_counter()
+    for name, table in pandas.items():
+        pd.testing.assert_frame_equal(on_dask[name], table)
+    return {"pandas": counted - began, "dask": done - counted,
+            "segments": len(corpus.segments)}
 
 
 def _noop(i: int) -> int:
@@ -152,9 +214,15 @@ def main() -> None:
         print(f"corpus: {words:,} words in {files:,} .txt files; "
               f"{len(book.codes)} codes\n")
         local = local_engine(study, book)
+        learning = Learning(Path(tmp) / "learning")
+        learning.fit()          # once untimed: the first loads the semantic model
+        local["learn"], local_models = learning.fit()
+        with threadpool_limits(limits=1):   # BLAS on one thread, as on a Dask worker
+            local["learn_1"] = learning.fit()[0]
+        fitted = int((~local_models.stats["status"].str.startswith("too few")).sum())
         runs = {"local": local}
         for n in [int(w) for w in args.workers.split(",")]:
-            runs[f"dask-local {n}"] = dask_engine(study, book, n)
+            runs[f"dask-local {n}"] = dask_engine(study, book, n, learning, local_models)
             pd.testing.assert_frame_equal(runs[f"dask-local {n}"]["codings"],
                                           local["codings"])
             assert read_table(study.out, "codings", hint="").shape == local["codings"].shape
@@ -181,6 +249,16 @@ def main() -> None:
                   f"({words / compute:,.0f} words/s per worker); driver and scheduling "
                   f"outside the tasks {serial:.1f} s; scheduler overhead "
                   f"{run['overhead'] * 1000:.1f} ms per task")
+            tables = run["tables"]
+            print(f"{name}: counting tables of {tables['segments']:,} segments: pandas "
+                  f"{tables['pandas']:.2f} s, Dask group-bys {tables['dask']:.2f} s "
+                  f"({tables['pandas'] / tables['dask']:.2f}x pandas' speed), same tables")
+            print(f"{name}: fitting the sample study's models ({fitted} codes, each "
+                  f"with its cross-validation folds): {run['learn']:.1f} s on the cluster; "
+                  f"in this process {local['learn']:.1f} s "
+                  f"({local['learn'] / run['learn']:.2f}x), with BLAS on one thread "
+                  f"{local['learn_1']:.1f} s ({local['learn_1'] / run['learn']:.2f}x); "
+                  "the same models")
         one = runs.get("dask-local 1")
         if one:
             rate = words / (one["ingest_compute"] + one["code_compute"])

@@ -10,6 +10,7 @@ from .agreement import agree
 from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
 from .config import CONFIG_NAME
+from .dask_tables import counting_for
 from .errors import ConfigError, DialogcodeError
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
@@ -20,8 +21,7 @@ from .review import final_codings
 from .roles import SpeakerRoles, speaker_roles
 from .store import read_table, write_table
 from .study import Study
-from .tables import (code_by, codebook_summary, coded_segments, cooccurrence,
-                     cooccurrence_matrix)
+from .tables import coded_segments, cooccurrence, cooccurrence_matrix, counting_tables
 from .trust import trust_summary
 
 # name -> what the table holds (shown in the workbook's README sheet; columns are
@@ -50,21 +50,19 @@ TABLES = {
 
 def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.DataFrame,
                  book: Codebook, lessons: LessonsFile | None = None, *, quotes: int = 3,
-                 roles: SpeakerRoles = SpeakerRoles(), progress: bool = False
-                 ) -> dict[str, pd.DataFrame]:
+                 roles: SpeakerRoles = SpeakerRoles(), progress: bool = False,
+                 counting=counting_tables) -> dict[str, pd.DataFrame]:
     """Every table of :data:`TABLES` (the lesson tables only when ``lessons`` is given);
     quotes by staff (facilitators, coaches and evaluators, by ``roles``) come after
-    participants'. ``progress`` shows a bar on stderr."""
+    participants'. ``counting`` makes the counting tables (pandas, or Dask:
+    :func:`dialogcode.dask_tables.counting_for`). ``progress`` shows a bar on stderr."""
     def lesson_tables(assembled) -> dict[str, pd.DataFrame]:
         return {"lessons": assembled.summary, "lesson_quotes": assembled.quotes,
                 "lesson_by_phase": assembled.by_phase}
 
     steps = {
-        "codebook summary": lambda: {
-            "codebook_summary": codebook_summary(codings, segments, documents, book)},
-        "codes by site, event type, phase": lambda: {
-            f"code_by_{by}": code_by(codings, segments, documents, book, by)
-            for by in ("site", "event_type", "phase")},
+        "codebook summary, codes by site, event type, phase": lambda: counting(
+            codings, segments, documents, book),
         "co-occurrence": lambda: {
             "cooccurrence": cooccurrence(codings, book),
             "cooccurrence_matrix": cooccurrence_matrix(codings, book)},
@@ -119,13 +117,15 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
 
 def study_evidence(study: Study, *, corpus: Corpus | None = None,
                    codings: pd.DataFrame | None = None, progress: bool = False,
-                   privacy: bool = True) -> Evidence:
+                   privacy: bool = True, dask=None) -> Evidence:
     """Load the study's corpus, rule codings (unless given), review decisions, human
     codings, codebooks and lessons.yaml, and build every table from the final codings
     (see :func:`dialogcode.review.final_codings`); ``progress`` shows a bar on stderr.
     With ``privacy`` the result has passed the privacy gate
     (:func:`dialogcode.privacy.gate.gate`: residual identifiers masked, or a
-    PrivacyError under ``gate: strict``)."""
+    PrivacyError under ``gate: strict``). ``dask`` gives the Dask engine's client
+    (:func:`dialogcode.engine.connection`), for counting on Dask when the study is
+    large (:func:`dialogcode.dask_tables.counting_for`)."""
     corpus = corpus if corpus is not None else load_corpus(study)
     if codings is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")
@@ -145,7 +145,8 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
     roles = speaker_roles(study.config.speaker_roles, corpus.documents)
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,
-                          roles=roles, progress=progress)
+                          roles=roles, progress=progress,
+                          counting=counting_for(study, corpus.segments, dask))
     agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents)
     if agreement is not None:
         tables["agreement"] = agreement

@@ -67,6 +67,8 @@ class EngineSettings(BaseModel):
     scheduler: str | None = None      # dask: the scheduler's address, tcp://host:8786
     workers: int = Field(default=2, ge=1, le=512)    # dask-local: LocalCluster workers
     partition_mb: float = Field(default=4.0, gt=0)   # transcript megabytes per task
+    # segments from which `run` counts the evidence tables with Dask group-bys
+    dask_tables_from: int = Field(default=1_000_000, ge=0)
 
     @model_validator(mode="before")
     @classmethod

@@ -1,6 +1,6 @@
-"""Where ingest and coding run: in this process (``engine: local``, the default) or on
-a Dask cluster (``dask`` at a scheduler address, ``dask-local`` on a LocalCluster
-started here); docs/scale.md.
+"""Where ingest, learning and coding run: in this process (``engine: local``, the
+default) or on a Dask cluster (``dask`` at a scheduler address, ``dask-local`` on a
+LocalCluster started here); docs/scale.md.
 
 On Dask this process plans and the workers work. Ingest: the transcripts are split
 into partitions of whole files, each worker reads its partitions from the study folder
@@ -10,8 +10,10 @@ and the learned model and writes one part of the codings dataset. Each task's fu
 is the one the local engine calls (:func:`~dialogcode.ingest.read_transcript`,
 :func:`~dialogcode.coding.code_corpus`), so the answers are the same; the spaCy
 pipeline is built once per worker process (``load_pipeline`` is cached), and the
-codebook and the model are sent to each worker once. A task whose worker dies is
-run again elsewhere by Dask.
+codebook and the model are sent to each worker once. Learning: one task per code fits
+its model and cross-validation folds (:func:`~dialogcode.learn.fit_code`). A task
+whose worker dies is run again elsewhere by Dask. The counting tables of large studies
+are Dask DataFrame group-bys (:mod:`dialogcode.dask_tables`).
 """
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ whole documents, one Parquet part per partition, datasets renamed into place whe
 every part is written (:func:`dialogcode.store.replacing_dataset`)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -42,7 +43,9 @@ def _ingest_part(study: Study, plan: Plan, unit: str, columns: list[str],
                  files: list[tuple[int, Path]]) -> dict:
     """On a worker: read ``files``, write their documents and segments parts ``name``
     into the folders ``documents`` and ``segments``; return what the planner needs to
-    check (per file index: doc_id, sha256, gave_id) and the problems and notes."""
+    tell duplicates apart (per file read: its index, doc_id, sha256, whether the
+    manifest gave the id, and where its rows are in the parts) and the problems and
+    notes."""
     nlp = sentence_pipeline(study, unit)
     docs, rows, found = [], [], {"read": [], "problems": [], "notes": []}
     for index, path in files:
@@ -51,10 +54,11 @@ def _ingest_part(study: Study, plan: Plan, unit: str, columns: list[str],
         except IngestError as exc:
             found["problems"] += [(index, problem) for problem in exc.problems]
             continue
+        found["read"].append((index, reading.doc["doc_id"], reading.doc["sha256"],
+                              bool(plan.entry(path).doc_id),
+                              Rows(name, len(docs), len(rows), len(reading.segments))))
         docs.append(reading.doc)
         rows.extend(reading.segments)
-        found["read"].append((index, reading.doc["doc_id"], reading.doc["sha256"],
-                              bool(plan.entry(path).doc_id)))
         found["notes"] += [(index, note) for note in reading.notes]
     document_table, segment_table = corpus_tables(study, docs, rows, columns)
     document_table.to_parquet(documents / name, index=False)
@@ -62,27 +66,31 @@ def _ingest_part(study: Study, plan: Plan, unit: str, columns: list[str],
     return found
 
 
+@dataclass(frozen=True)
+class Rows:
+    """Where one document is in the parts ``part``: its row of the documents part and
+    ``count`` rows of the segments part from ``first``."""
+
+    part: str
+    document: int
+    first: int
+    count: int
+
+
 def ingest_on_dask(study: Study, client, *, unit: str | None = None,
                    skip_bad: bool = False, progress: bool = False) -> Corpus:
     """:func:`dialogcode.ingest.ingest` on the cluster of ``client``: the same tables,
     written as the datasets out/documents/ and out/segments/, and the corpus read back.
 
-    Files that share a document id are told apart before reading (the later ones are
-    duplicates, even when the first cannot be read); files with the same text after
-    reading, as the local engine does.
+    The workers read every file; the driver then goes through the files read in the
+    local engine's order and refuses, as it does, a document whose id or text repeats
+    an earlier one's (so when the first of two files sharing an id cannot be read, the
+    second keeps the id, as locally), and takes its rows out of the parts.
     """
     unit = unit or study.config.unit
     plan = plan_ingest(study)
     problems = [(-1, problem) for problem in plan.problems]
-    by_id, files = Duplicates(), []
-    for index, path in enumerate(plan.files):
-        # a placeholder hash unique to the file: only ids are compared here
-        duplicate = by_id.check(plan.doc_id(path), f"file {index}", _rel(path, study.root),
-                                False)
-        if duplicate:
-            problems.append((index, duplicate))
-        else:
-            files.append((index, path))
+    files = list(enumerate(plan.files))
     columns = document_columns([
         {"doc_id": "", **{key: "" for key in STANDARD}, **plan.entry(path).attributes}
         for _, path in files])
@@ -94,33 +102,38 @@ def ingest_on_dask(study: Study, client, *, unit: str | None = None,
         jobs = [(part_name(i), part) for i, part in enumerate(parts)]
         found = run_tasks(client, _ingest_part, jobs, desc="ingest", progress=progress,
                           shared=(study, plan, unit, columns, documents, segments))
-        read = sorted(r for f in found for r in f["read"])
-        by_text, dropped = Duplicates(), {}
-        for index, doc_id, sha, gave_id in read:
-            duplicate = by_text.check(doc_id, sha, _rel(plan.files[index], study.root),
-                                      gave_id)
+        seen, dropped, left_out = Duplicates(), [], set()
+        for index, doc_id, sha, gave_id, rows in sorted(r for f in found
+                                                         for r in f["read"]):
+            duplicate = seen.check(doc_id, sha, _rel(plan.files[index], study.root),
+                                   gave_id)
             if duplicate:
                 problems.append((index, duplicate))
-                dropped[doc_id] = index
+                dropped.append(rows)
+                left_out.add(index)
         problems += [p for f in found for p in f["problems"]]
         problems = [p for _, p in sorted(problems, key=lambda item: item[0])]
         if problems and not skip_bad:
             raise IngestError(problems)
-        if dropped:
-            _drop_documents([documents, segments], set(dropped))
+        _drop_rows(documents, segments, dropped)
     corpus = load_corpus(study)
-    notes = sorted((n for f in found for n in f["notes"]), key=lambda item: item[0])
+    notes = sorted((n for f in found for n in f["notes"] if n[0] not in left_out),
+                   key=lambda item: item[0])
     return Corpus(corpus.documents, corpus.segments, skipped=problems,
                   warnings=plan.warnings, speaker_notes=[note for _, note in notes])
 
 
-def _drop_documents(folders: list[Path], doc_ids: set[str]) -> None:
-    """Rewrite the parts of ``folders`` without the rows of ``doc_ids``."""
-    for folder in folders:
-        for part in sorted(folder.glob("part-*.parquet")):
-            table = read_part(part, hint="dialogcode ingest")
-            if table["doc_id"].isin(doc_ids).any():
-                table[~table["doc_id"].isin(doc_ids)].to_parquet(part, index=False)
+def _drop_rows(documents: Path, segments: Path, dropped: list[Rows]) -> None:
+    """Rewrite the parts in the folders ``documents`` and ``segments`` without the rows
+    of the ``dropped`` documents."""
+    for part in sorted({rows.part for rows in dropped}):
+        mine = [rows for rows in dropped if rows.part == part]
+        for folder, positions in (
+                (documents, [rows.document for rows in mine]),
+                (segments, [i for rows in mine
+                            for i in range(rows.first, rows.first + rows.count)])):
+            table = read_part(folder / part, hint="dialogcode ingest")
+            table.drop(index=table.index[positions]).to_parquet(folder / part, index=False)
 
 
 def _code_part(book: Codebook, models: CodeModels | None, model: str, cache: Path,

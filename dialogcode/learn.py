@@ -208,11 +208,14 @@ def _shared_cut(scores: np.ndarray, labels: np.ndarray, ruled: np.ndarray) -> fl
 def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, model: str,
                min_precision: float = 0.75, threshold: str = "precision",
                min_positives: int = 8, folds: int = INNER_FOLDS, seed: int = 0,
-               progress=None) -> CodeModels:
+               progress=None, run=None) -> CodeModels:
     """Fit a model per code of ``data`` and choose thresholds by cross-validation (folds
     by document): with ``threshold`` ``precision`` each code's own by
     :func:`_threshold`, with ``f1`` one for all codes by :func:`_shared_cut`.
-    ``features`` are :func:`read_texts` of ``data.texts``."""
+    ``features`` are :func:`read_texts` of ``data.texts``. The codes' fits
+    (:func:`fit_code`) run in this process, or through ``run(function, jobs, shared=)``,
+    which gives ``function(*shared, *job)`` for every job in order (on Dask:
+    :func:`dialogcode.engine.run_tasks`)."""
     featurizer = Featurizer.fit(features, data.codes, semantic=semantic, model=model,
                                 seed=seed)
     matrix = featurizer.transform(features)
@@ -222,23 +225,35 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
     thresholds = np.full(n_codes, np.nan)
     segment_rows = data.origin == "segment"
     groups = np.where(segment_rows, data.doc_ids, data.item_ids)
-    stats, checked_scores = [], {}
-    codes = data.codes if progress is None else progress(data.codes)
-    for j, code_id in enumerate(codes):
+    rows, jobs = [], {}
+    for j, code_id in enumerate(data.codes):
         known = data.labels[:, j] >= 0
         y = data.labels[:, j]
         positives, negatives = int((y == 1).sum()), int((y == 0).sum())
         checked = known & segment_rows
-        row = dict(code_id=code_id, positives=positives, negatives=negatives,
-                   segments=int((checked & (y == 1)).sum()), threshold=np.nan,
-                   cv_precision=np.nan, cv_recall=np.nan, cv_checked=int(checked.sum()))
+        rows.append(dict(code_id=code_id, positives=positives, negatives=negatives,
+                         segments=int((checked & (y == 1)).sum()), threshold=np.nan,
+                         cv_precision=np.nan, cv_recall=np.nan,
+                         cv_checked=int(checked.sum())))
         if positives < min_positives or negatives < 2:
-            stats.append({**row, "status": f"too few positives (< {min_positives})"
-                          if positives < min_positives else "too few negatives"})
+            rows[j]["status"] = (f"too few positives (< {min_positives})"
+                                 if positives < min_positives else "too few negatives")
+        else:
+            jobs[j] = (y, known, checked)
+    shared = (matrix, groups, folds, seed)
+    if run is None:
+        fitted = [fit_code(*shared, *job) for job in (progress or list)(list(jobs.values()))]
+    else:
+        fitted = run(fit_code, list(jobs.values()), shared=shared)
+    fitted = dict(zip(jobs, fitted))
+    stats, checked_scores = [], {}
+    for j, code_id in enumerate(data.codes):
+        row = rows[j]
+        if j not in jobs:
+            stats.append(row)
             continue
-        fitted = _fit_one(matrix[known], y[known], seed)
-        coef[j], intercept[j] = fitted.coef_.ravel(), fitted.intercept_[0]
-        oof = _out_of_fold(matrix, y, known, checked, groups, folds, seed)
+        y, _, checked = jobs[j]
+        coef[j], intercept[j], oof = fitted[j]
         if oof is None:
             stats.append({**row, "status": "no human-coded segments to check it on"})
             continue
@@ -262,6 +277,14 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
                             cv_recall=(coded & labels).sum() / labels.sum())
     table = pd.DataFrame(stats, columns=STAT_COLUMNS)
     return CodeModels(featurizer, coef, intercept, thresholds, table)
+
+
+def fit_code(matrix, groups, folds: int, seed: int, y, known, checked):
+    """One code's fit: (coefficients, intercept) of its model on the ``known`` rows of
+    ``matrix`` with labels ``y``, and :func:`_out_of_fold` scores."""
+    fitted = _fit_one(matrix[known], y[known], seed)
+    return (fitted.coef_.ravel(), fitted.intercept_[0],
+            _out_of_fold(matrix, y, known, checked, groups, folds, seed))
 
 
 def _out_of_fold(matrix, y, known, checked, groups, folds, seed) -> np.ndarray | None:

@@ -36,9 +36,10 @@ def has_training(study: Study) -> bool:
 
 
 def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | None = None,
-                progress=None) -> CodeModels:
+                progress=None, run=None) -> CodeModels:
     """Train on the study's examples, coder files and decisions (see
-    :mod:`dialogcode.training`), store the model in ``out/model/`` and return it."""
+    :mod:`dialogcode.training`), store the model in ``out/model/`` and return it.
+    ``run`` runs the codes' fits elsewhere (:func:`dialogcode.learn.fit_models`)."""
     settings = study.config.learn
     model = model or study.config.model
     data = training_data(study, corpus.segments, book)
@@ -50,7 +51,7 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                           min_precision=settings.min_precision,
                           threshold=settings.threshold,
                           min_positives=settings.min_positives, folds=settings.folds,
-                          progress=progress)
+                          progress=progress, run=run)
     used = set(data.doc_ids[data.origin == "segment"])
     hashes = corpus.documents.set_index("doc_id")["sha256"]
     models.meta = {"codebook_version": book.version, "training": data.digest(),
@@ -63,13 +64,13 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
 
 def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: str,
                  min_precision: float, min_positives: int, folds: int,
-                 threshold: str = "precision", progress=None) -> CodeModels:
+                 threshold: str = "precision", progress=None, run=None) -> CodeModels:
     """:func:`~dialogcode.learn.fit_models` on ``data``, reading its texts first."""
     features = read_texts(data.texts, book, model)
     return fit_models(data, features, semantic=semantic, model=model,
                       min_precision=min_precision, threshold=threshold,
                       min_positives=min_positives,
-                      folds=folds, progress=progress)
+                      folds=folds, progress=progress, run=run)
 
 
 def segment_scores(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFrame,

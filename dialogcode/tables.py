@@ -91,9 +91,18 @@ def phases_inferred(documents: pd.DataFrame) -> bool:
 
 def segment_frame(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Segments with their document's site, event type, date and phase."""
-    docs = documents[["doc_id"]].assign(
+    return with_documents(segments, document_frame(documents))
+
+
+def document_frame(documents: pd.DataFrame) -> pd.DataFrame:
+    """Each document's doc_id, site, event type, date and phase."""
+    return documents[["doc_id"]].assign(
         site=documents.get("site", ""), event_type=documents.get("event_type", ""),
         date=documents.get("date", ""), phase=document_phases(documents))
+
+
+def with_documents(segments: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """:func:`segment_frame` from the :func:`document_frame` ``docs``."""
     frame = segments.merge(docs, on="doc_id", how="left")
     frame["speaker_key"] = np.where(frame["speaker"].notna(),
                                     frame["doc_id"] + "\x00" + frame["speaker"].fillna(""),
@@ -118,12 +127,20 @@ def code_by(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFra
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
     frame = segment_frame(segments, documents)
     coded = rolled_up(codings, book).merge(frame.drop(columns="doc_id"), on="seg_id")
-    groups = _ordered(frame[by], by)
-    totals = frame[frame["codable"]].groupby(by)["seg_id"].count()
     grouped = coded.groupby(["code_id", by])
     counts = pd.DataFrame({"segments": grouped["seg_id"].nunique(),
                            "documents": grouped["doc_id"].nunique(),
                            "speakers": grouped["speaker_key"].nunique()})
+    totals = frame[frame["codable"]].groupby(by)["seg_id"].count()
+    return code_by_table(counts, totals, frame[by], book, by)
+
+
+def code_by_table(counts: pd.DataFrame, totals: pd.Series, values: pd.Series,
+                  book: Codebook, by: str) -> pd.DataFrame:
+    """:func:`code_by` from its counts: ``counts`` (segments, documents, speakers) by
+    code_id and ``by``, ``totals`` (codable segments) by ``by``, and the ``values`` of
+    ``by`` that occur."""
+    groups = _ordered(values, by)
     codes = [c for _, c in book.tree()]
     index = pd.MultiIndex.from_product([[c.id for c in codes], groups],
                                        names=["code_id", by])
@@ -216,6 +233,17 @@ def codebook_summary(codings: pd.DataFrame, segments: pd.DataFrame,
     frame = segment_frame(segments, documents)
     coded = rolled_up(codings, book).merge(frame.drop(columns="doc_id"), on="seg_id")
     grouped = coded.groupby("code_id")
+    usage = pd.DataFrame({"codings": codings.groupby("code_id").size(),
+                          "segments": grouped["seg_id"].nunique(),
+                          "documents": grouped["doc_id"].nunique(),
+                          "sites": grouped["site"].nunique(),
+                          "speakers": grouped["speaker_key"].nunique()})
+    return codebook_summary_table(usage, book)
+
+
+def codebook_summary_table(usage: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """:func:`codebook_summary` from its counts ``usage``, by code_id: codings,
+    segments, documents, sites and speakers."""
     rows = []
     for depth, code in book.tree():
         rows.append({"code_id": code.id, "parent_id": code.parent, "depth": depth,
@@ -224,11 +252,17 @@ def codebook_summary(codings: pd.DataFrame, segments: pd.DataFrame,
                      "when_to_use": code.when_to_use, "when_not_to_use": code.when_not_to_use,
                      "n_patterns": code.n_patterns})
     table = pd.DataFrame(rows)
-    table["codings"] = table["code_id"].map(codings.groupby("code_id").size())
-    table["segments"] = table["code_id"].map(grouped["seg_id"].nunique())
-    table["documents"] = table["code_id"].map(grouped["doc_id"].nunique())
-    table["sites"] = table["code_id"].map(grouped["site"].nunique())
-    table["speakers"] = table["code_id"].map(grouped["speaker_key"].nunique())
     counts = ["codings", "segments", "documents", "sites", "speakers"]
+    for column in counts:
+        table[column] = table["code_id"].map(usage[column])
     table[counts] = table[counts].fillna(0).astype(int)
     return table
+
+
+def counting_tables(codings: pd.DataFrame, segments: pd.DataFrame,
+                    documents: pd.DataFrame, book: Codebook) -> dict[str, pd.DataFrame]:
+    """The tables that count codings: the codebook summary and code by site, event type
+    and phase, with pandas (:mod:`dialogcode.dask_tables` computes the same on Dask)."""
+    return {"codebook_summary": codebook_summary(codings, segments, documents, book),
+            **{f"code_by_{by}": code_by(codings, segments, documents, book, by)
+               for by in GROUPINGS}}

@@ -14,13 +14,16 @@ distributed = pytest.importorskip("distributed")
 
 from dialogcode import Study  # noqa: E402
 from dialogcode.cli import cli  # noqa: E402
+from dialogcode.analysis import study_evidence  # noqa: E402
 from dialogcode.codebook import load_codebooks  # noqa: E402
+from dialogcode.dask_tables import counting_for, counting_on_dask  # noqa: E402
 from dialogcode.coding import code_corpus  # noqa: E402
 from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
 from dialogcode.errors import ConfigError, DialogcodeError, IngestError  # noqa: E402
 from dialogcode.engine import dask_client, study_engine  # noqa: E402
 from dialogcode.ingest import ingest, write_corpus  # noqa: E402
 from dialogcode.store import part_name, read_table, replacing_dataset  # noqa: E402
+from dialogcode.tables import counting_tables  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "corpora" / "sample-study"
@@ -188,8 +191,8 @@ OTHER = ["The rent went up again and two families were evicted.",
 
 def _small_study(root: Path, engine: str) -> Path:
     """A study of eight generated calls whose every third turn is economic control, one
-    coder's file for five of them (so `run` learns a model) and a codebook of two
-    codes."""
+    coder's file for five of them (so `run` learns a model of each code) and a codebook
+    of two codes."""
     (root / "transcripts").mkdir(parents=True)
     (root / "codebooks").mkdir()
     (root / "codebooks" / "test.yaml").write_text(CODEBOOK, encoding="utf-8")
@@ -203,6 +206,8 @@ def _small_study(root: Path, engine: str) -> Path:
                     f"2019-0{doc + 1}-10")
         if doc < 5:
             coded += [f"call{doc}:t{i + 1},risk.control" for i in range(0, 10, 3)]
+            coded += [f"call{doc}:t{i + 1},risk.housing" for i in range(10)
+                      if i % 3 and (doc * 3 + i) % 5 == 0]        # the rent turns
     (root / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (root / "codings").mkdir()
     (root / "codings" / "ana.csv").write_text("\n".join(coded) + "\n", encoding="utf-8")
@@ -214,7 +219,9 @@ def _small_study(root: Path, engine: str) -> Path:
 
 def test_run_with_dask_local_gives_the_local_report(tmp_path, threads):
     local = _small_study(tmp_path / "local", "local")
-    dask = _small_study(tmp_path / "dask", "{kind: dask-local, workers: 2}")
+    # counting tables from Dask group-bys whatever the size
+    dask = _small_study(tmp_path / "dask", "{kind: dask-local, workers: 2, "
+                                           "dask_tables_from: 0}")
     results = [invoke("run", study, "-q") for study in (local, dask)]
     assert [r.exit_code for r in results] == [0, 0], [r.output for r in results]
     assert (dask / "out" / "codings").is_dir() and not (dask / "out" / "codings.parquet"
@@ -222,7 +229,8 @@ def test_run_with_dask_local_gives_the_local_report(tmp_path, threads):
     codings = [read_table(s / "out", "codings", hint="code") for s in (local, dask)]
     assert (codings[0]["source"] == "model").any()       # the learned model coded too
     pd.testing.assert_frame_equal(*codings)
-    for table in ("code_by_site", "code_by_event_type"):
+    for table in ("codebook_summary", "code_by_site", "code_by_event_type",
+                  "code_by_phase"):
         pd.testing.assert_frame_equal(*(pd.read_parquet(s / "out" / "tables" / f"{table}.parquet")
                                         for s in (local, dask)))
     reports = [(s / "out" / "report.html").read_text(encoding="utf-8") for s in (local, dask)]
@@ -266,3 +274,116 @@ def test_engine_settings_and_their_errors(tmp_path, monkeypatch):
             pass
     result = invoke("ingest", root)
     assert result.exit_code == 1 and "dialogcode[dask]" in result.output
+
+
+def test_skip_bad_keeps_and_refuses_the_same_files_as_the_local_engine(tmp_path, threads):
+    """The first of two files sharing a document id cannot be read, so the second keeps
+    the id; a third file repeats another's text. Both engines list the same problems,
+    in the same order, and keep the same documents, segments and notes."""
+    roots = [_small_study(tmp_path / name, "local") for name in ("local", "dask")]
+    for root in roots:
+        (root / "transcripts" / "call0.docx").write_bytes(b"not a word file")
+        shutil.copy(root / "transcripts" / "call1.txt", root / "transcripts" / "copy.txt")
+    local_study, dask_study = (Study.open(root) for root in roots)
+    with pytest.raises(IngestError) as local_error:
+        ingest(local_study)
+    with pytest.raises(IngestError) as dask_error:
+        ingest_on_dask(dask_study, threads)
+    assert dask_error.value.problems == local_error.value.problems
+    local = ingest(local_study, skip_bad=True)
+    on_dask = ingest_on_dask(dask_study, threads, skip_bad=True)
+    messages = [p.message for p in on_dask.skipped]
+    assert len(messages) == 2 and "same text as transcripts/call1.txt" in messages[1]
+    assert "call0" in set(on_dask.documents["doc_id"])       # from call0.txt
+    assert on_dask.skipped == local.skipped
+    assert on_dask.speaker_notes == local.speaker_notes
+    pd.testing.assert_frame_equal(on_dask.documents, local.documents)
+    pd.testing.assert_frame_equal(on_dask.segments, local.segments)
+
+
+def test_counting_tables_from_dask_group_bys_equal_the_pandas_ones(tmp_path, threads):
+    """On the sample study ingested and coded on Dask, the codebook summary and code by
+    site, event type and phase from Dask DataFrame group-bys over the datasets are the
+    pandas tables, cell for cell; pandas is used below `dask_tables_from` segments and
+    for the local engine."""
+    root = copy_sample(tmp_path, "sample")
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("engine: {kind: dask-local, dask_tables_from: 100}\n")
+    # two coaching calls of no phase: a group left out alike
+    manifest = pd.read_csv(root / "manifest.csv", dtype=str, keep_default_na=False)
+    calls = manifest.index[manifest["event_type"] == "coaching_call"][:2]
+    manifest.loc[calls, "phase"] = ""
+    manifest.to_csv(root / "manifest.csv", index=False)
+    study = Study.open(root)
+    corpus = ingest_on_dask(study, threads)
+    book = load_codebooks(study.codebook_files())
+    coded, _ = code_on_dask(study, threads, book, model="blank")
+    on_dask = counting_for(study, corpus.segments, lambda: threads)
+    assert on_dask.func is counting_on_dask
+    assert counting_for(study, corpus.segments.iloc[:99], lambda: threads) is counting_tables
+    assert counting_for(study, corpus.segments, None) is counting_tables
+    assert counting_for(study, corpus.segments, lambda: None) is counting_tables
+    # the final codings, which a reviewer's rejection makes differ from the dataset's
+    (root / "decisions.csv").write_text("seg_id,code_id,decision\n"
+                                        f"{coded['seg_id'][0]},{coded['code_id'][0]},reject\n",
+                                        encoding="utf-8")
+    evidence = study_evidence(study, corpus=corpus, privacy=False, dask=lambda: threads)
+    assert len(evidence.codings) == len(coded) - 1
+    pandas = counting_tables(evidence.codings, corpus.segments, corpus.documents, book)
+    computed = on_dask(evidence.codings, corpus.segments, corpus.documents, book)
+    assert list(computed) == list(pandas) == ["codebook_summary", "code_by_site",
+                                              "code_by_event_type", "code_by_phase"]
+    assert evidence.tables["code_by_phase"]["group_segments"].sum() < (
+        evidence.tables["code_by_event_type"]["group_segments"].sum())   # calls without
+    for name, table in pandas.items():
+        assert table["segments"].sum() > 100, name
+        pd.testing.assert_frame_equal(computed[name], table, obj=name)
+        pd.testing.assert_frame_equal(evidence.tables[name], table, obj=name)
+
+
+def test_learn_on_dask_fits_the_model_of_the_local_engine(tmp_path, threads):
+    """`learn --scheduler` fits each code's model and cross-validation folds as a task:
+    the stored model is the local engine's, array for array, and it says where it ran."""
+    import json
+
+    import numpy as np
+
+    roots = [_small_study(tmp_path / name, "local") for name in ("local", "dask")]
+    for root in roots:
+        assert invoke("ingest", root, "-q").exit_code == 0
+    local = invoke("learn", roots[0])
+    on_dask = invoke("learn", roots[1], "--scheduler", threads.scheduler.address)
+    assert [local.exit_code, on_dask.exit_code] == [0, 0], on_dask.output
+    assert "fitted on the Dask cluster, one task per code" in on_dask.output
+    assert "Dask" not in local.output
+    # the same per-code table (training sizes, thresholds, cross-validated figures)
+    table = [r.output[r.output.index("code_id"):r.output.index("Wrote ")]
+             for r in (local, on_dask)]
+    assert table[1].startswith(table[0])
+    models = [root / "out" / "model" for root in roots]
+    records = [json.loads((m / "model.json").read_text(encoding="utf-8")) for m in models]
+    assert records[0] == records[1]
+    assert [s["positives"] >= 4 for s in records[0]["stats"]] == [True, True]
+    arrays = [np.load(m / "model.npz") for m in models]
+    assert sorted(arrays[0].files) == sorted(arrays[1].files)
+    for name in arrays[0].files:
+        np.testing.assert_array_equal(arrays[0][name], arrays[1][name], err_msg=name)
+    assert np.abs(arrays[0]["coef"]).sum() > 0
+
+
+def test_counting_on_dask_without_a_manifest_equals_pandas(tmp_path, threads):
+    """No manifest: no site or event type, no phase at all; the tables still match."""
+    root = _small_study(tmp_path / "s", "local")
+    (root / "manifest.csv").unlink()
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("manifest: null\n")
+    study = Study.open(root)
+    corpus = ingest_on_dask(study, threads)
+    book = load_codebooks(study.codebook_files())
+    coded, _ = code_on_dask(study, threads, book, model="blank")
+    pandas = counting_tables(coded, corpus.segments, corpus.documents, book)
+    computed = counting_on_dask(threads, study.out / "segments", coded, corpus.segments,
+                                corpus.documents, book)
+    assert pandas["code_by_phase"].empty and pandas["codebook_summary"]["segments"].sum()
+    for name, table in pandas.items():
+        pd.testing.assert_frame_equal(computed[name], table, obj=name)

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 import click
 
 from . import cli
-from .options import echo_table, model_option, quiet_option, shown, study_argument
+from .options import (echo_table, model_option, quiet_option, scheduler_option, shown,
+                      study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -18,15 +19,22 @@ def _bar(desc: str, quiet: bool):
     return lambda items: progress_bar(items, desc=desc, enabled=not quiet, total=len(items))
 
 
-def run_learning(study: Study, *, model=None, quiet=False, corpus=None):
-    """Train, store and report the study's models (the `learn` stage of `run`)."""
+def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=None):
+    """Train, store and report the study's models (the `learn` stage of `run`); the
+    codes' fits run on the Dask cluster of ``client`` when given."""
+    from functools import partial
+
     from ..codebook import load_codebooks
+    from ..engine import run_tasks
     from ..ingest import load_corpus
     from ..learned import learn_study, model_folder
 
     book = load_codebooks(study.codebook_files())
     corpus = corpus if corpus is not None else load_corpus(study)
-    models = learn_study(study, corpus, book, model=model, progress=_bar("learn", quiet))
+    run = (None if client is None else
+           partial(run_tasks, client, desc="learn", progress=not quiet))
+    models = learn_study(study, corpus, book, model=model, progress=_bar("learn", quiet),
+                         run=run)
     if quiet:
         return models
     stats = models.stats
@@ -41,6 +49,10 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None):
                f"({settings.semantic} features). {len(coding)} of {len(stats)} codes "
                f"{reached} in cross-validation and will be "
                "coded by the model; the others are coded by their rules only.")
+    if client is not None:
+        click.echo(f"The codes' models were fitted on the Dask cluster, one task per code "
+                   f"(its model and its {settings.folds} cross-validation folds); the "
+                   "features were made in this process.")
     click.echo(f"Wrote {shown(model_folder(study))}; `dialogcode code` (or `run`) applies it.")
     return models
 
@@ -48,17 +60,22 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None):
 @cli.command()
 @study_argument
 @model_option
+@scheduler_option
 @quiet_option
-def learn(study, model, quiet):
+def learn(study, model, scheduler, quiet):
     """Train a model per code of STUDY on what people coded: the codebook's examples and
     counter-examples, the coder files in codings/ and review decisions. Each code's
     threshold is chosen by cross-validation by document to reach `learn: min_precision`
     (dialogcode.yaml), or for the best F1 with `learn: {threshold: f1}`; codes with fewer than `min_positives` positives get no model.
     Prints per code the training size, threshold and cross-validated precision and
-    recall; writes out/model/."""
+    recall; writes out/model/. On a Dask `engine:` (or --scheduler) each code's fit
+    and cross-validation runs as a task on the cluster; the model is the same."""
+    from ..engine import connection, study_engine
     from ..study import Study
 
-    run_learning(Study.open(study), model=model, quiet=quiet)
+    opened = Study.open(study)
+    with connection(study_engine(opened, scheduler)) as client:
+        run_learning(opened, model=model, quiet=quiet, client=client())
 
 
 @cli.command()

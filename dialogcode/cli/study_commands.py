@@ -102,8 +102,9 @@ def run(study, skip_bad, force, scheduler, quiet):
     (when the study has coder files or review decisions), code, and evidence (tables,
     lessons, workbook.xlsx, study.sqlite, report.html).
     A stage whose inputs did not change since the last run, and whose outputs are as
-    it wrote them, is skipped (out/stamps.json); --force re-runs all. Ingest and code run
-    on the `engine:` of dialogcode.yaml, or on Dask with --scheduler (docs/scale.md)."""
+    it wrote them, is skipped (out/stamps.json); --force re-runs all. Ingest, learn,
+    code and the counting tables of large studies run on the `engine:` of
+    dialogcode.yaml, or on Dask with --scheduler (docs/scale.md)."""
     from ..engine import connection, study_engine
     from ..study import Study
 
@@ -172,7 +173,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     if has_training(opened):
         key = fingerprint(documents, segments, config, *codebooks, *people)
         if stage("learn", key):
-            run_learning(opened, quiet=quiet, corpus=corpus)
+            run_learning(opened, quiet=quiet, corpus=corpus, client=client())
             stamps.record("learn", key, [model_folder(opened)])
     key = fingerprint(documents, segments, config, *codebooks,
                       model_folder(opened) / "model.npz")
@@ -192,7 +193,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
                       out / "evaluation" / "per_code.parquet", *people)
     if stage("evidence", key):
         evidence = study_evidence(opened, corpus=corpus, codings=codings,
-                                  progress=not quiet)
+                                  progress=not quiet, dask=client)
         write_tables(evidence, out)
         if not quiet:
             echo_lessons(evidence)
