@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from .choices import BACKENDS, CLUSTER_SEMANTICS
 from .codebook import Codebook
@@ -102,6 +103,7 @@ def _units(x: np.ndarray, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return group_means(x, runs), np.bincount(runs).astype(np.float64)
 
 
+@threadpool_limits.wrap(limits=1)
 def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.DataFrame,
                      book: Codebook, *, scope: str = "residual", k: int | str | None = None,
                      k_range: tuple[int, int] = (4, 16), min_size: int = MIN_SIZE,
@@ -128,6 +130,10 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     the same weight. Same inputs and ``seed`` give identical tables. Raises
     DialogcodeError when fewer than 3 segments are in scope, or for a bad scope, k,
     context, backend or semantic (ConfigError when wordllama is not installed).
+
+    Runs on one thread (BLAS, OpenMP): its many small k-means fits, SVD and silhouettes
+    gain little from a second one, and on a busy shared machine threads waiting for
+    each other made the whole 2 to 3x slower (``python bench/cluster.py speed``).
     """
     if backend not in BACKENDS:
         raise DialogcodeError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
@@ -230,12 +236,12 @@ def _merge_small(units, weights, labels, min_size, notes) -> np.ndarray:
 
 
 def _code_centroids(features: Features, applied: pd.DataFrame):
-    position = {s: i for i, s in enumerate(features.seg_ids)}
-    applied = applied[applied["seg_id"].isin(position)]
+    rows = pd.Index(features.seg_ids).get_indexer(applied["seg_id"])
+    applied = applied.assign(row=rows)[rows >= 0]
     code_ids, centroids = [], []
     for code_id, group in applied.groupby("code_id", sort=True):
         if len(group) >= MIN_CODE_SEGMENTS:
-            mean = features.vectors[group["seg_id"].map(position).to_numpy()].mean(axis=0)
+            mean = features.vectors[group["row"].to_numpy()].mean(axis=0)
             code_ids.append(code_id)
             centroids.append(mean / max(np.linalg.norm(mean), 1e-12))
     width = features.vectors.shape[1]

@@ -14,6 +14,7 @@ deviation of the document's depths, and above :data:`MIN_DEPTH`) and the runs it
 from __future__ import annotations
 
 import numpy as np
+from scipy.signal import lfilter
 from sklearn.preprocessing import normalize
 
 DECAY = 0.95      # weight of a neighbour at distance d: DECAY ** d
@@ -21,6 +22,7 @@ CUTOFF = 0.5      # boundary when depth > mean + CUTOFF x std of the document's 
 MIN_RUN = 5       # segments in the shortest run
 MIN_DEPTH = 0.05  # ... and depth above this (a homogeneous document stays one run)
 WINDOW = 10       # segments on each side of a gap compared to find a boundary
+SHARE = 1.0       # a segment's context: at most this share of its document's segments
 
 
 def _documents(doc_ids: np.ndarray) -> list[tuple[int, int]]:
@@ -29,19 +31,41 @@ def _documents(doc_ids: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(starts, np.r_[starts[1:], len(doc_ids)]))
 
 
-def smooth(vectors: np.ndarray, doc_ids: np.ndarray, window: int) -> np.ndarray:
+def windows(doc_ids: np.ndarray, window: int, share: float = SHARE) -> np.ndarray:
+    """The window of every row: ``window``, but at most ``share`` of its document's rows
+    (rounded up), so that a short document keeps some internal variety."""
+    spans = _documents(doc_ids)
+    lengths = np.array([end - start for start, end in spans], dtype=np.int64)
+    per_doc = np.minimum(window, np.ceil(share * lengths).astype(np.int64))
+    return np.repeat(per_doc, lengths)
+
+
+def smooth(vectors: np.ndarray, doc_ids: np.ndarray, window: int,
+           share: float = SHARE) -> np.ndarray:
     """Each row replaced by the L2-normalised, distance-weighted sum of the rows at most
-    ``window`` positions away in the same document (rows in document order, grouped by
-    document). ``window=0`` returns the rows unchanged."""
-    if window <= 0:
+    :func:`windows` positions away in the same document (rows in document order, grouped
+    by document). ``window=0`` returns the rows unchanged. Linear in the rows, whatever
+    the window: a decayed running sum each way (:func:`_trailing`)."""
+    if window <= 0 or not len(vectors):
         return vectors
-    out = vectors.astype(np.float32, copy=True)
-    for distance in range(1, window + 1):
-        weight = DECAY ** distance
-        same = doc_ids[distance:] == doc_ids[:-distance]
-        out[distance:] += weight * vectors[:-distance] * same[:, None]
-        out[:-distance] += weight * vectors[distance:] * same[:, None]
-    return normalize(out).astype(np.float32)
+    reach = windows(doc_ids, window, share)
+    x = vectors.astype(np.float64)
+    ahead = _trailing(x[::-1], doc_ids[::-1], reach[::-1])[::-1]
+    return normalize(_trailing(x, doc_ids, reach) + ahead - x).astype(np.float32)
+
+
+def _trailing(x: np.ndarray, doc_ids: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """Row i: sum of DECAY ** (i - j) * x[j] over the rows j of its document with
+    i - reach[i] <= j <= i, from one running sum over all rows (``lfilter``), less what
+    came before the document's first row and before the window."""
+    total = lfilter([1.0], [1.0, -DECAY], x, axis=0)
+    rows = np.arange(len(x))
+    first = np.maximum.accumulate(np.where(np.r_[True, doc_ids[1:] != doc_ids[:-1]], rows, 0))
+    start = np.maximum(first, rows - reach)           # the first row of each row's window
+    kept = start > 0
+    out = total.copy()
+    out[kept] -= (DECAY ** (rows[kept] - start[kept] + 1))[:, None] * total[start[kept] - 1]
+    return out
 
 
 def group_means(vectors: np.ndarray, groups: np.ndarray) -> np.ndarray:
