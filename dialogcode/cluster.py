@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 from .choices import BACKENDS, CLUSTER_SEMANTICS
 from .codebook import Codebook
 from .context import boundaries as find_runs
-from .context import group_means, smooth
+from .context import SHARE, group_means, smooth
 from .errors import DialogcodeError
 from .ksearch import fit, search_k, seed_codes
 from .semantic import wordllama_vectors
@@ -107,7 +107,8 @@ def _units(x: np.ndarray, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.DataFrame,
                      book: Codebook, *, scope: str = "residual", k: int | str | None = None,
                      k_range: tuple[int, int] = (4, 16), min_size: int = MIN_SIZE,
-                     seed: int = 0, context: int = CONTEXT, boundaries: bool = False,
+                     seed: int = 0, context: int = CONTEXT, context_share: float = SHARE,
+                     boundaries: bool = False,
                      backend: str = "tfidf", semantic: str = "none", model: str = "blank",
                      cache_dir=None, terms: SegmentTerms | None = None,
                      roles: SpeakerRoles = SpeakerRoles(), progress: bool = False
@@ -117,8 +118,9 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     ``codings`` are the rule codings (they define the residual and the code centroids).
     Procedural talk (:func:`dialogcode.talk.procedural`) is left out and listed in
     ``left_out`` with the other segments of the scope not clustered. Each segment is
-    represented with the ``context`` segments on each side of it in its document
-    (:func:`dialogcode.context.smooth`; 0: alone); with ``boundaries`` the documents
+    represented with the ``context`` segments on each side of it in its document, at most
+    ``context_share`` of the document's segments in scope (:func:`dialogcode.context.smooth`;
+    0: alone); with ``boundaries`` the documents
     are first cut into runs of talk at topic changes (:func:`dialogcode.context.boundaries`)
     and whole runs are clustered. ``k`` fixes the number of clusters; ``None`` chooses
     it in ``k_range`` (both ends included) by the best silhouette x stability among the
@@ -142,6 +144,9 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
                               f"not {semantic!r}")
     if context < 0:
         raise DialogcodeError(f"context must be 0 or more segments, not {context}")
+    if not 0 < context_share <= 1:
+        raise DialogcodeError(f"context_share must be above 0 and at most 1, not "
+                              f"{context_share}")
     if isinstance(k, str) and k != "auto":
         raise DialogcodeError(f"k must be a number or 'auto', not {k!r}")
     if terms is None:
@@ -172,7 +177,7 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     rows = rows[_in_document_order(segments, features.seg_ids[rows])]
     doc_ids = segments.set_index("seg_id").loc[features.seg_ids[rows], "doc_id"].to_numpy()
     raw = features.vectors[rows]
-    x = smooth(raw, doc_ids, context)
+    x = smooth(raw, doc_ids, context, context_share)
     notes = []
     runs = find_runs(raw, doc_ids) if boundaries else np.arange(len(rows))
     fewest = k + 1 if isinstance(k, int) else 3      # units k-means needs for a k

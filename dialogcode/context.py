@@ -22,7 +22,7 @@ CUTOFF = 0.5      # boundary when depth > mean + CUTOFF x std of the document's 
 MIN_RUN = 5       # segments in the shortest run
 MIN_DEPTH = 0.05  # ... and depth above this (a homogeneous document stays one run)
 WINDOW = 10       # segments on each side of a gap compared to find a boundary
-SHARE = 1.0       # a segment's context: at most this share of its document's segments
+SHARE = 0.25      # a segment's context: at most this share of its document's segments
 
 
 def _documents(doc_ids: np.ndarray) -> list[tuple[int, int]]:

@@ -76,6 +76,19 @@ def test_smoothing_mixes_neighbours_of_one_document_only():
     assert smooth(x, np.array(["a"] * 4), 0) is x
 
 
+@pytest.mark.parametrize("window, share", [(2, 1.0), (50, 1.0), (50, 0.25)])
+def test_smoothing_is_the_decayed_sum_over_each_documents_window(window, share):
+    docs = np.repeat(["a", "b", "c"], [1, 9, 40])
+    x = np.random.default_rng(1).random((50, 4)).astype(np.float32)
+    reach = {"a": 1, "b": min(window, int(np.ceil(9 * share))),
+             "c": min(window, int(np.ceil(40 * share)))}
+    expected = np.array([sum(0.95 ** abs(i - j) * x[j] for j in range(50)
+                             if docs[j] == docs[i] and abs(i - j) <= reach[docs[i]])
+                         for i in range(50)])
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    assert np.allclose(smooth(x, docs, window, share=share), expected, atol=1e-6)
+
+
 def test_boundaries_cut_where_the_talk_changes():
     rng = np.random.default_rng(0)
     x = np.vstack([np.eye(4)[[0] * 12], np.eye(4)[[1] * 12]]) + rng.normal(0, .1, (24, 4))
@@ -97,6 +110,38 @@ def test_context_recovers_topics_that_come_in_runs_of_talk():
         found = result.assignments
         scores[name] = adjusted_rand_score(found["seg_id"].map(truth), found["cluster_id"])
     assert min(scores["context"], scores["runs"]) >= 0.8 > scores["alone"] + 0.3, scores
+
+
+def test_a_short_document_with_two_different_halves_is_not_one_cluster():
+    # calls of 16 turns, each half about another topic; the default context (50 turns)
+    # is wider than a call, but a call is not blended into one vector
+    rng = random.Random(5)
+    pairs = [("budget", "garden"), ("garden", "soccer"), ("soccer", "budget")] * 2
+    docs, truth = {}, {}
+    for d, pair in enumerate(pairs):
+        turns = []
+        for topic in pair:
+            for _ in range(8):
+                words = rng.sample(COMMON, 3) + rng.sample(TOPICS[topic], 3)
+                rng.shuffle(words)
+                turns.append(("P1", f"The {words[0]} and {words[1]} of {words[2]} with "
+                                    f"{words[3]}, {words[4]} and {words[5]}."))
+                truth[f"c{d}:t{len(turns)}"] = topic
+        docs[f"c{d}"] = turns
+    segments, documents = corpus(docs)
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=3)
+    found = result.assignments.assign(half=lambda a: a["seg_id"].map(
+        lambda s: int(s.split(":t")[1]) > 8))
+    for doc_id, calls in found.groupby("doc_id"):
+        first, second = (calls.loc[calls["half"] == h, "cluster_id"].mode()[0]
+                         for h in (False, True))
+        assert first != second, doc_id
+    assert adjusted_rand_score(found["seg_id"].map(truth), found["cluster_id"]) >= 0.7
+    x = np.eye(2, dtype=np.float32)[[0] * 8 + [1] * 8]
+    whole = smooth(x, np.array(["c"] * 16), 50, share=1.0)    # the window of the whole call
+    own = smooth(x, np.array(["c"] * 16), 50)
+    assert whole[0] @ whole[-1] > 0.9 > 0.2 > own[0] @ own[-1]  # first and last turns
 
 
 PROCEDURAL = ["Thank you, Chair.", "Can you hear me? Yes, I can hear you now.",
