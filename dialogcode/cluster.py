@@ -281,10 +281,12 @@ def _describe(segments, documents, features, rows, x, labels, k, seeded, code_id
         "seg_id": members["seg_id"].to_numpy(), "doc_id": members["doc_id"].to_numpy(),
         "cluster_id": labels + 1, "distance": np.round(1 - similarity, 4),
         "x": np.round(xy[:, 0], 4), "y": np.round(xy[:, 1], 4)}, columns=ASSIGNMENT_COLUMNS)
-    quotes = _quotes(members, labels, similarity, roles)
-    # what a cluster is about: the mean of its segments' own vectors, without context
+    # what a cluster is about: the mean of its segments' own vectors, without context;
+    # its quotes are the segments whose own words are nearest it (a chat about the
+    # weather inside a run of talk about rent is near the run's centre, not its theme)
     raw = features.vectors[rows]
     own = normalize(np.vstack([raw[labels == c].mean(axis=0) for c in range(n)]))
+    quotes = _quotes(members, labels, (raw * own[labels]).sum(axis=1), roles)
     to_codes = own @ centroids.T if len(code_ids) else np.zeros((n, 0))
     rows_out = []
     for c in range(n):
@@ -328,11 +330,12 @@ def _label_terms(scores, vocabulary, terms, texts) -> list[str]:
     return chosen
 
 
-def _quotes(members: pd.DataFrame, labels: np.ndarray, similarity: np.ndarray,
+def _quotes(members: pd.DataFrame, labels: np.ndarray, similar: np.ndarray,
             roles: SpeakerRoles) -> pd.DataFrame:
-    """The clusters' representative quotes: segments closest to the centroid, spread
-    across sites, speakers and documents (:func:`dialogcode.quotes.pick_quotes`)."""
-    pool = members.assign(cluster_id=labels + 1, score=np.round(similarity, 4))
+    """The clusters' representative quotes: the segments most ``similar`` to their
+    cluster, spread across sites, speakers and documents
+    (:func:`dialogcode.quotes.pick_quotes`)."""
+    pool = members.assign(cluster_id=labels + 1, score=np.round(similar, 4))
     pool = (pool.sort_values(["cluster_id", "score"], ascending=[True, False], kind="stable")
             .groupby("cluster_id").head(20))
     pool = pool.assign(quote=pool["text"].str.split().str.join(" "))

@@ -144,6 +144,20 @@ def test_a_short_document_with_two_different_halves_is_not_one_cluster():
     assert whole[0] @ whole[-1] > 0.9 > 0.2 > own[0] @ own[-1]  # first and last turns
 
 
+def test_quotes_say_what_the_cluster_is_about_not_an_aside_in_its_run():
+    segments, documents, truth = meetings(topical=3)
+    aside = "My knee is healing fine, thanks for asking, and the weather was lovely."
+    middle = segments["ordinal"] % 8 == 4                    # the middle of every run
+    segments.loc[middle, "text"] = aside
+    segments.loc[middle, "n_words"] = len(aside.split())
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=3)
+    clustered = set(result.assignments["seg_id"])
+    assert set(segments.loc[middle, "seg_id"]) <= clustered   # the asides are clustered
+    assert not result.quotes["quote"].eq(aside).any()          # ... but never quoted
+    assert result.quotes.groupby("cluster_id").size().eq(3).all()
+
+
 PROCEDURAL = ["Thank you, Chair.", "Can you hear me? Yes, I can hear you now.",
               "Okay. I think all my other points have been answered, Chair.",
               "Yes, I agree with that, thank you so much everyone."]
