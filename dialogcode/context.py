@@ -2,7 +2,9 @@
 
 A turn alone ("Yes, I agree") says little about the theme; the turns around it say
 more. :func:`smooth` replaces each segment's vector with a distance-weighted mean of
-itself and its neighbours in the same document (weight ``DECAY ** distance``).
+itself and its neighbours in the same document (weight ``DECAY ** distance``), at most
+:data:`SHARE` of the document's segments away, so that a short document that changes
+topic is not one blend (:func:`windows`).
 :func:`boundaries` finds where the talk changes topic, TextTiling-style (Hearst 1997):
 at every gap between two consecutive segments of a document, the cosine similarity of
 the mean vectors of the ``window`` segments before and after it; a gap is a boundary
