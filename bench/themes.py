@@ -16,7 +16,9 @@ backchannel (:func:`dialogcode.segment.is_backchannel`) and at least
 them. Every method clusters the same turns of one meeting at a time with the same k:
 
 - ``dialogcode``: :func:`dialogcode.cluster.cluster_segments` with ``scope="all"``,
-  no codebook and its defaults (context, no boundaries); ``dialogcode, boundaries``
+  no codebook and its defaults (context, no boundaries); ``dialogcode, same decay
+  everywhere`` with ``context_share=math.inf`` (the weights do not fall faster in a
+  short meeting, as before); ``dialogcode, boundaries``
   the same with ``boundaries=True`` (runs of talk clustered whole); ``dialogcode,
   wordllama`` with ``semantic="wordllama"`` (WordLlama embeddings added to the lemma
   TF-IDF); ``dialogcode, no
@@ -39,9 +41,9 @@ topic to another must not become one cluster. From each meeting, every pair of
 consecutive human topic runs (4 scored turns or more each) gives one document of up to
 10 scored turns from the end of the first and up to 10 from the start of the second;
 a meeting's documents are clustered together, k = the topics among them. Methods:
-``dialogcode`` (defaults), ``dialogcode, whole-document window`` (``context_share=1``:
-the window is not capped by the document's length, as before) and ``tfidf+kmeans``;
-blocks are not defined across documents.
+``dialogcode`` (defaults), ``dialogcode, same decay everywhere``
+(``context_share=math.inf``: the weights do not fall faster in a short document, as
+before) and ``tfidf+kmeans``; blocks are not defined across documents.
 
 Scores: adjusted Rand index and normalised mutual information of each meeting's clusters
 against its human topics, averaged over the seeds, then mean and median over meetings.
@@ -55,6 +57,7 @@ import argparse
 import csv
 import hashlib
 import json
+import math
 import re
 import sys
 import time
@@ -81,7 +84,8 @@ from dialogcode.segment import is_backchannel  # noqa: E402
 DATA = ROOT.parent / "shared" / "data" / "meeting-topics"
 README = ROOT / "bench" / "README.md"
 MARK = re.compile(r"\{\w+\}")
-METHODS = ("dialogcode", "dialogcode, boundaries", "dialogcode, wordllama",
+METHODS = ("dialogcode", "dialogcode, same decay everywhere", "dialogcode, boundaries",
+           "dialogcode, wordllama",
            "dialogcode, no context", "tfidf+kmeans", "tfidf+svd+kmeans", "blocks")
 HALF = 10          # scored turns from each side of a topic change in a short document
 
@@ -153,10 +157,12 @@ def blocks(n: int, k: int) -> np.ndarray:
     return np.minimum(np.arange(n) * k // n, k - 1)
 
 
-VARIANTS = {"dialogcode": {}, "dialogcode, boundaries": {"boundaries": True},
+VARIANTS = {"dialogcode": {}, "dialogcode, same decay everywhere": {"context_share": math.inf},
+            "dialogcode, boundaries": {"boundaries": True},
             "dialogcode, wordllama": {"semantic": "wordllama"},
             "dialogcode, no context": {"context": 0}}
-HALVES_VARIANTS = {"dialogcode": {}, "dialogcode, whole-document window": {"context_share": 1.0}}
+HALVES_VARIANTS = {"dialogcode": {}, "dialogcode, same decay everywhere":
+                   {"context_share": math.inf}}
 HALVES_METHODS = (*HALVES_VARIANTS, "tfidf+kmeans")
 
 

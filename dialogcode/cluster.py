@@ -118,9 +118,10 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     ``codings`` are the rule codings (they define the residual and the code centroids).
     Procedural talk (:func:`dialogcode.talk.procedural`) is left out and listed in
     ``left_out`` with the other segments of the scope not clustered. Each segment is
-    represented with the ``context`` segments on each side of it in its document, at most
-    ``context_share`` of the document's segments in scope (:func:`dialogcode.context.smooth`;
-    0: alone); with ``boundaries`` the documents
+    represented with the ``context`` segments on each side of it in its document, their
+    weights falling faster in a short document (their scale at most ``context_share`` of
+    its segments in scope; ``math.inf``: the same decay everywhere; see
+    :func:`dialogcode.context.smooth`; ``context=0``: alone); with ``boundaries`` the documents
     are first cut into runs of talk at topic changes (:func:`dialogcode.context.boundaries`)
     and whole runs are clustered. ``k`` fixes the number of clusters; ``None`` chooses
     it in ``k_range`` (both ends included) by the best silhouette x stability among the
@@ -144,9 +145,8 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
                               f"not {semantic!r}")
     if context < 0:
         raise DialogcodeError(f"context must be 0 or more segments, not {context}")
-    if not 0 < context_share <= 1:
-        raise DialogcodeError(f"context_share must be above 0 and at most 1, not "
-                              f"{context_share}")
+    if not context_share > 0:
+        raise DialogcodeError(f"context_share must be above 0, not {context_share}")
     if isinstance(k, str) and k != "auto":
         raise DialogcodeError(f"k must be a number or 'auto', not {k!r}")
     if terms is None:

@@ -1,6 +1,7 @@
 """Theme discovery that sees the conversation: neighbours, runs of talk, procedural talk
 left out, labels without fillers or names, and a k that says when to look further."""
 import hashlib
+import math
 import random
 
 import numpy as np
@@ -69,7 +70,7 @@ def meetings(n_docs=4, run=8, seed=3, topical=2):
 
 def test_smoothing_mixes_neighbours_of_one_document_only():
     x = np.eye(3, dtype=np.float32)[[0, 1, 0, 2]]
-    smoothed = smooth(x, np.array(["a", "a", "a", "b"]), 1)
+    smoothed = smooth(x, np.array(["a", "a", "a", "b"]), 1, share=math.inf)
     assert smoothed[1, 0] > 0.5 and smoothed[0, 1] > 0         # a's rows share their talk
     assert np.allclose(smoothed[3], [0, 0, 1])                   # b is not a's neighbour
     assert np.allclose(smoothed[:, 2][:3], 0)
@@ -80,10 +81,11 @@ def test_smoothing_mixes_neighbours_of_one_document_only():
 def test_smoothing_is_the_decayed_sum_over_each_documents_window(window, share):
     docs = np.repeat(["a", "b", "c"], [1, 9, 40])
     x = np.random.default_rng(1).random((50, 4)).astype(np.float32)
-    reach = {"a": 1, "b": min(window, int(np.ceil(9 * share))),
-             "c": min(window, int(np.ceil(40 * share)))}
-    expected = np.array([sum(0.95 ** abs(i - j) * x[j] for j in range(50)
-                             if docs[j] == docs[i] and abs(i - j) <= reach[docs[i]])
+    rate = {d: min(0.95, max(0.0, 1 - 1 / (share * n))) for d, n in (("a", 1), ("b", 9),
+                                                                       ("c", 40))}
+    expected = np.array([sum((rate[docs[i]] ** abs(i - j) if i != j else 1) * x[j]
+                             for j in range(50)
+                             if docs[j] == docs[i] and abs(i - j) <= window)
                          for i in range(50)])
     expected /= np.linalg.norm(expected, axis=1, keepdims=True)
     assert np.allclose(smooth(x, docs, window, share=share), expected, atol=1e-6)
@@ -114,7 +116,8 @@ def test_context_recovers_topics_that_come_in_runs_of_talk():
 
 def test_a_short_document_with_two_different_halves_is_not_one_cluster():
     # calls of 16 turns, each half about another topic; the default context (50 turns)
-    # is wider than a call, but a call is not blended into one vector
+    # is wider than a call, but in a short call the weights fall faster, so a call is not
+    # blended into one vector
     rng = random.Random(5)
     pairs = [("budget", "garden"), ("garden", "soccer"), ("soccer", "budget")] * 2
     docs, truth = {}, {}
@@ -139,9 +142,9 @@ def test_a_short_document_with_two_different_halves_is_not_one_cluster():
         assert first != second, doc_id
     assert adjusted_rand_score(found["seg_id"].map(truth), found["cluster_id"]) >= 0.7
     x = np.eye(2, dtype=np.float32)[[0] * 8 + [1] * 8]
-    whole = smooth(x, np.array(["c"] * 16), 50, share=1.0)    # the window of the whole call
+    same = smooth(x, np.array(["c"] * 16), 50, share=math.inf)  # the decay of long talk
     own = smooth(x, np.array(["c"] * 16), 50)
-    assert whole[0] @ whole[-1] > 0.9 > 0.2 > own[0] @ own[-1]  # first and last turns
+    assert same[0] @ same[-1] > 0.9 > 0.3 > own[0] @ own[-1]    # first and last turns
 
 
 def test_quotes_say_what_the_cluster_is_about_not_an_aside_in_its_run():
