@@ -194,14 +194,15 @@ def test_labels_have_no_fillers_or_names_keep_hyphens_and_one_term_per_lemma():
                  else ["property taxes", "tax", "levy", "assessor"])
         turns.append((speaker, f"Yes, sorry, so {rng.choice(words)} and the {words[1]} "
                                f"again, thanks Claire, we're gonna have a meeting, and "
-                               f"{rng.choice(words)}, says Suzy."))
+                               f"{rng.choice(words)}, says Suzy."
+                               + (" (laughs) (laughs)" if care and i % 2 else "")))
     segments, documents = corpus({"d": turns})
     result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
                               k=2, context=0, boundaries=False)
     words = {w for terms in result.clusters["terms"] for t in terms.split("; ")
              for w in t.split()}
     assert not words & {"yes", "sorry", "thanks", "claire", "suzy", "again", "gon", "na",
-                        "meeting", "meet"}
+                        "meeting", "meet", "laughs", "laugh"}
     terms = [t for row in result.clusters["terms"] for t in row.split("; ")]
     assert {"long-term", "long-term care"} & set(terms)
     assert not {"term", "term care"} & set(terms)
