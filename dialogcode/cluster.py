@@ -136,7 +136,7 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
 
     Runs on one thread (BLAS, OpenMP): its many small k-means fits, SVD and silhouettes
     gain little from a second one, and on a busy shared machine threads waiting for
-    each other made the whole 2 to 3x slower (``python bench/cluster.py speed``).
+    each other made the whole nearly 4x slower (bench/README.md, clustering).
     """
     if backend not in BACKENDS:
         raise DialogcodeError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
