@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from .choices import BACKENDS, CLUSTER_SEMANTICS
 from .codebook import Codebook
 from .context import boundaries as find_runs
-from .context import group_means, smooth
+from .context import SHARE, group_means, smooth
 from .errors import DialogcodeError
 from .ksearch import fit, search_k, seed_codes
 from .semantic import wordllama_vectors
@@ -102,10 +103,12 @@ def _units(x: np.ndarray, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return group_means(x, runs), np.bincount(runs).astype(np.float64)
 
 
+@threadpool_limits.wrap(limits=1)
 def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.DataFrame,
                      book: Codebook, *, scope: str = "residual", k: int | str | None = None,
                      k_range: tuple[int, int] = (4, 16), min_size: int = MIN_SIZE,
-                     seed: int = 0, context: int = CONTEXT, boundaries: bool = False,
+                     seed: int = 0, context: int = CONTEXT, context_share: float = SHARE,
+                     boundaries: bool = False,
                      backend: str = "tfidf", semantic: str = "none", model: str = "blank",
                      cache_dir=None, terms: SegmentTerms | None = None,
                      roles: SpeakerRoles = SpeakerRoles(), progress: bool = False
@@ -115,8 +118,10 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     ``codings`` are the rule codings (they define the residual and the code centroids).
     Procedural talk (:func:`dialogcode.talk.procedural`) is left out and listed in
     ``left_out`` with the other segments of the scope not clustered. Each segment is
-    represented with the ``context`` segments on each side of it in its document
-    (:func:`dialogcode.context.smooth`; 0: alone); with ``boundaries`` the documents
+    represented with the ``context`` segments on each side of it in its document, their
+    weights falling faster in a short document (their scale at most ``context_share`` of
+    its segments in scope; ``math.inf``: the same decay everywhere; see
+    :func:`dialogcode.context.smooth`; ``context=0``: alone); with ``boundaries`` the documents
     are first cut into runs of talk at topic changes (:func:`dialogcode.context.boundaries`)
     and whole runs are clustered. ``k`` fixes the number of clusters; ``None`` chooses
     it in ``k_range`` (both ends included) by the best silhouette x stability among the
@@ -128,6 +133,10 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     the same weight. Same inputs and ``seed`` give identical tables. Raises
     DialogcodeError when fewer than 3 segments are in scope, or for a bad scope, k,
     context, backend or semantic (ConfigError when wordllama is not installed).
+
+    Runs on one thread (BLAS, OpenMP): its many small k-means fits, SVD and silhouettes
+    gain little from a second one, and on a busy shared machine threads waiting for
+    each other made the whole nearly 4x slower (bench/README.md, clustering).
     """
     if backend not in BACKENDS:
         raise DialogcodeError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
@@ -136,6 +145,8 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
                               f"not {semantic!r}")
     if context < 0:
         raise DialogcodeError(f"context must be 0 or more segments, not {context}")
+    if not context_share > 0:
+        raise DialogcodeError(f"context_share must be above 0, not {context_share}")
     if isinstance(k, str) and k != "auto":
         raise DialogcodeError(f"k must be a number or 'auto', not {k!r}")
     if terms is None:
@@ -166,7 +177,7 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     rows = rows[_in_document_order(segments, features.seg_ids[rows])]
     doc_ids = segments.set_index("seg_id").loc[features.seg_ids[rows], "doc_id"].to_numpy()
     raw = features.vectors[rows]
-    x = smooth(raw, doc_ids, context)
+    x = smooth(raw, doc_ids, context, context_share)
     notes = []
     runs = find_runs(raw, doc_ids) if boundaries else np.arange(len(rows))
     fewest = k + 1 if isinstance(k, int) else 3      # units k-means needs for a k
@@ -230,12 +241,12 @@ def _merge_small(units, weights, labels, min_size, notes) -> np.ndarray:
 
 
 def _code_centroids(features: Features, applied: pd.DataFrame):
-    position = {s: i for i, s in enumerate(features.seg_ids)}
-    applied = applied[applied["seg_id"].isin(position)]
+    rows = pd.Index(features.seg_ids).get_indexer(applied["seg_id"])
+    applied = applied.assign(row=rows)[rows >= 0]
     code_ids, centroids = [], []
     for code_id, group in applied.groupby("code_id", sort=True):
         if len(group) >= MIN_CODE_SEGMENTS:
-            mean = features.vectors[group["seg_id"].map(position).to_numpy()].mean(axis=0)
+            mean = features.vectors[group["row"].to_numpy()].mean(axis=0)
             code_ids.append(code_id)
             centroids.append(mean / max(np.linalg.norm(mean), 1e-12))
     width = features.vectors.shape[1]
@@ -270,10 +281,12 @@ def _describe(segments, documents, features, rows, x, labels, k, seeded, code_id
         "seg_id": members["seg_id"].to_numpy(), "doc_id": members["doc_id"].to_numpy(),
         "cluster_id": labels + 1, "distance": np.round(1 - similarity, 4),
         "x": np.round(xy[:, 0], 4), "y": np.round(xy[:, 1], 4)}, columns=ASSIGNMENT_COLUMNS)
-    quotes = _quotes(members, labels, similarity, roles)
-    # what a cluster is about: the mean of its segments' own vectors, without context
+    # what a cluster is about: the mean of its segments' own vectors, without context;
+    # its quotes are the segments whose own words are nearest it (a chat about the
+    # weather inside a run of talk about rent is near the run's centre, not its theme)
     raw = features.vectors[rows]
     own = normalize(np.vstack([raw[labels == c].mean(axis=0) for c in range(n)]))
+    quotes = _quotes(members, labels, (raw * own[labels]).sum(axis=1), roles)
     to_codes = own @ centroids.T if len(code_ids) else np.zeros((n, 0))
     rows_out = []
     for c in range(n):
@@ -317,11 +330,12 @@ def _label_terms(scores, vocabulary, terms, texts) -> list[str]:
     return chosen
 
 
-def _quotes(members: pd.DataFrame, labels: np.ndarray, similarity: np.ndarray,
+def _quotes(members: pd.DataFrame, labels: np.ndarray, similar: np.ndarray,
             roles: SpeakerRoles) -> pd.DataFrame:
-    """The clusters' representative quotes: segments closest to the centroid, spread
-    across sites, speakers and documents (:func:`dialogcode.quotes.pick_quotes`)."""
-    pool = members.assign(cluster_id=labels + 1, score=np.round(similarity, 4))
+    """The clusters' representative quotes: the segments most ``similar`` to their
+    cluster, spread across sites, speakers and documents
+    (:func:`dialogcode.quotes.pick_quotes`)."""
+    pool = members.assign(cluster_id=labels + 1, score=np.round(similar, 4))
     pool = (pool.sort_values(["cluster_id", "score"], ascending=[True, False], kind="stable")
             .groupby("cluster_id").head(20))
     pool = pool.assign(quote=pool["text"].str.split().str.join(" "))

@@ -2,7 +2,9 @@
 
 A turn alone ("Yes, I agree") says little about the theme; the turns around it say
 more. :func:`smooth` replaces each segment's vector with a distance-weighted mean of
-itself and its neighbours in the same document (weight ``DECAY ** distance``).
+itself and its neighbours in the same document (weight ``DECAY ** distance``); in a
+short document the weights fall faster (:func:`decay`), so that one that changes topic
+is not one blend.
 :func:`boundaries` finds where the talk changes topic, TextTiling-style (Hearst 1997):
 at every gap between two consecutive segments of a document, the cosine similarity of
 the mean vectors of the ``window`` segments before and after it; a gap is a boundary
@@ -14,6 +16,7 @@ deviation of the document's depths, and above :data:`MIN_DEPTH`) and the runs it
 from __future__ import annotations
 
 import numpy as np
+from scipy.signal import lfilter
 from sklearn.preprocessing import normalize
 
 DECAY = 0.95      # weight of a neighbour at distance d: DECAY ** d
@@ -21,6 +24,7 @@ CUTOFF = 0.5      # boundary when depth > mean + CUTOFF x std of the document's 
 MIN_RUN = 5       # segments in the shortest run
 MIN_DEPTH = 0.05  # ... and depth above this (a homogeneous document stays one run)
 WINDOW = 10       # segments on each side of a gap compared to find a boundary
+SHARE = 0.25      # the weights' scale (1 / (1 - decay)) at most this share of a document
 
 
 def _documents(doc_ids: np.ndarray) -> list[tuple[int, int]]:
@@ -29,19 +33,40 @@ def _documents(doc_ids: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(starts, np.r_[starts[1:], len(doc_ids)]))
 
 
-def smooth(vectors: np.ndarray, doc_ids: np.ndarray, window: int) -> np.ndarray:
+def decay(length: int, share: float = SHARE) -> float:
+    """The weight's decay per segment in a document of ``length`` segments:
+    :data:`DECAY`, or steeper in a short document, so that the weights' scale
+    (1 / (1 - decay): 20 segments at 0.95) is at most ``share`` of the document and a
+    short document that changes topic is not one blend (0: each segment alone)."""
+    return min(DECAY, max(0.0, 1 - 1 / (share * length)))
+
+
+def smooth(vectors: np.ndarray, doc_ids: np.ndarray, window: int,
+           share: float = SHARE) -> np.ndarray:
     """Each row replaced by the L2-normalised, distance-weighted sum of the rows at most
-    ``window`` positions away in the same document (rows in document order, grouped by
-    document). ``window=0`` returns the rows unchanged."""
-    if window <= 0:
+    ``window`` positions away in the same document, weight :func:`decay` ** distance
+    (rows in document order, grouped by document). ``window=0`` returns the rows
+    unchanged. Linear in the rows, whatever the window: a decayed running sum each way
+    (:func:`_trailing`)."""
+    if window <= 0 or not len(vectors):
         return vectors
-    out = vectors.astype(np.float32, copy=True)
-    for distance in range(1, window + 1):
-        weight = DECAY ** distance
-        same = doc_ids[distance:] == doc_ids[:-distance]
-        out[distance:] += weight * vectors[:-distance] * same[:, None]
-        out[:-distance] += weight * vectors[distance:] * same[:, None]
+    x = vectors.astype(np.float64)
+    out = x.copy()
+    for start, end in _documents(doc_ids):
+        rate, block = decay(end - start, share), x[start:end]
+        if rate > 0:
+            out[start:end] = (_trailing(block, rate, window)
+                              + _trailing(block[::-1], rate, window)[::-1] - block)
     return normalize(out).astype(np.float32)
+
+
+def _trailing(x: np.ndarray, rate: float, window: int) -> np.ndarray:
+    """Row i: the sum of rate ** (i - j) * x[j] over i - window <= j <= i, from one
+    running sum (``lfilter``) less what came before the window."""
+    total = lfilter([1.0], [1.0, -rate], x, axis=0)
+    if len(x) > window + 1:
+        total[window + 1:] -= rate ** (window + 1) * total[:-(window + 1)]
+    return total
 
 
 def group_means(vectors: np.ndarray, groups: np.ndarray) -> np.ndarray:

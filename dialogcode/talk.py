@@ -39,7 +39,7 @@ yes yeah yep sorry please pretty anyway kinda sorta stuff thing something anythi
 honestly seriously totally literally basically really actually
 everything nothing someone somebody anybody bit lot gonna wanna gotta uh um hmm mm
 okay alright ok oh ah eh ha haha huh wow cool nice great good fine sure right probably maybe
-gon wan na ta
+gon wan na ta laughs laughter crosstalk inaudible
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")

@@ -1,6 +1,7 @@
 """Theme discovery that sees the conversation: neighbours, runs of talk, procedural talk
 left out, labels without fillers or names, and a k that says when to look further."""
 import hashlib
+import math
 import random
 
 import numpy as np
@@ -69,11 +70,25 @@ def meetings(n_docs=4, run=8, seed=3, topical=2):
 
 def test_smoothing_mixes_neighbours_of_one_document_only():
     x = np.eye(3, dtype=np.float32)[[0, 1, 0, 2]]
-    smoothed = smooth(x, np.array(["a", "a", "a", "b"]), 1)
+    smoothed = smooth(x, np.array(["a", "a", "a", "b"]), 1, share=math.inf)
     assert smoothed[1, 0] > 0.5 and smoothed[0, 1] > 0         # a's rows share their talk
     assert np.allclose(smoothed[3], [0, 0, 1])                   # b is not a's neighbour
     assert np.allclose(smoothed[:, 2][:3], 0)
     assert smooth(x, np.array(["a"] * 4), 0) is x
+
+
+@pytest.mark.parametrize("window, share", [(2, 1.0), (50, 1.0), (50, 0.25)])
+def test_smoothing_is_the_decayed_sum_over_each_documents_window(window, share):
+    docs = np.repeat(["a", "b", "c"], [1, 9, 40])
+    x = np.random.default_rng(1).random((50, 4)).astype(np.float32)
+    rate = {d: min(0.95, max(0.0, 1 - 1 / (share * n))) for d, n in (("a", 1), ("b", 9),
+                                                                       ("c", 40))}
+    expected = np.array([sum((rate[docs[i]] ** abs(i - j) if i != j else 1) * x[j]
+                             for j in range(50)
+                             if docs[j] == docs[i] and abs(i - j) <= window)
+                         for i in range(50)])
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    assert np.allclose(smooth(x, docs, window, share=share), expected, atol=1e-6)
 
 
 def test_boundaries_cut_where_the_talk_changes():
@@ -97,6 +112,53 @@ def test_context_recovers_topics_that_come_in_runs_of_talk():
         found = result.assignments
         scores[name] = adjusted_rand_score(found["seg_id"].map(truth), found["cluster_id"])
     assert min(scores["context"], scores["runs"]) >= 0.8 > scores["alone"] + 0.3, scores
+
+
+def test_a_short_document_with_two_different_halves_is_not_one_cluster():
+    # calls of 16 turns, each half about another topic; the default context (50 turns)
+    # is wider than a call, but in a short call the weights fall faster, so a call is not
+    # blended into one vector
+    rng = random.Random(5)
+    pairs = [("budget", "garden"), ("garden", "soccer"), ("soccer", "budget")] * 2
+    docs, truth = {}, {}
+    for d, pair in enumerate(pairs):
+        turns = []
+        for topic in pair:
+            for _ in range(8):
+                words = rng.sample(COMMON, 3) + rng.sample(TOPICS[topic], 3)
+                rng.shuffle(words)
+                turns.append(("P1", f"The {words[0]} and {words[1]} of {words[2]} with "
+                                    f"{words[3]}, {words[4]} and {words[5]}."))
+                truth[f"c{d}:t{len(turns)}"] = topic
+        docs[f"c{d}"] = turns
+    segments, documents = corpus(docs)
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=3)
+    found = result.assignments.assign(half=lambda a: a["seg_id"].map(
+        lambda s: int(s.split(":t")[1]) > 8))
+    for doc_id, calls in found.groupby("doc_id"):
+        first, second = (calls.loc[calls["half"] == h, "cluster_id"].mode()[0]
+                         for h in (False, True))
+        assert first != second, doc_id
+    assert adjusted_rand_score(found["seg_id"].map(truth), found["cluster_id"]) >= 0.7
+    x = np.eye(2, dtype=np.float32)[[0] * 8 + [1] * 8]
+    same = smooth(x, np.array(["c"] * 16), 50, share=math.inf)  # the decay of long talk
+    own = smooth(x, np.array(["c"] * 16), 50)
+    assert same[0] @ same[-1] > 0.9 > 0.3 > own[0] @ own[-1]    # first and last turns
+
+
+def test_quotes_say_what_the_cluster_is_about_not_an_aside_in_its_run():
+    segments, documents, truth = meetings(topical=3)
+    aside = "My knee is healing fine, thanks for asking, and the weather was lovely."
+    middle = segments["ordinal"] % 8 == 4                    # the middle of every run
+    segments.loc[middle, "text"] = aside
+    segments.loc[middle, "n_words"] = len(aside.split())
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=3)
+    clustered = set(result.assignments["seg_id"])
+    assert set(segments.loc[middle, "seg_id"]) <= clustered   # the asides are clustered
+    assert not result.quotes["quote"].eq(aside).any()          # ... but never quoted
+    assert result.quotes.groupby("cluster_id").size().eq(3).all()
 
 
 PROCEDURAL = ["Thank you, Chair.", "Can you hear me? Yes, I can hear you now.",
@@ -132,14 +194,15 @@ def test_labels_have_no_fillers_or_names_keep_hyphens_and_one_term_per_lemma():
                  else ["property taxes", "tax", "levy", "assessor"])
         turns.append((speaker, f"Yes, sorry, so {rng.choice(words)} and the {words[1]} "
                                f"again, thanks Claire, we're gonna have a meeting, and "
-                               f"{rng.choice(words)}, says Suzy."))
+                               f"{rng.choice(words)}, says Suzy."
+                               + (" (laughs) (laughs)" if care and i % 2 else "")))
     segments, documents = corpus({"d": turns})
     result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
                               k=2, context=0, boundaries=False)
     words = {w for terms in result.clusters["terms"] for t in terms.split("; ")
              for w in t.split()}
     assert not words & {"yes", "sorry", "thanks", "claire", "suzy", "again", "gon", "na",
-                        "meeting", "meet"}
+                        "meeting", "meet", "laughs", "laugh"}
     terms = [t for row in result.clusters["terms"] for t in row.split("; ")]
     assert {"long-term", "long-term care"} & set(terms)
     assert not {"term", "term care"} & set(terms)

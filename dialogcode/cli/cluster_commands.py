@@ -52,9 +52,9 @@ def _k(ctx, param, value):
               help="Fewest segments in a cluster: a k making smaller clusters is not "
                    "chosen, and smaller clusters left are merged into their nearest.")
 @click.option("--context", default=50, show_default=True, type=click.IntRange(0),
-              help="Segments on each side (same document, weighted by distance) that a "
-                   "segment is seen with; 0: each alone (answers that are not a "
-                   "conversation).")
+              help="Segments on each side (same document, weighted by distance, the "
+                   "weights falling faster in a short document) that a segment is seen "
+                   "with; 0: each alone (answers that are not a conversation).")
 @click.option("--boundaries/--no-boundaries", default=False, show_default=True,
               help="First cut documents into runs of talk at topic changes "
                    "(TextTiling-style) and cluster whole runs.")
