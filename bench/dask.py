@@ -93,8 +93,7 @@ class Learning:
         book = load_codebooks(study.codebook_files())
         self.data = training_data(study, ingest(study).segments, book)
         self.settings, self.model = study.config.learn, study.config.model
-        self.features = read_texts(self.data.texts, list(self.data.doc_ids), book,
-                                   self.model)
+        self.features = read_texts(self.data.texts, book, self.model)
 
     def fit(self, client=None) -> tuple[float, object]:
         run = None if client is None else partial(run_tasks, client, desc="learn",
