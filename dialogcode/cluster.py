@@ -335,7 +335,7 @@ def _quotes(members: pd.DataFrame, labels: np.ndarray, similar: np.ndarray,
     """The clusters' representative quotes: the segments most ``similar`` to their
     cluster, spread across sites, speakers and documents
     (:func:`dialogcode.quotes.pick_quotes`)."""
-    pool = members.assign(cluster_id=labels + 1, score=np.round(similar, 4))
+    pool = members.assign(cluster_id=labels + 1, score=np.round(similar.astype(np.float64), 4))
     pool = (pool.sort_values(["cluster_id", "score"], ascending=[True, False], kind="stable")
             .groupby("cluster_id").head(20))
     pool = pool.assign(quote=pool["text"].str.split().str.join(" "))

@@ -159,6 +159,9 @@ def test_quotes_say_what_the_cluster_is_about_not_an_aside_in_its_run():
     assert set(segments.loc[middle, "seg_id"]) <= clustered   # the asides are clustered
     assert not result.quotes["quote"].eq(aside).any()          # ... but never quoted
     assert result.quotes.groupby("cluster_id").size().eq(3).all()
+    # the similarity column holds the cosine as rounded, not a float32's long tail
+    similarity = result.quotes["similarity"]
+    assert similarity.dtype == np.float64 and similarity.equals(similarity.round(4))
 
 
 PROCEDURAL = ["Thank you, Chair.", "Can you hear me? Yes, I can hear you now.",
