@@ -215,6 +215,30 @@ def test_labels_have_no_fillers_or_names_keep_hyphens_and_one_term_per_lemma():
     assert hyphenated("care", ["care for seniors", "long-term care"]) == "care"
 
 
+def test_transcription_marks_in_brackets_never_make_a_label():
+    # "(laughs)" was kept out by a word list; "(coughs)", "(applause)", "(sighs)" made
+    # the label of the cluster whose talk the transcriber annotated most
+    rng = random.Random(1)
+    marks = ["(coughs)", "(applause)", "(Sighs)", "(clears throat)", "[inaudible 00:12:03]",
+             "(sighs)", "[music]"]
+    turns = []
+    for i in range(40):
+        words = (["nursing homes", "seniors", "caregivers", "pensions"] if i < 20
+                 else ["property taxes", "levy", "assessor", "zoning"])
+        aside = " (pensions, seniors)" if i == 3 else ""       # a parenthesis of speech
+        turns.append(("P1", f"So {rng.choice(words)} and the {words[1]} matter to "
+                            f"{rng.choice(words)}{aside} "
+                            + (" ".join(rng.sample(marks, 3)) if i < 20 else "")))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    words = {w for terms in result.clusters["terms"] for t in terms.split("; ")
+             for w in t.split()}
+    assert not words & {"coughs", "cough", "applause", "sighs", "sigh", "clears", "clear",
+                        "throat", "inaudible", "music"}, words
+    assert {"seniors", "pensions", "levy"} <= words
+
+
 def test_a_first_name_written_in_lower_case_is_a_name_but_a_word_that_is_one_is_not():
     # meeting transcripts write "eva" in lower case (ICSI); "grace" and "mark" are words
     turns = [("P1", "we asked eva about the grace period and the budget mark"),
