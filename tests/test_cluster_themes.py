@@ -325,3 +325,19 @@ def test_cluster_quotes_put_the_studys_staff_last():
     first, quotes = first_speakers(roles=speaker_roles({"Maria": "facilitator"}))
     assert "Maria" not in first
     assert (quotes.loc[quotes["speaker"] == "Maria", "rank"] == 3).all()
+
+
+def test_clustering_gives_back_the_blas_threads_even_when_it_fails():
+    # cluster_segments runs on one BLAS thread; a notebook must get its threads back,
+    # also after an error
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    segments, documents, _ = meetings()
+    with threadpool_limits(limits=2):
+        before = [pool["num_threads"] for pool in threadpool_info()]
+        with pytest.raises(DialogcodeError, match="k must be between"):
+            cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                             k=500)
+        assert [pool["num_threads"] for pool in threadpool_info()] == before
+        cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all", k=3)
+        assert [pool["num_threads"] for pool in threadpool_info()] == before
