@@ -27,7 +27,7 @@ from .context import SHARE, group_means, smooth
 from .errors import DialogcodeError
 from .ksearch import fit, search_k, seed_codes
 from .semantic import wordllama_vectors
-from .talk import hyphenated, name_words, procedural, theme_terms
+from .talk import hyphenated, mark_words, name_words, procedural, theme_terms
 from .features import (Features, SegmentTerms, class_terms, diverse_terms, embed,
                        segment_terms, stem, term_features)
 from .quotes import pick_quotes
@@ -152,7 +152,7 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     if terms is None:
         terms = segment_terms(segments, documents, model=model, cache_dir=cache_dir,
                               vectors=backend == "spacy-vectors", progress=progress)
-    terms = theme_terms(terms, name_words(segments, terms))
+    terms = theme_terms(terms, name_words(segments, terms) | mark_words(segments, terms))
     wanted = scope_mask(segments, codings, book, scope, usable_only=False)
     talk = procedural(segments, terms)
     in_scope = scope_mask(segments, codings, book, scope) & ~talk
@@ -335,7 +335,7 @@ def _quotes(members: pd.DataFrame, labels: np.ndarray, similar: np.ndarray,
     """The clusters' representative quotes: the segments most ``similar`` to their
     cluster, spread across sites, speakers and documents
     (:func:`dialogcode.quotes.pick_quotes`)."""
-    pool = members.assign(cluster_id=labels + 1, score=np.round(similar, 4))
+    pool = members.assign(cluster_id=labels + 1, score=np.round(similar.astype(np.float64), 4))
     pool = (pool.sort_values(["cluster_id", "score"], ascending=[True, False], kind="stable")
             .groupby("cluster_id").head(20))
     pool = pool.assign(quote=pool["text"].str.split().str.join(" "))

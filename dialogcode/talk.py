@@ -9,7 +9,9 @@ leaves such segments out (and counts them); labels and quotes never come from th
 
 *Names* never make a label: the words of the study's speaker labels, and words the
 documents write capitalised in the middle of a sentence most of the time (people's
-and places' names as transcribed).
+and places' names as transcribed). Nor do *marks*: words written inside a short
+parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
+"(applause)", "(clears throat)"); square brackets are never read for terms.
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ import pandas as pd
 from .features import SegmentTerms
 
 MIN_CONTENT = 2          # distinct content lemmas a segment needs to carry a theme
-NAME_SHARE = 0.5         # capitalised mid-sentence at least this often -> a name
+NAME_SHARE = 0.5         # capitalised mid-sentence at least this often -> a name (in a short
+                         # parenthesis -> a transcription mark)
 
 # words of running a meeting: greeting, thanking, turn passing, agreeing, the call itself
 PROCEDURE_WORDS = frozenset("""
@@ -43,6 +46,7 @@ gon wan na ta laughs laughter crosstalk inaudible
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
+_MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 words
 
 
 def non_theme(word: str) -> bool:
@@ -99,6 +103,23 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
             names.add(term)
             names.update(forms)
     return names
+
+
+def mark_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
+    """Lower-cased words that are transcription marks: terms written inside a
+    parenthesis of at most three words ("(coughs)", "(clears throat)") in at least
+    :data:`NAME_SHARE` of their occurrences."""
+    inside = Counter(w.lower() for mark in _MARK.findall("\n".join(segments["text"]))
+                     for w in _WORD.findall(mark))
+    marks = set()
+    for term, forms in terms.surfaces.items():
+        if " " in term:
+            continue
+        count = sum(inside[form] for form in forms)
+        if count and count >= NAME_SHARE * sum(forms.values()):
+            marks.add(term)
+            marks.update(forms)
+    return marks
 
 
 def hyphenated(term: str, texts: list[str]) -> str:

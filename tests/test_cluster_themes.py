@@ -159,6 +159,9 @@ def test_quotes_say_what_the_cluster_is_about_not_an_aside_in_its_run():
     assert set(segments.loc[middle, "seg_id"]) <= clustered   # the asides are clustered
     assert not result.quotes["quote"].eq(aside).any()          # ... but never quoted
     assert result.quotes.groupby("cluster_id").size().eq(3).all()
+    # the similarity column holds the cosine as rounded, not a float32's long tail
+    similarity = result.quotes["similarity"]
+    assert similarity.dtype == np.float64 and similarity.equals(similarity.round(4))
 
 
 PROCEDURAL = ["Thank you, Chair.", "Can you hear me? Yes, I can hear you now.",
@@ -210,6 +213,30 @@ def test_labels_have_no_fillers_or_names_keep_hyphens_and_one_term_per_lemma():
     assert hyphenated("term care", ["a long-term care home", "long-term care"]) == \
         "long-term care"
     assert hyphenated("care", ["care for seniors", "long-term care"]) == "care"
+
+
+def test_transcription_marks_in_brackets_never_make_a_label():
+    # "(laughs)" was kept out by a word list; "(coughs)", "(applause)", "(sighs)" made
+    # the label of the cluster whose talk the transcriber annotated most
+    rng = random.Random(1)
+    marks = ["(coughs)", "(applause)", "(Sighs)", "(clears throat)", "[inaudible 00:12:03]",
+             "(sighs)", "[music]"]
+    turns = []
+    for i in range(40):
+        words = (["nursing homes", "seniors", "caregivers", "pensions"] if i < 20
+                 else ["property taxes", "levy", "assessor", "zoning"])
+        aside = " (pensions, seniors)" if i == 3 else ""       # a parenthesis of speech
+        turns.append(("P1", f"So {rng.choice(words)} and the {words[1]} matter to "
+                            f"{rng.choice(words)}{aside} "
+                            + (" ".join(rng.sample(marks, 3)) if i < 20 else "")))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    words = {w for terms in result.clusters["terms"] for t in terms.split("; ")
+             for w in t.split()}
+    assert not words & {"coughs", "cough", "applause", "sighs", "sigh", "clears", "clear",
+                        "throat", "inaudible", "music"}, words
+    assert {"seniors", "pensions", "levy"} <= words
 
 
 def test_a_first_name_written_in_lower_case_is_a_name_but_a_word_that_is_one_is_not():
@@ -298,3 +325,19 @@ def test_cluster_quotes_put_the_studys_staff_last():
     first, quotes = first_speakers(roles=speaker_roles({"Maria": "facilitator"}))
     assert "Maria" not in first
     assert (quotes.loc[quotes["speaker"] == "Maria", "rank"] == 3).all()
+
+
+def test_clustering_gives_back_the_blas_threads_even_when_it_fails():
+    # cluster_segments runs on one BLAS thread; a notebook must get its threads back,
+    # also after an error
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    segments, documents, _ = meetings()
+    with threadpool_limits(limits=2):
+        before = [pool["num_threads"] for pool in threadpool_info()]
+        with pytest.raises(DialogcodeError, match="k must be between"):
+            cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                             k=500)
+        assert [pool["num_threads"] for pool in threadpool_info()] == before
+        cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all", k=3)
+        assert [pool["num_threads"] for pool in threadpool_info()] == before
