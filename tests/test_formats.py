@@ -279,6 +279,20 @@ def test_a_cue_with_two_voices_keeps_each_speakers_words(tmp_path):
                    (None, 11, 9.0, "(laughs)")]
 
 
+def test_dashed_lines_keep_the_words_before_them_and_the_voice_they_are_in(tmp_path):
+    # Splitting a cue at its dashed lines dropped the text before the first one, and
+    # took a dashed list inside an open <v> span away from its speaker.
+    path = tmp_path / "t.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>We need:\n- eggs\n"
+                    "- milk</v>\n\n00:00:04.000 --> 00:00:06.000\nShopping list\n- bread\n"
+                    "- rice\n\n00:00:06.000 --> 00:00:08.000\n<v Ben>OK.</v>\n",
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Ana", "We need: eggs milk"), (None, "Shopping list"),
+        (None, "bread"), (None, "rice"), ("Ben", "OK.")]
+
+
 def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     path = tmp_path / "t.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:04,000\nANA: We need housing.\n\n"
