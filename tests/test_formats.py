@@ -335,6 +335,30 @@ def test_an_indented_label_starts_its_own_turn(tmp_path):
         ("Facilitator", "Welcome."), ("P1", "We need housing."), ("P2", "And jobs.")]
 
 
+def test_a_label_indented_inside_a_turn_is_part_of_that_turn(tmp_path):
+    # Once indented labels were read, a quoted exchange or an agenda indented inside a
+    # turn became turns of their own: P1's words credited to "Tom", "Me" and "Budget".
+    path = tmp_path / "t.txt"
+    path.write_text("Interviewer: What happened?\n\nP1: He told me:\n    Tom: you are late.\n"
+                    "    Me: I know.\n    Tom: again.\nThe agenda was:\n"
+                    "    Budget: cut.\n    Budget: still open.\n\nInterviewer: Thanks.\n",
+                    encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2].split("\n")[0]) for b in blocks] == [
+        ("Interviewer", "What happened?"), ("P1", "He told me:"), ("Interviewer", "Thanks.")]
+    assert "Tom: again." in blocks[1][2] and blocks[1][2].endswith("Budget: still open.")
+    assert "line 4: `Tom:` read as text, not as a speaker" in notes
+
+
+def test_labels_indented_alike_are_speakers(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("  Ana: Hello.\n  Luis: Hi.\n  Ana: Bye.\n\n    Luis: Bye then.\n",
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Ana", "Hello."), ("Luis", "Hi."), ("Ana", "Bye."), ("Luis", "Bye then.")]
+
+
 def test_a_role_with_a_note_in_brackets_is_a_speaker(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Facilitator: What changed?\nP2: The circles.\n"
