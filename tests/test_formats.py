@@ -350,6 +350,21 @@ def test_a_label_indented_inside_a_turn_is_part_of_that_turn(tmp_path):
     assert "line 4: `Tom:` read as text, not as a speaker" in notes
 
 
+def test_a_timed_agenda_inside_an_untimed_transcript_is_text(tmp_path):
+    # Once times before labels were read, an agenda read out in a turn became turns of
+    # "Break" (used twice) and "Lunch": the facilitator's words credited to them.
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome.\n\nP1: Thanks.\n\nP2: Hi.\n\nFacilitator: Here is "
+                    "the day.\n9:00 Welcome: circle.\n10:30 Break: coffee.\n"
+                    "12:00 Lunch: upstairs.\n15:00 Break: tea.\n\nP1: Sounds good.\n\n"
+                    "P2: Yes.\n\nFacilitator: Great.\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [b[1] for b in blocks] == ["Facilitator", "P1", "P2", "Facilitator", "P1", "P2",
+                                      "Facilitator"]
+    assert blocks[3][2].endswith("15:00 Break: tea.")
+    assert "line 9: `Break:` read as text, not as a speaker" in notes
+
+
 def test_labels_indented_alike_are_speakers(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("  Ana: Hello.\n  Luis: Hi.\n  Ana: Bye.\n\n    Luis: Bye then.\n",
