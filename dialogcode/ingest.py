@@ -284,13 +284,15 @@ def summarize(corpus: Corpus) -> pd.DataFrame:
     segs = segs.assign(_speaker=segs["doc_id"] + "\x00" + segs["speaker"].fillna(""))
     turns = segs[segs["kind"] == "turn"]
     # a turn cut into sentences (or a long turn into pieces) is one turn: its segments
-    # share the line the turn starts on
-    turn_key = turns["doc_id"] + "\x00" + turns["line"].astype("string").fillna(turns["seg_id"])
+    # follow one another with the line the turn starts on and its speaker (two voices of
+    # one caption cue share a line, not a speaker)
+    turn_key = (turns["_speaker"] + "\x00"
+                + turns["line"].astype("string").fillna(turns["seg_id"]))
+    turns = turns.assign(_turn=turn_key.ne(turn_key.shift()).cumsum())
     grouped = corpus.documents.groupby(["site", "event_type"], dropna=False)
     summary = pd.DataFrame({
         "documents": grouped["doc_id"].count(),
-        "turns": turns.assign(_turn=turn_key).groupby(["site", "event_type"],
-                                                      dropna=False)["_turn"].nunique(),
+        "turns": turns.groupby(["site", "event_type"], dropna=False)["_turn"].nunique(),
         "speakers": turns.groupby(["site", "event_type"], dropna=False)["_speaker"].nunique(),
         "words": grouped["n_words"].sum(),
     }).fillna(0).astype(int).reset_index()

@@ -279,6 +279,20 @@ def test_a_cue_with_two_voices_keeps_each_speakers_words(tmp_path):
                    (None, 11, 9.0, "(laughs)")]
 
 
+def test_dashed_lines_keep_the_words_before_them_and_the_voice_they_are_in(tmp_path):
+    # Splitting a cue at its dashed lines dropped the text before the first one, and
+    # took a dashed list inside an open <v> span away from its speaker.
+    path = tmp_path / "t.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>We need:\n- eggs\n"
+                    "- milk</v>\n\n00:00:04.000 --> 00:00:06.000\nShopping list\n- bread\n"
+                    "- rice\n\n00:00:06.000 --> 00:00:08.000\n<v Ben>OK.</v>\n",
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Ana", "We need: eggs milk"), (None, "Shopping list"),
+        (None, "bread"), (None, "rice"), ("Ben", "OK.")]
+
+
 def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     path = tmp_path / "t.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:04,000\nANA: We need housing.\n\n"
@@ -319,6 +333,45 @@ def test_an_indented_label_starts_its_own_turn(tmp_path):
     blocks, _ = blocks_of(path)
     assert [(b[1], b[2]) for b in blocks] == [
         ("Facilitator", "Welcome."), ("P1", "We need housing."), ("P2", "And jobs.")]
+
+
+def test_a_label_indented_inside_a_turn_is_part_of_that_turn(tmp_path):
+    # Once indented labels were read, a quoted exchange or an agenda indented inside a
+    # turn became turns of their own: P1's words credited to "Tom", "Me" and "Budget".
+    path = tmp_path / "t.txt"
+    path.write_text("Interviewer: What happened?\n\nP1: He told me:\n    Tom: you are late.\n"
+                    "    Me: I know.\n    Tom: again.\nThe agenda was:\n"
+                    "    Budget: cut.\n    Budget: still open.\n\nInterviewer: Thanks.\n",
+                    encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2].split("\n")[0]) for b in blocks] == [
+        ("Interviewer", "What happened?"), ("P1", "He told me:"), ("Interviewer", "Thanks.")]
+    assert "Tom: again." in blocks[1][2] and blocks[1][2].endswith("Budget: still open.")
+    assert "line 4: `Tom:` read as text, not as a speaker" in notes
+
+
+def test_a_timed_agenda_inside_an_untimed_transcript_is_text(tmp_path):
+    # Once times before labels were read, an agenda read out in a turn became turns of
+    # "Break" (used twice) and "Lunch": the facilitator's words credited to them.
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome.\n\nP1: Thanks.\n\nP2: Hi.\n\nFacilitator: Here is "
+                    "the day.\n9:00 Welcome: circle.\n10:30 Break: coffee.\n"
+                    "12:00 Lunch: upstairs.\n15:00 Break: tea.\n\nP1: Sounds good.\n\n"
+                    "P2: Yes.\n\nFacilitator: Great.\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [b[1] for b in blocks] == ["Facilitator", "P1", "P2", "Facilitator", "P1", "P2",
+                                      "Facilitator"]
+    assert blocks[3][2].endswith("15:00 Break: tea.")
+    assert "line 9: `Break:` read as text, not as a speaker" in notes
+
+
+def test_labels_indented_alike_are_speakers(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("  Ana: Hello.\n  Luis: Hi.\n  Ana: Bye.\n\n    Luis: Bye then.\n",
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Ana", "Hello."), ("Luis", "Hi."), ("Ana", "Bye."), ("Luis", "Bye then.")]
 
 
 def test_a_role_with_a_note_in_brackets_is_a_speaker(tmp_path):

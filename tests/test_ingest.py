@@ -81,6 +81,19 @@ def test_summary_counts_turns_not_sentences(study):
     assert len(ingest(study, unit="sentence").segments) > by_turn["turns"].sum()
 
 
+def test_summary_counts_each_voice_of_a_cue_as_a_turn(tmp_path):
+    # Turns were counted by the line they start on: two voices of one cue (one line)
+    # were one turn.
+    from dialogcode.ingest import summarize
+
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>Hi.</v> <v Ben>Hello.</v>\n\n"
+           "00:00:05.000 --> 00:00:09.000\n<v Ana>We need housing. And jobs.</v>\n")
+    study = Study.open(make_study(tmp_path / "study", {"call.vtt": vtt},
+                                  "file,site,event_type\ncall.vtt,Fresno,coaching_call\n"))
+    for unit in ("turn", "sentence"):
+        assert summarize(ingest(study, unit=unit))["turns"].tolist() == [3], unit
+
+
 def test_unmapped_files_are_reported_and_still_ingested(study, format_dir):
     shutil.copy(format_dir / "turns.json", study.transcripts / "extra.json")
     (study.transcripts / "readme.pdf").write_bytes(b"%PDF")

@@ -117,11 +117,15 @@ def _parts(payload: str) -> list[tuple[int, str | None, str]]:
     A cue may hold more than one speaker: one ``<v Name>`` span after another, or
     subtitle-style lines that each open with a dash (``- ANA: Good.``). Each becomes
     its own part, so no words are dropped and none are credited to the speaker before
-    them; text outside any voice span is a part without a speaker."""
+    them; text outside any voice span is a part without a speaker, text before the first
+    dashed line is a part of its own, and a dashed line inside a ``<v>`` span still open
+    is that voice's."""
     starts = [m.start() for m in DASHED.finditer(payload)]
     if len(starts) < 2:
         starts = [0]
-    parts = []
+    elif starts[0] > 0:
+        starts.insert(0, 0)
+    parts, voice = [], None     # voice: the speaker of a <v> span not closed yet
     for begin, stop in pairwise([*starts, len(payload)]):
         unit = DASHED.sub("", payload[begin:stop], count=1) if len(starts) > 1 \
             else payload[begin:stop]
@@ -130,11 +134,13 @@ def _parts(payload: str) -> list[tuple[int, str | None, str]]:
         cuts = [0, *(m.start() for m in voices), len(unit)]
         for k, (a, b) in enumerate(pairwise(cuts)):
             piece = unit[a:b]
-            speaker = None
+            speaker = voice
             if k > 0:
                 speaker = voices[k - 1][1].strip()
                 piece = piece[len(voices[k - 1][0]):]
-                piece, _, after = piece.partition("</v>")
+            if speaker is not None:
+                piece, closed, after = piece.partition("</v>")
+                voice = None if closed else speaker
                 if after.strip():
                     parts.append((line + unit.count("\n", 0, a), speaker, TAG.sub("", piece)))
                     speaker, piece = None, after

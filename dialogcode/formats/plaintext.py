@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -111,12 +112,35 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     return matches, labels, by_paragraph or by_line
 
 
+def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
+                     chosen: list[bool], forced: frozenset[str]) -> list[bool]:
+    """``chosen`` less the labels written unlike the speaker lines: indented deeper than
+    the least indented role or label used twice, or with a time before it unless most
+    of the chosen labels have one. A ``Tom: ...`` quoted or a ``Budget: ...``
+    listed inside a turn, or an agenda's ``10:30 Break: ...`` read out in one, is text
+    of that turn. A role, a listed speaker or a label opening a paragraph stays a
+    speaker."""
+    counts = Counter(label.name for label in labels)
+    indents = [len(m[0]) - len(m[0].lstrip(" \t")) for m in matches]
+    strong = [indent for indent, label, keep in zip(indents, labels, chosen)
+              if keep and (speakers.ROLE.match(label.name) or counts[label.name] >= 2)]
+    level = min(strong, default=max(indents, default=0))
+    timed = [m["before"] is not None for m, keep in zip(matches, chosen) if keep]
+    clocked = sum(timed) * 2 > len(timed)
+    starts = _paragraph_starts(_lines(text))
+    return [keep and ((indent <= level and (clocked or m["before"] is None))
+                      or label.name in forced or m.start() in starts
+                      or bool(speakers.ROLE.match(label.name)))
+            for m, label, keep, indent in zip(matches, labels, chosen, indents)]
+
+
 def find_turns(text: str, forced: frozenset[str] = frozenset()
                ) -> tuple[list[Turn], list[Note]]:
     """Every speaker line, and notes on the labels used once or read as text.
     ``forced``: labels that are speakers wherever they open a line."""
     matches, labels, dense = _labels(text, forced)
-    chosen = speakers.decide(labels, dense=dense, forced=forced)
+    chosen = _unlike_speakers(text, matches, labels,
+                              speakers.decide(labels, dense=dense, forced=forced), forced)
     turns = [Turn(m.start(), m.end(), label.name, _seconds(m))
              for m, label, keep in zip(matches, labels, chosen) if keep]
     return turns, speakers.notes(labels, chosen, forced=forced)
