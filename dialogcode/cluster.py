@@ -27,7 +27,7 @@ from .context import SHARE, group_means, smooth
 from .errors import DialogcodeError
 from .ksearch import fit, search_k, seed_codes
 from .semantic import wordllama_vectors
-from .talk import hyphenated, mark_words, name_words, procedural, theme_terms
+from .talk import hyphenated, mark_words, name_words, procedural, specificity, theme_terms
 from .features import (Features, SegmentTerms, class_terms, diverse_terms, embed,
                        segment_terms, stem, term_features)
 from .quotes import pick_quotes
@@ -288,6 +288,7 @@ def _describe(segments, documents, features, rows, x, labels, k, seeded, code_id
     own = normalize(np.vstack([raw[labels == c].mean(axis=0) for c in range(n)]))
     quotes = _quotes(members, labels, (raw * own[labels]).sum(axis=1), roles)
     to_codes = own @ centroids.T if len(code_ids) else np.zeros((n, 0))
+    specific = specificity(list(features.vocabulary))
     rows_out = []
     for c in range(n):
         inside = members[labels == c]
@@ -295,7 +296,7 @@ def _describe(segments, documents, features, rows, x, labels, k, seeded, code_id
         if len(code_ids):
             best = int(np.argmax(to_codes[c]))
             nearest, distance = code_ids[best], round(float(1 - to_codes[c, best]), 4)
-        top = _label_terms(scores[c], features.vocabulary, terms,
+        top = _label_terms(scores[c] * specific, features.vocabulary, terms,
                            inside["text"].head(LABEL_SAMPLE).tolist())
         picked = quotes[quotes["cluster_id"] == c + 1]
         start = order[c]
@@ -315,8 +316,9 @@ def _describe(segments, documents, features, rows, x, labels, k, seeded, code_id
 
 
 def _label_terms(scores, vocabulary, terms, texts) -> list[str]:
-    """Up to :data:`LABEL_TERMS` terms by c-TF-IDF in their written form, hyphenated
-    words whole (``long-term care``), one per word stem."""
+    """Up to :data:`LABEL_TERMS` terms by ``scores`` (c-TF-IDF weighed by
+    :func:`~dialogcode.talk.specificity`) in their written form, hyphenated words whole
+    (``long-term care``), one per word stem."""
     chosen, covered = [], set()
     for term in diverse_terms(scores, vocabulary, 2 * LABEL_TERMS):
         shown = hyphenated(terms.display(term), texts)

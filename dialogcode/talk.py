@@ -12,16 +12,25 @@ documents write capitalised in the middle of a sentence most of the time (people
 and places' names as transcribed). Nor do *marks*: words written inside a short
 parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
 "(applause)", "(clears throat)"); square brackets are never read for terms.
+
+*Common English* words lead a label only when no more specific term scores near them:
+:func:`specificity` weighs a term by how rare its words are in general English, from
+the word probabilities that spacy-lookups-data ships (``lexeme_prob``), whatever the
+corpus.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .features import SegmentTerms
 
+RARE_LOGPROB = -12.0     # words this rare in general English (1 in 160,000) or rarer are
+                         # fully specific; commoner ones weigh (log p / this) squared
 MIN_CONTENT = 2          # distinct content lemmas a segment needs to carry a theme
 NAME_SHARE = 0.5         # capitalised mid-sentence at least this often -> a name (in a short
                          # parenthesis -> a transcription mark)
@@ -136,3 +145,21 @@ def hyphenated(term: str, texts: list[str]) -> str:
         return term
     best, count = forms.most_common(1)[0]
     return best if "-" in best and count * 2 > sum(forms.values()) else term
+
+
+@lru_cache(maxsize=1)
+def _english_logprob():
+    from spacy.lookups import load_lookups
+
+    return load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
+
+
+def specificity(terms: list[str]) -> np.ndarray:
+    """Per term, a weight in (0, 1] for how specific it is in general English: the mean
+    log probability of its words (spacy-lookups-data's ``lexeme_prob``; a word missing
+    from the table is rare) over :data:`RARE_LOGPROB`, squared and at most 1. *real*
+    weighs 0.44, *people* 0.26, *committee* 1."""
+    table = _english_logprob()
+    logprob = np.array([np.mean([min(table.get(w, RARE_LOGPROB), 0.0) for w in t.split()])
+                        for t in terms], dtype=float)
+    return np.minimum(logprob / RARE_LOGPROB, 1.0) ** 2
