@@ -15,7 +15,7 @@ from dialogcode.context import boundaries, smooth
 from dialogcode.errors import DialogcodeError
 from dialogcode.features import segment_terms
 from dialogcode.roles import speaker_roles
-from dialogcode.talk import hyphenated, name_words, procedural, theme_terms
+from dialogcode.talk import hyphenated, name_words, procedural, specificity, theme_terms
 
 TOPICS = {
     "budget": ["budget", "spending", "invoice", "accounts", "salary", "funding", "audit",
@@ -213,6 +213,31 @@ def test_labels_have_no_fillers_or_names_keep_hyphens_and_one_term_per_lemma():
     assert hyphenated("term care", ["a long-term care home", "long-term care"]) == \
         "long-term care"
     assert hyphenated("care", ["care for seniors", "long-term care"]) == "care"
+
+
+def test_a_common_english_word_leads_a_label_only_when_nothing_specific_scores_near():
+    # "real", "happens", "year" in every turn of one theme used to lead its label
+    # ("real / happens / year") over the eviction talk in two turns of three
+    rng = random.Random(2)
+    turns = []
+    for i in range(40):
+        if i < 20:
+            specific = rng.sample(["eviction", "landlord", "tenants"], 2)
+            turns.append(("P1", f"It is real, it happens every year, the {specific[0]} "
+                                f"and the {specific[1]}."))
+        else:
+            turns.append(("P2", f"The {rng.choice(['zoning', 'ordinance'])} vote on "
+                                f"the {rng.choice(['setback', 'variance'])} was close."))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    first = result.assignments.set_index("seg_id").at["d:t1", "cluster_id"]
+    housing = result.clusters.set_index("cluster_id").at[first, "label"]
+    assert housing.split(" / ")[0] in ("eviction", "landlord", "tenants"), housing
+    terms = result.clusters["terms"].str.split("; ").sum()
+    assert {"real", "happen", "happens", "year"} & set(terms)    # weighed, not removed
+    assert specificity(["real", "people", "committee", "eviction", "zzqx"]).round(2)\
+        .tolist() == [0.44, 0.26, 1.0, 1.0, 1.0]
 
 
 def test_transcription_marks_in_brackets_never_make_a_label():
