@@ -16,6 +16,7 @@ SEEDS = 3                    # runs per k in the k search
 LARGE = 20_000               # above this many segments: MiniBatchKMeans
 SILHOUETTE_SAMPLE = 3_000    # silhouette is computed on a sample of this many
 MAX_ITER = 100               # k-means iterations at most (smoothed vectors converge slowly)
+TOLERANCE = 0.2             # the smallest k scoring within this share of the best is chosen
 K_REPORT_COLUMNS = ["k", "silhouette", "stability", "smallest", "score", "chosen"]
 
 
@@ -127,9 +128,11 @@ def search_k(units, weights, centroids, k, k_range, seed, min_size):
 
 
 def _rechoose(report: pd.DataFrame, min_size: int) -> tuple[pd.DataFrame, int]:
-    """``report`` with its ``chosen`` column, and the chosen k: the best score among
-    the k whose smallest cluster holds ``min_size`` segments (any k if none does)."""
-    ranked = report.assign(_small=report["smallest"] < min_size).sort_values(
-        ["_small", "score", "k"], ascending=[True, False, True], kind="stable")
-    chosen = int(ranked["k"].iloc[0])
+    """``report`` with its ``chosen`` column, and the chosen k: among the k whose
+    smallest cluster holds ``min_size`` segments (any k if none does), the smallest
+    whose score is within :data:`TOLERANCE` of the best."""
+    usable = report[report["smallest"] >= min_size]
+    usable = report if usable.empty else usable
+    best = usable["score"].max()
+    chosen = int(usable.loc[usable["score"] >= best - TOLERANCE * abs(best), "k"].min())
     return report.assign(chosen=report["k"] == chosen), chosen
