@@ -14,6 +14,7 @@ from dialogcode.codebook import Codebook
 from dialogcode.context import boundaries, smooth
 from dialogcode.errors import DialogcodeError
 from dialogcode.features import segment_terms
+from dialogcode.ksearch import _rechoose
 from dialogcode.roles import speaker_roles
 from dialogcode.talk import hyphenated, name_words, procedural, specificity, theme_terms
 
@@ -289,6 +290,23 @@ def test_k_report_warns_at_the_edge_and_auto_widens_the_range():
     single = cluster_segments(segments, documents, NO_CODINGS, book, scope="all",
                               k_range=(3, 3), **calls)
     assert single.notes == []                       # one k: nothing to compare
+
+
+def test_k_search_takes_the_smallest_k_scoring_near_the_best_not_the_top_edge():
+    # the sample study's residual (353 segments): the score creeps up with k, and the
+    # best (k=16) was the top of the range; k=11 scores within 20% of it
+    report = pd.DataFrame({
+        "k": range(4, 17),
+        "smallest": [54, 46, 28, 25, 18, 18, 22, 19, 20, 11, 12, 11, 9],
+        "score": [0.0238, 0.0359, 0.0309, 0.0395, 0.049, 0.0499, 0.0396, 0.0514, 0.0521,
+                  0.0491, 0.0539, 0.0472, 0.0634]})
+    chosen_report, chosen = _rechoose(report, min_size=5)
+    assert chosen == 11 and chosen_report["chosen"].sum() == 1
+    assert chosen_report.loc[chosen_report["chosen"], "k"].item() == 11
+    # a k whose smallest cluster is under min_size is not chosen, however near it scores
+    assert _rechoose(report.assign(smallest=[54] * 7 + [3] + [20] * 5), 5)[1] == 12
+    # a clear best is kept
+    assert _rechoose(report.assign(score=[0.1] * 12 + [0.5]), 5)[1] == 16
 
 
 def test_min_size_merges_small_clusters():
