@@ -124,8 +124,9 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     :func:`dialogcode.context.smooth`; ``context=0``: alone); with ``boundaries`` the documents
     are first cut into runs of talk at topic changes (:func:`dialogcode.context.boundaries`)
     and whole runs are clustered. ``k`` fixes the number of clusters; ``None`` chooses
-    it in ``k_range`` (both ends included) by the best silhouette x stability among the
-    k whose clusters all hold at least ``min_size`` segments; ``"auto"`` also widens the
+    it in ``k_range`` (both ends included): among the k whose clusters all hold at least
+    ``min_size`` segments, the smallest whose silhouette x stability is within
+    :data:`dialogcode.ksearch.TOLERANCE` of the best; ``"auto"`` also widens the
     range while the best k is at one of its ends. ``terms`` may be passed when already
     computed for these segments; ``roles`` (the study's speaker roles) put staff's
     words last among the quotes. ``semantic="wordllama"`` adds the segments' WordLlama
