@@ -20,6 +20,7 @@ corpus.
 """
 from __future__ import annotations
 
+import gzip
 import re
 from collections import Counter
 from functools import lru_cache
@@ -55,6 +56,7 @@ gon wan na ta laughs laughter crosstalk inaudible
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
+_ENTRY = re.compile(r'"([a-z][a-z\'-]*)":\s*(-[0-9.]+)')   # a lower-case word's log prob
 _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 words
 
 
@@ -148,10 +150,16 @@ def hyphenated(term: str, texts: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _english_logprob():
-    from spacy.lookups import load_lookups
+def _english_logprob() -> dict[str, float]:
+    """spacy-lookups-data's English ``lexeme_prob`` (natural log of a word's probability),
+    only the words commoner than :data:`RARE_LOGPROB` (the rest weigh 1 anyway)."""
+    from importlib.resources import files
 
-    return load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
+    path = files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
+        text = handle.read()    # read as text: a json.load of its million words takes 200 MiB
+    return {word: float(logprob) for word, logprob in _ENTRY.findall(text)
+            if float(logprob) > RARE_LOGPROB}
 
 
 def specificity(terms: list[str]) -> np.ndarray:
