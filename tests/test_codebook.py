@@ -80,9 +80,9 @@ def test_validate_takes_a_study_folder_or_a_folder_of_codebooks(tmp_path):
     result = CliRunner().invoke(cli, ["codebook", "validate", str(sample)])
     assert result.exit_code == 0, result.output
     assert "in 3 codebook(s)" in result.output        # the study's own codebooks
-    (tmp_path / "a.yaml").write_text((CODEBOOKS / "bad.yaml").read_text(), encoding="utf-8")
+    (tmp_path / "a.YAML").write_text((CODEBOOKS / "bad.yaml").read_text(), encoding="utf-8")
     result = CliRunner().invoke(cli, ["codebook", "show", str(tmp_path)])
-    assert result.exit_code == 1 and "a.yaml:13 [b]: parent 'nowhere'" in result.output
+    assert result.exit_code == 1 and "a.YAML:13 [b]: parent 'nowhere'" in result.output
     empty = tmp_path / "empty"
     empty.mkdir()
     result = CliRunner().invoke(cli, ["codebook", "validate", str(empty)])

@@ -297,12 +297,13 @@ def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     path = tmp_path / "t.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:04,000\nANA: We need housing.\n\n"
                     "2\n00:00:05,000 --> 00:00:08,000\n- BEN: I agree.\n- ANA: Good,\n"
-                    "and jobs.\n\n3\n00:00:09,000 --> 00:00:10,000\n- a dash alone stays\n",
+                    "and jobs.\n\n3\n00:00:09,000 --> 00:00:10,000\n- a dash alone stays\n\n"
+                    "4\n00:00:11,000 --> 00:00:14,000\nIt was\n-5 degrees, then\n-3.\n",
                     encoding="utf-8")
     blocks, notes = blocks_of(path, speakers=frozenset({"ANA", "BEN"}))
     assert [(b[1], b[2]) for b in blocks] == [
         ("ANA", "We need housing."), ("BEN", "I agree."), ("ANA", "Good, and jobs."),
-        (None, "- a dash alone stays")]
+        (None, "- a dash alone stays"), (None, "It was -5 degrees, then -3.")]
     assert notes == []
 
 

@@ -26,7 +26,7 @@ def codebook_paths(given: tuple[Path, ...]) -> list[Path]:
         elif (path / CONFIG_NAME).is_file():
             found = Study.open(path).codebook_files()
         else:
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml"))
             if not found:
                 raise click.BadParameter(f"{path} holds no .yaml codebook and no "
                                          f"{CONFIG_NAME}", param_hint="FILES")
