@@ -134,6 +134,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         min_segments=min_segments, inferred=phases_inferred(documents),
         pairs=_records(pairs), codes=codes, phases=PHASES, contents=contents,
         against=agreement_summary(tables.get("agreement")),
+        modelled=bool("source" in codings and (codings["source"] == "model").any()),
         cooccurrence_codes=COOCCURRENCE_CODES, level_names=LEVEL_NAMES,
         lessons=lesson_rows, agreement=agreement, codebook=_records(summary))
 

@@ -267,6 +267,13 @@ def test_report_opens_with_how_many_codes_not_to_rely_on(built):
     assert ('<p class="flag">Against sam\'s coding, 2 of 2 codes with a verdict are "do not '
             'rely"') in words.replace("&#39;", "'").replace("&#34;", '"')
     assert "<td>Housing</td>" in words          # the agreement table names codes by label
+    # with the learned model's codings counted, the line must not read as a verdict on them
+    modelled = evidence.codings.assign(source="model")
+    words = " ".join(render_report("T", evidence.documents, evidence.segments, modelled,
+                                   evidence.book, {**evidence.tables, "agreement": agreement}
+                                   ).split()).replace("&#39;", "'")
+    assert ("For the rules alone (the learned model's codings left out; the figures above "
+            "include them), against sam's coding, 2 of 2 codes") in words
 
 
 @pytest.mark.parametrize("quote, shown", [("Plain words.", "“Plain words.”"),
