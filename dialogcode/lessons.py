@@ -17,6 +17,8 @@ lessons.yaml (documented in docs/lessons.md)::
 """
 from __future__ import annotations
 
+import difflib
+
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,9 +103,12 @@ def load_lessons(path: Path, book: Codebook, documents: pd.DataFrame) -> Lessons
             for field, allowed in known.items():
                 for value in getattr(evidence, field) or []:
                     if value not in allowed:
+                        names = sorted(map(str, allowed))
+                        close = difflib.get_close_matches(str(value), names, n=2, cutoff=0.75)
+                        hint = (f"; did you mean {' or '.join(map(repr, close))}?" if close
+                                else f" (known: {', '.join(names) or 'none'})")
                         problems.append(Problem(
-                            f"unknown {field[:-1].replace('_', ' ')} {value!r}"
-                            f" (known: {', '.join(sorted(map(str, allowed))) or 'none'})",
+                            f"unknown {field[:-1].replace('_', ' ')} {value!r}{hint}",
                             source, line_of(node, field), f"{lesson.id}: {field}"))
     if problems:
         raise LessonsError(problems)

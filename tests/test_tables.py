@@ -181,8 +181,9 @@ def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
     with pytest.raises(LessonsError) as caught:
         load_lessons(bad, evidence.book, evidence.documents)
     messages = [str(p) for p in caught.value.problems]
-    assert any(":5" in m and "unknown code 'risk.hosing'" in m for m in messages)
-    assert any(":6" in m and "unknown site 'Nowhere'" in m for m in messages)
+    assert any(":5" in m and "unknown code 'risk.hosing'; did you mean 'risk.housing'?" in m
+               for m in messages)
+    assert any(":6" in m and "unknown site 'Nowhere' (known: " in m for m in messages)
 
 
 def test_lessons_command(tmp_path):
