@@ -105,8 +105,10 @@ def load_lessons(path: Path, book: Codebook, documents: pd.DataFrame) -> Lessons
                     if value not in allowed:
                         names = sorted(map(str, allowed))
                         close = difflib.get_close_matches(str(value), names, n=2, cutoff=0.75)
-                        hint = (f"; did you mean {' or '.join(map(repr, close))}?" if close
-                                else f" (known: {', '.join(names) or 'none'})")
+                        hint = (f"; did you mean {' or '.join(map(repr, close))}?"
+                                if close else "")
+                        if not close or len(names) <= 12:     # a long list only if needed
+                            hint += f" (known: {', '.join(names) or 'none'})"
                         problems.append(Problem(
                             f"unknown {field[:-1].replace('_', ' ')} {value!r}{hint}",
                             source, line_of(node, field), f"{lesson.id}: {field}"))
