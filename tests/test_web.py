@@ -28,6 +28,19 @@ BASE = f"http://127.0.0.1:{PORT}"
 SCRIPT_TURN = "<script>window.pwned = 1</script> the rent & <b>wages</b>"
 
 
+def export_next(study: Path, sheet: Path) -> Path:
+    """Three review decisions, `learn`, then `review export --next 3` to ``sheet``."""
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept\n"
+        "north/kickoff:t3,risk.money,accept\nsouth/visit:t3,risk.housing,reject\n",
+        encoding="utf-8")
+    for command in (["learn", str(study)],
+                    ["review", "export", "--next", "3", str(study), "-o", str(sheet)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 0, result.output
+    return sheet
+
+
 def build_study(root: Path) -> Path:
     """The evidence fixture plus a document whose first turn holds markup, coded."""
     shutil.copytree(FIXTURE, root)
@@ -263,15 +276,7 @@ def test_the_queue_scores_the_real_text_while_the_pages_show_blocks(study, tmp_p
     # the queue scores segments with the models and the token cache: it must read the
     # text as ingested (the cache is keyed by the document's hash, so masked tokens
     # stored there would change later codings), while the pages show the blocks
-    (study / "decisions.csv").write_text(
-        "seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept\n"
-        "north/kickoff:t3,risk.money,accept\nsouth/visit:t3,risk.housing,reject\n",
-        encoding="utf-8")
-    sheet = tmp_path / "next.csv"
-    for command in (["learn", str(study)],
-                    ["review", "export", "--next", "3", str(study), "-o", str(sheet)]):
-        result = CliRunner().invoke(cli, command)
-        assert result.exit_code == 0, result.output
+    sheet = export_next(study, tmp_path / "next.csv")
     before = read_table(study / "out", "codings", hint="run")
     (study / "privacy.yaml").write_text("always: [rent, evicted, wages]\n", encoding="utf-8")
     shutil.rmtree(study / "out" / "cache")

@@ -7,16 +7,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 pytest.importorskip("flask")
 playwright = pytest.importorskip("playwright.sync_api")
 
 from dialogcode import Study  # noqa: E402
-from dialogcode.cli import cli  # noqa: E402
 from dialogcode.web import make_server  # noqa: E402
 
-from test_web import SCRIPT_TURN, build_study  # noqa: E402
+from test_web import SCRIPT_TURN, build_study, export_next  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -186,15 +184,7 @@ def test_two_tabs_never_lose_a_decision(served, page):
 
 def test_the_queue_walks_the_segments_review_export_next_chooses(built, tmp_path, page):
     study = Path(shutil.copytree(built, tmp_path / "study"))
-    (study / "decisions.csv").write_text(
-        "seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept\n"
-        "north/kickoff:t3,risk.money,accept\nsouth/visit:t3,risk.housing,reject\n",
-        encoding="utf-8")
-    sheet = tmp_path / "next.csv"
-    for command in (["learn", str(study)],
-                    ["review", "export", "--next", "3", str(study), "-o", str(sheet)]):
-        result = CliRunner().invoke(cli, command)
-        assert result.exit_code == 0, result.output
+    sheet = export_next(study, tmp_path / "next.csv")
     with sheet.open(encoding="utf-8") as handle:
         expected = list(csv.DictReader(handle))
     server = make_server(Study.open(study), reviewer="bo", queue_size=3)

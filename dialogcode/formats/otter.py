@@ -5,18 +5,10 @@ import re
 
 from . import speakers
 from .base import Block, ParsedDocument
-from .plaintext import line_at, span
+from .plaintext import line_at, seconds, span
 
 HEADER = re.compile(r"^(?P<label>\S[^\n]{0,39}?)[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$",
                     re.MULTILINE)
-
-
-def seconds(stamp: str) -> float:
-    """``"1:02:13"`` or ``"0:49"`` as seconds."""
-    total = 0.0
-    for part in stamp.split(":"):
-        total = total * 60 + float(part)
-    return total
 
 
 def find_headers(text: str) -> list[re.Match]:

@@ -44,14 +44,17 @@ class Turn:
     time: float | None = None   # seconds, from ``[00:01:05] P1:`` or ``P1 (1:05):``
 
 
-def _seconds(match: re.Match) -> float | None:
-    stamp = match["before"] or match["inside"]
-    if not stamp:
-        return None
+def seconds(stamp: str) -> float:
+    """``"1:02:13"``, ``"0:49"`` or ``"00:01:09,5"`` as seconds."""
     total = 0.0
     for part in stamp.replace(",", ".").split(":"):
         total = total * 60 + float(part)
     return total
+
+
+def _seconds(match: re.Match) -> float | None:
+    stamp = match["before"] or match["inside"]
+    return seconds(stamp) if stamp else None
 
 
 def line_at(text: str, offset: int) -> int:
