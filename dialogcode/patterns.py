@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy
 from spacy.attrs import DEP, LEMMA, LOWER, ORTH, SENT_START
@@ -89,11 +90,11 @@ class CompiledCodebook:
                         "lemma": PhraseMatcher(vocab, attr="LEMMA")}
         self._dependencies = DependencyMatcher(vocab)
         self._keys: dict[int, tuple[str, str, str]] = {}   # key -> (code, rule, role)
-        self._veto_keys: set[int] = set()
-        # token patterns run only on segments holding all their required literal tokens
-        self._token_patterns: list[tuple[str, Matcher, int | None]] = []
-        self._requires: list[list[tuple[int, tuple[int, ...]]]] = []   # (attr, any of)
-        self._literals: dict[int, set[int]] = {LOWER: set(), LEMMA: set(), ORTH: set()}
+        # token patterns run only on segments holding all their required literal tokens:
+        # a requirement is (attr, any of these values); each pattern lists its own
+        self._token_patterns: list[tuple[Matcher, int | None]] = []   # (its matcher, longest)
+        self._requirements: dict[tuple[int, tuple[int, ...]], int] = {}
+        self._requires: list[list[int]] = []
 
         self._near: dict[tuple[str, str], object] = {}
         self._vetoes: dict[tuple[str, str], object] = {}
@@ -126,8 +127,8 @@ class CompiledCodebook:
                 self._vetoes[(code.id, rule_id)] = rule
                 key = self._key(code.id, rule_id, "veto")
                 phrases[rule.match].extend((key, t) for t in rule.terms)
-        self._literal_arrays = {attr: numpy.array(sorted(values), dtype=numpy.uint64)
-                                for attr, values in self._literals.items() if values}
+        self._index_keys()
+        self._index_requirements()
         for mode, items in phrases.items():
             texts = [text for _, text in items]
             docs = nlp.pipe(texts) if mode == "lemma" else map(nlp.make_doc, texts)
@@ -143,7 +144,7 @@ class CompiledCodebook:
         or ``{IN: [...]}``) one of which a segment must hold for the pattern to match."""
         matcher = Matcher(self.nlp.vocab)
         matcher.add(key, [pattern])
-        self._token_patterns.append((key, matcher, _max_length(pattern)))
+        self._token_patterns.append((matcher, _max_length(pattern)))
         requires = []
         for spec in pattern:
             if _optional(spec.get("OP")):
@@ -155,57 +156,116 @@ class CompiledCodebook:
                     value["IN"] if isinstance(value, dict) and list(value) == ["IN"] else None)
                 if values and all(isinstance(v, str) for v in values):
                     hashes = tuple(self.nlp.vocab.strings.add(v) for v in values)
-                    requires.append((attr, hashes))
-                    self._literals[attr].update(hashes)
+                    requires.append(self._requirements.setdefault(
+                        (attr, hashes), len(self._requirements)))
         self._requires.append(requires)
 
-    def _match_tokens(self, doc: Doc, bounds: numpy.ndarray, owner: numpy.ndarray
-                      ) -> list[tuple[int, int, int]]:
-        """Token-pattern matches in ``doc``. A pattern runs only in segments (tokens
-        ``bounds[i]:bounds[i + 1]``; ``owner`` is the segment of every token) holding
-        one of the values of each of its required tokens, and there only on the windows
-        around its rarest required token that a match through it could cover (the
-        whole segment when the pattern's length is unbounded)."""
-        present: dict[tuple[int, int], list[int]] = defaultdict(list)   # -> positions
-        if self._literal_arrays:
-            attrs = list(self._literal_arrays)
-            columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
-            for column, (attr, literals) in enumerate(self._literal_arrays.items()):
-                values = columns[:, column]
-                nearest = numpy.minimum(numpy.searchsorted(literals, values), len(literals) - 1)
-                places = numpy.flatnonzero(literals[nearest] == values)
-                for value, position in zip(values[places].tolist(), places.tolist()):
-                    present[(attr, value)].append(position)
+    def _index_keys(self) -> None:
+        """The match keys sorted, with a row per key of its role (an index into
+        :data:`_ROLES`), code and rule (numbered per code and per code and rule id), so
+        that matches are sorted out with arrays rather than one by one."""
+        hashes = sorted(self._keys)
+        codes: dict[str, int] = {}
+        rules: dict[tuple[str, str], int] = {}
+        table = []
+        for key in hashes:
+            code_id, rule_id, role = self._keys[key]
+            table.append((_ROLES.index(role), codes.setdefault(code_id, len(codes)),
+                          rules.setdefault((code_id, rule_id), len(rules))))
+        self._key_hashes = numpy.array(hashes, dtype=numpy.uint64)
+        self._key_table = numpy.array(table, dtype=numpy.int64).reshape(-1, 3)
+
+    def _index_requirements(self) -> None:
+        """Per token attribute, the sorted literal values some requirement names and,
+        for each, the requirements it satisfies; per pattern, which requirements it
+        needs (a row of ``_needs``)."""
+        satisfies: dict[int, dict[int, set[int]]] = {LOWER: {}, LEMMA: {}, ORTH: {}}
+        for (attr, hashes), requirement in self._requirements.items():
+            for value in hashes:
+                satisfies[attr].setdefault(value, set()).add(requirement)
+        self._literal_attrs = [attr for attr, values in satisfies.items() if values]
+        self._literal_values, satisfied, offset = [], [[]], 0
+        for attr in self._literal_attrs:
+            values = sorted(satisfies[attr])
+            self._literal_values.append((numpy.array(values, dtype=numpy.uint64), offset))
+            satisfied.extend(sorted(satisfies[attr][v]) for v in values)
+            offset += len(values)
+        # literal i satisfies requirements _satisfied[_starts[i]:_starts[i + 1]]
+        self._starts = numpy.cumsum([0] + [len(r) for r in satisfied[1:]]).astype(numpy.int64)
+        self._satisfied = numpy.array([r for rs in satisfied for r in rs], dtype=numpy.int64)
+        self._needs = numpy.zeros((len(self._requires), len(self._requirements)), dtype=bool)
+        for pattern, requires in enumerate(self._requires):
+            self._needs[pattern, requires] = True
+
+    def _match_tokens(self, doc: Doc, columns: numpy.ndarray, bounds: numpy.ndarray,
+                      owner: numpy.ndarray) -> list[tuple[int, int, int]]:
+        """Token-pattern matches in ``doc`` (``columns``: its tokens' values of
+        ``_literal_attrs``). A pattern runs only in segments (tokens ``bounds[i]:bounds[i
+        + 1]``; ``owner`` is the segment of every token) holding one of the values of
+        each of its required tokens, and there only on the windows around its rarest
+        required token that a match through it could cover and that hold every
+        required token (the whole segment when the pattern's length is unbounded)."""
+        n_segments = len(bounds) - 1
+        if self._literal_attrs:
+            literals, positions = [], []
+            for column, (values, offset) in enumerate(self._literal_values):
+                tokens = columns[:, column]
+                nearest = numpy.minimum(numpy.searchsorted(values, tokens), len(values) - 1)
+                places = numpy.flatnonzero(values[nearest] == tokens)
+                literals.append(nearest[places] + offset)
+                positions.append(places)
+            literal, position = numpy.concatenate(literals), numpy.concatenate(positions)
+        else:
+            literal = position = numpy.zeros(0, dtype=numpy.int64)
+        # one row per (requirement, token satisfying it), grouped by requirement
+        counts = self._starts[literal + 1] - self._starts[literal]
+        firsts = numpy.repeat(self._starts[literal] - (numpy.cumsum(counts) - counts), counts)
+        requirement = self._satisfied[firsts + numpy.arange(int(counts.sum()))]
+        position = numpy.repeat(position, counts)
+        order = numpy.argsort(requirement, kind="stable")
+        requirement, position = requirement[order], position[order]
+        edges = numpy.searchsorted(requirement, numpy.arange(len(self._requirements) + 1))
+        present = numpy.zeros((len(self._requirements), n_segments), dtype=bool)
+        present[requirement, owner[position]] = True
+        sizes = numpy.diff(edges).tolist()
         found = []
-        for (_, matcher, longest), requires in zip(self._token_patterns, self._requires):
-            if requires:
-                places = [[p for v in values for p in present.get((attr, v), ())]
-                          for attr, values in requires]
-                segments = set(owner[places[0]].tolist()) if all(places) else set()
-                for more in places[1:]:
-                    segments &= set(owner[more].tolist())
-                if not segments:
-                    continue
-                anchors = [p for p in min(places, key=len) if owner[p] in segments]
-            else:
-                segments, anchors = set(range(len(bounds) - 1)), []
+        # the patterns whose requirements all occur somewhere in the doc
+        for pattern in numpy.flatnonzero(~(self._needs & ~present.any(axis=1)).any(axis=1)):
+            (matcher, longest), requires = self._token_patterns[pattern], self._requires[pattern]
+            segments = present[requires].all(axis=0)
+            if not segments.any():
+                continue
             if longest is None or not requires:
-                windows = [(int(bounds[s]), int(bounds[s + 1])) for s in segments]
+                chosen = numpy.flatnonzero(segments)
+                windows = zip(bounds[chosen].tolist(), bounds[chosen + 1].tolist())
             else:
-                windows = [(max(int(bounds[owner[p]]), p - longest + 1),
-                            min(int(bounds[owner[p] + 1]), p + longest)) for p in anchors]
-            for start, end in _merge_windows(windows):
-                if end > start:
-                    found.extend((k, start + s, start + e)
-                                 for k, s, e in matcher(doc[start:end]))
+                rarest = min(requires, key=sizes.__getitem__)
+                anchors = position[edges[rarest]:edges[rarest + 1]]     # in token order
+                anchors = anchors[segments[owner[anchors]]]
+                # the window a match through an anchor could cover, kept when it holds
+                # every required token; overlapping ones joined (both ends rise with
+                # the anchor, and never cross a segment)
+                starts = numpy.maximum(bounds[owner[anchors]], anchors - longest + 1)
+                ends = numpy.minimum(bounds[owner[anchors] + 1], anchors + longest)
+                keep = numpy.ones(len(anchors), dtype=bool)
+                for other in set(requires) - {rarest}:
+                    places = position[edges[other]:edges[other + 1]]
+                    keep &= numpy.searchsorted(places, starts) < numpy.searchsorted(places, ends)
+                if not keep.all():
+                    starts, ends = starts[keep], ends[keep]
+                    if not len(starts):
+                        continue
+                joined = numpy.concatenate(([True], starts[1:] >= ends[:-1]))
+                windows = zip(starts[joined].tolist(),
+                              ends[numpy.append(joined[1:], True)].tolist())
+            for start, end in windows:
+                found.extend((k, start + s, start + e) for k, s, e in matcher(doc[start:end]))
         return found
 
     def _key(self, code_id: str, rule_id: str, role: str) -> str:
         name = f"{code_id}\x1f{rule_id}\x1f{role}"
         key = self.nlp.vocab.strings.add(name)
         self._keys[key] = (code_id, rule_id, role)
-        if role == "veto":
-            self._veto_keys.add(key)
         return name
 
     def match(self, doc: Doc) -> list[Hit]:
@@ -219,37 +279,53 @@ class CompiledCodebook:
         matches crossing a segment boundary are dropped, and proximity rules, vetoes
         and merging apply within a segment."""
         bounds = numpy.asarray(bounds, dtype=numpy.int64)
-        owner = numpy.repeat(numpy.arange(len(bounds) - 1), numpy.diff(bounds))
+        n_segments = len(bounds) - 1
+        owner = numpy.repeat(numpy.arange(n_segments), numpy.diff(bounds))
+        columns = doc.to_array([SENT_START, DEP, *self._literal_attrs])
         found = [*self._phrase["lower"](doc), *self._phrase["lemma"](doc)]
         if len(self._dependencies):
             found.extend((key, min(ids), max(ids) + 1)
                          for key, ids in self._dependencies(doc))
         if self._token_patterns:
-            found.extend(self._match_tokens(doc, bounds, owner))
-        by_segment: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-        coding = set()      # segments with more than vetoes
-        for key, start, end in found:
-            segment = int(owner[start])
-            if end <= bounds[segment + 1]:
-                by_segment[segment].append((key, start, end))
-                if key not in self._veto_keys:
-                    coding.add(segment)
-        # sentence boundaries as spaCy's has_annotation("SENT_START") sees them in a doc
-        # of the segment alone: set on a token after its first, or a parse
-        boundaries = doc.to_array([SENT_START, DEP]).reshape(len(doc), 2) != 0
+            found.extend(self._match_tokens(doc, columns[:, 2:], bounds, owner))
+        if not found:
+            return {}
+        # Only what can make or veto a hit goes on: matches inside one segment that
+        # are hits, halves of a proximity rule whose other half is in the segment too,
+        # and vetoes of a code that has one of those there.
+        table = numpy.fromiter(chain.from_iterable(found), dtype=numpy.uint64,
+                              count=3 * len(found)).reshape(-1, 3)
+        role, code, rule = self._key_table[numpy.searchsorted(self._key_hashes, table[:, 0])].T
+        starts, ends = table[:, 1].astype(numpy.int64), table[:, 2].astype(numpy.int64)
+        where = owner[starts]
+        inside = ends <= bounds[where + 1]
+        pairs = rule * n_segments + where
+        paired = numpy.isin(pairs, numpy.intersect1d(pairs[inside & (role == _A)],
+                                                     pairs[inside & (role == _B)]))
+        making = inside & ((role == _HIT) | paired)
+        codes = code * n_segments + where
+        vetoing = inside & (role == _VETO) & numpy.isin(codes, codes[making])
+        kept = numpy.flatnonzero(making | vetoing)
+        kept = kept[numpy.argsort(where[kept], kind="stable")]
+        # whether each segment has sentence boundaries as spaCy's
+        # has_annotation("SENT_START") sees them in a doc of the segment alone: set on a
+        # token after its first, or a parse
+        boundaries = columns[:, :2] != 0
         boundaries[bounds[:-1][bounds[:-1] < len(doc)], 0] = False
+        marked = numpy.concatenate(([0], numpy.cumsum(boundaries.any(axis=1))))
+        annotated = (marked[bounds[1:]] > marked[bounds[:-1]]).tolist()
         found_hits = {}
-        for segment in sorted(coding):
-            start, end = bounds[segment], bounds[segment + 1]
-            hits = self._segment_hits(doc, by_segment[segment],
-                                      lambda: bool(boundaries[start:end].any()))
+        groups, firsts = numpy.unique(where[kept], return_index=True)
+        for segment, rows in zip(groups.tolist(), numpy.split(kept, firsts[1:])):
+            hits = self._segment_hits(doc, [found[i] for i in rows.tolist()],
+                                      annotated[segment])
             if hits:
                 found_hits[segment] = hits
         return found_hits
 
-    def _segment_hits(self, doc: Doc, found, annotated) -> list[Hit]:
+    def _segment_hits(self, doc: Doc, found, annotated: bool) -> list[Hit]:
         """One segment's hits from its raw matches, after pairing, vetoes and merging;
-        ``annotated()`` tells whether the segment has sentence boundaries set."""
+        ``annotated`` tells whether the segment has sentence boundaries set."""
         hits: list[Hit] = []
         near_parts: dict[tuple[str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
         vetoes: dict[str, list[tuple[object, int, int]]] = defaultdict(list)
@@ -267,7 +343,7 @@ class CompiledCodebook:
             hits = [h for h in hits if not _vetoed(h, vetoes.get(h.code_id, ()))]
         return _merge(hits)
 
-    def _pair(self, doc: Doc, near_parts, annotated) -> list[Hit]:
+    def _pair(self, doc: Doc, near_parts, annotated: bool) -> list[Hit]:
         hits = []
         for (code_id, rule_id), (a_spans, b_spans) in near_parts.items():
             rule = self._near[(code_id, rule_id)]
@@ -278,13 +354,15 @@ class CompiledCodebook:
                     if overlap or gap > rule.within:
                         continue
                     start, end = min(a_start, b_start), max(a_end, b_end)
-                    if rule.scope == "sentence" and _crosses_sentence(doc, start, end, annotated()):
+                    if rule.scope == "sentence" and _crosses_sentence(doc, start, end, annotated):
                         continue
                     hits.append(Hit(code_id, rule_id, start, end))
         return hits
 
 
 _SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
+_ROLES = ("hit", "a", "b", "veto")
+_HIT, _A, _B, _VETO = range(len(_ROLES))
 
 
 def _crosses_sentence(doc: Doc, start: int, end: int, annotated: bool) -> bool:
@@ -321,17 +399,6 @@ def _max_length(pattern: list[dict]) -> int | None:
         else:
             total += 1
     return total
-
-
-def _merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping windows joined (windows of one segment only ever overlap)."""
-    merged: list[list[int]] = []
-    for start, end in sorted(windows):
-        if merged and start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(start, end) for start, end in merged]
 
 
 def _vetoed(hit: Hit, vetoes) -> bool:

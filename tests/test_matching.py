@@ -23,7 +23,8 @@ ROOT = Path(__file__).parent.parent
 SHIPPED = sorted((ROOT / "codebooks").glob("*.yaml"))
 
 # short turns; some phrases would match only across a turn boundary ("rent" / "went up",
-# "cut off" / "from them", "we" / "struggle"), which per-segment matching never sees
+# "cut off" / "from them", "we" / "struggle"), which per-segment matching never sees;
+# a turn holds both words of a token pattern ("work", "plan") too far apart to match
 TURNS = """Synthetic fixture: a short-turn meeting.
 
 A: The rent went up again. We can't afford it.
@@ -49,6 +50,8 @@ A: Work-plan, work plan, a work - plan. Couch-surfing since spring, couch surfin
 B: Then they were evicted and couldn't afford a thing. The house is gone.
 
 C: ok
+
+B: Work was slow and nobody wrote a plan for it, a plan for work.
 
 A: Thanks everyone, that's the rent, and that we can not afford.
 """
