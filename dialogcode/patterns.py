@@ -95,6 +95,7 @@ class CompiledCodebook:
         self._token_patterns: list[tuple[Matcher, int | None]] = []   # (its matcher, longest)
         self._requirements: dict[tuple[int, tuple[int, ...]], int] = {}
         self._requires: list[list[int]] = []
+        self._ends: list[tuple[int | None, int | None]] = []   # of the first, last token
 
         self._near: dict[tuple[str, str], object] = {}
         self._vetoes: dict[tuple[str, str], object] = {}
@@ -145,8 +146,8 @@ class CompiledCodebook:
         matcher = Matcher(self.nlp.vocab)
         matcher.add(key, [pattern])
         self._token_patterns.append((matcher, _max_length(pattern)))
-        requires = []
-        for spec in pattern:
+        requires, first, last = [], None, None
+        for place, spec in enumerate(pattern):
             if _optional(spec.get("OP")):
                 continue
             for name, attr in (("LOWER", LOWER), ("LEMMA", LEMMA), ("ORTH", ORTH),
@@ -158,7 +159,10 @@ class CompiledCodebook:
                     hashes = tuple(self.nlp.vocab.strings.add(v) for v in values)
                     requires.append(self._requirements.setdefault(
                         (attr, hashes), len(self._requirements)))
+                    first = requires[-1] if place == 0 else first
+                    last = requires[-1] if place == len(pattern) - 1 else last
         self._requires.append(requires)
+        self._ends.append((first, last))
 
     def _index_keys(self) -> None:
         """The match keys sorted, with a row per key of its role (an index into
@@ -235,20 +239,35 @@ class CompiledCodebook:
             segments = present[requires].all(axis=0)
             if not segments.any():
                 continue
-            if longest is None or not requires:
-                chosen = numpy.flatnonzero(segments)
-                windows = zip(bounds[chosen].tolist(), bounds[chosen + 1].tolist())
+            if not requires:
+                windows = zip(bounds[:-1].tolist(), bounds[1:].tolist())
             else:
-                rarest = min(requires, key=sizes.__getitem__)
-                anchors = position[edges[rarest]:edges[rarest + 1]]     # in token order
-                anchors = anchors[segments[owner[anchors]]]
-                # the window a match through an anchor could cover, kept when it holds
-                # every required token; overlapping ones joined (both ends rise with
-                # the anchor, and never cross a segment)
-                starts = numpy.maximum(bounds[owner[anchors]], anchors - longest + 1)
-                ends = numpy.minimum(bounds[owner[anchors] + 1], anchors + longest)
-                keep = numpy.ones(len(anchors), dtype=bool)
-                for other in set(requires) - {rarest}:
+                if longest is None:
+                    # from the first token's first place in the segment to the last
+                    # token's last (a match starts and ends on them), else the segment
+                    chosen = numpy.flatnonzero(segments)
+                    starts, ends = bounds[chosen], bounds[chosen + 1]
+                    first, last = self._ends[pattern]
+                    if first is not None:
+                        places = position[edges[first]:edges[first + 1]]
+                        starts = places[numpy.searchsorted(places, starts)]
+                    if last is not None:
+                        places = position[edges[last]:edges[last + 1]]
+                        ends = places[numpy.searchsorted(places, ends) - 1] + 1
+                    others = set(requires)
+                else:
+                    # the windows a match through an anchor (a place of the rarest
+                    # required token) could cover
+                    rarest = min(requires, key=sizes.__getitem__)
+                    anchors = position[edges[rarest]:edges[rarest + 1]]   # in token order
+                    anchors = anchors[segments[owner[anchors]]]
+                    starts = numpy.maximum(bounds[owner[anchors]], anchors - longest + 1)
+                    ends = numpy.minimum(bounds[owner[anchors] + 1], anchors + longest)
+                    others = set(requires) - {rarest}
+                # kept when they hold every required token; overlapping ones joined
+                # (both ends rise, and windows never cross a segment)
+                keep = ends > starts
+                for other in others:
                     places = position[edges[other]:edges[other + 1]]
                     keep &= numpy.searchsorted(places, starts) < numpy.searchsorted(places, ends)
                 if not keep.all():
