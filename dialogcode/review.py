@@ -156,12 +156,31 @@ def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:
                zip(decided["seg_id"], decided["code_id"], decided["decision"]))
 
 
+def proposals(codings: pd.DataFrame, suggestions: pd.DataFrame | None
+              ) -> dict[tuple[str, str], str]:
+    """(seg_id, code_id) -> source (rule, model or suggestion) of every code proposed on
+    a segment, codings before suggestions, as :func:`review_items` lists them."""
+    found: dict[tuple[str, str], str] = {}
+    for seg_id, code_id, source in zip(codings["seg_id"], codings["code_id"],
+                                       codings["source"]):
+        found.setdefault((seg_id, code_id), source)
+    if suggestions is not None:
+        for key in zip(suggestions["seg_id"], suggestions["code_id"]):
+            found.setdefault(key, "suggestion")
+    return found
+
+
 def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
-                    documents: pd.DataFrame, reviewer: str, codes: set[str]
-                    ) -> pd.DataFrame:
+                    documents: pd.DataFrame, reviewer: str, codes: set[str],
+                    proposed: dict[tuple[str, str], str]) -> pd.DataFrame:
     """The decided rows of a filled sheet as decisions by ``reviewer``, made now; every
     bad row (a decision other than accept or reject, an unknown segment or code, a code
-    on a segment decided both ways) is reported."""
+    on a segment decided both ways) is reported. Each decision's source is the source
+    of the code proposed on that segment in ``proposed`` (:func:`proposals`); for a code
+    not proposed there, the sheet's ``model`` or ``suggestion`` (a ``--next`` sheet's
+    other codes), otherwise ``reviewer``: a row whose code a person changed, or a sheet
+    without its source column, cannot pass an added code off as a rule coding (which
+    would then never count)."""
     if reviewer:
         check_name(reviewer, "reviewer")
     sheet = sheet.assign(decision=sheet["decision"].str.strip().str.lower())
@@ -185,8 +204,10 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     return pd.DataFrame({
         "seg_id": decided["seg_id"], "code_id": decided["code_id"],
         "decision": decided["decision"],
-        "source": (decided["source"].replace("", "reviewer") if "source" in decided
-                   else "rule"),
+        "source": [proposed.get(key) or (said if said in PROPOSALS else "reviewer")
+                   for key, said in zip(zip(decided["seg_id"], decided["code_id"]),
+                                        decided.get("source", pd.Series("", decided.index)
+                                                    ).str.strip().str.lower())],
         "reviewer": reviewer, "note": decided["note"] if "note" in decided else "",
         "sha256": decided["seg_id"].map(known).map(hashes),
         "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),

@@ -389,3 +389,39 @@ def test_reviewer_names_are_checked(study, tmp_path, name):
     assert (f"reviewer name {name!r}: use letters, digits, '_' and '-', starting with a "
             "letter or digit, at most 64 characters") in result.output
     assert not (study / "decisions.csv").exists()
+
+
+def test_a_sheet_edited_by_hand_records_each_decision_under_its_real_source(study):
+    """The source column is not trusted: a row whose code was changed, or a sheet whose
+    source column was deleted, records an added code as the reviewer's, so it becomes a
+    final coding (recorded as a rule decision it would never count)."""
+    invoke("review", "export", study, "-o", study / "review.csv")
+    with (study / "review.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    changed = next(r for r in rows if (r["seg_id"], r["code_id"])
+                   == ("north/closing:t2", "connection"))
+    changed["code_id"] = "risk.money"                  # the person corrects the code
+    kept = next(r for r in rows if (r["seg_id"], r["code_id"])
+                == ("north/kickoff:t2", "risk.housing"))
+    for row in (changed, kept):
+        row["decision"] = "accept"
+    added = {"seg_id": "north/kickoff:t4", "code_id": "connection", "decision": "accept"}
+    columns = [c for c in rows[0] if c != "source"]    # and deletes the source column
+    with (study / "edited.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows([*rows, added])
+    result = invoke("review", "import", study / "edited.csv", study, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert "no longer apply" not in result.output
+    sources = {(r["seg_id"], r["code_id"]): r["source"] for r in decisions_rows(study)}
+    assert sources == {("north/closing:t2", "risk.money"): "reviewer",
+                       ("north/kickoff:t2", "risk.housing"): "rule",
+                       ("north/kickoff:t4", "connection"): "reviewer"}
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    coded = set(zip(final["seg_id"], final["code_id"]))
+    assert {("north/closing:t2", "risk.money"), ("north/kickoff:t4", "connection"),
+            ("north/closing:t2", "connection")} <= coded       # the rule's stays undecided
+    assert len(final) == 14                                   # 12 rule codings + 2 added
