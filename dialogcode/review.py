@@ -137,7 +137,12 @@ def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
         rows = xlsx_rows(path, str(path), ReviewError, limits)
         if not rows:
             raise ReviewError("the sheet is empty", file=path)
-        table = pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]], dtype=object)
+        header = ["" if c is None else str(c).strip() for c in rows[0]]
+        twice = sorted({c for c in header if c and header.count(c) > 1})
+        if twice:
+            raise ReviewError(f"column(s) {', '.join(map(repr, twice))} appear twice; keep "
+                              "one of each", file=path, line=1)
+        table = pd.DataFrame(rows[1:], columns=header, dtype=object)
         table = table.fillna("").astype(str).assign(line=range(2, len(table) + 2))
     else:
         table = csv_table(path)

@@ -425,3 +425,15 @@ def test_a_sheet_edited_by_hand_records_each_decision_under_its_real_source(stud
     assert {("north/closing:t2", "risk.money"), ("north/kickoff:t4", "connection"),
             ("north/closing:t2", "connection")} <= coded       # the rule's stays undecided
     assert len(final) == 14                                   # 12 rule codings + 2 added
+
+
+def test_a_workbook_sheet_naming_a_column_twice_is_refused(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    book = openpyxl.load_workbook(sheet)
+    header = [c.value for c in book["review"][1]]
+    book["review"].cell(1, header.index("note") + 1).value = "decision "
+    book.save(sheet)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:1: column(s) 'decision' appear twice; keep one of each" in result.output
