@@ -213,7 +213,7 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                    for key, said in zip(zip(decided["seg_id"], decided["code_id"]),
                                         decided.get("source", pd.Series("", decided.index)
                                                     ).str.strip().str.lower())],
-        "reviewer": reviewer, "note": decided["note"] if "note" in decided else "",
+        "reviewer": reviewer, "note": decided["note"] if "note" in decided else None,
         "sha256": decided["seg_id"].map(known).map(hashes),
         "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
     }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
@@ -224,8 +224,9 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
     """``old`` with ``new`` added. A new decision on the same (seg_id, code_id) with
     another decision or note replaces the old one; one that repeats it (a sheet showing
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
-    time. Returns the table, the rows of ``new`` that were added or changed, and counts
-    of added, changed and unchanged rows."""
+    time; a note of None (a sheet without a note column) keeps the note decided before.
+    Returns the table, the rows of ``new`` that were added or changed, and counts of
+    added, changed and unchanged rows."""
     def spans(table):
         return [tuple(_offset(v) for v in pair) for pair in
                 zip(table["start"], table["end"])] if "start" in table else \
@@ -233,6 +234,9 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
 
     before = {(s, c): (d, n, span) for s, c, d, n, span in
               zip(old["seg_id"], old["code_id"], old["decision"], old["note"], spans(old))}
+    # a sheet without a note column (None) keeps the notes written before
+    new = new.assign(note=[before.get((s, c), ("", "", None))[1] if n is None else n
+                           for s, c, n in zip(new["seg_id"], new["code_id"], new["note"])])
 
     def same(key, decision, note, span):
         # a row without a span (a review sheet) leaves the span decided before alone

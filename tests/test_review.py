@@ -437,3 +437,21 @@ def test_a_workbook_sheet_naming_a_column_twice_is_refused(study):
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{sheet}:1: column(s) 'decision' appear twice; keep one of each" in result.output
+
+
+def test_a_sheet_without_a_note_column_keeps_the_notes_decided_before(study, tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("seg_id,code_id,decision,note\n"
+                     "north/kickoff:t2,risk.housing,accept,checked with the team\n"
+                     "north/kickoff:t3,risk.money,accept,unsure\n", encoding="utf-8")
+    second.write_text("seg_id,code_id,decision\n"
+                      "north/kickoff:t2,risk.housing,accept\n"
+                      "north/kickoff:t3,risk.money,reject\n", encoding="utf-8")
+    assert invoke("review", "import", first, study, "--reviewer", "ana").exit_code == 0
+    result = invoke("review", "import", second, study, "--reviewer", "bo")
+    assert "0 new, 1 changed, 1 unchanged decisions" in result.output
+    rows = {r["seg_id"]: r for r in decisions_rows(study)}
+    assert (rows["north/kickoff:t2"]["note"], rows["north/kickoff:t2"]["reviewer"]) == \
+        ("checked with the team", "ana")
+    assert (rows["north/kickoff:t3"]["decision"], rows["north/kickoff:t3"]["note"],
+            rows["north/kickoff:t3"]["reviewer"]) == ("reject", "unsure", "bo")
