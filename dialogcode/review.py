@@ -15,10 +15,12 @@ coders named in ``final_coders`` (dialogcode.yaml).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+from .codebook import Code
 from .coders import check_name, chosen_coders, coder_path, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
@@ -176,11 +178,12 @@ def proposals(codings: pd.DataFrame, suggestions: pd.DataFrame | None
 
 
 def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
-                    documents: pd.DataFrame, reviewer: str, codes: set[str],
+                    documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
                     proposed: dict[tuple[str, str], str]) -> pd.DataFrame:
     """The decided rows of a filled sheet as decisions by ``reviewer``, made now; every
-    bad row (a decision other than accept or reject, an unknown segment or code, a code
-    on a segment decided both ways) is reported. Each decision's source is the source
+    bad row (a decision other than accept or reject, an unknown segment or code, a
+    category (``codable: false``) or a preamble or heading accepted, a code on a segment
+    decided both ways) is reported. ``codes`` are the codebook's, by id. Each decision's source is the source
     of the code proposed on that segment in ``proposed`` (:func:`proposals`); for a code
     not proposed there, the sheet's ``model`` or ``suggestion`` (a ``--next`` sheet's
     other codes), otherwise ``reviewer``: a row whose code a person changed, or a sheet
@@ -198,6 +201,16 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                  for row in decided.itertuples() if row.seg_id not in known.index]
     problems += [Problem(f"unknown code {row.code_id!r}", str(path), row.line)
                  for row in decided.itertuples() if row.code_id not in codes]
+    accepted = decided[decided["decision"] == "accept"]
+    problems += [Problem(f"{row.code_id} is a category (codable: false), which is never "
+                         "coded; accept one of its codes", str(path), row.line)
+                 for row in accepted.itertuples()
+                 if row.code_id in codes and not codes[row.code_id].codable]
+    segment = segments.set_index("seg_id")
+    problems += [Problem(f"{row.seg_id} is a {segment.at[row.seg_id, 'kind']}, which is "
+                         "never coded", str(path), row.line)
+                 for row in accepted.itertuples()
+                 if row.seg_id in known.index and not segment.at[row.seg_id, "codable"]]
     both = decided.groupby(["seg_id", "code_id"]).filter(lambda g: g["decision"].nunique() > 1)
     problems += [Problem(f"{code} is both accepted and rejected on {seg} (lines "
                          f"{', '.join(map(str, group['line']))}); keep one", str(path),

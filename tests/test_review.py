@@ -455,3 +455,23 @@ def test_a_sheet_without_a_note_column_keeps_the_notes_decided_before(study, tmp
         ("checked with the team", "ana")
     assert (rows["north/kickoff:t3"]["decision"], rows["north/kickoff:t3"]["note"],
             rows["north/kickoff:t3"]["reviewer"]) == ("reject", "unsure", "bo")
+
+
+def test_a_sheet_accepting_a_category_or_a_preamble_is_refused(study, tmp_path):
+    closing = study / "transcripts" / "south" / "closing.txt"
+    closing.write_text("Recorded at the library, 10 October.\n\n" + closing.read_text())
+    assert invoke("run", study, "-q").exit_code == 0
+    segments = pd.read_csv(study / "out" / "segments.csv").set_index("seg_id")
+    (preamble,) = segments.index[segments["kind"] == "preamble"]
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,decision\n"
+                     "north/kickoff:t2,risk,accept\n"
+                     f"{preamble},connection,accept\n"
+                     "north/kickoff:t3,risk,reject\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert (f"{sheet}:2: risk is a category (codable: false), which is never coded; accept "
+            "one of its codes") in result.output
+    assert f"{sheet}:3: {preamble} is a preamble, which is never coded" in result.output
+    assert f"{sheet}:4" not in result.output          # rejecting one is harmless
+    assert not (study / "decisions.csv").exists()
