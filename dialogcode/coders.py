@@ -13,6 +13,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .csvrows import read_csv_file
@@ -97,11 +98,17 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
         problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i))
                      for i, code in table.loc[bad, "code_id"].items()]
+    unreadable = set()
     for column in ("start", "end"):
         raw = table[column].str.strip() if column in table else pd.Series("", table.index)
         table[column] = pd.to_numeric(raw, errors="coerce")
+        wrong = raw[raw.ne("") & table[column].isna()]
         problems += [Problem(f"{column} {value!r} is not a number", str(path), int(i))
-                     for i, value in raw[raw.ne("") & table[column].isna()].items()]
+                     for i, value in wrong.items()]
+        unreadable |= set(wrong.index)
+    bounds = segments[["start", "end"]].to_numpy(dtype=float)[np.maximum(found, 0)]
+    problems += [Problem(why, str(path), int(line)) for line, why in
+                 _span_problems(table, bounds, found >= 0) if line not in unreadable]
     if problems:
         raise CodingsError(problems)
     table["doc_id"] = documents.to_numpy()[found]
@@ -112,6 +119,29 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     coded = table.reindex(columns=CODER_COLUMNS)
     coded.attrs["file"] = str(path)     # the index is the line the row starts on
     return coded
+
+
+def _span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray
+                   ) -> list[tuple[int, str]]:
+    """(line, why) for each row whose offsets are not a span of its segment: one
+    offset without the other, not whole numbers with 0 <= start < end, or a span that
+    does not overlap the segment its ``seg_id`` names (``bounds``, that segment's start
+    and end per row, where ``known``). Such a span would quote words of another
+    segment, or none."""
+    found = []
+    for line, seg, a, b, (seg_start, seg_end), ok in zip(
+            table.index, table["seg_id"], table["start"], table["end"], bounds, known):
+        if pd.isna(a) and pd.isna(b):
+            continue
+        if pd.isna(a) or pd.isna(b):
+            found.append((line, "give both start and end, or neither (the whole segment)"))
+        elif not (float(a).is_integer() and float(b).is_integer() and 0 <= a < b):
+            found.append((line, f"start {a:g} and end {b:g}: give whole numbers with 0 <= "
+                                "start < end"))
+        elif ok and not (a < seg_end and b > seg_start):
+            found.append((line, f"the span {a:g}-{b:g} lies outside segment {seg} "
+                                f"({seg_start:g}-{seg_end:g}); it would quote other words"))
+    return found
 
 
 def coder_table(path: Path) -> pd.DataFrame:

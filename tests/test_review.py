@@ -475,3 +475,25 @@ def test_a_sheet_accepting_a_category_or_a_preamble_is_refused(study, tmp_path):
     assert f"{sheet}:3: {preamble} is a preamble, which is never coded" in result.output
     assert f"{sheet}:4" not in result.output          # rejecting one is harmless
     assert not (study / "decisions.csv").exists()
+
+
+def test_coder_file_offsets_that_are_not_a_span_of_their_segment_are_refused(study):
+    segments = pd.read_csv(study / "out" / "segments.csv").set_index("seg_id")
+    t1, t2 = (segments.loc[f"north/kickoff:{t}", ["start", "end"]].tolist()
+              for t in ("t1", "t2"))
+    path = write_coder(study, "sam", "")
+    path.write_text("seg_id,code_id,start,end\n"
+                    f"north/kickoff:t2,risk.housing,{t1[0]},{t1[1]}\n"   # t1's words
+                    f"north/kickoff:t2,risk.housing,{t2[0] + 9},{t2[0] + 4}\n"
+                    "north/kickoff:t2,risk.housing,5000,5010\n"
+                    f"north/kickoff:t2,risk.housing,{t2[0]},\n"
+                    f"north/kickoff:t2,risk.money,{t2[0]},{t2[0] + 8}\n", encoding="utf-8")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{path}:2: the span {t1[0]}-{t1[1]} lies outside segment north/kickoff:t2 "
+            f"({t2[0]}-{t2[1]}); it would quote other words") in result.output
+    assert (f"{path}:3: start {t2[0] + 9} and end {t2[0] + 4}: give whole numbers with "
+            "0 <= start < end") in result.output
+    assert f"{path}:4: the span 5000-5010 lies outside segment" in result.output
+    assert f"{path}:5: give both start and end, or neither" in result.output
+    assert f"{path}:6" not in result.output
