@@ -328,7 +328,9 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     """Rule and model codings minus rejected, plus accepted suggestions and model
     codings the model no longer makes (whole-segment codings,
     taken from decisions.csv itself so they survive a deleted ``out/``) and the codings
-    of ``final_coders`` (whose code ids must be in ``codes``)."""
+    of ``final_coders`` (whose code ids must be in ``codes``). Every quote that is not a
+    rule's or the model's is the document's text at the coding's span (the segment's,
+    without one), whatever a coder file's ``quote`` column says."""
     if rules is None:
         rules = read_table(study.out, "codings", hint="dialogcode code")
     decisions = load_decisions(study)
@@ -353,7 +355,9 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
             "end": pd.to_numeric(accepted["end"], errors="coerce")}))
     for coder in final_coders(study):
         human = read_coder(coder_path(study, coder), segments, coder, codes)
-        parts.append(human.dropna(subset=["code_id"]).assign(rule_id=f"human:{coder}"))
+        # quoted from the document, as import-codings writes it, never from the file
+        parts.append(human.dropna(subset=["code_id"]).assign(rule_id=f"human:{coder}",
+                                                             quote=None))
     final = pd.concat([parts[0], *(p for p in parts[1:] if len(p))], ignore_index=True)
     final = final.reindex(columns=rules.columns)
     final["doc_id"] = final["seg_id"].map(bounds["doc_id"])

@@ -497,3 +497,18 @@ def test_coder_file_offsets_that_are_not_a_span_of_their_segment_are_refused(stu
     assert f"{path}:4: the span 5000-5010 lies outside segment" in result.output
     assert f"{path}:5: give both start and end, or neither" in result.output
     assert f"{path}:6" not in result.output
+
+
+def test_final_codings_quote_the_transcript_not_a_coder_files_quote_column(study):
+    segments = pd.read_csv(study / "out" / "segments.csv").set_index("seg_id")
+    start = int(segments.at["north/kickoff:t2", "start"])
+    path = write_coder(study, "sam", "")
+    path.write_text("seg_id,code_id,start,end,quote\n"
+                    f"north/kickoff:t2,risk.housing,{start},{start + 8},Money is the worry\n"
+                    "south/visit:t2,risk.money,,,We love housing\n", encoding="utf-8")
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    human = final[final["source"] == "human:sam"].set_index("seg_id")["quote"]
+    assert human["north/kickoff:t2"] == segments.at["north/kickoff:t2", "text"][:8]
+    assert human["south/visit:t2"] == segments.at["south/visit:t2", "text"]
