@@ -149,6 +149,32 @@ def test_segment_tables_by_seg_id_and_by_turn(loaded, tmp_path):
                             ("south/closing:t1", "risk.money", None, None)]
 
 
+def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_path):
+    # dialogcode numbers the preamble turn 1, so a person's "turn 2" (the second spoken
+    # turn) would silently land on the turn before the one they coded
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    closing = root / "transcripts" / "south" / "closing.txt"
+    closing.write_text("Recorded at the library.\n\n" + closing.read_text())
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nsouth/closing,1,connection\n"
+                    "south/closing,2,connection\nnorth/closing,2,connection\n",
+                    encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    for line, turn in ((2, 1), (3, 2)):
+        assert (f"{path}:{line}: turn {turn} of south/closing is ambiguous: dialogcode "
+                f"counts its preamble as turn 1, a person may not; give the seg_id instead "
+                f"(dialogcode's turn {turn} is south/closing:t{turn})") in message
+    assert f"{path}:4" not in message
+    path.write_text("seg_id,code\nsouth/closing:t2,connection\n", encoding="utf-8")
+    assert rows(imported(path, loaded)) == [("south/closing:t2", "connection", None, None)]
+
+
 def test_written_file_reads_back_and_reimport_needs_replace(study):
     source = FIXTURES / "offsets.csv"
     first = run(source, study, "--coder", "ann")

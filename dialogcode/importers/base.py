@@ -86,6 +86,12 @@ class Documents:
         self.turns: dict[tuple[str, int], str] = {
             (doc, int(ordinal)): seg for doc, ordinal, seg in
             zip(segments["doc_id"], segments["ordinal"], segments["seg_id"])}
+        # each document's first preamble or heading (never coded): turn numbers from
+        # there on differ for a person who counts only spoken turns
+        self.first_quiet: dict[str, tuple[int, str]] = {}
+        quiet = segments[~segments["codable"].astype(bool)].sort_values(["doc_id", "ordinal"])
+        for doc, ordinal, kind in zip(quiet["doc_id"], quiet["ordinal"], quiet["kind"]):
+            self.first_quiet.setdefault(doc, (int(ordinal), kind))
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
         for doc, start, end, seg in zip(segments["doc_id"], segments["start"],
                                         segments["end"], segments["seg_id"]):

@@ -122,6 +122,11 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if seg_id is None:
             return fail(f"document {doc_id} has no turn {row['turn'].strip()!r} (turns are "
                         "numbered from 1)")
+        quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
+        if quiet <= turn:       # a person may count only spoken turns: refuse to guess
+            return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its "
+                        f"{kind} as turn {quiet}, a person may not; give the seg_id instead "
+                        f"(dialogcode's turn {turn} is {seg_id})")
         return doc_id, None, None, seg_id
     if kind == "offsets":
         start, end = _integer(row["start"]), _integer(row["end"])
