@@ -136,7 +136,7 @@ def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
     column for messages; the cells of a .csv sheet as they were before
     :func:`write_sheet` neutralised them."""
     if path.suffix.lower() == ".xlsx":
-        rows = xlsx_rows(path, str(path), ReviewError, limits)
+        rows = xlsx_rows(path, str(path), ReviewError, limits, unmerged=True)
         if not rows:
             raise ReviewError("the sheet is empty", file=path)
         header = ["" if c is None else str(c).strip() for c in rows[0]]

@@ -175,6 +175,21 @@ def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_pa
     assert rows(imported(path, loaded)) == [("south/closing:t2", "connection", None, None)]
 
 
+def test_a_workbook_with_merged_cells_is_refused(loaded, tmp_path):
+    # a code cell merged over three rows holds its value in the first row only: the
+    # other two would import as "read, nothing applies" and their codings vanish
+    path = tmp_path / "merged.xlsx"
+    book = openpyxl.Workbook()
+    for line in (["document", "quote", "code"], ["north/kickoff", "evicted", "risk.housing"],
+                 ["north/kickoff", "Wages are low", None], ["south/visit", "Debt", None]):
+        book.active.append(line)
+    book.active.merge_cells("C2:C4")
+    book.save(path)
+    with pytest.raises(CodingsError, match="merged cells C2:C4: only the first cell of a "
+                                           "merged range holds its value"):
+        imported(path, loaded)
+
+
 def test_written_file_reads_back_and_reimport_needs_replace(study):
     source = FIXTURES / "offsets.csv"
     first = run(source, study, "--coder", "ann")

@@ -512,3 +512,18 @@ def test_final_codings_quote_the_transcript_not_a_coder_files_quote_column(study
     human = final[final["source"] == "human:sam"].set_index("seg_id")["quote"]
     assert human["north/kickoff:t2"] == segments.at["north/kickoff:t2", "text"][:8]
     assert human["south/visit:t2"] == segments.at["south/visit:t2", "text"]
+
+
+def test_a_workbook_sheet_with_merged_cells_is_refused(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t2", "risk.housing"): "accept"})
+    book = openpyxl.load_workbook(sheet)
+    header = [c.value for c in book["review"][1]]
+    letter = openpyxl.utils.get_column_letter(header.index("decision") + 1)
+    book["review"].merge_cells(f"{letter}2:{letter}4")     # "accept" shown on three rows
+    book.save(sheet)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"merged cells {letter}2:{letter}4: only the first cell" in result.output
+    assert not (study / "decisions.csv").exists()

@@ -36,7 +36,7 @@ def read_rows(path: Path, limits: Limits = DEFAULT
     first sheet (checked against ``limits``); blank rows are left out."""
     if path.suffix.lower() == ".xlsx":
         values = [[_cell(v) for v in row] for row in xlsx_rows(path, str(path), CodingsError,
-                                                            limits)]
+                                                            limits, unmerged=True)]
         numbered = list(enumerate(values, start=1))
     else:
         header, rows = read_csv_file(path, CodingsError)
