@@ -26,7 +26,7 @@ from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
 from .limits import DEFAULT, Limits
-from .workbook import write_workbook
+from .workbook import cell_text, write_workbook
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 
@@ -179,12 +179,14 @@ def proposals(codings: pd.DataFrame, suggestions: pd.DataFrame | None
 
 def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                     documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
-                    proposed: dict[tuple[str, str], str]) -> pd.DataFrame:
+                    proposed: dict[tuple[str, str], str],
+                    shown: dict[str, str] | None = None) -> pd.DataFrame:
     """The decided rows of a filled sheet as decisions by ``reviewer``, made now; every
     bad row (a decision other than accept or reject, an unknown segment or code, a
     category (``codable: false``) or a preamble or heading accepted, a code on a segment
-    decided both ways) is reported. ``codes`` are the codebook's, by id. Each decision's source is the source
-    of the code proposed on that segment in ``proposed`` (:func:`proposals`); for a code
+    decided both ways, a ``text`` cell that is not its segment's text as ``shown``, by
+    seg_id (:func:`shown_texts`)) is reported. ``codes`` are the codebook's, by id. Each
+    decision's source is the source of the code proposed on that segment in ``proposed`` (:func:`proposals`); for a code
     not proposed there, the sheet's ``model`` or ``suggestion`` (a ``--next`` sheet's
     other codes), otherwise ``reviewer``: a row whose code a person changed, or a sheet
     without its source column, cannot pass an added code off as a rule coding (which
@@ -211,6 +213,15 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                          "never coded", str(path), row.line)
                  for row in accepted.itertuples()
                  if row.seg_id in known.index and not segment.at[row.seg_id, "codable"]]
+    if shown is not None and "text" in decided:
+        # seg_ids follow the turns' positions: after a transcript is edited and ingested
+        # again, the same seg_id may be another turn than the one the reviewer read
+        problems += [Problem(f"the text in this row is not the text of {row.seg_id} now: "
+                             "was its transcript changed and ingested again since the sheet "
+                             "was written, or the cell edited? Export the sheet again, or "
+                             "restore the cell", str(path), row.line)
+                     for row in decided.itertuples() if row.text.strip()
+                     and row.seg_id in shown and row.text != shown[row.seg_id]]
     both = decided.groupby(["seg_id", "code_id"]).filter(lambda g: g["decision"].nunique() > 1)
     problems += [Problem(f"{code} is both accepted and rejected on {seg} (lines "
                          f"{', '.join(map(str, group['line']))}); keep one", str(path),
@@ -230,6 +241,18 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
         "sha256": decided["seg_id"].map(known).map(hashes),
         "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
     }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
+
+
+def shown_texts(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
+                workbook: bool) -> dict[str, str]:
+    """seg_id -> the segment's text as a review sheet shows it now: through the privacy
+    gate, and in a ``workbook`` (.xlsx) as its cell holds it."""
+    from .privacy.gate import mask_for_reading
+
+    masked = mask_for_reading(study, segments[["seg_id", "doc_id", "text"]], segments,
+                              documents)
+    texts = masked["text"].fillna("").astype(str)
+    return dict(zip(masked["seg_id"], texts.map(cell_text) if workbook else texts))
 
 
 def merge_decisions(old: pd.DataFrame, new: pd.DataFrame

@@ -527,3 +527,37 @@ def test_a_workbook_sheet_with_merged_cells_is_refused(study):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"merged cells {letter}2:{letter}4: only the first cell" in result.output
     assert not (study / "decisions.csv").exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_sheet_whose_turns_moved_since_it_was_written_is_refused(study, suffix):
+    """seg_ids follow the turns' positions: a turn added at the top of a transcript
+    makes north/kickoff:t2 another turn, which must not get the decision made on the
+    turn the sheet shows."""
+    sheet = study / f"review{suffix}"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    if suffix == ".xlsx":
+        fill(sheet, {("north/kickoff:t2", "risk.housing"): "accept",
+                     ("south/visit:t2", "risk.money"): "reject"})
+    else:
+        rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+        for row in rows:
+            row["decision"] = {"north/kickoff:t2": "accept", "south/visit:t2": "reject"
+                               }.get(row["seg_id"], "")
+        with sheet.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    kickoff = study / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("Host: Welcome, all.\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    table = pd.read_csv(sheet) if suffix == ".csv" else pd.read_excel(sheet)
+    line = 2 + list(table["seg_id"]).index("north/kickoff:t2")
+    assert (f"{sheet}:{line}: the text in this row is not the text of north/kickoff:t2 now: "
+            "was its transcript changed and ingested again since the sheet was written, or "
+            "the cell edited?") in result.output
+    assert "south/visit:t2" not in result.output           # its document is unchanged
+    assert not (study / "decisions.csv").exists()
