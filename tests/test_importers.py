@@ -149,16 +149,22 @@ def test_segment_tables_by_seg_id_and_by_turn(loaded, tmp_path):
                             ("south/closing:t1", "risk.money", None, None)]
 
 
-def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_path):
-    # dialogcode numbers the preamble turn 1, so a person's "turn 2" (the second spoken
-    # turn) would silently land on the turn before the one they coded
+def with_preamble(tmp_path):
+    """(corpus, codebook) of the evidence study with a preamble opening south/closing,
+    which becomes its segment t1."""
     root = tmp_path / "study"
     shutil.copytree(DATA / "evidence-study", root)
     closing = root / "transcripts" / "south" / "closing.txt"
     closing.write_text("Recorded at the library.\n\n" + closing.read_text())
     opened = Study.open(root)
     write_corpus(ingest(opened), opened.out)
-    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    return load_corpus(opened), load_codebooks(opened.codebook_files())
+
+
+def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_path):
+    # dialogcode numbers the preamble turn 1, so a person's "turn 2" (the second spoken
+    # turn) would silently land on the turn before the one they coded
+    loaded = with_preamble(tmp_path)
     path = tmp_path / "turns.csv"
     path.write_text("document,turn,code\nsouth/closing,1,connection\n"
                     "south/closing,2,connection\nnorth/closing,2,connection\n",
@@ -173,6 +179,26 @@ def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_pa
     assert f"{path}:4" not in message
     path.write_text("seg_id,code\nsouth/closing:t2,connection\n", encoding="utf-8")
     assert rows(imported(path, loaded)) == [("south/closing:t2", "connection", None, None)]
+
+
+def test_a_coding_of_a_preamble_is_refused_but_it_may_be_marked_read(tmp_path):
+    # the rules never code a preamble and the tables leave it out of their totals, so a
+    # coding there would be counted over a total that does not hold it
+    loaded = with_preamble(tmp_path)
+    path = tmp_path / "quotes.csv"
+    path.write_text("document,quote,code\nsouth/closing,at the library,connection\n"
+                    "south/closing,every week,connection\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert (f"{path}:2: south/closing:t1 is a preamble, which is never coded "
+            "(`code_preamble: true` in dialogcode.yaml codes preambles and headings)"
+            ) in str(error.value)
+    assert f"{path}:3" not in str(error.value)
+    path.write_text("seg_id,code\nsouth/closing:t1,\nsouth/closing:t2,connection\n",
+                    encoding="utf-8")
+    codings = imported(path, loaded).codings
+    assert codings["seg_id"].tolist() == ["south/closing:t1", "south/closing:t2"]
+    assert codings["code_id"].isna().tolist() == [True, False]
 
 
 def test_a_workbook_with_merged_cells_is_refused(loaded, tmp_path):

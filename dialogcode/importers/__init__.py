@@ -104,6 +104,11 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
                                         f"({quote!r}) lies outside every segment",
                                         item.file, item.line))
                 continue
+        if seg_id in docs.quiet:      # the tables would count it, but not in their totals
+            problems.append(Problem(f"{seg_id} is a {docs.quiet[seg_id]}, which is never "
+                                    "coded (`code_preamble: true` in dialogcode.yaml codes "
+                                    "preambles and headings)", item.file, item.line))
+            continue
         rows.append({"seg_id": seg_id, "doc_id": item.doc_id, "code_id": mapped[item.code],
                      "start": item.start, "end": item.end, "quote": quote,
                      "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]})

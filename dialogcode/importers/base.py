@@ -92,6 +92,7 @@ class Documents:
         quiet = segments[~segments["codable"].astype(bool)].sort_values(["doc_id", "ordinal"])
         for doc, ordinal, kind in zip(quiet["doc_id"], quiet["ordinal"], quiet["kind"]):
             self.first_quiet.setdefault(doc, (int(ordinal), kind))
+        self.quiet: dict[str, str] = dict(zip(quiet["seg_id"], quiet["kind"]))  # -> kind
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
         for doc, start, end, seg in zip(segments["doc_id"], segments["start"],
                                         segments["end"], segments["seg_id"]):
