@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 from .codebook import Code
-from .coders import check_name, chosen_coders, coder_path, read_coder
+from .coders import CodingsError, check_name, chosen_coders, coder_path, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
@@ -351,7 +351,8 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     """Rule and model codings minus rejected, plus accepted suggestions and model
     codings the model no longer makes (whole-segment codings,
     taken from decisions.csv itself so they survive a deleted ``out/``) and the codings
-    of ``final_coders`` (whose code ids must be in ``codes``). Every quote that is not a
+    of ``final_coders`` (whose code ids must be in ``codes``; CodingsError names each
+    line coding a preamble or heading, which the tables leave out). Every quote that is not a
     rule's or the model's is the document's text at the coding's span (the segment's,
     without one), whatever a coder file's ``quote`` column says."""
     if rules is None:
@@ -376,11 +377,19 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
             "source": accepted["source"], "rule_id": accepted["source"],
             "start": pd.to_numeric(accepted["start"], errors="coerce"),
             "end": pd.to_numeric(accepted["end"], errors="coerce")}))
+    quiet = []
     for coder in final_coders(study):
         human = read_coder(coder_path(study, coder), segments, coder, codes)
+        coded = human.dropna(subset=["code_id"])
+        # the tables leave preambles and headings out of their totals
+        quiet += [Problem(f"{seg} is a {bounds.at[seg, 'kind']}, which is never coded "
+                          "(`code_preamble: true` in dialogcode.yaml codes preambles and "
+                          "headings)", human.attrs["file"], int(line))
+                  for line, seg in coded["seg_id"].items() if not bounds.at[seg, "codable"]]
         # quoted from the document, as import-codings writes it, never from the file
-        parts.append(human.dropna(subset=["code_id"]).assign(rule_id=f"human:{coder}",
-                                                             quote=None))
+        parts.append(coded.assign(rule_id=f"human:{coder}", quote=None))
+    if quiet:
+        raise CodingsError(quiet)
     final = pd.concat([parts[0], *(p for p in parts[1:] if len(p))], ignore_index=True)
     final = final.reindex(columns=rules.columns)
     final["doc_id"] = final["seg_id"].map(bounds["doc_id"])

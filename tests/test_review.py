@@ -561,3 +561,17 @@ def test_a_sheet_whose_turns_moved_since_it_was_written_is_refused(study, suffix
             "the cell edited?") in result.output
     assert "south/visit:t2" not in result.output           # its document is unchanged
     assert not (study / "decisions.csv").exists()
+
+
+def test_a_final_coders_coding_of_a_preamble_is_refused_with_its_line(study):
+    closing = study / "transcripts" / "south" / "closing.txt"
+    closing.write_text("Recorded at the library, 10 October.\n\n" + closing.read_text())
+    assert invoke("run", study, "-q").exit_code == 0
+    path = write_coder(study, "sam", "south/closing:t1,connection\nsouth/closing:t1,\n"
+                                     "south/closing:t2,connection\n")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{path}:2: south/closing:t1 is a preamble, which is never coded "
+            "(`code_preamble: true` in dialogcode.yaml codes preambles and headings)"
+            ) in result.output
+    assert f"{path}:3" not in result.output           # read, nothing applies: fine
