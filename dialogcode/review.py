@@ -221,7 +221,8 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                              "was written, or the cell edited? Export the sheet again, or "
                              "restore the cell", str(path), row.line)
                      for row in decided.itertuples() if row.text.strip()
-                     and row.seg_id in shown and row.text != shown[row.seg_id]]
+                     and row.seg_id in shown
+                     and row.text.replace("\r\n", "\n") != shown[row.seg_id]]
     both = decided.groupby(["seg_id", "code_id"]).filter(lambda g: g["decision"].nunique() > 1)
     problems += [Problem(f"{code} is both accepted and rejected on {seg} (lines "
                          f"{', '.join(map(str, group['line']))}); keep one", str(path),
