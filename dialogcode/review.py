@@ -25,6 +25,7 @@ from .coders import CodingsError, check_name, chosen_coders, coder_path, read_co
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
+from .importers.tabular import code_numbers
 from .limits import DEFAULT, Limits
 from .workbook import cell_text, write_workbook
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
@@ -139,6 +140,9 @@ def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
         rows = xlsx_rows(path, str(path), ReviewError, limits, unmerged=True)
         if not rows:
             raise ReviewError("the sheet is empty", file=path)
+        numbers = code_numbers(rows, path)
+        if numbers:
+            raise ReviewError(numbers)
         header = ["" if c is None else str(c).strip() for c in rows[0]]
         twice = sorted({c for c in header if c and header.count(c) > 1})
         if twice:

@@ -201,6 +201,27 @@ def test_a_coding_of_a_preamble_is_refused_but_it_may_be_marked_read(tmp_path):
     assert codings["code_id"].isna().tolist() == [True, False]
 
 
+def test_a_decimal_number_in_a_workbooks_code_column_is_refused(loaded, tmp_path):
+    # Excel stores the code 1.10 as the number 1.1, which is another code of this book
+    codebook = tmp_path / "numbered.yaml"
+    codebook.write_text("codebook: numbered\ntitle: Numbered\ncodes:\n  - id: '1'\n    label: Themes\n"
+                        "    codable: false\n    codes:\n"
+                        "      - {id: '1.1', label: Rent, definition: Rent.}\n"
+                        "      - {id: '1.10', label: Wages, definition: Wages.}\n",
+                        encoding="utf-8")
+    book = load_codebooks([codebook])
+    path = tmp_path / "numbers.xlsx"
+    sheet = openpyxl.Workbook()
+    for line in (["seg_id", "code"], ["north/kickoff:t3", 1.10], ["north/kickoff:t2", "1.1"]):
+        sheet.active.append(line)
+    sheet.save(path)
+    with pytest.raises(CodingsError) as error:
+        import_codings(path, loaded[0], book, coder="tester")
+    assert (f"{path}:2: the code cell holds the number 1.1; a spreadsheet drops a code's "
+            "trailing zeros (1.10 becomes 1.1): format the column as text") in str(error.value)
+    assert f"{path}:3" not in str(error.value)
+
+
 def test_a_workbook_with_merged_cells_is_refused(loaded, tmp_path):
     # a code cell merged over three rows holds its value in the first row only: the
     # other two would import as "read, nothing applies" and their codings vanish

@@ -575,3 +575,15 @@ def test_a_final_coders_coding_of_a_preamble_is_refused_with_its_line(study):
             "(`code_preamble: true` in dialogcode.yaml codes preambles and headings)"
             ) in result.output
     assert f"{path}:3" not in result.output           # read, nothing applies: fine
+
+
+def test_a_workbook_sheet_with_a_decimal_number_as_code_is_refused(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    book = openpyxl.load_workbook(sheet)
+    book["review"].append(["north/kickoff:t4", 1.10] + [None] * 8 + ["accept"])
+    book.save(sheet)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:12: the code cell holds the number 1.1; a spreadsheet drops" \
+        in result.output

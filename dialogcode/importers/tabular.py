@@ -35,8 +35,11 @@ def read_rows(path: Path, limits: Limits = DEFAULT
     """(lower-cased header, [(line, {column: cell})]) of a CSV or of an XLSX workbook's
     first sheet (checked against ``limits``); blank rows are left out."""
     if path.suffix.lower() == ".xlsx":
-        values = [[_cell(v) for v in row] for row in xlsx_rows(path, str(path), CodingsError,
-                                                            limits, unmerged=True)]
+        cells = xlsx_rows(path, str(path), CodingsError, limits, unmerged=True)
+        numbers = code_numbers(cells, path)
+        if numbers:
+            raise CodingsError(numbers)
+        values = [[_cell(v) for v in row] for row in cells]
         numbered = list(enumerate(values, start=1))
     else:
         header, rows = read_csv_file(path, CodingsError)
@@ -50,6 +53,19 @@ def read_rows(path: Path, limits: Limits = DEFAULT
     rows = [(line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h})
             for line, row in numbered[1:] if any(str(c).strip() for c in row)]
     return header, rows
+
+
+def code_numbers(cells: list[list], path: Path) -> list[Problem]:
+    """A problem for each code cell (columns ``code``, ``code_id``) of a workbook's rows
+    ``cells`` that holds a decimal number: a spreadsheet stores 1.10 as 1.1, so the code
+    meant (1.1 or 1.10) cannot be told."""
+    header = [str(h).strip().lower() if h is not None else "" for h in (cells or [[]])[0]]
+    columns = [i for i, h in enumerate(header) if h in ("code", "code_id")]
+    return [Problem(f"the code cell holds the number {row[i]!r}; a spreadsheet drops a "
+                    "code's trailing zeros (1.10 becomes 1.1): format the column as text "
+                    "and type the code again", str(path), line)
+            for line, row in enumerate(cells[1:], start=2) for i in columns
+            if isinstance(row[i], float) and not row[i].is_integer()]
 
 
 def table_kind(header: list[str], path: Path) -> str:
