@@ -128,6 +128,10 @@ def test_quotes_xlsx_tolerant_across_lines_and_punctuation(loaded, tmp_path):
     assert result.codings["quote"].tolist() == ["so rent is late.\n\nP1: Mm-hm",
                                                 "The rent keeps rising"]
     assert result.located == {"exact": 0, "tolerant": 2, "fuzzy": 0}
+    # the first quote runs on into P1's "Mm-hm" (t4) but counts in t3: listed to check
+    assert [(p.line, p.message) for p in result.crossing] == [
+        (2, "'so rent is late. P1: Mm-hm' runs from north/kickoff:t3 into north/kickoff:t4; "
+            "it counts in north/kickoff:t3 only")]
 
 
 def test_segment_tables_by_seg_id_and_by_turn(loaded, tmp_path):
