@@ -527,3 +527,16 @@ def test_coder_name_is_a_file_name(study):
     fails(run(FIXTURES / "offsets.csv", study, "--coder", "ana\n"), "coder name 'ana\\n'",
           code=2)
     assert not list(study.glob("codings/ana*"))
+
+
+def test_a_workbook_with_formulas_but_no_saved_values_is_refused(loaded, tmp_path):
+    # a workbook a program wrote keeps no value for its formulas: the code cell would
+    # read as empty, "read, nothing applies", and the coding vanish
+    path = tmp_path / "formulas.xlsx"
+    book = openpyxl.Workbook()
+    for line in (["document", "quote", "code", "id"],
+                 ["north/kickoff", "evicted", "=D2", "risk.housing"]):
+        book.active.append(line)
+    book.save(path)
+    with pytest.raises(CodingsError, match=r"formula cells without a saved value \(C2\)"):
+        imported(path, loaded)

@@ -100,8 +100,9 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
     not a readable workbook, or when another sheet opens with the first sheet's header
     (more rows of the same table, which reading the first sheet alone would drop); other
     sheets (notes, instructions) are not read. With ``unmerged`` (a table of one record
-    per row), merged cells on the first sheet are refused too: only the first cell of
-    a merged range holds its value, so the other rows would read it as empty."""
+    per row), merged cells on the first sheet are refused too (only the first cell of
+    a merged range holds its value, so the other rows would read it as empty), and so
+    are formula cells without a saved value (read as empty)."""
     with open_zip(file, source, WHAT, limits, error) as archive:
         scan_xml(archive, source, limits, error)
     rows, width = [], 0
@@ -117,11 +118,16 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
                                 f"cells {over('cells', limits)}", file=source)
                 rows.append(list(row))
             _same_table_elsewhere(book, rows[0] if rows else [], source, error)
-            merged = _merged_ranges(book, sheet) if unmerged else []
+            merged, unsaved = _hidden_values(book, sheet) if unmerged else ([], [])
             if merged:
                 raise error(f"merged cells {', '.join(merged)}: only the first cell of a "
                             "merged range holds its value, so the rest would be read as "
                             "empty; unmerge them and fill in every cell", file=source)
+            if unsaved:
+                raise error(f"formula cells without a saved value ({', '.join(unsaved[:5])}"
+                            f"{', ...' if len(unsaved) > 5 else ''}), which would be read as "
+                            "empty: open the workbook in a spreadsheet and save it, or "
+                            "replace the formulas by their values", file=source)
         finally:
             book.close()
     except DAMAGED as exc:
@@ -130,12 +136,24 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
     return [row + [None] * (width - len(row)) for row in rows]
 
 
-def _merged_ranges(book, sheet) -> list[str]:
-    """The merged ranges (``C2:C4``) of a read-only ``sheet``, from its XML part."""
+def _hidden_values(book, sheet) -> tuple[list[str], list[str]]:
+    """(merged ranges such as ``C2:C4``, formula cells without a saved value such as
+    ``C3``) of a read-only ``sheet``, from its XML part. A workbook a spreadsheet saved
+    keeps each formula's value; one a program wrote may not, and reads as empty."""
+    merged, unsaved = [], []
     name = sheet._worksheet_path.lstrip("/")
     with book._archive.open(name) as part:       # checked by scan_xml already
-        return [element.get("ref", "?") for _, element in iterparse(part)
-                if element.tag.rsplit("}", 1)[-1] == "mergeCell"]
+        for _, element in iterparse(part):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell":
+                merged.append(element.get("ref", "?"))
+            elif tag == "c":
+                parts = {child.tag.rsplit("}", 1)[-1]: child.text for child in element}
+                # a spreadsheet saves an empty text result as t="str" with an empty v
+                if "f" in parts and not parts.get("v") and element.get("t") != "str":
+                    unsaved.append(element.get("r", "?"))
+                element.clear()
+    return merged, unsaved
 
 
 def _same_table_elsewhere(book, header: list, source: str, error: type[DialogcodeError]
