@@ -190,15 +190,19 @@ def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFra
 
 
 def identical_files(study: Study, names) -> list[Problem]:
-    """A problem for each coder file named that has the same content (SHA-256) as an
-    earlier one: the same coding passed twice would agree with itself perfectly."""
+    """A problem for each coder file named that holds the same codings as an earlier
+    one (the same content but for the ``source`` column, which names the coder: one
+    file imported under two names): the same coding passed twice would agree with
+    itself perfectly."""
     seen: dict[str, Path] = {}
     problems = []
     for name in names:
         path = coder_file(study, name)
         if path is None:
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        table = coder_table(path)
+        content = table.drop(columns=[c for c in table.columns if c == "source"])
+        digest = hashlib.sha256(content.to_csv(index=False).encode("utf-8")).hexdigest()
         if digest in seen:
             problems.append(Problem(f"has the same content as {seen[digest]}: the same "
                                     "coding passed twice", str(path)))
