@@ -160,11 +160,15 @@ def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
 
 
 def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:
-    """How many decided rows of ``sheet`` are not in ``decisions`` as they stand."""
+    """How many decided rows of ``sheet`` are not in ``decisions`` as they stand, and
+    undecided rows with a note (which `review import` asks to decide)."""
     decided = sheet[sheet["decision"].str.strip() != ""]
     known = set(zip(decisions["seg_id"], decisions["code_id"], decisions["decision"]))
-    return sum((s, c, d.strip().lower()) not in known for s, c, d in
-               zip(decided["seg_id"], decided["code_id"], decided["decision"]))
+    noted = (sheet["decision"].str.strip() == "") & \
+        sheet.get("note", pd.Series("", sheet.index)).str.strip().ne("")
+    return int(noted.sum()) + sum((s, c, d.strip().lower()) not in known for s, c, d in
+                                  zip(decided["seg_id"], decided["code_id"],
+                                      decided["decision"]))
 
 
 def proposals(codings: pd.DataFrame, suggestions: pd.DataFrame | None
@@ -202,6 +206,11 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     problems = [Problem(f"decision must be accept or reject, not {row.decision!r}",
                         str(path), row.line, row.seg_id)
                 for row in decided.itertuples() if row.decision not in CHOICES]
+    if "note" in sheet:     # a note is kept with a decision; alone it would be lost
+        problems += [Problem("a note without a decision: accept or reject the code, or "
+                             "clear the note", str(path), row.line, row.seg_id)
+                     for row in sheet[sheet["decision"] == ""].itertuples()
+                     if row.note.strip()]
     known = segments.set_index("seg_id")["doc_id"]
     problems += [Problem(f"unknown seg_id {row.seg_id!r}", str(path), row.line)
                  for row in decided.itertuples() if row.seg_id not in known.index]

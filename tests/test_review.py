@@ -587,3 +587,22 @@ def test_a_workbook_sheet_with_a_decimal_number_as_code_is_refused(study):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{sheet}:12: the code cell holds the number 1.1; a spreadsheet drops" \
         in result.output
+
+
+def test_a_note_on_an_undecided_row_is_neither_dropped_nor_overwritten(study, tmp_path):
+    sheet = tmp_path / "review.csv"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    rows[0]["note"] = "ask the team"              # a thought, no decision yet
+    rows[1]["decision"] = "accept"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert (f"{sheet}:2 [{rows[0]['seg_id']}]: a note without a decision: accept or reject "
+            "the code, or clear the note") in result.output
+    assert not (study / "decisions.csv").exists()
+    result = invoke("review", "export", study, "-o", sheet)       # would overwrite it
+    assert result.exit_code == 2 and "holds 2 decision(s) not yet imported" in result.output
