@@ -236,11 +236,15 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                      for row in decided.itertuples() if row.text.strip()
                      and row.seg_id in shown
                      and row.text.replace("\r\n", "\n") != shown[row.seg_id]]
-    both = decided.groupby(["seg_id", "code_id"]).filter(lambda g: g["decision"].nunique() > 1)
-    problems += [Problem(f"{code} is both accepted and rejected on {seg} (lines "
-                         f"{', '.join(map(str, group['line']))}); keep one", str(path),
-                         group["line"].iloc[-1])
-                 for (seg, code), group in both.groupby(["seg_id", "code_id"], sort=False)]
+    notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
+    twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
+        lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)
+    for (seg, code), group in twice.groupby(["seg_id", "code_id"], sort=False):
+        how = ("both accepted and rejected" if group["decision"].nunique() > 1
+               else "decided with different notes")
+        problems.append(Problem(f"{code} is {how} on {seg} (lines "
+                                f"{', '.join(map(str, group['line']))}); keep one",
+                                str(path), group["line"].iloc[-1]))
     if problems:
         raise ReviewError(problems)
     hashes = documents.set_index("doc_id")["sha256"]

@@ -606,3 +606,17 @@ def test_a_note_on_an_undecided_row_is_neither_dropped_nor_overwritten(study, tm
     assert not (study / "decisions.csv").exists()
     result = invoke("review", "export", study, "-o", sheet)       # would overwrite it
     assert result.exit_code == 2 and "holds 2 decision(s) not yet imported" in result.output
+
+
+def test_a_sheet_deciding_a_code_twice_with_different_notes_is_refused(study, tmp_path):
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,decision,note\n"
+                     "north/kickoff:t2,risk.housing,accept,rent is named\n"
+                     "north/kickoff:t3,risk.money,accept,\n"
+                     "north/kickoff:t2,risk.housing,accept,\n"
+                     "north/kickoff:t3,risk.money,accept, \n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert (f"{sheet}:4: risk.housing is decided with different notes on north/kickoff:t2 "
+            "(lines 2, 4); keep one") in result.output
+    assert "north/kickoff:t3" not in result.output       # the same note, give or take a space
