@@ -540,3 +540,26 @@ def test_a_workbook_with_formulas_but_no_saved_values_is_refused(loaded, tmp_pat
     book.save(path)
     with pytest.raises(CodingsError, match=r"formula cells without a saved value \(C2\)"):
         imported(path, loaded)
+
+
+def test_a_segment_tables_text_column_must_be_its_segments_text(loaded, tmp_path):
+    # seg_ids (and turn numbers) follow the turns' positions: a sheet made before a turn
+    # was added to the transcript would put each coding on the turn before its own
+    path = tmp_path / "sheet.csv"
+    path.write_text("seg_id,text,code\n"
+                    "north/kickoff:t2,the RENT keeps rising - and families get evicted,"
+                    "risk.housing\n"
+                    "north/kickoff:t3,\"Wages are low, so rent is [NAME]\",risk.money\n"
+                    "south/visit:t3,Debt is the worry.,connection\n"
+                    "south/visit:t2,,risk.money\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert (f"{path}:4: the text in this row is not the text of south/visit:t3, 'Our "
+            "neighbours helped when we were evicted.': seg_ids follow the turns' positions, "
+            "so was the transcript changed since the sheet was made?") in message
+    assert all(f"{path}:{line}" not in message for line in (2, 3, 5))
+    path.write_text("document,turn,text,code\nnorth/kickoff,3,Mm-hm.,risk.money\n",
+                    encoding="utf-8")
+    with pytest.raises(CodingsError, match="not the text of turn 3 of north/kickoff"):
+        imported(path, loaded)

@@ -98,6 +98,12 @@ class Documents:
                                         segments["end"], segments["seg_id"]):
             self._spans.setdefault(doc, []).append((int(start), int(end), seg))
         self._starts = {doc: [s for s, _, _ in spans] for doc, spans in self._spans.items()}
+        self._bounds = {seg: (doc, start, end) for doc, spans in self._spans.items()
+                        for start, end, seg in spans}
+
+    def segment_text(self, seg_id: str) -> str:
+        doc, start, end = self._bounds[seg_id]
+        return self.text[doc][start:end]
 
     def resolve(self, name: str) -> tuple[str | None, str | None]:
         """(doc_id, None) for a doc_id or a source path (with or without extension);

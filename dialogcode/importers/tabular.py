@@ -10,6 +10,7 @@ nothing applies there.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..coders import CodingsError
@@ -18,8 +19,9 @@ from ..errors import Problem
 from ..formats.tables import xlsx_rows
 from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
+from ..privacy.gate import LABELS, WITHHELD
 from .base import Documents, Found, Reading, shorten, split_codes
-from .locate import locate
+from .locate import fold, locate
 
 
 def _cell(value) -> str:
@@ -87,6 +89,25 @@ def _required(kind: str, header: list[str]) -> list[str]:
     return ["document", "start", "end"] if kind == "offsets" else ["document", "quote"]
 
 
+HIDDEN = re.compile("|".join(re.escape(label) for label in [*LABELS.values(), WITHHELD,
+                                                              "[REDACTED]"]))
+
+
+def _same_text(row: dict[str, str], text: str) -> bool:
+    """Whether a segment table's row has no ``text`` cell or one holding ``text``: case,
+    punctuation and spacing aside (a spreadsheet may change them), a privacy label
+    (``[NAME]``, docs/privacy.md) standing for any words, and a workbook cell cut at
+    `` [truncated]`` for its start."""
+    given = row.get("text", "").removesuffix(" [truncated]")
+    if not given.strip():
+        return True
+    pieces = [fold(piece)[0].strip() for piece in HIDDEN.split(given)]
+    pattern = ".*?".join(re.escape(piece) for piece in pieces)
+    folded = fold(text)[0].strip()
+    return bool(re.fullmatch(pattern, folded) or (
+        row.get("text", "").endswith(" [truncated]") and re.match(pattern, folded)))
+
+
 def _integer(value: str) -> int | None:
     try:
         return int(value.strip())
@@ -127,6 +148,10 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         seg_id = row["seg_id"].strip()
         if seg_id not in docs.seg_doc:
             return fail(f"unknown seg_id {seg_id!r}")
+        if not _same_text(row, docs.segment_text(seg_id)):
+            return fail(f"the text in this row is not the text of {seg_id}, "
+                        f"{shorten(docs.segment_text(seg_id))!r}: seg_ids follow the turns' "
+                        "positions, so was the transcript changed since the sheet was made?")
         return docs.seg_doc[seg_id], None, None, seg_id
     doc_id, why = docs.resolve(row["document"])
     if doc_id is None:
@@ -138,6 +163,10 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if seg_id is None:
             return fail(f"document {doc_id} has no turn {row['turn'].strip()!r} (turns are "
                         "numbered from 1)")
+        if not _same_text(row, docs.segment_text(seg_id)):
+            return fail(f"the text in this row is not the text of turn {turn} of {doc_id}, "
+                        f"{shorten(docs.segment_text(seg_id))!r}: was the transcript changed "
+                        "since the sheet was made?")
         quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
         if quiet <= turn:       # a person may count only spoken turns: refuse to guess
             return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its "
