@@ -47,9 +47,14 @@ def coder_path(study: Study, coder: str) -> Path:
 
 
 def coder_names(study: Study) -> list[str]:
-    """Coders with a file in ``codings/``, sorted."""
+    """Coders with a file in ``codings/``, sorted. Raises CodingsError for a file named
+    ``rules.csv``: ``rules`` names the rule codings, which would stand in for it."""
     folder = study.root / CODINGS_FOLDER
-    return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
+    names = sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
+    if RULES in names:
+        raise CodingsError(f"{RULES!r} names the rule codings, so no coder's file can have "
+                           "that name: rename it", file=coder_path(study, RULES))
+    return names
 
 
 def chosen_coders(study: Study, chosen: list[str] | None, key: str) -> list[str]:

@@ -620,3 +620,14 @@ def test_a_sheet_deciding_a_code_twice_with_different_notes_is_refused(study, tm
     assert (f"{sheet}:4: risk.housing is decided with different notes on north/kickoff:t2 "
             "(lines 2, 4); keep one") in result.output
     assert "north/kickoff:t3" not in result.output       # the same note, give or take a space
+
+
+def test_a_coder_file_named_rules_is_refused(study):
+    # `rules` names the rule codings: agree and the report would compare the rules with
+    # themselves while the tables counted the file as a coder's
+    write_coder(study, "rules", "north/kickoff:t1,risk.money\n")
+    for command in (("tables", study), ("agree", "rules", "x", "-s", study)):
+        result = invoke(*command)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert (f"{study / 'codings' / 'rules.csv'}: 'rules' names the rule codings, so no "
+                "coder's file can have that name: rename it") in result.output
