@@ -189,16 +189,18 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                     documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
                     proposed: dict[tuple[str, str], str],
                     shown: dict[str, str] | None = None) -> pd.DataFrame:
-    """The decided rows of a filled sheet as decisions by ``reviewer``, made now; every
-    bad row (a decision other than accept or reject, an unknown segment or code, a
-    category (``codable: false``) or a preamble or heading accepted, a code on a segment
-    decided both ways, a ``text`` cell that is not its segment's text as ``shown``, by
-    seg_id (:func:`shown_texts`)) is reported. ``codes`` are the codebook's, by id. Each
-    decision's source is the source of the code proposed on that segment in ``proposed`` (:func:`proposals`); for a code
-    not proposed there, the sheet's ``model`` or ``suggestion`` (a ``--next`` sheet's
-    other codes), otherwise ``reviewer``: a row whose code a person changed, or a sheet
-    without its source column, cannot pass an added code off as a rule coding (which
-    would then never count)."""
+    """The decided rows of a filled sheet as decisions by ``reviewer``, made now.
+
+    Every bad row is reported: a decision other than accept or reject, a note without
+    a decision, an unknown segment or code, a category (``codable: false``) or a
+    preamble or heading accepted, a code on a segment decided both ways or with two
+    notes, a ``text`` cell that is not its segment's text as ``shown`` (by seg_id,
+    :func:`shown_texts`). ``codes`` are the codebook's, by id. Each decision's source
+    is that of the code proposed on the segment in ``proposed`` (:func:`proposals`);
+    for a code not proposed there, the sheet's ``model`` or ``suggestion`` (a
+    ``--next`` sheet's other codes), otherwise ``reviewer``: a row whose code a person
+    changed, or a sheet without its source column, cannot pass an added code off as a
+    rule coding (which would then never count)."""
     if reviewer:
         check_name(reviewer, "reviewer")
     sheet = sheet.assign(decision=sheet["decision"].str.strip().str.lower())
