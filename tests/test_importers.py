@@ -459,6 +459,26 @@ def test_qdpx_project(loaded, tmp_path):
     check_quotes(result, loaded)
 
 
+def test_qdpx_codings_of_nobody_are_listed_when_a_user_is_chosen(loaded, tmp_path):
+    # a tool that records no creatingUser: --user cannot choose these, so they are left
+    # out, and said so rather than dropped without a word
+    text = dict(zip(loaded[0].documents["doc_id"], loaded[0].documents["text"]))
+    ana = selection(36, 53, "money").replace("<PlainTextSelection ",
+                                              f'<PlainTextSelection creatingUser="{guid("ana")}" ')
+    source = (f'<TextSource guid="{guid("v")}" name="south/visit"><PlainTextContent>'
+              f'{text["south/visit"]}</PlainTextContent>{ana}{selection(71, 113, "together")}'
+              "</TextSource>")
+    path = tmp_path / "users.qdpx"
+    project = write_qdpx(path, source, {}).replace(
+        "<CodeBook>", f'<Users><User guid="{guid("ana")}" name="ana"/></Users><CodeBook>')
+    with zipfile.ZipFile(path, "w") as archive_file:
+        archive_file.writestr("project.qde", project)
+    result = imported(path, loaded, user="ana")
+    assert rows(result) == [("south/visit:t2", "risk.money", 36, 53)]
+    assert [p.message for p in result.ignored] == [
+        "TextSource 'south/visit': a coding without a creatingUser; not imported with --user"]
+
+
 @pytest.mark.skipif(not PROJECT_XSD.is_file(), reason="REFI-QDA schemas absent")
 def test_qdpx_fixture_is_valid_refi_qda(loaded, tmp_path):
     xmlschema = pytest.importorskip("xmlschema")
