@@ -583,3 +583,17 @@ def test_a_segment_tables_text_column_must_be_its_segments_text(loaded, tmp_path
                     encoding="utf-8")
     with pytest.raises(CodingsError, match="not the text of turn 3 of north/kickoff"):
         imported(path, loaded)
+
+
+def test_a_segment_tables_document_must_agree_with_its_seg_id(loaded, tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text("document,seg_id,code\nsouth/visit,north/kickoff:t3,risk.money\n"
+                    "north/kickoff.txt,north/kickoff:t2,risk.housing\n"
+                    "nowhere,north/kickoff:t2,risk.money\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert (f"{path}:2: seg_id north/kickoff:t3 is in document north/kickoff, but the row "
+            "names document 'south/visit'") in message
+    assert f"{path}:4: unknown document 'nowhere'" in message
+    assert f"{path}:3" not in message

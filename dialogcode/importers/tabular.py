@@ -148,6 +148,12 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         seg_id = row["seg_id"].strip()
         if seg_id not in docs.seg_doc:
             return fail(f"unknown seg_id {seg_id!r}")
+        if row.get("document", "").strip():     # both given: they must agree
+            named, why = docs.resolve(row["document"])
+            if named != docs.seg_doc[seg_id]:
+                return fail(why or f"seg_id {seg_id} is in document "
+                                   f"{docs.seg_doc[seg_id]}, but the row names document "
+                                   f"{row['document'].strip()!r}")
         if not _same_text(row, docs.segment_text(seg_id)):
             return fail(f"the text in this row is not the text of {seg_id}, "
                         f"{shorten(docs.segment_text(seg_id))!r}: seg_ids follow the turns' "
