@@ -597,3 +597,13 @@ def test_a_segment_tables_document_must_agree_with_its_seg_id(loaded, tmp_path):
             "names document 'south/visit'") in message
     assert f"{path}:4: unknown document 'nowhere'" in message
     assert f"{path}:3" not in message
+
+
+def test_a_table_with_both_code_and_code_id_columns_is_refused(loaded, tmp_path):
+    # which of the two holds the coding? reading one would drop the other's codes
+    path = tmp_path / "sheet.csv"
+    path.write_text("seg_id,code,code_id\nnorth/kickoff:t2,Housing,risk.money\n",
+                    encoding="utf-8")
+    with pytest.raises(CodingsError, match="columns code and code_id both hold codes: "
+                                           "keep one"):
+        imported(path, loaded)

@@ -121,6 +121,9 @@ def read_table(path: Path, docs: Documents, kind: str | None = None,
     columns when not given. Every problem of the file is collected."""
     header, rows = read_rows(path, limits)
     kind = kind or table_kind(header, path)
+    if "code" in header and "code_id" in header:
+        raise CodingsError("columns code and code_id both hold codes: keep one", file=path,
+                           line=1)
     code_column = "code" if "code" in header else "code_id"
     missing = [c for c in [*_required(kind, header), code_column] if c not in header]
     if missing:
