@@ -192,7 +192,7 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     """The decided rows of a filled sheet as decisions by ``reviewer``, made now.
 
     Every bad row is reported: a decision other than accept or reject, a note without
-    a decision, an unknown segment or code, a category (``codable: false``) or a
+    a decision, an unknown segment or code, a doc_id not the segment's, a category (``codable: false``) or a
     preamble or heading accepted, a code on a segment decided both ways or with two
     notes, a ``text`` cell that is not its segment's text as ``shown`` (by seg_id,
     :func:`shown_texts`). ``codes`` are the codebook's, by id. Each decision's source
@@ -216,6 +216,12 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     known = segments.set_index("seg_id")["doc_id"]
     problems += [Problem(f"unknown seg_id {row.seg_id!r}", str(path), row.line)
                  for row in decided.itertuples() if row.seg_id not in known.index]
+    if "doc_id" in decided:
+        problems += [Problem(f"seg_id {row.seg_id} is in document {known[row.seg_id]}, but "
+                             f"the row's doc_id is {row.doc_id.strip()!r}", str(path),
+                             row.line)
+                     for row in decided.itertuples() if row.seg_id in known.index
+                     and row.doc_id.strip() not in ("", known[row.seg_id])]
     problems += [Problem(f"unknown code {row.code_id!r}", str(path), row.line)
                  for row in decided.itertuples() if row.code_id not in codes]
     accepted = decided[decided["decision"] == "accept"]

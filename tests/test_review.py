@@ -631,3 +631,16 @@ def test_a_coder_file_named_rules_is_refused(study):
         assert result.exit_code == 1 and "Traceback" not in result.output
         assert (f"{study / 'codings' / 'rules.csv'}: 'rules' names the rule codings, so no "
                 "coder's file can have that name: rename it") in result.output
+
+
+def test_a_sheet_row_whose_doc_id_is_not_its_segments_is_refused(study, tmp_path):
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,doc_id,decision\n"
+                     "north/kickoff:t2,risk.housing,north/kickoff,accept\n"
+                     "south/visit:t2,connection,north/closing,accept\n"
+                     "south/visit:t3,connection,,accept\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert (f"{sheet}:3: seg_id south/visit:t2 is in document south/visit, but the row's "
+            "doc_id is 'north/closing'") in result.output
+    assert f"{sheet}:2" not in result.output and f"{sheet}:4" not in result.output
