@@ -99,6 +99,13 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     found = documents.index.get_indexer(table["seg_id"])
     problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i))
                 for i, seg in table.loc[found < 0, "seg_id"].items()]
+    if "doc_id" in table:
+        given = table["doc_id"].str.strip()
+        actual = pd.Series(documents.to_numpy()[found], index=table.index)
+        wrong = (found >= 0) & given.ne("") & given.ne(actual)
+        problems += [Problem(f"seg_id {table.at[i, 'seg_id']} is in document {actual[i]}, "
+                             f"but the row's doc_id is {given[i]!r}", str(path), int(i))
+                     for i in table.index[wrong]]
     if codes is not None:
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
         problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i))

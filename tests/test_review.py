@@ -644,3 +644,13 @@ def test_a_sheet_row_whose_doc_id_is_not_its_segments_is_refused(study, tmp_path
     assert (f"{sheet}:3: seg_id south/visit:t2 is in document south/visit, but the row's "
             "doc_id is 'north/closing'") in result.output
     assert f"{sheet}:2" not in result.output and f"{sheet}:4" not in result.output
+
+
+def test_a_coder_file_row_whose_doc_id_is_not_its_segments_is_refused(study):
+    path = write_coder(study, "sam", "")
+    path.write_text("seg_id,doc_id,code_id\nnorth/kickoff:t2,north/kickoff,risk.housing\n"
+                    "south/visit:t2,north/closing,risk.money\n", encoding="utf-8")
+    result = invoke("agree", "rules", "sam", "-s", study)
+    assert result.exit_code == 1
+    assert (f"{path}:3: seg_id south/visit:t2 is in document south/visit, but the row's "
+            "doc_id is 'north/closing'") in result.output
