@@ -13,6 +13,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .csvrows import read_csv_file
@@ -46,9 +47,14 @@ def coder_path(study: Study, coder: str) -> Path:
 
 
 def coder_names(study: Study) -> list[str]:
-    """Coders with a file in ``codings/``, sorted."""
+    """Coders with a file in ``codings/``, sorted. Raises CodingsError for a file named
+    ``rules.csv``: ``rules`` names the rule codings, which would stand in for it."""
     folder = study.root / CODINGS_FOLDER
-    return sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
+    names = sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
+    if RULES in names:
+        raise CodingsError(f"{RULES!r} names the rule codings, so no coder's file can have "
+                           "that name: rename it", file=coder_path(study, RULES))
+    return names
 
 
 def chosen_coders(study: Study, chosen: list[str] | None, key: str) -> list[str]:
@@ -93,15 +99,28 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     found = documents.index.get_indexer(table["seg_id"])
     problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i))
                 for i, seg in table.loc[found < 0, "seg_id"].items()]
+    if "doc_id" in table:
+        given = table["doc_id"].str.strip()
+        actual = pd.Series(documents.to_numpy()[found], index=table.index)
+        wrong = (found >= 0) & given.ne("") & given.ne(actual)
+        problems += [Problem(f"seg_id {table.at[i, 'seg_id']} is in document {actual[i]}, "
+                             f"but the row's doc_id is {given[i]!r}", str(path), int(i))
+                     for i in table.index[wrong]]
     if codes is not None:
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
         problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i))
                      for i, code in table.loc[bad, "code_id"].items()]
+    unreadable = set()
     for column in ("start", "end"):
         raw = table[column].str.strip() if column in table else pd.Series("", table.index)
         table[column] = pd.to_numeric(raw, errors="coerce")
+        wrong = raw[raw.ne("") & table[column].isna()]
         problems += [Problem(f"{column} {value!r} is not a number", str(path), int(i))
-                     for i, value in raw[raw.ne("") & table[column].isna()].items()]
+                     for i, value in wrong.items()]
+        unreadable |= set(wrong.index)
+    bounds = segments[["start", "end"]].to_numpy(dtype=float)[np.maximum(found, 0)]
+    problems += [Problem(why, str(path), int(line)) for line, why in
+                 _span_problems(table, bounds, found >= 0) if line not in unreadable]
     if problems:
         raise CodingsError(problems)
     table["doc_id"] = documents.to_numpy()[found]
@@ -112,6 +131,29 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     coded = table.reindex(columns=CODER_COLUMNS)
     coded.attrs["file"] = str(path)     # the index is the line the row starts on
     return coded
+
+
+def _span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray
+                   ) -> list[tuple[int, str]]:
+    """(line, why) for each row whose offsets are not a span of its segment: one
+    offset without the other, not whole numbers with 0 <= start < end, or a span that
+    does not overlap the segment its ``seg_id`` names (``bounds``, that segment's start
+    and end per row, where ``known``). Such a span would quote words of another
+    segment, or none."""
+    found = []
+    for line, seg, a, b, (seg_start, seg_end), ok in zip(
+            table.index, table["seg_id"], table["start"], table["end"], bounds, known):
+        if pd.isna(a) and pd.isna(b):
+            continue
+        if pd.isna(a) or pd.isna(b):
+            found.append((line, "give both start and end, or neither (the whole segment)"))
+        elif not (float(a).is_integer() and float(b).is_integer() and 0 <= a < b):
+            found.append((line, f"start {a:g} and end {b:g}: give whole numbers with 0 <= "
+                                "start < end"))
+        elif ok and not (a < seg_end and b > seg_start):
+            found.append((line, f"the span {a:g}-{b:g} lies outside segment {seg} "
+                                f"({seg_start:g}-{seg_end:g}); it would quote other words"))
+    return found
 
 
 def coder_table(path: Path) -> pd.DataFrame:
@@ -160,15 +202,19 @@ def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFra
 
 
 def identical_files(study: Study, names) -> list[Problem]:
-    """A problem for each coder file named that has the same content (SHA-256) as an
-    earlier one: the same coding passed twice would agree with itself perfectly."""
+    """A problem for each coder file named that holds the same codings as an earlier
+    one (the same content but for the ``source`` column, which names the coder: one
+    file imported under two names): the same coding passed twice would agree with
+    itself perfectly."""
     seen: dict[str, Path] = {}
     problems = []
     for name in names:
         path = coder_file(study, name)
         if path is None:
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        table = coder_table(path)
+        content = table.drop(columns=[c for c in table.columns if c == "source"])
+        digest = hashlib.sha256(content.to_csv(index=False).encode("utf-8")).hexdigest()
         if digest in seen:
             problems.append(Problem(f"has the same content as {seen[digest]}: the same "
                                     "coding passed twice", str(path)))

@@ -15,16 +15,19 @@ coders named in ``final_coders`` (dialogcode.yaml).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from .coders import check_name, chosen_coders, coder_path, read_coder
+from .codebook import Code
+from .coders import CodingsError, check_name, chosen_coders, coder_path, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
+from .importers.tabular import code_numbers
 from .limits import DEFAULT, Limits
-from .workbook import write_workbook
+from .workbook import cell_text, write_workbook
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 
@@ -134,10 +137,18 @@ def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
     column for messages; the cells of a .csv sheet as they were before
     :func:`write_sheet` neutralised them."""
     if path.suffix.lower() == ".xlsx":
-        rows = xlsx_rows(path, str(path), ReviewError, limits)
+        rows = xlsx_rows(path, str(path), ReviewError, limits, unmerged=True)
         if not rows:
             raise ReviewError("the sheet is empty", file=path)
-        table = pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]], dtype=object)
+        numbers = code_numbers(rows, path)
+        if numbers:
+            raise ReviewError(numbers)
+        header = ["" if c is None else str(c).strip() for c in rows[0]]
+        twice = sorted({c for c in header if c and header.count(c) > 1})
+        if twice:
+            raise ReviewError(f"column(s) {', '.join(map(repr, twice))} appear twice; keep "
+                              "one of each", file=path, line=1)
+        table = pd.DataFrame(rows[1:], columns=header, dtype=object)
         table = table.fillna("").astype(str).assign(line=range(2, len(table) + 2))
     else:
         table = csv_table(path)
@@ -149,19 +160,47 @@ def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
 
 
 def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:
-    """How many decided rows of ``sheet`` are not in ``decisions`` as they stand."""
+    """How many decided rows of ``sheet`` are not in ``decisions`` as they stand, and
+    undecided rows with a note (which `review import` asks to decide)."""
     decided = sheet[sheet["decision"].str.strip() != ""]
     known = set(zip(decisions["seg_id"], decisions["code_id"], decisions["decision"]))
-    return sum((s, c, d.strip().lower()) not in known for s, c, d in
-               zip(decided["seg_id"], decided["code_id"], decided["decision"]))
+    noted = (sheet["decision"].str.strip() == "") & \
+        sheet.get("note", pd.Series("", sheet.index)).str.strip().ne("")
+    return int(noted.sum()) + sum((s, c, d.strip().lower()) not in known for s, c, d in
+                                  zip(decided["seg_id"], decided["code_id"],
+                                      decided["decision"]))
+
+
+def proposals(codings: pd.DataFrame, suggestions: pd.DataFrame | None
+              ) -> dict[tuple[str, str], str]:
+    """(seg_id, code_id) -> source (rule, model or suggestion) of every code proposed on
+    a segment, codings before suggestions, as :func:`review_items` lists them."""
+    found: dict[tuple[str, str], str] = {}
+    for seg_id, code_id, source in zip(codings["seg_id"], codings["code_id"],
+                                       codings["source"]):
+        found.setdefault((seg_id, code_id), source)
+    if suggestions is not None:
+        for key in zip(suggestions["seg_id"], suggestions["code_id"]):
+            found.setdefault(key, "suggestion")
+    return found
 
 
 def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
-                    documents: pd.DataFrame, reviewer: str, codes: set[str]
-                    ) -> pd.DataFrame:
-    """The decided rows of a filled sheet as decisions by ``reviewer``, made now; every
-    bad row (a decision other than accept or reject, an unknown segment or code, a code
-    on a segment decided both ways) is reported."""
+                    documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
+                    proposed: dict[tuple[str, str], str],
+                    shown: dict[str, str] | None = None) -> pd.DataFrame:
+    """The decided rows of a filled sheet as decisions by ``reviewer``, made now.
+
+    Every bad row is reported: a decision other than accept or reject, a note without
+    a decision, an unknown segment or code, a doc_id not the segment's, a category (``codable: false``) or a
+    preamble or heading accepted, a code on a segment decided both ways or with two
+    notes, a ``text`` cell that is not its segment's text as ``shown`` (by seg_id,
+    :func:`shown_texts`). ``codes`` are the codebook's, by id. Each decision's source
+    is that of the code proposed on the segment in ``proposed`` (:func:`proposals`);
+    for a code not proposed there, the sheet's ``model`` or ``suggestion`` (a
+    ``--next`` sheet's other codes), otherwise ``reviewer``: a row whose code a person
+    changed, or a sheet without its source column, cannot pass an added code off as a
+    rule coding (which would then never count)."""
     if reviewer:
         check_name(reviewer, "reviewer")
     sheet = sheet.assign(decision=sheet["decision"].str.strip().str.lower())
@@ -169,28 +208,77 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     problems = [Problem(f"decision must be accept or reject, not {row.decision!r}",
                         str(path), row.line, row.seg_id)
                 for row in decided.itertuples() if row.decision not in CHOICES]
+    if "note" in sheet:     # a note is kept with a decision; alone it would be lost
+        problems += [Problem("a note without a decision: accept or reject the code, or "
+                             "clear the note", str(path), row.line, row.seg_id)
+                     for row in sheet[sheet["decision"] == ""].itertuples()
+                     if row.note.strip()]
     known = segments.set_index("seg_id")["doc_id"]
     problems += [Problem(f"unknown seg_id {row.seg_id!r}", str(path), row.line)
                  for row in decided.itertuples() if row.seg_id not in known.index]
+    if "doc_id" in decided:
+        problems += [Problem(f"seg_id {row.seg_id} is in document {known[row.seg_id]}, but "
+                             f"the row's doc_id is {row.doc_id.strip()!r}", str(path),
+                             row.line)
+                     for row in decided.itertuples() if row.seg_id in known.index
+                     and row.doc_id.strip() not in ("", known[row.seg_id])]
     problems += [Problem(f"unknown code {row.code_id!r}", str(path), row.line)
                  for row in decided.itertuples() if row.code_id not in codes]
-    both = decided.groupby(["seg_id", "code_id"]).filter(lambda g: g["decision"].nunique() > 1)
-    problems += [Problem(f"{code} is both accepted and rejected on {seg} (lines "
-                         f"{', '.join(map(str, group['line']))}); keep one", str(path),
-                         group["line"].iloc[-1])
-                 for (seg, code), group in both.groupby(["seg_id", "code_id"], sort=False)]
+    accepted = decided[decided["decision"] == "accept"]
+    problems += [Problem(f"{row.code_id} is a category (codable: false), which is never "
+                         "coded; accept one of its codes", str(path), row.line)
+                 for row in accepted.itertuples()
+                 if row.code_id in codes and not codes[row.code_id].codable]
+    segment = segments.set_index("seg_id")
+    problems += [Problem(f"{row.seg_id} is a {segment.at[row.seg_id, 'kind']}, which is "
+                         "never coded", str(path), row.line)
+                 for row in accepted.itertuples()
+                 if row.seg_id in known.index and not segment.at[row.seg_id, "codable"]]
+    if shown is not None and "text" in decided:
+        # seg_ids follow the turns' positions: after a transcript is edited and ingested
+        # again, the same seg_id may be another turn than the one the reviewer read
+        problems += [Problem(f"the text in this row is not the text of {row.seg_id} now: "
+                             "was its transcript changed and ingested again since the sheet "
+                             "was written, or the cell edited? Export the sheet again, or "
+                             "restore the cell", str(path), row.line)
+                     for row in decided.itertuples() if row.text.strip()
+                     and row.seg_id in shown
+                     and row.text.replace("\r\n", "\n") != shown[row.seg_id]]
+    notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
+    twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
+        lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)
+    for (seg, code), group in twice.groupby(["seg_id", "code_id"], sort=False):
+        how = ("both accepted and rejected" if group["decision"].nunique() > 1
+               else "decided with different notes")
+        problems.append(Problem(f"{code} is {how} on {seg} (lines "
+                                f"{', '.join(map(str, group['line']))}); keep one",
+                                str(path), group["line"].iloc[-1]))
     if problems:
         raise ReviewError(problems)
     hashes = documents.set_index("doc_id")["sha256"]
     return pd.DataFrame({
         "seg_id": decided["seg_id"], "code_id": decided["code_id"],
         "decision": decided["decision"],
-        "source": (decided["source"].replace("", "reviewer") if "source" in decided
-                   else "rule"),
-        "reviewer": reviewer, "note": decided["note"] if "note" in decided else "",
+        "source": [proposed.get(key) or (said if said in PROPOSALS else "reviewer")
+                   for key, said in zip(zip(decided["seg_id"], decided["code_id"]),
+                                        decided.get("source", pd.Series("", decided.index)
+                                                    ).str.strip().str.lower())],
+        "reviewer": reviewer, "note": decided["note"] if "note" in decided else None,
         "sha256": decided["seg_id"].map(known).map(hashes),
         "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
     }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
+
+
+def shown_texts(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
+                workbook: bool) -> dict[str, str]:
+    """seg_id -> the segment's text as a review sheet shows it now: through the privacy
+    gate, and in a ``workbook`` (.xlsx) as its cell holds it."""
+    from .privacy.gate import mask_for_reading
+
+    masked = mask_for_reading(study, segments[["seg_id", "doc_id", "text"]], segments,
+                              documents)
+    texts = masked["text"].fillna("").astype(str)
+    return dict(zip(masked["seg_id"], texts.map(cell_text) if workbook else texts))
 
 
 def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
@@ -198,8 +286,9 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
     """``old`` with ``new`` added. A new decision on the same (seg_id, code_id) with
     another decision or note replaces the old one; one that repeats it (a sheet showing
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
-    time. Returns the table, the rows of ``new`` that were added or changed, and counts
-    of added, changed and unchanged rows."""
+    time; a note of None (a sheet without a note column) keeps the note decided before.
+    Returns the table, the rows of ``new`` that were added or changed, and counts of
+    added, changed and unchanged rows."""
     def spans(table):
         return [tuple(_offset(v) for v in pair) for pair in
                 zip(table["start"], table["end"])] if "start" in table else \
@@ -207,6 +296,9 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
 
     before = {(s, c): (d, n, span) for s, c, d, n, span in
               zip(old["seg_id"], old["code_id"], old["decision"], old["note"], spans(old))}
+    # a sheet without a note column (None) keeps the notes written before
+    new = new.assign(note=[before.get((s, c), ("", "", None))[1] if n is None else n
+                           for s, c, n in zip(new["seg_id"], new["code_id"], new["note"])])
 
     def same(key, decision, note, span):
         # a row without a span (a review sheet) leaves the span decided before alone
@@ -285,7 +377,10 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     """Rule and model codings minus rejected, plus accepted suggestions and model
     codings the model no longer makes (whole-segment codings,
     taken from decisions.csv itself so they survive a deleted ``out/``) and the codings
-    of ``final_coders`` (whose code ids must be in ``codes``)."""
+    of ``final_coders`` (whose code ids must be in ``codes``; CodingsError names each
+    line coding a preamble or heading, which the tables leave out). Every quote that is not a
+    rule's or the model's is the document's text at the coding's span (the segment's,
+    without one), whatever a coder file's ``quote`` column says."""
     if rules is None:
         rules = read_table(study.out, "codings", hint="dialogcode code")
     decisions = load_decisions(study)
@@ -308,9 +403,19 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
             "source": accepted["source"], "rule_id": accepted["source"],
             "start": pd.to_numeric(accepted["start"], errors="coerce"),
             "end": pd.to_numeric(accepted["end"], errors="coerce")}))
+    quiet = []
     for coder in final_coders(study):
         human = read_coder(coder_path(study, coder), segments, coder, codes)
-        parts.append(human.dropna(subset=["code_id"]).assign(rule_id=f"human:{coder}"))
+        coded = human.dropna(subset=["code_id"])
+        # the tables leave preambles and headings out of their totals
+        quiet += [Problem(f"{seg} is a {bounds.at[seg, 'kind']}, which is never coded "
+                          "(`code_preamble: true` in dialogcode.yaml codes preambles and "
+                          "headings)", human.attrs["file"], int(line))
+                  for line, seg in coded["seg_id"].items() if not bounds.at[seg, "codable"]]
+        # quoted from the document, as import-codings writes it, never from the file
+        parts.append(coded.assign(rule_id=f"human:{coder}", quote=None))
+    if quiet:
+        raise CodingsError(quiet)
     final = pd.concat([parts[0], *(p for p in parts[1:] if len(p))], ignore_index=True)
     final = final.reindex(columns=rules.columns)
     final["doc_id"] = final["seg_id"].map(bounds["doc_id"])

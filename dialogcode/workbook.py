@@ -47,7 +47,9 @@ def number_format(column: str, series: pd.Series) -> str | None:
     return PERCENT if column == "share" or column.endswith("_share") else DECIMALS
 
 
-def _text(value: str) -> str:
+def cell_text(value: str) -> str:
+    """``value`` as a workbook cell holds it: characters XML cannot hold as symbols, and
+    cut (ending `` [truncated]``) past Excel's limit."""
     value = xml_text(value)
     if len(value) > EXCEL_MAX_CELL:
         value = value[:EXCEL_MAX_CELL - 20] + " [truncated]"
@@ -90,7 +92,7 @@ def _values(series: pd.Series) -> list:
     """A column's cells as Python values, text made fit for a workbook (each distinct
     text once)."""
     values = plain_values(series)
-    texts = {v: _text(v) for v in {v for v in values if isinstance(v, str)}}
+    texts = {v: cell_text(v) for v in {v for v in values if isinstance(v, str)}}
     return [texts[v] if isinstance(v, str) else v for v in values]
 
 
@@ -127,7 +129,7 @@ def _sheet(book: Workbook, name: str, table: pd.DataFrame,
     if len(columns):
         sheet.auto_filter.ref = (f"A1:{get_column_letter(len(columns))}"
                                  f"{max(len(table) + 1, 2)}")
-    sheet.append([_cell(sheet, _text(c), header=True) for c in columns])
+    sheet.append([_cell(sheet, cell_text(c), header=True) for c in columns])
     for number, count in enumerate(lines, start=2):
         if count > 1:
             sheet.row_dimensions[number].height = min(LINE_HEIGHT * count, MAX_ROW_HEIGHT)

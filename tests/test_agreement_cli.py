@@ -133,6 +133,17 @@ def test_the_same_coder_file_twice_is_refused(study):
     assert f"{study / 'codings' / 'copy.csv'}: has the same content as" in result.output
 
 
+def test_one_file_imported_under_two_coder_names_is_refused(study):
+    # the files differ only in their source column (human:a, human:twin)
+    imported(study, "a")
+    result = invoke("import-codings", study / "coders" / "a.csv", study, "--coder", "twin")
+    assert result.exit_code == 0, result.output
+    result = invoke("agree", "a", "twin", "-s", study)
+    assert result.exit_code == 1
+    assert (f"{study / 'codings' / 'twin.csv'}: has the same content as "
+            f"{study / 'codings' / 'a.csv'}: the same coding passed twice") in result.output
+
+
 def test_an_unknown_code_or_column_is_bad_usage(study):
     imported(study, "a", "b")
     result = invoke("agree", "a", "b", "-s", study, "--code", "topic.rnt")

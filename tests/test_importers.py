@@ -128,6 +128,10 @@ def test_quotes_xlsx_tolerant_across_lines_and_punctuation(loaded, tmp_path):
     assert result.codings["quote"].tolist() == ["so rent is late.\n\nP1: Mm-hm",
                                                 "The rent keeps rising"]
     assert result.located == {"exact": 0, "tolerant": 2, "fuzzy": 0}
+    # the first quote runs on into P1's "Mm-hm" (t4) but counts in t3: listed to check
+    assert [(p.line, p.message) for p in result.crossing] == [
+        (2, "'so rent is late. P1: Mm-hm' runs from north/kickoff:t3 into north/kickoff:t4; "
+            "it counts in north/kickoff:t3 only")]
 
 
 def test_segment_tables_by_seg_id_and_by_turn(loaded, tmp_path):
@@ -147,6 +151,94 @@ def test_segment_tables_by_seg_id_and_by_turn(loaded, tmp_path):
     assert rows(result) == [("north/closing:t2", "connection", None, None),
                             ("south/closing:t1", "connection", None, None),
                             ("south/closing:t1", "risk.money", None, None)]
+
+
+def with_preamble(tmp_path):
+    """(corpus, codebook) of the evidence study with a preamble opening south/closing,
+    which becomes its segment t1."""
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    closing = root / "transcripts" / "south" / "closing.txt"
+    closing.write_text("Recorded at the library.\n\n" + closing.read_text())
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return load_corpus(opened), load_codebooks(opened.codebook_files())
+
+
+def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_path):
+    # dialogcode numbers the preamble turn 1, so a person's "turn 2" (the second spoken
+    # turn) would silently land on the turn before the one they coded
+    loaded = with_preamble(tmp_path)
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nsouth/closing,1,connection\n"
+                    "south/closing,2,connection\nnorth/closing,2,connection\n",
+                    encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    for line, turn in ((2, 1), (3, 2)):
+        assert (f"{path}:{line}: turn {turn} of south/closing is ambiguous: dialogcode "
+                f"counts its preamble as turn 1, a person may not; give the seg_id instead "
+                f"(dialogcode's turn {turn} is south/closing:t{turn})") in message
+    assert f"{path}:4" not in message
+    path.write_text("seg_id,code\nsouth/closing:t2,connection\n", encoding="utf-8")
+    assert rows(imported(path, loaded)) == [("south/closing:t2", "connection", None, None)]
+
+
+def test_a_coding_of_a_preamble_is_refused_but_it_may_be_marked_read(tmp_path):
+    # the rules never code a preamble and the tables leave it out of their totals, so a
+    # coding there would be counted over a total that does not hold it
+    loaded = with_preamble(tmp_path)
+    path = tmp_path / "quotes.csv"
+    path.write_text("document,quote,code\nsouth/closing,at the library,connection\n"
+                    "south/closing,every week,connection\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert (f"{path}:2: south/closing:t1 is a preamble, which is never coded "
+            "(`code_preamble: true` in dialogcode.yaml codes preambles and headings)"
+            ) in str(error.value)
+    assert f"{path}:3" not in str(error.value)
+    path.write_text("seg_id,code\nsouth/closing:t1,\nsouth/closing:t2,connection\n",
+                    encoding="utf-8")
+    codings = imported(path, loaded).codings
+    assert codings["seg_id"].tolist() == ["south/closing:t1", "south/closing:t2"]
+    assert codings["code_id"].isna().tolist() == [True, False]
+
+
+def test_a_decimal_number_in_a_workbooks_code_column_is_refused(loaded, tmp_path):
+    # Excel stores the code 1.10 as the number 1.1, which is another code of this book
+    codebook = tmp_path / "numbered.yaml"
+    codebook.write_text("codebook: numbered\ntitle: Numbered\ncodes:\n  - id: '1'\n    label: Themes\n"
+                        "    codable: false\n    codes:\n"
+                        "      - {id: '1.1', label: Rent, definition: Rent.}\n"
+                        "      - {id: '1.10', label: Wages, definition: Wages.}\n",
+                        encoding="utf-8")
+    book = load_codebooks([codebook])
+    path = tmp_path / "numbers.xlsx"
+    sheet = openpyxl.Workbook()
+    for line in (["seg_id", "code"], ["north/kickoff:t3", 1.10], ["north/kickoff:t2", "1.1"]):
+        sheet.active.append(line)
+    sheet.save(path)
+    with pytest.raises(CodingsError) as error:
+        import_codings(path, loaded[0], book, coder="tester")
+    assert (f"{path}:2: the code cell holds the number 1.1; a spreadsheet drops a code's "
+            "trailing zeros (1.10 becomes 1.1): format the column as text") in str(error.value)
+    assert f"{path}:3" not in str(error.value)
+
+
+def test_a_workbook_with_merged_cells_is_refused(loaded, tmp_path):
+    # a code cell merged over three rows holds its value in the first row only: the
+    # other two would import as "read, nothing applies" and their codings vanish
+    path = tmp_path / "merged.xlsx"
+    book = openpyxl.Workbook()
+    for line in (["document", "quote", "code"], ["north/kickoff", "evicted", "risk.housing"],
+                 ["north/kickoff", "Wages are low", None], ["south/visit", "Debt", None]):
+        book.active.append(line)
+    book.active.merge_cells("C2:C4")
+    book.save(path)
+    with pytest.raises(CodingsError, match="merged cells C2:C4: only the first cell of a "
+                                           "merged range holds its value"):
+        imported(path, loaded)
 
 
 def test_written_file_reads_back_and_reimport_needs_replace(study):
@@ -367,6 +459,26 @@ def test_qdpx_project(loaded, tmp_path):
     check_quotes(result, loaded)
 
 
+def test_qdpx_codings_of_nobody_are_listed_when_a_user_is_chosen(loaded, tmp_path):
+    # a tool that records no creatingUser: --user cannot choose these, so they are left
+    # out, and said so rather than dropped without a word
+    text = dict(zip(loaded[0].documents["doc_id"], loaded[0].documents["text"]))
+    ana = selection(36, 53, "money").replace("<PlainTextSelection ",
+                                              f'<PlainTextSelection creatingUser="{guid("ana")}" ')
+    source = (f'<TextSource guid="{guid("v")}" name="south/visit"><PlainTextContent>'
+              f'{text["south/visit"]}</PlainTextContent>{ana}{selection(71, 113, "together")}'
+              "</TextSource>")
+    path = tmp_path / "users.qdpx"
+    project = write_qdpx(path, source, {}).replace(
+        "<CodeBook>", f'<Users><User guid="{guid("ana")}" name="ana"/></Users><CodeBook>')
+    with zipfile.ZipFile(path, "w") as archive_file:
+        archive_file.writestr("project.qde", project)
+    result = imported(path, loaded, user="ana")
+    assert rows(result) == [("south/visit:t2", "risk.money", 36, 53)]
+    assert [p.message for p in result.ignored] == [
+        "TextSource 'south/visit': a coding without a creatingUser; not imported with --user"]
+
+
 @pytest.mark.skipif(not PROJECT_XSD.is_file(), reason="REFI-QDA schemas absent")
 def test_qdpx_fixture_is_valid_refi_qda(loaded, tmp_path):
     xmlschema = pytest.importorskip("xmlschema")
@@ -435,3 +547,63 @@ def test_coder_name_is_a_file_name(study):
     fails(run(FIXTURES / "offsets.csv", study, "--coder", "ana\n"), "coder name 'ana\\n'",
           code=2)
     assert not list(study.glob("codings/ana*"))
+
+
+def test_a_workbook_with_formulas_but_no_saved_values_is_refused(loaded, tmp_path):
+    # a workbook a program wrote keeps no value for its formulas: the code cell would
+    # read as empty, "read, nothing applies", and the coding vanish
+    path = tmp_path / "formulas.xlsx"
+    book = openpyxl.Workbook()
+    for line in (["document", "quote", "code", "id"],
+                 ["north/kickoff", "evicted", "=D2", "risk.housing"]):
+        book.active.append(line)
+    book.save(path)
+    with pytest.raises(CodingsError, match=r"formula cells without a saved value \(C2\)"):
+        imported(path, loaded)
+
+
+def test_a_segment_tables_text_column_must_be_its_segments_text(loaded, tmp_path):
+    # seg_ids (and turn numbers) follow the turns' positions: a sheet made before a turn
+    # was added to the transcript would put each coding on the turn before its own
+    path = tmp_path / "sheet.csv"
+    path.write_text("seg_id,text,code\n"
+                    "north/kickoff:t2,the RENT keeps rising - and families get evicted,"
+                    "risk.housing\n"
+                    "north/kickoff:t3,\"Wages are low, so rent is [NAME]\",risk.money\n"
+                    "south/visit:t3,Debt is the worry.,connection\n"
+                    "south/visit:t2,,risk.money\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert (f"{path}:4: the text in this row is not the text of south/visit:t3, 'Our "
+            "neighbours helped when we were evicted.': seg_ids follow the turns' positions, "
+            "so was the transcript changed since the sheet was made?") in message
+    assert all(f"{path}:{line}" not in message for line in (2, 3, 5))
+    path.write_text("document,turn,text,code\nnorth/kickoff,3,Mm-hm.,risk.money\n",
+                    encoding="utf-8")
+    with pytest.raises(CodingsError, match="not the text of turn 3 of north/kickoff"):
+        imported(path, loaded)
+
+
+def test_a_segment_tables_document_must_agree_with_its_seg_id(loaded, tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text("document,seg_id,code\nsouth/visit,north/kickoff:t3,risk.money\n"
+                    "north/kickoff.txt,north/kickoff:t2,risk.housing\n"
+                    "nowhere,north/kickoff:t2,risk.money\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert (f"{path}:2: seg_id north/kickoff:t3 is in document north/kickoff, but the row "
+            "names document 'south/visit'") in message
+    assert f"{path}:4: unknown document 'nowhere'" in message
+    assert f"{path}:3" not in message
+
+
+def test_a_table_with_both_code_and_code_id_columns_is_refused(loaded, tmp_path):
+    # which of the two holds the coding? reading one would drop the other's codes
+    path = tmp_path / "sheet.csv"
+    path.write_text("seg_id,code,code_id\nnorth/kickoff:t2,Housing,risk.money\n",
+                    encoding="utf-8")
+    with pytest.raises(CodingsError, match="columns code and code_id both hold codes: "
+                                           "keep one"):
+        imported(path, loaded)

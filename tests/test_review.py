@@ -389,3 +389,268 @@ def test_reviewer_names_are_checked(study, tmp_path, name):
     assert (f"reviewer name {name!r}: use letters, digits, '_' and '-', starting with a "
             "letter or digit, at most 64 characters") in result.output
     assert not (study / "decisions.csv").exists()
+
+
+def test_a_sheet_edited_by_hand_records_each_decision_under_its_real_source(study):
+    """The source column is not trusted: a row whose code was changed, or a sheet whose
+    source column was deleted, records an added code as the reviewer's, so it becomes a
+    final coding (recorded as a rule decision it would never count)."""
+    invoke("review", "export", study, "-o", study / "review.csv")
+    with (study / "review.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    changed = next(r for r in rows if (r["seg_id"], r["code_id"])
+                   == ("north/closing:t2", "connection"))
+    changed["code_id"] = "risk.money"                  # the person corrects the code
+    kept = next(r for r in rows if (r["seg_id"], r["code_id"])
+                == ("north/kickoff:t2", "risk.housing"))
+    for row in (changed, kept):
+        row["decision"] = "accept"
+    added = {"seg_id": "north/kickoff:t4", "code_id": "connection", "decision": "accept"}
+    columns = [c for c in rows[0] if c != "source"]    # and deletes the source column
+    with (study / "edited.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows([*rows, added])
+    result = invoke("review", "import", study / "edited.csv", study, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert "no longer apply" not in result.output
+    sources = {(r["seg_id"], r["code_id"]): r["source"] for r in decisions_rows(study)}
+    assert sources == {("north/closing:t2", "risk.money"): "reviewer",
+                       ("north/kickoff:t2", "risk.housing"): "rule",
+                       ("north/kickoff:t4", "connection"): "reviewer"}
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    coded = set(zip(final["seg_id"], final["code_id"]))
+    assert {("north/closing:t2", "risk.money"), ("north/kickoff:t4", "connection"),
+            ("north/closing:t2", "connection")} <= coded       # the rule's stays undecided
+    assert len(final) == 14                                   # 12 rule codings + 2 added
+
+
+def test_a_workbook_sheet_naming_a_column_twice_is_refused(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    book = openpyxl.load_workbook(sheet)
+    header = [c.value for c in book["review"][1]]
+    book["review"].cell(1, header.index("note") + 1).value = "decision "
+    book.save(sheet)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:1: column(s) 'decision' appear twice; keep one of each" in result.output
+
+
+def test_a_sheet_without_a_note_column_keeps_the_notes_decided_before(study, tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("seg_id,code_id,decision,note\n"
+                     "north/kickoff:t2,risk.housing,accept,checked with the team\n"
+                     "north/kickoff:t3,risk.money,accept,unsure\n", encoding="utf-8")
+    second.write_text("seg_id,code_id,decision\n"
+                      "north/kickoff:t2,risk.housing,accept\n"
+                      "north/kickoff:t3,risk.money,reject\n", encoding="utf-8")
+    assert invoke("review", "import", first, study, "--reviewer", "ana").exit_code == 0
+    result = invoke("review", "import", second, study, "--reviewer", "bo")
+    assert "0 new, 1 changed, 1 unchanged decisions" in result.output
+    rows = {r["seg_id"]: r for r in decisions_rows(study)}
+    assert (rows["north/kickoff:t2"]["note"], rows["north/kickoff:t2"]["reviewer"]) == \
+        ("checked with the team", "ana")
+    assert (rows["north/kickoff:t3"]["decision"], rows["north/kickoff:t3"]["note"],
+            rows["north/kickoff:t3"]["reviewer"]) == ("reject", "unsure", "bo")
+
+
+def test_a_sheet_accepting_a_category_or_a_preamble_is_refused(study, tmp_path):
+    closing = study / "transcripts" / "south" / "closing.txt"
+    closing.write_text("Recorded at the library, 10 October.\n\n" + closing.read_text())
+    assert invoke("run", study, "-q").exit_code == 0
+    segments = pd.read_csv(study / "out" / "segments.csv").set_index("seg_id")
+    (preamble,) = segments.index[segments["kind"] == "preamble"]
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,decision\n"
+                     "north/kickoff:t2,risk,accept\n"
+                     f"{preamble},connection,accept\n"
+                     "north/kickoff:t3,risk,reject\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert (f"{sheet}:2: risk is a category (codable: false), which is never coded; accept "
+            "one of its codes") in result.output
+    assert f"{sheet}:3: {preamble} is a preamble, which is never coded" in result.output
+    assert f"{sheet}:4" not in result.output          # rejecting one is harmless
+    assert not (study / "decisions.csv").exists()
+
+
+def test_coder_file_offsets_that_are_not_a_span_of_their_segment_are_refused(study):
+    segments = pd.read_csv(study / "out" / "segments.csv").set_index("seg_id")
+    t1, t2 = (segments.loc[f"north/kickoff:{t}", ["start", "end"]].tolist()
+              for t in ("t1", "t2"))
+    path = write_coder(study, "sam", "")
+    path.write_text("seg_id,code_id,start,end\n"
+                    f"north/kickoff:t2,risk.housing,{t1[0]},{t1[1]}\n"   # t1's words
+                    f"north/kickoff:t2,risk.housing,{t2[0] + 9},{t2[0] + 4}\n"
+                    "north/kickoff:t2,risk.housing,5000,5010\n"
+                    f"north/kickoff:t2,risk.housing,{t2[0]},\n"
+                    f"north/kickoff:t2,risk.money,{t2[0]},{t2[0] + 8}\n", encoding="utf-8")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{path}:2: the span {t1[0]}-{t1[1]} lies outside segment north/kickoff:t2 "
+            f"({t2[0]}-{t2[1]}); it would quote other words") in result.output
+    assert (f"{path}:3: start {t2[0] + 9} and end {t2[0] + 4}: give whole numbers with "
+            "0 <= start < end") in result.output
+    assert f"{path}:4: the span 5000-5010 lies outside segment" in result.output
+    assert f"{path}:5: give both start and end, or neither" in result.output
+    assert f"{path}:6" not in result.output
+
+
+def test_final_codings_quote_the_transcript_not_a_coder_files_quote_column(study):
+    segments = pd.read_csv(study / "out" / "segments.csv").set_index("seg_id")
+    start = int(segments.at["north/kickoff:t2", "start"])
+    path = write_coder(study, "sam", "")
+    path.write_text("seg_id,code_id,start,end,quote\n"
+                    f"north/kickoff:t2,risk.housing,{start},{start + 8},Money is the worry\n"
+                    "south/visit:t2,risk.money,,,We love housing\n", encoding="utf-8")
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    human = final[final["source"] == "human:sam"].set_index("seg_id")["quote"]
+    assert human["north/kickoff:t2"] == segments.at["north/kickoff:t2", "text"][:8]
+    assert human["south/visit:t2"] == segments.at["south/visit:t2", "text"]
+
+
+def test_a_workbook_sheet_with_merged_cells_is_refused(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t2", "risk.housing"): "accept"})
+    book = openpyxl.load_workbook(sheet)
+    header = [c.value for c in book["review"][1]]
+    letter = openpyxl.utils.get_column_letter(header.index("decision") + 1)
+    book["review"].merge_cells(f"{letter}2:{letter}4")     # "accept" shown on three rows
+    book.save(sheet)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"merged cells {letter}2:{letter}4: only the first cell" in result.output
+    assert not (study / "decisions.csv").exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_sheet_whose_turns_moved_since_it_was_written_is_refused(study, suffix):
+    """seg_ids follow the turns' positions: a turn added at the top of a transcript
+    makes north/kickoff:t2 another turn, which must not get the decision made on the
+    turn the sheet shows."""
+    sheet = study / f"review{suffix}"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    if suffix == ".xlsx":
+        fill(sheet, {("north/kickoff:t2", "risk.housing"): "accept",
+                     ("south/visit:t2", "risk.money"): "reject"})
+    else:
+        rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+        for row in rows:
+            row["decision"] = {"north/kickoff:t2": "accept", "south/visit:t2": "reject"
+                               }.get(row["seg_id"], "")
+        with sheet.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    kickoff = study / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("Host: Welcome, all.\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    table = pd.read_csv(sheet) if suffix == ".csv" else pd.read_excel(sheet)
+    line = 2 + list(table["seg_id"]).index("north/kickoff:t2")
+    assert (f"{sheet}:{line}: the text in this row is not the text of north/kickoff:t2 now: "
+            "was its transcript changed and ingested again since the sheet was written, or "
+            "the cell edited?") in result.output
+    assert "south/visit:t2" not in result.output           # its document is unchanged
+    assert not (study / "decisions.csv").exists()
+
+
+def test_a_final_coders_coding_of_a_preamble_is_refused_with_its_line(study):
+    closing = study / "transcripts" / "south" / "closing.txt"
+    closing.write_text("Recorded at the library, 10 October.\n\n" + closing.read_text())
+    assert invoke("run", study, "-q").exit_code == 0
+    path = write_coder(study, "sam", "south/closing:t1,connection\nsouth/closing:t1,\n"
+                                     "south/closing:t2,connection\n")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{path}:2: south/closing:t1 is a preamble, which is never coded "
+            "(`code_preamble: true` in dialogcode.yaml codes preambles and headings)"
+            ) in result.output
+    assert f"{path}:3" not in result.output           # read, nothing applies: fine
+
+
+def test_a_workbook_sheet_with_a_decimal_number_as_code_is_refused(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    book = openpyxl.load_workbook(sheet)
+    book["review"].append(["north/kickoff:t4", 1.10] + [None] * 8 + ["accept"])
+    book.save(sheet)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:12: the code cell holds the number 1.1; a spreadsheet drops" \
+        in result.output
+
+
+def test_a_note_on_an_undecided_row_is_neither_dropped_nor_overwritten(study, tmp_path):
+    sheet = tmp_path / "review.csv"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    rows[0]["note"] = "ask the team"              # a thought, no decision yet
+    rows[1]["decision"] = "accept"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert (f"{sheet}:2 [{rows[0]['seg_id']}]: a note without a decision: accept or reject "
+            "the code, or clear the note") in result.output
+    assert not (study / "decisions.csv").exists()
+    result = invoke("review", "export", study, "-o", sheet)       # would overwrite it
+    assert result.exit_code == 2 and "holds 2 decision(s) not yet imported" in result.output
+
+
+def test_a_sheet_deciding_a_code_twice_with_different_notes_is_refused(study, tmp_path):
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,decision,note\n"
+                     "north/kickoff:t2,risk.housing,accept,rent is named\n"
+                     "north/kickoff:t3,risk.money,accept,\n"
+                     "north/kickoff:t2,risk.housing,accept,\n"
+                     "north/kickoff:t3,risk.money,accept, \n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert (f"{sheet}:4: risk.housing is decided with different notes on north/kickoff:t2 "
+            "(lines 2, 4); keep one") in result.output
+    assert "north/kickoff:t3" not in result.output       # the same note, give or take a space
+
+
+def test_a_coder_file_named_rules_is_refused(study):
+    # `rules` names the rule codings: agree and the report would compare the rules with
+    # themselves while the tables counted the file as a coder's
+    write_coder(study, "rules", "north/kickoff:t1,risk.money\n")
+    for command in (("tables", study), ("agree", "rules", "x", "-s", study)):
+        result = invoke(*command)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert (f"{study / 'codings' / 'rules.csv'}: 'rules' names the rule codings, so no "
+                "coder's file can have that name: rename it") in result.output
+
+
+def test_a_sheet_row_whose_doc_id_is_not_its_segments_is_refused(study, tmp_path):
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,doc_id,decision\n"
+                     "north/kickoff:t2,risk.housing,north/kickoff,accept\n"
+                     "south/visit:t2,connection,north/closing,accept\n"
+                     "south/visit:t3,connection,,accept\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert (f"{sheet}:3: seg_id south/visit:t2 is in document south/visit, but the row's "
+            "doc_id is 'north/closing'") in result.output
+    assert f"{sheet}:2" not in result.output and f"{sheet}:4" not in result.output
+
+
+def test_a_coder_file_row_whose_doc_id_is_not_its_segments_is_refused(study):
+    path = write_coder(study, "sam", "")
+    path.write_text("seg_id,doc_id,code_id\nnorth/kickoff:t2,north/kickoff,risk.housing\n"
+                    "south/visit:t2,north/closing,risk.money\n", encoding="utf-8")
+    result = invoke("agree", "rules", "sam", "-s", study)
+    assert result.exit_code == 1
+    assert (f"{path}:3: seg_id south/visit:t2 is in document south/visit, but the row's "
+            "doc_id is 'north/closing'") in result.output

@@ -32,6 +32,8 @@ def echo_summary(result: ImportResult, source: Path) -> None:
         click.echo(f"Dropped {result.duplicates} duplicate codings.")
     echo_problems(f"Fuzzy matches (similarity >= {MIN_SIMILARITY}), please check",
                   result.fuzzy)
+    echo_problems("Spans running on into another segment, counted in the one they start "
+                  "in; please check", result.crossing)
     echo_problems("Skipped, quote not located", result.unlocated)
     echo_problems("Skipped, code name not mapped", result.unmapped)
     echo_problems("Ignored", result.ignored)

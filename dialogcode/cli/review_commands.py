@@ -91,14 +91,20 @@ def review_import(sheet, study, reviewer):
     decision on the same code and segment replaces the old one; nothing else changes."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..review import DECISIONS, read_sheet, record_decisions, sheet_decisions
+    from ..review import (DECISIONS, load_suggestions, proposals, read_sheet,
+                          record_decisions, sheet_decisions, shown_texts)
+    from ..store import read_table
     from ..study import Study
 
     opened = Study.open(study)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
-    new = sheet_decisions(read_sheet(sheet, opened.config.limits), sheet, corpus.segments, corpus.documents,
-                          reviewer, set(book.codes))
+    proposed = proposals(read_table(opened.out, "codings", hint="dialogcode code"),
+                         load_suggestions(opened))
+    texts = shown_texts(opened, corpus.segments, corpus.documents,
+                        workbook=sheet.suffix.lower() == ".xlsx")
+    new = sheet_decisions(read_sheet(sheet, opened.config.limits), sheet, corpus.segments,
+                          corpus.documents, reviewer, book.codes, proposed, texts)
     merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import openpyxl
+from defusedxml.ElementTree import iterparse
 
 from ..csvrows import read_csv
 from ..errors import DialogcodeError, IngestError, Problem
@@ -92,13 +93,16 @@ def parse_csv(text: str, source: str, columns: dict[str, str] | None = None, *,
 
 
 def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] = IngestError,
-              limits: Limits = DEFAULT) -> list[list]:
+              limits: Limits = DEFAULT, *, unmerged: bool = False) -> list[list]:
     """The cell values of the first sheet of an .xlsx workbook, row by row, every row
     as long as the longest, the file checked against ``limits`` first
     (:mod:`dialogcode.limits`). Raises ``error`` for a file that is over a limit or is
     not a readable workbook, or when another sheet opens with the first sheet's header
     (more rows of the same table, which reading the first sheet alone would drop); other
-    sheets (notes, instructions) are not read."""
+    sheets (notes, instructions) are not read. With ``unmerged`` (a table of one record
+    per row), merged cells on the first sheet are refused too (only the first cell of
+    a merged range holds its value, so the other rows would read it as empty), and so
+    are formula cells without a saved value (read as empty)."""
     with open_zip(file, source, WHAT, limits, error) as archive:
         scan_xml(archive, source, limits, error)
     rows, width = [], 0
@@ -114,12 +118,42 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
                                 f"cells {over('cells', limits)}", file=source)
                 rows.append(list(row))
             _same_table_elsewhere(book, rows[0] if rows else [], source, error)
+            merged, unsaved = _hidden_values(book, sheet) if unmerged else ([], [])
+            if merged:
+                raise error(f"merged cells {', '.join(merged)}: only the first cell of a "
+                            "merged range holds its value, so the rest would be read as "
+                            "empty; unmerge them and fill in every cell", file=source)
+            if unsaved:
+                raise error(f"formula cells without a saved value ({', '.join(unsaved[:5])}"
+                            f"{', ...' if len(unsaved) > 5 else ''}), which would be read as "
+                            "empty: open the workbook in a spreadsheet and save it, or "
+                            "replace the formulas by their values", file=source)
         finally:
             book.close()
     except DAMAGED as exc:
         raise error(f"not a readable {WHAT}: {type(exc).__name__}: {exc}",
                     file=source) from None
     return [row + [None] * (width - len(row)) for row in rows]
+
+
+def _hidden_values(book, sheet) -> tuple[list[str], list[str]]:
+    """(merged ranges such as ``C2:C4``, formula cells without a saved value such as
+    ``C3``) of a read-only ``sheet``, from its XML part. A workbook a spreadsheet saved
+    keeps each formula's value; one a program wrote may not, and reads as empty."""
+    merged, unsaved = [], []
+    name = sheet._worksheet_path.lstrip("/")
+    with book._archive.open(name) as part:       # checked by scan_xml already
+        for _, element in iterparse(part):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell":
+                merged.append(element.get("ref", "?"))
+            elif tag == "c":
+                parts = {child.tag.rsplit("}", 1)[-1]: child.text for child in element}
+                # a spreadsheet saves an empty text result as t="str" with an empty v
+                if "f" in parts and not parts.get("v") and element.get("t") != "str":
+                    unsaved.append(element.get("r", "?"))
+                element.clear()
+    return merged, unsaved
 
 
 def _same_table_elsewhere(book, header: list, source: str, error: type[DialogcodeError]

@@ -21,7 +21,7 @@ from ..coders import CODER_COLUMNS, CodingsError, check_name
 from ..errors import ArgumentError, Problem
 from ..ingest import Corpus
 from ..limits import DEFAULT, Limits
-from .base import Documents, Found, Reading
+from .base import Documents, Found, Reading, shorten
 from .locate import LEVELS, MIN_SIMILARITY
 from .mapping import load_mapping, map_names
 from .markup import SUFFIXES as MARKUP_SUFFIXES
@@ -42,7 +42,9 @@ class ImportResult:
     each fuzzy match for review; ``unlocated`` and ``unmapped`` list what was left out
     under ``skip_unlocated`` / ``skip_unmapped``; ``ignored`` lists parts of the file with
     nothing importable; ``duplicates`` counts identical rows dropped; ``read`` counts the
-    segments marked read with nothing coded (rows with an empty ``code_id``).
+    segments marked read with nothing coded (rows with an empty ``code_id``);
+    ``crossing`` lists spans that run on into another segment's text (they count in the
+    segment they start in).
     """
 
     codings: pd.DataFrame
@@ -54,6 +56,7 @@ class ImportResult:
     ignored: list[Problem] = field(default_factory=list)
     duplicates: int = 0
     read: int = 0
+    crossing: list[Problem] = field(default_factory=list)
 
 
 def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
@@ -79,11 +82,12 @@ def _where(problem: Problem) -> tuple[str, int]:
 
 
 def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: str
-          ) -> tuple[list[dict], list[Found], list[Problem]]:
+          ) -> tuple[list[dict], list[Found], list[Problem], list[Problem]]:
     """Coder-file rows (with the reading each came from) for the codings whose name maps
-    and for segments marked read with no code, and problems for spans that lie outside
-    every segment."""
-    rows, origins, problems = [], [], []
+    and for segments marked read with no code, problems for spans that lie outside
+    every segment or in a preamble or heading, and notes for spans that run on into
+    another segment's text (they count in the segment they start in)."""
+    rows, origins, problems, crossing = [], [], [], []
     for item in found:
         if item.code and item.code not in mapped:
             continue
@@ -104,11 +108,23 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
                                         f"({quote!r}) lies outside every segment",
                                         item.file, item.line))
                 continue
+        if seg_id in docs.quiet:      # the tables would count it, but not in their totals
+            problems.append(Problem(f"{seg_id} is a {docs.quiet[seg_id]}, which is never "
+                                    "coded (`code_preamble: true` in dialogcode.yaml codes "
+                                    "preambles and headings)", item.file, item.line))
+            continue
+        others = [] if item.start is None else [
+            seg for seg in docs.segments_over(item.doc_id, item.start, item.end)
+            if seg != seg_id and seg not in docs.quiet]
+        if others:
+            crossing.append(Problem(f"{shorten(quote)!r} runs from {seg_id} into "
+                                    f"{', '.join(others)}; it counts in {seg_id} only",
+                                    item.file, item.line))
         rows.append({"seg_id": seg_id, "doc_id": item.doc_id, "code_id": mapped[item.code],
                      "start": item.start, "end": item.end, "quote": quote,
                      "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]})
         origins.append(item)
-    return rows, origins, problems
+    return rows, origins, problems, crossing
 
 
 def _two_values(rows: list[dict], origins: list[Found], book: Codebook) -> list[Problem]:
@@ -200,7 +216,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     reading = _read(source, docs, fmt, document, user, limits)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
-    rows, origins, outside = _rows(reading.found, mapped, docs, coder)
+    rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)
     problems += reading.problems + outside + _two_values(rows, origins, book)
     if coded_segments:
         chosen, wrong = coded_ranges(coded_segments, docs)
@@ -220,4 +236,4 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
         if reading.kind == "quotes" else {}
     read = unique.loc[unique["code_id"].isna(), "seg_id"].nunique()
     return ImportResult(unique, reading.kind, located, reading.fuzzy, reading.unlocated,
-                        unmapped, reading.ignored, len(codings) - len(unique), read)
+                        unmapped, reading.ignored, len(codings) - len(unique), read, crossing)

@@ -86,11 +86,24 @@ class Documents:
         self.turns: dict[tuple[str, int], str] = {
             (doc, int(ordinal)): seg for doc, ordinal, seg in
             zip(segments["doc_id"], segments["ordinal"], segments["seg_id"])}
+        # each document's first preamble or heading (never coded): turn numbers from
+        # there on differ for a person who counts only spoken turns
+        self.first_quiet: dict[str, tuple[int, str]] = {}
+        quiet = segments[~segments["codable"].astype(bool)].sort_values(["doc_id", "ordinal"])
+        for doc, ordinal, kind in zip(quiet["doc_id"], quiet["ordinal"], quiet["kind"]):
+            self.first_quiet.setdefault(doc, (int(ordinal), kind))
+        self.quiet: dict[str, str] = dict(zip(quiet["seg_id"], quiet["kind"]))  # -> kind
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
         for doc, start, end, seg in zip(segments["doc_id"], segments["start"],
                                         segments["end"], segments["seg_id"]):
             self._spans.setdefault(doc, []).append((int(start), int(end), seg))
         self._starts = {doc: [s for s, _, _ in spans] for doc, spans in self._spans.items()}
+        self._bounds = {seg: (doc, start, end) for doc, spans in self._spans.items()
+                        for start, end, seg in spans}
+
+    def segment_text(self, seg_id: str) -> str:
+        doc, start, end = self._bounds[seg_id]
+        return self.text[doc][start:end]
 
     def resolve(self, name: str) -> tuple[str | None, str | None]:
         """(doc_id, None) for a doc_id or a source path (with or without extension);

@@ -182,6 +182,13 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
         reading.ignored.append(Problem(f"TextSource {label!r}: a coding of the whole "
                                        "source is not a span; not imported", where,
                                        lines.get(coding)))
+    if users is not None:       # nobody made these, so --user cannot choose them
+        reading.ignored += [
+            Problem(f"TextSource {label!r}: a coding without a creatingUser; not imported "
+                    "with --user", where, lines.get(coding))
+            for selection in element.findall(_tag("PlainTextSelection"))
+            for coding in selection.findall(_tag("Coding"))
+            if not (coding.get("creatingUser") or selection.get("creatingUser"))]
     selections = [s for s in element.findall(_tag("PlainTextSelection"))
                   if _codings(s, users)]
     if not selections:

@@ -10,6 +10,7 @@ nothing applies there.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..coders import CodingsError
@@ -18,8 +19,9 @@ from ..errors import Problem
 from ..formats.tables import xlsx_rows
 from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
+from ..privacy.gate import LABELS, WITHHELD
 from .base import Documents, Found, Reading, shorten, split_codes
-from .locate import locate
+from .locate import fold, locate
 
 
 def _cell(value) -> str:
@@ -35,8 +37,11 @@ def read_rows(path: Path, limits: Limits = DEFAULT
     """(lower-cased header, [(line, {column: cell})]) of a CSV or of an XLSX workbook's
     first sheet (checked against ``limits``); blank rows are left out."""
     if path.suffix.lower() == ".xlsx":
-        values = [[_cell(v) for v in row] for row in xlsx_rows(path, str(path), CodingsError,
-                                                            limits)]
+        cells = xlsx_rows(path, str(path), CodingsError, limits, unmerged=True)
+        numbers = code_numbers(cells, path)
+        if numbers:
+            raise CodingsError(numbers)
+        values = [[_cell(v) for v in row] for row in cells]
         numbered = list(enumerate(values, start=1))
     else:
         header, rows = read_csv_file(path, CodingsError)
@@ -50,6 +55,19 @@ def read_rows(path: Path, limits: Limits = DEFAULT
     rows = [(line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h})
             for line, row in numbered[1:] if any(str(c).strip() for c in row)]
     return header, rows
+
+
+def code_numbers(cells: list[list], path: Path) -> list[Problem]:
+    """A problem for each code cell (columns ``code``, ``code_id``) of a workbook's rows
+    ``cells`` that holds a decimal number: a spreadsheet stores 1.10 as 1.1, so the code
+    meant (1.1 or 1.10) cannot be told."""
+    header = [str(h).strip().lower() if h is not None else "" for h in (cells or [[]])[0]]
+    columns = [i for i, h in enumerate(header) if h in ("code", "code_id")]
+    return [Problem(f"the code cell holds the number {row[i]!r}; a spreadsheet drops a "
+                    "code's trailing zeros (1.10 becomes 1.1): format the column as text "
+                    "and type the code again", str(path), line)
+            for line, row in enumerate(cells[1:], start=2) for i in columns
+            if isinstance(row[i], float) and not row[i].is_integer()]
 
 
 def table_kind(header: list[str], path: Path) -> str:
@@ -71,6 +89,25 @@ def _required(kind: str, header: list[str]) -> list[str]:
     return ["document", "start", "end"] if kind == "offsets" else ["document", "quote"]
 
 
+HIDDEN = re.compile("|".join(re.escape(label) for label in [*LABELS.values(), WITHHELD,
+                                                              "[REDACTED]"]))
+
+
+def _same_text(row: dict[str, str], text: str) -> bool:
+    """Whether a segment table's row has no ``text`` cell or one holding ``text``: case,
+    punctuation and spacing aside (a spreadsheet may change them), a privacy label
+    (``[NAME]``, docs/privacy.md) standing for any words, and a workbook cell cut at
+    `` [truncated]`` for its start."""
+    given = row.get("text", "").removesuffix(" [truncated]")
+    if not given.strip():
+        return True
+    pieces = [fold(piece)[0].strip() for piece in HIDDEN.split(given)]
+    pattern = ".*?".join(re.escape(piece) for piece in pieces)
+    folded = fold(text)[0].strip()
+    return bool(re.fullmatch(pattern, folded) or (
+        row.get("text", "").endswith(" [truncated]") and re.match(pattern, folded)))
+
+
 def _integer(value: str) -> int | None:
     try:
         return int(value.strip())
@@ -84,6 +121,9 @@ def read_table(path: Path, docs: Documents, kind: str | None = None,
     columns when not given. Every problem of the file is collected."""
     header, rows = read_rows(path, limits)
     kind = kind or table_kind(header, path)
+    if "code" in header and "code_id" in header:
+        raise CodingsError("columns code and code_id both hold codes: keep one", file=path,
+                           line=1)
     code_column = "code" if "code" in header else "code_id"
     missing = [c for c in [*_required(kind, header), code_column] if c not in header]
     if missing:
@@ -111,6 +151,16 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         seg_id = row["seg_id"].strip()
         if seg_id not in docs.seg_doc:
             return fail(f"unknown seg_id {seg_id!r}")
+        if row.get("document", "").strip():     # both given: they must agree
+            named, why = docs.resolve(row["document"])
+            if named != docs.seg_doc[seg_id]:
+                return fail(why or f"seg_id {seg_id} is in document "
+                                   f"{docs.seg_doc[seg_id]}, but the row names document "
+                                   f"{row['document'].strip()!r}")
+        if not _same_text(row, docs.segment_text(seg_id)):
+            return fail(f"the text in this row is not the text of {seg_id}, "
+                        f"{shorten(docs.segment_text(seg_id))!r}: seg_ids follow the turns' "
+                        "positions, so was the transcript changed since the sheet was made?")
         return docs.seg_doc[seg_id], None, None, seg_id
     doc_id, why = docs.resolve(row["document"])
     if doc_id is None:
@@ -122,6 +172,15 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if seg_id is None:
             return fail(f"document {doc_id} has no turn {row['turn'].strip()!r} (turns are "
                         "numbered from 1)")
+        if not _same_text(row, docs.segment_text(seg_id)):
+            return fail(f"the text in this row is not the text of turn {turn} of {doc_id}, "
+                        f"{shorten(docs.segment_text(seg_id))!r}: was the transcript changed "
+                        "since the sheet was made?")
+        quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
+        if quiet <= turn:       # a person may count only spoken turns: refuse to guess
+            return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its "
+                        f"{kind} as turn {quiet}, a person may not; give the seg_id instead "
+                        f"(dialogcode's turn {turn} is {seg_id})")
         return doc_id, None, None, seg_id
     if kind == "offsets":
         start, end = _integer(row["start"]), _integer(row["end"])
