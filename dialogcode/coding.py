@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pandas as pd
 import numpy
-from spacy.attrs import DEP, HEAD, LEMMA, NORM, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, NORM, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -31,6 +31,10 @@ CACHE_FORMAT = "4"   # bump when segmentation or the cache layout changes
 # token attributes kept in the cache; string-valued ones have their strings saved too
 _ATTRS = [ORTH, LEMMA, NORM, SPACY, TAG, POS, DEP, HEAD, SENT_START]
 _STRING_COLUMNS = [0, 1, 2, 4, 6]
+# the columns _doc sets after Doc() has set ORTH and SPACY; HEAD and DEP go together
+# (spaCy builds the parse tree only from both)
+_SET_COLUMNS = [1, 2, 4, 5, 6, 7, 8]
+_PARSE_COLUMNS = [6, 7]
 
 
 class DocCache:
@@ -43,6 +47,16 @@ class DocCache:
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
         self.folder = folder / key if folder else None
         self.hits = self.misses = 0
+        self._vocab = None
+        self._texts: dict[int, str] = {}    # hash -> its string in self._vocab
+        self._added: set[str] = set()       # strings load has added to self._vocab
+
+    def _known(self, vocab) -> tuple[dict[int, str], set[str]]:
+        """The strings this cache has looked up in or added to ``vocab``, so that each is
+        looked up or added once, not once per document."""
+        if vocab is not self._vocab:
+            self._vocab, self._texts, self._added = vocab, {}, set()
+        return self._texts, self._added
 
     def _path(self, sha256: str, unit: str) -> Path | None:
         return self.folder / f"{sha256}-{unit}.npz" if self.folder else None
@@ -62,8 +76,11 @@ class DocCache:
         except (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
             self.misses += 1
             return None
+        _, added = self._known(vocab)
         for text in strings.tolist():
-            vocab.strings.add(text)
+            if text not in added:
+                vocab.strings.add(text)
+                added.add(text)
         self.hits += 1
         return tokens, lengths
 
@@ -83,17 +100,31 @@ class DocCache:
         if path is None or not len(lengths):
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        texts = [vocab.strings[h] for h in numpy.unique(tokens[:, _STRING_COLUMNS]).tolist()
-                 if h in vocab.strings]
+        known, _ = self._known(vocab)
+        texts = []
+        # the distinct hashes in increasing order (as numpy.unique gives them, cheaper)
+        for h in numpy.sort(pd.unique(tokens[:, _STRING_COLUMNS].ravel())).tolist():
+            text = known.get(h)
+            if text is None and h in vocab.strings:
+                text = known[h] = vocab.strings[h]
+            if text is not None:
+                texts.append(text)
         with replacing(path) as temporary:
             numpy.savez(temporary, tokens=tokens, strings=numpy.array(texts, dtype=str),
                         lengths=lengths)
 
 
 def _doc(vocab, tokens: numpy.ndarray) -> Doc:
-    """A spaCy doc from cached token arrays."""
-    doc = Doc(vocab, words=tokens[:, 0], spaces=tokens[:, 3].astype(bool).tolist())
-    return doc.from_array(_ATTRS, tokens)
+    """A spaCy doc from cached token arrays. A new doc's other attributes are zero
+    (its first token a sentence start), and spaCy's ``from_array`` costs a Python
+    object per token and attribute: only columns holding a value are set, and
+    SENT_START always."""
+    doc = Doc(vocab, words=tokens[:, 0].tolist(), spaces=tokens[:, 3].tolist())
+    held = tokens[:, _SET_COLUMNS].any(axis=0)
+    parse = any(held[_SET_COLUMNS.index(c)] for c in _PARSE_COLUMNS)
+    columns = [c for c, value in zip(_SET_COLUMNS, held)
+               if value or _ATTRS[c] == SENT_START or (parse and c in _PARSE_COLUMNS)]
+    return doc.from_array([_ATTRS[c] for c in columns], tokens[:, columns])
 
 
 def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -215,21 +246,27 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
     rows = []
     seg_ids, doc_ids = segments["seg_id"], segments["doc_id"]   # read only where coded
+    texts = segments["text"]
     offsets, codable = segments["start"].to_numpy(), segments["codable"].to_numpy()
     batches = document_docs(segments, documents, nlp, cache, n_process=n_process)
     for positions, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
                                                unit="doc",
                                                total=segments["doc_id"].nunique()):
-        for segment, hits in compiled.match_segments(doc, bounds).items():
+        found = compiled.match_segments(doc, bounds)
+        if found:   # each token's start and end in the doc's text
+            chars = doc.to_array([IDX, LENGTH]).astype("int64")
+            starts, ends = chars[:, 0].tolist(), chars.sum(axis=1).tolist()
+        for segment, hits in found.items():
             row = positions[segment]
             if not codable[row]:
                 continue
-            base = doc[int(bounds[segment])].idx - int(offsets[row])
+            text, first = texts.iat[row], starts[bounds[segment]]
+            seg_id, doc_id, offset = seg_ids.iat[row], doc_ids.iat[row], int(offsets[row])
             for hit in hits:
-                span = doc[hit.start:hit.end]
-                rows.append((seg_ids.iat[row], doc_ids.iat[row], hit.code_id,
-                             span.start_char - base, span.end_char - base, span.text,
-                             "rule", hit.rule_id, None, versions[hit.code_id]))
+                start, end = starts[hit.start] - first, ends[hit.end - 1] - first
+                rows.append((seg_id, doc_id, hit.code_id, offset + start, offset + end,
+                             text[start:end], "rule", hit.rule_id, None,
+                             versions[hit.code_id]))
     codings = pd.DataFrame(rows, columns=CODING_COLUMNS).astype({"score": "float64"})
     return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
                                ignore_index=True)
