@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Iterator
 
@@ -27,21 +27,20 @@ from .store import replacing
 
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "4"   # bump when segmentation or the cache layout changes
-# token attributes kept in the cache; string-valued ones have their strings saved too
+CACHE_FORMAT = "5"   # bump when segmentation or the cache layout changes
+# token attributes kept in the cache (those holding a value); string-valued ones have
+# their strings saved too
 _ATTRS = [ORTH, LEMMA, NORM, SPACY, TAG, POS, DEP, HEAD, SENT_START]
-_STRING_COLUMNS = [0, 1, 2, 4, 6]
-# the columns _doc sets after Doc() has set ORTH and SPACY; HEAD and DEP go together
-# (spaCy builds the parse tree only from both)
-_SET_COLUMNS = [1, 2, 4, 5, 6, 7, 8]
-_PARSE_COLUMNS = [6, 7]
+_STRING_ATTRS = (ORTH, LEMMA, NORM, TAG, DEP)
 
 
 class DocCache:
     """Tokenised segments on disk, one file per (document hash, unit, pipeline): the
     segments' token attribute arrays plus the strings they use (a leaner relative of
-    spaCy's DocBin, which walks every token in Python to collect its strings). A file
-    that cannot be read (truncated, damaged) counts as missing and is written again."""
+    spaCy's DocBin, which walks every token in Python to collect its strings). Columns
+    that are all zero (with the blank pipeline: tags, parse) are left out and ``attrs``
+    names those kept. A file that cannot be read (truncated, damaged, unknown
+    attributes) counts as missing and is written again."""
 
     def __init__(self, folder: Path | None, model: str):
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
@@ -61,9 +60,11 @@ class DocCache:
     def _path(self, sha256: str, unit: str) -> Path | None:
         return self.folder / f"{sha256}-{unit}.npz" if self.folder else None
 
-    def load(self, sha256: str, unit: str, vocab) -> tuple[numpy.ndarray, numpy.ndarray] | None:
-        """The token arrays of a document's segments, one after the other, and each
-        segment's number of tokens; their strings are added to ``vocab``."""
+    def load(self, sha256: str, unit: str, vocab
+             ) -> tuple[numpy.ndarray, numpy.ndarray, list[int]] | None:
+        """The token arrays of a document's segments, one after the other, each
+        segment's number of tokens, and the attributes of the arrays' columns (the
+        others are zero); their strings are added to ``vocab``."""
         path = self._path(sha256, unit)
         if path is None or not path.is_file():
             self.misses += 1
@@ -71,7 +72,10 @@ class DocCache:
         try:
             with numpy.load(path, allow_pickle=False) as data:
                 tokens, lengths, strings = data["tokens"], data["lengths"], data["strings"]
-            if tokens.shape != (int(lengths.sum()), len(_ATTRS)):
+                attrs = data["attrs"].tolist()
+            if tokens.shape != (int(lengths.sum()), len(attrs)) or \
+                    not set(attrs) <= set(_ATTRS) or len(set(attrs)) < len(attrs) or \
+                    (len(tokens) and ORTH not in attrs):
                 raise ValueError(f"{path}: token arrays do not match their lengths")
         except (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
             self.misses += 1
@@ -82,49 +86,55 @@ class DocCache:
                 vocab.strings.add(text)
                 added.add(text)
         self.hits += 1
-        return tokens, lengths
+        return tokens, lengths, attrs
 
     def get(self, sha256: str, unit: str, vocab) -> list[Doc] | None:
         """A document's segments as one spaCy doc each, or None when not cached."""
         loaded = self.load(sha256, unit, vocab)
         if loaded is None:
             return None
-        tokens, lengths = loaded
+        tokens, lengths, attrs = loaded
         ends = numpy.cumsum(lengths).tolist()
-        return [_doc(vocab, tokens[end - length:end])
+        return [_doc(vocab, tokens[end - length:end], attrs)
                 for end, length in zip(ends, lengths.tolist())]
 
     def put(self, sha256: str, unit: str, tokens: numpy.ndarray, lengths: numpy.ndarray,
             vocab) -> None:
+        """Write a document's token arrays (all :data:`_ATTRS`) and segment lengths."""
         path = self._path(sha256, unit)
         if path is None or not len(lengths):
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        held = numpy.flatnonzero(tokens.any(axis=0)).tolist()
         known, _ = self._known(vocab)
         texts = []
-        # the distinct hashes in increasing order (as numpy.unique gives them, cheaper)
-        for h in numpy.sort(pd.unique(tokens[:, _STRING_COLUMNS].ravel())).tolist():
+        strings = [c for c in held if _ATTRS[c] in _STRING_ATTRS]
+        for h in pd.unique(tokens[:, strings].ravel()).tolist():
             text = known.get(h)
             if text is None and h in vocab.strings:
                 text = known[h] = vocab.strings[h]
             if text is not None:
                 texts.append(text)
         with replacing(path) as temporary:
-            numpy.savez(temporary, tokens=tokens, strings=numpy.array(texts, dtype=str),
-                        lengths=lengths)
+            numpy.savez(temporary, tokens=tokens[:, held], lengths=lengths,
+                        attrs=numpy.array([_ATTRS[c] for c in held], dtype="int64"),
+                        strings=numpy.array(texts, dtype=str))
 
 
-def _doc(vocab, tokens: numpy.ndarray) -> Doc:
-    """A spaCy doc from cached token arrays. A new doc's other attributes are zero
-    (its first token a sentence start), and spaCy's ``from_array`` costs a Python
-    object per token and attribute: only columns holding a value are set, and
-    SENT_START always."""
-    doc = Doc(vocab, words=tokens[:, 0].tolist(), spaces=tokens[:, 3].tolist())
-    held = tokens[:, _SET_COLUMNS].any(axis=0)
-    parse = any(held[_SET_COLUMNS.index(c)] for c in _PARSE_COLUMNS)
-    columns = [c for c, value in zip(_SET_COLUMNS, held)
-               if value or _ATTRS[c] == SENT_START or (parse and c in _PARSE_COLUMNS)]
-    return doc.from_array([_ATTRS[c] for c in columns], tokens[:, columns])
+def _doc(vocab, tokens: numpy.ndarray, attrs: list[int] = _ATTRS) -> Doc:
+    """A spaCy doc from token arrays whose columns are ``attrs`` (any other attribute
+    of :data:`_ATTRS` being zero). A new doc's attributes are zero (its first token a
+    sentence start) and spaCy's ``from_array`` costs a Python object per token and
+    attribute: only columns holding a value are set, SENT_START always, and HEAD and
+    DEP together (spaCy builds the parse tree from both)."""
+    columns = dict(zip(attrs, tokens.T))
+    zeros = numpy.zeros(len(tokens), dtype="uint64")
+    doc = Doc(vocab, words=columns.get(ORTH, zeros).tolist(),
+              spaces=columns.get(SPACY, zeros).tolist())
+    held = {attr for attr, values in columns.items() if values.any()} | {SENT_START}
+    if held & {HEAD, DEP}:
+        held |= {HEAD, DEP}
+    chosen = [attr for attr in _ATTRS if attr in held and attr not in (ORTH, SPACY)]
+    return doc.from_array(chosen, numpy.stack([columns.get(a, zeros) for a in chosen], axis=1))
 
 
 def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -207,7 +217,8 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
     for positions, key in _by_document(segments, documents):
         loaded = cache.load(*key, nlp.vocab)
         if loaded is not None and len(loaded[1]) == len(positions):
-            yield positions, _doc(nlp.vocab, loaded[0]), _bounds(loaded[1])
+            tokens, lengths, attrs = loaded
+            yield positions, _doc(nlp.vocab, tokens, attrs), _bounds(lengths)
         else:
             pending.append((key, positions))
     if pending and n_process == 1 and lemmatizer_only(nlp):
@@ -244,30 +255,32 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     compiled = CompiledCodebook(book, nlp)
     cache = DocCache(cache_dir, model)
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
-    rows = []
-    seg_ids, doc_ids = segments["seg_id"], segments["doc_id"]   # read only where coded
-    texts = segments["text"]
-    offsets, codable = segments["start"].to_numpy(), segments["codable"].to_numpy()
+    found = []   # (row, code_id, start, end in the segment's text, rule_id) of each hit
+    codable = segments["codable"].to_numpy()
     batches = document_docs(segments, documents, nlp, cache, n_process=n_process)
     for positions, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
                                                unit="doc",
                                                total=segments["doc_id"].nunique()):
-        found = compiled.match_segments(doc, bounds)
-        if found:   # each token's start and end in the doc's text
+        by_segment = compiled.match_segments(doc, bounds)
+        if by_segment:   # each token's start and end in the doc's text
             chars = doc.to_array([IDX, LENGTH]).astype("int64")
-            starts, ends = chars[:, 0].tolist(), chars.sum(axis=1).tolist()
-        for segment, hits in found.items():
-            row = positions[segment]
-            if not codable[row]:
-                continue
-            text, first = texts.iat[row], starts[bounds[segment]]
-            seg_id, doc_id, offset = seg_ids.iat[row], doc_ids.iat[row], int(offsets[row])
-            for hit in hits:
-                start, end = starts[hit.start] - first, ends[hit.end - 1] - first
-                rows.append((seg_id, doc_id, hit.code_id, offset + start, offset + end,
-                             text[start:end], "rule", hit.rule_id, None,
-                             versions[hit.code_id]))
-    codings = pd.DataFrame(rows, columns=CODING_COLUMNS).astype({"score": "float64"})
+            token_starts, token_ends = chars[:, 0].tolist(), chars.sum(axis=1).tolist()
+        for segment, hits in by_segment.items():
+            row = int(positions[segment])
+            if codable[row]:
+                first = token_starts[bounds[segment]]
+                found.extend((row, hit.code_id, token_starts[hit.start] - first,
+                              token_ends[hit.end - 1] - first, hit.rule_id) for hit in hits)
+    rows, code_ids, starts, ends, rule_ids = (list(c) for c in zip(*found)) if found \
+        else ([] for _ in range(5))
+    texts = segments["text"].iloc[rows].tolist()
+    offsets = segments["start"].iloc[rows].tolist()
+    codings = pd.DataFrame(zip(
+        segments["seg_id"].iloc[rows].tolist(), segments["doc_id"].iloc[rows].tolist(),
+        code_ids, [o + s for o, s in zip(offsets, starts)],
+        [o + e for o, e in zip(offsets, ends)], [t[s:e] for t, s, e in zip(texts, starts, ends)],
+        repeat("rule"), rule_ids, repeat(None), [versions[c] for c in code_ids]),
+        columns=CODING_COLUMNS).astype({"score": "float64"})
     return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
                                ignore_index=True)
 
