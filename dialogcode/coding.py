@@ -14,7 +14,8 @@ from typing import Iterator
 
 import pandas as pd
 import numpy
-from spacy.attrs import DEP, HEAD, IDX, LEMMA, LENGTH, NORM, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import (DEP, HEAD, IDX, LEMMA, LENGTH, LOWER, NORM, ORTH, POS, SENT_START,
+                         SPACY, TAG)
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -144,19 +145,28 @@ def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
     return tokens.reshape(-1, len(_ATTRS)), lengths
 
 
+# the attributes spaCy's tokenizer sets (SENT_START: on a doc's first token, unless it
+# comes from a special case such as "He's")
+_TOKENIZER_ATTRS = [ORTH, NORM, SPACY, SENT_START]
+
+
 def _tokenised(nlp: Language, texts: list[str]) -> tuple[Doc, numpy.ndarray, numpy.ndarray]:
     """For a :func:`~dialogcode.nlp.lemmatizer_only` pipeline: ``texts`` tokenised one
-    by one (as ``nlp.pipe`` would), then as one doc lemmatised once; the doc, its
-    token arrays and each text's number of tokens. Skipping ``nlp.pipe`` and a
-    lemmatizer call per text is what makes short turns cheaper to tokenise."""
-    tokens, lengths = _token_arrays([nlp.tokenizer(text) for text in texts])
-    doc = _doc(nlp.vocab, tokens)
+    by one (as ``nlp.pipe`` would), then lemmatised together and made one doc; the
+    doc, its token arrays and each text's number of tokens. Skipping ``nlp.pipe``, a
+    lemmatizer call per text and the attributes a tokenizer leaves zero is what makes
+    tokenising cheaper."""
+    turns = [nlp.tokenizer(text) for text in texts]
+    lengths = numpy.array([len(turn) for turn in turns], dtype="int64")
+    columns = numpy.concatenate([turn.to_array([*_TOKENIZER_ATTRS, LOWER]) for turn in turns]
+                                ).reshape(-1, len(_TOKENIZER_ATTRS) + 1)
+    tokens = numpy.zeros((len(columns), len(_ATTRS)), dtype="uint64")
+    tokens[:, [_ATTRS.index(a) for a in _TOKENIZER_ATTRS]] = columns[:, :-1]
     skipped = matching_components(nlp)
-    for name, component in nlp.pipeline:
+    for name, lemmatizer in nlp.pipeline:
         if name not in skipped:
-            doc = component(doc)
-    tokens[:, _ATTRS.index(LEMMA)] = doc.to_array(LEMMA)
-    return doc, tokens, lengths
+            tokens[:, _ATTRS.index(LEMMA)] = lemmatizer.lemmas(columns[:, -1])
+    return _doc(nlp.vocab, tokens), tokens, lengths
 
 
 def _by_document(segments: pd.DataFrame, documents: pd.DataFrame

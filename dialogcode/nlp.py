@@ -39,11 +39,15 @@ class LowercaseLookupLemmatizer:
             found = self._lemmas[lower] = self.vocab.strings.add(self.table.get(text, text))
         return found
 
+    def lemmas(self, lowers: numpy.ndarray) -> numpy.ndarray:
+        """The LEMMA hashes of tokens whose LOWER hashes are ``lowers``."""
+        known = self._lemmas
+        return numpy.array([known.get(h) or self._lemma(h) for h in lowers.tolist()],
+                           dtype=numpy.uint64)
+
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
-            known = self._lemmas
-            lemmas = [known.get(h) or self._lemma(h) for h in doc.to_array(LOWER).tolist()]
-            doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64).reshape(-1, 1))
+            doc.from_array([LEMMA], self.lemmas(doc.to_array(LOWER)).reshape(-1, 1))
         return doc
 
 

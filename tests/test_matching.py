@@ -190,5 +190,5 @@ def test_cold_coding_caches_the_tokens_each_segment_gets_alone(fixture_study, tm
         [p.relative_to(tmp_path / "alone") for p in alone] and cold
     for a, b in zip(cold, alone):
         with numpy.load(a) as x, numpy.load(b) as y:
-            for key in ("tokens", "lengths", "strings"):
+            for key in ("tokens", "lengths", "attrs", "strings"):
                 assert numpy.array_equal(x[key], y[key]), (a.name, key)
