@@ -82,10 +82,9 @@ class DocCache:
             self.misses += 1
             return None
         _, added = self._known(vocab)
-        for text in strings.tolist():
-            if text not in added:
-                vocab.strings.add(text)
-                added.add(text)
+        for text in set(strings.tolist()) - added:
+            vocab.strings.add(text)
+            added.add(text)
         self.hits += 1
         return tokens, lengths, attrs
 
@@ -107,14 +106,12 @@ class DocCache:
             return
         held = numpy.flatnonzero(tokens.any(axis=0)).tolist()
         known, _ = self._known(vocab)
-        texts = []
         strings = [c for c in held if _ATTRS[c] in _STRING_ATTRS]
-        for h in pd.unique(tokens[:, strings].ravel()).tolist():
-            text = known.get(h)
-            if text is None and h in vocab.strings:
-                text = known[h] = vocab.strings[h]
-            if text is not None:
-                texts.append(text)
+        hashes = pd.unique(tokens[:, strings].ravel()).tolist()
+        for h in [h for h in hashes if h not in known]:
+            if h in vocab.strings:
+                known[h] = vocab.strings[h]
+        texts = [known[h] for h in hashes if h in known]
         with replacing(path) as temporary:
             numpy.savez(temporary, tokens=tokens[:, held], lengths=lengths,
                         attrs=numpy.array([_ATTRS[c] for c in held], dtype="int64"),
