@@ -108,10 +108,12 @@ class DocCache:
         known, _ = self._known(vocab)
         strings = [c for c in held if _ATTRS[c] in _STRING_ATTRS]
         hashes = pd.unique(tokens[:, strings].ravel()).tolist()
-        for h in [h for h in hashes if h not in known]:
-            if h in vocab.strings:
-                known[h] = vocab.strings[h]
-        texts = [known[h] for h in hashes if h in known]
+        texts = list(map(known.get, hashes))
+        if None in texts:   # hashes not looked up before
+            for h, text in zip(hashes, texts):
+                if text is None and h in vocab.strings:
+                    known[h] = vocab.strings[h]
+            texts = [text for text in map(known.get, hashes) if text is not None]
         with replacing(path) as temporary:
             numpy.savez(temporary, tokens=tokens[:, held], lengths=lengths,
                         attrs=numpy.array([_ATTRS[c] for c in held], dtype="int64"),
