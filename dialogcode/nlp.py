@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy
+import pandas as pd
 import spacy
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
@@ -40,7 +41,14 @@ class LowercaseLookupLemmatizer:
         return found
 
     def lemmas(self, lowers: numpy.ndarray) -> numpy.ndarray:
-        """The LEMMA hashes of tokens whose LOWER hashes are ``lowers``."""
+        """The LEMMA hashes of tokens whose LOWER hashes are ``lowers``. A long array (a
+        whole document's) is looked up one distinct value at a time."""
+        if len(lowers) > 256:
+            codes, distinct = pd.factorize(lowers)
+            return self._lookup(distinct)[codes]
+        return self._lookup(lowers)
+
+    def _lookup(self, lowers: numpy.ndarray) -> numpy.ndarray:
         known = self._lemmas
         return numpy.array([known.get(h) or self._lemma(h) for h in lowers.tolist()],
                            dtype=numpy.uint64)
