@@ -95,7 +95,8 @@ class DocCache:
             return None
         tokens, lengths, attrs = loaded
         ends = numpy.cumsum(lengths).tolist()
-        return [_doc(vocab, tokens[end - length:end], attrs)
+        columns, chosen = _doc_columns(tokens, attrs)
+        return [_doc(vocab, columns[end - length:end], chosen)
                 for end, length in zip(ends, lengths.tolist())]
 
     def put(self, sha256: str, unit: str, tokens: numpy.ndarray, lengths: numpy.ndarray,
@@ -120,21 +121,28 @@ class DocCache:
                         strings=numpy.array(texts, dtype=str))
 
 
-def _doc(vocab, tokens: numpy.ndarray, attrs: list[int] = _ATTRS) -> Doc:
-    """A spaCy doc from token arrays whose columns are ``attrs`` (any other attribute
-    of :data:`_ATTRS` being zero). A new doc's attributes are zero (its first token a
-    sentence start) and spaCy's ``from_array`` costs a Python object per token and
-    attribute: only columns holding a value are set, SENT_START always, and HEAD and
-    DEP together (spaCy builds the parse tree from both)."""
+def _doc_columns(tokens: numpy.ndarray, attrs: list[int] = _ATTRS
+                 ) -> tuple[numpy.ndarray, list[int]]:
+    """Token arrays whose columns are ``attrs`` (any other attribute of :data:`_ATTRS`
+    being zero) as the columns :func:`_doc` takes: ORTH, SPACY, then those to set with
+    ``from_array``, and the attributes of the latter. A new doc's attributes are zero
+    (its first token a sentence start) and spaCy's ``from_array`` costs a Python object
+    per token and attribute: only columns holding a value are set, SENT_START always,
+    and HEAD and DEP together (spaCy builds the parse tree from both)."""
     columns = dict(zip(attrs, tokens.T))
-    zeros = numpy.zeros(len(tokens), dtype="uint64")
-    doc = Doc(vocab, words=columns.get(ORTH, zeros).tolist(),
-              spaces=columns.get(SPACY, zeros).tolist())
     held = {attr for attr, values in columns.items() if values.any()} | {SENT_START}
     if held & {HEAD, DEP}:
         held |= {HEAD, DEP}
     chosen = [attr for attr in _ATTRS if attr in held and attr not in (ORTH, SPACY)]
-    return doc.from_array(chosen, numpy.stack([columns.get(a, zeros) for a in chosen], axis=1))
+    zeros = numpy.zeros(len(tokens), dtype="uint64")
+    return numpy.stack([columns.get(a, zeros) for a in (ORTH, SPACY, *chosen)], axis=1), chosen
+
+
+def _doc(vocab, columns: numpy.ndarray, chosen: list[int]) -> Doc:
+    """A spaCy doc from the columns :func:`_doc_columns` gives (or rows of them: a
+    segment's tokens)."""
+    doc = Doc(vocab, words=columns[:, 0].tolist(), spaces=columns[:, 1].tolist())
+    return doc.from_array(chosen, columns[:, 2:])
 
 
 def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -165,7 +173,7 @@ def _tokenised(nlp: Language, texts: list[str]) -> tuple[Doc, numpy.ndarray, num
     for name, lemmatizer in nlp.pipeline:
         if name not in skipped:
             tokens[:, _ATTRS.index(LEMMA)] = lemmatizer.lemmas(columns[:, -1])
-    return _doc(nlp.vocab, tokens), tokens, lengths
+    return _doc(nlp.vocab, *_doc_columns(tokens)), tokens, lengths
 
 
 def _by_document(segments: pd.DataFrame, documents: pd.DataFrame
@@ -227,7 +235,7 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
         loaded = cache.load(*key, nlp.vocab)
         if loaded is not None and len(loaded[1]) == len(positions):
             tokens, lengths, attrs = loaded
-            yield positions, _doc(nlp.vocab, tokens, attrs), _bounds(lengths)
+            yield positions, _doc(nlp.vocab, *_doc_columns(tokens, attrs)), _bounds(lengths)
         else:
             pending.append((key, positions))
     if pending and n_process == 1 and lemmatizer_only(nlp):
@@ -243,7 +251,7 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
     for key, positions in pending:
         tokens, lengths = _token_arrays(list(islice(stream, len(positions))))
         cache.put(*key, tokens, lengths, nlp.vocab)
-        yield positions, _doc(nlp.vocab, tokens), _bounds(lengths)
+        yield positions, _doc(nlp.vocab, *_doc_columns(tokens)), _bounds(lengths)
 
 
 def _bounds(lengths: numpy.ndarray) -> numpy.ndarray:
