@@ -14,8 +14,7 @@ from typing import Iterator
 
 import pandas as pd
 import numpy
-from spacy.attrs import (DEP, HEAD, IDX, LEMMA, LENGTH, LOWER, NORM, ORTH, POS, SENT_START,
-                         SPACY, TAG)
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, NORM, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -278,16 +277,14 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     for positions, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
                                                unit="doc",
                                                total=segments["doc_id"].nunique()):
-        by_segment = compiled.match_segments(doc, bounds)
-        if by_segment:   # each token's start and end in the doc's text
-            chars = doc.to_array([IDX, LENGTH]).astype("int64")
-            token_starts, token_ends = chars[:, 0].tolist(), chars.sum(axis=1).tolist()
-        for segment, hits in by_segment.items():
+        for segment, hits in compiled.match_segments(doc, bounds).items():
             row = int(positions[segment])
             if codable[row]:
-                first = token_starts[bounds[segment]]
-                found.extend((row, hit.code_id, token_starts[hit.start] - first,
-                              token_ends[hit.end - 1] - first, hit.rule_id) for hit in hits)
+                first = doc[int(bounds[segment])].idx    # the segment's start in the doc
+                for hit in hits:
+                    last = doc[hit.end - 1]
+                    found.append((row, hit.code_id, doc[hit.start].idx - first,
+                                  last.idx + len(last) - first, hit.rule_id))
     rows, code_ids, starts, ends, rule_ids = (list(c) for c in zip(*found)) if found \
         else ([] for _ in range(5))
     texts = segments["text"].iloc[rows].tolist()
