@@ -76,7 +76,7 @@ class DocCache:
             if tokens.shape != (int(lengths.sum()), len(attrs)) or \
                     not set(attrs) <= set(_ATTRS) or len(set(attrs)) < len(attrs) or \
                     (len(tokens) and ORTH not in attrs):
-                raise ValueError(f"{path}: token arrays do not match their lengths")
+                raise ValueError(f"{path}: token arrays do not match their lengths or attributes")
         except (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
             self.misses += 1
             return None

@@ -239,3 +239,22 @@ def test_docs_rebuilt_from_the_cache_are_the_pipelines_docs(fixture_study, tmp_p
     expected = reference_codings(segments, documents, book, model)
     coded = code_corpus(segments, documents, book, model=model, cache_dir=tmp_path)
     assert as_rows(coded) == expected and len(expected) > 10
+
+
+def test_a_cache_file_whose_columns_do_not_fit_is_written_again(fixture_study, tmp_path):
+    import numpy
+
+    corpus, book = fixture_study
+    first = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+    [path] = tmp_path.glob("*/*.npz")
+    with numpy.load(path) as data:
+        arrays = dict(data)
+    # a column missing from attrs; attributes the cache never holds
+    for changed in ({"attrs": arrays["attrs"][:-1]}, {"attrs": arrays["attrs"] * 0 + 999}):
+        numpy.savez(path, **{**arrays, **changed})
+        sha256, unit = path.stem.split("-", 1)
+        assert DocCache(tmp_path, "blank").load(sha256, unit, load_pipeline().vocab) is None
+        again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+        assert again.equals(first)
+        with numpy.load(path) as data:
+            assert numpy.array_equal(data["attrs"], arrays["attrs"])
