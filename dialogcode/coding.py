@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
 import numpy
-from spacy.attrs import DEP, HEAD, LEMMA, NORM, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, NORM, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -27,29 +27,44 @@ from .store import replacing
 
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "4"   # bump when segmentation or the cache layout changes
-# token attributes kept in the cache; string-valued ones have their strings saved too
+CACHE_FORMAT = "5"   # bump when segmentation or the cache layout changes
+# token attributes kept in the cache (those holding a value); string-valued ones have
+# their strings saved too
 _ATTRS = [ORTH, LEMMA, NORM, SPACY, TAG, POS, DEP, HEAD, SENT_START]
-_STRING_COLUMNS = [0, 1, 2, 4, 6]
+_STRING_ATTRS = (ORTH, LEMMA, NORM, TAG, DEP)
 
 
 class DocCache:
     """Tokenised segments on disk, one file per (document hash, unit, pipeline): the
     segments' token attribute arrays plus the strings they use (a leaner relative of
-    spaCy's DocBin, which walks every token in Python to collect its strings). A file
-    that cannot be read (truncated, damaged) counts as missing and is written again."""
+    spaCy's DocBin, which walks every token in Python to collect its strings). Columns
+    that are all zero (with the blank pipeline: tags, parse) are left out and ``attrs``
+    names those kept. A file that cannot be read (truncated, damaged, unknown
+    attributes) counts as missing and is written again."""
 
     def __init__(self, folder: Path | None, model: str):
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
         self.folder = folder / key if folder else None
         self.hits = self.misses = 0
+        self._vocab = None
+        self._texts: dict[int, str] = {}    # hash -> its string in self._vocab
+        self._added: set[str] = set()       # strings load has added to self._vocab
+
+    def _known(self, vocab) -> tuple[dict[int, str], set[str]]:
+        """The strings this cache has looked up in or added to ``vocab``, so that each is
+        looked up or added once, not once per document."""
+        if vocab is not self._vocab:
+            self._vocab, self._texts, self._added = vocab, {}, set()
+        return self._texts, self._added
 
     def _path(self, sha256: str, unit: str) -> Path | None:
         return self.folder / f"{sha256}-{unit}.npz" if self.folder else None
 
-    def load(self, sha256: str, unit: str, vocab) -> tuple[numpy.ndarray, numpy.ndarray] | None:
-        """The token arrays of a document's segments, one after the other, and each
-        segment's number of tokens; their strings are added to ``vocab``."""
+    def load(self, sha256: str, unit: str, vocab
+             ) -> tuple[numpy.ndarray, numpy.ndarray, list[int]] | None:
+        """The token arrays of a document's segments, one after the other, each
+        segment's number of tokens, and the attributes of the arrays' columns (the
+        others are zero); their strings are added to ``vocab``."""
         path = self._path(sha256, unit)
         if path is None or not path.is_file():
             self.misses += 1
@@ -57,43 +72,76 @@ class DocCache:
         try:
             with numpy.load(path, allow_pickle=False) as data:
                 tokens, lengths, strings = data["tokens"], data["lengths"], data["strings"]
-            if tokens.shape != (int(lengths.sum()), len(_ATTRS)):
-                raise ValueError(f"{path}: token arrays do not match their lengths")
+                attrs = data["attrs"].tolist()
+            if tokens.shape != (int(lengths.sum()), len(attrs)) or \
+                    not set(attrs) <= set(_ATTRS) or len(set(attrs)) < len(attrs) or \
+                    (len(tokens) and ORTH not in attrs):
+                raise ValueError(f"{path}: token arrays do not match their lengths or attributes")
         except (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
             self.misses += 1
             return None
-        for text in strings.tolist():
+        _, added = self._known(vocab)
+        for text in set(strings.tolist()) - added:
             vocab.strings.add(text)
+            added.add(text)
         self.hits += 1
-        return tokens, lengths
+        return tokens, lengths, attrs
 
     def get(self, sha256: str, unit: str, vocab) -> list[Doc] | None:
         """A document's segments as one spaCy doc each, or None when not cached."""
         loaded = self.load(sha256, unit, vocab)
         if loaded is None:
             return None
-        tokens, lengths = loaded
+        tokens, lengths, attrs = loaded
         ends = numpy.cumsum(lengths).tolist()
-        return [_doc(vocab, tokens[end - length:end])
+        columns, chosen = _doc_columns(tokens, attrs)
+        return [_doc(vocab, columns[end - length:end], chosen)
                 for end, length in zip(ends, lengths.tolist())]
 
     def put(self, sha256: str, unit: str, tokens: numpy.ndarray, lengths: numpy.ndarray,
             vocab) -> None:
+        """Write a document's token arrays (all :data:`_ATTRS`) and segment lengths."""
         path = self._path(sha256, unit)
         if path is None or not len(lengths):
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        texts = [vocab.strings[h] for h in numpy.unique(tokens[:, _STRING_COLUMNS]).tolist()
-                 if h in vocab.strings]
+        held = numpy.flatnonzero(tokens.any(axis=0)).tolist()
+        known, _ = self._known(vocab)
+        strings = [c for c in held if _ATTRS[c] in _STRING_ATTRS]
+        hashes = pd.unique(tokens[:, strings].ravel()).tolist()
+        texts = list(map(known.get, hashes))
+        if None in texts:   # hashes not looked up before
+            for h, text in zip(hashes, texts):
+                if text is None and h in vocab.strings:
+                    known[h] = vocab.strings[h]
+            texts = [text for text in map(known.get, hashes) if text is not None]
         with replacing(path) as temporary:
-            numpy.savez(temporary, tokens=tokens, strings=numpy.array(texts, dtype=str),
-                        lengths=lengths)
+            numpy.savez(temporary, tokens=tokens[:, held], lengths=lengths,
+                        attrs=numpy.array([_ATTRS[c] for c in held], dtype="int64"),
+                        strings=numpy.array(texts, dtype=str))
 
 
-def _doc(vocab, tokens: numpy.ndarray) -> Doc:
-    """A spaCy doc from cached token arrays."""
-    doc = Doc(vocab, words=tokens[:, 0], spaces=tokens[:, 3].astype(bool).tolist())
-    return doc.from_array(_ATTRS, tokens)
+def _doc_columns(tokens: numpy.ndarray, attrs: list[int] = _ATTRS
+                 ) -> tuple[numpy.ndarray, list[int]]:
+    """Token arrays whose columns are ``attrs`` (any other attribute of :data:`_ATTRS`
+    being zero) as the columns :func:`_doc` takes: ORTH, SPACY, then those to set with
+    ``from_array``, and the attributes of the latter. A new doc's attributes are zero
+    (its first token a sentence start) and spaCy's ``from_array`` costs a Python object
+    per token and attribute: only columns holding a value are set, SENT_START always,
+    and HEAD and DEP together (spaCy builds the parse tree from both)."""
+    columns = dict(zip(attrs, tokens.T))
+    held = {attr for attr, values in columns.items() if values.any()} | {SENT_START}
+    if held & {HEAD, DEP}:
+        held |= {HEAD, DEP}
+    chosen = [attr for attr in _ATTRS if attr in held and attr not in (ORTH, SPACY)]
+    zeros = numpy.zeros(len(tokens), dtype="uint64")
+    return numpy.stack([columns.get(a, zeros) for a in (ORTH, SPACY, *chosen)], axis=1), chosen
+
+
+def _doc(vocab, columns: numpy.ndarray, chosen: list[int]) -> Doc:
+    """A spaCy doc from the columns :func:`_doc_columns` gives (or rows of them: a
+    segment's tokens)."""
+    doc = Doc(vocab, words=columns[:, 0].tolist(), spaces=columns[:, 1].tolist())
+    return doc.from_array(chosen, columns[:, 2:])
 
 
 def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -103,19 +151,28 @@ def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
     return tokens.reshape(-1, len(_ATTRS)), lengths
 
 
+# the attributes spaCy's tokenizer sets (SENT_START: on a doc's first token, unless it
+# comes from a special case such as "He's")
+_TOKENIZER_ATTRS = [ORTH, NORM, SPACY, SENT_START]
+
+
 def _tokenised(nlp: Language, texts: list[str]) -> tuple[Doc, numpy.ndarray, numpy.ndarray]:
     """For a :func:`~dialogcode.nlp.lemmatizer_only` pipeline: ``texts`` tokenised one
-    by one (as ``nlp.pipe`` would), then as one doc lemmatised once; the doc, its
-    token arrays and each text's number of tokens. Skipping ``nlp.pipe`` and a
-    lemmatizer call per text is what makes short turns cheaper to tokenise."""
-    tokens, lengths = _token_arrays([nlp.tokenizer(text) for text in texts])
-    doc = _doc(nlp.vocab, tokens)
+    by one (as ``nlp.pipe`` would), then lemmatised together and made one doc; the
+    doc, its token arrays and each text's number of tokens. Skipping ``nlp.pipe``, a
+    lemmatizer call per text and the attributes a tokenizer leaves zero is what makes
+    tokenising cheaper."""
+    turns = [nlp.tokenizer(text) for text in texts]
+    lengths = numpy.array([len(turn) for turn in turns], dtype="int64")
+    columns = numpy.concatenate([turn.to_array([*_TOKENIZER_ATTRS, LOWER]) for turn in turns]
+                                ).reshape(-1, len(_TOKENIZER_ATTRS) + 1)
+    tokens = numpy.zeros((len(columns), len(_ATTRS)), dtype="uint64")
+    tokens[:, [_ATTRS.index(a) for a in _TOKENIZER_ATTRS]] = columns[:, :-1]
     skipped = matching_components(nlp)
-    for name, component in nlp.pipeline:
+    for name, lemmatizer in nlp.pipeline:
         if name not in skipped:
-            doc = component(doc)
-    tokens[:, _ATTRS.index(LEMMA)] = doc.to_array(LEMMA)
-    return doc, tokens, lengths
+            tokens[:, _ATTRS.index(LEMMA)] = lemmatizer.lemmas(columns[:, -1])
+    return _doc(nlp.vocab, *_doc_columns(tokens)), tokens, lengths
 
 
 def _by_document(segments: pd.DataFrame, documents: pd.DataFrame
@@ -176,7 +233,8 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
     for positions, key in _by_document(segments, documents):
         loaded = cache.load(*key, nlp.vocab)
         if loaded is not None and len(loaded[1]) == len(positions):
-            yield positions, _doc(nlp.vocab, loaded[0]), _bounds(loaded[1])
+            tokens, lengths, attrs = loaded
+            yield positions, _doc(nlp.vocab, *_doc_columns(tokens, attrs)), _bounds(lengths)
         else:
             pending.append((key, positions))
     if pending and n_process == 1 and lemmatizer_only(nlp):
@@ -192,7 +250,7 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
     for key, positions in pending:
         tokens, lengths = _token_arrays(list(islice(stream, len(positions))))
         cache.put(*key, tokens, lengths, nlp.vocab)
-        yield positions, _doc(nlp.vocab, tokens), _bounds(lengths)
+        yield positions, _doc(nlp.vocab, *_doc_columns(tokens)), _bounds(lengths)
 
 
 def _bounds(lengths: numpy.ndarray) -> numpy.ndarray:
@@ -213,24 +271,30 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     compiled = CompiledCodebook(book, nlp)
     cache = DocCache(cache_dir, model)
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
-    rows = []
-    seg_ids, doc_ids = segments["seg_id"], segments["doc_id"]   # read only where coded
-    offsets, codable = segments["start"].to_numpy(), segments["codable"].to_numpy()
+    found = []   # (row, code_id, start, end in the segment's text, rule_id) of each hit
+    codable = segments["codable"].to_numpy()
     batches = document_docs(segments, documents, nlp, cache, n_process=n_process)
     for positions, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
                                                unit="doc",
                                                total=segments["doc_id"].nunique()):
         for segment, hits in compiled.match_segments(doc, bounds).items():
-            row = positions[segment]
-            if not codable[row]:
-                continue
-            base = doc[int(bounds[segment])].idx - int(offsets[row])
-            for hit in hits:
-                span = doc[hit.start:hit.end]
-                rows.append((seg_ids.iat[row], doc_ids.iat[row], hit.code_id,
-                             span.start_char - base, span.end_char - base, span.text,
-                             "rule", hit.rule_id, None, versions[hit.code_id]))
-    codings = pd.DataFrame(rows, columns=CODING_COLUMNS).astype({"score": "float64"})
+            row = int(positions[segment])
+            if codable[row]:
+                first = doc[int(bounds[segment])].idx    # the segment's start in the doc
+                for hit in hits:
+                    last = doc[hit.end - 1]
+                    found.append((row, hit.code_id, doc[hit.start].idx - first,
+                                  last.idx + len(last) - first, hit.rule_id))
+    rows, code_ids, starts, ends, rule_ids = (list(c) for c in zip(*found)) if found \
+        else ([] for _ in range(5))
+    texts = segments["text"].iloc[rows].tolist()
+    offsets = segments["start"].iloc[rows].tolist()
+    codings = pd.DataFrame(zip(
+        segments["seg_id"].iloc[rows].tolist(), segments["doc_id"].iloc[rows].tolist(),
+        code_ids, [o + s for o, s in zip(offsets, starts)],
+        [o + e for o, e in zip(offsets, ends)], [t[s:e] for t, s, e in zip(texts, starts, ends)],
+        repeat("rule"), rule_ids, repeat(None), [versions[c] for c in code_ids]),
+        columns=CODING_COLUMNS).astype({"score": "float64"})
     return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
                                ignore_index=True)
 

