@@ -212,8 +212,8 @@ class CompiledCodebook:
         n_segments = len(bounds) - 1
         if self._literal_attrs:
             literals, positions = [], []
-            for column, (values, offset) in enumerate(self._literal_values):
-                tokens = columns[:, column]
+            for tokens, (values, offset) in zip(numpy.ascontiguousarray(columns.T),
+                                                self._literal_values):
                 nearest = numpy.minimum(numpy.searchsorted(values, tokens), len(values) - 1)
                 places = numpy.flatnonzero(values[nearest] == tokens)
                 literals.append(nearest[places] + offset)
@@ -226,7 +226,9 @@ class CompiledCodebook:
         firsts = numpy.repeat(self._starts[literal] - (numpy.cumsum(counts) - counts), counts)
         requirement = self._satisfied[firsts + numpy.arange(int(counts.sum()))]
         position = numpy.repeat(position, counts)
-        order = numpy.argsort(requirement, kind="stable")
+        # (as the smallest integer type, which numpy sorts stably by radix)
+        order = numpy.argsort(requirement.astype(numpy.min_scalar_type(len(self._requirements))),
+                              kind="stable")
         requirement, position = requirement[order], position[order]
         edges = numpy.searchsorted(requirement, numpy.arange(len(self._requirements) + 1))
         present = numpy.zeros((len(self._requirements), n_segments), dtype=bool)
