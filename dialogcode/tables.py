@@ -15,6 +15,9 @@ from .codebook import Codebook
 PHASES = ["kickoff", "mid-year", "closing"]
 COUNT_COLUMNS = ["both", "segments_a", "segments_b", "codings_a", "codings_b"]
 GROUPINGS = ("site", "event_type", "phase")
+# event types naming a kick-off or a closing (words, not letters inside "disclosure")
+KICKOFF_EVENT = r"(?<![a-z])kick[\s_-]?off"
+CLOSING_EVENT = r"(?<![a-z])clos(?:ing|e[\s_-]?out)(?![a-z])"
 
 
 def ancestors(book: Codebook, code_id: str) -> list[str]:
@@ -77,8 +80,8 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
         phase[dates.notna()] = "mid-year"
         phase[dates <= low + third] = "kickoff"
         phase[(dates >= high - third) & (high > low)] = "closing"
-    phase[event.str.contains("kick")] = "kickoff"
-    phase[event.str.contains("clos")] = "closing"
+    phase[event.str.contains(KICKOFF_EVENT)] = "kickoff"
+    phase[event.str.contains(CLOSING_EVENT)] = "closing"
     return phase
 
 

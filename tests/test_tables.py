@@ -89,6 +89,18 @@ def test_phases_come_from_event_types_and_dates_without_a_phase_column():
     assert pd.isna(document_phases(documents).iloc[5])
 
 
+def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
+    # "disclosure" and "closed" hold the letters of "clos" but name no closing: their
+    # dates decide, as for any other event type
+    documents = pd.DataFrame({
+        "event_type": ["Kick-off meeting", "disclosure_training", "closed_group",
+                       "coaching_call", "close_out_call", "closing_convening"],
+        "date": ["2019-06-01", "2019-01-15", "2019-06-15", "2019-12-01", "2019-01-20",
+                 "2019-02-01"]})
+    assert document_phases(documents).tolist() == ["kickoff", "kickoff", "mid-year",
+                                                   "closing", "closing", "closing"]
+
+
 def test_cooccurrence_jaccard_and_c_coefficient(evidence):
     table = cooccurrence(evidence.codings, evidence.book)
     pair = row(table, code_a="risk.housing", code_b="connection")
