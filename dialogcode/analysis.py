@@ -55,7 +55,10 @@ def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Da
     """Every table of :data:`TABLES` (the lesson tables only when ``lessons`` is given);
     quotes by staff (facilitators, coaches and evaluators, by ``roles``) come after
     participants'. ``counting`` makes the counting tables (pandas, or Dask:
-    :func:`dialogcode.dask_tables.counting_for`). ``progress`` shows a bar on stderr."""
+    :func:`dialogcode.dask_tables.counting_for`). ``progress`` shows a bar on stderr.
+    Only codings on codable segments count (a coder's code on a preamble or heading
+    stays in the codings but not here), as only those are in the tables' totals."""
+    codings = codings[codings["seg_id"].isin(segments.loc[segments["codable"], "seg_id"])]
     def lesson_tables(assembled) -> dict[str, pd.DataFrame]:
         return {"lessons": assembled.summary, "lesson_quotes": assembled.quotes,
                 "lesson_by_phase": assembled.by_phase}

@@ -284,3 +284,37 @@ def test_preambles_and_headings_are_not_coded_nor_counted_in_denominators(tmp_pa
     grew = evidence.tables["lessons"].set_index("lesson_id").loc["connection-grew"]
     assert (grew.kickoff_share, grew.closing_share) == (0.0, 0.6)
     assert len(evidence.tables["coded_segments"]) == 12
+
+
+def test_a_coder_coding_a_preamble_keeps_the_row_but_no_count_outgrows_its_total(tmp_path):
+    # the tables count codable segments only (their totals, coded_segments, quotes):
+    # a human code on a preamble stays in the codings but counts nowhere, so shares
+    # stay within their totals and every table agrees
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
+                       + kickoff.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "codings").mkdir()
+    (root / "codings" / "ana.csv").write_text(
+        "seg_id,code_id\nnorth/kickoff:t1,risk.housing\nnorth/kickoff:t1,connection\n"
+        "north/kickoff:t3,risk.housing\n", encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    evidence = study_evidence(study, corpus=corpus,
+                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    assert (evidence.codings["seg_id"] == "north/kickoff:t1").sum() == 2
+    tables = evidence.tables
+    housing = row(tables["code_by_site"], code_id="risk.housing", site="North")
+    assert (housing.segments, housing.group_segments, housing.share) == (3, 7, round(3 / 7, 4))
+    summary = tables["codebook_summary"].set_index("code_id")
+    by_site = tables["code_by_site"].groupby("code_id")["segments"].sum()
+    assert (summary["segments"] == by_site.reindex(summary.index)).all()
+    assert summary.at["risk.housing", "codings"] == 6   # 5 by the rules, 1 by ana on t3
+    assert "north/kickoff:t1" not in set(tables["coded_segments"]["seg_id"])
+    pairs = tables["cooccurrence"]
+    both = pairs[(pairs["code_a"] == "risk.housing") & (pairs["code_b"] == "connection")]
+    segments = tables["coded_segments"]
+    assert both["both"].tolist() == [int(((segments["risk.housing"] == 1)
+                                          & (segments["connection"] == 1)).sum())]
