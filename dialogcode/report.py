@@ -81,12 +81,13 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     summary = tables["codebook_summary"]
     by_site = documents.groupby("site", dropna=False).agg(
         documents=("doc_id", "count"), words=("n_words", "sum")).reset_index()
-    by_site["segments"] = by_site["site"].map(
-        segments.merge(documents[["doc_id", "site"]], on="doc_id").groupby("site").size())
+    codable = segments[segments["codable"]]
+    by_site["segments"] = by_site["site"].map(   # the totals of code_by_site's shares
+        codable.merge(documents[["doc_id", "site"]], on="doc_id").groupby("site").size())
     dates = pd.to_datetime(documents.get("date"), errors="coerce").dropna()
     overview = {
         "documents": len(documents), "words": int(documents["n_words"].sum()),
-        "segments": len(segments), "codings": len(codings),
+        "segments": len(segments), "codable": len(codable), "codings": len(codings),
         "coded_segments": codings["seg_id"].nunique(),
         "sites": documents["site"].replace("", None).nunique(),
         "event_types": documents["event_type"].replace("", None).nunique(),

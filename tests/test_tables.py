@@ -11,6 +11,7 @@ backchannel, closing 3; South: site visit 3, closing 2). The rules code:
     south/visit:t3    P3  connection (neighbours), risk.housing (evicted)
     south/closing:t1  P1  connection (together)
 """
+import re
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from dialogcode.coding import code_corpus
 from dialogcode.ingest import ingest
 from dialogcode.lessons import LessonsError, load_lessons
 from dialogcode.quotes import exemplar_quotes
+from dialogcode.report import render_study_report
 from dialogcode.roles import speaker_roles
 from dialogcode.tables import (code_by, codebook_summary, coded_segments, cooccurrence,
                                cooccurrence_matrix, document_phases)
@@ -318,3 +320,29 @@ def test_a_coder_coding_a_preamble_keeps_the_row_but_no_count_outgrows_its_total
     segments = tables["coded_segments"]
     assert both["both"].tolist() == [int(((segments["risk.housing"] == 1)
                                           & (segments["connection"] == 1)).sum())]
+
+
+def test_the_reports_site_table_counts_the_segments_the_shares_are_of(tmp_path):
+    # a preamble is a segment but not a codable one: the report's site table must give
+    # the totals its heatmap's shares divide by (code_by_site's group_segments)
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
+                       + kickoff.read_text(encoding="utf-8"), encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    evidence = study_evidence(study, corpus=corpus,
+                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    page = render_study_report(evidence, "T")
+    totals = evidence.tables["code_by_site"].groupby("site")["group_segments"].max()
+    assert totals["North"] == 7
+    cells = re.findall(r"<td>(North|South)</td><td[^>]*>\d+</td>\s*<td[^>]*>[\d,]+</td>"
+                       r"<td[^>]*>(\d+)</td>", page)
+    assert {site: int(n) for site, n in cells} == totals.to_dict()
+    segments = len(evidence.segments)
+    codable = int(evidence.segments["codable"].sum())
+    assert codable == segments - 1
+    assert (f"They were cut into {segments} segments, {codable} of them codable"
+            in " ".join(page.split()))
