@@ -11,7 +11,7 @@ from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
 from .config import CONFIG_NAME
 from .dask_tables import counting_for
-from .errors import ConfigError, DialogcodeError
+from .errors import ConfigError, DialogcodeError, ManifestError, Problem
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
 from .lessons import LessonsFile, assemble, load_lessons
@@ -145,6 +145,12 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
                           "the tables, lessons and report from; list your codebook files "
                           "there (for example codebooks/*.yaml)",
                           file=study.root / CONFIG_NAME)
+    clashes = [c for c in corpus.documents.columns if c in book.codes]
+    if clashes:   # coded_segments has a column per code beside the attributes
+        raise ManifestError([Problem(
+            f"column {c!r} is also a code id, and the coded_segments table has a column "
+            f"per code; rename it (for example manifest_{c})",
+            study.manifest and str(study.manifest), 1, c) for c in clashes])
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
     roles = speaker_roles(study.config.speaker_roles, corpus.documents)
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,

@@ -346,3 +346,22 @@ def test_the_reports_site_table_counts_the_segments_the_shares_are_of(tmp_path):
     assert codable == segments - 1
     assert (f"They were cut into {segments} segments, {codable} of them codable"
             in " ".join(page.split()))
+
+
+def test_a_manifest_column_named_like_a_code_is_refused_naming_the_column(tmp_path):
+    # coded_segments has a 0/1 column per code beside the document attributes: an
+    # attribute called `connection` would clash with the code's column
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    manifest = root / "manifest.csv"
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    manifest.write_text("\n".join([lines[0] + ",connection"]
+                                  + [line + ",strong" for line in lines[1:]]) + "\n",
+                        encoding="utf-8")
+    from click.testing import CliRunner
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"{manifest}:1 [connection]: column 'connection' is also a code id" in result.output
