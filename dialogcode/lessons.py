@@ -31,7 +31,7 @@ from .config import problems_from_validation
 from .errors import DialogcodeError, Problem
 from .quotes import pick_quotes, quote_candidates
 from .roles import ROLES, SpeakerRoles
-from .tables import descendants, document_phases, segment_frame
+from .tables import PHASES, descendants, document_phases, segment_frame
 from .yamlsrc import line_of, load_yaml
 
 
@@ -169,8 +169,13 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     coded["event"] = (coded["site"].astype(str) + "|" + coded["event_type"].astype(str)
                       + "|" + coded["date"].astype(str))
     phase_totals = frame[frame["codable"]].groupby("phase")["seg_id"].count()
+    phases = [p for p in PHASES if p in phase_totals] + sorted(
+        p for p in phase_totals.index if p not in PHASES)
+    grid = pd.MultiIndex.from_product([[lesson.id for lesson in spec.lessons], phases],
+                                      names=["lesson_id", "phase"])
     by_phase = (coded.groupby(["lesson_id", "phase"])["seg_id"].nunique()
-                .rename("segments").reset_index().astype({"segments": "int64"}))
+                .reindex(grid, fill_value=0).rename("segments").reset_index()
+                .astype({"segments": "int64"}))
     by_phase["phase_segments"] = by_phase["phase"].map(phase_totals).astype("int64")
     by_phase["share"] = (by_phase["segments"] / by_phase["phase_segments"]).round(4)
     rows = []

@@ -176,6 +176,19 @@ def test_lessons_evidence_change_and_thin_flags(evidence):
         "north/kickoff:t2", "south/visit:t2"}
 
 
+def test_lesson_by_phase_has_a_row_for_every_lesson_and_phase_zeros_included(evidence):
+    # as code_by_phase: a phase without support is a 0, not a missing row that a pivot
+    # or chart would skip (connection-grew has no kick-off segment, lessons says 0.0)
+    by_phase = evidence.tables["lesson_by_phase"]
+    lessons = evidence.tables["lessons"]["lesson_id"].tolist()
+    assert list(zip(by_phase["lesson_id"], by_phase["phase"])) == [
+        (lesson, phase) for lesson in lessons for phase in ("kickoff", "mid-year", "closing")]
+    kickoff = row(by_phase, lesson_id="connection-grew", phase="kickoff")
+    assert (kickoff.segments, kickoff.phase_segments, kickoff.share) == (0, 4, 0.0)
+    closing = row(by_phase, lesson_id="connection-grew", phase="closing")
+    assert (closing.segments, closing.phase_segments, closing.share) == (3, 5, 0.6)
+
+
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
     bad = tmp_path / "lessons.yaml"
     bad.write_text("lessons:\n"
