@@ -156,6 +156,19 @@ def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.Data
                                                       "start"], ignore_index=True)
 
 
+def filters_text(lesson: Lesson) -> str:
+    """The filters of ``lesson``'s evidence items, for people: ``risk.money where sites:
+    South`` per item that has any, `` | ``-separated; empty when none has."""
+    items = []
+    for evidence in lesson.evidence:
+        parts = [f"{field}: {', '.join(values)}"
+                 for field in ("sites", "event_types", "phases", "roles")
+                 if (values := getattr(evidence, field))]
+        if parts:
+            items.append(f"{', '.join(evidence.codes)} where {'; '.join(parts)}")
+    return " | ".join(items)
+
+
 def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
              documents: pd.DataFrame, book: Codebook, quotes: int = 3,
              roles: SpeakerRoles = SpeakerRoles()) -> Lessons:
@@ -196,6 +209,7 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
         rows.append({"lesson_id": lesson.id, "title": lesson.title or lesson.id,
                      "statement": lesson.statement,
                      "codes": "; ".join(c for e in lesson.evidence for c in e.codes),
+                     "filters": filters_text(lesson),
                      "sites": sites, "events": events, "documents": mine["doc_id"].nunique(),
                      "segments": len(mine), "speakers": mine["speaker_key"].nunique(),
                      "kickoff_share": start, "closing_share": end,

@@ -189,6 +189,18 @@ def test_lesson_by_phase_has_a_row_for_every_lesson_and_phase_zeros_included(evi
     assert (closing.segments, closing.phase_segments, closing.share) == (3, 5, 0.6)
 
 
+def test_lessons_say_which_filters_their_evidence_passed(evidence):
+    # money-south counts risk.money in the South only: its "thin: 1 site" comes from
+    # the filter, and the lessons table and the report must say so
+    lessons = evidence.tables["lessons"].set_index("lesson_id")
+    assert lessons.loc["money-south", "filters"] == "risk.money where sites: South"
+    assert lessons.loc["leads-on-risk", "filters"] == "risk where roles: lead"
+    assert lessons.loc["connection-grew", "filters"] == ""
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert ("Evidence (Money): 2 segments" not in page
+            and "only risk.money where sites: South" in page)
+
+
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
     bad = tmp_path / "lessons.yaml"
     bad.write_text("lessons:\n"
