@@ -31,7 +31,7 @@ from .config import problems_from_validation
 from .errors import DialogcodeError, Problem
 from .quotes import pick_quotes, quote_candidates
 from .roles import ROLES, SpeakerRoles
-from .tables import PHASES, descendants, document_phases, segment_frame
+from .tables import PHASES, descendants, document_phases, event_keys, segment_frame
 from .yamlsrc import line_of, load_yaml
 
 
@@ -179,8 +179,7 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     support = evidence_codings(spec, codings, segments, documents, book,
                                roles.of(segments).set_axis(segments["seg_id"]))
     coded = support[["lesson_id", "seg_id"]].drop_duplicates().merge(frame, on="seg_id")
-    coded["event"] = (coded["site"].astype(str) + "|" + coded["event_type"].astype(str)
-                      + "|" + coded["date"].astype(str))
+    coded["event"] = event_keys(coded)
     phase_totals = frame[frame["codable"]].groupby("phase")["seg_id"].count()
     phases = [p for p in PHASES if p in phase_totals] + sorted(
         p for p in phase_totals.index if p not in PHASES)

@@ -14,7 +14,7 @@ from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_ur
 from .codebook import Codebook
 from .progress import progress_steps
 from .store import replacing
-from .tables import PHASES, phases_inferred
+from .tables import PHASES, event_keys, phases_inferred
 from .trust import trust_summary
 from .wording import counted, display_name, quoted
 
@@ -91,7 +91,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         "coded_segments": codings["seg_id"].nunique(),
         "sites": documents["site"].replace("", None).nunique(),
         "event_types": documents["event_type"].replace("", None).nunique(),
-        "events": documents[["site", "event_type", "date"]].drop_duplicates().shape[0],
+        "events": event_keys(documents).nunique(),
         "first": dates.min().date() if len(dates) else None,
         "last": dates.max().date() if len(dates) else None,
         "codebooks": [f"{book.titles[k]} ({k}, version {v})" for k, v in book.versions.items()],

@@ -92,6 +92,17 @@ def phases_inferred(documents: pd.DataFrame) -> bool:
                 and documents["phase"].replace("", np.nan).notna().any())
 
 
+def event_keys(table: pd.DataFrame) -> pd.Series:
+    """The event of each row of ``table`` (with doc_id, site, event_type and date): its
+    site, event type and date, so a site visit's dialogue and notes are one event; a
+    row of an undated document is an event of its own, not one with every undated
+    document of its site and type."""
+    date = table["date"].fillna("").astype(str).str.strip()
+    key = (table["site"].fillna("").astype(str) + "|"
+           + table["event_type"].fillna("").astype(str) + "|" + date)
+    return key.where(date != "", "document|" + table["doc_id"].astype(str))
+
+
 def segment_frame(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Segments with their document's site, event type, date and phase."""
     return with_documents(segments, document_frame(documents))

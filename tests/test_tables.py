@@ -24,9 +24,9 @@ from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
 from dialogcode.ingest import ingest
-from dialogcode.lessons import LessonsError, load_lessons
+from dialogcode.lessons import LessonsError, assemble, load_lessons
 from dialogcode.quotes import exemplar_quotes
-from dialogcode.report import render_study_report
+from dialogcode.report import render_report, render_study_report
 from dialogcode.roles import speaker_roles
 from dialogcode.tables import (code_by, codebook_summary, coded_segments, cooccurrence,
                                cooccurrence_matrix, document_phases)
@@ -199,6 +199,19 @@ def test_lessons_say_which_filters_their_evidence_passed(evidence):
     page = " ".join(render_study_report(evidence, "T").split())
     assert ("Evidence (Money): 2 segments" not in page
             and "only risk.money where sites: South" in page)
+
+
+def test_undated_documents_are_each_their_own_event(evidence):
+    # an event is (site, event type, date); without a date two calls of one site are
+    # not known to be one event, so they must not be merged into one (a false "thin")
+    undated = evidence.documents.assign(event_type="meeting", date=None, phase=None)
+    spec = evidence.lessons
+    result = assemble(spec, evidence.codings, evidence.segments, undated, evidence.book)
+    grew = result.summary.set_index("lesson_id").loc["connection-grew"]
+    assert grew.events == grew.documents == 3
+    page = " ".join(render_report("T", undated, evidence.segments, evidence.codings,
+                                  evidence.book, evidence.tables).split())
+    assert "from 2 sites and 4 events of 1 kind." in page
 
 
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
