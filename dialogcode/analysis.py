@@ -118,6 +118,22 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     return table[["coder", *[c for c in table.columns if c != "coder"]]]
 
 
+def moved_codings(codings: pd.DataFrame, segments: pd.DataFrame) -> dict[str, int]:
+    """Per document, the codings whose segment is gone or no longer holds their quote at
+    their offsets (the document was ingested again after an edit)."""
+    where = segments[["seg_id", "doc_id", "start", "end", "text"]]
+    joined = codings[["seg_id", "doc_id", "start", "end", "quote"]].merge(
+        where, on="seg_id", how="left", suffixes=("", "_segment"))
+    fits = [isinstance(text, str) and doc == doc_seg and pd.notna(start) and pd.notna(end)
+            and first <= start <= end <= last
+            and text[int(start - first):int(end - first)] == quote
+            for doc, doc_seg, start, end, first, last, text, quote in zip(
+                joined["doc_id"], joined["doc_id_segment"], joined["start"], joined["end"],
+                joined["start_segment"], joined["end_segment"], joined["text"],
+                joined["quote"])]
+    return joined.loc[[not f for f in fits], "doc_id"].value_counts(sort=False).to_dict()
+
+
 def study_evidence(study: Study, *, corpus: Corpus | None = None,
                    codings: pd.DataFrame | None = None, progress: bool = False,
                    privacy: bool = True, dask=None) -> Evidence:
@@ -138,6 +154,12 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
         raise DialogcodeError("the codings were made with another version of the codebooks; "
                               "run `dialogcode code` (or `dialogcode run`) first",
                               file=study.out / "codings.parquet")
+    moved = moved_codings(codings, corpus.segments)
+    if moved:
+        raise DialogcodeError([Problem(
+            f"{n} coding{'s' * (n != 1)} in {doc} no longer match its text (the transcript "
+            "changed since they were made); run `dialogcode code` (or `dialogcode run`) "
+            "first", str(study.out / "codings.parquet")) for doc, n in moved.items()])
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
     if not book.codes:

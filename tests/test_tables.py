@@ -403,3 +403,24 @@ def test_a_manifest_column_named_like_a_code_is_refused_naming_the_column(tmp_pa
     result = runner.invoke(cli, ["tables", str(root), "-q"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert f"{manifest}:1 [connection]: column 'connection' is also a code id" in result.output
+
+
+def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
+    # ingest after an edit shifts the turns: the old codings' seg_ids would credit a
+    # quote to whoever now speaks turn 2
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    from click.testing import CliRunner
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("P9: Before we start.\n\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1, result.output
+    assert (f"{root / 'out' / 'codings.parquet'}: 4 codings in north/kickoff no longer "
+            "match its text" in result.output and "dialogcode code" in result.output)
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
