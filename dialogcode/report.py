@@ -14,7 +14,7 @@ from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_ur
 from .codebook import Codebook
 from .progress import progress_steps
 from .store import replacing
-from .tables import PHASES, event_keys, phases_inferred
+from .tables import PHASES, document_phases, event_keys, phases_inferred
 from .trust import trust_summary
 from .wording import counted, display_name, quoted
 
@@ -98,6 +98,9 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     }
     by_phase = tables["code_by_phase"]
     change, small = largest_changes(by_phase, labels, min_segments)
+    unphased = documents.loc[document_phases(documents).isna().to_numpy(), "doc_id"]
+    overview["unphased"] = len(unphased)
+    overview["unphased_segments"] = int(codable["doc_id"].isin(unphased).sum())
     exemplars = tables["exemplars"]
     codes = [{**row, "quotes": _records(exemplars[exemplars["code_id"] == row["code_id"]])}
              for row in _records(summary)]

@@ -214,6 +214,20 @@ def test_undated_documents_are_each_their_own_event(evidence):
     assert "from 2 sites and 4 events of 1 kind." in page
 
 
+def test_the_report_says_how_many_documents_have_no_phase(evidence):
+    # a blank phase in the manifest keeps a document out of every phase's shares: the
+    # report must not present the change over the year as if it covered them
+    documents = evidence.documents.assign(phase=["kickoff", "", "closing", "closing"])
+    segments = evidence.segments
+    left_out = int((segments["codable"] & (segments["doc_id"] == documents["doc_id"][1])).sum())
+    page = " ".join(render_report("T", documents, segments, evidence.codings, evidence.book,
+                                  evidence.tables).split())
+    assert (f"1 document with no phase ({left_out} codable segments) is left out of the "
+            "shares by phase") in page
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert "no phase" not in page
+
+
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
     bad = tmp_path / "lessons.yaml"
     bad.write_text("lessons:\n"
