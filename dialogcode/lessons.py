@@ -169,6 +169,14 @@ def filters_text(lesson: Lesson) -> str:
     return " | ".join(items)
 
 
+def _phases_counted(lesson: Lesson) -> set[str]:
+    """The phases whose segments can support ``lesson``: every phase, unless each of its
+    evidence items is filtered to some."""
+    if any(not evidence.phases for evidence in lesson.evidence):
+        return set(PHASES)
+    return {phase for evidence in lesson.evidence for phase in evidence.phases}
+
+
 def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
              documents: pd.DataFrame, book: Codebook, quotes: int = 3,
              roles: SpeakerRoles = SpeakerRoles()) -> Lessons:
@@ -194,8 +202,11 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     for lesson in spec.lessons:
         mine = coded[coded["lesson_id"] == lesson.id]
         shares = by_phase[by_phase["lesson_id"] == lesson.id].set_index("phase")["share"]
-        start = shares.get("kickoff", 0.0) if "kickoff" in phase_totals else None
-        end = shares.get("closing", 0.0) if "closing" in phase_totals else None
+        counted = _phases_counted(lesson)
+        start = (shares.get("kickoff", 0.0)
+                 if "kickoff" in phase_totals and "kickoff" in counted else None)
+        end = (shares.get("closing", 0.0)
+               if "closing" in phase_totals and "closing" in counted else None)
         sites, events = mine["site"].nunique(), mine["event"].nunique()
         flags = []
         if mine.empty:

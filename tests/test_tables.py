@@ -228,6 +228,25 @@ def test_the_report_says_how_many_documents_have_no_phase(evidence):
     assert "no phase" not in page
 
 
+def test_a_lesson_filtered_to_some_phases_reports_no_change_from_a_phase_it_left_out(
+        evidence):
+    # counted at closing only, its kick-off share is 0 by its own filter: a "+60 pts"
+    # change over the year would be an artefact, so there is none
+    from dialogcode.lessons import Evidence, Lesson, LessonsFile
+    spec = LessonsFile(lessons=[
+        Lesson(id="late", statement="Closing only.",
+               evidence=[Evidence(codes=["connection"], phases=["closing"])]),
+        Lesson(id="either", statement="Closing, or any phase for money.",
+               evidence=[Evidence(codes=["connection"], phases=["closing"]),
+                         Evidence(codes=["risk.money"])])])
+    result = assemble(spec, evidence.codings, evidence.segments, evidence.documents,
+                      evidence.book).summary.set_index("lesson_id")
+    late = result.loc["late"]
+    assert late.closing_share == 0.6
+    assert pd.isna(late.kickoff_share) and pd.isna(late.change)
+    assert pd.notna(result.loc["either", "change"])
+
+
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
     bad = tmp_path / "lessons.yaml"
     bad.write_text("lessons:\n"
