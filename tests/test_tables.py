@@ -386,6 +386,9 @@ def test_a_coder_coding_a_preamble_keeps_the_row_but_no_count_outgrows_its_total
     assert (summary["segments"] == by_site.reindex(summary.index)).all()
     assert summary.at["risk.housing", "codings"] == 6   # 5 by the rules, 1 by ana on t3
     assert "north/kickoff:t1" not in set(tables["coded_segments"]["seg_id"])
+    coded = int((tables["coded_segments"]["n_codes"] > 0).sum())
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert f"of which {coded} carry at least one code" in page
     pairs = tables["cooccurrence"]
     both = pairs[(pairs["code_a"] == "risk.housing") & (pairs["code_b"] == "connection")]
     segments = tables["coded_segments"]
