@@ -11,7 +11,7 @@ from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
 from .config import CONFIG_NAME
 from .dask_tables import counting_for
-from .errors import ConfigError, DialogcodeError
+from .errors import ConfigError, DialogcodeError, ManifestError, Problem
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
 from .lessons import LessonsFile, assemble, load_lessons
@@ -55,7 +55,10 @@ def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Da
     """Every table of :data:`TABLES` (the lesson tables only when ``lessons`` is given);
     quotes by staff (facilitators, coaches and evaluators, by ``roles``) come after
     participants'. ``counting`` makes the counting tables (pandas, or Dask:
-    :func:`dialogcode.dask_tables.counting_for`). ``progress`` shows a bar on stderr."""
+    :func:`dialogcode.dask_tables.counting_for`). ``progress`` shows a bar on stderr.
+    Only codings on codable segments count (a coder's code on a preamble or heading
+    stays in the codings but not here), as only those are in the tables' totals."""
+    codings = codings[codings["seg_id"].isin(segments.loc[segments["codable"], "seg_id"])]
     def lesson_tables(assembled) -> dict[str, pd.DataFrame]:
         return {"lessons": assembled.summary, "lesson_quotes": assembled.quotes,
                 "lesson_by_phase": assembled.by_phase}
@@ -115,6 +118,22 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     return table[["coder", *[c for c in table.columns if c != "coder"]]]
 
 
+def moved_codings(codings: pd.DataFrame, segments: pd.DataFrame) -> dict[str, int]:
+    """Per document, the codings whose segment is gone or no longer holds their quote at
+    their offsets (the document was ingested again after an edit)."""
+    where = segments[["seg_id", "doc_id", "start", "end", "text"]]
+    joined = codings[["seg_id", "doc_id", "start", "end", "quote"]].merge(
+        where, on="seg_id", how="left", suffixes=("", "_segment"))
+    fits = [isinstance(text, str) and doc == doc_seg and pd.notna(start) and pd.notna(end)
+            and first <= start <= end <= last
+            and text[int(start - first):int(end - first)] == quote
+            for doc, doc_seg, start, end, first, last, text, quote in zip(
+                joined["doc_id"], joined["doc_id_segment"], joined["start"], joined["end"],
+                joined["start_segment"], joined["end_segment"], joined["text"],
+                joined["quote"])]
+    return joined.loc[[not f for f in fits], "doc_id"].value_counts(sort=False).to_dict()
+
+
 def study_evidence(study: Study, *, corpus: Corpus | None = None,
                    codings: pd.DataFrame | None = None, progress: bool = False,
                    privacy: bool = True, dask=None) -> Evidence:
@@ -135,6 +154,12 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
         raise DialogcodeError("the codings were made with another version of the codebooks; "
                               "run `dialogcode code` (or `dialogcode run`) first",
                               file=study.out / "codings.parquet")
+    moved = moved_codings(codings, corpus.segments)
+    if moved:
+        raise DialogcodeError([Problem(
+            f"{n} coding{'s' * (n != 1)} in {doc} no longer match its text (the transcript "
+            "changed since they were made); run `dialogcode code` (or `dialogcode run`) "
+            "first", str(study.out / "codings.parquet")) for doc, n in moved.items()])
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
     if not book.codes:
@@ -142,6 +167,12 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
                           "the tables, lessons and report from; list your codebook files "
                           "there (for example codebooks/*.yaml)",
                           file=study.root / CONFIG_NAME)
+    clashes = [c for c in corpus.documents.columns if c in book.codes]
+    if clashes:   # coded_segments has a column per code beside the attributes
+        raise ManifestError([Problem(
+            f"column {c!r} is also a code id, and the coded_segments table has a column "
+            f"per code; rename it (for example manifest_{c})",
+            study.manifest and str(study.manifest), 1, c) for c in clashes])
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
     roles = speaker_roles(study.config.speaker_roles, corpus.documents)
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,

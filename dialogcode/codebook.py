@@ -161,6 +161,11 @@ class Codebook:
         joined = "\n".join(f"{k}:{v}" for k, v in sorted(self.versions.items()))
         return hashlib.sha256(joined.encode()).hexdigest()[:12]
 
+    def versions_text(self) -> str:
+        """Each codebook's id and version as the codings' ``codebook_version`` holds it:
+        ``community_factors dcf6fd6c3c46; collaboration 38dedd117895``."""
+        return "; ".join(f"{k} {v}" for k, v in self.versions.items())
+
     def children(self, code_id: str | None) -> list[Code]:
         return [c for c in self.codes.values() if c.parent == code_id]
 

@@ -115,7 +115,7 @@ def workbook_sheets(evidence: Evidence) -> dict[str, pd.DataFrame]:
 def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
     """The workbook's first sheet: what the study is and what each sheet holds."""
     rows = [("study", title), ("made by", f"dialogcode {version('dialogcode')}"),
-            ("codebook version", evidence.book.version),
+            ("codebook versions", evidence.book.versions_text()),
             ("columns", "Every column is documented in dialogcode's docs/tables.md."),
             ("codebook", "Every code with its parent, definition and guidance.")]
     rows += [(name, TABLES[name]) for name in evidence.tables if name != NOT_IN_WORKBOOK]

@@ -31,7 +31,7 @@ from .config import problems_from_validation
 from .errors import DialogcodeError, Problem
 from .quotes import pick_quotes, quote_candidates
 from .roles import ROLES, SpeakerRoles
-from .tables import descendants, document_phases, segment_frame
+from .tables import PHASES, descendants, document_phases, event_keys, segment_frame
 from .yamlsrc import line_of, load_yaml
 
 
@@ -156,6 +156,27 @@ def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.Data
                                                       "start"], ignore_index=True)
 
 
+def filters_text(lesson: Lesson) -> str:
+    """The filters of ``lesson``'s evidence items, for people: ``risk.money where sites:
+    South`` per item that has any, `` | ``-separated; empty when none has."""
+    items = []
+    for evidence in lesson.evidence:
+        parts = [f"{field}: {', '.join(values)}"
+                 for field in ("sites", "event_types", "phases", "roles")
+                 if (values := getattr(evidence, field))]
+        if parts:
+            items.append(f"{', '.join(evidence.codes)} where {'; '.join(parts)}")
+    return " | ".join(items)
+
+
+def _phases_counted(lesson: Lesson) -> set[str]:
+    """The phases whose segments can support ``lesson``: every phase, unless each of its
+    evidence items is filtered to some."""
+    if any(not evidence.phases for evidence in lesson.evidence):
+        return set(PHASES)
+    return {phase for evidence in lesson.evidence for phase in evidence.phases}
+
+
 def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
              documents: pd.DataFrame, book: Codebook, quotes: int = 3,
              roles: SpeakerRoles = SpeakerRoles()) -> Lessons:
@@ -166,19 +187,26 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     support = evidence_codings(spec, codings, segments, documents, book,
                                roles.of(segments).set_axis(segments["seg_id"]))
     coded = support[["lesson_id", "seg_id"]].drop_duplicates().merge(frame, on="seg_id")
-    coded["event"] = (coded["site"].astype(str) + "|" + coded["event_type"].astype(str)
-                      + "|" + coded["date"].astype(str))
+    coded["event"] = event_keys(coded)
     phase_totals = frame[frame["codable"]].groupby("phase")["seg_id"].count()
+    phases = [p for p in PHASES if p in phase_totals] + sorted(
+        p for p in phase_totals.index if p not in PHASES)
+    grid = pd.MultiIndex.from_product([[lesson.id for lesson in spec.lessons], phases],
+                                      names=["lesson_id", "phase"])
     by_phase = (coded.groupby(["lesson_id", "phase"])["seg_id"].nunique()
-                .rename("segments").reset_index().astype({"segments": "int64"}))
+                .reindex(grid, fill_value=0).rename("segments").reset_index()
+                .astype({"segments": "int64"}))
     by_phase["phase_segments"] = by_phase["phase"].map(phase_totals).astype("int64")
     by_phase["share"] = (by_phase["segments"] / by_phase["phase_segments"]).round(4)
     rows = []
     for lesson in spec.lessons:
         mine = coded[coded["lesson_id"] == lesson.id]
         shares = by_phase[by_phase["lesson_id"] == lesson.id].set_index("phase")["share"]
-        start = shares.get("kickoff", 0.0) if "kickoff" in phase_totals else None
-        end = shares.get("closing", 0.0) if "closing" in phase_totals else None
+        counted = _phases_counted(lesson)
+        start = (shares.get("kickoff", 0.0)
+                 if "kickoff" in phase_totals and "kickoff" in counted else None)
+        end = (shares.get("closing", 0.0)
+               if "closing" in phase_totals and "closing" in counted else None)
         sites, events = mine["site"].nunique(), mine["event"].nunique()
         flags = []
         if mine.empty:
@@ -191,6 +219,7 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
         rows.append({"lesson_id": lesson.id, "title": lesson.title or lesson.id,
                      "statement": lesson.statement,
                      "codes": "; ".join(c for e in lesson.evidence for c in e.codes),
+                     "filters": filters_text(lesson),
                      "sites": sites, "events": events, "documents": mine["doc_id"].nunique(),
                      "segments": len(mine), "speakers": mine["speaker_key"].nunique(),
                      "kickoff_share": start, "closing_share": end,

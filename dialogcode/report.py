@@ -14,7 +14,7 @@ from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_ur
 from .codebook import Codebook
 from .progress import progress_steps
 from .store import replacing
-from .tables import PHASES, phases_inferred
+from .tables import PHASES, document_phases, event_keys, phases_inferred
 from .trust import trust_summary
 from .wording import counted, display_name, quoted
 
@@ -81,22 +81,27 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     summary = tables["codebook_summary"]
     by_site = documents.groupby("site", dropna=False).agg(
         documents=("doc_id", "count"), words=("n_words", "sum")).reset_index()
-    by_site["segments"] = by_site["site"].map(
-        segments.merge(documents[["doc_id", "site"]], on="doc_id").groupby("site").size())
+    codable = segments[segments["codable"]]
+    by_site["segments"] = by_site["site"].map(   # the totals of code_by_site's shares
+        codable.merge(documents[["doc_id", "site"]], on="doc_id").groupby("site").size())
     dates = pd.to_datetime(documents.get("date"), errors="coerce").dropna()
     overview = {
         "documents": len(documents), "words": int(documents["n_words"].sum()),
-        "segments": len(segments), "codings": len(codings),
-        "coded_segments": codings["seg_id"].nunique(),
+        "segments": len(segments), "codable": len(codable), "codings": len(codings),
+        "coded_segments": codings.loc[codings["seg_id"].isin(codable["seg_id"]),
+                                      "seg_id"].nunique(),
         "sites": documents["site"].replace("", None).nunique(),
         "event_types": documents["event_type"].replace("", None).nunique(),
-        "events": documents[["site", "event_type", "date"]].drop_duplicates().shape[0],
+        "events": event_keys(documents).nunique(),
         "first": dates.min().date() if len(dates) else None,
         "last": dates.max().date() if len(dates) else None,
         "codebooks": [f"{book.titles[k]} ({k}, version {v})" for k, v in book.versions.items()],
     }
     by_phase = tables["code_by_phase"]
     change, small = largest_changes(by_phase, labels, min_segments)
+    unphased = documents.loc[document_phases(documents).isna().to_numpy(), "doc_id"]
+    overview["unphased"] = len(unphased)
+    overview["unphased_segments"] = int(codable["doc_id"].isin(unphased).sum())
     exemplars = tables["exemplars"]
     codes = [{**row, "quotes": _records(exemplars[exemplars["code_id"] == row["code_id"]])}
              for row in _records(summary)]

@@ -7,8 +7,8 @@ A speaker's role comes from, first to last:
    Tom: coach``; a mapping in a YAML manifest), labels matched exactly, in any case;
 2. ``speaker_roles:`` in dialogcode.yaml (speaker label glob patterns, in any case, to
    roles: ``{"Facilitator*": facilitator, "LA-P*": participant}``), in the order given;
-3. :data:`DEFAULT_ROLES` (``Facilitator``, ``Coach``, ``Evaluator``... by their usual
-   labels);
+3. :data:`DEFAULT_ROLES` (``Facilitator``, ``Coach 2``, ``Evaluator``... by their usual
+   labels, as words: ``Stafford`` is no staff);
 
 and is ``participant`` for any other label. Text with no speaker (field notes) has no
 role.
@@ -25,11 +25,18 @@ from .config import Role
 
 ROLES = get_args(Role)
 STAFF = frozenset(ROLES) - {"participant"}
+USUAL_LABELS = {
+    "facilitator": "facilitator", "co-facilitator": "facilitator",
+    "moderator": "facilitator", "host": "facilitator", "staff": "facilitator",
+    "staffer": "facilitator", "coach": "coach", "evaluator": "evaluator",
+    "interviewer": "evaluator", "note taker": "evaluator", "notetaker": "evaluator",
+}
+# each usual label as a word, alone or plural, then nothing or anything but a letter
+# ("Staff 2", "Host-A", "Coaches"), so that "Stafford" or "Hostetler" stay participants
 DEFAULT_ROLES = {
-    "facilitator*": "facilitator", "co-facilitator*": "facilitator",
-    "moderator*": "facilitator", "host*": "facilitator", "staff*": "facilitator",
-    "coach*": "coach", "evaluator*": "evaluator", "interviewer*": "evaluator",
-    "note taker*": "evaluator", "notetaker*": "evaluator",
+    pattern: role for label, role in USUAL_LABELS.items()
+    for word in (label, label + ("es" if label.endswith("ch") else "s"))
+    for pattern in (word, word + "[!a-z]*")
 }
 MANIFEST_COLUMN = "speaker_roles"
 

@@ -15,6 +15,9 @@ from .codebook import Codebook
 PHASES = ["kickoff", "mid-year", "closing"]
 COUNT_COLUMNS = ["both", "segments_a", "segments_b", "codings_a", "codings_b"]
 GROUPINGS = ("site", "event_type", "phase")
+# event types naming a kick-off or a closing (words, not letters inside "disclosure")
+KICKOFF_EVENT = r"(?<![a-z])kick[\s_-]?off"
+CLOSING_EVENT = r"(?<![a-z])clos(?:ing|e[\s_-]?out)(?![a-z])"
 
 
 def ancestors(book: Codebook, code_id: str) -> list[str]:
@@ -77,8 +80,8 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
         phase[dates.notna()] = "mid-year"
         phase[dates <= low + third] = "kickoff"
         phase[(dates >= high - third) & (high > low)] = "closing"
-    phase[event.str.contains("kick")] = "kickoff"
-    phase[event.str.contains("clos")] = "closing"
+    phase[event.str.contains(KICKOFF_EVENT)] = "kickoff"
+    phase[event.str.contains(CLOSING_EVENT)] = "closing"
     return phase
 
 
@@ -87,6 +90,17 @@ def phases_inferred(documents: pd.DataFrame) -> bool:
     (the manifest has no ``phase`` values)."""
     return not ("phase" in documents
                 and documents["phase"].replace("", np.nan).notna().any())
+
+
+def event_keys(table: pd.DataFrame) -> pd.Series:
+    """The event of each row of ``table`` (with doc_id, site, event_type and date): its
+    site, event type and date, so a site visit's dialogue and notes are one event; a
+    row of an undated document is an event of its own, not one with every undated
+    document of its site and type."""
+    date = table["date"].fillna("").astype(str).str.strip()
+    key = (table["site"].fillna("").astype(str) + "|"
+           + table["event_type"].fillna("").astype(str) + "|" + date)
+    return key.where(date != "", "document|" + table["doc_id"].astype(str))
 
 
 def segment_frame(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:

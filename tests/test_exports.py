@@ -102,6 +102,21 @@ def test_export_and_report_show_progress_unless_quiet(built, tmp_path, command, 
     assert quiet.exit_code == 0 and quiet.output == ""
 
 
+def test_workbook_readme_names_the_codebook_versions_its_codings_carry(built):
+    # a reader filtering the codings sheet by the README's codebook version must find
+    # the rows: one hash over all codebooks matched none of them
+    book = openpyxl.load_workbook(built[0] / "out" / "workbook.xlsx")
+    readme = {row[0]: row[1] for row in book["README"].iter_rows(min_row=2, values_only=True)}
+    sheet = book["codings"]
+    header = [c.value for c in sheet[1]]
+    carried = {row[header.index("codebook_version")]
+               for row in sheet.iter_rows(min_row=2, values_only=True)}
+    codebooks = {row["codebook"]: row["codebook_version"]
+                 for row in pd.read_csv(built[0] / "out" / "codebook.csv").to_dict("records")}
+    assert readme["codebook versions"] == "; ".join(f"{k} {v}" for k, v in codebooks.items())
+    assert carried - {None} <= set(codebooks.values())
+
+
 def test_workbook_sheets_styling_and_formula_neutralisation(built):
     book = openpyxl.load_workbook(built[0] / "out" / "workbook.xlsx")
     assert book.sheetnames[:3] == ["README", "codebook", "codebook_summary"]

@@ -97,6 +97,19 @@ def test_a_bad_config_role_is_named_with_its_line(tmp_path):
     assert "dialogcode.yaml:4" in result.output and "'participant'" in result.output
 
 
+def test_the_usual_labels_are_words_so_names_that_start_like_them_are_participants():
+    # "Stafford" or "Hostetler" (pseudonyms) are people, not staff or hosts: their words
+    # must not be held back as staff's nor left out of a lesson's participants
+    roles = speaker_roles()
+    for label in ("Stafford", "Hostetler", "Coachman", "Staffan"):
+        assert roles.role("d", label) == "participant", label
+    for label, role in (("Staff", "facilitator"), ("staff 2", "facilitator"),
+                        ("Host-A", "facilitator"), ("Hosts", "facilitator"),
+                        ("Coach_1", "coach"), ("Coaches", "coach"),
+                        ("Note taker (Ana)", "evaluator"), ("Facilitator1", "facilitator")):
+        assert roles.role("d", label) == role, label
+
+
 def test_config_roles_are_read_in_any_case_and_labels_as_text():
     from dialogcode.config import Config
 

@@ -11,6 +11,7 @@ backchannel, closing 3; South: site visit 3, closing 2). The rules code:
     south/visit:t3    P3  connection (neighbours), risk.housing (evicted)
     south/closing:t1  P1  connection (together)
 """
+import re
 import shutil
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
 from dialogcode.ingest import ingest
-from dialogcode.lessons import LessonsError, load_lessons
+from dialogcode.lessons import LessonsError, assemble, load_lessons
 from dialogcode.quotes import exemplar_quotes
+from dialogcode.report import render_report, render_study_report
 from dialogcode.roles import speaker_roles
 from dialogcode.tables import (code_by, codebook_summary, coded_segments, cooccurrence,
                                cooccurrence_matrix, document_phases)
@@ -87,6 +89,18 @@ def test_phases_come_from_event_types_and_dates_without_a_phase_column():
     assert document_phases(documents).tolist()[:5] == ["kickoff", "kickoff", "mid-year",
                                                        "closing", "closing"]
     assert pd.isna(document_phases(documents).iloc[5])
+
+
+def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
+    # "disclosure" and "closed" hold the letters of "clos" but name no closing: their
+    # dates decide, as for any other event type
+    documents = pd.DataFrame({
+        "event_type": ["Kick-off meeting", "disclosure_training", "closed_group",
+                       "coaching_call", "close_out_call", "closing_convening"],
+        "date": ["2019-06-01", "2019-01-15", "2019-06-15", "2019-12-01", "2019-01-20",
+                 "2019-02-01"]})
+    assert document_phases(documents).tolist() == ["kickoff", "kickoff", "mid-year",
+                                                   "closing", "closing", "closing"]
 
 
 def test_cooccurrence_jaccard_and_c_coefficient(evidence):
@@ -160,6 +174,77 @@ def test_lessons_evidence_change_and_thin_flags(evidence):
     quotes = evidence.tables["lesson_quotes"]
     assert set(quotes[quotes.lesson_id == "leads-on-risk"]["seg_id"]) == {
         "north/kickoff:t2", "south/visit:t2"}
+
+
+def test_lesson_by_phase_has_a_row_for_every_lesson_and_phase_zeros_included(evidence):
+    # as code_by_phase: a phase without support is a 0, not a missing row that a pivot
+    # or chart would skip (connection-grew has no kick-off segment, lessons says 0.0)
+    by_phase = evidence.tables["lesson_by_phase"]
+    lessons = evidence.tables["lessons"]["lesson_id"].tolist()
+    assert list(zip(by_phase["lesson_id"], by_phase["phase"])) == [
+        (lesson, phase) for lesson in lessons for phase in ("kickoff", "mid-year", "closing")]
+    kickoff = row(by_phase, lesson_id="connection-grew", phase="kickoff")
+    assert (kickoff.segments, kickoff.phase_segments, kickoff.share) == (0, 4, 0.0)
+    closing = row(by_phase, lesson_id="connection-grew", phase="closing")
+    assert (closing.segments, closing.phase_segments, closing.share) == (3, 5, 0.6)
+
+
+def test_lessons_say_which_filters_their_evidence_passed(evidence):
+    # money-south counts risk.money in the South only: its "thin: 1 site" comes from
+    # the filter, and the lessons table and the report must say so
+    lessons = evidence.tables["lessons"].set_index("lesson_id")
+    assert lessons.loc["money-south", "filters"] == "risk.money where sites: South"
+    assert lessons.loc["leads-on-risk", "filters"] == "risk where roles: lead"
+    assert lessons.loc["connection-grew", "filters"] == ""
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert ("Evidence (Money): 2 segments" not in page
+            and "only risk.money where sites: South" in page)
+
+
+def test_undated_documents_are_each_their_own_event(evidence):
+    # an event is (site, event type, date); without a date two calls of one site are
+    # not known to be one event, so they must not be merged into one (a false "thin")
+    undated = evidence.documents.assign(event_type="meeting", date=None, phase=None)
+    spec = evidence.lessons
+    result = assemble(spec, evidence.codings, evidence.segments, undated, evidence.book)
+    grew = result.summary.set_index("lesson_id").loc["connection-grew"]
+    assert grew.events == grew.documents == 3
+    page = " ".join(render_report("T", undated, evidence.segments, evidence.codings,
+                                  evidence.book, evidence.tables).split())
+    assert "from 2 sites and 4 events of 1 kind." in page
+
+
+def test_the_report_says_how_many_documents_have_no_phase(evidence):
+    # a blank phase in the manifest keeps a document out of every phase's shares: the
+    # report must not present the change over the year as if it covered them
+    documents = evidence.documents.assign(phase=["kickoff", "", "closing", "closing"])
+    segments = evidence.segments
+    left_out = int((segments["codable"] & (segments["doc_id"] == documents["doc_id"][1])).sum())
+    page = " ".join(render_report("T", documents, segments, evidence.codings, evidence.book,
+                                  evidence.tables).split())
+    assert (f"1 document with no phase ({left_out} codable segments) is left out of the "
+            "shares by phase") in page
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert "no phase" not in page
+
+
+def test_a_lesson_filtered_to_some_phases_reports_no_change_from_a_phase_it_left_out(
+        evidence):
+    # counted at closing only, its kick-off share is 0 by its own filter: a "+60 pts"
+    # change over the year would be an artefact, so there is none
+    from dialogcode.lessons import Evidence, Lesson, LessonsFile
+    spec = LessonsFile(lessons=[
+        Lesson(id="late", statement="Closing only.",
+               evidence=[Evidence(codes=["connection"], phases=["closing"])]),
+        Lesson(id="either", statement="Closing, or any phase for money.",
+               evidence=[Evidence(codes=["connection"], phases=["closing"]),
+                         Evidence(codes=["risk.money"])])])
+    result = assemble(spec, evidence.codings, evidence.segments, evidence.documents,
+                      evidence.book).summary.set_index("lesson_id")
+    late = result.loc["late"]
+    assert late.closing_share == 0.6
+    assert pd.isna(late.kickoff_share) and pd.isna(late.change)
+    assert pd.notna(result.loc["either", "change"])
 
 
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
@@ -272,3 +357,106 @@ def test_preambles_and_headings_are_not_coded_nor_counted_in_denominators(tmp_pa
     grew = evidence.tables["lessons"].set_index("lesson_id").loc["connection-grew"]
     assert (grew.kickoff_share, grew.closing_share) == (0.0, 0.6)
     assert len(evidence.tables["coded_segments"]) == 12
+
+
+def test_a_coder_coding_a_preamble_keeps_the_row_but_no_count_outgrows_its_total(tmp_path):
+    # the tables count codable segments only (their totals, coded_segments, quotes):
+    # a human code on a preamble stays in the codings but counts nowhere, so shares
+    # stay within their totals and every table agrees
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
+                       + kickoff.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "codings").mkdir()
+    (root / "codings" / "ana.csv").write_text(
+        "seg_id,code_id\nnorth/kickoff:t1,risk.housing\nnorth/kickoff:t1,connection\n"
+        "north/kickoff:t3,risk.housing\n", encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    evidence = study_evidence(study, corpus=corpus,
+                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    assert (evidence.codings["seg_id"] == "north/kickoff:t1").sum() == 2
+    tables = evidence.tables
+    housing = row(tables["code_by_site"], code_id="risk.housing", site="North")
+    assert (housing.segments, housing.group_segments, housing.share) == (3, 7, round(3 / 7, 4))
+    summary = tables["codebook_summary"].set_index("code_id")
+    by_site = tables["code_by_site"].groupby("code_id")["segments"].sum()
+    assert (summary["segments"] == by_site.reindex(summary.index)).all()
+    assert summary.at["risk.housing", "codings"] == 6   # 5 by the rules, 1 by ana on t3
+    assert "north/kickoff:t1" not in set(tables["coded_segments"]["seg_id"])
+    coded = int((tables["coded_segments"]["n_codes"] > 0).sum())
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert f"of which {coded} carry at least one code" in page
+    pairs = tables["cooccurrence"]
+    both = pairs[(pairs["code_a"] == "risk.housing") & (pairs["code_b"] == "connection")]
+    segments = tables["coded_segments"]
+    assert both["both"].tolist() == [int(((segments["risk.housing"] == 1)
+                                          & (segments["connection"] == 1)).sum())]
+
+
+def test_the_reports_site_table_counts_the_segments_the_shares_are_of(tmp_path):
+    # a preamble is a segment but not a codable one: the report's site table must give
+    # the totals its heatmap's shares divide by (code_by_site's group_segments)
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
+                       + kickoff.read_text(encoding="utf-8"), encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    evidence = study_evidence(study, corpus=corpus,
+                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    page = render_study_report(evidence, "T")
+    totals = evidence.tables["code_by_site"].groupby("site")["group_segments"].max()
+    assert totals["North"] == 7
+    cells = re.findall(r"<td>(North|South)</td><td[^>]*>\d+</td>\s*<td[^>]*>[\d,]+</td>"
+                       r"<td[^>]*>(\d+)</td>", page)
+    assert {site: int(n) for site, n in cells} == totals.to_dict()
+    segments = len(evidence.segments)
+    codable = int(evidence.segments["codable"].sum())
+    assert codable == segments - 1
+    assert (f"They were cut into {segments} segments, {codable} of them codable"
+            in " ".join(page.split()))
+
+
+def test_a_manifest_column_named_like_a_code_is_refused_naming_the_column(tmp_path):
+    # coded_segments has a 0/1 column per code beside the document attributes: an
+    # attribute called `connection` would clash with the code's column
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    manifest = root / "manifest.csv"
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    manifest.write_text("\n".join([lines[0] + ",connection"]
+                                  + [line + ",strong" for line in lines[1:]]) + "\n",
+                        encoding="utf-8")
+    from click.testing import CliRunner
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"{manifest}:1 [connection]: column 'connection' is also a code id" in result.output
+
+
+def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
+    # ingest after an edit shifts the turns: the old codings' seg_ids would credit a
+    # quote to whoever now speaks turn 2
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    from click.testing import CliRunner
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("P9: Before we start.\n\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1, result.output
+    assert (f"{root / 'out' / 'codings.parquet'}: 4 codings in north/kickoff no longer "
+            "match its text" in result.output and "dialogcode code" in result.output)
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0

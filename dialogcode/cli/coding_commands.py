@@ -66,7 +66,7 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
         learned = int((codings["source"] == "model").sum())
         click.echo(f"{len(codings)} codings of {codings['code_id'].nunique()} codes in "
                    f"{coded} of {len(corpus.segments)} segments "
-                   f"(codebook version {book.version})"
+                   f"(codebook versions {book.versions_text()})"
                    + (f", {learned} of them by the learned model." if learned else "."))
         if never:
             click.echo(f"Codes that never matched: {', '.join(never)}")
