@@ -185,6 +185,28 @@ def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_pa
     assert rows(imported(path, loaded)) == [("south/closing:t2", "connection", None, None)]
 
 
+def test_turn_numbers_past_a_preamble_are_taken_when_the_text_shows_the_turn(tmp_path):
+    # a coding sheet made from the segments (document, turn, text) is not ambiguous: its
+    # text cell says which turn the number means, and a person's own count is refused
+    loaded = with_preamble(tmp_path)
+    segments = loaded[0].segments.set_index("seg_id")["text"]
+    path = tmp_path / "turns.csv"
+    pd.DataFrame({"document": ["south/closing"] * 2, "turn": [1, 2],
+                  "text": [segments["south/closing:t1"], segments["south/closing:t2"]],
+                  "code": ["", "connection"]}).to_csv(path, index=False)
+    result = imported(path, loaded)
+    coded = result.codings.dropna(subset=["code_id"])
+    assert list(zip(coded["seg_id"], coded["code_id"])) == [("south/closing:t2",
+                                                             "connection")]
+    assert result.read == 1     # the preamble, read with nothing coded
+    pd.DataFrame({"document": ["south/closing"], "turn": [1],
+                  "text": [segments["south/closing:t2"]],
+                  "code": ["connection"]}).to_csv(path, index=False)
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert f"{path}:2: the text in this row is not the text of turn 1" in str(error.value)
+
+
 def test_a_coding_of_a_preamble_is_refused_but_it_may_be_marked_read(tmp_path):
     # the rules never code a preamble and the tables leave it out of their totals, so a
     # coding there would be counted over a total that does not hold it

@@ -177,7 +177,9 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                         f"{shorten(docs.segment_text(seg_id))!r}: was the transcript changed "
                         "since the sheet was made?")
         quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
-        if quiet <= turn:       # a person may count only spoken turns: refuse to guess
+        # a person may count only spoken turns: refuse to guess, unless the row's text
+        # (checked above) shows which turn it means
+        if quiet <= turn and not row.get("text", "").strip():
             return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its "
                         f"{kind} as turn {quiet}, a person may not; give the seg_id instead "
                         f"(dialogcode's turn {turn} is {seg_id})")
