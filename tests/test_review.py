@@ -654,3 +654,32 @@ def test_a_coder_file_row_whose_doc_id_is_not_its_segments_is_refused(study):
     assert result.exit_code == 1
     assert (f"{path}:3: seg_id south/visit:t2 is in document south/visit, but the row's "
             "doc_id is 'north/closing'") in result.output
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_sheet_is_imported_after_its_masked_words_were_decided_keep(study, suffix):
+    """A sheet shows undecided privacy findings as labels; deciding one `keep` before
+    the sheet comes back (or a spreadsheet trimming a cell's spaces) does not make its
+    rows another turn's."""
+    (study / "privacy.yaml").write_text("always:\n  - Neighbours\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / f"review{suffix}"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    table = pd.read_csv(sheet, dtype=str) if suffix == ".csv" else \
+        pd.read_excel(sheet, dtype=str)
+    masked = table["text"].str.contains("[PLACE OR TERM]", regex=False).fillna(False)
+    assert masked.any()
+    seg = table.loc[masked.idxmax(), "seg_id"]
+    if suffix == ".xlsx":
+        fill(sheet, {(seg, table.loc[masked.idxmax(), "code_id"]): "accept"})
+    else:
+        table["decision"] = ""
+        table.loc[masked.idxmax(), "decision"] = "accept"
+        table["text"] = table["text"].str.strip() + " "
+        table.to_csv(sheet, index=False)
+    findings = pd.read_csv(study / "out" / "privacy.csv", dtype=str).fillna("")
+    findings.assign(decision="keep", reason="public group").to_csv(
+        study / "privacy-decisions.csv", index=False)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert [(r["seg_id"], r["decision"]) for r in decisions_rows(study)] == [(seg, "accept")]

@@ -93,19 +93,20 @@ HIDDEN = re.compile("|".join(re.escape(label) for label in [*LABELS.values(), WI
                                                               "[REDACTED]"]))
 
 
-def _same_text(row: dict[str, str], text: str) -> bool:
-    """Whether a segment table's row has no ``text`` cell or one holding ``text``: case,
-    punctuation and spacing aside (a spreadsheet may change them), a privacy label
-    (``[NAME]``, docs/privacy.md) standing for any words, and a workbook cell cut at
-    `` [truncated]`` for its start."""
-    given = row.get("text", "").removesuffix(" [truncated]")
+def same_text(cell: str, text: str) -> bool:
+    """Whether a sheet's ``text`` cell is empty or holds ``text``: case, punctuation and
+    spacing aside (a spreadsheet may change them), a privacy label (``[NAME]``,
+    docs/privacy.md) standing for any words (the findings masked when the sheet was
+    written may have been decided since), and a workbook cell cut at `` [truncated]``
+    for its start."""
+    given = cell.removesuffix(" [truncated]")
     if not given.strip():
         return True
     pieces = [fold(piece)[0].strip() for piece in HIDDEN.split(given)]
     pattern = ".*?".join(re.escape(piece) for piece in pieces)
     folded = fold(text)[0].strip()
     return bool(re.fullmatch(pattern, folded) or (
-        row.get("text", "").endswith(" [truncated]") and re.match(pattern, folded)))
+        cell.endswith(" [truncated]") and re.match(pattern, folded)))
 
 
 def _integer(value: str) -> int | None:
@@ -157,7 +158,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                 return fail(why or f"seg_id {seg_id} is in document "
                                    f"{docs.seg_doc[seg_id]}, but the row names document "
                                    f"{row['document'].strip()!r}")
-        if not _same_text(row, docs.segment_text(seg_id)):
+        if not same_text(row.get("text", ""), docs.segment_text(seg_id)):
             return fail(f"the text in this row is not the text of {seg_id}, "
                         f"{shorten(docs.segment_text(seg_id))!r}: seg_ids follow the turns' "
                         "positions, so was the transcript changed since the sheet was made?")
@@ -172,7 +173,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if seg_id is None:
             return fail(f"document {doc_id} has no turn {row['turn'].strip()!r} (turns are "
                         "numbered from 1)")
-        if not _same_text(row, docs.segment_text(seg_id)):
+        if not same_text(row.get("text", ""), docs.segment_text(seg_id)):
             return fail(f"the text in this row is not the text of turn {turn} of {doc_id}, "
                         f"{shorten(docs.segment_text(seg_id))!r}: was the transcript changed "
                         "since the sheet was made?")
