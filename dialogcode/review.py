@@ -133,15 +133,17 @@ def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
     return items.reindex(columns=SHEET_COLUMNS).fillna({"decision": "", "note": ""})
 
 
-def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
-    """A filled review sheet (.xlsx, checked against ``limits``, or .csv) with a ``line``
-    column for messages; the cells of a .csv sheet as they were before
-    :func:`write_sheet` neutralised them."""
+def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
+    """A filled review sheet (.xlsx, checked against ``limits``, a number in its code_id
+    column read as the id of ``codes`` it stands for,
+    :func:`~dialogcode.importers.tabular.code_numbers`; or .csv) with a ``line`` column
+    for messages; the cells of a .csv sheet as they were before :func:`write_sheet`
+    neutralised them."""
     if path.suffix.lower() == ".xlsx":
         rows = xlsx_rows(path, str(path), ReviewError, limits, unmerged=True)
         if not rows:
             raise ReviewError("the sheet is empty", file=path)
-        numbers = code_numbers(rows, path)
+        numbers = code_numbers(rows, path, codes)
         if numbers:
             raise ReviewError(numbers)
         header = ["" if c is None else str(c).strip() for c in rows[0]]

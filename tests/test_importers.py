@@ -243,9 +243,30 @@ def test_a_decimal_number_in_a_workbooks_code_column_is_refused(loaded, tmp_path
     sheet.save(path)
     with pytest.raises(CodingsError) as error:
         import_codings(path, loaded[0], book, coder="tester")
-    assert (f"{path}:2: the code cell holds the number 1.1; a spreadsheet drops a code's "
-            "trailing zeros (1.10 becomes 1.1): format the column as text") in str(error.value)
+    assert (f"{path}:2: the code cell holds the number 1.1, which may be code 1.1 or 1.10: "
+            "a spreadsheet drops a code's trailing zeros (1.10 becomes 1.1); format the "
+            "column as text") in str(error.value)
     assert f"{path}:3" not in str(error.value)
+
+
+def test_a_decimal_number_standing_for_one_code_is_read_as_that_code(loaded, tmp_path):
+    # a numbered codebook typed into a workbook: 1.2 can only be code 1.2, and 1.1 only
+    # 1.10 when the codebook has no 1.1; the codes must not be typed again as text
+    codebook = tmp_path / "numbered.yaml"
+    codebook.write_text("codebook: numbered\ntitle: Numbered\ncodes:\n  - id: '1'\n"
+                        "    label: Themes\n    codable: false\n    codes:\n"
+                        "      - {id: '1.10', label: Rent, definition: Rent.}\n"
+                        "      - {id: '1.2', label: Wages, definition: Wages.}\n",
+                        encoding="utf-8")
+    book = load_codebooks([codebook])
+    path = tmp_path / "numbers.xlsx"
+    sheet = openpyxl.Workbook()
+    for line in (["seg_id", "code"], ["north/kickoff:t2", 1.10], ["north/kickoff:t3", 1.2]):
+        sheet.active.append(line)
+    sheet.save(path)
+    result = import_codings(path, loaded[0], book, coder="tester")
+    assert rows(result) == [("north/kickoff:t2", "1.10", None, None),
+                            ("north/kickoff:t3", "1.2", None, None)]
 
 
 def test_a_workbook_with_merged_cells_is_refused(loaded, tmp_path):

@@ -101,8 +101,8 @@ def review_import(sheet, study, reviewer):
     book = load_codebooks(opened.codebook_files())
     proposed = proposals(read_table(opened.out, "codings", hint="dialogcode code"),
                          load_suggestions(opened))
-    new = sheet_decisions(read_sheet(sheet, opened.config.limits), sheet, corpus.segments,
-                          corpus.documents, reviewer, book.codes, proposed)
+    new = sheet_decisions(read_sheet(sheet, opened.config.limits, book.codes), sheet,
+                          corpus.segments, corpus.documents, reviewer, book.codes, proposed)
     merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")

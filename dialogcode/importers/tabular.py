@@ -32,13 +32,14 @@ def _cell(value) -> str:
     return str(value)
 
 
-def read_rows(path: Path, limits: Limits = DEFAULT
+def read_rows(path: Path, limits: Limits = DEFAULT, codes=()
               ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(lower-cased header, [(line, {column: cell})]) of a CSV or of an XLSX workbook's
-    first sheet (checked against ``limits``); blank rows are left out."""
+    first sheet (checked against ``limits``; a number in its code column read as the
+    code id of ``codes`` it stands for, :func:`code_numbers`); blank rows are left out."""
     if path.suffix.lower() == ".xlsx":
         cells = xlsx_rows(path, str(path), CodingsError, limits, unmerged=True)
-        numbers = code_numbers(cells, path)
+        numbers = code_numbers(cells, path, codes)
         if numbers:
             raise CodingsError(numbers)
         values = [[_cell(v) for v in row] for row in cells]
@@ -57,17 +58,36 @@ def read_rows(path: Path, limits: Limits = DEFAULT
     return header, rows
 
 
-def code_numbers(cells: list[list], path: Path) -> list[Problem]:
-    """A problem for each code cell (columns ``code``, ``code_id``) of a workbook's rows
-    ``cells`` that holds a decimal number: a spreadsheet stores 1.10 as 1.1, so the code
-    meant (1.1 or 1.10) cannot be told."""
+def code_numbers(cells: list[list], path: Path, codes) -> list[Problem]:
+    """Read the code cells (columns ``code``, ``code_id``) of a workbook's rows ``cells``
+    that hold a decimal number, in place: a spreadsheet stores the code 1.10 as 1.1, so
+    such a number becomes the one code id of ``codes`` it equals as a number (1.10 in a
+    codebook without 1.1), and is left as it is when none does. A problem for each that
+    equals several (1.1 and 1.10), where the code meant cannot be told."""
     header = [str(h).strip().lower() if h is not None else "" for h in (cells or [[]])[0]]
     columns = [i for i, h in enumerate(header) if h in ("code", "code_id")]
-    return [Problem(f"the code cell holds the number {row[i]!r}; a spreadsheet drops a "
-                    "code's trailing zeros (1.10 becomes 1.1): format the column as text "
-                    "and type the code again", str(path), line)
-            for line, row in enumerate(cells[1:], start=2) for i in columns
-            if isinstance(row[i], float) and not row[i].is_integer()]
+    numbered: dict[float, list[str]] = {}
+    for code in codes:
+        try:
+            numbered.setdefault(float(code), []).append(code)
+        except ValueError:
+            continue
+    problems = []
+    for line, row in enumerate(cells[1:], start=2):
+        for i in columns:
+            value = row[i]
+            if not (isinstance(value, float) and not value.is_integer()):
+                continue
+            meant = numbered.get(value, [])
+            if len(meant) == 1:
+                row[i] = meant[0]
+            elif meant:
+                problems.append(Problem(
+                    f"the code cell holds the number {value!r}, which may be code "
+                    f"{' or '.join(sorted(meant))}: a spreadsheet drops a code's trailing "
+                    "zeros (1.10 becomes 1.1); format the column as text and type the code "
+                    "again", str(path), line))
+    return problems
 
 
 def table_kind(header: list[str], path: Path) -> str:
@@ -117,10 +137,11 @@ def _integer(value: str) -> int | None:
 
 
 def read_table(path: Path, docs: Documents, kind: str | None = None,
-               limits: Limits = DEFAULT) -> Reading:
+               limits: Limits = DEFAULT, codes=()) -> Reading:
     """Codings from a table; ``kind`` (offsets, quotes, segments) is found from the
-    columns when not given. Every problem of the file is collected."""
-    header, rows = read_rows(path, limits)
+    columns when not given; ``codes`` are the codebook's ids (:func:`code_numbers`).
+    Every problem of the file is collected."""
+    header, rows = read_rows(path, limits, codes)
     kind = kind or table_kind(header, path)
     if "code" in header and "code_id" in header:
         raise CodingsError("columns code and code_id both hold codes: keep one", file=path,
