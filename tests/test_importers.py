@@ -628,6 +628,23 @@ def test_a_segment_tables_text_column_must_be_its_segments_text(loaded, tmp_path
         imported(path, loaded)
 
 
+def test_a_segment_tables_text_masked_by_blocks_is_its_segments_text(loaded, tmp_path):
+    # a coding sheet made from the database's segments, where the privacy gate writes a
+    # block for each character of a name ("Neighbours" in north/closing:t2)
+    text = loaded[0].segments.set_index("seg_id")["text"]["north/closing:t2"]
+    assert "Neighbours" in text
+    masked = text.replace("Neighbours", "\u2588" * len("Neighbours"))
+    path = tmp_path / "sheet.csv"
+    pd.DataFrame({"seg_id": ["north/closing:t2", "north/closing:t3"],
+                  "text": [masked, masked], "code": ["connection", "connection"]}
+                 ).to_csv(path, index=False)
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert f"{path}:3: the text in this row is not the text of north/closing:t3" \
+        in str(error.value)
+    assert f"{path}:2" not in str(error.value)
+
+
 def test_a_segment_tables_document_must_agree_with_its_seg_id(loaded, tmp_path):
     path = tmp_path / "sheet.csv"
     path.write_text("document,seg_id,code\nsouth/visit,north/kickoff:t3,risk.money\n"

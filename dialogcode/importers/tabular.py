@@ -19,7 +19,7 @@ from ..errors import Problem
 from ..formats.tables import xlsx_rows
 from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
-from ..privacy.gate import LABELS, WITHHELD
+from ..privacy.gate import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, shorten, split_codes
 from .locate import fold, locate
 
@@ -109,14 +109,16 @@ def _required(kind: str, header: list[str]) -> list[str]:
     return ["document", "start", "end"] if kind == "offsets" else ["document", "quote"]
 
 
-HIDDEN = re.compile("|".join(re.escape(label) for label in [*LABELS.values(), WITHHELD,
-                                                              "[REDACTED]"]))
+# a label, or a run of blocks (the masked text of segments in the database)
+HIDDEN = re.compile("|".join([*(re.escape(label) for label in [*LABELS.values(), WITHHELD,
+                                                                "[REDACTED]"]),
+                              f"{BLOCK}+"]))
 
 
 def same_text(cell: str, text: str) -> bool:
     """Whether a sheet's ``text`` cell is empty or holds ``text``: case, punctuation and
     spacing aside (a spreadsheet may change them), a privacy label (``[NAME]``,
-    docs/privacy.md) standing for any words (the findings masked when the sheet was
+    docs/privacy.md) or a run of blocks standing for any words (the findings masked when the sheet was
     written may have been decided since), and a workbook cell cut at `` [truncated]``
     for its start."""
     given = cell.removesuffix(" [truncated]")
