@@ -11,6 +11,7 @@ Offsets used below (normalised text, end exclusive):
 """
 import random
 import shutil
+import signal
 import uuid
 import zipfile
 from pathlib import Path
@@ -643,6 +644,22 @@ def test_a_segment_tables_text_masked_by_blocks_is_its_segments_text(loaded, tmp
     assert f"{path}:3: the text in this row is not the text of north/closing:t3" \
         in str(error.value)
     assert f"{path}:2" not in str(error.value)
+
+
+def test_a_text_cell_with_many_labels_is_checked_at_once(loaded, tmp_path):
+    # a turn listing names, masked, in a sheet whose turns moved: checked by trying every
+    # way to place the labels, the import would never end
+    path = tmp_path / "sheet.csv"
+    names = ", ".join(["[NAME]"] * 12)
+    path.write_text(f'seg_id,text,code\nnorth/closing:t3,"We {names} and more",'
+                    "connection\n", encoding="utf-8")
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the text check did not end"))
+    signal.alarm(60)
+    try:
+        with pytest.raises(CodingsError, match="not the text of north/closing:t3"):
+            imported(path, loaded)
+    finally:
+        signal.alarm(0)
 
 
 def test_a_segment_tables_document_must_agree_with_its_seg_id(loaded, tmp_path):

@@ -125,10 +125,31 @@ def same_text(cell: str, text: str) -> bool:
     if not given.strip():
         return True
     pieces = [fold(piece)[0].strip() for piece in HIDDEN.split(given)]
-    pattern = ".*?".join(re.escape(piece) for piece in pieces)
     folded = fold(text)[0].strip()
-    return bool(re.fullmatch(pattern, folded) or (
-        cell.endswith(" [truncated]") and re.match(pattern, folded)))
+    return _in_order(pieces, folded, whole=True) or (
+        cell.endswith(" [truncated]") and _in_order(pieces, folded, whole=False))
+
+
+def _in_order(pieces: list[str], text: str, whole: bool) -> bool:
+    """Whether ``text`` is ``pieces`` in order with anything between them (from its start
+    to its end, or to anywhere when not ``whole``). Each piece is taken where it first
+    occurs after the one before: no backtracking, so a cell with many labels is checked
+    in linear time (a regular expression would try every way to place them)."""
+    first, *rest = pieces
+    if not text.startswith(first):
+        return False
+    at = len(first)
+    if not rest:
+        return at == len(text) or not whole
+    *middle, last = rest
+    for piece in middle:
+        found = text.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    if whole:
+        return len(text) - len(last) >= at and text.endswith(last)
+    return text.find(last, at) >= 0
 
 
 def _integer(value: str) -> int | None:
