@@ -208,6 +208,26 @@ def test_turn_numbers_past_a_preamble_are_taken_when_the_text_shows_the_turn(tmp
     assert f"{path}:2: the text in this row is not the text of turn 1" in str(error.value)
 
 
+def test_a_turns_text_shows_nothing_when_the_next_turn_says_the_same(tmp_path):
+    # "Yes." twice running: a person's spoken turn 2 (dialogcode's turn 3) has the text
+    # of dialogcode's turn 2 as well, so the text cannot tell which turn is meant
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "south" / "closing.txt").write_text(
+        "Recorded at the library.\n\nP1: Yes.\n\nP2: Yes.\n\nP1: We meet every week.\n",
+        encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,text,code\nsouth/closing,2,Yes.,connection\n"
+                    "south/closing,4,We meet every week.,connection\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert f"{path}:2: turn 2 of south/closing is ambiguous" in str(error.value)
+    assert f"{path}:3" not in str(error.value)
+
+
 def test_a_coding_of_a_preamble_is_refused_but_it_may_be_marked_read(tmp_path):
     # the rules never code a preamble and the tables leave it out of their totals, so a
     # coding there would be counted over a total that does not hold it

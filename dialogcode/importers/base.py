@@ -93,6 +93,12 @@ class Documents:
         for doc, ordinal, kind in zip(quiet["doc_id"], quiet["ordinal"], quiet["kind"]):
             self.first_quiet.setdefault(doc, (int(ordinal), kind))
         self.quiet: dict[str, str] = dict(zip(quiet["seg_id"], quiet["kind"]))  # -> kind
+        # (doc_id, n) -> the n-th segment that is not a preamble or heading: a person's
+        # turn n when counting only spoken turns
+        spoken = segments[segments["codable"].astype(bool)].sort_values(["doc_id", "ordinal"])
+        self.spoken: dict[tuple[str, int], str] = {
+            (doc, n): seg for doc, group in spoken.groupby("doc_id", sort=False)
+            for n, seg in enumerate(group["seg_id"], start=1)}
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
         for doc, start, end, seg in zip(segments["doc_id"], segments["start"],
                                         segments["end"], segments["seg_id"]):

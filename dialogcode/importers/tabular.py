@@ -223,8 +223,11 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                         "since the sheet was made?")
         quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
         # a person may count only spoken turns: refuse to guess, unless the row's text
-        # (checked above) shows which turn it means
-        if quiet <= turn and not row.get("text", "").strip():
+        # (checked above) shows which turn it means, being not also the text of the
+        # turn a person counting only spoken turns would mean ("Yes." after "Yes.")
+        spoken = docs.spoken.get((doc_id, turn), seg_id)
+        if quiet <= turn and (not row.get("text", "").strip() or (
+                spoken != seg_id and same_text(row["text"], docs.segment_text(spoken)))):
             return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its "
                         f"{kind} as turn {quiet}, a person may not; give the seg_id instead "
                         f"(dialogcode's turn {turn} is {seg_id})")
