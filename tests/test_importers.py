@@ -682,6 +682,21 @@ def test_a_text_cell_with_many_labels_is_checked_at_once(loaded, tmp_path):
         signal.alarm(0)
 
 
+def test_a_segment_tables_text_may_hold_the_speaker_label(loaded, tmp_path):
+    # a coding sheet pasted from the transcript: "P1: The rent ..." is t2's text
+    path = tmp_path / "sheet.csv"
+    path.write_text("seg_id,text,code\n"
+                    "north/kickoff:t2,P1: The rent keeps rising and families get evicted.,"
+                    "risk.housing\n"
+                    "north/kickoff:t3,P1: The rent keeps rising and families get evicted.,"
+                    "risk.money\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert f"{path}:3: the text in this row is not the text of north/kickoff:t3" \
+        in str(error.value)
+    assert f"{path}:2" not in str(error.value)
+
+
 def test_a_segment_tables_document_must_agree_with_its_seg_id(loaded, tmp_path):
     path = tmp_path / "sheet.csv"
     path.write_text("document,seg_id,code\nsouth/visit,north/kickoff:t3,risk.money\n"

@@ -111,6 +111,13 @@ class Documents:
         doc, start, end = self._bounds[seg_id]
         return self.text[doc][start:end]
 
+    def segment_line(self, seg_id: str) -> str:
+        """The segment's text from the start of the line it starts on: with the speaker
+        label (``P1: ...``) as a transcript shows it."""
+        doc, start, end = self._bounds[seg_id]
+        text = self.text[doc]
+        return text[text.rfind("\n", 0, start) + 1:end]
+
     def resolve(self, name: str) -> tuple[str | None, str | None]:
         """(doc_id, None) for a doc_id or a source path (with or without extension);
         (None, why not) otherwise."""

@@ -130,6 +130,15 @@ def same_text(cell: str, text: str) -> bool:
         cell.endswith(" [truncated]") and _in_order(pieces, folded, whole=False))
 
 
+def _text_of(row: dict[str, str], docs: Documents, seg_id: str) -> bool:
+    """Whether a segment table's row has no ``text`` cell or one holding the segment's
+    text (:func:`same_text`), with or without its speaker label, as a coding sheet
+    pasted from the transcript may hold it."""
+    cell = row.get("text", "")
+    return same_text(cell, docs.segment_text(seg_id)) or \
+        same_text(cell, docs.segment_line(seg_id))
+
+
 def _in_order(pieces: list[str], text: str, whole: bool) -> bool:
     """Whether ``text`` is ``pieces`` in order with anything between them (from its start
     to its end, or to anywhere when not ``whole``). Each piece is taken where it first
@@ -202,7 +211,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                 return fail(why or f"seg_id {seg_id} is in document "
                                    f"{docs.seg_doc[seg_id]}, but the row names document "
                                    f"{row['document'].strip()!r}")
-        if not same_text(row.get("text", ""), docs.segment_text(seg_id)):
+        if not _text_of(row, docs, seg_id):
             return fail(f"the text in this row is not the text of {seg_id}, "
                         f"{shorten(docs.segment_text(seg_id))!r}: seg_ids follow the turns' "
                         "positions, so was the transcript changed since the sheet was made?")
@@ -217,7 +226,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if seg_id is None:
             return fail(f"document {doc_id} has no turn {row['turn'].strip()!r} (turns are "
                         "numbered from 1)")
-        if not same_text(row.get("text", ""), docs.segment_text(seg_id)):
+        if not _text_of(row, docs, seg_id):
             return fail(f"the text in this row is not the text of turn {turn} of {doc_id}, "
                         f"{shorten(docs.segment_text(seg_id))!r}: was the transcript changed "
                         "since the sheet was made?")
@@ -227,7 +236,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         # turn a person counting only spoken turns would mean ("Yes." after "Yes.")
         spoken = docs.spoken.get((doc_id, turn), seg_id)
         if quiet <= turn and (not row.get("text", "").strip() or (
-                spoken != seg_id and same_text(row["text"], docs.segment_text(spoken)))):
+                spoken != seg_id and _text_of(row, docs, spoken))):
             return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its "
                         f"{kind} as turn {quiet}, a person may not; give the seg_id instead "
                         f"(dialogcode's turn {turn} is {seg_id})")
