@@ -9,7 +9,6 @@ segment was read and nothing applied (which segments count as read for agreement
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -203,20 +202,24 @@ def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFra
 
 def identical_files(study: Study, names) -> list[Problem]:
     """A problem for each coder file named that holds the same codings as an earlier
-    one (the same content but for the ``source`` column, which names the coder: one
-    file imported under two names): the same coding passed twice would agree with
-    itself perfectly."""
-    seen: dict[str, Path] = {}
+    one: the same rows (seg_id, code_id, start, end) in any order and whatever its other
+    columns hold (one file imported under two names differs in its ``source``; a coder's
+    own table and its import in their columns): the same coding passed twice would
+    agree with itself perfectly."""
+    seen: dict[frozenset, Path] = {}
     problems = []
     for name in names:
         path = coder_file(study, name)
         if path is None:
             continue
-        table = coder_table(path)
-        content = table.drop(columns=[c for c in table.columns if c == "source"])
-        digest = hashlib.sha256(content.to_csv(index=False).encode("utf-8")).hexdigest()
-        if digest in seen:
-            problems.append(Problem(f"has the same content as {seen[digest]}: the same "
+        table = coder_table(path).reindex(columns=["seg_id", "code_id", "start", "end"],
+                                          fill_value="")
+        spans = [pd.to_numeric(table[c].str.strip(), errors="coerce").fillna(-1)
+                 for c in ("start", "end")]
+        codings = frozenset(zip(table["seg_id"].str.strip(), table["code_id"].str.strip(),
+                                *spans))
+        if codings in seen:
+            problems.append(Problem(f"has the same content as {seen[codings]}: the same "
                                     "coding passed twice", str(path)))
-        seen.setdefault(digest, path)
+        seen.setdefault(codings, path)
     return problems

@@ -25,9 +25,10 @@ from .coders import CodingsError, check_name, chosen_coders, coder_path, read_co
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
 from .formats.tables import xlsx_rows
-from .importers.tabular import code_numbers
+from .importers.tabular import code_numbers, same_text
 from .limits import DEFAULT, Limits
-from .workbook import cell_text, write_workbook
+from .safexml import xml_text
+from .workbook import write_workbook
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 
@@ -132,15 +133,17 @@ def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
     return items.reindex(columns=SHEET_COLUMNS).fillna({"decision": "", "note": ""})
 
 
-def read_sheet(path: Path, limits: Limits = DEFAULT) -> pd.DataFrame:
-    """A filled review sheet (.xlsx, checked against ``limits``, or .csv) with a ``line``
-    column for messages; the cells of a .csv sheet as they were before
-    :func:`write_sheet` neutralised them."""
+def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
+    """A filled review sheet (.xlsx, checked against ``limits``, a number in its code_id
+    column read as the id of ``codes`` it stands for,
+    :func:`~dialogcode.importers.tabular.code_numbers`; or .csv) with a ``line`` column
+    for messages; the cells of a .csv sheet as they were before :func:`write_sheet`
+    neutralised them."""
     if path.suffix.lower() == ".xlsx":
         rows = xlsx_rows(path, str(path), ReviewError, limits, unmerged=True)
         if not rows:
             raise ReviewError("the sheet is empty", file=path)
-        numbers = code_numbers(rows, path)
+        numbers = code_numbers(rows, path, codes)
         if numbers:
             raise ReviewError(numbers)
         header = ["" if c is None else str(c).strip() for c in rows[0]]
@@ -187,15 +190,15 @@ def proposals(codings: pd.DataFrame, suggestions: pd.DataFrame | None
 
 def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                     documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
-                    proposed: dict[tuple[str, str], str],
-                    shown: dict[str, str] | None = None) -> pd.DataFrame:
+                    proposed: dict[tuple[str, str], str]) -> pd.DataFrame:
     """The decided rows of a filled sheet as decisions by ``reviewer``, made now.
 
     Every bad row is reported: a decision other than accept or reject, a note without
-    a decision, an unknown segment or code, a doc_id not the segment's, a category (``codable: false``) or a
-    preamble or heading accepted, a code on a segment decided both ways or with two
-    notes, a ``text`` cell that is not its segment's text as ``shown`` (by seg_id,
-    :func:`shown_texts`). ``codes`` are the codebook's, by id. Each decision's source
+    a decision, an unknown segment or code, a doc_id not the segment's, a category
+    (``codable: false``) or a preamble or heading accepted, a code on a segment decided
+    both ways or with two notes, a ``text`` cell that does not show its segment's text
+    (as an export shows it: masked, in a workbook cell; whatever privacy findings were
+    decided since). ``codes`` are the codebook's, by id. Each decision's source
     is that of the code proposed on the segment in ``proposed`` (:func:`proposals`);
     for a code not proposed there, the sheet's ``model`` or ``suggestion`` (a
     ``--next`` sheet's other codes), otherwise ``reviewer``: a row whose code a person
@@ -234,16 +237,15 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                          "never coded", str(path), row.line)
                  for row in accepted.itertuples()
                  if row.seg_id in known.index and not segment.at[row.seg_id, "codable"]]
-    if shown is not None and "text" in decided:
+    if "text" in decided:
         # seg_ids follow the turns' positions: after a transcript is edited and ingested
         # again, the same seg_id may be another turn than the one the reviewer read
         problems += [Problem(f"the text in this row is not the text of {row.seg_id} now: "
                              "was its transcript changed and ingested again since the sheet "
                              "was written, or the cell edited? Export the sheet again, or "
                              "restore the cell", str(path), row.line)
-                     for row in decided.itertuples() if row.text.strip()
-                     and row.seg_id in shown
-                     and row.text.replace("\r\n", "\n") != shown[row.seg_id]]
+                     for row in decided.itertuples() if row.seg_id in known.index
+                     and not _shown_text(row.text, segment.at[row.seg_id, "text"])]
     notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
     twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
         lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)
@@ -269,16 +271,11 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
 
 
-def shown_texts(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
-                workbook: bool) -> dict[str, str]:
-    """seg_id -> the segment's text as a review sheet shows it now: through the privacy
-    gate, and in a ``workbook`` (.xlsx) as its cell holds it."""
-    from .privacy.gate import mask_for_reading
-
-    masked = mask_for_reading(study, segments[["seg_id", "doc_id", "text"]], segments,
-                              documents)
-    texts = masked["text"].fillna("").astype(str)
-    return dict(zip(masked["seg_id"], texts.map(cell_text) if workbook else texts))
+def _shown_text(cell: str, text: str) -> bool:
+    """Whether a sheet's ``text`` cell shows a segment's ``text`` as an export wrote it,
+    privacy-masked (:func:`~dialogcode.importers.tabular.same_text`) and, in a workbook,
+    with the characters XML cannot hold made visible."""
+    return same_text(cell, text) or same_text(cell, xml_text(text))
 
 
 def merge_decisions(old: pd.DataFrame, new: pd.DataFrame

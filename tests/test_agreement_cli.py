@@ -144,6 +144,22 @@ def test_one_file_imported_under_two_coder_names_is_refused(study):
             f"{study / 'codings' / 'a.csv'}: the same coding passed twice") in result.output
 
 
+def test_a_coders_table_beside_its_own_import_is_refused(study):
+    # the table (seg_id, code) and the coder file import-codings wrote from it differ in
+    # their columns and row order, not in their codings: agree would say 1.0
+    imported(study, "a")
+    table = pd.read_csv(study / "codings" / "a.csv", dtype=str, keep_default_na=False)
+    table = table[["seg_id", "code_id"]].iloc[::-1]
+    path = study / "a-table.csv"
+    table.to_csv(path, index=False)
+    result = invoke("agree", "a", path, "-s", study)
+    assert result.exit_code == 1
+    assert (f"{path}: has the same content as {study / 'codings' / 'a.csv'}: the same "
+            "coding passed twice") in result.output
+    table.iloc[1:].to_csv(path, index=False)            # one coding fewer: another coding
+    assert invoke("agree", "a", path, "-s", study).exit_code == 0
+
+
 def test_an_unknown_code_or_column_is_bad_usage(study):
     imported(study, "a", "b")
     result = invoke("agree", "a", "b", "-s", study, "--code", "topic.rnt")

@@ -11,6 +11,7 @@ Offsets used below (normalised text, end exclusive):
 """
 import random
 import shutil
+import signal
 import uuid
 import zipfile
 from pathlib import Path
@@ -185,6 +186,48 @@ def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_pa
     assert rows(imported(path, loaded)) == [("south/closing:t2", "connection", None, None)]
 
 
+def test_turn_numbers_past_a_preamble_are_taken_when_the_text_shows_the_turn(tmp_path):
+    # a coding sheet made from the segments (document, turn, text) is not ambiguous: its
+    # text cell says which turn the number means, and a person's own count is refused
+    loaded = with_preamble(tmp_path)
+    segments = loaded[0].segments.set_index("seg_id")["text"]
+    path = tmp_path / "turns.csv"
+    pd.DataFrame({"document": ["south/closing"] * 2, "turn": [1, 2],
+                  "text": [segments["south/closing:t1"], segments["south/closing:t2"]],
+                  "code": ["", "connection"]}).to_csv(path, index=False)
+    result = imported(path, loaded)
+    coded = result.codings.dropna(subset=["code_id"])
+    assert list(zip(coded["seg_id"], coded["code_id"])) == [("south/closing:t2",
+                                                             "connection")]
+    assert result.read == 1     # the preamble, read with nothing coded
+    pd.DataFrame({"document": ["south/closing"], "turn": [1],
+                  "text": [segments["south/closing:t2"]],
+                  "code": ["connection"]}).to_csv(path, index=False)
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert f"{path}:2: the text in this row is not the text of turn 1" in str(error.value)
+
+
+def test_a_turns_text_shows_nothing_when_the_next_turn_says_the_same(tmp_path):
+    # "Yes." twice running: a person's spoken turn 2 (dialogcode's turn 3) has the text
+    # of dialogcode's turn 2 as well, so the text cannot tell which turn is meant
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "south" / "closing.txt").write_text(
+        "Recorded at the library.\n\nP1: Yes.\n\nP2: Yes.\n\nP1: We meet every week.\n",
+        encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,text,code\nsouth/closing,2,Yes.,connection\n"
+                    "south/closing,4,We meet every week.,connection\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert f"{path}:2: turn 2 of south/closing is ambiguous" in str(error.value)
+    assert f"{path}:3" not in str(error.value)
+
+
 def test_a_coding_of_a_preamble_is_refused_but_it_may_be_marked_read(tmp_path):
     # the rules never code a preamble and the tables leave it out of their totals, so a
     # coding there would be counted over a total that does not hold it
@@ -221,9 +264,30 @@ def test_a_decimal_number_in_a_workbooks_code_column_is_refused(loaded, tmp_path
     sheet.save(path)
     with pytest.raises(CodingsError) as error:
         import_codings(path, loaded[0], book, coder="tester")
-    assert (f"{path}:2: the code cell holds the number 1.1; a spreadsheet drops a code's "
-            "trailing zeros (1.10 becomes 1.1): format the column as text") in str(error.value)
+    assert (f"{path}:2: the code cell holds the number 1.1, which may be code 1.1 or 1.10: "
+            "a spreadsheet drops a code's trailing zeros (1.10 becomes 1.1); format the "
+            "column as text") in str(error.value)
     assert f"{path}:3" not in str(error.value)
+
+
+def test_a_decimal_number_standing_for_one_code_is_read_as_that_code(loaded, tmp_path):
+    # a numbered codebook typed into a workbook: 1.2 can only be code 1.2, and 1.1 only
+    # 1.10 when the codebook has no 1.1; the codes must not be typed again as text
+    codebook = tmp_path / "numbered.yaml"
+    codebook.write_text("codebook: numbered\ntitle: Numbered\ncodes:\n  - id: '1'\n"
+                        "    label: Themes\n    codable: false\n    codes:\n"
+                        "      - {id: '1.10', label: Rent, definition: Rent.}\n"
+                        "      - {id: '1.2', label: Wages, definition: Wages.}\n",
+                        encoding="utf-8")
+    book = load_codebooks([codebook])
+    path = tmp_path / "numbers.xlsx"
+    sheet = openpyxl.Workbook()
+    for line in (["seg_id", "code"], ["north/kickoff:t2", 1.10], ["north/kickoff:t3", 1.2]):
+        sheet.active.append(line)
+    sheet.save(path)
+    result = import_codings(path, loaded[0], book, coder="tester")
+    assert rows(result) == [("north/kickoff:t2", "1.10", None, None),
+                            ("north/kickoff:t3", "1.2", None, None)]
 
 
 def test_a_workbook_with_merged_cells_is_refused(loaded, tmp_path):
@@ -583,6 +647,54 @@ def test_a_segment_tables_text_column_must_be_its_segments_text(loaded, tmp_path
                     encoding="utf-8")
     with pytest.raises(CodingsError, match="not the text of turn 3 of north/kickoff"):
         imported(path, loaded)
+
+
+def test_a_segment_tables_text_masked_by_blocks_is_its_segments_text(loaded, tmp_path):
+    # a coding sheet made from the database's segments, where the privacy gate writes a
+    # block for each character of a name ("Neighbours" in north/closing:t2)
+    text = loaded[0].segments.set_index("seg_id")["text"]["north/closing:t2"]
+    assert "Neighbours" in text
+    masked = text.replace("Neighbours", "\u2588" * len("Neighbours"))
+    path = tmp_path / "sheet.csv"
+    pd.DataFrame({"seg_id": ["north/closing:t2", "north/closing:t3"],
+                  "text": [masked, masked], "code": ["connection", "connection"]}
+                 ).to_csv(path, index=False)
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert f"{path}:3: the text in this row is not the text of north/closing:t3" \
+        in str(error.value)
+    assert f"{path}:2" not in str(error.value)
+
+
+def test_a_text_cell_with_many_labels_is_checked_at_once(loaded, tmp_path):
+    # a turn listing names, masked, in a sheet whose turns moved: checked by trying every
+    # way to place the labels, the import would never end
+    path = tmp_path / "sheet.csv"
+    names = ", ".join(["[NAME]"] * 12)
+    path.write_text(f'seg_id,text,code\nnorth/closing:t3,"We {names} and more",'
+                    "connection\n", encoding="utf-8")
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the text check did not end"))
+    signal.alarm(60)
+    try:
+        with pytest.raises(CodingsError, match="not the text of north/closing:t3"):
+            imported(path, loaded)
+    finally:
+        signal.alarm(0)
+
+
+def test_a_segment_tables_text_may_hold_the_speaker_label(loaded, tmp_path):
+    # a coding sheet pasted from the transcript: "P1: The rent ..." is t2's text
+    path = tmp_path / "sheet.csv"
+    path.write_text("seg_id,text,code\n"
+                    "north/kickoff:t2,P1: The rent keeps rising and families get evicted.,"
+                    "risk.housing\n"
+                    "north/kickoff:t3,P1: The rent keeps rising and families get evicted.,"
+                    "risk.money\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert f"{path}:3: the text in this row is not the text of north/kickoff:t3" \
+        in str(error.value)
+    assert f"{path}:2" not in str(error.value)
 
 
 def test_a_segment_tables_document_must_agree_with_its_seg_id(loaded, tmp_path):

@@ -577,16 +577,31 @@ def test_a_final_coders_coding_of_a_preamble_is_refused_with_its_line(study):
     assert f"{path}:3" not in result.output           # read, nothing applies: fine
 
 
-def test_a_workbook_sheet_with_a_decimal_number_as_code_is_refused(study):
+def test_a_workbook_sheet_with_a_decimal_number_as_code_is_read_when_unambiguous(study):
+    # Excel stores a code typed as 3.10 as the number 3.1: refused where the codebook
+    # has both, read as the one code it can be otherwise
+    with (study / "codebook.yaml").open("a", encoding="utf-8") as codebook:
+        codebook.write("  - {id: '3.1', label: Three one, definition: One.}\n"
+                       "  - {id: '3.10', label: Three ten, definition: Ten.}\n"
+                       "  - {id: '4.20', label: Four twenty, definition: Twenty.}\n")
     invoke("review", "export", study)
     sheet = study / "out" / "review.xlsx"
     book = openpyxl.load_workbook(sheet)
-    book["review"].append(["north/kickoff:t4", 1.10] + [None] * 8 + ["accept"])
+    book["review"].append(["north/kickoff:t4", 4.20] + [None] * 8 + ["accept"])
+    book["review"].append(["north/kickoff:t4", 3.10] + [None] * 8 + ["accept"])
     book.save(sheet)
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert f"{sheet}:12: the code cell holds the number 1.1; a spreadsheet drops" \
-        in result.output
+    assert (f"{sheet}:13: the code cell holds the number 3.1, which may be code 3.1 or "
+            "3.10: a spreadsheet drops") in result.output
+    assert f"{sheet}:12" not in result.output
+    book = openpyxl.load_workbook(sheet)
+    book["review"].delete_rows(13)
+    book.save(sheet)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert [(r["seg_id"], r["code_id"], r["decision"]) for r in decisions_rows(study)] == [
+        ("north/kickoff:t4", "4.20", "accept")]
 
 
 def test_a_note_on_an_undecided_row_is_neither_dropped_nor_overwritten(study, tmp_path):
@@ -654,3 +669,32 @@ def test_a_coder_file_row_whose_doc_id_is_not_its_segments_is_refused(study):
     assert result.exit_code == 1
     assert (f"{path}:3: seg_id south/visit:t2 is in document south/visit, but the row's "
             "doc_id is 'north/closing'") in result.output
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_sheet_is_imported_after_its_masked_words_were_decided_keep(study, suffix):
+    """A sheet shows undecided privacy findings as labels; deciding one `keep` before
+    the sheet comes back (or a spreadsheet trimming a cell's spaces) does not make its
+    rows another turn's."""
+    (study / "privacy.yaml").write_text("always:\n  - Neighbours\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / f"review{suffix}"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    table = pd.read_csv(sheet, dtype=str) if suffix == ".csv" else \
+        pd.read_excel(sheet, dtype=str)
+    masked = table["text"].str.contains("[PLACE OR TERM]", regex=False).fillna(False)
+    assert masked.any()
+    seg = table.loc[masked.idxmax(), "seg_id"]
+    if suffix == ".xlsx":
+        fill(sheet, {(seg, table.loc[masked.idxmax(), "code_id"]): "accept"})
+    else:
+        table["decision"] = ""
+        table.loc[masked.idxmax(), "decision"] = "accept"
+        table["text"] = table["text"].str.strip() + " "
+        table.to_csv(sheet, index=False)
+    findings = pd.read_csv(study / "out" / "privacy.csv", dtype=str).fillna("")
+    findings.assign(decision="keep", reason="public group").to_csv(
+        study / "privacy-decisions.csv", index=False)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert [(r["seg_id"], r["decision"]) for r in decisions_rows(study)] == [(seg, "accept")]

@@ -92,7 +92,7 @@ def review_import(sheet, study, reviewer):
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
     from ..review import (DECISIONS, load_suggestions, proposals, read_sheet,
-                          record_decisions, sheet_decisions, shown_texts)
+                          record_decisions, sheet_decisions)
     from ..store import read_table
     from ..study import Study
 
@@ -101,10 +101,8 @@ def review_import(sheet, study, reviewer):
     book = load_codebooks(opened.codebook_files())
     proposed = proposals(read_table(opened.out, "codings", hint="dialogcode code"),
                          load_suggestions(opened))
-    texts = shown_texts(opened, corpus.segments, corpus.documents,
-                        workbook=sheet.suffix.lower() == ".xlsx")
-    new = sheet_decisions(read_sheet(sheet, opened.config.limits), sheet, corpus.segments,
-                          corpus.documents, reviewer, book.codes, proposed, texts)
+    new = sheet_decisions(read_sheet(sheet, opened.config.limits, book.codes), sheet,
+                          corpus.segments, corpus.documents, reviewer, book.codes, proposed)
     merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")

@@ -60,7 +60,7 @@ class ImportResult:
 
 
 def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
-          user: str | None, limits: Limits) -> Reading:
+          user: str | None, limits: Limits, codes) -> Reading:
     suffix = source.suffix.lower()
     if fmt is None and suffix not in (*TABLE_SUFFIXES, *MARKUP_SUFFIXES, ".qdpx"):
         raise CodingsError(f"cannot tell the format from the extension {suffix!r}; give "
@@ -74,7 +74,7 @@ def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
                            file=source)
     if fmt == "markup" or (fmt is None and suffix in MARKUP_SUFFIXES):
         return read_markup(source, docs, document)
-    return read_table(source, docs, fmt, limits)
+    return read_table(source, docs, fmt, limits, codes)
 
 
 def _where(problem: Problem) -> tuple[str, int]:
@@ -213,7 +213,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     if not source.is_file():
         raise ArgumentError("no such file", file=source)
     docs = Documents(corpus)
-    reading = _read(source, docs, fmt, document, user, limits)
+    reading = _read(source, docs, fmt, document, user, limits, book.codes)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)

@@ -93,6 +93,12 @@ class Documents:
         for doc, ordinal, kind in zip(quiet["doc_id"], quiet["ordinal"], quiet["kind"]):
             self.first_quiet.setdefault(doc, (int(ordinal), kind))
         self.quiet: dict[str, str] = dict(zip(quiet["seg_id"], quiet["kind"]))  # -> kind
+        # (doc_id, n) -> the n-th segment that is not a preamble or heading: a person's
+        # turn n when counting only spoken turns
+        spoken = segments[segments["codable"].astype(bool)].sort_values(["doc_id", "ordinal"])
+        self.spoken: dict[tuple[str, int], str] = {
+            (doc, n): seg for doc, group in spoken.groupby("doc_id", sort=False)
+            for n, seg in enumerate(group["seg_id"], start=1)}
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
         for doc, start, end, seg in zip(segments["doc_id"], segments["start"],
                                         segments["end"], segments["seg_id"]):
@@ -104,6 +110,13 @@ class Documents:
     def segment_text(self, seg_id: str) -> str:
         doc, start, end = self._bounds[seg_id]
         return self.text[doc][start:end]
+
+    def segment_line(self, seg_id: str) -> str:
+        """The segment's text from the start of the line it starts on: with the speaker
+        label (``P1: ...``) as a transcript shows it."""
+        doc, start, end = self._bounds[seg_id]
+        text = self.text[doc]
+        return text[text.rfind("\n", 0, start) + 1:end]
 
     def resolve(self, name: str) -> tuple[str | None, str | None]:
         """(doc_id, None) for a doc_id or a source path (with or without extension);

@@ -33,7 +33,7 @@ def load_mapping(path: Path, book: Codebook
         pairs = [(str(name), "" if target is None else str(target), line_of(data, name))
                  for name, target in data.items()]
     else:
-        header, rows = read_rows(path)
+        header, rows = read_rows(path, codes=book.codes)
         missing = [c for c in ("name", "code_id") if c not in header]
         if missing:
             raise CodingsError(f"missing column(s) {', '.join(missing)}; a mapping file has "

@@ -19,7 +19,7 @@ from ..errors import Problem
 from ..formats.tables import xlsx_rows
 from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
-from ..privacy.gate import LABELS, WITHHELD
+from ..privacy.gate import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, shorten, split_codes
 from .locate import fold, locate
 
@@ -32,13 +32,14 @@ def _cell(value) -> str:
     return str(value)
 
 
-def read_rows(path: Path, limits: Limits = DEFAULT
+def read_rows(path: Path, limits: Limits = DEFAULT, codes=()
               ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(lower-cased header, [(line, {column: cell})]) of a CSV or of an XLSX workbook's
-    first sheet (checked against ``limits``); blank rows are left out."""
+    first sheet (checked against ``limits``; a number in its code column read as the
+    code id of ``codes`` it stands for, :func:`code_numbers`); blank rows are left out."""
     if path.suffix.lower() == ".xlsx":
         cells = xlsx_rows(path, str(path), CodingsError, limits, unmerged=True)
-        numbers = code_numbers(cells, path)
+        numbers = code_numbers(cells, path, codes)
         if numbers:
             raise CodingsError(numbers)
         values = [[_cell(v) for v in row] for row in cells]
@@ -57,17 +58,36 @@ def read_rows(path: Path, limits: Limits = DEFAULT
     return header, rows
 
 
-def code_numbers(cells: list[list], path: Path) -> list[Problem]:
-    """A problem for each code cell (columns ``code``, ``code_id``) of a workbook's rows
-    ``cells`` that holds a decimal number: a spreadsheet stores 1.10 as 1.1, so the code
-    meant (1.1 or 1.10) cannot be told."""
+def code_numbers(cells: list[list], path: Path, codes) -> list[Problem]:
+    """Read the code cells (columns ``code``, ``code_id``) of a workbook's rows ``cells``
+    that hold a decimal number, in place: a spreadsheet stores the code 1.10 as 1.1, so
+    such a number becomes the one code id of ``codes`` it equals as a number (1.10 in a
+    codebook without 1.1), and is left as it is when none does. A problem for each that
+    equals several (1.1 and 1.10), where the code meant cannot be told."""
     header = [str(h).strip().lower() if h is not None else "" for h in (cells or [[]])[0]]
     columns = [i for i, h in enumerate(header) if h in ("code", "code_id")]
-    return [Problem(f"the code cell holds the number {row[i]!r}; a spreadsheet drops a "
-                    "code's trailing zeros (1.10 becomes 1.1): format the column as text "
-                    "and type the code again", str(path), line)
-            for line, row in enumerate(cells[1:], start=2) for i in columns
-            if isinstance(row[i], float) and not row[i].is_integer()]
+    numbered: dict[float, list[str]] = {}
+    for code in codes:
+        try:
+            numbered.setdefault(float(code), []).append(code)
+        except ValueError:
+            continue
+    problems = []
+    for line, row in enumerate(cells[1:], start=2):
+        for i in columns:
+            value = row[i]
+            if not (isinstance(value, float) and not value.is_integer()):
+                continue
+            meant = numbered.get(value, [])
+            if len(meant) == 1:
+                row[i] = meant[0]
+            elif meant:
+                problems.append(Problem(
+                    f"the code cell holds the number {value!r}, which may be code "
+                    f"{' or '.join(sorted(meant))}: a spreadsheet drops a code's trailing "
+                    "zeros (1.10 becomes 1.1); format the column as text and type the code "
+                    "again", str(path), line))
+    return problems
 
 
 def table_kind(header: list[str], path: Path) -> str:
@@ -89,23 +109,56 @@ def _required(kind: str, header: list[str]) -> list[str]:
     return ["document", "start", "end"] if kind == "offsets" else ["document", "quote"]
 
 
-HIDDEN = re.compile("|".join(re.escape(label) for label in [*LABELS.values(), WITHHELD,
-                                                              "[REDACTED]"]))
+# a label, or a run of blocks (the masked text of segments in the database)
+HIDDEN = re.compile("|".join([*(re.escape(label) for label in [*LABELS.values(), WITHHELD,
+                                                                "[REDACTED]"]),
+                              f"{BLOCK}+"]))
 
 
-def _same_text(row: dict[str, str], text: str) -> bool:
-    """Whether a segment table's row has no ``text`` cell or one holding ``text``: case,
-    punctuation and spacing aside (a spreadsheet may change them), a privacy label
-    (``[NAME]``, docs/privacy.md) standing for any words, and a workbook cell cut at
-    `` [truncated]`` for its start."""
-    given = row.get("text", "").removesuffix(" [truncated]")
+def same_text(cell: str, text: str) -> bool:
+    """Whether a sheet's ``text`` cell is empty or holds ``text``: case, punctuation and
+    spacing aside (a spreadsheet may change them), a privacy label (``[NAME]``,
+    docs/privacy.md) or a run of blocks standing for any words (the findings masked when the sheet was
+    written may have been decided since), and a workbook cell cut at `` [truncated]``
+    for its start."""
+    given = cell.removesuffix(" [truncated]")
     if not given.strip():
         return True
     pieces = [fold(piece)[0].strip() for piece in HIDDEN.split(given)]
-    pattern = ".*?".join(re.escape(piece) for piece in pieces)
     folded = fold(text)[0].strip()
-    return bool(re.fullmatch(pattern, folded) or (
-        row.get("text", "").endswith(" [truncated]") and re.match(pattern, folded)))
+    return _in_order(pieces, folded, whole=True) or (
+        cell.endswith(" [truncated]") and _in_order(pieces, folded, whole=False))
+
+
+def _text_of(row: dict[str, str], docs: Documents, seg_id: str) -> bool:
+    """Whether a segment table's row has no ``text`` cell or one holding the segment's
+    text (:func:`same_text`), with or without its speaker label, as a coding sheet
+    pasted from the transcript may hold it."""
+    cell = row.get("text", "")
+    return same_text(cell, docs.segment_text(seg_id)) or \
+        same_text(cell, docs.segment_line(seg_id))
+
+
+def _in_order(pieces: list[str], text: str, whole: bool) -> bool:
+    """Whether ``text`` is ``pieces`` in order with anything between them (from its start
+    to its end, or to anywhere when not ``whole``). Each piece is taken where it first
+    occurs after the one before: no backtracking, so a cell with many labels is checked
+    in linear time (a regular expression would try every way to place them)."""
+    first, *rest = pieces
+    if not text.startswith(first):
+        return False
+    at = len(first)
+    if not rest:
+        return at == len(text) or not whole
+    *middle, last = rest
+    for piece in middle:
+        found = text.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    if whole:
+        return len(text) - len(last) >= at and text.endswith(last)
+    return text.find(last, at) >= 0
 
 
 def _integer(value: str) -> int | None:
@@ -116,10 +169,11 @@ def _integer(value: str) -> int | None:
 
 
 def read_table(path: Path, docs: Documents, kind: str | None = None,
-               limits: Limits = DEFAULT) -> Reading:
+               limits: Limits = DEFAULT, codes=()) -> Reading:
     """Codings from a table; ``kind`` (offsets, quotes, segments) is found from the
-    columns when not given. Every problem of the file is collected."""
-    header, rows = read_rows(path, limits)
+    columns when not given; ``codes`` are the codebook's ids (:func:`code_numbers`).
+    Every problem of the file is collected."""
+    header, rows = read_rows(path, limits, codes)
     kind = kind or table_kind(header, path)
     if "code" in header and "code_id" in header:
         raise CodingsError("columns code and code_id both hold codes: keep one", file=path,
@@ -157,7 +211,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                 return fail(why or f"seg_id {seg_id} is in document "
                                    f"{docs.seg_doc[seg_id]}, but the row names document "
                                    f"{row['document'].strip()!r}")
-        if not _same_text(row, docs.segment_text(seg_id)):
+        if not _text_of(row, docs, seg_id):
             return fail(f"the text in this row is not the text of {seg_id}, "
                         f"{shorten(docs.segment_text(seg_id))!r}: seg_ids follow the turns' "
                         "positions, so was the transcript changed since the sheet was made?")
@@ -172,12 +226,17 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if seg_id is None:
             return fail(f"document {doc_id} has no turn {row['turn'].strip()!r} (turns are "
                         "numbered from 1)")
-        if not _same_text(row, docs.segment_text(seg_id)):
+        if not _text_of(row, docs, seg_id):
             return fail(f"the text in this row is not the text of turn {turn} of {doc_id}, "
                         f"{shorten(docs.segment_text(seg_id))!r}: was the transcript changed "
                         "since the sheet was made?")
         quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
-        if quiet <= turn:       # a person may count only spoken turns: refuse to guess
+        # a person may count only spoken turns: refuse to guess, unless the row's text
+        # (checked above) shows which turn it means, being not also the text of the
+        # turn a person counting only spoken turns would mean ("Yes." after "Yes.")
+        spoken = docs.spoken.get((doc_id, turn), seg_id)
+        if quiet <= turn and (not row.get("text", "").strip() or (
+                spoken != seg_id and _text_of(row, docs, spoken))):
             return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its "
                         f"{kind} as turn {quiet}, a person may not; give the seg_id instead "
                         f"(dialogcode's turn {turn} is {seg_id})")
