@@ -186,12 +186,11 @@ def timed(function, *args, **kwargs):
     return result, (time.perf_counter() - began, time.process_time() - cpu)
 
 
-def peak_rss_mib(who=resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024
-
-
 def status_mib(field: str) -> float:
-    """A memory figure of this process from /proc/self/status (VmRSS, VmHWM), in MiB."""
+    """A memory figure of this process from /proc/self/status (VmRSS, VmHWM), in MiB.
+    Peaks are read as VmHWM, not ``getrusage``'s ``ru_maxrss``: Linux carries that over
+    an exec from the forked copy of the parent, so a child started by a big benchmark
+    process reported the parent's size as its own peak."""
     text = Path("/proc/self/status").read_text()
     return int(re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE).group(1)) / 1024
 
@@ -206,13 +205,13 @@ def memory_child(corpus: str, words: int) -> None:
     book = load_codebooks(sorted((ROOT / "codebooks").glob("*.yaml")))
     code_corpus(segments.head(50), documents, book)
     gc.collect()
-    loaded = status_mib("VmRSS")
+    loaded, before = status_mib("VmRSS"), status_mib("VmHWM")
     Path("/proc/self/clear_refs").write_text("5")     # reset the high-water mark
     with tempfile.TemporaryDirectory() as cache:
         code_corpus(segments, documents, book, cache_dir=Path(cache))
     print(json.dumps({"words": int(segments["n_words"].sum()), "loaded_mib": loaded,
                       "coding_mib": status_mib("VmHWM") - loaded,
-                      "peak_mib": peak_rss_mib()}))
+                      "peak_mib": max(before, status_mib("VmHWM"))}))
 
 
 def write_study(folder: Path, corpus: str, words: int) -> int:
@@ -244,7 +243,7 @@ def run_child(folder: str) -> None:
     began = time.perf_counter()
     cli.main(["run", folder, "--quiet"], standalone_mode=False)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({"seconds": time.perf_counter() - began, "peak_mib": peak_rss_mib(),
+    print(json.dumps({"seconds": time.perf_counter() - began, "peak_mib": status_mib("VmHWM"),
                       "cpu_seconds": usage.ru_utime + usage.ru_stime}))
 
 
