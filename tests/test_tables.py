@@ -359,24 +359,32 @@ def test_preambles_and_headings_are_not_coded_nor_counted_in_denominators(tmp_pa
     assert len(evidence.tables["coded_segments"]) == 12
 
 
-def test_a_coder_coding_a_preamble_keeps_the_row_but_no_count_outgrows_its_total(tmp_path):
+def test_codings_on_a_preamble_stay_in_the_codings_but_no_count_outgrows_its_total(
+        tmp_path):
     # the tables count codable segments only (their totals, coded_segments, quotes):
-    # a human code on a preamble stays in the codings but counts nowhere, so shares
-    # stay within their totals and every table agrees
+    # codings on a preamble given to the library (a coder file's are refused before,
+    # tests/test_review.py) stay in the codings but count nowhere, so shares stay
+    # within their totals and every table agrees
     root = tmp_path / "study"
     shutil.copytree(FIXTURE, root)
     kickoff = root / "transcripts" / "north" / "kickoff.txt"
     kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
                        + kickoff.read_text(encoding="utf-8"), encoding="utf-8")
-    (root / "codings").mkdir()
-    (root / "codings" / "ana.csv").write_text(
-        "seg_id,code_id\nnorth/kickoff:t1,risk.housing\nnorth/kickoff:t1,connection\n"
-        "north/kickoff:t3,risk.housing\n", encoding="utf-8")
     study = Study.open(root)
     corpus = ingest(study)
     book = load_codebooks(study.codebook_files())
-    evidence = study_evidence(study, corpus=corpus,
-                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    segments = corpus.segments.set_index("seg_id")
+    added = pd.DataFrame([
+        {"seg_id": seg, "doc_id": "north/kickoff", "code_id": code, "source": "ana",
+         "start": segments.at[seg, "start"], "end": segments.at[seg, "end"],
+         "quote": segments.at[seg, "text"]}
+        for seg, code in (("north/kickoff:t1", "risk.housing"),
+                          ("north/kickoff:t1", "connection"),
+                          ("north/kickoff:t3", "risk.housing"))])
+    assert not segments.at["north/kickoff:t1", "codable"]
+    codings = pd.concat([code_corpus(corpus.segments, corpus.documents, book), added],
+                        ignore_index=True)
+    evidence = study_evidence(study, corpus=corpus, codings=codings)
     assert (evidence.codings["seg_id"] == "north/kickoff:t1").sum() == 2
     tables = evidence.tables
     housing = row(tables["code_by_site"], code_id="risk.housing", site="North")
