@@ -247,6 +247,24 @@ def test_a_lesson_filtered_to_some_phases_reports_no_change_from_a_phase_it_left
     assert pd.notna(result.loc["either", "change"])
 
 
+def test_lesson_by_phase_gives_no_share_for_a_phase_the_lessons_filters_leave_out(
+        evidence):
+    # lessons.csv gives a closing-only lesson no kick-off share; lesson_by_phase (pivoted
+    # in the notebooks, charted by readers) must not give it a 0 there either, or the
+    # artefact change from 0 comes back
+    from dialogcode.lessons import Evidence, Lesson, LessonsFile
+    spec = LessonsFile(lessons=[
+        Lesson(id="late", statement="Closing only.",
+               evidence=[Evidence(codes=["connection"], phases=["closing"])]),
+        Lesson(id="all", statement="Any phase.", evidence=[Evidence(codes=["connection"])])])
+    by_phase = assemble(spec, evidence.codings, evidence.segments, evidence.documents,
+                        evidence.book).by_phase.set_index(["lesson_id", "phase"])
+    assert by_phase.at[("late", "closing"), "share"] == 0.6
+    assert by_phase.loc["late", "share"].drop("closing").isna().all()
+    assert by_phase.at[("late", "kickoff"), "phase_segments"] == 4
+    assert by_phase.at[("all", "kickoff"), "share"] == 0.0
+
+
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
     bad = tmp_path / "lessons.yaml"
     bad.write_text("lessons:\n"
