@@ -103,6 +103,17 @@ def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
                                                    "closing", "closing", "closing"]
 
 
+def test_event_types_naming_a_close_or_closure_are_closings_as_before():
+    # "clos" in the letters made these closings before event types were read as words;
+    # as words they still name a closing, whatever their date
+    documents = pd.DataFrame({
+        "event_type": ["program_closure", "year close", "Close-Out", "coaching_call",
+                       "enclosure_visit"],
+        "date": ["2019-01-10", "2019-01-12", "2019-01-14", "2019-12-01", "2019-01-11"]})
+    assert document_phases(documents).tolist() == ["closing", "closing", "closing",
+                                                   "closing", "kickoff"]
+
+
 def test_cooccurrence_jaccard_and_c_coefficient(evidence):
     table = cooccurrence(evidence.codings, evidence.book)
     pair = row(table, code_a="risk.housing", code_b="connection")
