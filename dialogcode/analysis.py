@@ -156,10 +156,14 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
                               file=study.out / "codings.parquet")
     moved = moved_codings(codings, corpus.segments)
     if moved:
+        present = set(corpus.documents["doc_id"])
         raise DialogcodeError([Problem(
-            f"{n} coding{'s' * (n != 1)} in {doc} no longer match its text (the transcript "
-            "changed since they were made); run `dialogcode code` (or `dialogcode run`) "
-            "first", str(study.out / "codings.parquet")) for doc, n in moved.items()])
+            f"{n} coding{'s' * (n != 1)} in {doc} "
+            + ("no longer match its text (the transcript changed since they were made)"
+               if doc in present else "are of a document no longer in the corpus (taken "
+               "out of the manifest or transcripts)")
+            + "; run `dialogcode code` (or `dialogcode run`) first",
+            str(study.out / "codings.parquet")) for doc, n in moved.items()])
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
     if not book.codes:

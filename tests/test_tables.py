@@ -497,3 +497,24 @@ def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
             "match its text" in result.output and "dialogcode code" in result.output)
     assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
     assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
+
+
+def test_codings_of_a_document_taken_out_say_so_not_that_it_changed(tmp_path):
+    # a transcript taken out of the study is not "changed": the message must not send
+    # the user looking for an edit in a file that is gone
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    from click.testing import CliRunner
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    manifest = root / "manifest.csv"
+    manifest.write_text("".join(line for line in manifest.read_text(encoding="utf-8")
+                                .splitlines(keepends=True) if "south/visit" not in line),
+                        encoding="utf-8")
+    (root / "transcripts" / "south" / "visit.txt").unlink()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1, result.output
+    assert "in south/visit are of a document no longer in the corpus" in result.output
+    assert "changed" not in result.output
