@@ -499,6 +499,28 @@ def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
     assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
 
 
+def test_stale_codings_in_a_dataset_folder_are_named_where_they_are(tmp_path):
+    # the Dask engine writes the codings as out/codings/part-*.parquet: the error must
+    # name that folder, not an out/codings.parquet that does not exist
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    from click.testing import CliRunner
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    single = root / "out" / "codings.parquet"
+    (root / "out" / "codings").mkdir()
+    single.rename(root / "out" / "codings" / "part-00000.parquet")
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("P9: Before we start.\n\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1, result.output
+    assert f"{root / 'out' / 'codings'}: 4 codings in north/kickoff" in result.output
+    assert not single.exists()
+
+
 def test_codings_of_a_document_taken_out_say_so_not_that_it_changed(tmp_path):
     # a transcript taken out of the study is not "changed": the message must not send
     # the user looking for an edit in a file that is gone

@@ -22,6 +22,7 @@ from ..analysis import moved_codings
 from ..coders import coder_names, coder_path, coder_table, read_coder
 from ..errors import Problem
 from ..review import final_coders, load_decisions, orphaned
+from ..store import table_path
 from ..study import Study
 from .qdc import GUID_NAMESPACE
 
@@ -65,7 +66,7 @@ def changed_documents(study: Study, documents: pd.DataFrame, segments: pd.DataFr
     stale = moved_codings(rules, segments)
     problems = [Problem(f"{n} coding{'s' * (n != 1)} of document {doc_id!r} no longer "
                         "match its text; run `dialogcode code` (or `dialogcode run`) again",
-                        str(study.out / "codings.parquet"))
+                        str(table_path(study.out, "codings")))
                 for doc_id, n in sorted(stale.items())]
     hashes = documents.set_index("doc_id")["sha256"]
     for coder in coders:
