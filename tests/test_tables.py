@@ -258,6 +258,27 @@ def test_a_lesson_filtered_to_some_phases_reports_no_change_from_a_phase_it_left
     assert pd.notna(result.loc["either", "change"])
 
 
+def test_a_lesson_filtered_to_event_types_of_one_phase_reports_no_change(evidence):
+    # closing convenings happen only at closing: a kick-off share of 0 by the lesson's
+    # own event type filter is no change over the year either
+    from dialogcode.lessons import Evidence, Lesson, LessonsFile
+    spec = LessonsFile(lessons=[
+        Lesson(id="at-closings", statement="Said at closing convenings.",
+               evidence=[Evidence(codes=["connection"], event_types=["closing_convening"])]),
+        Lesson(id="north", statement="Said in the North.",
+               evidence=[Evidence(codes=["connection"], sites=["North"])])])
+    result = assemble(spec, evidence.codings, evidence.segments, evidence.documents,
+                      evidence.book)
+    summary = result.summary.set_index("lesson_id")
+    assert summary.at["at-closings", "closing_share"] == 0.6
+    assert pd.isna(summary.at["at-closings", "kickoff_share"])
+    assert pd.isna(summary.at["at-closings", "change"])
+    by_phase = result.by_phase.set_index(["lesson_id", "phase"])
+    assert pd.isna(by_phase.at[("at-closings", "kickoff"), "share"])
+    # the North has documents at kick-off and closing: both shares, and the change
+    assert pd.notna(summary.at["north", "change"])
+
+
 def test_lesson_by_phase_gives_no_share_for_a_phase_the_lessons_filters_leave_out(
         evidence):
     # lessons.csv gives a closing-only lesson no kick-off share; lesson_by_phase (pivoted
