@@ -19,7 +19,7 @@ from .progress import progress_steps
 from .quotes import exemplar_quotes
 from .review import final_codings
 from .roles import SpeakerRoles, speaker_roles
-from .store import read_table, write_table
+from .store import read_table, table_path, write_table
 from .study import Study
 from .tables import coded_segments, cooccurrence, cooccurrence_matrix, counting_tables
 from .trust import trust_summary
@@ -153,13 +153,17 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     if stale:
         raise DialogcodeError("the codings were made with another version of the codebooks; "
                               "run `dialogcode code` (or `dialogcode run`) first",
-                              file=study.out / "codings.parquet")
+                              file=table_path(study.out, "codings"))
     moved = moved_codings(codings, corpus.segments)
     if moved:
+        present = set(corpus.documents["doc_id"])
         raise DialogcodeError([Problem(
-            f"{n} coding{'s' * (n != 1)} in {doc} no longer match its text (the transcript "
-            "changed since they were made); run `dialogcode code` (or `dialogcode run`) "
-            "first", str(study.out / "codings.parquet")) for doc, n in moved.items()])
+            f"{n} coding{'s' * (n != 1)} in {doc} "
+            + ("no longer match its text (the transcript changed since they were made)"
+               if doc in present else "are of a document no longer in the corpus (taken "
+               "out of the manifest or transcripts)")
+            + "; run `dialogcode code` (or `dialogcode run`) first",
+            str(table_path(study.out, "codings"))) for doc, n in moved.items()])
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
     if not book.codes:

@@ -23,6 +23,7 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -169,12 +170,22 @@ def filters_text(lesson: Lesson) -> str:
     return " | ".join(items)
 
 
-def _phases_counted(lesson: Lesson) -> set[str]:
-    """The phases whose segments can support ``lesson``: every phase, unless each of its
-    evidence items is filtered to some."""
-    if any(not evidence.phases for evidence in lesson.evidence):
-        return set(PHASES)
-    return {phase for evidence in lesson.evidence for phase in evidence.phases}
+def _phases_counted(lesson: Lesson, frame: pd.DataFrame) -> set[str] | None:
+    """The phases whose segments can support ``lesson``: those of the segments (of
+    ``frame``, with site, event type and phase) that pass the site, event type and phase
+    filters of one of its evidence items; None for every phase when an item has none
+    of these filters."""
+    counted = set()
+    for evidence in lesson.evidence:
+        if not (evidence.sites or evidence.event_types or evidence.phases):
+            return None
+        keep = pd.Series(True, index=frame.index)
+        for field, column in (("sites", "site"), ("event_types", "event_type"),
+                              ("phases", "phase")):
+            if getattr(evidence, field):
+                keep &= frame[column].isin(getattr(evidence, field))
+        counted |= set(frame.loc[keep, "phase"].dropna())
+    return counted
 
 
 def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
@@ -198,15 +209,20 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
                 .astype({"segments": "int64"}))
     by_phase["phase_segments"] = by_phase["phase"].map(phase_totals).astype("int64")
     by_phase["share"] = (by_phase["segments"] / by_phase["phase_segments"]).round(4)
+    places = frame[["site", "event_type", "phase"]].drop_duplicates()
+    left_out = [(lesson.id, phase) for lesson in spec.lessons
+                if (counted := _phases_counted(lesson, places)) is not None
+                for phase in phases if phase not in counted]
+    # a phase the lesson's own filters leave out has no share (0 by the filter)
+    by_phase.loc[pd.MultiIndex.from_frame(by_phase[["lesson_id", "phase"]]).isin(left_out),
+                 "share"] = np.nan
     rows = []
     for lesson in spec.lessons:
         mine = coded[coded["lesson_id"] == lesson.id]
         shares = by_phase[by_phase["lesson_id"] == lesson.id].set_index("phase")["share"]
-        counted = _phases_counted(lesson)
-        start = (shares.get("kickoff", 0.0)
-                 if "kickoff" in phase_totals and "kickoff" in counted else None)
-        end = (shares.get("closing", 0.0)
-               if "closing" in phase_totals and "closing" in counted else None)
+        start = shares.get("kickoff") if "kickoff" in phase_totals else None
+        end = shares.get("closing") if "closing" in phase_totals else None
+        start, end = (None if pd.isna(share) else share for share in (start, end))
         sites, events = mine["site"].nunique(), mine["event"].nunique()
         flags = []
         if mine.empty:

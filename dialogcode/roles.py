@@ -16,6 +16,7 @@ role.
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, field
 from typing import get_args
 
@@ -38,6 +39,9 @@ DEFAULT_ROLES = {
     for word in (label, label + ("es" if label.endswith("ch") else "s"))
     for pattern in (word, word + "[!a-z]*")
 }
+# a capital after a small letter starts a word for the usual labels: "FacilitatorA" and
+# "CoachB" are "Facilitator A" and "Coach B", while "Stafford" stays one word
+WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])")
 MANIFEST_COLUMN = "speaker_roles"
 
 
@@ -74,8 +78,11 @@ class SpeakerRoles:
         found = self.documents.get(doc_id, {}).get(label)
         if found:
             return found
+        words = WORD_START.sub(" ", speaker.strip()).lower()
         return next((role for pattern, role in self.patterns
-                     if fnmatch.fnmatchcase(label, pattern)), "participant")
+                     if fnmatch.fnmatchcase(label, pattern)
+                     or (pattern in DEFAULT_ROLES and fnmatch.fnmatchcase(words, pattern))),
+                    "participant")
 
     def of(self, frame: pd.DataFrame) -> pd.Series:
         """The role of each row of a frame with ``doc_id`` and ``speaker``."""

@@ -17,7 +17,7 @@ COUNT_COLUMNS = ["both", "segments_a", "segments_b", "codings_a", "codings_b"]
 GROUPINGS = ("site", "event_type", "phase")
 # event types naming a kick-off or a closing (words, not letters inside "disclosure")
 KICKOFF_EVENT = r"(?<![a-z])kick[\s_-]?off"
-CLOSING_EVENT = r"(?<![a-z])clos(?:ing|e[\s_-]?out)(?![a-z])"
+CLOSING_EVENT = r"(?<![a-z])clos(?:ing|ure|e(?:[\s_-]?out)?)(?![a-z])"
 
 
 def ancestors(book: Codebook, code_id: str) -> list[str]:

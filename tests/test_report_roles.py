@@ -110,6 +110,20 @@ def test_the_usual_labels_are_words_so_names_that_start_like_them_are_participan
         assert roles.role("d", label) == role, label
 
 
+def test_usual_labels_followed_by_a_capital_are_staff_as_before():
+    # "FacilitatorA", "CoachB" label two facilitators or coaches, as "Facilitator A":
+    # they were staff when the usual labels were prefixes and must stay staff
+    roles = speaker_roles()
+    for label, role in (("FacilitatorA", "facilitator"), ("CoachB", "coach"),
+                        ("HostA", "facilitator"), ("InterviewerB", "evaluator"),
+                        ("StaffMember", "facilitator")):
+        assert roles.role("d", label) == role, label
+    for label in ("Stafford", "Hostetler", "STAFFORD", "Coachman"):
+        assert roles.role("d", label) == "participant", label
+    # a study's own pattern sees the label as written, not split
+    assert speaker_roles({"facilitator a": "coach"}).role("d", "FacilitatorA") == "facilitator"
+
+
 def test_config_roles_are_read_in_any_case_and_labels_as_text():
     from dialogcode.config import Config
 

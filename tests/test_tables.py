@@ -103,6 +103,17 @@ def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
                                                    "closing", "closing", "closing"]
 
 
+def test_event_types_naming_a_close_or_closure_are_closings_as_before():
+    # "clos" in the letters made these closings before event types were read as words;
+    # as words they still name a closing, whatever their date
+    documents = pd.DataFrame({
+        "event_type": ["program_closure", "year close", "Close-Out", "coaching_call",
+                       "enclosure_visit"],
+        "date": ["2019-01-10", "2019-01-12", "2019-01-14", "2019-12-01", "2019-01-11"]})
+    assert document_phases(documents).tolist() == ["closing", "closing", "closing",
+                                                   "closing", "kickoff"]
+
+
 def test_cooccurrence_jaccard_and_c_coefficient(evidence):
     table = cooccurrence(evidence.codings, evidence.book)
     pair = row(table, code_a="risk.housing", code_b="connection")
@@ -247,6 +258,45 @@ def test_a_lesson_filtered_to_some_phases_reports_no_change_from_a_phase_it_left
     assert pd.notna(result.loc["either", "change"])
 
 
+def test_a_lesson_filtered_to_event_types_of_one_phase_reports_no_change(evidence):
+    # closing convenings happen only at closing: a kick-off share of 0 by the lesson's
+    # own event type filter is no change over the year either
+    from dialogcode.lessons import Evidence, Lesson, LessonsFile
+    spec = LessonsFile(lessons=[
+        Lesson(id="at-closings", statement="Said at closing convenings.",
+               evidence=[Evidence(codes=["connection"], event_types=["closing_convening"])]),
+        Lesson(id="north", statement="Said in the North.",
+               evidence=[Evidence(codes=["connection"], sites=["North"])])])
+    result = assemble(spec, evidence.codings, evidence.segments, evidence.documents,
+                      evidence.book)
+    summary = result.summary.set_index("lesson_id")
+    assert summary.at["at-closings", "closing_share"] == 0.6
+    assert pd.isna(summary.at["at-closings", "kickoff_share"])
+    assert pd.isna(summary.at["at-closings", "change"])
+    by_phase = result.by_phase.set_index(["lesson_id", "phase"])
+    assert pd.isna(by_phase.at[("at-closings", "kickoff"), "share"])
+    # the North has documents at kick-off and closing: both shares, and the change
+    assert pd.notna(summary.at["north", "change"])
+
+
+def test_lesson_by_phase_gives_no_share_for_a_phase_the_lessons_filters_leave_out(
+        evidence):
+    # lessons.csv gives a closing-only lesson no kick-off share; lesson_by_phase (pivoted
+    # in the notebooks, charted by readers) must not give it a 0 there either, or the
+    # artefact change from 0 comes back
+    from dialogcode.lessons import Evidence, Lesson, LessonsFile
+    spec = LessonsFile(lessons=[
+        Lesson(id="late", statement="Closing only.",
+               evidence=[Evidence(codes=["connection"], phases=["closing"])]),
+        Lesson(id="all", statement="Any phase.", evidence=[Evidence(codes=["connection"])])])
+    by_phase = assemble(spec, evidence.codings, evidence.segments, evidence.documents,
+                        evidence.book).by_phase.set_index(["lesson_id", "phase"])
+    assert by_phase.at[("late", "closing"), "share"] == 0.6
+    assert by_phase.loc["late", "share"].drop("closing").isna().all()
+    assert by_phase.at[("late", "kickoff"), "phase_segments"] == 4
+    assert by_phase.at[("all", "kickoff"), "share"] == 0.0
+
+
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
     bad = tmp_path / "lessons.yaml"
     bad.write_text("lessons:\n"
@@ -359,24 +409,32 @@ def test_preambles_and_headings_are_not_coded_nor_counted_in_denominators(tmp_pa
     assert len(evidence.tables["coded_segments"]) == 12
 
 
-def test_a_coder_coding_a_preamble_keeps_the_row_but_no_count_outgrows_its_total(tmp_path):
+def test_codings_on_a_preamble_stay_in_the_codings_but_no_count_outgrows_its_total(
+        tmp_path):
     # the tables count codable segments only (their totals, coded_segments, quotes):
-    # a human code on a preamble stays in the codings but counts nowhere, so shares
-    # stay within their totals and every table agrees
+    # codings on a preamble given to the library (a coder file's are refused before,
+    # tests/test_review.py) stay in the codings but count nowhere, so shares stay
+    # within their totals and every table agrees
     root = tmp_path / "study"
     shutil.copytree(FIXTURE, root)
     kickoff = root / "transcripts" / "north" / "kickoff.txt"
     kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
                        + kickoff.read_text(encoding="utf-8"), encoding="utf-8")
-    (root / "codings").mkdir()
-    (root / "codings" / "ana.csv").write_text(
-        "seg_id,code_id\nnorth/kickoff:t1,risk.housing\nnorth/kickoff:t1,connection\n"
-        "north/kickoff:t3,risk.housing\n", encoding="utf-8")
     study = Study.open(root)
     corpus = ingest(study)
     book = load_codebooks(study.codebook_files())
-    evidence = study_evidence(study, corpus=corpus,
-                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    segments = corpus.segments.set_index("seg_id")
+    added = pd.DataFrame([
+        {"seg_id": seg, "doc_id": "north/kickoff", "code_id": code, "source": "ana",
+         "start": segments.at[seg, "start"], "end": segments.at[seg, "end"],
+         "quote": segments.at[seg, "text"]}
+        for seg, code in (("north/kickoff:t1", "risk.housing"),
+                          ("north/kickoff:t1", "connection"),
+                          ("north/kickoff:t3", "risk.housing"))])
+    assert not segments.at["north/kickoff:t1", "codable"]
+    codings = pd.concat([code_corpus(corpus.segments, corpus.documents, book), added],
+                        ignore_index=True)
+    evidence = study_evidence(study, corpus=corpus, codings=codings)
     assert (evidence.codings["seg_id"] == "north/kickoff:t1").sum() == 2
     tables = evidence.tables
     housing = row(tables["code_by_site"], code_id="risk.housing", site="North")
@@ -460,3 +518,46 @@ def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
             "match its text" in result.output and "dialogcode code" in result.output)
     assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
     assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
+
+
+def test_stale_codings_in_a_dataset_folder_are_named_where_they_are(tmp_path):
+    # the Dask engine writes the codings as out/codings/part-*.parquet: the error must
+    # name that folder, not an out/codings.parquet that does not exist
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    from click.testing import CliRunner
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    single = root / "out" / "codings.parquet"
+    (root / "out" / "codings").mkdir()
+    single.rename(root / "out" / "codings" / "part-00000.parquet")
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("P9: Before we start.\n\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1, result.output
+    assert f"{root / 'out' / 'codings'}: 4 codings in north/kickoff" in result.output
+    assert not single.exists()
+
+
+def test_codings_of_a_document_taken_out_say_so_not_that_it_changed(tmp_path):
+    # a transcript taken out of the study is not "changed": the message must not send
+    # the user looking for an edit in a file that is gone
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    from click.testing import CliRunner
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    manifest = root / "manifest.csv"
+    manifest.write_text("".join(line for line in manifest.read_text(encoding="utf-8")
+                                .splitlines(keepends=True) if "south/visit" not in line),
+                        encoding="utf-8")
+    (root / "transcripts" / "south" / "visit.txt").unlink()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1, result.output
+    assert "in south/visit are of a document no longer in the corpus" in result.output
+    assert "changed" not in result.output

@@ -262,7 +262,7 @@ def write_qdpx(study: Study, path: Path | None = None, *, every_source: bool = F
     corpus = load_corpus(study)
     rules = read_table(study.out, "codings", hint="dialogcode code")
     coders = coder_names(study) if every_source else final_coders(study)
-    problems = changed_documents(study, corpus.documents, rules, coders)
+    problems = changed_documents(study, corpus.documents, corpus.segments, rules, coders)
     if problems:
         raise ProjectError([*problems, Problem("nothing exported")])
     # through the privacy gate: residual identifiers in the source texts masked block

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..analysis import moved_codings
 from ..coders import coder_names, coder_path, coder_table, read_coder
 from ..errors import Problem
 from ..review import final_coders, load_decisions, orphaned
+from ..store import table_path
 from ..study import Study
 from .qdc import GUID_NAMESPACE
 
@@ -55,20 +57,16 @@ def _doc_of(seg_ids: pd.Series) -> pd.Series:
     return seg_ids.str.rsplit(":", n=1).str[0]
 
 
-def changed_documents(study: Study, documents: pd.DataFrame, rules: pd.DataFrame,
-                      coders: list[str]) -> list[Problem]:
+def changed_documents(study: Study, documents: pd.DataFrame, segments: pd.DataFrame,
+                      rules: pd.DataFrame, coders: list[str]) -> list[Problem]:
     """One problem per file and document whose codings were made on other text: rule
-    and model codings (``rules``) whose quote no longer matches the text, and files of
-    ``coders`` and review decisions whose sha256 differs from the document's."""
-    texts = dict(zip(documents["doc_id"], documents["text"]))
-    stale: dict[str, int] = {}
-    for doc_id, start, end, quote in zip(rules["doc_id"], rules["start"], rules["end"],
-                                         rules["quote"]):
-        if doc_id not in texts or texts[doc_id][int(start):int(end)] != quote:
-            stale[doc_id] = stale.get(doc_id, 0) + 1
+    and model codings (``rules``) whose segment no longer holds their quote
+    (:func:`dialogcode.analysis.moved_codings`), and files of ``coders`` and review
+    decisions whose sha256 differs from the document's."""
+    stale = moved_codings(rules, segments)
     problems = [Problem(f"{n} coding{'s' * (n != 1)} of document {doc_id!r} no longer "
                         "match its text; run `dialogcode code` (or `dialogcode run`) again",
-                        str(study.out / "codings.parquet"))
+                        str(table_path(study.out, "codings")))
                 for doc_id, n in sorted(stale.items())]
     hashes = documents.set_index("doc_id")["sha256"]
     for coder in coders:
