@@ -220,6 +220,8 @@ def identical_files(study: Study, names) -> list[Problem]:
                                 *spans))
         if codings in seen:
             problems.append(Problem(f"has the same content as {seen[codings]}: the same "
-                                    "coding passed twice", str(path)))
+                                    "coding passed twice (two coders who coded exactly "
+                                    "alike agree perfectly: 1.0 on every measure)",
+                                    str(path)))
         seen.setdefault(codings, path)
     return problems
