@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from dialogcode import Study
 from dialogcode.analysis import study_evidence
@@ -44,6 +45,15 @@ def evidence(tmp_path_factory):
     codings = code_corpus(corpus.segments, corpus.documents, book)
     return study_evidence(study, corpus=corpus, codings=codings)
 
+
+def coded_copy(tmp_path: Path) -> tuple[Path, CliRunner]:
+    """A copy of the evidence study, ingested and coded, and a runner for more commands."""
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    return root, runner
 
 def row(table, **where):
     mask = pd.Series(True, index=table.index)
@@ -322,12 +332,7 @@ def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
 
 
 def test_lessons_command(tmp_path):
-    root = tmp_path / "study"
-    shutil.copytree(FIXTURE, root)
-    from click.testing import CliRunner
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
-    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    root, runner = coded_copy(tmp_path)
     result = runner.invoke(cli, ["lessons", str(root)])
     assert result.exit_code == 0, result.output
     assert "money-south" in result.output and "thin: 1 site" in result.output
@@ -490,7 +495,6 @@ def test_a_manifest_column_named_like_a_code_is_refused_naming_the_column(tmp_pa
     manifest.write_text("\n".join([lines[0] + ",connection"]
                                   + [line + ",strong" for line in lines[1:]]) + "\n",
                         encoding="utf-8")
-    from click.testing import CliRunner
     runner = CliRunner()
     assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
     assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
@@ -502,12 +506,7 @@ def test_a_manifest_column_named_like_a_code_is_refused_naming_the_column(tmp_pa
 def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
     # ingest after an edit shifts the turns: the old codings' seg_ids would credit a
     # quote to whoever now speaks turn 2
-    root = tmp_path / "study"
-    shutil.copytree(FIXTURE, root)
-    from click.testing import CliRunner
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
-    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    root, runner = coded_copy(tmp_path)
     kickoff = root / "transcripts" / "north" / "kickoff.txt"
     kickoff.write_text("P9: Before we start.\n\n" + kickoff.read_text(encoding="utf-8"),
                        encoding="utf-8")
@@ -523,12 +522,7 @@ def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
 def test_stale_codings_in_a_dataset_folder_are_named_where_they_are(tmp_path):
     # the Dask engine writes the codings as out/codings/part-*.parquet: the error must
     # name that folder, not an out/codings.parquet that does not exist
-    root = tmp_path / "study"
-    shutil.copytree(FIXTURE, root)
-    from click.testing import CliRunner
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
-    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    root, runner = coded_copy(tmp_path)
     single = root / "out" / "codings.parquet"
     (root / "out" / "codings").mkdir()
     single.rename(root / "out" / "codings" / "part-00000.parquet")
@@ -545,12 +539,7 @@ def test_stale_codings_in_a_dataset_folder_are_named_where_they_are(tmp_path):
 def test_codings_of_a_document_taken_out_say_so_not_that_it_changed(tmp_path):
     # a transcript taken out of the study is not "changed": the message must not send
     # the user looking for an edit in a file that is gone
-    root = tmp_path / "study"
-    shutil.copytree(FIXTURE, root)
-    from click.testing import CliRunner
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
-    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    root, runner = coded_copy(tmp_path)
     manifest = root / "manifest.csv"
     manifest.write_text("".join(line for line in manifest.read_text(encoding="utf-8")
                                 .splitlines(keepends=True) if "south/visit" not in line),
