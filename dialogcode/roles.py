@@ -7,8 +7,8 @@ A speaker's role comes from, first to last:
    Tom: coach``; a mapping in a YAML manifest), labels matched exactly, in any case;
 2. ``speaker_roles:`` in dialogcode.yaml (speaker label glob patterns, in any case, to
    roles: ``{"Facilitator*": facilitator, "LA-P*": participant}``), in the order given;
-3. :data:`DEFAULT_ROLES` (``Facilitator``, ``Coach 2``, ``Evaluator``... by their usual
-   labels, as words: ``Stafford`` is no staff);
+3. :data:`DEFAULT_ROLES` (``Facilitator``, ``Coach 2``, ``Lead evaluator``... by their
+   usual labels, as words anywhere in the label: ``Stafford`` is no staff);
 
 and is ``participant`` for any other label. Text with no speaker (field notes) has no
 role.
@@ -32,12 +32,14 @@ USUAL_LABELS = {
     "staffer": "facilitator", "coach": "coach", "evaluator": "evaluator",
     "interviewer": "evaluator", "note taker": "evaluator", "notetaker": "evaluator",
 }
-# each usual label as a word, alone or plural, then nothing or anything but a letter
-# ("Staff 2", "Host-A", "Coaches"), so that "Stafford" or "Hostetler" stay participants
+# each usual label as a word, alone or plural, anywhere in the label: after nothing or
+# anything but a letter, then nothing or anything but a letter ("Staff 2", "Host-A",
+# "Coaches", "Lead facilitator", "Coaching staff"), so that "Stafford" or "Hostetler"
+# stay participants
 DEFAULT_ROLES = {
-    pattern: role for label, role in USUAL_LABELS.items()
+    before + word + after: role for label, role in USUAL_LABELS.items()
     for word in (label, label + ("es" if label.endswith("ch") else "s"))
-    for pattern in (word, word + "[!a-z]*")
+    for before in ("", "*[!a-z]") for after in ("", "[!a-z]*")
 }
 # a capital after a small letter starts a word for the usual labels: "FacilitatorA" and
 # "CoachB" are "Facilitator A" and "Coach B", while "Stafford" stays one word

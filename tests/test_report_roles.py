@@ -110,6 +110,19 @@ def test_the_usual_labels_are_words_so_names_that_start_like_them_are_participan
         assert roles.role("d", label) == role, label
 
 
+def test_a_usual_label_as_a_word_later_in_the_label_is_staff():
+    # "Coaching staff" was a coach when the usual labels were prefixes; as words only at
+    # the start it, "Lead facilitator" or "Site coach" became participants, their words
+    # quoted as participants' and counted in participant lessons
+    roles = speaker_roles()
+    for label, role in (("Coaching staff", "facilitator"), ("Lead Facilitator", "facilitator"),
+                        ("Site Coach", "coach"), ("Maria (staff)", "facilitator"),
+                        ("Co-host", "facilitator"), ("Program staff 2", "facilitator")):
+        assert roles.role("d", label) == role, label
+    for label in ("Mr Stafford", "Ann Hostetler", "J. Coachman", "Participant 3"):
+        assert roles.role("d", label) == "participant", label
+
+
 def test_usual_labels_followed_by_a_capital_are_staff_as_before():
     # "FacilitatorA", "CoachB" label two facilitators or coaches, as "Facilitator A":
     # they were staff when the usual labels were prefixes and must stay staff
