@@ -15,9 +15,12 @@ from .codebook import Codebook
 PHASES = ["kickoff", "mid-year", "closing"]
 COUNT_COLUMNS = ["both", "segments_a", "segments_b", "codings_a", "codings_b"]
 GROUPINGS = ("site", "event_type", "phase")
-# event types naming a kick-off or a closing (words, not letters inside "disclosure")
+# event types naming a kick-off or a closing (words, not letters inside "disclosure";
+# "close" alone, not "closed"), a capital after a small letter starting a word
+# ("ClosingConvening", "FinalClosing")
 KICKOFF_EVENT = r"(?<![a-z])kick[\s_-]?off"
-CLOSING_EVENT = r"(?<![a-z])clos(?:ing|ure|e(?:[\s_-]?out)?)(?![a-z])"
+CLOSING_EVENT = r"(?<![a-z])clos(?:ing|ure|e[\s_-]?out|e(?![a-z]))"
+WORD_START = r"(?<=[a-z])(?=[A-Z])"
 
 
 def ancestors(book: Codebook, code_id: str) -> list[str]:
@@ -71,7 +74,7 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     if not phases_inferred(documents):
         return documents["phase"].replace("", np.nan)
     event = documents.get("event_type", pd.Series("", index=documents.index)).fillna("")
-    event = event.astype(str).str.lower()
+    event = event.astype(str).str.replace(WORD_START, " ", regex=True).str.lower()
     dates = pd.to_datetime(documents.get("date"), errors="coerce")
     phase = pd.Series(np.nan, index=documents.index, dtype=object)
     if dates.notna().any():

@@ -124,6 +124,19 @@ def test_event_types_naming_a_close_or_closure_are_closings_as_before():
                                                    "closing", "kickoff"]
 
 
+def test_event_types_joined_in_camel_case_or_plural_name_their_phase():
+    # "ClosingConvening" or "closings" were closings by the letters "clos" and must stay
+    # so as words ("KickoffMeeting" always was a kick-off); "closed" still is not
+    documents = pd.DataFrame({
+        "event_type": ["ClosingConvening", "FinalClosing", "closings", "closeouts",
+                       "YearKickoff", "coaching_call", "ClosedGroup", "Enclosure"],
+        "date": ["2019-01-10", "2019-01-11", "2019-01-12", "2019-01-13", "2019-12-01",
+                 "2019-06-01", "2019-01-14", "2019-01-15"]})
+    assert document_phases(documents).tolist() == ["closing", "closing", "closing",
+                                                   "closing", "kickoff", "mid-year",
+                                                   "kickoff", "kickoff"]
+
+
 def test_cooccurrence_jaccard_and_c_coefficient(evidence):
     table = cooccurrence(evidence.codings, evidence.book)
     pair = row(table, code_a="risk.housing", code_b="connection")
