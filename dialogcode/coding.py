@@ -40,7 +40,7 @@ class DocCache:
     spaCy's DocBin, which walks every token in Python to collect its strings). Columns
     that are all zero (with the blank pipeline: tags, parse) are left out and ``attrs``
     names those kept. A file that cannot be read (truncated, damaged, unknown
-    attributes) counts as missing and is written again."""
+    attributes, arrays of other types) counts as missing and is written again."""
 
     def __init__(self, folder: Path | None, model: str):
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
@@ -73,7 +73,9 @@ class DocCache:
             with numpy.load(path, allow_pickle=False) as data:
                 tokens, lengths, strings = data["tokens"], data["lengths"], data["strings"]
                 attrs = data["attrs"].tolist()
-            if tokens.shape != (int(lengths.sum()), len(attrs)) or \
+            if tokens.dtype != numpy.uint64 or lengths.dtype.kind != "i" or \
+                    lengths.ndim != 1 or (lengths < 0).any() or strings.dtype.kind != "U" or \
+                    tokens.shape != (int(lengths.sum()), len(attrs)) or \
                     not set(attrs) <= set(_ATTRS) or len(set(attrs)) < len(attrs) or \
                     (len(tokens) and ORTH not in attrs):
                 raise ValueError(f"{path}: token arrays do not match their lengths or attributes")

@@ -252,8 +252,14 @@ def test_a_cache_file_whose_columns_do_not_fit_is_written_again(fixture_study, t
     [path] = tmp_path.glob("*/*.npz")
     with numpy.load(path) as data:
         arrays = dict(data)
-    # a column missing from attrs; attributes the cache never holds
-    for changed in ({"attrs": arrays["attrs"][:-1]}, {"attrs": arrays["attrs"] * 0 + 999}):
+    # a column missing from attrs; attributes the cache never holds; arrays of other
+    # types (a foreign file: these crashed coding with a spaCy or numpy traceback)
+    lengths = arrays["lengths"]
+    for changed in ({"attrs": arrays["attrs"][:-1]}, {"attrs": arrays["attrs"] * 0 + 999},
+                    {"strings": numpy.arange(len(arrays["strings"]))},
+                    {"tokens": arrays["tokens"].astype("float64")},
+                    {"tokens": arrays["tokens"].astype("int64")},
+                    {"lengths": numpy.concatenate([lengths[:-2], [lengths[-2:].sum() + 1, -1]])}):
         numpy.savez(path, **{**arrays, **changed})
         sha256, unit = path.stem.split("-", 1)
         assert DocCache(tmp_path, "blank").load(sha256, unit, load_pipeline().vocab) is None
