@@ -11,17 +11,19 @@ from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
 from .config import CONFIG_NAME
 from .dask_tables import counting_for
-from .errors import ConfigError, DialogcodeError, ManifestError, Problem
+from .errors import CodebookError, ConfigError, DialogcodeError, ManifestError, Problem
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
 from .lessons import LessonsFile, assemble, load_lessons
+from .manifest import STANDARD
 from .progress import progress_steps
 from .quotes import exemplar_quotes
 from .review import final_codings
 from .roles import SpeakerRoles, speaker_roles
 from .store import read_table, table_path, write_table
 from .study import Study
-from .tables import coded_segments, cooccurrence, cooccurrence_matrix, counting_tables
+from .tables import (CODED_SEGMENT_COLUMNS, UNLISTED_DOCUMENT_COLUMNS, coded_segments,
+                     cooccurrence, cooccurrence_matrix, counting_tables)
 from .trust import trust_summary
 
 # name -> what the table holds (shown in the workbook's README sheet; columns are
@@ -171,8 +173,17 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
                           "the tables, lessons and report from; list your codebook files "
                           "there (for example codebooks/*.yaml)",
                           file=study.root / CONFIG_NAME)
-    clashes = [c for c in corpus.documents.columns if c in book.codes]
-    if clashes:   # coded_segments has a column per code beside the attributes
+    # coded_segments has a column per code beside the segments' and documents' columns
+    fixed = {*CODED_SEGMENT_COLUMNS, "phase", "speaker_notes", *STANDARD}
+    named = [book.codes[c] for c in sorted(fixed & set(book.codes))]
+    if named:
+        raise CodebookError([Problem(
+            f"code id {code.id!r} is also a column of the coded_segments table, which has "
+            f"a column per code; rename the code (for example {code.id}_code)",
+            book.sources[code.codebook], code.line, code.id) for code in named])
+    clashes = [c for c in corpus.documents.columns
+               if c in book.codes and c not in UNLISTED_DOCUMENT_COLUMNS]
+    if clashes:
         raise ManifestError([Problem(
             f"column {c!r} is also a code id, and the coded_segments table has a column "
             f"per code; rename it (for example manifest_{c})",

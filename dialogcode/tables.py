@@ -15,6 +15,13 @@ from .codebook import Codebook
 PHASES = ["kickoff", "mid-year", "closing"]
 COUNT_COLUMNS = ["both", "segments_a", "segments_b", "codings_a", "codings_b"]
 GROUPINGS = ("site", "event_type", "phase")
+# coded_segments' columns from the segments (the document's attributes and phase come
+# between doc_id and ordinal, a column per code after them), and the document columns
+# it leaves out
+CODED_SEGMENT_COLUMNS = ["seg_id", "doc_id", "ordinal", "speaker", "start", "end", "n_words",
+                   "backchannel", "codes", "n_codes", "text"]
+UNLISTED_DOCUMENT_COLUMNS = ("text", "sha256", "source_path", "format", "n_words",
+                             "n_segments")
 # event types naming a kick-off or a closing (words, not letters inside "disclosure";
 # "close" alone, not "closed"), a capital after a small letter starting a word
 # ("ClosingConvening", "FinalClosing")
@@ -222,9 +229,7 @@ def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.
                    book: Codebook) -> pd.DataFrame:
     """One row per codable segment with its document's attributes, its codes as a list
     (codes as applied) and a 0/1 column per code (parents rolled up), for pivot tables."""
-    attributes = [c for c in documents.columns
-                  if c not in ("text", "sha256", "source_path", "format", "n_words",
-                               "n_segments")]
+    attributes = [c for c in documents.columns if c not in UNLISTED_DOCUMENT_COLUMNS]
     docs = documents[attributes].assign(phase=document_phases(documents))
     keep = ["seg_id", "doc_id", "ordinal", "speaker", "start", "end", "n_words",
             "backchannel", "text"]
@@ -238,8 +243,7 @@ def coded_segments(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.
     flags = flags.reindex(index=frame["seg_id"], columns=codes, fill_value=0).fillna(0)
     flags = flags.astype(int).reset_index(drop=True)
     columns = ["seg_id", "doc_id", *[a for a in docs.columns if a != "doc_id"],
-               "ordinal", "speaker", "start", "end", "n_words", "backchannel", "codes",
-               "n_codes", "text"]
+               *CODED_SEGMENT_COLUMNS[2:]]
     return pd.concat([frame[columns], flags], axis=1)
 
 

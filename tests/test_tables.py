@@ -516,6 +516,28 @@ def test_a_manifest_column_named_like_a_code_is_refused_naming_the_column(tmp_pa
     assert f"{manifest}:1 [connection]: column 'connection' is also a code id" in result.output
 
 
+@pytest.mark.parametrize("code_id", ["backchannel", "speaker", "site", "phase"])
+def test_a_code_named_like_a_coded_segments_column_is_refused_naming_the_code(tmp_path,
+                                                                             code_id):
+    # coded_segments has a 0/1 column per code beside the segments' own columns: a code
+    # "backchannel" (a code a conversation analyst may well use) crashed the tables with
+    # a pyarrow traceback; "site" was sent to rename a manifest column it cannot rename
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    codebook = root / "codebook.yaml"
+    for name in ("codebook.yaml", "lessons.yaml"):
+        path = root / name
+        path.write_text(path.read_text(encoding="utf-8").replace("connection", code_id),
+                        encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert (f"{codebook}:16 [{code_id}]: code id {code_id!r} is also a column of the "
+            "coded_segments table") in result.output
+
+
 def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
     # ingest after an edit shifts the turns: the old codings' seg_ids would credit a
     # quote to whoever now speaks turn 2
