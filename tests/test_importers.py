@@ -26,6 +26,7 @@ from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coders import CODER_COLUMNS, CodingsError, read_coder
 from dialogcode.importers import archive, import_codings
+from dialogcode.importers.base import Documents
 from dialogcode.importers.locate import _end_distances, locate
 from dialogcode.ingest import ingest, load_corpus, write_corpus
 
@@ -693,6 +694,32 @@ def test_a_segment_tables_text_may_hold_the_speaker_label(loaded, tmp_path):
     with pytest.raises(CodingsError) as error:
         imported(path, loaded)
     assert f"{path}:3: the text in this row is not the text of north/kickoff:t3" \
+        in str(error.value)
+    assert f"{path}:2" not in str(error.value)
+
+
+def test_the_label_allowed_before_a_segment_is_not_the_pieces_of_its_turn(tmp_path):
+    # a long turn is cut in pieces on one line: the text before the last piece on its
+    # line is the other pieces' text, not a label, so the whole turn is not its text
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    turn = " ".join(f"Sentence {i} says the rent went up again." for i in range(60))
+    (root / "transcripts" / "south" / "closing.txt").write_text(
+        f"P1: Hello.\n\nP2: {turn}\n\nP1: Bye.\n", encoding="utf-8")
+    with (root / "dialogcode.yaml").open("a", encoding="utf-8") as config:
+        config.write("\nmax_segment_chars: 1000\n")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    pieces = loaded[0].segments.query("doc_id == 'south/closing'")["seg_id"].tolist()
+    assert len(pieces) == 5     # Hello, three pieces of the long turn, Bye
+    first = Documents(loaded[0]).segment_text(pieces[1])
+    path = tmp_path / "sheet.csv"
+    path.write_text(f'seg_id,text,code\n{pieces[1]},"P2: {first}",risk.housing\n'
+                    f'{pieces[3]},"P2: {turn}",risk.housing\n', encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert f"{path}:3: the text in this row is not the text of {pieces[3]}" \
         in str(error.value)
     assert f"{path}:2" not in str(error.value)
 

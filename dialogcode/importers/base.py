@@ -112,11 +112,14 @@ class Documents:
         return self.text[doc][start:end]
 
     def segment_line(self, seg_id: str) -> str:
-        """The segment's text from the start of the line it starts on: with the speaker
-        label (``P1: ...``) as a transcript shows it."""
+        """The segment's text from the start of the line it starts on, or from the end
+        of the segment before it on that line (a long turn cut in pieces): with the
+        speaker label (``P1: ...``) as a transcript shows it, not another segment's text."""
         doc, start, end = self._bounds[seg_id]
         text = self.text[doc]
-        return text[text.rfind("\n", 0, start) + 1:end]
+        index = bisect_right(self._starts[doc], start) - 1
+        before = self._spans[doc][index - 1][1] if index > 0 else 0
+        return text[max(text.rfind("\n", 0, start) + 1, before):end]
 
     def resolve(self, name: str) -> tuple[str | None, str | None]:
         """(doc_id, None) for a doc_id or a source path (with or without extension);
