@@ -19,7 +19,7 @@ GROUPINGS = ("site", "event_type", "phase")
 # between doc_id and ordinal, a column per code after them), and the document columns
 # it leaves out
 CODED_SEGMENT_COLUMNS = ["seg_id", "doc_id", "ordinal", "speaker", "start", "end", "n_words",
-                   "backchannel", "codes", "n_codes", "text"]
+                         "backchannel", "codes", "n_codes", "text"]
 UNLISTED_DOCUMENT_COLUMNS = ("text", "sha256", "source_path", "format", "n_words",
                              "n_segments")
 # event types naming a kick-off or a closing (words, not letters inside "disclosure";
