@@ -55,6 +55,17 @@ def coded_copy(tmp_path: Path) -> tuple[Path, CliRunner]:
     assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
     return root, runner
 
+def with_a_title_line(tmp_path: Path):
+    """A copy of the evidence study whose north kick-off opens with a title line (a
+    preamble, never coded), ingested: (study, corpus, codebook)."""
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
+                       + kickoff.read_text(encoding="utf-8"), encoding="utf-8")
+    study = Study.open(root)
+    return study, ingest(study), load_codebooks(study.codebook_files())
+
 def row(table, **where):
     mask = pd.Series(True, index=table.index)
     for column, value in where.items():
@@ -433,14 +444,7 @@ def test_codings_on_a_preamble_stay_in_the_codings_but_no_count_outgrows_its_tot
     # codings on a preamble given to the library (a coder file's are refused before,
     # tests/test_review.py) stay in the codings but count nowhere, so shares stay
     # within their totals and every table agrees
-    root = tmp_path / "study"
-    shutil.copytree(FIXTURE, root)
-    kickoff = root / "transcripts" / "north" / "kickoff.txt"
-    kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
-                       + kickoff.read_text(encoding="utf-8"), encoding="utf-8")
-    study = Study.open(root)
-    corpus = ingest(study)
-    book = load_codebooks(study.codebook_files())
+    study, corpus, book = with_a_title_line(tmp_path)
     segments = corpus.segments.set_index("seg_id")
     added = pd.DataFrame([
         {"seg_id": seg, "doc_id": "north/kickoff", "code_id": code, "source": "ana",
@@ -475,14 +479,7 @@ def test_codings_on_a_preamble_stay_in_the_codings_but_no_count_outgrows_its_tot
 def test_the_reports_site_table_counts_the_segments_the_shares_are_of(tmp_path):
     # a preamble is a segment but not a codable one: the report's site table must give
     # the totals its heatmap's shares divide by (code_by_site's group_segments)
-    root = tmp_path / "study"
-    shutil.copytree(FIXTURE, root)
-    kickoff = root / "transcripts" / "north" / "kickoff.txt"
-    kickoff.write_text("North kick-off on rent and wages, January 2019\n\n"
-                       + kickoff.read_text(encoding="utf-8"), encoding="utf-8")
-    study = Study.open(root)
-    corpus = ingest(study)
-    book = load_codebooks(study.codebook_files())
+    study, corpus, book = with_a_title_line(tmp_path)
     evidence = study_evidence(study, corpus=corpus,
                               codings=code_corpus(corpus.segments, corpus.documents, book))
     page = render_study_report(evidence, "T")
