@@ -136,21 +136,11 @@ def moved_codings(codings: pd.DataFrame, segments: pd.DataFrame) -> dict[str, in
     return joined.loc[[not f for f in fits], "doc_id"].value_counts(sort=False).to_dict()
 
 
-def study_evidence(study: Study, *, corpus: Corpus | None = None,
-                   codings: pd.DataFrame | None = None, progress: bool = False,
-                   privacy: bool = True, dask=None) -> Evidence:
-    """Load the study's corpus, rule codings (unless given), review decisions, human
-    codings, codebooks and lessons.yaml, and build every table from the final codings
-    (see :func:`dialogcode.review.final_codings`); ``progress`` shows a bar on stderr.
-    With ``privacy`` the result has passed the privacy gate
-    (:func:`dialogcode.privacy.gate.gate`: residual identifiers masked, or a
-    PrivacyError under ``gate: strict``). ``dask`` gives the Dask engine's client
-    (:func:`dialogcode.engine.connection`), for counting on Dask when the study is
-    large (:func:`dialogcode.dask_tables.counting_for`)."""
-    corpus = corpus if corpus is not None else load_corpus(study)
-    if codings is None:
-        codings = read_table(study.out, "codings", hint="dialogcode code")
-    book = load_codebooks(study.codebook_files())
+def check_current(study: Study, codings: pd.DataFrame, book: Codebook, corpus: Corpus
+                  ) -> None:
+    """Raise DialogcodeError, naming the codings table, when ``codings`` were made with
+    another version of ``book`` or no longer fit the documents of ``corpus`` (a
+    transcript changed or was taken out since `dialogcode code`)."""
     stale = set(codings["codebook_version"].dropna()) - set(book.versions.values())
     if stale:
         raise DialogcodeError("the codings were made with another version of the codebooks; "
@@ -166,6 +156,24 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
                "out of the manifest or transcripts)")
             + "; run `dialogcode code` (or `dialogcode run`) first",
             str(table_path(study.out, "codings"))) for doc, n in moved.items()])
+
+
+def study_evidence(study: Study, *, corpus: Corpus | None = None,
+                   codings: pd.DataFrame | None = None, progress: bool = False,
+                   privacy: bool = True, dask=None) -> Evidence:
+    """Load the study's corpus, rule codings (unless given), review decisions, human
+    codings, codebooks and lessons.yaml, and build every table from the final codings
+    (see :func:`dialogcode.review.final_codings`); ``progress`` shows a bar on stderr.
+    With ``privacy`` the result has passed the privacy gate
+    (:func:`dialogcode.privacy.gate.gate`: residual identifiers masked, or a
+    PrivacyError under ``gate: strict``). ``dask`` gives the Dask engine's client
+    (:func:`dialogcode.engine.connection`), for counting on Dask when the study is
+    large (:func:`dialogcode.dask_tables.counting_for`)."""
+    corpus = corpus if corpus is not None else load_corpus(study)
+    if codings is None:
+        codings = read_table(study.out, "codings", hint="dialogcode code")
+    book = load_codebooks(study.codebook_files())
+    check_current(study, codings, book, corpus)
     lessons = (load_lessons(study.lessons, book, corpus.documents)
                if study.lessons is not None else None)
     if not book.codes:

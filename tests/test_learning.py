@@ -246,6 +246,21 @@ def test_evaluate_scores_a_parent_code_rolled_up_as_the_report_counts_it(study):
     assert rules.loc["(all codes)", "recall"] == pytest.approx(5 / 25)
 
 
+def test_evaluate_refuses_rule_codings_of_an_earlier_codebook(study):
+    assert invoke("code", study, "-q").exit_code == 0
+    # a pattern added after `code`: the codings table still holds the old rules' codings,
+    # which evaluate would score and stamp with the new codebook version
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("[rent, evicted]", "[rent, evicted, families]"))
+    result = invoke("evaluate", study, "--reference", "ana", "-q")
+    assert result.exit_code == 1
+    assert "codings were made with another version of the codebooks" in result.output
+    assert "run `dialogcode code`" in result.output and "Traceback" not in result.output
+    assert not (study / "out" / "evaluation").exists()
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+
+
 def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
     assert invoke("run", study, "-q").exit_code == 0
     sheet = study / "out" / "next.xlsx"

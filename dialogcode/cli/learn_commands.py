@@ -104,6 +104,7 @@ def evaluate(study, reference, folds, curve, seed, model, quiet):
 def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, seed=0,
                    model=None, quiet=False, corpus=None):
     """Cross-validate against ``reference``, write out/evaluation/ and print it."""
+    from ..analysis import check_current
     from ..codebook import load_codebooks
     from ..evaluate import evaluate as evaluate_study
     from ..evaluate import reference_codings, write_evaluation
@@ -115,6 +116,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     book = load_codebooks(opened.codebook_files())
     corpus = corpus if corpus is not None else load_corpus(opened)
     rules = read_table(opened.out, "codings", hint="dialogcode code")
+    check_current(opened, rules, book, corpus)     # the rules' figures are of these codebooks
     rules = rules[rules["source"] == "rule"]
     data = training_data(opened, corpus.segments, book)
     truth = reference_codings(opened, corpus.segments, reference, set(book.codes))
