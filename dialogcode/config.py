@@ -32,6 +32,9 @@ class Columns(BaseModel):
     end: str | None = None
 
 
+Semantic = Literal["lsa", "wordllama", "spacy", "none"]   # learn: semantic (dialogcode.semantic)
+
+
 class LearnSettings(BaseModel):
     """The ``learn:`` keys: how learned coding is trained and when it may code."""
 
@@ -40,7 +43,7 @@ class LearnSettings(BaseModel):
     threshold: Literal["precision", "f1"] = "precision"   # how each code's cut is chosen
     min_positives: int = Field(default=8, ge=2)
     coders: list[str] | None = None
-    semantic: Literal["lsa", "wordllama", "spacy", "none"] = "lsa"
+    semantic: Semantic = "lsa"
     folds: int = Field(default=5, ge=2, le=20)
     reference: str | None = None   # coder `run` evaluates against (dialogcode evaluate)
 

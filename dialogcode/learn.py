@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
+from .config import Semantic
 from .errors import DialogcodeError
 from .features import _TermReader
 from .nlp import load_pipeline, matching_components
@@ -330,39 +332,71 @@ def save_models(models: CodeModels, folder: Path) -> list[Path]:
 
 
 def load_models(folder: Path) -> CodeModels:
-    """Read a model written by :func:`save_models`. Raises ModelError when it is
-    missing, corrupt or not a dialogcode model."""
+    """Read a model written by :func:`save_models`. Raises ModelError, naming the file,
+    when it is missing, corrupt or not a dialogcode model."""
     meta_path, npz_path = folder / "model.json", folder / "model.npz"
     if not meta_path.is_file() or not npz_path.is_file():
         raise ModelError("no learned model yet; run `dialogcode learn` first", file=folder)
+
+    def unreadable(why, path):
+        return ModelError(f"not a readable dialogcode model ({why}); delete {folder} and "
+                          "run `dialogcode learn` again", file=path)
+
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if not isinstance(meta, dict) or not isinstance(meta.get("format"), int):
-            raise ValueError("not a dialogcode model")
-        if meta["format"] != FORMAT:
-            raise ModelError(f"the model is of format {meta['format']} (from another "
-                             f"dialogcode version); this version reads format {FORMAT}: "
-                             "run `dialogcode learn` again", file=meta_path)
-        codes = [str(c) for c in meta["codes"]]
+    except (OSError, ValueError) as exc:
+        raise unreadable(exc, meta_path) from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("format"), int):
+        raise unreadable("not a dialogcode model", meta_path)
+    if meta["format"] != FORMAT:
+        raise ModelError(f"the model is of format {meta['format']} (from another "
+                         f"dialogcode version); this version reads format {FORMAT}: "
+                         "run `dialogcode learn` again", file=meta_path)
+    codes, semantic, stats = meta.get("codes"), meta.get("semantic"), meta.get("stats", [])
+    if not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)
+            and semantic in get_args(Semantic) and isinstance(meta.get("model"), str)
+            and isinstance(meta.get("documents", {}), dict)
+            and isinstance(stats, list) and all(isinstance(row, dict) for row in stats)):
+        raise unreadable("its codes, semantic features, pipeline, documents or statistics "
+                         "are missing or of the wrong kind", meta_path)
+    try:
         with np.load(npz_path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
-        vocabulary, coef = arrays["vocabulary"], arrays["coef"]
-        svd = arrays.get("svd")
-        width = len(vocabulary) + (svd.shape[0] if svd is not None else 0) + len(codes)
-        if meta["semantic"] == "wordllama":
-            width += WORDLLAMA_DIM
-        if coef.shape[0] != len(codes) or (meta["semantic"] != "spacy" and
-                                           coef.shape[1] != width):
-            raise ValueError("array shapes do not match")
-    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError,
-            zipfile.BadZipFile) as exc:
-        raise ModelError(f"not a readable dialogcode model ({exc}); delete {folder} and "
-                         "run `dialogcode learn` again", file=npz_path) from None
-    featurizer = Featurizer(vocabulary.astype(object), arrays["idf"], meta["semantic"],
-                            meta["model"], codes, svd)
-    stats = pd.DataFrame(meta.get("stats", []), columns=STAT_COLUMNS)
-    return CodeModels(featurizer, coef, arrays["intercept"], arrays["thresholds"], stats,
-                      {k: v for k, v in meta.items() if k not in ("stats",)})
+        _check_arrays(arrays, len(codes), semantic)
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile) as exc:
+        raise unreadable(exc, npz_path) from None
+    featurizer = Featurizer(arrays["vocabulary"].astype(object), arrays["idf"], semantic,
+                            meta["model"], codes,
+                            arrays.get("svd") if semantic == "lsa" else None)
+    stats = pd.DataFrame(stats, columns=STAT_COLUMNS)
+    return CodeModels(featurizer, arrays["coef"], arrays["intercept"], arrays["thresholds"],
+                      stats, {k: v for k, v in meta.items() if k not in ("stats",)})
+
+
+def _check_arrays(arrays: dict[str, np.ndarray], n_codes: int, semantic: str) -> None:
+    """Raise ValueError unless ``arrays`` are those :func:`save_models` writes for
+    ``n_codes`` codes: a text vocabulary, and numbers of the shapes it implies."""
+    missing = [k for k in ("vocabulary", "idf", "coef", "intercept", "thresholds")
+               if k not in arrays]
+    if missing:
+        raise ValueError(f"no {', '.join(missing)} array")
+    if arrays["vocabulary"].ndim != 1 or arrays["vocabulary"].dtype.kind != "U":
+        raise ValueError("the vocabulary is not a list of terms")
+    terms = len(arrays["vocabulary"])
+    svd = arrays.get("svd") if semantic == "lsa" else None
+    width = terms + (svd.shape[0] if svd is not None and svd.ndim == 2 else 0) + n_codes
+    width += WORDLLAMA_DIM if semantic == "wordllama" else 0
+    if semantic == "spacy":     # the width of the pipeline's vectors is not stored
+        coef = arrays["coef"]
+        width = coef.shape[1] if coef.ndim == 2 and coef.shape[1] > width else -1
+    shapes = {"idf": (terms,), "intercept": (n_codes,), "thresholds": (n_codes,)}
+    if svd is not None:
+        shapes["svd"] = (svd.shape[0] if svd.ndim == 2 else -1, terms)
+    shapes["coef"] = (n_codes, width)
+    for name, shape in shapes.items():
+        array = arrays[name]
+        if array.dtype.kind != "f" or array.shape != shape:
+            raise ValueError(f"array {name} is not numbers of shape {shape}")
 
 
 def check_fits(models: CodeModels, book: Codebook, documents: pd.DataFrame, model: str,

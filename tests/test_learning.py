@@ -191,6 +191,45 @@ def test_the_model_is_plain_arrays_and_json_and_refused_when_it_does_not_fit(stu
         result.output
 
 
+FOREIGN_MODELS = {
+    "model.json": [({"model": None}, "pipeline"), ({"documents": ["call0"]}, "documents"),
+                   ({"semantic": "bert"}, "semantic")],
+    "model.npz": [({"idf": None}, "no idf array"),     # None: the array left out ({"thresholds": [0.5]}, "thresholds"),
+                  ({"intercept": [0.1]}, "intercept"), ({"idf": [1.0, 2.0]}, "idf"),
+                  ({"vocabulary": [1, 2, 3]}, "vocabulary"), ({"coef": ["a"]}, "coef"),
+                  ({"svd": np.float32(1)}, "svd")],
+}
+
+
+def test_a_foreign_model_is_refused_naming_the_file_at_fault(study):
+    assert invoke("learn", study, "-q").exit_code == 0
+    folder = study / "out" / "model"
+    meta, npz = (folder / "model.json").read_text(), (folder / "model.npz").read_bytes()
+    with np.load(folder / "model.npz", allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    for name, cases in FOREIGN_MODELS.items():
+        for change, why in cases:
+            if name == "model.json":
+                (folder / name).write_text(json.dumps({**json.loads(meta), **change}))
+            else:
+                changed = {**arrays, **{k: np.asarray(v) for k, v in change.items()}}
+                np.savez(folder / name, **{k: v for k, v in changed.items()
+                                           if v.dtype != object})
+            result = invoke("code", study, "-q")
+            assert result.exit_code == 0 and "Traceback" not in result.output, (change, result)
+            assert f"{folder / name}: not a readable dialogcode model" in result.stderr
+            assert why in result.stderr, (change, result.stderr)
+            assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {
+                "rule"}
+            result = invoke("review", "export", study, "--next", "3")
+            assert result.exit_code == 1 and f"{folder / name}: not a readable" in \
+                result.output
+            (folder / "model.json").write_text(meta)
+            (folder / "model.npz").write_bytes(npz)
+    assert invoke("code", study, "-q").exit_code == 0        # the model, restored, codes
+    assert "model" in set(pd.read_parquet(study / "out" / "codings.parquet")["source"])
+
+
 def test_learn_never_opens_a_socket_even_with_wordllama(study, monkeypatch):
     pytest.importorskip("wordllama")
 
