@@ -291,21 +291,26 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
                 zip(table["start"], table["end"])] if "start" in table else \
             [("", "")] * len(table)
 
-    before = {(s, c): (d, n, span) for s, c, d, n, span in
-              zip(old["seg_id"], old["code_id"], old["decision"], old["note"], spans(old))}
+    before = {(s, c): (d, n, span, h) for s, c, d, n, span, h in
+              zip(old["seg_id"], old["code_id"], old["decision"], old["note"], spans(old),
+                  old["sha256"])}
     # a sheet without a note column (None) keeps the notes written before
-    new = new.assign(note=[before.get((s, c), ("", "", None))[1] if n is None else n
+    new = new.assign(note=[before.get((s, c), ("", "", None, ""))[1] if n is None else n
                            for s, c, n in zip(new["seg_id"], new["code_id"], new["note"])])
 
-    def same(key, decision, note, span):
-        # a row without a span (a review sheet) leaves the span decided before alone
-        d, n, old_span = before[key]
-        return (d, n) == (decision, note) and (span == ("", "") or span == old_span)
+    def same(key, decision, note, span, sha256):
+        # a row without a span (a review sheet) leaves the span decided before alone;
+        # one made on the document's text as it is now confirms a decision made on
+        # other text (see in_force)
+        d, n, old_span, old_sha256 = before[key]
+        return ((d, n) == (decision, note) and (span == ("", "") or span == old_span)
+                and sha256 in ("", old_sha256))
 
     status = [("added" if (s, c) not in before else
-               "unchanged" if same((s, c), d, n, span) else "changed")
-              for s, c, d, n, span in zip(new["seg_id"], new["code_id"], new["decision"],
-                                          new["note"], spans(new))]
+               "unchanged" if same((s, c), d, n, span, h) else "changed")
+              for s, c, d, n, span, h in zip(new["seg_id"], new["code_id"], new["decision"],
+                                             new["note"], spans(new),
+                                             new["sha256"].fillna(""))]
     counts = {name: status.count(name) for name in ("added", "changed", "unchanged")}
     fresh = new.loc[[s != "unchanged" for s in status]]
     merged = pd.concat([old, fresh]).drop_duplicates(["seg_id", "code_id"], keep="last")
@@ -351,15 +356,30 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
     return merged, counts
 
 
+def _on_current_text(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.Series:
+    """True for each decision made on its document's text as it is now (or recorded
+    without the document's sha256)."""
+    hashes = documents.set_index("doc_id")["sha256"]
+    doc_of = decisions["seg_id"].str.rsplit(":", n=1).str[0]
+    return decisions["sha256"].eq("") | decisions["sha256"].eq(doc_of.map(hashes))
+
+
+def in_force(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """The decisions that count: those made on their document's text as it is now. seg_ids
+    follow the turns' positions, so after a transcript is edited and ingested again a
+    decision's seg_id may name another turn than the one decided; such a decision stays
+    in decisions.csv, listed by `code`, until the segment is decided again."""
+    return decisions[_on_current_text(decisions, documents)]
+
+
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame
              ) -> pd.DataFrame:
     """Decisions that no longer apply, with the reason: the rule coding they judge is no
-    longer produced (after a codebook edit), or their document's text changed. Accepted
-    suggestions stay final codings on their own. They all stay in decisions.csv."""
+    longer produced (after a codebook edit), or their document's text changed (see
+    :func:`in_force`). Accepted suggestions stay final codings on their own. They all
+    stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
-    hashes = documents.set_index("doc_id")["sha256"]
-    doc_of = decisions["seg_id"].str.rsplit(":", n=1).str[0]
-    changed = decisions["sha256"].ne("") & decisions["sha256"].ne(doc_of.map(hashes))
+    changed = ~_on_current_text(decisions, documents)
     gone = [(s, c) not in present and source not in PROPOSALS for s, c, source in
             zip(decisions["seg_id"], decisions["code_id"], decisions["source"])]
     reason = pd.Series("", index=decisions.index)
@@ -380,7 +400,7 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     without one), whatever a coder file's ``quote`` column says."""
     if rules is None:
         rules = read_table(study.out, "codings", hint="dialogcode code")
-    decisions = load_decisions(study)
+    decisions = in_force(load_decisions(study), documents)
     rejected = set(zip(*decisions[decisions["decision"] == "reject"][["seg_id",
                                                                      "code_id"]].values.T))
     keep = pd.Series([(s, c) not in rejected for s, c in zip(rules["seg_id"],

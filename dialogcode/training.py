@@ -24,7 +24,8 @@ import pandas as pd
 from .codebook import Codebook
 from .coders import chosen_coders, coder_names, coder_path, read_coder
 from .errors import Problem
-from .review import DECISIONS, ReviewError, load_decisions
+from .review import DECISIONS, ReviewError, in_force, load_decisions
+from .store import read_table
 from .study import Study
 from .tables import ancestors, descendants, substantive
 
@@ -68,9 +69,14 @@ def learning_coders(study: Study) -> list[str]:
 
 
 def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
-    """decisions.csv (checked by :func:`~dialogcode.review.load_decisions`), every row
-    naming an unknown segment or code reported with its line."""
+    """The decisions in force (:func:`~dialogcode.review.in_force`: not those made on a
+    document's earlier text) of decisions.csv, checked by
+    :func:`~dialogcode.review.load_decisions`, every row naming an unknown segment or
+    code reported with its line."""
     decisions = load_decisions(study)
+    if len(decisions):
+        decisions = in_force(decisions, read_table(study.out, "documents",
+                                                   hint="dialogcode ingest"))
     path = str(study.root / DECISIONS)
     known = set(segments["seg_id"])
     problems = []

@@ -15,6 +15,7 @@ from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.ingest import load_corpus
+from dialogcode.review import final_codings
 from dialogcode.training import training_data
 
 CONTROL = ["He keeps the money and the truck keys, so she cannot go anywhere.",
@@ -322,6 +323,48 @@ def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
     assert result.exit_code == 0
     after = json.loads((study / "out" / "model" / "model.json").read_text())
     assert after["training"] != before and after["segments"] == 54
+
+
+def test_a_decision_on_a_transcript_edited_since_waits_for_a_new_decision(study):
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    sha = corpus.documents.set_index("doc_id").at["call5", "sha256"]
+    assert corpus.segments.set_index("seg_id").at["call5:t1", "text"] in CONTROL
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        f"call5:t1,risk.housing,accept,reviewer,bo,,{sha}\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+
+    def final():
+        corpus = load_corpus(opened)
+        return set(zip(*final_codings(opened, corpus.segments, corpus.documents)[
+            ["seg_id", "code_id", "source"]].values.T))
+
+    def trained():
+        data = training_data(opened, load_corpus(opened).segments,
+                             load_codebooks(opened.codebook_files()))
+        return data.labels[list(data.item_ids).index("call5:t1"), data.codes.index(
+            "risk.housing")] if "call5:t1" in data.item_ids else None
+
+    assert ("call5:t1", "risk.housing", "reviewer") in final() and trained() == 1
+    # a turn put in before it: call5:t1 is now another speaker's turn, which the
+    # decision never judged; it is listed, kept, and neither coded nor learned from
+    transcript = study / "transcripts" / "call5.txt"
+    transcript.write_text("P3: Welcome, everyone, we start at ten.\n" + transcript.read_text())
+    result = invoke("run", study, "-q")
+    assert result.exit_code == 0, result.output
+    assert "no longer apply" in result.output and "document text changed" in result.output
+    assert ("call5:t1", "risk.housing", "reviewer") not in final() and trained() is None
+    assert "call5:t1,risk.housing,accept" in (study / "decisions.csv").read_text()
+    # decided again on the turn as it is now, it counts again
+    sheet = study / "again.csv"
+    sheet.write_text("seg_id,code_id,decision,text\n"
+                     "call5:t1,risk.housing,accept,\"Welcome, everyone, we start at ten.\"\n",
+                     encoding="utf-8")
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert result.exit_code == 0, result.output
+    assert "1 changed" in result.output
+    assert ("call5:t1", "risk.housing", "reviewer") in final() and trained() == 1
 
 
 def test_a_decision_naming_an_unknown_code_is_refused_with_its_line(study):

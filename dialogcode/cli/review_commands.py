@@ -46,8 +46,8 @@ def review_export(study, output, undecided, codes, force, next_n):
     N most useful segments to code next (docs/review.md)."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..review import (load_decisions, load_suggestions, next_review_items, read_sheet,
-                          review_items, unimported, write_sheet)
+    from ..review import (in_force, load_decisions, load_suggestions, next_review_items,
+                          read_sheet, review_items, unimported, write_sheet)
     from ..store import read_table
     from ..study import Study
 
@@ -66,6 +66,7 @@ def review_export(study, output, undecided, codes, force, next_n):
     check_codes(codes, book.codes)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
     labels = {c.id: c.label for c in book.codes.values()}
+    decisions = in_force(decisions, corpus.documents)     # the others wait to be decided again
     if next_n:
         items = next_review_items(opened, corpus, book, codings, decisions, labels,
                                   next_n)
@@ -165,7 +166,9 @@ def echo_orphaned(study: Study, corpus=None) -> None:
     lost = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
                     corpus.documents)
     if len(lost):
-        click.echo(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv):")
+        click.echo(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv; "
+                   "where the document text changed, the segment waits to be decided "
+                   "again: `dialogcode review export` shows it as it is now):")
         echo_table(lost[["seg_id", "code_id", "decision", "reason"]])
 
 

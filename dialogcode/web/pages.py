@@ -24,8 +24,8 @@ from ..privacy import TERMS as PRIVACY_TERMS
 from ..privacy.gate import masked_corpus
 from ..learned import model_folder
 from ..lock import study_lock
-from ..review import (CHOICES, DECISION_COLUMNS, load_decisions, load_suggestions,
-                      next_review_items, record_decisions, review_items)
+from ..review import (CHOICES, DECISION_COLUMNS, in_force, load_decisions,
+                      load_suggestions, next_review_items, record_decisions, review_items)
 from ..store import read_table, table_path
 from ..study import Study
 
@@ -99,8 +99,8 @@ class ReviewData:
 
     def items(self, tables: Tables) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Every code proposed on a segment (review_items) with its decision, and the
-        current decisions."""
-        decisions = load_decisions(self.study)
+        decisions in force (not those made on a document's earlier text)."""
+        decisions = in_force(load_decisions(self.study), tables.documents)
         labels = {c.id: c.label for c in tables.book.codes.values()}
         items = review_items(tables.codings, tables.suggestions, tables.segments,
                              tables.documents, labels, decisions)
