@@ -115,8 +115,9 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
     codes = data.codes
     coded_docs = sorted(set(reference["doc_id"].dropna()))
     if len(coded_docs) < 2:
-        raise DialogcodeError("the reference coder coded fewer than two documents; "
-                              "cross-validation by document needs two or more")
+        raise DialogcodeError(f"the reference coder coded {len(coded_docs)} document(s); "
+                              "cross-validation by document needs two or more",
+                              file=reference.attrs.get("file"))
     test = segments[substantive(segments) & segments["doc_id"].isin(coded_docs)
                     ].reset_index(drop=True)
     index = {c: i for i, c in enumerate(codes)}

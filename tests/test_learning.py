@@ -301,6 +301,17 @@ def test_evaluate_refuses_rule_codings_of_an_earlier_codebook(study):
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
 
 
+def test_evaluate_against_a_coder_of_one_document_names_the_file(study):
+    coder = study / "codings" / "ana.csv"
+    rows = coder.read_text().splitlines()
+    coder.write_text("\n".join([rows[0], *(r for r in rows[1:] if r.startswith("call0:"))])
+                     + "\n")
+    assert invoke("code", study, "-q").exit_code == 0
+    result = invoke("evaluate", study, "--reference", "ana", "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{coder}: the reference coder coded 1 document(s)" in result.output
+
+
 def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
     assert invoke("run", study, "-q").exit_code == 0
     sheet = study / "out" / "next.xlsx"
