@@ -16,7 +16,7 @@ import pandas as pd
 from .learn import CodeModels
 from .learned import segment_scores
 
-PROPOSED_PER_SEGMENT = 3   # the highest-scoring codes shown besides those proposed
+PROPOSED_PER_SEGMENT = 3   # the highest-scoring codes with a model shown besides those proposed
 
 
 def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFrame,
@@ -58,15 +58,17 @@ def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFra
 
 
 def _rows(chosen, usable, scores, models, ruled, value) -> pd.DataFrame:
+    fitted = np.any(models.coef != 0, axis=1)    # a code too rare for a model has no score
     rows = []
     for i in chosen:
         seg_id = usable["seg_id"].iloc[i]
-        best = set(np.argsort(-scores[i], kind="stable")[:PROPOSED_PER_SEGMENT].tolist())
+        best = [j for j in np.argsort(-scores[i], kind="stable").tolist() if fitted[j]]
+        best = set(best[:PROPOSED_PER_SEGMENT])
         for j, code_id in enumerate(models.codes):
             proposed = scores[i, j] >= models.thresholds[j]
             if (seg_id, code_id) in ruled or proposed or j in best:
                 rows.append({"seg_id": seg_id, "code_id": code_id,
                              "source": "rule" if (seg_id, code_id) in ruled else "model",
-                             "score": round(float(scores[i, j]), 4),
+                             "score": round(float(scores[i, j]), 4) if fitted[j] else None,
                              "value": round(float(value[i]), 4)})
     return pd.DataFrame(rows, columns=["seg_id", "code_id", "source", "score", "value"])

@@ -336,6 +336,21 @@ def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
     assert after["training"] != before and after["segments"] == 54
 
 
+def test_review_next_shows_no_score_for_a_code_too_rare_for_a_model(study):
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 30"))
+    assert invoke("run", study, "-q").exit_code == 0
+    stats = json.loads((study / "out" / "model" / "model.json").read_text())["stats"]
+    assert {row["status"] for row in stats} == {"too few positives (< 30)"}
+    sheet = study / "out" / "next.csv"
+    assert invoke("review", "export", study, "--next", "3", "-o", sheet).exit_code == 0
+    rows = pd.read_csv(sheet)
+    # chosen where the rules code housing, which no model scores: a score of 0 would
+    # say a model found it unlikely
+    assert set(rows["code_id"]) == {"risk.housing"} and set(rows["source"]) == {"rule"}
+    assert rows["score"].isna().all()
+
+
 def test_a_decision_on_a_transcript_edited_since_waits_for_a_new_decision(study):
     opened = Study.open(study)
     corpus = load_corpus(opened)
