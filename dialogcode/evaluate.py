@@ -1,6 +1,7 @@
 """How good the coding is: k-fold cross-validation by document against a reference coder.
 
-The reference coder's documents are split into folds; for each fold, models are trained
+The reference coder's documents are split into folds (the segments they read, as
+:func:`~dialogcode.training.read_segments` says, are scored); for each fold, models are trained
 on everything people coded *outside* its documents (all coders' files, decisions and the
 codebook examples, thresholds chosen by an inner cross-validation on those documents
 only), then the fold's substantive segments are coded and compared with the reference,
@@ -34,7 +35,7 @@ from .errors import ArgumentError, DialogcodeError
 from .learned import fit_training, segment_scores
 from .store import replacing, write_table
 from .tables import descendants, substantive
-from .training import TrainingData
+from .training import TrainingData, read_segments
 
 METHODS = ("rules", "model", "rules+model", "baseline")
 ALL = "(all codes)"
@@ -113,13 +114,13 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
     may include the reference coder: each fold leaves its documents out). Raises
     DialogcodeError when the reference covers fewer than two documents."""
     codes = data.codes
-    coded_docs = sorted(set(reference["doc_id"].dropna()))
+    test = segments[substantive(segments) & segments["seg_id"].isin(
+        read_segments(reference, segments))].reset_index(drop=True)
+    coded_docs = sorted(set(test["doc_id"]))
     if len(coded_docs) < 2:
         raise DialogcodeError(f"the reference coder coded {len(coded_docs)} document(s); "
                               "cross-validation by document needs two or more",
                               file=reference.attrs.get("file"))
-    test = segments[substantive(segments) & segments["doc_id"].isin(coded_docs)
-                    ].reset_index(drop=True)
     index = {c: i for i, c in enumerate(codes)}
     truth = np.zeros((len(test), len(codes)), dtype=bool)
     position = {s: i for i, s in enumerate(test["seg_id"])}
@@ -150,8 +151,9 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
                               min_precision=min_precision, threshold=threshold,
                               min_positives=min_positives,
                               folds=folds)
-        _, scores = segment_scores(models, segments[segments["doc_id"].isin(held)],
-                                   documents, rules, cache_dir=cache_dir)
+        usable, scores = segment_scores(models, segments[segments["doc_id"].isin(held)],
+                                        documents, rules, cache_dir=cache_dir)
+        scores = scores[usable["seg_id"].isin(test["seg_id"].iloc[rows]).to_numpy()]
         learned = scores >= models.thresholds[None, :]      # False where no threshold
         fold = {"rules": ruled[rows], "model": learned, "rules+model": ruled[rows] | learned,
                 "baseline": _baseline(train, test["text"].iloc[rows].tolist(), seed)}

@@ -4,8 +4,8 @@ Each training *item* is a text with a label per codable code: 1 (the code applie
 0 (it does not) or -1 (unknown, left out of that code's model).
 
 - **Coders' files** (``codings/<coder>.csv``; those named in ``learn: coders`` or every
-  one): each substantive segment of a document the coder coded is an item, positive for
-  the codes any of these coders gave it and negative for every other code.
+  one): each substantive segment a coder read (:func:`read_segments`) is an item,
+  positive for the codes any of these coders gave it and negative for every other code.
 - **Review decisions** (``decisions.csv``): ``accept`` makes the code positive on that
   segment, ``reject`` negative, whatever a coder file says (the decision came later).
   A decided segment no coder read is an item known for the decided codes only.
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .agreement.coverage import Layout, locate
 from .codebook import Codebook
 from .coders import chosen_coders, coder_names, coder_path, read_coder
 from .errors import Problem
@@ -61,6 +62,15 @@ class TrainingData:
             digest.update(row.tobytes())
         digest.update("\0".join(self.codes).encode())
         return digest.hexdigest()[:16]
+
+
+def read_segments(human: pd.DataFrame, segments: pd.DataFrame) -> set[str]:
+    """The seg_ids a coder's codings (:func:`~dialogcode.coders.read_coder`) say were
+    read: every segment of a document they coded, or, in a document where a row has an
+    empty ``code_id``, the segments with a row (docs/review.md, which segments each
+    coder read). The others are unknown, never "none of the codes"."""
+    _, read, _ = locate("", human, Layout(segments))
+    return set(segments["seg_id"].to_numpy()[read])
 
 
 def learning_coders(study: Study) -> list[str]:
@@ -129,12 +139,12 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
         return rows[seg_id]
 
     positives: set[tuple[str, str]] = set()
-    covered: set[str] = set()
+    read: set[str] = set()
     for coder in coders:
         human = read_coder(coder_path(study, coder), segments, coder, set(book.codes))
-        covered |= set(human["doc_id"].dropna())
+        read |= read_segments(human, segments)
         positives |= set(zip(human["seg_id"], human["code_id"].fillna("")))
-    for seg_id in usable.loc[usable["doc_id"].isin(covered), "seg_id"]:
+    for seg_id in usable.loc[usable["seg_id"].isin(read), "seg_id"]:
         row(seg_id)[:] = 0
     for seg_id, code_id in positives:
         if seg_id in text_of.index and code_id in index:

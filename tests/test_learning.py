@@ -286,6 +286,32 @@ def test_evaluate_scores_a_parent_code_rolled_up_as_the_report_counts_it(study):
     assert rules.loc["(all codes)", "recall"] == pytest.approx(5 / 25)
 
 
+def test_a_coder_who_read_part_of_a_document_teaches_and_scores_that_part_only(study):
+    # a coding sheet with a row per turn read, blank where nothing applies, that stops
+    # halfway through call0: turns 6 to 10 were never read (docs/review.md)
+    coder = study / "codings" / "ana.csv"
+    ana = pd.read_csv(coder, dtype=str)
+    turn = ana["seg_id"].str.extract(r"call0:t(\d+)$")[0].astype(float)
+    ana = ana[~(turn > 5)]
+    blanks = pd.DataFrame({"seg_id": ["call0:t3", "call0:t5"], "code_id": ["", ""]})
+    pd.concat([ana, blanks]).to_csv(coder, index=False)
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    assert corpus.segments.set_index("seg_id").at["call0:t7", "text"] in CONTROL
+    data = training_data(opened, corpus.segments, load_codebooks(opened.codebook_files()))
+    items = list(data.item_ids)
+    assert "call0:t7" not in items          # unread: not a negative for economic control
+    assert data.labels[items.index("call0:t3")].tolist() == [0, 0]     # read, nothing
+    assert data.labels[items.index("call0:t4"), data.codes.index("risk.control")] == 1
+    assert invoke("code", study, "-q").exit_code == 0
+    result = invoke("evaluate", study, "--reference", "ana", "-q")
+    assert result.exit_code == 0, result.output
+    assert "over 5 documents (45 segments)" in result.output
+    table = pd.read_csv(study / "out" / "evaluation" / "per_code.csv")
+    rules = table[(table["method"] == "rules") & (table["code_id"] == "risk.control")]
+    assert rules["reference_positives"].item() == 18     # 4 a document, t7 and t10 unread
+
+
 def test_evaluate_refuses_rule_codings_of_an_earlier_codebook(study):
     assert invoke("code", study, "-q").exit_code == 0
     # a pattern added after `code`: the codings table still holds the old rules' codings,
