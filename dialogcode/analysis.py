@@ -208,7 +208,8 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     if evaluation is not None:
         tables["evaluation"] = evaluation[0]
     trust = trust_summary(*(evaluation or (None, None)), book.version,
-                          {c.id: c.label for c in book.codes.values()})
+                          {c.id: c.label for c in book.codes.values()},
+                          modelled=bool((codings["source"] == "model").any()))
     evidence = Evidence(corpus.documents, corpus.segments, final, book, lessons, tables,
                         trust, roles=pd.Series(roles.of(corpus.segments).to_numpy(),
                                                index=corpus.segments["seg_id"]))

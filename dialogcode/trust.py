@@ -1,8 +1,9 @@
 """How far to trust the coding, in plain words, from `dialogcode evaluate`'s figures.
 
-Each code gets a level from its cross-validated agreement (rules + model against the
-reference coder): ``good`` (Krippendorff's alpha at least 0.667), ``fair`` (at least 0.4)
-or ``low``; ``too few to tell`` when the reference coded it fewer than
+Each code gets a level from its cross-validated agreement with the reference coder, of
+the method that made the study's codings (rules + model, or the rules alone when no
+learned model coded them): ``good`` (Krippendorff's alpha at least 0.667), ``fair`` (at
+least 0.4) or ``low``; ``too few to tell`` when the reference coded it fewer than
 :data:`MIN_REFERENCE` times.
 """
 from __future__ import annotations
@@ -34,16 +35,23 @@ def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataF
 
 
 def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
-                  codebook_version: str, labels: dict[str, str]) -> dict:
+                  codebook_version: str, labels: dict[str, str], *, modelled: bool = True
+                  ) -> dict:
     """What the report says first: ``paragraph`` (plain words), ``levels`` (level ->
-    code labels) and ``stale`` (the figures were made with other codebooks)."""
+    code labels) and ``stale`` (the figures were made with other codebooks). Without
+    ``modelled`` (no learned model coded the study) the figures are the rules' alone."""
     if per_code is None or design is None:
         return {"paragraph": "This coding has not been checked against a person's coding. "
                              "Until it is (code some documents by hand, then run `dialogcode "
                              "evaluate --reference CODER`), treat every count below as "
                              "unverified.", "levels": {}, "stale": False}
     overall = per_code[per_code["code_id"] == ALL].set_index("method")
-    both, rules = overall.loc["rules+model"], overall.loc["rules"]
+    method = "rules+model" if modelled else "rules"
+    both, rules = overall.loc[method], overall.loc["rules"]
+    compared = (f"The rules alone found {_tenths(rules['recall'])}." if modelled else
+                "No learned model coded these segments, so these are the rules' figures "
+                f"(with a model, {_tenths(overall.loc['rules+model', 'recall'])} in the same "
+                "cross-validation: `dialogcode learn`, then `dialogcode code`).")
     paragraph = (
         f"Checked against {design['reference']}'s coding of {design['segments']} segments in "
         f"{design['documents']} documents ({design['folds']}-fold cross-validation by "
@@ -51,10 +59,10 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
         f"found {_tenths(both['recall'])} passages a person coded (recall "
         f"{both['recall']:.2f}, 95% interval {both['recall_low']:.2f} to "
         f"{both['recall_high']:.2f}), and {_tenths(both['precision'])} of its codings "
-        f"were ones the person made too (precision {both['precision']:.2f}). The rules "
-        f"alone found {_tenths(rules['recall'])}. Codes marked low are counted but not "
+        f"were ones the person made too (precision {both['precision']:.2f}). {compared} "
+        "Codes marked low are counted but not "
         "reliable: read their counts and quotes as leads to check, not as findings.")
-    levels = code_levels(per_code)
+    levels = code_levels(per_code, method)
     grouped = {level: [labels.get(c, c) for c in levels.loc[levels["level"] == level,
                                                              "code_id"]]
                for level in LEVELS}

@@ -2,6 +2,7 @@
 the report's trust paragraph, on a small generated study where one code (economic
 control) has no patterns and only a coder's file and examples to learn from."""
 import json
+import shutil
 import socket
 from pathlib import Path
 
@@ -266,6 +267,30 @@ def test_evaluate_cross_validates_by_document_and_the_report_opens_with_it(study
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert page.index("How far to trust these codes") < page.index("Study overview")
     assert "coding of 50 segments in 5 documents" in page
+
+
+def test_the_report_trusts_the_rules_alone_when_no_model_coded_the_study(study):
+    assert invoke("run", study, "-q").exit_code == 0       # learns and codes
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    table = pd.read_csv(study / "out" / "evaluation" / "per_code.csv")
+    overall = table[table["code_id"] == "(all codes)"].set_index("method")
+    rules, both = overall.loc["rules", "recall"], overall.loc["rules+model", "recall"]
+    assert f"{rules:.2f}" != f"{both:.2f}"
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert f"(recall {both:.2f}" in page
+    # the model taken away: the codings are the rules' alone, and so must the figures be
+    shutil.rmtree(study / "out" / "model")
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert f"(recall {rules:.2f}" in page and f"(recall {both:.2f}" not in page
+    assert "No learned model coded these segments" in page
+    per_code = table[table["method"] == "rules"].set_index("code_id")
+    box = page[page.index("How far to trust"):page.index("Study overview")]
+    # economic control has no patterns: the rules never code it, whatever the model did
+    assert per_code.loc["risk.control", "reference_positives"] >= 5
+    assert "<strong>low</strong>: Economic control" in box
 
 
 def test_evaluate_scores_a_parent_code_rolled_up_as_the_report_counts_it(study):
