@@ -14,6 +14,7 @@ from .dask_tables import counting_for
 from .errors import CodebookError, ConfigError, DialogcodeError, ManifestError, Problem
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
+from .learned import trained_on
 from .lessons import LessonsFile, assemble, load_lessons
 from .manifest import STANDARD
 from .progress import progress_steps
@@ -207,9 +208,10 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     evaluation = load_evaluation(study.out / "evaluation")
     if evaluation is not None:
         tables["evaluation"] = evaluation[0]
+    modelled = bool((codings["source"] == "model").any())
     trust = trust_summary(*(evaluation or (None, None)), book.version,
-                          {c.id: c.label for c in book.codes.values()},
-                          modelled=bool((codings["source"] == "model").any()))
+                          {c.id: c.label for c in book.codes.values()}, modelled=modelled,
+                          training=trained_on(study) if modelled else None)
     evidence = Evidence(corpus.documents, corpus.segments, final, book, lessons, tables,
                         trust, roles=pd.Series(roles.of(corpus.segments).to_numpy(),
                                                index=corpus.segments["seg_id"]))

@@ -18,8 +18,8 @@ from .coding import CODING_COLUMNS
 from .errors import DialogcodeError
 from .features import segment_terms
 from .ingest import Corpus
-from .learn import (MODEL_FOLDER, CodeModels, TextFeatures, check_fits, fit_models,
-                    load_models, read_texts, save_models)
+from .learn import (MODEL_FOLDER, CodeModels, ModelError, TextFeatures, check_fits,
+                    fit_models, load_models, read_texts, save_models)
 from .review import DECISIONS
 from .study import Study
 from .tables import substantive
@@ -28,6 +28,16 @@ from .training import TrainingData, training_data
 
 def model_folder(study: Study) -> Path:
     return study.out / MODEL_FOLDER
+
+
+def trained_on(study: Study) -> str | None:
+    """The training-set digest of the study's stored model, None without a readable one
+    (`evaluate` records the digest of what it trained on, so the report can tell when the
+    model changed since)."""
+    try:
+        return load_models(model_folder(study)).meta.get("training")
+    except ModelError:
+        return None
 
 
 def has_training(study: Study) -> bool:

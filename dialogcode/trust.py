@@ -35,16 +35,18 @@ def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataF
 
 
 def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
-                  codebook_version: str, labels: dict[str, str], *, modelled: bool = True
-                  ) -> dict:
+                  codebook_version: str, labels: dict[str, str], *, modelled: bool = True,
+                  training: str | None = None) -> dict:
     """What the report says first: ``paragraph`` (plain words), ``levels`` (level ->
-    code labels) and ``stale`` (the figures were made with other codebooks). Without
-    ``modelled`` (no learned model coded the study) the figures are the rules' alone."""
+    code labels) and ``stale``: why the figures are not of the coding as it is now
+    (made with other codebooks, or before the model that coded the study was trained on
+    other human codings: its ``training`` digest), else "". Without ``modelled`` (no
+    learned model coded the study) the figures are the rules' alone."""
     if per_code is None or design is None:
         return {"paragraph": "This coding has not been checked against a person's coding. "
                              "Until it is (code some documents by hand, then run `dialogcode "
                              "evaluate --reference CODER`), treat every count below as "
-                             "unverified.", "levels": {}, "stale": False}
+                             "unverified.", "levels": {}, "stale": ""}
     overall = per_code[per_code["code_id"] == ALL].set_index("method")
     method = "rules+model" if modelled else "rules"
     both, rules = overall.loc[method], overall.loc["rules"]
@@ -66,5 +68,10 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     grouped = {level: [labels.get(c, c) for c in levels.loc[levels["level"] == level,
                                                              "code_id"]]
                for level in LEVELS}
+    stale = ("with an earlier version of the codebooks"
+             if design.get("codebook_version") != codebook_version else
+             "before the learned model was trained again on changed coder files or review "
+             "decisions" if modelled and design.get("training") not in (None, training)
+             else "")
     return {"paragraph": paragraph, "levels": {k: v for k, v in grouped.items() if v},
-            "stale": design.get("codebook_version") != codebook_version}
+            "stale": stale}

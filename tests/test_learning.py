@@ -293,6 +293,26 @@ def test_the_report_trusts_the_rules_alone_when_no_model_coded_the_study(study):
     assert "<strong>low</strong>: Economic control" in box
 
 
+def test_the_report_flags_figures_made_before_the_model_was_trained_again(study):
+    assert invoke("run", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    flag = "These figures were made before the learned model was trained again"
+    assert flag not in (study / "out" / "report.html").read_text(encoding="utf-8")
+    # a round of review, then learn and code without evaluate: the figures are of the
+    # model before it
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert flag in (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert flag not in (study / "out" / "report.html").read_text(encoding="utf-8")
+
+
 def test_evaluate_scores_a_parent_code_rolled_up_as_the_report_counts_it(study):
     book = study / "codebooks" / "test.yaml"
     book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",

@@ -156,7 +156,7 @@ def test_the_opening_box_names_at_most_fifteen_codes_a_level(sample):
     study, evidence = sample
     names = [f"Imported category {n}" for n in range(190)]
     trust = {"paragraph": "Checked.", "levels": {"low": names, "good": names[:2]},
-             "stale": False}
+             "stale": ""}
     html = " ".join(render_report("T", evidence.documents, evidence.segments,
                                   evidence.codings, evidence.book, evidence.tables,
                                   trust).split())

@@ -128,7 +128,8 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet))
-    design = {"reference": reference, "codebook_version": book.version, "model": model,
+    design = {"reference": reference, "codebook_version": book.version,
+              "training": data.digest(), "model": model,
               "semantic": settings.semantic, "min_precision": settings.min_precision,
               "threshold": settings.threshold,
               "seed": seed}
