@@ -84,10 +84,13 @@ def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: boo
 
 
 def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
-               codes: set[str] | None = None) -> pd.DataFrame:
+               codes: set[str] | None = None, hashes: pd.Series | None = None
+               ) -> pd.DataFrame:
     """Read a coder file and check it against ``segments`` (and the code ids ``codes``
-    when given): every problem names the file's line. Adds doc_id and ``source``
-    ``human:<coder>``."""
+    when given; with ``hashes``, each document's sha256 by doc_id, a document whose rows
+    carry another sha256 is a problem at its first row: seg_ids follow the turns, so
+    after an edit its codings may sit on other turns): every problem names the file's
+    line. Adds doc_id and ``source`` ``human:<coder>``."""
     coder = coder or path.stem
     table = coder_table(path)
     missing = [c for c in ("seg_id", "code_id") if c not in table]
@@ -105,6 +108,15 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
         problems += [Problem(f"seg_id {table.at[i, 'seg_id']} is in document {actual[i]}, "
                              f"but the row's doc_id is {given[i]!r}", str(path), int(i))
                      for i in table.index[wrong]]
+    if hashes is not None and "sha256" in table:
+        doc = pd.Series(documents.to_numpy()[np.maximum(found, 0)], index=table.index)
+        seen = table["sha256"].str.strip()
+        stale = doc[(found >= 0) & seen.ne("") & seen.ne(doc.map(hashes))]
+        problems += [Problem(f"document {doc_id!r} was coded when its text was different "
+                             "(its sha256 is not the document's now), so its codings may "
+                             "sit on other turns; re-code it or import it again", str(path),
+                             int(stale.index[stale == doc_id][0]))
+                     for doc_id in sorted(set(stale))]
     if codes is not None:
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
         problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i))

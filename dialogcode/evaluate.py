@@ -218,15 +218,16 @@ def _curve(rows: pd.DataFrame) -> pd.DataFrame:
     return grouped[["fraction", "training_segments", "method", "f1"]]
 
 
-def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str]
-                      ) -> pd.DataFrame:
-    """The reference coder's file, checked (file and line of every bad row); raises
-    ArgumentError when ``coder`` has no file."""
+def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str],
+                      hashes: pd.Series) -> pd.DataFrame:
+    """The reference coder's file, checked (file and line of every bad row, a document
+    coded on other text than ``hashes`` say it has now); raises ArgumentError when
+    ``coder`` has no file."""
     path = coder_path(study, coder)
     if not path.is_file():
         raise ArgumentError(f"no codings/{coder}.csv (coders: "
                            f"{', '.join(coder_names(study)) or 'none'})", file=path)
-    return read_coder(path, segments, coder, codes)
+    return read_coder(path, segments, coder, codes, hashes)
 
 
 def write_evaluation(evaluation: Evaluation, folder, design: dict) -> list:

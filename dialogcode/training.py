@@ -78,15 +78,19 @@ def learning_coders(study: Study) -> list[str]:
     return chosen_coders(study, study.config.learn.coders, "learn: coders")
 
 
-def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
+def document_hashes(study: Study) -> pd.Series:
+    """Each document's sha256 by doc_id, as `dialogcode ingest` last wrote them."""
+    return read_table(study.out, "documents", hint="dialogcode ingest").set_index(
+        "doc_id")["sha256"]
+
+
+def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str],
+                      hashes: pd.Series) -> pd.DataFrame:
     """The decisions in force (:func:`~dialogcode.review.in_force`: not those made on a
-    document's earlier text) of decisions.csv, checked by
+    document's earlier text, by ``hashes``) of decisions.csv, checked by
     :func:`~dialogcode.review.load_decisions`, every row naming an unknown segment or
     code reported with its line."""
-    decisions = load_decisions(study)
-    if len(decisions):
-        decisions = in_force(decisions, read_table(study.out, "documents",
-                                                   hint="dialogcode ingest"))
+    decisions = in_force(load_decisions(study), hashes.reset_index())
     path = str(study.root / DECISIONS)
     known = set(segments["seg_id"])
     problems = []
@@ -108,10 +112,11 @@ def people_codings(study: Study, segments: pd.DataFrame, book: Codebook) -> pd.D
     """(seg_id, doc_id, code_id) that people gave: every coder file's codings and the
     accepted review decisions. `cluster` and `suggest` count them as coded."""
     parts = []
+    hashes = document_hashes(study)
     for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes))
+        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes), hashes)
         parts.append(human.dropna(subset=["code_id"])[["seg_id", "doc_id", "code_id"]])
-    decisions = checked_decisions(study, segments, set(book.codes))
+    decisions = checked_decisions(study, segments, set(book.codes), hashes)
     accepted = decisions[decisions["decision"] == "accept"]
     doc_of = segments.set_index("seg_id")["doc_id"]
     parts.append(pd.DataFrame({"seg_id": accepted["seg_id"],
@@ -140,8 +145,9 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
 
     positives: set[tuple[str, str]] = set()
     read: set[str] = set()
+    hashes = document_hashes(study)
     for coder in coders:
-        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes))
+        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes), hashes)
         read |= read_segments(human, segments)
         positives |= set(zip(human["seg_id"], human["code_id"].fillna("")))
     for seg_id in usable.loc[usable["seg_id"].isin(read), "seg_id"]:
@@ -149,7 +155,7 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
     for seg_id, code_id in positives:
         if seg_id in text_of.index and code_id in index:
             row(seg_id)[index[code_id]] = 1
-    decisions = checked_decisions(study, segments, set(book.codes))
+    decisions = checked_decisions(study, segments, set(book.codes), hashes)
     for seg_id, code_id, decision in zip(decisions["seg_id"], decisions["code_id"],
                                          decisions["decision"]):
         if seg_id in text_of.index and code_id in index:

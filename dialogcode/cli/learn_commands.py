@@ -119,7 +119,8 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     check_current(opened, rules, book, corpus)     # the rules' figures are of these codebooks
     rules = rules[rules["source"] == "rule"]
     data = training_data(opened, corpus.segments, book)
-    truth = reference_codings(opened, corpus.segments, reference, set(book.codes))
+    truth = reference_codings(opened, corpus.segments, reference, set(book.codes),
+                              corpus.documents.set_index("doc_id")["sha256"])
     model = model or opened.config.model
     result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
                             model=model, semantic=settings.semantic,
