@@ -78,10 +78,12 @@ def learning_coders(study: Study) -> list[str]:
     return chosen_coders(study, study.config.learn.coders, "learn: coders")
 
 
-def document_hashes(study: Study) -> pd.Series:
-    """Each document's sha256 by doc_id, as `dialogcode ingest` last wrote them."""
-    return read_table(study.out, "documents", hint="dialogcode ingest").set_index(
-        "doc_id")["sha256"]
+def document_hashes(study: Study, documents: pd.DataFrame | None) -> pd.Series:
+    """Each document's sha256 by doc_id, of ``documents`` or, when None, as `dialogcode
+    ingest` last wrote them."""
+    if documents is None:
+        documents = read_table(study.out, "documents", hint="dialogcode ingest")
+    return documents.set_index("doc_id")["sha256"]
 
 
 def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str],
@@ -108,11 +110,14 @@ def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str],
     return decisions
 
 
-def people_codings(study: Study, segments: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+def people_codings(study: Study, segments: pd.DataFrame, book: Codebook, *,
+                   documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """(seg_id, doc_id, code_id) that people gave: every coder file's codings and the
-    accepted review decisions. `cluster` and `suggest` count them as coded."""
+    accepted review decisions in force (``documents``, by default the ingested ones, say
+    which document texts they were made on). `cluster` and `suggest` count them as
+    coded."""
     parts = []
-    hashes = document_hashes(study)
+    hashes = document_hashes(study, documents)
     for coder in coder_names(study):
         human = read_coder(coder_path(study, coder), segments, coder, set(book.codes), hashes)
         parts.append(human.dropna(subset=["code_id"])[["seg_id", "doc_id", "code_id"]])
@@ -126,10 +131,13 @@ def people_codings(study: Study, segments: pd.DataFrame, book: Codebook) -> pd.D
 
 
 def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
-                  coders: list[str] | None = None) -> TrainingData:
+                  coders: list[str] | None = None, documents: pd.DataFrame | None = None
+                  ) -> TrainingData:
     """Everything people said about codes, as :class:`TrainingData` over the codable codes
-    of ``book``. ``coders`` defaults to :func:`learning_coders`. Raises CodingsError or
-    ReviewError naming the file and line of a bad row."""
+    of ``book``. ``coders`` defaults to :func:`learning_coders`; ``documents`` (by
+    default the ingested ones) say which document texts the coder files and decisions
+    must have been made on. Raises CodingsError or ReviewError naming the file and line
+    of a bad row."""
     codes = [c.id for _, c in book.tree() if c.codable]
     index = {c: i for i, c in enumerate(codes)}
     coders = learning_coders(study) if coders is None else coders
@@ -145,7 +153,7 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
 
     positives: set[tuple[str, str]] = set()
     read: set[str] = set()
-    hashes = document_hashes(study)
+    hashes = document_hashes(study, documents)
     for coder in coders:
         human = read_coder(coder_path(study, coder), segments, coder, set(book.codes), hashes)
         read |= read_segments(human, segments)

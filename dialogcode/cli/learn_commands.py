@@ -118,7 +118,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     rules = read_table(opened.out, "codings", hint="dialogcode code")
     check_current(opened, rules, book, corpus)     # the rules' figures are of these codebooks
     rules = rules[rules["source"] == "rule"]
-    data = training_data(opened, corpus.segments, book)
+    data = training_data(opened, corpus.segments, book, documents=corpus.documents)
     truth = reference_codings(opened, corpus.segments, reference, set(book.codes),
                               corpus.documents.set_index("doc_id")["sha256"])
     model = model or opened.config.model
