@@ -459,6 +459,7 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     whose coding would help the learned models most (`review export --next`, the
     browser's queue). Needs `dialogcode learn`."""
     from .active import next_items
+    from .analysis import check_current
     from .coders import coder_names
     from .learn import check_fits, load_models
     from .learned import model_folder
@@ -466,6 +467,7 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     folder = model_folder(study)
     models = load_models(folder)
     check_fits(models, book, corpus.documents, study.config.model, folder)
+    check_current(study, codings, book, corpus)     # the rules' hits are model features
     known = set(decisions["seg_id"])
     for coder in coder_names(study):
         human = read_coder(coder_path(study, coder), corpus.segments, coder)

@@ -407,6 +407,18 @@ def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
     assert after["training"] != before and after["segments"] == 54
 
 
+def test_review_next_refuses_rule_codings_of_an_earlier_codebook(study):
+    assert invoke("run", study, "-q").exit_code == 0
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("[rent, evicted]", "[rent, evicted, families]"))
+    assert invoke("learn", study, "-q").exit_code == 0     # the model fits the codebook now
+    result = invoke("review", "export", study, "--next", "3")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "codings were made with another version of the codebooks" in result.output
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("review", "export", study, "--next", "3").exit_code == 0
+
+
 def test_review_next_shows_no_score_for_a_code_too_rare_for_a_model(study):
     config = study / "dialogcode.yaml"
     config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 30"))
