@@ -388,6 +388,28 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
 
 
+def check_decisions(study: Study, decisions: pd.DataFrame, segments: pd.DataFrame,
+                    codes: set[str] | None) -> pd.DataFrame:
+    """``decisions`` (of :func:`load_decisions`), once no row names an unknown segment
+    or (with ``codes``, the codebook's ids) code; raises ReviewError naming the line of
+    every such row."""
+    path = str(study.root / DECISIONS)
+    known = set(segments["seg_id"])
+    problems = []
+    for row in decisions.itertuples():
+        if row.seg_id not in known:
+            problems.append(Problem(f"unknown seg_id {row.seg_id!r}; the transcripts changed "
+                                    "since this decision, or it was typed by hand: fix or "
+                                    "delete the row", path, row.line))
+        if codes is not None and row.code_id not in codes:
+            problems.append(Problem(f"code {row.code_id!r} is not in the codebook; rename it "
+                                    "to a code id of the codebook or delete the row", path,
+                                    row.line))
+    if problems:
+        raise ReviewError(problems)
+    return decisions
+
+
 def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
                   rules: pd.DataFrame | None = None, codes: set[str] | None = None
                   ) -> pd.DataFrame:
@@ -400,7 +422,8 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     without one), whatever a coder file's ``quote`` column says."""
     if rules is None:
         rules = read_table(study.out, "codings", hint="dialogcode code")
-    decisions = in_force(load_decisions(study), documents)
+    decisions = check_decisions(study, in_force(load_decisions(study), documents), segments,
+                                codes)
     rejected = set(zip(*decisions[decisions["decision"] == "reject"][["seg_id",
                                                                      "code_id"]].values.T))
     keep = pd.Series([(s, c) not in rejected for s, c in zip(rules["seg_id"],

@@ -24,8 +24,7 @@ import pandas as pd
 from .agreement.coverage import Layout, locate
 from .codebook import Codebook
 from .coders import chosen_coders, coder_names, coder_path, read_coder
-from .errors import Problem
-from .review import DECISIONS, ReviewError, in_force, load_decisions
+from .review import check_decisions, in_force, load_decisions
 from .store import read_table
 from .study import Study
 from .tables import ancestors, descendants, substantive
@@ -90,24 +89,9 @@ def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str],
                       hashes: pd.Series) -> pd.DataFrame:
     """The decisions in force (:func:`~dialogcode.review.in_force`: not those made on a
     document's earlier text, by ``hashes``) of decisions.csv, checked by
-    :func:`~dialogcode.review.load_decisions`, every row naming an unknown segment or
-    code reported with its line."""
-    decisions = in_force(load_decisions(study), hashes.reset_index())
-    path = str(study.root / DECISIONS)
-    known = set(segments["seg_id"])
-    problems = []
-    for row in decisions.itertuples():
-        if row.seg_id not in known:
-            problems.append(Problem(f"unknown seg_id {row.seg_id!r}; the transcripts changed "
-                                    "since this decision, or it was typed by hand: fix or "
-                                    "delete the row", path, row.line))
-        if row.code_id not in codes:
-            problems.append(Problem(f"code {row.code_id!r} is not in the codebook; rename it "
-                                    "to a code id of the codebook or delete the row", path,
-                                    row.line))
-    if problems:
-        raise ReviewError(problems)
-    return decisions
+    :func:`~dialogcode.review.check_decisions`."""
+    return check_decisions(study, in_force(load_decisions(study), hashes.reset_index()),
+                           segments, codes)
 
 
 def people_codings(study: Study, segments: pd.DataFrame, book: Codebook, *,

@@ -506,6 +506,21 @@ def test_a_decision_naming_an_unknown_code_is_refused_with_its_line(study):
     assert "decisions.csv:3: code 'risk.contrl' is not in the codebook" in result.output
 
 
+def test_the_tables_refuse_a_decision_naming_an_unknown_code_or_segment(study):
+    assert invoke("code", study, "-q").exit_code == 0
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call5:t1,risk.control,accept,reviewer,bo,,\n"
+        "call5:t2,risk.contrl,accept,reviewer,bo,,\n"
+        "call55:t1,risk.control,accept,reviewer,bo,,\n", encoding="utf-8")
+    # learn refused them already; the tables (and report) put 'risk.contrl' in the
+    # coded segments and left the unknown segment out without a word
+    result = invoke("tables", study, "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "decisions.csv:3: code 'risk.contrl' is not in the codebook" in result.output
+    assert "decisions.csv:4: unknown seg_id 'call55:t1'" in result.output
+
+
 def test_a_study_without_human_codings_codes_by_rules_only(study):
     for path in (study / "codings").iterdir():
         path.unlink()
