@@ -568,3 +568,25 @@ def test_a_spreadsheet_codebook_imports_as_human_only_codes(tmp_path):
     bad.write_text('code,definition\nMoney,"Talk" about money\n', encoding="utf-8")
     result = invoke("codebook", "import", bad, "-o", tmp_path / "bad.yaml")
     assert result.exit_code == 1 and "bad.csv:2: text after a closing quote" in result.output
+
+
+def test_a_spreadsheet_codebook_with_merged_cells_or_unsaved_formulas_is_refused(tmp_path):
+    # a definition made by a formula that no spreadsheet program has calculated (one a
+    # script wrote) reads as empty, and a code merged over two rows as one code and a
+    # row without one: neither may be imported as if it said so
+    for name, fill in (("formula", lambda ws: ws.append(["housing", "Housing",
+                                                         '=A2&" and rent"'])),
+                       ("merged", lambda ws: (ws.append(["money", "Money again", "x"]),
+                                              ws.merge_cells("A2:A3")))):
+        book = openpyxl.Workbook()
+        ws = book.active
+        ws.append(["code", "label", "definition"])
+        ws.append(["money", "Money and work", "Talk about money"])
+        fill(ws)
+        path = tmp_path / f"{name}.xlsx"
+        book.save(path)
+        result = invoke("codebook", "import", path, "-o", tmp_path / f"{name}.yaml")
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert {"formula": "formula cells without a saved value (C3)",
+                "merged": "merged cells A2:A3"}[name] in result.output
+        assert not (tmp_path / f"{name}.yaml").exists()

@@ -42,7 +42,8 @@ def _key(header) -> str:
 def _rows(path: Path) -> list[tuple[int, list]]:
     """[(line, values)] of the spreadsheet, its header first."""
     if path.suffix.lower() == ".xlsx":
-        return list(enumerate(xlsx_rows(path, str(path), CodebookError), start=1))
+        return list(enumerate(xlsx_rows(path, str(path), CodebookError, unmerged=True),
+                              start=1))
     header, rows = read_csv_file(path, CodebookError)
     return [(1, header)] + rows if header else []
 
