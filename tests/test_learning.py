@@ -383,6 +383,16 @@ def test_evaluate_against_a_coder_of_one_document_names_the_file(study):
     assert f"{coder}: the reference coder coded 1 document(s)" in result.output
 
 
+@pytest.mark.parametrize("command", [["evaluate", "--reference", "ana"], ["cluster"],
+                                     ["suggest"], ["agree", "rules", "ana"]])
+def test_a_seed_numpy_cannot_take_is_a_usage_error(study, command):
+    for seed in ("-1", str(2**32)):
+        result = invoke(*command, "--seed", seed, *(["-s", study] if command[0] == "agree"
+                                                   else [study]))
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert "Invalid value for '--seed'" in result.output
+
+
 def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
     assert invoke("run", study, "-q").exit_code == 0
     sheet = study / "out" / "next.xlsx"

@@ -11,7 +11,8 @@ from ..errors import ArgumentError
 from . import cli
 from .codebook_commands import codebook
 from .coding_commands import codebook_option, study_codebook
-from .options import echo_table, model_option, quiet_option, shown, study_argument
+from .options import (echo_table, model_option, quiet_option, seed_option, shown,
+                      study_argument)
 
 PATCH = "suggestions.yaml"
 
@@ -58,7 +59,7 @@ def _k(ctx, param, value):
 @click.option("--boundaries/--no-boundaries", default=False, show_default=True,
               help="First cut documents into runs of talk at topic changes "
                    "(TextTiling-style) and cluster whole runs.")
-@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@seed_option()
 @click.option("--backend", type=click.Choice(BACKENDS), default="tfidf", show_default=True,
               help="Features: TF-IDF of lemmas (reduced by SVD), or the word vectors of "
                    "the --model pipeline.")
@@ -158,7 +159,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
 @click.option("--threshold", default=0.5, show_default=True,
               type=click.FloatRange(0, 1, min_open=True, max_open=True),
               help="Lowest probability to suggest a code.")
-@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@seed_option()
 @codebook_option
 @model_option
 @quiet_option

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 import click
 
 from . import cli
-from .options import (echo_table, model_option, quiet_option, scheduler_option, shown,
-                      study_argument)
+from .options import (echo_table, model_option, quiet_option, scheduler_option,
+                      seed_option, shown, study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -86,7 +86,7 @@ def learn(study, model, scheduler, quiet):
               help="Folds by document (default: `learn: folds`, 5).")
 @click.option("--curve", is_flag=True, help="Also a learning curve: F1 against the number "
                                             "of human-coded training segments.")
-@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@seed_option()
 @model_option
 @quiet_option
 def evaluate(study, reference, folds, curve, seed, model, quiet):

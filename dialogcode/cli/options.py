@@ -58,6 +58,12 @@ quiet_option = click.option("--quiet", "-q", is_flag=True,
                             help="No progress bars (stderr) and no summary.")
 
 
+def seed_option(help_text: str = "Random seed."):
+    """--seed: a whole number numpy and scikit-learn accept (0 to 2**32 - 1)."""
+    return click.option("--seed", default=0, show_default=True,
+                        type=click.IntRange(0, 2**32 - 1), help=help_text)
+
+
 def check_codes(codes, known, option: str = "--code") -> None:
     """Refuse (exit 2) code ids given with ``option`` that are not in ``known``, naming
     the closest known ids."""

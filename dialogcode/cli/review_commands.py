@@ -9,8 +9,8 @@ import click
 from ..choices import AGREEMENT_UNITS
 from ..errors import ArgumentError
 from . import cli
-from .options import (ALLOW_OUTSIDE, allow_outside_option, check_codes, echo_table, shown,
-                      study_argument, study_option)
+from .options import (ALLOW_OUTSIDE, allow_outside_option, check_codes, echo_table,
+                      seed_option, shown, study_argument, study_option)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -198,7 +198,7 @@ def echo_orphaned(study: Study, corpus=None) -> None:
               help="The alpha a numeric variable's verdict uses.")
 @click.option("--draws", default=1000, show_default=True, type=click.IntRange(0),
               help="Bootstrap draws for the 95% intervals (0: none).")
-@click.option("--seed", default=0, show_default=True, type=int, help="Bootstrap seed.")
+@seed_option("Bootstrap seed.")
 @click.option("--min-units", default=10, show_default=True, type=click.IntRange(1),
               help="Units with the code (or a less common value) needed for a verdict.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
