@@ -400,10 +400,15 @@ def _check_arrays(arrays: dict[str, np.ndarray], n_codes: int, semantic: str) ->
 
 
 def check_fits(models: CodeModels, book: Codebook, documents: pd.DataFrame, model: str,
-               folder: Path) -> None:
-    """Refuse a model made for another codebook version, pipeline or document text."""
+               folder: Path, *, unit: str | None = None) -> None:
+    """Refuse a model made for another codebook version, pipeline or document text, or
+    (given the ``unit`` the study's segments are cut into now) for other segments."""
     meta = models.meta
     fix = "; run `dialogcode learn` again"
+    if unit is not None and meta.get("unit", unit) != unit:
+        raise ModelError(f"the model was trained on segments of unit {meta['unit']!r}, the "
+                         f"study's segments are now of unit {unit!r}{fix}",
+                         file=folder / "model.json")
     if meta.get("codebook_version") != book.version:
         raise ModelError(f"the model was trained with codebook version "
                          f"{meta.get('codebook_version')}, the codebooks are now version "

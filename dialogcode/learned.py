@@ -40,6 +40,11 @@ def trained_on(study: Study) -> str | None:
         return None
 
 
+def segment_unit(segments: pd.DataFrame) -> str | None:
+    """The unit the segments are cut into (turn, sentence or section); None for none."""
+    return str(segments["unit"].iat[0]) if len(segments) else None
+
+
 def has_training(study: Study) -> bool:
     """True when the study has coder files or review decisions to learn from."""
     return bool(coder_names(study)) or (study.root / DECISIONS).is_file()
@@ -65,6 +70,7 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
     used = set(data.doc_ids[data.origin == "segment"])
     hashes = corpus.documents.set_index("doc_id")["sha256"]
     models.meta = {"codebook_version": book.version, "training": data.digest(),
+                   "unit": segment_unit(corpus.segments),
                    "items": len(data.item_ids), "segments": data.n_segments,
                    "min_precision": settings.min_precision, "threshold": settings.threshold,
                    "documents": {d: hashes[d] for d in sorted(used)}}
@@ -108,7 +114,8 @@ def model_codings(study: Study, corpus: Corpus, book: Codebook, rules: pd.DataFr
     if not (folder / "model.json").is_file():
         return pd.DataFrame(columns=CODING_COLUMNS)
     models = load_models(folder)
-    check_fits(models, book, corpus.documents, model, folder)
+    check_fits(models, book, corpus.documents, model, folder,
+               unit=segment_unit(corpus.segments))
     return codings_from_scores(models, corpus.segments, corpus.documents, rules, book,
                                cache_dir=study.out / "cache")
 

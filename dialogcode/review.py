@@ -485,11 +485,12 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     from .analysis import check_current
     from .coders import coder_names
     from .learn import check_fits, load_models
-    from .learned import model_folder
+    from .learned import model_folder, segment_unit
 
     folder = model_folder(study)
     models = load_models(folder)
-    check_fits(models, book, corpus.documents, study.config.model, folder)
+    check_fits(models, book, corpus.documents, study.config.model, folder,
+               unit=segment_unit(corpus.segments))
     check_current(study, codings, book, corpus)     # the rules' hits are model features
     known = set(decisions["seg_id"])
     for coder in coder_names(study):

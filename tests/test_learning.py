@@ -232,6 +232,20 @@ def test_a_foreign_model_is_refused_naming_the_file_at_fault(study):
     assert "model" in set(pd.read_parquet(study / "out" / "codings.parquet")["source"])
 
 
+def test_a_model_of_turns_is_not_applied_to_sentences(study):
+    assert invoke("learn", study, "-q").exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "unit: sentence\n")
+    assert invoke("ingest", study, "-q").exit_code == 0     # the same texts, other segments
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0
+    assert "trained on segments of unit 'turn', the study's segments are now of unit " \
+        "'sentence'" in result.stderr
+    assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
+    result = invoke("review", "export", study, "--next", "3")
+    assert result.exit_code == 1 and "unit 'sentence'" in result.output
+
+
 def test_learn_never_opens_a_socket_even_with_wordllama(study, monkeypatch):
     pytest.importorskip("wordllama")
 
