@@ -5,7 +5,8 @@ Each training *item* is a text with a label per codable code: 1 (the code applie
 
 - **Coders' files** (``codings/<coder>.csv``; those named in ``learn: coders`` or every
   one): each substantive segment a coder read (:func:`read_segments`) is an item,
-  positive for the codes any of these coders gave it and negative for every other code.
+  positive for the codes any of these coders gave it and negative for every other code
+  (except the codes of a category, ``codable: false``, a coder gave it: unknown).
 - **Review decisions** (``decisions.csv``): ``accept`` makes the code positive on that
   segment, ``reject`` negative, whatever a coder file says (the decision came later).
   A decided segment no coder read is an item known for the decided codes only.
@@ -144,6 +145,11 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
         positives |= set(zip(human["seg_id"], human["code_id"].fillna("")))
     for seg_id in usable.loc[usable["seg_id"].isin(read), "seg_id"]:
         row(seg_id)[:] = 0
+    # a category (codable: false) says one of its codes applies, not which: its codes
+    # are unknown on that segment unless coded themselves
+    for seg_id, code_id in positives:
+        if seg_id in text_of.index and code_id in book.codes and code_id not in index:
+            row(seg_id)[[index[c] for c in descendants(book, code_id) if c in index]] = -1
     for seg_id, code_id in positives:
         if seg_id in text_of.index and code_id in index:
             row(seg_id)[index[code_id]] = 1

@@ -371,6 +371,21 @@ def test_a_coder_who_read_part_of_a_document_teaches_and_scores_that_part_only(s
     assert rules["reference_positives"].item() == 18     # 4 a document, t7 and t10 unread
 
 
+def test_a_category_a_coder_gave_leaves_its_codes_unknown_not_absent(study):
+    # `risk` is a category (codable: false): the coder says a risk is talked of in
+    # call5:t1 (economic control, in fact), not that neither of its codes applies
+    with (study / "codings" / "ana.csv").open("a", encoding="utf-8") as coder:
+        coder.write("call5:t1,risk\n")
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    assert corpus.segments.set_index("seg_id").at["call5:t1", "text"] in CONTROL
+    data = training_data(opened, corpus.segments, load_codebooks(opened.codebook_files()))
+    items = list(data.item_ids)
+    assert data.codes == ["risk.housing", "risk.control"]
+    assert data.labels[items.index("call5:t1")].tolist() == [-1, -1]
+    assert data.labels[items.index("call5:t2")].tolist() == [0, 0]     # read whole
+
+
 def test_evaluate_refuses_rule_codings_of_an_earlier_codebook(study):
     assert invoke("code", study, "-q").exit_code == 0
     # a pattern added after `code`: the codings table still holds the old rules' codings,
