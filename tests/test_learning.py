@@ -594,6 +594,13 @@ def test_a_spreadsheet_codebook_imports_as_human_only_codes(tmp_path):
     assert book.codes["money.economic_control"].parent == "money"
     assert book.codes["money"].label == "Money and work"
     assert all(code.human_only for code in book.codes.values())
+    assert "categor" not in result.output
+    # a parent spelt unlike any code becomes a category of its own: say so
+    sheet.write_text(sheet.read_text().replace(",Money\n", ",Mony\n"), encoding="utf-8")
+    result = invoke("codebook", "import", sheet, "-o", out, "--force")
+    assert result.exit_code == 0, result.output
+    assert "1 category named only in the parent column (no row of their own): Mony" in \
+        result.output
     bad = tmp_path / "bad.csv"
     bad.write_text("code,parent\nMoney,\n,Money\nMoney,\n", encoding="utf-8")
     result = invoke("codebook", "import", bad, "-o", tmp_path / "bad.yaml")

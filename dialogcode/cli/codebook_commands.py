@@ -150,3 +150,8 @@ def import_command(file, output, fmt, force):
     write_codebook_yaml(reader(Path(file)), Path(output))
     book = load_codebooks(Path(output))
     click.echo(f"Wrote {len(book.codes)} codes to {output} (valid codebook)")
+    made = [c.label for c in book.codes.values() if not c.codable]
+    if fmt == "spreadsheet" and made:    # a misspelt parent would make one of these
+        click.echo(f"{len(made)} categor{'y' if len(made) == 1 else 'ies'} named only in "
+                   f"the parent column (no row of their own): {', '.join(made)}; check "
+                   "that each is spelt as its code or label")

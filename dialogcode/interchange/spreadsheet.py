@@ -50,7 +50,8 @@ def _rows(path: Path) -> list[tuple[int, list]]:
 
 def import_spreadsheet(path: Path) -> dict:
     """Codebook data from a CSV or XLSX codebook. Raises CodebookError listing every
-    bad row (no code, a duplicate, an unknown parent) with its line."""
+    bad row (no code, a duplicate, a parent that is the code itself or part of a cycle)
+    with its line; a parent with no row of its own becomes a category."""
     path = Path(path)
     rows = _rows(path)
     if not rows:
