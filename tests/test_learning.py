@@ -560,6 +560,18 @@ def test_the_tables_refuse_a_decision_naming_an_unknown_code_or_segment(study):
     assert "decisions.csv:4: unknown seg_id 'call55:t1'" in result.output
 
 
+def test_a_study_whose_human_codings_are_gone_codes_by_rules_only_again(study):
+    assert invoke("run", study, "-q").exit_code == 0
+    assert "model" in set(pd.read_parquet(study / "out" / "codings.parquet")["source"])
+    for path in (study / "codings").iterdir():
+        path.unlink()
+    result = invoke("run", study)
+    assert result.exit_code == 0, result.output
+    assert "out/model" in result.output and "removed" in result.output
+    assert not (study / "out" / "model").exists()
+    assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
+
+
 def test_a_study_without_human_codings_codes_by_rules_only(study):
     for path in (study / "codings").iterdir():
         path.unlink()

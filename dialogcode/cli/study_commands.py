@@ -1,6 +1,7 @@
 """init, ingest and run."""
 from __future__ import annotations
 
+import shutil
 from typing import TYPE_CHECKING
 
 import click
@@ -175,6 +176,12 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
         if stage("learn", key):
             run_learning(opened, quiet=quiet, corpus=corpus, client=client())
             stamps.record("learn", key, [model_folder(opened)])
+    elif model_folder(opened).is_dir():
+        # learned from coder files and decisions that are gone: the study is coded by
+        # its rules alone, as one that never had any
+        shutil.rmtree(model_folder(opened))
+        click.echo(f"learn: no coder files or decisions any more; removed "
+                   f"{shown(model_folder(opened))}, learned from earlier ones")
     key = fingerprint(documents, segments, config, *codebooks,
                       model_folder(opened) / "model.npz")
     codings = None
