@@ -75,14 +75,14 @@ def _scores(counts: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _counts(predicted: np.ndarray, reference: np.ndarray, docs: np.ndarray,
-            doc_list: list[str]) -> np.ndarray:
-    """documents x codes x (tp, fp, fn, tn)."""
+            doc_list: list[str], known: np.ndarray) -> np.ndarray:
+    """documents x codes x (tp, fp, fn, tn), over the ``known`` cells."""
     out = np.zeros((len(doc_list), reference.shape[1], 4), dtype=np.int64)
     index = {d: i for i, d in enumerate(doc_list)}
     rows = np.array([index[d] for d in docs])
     for k, cell in enumerate(((predicted & reference), (predicted & ~reference),
                               (~predicted & reference), (~predicted & ~reference))):
-        np.add.at(out[:, :, k], rows, cell.astype(np.int64))
+        np.add.at(out[:, :, k], rows, (cell & known).astype(np.int64))
     return out
 
 
@@ -127,6 +127,14 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
     for seg_id, code_id in zip(reference["seg_id"], reference["code_id"]):
         if seg_id in position and code_id in index:
             truth[position[seg_id], index[code_id]] = True
+    # a category (codable: false) the reference gave says one of its codes applies, not
+    # which: where the reference gave none of them, they are left out of the counts
+    unknown = np.zeros_like(truth)
+    for seg_id, code_id in zip(reference["seg_id"], reference["code_id"]):
+        if seg_id in position and code_id in book.codes and code_id not in index:
+            unknown[position[seg_id], [index[c] for c in descendants(book, code_id)
+                                       if c in index]] = True
+    known = ~unknown | truth
     ruled = np.zeros_like(truth)
     for seg_id, code_id in zip(rules["seg_id"], rules["code_id"]):
         if seg_id in position and code_id in index:
@@ -164,11 +172,11 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
             tp = int((predicted & truth[rows]).sum())
             curve_rows.append({"fold": f, "fraction": fraction, "method": method,
                                "training_segments": train.n_segments, "tp": tp,
-                               "fp": int((predicted & ~truth[rows]).sum()),
+                               "fp": int((predicted & ~truth[rows] & known[rows]).sum()),
                                "fn": int((~predicted & truth[rows]).sum())})
     roll = np.array([[c in descendants(book, parent) for parent in codes] for c in codes])
-    table = _per_code(predictions, truth, roll, test["doc_id"].to_numpy(), coded_docs, codes,
-                      seed)
+    table = _per_code(predictions, truth, known, roll, test["doc_id"].to_numpy(), coded_docs,
+                      codes, seed)
     curve_table = _curve(pd.DataFrame(curve_rows)) if curve else None
     return Evaluation(table, curve_table, k, len(coded_docs), len(test))
 
@@ -179,17 +187,21 @@ def _rolled(coded: np.ndarray, roll: np.ndarray) -> np.ndarray:
     return (coded.astype(np.int64) @ roll.astype(np.int64)) > 0
 
 
-def _per_code(predictions, truth, roll, docs, documents, codes, seed) -> pd.DataFrame:
+def _per_code(predictions, truth, known, roll, docs, documents, codes, seed
+              ) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(documents), size=(BOOTSTRAP, len(documents)))
     weights = np.zeros((BOOTSTRAP, len(documents)))      # times each document is drawn
     np.add.at(weights, (np.arange(BOOTSTRAP)[:, None], draws), 1)
     rows = []
+    # a code rolled up is known where its reference value is: positive, or every code
+    # under it known
+    rolled_known = ~_rolled(~known, roll) | _rolled(truth, roll)
     for method in METHODS:
         counts = _counts(_rolled(predictions[method], roll), _rolled(truth, roll), docs,
-                         documents)                                     # docs x codes x 4
-        applied = _counts(predictions[method], truth, docs, documents).sum(axis=1,
-                                                                           keepdims=True)
+                         documents, rolled_known)                       # docs x codes x 4
+        applied = _counts(predictions[method], truth, docs, documents, known).sum(
+            axis=1, keepdims=True)
         per_code = np.concatenate([counts, applied], axis=1)
         point = _scores(per_code.sum(axis=0))
         sampled = _scores((weights @ per_code.reshape(len(documents), -1)).reshape(

@@ -386,6 +386,21 @@ def test_a_category_a_coder_gave_leaves_its_codes_unknown_not_absent(study):
     assert data.labels[items.index("call5:t2")].tolist() == [0, 0]     # read whole
 
 
+def test_evaluate_leaves_out_the_codes_of_a_category_the_reference_gave(study):
+    # the reader gave call0:t2 only the category `risk` (it is about rent): whether the
+    # rules' housing coding there is right, the reference does not say
+    coder = study / "codings" / "ana.csv"
+    coder.write_text(coder.read_text().replace("call0:t2,risk.housing", "call0:t2,risk"))
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    table = pd.read_csv(study / "out" / "evaluation" / "per_code.csv")
+    rules = table[table["method"] == "rules"].set_index("code_id")
+    assert rules.loc["risk.housing", ["reference_positives", "coded", "both"]].tolist() == \
+        [4, 4, 4]
+    assert rules.loc["risk.housing", "precision"] == 1.0
+    assert rules.loc["(all codes)", "precision"] == 1.0
+
+
 def test_evaluate_refuses_rule_codings_of_an_earlier_codebook(study):
     assert invoke("code", study, "-q").exit_code == 0
     # a pattern added after `code`: the codings table still holds the old rules' codings,
