@@ -1,7 +1,11 @@
 """Which stages of `dialogcode run` are up to date.
 
-A stage's *fingerprint* hashes the content of everything it reads (files and settings)
-plus the dialogcode version. After a stage succeeds, its fingerprint and the size,
+A stage's *fingerprint* hashes the content of everything it reads (files and
+settings); its *code* hashes what does its work (:func:`toolkit`: the source of the
+dialogcode modules it runs and the versions of the libraries that compute its
+results), so an upgrade, or an edit of the code that writes a stage's tables, runs that
+stage again while stages whose code did not change stay skipped. After a stage
+succeeds, its fingerprint, its code and the size,
 modification time and SHA-256 of every file it wrote (every file in the folders it
 wrote) are saved in ``out/stamps.json``. Next time the stage is skipped only when the
 fingerprint is the same and each of those files is still there as it was written (a
@@ -15,18 +19,85 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib.metadata import version
+import re
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .store import replacing
 
 NAME = "stamps.json"
+PACKAGE = Path(__file__).parent
+# the libraries whose upgrade can change what a stage computes
+LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "spacy")
+
+
+@cache
+def toolkit(*modules: str, model: str = "blank") -> str:
+    """SHA-256 of the code behind a stage: the source of the dialogcode ``modules``
+    (such as "ingest" or "privacy.redact") and of every dialogcode module they import,
+    at any depth, the package's data files, and the installed versions of
+    :data:`LIBRARIES` and of the spaCy pipeline package ``model``."""
+    digest = hashlib.sha256()
+    for name in sorted(_imported(modules)):
+        digest.update(f"\0module {name}\0".encode())
+        digest.update(_source(name).read_bytes())
+    for file in _files(PACKAGE / "data"):
+        digest.update(f"\0data {file.relative_to(PACKAGE).as_posix()}\0".encode())
+        digest.update(file.read_bytes())
+    for package in (*LIBRARIES, model):
+        try:
+            digest.update(f"\0{package} {version(package)}".encode())
+        except (PackageNotFoundError, ValueError):
+            digest.update(f"\0{package} absent".encode())
+    return digest.hexdigest()
+
+
+def _source(name: str) -> Path | None:
+    """The file of the module ``name`` when it is a dialogcode module, or None."""
+    parts = name.split(".")
+    if parts[0] != "dialogcode":
+        return None
+    path = PACKAGE.joinpath(*parts[1:])
+    for file in (path / "__init__.py", path.with_suffix(".py")):
+        if file.is_file():
+            return file
+    return None
+
+
+# `from ..x import (a, b)` and `import dialogcode.x`, at any indent (imports inside
+# functions count); one in a docstring only adds a module, which is safe
+IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)"
+                    r"|import[ \t]+(dialogcode[\w.]*))", re.MULTILINE)
+
+
+def _imported(modules: tuple[str, ...]) -> set[str]:
+    """The dialogcode ``modules`` and the dialogcode modules they import (anywhere in
+    their source, functions included), at any depth, as dotted names."""
+    found, waiting = set(), [f"dialogcode.{m}" for m in modules]
+    while waiting:
+        name = waiting.pop()
+        file = _source(name)
+        if name in found or file is None:
+            continue
+        found.add(name)
+        package = name.split(".") if file.name == "__init__.py" else name.split(".")[:-1]
+        for dots, module, names, plain in IMPORT.findall(file.read_text(encoding="utf-8")):
+            if plain:
+                waiting.append(plain)
+                continue
+            base = (".".join(package[:len(package) - len(dots) + 1] + [module]).rstrip(".")
+                    if dots else module)
+            # `from . import x` imports the module x; `from .x import y`, the module x
+            for alias in re.findall(r"\w+", names.split("#")[0].replace(" as ", " ")):
+                waiting.append(f"{base}.{alias}" if _source(f"{base}.{alias}") else base)
+    return found
 
 
 def fingerprint(*parts: str | Path | None) -> str:
     """SHA-256 over strings and the bytes of files (a missing file hashes as absent; a
     folder, such as a Parquet dataset, as its files in order)."""
-    digest = hashlib.sha256(version("dialogcode").encode())
+    digest = hashlib.sha256()
     for part in parts:
         if isinstance(part, Path) and part.is_dir():
             for file in _files(part):
@@ -52,12 +123,19 @@ class Stamps:
             saved = {}
         self.saved = saved if isinstance(saved, dict) else {}
 
-    def current(self, stage: str, key: str) -> bool:
-        """True when ``stage`` last completed with ``key`` and every file it wrote is as
-        it wrote it."""
+    def current(self, stage: str, key: str, code: str) -> bool:
+        """True when ``stage`` last completed with inputs ``key`` and the code ``code``
+        (:func:`toolkit`), and every file it wrote is as it wrote it."""
         saved = self.saved.get(stage)
         return (isinstance(saved, dict) and saved.get("inputs") == key
+                and not self.recoded(stage, code)
                 and isinstance(saved.get("outputs"), dict) and not self.damaged(stage))
+
+    def recoded(self, stage: str, code: str) -> bool:
+        """True when ``stage`` last completed with code other than ``code``, or with a
+        toolkit that did not record its code."""
+        saved = self.saved.get(stage)
+        return isinstance(saved, dict) and saved.get("code") != code
 
     def damaged(self, stage: str) -> list[Path]:
         """The files ``stage`` wrote when it last completed that are missing or changed."""
@@ -68,11 +146,11 @@ class Stamps:
         return [self.out / name for name, seen in outputs.items()
                 if not _unchanged(self.out / name, seen)]
 
-    def record(self, stage: str, key: str, outputs: list[Path]) -> None:
-        """Save that ``stage`` completed with ``key`` and wrote ``outputs`` (files, or
-        folders whose files all count), all inside ``out``."""
+    def record(self, stage: str, key: str, code: str, outputs: list[Path]) -> None:
+        """Save that ``stage`` completed with inputs ``key`` and code ``code`` and wrote
+        ``outputs`` (files, or folders whose files all count), all inside ``out``."""
         files = sorted({f for path in outputs for f in _files(path)})
-        self.saved[stage] = {"inputs": key, "outputs": {
+        self.saved[stage] = {"inputs": key, "code": code, "outputs": {
             f.relative_to(self.out).as_posix(): _state(f) for f in files}}
         with replacing(self.path) as temporary:
             temporary.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n",

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from dialogcode import stamps
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.interchange.qdc import export_qdc
@@ -217,6 +219,50 @@ def test_outputs_copied_with_new_times_are_still_up_to_date(built, tmp_path):
     output = succeeds(invoke("run", copy))
     for stage in ("ingest", "code", "evidence"):
         assert f"{stage}: up to date, skipped" in output
+
+
+@pytest.fixture
+def toolkit(tmp_path, monkeypatch):
+    """A copy of the dialogcode package, which `run` takes for the code of its stages."""
+    copy = tmp_path / "toolkit"
+    shutil.copytree(stamps.PACKAGE, copy, symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(stamps, "PACKAGE", copy)
+    stamps.toolkit.cache_clear()
+    yield copy
+    stamps.toolkit.cache_clear()
+
+
+def _edit(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+
+
+def _scikit_learn_upgraded(monkeypatch):
+    monkeypatch.setattr(stamps, "version", lambda name: "99.0" if name == "scikit-learn"
+                        else version(name))
+
+
+@pytest.mark.parametrize("change, again", [
+    (lambda toolkit, _: _edit(toolkit / "report.py"), {"evidence"}),
+    (lambda toolkit, _: _edit(toolkit / "formats" / "base.py"),
+     {"ingest", "code", "evidence"}),
+    (lambda _, monkeypatch: _scikit_learn_upgraded(monkeypatch),
+     {"ingest", "code", "evidence"}),
+], ids=["report code", "transcript reading code", "library upgrade"])
+def test_a_stage_whose_code_changed_runs_again(built, toolkit, monkeypatch, change, again):
+    before = (built / "out" / "tables" / "lessons.csv").stat().st_mtime_ns
+    assert succeeds(invoke("run", built, "-q")).count("up to date, skipped") == 3
+    change(toolkit, monkeypatch)
+    stamps.toolkit.cache_clear()
+    output = succeeds(invoke("run", built, "-q"))
+    for stage in ("ingest", "code", "evidence"):
+        changed = (f"{stage}: the toolkit's code for it changed since it last ran (an "
+                   "upgrade or an edit); running it again")
+        assert (changed in output) == (stage in again), output
+        assert (f"{stage}: up to date, skipped" in output) == (stage not in again), output
+    # the evidence tables were written again, by the new code
+    assert (built / "out" / "tables" / "lessons.csv").stat().st_mtime_ns != before
+    assert succeeds(invoke("run", built, "-q")).count("up to date, skipped") == 3
 
 
 def test_truncated_token_caches_are_rebuilt(built):
