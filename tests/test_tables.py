@@ -246,6 +246,20 @@ def test_lessons_say_which_filters_their_evidence_passed(evidence):
             and "only risk.money where sites: South" in page)
 
 
+@pytest.mark.parametrize("patterns", [["P1"], ["p1"], [" P1 "], ["p[1]"]])
+def test_lesson_role_patterns_match_speakers_in_any_case_as_speaker_roles_do(
+        evidence, patterns):
+    # speaker_roles: matches labels in any case; a lessons.yaml role written in another
+    # case than the transcripts' labels must find the same speakers, not silently none
+    spec = evidence.lessons.model_copy(update={"roles": {"lead": patterns}})
+    mixed = evidence.segments.assign(speaker=evidence.segments["speaker"].str.lower())
+    for segments in (evidence.segments, mixed):
+        result = assemble(spec, evidence.codings, segments, evidence.documents,
+                          evidence.book)
+        leads = result.summary.set_index("lesson_id").loc["leads-on-risk"]
+        assert (leads.segments, leads.sites) == (2, 2)
+
+
 def test_undated_documents_are_each_their_own_event(evidence):
     # an event is (site, event type, date); without a date two calls of one site are
     # not known to be one event, so they must not be merged into one (a false "thin")
