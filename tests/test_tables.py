@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from dialogcode import Study
@@ -525,6 +526,29 @@ def test_a_manifest_column_named_like_a_code_is_refused_naming_the_column(tmp_pa
     result = runner.invoke(cli, ["tables", str(root), "-q"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert f"{manifest}:1 [connection]: column 'connection' is also a code id" in result.output
+
+
+def test_a_yaml_manifest_column_named_like_a_code_is_refused_at_its_line(tmp_path):
+    # the error said line 1 for every manifest: line 1 of a YAML manifest is its first
+    # entry's `- file:`, not the line that gives the clashing column
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    rows = pd.read_csv(root / "manifest.csv", dtype=str).to_dict("records")
+    rows[1]["connection"] = "strong"        # the second entry only
+    manifest = root / "manifest.yaml"
+    manifest.write_text(yaml.safe_dump(rows, sort_keys=False), encoding="utf-8")
+    (root / "manifest.csv").unlink()
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "manifest: manifest.yaml\n",
+                      encoding="utf-8")
+    line = manifest.read_text(encoding="utf-8").splitlines().index("  connection: strong")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert (f"{manifest}:{line + 1} [connection]: column 'connection' is also a code id"
+            in result.output)
 
 
 @pytest.mark.parametrize("code_id", ["backchannel", "speaker", "site", "phase"])
