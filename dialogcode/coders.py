@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .coded_text import changed_rows
 from .csvrows import read_csv_file
 from .errors import ArgumentError, DialogcodeError, Problem
 from .store import read_table, write_csv
@@ -84,23 +85,25 @@ def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: boo
 
 
 def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
-               codes: set[str] | None = None) -> pd.DataFrame:
+               codes: set[str] | None = None, documents: pd.DataFrame | None = None
+               ) -> pd.DataFrame:
     """Read a coder file and check it against ``segments`` (and the code ids ``codes``
-    when given): every problem names the file's line. Adds doc_id and ``source``
-    ``human:<coder>``."""
+    when given; rows coded on other text by their quote and, with ``documents``, their
+    sha256: :mod:`dialogcode.coded_text`): every problem names the file's line. Adds
+    doc_id and ``source`` ``human:<coder>``."""
     coder = coder or path.stem
     table = coder_table(path)
     missing = [c for c in ("seg_id", "code_id") if c not in table]
     if missing:
         raise CodingsError(f"missing column(s) {', '.join(missing)}; a coder file needs "
                            "seg_id and code_id", file=path, line=1)
-    documents = segments.set_index("seg_id")["doc_id"]
-    found = documents.index.get_indexer(table["seg_id"])
+    doc_of = segments.set_index("seg_id")["doc_id"]
+    found = doc_of.index.get_indexer(table["seg_id"])
     problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i))
                 for i, seg in table.loc[found < 0, "seg_id"].items()]
     if "doc_id" in table:
         given = table["doc_id"].str.strip()
-        actual = pd.Series(documents.to_numpy()[found], index=table.index)
+        actual = pd.Series(doc_of.to_numpy()[found], index=table.index)
         wrong = (found >= 0) & given.ne("") & given.ne(actual)
         problems += [Problem(f"seg_id {table.at[i, 'seg_id']} is in document {actual[i]}, "
                              f"but the row's doc_id is {given[i]!r}", str(path), int(i))
@@ -120,9 +123,11 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     bounds = segments[["start", "end"]].to_numpy(dtype=float)[np.maximum(found, 0)]
     problems += [Problem(why, str(path), int(line)) for line, why in
                  _span_problems(table, bounds, found >= 0) if line not in unreadable]
+    if not problems:
+        problems = changed_rows(table, str(path), segments, found, documents)
     if problems:
         raise CodingsError(problems)
-    table["doc_id"] = documents.to_numpy()[found]
+    table["doc_id"] = doc_of.to_numpy()[found]
     table["source"] = f"human:{coder}"
     for column in ("code_id", "quote", "sha256"):
         if column in table:
