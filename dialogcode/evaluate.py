@@ -215,15 +215,15 @@ def _curve(rows: pd.DataFrame) -> pd.DataFrame:
     return grouped[["fraction", "training_segments", "method", "f1"]]
 
 
-def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str]
-                      ) -> pd.DataFrame:
-    """The reference coder's file, checked (file and line of every bad row); raises
-    ArgumentError when ``coder`` has no file."""
+def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str],
+                      documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The reference coder's file, checked (file and line of every bad row; against
+    ``documents``' text when given); raises ArgumentError when ``coder`` has no file."""
     path = coder_path(study, coder)
     if not path.is_file():
         raise ArgumentError(f"no codings/{coder}.csv (coders: "
                            f"{', '.join(coder_names(study)) or 'none'})", file=path)
-    return read_coder(path, segments, coder, codes)
+    return read_coder(path, segments, coder, codes, documents)
 
 
 def write_evaluation(evaluation: Evaluation, folder, design: dict) -> list:

@@ -42,7 +42,7 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
     ``run`` runs the codes' fits elsewhere (:func:`dialogcode.learn.fit_models`)."""
     settings = study.config.learn
     model = model or study.config.model
-    data = training_data(study, corpus.segments, book)
+    data = training_data(study, corpus.segments, book, documents=corpus.documents)
     if not len(data.item_ids):
         raise DialogcodeError("nothing to learn from: the codebooks have no examples and "
                               "there are no coder files in codings/ and no decisions.csv; "

@@ -88,12 +88,15 @@ def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str]) -> 
     return decisions
 
 
-def people_codings(study: Study, segments: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+def people_codings(study: Study, segments: pd.DataFrame, book: Codebook,
+                   documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """(seg_id, doc_id, code_id) that people gave: every coder file's codings and the
-    accepted review decisions. `cluster` and `suggest` count them as coded."""
+    accepted review decisions. `cluster` and `suggest` count them as coded. Coder files
+    are checked against ``documents``' text when given (:func:`read_coder`)."""
     parts = []
     for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes))
+        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes),
+                           documents)
         parts.append(human.dropna(subset=["code_id"])[["seg_id", "doc_id", "code_id"]])
     decisions = checked_decisions(study, segments, set(book.codes))
     accepted = decisions[decisions["decision"] == "accept"]
@@ -105,10 +108,12 @@ def people_codings(study: Study, segments: pd.DataFrame, book: Codebook) -> pd.D
 
 
 def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
-                  coders: list[str] | None = None) -> TrainingData:
+                  coders: list[str] | None = None, documents: pd.DataFrame | None = None
+                  ) -> TrainingData:
     """Everything people said about codes, as :class:`TrainingData` over the codable codes
-    of ``book``. ``coders`` defaults to :func:`learning_coders`. Raises CodingsError or
-    ReviewError naming the file and line of a bad row."""
+    of ``book``. ``coders`` defaults to :func:`learning_coders`; their files are checked
+    against ``documents``' text when given. Raises CodingsError or ReviewError naming
+    the file and line of a bad row."""
     codes = [c.id for _, c in book.tree() if c.codable]
     index = {c: i for i, c in enumerate(codes)}
     coders = learning_coders(study) if coders is None else coders
@@ -125,7 +130,8 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
     positives: set[tuple[str, str]] = set()
     covered: set[str] = set()
     for coder in coders:
-        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes))
+        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes),
+                           documents)
         covered |= set(human["doc_id"].dropna())
         positives |= set(zip(human["seg_id"], human["code_id"].fillna("")))
     for seg_id in usable.loc[usable["doc_id"].isin(covered), "seg_id"]:

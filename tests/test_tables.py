@@ -589,6 +589,43 @@ def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
     assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
 
 
+CODED_TURN_2 = {   # north/kickoff:t2, P1's turn: a coder file row as people write them
+    "quote": "seg_id,code_id,quote\n"
+             "north/kickoff:t2,risk.housing,\"the rent keeps rising,  and families get "
+             "EVICTED\"\n",
+    "span": "seg_id,code_id,start,end,quote\n"
+            "north/kickoff:t2,risk.housing,40,64,P1: The rent keeps rising\n",
+    "sha256": "seg_id,code_id,sha256\nnorth/kickoff:t2,risk.housing,{sha}\n",
+}
+
+
+@pytest.mark.parametrize("kind", CODED_TURN_2)
+def test_a_coder_file_made_before_the_transcript_changed_is_refused(tmp_path, kind):
+    # a turn put before P1's shifts the turns: the coder's north/kickoff:t2 would then
+    # silently code the facilitator's question instead of P1's words
+    root, runner = coded_copy(tmp_path)
+    sha = pd.read_parquet(root / "out" / "documents.parquet").set_index("doc_id").at[
+        "north/kickoff", "sha256"]
+    coder = root / "codings" / "ana.csv"
+    coder.parent.mkdir()
+    coder.write_text(CODED_TURN_2[kind].format(sha=sha), encoding="utf-8")
+    # as coded, the row fits: a quote in other case and spacing is the same words
+    assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("Facilitator: Welcome.\n\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    why = ("its sha256 differs from the document's" if kind == "sha256"
+           else "the row's quote is not the text of its seg_id")
+    for command in ("tables", "learn"):
+        result = runner.invoke(cli, [command, str(root), "-q"])
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), \
+            result.output
+        assert (f"{coder}:2: the row of document 'north/kickoff' was coded on other text "
+                f"({why}): the transcript changed since" in result.output)
+
+
 def test_stale_codings_in_a_dataset_folder_are_named_where_they_are(tmp_path):
     # the Dask engine writes the codings as out/codings/part-*.parquet: the error must
     # name that folder, not an out/codings.parquet that does not exist

@@ -116,8 +116,9 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     corpus = corpus if corpus is not None else load_corpus(opened)
     rules = read_table(opened.out, "codings", hint="dialogcode code")
     rules = rules[rules["source"] == "rule"]
-    data = training_data(opened, corpus.segments, book)
-    truth = reference_codings(opened, corpus.segments, reference, set(book.codes))
+    data = training_data(opened, corpus.segments, book, documents=corpus.documents)
+    truth = reference_codings(opened, corpus.segments, reference, set(book.codes),
+                              corpus.documents)
     model = model or opened.config.model
     result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
                             model=model, semantic=settings.semantic,
