@@ -89,7 +89,7 @@ def _imported(modules: tuple[str, ...]) -> set[str]:
             base = (".".join(package[:len(package) - len(dots) + 1] + [module]).rstrip(".")
                     if dots else module)
             # `from . import x` imports the module x; `from .x import y`, the module x
-            for alias in re.findall(r"\w+", names.split("#")[0].replace(" as ", " ")):
+            for alias in re.findall(r"\w+", re.sub(r"#[^\n]*|\bas\s+\w+", "", names)):
                 waiting.append(f"{base}.{alias}" if _source(f"{base}.{alias}") else base)
     return found
 

@@ -265,6 +265,25 @@ def test_a_stage_whose_code_changed_runs_again(built, toolkit, monkeypatch, chan
     assert succeeds(invoke("run", built, "-q")).count("up to date, skipped") == 3
 
 
+def test_a_stages_code_is_every_module_it_imports_at_any_depth(tmp_path, monkeypatch):
+    # imports inside functions, spread over lines with comments, of a package's module
+    # (`from . import x`) and plain `import dialogcode.x` all count; others do not
+    package = tmp_path / "dialogcode"
+    (package / "sub").mkdir(parents=True)
+    files = {"__init__.py": "", "sub/__init__.py": "",
+             "stage.py": "import os\ndef run():\n    from . import (helper,  # one\n"
+                         "                   sub)\n",
+             "helper.py": "from .sub.deep import c as see\n",
+             "sub/deep.py": "import dialogcode.plain\nc = 1\n", "plain.py": "",
+             "unused.py": ""}
+    for name, text in files.items():
+        (package / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(stamps, "PACKAGE", package)
+    assert stamps._imported(("stage",)) == {
+        "dialogcode.stage", "dialogcode.helper", "dialogcode.sub", "dialogcode.sub.deep",
+        "dialogcode.plain"}
+
+
 def test_truncated_token_caches_are_rebuilt(built):
     out = built / "out"
     codings = (out / "codings.parquet").read_bytes()
