@@ -3,17 +3,16 @@
 A stage's *fingerprint* hashes the content of everything it reads (files and
 settings); its *code* hashes what does its work (:func:`toolkit`: the source of the
 dialogcode modules it runs and the versions of the libraries that compute its
-results), so an upgrade, or an edit of the code that writes a stage's tables, runs that
-stage again while stages whose code did not change stay skipped. After a stage
-succeeds, its fingerprint, its code and the size,
-modification time and SHA-256 of every file it wrote (every file in the folders it
-wrote) are saved in ``out/stamps.json``. Next time the stage is skipped only when the
-fingerprint is the same and each of those files is still there as it was written (a
-file with another time is hashed again), so an output deleted, truncated, or rewritten
-by a single command with other settings (`dialogcode ingest --unit sentence`,
-`dialogcode code --codebook ...`) makes it run again. Because later stages fingerprint
-the tables earlier stages wrote, a stage that re-runs but writes identical tables does
-not wake the next one.
+results). After a stage succeeds, its fingerprint, its code and the size, modification
+time and SHA-256 of every file it wrote (every file in the folders it wrote) are saved
+in ``out/stamps.json``. Next time the stage is skipped only when the fingerprint and
+the code are the same and each of those files is still there as it was written (a file
+with another time is hashed again). So an upgrade, or an edit of the code that writes a
+stage's tables, runs that stage again (stages whose code did not change stay skipped),
+and an output deleted, truncated, or rewritten by a single command with other settings
+(`dialogcode ingest --unit sentence`, `dialogcode code --codebook ...`) makes it run
+again. Because later stages fingerprint the tables earlier stages wrote, a stage that
+re-runs but writes identical tables does not wake the next one.
 """
 from __future__ import annotations
 
