@@ -1,15 +1,14 @@
 """Which stages of `dialogcode run` are up to date.
 
 A stage's *fingerprint* hashes the content of everything it reads (files and
-settings); its *code* hashes what does its work (:func:`toolkit`: the source of the
-dialogcode modules it runs and the versions of the libraries that compute its
-results). After a stage succeeds, its fingerprint, its code and the size, modification
-time and SHA-256 of every file it wrote (every file in the folders it wrote) are saved
-in ``out/stamps.json``. Next time the stage is skipped only when the fingerprint and
-the code are the same and each of those files is still there as it was written (a file
-with another time is hashed again). So an upgrade, or an edit of the code that writes a
-stage's tables, runs that stage again (stages whose code did not change stay skipped),
-and an output deleted, truncated, or rewritten by a single command with other settings
+settings); its *code* hashes what does the work (:func:`toolkit`: the toolkit's source
+and the versions of the libraries that compute its results). After a stage succeeds,
+its fingerprint, its code and the size, modification time and SHA-256 of every file it
+wrote (every file in the folders it wrote) are saved in ``out/stamps.json``. Next time
+the stage is skipped only when the fingerprint and the code are the same and each of
+those files is still there as it was written (a file with another time is hashed
+again). So an upgrade, or an edit of the toolkit's code, runs every stage again, and an
+output deleted, truncated, or rewritten by a single command with other settings
 (`dialogcode ingest --unit sentence`, `dialogcode code --codebook ...`) makes it run
 again. Because later stages fingerprint the tables earlier stages wrote, a stage that
 re-runs but writes identical tables does not wake the next one.
@@ -18,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -32,65 +30,23 @@ LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "spacy")
 
 
 @cache
-def toolkit(*modules: str, model: str = "blank") -> str:
-    """SHA-256 of the code behind a stage: the source of the dialogcode ``modules``
-    (such as "ingest" or "privacy.redact") and of every dialogcode module they import,
-    at any depth, the package's data files, and the installed versions of
-    :data:`LIBRARIES` and of the spaCy pipeline package ``model``."""
-    digest = hashlib.sha256()
-    for name in sorted(_imported(modules)):
-        digest.update(f"\0module {name}\0".encode())
-        digest.update(_source(name).read_bytes())
-    for file in _files(PACKAGE / "data"):
-        digest.update(f"\0data {file.relative_to(PACKAGE).as_posix()}\0".encode())
-        digest.update(file.read_bytes())
+def toolkit(model: str = "blank") -> str:
+    """SHA-256 of the code behind every stage: every file of the dialogcode package
+    (source, templates, data) and the installed versions of :data:`LIBRARIES` and of
+    the spaCy pipeline package ``model``. Any change of it (an upgrade, a `git pull` of an
+    editable install, an edit) runs every stage again once: a stage's tables are then
+    those its current code writes."""
+    digest = hashlib.sha256(version("dialogcode").encode())
+    for file in _files(PACKAGE):
+        if file.suffix != ".pyc":
+            digest.update(f"\0file {file.relative_to(PACKAGE).as_posix()}\0".encode())
+            digest.update(file.read_bytes())
     for package in (*LIBRARIES, model):
         try:
             digest.update(f"\0{package} {version(package)}".encode())
         except (PackageNotFoundError, ValueError):
             digest.update(f"\0{package} absent".encode())
     return digest.hexdigest()
-
-
-def _source(name: str) -> Path | None:
-    """The file of the module ``name`` when it is a dialogcode module, or None."""
-    parts = name.split(".")
-    if parts[0] != "dialogcode":
-        return None
-    path = PACKAGE.joinpath(*parts[1:])
-    for file in (path / "__init__.py", path.with_suffix(".py")):
-        if file.is_file():
-            return file
-    return None
-
-
-# `from ..x import (a, b)` and `import dialogcode.x`, at any indent (imports inside
-# functions count); one in a docstring only adds a module, which is safe
-IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)"
-                    r"|import[ \t]+(dialogcode[\w.]*))", re.MULTILINE)
-
-
-def _imported(modules: tuple[str, ...]) -> set[str]:
-    """The dialogcode ``modules`` and the dialogcode modules they import (anywhere in
-    their source, functions included), at any depth, as dotted names."""
-    found, waiting = set(), [f"dialogcode.{m}" for m in modules]
-    while waiting:
-        name = waiting.pop()
-        file = _source(name)
-        if name in found or file is None:
-            continue
-        found.add(name)
-        package = name.split(".") if file.name == "__init__.py" else name.split(".")[:-1]
-        for dots, module, names, plain in IMPORT.findall(file.read_text(encoding="utf-8")):
-            if plain:
-                waiting.append(plain)
-                continue
-            base = (".".join(package[:len(package) - len(dots) + 1] + [module]).rstrip(".")
-                    if dots else module)
-            # `from . import x` imports the module x; `from .x import y`, the module x
-            for alias in re.findall(r"\w+", re.sub(r"#[^\n]*|\bas\s+\w+", "", names)):
-                waiting.append(f"{base}.{alias}" if _source(f"{base}.{alias}") else base)
-    return found
 
 
 def fingerprint(*parts: str | Path | None) -> str:

@@ -138,17 +138,16 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     out, stamps = opened.out, Stamps(opened.out)
     config = opened.root / CONFIG_NAME
     codebooks = opened.codebook_files()
-    model = opened.config.model
-    on_dask = ("engine_stages",) if engine.distributed else ()   # its code, on Dask
+    code = toolkit(opened.config.model)
 
-    def stage(name, key, code):
+    def stage(name, key):
         if not force and stamps.current(name, key, code):
             click.echo(f"{name}: up to date, skipped")
             return False
         damaged = [] if force else stamps.damaged(name)
         if not force and stamps.recoded(name, code):
-            click.echo(f"{name}: the toolkit's code for it changed since it last ran (an "
-                       "upgrade or an edit); running it again")
+            click.echo(f"{name}: the toolkit's code changed since it last ran (an upgrade "
+                       "or an edit); running it again")
         elif damaged:
             more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
             click.echo(f"{name}: {', '.join(shown(p) for p in damaged[:3])}{more} missing "
@@ -166,43 +165,38 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     files, _, refused = (find_files(opened.transcripts) if opened.transcripts.is_dir()
                          else ([], [], []))
     # a Dask engine writes the tables as datasets, which its code stage needs
-    code = toolkit("ingest", *on_dask, model=model)
     key = fingerprint(config, opened.manifest, f"skip_bad={skip_bad}",
                       f"distributed={engine.distributed}",
                       *(str(p.relative_to(opened.root)) for p in files), *files,
                       *(printable(str(p)) for p, _ in refused))
     corpus = None
-    if stage("ingest", key, code):
+    if stage("ingest", key):
         corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet, client=client())
         stamps.record("ingest", key, code, tables("documents", "segments"))
         documents, segments = table_path(out, "documents"), table_path(out, "segments")
     people = [opened.root / DECISIONS, *(coder_path(opened, c) for c in coder_names(opened))]
     if has_training(opened):
-        code = toolkit("learned", "training", model=model)
         key = fingerprint(documents, segments, config, *codebooks, *people)
-        if stage("learn", key, code):
+        if stage("learn", key):
             run_learning(opened, quiet=quiet, corpus=corpus, client=client())
             stamps.record("learn", key, code, [model_folder(opened)])
-    code = toolkit("coding", "learned", *on_dask, model=model)
     key = fingerprint(documents, segments, config, *codebooks,
                       model_folder(opened) / "model.npz")
     codings = None
-    if stage("code", key, code):
+    if stage("code", key):
         codings = run_coding(opened, quiet=quiet, corpus=corpus, client=client())
         stamps.record("code", key, code, tables("codings", "codebook"))
     coded = table_path(out, "codings")
     reference = opened.config.learn.reference
     if reference:
-        code = toolkit("evaluate", "training", model=model)
         key = fingerprint(segments, coded, config, *codebooks, *people)
-        if stage("evaluate", key, code):
+        if stage("evaluate", key):
             run_evaluation(opened, reference, quiet=quiet, corpus=corpus)
             stamps.record("evaluate", key, code, [out / "evaluation"])
-    code = toolkit("analysis", "export", "report", model=model)
     key = fingerprint(documents, segments, coded, config, *codebooks, opened.lessons,
                       opened.root / PRIVACY_TERMS, opened.root / PRIVACY_DECISIONS,
                       out / "evaluation" / "per_code.parquet", *people)
-    if stage("evidence", key, code):
+    if stage("evidence", key):
         evidence = study_evidence(opened, corpus=corpus, codings=codings,
                                   progress=not quiet, dask=client)
         write_tables(evidence, out)
