@@ -288,19 +288,15 @@ def code_parts(parts: Iterable[pd.DataFrame], documents: pd.DataFrame, book: Cod
     cache = DocCache(cache_dir, model)
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
     columns = [[] for _ in range(7)]     # seg_id, doc_id, code_id, start, end, quote, rule_id
-    hits = _document_hits(parts, documents, nlp, compiled, cache, n_process)
-    for segments, found in progress_bar(hits, desc="code", enabled=progress, unit="doc",
-                                        total=len(documents)):
-        if not found:
-            continue
-        rows, code_ids, starts, ends, rule_ids = (list(c) for c in zip(*found))
-        seg_ids, doc_ids, offsets, texts = (segments[c].iloc[rows].tolist()
-                                            for c in ("seg_id", "doc_id", "start", "text"))
-        for column, values in zip(columns, (
-                seg_ids, doc_ids, code_ids, [o + s for o, s in zip(offsets, starts)],
-                [o + e for o, e in zip(offsets, ends)],
-                [t[s:e] for t, s, e in zip(texts, starts, ends)], rule_ids)):
-            column += values
+    part, found = None, []      # a part and the hits of its documents coded so far
+    for segments, hits in progress_bar(
+            _document_hits(parts, documents, nlp, compiled, cache, n_process),
+            desc="code", enabled=progress, unit="doc", total=len(documents)):
+        if segments is not part:
+            _add_codings(columns, part, found)
+            part, found = segments, []
+        found += hits
+    _add_codings(columns, part, found)
     seg_ids, doc_ids, code_ids, starts, ends, quotes, rule_ids = columns
     codings = pd.DataFrame(zip(
         seg_ids, doc_ids, code_ids, starts, ends, quotes, repeat("rule"), rule_ids,
@@ -308,6 +304,22 @@ def code_parts(parts: Iterable[pd.DataFrame], documents: pd.DataFrame, book: Cod
         columns=CODING_COLUMNS).astype({"score": "float64"})
     return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
                                ignore_index=True)
+
+
+def _add_codings(columns: list[list], segments: pd.DataFrame | None, found: list[tuple]
+                 ) -> None:
+    """Add to ``columns`` the seg_id, doc_id, code_id, start, end, quote and rule_id of
+    each hit of ``found`` in ``segments`` (see :func:`_document_hits`)."""
+    if not found:
+        return
+    rows, code_ids, starts, ends, rule_ids = (list(c) for c in zip(*found))
+    seg_ids, doc_ids, offsets, texts = (segments[c].iloc[rows].tolist()
+                                        for c in ("seg_id", "doc_id", "start", "text"))
+    for column, values in zip(columns, (
+            seg_ids, doc_ids, code_ids, [o + s for o, s in zip(offsets, starts)],
+            [o + e for o, e in zip(offsets, ends)],
+            [t[s:e] for t, s, e in zip(texts, starts, ends)], rule_ids)):
+        column += values
 
 
 def _document_hits(parts: Iterable[pd.DataFrame], documents: pd.DataFrame, nlp: Language,
