@@ -25,10 +25,10 @@ from .patterns import CompiledCodebook
 from .progress import progress_bar
 from .store import replacing
 
-CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
-                  "score", "codebook_version"]
 # the columns of the segments table that coding reads
 CODING_INPUT_COLUMNS = ["seg_id", "doc_id", "unit", "start", "end", "text", "codable"]
+CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
+                  "score", "codebook_version"]
 CACHE_FORMAT = "5"   # bump when segmentation or the cache layout changes
 # token attributes kept in the cache (those holding a value); string-valued ones have
 # their strings saved too
