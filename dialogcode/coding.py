@@ -10,7 +10,7 @@ import hashlib
 import zipfile
 from itertools import islice, repeat
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pandas as pd
 import numpy
@@ -25,6 +25,8 @@ from .patterns import CompiledCodebook
 from .progress import progress_bar
 from .store import replacing
 
+# the columns of the segments table that coding reads
+CODING_INPUT_COLUMNS = ["seg_id", "doc_id", "unit", "start", "end", "text", "codable"]
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
 CACHE_FORMAT = "5"   # bump when segmentation or the cache layout changes
@@ -265,40 +267,80 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     """Code every codable segment (preambles and headings are tokenised for the cache but
     never coded) with ``book``; return the codings table (:data:`CODING_COLUMNS`).
 
-    Every row's ``quote`` equals ``document_text[start:end]``. ``n_process`` > 1
-    tokenises uncached documents in worker processes (bench/README.md says when that
-    pays).
+    ``segments`` needs the columns :data:`CODING_INPUT_COLUMNS`, ``documents``
+    ``doc_id`` and ``sha256``. Every row's ``quote`` equals
+    ``document_text[start:end]``. ``n_process`` > 1 tokenises uncached documents in
+    worker processes (bench/README.md says when that pays).
     """
+    return code_parts([segments], documents, book, model=model, cache_dir=cache_dir,
+                      progress=progress, n_process=n_process)
+
+
+def code_parts(parts: Iterable[pd.DataFrame], documents: pd.DataFrame, book: Codebook, *,
+               model: str = "blank", cache_dir: Path | None = None,
+               progress: bool = False, n_process: int = 1) -> pd.DataFrame:
+    """:func:`code_corpus` of a segments table given in parts (each holding all the
+    segments of its documents), one part in memory at a time (as
+    :func:`dialogcode.store.read_parts` reads them): the same codings as coding the
+    parts put together."""
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
     cache = DocCache(cache_dir, model)
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
-    found = []   # (row, code_id, start, end in the segment's text, rule_id) of each hit
-    codable = segments["codable"].to_numpy()
-    batches = document_docs(segments, documents, nlp, cache, n_process=n_process)
-    for positions, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
-                                               unit="doc",
-                                               total=segments["doc_id"].nunique()):
-        for segment, hits in compiled.match_segments(doc, bounds).items():
-            row = int(positions[segment])
-            if codable[row]:
-                first = doc[int(bounds[segment])].idx    # the segment's start in the doc
-                for hit in hits:
-                    last = doc[hit.end - 1]
-                    found.append((row, hit.code_id, doc[hit.start].idx - first,
-                                  last.idx + len(last) - first, hit.rule_id))
-    rows, code_ids, starts, ends, rule_ids = (list(c) for c in zip(*found)) if found \
-        else ([] for _ in range(5))
-    texts = segments["text"].iloc[rows].tolist()
-    offsets = segments["start"].iloc[rows].tolist()
+    columns = [[] for _ in range(7)]     # seg_id, doc_id, code_id, start, end, quote, rule_id
+    part, found = None, []      # a part and the hits of its documents coded so far
+    for segments, hits in progress_bar(
+            _document_hits(parts, documents, nlp, compiled, cache, n_process),
+            desc="code", enabled=progress, unit="doc", total=len(documents)):
+        if segments is not part:
+            _add_codings(columns, part, found)
+            part, found = segments, []
+        found += hits
+    _add_codings(columns, part, found)
+    seg_ids, doc_ids, code_ids, starts, ends, quotes, rule_ids = columns
     codings = pd.DataFrame(zip(
-        segments["seg_id"].iloc[rows].tolist(), segments["doc_id"].iloc[rows].tolist(),
-        code_ids, [o + s for o, s in zip(offsets, starts)],
-        [o + e for o, e in zip(offsets, ends)], [t[s:e] for t, s, e in zip(texts, starts, ends)],
-        repeat("rule"), rule_ids, repeat(None), [versions[c] for c in code_ids]),
+        seg_ids, doc_ids, code_ids, starts, ends, quotes, repeat("rule"), rule_ids,
+        repeat(None), [versions[c] for c in code_ids]),
         columns=CODING_COLUMNS).astype({"score": "float64"})
     return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
                                ignore_index=True)
+
+
+def _add_codings(columns: list[list], segments: pd.DataFrame | None, found: list[tuple]
+                 ) -> None:
+    """Add to ``columns`` the seg_id, doc_id, code_id, start, end, quote and rule_id of
+    each hit of ``found`` in ``segments`` (see :func:`_document_hits`)."""
+    if not found:
+        return
+    rows, code_ids, starts, ends, rule_ids = (list(c) for c in zip(*found))
+    seg_ids, doc_ids, offsets, texts = (segments[c].iloc[rows].tolist()
+                                        for c in ("seg_id", "doc_id", "start", "text"))
+    for column, values in zip(columns, (
+            seg_ids, doc_ids, code_ids, [o + s for o, s in zip(offsets, starts)],
+            [o + e for o, e in zip(offsets, ends)],
+            [t[s:e] for t, s, e in zip(texts, starts, ends)], rule_ids)):
+        column += values
+
+
+def _document_hits(parts: Iterable[pd.DataFrame], documents: pd.DataFrame, nlp: Language,
+                   compiled: CompiledCodebook, cache: DocCache, n_process: int
+                   ) -> Iterator[tuple[pd.DataFrame, list[tuple]]]:
+    """For each document of ``parts``: its part and the hits of its codable segments,
+    each (row in the part, code_id, start and end in the segment's text, rule_id)."""
+    for segments in parts:
+        codable = segments["codable"].to_numpy()
+        for positions, doc, bounds in document_docs(segments, documents, nlp, cache,
+                                                    n_process=n_process):
+            found = []
+            for segment, hits in compiled.match_segments(doc, bounds).items():
+                row = int(positions[segment])
+                if codable[row]:
+                    first = doc[int(bounds[segment])].idx    # the segment's start in the doc
+                    for hit in hits:
+                        last = doc[hit.end - 1]
+                        found.append((row, hit.code_id, doc[hit.start].idx - first,
+                                      last.idx + len(last) - first, hit.rule_id))
+            yield segments, found
 
 
 def coding_summary(codings: pd.DataFrame, book: Codebook,

@@ -106,7 +106,7 @@ def review_import(sheet, study, reviewer):
     merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")
-    echo_orphaned(opened, corpus)
+    echo_orphaned(opened, corpus.documents)
 
 
 @review.command("serve")
@@ -152,18 +152,20 @@ def review_serve(ctx, study, reviewer, port, next_n, open_browser):
         server.server_close()
 
 
-def echo_orphaned(study: Study, corpus=None) -> None:
-    """List decisions whose coding disappeared or whose document changed."""
-    from ..ingest import load_corpus
+def echo_orphaned(study: Study, documents=None) -> None:
+    """List decisions whose coding disappeared or whose document changed (``documents``:
+    the documents table, or at least its doc_id and sha256; default: the study's)."""
     from ..review import load_decisions, orphaned
     from ..store import read_table
 
     decisions = load_decisions(study)
     if decisions.empty:
         return
-    corpus = corpus or load_corpus(study)
+    if documents is None:
+        documents = read_table(study.out, "documents", hint="dialogcode ingest",
+                               columns=["doc_id", "sha256"])
     lost = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
-                    corpus.documents)
+                    documents)
     if len(lost):
         click.echo(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv):")
         echo_table(lost[["seg_id", "code_id", "decision", "reason"]])
