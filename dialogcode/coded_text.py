@@ -5,11 +5,17 @@ A transcript edited and ingested again after a coder file was made shifts its tu
 would silently credit other words. A row is checked by what it carries: its
 ``sha256`` (the document's hash when it was coded) against the document's, and its
 ``quote`` against the transcript: with a span, the document's text there; without
-one, words of the segment's text (whole words, in order) or the whole turn with its
-speaker label. Case, spacing and punctuation aside, and a privacy label (``[NAME]``) or
-a run of blocks in a quote copied from a masked output stands for any words
+one, words of the segment's text (whole words, in order), words that start in it and
+run on into the next segment (as a quote counts in the segment it starts in), or the
+whole turn with its speaker label. A quote running into the segment from the one
+before is refused: it is what a row looks like after an edit shifted the turns by one.
+Case, spacing and punctuation aside; a privacy label (``[NAME]``) or a run of blocks in
+a quote copied from a masked output stands for any words
 (:func:`dialogcode.importers.tabular.same_text`). A row with neither cannot be checked
 (docs/review.md).
+
+The importers' helpers are imported where used: dialogcode.importers imports
+dialogcode.coders, which imports this module.
 """
 from __future__ import annotations
 
@@ -37,17 +43,32 @@ def _within(quote: str, text: str) -> bool:
     return True
 
 
+def _runs_on(quote: str, text: str) -> bool:
+    """Whether ``quote`` starts inside ``text`` and runs on past its end: it begins
+    (up to a privacy label it may hold) with all of ``text`` or its last words, at
+    least two (one word in common is too likely by chance)."""
+    from .importers.locate import fold
+    from .importers.tabular import HIDDEN
+
+    words, quoted = fold(text)[0].split(), fold(HIDDEN.split(quote)[0])[0].split()
+    starts = range(max(len(words) - 1, 1))
+    return bool(quoted) and any(words[k:] == quoted[:len(words) - k]
+                                for k in starts if words[k] == quoted[0])
+
+
 def _quote_fits(quote: str, span: str | None, text: str, speaker: str) -> bool:
     """Whether ``quote`` is the transcript's ``span`` (the text at the row's span, from
     the speaker label or on into the next turn as the span lies), or holds it (a span a
-    character short); without a span, whether it is words of the segment's ``text`` or
-    the whole turn with its ``speaker`` label."""
+    character short); without a span, whether it is words of the segment's ``text``,
+    starts in them and runs on into the next segment, or is the whole turn with its
+    ``speaker`` label."""
     from .importers.locate import fold
     from .importers.tabular import same_text
 
     if span is not None:
         return same_text(quote, span) or fold(span)[0].strip() in fold(quote)[0]
-    return _within(quote, text) or same_text(quote, f"{speaker}: {text}")
+    return (_within(quote, text) or _runs_on(quote, text)
+            or same_text(quote, f"{speaker}: {text}"))
 
 
 def _spans(table: pd.DataFrame, segments: pd.DataFrame, position: np.ndarray,

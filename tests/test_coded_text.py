@@ -30,9 +30,12 @@ def corpus(tmp_path_factory):
 
 
 FITS = {   # rows (seg_id, start, end, quote) of the text as it is: kept
-    "other case, spacing and curly quote": "north/kickoff:t2,,,\"THE rent  keeps rising’\"",
+    "other case, spacing and curly quote":
+        "north/kickoff:t2,,,\"THE rent  keeps rising’\"",
     "the whole turn with its label": "north/kickoff:t2,,,P1: The rent keeps rising and "
                                      "families get evicted.",
+    "words running on into the next turn": "north/kickoff:t3,,,\"so rent is late. P1: "
+                                          "Mm-hm\"",
     "a name masked by the privacy gate": "north/kickoff:t2,,,The [NAME] keeps rising",
     "blocks of a masked copy": "north/kickoff:t2,,,The ████ keeps rising",
     "a span from the speaker label": "north/kickoff:t2,40,65,P1: The rent keeps rising",
@@ -48,6 +51,10 @@ REFUSED = {   # rows that name a turn whose words they are not: refused
     "a quote of two turns": "north/kickoff:t4,,,P2: Wages are low; so rent is late. "
                             "P1: Mm-hm.",
     "a word cut short": "north/kickoff:t3,,,so rent is lat",
+    # the quote runs on from t3, as t3's quote would after an edit shifted the turns
+    "words running in from the turn before": "north/kickoff:t4,,,\"so rent is late. P1: "
+                                             "Mm-hm\"",
+    "one word in common with the turn's end": "north/kickoff:t3,,,\"late. P1: Mm-hm\"",
     "another turn's words at the span": "north/kickoff:t2,50,71,The rent keeps rising",
     "other words around a masked name": "north/kickoff:t2,44,65,The [NAME] keeps falling",
 }
@@ -98,7 +105,8 @@ def test_every_problem_of_a_coder_file_is_listed_at_once(corpus):
                             "north/kickoff:t4,,,Wages are low,risk.housing\n")
     message = str(error.value)
     assert "ana.csv:2: unknown seg_id 'north/kickoff:t9'" in message
-    assert "ana.csv:3: the row of document 'north/kickoff' was coded on other text" in message
+    assert ("ana.csv:3: the row of document 'north/kickoff' was coded on other text"
+            in message)
 
 
 def _stale_coder(tmp_path: Path) -> tuple[Path, CliRunner]:
