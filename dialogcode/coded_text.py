@@ -65,8 +65,9 @@ def _quote_fits(quote: str, span: str | None, text: str, speaker: str) -> bool:
     from .importers.locate import fold
     from .importers.tabular import same_text
 
-    if span is not None:
-        return same_text(quote, span) or fold(span)[0].strip() in fold(quote)[0]
+    if span is not None:      # as import-codings writes it, or as a person may
+        return (quote == span or same_text(quote, span)
+                or fold(span)[0].strip() in fold(quote)[0])
     return (_within(quote, text) or _runs_on(quote, text)
             or same_text(quote, f"{speaker}: {text}"))
 
