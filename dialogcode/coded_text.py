@@ -107,8 +107,8 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
     doc_ids = segments["doc_id"].to_numpy()[position]
     hashed = np.zeros(len(table), dtype=bool)
     if documents is not None and "sha256" in table:
-        hashes = documents.set_index("doc_id")["sha256"].str.lower()
-        given = table["sha256"].fillna("").str.strip().str.lower().to_numpy()
+        hashes = documents.set_index("doc_id")["sha256"]
+        given = table["sha256"].fillna("").str.strip().to_numpy()
         now = pd.Series(doc_ids).map(hashes).to_numpy()
         hashed = known & (given != "") & pd.notna(now) & (given != now)
     quoted = np.zeros(len(table), dtype=bool)

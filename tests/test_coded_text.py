@@ -81,22 +81,6 @@ def test_a_quote_that_is_not_its_turns_words_is_refused(corpus, row):
         _read(root, loaded, row + ",risk.housing\n")
 
 
-def test_a_sha256_in_upper_case_is_the_same_hash(corpus):
-    root, loaded = corpus
-    sha = loaded.documents.set_index("doc_id").at["north/kickoff", "sha256"]
-    path = root / "codings" / "ana.csv"
-    path.parent.mkdir(exist_ok=True)
-    for given, kept in ((sha.upper(), True), ("0" * 64, False)):
-        path.write_text(f"seg_id,code_id,sha256\nnorth/kickoff:t2,risk.housing,{given}\n",
-                        encoding="utf-8")
-        try:
-            read_coder(path, loaded.segments, "ana", None, loaded.documents)
-        except CodingsError as error:
-            assert not kept and "its sha256 differs from the document's" in str(error)
-        else:
-            assert kept
-
-
 def test_every_problem_of_a_coder_file_is_listed_at_once(corpus):
     # a stale quote is listed beside an unknown seg_id, not only once that is fixed
     root, loaded = corpus
@@ -135,9 +119,10 @@ def _stale_coder(tmp_path: Path) -> tuple[Path, CliRunner]:
 
 @pytest.mark.parametrize("command", [["tables"], ["agree", "ana", "ben"],
                                      ["agree", "ana", "rules"]])
-def test_a_stale_coder_file_that_joins_no_final_codings_is_refused_too(tmp_path, command):
+def test_a_stale_coder_file_that_joins_no_final_codings_is_refused_at_its_line(tmp_path, command):
     # tables (the rules' agreement with each coder) and agree read coders who are no
-    # final coders: their figures would silently compare codings of other turns
+    # final coders: they are refused as a final coder's file is, naming its file and line
+    # (the agreement's own check named neither)
     root, runner = _stale_coder(tmp_path)
     where = [str(root), "-q"] if command == ["tables"] else ["--study", str(root)]
     result = runner.invoke(cli, [*command, *where])
