@@ -109,7 +109,7 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     tables = []
     rules = rules[rules["source"] == "rule"]
     for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), segments, coder)
+        human = read_coder(coder_path(study, coder), segments, coder, documents=documents)
         result = agree({"rules": covering_all(rules, segments), coder: human}, segments,
                        reference=coder,
                        documents=documents)

@@ -4,39 +4,93 @@ A transcript edited and ingested again after a coder file was made shifts its tu
 ``north/kickoff:t2`` may then name another turn than the one coded, and the codings
 would silently credit other words. A row is checked by what it carries: its
 ``sha256`` (the document's hash when it was coded) against the document's, and its
-``quote`` against the segment's text. A row with neither cannot be checked
+``quote`` against the transcript: with a span, the document's text there; without
+one, words of the segment's text (whole words, in order), words that start in it and
+run on into the next segment (as a quote counts in the segment it starts in), or the
+whole turn with its speaker label. A quote running into the segment from the one
+before is refused: it is what a row looks like after an edit shifted the turns by one.
+Case, spacing and punctuation aside; a privacy label (``[NAME]``) or a run of blocks in
+a quote copied from a masked output stands for any words
+(:func:`dialogcode.importers.tabular.same_text`). A row with neither cannot be checked
 (docs/review.md).
+
+The importers' helpers are imported where used: dialogcode.importers imports
+dialogcode.coders, which imports this module.
 """
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pandas as pd
 
 from .errors import Problem
 
-WORDS = re.compile(r"[\W_]+")
 SHOWN = 5       # lines listed per document
 
 
-def _plain(text: str) -> str:
-    """``text`` in lower case with every run of spaces and punctuation one space, so a
-    hand-copied quote matches the transcript whatever its spacing."""
-    return WORDS.sub(" ", text.casefold()).strip()
+def _within(quote: str, text: str) -> bool:
+    """Whether the words of ``quote`` (its parts between privacy labels) are whole words
+    of ``text``, in order: a part of the text, never a word cut short."""
+    from .importers.locate import fold
+    from .importers.tabular import HIDDEN
+
+    said, at = f" {fold(text)[0].strip()} ", 0
+    for piece in (fold(part)[0].strip() for part in HIDDEN.split(quote)):
+        if piece:
+            at = said.find(f" {piece} ", at)
+            if at < 0:
+                return False
+            at += len(piece) + 1
+    return True
 
 
-def _quote_fits(quote: str, start: float, end: float, text: str, seg_start: float,
-                seg_end: float) -> bool:
-    """True when ``quote`` is the segment's ``text`` where its span lies over the
-    segment (the span may start on the speaker label or run into the next turn), or,
-    without a span, when one holds the other."""
-    if np.isnan(start) or np.isnan(end):
-        mine, said = _plain(quote), _plain(text)
-        return mine in said or said in mine
-    part = _plain(text[int(max(start, seg_start) - seg_start):
-                       int(min(end, seg_end) - seg_start)])
-    return part in _plain(quote)
+def _runs_on(quote: str, text: str) -> bool:
+    """Whether ``quote`` starts inside ``text`` and runs on past its end: it begins
+    (up to a privacy label it may hold) with all of ``text`` or its last words, at
+    least two (one word in common is too likely by chance)."""
+    from .importers.locate import fold
+    from .importers.tabular import HIDDEN
+
+    words, quoted = fold(text)[0].split(), fold(HIDDEN.split(quote)[0])[0].split()
+    starts = range(max(len(words) - 1, 1))
+    return bool(quoted) and any(words[k:] == quoted[:len(words) - k]
+                                for k in starts if words[k] == quoted[0])
+
+
+def _quote_fits(quote: str, span: str | None, text: str, speaker: str) -> bool:
+    """Whether ``quote`` is the transcript's ``span`` (the text at the row's span, from
+    the speaker label or on into the next turn as the span lies), or holds it (a span a
+    character short); without a span, whether it is words of the segment's ``text``,
+    starts in them and runs on into the next segment, or is the whole turn with its
+    ``speaker`` label."""
+    from .importers.locate import fold
+    from .importers.tabular import same_text
+
+    if span is not None:      # as import-codings writes it, or as a person may
+        return (quote == span or same_text(quote, span)
+                or fold(span)[0].strip() in fold(quote)[0])
+    return (_within(quote, text) or _runs_on(quote, text)
+            or same_text(quote, f"{speaker}: {text}"))
+
+
+def _spans(table: pd.DataFrame, segments: pd.DataFrame, position: np.ndarray,
+           documents: pd.DataFrame | None) -> list[str | None]:
+    """Each row's transcript text at its span (None without one): the document's text
+    there, or without ``documents``' text the part of the span in its segment."""
+    full = {}
+    if documents is not None and "text" in documents:
+        full = dict(zip(documents["doc_id"], documents["text"]))
+    spans = []
+    for a, b, doc_id, text, (s, e) in zip(
+            table["start"], table["end"], segments["doc_id"].to_numpy()[position],
+            segments["text"].to_numpy()[position],
+            segments[["start", "end"]].to_numpy(dtype=float)[position]):
+        if np.isnan(a) or np.isnan(b):
+            spans.append(None)
+        elif doc_id in full:
+            spans.append(full[doc_id][int(a):int(b)])
+        else:
+            spans.append(text[int(max(a, s) - s):int(min(b, e) - s)])
+    return spans
 
 
 def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
@@ -45,8 +99,9 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
     """One problem per document for the rows of a coder file ``table`` (text cells
     indexed by line, ``start``/``end`` numbers) coded on other text: a ``sha256``
     other than the document's in ``documents`` (when given), or a ``quote`` that is
-    not the text at the row's span. ``found`` is each row's position in ``segments``
-    (-1 for an unknown seg_id, which is not checked here)."""
+    not the transcript's text (the document's at the row's span when ``documents`` hold
+    their text). ``found`` is each row's position in ``segments`` (-1 for a row not
+    to check here, such as an unknown seg_id)."""
     known = found >= 0
     position = np.maximum(found, 0)
     doc_ids = segments["doc_id"].to_numpy()[position]
@@ -59,12 +114,12 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
     quoted = np.zeros(len(table), dtype=bool)
     if "quote" in table:
         texts = segments["text"].to_numpy()[position]
-        bounds = segments[["start", "end"]].to_numpy(dtype=float)[position]
-        quoted = np.array([bool(ok and quote.strip()) and not _quote_fits(
-                               quote, float(a), float(b), text, s, e)
-                           for ok, quote, a, b, text, (s, e) in zip(
-                               known, table["quote"].fillna(""), table["start"],
-                               table["end"], texts, bounds)], dtype=bool)
+        speakers = segments["speaker"].fillna("").astype(str).to_numpy()[position]
+        spans = _spans(table, segments, position, documents)
+        for i, (ok, quote, span, text, speaker) in enumerate(zip(
+                known, table["quote"].fillna(""), spans, texts, speakers)):
+            if ok and quote.strip():
+                quoted[i] = not _quote_fits(quote, span, text, speaker)
     problems = []
     for doc_id in sorted(set(doc_ids[hashed | quoted])):
         mine = doc_ids == doc_id

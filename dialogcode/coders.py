@@ -123,8 +123,9 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     bounds = segments[["start", "end"]].to_numpy(dtype=float)[np.maximum(found, 0)]
     problems += [Problem(why, str(path), int(line)) for line, why in
                  _span_problems(table, bounds, found >= 0) if line not in unreadable]
-    if not problems:
-        problems = changed_rows(table, str(path), segments, found, documents)
+    bad = table.index.isin([problem.line for problem in problems])
+    problems += changed_rows(table, str(path), segments, np.where(bad, -1, found),
+                             documents)
     if problems:
         raise CodingsError(problems)
     table["doc_id"] = doc_of.to_numpy()[found]
@@ -193,16 +194,18 @@ def coder_file(study: Study, name: str) -> Path | None:
     return path
 
 
-def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFrame:
+def named_codings(study: Study, name: str, segments: pd.DataFrame,
+                  documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Codings by name: ``rules`` (the rule codings of out/codings.parquet, covering every
     document; the learned model's are left out, as a model trained on a coder agrees with
     itself: `dialogcode evaluate` measures it), a coder in ``codings/``, or the path of a
-    coder file. Raises ArgumentError for a name that is none of these."""
+    coder file, checked against ``documents`` when given (:func:`read_coder`). Raises
+    ArgumentError for a name that is none of these."""
     path = coder_file(study, name)
     if path is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")
         return covering_all(codings[codings["source"] == "rule"], segments)
-    return read_coder(path, segments, path.stem)
+    return read_coder(path, segments, path.stem, documents=documents)
 
 
 def identical_files(study: Study, names) -> list[Problem]:

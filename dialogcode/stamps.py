@@ -25,8 +25,10 @@ from .store import replacing
 
 NAME = "stamps.json"
 PACKAGE = Path(__file__).parent
-# the libraries whose upgrade can change what a stage computes
-LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "spacy")
+# the libraries whose upgrade can change what a stage computes: spacy-lookups-data holds
+# the lemmas the default pipeline matches, wordllama the vectors of `semantic: wordllama`
+LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "spacy",
+             "spacy-lookups-data", "wordllama")
 
 
 @cache

@@ -477,6 +477,22 @@ def test_messages_show_transcript_text_only_as_a_short_masked_excerpt(study, tmp
           f"column 21: here ('P1: The {term} keeps raising a")
 
 
+def test_an_excerpt_never_shows_part_of_a_masked_term_its_window_cuts(study, tmp_path):
+    # the span 74-90 starts inside "families" (70-78): the excerpt shows the term's
+    # label, not its tail "lies"
+    copy = tmp_path / "study"
+    shutil.copytree(study, copy)
+    (copy / "privacy.yaml").write_text("always: [families]\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    sheet = tmp_path / "offsets.csv"
+    sheet.write_text("document,start,end,quote,code\n"
+                     "north/kickoff,74,90,other words,Housing\n", encoding="utf-8")
+    result = run(sheet, copy, "--coder", "x")
+    fails(result, "offsets.csv:2: the quote ('other words') is not the text at 74-90 of "
+                  "north/kickoff ('[PLACE OR TERM] get evicted')")
+    assert "lies" not in result.output.replace(str(copy), "")
+
+
 def test_inline_markup_text_differs(study, tmp_path):
     fails(run(FIXTURES / "kickoff_changed.md", study, "--coder", "x", "--document",
               "north/kickoff"),

@@ -237,16 +237,18 @@ def _edit(path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
 
 
-def _scikit_learn_upgraded(monkeypatch):
-    monkeypatch.setattr(stamps, "version", lambda name: "99.0" if name == "scikit-learn"
+def _upgraded(monkeypatch, library):
+    monkeypatch.setattr(stamps, "version", lambda name: "99.0" if name == library
                         else version(name))
 
 
 @pytest.mark.parametrize("change", [
     lambda toolkit, _: _edit(toolkit / "report.py"),
     lambda toolkit, _: _edit(toolkit / "data" / "report.html"),
-    lambda _, monkeypatch: _scikit_learn_upgraded(monkeypatch),
-], ids=["report code", "report template", "library upgrade"])
+    lambda _, monkeypatch: _upgraded(monkeypatch, "scikit-learn"),
+    # the lemma tables the default pipeline's rules match on
+    lambda _, monkeypatch: _upgraded(monkeypatch, "spacy-lookups-data"),
+], ids=["report code", "report template", "library upgrade", "lemma tables upgrade"])
 def test_every_stage_runs_again_once_the_toolkits_code_changed(built, toolkit, monkeypatch,
                                                                change):
     before = (built / "out" / "tables" / "lessons.csv").stat().st_mtime_ns

@@ -231,7 +231,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     check_codes(codes, set(book.codes))
     selection = select_units(corpus.segments, corpus.documents, speaker=speaker, site=site,
                              event_type=event_type, document=document, where=where)
-    codings = {name: named_codings(opened, name, corpus.segments) for name in names}
+    codings = {name: named_codings(opened, name, corpus.segments, corpus.documents)
+               for name in names}
     result = agree(codings, corpus.segments, unit=unit, reference=reference,
                    codes=list(codes) or None, documents=corpus.documents,
                    min_overlap=min_overlap, book=book, selection=selection,

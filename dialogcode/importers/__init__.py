@@ -106,11 +106,12 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
             continue
         if item.start is not None:
             seg_id = docs.segment_of(item.doc_id, item.start, item.end)
-            quote = docs.text[item.doc_id][item.start:item.end]
+            text, span = docs.text[item.doc_id], (item.start, item.end)
+            quote = text[item.start:item.end]
             if seg_id is None:
                 problems.append(Problem(f"the span {item.start}-{item.end} of {item.doc_id}"
-                                        f"{docs.excerpt(quote, item.doc_id)} lies outside "
-                                        "every segment", item.file, item.line))
+                                        f"{docs.excerpt(text, item.doc_id, *span)} lies "
+                                        "outside every segment", item.file, item.line))
                 continue
         if seg_id in docs.quiet:      # the tables would count it, but not in their totals
             problems.append(Problem(f"{seg_id} is a {docs.quiet[seg_id]}, which is never "
@@ -122,7 +123,7 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
             if seg != seg_id and seg not in docs.quiet]
         if others:
             crossing.append(Problem(f"the span {item.start}-{item.end}"
-                                    f"{docs.excerpt(quote, item.doc_id)} runs from "
+                                    f"{docs.excerpt(text, item.doc_id, *span)} runs from "
                                     f"{seg_id} into {', '.join(others)}; it counts in "
                                     f"{seg_id} only", item.file, item.line))
         rows.append({"seg_id": seg_id, "doc_id": item.doc_id, "code_id": mapped[item.code],

@@ -69,8 +69,8 @@ def first_difference(copy: str, document: str, doc_id: str, docs: Documents
             column = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y),
                           min(len(a), len(b)))
             left = max(0, column - 20)
-            here, there = (docs.excerpt(a[left:column + 40], doc_id),
-                           docs.excerpt(b[left:column + 40], doc_id))
+            here, there = (docs.excerpt(a, doc_id, left, column + 40),
+                           docs.excerpt(b, doc_id, left, column + 40))
             return number, (f"the text differs from document {doc_id} at line {number}, "
                             f"column {column + 1}"
                             + (f": here{here}, in the document{there}" if here or there
@@ -119,18 +119,21 @@ class Documents:
         self._bounds = {seg: (doc, start, end) for doc, spans in self._spans.items()
                         for start, end, seg in spans}
 
-    def excerpt(self, text: str, doc_id: str) -> str:
-        """`` ('...')``: ``text`` of document ``doc_id`` (or a coder's copy of it) for an
-        error message on the terminal, with the privacy findings of the study's last
-        scan masked (:func:`~dialogcode.privacy.gate.saved_masker`), on one line, cut to
+    def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
+                ) -> str:
+        """`` ('...')``: ``text[start:end]`` (of document ``doc_id``, or a coder's copy of
+        it) for an error message on the terminal, masked as the outputs are by the
+        study's last scan (:func:`~dialogcode.privacy.gate.saved_masker`; a finding the
+        window cuts shows whole as its label, never in part), on one line, cut to
         :data:`EXCERPT` characters; "" (no text) without that scan or for a withheld
         document. The message must still say where: file, line, seg_id or offsets."""
-        if self.mask is None or doc_id in self.mask.withheld or not text.strip():
+        if self.mask is None or doc_id in self.mask.withheld:
             return ""
-        shown = self.mask.for_readers(" ".join(text.split()))
-        if len(shown) > EXCERPT:
-            shown = shown[:EXCERPT - 1].rstrip() + "…"
-        return f" ({shown!r})"
+        end = len(text) if end is None else end
+        reach = 2 * max(map(len, self.mask.labels), default=0)   # a finding's extent
+        left = max(0, start - reach)
+        shown = self.mask.excerpt(text[left:end + reach], start - left, end - left)
+        return f" ({shorten(shown, EXCERPT)!r})" if shown.strip() else ""
 
     def segment_text(self, seg_id: str) -> str:
         doc, start, end = self._bounds[seg_id]

@@ -253,7 +253,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         quote = row.get("quote", "")
         if quote.strip() and normalize_text(quote) != text[start:end]:
             return fail(f"the quote{docs.excerpt(quote, doc_id)} is not the text at "
-                        f"{start}-{end} of {doc_id}{docs.excerpt(text[start:end], doc_id)}")
+                        f"{start}-{end} of {doc_id}{docs.excerpt(text, doc_id, start, end)}")
         return doc_id, start, end, None
     quote = row["quote"]
     if not quote.strip():
@@ -271,6 +271,6 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     start, end = found.spans[0]
     if found.level == "fuzzy":
         reading.fuzzy.append(Problem(f"{what} matched the text at {start}-{end}"
-                                     f"{docs.excerpt(text[start:end], doc_id)} "
+                                     f"{docs.excerpt(text, doc_id, start, end)} "
                                      f"(similarity {found.similarity:.2f})", source, line))
     return doc_id, start, end, None

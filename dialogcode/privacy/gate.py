@@ -199,19 +199,16 @@ def saved_masker(study: Study, segments: pd.DataFrame) -> Masker | None:
     ``segments`` as they are, without scanning (for excerpts in error messages); one
     that masks nothing under ``gate: off``; None when there is no such scan or its
     decisions cannot be read (then no transcript text is to be shown)."""
-    from . import FINDINGS, _scan_key, privacy_model, with_status
+    from . import last_findings, with_status
 
     if study.config.privacy.gate == "off":
         return Masker()
-    stamp, cached = study.out / "privacy.key", study.out / f"{FINDINGS}.parquet"
+    findings = last_findings(study, segments)
     try:
-        if stamp.read_text() != _scan_key(study, segments, privacy_model(study)):
-            return None
-        findings = pd.read_parquet(cached).drop(columns=["status", "decision", "reason"])
         decisions = load_privacy_decisions(study)
-    except (OSError, ValueError, KeyError, PrivacyError):
+    except PrivacyError:
         return None
-    return masker(with_status(findings, decisions), decisions)
+    return None if findings is None else masker(with_status(findings, decisions), decisions)
 
 
 def mask_for_reading(study: Study, table: pd.DataFrame,
