@@ -7,7 +7,6 @@ only re-runs matching.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from itertools import islice, repeat
 from pathlib import Path
 from typing import Iterator
@@ -27,7 +26,7 @@ from .store import replacing
 
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "5"   # bump when segmentation or the cache layout changes
+CACHE_FORMAT = "6"   # bump when segmentation or the cache layout changes
 # token attributes kept in the cache (those holding a value); string-valued ones have
 # their strings saved too
 _ATTRS = [ORTH, LEMMA, NORM, SPACY, TAG, POS, DEP, HEAD, SENT_START]
@@ -37,10 +36,11 @@ _STRING_ATTRS = (ORTH, LEMMA, NORM, TAG, DEP)
 class DocCache:
     """Tokenised segments on disk, one file per (document hash, unit, pipeline): the
     segments' token attribute arrays plus the strings they use (a leaner relative of
-    spaCy's DocBin, which walks every token in Python to collect its strings). Columns
-    that are all zero (with the blank pipeline: tags, parse) are left out and ``attrs``
-    names those kept. A file that cannot be read (truncated, damaged, unknown
-    attributes, arrays of other types) counts as missing and is written again."""
+    spaCy's DocBin, which walks every token in Python to collect its strings), laid out
+    as :func:`write_token_file` says. Columns that are all zero (with the blank
+    pipeline: tags, parse) are left out and ``attrs`` names those kept. A file that
+    cannot be read (truncated, damaged, foreign, unknown attributes) counts as missing
+    and is written again."""
 
     def __init__(self, folder: Path | None, model: str):
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
@@ -58,7 +58,7 @@ class DocCache:
         return self._texts, self._added
 
     def _path(self, sha256: str, unit: str) -> Path | None:
-        return self.folder / f"{sha256}-{unit}.npz" if self.folder else None
+        return self.folder / f"{sha256}-{unit}.tokens" if self.folder else None
 
     def load(self, sha256: str, unit: str, vocab
              ) -> tuple[numpy.ndarray, numpy.ndarray, list[int]] | None:
@@ -70,20 +70,16 @@ class DocCache:
             self.misses += 1
             return None
         try:
-            with numpy.load(path, allow_pickle=False) as data:
-                tokens, lengths, strings = data["tokens"], data["lengths"], data["strings"]
-                attrs = data["attrs"].tolist()
-            if tokens.dtype != numpy.uint64 or lengths.dtype.kind != "i" or \
-                    lengths.ndim != 1 or (lengths < 0).any() or strings.dtype.kind != "U" or \
-                    tokens.shape != (int(lengths.sum()), len(attrs)) or \
-                    not set(attrs) <= set(_ATTRS) or len(set(attrs)) < len(attrs) or \
+            tokens, lengths, attrs, strings = read_token_file(path)
+            attrs = attrs.tolist()
+            if not set(attrs) <= set(_ATTRS) or len(set(attrs)) < len(attrs) or \
                     (len(tokens) and ORTH not in attrs):
-                raise ValueError(f"{path}: token arrays do not match their lengths or attributes")
-        except (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
+                raise ValueError(f"{path}: unknown token attributes")
+        except (OSError, ValueError):
             self.misses += 1
             return None
         _, added = self._known(vocab)
-        for text in set(strings.tolist()) - added:
+        for text in set(strings) - added:
             vocab.strings.add(text)
             added.add(text)
         self.hits += 1
@@ -116,10 +112,60 @@ class DocCache:
                 if text is None and h in vocab.strings:
                     known[h] = vocab.strings[h]
             texts = [text for text in map(known.get, hashes) if text is not None]
-        with replacing(path) as temporary:
-            numpy.savez(temporary, tokens=tokens[:, held], lengths=lengths,
-                        attrs=numpy.array([_ATTRS[c] for c in held], dtype="int64"),
-                        strings=numpy.array(texts, dtype=str))
+        write_token_file(path, tokens[:, held], lengths,
+                         numpy.array([_ATTRS[c] for c in held]), texts)
+
+
+# a token file: this tag, then the numbers of segments, attributes, tokens and strings
+# and the strings' size in bytes (int64), each segment's number of tokens (int64), the
+# attributes (int64), the token arrays (uint64, a row per token), then the strings in
+# UTF-8, each followed by a NUL; numbers little-endian
+_TOKEN_FILE_TAG = b"dialogcode tokens 6\n"
+
+
+def write_token_file(path: Path, tokens: numpy.ndarray, lengths: numpy.ndarray,
+                     attrs: numpy.ndarray, strings: list[str]) -> None:
+    """Write token arrays (a row per token, a column per attribute in ``attrs``), each
+    segment's number of tokens and the strings the arrays use to ``path`` in one step;
+    nothing is written when a string holds a NUL (the file would not read back)."""
+    text = ("\0".join(strings) + "\0" if strings else "").encode("utf-8")
+    if text.count(b"\0") != len(strings):
+        return
+    with replacing(path) as temporary, open(temporary, "wb") as out:
+        out.write(_TOKEN_FILE_TAG)
+        out.write(numpy.array([len(lengths), len(attrs), len(tokens), len(strings), len(text)],
+                              dtype="<i8").tobytes())
+        for array, dtype in ((lengths, "<i8"), (attrs, "<i8"), (tokens, "<u8")):
+            out.write(numpy.ascontiguousarray(array, dtype=dtype).tobytes())
+        out.write(text)
+
+
+def read_token_file(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray,
+                                          list[str]]:
+    """The (tokens, lengths, attrs, strings) :func:`write_token_file` wrote (the arrays
+    read-only); raises ValueError when ``path`` is not such a file (another tag, a size
+    that does not fit its counts, lengths that do not add up to its tokens, strings that
+    are not UTF-8) and OSError when it cannot be read."""
+    data = path.read_bytes()
+    if not data.startswith(_TOKEN_FILE_TAG) or len(data) < len(_TOKEN_FILE_TAG) + 40:
+        raise ValueError(f"{path}: not a token file")
+    at = len(_TOKEN_FILE_TAG)
+    counts = numpy.frombuffer(data, dtype="<i8", count=5, offset=at)
+    n_segments, n_attrs, n_tokens, n_strings, size = counts.tolist()
+    at += 40
+    if counts.min() < 0 or len(data) != at + 8 * (n_segments + n_attrs + n_tokens * n_attrs) \
+            + size:
+        raise ValueError(f"{path}: truncated or damaged")
+    lengths = numpy.frombuffer(data, dtype="<i8", count=n_segments, offset=at)
+    attrs = numpy.frombuffer(data, dtype="<i8", count=n_attrs, offset=at + 8 * n_segments)
+    at += 8 * (n_segments + n_attrs)
+    tokens = numpy.frombuffer(data, dtype="<u8", count=n_tokens * n_attrs, offset=at
+                              ).reshape(n_tokens, n_attrs)
+    strings = data[at + 8 * n_tokens * n_attrs:].decode("utf-8").split("\0")
+    if strings.pop() != "" or len(strings) != n_strings or (lengths < 0).any() or \
+            int(lengths.sum()) != n_tokens:
+        raise ValueError(f"{path}: token arrays do not match their lengths or strings")
+    return tokens, lengths, attrs, strings
 
 
 def _doc_columns(tokens: numpy.ndarray, attrs: list[int] = _ATTRS
