@@ -97,14 +97,15 @@ class DocCache:
                 for end, length in zip(ends, lengths.tolist())]
 
     def put(self, sha256: str, unit: str, tokens: numpy.ndarray, lengths: numpy.ndarray,
-            vocab) -> None:
-        """Write a document's token arrays (all :data:`_ATTRS`) and segment lengths."""
+            vocab, attrs: list[int] = _ATTRS) -> None:
+        """Write a document's token arrays (columns ``attrs``, in the order of
+        :data:`_ATTRS`; the others zero) and segment lengths."""
         path = self._path(sha256, unit)
         if path is None or not len(lengths):
             return
         held = numpy.flatnonzero(tokens.any(axis=0)).tolist()
         known, _ = self._known(vocab)
-        strings = [c for c in held if _ATTRS[c] in _STRING_ATTRS]
+        strings = [c for c in held if attrs[c] in _STRING_ATTRS]
         hashes = pd.unique(tokens[:, strings].ravel()).tolist()
         texts = list(map(known.get, hashes))
         if None in texts:   # hashes not looked up before
@@ -113,7 +114,7 @@ class DocCache:
                     known[h] = vocab.strings[h]
             texts = [text for text in map(known.get, hashes) if text is not None]
         write_token_file(path, tokens[:, held], lengths,
-                         numpy.array([_ATTRS[c] for c in held]), texts)
+                         numpy.array([attrs[c] for c in held]), texts)
 
 
 # a token file: this tag, then the numbers of segments, attributes, tokens and strings
@@ -200,27 +201,30 @@ def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
 
 
 # the attributes spaCy's tokenizer sets (SENT_START: on a doc's first token, unless it
-# comes from a special case such as "He's")
+# comes from a special case such as "He's"), and those with the lemma, in the cache's order
 _TOKENIZER_ATTRS = [ORTH, NORM, SPACY, SENT_START]
+_LEMMATISED_ATTRS = [attr for attr in _ATTRS if attr in (*_TOKENIZER_ATTRS, LEMMA)]
 
 
-def _tokenised(nlp: Language, texts: list[str]) -> tuple[Doc, numpy.ndarray, numpy.ndarray]:
+def _tokenised(nlp: Language, texts: list[str]
+               ) -> tuple[Doc, numpy.ndarray, list[int], numpy.ndarray]:
     """For a :func:`~dialogcode.nlp.lemmatizer_only` pipeline: ``texts`` tokenised one
     by one (as ``nlp.pipe`` would), then lemmatised together and made one doc; the
-    doc, its token arrays and each text's number of tokens. Skipping ``nlp.pipe``, a
-    lemmatizer call per text and the attributes a tokenizer leaves zero is what makes
-    tokenising cheaper."""
+    doc, its token arrays, their columns' attributes (any other being zero) and each
+    text's number of tokens. Skipping ``nlp.pipe``, a lemmatizer call per text and the
+    attributes a tokenizer leaves zero is what makes tokenising cheaper."""
     turns = [nlp.tokenizer(text) for text in texts]
     lengths = numpy.array([len(turn) for turn in turns], dtype="int64")
     columns = numpy.concatenate([turn.to_array([*_TOKENIZER_ATTRS, LOWER]) for turn in turns]
                                 ).reshape(-1, len(_TOKENIZER_ATTRS) + 1)
-    tokens = numpy.zeros((len(columns), len(_ATTRS)), dtype="uint64")
-    tokens[:, [_ATTRS.index(a) for a in _TOKENIZER_ATTRS]] = columns[:, :-1]
+    tokens = numpy.zeros((len(columns), len(_LEMMATISED_ATTRS)), dtype="uint64")
+    tokens[:, [_LEMMATISED_ATTRS.index(a) for a in _TOKENIZER_ATTRS]] = columns[:, :-1]
     skipped = matching_components(nlp)
     for name, lemmatizer in nlp.pipeline:
         if name not in skipped:
-            tokens[:, _ATTRS.index(LEMMA)] = lemmatizer.lemmas(columns[:, -1])
-    return _doc(nlp.vocab, *_doc_columns(tokens)), tokens, lengths
+            tokens[:, _LEMMATISED_ATTRS.index(LEMMA)] = lemmatizer.lemmas(columns[:, -1])
+    return (_doc(nlp.vocab, *_doc_columns(tokens, _LEMMATISED_ATTRS)), tokens,
+            _LEMMATISED_ATTRS, lengths)
 
 
 def _by_document(segments: pd.DataFrame, documents: pd.DataFrame
@@ -287,8 +291,8 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
             pending.append((key, positions))
     if pending and n_process == 1 and lemmatizer_only(nlp):
         for key, positions in pending:
-            doc, tokens, lengths = _tokenised(nlp, texts.iloc[positions].tolist())
-            cache.put(*key, tokens, lengths, nlp.vocab)
+            doc, tokens, attrs, lengths = _tokenised(nlp, texts.iloc[positions].tolist())
+            cache.put(*key, tokens, lengths, nlp.vocab, attrs)
             yield positions, doc, _bounds(lengths)
         return
     if not pending:
