@@ -191,7 +191,12 @@ class CompiledCodebook:
         self._literal_values, satisfied, offset = [], [[]], 0
         for attr in self._literal_attrs:
             values = sorted(satisfies[attr])
-            self._literal_values.append((numpy.array(values, dtype=numpy.uint64), offset))
+            # which low bits some value has: a token whose low bits no value has is
+            # not searched for
+            low_bits = numpy.zeros(_LOW_BITS + 1, dtype=bool)
+            low_bits[numpy.array(values, dtype=numpy.uint64) & _LOW_BITS] = True
+            self._literal_values.append((numpy.array(values, dtype=numpy.uint64), offset,
+                                         low_bits))
             satisfied.extend(sorted(satisfies[attr][v]) for v in values)
             offset += len(values)
         # literal i satisfies requirements _satisfied[_starts[i]:_starts[i + 1]]
@@ -212,12 +217,14 @@ class CompiledCodebook:
         n_segments = len(bounds) - 1
         if self._literal_attrs:
             literals, positions = [], []
-            for tokens, (values, offset) in zip(numpy.ascontiguousarray(columns.T),
-                                                self._literal_values):
-                nearest = numpy.minimum(numpy.searchsorted(values, tokens), len(values) - 1)
-                places = numpy.flatnonzero(values[nearest] == tokens)
-                literals.append(nearest[places] + offset)
-                positions.append(places)
+            for tokens, (values, offset, low_bits) in zip(numpy.ascontiguousarray(columns.T),
+                                                          self._literal_values):
+                places = numpy.flatnonzero(low_bits[tokens & _LOW_BITS])
+                nearest = numpy.minimum(numpy.searchsorted(values, tokens[places]),
+                                        len(values) - 1)
+                same = values[nearest] == tokens[places]
+                literals.append(nearest[same] + offset)
+                positions.append(places[same])
             literal, position = numpy.concatenate(literals), numpy.concatenate(positions)
         else:
             literal = position = numpy.zeros(0, dtype=numpy.int64)
@@ -383,6 +390,7 @@ class CompiledCodebook:
 
 _SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
 _ROLES = ("hit", "a", "b", "veto")
+_LOW_BITS = numpy.uint64(0xFFFF)   # of a token's hash, to rule most tokens out at once
 _HIT, _A, _B, _VETO = range(len(_ROLES))
 
 
