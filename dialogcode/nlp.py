@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy
+import pandas as pd
 import spacy
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
@@ -44,19 +45,20 @@ class LowercaseLookupLemmatizer:
 
     def lemmas(self, lowers: numpy.ndarray) -> numpy.ndarray:
         """The LEMMA hashes of tokens whose LOWER hashes are ``lowers``. A long array (a
-        whole document's) is looked up with a binary search among the words met so far,
-        and only words not met before one by one."""
+        whole document's) is looked up one distinct value at a time, with a binary
+        search among the words met so far, and only words not met before one by one."""
         if len(lowers) <= 256:
             return self._lookup(lowers)
+        codes, distinct = pd.factorize(lowers)
         known = self._lowers
-        places = numpy.searchsorted(known, lowers)
-        if not len(known) or (known[numpy.minimum(places, len(known) - 1)] != lowers).any():
-            new = numpy.setdiff1d(lowers, known)
+        places = numpy.searchsorted(known, distinct)
+        if not len(known) or (known[numpy.minimum(places, len(known) - 1)] != distinct).any():
+            new = numpy.setdiff1d(distinct, known)
             at = numpy.searchsorted(known, new)
             self._lowers = numpy.insert(known, at, new)
             self._lowers_lemmas = numpy.insert(self._lowers_lemmas, at, self._lookup(new))
-            places = numpy.searchsorted(self._lowers, lowers)
-        return self._lowers_lemmas[places]
+            places = numpy.searchsorted(self._lowers, distinct)
+        return self._lowers_lemmas[places][codes]
 
     def _lookup(self, lowers: numpy.ndarray) -> numpy.ndarray:
         known = self._lemmas
