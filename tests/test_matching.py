@@ -143,8 +143,16 @@ def test_short_turns_are_coded_as_when_each_turn_is_matched_alone(fixture_study,
     assert "from them, I mean. The White House said nothing about the rent." not in by_text
 
 
-def test_token_patterns_find_what_a_plain_matcher_finds_on_every_turn(fixture_study):
-    corpus, book = fixture_study
+def sample_study():
+    return ingest(Study.open(ROOT / "corpora" / "sample-study")), load_codebooks(SHIPPED)
+
+
+@pytest.mark.parametrize("study", ["fixture", "sample"])
+def test_token_patterns_find_what_a_plain_matcher_finds_on_every_turn(study, fixture_study):
+    """Token patterns run only on windows around their rarest required word (all
+    patterns' windows found at once): they must find what a plain spaCy `Matcher`
+    finds on every turn, for the fixture's patterns and the shipped codebooks'."""
+    corpus, book = fixture_study if study == "fixture" else sample_study()
     nlp = load_pipeline("blank")
     plain, codes = Matcher(nlp.vocab), {}
     for code_id, code in book.codes.items():
@@ -169,8 +177,7 @@ def test_token_patterns_find_what_a_plain_matcher_finds_on_every_turn(fixture_st
 
 
 def test_sample_study_codings_equal_per_segment_matching(tmp_path):
-    corpus = ingest(Study.open(ROOT / "corpora" / "sample-study"))
-    book = load_codebooks(SHIPPED)
+    corpus, book = sample_study()
     expected = reference_codings(corpus.segments, corpus.documents, book)
     cold = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
     warm = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
