@@ -213,10 +213,12 @@ def _tokenised(nlp: Language, texts: list[str]
     doc, its token arrays, their columns' attributes (any other being zero) and each
     text's number of tokens. Skipping ``nlp.pipe``, a lemmatizer call per text and the
     attributes a tokenizer leaves zero is what makes tokenising cheaper."""
-    turns = [nlp.tokenizer(text) for text in texts]
+    # each text's doc is dropped as soon as its arrays are taken: hundreds of docs held
+    # at once outlive Python's young garbage collections and set off full ones
+    attrs = [*_TOKENIZER_ATTRS, LOWER]
+    turns = [nlp.tokenizer(text).to_array(attrs) for text in texts]
     lengths = numpy.array([len(turn) for turn in turns], dtype="int64")
-    columns = numpy.concatenate([turn.to_array([*_TOKENIZER_ATTRS, LOWER]) for turn in turns]
-                                ).reshape(-1, len(_TOKENIZER_ATTRS) + 1)
+    columns = numpy.concatenate(turns).reshape(-1, len(attrs))
     tokens = numpy.zeros((len(columns), len(_LEMMATISED_ATTRS)), dtype="uint64")
     tokens[:, [_LEMMATISED_ATTRS.index(a) for a in _TOKENIZER_ATTRS]] = columns[:, :-1]
     skipped = matching_components(nlp)
