@@ -47,15 +47,37 @@ class DocCache:
         self.folder = folder / key if folder else None
         self.hits = self.misses = 0
         self._vocab = None
-        self._texts: dict[int, str] = {}    # hash -> its string in self._vocab
         self._added: set[str] = set()       # strings load has added to self._vocab
+        # hashes put has looked up in self._vocab (sorted) and their strings (None: not
+        # in the vocabulary)
+        self._hashes = numpy.zeros(0, dtype=numpy.uint64)
+        self._texts = numpy.zeros(0, dtype=object)
 
-    def _known(self, vocab) -> tuple[dict[int, str], set[str]]:
-        """The strings this cache has looked up in or added to ``vocab``, so that each is
-        looked up or added once, not once per document."""
+    def _known(self, vocab) -> set[str]:
+        """The strings load has added to ``vocab`` (each is added once, not once per
+        document)."""
         if vocab is not self._vocab:
-            self._vocab, self._texts, self._added = vocab, {}, set()
-        return self._texts, self._added
+            self._vocab, self._added = vocab, set()
+            self._hashes, self._texts = self._hashes[:0], self._texts[:0]
+        return self._added
+
+    def _strings(self, hashes: numpy.ndarray, vocab) -> list[str]:
+        """The strings of ``hashes`` (distinct) that ``vocab`` holds, in their order;
+        each hash is looked up in the vocabulary once per run, then found with a binary
+        search."""
+        self._known(vocab)
+        known = self._hashes
+        places = numpy.searchsorted(known, hashes)
+        if not len(known) or (known[numpy.minimum(places, len(known) - 1)] != hashes).any():
+            new = numpy.setdiff1d(hashes, known)
+            texts = numpy.empty(len(new), dtype=object)
+            texts[:] = [vocab.strings[h] if h in vocab.strings else None for h in new.tolist()]
+            at = numpy.searchsorted(known, new)
+            self._hashes = numpy.insert(known, at, new)
+            self._texts = numpy.insert(self._texts, at, texts)
+            places = numpy.searchsorted(self._hashes, hashes)
+        texts = self._texts[places].tolist()
+        return [text for text in texts if text is not None] if None in texts else texts
 
     def _path(self, sha256: str, unit: str) -> Path | None:
         return self.folder / f"{sha256}-{unit}.tokens" if self.folder else None
@@ -78,7 +100,7 @@ class DocCache:
         except (OSError, ValueError):
             self.misses += 1
             return None
-        _, added = self._known(vocab)
+        added = self._known(vocab)
         for text in set(strings) - added:
             vocab.strings.add(text)
             added.add(text)
@@ -104,17 +126,10 @@ class DocCache:
         if path is None or not len(lengths):
             return
         held = numpy.flatnonzero(tokens.any(axis=0)).tolist()
-        known, _ = self._known(vocab)
         strings = [c for c in held if attrs[c] in _STRING_ATTRS]
-        hashes = pd.unique(tokens[:, strings].ravel()).tolist()
-        texts = list(map(known.get, hashes))
-        if None in texts:   # hashes not looked up before
-            for h, text in zip(hashes, texts):
-                if text is None and h in vocab.strings:
-                    known[h] = vocab.strings[h]
-            texts = [text for text in map(known.get, hashes) if text is not None]
         write_token_file(path, tokens[:, held], lengths,
-                         numpy.array([attrs[c] for c in held]), texts)
+                         numpy.array([attrs[c] for c in held]),
+                         self._strings(pd.unique(tokens[:, strings].ravel()), vocab))
 
 
 # a token file: this tag, then the numbers of segments, attributes, tokens and strings
@@ -137,7 +152,7 @@ def write_token_file(path: Path, tokens: numpy.ndarray, lengths: numpy.ndarray,
         out.write(numpy.array([len(lengths), len(attrs), len(tokens), len(strings), len(text)],
                               dtype="<i8").tobytes())
         for array, dtype in ((lengths, "<i8"), (attrs, "<i8"), (tokens, "<u8")):
-            out.write(numpy.ascontiguousarray(array, dtype=dtype).tobytes())
+            out.write(numpy.ascontiguousarray(array, dtype=dtype).data)
         out.write(text)
 
 
