@@ -55,7 +55,7 @@ class DocCache:
 
     def _known(self, vocab) -> set[str]:
         """The strings load has added to ``vocab`` (each is added once, not once per
-        document)."""
+        document); what this cache knew of another vocabulary is forgotten."""
         if vocab is not self._vocab:
             self._vocab, self._added = vocab, set()
             self._hashes, self._texts = self._hashes[:0], self._texts[:0]
