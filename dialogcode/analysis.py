@@ -16,7 +16,7 @@ from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
 from .learned import trained_on
 from .lessons import LessonsFile, assemble, load_lessons
-from .manifest import STANDARD
+from .manifest import STANDARD, column_line
 from .progress import progress_steps
 from .quotes import exemplar_quotes
 from .review import final_codings
@@ -110,7 +110,7 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     tables = []
     rules = rules[rules["source"] == "rule"]
     for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), segments, coder)
+        human = read_coder(coder_path(study, coder), segments, coder, documents=documents)
         result = agree({"rules": covering_all(rules, segments), coder: human}, segments,
                        reference=coder,
                        documents=documents)
@@ -196,7 +196,8 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
         raise ManifestError([Problem(
             f"column {c!r} is also a code id, and the coded_segments table has a column "
             f"per code; rename it (for example manifest_{c})",
-            study.manifest and str(study.manifest), 1, c) for c in clashes])
+            study.manifest and str(study.manifest),
+            study.manifest and column_line(study.manifest, c), c) for c in clashes])
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
     roles = speaker_roles(study.config.speaker_roles, corpus.documents)
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .coded_text import changed_rows
 from .csvrows import read_csv_file
 from .errors import ArgumentError, DialogcodeError, Problem
 from .store import read_table, write_csv
@@ -84,39 +85,29 @@ def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: boo
 
 
 def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
-               codes: set[str] | None = None, hashes: pd.Series | None = None
+               codes: set[str] | None = None, documents: pd.DataFrame | None = None
                ) -> pd.DataFrame:
     """Read a coder file and check it against ``segments`` (and the code ids ``codes``
-    when given; with ``hashes``, each document's sha256 by doc_id, a document whose rows
-    carry another sha256 is a problem at its first row: seg_ids follow the turns, so
-    after an edit its codings may sit on other turns): every problem names the file's
-    line. Adds doc_id and ``source`` ``human:<coder>``."""
+    when given; rows coded on other text by their quote and, with ``documents``, their
+    sha256: :mod:`dialogcode.coded_text`): every problem names the file's line. Adds
+    doc_id and ``source`` ``human:<coder>``."""
     coder = coder or path.stem
     table = coder_table(path)
     missing = [c for c in ("seg_id", "code_id") if c not in table]
     if missing:
         raise CodingsError(f"missing column(s) {', '.join(missing)}; a coder file needs "
                            "seg_id and code_id", file=path, line=1)
-    documents = segments.set_index("seg_id")["doc_id"]
-    found = documents.index.get_indexer(table["seg_id"])
+    doc_of = segments.set_index("seg_id")["doc_id"]
+    found = doc_of.index.get_indexer(table["seg_id"])
     problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i))
                 for i, seg in table.loc[found < 0, "seg_id"].items()]
     if "doc_id" in table:
         given = table["doc_id"].str.strip()
-        actual = pd.Series(documents.to_numpy()[found], index=table.index)
+        actual = pd.Series(doc_of.to_numpy()[found], index=table.index)
         wrong = (found >= 0) & given.ne("") & given.ne(actual)
         problems += [Problem(f"seg_id {table.at[i, 'seg_id']} is in document {actual[i]}, "
                              f"but the row's doc_id is {given[i]!r}", str(path), int(i))
                      for i in table.index[wrong]]
-    if hashes is not None and "sha256" in table:
-        doc = pd.Series(documents.to_numpy()[np.maximum(found, 0)], index=table.index)
-        seen = table["sha256"].str.strip()
-        stale = doc[(found >= 0) & seen.ne("") & seen.ne(doc.map(hashes))]
-        problems += [Problem(f"document {doc_id!r} was coded when its text was different "
-                             "(its sha256 is not the document's now), so its codings may "
-                             "sit on other turns; re-code it or import it again", str(path),
-                             int(stale.index[stale == doc_id][0]))
-                     for doc_id in sorted(set(stale))]
     if codes is not None:
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
         problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i))
@@ -132,9 +123,12 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     bounds = segments[["start", "end"]].to_numpy(dtype=float)[np.maximum(found, 0)]
     problems += [Problem(why, str(path), int(line)) for line, why in
                  _span_problems(table, bounds, found >= 0) if line not in unreadable]
+    bad = table.index.isin([problem.line for problem in problems])
+    problems += changed_rows(table, str(path), segments, np.where(bad, -1, found),
+                             documents)
     if problems:
         raise CodingsError(problems)
-    table["doc_id"] = documents.to_numpy()[found]
+    table["doc_id"] = doc_of.to_numpy()[found]
     table["source"] = f"human:{coder}"
     for column in ("code_id", "quote", "sha256"):
         if column in table:
@@ -200,16 +194,18 @@ def coder_file(study: Study, name: str) -> Path | None:
     return path
 
 
-def named_codings(study: Study, name: str, segments: pd.DataFrame) -> pd.DataFrame:
+def named_codings(study: Study, name: str, segments: pd.DataFrame,
+                  documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Codings by name: ``rules`` (the rule codings of out/codings.parquet, covering every
     document; the learned model's are left out, as a model trained on a coder agrees with
     itself: `dialogcode evaluate` measures it), a coder in ``codings/``, or the path of a
-    coder file. Raises ArgumentError for a name that is none of these."""
+    coder file, checked against ``documents`` when given (:func:`read_coder`). Raises
+    ArgumentError for a name that is none of these."""
     path = coder_file(study, name)
     if path is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")
         return covering_all(codings[codings["source"] == "rule"], segments)
-    return read_coder(path, segments, path.stem)
+    return read_coder(path, segments, path.stem, documents=documents)
 
 
 def identical_files(study: Study, names) -> list[Problem]:

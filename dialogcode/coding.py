@@ -7,10 +7,9 @@ only re-runs matching.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from itertools import islice, repeat
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pandas as pd
 import numpy
@@ -25,9 +24,11 @@ from .patterns import CompiledCodebook
 from .progress import progress_bar
 from .store import replacing
 
+# the columns of the segments table that coding reads
+CODING_INPUT_COLUMNS = ["seg_id", "doc_id", "unit", "start", "end", "text", "codable"]
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "5"   # bump when segmentation or the cache layout changes
+CACHE_FORMAT = "6"   # bump when segmentation or the cache layout changes
 # token attributes kept in the cache (those holding a value); string-valued ones have
 # their strings saved too
 _ATTRS = [ORTH, LEMMA, NORM, SPACY, TAG, POS, DEP, HEAD, SENT_START]
@@ -37,28 +38,51 @@ _STRING_ATTRS = (ORTH, LEMMA, NORM, TAG, DEP)
 class DocCache:
     """Tokenised segments on disk, one file per (document hash, unit, pipeline): the
     segments' token attribute arrays plus the strings they use (a leaner relative of
-    spaCy's DocBin, which walks every token in Python to collect its strings). Columns
-    that are all zero (with the blank pipeline: tags, parse) are left out and ``attrs``
-    names those kept. A file that cannot be read (truncated, damaged, unknown
-    attributes, arrays of other types) counts as missing and is written again."""
+    spaCy's DocBin, which walks every token in Python to collect its strings), laid out
+    as :func:`write_token_file` says. Columns that are all zero (with the blank
+    pipeline: tags, parse) are left out and ``attrs`` names those kept. A file that
+    cannot be read (truncated, damaged, foreign, unknown attributes) counts as missing
+    and is written again."""
 
     def __init__(self, folder: Path | None, model: str):
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
         self.folder = folder / key if folder else None
         self.hits = self.misses = 0
         self._vocab = None
-        self._texts: dict[int, str] = {}    # hash -> its string in self._vocab
         self._added: set[str] = set()       # strings load has added to self._vocab
+        # hashes put has looked up in self._vocab (sorted) and their strings (None: not
+        # in the vocabulary)
+        self._hashes = numpy.zeros(0, dtype=numpy.uint64)
+        self._texts = numpy.zeros(0, dtype=object)
 
-    def _known(self, vocab) -> tuple[dict[int, str], set[str]]:
-        """The strings this cache has looked up in or added to ``vocab``, so that each is
-        looked up or added once, not once per document."""
+    def _known(self, vocab) -> set[str]:
+        """The strings load has added to ``vocab`` (each is added once, not once per
+        document); what this cache knew of another vocabulary is forgotten."""
         if vocab is not self._vocab:
-            self._vocab, self._texts, self._added = vocab, {}, set()
-        return self._texts, self._added
+            self._vocab, self._added = vocab, set()
+            self._hashes, self._texts = self._hashes[:0], self._texts[:0]
+        return self._added
+
+    def _strings(self, hashes: numpy.ndarray, vocab) -> list[str]:
+        """The strings of ``hashes`` (distinct) that ``vocab`` holds, in their order;
+        each hash is looked up in the vocabulary once per run, then found with a binary
+        search."""
+        self._known(vocab)
+        known = self._hashes
+        places = numpy.searchsorted(known, hashes)
+        if not len(known) or (known[numpy.minimum(places, len(known) - 1)] != hashes).any():
+            new = numpy.setdiff1d(hashes, known)
+            texts = numpy.empty(len(new), dtype=object)
+            texts[:] = [vocab.strings[h] if h in vocab.strings else None for h in new.tolist()]
+            at = numpy.searchsorted(known, new)
+            self._hashes = numpy.insert(known, at, new)
+            self._texts = numpy.insert(self._texts, at, texts)
+            places = numpy.searchsorted(self._hashes, hashes)
+        texts = self._texts[places].tolist()
+        return [text for text in texts if text is not None] if None in texts else texts
 
     def _path(self, sha256: str, unit: str) -> Path | None:
-        return self.folder / f"{sha256}-{unit}.npz" if self.folder else None
+        return self.folder / f"{sha256}-{unit}.tokens" if self.folder else None
 
     def load(self, sha256: str, unit: str, vocab
              ) -> tuple[numpy.ndarray, numpy.ndarray, list[int]] | None:
@@ -70,20 +94,16 @@ class DocCache:
             self.misses += 1
             return None
         try:
-            with numpy.load(path, allow_pickle=False) as data:
-                tokens, lengths, strings = data["tokens"], data["lengths"], data["strings"]
-                attrs = data["attrs"].tolist()
-            if tokens.dtype != numpy.uint64 or lengths.dtype.kind != "i" or \
-                    lengths.ndim != 1 or (lengths < 0).any() or strings.dtype.kind != "U" or \
-                    tokens.shape != (int(lengths.sum()), len(attrs)) or \
-                    not set(attrs) <= set(_ATTRS) or len(set(attrs)) < len(attrs) or \
+            tokens, lengths, attrs, strings = read_token_file(path)
+            attrs = attrs.tolist()
+            if not set(attrs) <= set(_ATTRS) or len(set(attrs)) < len(attrs) or \
                     (len(tokens) and ORTH not in attrs):
-                raise ValueError(f"{path}: token arrays do not match their lengths or attributes")
-        except (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
+                raise ValueError(f"{path}: unknown token attributes")
+        except (OSError, ValueError):
             self.misses += 1
             return None
-        _, added = self._known(vocab)
-        for text in set(strings.tolist()) - added:
+        added = self._known(vocab)
+        for text in set(strings) - added:
             vocab.strings.add(text)
             added.add(text)
         self.hits += 1
@@ -101,25 +121,69 @@ class DocCache:
                 for end, length in zip(ends, lengths.tolist())]
 
     def put(self, sha256: str, unit: str, tokens: numpy.ndarray, lengths: numpy.ndarray,
-            vocab) -> None:
-        """Write a document's token arrays (all :data:`_ATTRS`) and segment lengths."""
+            vocab, attrs: list[int] = _ATTRS) -> None:
+        """Write a document's token arrays (columns ``attrs``, in the order of
+        :data:`_ATTRS`; the others zero) and segment lengths."""
         path = self._path(sha256, unit)
         if path is None or not len(lengths):
             return
         held = numpy.flatnonzero(tokens.any(axis=0)).tolist()
-        known, _ = self._known(vocab)
-        strings = [c for c in held if _ATTRS[c] in _STRING_ATTRS]
-        hashes = pd.unique(tokens[:, strings].ravel()).tolist()
-        texts = list(map(known.get, hashes))
-        if None in texts:   # hashes not looked up before
-            for h, text in zip(hashes, texts):
-                if text is None and h in vocab.strings:
-                    known[h] = vocab.strings[h]
-            texts = [text for text in map(known.get, hashes) if text is not None]
-        with replacing(path) as temporary:
-            numpy.savez(temporary, tokens=tokens[:, held], lengths=lengths,
-                        attrs=numpy.array([_ATTRS[c] for c in held], dtype="int64"),
-                        strings=numpy.array(texts, dtype=str))
+        strings = [c for c in held if attrs[c] in _STRING_ATTRS]
+        write_token_file(path, tokens[:, held], lengths,
+                         numpy.array([attrs[c] for c in held]),
+                         self._strings(pd.unique(tokens[:, strings].ravel()), vocab))
+
+
+# a token file: this tag, then the numbers of segments, attributes, tokens and strings
+# and the strings' size in bytes (int64), each segment's number of tokens (int64), the
+# attributes (int64), the token arrays (uint64, a row per token), then the strings in
+# UTF-8, each followed by a NUL; numbers little-endian
+_TOKEN_FILE_TAG = b"dialogcode tokens 6\n"
+
+
+def write_token_file(path: Path, tokens: numpy.ndarray, lengths: numpy.ndarray,
+                     attrs: numpy.ndarray, strings: list[str]) -> None:
+    """Write token arrays (a row per token, a column per attribute in ``attrs``), each
+    segment's number of tokens and the strings the arrays use to ``path`` in one step;
+    nothing is written when a string holds a NUL (the file would not read back)."""
+    text = ("\0".join(strings) + "\0" if strings else "").encode("utf-8")
+    if text.count(b"\0") != len(strings):
+        return
+    with replacing(path) as temporary, open(temporary, "wb") as out:
+        out.write(_TOKEN_FILE_TAG)
+        out.write(numpy.array([len(lengths), len(attrs), len(tokens), len(strings), len(text)],
+                              dtype="<i8").tobytes())
+        for array, dtype in ((lengths, "<i8"), (attrs, "<i8"), (tokens, "<u8")):
+            out.write(numpy.ascontiguousarray(array, dtype=dtype).data)
+        out.write(text)
+
+
+def read_token_file(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray,
+                                          list[str]]:
+    """The (tokens, lengths, attrs, strings) :func:`write_token_file` wrote (the arrays
+    read-only); raises ValueError when ``path`` is not such a file (another tag, a size
+    that does not fit its counts, lengths that do not add up to its tokens, strings that
+    are not UTF-8) and OSError when it cannot be read."""
+    data = path.read_bytes()
+    if not data.startswith(_TOKEN_FILE_TAG) or len(data) < len(_TOKEN_FILE_TAG) + 40:
+        raise ValueError(f"{path}: not a token file")
+    at = len(_TOKEN_FILE_TAG)
+    counts = numpy.frombuffer(data, dtype="<i8", count=5, offset=at)
+    n_segments, n_attrs, n_tokens, n_strings, size = counts.tolist()
+    at += 40
+    if counts.min() < 0 or len(data) != at + 8 * (n_segments + n_attrs + n_tokens * n_attrs) \
+            + size:
+        raise ValueError(f"{path}: truncated or damaged")
+    lengths = numpy.frombuffer(data, dtype="<i8", count=n_segments, offset=at)
+    attrs = numpy.frombuffer(data, dtype="<i8", count=n_attrs, offset=at + 8 * n_segments)
+    at += 8 * (n_segments + n_attrs)
+    tokens = numpy.frombuffer(data, dtype="<u8", count=n_tokens * n_attrs, offset=at
+                              ).reshape(n_tokens, n_attrs)
+    strings = data[at + 8 * n_tokens * n_attrs:].decode("utf-8").split("\0")
+    if strings.pop() != "" or len(strings) != n_strings or (lengths < 0).any() or \
+            int(lengths.sum()) != n_tokens:
+        raise ValueError(f"{path}: token arrays do not match their lengths or strings")
+    return tokens, lengths, attrs, strings
 
 
 def _doc_columns(tokens: numpy.ndarray, attrs: list[int] = _ATTRS
@@ -154,27 +218,32 @@ def _token_arrays(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
 
 
 # the attributes spaCy's tokenizer sets (SENT_START: on a doc's first token, unless it
-# comes from a special case such as "He's")
+# comes from a special case such as "He's"), and those with the lemma, in the cache's order
 _TOKENIZER_ATTRS = [ORTH, NORM, SPACY, SENT_START]
+_LEMMATISED_ATTRS = [attr for attr in _ATTRS if attr in (*_TOKENIZER_ATTRS, LEMMA)]
 
 
-def _tokenised(nlp: Language, texts: list[str]) -> tuple[Doc, numpy.ndarray, numpy.ndarray]:
+def _tokenised(nlp: Language, texts: list[str]
+               ) -> tuple[Doc, numpy.ndarray, list[int], numpy.ndarray]:
     """For a :func:`~dialogcode.nlp.lemmatizer_only` pipeline: ``texts`` tokenised one
     by one (as ``nlp.pipe`` would), then lemmatised together and made one doc; the
-    doc, its token arrays and each text's number of tokens. Skipping ``nlp.pipe``, a
-    lemmatizer call per text and the attributes a tokenizer leaves zero is what makes
-    tokenising cheaper."""
-    turns = [nlp.tokenizer(text) for text in texts]
+    doc, its token arrays, their columns' attributes (any other being zero) and each
+    text's number of tokens. Skipping ``nlp.pipe``, a lemmatizer call per text and the
+    attributes a tokenizer leaves zero is what makes tokenising cheaper."""
+    # each text's doc is dropped as soon as its arrays are taken: hundreds of docs held
+    # at once outlive Python's young garbage collections and set off full ones
+    attrs = [*_TOKENIZER_ATTRS, LOWER]
+    turns = [nlp.tokenizer(text).to_array(attrs) for text in texts]
     lengths = numpy.array([len(turn) for turn in turns], dtype="int64")
-    columns = numpy.concatenate([turn.to_array([*_TOKENIZER_ATTRS, LOWER]) for turn in turns]
-                                ).reshape(-1, len(_TOKENIZER_ATTRS) + 1)
-    tokens = numpy.zeros((len(columns), len(_ATTRS)), dtype="uint64")
-    tokens[:, [_ATTRS.index(a) for a in _TOKENIZER_ATTRS]] = columns[:, :-1]
+    columns = numpy.concatenate(turns).reshape(-1, len(attrs))
+    tokens = numpy.zeros((len(columns), len(_LEMMATISED_ATTRS)), dtype="uint64")
+    tokens[:, [_LEMMATISED_ATTRS.index(a) for a in _TOKENIZER_ATTRS]] = columns[:, :-1]
     skipped = matching_components(nlp)
     for name, lemmatizer in nlp.pipeline:
         if name not in skipped:
-            tokens[:, _ATTRS.index(LEMMA)] = lemmatizer.lemmas(columns[:, -1])
-    return _doc(nlp.vocab, *_doc_columns(tokens)), tokens, lengths
+            tokens[:, _LEMMATISED_ATTRS.index(LEMMA)] = lemmatizer.lemmas(columns[:, -1])
+    return (_doc(nlp.vocab, *_doc_columns(tokens, _LEMMATISED_ATTRS)), tokens,
+            _LEMMATISED_ATTRS, lengths)
 
 
 def _by_document(segments: pd.DataFrame, documents: pd.DataFrame
@@ -241,8 +310,8 @@ def document_docs(segments: pd.DataFrame, documents: pd.DataFrame, nlp: Language
             pending.append((key, positions))
     if pending and n_process == 1 and lemmatizer_only(nlp):
         for key, positions in pending:
-            doc, tokens, lengths = _tokenised(nlp, texts.iloc[positions].tolist())
-            cache.put(*key, tokens, lengths, nlp.vocab)
+            doc, tokens, attrs, lengths = _tokenised(nlp, texts.iloc[positions].tolist())
+            cache.put(*key, tokens, lengths, nlp.vocab, attrs)
             yield positions, doc, _bounds(lengths)
         return
     if not pending:
@@ -265,40 +334,80 @@ def code_corpus(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook,
     """Code every codable segment (preambles and headings are tokenised for the cache but
     never coded) with ``book``; return the codings table (:data:`CODING_COLUMNS`).
 
-    Every row's ``quote`` equals ``document_text[start:end]``. ``n_process`` > 1
-    tokenises uncached documents in worker processes (bench/README.md says when that
-    pays).
+    ``segments`` needs the columns :data:`CODING_INPUT_COLUMNS`, ``documents``
+    ``doc_id`` and ``sha256``. Every row's ``quote`` equals
+    ``document_text[start:end]``. ``n_process`` > 1 tokenises uncached documents in
+    worker processes (bench/README.md says when that pays).
     """
+    return code_parts([segments], documents, book, model=model, cache_dir=cache_dir,
+                      progress=progress, n_process=n_process)
+
+
+def code_parts(parts: Iterable[pd.DataFrame], documents: pd.DataFrame, book: Codebook, *,
+               model: str = "blank", cache_dir: Path | None = None,
+               progress: bool = False, n_process: int = 1) -> pd.DataFrame:
+    """:func:`code_corpus` of a segments table given in parts (each holding all the
+    segments of its documents), one part in memory at a time (as
+    :func:`dialogcode.store.read_parts` reads them): the same codings as coding the
+    parts put together."""
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
     cache = DocCache(cache_dir, model)
     versions = {code_id: book.version_of(code_id) for code_id in book.codes}
-    found = []   # (row, code_id, start, end in the segment's text, rule_id) of each hit
-    codable = segments["codable"].to_numpy()
-    batches = document_docs(segments, documents, nlp, cache, n_process=n_process)
-    for positions, doc, bounds in progress_bar(batches, desc="code", enabled=progress,
-                                               unit="doc",
-                                               total=segments["doc_id"].nunique()):
-        for segment, hits in compiled.match_segments(doc, bounds).items():
-            row = int(positions[segment])
-            if codable[row]:
-                first = doc[int(bounds[segment])].idx    # the segment's start in the doc
-                for hit in hits:
-                    last = doc[hit.end - 1]
-                    found.append((row, hit.code_id, doc[hit.start].idx - first,
-                                  last.idx + len(last) - first, hit.rule_id))
-    rows, code_ids, starts, ends, rule_ids = (list(c) for c in zip(*found)) if found \
-        else ([] for _ in range(5))
-    texts = segments["text"].iloc[rows].tolist()
-    offsets = segments["start"].iloc[rows].tolist()
+    columns = [[] for _ in range(7)]     # seg_id, doc_id, code_id, start, end, quote, rule_id
+    part, found = None, []      # a part and the hits of its documents coded so far
+    for segments, hits in progress_bar(
+            _document_hits(parts, documents, nlp, compiled, cache, n_process),
+            desc="code", enabled=progress, unit="doc", total=len(documents)):
+        if segments is not part:
+            _add_codings(columns, part, found)
+            part, found = segments, []
+        found += hits
+    _add_codings(columns, part, found)
+    seg_ids, doc_ids, code_ids, starts, ends, quotes, rule_ids = columns
     codings = pd.DataFrame(zip(
-        segments["seg_id"].iloc[rows].tolist(), segments["doc_id"].iloc[rows].tolist(),
-        code_ids, [o + s for o, s in zip(offsets, starts)],
-        [o + e for o, e in zip(offsets, ends)], [t[s:e] for t, s, e in zip(texts, starts, ends)],
-        repeat("rule"), rule_ids, repeat(None), [versions[c] for c in code_ids]),
+        seg_ids, doc_ids, code_ids, starts, ends, quotes, repeat("rule"), rule_ids,
+        repeat(None), [versions[c] for c in code_ids]),
         columns=CODING_COLUMNS).astype({"score": "float64"})
     return codings.sort_values(["doc_id", "start", "code_id"], kind="stable",
                                ignore_index=True)
+
+
+def _add_codings(columns: list[list], segments: pd.DataFrame | None, found: list[tuple]
+                 ) -> None:
+    """Add to ``columns`` the seg_id, doc_id, code_id, start, end, quote and rule_id of
+    each hit of ``found`` in ``segments`` (see :func:`_document_hits`)."""
+    if not found:
+        return
+    rows, code_ids, starts, ends, rule_ids = (list(c) for c in zip(*found))
+    seg_ids, doc_ids, offsets, texts = (segments[c].iloc[rows].tolist()
+                                        for c in ("seg_id", "doc_id", "start", "text"))
+    for column, values in zip(columns, (
+            seg_ids, doc_ids, code_ids, [o + s for o, s in zip(offsets, starts)],
+            [o + e for o, e in zip(offsets, ends)],
+            [t[s:e] for t, s, e in zip(texts, starts, ends)], rule_ids)):
+        column += values
+
+
+def _document_hits(parts: Iterable[pd.DataFrame], documents: pd.DataFrame, nlp: Language,
+                   compiled: CompiledCodebook, cache: DocCache, n_process: int
+                   ) -> Iterator[tuple[pd.DataFrame, list[tuple]]]:
+    """For each document of ``parts``: its part and the hits of its codable segments,
+    each (row in the part, code_id, start and end in the segment's text, rule_id)."""
+    for segments in parts:
+        codable = segments["codable"].to_numpy()
+        for positions, doc, bounds in document_docs(segments, documents, nlp, cache,
+                                                    n_process=n_process):
+            found = []
+            for segment, hits in compiled.match_segments(doc, bounds).items():
+                row = int(positions[segment])
+                if codable[row]:
+                    first = doc[int(bounds[segment])].idx    # the segment's start in the doc
+                    for hit in hits:
+                        last = doc[hit.end - 1]
+                        found.append((row, hit.code_id, doc[hit.start].idx - first,
+                                      last.idx + len(last) - first, hit.rule_id))
+            yield segments, found
 
 
 def coding_summary(codings: pd.DataFrame, book: Codebook,

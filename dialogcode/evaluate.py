@@ -231,15 +231,14 @@ def _curve(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str],
-                      hashes: pd.Series) -> pd.DataFrame:
-    """The reference coder's file, checked (file and line of every bad row, a document
-    coded on other text than ``hashes`` say it has now); raises ArgumentError when
-    ``coder`` has no file."""
+                      documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The reference coder's file, checked (file and line of every bad row; against
+    ``documents``' text when given); raises ArgumentError when ``coder`` has no file."""
     path = coder_path(study, coder)
     if not path.is_file():
         raise ArgumentError(f"no codings/{coder}.csv (coders: "
                            f"{', '.join(coder_names(study)) or 'none'})", file=path)
-    return read_coder(path, segments, coder, codes, hashes)
+    return read_coder(path, segments, coder, codes, documents)
 
 
 def write_evaluation(evaluation: Evaluation, folder, design: dict) -> list:

@@ -17,7 +17,7 @@ from .coders import coder_names
 from .coding import CODING_COLUMNS
 from .errors import DialogcodeError
 from .features import segment_terms
-from .ingest import Corpus
+from .ingest import Corpus, load_corpus
 from .learn import (MODEL_FOLDER, CodeModels, ModelError, TextFeatures, check_fits,
                     fit_models, load_models, read_texts, save_models)
 from .review import DECISIONS
@@ -105,14 +105,16 @@ def segment_scores(models: CodeModels, segments: pd.DataFrame, documents: pd.Dat
     return usable, models.scores(models.featurizer.transform(features))
 
 
-def model_codings(study: Study, corpus: Corpus, book: Codebook, rules: pd.DataFrame, *,
-                  model: str) -> pd.DataFrame:
-    """Codings (:data:`~dialogcode.coding.CODING_COLUMNS`) of the study's model: one per
+def model_codings(study: Study, corpus: Corpus | None, book: Codebook, rules: pd.DataFrame,
+                  *, model: str) -> pd.DataFrame:
+    """Codings (:data:`~dialogcode.coding.CODING_COLUMNS`) of the study's model on
+    ``corpus`` (None: the one ingest wrote, read only when there is a model): one per
     (segment, code) scored at least the code's threshold and not coded by ``rules``.
     Empty when the study has no model; raises ModelError when the model does not fit."""
     folder = model_folder(study)
     if not (folder / "model.json").is_file():
         return pd.DataFrame(columns=CODING_COLUMNS)
+    corpus = corpus if corpus is not None else load_corpus(study)
     models = load_models(folder)
     check_fits(models, book, corpus.documents, model, folder,
                unit=segment_unit(corpus.segments))
@@ -145,7 +147,7 @@ def codings_from_scores(models: CodeModels, segments: pd.DataFrame,
     return pd.concat(parts, ignore_index=True)[CODING_COLUMNS]
 
 
-def with_model(study: Study, corpus: Corpus, book: Codebook, rules: pd.DataFrame, *,
+def with_model(study: Study, corpus: Corpus | None, book: Codebook, rules: pd.DataFrame, *,
                model: str) -> pd.DataFrame:
     """Rule ``codings`` plus :func:`model_codings`, sorted like the codings table."""
     learned = model_codings(study, corpus, book, rules, model=model)

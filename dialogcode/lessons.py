@@ -3,9 +3,9 @@ codings hold for each.
 
 lessons.yaml (documented in docs/lessons.md)::
 
-    roles:                          # optional: speaker labels (glob patterns) per role;
-      participant: ["P*", "*-P*"]   # else a filter's role is the speakers' role
-                                    # (dialogcode.roles: facilitator, coach, ...)
+    roles:                          # optional: speaker labels (glob patterns, in any
+      participant: ["P*", "*-P*"]   # case) per role; else a filter's role is the
+                                    # speakers' role (dialogcode.roles: facilitator...)
     thresholds: {min_sites: 2, min_events: 2}
     lessons:
       - id: trusted-messengers
@@ -119,7 +119,11 @@ def load_lessons(path: Path, book: Codebook, documents: pd.DataFrame) -> Lessons
 
 
 def _matches(frame: pd.DataFrame, patterns: list[str]) -> pd.Series:
-    speakers = frame["speaker"].fillna("")
+    """Whether each row's speaker label matches one of the glob ``patterns``, in any
+    case and without the spaces around it, as ``speaker_roles:`` matches
+    (:func:`dialogcode.roles.speaker_roles`)."""
+    patterns = [p.strip().lower() for p in patterns]
+    speakers = frame["speaker"].fillna("").astype(str).str.strip().str.lower()
     return speakers.map(lambda s: any(fnmatch.fnmatchcase(s, p) for p in patterns)
                         ).astype(bool)
 

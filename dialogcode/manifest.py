@@ -97,6 +97,19 @@ def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
     return entries
 
 
+def column_line(path: Path, column: str) -> int | None:
+    """The line of the manifest ``path`` that names ``column``: the header of a CSV
+    manifest, the first entry giving it in a YAML one; None when no line does or the
+    manifest cannot be read (it changed since the documents were read from it)."""
+    try:
+        columns, rows, _ = _read(path, str(path))
+    except (OSError, ManifestError):
+        return None
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return 1 if column in columns else None
+    return next((line_of(row, column) for _, row in rows if column in row), None)
+
+
 def _entry(file: str, line: int, row: dict, columns: list[str], bad) -> Entry:
     """The Entry of one row; its problems go to ``bad(message, key)``."""
     text = {key: _text(value) for key, value in row.items()}

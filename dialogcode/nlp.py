@@ -32,6 +32,9 @@ class LowercaseLookupLemmatizer:
         self.vocab = vocab
         self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lemmas: dict[int, int] = {}   # LOWER hash -> LEMMA hash
+        # the same for long arrays: sorted LOWER hashes and their LEMMA hashes
+        self._lowers = numpy.zeros(0, dtype=numpy.uint64)
+        self._lowers_lemmas = numpy.zeros(0, dtype=numpy.uint64)
 
     def _lemma(self, lower: int) -> int:
         found = self._lemmas.get(lower)
@@ -42,11 +45,20 @@ class LowercaseLookupLemmatizer:
 
     def lemmas(self, lowers: numpy.ndarray) -> numpy.ndarray:
         """The LEMMA hashes of tokens whose LOWER hashes are ``lowers``. A long array (a
-        whole document's) is looked up one distinct value at a time."""
-        if len(lowers) > 256:
-            codes, distinct = pd.factorize(lowers)
-            return self._lookup(distinct)[codes]
-        return self._lookup(lowers)
+        whole document's) is looked up one distinct value at a time, with a binary
+        search among the words met so far, and only words not met before one by one."""
+        if len(lowers) <= 256:
+            return self._lookup(lowers)
+        codes, distinct = pd.factorize(lowers)
+        known = self._lowers
+        places = numpy.searchsorted(known, distinct)
+        if not len(known) or (known[numpy.minimum(places, len(known) - 1)] != distinct).any():
+            new = numpy.setdiff1d(distinct, known)
+            at = numpy.searchsorted(known, new)
+            self._lowers = numpy.insert(known, at, new)
+            self._lowers_lemmas = numpy.insert(self._lowers_lemmas, at, self._lookup(new))
+            places = numpy.searchsorted(self._lowers, distinct)
+        return self._lowers_lemmas[places][codes]
 
     def _lookup(self, lowers: numpy.ndarray) -> numpy.ndarray:
         known = self._lemmas

@@ -24,6 +24,7 @@ from spacy.vocab import Vocab
 from .codebook import Code, Codebook
 from .errors import CodebookError
 from .regexes import regex_problem, regexes_in, with_bounded_regexes
+from .windows import anchored_windows
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,12 @@ class CompiledCodebook:
         self._literal_values, satisfied, offset = [], [[]], 0
         for attr in self._literal_attrs:
             values = sorted(satisfies[attr])
-            self._literal_values.append((numpy.array(values, dtype=numpy.uint64), offset))
+            # which low bits some value has: a token whose low bits no value has is
+            # not searched for
+            low_bits = numpy.zeros(_LOW_BITS + 1, dtype=bool)
+            low_bits[numpy.array(values, dtype=numpy.uint64) & _LOW_BITS] = True
+            self._literal_values.append((numpy.array(values, dtype=numpy.uint64), offset,
+                                         low_bits))
             satisfied.extend(sorted(satisfies[attr][v]) for v in values)
             offset += len(values)
         # literal i satisfies requirements _satisfied[_starts[i]:_starts[i + 1]]
@@ -200,6 +206,15 @@ class CompiledCodebook:
         self._needs = numpy.zeros((len(self._requires), len(self._requirements)), dtype=bool)
         for pattern, requires in enumerate(self._requires):
             self._needs[pattern, requires] = True
+        # patterns of bounded length with requirements, and those requirements (each
+        # once, in the pattern's order) as one array: for :func:`anchored_windows`
+        longest = [length for _, length in self._token_patterns]
+        self._bounded = numpy.array([n is not None and bool(r)
+                                     for n, r in zip(longest, self._requires)], dtype=bool)
+        self._longest = numpy.array([n or 0 for n in longest], dtype=numpy.int64)
+        unique = [list(dict.fromkeys(requires)) for requires in self._requires]
+        self._pair_first = numpy.cumsum([0] + [len(r) for r in unique]).astype(numpy.int64)
+        self._pair_requirement = numpy.array([r for rs in unique for r in rs], dtype=numpy.int64)
 
     def _match_tokens(self, doc: Doc, columns: numpy.ndarray, bounds: numpy.ndarray,
                       owner: numpy.ndarray) -> list[tuple[int, int, int]]:
@@ -212,12 +227,14 @@ class CompiledCodebook:
         n_segments = len(bounds) - 1
         if self._literal_attrs:
             literals, positions = [], []
-            for tokens, (values, offset) in zip(numpy.ascontiguousarray(columns.T),
-                                                self._literal_values):
-                nearest = numpy.minimum(numpy.searchsorted(values, tokens), len(values) - 1)
-                places = numpy.flatnonzero(values[nearest] == tokens)
-                literals.append(nearest[places] + offset)
-                positions.append(places)
+            for tokens, (values, offset, low_bits) in zip(numpy.ascontiguousarray(columns.T),
+                                                          self._literal_values):
+                places = numpy.flatnonzero(low_bits[tokens & _LOW_BITS])
+                nearest = numpy.minimum(numpy.searchsorted(values, tokens[places]),
+                                        len(values) - 1)
+                same = values[nearest] == tokens[places]
+                literals.append(nearest[same] + offset)
+                positions.append(places[same])
             literal, position = numpy.concatenate(literals), numpy.concatenate(positions)
         else:
             literal = position = numpy.zeros(0, dtype=numpy.int64)
@@ -233,55 +250,48 @@ class CompiledCodebook:
         edges = numpy.searchsorted(requirement, numpy.arange(len(self._requirements) + 1))
         present = numpy.zeros((len(self._requirements), n_segments), dtype=bool)
         present[requirement, owner[position]] = True
-        sizes = numpy.diff(edges).tolist()
+        candidates = numpy.flatnonzero(~(self._needs & ~present.any(axis=1)).any(axis=1))
+        windows: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for pattern, start, end in zip(*(array.tolist() for array in anchored_windows(
+                candidates[self._bounded[candidates]], self._pair_first,
+                self._pair_requirement, self._longest, present, requirement, position,
+                owner, bounds))):
+            windows[pattern].append((start, end))
         found = []
         # the patterns whose requirements all occur somewhere in the doc
-        for pattern in numpy.flatnonzero(~(self._needs & ~present.any(axis=1)).any(axis=1)):
-            (matcher, longest), requires = self._token_patterns[pattern], self._requires[pattern]
-            segments = present[requires].all(axis=0)
-            if not segments.any():
-                continue
-            if not requires:
-                windows = zip(bounds[:-1].tolist(), bounds[1:].tolist())
+        for pattern in candidates.tolist():
+            if self._bounded[pattern]:
+                spans = windows.get(pattern, ())
             else:
-                if longest is None:
-                    # from the first token's first place in the segment to the last
-                    # token's last (a match starts and ends on them), else the segment
-                    chosen = numpy.flatnonzero(segments)
-                    starts, ends = bounds[chosen], bounds[chosen + 1]
-                    first, last = self._ends[pattern]
-                    if first is not None:
-                        places = position[edges[first]:edges[first + 1]]
-                        starts = places[numpy.searchsorted(places, starts)]
-                    if last is not None:
-                        places = position[edges[last]:edges[last + 1]]
-                        ends = places[numpy.searchsorted(places, ends) - 1] + 1
-                    others = set(requires)
-                else:
-                    # the windows a match through an anchor (a place of the rarest
-                    # required token) could cover
-                    rarest = min(requires, key=sizes.__getitem__)
-                    anchors = position[edges[rarest]:edges[rarest + 1]]   # in token order
-                    anchors = anchors[segments[owner[anchors]]]
-                    starts = numpy.maximum(bounds[owner[anchors]], anchors - longest + 1)
-                    ends = numpy.minimum(bounds[owner[anchors] + 1], anchors + longest)
-                    others = set(requires) - {rarest}
-                # kept when they hold every required token; overlapping ones joined
-                # (both ends rise, and windows never cross a segment)
-                keep = ends > starts
-                for other in others:
-                    places = position[edges[other]:edges[other + 1]]
-                    keep &= numpy.searchsorted(places, starts) < numpy.searchsorted(places, ends)
-                if not keep.all():
-                    starts, ends = starts[keep], ends[keep]
-                    if not len(starts):
-                        continue
-                joined = numpy.concatenate(([True], starts[1:] >= ends[:-1]))
-                windows = zip(starts[joined].tolist(),
-                              ends[numpy.append(joined[1:], True)].tolist())
-            for start, end in windows:
+                spans = self._unbounded_windows(pattern, present, position, edges, bounds)
+            matcher = self._token_patterns[pattern][0]
+            for start, end in spans:
                 found.extend((k, start + s, start + e) for k, s, e in matcher(doc[start:end]))
         return found
+
+    def _unbounded_windows(self, pattern: int, present: numpy.ndarray,
+                           position: numpy.ndarray, edges: numpy.ndarray,
+                           bounds: numpy.ndarray) -> list[tuple[int, int]]:
+        """The windows to run a pattern of unbounded length, or without requirements,
+        on (see :meth:`_match_tokens`): the segments holding every requirement, each
+        from the first token's first place to the last token's last (a match starts
+        and ends on them)."""
+        requires = self._requires[pattern]
+        chosen = numpy.flatnonzero(present[requires].all(axis=0))
+        starts, ends = bounds[chosen], bounds[chosen + 1]
+        first, last = self._ends[pattern]
+        if first is not None:
+            places = position[edges[first]:edges[first + 1]]
+            starts = places[numpy.searchsorted(places, starts)]
+        if last is not None:
+            places = position[edges[last]:edges[last + 1]]
+            ends = places[numpy.searchsorted(places, ends) - 1] + 1
+        # kept when they hold every required token
+        keep = ends > starts
+        for other in set(requires):
+            places = position[edges[other]:edges[other + 1]]
+            keep &= numpy.searchsorted(places, starts) < numpy.searchsorted(places, ends)
+        return list(zip(starts[keep].tolist(), ends[keep].tolist()))
 
     def _key(self, code_id: str, rule_id: str, role: str) -> str:
         name = f"{code_id}\x1f{rule_id}\x1f{role}"
@@ -383,6 +393,7 @@ class CompiledCodebook:
 
 _SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
 _ROLES = ("hit", "a", "b", "veto")
+_LOW_BITS = numpy.uint64(0xFFFF)   # of a token's hash, to rule most tokens out at once
 _HIT, _A, _B, _VETO = range(len(_ROLES))
 
 

@@ -445,8 +445,7 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
             "end": pd.to_numeric(accepted["end"], errors="coerce")}))
     quiet = []
     for coder in final_coders(study):
-        human = read_coder(coder_path(study, coder), segments, coder, codes,
-                           documents.set_index("doc_id")["sha256"])
+        human = read_coder(coder_path(study, coder), segments, coder, codes, documents)
         coded = human.dropna(subset=["code_id"])
         # the tables leave preambles and headings out of their totals
         quiet += [Problem(f"{seg} is a {bounds.at[seg, 'kind']}, which is never coded "
@@ -494,7 +493,8 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     check_current(study, codings, book, corpus)     # the rules' hits are model features
     known = set(decisions["seg_id"])
     for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), corpus.segments, coder)
+        human = read_coder(coder_path(study, coder), corpus.segments, coder,
+                           documents=corpus.documents)
         known |= set(corpus.segments.loc[corpus.segments["doc_id"].isin(
             set(human["doc_id"].dropna())), "seg_id"])
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,

@@ -1,32 +1,60 @@
 """Which stages of `dialogcode run` are up to date.
 
-A stage's *fingerprint* hashes the content of everything it reads (files and settings)
-plus the dialogcode version. After a stage succeeds, its fingerprint and the size,
-modification time and SHA-256 of every file it wrote (every file in the folders it
-wrote) are saved in ``out/stamps.json``. Next time the stage is skipped only when the
-fingerprint is the same and each of those files is still there as it was written (a
-file with another time is hashed again), so an output deleted, truncated, or rewritten
-by a single command with other settings (`dialogcode ingest --unit sentence`,
-`dialogcode code --codebook ...`) makes it run again. Because later stages fingerprint
-the tables earlier stages wrote, a stage that re-runs but writes identical tables does
-not wake the next one.
+A stage's *fingerprint* hashes the content of everything it reads (files and
+settings); its *code* hashes what does the work (:func:`toolkit`: the toolkit's source
+and the versions of the libraries that compute its results). After a stage succeeds,
+its fingerprint, its code and the size, modification time and SHA-256 of every file it
+wrote (every file in the folders it wrote) are saved in ``out/stamps.json``. Next time
+the stage is skipped only when the fingerprint and the code are the same and each of
+those files is still there as it was written (a file with another time is hashed
+again). So an upgrade, or an edit of the toolkit's code, runs every stage again, and an
+output deleted, truncated, or rewritten by a single command with other settings
+(`dialogcode ingest --unit sentence`, `dialogcode code --codebook ...`) makes it run
+again. Because later stages fingerprint the tables earlier stages wrote, a stage that
+re-runs but writes identical tables does not wake the next one.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from importlib.metadata import version
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .store import replacing
 
 NAME = "stamps.json"
+PACKAGE = Path(__file__).parent
+# the libraries whose upgrade can change what a stage computes: spacy-lookups-data holds
+# the lemmas the default pipeline matches, wordllama the vectors of `semantic: wordllama`
+LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "spacy",
+             "spacy-lookups-data", "wordllama")
+
+
+@cache
+def toolkit(model: str = "blank") -> str:
+    """SHA-256 of the code behind every stage: every file of the dialogcode package
+    (source, templates, data) and the installed versions of :data:`LIBRARIES` and of
+    the spaCy pipeline package ``model``. Any change of it (an upgrade, a `git pull` of an
+    editable install, an edit) runs every stage again once: a stage's tables are then
+    those its current code writes."""
+    digest = hashlib.sha256(version("dialogcode").encode())
+    for file in _files(PACKAGE):
+        if file.suffix != ".pyc":
+            digest.update(f"\0file {file.relative_to(PACKAGE).as_posix()}\0".encode())
+            digest.update(file.read_bytes())
+    for package in (*LIBRARIES, model):
+        try:
+            digest.update(f"\0{package} {version(package)}".encode())
+        except (PackageNotFoundError, ValueError):
+            digest.update(f"\0{package} absent".encode())
+    return digest.hexdigest()
 
 
 def fingerprint(*parts: str | Path | None) -> str:
     """SHA-256 over strings and the bytes of files (a missing file hashes as absent; a
     folder, such as a Parquet dataset, as its files in order)."""
-    digest = hashlib.sha256(version("dialogcode").encode())
+    digest = hashlib.sha256()
     for part in parts:
         if isinstance(part, Path) and part.is_dir():
             for file in _files(part):
@@ -52,12 +80,19 @@ class Stamps:
             saved = {}
         self.saved = saved if isinstance(saved, dict) else {}
 
-    def current(self, stage: str, key: str) -> bool:
-        """True when ``stage`` last completed with ``key`` and every file it wrote is as
-        it wrote it."""
+    def current(self, stage: str, key: str, code: str) -> bool:
+        """True when ``stage`` last completed with inputs ``key`` and the code ``code``
+        (:func:`toolkit`), and every file it wrote is as it wrote it."""
         saved = self.saved.get(stage)
         return (isinstance(saved, dict) and saved.get("inputs") == key
+                and not self.recoded(stage, code)
                 and isinstance(saved.get("outputs"), dict) and not self.damaged(stage))
+
+    def recoded(self, stage: str, code: str) -> bool:
+        """True when ``stage`` last completed with code other than ``code``, or with a
+        toolkit that did not record its code."""
+        saved = self.saved.get(stage)
+        return isinstance(saved, dict) and saved.get("code") != code
 
     def damaged(self, stage: str) -> list[Path]:
         """The files ``stage`` wrote when it last completed that are missing or changed."""
@@ -68,11 +103,11 @@ class Stamps:
         return [self.out / name for name, seen in outputs.items()
                 if not _unchanged(self.out / name, seen)]
 
-    def record(self, stage: str, key: str, outputs: list[Path]) -> None:
-        """Save that ``stage`` completed with ``key`` and wrote ``outputs`` (files, or
-        folders whose files all count), all inside ``out``."""
+    def record(self, stage: str, key: str, code: str, outputs: list[Path]) -> None:
+        """Save that ``stage`` completed with inputs ``key`` and code ``code`` and wrote
+        ``outputs`` (files, or folders whose files all count), all inside ``out``."""
         files = sorted({f for path in outputs for f in _files(path)})
-        self.saved[stage] = {"inputs": key, "outputs": {
+        self.saved[stage] = {"inputs": key, "code": code, "outputs": {
             f.relative_to(self.out).as_posix(): _state(f) for f in files}}
         with replacing(self.path) as temporary:
             temporary.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n",

@@ -109,6 +109,8 @@ def write_table(df: pd.DataFrame, out: Path, name: str, *, csv_drop: tuple[str, 
 # a dataset's rows are put back in its table's order on reading, for tables whose order
 # is a sort (each part holds whole documents and is sorted already)
 DATASET_ORDER = {"codings": ["doc_id", "start", "code_id"]}
+# rows a part of a table read in parts holds (before it is rounded to whole documents)
+PART_ROWS = 50_000
 
 
 def part_name(index: int) -> str:
@@ -155,13 +157,14 @@ def replacing_dataset(out: Path, name: str) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _read_dataset(folder: Path, name: str) -> pd.DataFrame:
+def _read_dataset(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
     """The parts of ``folder`` in order as one table; columns that are empty in some
     parts take the type the others give them."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tables = [pq.read_table(part) for part in sorted(folder.glob("part-*.parquet"))]
+    tables = [pq.read_table(part, columns=columns)
+              for part in sorted(folder.glob("part-*.parquet"))]
     schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
     table = pa.concat_tables([t.cast(schema) for t in tables])
     df = table.to_pandas()
@@ -181,14 +184,83 @@ def read_part(path: Path, *, hint: str, columns: list[str] | None = None) -> pd.
                               file=path) from None
 
 
-def read_table(out: Path, name: str, *, hint: str) -> pd.DataFrame:
-    """Read table ``name`` (``out/<name>.parquet`` or the dataset ``out/<name>/``); raise
-    DialogcodeError saying which command makes it when it is missing or damaged."""
+def _existing(out: Path, name: str, hint: str) -> Path:
     path = table_path(out, name)
     if not path.exists():
         raise DialogcodeError(f"{path} does not exist yet; run `{hint}` first")
+    return path
+
+
+def read_table(out: Path, name: str, *, hint: str, columns: list[str] | None = None
+               ) -> pd.DataFrame:
+    """Read table ``name`` (``out/<name>.parquet`` or the dataset ``out/<name>/``), only
+    ``columns`` when given; raise DialogcodeError saying which command makes it when it
+    is missing or damaged or lacks one of ``columns``."""
+    path = _existing(out, name, hint)
     try:
-        return _read_dataset(path, name) if path.is_dir() else pd.read_parquet(path)
+        return _read_dataset(path, name, columns) if path.is_dir() else \
+            pd.read_parquet(path, columns=columns)
     except (OSError, ValueError) as exc:
         raise DialogcodeError(f"damaged, cannot be read ({exc}); run `{hint}` again",
                               file=path) from None
+
+
+def table_rows(out: Path, name: str, *, hint: str) -> int:
+    """The number of rows of table ``name``, from its Parquet metadata (nothing else is
+    read); errors as :func:`read_table`'s."""
+    import pyarrow.parquet as pq
+
+    path = _existing(out, name, hint)
+    try:
+        return sum(pq.ParquetFile(file).metadata.num_rows for file in
+                   (sorted(path.glob("part-*.parquet")) if path.is_dir() else [path]))
+    except (OSError, ValueError) as exc:
+        raise DialogcodeError(f"damaged, cannot be read ({exc}); run `{hint}` again",
+                              file=path) from None
+
+
+def read_parts(out: Path, name: str, *, hint: str, columns: list[str],
+               rows: int = PART_ROWS) -> Iterator[pd.DataFrame]:
+    """Table ``name`` (as :func:`read_table` finds it), ``columns`` only, a part of about
+    ``rows`` rows at a time: each part holds every row of its documents (the rows of
+    one ``doc_id``, which must be among ``columns``, are together in the table, as
+    ingest writes them), so that a big table is never in memory whole. Raises
+    DialogcodeError as :func:`read_table` does, and when a document's rows are not
+    together."""
+    import pyarrow.parquet as pq
+
+    path = _existing(out, name, hint)
+    done: set[str] = set()
+    for file in sorted(path.glob("part-*.parquet")) if path.is_dir() else [path]:
+        try:
+            reader = pq.ParquetFile(file)
+            missing = [c for c in columns if c not in reader.schema_arrow.names]
+            if missing:
+                raise DialogcodeError(f"written by an older dialogcode (no column "
+                                      f"{', '.join(missing)}); run `{hint}` again", file=file)
+            held = None     # the rows of the last document read, which may go on
+            for batch in reader.iter_batches(batch_size=rows, columns=columns):
+                frame = batch.to_pandas()
+                if held is not None:
+                    frame = pd.concat([held, frame], ignore_index=True)
+                others = frame["doc_id"].ne(frame["doc_id"].iat[-1]).to_numpy().nonzero()[0]
+                cut = others[-1] + 1 if len(others) else 0
+                if cut:
+                    yield _whole_documents(frame.iloc[:cut], done, file, hint)
+                held = frame.iloc[cut:].reset_index(drop=True)
+            if held is not None:
+                yield _whole_documents(held, done, file, hint)
+        except (OSError, ValueError) as exc:
+            raise DialogcodeError(f"damaged, cannot be read ({exc}); run `{hint}` again",
+                                  file=file) from None
+
+
+def _whole_documents(part: pd.DataFrame, done: set[str], file: Path, hint: str
+                     ) -> pd.DataFrame:
+    """``part``, after checking that no document of it had rows in an earlier part."""
+    doc_ids = set(part["doc_id"].unique().tolist())
+    if doc_ids & done:
+        raise DialogcodeError(f"the rows of document {min(doc_ids & done)} are not "
+                              f"together; run `{hint}` again", file=file)
+    done |= doc_ids
+    return part

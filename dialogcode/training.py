@@ -95,16 +95,18 @@ def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str],
                            segments, codes)
 
 
-def people_codings(study: Study, segments: pd.DataFrame, book: Codebook, *,
+def people_codings(study: Study, segments: pd.DataFrame, book: Codebook,
                    documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """(seg_id, doc_id, code_id) that people gave: every coder file's codings and the
-    accepted review decisions in force (``documents``, by default the ingested ones, say
-    which document texts they were made on). `cluster` and `suggest` count them as
-    coded."""
+    accepted review decisions in force. `cluster` and `suggest` count them as coded.
+    Coder files are checked against ``documents``' text when given (:func:`read_coder`);
+    decisions made on a document's earlier text (by ``documents``, else the ingested
+    ones) are left out."""
     parts = []
     hashes = document_hashes(study, documents)
     for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes), hashes)
+        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes),
+                           documents)
         parts.append(human.dropna(subset=["code_id"])[["seg_id", "doc_id", "code_id"]])
     decisions = checked_decisions(study, segments, set(book.codes), hashes)
     accepted = decisions[decisions["decision"] == "accept"]
@@ -119,10 +121,10 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
                   coders: list[str] | None = None, documents: pd.DataFrame | None = None
                   ) -> TrainingData:
     """Everything people said about codes, as :class:`TrainingData` over the codable codes
-    of ``book``. ``coders`` defaults to :func:`learning_coders`; ``documents`` (by
-    default the ingested ones) say which document texts the coder files and decisions
-    must have been made on. Raises CodingsError or ReviewError naming the file and line
-    of a bad row."""
+    of ``book``. ``coders`` defaults to :func:`learning_coders`; their files are checked
+    against ``documents``' text when given, and decisions made on a document's earlier
+    text (by ``documents``, else the ingested ones) are left out. Raises CodingsError or
+    ReviewError naming the file and line of a bad row."""
     codes = [c.id for _, c in book.tree() if c.codable]
     index = {c: i for i, c in enumerate(codes)}
     coders = learning_coders(study) if coders is None else coders
@@ -140,7 +142,8 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
     read: set[str] = set()
     hashes = document_hashes(study, documents)
     for coder in coders:
-        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes), hashes)
+        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes),
+                           documents)
         read |= read_segments(human, segments)
         positives |= set(zip(human["seg_id"], human["code_id"].fillna("")))
     for seg_id in usable.loc[usable["seg_id"].isin(read), "seg_id"]:

@@ -1,7 +1,8 @@
 """Excel workbooks: a sheet per table with a styled, frozen header row, filters,
-column widths, number formats (shares as percentages, other decimals to 3 places), row
-heights that fit wrapped text, a print setup (landscape, one page wide, the header row
-repeated on every page) and optional drop-down lists.
+column widths, number formats (shares as percentages, their changes in percentage
+points, other decimals to 3 places), row heights that fit wrapped text, a print setup
+(landscape, one page wide, the header row repeated on every page) and optional
+drop-down lists.
 
 Text that a spreadsheet would run as a formula (starting with ``= + - @``, tab or CR) is
 written as a text cell with Excel's quote prefix: it shows as written and never runs.
@@ -31,7 +32,9 @@ EXCEL_MAX_ROWS = 1_048_576     # rows of a sheet, the header row included
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="305496")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-PERCENT, CHANGE, DECIMALS = "0.0%", "+0.0%;-0.0%;0.0%", "0.000"
+# `change` cells hold percentage points (a % format would show 0.05 as "+5.0%", which
+# reads as a relative change): 0.05 is written 5.0 and shown "+5.0 pts"
+PERCENT, CHANGE, DECIMALS = "0.0%", '+0.0" pts";-0.0" pts";0.0" pts"', "0.000"
 LINE_HEIGHT, MAX_ROW_HEIGHT = 15, 409       # points; Excel's limit is 409
 _WIDE = {"quote", "text", "definition", "when_to_use", "when_not_to_use", "statement",
          "context_before", "context_after", "description"}
@@ -39,7 +42,8 @@ _WIDE = {"quote", "text", "definition", "when_to_use", "when_not_to_use", "state
 
 def number_format(column: str, series: pd.Series) -> str | None:
     """Excel's format for a column: shares (``share``, ``*_share``) as percentages,
-    ``change`` (of shares) as signed percentages, other decimals with 3 places."""
+    ``change`` (of shares) as signed percentage points (its cells hold points: see
+    :data:`CHANGE`), other decimals with 3 places."""
     if not pd.api.types.is_float_dtype(series):
         return None
     if column == "change":
@@ -112,12 +116,15 @@ def _sheet(book: Workbook, name: str, table: pd.DataFrame,
     cells, lines = [], [1] * len(table)
     for index, column in enumerate(columns):
         series = table.iloc[:, index]
+        style = number_format(column, series)
+        if style == CHANGE:             # a share's change, in percentage points
+            series = (series * 100).round(6)
         values = _values(series)
         lengths = pd.Series([0 if v is None else len(str(v)) for v in values], dtype=float)
         sample = lengths.quantile(0.9) if len(table) else 0
         width = 60 if column in _WIDE else min(max(len(column), int(sample)) + 2, 40)
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
-        wrap, style = column in _WIDE, number_format(column, series)
+        wrap = column in _WIDE
         if wrap:
             lines = [max(most, _lines(v, width)) for most, v in zip(lines, values)]
         cells.append([_cell(sheet, v, wrap=wrap, style=style) for v in values])

@@ -72,7 +72,7 @@ def test_overlapping_matches_of_one_code_count_once(study):
 def test_cache_makes_recoding_skip_tokenising(study, tmp_path):
     cache_dir = tmp_path / "cache"
     corpus, first = codings_for(study, cache_dir=cache_dir)
-    assert list(cache_dir.glob("*/*.npz"))
+    assert list(cache_dir.glob("*/*.tokens"))
     cache = DocCache(cache_dir, "blank")
     edited = tmp_path / "edited.yaml"
     edited.write_text(SMALL.read_text().replace("three families", "one apartment"),

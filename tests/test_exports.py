@@ -162,8 +162,16 @@ def test_workbook_formats_labels_and_print_setup(built):
     assert (housing["share"].value, housing["share"].number_format) == (0.4286, "0.0%")
     _, pairs = rows("cooccurrence")
     assert pairs[0]["label_a"].value and pairs[0]["jaccard"].number_format == "0.000"
+    # a change of shares is in percentage points, as the report and `lessons` say it:
+    # connection-grew's share went from 0% to 60%, +60.0 points, never "+60.0%" (read
+    # as a relative change) nor "+0.6"
     _, lessons = rows("lessons")
-    assert lessons[0]["change"].number_format == "+0.0%;-0.0%;0.0%"
+    grew = next(r for r in lessons if r["lesson_id"].value == "connection-grew")
+    table = pd.read_csv(built[0] / "out" / "tables" / "lessons.csv").set_index("lesson_id")
+    assert table.at["connection-grew", "change"] == 0.6
+    assert grew["change"].value == 60.0
+    assert grew["change"].number_format == '+0.0" pts";-0.0" pts";0.0" pts"'
+    assert "%" not in grew["change"].number_format
     header, codings = rows("codings")
     assert header[:8] == ["seg_id", "doc_id", "site", "event_type", "speaker", "role",
                           "code_id", "label"]

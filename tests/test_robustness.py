@@ -8,16 +8,18 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from dialogcode import stamps
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
+from dialogcode.coding import read_token_file
 from dialogcode.interchange.qdc import export_qdc
 from dialogcode.workbook import write_workbook
 
@@ -219,18 +221,60 @@ def test_outputs_copied_with_new_times_are_still_up_to_date(built, tmp_path):
         assert f"{stage}: up to date, skipped" in output
 
 
+@pytest.fixture
+def toolkit(tmp_path, monkeypatch):
+    """A copy of the dialogcode package, which `run` takes for the code of its stages."""
+    copy = tmp_path / "toolkit"
+    shutil.copytree(stamps.PACKAGE, copy, symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(stamps, "PACKAGE", copy)
+    stamps.toolkit.cache_clear()
+    yield copy
+    stamps.toolkit.cache_clear()
+
+
+def _edit(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+
+
+def _upgraded(monkeypatch, library):
+    monkeypatch.setattr(stamps, "version", lambda name: "99.0" if name == library
+                        else version(name))
+
+
+@pytest.mark.parametrize("change", [
+    lambda toolkit, _: _edit(toolkit / "report.py"),
+    lambda toolkit, _: _edit(toolkit / "data" / "report.html"),
+    lambda _, monkeypatch: _upgraded(monkeypatch, "scikit-learn"),
+    # the lemma tables the default pipeline's rules match on
+    lambda _, monkeypatch: _upgraded(monkeypatch, "spacy-lookups-data"),
+], ids=["report code", "report template", "library upgrade", "lemma tables upgrade"])
+def test_every_stage_runs_again_once_the_toolkits_code_changed(built, toolkit, monkeypatch,
+                                                               change):
+    before = (built / "out" / "tables" / "lessons.csv").stat().st_mtime_ns
+    assert succeeds(invoke("run", built, "-q")).count("up to date, skipped") == 3
+    change(toolkit, monkeypatch)
+    stamps.toolkit.cache_clear()
+    output = succeeds(invoke("run", built, "-q"))
+    for stage in ("ingest", "code", "evidence"):
+        assert (f"{stage}: the toolkit's code changed since it last ran (an upgrade or an "
+                "edit); running it again") in output, output
+    # the evidence tables were written again, by the new code
+    assert (built / "out" / "tables" / "lessons.csv").stat().st_mtime_ns != before
+    assert succeeds(invoke("run", built, "-q")).count("up to date, skipped") == 3
+
+
 def test_truncated_token_caches_are_rebuilt(built):
     out = built / "out"
     codings = (out / "codings.parquet").read_bytes()
-    caches = sorted((out / "cache").rglob("*.npz"))
+    caches = sorted((out / "cache").rglob("*.tokens"))
     assert caches
     for n, path in enumerate(caches):
         path.write_bytes(path.read_bytes()[:n * 100])         # the first one empty
     succeeds(invoke("code", built, "-q"))
     assert (out / "codings.parquet").read_bytes() == codings
     for path in caches:
-        with np.load(path, allow_pickle=False) as data:     # written again, whole
-            assert len(data["tokens"])
+        assert len(read_token_file(path)[0])                # written again, whole
 
 
 def test_a_single_command_names_a_damaged_table_and_what_rebuilds_it(built):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from dialogcode import Study
@@ -244,6 +245,20 @@ def test_lessons_say_which_filters_their_evidence_passed(evidence):
     page = " ".join(render_study_report(evidence, "T").split())
     assert ("Evidence (Money): 2 segments" not in page
             and "only risk.money where sites: South" in page)
+
+
+@pytest.mark.parametrize("patterns", [["P1"], ["p1"], [" P1 "], ["p[1]"]])
+def test_lesson_role_patterns_match_speakers_in_any_case_as_speaker_roles_do(
+        evidence, patterns):
+    # speaker_roles: matches labels in any case; a lessons.yaml role written in another
+    # case than the transcripts' labels must find the same speakers, not silently none
+    spec = evidence.lessons.model_copy(update={"roles": {"lead": patterns}})
+    mixed = evidence.segments.assign(speaker=evidence.segments["speaker"].str.lower())
+    for segments in (evidence.segments, mixed):
+        result = assemble(spec, evidence.codings, segments, evidence.documents,
+                          evidence.book)
+        leads = result.summary.set_index("lesson_id").loc["leads-on-risk"]
+        assert (leads.segments, leads.sites) == (2, 2)
 
 
 def test_undated_documents_are_each_their_own_event(evidence):
@@ -513,6 +528,29 @@ def test_a_manifest_column_named_like_a_code_is_refused_naming_the_column(tmp_pa
     assert f"{manifest}:1 [connection]: column 'connection' is also a code id" in result.output
 
 
+def test_a_yaml_manifest_column_named_like_a_code_is_refused_at_its_line(tmp_path):
+    # the error said line 1 for every manifest: line 1 of a YAML manifest is its first
+    # entry's `- file:`, not the line that gives the clashing column
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    rows = pd.read_csv(root / "manifest.csv", dtype=str).to_dict("records")
+    rows[1]["connection"] = "strong"        # the second entry only
+    manifest = root / "manifest.yaml"
+    manifest.write_text(yaml.safe_dump(rows, sort_keys=False), encoding="utf-8")
+    (root / "manifest.csv").unlink()
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "manifest: manifest.yaml\n",
+                      encoding="utf-8")
+    line = manifest.read_text(encoding="utf-8").splitlines().index("  connection: strong")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert (f"{manifest}:{line + 1} [connection]: column 'connection' is also a code id"
+            in result.output)
+
+
 @pytest.mark.parametrize("code_id", ["backchannel", "speaker", "site", "phase"])
 def test_a_code_named_like_a_coded_segments_column_is_refused_naming_the_code(tmp_path,
                                                                              code_id):
@@ -549,6 +587,43 @@ def test_tables_refuse_codings_made_before_the_transcripts_changed(tmp_path):
             "match its text" in result.output and "dialogcode code" in result.output)
     assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
     assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
+
+
+CODED_TURN_2 = {   # north/kickoff:t2, P1's turn: a coder file row as people write them
+    "quote": "seg_id,code_id,quote\n"
+             "north/kickoff:t2,risk.housing,\"the rent keeps rising,  and families get "
+             "EVICTED\"\n",
+    "span": "seg_id,code_id,start,end,quote\n"
+            "north/kickoff:t2,risk.housing,40,64,P1: The rent keeps rising\n",
+    "sha256": "seg_id,code_id,sha256\nnorth/kickoff:t2,risk.housing,{sha}\n",
+}
+
+
+@pytest.mark.parametrize("kind", CODED_TURN_2)
+def test_a_coder_file_made_before_the_transcript_changed_is_refused(tmp_path, kind):
+    # a turn put before P1's shifts the turns: the coder's north/kickoff:t2 would then
+    # silently code the facilitator's question instead of P1's words
+    root, runner = coded_copy(tmp_path)
+    sha = pd.read_parquet(root / "out" / "documents.parquet").set_index("doc_id").at[
+        "north/kickoff", "sha256"]
+    coder = root / "codings" / "ana.csv"
+    coder.parent.mkdir()
+    coder.write_text(CODED_TURN_2[kind].format(sha=sha), encoding="utf-8")
+    # as coded, the row fits: a quote in other case and spacing is the same words
+    assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("Facilitator: Welcome.\n\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    why = ("its sha256 differs from the document's" if kind == "sha256"
+           else "the row's quote is not the text of its seg_id")
+    for command in ("tables", "learn"):
+        result = runner.invoke(cli, [command, str(root), "-q"])
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), \
+            result.output
+        assert (f"{coder}:2: the row of document 'north/kickoff' was coded on other text "
+                f"({why}): the transcript changed since" in result.output)
 
 
 def test_stale_codings_in_a_dataset_folder_are_named_where_they_are(tmp_path):

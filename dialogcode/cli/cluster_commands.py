@@ -111,8 +111,8 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
                                   "first, or pass --force to overwrite", file=existing)
     corpus = load_corpus(opened)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
-    human = people_codings(opened, corpus.segments, book, documents=corpus.documents)
-    codings = pd.concat([codings, human], ignore_index=True)
+    codings = pd.concat([codings, people_codings(opened, corpus.segments, book,
+                                                 corpus.documents)], ignore_index=True)
     model = model or opened.config.model
     cache = opened.out / "cache"
     result = cluster_segments(corpus.segments, corpus.documents, codings, book, scope=scope,
@@ -180,7 +180,7 @@ def suggest(study, threshold, seed, codebooks, model, quiet):
     book = study_codebook(opened, codebooks)
     corpus = load_corpus(opened)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
-    human = people_codings(opened, corpus.segments, book, documents=corpus.documents)
+    human = people_codings(opened, corpus.segments, book, corpus.documents)
     decisions = load_decisions(opened)
     rejected = decisions.loc[decisions["decision"] == "reject", ["seg_id", "code_id"]]
     result = suggest_codes(corpus.segments, corpus.documents, codings, book, human=human,

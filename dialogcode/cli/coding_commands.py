@@ -27,16 +27,19 @@ def study_codebook(study: Study, codebooks=()):
 
 def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, corpus=None,
                client=None):
-    """Code ``corpus`` (default: the one `dialogcode ingest` last wrote), write and report;
-    on Dask when ``client`` is a Dask client (the corpus is then read by the workers)."""
-    from ..coding import code_corpus, coding_summary
-    from ..ingest import load_corpus
+    """Code ``corpus`` (default: the segments `dialogcode ingest` last wrote, read a part
+    at a time so that a big study is never in memory whole), write and report; on Dask
+    when ``client`` is a Dask client (the corpus is then read by the workers)."""
+    from ..coding import CODING_INPUT_COLUMNS, code_parts, coding_summary
     from ..learn import ModelError
     from ..learned import with_model
-    from ..store import write_table
+    from ..store import read_parts, read_table, table_rows, write_table
 
     book = study_codebook(study, codebooks)
     model = model or study.config.model
+    hint = "dialogcode ingest"
+    documents = corpus.documents if corpus is not None else read_table(
+        study.out, "documents", hint=hint, columns=["doc_id", "sha256", "site"])
     warning = None
     if client is not None:
         from ..engine_stages import code_on_dask
@@ -44,11 +47,12 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
         codings, warning = code_on_dask(study, client, book, model=model,
                                         progress=not quiet)
         paths = [study.out / "codings"]
-    corpus = corpus if corpus is not None else load_corpus(study)
-    if client is None:
-        codings = code_corpus(corpus.segments, corpus.documents, book, model=model,
-                              cache_dir=study.out / "cache", progress=not quiet,
-                              n_process=jobs)
+    else:
+        parts = [corpus.segments] if corpus is not None else read_parts(
+            study.out, "segments", hint=hint, columns=CODING_INPUT_COLUMNS)
+        codings = code_parts(parts, documents, book, model=model,
+                             cache_dir=study.out / "cache", progress=not quiet,
+                             n_process=jobs)
         try:
             codings = with_model(study, corpus, book, codings, model=model)
         except ModelError as exc:
@@ -59,19 +63,21 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
                    err=True)
     paths += write_table(book.to_frame(), study.out, "codebook")
     if not quiet:
-        summary = coding_summary(codings, book, corpus.documents)
+        summary = coding_summary(codings, book, documents)
         echo_table(summary.drop(columns="label"))
         never = summary[summary["codings"] == 0]["code_id"].tolist()
         coded = codings["seg_id"].nunique()
         learned = int((codings["source"] == "model").sum())
+        segments = len(corpus.segments) if corpus is not None else \
+            table_rows(study.out, "segments", hint=hint)
         click.echo(f"{len(codings)} codings of {codings['code_id'].nunique()} codes in "
-                   f"{coded} of {len(corpus.segments)} segments "
+                   f"{coded} of {segments} segments "
                    f"(codebook versions {book.versions_text()})"
                    + (f", {learned} of them by the learned model." if learned else "."))
         if never:
             click.echo(f"Codes that never matched: {', '.join(never)}")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
-    echo_orphaned(study, corpus)
+    echo_orphaned(study, documents)
     return codings
 
 

@@ -73,6 +73,7 @@ def import_codings_command(source, study, coder, mapping, fmt, document, user, r
     from ..coders import write_coder
     from ..importers import import_codings
     from ..ingest import load_corpus
+    from ..privacy.gate import saved_masker
     from ..study import Study
 
     opened = Study.open(study)
@@ -82,7 +83,8 @@ def import_codings_command(source, study, coder, mapping, fmt, document, user, r
                             document=document, skip_unlocated=skip_unlocated,
                             skip_unmapped=skip_unmapped, user=user,
                             coded_segments=coded_segments,
-                            limits=opened.config.limits)
+                            limits=opened.config.limits,
+                            mask=saved_masker(opened, corpus.segments))
     path = write_coder(opened, coder, result.codings, replace=replace)
     echo_summary(result, source)
     click.echo(f"Wrote {shown(path)}")

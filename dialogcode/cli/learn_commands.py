@@ -120,7 +120,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     rules = rules[rules["source"] == "rule"]
     data = training_data(opened, corpus.segments, book, documents=corpus.documents)
     truth = reference_codings(opened, corpus.segments, reference, set(book.codes),
-                              corpus.documents.set_index("doc_id")["sha256"])
+                              corpus.documents)
     model = model or opened.config.model
     result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
                             model=model, semantic=settings.semantic,

@@ -107,7 +107,7 @@ def review_import(sheet, study, reviewer):
     merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")
-    echo_orphaned(opened, corpus)
+    echo_orphaned(opened, corpus.documents)
 
 
 @review.command("serve")
@@ -153,18 +153,20 @@ def review_serve(ctx, study, reviewer, port, next_n, open_browser):
         server.server_close()
 
 
-def echo_orphaned(study: Study, corpus=None) -> None:
-    """List decisions whose coding disappeared or whose document changed."""
-    from ..ingest import load_corpus
+def echo_orphaned(study: Study, documents=None) -> None:
+    """List decisions whose coding disappeared or whose document changed (``documents``:
+    the documents table, or at least its doc_id and sha256; default: the study's)."""
     from ..review import load_decisions, orphaned
     from ..store import read_table
 
     decisions = load_decisions(study)
     if decisions.empty:
         return
-    corpus = corpus or load_corpus(study)
+    if documents is None:
+        documents = read_table(study.out, "documents", hint="dialogcode ingest",
+                               columns=["doc_id", "sha256"])
     lost = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
-                    corpus.documents)
+                    documents)
     if len(lost):
         click.echo(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv; "
                    "where the document text changed, the segment waits to be decided "
@@ -232,7 +234,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     check_codes(codes, set(book.codes))
     selection = select_units(corpus.segments, corpus.documents, speaker=speaker, site=site,
                              event_type=event_type, document=document, where=where)
-    codings = {name: named_codings(opened, name, corpus.segments) for name in names}
+    codings = {name: named_codings(opened, name, corpus.segments, corpus.documents)
+               for name in names}
     result = agree(codings, corpus.segments, unit=unit, reference=reference,
                    codes=list(codes) or None, documents=corpus.documents,
                    min_overlap=min_overlap, book=book, selection=selection,

@@ -102,8 +102,9 @@ def run(study, skip_bad, force, scheduler, quiet):
     """Build everything for STUDY from its dialogcode.yaml, in stages: ingest, learn
     (when the study has coder files or review decisions), code, and evidence (tables,
     lessons, workbook.xlsx, study.sqlite, report.html).
-    A stage whose inputs did not change since the last run, and whose outputs are as
-    it wrote them, is skipped (out/stamps.json); --force re-runs all. Ingest, learn,
+    A stage whose inputs and code (after an upgrade) did not change since the last
+    run, and whose outputs are as it wrote them, is skipped (out/stamps.json); --force
+    re-runs all. Ingest, learn,
     code and the counting tables of large studies run on the `engine:` of
     dialogcode.yaml, or on Dask with --scheduler (docs/scale.md)."""
     from ..engine import connection, study_engine
@@ -130,7 +131,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     from ..privacy import DECISIONS as PRIVACY_DECISIONS
     from ..privacy import TERMS as PRIVACY_TERMS
     from ..review import DECISIONS
-    from ..stamps import Stamps, fingerprint
+    from ..stamps import Stamps, fingerprint, toolkit
     from ..store import table_path
 
     if opened.config.learn.reference:
@@ -138,13 +139,17 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     out, stamps = opened.out, Stamps(opened.out)
     config = opened.root / CONFIG_NAME
     codebooks = opened.codebook_files()
+    code = toolkit(opened.config.model)
 
     def stage(name, key):
-        if not force and stamps.current(name, key):
+        if not force and stamps.current(name, key, code):
             click.echo(f"{name}: up to date, skipped")
             return False
         damaged = [] if force else stamps.damaged(name)
-        if damaged:
+        if not force and stamps.recoded(name, code):
+            click.echo(f"{name}: the toolkit's code changed since it last ran (an upgrade "
+                       "or an edit); running it again")
+        elif damaged:
             more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
             click.echo(f"{name}: {', '.join(shown(p) for p in damaged[:3])}{more} missing "
                        "or changed since it was written; running it again")
@@ -168,14 +173,14 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     corpus = None
     if stage("ingest", key):
         corpus = _ingest(opened, unit=None, skip_bad=skip_bad, quiet=quiet, client=client())
-        stamps.record("ingest", key, tables("documents", "segments"))
+        stamps.record("ingest", key, code, tables("documents", "segments"))
         documents, segments = table_path(out, "documents"), table_path(out, "segments")
     people = [opened.root / DECISIONS, *(coder_path(opened, c) for c in coder_names(opened))]
     if has_training(opened):
         key = fingerprint(documents, segments, config, *codebooks, *people)
         if stage("learn", key):
             run_learning(opened, quiet=quiet, corpus=corpus, client=client())
-            stamps.record("learn", key, [model_folder(opened)])
+            stamps.record("learn", key, code, [model_folder(opened)])
     elif model_folder(opened).is_dir():
         # learned from coder files and decisions that are gone: the study is coded by
         # its rules alone, as one that never had any
@@ -187,14 +192,14 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     codings = None
     if stage("code", key):
         codings = run_coding(opened, quiet=quiet, corpus=corpus, client=client())
-        stamps.record("code", key, tables("codings", "codebook"))
+        stamps.record("code", key, code, tables("codings", "codebook"))
     coded = table_path(out, "codings")
     reference = opened.config.learn.reference
     if reference:
         key = fingerprint(segments, coded, config, *codebooks, *people)
         if stage("evaluate", key):
             run_evaluation(opened, reference, quiet=quiet, corpus=corpus)
-            stamps.record("evaluate", key, [out / "evaluation"])
+            stamps.record("evaluate", key, code, [out / "evaluation"])
     key = fingerprint(documents, segments, coded, config, *codebooks, opened.lessons,
                       opened.root / PRIVACY_TERMS, opened.root / PRIVACY_DECISIONS,
                       out / "evaluation" / "per_code.parquet", *people)
@@ -209,7 +214,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
         write_report(out / REPORT, render_study_report(
             evidence, opened.config.title, min_segments=opened.config.min_segments,
             progress=not quiet))
-        stamps.record("evidence", key, [out / "tables", out / WORKBOOK, out / DATABASE,
-                                        out / REPORT])
+        stamps.record("evidence", key, code, [out / "tables", out / WORKBOOK,
+                                              out / DATABASE, out / REPORT])
     click.echo(f"Report:   {shown(out / REPORT)}\nWorkbook: {shown(out / WORKBOOK)}\n"
                f"Database: {shown(out / DATABASE)}\nTables:   {shown(out / 'tables')}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,13 +22,16 @@ from ..coders import CODER_COLUMNS, CodingsError, check_name
 from ..errors import ArgumentError, Problem
 from ..ingest import Corpus
 from ..limits import DEFAULT, Limits
-from .base import Documents, Found, Reading, shorten
+from .base import Documents, Found, Reading
 from .locate import LEVELS, MIN_SIMILARITY
 from .mapping import load_mapping, map_names
 from .markup import SUFFIXES as MARKUP_SUFFIXES
 from .markup import read_markup
 from .qdpx import read_qdpx
 from .tabular import read_table
+
+if TYPE_CHECKING:
+    from ..privacy.gate import Masker
 
 __all__ = ["FORMATS", "MIN_SIMILARITY", "ImportResult", "import_codings"]
 
@@ -102,11 +106,12 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
             continue
         if item.start is not None:
             seg_id = docs.segment_of(item.doc_id, item.start, item.end)
-            quote = docs.text[item.doc_id][item.start:item.end]
+            text, span = docs.text[item.doc_id], (item.start, item.end)
+            quote = text[item.start:item.end]
             if seg_id is None:
-                problems.append(Problem(f"the span {item.start}-{item.end} of {item.doc_id} "
-                                        f"({quote!r}) lies outside every segment",
-                                        item.file, item.line))
+                problems.append(Problem(f"the span {item.start}-{item.end} of {item.doc_id}"
+                                        f"{docs.excerpt(text, item.doc_id, *span)} lies "
+                                        "outside every segment", item.file, item.line))
                 continue
         if seg_id in docs.quiet:      # the tables would count it, but not in their totals
             problems.append(Problem(f"{seg_id} is a {docs.quiet[seg_id]}, which is never "
@@ -117,9 +122,10 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
             seg for seg in docs.segments_over(item.doc_id, item.start, item.end)
             if seg != seg_id and seg not in docs.quiet]
         if others:
-            crossing.append(Problem(f"{shorten(quote)!r} runs from {seg_id} into "
-                                    f"{', '.join(others)}; it counts in {seg_id} only",
-                                    item.file, item.line))
+            crossing.append(Problem(f"the span {item.start}-{item.end}"
+                                    f"{docs.excerpt(text, item.doc_id, *span)} runs from "
+                                    f"{seg_id} into {', '.join(others)}; it counts in "
+                                    f"{seg_id} only", item.file, item.line))
         rows.append({"seg_id": seg_id, "doc_id": item.doc_id, "code_id": mapped[item.code],
                      "start": item.start, "end": item.end, "quote": quote,
                      "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]})
@@ -192,7 +198,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
                    document: str | None = None, skip_unlocated: bool = False,
                    skip_unmapped: bool = False, user: str | None = None,
                    coded_segments: Sequence[str] = (),
-                   limits: Limits = DEFAULT) -> ImportResult:
+                   limits: Limits = DEFAULT, mask: Masker | None = None) -> ImportResult:
     """Read a coder's file into coder-file rows for ``corpus``, code names mapped to the
     ids of ``book``.
 
@@ -200,7 +206,9 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     the columns); ``document`` names the document of an inline-markup file (default:
     from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
     ``user`` keeps only the codings of that user (name or id) of a REFI-QDA project;
-    ``limits`` bound what unpacking a project may cost (docs/limits.md).
+    ``limits`` bound what unpacking a project may cost (docs/limits.md); ``mask`` (the
+    study's :func:`~dialogcode.privacy.gate.saved_masker`) masks the excerpts of the
+    transcripts that messages show, and without it they show none.
     ``coded_segments`` (documents or ``FIRST..LAST`` seg_id ranges) says which segments
     the coder read: every coding must lie in them, and the rest of them are marked read
     with nothing coded. Raises CodingsError listing every problem of the file, including
@@ -212,7 +220,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     source = Path(source)
     if not source.is_file():
         raise ArgumentError("no such file", file=source)
-    docs = Documents(corpus)
+    docs = Documents(corpus, mask)
     reading = _read(source, docs, fmt, document, user, limits, book.codes)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)

@@ -6,9 +6,15 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..ingest import Corpus
+
+if TYPE_CHECKING:
+    from ..privacy.gate import Masker
+
+EXCERPT = 40     # characters of transcript text an error message may show
 
 
 @dataclass(frozen=True)
@@ -53,29 +59,35 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def first_difference(copy: str, document: str, doc_id: str) -> tuple[int, str]:
-    """(line, description) of the first line where ``copy`` differs from ``document``."""
+def first_difference(copy: str, document: str, doc_id: str, docs: Documents
+                     ) -> tuple[int, str]:
+    """(line, description) of the first line where ``copy`` differs from ``document``,
+    with excerpts as ``docs`` shows them (:meth:`Documents.excerpt`)."""
     ours, theirs = copy.split("\n"), document.split("\n")
     for number, (a, b) in enumerate(zip(ours, theirs), start=1):
         if a != b:
             column = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y),
                           min(len(a), len(b)))
             left = max(0, column - 20)
+            here, there = (docs.excerpt(a, doc_id, left, column + 40),
+                           docs.excerpt(b, doc_id, left, column + 40))
             return number, (f"the text differs from document {doc_id} at line {number}, "
-                            f"column {column + 1}: here {a[left:column + 40]!r}, in the "
-                            f"document {b[left:column + 40]!r}")
+                            f"column {column + 1}"
+                            + (f": here{here}, in the document{there}" if here or there
+                               else ""))
     number = min(len(ours), len(theirs))
     if len(ours) < len(theirs):
-        return number, (f"the text ends at line {number}; document {doc_id} goes on with "
-                        f"{shorten(theirs[number])!r}")
-    return number, (f"document {doc_id} ends at line {number}; the text goes on with "
-                    f"{shorten(ours[number])!r}")
+        return number, (f"the text ends at line {number}; document {doc_id} goes on"
+                        f"{docs.excerpt(theirs[number], doc_id)}")
+    return number, (f"document {doc_id} ends at line {number}; the text goes on"
+                    f"{docs.excerpt(ours[number], doc_id)}")
 
 
 class Documents:
     """The study's documents by id, source path and hash, with their segments."""
 
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, mask: Masker | None = None):
+        self.mask = mask
         docs = corpus.documents
         self.text: dict[str, str] = dict(zip(docs["doc_id"], docs["text"]))
         self.sha: dict[str, str] = dict(zip(docs["doc_id"], docs["sha256"]))
@@ -106,6 +118,22 @@ class Documents:
         self._starts = {doc: [s for s, _, _ in spans] for doc, spans in self._spans.items()}
         self._bounds = {seg: (doc, start, end) for doc, spans in self._spans.items()
                         for start, end, seg in spans}
+
+    def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
+                ) -> str:
+        """`` ('...')``: ``text[start:end]`` (of document ``doc_id``, or a coder's copy of
+        it) for an error message on the terminal, masked as the outputs are by the
+        study's last scan (:func:`~dialogcode.privacy.gate.saved_masker`; a finding the
+        window cuts shows whole as its label, never in part), on one line, cut to
+        :data:`EXCERPT` characters; "" (no text) without that scan or for a withheld
+        document. The message must still say where: file, line, seg_id or offsets."""
+        if self.mask is None or doc_id in self.mask.withheld:
+            return ""
+        end = len(text) if end is None else end
+        reach = 2 * max(map(len, self.mask.labels), default=0)   # a finding's extent
+        left = max(0, start - reach)
+        shown = self.mask.excerpt(text[left:end + reach], start - left, end - left)
+        return f" ({shorten(shown, EXCERPT)!r})" if shown.strip() else ""
 
     def segment_text(self, seg_id: str) -> str:
         doc, start, end = self._bounds[seg_id]

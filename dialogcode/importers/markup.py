@@ -71,7 +71,7 @@ def read_markup(path: Path, docs: Documents, document: str | None = None) -> Rea
     plain = "".join(pieces) + raw[position:]
     text = docs.text[doc_id]
     if plain.rstrip() != text.rstrip():
-        line, message = first_difference(plain, text, doc_id)
+        line, message = first_difference(plain, text, doc_id, docs)
         if "**" in message or "<sup>" in message:
             message += " (write marked spans as **span text**<sup>code; code</sup>)"
         raise CodingsError(message, file=path, line=line)

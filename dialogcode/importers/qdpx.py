@@ -121,7 +121,7 @@ def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | Non
         return None, "matches no document by its text or by its name"
     if _masked_copy(text, docs.text[doc_id]):
         return doc_id, None
-    _, difference = first_difference(text, docs.text[doc_id], doc_id)
+    _, difference = first_difference(text, docs.text[doc_id], doc_id, docs)
     return None, (f"refused: named like document {doc_id} but its text differs, so its "
                   f"offsets would point at other characters ({difference})")
 

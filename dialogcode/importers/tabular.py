@@ -20,7 +20,7 @@ from ..formats.tables import xlsx_rows
 from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
 from ..privacy.gate import BLOCK, LABELS, WITHHELD
-from .base import Documents, Found, Reading, shorten, split_codes
+from .base import Documents, Found, Reading, split_codes
 from .locate import fold, locate
 
 
@@ -212,9 +212,10 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                                    f"{docs.seg_doc[seg_id]}, but the row names document "
                                    f"{row['document'].strip()!r}")
         if not _text_of(row, docs, seg_id):
-            return fail(f"the text in this row is not the text of {seg_id}, "
-                        f"{shorten(docs.segment_text(seg_id))!r}: seg_ids follow the turns' "
-                        "positions, so was the transcript changed since the sheet was made?")
+            return fail(f"the text in this row is not the text of {seg_id}"
+                        f"{docs.excerpt(docs.segment_text(seg_id), docs.seg_doc[seg_id])}: "
+                        "seg_ids follow the turns' positions, so was the transcript changed "
+                        "since the sheet was made?")
         return docs.seg_doc[seg_id], None, None, seg_id
     doc_id, why = docs.resolve(row["document"])
     if doc_id is None:
@@ -227,9 +228,9 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
             return fail(f"document {doc_id} has no turn {row['turn'].strip()!r} (turns are "
                         "numbered from 1)")
         if not _text_of(row, docs, seg_id):
-            return fail(f"the text in this row is not the text of turn {turn} of {doc_id}, "
-                        f"{shorten(docs.segment_text(seg_id))!r}: was the transcript changed "
-                        "since the sheet was made?")
+            return fail(f"the text in this row is not the text of turn {turn} of {doc_id} "
+                        f"({seg_id}){docs.excerpt(docs.segment_text(seg_id), doc_id)}: was "
+                        "the transcript changed since the sheet was made?")
         quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
         # a person may count only spoken turns: refuse to guess, unless the row's text
         # (checked above) shows which turn it means, being not also the text of the
@@ -251,14 +252,14 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                         f"{len(text)} (the length of {doc_id})")
         quote = row.get("quote", "")
         if quote.strip() and normalize_text(quote) != text[start:end]:
-            return fail(f"quote {shorten(quote)!r} is not the text at {start}-{end}, which "
-                        f"is {shorten(text[start:end])!r}")
+            return fail(f"the quote{docs.excerpt(quote, doc_id)} is not the text at "
+                        f"{start}-{end} of {doc_id}{docs.excerpt(text, doc_id, start, end)}")
         return doc_id, start, end, None
     quote = row["quote"]
     if not quote.strip():
         return fail("empty quote")
     found = locate(quote, text)
-    what = f"quote {shorten(quote)!r} in {doc_id}"
+    what = f"quote{docs.excerpt(quote, doc_id)} in {doc_id}"
     if not found.located:
         problem = (Problem(f"AMBIGUOUS: {what} found {len(found.spans)} times "
                            f"({found.level} match); quote more of the text", source, line)
@@ -269,6 +270,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     reading.located[found.level] += 1
     start, end = found.spans[0]
     if found.level == "fuzzy":
-        reading.fuzzy.append(Problem(f"{what} matched {shorten(text[start:end])!r} "
+        reading.fuzzy.append(Problem(f"{what} matched the text at {start}-{end}"
+                                     f"{docs.excerpt(text, doc_id, start, end)} "
                                      f"(similarity {found.similarity:.2f})", source, line))
     return doc_id, start, end, None

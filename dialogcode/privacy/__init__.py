@@ -18,6 +18,7 @@ from ..study import Study
 
 TERMS, DECISIONS = "privacy.yaml", "privacy-decisions.csv"
 FINDINGS = "privacy"
+KEY = "privacy.key"     # the key of the segments, privacy.yaml and model last scanned
 STATUSES = ("undecided", "mask", "keep", "redact-document")
 # what a person may write in the decision column; ``redact`` is the earlier word for mask
 DECISION_WORDS = {"mask": "mask", "redact": "mask", "keep": "keep",
@@ -186,22 +187,28 @@ def scan(study: Study, segments: pd.DataFrame | None = None,
     model = privacy_model(study)
     always, never = load_terms(study)
     decisions = load_privacy_decisions(study)
-    key = _scan_key(study, segments, model)
-    stamp, cached = study.out / "privacy.key", study.out / f"{FINDINGS}.parquet"
-    findings = None
-    if reuse and cached.is_file() and stamp.is_file() and stamp.read_text() == key:
-        try:
-            findings = pd.read_parquet(cached).drop(columns=["status", "decision", "reason"])
-        except (OSError, ValueError, KeyError):
-            findings = None
+    findings = last_findings(study, segments) if reuse else None
     if findings is None:
         findings = find_in_segments(segments, model=model, always=always, never=never,
                                     documents=documents)
     table = with_status(findings, decisions)
     write_table(table, study.out, FINDINGS)
-    with replacing(stamp) as temporary:     # atomic: `review serve` may scan beside `run`
-        temporary.write_text(key)
+    # atomic: `review serve` may scan beside `run`
+    with replacing(study.out / KEY) as temporary:
+        temporary.write_text(_scan_key(study, segments, model))
     return table
+
+
+def last_findings(study: Study, segments: pd.DataFrame) -> pd.DataFrame | None:
+    """The findings (without their status) of the study's last scan when it was of
+    ``segments`` as they are, with the same privacy.yaml and model; None otherwise."""
+    try:
+        if (study.out / KEY).read_text() != _scan_key(study, segments, privacy_model(study)):
+            return None
+        return pd.read_parquet(study.out / f"{FINDINGS}.parquet").drop(
+            columns=["status", "decision", "reason"])
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def summary(findings: pd.DataFrame) -> pd.DataFrame:

@@ -194,6 +194,23 @@ def study_masker(study: Study, segments: pd.DataFrame | None = None,
     return masker(findings, load_privacy_decisions(study)), findings
 
 
+def saved_masker(study: Study, segments: pd.DataFrame) -> Masker | None:
+    """The study's :class:`Masker` from its last privacy scan, when that scan is of
+    ``segments`` as they are, without scanning (for excerpts in error messages); one
+    that masks nothing under ``gate: off``; None when there is no such scan or its
+    decisions cannot be read (then no transcript text is to be shown)."""
+    from . import last_findings, with_status
+
+    if study.config.privacy.gate == "off":
+        return Masker()
+    findings = last_findings(study, segments)
+    try:
+        decisions = load_privacy_decisions(study)
+    except PrivacyError:
+        return None
+    return None if findings is None else masker(with_status(findings, decisions), decisions)
+
+
 def mask_for_reading(study: Study, table: pd.DataFrame,
                      segments: pd.DataFrame | None = None,
                      documents: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -1,0 +1,137 @@
+"""Whether a coder file's rows were coded on the text the segments hold now.
+
+A transcript edited and ingested again after a coder file was made shifts its turns:
+``north/kickoff:t2`` may then name another turn than the one coded, and the codings
+would silently credit other words. A row is checked by what it carries: its
+``sha256`` (the document's hash when it was coded) against the document's, and its
+``quote`` against the transcript: with a span, the document's text there; without
+one, words of the segment's text (whole words, in order), words that start in it and
+run on into the next segment (as a quote counts in the segment it starts in), or the
+whole turn with its speaker label. A quote running into the segment from the one
+before is refused: it is what a row looks like after an edit shifted the turns by one.
+Case, spacing and punctuation aside; a privacy label (``[NAME]``) or a run of blocks in
+a quote copied from a masked output stands for any words
+(:func:`dialogcode.importers.tabular.same_text`). A row with neither cannot be checked
+(docs/review.md).
+
+The importers' helpers are imported where used: dialogcode.importers imports
+dialogcode.coders, which imports this module.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import Problem
+
+SHOWN = 5       # lines listed per document
+
+
+def _within(quote: str, text: str) -> bool:
+    """Whether the words of ``quote`` (its parts between privacy labels) are whole words
+    of ``text``, in order: a part of the text, never a word cut short."""
+    from .importers.locate import fold
+    from .importers.tabular import HIDDEN
+
+    said, at = f" {fold(text)[0].strip()} ", 0
+    for piece in (fold(part)[0].strip() for part in HIDDEN.split(quote)):
+        if piece:
+            at = said.find(f" {piece} ", at)
+            if at < 0:
+                return False
+            at += len(piece) + 1
+    return True
+
+
+def _runs_on(quote: str, text: str) -> bool:
+    """Whether ``quote`` starts inside ``text`` and runs on past its end: it begins
+    (up to a privacy label it may hold) with all of ``text`` or its last words, at
+    least two (one word in common is too likely by chance)."""
+    from .importers.locate import fold
+    from .importers.tabular import HIDDEN
+
+    words, quoted = fold(text)[0].split(), fold(HIDDEN.split(quote)[0])[0].split()
+    starts = range(max(len(words) - 1, 1))
+    return bool(quoted) and any(words[k:] == quoted[:len(words) - k]
+                                for k in starts if words[k] == quoted[0])
+
+
+def _quote_fits(quote: str, span: str | None, text: str, speaker: str) -> bool:
+    """Whether ``quote`` is the transcript's ``span`` (the text at the row's span, from
+    the speaker label or on into the next turn as the span lies), or holds it (a span a
+    character short); without a span, whether it is words of the segment's ``text``,
+    starts in them and runs on into the next segment, or is the whole turn with its
+    ``speaker`` label."""
+    from .importers.locate import fold
+    from .importers.tabular import same_text
+
+    if span is not None:      # as import-codings writes it, or as a person may
+        return (quote == span or same_text(quote, span)
+                or fold(span)[0].strip() in fold(quote)[0])
+    return (_within(quote, text) or _runs_on(quote, text)
+            or same_text(quote, f"{speaker}: {text}"))
+
+
+def _spans(table: pd.DataFrame, segments: pd.DataFrame, position: np.ndarray,
+           documents: pd.DataFrame | None) -> list[str | None]:
+    """Each row's transcript text at its span (None without one): the document's text
+    there, or without ``documents``' text the part of the span in its segment."""
+    full = {}
+    if documents is not None and "text" in documents:
+        full = dict(zip(documents["doc_id"], documents["text"]))
+    spans = []
+    for a, b, doc_id, text, (s, e) in zip(
+            table["start"], table["end"], segments["doc_id"].to_numpy()[position],
+            segments["text"].to_numpy()[position],
+            segments[["start", "end"]].to_numpy(dtype=float)[position]):
+        if np.isnan(a) or np.isnan(b):
+            spans.append(None)
+        elif doc_id in full:
+            spans.append(full[doc_id][int(a):int(b)])
+        else:
+            spans.append(text[int(max(a, s) - s):int(min(b, e) - s)])
+    return spans
+
+
+def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
+                 found: np.ndarray, documents: pd.DataFrame | None = None
+                 ) -> list[Problem]:
+    """One problem per document for the rows of a coder file ``table`` (text cells
+    indexed by line, ``start``/``end`` numbers) coded on other text: a ``sha256``
+    other than the document's in ``documents`` (when given), or a ``quote`` that is
+    not the transcript's text (the document's at the row's span when ``documents`` hold
+    their text). ``found`` is each row's position in ``segments`` (-1 for a row not
+    to check here, such as an unknown seg_id)."""
+    known = found >= 0
+    position = np.maximum(found, 0)
+    doc_ids = segments["doc_id"].to_numpy()[position]
+    hashed = np.zeros(len(table), dtype=bool)
+    if documents is not None and "sha256" in table:
+        hashes = documents.set_index("doc_id")["sha256"]
+        given = table["sha256"].fillna("").str.strip().to_numpy()
+        now = pd.Series(doc_ids).map(hashes).to_numpy()
+        hashed = known & (given != "") & pd.notna(now) & (given != now)
+    quoted = np.zeros(len(table), dtype=bool)
+    if "quote" in table:
+        texts = segments["text"].to_numpy()[position]
+        speakers = segments["speaker"].fillna("").astype(str).to_numpy()[position]
+        spans = _spans(table, segments, position, documents)
+        for i, (ok, quote, span, text, speaker) in enumerate(zip(
+                known, table["quote"].fillna(""), spans, texts, speakers)):
+            if ok and quote.strip():
+                quoted[i] = not _quote_fits(quote, span, text, speaker)
+    problems = []
+    for doc_id in sorted(set(doc_ids[hashed | quoted])):
+        mine = doc_ids == doc_id
+        lines = sorted(table.index[mine & (hashed | quoted)])
+        why = ("its sha256 differs from the document's" if (mine & hashed).any() else
+               "the row's quote is not the text of its seg_id")
+        more = f" and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
+        rows = (f"{len(lines)} rows of document {doc_id!r} (lines "
+                f"{', '.join(map(str, lines[:SHOWN]))}{more}) were" if len(lines) > 1
+                else f"the row of document {doc_id!r} was")
+        problems.append(Problem(
+            f"{rows} coded on other text ({why}): the transcript changed since, so a "
+            "seg_id may now name another turn; re-code, or import the coder's work "
+            "again (`dialogcode import-codings`)", path, int(lines[0])))
+    return problems

@@ -1,0 +1,131 @@
+"""Coder file rows checked against the text they were coded on (dialogcode.coded_text).
+
+tests/data/evidence-study, north/kickoff (offsets into the normalised text):
+
+    t2  P1  44-91   "The rent keeps rising and families get evicted."  (label "P1: " at 40)
+    t3  P2  97-128  "Wages are low, so rent is late."
+    t4  P1  134-140 "Mm-hm."
+"""
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.coders import CodingsError, read_coder
+from dialogcode.ingest import load_corpus
+
+FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("coded-text") / "study"
+    shutil.copytree(FIXTURE, root)
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    return root, load_corpus(Study.open(root))
+
+
+FITS = {   # rows (seg_id, start, end, quote) of the text as it is: kept
+    "other case, spacing and curly quote":
+        "north/kickoff:t2,,,\"THE rent  keeps rising’\"",
+    "the whole turn with its label": "north/kickoff:t2,,,P1: The rent keeps rising and "
+                                     "families get evicted.",
+    "words running on into the next turn": "north/kickoff:t3,,,\"so rent is late. P1: "
+                                          "Mm-hm\"",
+    "a name masked by the privacy gate": "north/kickoff:t2,,,The [NAME] keeps rising",
+    "blocks of a masked copy": "north/kickoff:t2,,,The ████ keeps rising",
+    "a span from the speaker label": "north/kickoff:t2,40,65,P1: The rent keeps rising",
+    "a span running into the next turn": "north/kickoff:t2,70,110,families get evicted. "
+                                         "P2: Wages are low",
+    "a masked span": "north/kickoff:t2,44,65,The [PLACE OR TERM] keeps rising",
+}
+
+REFUSED = {   # rows that name a turn whose words they are not: refused
+    # a backchannel's letters inside a longer quote ("mm hm" in "hmm hm ... mm hm")
+    "a short turn inside a longer quote": "north/kickoff:t4,,,I said mm-hm to the whole "
+                                          "proposal",
+    "a quote of two turns": "north/kickoff:t4,,,P2: Wages are low; so rent is late. "
+                            "P1: Mm-hm.",
+    "a word cut short": "north/kickoff:t3,,,so rent is lat",
+    # the quote runs on from t3, as t3's quote would after an edit shifted the turns
+    "words running in from the turn before": "north/kickoff:t4,,,\"so rent is late. P1: "
+                                             "Mm-hm\"",
+    "one word in common with the turn's end": "north/kickoff:t3,,,\"late. P1: Mm-hm\"",
+    "another turn's words at the span": "north/kickoff:t2,50,71,The rent keeps rising",
+    "other words around a masked name": "north/kickoff:t2,44,65,The [NAME] keeps falling",
+}
+
+
+def _read(root: Path, corpus, rows: str):
+    path = root / "codings" / "ana.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("seg_id,start,end,quote,code_id\n" + rows, encoding="utf-8")
+    return read_coder(path, corpus.segments, "ana", None, corpus.documents)
+
+
+@pytest.mark.parametrize("row", FITS.values(), ids=FITS)
+def test_a_quote_of_the_text_as_it_is_is_kept(corpus, row):
+    root, loaded = corpus
+    assert list(_read(root, loaded, row + ",risk.housing\n")["code_id"]) == ["risk.housing"]
+
+
+@pytest.mark.parametrize("row", REFUSED.values(), ids=REFUSED)
+def test_a_quote_that_is_not_its_turns_words_is_refused(corpus, row):
+    root, loaded = corpus
+    with pytest.raises(CodingsError, match=r"ana.csv:2: the row of document "
+                       r"'north/kickoff' was coded on other text \(the row's quote is not"):
+        _read(root, loaded, row + ",risk.housing\n")
+
+
+def test_every_problem_of_a_coder_file_is_listed_at_once(corpus):
+    # a stale quote is listed beside an unknown seg_id, not only once that is fixed
+    root, loaded = corpus
+    with pytest.raises(CodingsError) as error:
+        _read(root, loaded, "north/kickoff:t9,,,,risk.housing\n"
+                            "north/kickoff:t4,,,Wages are low,risk.housing\n")
+    message = str(error.value)
+    assert "ana.csv:2: unknown seg_id 'north/kickoff:t9'" in message
+    assert ("ana.csv:3: the row of document 'north/kickoff' was coded on other text"
+            in message)
+
+
+def _stale_coder(tmp_path: Path) -> tuple[Path, CliRunner]:
+    """The evidence study with a coder who is no final coder (as the sample study's
+    reader), whose file was made before north/kickoff was edited and ingested again."""
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "final_coders: []\n",
+                      encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    sha = pd.read_parquet(root / "out" / "documents.parquet").set_index("doc_id").at[
+        "north/kickoff", "sha256"]
+    (root / "codings").mkdir()
+    for coder, code in (("ana", "risk.housing"), ("ben", "risk.money")):
+        (root / "codings" / f"{coder}.csv").write_text(
+            f"seg_id,code_id,sha256\nnorth/kickoff:t2,{code},{sha}\n", encoding="utf-8")
+    kickoff = root / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("Facilitator: Welcome.\n\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    for command in ("ingest", "code"):
+        assert runner.invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    return root, runner
+
+
+@pytest.mark.parametrize("command", [["tables"], ["agree", "ana", "ben"],
+                                     ["agree", "ana", "rules"]])
+def test_a_stale_coder_file_that_joins_no_final_codings_is_refused_at_its_line(tmp_path, command):
+    # tables (the rules' agreement with each coder) and agree read coders who are no
+    # final coders: they are refused as a final coder's file is, naming its file and line
+    # (the agreement's own check named neither)
+    root, runner = _stale_coder(tmp_path)
+    where = [str(root), "-q"] if command == ["tables"] else ["--study", str(root)]
+    result = runner.invoke(cli, [*command, *where])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert ("ana.csv:2: the row of document 'north/kickoff' was coded on other text (its "
+            "sha256 differs from the document's)" in result.output)
