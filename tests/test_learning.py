@@ -530,26 +530,6 @@ def test_a_decision_on_a_transcript_edited_since_waits_for_a_new_decision(study)
     assert ("call5:t1", "risk.housing", "reviewer") in final() and trained() == 1
 
 
-def test_a_coder_file_made_on_a_transcript_edited_since_is_refused(study):
-    # as import-codings writes it: each row with the sha256 of the text the coder saw
-    coder = study / "codings" / "ana.csv"
-    hashes = load_corpus(Study.open(study)).documents.set_index("doc_id")["sha256"]
-    ana = pd.read_csv(coder, dtype=str)
-    ana.assign(sha256=ana["seg_id"].str.split(":").str[0].map(hashes)).to_csv(coder,
-                                                                             index=False)
-    assert invoke("learn", study, "-q").exit_code == 0
-    transcript = study / "transcripts" / "call0.txt"
-    transcript.write_text("P3: Welcome, everyone, we start at ten.\n" + transcript.read_text())
-    assert invoke("ingest", study, "-q").exit_code == 0
-    assert invoke("code", study, "-q").exit_code == 0
-    line = 2 + ana.index[ana["seg_id"].str.startswith("call0:")][0]
-    for command in (["learn"], ["evaluate", "--reference", "ana"], ["run"]):
-        result = invoke(*command, study, "-q")
-        assert result.exit_code == 1, (command, result.output)
-        assert f"{coder}:{line}: document 'call0' was coded when its text was different" \
-            in result.output and "Traceback" not in result.output
-
-
 def test_a_decision_naming_an_unknown_code_is_refused_with_its_line(study):
     (study / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256\n"
