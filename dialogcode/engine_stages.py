@@ -15,7 +15,7 @@ from .errors import DialogcodeError, IngestError
 from .ingest import (Corpus, Duplicates, Plan, document_columns, _rel, corpus_tables,
                      load_corpus, plan_ingest, read_transcript, sentence_pipeline)
 from .learn import CodeModels, ModelError, check_fits, load_models
-from .learned import codings_from_scores, model_folder
+from .learned import codings_from_scores, model_folder, segment_unit
 from .manifest import STANDARD
 from .store import part_name, read_part, read_table, replacing_dataset, table_path
 from .study import Study
@@ -169,14 +169,16 @@ def code_on_dask(study: Study, client, book: Codebook, *, model: str,
                               file=out / "segments.parquet")
     models, warning = None, None
     folder = model_folder(study)
+    parts = sorted((out / "segments").glob("part-*.parquet"))
     if (folder / "model.json").is_file():
         try:
             models = load_models(folder)
+            unit = segment_unit(read_part(parts[0], hint="dialogcode ingest",
+                                          columns=["unit"])) if parts else None
             check_fits(models, book, read_table(out, "documents", hint="dialogcode ingest"),
-                       model, folder)
+                       model, folder, unit=unit)
         except ModelError as exc:
             models, warning = None, str(exc)
-    parts = sorted((out / "segments").glob("part-*.parquet"))
     with replacing_dataset(out, "codings") as codings:
         run_tasks(client, _code_part, [(part, out / "documents" / part.name)
                                        for part in parts],

@@ -246,6 +246,19 @@ def test_run_with_dask_local_gives_the_local_report(tmp_path, threads):
                                   codings[1])
 
 
+def test_a_model_of_turns_is_not_applied_to_sentences_on_dask(tmp_path, threads):
+    root = _small_study(tmp_path / "s", "{kind: dask-local, workers: 2}")
+    assert invoke("run", root, "-q").exit_code == 0
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text() + "unit: sentence\n")
+    assert invoke("ingest", root, "-q").exit_code == 0     # the same texts, other segments
+    result = invoke("code", root, "-q")
+    assert result.exit_code == 0, result.output
+    assert "trained on segments of unit 'turn', the study's segments are now of unit " \
+        "'sentence'" in result.stderr
+    assert set(read_table(root / "out", "codings", hint="code")["source"]) == {"rule"}
+
+
 def test_engine_settings_and_their_errors(tmp_path, monkeypatch):
     root = _small_study(tmp_path / "s", "dask")
     with pytest.raises(ConfigError, match="engine: dask needs `scheduler: ADDRESS`"):
