@@ -246,6 +246,21 @@ def test_a_model_of_turns_is_not_applied_to_sentences(study):
     assert result.exit_code == 1 and "unit 'sentence'" in result.output
 
 
+def test_a_notes_document_added_first_leaves_a_model_of_turns_in_use(study):
+    # field notes are cut into sections whatever `unit:` says; a notes document that
+    # sorts first does not make the study's turns another unit than the model's
+    assert invoke("learn", study, "-q").exit_code == 0
+    (study / "transcripts" / "a-notes.md").write_text(
+        "## Setting\n\nWe met at the library; the rent went up again.\n", encoding="utf-8")
+    with (study / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("a-notes.md,North,site_visit,2019-09-10\n")
+    assert invoke("ingest", study, "-q").exit_code == 0
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0 and "unit" not in result.stderr, result.stderr
+    assert "model" in set(pd.read_parquet(study / "out" / "codings.parquet")["source"])
+    assert invoke("review", "export", study, "--next", "3").exit_code == 0
+
+
 def test_learn_never_opens_a_socket_even_with_wordllama(study, monkeypatch):
     pytest.importorskip("wordllama")
 
