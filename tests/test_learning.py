@@ -545,6 +545,27 @@ def test_a_decision_on_a_transcript_edited_since_waits_for_a_new_decision(study)
     assert ("call5:t1", "risk.housing", "reviewer") in final() and trained() == 1
 
 
+def test_suggest_leaves_out_rejections_made_on_a_documents_earlier_text(study):
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("suggest", study, "-q").exit_code == 0
+    before = pd.read_parquet(study / "out" / "suggestions.parquet")
+    rules = pd.read_parquet(study / "out" / "codings.parquet")
+    housing = rules[rules["code_id"] == "risk.housing"]
+    # rejected when these documents read otherwise: the rule codings on their turns now
+    # were never judged, and stay in the final codings, so suggest learns from them too
+    earlier = "0" * 64
+    rows = [f"{s},risk.housing,reject,rule,bo,,{earlier}" for s in housing["seg_id"][:12]]
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n" + "\n".join(rows) + "\n",
+        encoding="utf-8")
+    result = invoke("suggest", study)
+    assert result.exit_code == 0, result.output
+    assert not [line for line in result.output.splitlines()
+                if line.startswith("Skipped") and "risk.housing" in line]
+    pd.testing.assert_frame_equal(pd.read_parquet(study / "out" / "suggestions.parquet"),
+                                  before)
+
+
 def test_a_decision_naming_an_unknown_code_is_refused_with_its_line(study):
     (study / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256\n"
