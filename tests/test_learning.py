@@ -603,6 +603,21 @@ def test_a_study_whose_human_codings_are_gone_codes_by_rules_only_again(study):
     assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
 
 
+def test_a_decision_on_a_document_taken_out_of_the_study_is_refused_not_dropped(study):
+    assert invoke("code", study, "-q").exit_code == 0
+    sha = load_corpus(Study.open(study)).documents.set_index("doc_id").at["call5", "sha256"]
+    # imported while call55 was in the study (every imported row has its sha256)
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        f"call5:t1,risk.control,accept,reviewer,bo,,{sha}\n"
+        f"call55:t1,risk.control,accept,reviewer,bo,,{sha}\n", encoding="utf-8")
+    for command in ("tables", "learn"):
+        result = invoke(command, study, "-q")
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "decisions.csv:3: unknown seg_id 'call55:t1'" in result.output
+    assert "document text changed" not in invoke("code", study, "-q").output
+
+
 def test_a_study_without_human_codings_codes_by_rules_only(study):
     for path in (study / "codings").iterdir():
         path.unlink()
