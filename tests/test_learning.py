@@ -336,7 +336,10 @@ def test_the_report_flags_figures_made_before_the_model_was_trained_again(study)
     assert invoke("learn", study, "-q").exit_code == 0
     assert invoke("code", study, "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
-    assert flag in (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert flag in page
+    # the command it asks for is one that runs (evaluate needs its --reference)
+    assert "run\n<code>dialogcode evaluate --reference ana</code> again" in page
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert flag not in (study / "out" / "report.html").read_text(encoding="utf-8")
