@@ -173,8 +173,9 @@ def code_on_dask(study: Study, client, book: Codebook, *, model: str,
     if (folder / "model.json").is_file():
         try:
             models = load_models(folder)
-            unit = segment_unit(read_part(parts[0], hint="dialogcode ingest",
-                                          columns=["unit"])) if parts else None
+            unit = segment_unit(pd.concat([read_part(p, hint="dialogcode ingest",
+                                                     columns=["unit"]) for p in parts]
+                                          )) if parts else None
             check_fits(models, book, read_table(out, "documents", hint="dialogcode ingest"),
                        model, folder, unit=unit)
         except ModelError as exc:

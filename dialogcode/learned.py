@@ -41,8 +41,11 @@ def trained_on(study: Study) -> str | None:
 
 
 def segment_unit(segments: pd.DataFrame) -> str | None:
-    """The unit the segments are cut into (turn, sentence or section); None for none."""
-    return str(segments["unit"].iat[0]) if len(segments) else None
+    """The unit the segments are cut into: the finest of their ``unit`` values (sentence,
+    turn, section), as field notes are cut into sections whatever ``unit:`` says; None
+    for no segments."""
+    units = set(segments["unit"])
+    return next((u for u in ("sentence", "turn", "section") if u in units), None)
 
 
 def has_training(study: Study) -> bool:

@@ -356,12 +356,18 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
     return merged, counts
 
 
+def doc_ids_of(seg_ids: pd.Series) -> pd.Series:
+    """The doc_id each seg_id names (``doc_id:t3`` and the like), whether or not the
+    study has that document."""
+    return seg_ids.str.rsplit(":", n=1).str[0]
+
+
 def _on_current_text(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.Series:
     """True for each decision made on its document's text as it is now (or recorded
-    without the document's sha256)."""
-    hashes = documents.set_index("doc_id")["sha256"]
-    doc_of = decisions["seg_id"].str.rsplit(":", n=1).str[0]
-    return decisions["sha256"].eq("") | decisions["sha256"].eq(doc_of.map(hashes))
+    without the document's sha256), and for one naming no document of ``documents``,
+    which :func:`check_decisions` reports as naming an unknown segment."""
+    now = doc_ids_of(decisions["seg_id"]).map(documents.set_index("doc_id")["sha256"])
+    return decisions["sha256"].eq("") | now.isna() | decisions["sha256"].eq(now)
 
 
 def in_force(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:

@@ -38,9 +38,10 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
                   codebook_version: str, labels: dict[str, str], *, modelled: bool = True,
                   training: str | None = None) -> dict:
     """What the report says first: ``paragraph`` (plain words), ``levels`` (level ->
-    code labels) and ``stale``: why the figures are not of the coding as it is now
+    code labels), ``stale``: why the figures are not of the coding as it is now
     (made with other codebooks, or before the model that coded the study was trained on
-    other human codings: its ``training`` digest), else "". Without ``modelled`` (no
+    other human codings: its ``training`` digest), else "", and the ``reference`` coder
+    of the figures (to evaluate again). Without ``modelled`` (no
     learned model coded the study) the figures are the rules' alone."""
     if per_code is None or design is None:
         return {"paragraph": "This coding has not been checked against a person's coding. "
@@ -74,4 +75,4 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
              "decisions" if modelled and design.get("training") not in (None, training)
              else "")
     return {"paragraph": paragraph, "levels": {k: v for k, v in grouped.items() if v},
-            "stale": stale}
+            "stale": stale, "reference": design["reference"]}

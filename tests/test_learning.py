@@ -246,6 +246,21 @@ def test_a_model_of_turns_is_not_applied_to_sentences(study):
     assert result.exit_code == 1 and "unit 'sentence'" in result.output
 
 
+def test_a_notes_document_added_first_leaves_a_model_of_turns_in_use(study):
+    # field notes are cut into sections whatever `unit:` says; a notes document that
+    # sorts first does not make the study's turns another unit than the model's
+    assert invoke("learn", study, "-q").exit_code == 0
+    (study / "transcripts" / "a-notes.md").write_text(
+        "## Setting\n\nWe met at the library; the rent went up again.\n", encoding="utf-8")
+    with (study / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("a-notes.md,North,site_visit,2019-09-10\n")
+    assert invoke("ingest", study, "-q").exit_code == 0
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0 and "unit" not in result.stderr, result.stderr
+    assert "model" in set(pd.read_parquet(study / "out" / "codings.parquet")["source"])
+    assert invoke("review", "export", study, "--next", "3").exit_code == 0
+
+
 def test_learn_never_opens_a_socket_even_with_wordllama(study, monkeypatch):
     pytest.importorskip("wordllama")
 
@@ -321,7 +336,10 @@ def test_the_report_flags_figures_made_before_the_model_was_trained_again(study)
     assert invoke("learn", study, "-q").exit_code == 0
     assert invoke("code", study, "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
-    assert flag in (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert flag in page
+    # the command it asks for is one that runs (evaluate needs its --reference)
+    assert "run\n<code>dialogcode evaluate --reference ana</code> again" in page
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert flag not in (study / "out" / "report.html").read_text(encoding="utf-8")
@@ -530,6 +548,27 @@ def test_a_decision_on_a_transcript_edited_since_waits_for_a_new_decision(study)
     assert ("call5:t1", "risk.housing", "reviewer") in final() and trained() == 1
 
 
+def test_suggest_leaves_out_rejections_made_on_a_documents_earlier_text(study):
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("suggest", study, "-q").exit_code == 0
+    before = pd.read_parquet(study / "out" / "suggestions.parquet")
+    rules = pd.read_parquet(study / "out" / "codings.parquet")
+    housing = rules[rules["code_id"] == "risk.housing"]
+    # rejected when these documents read otherwise: the rule codings on their turns now
+    # were never judged, and stay in the final codings, so suggest learns from them too
+    earlier = "0" * 64
+    rows = [f"{s},risk.housing,reject,rule,bo,,{earlier}" for s in housing["seg_id"][:12]]
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n" + "\n".join(rows) + "\n",
+        encoding="utf-8")
+    result = invoke("suggest", study)
+    assert result.exit_code == 0, result.output
+    assert not [line for line in result.output.splitlines()
+                if line.startswith("Skipped") and "risk.housing" in line]
+    pd.testing.assert_frame_equal(pd.read_parquet(study / "out" / "suggestions.parquet"),
+                                  before)
+
+
 def test_a_decision_naming_an_unknown_code_is_refused_with_its_line(study):
     (study / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256\n"
@@ -565,6 +604,21 @@ def test_a_study_whose_human_codings_are_gone_codes_by_rules_only_again(study):
     assert "out/model" in result.output and "removed" in result.output
     assert not (study / "out" / "model").exists()
     assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
+
+
+def test_a_decision_on_a_document_taken_out_of_the_study_is_refused_not_dropped(study):
+    assert invoke("code", study, "-q").exit_code == 0
+    sha = load_corpus(Study.open(study)).documents.set_index("doc_id").at["call5", "sha256"]
+    # imported while call55 was in the study (every imported row has its sha256)
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        f"call5:t1,risk.control,accept,reviewer,bo,,{sha}\n"
+        f"call55:t1,risk.control,accept,reviewer,bo,,{sha}\n", encoding="utf-8")
+    for command in ("tables", "learn"):
+        result = invoke(command, study, "-q")
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "decisions.csv:3: unknown seg_id 'call55:t1'" in result.output
+    assert "document text changed" not in invoke("code", study, "-q").output
 
 
 def test_a_study_without_human_codings_codes_by_rules_only(study):

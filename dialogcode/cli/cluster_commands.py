@@ -170,7 +170,7 @@ def suggest(study, threshold, seed, codebooks, model, quiet):
     out/suggestions.csv and .parquet for `dialogcode review`. (`dialogcode learn`
     instead trains on people's codings alone and codes with a checked precision.)"""
     from ..ingest import load_corpus
-    from ..review import load_decisions
+    from ..review import in_force, load_decisions
     from ..store import read_table, write_table
     from ..study import Study
     from ..suggest import MIN_POSITIVES, suggest_codes
@@ -181,7 +181,7 @@ def suggest(study, threshold, seed, codebooks, model, quiet):
     corpus = load_corpus(opened)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
     human = people_codings(opened, corpus.segments, book, corpus.documents)
-    decisions = load_decisions(opened)
+    decisions = in_force(load_decisions(opened), corpus.documents)
     rejected = decisions.loc[decisions["decision"] == "reject", ["seg_id", "code_id"]]
     result = suggest_codes(corpus.segments, corpus.documents, codings, book, human=human,
                            rejected=rejected, threshold=threshold, seed=seed,

@@ -21,7 +21,7 @@ import pandas as pd
 from ..analysis import moved_codings
 from ..coders import coder_names, coder_path, coder_table, read_coder
 from ..errors import Problem
-from ..review import final_coders, load_decisions, orphaned
+from ..review import doc_ids_of, final_coders, load_decisions, orphaned
 from ..store import table_path
 from ..study import Study
 from .qdc import GUID_NAMESPACE
@@ -53,10 +53,6 @@ RULES = User("dialogcode rules", "rules")
 MODEL = User("dialogcode model", "model")
 
 
-def _doc_of(seg_ids: pd.Series) -> pd.Series:
-    return seg_ids.str.rsplit(":", n=1).str[0]
-
-
 def changed_documents(study: Study, documents: pd.DataFrame, segments: pd.DataFrame,
                       rules: pd.DataFrame, coders: list[str]) -> list[Problem]:
     """One problem per file and document whose codings were made on other text: rule
@@ -73,13 +69,13 @@ def changed_documents(study: Study, documents: pd.DataFrame, segments: pd.DataFr
         path = coder_path(study, coder)
         table = coder_table(path)
         if {"seg_id", "sha256"} <= set(table.columns):
-            doc_of = _doc_of(table["seg_id"])
+            doc_of = doc_ids_of(table["seg_id"])
             changed = table["sha256"].ne("") & table["sha256"].ne(doc_of.map(hashes))
             problems += [Problem(f"coded document {doc_id!r} when its text was different "
                                  "(sha256); re-code or re-import it", str(path))
                          for doc_id in sorted(set(doc_of[changed]))]
     decisions = orphaned(load_decisions(study), rules, documents)
-    changed = _doc_of(decisions.loc[decisions["reason"] == "document text changed", "seg_id"])
+    changed = doc_ids_of(decisions.loc[decisions["reason"] == "document text changed", "seg_id"])
     problems += [Problem(f"decisions on document {doc_id!r} were made when its text was "
                          "different (sha256)", str(study.root / "decisions.csv"))
                  for doc_id in sorted(set(changed))]
