@@ -7,6 +7,7 @@ only re-runs matching.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from itertools import islice, repeat
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -28,7 +29,7 @@ from .store import replacing
 CODING_INPUT_COLUMNS = ["seg_id", "doc_id", "unit", "start", "end", "text", "codable"]
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "6"   # bump when segmentation or the cache layout changes
+CACHE_FORMAT = "7"   # bump when segmentation or the cache layout changes
 # token attributes kept in the cache (those holding a value); string-valued ones have
 # their strings saved too
 _ATTRS = [ORTH, LEMMA, NORM, SPACY, TAG, POS, DEP, HEAD, SENT_START]
@@ -134,11 +135,14 @@ class DocCache:
                          self._strings(pd.unique(tokens[:, strings].ravel()), vocab))
 
 
-# a token file: this tag, then the numbers of segments, attributes, tokens and strings
-# and the strings' size in bytes (int64), each segment's number of tokens (int64), the
-# attributes (int64), the token arrays (uint64, a row per token), then the strings in
-# UTF-8, each followed by a NUL; numbers little-endian
-_TOKEN_FILE_TAG = b"dialogcode tokens 6\n"
+# a token file: this tag, then the numbers of segments, attributes, tokens and strings,
+# the strings' size in bytes and the CRC-32 of the rest of the file (int64), each
+# segment's number of tokens (int64), the attributes (int64), the token arrays (uint64,
+# a row per token), then the strings in UTF-8, each followed by a NUL; numbers
+# little-endian. The CRC catches a changed byte, which the sizes cannot (a space flag
+# dropped would shift the offsets of every coding after it)
+_TOKEN_FILE_TAG = b"dialogcode tokens 7\n"
+_HEADER = len(_TOKEN_FILE_TAG) + 48
 
 
 def write_token_file(path: Path, tokens: numpy.ndarray, lengths: numpy.ndarray,
@@ -149,13 +153,17 @@ def write_token_file(path: Path, tokens: numpy.ndarray, lengths: numpy.ndarray,
     text = ("\0".join(strings) + "\0" if strings else "").encode("utf-8")
     if text.count(b"\0") != len(strings):
         return
+    body = [numpy.ascontiguousarray(array, dtype=dtype).data for array, dtype in
+            ((lengths, "<i8"), (attrs, "<i8"), (tokens, "<u8"))] + [text]
+    crc = 0
+    for part in body:
+        crc = zlib.crc32(part, crc)
     with replacing(path) as temporary, open(temporary, "wb") as out:
         out.write(_TOKEN_FILE_TAG)
-        out.write(numpy.array([len(lengths), len(attrs), len(tokens), len(strings), len(text)],
-                              dtype="<i8").tobytes())
-        for array, dtype in ((lengths, "<i8"), (attrs, "<i8"), (tokens, "<u8")):
-            out.write(numpy.ascontiguousarray(array, dtype=dtype).data)
-        out.write(text)
+        out.write(numpy.array([len(lengths), len(attrs), len(tokens), len(strings), len(text),
+                               crc], dtype="<i8").tobytes())
+        for part in body:
+            out.write(part)
 
 
 def read_token_file(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray,
@@ -163,16 +171,15 @@ def read_token_file(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, numpy.nda
     """The (tokens, lengths, attrs, strings) :func:`write_token_file` wrote (the arrays
     read-only); raises ValueError when ``path`` is not such a file (another tag, a size
     that does not fit its counts, lengths that do not add up to its tokens, strings that
-    are not UTF-8) and OSError when it cannot be read."""
+    are not UTF-8, a changed byte) and OSError when it cannot be read."""
     data = path.read_bytes()
-    if not data.startswith(_TOKEN_FILE_TAG) or len(data) < len(_TOKEN_FILE_TAG) + 40:
+    if not data.startswith(_TOKEN_FILE_TAG) or len(data) < _HEADER:
         raise ValueError(f"{path}: not a token file")
-    at = len(_TOKEN_FILE_TAG)
-    counts = numpy.frombuffer(data, dtype="<i8", count=5, offset=at)
-    n_segments, n_attrs, n_tokens, n_strings, size = counts.tolist()
-    at += 40
+    counts = numpy.frombuffer(data, dtype="<i8", count=6, offset=len(_TOKEN_FILE_TAG))
+    n_segments, n_attrs, n_tokens, n_strings, size, crc = counts.tolist()
+    at = _HEADER
     if counts.min() < 0 or len(data) != at + 8 * (n_segments + n_attrs + n_tokens * n_attrs) \
-            + size:
+            + size or zlib.crc32(memoryview(data)[at:]) != crc:
         raise ValueError(f"{path}: truncated or damaged")
     lengths = numpy.frombuffer(data, dtype="<i8", count=n_segments, offset=at)
     attrs = numpy.frombuffer(data, dtype="<i8", count=n_attrs, offset=at + 8 * n_segments)

@@ -300,3 +300,34 @@ def test_a_cache_file_that_does_not_fit_is_written_again(fixture_study, tmp_path
     assert not (tmp_path / "nul.tokens").exists()
 
 
+
+
+def test_a_cache_file_changed_in_one_byte_is_written_again(fixture_study, tmp_path):
+    """A token file of the right size whose arrays or strings changed (a disk error, a
+    partial overwrite) counts as missing: a token's space flag dropped would shift the
+    offsets and quotes of every coding after it, garbage strings crash spaCy."""
+    from spacy.attrs import SPACY
+
+    corpus, book = fixture_study
+    first = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+    [path] = tmp_path.glob("*/*.tokens")
+    written = path.read_bytes()
+    tokens, lengths, attrs, strings = read_token_file(path)
+    sha256, unit = path.stem.split("-", 1)
+    spaced = tokens.copy()
+    spaced[:, attrs.tolist().index(SPACY)] = 0         # every token's space flag dropped
+    body = written.index(tokens.tobytes())
+    for damaged in (written.replace(tokens.tobytes(), spaced.tobytes()),
+                    written[:-len("".join(strings)) - len(strings)]
+                    + b"".join(b"Z" * len(s.encode()) + b"\0" for s in strings)):
+        assert len(damaged) == len(written) and damaged != written
+        path.write_bytes(damaged)
+        assert DocCache(tmp_path, "blank").load(sha256, unit, load_pipeline().vocab) is None
+        again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+        assert again.equals(first)
+        assert path.read_bytes() == written
+    # any one byte of the arrays or strings changed
+    for at in range(body - 8 * (len(lengths) + len(attrs)), len(written)):
+        path.write_bytes(written[:at] + bytes([written[at] ^ 1]) + written[at + 1:])
+        with pytest.raises(ValueError):
+            read_token_file(path)
