@@ -300,8 +300,6 @@ def test_a_cache_file_that_does_not_fit_is_written_again(fixture_study, tmp_path
     assert not (tmp_path / "nul.tokens").exists()
 
 
-
-
 def test_a_cache_file_changed_in_one_byte_is_written_again(fixture_study, tmp_path):
     """A token file of the right size whose arrays or strings changed (a disk error, a
     partial overwrite) counts as missing: a token's space flag dropped would shift the
