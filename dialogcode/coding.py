@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from .codebook import Codebook
 from .nlp import (check_lengths, lemmatizer_only, load_pipeline, matching_components,
                   pipeline_id)
+from .memo import SortedMemo
 from .patterns import CompiledCodebook
 from .progress import progress_bar
 from .store import replacing
@@ -51,35 +52,28 @@ class DocCache:
         self.hits = self.misses = 0
         self._vocab = None
         self._added: set[str] = set()       # strings load has added to self._vocab
-        # hashes put has looked up in self._vocab (sorted) and their strings (None: not
-        # in the vocabulary)
-        self._hashes = numpy.zeros(0, dtype=numpy.uint64)
-        self._texts = numpy.zeros(0, dtype=object)
+        # the strings of the hashes put has looked up in self._vocab (None: not in it)
+        self._texts = SortedMemo(object)
 
     def _known(self, vocab) -> set[str]:
         """The strings load has added to ``vocab`` (each is added once, not once per
         document); what this cache knew of another vocabulary is forgotten."""
         if vocab is not self._vocab:
             self._vocab, self._added = vocab, set()
-            self._hashes, self._texts = self._hashes[:0], self._texts[:0]
+            self._texts.clear()
         return self._added
 
     def _strings(self, hashes: numpy.ndarray, vocab) -> list[str]:
         """The strings of ``hashes`` (distinct) that ``vocab`` holds, in their order;
         each hash is looked up in the vocabulary once per run, then found with a binary
         search."""
-        self._known(vocab)
-        known = self._hashes
-        places = numpy.searchsorted(known, hashes)
-        if not len(known) or (known[numpy.minimum(places, len(known) - 1)] != hashes).any():
-            new = numpy.setdiff1d(hashes, known)
+        def look_up(new: numpy.ndarray) -> numpy.ndarray:
             texts = numpy.empty(len(new), dtype=object)
             texts[:] = [vocab.strings[h] if h in vocab.strings else None for h in new.tolist()]
-            at = numpy.searchsorted(known, new)
-            self._hashes = numpy.insert(known, at, new)
-            self._texts = numpy.insert(self._texts, at, texts)
-            places = numpy.searchsorted(self._hashes, hashes)
-        texts = self._texts[places].tolist()
+            return texts
+
+        self._known(vocab)
+        texts = self._texts.get(hashes, look_up).tolist()
         return [text for text in texts if text is not None] if None in texts else texts
 
     def _path(self, sha256: str, unit: str) -> Path | None:

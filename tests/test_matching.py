@@ -328,3 +328,24 @@ def test_a_cache_file_changed_in_one_byte_is_written_again(fixture_study, tmp_pa
         path.write_bytes(written[:at] + bytes([written[at] ^ 1]) + written[at + 1:])
         with pytest.raises(ValueError):
             read_token_file(path)
+
+
+def test_a_sorted_memo_gives_each_keys_value_and_computes_only_new_keys():
+    """The memo behind the cold path's lemma and string look-ups: a key met before,
+    one between, before or after those met, and none at all."""
+    import numpy
+
+    from dialogcode.memo import SortedMemo
+
+    asked = []
+
+    def compute(keys):
+        asked.append(keys.tolist())
+        return keys * 10
+
+    memo = SortedMemo(numpy.uint64)
+    for keys, new in (([50, 20], [20, 50]), ([20, 35, 2**60, 1, 50], [1, 35, 2**60]),
+                      ([], None), ([35, 50, 1], None)):
+        keys = numpy.array(keys, dtype=numpy.uint64)
+        assert memo.get(keys, compute).tolist() == (keys * 10).tolist()
+        assert asked.pop() == new if new else not asked
