@@ -323,11 +323,13 @@ def test_a_cache_file_changed_in_one_byte_is_written_again(fixture_study, tmp_pa
         again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
         assert again.equals(first)
         assert path.read_bytes() == written
-    # any one byte changed
+    # any one byte changed, or the file cut at any byte
     for at in range(len(written)):
-        path.write_bytes(written[:at] + bytes([written[at] ^ 1]) + written[at + 1:])
-        with pytest.raises(ValueError):
-            read_token_file(path)
+        for damaged in (written[:at] + bytes([written[at] ^ 1]) + written[at + 1:],
+                        written[:at]):
+            path.write_bytes(damaged)
+            with pytest.raises(ValueError):
+                read_token_file(path)
 
 
 def test_a_sorted_memo_gives_each_keys_value_and_computes_only_new_keys():
