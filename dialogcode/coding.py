@@ -7,6 +7,7 @@ only re-runs matching.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from itertools import islice, repeat
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -20,6 +21,7 @@ from spacy.tokens import Doc
 from .codebook import Codebook
 from .nlp import (check_lengths, lemmatizer_only, load_pipeline, matching_components,
                   pipeline_id)
+from .memo import SortedMemo
 from .patterns import CompiledCodebook
 from .progress import progress_bar
 from .store import replacing
@@ -28,7 +30,7 @@ from .store import replacing
 CODING_INPUT_COLUMNS = ["seg_id", "doc_id", "unit", "start", "end", "text", "codable"]
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "6"   # bump when segmentation or the cache layout changes
+CACHE_FORMAT = "7"   # bump when segmentation or the cache layout changes
 # token attributes kept in the cache (those holding a value); string-valued ones have
 # their strings saved too
 _ATTRS = [ORTH, LEMMA, NORM, SPACY, TAG, POS, DEP, HEAD, SENT_START]
@@ -50,35 +52,28 @@ class DocCache:
         self.hits = self.misses = 0
         self._vocab = None
         self._added: set[str] = set()       # strings load has added to self._vocab
-        # hashes put has looked up in self._vocab (sorted) and their strings (None: not
-        # in the vocabulary)
-        self._hashes = numpy.zeros(0, dtype=numpy.uint64)
-        self._texts = numpy.zeros(0, dtype=object)
+        # the strings of the hashes put has looked up in self._vocab (None: not in it)
+        self._texts = SortedMemo(object)
 
     def _known(self, vocab) -> set[str]:
         """The strings load has added to ``vocab`` (each is added once, not once per
         document); what this cache knew of another vocabulary is forgotten."""
         if vocab is not self._vocab:
             self._vocab, self._added = vocab, set()
-            self._hashes, self._texts = self._hashes[:0], self._texts[:0]
+            self._texts.clear()
         return self._added
 
     def _strings(self, hashes: numpy.ndarray, vocab) -> list[str]:
         """The strings of ``hashes`` (distinct) that ``vocab`` holds, in their order;
         each hash is looked up in the vocabulary once per run, then found with a binary
         search."""
-        self._known(vocab)
-        known = self._hashes
-        places = numpy.searchsorted(known, hashes)
-        if not len(known) or (known[numpy.minimum(places, len(known) - 1)] != hashes).any():
-            new = numpy.setdiff1d(hashes, known)
+        def look_up(new: numpy.ndarray) -> numpy.ndarray:
             texts = numpy.empty(len(new), dtype=object)
             texts[:] = [vocab.strings[h] if h in vocab.strings else None for h in new.tolist()]
-            at = numpy.searchsorted(known, new)
-            self._hashes = numpy.insert(known, at, new)
-            self._texts = numpy.insert(self._texts, at, texts)
-            places = numpy.searchsorted(self._hashes, hashes)
-        texts = self._texts[places].tolist()
+            return texts
+
+        self._known(vocab)
+        texts = self._texts.get(hashes, look_up).tolist()
         return [text for text in texts if text is not None] if None in texts else texts
 
     def _path(self, sha256: str, unit: str) -> Path | None:
@@ -134,11 +129,14 @@ class DocCache:
                          self._strings(pd.unique(tokens[:, strings].ravel()), vocab))
 
 
-# a token file: this tag, then the numbers of segments, attributes, tokens and strings
-# and the strings' size in bytes (int64), each segment's number of tokens (int64), the
-# attributes (int64), the token arrays (uint64, a row per token), then the strings in
-# UTF-8, each followed by a NUL; numbers little-endian
-_TOKEN_FILE_TAG = b"dialogcode tokens 6\n"
+# a token file: this tag, then the numbers of segments, attributes, tokens and strings,
+# the strings' size in bytes and the CRC-32 of the rest of the file (int64), each
+# segment's number of tokens (int64), the attributes (int64), the token arrays (uint64,
+# a row per token), then the strings in UTF-8, each followed by a NUL; numbers
+# little-endian. The CRC catches a changed byte, which the sizes cannot (a space flag
+# dropped would shift the offsets of every coding after it)
+_TOKEN_FILE_TAG = b"dialogcode tokens 7\n"
+_HEADER = len(_TOKEN_FILE_TAG) + 48
 
 
 def write_token_file(path: Path, tokens: numpy.ndarray, lengths: numpy.ndarray,
@@ -149,13 +147,17 @@ def write_token_file(path: Path, tokens: numpy.ndarray, lengths: numpy.ndarray,
     text = ("\0".join(strings) + "\0" if strings else "").encode("utf-8")
     if text.count(b"\0") != len(strings):
         return
+    body = [numpy.ascontiguousarray(array, dtype=dtype).data for array, dtype in
+            ((lengths, "<i8"), (attrs, "<i8"), (tokens, "<u8"))] + [text]
+    crc = 0
+    for part in body:
+        crc = zlib.crc32(part, crc)
     with replacing(path) as temporary, open(temporary, "wb") as out:
         out.write(_TOKEN_FILE_TAG)
-        out.write(numpy.array([len(lengths), len(attrs), len(tokens), len(strings), len(text)],
-                              dtype="<i8").tobytes())
-        for array, dtype in ((lengths, "<i8"), (attrs, "<i8"), (tokens, "<u8")):
-            out.write(numpy.ascontiguousarray(array, dtype=dtype).data)
-        out.write(text)
+        out.write(numpy.array([len(lengths), len(attrs), len(tokens), len(strings), len(text),
+                               crc], dtype="<i8").tobytes())
+        for part in body:
+            out.write(part)
 
 
 def read_token_file(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray,
@@ -163,16 +165,15 @@ def read_token_file(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, numpy.nda
     """The (tokens, lengths, attrs, strings) :func:`write_token_file` wrote (the arrays
     read-only); raises ValueError when ``path`` is not such a file (another tag, a size
     that does not fit its counts, lengths that do not add up to its tokens, strings that
-    are not UTF-8) and OSError when it cannot be read."""
+    are not UTF-8, a changed byte) and OSError when it cannot be read."""
     data = path.read_bytes()
-    if not data.startswith(_TOKEN_FILE_TAG) or len(data) < len(_TOKEN_FILE_TAG) + 40:
+    if not data.startswith(_TOKEN_FILE_TAG) or len(data) < _HEADER:
         raise ValueError(f"{path}: not a token file")
-    at = len(_TOKEN_FILE_TAG)
-    counts = numpy.frombuffer(data, dtype="<i8", count=5, offset=at)
-    n_segments, n_attrs, n_tokens, n_strings, size = counts.tolist()
-    at += 40
+    counts = numpy.frombuffer(data, dtype="<i8", count=6, offset=len(_TOKEN_FILE_TAG))
+    n_segments, n_attrs, n_tokens, n_strings, size, crc = counts.tolist()
+    at = _HEADER
     if counts.min() < 0 or len(data) != at + 8 * (n_segments + n_attrs + n_tokens * n_attrs) \
-            + size:
+            + size or zlib.crc32(memoryview(data)[at:]) != crc:
         raise ValueError(f"{path}: truncated or damaged")
     lengths = numpy.frombuffer(data, dtype="<i8", count=n_segments, offset=at)
     attrs = numpy.frombuffer(data, dtype="<i8", count=n_attrs, offset=at + 8 * n_segments)

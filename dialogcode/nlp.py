@@ -14,6 +14,7 @@ from spacy.lookups import load_lookups
 from spacy.tokens import Doc
 
 from .errors import ConfigError, IngestError
+from .memo import SortedMemo
 
 BLANK = "blank"
 # components that matching and sentence splitting never need
@@ -32,9 +33,7 @@ class LowercaseLookupLemmatizer:
         self.vocab = vocab
         self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lemmas: dict[int, int] = {}   # LOWER hash -> LEMMA hash
-        # the same for long arrays: sorted LOWER hashes and their LEMMA hashes
-        self._lowers = numpy.zeros(0, dtype=numpy.uint64)
-        self._lowers_lemmas = numpy.zeros(0, dtype=numpy.uint64)
+        self._long = SortedMemo(numpy.uint64)   # the same, for long arrays
 
     def _lemma(self, lower: int) -> int:
         found = self._lemmas.get(lower)
@@ -50,15 +49,7 @@ class LowercaseLookupLemmatizer:
         if len(lowers) <= 256:
             return self._lookup(lowers)
         codes, distinct = pd.factorize(lowers)
-        known = self._lowers
-        places = numpy.searchsorted(known, distinct)
-        if not len(known) or (known[numpy.minimum(places, len(known) - 1)] != distinct).any():
-            new = numpy.setdiff1d(distinct, known)
-            at = numpy.searchsorted(known, new)
-            self._lowers = numpy.insert(known, at, new)
-            self._lowers_lemmas = numpy.insert(self._lowers_lemmas, at, self._lookup(new))
-            places = numpy.searchsorted(self._lowers, distinct)
-        return self._lowers_lemmas[places][codes]
+        return self._long.get(distinct, self._lookup)[codes]
 
     def _lookup(self, lowers: numpy.ndarray) -> numpy.ndarray:
         known = self._lemmas

@@ -122,3 +122,16 @@ def test_a_segments_table_coding_cannot_read_in_parts_is_named(ingested, damage,
     with pytest.raises(DialogcodeError, match="segments.parquet"):
         list(read_parts(ingested / "out", "segments", hint=HINT,
                         columns=CODING_INPUT_COLUMNS, rows=5))
+
+
+def test_coding_in_parts_with_worker_processes_gives_the_same_codings(sample, tmp_path):
+    """`dialogcode code --jobs 2` tokenises each part's documents in two processes."""
+    out, corpus, book = sample
+    whole = code_corpus(corpus.segments, corpus.documents, book)
+    parts = list(read_parts(out, "segments", hint=HINT, columns=CODING_INPUT_COLUMNS,
+                            rows=600))
+    assert len(parts) > 2
+    cold = code_parts(parts, corpus.documents, book, cache_dir=tmp_path, n_process=2)
+    warm = code_parts(parts, corpus.documents, book, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(cold, whole)
+    pd.testing.assert_frame_equal(warm, whole)

@@ -300,3 +300,54 @@ def test_a_cache_file_that_does_not_fit_is_written_again(fixture_study, tmp_path
     assert not (tmp_path / "nul.tokens").exists()
 
 
+def test_a_cache_file_changed_in_one_byte_is_written_again(fixture_study, tmp_path):
+    """A token file of the right size whose arrays or strings changed (a disk error, a
+    partial overwrite) counts as missing: a token's space flag dropped would shift the
+    offsets and quotes of every coding after it, garbage strings crash spaCy."""
+    from spacy.attrs import SPACY
+
+    corpus, book = fixture_study
+    first = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+    [path] = tmp_path.glob("*/*.tokens")
+    written = path.read_bytes()
+    tokens, lengths, attrs, strings = read_token_file(path)
+    sha256, unit = path.stem.split("-", 1)
+    spaced = tokens.copy()
+    spaced[:, attrs.tolist().index(SPACY)] = 0         # every token's space flag dropped
+    for damaged in (written.replace(tokens.tobytes(), spaced.tobytes()),
+                    written[:-len("".join(strings)) - len(strings)]
+                    + b"".join(b"Z" * len(s.encode()) + b"\0" for s in strings)):
+        assert len(damaged) == len(written) and damaged != written
+        path.write_bytes(damaged)
+        assert DocCache(tmp_path, "blank").load(sha256, unit, load_pipeline().vocab) is None
+        again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+        assert again.equals(first)
+        assert path.read_bytes() == written
+    # any one byte changed, or the file cut at any byte
+    for at in range(len(written)):
+        for damaged in (written[:at] + bytes([written[at] ^ 1]) + written[at + 1:],
+                        written[:at]):
+            path.write_bytes(damaged)
+            with pytest.raises(ValueError):
+                read_token_file(path)
+
+
+def test_a_sorted_memo_gives_each_keys_value_and_computes_only_new_keys():
+    """The memo behind the cold path's lemma and string look-ups: a key met before,
+    one between, before or after those met, and none at all."""
+    import numpy
+
+    from dialogcode.memo import SortedMemo
+
+    asked = []
+
+    def compute(keys):
+        asked.append(keys.tolist())
+        return keys * 10
+
+    memo = SortedMemo(numpy.uint64)
+    for keys, new in (([50, 20], [20, 50]), ([20, 35, 2**60, 1, 50], [1, 35, 2**60]),
+                      ([], None), ([35, 50, 1], None)):
+        keys = numpy.array(keys, dtype=numpy.uint64)
+        assert memo.get(keys, compute).tolist() == (keys * 10).tolist()
+        assert asked.pop() == new if new else not asked
