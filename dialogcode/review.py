@@ -505,5 +505,7 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
             set(human["doc_id"].dropna())), "seg_id"])
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
                         cache_dir=study.out / "cache")
-    return review_items(chosen.assign(quote=""), None, corpus.segments, corpus.documents,
-                        labels, decisions)
+    quotes = codings.loc[codings["source"] == "rule", ["seg_id", "code_id", "quote"]]
+    chosen = chosen.merge(quotes, on=["seg_id", "code_id"], how="left")  # a rule's matches
+    return review_items(chosen.fillna({"quote": ""}), None, corpus.segments,
+                        corpus.documents, labels, decisions)

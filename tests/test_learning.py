@@ -465,6 +465,14 @@ def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
     assert rows["seg_id"].nunique() == 4
     assert rows["doc_id"].isin({"call5", "call6", "call7"}).all()     # nobody coded these
     assert rows["doc_id"].nunique() >= 2                               # spread out
+    # a rule row shows what the rule matched, as the review sheet's docs say
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    matched = codings[codings["source"] == "rule"].groupby(["seg_id", "code_id"])[
+        "quote"].agg(" | ".join)
+    ruled = rows[rows["source"] == "rule"]
+    assert len(ruled) and ruled["matched"].tolist() == [
+        matched[key] for key in zip(ruled["seg_id"], ruled["code_id"])]
+    assert rows.loc[rows["source"] == "model", "matched"].isna().all()
     book = openpyxl.load_workbook(sheet)
     ws = book["review"]
     header = [c.value for c in ws[1]]
