@@ -251,17 +251,32 @@ def test_docs_rebuilt_from_the_cache_are_the_pipelines_docs(fixture_study, tmp_p
     assert as_rows(coded) == expected and len(expected) > 10
 
 
+def _coded_once(fixture_study, tmp_path):
+    """The fixture study coded with an empty cache in ``tmp_path``: its codings, its one
+    token file and that file's bytes."""
+    corpus, book = fixture_study
+    first = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+    [path] = tmp_path.glob("*/*.tokens")
+    return first, path, path.read_bytes()
+
+
+def _written_again(fixture_study, tmp_path, path, first, written):
+    """A damaged token file counts as missing: coding is the same, the file written anew."""
+    corpus, book = fixture_study
+    sha256, unit = path.stem.split("-", 1)
+    assert DocCache(tmp_path, "blank").load(sha256, unit, load_pipeline().vocab) is None
+    again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
+    assert again.equals(first)
+    assert path.read_bytes() == written
+
+
 def test_a_cache_file_that_does_not_fit_is_written_again(fixture_study, tmp_path):
     """Damaged or foreign token files count as missing: coding is the same and the
     file is written again, never a traceback from numpy or spaCy."""
     import numpy
 
-    corpus, book = fixture_study
-    first = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
-    [path] = tmp_path.glob("*/*.tokens")
-    written = path.read_bytes()
+    first, path, written = _coded_once(fixture_study, tmp_path)
     tokens, lengths, attrs, strings = read_token_file(path)
-    sha256, unit = path.stem.split("-", 1)
 
     def arrays(**changed):
         def write():
@@ -291,10 +306,7 @@ def test_a_cache_file_that_does_not_fit_is_written_again(fixture_study, tmp_path
                 + written[tag_end + 32:]),                 # a string short
             raw(written[:-1]), raw(b"")):                  # truncated
         damage()
-        assert DocCache(tmp_path, "blank").load(sha256, unit, load_pipeline().vocab) is None
-        again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
-        assert again.equals(first)
-        assert path.read_bytes() == written
+        _written_again(fixture_study, tmp_path, path, first, written)
     # a string holding a NUL would not read back: such a document is not cached
     write_token_file(tmp_path / "nul.tokens", tokens, lengths, attrs, ["a\0b", *strings])
     assert not (tmp_path / "nul.tokens").exists()
@@ -306,12 +318,8 @@ def test_a_cache_file_changed_in_one_byte_is_written_again(fixture_study, tmp_pa
     offsets and quotes of every coding after it, garbage strings crash spaCy."""
     from spacy.attrs import SPACY
 
-    corpus, book = fixture_study
-    first = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
-    [path] = tmp_path.glob("*/*.tokens")
-    written = path.read_bytes()
+    first, path, written = _coded_once(fixture_study, tmp_path)
     tokens, lengths, attrs, strings = read_token_file(path)
-    sha256, unit = path.stem.split("-", 1)
     spaced = tokens.copy()
     spaced[:, attrs.tolist().index(SPACY)] = 0         # every token's space flag dropped
     for damaged in (written.replace(tokens.tobytes(), spaced.tobytes()),
@@ -319,10 +327,7 @@ def test_a_cache_file_changed_in_one_byte_is_written_again(fixture_study, tmp_pa
                     + b"".join(b"Z" * len(s.encode()) + b"\0" for s in strings)):
         assert len(damaged) == len(written) and damaged != written
         path.write_bytes(damaged)
-        assert DocCache(tmp_path, "blank").load(sha256, unit, load_pipeline().vocab) is None
-        again = code_corpus(corpus.segments, corpus.documents, book, cache_dir=tmp_path)
-        assert again.equals(first)
-        assert path.read_bytes() == written
+        _written_again(fixture_study, tmp_path, path, first, written)
     # any one byte changed, or the file cut at any byte
     for at in range(len(written)):
         for damaged in (written[:at] + bytes([written[at] ^ 1]) + written[at + 1:],
