@@ -15,21 +15,13 @@ coders named in ``final_coders`` (dialogcode.yaml).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from .codebook import Code
-from .coders import CodingsError, check_name, chosen_coders, coder_path, read_coder
+from .coders import CodingsError, chosen_coders, coder_path, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
-from .formats.tables import xlsx_rows
-from .importers.tabular import code_numbers, same_text
-from .limits import DEFAULT, Limits
-from .safexml import xml_text
-from .workbook import write_workbook
-from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
+from .store import read_table, write_csv
 from .study import Study
 
 DECISIONS = "decisions.csv"
@@ -37,8 +29,6 @@ DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note
                     "decided_at", "start", "end"]
 HISTORY = "decisions-history.csv"
 REQUIRED = ["seg_id", "code_id", "decision"]
-SHEET_COLUMNS = ["seg_id", "code_id", "label", "source", "matched", "score", "speaker",
-                 "site", "doc_id", "text", "decision", "note"]
 CHOICES = ("accept", "reject")
 PROPOSALS = ("suggestion", "model", "reviewer")   # accepted ones stay final codings on their own
 
@@ -102,182 +92,6 @@ def load_decisions(study: Study) -> pd.DataFrame:
     return table
 
 
-def load_suggestions(study: Study) -> pd.DataFrame | None:
-    """``out/suggestions.parquet`` from `dialogcode suggest`, when it exists."""
-    if not (study.out / "suggestions.parquet").is_file():
-        return None
-    return read_table(study.out, "suggestions", hint="dialogcode suggest")
-
-
-def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
-                 segments: pd.DataFrame, documents: pd.DataFrame, labels: dict[str, str],
-                 decisions: pd.DataFrame) -> pd.DataFrame:
-    """One row per (segment, code) to review (:data:`SHEET_COLUMNS`): codings (rule ones
-    with their matched text, model ones with their score), then suggestions with their
-    score; earlier decisions filled in."""
-    grouped = rules.groupby(["seg_id", "code_id"], sort=False)
-    items = grouped.agg(matched=("quote", " | ".join), source=("source", "first"),
-                        score=("score", "max")).reset_index()
-    items.loc[items["source"] == "model", "matched"] = ""
-    if suggestions is not None and len(suggestions):
-        extra = suggestions.rename(columns={"terms": "matched"})[
-            ["seg_id", "code_id", "matched", "score"]].assign(source="suggestion")
-        items = pd.concat([items, extra], ignore_index=True)
-    context = segments[["seg_id", "doc_id", "speaker", "text"]].merge(
-        documents[["doc_id", "site"]], on="doc_id", how="left")
-    items = items.merge(context, on="seg_id", how="left")
-    items["label"] = items["code_id"].map(labels)
-    previous = decisions.drop_duplicates(["seg_id", "code_id"], keep="last")
-    items = items.merge(previous[["seg_id", "code_id", "decision", "note"]],
-                        on=["seg_id", "code_id"], how="left")
-    return items.reindex(columns=SHEET_COLUMNS).fillna({"decision": "", "note": ""})
-
-
-def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
-    """A filled review sheet (.xlsx, checked against ``limits``, a number in its code_id
-    column read as the id of ``codes`` it stands for,
-    :func:`~dialogcode.importers.tabular.code_numbers`; or .csv) with a ``line`` column
-    for messages; the cells of a .csv sheet as they were before :func:`write_sheet`
-    neutralised them."""
-    if path.suffix.lower() == ".xlsx":
-        rows = xlsx_rows(path, str(path), ReviewError, limits, unmerged=True)
-        if not rows:
-            raise ReviewError("the sheet is empty", file=path)
-        numbers = code_numbers(rows, path, codes)
-        if numbers:
-            raise ReviewError(numbers)
-        header = ["" if c is None else str(c).strip() for c in rows[0]]
-        twice = sorted({c for c in header if c and header.count(c) > 1})
-        if twice:
-            raise ReviewError(f"column(s) {', '.join(map(repr, twice))} appear twice; keep "
-                              "one of each", file=path, line=1)
-        table = pd.DataFrame(rows[1:], columns=header, dtype=object)
-        table = table.fillna("").astype(str).assign(line=range(2, len(table) + 2))
-    else:
-        table = csv_table(path)
-        table[table.columns.drop("line")] = table.drop(columns="line").map(unneutralize)
-    missing = [c for c in REQUIRED if c not in table.columns]
-    if missing:
-        raise ReviewError(f"missing column(s) {', '.join(missing)}", file=path, line=1)
-    return table
-
-
-def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:
-    """How many decided rows of ``sheet`` are not in ``decisions`` as they stand, and
-    undecided rows with a note (which `review import` asks to decide)."""
-    decided = sheet[sheet["decision"].str.strip() != ""]
-    known = set(zip(decisions["seg_id"], decisions["code_id"], decisions["decision"]))
-    noted = (sheet["decision"].str.strip() == "") & \
-        sheet.get("note", pd.Series("", sheet.index)).str.strip().ne("")
-    return int(noted.sum()) + sum((s, c, d.strip().lower()) not in known for s, c, d in
-                                  zip(decided["seg_id"], decided["code_id"],
-                                      decided["decision"]))
-
-
-def proposals(codings: pd.DataFrame, suggestions: pd.DataFrame | None
-              ) -> dict[tuple[str, str], str]:
-    """(seg_id, code_id) -> source (rule, model or suggestion) of every code proposed on
-    a segment, codings before suggestions, as :func:`review_items` lists them."""
-    found: dict[tuple[str, str], str] = {}
-    for seg_id, code_id, source in zip(codings["seg_id"], codings["code_id"],
-                                       codings["source"]):
-        found.setdefault((seg_id, code_id), source)
-    if suggestions is not None:
-        for key in zip(suggestions["seg_id"], suggestions["code_id"]):
-            found.setdefault(key, "suggestion")
-    return found
-
-
-def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
-                    documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
-                    proposed: dict[tuple[str, str], str]) -> pd.DataFrame:
-    """The decided rows of a filled sheet as decisions by ``reviewer``, made now.
-
-    Every bad row is reported: a decision other than accept or reject, a note without
-    a decision, an unknown segment or code, a doc_id not the segment's, a category
-    (``codable: false``) or a preamble or heading accepted, a code on a segment decided
-    both ways or with two notes, a ``text`` cell that does not show its segment's text
-    (as an export shows it: masked, in a workbook cell; whatever privacy findings were
-    decided since). ``codes`` are the codebook's, by id. Each decision's source
-    is that of the code proposed on the segment in ``proposed`` (:func:`proposals`);
-    for a code not proposed there, the sheet's ``model`` or ``suggestion`` (a
-    ``--next`` sheet's other codes), otherwise ``reviewer``: a row whose code a person
-    changed, or a sheet without its source column, cannot pass an added code off as a
-    rule coding (which would then never count)."""
-    if reviewer:
-        check_name(reviewer, "reviewer")
-    sheet = sheet.assign(decision=sheet["decision"].str.strip().str.lower())
-    decided = sheet[sheet["decision"] != ""]
-    problems = [Problem(f"decision must be accept or reject, not {row.decision!r}",
-                        str(path), row.line, row.seg_id)
-                for row in decided.itertuples() if row.decision not in CHOICES]
-    if "note" in sheet:     # a note is kept with a decision; alone it would be lost
-        problems += [Problem("a note without a decision: accept or reject the code, or "
-                             "clear the note", str(path), row.line, row.seg_id)
-                     for row in sheet[sheet["decision"] == ""].itertuples()
-                     if row.note.strip()]
-    known = segments.set_index("seg_id")["doc_id"]
-    problems += [Problem(f"unknown seg_id {row.seg_id!r}", str(path), row.line)
-                 for row in decided.itertuples() if row.seg_id not in known.index]
-    if "doc_id" in decided:
-        problems += [Problem(f"seg_id {row.seg_id} is in document {known[row.seg_id]}, but "
-                             f"the row's doc_id is {row.doc_id.strip()!r}", str(path),
-                             row.line)
-                     for row in decided.itertuples() if row.seg_id in known.index
-                     and row.doc_id.strip() not in ("", known[row.seg_id])]
-    problems += [Problem(f"unknown code {row.code_id!r}", str(path), row.line)
-                 for row in decided.itertuples() if row.code_id not in codes]
-    accepted = decided[decided["decision"] == "accept"]
-    problems += [Problem(f"{row.code_id} is a category (codable: false), which is never "
-                         "coded; accept one of its codes", str(path), row.line)
-                 for row in accepted.itertuples()
-                 if row.code_id in codes and not codes[row.code_id].codable]
-    segment = segments.set_index("seg_id")
-    problems += [Problem(f"{row.seg_id} is a {segment.at[row.seg_id, 'kind']}, which is "
-                         "never coded", str(path), row.line)
-                 for row in accepted.itertuples()
-                 if row.seg_id in known.index and not segment.at[row.seg_id, "codable"]]
-    if "text" in decided:
-        # seg_ids follow the turns' positions: after a transcript is edited and ingested
-        # again, the same seg_id may be another turn than the one the reviewer read
-        problems += [Problem(f"the text in this row is not the text of {row.seg_id} now: "
-                             "was its transcript changed and ingested again since the sheet "
-                             "was written, or the cell edited? Export the sheet again, or "
-                             "restore the cell", str(path), row.line)
-                     for row in decided.itertuples() if row.seg_id in known.index
-                     and not _shown_text(row.text, segment.at[row.seg_id, "text"])]
-    notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
-    twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
-        lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)
-    for (seg, code), group in twice.groupby(["seg_id", "code_id"], sort=False):
-        how = ("both accepted and rejected" if group["decision"].nunique() > 1
-               else "decided with different notes")
-        problems.append(Problem(f"{code} is {how} on {seg} (lines "
-                                f"{', '.join(map(str, group['line']))}); keep one",
-                                str(path), group["line"].iloc[-1]))
-    if problems:
-        raise ReviewError(problems)
-    hashes = documents.set_index("doc_id")["sha256"]
-    return pd.DataFrame({
-        "seg_id": decided["seg_id"], "code_id": decided["code_id"],
-        "decision": decided["decision"],
-        "source": [proposed.get(key) or (said if said in PROPOSALS else "reviewer")
-                   for key, said in zip(zip(decided["seg_id"], decided["code_id"]),
-                                        decided.get("source", pd.Series("", decided.index)
-                                                    ).str.strip().str.lower())],
-        "reviewer": reviewer, "note": decided["note"] if "note" in decided else None,
-        "sha256": decided["seg_id"].map(known).map(hashes),
-        "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-    }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
-
-
-def _shown_text(cell: str, text: str) -> bool:
-    """Whether a sheet's ``text`` cell shows a segment's ``text`` as an export wrote it,
-    privacy-masked (:func:`~dialogcode.importers.tabular.same_text`) and, in a workbook,
-    with the characters XML cannot hold made visible."""
-    return same_text(cell, text) or same_text(cell, xml_text(text))
-
-
 def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
                     ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """``old`` with ``new`` added. A new decision on the same (seg_id, code_id) with
@@ -323,13 +137,6 @@ def _offset(value) -> str:
         return ""
     text = str(value).strip()
     return str(int(float(text))) if text else ""
-
-
-def write_sheet(path: Path, items: pd.DataFrame) -> Path:
-    """The review sheet: .xlsx with an accept/reject drop-down, or .csv."""
-    if path.suffix.lower() == ".xlsx":
-        return write_workbook(path, {"review": items}, choices={"review": {"decision": CHOICES}})
-    return write_csv(safe_for_spreadsheet(items), path)
 
 
 def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
@@ -479,33 +286,3 @@ def final_coders(study: Study) -> list[str]:
     """Coders whose files join the final codings: ``final_coders`` in dialogcode.yaml,
     or every coder in codings/ when it is not set."""
     return chosen_coders(study, study.config.final_coders, "final_coders")
-
-
-def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
-                      decisions: pd.DataFrame, labels: dict[str, str], n: int) -> pd.DataFrame:
-    """Review rows (:func:`review_items`) for the ``n`` segments nobody coded or decided
-    whose coding would help the learned models most (`review export --next`, the
-    browser's queue). Needs `dialogcode learn`."""
-    from .active import next_items
-    from .analysis import check_current
-    from .coders import coder_names
-    from .learn import check_fits, load_models
-    from .learned import model_folder, segment_unit
-
-    folder = model_folder(study)
-    models = load_models(folder)
-    check_fits(models, book, corpus.documents, study.config.model, folder,
-               unit=segment_unit(corpus.segments))
-    check_current(study, codings, book, corpus)     # the rules' hits are model features
-    known = set(decisions["seg_id"])
-    for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), corpus.segments, coder,
-                           documents=corpus.documents)
-        known |= set(corpus.segments.loc[corpus.segments["doc_id"].isin(
-            set(human["doc_id"].dropna())), "seg_id"])
-    chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
-                        cache_dir=study.out / "cache")
-    quotes = codings.loc[codings["source"] == "rule", ["seg_id", "code_id", "quote"]]
-    chosen = chosen.merge(quotes, on=["seg_id", "code_id"], how="left")  # a rule's matches
-    return review_items(chosen.fillna({"quote": ""}), None, corpus.segments,
-                        corpus.documents, labels, decisions)

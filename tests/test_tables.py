@@ -56,6 +56,14 @@ def coded_copy(tmp_path: Path) -> tuple[Path, CliRunner]:
     assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
     return root, runner
 
+def tables_after_coding(root: Path):
+    """`dialogcode tables` on the study ``root`` once ingested and coded: its result."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    return runner.invoke(cli, ["tables", str(root), "-q"])
+
+
 def with_a_title_line(tmp_path: Path):
     """A copy of the evidence study whose north kick-off opens with a title line (a
     preamble, never coded), ingested: (study, corpus, codebook)."""
@@ -520,10 +528,7 @@ def test_a_manifest_column_named_like_a_code_is_refused_naming_the_column(tmp_pa
     manifest.write_text("\n".join([lines[0] + ",connection"]
                                   + [line + ",strong" for line in lines[1:]]) + "\n",
                         encoding="utf-8")
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
-    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
-    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    result = tables_after_coding(root)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert f"{manifest}:1 [connection]: column 'connection' is also a code id" in result.output
 
@@ -542,10 +547,7 @@ def test_a_yaml_manifest_column_named_like_a_code_is_refused_at_its_line(tmp_pat
     config.write_text(config.read_text(encoding="utf-8") + "manifest: manifest.yaml\n",
                       encoding="utf-8")
     line = manifest.read_text(encoding="utf-8").splitlines().index("  connection: strong")
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
-    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
-    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    result = tables_after_coding(root)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert (f"{manifest}:{line + 1} [connection]: column 'connection' is also a code id"
             in result.output)
@@ -564,10 +566,7 @@ def test_a_code_named_like_a_coded_segments_column_is_refused_naming_the_code(tm
         path = root / name
         path.write_text(path.read_text(encoding="utf-8").replace("connection", code_id),
                         encoding="utf-8")
-    runner = CliRunner()
-    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
-    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
-    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    result = tables_after_coding(root)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert (f"{codebook}:16 [{code_id}]: code id {code_id!r} is also a column of the "
             "coded_segments table") in result.output

@@ -46,8 +46,9 @@ def review_export(study, output, undecided, codes, force, next_n):
     N most useful segments to code next (docs/review.md)."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..review import (in_force, load_decisions, load_suggestions, next_review_items,
-                          read_sheet, review_items, unimported, write_sheet)
+    from ..review import in_force, load_decisions
+    from ..review_sheet import (load_suggestions, next_review_items, read_sheet,
+                                review_items, unimported, write_sheet)
     from ..store import read_table
     from ..study import Study
 
@@ -92,8 +93,8 @@ def review_import(sheet, study, reviewer):
     decision on the same code and segment replaces the old one; nothing else changes."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..review import (DECISIONS, load_suggestions, proposals, read_sheet,
-                          record_decisions, sheet_decisions)
+    from ..review import DECISIONS, record_decisions
+    from ..review_sheet import load_suggestions, proposals, read_sheet, sheet_decisions
     from ..store import read_table
     from ..study import Study
 

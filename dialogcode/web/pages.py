@@ -24,8 +24,8 @@ from ..privacy import TERMS as PRIVACY_TERMS
 from ..privacy.gate import masked_corpus
 from ..learned import model_folder
 from ..lock import study_lock
-from ..review import (CHOICES, DECISION_COLUMNS, in_force, load_decisions,
-                      load_suggestions, next_review_items, record_decisions, review_items)
+from ..review import CHOICES, DECISION_COLUMNS, in_force, load_decisions, record_decisions
+from ..review_sheet import load_suggestions, next_review_items, review_items
 from ..store import read_table, table_path
 from ..study import Study
 
