@@ -87,10 +87,13 @@ def load_pipeline(model: str = BLANK) -> Language:
 
 
 def pipeline_id(model: str) -> str:
-    """A string naming the pipeline and its version, for cache keys."""
+    """A string naming the pipeline and its version, for cache keys (a folder's with
+    :func:`~dialogcode.stamps.pipeline_stamp`, so one saved again there is another)."""
+    from .stamps import pipeline_stamp
+
     nlp = load_pipeline(model)
-    return f"{model}:{nlp.meta.get('name')}:{nlp.meta.get('version')}:{spacy.__version__}:" \
-           + ",".join(nlp.pipe_names)
+    return f"{pipeline_stamp(model)}:{nlp.meta.get('name')}:{nlp.meta.get('version')}:" \
+           f"{spacy.__version__}:" + ",".join(nlp.pipe_names)
 
 
 def matching_components(nlp: Language) -> list[str]:
