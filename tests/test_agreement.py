@@ -388,7 +388,15 @@ def test_codings_of_other_text_are_refused(segments):
         agree({"ana": ana, "rules": rules}, segments, documents=documents)
     problems = sorted((p.key, p.message) for p in caught.value.problems)
     assert [key for key, _ in problems] == ["ana", "rules"]
-    assert "'d2'" in problems[0][1] and "'d1'" in problems[1][1]
+    assert problems[0][1] == (
+        "document 'd2' was coded on other text (its sha256 differs from the document's): "
+        "the transcript changed since, so a seg_id may now name another turn; re-code it, "
+        "or leave it out")
+    assert "'d1' was coded on other text" in problems[1][1]
+    ana["sha256"] = ["aaa", ""]         # no hash recorded: nothing to compare
+    rules["sha256"] = None
+    assert agree({"ana": ana, "rules": rules}, segments, documents=documents).coders == [
+        "ana", "rules"]
 
 
 def test_unknown_seg_ids_are_refused(segments):
