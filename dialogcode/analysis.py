@@ -14,7 +14,7 @@ from .dask_tables import counting_for
 from .errors import CodebookError, ConfigError, DialogcodeError, ManifestError, Problem
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
-from .learned import trained_on
+from .learned import coded_by, trained_on
 from .lessons import LessonsFile, assemble, load_lessons
 from .manifest import STANDARD, column_line
 from .progress import progress_steps
@@ -212,6 +212,7 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     modelled = bool((codings["source"] == "model").any())
     trust = trust_summary(*(evaluation or (None, None)), book.version,
                           {c.id: c.label for c in book.codes.values()}, modelled=modelled,
+                          coded_with=coded_by(codings),
                           training=trained_on(study) if modelled else None)
     evidence = Evidence(corpus.documents, corpus.segments, final, book, lessons, tables,
                         trust, roles=pd.Series(roles.of(corpus.segments).to_numpy(),

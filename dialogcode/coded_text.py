@@ -25,6 +25,29 @@ import pandas as pd
 from .errors import Problem
 
 SHOWN = 5       # lines listed per document
+SHA_DIFFERS = "its sha256 differs from the document's"
+REIMPORT = "re-code, or import the coder's work again (`dialogcode import-codings`)"
+
+
+def changed_hashes(given, doc_ids, documents: pd.DataFrame) -> np.ndarray:
+    """True for each row that carries a document hash (``given``; empty or missing:
+    none) other than the ``sha256`` in ``documents`` of its document (``doc_ids``). A
+    row of a document not in ``documents`` is False: the checks of unknown seg_ids and
+    documents report it. The one test of a sha256 for coder files, agreement codings,
+    exports and review decisions."""
+    now = pd.Series(np.asarray(doc_ids, dtype=object)).map(
+        documents.set_index("doc_id")["sha256"]).to_numpy()
+    given = pd.Series(np.asarray(given, dtype=object)).fillna("").astype(str).str.strip()
+    given = given.to_numpy()
+    return (given != "") & pd.notna(now) & (given != now)
+
+
+def other_text(subject: str, remedy: str, why: str = SHA_DIFFERS) -> str:
+    """The one wording of work done on a document's earlier text: ``subject`` (``the
+    row of document 'x' was coded``) on other text (``why``), what that means, and
+    ``remedy``."""
+    return (f"{subject} on other text ({why}): the transcript changed since, so a seg_id "
+            f"may now name another turn; {remedy}")
 
 
 def _within(quote: str, text: str) -> bool:
@@ -107,10 +130,7 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
     doc_ids = segments["doc_id"].to_numpy()[position]
     hashed = np.zeros(len(table), dtype=bool)
     if documents is not None and "sha256" in table:
-        hashes = documents.set_index("doc_id")["sha256"]
-        given = table["sha256"].fillna("").str.strip().to_numpy()
-        now = pd.Series(doc_ids).map(hashes).to_numpy()
-        hashed = known & (given != "") & pd.notna(now) & (given != now)
+        hashed = known & changed_hashes(table["sha256"], doc_ids, documents)
     quoted = np.zeros(len(table), dtype=bool)
     if "quote" in table:
         texts = segments["text"].to_numpy()[position]
@@ -124,14 +144,12 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
     for doc_id in sorted(set(doc_ids[hashed | quoted])):
         mine = doc_ids == doc_id
         lines = sorted(table.index[mine & (hashed | quoted)])
-        why = ("its sha256 differs from the document's" if (mine & hashed).any() else
+        why = (SHA_DIFFERS if (mine & hashed).any() else
                "the row's quote is not the text of its seg_id")
         more = f" and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
         rows = (f"{len(lines)} rows of document {doc_id!r} (lines "
                 f"{', '.join(map(str, lines[:SHOWN]))}{more}) were" if len(lines) > 1
                 else f"the row of document {doc_id!r} was")
-        problems.append(Problem(
-            f"{rows} coded on other text ({why}): the transcript changed since, so a "
-            "seg_id may now name another turn; re-code, or import the coder's work "
-            "again (`dialogcode import-codings`)", path, int(lines[0])))
+        problems.append(Problem(other_text(f"{rows} coded", REIMPORT, why), path,
+                                int(lines[0])))
     return problems

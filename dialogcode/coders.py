@@ -17,7 +17,7 @@ import pandas as pd
 
 from .coded_text import changed_rows
 from .csvrows import read_csv_file
-from .errors import ArgumentError, DialogcodeError, Problem
+from .errors import ArgumentError, DialogcodeError, Problem, printable
 from .store import read_table, write_csv
 from .study import Study
 
@@ -208,14 +208,15 @@ def named_codings(study: Study, name: str, segments: pd.DataFrame,
     return read_coder(path, segments, path.stem, documents=documents)
 
 
-def identical_files(study: Study, names) -> list[Problem]:
-    """A problem for each coder file named that holds the same codings as an earlier
+def identical_files(study: Study, names) -> list[str]:
+    """A warning for each coder file named that holds the same codings as an earlier
     one: the same rows (seg_id, code_id, start, end) in any order and whatever its other
     columns hold (one file imported under two names differs in its ``source``; a coder's
-    own table and its import in their columns): the same coding passed twice would
-    agree with itself perfectly."""
+    own table and its import in their columns). Two coders may code exactly alike, but
+    the same coding passed twice agrees with itself perfectly, so `agree` says so
+    beside its figures."""
     seen: dict[frozenset, Path] = {}
-    problems = []
+    warnings = []
     for name in names:
         path = coder_file(study, name)
         if path is None:
@@ -227,9 +228,9 @@ def identical_files(study: Study, names) -> list[Problem]:
         codings = frozenset(zip(table["seg_id"].str.strip(), table["code_id"].str.strip(),
                                 *spans))
         if codings in seen:
-            problems.append(Problem(f"has the same content as {seen[codings]}: the same "
-                                    "coding passed twice (two coders who coded exactly "
-                                    "alike agree perfectly: 1.0 on every measure)",
-                                    str(path)))
+            warnings.append(printable(
+                f"{path} and {seen[codings]} hold the same codings: one coder's work "
+                "passed twice agrees with itself perfectly, so these figures say nothing "
+                "about agreement unless two coders really coded exactly alike"))
         seen.setdefault(codings, path)
-    return problems
+    return warnings

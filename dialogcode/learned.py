@@ -40,6 +40,15 @@ def trained_on(study: Study) -> str | None:
         return None
 
 
+def coded_by(codings: pd.DataFrame) -> str | None:
+    """The training-set digest of the model that made the model codings in ``codings``
+    (their ``rule_id`` is ``model:<digest>``), None without model codings or for ones
+    written before the digest was recorded (``rule_id`` ``model``)."""
+    made = codings.loc[codings["source"] == "model", "rule_id"].dropna().unique()
+    digests = sorted(r.removeprefix("model:") for r in made if r.startswith("model:"))
+    return digests[0] if digests else None
+
+
 def segment_unit(segments: pd.DataFrame) -> str | None:
     """The unit the segments are cut into: the finest of their ``unit`` values (sentence,
     turn, section), as field notes are cut into sections whatever ``unit:`` says; None
@@ -142,7 +151,8 @@ def codings_from_scores(models: CodeModels, segments: pd.DataFrame,
         parts.append(pd.DataFrame({
             "seg_id": chosen["seg_id"], "doc_id": chosen["doc_id"], "code_id": code_id,
             "start": chosen["start"].astype("int64"), "end": chosen["end"].astype("int64"),
-            "quote": chosen["text"], "source": "model", "rule_id": "model",
+            "quote": chosen["text"], "source": "model",
+            "rule_id": f"model:{models.meta.get('training', '')}",
             "score": scores[hits, j].round(4), "codebook_version": book.version_of(code_id)}))
     parts = [p for p in parts if len(p)]
     if not parts:

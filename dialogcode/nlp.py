@@ -17,6 +17,7 @@ from .errors import ConfigError, IngestError
 from .memo import SortedMemo
 
 BLANK = "blank"
+_LEMMATIZERS = ("lemmatizer", "trainable_lemmatizer", "dialogcode_lemmatizer")
 # components that matching and sentence splitting never need
 _UNNEEDED = ("ner", "textcat", "textcat_multilabel", "entity_linker", "entity_ruler",
              "span_ruler", "spancat")
@@ -83,14 +84,21 @@ def load_pipeline(model: str = BLANK) -> Language:
                           f"or use `model: {BLANK}` (no download needed)") from None
     if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
         nlp.add_pipe("sentencizer")
+    if not any(nlp.get_pipe_meta(name).factory in _LEMMATIZERS for name in nlp.pipe_names):
+        # lemma terms need lemmas (spaCy refuses a lemma matcher without them): a
+        # pipeline saved without a lemmatizer gets the default pipeline's lookup one
+        nlp.add_pipe("dialogcode_lemmatizer")
     return nlp
 
 
 def pipeline_id(model: str) -> str:
-    """A string naming the pipeline and its version, for cache keys."""
+    """A string naming the pipeline and its version, for cache keys (a folder's with
+    :func:`~dialogcode.stamps.pipeline_stamp`, so one saved again there is another)."""
+    from .stamps import pipeline_stamp
+
     nlp = load_pipeline(model)
-    return f"{model}:{nlp.meta.get('name')}:{nlp.meta.get('version')}:{spacy.__version__}:" \
-           + ",".join(nlp.pipe_names)
+    return f"{pipeline_stamp(model)}:{nlp.meta.get('name')}:{nlp.meta.get('version')}:" \
+           f"{spacy.__version__}:" + ",".join(nlp.pipe_names)
 
 
 def matching_components(nlp: Language) -> list[str]:

@@ -16,7 +16,7 @@ from .progress import progress_steps
 from .store import replacing
 from .tables import PHASES, document_phases, event_keys, phases_inferred
 from .trust import trust_summary
-from .wording import counted, display_name, quoted
+from .wording import counted, display_name, points, quoted
 
 REPORT = "report.html"
 VERDICTS = ("reliable", "tentative", "do not rely")
@@ -131,8 +131,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                 "codebook": True}
     template = (resources.files("dialogcode") / "data" / "report.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    environment.filters.update(counted=counted, display=display_name, quoted=quoted,
-                               label=lambda code: labels.get(code, code))
+    environment.filters.update(counted=counted, display=display_name, points=points,
+                               quoted=quoted, label=lambda code: labels.get(code, code))
     return environment.from_string(template).render(
         title=title, overview=overview, privacy=privacy, trust=trust or trust_summary(None, None, "", {}),
         sites=_records(by_site), charts=charts, change=change, small=small,

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+from .coded_text import changed_hashes
 from .coders import CodingsError, chosen_coders, coder_path, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
@@ -173,8 +174,8 @@ def _on_current_text(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.Ser
     """True for each decision made on its document's text as it is now (or recorded
     without the document's sha256), and for one naming no document of ``documents``,
     which :func:`check_decisions` reports as naming an unknown segment."""
-    now = doc_ids_of(decisions["seg_id"]).map(documents.set_index("doc_id")["sha256"])
-    return decisions["sha256"].eq("") | now.isna() | decisions["sha256"].eq(now)
+    changed = changed_hashes(decisions["sha256"], doc_ids_of(decisions["seg_id"]), documents)
+    return pd.Series(~changed, index=decisions.index)
 
 
 def in_force(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:

@@ -2,8 +2,8 @@
 
 A stage's *fingerprint* hashes the content of everything it reads (files and
 settings); its *code* hashes what does the work (:func:`toolkit`: the toolkit's source
-and the versions of the libraries that compute its results). After a stage succeeds,
-its fingerprint, its code and the size, modification time and SHA-256 of every file it
+and the versions of the libraries and of the spaCy pipeline that compute its results).
+After a stage succeeds, its fingerprint, its code and the size, modification time and SHA-256 of every file it
 wrote (every file in the folders it wrote) are saved in ``out/stamps.json``. Next time
 the stage is skipped only when the fingerprint and the code are the same and each of
 those files is still there as it was written (a file with another time is hashed
@@ -34,8 +34,9 @@ LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "spacy",
 @cache
 def toolkit(model: str = "blank") -> str:
     """SHA-256 of the code behind every stage: every file of the dialogcode package
-    (source, templates, data) and the installed versions of :data:`LIBRARIES` and of
-    the spaCy pipeline package ``model``. Any change of it (an upgrade, a `git pull` of an
+    (source, templates, data), the installed versions of :data:`LIBRARIES` and the
+    spaCy pipeline ``model`` (:func:`pipeline_stamp`). Any change of it (an upgrade, a
+    pipeline saved again in its folder, a `git pull` of an
     editable install, an edit) runs every stage again once: a stage's tables are then
     those its current code writes."""
     digest = hashlib.sha256(version("dialogcode").encode())
@@ -43,12 +44,39 @@ def toolkit(model: str = "blank") -> str:
         if file.suffix != ".pyc":
             digest.update(f"\0file {file.relative_to(PACKAGE).as_posix()}\0".encode())
             digest.update(file.read_bytes())
-    for package in (*LIBRARIES, model):
+    for package in LIBRARIES:
         try:
             digest.update(f"\0{package} {version(package)}".encode())
         except (PackageNotFoundError, ValueError):
             digest.update(f"\0{package} absent".encode())
+    digest.update(f"\0pipeline {pipeline_stamp(model)}".encode())
     return digest.hexdigest()
+
+
+def pipeline_stamp(model: str) -> str:
+    """Which spaCy pipeline ``model`` is, cheaply: an installed package's name and
+    version; a folder's (``model: /path/to/pipeline``) ``name`` and ``version`` from its
+    meta.json with a hash of its meta.json and config.cfg and the names and sizes of its
+    files (not their bytes: the weights can be large), so a pipeline saved again over
+    the folder is another pipeline; ``absent`` for neither."""
+    folder = Path(model)
+    if folder.is_dir():
+        digest = hashlib.sha256()
+        for file in _files(folder):
+            name = file.relative_to(folder).as_posix()
+            digest.update(f"\0{name} {file.stat().st_size}".encode())
+            if name in ("meta.json", "config.cfg"):
+                digest.update(file.read_bytes())
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            named = f"{meta.get('name')} {meta.get('version')}"
+        except (OSError, ValueError, AttributeError):
+            named = "without a readable meta.json"
+        return f"{model} (folder: {named}, {digest.hexdigest()[:16]})"
+    try:
+        return f"{model} {version(model)}"
+    except (PackageNotFoundError, ValueError):
+        return f"{model} absent"
 
 
 def fingerprint(*parts: str | Path | None) -> str:

@@ -36,18 +36,20 @@ def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataF
 
 def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
                   codebook_version: str, labels: dict[str, str], *, modelled: bool = True,
-                  training: str | None = None) -> dict:
+                  coded_with: str | None = None, training: str | None = None) -> dict:
     """What the report says first: ``paragraph`` (plain words), ``levels`` (level ->
-    code labels), ``stale``: why the figures are not of the coding as it is now
-    (made with other codebooks, or before the model that coded the study was trained on
-    other human codings: its ``training`` digest), else "", and the ``reference`` coder
-    of the figures (to evaluate again). Without ``modelled`` (no
-    learned model coded the study) the figures are the rules' alone."""
+    code labels), ``stale`` and ``commands``: why the figures or the codings are out of
+    date and the commands that bring them up to date (else "" and []), and the
+    ``reference`` coder of the figures. The training digests compared: ``coded_with``,
+    of the model that made the codings (:func:`~dialogcode.learned.coded_by`; None for
+    codings written before it was recorded: then that of the stored model), the
+    evaluation's (``design``) and ``training``, of the model in out/model. Without
+    ``modelled`` (no learned model coded the study) the figures are the rules' alone."""
     if per_code is None or design is None:
         return {"paragraph": "This coding has not been checked against a person's coding. "
                              "Until it is (code some documents by hand, then run `dialogcode "
                              "evaluate --reference CODER`), treat every count below as "
-                             "unverified.", "levels": {}, "stale": ""}
+                             "unverified.", "levels": {}, "stale": "", "commands": []}
     overall = per_code[per_code["code_id"] == ALL].set_index("method")
     method = "rules+model" if modelled else "rules"
     both, rules = overall.loc[method], overall.loc["rules"]
@@ -69,10 +71,33 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     grouped = {level: [labels.get(c, c) for c in levels.loc[levels["level"] == level,
                                                              "code_id"]]
                for level in LEVELS}
-    stale = ("with an earlier version of the codebooks"
-             if design.get("codebook_version") != codebook_version else
-             "before the learned model was trained again on changed coder files or review "
-             "decisions" if modelled and design.get("training") not in (None, training)
-             else "")
+    stale, commands = _stale(design, codebook_version, modelled, coded_with or training,
+                             training)
     return {"paragraph": paragraph, "levels": {k: v for k, v in grouped.items() if v},
-            "stale": stale, "reference": design["reference"]}
+            "stale": stale, "commands": commands, "reference": design["reference"]}
+
+
+def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None,
+           stored: str | None) -> tuple[str, list[str]]:
+    """Why the figures (of ``design``) or the codings (their model's training digest
+    ``made``) are out of date, when they are, and the commands that fix it; ``stored``
+    is the digest of the model in out/model (None without one)."""
+    evaluate = f"dialogcode evaluate --reference {design['reference']}"
+    if design.get("codebook_version") != codebook_version:
+        return "These figures were made with an earlier version of the codebooks", [evaluate]
+    figures = design.get("training")
+    if not modelled or figures is None:
+        return "", []
+    if stored is not None and made != stored:       # a model learned since `code`
+        why = ("These codings were made by an earlier learned model than the one these "
+               "figures describe, which was trained since on changed coder files or "
+               "review decisions" if figures == stored else
+               "These codings were made by an earlier learned model than the one in "
+               "out/model, which was trained since on changed coder files or review "
+               "decisions; the figures are " + ("of the earlier one" if figures == made
+                                                else "of neither"))
+        return why, ["dialogcode code"] + ([evaluate] if figures != stored else [])
+    if figures != made:
+        return ("These figures were made before the learned model was trained again on "
+                "changed coder files or review decisions"), [evaluate]
+    return "", []

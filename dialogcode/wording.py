@@ -1,5 +1,5 @@
-"""Words for people: display names of ids (event types, phases), counted nouns and
-quoted speech."""
+"""Words for people: display names of ids (event types, phases), counted nouns, changes
+in percentage points and quoted speech."""
 from __future__ import annotations
 
 import math
@@ -23,6 +23,16 @@ def display_name(value) -> str:
 def counted(number: int, noun: str) -> str:
     """``1 site``, ``2 sites``, ``1,200 segments``."""
     return f"{number:,} {noun if number == 1 else noun + 's'}"
+
+
+def points(change) -> str:
+    """A change of shares (0.041) in signed percentage points to one decimal, as the
+    workbook's format shows it too: ``+4.1 pts``, ``-5.3 pts``, and ``0.0 pts`` for any
+    change that rounds to zero (never ``-0.0``); ``""`` when missing."""
+    if change is None or change != change:
+        return ""
+    text = f"{change * 100:+.1f}"
+    return ("0.0" if float(text) == 0 else text) + " pts"
 
 
 def quoted(text: str) -> str:

@@ -117,8 +117,9 @@ def _sheet(book: Workbook, name: str, table: pd.DataFrame,
     for index, column in enumerate(columns):
         series = table.iloc[:, index]
         style = number_format(column, series)
-        if style == CHANGE:             # a share's change, in percentage points
-            series = (series * 100).round(6)
+        if style == CHANGE:             # a share's change, in percentage points; one that
+            series = (series * 100).round(6)    # shows as 0.0 is 0, not "-0.0 pts"
+            series = series.mask(series.abs() < 0.05, 0.0)
         values = _values(series)
         lengths = pd.Series([0 if v is None else len(str(v)) for v in values], dtype=float)
         sample = lengths.quantile(0.9) if len(table) else 0

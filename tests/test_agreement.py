@@ -388,7 +388,15 @@ def test_codings_of_other_text_are_refused(segments):
         agree({"ana": ana, "rules": rules}, segments, documents=documents)
     problems = sorted((p.key, p.message) for p in caught.value.problems)
     assert [key for key, _ in problems] == ["ana", "rules"]
-    assert "'d2'" in problems[0][1] and "'d1'" in problems[1][1]
+    assert problems[0][1] == (
+        "document 'd2' was coded on other text (its sha256 differs from the document's): "
+        "the transcript changed since, so a seg_id may now name another turn; re-code it, "
+        "or leave it out")
+    assert "'d1' was coded on other text" in problems[1][1]
+    ana["sha256"] = ["aaa", ""]         # no hash recorded: nothing to compare
+    rules["sha256"] = None
+    assert agree({"ana": ana, "rules": rules}, segments, documents=documents).coders == [
+        "ana", "rules"]
 
 
 def test_unknown_seg_ids_are_refused(segments):
@@ -487,10 +495,15 @@ def test_a_variable_is_one_nominal_alpha_with_disagreements_and_confusion(segmen
     assert list(matrix.index) == ["v1", "v2", "v3", "v4", "v5"]
     assert np.array_equal(matrix.to_numpy()[:3, :3],
                           confusion_matrix([1, 2, 2], [1, 3, 2], labels=[1, 2, 3]))
-    assert result.notes == [("value: 1 time(s) a coder gave no value to a segment they read "
-                             "and another coder valued; that is missing, not a disagreement "
-                             "(if the coder judged that no value applies, give the variable "
-                             "a value for it)")]
+    assert result.notes[0] == ("value: 1 time(s) a coder gave no value to a segment they "
+                               "read and another coder valued; that is missing, not a "
+                               "disagreement (if the coder judged that no value applies, "
+                               "give the variable a value for it)")
+    # the group topic: one unit, rent from both, nothing varied: cu-alpha is 0/0
+    assert result.notes[1:] == [
+        "n/a for topic: the coders never varied there (every unit got the same value from "
+        "everyone), so alpha and kappa are 0/0, undefined; their perfect percent agreement "
+        "says nothing about whether they can tell where a code applies"]
 
 
 def test_two_values_of_a_variable_on_one_segment_name_the_line(tmp_path, segments, book):

@@ -125,26 +125,56 @@ def test_two_values_of_a_variable_in_a_table_name_the_line(study):
             "(line 2) and value.v4") in result.output
 
 
-def test_the_same_coder_file_twice_is_refused(study):
+TWICE = ("the same codings: one coder's work passed twice agrees with itself "
+         "perfectly, so these figures say nothing about agreement unless two coders "
+         "really coded exactly alike")
+
+
+def test_identical_codings_get_perfect_figures_and_a_warning(study):
+    # two coders who coded exactly alike agree perfectly: alpha and kappa 1.0
     imported(study, "a")
     shutil.copy(study / "codings" / "a.csv", study / "codings" / "copy.csv")
-    result = invoke("agree", "a", "copy", "-s", study)
-    assert result.exit_code == 1
-    assert f"{study / 'codings' / 'copy.csv'}: has the same content as" in result.output
+    result = invoke("agree", "a", "copy", "-s", study, "--min-units", "5")
+    assert result.exit_code == 0, result.output
+    assert (f"Warning: {study / 'codings' / 'copy.csv'} and "
+            f"{study / 'codings' / 'a.csv'} hold {TWICE}") in result.output
+    table = pd.read_csv(study / "out" / "agreement" / "a-vs-copy.csv").set_index("code_id")
+    assert tuple(table.loc["value", ["percent_agreement", "cohen_kappa",
+                                     "krippendorff_alpha", "verdict"]]) == (
+        1.0, 1.0, 1.0, "reliable")
+    assert "0 disagreements" in result.output and "n/a for" not in result.output
 
 
-def test_one_file_imported_under_two_coder_names_is_refused(study):
+def test_coders_who_never_varied_get_n_a_with_the_reason(study):
+    # every turn given value 1 by both: alpha and kappa are 0/0 (Krippendorff: no
+    # variation, no reliability data), shown as n/a with why, never a traceback
+    same = study / "same.csv"
+    same.write_text("document,turn,code\n" + "".join(f"example,{t},1\n" for t in range(1, 13)))
+    for coder in ("s1", "s2"):
+        assert invoke("import-codings", same, study, "--coder", coder).exit_code == 0
+    result = invoke("agree", "s1", "s2", "-s", study)
+    assert result.exit_code == 0, result.output
+    assert ("Note: n/a for value: the coders never varied there (every unit got the same "
+            "value from everyone), so alpha and kappa are 0/0, undefined") in result.output
+    table = pd.read_csv(study / "out" / "agreement" / "s1-vs-s2.csv", keep_default_na=False,
+                        na_values=[""]).set_index("code_id")
+    assert table.at["value", "percent_agreement"] == 1.0
+    assert table.loc["value", ["cohen_kappa", "krippendorff_alpha"]].isna().all()
+    assert table.at["value", "verdict"] == "n/a"
+
+
+def test_one_file_imported_under_two_coder_names_is_flagged(study):
     # the files differ only in their source column (human:a, human:twin)
     imported(study, "a")
     result = invoke("import-codings", study / "coders" / "a.csv", study, "--coder", "twin")
     assert result.exit_code == 0, result.output
     result = invoke("agree", "a", "twin", "-s", study)
-    assert result.exit_code == 1
-    assert (f"{study / 'codings' / 'twin.csv'}: has the same content as "
-            f"{study / 'codings' / 'a.csv'}: the same coding passed twice") in result.output
+    assert result.exit_code == 0, result.output
+    assert (f"Warning: {study / 'codings' / 'twin.csv'} and "
+            f"{study / 'codings' / 'a.csv'} hold {TWICE}") in result.output
 
 
-def test_a_coders_table_beside_its_own_import_is_refused(study):
+def test_a_coders_table_beside_its_own_import_is_flagged(study):
     # the table (seg_id, code) and the coder file import-codings wrote from it differ in
     # their columns and row order, not in their codings: agree would say 1.0
     imported(study, "a")
@@ -153,11 +183,11 @@ def test_a_coders_table_beside_its_own_import_is_refused(study):
     path = study / "a-table.csv"
     table.to_csv(path, index=False)
     result = invoke("agree", "a", path, "-s", study)
-    assert result.exit_code == 1
-    assert (f"{path}: has the same content as {study / 'codings' / 'a.csv'}: the same "
-            "coding passed twice") in result.output
+    assert result.exit_code == 0, result.output
+    assert f"Warning: {path} and {study / 'codings' / 'a.csv'} hold {TWICE}" in result.output
     table.iloc[1:].to_csv(path, index=False)            # one coding fewer: another coding
-    assert invoke("agree", "a", path, "-s", study).exit_code == 0
+    result = invoke("agree", "a", path, "-s", study)
+    assert result.exit_code == 0 and "Warning" not in result.output
 
 
 def test_an_unknown_code_or_column_is_bad_usage(study):

@@ -493,6 +493,24 @@ def test_an_excerpt_never_shows_part_of_a_masked_term_its_window_cuts(study, tmp
     assert "lies" not in result.output.replace(str(copy), "")
 
 
+def test_an_excerpt_masks_a_finding_in_any_case_the_coder_wrote_it(study, tmp_path):
+    # the scan found "rent" as the transcript writes it; a coder's quote in capitals or
+    # with a capital still shows only the label in the message (whole words only)
+    copy = tmp_path / "study"
+    shutil.copytree(study, copy)
+    (copy / "privacy.yaml").write_text("always: [rent]\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code\nnorth/kickoff,The RENT went sky high,Housing\n"
+                     "north/kickoff,Rent went up; parents rented out rooms,Housing\n",
+                     encoding="utf-8")
+    result = run(sheet, copy, "--coder", "x")
+    fails(result, "quotes.csv:2: UNFOUND: quote ('The [PLACE OR TERM] went sky high') in "
+                  "north/kickoff is not in the text",
+          "quotes.csv:3: UNFOUND: quote ('[PLACE OR TERM] went up; parents rented")
+    assert "RENT" not in result.output
+
+
 def test_inline_markup_text_differs(study, tmp_path):
     fails(run(FIXTURES / "kickoff_changed.md", study, "--coder", "x", "--document",
               "north/kickoff"),

@@ -356,3 +356,22 @@ def test_a_sorted_memo_gives_each_keys_value_and_computes_only_new_keys():
         keys = numpy.array(keys, dtype=numpy.uint64)
         assert memo.get(keys, compute).tolist() == (keys * 10).tolist()
         assert asked.pop() == new if new else not asked
+
+
+def test_a_pipeline_saved_without_a_lemmatizer_gets_the_lookup_one(tmp_path):
+    # spaCy refuses lemma phrase patterns on a pipeline without lemmas (E155): such a
+    # pipeline, given as a folder, codes lemma terms as the default pipeline does
+    import spacy
+
+    blank = spacy.blank("en")
+    blank.add_pipe("sentencizer")
+    blank.to_disk(tmp_path / "pipeline")
+    nlp = load_pipeline(str(tmp_path / "pipeline"))
+    assert [t.lemma_ for t in nlp("Families got evicted")] == ["family", "get", "evict"]
+    (tmp_path / "book.yaml").write_text(
+        "codebook: t\ntitle: T\nmatch: lemma\ncodes:\n  - id: risk.housing\n    label: Housing\n"
+        "    patterns: {terms: [evict]}\n", encoding="utf-8")
+    book = load_codebooks(tmp_path / "book.yaml")
+    assert [h.code_id for h in CompiledCodebook(book, nlp).match(nlp("They evicted us"))] \
+        == ["risk.housing"]
+

@@ -297,9 +297,10 @@ def test_changed_documents_export_nothing(study, tmp_path):
     result = invoke("export", root, "--to", "qdpx")
     fails(result, "codings.parquet: 4 codings of document 'north/kickoff' no longer match "
                   "its text; run `dialogcode code`",
-          "codings/ana.csv: coded document 'north/kickoff' when its text was different",
-          "decisions.csv: decisions on document 'north/kickoff' were made when its text "
-          "was different", "nothing exported")
+          "codings/ana.csv: rows of document 'north/kickoff' were coded on other text "
+          "(its sha256 differs from the document's)",
+          "decisions.csv: decisions on document 'north/kickoff' were made on other text "
+          "(its sha256 differs from the document's)", "nothing exported")
     assert not (root / "out" / "study.qdpx").exists()
 
 

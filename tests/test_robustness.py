@@ -257,11 +257,39 @@ def test_every_stage_runs_again_once_the_toolkits_code_changed(built, toolkit, m
     stamps.toolkit.cache_clear()
     output = succeeds(invoke("run", built, "-q"))
     for stage in ("ingest", "code", "evidence"):
-        assert (f"{stage}: the toolkit's code changed since it last ran (an upgrade or an "
-                "edit); running it again") in output, output
+        assert (f"{stage}: the toolkit's code changed since it last ran (an upgrade, an "
+                "edit, or another spaCy pipeline); running it again") in output, output
     # the evidence tables were written again, by the new code
     assert (built / "out" / "tables" / "lessons.csv").stat().st_mtime_ns != before
     assert succeeds(invoke("run", built, "-q")).count("up to date, skipped") == 3
+
+
+def test_a_pipeline_folder_saved_again_runs_every_stage_again(study, tmp_path):
+    # `model:` a folder: no package version to stamp; its meta.json and config.cfg are
+    import spacy
+
+    folder = tmp_path / "pipeline"
+
+    def save(version):
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.meta.update(name="notes", version=version)
+        nlp.to_disk(folder)
+
+    save("1.0.0")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"model: {folder}\n",
+                      encoding="utf-8")
+    stamps.toolkit.cache_clear()        # each `dialogcode run` is a new process
+    succeeds(invoke("run", study, "-q"))
+    stamps.toolkit.cache_clear()
+    assert succeeds(invoke("run", study, "-q")).count("up to date, skipped") == 3
+    save("1.1.0")                       # another pipeline saved over the folder
+    stamps.toolkit.cache_clear()
+    output = succeeds(invoke("run", study, "-q"))
+    for stage in ("ingest", "code", "evidence"):
+        assert f"{stage}: the toolkit's code changed since it last ran" in output, output
+    assert "notes 1.1.0" in stamps.pipeline_stamp(str(folder))
 
 
 def test_truncated_token_caches_are_rebuilt(built):

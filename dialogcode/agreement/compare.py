@@ -237,6 +237,13 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
             rows += [row] if row else []
     units = segments.iloc[unit_pos].reset_index(drop=True)
     shared = reads.sum(axis=1) >= 2
+    still = [row["code_id"] for row in rows
+             if row.get("units") and np.isnan(row.get("krippendorff_alpha", 0.0))]
+    if still:
+        notes.append(f"n/a for {listed(still)}: the coders never varied there (every unit "
+                     "got the same value from everyone), so alpha and kappa are 0/0, "
+                     "undefined; their perfect percent agreement says nothing about "
+                     "whether they can tell where a code applies")
     return Agreement(table_of(rows), disagreement_table(items, units, coders), unit,
                      coders, matrices, selection.description if selection else
                      "all segments", len(units), units["doc_id"].nunique(), notes,

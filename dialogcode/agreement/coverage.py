@@ -19,6 +19,7 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
+from ..coded_text import changed_hashes, other_text
 from ..errors import Problem
 
 NOTED = 5     # documents listed by name in a coverage note
@@ -35,12 +36,10 @@ def hash_problems(name: str, coding: pd.DataFrame, documents: pd.DataFrame | Non
     """One problem per document this coder coded against text other than ``documents``'."""
     if documents is None or "sha256" not in coding:
         return []
-    seen = coding[["doc_id", "sha256"]].dropna().merge(
-        documents[["doc_id", "sha256"]], on="doc_id", suffixes=("", "_now"))
-    stale = seen.loc[seen["sha256"] != seen["sha256_now"], "doc_id"].unique()
-    return [Problem(f"document {doc_id!r} was coded against different text (its sha256 "
-                    "differs from the documents table); recode it or leave it out", key=name)
-            for doc_id in stale]
+    changed = changed_hashes(coding["sha256"], coding["doc_id"], documents)
+    return [Problem(other_text(f"document {doc_id!r} was coded",
+                               "re-code it, or leave it out"), key=name)
+            for doc_id in coding.loc[changed, "doc_id"].unique()]
 
 
 class Layout:

@@ -28,13 +28,19 @@ COLUMNS = ["code_id", "kind", "values", "coders", "units", "pairable_values",
            "precision", "recall", "f1"]
 
 
+# computed for every row (the kappa for its number of coders): kept even when undefined
+# (0/0) in every row, as for coders who never varied, so the table says n/a, not nothing
+_ALWAYS = {"percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha"}
+
+
 def table_of(rows: list[dict]) -> pd.DataFrame:
     """The rows in :data:`COLUMNS` order, leaving out statistics that apply to no row."""
     table = pd.DataFrame(rows)
 
     def shown(column: str) -> bool:
         base = column.removesuffix("_low").removesuffix("_high")
-        return column in ("code_id", "kind", "verdict") or table[base].notna().any()
+        return (column in ("code_id", "kind", "verdict") or base in _ALWAYS
+                or table[base].notna().any())
     return table.reindex(columns=[c for c in COLUMNS if c in table and shown(c)])
 
 

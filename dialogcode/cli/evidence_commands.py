@@ -8,6 +8,7 @@ import click
 
 from ..choices import EXPORT_FORMATS
 from ..errors import DialogcodeError
+from ..wording import points
 from . import cli
 from .options import echo_table, quiet_option, shown, study_argument
 
@@ -22,8 +23,7 @@ def echo_lessons(evidence: Evidence) -> None:
         return
     table = lessons[["lesson_id", "sites", "events", "segments", "speakers", "change",
                      "flag"]]
-    echo_table(table.assign(change=table["change"].map(
-        lambda v: "" if v is None or v != v else f"{v * 100:+.1f} pts")))
+    echo_table(table.assign(change=table["change"].map(points)))
     thin = lessons[lessons["flag"] != ""]
     if len(thin):
         click.echo(f"{len(thin)} lesson(s) with thin evidence: "

@@ -219,7 +219,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     reconciliation meeting (docs/review.md)."""
     from ..agreement import agree, select_units
     from ..codebook import load_codebooks
-    from ..coders import CodingsError, identical_files, named_codings
+    from ..coders import identical_files, named_codings
     from ..ingest import load_corpus
     from ..privacy.gate import mask_for_reading
     from ..study import Study
@@ -227,9 +227,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     if len(set(names)) < len(names) or len(names) < 2:
         raise click.UsageError("give at least two different codings to compare")
     opened = Study.open(study)
-    problems = identical_files(opened, names)
-    if problems:
-        raise CodingsError(problems)
+    twice = identical_files(opened, names)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
     check_codes(codes, set(book.codes))
@@ -252,6 +250,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     echo_table(agreement_summary(result, level, reference, draws))
     for note in result.notes:
         click.echo(f"Note: {note}")
+    for warning in twice:
+        click.echo(f"Warning: {warning}", err=True)
     paths = write_agreement(opened, names, result, output)
     click.echo(f"{len(result.disagreements)} disagreements. Wrote "
                f"{', '.join(shown(p) for p in paths)}")

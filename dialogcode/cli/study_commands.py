@@ -147,8 +147,8 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
             return False
         damaged = [] if force else stamps.damaged(name)
         if not force and stamps.recoded(name, code):
-            click.echo(f"{name}: the toolkit's code changed since it last ran (an upgrade "
-                       "or an edit); running it again")
+            click.echo(f"{name}: the toolkit's code changed since it last ran (an upgrade, "
+                       "an edit, or another spaCy pipeline); running it again")
         elif damaged:
             more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
             click.echo(f"{name}: {', '.join(shown(p) for p in damaged[:3])}{more} missing "

@@ -123,8 +123,9 @@ class Documents:
                 ) -> str:
         """`` ('...')``: ``text[start:end]`` (of document ``doc_id``, or a coder's copy of
         it) for an error message on the terminal, masked as the outputs are by the
-        study's last scan (:func:`~dialogcode.privacy.gate.saved_masker`; a finding the
-        window cuts shows whole as its label, never in part), on one line, cut to
+        study's last scan (:func:`~dialogcode.privacy.gate.saved_masker`; a finding in
+        any case, as a coder may have typed it, and one the window cuts shows whole as
+        its label, never in part), on one line, cut to
         :data:`EXCERPT` characters; "" (no text) without that scan or for a withheld
         document. The message must still say where: file, line, seg_id or offsets."""
         if self.mask is None or doc_id in self.mask.withheld:
@@ -132,7 +133,8 @@ class Documents:
         end = len(text) if end is None else end
         reach = 2 * max(map(len, self.mask.labels), default=0)   # a finding's extent
         left = max(0, start - reach)
-        shown = self.mask.excerpt(text[left:end + reach], start - left, end - left)
+        shown = self.mask.excerpt(text[left:end + reach], start - left, end - left,
+                                  any_case=True)
         return f" ({shorten(shown, EXCERPT)!r})" if shown.strip() else ""
 
     def segment_text(self, seg_id: str) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analysis import moved_codings
+from ..coded_text import REIMPORT, changed_hashes, other_text
 from ..coders import coder_names, coder_path, coder_table, read_coder
 from ..errors import Problem
 from ..review import doc_ids_of, final_coders, load_decisions, orphaned
@@ -64,20 +65,21 @@ def changed_documents(study: Study, documents: pd.DataFrame, segments: pd.DataFr
                         "match its text; run `dialogcode code` (or `dialogcode run`) again",
                         str(table_path(study.out, "codings")))
                 for doc_id, n in sorted(stale.items())]
-    hashes = documents.set_index("doc_id")["sha256"]
     for coder in coders:
         path = coder_path(study, coder)
         table = coder_table(path)
         if {"seg_id", "sha256"} <= set(table.columns):
             doc_of = doc_ids_of(table["seg_id"])
-            changed = table["sha256"].ne("") & table["sha256"].ne(doc_of.map(hashes))
-            problems += [Problem(f"coded document {doc_id!r} when its text was different "
-                                 "(sha256); re-code or re-import it", str(path))
+            changed = changed_hashes(table["sha256"], doc_of, documents)
+            problems += [Problem(other_text(f"rows of document {doc_id!r} were coded",
+                                            REIMPORT), str(path))
                          for doc_id in sorted(set(doc_of[changed]))]
     decisions = orphaned(load_decisions(study), rules, documents)
     changed = doc_ids_of(decisions.loc[decisions["reason"] == "document text changed", "seg_id"])
-    problems += [Problem(f"decisions on document {doc_id!r} were made when its text was "
-                         "different (sha256)", str(study.root / "decisions.csv"))
+    problems += [Problem(other_text(f"decisions on document {doc_id!r} were made",
+                                    "decide its segments again (`dialogcode review "
+                                    "export` shows them as they are now)"),
+                         str(study.root / "decisions.csv"))
                  for doc_id in sorted(set(changed))]
     return problems
 

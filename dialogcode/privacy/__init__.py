@@ -157,8 +157,10 @@ def unmatched(decisions: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scan_key(study: Study, segments: pd.DataFrame, model: str) -> str:
+    from ..stamps import pipeline_stamp
+
     digest = hashlib.sha256(_VERSION.encode())
-    digest.update(model.encode())
+    digest.update(pipeline_stamp(model).encode())
     terms = study.root / TERMS
     digest.update(terms.read_bytes() if terms.is_file() else b"")
     digest.update(pd.util.hash_pandas_object(

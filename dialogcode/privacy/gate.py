@@ -101,14 +101,20 @@ class Masker:
         return value if pattern is None else pattern.sub(lambda m: self.labels[_key(m[0])],
                                                          value)
 
+    @cached_property
+    def _lowered(self) -> dict[str, str]:
+        return {key.lower(): label for key, label in self.labels.items()}
+
+    def _label(self, found: str) -> str:
+        """The label of a finding's text as matched, in its own case or any other."""
+        key = _key(found)
+        return self.labels.get(key) or self._lowered.get(key.lower(), "[REDACTED]")
+
     def in_labels(self, value: str) -> str:
         """``value`` (a cluster's label or terms: lemmas, in lower case) with each
         finding, in any case, replaced by the label of its kind."""
-        pattern = _pattern(tuple(sorted(self.labels, key=len, reverse=True)), re.IGNORECASE)
-        if pattern is None:
-            return value
-        lowered = {key.lower(): label for key, label in self.labels.items()}
-        return pattern.sub(lambda m: lowered.get(_key(m[0]).lower(), "[REDACTED]"), value)
+        pattern = _pattern(self._texts, re.IGNORECASE)
+        return value if pattern is None else pattern.sub(lambda m: self._label(m[0]), value)
 
     def in_place(self, value: str) -> str:
         """``value`` with each character of a finding replaced by a block: offsets into
@@ -116,14 +122,18 @@ class Masker:
         pattern = self.pattern_in(value)
         return value if pattern is None else pattern.sub(lambda m: BLOCK * len(m[0]), value)
 
-    def excerpt(self, text: str, start: int, end: int) -> str:
+    def excerpt(self, text: str, start: int, end: int, *, any_case: bool = False) -> str:
         """``text[start:end]`` for readers, a finding that overlaps it (even in part,
-        cut by the window) shown whole as its label."""
-        pattern, pieces, at = self.pattern_in(text), [], start
+        cut by the window) shown whole as its label; with ``any_case`` (an error
+        message's excerpt, maybe of a coder's copy: "JOHN", "john") a finding's words
+        in any case."""
+        pattern = (_pattern(self._texts, re.IGNORECASE) if any_case
+                   else self.pattern_in(text))
+        pieces, at = [], start
         for m in (pattern.finditer(text) if pattern is not None else ()):
             if m.end() <= start or m.start() >= end:
                 continue
-            pieces += [text[at:max(at, m.start())], self.labels[_key(m[0])]]
+            pieces += [text[at:max(at, m.start())], self._label(m[0])]
             at = max(at, m.end())
         return "".join(pieces) + text[at:end]
 
