@@ -478,3 +478,35 @@ def test_word_heading_style_between_turns_is_a_heading(tmp_path):
         ("preamble", None, "Closing convening"), ("turn", "Facilitator", "What changed?"),
         ("turn", "P1", "The circles."), ("heading", None, "Report-out"),
         ("turn", "P2", "We keep meeting.")]
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_word_text_is_read_as_word_shows_it(tmp_path):
+    """Tracked changes read as accepted, content controls, fields and nested tables were
+    dropped, and a cell spanning two columns was read twice."""
+    from docx.oxml import parse_xml
+    document = docx.Document()
+    document.add_paragraph("P1: We need housing.")
+    changed = document.add_paragraph("P2: The rent ")
+    for xml in (f'<w:ins {W_NS} w:id="1" w:author="a"><w:r><w:t xml:space="preserve">went up '
+                '</w:t></w:r></w:ins>',
+                f'<w:del {W_NS} w:id="2" w:author="a"><w:r><w:delText>[Ana] </w:delText></w:r></w:del>',
+                f'<w:fldSimple {W_NS} w:instr="DATE"><w:r><w:t>this year</w:t></w:r></w:fldSimple>'):
+        changed._p.append(parse_xml(xml))
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:sdt {W_NS}><w:sdtContent><w:p><w:r><w:t>P1: Wages are low.</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>'))
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).text = "Budget"
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "4,000"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Families", "22"
+    table.cell(1, 2).add_table(rows=1, cols=1).cell(0, 0).text = "nested"
+    document.add_paragraph("P2: After the table.")
+    document.save(tmp_path / "t.docx")
+    parsed, _ = read_document(tmp_path / "t.docx")
+    assert parsed.text == ("P1: We need housing.\nP2: The rent went up this year\n"
+                           "P1: Wages are low.\nBudget\t4,000\t\nFamilies\t22\t\nnested\n\n"
+                           "P2: After the table.\n")

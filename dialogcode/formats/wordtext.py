@@ -1,0 +1,71 @@
+"""The text a Word document shows, read from its XML.
+
+python-docx's ``Paragraph.text`` and ``Document.iter_inner_content`` leave out text a
+reader of the document sees: tracked insertions not yet accepted, content controls
+(``w:sdt``, around paragraphs or words), simple fields, and tables nested in a cell;
+and a cell spanning two columns comes back once per column. Here a paragraph's text is
+every run of it (tracked changes read as accepted: insertions kept, deletions and moved-
+away text left out; text boxes and fallback copies are not the paragraph's), the body is
+walked through content controls, and a spanning cell's text is given once, at its first
+column, so the columns after it keep their places. A vertically merged cell keeps
+python-docx's reading: its text in every row it spans (a speaker cell spanning rows).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from docx.oxml.ns import qn
+from docx.table import Table
+from lxml import etree
+
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+       "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
+_RUNS = etree.XPath(".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::mc:Fallback)]",
+                    namespaces=_NS)
+_PARAGRAPHS_AROUND = etree.XPath("count(ancestor::w:p)", namespaces=_NS)
+_P, _TBL, _SDT, _CONTENT, _CUSTOM = (qn(tag) for tag in (
+    "w:p", "w:tbl", "w:sdt", "w:sdtContent", "w:customXml"))
+
+
+def paragraph_text(p) -> str:
+    """The text of paragraph element ``p`` as Word shows it with changes accepted."""
+    # a run of a text box anchored in the paragraph has a paragraph more around it
+    depth = _PARAGRAPHS_AROUND(p) + 1
+    return "".join(r.text for r in _RUNS(p) if _PARAGRAPHS_AROUND(r) == depth)
+
+
+def block_items(container) -> Iterator:
+    """Paragraph and table elements of a body or cell, in order, inside content controls
+    and custom XML too."""
+    for child in container.iterchildren():
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag == _SDT:
+            content = child.find(_CONTENT)
+            if content is not None:
+                yield from block_items(content)
+        elif child.tag == _CUSTOM:
+            yield from block_items(child)
+
+
+def table_rows(tbl) -> list[list[str]]:
+    """The cell texts of table element ``tbl``, a cell spanning columns given once."""
+    rows = []
+    for row in Table(tbl, None).rows:
+        cells, previous = [], None
+        for cell in row.cells:
+            cells.append("" if cell._tc is previous else cell_text(cell._tc))
+            previous = cell._tc
+        rows.append(cells)
+    return rows
+
+
+def cell_text(tc) -> str:
+    """A cell's paragraphs, one a line, and its nested tables, a row a line."""
+    lines = []
+    for item in block_items(tc):
+        if item.tag == _P:
+            lines.append(paragraph_text(item))
+        else:
+            lines.extend("\t".join(row) for row in table_rows(item))
+    return "\n".join(lines)
