@@ -143,6 +143,20 @@ def test_configured_encoding_reads_latin1(tmp_path):
     assert parsed.text[parsed.blocks[0].start:parsed.blocks[0].end] == "Caf\u00e9 con leche."
 
 
+def test_a_utf16_file_is_read_as_configured_and_never_as_another_encoding(tmp_path):
+    # Set to cp1252 (as the message for a file that is not UTF-8 suggested), a UTF-16 file
+    # was read as 'ÿþP\x001\x00...': one garbled segment, no speakers, no error.
+    path = tmp_path / "t.txt"
+    path.write_bytes("P1: Caf\u00e9 y renta.\r\nP2: S\u00ed.\r\n".encode("utf-16"))
+    with pytest.raises(DialogcodeError, match="starts with a UTF-16 byte-order mark, so it is "
+                       "UTF-16 text, not cp1252; set `encoding: utf-16`"):
+        read_document(path, encoding="cp1252")
+    for encoding in ("utf-16", "utf-16-le"):
+        parsed, _ = read_document(path, encoding=encoding)
+        assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+            ("P1", "Caf\u00e9 y renta."), ("P2", "S\u00ed.")]
+
+
 def test_json_keys_are_read_in_any_case_so_no_item_is_dropped(tmp_path):
     # An item written with `Speaker`/`Text` among items with `speaker`/`text` was read as
     # having no text and left out without a word.

@@ -207,6 +207,12 @@ CASES = {
                                                     "00:00:04,000'"),
     "binary text file": ("a.txt", lambda t: b"P1: \x00\x01\x02" * 10, None,
                          ": binary file, not text"),
+    "NUL byte past the first 8 KiB": ("a.txt", lambda t: b"P1: rent\n" * 1000 + b"P2: a\x00b\n",
+                                      None, ":1001: a NUL character, read as utf-8: the file "
+                                      "is not text, or not in that encoding"),
+    "UTF-16 file": ("a.txt", lambda t: "P1: rent\n".encode("utf-16"), None,
+                    ": the file starts with a UTF-16 byte-order mark, so it is UTF-16 text, not "
+                    "utf-8; set `encoding: utf-16` for it"),
     "empty text file": ("a.txt", lambda t: b"  \n", None, ": file is empty"),
 }
 
