@@ -84,6 +84,18 @@ def cell(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
+def turn_workbook(tmp_path, speakers, texts, merge=None) -> bytes:
+    """An .xlsx transcript: a speaker | text row per turn, ``merge`` a range to merge."""
+    book = openpyxl.Workbook()
+    book.active.append(["speaker", "text"])
+    for row in zip(speakers, texts):
+        book.active.append(list(row))
+    if merge:
+        book.active.merge_cells(merge)
+    book.save(tmp_path / "turns.xlsx")
+    return (tmp_path / "turns.xlsx").read_bytes()
+
+
 # name -> (file, its bytes from tmp_path, dialogcode.yaml limits or None, the message
 # after "transcripts/<file>", or a tuple of its parts)
 CASES = {
@@ -136,6 +148,14 @@ CASES = {
         docx_bytes(t), "word/document.xml", body("<w:p/>" * 5000)),
         "{xml_elements: 20000}", ": refused: word/document.xml, line 1: more than 20000 XML "
         "elements (limit xml_elements: 20000; " + LIMIT),
+    # a speaker merged down two rows read the second row as a turn without a speaker, and
+    # a formula no spreadsheet had calculated dropped its row, both without a word
+    "xlsx speaker merged down two rows": ("a.xlsx", lambda t: turn_workbook(
+        t, ["P1", None, "P2"], ["Rent is up.", "Evictions too.", "Yes."], "A2:A3"), None,
+        ": merged cells A2:A3: only the first cell of a merged range holds its value"),
+    "xlsx formula without a saved value": ("a.xlsx", lambda t: turn_workbook(
+        t, ["P1", "P2"], ["Rent is up.", '=A2&" said so"']), None,
+        ": formula cells without a saved value (B3), which would be read as empty"),
     "truncated xlsx": ("a.xlsx", lambda t: xlsx_bytes(t)[:3000], None,
                        ": not a readable .xlsx workbook: it is damaged, cut short or not a "
                        "zip archive"),

@@ -177,7 +177,7 @@ def _same_table_elsewhere(book, header: list, source: str, error: type[Dialogcod
 
 def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, *,
                merge: bool = True, limits: Limits = DEFAULT) -> ParsedDocument:
-    values = xlsx_rows(io.BytesIO(data), source, limits=limits)
+    values = xlsx_rows(io.BytesIO(data), source, limits=limits, unmerged=True)
     if not values:
         raise IngestError("the workbook's first sheet is empty", file=source)
     rows = [(number, row) for number, row in enumerate(values[1:], start=2)]
