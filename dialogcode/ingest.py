@@ -293,7 +293,8 @@ def summarize(corpus: Corpus) -> pd.DataFrame:
     summary = pd.DataFrame({
         "documents": grouped["doc_id"].count(),
         "turns": turns.groupby(["site", "event_type"], dropna=False)["_turn"].nunique(),
-        "speakers": turns.groupby(["site", "event_type"], dropna=False)["_speaker"].nunique(),
+        "speakers": turns[turns["speaker"].notna()].groupby(
+            ["site", "event_type"], dropna=False)["_speaker"].nunique(),
         "words": grouped["n_words"].sum(),
     }).fillna(0).astype(int).reset_index()
     return summary

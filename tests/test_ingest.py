@@ -94,6 +94,22 @@ def test_summary_counts_each_voice_of_a_cue_as_a_turn(tmp_path):
         assert summarize(ingest(study, unit=unit))["turns"].tolist() == [3], unit
 
 
+def test_summary_counts_no_speaker_as_no_speaker(tmp_path):
+    # Turns without a speaker (survey answers, unlabelled cues) were counted as one
+    # speaker per document.
+    from dialogcode.ingest import summarize
+
+    answers = "text\nThe rent is too high.\nWe need jobs.\n"
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>Hi.</v>\n\n"
+           "00:00:05.000 --> 00:00:09.000\n[music]\n")
+    study = Study.open(make_study(tmp_path / "study", {"answers.csv": answers, "call.vtt": vtt},
+                                  "file,site,event_type\nanswers.csv,Fresno,survey\n"
+                                  "call.vtt,Fresno,coaching_call\n"))
+    summary = summarize(ingest(study)).set_index("event_type")
+    assert summary["speakers"].to_dict() == {"coaching_call": 1, "survey": 0}
+    assert summary["turns"].to_dict() == {"coaching_call": 2, "survey": 2}
+
+
 def test_unmapped_files_are_reported_and_still_ingested(study, format_dir):
     shutil.copy(format_dir / "turns.json", study.transcripts / "extra.json")
     (study.transcripts / "readme.pdf").write_bytes(b"%PDF")
