@@ -307,6 +307,17 @@ def test_dashed_lines_keep_the_words_before_them_and_the_voice_they_are_in(tmp_p
         (None, "bread"), (None, "rice"), ("Ben", "OK.")]
 
 
+def test_subtitle_position_tags_are_not_text(tmp_path):
+    # An SRT cue opening with a subtitle editor's {\an8} kept the tag as text, and its
+    # speaker label, no longer at the start, was lost: the turn had no speaker.
+    path = tmp_path / "t.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:04,000\n{\\an8}P1: We need housing.\n\n"
+                    "2\n00:00:05,000 --> 00:00:08,000\nP2: {\\i1}Jobs{\\i0} too.\n",
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [("P1", "We need housing."), ("P2", "Jobs too.")]
+
+
 def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     path = tmp_path / "t.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:04,000\nANA: We need housing.\n\n"
