@@ -157,6 +157,30 @@ def test_a_utf16_file_is_read_as_configured_and_never_as_another_encoding(tmp_pa
             ("P1", "Caf\u00e9 y renta."), ("P2", "S\u00ed.")]
 
 
+@pytest.mark.parametrize("content, turns", [
+    ({"speakers": [{"id": 1, "name": "Ana"}], "turns": [{"speaker": "Ana", "text": "Rent."}]},
+     [("Ana", "Rent.")]),
+    ({"segments": [{"speaker": "A", "text": "Jobs."}], "word_segments": [{"word": "Jobs."}]},
+     [("A", "Jobs.")]),
+    ({"words": [{"speaker": "A", "text": "Jobs"}], "utterances": [{"speaker": "A", "text": "Jobs."}]},
+     "the JSON object holds lists 'words', 'utterances', and each of them is a list of turns"),
+])
+def test_a_json_object_is_read_from_its_list_of_turns(tmp_path, content, turns):
+    # The object's first list was read, whatever it held: a list of speakers before the
+    # turns was refused as having no text column, and of two lists of turns the first
+    # was taken without a word.
+    import json
+
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    if isinstance(turns, str):
+        with pytest.raises(DialogcodeError, match=turns):
+            read_document(path)
+        return
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+
+
 def test_json_keys_are_read_in_any_case_so_no_item_is_dropped(tmp_path):
     # An item written with `Speaker`/`Text` among items with `speaker`/`text` was read as
     # having no text and left out without a word.
