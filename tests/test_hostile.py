@@ -225,6 +225,9 @@ CASES = {
                                                     b"00:00:04,000\nP2: yo\n", None,
                                                     ":5: broken timestamp: '00:00:03 --> "
                                                     "00:00:04,000'"),
+    "CSV separated by tabs": ("a.csv", lambda t: b"speaker\ttext\nP1\tRent, again\n", None,
+                              ":1: the header is one column, 'speaker\\ttext': its names are "
+                              "separated by '\\t', not commas"),
     "binary text file": ("a.txt", lambda t: b"P1: \x00\x01\x02" * 10, None,
                          ": binary file, not text"),
     "NUL byte past the first 8 KiB": ("a.txt", lambda t: b"P1: rent\n" * 1000 + b"P2: a\x00b\n",

@@ -35,6 +35,12 @@ def problems(folder, text, name="manifest.csv"):
 
 
 @pytest.mark.parametrize("text, expected", [
+    # Excel in many languages saves CSV separated by semicolons: the message named the
+    # missing `file` column, not the separator
+    ("file;site;event_type;date\ncall_01.vtt;Fresno;coaching_call;2019-02-06\n",
+     ["manifest.csv:1: the header is one column, 'file;site;event_type;date': its names are "
+      "separated by ';', not commas; save the file as comma-separated CSV (in Excel: CSV "
+      "UTF-8)"]),
     ("file,site,event type,date\n" + GOOD,
      ["manifest.csv:1 [event type]: unknown column 'event type': did you mean 'event_type'? "
       "(columns not close to a known name are kept as document attributes)"]),
