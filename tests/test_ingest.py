@@ -110,6 +110,25 @@ def test_summary_counts_no_speaker_as_no_speaker(tmp_path):
     assert summary["turns"].to_dict() == {"coaching_call": 2, "survey": 2}
 
 
+def test_a_long_preamble_is_noted_since_it_is_never_coded(tmp_path):
+    # Talk before the first label that was found (here a speaker written unlike the
+    # others) became the preamble: hundreds of words left uncoded without a word.
+    talk = "We talked about the rent and the evictions in the county. " * 20
+    transcript = f"Site visit, Fresno\n\n{talk}\n\nP1: Thanks.\nP2: Yes, housing.\n"
+    short = "Site visit, Fresno, 5 June 2019.\n\nP1: Thanks.\nP2: Yes, housing.\n"
+    root = make_study(tmp_path / "study", {"visit.txt": transcript, "call.txt": short},
+                      "file,site,event_type\nvisit.txt,Fresno,site_visit\n"
+                      "call.txt,Fresno,coaching_call\n")
+    notes = ingest(Study.open(root)).documents.set_index("doc_id")["speaker_notes"]
+    assert notes.to_dict() == {
+        "call": "", "visit": "line 1: 223 words before the first turn read as the preamble, "
+        "which is never coded; if it is talk, start it with its speaker's label, or set "
+        "code_preamble: true in dialogcode.yaml"}
+    with (root / "dialogcode.yaml").open("a", encoding="utf-8") as config:
+        config.write("code_preamble: true\n")
+    assert not ingest(Study.open(root)).documents["speaker_notes"].any()
+
+
 def test_unmapped_files_are_reported_and_still_ingested(study, format_dir):
     shutil.copy(format_dir / "turns.json", study.transcripts / "extra.json")
     (study.transcripts / "readme.pdf").write_bytes(b"%PDF")
