@@ -375,6 +375,19 @@ def test_timestamped_speaker_lines_are_turns_with_their_times(tmp_path, lines):
         ("turn", "P2", 69.5, "And jobs.")]
 
 
+def test_a_time_on_the_line_above_each_label_is_the_turns_time(tmp_path):
+    # Each time was read as the last words of the turn before it, and no turn had a time.
+    path = tmp_path / "t.txt"
+    path.write_text("Call, 6 Feb\n\n00:00:01\nP1: We talked about rent.\n\n[00:00:15]\n"
+                    "P2: Evictions, at\n10:30\nP1: More.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end], b.line, b.time_start)
+            for b in parsed.blocks] == [
+        ("preamble", None, "Call, 6 Feb", 1, None),
+        ("turn", "P1", "We talked about rent.", 4, 1.0),
+        ("turn", "P2", "Evictions, at\n10:30", 7, 15.0), ("turn", "P1", "More.", 9, None)]
+
+
 def test_an_indented_label_starts_its_own_turn(tmp_path):
     # An indented `P2:` was read as more of P1's turn: P2's words credited to P1.
     path = tmp_path / "t.txt"
