@@ -388,6 +388,19 @@ def test_a_time_on_the_line_above_each_label_is_the_turns_time(tmp_path):
         ("turn", "P2", "Evictions, at\n10:30", 7, 15.0), ("turn", "P1", "More.", 9, None)]
 
 
+def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
+    # `[Name] 10:15:32` (as Zoom saves captions) began each turn's text with its time.
+    path = tmp_path / "t.txt"
+    path.write_text("[Ana Ruiz] 10:15:32\nWe talked about rent.\n\n[Ben Lee] 10:15:40\n"
+                    "Evictions.\n\n[Ana Ruiz] 10:30 is when we meet.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Ana Ruiz", "We talked about rent.", 36932.0), ("Ben Lee", "Evictions.", 36940.0),
+        ("Ana Ruiz", "10:30 is when we meet.", None)]
+    assert [str(n) for n in parsed.notes] == ["line 4: `[Ben Lee]` is used once and taken as "
+                                              "a speaker"]
+
+
 def test_an_indented_label_starts_its_own_turn(tmp_path):
     # An indented `P2:` was read as more of P1's turn: P2's words credited to P1.
     path = tmp_path / "t.txt"

@@ -1,6 +1,7 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns, a label maybe
-indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``, or ``00:01:05`` on
-the line above the label when most turns have one: the turn's start).
+indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``, ``[P3] 00:01:05`` alone on
+its line, or ``00:01:05`` on the line above the label when most turns have one: the
+turn's start).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -28,7 +29,7 @@ from .speakers import Label, Note
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
     rf"^[ \t]*(?:[\[(]?(?P<before>{CLOCK})[\])]?[ \t]+)?"
-    r"(?:\[(?P<bracket>[^\]\n]{1,40})\][ \t]*"
+    rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{CLOCK})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
     rf"|(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?:(?:[ \t]+|$))",
     re.MULTILINE,
@@ -56,7 +57,7 @@ def seconds(stamp: str) -> float:
 
 
 def _seconds(match: re.Match) -> float | None:
-    stamp = match["before"] or match["inside"]
+    stamp = match["before"] or match["inside"] or match["after"]
     return seconds(stamp) if stamp else None
 
 
@@ -112,9 +113,11 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
-    labels = [Label(name, f"{name}:" if m["colon"] else m[0].strip(), line_at(text, m.start()),
+    shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
+             for m, name in zip(matches, names)]
+    labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
-              for m, name in zip(matches, names)]
+              for m, name, label in zip(matches, names, shown)]
     return matches, labels, by_paragraph or by_line
 
 
