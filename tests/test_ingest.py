@@ -73,6 +73,14 @@ def test_sentence_unit_splits_turns_and_keeps_speaker(study):
     assert facilitator["seg_id"].str.contains(":s").all()
 
 
+def test_a_sentence_after_a_line_break_starts_at_its_first_word(tmp_path):
+    # A sentence starting a new line of a turn began with the line break.
+    root = make_study(tmp_path / "s", {"call.txt": "P1: Rent is up.\nFamilies move out.\n"
+                                                   "P2: Yes.\n"}, None)
+    segments = ingest(Study.open(root), unit="sentence").segments
+    assert list(segments["text"]) == ["Rent is up.", "Families move out.", "Yes."]
+
+
 def test_summary_counts_turns_not_sentences(study):
     from dialogcode.ingest import summarize
 
