@@ -264,10 +264,17 @@ def _read(path: Path, source: str) -> tuple[list[str], list[tuple[int, dict]],
     if path.suffix.lower() in (".yaml", ".yml"):
         return _read_yaml(path, source)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"cannot read the manifest as UTF-8 text: {exc}",
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError(f"cannot read the manifest: {exc.strerror or exc}",
                             file=path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV "
+                            "UTF-8 (Excel's plain CSV writes accented letters in another "
+                            "encoding)", file=path,
+                            line=raw.count(b"\n", 0, exc.start) + 1) from None
     return _read_csv(text, source)
 
 

@@ -125,6 +125,19 @@ def test_yaml_manifest_mistakes_are_reported_with_line_and_fix(folder, text, exp
     assert problems(folder, text, "manifest.yaml") == expected
 
 
+def test_a_manifest_saved_as_windows_csv_names_its_line_and_the_fix(folder):
+    # The message was Python's ("'utf-8' codec can't decode byte 0xe3 in position 37:
+    # invalid continuation byte"), with no line and no fix.
+    path = folder.parent / "manifest.csv"
+    path.write_bytes((HEADER + "call_01.vtt,S\u00e3o Paulo,coaching_call,2019-02-06\n")
+                     .encode("cp1252"))
+    with pytest.raises(ManifestError) as info:
+        load_manifest(path, folder)
+    assert str(info.value) == (f"{path}:2: not UTF-8 text (byte 0xe3); save it as CSV UTF-8 "
+                               "(Excel's plain CSV writes accented letters in another "
+                               "encoding)")
+
+
 @pytest.mark.parametrize("value, reason", [
     ("2019-02-28", None), ("2024-02-29", None),
     ("2023-02-29", "date '2023-02-29' is not a day in the calendar: February 2023 has 28 days"),
