@@ -181,6 +181,24 @@ def test_a_json_object_is_read_from_its_list_of_turns(tmp_path, content, turns):
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
 
 
+def test_column_names_with_spaces_are_read_and_a_missing_speaker_column_is_noted(tmp_path):
+    # `Speaker Name` and `Start Time` were not recognised: every turn had no speaker and
+    # no time, without a note.
+    named = tmp_path / "named.csv"
+    named.write_text("Speaker Name,Text,Start Time\nAna,Rent is up.,0:05\nBen,Yes.,0:09\n",
+                     encoding="utf-8")
+    parsed, _ = read_document(named)
+    assert [(b.speaker, b.time_start) for b in parsed.blocks] == [("Ana", 5.0), ("Ben", 9.0)]
+    assert parsed.notes == []
+    survey = tmp_path / "survey.csv"
+    survey.write_text("ID,Respondent,text\n1,R1,Rent is up.\n", encoding="utf-8")
+    parsed, _ = read_document(survey)
+    assert [b.speaker for b in parsed.blocks] == [None]
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: no speaker column among ID, Respondent: no turn has a speaker; map one with "
+        "speaker_column in the manifest or `columns: {speaker: ...}`"]
+
+
 def test_json_keys_are_read_in_any_case_so_no_item_is_dropped(tmp_path):
     # An item written with `Speaker`/`Text` among items with `speaker`/`text` was read as
     # having no text and left out without a word.

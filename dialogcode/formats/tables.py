@@ -65,6 +65,12 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
         raise IngestError("no rows with text", file=source)
     parsed = builder.build()
     parsed.notes = merge_notes(builder.merged, rows_are)
+    others = [str(name) for k, name in enumerate(header)
+              if str(name or "").strip() and k not in found.values()]
+    if "speaker" not in found and others:
+        parsed.notes.insert(0, Note(1, f"no speaker column among {', '.join(others)}: no turn "
+                                       "has a speaker; map one with speaker_column in the "
+                                       "manifest or `columns: {speaker: ...}`"))
     return parsed
 
 
