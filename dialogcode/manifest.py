@@ -24,6 +24,7 @@ import calendar
 import codecs
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,7 @@ def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
             bad(f"{file!r} is listed twice (first on line {seen[file]})", "file")
             continue
         seen[file] = line
+        file = files.spelled(file)
         why = files.problem(file)
         if why:
             bad(why, "file")
@@ -201,6 +203,16 @@ class _Folder:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             return f"file {file!r} is not in {self.folder}{hint}"
         return refused_file(path, self.folder)
+
+    def spelled(self, file: str) -> str:
+        """``file`` as the folder spells it when only the Unicode form of its letters
+        differs (``é`` as one character or as ``e`` and an accent, as names copied from a
+        Mac are written), else as given."""
+        if (self.folder / file).exists():
+            return file
+        wanted = unicodedata.normalize("NFC", file)
+        return next((name for name in self.names()
+                     if unicodedata.normalize("NFC", name) == wanted), file)
 
     def names(self) -> list[str]:
         """Files in the folder, as paths relative to it."""

@@ -125,6 +125,20 @@ def test_yaml_manifest_mistakes_are_reported_with_line_and_fix(folder, text, exp
     assert problems(folder, text, "manifest.yaml") == expected
 
 
+def test_a_file_named_with_decomposed_accents_is_the_file_the_manifest_names(folder):
+    # A transcript copied from a Mac has its accents decomposed (e + U+0301); the
+    # manifest, typed, has them composed: "file 'Café.txt' is not in ...; did you mean
+    # 'Café.txt'?"
+    import unicodedata
+
+    on_disk = unicodedata.normalize("NFD", "Caf\u00e9 call.txt")
+    (folder / on_disk).write_text("P1: Rent.\nP2: Yes.\n", encoding="utf-8")
+    path = folder.parent / "manifest.csv"
+    path.write_text(HEADER + "Caf\u00e9 call.txt,Fresno,coaching_call,2019-02-06\n",
+                    encoding="utf-8")
+    assert [entry.file for entry in load_manifest(path, folder)] == [on_disk]
+
+
 def test_a_manifest_saved_as_windows_csv_names_its_line_and_the_fix(folder):
     # The message was Python's ("'utf-8' codec can't decode byte 0xe3 in position 37:
     # invalid continuation byte"), with no line and no fix.
