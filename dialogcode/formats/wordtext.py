@@ -20,8 +20,8 @@ from lxml import etree
 
 _NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
-_RUNS = etree.XPath(".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::mc:Fallback)]",
-                    namespaces=_NS)
+_RUNS = etree.XPath(".//w:r[not(ancestor::w:del or ancestor::w:moveFrom "
+                    "or ancestor::mc:Fallback)]", namespaces=_NS)
 _PARAGRAPHS_AROUND = etree.XPath("count(ancestor::w:p)", namespaces=_NS)
 _P, _TBL, _SDT, _CONTENT, _CUSTOM = (qn(tag) for tag in (
     "w:p", "w:tbl", "w:sdt", "w:sdtContent", "w:customXml"))
