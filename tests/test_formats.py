@@ -558,6 +558,26 @@ def test_word_table_that_is_not_a_transcript_stays_text(tmp_path):
         ("heading", "Figures"), ("section", "Budget\t4,000\nVolunteers\t14\nFamilies\t22")]
 
 
+def test_a_word_turn_table_keeps_rows_in_content_controls_and_speakers_merged_down(tmp_path):
+    # A row inside a content control (as form templates hold them) was dropped.
+    from docx.oxml import parse_xml
+
+    rows = [("Speaker", "Text"), ("Evaluator", "What changed?"), ("", "And the circles?"),
+            ("Luis", "Wages are low.")]
+    path = write_table_docx(tmp_path / "t.docx", rows)
+    document = docx.Document(path)
+    table = document.tables[0]
+    table.cell(1, 0).merge(table.cell(2, 0))        # Evaluator's cell down two rows
+    row = table._tbl.tr_lst[3]
+    control = parse_xml(f"<w:sdt {W_NS}><w:sdtContent/></w:sdt>")
+    row.addprevious(control)
+    control[0].append(row)
+    document.save(path)
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][1:] == [
+        ("Evaluator", "What changed? And the circles?"), ("Luis", "Wages are low.")]
+
+
 def test_word_heading_style_between_turns_is_a_heading(tmp_path):
     document = docx.Document()
     document.add_paragraph("Closing convening", style="Title")
