@@ -7,7 +7,9 @@ instead of passing silently:
 - text after a closing quote (``"Hello," she said``), which the csv module would glue
   to the value without its quotes;
 - a row with more values than the header has columns (a comma in an unquoted value),
-  whose extra values would be dropped.
+  whose extra values would be dropped;
+- a header that is one column holding semicolons or tabs (a file separated by them, as
+  Excel writes CSV in some languages), which would be read as one column.
 """
 from __future__ import annotations
 
@@ -48,6 +50,12 @@ def read_csv(text: str, source: str, *, multiline: bool = True
             if header is None:
                 return None, rows, problems
         elif header is None:
+            if len(values) == 1 and (other := next((c for c in ";\t" if c in values[0]),
+                                                   None)):
+                return None, rows, [Problem(
+                    f"the header is one column, {values[0].strip()[:60]!r}: its names are "
+                    f"separated by {other!r}, not commas; save the file as comma-separated "
+                    "CSV (in Excel: CSV UTF-8)", source, start)]
             header = values
         elif any(value.strip() for value in values[len(header):]):
             problems.append(Problem(f"{len(values)} values for {len(header)} columns; put a "

@@ -10,6 +10,7 @@ import pandas as pd
 from .errors import ConfigError, DialogcodeError, IngestError, Problem
 from .formats import EXTENSIONS, read_document
 from .formats.base import NOT_TALK
+from .formats.speakers import Note
 from .manifest import STANDARD, Entry, load_manifest
 from .nlp import load_pipeline
 from .normalize import count_words
@@ -49,6 +50,9 @@ class Corpus:
     def __repr__(self) -> str:
         return (f"Corpus({len(self.documents)} documents, {len(self.segments)} segments, "
                 f"{int(self.documents['n_words'].sum()) if len(self.documents) else 0} words)")
+
+
+LONG_PREAMBLE = 100     # words before the first turn; a title, date and who was there take fewer
 
 
 def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
@@ -166,6 +170,8 @@ def read_transcript(study: Study, plan: Plan, path: Path, unit: str, nlp) -> Rea
     doc_id = plan.doc_id(path)
     rows = segment_document(doc_id, parsed, unit, nlp,
                             max_chars=study.config.max_segment_chars)
+    if not study.config.code_preamble:
+        parsed.notes += _long_preamble(parsed)
     attributes = {key: entry.attributes.get(key, "") for key in STANDARD}
     attributes.update(entry.attributes)
     notes = [Problem(note.message, source, note.line) for note in parsed.notes]
@@ -177,6 +183,18 @@ def read_transcript(study: Study, plan: Plan, path: Path, unit: str, nlp) -> Rea
                                        *(n.message for n in notes[len(parsed.notes):])]),
            "text": parsed.text}
     return Reading(doc, rows, notes)
+
+
+def _long_preamble(parsed) -> list[Note]:
+    """A note when the text before the first turn (never coded) is longer than a title,
+    a date and who was there: talk or notes whose first speaker label was not found."""
+    preamble = next((b for b in parsed.blocks if b.kind == "preamble"), None)
+    words = count_words(parsed.text[preamble.start:preamble.end]) if preamble else 0
+    if words <= LONG_PREAMBLE:
+        return []
+    return [Note(preamble.line or 1, f"{words} words before the first turn read as the "
+                 "preamble, which is never coded; if it is talk, start it with its speaker's "
+                 "label, or set code_preamble: true in dialogcode.yaml")]
 
 
 def _absent_roles(study: Study, entry: Entry, rows: list[dict]) -> list[Problem]:
@@ -293,7 +311,8 @@ def summarize(corpus: Corpus) -> pd.DataFrame:
     summary = pd.DataFrame({
         "documents": grouped["doc_id"].count(),
         "turns": turns.groupby(["site", "event_type"], dropna=False)["_turn"].nunique(),
-        "speakers": turns.groupby(["site", "event_type"], dropna=False)["_speaker"].nunique(),
+        "speakers": turns[turns["speaker"].notna()].groupby(
+            ["site", "event_type"], dropna=False)["_speaker"].nunique(),
         "words": grouped["n_words"].sum(),
     }).fillna(0).astype(int).reset_index()
     return summary

@@ -7,7 +7,8 @@ Thresholds are chosen on cross-validated scores (folds by document, codebook exa
 always in training): by default each code's lowest score whose precision reaches
 ``min_precision``; with ``threshold="f1"`` one score for all codes, the one of best
 micro F1 of rules + model. A code with no threshold, or with fewer than
-``min_positives`` positive items, codes nothing and is listed with the reason.
+``min_positives`` positive items or fewer than :data:`MIN_CHECKED` human-coded
+segments to check its threshold on, codes nothing and is listed with the reason.
 
 A model is stored as plain arrays and JSON in ``out/model/`` (never a pickle: a study
 folder is shared, and loading a pickle runs code), with the codebook version, the
@@ -173,6 +174,12 @@ def _fit_one(x, y, seed: int) -> LogisticRegression:
                               random_state=seed).fit(x, y)
 
 
+# human-coded segments a code's threshold is checked on, at the least: a precision seen
+# on five segments (four of them the code's) is no measure, and set a cut that coded
+# two thirds of a study
+MIN_CHECKED = 20
+
+
 def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float):
     """(threshold, precision, recall) of the lowest cut whose precision reaches
     ``min_precision`` with at least two true positives; NaNs when none does."""
@@ -240,6 +247,9 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         if positives < min_positives or negatives < 2:
             rows[j]["status"] = (f"too few positives (< {min_positives})"
                                  if positives < min_positives else "too few negatives")
+        elif checked.sum() < MIN_CHECKED:
+            rows[j]["status"] = (f"{int(checked.sum())} human-coded segments to check it on "
+                                 f"(< {MIN_CHECKED})")
         else:
             jobs[j] = (y, known, checked)
     shared = (matrix, groups, folds, seed)

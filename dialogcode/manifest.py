@@ -24,6 +24,7 @@ import calendar
 import codecs
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,7 @@ def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
             bad(f"{file!r} is listed twice (first on line {seen[file]})", "file")
             continue
         seen[file] = line
+        file = files.spelled(file)
         why = files.problem(file)
         if why:
             bad(why, "file")
@@ -202,6 +204,16 @@ class _Folder:
             return f"file {file!r} is not in {self.folder}{hint}"
         return refused_file(path, self.folder)
 
+    def spelled(self, file: str) -> str:
+        """``file`` as the folder spells it when only the Unicode form of its letters
+        differs (``é`` as one character or as ``e`` and an accent, as names copied from a
+        Mac are written), else as given."""
+        if (self.folder / file).exists():
+            return file
+        wanted = unicodedata.normalize("NFC", file)
+        return next((name for name in self.names()
+                     if unicodedata.normalize("NFC", name) == wanted), file)
+
     def names(self) -> list[str]:
         """Files in the folder, as paths relative to it."""
         if self._names is None:
@@ -264,10 +276,17 @@ def _read(path: Path, source: str) -> tuple[list[str], list[tuple[int, dict]],
     if path.suffix.lower() in (".yaml", ".yml"):
         return _read_yaml(path, source)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"cannot read the manifest as UTF-8 text: {exc}",
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError(f"cannot read the manifest: {exc.strerror or exc}",
                             file=path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV "
+                            "UTF-8 (Excel's plain CSV writes accented letters in another "
+                            "encoding)", file=path,
+                            line=raw.count(b"\n", 0, exc.start) + 1) from None
     return _read_csv(text, source)
 
 

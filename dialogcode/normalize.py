@@ -23,15 +23,26 @@ def normalize_text(text: str) -> str:
 def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     """Decode file bytes and normalise them.
 
-    Raises IngestError for an empty file, a binary file, or bytes that are not valid
-    in ``encoding`` (naming the line and column of the first bad byte).
+    Raises IngestError for an empty file, a binary file, a file whose byte-order mark or
+    NUL characters show it is not in ``encoding``, or bytes that are not valid in
+    ``encoding`` (naming the line and column of the first bad byte).
     """
     if not data.strip():
         raise IngestError("file is empty", file=source)
-    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise IngestError(f"unknown encoding {encoding!r}", file=source) from None
+    wide = codec.startswith(("utf-16", "utf-32"))
+    bom = _bom(data)
+    if bom and not codec.startswith(bom.lower()):
+        raise IngestError(f"the file starts with a {bom} byte-order mark, so it is {bom} "
+                          f"text, not {encoding}; set `encoding: {bom.lower()}` for it in "
+                          "the manifest or dialogcode.yaml", file=source)
+    if b"\x00" in data[:8192] and not wide:
         raise IngestError("binary file, not text (it contains NUL bytes); "
                           "is it in a format dialogcode reads?", file=source)
-    name = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    name = "utf-8-sig" if codec == "utf-8" else encoding
     try:
         text = data.decode(name)
     except UnicodeDecodeError as exc:
@@ -41,9 +52,20 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
                 "in the manifest or dialogcode.yaml" if name == "utf-8-sig" else "")
         raise IngestError(f"not valid {encoding}: byte 0x{data[exc.start]:02x} at column "
                           f"{column}{hint}", file=source, line=line) from None
-    except LookupError:
-        raise IngestError(f"unknown encoding {encoding!r}", file=source) from None
-    return normalize_text(text)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise IngestError(f"a NUL character, read as {encoding}: the file is not text, or "
+                          "not in that encoding", file=source, line=line)
+    return normalize_text(text.removeprefix("\ufeff") if bom else text)
+
+
+def _bom(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when ``data`` starts with that byte-order mark."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    return None
 
 
 def count_words(text: str) -> int:

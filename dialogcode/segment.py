@@ -120,6 +120,8 @@ def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None, *
             start, end = block.start + sent.start_char, block.start + sent.end_char
             while end > start and text[end - 1].isspace():
                 end -= 1
+            while start < end and text[start].isspace():   # a line break after a sentence
+                start += 1
             if end > start:
                 rows.append(_row(doc_id, "sentence", len(rows) + 1, block, text, start, end))
     return rows

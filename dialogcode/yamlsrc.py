@@ -163,9 +163,15 @@ def parse_yaml(text: str, source: str, error: type[DialogcodeError] = Dialogcode
 def load_yaml(path: Path, error: type[DialogcodeError] = DialogcodeError) -> Any:
     """Read and parse a YAML file; see :func:`parse_yaml`."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read: {exc}", file=path) from None
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", file=path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column}); save "
+                    "it as UTF-8", file=path, line=raw.count(b"\n", 0, exc.start) + 1) from None
     return parse_yaml(text, str(path), error)
 
 

@@ -143,6 +143,62 @@ def test_configured_encoding_reads_latin1(tmp_path):
     assert parsed.text[parsed.blocks[0].start:parsed.blocks[0].end] == "Caf\u00e9 con leche."
 
 
+def test_a_utf16_file_is_read_as_configured_and_never_as_another_encoding(tmp_path):
+    # Set to cp1252 (as the message for a file that is not UTF-8 suggested), a UTF-16 file
+    # was read as 'ÿþP\x001\x00...': one garbled segment, no speakers, no error.
+    path = tmp_path / "t.txt"
+    path.write_bytes("P1: Caf\u00e9 y renta.\r\nP2: S\u00ed.\r\n".encode("utf-16"))
+    with pytest.raises(DialogcodeError, match="starts with a UTF-16 byte-order mark, so it is "
+                       "UTF-16 text, not cp1252; set `encoding: utf-16`"):
+        read_document(path, encoding="cp1252")
+    for encoding in ("utf-16", "utf-16-le"):
+        parsed, _ = read_document(path, encoding=encoding)
+        assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+            ("P1", "Caf\u00e9 y renta."), ("P2", "S\u00ed.")]
+
+
+@pytest.mark.parametrize("content, turns", [
+    ({"speakers": [{"id": 1, "name": "Ana"}], "turns": [{"speaker": "Ana", "text": "Rent."}]},
+     [("Ana", "Rent.")]),
+    ({"segments": [{"speaker": "A", "text": "Jobs."}], "word_segments": [{"word": "Jobs."}]},
+     [("A", "Jobs.")]),
+    ({"words": [{"speaker": "A", "text": "Jobs"}], "utterances": [{"speaker": "A", "text": "Jobs."}]},
+     "the JSON object holds lists 'words', 'utterances', and each of them is a list of turns"),
+])
+def test_a_json_object_is_read_from_its_list_of_turns(tmp_path, content, turns):
+    # The object's first list was read, whatever it held: a list of speakers before the
+    # turns was refused as having no text column, and of two lists of turns the first
+    # was taken without a word.
+    import json
+
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    if isinstance(turns, str):
+        with pytest.raises(DialogcodeError, match=turns):
+            read_document(path)
+        return
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+
+
+def test_column_names_with_spaces_are_read_and_a_missing_speaker_column_is_noted(tmp_path):
+    # `Speaker Name` and `Start Time` were not recognised: every turn had no speaker and
+    # no time, without a note.
+    named = tmp_path / "named.csv"
+    named.write_text("Speaker Name,Text,Start Time\nAna,Rent is up.,0:05\nBen,Yes.,0:09\n",
+                     encoding="utf-8")
+    parsed, _ = read_document(named)
+    assert [(b.speaker, b.time_start) for b in parsed.blocks] == [("Ana", 5.0), ("Ben", 9.0)]
+    assert parsed.notes == []
+    survey = tmp_path / "survey.csv"
+    survey.write_text("ID,Respondent,text\n1,R1,Rent is up.\n", encoding="utf-8")
+    parsed, _ = read_document(survey)
+    assert [b.speaker for b in parsed.blocks] == [None]
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: no speaker column among ID, Respondent: no turn has a speaker; map one with "
+        "speaker_column in the manifest or `columns: {speaker: ...}`"]
+
+
 def test_json_keys_are_read_in_any_case_so_no_item_is_dropped(tmp_path):
     # An item written with `Speaker`/`Text` among items with `speaker`/`text` was read as
     # having no text and left out without a word.
@@ -293,6 +349,17 @@ def test_dashed_lines_keep_the_words_before_them_and_the_voice_they_are_in(tmp_p
         (None, "bread"), (None, "rice"), ("Ben", "OK.")]
 
 
+def test_subtitle_position_tags_are_not_text(tmp_path):
+    # An SRT cue opening with a subtitle editor's {\an8} kept the tag as text, and its
+    # speaker label, no longer at the start, was lost: the turn had no speaker.
+    path = tmp_path / "t.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:04,000\n{\\an8}P1: We need housing.\n\n"
+                    "2\n00:00:05,000 --> 00:00:08,000\nP2: {\\i1}Jobs{\\i0} too.\n",
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [("P1", "We need housing."), ("P2", "Jobs too.")]
+
+
 def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     path = tmp_path / "t.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:04,000\nANA: We need housing.\n\n"
@@ -324,6 +391,32 @@ def test_timestamped_speaker_lines_are_turns_with_their_times(tmp_path, lines):
             for b in parsed.blocks] == [
         ("turn", "Facilitator", 1.0, "Welcome."), ("turn", "P1", 5.0, "We need housing."),
         ("turn", "P2", 69.5, "And jobs.")]
+
+
+def test_a_time_on_the_line_above_each_label_is_the_turns_time(tmp_path):
+    # Each time was read as the last words of the turn before it, and no turn had a time.
+    path = tmp_path / "t.txt"
+    path.write_text("Call, 6 Feb\n\n00:00:01\nP1: We talked about rent.\n\n[00:00:15]\n"
+                    "P2: Evictions, at\n10:30\nP1: More.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end], b.line, b.time_start)
+            for b in parsed.blocks] == [
+        ("preamble", None, "Call, 6 Feb", 1, None),
+        ("turn", "P1", "We talked about rent.", 4, 1.0),
+        ("turn", "P2", "Evictions, at\n10:30", 7, 15.0), ("turn", "P1", "More.", 9, None)]
+
+
+def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
+    # `[Name] 10:15:32` (as Zoom saves captions) began each turn's text with its time.
+    path = tmp_path / "t.txt"
+    path.write_text("[Ana Ruiz] 10:15:32\nWe talked about rent.\n\n[Ben Lee] 10:15:40\n"
+                    "Evictions.\n\n[Ana Ruiz] 10:30 is when we meet.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Ana Ruiz", "We talked about rent.", 36932.0), ("Ben Lee", "Evictions.", 36940.0),
+        ("Ana Ruiz", "10:30 is when we meet.", None)]
+    assert [str(n) for n in parsed.notes] == ["line 4: `[Ben Lee]` is used once and taken as "
+                                              "a speaker"]
 
 
 def test_an_indented_label_starts_its_own_turn(tmp_path):
@@ -465,6 +558,26 @@ def test_word_table_that_is_not_a_transcript_stays_text(tmp_path):
         ("heading", "Figures"), ("section", "Budget\t4,000\nVolunteers\t14\nFamilies\t22")]
 
 
+def test_a_word_turn_table_keeps_rows_in_content_controls_and_speakers_merged_down(tmp_path):
+    # A row inside a content control (as form templates hold them) was dropped.
+    from docx.oxml import parse_xml
+
+    rows = [("Speaker", "Text"), ("Evaluator", "What changed?"), ("", "And the circles?"),
+            ("Luis", "Wages are low.")]
+    path = write_table_docx(tmp_path / "t.docx", rows)
+    document = docx.Document(path)
+    table = document.tables[0]
+    table.cell(1, 0).merge(table.cell(2, 0))        # Evaluator's cell down two rows
+    row = table._tbl.tr_lst[3]
+    control = parse_xml(f"<w:sdt {W_NS}><w:sdtContent/></w:sdt>")
+    row.addprevious(control)
+    control[0].append(row)
+    document.save(path)
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][1:] == [
+        ("Evaluator", "What changed? And the circles?"), ("Luis", "Wages are low.")]
+
+
 def test_word_heading_style_between_turns_is_a_heading(tmp_path):
     document = docx.Document()
     document.add_paragraph("Closing convening", style="Title")
@@ -478,3 +591,35 @@ def test_word_heading_style_between_turns_is_a_heading(tmp_path):
         ("preamble", None, "Closing convening"), ("turn", "Facilitator", "What changed?"),
         ("turn", "P1", "The circles."), ("heading", None, "Report-out"),
         ("turn", "P2", "We keep meeting.")]
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_word_text_is_read_as_word_shows_it(tmp_path):
+    """Tracked changes read as accepted, content controls, fields and nested tables were
+    dropped, and a cell spanning two columns was read twice."""
+    from docx.oxml import parse_xml
+    document = docx.Document()
+    document.add_paragraph("P1: We need housing.")
+    changed = document.add_paragraph("P2: The rent ")
+    for xml in (f'<w:ins {W_NS} w:id="1" w:author="a"><w:r><w:t xml:space="preserve">went up '
+                '</w:t></w:r></w:ins>',
+                f'<w:del {W_NS} w:id="2" w:author="a"><w:r><w:delText>[Ana] </w:delText></w:r></w:del>',
+                f'<w:fldSimple {W_NS} w:instr="DATE"><w:r><w:t>this year</w:t></w:r></w:fldSimple>'):
+        changed._p.append(parse_xml(xml))
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:sdt {W_NS}><w:sdtContent><w:p><w:r><w:t>P1: Wages are low.</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>'))
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).text = "Budget"
+    table.cell(0, 1).merge(table.cell(0, 2)).text = "4,000"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Families", "22"
+    table.cell(1, 2).add_table(rows=1, cols=1).cell(0, 0).text = "nested"
+    document.add_paragraph("P2: After the table.")
+    document.save(tmp_path / "t.docx")
+    parsed, _ = read_document(tmp_path / "t.docx")
+    assert parsed.text == ("P1: We need housing.\nP2: The rent went up this year\n"
+                           "P1: Wages are low.\nBudget\t4,000\t\nFamilies\t22\t\nnested\n\n"
+                           "P2: After the table.\n")

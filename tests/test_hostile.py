@@ -84,6 +84,18 @@ def cell(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
+def turn_workbook(tmp_path, speakers, texts, merge=None) -> bytes:
+    """An .xlsx transcript: a speaker | text row per turn, ``merge`` a range to merge."""
+    book = openpyxl.Workbook()
+    book.active.append(["speaker", "text"])
+    for row in zip(speakers, texts):
+        book.active.append(list(row))
+    if merge:
+        book.active.merge_cells(merge)
+    book.save(tmp_path / "turns.xlsx")
+    return (tmp_path / "turns.xlsx").read_bytes()
+
+
 # name -> (file, its bytes from tmp_path, dialogcode.yaml limits or None, the message
 # after "transcripts/<file>", or a tuple of its parts)
 CASES = {
@@ -136,6 +148,14 @@ CASES = {
         docx_bytes(t), "word/document.xml", body("<w:p/>" * 5000)),
         "{xml_elements: 20000}", ": refused: word/document.xml, line 1: more than 20000 XML "
         "elements (limit xml_elements: 20000; " + LIMIT),
+    # a speaker merged down two rows read the second row as a turn without a speaker, and
+    # a formula no spreadsheet had calculated dropped its row, both without a word
+    "xlsx speaker merged down two rows": ("a.xlsx", lambda t: turn_workbook(
+        t, ["P1", None, "P2"], ["Rent is up.", "Evictions too.", "Yes."], "A2:A3"), None,
+        ": merged cells A2:A3: only the first cell of a merged range holds its value"),
+    "xlsx formula without a saved value": ("a.xlsx", lambda t: turn_workbook(
+        t, ["P1", "P2"], ["Rent is up.", '=A2&" said so"']), None,
+        ": formula cells without a saved value (B3), which would be read as empty"),
     "truncated xlsx": ("a.xlsx", lambda t: xlsx_bytes(t)[:3000], None,
                        ": not a readable .xlsx workbook: it is damaged, cut short or not a "
                        "zip archive"),
@@ -205,8 +225,17 @@ CASES = {
                                                     b"00:00:04,000\nP2: yo\n", None,
                                                     ":5: broken timestamp: '00:00:03 --> "
                                                     "00:00:04,000'"),
+    "CSV separated by tabs": ("a.csv", lambda t: b"speaker\ttext\nP1\tRent, again\n", None,
+                              ":1: the header is one column, 'speaker\\ttext': its names are "
+                              "separated by '\\t', not commas"),
     "binary text file": ("a.txt", lambda t: b"P1: \x00\x01\x02" * 10, None,
                          ": binary file, not text"),
+    "NUL byte past the first 8 KiB": ("a.txt", lambda t: b"P1: rent\n" * 1000 + b"P2: a\x00b\n",
+                                      None, ":1001: a NUL character, read as utf-8: the file "
+                                      "is not text, or not in that encoding"),
+    "UTF-16 file": ("a.txt", lambda t: "P1: rent\n".encode("utf-16"), None,
+                    ": the file starts with a UTF-16 byte-order mark, so it is UTF-16 text, not "
+                    "utf-8; set `encoding: utf-16` for it"),
     "empty text file": ("a.txt", lambda t: b"  \n", None, ": file is empty"),
 }
 

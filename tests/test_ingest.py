@@ -73,6 +73,14 @@ def test_sentence_unit_splits_turns_and_keeps_speaker(study):
     assert facilitator["seg_id"].str.contains(":s").all()
 
 
+def test_a_sentence_after_a_line_break_starts_at_its_first_word(tmp_path):
+    # A sentence starting a new line of a turn began with the line break.
+    root = make_study(tmp_path / "s", {"call.txt": "P1: Rent is up.\nFamilies move out.\n"
+                                                   "P2: Yes.\n"}, None)
+    segments = ingest(Study.open(root), unit="sentence").segments
+    assert list(segments["text"]) == ["Rent is up.", "Families move out.", "Yes."]
+
+
 def test_summary_counts_turns_not_sentences(study):
     from dialogcode.ingest import summarize
 
@@ -92,6 +100,41 @@ def test_summary_counts_each_voice_of_a_cue_as_a_turn(tmp_path):
                                   "file,site,event_type\ncall.vtt,Fresno,coaching_call\n"))
     for unit in ("turn", "sentence"):
         assert summarize(ingest(study, unit=unit))["turns"].tolist() == [3], unit
+
+
+def test_summary_counts_no_speaker_as_no_speaker(tmp_path):
+    # Turns without a speaker (survey answers, unlabelled cues) were counted as one
+    # speaker per document.
+    from dialogcode.ingest import summarize
+
+    answers = "text\nThe rent is too high.\nWe need jobs.\n"
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana>Hi.</v>\n\n"
+           "00:00:05.000 --> 00:00:09.000\n[music]\n")
+    study = Study.open(make_study(tmp_path / "study", {"answers.csv": answers, "call.vtt": vtt},
+                                  "file,site,event_type\nanswers.csv,Fresno,survey\n"
+                                  "call.vtt,Fresno,coaching_call\n"))
+    summary = summarize(ingest(study)).set_index("event_type")
+    assert summary["speakers"].to_dict() == {"coaching_call": 1, "survey": 0}
+    assert summary["turns"].to_dict() == {"coaching_call": 2, "survey": 2}
+
+
+def test_a_long_preamble_is_noted_since_it_is_never_coded(tmp_path):
+    # Talk before the first label that was found (here a speaker written unlike the
+    # others) became the preamble: hundreds of words left uncoded without a word.
+    talk = "We talked about the rent and the evictions in the county. " * 20
+    transcript = f"Site visit, Fresno\n\n{talk}\n\nP1: Thanks.\nP2: Yes, housing.\n"
+    short = "Site visit, Fresno, 5 June 2019.\n\nP1: Thanks.\nP2: Yes, housing.\n"
+    root = make_study(tmp_path / "study", {"visit.txt": transcript, "call.txt": short},
+                      "file,site,event_type\nvisit.txt,Fresno,site_visit\n"
+                      "call.txt,Fresno,coaching_call\n")
+    notes = ingest(Study.open(root)).documents.set_index("doc_id")["speaker_notes"]
+    assert notes.to_dict() == {
+        "call": "", "visit": "line 1: 223 words before the first turn read as the preamble, "
+        "which is never coded; if it is talk, start it with its speaker's label, or set "
+        "code_preamble: true in dialogcode.yaml"}
+    with (root / "dialogcode.yaml").open("a", encoding="utf-8") as config:
+        config.write("code_preamble: true\n")
+    assert not ingest(Study.open(root)).documents["speaker_notes"].any()
 
 
 def test_unmapped_files_are_reported_and_still_ingested(study, format_dir):

@@ -142,6 +142,22 @@ def test_learn_then_code_adds_model_codings_for_a_human_only_code(study):
                zip(model["doc_id"], model["start"], model["end"], model["quote"]))
 
 
+def test_a_code_checked_on_a_handful_of_segments_gets_no_model(study):
+    # With a few segments coded, a precision of 0.75 measured on them set a cut that
+    # coded most of the study by model.
+    coder = pd.read_csv(study / "codings" / "ana.csv")
+    few = coder[coder["seg_id"].str.startswith(("call0:", "call1:"))]
+    few = pd.concat([few[few["seg_id"].str.startswith("call0:")].head(3),
+                     few[few["seg_id"].str.startswith("call1:")].head(3),
+                     pd.DataFrame({"seg_id": ["call0:t2", "call1:t3"], "code_id": [None, None]})])
+    few.to_csv(study / "codings" / "ana.csv", index=False)
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    control = next(line for line in result.output.splitlines() if "risk.control " in line)
+    assert control.endswith("7 human-coded segments to check it on (< 20)")
+    assert "0 of 2 codes reach precision" in result.output
+
+
 def test_threshold_f1_gives_every_code_one_cut_chosen_by_cross_validation(study):
     config = study / "dialogcode.yaml"
     config.write_text(config.read_text().replace("folds: 3}", "folds: 3, threshold: f1}"))

@@ -35,6 +35,12 @@ def problems(folder, text, name="manifest.csv"):
 
 
 @pytest.mark.parametrize("text, expected", [
+    # Excel in many languages saves CSV separated by semicolons: the message named the
+    # missing `file` column, not the separator
+    ("file;site;event_type;date\ncall_01.vtt;Fresno;coaching_call;2019-02-06\n",
+     ["manifest.csv:1: the header is one column, 'file;site;event_type;date': its names are "
+      "separated by ';', not commas; save the file as comma-separated CSV (in Excel: CSV "
+      "UTF-8)"]),
     ("file,site,event type,date\n" + GOOD,
      ["manifest.csv:1 [event type]: unknown column 'event type': did you mean 'event_type'? "
       "(columns not close to a known name are kept as document attributes)"]),
@@ -117,6 +123,33 @@ def test_csv_manifest_mistakes_are_reported_with_line_and_fix(folder, text, expe
 ])
 def test_yaml_manifest_mistakes_are_reported_with_line_and_fix(folder, text, expected):
     assert problems(folder, text, "manifest.yaml") == expected
+
+
+def test_a_file_named_with_decomposed_accents_is_the_file_the_manifest_names(folder):
+    # A transcript copied from a Mac has its accents decomposed (e + U+0301); the
+    # manifest, typed, has them composed: "file 'Café.txt' is not in ...; did you mean
+    # 'Café.txt'?"
+    import unicodedata
+
+    on_disk = unicodedata.normalize("NFD", "Caf\u00e9 call.txt")
+    (folder / on_disk).write_text("P1: Rent.\nP2: Yes.\n", encoding="utf-8")
+    path = folder.parent / "manifest.csv"
+    path.write_text(HEADER + "Caf\u00e9 call.txt,Fresno,coaching_call,2019-02-06\n",
+                    encoding="utf-8")
+    assert [entry.file for entry in load_manifest(path, folder)] == [on_disk]
+
+
+def test_a_manifest_saved_as_windows_csv_names_its_line_and_the_fix(folder):
+    # The message was Python's ("'utf-8' codec can't decode byte 0xe3 in position 37:
+    # invalid continuation byte"), with no line and no fix.
+    path = folder.parent / "manifest.csv"
+    path.write_bytes((HEADER + "call_01.vtt,S\u00e3o Paulo,coaching_call,2019-02-06\n")
+                     .encode("cp1252"))
+    with pytest.raises(ManifestError) as info:
+        load_manifest(path, folder)
+    assert str(info.value) == (f"{path}:2: not UTF-8 text (byte 0xe3); save it as CSV UTF-8 "
+                               "(Excel's plain CSV writes accented letters in another "
+                               "encoding)")
 
 
 @pytest.mark.parametrize("value, reason", [

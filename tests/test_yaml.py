@@ -149,6 +149,18 @@ def test_every_yaml_file_refuses_hostile_input_quickly_and_says_where(study, kin
     assert f"Error: {path}:{WHERE[hostile]}: {WHAT[hostile]}" in result.output
 
 
+@pytest.mark.parametrize("kind", ["config", "codebook"])
+def test_a_yaml_file_saved_in_another_encoding_names_its_line(study, kind):
+    # The message was Python's ("'utf-8' codec can't decode byte 0xe9 in position 28"),
+    # with no line.
+    path, command = yaml_file(study, kind, "")
+    path.write_bytes("title: x\ncodebooks: []\n# r\u00e9sum\u00e9\n".encode("cp1252"))
+    result = invoke(*command)
+    assert result.exit_code == 1, result.output
+    assert f"Error: {path}:3: not UTF-8 text (byte 0xe9 at column 4); save it as UTF-8" \
+        in result.output
+
+
 def test_an_impossible_yaml_date_in_a_manifest_is_an_error_not_a_traceback(study):
     path, command = yaml_file(study, "manifest", "- file: zoom.vtt\n  date: 2019-13-45\n")
     result = invoke(*command)

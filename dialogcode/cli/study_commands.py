@@ -81,8 +81,9 @@ skip_bad_option = click.option("--skip-bad", is_flag=True,
 @scheduler_option
 @quiet_option
 def ingest(study, unit, skip_bad, scheduler, quiet):
-    """Read the transcripts of STUDY (a study folder, default .) into documents and
-    segments tables in its output folder, and print a summary per site and event type.
+    """Read the transcripts of STUDY (default: the study holding the working
+    directory) into documents and segments tables in its output folder, and print a
+    summary per site and event type.
     """
     from ..engine import connection, study_engine
     from ..study import Study

@@ -21,6 +21,7 @@ TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")         # a voice span opens
 DASHED = re.compile(r"^[ \t]*[-\u2013\u2014][ \t]*(?=[^\s\d])", re.MULTILINE)  # "- " opening a line, not "-5"
 TAG = re.compile(r"</?[^>\n]+>")
+OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")    # an SSA/ASS tag subtitle editors write: {\an8}
 TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing line
 NUMBER = re.compile(r"^\s*\d+\s*$")                 # a cue number
 ZOOM = re.compile(r"^([^\W\d_][^:\n]{0,39}):\s+(.*)$", re.DOTALL)
@@ -119,7 +120,8 @@ def _parts(payload: str) -> list[tuple[int, str | None, str]]:
     its own part, so no words are dropped and none are credited to the speaker before
     them; text outside any voice span is a part without a speaker, text before the first
     dashed line is a part of its own, and a dashed line inside a ``<v>`` span still open
-    is that voice's."""
+    is that voice's. SSA/ASS override tags (``{\\an8}``, ``{\\i1}``) are not text."""
+    payload = OVERRIDE.sub("", payload)
     starts = [m.start() for m in DASHED.finditer(payload)]
     if len(starts) < 2:
         starts = [0]

@@ -1,8 +1,8 @@
 """Finding the speaker / text / time columns of tabular transcripts.
 
-Names are matched case-insensitively against an explicit mapping (manifest
-``speaker_column``/``text_column``... or ``columns:`` in dialogcode.yaml) or, failing
-that, against common names. A Word table without a header row is read by the shape of
+Names are matched in any case, with spaces and hyphens as underscores, against an
+explicit mapping (manifest ``speaker_column``/``text_column``... or ``columns:`` in
+dialogcode.yaml) or, failing that, against common names. A Word table without a header row is read by the shape of
 its columns' content instead (:func:`guess_columns`).
 """
 from __future__ import annotations
@@ -15,13 +15,19 @@ from ..errors import IngestError
 from .speakers import plausible
 
 DEFAULTS = {
-    "speaker": ("speaker", "speaker_label", "name", "participant", "who"),
+    "speaker": ("speaker", "speaker_label", "speaker_name", "name", "participant", "who"),
     "text": ("text", "utterance", "transcript", "content", "speech", "message"),
     "start": ("start", "start_time", "time", "timestamp", "begin"),
     "end": ("end", "end_time", "stop"),
 }
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
 MAX_HOURS = 1000     # times are offsets into a recording
+
+
+def column_key(name) -> str:
+    """A column name as matched: any case, spaces and hyphens as ``_`` (``Start Time``
+    is ``start_time``)."""
+    return re.sub(r"[\s-]+", "_", str(name or "").strip().lower())
 
 
 def find_columns(header: list[str], mapping: dict[str, str] | None, source: str, *,
@@ -31,15 +37,15 @@ def find_columns(header: list[str], mapping: dict[str, str] | None, source: str,
     Returns None when there is no text column and ``required`` is False; raises
     IngestError when it is required, or when a mapped column is missing.
     """
-    names = [str(h or "").strip().lower() for h in header]
+    names = [column_key(h) for h in header]
     found: dict[str, int] = {}
     for role, candidates in DEFAULTS.items():
         wanted = (mapping or {}).get(role)
         if wanted:
-            if wanted.strip().lower() not in names:
+            if column_key(wanted) not in names:
                 raise IngestError(f"column {wanted!r} (mapped as {role}) not found; "
                                   f"columns are: {', '.join(map(str, header))}", file=source, line=1)
-            found[role] = names.index(wanted.strip().lower())
+            found[role] = names.index(column_key(wanted))
             continue
         index = next((names.index(c) for c in candidates if c in names), None)
         if index is not None:

@@ -1,5 +1,7 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns, a label maybe
-indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``: the turn's start).
+indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``, ``[P3] 00:01:05`` alone on
+its line, or ``00:01:05`` on the line above the label when most turns have one: the
+turn's start).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import speakers
@@ -27,11 +29,12 @@ from .speakers import Label, Note
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
     rf"^[ \t]*(?:[\[(]?(?P<before>{CLOCK})[\])]?[ \t]+)?"
-    r"(?:\[(?P<bracket>[^\]\n]{1,40})\][ \t]*"
+    rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{CLOCK})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
     rf"|(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?:(?:[ \t]+|$))",
     re.MULTILINE,
 )
+STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 NOT_HEADING_END = tuple(".,;:!?…\"'”’")
 
@@ -42,6 +45,7 @@ class Turn:
     body: int       # offset of the text after the label
     speaker: str
     time: float | None = None   # seconds, from ``[00:01:05] P1:`` or ``P1 (1:05):``
+    lead: int | None = None     # offset of a line of its time alone just above the label
 
 
 def seconds(stamp: str) -> float:
@@ -53,7 +57,7 @@ def seconds(stamp: str) -> float:
 
 
 def _seconds(match: re.Match) -> float | None:
-    stamp = match["before"] or match["inside"]
+    stamp = match["before"] or match["inside"] or match["after"]
     return seconds(stamp) if stamp else None
 
 
@@ -109,9 +113,11 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
-    labels = [Label(name, f"{name}:" if m["colon"] else m[0].strip(), line_at(text, m.start()),
+    shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
+             for m, name in zip(matches, names)]
+    labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
-              for m, name in zip(matches, names)]
+              for m, name, label in zip(matches, names, shown)]
     return matches, labels, by_paragraph or by_line
 
 
@@ -146,7 +152,31 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
                               speakers.decide(labels, dense=dense, forced=forced), forced)
     turns = [Turn(m.start(), m.end(), label.name, _seconds(m))
              for m, label, keep in zip(matches, labels, chosen) if keep]
-    return turns, speakers.notes(labels, chosen, forced=forced)
+    return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced)
+
+
+def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
+    """``turns``, each with the time on a line of its own just above its label
+    (``00:01:15`` then ``P1: ...``) as its time, when most turns have one: that line
+    then belongs to no turn, where it was read as the last words of the turn before.
+    A time written unlike most of them (``10:30`` among ``00:01:15``), or not opening a
+    paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``)."""
+    found = []
+    for k, turn in enumerate(turns):
+        above = text.rfind("\n", 0, max(turn.start - 1, 0)) + 1
+        match = STAMP_LINE.fullmatch(text, above, turn.start - 1) if turn.start else None
+        if match and turn.time is None:
+            opens = above == 0 or text[:above - 1].endswith("\n") or not text[:above].strip()
+            found.append((k, above, match["stamp"], opens))
+    shapes = Counter(re.sub(r"\d", "9", stamp) for _, _, stamp, _ in found)
+    shape = shapes.most_common(1)[0][0] if shapes else None
+    paragraphs = sum(opens for *_, opens in found) * 2 > len(found)
+    stamps = {k: (above, seconds(stamp)) for k, above, stamp, opens in found
+              if re.sub(r"\d", "9", stamp) == shape and (opens or not paragraphs)}
+    if len(stamps) * 2 <= len(turns):
+        return turns
+    return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn
+            for k, turn in enumerate(turns)]
 
 
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
@@ -177,6 +207,11 @@ def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple
     return found
 
 
+def _opening(turn: Turn) -> int:
+    """Where the lines of ``turn`` begin: its time line above the label, else the label."""
+    return turn.start if turn.lead is None else turn.lead
+
+
 def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
                 headings: list[tuple[int, int]] | None = None, *,
                 after_talk: bool = False) -> ParsedDocument:
@@ -186,7 +221,7 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
     its lines before the first turn or heading are a section."""
     blocks: list[Block] = []
     notes = list(notes or [])
-    first = turns[0].start if turns else len(text)
+    first = _opening(turns[0]) if turns else len(text)
     if after_talk:
         first = min([first, *(s for s, _ in headings or ())])
     start, end = span(text, 0, first)
@@ -194,13 +229,13 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         blocks.append(Block("section" if after_talk else "preamble", start, end,
                             line=line_at(text, start)))
     speaker_lines = {turn.start for turn in turns}
-    marks = sorted([(turn.start, turn.body, turn) for turn in turns]
+    marks = sorted([(_opening(turn), turn.body, turn) for turn in turns]
                    + [(s, e, None) for s, e in headings or ()
                       if s >= first and s not in speaker_lines], key=lambda m: m[0])
     section = None
     for i, (mark, after, turn) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
-        line = line_at(text, mark)
+        line = line_at(text, mark if turn is None else turn.start)
         if turn is None:
             section = text[mark:after]
             blocks.append(Block("heading", mark, after, line=line))

@@ -65,6 +65,12 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
         raise IngestError("no rows with text", file=source)
     parsed = builder.build()
     parsed.notes = merge_notes(builder.merged, rows_are)
+    others = [str(name) for k, name in enumerate(header)
+              if str(name or "").strip() and k not in found.values()]
+    if "speaker" not in found and others:
+        parsed.notes.insert(0, Note(1, f"no speaker column among {', '.join(others)}: no turn "
+                                       "has a speaker; map one with speaker_column in the "
+                                       "manifest or `columns: {speaker: ...}`"))
     return parsed
 
 
@@ -177,11 +183,37 @@ def _same_table_elsewhere(book, header: list, source: str, error: type[Dialogcod
 
 def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, *,
                merge: bool = True, limits: Limits = DEFAULT) -> ParsedDocument:
-    values = xlsx_rows(io.BytesIO(data), source, limits=limits)
+    values = xlsx_rows(io.BytesIO(data), source, limits=limits, unmerged=True)
     if not values:
         raise IngestError("the workbook's first sheet is empty", file=source)
     rows = [(number, row) for number, row in enumerate(values[1:], start=2)]
     return rows_to_document(values[0], rows, source, columns, merge=merge)
+
+
+def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list | None:
+    """The list of turns in a JSON object (``{"segments": [...]}``): its one list, else
+    its one list of objects with a text key (``segments`` beside ``word_segments``).
+    Raises IngestError when several lists have one, or none of several does."""
+    lists = {key: value for key, value in data.items() if isinstance(value, list)}
+    if len(lists) < 2:
+        return next(iter(lists.values()), None)
+
+    def has_text(items: list) -> bool:
+        if not items or not all(isinstance(item, dict) for item in items):
+            return False
+        keys = list(dict.fromkeys(str(key) for item in items for key in item))
+        try:
+            return find_columns(keys, columns, source, required=False) is not None
+        except IngestError:
+            return False
+
+    chosen = [key for key, items in lists.items() if has_text(items)]
+    if len(chosen) == 1:
+        return lists[chosen[0]]
+    named = ", ".join(map(repr, chosen or lists))
+    raise IngestError(f"the JSON object holds lists {named}, and "
+                      f"{'each' if chosen else 'none'} of them is a list of turns with a "
+                      "text key; make the file the one list of turns", file=source)
 
 
 def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
@@ -199,7 +231,7 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
             check_json_depth(text, source, limits, IngestError)
             data = json.loads(text)
             if isinstance(data, dict):
-                data = next((v for v in data.values() if isinstance(v, list)), None)
+                data = _turn_list(data, columns, source)
             if not isinstance(data, list):
                 raise IngestError("expected a JSON list of {speaker, text, start, end} "
                                   "objects", file=source)

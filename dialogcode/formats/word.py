@@ -9,8 +9,9 @@ the preamble; paragraphs and other tables after it are read like a ``.txt`` file
 style are headings.
 
 The file is checked against the limits (:mod:`dialogcode.limits`) before python-docx
-opens it, and python-docx is only asked for the paragraphs' text and style and the
-tables' cells: whatever it raises on a damaged file becomes an IngestError.
+opens it, and python-docx is only asked for the paragraphs' style and the tables' cells
+(the text is read as Word shows it, :mod:`~dialogcode.formats.wordtext`): whatever it
+raises on a damaged file becomes an IngestError.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.exceptions import PythonDocxError
 from docx.opc.exceptions import OpcError
 from docx.oxml.exceptions import XmlchemyError
-from docx.table import Table
+from docx.oxml.ns import qn
 from lxml.etree import LxmlError
 
 from ..errors import IngestError
@@ -33,6 +34,7 @@ from ..normalize import normalize_text
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
+from .wordtext import block_items, paragraph_text, table_rows
 
 WHAT = "Word .docx file"
 # what python-docx raises on a file whose parts are not what Word writes (LookupError:
@@ -74,12 +76,13 @@ def _content(data: bytes, source: str, limits: Limits) -> list[_Paragraph | list
         default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
         default_name = (default.name if default is not None else "") or ""
         items: list[_Paragraph | list[list[str]]] = []
-        for item in document.iter_inner_content():
-            if isinstance(item, Table):
-                items.append([[cell.text for cell in row.cells] for row in item.rows])
+        for item in block_items(document.element.body):
+            if item.tag == qn("w:tbl"):
+                items.append(table_rows(item))
             else:
-                style = names.get(item._p.style) or default_name
-                items.append(_Paragraph(item.text, style.startswith(("Heading", "Title"))))
+                style = names.get(item.style) or default_name
+                items.append(_Paragraph(paragraph_text(item),
+                                        style.startswith(("Heading", "Title"))))
         return items
     except DAMAGED as exc:
         reason = ("it is not a Word document" if "is not a Word file" in str(exc)
