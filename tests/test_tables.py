@@ -656,3 +656,28 @@ def test_codings_of_a_document_taken_out_say_so_not_that_it_changed(tmp_path):
     assert result.exit_code == 1, result.output
     assert "in south/visit are of a document no longer in the corpus" in result.output
     assert "changed" not in result.output
+
+
+def test_rules_against_a_coder_count_a_code_with_its_sub_codes(tmp_path):
+    # the report counts a code with its sub-codes, and so does `evaluate`; the "Rules and
+    # human coders" table judged a parent on the codings of the parent alone, so a coder's
+    # `risk` on turns the rules coded risk.housing and risk.money read as all missed
+    root, runner = coded_copy(tmp_path)
+    book = root / "codebook.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace("    codable: false\n", ""),
+                    encoding="utf-8")
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    coder = root / "codings" / "ana.csv"
+    coder.parent.mkdir()
+    coder.write_text("seg_id,code_id\nnorth/kickoff:t2,risk\nnorth/kickoff:t3,risk.money\n"
+                     "north/kickoff:t3,connection\n", encoding="utf-8")
+    agreement = study_evidence(Study.open(root)).tables["agreement"].set_index("code_id")
+    risk = agreement.loc["risk"]
+    assert (risk["both"], risk["only_first"], risk["only_second"]) == (2, 0, 0)
+    assert (risk["precision"], risk["recall"]) == (1.0, 1.0)
+    money = agreement.loc["risk.money"]      # a code without sub-codes: as applied
+    assert (money["both"], money["only_first"], money["only_second"]) == (1, 0, 0)
+    # all codes pooled count each coding once, as applied (as evaluate's do): the coder's
+    # risk, risk.money and connection; the rules' risk.housing x2 and risk.money
+    pooled = agreement.loc["(all codes)"]
+    assert (pooled["both"], pooled["only_first"], pooled["only_second"]) == (1, 2, 2)
