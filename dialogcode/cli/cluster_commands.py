@@ -78,7 +78,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     close to a code that its patterns miss) and candidate new themes. Each segment is
     seen with the talk around it (--context); procedural talk ("thank you, Chair") is
     left out and counted. Segments that people coded (coder files, accepted
-    decisions) count as coded. Writes out/clusters/ (clusters, assignments, k report,
+    decisions) count as coded; codings rejected in review do not. Writes out/clusters/ (clusters, assignments, k report,
     quotes, left_out, map.png) and the codebook patch out/suggestions.yaml to review
     (see `dialogcode codebook merge`)."""
     import pandas as pd
@@ -89,6 +89,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     from ..merge import read_patch
     from ..patch import codebook_patch, write_patch
     from ..privacy.gate import gate_clusters
+    from ..review import without_rejected
     from ..roles import speaker_roles
     from ..store import read_table, write_table
     from ..study import Study
@@ -110,7 +111,8 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
                                   "with `dialogcode codebook merge` (or copy the file) "
                                   "first, or pass --force to overwrite", file=existing)
     corpus = load_corpus(opened)
-    codings = read_table(opened.out, "codings", hint="dialogcode code")
+    codings = without_rejected(read_table(opened.out, "codings", hint="dialogcode code"),
+                               opened, corpus.documents)
     codings = pd.concat([codings, people_codings(opened, corpus.segments, book,
                                                  corpus.documents)], ignore_index=True)
     model = model or opened.config.model
