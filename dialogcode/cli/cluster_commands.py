@@ -81,19 +81,16 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     decisions) count as coded; codings rejected in review do not. Writes out/clusters/ (clusters, assignments, k report,
     quotes, left_out, map.png) and the codebook patch out/suggestions.yaml to review
     (see `dialogcode codebook merge`)."""
-    import pandas as pd
-
     from ..cluster import SCOPES, cluster_segments
     from ..clustermap import cluster_map
     from ..ingest import load_corpus
     from ..merge import read_patch
     from ..patch import codebook_patch, write_patch
     from ..privacy.gate import gate_clusters
-    from ..review import without_rejected
     from ..roles import speaker_roles
     from ..store import read_table, write_table
     from ..study import Study
-    from ..training import people_codings
+    from ..training import counted_as_coded
 
     opened = Study.open(study)
     book = study_codebook(opened, codebooks)
@@ -111,10 +108,9 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
                                   "with `dialogcode codebook merge` (or copy the file) "
                                   "first, or pass --force to overwrite", file=existing)
     corpus = load_corpus(opened)
-    codings = without_rejected(read_table(opened.out, "codings", hint="dialogcode code"),
-                               opened, corpus.documents)
-    codings = pd.concat([codings, people_codings(opened, corpus.segments, book,
-                                                 corpus.documents)], ignore_index=True)
+    codings = counted_as_coded(opened, read_table(opened.out, "codings",
+                                                  hint="dialogcode code"),
+                               corpus.segments, book, corpus.documents)
     model = model or opened.config.model
     cache = opened.out / "cache"
     result = cluster_segments(corpus.segments, corpus.documents, codings, book, scope=scope,
