@@ -571,3 +571,33 @@ def test_a_name_with_a_capital_outside_ascii_is_found_in_lower_case_talk():
                                       "yeah we went with Oscar to the clinic"]})
     found = find_in_segments(segments)
     assert sorted(found["text"]) == ["Oscar", "Óscar"]
+
+
+def test_a_name_in_a_heading_or_a_speaker_note_reaches_no_output(tmp_path):
+    # a heading's words are each segment's `section`, and ingest's notes on a speaker
+    # (`speaker_notes`: "rows 2-3 of speaker Rosalba merged into one turn") go with every
+    # document and coded segment: both were exported as written
+    import shutil
+
+    root = tmp_path / "e"
+    shutil.copytree(EVIDENCE, root)
+    (root / "transcripts" / "south" / "notes.md").write_text(
+        "## Visit with Rosalba\n\nThe rent went up and two families were evicted.\n",
+        encoding="utf-8")
+    (root / "transcripts" / "north" / "call.csv").write_text(
+        "speaker,text\nRosalba,The rent keeps rising.\nRosalba,Families get evicted here.\n"
+        "P2,Wages are low.\n", encoding="utf-8")
+    with (root / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("south/notes.md,South,site_visit_notes,2019-05-05,South notes,mid-year\n"
+                       "north/call.csv,North,coaching_call,2019-04-04,North call,mid-year\n")
+    assert run("run", str(root)).exit_code == 0
+    result = run("export", str(root), "--to", "csv", "--to", "parquet", "-o",
+                 str(root / "out" / "export"))
+    assert result.exit_code == 0, result.output
+    assert "Rosalba" in set(findings(root)["text"])
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert "Visit with Rosalba" in set(segments["section"])
+    leaks = [path for path, text in output_texts(root / "out").items() if "Rosalba" in text]
+    assert leaks == []
+    exported = pd.read_csv(root / "out" / "export" / "csv" / "segments.csv")
+    assert "Visit with [NAME]" in set(exported["section"])

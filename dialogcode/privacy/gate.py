@@ -26,9 +26,10 @@ LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL
           "dob": "[DATE OF BIRTH]", "id": "[ID NUMBER]", "term": "[PLACE OR TERM]"}
 WITHHELD = "[DOCUMENT WITHHELD]"
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
-# columns holding transcript text and speaker labels; ids and attributes are left alone
+# columns holding transcript text and speaker labels (`section`: a heading's words;
+# `speaker_notes`: ingest's notes, which name speakers); ids and attributes are left alone
 TEXT_COLUMNS = ("quote", "context_before", "context_after", "text", "speaker", "matched",
-                "left", "match", "right")
+                "left", "match", "right", "section", "speaker_notes")
 
 
 @dataclass(frozen=True)
