@@ -601,3 +601,22 @@ def test_a_name_in_a_heading_or_a_speaker_note_reaches_no_output(tmp_path):
     assert leaks == []
     exported = pd.read_csv(root / "out" / "export" / "csv" / "segments.csv")
     assert "Visit with [NAME]" in set(exported["section"])
+
+
+def test_a_speaker_label_of_a_first_name_that_is_also_a_word_is_found(tmp_path):
+    # a real hearing's labels: "Esther Gimelfarb", "Mark Levine" were missed because
+    # esther and mark are English words (half of its 200 named speakers), so quotes went
+    # out credited to "Esther [NAME]"; a label of a listed first name and a surname is a name
+    transcript = ("Facilitator: Who is next?\n\n"
+                  "Esther Gimelfarb: I live on the block and the rent doubled.\n\n"
+                  "Community Member: Same on ours.\n\n"
+                  "Michael O'Reilly: We were evicted in May.\n\n"
+                  "Mark Levine: The council heard that.\n\n"
+                  "P2: Thank you.\n")
+    root = make_study(tmp_path / "s", {"hearing.txt": transcript},
+                      "file,site,event_type,date\nhearing.txt,North,hearing,2019-05-01\n")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    table = findings(root)
+    assert table.loc[table["detector"].str.contains("speaker"), "text"].tolist() == [
+        "Esther Gimelfarb", "Michael O'Reilly", "Mark Levine"]
