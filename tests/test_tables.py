@@ -681,3 +681,28 @@ def test_rules_against_a_coder_count_a_code_with_its_sub_codes(tmp_path):
     # risk, risk.money and connection; the rules' risk.housing x2 and risk.money
     pooled = agreement.loc["(all codes)"]
     assert (pooled["both"], pooled["only_first"], pooled["only_second"]) == (1, 2, 2)
+
+
+def test_the_report_shows_a_coder_beside_rules_that_coded_nothing(tmp_path):
+    # a codebook without patterns (imported from a spreadsheet, coded by people and the
+    # learned model): the rules code nothing, the agreement table has no precision
+    # column, and the report stopped with a template traceback
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    (root / "codebook.yaml").write_text(
+        "codebook: evidence\ntitle: Evidence fixture codebook\ncodes:\n"
+        "  - id: risk\n    label: Risks\n    definition: Rent and wages.\n",
+        encoding="utf-8")
+    (root / "lessons.yaml").unlink()
+    coder = root / "codings" / "ana.csv"
+    coder.parent.mkdir()
+    coder.write_text("seg_id,code_id\nnorth/kickoff:t2,risk\nnorth/kickoff:t3,risk\n",
+                     encoding="utf-8")
+    runner = CliRunner()
+    for command in ("ingest", "code", "report"):
+        result = runner.invoke(cli, [command, str(root), "-q"])
+        assert result.exit_code == 0, result.output
+    report = (root / "out" / "report.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><td>Risks</td>.*?</tr>", report, flags=re.S)[0]
+    cells = re.findall(r'<td class="n">(.*?)</td>', row)
+    assert cells[3:] == ["—", "0.000", "0.000"]     # precision, recall, F1
