@@ -706,3 +706,20 @@ def test_the_report_shows_a_coder_beside_rules_that_coded_nothing(tmp_path):
     row = re.search(r"<tr><td>Risks</td>.*?</tr>", report, flags=re.S)[0]
     cells = re.findall(r'<td class="n">(.*?)</td>', row)
     assert cells[3:] == ["—", "0.000", "0.000"]     # precision, recall, F1
+
+
+def test_the_report_says_a_codes_segments_take_its_sub_codes_and_its_codings_do_not(
+        tmp_path):
+    # collab.sector_engagement read "238 segments ...; 55 codings": fewer codings than
+    # segments, since the segments take the sub-codes and the codings are its own
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    book = root / "codebook.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace("    codable: false\n", ""),
+                    encoding="utf-8")
+    for command in ("ingest", "code", "report"):
+        assert CliRunner().invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    page = " ".join((root / "out" / "report.html").read_text(encoding="utf-8").split())
+    assert ("5 segments (with its sub-codes) in 3 documents, 2 sites, 5 speakers; "
+            "0 codings of the code itself.") in page
+    assert "2 segments in 2 documents, 2 sites, 2 speakers; 3 codings." in page   # money
