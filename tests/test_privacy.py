@@ -620,3 +620,19 @@ def test_a_speaker_label_of_a_first_name_that_is_also_a_word_is_found(tmp_path):
     table = findings(root)
     assert table.loc[table["detector"].str.contains("speaker"), "text"].tolist() == [
         "Esther Gimelfarb", "Michael O'Reilly", "Mark Levine"]
+
+
+def test_the_report_counts_the_quotes_masked_not_their_cells(evidence_study):
+    # a named speaker's turn masked in its quote and its speaker column was two "quotes
+    # masked"; the hearing's report said 127 of its 88 quotes
+    visit = evidence_study / "transcripts" / "south" / "visit.txt"
+    visit.write_text(visit.read_text().replace(NAMED, "Rosalind" + NAMED[2:]))
+    assert run("run", str(evidence_study)).exit_code == 0
+    tables = evidence_study / "out" / "tables"
+    quotes = pd.concat([pd.read_csv(tables / "exemplars.csv"),
+                        pd.read_csv(tables / "lesson_quotes.csv")])
+    columns = ["quote", "context_before", "context_after", "speaker"]
+    masked = quotes[columns].apply(lambda c: c.str.contains(r"\[NAME\]", na=False))
+    assert (masked.sum(axis=1) > 1).any()       # a quote masked in two of its cells
+    report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
+    assert f"({int(masked.any(axis=1).sum())} quotes masked)" in report
