@@ -45,7 +45,8 @@ TABLES = {
     "lesson_by_phase": "Segments supporting each lesson per phase.",
     "coded_segments": "One row per segment: document attributes, codes as a list and a "
                       "0/1 column per code, for pivot tables.",
-    "agreement": "Agreement of the rule codings with each human coder, per code.",
+    "agreement": "Agreement of the rule codings with each human coder, per code (a code "
+                 "with sub-codes rolled up).",
     "evaluation": "Cross-validated precision, recall, F1 and alpha of rules, model, rules + "
                   "model and a baseline against the reference coder (dialogcode evaluate).",
 }
