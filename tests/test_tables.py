@@ -723,3 +723,14 @@ def test_the_report_says_a_codes_segments_take_its_sub_codes_and_its_codings_do_
     assert ("5 segments (with its sub-codes) in 3 documents, 2 sites, 5 speakers; "
             "0 codings of the code itself.") in page
     assert "2 segments in 2 documents, 2 sites, 2 speakers; 3 codings." in page   # money
+
+
+def test_the_reports_cooccurrence_table_says_it_takes_every_code(evidence):
+    # the caption above it speaks of the chart's codes used most; the table's pairs come
+    # from all codes (the sample's first pair, housing sector and housing security, is of
+    # two codes outside the chart)
+    page = " ".join(render_study_report(evidence, "T").split())
+    pairs = evidence.tables["cooccurrence"]
+    shown = len(pairs[pairs["code_a"] < pairs["code_b"]].head(15))
+    assert (f"The {shown} pairs of codes, among all codes, with the highest Jaccard index"
+            in page)
