@@ -119,6 +119,12 @@ def test_phases_come_from_event_types_and_dates_without_a_phase_column():
     assert document_phases(documents).tolist()[:5] == ["kickoff", "kickoff", "mid-year",
                                                        "closing", "closing"]
     assert pd.isna(document_phases(documents).iloc[5])
+    # answers to a survey on one day: no year to split into kick-off and closing (every
+    # answer was a "kick-off" one), but a closing event is still a closing
+    one_day = pd.DataFrame({"event_type": ["survey", "survey", "closing_convening"],
+                            "date": ["2024-01-01"] * 3})
+    assert document_phases(one_day).iloc[:2].isna().all()
+    assert document_phases(one_day).iloc[2] == "closing"
 
 
 def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
