@@ -298,6 +298,7 @@ def test_the_report_says_how_many_documents_have_no_phase(evidence):
                                   evidence.tables).split())
     assert (f"1 document with no phase ({left_out} codable segments) is left out of the "
             "shares by phase") in page
+    assert "no date (or one date for the whole study)" in page
     page = " ".join(render_study_report(evidence, "T").split())
     assert "no phase" not in page
 
