@@ -741,3 +741,13 @@ def test_the_reports_cooccurrence_table_says_it_takes_every_code(evidence):
     shown = len(pairs[pairs["code_a"] < pairs["code_b"]].head(15))
     assert (f"The {shown} pairs of codes, among all codes, with the highest Jaccard index"
             in page)
+
+
+def test_the_reports_privacy_note_writes_both_counts_alike(evidence):
+    # the hearing's report read "2,765 candidates found ..., 2765 not yet reviewed"
+    from dialogcode.privacy.gate import GateResult
+
+    page = " ".join(render_report("T", evidence.documents, evidence.segments,
+                                  evidence.codings, evidence.book, evidence.tables,
+                                  privacy=GateResult("mask", 2765, 2765)).split())
+    assert "2,765 candidates found by" in page and "2,765 not yet reviewed" in page
