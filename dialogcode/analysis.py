@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .agreement import agree
+from .agreement import ALL_CODES, agree
 from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
 from .config import CONFIG_NAME
@@ -24,7 +24,7 @@ from .roles import SpeakerRoles, speaker_roles
 from .store import read_table, table_path, write_table
 from .study import Study
 from .tables import (CODED_SEGMENT_COLUMNS, UNLISTED_DOCUMENT_COLUMNS, coded_segments,
-                     cooccurrence, cooccurrence_matrix, counting_tables)
+                     cooccurrence, cooccurrence_matrix, counting_tables, rolled_up)
 from .trust import trust_summary
 
 # name -> what the table holds (shown in the workbook's README sheet; columns are
@@ -45,7 +45,8 @@ TABLES = {
     "lesson_by_phase": "Segments supporting each lesson per phase.",
     "coded_segments": "One row per segment: document attributes, codes as a list and a "
                       "0/1 column per code, for pivot tables.",
-    "agreement": "Agreement of the rule codings with each human coder, per code.",
+    "agreement": "Agreement of the rule codings with each human coder, per code (a code "
+                 "with sub-codes rolled up).",
     "evaluation": "Cross-validated precision, recall, F1 and alpha of rules, model, rules + "
                   "model and a baseline against the reference coder (dialogcode evaluate).",
 }
@@ -103,18 +104,26 @@ class Evidence:
 
 
 def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
-                    documents: pd.DataFrame) -> pd.DataFrame | None:
+                    documents: pd.DataFrame, book: Codebook) -> pd.DataFrame | None:
     """Agreement of the rule codings (model codings left out: a model may have learned
     from these coders; `dialogcode evaluate` measures it honestly) with each human coder
-    in codings/ (the coder as reference), per code; None when there are no coder files."""
+    in codings/ (the coder as reference), per code; None when there are no coder files.
+    A codable code with sub-codes is judged rolled up, as the tables and `evaluate` count
+    it; the pooled row counts every coding once, as applied."""
     tables = []
     rules = rules[rules["source"] == "rule"]
+    parents = [c.id for c in book.codes.values() if c.codable and book.children(c.id)]
     for coder in coder_names(study):
         human = read_coder(coder_path(study, coder), segments, coder, documents=documents)
-        result = agree({"rules": covering_all(rules, segments), coder: human}, segments,
-                       reference=coder,
-                       documents=documents)
-        tables.append(result.per_code.assign(coder=coder))
+        pair = {"rules": covering_all(rules, segments), coder: human}
+        applied = agree(pair, segments, reference=coder, documents=documents).per_code
+        rolled = agree({name: rolled_up(coding, book) for name, coding in pair.items()},
+                       segments, reference=coder).per_code
+        rolled = rolled[rolled["code_id"].isin(parents)]
+        table = pd.concat([applied[~applied["code_id"].isin(rolled["code_id"])], rolled])
+        pooled = table["code_id"].eq(ALL_CODES)
+        table = pd.concat([table[~pooled].sort_values("code_id"), table[pooled]])
+        tables.append(table.assign(coder=coder))
     if not tables:
         return None
     table = pd.concat(tables, ignore_index=True)
@@ -203,7 +212,8 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,
                           roles=roles, progress=progress,
                           counting=counting_for(study, corpus.segments, dask))
-    agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents)
+    agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents,
+                                book)
     if agreement is not None:
         tables["agreement"] = agreement
     evaluation = load_evaluation(study.out / "evaluation")

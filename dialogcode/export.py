@@ -119,9 +119,9 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
             ("columns", "Every column is documented in dialogcode's docs/tables.md."),
             ("codebook", "Every code with its parent, definition and guidance.")]
     rows += [(name, TABLES[name]) for name in evidence.tables if name != NOT_IN_WORKBOOK]
-    rows += [("codings", "The final codings: rule codings minus rejected ones, plus "
-                         "accepted suggestions and human codings (see `source`), with "
-                         "each coding's site, event type, speaker and role."),
+    rows += [("codings", "The final codings: rule and learned-model codings minus rejected "
+                         "ones, plus accepted suggestions and the final coders' codings (see "
+                         "`source`), with each coding's site, event type, speaker and role."),
              (NOT_IN_WORKBOOK, f"Not in this workbook (a row per segment is too many for "
                                f"a sheet): tables/{NOT_IN_WORKBOOK}.csv opens in Excel for "
                                "pivot tables; also in the Parquet files and study.sqlite.")]

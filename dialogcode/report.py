@@ -103,7 +103,9 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     overview["unphased"] = len(unphased)
     overview["unphased_segments"] = int(codable["doc_id"].isin(unphased).sum())
     exemplars = tables["exemplars"]
-    codes = [{**row, "quotes": _records(exemplars[exemplars["code_id"] == row["code_id"]])}
+    parents = set(summary["parent_id"].dropna())
+    codes = [{**row, "sub_codes": row["code_id"] in parents,
+              "quotes": _records(exemplars[exemplars["code_id"] == row["code_id"]])}
              for row in _records(summary)]
     lessons = tables.get("lessons")
     lesson_quotes = tables.get("lesson_quotes")

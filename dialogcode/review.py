@@ -186,6 +186,17 @@ def in_force(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     return decisions[_on_current_text(decisions, documents)]
 
 
+def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFrame
+                     ) -> pd.DataFrame:
+    """``codings`` less the (seg_id, code_id) pairs rejected by the decisions in force."""
+    decisions = in_force(load_decisions(study), documents)
+    rejected = decisions.loc[decisions["decision"] == "reject", ["seg_id", "code_id"]]
+    if rejected.empty:
+        return codings
+    pairs = pd.MultiIndex.from_frame(codings[["seg_id", "code_id"]])
+    return codings[~pairs.isin(pd.MultiIndex.from_frame(rejected))]
+
+
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame
              ) -> pd.DataFrame:
     """Decisions that no longer apply, with the reason: the rule coding they judge is no

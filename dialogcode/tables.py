@@ -76,7 +76,7 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     Taken from a manifest ``phase`` column when there is one. Otherwise event types
     naming a kick-off or closing decide, and the rest fall into thirds of the study's
     date range (first third kickoff, last third closing). Undated documents of other
-    event types get no phase.
+    event types get no phase, and so do all of them when every date is the same day.
     """
     if not phases_inferred(documents):
         return documents["phase"].replace("", np.nan)
@@ -84,12 +84,12 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     event = event.astype(str).str.replace(WORD_START, " ", regex=True).str.lower()
     dates = pd.to_datetime(documents.get("date"), errors="coerce")
     phase = pd.Series(np.nan, index=documents.index, dtype=object)
-    if dates.notna().any():
-        low, high = dates.min(), dates.max()
+    low, high = dates.min(), dates.max()
+    if high > low:           # one day (a survey, a single meeting) has no year to split
         third = (high - low) / 3
         phase[dates.notna()] = "mid-year"
         phase[dates <= low + third] = "kickoff"
-        phase[(dates >= high - third) & (high > low)] = "closing"
+        phase[dates >= high - third] = "closing"
     phase[event.str.contains(KICKOFF_EVENT)] = "kickoff"
     phase[event.str.contains(CLOSING_EVENT)] = "closing"
     return phase

@@ -25,7 +25,7 @@ import pandas as pd
 from .agreement.coverage import Layout, locate
 from .codebook import Codebook
 from .coders import chosen_coders, coder_names, coder_path, read_coder
-from .review import check_decisions, in_force, load_decisions
+from .review import check_decisions, in_force, load_decisions, without_rejected
 from .store import read_table
 from .study import Study
 from .tables import ancestors, descendants, substantive
@@ -115,6 +115,14 @@ def people_codings(study: Study, segments: pd.DataFrame, book: Codebook,
                                "doc_id": accepted["seg_id"].map(doc_of),
                                "code_id": accepted["code_id"]}))
     return pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
+
+
+def counted_as_coded(study: Study, codings: pd.DataFrame, segments: pd.DataFrame,
+                     book: Codebook, documents: pd.DataFrame) -> pd.DataFrame:
+    """What `cluster` counts as coded: ``codings`` (rule and model codings) less those
+    rejected in review, plus :func:`people_codings`."""
+    return pd.concat([without_rejected(codings, study, documents),
+                      people_codings(study, segments, book, documents)], ignore_index=True)
 
 
 def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,

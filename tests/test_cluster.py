@@ -429,3 +429,18 @@ def test_merge_reports_a_malformed_patch_with_its_line(tmp_path, target):
     result = run("codebook", "merge", patch, target)
     assert result.exit_code == 1
     assert f"{patch}:2" in result.output and "proposed_terms.0.code" in result.output
+
+
+def test_a_segment_whose_codings_were_all_rejected_is_residual(evidence_study):
+    # a reviewer rejected the rule codings of three turns: the talk is uncoded, so it
+    # belongs to the residual (it was neither clustered nor listed as left out)
+    rejected = ["north/kickoff:t2,risk.housing", "south/visit:t2,risk.money",
+                "north/closing:t2,connection"]
+    (evidence_study / "decisions.csv").write_text(
+        "seg_id,code_id,decision\n" + "".join(f"{r},reject\n" for r in rejected),
+        encoding="utf-8")
+    result = run("cluster", evidence_study, "--k", "2", "--min-size", "1",
+                 "--context", "0", "--no-boundaries")
+    assert result.exit_code == 0, result.output
+    assigned = pd.read_csv(evidence_study / "out" / "clusters" / "assignments.csv")
+    assert sorted(assigned["seg_id"]) == sorted(r.split(",")[0] for r in rejected)

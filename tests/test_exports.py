@@ -124,6 +124,8 @@ def test_workbook_sheets_styling_and_formula_neutralisation(built):
         book.sheetnames)
     readme = {row[0]: row[1] for row in book["README"].iter_rows(min_row=2, values_only=True)}
     assert readme["study"] == "Evidence fixture" and "exemplars" in readme
+    # the codings sheet holds the learned model's codings too, once there is a model
+    assert "rule and learned-model codings" in readme["codings"]
     # the per-segment table stays out of the workbook; the README says where it is
     assert "coded_segments" not in book.sheetnames
     assert "tables/coded_segments.csv" in readme["coded_segments"]

@@ -3,6 +3,7 @@ stored without outputs."""
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
@@ -41,3 +42,27 @@ def test_notebook_runs_and_shows_its_tables_and_figures(path):
                 "03_lessons_evidence": (4, 0), "04_active_learning": (4, 1)}[path.stem]
     assert len(tables) >= expected[0] and len(figures) >= expected[1], (len(tables),
                                                                         len(figures))
+
+
+def test_the_lessons_notebook_gives_the_figures_of_the_command(tmp_path):
+    # the notebook exports the workbook for the report team into the study's out/: coded
+    # by the rules alone while `dialogcode code` adds the learned model, it replaced the
+    # workbook of `dialogcode run` with other figures than the report's
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+    from test_sample_study import sample_copy
+
+    study = sample_copy(tmp_path / "corpora" / "sample-study")
+    for command in ("learn", "code", "lessons"):
+        result = CliRunner().invoke(cli, [command, str(study), "-q"])
+        assert result.exit_code == 0, result.output
+    expected = pd.read_csv(study / "out" / "tables" / "lessons.csv")
+    path = next(p for p in NOTEBOOKS if p.stem == "03_lessons_evidence")
+    notebook = nbformat.read(path, as_version=4)
+    (tmp_path / "notebooks").mkdir()
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path / "notebooks")}}).execute()
+    exported = pd.read_excel(study / "out" / "workbook.xlsx", sheet_name="lessons")
+    columns = ["lesson_id", "sites", "events", "documents", "segments", "speakers"]
+    pd.testing.assert_frame_equal(exported[columns], expected[columns])

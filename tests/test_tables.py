@@ -119,6 +119,12 @@ def test_phases_come_from_event_types_and_dates_without_a_phase_column():
     assert document_phases(documents).tolist()[:5] == ["kickoff", "kickoff", "mid-year",
                                                        "closing", "closing"]
     assert pd.isna(document_phases(documents).iloc[5])
+    # answers to a survey on one day: no year to split into kick-off and closing (every
+    # answer was a "kick-off" one), but a closing event is still a closing
+    one_day = pd.DataFrame({"event_type": ["survey", "survey", "closing_convening"],
+                            "date": ["2024-01-01"] * 3})
+    assert document_phases(one_day).iloc[:2].isna().all()
+    assert document_phases(one_day).iloc[2] == "closing"
 
 
 def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
@@ -292,6 +298,7 @@ def test_the_report_says_how_many_documents_have_no_phase(evidence):
                                   evidence.tables).split())
     assert (f"1 document with no phase ({left_out} codable segments) is left out of the "
             "shares by phase") in page
+    assert "no date (or one date for the whole study)" in page
     page = " ".join(render_study_report(evidence, "T").split())
     assert "no phase" not in page
 
@@ -656,3 +663,91 @@ def test_codings_of_a_document_taken_out_say_so_not_that_it_changed(tmp_path):
     assert result.exit_code == 1, result.output
     assert "in south/visit are of a document no longer in the corpus" in result.output
     assert "changed" not in result.output
+
+
+def test_rules_against_a_coder_count_a_code_with_its_sub_codes(tmp_path):
+    # the report counts a code with its sub-codes, and so does `evaluate`; the "Rules and
+    # human coders" table judged a parent on the codings of the parent alone, so a coder's
+    # `risk` on turns the rules coded risk.housing and risk.money read as all missed
+    root, runner = coded_copy(tmp_path)
+    book = root / "codebook.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace("    codable: false\n", ""),
+                    encoding="utf-8")
+    assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
+    coder = root / "codings" / "ana.csv"
+    coder.parent.mkdir()
+    coder.write_text("seg_id,code_id\nnorth/kickoff:t2,risk\nnorth/kickoff:t3,risk.money\n"
+                     "north/kickoff:t3,connection\n", encoding="utf-8")
+    agreement = study_evidence(Study.open(root)).tables["agreement"].set_index("code_id")
+    risk = agreement.loc["risk"]
+    assert (risk["both"], risk["only_first"], risk["only_second"]) == (2, 0, 0)
+    assert (risk["precision"], risk["recall"]) == (1.0, 1.0)
+    money = agreement.loc["risk.money"]      # a code without sub-codes: as applied
+    assert (money["both"], money["only_first"], money["only_second"]) == (1, 0, 0)
+    # all codes pooled count each coding once, as applied (as evaluate's do): the coder's
+    # risk, risk.money and connection; the rules' risk.housing x2 and risk.money
+    pooled = agreement.loc["(all codes)"]
+    assert (pooled["both"], pooled["only_first"], pooled["only_second"]) == (1, 2, 2)
+
+
+def test_the_report_shows_a_coder_beside_rules_that_coded_nothing(tmp_path):
+    # a codebook without patterns (imported from a spreadsheet, coded by people and the
+    # learned model): the rules code nothing, the agreement table has no precision
+    # column, and the report stopped with a template traceback
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    (root / "codebook.yaml").write_text(
+        "codebook: evidence\ntitle: Evidence fixture codebook\ncodes:\n"
+        "  - id: risk\n    label: Risks\n    definition: Rent and wages.\n",
+        encoding="utf-8")
+    (root / "lessons.yaml").unlink()
+    coder = root / "codings" / "ana.csv"
+    coder.parent.mkdir()
+    coder.write_text("seg_id,code_id\nnorth/kickoff:t2,risk\nnorth/kickoff:t3,risk\n",
+                     encoding="utf-8")
+    runner = CliRunner()
+    for command in ("ingest", "code", "report"):
+        result = runner.invoke(cli, [command, str(root), "-q"])
+        assert result.exit_code == 0, result.output
+    report = (root / "out" / "report.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><td>Risks</td>.*?</tr>", report, flags=re.S)[0]
+    cells = re.findall(r'<td class="n">(.*?)</td>', row)
+    assert cells[3:] == ["—", "0.000", "0.000"]     # precision, recall, F1
+
+
+def test_the_report_says_a_codes_segments_take_its_sub_codes_and_its_codings_do_not(
+        tmp_path):
+    # collab.sector_engagement read "238 segments ...; 55 codings": fewer codings than
+    # segments, since the segments take the sub-codes and the codings are its own
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    book = root / "codebook.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace("    codable: false\n", ""),
+                    encoding="utf-8")
+    for command in ("ingest", "code", "report"):
+        assert CliRunner().invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    page = " ".join((root / "out" / "report.html").read_text(encoding="utf-8").split())
+    assert ("5 segments (with its sub-codes) in 3 documents, 2 sites, 5 speakers; "
+            "0 codings of the code itself.") in page
+    assert "2 segments in 2 documents, 2 sites, 2 speakers; 3 codings." in page   # money
+
+
+def test_the_reports_cooccurrence_table_says_it_takes_every_code(evidence):
+    # the caption above it speaks of the chart's codes used most; the table's pairs come
+    # from all codes (the sample's first pair, housing sector and housing security, is of
+    # two codes outside the chart)
+    page = " ".join(render_study_report(evidence, "T").split())
+    pairs = evidence.tables["cooccurrence"]
+    shown = len(pairs[pairs["code_a"] < pairs["code_b"]].head(15))
+    assert (f"The {shown} pairs of codes, among all codes, with the highest Jaccard index"
+            in page)
+
+
+def test_the_reports_privacy_note_writes_both_counts_alike(evidence):
+    # the hearing's report read "2,765 candidates found ..., 2765 not yet reviewed"
+    from dialogcode.privacy.gate import GateResult
+
+    page = " ".join(render_report("T", evidence.documents, evidence.segments,
+                                  evidence.codings, evidence.book, evidence.tables,
+                                  privacy=GateResult("mask", 2765, 2765)).split())
+    assert "2,765 candidates found by" in page and "2,765 not yet reviewed" in page

@@ -78,11 +78,9 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     close to a code that its patterns miss) and candidate new themes. Each segment is
     seen with the talk around it (--context); procedural talk ("thank you, Chair") is
     left out and counted. Segments that people coded (coder files, accepted
-    decisions) count as coded. Writes out/clusters/ (clusters, assignments, k report,
+    decisions) count as coded; codings rejected in review do not. Writes out/clusters/ (clusters, assignments, k report,
     quotes, left_out, map.png) and the codebook patch out/suggestions.yaml to review
     (see `dialogcode codebook merge`)."""
-    import pandas as pd
-
     from ..cluster import SCOPES, cluster_segments
     from ..clustermap import cluster_map
     from ..ingest import load_corpus
@@ -92,7 +90,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     from ..roles import speaker_roles
     from ..store import read_table, write_table
     from ..study import Study
-    from ..training import people_codings
+    from ..training import counted_as_coded
 
     opened = Study.open(study)
     book = study_codebook(opened, codebooks)
@@ -110,9 +108,9 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
                                   "with `dialogcode codebook merge` (or copy the file) "
                                   "first, or pass --force to overwrite", file=existing)
     corpus = load_corpus(opened)
-    codings = read_table(opened.out, "codings", hint="dialogcode code")
-    codings = pd.concat([codings, people_codings(opened, corpus.segments, book,
-                                                 corpus.documents)], ignore_index=True)
+    codings = counted_as_coded(opened, read_table(opened.out, "codings",
+                                                  hint="dialogcode code"),
+                               corpus.segments, book, corpus.documents)
     model = model or opened.config.model
     cache = opened.out / "cache"
     result = cluster_segments(corpus.segments, corpus.documents, codings, book, scope=scope,

@@ -285,11 +285,20 @@ def ner_pipeline(model: str):
     return nlp if nlp.has_pipe("ner") else None
 
 
+# a label's later words: a name, or a surname such as McCoy, O'Reilly, DiBenedetto
+_SURNAME = rf"{_NAME}|[A-Z][a-z]*(?:'?[A-Z][a-z]+)+"
+
+
 @lru_cache(maxsize=4096)
 def _looks_like_a_name(label: str) -> bool:
+    """One to three capitalised words, the first not an English word or, before a
+    surname, a first name of the lists even when it is one ("Mark Levine")."""
     words = label.split()
-    return (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
-            and all(re.fullmatch(_NAME, w) for w in words) and not _ordinary(words[0]))
+    if not (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
+            and re.fullmatch(_NAME, words[0])
+            and all(re.fullmatch(_SURNAME, w) for w in words[1:])):
+        return False
+    return not _ordinary(words[0]) or (len(words) > 1 and words[0].lower() in first_names())
 
 
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:

@@ -26,16 +26,17 @@ LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL
           "dob": "[DATE OF BIRTH]", "id": "[ID NUMBER]", "term": "[PLACE OR TERM]"}
 WITHHELD = "[DOCUMENT WITHHELD]"
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
-# columns holding transcript text and speaker labels; ids and attributes are left alone
+# columns holding transcript text and speaker labels (`section`: a heading's words;
+# `speaker_notes`: ingest's notes, which name speakers); ids and attributes are left alone
 TEXT_COLUMNS = ("quote", "context_before", "context_after", "text", "speaker", "matched",
-                "left", "match", "right")
+                "left", "match", "right", "section", "speaker_notes")
 
 
 @dataclass(frozen=True)
 class GateResult:
     """What the gate did: its mode, the findings, how many were undecided, how many
-    cells of quotes (exemplars, lesson quotes, codings) had something masked, and how
-    many documents were withheld whole."""
+    quotes (rows of exemplars, lesson quotes and codings) had something masked in the
+    quote, its context or its speaker, and how many documents were withheld whole."""
 
     mode: str
     findings: int = 0
@@ -140,13 +141,13 @@ class Masker:
     def frame(self, table: pd.DataFrame, seg_docs: pd.Series | None = None, *,
               offsets: tuple[str, ...] = ("text",)) -> tuple[pd.DataFrame, int]:
         """A copy of ``table`` masked in its :data:`TEXT_COLUMNS` (the ``offsets``
-        columns block for block, the others with labels), and the number of cells
-        changed. Rows of a withheld document (by ``doc_id``, or ``seg_id`` through
+        columns block for block, the others with labels), and the number of rows with a
+        cell changed. Rows of a withheld document (by ``doc_id``, or ``seg_id`` through
         ``seg_docs``) show :data:`WITHHELD`, their ``offsets`` columns all blocks."""
         columns = [c for c in TEXT_COLUMNS if c in table]
         if not columns or not len(table) or (not self.labels and not self.withheld):
             return table, 0
-        out, changed = table.copy(), 0
+        out, changed = table.copy(), pd.Series(False, index=table.index)
         docs = (table["doc_id"] if "doc_id" in table else
                 table["seg_id"].map(seg_docs) if "seg_id" in table and seg_docs is not None
                 else None)
@@ -164,9 +165,9 @@ class Masker:
                          else (lambda v: WITHHELD))
                 masked = masked.where(~withheld, values.map(
                     lambda v: whole(v) if isinstance(v, str) and v else v))
-            changed += int(((masked != values) & values.notna()).sum())
+            changed |= (masked != values) & values.notna()
             out[column] = masked
-        return out, changed
+        return out, int(changed.sum())
 
 
 _WORD = re.compile(r"\w+")
