@@ -91,13 +91,14 @@ def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None
     if stored is not None and made != stored:       # a model learned since `code`
         why = ("These codings were made by an earlier learned model than the one these "
                "figures describe, which was trained since on changed coder files or "
-               "review decisions" if figures == stored else
+               "review decisions, or with other learn settings" if figures == stored else
                "These codings were made by an earlier learned model than the one in "
                "out/model, which was trained since on changed coder files or review "
-               "decisions; the figures are " + ("of the earlier one" if figures == made
+               "decisions, or with other learn settings; the figures are " + ("of the earlier one" if figures == made
                                                 else "of neither"))
         return why, ["dialogcode code"] + ([evaluate] if figures != stored else [])
     if figures != made:
         return ("These figures were made before the learned model was trained again on "
-                "changed coder files or review decisions"), [evaluate]
+                "changed coder files or review decisions, or with other learn "
+                "settings"), [evaluate]
     return "", []

@@ -362,7 +362,7 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert ("These codings were made by an earlier learned model than the one in "
             "out/model, which was trained since on changed coder files or review "
-            "decisions; the figures are of the earlier one: run\n<code>dialogcode "
+            "decisions, or with other learn settings; the figures are of the earlier one: run\n<code>dialogcode "
             "code</code>, then <code>dialogcode evaluate --reference ana</code>.") in page
     # then evaluate, still without code: the figures are of the new model, the codings
     # still of the earlier one (this showed no flag when the box compared with out/model)
@@ -371,7 +371,7 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert ("These codings were made by an earlier learned model than the one these "
             "figures describe, which was trained since on changed coder files or review "
-            "decisions: run\n<code>dialogcode code</code>.") in page
+            "decisions, or with other learn settings: run\n<code>dialogcode code</code>.") in page
     assert invoke("code", study, "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
@@ -738,3 +738,24 @@ def test_a_spreadsheet_codebook_with_merged_cells_or_unsaved_formulas_is_refused
         assert {"formula": "formula cells without a saved value (C3)",
                 "merged": "merged cells A2:A3"}[name] in result.output
         assert not (tmp_path / f"{name}.yaml").exists()
+
+
+def test_the_report_flags_figures_of_a_model_learned_with_other_settings(study):
+    # the same human codings learned with another threshold make another model: its
+    # codings are not the ones the figures describe
+    assert invoke("run", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("folds: 3}", "folds: 3, threshold: f1}"))
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert (codings["source"] == "model").any()
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These figures were made before the learned model was trained again on "
+            "changed coder files or review decisions, or with other learn settings: "
+            "run\n<code>dialogcode evaluate --reference ana</code>.") in page
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
