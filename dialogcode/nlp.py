@@ -59,7 +59,12 @@ class LowercaseLookupLemmatizer:
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc):
-            doc.from_array([LEMMA], self.lemmas(doc.to_array(LOWER)).reshape(-1, 1))
+            # a lemma the pipeline already gave (its tokenizer's, an attribute_ruler's)
+            # stays: only the words without one are looked up
+            lemmas = doc.to_array(LEMMA)
+            unset = lemmas == 0
+            lemmas[unset] = self.lemmas(doc.to_array(LOWER)[unset])
+            doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
 
@@ -86,7 +91,8 @@ def load_pipeline(model: str = BLANK) -> Language:
         nlp.add_pipe("sentencizer")
     if not any(nlp.get_pipe_meta(name).factory in _LEMMATIZERS for name in nlp.pipe_names):
         # lemma terms need lemmas (spaCy refuses a lemma matcher without them): a
-        # pipeline saved without a lemmatizer gets the default pipeline's lookup one
+        # pipeline saved without a lemmatizer gets the default pipeline's lookup one,
+        # for the words none of its components gave a lemma
         nlp.add_pipe("dialogcode_lemmatizer")
     return nlp
 
