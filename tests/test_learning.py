@@ -759,3 +759,23 @@ def test_the_report_flags_figures_of_a_model_learned_with_other_settings(study):
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
+
+
+def test_figures_newer_than_the_model_ask_for_learn_and_code_not_evaluate(study):
+    # coder files changed, then evaluate without learn: the figures are of a model of
+    # the coder files as they are now, the codings of the earlier one; evaluating again
+    # cannot change that, learning and coding does
+    assert invoke("run", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    coder = study / "codings" / "ana.csv"
+    coder.write_text("".join(coder.read_text().splitlines(keepends=True)[:-3]))
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These figures are of a model trained on the coder files, review decisions and "
+            "learn settings as they are now, and the codings were made by an earlier one: "
+            "run\n<code>dialogcode learn</code>, then <code>dialogcode code</code>.") in page
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
