@@ -42,8 +42,8 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     code labels), ``stale`` and ``commands``: why the figures or the codings are out of
     date and the commands that bring them up to date (else "" and []), and the
     ``reference`` coder of the figures. The training digests compared: ``coded_with``,
-    of the model that made the codings (:func:`~dialogcode.learned.coded_by`; None for
-    codings written before it was recorded: then that of the stored model), the
+    of the model that made the codings (:func:`~dialogcode.learned.coded_by`; None or
+    "" for codings written before it was recorded), the
     evaluation's (``design``), ``training``, of the model in out/model, and ``current``,
     of the model `learn` would train now (:func:`~dialogcode.learned.model_digest`; None
     when not known). Without
@@ -74,8 +74,8 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     grouped = {level: [labels.get(c, c) for c in levels.loc[levels["level"] == level,
                                                              "code_id"]]
                for level in LEVELS}
-    stale, commands = _stale(design, codebook_version, modelled, coded_with or training,
-                             training, current)
+    stale, commands = _stale(design, codebook_version, modelled, coded_with, training,
+                             current)
     return {"paragraph": paragraph, "levels": {k: v for k, v in grouped.items() if v},
             "stale": stale, "commands": commands, "reference": design["reference"]}
 
@@ -92,14 +92,19 @@ def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None
     figures = design.get("training")
     if not modelled or figures is None:
         return "", []
+    if not made:            # an earlier dialogcode's codings (rule_id `model`)
+        remake = ["dialogcode code"] if stored else ["dialogcode learn", "dialogcode code"]
+        return ("These codings were made before dialogcode recorded which learned model "
+                "made them, so these figures cannot be matched to them"), \
+            remake + ([evaluate] if figures != stored else [])
     if stored is not None and made != stored:       # a model learned since `code`
         why = ("These codings were made by an earlier learned model than the one these "
                "figures describe, which was trained since on changed coder files or "
                "review decisions, or with other learn settings" if figures == stored else
                "These codings were made by an earlier learned model than the one in "
                "out/model, which was trained since on changed coder files or review "
-               "decisions, or with other learn settings; the figures are " + ("of the earlier one" if figures == made
-                                                else "of neither"))
+               "decisions, or with other learn settings; the figures are "
+               + ("of the earlier one" if figures == made else "of neither"))
         return why, ["dialogcode code"] + ([evaluate] if figures != stored else [])
     if figures != made and figures == current:      # evaluate after the codings changed
         return ("These figures are of a model trained on the coder files, review "

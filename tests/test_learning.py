@@ -779,3 +779,22 @@ def test_figures_newer_than_the_model_ask_for_learn_and_code_not_evaluate(study)
     assert invoke("code", study, "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
+
+
+def test_codings_from_before_the_model_was_recorded_ask_for_code(study):
+    # an older dialogcode wrote rule_id `model`: which model made those codings is not
+    # known, so the box cannot say the figures are theirs; `code` records it
+    assert invoke("run", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    path = study / "out" / "codings.parquet"
+    codings = pd.read_parquet(path)
+    codings.loc[codings["source"] == "model", "rule_id"] = "model"
+    codings.to_parquet(path, index=False)
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These codings were made before dialogcode recorded which learned model made "
+            "them, so these figures cannot be matched to them: run\n<code>dialogcode "
+            "code</code>.") in page
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
