@@ -46,9 +46,9 @@ def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str
     """Which model training on ``data`` makes: a hash of the training set's digest, the
     spaCy pipeline ``model`` and the ``learn:`` settings that shape the fit (features,
     how thresholds are chosen, min_precision, min_positives). `learn` records it as
-    ``training`` in model.json and in each model coding's ``rule_id``, `evaluate` in
-    evaluation.json, so the report tells a model trained on other codings, or with other
-    settings, from the one the figures describe."""
+    ``training`` in model.json, `code` in each model coding's ``rule_id`` and `evaluate`
+    in evaluation.json, so the report tells a model trained on other codings, or with
+    other settings, from the one the figures describe."""
     shaped = (data.digest(), model, settings.semantic, settings.threshold,
               settings.min_precision, settings.min_positives)
     return hashlib.sha256(repr(shaped).encode()).hexdigest()[:16]

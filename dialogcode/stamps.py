@@ -62,8 +62,8 @@ def pipeline_stamp(model: str) -> str:
     meta.json with a hash of the names and sizes of its files and the bytes of those up
     to :data:`PIPELINE_BYTES` (weights trained again keep their size; large word vectors
     are left at their size), so a pipeline saved again over the folder is another
-    pipeline; ``absent`` for neither. As spaCy loads them: the
-    default pipeline and an installed package before a folder of that name."""
+    pipeline; ``absent`` for neither. Looked for as spaCy loads them: the default
+    pipeline and an installed package before a folder of that name."""
     if model == "blank":                # spacy.blank("en"): its version is spaCy's
         return model
     try:

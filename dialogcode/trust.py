@@ -41,12 +41,11 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     """What the report says first: ``paragraph`` (plain words), ``levels`` (level ->
     code labels), ``stale`` and ``commands``: why the figures or the codings are out of
     date and the commands that bring them up to date (else "" and []), and the
-    ``reference`` coder of the figures. The training digests compared: ``coded_with``,
-    of the model that made the codings (:func:`~dialogcode.learned.coded_by`; None or
-    "" for codings written before it was recorded), the
-    evaluation's (``design``), ``training``, of the model in out/model, and ``current``,
-    of the model `learn` would train now (:func:`~dialogcode.learned.model_digest`; None
-    when not known). Without
+    ``reference`` coder of the figures. The model digests compared: ``coded_with``, of
+    the model that made the codings (:func:`~dialogcode.learned.coded_by`; None or ""
+    for codings written before it was recorded), the evaluation's (``design``),
+    ``training``, of the model in out/model, and ``current``, of the model `learn` would
+    train now (:func:`~dialogcode.learned.model_digest`; None when not known). Without
     ``modelled`` (no learned model coded the study) the figures are the rules' alone."""
     if per_code is None or design is None:
         return {"paragraph": "This coding has not been checked against a person's coding. "
