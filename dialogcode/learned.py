@@ -55,9 +55,9 @@ def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str
 
 
 def coded_by(codings: pd.DataFrame) -> str | None:
-    """The training-set digest of the model that made the model codings in ``codings``
-    (their ``rule_id`` is ``model:<digest>``), None without model codings or for ones
-    written before the digest was recorded (``rule_id`` ``model``)."""
+    """The digest (:func:`model_digest`) of the model that made the model codings in
+    ``codings`` (their ``rule_id`` is ``model:<digest>``), None without model codings or
+    for ones written before the digest was recorded (``rule_id`` ``model``)."""
     made = codings.loc[codings["source"] == "model", "rule_id"].dropna().unique()
     digests = sorted(r.removeprefix("model:") for r in made if r.startswith("model:"))
     return digests[0] if digests else None
