@@ -152,8 +152,11 @@ class Stamps:
 
 
 def _files(path: Path) -> list[Path]:
+    """The files of a folder (not hidden ones, nor those in hidden folders such as .git),
+    or ``path`` itself."""
     if path.is_dir():
-        return [f for f in sorted(path.rglob("*")) if f.is_file() and not f.name.startswith(".")]
+        return [f for f in sorted(path.rglob("*")) if f.is_file() and not any(
+            part.startswith(".") for part in f.relative_to(path).parts)]
     return [path] if path.is_file() else []
 
 
