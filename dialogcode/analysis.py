@@ -14,7 +14,7 @@ from .dask_tables import counting_for
 from .errors import CodebookError, ConfigError, DialogcodeError, ManifestError, Problem
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
-from .learned import coded_by, trained_on
+from .learned import coded_by, model_digest, trained_on
 from .lessons import LessonsFile, assemble, load_lessons
 from .manifest import STANDARD, column_line
 from .progress import progress_steps
@@ -25,6 +25,7 @@ from .store import read_table, table_path, write_table
 from .study import Study
 from .tables import (CODED_SEGMENT_COLUMNS, UNLISTED_DOCUMENT_COLUMNS, coded_segments,
                      cooccurrence, cooccurrence_matrix, counting_tables, rolled_up)
+from .training import training_data
 from .trust import trust_summary
 
 # name -> what the table holds (shown in the workbook's README sheet; columns are
@@ -168,6 +169,15 @@ def check_current(study: Study, codings: pd.DataFrame, book: Codebook, corpus: C
             str(table_path(study.out, "codings"))) for doc, n in moved.items()])
 
 
+def _learnable(study: Study, corpus: Corpus, book: Codebook) -> str | None:
+    """The digest of the model `learn` would train now (None when it could not)."""
+    try:
+        data = training_data(study, corpus.segments, book, documents=corpus.documents)
+    except DialogcodeError:     # learn names the problem; the trust box is told nothing
+        return None
+    return model_digest(data, study.config.learn, study.config.model)
+
+
 def study_evidence(study: Study, *, corpus: Corpus | None = None,
                    codings: pd.DataFrame | None = None, progress: bool = False,
                    privacy: bool = True, dask=None) -> Evidence:
@@ -223,7 +233,9 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     trust = trust_summary(*(evaluation or (None, None)), book.version,
                           {c.id: c.label for c in book.codes.values()}, modelled=modelled,
                           coded_with=coded_by(codings),
-                          training=trained_on(study) if modelled else None)
+                          training=trained_on(study) if modelled else None,
+                          current=_learnable(study, corpus, book) if modelled and evaluation
+                          else None)
     evidence = Evidence(corpus.documents, corpus.segments, final, book, lessons, tables,
                         trust, roles=pd.Series(roles.of(corpus.segments).to_numpy(),
                                                index=corpus.segments["seg_id"]))

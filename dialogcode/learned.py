@@ -7,6 +7,7 @@ threshold and the rules did not already code that segment with that code.
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 from .codebook import Codebook
 from .coders import coder_names
 from .coding import CODING_COLUMNS
+from .config import LearnSettings
 from .errors import DialogcodeError
 from .features import segment_terms
 from .ingest import Corpus, load_corpus
@@ -40,10 +42,22 @@ def trained_on(study: Study) -> str | None:
         return None
 
 
+def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str:
+    """Which model training on ``data`` makes: a hash of the training set's digest, the
+    spaCy pipeline ``model`` and the ``learn:`` settings that shape the fit (features,
+    how thresholds are chosen, min_precision, min_positives). `learn` records it as
+    ``training`` in model.json, `code` in each model coding's ``rule_id`` and `evaluate`
+    in evaluation.json, so the report tells a model trained on other codings, or with
+    other settings, from the one the figures describe."""
+    shaped = (data.digest(), model, settings.semantic, settings.threshold,
+              settings.min_precision, settings.min_positives)
+    return hashlib.sha256(repr(shaped).encode()).hexdigest()[:16]
+
+
 def coded_by(codings: pd.DataFrame) -> str | None:
-    """The training-set digest of the model that made the model codings in ``codings``
-    (their ``rule_id`` is ``model:<digest>``), None without model codings or for ones
-    written before the digest was recorded (``rule_id`` ``model``)."""
+    """The digest (:func:`model_digest`) of the model that made the model codings in
+    ``codings`` (their ``rule_id`` is ``model:<digest>``), None without model codings or
+    for ones written before the digest was recorded (``rule_id`` ``model``)."""
     made = codings.loc[codings["source"] == "model", "rule_id"].dropna().unique()
     digests = sorted(r.removeprefix("model:") for r in made if r.startswith("model:"))
     return digests[0] if digests else None
@@ -81,7 +95,8 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                           progress=progress, run=run)
     used = set(data.doc_ids[data.origin == "segment"])
     hashes = corpus.documents.set_index("doc_id")["sha256"]
-    models.meta = {"codebook_version": book.version, "training": data.digest(),
+    models.meta = {"codebook_version": book.version,
+                   "training": model_digest(data, settings, model),
                    "unit": segment_unit(corpus.segments),
                    "items": len(data.item_ids), "segments": data.n_segments,
                    "min_precision": settings.min_precision, "threshold": settings.threshold,

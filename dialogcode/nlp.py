@@ -30,8 +30,9 @@ class LowercaseLookupLemmatizer:
     each word looked up once and remembered, because this runs on every word of the
     corpus, mostly in short docs (one per turn)."""
 
-    def __init__(self, vocab):
+    def __init__(self, vocab, keep_given: bool = False):
         self.vocab = vocab
+        self.keep_given = keep_given    # leave the lemmas other components gave
         self.table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lemmas: dict[int, int] = {}   # LOWER hash -> LEMMA hash
         self._long = SortedMemo(numpy.uint64)   # the same, for long arrays
@@ -58,14 +59,22 @@ class LowercaseLookupLemmatizer:
                            dtype=numpy.uint64)
 
     def __call__(self, doc: Doc) -> Doc:
-        if len(doc):
+        if len(doc) and self.keep_given:
+            # a lemma the pipeline already gave (its tokenizer's, an attribute_ruler's)
+            # stays: only the words without one are looked up
+            lemmas = doc.to_array(LEMMA)
+            unset = lemmas == 0
+            lemmas[unset] = self.lemmas(doc.to_array(LOWER)[unset])
+            doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        elif len(doc):
             doc.from_array([LEMMA], self.lemmas(doc.to_array(LOWER)).reshape(-1, 1))
         return doc
 
 
-@Language.factory("dialogcode_lemmatizer")
-def _make_lemmatizer(nlp: Language, name: str) -> LowercaseLookupLemmatizer:
-    return LowercaseLookupLemmatizer(nlp.vocab)
+@Language.factory("dialogcode_lemmatizer", default_config={"keep_given": False})
+def _make_lemmatizer(nlp: Language, name: str, keep_given: bool
+                     ) -> LowercaseLookupLemmatizer:
+    return LowercaseLookupLemmatizer(nlp.vocab, keep_given)
 
 
 @lru_cache(maxsize=4)
@@ -86,8 +95,9 @@ def load_pipeline(model: str = BLANK) -> Language:
         nlp.add_pipe("sentencizer")
     if not any(nlp.get_pipe_meta(name).factory in _LEMMATIZERS for name in nlp.pipe_names):
         # lemma terms need lemmas (spaCy refuses a lemma matcher without them): a
-        # pipeline saved without a lemmatizer gets the default pipeline's lookup one
-        nlp.add_pipe("dialogcode_lemmatizer")
+        # pipeline saved without a lemmatizer gets the default pipeline's lookup one,
+        # for the words none of its components gave a lemma
+        nlp.add_pipe("dialogcode_lemmatizer", config={"keep_given": True})
     return nlp
 
 

@@ -31,6 +31,9 @@ LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "scipy", "spacy",
              "spacy-lookups-data", "wordllama")
 
 
+PIPELINE_BYTES = 64 * 2**20     # files of a pipeline folder hashed whole, up to this size
+
+
 @cache
 def toolkit(model: str = "blank") -> str:
     """SHA-256 of the code behind every stage: every file of the dialogcode package
@@ -56,27 +59,33 @@ def toolkit(model: str = "blank") -> str:
 def pipeline_stamp(model: str) -> str:
     """Which spaCy pipeline ``model`` is, cheaply: an installed package's name and
     version; a folder's (``model: /path/to/pipeline``) ``name`` and ``version`` from its
-    meta.json with a hash of its meta.json and config.cfg and the names and sizes of its
-    files (not their bytes: the weights can be large), so a pipeline saved again over
-    the folder is another pipeline; ``absent`` for neither."""
+    meta.json with a hash of the names and sizes of its files and the bytes of those up
+    to :data:`PIPELINE_BYTES` (weights trained again keep their size; large word vectors
+    are left at their size), so a pipeline saved again over the folder is another
+    pipeline; ``absent`` for neither. Looked for as spaCy loads them: the default
+    pipeline and an installed package before a folder of that name."""
+    if model == "blank":                # spacy.blank("en"): its version is spaCy's
+        return model
+    try:
+        return f"{model} {version(model)}"
+    except (PackageNotFoundError, ValueError):
+        pass
     folder = Path(model)
     if folder.is_dir():
         digest = hashlib.sha256()
         for file in _files(folder):
             name = file.relative_to(folder).as_posix()
-            digest.update(f"\0{name} {file.stat().st_size}".encode())
-            if name in ("meta.json", "config.cfg"):
-                digest.update(file.read_bytes())
+            size = file.stat().st_size
+            digest.update(f"\0{name} {size}".encode())
+            if size <= PIPELINE_BYTES:
+                digest.update(_sha256(file).encode())
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
             named = f"{meta.get('name')} {meta.get('version')}"
         except (OSError, ValueError, AttributeError):
             named = "without a readable meta.json"
         return f"{model} (folder: {named}, {digest.hexdigest()[:16]})"
-    try:
-        return f"{model} {version(model)}"
-    except (PackageNotFoundError, ValueError):
-        return f"{model} absent"
+    return f"{model} absent"
 
 
 def fingerprint(*parts: str | Path | None) -> str:
@@ -143,8 +152,11 @@ class Stamps:
 
 
 def _files(path: Path) -> list[Path]:
+    """The files of a folder (not hidden ones, nor those in hidden folders such as .git),
+    or ``path`` itself."""
     if path.is_dir():
-        return [f for f in sorted(path.rglob("*")) if f.is_file() and not f.name.startswith(".")]
+        return [f for f in sorted(path.rglob("*")) if f.is_file() and not any(
+            part.startswith(".") for part in f.relative_to(path).parts)]
     return [path] if path.is_file() else []
 
 

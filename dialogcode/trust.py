@@ -36,14 +36,16 @@ def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataF
 
 def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
                   codebook_version: str, labels: dict[str, str], *, modelled: bool = True,
-                  coded_with: str | None = None, training: str | None = None) -> dict:
+                  coded_with: str | None = None, training: str | None = None,
+                  current: str | None = None) -> dict:
     """What the report says first: ``paragraph`` (plain words), ``levels`` (level ->
     code labels), ``stale`` and ``commands``: why the figures or the codings are out of
     date and the commands that bring them up to date (else "" and []), and the
-    ``reference`` coder of the figures. The training digests compared: ``coded_with``,
-    of the model that made the codings (:func:`~dialogcode.learned.coded_by`; None for
-    codings written before it was recorded: then that of the stored model), the
-    evaluation's (``design``) and ``training``, of the model in out/model. Without
+    ``reference`` coder of the figures. The model digests compared: ``coded_with``, of
+    the model that made the codings (:func:`~dialogcode.learned.coded_by`; None or ""
+    for codings written before it was recorded), the evaluation's (``design``),
+    ``training``, of the model in out/model, and ``current``, of the model `learn` would
+    train now (:func:`~dialogcode.learned.model_digest`; None when not known). Without
     ``modelled`` (no learned model coded the study) the figures are the rules' alone."""
     if per_code is None or design is None:
         return {"paragraph": "This coding has not been checked against a person's coding. "
@@ -71,33 +73,44 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     grouped = {level: [labels.get(c, c) for c in levels.loc[levels["level"] == level,
                                                              "code_id"]]
                for level in LEVELS}
-    stale, commands = _stale(design, codebook_version, modelled, coded_with or training,
-                             training)
+    stale, commands = _stale(design, codebook_version, modelled, coded_with, training,
+                             current)
     return {"paragraph": paragraph, "levels": {k: v for k, v in grouped.items() if v},
             "stale": stale, "commands": commands, "reference": design["reference"]}
 
 
 def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None,
-           stored: str | None) -> tuple[str, list[str]]:
+           stored: str | None, current: str | None) -> tuple[str, list[str]]:
     """Why the figures (of ``design``) or the codings (their model's training digest
     ``made``) are out of date, when they are, and the commands that fix it; ``stored``
-    is the digest of the model in out/model (None without one)."""
+    is the digest of the model in out/model (None without one), ``current`` that of the
+    model `learn` would train now."""
     evaluate = f"dialogcode evaluate --reference {design['reference']}"
     if design.get("codebook_version") != codebook_version:
         return "These figures were made with an earlier version of the codebooks", [evaluate]
     figures = design.get("training")
     if not modelled or figures is None:
         return "", []
+    if not made:            # an earlier dialogcode's codings (rule_id `model`)
+        remake = ["dialogcode code"] if stored else ["dialogcode learn", "dialogcode code"]
+        return ("These codings were made before dialogcode recorded which learned model "
+                "made them, so these figures cannot be matched to them"), \
+            remake + ([evaluate] if figures != stored else [])
     if stored is not None and made != stored:       # a model learned since `code`
         why = ("These codings were made by an earlier learned model than the one these "
                "figures describe, which was trained since on changed coder files or "
-               "review decisions" if figures == stored else
+               "review decisions, or with other learn settings" if figures == stored else
                "These codings were made by an earlier learned model than the one in "
                "out/model, which was trained since on changed coder files or review "
-               "decisions; the figures are " + ("of the earlier one" if figures == made
-                                                else "of neither"))
+               "decisions, or with other learn settings; the figures are "
+               + ("of the earlier one" if figures == made else "of neither"))
         return why, ["dialogcode code"] + ([evaluate] if figures != stored else [])
+    if figures != made and figures == current:      # evaluate after the codings changed
+        return ("These figures are of a model trained on the coder files, review "
+                "decisions and learn settings as they are now, and the codings were made "
+                "by an earlier one"), ["dialogcode learn", "dialogcode code"]
     if figures != made:
         return ("These figures were made before the learned model was trained again on "
-                "changed coder files or review decisions"), [evaluate]
+                "changed coder files or review decisions, or with other learn "
+                "settings"), [evaluate]
     return "", []

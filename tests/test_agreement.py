@@ -499,11 +499,13 @@ def test_a_variable_is_one_nominal_alpha_with_disagreements_and_confusion(segmen
                                "read and another coder valued; that is missing, not a "
                                "disagreement (if the coder judged that no value applies, "
                                "give the variable a value for it)")
-    # the group topic: one unit, rent from both, nothing varied: cu-alpha is 0/0
+    # the group topic: one unit, rent from both, nothing varied: cu-alpha is 0/0 (a
+    # group's row has no percent agreement for the note to speak of)
     assert result.notes[1:] == [
         "n/a for topic: the coders never varied there (every unit got the same value from "
-        "everyone), so alpha and kappa are 0/0, undefined; their perfect percent agreement "
-        "says nothing about whether they can tell where a code applies"]
+        "everyone), so alpha and kappa are 0/0, undefined; their perfect agreement says "
+        "nothing about whether they can tell where a code applies"]
+    assert pd.isna(row_of(result, "topic", "group")["percent_agreement"])
 
 
 def test_two_values_of_a_variable_on_one_segment_name_the_line(tmp_path, segments, book):

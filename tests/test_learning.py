@@ -378,7 +378,7 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert ("These codings were made by an earlier learned model than the one in "
             "out/model, which was trained since on changed coder files or review "
-            "decisions; the figures are of the earlier one: run\n<code>dialogcode "
+            "decisions, or with other learn settings; the figures are of the earlier one: run\n<code>dialogcode "
             "code</code>, then <code>dialogcode evaluate --reference ana</code>.") in page
     # then evaluate, still without code: the figures are of the new model, the codings
     # still of the earlier one (this showed no flag when the box compared with out/model)
@@ -387,7 +387,7 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert ("These codings were made by an earlier learned model than the one these "
             "figures describe, which was trained since on changed coder files or review "
-            "decisions: run\n<code>dialogcode code</code>.") in page
+            "decisions, or with other learn settings: run\n<code>dialogcode code</code>.") in page
     assert invoke("code", study, "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
@@ -754,3 +754,63 @@ def test_a_spreadsheet_codebook_with_merged_cells_or_unsaved_formulas_is_refused
         assert {"formula": "formula cells without a saved value (C3)",
                 "merged": "merged cells A2:A3"}[name] in result.output
         assert not (tmp_path / f"{name}.yaml").exists()
+
+
+def test_the_report_flags_figures_of_a_model_learned_with_other_settings(study):
+    # the same human codings learned with another threshold make another model: its
+    # codings are not the ones the figures describe
+    assert invoke("run", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("folds: 3}", "folds: 3, threshold: f1}"))
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert (codings["source"] == "model").any()
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These figures were made before the learned model was trained again on "
+            "changed coder files or review decisions, or with other learn settings: "
+            "run\n<code>dialogcode evaluate --reference ana</code>.") in page
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
+
+
+def test_figures_newer_than_the_model_ask_for_learn_and_code_not_evaluate(study):
+    # coder files changed, then evaluate without learn: the figures are of a model of
+    # the coder files as they are now, the codings of the earlier one; evaluating again
+    # cannot change that, learning and coding does
+    assert invoke("run", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    coder = study / "codings" / "ana.csv"
+    coder.write_text("".join(coder.read_text().splitlines(keepends=True)[:-3]))
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These figures are of a model trained on the coder files, review decisions and "
+            "learn settings as they are now, and the codings were made by an earlier one: "
+            "run\n<code>dialogcode learn</code>, then <code>dialogcode code</code>.") in page
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
+
+
+def test_codings_from_before_the_model_was_recorded_ask_for_code(study):
+    # an older dialogcode wrote rule_id `model`: which model made those codings is not
+    # known, so the box cannot say the figures are theirs; `code` records it
+    assert invoke("run", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    path = study / "out" / "codings.parquet"
+    codings = pd.read_parquet(path)
+    codings.loc[codings["source"] == "model", "rule_id"] = "model"
+    codings.to_parquet(path, index=False)
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These codings were made before dialogcode recorded which learned model made "
+            "them, so these figures cannot be matched to them: run\n<code>dialogcode "
+            "code</code>.") in page
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")

@@ -375,3 +375,22 @@ def test_a_pipeline_saved_without_a_lemmatizer_gets_the_lookup_one(tmp_path):
     assert [h.code_id for h in CompiledCodebook(book, nlp).match(nlp("They evicted us"))] \
         == ["risk.housing"]
 
+
+def test_the_lookup_lemmatizer_keeps_lemmas_the_pipeline_itself_set(tmp_path):
+    # a pipeline without a lemmatizer whose own component gives lemmas (an
+    # attribute_ruler here; a Japanese tokenizer does it too): the lookup lemmatizer
+    # added for lemma terms fills the other words and never overwrites those
+    import spacy
+
+    saved = spacy.blank("en")
+    ruler = saved.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "unhoused"}]], {"LEMMA": "homeless"})
+    saved.to_disk(tmp_path / "pipeline")
+    nlp = load_pipeline(str(tmp_path / "pipeline"))
+    assert [t.lemma_ for t in nlp("Families got unhoused")] == ["family", "get", "homeless"]
+    (tmp_path / "book.yaml").write_text(
+        "codebook: t\ntitle: T\nmatch: lemma\ncodes:\n  - id: risk.housing\n    label: Housing\n"
+        "    patterns: {terms: [homeless]}\n", encoding="utf-8")
+    book = load_codebooks(tmp_path / "book.yaml")
+    assert [h.code_id for h in CompiledCodebook(book, nlp).match(nlp("They were unhoused"))] \
+        == ["risk.housing"]

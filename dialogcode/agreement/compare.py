@@ -242,7 +242,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     if still:
         notes.append(f"n/a for {listed(still)}: the coders never varied there (every unit "
                      "got the same value from everyone), so alpha and kappa are 0/0, "
-                     "undefined; their perfect percent agreement says nothing about "
+                     "undefined; their perfect agreement says nothing about "
                      "whether they can tell where a code applies")
     return Agreement(table_of(rows), disagreement_table(items, units, coders), unit,
                      coders, matrices, selection.description if selection else

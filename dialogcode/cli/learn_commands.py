@@ -108,6 +108,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     from ..codebook import load_codebooks
     from ..evaluate import evaluate as evaluate_study
     from ..evaluate import reference_codings, write_evaluation
+    from ..learned import model_digest
     from ..ingest import load_corpus
     from ..store import read_table
     from ..training import training_data
@@ -130,7 +131,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet))
     design = {"reference": reference, "codebook_version": book.version,
-              "training": data.digest(), "model": model,
+              "training": model_digest(data, settings, model), "model": model,
               "semantic": settings.semantic, "min_precision": settings.min_precision,
               "threshold": settings.threshold,
               "seed": seed}
