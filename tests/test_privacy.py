@@ -636,3 +636,21 @@ def test_the_report_counts_the_quotes_masked_not_their_cells(evidence_study):
     assert (masked.sum(axis=1) > 1).any()       # a quote masked in two of its cells
     report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
     assert f"({int(masked.any(axis=1).sum())} quotes masked)" in report
+
+
+def test_a_role_label_opening_with_a_first_name_is_not_a_name(tmp_path):
+    # "Faith", "Grant", "Summer" are listed first names and English words: before a
+    # surname they name someone ("Grace Baker"), before a role they do not, and a role
+    # label taken for a name was masked as [NAME] wherever the study wrote it
+    transcript = ("Faith Leader: Our congregation lost two young men this year.\n\n"
+                  "Grant Manager: The money came late again.\n\n"
+                  "Summer Intern: I took notes at every block meeting.\n\n"
+                  "Grace Baker: The rent doubled on our block.\n\n"
+                  "Mark Levine: The council heard that.\n")
+    root = make_study(tmp_path / "s", {"hearing.txt": transcript},
+                      "file,site,event_type,date\nhearing.txt,North,hearing,2019-05-01\n")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    table = findings(root)
+    assert table.loc[table["detector"].str.contains("speaker"), "text"].tolist() == [
+        "Grace Baker", "Mark Levine"]
