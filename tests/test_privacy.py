@@ -646,11 +646,12 @@ def test_a_role_label_opening_with_a_first_name_is_not_a_name(tmp_path):
                   "Grant Manager: The money came late again.\n\n"
                   "Summer Intern: I took notes at every block meeting.\n\n"
                   "Grace Baker: The rent doubled on our block.\n\n"
-                  "Mark Levine: The council heard that.\n")
+                  "Mark Levine: The council heard that.\n\n"
+                  "Robert Press: We were evicted in May.\n")
     root = make_study(tmp_path / "s", {"hearing.txt": transcript},
                       "file,site,event_type,date\nhearing.txt,North,hearing,2019-05-01\n")
     assert run("ingest", str(root), "-q").exit_code == 0
     assert run("privacy", "scan", str(root)).exit_code == 0
     table = findings(root)
     assert table.loc[table["detector"].str.contains("speaker"), "text"].tolist() == [
-        "Grace Baker", "Mark Levine"]
+        "Grace Baker", "Mark Levine", "Robert Press"]

@@ -317,9 +317,10 @@ _SURNAME = rf"{_NAME}|[A-Z][a-z]*(?:'?[A-Z][a-z]+)+"
 @lru_cache(maxsize=4096)
 def _looks_like_a_name(label: str) -> bool:
     """One to three capitalised words, the first not an English word or, before
-    surnames, a first name of the lists even when it is one ("Mark Levine", "Grace
-    Baker"); a later word that is an everyday word and no listed surname makes such a
-    label a role ("Faith Leader", "Grant Manager")."""
+    surnames, a first name of the lists even when it is one ("Robert Press", "Mark
+    Levine"); when that first name is also an everyday word, a later word that is an
+    everyday word and no listed surname makes the label a role ("Faith Leader", "Grant
+    Manager"; not "Grace Baker")."""
     words = label.split()
     if not (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
             and re.fullmatch(_NAME, words[0])
@@ -328,7 +329,8 @@ def _looks_like_a_name(label: str) -> bool:
     if not _ordinary(words[0]):
         return True
     return (len(words) > 1 and words[0].lower() in first_names()
-            and all(not _everyday(w) or w.lower() in last_names() for w in words[1:]))
+            and (not _everyday(words[0])
+                 or all(not _everyday(w) or w.lower() in last_names() for w in words[1:])))
 
 
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
