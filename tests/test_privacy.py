@@ -655,3 +655,20 @@ def test_a_role_label_opening_with_a_first_name_is_not_a_name(tmp_path):
     table = findings(root)
     assert table.loc[table["detector"].str.contains("speaker"), "text"].tolist() == [
         "Grace Baker", "Mark Levine", "Robert Press"]
+
+
+def test_a_speaker_label_renamed_to_a_name_is_scanned_again(tmp_path):
+    # the scan is reused while the segments are unchanged; a label is no part of a
+    # turn's text, so "Host:" renamed "Lupe:" (same length, same offsets) kept the old
+    # scan and the name went out unmasked
+    transcript = "Host: The rent went up again.\n\nP2: Wages stayed where they were.\n"
+    root = make_study(tmp_path / "s", {"call.txt": transcript},
+                      "file,site,event_type,date\ncall.txt,North,call,2019-05-01\n")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    assert "Lupe" not in set(findings(root)["text"])
+    (root / "transcripts" / "call.txt").write_text(transcript.replace("Host:", "Lupe:"),
+                                                   encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    assert "Lupe" in set(findings(root)["text"])

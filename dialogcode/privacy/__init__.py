@@ -164,7 +164,7 @@ def _scan_key(study: Study, segments: pd.DataFrame, model: str) -> str:
     terms = study.root / TERMS
     digest.update(terms.read_bytes() if terms.is_file() else b"")
     digest.update(pd.util.hash_pandas_object(
-        segments[["seg_id", "start", "text"]], index=False).values.tobytes())
+        segments[["seg_id", "start", "text", "speaker"]], index=False).values.tobytes())
     return digest.hexdigest()
 
 
