@@ -1,6 +1,6 @@
 """Clustering segments to find what the codebook misses.
 
-Segments in scope (by default the *residual*: segments no rule coded) are embedded
+Segments in scope (by default the *residual*: segments nothing coded) are embedded
 (:mod:`dialogcode.features`) and grouped with k-means. Up to half of the starting
 centroids are codes of the codebook (the mean of the code's coded segments), the rest
 are chosen by k-means++ among the segments, preferring those far from every code. Each
@@ -115,7 +115,8 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
                      ) -> Clustering:
     """Cluster the segments in ``scope`` (see :func:`scope_mask`) of ``segments``.
 
-    ``codings`` are the rule codings (they define the residual and the code centroids).
+    ``codings`` are what counts as coded (:func:`dialogcode.training.counted_as_coded`:
+    they define the residual and the code centroids).
     Procedural talk (:func:`dialogcode.talk.procedural`) is left out and listed in
     ``left_out`` with the other segments of the scope not clustered. Each segment is
     represented with the ``context`` segments on each side of it in its document, their

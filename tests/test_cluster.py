@@ -444,3 +444,11 @@ def test_a_segment_whose_codings_were_all_rejected_is_residual(evidence_study):
     assert result.exit_code == 0, result.output
     assigned = pd.read_csv(evidence_study / "out" / "clusters" / "assignments.csv")
     assert sorted(assigned["seg_id"]) == sorted(r.split(",")[0] for r in rejected)
+
+
+def test_the_scope_help_says_what_the_residual_leaves_out():
+    # the residual leaves out model codings and what people coded, and takes back
+    # rejected codings; the help said "no rule coding"
+    help_text = " ".join(run("cluster", "--help").output.split())
+    assert ("residual (nothing coded: no rule or model coding left after review, nothing "
+            "people coded)") in help_text

@@ -636,3 +636,39 @@ def test_the_report_counts_the_quotes_masked_not_their_cells(evidence_study):
     assert (masked.sum(axis=1) > 1).any()       # a quote masked in two of its cells
     report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
     assert f"({int(masked.any(axis=1).sum())} quotes masked)" in report
+
+
+def test_a_role_label_opening_with_a_first_name_is_not_a_name(tmp_path):
+    # "Faith", "Grant", "Summer" are listed first names and English words: before a
+    # surname they name someone ("Grace Baker"), before a role they do not, and a role
+    # label taken for a name was masked as [NAME] wherever the study wrote it
+    transcript = ("Faith Leader: Our congregation lost two young men this year.\n\n"
+                  "Grant Manager: The money came late again.\n\n"
+                  "Summer Intern: I took notes at every block meeting.\n\n"
+                  "Grace Baker: The rent doubled on our block.\n\n"
+                  "Mark Levine: The council heard that.\n\n"
+                  "Robert Press: We were evicted in May.\n")
+    root = make_study(tmp_path / "s", {"hearing.txt": transcript},
+                      "file,site,event_type,date\nhearing.txt,North,hearing,2019-05-01\n")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    table = findings(root)
+    assert table.loc[table["detector"].str.contains("speaker"), "text"].tolist() == [
+        "Grace Baker", "Mark Levine", "Robert Press"]
+
+
+def test_a_speaker_label_renamed_to_a_name_is_scanned_again(tmp_path):
+    # the scan is reused while the segments are unchanged; a label is no part of a
+    # turn's text, so "Host:" renamed "Lupe:" (same length, same offsets) kept the old
+    # scan and the name went out unmasked
+    transcript = "Host: The rent went up again.\n\nP2: Wages stayed where they were.\n"
+    root = make_study(tmp_path / "s", {"call.txt": transcript},
+                      "file,site,event_type,date\ncall.txt,North,call,2019-05-01\n")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    assert "Lupe" not in set(findings(root)["text"])
+    (root / "transcripts" / "call.txt").write_text(transcript.replace("Host:", "Lupe:"),
+                                                   encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    assert "Lupe" in set(findings(root)["text"])

@@ -688,6 +688,10 @@ def test_rules_against_a_coder_count_a_code_with_its_sub_codes(tmp_path):
     # risk, risk.money and connection; the rules' risk.housing x2 and risk.money
     pooled = agreement.loc["(all codes)"]
     assert (pooled["both"], pooled["only_first"], pooled["only_second"]) == (1, 2, 2)
+    # the report's table says so: its parent row is not what `agree` gives as applied
+    page = " ".join(render_study_report(study_evidence(Study.open(root)), "T").split())
+    assert ("A code with sub-codes is judged with them (a segment has it when it carries "
+            "the code or a sub-code), as its counts are.") in page
 
 
 def test_the_report_shows_a_coder_beside_rules_that_coded_nothing(tmp_path):

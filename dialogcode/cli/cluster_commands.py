@@ -42,8 +42,9 @@ def _k(ctx, param, value):
 @cli.command()
 @study_argument
 @click.option("--scope", default="residual", show_default=True,
-              help="Segments to cluster: residual (no rule coding), all, or a code id "
-                   "(its segments, to split it into sub-themes).")
+              help="Segments to cluster: residual (nothing coded: no rule or model coding "
+                   "left after review, nothing people coded), all, or a code id (its "
+                   "segments, to split it into sub-themes).")
 @click.option("--k", callback=_k, help="Number of clusters, or auto: chosen in --k-range, "
                                         "widened while the best k is at one of its ends "
                                         "(default: chosen in --k-range).")
@@ -78,9 +79,9 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     close to a code that its patterns miss) and candidate new themes. Each segment is
     seen with the talk around it (--context); procedural talk ("thank you, Chair") is
     left out and counted. Segments that people coded (coder files, accepted
-    decisions) count as coded; codings rejected in review do not. Writes out/clusters/ (clusters, assignments, k report,
-    quotes, left_out, map.png) and the codebook patch out/suggestions.yaml to review
-    (see `dialogcode codebook merge`)."""
+    decisions) count as coded; codings rejected in review do not. Writes out/clusters/
+    (clusters, assignments, k report, quotes, left_out, map.png) and the codebook patch
+    out/suggestions.yaml to review (see `dialogcode codebook merge`)."""
     from ..cluster import SCOPES, cluster_segments
     from ..clustermap import cluster_map
     from ..ingest import load_corpus

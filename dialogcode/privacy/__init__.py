@@ -28,7 +28,7 @@ REQUIRED = ["doc_id", "start", "end", "text", "decision"]
 # columns of out/privacy.csv a person may leave in when copying rows into the decisions
 _IGNORED = {"seg_id", "kind", "detector", "status"}
 
-_VERSION = "privacy-7"   # bump when the detectors change, so cached findings are redone
+_VERSION = "privacy-8"   # bump when the detectors change, so cached findings are redone
 
 
 class PrivacyError(DialogcodeError):
@@ -164,7 +164,7 @@ def _scan_key(study: Study, segments: pd.DataFrame, model: str) -> str:
     terms = study.root / TERMS
     digest.update(terms.read_bytes() if terms.is_file() else b"")
     digest.update(pd.util.hash_pandas_object(
-        segments[["seg_id", "start", "text"]], index=False).values.tobytes())
+        segments[["seg_id", "start", "text", "speaker"]], index=False).values.tobytes())
     return digest.hexdigest()
 
 

@@ -104,21 +104,34 @@ _TITLES = {"pastor", "imam", "queen", "lady", "junior", "man", "job", "jail", "n
            "peer", "sole", "kaiser", "duke", "earl"}
 
 
-@lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    """The first names (lower case, one word of letters) that Faker ships for
-    :data:`NAME_LOCALES`, read from its person providers (offline, no faker.Faker)."""
+def _listed(attributes: tuple[str, ...]) -> set[str]:
+    """The names (lower case, one word of letters) that Faker ships for
+    :data:`NAME_LOCALES` in these ``attributes`` of its person providers, read offline
+    (no faker.Faker)."""
     from importlib import import_module
 
     names = set()
     for locale in NAME_LOCALES:
         provider = import_module(f"faker.providers.person.{locale}").Provider
-        for attribute in ("first_names", "first_names_female", "first_names_male"):
+        for attribute in attributes:
             values = getattr(provider, attribute, None)
             if isinstance(values, (dict, list, tuple)):
                 names.update(n.lower() for n in values
                              if isinstance(n, str) and n.isalpha() and n[:1].isupper())
+    return names
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """The first names of :func:`_listed`, less titles, stop words and the like."""
+    names = _listed(("first_names", "first_names_female", "first_names_male"))
     return frozenset(names - _TITLES - _NOT_NAMES - STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def last_names() -> frozenset[str]:
+    """The surnames of :func:`_listed` ("baker", "miller", "levine")."""
+    return frozenset(_listed(("last_names",)))
 
 
 @lru_cache(maxsize=1)
@@ -142,6 +155,18 @@ def _ordinary(word: str) -> bool:
     first = word.split()[0].lower()
     table, words = _english_words()
     return first in _NOT_NAMES or first in STOP_WORDS or first in words or first in table
+
+
+@lru_cache(maxsize=1)
+def _lemmas() -> frozenset[str]:
+    return frozenset(_english_words()[0].values())
+
+
+def _everyday(word: str) -> bool:
+    """True for a word of the lookup lemmatizer ("leader", "manager", "press"): an
+    everyday word, not one of the surnames WordNet's index also holds ("greenberg")."""
+    lower = word.lower()
+    return lower in _english_words()[0] or lower in _lemmas()
 
 
 def plain_first_name(word: str) -> bool:
@@ -291,14 +316,21 @@ _SURNAME = rf"{_NAME}|[A-Z][a-z]*(?:'?[A-Z][a-z]+)+"
 
 @lru_cache(maxsize=4096)
 def _looks_like_a_name(label: str) -> bool:
-    """One to three capitalised words, the first not an English word or, before a
-    surname, a first name of the lists even when it is one ("Mark Levine")."""
+    """One to three capitalised words, the first not an English word or, before
+    surnames, a first name of the lists even when it is one ("Robert Press", "Mark
+    Levine"); when that first name is also an everyday word, a later word that is an
+    everyday word and no listed surname makes the label a role ("Faith Leader", "Grant
+    Manager"; not "Grace Baker")."""
     words = label.split()
     if not (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
             and re.fullmatch(_NAME, words[0])
             and all(re.fullmatch(_SURNAME, w) for w in words[1:])):
         return False
-    return not _ordinary(words[0]) or (len(words) > 1 and words[0].lower() in first_names())
+    if not _ordinary(words[0]):
+        return True
+    return (len(words) > 1 and words[0].lower() in first_names()
+            and (not _everyday(words[0])
+                 or all(not _everyday(w) or w.lower() in last_names() for w in words[1:])))
 
 
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
