@@ -419,6 +419,26 @@ def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
                                               "a speaker"]
 
 
+@pytest.mark.parametrize("answer", ["9:30", "10:15:40"])
+def test_a_time_answered_after_a_bracketed_label_stays_talk(tmp_path, answer):
+    # `[Maria] 9:30` answering when to meet lost its words and got a time of 9:30 when
+    # only a few turns are written with a time after the label, or it is unlike theirs.
+    path = tmp_path / "t.txt"
+    path.write_text("[Facilitator] When do we meet on Friday?\n[Maria] " + answer +
+                    "\n[Facilitator] Great, see you then.\n[Maria] Thanks.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Facilitator", "When do we meet on Friday?", None), ("Maria", answer, None),
+        ("Facilitator", "Great, see you then.", None), ("Maria", "Thanks.", None)]
+    path.write_text("[Ana] 10:15:32\nWhen do we meet?\n[Ben] 10:15:40\nFriday.\n"
+                    "[Ana] 10:15:45\nAt what time?\n[Ben] 9:30\n[Ana] 10:16:02\nGood.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("When do we meet?", 36932.0), ("Friday.", 36940.0), ("At what time?", 36945.0),
+        ("9:30", None), ("Good.", 36962.0)]
+
+
 def test_an_indented_label_starts_its_own_turn(tmp_path):
     # An indented `P2:` was read as more of P1's turn: P2's words credited to P1.
     path = tmp_path / "t.txt"
