@@ -181,11 +181,12 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     A time written unlike most of them (``10:30`` among ``00:01:15``), or not opening a
     paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``)."""
     found = []
+    talk = len(text) - len(text.lstrip())       # where the first words are
     for k, turn in enumerate(turns):
         above = text.rfind("\n", 0, max(turn.start - 1, 0)) + 1
         match = STAMP_LINE.fullmatch(text, above, turn.start - 1) if turn.start else None
         if match and turn.time is None:
-            opens = above == 0 or text[:above - 1].endswith("\n") or not text[:above].strip()
+            opens = above <= talk or text.endswith("\n", 0, above - 1)
             found.append((k, above, match["stamp"], opens))
     shapes = Counter(_shape(stamp) for _, _, stamp, _ in found)
     shape = shapes.most_common(1)[0][0] if shapes else None
