@@ -598,6 +598,25 @@ def test_a_word_turn_table_keeps_rows_in_content_controls_and_speakers_merged_do
         ("Evaluator", "What changed? And the circles?"), ("Luis", "Wages are low.")]
 
 
+def test_a_word_turn_table_row_without_text_is_noted(tmp_path):
+    # A part title spanning the table's columns was read in every column (a turn of a
+    # speaker 'Part two'); read once, in the speaker column, its row has no text and
+    # was dropped without a word.
+    rows = [("Speaker", "Time", "Text"), ("Evaluator", "0:05", "What changed?"),
+            ("Part two", "", ""), ("Luis", "0:12", "Wages are low.")]
+    path = write_table_docx(tmp_path / "t.docx", rows)
+    document = docx.Document(path)
+    table = document.tables[0]
+    table.cell(2, 0).merge(table.cell(2, 2)).text = "Part two"
+    document.save(path)
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][1:] == [
+        ("Evaluator", "What changed?"), ("Luis", "Wages are low.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: table row with no text ('Part two'), so no turn: move it out of the table "
+        "or into the text column if it is talk"]
+
+
 def test_word_heading_style_between_turns_is_a_heading(tmp_path):
     document = docx.Document()
     document.add_paragraph("Closing convening", style="Title")
