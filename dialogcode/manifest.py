@@ -84,11 +84,11 @@ def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
                 bad("no file given", "file")
             _entry(file, line, row, columns, bad)     # for the row's other problems
             continue
+        file = files.spelled(file)
         if file in seen:
             bad(f"{file!r} is listed twice (first on line {seen[file]})", "file")
             continue
         seen[file] = line
-        file = files.spelled(file)
         why = files.problem(file)
         if why:
             bad(why, "file")
