@@ -276,12 +276,12 @@ def _read(path: Path, source: str) -> tuple[list[str], list[tuple[int, dict]],
     if path.suffix.lower() in (".yaml", ".yml"):
         return _read_yaml(path, source)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)   # bad bytes placed right
     except OSError as exc:
         raise ManifestError(f"cannot read the manifest: {exc.strerror or exc}",
                             file=path) from None
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ManifestError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV "
                             "UTF-8 (Excel's plain CSV writes accented letters in another "

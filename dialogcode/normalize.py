@@ -42,14 +42,15 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     if b"\x00" in data[:8192] and not wide:
         raise IngestError("binary file, not text (it contains NUL bytes); "
                           "is it in a format dialogcode reads?", file=source)
-    name = "utf-8-sig" if codec == "utf-8" else encoding
+    if codec.startswith("utf-8"):   # its byte-order mark dropped: bad bytes placed right
+        data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode(name)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         hint = ("; if the file is Latin-1 or Windows-1252, set `encoding: cp1252` for it "
-                "in the manifest or dialogcode.yaml" if name == "utf-8-sig" else "")
+                "in the manifest or dialogcode.yaml" if codec.startswith("utf-8") else "")
         raise IngestError(f"not valid {encoding}: byte 0x{data[exc.start]:02x} at column "
                           f"{column}{hint}", file=source, line=line) from None
     if "\x00" in text:

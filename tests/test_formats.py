@@ -136,6 +136,16 @@ def test_normalisation_bom_crlf_nfc_and_smart_quotes(tmp_path):
     assert parsed.text[first.start:first.end] == "It\u2019s caf\u00e9 \u2014 “quoted”\nstill P1"
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_byte_not_utf8_is_named_at_its_line_and_column(tmp_path, bom):
+    # After a UTF-8 byte-order mark the message named the byte three bytes before it.
+    path = tmp_path / "t.txt"
+    path.write_bytes(bom + "P1: Rent.\nP2: Caf\u00e9.\n".encode("cp1252"))
+    with pytest.raises(DialogcodeError) as info:
+        read_document(path)
+    assert str(info.value).startswith(f"{path}:2: not valid utf-8: byte 0xe9 at column 8;")
+
+
 def test_configured_encoding_reads_latin1(tmp_path):
     path = tmp_path / "t.txt"
     path.write_bytes("P1: Caf\u00e9 con leche.\nP2: S\u00ed.\n".encode("latin-1"))

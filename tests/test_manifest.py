@@ -152,11 +152,13 @@ def test_a_file_listed_in_both_unicode_forms_is_listed_twice(folder):
         f"manifest.csv:3 [file]: {on_disk!r} is listed twice (first on line 2)"]
 
 
-def test_a_manifest_saved_as_windows_csv_names_its_line_and_the_fix(folder):
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_manifest_saved_as_windows_csv_names_its_line_and_the_fix(folder, bom):
     # The message was Python's ("'utf-8' codec can't decode byte 0xe3 in position 37:
-    # invalid continuation byte"), with no line and no fix.
+    # invalid continuation byte"), with no line and no fix; after a UTF-8 byte-order mark
+    # it named the byte three bytes before.
     path = folder.parent / "manifest.csv"
-    path.write_bytes((HEADER + "call_01.vtt,S\u00e3o Paulo,coaching_call,2019-02-06\n")
+    path.write_bytes(bom + (HEADER + "call_01.vtt,S\u00e3o Paulo,coaching_call,2019-02-06\n")
                      .encode("cp1252"))
     with pytest.raises(ManifestError) as info:
         load_manifest(path, folder)
