@@ -61,7 +61,9 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
 
 
 def _bom(data: bytes) -> str | None:
-    """'UTF-16' or 'UTF-32' when ``data`` starts with that byte-order mark."""
+    """'UTF-8', 'UTF-16' or 'UTF-32' when ``data`` starts with that byte-order mark."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "UTF-8"
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return "UTF-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -161,6 +161,13 @@ def test_a_utf16_file_is_read_as_configured_and_never_as_another_encoding(tmp_pa
     with pytest.raises(DialogcodeError, match="starts with a UTF-16 byte-order mark, so it is "
                        "UTF-16 text, not cp1252; set `encoding: utf-16`"):
         read_document(path, encoding="cp1252")
+    # a UTF-8 file (its mark written by Notepad) set to cp1252 began with 'ï»¿' and had
+    # every accent garbled ('CafÃ©'), without an error
+    marked = tmp_path / "u.txt"
+    marked.write_bytes("\ufeffP1: Caf\u00e9 y renta.\n".encode("utf-8"))
+    with pytest.raises(DialogcodeError, match="starts with a UTF-8 byte-order mark, so it is "
+                       "UTF-8 text, not cp1252; set `encoding: utf-8`"):
+        read_document(marked, encoding="cp1252")
     for encoding in ("utf-16", "utf-16-le"):
         parsed, _ = read_document(path, encoding=encoding)
         assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
