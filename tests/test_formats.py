@@ -615,6 +615,23 @@ def test_a_word_turn_table_keeps_rows_in_content_controls_and_speakers_merged_do
         ("Evaluator", "What changed? And the circles?"), ("Luis", "Wages are low.")]
 
 
+def test_a_word_text_cell_merged_down_is_read_once(tmp_path):
+    # A text cell merged down two rows (two times, one answer) was read in both rows:
+    # the answer twice in the turn.
+    rows = [("Time", "Speaker", "Text"), ("0:01", "Ana", "Rent went up twice this year."),
+            ("0:09", "Ana", ""), ("0:15", "Ben", "Yes.")]
+    path = write_table_docx(tmp_path / "t.docx", rows)
+    document = docx.Document(path)
+    table = document.tables[0]
+    table.cell(1, 2).merge(table.cell(2, 2))
+    document.save(path)
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks][1:] == [("Ana", "Rent went up twice this year.", 1.0),
+                                            ("Ben", "Yes.", 15.0)]
+    assert parsed.notes == []
+
+
 def test_a_word_turn_table_row_without_text_is_noted(tmp_path):
     # A part title spanning the table's columns was read in every column (a turn of a
     # speaker 'Part two'); read once, in the speaker column, its row has no text and

@@ -34,7 +34,7 @@ from ..normalize import normalize_text
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
-from .wordtext import block_items, paragraph_text, table_rows
+from .wordtext import MergedDown, block_items, paragraph_text, table_rows
 
 WHAT = "Word .docx file"
 # what python-docx raises on a file whose parts are not what Word writes (LookupError:
@@ -170,6 +170,8 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
     for number, row in enumerate(rows, start=first):
         speaker, text, time = (row[found[role]] if found.get(role, len(row)) < len(row)
                                else None for role in ("speaker", "text", "start"))
+        if isinstance(text, MergedDown):     # read in the row it is merged down from
+            continue
         words = [cell.strip() for cell in row if cell.strip()]
         if not (text or "").strip() and words:
             notes.append(Note(number, f"table row with no text ({' | '.join(words)[:60]!r}), "
