@@ -23,9 +23,10 @@ def normalize_text(text: str) -> str:
 def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     """Decode file bytes and normalise them.
 
-    Raises IngestError for an empty file, a binary file, a file whose byte-order mark or
-    NUL characters show it is not in ``encoding``, or bytes that are not valid in
-    ``encoding`` (naming the line and column of the first bad byte).
+    Raises IngestError for an empty file, a binary file, a file whose byte-order mark,
+    NUL characters or (read as UTF-16 or UTF-32) lack of spaces and line breaks show it
+    is not in ``encoding``, or bytes that are not valid in ``encoding`` (naming the line
+    and column of the first bad byte).
     """
     if not data.strip():
         raise IngestError("file is empty", file=source)
@@ -53,6 +54,11 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
                 "in the manifest or dialogcode.yaml" if codec.startswith("utf-8") else "")
         raise IngestError(f"not valid {encoding}: byte 0x{data[exc.start]:02x} at column "
                           f"{column}{hint}", file=source, line=line) from None
+    if wide and " " not in text and "\n" not in text:
+        # a UTF-8 file, or UTF-16 in the other byte order, reads as CJK-looking letters
+        raise IngestError(f"read as {encoding}, it has no space or line break: it is in "
+                          "another encoding (UTF-8, or UTF-16 of the other byte order: "
+                          "utf-16-be or utf-16-le)", file=source)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise IngestError(f"a NUL character, read as {encoding}: the file is not text, or "

@@ -168,6 +168,14 @@ def test_a_utf16_file_is_read_as_configured_and_never_as_another_encoding(tmp_pa
     with pytest.raises(DialogcodeError, match="starts with a UTF-8 byte-order mark, so it is "
                        "UTF-8 text, not cp1252; set `encoding: utf-8`"):
         read_document(marked, encoding="cp1252")
+    # set to utf-16 (for every file, in dialogcode.yaml), a UTF-8 file, or a UTF-16 one
+    # without a mark in the other byte order, was read as a line of CJK-looking letters
+    for other in ("utf-8", "utf-16-be"):
+        path.write_bytes("P1: Caf\u00e9 y renta.\nP2: S\u00ed.\n".encode(other))
+        with pytest.raises(DialogcodeError, match="read as utf-16, it has no space or line "
+                           "break: it is in another encoding"):
+            read_document(path, encoding="utf-16")
+    path.write_bytes("P1: Caf\u00e9 y renta.\r\nP2: S\u00ed.\r\n".encode("utf-16"))
     for encoding in ("utf-16", "utf-16-le"):
         parsed, _ = read_document(path, encoding=encoding)
         assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
