@@ -13,6 +13,7 @@ instead of passing silently:
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -94,11 +95,11 @@ def read_csv_file(path: Path, error: type[DialogcodeError]
     or a row :func:`read_csv` refuses raises ``error`` naming the file and line, so that
     no row is swallowed or split without a word."""
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)   # bad bytes placed right
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", file=path) from None
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV UTF-8",
                     file=path, line=raw.count(b"\n", 0, exc.start) + 1) from None

@@ -84,11 +84,11 @@ def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
                 bad("no file given", "file")
             _entry(file, line, row, columns, bad)     # for the row's other problems
             continue
+        file = files.spelled(file)
         if file in seen:
             bad(f"{file!r} is listed twice (first on line {seen[file]})", "file")
             continue
         seen[file] = line
-        file = files.spelled(file)
         why = files.problem(file)
         if why:
             bad(why, "file")
@@ -276,12 +276,12 @@ def _read(path: Path, source: str) -> tuple[list[str], list[tuple[int, dict]],
     if path.suffix.lower() in (".yaml", ".yml"):
         return _read_yaml(path, source)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)   # bad bytes placed right
     except OSError as exc:
         raise ManifestError(f"cannot read the manifest: {exc.strerror or exc}",
                             file=path) from None
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ManifestError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV "
                             "UTF-8 (Excel's plain CSV writes accented letters in another "

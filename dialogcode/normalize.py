@@ -23,9 +23,10 @@ def normalize_text(text: str) -> str:
 def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     """Decode file bytes and normalise them.
 
-    Raises IngestError for an empty file, a binary file, a file whose byte-order mark or
-    NUL characters show it is not in ``encoding``, or bytes that are not valid in
-    ``encoding`` (naming the line and column of the first bad byte).
+    Raises IngestError for an empty file, a binary file, a file whose byte-order mark,
+    NUL characters or (read as UTF-16 or UTF-32) lack of spaces and line breaks show it
+    is not in ``encoding``, or bytes that are not valid in ``encoding`` (naming the line
+    and column of the first bad byte).
     """
     if not data.strip():
         raise IngestError("file is empty", file=source)
@@ -42,16 +43,22 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     if b"\x00" in data[:8192] and not wide:
         raise IngestError("binary file, not text (it contains NUL bytes); "
                           "is it in a format dialogcode reads?", file=source)
-    name = "utf-8-sig" if codec == "utf-8" else encoding
+    if codec.startswith("utf-8"):   # its byte-order mark dropped: bad bytes placed right
+        data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode(name)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         hint = ("; if the file is Latin-1 or Windows-1252, set `encoding: cp1252` for it "
-                "in the manifest or dialogcode.yaml" if name == "utf-8-sig" else "")
+                "in the manifest or dialogcode.yaml" if codec.startswith("utf-8") else "")
         raise IngestError(f"not valid {encoding}: byte 0x{data[exc.start]:02x} at column "
                           f"{column}{hint}", file=source, line=line) from None
+    if wide and " " not in text and "\n" not in text:
+        # a UTF-8 file, or UTF-16 in the other byte order, reads as CJK-looking letters
+        raise IngestError(f"read as {encoding}, it has no space or line break: it is in "
+                          "another encoding (UTF-8, or UTF-16 of the other byte order: "
+                          "utf-16-be or utf-16-le)", file=source)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise IngestError(f"a NUL character, read as {encoding}: the file is not text, or "
@@ -60,7 +67,9 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
 
 
 def _bom(data: bytes) -> str | None:
-    """'UTF-16' or 'UTF-32' when ``data`` starts with that byte-order mark."""
+    """'UTF-8', 'UTF-16' or 'UTF-32' when ``data`` starts with that byte-order mark."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "UTF-8"
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return "UTF-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -11,6 +11,7 @@ words at their line and column (:mod:`dialogcode.yamlerrors`).
 """
 from __future__ import annotations
 
+import codecs
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
@@ -163,11 +164,11 @@ def parse_yaml(text: str, source: str, error: type[DialogcodeError] = Dialogcode
 def load_yaml(path: Path, error: type[DialogcodeError] = DialogcodeError) -> Any:
     """Read and parse a YAML file; see :func:`parse_yaml`."""
     try:
-        raw = Path(path).read_bytes()
+        raw = Path(path).read_bytes().removeprefix(codecs.BOM_UTF8)   # bad bytes placed right
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", file=path) from None
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         column = exc.start - raw.rfind(b"\n", 0, exc.start)
         raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column}); save "

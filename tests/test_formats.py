@@ -136,6 +136,16 @@ def test_normalisation_bom_crlf_nfc_and_smart_quotes(tmp_path):
     assert parsed.text[first.start:first.end] == "It\u2019s caf\u00e9 \u2014 “quoted”\nstill P1"
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_byte_not_utf8_is_named_at_its_line_and_column(tmp_path, bom):
+    # After a UTF-8 byte-order mark the message named the byte three bytes before it.
+    path = tmp_path / "t.txt"
+    path.write_bytes(bom + "P1: Rent.\nP2: Caf\u00e9.\n".encode("cp1252"))
+    with pytest.raises(DialogcodeError) as info:
+        read_document(path)
+    assert str(info.value).startswith(f"{path}:2: not valid utf-8: byte 0xe9 at column 8;")
+
+
 def test_configured_encoding_reads_latin1(tmp_path):
     path = tmp_path / "t.txt"
     path.write_bytes("P1: Caf\u00e9 con leche.\nP2: S\u00ed.\n".encode("latin-1"))
@@ -151,6 +161,21 @@ def test_a_utf16_file_is_read_as_configured_and_never_as_another_encoding(tmp_pa
     with pytest.raises(DialogcodeError, match="starts with a UTF-16 byte-order mark, so it is "
                        "UTF-16 text, not cp1252; set `encoding: utf-16`"):
         read_document(path, encoding="cp1252")
+    # a UTF-8 file (its mark written by Notepad) set to cp1252 began with 'ï»¿' and had
+    # every accent garbled ('CafÃ©'), without an error
+    marked = tmp_path / "u.txt"
+    marked.write_bytes("\ufeffP1: Caf\u00e9 y renta.\n".encode("utf-8"))
+    with pytest.raises(DialogcodeError, match="starts with a UTF-8 byte-order mark, so it is "
+                       "UTF-8 text, not cp1252; set `encoding: utf-8`"):
+        read_document(marked, encoding="cp1252")
+    # set to utf-16 (for every file, in dialogcode.yaml), a UTF-8 file, or a UTF-16 one
+    # without a mark in the other byte order, was read as a line of CJK-looking letters
+    for other in ("utf-8", "utf-16-be"):
+        path.write_bytes("P1: Caf\u00e9 y renta.\nP2: S\u00ed.\n".encode(other))
+        with pytest.raises(DialogcodeError, match="read as utf-16, it has no space or line "
+                           "break: it is in another encoding"):
+            read_document(path, encoding="utf-16")
+    path.write_bytes("P1: Caf\u00e9 y renta.\r\nP2: S\u00ed.\r\n".encode("utf-16"))
     for encoding in ("utf-16", "utf-16-le"):
         parsed, _ = read_document(path, encoding=encoding)
         assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
@@ -419,6 +444,26 @@ def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
                                               "a speaker"]
 
 
+@pytest.mark.parametrize("answer", ["9:30", "10:15:40"])
+def test_a_time_answered_after_a_bracketed_label_stays_talk(tmp_path, answer):
+    # `[Maria] 9:30` answering when to meet lost its words and got a time of 9:30 when
+    # only a few turns are written with a time after the label, or it is unlike theirs.
+    path = tmp_path / "t.txt"
+    path.write_text("[Facilitator] When do we meet on Friday?\n[Maria] " + answer +
+                    "\n[Facilitator] Great, see you then.\n[Maria] Thanks.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Facilitator", "When do we meet on Friday?", None), ("Maria", answer, None),
+        ("Facilitator", "Great, see you then.", None), ("Maria", "Thanks.", None)]
+    path.write_text("[Ana] 10:15:32\nWhen do we meet?\n[Ben] 10:15:40\nFriday.\n"
+                    "[Ana] 10:15:45\nAt what time?\n[Ben] 9:30\n[Ana] 10:16:02\nGood.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("When do we meet?", 36932.0), ("Friday.", 36940.0), ("At what time?", 36945.0),
+        ("9:30", None), ("Good.", 36962.0)]
+
+
 def test_an_indented_label_starts_its_own_turn(tmp_path):
     # An indented `P2:` was read as more of P1's turn: P2's words credited to P1.
     path = tmp_path / "t.txt"
@@ -576,6 +621,42 @@ def test_a_word_turn_table_keeps_rows_in_content_controls_and_speakers_merged_do
     parsed, _ = read_document(path)
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][1:] == [
         ("Evaluator", "What changed? And the circles?"), ("Luis", "Wages are low.")]
+
+
+def test_a_word_text_cell_merged_down_is_read_once(tmp_path):
+    # A text cell merged down two rows (two times, one answer) was read in both rows:
+    # the answer twice in the turn.
+    rows = [("Time", "Speaker", "Text"), ("0:01", "Ana", "Rent went up twice this year."),
+            ("0:09", "Ana", ""), ("0:15", "Ben", "Yes.")]
+    path = write_table_docx(tmp_path / "t.docx", rows)
+    document = docx.Document(path)
+    table = document.tables[0]
+    table.cell(1, 2).merge(table.cell(2, 2))
+    document.save(path)
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks][1:] == [("Ana", "Rent went up twice this year.", 1.0),
+                                            ("Ben", "Yes.", 15.0)]
+    assert parsed.notes == []
+
+
+def test_a_word_turn_table_row_without_text_is_noted(tmp_path):
+    # A part title spanning the table's columns was read in every column (a turn of a
+    # speaker 'Part two'); read once, in the speaker column, its row has no text and
+    # was dropped without a word.
+    rows = [("Speaker", "Time", "Text"), ("Evaluator", "0:05", "What changed?"),
+            ("Part two", "", ""), ("Luis", "0:12", "Wages are low.")]
+    path = write_table_docx(tmp_path / "t.docx", rows)
+    document = docx.Document(path)
+    table = document.tables[0]
+    table.cell(2, 0).merge(table.cell(2, 2)).text = "Part two"
+    document.save(path)
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][1:] == [
+        ("Evaluator", "What changed?"), ("Luis", "Wages are low.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: table row with no text ('Part two'), so no turn: move it out of the table "
+        "or into the text column if it is talk"]
 
 
 def test_word_heading_style_between_turns_is_a_heading(tmp_path):

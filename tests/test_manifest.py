@@ -139,11 +139,26 @@ def test_a_file_named_with_decomposed_accents_is_the_file_the_manifest_names(fol
     assert [entry.file for entry in load_manifest(path, folder)] == [on_disk]
 
 
-def test_a_manifest_saved_as_windows_csv_names_its_line_and_the_fix(folder):
+def test_a_file_listed_in_both_unicode_forms_is_listed_twice(folder):
+    # One row typed, one pasted from a Mac: both named the one file, read with the
+    # attributes of one row or the other, without a word.
+    import unicodedata
+
+    on_disk = unicodedata.normalize("NFD", "Caf\u00e9 call.txt")
+    (folder / on_disk).write_text("P1: Rent.\nP2: Yes.\n", encoding="utf-8")
+    text = (HEADER + "Caf\u00e9 call.txt,Fresno,coaching_call,2019-02-06\n"
+            + on_disk + ",Oakland,coaching_call,2019-02-06\n")
+    assert problems(folder, text) == [
+        f"manifest.csv:3 [file]: {on_disk!r} is listed twice (first on line 2)"]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_manifest_saved_as_windows_csv_names_its_line_and_the_fix(folder, bom):
     # The message was Python's ("'utf-8' codec can't decode byte 0xe3 in position 37:
-    # invalid continuation byte"), with no line and no fix.
+    # invalid continuation byte"), with no line and no fix; after a UTF-8 byte-order mark
+    # it named the byte three bytes before.
     path = folder.parent / "manifest.csv"
-    path.write_bytes((HEADER + "call_01.vtt,S\u00e3o Paulo,coaching_call,2019-02-06\n")
+    path.write_bytes(bom + (HEADER + "call_01.vtt,S\u00e3o Paulo,coaching_call,2019-02-06\n")
                      .encode("cp1252"))
     with pytest.raises(ManifestError) as info:
         load_manifest(path, folder)

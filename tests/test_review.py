@@ -352,7 +352,10 @@ def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
     ("seg_id,code_id,seg_id\n", "decisions.csv:1: column 'seg_id' appears twice"),
     ("seg_id,code_id,decision\nnorth/kickoff:t2,caf\xe9,accept\n".encode("latin-1"),
      "decisions.csv:2: not UTF-8 text (byte 0xe9); save it as CSV UTF-8"),
-], ids=["fields", "missing", "unknown", "rows", "twice", "encoding"])
+    # after a byte-order mark the byte three bytes before the bad one was named
+    (b"\xef\xbb\xbf" + "seg_id,code_id,decision\nnorth/kickoff:t2,caf\xe9,accept\n"
+     .encode("latin-1"), "decisions.csv:2: not UTF-8 text (byte 0xe9); save it as CSV UTF-8"),
+], ids=["fields", "missing", "unknown", "rows", "twice", "encoding", "encoding after a mark"])
 def test_a_malformed_decisions_file_is_reported_with_its_line(study, content, message):
     path = study / "decisions.csv"
     if isinstance(content, bytes):

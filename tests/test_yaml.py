@@ -149,12 +149,13 @@ def test_every_yaml_file_refuses_hostile_input_quickly_and_says_where(study, kin
     assert f"Error: {path}:{WHERE[hostile]}: {WHAT[hostile]}" in result.output
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
 @pytest.mark.parametrize("kind", ["config", "codebook"])
-def test_a_yaml_file_saved_in_another_encoding_names_its_line(study, kind):
+def test_a_yaml_file_saved_in_another_encoding_names_its_line(study, kind, bom):
     # The message was Python's ("'utf-8' codec can't decode byte 0xe9 in position 28"),
-    # with no line.
+    # with no line; after a UTF-8 byte-order mark it named the byte three bytes before.
     path, command = yaml_file(study, kind, "")
-    path.write_bytes("title: x\ncodebooks: []\n# r\u00e9sum\u00e9\n".encode("cp1252"))
+    path.write_bytes(bom + "title: x\ncodebooks: []\n# r\u00e9sum\u00e9\n".encode("cp1252"))
     result = invoke(*command)
     assert result.exit_code == 1, result.output
     assert f"Error: {path}:3: not UTF-8 text (byte 0xe9 at column 4); save it as UTF-8" \

@@ -1,7 +1,7 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns, a label maybe
-indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``, ``[P3] 00:01:05`` alone on
-its line, or ``00:01:05`` on the line above the label when most turns have one: the
-turn's start).
+indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
+its line, or ``00:01:05`` on the line above the label, when most turns have one written
+alike: the turn's start).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -150,9 +150,28 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     matches, labels, dense = _labels(text, forced)
     chosen = _unlike_speakers(text, matches, labels,
                               speakers.decide(labels, dense=dense, forced=forced), forced)
-    turns = [Turn(m.start(), m.end(), label.name, _seconds(m))
-             for m, label, keep in zip(matches, labels, chosen) if keep]
+    kept = [(m, label.name) for m, label, keep in zip(matches, labels, chosen) if keep]
+    timed = _timed_after([m for m, _ in kept])
+    turns = [Turn(m.start(), m.end(), name, _seconds(m)) if m["after"] is None or m in timed
+             else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
     return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced)
+
+
+def _timed_after(matches: list[re.Match]) -> set[re.Match]:
+    """The ``[Name] 10:15:32`` labels whose time alone after them is the turn's time:
+    when most turns are written so, those with a time written like most of them. Else,
+    or written unlike them, the time is the turn's talk (``[Maria] 9:30`` answering
+    when to meet)."""
+    after = [m for m in matches if m["after"] is not None]
+    if len(after) * 2 <= len(matches):
+        return set()
+    shape = Counter(_shape(m["after"]) for m in after).most_common(1)[0][0]
+    return {m for m in after if _shape(m["after"]) == shape}
+
+
+def _shape(stamp: str) -> str:
+    """How a time is written, digits aside (``00:01:15`` and ``10:30`` differ)."""
+    return re.sub(r"\d", "9", stamp)
 
 
 def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
@@ -162,17 +181,18 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     A time written unlike most of them (``10:30`` among ``00:01:15``), or not opening a
     paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``)."""
     found = []
+    talk = len(text) - len(text.lstrip())       # where the first words are
     for k, turn in enumerate(turns):
         above = text.rfind("\n", 0, max(turn.start - 1, 0)) + 1
         match = STAMP_LINE.fullmatch(text, above, turn.start - 1) if turn.start else None
         if match and turn.time is None:
-            opens = above == 0 or text[:above - 1].endswith("\n") or not text[:above].strip()
+            opens = above <= talk or text.endswith("\n", 0, above - 1)
             found.append((k, above, match["stamp"], opens))
-    shapes = Counter(re.sub(r"\d", "9", stamp) for _, _, stamp, _ in found)
+    shapes = Counter(_shape(stamp) for _, _, stamp, _ in found)
     shape = shapes.most_common(1)[0][0] if shapes else None
     paragraphs = sum(opens for *_, opens in found) * 2 > len(found)
     stamps = {k: (above, seconds(stamp)) for k, above, stamp, opens in found
-              if re.sub(r"\d", "9", stamp) == shape and (opens or not paragraphs)}
+              if _shape(stamp) == shape and (opens or not paragraphs)}
     if len(stamps) * 2 <= len(turns):
         return turns
     return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn

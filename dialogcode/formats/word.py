@@ -34,7 +34,7 @@ from ..normalize import normalize_text
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
-from .wordtext import block_items, paragraph_text, table_rows
+from .wordtext import MergedDown, block_items, paragraph_text, table_rows
 
 WHAT = "Word .docx file"
 # what python-docx raises on a file whose parts are not what Word writes (LookupError:
@@ -108,7 +108,7 @@ def parse_docx(data: bytes, source: str, columns: dict[str, str] | None = None, 
                     builder = TextBuilder(preamble="\n".join(text.lines))
                 else:
                     _add_text(builder, text, source, forced, parse_text, notes)
-                _add_turns(builder, rows, first, found, source)
+                notes += _add_turns(builder, rows, first, found, source)
                 notes += [note] if note else []
                 text = _Text(first=text.first + len(text.lines) + len(item))
                 continue
@@ -162,13 +162,22 @@ def _turn_table(rows: list[list[str]], columns: dict[str, str] | None, source: s
 
 
 def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
-               found: dict[str, int], source: str) -> None:
-    """Turns from table ``rows``, the first of them row number ``first``. Raises
+               found: dict[str, int], source: str) -> list[Note]:
+    """Turns from table ``rows``, the first of them row number ``first``, and a note for
+    each row with words but no text (a part title spanning the table). Raises
     IngestError listing every row whose time cannot be read."""
-    problems = []
+    problems, notes = [], []
     for number, row in enumerate(rows, start=first):
         speaker, text, time = (row[found[role]] if found.get(role, len(row)) < len(row)
                                else None for role in ("speaker", "text", "start"))
+        if isinstance(text, MergedDown):     # read in the row it is merged down from
+            continue
+        words = [cell.strip() for cell in row if cell.strip()]
+        if not (text or "").strip() and words:
+            notes.append(Note(number, f"table row with no text ({' | '.join(words)[:60]!r}), "
+                                      "so no turn: move it out of the table or into the text "
+                                      "column if it is talk"))
+            continue
         try:
             seconds = parse_time(time, source, number)
         except IngestError as exc:
@@ -177,3 +186,4 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
         builder.add(speaker, text or "", time_start=seconds, line=number)
     if problems:
         raise IngestError(problems)
+    return notes

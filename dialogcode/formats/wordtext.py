@@ -8,7 +8,8 @@ every run of it (tracked changes read as accepted: insertions kept, deletions an
 away text left out; text boxes and fallback copies are not the paragraph's), the body is
 walked through content controls, and a spanning cell's text is given once, at its first
 column, so the columns after it keep their places. A vertically merged cell keeps
-python-docx's reading: its text in every row it spans (a speaker cell spanning rows).
+python-docx's reading: its text in every row it spans (a speaker cell spanning rows), marked
+as repeated so that a text cell spanning rows is read once.
 """
 from __future__ import annotations
 
@@ -53,10 +54,14 @@ def _children(element, tags: tuple[str, ...]) -> Iterator:
             yield from _children(child, tags)
 
 
+class MergedDown(str):
+    """The text of a cell merged down from the row above, repeated in this row."""
+
+
 def table_rows(tbl) -> list[list[str]]:
     """The cell texts of table element ``tbl`` by grid column: a cell spanning columns
     given once, the columns after it empty; a cell merged down from the row above
-    repeats its text."""
+    repeats its text, as :class:`MergedDown`."""
     rows: list[list[str]] = []
     above: list[str] = []
     for tr in _children(tbl, (_TR,)):
@@ -64,7 +69,8 @@ def table_rows(tbl) -> list[list[str]]:
         for tc in _children(tr, (_TC,)):
             column = len(cells)
             merged = tc.vMerge == "continue"
-            text = (above[column] if column < len(above) else "") if merged else cell_text(tc)
+            text = MergedDown(above[column] if column < len(above) else "") if merged \
+                else cell_text(tc)
             cells += [text] + [""] * (tc.grid_span - 1)
         rows.append(cells)
         above = cells
