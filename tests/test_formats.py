@@ -266,6 +266,28 @@ def test_a_workbook_with_the_transcript_on_two_sheets_is_refused(tmp_path):
         read_document(path)
 
 
+def test_cells_merged_across_a_row_read_as_they_look_and_merged_down_are_refused(tmp_path):
+    # Any merged range refused the workbook, though a text merged over the next column
+    # (a turn written wider than its cell) shows its value once, on its own row.
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Speaker", "Text", "Comment"])
+    book.active.append(["Ana", "Rent is up again.", None])
+    book.active.append(["Ben", "So are evictions.", "loud"])
+    book.active.merge_cells("B2:C2")
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Ana", "Rent is up again."), ("Ben", "So are evictions.")]
+    book.active.merge_cells("A3:A4")
+    book.active.append([None, "And the bus fare."])
+    book.save(path)
+    with pytest.raises(DialogcodeError, match="merged cells A3:A4: only the first cell"):
+        read_document(path)
+
+
 def test_csv_columns_can_be_mapped(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("Who,Comment\nP1,Hello\nP2,Hi\n", encoding="utf-8")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import openpyxl
+from openpyxl.utils.cell import range_boundaries
 from defusedxml.ElementTree import iterparse
 
 from ..csvrows import read_csv
@@ -106,9 +107,9 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
     not a readable workbook, or when another sheet opens with the first sheet's header
     (more rows of the same table, which reading the first sheet alone would drop); other
     sheets (notes, instructions) are not read. With ``unmerged`` (a table of one record
-    per row), merged cells on the first sheet are refused too (only the first cell of
-    a merged range holds its value, so the other rows would read it as empty), and so
-    are formula cells without a saved value (read as empty)."""
+    per row), cells merged down rows on the first sheet are refused too (only the first
+    cell of a merged range holds its value, so the other rows would read it as empty),
+    and so are formula cells without a saved value (read as empty)."""
     with open_zip(file, source, WHAT, limits, error) as archive:
         scan_xml(archive, source, limits, error)
     rows, width = [], 0
@@ -151,7 +152,7 @@ def _hidden_values(book, sheet) -> tuple[list[str], list[str]]:
     with book._archive.open(name) as part:       # checked by scan_xml already
         for _, element in iterparse(part):
             tag = element.tag.rsplit("}", 1)[-1]
-            if tag == "mergeCell":
+            if tag == "mergeCell" and _spans_rows(element.get("ref", "?")):
                 merged.append(element.get("ref", "?"))
             elif tag == "c":
                 parts = {child.tag.rsplit("}", 1)[-1]: child.text for child in element}
@@ -160,6 +161,17 @@ def _hidden_values(book, sheet) -> tuple[list[str], list[str]]:
                     unsaved.append(element.get("r", "?"))
                 element.clear()
     return merged, unsaved
+
+
+def _spans_rows(ref: str) -> bool:
+    """Whether a merged range such as ``C2:C4`` covers more than one row. One within a
+    row (a title across columns) shows its value once, and the cells it covers read as
+    empty as they look; one down rows shows a value on rows that would read it empty."""
+    try:
+        _, top, _, bottom = range_boundaries(ref)
+    except ValueError:
+        return True
+    return top is None or top != bottom
 
 
 def _same_table_elsewhere(book, header: list, source: str, error: type[DialogcodeError]
