@@ -16,7 +16,7 @@ from ..csvrows import read_csv
 from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, check_json_depth, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
-from .columns import find_columns, parse_time
+from .columns import find_columns, in_milliseconds, milliseconds_evidence, parse_time
 from .speakers import Note
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
@@ -41,11 +41,14 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     found = find_columns(header, columns, source)
     builder = TextBuilder(merge=merge)
     problems = []
+    cells = lambda row, role: (row[found[role]] if role in found and found[role] < len(row)  # noqa: E731
+                               else None)
+    rows = [(line, row) for line, row in rows
+            if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
+    per_second, evidence = _time_unit(header, found, rows, cells)
     for line, row in rows:
-        cell = lambda role: row[found[role]] if role in found and found[role] < len(row) else None  # noqa: E731
+        cell = lambda role: cells(row, role)  # noqa: E731
         text = cell("text")
-        if text is None or str(text).strip() == "":
-            continue
         speaker = cell("speaker")
         nested = [role for role in ("speaker", "text") if isinstance(cell(role), (dict, list))]
         if nested:
@@ -54,7 +57,8 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                     ", not text", source, line))
             continue
         try:
-            start, end = (parse_time(cell(role), source, line) for role in ("start", "end"))
+            start, end = (parse_time(cell(role), source, line, per_second=per_second[role])
+                          for role in ("start", "end"))
         except IngestError as exc:
             problems += exc.problems
             continue
@@ -66,6 +70,8 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
         raise IngestError("no rows with text", file=source)
     parsed = builder.build()
     parsed.notes = merge_notes(builder.merged, rows_are)
+    if evidence:
+        parsed.notes.insert(0, Note(rows[0][0], evidence))
     others = [str(name) for k, name in enumerate(header)
               if str(name or "").strip() and k not in found.values()]
     if "speaker" not in found and others:
@@ -73,6 +79,21 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                        "has a speaker; map one with speaker_column in the "
                                        "manifest or `columns: {speaker: ...}`"))
     return parsed
+
+
+def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells
+               ) -> tuple[dict[str, int], str | None]:
+    """(per_second of the start and end columns: 1000 for milliseconds, else 1; the
+    note saying why plain times are read as milliseconds, or None). A column named so
+    (`start_ms`) is milliseconds; plain `start`/`end` are when the times say so
+    (:func:`~.columns.milliseconds_evidence`)."""
+    named = {role: role in found and in_milliseconds(header[found[role]])
+             for role in ("start", "end")}
+    if any(named.values()) or not {"start", "end"} <= set(found):
+        return {role: 1000 if ms else 1 for role, ms in named.items()}, None
+    evidence = milliseconds_evidence([(cells(row, "start"), cells(row, "end"),
+                                       str(cells(row, "text"))) for _, row in rows])
+    return {role: 1000 if evidence else 1 for role in named}, evidence
 
 
 def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"
