@@ -27,8 +27,17 @@ def assemblyai(spans=SPANS) -> str:
         "language_code": "en_us", "audio_duration": 1204,
         "text": " ".join(text for _, text in TALK),
         "utterances": [{"speaker": speaker, "text": text, "start": start, "end": end,
-                        "confidence": 0.93}
-                       for (speaker, text), (start, end) in zip(TALK, spans)]})
+                        "confidence": 0.93, "words": words(speaker, text, start, end)}
+                       for (speaker, text), (start, end) in zip(TALK, spans)],
+        "words": [word for (speaker, text), (start, end) in zip(TALK, spans)
+                  for word in words(speaker, text, start, end)]})
+
+
+def words(speaker, text, start, end) -> list[dict]:
+    """The word objects of an utterance, its time shared out evenly."""
+    each = (end - start) // len(text.split())
+    return [{"text": word, "start": start + k * each, "end": start + (k + 1) * each,
+             "confidence": 0.9, "speaker": speaker} for k, word in enumerate(text.split())]
 
 
 def csv(header: str, spans) -> str:

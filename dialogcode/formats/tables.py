@@ -225,24 +225,28 @@ def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, 
 
 def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list | None:
     """The list of turns in a JSON object (``{"segments": [...]}``): its one list, else
-    its one list of objects with a text key (``segments`` beside ``word_segments``).
-    Raises IngestError when several lists have one, or none of several does."""
+    its one list of objects with a text key (``segments`` beside ``word_segments``), else
+    its one such list with a text of more than one word (AssemblyAI's ``utterances``
+    beside ``words``). Raises IngestError when several lists are left, or none."""
     lists = {key: value for key, value in data.items() if isinstance(value, list)}
     if len(lists) < 2:
         return next(iter(lists.values()), None)
 
-    def has_text(items: list) -> bool:
+    def text_key(items: list) -> str | None:
         if not items or not all(isinstance(item, dict) for item in items):
-            return False
+            return None
         keys = list(dict.fromkeys(str(key) for item in items for key in item))
         try:
-            return find_columns(keys, columns, source, required=False) is not None
+            found = find_columns(keys, columns, source, required=False)
         except IngestError:
-            return False
+            return None
+        return keys[found["text"]] if found else None
 
-    chosen = [key for key, items in lists.items() if has_text(items)]
-    if len(chosen) == 1:
-        return lists[chosen[0]]
+    chosen = {key: name for key, items in lists.items() if (name := text_key(items))}
+    talk = [key for key, name in chosen.items()
+            if any(len(str(item.get(name) or "").split()) > 1 for item in lists[key])]
+    if len(chosen) == 1 or len(talk) == 1:
+        return lists[next(iter(chosen)) if len(chosen) == 1 else talk[0]]
     named = ", ".join(map(repr, chosen or lists))
     raise IngestError(f"the JSON object holds lists {named}, and "
                       f"{'each' if chosen else 'none'} of them is a list of turns with a "
