@@ -456,7 +456,18 @@ def test_rows_with_an_empty_code_mark_the_segments_read(segments):
     housing = row_of(result, "housing")
     assert (housing["units"], housing["both"], housing["neither"]) == (2, 1, 1)
     assert result.notes == [("bo read part of 1 document(s); the rest is missing for them: "
-                             "d1 (2 of 4 segments)")]
+                             "d1 (2 of 4 units)")]
+
+
+def test_a_preamble_is_not_counted_in_what_a_coder_read(segments):
+    # d1:t1 is a preamble: bo, who marked every unit of d1 read, read all of it
+    segments["codable"] = [False, True, True, True, True, True]
+    ana = by_segment(("d1:t2", "housing"), ("d1:t4", "housing"))
+    bo = by_segment(("d1:t2", "housing"), ("d1:t3", None), ("d1:t4", None))
+    assert agree({"ana": ana, "bo": bo}, segments).notes == []
+    bo = by_segment(("d1:t2", "housing"), ("d1:t3", None))
+    assert agree({"ana": ana, "bo": bo}, segments).notes == [
+        "bo read part of 1 document(s); the rest is missing for them: d1 (2 of 3 units)"]
 
 
 def test_codings_that_stop_early_are_noted():

@@ -86,7 +86,7 @@ def test_rows_without_a_code_mark_segments_read(study):
     result = invoke("agree", "a", "eve", "-s", study)
     assert result.exit_code == 0, result.output
     assert ("Note: eve read part of 1 document(s); the rest is missing for them: example "
-            "(4 of 12 segments)") in result.output
+            "(4 of 12 units)") in result.output
 
 
 def test_offsets_rows_without_a_code_mark_the_segments_they_overlap(study):

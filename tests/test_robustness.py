@@ -360,6 +360,23 @@ def test_a_single_command_names_a_damaged_table_and_what_rebuilds_it(built):
     assert result.output.rstrip().endswith("run `dialogcode code` again")
 
 
+def test_a_quiet_run_says_which_stages_ran(study):
+    (study / "decisions.csv").write_text("seg_id,code_id,decision\n"
+                                         "north/kickoff:t2,risk.housing,accept\n")
+    stages = ("ingest", "learn", "code", "evidence")
+    output = succeeds(invoke("run", study, "-q"))
+    assert [line for line in output.splitlines() if line.endswith(": running")] == [
+        f"{stage}: running" for stage in stages]
+    output = succeeds(invoke("run", study, "-q"))
+    assert "running" not in output and output.count("up to date, skipped") == 4
+    book = study / "codebook.yaml"      # an edit the learn and code stages read
+    book.write_text(book.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    output = succeeds(invoke("run", study, "-q"))
+    assert [line for line in output.splitlines() if line.endswith(": running")] == [
+        "learn: running", "code: running", "evidence: running"]
+    assert "ingest: up to date, skipped" in output
+
+
 def test_a_damaged_model_is_learned_again(study):
     (study / "decisions.csv").write_text("seg_id,code_id,decision\n"
                                          "north/kickoff:t2,risk.housing,accept\n"

@@ -194,9 +194,9 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     presence = (span_presence(located, min_overlap) if unit == "span"
                 else _present(located, len(names), len(coders)))
     del located
-    notes = coverage_notes(read, presence, layout)
     chosen = (np.array(segments["codable"], dtype=bool) if "codable" in segments
               else np.ones(len(segments), dtype=bool))
+    notes = coverage_notes(read, presence, layout, chosen)
     uncodable = int((~chosen[presence["pos"].to_numpy()]).sum())
     if uncodable:
         notes.append(f"{uncodable} coding(s) on preambles or headings are left out: those "

@@ -161,24 +161,26 @@ def span_presence(located: pd.DataFrame, min_overlap: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["coder_k", "pos", "code"], dtype=np.int64)
 
 
-def coverage_notes(read: dict[str, np.ndarray], presence: pd.DataFrame, layout: Layout
-                   ) -> list[str]:
+def coverage_notes(read: dict[str, np.ndarray], presence: pd.DataFrame, layout: Layout,
+                   codable: np.ndarray) -> list[str]:
     """What a reader of the figures should know about coverage: coders who read part of
-    a document (the rest is missing for them), and coders whose codings stop well before
-    the end of a document where others go on coding (perhaps they stopped reading)."""
+    a document's units (``codable`` segments; the rest is missing for them), and coders
+    whose codings stop well before the end of a document where others go on coding
+    (perhaps they stopped reading)."""
     sizes, notes = layout.sizes, []
+    units = np.bincount(layout.doc[codable], minlength=len(sizes))
     pos, coder = presence["pos"].to_numpy(), presence["coder_k"].to_numpy()
     for k, (name, mask) in enumerate(read.items()):
-        counts = np.bincount(layout.doc[mask], minlength=len(sizes))
-        partial = np.flatnonzero((counts > 0) & (counts < sizes))
+        counts = np.bincount(layout.doc[mask & codable], minlength=len(sizes))
+        partial = np.flatnonzero((counts > 0) & (counts < units))
         if len(partial):
             notes.append(f"{name} read part of {len(partial)} document(s); the rest is "
                          "missing for them: " + listed(
-                             [f"{layout.docs[d]} ({counts[d]} of {sizes[d]} segments)"
+                             [f"{layout.docs[d]} ({counts[d]} of {units[d]} units)"
                               for d in partial]))
         last = np.zeros(len(sizes), dtype=np.int64)
         np.maximum.at(last, layout.doc[pos[coder == k]], layout.place[pos[coder == k]])
-        considered = (counts == sizes) & (last > 0)
+        considered = (counts == units) & (last > 0)
         others = np.unique(pos[coder != k])
         after = others[considered[layout.doc[others]]
                        & (layout.place[others] > last[layout.doc[others]])]

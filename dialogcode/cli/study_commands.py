@@ -105,7 +105,7 @@ def run(study, skip_bad, force, scheduler, quiet):
     lessons, workbook.xlsx, study.sqlite, report.html).
     A stage whose inputs and code (after an upgrade) did not change since the last
     run, and whose outputs are as it wrote them, is skipped (out/stamps.json); --force
-    re-runs all. Ingest, learn,
+    re-runs all. With -q, one line per stage says whether it ran. Ingest, learn,
     code and the counting tables of large studies run on the `engine:` of
     dialogcode.yaml, or on Dask with --scheduler (docs/scale.md)."""
     from ..engine import connection, study_engine
@@ -154,8 +154,8 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
             more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
             click.echo(f"{name}: {', '.join(shown(p) for p in damaged[:3])}{more} missing "
                        "or changed since it was written; running it again")
-        elif not quiet:
-            click.echo(f"{name}:")
+        else:       # with -q, the one line that says this stage ran
+            click.echo(f"{name}: running" if quiet else f"{name}:")
         return True
 
     def tables(*names):

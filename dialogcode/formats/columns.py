@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from statistics import median
 
 from ..errors import IngestError
 from .speakers import plausible
@@ -17,10 +18,13 @@ from .speakers import plausible
 DEFAULTS = {
     "speaker": ("speaker", "speaker_label", "speaker_name", "name", "participant", "who"),
     "text": ("text", "utterance", "transcript", "content", "speech", "message"),
-    "start": ("start", "start_time", "time", "timestamp", "begin"),
-    "end": ("end", "end_time", "stop"),
+    "start": ("start", "start_time", "time", "timestamp", "begin",
+              "start_ms", "startms", "start_time_ms", "begin_ms", "offset_ms", "offsetms"),
+    "end": ("end", "end_time", "stop", "end_ms", "endms", "end_time_ms", "stop_ms"),
 }
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
+# a time column whose name says milliseconds: `start_ms`, `Offset ms`, `startMs`
+_MILLISECONDS = re.compile(r".*_ms|(?:start|end|begin|stop|offset|time|timestamp)ms")
 MAX_HOURS = 1000     # times are offsets into a recording
 
 
@@ -93,8 +97,14 @@ def guess_columns(rows: list[list[str]]) -> dict[str, int] | None:
     return found
 
 
-def parse_time(value, source: str, line: int) -> float | None:
-    """Seconds from ``12.5``, ``"00:03:15"`` or ``"1:02:03.5"``; None when blank.
+def in_milliseconds(name) -> bool:
+    """Whether a time column's name says its numbers are milliseconds."""
+    return bool(_MILLISECONDS.fullmatch(column_key(name)))
+
+
+def parse_time(value, source: str, line: int, *, per_second: int = 1) -> float | None:
+    """Seconds from ``12.5`` (a number of 1/``per_second`` seconds: 1000 for a column
+    in milliseconds), ``"00:03:15"`` or ``"1:02:03.5"``; None when blank.
     Raises IngestError for anything else, including NaN, infinity, negative times and
     times past :data:`MAX_HOURS`."""
     if value is None or str(value).strip() == "":
@@ -102,14 +112,54 @@ def parse_time(value, source: str, line: int) -> float | None:
     text = str(value).strip()
     match = _CLOCK.match(text)
     try:
-        seconds = float(text) if not match else (
+        seconds = float(text) / per_second if not match else (
             int(match[1] or 0) * 3600 + int(match[2]) * 60 + float(match[3].replace(",", ".")))
     except ValueError:
         seconds = None
     problem = time_problem(seconds)
     if problem:
+        if (per_second == 1 and whole(value) is not None
+                and MAX_HOURS * 3600 < seconds <= MAX_HOURS * 3600 * 1000):
+            problem += ("; if the times are milliseconds, name the columns `start_ms` and "
+                        "`end_ms`")
         raise IngestError(f"cannot read time {text!r}: {problem}", file=source, line=line)
     return seconds
+
+
+def whole(value) -> int | None:
+    """``value`` as a whole number when it is written as one (``1230``, ``"1230"``,
+    ``1230.0`` from a spreadsheet), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def milliseconds_evidence(turns: list[tuple[object, object, str]]) -> str | None:
+    """Why the plain ``start``/``end`` times of ``turns`` (start, end, text) must be
+    milliseconds, or None: every time is a whole number, and the median speaking rate
+    over the turns with both is absurd read as seconds (below 0.05 words a second, 20
+    seconds a word) but ordinary read as milliseconds (0.5 to 6 words a second)."""
+    cells = [value for start, end, _ in turns for value in (start, end)
+             if value is not None and str(value).strip()]
+    if not cells or any(whole(value) is None for value in cells):
+        return None
+    rates = [len(text.split()) / (whole(end) - whole(start)) for start, end, text in turns
+             if whole(start) is not None and whole(end) is not None
+             and whole(end) > whole(start)]
+    if not rates:
+        return None
+    rate = median(rates)
+    if not (rate < 0.05 and 0.5 <= rate * 1000 <= 6):
+        return None
+    return (f"start/end times read as milliseconds: all are whole numbers, and as seconds "
+            f"the median turn would be spoken at {rate:.3f} words a second ({rate * 1000:.1f} "
+            "as milliseconds); name the columns `start_ms` and `end_ms` to say so, or if they "
+            "are seconds give them as clock times (00:03:15)")
 
 
 def time_problem(seconds: float | None) -> str | None:

@@ -16,7 +16,7 @@ from ..csvrows import read_csv
 from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, check_json_depth, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
-from .columns import find_columns, parse_time
+from .columns import find_columns, in_milliseconds, milliseconds_evidence, parse_time
 from .speakers import Note
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
@@ -41,11 +41,14 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     found = find_columns(header, columns, source)
     builder = TextBuilder(merge=merge)
     problems = []
+    cells = lambda row, role: (row[found[role]] if role in found and found[role] < len(row)  # noqa: E731
+                               else None)
+    rows = [(line, row) for line, row in rows
+            if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
+    per_second, evidence = _time_unit(header, found, rows, cells)
     for line, row in rows:
-        cell = lambda role: row[found[role]] if role in found and found[role] < len(row) else None  # noqa: E731
+        cell = lambda role: cells(row, role)  # noqa: E731
         text = cell("text")
-        if text is None or str(text).strip() == "":
-            continue
         speaker = cell("speaker")
         nested = [role for role in ("speaker", "text") if isinstance(cell(role), (dict, list))]
         if nested:
@@ -54,7 +57,8 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                     ", not text", source, line))
             continue
         try:
-            start, end = (parse_time(cell(role), source, line) for role in ("start", "end"))
+            start, end = (parse_time(cell(role), source, line, per_second=per_second[role])
+                          for role in ("start", "end"))
         except IngestError as exc:
             problems += exc.problems
             continue
@@ -66,6 +70,8 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
         raise IngestError("no rows with text", file=source)
     parsed = builder.build()
     parsed.notes = merge_notes(builder.merged, rows_are)
+    if evidence:
+        parsed.notes.insert(0, Note(rows[0][0], evidence))
     others = [str(name) for k, name in enumerate(header)
               if str(name or "").strip() and k not in found.values()]
     if "speaker" not in found and others:
@@ -73,6 +79,21 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                        "has a speaker; map one with speaker_column in the "
                                        "manifest or `columns: {speaker: ...}`"))
     return parsed
+
+
+def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells
+               ) -> tuple[dict[str, int], str | None]:
+    """(per_second of the start and end columns: 1000 for milliseconds, else 1; the
+    note saying why plain times are read as milliseconds, or None). A column named so
+    (`start_ms`) is milliseconds; plain `start`/`end` are when the times say so
+    (:func:`~.columns.milliseconds_evidence`)."""
+    named = {role: role in found and in_milliseconds(header[found[role]])
+             for role in ("start", "end")}
+    if any(named.values()) or not {"start", "end"} <= set(found):
+        return {role: 1000 if ms else 1 for role, ms in named.items()}, None
+    evidence = milliseconds_evidence([(cells(row, "start"), cells(row, "end"),
+                                       str(cells(row, "text"))) for _, row in rows])
+    return {role: 1000 if evidence else 1 for role in named}, evidence
 
 
 def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"
@@ -204,24 +225,28 @@ def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, 
 
 def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list | None:
     """The list of turns in a JSON object (``{"segments": [...]}``): its one list, else
-    its one list of objects with a text key (``segments`` beside ``word_segments``).
-    Raises IngestError when several lists have one, or none of several does."""
+    its one list of objects with a text key (``segments`` beside ``word_segments``), else
+    its one such list with a text of more than one word (AssemblyAI's ``utterances``
+    beside ``words``). Raises IngestError when several lists are left, or none."""
     lists = {key: value for key, value in data.items() if isinstance(value, list)}
     if len(lists) < 2:
         return next(iter(lists.values()), None)
 
-    def has_text(items: list) -> bool:
+    def text_key(items: list) -> str | None:
         if not items or not all(isinstance(item, dict) for item in items):
-            return False
+            return None
         keys = list(dict.fromkeys(str(key) for item in items for key in item))
         try:
-            return find_columns(keys, columns, source, required=False) is not None
+            found = find_columns(keys, columns, source, required=False)
         except IngestError:
-            return False
+            return None
+        return keys[found["text"]] if found else None
 
-    chosen = [key for key, items in lists.items() if has_text(items)]
-    if len(chosen) == 1:
-        return lists[chosen[0]]
+    chosen = {key: name for key, items in lists.items() if (name := text_key(items))}
+    talk = [key for key, name in chosen.items()
+            if any(len(str(item.get(name) or "").split()) > 1 for item in lists[key])]
+    if len(chosen) == 1 or len(talk) == 1:
+        return lists[next(iter(chosen)) if len(chosen) == 1 else talk[0]]
     named = ", ".join(map(repr, chosen or lists))
     raise IngestError(f"the JSON object holds lists {named}, and "
                       f"{'each' if chosen else 'none'} of them is a list of turns with a "

@@ -32,7 +32,7 @@ from ..errors import IngestError
 from ..limits import DEFAULT, Limits, open_zip, scan_xml
 from ..normalize import normalize_text
 from .base import ParsedDocument, TextBuilder
-from .columns import find_columns, guess_columns, parse_time
+from .columns import find_columns, guess_columns, in_milliseconds, parse_time
 from .speakers import Note
 from .wordtext import MergedDown, block_items, paragraph_text, table_rows
 
@@ -103,12 +103,12 @@ def parse_docx(data: bytes, source: str, columns: dict[str, str] | None = None, 
         if isinstance(item, list):
             table = _turn_table(item, columns, source)
             if table is not None:
-                rows, first, found, note = table
+                rows, first, found, per_second, note = table
                 if builder is None:
                     builder = TextBuilder(preamble="\n".join(text.lines))
                 else:
                     _add_text(builder, text, source, forced, parse_text, notes)
-                notes += _add_turns(builder, rows, first, found, source)
+                notes += _add_turns(builder, rows, first, found, per_second, source)
                 notes += [note] if note else []
                 text = _Text(first=text.first + len(text.lines) + len(item))
                 continue
@@ -149,20 +149,22 @@ def _add_text(builder: TextBuilder, text: _Text, source: str, forced, parse_text
 
 
 def _turn_table(rows: list[list[str]], columns: dict[str, str] | None, source: str):
-    """(rows, number of the first, roles, note) when ``rows`` is a turn table, else None."""
+    """(rows, number of the first, roles, 1000 when its time column is named as
+    milliseconds else 1, note) when ``rows`` is a turn table, else None."""
     found = find_columns(rows[0] if rows else [], columns, source, required=False)
     if found is not None:
-        return rows[1:], 2, found, None
+        named = "start" in found and in_milliseconds(rows[0][found["start"]])
+        return rows[1:], 2, found, 1000 if named else 1, None
     found = guess_columns(rows)
     if found is None:
         return None
     layout = " | ".join(role if role != "start" else "time"
                         for role in sorted(found, key=found.get))
-    return rows, 1, found, Note(1, f"a table without a header row read as {layout}")
+    return rows, 1, found, 1, Note(1, f"a table without a header row read as {layout}")
 
 
 def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
-               found: dict[str, int], source: str) -> list[Note]:
+               found: dict[str, int], per_second: int, source: str) -> list[Note]:
     """Turns from table ``rows``, the first of them row number ``first``, and a note for
     each row with words but no text (a part title spanning the table). Raises
     IngestError listing every row whose time cannot be read."""
@@ -179,7 +181,7 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
                                       "column if it is talk"))
             continue
         try:
-            seconds = parse_time(time, source, number)
+            seconds = parse_time(time, source, number, per_second=per_second)
         except IngestError as exc:
             problems += exc.problems
             continue

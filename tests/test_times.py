@@ -1,0 +1,123 @@
+"""Times of table and JSON transcripts: seconds, clock times, and milliseconds (named so,
+or plain `start`/`end` whose speaking rate as seconds is impossible)."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import IngestError, Study, ingest
+from dialogcode.cli import cli
+from dialogcode.formats import read_document
+
+from conftest import make_study
+
+TALK = [("A", "Thanks for joining. Let's start with the housing update from each site."),
+        ("B", "Sure. We placed eleven families this month, mostly through the landlord fund."),
+        ("A", "That's great. What got in the way for the others?"),
+        ("B", "Mostly deposits. Two landlords backed out after the inspection."),
+        ("C", "Same for us, and the waiting list for vouchers is still six months long.")]
+# where each turn starts and ends in a 20-minute call, in milliseconds
+SPANS = [(1230, 5870), (6400, 11900), (12480, 15010), (15700, 19950), (612300, 617450)]
+
+
+def assemblyai(spans=SPANS) -> str:
+    """An AssemblyAI-style transcript response: utterances with times in milliseconds."""
+    return json.dumps({
+        "id": "5551722-f677-48a2-b3cb-2c4a3c9a2e1f", "status": "completed",
+        "language_code": "en_us", "audio_duration": 1204,
+        "text": " ".join(text for _, text in TALK),
+        "utterances": [{"speaker": speaker, "text": text, "start": start, "end": end,
+                        "confidence": 0.93, "words": words(speaker, text, start, end)}
+                       for (speaker, text), (start, end) in zip(TALK, spans)],
+        "words": [word for (speaker, text), (start, end) in zip(TALK, spans)
+                  for word in words(speaker, text, start, end)]})
+
+
+def words(speaker, text, start, end) -> list[dict]:
+    """The word objects of an utterance, its time shared out evenly."""
+    each = (end - start) // len(text.split())
+    return [{"text": word, "start": start + k * each, "end": start + (k + 1) * each,
+             "confidence": 0.9, "speaker": speaker} for k, word in enumerate(text.split())]
+
+
+def csv(header: str, spans) -> str:
+    return header + "\n" + "".join(f"{speaker},{start},{end},\"{text}\"\n"
+                                   for (speaker, text), (start, end) in zip(TALK, spans))
+
+
+def times(path):
+    parsed, _ = read_document(path)
+    return [(b.time_start, b.time_end) for b in parsed.blocks], [str(n) for n in parsed.notes]
+
+
+def seconds(spans):
+    return [(start / 1000, end / 1000) for start, end in spans]
+
+
+def test_assemblyai_json_times_are_read_as_milliseconds_and_ingest_says_so(tmp_path):
+    root = make_study(tmp_path / "study", {"call.json": assemblyai()}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    note = ("start/end times read as milliseconds: all are whole numbers, and as seconds "
+            "the median turn would be spoken at 0.003 words a second (2.6 as milliseconds)")
+    assert f"call.json:1: {note}" in result.output
+    corpus = ingest(Study.open(root))
+    segments = corpus.segments
+    assert list(zip(segments["time_start"], segments["time_end"])) == seconds(SPANS)
+    assert corpus.documents["speaker_notes"][0].startswith(f"line 1: {note}")
+
+
+@pytest.mark.parametrize("header", ["speaker,start_ms,end_ms,text",
+                                    "speaker,startMs,endMs,text",
+                                    "speaker,Offset ms,End ms,text"])
+def test_columns_named_as_milliseconds_are_read_so(tmp_path, header):
+    path = tmp_path / "call.csv"
+    path.write_text(csv(header, SPANS), encoding="utf-8")
+    assert times(path) == (seconds(SPANS), [])
+
+
+def test_plain_csv_times_in_milliseconds_are_read_so_with_a_note(tmp_path):
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", SPANS), encoding="utf-8")
+    found, notes = times(path)
+    assert found == seconds(SPANS)
+    assert len(notes) == 1 and notes[0].startswith("line 2: start/end times read as "
+                                                   "milliseconds")
+
+
+@pytest.mark.parametrize("spans", [
+    [(1, 6), (6, 12), (12, 15), (16, 20), (612, 617)],     # whole seconds
+    [(1.2, 5.9), (6.4, 11.9), (12.5, 15.0), (15.7, 20.0), (612.3, 617.5)],
+    # whole numbers, but 5 to 10 words a millisecond: no reading makes them ms
+    [(1, 3), (4, 5), (6, 7), (8, 9), (10, 12)],
+], ids=["whole seconds", "decimal seconds", "too fast for milliseconds"])
+def test_times_in_seconds_are_read_as_seconds(tmp_path, spans):
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", spans), encoding="utf-8")
+    assert times(path) == ([(float(s), float(e)) for s, e in spans], [])
+
+
+def test_a_time_past_the_limit_that_may_be_milliseconds_says_how_to_mark_it(tmp_path):
+    # one word in three units: as milliseconds 333 words a second, so left as seconds
+    path = tmp_path / "call.csv"
+    path.write_text("speaker,start,end,text\nA,3700000,3700003,Hello\n", encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    assert str(caught.value) == (
+        f"{path}:2: cannot read time '3700000': a time in a recording is from 0 to 1000 "
+        "hours; if the times are milliseconds, name the columns `start_ms` and `end_ms`")
+
+
+def test_a_word_table_with_a_time_column_named_as_milliseconds(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=3)
+    for row in [("Start ms", "Speaker", "Text"), *[(str(start), speaker, text) for
+                                                   (speaker, text), (start, _) in
+                                                   zip(TALK, SPANS)]]:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    document.save(tmp_path / "call.docx")
+    assert [start for start, _ in times(tmp_path / "call.docx")[0]] == [
+        start for start, _ in seconds(SPANS)]
