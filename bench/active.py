@@ -115,8 +115,10 @@ class Loop:
                          (~predicted & truth).sum()])
 
 
-def run_fold(loop: Loop, held: set[str], strategy: str, seed: int, args) -> list[np.ndarray]:
-    """Counts after each round (round 0: the seed documents only)."""
+def run_fold(loop: Loop, held: set[str], strategy: str, seed: int, args,
+             picks: list[bool]) -> list[np.ndarray]:
+    """Counts after each round (round 0: the seed documents only). For `next`, appends
+    to ``picks`` whether each pick holds a rule coding of a code with no model."""
     pool = loop.test[~loop.test["doc_id"].isin(held)]
     order = list(np.random.default_rng(0).permutation(sorted(set(pool["doc_id"]))))
     reading = pool.assign(rank=pool["doc_id"].map({d: i for i, d in enumerate(order)})
@@ -135,6 +137,8 @@ def run_fold(loop: Loop, held: set[str], strategy: str, seed: int, args) -> list
             chosen = next_items(models, train_segments, loop.documents, loop.rules, coded,
                                 args.n, cache_dir=loop.cache)
             picked = list(dict.fromkeys(chosen["seg_id"]))
+            rare = chosen[(chosen["source"] == "rule") & chosen["score"].isna()]
+            picks += [s in set(rare["seg_id"]) for s in picked]
         elif strategy == "random":
             picked = list(rng.choice(left, size=min(args.n, len(left)), replace=False))
         else:
@@ -157,8 +161,17 @@ def table(results: dict[str, list[list[np.ndarray]]]) -> pd.DataFrame:
                          "precision": tp / (tp + fp) if tp + fp else np.nan,
                          "recall": tp / (tp + fn), "f1": 2 * tp / (2 * tp + fp + fn)})
     frame = pd.DataFrame(rows)
+    spread = [[f1(np.sum([r[n] for r in folds], axis=0)) for folds in results["random"]]
+              for n in range(len(frame) // len(results))]
+    print("random, F1 over seeds (min - max) by round: " + ", ".join(
+        f"{min(v):.3f}-{max(v):.3f}" for v in spread))
     return frame.pivot(index="round", columns="strategy",
                        values=["coded", "precision", "recall", "f1"]).round(3)
+
+
+def f1(counts: np.ndarray) -> float:
+    tp, fp, fn = counts[:3]
+    return 2 * tp / (2 * tp + fp + fn)
 
 
 def main() -> None:
@@ -179,18 +192,22 @@ def main() -> None:
             loop = Loop(answers_study(Path(tmp) / "answers"), "human")
         folds = loop.folds(args.folds)
         results: dict[str, list] = {}
+        picks: list[bool] = []
         for strategy, seeds in (("next", [0]), ("random", range(args.seeds)), ("docs", [0])):
             results[strategy] = []
             for seed in seeds:
                 results[strategy].append([])
                 for f, held in enumerate(folds):
-                    results[strategy][-1].append(run_fold(loop, held, strategy, seed, args))
+                    results[strategy][-1].append(run_fold(loop, held, strategy, seed, args,
+                                                            picks))
                     print(f"{strategy}, seed {seed}, fold {f}: "
                           f"{time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     print(f"{args.only}: {len(folds)} folds by document, {args.seed_docs} seed documents, "
           f"{args.n} segments a round, random over {args.seeds} seeds, "
           f"{time.perf_counter() - start:.0f} s")
     print(table(results).to_string())
+    print(f"next: {np.mean(picks):.0%} of {len(picks)} picks hold a rule coding of a code "
+          "too rare for a model")
 
 
 if __name__ == "__main__":
