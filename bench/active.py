@@ -21,8 +21,8 @@ Counts are pooled over folds (and averaged over the random seeds) before the fig
 are computed. The study is the sample study against codings/reader.csv, or the
 human-coded answers (bench/learn.py) against their human coder.
 
-    python bench/active.py [--only sample|answers] [--n 25] [--rounds 8] [--folds 5]
-                           [--seeds 3] [--seed-docs 2]
+    python bench/active.py [--only sample|answers] [--n 25] [--rounds 12] [--folds 5]
+                           [--seeds 5] [--seed-docs 2]
 """
 from __future__ import annotations
 
@@ -161,10 +161,6 @@ def table(results: dict[str, list[list[np.ndarray]]]) -> pd.DataFrame:
                          "precision": tp / (tp + fp) if tp + fp else np.nan,
                          "recall": tp / (tp + fn), "f1": 2 * tp / (2 * tp + fp + fn)})
     frame = pd.DataFrame(rows)
-    spread = [[f1(np.sum([r[n] for r in folds], axis=0)) for folds in results["random"]]
-              for n in range(len(frame) // len(results))]
-    print("random, F1 over seeds (min - max) by round: " + ", ".join(
-        f"{min(v):.3f}-{max(v):.3f}" for v in spread))
     return frame.pivot(index="round", columns="strategy",
                        values=["coded", "precision", "recall", "f1"]).round(3)
 
@@ -178,9 +174,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["sample", "answers"], default="sample")
     parser.add_argument("--n", type=int, default=25, help="segments coded per round")
-    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--seeds", type=int, default=3, help="seeds of the random strategy")
+    parser.add_argument("--seeds", type=int, default=5, help="seeds of the random strategy")
     parser.add_argument("--seed-docs", type=int, default=2,
                         help="whole documents coded before the first round")
     args = parser.parse_args()
@@ -205,7 +201,12 @@ def main() -> None:
     print(f"{args.only}: {len(folds)} folds by document, {args.seed_docs} seed documents, "
           f"{args.n} segments a round, random over {args.seeds} seeds, "
           f"{time.perf_counter() - start:.0f} s")
-    print(table(results).to_string())
+    figures = table(results)
+    print(figures.to_string())
+    spread = [[f1(np.sum([r[n] for r in folds], axis=0)) for folds in results["random"]]
+              for n in range(len(figures))]
+    print("random, F1 over seeds (min - max) by round: " + ", ".join(
+        f"{min(v):.3f}-{max(v):.3f}" for v in spread))
     print(f"next: {np.mean(picks):.0%} of {len(picks)} picks hold a rule coding of a code "
           "too rare for a model")
 
