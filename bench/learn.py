@@ -45,6 +45,18 @@ from dialogcode.training import training_data  # noqa: E402
 ANSWERS = ROOT.parent / "shared" / "data" / "human-coded-answers"
 
 
+def sample_study(folder: Path) -> Study:
+    """A copy of the bundled sample study in ``folder``, ingested."""
+    shutil.copytree(ROOT / "corpora" / "sample-study", folder,
+                    ignore=shutil.ignore_patterns("out"))
+    config = folder / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "../../codebooks", str(ROOT / "codebooks")), encoding="utf-8")
+    study = Study.open(folder)
+    write_corpus(ingest(study), study.out)
+    return study
+
+
 def answers_study(folder: Path) -> Study:
     """A study of the human-coded answers: a .txt per answer, sentences as segments."""
     coded = pd.read_csv(ANSWERS / "bopp_test_coded_texts.csv", encoding="utf-8")
@@ -137,15 +149,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         studies = []
         if args.only in (None, "sample"):
-            sample = Path(tmp) / "sample"
-            shutil.copytree(ROOT / "corpora" / "sample-study", sample,
-                            ignore=shutil.ignore_patterns("out"))
-            config = sample / "dialogcode.yaml"
-            config.write_text(config.read_text(encoding="utf-8").replace(
-                "../../codebooks", str(ROOT / "codebooks")), encoding="utf-8")
-            study = Study.open(sample)
-            write_corpus(ingest(study), study.out)
-            studies.append(("sample study vs reader", study, "reader"))
+            studies.append(("sample study vs reader", sample_study(Path(tmp) / "sample"),
+                            "reader"))
         if args.only in (None, "answers") and ANSWERS.is_dir():
             studies.append(("human-coded answers", answers_study(Path(tmp) / "answers"),
                             "human"))

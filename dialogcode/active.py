@@ -1,4 +1,5 @@
-"""Which segments a person should code next: the ones whose coding helps the models most.
+"""Which segments a person should code next: those the models are least sure of (measured,
+no better than random segments or whole documents: bench/README.md, `bench/active.py`).
 
 Each segment nobody has coded or decided on gets a value per code: how uncertain the
 code's model is there (1 at its threshold, falling to 0 at a score of 0 or 1), weighed up

@@ -212,7 +212,7 @@ def write_sheet(path: Path, items: pd.DataFrame) -> Path:
 def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
                       decisions: pd.DataFrame, labels: dict[str, str], n: int) -> pd.DataFrame:
     """Review rows (:func:`review_items`) for the ``n`` segments nobody coded or decided
-    whose coding would help the learned models most (`review export --next`, the
+    that the learned models are least sure of (`review export --next`, the
     browser's queue). Needs `dialogcode learn`."""
     from .active import next_items
     from .analysis import check_current

@@ -35,15 +35,15 @@ def review():
 @click.option("--force", is_flag=True, help="Overwrite a sheet holding decisions not yet "
                                             "imported.")
 @click.option("--next", "next_n", type=click.IntRange(1), metavar="N",
-              help="Instead, the N segments nobody coded whose coding would help the "
-                   "learned models most, with every code proposed there (needs `dialogcode "
+              help="Instead, the N segments nobody coded that the learned models are "
+                   "least sure of, with every code proposed there (needs `dialogcode "
                    "learn`).")
 def review_export(study, output, undecided, codes, force, next_n):
     """Write a review sheet for STUDY: one row per code on a segment (rule and model
     codings, then suggestions from `dialogcode suggest`), with the segment's text and any
     earlier decision. Fill the `decision` column with accept or reject; add a row with
     accept to give a segment a code nobody proposed. With --next N, the sheet holds the
-    N most useful segments to code next (docs/review.md)."""
+    N segments its models are least sure of (docs/review.md)."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
     from ..review import in_force, load_decisions
