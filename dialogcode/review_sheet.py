@@ -233,6 +233,14 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
             set(human["doc_id"].dropna())), "seg_id"])
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
                         cache_dir=study.out / "cache")
+    if chosen.empty:
+        # an empty sheet ("Wrote 0 rows") left a person waiting on a queue that never fills
+        raise ReviewError(
+            "nothing to propose on the segments nobody has coded yet: no code has a model "
+            f"(each needs learn: min_positives, now {study.config.learn.min_positives}, "
+            "positive examples; `dialogcode learn` lists each code's) and no rule matches "
+            "them. Code whole documents first (a coder file in codings/, or `dialogcode "
+            "review serve` by document), then run `dialogcode learn` again")
     quotes = codings.loc[codings["source"] == "rule", ["seg_id", "code_id", "quote"]]
     chosen = chosen.merge(quotes, on=["seg_id", "code_id"], how="left")  # a rule's matches
     return review_items(chosen.fillna({"quote": ""}), None, corpus.segments,

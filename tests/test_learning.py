@@ -563,6 +563,22 @@ def test_review_next_shows_no_score_for_a_code_too_rare_for_a_model(study):
     assert rows["score"].isna().all()
 
 
+def test_review_next_with_nothing_to_propose_says_what_to_do_not_an_empty_sheet(study):
+    # no code has a model and no rule matches: --next wrote "Wrote 0 rows" and the
+    # browser's queue stayed empty, with nothing saying why
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 30"))
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("        patterns: {terms: [rent, evicted]}\n",
+                                             ""))
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / "out" / "next.csv"
+    result = invoke("review", "export", study, "--next", "3", "-o", sheet)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "nothing to propose on the segments nobody has coded yet" in result.output
+    assert "min_positives, now 30" in result.output and not sheet.exists()
+
+
 def test_a_decision_on_a_transcript_edited_since_waits_for_a_new_decision(study):
     opened = Study.open(study)
     corpus = load_corpus(opened)
