@@ -121,3 +121,29 @@ def test_a_word_table_with_a_time_column_named_as_milliseconds(tmp_path):
     document.save(tmp_path / "call.docx")
     assert [start for start, _ in times(tmp_path / "call.docx")[0]] == [
         start for start, _ in seconds(SPANS)]
+
+
+def test_whole_seconds_with_an_end_time_on_one_long_row_stay_seconds(tmp_path):
+    # whole-second starts on every row, an end only on the closing row, which runs to the
+    # end of a two-hour recording: one row's rate says nothing about the others' unit
+    path = tmp_path / "call.csv"
+    starts = [1, 6, 12, 16, 612]
+    path.write_text("speaker,start,end,text\n" + "".join(
+        f"{speaker},{start},{'7200' if k == 4 else ''},\"{text}\"\n"
+        for k, ((speaker, text), start) in enumerate(zip(TALK, starts))), encoding="utf-8")
+    found, notes = times(path)
+    assert [start for start, _ in found] == [float(s) for s in starts]
+    assert found[-1][1] == 7200.0 and notes == []
+
+
+def test_assemblyai_response_without_speaker_labels_is_not_read_from_its_entities(tmp_path):
+    # no speaker labels: `utterances` is null, and entity detection adds `entities`, whose
+    # texts run to more than one word but are names, not the talk
+    response = json.loads(assemblyai())
+    response["utterances"] = None
+    response["entities"] = [{"entity_type": "location", "text": "New York", "start": 7000,
+                             "end": 7900}]
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    with pytest.raises(IngestError, match="'words', 'entities'"):
+        read_document(path)

@@ -141,8 +141,8 @@ def whole(value) -> int | None:
 
 def milliseconds_evidence(turns: list[tuple[object, object, str]]) -> str | None:
     """Why the plain ``start``/``end`` times of ``turns`` (start, end, text) must be
-    milliseconds, or None: every time is a whole number, and the median speaking rate
-    over the turns with both is absurd read as seconds (below 0.05 words a second, 20
+    milliseconds, or None: every time is a whole number, more than half the turns have
+    both, and the median speaking rate over those is absurd read as seconds (below 0.05 words a second, 20
     seconds a word) but ordinary read as milliseconds (0.5 to 6 words a second)."""
     cells = [value for start, end, _ in turns for value in (start, end)
              if value is not None and str(value).strip()]
@@ -151,7 +151,7 @@ def milliseconds_evidence(turns: list[tuple[object, object, str]]) -> str | None
     rates = [len(text.split()) / (whole(end) - whole(start)) for start, end, text in turns
              if whole(start) is not None and whole(end) is not None
              and whole(end) > whole(start)]
-    if not rates:
+    if len(rates) * 2 <= len(turns):
         return None
     rate = median(rates)
     if not (rate < 0.05 and 0.5 <= rate * 1000 <= 6):
