@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import openpyxl
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 from defusedxml.ElementTree import iterparse
 
 from ..csvrows import read_csv
@@ -146,7 +146,12 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
                                 f"cells {over('cells', limits)}", file=source)
                 rows.append(list(row))
             _same_table_elsewhere(book, rows[0] if rows else [], source, error)
-            merged, unsaved = _hidden_values(book, sheet) if unmerged else ([], [])
+            merged, unsaved, hidden = (_hidden_values(book, sheet) if unmerged
+                                       else ([], [], []))
+            if hidden:
+                raise error(f"merged cells {', '.join(hidden)} hide a value (in brackets) "
+                            "that does not show but would be read; unmerge them and clear "
+                            "or move the hidden value", file=source)
             if merged:
                 raise error(f"merged cells {', '.join(merged)}: only the first cell of a "
                             "merged range holds its value, so the rest would be read as "
@@ -164,24 +169,36 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
     return [row + [None] * (width - len(row)) for row in rows]
 
 
-def _hidden_values(book, sheet) -> tuple[list[str], list[str]]:
-    """(merged ranges such as ``C2:C4``, formula cells without a saved value such as
-    ``C3``) of a read-only ``sheet``, from its XML part. A workbook a spreadsheet saved
-    keeps each formula's value; one a program wrote may not, and reads as empty."""
-    merged, unsaved = [], []
+def _hidden_values(book, sheet) -> tuple[list[str], list[str], list[str]]:
+    """(ranges merged down rows such as ``C2:C4``, formula cells without a saved value
+    such as ``C3``, ranges merged across a row with a value kept in a cell they cover,
+    such as ``B3:C3 (C3)``) of a read-only ``sheet``, from its XML part. A workbook a
+    spreadsheet saved keeps each formula's value; one a program wrote may not, and reads
+    as empty. A spreadsheet may keep the value of a cell merged into its neighbour,
+    unseen but read."""
+    merged, unsaved, across, filled = [], [], [], set()
     name = sheet._worksheet_path.lstrip("/")
     with book._archive.open(name) as part:       # checked by scan_xml already
         for _, element in iterparse(part):
             tag = element.tag.rsplit("}", 1)[-1]
-            if tag == "mergeCell" and _spans_rows(element.get("ref", "?")):
-                merged.append(element.get("ref", "?"))
+            if tag == "mergeCell":
+                ref = element.get("ref", "?")
+                (merged if _spans_rows(ref) else across).append(ref)
             elif tag == "c":
                 parts = {child.tag.rsplit("}", 1)[-1]: child.text for child in element}
                 # a spreadsheet saves an empty text result as t="str" with an empty v
                 if "f" in parts and not parts.get("v") and element.get("t") != "str":
                     unsaved.append(element.get("r", "?"))
+                if parts.get("v") or "is" in parts:
+                    filled.add(element.get("r", "?"))
                 element.clear()
-    return merged, unsaved
+    hidden = []
+    for ref in across:
+        left, row, right, _ = range_boundaries(ref)
+        covered = [f"{get_column_letter(column)}{row}" for column in range(left + 1, right + 1)
+                   if f"{get_column_letter(column)}{row}" in filled]
+        hidden += [f"{ref} ({', '.join(covered)})"] if covered else []
+    return merged, unsaved, hidden
 
 
 def _spans_rows(ref: str) -> bool:
@@ -189,10 +206,10 @@ def _spans_rows(ref: str) -> bool:
     row (a title across columns) shows its value once, and the cells it covers read as
     empty as they look; one down rows shows a value on rows that would read it empty."""
     try:
-        _, top, _, bottom = range_boundaries(ref)
+        bounds = range_boundaries(ref)
     except ValueError:
         return True
-    return top is None or top != bottom
+    return None in bounds or bounds[1] != bounds[3]      # a whole row or column: refused
 
 
 def _same_table_elsewhere(book, header: list, source: str, error: type[DialogcodeError]
