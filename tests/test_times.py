@@ -147,3 +147,13 @@ def test_assemblyai_response_without_speaker_labels_is_not_read_from_its_entitie
     path.write_text(json.dumps(response), encoding="utf-8")
     with pytest.raises(IngestError, match="'words', 'entities'"):
         read_document(path)
+
+
+@pytest.mark.parametrize("start, end", [("Start (ms)", "End (ms)"), ("Begin [ms]", "Stop [ms]"),
+                                        ("Start in ms", "End in ms")])
+def test_mapped_columns_marked_as_milliseconds_in_brackets_are_read_so(tmp_path, start, end):
+    # a start column mapped from "Start (ms)" was read as seconds: 1230 ms as 20 minutes
+    path = tmp_path / "call.csv"
+    path.write_text(csv(f"speaker,{start},{end},text", SPANS), encoding="utf-8")
+    parsed, _ = read_document(path, columns={"start": start})
+    assert [b.time_start for b in parsed.blocks] == [s for s, _ in seconds(SPANS)]

@@ -23,7 +23,8 @@ DEFAULTS = {
     "end": ("end", "end_time", "stop", "end_ms", "endms", "end_time_ms", "stop_ms"),
 }
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
-# a time column whose name says milliseconds: `start_ms`, `Offset ms`, `startMs`
+# a time column whose name says milliseconds: `start_ms`, `Offset ms`, `startMs`,
+# `Start (ms)` (brackets dropped)
 _MILLISECONDS = re.compile(r".*_ms|(?:start|end|begin|stop|offset|time|timestamp)ms")
 MAX_HOURS = 1000     # times are offsets into a recording
 
@@ -99,7 +100,7 @@ def guess_columns(rows: list[list[str]]) -> dict[str, int] | None:
 
 def in_milliseconds(name) -> bool:
     """Whether a time column's name says its numbers are milliseconds."""
-    return bool(_MILLISECONDS.fullmatch(column_key(name)))
+    return bool(_MILLISECONDS.fullmatch(re.sub(r"[()\[\]]", "", column_key(name))))
 
 
 def parse_time(value, source: str, line: int, *, per_second: int = 1) -> float | None:
