@@ -157,3 +157,16 @@ def test_mapped_columns_marked_as_milliseconds_in_brackets_are_read_so(tmp_path,
     path.write_text(csv(f"speaker,{start},{end},text", SPANS), encoding="utf-8")
     parsed, _ = read_document(path, columns={"start": start})
     assert [b.time_start for b in parsed.blocks] == [s for s, _ in seconds(SPANS)]
+
+
+def test_a_unix_time_is_not_taken_for_milliseconds(tmp_path):
+    # a chat export's Unix times (seconds since 1970) were told to be named as ms, which
+    # would read them as offsets of some 470 hours into a recording
+    path = tmp_path / "chat.csv"
+    path.write_text("speaker,timestamp,text\nA,1700000000,Hello all\n", encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    assert str(caught.value) == (
+        f"{path}:2: cannot read time '1700000000': a time in a recording is from 0 to 1000 "
+        "hours; this looks like a date and time (a Unix time), not an offset into the "
+        "recording: give the time from its start")
