@@ -170,3 +170,12 @@ def test_a_unix_time_is_not_taken_for_milliseconds(tmp_path):
         f"{path}:2: cannot read time '1700000000': a time in a recording is from 0 to 1000 "
         "hours; this looks like a date and time (a Unix time), not an offset into the "
         "recording: give the time from its start")
+
+
+def test_assemblyai_response_with_entities_is_read_from_its_utterances(tmp_path):
+    response = json.loads(assemblyai())
+    response["entities"] = [{"entity_type": "location", "text": "New York", "start": 7000,
+                             "end": 7900}]
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    assert times(path)[0] == seconds(SPANS)

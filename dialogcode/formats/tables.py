@@ -243,9 +243,9 @@ def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, 
 def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list | None:
     """The list of turns in a JSON object (``{"segments": [...]}``): its one list, else
     its one list of objects with a text key (``segments`` beside ``word_segments``), else
-    its one such list whose texts run to more than one word and hold at least half as
-    many words as each other such list has items (AssemblyAI's ``utterances`` beside
-    ``words``, not its ``entities``). Raises IngestError when several lists are left, or none."""
+    its one such list whose texts run to more than one word (on average) and hold at
+    least half as many words as each list of single words has items (AssemblyAI's
+    ``utterances`` beside ``words``, not its ``entities``). Raises IngestError when several lists are left, or none."""
     lists = {key: value for key, value in data.items() if isinstance(value, list)}
     if len(lists) < 2:
         return next(iter(lists.values()), None)
@@ -263,11 +263,11 @@ def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list 
     chosen = {key: name for key, items in lists.items() if (name := text_key(items))}
     words = {key: sum(len(str(item.get(name) or "").split()) for item in lists[key])
              for key, name in chosen.items()}
-    talk = [key for key in chosen if words[key] > len(lists[key])]
+    longer = [key for key in chosen if words[key] > len(lists[key])]
     # the talk is the one list of longer texts that holds the words of the word lists
-    # (not `entities` such as "New York" beside a `words` list)
-    talk = talk if len(talk) == 1 and all(
-        words[talk[0]] * 2 >= len(lists[key]) for key in chosen if key not in talk) else []
+    # (AssemblyAI's `utterances`, not its `entities` such as "New York")
+    talk = [key for key in longer if all(words[key] * 2 >= len(lists[other])
+                                         for other in chosen if other not in longer)]
     if len(chosen) == 1 or len(talk) == 1:
         return lists[next(iter(chosen)) if len(chosen) == 1 else talk[0]]
     named = ", ".join(map(repr, chosen or lists))
