@@ -179,3 +179,15 @@ def test_assemblyai_response_with_entities_is_read_from_its_utterances(tmp_path)
     path = tmp_path / "call.json"
     path.write_text(json.dumps(response), encoding="utf-8")
     assert times(path)[0] == seconds(SPANS)
+
+
+def test_one_time_column_named_as_milliseconds_and_the_other_not_is_refused(tmp_path):
+    # start_ms beside a plain end read the start as ms and the end as seconds: a turn
+    # from 1.23 s to 5870 s
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start_ms,end,text", SPANS), encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    assert str(caught.value) == (
+        f"{path}:1: the start column 'start_ms' is named as milliseconds but the end column "
+        "'end' is not; name both so (`start_ms`, `end_ms`), or neither if both are seconds")

@@ -45,7 +45,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                else None)
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
-    per_second, evidence = _time_unit(header, found, rows, cells)
+    per_second, evidence = _time_unit(header, found, rows, cells, source)
     for line, row in rows:
         cell = lambda role: cells(row, role)  # noqa: E731
         text = cell("text")
@@ -81,14 +81,21 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     return parsed
 
 
-def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells
-               ) -> tuple[dict[str, int], str | None]:
+def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells,
+               source: str) -> tuple[dict[str, int], str | None]:
     """(per_second of the start and end columns: 1000 for milliseconds, else 1; the
     note saying why plain times are read as milliseconds, or None). A column named so
     (`start_ms`) is milliseconds; plain `start`/`end` are when the times say so
-    (:func:`~.columns.milliseconds_evidence`)."""
+    (:func:`~.columns.milliseconds_evidence`). Raises IngestError when one is named so
+    and the other is not."""
     named = {role: role in found and in_milliseconds(header[found[role]])
              for role in ("start", "end")}
+    if {"start", "end"} <= set(found) and named["start"] != named["end"]:
+        ms, plain = ("start", "end") if named["start"] else ("end", "start")
+        raise IngestError(f"the {ms} column {header[found[ms]]!r} is named as milliseconds "
+                          f"but the {plain} column {header[found[plain]]!r} is not; name "
+                          "both so (`start_ms`, `end_ms`), or neither if both are seconds",
+                          file=source, line=1)
     if any(named.values()) or not {"start", "end"} <= set(found):
         return {role: 1000 if ms else 1 for role, ms in named.items()}, None
     evidence = milliseconds_evidence([(cells(row, "start"), cells(row, "end"),
