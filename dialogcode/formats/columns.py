@@ -27,7 +27,7 @@ _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
 # `Start (ms)` (brackets dropped)
 _MILLISECONDS = re.compile(r".*_ms|(?:start|end|begin|stop|offset|time|timestamp)ms")
 MAX_HOURS = 1000     # times are offsets into a recording
-UNIX_TIMES = 10**9   # seconds since 1970 from September 2001: a date, not an offset
+UNIX_TIMES = 10**9   # seconds since 1970 from 2001 (to 2286): a date, not an offset
 
 
 def column_key(name) -> str:
@@ -120,7 +120,7 @@ def parse_time(value, source: str, line: int, *, per_second: int = 1) -> float |
         seconds = None
     problem = time_problem(seconds)
     if problem:
-        if whole(value) is not None and seconds >= UNIX_TIMES:
+        if whole(value) is not None and UNIX_TIMES <= seconds < 10 * UNIX_TIMES:
             problem += ("; this looks like a date and time (a Unix time), not an offset "
                         "into the recording: give the time from its start")
         elif (per_second == 1 and whole(value) is not None
