@@ -219,6 +219,7 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     from .coders import coder_names
     from .learn import check_fits, load_models
     from .learned import model_folder, segment_unit
+    from .tables import substantive
 
     folder = model_folder(study)
     models = load_models(folder)
@@ -233,6 +234,12 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
             set(human["doc_id"].dropna())), "seg_id"])
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
                         cache_dir=study.out / "cache")
+    if chosen.empty and corpus.segments.loc[substantive(corpus.segments),
+                                            "seg_id"].isin(known).all():
+        raise ReviewError("every segment has been coded or decided (but backchannels, "
+                          "preambles and headings): --next has nothing left to pick; "
+                          "`dialogcode review export` without --next lists the codings "
+                          "to review")
     if chosen.empty:
         # an empty sheet ("Wrote 0 rows") left a person waiting on a queue that never fills
         raise ReviewError(

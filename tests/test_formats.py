@@ -288,6 +288,33 @@ def test_cells_merged_across_a_row_read_as_they_look_and_merged_down_are_refused
         read_document(path)
 
 
+def test_a_value_hidden_under_cells_merged_across_a_row_is_refused(tmp_path):
+    # A spreadsheet may keep a cell's value when it is merged into its neighbour
+    # (LibreOffice asks): the merge shows only the first value, but the hidden one was
+    # read, here as the turn's start time.
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["speaker", "text", "start"])
+    book.active.append(["Ana", "Rent is up again.", 5])
+    book.active.append(["Ben", "So are evictions.", 7])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="B3:C3"/>'
+                         b"</mergeCells>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(DialogcodeError, match="merged cells B3:C3 \\(C3\\) hide a value"):
+        read_document(path)
+
+
 def test_csv_columns_can_be_mapped(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("Who,Comment\nP1,Hello\nP2,Hi\n", encoding="utf-8")

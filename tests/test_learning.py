@@ -579,6 +579,21 @@ def test_review_next_with_nothing_to_propose_says_what_to_do_not_an_empty_sheet(
     assert "min_positives, now 30" in result.output and not sheet.exists()
 
 
+def test_review_next_with_every_segment_coded_says_so_not_that_no_code_has_a_model(study):
+    # once people have coded every document, --next has nothing left to pick; it said
+    # no code had a model and sent them to code whole documents, which they had done
+    corpus = load_corpus(Study.open(study))
+    firsts = corpus.segments.groupby("doc_id")["seg_id"].first()
+    pd.DataFrame({"seg_id": firsts[["call5", "call6", "call7"]].tolist(),
+                  "code_id": "risk.housing"}).to_csv(study / "codings" / "bo.csv",
+                                                     index=False)
+    assert invoke("run", study, "-q").exit_code == 0
+    result = invoke("review", "export", study, "--next", "3", "-o", study / "out" / "n.csv")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "every segment has been coded or decided" in result.output
+    assert "no code has a model" not in result.output
+
+
 def test_a_decision_on_a_transcript_edited_since_waits_for_a_new_decision(study):
     opened = Study.open(study)
     corpus = load_corpus(opened)

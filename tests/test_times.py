@@ -121,3 +121,73 @@ def test_a_word_table_with_a_time_column_named_as_milliseconds(tmp_path):
     document.save(tmp_path / "call.docx")
     assert [start for start, _ in times(tmp_path / "call.docx")[0]] == [
         start for start, _ in seconds(SPANS)]
+
+
+def test_whole_seconds_with_an_end_time_on_one_long_row_stay_seconds(tmp_path):
+    # whole-second starts on every row, an end only on the closing row, which runs to the
+    # end of a two-hour recording: one row's rate says nothing about the others' unit
+    path = tmp_path / "call.csv"
+    starts = [1, 6, 12, 16, 612]
+    path.write_text("speaker,start,end,text\n" + "".join(
+        f"{speaker},{start},{'7200' if k == 4 else ''},\"{text}\"\n"
+        for k, ((speaker, text), start) in enumerate(zip(TALK, starts))), encoding="utf-8")
+    found, notes = times(path)
+    assert [start for start, _ in found] == [float(s) for s in starts]
+    assert found[-1][1] == 7200.0 and notes == []
+
+
+def test_assemblyai_response_without_speaker_labels_is_not_read_from_its_entities(tmp_path):
+    # no speaker labels: `utterances` is null, and entity detection adds `entities`, whose
+    # texts run to more than one word but are names, not the talk
+    response = json.loads(assemblyai())
+    response["utterances"] = None
+    response["entities"] = [{"entity_type": "location", "text": "New York", "start": 7000,
+                             "end": 7900}]
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    with pytest.raises(IngestError, match="'words', 'entities'"):
+        read_document(path)
+
+
+@pytest.mark.parametrize("start, end", [("Start (ms)", "End (ms)"), ("Begin [ms]", "Stop [ms]"),
+                                        ("Start in ms", "End in ms")])
+def test_mapped_columns_marked_as_milliseconds_in_brackets_are_read_so(tmp_path, start, end):
+    # a start column mapped from "Start (ms)" was read as seconds: 1230 ms as 20 minutes
+    path = tmp_path / "call.csv"
+    path.write_text(csv(f"speaker,{start},{end},text", SPANS), encoding="utf-8")
+    parsed, _ = read_document(path, columns={"start": start})
+    assert [b.time_start for b in parsed.blocks] == [s for s, _ in seconds(SPANS)]
+
+
+def test_a_unix_time_is_not_taken_for_milliseconds(tmp_path):
+    # a chat export's Unix times (seconds since 1970) were told to be named as ms, which
+    # would read them as offsets of some 470 hours into a recording
+    path = tmp_path / "chat.csv"
+    path.write_text("speaker,timestamp,text\nA,1700000000,Hello all\n", encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    assert str(caught.value) == (
+        f"{path}:2: cannot read time '1700000000': a time in a recording is from 0 to 1000 "
+        "hours; this looks like a date and time (a Unix time), not an offset into the "
+        "recording: give the time from its start")
+
+
+def test_assemblyai_response_with_entities_is_read_from_its_utterances(tmp_path):
+    response = json.loads(assemblyai())
+    response["entities"] = [{"entity_type": "location", "text": "New York", "start": 7000,
+                             "end": 7900}]
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    assert times(path)[0] == seconds(SPANS)
+
+
+def test_one_time_column_named_as_milliseconds_and_the_other_not_is_refused(tmp_path):
+    # start_ms beside a plain end read the start as ms and the end as seconds: a turn
+    # from 1.23 s to 5870 s
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start_ms,end,text", SPANS), encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        read_document(path)
+    assert str(caught.value) == (
+        f"{path}:1: the start column 'start_ms' is named as milliseconds but the end column "
+        "'end' is not; name both so (`start_ms`, `end_ms`), or neither if both are seconds")

@@ -23,9 +23,11 @@ DEFAULTS = {
     "end": ("end", "end_time", "stop", "end_ms", "endms", "end_time_ms", "stop_ms"),
 }
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
-# a time column whose name says milliseconds: `start_ms`, `Offset ms`, `startMs`
+# a time column whose name says milliseconds: `start_ms`, `Offset ms`, `startMs`,
+# `Start (ms)` (brackets dropped)
 _MILLISECONDS = re.compile(r".*_ms|(?:start|end|begin|stop|offset|time|timestamp)ms")
 MAX_HOURS = 1000     # times are offsets into a recording
+UNIX_TIMES = 10**9   # seconds since 1970 from 2001 (to 2286): a date, not an offset
 
 
 def column_key(name) -> str:
@@ -99,7 +101,7 @@ def guess_columns(rows: list[list[str]]) -> dict[str, int] | None:
 
 def in_milliseconds(name) -> bool:
     """Whether a time column's name says its numbers are milliseconds."""
-    return bool(_MILLISECONDS.fullmatch(column_key(name)))
+    return bool(_MILLISECONDS.fullmatch(re.sub(r"[()\[\]]", "", column_key(name))))
 
 
 def parse_time(value, source: str, line: int, *, per_second: int = 1) -> float | None:
@@ -118,7 +120,10 @@ def parse_time(value, source: str, line: int, *, per_second: int = 1) -> float |
         seconds = None
     problem = time_problem(seconds)
     if problem:
-        if (per_second == 1 and whole(value) is not None
+        if whole(value) is not None and UNIX_TIMES <= seconds < 10 * UNIX_TIMES:
+            problem += ("; this looks like a date and time (a Unix time), not an offset "
+                        "into the recording: give the time from its start")
+        elif (per_second == 1 and whole(value) is not None
                 and MAX_HOURS * 3600 < seconds <= MAX_HOURS * 3600 * 1000):
             problem += ("; if the times are milliseconds, name the columns `start_ms` and "
                         "`end_ms`")
@@ -141,8 +146,8 @@ def whole(value) -> int | None:
 
 def milliseconds_evidence(turns: list[tuple[object, object, str]]) -> str | None:
     """Why the plain ``start``/``end`` times of ``turns`` (start, end, text) must be
-    milliseconds, or None: every time is a whole number, and the median speaking rate
-    over the turns with both is absurd read as seconds (below 0.05 words a second, 20
+    milliseconds, or None: every time is a whole number, more than half the turns have
+    both, and the median speaking rate over those is absurd read as seconds (below 0.05 words a second, 20
     seconds a word) but ordinary read as milliseconds (0.5 to 6 words a second)."""
     cells = [value for start, end, _ in turns for value in (start, end)
              if value is not None and str(value).strip()]
@@ -151,7 +156,7 @@ def milliseconds_evidence(turns: list[tuple[object, object, str]]) -> str | None
     rates = [len(text.split()) / (whole(end) - whole(start)) for start, end, text in turns
              if whole(start) is not None and whole(end) is not None
              and whole(end) > whole(start)]
-    if not rates:
+    if len(rates) * 2 <= len(turns):
         return None
     rate = median(rates)
     if not (rate < 0.05 and 0.5 <= rate * 1000 <= 6):

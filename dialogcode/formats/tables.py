@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import openpyxl
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 from defusedxml.ElementTree import iterparse
 
 from ..csvrows import read_csv
@@ -45,7 +45,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                else None)
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
-    per_second, evidence = _time_unit(header, found, rows, cells)
+    per_second, evidence = _time_unit(header, found, rows, cells, source)
     for line, row in rows:
         cell = lambda role: cells(row, role)  # noqa: E731
         text = cell("text")
@@ -81,14 +81,21 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     return parsed
 
 
-def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells
-               ) -> tuple[dict[str, int], str | None]:
+def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells,
+               source: str) -> tuple[dict[str, int], str | None]:
     """(per_second of the start and end columns: 1000 for milliseconds, else 1; the
     note saying why plain times are read as milliseconds, or None). A column named so
     (`start_ms`) is milliseconds; plain `start`/`end` are when the times say so
-    (:func:`~.columns.milliseconds_evidence`)."""
+    (:func:`~.columns.milliseconds_evidence`). Raises IngestError when one is named so
+    and the other is not."""
     named = {role: role in found and in_milliseconds(header[found[role]])
              for role in ("start", "end")}
+    if {"start", "end"} <= set(found) and named["start"] != named["end"]:
+        ms, plain = ("start", "end") if named["start"] else ("end", "start")
+        raise IngestError(f"the {ms} column {header[found[ms]]!r} is named as milliseconds "
+                          f"but the {plain} column {header[found[plain]]!r} is not; name "
+                          "both so (`start_ms`, `end_ms`), or neither if both are seconds",
+                          file=source, line=1)
     if any(named.values()) or not {"start", "end"} <= set(found):
         return {role: 1000 if ms else 1 for role, ms in named.items()}, None
     evidence = milliseconds_evidence([(cells(row, "start"), cells(row, "end"),
@@ -146,7 +153,12 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
                                 f"cells {over('cells', limits)}", file=source)
                 rows.append(list(row))
             _same_table_elsewhere(book, rows[0] if rows else [], source, error)
-            merged, unsaved = _hidden_values(book, sheet) if unmerged else ([], [])
+            merged, unsaved, hidden = (_hidden_values(book, sheet) if unmerged
+                                       else ([], [], []))
+            if hidden:
+                raise error(f"merged cells {', '.join(hidden)} hide a value (in brackets) "
+                            "that does not show but would be read; unmerge them and clear "
+                            "or move the hidden value", file=source)
             if merged:
                 raise error(f"merged cells {', '.join(merged)}: only the first cell of a "
                             "merged range holds its value, so the rest would be read as "
@@ -164,24 +176,36 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
     return [row + [None] * (width - len(row)) for row in rows]
 
 
-def _hidden_values(book, sheet) -> tuple[list[str], list[str]]:
-    """(merged ranges such as ``C2:C4``, formula cells without a saved value such as
-    ``C3``) of a read-only ``sheet``, from its XML part. A workbook a spreadsheet saved
-    keeps each formula's value; one a program wrote may not, and reads as empty."""
-    merged, unsaved = [], []
+def _hidden_values(book, sheet) -> tuple[list[str], list[str], list[str]]:
+    """(ranges merged down rows such as ``C2:C4``, formula cells without a saved value
+    such as ``C3``, ranges merged across a row with a value kept in a cell they cover,
+    such as ``B3:C3 (C3)``) of a read-only ``sheet``, from its XML part. A workbook a
+    spreadsheet saved keeps each formula's value; one a program wrote may not, and reads
+    as empty. A spreadsheet may keep the value of a cell merged into its neighbour,
+    unseen but read."""
+    merged, unsaved, across, filled = [], [], [], set()
     name = sheet._worksheet_path.lstrip("/")
     with book._archive.open(name) as part:       # checked by scan_xml already
         for _, element in iterparse(part):
             tag = element.tag.rsplit("}", 1)[-1]
-            if tag == "mergeCell" and _spans_rows(element.get("ref", "?")):
-                merged.append(element.get("ref", "?"))
+            if tag == "mergeCell":
+                ref = element.get("ref", "?")
+                (merged if _spans_rows(ref) else across).append(ref)
             elif tag == "c":
                 parts = {child.tag.rsplit("}", 1)[-1]: child.text for child in element}
                 # a spreadsheet saves an empty text result as t="str" with an empty v
                 if "f" in parts and not parts.get("v") and element.get("t") != "str":
                     unsaved.append(element.get("r", "?"))
+                if parts.get("v") or "is" in parts:
+                    filled.add(element.get("r", "?"))
                 element.clear()
-    return merged, unsaved
+    hidden = []
+    for ref in across:
+        left, row, right, _ = range_boundaries(ref)
+        covered = [f"{get_column_letter(column)}{row}" for column in range(left + 1, right + 1)
+                   if f"{get_column_letter(column)}{row}" in filled]
+        hidden += [f"{ref} ({', '.join(covered)})"] if covered else []
+    return merged, unsaved, hidden
 
 
 def _spans_rows(ref: str) -> bool:
@@ -189,10 +213,10 @@ def _spans_rows(ref: str) -> bool:
     row (a title across columns) shows its value once, and the cells it covers read as
     empty as they look; one down rows shows a value on rows that would read it empty."""
     try:
-        _, top, _, bottom = range_boundaries(ref)
+        bounds = range_boundaries(ref)
     except ValueError:
         return True
-    return top is None or top != bottom
+    return None in bounds or bounds[1] != bounds[3]      # a whole row or column: refused
 
 
 def _same_table_elsewhere(book, header: list, source: str, error: type[DialogcodeError]
@@ -226,8 +250,9 @@ def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, 
 def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list | None:
     """The list of turns in a JSON object (``{"segments": [...]}``): its one list, else
     its one list of objects with a text key (``segments`` beside ``word_segments``), else
-    its one such list with a text of more than one word (AssemblyAI's ``utterances``
-    beside ``words``). Raises IngestError when several lists are left, or none."""
+    its one such list whose texts run to more than one word (on average) and hold at
+    least half as many words as each list of single words has items (AssemblyAI's
+    ``utterances`` beside ``words``, not its ``entities``). Raises IngestError when several lists are left, or none."""
     lists = {key: value for key, value in data.items() if isinstance(value, list)}
     if len(lists) < 2:
         return next(iter(lists.values()), None)
@@ -243,8 +268,13 @@ def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list 
         return keys[found["text"]] if found else None
 
     chosen = {key: name for key, items in lists.items() if (name := text_key(items))}
-    talk = [key for key, name in chosen.items()
-            if any(len(str(item.get(name) or "").split()) > 1 for item in lists[key])]
+    words = {key: sum(len(str(item.get(name) or "").split()) for item in lists[key])
+             for key, name in chosen.items()}
+    longer = [key for key in chosen if words[key] > len(lists[key])]
+    # the talk is the one list of longer texts that holds the words of the word lists
+    # (AssemblyAI's `utterances`, not its `entities` such as "New York")
+    talk = [key for key in longer if all(words[key] * 2 >= len(lists[other])
+                                         for other in chosen if other not in longer)]
     if len(chosen) == 1 or len(talk) == 1:
         return lists[next(iter(chosen)) if len(chosen) == 1 else talk[0]]
     named = ", ".join(map(repr, chosen or lists))
