@@ -477,13 +477,19 @@ def test_messages_show_transcript_text_only_as_a_short_masked_excerpt(study, tmp
           f"column 21: here ('P1: The {term} keeps raising a")
 
 
+def scanned_copy(study, tmp_path, term: str):
+    """A copy of ``study`` whose privacy scan found ``term`` (privacy.yaml ``always:``)."""
+    copy = tmp_path / "study"
+    shutil.copytree(study, copy)
+    (copy / "privacy.yaml").write_text(f"always: [{term}]\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    return copy
+
+
 def test_an_excerpt_never_shows_part_of_a_masked_term_its_window_cuts(study, tmp_path):
     # the span 74-90 starts inside "families" (70-78): the excerpt shows the term's
     # label, not its tail "lies"
-    copy = tmp_path / "study"
-    shutil.copytree(study, copy)
-    (copy / "privacy.yaml").write_text("always: [families]\n", encoding="utf-8")
-    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    copy = scanned_copy(study, tmp_path, "families")
     sheet = tmp_path / "offsets.csv"
     sheet.write_text("document,start,end,quote,code\n"
                      "north/kickoff,74,90,other words,Housing\n", encoding="utf-8")
@@ -496,10 +502,7 @@ def test_an_excerpt_never_shows_part_of_a_masked_term_its_window_cuts(study, tmp
 def test_an_excerpt_masks_a_finding_in_any_case_the_coder_wrote_it(study, tmp_path):
     # the scan found "rent" as the transcript writes it; a coder's quote in capitals or
     # with a capital still shows only the label in the message (whole words only)
-    copy = tmp_path / "study"
-    shutil.copytree(study, copy)
-    (copy / "privacy.yaml").write_text("always: [rent]\n", encoding="utf-8")
-    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    copy = scanned_copy(study, tmp_path, "rent")
     sheet = tmp_path / "quotes.csv"
     sheet.write_text("document,quote,code\nnorth/kickoff,The RENT went sky high,Housing\n"
                      "north/kickoff,Rent went up; parents rented out rooms,Housing\n",

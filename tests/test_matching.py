@@ -368,12 +368,16 @@ def test_a_pipeline_saved_without_a_lemmatizer_gets_the_lookup_one(tmp_path):
     blank.to_disk(tmp_path / "pipeline")
     nlp = load_pipeline(str(tmp_path / "pipeline"))
     assert [t.lemma_ for t in nlp("Families got evicted")] == ["family", "get", "evict"]
+    assert lemma_term_codes(tmp_path, nlp, "evict", "They evicted us") == ["risk.housing"]
+
+
+def lemma_term_codes(tmp_path, nlp, term: str, text: str) -> list[str]:
+    """The codes found in ``text`` by a codebook matching lemmas with one ``term``."""
     (tmp_path / "book.yaml").write_text(
         "codebook: t\ntitle: T\nmatch: lemma\ncodes:\n  - id: risk.housing\n    label: Housing\n"
-        "    patterns: {terms: [evict]}\n", encoding="utf-8")
+        f"    patterns: {{terms: [{term}]}}\n", encoding="utf-8")
     book = load_codebooks(tmp_path / "book.yaml")
-    assert [h.code_id for h in CompiledCodebook(book, nlp).match(nlp("They evicted us"))] \
-        == ["risk.housing"]
+    return [h.code_id for h in CompiledCodebook(book, nlp).match(nlp(text))]
 
 
 def test_the_lookup_lemmatizer_keeps_lemmas_the_pipeline_itself_set(tmp_path):
@@ -388,9 +392,5 @@ def test_the_lookup_lemmatizer_keeps_lemmas_the_pipeline_itself_set(tmp_path):
     saved.to_disk(tmp_path / "pipeline")
     nlp = load_pipeline(str(tmp_path / "pipeline"))
     assert [t.lemma_ for t in nlp("Families got unhoused")] == ["family", "get", "homeless"]
-    (tmp_path / "book.yaml").write_text(
-        "codebook: t\ntitle: T\nmatch: lemma\ncodes:\n  - id: risk.housing\n    label: Housing\n"
-        "    patterns: {terms: [homeless]}\n", encoding="utf-8")
-    book = load_codebooks(tmp_path / "book.yaml")
-    assert [h.code_id for h in CompiledCodebook(book, nlp).match(nlp("They were unhoused"))] \
-        == ["risk.housing"]
+    assert lemma_term_codes(tmp_path, nlp, "homeless", "They were unhoused") == [
+        "risk.housing"]
