@@ -130,3 +130,19 @@ def test_a_file_that_cannot_be_written_is_named_without_a_traceback(tmp_path):
     result = invoke("codebook", "export", book, "-o", target)
     assert result.exit_code == 1
     assert result.output == f"Error: {target}: No such file or directory\n"
+
+
+def test_a_misspelt_config_key_names_its_line_and_the_key_meant(study):
+    config = study / "dialogcode.yaml"
+    config.write_text("title: Test study\ncodebooks: []\nunti: turn\nlearn:\n"
+                      "  min_precison: 0.8\n  treshold: f1\nengine:\n  speed: 3\n",
+                      encoding="utf-8")
+    result = invoke("ingest", study, "-q")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: 4 problems:\n"
+        f"  {config}:3 [unti]: unknown key; did you mean 'unit'?\n"
+        f"  {config}:5 [learn.min_precison]: unknown key; did you mean 'min_precision'?\n"
+        f"  {config}:6 [learn.treshold]: unknown key; did you mean 'threshold'?\n"
+        f"  {config}:8 [engine.speed]: unknown key; the keys here are dask_tables_from, kind, "
+        "partition_mb, scheduler, workers\n")
