@@ -135,3 +135,24 @@ def test_every_option_is_documented_with_its_default():
                 if not any(re.search(shown, line) for line in said):
                     problems.append(f"{name}: no docs/ line gives its default {default}")
     assert not problems, "\n".join(problems)
+
+
+def test_every_option_a_doc_gives_a_command_is_one_it_has():
+    known = {" ".join(path): command for path, command in commands()}
+    problems = []
+    for line in doc_lines():
+        spans = re.findall(r"`(dialogcode [^`]+)`", line)
+        if line.lstrip("$ ").startswith("dialogcode "):
+            spans.append(line.lstrip("$ ").split("#")[0])
+        for span in spans:
+            words = span.split()[1:]
+            name = next((" ".join(words[:n]) for n in (2, 1) if " ".join(words[:n]) in known),
+                        None)
+            if name is None:
+                continue
+            options = {"--help", "-h"} | {o for p in known[name].params
+                                          for o in p.opts + p.secondary_opts}
+            problems += [f"{span}: dialogcode {name} has no {option}"
+                         for option in re.findall(r"(?<![\w-])(--?[a-z][a-z0-9-]*)", span)
+                         if option not in options]
+    assert not problems, "\n".join(problems)
