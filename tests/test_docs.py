@@ -57,7 +57,7 @@ def written(tmp_path_factory):
     (root / "codings").mkdir()
     rules[["seg_id", "code_id"]].iloc[::2].to_csv(root / "codings" / "ann.csv", index=False)
     run("run", root, "-q")
-    run("evaluate", root, "--reference", "ann", "--folds", "2", "-q")
+    run("evaluate", root, "--reference", "ann", "--folds", "2", "--curve", "-q")
     run("agree", "rules", "ann", "--reference", "ann", "--study", root)
     run("suggest", root, "-q")
     run("review", "export", root)
@@ -88,7 +88,7 @@ def test_every_written_column_has_a_row_in_the_docs(written):
     exempt = set(pd.read_csv(written / "codebook.csv")["code_id"]) | {"rules", "ann"}
     names = documented_columns()
     where = dict(written_columns(written))
-    assert {"tables/lessons.csv", "evaluation/per_code.csv", "review.csv", "privacy.csv",
+    assert {"tables/lessons.csv", "evaluation/curve.csv", "review.csv", "privacy.csv",
             "agreement/rules-vs-ann.csv", "suggestions.csv", "workbook.xlsx sheet README",
             "study.sqlite table codings"} <= set(where)
     missing = {w: m for w, columns in where.items() if (m := undocumented(columns, names, exempt))}
