@@ -146,3 +146,15 @@ def test_a_misspelt_config_key_names_its_line_and_the_key_meant(study):
         f"  {config}:6 [learn.treshold]: unknown key; did you mean 'threshold'?\n"
         f"  {config}:8 [engine.speed]: unknown key; the keys here are dask_tables_from, kind, "
         "partition_mb, scheduler, workers\n")
+
+
+def test_a_config_pipeline_that_is_not_installed_says_where_it_is_named(study):
+    assert invoke("ingest", study, "-q").exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "model: en_core_web_nothere\n", encoding="utf-8")
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: spaCy pipeline 'en_core_web_nothere', named by `model:` in dialogcode.yaml, "
+        "is not installed; install its package, or write `model: blank` there (no download "
+        "needed)\n")
