@@ -1,4 +1,6 @@
 """Finding the study, and bad usage (exit 2) told apart from bad data (exit 1)."""
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,25 @@ def test_a_config_pipeline_that_is_not_installed_says_where_it_is_named(study):
         "Error: spaCy pipeline 'en_core_web_nothere', named by `model:` in dialogcode.yaml, "
         "is not installed; install its package, or write `model: blank` there (no download "
         "needed)\n")
+
+
+def test_a_missing_semantic_extra_names_the_setting_and_the_install(tmp_path, monkeypatch):
+    from dialogcode import semantic
+
+    root = tmp_path / "study"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", root)
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text() + "learn: {semantic: wordllama}\n", encoding="utf-8")
+    assert invoke("ingest", root, "-q").exit_code == 0
+    (root / "codings").mkdir()
+    (root / "codings" / "ann.csv").write_text("seg_id,code_id\nnorth/kickoff:t1,connection\n",
+                                             encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "wordllama.inference", None)   # as if not installed
+    semantic._wordllama.cache_clear()
+    result = invoke("learn", root, "-q")
+    semantic._wordllama.cache_clear()
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: WordLlama features (`semantic: wordllama` under `learn:` in dialogcode.yaml, "
+        "or `cluster --semantic wordllama`) need the semantic extra: pip install "
+        "'dialogcode[semantic]'; or write `semantic: lsa` there, which needs nothing more\n")
