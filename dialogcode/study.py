@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config, config_line, load_config
-from .errors import ArgumentError, ConfigError, StudyNotFound
+from .errors import ArgumentError, ConfigError, DialogcodeError, StudyNotFound
 
 DATA = resources.files("dialogcode") / "data"
 
@@ -65,6 +65,16 @@ class Study:
                               f"({self.out}); write a folder inside it, or pass "
                               "--allow-outside to write there anyway",
                               file=config, line=config_line(config, "output"))
+
+    def check_outside_transcripts(self, path: Path) -> None:
+        """Raise DialogcodeError naming ``path`` (a file or folder a command was told to
+        write) when it is inside the transcripts folder: that folder holds people's files
+        only, and `ingest` would read a file written there as a transcript."""
+        if Path(path).resolve().is_relative_to(self.transcripts.resolve()):
+            raise DialogcodeError("refused: inside the transcripts folder, which holds "
+                                  "people's files and which dialogcode never writes to "
+                                  "(ingest would read what is written there as a "
+                                  "transcript); choose a path outside it", file=Path(path))
 
     def codebook_files(self) -> list[Path]:
         """Codebook files matched by the config's globs, in a stable order."""

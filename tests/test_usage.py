@@ -182,3 +182,30 @@ def test_a_missing_semantic_extra_names_the_setting_and_the_install(tmp_path, mo
         "Error: WordLlama features (`semantic: wordllama` under `learn:` in dialogcode.yaml, "
         "or `cluster --semantic wordllama`) need the semantic extra: pip install "
         "'dialogcode[semantic]'; or write `semantic: lsa` there, which needs nothing more\n")
+
+
+@pytest.mark.parametrize("args", [
+    ("report", "{study}", "-o", "{study}/transcripts/report.html"),
+    ("review", "export", "{study}", "-o", "{study}/transcripts/review.csv"),
+    ("agree", "rules", "ann", "--study", "{study}", "-o", "{study}/transcripts/agree.csv"),
+    ("export", "{study}", "--to", "csv", "-o", "{study}/transcripts/tables"),
+    ("export", "{study}", "--to", "qdpx", "-o", "{study}/transcripts/study.qdpx"),
+])
+def test_an_output_named_inside_the_transcripts_folder_is_refused(tmp_path, args):
+    # a sheet or table written there would be read as a transcript by the next ingest
+    study = tmp_path / "study"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    assert invoke("ingest", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").exit_code == 0
+    (study / "codings").mkdir()
+    (study / "codings" / "ann.csv").write_text("seg_id,code_id\nnorth/kickoff:t1,connection\n",
+                                              encoding="utf-8")
+    before = sorted((study / "transcripts").rglob("*"))
+    result = invoke(*(a.format(study=study) for a in args))
+    assert result.exit_code == 1
+    assert (f"Error: {args[-1].format(study=study)}: refused: inside the transcripts folder, "
+            "which holds people's files and which dialogcode never writes to (ingest would "
+            "read what is written there as a transcript); choose a path outside it"
+            ) in result.output
+    assert "Traceback" not in result.output
+    assert sorted((study / "transcripts").rglob("*")) == before
