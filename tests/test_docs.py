@@ -156,3 +156,15 @@ def test_every_option_a_doc_gives_a_command_is_one_it_has():
                          for option in re.findall(r"(?<![\w-])(--?[a-z][a-z0-9-]*)", span)
                          if option not in options]
     assert not problems, "\n".join(problems)
+
+
+def test_every_written_file_is_named_in_the_docs(written):
+    text = "\n".join(doc_lines())
+    # a table is documented by its name (written as .csv and .parquet), an agreement
+    # file as <A>-vs-<B>.csv, any other file by its name
+    names = {(path.stem if path.suffix in (".csv", ".parquet") else path.name
+              ).replace("rules-vs-ann", "<A>-vs-<B>")
+             for path in written.rglob("*")
+             if path.is_file() and "cache" not in path.relative_to(written).parts}
+    assert {"stamps.json", "model.npz", "privacy.key", "review.xlsx", "curve"} <= names
+    assert sorted(name for name in names if name not in text) == []
