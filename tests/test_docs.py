@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from dialogcode.cli import cli
+from dialogcode.manifest import KNOWN
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
@@ -168,3 +169,10 @@ def test_every_written_file_is_named_in_the_docs(written):
              if path.is_file() and "cache" not in path.relative_to(written).parts}
     assert {"stamps.json", "model.npz", "privacy.key", "review.xlsx", "curve"} <= names
     assert sorted(name for name in names if name not in text) == []
+
+
+def test_every_manifest_column_is_in_the_init_template_and_docs():
+    template = (ROOT / "dialogcode" / "data" / "dialogcode.yaml").read_text(encoding="utf-8")
+    study = (ROOT / "docs" / "study.md").read_text(encoding="utf-8")
+    assert [c for c in KNOWN if c not in template] == []
+    assert [c for c in KNOWN if f"`{c}`" not in study] == []
