@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from dialogcode.cli import cli
+from dialogcode.config import Config, _models_in
 from dialogcode.manifest import KNOWN
 
 ROOT = Path(__file__).parent.parent
@@ -176,3 +177,14 @@ def test_every_manifest_column_is_in_the_init_template_and_docs():
     study = (ROOT / "docs" / "study.md").read_text(encoding="utf-8")
     assert [c for c in KNOWN if c not in template] == []
     assert [c for c in KNOWN if f"`{c}`" not in study] == []
+
+
+def test_every_config_key_is_in_the_init_template():
+    template = (ROOT / "dialogcode" / "data" / "dialogcode.yaml").read_text(encoding="utf-8")
+    keys = list(Config.model_fields)
+    keys += [f"{name}.{sub}" for name, field in Config.model_fields.items()
+             for model in _models_in(field.annotation) for sub in model.model_fields]
+    # the keys of columns: are named in its comment (speaker / text / start / end)
+    shown = [rf"\b{key.split('.')[-1]}" + ("" if key.startswith("columns.") else ":")
+             for key in keys]
+    assert [key for key, pattern in zip(keys, shown) if not re.search(pattern, template)] == []
