@@ -209,3 +209,23 @@ def test_an_output_named_inside_the_transcripts_folder_is_refused(tmp_path, args
             ) in result.output
     assert "Traceback" not in result.output
     assert sorted((study / "transcripts").rglob("*")) == before
+
+
+@pytest.mark.parametrize("key, wrong, command, message", [
+    ("codebooks", "[codebook/*.yaml]", "code",
+     "'codebook/*.yaml' matches no file in {root}; name the codebook files (a glob such as "
+     "codebooks/*.yaml) relative to the study folder"),
+    ("transcripts", "transcript", "ingest",
+     "the transcripts folder {root}/transcript does not exist; create it, or name the "
+     "folder that holds the transcripts"),
+    ("manifest", "manifests.csv", "ingest",
+     "{root}/manifests.csv does not exist; write the manifest there, or `manifest: null` "
+     "for none"),
+])
+def test_a_config_path_that_names_nothing_gives_its_line(study, key, wrong, command, message):
+    assert invoke("ingest", study, "-q").exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(f"title: Test study\n{key}: {wrong}\n", encoding="utf-8")
+    result = invoke(command, study, "-q")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {config}:2 [{key}]: {message.format(root=study)}\n"
