@@ -117,7 +117,7 @@ def commands(group=cli, path=()):
             yield (*path, name), command
 
 
-def test_every_option_is_documented_with_its_default():
+def test_every_option_has_help_and_is_documented_with_its_default():
     lines = doc_lines()
     problems = []
     for path, command in commands():
@@ -125,6 +125,8 @@ def test_every_option_is_documented_with_its_default():
             if not isinstance(option, click.Option) or option.hidden:
                 continue
             name = f"dialogcode {' '.join(path)} {option.opts[-1]}"
+            if not option.help:
+                problems.append(f"{name}: no help text")
             named = "|".join(re.escape(o) for o in option.opts)
             said = [line for line in lines if re.search(rf"(?<![\w-])({named})(?![\w-])", line)]
             if not said:
