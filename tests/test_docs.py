@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from dialogcode.cli import cli
-from dialogcode.config import Config, _models_in
+from dialogcode.config import Config, _models_in, load_config
 from dialogcode.manifest import KNOWN
 
 ROOT = Path(__file__).parent.parent
@@ -190,3 +190,10 @@ def test_every_config_key_is_in_the_init_template():
     shown = [rf"\b{key.split('.')[-1]}" + ("" if key.startswith("columns.") else ":")
              for key in keys]
     assert [key for key, pattern in zip(keys, shown) if not re.search(pattern, template)] == []
+
+
+def test_the_init_template_holds_the_defaults_it_says_it_holds(tmp_path):
+    # "Every key is optional; the values below are the defaults."
+    path = tmp_path / "dialogcode.yaml"
+    shutil.copy(ROOT / "dialogcode" / "data" / "dialogcode.yaml", path)
+    assert load_config(path) == Config()
