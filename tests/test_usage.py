@@ -229,3 +229,15 @@ def test_a_config_path_that_names_nothing_gives_its_line(study, key, wrong, comm
     result = invoke(command, study, "-q")
     assert result.exit_code == 1
     assert result.output == f"Error: {config}:2 [{key}]: {message.format(root=study)}\n"
+
+
+def test_kwic_of_a_misspelt_code_id_names_the_code_meant(tmp_path):
+    # matched as a phrase, it found nothing and said "0 matches" as if the code had none
+    study = tmp_path / "study"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    assert invoke("ingest", study, "-q").exit_code == 0
+    result = invoke("kwic", "risk.mony", study)
+    assert result.exit_code == 2
+    assert ("Invalid value for 'TERM_OR_CODE': 'risk.mony' is not a code id of the codebook; "
+            "did you mean risk.money, risk.housing, risk?") in result.output
+    assert invoke("kwic", "risk.money", study).exit_code == 0
