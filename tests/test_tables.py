@@ -123,11 +123,40 @@ def test_phases_come_from_event_types_and_dates_without_a_phase_column():
                                                        "closing", "closing"]
     assert pd.isna(document_phases(documents).iloc[5])
     # answers to a survey on one day: no year to split into kick-off and closing (every
-    # answer was a "kick-off" one), but a closing event is still a closing
-    one_day = pd.DataFrame({"event_type": ["survey", "survey", "closing_convening"],
-                            "date": ["2024-01-01"] * 3})
-    assert document_phases(one_day).iloc[:2].isna().all()
-    assert document_phases(one_day).iloc[2] == "closing"
+    # answer was a "kick-off" one); given on the day of a closing convening, they are
+    # answers at closing, as the convening is
+    one_day = pd.DataFrame({"event_type": ["survey", "survey"], "date": ["2024-01-01"] * 2})
+    assert document_phases(one_day).isna().all()
+    closing_day = pd.concat([one_day, pd.DataFrame({"event_type": ["closing_convening"],
+                                                    "date": ["2024-01-01"]})],
+                            ignore_index=True)
+    assert document_phases(closing_day).tolist() == ["closing"] * 3
+
+
+def test_a_study_over_two_or_three_days_has_a_phase_per_day():
+    # thirds of Monday to Friday put Tuesday at kick-off with Monday; a meeting held on
+    # three days has a first, a middle and a last day, and one on two days no middle
+    two = pd.DataFrame({"event_type": "session",
+                        "date": ["2024-03-04", "2024-03-04", "2024-03-08", "2024-03-08"]})
+    assert document_phases(two).tolist() == ["kickoff", "kickoff", "closing", "closing"]
+    three = pd.DataFrame({"event_type": "session",
+                          "date": ["2024-03-04", "2024-03-05", "2024-03-05", "2024-03-08"]})
+    assert document_phases(three).tolist() == ["kickoff", "mid-year", "mid-year", "closing"]
+    # a closing session on the second day: the day's other documents are at closing
+    # too, never a day in two phases
+    named = three.assign(event_type=["session", "closing_session", "site_visit", "session"])
+    assert document_phases(named).tolist() == ["kickoff", "closing", "closing", "closing"]
+
+
+def test_a_date_holding_a_closing_event_is_wholly_at_closing_over_a_year():
+    # the site visit on the day of the closing convening was part of the closing,
+    # though the date falls short of the last third of the year
+    documents = pd.DataFrame({
+        "event_type": ["kickoff_convening", "coaching_call", "closing_convening",
+                       "site_visit_dialogue", "coaching_call"],
+        "date": ["2019-01-01", "2019-04-01", "2019-07-01", "2019-07-01", "2019-12-31"]})
+    assert document_phases(documents).tolist() == ["kickoff", "kickoff", "closing",
+                                                   "closing", "closing"]
 
 
 def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
