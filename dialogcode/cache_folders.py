@@ -60,10 +60,8 @@ def open_folder(folder: Path, model: str) -> None:
     prune_superseded(folder, model)
 
 
-def prune_superseded(folder: Path, model: str) -> list[Path]:
-    """Remove the folders beside ``folder`` that its key supersedes for ``model``;
-    returns them."""
-    found = []
+def prune_superseded(folder: Path, model: str) -> None:
+    """Remove the folders beside ``folder`` that its key supersedes for ``model``."""
     for other in sorted(folder.parent.iterdir()):
         if other == folder or not other.is_dir() or not KEY_NAME.fullmatch(other.name):
             continue
@@ -73,5 +71,3 @@ def prune_superseded(folder: Path, model: str) -> list[Path]:
         if (mark is not None and mark.get("model") == model) or (
                 mark is None and all(TOKEN_FILE.fullmatch(p.name) for p in other.iterdir())):
             shutil.rmtree(other, ignore_errors=True)
-            found.append(other)
-    return found
