@@ -122,9 +122,14 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
               for name in progress_steps(list(drawings), desc="report", enabled=progress)}
     pairs = cooccurrence[cooccurrence["code_a"] < cooccurrence["code_b"]]
     pairs = pairs.sort_values(["jaccard", "both"], ascending=False, kind="stable").head(15)
+    # a lesson's shares count the segments its filters admit: few of them are small numbers
+    lesson_by_phase = tables.get("lesson_by_phase")
+    few = set() if lesson_by_phase is None else set(lesson_by_phase.loc[
+        lesson_by_phase["phase"].isin(["kickoff", "closing"])
+        & (lesson_by_phase["phase_segments"] < min_segments), "lesson_id"])
     lesson_rows = None if lessons is None else [
-        {**row, "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"]
-                                                 == row["lesson_id"]])}
+        {**row, "small": row["lesson_id"] in few,
+         "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
         for row in _records(lessons)]
     agreement = _records(tables.get("agreement"))
     contents = {"overview": True, "codes-by-site": True, "change": True,

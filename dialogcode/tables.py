@@ -73,26 +73,41 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     """The phase of each document (kickoff, mid-year or closing), indexed like
     ``documents``.
 
-    Taken from a manifest ``phase`` column when there is one. Otherwise event types
-    naming a kick-off or closing decide, and the rest fall into thirds of the study's
-    date range (first third kickoff, last third closing). Undated documents of other
-    event types get no phase, and so do all of them when every date is the same day.
+    Taken from a manifest ``phase`` column when there is one. Otherwise from the dates:
+    a study held on two days has a kick-off day and a closing day, one held on three
+    days a day each; over more days, the first third of the date range is kickoff, the
+    last third closing and the rest mid-year. Event types naming a kick-off or closing
+    then decide for their documents and for the others of their date (a site visit on
+    the day of the closing convening is at closing), unless that date holds both.
+    Undated documents of other event types get no phase, and so do all of them when
+    every date is the same day.
     """
     if not phases_inferred(documents):
         return documents["phase"].replace("", np.nan)
     event = documents.get("event_type", pd.Series("", index=documents.index)).fillna("")
     event = event.astype(str).str.replace(WORD_START, " ", regex=True).str.lower()
-    dates = pd.to_datetime(documents.get("date"), errors="coerce")
+    days = pd.to_datetime(documents.get("date", pd.Series(None, index=documents.index)),
+                          errors="coerce").dt.normalize()
     phase = pd.Series(np.nan, index=documents.index, dtype=object)
-    low, high = dates.min(), dates.max()
-    if high > low:           # one day (a survey, a single meeting) has no year to split
+    held = days.dropna().drop_duplicates().sort_values().tolist()
+    if len(held) in (2, 3):     # a meeting over a few days: its days, not thirds of them
+        names = dict(zip(held, ["kickoff", "closing"] if len(held) == 2 else PHASES))
+        phase[days.notna()] = days[days.notna()].map(names)
+    elif len(held) > 3:
+        low, high = held[0], held[-1]
         third = (high - low) / 3
-        phase[dates.notna()] = "mid-year"
-        phase[dates <= low + third] = "kickoff"
-        phase[dates >= high - third] = "closing"
-    phase[event.str.contains(KICKOFF_EVENT)] = "kickoff"
-    phase[event.str.contains(CLOSING_EVENT)] = "closing"
-    return phase
+        phase[days.notna()] = "mid-year"
+        phase[days <= low + third] = "kickoff"
+        phase[days >= high - third] = "closing"
+    named = pd.Series(np.nan, index=documents.index, dtype=object)
+    named[event.str.contains(KICKOFF_EVENT)] = "kickoff"
+    named[event.str.contains(CLOSING_EVENT)] = "closing"
+    # a date's documents share the phase its named events give it (when they agree)
+    of_day = named.groupby(days).agg(lambda values: set(values.dropna()))
+    of_day = {day: found.pop() for day, found in of_day.items() if len(found) == 1}
+    by_day = days.map(of_day)
+    phase = phase.mask(by_day.notna(), by_day)
+    return phase.mask(named.notna(), named)
 
 
 def phases_inferred(documents: pd.DataFrame) -> bool:

@@ -88,6 +88,57 @@ def test_cache_makes_recoding_skip_tokenising(study, tmp_path):
     assert warm.equals(first)
 
 
+def _folder(parent, name, files):
+    folder = parent / name
+    folder.mkdir(parents=True)
+    for file, text in files.items():
+        (folder / file).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_new_cache_key_removes_the_folders_it_supersedes_and_nothing_else(
+        study, tmp_path, monkeypatch):
+    cache_dir = tmp_path / "out" / "cache"
+    mark = '{"model": "%s", "key": "%s"}'
+    older = _folder(cache_dir, "0123456789ab", {"cache.json": mark % ("blank", "0123456789ab"),
+                                                "d-turn.tokens": "x"})
+    sha = "ab" * 32     # unmarked folders of token files, from before marks (two formats)
+    unmarked = _folder(cache_dir, "00000000000a", {f"{sha}-turn.tokens": "x"})
+    npz = _folder(cache_dir, "00000000000b", {f"{sha}-turn-06b629a1.npz": "x"})
+    other_model = _folder(cache_dir, "bbbbbbbbbbbb", {"cache.json": mark % ("en_other", "b"),
+                                                      "d-turn.tokens": "x"})
+    not_tokens = _folder(cache_dir, "cccccccccccc", {f"{sha}-turn.tokens": "x",
+                                                     "notes.txt": "mine"})
+    unreadable = _folder(cache_dir, "dddddddddddd", {"cache.json": "{not json"})
+    elsewhere = _folder(tmp_path / "other-study" / "out" / "cache", "eeeeeeeeeeee",
+                        {"cache.json": mark % ("blank", "eeeeeeeeeeee")})
+    codings_for(study, cache_dir=cache_dir)
+    current = DocCache(cache_dir, "blank").folder
+    assert list(current.glob("*.tokens")) and (current / "cache.json").is_file()
+    assert not older.exists() and not unmarked.exists() and not npz.exists()
+    assert f'"key": "{current.name}"' in (current / "cache.json").read_text(encoding="utf-8")
+    assert all(f.is_dir() for f in (other_model, not_tokens, unreadable, elsewhere))
+    # the next format: the folder just written is superseded in turn, once the new
+    # one is written; reading it again removes nothing
+    monkeypatch.setattr("dialogcode.coding.CACHE_FORMAT", "next")
+    _, first = codings_for(study, cache_dir=cache_dir)
+    assert not current.exists()
+    newer = DocCache(cache_dir, "blank").folder
+    _, again = codings_for(study, cache_dir=cache_dir)
+    assert again.equals(first) and list(newer.glob("*.tokens"))
+    assert sorted(p.name for p in cache_dir.iterdir()) == sorted(
+        [newer.name, "bbbbbbbbbbbb", "cccccccccccc", "dddddddddddd"])
+
+
+def test_a_cache_folder_from_before_marks_is_marked_not_removed(study, tmp_path):
+    cache_dir = tmp_path / "cache"
+    codings_for(study, cache_dir=cache_dir)
+    current = DocCache(cache_dir, "blank").folder
+    (current / "cache.json").unlink()               # as written before folders were marked
+    codings_for(study, cache_dir=cache_dir)
+    assert '"blank"' in (current / "cache.json").read_text(encoding="utf-8")
+
+
 def test_code_command_prints_summary_and_writes_codings(study):
     runner = CliRunner()
     assert runner.invoke(cli, ["ingest", str(study.root), "-q"]).exit_code == 0

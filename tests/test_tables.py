@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 import yaml
@@ -25,6 +26,7 @@ from dialogcode.analysis import study_evidence
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
+from dialogcode.export import workbook_sheets
 from dialogcode.ingest import ingest
 from dialogcode.lessons import LessonsError, assemble, load_lessons
 from dialogcode.quotes import exemplar_quotes
@@ -32,6 +34,7 @@ from dialogcode.report import render_report, render_study_report
 from dialogcode.roles import speaker_roles
 from dialogcode.tables import (code_by, codebook_summary, coded_segments, cooccurrence,
                                cooccurrence_matrix, document_phases)
+from dialogcode.workbook import write_workbook
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
 
@@ -120,11 +123,40 @@ def test_phases_come_from_event_types_and_dates_without_a_phase_column():
                                                        "closing", "closing"]
     assert pd.isna(document_phases(documents).iloc[5])
     # answers to a survey on one day: no year to split into kick-off and closing (every
-    # answer was a "kick-off" one), but a closing event is still a closing
-    one_day = pd.DataFrame({"event_type": ["survey", "survey", "closing_convening"],
-                            "date": ["2024-01-01"] * 3})
-    assert document_phases(one_day).iloc[:2].isna().all()
-    assert document_phases(one_day).iloc[2] == "closing"
+    # answer was a "kick-off" one); given on the day of a closing convening, they are
+    # answers at closing, as the convening is
+    one_day = pd.DataFrame({"event_type": ["survey", "survey"], "date": ["2024-01-01"] * 2})
+    assert document_phases(one_day).isna().all()
+    closing_day = pd.concat([one_day, pd.DataFrame({"event_type": ["closing_convening"],
+                                                    "date": ["2024-01-01"]})],
+                            ignore_index=True)
+    assert document_phases(closing_day).tolist() == ["closing"] * 3
+
+
+def test_a_study_over_two_or_three_days_has_a_phase_per_day():
+    # thirds of Monday to Friday put Tuesday at kick-off with Monday; a meeting held on
+    # three days has a first, a middle and a last day, and one on two days no middle
+    two = pd.DataFrame({"event_type": "session",
+                        "date": ["2024-03-04", "2024-03-04", "2024-03-08", "2024-03-08"]})
+    assert document_phases(two).tolist() == ["kickoff", "kickoff", "closing", "closing"]
+    three = pd.DataFrame({"event_type": "session",
+                          "date": ["2024-03-04", "2024-03-05", "2024-03-05", "2024-03-08"]})
+    assert document_phases(three).tolist() == ["kickoff", "mid-year", "mid-year", "closing"]
+    # a closing session on the second day: the day's other documents are at closing
+    # too, never a day in two phases
+    named = three.assign(event_type=["session", "closing_session", "site_visit", "session"])
+    assert document_phases(named).tolist() == ["kickoff", "closing", "closing", "closing"]
+
+
+def test_a_date_holding_a_closing_event_is_wholly_at_closing_over_a_year():
+    # the site visit on the day of the closing convening was part of the closing,
+    # though the date falls short of the last third of the year
+    documents = pd.DataFrame({
+        "event_type": ["kickoff_convening", "coaching_call", "closing_convening",
+                       "site_visit_dialogue", "coaching_call"],
+        "date": ["2019-01-01", "2019-04-01", "2019-07-01", "2019-07-01", "2019-12-31"]})
+    assert document_phases(documents).tolist() == ["kickoff", "kickoff", "closing",
+                                                   "closing", "closing"]
 
 
 def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
@@ -228,9 +260,10 @@ def test_lessons_evidence_change_and_thin_flags(evidence):
     # the title from lessons.yaml, else the id
     assert (grew.title, lessons.loc["money-south", "title"]) == ("Neighbours drew closer",
                                                                   "money-south")
-    # risk (rolled up) said by P1: north/kickoff:t2 and south/visit:t2
+    # risk (rolled up) said by P1: north/kickoff:t2 and south/visit:t2; the shares count
+    # P1's segments only: 1 of P1's 2 at kick-off, 0 of 2 at closing
     leads = lessons.loc["leads-on-risk"]
-    assert (leads.segments, leads.sites, leads.change) == (2, 2, -0.25)
+    assert (leads.segments, leads.sites, leads.change) == (2, 2, -0.5)
     quotes = evidence.tables["lesson_quotes"]
     assert set(quotes[quotes.lesson_id == "leads-on-risk"]["seg_id"]) == {
         "north/kickoff:t2", "south/visit:t2"}
@@ -357,8 +390,38 @@ def test_lesson_by_phase_gives_no_share_for_a_phase_the_lessons_filters_leave_ou
                         evidence.book).by_phase.set_index(["lesson_id", "phase"])
     assert by_phase.at[("late", "closing"), "share"] == 0.6
     assert by_phase.loc["late", "share"].drop("closing").isna().all()
-    assert by_phase.at[("late", "kickoff"), "phase_segments"] == 4
+    assert by_phase.at[("late", "kickoff"), "phase_segments"] == 0
     assert by_phase.at[("all", "kickoff"), "share"] == 0.0
+
+
+def test_a_filtered_lessons_shares_count_the_segments_its_filters_admit(tmp_path):
+    # a lesson about the North: 2 of the North's 3 closing segments support it (not 2 of
+    # the 5 closing segments of both sites), and the report and workbook say the same
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    (root / "lessons.yaml").write_text(
+        "lessons:\n  - id: north\n    statement: The North drew closer.\n"
+        "    evidence:\n      - codes: [connection]\n        sites: [North]\n",
+        encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    evidence = study_evidence(study, corpus=corpus,
+                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    by_phase = evidence.tables["lesson_by_phase"].set_index("phase")
+    assert by_phase.loc["closing", ["segments", "phase_segments"]].tolist() == [2, 3]
+    assert by_phase.loc["kickoff", ["segments", "phase_segments"]].tolist() == [0, 4]
+    assert by_phase.loc["closing", "share"] == 0.6667
+    assert pd.isna(by_phase.loc["mid-year", "share"])     # the North had no mid-year
+    north = evidence.tables["lessons"].iloc[0]
+    assert (north.kickoff_share, north.closing_share, north.change) == (0.0, 0.6667, 0.6667)
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert ("Share of the segments its filters admit 0.0% at kick-off, 66.7% at closing"
+            in page)
+    path = write_workbook(tmp_path / "w.xlsx", workbook_sheets(evidence))
+    sheet = openpyxl.load_workbook(path)["lessons"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(2, header.index("closing_share") + 1).value == 0.6667
 
 
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
