@@ -77,8 +77,9 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     a study held on two days has a kick-off day and a closing day, one held on three
     days a day each; over more days, the first third of the date range is kickoff, the
     last third closing and the rest mid-year. Event types naming a kick-off or closing
-    then decide for their documents and for the others of their date (a site visit on
-    the day of the closing convening is at closing), unless that date holds both.
+    then decide for their documents and for the others of their site and date (a site
+    visit on the day of the site's closing convening is at closing), unless those hold
+    both.
     Undated documents of other event types get no phase, and so do all of them when
     every date is the same day.
     """
@@ -102,10 +103,13 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     named = pd.Series(np.nan, index=documents.index, dtype=object)
     named[event.str.contains(KICKOFF_EVENT)] = "kickoff"
     named[event.str.contains(CLOSING_EVENT)] = "closing"
-    # a date's documents share the phase its named events give it (when they agree)
-    of_day = named.groupby(days).agg(lambda values: set(values.dropna()))
-    of_day = {day: found.pop() for day, found in of_day.items() if len(found) == 1}
-    by_day = days.map(of_day)
+    # a site's documents of a date share the phase its named events give it (when they
+    # agree); another site's kick-off on that date (cohorts starting apart) says nothing
+    site = documents.get("site", pd.Series("", index=documents.index)).fillna("").astype(str)
+    of_day = named.groupby([site, days]).agg(lambda values: set(values.dropna()))
+    of_day = {key: found.pop() for key, found in of_day.items() if len(found) == 1}
+    by_day = pd.Series([of_day.get(key) for key in zip(site, days)], index=documents.index,
+                       dtype=object)
     phase = phase.mask(by_day.notna(), by_day)
     return phase.mask(named.notna(), named)
 

@@ -159,6 +159,18 @@ def test_a_date_holding_a_closing_event_is_wholly_at_closing_over_a_year():
                                                    "closing", "closing"]
 
 
+def test_another_sites_kickoff_on_a_date_leaves_this_sites_documents_to_their_date():
+    # cohorts starting apart: the South's kick-off convening falls mid-year, the day of
+    # a North coaching call, which stays mid-year; the South's visit that day is kick-off
+    documents = pd.DataFrame({
+        "site": ["North", "North", "South", "South", "North"],
+        "event_type": ["kickoff_convening", "coaching_call", "kickoff_convening",
+                       "site_visit_notes", "closing_convening"],
+        "date": ["2019-01-01", "2019-06-01", "2019-06-01", "2019-06-01", "2019-12-31"]})
+    assert document_phases(documents).tolist() == ["kickoff", "mid-year", "kickoff",
+                                                   "kickoff", "closing"]
+
+
 def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
     # "disclosure" and "closed" hold the letters of "clos" but name no closing: their
     # dates decide, as for any other event type
