@@ -406,20 +406,23 @@ def test_lesson_by_phase_gives_no_share_for_a_phase_the_lessons_filters_leave_ou
     assert by_phase.at[("all", "kickoff"), "share"] == 0.0
 
 
-def test_a_filtered_lessons_shares_count_the_segments_its_filters_admit(tmp_path):
-    # a lesson about the North: 2 of the North's 3 closing segments support it (not 2 of
-    # the 5 closing segments of both sites), and the report and workbook say the same
+def _evidence_with_lessons(tmp_path, lessons_yaml):
     root = tmp_path / "study"
     shutil.copytree(FIXTURE, root)
-    (root / "lessons.yaml").write_text(
-        "lessons:\n  - id: north\n    statement: The North drew closer.\n"
-        "    evidence:\n      - codes: [connection]\n        sites: [North]\n",
-        encoding="utf-8")
+    (root / "lessons.yaml").write_text(lessons_yaml, encoding="utf-8")
     study = Study.open(root)
     corpus = ingest(study)
     book = load_codebooks(study.codebook_files())
-    evidence = study_evidence(study, corpus=corpus,
-                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    return study_evidence(study, corpus=corpus,
+                          codings=code_corpus(corpus.segments, corpus.documents, book))
+
+
+def test_a_filtered_lessons_shares_count_the_segments_its_filters_admit(tmp_path):
+    # a lesson about the North: 2 of the North's 3 closing segments support it (not 2 of
+    # the 5 closing segments of both sites), and the report and workbook say the same
+    evidence = _evidence_with_lessons(
+        tmp_path, "lessons:\n  - id: north\n    statement: The North drew closer.\n"
+        "    evidence:\n      - codes: [connection]\n        sites: [North]\n")
     by_phase = evidence.tables["lesson_by_phase"].set_index("phase")
     assert by_phase.loc["closing", ["segments", "phase_segments"]].tolist() == [2, 3]
     assert by_phase.loc["kickoff", ["segments", "phase_segments"]].tolist() == [0, 4]
@@ -434,6 +437,21 @@ def test_a_filtered_lessons_shares_count_the_segments_its_filters_admit(tmp_path
     sheet = openpyxl.load_workbook(path)["lessons"]
     header = [cell.value for cell in sheet[1]]
     assert sheet.cell(2, header.index("closing_share") + 1).value == 0.6667
+
+
+def test_a_lesson_with_an_unfiltered_item_is_not_said_to_count_what_filters_admit(
+        tmp_path):
+    # one evidence item without filters admits every segment: the shares are of all the
+    # phase's segments, and the report must not suggest they are of the North's only
+    evidence = _evidence_with_lessons(
+        tmp_path, "lessons:\n  - id: both\n    statement: Closer.\n    evidence:\n"
+        "      - codes: [connection]\n        sites: [North]\n      - codes: [risk]\n")
+    both = evidence.tables["lessons"].iloc[0]
+    assert both.filters and both.kickoff_share is not None
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert (f"Share of segments {both.kickoff_share:.1%} at kick-off, "
+            f"{both.closing_share:.1%} at closing") in page
+    assert "its filters admit" not in page
 
 
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
