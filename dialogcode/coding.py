@@ -2,8 +2,8 @@
 
 Tokenised segments are cached per document (token attribute arrays) keyed by the
 document's SHA-256, the unit and the pipeline, so re-coding after a codebook edit
-only re-runs matching; a new pipeline's or format's folder replaces the one it
-supersedes (:mod:`dialogcode.cache_folders`).
+only re-runs matching; the folders a new pipeline's or format's key supersedes are
+removed once unused (:mod:`dialogcode.cache_folders`).
 """
 from __future__ import annotations
 
