@@ -119,9 +119,15 @@ def test_phases_come_from_event_types_and_dates_without_a_phase_column():
         "event_type": ["kickoff_convening", "coaching_call", "coaching_call",
                        "coaching_call", "closing_convening", "notes"],
         "date": ["2019-01-01", "2019-02-01", "2019-06-01", "2019-12-01", "2019-12-15", ""]})
-    assert document_phases(documents).tolist()[:5] == ["kickoff", "kickoff", "mid-year",
-                                                       "closing", "closing"]
+    # the calls between the kick-off and the closing convening are mid-year, however
+    # near either (thirds of the year put the first at kick-off and the last at closing)
+    assert document_phases(documents).tolist()[:5] == ["kickoff", "mid-year", "mid-year",
+                                                       "mid-year", "closing"]
     assert pd.isna(document_phases(documents).iloc[5])
+    # without both events, thirds of the date range
+    thirds = documents.assign(event_type="coaching_call")
+    assert document_phases(thirds).tolist()[:5] == ["kickoff", "kickoff", "mid-year",
+                                                    "closing", "closing"]
     # answers to a survey on one day: no year to split into kick-off and closing (every
     # answer was a "kick-off" one); given on the day of a closing convening, they are
     # answers at closing, as the convening is
@@ -152,11 +158,34 @@ def test_a_date_holding_a_closing_event_is_wholly_at_closing_over_a_year():
     # the site visit on the day of the closing convening was part of the closing,
     # though the date falls short of the last third of the year
     documents = pd.DataFrame({
-        "event_type": ["kickoff_convening", "coaching_call", "closing_convening",
+        "event_type": ["coaching_call", "coaching_call", "closing_convening",
                        "site_visit_dialogue", "coaching_call"],
         "date": ["2019-01-01", "2019-04-01", "2019-07-01", "2019-07-01", "2019-12-31"]})
     assert document_phases(documents).tolist() == ["kickoff", "kickoff", "closing",
                                                    "closing", "closing"]
+
+
+def test_each_sites_kickoff_and_closing_events_bound_its_phases():
+    # the bundled sample study's manifest gives the phases its authors meant: with the
+    # column dropped, the events put every document where they did (thirds of the year
+    # put 27 of its 56 documents, calls and visits between the convenings, at kick-off
+    # or closing)
+    manifest = pd.read_csv(Path(__file__).parents[1] / "corpora" / "sample-study"
+                           / "manifest.csv", dtype=str)
+    meant = manifest.pop("phase")
+    assert document_phases(manifest).tolist() == meant.tolist()
+    # a site's own events bound its documents; a site without both (cross-site calls)
+    # takes the study's first kick-off and last closing
+    documents = pd.DataFrame({
+        "site": ["North", "North", "North", "South", "South", "South", "all", "all"],
+        "event_type": ["kickoff_convening", "coaching_call", "closing_convening",
+                       "kickoff_convening", "coaching_call", "closing_convening",
+                       "community_of_practice", "community_of_practice"],
+        "date": ["2019-01-01", "2019-05-01", "2019-09-01", "2019-04-01", "2019-10-01",
+                 "2019-12-01", "2019-02-01", "2019-11-01"]})
+    assert document_phases(documents).tolist() == [
+        "kickoff", "mid-year", "closing", "kickoff", "mid-year", "closing", "mid-year",
+        "mid-year"]
 
 
 def test_another_sites_kickoff_on_a_date_leaves_this_sites_documents_to_their_date():
