@@ -76,8 +76,8 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     Taken from a manifest ``phase`` column when there is one. Otherwise event types
     naming a kick-off or closing set the bounds: a site's documents up to the date of
     its (last) kick-off event are kickoff, from its (first) closing event's date
-    closing, and those between mid-year; a site without both events takes the study's
-    first kick-off and last closing. A study without both falls back on the dates: one
+    closing, and those between mid-year; a site without one of these takes the study's
+    first kick-off or last closing. A study without both falls back on the dates: one
     held on two days has a kick-off day and a closing day, one held on three days a day
     each; over more days, the first third of the date range is kickoff, the last third
     closing and the rest mid-year. Event types naming a kick-off or closing then decide
@@ -130,17 +130,18 @@ def _by_dates(days: pd.Series) -> pd.Series:
 def _between_events(days: pd.Series, named: pd.Series, site: pd.Series) -> pd.Series:
     """The phase of each dated document by the kick-off and closing events (``named``)
     around it: kickoff up to its site's last kick-off date, closing from its site's
-    first closing date, mid-year between; the study's first kick-off and last closing
-    for a site without both; NaN for all when the study has not both in that order."""
+    first closing date, mid-year between; the study's first kick-off or last closing
+    where the site has none (or its own are in the wrong order); NaN for all when the
+    study has not both in that order."""
     kickoff, closing = days.where(named == "kickoff"), days.where(named == "closing")
     first, last = kickoff.min(), closing.max()
     phase = pd.Series(np.nan, index=days.index, dtype=object)
     if not first < last:
         return phase
-    start = kickoff.groupby(site).transform("max")
-    end = closing.groupby(site).transform("min")
-    own = start < end
-    start, end = start.where(own, first), end.where(own, last)
+    start = kickoff.groupby(site).transform("max").fillna(first)
+    end = closing.groupby(site).transform("min").fillna(last)
+    ordered = start < end
+    start, end = start.where(ordered, first), end.where(ordered, last)
     phase[days.notna()] = "mid-year"
     phase[days <= start] = "kickoff"
     phase[days >= end] = "closing"

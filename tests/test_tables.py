@@ -174,18 +174,22 @@ def test_each_sites_kickoff_and_closing_events_bound_its_phases():
                            / "manifest.csv", dtype=str)
     meant = manifest.pop("phase")
     assert document_phases(manifest).tolist() == meant.tolist()
-    # a site's own events bound its documents; a site without both (cross-site calls)
-    # takes the study's first kick-off and last closing
+    # a site's own events bound its documents; a site without its own kick-off or
+    # closing (cross-site calls; the West, which joined late and has not closed) takes
+    # the study's first kick-off or last closing
     documents = pd.DataFrame({
-        "site": ["North", "North", "North", "South", "South", "South", "all", "all"],
+        "site": ["North", "North", "North", "South", "South", "South", "all", "all",
+                 "West", "West", "West"],
         "event_type": ["kickoff_convening", "coaching_call", "closing_convening",
                        "kickoff_convening", "coaching_call", "closing_convening",
-                       "community_of_practice", "community_of_practice"],
+                       "community_of_practice", "community_of_practice",
+                       "coaching_call", "kickoff_convening", "coaching_call"],
         "date": ["2019-01-01", "2019-05-01", "2019-09-01", "2019-04-01", "2019-10-01",
-                 "2019-12-01", "2019-02-01", "2019-11-01"]})
+                 "2019-12-01", "2019-02-01", "2019-11-01", "2019-05-01", "2019-06-01",
+                 "2019-11-01"]})
     assert document_phases(documents).tolist() == [
         "kickoff", "mid-year", "closing", "kickoff", "mid-year", "closing", "mid-year",
-        "mid-year"]
+        "mid-year", "kickoff", "kickoff", "mid-year"]
 
 
 def test_another_sites_kickoff_on_a_date_leaves_this_sites_documents_to_their_date():
