@@ -2,8 +2,8 @@
 
 Tokenised segments are cached per document (token attribute arrays) keyed by the
 document's SHA-256, the unit and the pipeline, so re-coding after a codebook edit
-only re-runs matching; a new pipeline's or format's folder replaces the one it
-supersedes (:mod:`dialogcode.cache_folders`).
+only re-runs matching; the folders a new pipeline's or format's key supersedes are
+removed once unused (:mod:`dialogcode.cache_folders`).
 """
 from __future__ import annotations
 
@@ -80,8 +80,9 @@ class DocCache:
         return [text for text in texts if text is not None] if None in texts else texts
 
     def _open(self, create: bool) -> None:
-        """Mark this cache's folder as its model's, once; with ``create``, make it when
-        missing and remove the folders its key supersedes (:mod:`.cache_folders`)."""
+        """Open this cache's folder once (:func:`.cache_folders.open_folder`: marked as
+        its model's and as in use, the folders its key supersedes removed); with
+        ``create``, make it when missing."""
         if not self._opened and (create or self.folder.is_dir()):
             open_folder(self.folder, self.model)
             self._opened = True
