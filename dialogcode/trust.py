@@ -48,10 +48,12 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     train now (:func:`~dialogcode.learned.model_digest`; None when not known). Without
     ``modelled`` (no learned model coded the study) the figures are the rules' alone."""
     if per_code is None or design is None:
+        stale, commands = _unchecked_stale(modelled, coded_with, training)
         return {"paragraph": "This coding has not been checked against a person's coding. "
                              "Until it is (code some documents by hand, then run `dialogcode "
                              "evaluate --reference CODER`), treat every count below as "
-                             "unverified.", "levels": {}, "stale": "", "commands": []}
+                             "unverified.", "levels": {}, "stale": stale,
+                "commands": commands}
     overall = per_code[per_code["code_id"] == ALL].set_index("method")
     method = "rules+model" if modelled else "rules"
     both, rules = overall.loc[method], overall.loc["rules"]
@@ -77,6 +79,24 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
                              current)
     return {"paragraph": paragraph, "levels": {k: v for k, v in grouped.items() if v},
             "stale": stale, "commands": commands, "reference": design["reference"]}
+
+
+def _unchecked_stale(modelled: bool, made: str | None, stored: str | None
+                     ) -> tuple[str, list[str]]:
+    """Without an evaluation: why the model codings (their model's training digest
+    ``made``) are not those of the model in out/model (digest ``stored``, None without
+    one), when they are not, and the command that fixes it."""
+    if not modelled or stored is None:
+        return "", []
+    if not made:            # an earlier dialogcode's codings (rule_id `model`)
+        return ("These codings were made before dialogcode recorded which learned model "
+                "made them, so they may not be those of the model in out/model"), \
+            ["dialogcode code"]
+    if made != stored:      # a model learned since `code`
+        return ("These codings were made by an earlier learned model than the one in "
+                "out/model, which was trained since on changed coder files or review "
+                "decisions, or with other learn settings"), ["dialogcode code"]
+    return "", []
 
 
 def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None,

@@ -394,6 +394,41 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     assert box in page and 'class="flag">These' not in page
 
 
+def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models(study):
+    # no reference coder and no `evaluate`: the box has no figures, but it must still
+    # say when `learn` ran after `code`, so the codings are not out/model's
+    assert invoke("run", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert (codings["source"] == "model").any()
+    assert not (study / "out" / "evaluation").exists()
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "has not been checked against a person" in page and 'class="flag">These' not in page
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These codings were made by an earlier learned model than the one in "
+            "out/model, which was trained since on changed coder files or review "
+            "decisions, or with other learn settings: run\n<code>dialogcode code</code>."
+            ) in page
+    # codings of an earlier dialogcode (rule_id `model`) cannot be matched either
+    path = study / "out" / "codings.parquet"
+    codings = pd.read_parquet(path)
+    codings.loc[codings["source"] == "model", "rule_id"] = "model"
+    codings.to_parquet(path, index=False)
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These codings were made before dialogcode recorded which learned model made "
+            "them, so they may not be those of the model in out/model: run\n<code>"
+            "dialogcode code</code>.") in page
+    # `run` codes again with the new model, and its report stage has nothing to flag
+    assert invoke("run", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "has not been checked against a person" in page and 'class="flag">These' not in page
+
+
 def test_evaluate_scores_a_parent_code_rolled_up_as_the_report_counts_it(study):
     book = study / "codebooks" / "test.yaml"
     book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",
