@@ -16,6 +16,8 @@ from .evaluate import ALL
 
 MIN_REFERENCE = 5
 LEVELS = ("good", "fair", "low", "too few to tell")
+TRAINED_SINCE = ("which was trained since on changed coder files or review decisions, or "
+                 "with other learn settings")
 
 
 def _tenths(value: float) -> str:
@@ -94,8 +96,7 @@ def _unchecked_stale(modelled: bool, made: str | None, stored: str | None
             ["dialogcode code"]
     if made != stored:      # a model learned since `code`
         return ("These codings were made by an earlier learned model than the one in "
-                "out/model, which was trained since on changed coder files or review "
-                "decisions, or with other learn settings"), ["dialogcode code"]
+                f"out/model, {TRAINED_SINCE}"), ["dialogcode code"]
     return "", []
 
 
@@ -118,11 +119,9 @@ def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None
             remake + ([evaluate] if figures != stored else [])
     if stored is not None and made != stored:       # a model learned since `code`
         why = ("These codings were made by an earlier learned model than the one these "
-               "figures describe, which was trained since on changed coder files or "
-               "review decisions, or with other learn settings" if figures == stored else
+               f"figures describe, {TRAINED_SINCE}" if figures == stored else
                "These codings were made by an earlier learned model than the one in "
-               "out/model, which was trained since on changed coder files or review "
-               "decisions, or with other learn settings; the figures are "
+               f"out/model, {TRAINED_SINCE}; the figures are "
                + ("of the earlier one" if figures == made else "of neither"))
         return why, ["dialogcode code"] + ([evaluate] if figures != stored else [])
     if figures != made and figures == current:      # evaluate after the codings changed
