@@ -2,7 +2,8 @@
 
 Tokenised segments are cached per document (token attribute arrays) keyed by the
 document's SHA-256, the unit and the pipeline, so re-coding after a codebook edit
-only re-runs matching.
+only re-runs matching; the folders a new pipeline's or format's key supersedes are
+removed once unused (:mod:`dialogcode.cache_folders`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from spacy.attrs import DEP, HEAD, LEMMA, LOWER, NORM, ORTH, POS, SENT_START, SP
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .cache_folders import open_folder
 from .codebook import Codebook
 from .nlp import (check_lengths, lemmatizer_only, load_pipeline, matching_components,
                   pipeline_id)
@@ -49,6 +51,7 @@ class DocCache:
     def __init__(self, folder: Path | None, model: str):
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
         self.folder = folder / key if folder else None
+        self.model, self._opened = model, False
         self.hits = self.misses = 0
         self._vocab = None
         self._added: set[str] = set()       # strings load has added to self._vocab
@@ -76,6 +79,14 @@ class DocCache:
         texts = self._texts.get(hashes, look_up).tolist()
         return [text for text in texts if text is not None] if None in texts else texts
 
+    def _open(self, create: bool) -> None:
+        """Open this cache's folder once (:func:`.cache_folders.open_folder`: marked as
+        its model's and as in use, the folders its key supersedes removed); with
+        ``create``, make it when missing."""
+        if not self._opened and (create or self.folder.is_dir()):
+            open_folder(self.folder, self.model)
+            self._opened = True
+
     def _path(self, sha256: str, unit: str) -> Path | None:
         return self.folder / f"{sha256}-{unit}.tokens" if self.folder else None
 
@@ -85,6 +96,8 @@ class DocCache:
         segment's number of tokens, and the attributes of the arrays' columns (the
         others are zero); their strings are added to ``vocab``."""
         path = self._path(sha256, unit)
+        if path is not None:
+            self._open(create=False)
         if path is None or not path.is_file():
             self.misses += 1
             return None
@@ -122,6 +135,7 @@ class DocCache:
         path = self._path(sha256, unit)
         if path is None or not len(lengths):
             return
+        self._open(create=True)
         held = numpy.flatnonzero(tokens.any(axis=0)).tolist()
         strings = [c for c in held if attrs[c] in _STRING_ATTRS]
         write_token_file(path, tokens[:, held], lengths,

@@ -128,6 +128,22 @@ def _matches(frame: pd.DataFrame, patterns: list[str]) -> pd.Series:
                         ).astype(bool)
 
 
+def _admitted(spec: LessonsFile, evidence: Evidence, frame: pd.DataFrame) -> pd.Series:
+    """Whether each row of ``frame`` (with site, event_type, phase, speaker and role)
+    passes the site, event type, phase and role filters of ``evidence``. A role
+    takes the speaker labels lessons.yaml gives it, else the speakers with that role."""
+    keep = pd.Series(True, index=frame.index)
+    for field, column in (("sites", "site"), ("event_types", "event_type"),
+                          ("phases", "phase")):
+        if getattr(evidence, field):
+            keep &= frame[column].isin(getattr(evidence, field))
+    if evidence.roles:
+        patterns = [p for role in evidence.roles for p in spec.roles.get(role, [])]
+        keep &= _matches(frame, patterns) | frame["role"].isin(
+            [role for role in evidence.roles if role not in spec.roles])
+    return keep
+
+
 def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
                      documents: pd.DataFrame, book: Codebook,
                      roles: pd.Series | None = None) -> pd.DataFrame:
@@ -144,15 +160,7 @@ def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.Data
     for lesson in spec.lessons:
         for evidence in lesson.evidence:
             codes = {d for c in evidence.codes for d in descendants(book, c)}
-            keep = located["code_id"].isin(codes)
-            for field, column in (("sites", "site"), ("event_types", "event_type"),
-                                  ("phases", "phase")):
-                if getattr(evidence, field):
-                    keep &= located[column].isin(getattr(evidence, field))
-            if evidence.roles:
-                patterns = [p for role in evidence.roles for p in spec.roles.get(role, [])]
-                keep &= _matches(located, patterns) | located["role"].isin(
-                    [role for role in evidence.roles if role not in spec.roles])
+            keep = located["code_id"].isin(codes) & _admitted(spec, evidence, located)
             parts.append(located[keep].assign(lesson_id=lesson.id))
     columns = [*codings.columns, "lesson_id"]
     if not parts:
@@ -174,22 +182,15 @@ def filters_text(lesson: Lesson) -> str:
     return " | ".join(items)
 
 
-def _phases_counted(lesson: Lesson, frame: pd.DataFrame) -> set[str] | None:
-    """The phases whose segments can support ``lesson``: those of the segments (of
-    ``frame``, with site, event type and phase) that pass the site, event type and phase
-    filters of one of its evidence items; None for every phase when an item has none
-    of these filters."""
-    counted = set()
-    for evidence in lesson.evidence:
-        if not (evidence.sites or evidence.event_types or evidence.phases):
-            return None
-        keep = pd.Series(True, index=frame.index)
-        for field, column in (("sites", "site"), ("event_types", "event_type"),
-                              ("phases", "phase")):
-            if getattr(evidence, field):
-                keep &= frame[column].isin(getattr(evidence, field))
-        counted |= set(frame.loc[keep, "phase"].dropna())
-    return counted
+def _admitted_by_phase(spec: LessonsFile, frame: pd.DataFrame) -> pd.Series:
+    """The codable segments of ``frame`` (with site, event type, phase, speaker and
+    role) that each lesson's filters admit, by lesson_id and phase: those passing the
+    filters of one of its evidence items (every segment when an item has none)."""
+    codable = frame[frame["codable"]]
+    return pd.concat({lesson.id: codable[np.logical_or.reduce(
+        [_admitted(spec, evidence, codable) for evidence in lesson.evidence])]
+        .groupby("phase")["seg_id"].count() for lesson in spec.lessons},
+        names=["lesson_id", "phase"])
 
 
 def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
@@ -199,8 +200,9 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     share of segments at kick-off and closing and the change, a flag when the evidence
     is thin, and its best quotes (staff's words last, by ``roles``)."""
     frame = segment_frame(segments, documents)
+    frame["role"] = frame["seg_id"].map(roles.of(segments).set_axis(segments["seg_id"]))
     support = evidence_codings(spec, codings, segments, documents, book,
-                               roles.of(segments).set_axis(segments["seg_id"]))
+                               frame.set_index("seg_id")["role"])
     coded = support[["lesson_id", "seg_id"]].drop_duplicates().merge(frame, on="seg_id")
     coded["event"] = event_keys(coded)
     phase_totals = frame[frame["codable"]].groupby("phase")["seg_id"].count()
@@ -211,15 +213,12 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     by_phase = (coded.groupby(["lesson_id", "phase"])["seg_id"].nunique()
                 .reindex(grid, fill_value=0).rename("segments").reset_index()
                 .astype({"segments": "int64"}))
-    by_phase["phase_segments"] = by_phase["phase"].map(phase_totals).astype("int64")
-    by_phase["share"] = (by_phase["segments"] / by_phase["phase_segments"]).round(4)
-    places = frame[["site", "event_type", "phase"]].drop_duplicates()
-    left_out = [(lesson.id, phase) for lesson in spec.lessons
-                if (counted := _phases_counted(lesson, places)) is not None
-                for phase in phases if phase not in counted]
-    # a phase the lesson's own filters leave out has no share (0 by the filter)
-    by_phase.loc[pd.MultiIndex.from_frame(by_phase[["lesson_id", "phase"]]).isin(left_out),
-                 "share"] = np.nan
+    by_phase["phase_segments"] = (_admitted_by_phase(spec, frame)
+                                  .reindex(grid, fill_value=0).to_numpy(dtype="int64"))
+    # a phase whose segments the lesson's own filters all leave out has no share (it
+    # would be 0 by the filter)
+    by_phase["share"] = (by_phase["segments"] / by_phase["phase_segments"].where(
+        by_phase["phase_segments"] > 0)).round(4)
     rows = []
     for lesson in spec.lessons:
         mine = coded[coded["lesson_id"] == lesson.id]

@@ -3,13 +3,13 @@
 Terms go into two ``PhraseMatcher``s (``LOWER`` and ``LEMMA``), token patterns into a
 ``Matcher``; proximity rules pair phrase hits within a token window, and exclusions
 veto hits near a veto phrase. Overlapping hits of one code in one segment merge into
-one span, so nothing is double counted. A document's segments are matched in one doc
-(:meth:`CompiledCodebook.match_segments`), each as if it stood alone.
+one span, so nothing is double counted (how hits combine: :mod:`dialogcode.hits`). A
+document's segments are matched in one doc (:meth:`CompiledCodebook.match_segments`),
+each as if it stood alone.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from itertools import chain
 
 import numpy
@@ -17,22 +17,14 @@ from spacy.attrs import DEP, LEMMA, LOWER, ORTH, SENT_START
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher, PhraseMatcher
-from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .codebook import Code, Codebook
 from .errors import CodebookError
+from .hits import Hit, crosses_sentence, merge_hits, vetoed
 from .regexes import regex_problem, regexes_in, with_bounded_regexes
 from .windows import anchored_windows
-
-
-@dataclass(frozen=True)
-class Hit:
-    code_id: str
-    rule_id: str        # e.g. "term:getting evicted", "tokens:2", "near:1"; merged: "a;b"
-    start: int          # token offsets into the segment doc
-    end: int
 
 
 def check_patterns(code: Code) -> list[tuple[str, str]]:
@@ -371,8 +363,8 @@ class CompiledCodebook:
         if near_parts:
             hits.extend(self._pair(doc, near_parts, annotated))
         if vetoes:
-            hits = [h for h in hits if not _vetoed(h, vetoes.get(h.code_id, ()))]
-        return _merge(hits)
+            hits = [h for h in hits if not vetoed(h, vetoes.get(h.code_id, ()))]
+        return merge_hits(hits)
 
     def _pair(self, doc: Doc, near_parts, annotated: bool) -> list[Hit]:
         hits = []
@@ -385,25 +377,15 @@ class CompiledCodebook:
                     if overlap or gap > rule.within:
                         continue
                     start, end = min(a_start, b_start), max(a_end, b_end)
-                    if rule.scope == "sentence" and _crosses_sentence(doc, start, end, annotated):
+                    if rule.scope == "sentence" and crosses_sentence(doc, start, end, annotated):
                         continue
                     hits.append(Hit(code_id, rule_id, start, end))
         return hits
 
 
-_SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
 _ROLES = ("hit", "a", "b", "veto")
 _LOW_BITS = numpy.uint64(0xFFFF)   # of a token's hash, to rule most tokens out at once
 _HIT, _A, _B, _VETO = range(len(_ROLES))
-
-
-def _crosses_sentence(doc: Doc, start: int, end: int, annotated: bool) -> bool:
-    """Whether tokens start..end span a sentence boundary: the parser's or senter's
-    boundaries when the pipeline sets them (``annotated``), else sentence-final
-    punctuation inside the span (the rule spaCy's sentencizer applies)."""
-    if annotated:
-        return any(doc[i].is_sent_start for i in range(start + 1, end))
-    return any(doc[i].text in _SENTENCE_END for i in range(start, end - 1))
 
 
 def _optional(op) -> bool:
@@ -431,36 +413,3 @@ def _max_length(pattern: list[dict]) -> int | None:
         else:
             total += 1
     return total
-
-
-def _vetoed(hit: Hit, vetoes) -> bool:
-    for rule, start, end in vetoes:
-        if start < hit.end and hit.start < end:
-            return True
-        before = 0 <= hit.start - end <= rule.window
-        after = 0 <= start - hit.end <= rule.window
-        if (rule.side in ("before", "both") and before) or \
-                (rule.side in ("after", "both") and after):
-            return True
-    return False
-
-
-def _merge(hits: list[Hit]) -> list[Hit]:
-    """Union overlapping hits of the same code; rule ids of merged hits are joined."""
-    merged: list[Hit] = []
-    by_code: dict[str, list[Hit]] = defaultdict(list)
-    for hit in hits:
-        by_code[hit.code_id].append(hit)
-    for code_id, items in by_code.items():
-        items.sort(key=lambda h: (h.start, h.end))
-        start, end, rules = items[0].start, items[0].end, [items[0].rule_id]
-        for hit in items[1:]:
-            if hit.start < end:
-                end = max(end, hit.end)
-                if hit.rule_id not in rules:
-                    rules.append(hit.rule_id)
-            else:
-                merged.append(Hit(code_id, ";".join(rules), start, end))
-                start, end, rules = hit.start, hit.end, [hit.rule_id]
-        merged.append(Hit(code_id, ";".join(rules), start, end))
-    return merged

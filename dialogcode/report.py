@@ -122,9 +122,18 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
               for name in progress_steps(list(drawings), desc="report", enabled=progress)}
     pairs = cooccurrence[cooccurrence["code_a"] < cooccurrence["code_b"]]
     pairs = pairs.sort_values(["jaccard", "both"], ascending=False, kind="stable").head(15)
+    # a lesson's shares count the segments its filters admit: few of them are small
+    # numbers, and fewer than all of the phase's are "the segments its filters admit"
+    lesson_by_phase = tables.get("lesson_by_phase")
+    few = filtered = set()
+    if lesson_by_phase is not None:
+        ends = lesson_by_phase[lesson_by_phase["phase"].isin(["kickoff", "closing"])]
+        few = set(ends.loc[ends["phase_segments"] < min_segments, "lesson_id"])
+        whole = ends["phase"].map(by_phase.groupby("phase")["group_segments"].max())
+        filtered = set(ends.loc[ends["phase_segments"] != whole, "lesson_id"])
     lesson_rows = None if lessons is None else [
-        {**row, "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"]
-                                                 == row["lesson_id"]])}
+        {**row, "small": row["lesson_id"] in few, "filtered": row["lesson_id"] in filtered,
+         "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
         for row in _records(lessons)]
     agreement = _records(tables.get("agreement"))
     contents = {"overview": True, "codes-by-site": True, "change": True,

@@ -74,24 +74,77 @@ def document_phases(documents: pd.DataFrame) -> pd.Series:
     ``documents``.
 
     Taken from a manifest ``phase`` column when there is one. Otherwise event types
-    naming a kick-off or closing decide, and the rest fall into thirds of the study's
-    date range (first third kickoff, last third closing). Undated documents of other
-    event types get no phase, and so do all of them when every date is the same day.
+    naming a kick-off or closing set the bounds: a site's documents up to the date of
+    its (last) kick-off event are kickoff, from its (first) closing event's date
+    closing, and those between mid-year; a site without one of these takes the study's
+    first kick-off or last closing. A study without both falls back on the dates: one
+    held on two days has a kick-off day and a closing day, one held on three days a day
+    each; over more days, the first third of the date range is kickoff, the last third
+    closing and the rest mid-year. Event types naming a kick-off or closing then decide
+    for their documents and for the others of their site and date (a site visit on the
+    day of the site's closing convening is at closing), unless those hold both.
+    Undated documents of other event types get no phase, and so do all of them when
+    every date is the same day.
     """
     if not phases_inferred(documents):
         return documents["phase"].replace("", np.nan)
     event = documents.get("event_type", pd.Series("", index=documents.index)).fillna("")
     event = event.astype(str).str.replace(WORD_START, " ", regex=True).str.lower()
-    dates = pd.to_datetime(documents.get("date"), errors="coerce")
-    phase = pd.Series(np.nan, index=documents.index, dtype=object)
-    low, high = dates.min(), dates.max()
-    if high > low:           # one day (a survey, a single meeting) has no year to split
+    days = pd.to_datetime(documents.get("date", pd.Series(None, index=documents.index)),
+                          errors="coerce").dt.normalize()
+    named = pd.Series(np.nan, index=documents.index, dtype=object)
+    named[event.str.contains(KICKOFF_EVENT)] = "kickoff"
+    named[event.str.contains(CLOSING_EVENT)] = "closing"
+    site = documents.get("site", pd.Series("", index=documents.index)).fillna("").astype(str)
+    phase = _between_events(days, named, site)
+    if phase.isna().all():
+        phase = _by_dates(days)
+    # a site's documents of a date share the phase its named events give it (when they
+    # agree); another site's kick-off on that date (cohorts starting apart) says nothing
+    of_day = named.groupby([site, days]).agg(lambda values: set(values.dropna()))
+    of_day = {key: found.pop() for key, found in of_day.items() if len(found) == 1}
+    by_day = pd.Series([of_day.get(key) for key in zip(site, days)], index=documents.index,
+                       dtype=object)
+    phase = phase.mask(by_day.notna(), by_day)
+    return phase.mask(named.notna(), named)
+
+
+def _by_dates(days: pd.Series) -> pd.Series:
+    """The phase of each dated document by the study's dates alone: on two days a
+    kick-off and a closing day, on three a day each, over more the first third of the
+    date range kickoff, the last third closing and the rest mid-year."""
+    phase = pd.Series(np.nan, index=days.index, dtype=object)
+    held = days.dropna().drop_duplicates().sort_values().tolist()
+    if len(held) in (2, 3):     # a meeting over a few days: its days, not thirds of them
+        names = dict(zip(held, ["kickoff", "closing"] if len(held) == 2 else PHASES))
+        phase[days.notna()] = days[days.notna()].map(names)
+    elif len(held) > 3:
+        low, high = held[0], held[-1]
         third = (high - low) / 3
-        phase[dates.notna()] = "mid-year"
-        phase[dates <= low + third] = "kickoff"
-        phase[dates >= high - third] = "closing"
-    phase[event.str.contains(KICKOFF_EVENT)] = "kickoff"
-    phase[event.str.contains(CLOSING_EVENT)] = "closing"
+        phase[days.notna()] = "mid-year"
+        phase[days <= low + third] = "kickoff"
+        phase[days >= high - third] = "closing"
+    return phase
+
+
+def _between_events(days: pd.Series, named: pd.Series, site: pd.Series) -> pd.Series:
+    """The phase of each dated document by the kick-off and closing events (``named``)
+    around it: kickoff up to its site's last kick-off date, closing from its site's
+    first closing date, mid-year between; the study's first kick-off or last closing
+    where the site has none (or its own are in the wrong order); NaN for all when the
+    study has not both in that order."""
+    kickoff, closing = days.where(named == "kickoff"), days.where(named == "closing")
+    first, last = kickoff.min(), closing.max()
+    phase = pd.Series(np.nan, index=days.index, dtype=object)
+    if not first < last:
+        return phase
+    start = kickoff.groupby(site).transform("max").fillna(first)
+    end = closing.groupby(site).transform("min").fillna(last)
+    ordered = start < end
+    start, end = start.where(ordered, first), end.where(ordered, last)
+    phase[days.notna()] = "mid-year"
+    phase[days <= start] = "kickoff"
+    phase[days >= end] = "closing"
     return phase
 
 

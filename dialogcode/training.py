@@ -6,7 +6,8 @@ Each training *item* is a text with a label per codable code: 1 (the code applie
 - **Coders' files** (``codings/<coder>.csv``; those named in ``learn: coders`` or every
   one): each substantive segment a coder read (:func:`read_segments`) is an item,
   positive for the codes any of these coders gave it and negative for every other code
-  (except the codes of a category, ``codable: false``, a coder gave it: unknown).
+  (except the codes of a category, ``codable: false``, a coder gave it, and the parents
+  of a sub-code given without them: unknown).
 - **Review decisions** (``decisions.csv``): ``accept`` makes the code positive on that
   segment, ``reject`` negative, whatever a coder file says (the decision came later).
   A decided segment no coder read is an item known for the decided codes only.
@@ -169,6 +170,19 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
                                          decisions["decision"]):
         if seg_id in text_of.index and code_id in index:
             row(seg_id)[index[code_id]] = 1 if decision == "accept" else 0
+    # a sub-code is given in place of its parent, which the tables and evaluate's
+    # per-code figures count rolled up: it says nothing of whether the parent itself
+    # would be given, so its ancestors are unknown there (unless coded or rejected); not
+    # positive, which would teach the parent's model to code beside every sub-code, as
+    # people do not (evaluate counts each coding as applied)
+    rejected = set(zip(decisions.loc[decisions["decision"] == "reject", "seg_id"],
+                       decisions.loc[decisions["decision"] == "reject", "code_id"]))
+    for seg_id, labels in rows.items():
+        for j in np.flatnonzero(labels == 1):
+            for parent in ancestors(book, codes[j])[1:]:
+                if parent in index and labels[index[parent]] == 0 and (
+                        seg_id, parent) not in rejected:
+                    labels[index[parent]] = -1
     item_ids = list(rows)
     doc_ids = [doc_of[s] for s in item_ids]
     texts = [text_of[s] for s in item_ids]

@@ -16,6 +16,8 @@ from .evaluate import ALL
 
 MIN_REFERENCE = 5
 LEVELS = ("good", "fair", "low", "too few to tell")
+TRAINED_SINCE = ("which was trained since on changed coder files or review decisions, or "
+                 "with other learn settings")
 
 
 def _tenths(value: float) -> str:
@@ -48,10 +50,12 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     train now (:func:`~dialogcode.learned.model_digest`; None when not known). Without
     ``modelled`` (no learned model coded the study) the figures are the rules' alone."""
     if per_code is None or design is None:
+        stale, commands = _unchecked_stale(modelled, coded_with, training)
         return {"paragraph": "This coding has not been checked against a person's coding. "
                              "Until it is (code some documents by hand, then run `dialogcode "
                              "evaluate --reference CODER`), treat every count below as "
-                             "unverified.", "levels": {}, "stale": "", "commands": []}
+                             "unverified.", "levels": {}, "stale": stale,
+                "commands": commands}
     overall = per_code[per_code["code_id"] == ALL].set_index("method")
     method = "rules+model" if modelled else "rules"
     both, rules = overall.loc[method], overall.loc["rules"]
@@ -79,6 +83,23 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
             "stale": stale, "commands": commands, "reference": design["reference"]}
 
 
+def _unchecked_stale(modelled: bool, made: str | None, stored: str | None
+                     ) -> tuple[str, list[str]]:
+    """Without an evaluation: why the model codings (their model's training digest
+    ``made``) are not those of the model in out/model (digest ``stored``, None without
+    one), when they are not, and the command that fixes it."""
+    if not modelled or stored is None:
+        return "", []
+    if not made:            # an earlier dialogcode's codings (rule_id `model`)
+        return ("These codings were made before dialogcode recorded which learned model "
+                "made them, so they may not be those of the model in out/model"), \
+            ["dialogcode code"]
+    if made != stored:      # a model learned since `code`
+        return ("These codings were made by an earlier learned model than the one in "
+                f"out/model, {TRAINED_SINCE}"), ["dialogcode code"]
+    return "", []
+
+
 def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None,
            stored: str | None, current: str | None) -> tuple[str, list[str]]:
     """Why the figures (of ``design``) or the codings (their model's training digest
@@ -98,11 +119,9 @@ def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None
             remake + ([evaluate] if figures != stored else [])
     if stored is not None and made != stored:       # a model learned since `code`
         why = ("These codings were made by an earlier learned model than the one these "
-               "figures describe, which was trained since on changed coder files or "
-               "review decisions, or with other learn settings" if figures == stored else
+               f"figures describe, {TRAINED_SINCE}" if figures == stored else
                "These codings were made by an earlier learned model than the one in "
-               "out/model, which was trained since on changed coder files or review "
-               "decisions, or with other learn settings; the figures are "
+               f"out/model, {TRAINED_SINCE}; the figures are "
                + ("of the earlier one" if figures == made else "of neither"))
         return why, ["dialogcode code"] + ([evaluate] if figures != stored else [])
     if figures != made and figures == current:      # evaluate after the codings changed

@@ -1,4 +1,7 @@
 """Coding segments: exact offsets, multi-label, exclusions, lemma vs exact, cache."""
+import os
+import time
+
 import pytest
 from click.testing import CliRunner
 
@@ -86,6 +89,74 @@ def test_cache_makes_recoding_skip_tokenising(study, tmp_path):
     assert "one apartment" in set(again["quote"]) and "Three families" not in set(again["quote"])
     _, warm = codings_for(study, cache_dir=cache_dir)
     assert warm.equals(first)
+
+
+def _folder(parent, name, files, unused_for=0):
+    """A folder of ``files`` (name -> text) whose files were last touched
+    ``unused_for`` seconds ago."""
+    folder = parent / name
+    folder.mkdir(parents=True)
+    for file, text in files.items():
+        (folder / file).write_text(text, encoding="utf-8")
+        os.utime(folder / file, (time.time() - unused_for,) * 2)
+    return folder
+
+
+DAYS = 3 * 24 * 3600
+SHA = "ab" * 32
+MARK = '{"model": "%s", "key": "%s"}'
+
+
+def test_a_new_cache_key_removes_the_unused_folders_it_supersedes_and_nothing_else(
+        study, tmp_path, monkeypatch):
+    cache_dir = tmp_path / "out" / "cache"
+
+    def marked(name, model="blank", unused_for=DAYS, **more):
+        return _folder(cache_dir, name, {"cache.json": MARK % (model, name),
+                                         f"{SHA}-turn.tokens": "x", **more}, unused_for)
+
+    older = marked("0123456789ab")
+    in_use = marked("00000000000c", unused_for=60)     # a run still reading it
+    other_model = marked("bbbbbbbbbbbb", model="en_other")
+    with_notes = marked("cccccccccccc", **{"notes.txt": "mine"})
+    being_written = marked("00000000000d", **{f".{SHA}-turn.123-ab.tmp.tokens": "x"})
+    # unmarked: from before marks (which pipeline's cannot be told) or not ours
+    unmarked = _folder(cache_dir, "00000000000a", {f"{SHA}-turn.tokens": "x"}, DAYS)
+    empty = _folder(cache_dir, "00000000000e", {})
+    unreadable = _folder(cache_dir, "dddddddddddd", {"cache.json": "{not json"}, DAYS)
+    target = _folder(tmp_path / "elsewhere", "ffffffffffff",
+                     {"cache.json": MARK % ("blank", "ffffffffffff"),
+                      f"{SHA}-turn.tokens": "x"}, DAYS)
+    (cache_dir / "ffffffffffff").symlink_to(target, target_is_directory=True)
+    codings_for(study, cache_dir=cache_dir)
+    current = DocCache(cache_dir, "blank").folder
+    assert list(current.glob("*.tokens")) and (current / "cache.json").is_file()
+    assert f'"key": "{current.name}"' in (current / "cache.json").read_text(encoding="utf-8")
+    assert not older.exists()
+    kept = (in_use, other_model, being_written, unmarked, empty, unreadable)
+    assert all(len(list(f.iterdir())) == n for f, n in zip(kept, (2, 2, 3, 1, 0, 1)))
+    # a folder someone put a file in keeps it, and ours beside it
+    assert sorted(p.name for p in with_notes.iterdir()) == sorted(
+        ["cache.json", f"{SHA}-turn.tokens", "notes.txt"])
+    assert len(list(target.iterdir())) == 2 and (cache_dir / "ffffffffffff").is_symlink()
+    # the next format: the folder just written is superseded in turn, but kept while
+    # it has been used within a day; reading the new one again removes nothing more
+    monkeypatch.setattr("dialogcode.coding.CACHE_FORMAT", "next")
+    _, first = codings_for(study, cache_dir=cache_dir)
+    newer = DocCache(cache_dir, "blank").folder
+    assert current.is_dir() and list(newer.glob("*.tokens"))
+    os.utime(current / "cache.json", (time.time() - DAYS,) * 2)
+    _, again = codings_for(study, cache_dir=cache_dir)
+    assert again.equals(first) and not current.exists() and newer.is_dir()
+
+
+def test_a_cache_folder_from_before_marks_is_marked_not_removed(study, tmp_path):
+    cache_dir = tmp_path / "cache"
+    codings_for(study, cache_dir=cache_dir)
+    current = DocCache(cache_dir, "blank").folder
+    (current / "cache.json").unlink()               # as written before folders were marked
+    codings_for(study, cache_dir=cache_dir)
+    assert '"blank"' in (current / "cache.json").read_text(encoding="utf-8")
 
 
 def test_code_command_prints_summary_and_writes_codings(study):

@@ -320,7 +320,12 @@ def test_report_marks_inferred_phases_and_takes_the_minimum_from_the_config(buil
     assert result.exit_code == 0, result.output
     html = (root / "out" / "report.html").read_text(encoding="utf-8")
     assert "Phases are inferred" in html
-    assert "small numbers" not in html       # kick-off has 4 segments, closing 5
+    # kick-off has 4 segments, closing 5: no phase is small numbers; the lesson on P1's
+    # words counts P1's 2 segments at kick-off and 2 at closing, which are
+    assert "small numbers</span>:" not in html
+    lessons = html[html.index('<section id="lessons">'):]
+    assert lessons.count("small numbers") == 1
+    assert "small numbers" in lessons[lessons.index('id="lesson-leads-on-risk"'):]
 
 
 def test_report_command_writes_where_asked(built, tmp_path):

@@ -394,6 +394,41 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     assert box in page and 'class="flag">These' not in page
 
 
+def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models(study):
+    # no reference coder and no `evaluate`: the box has no figures, but it must still
+    # say when `learn` ran after `code`, so the codings are not out/model's
+    assert invoke("run", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert (codings["source"] == "model").any()
+    assert not (study / "out" / "evaluation").exists()
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "has not been checked against a person" in page and 'class="flag">These' not in page
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These codings were made by an earlier learned model than the one in "
+            "out/model, which was trained since on changed coder files or review "
+            "decisions, or with other learn settings: run\n<code>dialogcode code</code>."
+            ) in page
+    # codings of an earlier dialogcode (rule_id `model`) cannot be matched either
+    path = study / "out" / "codings.parquet"
+    codings = pd.read_parquet(path)
+    codings.loc[codings["source"] == "model", "rule_id"] = "model"
+    codings.to_parquet(path, index=False)
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert ("These codings were made before dialogcode recorded which learned model made "
+            "them, so they may not be those of the model in out/model: run\n<code>"
+            "dialogcode code</code>.") in page
+    # `run` codes again with the new model, and its report stage has nothing to flag
+    assert invoke("run", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "has not been checked against a person" in page and 'class="flag">These' not in page
+
+
 def test_evaluate_scores_a_parent_code_rolled_up_as_the_report_counts_it(study):
     book = study / "codebooks" / "test.yaml"
     book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",
@@ -451,6 +486,38 @@ def test_a_category_a_coder_gave_leaves_its_codes_unknown_not_absent(study):
     assert data.codes == ["risk.housing", "risk.control"]
     assert data.labels[items.index("call5:t1")].tolist() == [-1, -1]
     assert data.labels[items.index("call5:t2")].tolist() == [0, 0]     # read whole
+
+
+def test_a_sub_code_a_coder_gave_leaves_its_parent_unknown_not_absent(study):
+    # `risk` made a code of its own: ana codes economic control as risk.control, in place
+    # of `risk`, which the tables and evaluate count rolled up; that is no sign `risk`
+    # itself is absent there, so its model must not learn it as a negative
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",
+                                             "    label: Risks\n    definition: Any risk.\n"))
+    with (study / "codings" / "ana.csv").open("a", encoding="utf-8") as coder:
+        coder.write("call0:t2,risk\ncall0:t2,risk.housing\ncall0:t3,risk\n")
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call5:t1,risk.control,accept,model,bo,,\n"
+        "call1:t1,risk,reject,model,bo,,\n", encoding="utf-8")
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    text = corpus.segments.set_index("seg_id")["text"]
+    assert text["call0:t1"] in CONTROL and text["call1:t1"] in CONTROL
+    data = training_data(opened, corpus.segments, load_codebooks(opened.codebook_files()))
+    items = list(data.item_ids)
+    assert data.codes == ["risk", "risk.housing", "risk.control"]
+
+    def labels(seg_id):
+        return data.labels[items.index(seg_id)].tolist()
+
+    assert labels("call0:t1") == [-1, 0, 1]      # the sub-code alone: parent unknown
+    assert labels("call0:t2") == [1, 1, 0]       # parent and sub-code both given
+    assert labels("call0:t3") == [1, 0, 0]       # the parent alone: its sub-codes absent
+    assert labels("call0:t5") == [0, 0, 0]       # read, nothing given
+    assert labels("call5:t1") == [-1, -1, 1]     # an accepted sub-code, nobody read it
+    assert labels("call1:t1") == [0, 0, 1]       # `risk` rejected there: a negative
 
 
 def test_evaluate_leaves_out_the_codes_of_a_category_the_reference_gave(study):

@@ -15,6 +15,7 @@ from dialogcode.coding import code_corpus
 from dialogcode.errors import ConfigError, ManifestError
 from dialogcode.export import workbook_sheets
 from dialogcode.lessons import LessonsError
+from dialogcode.report import render_study_report
 from dialogcode.roles import speaker_roles
 
 from conftest import make_study
@@ -205,3 +206,28 @@ def test_a_manifest_role_for_a_speaker_the_file_does_not_have_is_said(tmp_path):
     assert "Mria" in corpus.documents["speaker_notes"].iloc[0]
     result = CliRunner().invoke(cli, ["ingest", str(study.root)])
     assert result.exit_code == 0 and "speaker_roles gives 'Mria' a role" in result.output
+
+
+def test_a_quote_without_a_speaker_is_credited_to_no_one(tmp_path):
+    # a site visit's notes have no speaker: their quotes must not be put in anyone's
+    # mouth (nor in one called "notes") in the tables, the workbook or the report
+    root = make_study(tmp_path / "s", {"visit-notes.md": (
+        "# Site visit\n\nRent went up twice this year and three families were evicted "
+        "before the winter came.\n")},
+        "file,site,event_type,date\nvisit-notes.md,North,site_visit_notes,2019-03-01\n")
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: Notes\ncodebooks: [codebook.yaml]\n",
+                                          encoding="utf-8")
+    (root / "lessons.yaml").write_text(
+        "lessons:\n  - id: rent\n    statement: Rent drove people out.\n    evidence:\n"
+        "      - codes: [risk.housing]\n", encoding="utf-8")
+    evidence = _evidence(Study.open(root))
+    for table in ("exemplars", "lesson_quotes"):
+        quotes = evidence.tables[table]
+        assert len(quotes) and quotes["speaker"].isna().all() and quotes["role"].isna().all()
+    sheets = workbook_sheets(evidence)
+    assert sheets["exemplars"]["speaker"].isna().all()
+    page = " ".join(render_study_report(evidence, "T").split())
+    # the code's quote, its parent's and the lesson's
+    assert page.count("no speaker, Site visit notes, North, 2019-03-01") == 3
+    assert "notes, Site visit notes" not in page

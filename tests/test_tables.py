@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 import yaml
@@ -25,6 +26,7 @@ from dialogcode.analysis import study_evidence
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
+from dialogcode.export import workbook_sheets
 from dialogcode.ingest import ingest
 from dialogcode.lessons import LessonsError, assemble, load_lessons
 from dialogcode.quotes import exemplar_quotes
@@ -32,6 +34,7 @@ from dialogcode.report import render_report, render_study_report
 from dialogcode.roles import speaker_roles
 from dialogcode.tables import (code_by, codebook_summary, coded_segments, cooccurrence,
                                cooccurrence_matrix, document_phases)
+from dialogcode.workbook import write_workbook
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
 
@@ -116,15 +119,89 @@ def test_phases_come_from_event_types_and_dates_without_a_phase_column():
         "event_type": ["kickoff_convening", "coaching_call", "coaching_call",
                        "coaching_call", "closing_convening", "notes"],
         "date": ["2019-01-01", "2019-02-01", "2019-06-01", "2019-12-01", "2019-12-15", ""]})
-    assert document_phases(documents).tolist()[:5] == ["kickoff", "kickoff", "mid-year",
-                                                       "closing", "closing"]
+    # the calls between the kick-off and the closing convening are mid-year, however
+    # near either (thirds of the year put the first at kick-off and the last at closing)
+    assert document_phases(documents).tolist()[:5] == ["kickoff", "mid-year", "mid-year",
+                                                       "mid-year", "closing"]
     assert pd.isna(document_phases(documents).iloc[5])
+    # without both events, thirds of the date range
+    thirds = documents.assign(event_type="coaching_call")
+    assert document_phases(thirds).tolist()[:5] == ["kickoff", "kickoff", "mid-year",
+                                                    "closing", "closing"]
     # answers to a survey on one day: no year to split into kick-off and closing (every
-    # answer was a "kick-off" one), but a closing event is still a closing
-    one_day = pd.DataFrame({"event_type": ["survey", "survey", "closing_convening"],
-                            "date": ["2024-01-01"] * 3})
-    assert document_phases(one_day).iloc[:2].isna().all()
-    assert document_phases(one_day).iloc[2] == "closing"
+    # answer was a "kick-off" one); given on the day of a closing convening, they are
+    # answers at closing, as the convening is
+    one_day = pd.DataFrame({"event_type": ["survey", "survey"], "date": ["2024-01-01"] * 2})
+    assert document_phases(one_day).isna().all()
+    closing_day = pd.concat([one_day, pd.DataFrame({"event_type": ["closing_convening"],
+                                                    "date": ["2024-01-01"]})],
+                            ignore_index=True)
+    assert document_phases(closing_day).tolist() == ["closing"] * 3
+
+
+def test_a_study_over_two_or_three_days_has_a_phase_per_day():
+    # thirds of Monday to Friday put Tuesday at kick-off with Monday; a meeting held on
+    # three days has a first, a middle and a last day, and one on two days no middle
+    two = pd.DataFrame({"event_type": "session",
+                        "date": ["2024-03-04", "2024-03-04", "2024-03-08", "2024-03-08"]})
+    assert document_phases(two).tolist() == ["kickoff", "kickoff", "closing", "closing"]
+    three = pd.DataFrame({"event_type": "session",
+                          "date": ["2024-03-04", "2024-03-05", "2024-03-05", "2024-03-08"]})
+    assert document_phases(three).tolist() == ["kickoff", "mid-year", "mid-year", "closing"]
+    # a closing session on the second day: the day's other documents are at closing
+    # too, never a day in two phases
+    named = three.assign(event_type=["session", "closing_session", "site_visit", "session"])
+    assert document_phases(named).tolist() == ["kickoff", "closing", "closing", "closing"]
+
+
+def test_a_date_holding_a_closing_event_is_wholly_at_closing_over_a_year():
+    # the site visit on the day of the closing convening was part of the closing,
+    # though the date falls short of the last third of the year
+    documents = pd.DataFrame({
+        "event_type": ["coaching_call", "coaching_call", "closing_convening",
+                       "site_visit_dialogue", "coaching_call"],
+        "date": ["2019-01-01", "2019-04-01", "2019-07-01", "2019-07-01", "2019-12-31"]})
+    assert document_phases(documents).tolist() == ["kickoff", "kickoff", "closing",
+                                                   "closing", "closing"]
+
+
+def test_each_sites_kickoff_and_closing_events_bound_its_phases():
+    # the bundled sample study's manifest gives the phases its authors meant: with the
+    # column dropped, the events put every document where they did (thirds of the year
+    # put 27 of its 56 documents, calls and visits between the convenings, at kick-off
+    # or closing)
+    manifest = pd.read_csv(Path(__file__).parents[1] / "corpora" / "sample-study"
+                           / "manifest.csv", dtype=str)
+    meant = manifest.pop("phase")
+    assert document_phases(manifest).tolist() == meant.tolist()
+    # a site's own events bound its documents; a site without its own kick-off or
+    # closing (cross-site calls; the West, which joined late and has not closed) takes
+    # the study's first kick-off or last closing
+    documents = pd.DataFrame({
+        "site": ["North", "North", "North", "South", "South", "South", "all", "all",
+                 "West", "West", "West"],
+        "event_type": ["kickoff_convening", "coaching_call", "closing_convening",
+                       "kickoff_convening", "coaching_call", "closing_convening",
+                       "community_of_practice", "community_of_practice",
+                       "coaching_call", "kickoff_convening", "coaching_call"],
+        "date": ["2019-01-01", "2019-05-01", "2019-09-01", "2019-04-01", "2019-10-01",
+                 "2019-12-01", "2019-02-01", "2019-11-01", "2019-05-01", "2019-06-01",
+                 "2019-11-01"]})
+    assert document_phases(documents).tolist() == [
+        "kickoff", "mid-year", "closing", "kickoff", "mid-year", "closing", "mid-year",
+        "mid-year", "kickoff", "kickoff", "mid-year"]
+
+
+def test_another_sites_kickoff_on_a_date_leaves_this_sites_documents_to_their_date():
+    # cohorts starting apart: the South's kick-off convening falls mid-year, the day of
+    # a North coaching call, which stays mid-year; the South's visit that day is kick-off
+    documents = pd.DataFrame({
+        "site": ["North", "North", "South", "South", "North"],
+        "event_type": ["kickoff_convening", "coaching_call", "kickoff_convening",
+                       "site_visit_notes", "closing_convening"],
+        "date": ["2019-01-01", "2019-06-01", "2019-06-01", "2019-06-01", "2019-12-31"]})
+    assert document_phases(documents).tolist() == ["kickoff", "mid-year", "kickoff",
+                                                   "kickoff", "closing"]
 
 
 def test_event_types_decide_a_phase_only_when_they_name_a_kickoff_or_closing():
@@ -228,9 +305,10 @@ def test_lessons_evidence_change_and_thin_flags(evidence):
     # the title from lessons.yaml, else the id
     assert (grew.title, lessons.loc["money-south", "title"]) == ("Neighbours drew closer",
                                                                   "money-south")
-    # risk (rolled up) said by P1: north/kickoff:t2 and south/visit:t2
+    # risk (rolled up) said by P1: north/kickoff:t2 and south/visit:t2; the shares count
+    # P1's segments only: 1 of P1's 2 at kick-off, 0 of 2 at closing
     leads = lessons.loc["leads-on-risk"]
-    assert (leads.segments, leads.sites, leads.change) == (2, 2, -0.25)
+    assert (leads.segments, leads.sites, leads.change) == (2, 2, -0.5)
     quotes = evidence.tables["lesson_quotes"]
     assert set(quotes[quotes.lesson_id == "leads-on-risk"]["seg_id"]) == {
         "north/kickoff:t2", "south/visit:t2"}
@@ -357,8 +435,56 @@ def test_lesson_by_phase_gives_no_share_for_a_phase_the_lessons_filters_leave_ou
                         evidence.book).by_phase.set_index(["lesson_id", "phase"])
     assert by_phase.at[("late", "closing"), "share"] == 0.6
     assert by_phase.loc["late", "share"].drop("closing").isna().all()
-    assert by_phase.at[("late", "kickoff"), "phase_segments"] == 4
+    assert by_phase.at[("late", "kickoff"), "phase_segments"] == 0
     assert by_phase.at[("all", "kickoff"), "share"] == 0.0
+
+
+def _evidence_with_lessons(tmp_path, lessons_yaml):
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    (root / "lessons.yaml").write_text(lessons_yaml, encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    return study_evidence(study, corpus=corpus,
+                          codings=code_corpus(corpus.segments, corpus.documents, book))
+
+
+def test_a_filtered_lessons_shares_count_the_segments_its_filters_admit(tmp_path):
+    # a lesson about the North: 2 of the North's 3 closing segments support it (not 2 of
+    # the 5 closing segments of both sites), and the report and workbook say the same
+    evidence = _evidence_with_lessons(
+        tmp_path, "lessons:\n  - id: north\n    statement: The North drew closer.\n"
+        "    evidence:\n      - codes: [connection]\n        sites: [North]\n")
+    by_phase = evidence.tables["lesson_by_phase"].set_index("phase")
+    assert by_phase.loc["closing", ["segments", "phase_segments"]].tolist() == [2, 3]
+    assert by_phase.loc["kickoff", ["segments", "phase_segments"]].tolist() == [0, 4]
+    assert by_phase.loc["closing", "share"] == 0.6667
+    assert pd.isna(by_phase.loc["mid-year", "share"])     # the North had no mid-year
+    north = evidence.tables["lessons"].iloc[0]
+    assert (north.kickoff_share, north.closing_share, north.change) == (0.0, 0.6667, 0.6667)
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert ("Share of the segments its filters admit 0.0% at kick-off, 66.7% at closing"
+            in page)
+    path = write_workbook(tmp_path / "w.xlsx", workbook_sheets(evidence))
+    sheet = openpyxl.load_workbook(path)["lessons"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(2, header.index("closing_share") + 1).value == 0.6667
+
+
+def test_a_lesson_with_an_unfiltered_item_is_not_said_to_count_what_filters_admit(
+        tmp_path):
+    # one evidence item without filters admits every segment: the shares are of all the
+    # phase's segments, and the report must not suggest they are of the North's only
+    evidence = _evidence_with_lessons(
+        tmp_path, "lessons:\n  - id: both\n    statement: Closer.\n    evidence:\n"
+        "      - codes: [connection]\n        sites: [North]\n      - codes: [risk]\n")
+    both = evidence.tables["lessons"].iloc[0]
+    assert both.filters and both.kickoff_share is not None
+    page = " ".join(render_study_report(evidence, "T").split())
+    assert (f"Share of segments {both.kickoff_share:.1%} at kick-off, "
+            f"{both.closing_share:.1%} at closing") in page
+    assert "its filters admit" not in page
 
 
 def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
