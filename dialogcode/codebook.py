@@ -235,7 +235,7 @@ def load_codebooks(paths: list[Path] | Path) -> Codebook:
         try:
             spec = BookSpec.model_validate(data)
         except ValidationError as exc:
-            problems.extend(problems_from_validation(exc, data, source))
+            problems.extend(problems_from_validation(exc, data, source, BookSpec))
             continue
         if spec.codebook in book.versions:
             problems.append(Problem(f"codebook id {spec.codebook!r} is loaded twice", source,
@@ -283,7 +283,7 @@ def _add_codes(book, items, parent, spec, source, problems, lines):
         try:
             code = CodeSpec.model_validate(item)
         except ValidationError as exc:
-            for problem in problems_from_validation(exc, item, source):
+            for problem in problems_from_validation(exc, item, source, CodeSpec):
                 problems.append(Problem(problem.message, problem.file, problem.line,
                                         f"{code_id or '?'}: {problem.key}"))
             continue

@@ -5,8 +5,9 @@ Every unknown key, wrong type or bad value is reported at once with its line.
 from __future__ import annotations
 
 import codecs
+import difflib
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
                       model_validator)
@@ -125,8 +126,37 @@ class Config(BaseModel):
         return value
 
 
-def problems_from_validation(exc: ValidationError, data, source: str) -> list[Problem]:
-    """Turn pydantic errors into Problems carrying the line of the offending key."""
+def _models_in(annotation) -> list[type[BaseModel]]:
+    """The pydantic models an annotation holds (``list[Near]``, ``Term | str`` ...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+def _unknown_key(model: type[BaseModel] | None, loc: tuple) -> str:
+    """"unknown key", with the key meant when the name is close to one of its mapping's
+    keys (``unti`` -> unit), else the keys that mapping takes."""
+    models = [model] if model else []
+    for part in loc[:-1]:
+        if not isinstance(part, str):
+            continue   # a list index
+        inner = [m for model in models if part in model.model_fields
+                 for m in _models_in(model.model_fields[part].annotation)]
+        models = inner or [m for m in models if m.__name__ == part] or models
+    keys = sorted({key for model in models for key in model.model_fields})
+    if not keys:
+        return "unknown key"
+    close = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key; did you mean {close[0]!r}?"
+    return f"unknown key; the keys here are {', '.join(keys)}"
+
+
+def problems_from_validation(exc: ValidationError, data, source: str,
+                             model: type[BaseModel] | None = None) -> list[Problem]:
+    """Turn pydantic errors into Problems carrying the line of the offending key; an
+    unknown key names the key meant, from ``model`` (the model ``data`` was validated
+    as)."""
     problems = []
     for error in exc.errors():
         loc = [part for part in error["loc"]]
@@ -139,9 +169,9 @@ def problems_from_validation(exc: ValidationError, data, source: str) -> list[Pr
                 and part < len(node) else None)
         message = error["msg"]
         if error["type"] == "extra_forbidden":
-            message = "unknown key"
+            message = _unknown_key(model, tuple(loc))
         problems.append(Problem(message, source, line, ".".join(map(str, loc))))
-    return problems
+    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 def _staff_message(staff) -> str:
@@ -173,4 +203,4 @@ def load_config(path: Path) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(problems_from_validation(exc, data, str(path))) from None
+        raise ConfigError(problems_from_validation(exc, data, str(path), Config)) from None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ConfigError, DialogcodeError, IngestError, Problem
+from .errors import DialogcodeError, IngestError, Problem
 from .formats import EXTENSIONS, read_document
 from .formats.base import NOT_TALK
 from .formats.speakers import Note
@@ -131,15 +131,17 @@ def plan_ingest(study: Study) -> Plan:
     """
     folder = study.transcripts
     if not folder.is_dir():
-        raise ConfigError(f"transcripts folder {folder} does not exist")
+        raise study.config_error(f"the transcripts folder {folder} does not exist; create "
+                                 "it, or name the folder that holds the transcripts",
+                                 "transcripts")
     files, others, refused = find_files(folder)
     entries: dict[str, Entry] = {}
     warnings: list[Problem] = []
     problems = [Problem(why, _rel(path, study.root)) for path, why in refused]
     if study.manifest is not None:
         if not study.manifest.is_file():
-            raise ConfigError(f"manifest {study.manifest} does not exist (set `manifest:` "
-                              "in dialogcode.yaml, or `manifest: null` for none)")
+            raise study.config_error(f"{study.manifest} does not exist; write the manifest "
+                                     "there, or `manifest: null` for none", "manifest")
         entries = {e.file: e for e in load_manifest(study.manifest, folder)}
         listed = {folder / e.file for e in entries.values()}
         files = sorted(set(files) | {p for p in listed if p.is_file()})

@@ -87,7 +87,7 @@ def load_lessons(path: Path, book: Codebook, documents: pd.DataFrame) -> Lessons
     try:
         spec = LessonsFile.model_validate(data)
     except ValidationError as exc:
-        raise LessonsError(problems_from_validation(exc, data, source)) from None
+        raise LessonsError(problems_from_validation(exc, data, source, LessonsFile)) from None
     known = {"codes": set(book.codes), "sites": set(documents.get("site", [])),
              "event_types": set(documents.get("event_type", [])),
              "phases": set(document_phases(documents).dropna()),

@@ -74,7 +74,7 @@ def read_patch(path: Path) -> PatchSpec:
     try:
         return PatchSpec.model_validate(data)
     except ValidationError as exc:
-        raise CodebookError(problems_from_validation(exc, data, str(path))) from None
+        raise CodebookError(problems_from_validation(exc, data, str(path), PatchSpec)) from None
 
 
 def _codes_by_id(codes, found: dict) -> dict:

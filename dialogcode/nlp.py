@@ -89,8 +89,9 @@ def load_pipeline(model: str = BLANK) -> Language:
     try:
         nlp = spacy.load(model, exclude=[c for c in _UNNEEDED])
     except OSError:
-        raise ConfigError(f"spaCy pipeline {model!r} is not installed; install its package, "
-                          f"or use `model: {BLANK}` (no download needed)") from None
+        raise ConfigError(f"spaCy pipeline {model!r}, named by `model:` in dialogcode.yaml, "
+                          "is not installed; install its package, or write "
+                          f"`model: {BLANK}` there (no download needed)") from None
     if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
         nlp.add_pipe("sentencizer")
     if not any(nlp.get_pipe_meta(name).factory in _LEMMATIZERS for name in nlp.pipe_names):

@@ -33,8 +33,10 @@ def _wordllama():
         from tokenizers import Tokenizer
         from wordllama.inference import WordLlamaInference
     except ImportError:
-        raise ConfigError("`semantic: wordllama` needs the semantic extra: pip install "
-                          "'dialogcode[semantic]' (or choose `semantic: lsa`)") from None
+        raise ConfigError("WordLlama features (`semantic: wordllama` under `learn:` in "
+                          "dialogcode.yaml, or `cluster --semantic wordllama`) need the "
+                          "semantic extra: pip install 'dialogcode[semantic]'; or write "
+                          "`semantic: lsa` there, which needs nothing more") from None
     package = resources.files("wordllama")
     weights = package / "weights" / f"{WORDLLAMA_CONFIG}_{WORDLLAMA_DIM}.safetensors"
     tokenizer = package / "tokenizers" / f"{WORDLLAMA_CONFIG}_tokenizer_config.json"

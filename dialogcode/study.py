@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config, config_line, load_config
-from .errors import ArgumentError, ConfigError, StudyNotFound
+from .errors import ArgumentError, ConfigError, DialogcodeError, Problem, StudyNotFound
 
 DATA = resources.files("dialogcode") / "data"
 
@@ -66,6 +66,21 @@ class Study:
                               "--allow-outside to write there anyway",
                               file=config, line=config_line(config, "output"))
 
+    def config_error(self, message: str, key: str) -> ConfigError:
+        """A ConfigError naming dialogcode.yaml, the line of top-level ``key`` and the key."""
+        config = self.root / CONFIG_NAME
+        return ConfigError([Problem(message, str(config), config_line(config, key), key)])
+
+    def check_outside_transcripts(self, path: Path) -> None:
+        """Raise DialogcodeError naming ``path`` (a file or folder a command was told to
+        write) when it is inside the transcripts folder: that folder holds people's files
+        only, and `ingest` would read a file written there as a transcript."""
+        if Path(path).resolve().is_relative_to(self.transcripts.resolve()):
+            raise DialogcodeError("refused: inside the transcripts folder, which holds "
+                                  "people's files and which dialogcode never writes to "
+                                  "(ingest would read what is written there as a "
+                                  "transcript); choose a path outside it", file=Path(path))
+
     def codebook_files(self) -> list[Path]:
         """Codebook files matched by the config's globs, in a stable order."""
         files: list[Path] = []
@@ -73,8 +88,10 @@ class Study:
             matched = sorted(Path(p).resolve() for p in glob.glob(str(self.root / pattern),
                                                                     recursive=True))
             if not matched:
-                raise ConfigError(f"codebooks: {pattern!r} matches no file",
-                                  file=self.root / CONFIG_NAME)
+                raise self.config_error(f"{pattern!r} matches no file in {self.root}; name "
+                                        "the codebook files (a glob such as "
+                                        "codebooks/*.yaml) relative to the study folder",
+                                        "codebooks")
             files.extend(m for m in matched if m not in files)
         return files
 

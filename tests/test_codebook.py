@@ -42,7 +42,7 @@ def test_every_problem_is_reported_with_line_and_code():
     found = {(p.line, p.key, p.message.split(":")[0].split(" (")[0])
              for p in info.value.problems}
     assert found == {
-        (6, "a: colour", "unknown key"),
+        (6, "a: colour", "unknown key; did you mean 'color'?"),
         (9, "a", "duplicate code id"),
         (13, "b", "parent 'nowhere' is not defined"),
         (22, "c", "tokens[1] is not a valid spaCy token pattern"),   # the pattern's line

@@ -1,4 +1,6 @@
 """Finding the study, and bad usage (exit 2) told apart from bad data (exit 1)."""
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,112 @@ def test_a_file_that_cannot_be_written_is_named_without_a_traceback(tmp_path):
     result = invoke("codebook", "export", book, "-o", target)
     assert result.exit_code == 1
     assert result.output == f"Error: {target}: No such file or directory\n"
+
+
+def test_a_misspelt_config_key_names_its_line_and_the_key_meant(study):
+    config = study / "dialogcode.yaml"
+    config.write_text("title: Test study\ncodebooks: []\nunti: turn\nlearn:\n"
+                      "  min_precison: 0.8\n  treshold: f1\nengine:\n  speed: 3\n",
+                      encoding="utf-8")
+    result = invoke("ingest", study, "-q")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: 4 problems:\n"
+        f"  {config}:3 [unti]: unknown key; did you mean 'unit'?\n"
+        f"  {config}:5 [learn.min_precison]: unknown key; did you mean 'min_precision'?\n"
+        f"  {config}:6 [learn.treshold]: unknown key; did you mean 'threshold'?\n"
+        f"  {config}:8 [engine.speed]: unknown key; the keys here are dask_tables_from, kind, "
+        "partition_mb, scheduler, workers\n")
+
+
+def test_a_config_pipeline_that_is_not_installed_says_where_it_is_named(study):
+    assert invoke("ingest", study, "-q").exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "model: en_core_web_nothere\n", encoding="utf-8")
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: spaCy pipeline 'en_core_web_nothere', named by `model:` in dialogcode.yaml, "
+        "is not installed; install its package, or write `model: blank` there (no download "
+        "needed)\n")
+
+
+def test_a_missing_semantic_extra_names_the_setting_and_the_install(tmp_path, monkeypatch):
+    from dialogcode import semantic
+
+    root = tmp_path / "study"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", root)
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text() + "learn: {semantic: wordllama}\n", encoding="utf-8")
+    assert invoke("ingest", root, "-q").exit_code == 0
+    (root / "codings").mkdir()
+    (root / "codings" / "ann.csv").write_text("seg_id,code_id\nnorth/kickoff:t1,connection\n",
+                                             encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "wordllama.inference", None)   # as if not installed
+    semantic._wordllama.cache_clear()
+    result = invoke("learn", root, "-q")
+    semantic._wordllama.cache_clear()
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: WordLlama features (`semantic: wordllama` under `learn:` in dialogcode.yaml, "
+        "or `cluster --semantic wordllama`) need the semantic extra: pip install "
+        "'dialogcode[semantic]'; or write `semantic: lsa` there, which needs nothing more\n")
+
+
+@pytest.mark.parametrize("args", [
+    ("report", "{study}", "-o", "{study}/transcripts/report.html"),
+    ("review", "export", "{study}", "-o", "{study}/transcripts/review.csv"),
+    ("agree", "rules", "ann", "--study", "{study}", "-o", "{study}/transcripts/agree.csv"),
+    ("export", "{study}", "--to", "csv", "-o", "{study}/transcripts/tables"),
+    ("export", "{study}", "--to", "qdpx", "-o", "{study}/transcripts/study.qdpx"),
+])
+def test_an_output_named_inside_the_transcripts_folder_is_refused(tmp_path, args):
+    # a sheet or table written there would be read as a transcript by the next ingest
+    study = tmp_path / "study"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    assert invoke("ingest", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").exit_code == 0
+    (study / "codings").mkdir()
+    (study / "codings" / "ann.csv").write_text("seg_id,code_id\nnorth/kickoff:t1,connection\n",
+                                              encoding="utf-8")
+    before = sorted((study / "transcripts").rglob("*"))
+    result = invoke(*(a.format(study=study) for a in args))
+    assert result.exit_code == 1
+    assert (f"Error: {args[-1].format(study=study)}: refused: inside the transcripts folder, "
+            "which holds people's files and which dialogcode never writes to (ingest would "
+            "read what is written there as a transcript); choose a path outside it"
+            ) in result.output
+    assert "Traceback" not in result.output
+    assert sorted((study / "transcripts").rglob("*")) == before
+
+
+@pytest.mark.parametrize("key, wrong, command, message", [
+    ("codebooks", "[codebook/*.yaml]", "code",
+     "'codebook/*.yaml' matches no file in {root}; name the codebook files (a glob such as "
+     "codebooks/*.yaml) relative to the study folder"),
+    ("transcripts", "transcript", "ingest",
+     "the transcripts folder {root}/transcript does not exist; create it, or name the "
+     "folder that holds the transcripts"),
+    ("manifest", "manifests.csv", "ingest",
+     "{root}/manifests.csv does not exist; write the manifest there, or `manifest: null` "
+     "for none"),
+])
+def test_a_config_path_that_names_nothing_gives_its_line(study, key, wrong, command, message):
+    assert invoke("ingest", study, "-q").exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(f"title: Test study\n{key}: {wrong}\n", encoding="utf-8")
+    result = invoke(command, study, "-q")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {config}:2 [{key}]: {message.format(root=study)}\n"
+
+
+def test_kwic_of_a_misspelt_code_id_names_the_code_meant(tmp_path):
+    # matched as a phrase, it found nothing and said "0 matches" as if the code had none
+    study = tmp_path / "study"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    assert invoke("ingest", study, "-q").exit_code == 0
+    result = invoke("kwic", "risk.mony", study)
+    assert result.exit_code == 2
+    assert ("Invalid value for 'TERM_OR_CODE': 'risk.mony' is not a code id of the codebook; "
+            "did you mean risk.money, risk.housing, risk?") in result.output
+    assert invoke("kwic", "risk.money", study).exit_code == 0

@@ -7,8 +7,8 @@ import click
 
 from . import cli
 from .review_commands import echo_orphaned
-from .options import (echo_table, model_option, quiet_option, scheduler_option, shown,
-                      study_argument)
+from .options import (check_codes, echo_table, model_option, quiet_option,
+                      scheduler_option, shown, study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -128,6 +128,10 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     code_ids = None
     if term_or_code in book.codes:
         code_ids = [term_or_code]
+    elif "." in term_or_code and " " not in term_or_code and term_or_code.split(".")[0] in {
+            code.split(".")[0] for code in book.codes}:
+        # shaped like an id of the codebook (risk.hosing): a typo, not a phrase to find
+        check_codes([term_or_code], set(book.codes), "TERM_OR_CODE")
     else:
         book = term_codebook(term_or_code, lemma=lemma)
     corpus = load_corpus(opened)

@@ -106,6 +106,8 @@ def export_command(study, formats, output, every_source, quiet):
     from ..study import Study
 
     opened = Study.open(study)
+    if output is not None:
+        opened.check_outside_transcripts(output)
     folder = output if tables and output is not None else opened.out
     if tables:
         from ..analysis import study_evidence
@@ -140,6 +142,8 @@ def report(study, output, quiet):
     from ..study import Study
 
     opened = Study.open(study)
+    if output is not None:
+        opened.check_outside_transcripts(output)
     html = render_study_report(study_evidence(opened, progress=not quiet),
                                opened.config.title, min_segments=opened.config.min_segments,
                                progress=not quiet)

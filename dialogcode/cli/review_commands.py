@@ -56,6 +56,7 @@ def review_export(study, output, undecided, codes, force, next_n):
 
     opened = Study.open(study)
     target = output or opened.out / "review.xlsx"
+    opened.check_outside_transcripts(target)
     decisions = load_decisions(opened)
     if target.is_file() and not force:
         pending = unimported(read_sheet(target, opened.config.limits), decisions)
@@ -227,6 +228,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     if len(set(names)) < len(names) or len(names) < 2:
         raise click.UsageError("give at least two different codings to compare")
     opened = Study.open(study)
+    if output is not None:
+        opened.check_outside_transcripts(output)
     twice = identical_files(opened, names)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())

@@ -238,13 +238,10 @@ def archive(project: bytes, files: dict[str, str]) -> bytes:
 # -------------------------------------------------------------------------- writing
 
 def output_path(study: Study, path: Path | None) -> Path:
-    """Where the project goes: ``path`` or ``out/study.qdpx``. Raises ProjectError for
+    """Where the project goes: ``path`` or ``out/study.qdpx``. Raises DialogcodeError for
     a path inside the transcripts folder (which holds only people's files)."""
     target = (Path(path) if path is not None else study.out / DEFAULT_NAME).resolve()
-    if target.is_relative_to(study.transcripts):
-        raise ProjectError("refused: inside the transcripts folder, which holds people's "
-                           "files and which dialogcode never writes to; choose another path "
-                           f"(default {study.out / DEFAULT_NAME})", file=target)
+    study.check_outside_transcripts(target)
     return target
 
 
@@ -253,9 +250,9 @@ def write_qdpx(study: Study, path: Path | None = None, *, every_source: bool = F
     """Export ``study`` (ingested and coded) as a REFI-QDA project at ``path`` (default
     ``out/study.qdpx``); see the module doc for what it holds.
 
-    Raises ProjectError, writing nothing, for a path inside the transcripts folder or
-    when codings, coder files or review decisions refer to documents whose text changed
-    (each named); the errors of loading the study (missing tables, stale codebook
+    Raises DialogcodeError, writing nothing, for a path inside the transcripts folder,
+    and ProjectError when codings, coder files or review decisions refer to documents
+    whose text changed (each named); the errors of loading the study (missing tables, stale codebook
     versions, bad coder files) pass through.
     """
     target = output_path(study, path)

@@ -1,0 +1,199 @@
+"""docs/ against the code: every column a command writes has a row in a docs/ table, and
+every option of every command is described in the README or docs/ with its default."""
+import csv
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import click
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode.cli import cli
+from dialogcode.config import Config, _models_in, load_config
+from dialogcode.manifest import KNOWN
+
+ROOT = Path(__file__).parent.parent
+FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+
+
+def doc_lines() -> list[str]:
+    """The lines of README.md and docs/*.md."""
+    return [line for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+            for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def documented_columns() -> set[str]:
+    """The names in the first cell of every docs/ table row (`a`, `b` or a / b)."""
+    names = set()
+    for line in doc_lines():
+        if line.startswith("|"):
+            cell = line.split("|")[1]
+            names.update(re.findall(r"`([^`]+)`", cell) or re.split(r"[\s,/]+", cell.strip()))
+    return names
+
+
+def undocumented(columns, names, exempt=()) -> list[str]:
+    """Columns with no row; `x_low` and `x_high` are documented with `x`."""
+    return [c for c in columns if c not in names and c not in exempt
+            and re.sub(r"_(low|high)$", "", c) not in names]
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """The evidence study with a coder, after every command that writes a table."""
+    root = tmp_path_factory.mktemp("docs") / "study"
+    shutil.copytree(FIXTURE, root)
+    run("ingest", root, "-q")
+    run("code", root, "-q")
+    rules = pd.read_csv(root / "out" / "codings.csv")
+    (root / "codings").mkdir()
+    rules[["seg_id", "code_id"]].iloc[::2].to_csv(root / "codings" / "ann.csv", index=False)
+    run("run", root, "-q")
+    run("evaluate", root, "--reference", "ann", "--folds", "2", "--curve", "-q")
+    run("agree", "rules", "ann", "--reference", "ann", "--study", root)
+    run("suggest", root, "-q")
+    run("review", "export", root)
+    run("review", "export", root, "-o", root / "out" / "review.csv")
+    run("export", root, "--to", "csv", "--to", "xlsx", "--to", "sqlite", "-q")
+    return root / "out"
+
+
+def written_columns(out: Path):
+    """(where, columns) for every CSV file, workbook sheet and SQLite table under out/."""
+    for path in sorted(out.rglob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield str(path.relative_to(out)), next(csv.reader(handle))
+    for path in sorted(out.glob("*.xlsx")):
+        book = openpyxl.load_workbook(path, read_only=True)
+        for sheet in book.worksheets:
+            header = next(sheet.iter_rows(max_row=1, values_only=True))
+            yield f"{path.name} sheet {sheet.title}", [c for c in header if c is not None]
+    with sqlite3.connect(out / "study.sqlite") as db:
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            yield f"study.sqlite table {table}", [
+                row[1] for row in db.execute(f"PRAGMA table_info('{table}')")]
+
+
+def test_every_written_column_has_a_row_in_the_docs(written):
+    # code ids (coded_segments, cooccurrence_matrix) and coder names (the disagreements
+    # file) are columns named by the study, documented as "a column per code/coder"
+    exempt = set(pd.read_csv(written / "codebook.csv")["code_id"]) | {"rules", "ann"}
+    names = documented_columns()
+    where = dict(written_columns(written))
+    assert {"tables/lessons.csv", "evaluation/curve.csv", "review.csv", "privacy.csv",
+            "agreement/rules-vs-ann.csv", "suggestions.csv", "workbook.xlsx sheet README",
+            "study.sqlite table codings"} <= set(where)
+    missing = {w: m for w, columns in where.items() if (m := undocumented(columns, names, exempt))}
+    assert missing == {}
+
+
+def test_every_workbook_sheet_and_database_table_is_a_documented_table(written):
+    tables = (ROOT / "docs" / "tables.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^#+ ([a-z_]+)", tables, flags=re.M))
+    headings |= {name for line in re.findall(r"^## (.+,.+)$", tables, flags=re.M)
+                 for name in re.split(r",\s*", line)}
+    sheets = openpyxl.load_workbook(written / "workbook.xlsx", read_only=True).sheetnames
+    with sqlite3.connect(written / "study.sqlite") as db:
+        names = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert [s for s in sheets if s != "README" and s not in headings] == []
+    assert [t for t in names if t not in headings] == []
+
+
+def commands(group=cli, path=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_option_has_help_and_is_documented_with_its_default():
+    lines = doc_lines()
+    problems = []
+    for path, command in commands():
+        for option in command.params:
+            if not isinstance(option, click.Option) or option.hidden:
+                continue
+            name = f"dialogcode {' '.join(path)} {option.opts[-1]}"
+            if not option.help:
+                problems.append(f"{name}: no help text")
+            named = "|".join(re.escape(o) for o in option.opts)
+            said = [line for line in lines if re.search(rf"(?<![\w-])({named})(?![\w-])", line)]
+            if not said:
+                problems.append(f"{name}: in no docs/ page")
+                continue
+            default = option.default
+            if isinstance(default, (int, float, str)) and not isinstance(default, bool) \
+                    and default not in ("", 0) and not option.multiple:
+                shown = rf"(?<![\w.]){re.escape(str(default))}(?![\w.])"
+                if not any(re.search(shown, line) for line in said):
+                    problems.append(f"{name}: no docs/ line gives its default {default}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_option_a_doc_gives_a_command_is_one_it_has():
+    known = {" ".join(path): command for path, command in commands()}
+    problems = []
+    for line in doc_lines():
+        spans = re.findall(r"`(dialogcode [^`]+)`", line)
+        if line.lstrip("$ ").startswith("dialogcode "):
+            spans.append(line.lstrip("$ ").split("#")[0])
+        for span in spans:
+            words = span.split()[1:]
+            name = next((" ".join(words[:n]) for n in (2, 1) if " ".join(words[:n]) in known),
+                        None)
+            if name is None:
+                continue
+            options = {"--help", "-h"} | {o for p in known[name].params
+                                          for o in p.opts + p.secondary_opts}
+            problems += [f"{span}: dialogcode {name} has no {option}"
+                         for option in re.findall(r"(?<![\w-])(--?[a-z][a-z0-9-]*)", span)
+                         if option not in options]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_written_file_is_named_in_the_docs(written):
+    text = "\n".join(doc_lines())
+    # a table is documented by its name (written as .csv and .parquet), an agreement
+    # file as <A>-vs-<B>.csv, any other file by its name
+    names = {(path.stem if path.suffix in (".csv", ".parquet") else path.name
+              ).replace("rules-vs-ann", "<A>-vs-<B>")
+             for path in written.rglob("*")
+             if path.is_file() and "cache" not in path.relative_to(written).parts}
+    assert {"stamps.json", "model.npz", "privacy.key", "review.xlsx", "curve"} <= names
+    assert sorted(name for name in names if name not in text) == []
+
+
+def test_every_manifest_column_is_in_the_init_template_and_docs():
+    template = (ROOT / "dialogcode" / "data" / "dialogcode.yaml").read_text(encoding="utf-8")
+    study = (ROOT / "docs" / "study.md").read_text(encoding="utf-8")
+    assert [c for c in KNOWN if c not in template] == []
+    assert [c for c in KNOWN if f"`{c}`" not in study] == []
+
+
+def test_every_config_key_is_in_the_init_template():
+    template = (ROOT / "dialogcode" / "data" / "dialogcode.yaml").read_text(encoding="utf-8")
+    keys = list(Config.model_fields)
+    keys += [f"{name}.{sub}" for name, field in Config.model_fields.items()
+             for model in _models_in(field.annotation) for sub in model.model_fields]
+    # the keys of columns: are named in its comment (speaker / text / start / end)
+    shown = [rf"\b{key.split('.')[-1]}" + ("" if key.startswith("columns.") else ":")
+             for key in keys]
+    assert [key for key, pattern in zip(keys, shown) if not re.search(pattern, template)] == []
+
+
+def test_the_init_template_holds_the_defaults_it_says_it_holds(tmp_path):
+    # "Every key is optional; the values below are the defaults."
+    path = tmp_path / "dialogcode.yaml"
+    shutil.copy(ROOT / "dialogcode" / "data" / "dialogcode.yaml", path)
+    assert load_config(path) == Config()
