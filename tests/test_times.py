@@ -136,17 +136,36 @@ def test_whole_seconds_with_an_end_time_on_one_long_row_stay_seconds(tmp_path):
     assert found[-1][1] == 7200.0 and notes == []
 
 
-def test_assemblyai_response_without_speaker_labels_is_not_read_from_its_entities(tmp_path):
-    # no speaker labels: `utterances` is null, and entity detection adds `entities`, whose
-    # texts run to more than one word but are names, not the talk
+@pytest.mark.parametrize("entities", [[], [{"entity_type": "location", "text": "New York",
+                                             "start": 7000, "end": 7900}]])
+def test_assemblyai_response_without_speaker_labels_is_one_turn_of_its_words(tmp_path,
+                                                                              entities):
+    # no speaker labels: `utterances` is null and the words have no speaker, so each word
+    # was a turn of its own; entity detection adds `entities`, whose texts run to more
+    # than one word but are names, not the talk
     response = json.loads(assemblyai())
     response["utterances"] = None
-    response["entities"] = [{"entity_type": "location", "text": "New York", "start": 7000,
-                             "end": 7900}]
+    response["words"] = [dict(word, speaker=None) for word in response["words"]]
+    response["entities"] = entities
     path = tmp_path / "call.json"
     path.write_text(json.dumps(response), encoding="utf-8")
-    with pytest.raises(IngestError, match="'words', 'entities'"):
-        read_document(path)
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.time_end)
+            for b in parsed.blocks] == [(None, response["text"], 1.23,
+                                        response["words"][-1]["end"] / 1000)]
+    assert [str(note).split(":")[1] for note in parsed.notes] == [
+        " start/end times read as milliseconds",
+        f" {len(response['words'])} single words without speakers read as one turn without "
+        "a speaker (each word would be a turn of its own)"]
+
+
+def test_words_with_speakers_but_no_utterances_are_joined_into_the_speakers_turns(tmp_path):
+    response = json.loads(assemblyai())
+    response["utterances"] = None
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == TALK
 
 
 @pytest.mark.parametrize("start, end", [("Start (ms)", "End (ms)"), ("Begin [ms]", "Stop [ms]"),

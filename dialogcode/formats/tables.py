@@ -46,7 +46,8 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
     per_second, evidence = _time_unit(header, found, rows, cells, source)
-    for line, row in rows:
+    words = _joined_words(rows, found, cells)
+    for line, row in words[0] if words else rows:
         cell = lambda role: cells(row, role)  # noqa: E731
         text = cell("text")
         speaker = cell("speaker")
@@ -69,7 +70,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     if not builder.blocks:
         raise IngestError("no rows with text", file=source)
     parsed = builder.build()
-    parsed.notes = merge_notes(builder.merged, rows_are)
+    parsed.notes = merge_notes(builder.merged, rows_are) + ([words[1]] if words else [])
     if evidence:
         parsed.notes.insert(0, Note(rows[0][0], evidence))
     others = [str(name) for k, name in enumerate(header)
@@ -79,6 +80,27 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                        "has a speaker; map one with speaker_column in the "
                                        "manifest or `columns: {speaker: ...}`"))
     return parsed
+
+
+def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells
+                  ) -> tuple[list[tuple[int, list]], Note] | None:
+    """Rows (with text) that are single words without speakers (a speech-to-text tool's
+    words, such as AssemblyAI's without speaker labels) as one row, their texts joined
+    by a space, from the first word's start to the last word's end, and the note saying
+    so; None for anything else. Read row by row, each word would be a turn of its own."""
+    texts = [cells(row, "text") for _, row in rows]
+    if (len(rows) < 2 or any(cells(row, "speaker") not in (None, "") for _, row in rows)
+            or any(not isinstance(text, str) or len(text.split()) > 1 for text in texts)):
+        return None
+    joined = list(rows[0][1])
+    joined[found["text"]] = " ".join(text.strip() for text in texts)
+    if "end" in found:
+        joined[found["end"]] = cells(rows[-1][1], "end")
+    return [(rows[0][0], joined)], Note(rows[0][0], (
+        f"{len(rows)} single words without speakers read as one turn without a speaker "
+        "(each word would be a turn of its own): to have turns, ask the speech-to-text "
+        "tool for speaker labels (AssemblyAI: `speaker_labels`) or paragraphs, or give "
+        "a list of turns"))
 
 
 def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells,
@@ -272,9 +294,13 @@ def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list 
              for key, name in chosen.items()}
     longer = [key for key in chosen if words[key] > len(lists[key])]
     # the talk is the one list of longer texts that holds the words of the word lists
-    # (AssemblyAI's `utterances`, not its `entities` such as "New York")
+    # (AssemblyAI's `utterances`, not its `entities` such as "New York"); without one,
+    # the one list of single words (AssemblyAI's `words` without speaker labels)
     talk = [key for key in longer if all(words[key] * 2 >= len(lists[other])
                                          for other in chosen if other not in longer)]
+    single = [key for key in chosen if words[key] <= len(lists[key])]
+    if not talk and len(single) == 1:
+        talk = single
     if len(chosen) == 1 or len(talk) == 1:
         return lists[next(iter(chosen)) if len(chosen) == 1 else talk[0]]
     named = ", ".join(map(repr, chosen or lists))
