@@ -108,19 +108,44 @@ def test_a_time_past_the_limit_that_may_be_milliseconds_says_how_to_mark_it(tmp_
         "hours; if the times are milliseconds, name the columns `start_ms` and `end_ms`")
 
 
-def test_a_word_table_with_a_time_column_named_as_milliseconds(tmp_path):
+def word_table(path, header, spans):
+    """A Word document of one turn table: ``header`` (start, maybe end, speaker, text)
+    over a row per turn of TALK at ``spans``."""
     import docx
 
     document = docx.Document()
-    table = document.add_table(rows=0, cols=3)
-    for row in [("Start ms", "Speaker", "Text"), *[(str(start), speaker, text) for
-                                                   (speaker, text), (start, _) in
-                                                   zip(TALK, SPANS)]]:
+    table = document.add_table(rows=0, cols=len(header))
+    for row in [header, *[(str(start), *([str(end)] if len(header) == 4 else []), speaker,
+                           text) for (speaker, text), (start, end) in zip(TALK, spans)]]:
         for cell, value in zip(table.add_row().cells, row):
             cell.text = value
-    document.save(tmp_path / "call.docx")
-    assert [start for start, _ in times(tmp_path / "call.docx")[0]] == [
-        start for start, _ in seconds(SPANS)]
+    document.save(path)
+    return path
+
+
+def test_a_word_table_with_a_time_column_named_as_milliseconds(tmp_path):
+    path = word_table(tmp_path / "call.docx", ("Start ms", "Speaker", "Text"), SPANS)
+    assert [start for start, _ in times(path)[0]] == [start for start, _ in seconds(SPANS)]
+
+
+def test_plain_word_table_times_in_milliseconds_are_read_so_with_a_note(tmp_path):
+    # a Word table's plain start column of milliseconds was read as seconds (1230 ms as
+    # 20 minutes) and its end column not at all, where a CSV table's was checked
+    path = word_table(tmp_path / "call.docx", ("Start", "End", "Speaker", "Text"), SPANS)
+    found, notes = times(path)
+    assert found == seconds(SPANS)
+    assert len(notes) == 1 and notes[0].startswith("line 2: start/end times read as "
+                                                   "milliseconds")
+    spans = [(1, 6), (6, 12), (12, 15), (16, 20), (612, 617)]       # whole seconds
+    path = word_table(tmp_path / "call.docx", ("Start", "End", "Speaker", "Text"), spans)
+    assert times(path) == ([(float(s), float(e)) for s, e in spans], [])
+
+
+def test_a_word_table_with_one_time_column_named_as_milliseconds_is_refused(tmp_path):
+    path = word_table(tmp_path / "call.docx", ("Start ms", "End", "Speaker", "Text"), SPANS)
+    with pytest.raises(IngestError, match="the start column 'Start ms' is named as "
+                                          "milliseconds but the end column 'End' is not"):
+        read_document(path)
 
 
 def test_whole_seconds_with_an_end_time_on_one_long_row_stay_seconds(tmp_path):

@@ -45,7 +45,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                else None)
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
-    per_second, evidence = _time_unit(header, found, rows, cells, source)
+    per_second, evidence = time_unit(header, found, rows, cells, source)
     words = _joined_words(rows, found, cells)
     for line, row in words[0] if words else rows:
         cell = lambda role: cells(row, role)  # noqa: E731
@@ -103,8 +103,8 @@ def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells
         "a list of turns"))
 
 
-def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells,
-               source: str) -> tuple[dict[str, int], str | None]:
+def time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells,
+              source: str) -> tuple[dict[str, int], str | None]:
     """(per_second of the start and end columns: 1000 for milliseconds, else 1; the
     note saying why plain times are read as milliseconds, or None). A column named so
     (`start_ms`) is milliseconds; plain `start`/`end` are when the times say so
