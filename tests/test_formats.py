@@ -480,6 +480,24 @@ def test_a_time_on_the_line_above_each_label_is_the_turns_time(tmp_path):
         ("turn", "P2", "Evictions, at\n10:30", 7, 15.0), ("turn", "P1", "More.", 9, None)]
 
 
+def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_path):
+    # two of three turns had a time on the line above their label, so the answers
+    # `10:30` and `11:00` left P1's and P2's talk and became the next turns' times
+    path = tmp_path / "t.txt"
+    path.write_text("P1: When do we meet?\n10:30\nP2: Is that not early?\n11:00\n"
+                    "P1: Fine.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("P1", "When do we meet?\n10:30", None), ("P2", "Is that not early?\n11:00", None),
+        ("P1", "Fine.", None)]
+    path.write_text("10:29\nP1: When do we meet?\n10:30\nP2: Is that not early?\n11:00\n"
+                    "P1: Fine.\n", encoding="utf-8")     # a time above every label
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("P1", "When do we meet?", 629.0), ("P2", "Is that not early?", 630.0),
+        ("P1", "Fine.", 660.0)]
+
+
 def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
     # `[Name] 10:15:32` (as Zoom saves captions) began each turn's text with its time.
     path = tmp_path / "t.txt"

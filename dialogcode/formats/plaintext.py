@@ -176,8 +176,10 @@ def _shape(stamp: str) -> str:
 
 def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     """``turns``, each with the time on a line of its own just above its label
-    (``00:01:15`` then ``P1: ...``) as its time, when most turns have one: that line
-    then belongs to no turn, where it was read as the last words of the turn before.
+    (``00:01:15`` then ``P1: ...``) as its time, when most turns have one, the first
+    among them: that line then belongs to no turn, where it was read as the last words
+    of the turn before. Times only above later turns are the last words of the turns
+    before them (``When do we meet?`` / ``10:30`` in a three-turn exchange).
     A time written unlike most of them (``10:30`` among ``00:01:15``), or not opening a
     paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``)."""
     found = []
@@ -193,7 +195,7 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     paragraphs = sum(opens for *_, opens in found) * 2 > len(found)
     stamps = {k: (above, seconds(stamp)) for k, above, stamp, opens in found
               if _shape(stamp) == shape and (opens or not paragraphs)}
-    if len(stamps) * 2 <= len(turns):
+    if len(stamps) * 2 <= len(turns) or 0 not in stamps:
         return turns
     return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
