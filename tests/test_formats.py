@@ -206,6 +206,25 @@ def test_a_json_object_is_read_from_its_list_of_turns(tmp_path, content, turns):
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
 
 
+@pytest.mark.parametrize("name, content, message", [
+    ("t.json", '[{"speaker": "P1", "text": "We need housing.", "text": "And jobs."}]',
+     "t.json: item 1 gives the key 'text' twice"),
+    ("t.jsonl", '{"speaker": "P1", "text": "Rent."}\n{"speaker": "P2", "speaker": "P3", '
+                '"text": "Yes."}\n', "t.jsonl:2: line 2 gives the key 'speaker' twice"),
+])
+def test_a_json_key_given_twice_is_refused(tmp_path, name, content, message):
+    # json keeps the last value of a key given twice: "We need housing." was dropped, and
+    # P2's turn credited to P3, without a word
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DialogcodeError, match=message):
+        read_document(path)
+    path.write_text(content.replace('"text": "And jobs."', '"text": "We need housing."')
+                    .replace('"speaker": "P3"', '"speaker": "P2"'), encoding="utf-8")
+    parsed, _ = read_document(path)        # the same value twice loses nothing
+    assert parsed.text.startswith(("P1: We need housing.", "P1: Rent."))
+
+
 def test_column_names_with_spaces_are_read_and_a_missing_speaker_column_is_noted(tmp_path):
     # `Speaker Name` and `Start Time` were not recognised: every turn had no speaker and
     # no time, without a note.

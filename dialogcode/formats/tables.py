@@ -309,6 +309,20 @@ def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list 
                       "text key; make the file the one list of turns", file=source)
 
 
+class _Object(dict):
+    """A JSON object, with the keys it gives twice with different values (``json`` keeps
+    the last value of a key given twice, so the first would be lost unseen)."""
+
+    doubled: tuple[str, ...] = ()
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> _Object:
+    item = _Object(pairs)
+    if len(item) < len(pairs):
+        item.doubled = tuple(dict.fromkeys(key for key, value in pairs if item[key] != value))
+    return item
+
+
 def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
                lines: bool = False, merge: bool = True, limits: Limits = DEFAULT
                ) -> ParsedDocument:
@@ -319,10 +333,10 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
             for number, raw in enumerate(text.split("\n"), start=1):
                 if raw.strip():
                     check_json_depth(raw, source, limits, IngestError, number)
-                    items.append((number, json.loads(raw)))
+                    items.append((number, json.loads(raw, object_pairs_hook=_json_object)))
         else:
             check_json_depth(text, source, limits, IngestError)
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_json_object)
             if isinstance(data, dict):
                 data = _turn_list(data, columns, source)
             if not isinstance(data, list):
@@ -342,6 +356,10 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
                           file=source)
     objects = []
     for n, item in items:     # keys as find_columns matches them: `Text` is `text`
+        if item.doubled:
+            raise IngestError(f"{where} {n} gives the key {item.doubled[0]!r} twice, with "
+                              "different values, and only the last would be read; keep one",
+                              file=source, line=n if lines else None)
         folded: dict[str, object] = {}
         for key, value in item.items():
             name = str(key).strip().lower()
