@@ -235,3 +235,13 @@ def test_one_time_column_named_as_milliseconds_and_the_other_not_is_refused(tmp_
     assert str(caught.value) == (
         f"{path}:1: the start column 'start_ms' is named as milliseconds but the end column "
         "'end' is not; name both so (`start_ms`, `end_ms`), or neither if both are seconds")
+
+
+def test_a_table_of_single_words_is_one_turn_even_with_short_rows(tmp_path):
+    # the first word's row ends before the end column: joining the words failed with
+    # an IndexError (a traceback)
+    path = tmp_path / "words.csv"
+    path.write_text("text,speaker,end\nHello\nworld,,5\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_end) for b in parsed.blocks] == [
+        (None, "Hello world", 5.0)]

@@ -92,7 +92,7 @@ def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells
     if (len(rows) < 2 or any(cells(row, "speaker") not in (None, "") for _, row in rows)
             or any(not isinstance(text, str) or len(text.split()) > 1 for text in texts)):
         return None
-    joined = list(rows[0][1])
+    joined = list(rows[0][1]) + [None] * (max(found.values()) + 1 - len(rows[0][1]))
     joined[found["text"]] = " ".join(text.strip() for text in texts)
     if "end" in found:
         joined[found["end"]] = cells(rows[-1][1], "end")
