@@ -453,6 +453,52 @@ def test_subtitle_position_tags_are_not_text(tmp_path):
     assert [(b[1], b[2]) for b in blocks] == [("P1", "We need housing."), ("P2", "Jobs too.")]
 
 
+YOUTUBE = """WEBVTT
+Kind: captions
+Language: en
+
+00:00:00.160 --> 00:00:02.270 align:start position:0%
+ 
+so<00:00:00.480><c> today</c><00:00:00.799><c> we're</c><00:00:01.040><c> talking</c><00:00:01.360><c> about</c><00:00:01.760><c> rent</c>
+
+00:00:02.270 --> 00:00:02.280 align:start position:0%
+so today we're talking about rent
+ 
+
+00:00:02.280 --> 00:00:04.950 align:start position:0%
+so today we're talking about rent
+and<00:00:02.560><c> how</c><00:00:02.800><c> it</c><00:00:03.040><c> keeps</c><00:00:03.360><c> rising</c>
+
+00:00:04.950 --> 00:00:04.960 align:start position:0%
+and how it keeps rising
+ 
+
+00:00:04.960 --> 00:00:07.000 align:start position:0%
+and how it keeps rising
+every<00:00:05.200><c> year</c>
+"""
+
+
+def test_youtube_automatic_captions_are_read_once_each(tmp_path):
+    # a line of a space in a cue ended it, so the next line was a cue without a timing
+    # line (refused); and each rolled-up line repeated in the next cues would be read
+    # two or three times, its codes counted as often
+    path = tmp_path / "auto.vtt"
+    path.write_text(YOUTUBE, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(parsed.text[b.start:b.end], b.time_start, b.line) for b in parsed.blocks] == [
+        ("so today we're talking about rent", 0.16, 5),
+        ("and how it keeps rising", pytest.approx(2.28), 13), ("every year", 4.96, 21)]
+    assert [str(n) for n in parsed.notes] == [
+        "line 5: 4 caption lines repeated from the cue before (rolled up, as automatic "
+        "captions with times in their text are written) read once"]
+    # without times in the cues' text, a line said twice running is kept
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nYes.\n\n"
+                    "00:00:02.000 --> 00:00:03.000\nYes.\n \nNo.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["Yes.", "Yes. No."]
+
+
 def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     path = tmp_path / "t.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:04,000\nANA: We need housing.\n\n"
