@@ -545,6 +545,24 @@ def test_a_time_on_the_line_above_each_label_is_the_turns_time(tmp_path):
         ("turn", "P2", "Evictions, at\n10:30", 7, 15.0), ("turn", "P1", "More.", 9, None)]
 
 
+@pytest.mark.parametrize("header", [
+    "Location: Fresno\nAttendees: Facilitator, P1, P2\n",
+    "Title: Kick-off breakout\nDate: 2019-03-03\n",
+])
+def test_a_transcripts_header_fields_are_its_preamble_not_speakers(tmp_path, header):
+    # `Attendees:` and `Title:` were one-off speakers of a dense file: their values read
+    # as talk (the date glued to the title's "turn"), a speaker named Title
+    path = tmp_path / "t.txt"
+    path.write_text(header + "\nFacilitator: Welcome, everyone.\nP1: Rent keeps rising.\n"
+                    "Notes: the group agreed to meet again.\nP2: And wages do not.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, header.strip()), ("turn", "Facilitator", "Welcome, everyone."),
+        ("turn", "P1", "Rent keeps rising.\nNotes: the group agreed to meet again."),
+        ("turn", "P2", "And wages do not.")]
+
+
 def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_path):
     # two of three turns had a time on the line above their label, so the answers
     # `10:30` and `11:00` left P1's and P2's talk and became the next turns' times
