@@ -225,6 +225,22 @@ def test_a_json_key_given_twice_is_refused(tmp_path, name, content, message):
     assert parsed.text.startswith(("P1: We need housing.", "P1: Rent."))
 
 
+def test_a_second_column_named_like_the_text_is_refused_unless_the_text_is_mapped(tmp_path):
+    # `content` beside `text` (a translation, a cleaned copy) was left out without a word
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text,content\nP1,We need housing.,Necesitamos vivienda.\n"
+                    "P2,And jobs.,\n", encoding="utf-8")
+    with pytest.raises(DialogcodeError, match="t.csv:1: columns 'text' and 'content' could "
+                                              "both be the text, and only 'text' would be read"):
+        read_document(path)
+    parsed, _ = read_document(path, columns={"text": "content"})
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "Necesitamos vivienda.")]
+    path.write_text("speaker,text,content\nP1,We need housing.,\n", encoding="utf-8")
+    parsed, _ = read_document(path)                # an empty second column loses nothing
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["We need housing."]
+
+
 def test_column_names_with_spaces_are_read_and_a_missing_speaker_column_is_noted(tmp_path):
     # `Speaker Name` and `Start Time` were not recognised: every turn had no speaker and
     # no time, without a note.

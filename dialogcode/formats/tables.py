@@ -16,7 +16,8 @@ from ..csvrows import read_csv
 from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, check_json_depth, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
-from .columns import find_columns, in_milliseconds, milliseconds_evidence, parse_time
+from .columns import (DEFAULTS, column_key, find_columns, in_milliseconds,
+                      milliseconds_evidence, parse_time)
 from .speakers import Note
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
@@ -43,6 +44,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     problems = []
     cells = lambda row, role: (row[found[role]] if role in found and found[role] < len(row)  # noqa: E731
                                else None)
+    _one_text_column(header, found, rows, columns, source)
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
     per_second, evidence = time_unit(header, found, rows, cells, source)
@@ -80,6 +82,24 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                        "has a speaker; map one with speaker_column in the "
                                        "manifest or `columns: {speaker: ...}`"))
     return parsed
+
+
+def _one_text_column(header: list, found: dict[str, int], rows: list[tuple[int, list]],
+                     columns: dict[str, str] | None, source: str) -> None:
+    """Raise IngestError when, the text column not being mapped, another column named like
+    one (``content`` beside ``text``) holds words: only one is read, and the other's
+    would be left out unseen."""
+    if (columns or {}).get("text"):
+        return
+    others = [k for k, name in enumerate(header) if k != found["text"]
+              and column_key(name) in DEFAULTS["text"]
+              and any(k < len(row) and str(row[k] if row[k] is not None else "").strip()
+                      for _, row in rows)]
+    if others:
+        raise IngestError(f"columns {header[found['text']]!r} and {header[others[0]]!r} could "
+                          f"both be the text, and only {header[found['text']]!r} would be "
+                          "read; map the text column with text_column in the manifest or "
+                          "`columns: {text: ...}` in dialogcode.yaml", file=source, line=1)
 
 
 def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells
