@@ -579,6 +579,20 @@ def test_a_transcripts_header_fields_are_its_preamble_not_speakers(tmp_path, hea
         ("turn", "P2", "And wages do not.")]
 
 
+def test_a_one_off_speaker_in_turns_wrapped_over_lines_keeps_their_words(tmp_path):
+    # turns on lines of their own, wrapped: few lines open with a label, so the file was
+    # not dense, and a speaker who spoke once was glued into the turn before
+    turns = [("Facilitator", "What got in the way of the housing work\nthis month, do you think?"),
+             ("P1", "Mostly deposits, and two landlords\nbacked out after the inspection.")] * 6
+    turns.insert(7, ("Luis", "The waiting list for vouchers is\nstill six months long."))
+    path = tmp_path / "t.txt"
+    path.write_text("".join(f"{speaker}: {text}\n" for speaker, text in turns), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+    assert [str(n) for n in parsed.notes] == ["line 15: `Luis:` is used once and taken as a "
+                                              "speaker"]
+
+
 def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_path):
     # two of three turns had a time on the line above their label, so the answers
     # `10:30` and `11:00` left P1's and P2's talk and became the next turns' times

@@ -12,7 +12,9 @@ written into a transcript), and later turns carry it as their ``section``.
 Which labels are speakers is decided from the whole file's shape
 (:mod:`~dialogcode.formats.speakers`): it is *dense* when most paragraphs open with a
 label (turns separated by blank lines; a one-off label then counts only at the start of
-a paragraph), or else when most non-blank lines do (one turn per line).
+a paragraph), or else when most non-blank lines do (one turn per line), or when turns
+are not paragraphs, at least ten labels are used and nine in ten of them are roles,
+listed, or used twice or more (turns wrapped over several lines).
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
 )
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
+RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
 NOT_HEADING_END = tuple(".,;:!?…\"'”’")
 
 
@@ -113,12 +116,20 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
+    # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
+    # are nearly all of recurring speakers
+    kept = [name for name in names if name in forced or speakers.plausible(name)]
+    counts = Counter(kept)
+    recurring = sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
+                    for name in kept)
+    by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
+                   and recurring * 10 >= len(kept) * 9)
     shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
              for m, name in zip(matches, names)]
     labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
-    return matches, labels, by_paragraph or by_line
+    return matches, labels, by_paragraph or by_line or by_speakers
 
 
 def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
