@@ -225,6 +225,30 @@ def test_a_json_key_given_twice_is_refused(tmp_path, name, content, message):
     assert parsed.text.startswith(("P1: We need housing.", "P1: Rent."))
 
 
+def test_rows_without_a_speaker_among_rows_with_one_are_noted(tmp_path):
+    # a table naming the speaker only when it changes: the rows under a speaker were
+    # turns without one, their words credited to nobody, without a word
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text\nP1,We need housing.\n,It keeps getting worse.\n"
+                    ",Every month.\nP2,And jobs.\n,Good ones.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["P1", None, None, "P2", None]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: 3 of 5 rows without a speaker (3, 4, 6) read as turns without one; if the "
+        "table names the speaker only when it changes, fill it in on every row"]
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=2)
+    for row in [("Speaker", "Text"), ("P1", "We need housing."), ("", "Every month."),
+                ("P2", "And jobs.")]:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    document.save(tmp_path / "t.docx")
+    parsed, _ = read_document(tmp_path / "t.docx")
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: 1 of 3 rows without a speaker (3) read as turns without one; if the table "
+        "names the speaker only when it changes, fill it in on every row"]
+
+
 def test_a_second_column_named_like_the_text_is_refused_unless_the_text_is_mapped(tmp_path):
     # `content` beside `text` (a translation, a cleaned copy) was left out without a word
     path = tmp_path / "t.csv"

@@ -72,7 +72,11 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     if not builder.blocks:
         raise IngestError("no rows with text", file=source)
     parsed = builder.build()
-    parsed.notes = merge_notes(builder.merged, rows_are) + ([words[1]] if words else [])
+    parsed.notes = (merge_notes(builder.merged, rows_are) + ([words[1]] if words else [])
+                    + speakerless_notes([line for line, row in rows
+                                         if cells(row, "speaker") in (None, "")
+                                         or not str(cells(row, "speaker")).strip()],
+                                        len(rows), rows_are))
     if evidence:
         parsed.notes.insert(0, Note(rows[0][0], evidence))
     others = [str(name) for k, name in enumerate(header)
@@ -143,6 +147,18 @@ def time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]],
     evidence = milliseconds_evidence([(cells(row, "start"), cells(row, "end"),
                                        str(cells(row, "text"))) for _, row in rows])
     return {role: 1000 if evidence else 1 for role in named}, evidence
+
+
+def speakerless_notes(missing: list[int], total: int, rows_are: str = "rows") -> list[Note]:
+    """A note for a table whose rows (``total`` of them, with text) have a speaker but for
+    those at ``missing``: each of those is a turn without a speaker, where a table that
+    names the speaker only when it changes means the one above."""
+    if not missing or len(missing) == total:
+        return []
+    shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+    return [Note(missing[0], f"{len(missing)} of {total} {rows_are} without a speaker "
+                             f"({shown}) read as turns without one; if the table names the "
+                             "speaker only when it changes, fill it in on every row")]
 
 
 def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"

@@ -34,7 +34,7 @@ from ..normalize import normalize_text
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
-from .tables import time_unit
+from .tables import speakerless_notes, time_unit
 from .wordtext import MergedDown, block_items, paragraph_text, table_rows
 
 WHAT = "Word .docx file"
@@ -177,10 +177,11 @@ def _turn_table(rows: list[list[str]], columns: dict[str, str] | None, source: s
 def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
                found: dict[str, int], per_second: dict[str, int], source: str
                ) -> list[Note]:
-    """Turns from table ``rows``, the first of them row number ``first``, and a note for
-    each row with words but no text (a part title spanning the table). Raises
+    """Turns from table ``rows``, the first of them row number ``first``, a note for
+    each row with words but no text (a part title spanning the table) and one for rows
+    without a speaker among rows with one (:func:`~.tables.speakerless_notes`). Raises
     IngestError listing every row whose time cannot be read."""
-    problems, notes = [], []
+    problems, notes, talk, speakerless = [], [], 0, []
     for number, row in enumerate(rows, start=first):
         speaker, text, start, end = (row[found[role]] if found.get(role, len(row)) < len(row)
                                      else None for role in ("speaker", "text", "start", "end"))
@@ -199,6 +200,10 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
             problems += exc.problems
             continue
         builder.add(speaker, text or "", time_start=times[0], time_end=times[1], line=number)
+        if (text or "").strip():
+            talk += 1
+            speakerless += [] if (speaker or "").strip() else [number]
     if problems:
         raise IngestError(problems)
-    return notes
+    notes += speakerless_notes(speakerless, talk) if "speaker" in found else []
+    return sorted(notes, key=lambda note: note.line)
