@@ -617,6 +617,18 @@ def test_a_one_off_speaker_in_turns_wrapped_over_lines_keeps_their_words(tmp_pat
                                               "speaker"]
 
 
+@pytest.mark.parametrize("stamps", [("(00:05)", "(00:09.5)"), ("[00:00:05]", "[00:00:09.5]")])
+def test_a_name_and_a_bracketed_time_alone_on_a_line_open_a_turn(tmp_path, stamps):
+    # `Speaker 1 (00:05)` above each turn's text: the file was read as field notes, one
+    # section without a speaker or a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"Speaker 1 {stamps[0]}\nHello there, welcome.\n\nAna Ruiz {stamps[1]}\n"
+                    "Hi, thanks.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Speaker 1", "Hello there, welcome.", 5.0), ("Ana Ruiz", "Hi, thanks.", 9.5)]
+
+
 def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_path):
     # two of three turns had a time on the line above their label, so the answers
     # `10:30` and `11:00` left P1's and P2's talk and became the next turns' times
