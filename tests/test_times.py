@@ -245,3 +245,21 @@ def test_a_table_of_single_words_is_one_turn_even_with_short_rows(tmp_path):
     parsed, _ = read_document(path)
     assert [(b.speaker, parsed.text[b.start:b.end], b.time_end) for b in parsed.blocks] == [
         (None, "Hello world", 5.0)]
+
+
+def test_plain_times_in_fractions_of_a_day_are_read_so_with_a_note(tmp_path):
+    # a spreadsheet's times saved without their time format (0.000868 for 00:01:15) were
+    # read as seconds: every turn within the recording's first second
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text",
+                        [(repr(start / 86400), repr(end / 86400)) for start, end in
+                         [(75, 80), (81, 87), (88, 91), (95, 99), (612, 617)]]),
+                    encoding="utf-8")
+    found, notes = times(path)
+    assert found == [(75.0, 80.0), (81.0, 87.0), (88.0, 91.0), (95.0, 99.0), (612.0, 617.0)]
+    assert len(notes) == 1 and notes[0].startswith("line 2: start/end times read as "
+                                                   "fractions of a day")
+    path.write_text(csv("speaker,start,end,text", [(0.1, 0.2), (0.3, 0.5), (0.6, 0.9),
+                                                   (0.9, 0.95), (0.95, 0.99)]),
+                    encoding="utf-8")     # too fast as days too: left as seconds
+    assert times(path)[1] == []

@@ -16,8 +16,8 @@ from ..csvrows import read_csv
 from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, check_json_depth, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
-from .columns import (DEFAULTS, column_key, find_columns, in_milliseconds,
-                      milliseconds_evidence, parse_time)
+from .columns import (DAY, DEFAULTS, column_key, day_fraction_evidence, find_columns,
+                      in_milliseconds, milliseconds_evidence, parse_time)
 from .speakers import Note
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
@@ -128,11 +128,12 @@ def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells
 
 
 def time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells,
-              source: str) -> tuple[dict[str, int], str | None]:
-    """(per_second of the start and end columns: 1000 for milliseconds, else 1; the
-    note saying why plain times are read as milliseconds, or None). A column named so
-    (`start_ms`) is milliseconds; plain `start`/`end` are when the times say so
-    (:func:`~.columns.milliseconds_evidence`). Raises IngestError when one is named so
+              source: str) -> tuple[dict[str, float], str | None]:
+    """(per_second of the start and end columns: 1000 for milliseconds, 1/86400 for
+    fractions of a day, else 1; the note saying why plain times are read so, or None).
+    A column named so (`start_ms`) is milliseconds; plain `start`/`end` are milliseconds
+    or fractions of a day when the times say so
+    (:func:`~.columns.milliseconds_evidence`, :func:`~.columns.day_fraction_evidence`). Raises IngestError when one is named so
     and the other is not."""
     named = {role: role in found and in_milliseconds(header[found[role]])
              for role in ("start", "end")}
@@ -144,9 +145,13 @@ def time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]],
                           file=source, line=1)
     if any(named.values()) or not {"start", "end"} <= set(found):
         return {role: 1000 if ms else 1 for role, ms in named.items()}, None
-    evidence = milliseconds_evidence([(cells(row, "start"), cells(row, "end"),
-                                       str(cells(row, "text"))) for _, row in rows])
-    return {role: 1000 if evidence else 1 for role in named}, evidence
+    turns = [(cells(row, "start"), cells(row, "end"), str(cells(row, "text")))
+             for _, row in rows]
+    evidence = milliseconds_evidence(turns)
+    if evidence:
+        return {role: 1000 for role in named}, evidence
+    evidence = day_fraction_evidence(turns)
+    return {role: 1 / DAY if evidence else 1 for role in named}, evidence
 
 
 def speakerless_notes(missing: list[int], total: int, rows_are: str = "rows") -> list[Note]:

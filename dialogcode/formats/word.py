@@ -175,7 +175,7 @@ def _turn_table(rows: list[list[str]], columns: dict[str, str] | None, source: s
 
 
 def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
-               found: dict[str, int], per_second: dict[str, int], source: str
+               found: dict[str, int], per_second: dict[str, float], source: str
                ) -> list[Note]:
     """Turns from table ``rows``, the first of them row number ``first``, a note for
     each row with words but no text (a part title spanning the table) and one for rows
