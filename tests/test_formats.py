@@ -263,6 +263,15 @@ def test_a_second_column_named_like_the_text_is_refused_unless_the_text_is_mappe
     path.write_text("speaker,text,content\nP1,We need housing.,\n", encoding="utf-8")
     parsed, _ = read_document(path)                # an empty second column loses nothing
     assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["We need housing."]
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=3)
+    for row in [("Speaker", "Transcript", "Text"), ("P1", "We need housing.", "Vivienda.")]:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    document.save(tmp_path / "t.docx")
+    with pytest.raises(DialogcodeError, match="t.docx:1: columns 'Text' and 'Transcript' "
+                                              "could both be the text"):
+        read_document(tmp_path / "t.docx")
 
 
 def test_column_names_with_spaces_are_read_and_a_missing_speaker_column_is_noted(tmp_path):

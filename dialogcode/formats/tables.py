@@ -44,7 +44,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     problems = []
     cells = lambda row, role: (row[found[role]] if role in found and found[role] < len(row)  # noqa: E731
                                else None)
-    _one_text_column(header, found, rows, columns, source)
+    one_text_column(header, found, rows, columns, source)
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
     per_second, evidence = time_unit(header, found, rows, cells, source)
@@ -88,7 +88,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     return parsed
 
 
-def _one_text_column(header: list, found: dict[str, int], rows: list[tuple[int, list]],
+def one_text_column(header: list, found: dict[str, int], rows: list[tuple[int, list]],
                      columns: dict[str, str] | None, source: str) -> None:
     """Raise IngestError when, the text column not being mapped, another column named like
     one (``content`` beside ``text``) holds words: only one is read, and the other's

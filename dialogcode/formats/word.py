@@ -34,7 +34,7 @@ from ..normalize import normalize_text
 from .base import ParsedDocument, TextBuilder
 from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
-from .tables import speakerless_notes, time_unit
+from .tables import one_text_column, speakerless_notes, time_unit
 from .wordtext import MergedDown, block_items, paragraph_text, table_rows
 
 WHAT = "Word .docx file"
@@ -154,7 +154,8 @@ def _turn_table(rows: list[list[str]], columns: dict[str, str] | None, source: s
     milliseconds, else 1), note) when ``rows`` is a turn table, else None. Times are
     milliseconds as in a CSV table (:func:`~.tables.time_unit`); the note says so, or
     how a table without a header row was read. Raises IngestError for a start column
-    named as milliseconds beside an end column that is not, or the other way round."""
+    named as milliseconds beside an end column that is not, or the other way round, and
+    for words in a second column named like the text (:func:`~.tables.one_text_column`)."""
     found = find_columns(rows[0] if rows else [], columns, source, required=False)
     if found is not None:
         cells = lambda row, role: (row[found[role]] if role in found  # noqa: E731
@@ -162,6 +163,7 @@ def _turn_table(rows: list[list[str]], columns: dict[str, str] | None, source: s
         talk = [(number, row) for number, row in enumerate(rows[1:], start=2)
                 if (cells(row, "text") or "").strip()
                 and not isinstance(cells(row, "text"), MergedDown)]
+        one_text_column(rows[0], found, list(enumerate(rows[1:], start=2)), columns, source)
         per_second, evidence = time_unit(rows[0], found, talk, cells, source)
         return (rows[1:], 2, found, per_second,
                 Note(talk[0][0], evidence) if evidence else None)
