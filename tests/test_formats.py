@@ -249,6 +249,22 @@ def test_rows_without_a_speaker_among_rows_with_one_are_noted(tmp_path):
         "names the speaker only when it changes, fill it in on every row"]
 
 
+def test_a_row_repeating_the_header_is_refused(tmp_path):
+    # two exports joined (`cat a.csv b.csv`): the second header was a turn of a speaker
+    # named "Speaker" saying "Text"
+    path = tmp_path / "t.csv"
+    path.write_text("Speaker,Text\nP1,We need housing.\nP2,And jobs.\nspeaker,text\n"
+                    "P1,Second call.\n", encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value) == (f"{path}:4: row 4 repeats the header: were tables joined into "
+                                "one file? Remove the repeated header rows (or split the "
+                                "file, one table per file)")
+    path.write_text("Speaker,Text\nP1,Text\n", encoding="utf-8")   # a turn saying "Text"
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [("P1", "Text")]
+
+
 def test_a_second_column_named_like_the_text_is_refused_unless_the_text_is_mapped(tmp_path):
     # `content` beside `text` (a translation, a cleaned copy) was left out without a word
     path = tmp_path / "t.csv"

@@ -45,6 +45,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     cells = lambda row, role: (row[found[role]] if role in found and found[role] < len(row)  # noqa: E731
                                else None)
     one_text_column(header, found, rows, columns, source)
+    _no_header_again(header, found, rows, source)
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
     per_second, evidence = time_unit(header, found, rows, cells, source)
@@ -86,6 +87,25 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                        "has a speaker; map one with speaker_column in the "
                                        "manifest or `columns: {speaker: ...}`"))
     return parsed
+
+
+def _no_header_again(header: list, found: dict[str, int], rows: list[tuple[int, list]],
+                     source: str) -> None:
+    """Raise IngestError naming the rows that repeat the header (two tables joined into
+    one file, ``cat a.csv b.csv``): each would be a turn of a speaker named ``speaker``
+    saying ``text``."""
+    names = [str(name or "").strip().casefold() for name in header]
+    again = [line for line, row in rows
+             if str(row[found["text"]] if found["text"] < len(row) else "").strip().casefold()
+             == names[found["text"]]
+             and all(str(value or "").strip().casefold() in ("", names[k])
+                     for k, value in enumerate(row[:len(names)]))]
+    if again:
+        raise IngestError(f"{'rows' if len(again) > 1 else 'row'} "
+                          f"{', '.join(map(str, again[:5]))} "
+                          f"{'repeat' if len(again) > 1 else 'repeats'} the header: were tables "
+                          "joined into one file? Remove the repeated header rows (or split "
+                          "the file, one table per file)", file=source, line=again[0])
 
 
 def one_text_column(header: list, found: dict[str, int], rows: list[tuple[int, list]],
