@@ -654,6 +654,18 @@ def test_a_name_and_a_bracketed_time_alone_on_a_line_open_a_turn(tmp_path, stamp
         ("Speaker 1", "Hello there, welcome.", 5.0), ("Ana Ruiz", "Hi, thanks.", 9.5)]
 
 
+def test_labels_in_markdown_bold_open_turns(tmp_path):
+    # `**P1:**` (a transcript exported through Markdown) matched no label: the file was
+    # one section of field notes, no speakers and no note
+    path = tmp_path / "t.txt"
+    path.write_text("**Facilitator:** Welcome, everyone.\n\n**P1**: Rent keeps rising.\n\n"
+                    "__P2:__ And wages do not.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Facilitator", "Welcome, everyone."), ("P1", "Rent keeps rising."),
+        ("P2", "And wages do not.")]
+
+
 def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_path):
     # two of three turns had a time on the line above their label, so the answers
     # `10:30` and `11:00` left P1's and P2's talk and became the next turns' times

@@ -1,5 +1,5 @@
-"""Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns, a label maybe
-indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
+"""Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
+Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
 alike: the turn's start).
 
@@ -29,11 +29,13 @@ from .base import Block, ParsedDocument
 from .speakers import Label, Note
 
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
+BOLD = r"(?:\*\*|__)"        # Markdown bold around a label: **P3:** or **P3**:
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
     rf"^[ \t]*(?:[\[(]?(?P<before>{CLOCK})[\])]?[ \t]+)?"
     rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{CLOCK})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
-    rf"|(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?:(?:[ \t]+|$))",
+    rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?"
+    rf"(?::{BOLD}|{BOLD}?:)(?:[ \t]+|$))",
     re.MULTILINE,
 )
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
