@@ -61,6 +61,7 @@ def test_assemblyai_json_times_are_read_as_milliseconds_and_ingest_says_so(tmp_p
     note = ("start/end times read as milliseconds: all are whole numbers, and as seconds "
             "the median turn would be spoken at 0.003 words a second (2.6 as milliseconds)")
     assert f"call.json:1: {note}" in result.output
+    assert "List a label under `speakers:`" not in result.output     # no label to settle
     corpus = ingest(Study.open(root))
     segments = corpus.segments
     assert list(zip(segments["time_start"], segments["time_end"])) == seconds(SPANS)

@@ -104,6 +104,13 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
     return [speaker(label) for label in labels]
 
 
+def about_labels(message: str) -> bool:
+    """Whether a note's ``message`` is about a label or a heading (it opens with it in
+    backticks: ``Luis:`` taken as a speaker, ``Next steps:`` read as text), which listing
+    speakers can settle; notes on times, merged rows or tables are not."""
+    return message.startswith("`")
+
+
 def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] = frozenset(),
           transcript: bool = True) -> list[Note]:
     """Notes on the guesses among ``labels``: labels used once and taken as speakers
