@@ -666,6 +666,19 @@ def test_labels_in_markdown_bold_open_turns(tmp_path):
         ("P2", "And wages do not.")]
 
 
+def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
+    # a table pasted as text (`P1<tab>...`) was one section of field notes, its speakers
+    # lost without a word
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator\tWelcome, everyone.\nP1\tRent keeps rising.\n"
+                    "P2\tAnd wages do not.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and [str(n) for n in parsed.notes] == [
+        "line 1: 3 of 3 lines are a name, a tab and text (`Facilitator` then a tab), as a "
+        "table pasted as text: read as field notes, without speakers; if they are turns, "
+        "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
+
+
 def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_path):
     # two of three turns had a time on the line above their label, so the answers
     # `10:30` and `11:00` left P1's and P2's talk and became the next turns' times

@@ -38,6 +38,7 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     rf"(?::{BOLD}|{BOLD}?:)(?:[ \t]+|$))",
     re.MULTILINE,
 )
+TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
@@ -212,6 +213,21 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
         return turns
     return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
+
+
+def tabbed_lines(text: str) -> list[Note]:
+    """A note for text read as field notes whose lines are mostly a name, a tab and text
+    (``P1<tab>We need housing.``, a table pasted as text): no label opens them, so
+    their speakers are not read."""
+    found = [m for m in TABBED.finditer(text) if speakers.plausible(m["label"])]
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    if len(found) < 2 or len(found) * 2 <= lines:
+        return []
+    return [Note(line_at(text, found[0].start()), (
+        f"{len(found)} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
+        "then a tab), as a table pasted as text: read as field notes, without speakers; if "
+        "they are turns, save the table as .csv with speaker and text columns, or write "
+        "each as `Name: text`"))]
 
 
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
