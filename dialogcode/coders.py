@@ -234,3 +234,31 @@ def identical_files(study: Study, names) -> list[str]:
                 "about agreement unless two coders really coded exactly alike"))
         seen.setdefault(codings, path)
     return warnings
+
+
+def unchecked_files(study: Study, names) -> list[str]:
+    """A warning for each coder file named (coders, or paths of coder files; ``rules``
+    is skipped) with rows that carry neither a ``quote`` nor a ``sha256``: nothing in
+    them shows what text they were coded on, so an edit of a transcript since
+    (:mod:`dialogcode.coded_text`) cannot be caught. A seg_id names a turn by its
+    position (``doc:t3``, the third), whatever that turn says now."""
+    warnings = []
+    for name in names:
+        path = coder_file(study, name)
+        if path is None:
+            continue
+        table = coder_table(path).reindex(columns=["quote", "sha256"], fill_value="")
+        bare = int((table["quote"].str.strip().eq("")
+                    & table["sha256"].str.strip().eq("")).sum())
+        if bare:
+            rows = ("every row carries" if bare == len(table)
+                    else f"{bare} of {len(table)} rows carry")
+            warnings.append(printable(
+                f"{path}: {rows} neither a quote nor a sha256, so an edit of a transcript "
+                "since the coding cannot be caught: a seg_id names a turn by its position "
+                "(`doc:t3`, the document's third), and after an edit may name another turn "
+                "and credit its codes to other words. If the transcripts are unchanged since "
+                "the coding, add a sha256 column holding each row's document sha256 from "
+                "out/documents.csv, so that a later edit is caught; else import the "
+                "coder's work again with its quotes (`dialogcode import-codings`)"))
+    return warnings

@@ -129,3 +129,30 @@ def test_a_stale_coder_file_that_joins_no_final_codings_is_refused_at_its_line(t
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert ("ana.csv:2: the row of document 'north/kickoff' was coded on other text (its "
             "sha256 differs from the document's)" in result.output)
+
+
+def test_a_coder_file_of_seg_ids_alone_is_named_as_unchecked_by_agree_learn_and_evaluate(
+        tmp_path):
+    # a file of seg_id,code_id carries nothing to check an edit of the transcript
+    # against, and was read without a word; one with a sha256 (or quotes) is checked
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    runner = CliRunner()
+    for command in ("ingest", "code"):
+        assert runner.invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    sha = pd.read_parquet(root / "out" / "documents.parquet").set_index("doc_id").at[
+        "north/kickoff", "sha256"]
+    (root / "codings").mkdir()
+    (root / "codings" / "ana.csv").write_text(
+        "seg_id,code_id,quote\nnorth/kickoff:t2,risk.housing,\n"
+        "north/kickoff:t3,risk.money,Wages are low\nsouth/visit:t2,risk.money,\n",
+        encoding="utf-8")
+    (root / "codings" / "ben.csv").write_text(
+        f"seg_id,code_id,sha256\nnorth/kickoff:t2,risk.housing,{sha}\n", encoding="utf-8")
+    warning = (f"Warning: {root / 'codings' / 'ana.csv'}: 2 of 3 rows carry neither a quote "
+               "nor a sha256, so an edit of a transcript since the coding cannot be caught")
+    for command in (["agree", "ana", "ben", "--study", str(root)], ["learn", str(root)],
+                    ["evaluate", str(root), "--reference", "ana", "--folds", "2"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 0, result.output
+        assert warning in result.stderr and "ben.csv" not in result.stderr, command

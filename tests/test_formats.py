@@ -206,6 +206,90 @@ def test_a_json_object_is_read_from_its_list_of_turns(tmp_path, content, turns):
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
 
 
+@pytest.mark.parametrize("name, content, message", [
+    ("t.json", '[{"speaker": "P1", "text": "We need housing.", "text": "And jobs."}]',
+     "t.json: item 1 gives the key 'text' twice"),
+    ("t.jsonl", '{"speaker": "P1", "text": "Rent."}\n{"speaker": "P2", "speaker": "P3", '
+                '"text": "Yes."}\n', "t.jsonl:2: line 2 gives the key 'speaker' twice"),
+])
+def test_a_json_key_given_twice_is_refused(tmp_path, name, content, message):
+    # json keeps the last value of a key given twice: "We need housing." was dropped, and
+    # P2's turn credited to P3, without a word
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DialogcodeError, match=message):
+        read_document(path)
+    path.write_text(content.replace('"text": "And jobs."', '"text": "We need housing."')
+                    .replace('"speaker": "P3"', '"speaker": "P2"'), encoding="utf-8")
+    parsed, _ = read_document(path)        # the same value twice loses nothing
+    assert parsed.text.startswith(("P1: We need housing.", "P1: Rent."))
+
+
+def test_rows_without_a_speaker_among_rows_with_one_are_noted(tmp_path):
+    # a table naming the speaker only when it changes: the rows under a speaker were
+    # turns without one, their words credited to nobody, without a word
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text\nP1,We need housing.\n,It keeps getting worse.\n"
+                    ",Every month.\nP2,And jobs.\n,Good ones.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["P1", None, None, "P2", None]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: 3 of 5 rows without a speaker (3, 4, 6) read as turns without one; if the "
+        "table names the speaker only when it changes, fill it in on every row"]
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=2)
+    for row in [("Speaker", "Text"), ("P1", "We need housing."), ("", "Every month."),
+                ("P2", "And jobs.")]:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    document.save(tmp_path / "t.docx")
+    parsed, _ = read_document(tmp_path / "t.docx")
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: 1 of 3 rows without a speaker (3) read as turns without one; if the table "
+        "names the speaker only when it changes, fill it in on every row"]
+
+
+def test_a_row_repeating_the_header_is_refused(tmp_path):
+    # two exports joined (`cat a.csv b.csv`): the second header was a turn of a speaker
+    # named "Speaker" saying "Text"
+    path = tmp_path / "t.csv"
+    path.write_text("Speaker,Text\nP1,We need housing.\nP2,And jobs.\nspeaker,text\n"
+                    "P1,Second call.\n", encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value) == (f"{path}:4: row 4 repeats the header: were tables joined into "
+                                "one file? Remove the repeated header rows (or split the "
+                                "file, one table per file)")
+    path.write_text("Speaker,Text\nP1,Text\n", encoding="utf-8")   # a turn saying "Text"
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [("P1", "Text")]
+
+
+def test_a_second_column_named_like_the_text_is_refused_unless_the_text_is_mapped(tmp_path):
+    # `content` beside `text` (a translation, a cleaned copy) was left out without a word
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text,content\nP1,We need housing.,Necesitamos vivienda.\n"
+                    "P2,And jobs.,\n", encoding="utf-8")
+    with pytest.raises(DialogcodeError, match="t.csv:1: columns 'text' and 'content' could "
+                                              "both be the text, and only 'text' would be read"):
+        read_document(path)
+    parsed, _ = read_document(path, columns={"text": "content"})
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "Necesitamos vivienda.")]
+    path.write_text("speaker,text,content\nP1,We need housing.,\n", encoding="utf-8")
+    parsed, _ = read_document(path)                # an empty second column loses nothing
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["We need housing."]
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=3)
+    for row in [("Speaker", "Transcript", "Text"), ("P1", "We need housing.", "Vivienda.")]:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    document.save(tmp_path / "t.docx")
+    with pytest.raises(DialogcodeError, match="t.docx:1: columns 'Text' and 'Transcript' "
+                                              "could both be the text"):
+        read_document(tmp_path / "t.docx")
+
+
 def test_column_names_with_spaces_are_read_and_a_missing_speaker_column_is_noted(tmp_path):
     # `Speaker Name` and `Start Time` were not recognised: every turn had no speaker and
     # no time, without a note.
@@ -434,6 +518,52 @@ def test_subtitle_position_tags_are_not_text(tmp_path):
     assert [(b[1], b[2]) for b in blocks] == [("P1", "We need housing."), ("P2", "Jobs too.")]
 
 
+YOUTUBE = """WEBVTT
+Kind: captions
+Language: en
+
+00:00:00.160 --> 00:00:02.270 align:start position:0%
+ 
+so<00:00:00.480><c> today</c><00:00:00.799><c> we're</c><00:00:01.040><c> talking</c><00:00:01.360><c> about</c><00:00:01.760><c> rent</c>
+
+00:00:02.270 --> 00:00:02.280 align:start position:0%
+so today we're talking about rent
+ 
+
+00:00:02.280 --> 00:00:04.950 align:start position:0%
+so today we're talking about rent
+and<00:00:02.560><c> how</c><00:00:02.800><c> it</c><00:00:03.040><c> keeps</c><00:00:03.360><c> rising</c>
+
+00:00:04.950 --> 00:00:04.960 align:start position:0%
+and how it keeps rising
+ 
+
+00:00:04.960 --> 00:00:07.000 align:start position:0%
+and how it keeps rising
+every<00:00:05.200><c> year</c>
+"""
+
+
+def test_youtube_automatic_captions_are_read_once_each(tmp_path):
+    # a line of a space in a cue ended it, so the next line was a cue without a timing
+    # line (refused); and each rolled-up line repeated in the next cues would be read
+    # two or three times, its codes counted as often
+    path = tmp_path / "auto.vtt"
+    path.write_text(YOUTUBE, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(parsed.text[b.start:b.end], b.time_start, b.line) for b in parsed.blocks] == [
+        ("so today we're talking about rent", 0.16, 5),
+        ("and how it keeps rising", pytest.approx(2.28), 13), ("every year", 4.96, 21)]
+    assert [str(n) for n in parsed.notes] == [
+        "line 5: 4 caption lines repeated from the cue before (rolled up, as automatic "
+        "captions with times in their text are written) read once"]
+    # without times in the cues' text, a line said twice running is kept
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nYes.\n\n"
+                    "00:00:02.000 --> 00:00:03.000\nYes.\n \nNo.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["Yes.", "Yes. No."]
+
+
 def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     path = tmp_path / "t.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:04,000\nANA: We need housing.\n\n"
@@ -478,6 +608,93 @@ def test_a_time_on_the_line_above_each_label_is_the_turns_time(tmp_path):
         ("preamble", None, "Call, 6 Feb", 1, None),
         ("turn", "P1", "We talked about rent.", 4, 1.0),
         ("turn", "P2", "Evictions, at\n10:30", 7, 15.0), ("turn", "P1", "More.", 9, None)]
+
+
+@pytest.mark.parametrize("header", [
+    "Location: Fresno\nAttendees: Facilitator, P1, P2\n",
+    "Title: Kick-off breakout\nDate: 2019-03-03\n",
+])
+def test_a_transcripts_header_fields_are_its_preamble_not_speakers(tmp_path, header):
+    # `Attendees:` and `Title:` were one-off speakers of a dense file: their values read
+    # as talk (the date glued to the title's "turn"), a speaker named Title
+    path = tmp_path / "t.txt"
+    path.write_text(header + "\nFacilitator: Welcome, everyone.\nP1: Rent keeps rising.\n"
+                    "Notes: the group agreed to meet again.\nP2: And wages do not.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, header.strip()), ("turn", "Facilitator", "Welcome, everyone."),
+        ("turn", "P1", "Rent keeps rising.\nNotes: the group agreed to meet again."),
+        ("turn", "P2", "And wages do not.")]
+
+
+def test_a_one_off_speaker_in_turns_wrapped_over_lines_keeps_their_words(tmp_path):
+    # turns on lines of their own, wrapped: few lines open with a label, so the file was
+    # not dense, and a speaker who spoke once was glued into the turn before
+    turns = [("Facilitator", "What got in the way of the housing work\nthis month, do you think?"),
+             ("P1", "Mostly deposits, and two landlords\nbacked out after the inspection.")] * 6
+    turns.insert(7, ("Luis", "The waiting list for vouchers is\nstill six months long."))
+    path = tmp_path / "t.txt"
+    path.write_text("".join(f"{speaker}: {text}\n" for speaker, text in turns), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+    assert [str(n) for n in parsed.notes] == ["line 15: `Luis:` is used once and taken as a "
+                                              "speaker"]
+
+
+@pytest.mark.parametrize("stamps", [("(00:05)", "(00:09.5)"), ("[00:00:05]", "[00:00:09.5]")])
+def test_a_name_and_a_bracketed_time_alone_on_a_line_open_a_turn(tmp_path, stamps):
+    # `Speaker 1 (00:05)` above each turn's text: the file was read as field notes, one
+    # section without a speaker or a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"Speaker 1 {stamps[0]}\nHello there, welcome.\n\nAna Ruiz {stamps[1]}\n"
+                    "Hi, thanks.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Speaker 1", "Hello there, welcome.", 5.0), ("Ana Ruiz", "Hi, thanks.", 9.5)]
+
+
+def test_labels_in_markdown_bold_open_turns(tmp_path):
+    # `**P1:**` (a transcript exported through Markdown) matched no label: the file was
+    # one section of field notes, no speakers and no note
+    path = tmp_path / "t.txt"
+    path.write_text("**Facilitator:** Welcome, everyone.\n\n**P1**: Rent keeps rising.\n\n"
+                    "__P2:__ And wages do not.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Facilitator", "Welcome, everyone."), ("P1", "Rent keeps rising."),
+        ("P2", "And wages do not.")]
+
+
+def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
+    # a table pasted as text (`P1<tab>...`) was one section of field notes, its speakers
+    # lost without a word
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator\tWelcome, everyone.\nP1\tRent keeps rising.\n"
+                    "P2\tAnd wages do not.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and [str(n) for n in parsed.notes] == [
+        "line 1: 3 of 3 lines are a name, a tab and text (`Facilitator` then a tab), as a "
+        "table pasted as text: read as field notes, without speakers; if they are turns, "
+        "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
+
+
+def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_path):
+    # two of three turns had a time on the line above their label, so the answers
+    # `10:30` and `11:00` left P1's and P2's talk and became the next turns' times
+    path = tmp_path / "t.txt"
+    path.write_text("P1: When do we meet?\n10:30\nP2: Is that not early?\n11:00\n"
+                    "P1: Fine.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("P1", "When do we meet?\n10:30", None), ("P2", "Is that not early?\n11:00", None),
+        ("P1", "Fine.", None)]
+    path.write_text("10:29\nP1: When do we meet?\n10:30\nP2: Is that not early?\n11:00\n"
+                    "P1: Fine.\n", encoding="utf-8")     # a time above every label
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("P1", "When do we meet?", 629.0), ("P2", "Is that not early?", 630.0),
+        ("P1", "Fine.", 660.0)]
 
 
 def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):

@@ -724,6 +724,24 @@ def test_a_segment_tables_text_column_must_be_its_segments_text(loaded, tmp_path
         imported(path, loaded)
 
 
+def test_segment_rows_without_their_text_are_noted_as_unconfirmed(study, tmp_path):
+    # rows naming a seg_id alone were stamped with today's sha256 without a word, though
+    # nothing shows the coder read the turn that seg_id names now
+    path = tmp_path / "sheet.csv"
+    path.write_text("seg_id,text,code\nnorth/kickoff:t2,,risk.housing\n"
+                    "north/kickoff:t3,\"Wages are low, so rent is late.\",risk.money\n",
+                    encoding="utf-8")
+    result = run(path, study, "--coder", "blind")
+    assert result.exit_code == 0, result.output
+    assert ("Note: 1 row(s) name a segment without its text, so nothing shows which turn "
+            "the coder read") in result.output
+    path.write_text("seg_id,text,code\n"
+                    "north/kickoff:t3,\"Wages are low, so rent is late.\",risk.money\n",
+                    encoding="utf-8")
+    result = run(path, study, "--coder", "seen")
+    assert result.exit_code == 0 and "Note" not in result.output, result.output
+
+
 def test_a_segment_tables_text_masked_by_blocks_is_its_segments_text(loaded, tmp_path):
     # a coding sheet made from the database's segments, where the privacy gate writes a
     # block for each character of a name ("Neighbours" in north/closing:t2)

@@ -61,6 +61,7 @@ def test_assemblyai_json_times_are_read_as_milliseconds_and_ingest_says_so(tmp_p
     note = ("start/end times read as milliseconds: all are whole numbers, and as seconds "
             "the median turn would be spoken at 0.003 words a second (2.6 as milliseconds)")
     assert f"call.json:1: {note}" in result.output
+    assert "List a label under `speakers:`" not in result.output     # no label to settle
     corpus = ingest(Study.open(root))
     segments = corpus.segments
     assert list(zip(segments["time_start"], segments["time_end"])) == seconds(SPANS)
@@ -108,19 +109,44 @@ def test_a_time_past_the_limit_that_may_be_milliseconds_says_how_to_mark_it(tmp_
         "hours; if the times are milliseconds, name the columns `start_ms` and `end_ms`")
 
 
-def test_a_word_table_with_a_time_column_named_as_milliseconds(tmp_path):
+def word_table(path, header, spans):
+    """A Word document of one turn table: ``header`` (start, maybe end, speaker, text)
+    over a row per turn of TALK at ``spans``."""
     import docx
 
     document = docx.Document()
-    table = document.add_table(rows=0, cols=3)
-    for row in [("Start ms", "Speaker", "Text"), *[(str(start), speaker, text) for
-                                                   (speaker, text), (start, _) in
-                                                   zip(TALK, SPANS)]]:
+    table = document.add_table(rows=0, cols=len(header))
+    for row in [header, *[(str(start), *([str(end)] if len(header) == 4 else []), speaker,
+                           text) for (speaker, text), (start, end) in zip(TALK, spans)]]:
         for cell, value in zip(table.add_row().cells, row):
             cell.text = value
-    document.save(tmp_path / "call.docx")
-    assert [start for start, _ in times(tmp_path / "call.docx")[0]] == [
-        start for start, _ in seconds(SPANS)]
+    document.save(path)
+    return path
+
+
+def test_a_word_table_with_a_time_column_named_as_milliseconds(tmp_path):
+    path = word_table(tmp_path / "call.docx", ("Start ms", "Speaker", "Text"), SPANS)
+    assert [start for start, _ in times(path)[0]] == [start for start, _ in seconds(SPANS)]
+
+
+def test_plain_word_table_times_in_milliseconds_are_read_so_with_a_note(tmp_path):
+    # a Word table's plain start column of milliseconds was read as seconds (1230 ms as
+    # 20 minutes) and its end column not at all, where a CSV table's was checked
+    path = word_table(tmp_path / "call.docx", ("Start", "End", "Speaker", "Text"), SPANS)
+    found, notes = times(path)
+    assert found == seconds(SPANS)
+    assert len(notes) == 1 and notes[0].startswith("line 2: start/end times read as "
+                                                   "milliseconds")
+    spans = [(1, 6), (6, 12), (12, 15), (16, 20), (612, 617)]       # whole seconds
+    path = word_table(tmp_path / "call.docx", ("Start", "End", "Speaker", "Text"), spans)
+    assert times(path) == ([(float(s), float(e)) for s, e in spans], [])
+
+
+def test_a_word_table_with_one_time_column_named_as_milliseconds_is_refused(tmp_path):
+    path = word_table(tmp_path / "call.docx", ("Start ms", "End", "Speaker", "Text"), SPANS)
+    with pytest.raises(IngestError, match="the start column 'Start ms' is named as "
+                                          "milliseconds but the end column 'End' is not"):
+        read_document(path)
 
 
 def test_whole_seconds_with_an_end_time_on_one_long_row_stay_seconds(tmp_path):
@@ -136,17 +162,36 @@ def test_whole_seconds_with_an_end_time_on_one_long_row_stay_seconds(tmp_path):
     assert found[-1][1] == 7200.0 and notes == []
 
 
-def test_assemblyai_response_without_speaker_labels_is_not_read_from_its_entities(tmp_path):
-    # no speaker labels: `utterances` is null, and entity detection adds `entities`, whose
-    # texts run to more than one word but are names, not the talk
+@pytest.mark.parametrize("entities", [[], [{"entity_type": "location", "text": "New York",
+                                             "start": 7000, "end": 7900}]])
+def test_assemblyai_response_without_speaker_labels_is_one_turn_of_its_words(tmp_path,
+                                                                              entities):
+    # no speaker labels: `utterances` is null and the words have no speaker, so each word
+    # was a turn of its own; entity detection adds `entities`, whose texts run to more
+    # than one word but are names, not the talk
     response = json.loads(assemblyai())
     response["utterances"] = None
-    response["entities"] = [{"entity_type": "location", "text": "New York", "start": 7000,
-                             "end": 7900}]
+    response["words"] = [dict(word, speaker=None) for word in response["words"]]
+    response["entities"] = entities
     path = tmp_path / "call.json"
     path.write_text(json.dumps(response), encoding="utf-8")
-    with pytest.raises(IngestError, match="'words', 'entities'"):
-        read_document(path)
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.time_end)
+            for b in parsed.blocks] == [(None, response["text"], 1.23,
+                                        response["words"][-1]["end"] / 1000)]
+    assert [str(note).split(":")[1] for note in parsed.notes] == [
+        " start/end times read as milliseconds",
+        f" {len(response['words'])} single words without speakers read as one turn without "
+        "a speaker (each word would be a turn of its own)"]
+
+
+def test_words_with_speakers_but_no_utterances_are_joined_into_the_speakers_turns(tmp_path):
+    response = json.loads(assemblyai())
+    response["utterances"] = None
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(response), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == TALK
 
 
 @pytest.mark.parametrize("start, end", [("Start (ms)", "End (ms)"), ("Begin [ms]", "Stop [ms]"),
@@ -191,3 +236,31 @@ def test_one_time_column_named_as_milliseconds_and_the_other_not_is_refused(tmp_
     assert str(caught.value) == (
         f"{path}:1: the start column 'start_ms' is named as milliseconds but the end column "
         "'end' is not; name both so (`start_ms`, `end_ms`), or neither if both are seconds")
+
+
+def test_a_table_of_single_words_is_one_turn_even_with_short_rows(tmp_path):
+    # the first word's row ends before the end column: joining the words failed with
+    # an IndexError (a traceback)
+    path = tmp_path / "words.csv"
+    path.write_text("text,speaker,end\nHello\nworld,,5\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_end) for b in parsed.blocks] == [
+        (None, "Hello world", 5.0)]
+
+
+def test_plain_times_in_fractions_of_a_day_are_read_so_with_a_note(tmp_path):
+    # a spreadsheet's times saved without their time format (0.000868 for 00:01:15) were
+    # read as seconds: every turn within the recording's first second
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text",
+                        [(repr(start / 86400), repr(end / 86400)) for start, end in
+                         [(75, 80), (81, 87), (88, 91), (95, 99), (612, 617)]]),
+                    encoding="utf-8")
+    found, notes = times(path)
+    assert found == [(75.0, 80.0), (81.0, 87.0), (88.0, 91.0), (95.0, 99.0), (612.0, 617.0)]
+    assert len(notes) == 1 and notes[0].startswith("line 2: start/end times read as "
+                                                   "fractions of a day")
+    path.write_text(csv("speaker,start,end,text", [(0.1, 0.2), (0.3, 0.5), (0.6, 0.9),
+                                                   (0.9, 0.95), (0.95, 0.99)]),
+                    encoding="utf-8")     # too fast as days too: left as seconds
+    assert times(path)[1] == []

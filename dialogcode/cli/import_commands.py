@@ -30,6 +30,12 @@ def echo_summary(result: ImportResult, source: Path) -> None:
         click.echo(f"Marked {result.read} segments read with nothing coded.")
     if result.duplicates:
         click.echo(f"Dropped {result.duplicates} duplicate codings.")
+    if result.blind:
+        click.echo(f"Note: {result.blind} row(s) name a segment without its text, so nothing "
+                   "shows which turn the coder read: they are stamped with each document's "
+                   "sha256 as it is now, so a later edit of a transcript is caught, but not "
+                   "one made since the coding. If a transcript was edited since, add a text "
+                   "column with each segment's text (or import the coder's quotes instead).")
     echo_problems(f"Fuzzy matches (similarity >= {MIN_SIMILARITY}), please check",
                   result.fuzzy)
     echo_problems("Spans running on into another segment, counted in the one they start "

@@ -19,6 +19,15 @@ def _bar(desc: str, quiet: bool):
     return lambda items: progress_bar(items, desc=desc, enabled=not quiet, total=len(items))
 
 
+def echo_unchecked(study: Study, coders) -> None:
+    """Warn of coder files whose rows cannot be checked against edits of the transcripts
+    (:func:`~dialogcode.coders.unchecked_files`)."""
+    from ..coders import unchecked_files
+
+    for warning in unchecked_files(study, coders):
+        click.echo(f"Warning: {warning}", err=True)
+
+
 def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=None):
     """Train, store and report the study's models (the `learn` stage of `run`); the
     codes' fits run on the Dask cluster of ``client`` when given."""
@@ -28,6 +37,7 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
     from ..engine import run_tasks
     from ..ingest import load_corpus
     from ..learned import learn_study, model_folder
+    from ..training import learning_coders
 
     book = load_codebooks(study.codebook_files())
     corpus = corpus if corpus is not None else load_corpus(study)
@@ -35,6 +45,7 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
            partial(run_tasks, client, desc="learn", progress=not quiet))
     models = learn_study(study, corpus, book, model=model, progress=_bar("learn", quiet),
                          run=run)
+    echo_unchecked(study, learning_coders(study))
     if quiet:
         return models
     stats = models.stats
@@ -111,7 +122,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     from ..learned import model_digest
     from ..ingest import load_corpus
     from ..store import read_table
-    from ..training import training_data
+    from ..training import learning_coders, training_data
 
     settings = opened.config.learn
     book = load_codebooks(opened.codebook_files())
@@ -122,6 +133,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     data = training_data(opened, corpus.segments, book, documents=corpus.documents)
     truth = reference_codings(opened, corpus.segments, reference, set(book.codes),
                               corpus.documents)
+    echo_unchecked(opened, dict.fromkeys([reference, *learning_coders(opened)]))
     model = model or opened.config.model
     result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
                             model=model, semantic=settings.semantic,

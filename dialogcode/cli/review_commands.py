@@ -220,7 +220,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     reconciliation meeting (docs/review.md)."""
     from ..agreement import agree, select_units
     from ..codebook import load_codebooks
-    from ..coders import identical_files, named_codings
+    from ..coders import identical_files, named_codings, unchecked_files
     from ..ingest import load_corpus
     from ..privacy.gate import mask_for_reading
     from ..study import Study
@@ -230,7 +230,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     opened = Study.open(study)
     if output is not None:
         opened.check_outside_transcripts(output)
-    twice = identical_files(opened, names)
+    twice = identical_files(opened, names) + unchecked_files(opened, names)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
     check_codes(codes, set(book.codes))

@@ -9,10 +9,11 @@ from ..limits import DEFAULT, Limits, check_size
 from ..normalize import decode
 from .base import Block, ParsedDocument
 from .captions import parse_captions
+from .jsonturns import parse_json
 from .notes import find_headings, parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import find_turns, heading_lines, missed_speakers, parse_turns
-from .tables import parse_csv, parse_json, parse_xlsx
+from .plaintext import find_turns, heading_lines, missed_speakers, parse_turns, tabbed_lines
+from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
 
 # format name -> file extensions
@@ -61,7 +62,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     elif fmt == "otter":
         return parse_otter(text)
     parsed = parse_notes(text, headings)
-    parsed.notes = missed_speakers(text, forced)
+    parsed.notes = tabbed_lines(text) + missed_speakers(text, forced)
     return parsed
 
 

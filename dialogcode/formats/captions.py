@@ -15,6 +15,7 @@ from ..errors import IngestError, Problem
 from . import speakers
 from .base import ParsedDocument, TextBuilder
 from .columns import time_problem
+from .speakers import Note
 
 STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
@@ -24,6 +25,7 @@ TAG = re.compile(r"</?[^>\n]+>")
 OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")    # an SSA/ASS tag subtitle editors write: {\an8}
 TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing line
 NUMBER = re.compile(r"^\s*\d+\s*$")                 # a cue number
+INLINE_TIME = re.compile(rf"<{STAMP}>")       # a time inside a cue's text
 ZOOM = re.compile(r"^([^\W\d_][^:\n]{0,39}):\s+(.*)$", re.DOTALL)
 
 
@@ -48,6 +50,7 @@ def _cues(text: str, source: str, vtt: bool):
         while i < len(lines) and lines[i].strip() and not TIMING_LIKE.match(lines[i]):
             i += 1      # header lines
     cues = []
+    after_cue = None        # where the last block of cues ended
     while i < len(lines):
         if not lines[i].strip():
             i += 1
@@ -57,6 +60,15 @@ def _cues(text: str, source: str, vtt: bool):
         while i < len(lines) and lines[i].strip():
             block.append(lines[i])
             i += 1
+        gap = lines[after_cue:block_start] if after_cue is not None else [""]
+        if (all(gap) and "-->" not in "".join(block[:2])
+                and not block[0].strip().startswith(("NOTE", "STYLE", "REGION"))):
+            # only lines of spaces since the last cue: more of its text (YouTube writes
+            # a line of a space in a cue), not a cue without a timing line
+            line, start, end, payload = cues[-1]
+            cues[-1] = (line, start, end, "\n".join([payload, *gap, *block]))
+            after_cue = i
+            continue
         first = block[0].strip()
         if vtt and (first.startswith("NOTE") or first in ("STYLE", "REGION")):
             if first.startswith("NOTE"):
@@ -71,6 +83,7 @@ def _cues(text: str, source: str, vtt: bool):
             cue = _cue(block[at], block_start + at + 1, source, problems)
             if cue:
                 cues.append((*cue, "\n".join(block[at + 1:stop])))
+                after_cue = i
     if problems:
         raise IngestError(problems)
     if not cues:
@@ -150,12 +163,38 @@ def _parts(payload: str) -> list[tuple[int, str | None, str]]:
     return [(at, who, text) for at, who, text in parts if text.strip()]
 
 
+def _unrolled(cues: list[tuple[int, float, float, str]]
+              ) -> tuple[list[tuple[int, float, float, str]], int]:
+    """``cues`` without the lines rolled up from the cue before, and how many were
+    dropped, when the cues carry a time in their text (``so<00:00:00.480><c> today</c>``:
+    YouTube's automatic captions, which repeat each line in the next cue or two).
+    Otherwise ``cues`` as they are: a line said twice running is kept."""
+    if not any(INLINE_TIME.search(payload) for *_, payload in cues):
+        return cues, 0
+    kept, before, dropped = [], [], 0
+    for line, start, end, payload in cues:
+        rows = payload.split("\n")
+        said = [(k, " ".join(TAG.sub("", row).split())) for k, row in enumerate(rows)]
+        said = [(k, words) for k, words in said if words]
+        # the longest run of this cue's first lines that the last cue ended with
+        repeated = max((n for n in range(1, min(len(said), len(before)) + 1)
+                        if [w for _, w in said[:n]] == before[-n:]), default=0)
+        drop = {k for k, _ in said[:repeated]}
+        dropped += repeated
+        before = [w for _, w in said]
+        kept.append((line, start, end, "\n".join("" if k in drop else row   # lines stay
+                                                   for k, row in enumerate(rows))))
+    return kept, dropped
+
+
 def parse_captions(text: str, source: str, *, vtt: bool,
                    forced: frozenset[str] = frozenset()) -> ParsedDocument:
     """Turns from caption cues. A ``Name:`` prefix names the cue's speaker when most cues
     name one (as Zoom writes on every cue), else by the rules of
-    :mod:`~dialogcode.formats.speakers`; ``forced`` labels always do."""
+    :mod:`~dialogcode.formats.speakers`; ``forced`` labels always do. Rolled-up lines
+    of automatic captions are read once (:func:`_unrolled`)."""
     notes, cues = _cues(text, source, vtt)
+    cues, rolled = _unrolled(cues)
     pieces = []
     for line, start, end, payload in cues:
         for at, speaker, body in _parts(payload):   # a cue's first part is at its timing line
@@ -177,4 +216,8 @@ def parse_captions(text: str, source: str, *, vtt: bool,
         builder.add(speaker, body, time_start=start, time_end=end, line=line)
     parsed = builder.build()
     parsed.notes = speakers.notes(labels, chosen, forced=forced)
+    if rolled:
+        parsed.notes.insert(0, Note(cues[0][0], (
+            f"{rolled} caption lines repeated from the cue before (rolled up, as automatic "
+            "captions with times in their text are written) read once")))
     return parsed

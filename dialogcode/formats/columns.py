@@ -28,6 +28,7 @@ _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
 _MILLISECONDS = re.compile(r".*_ms|(?:start|end|begin|stop|offset|time|timestamp)ms")
 MAX_HOURS = 1000     # times are offsets into a recording
 UNIX_TIMES = 10**9   # seconds since 1970 from 2001 (to 2286): a date, not an offset
+DAY = 86400          # seconds: a spreadsheet's times are fractions of a day
 
 
 def column_key(name) -> str:
@@ -104,9 +105,10 @@ def in_milliseconds(name) -> bool:
     return bool(_MILLISECONDS.fullmatch(re.sub(r"[()\[\]]", "", column_key(name))))
 
 
-def parse_time(value, source: str, line: int, *, per_second: int = 1) -> float | None:
+def parse_time(value, source: str, line: int, *, per_second: float = 1) -> float | None:
     """Seconds from ``12.5`` (a number of 1/``per_second`` seconds: 1000 for a column
-    in milliseconds), ``"00:03:15"`` or ``"1:02:03.5"``; None when blank.
+    in milliseconds, 1/86400 for fractions of a day), ``"00:03:15"`` or ``"1:02:03.5"``;
+    None when blank.
     Raises IngestError for anything else, including NaN, infinity, negative times and
     times past :data:`MAX_HOURS`."""
     if value is None or str(value).strip() == "":
@@ -114,7 +116,8 @@ def parse_time(value, source: str, line: int, *, per_second: int = 1) -> float |
     text = str(value).strip()
     match = _CLOCK.match(text)
     try:
-        seconds = float(text) / per_second if not match else (
+        seconds = (float(text) / per_second if per_second >= 1     # days to the ms
+                   else round(float(text) / per_second, 3)) if not match else (
             int(match[1] or 0) * 3600 + int(match[2]) * 60 + float(match[3].replace(",", ".")))
     except ValueError:
         seconds = None
@@ -165,6 +168,44 @@ def milliseconds_evidence(turns: list[tuple[object, object, str]]) -> str | None
             f"the median turn would be spoken at {rate:.3f} words a second ({rate * 1000:.1f} "
             "as milliseconds); name the columns `start_ms` and `end_ms` to say so, or if they "
             "are seconds give them as clock times (00:03:15)")
+
+
+def day_fraction_evidence(turns: list[tuple[object, object, str]]) -> str | None:
+    """Why the plain ``start``/``end`` times of ``turns`` (start, end, text) must be
+    fractions of a day (a spreadsheet's times without their time format: ``0.000868`` is
+    00:01:15), or None: every time is a number from 0 to 1, more than half the turns
+    have both, and the median speaking rate over those is absurd read as seconds (over
+    50 words a second) but ordinary read as days (0.5 to 6 words a second)."""
+    cells = [value for start, end, _ in turns for value in (start, end)
+             if value is not None and str(value).strip()]
+    numbers = [_number(value) for value in cells]
+    if not cells or any(n is None or not 0 <= n < 1 for n in numbers) or not any(numbers):
+        return None
+    rates = [len(text.split()) / (_number(end) - _number(start)) for start, end, text in turns
+             if _number(start) is not None and _number(end) is not None
+             and _number(end) > _number(start)]
+    if len(rates) * 2 <= len(turns):
+        return None
+    rate = median(rates)
+    if not (rate > 50 and 0.5 <= rate / DAY <= 6):
+        return None
+    return (f"start/end times read as fractions of a day (a spreadsheet's times without "
+            f"their time format: 0.000868 is 00:01:15): all are numbers below 1, and as "
+            f"seconds the median turn would be spoken at {rate:.0f} words a second "
+            f"({rate / DAY:.1f} as fractions of a day); format the columns as times "
+            "(hh:mm:ss) in the spreadsheet before saving, or if they are seconds give "
+            "them as clock times (00:03:15)")
+
+
+def _number(value) -> float | None:
+    """``value`` as a finite number, else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def time_problem(seconds: float | None) -> str | None:

@@ -1,14 +1,15 @@
-"""Otter-style exports: a ``Name  0:49`` line, then the turn's text."""
+"""Otter-style exports: a ``Name  0:49`` line (or ``Name (0:49)``, ``Name [00:00:49]``,
+as other services write it), then the turn's text."""
 from __future__ import annotations
 
 import re
 
 from . import speakers
 from .base import Block, ParsedDocument
-from .plaintext import line_at, seconds, span
+from .plaintext import CLOCK, line_at, seconds, span
 
-HEADER = re.compile(r"^(?P<label>\S[^\n]{0,39}?)[ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$",
-                    re.MULTILINE)
+HEADER = re.compile(rf"^(?P<label>\S[^\n]{{0,39}}?)[ \t]+(?:(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)"
+                    rf"|\((?P<round>{CLOCK})\)|\[(?P<square>{CLOCK})\])[ \t]*$", re.MULTILINE)
 
 
 def find_headers(text: str) -> list[re.Match]:
@@ -27,7 +28,11 @@ def parse_otter(text: str, headers: list[re.Match] | None = None) -> ParsedDocum
         start, end = span(text, header.end(), nxt.start() if nxt else len(text))
         if end > start:
             blocks.append(Block("turn", start, end, header["label"].strip(),
-                                time_start=seconds(header["ts"]),
-                                time_end=seconds(nxt["ts"]) if nxt else None,
+                                time_start=_time(header),
+                                time_end=_time(nxt) if nxt else None,
                                 line=line_at(text, header.start())))
     return ParsedDocument(text, blocks)
+
+
+def _time(header: re.Match) -> float:
+    return seconds(header["ts"] or header["round"] or header["square"])

@@ -1,5 +1,5 @@
-"""Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns, a label maybe
-indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
+"""Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
+Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
 alike: the turn's start).
 
@@ -12,7 +12,9 @@ written into a transcript), and later turns carry it as their ``section``.
 Which labels are speakers is decided from the whole file's shape
 (:mod:`~dialogcode.formats.speakers`): it is *dense* when most paragraphs open with a
 label (turns separated by blank lines; a one-off label then counts only at the start of
-a paragraph), or else when most non-blank lines do (one turn per line).
+a paragraph), or else when most non-blank lines do (one turn per line), or when turns
+are not paragraphs, at least ten labels are used and nine in ten of them are roles,
+listed, or used twice or more (turns wrapped over several lines).
 """
 from __future__ import annotations
 
@@ -27,15 +29,19 @@ from .base import Block, ParsedDocument
 from .speakers import Label, Note
 
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
+BOLD = r"(?:\*\*|__)"        # Markdown bold around a label: **P3:** or **P3**:
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
     rf"^[ \t]*(?:[\[(]?(?P<before>{CLOCK})[\])]?[ \t]+)?"
     rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{CLOCK})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
-    rf"|(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?:(?:[ \t]+|$))",
+    rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?"
+    rf"(?::{BOLD}|{BOLD}?:)(?:[ \t]+|$))",
     re.MULTILINE,
 )
+TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
+RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
 NOT_HEADING_END = tuple(".,;:!?…\"'”’")
 
 
@@ -113,12 +119,20 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
+    # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
+    # are nearly all of recurring speakers
+    kept = [name for name in names if name in forced or speakers.plausible(name)]
+    counts = Counter(kept)
+    recurring = sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
+                    for name in kept)
+    by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
+                   and recurring * 10 >= len(kept) * 9)
     shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
              for m, name in zip(matches, names)]
     labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
-    return matches, labels, by_paragraph or by_line
+    return matches, labels, by_paragraph or by_line or by_speakers
 
 
 def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
@@ -176,8 +190,10 @@ def _shape(stamp: str) -> str:
 
 def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     """``turns``, each with the time on a line of its own just above its label
-    (``00:01:15`` then ``P1: ...``) as its time, when most turns have one: that line
-    then belongs to no turn, where it was read as the last words of the turn before.
+    (``00:01:15`` then ``P1: ...``) as its time, when most turns have one, the first
+    among them: that line then belongs to no turn, where it was read as the last words
+    of the turn before. Times only above later turns are the last words of the turns
+    before them (``When do we meet?`` / ``10:30`` in a three-turn exchange).
     A time written unlike most of them (``10:30`` among ``00:01:15``), or not opening a
     paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``)."""
     found = []
@@ -193,10 +209,25 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     paragraphs = sum(opens for *_, opens in found) * 2 > len(found)
     stamps = {k: (above, seconds(stamp)) for k, above, stamp, opens in found
               if _shape(stamp) == shape and (opens or not paragraphs)}
-    if len(stamps) * 2 <= len(turns):
+    if len(stamps) * 2 <= len(turns) or 0 not in stamps:
         return turns
     return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
+
+
+def tabbed_lines(text: str) -> list[Note]:
+    """A note for text read as field notes whose lines are mostly a name, a tab and text
+    (``P1<tab>We need housing.``, a table pasted as text): no label opens them, so
+    their speakers are not read."""
+    found = [m for m in TABBED.finditer(text) if speakers.plausible(m["label"])]
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    if len(found) < 2 or len(found) * 2 <= lines:
+        return []
+    return [Note(line_at(text, found[0].start()), (
+        f"{len(found)} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
+        "then a tab), as a table pasted as text: read as field notes, without speakers; if "
+        "they are turns, save the table as .csv with speaker and text columns, or write "
+        "each as `Name: text`"))]
 
 
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:

@@ -7,7 +7,8 @@ label used once is a speaker only in a *dense* document, where most paragraphs (
 lines, or cues) start with a label, and only where it opens such a unit; in a plain-text
 file it must also be written like a name (``Luis``, ``Ana Ruiz``, not ``Next steps``).
 So a one-off ``Next steps: ...`` line inside a turn is not mistaken for a new speaker.
-De-identification placeholders such as ``[NAME]`` are never speakers unless listed.
+De-identification placeholders such as ``[NAME]`` and the fields of a header
+(``Title:``, ``Attendees:``) are never speakers unless listed.
 
 Every guess a person may want to check comes back as a :class:`Note`: each label used
 once and taken as a speaker although it does not look like a role, and each label read
@@ -29,6 +30,13 @@ ROLE = re.compile(    # a role, optionally with a note in brackets: ``P1 (transl
 PLACEHOLDER = re.compile(
     r"^(?:NAME|ORG|ORGANIZATION|CITY|PLACE|LOCATION|DATE|ADDRESS|PHONE|EMAIL|REDACTED|"
     r"INAUDIBLE|CROSSTALK|LAUGHTER|LAUGHS|PAUSE|SIC|UNCLEAR|MUSIC|SILENCE)(?:\s*\d+)?$",
+    re.IGNORECASE,
+)
+# names of the fields a transcript's header gives (``Title: ...``, ``Attendees: ...``)
+FIELD = re.compile(
+    r"^(?:Title|Time|Duration|Length|Venue|Site|Setting|Attendees|Participants|Present|"
+    r"Absent|Recorded(?: by)?|Transcribed(?: by)?|Transcript|Subject|Topic|Agenda|Event|"
+    r"Meeting|Language|Notes?|Summary|Keywords)$",
     re.IGNORECASE,
 )
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")
@@ -61,7 +69,7 @@ class Note:
 def plausible(label: str) -> bool:
     label = label.strip()
     return (bool(LABEL_CHARS.match(label)) and len(label.split()) <= 4
-            and not PLACEHOLDER.match(label))
+            and not PLACEHOLDER.match(label) and not FIELD.match(label))
 
 
 def name_like(label: str) -> bool:
@@ -94,6 +102,13 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
         return dense and label.opens and (name_like(label.name) or not names_only)
 
     return [speaker(label) for label in labels]
+
+
+def about_labels(message: str) -> bool:
+    """Whether a note's ``message`` is about a label or a heading (it opens with it in
+    backticks: ``Luis:`` taken as a speaker, ``Next steps:`` read as text), which listing
+    speakers can settle; notes on times, merged rows or tables are not."""
+    return message.startswith("`")
 
 
 def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] = frozenset(),

@@ -1,8 +1,8 @@
-"""CSV, XLSX, JSON and JSONL transcripts: one row (or object) per turn or per sentence."""
+"""CSV and XLSX transcripts, and the reading of table rows (and JSON objects,
+:mod:`~dialogcode.formats.jsonturns`) into turns: one row per turn or per sentence."""
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 import zlib
 from pathlib import Path
@@ -14,9 +14,10 @@ from defusedxml.ElementTree import iterparse
 
 from ..csvrows import read_csv
 from ..errors import DialogcodeError, IngestError, Problem
-from ..limits import DEFAULT, Limits, check_json_depth, open_zip, over, scan_xml
+from ..limits import DEFAULT, Limits, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
-from .columns import find_columns, in_milliseconds, milliseconds_evidence, parse_time
+from .columns import (DAY, DEFAULTS, column_key, day_fraction_evidence, find_columns,
+                      in_milliseconds, milliseconds_evidence, parse_time)
 from .speakers import Note
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
@@ -43,10 +44,13 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     problems = []
     cells = lambda row, role: (row[found[role]] if role in found and found[role] < len(row)  # noqa: E731
                                else None)
+    one_text_column(header, found, rows, columns, source)
+    _no_header_again(header, found, rows, source)
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
-    per_second, evidence = _time_unit(header, found, rows, cells, source)
-    for line, row in rows:
+    per_second, evidence = time_unit(header, found, rows, cells, source)
+    words = _joined_words(rows, found, cells)
+    for line, row in words[0] if words else rows:
         cell = lambda role: cells(row, role)  # noqa: E731
         text = cell("text")
         speaker = cell("speaker")
@@ -69,7 +73,11 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     if not builder.blocks:
         raise IngestError("no rows with text", file=source)
     parsed = builder.build()
-    parsed.notes = merge_notes(builder.merged, rows_are)
+    parsed.notes = (merge_notes(builder.merged, rows_are) + ([words[1]] if words else [])
+                    + speakerless_notes([line for line, row in rows
+                                         if cells(row, "speaker") in (None, "")
+                                         or not str(cells(row, "speaker")).strip()],
+                                        len(rows), rows_are))
     if evidence:
         parsed.notes.insert(0, Note(rows[0][0], evidence))
     others = [str(name) for k, name in enumerate(header)
@@ -81,12 +89,71 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     return parsed
 
 
-def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells,
-               source: str) -> tuple[dict[str, int], str | None]:
-    """(per_second of the start and end columns: 1000 for milliseconds, else 1; the
-    note saying why plain times are read as milliseconds, or None). A column named so
-    (`start_ms`) is milliseconds; plain `start`/`end` are when the times say so
-    (:func:`~.columns.milliseconds_evidence`). Raises IngestError when one is named so
+def _no_header_again(header: list, found: dict[str, int], rows: list[tuple[int, list]],
+                     source: str) -> None:
+    """Raise IngestError naming the rows that repeat the header (two tables joined into
+    one file, ``cat a.csv b.csv``): each would be a turn of a speaker named ``speaker``
+    saying ``text``."""
+    names = [str(name or "").strip().casefold() for name in header]
+    again = [line for line, row in rows
+             if str(row[found["text"]] if found["text"] < len(row) else "").strip().casefold()
+             == names[found["text"]]
+             and all(str(value or "").strip().casefold() in ("", names[k])
+                     for k, value in enumerate(row[:len(names)]))]
+    if again:
+        raise IngestError(f"{'rows' if len(again) > 1 else 'row'} "
+                          f"{', '.join(map(str, again[:5]))} "
+                          f"{'repeat' if len(again) > 1 else 'repeats'} the header: were tables "
+                          "joined into one file? Remove the repeated header rows (or split "
+                          "the file, one table per file)", file=source, line=again[0])
+
+
+def one_text_column(header: list, found: dict[str, int], rows: list[tuple[int, list]],
+                     columns: dict[str, str] | None, source: str) -> None:
+    """Raise IngestError when, the text column not being mapped, another column named like
+    one (``content`` beside ``text``) holds words: only one is read, and the other's
+    would be left out unseen."""
+    if (columns or {}).get("text"):
+        return
+    others = [k for k, name in enumerate(header) if k != found["text"]
+              and column_key(name) in DEFAULTS["text"]
+              and any(k < len(row) and str(row[k] if row[k] is not None else "").strip()
+                      for _, row in rows)]
+    if others:
+        raise IngestError(f"columns {header[found['text']]!r} and {header[others[0]]!r} could "
+                          f"both be the text, and only {header[found['text']]!r} would be "
+                          "read; map the text column with text_column in the manifest or "
+                          "`columns: {text: ...}` in dialogcode.yaml", file=source, line=1)
+
+
+def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells
+                  ) -> tuple[list[tuple[int, list]], Note] | None:
+    """Rows (with text) that are single words without speakers (a speech-to-text tool's
+    words, such as AssemblyAI's without speaker labels) as one row, their texts joined
+    by a space, from the first word's start to the last word's end, and the note saying
+    so; None for anything else. Read row by row, each word would be a turn of its own."""
+    texts = [cells(row, "text") for _, row in rows]
+    if (len(rows) < 2 or any(cells(row, "speaker") not in (None, "") for _, row in rows)
+            or any(not isinstance(text, str) or len(text.split()) > 1 for text in texts)):
+        return None
+    joined = list(rows[0][1]) + [None] * (max(found.values()) + 1 - len(rows[0][1]))
+    joined[found["text"]] = " ".join(text.strip() for text in texts)
+    if "end" in found:
+        joined[found["end"]] = cells(rows[-1][1], "end")
+    return [(rows[0][0], joined)], Note(rows[0][0], (
+        f"{len(rows)} single words without speakers read as one turn without a speaker "
+        "(each word would be a turn of its own): to have turns, ask the speech-to-text "
+        "tool for speaker labels (AssemblyAI: `speaker_labels`) or paragraphs, or give "
+        "a list of turns"))
+
+
+def time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]], cells,
+              source: str) -> tuple[dict[str, float], str | None]:
+    """(per_second of the start and end columns: 1000 for milliseconds, 1/86400 for
+    fractions of a day, else 1; the note saying why plain times are read so, or None).
+    A column named so (`start_ms`) is milliseconds; plain `start`/`end` are milliseconds
+    or fractions of a day when the times say so
+    (:func:`~.columns.milliseconds_evidence`, :func:`~.columns.day_fraction_evidence`). Raises IngestError when one is named so
     and the other is not."""
     named = {role: role in found and in_milliseconds(header[found[role]])
              for role in ("start", "end")}
@@ -98,9 +165,25 @@ def _time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]]
                           file=source, line=1)
     if any(named.values()) or not {"start", "end"} <= set(found):
         return {role: 1000 if ms else 1 for role, ms in named.items()}, None
-    evidence = milliseconds_evidence([(cells(row, "start"), cells(row, "end"),
-                                       str(cells(row, "text"))) for _, row in rows])
-    return {role: 1000 if evidence else 1 for role in named}, evidence
+    turns = [(cells(row, "start"), cells(row, "end"), str(cells(row, "text")))
+             for _, row in rows]
+    evidence = milliseconds_evidence(turns)
+    if evidence:
+        return {role: 1000 for role in named}, evidence
+    evidence = day_fraction_evidence(turns)
+    return {role: 1 / DAY if evidence else 1 for role in named}, evidence
+
+
+def speakerless_notes(missing: list[int], total: int, rows_are: str = "rows") -> list[Note]:
+    """A note for a table whose rows (``total`` of them, with text) have a speaker but for
+    those at ``missing``: each of those is a turn without a speaker, where a table that
+    names the speaker only when it changes means the one above."""
+    if not missing or len(missing) == total:
+        return []
+    shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+    return [Note(missing[0], f"{len(missing)} of {total} {rows_are} without a speaker "
+                             f"({shown}) read as turns without one; if the table names the "
+                             "speaker only when it changes, fill it in on every row")]
 
 
 def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"
@@ -245,89 +328,3 @@ def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, 
         raise IngestError("the workbook's first sheet is empty", file=source)
     rows = [(number, row) for number, row in enumerate(values[1:], start=2)]
     return rows_to_document(values[0], rows, source, columns, merge=merge)
-
-
-def _turn_list(data: dict, columns: dict[str, str] | None, source: str) -> list | None:
-    """The list of turns in a JSON object (``{"segments": [...]}``): its one list, else
-    its one list of objects with a text key (``segments`` beside ``word_segments``), else
-    its one such list whose texts run to more than one word (on average) and hold at
-    least half as many words as each list of single words has items (AssemblyAI's
-    ``utterances`` beside ``words``, not its ``entities``). Raises IngestError when several lists are left, or none."""
-    lists = {key: value for key, value in data.items() if isinstance(value, list)}
-    if len(lists) < 2:
-        return next(iter(lists.values()), None)
-
-    def text_key(items: list) -> str | None:
-        if not items or not all(isinstance(item, dict) for item in items):
-            return None
-        keys = list(dict.fromkeys(str(key) for item in items for key in item))
-        try:
-            found = find_columns(keys, columns, source, required=False)
-        except IngestError:
-            return None
-        return keys[found["text"]] if found else None
-
-    chosen = {key: name for key, items in lists.items() if (name := text_key(items))}
-    words = {key: sum(len(str(item.get(name) or "").split()) for item in lists[key])
-             for key, name in chosen.items()}
-    longer = [key for key in chosen if words[key] > len(lists[key])]
-    # the talk is the one list of longer texts that holds the words of the word lists
-    # (AssemblyAI's `utterances`, not its `entities` such as "New York")
-    talk = [key for key in longer if all(words[key] * 2 >= len(lists[other])
-                                         for other in chosen if other not in longer)]
-    if len(chosen) == 1 or len(talk) == 1:
-        return lists[next(iter(chosen)) if len(chosen) == 1 else talk[0]]
-    named = ", ".join(map(repr, chosen or lists))
-    raise IngestError(f"the JSON object holds lists {named}, and "
-                      f"{'each' if chosen else 'none'} of them is a list of turns with a "
-                      "text key; make the file the one list of turns", file=source)
-
-
-def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
-               lines: bool = False, merge: bool = True, limits: Limits = DEFAULT
-               ) -> ParsedDocument:
-    items: list[tuple[int, object]] = []
-    number = 1
-    try:
-        if lines:
-            for number, raw in enumerate(text.split("\n"), start=1):
-                if raw.strip():
-                    check_json_depth(raw, source, limits, IngestError, number)
-                    items.append((number, json.loads(raw)))
-        else:
-            check_json_depth(text, source, limits, IngestError)
-            data = json.loads(text)
-            if isinstance(data, dict):
-                data = _turn_list(data, columns, source)
-            if not isinstance(data, list):
-                raise IngestError("expected a JSON list of {speaker, text, start, end} "
-                                  "objects", file=source)
-            items = [(index + 1, item) for index, item in enumerate(data)]
-    except json.JSONDecodeError as exc:
-        line = exc.lineno if not lines else number
-        raise IngestError(f"invalid JSON: {exc.msg}", file=source, line=line) from None
-    except ValueError:    # a number of more than 4,300 digits
-        raise IngestError("invalid JSON: a number too long to read", file=source,
-                          line=number if lines else None) from None
-    bad = [n for n, item in items if not isinstance(item, dict)]
-    where = "line" if lines else "item"
-    if bad:
-        raise IngestError(f"{where}s {', '.join(map(str, bad[:10]))} are not JSON objects",
-                          file=source)
-    objects = []
-    for n, item in items:     # keys as find_columns matches them: `Text` is `text`
-        folded: dict[str, object] = {}
-        for key, value in item.items():
-            name = str(key).strip().lower()
-            if name in folded and value not in (None, "") and folded[name] not in (None, ""):
-                raise IngestError(f"{where} {n} has two keys named {name!r} (in any case); "
-                                  "keep one", file=source, line=n if lines else None)
-            if folded.get(name) in (None, ""):
-                folded[name] = value
-        objects.append((n, folded))
-    keys: list[str] = []
-    for _, item in objects:
-        keys.extend(k for k in item if k not in keys)
-    rows = [(n, [item.get(k) for k in keys]) for n, item in objects]
-    return rows_to_document(keys, rows, source, columns, merge=merge,
-                            rows_are="lines" if lines else "items")

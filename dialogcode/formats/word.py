@@ -32,8 +32,9 @@ from ..errors import IngestError
 from ..limits import DEFAULT, Limits, open_zip, scan_xml
 from ..normalize import normalize_text
 from .base import ParsedDocument, TextBuilder
-from .columns import find_columns, guess_columns, in_milliseconds, parse_time
+from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
+from .tables import one_text_column, speakerless_notes, time_unit
 from .wordtext import MergedDown, block_items, paragraph_text, table_rows
 
 WHAT = "Word .docx file"
@@ -149,29 +150,43 @@ def _add_text(builder: TextBuilder, text: _Text, source: str, forced, parse_text
 
 
 def _turn_table(rows: list[list[str]], columns: dict[str, str] | None, source: str):
-    """(rows, number of the first, roles, 1000 when its time column is named as
-    milliseconds else 1, note) when ``rows`` is a turn table, else None."""
+    """(rows, number of the first, roles, the start and end columns' units (1000 for
+    milliseconds, else 1), note) when ``rows`` is a turn table, else None. Times are
+    milliseconds as in a CSV table (:func:`~.tables.time_unit`); the note says so, or
+    how a table without a header row was read. Raises IngestError for a start column
+    named as milliseconds beside an end column that is not, or the other way round, and
+    for words in a second column named like the text (:func:`~.tables.one_text_column`)."""
     found = find_columns(rows[0] if rows else [], columns, source, required=False)
     if found is not None:
-        named = "start" in found and in_milliseconds(rows[0][found["start"]])
-        return rows[1:], 2, found, 1000 if named else 1, None
+        cells = lambda row, role: (row[found[role]] if role in found  # noqa: E731
+                                   and found[role] < len(row) else None)
+        talk = [(number, row) for number, row in enumerate(rows[1:], start=2)
+                if (cells(row, "text") or "").strip()
+                and not isinstance(cells(row, "text"), MergedDown)]
+        one_text_column(rows[0], found, list(enumerate(rows[1:], start=2)), columns, source)
+        per_second, evidence = time_unit(rows[0], found, talk, cells, source)
+        return (rows[1:], 2, found, per_second,
+                Note(talk[0][0], evidence) if evidence else None)
     found = guess_columns(rows)
     if found is None:
         return None
     layout = " | ".join(role if role != "start" else "time"
                         for role in sorted(found, key=found.get))
-    return rows, 1, found, 1, Note(1, f"a table without a header row read as {layout}")
+    return (rows, 1, found, {"start": 1, "end": 1},
+            Note(1, f"a table without a header row read as {layout}"))
 
 
 def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
-               found: dict[str, int], per_second: int, source: str) -> list[Note]:
-    """Turns from table ``rows``, the first of them row number ``first``, and a note for
-    each row with words but no text (a part title spanning the table). Raises
+               found: dict[str, int], per_second: dict[str, float], source: str
+               ) -> list[Note]:
+    """Turns from table ``rows``, the first of them row number ``first``, a note for
+    each row with words but no text (a part title spanning the table) and one for rows
+    without a speaker among rows with one (:func:`~.tables.speakerless_notes`). Raises
     IngestError listing every row whose time cannot be read."""
-    problems, notes = [], []
+    problems, notes, talk, speakerless = [], [], 0, []
     for number, row in enumerate(rows, start=first):
-        speaker, text, time = (row[found[role]] if found.get(role, len(row)) < len(row)
-                               else None for role in ("speaker", "text", "start"))
+        speaker, text, start, end = (row[found[role]] if found.get(role, len(row)) < len(row)
+                                     else None for role in ("speaker", "text", "start", "end"))
         if isinstance(text, MergedDown):     # read in the row it is merged down from
             continue
         words = [cell.strip() for cell in row if cell.strip()]
@@ -181,11 +196,16 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
                                       "column if it is talk"))
             continue
         try:
-            seconds = parse_time(time, source, number, per_second=per_second)
+            times = [parse_time(value, source, number, per_second=per_second[role])
+                     for value, role in ((start, "start"), (end, "end"))]
         except IngestError as exc:
             problems += exc.problems
             continue
-        builder.add(speaker, text or "", time_start=seconds, line=number)
+        builder.add(speaker, text or "", time_start=times[0], time_end=times[1], line=number)
+        if (text or "").strip():
+            talk += 1
+            speakerless += [] if (speaker or "").strip() else [number]
     if problems:
         raise IngestError(problems)
-    return notes
+    notes += speakerless_notes(speakerless, talk) if "speaker" in found else []
+    return sorted(notes, key=lambda note: note.line)

@@ -48,7 +48,9 @@ class ImportResult:
     nothing importable; ``duplicates`` counts identical rows dropped; ``read`` counts the
     segments marked read with nothing coded (rows with an empty ``code_id``);
     ``crossing`` lists spans that run on into another segment's text (they count in the
-    segment they start in).
+    segment they start in); ``blind`` counts the rows of a segment table without a
+    ``text`` cell, which are given the documents' sha256 as they are now, whatever text
+    the coder read.
     """
 
     codings: pd.DataFrame
@@ -61,6 +63,7 @@ class ImportResult:
     duplicates: int = 0
     read: int = 0
     crossing: list[Problem] = field(default_factory=list)
+    blind: int = 0
 
 
 def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
@@ -244,4 +247,5 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
         if reading.kind == "quotes" else {}
     read = unique.loc[unique["code_id"].isna(), "seg_id"].nunique()
     return ImportResult(unique, reading.kind, located, reading.fuzzy, reading.unlocated,
-                        unmapped, reading.ignored, len(codings) - len(unique), read, crossing)
+                        unmapped, reading.ignored, len(codings) - len(unique), read, crossing,
+                        reading.blind)

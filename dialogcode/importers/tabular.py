@@ -188,6 +188,7 @@ def read_table(path: Path, docs: Documents, kind: str | None = None,
     for line, row in rows:
         codes = split_codes(row[code_column]) or [""]      # "": read, nothing applies
         place = _place(kind, row, line, docs, reading, source)
+        reading.blind += kind == "segments" and not row.get("text", "").strip()
         if place is not None:
             doc_id, start, end, seg_id = place
             reading.found += [Found(doc_id, code, source, line, start, end, seg_id)
