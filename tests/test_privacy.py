@@ -314,6 +314,30 @@ def test_a_document_decided_redact_document_is_withheld_from_every_output(eviden
     assert set(text) <= {"\u2588", "\n", " "}
 
 
+def test_no_quote_is_picked_from_a_withheld_document(evidence_study):
+    # a withheld document's quotes were picked and then shown as "[DOCUMENT WITHHELD]"
+    # in the quote, its context and its speaker: a report slot that says nothing while
+    # the code had other quotes; they now come from the other documents only
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("privacy", "scan", str(evidence_study)).exit_code == 0
+    decide(evidence_study, {"Rosalind": "redact-document"})
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    tables = evidence_study / "out" / "tables"
+    exemplars = pd.read_csv(tables / "exemplars.csv")
+    lesson_quotes = pd.read_csv(tables / "lesson_quotes.csv")
+    for quotes in (exemplars, lesson_quotes):
+        assert len(quotes) and "south/visit" not in set(quotes["doc_id"])
+    # risk.housing is coded in the visit and elsewhere: it keeps its quotes
+    assert (exemplars["code_id"] == "risk.housing").any()
+    report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "“[DOCUMENT WITHHELD]”" not in report
+    # the counts still take the withheld document in
+    summary = pd.read_csv(tables / "codebook_summary.csv").set_index("code_id")
+    codings = pd.read_parquet(evidence_study / "out" / "codings.parquet")
+    assert summary.at["risk.money", "codings"] == (codings["code_id"] == "risk.money").sum()
+
+
 def test_review_sheets_kwic_and_disagreements_show_findings_by_kind(evidence_study):
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     assert run("code", str(evidence_study), "-q").exit_code == 0
