@@ -451,6 +451,39 @@ def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_st
     assert "2 candidate identifier(s) are undecided" in refused.output
 
 
+def test_a_masked_text_is_never_published_with_the_hash_of_its_unmasked_text(
+        evidence_study):
+    # the database and the REFI-QDA source description gave the masked text beside the
+    # SHA-256 of the transcript's text: trying names of the blocked length until the hash
+    # matched gave the name back ('Rosalind' from a list of first names)
+    import hashlib
+    import re
+    import sqlite3
+    import zipfile
+
+    assert run("run", str(evidence_study)).exit_code == 0
+    assert run("export", str(evidence_study), "--to", "qdpx", "--to", "csv").exit_code == 0
+    database = sqlite3.connect(evidence_study / "out" / "study.sqlite")
+    (text, published), = database.execute(
+        "SELECT text, sha256 FROM documents WHERE doc_id = 'south/visit'").fetchall()
+    original = pd.read_parquet(evidence_study / "out" / "documents.parquet").set_index(
+        "doc_id").at["south/visit", "text"]
+    assert re.sub("Rosalind|559-555-0143", lambda m: "\u2588" * len(m[0]), original) == text
+    hashes = {hashlib.sha256(original.encode("utf-8")).hexdigest()}
+    assert published not in hashes
+    assert published == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    exported = pd.read_csv(evidence_study / "out" / "csv" / "documents.csv")
+    assert not set(exported["sha256"]) & hashes
+    with zipfile.ZipFile(evidence_study / "out" / "study.qdpx") as project:
+        xml = project.read("project.qde").decode("utf-8")
+    assert not any(digest in xml for digest in hashes) and published in xml
+    # a document with nothing masked keeps the hash that import-codings checks
+    unmasked = pd.read_parquet(evidence_study / "out" / "documents.parquet").set_index(
+        "doc_id").at["north/kickoff", "sha256"]
+    assert database.execute("SELECT sha256 FROM documents WHERE doc_id = 'north/kickoff'"
+                            ).fetchone() == (unmasked,)
+
+
 WORD_TURNS = ["Facilitator: What changed?", "P1: I told Rosalind about the circle.",
               "P2: Call 559-555-0143 any time."]
 
