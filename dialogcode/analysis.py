@@ -56,16 +56,25 @@ TABLES = {
 def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.DataFrame,
                  book: Codebook, lessons: LessonsFile | None = None, *, quotes: int = 3,
                  roles: SpeakerRoles = SpeakerRoles(), progress: bool = False,
-                 counting=counting_tables) -> dict[str, pd.DataFrame]:
+                 counting=counting_tables, withheld: frozenset[str] = frozenset()
+                 ) -> dict[str, pd.DataFrame]:
     """Every table of :data:`TABLES` (the lesson tables only when ``lessons`` is given);
     quotes by staff (facilitators, coaches and evaluators, by ``roles``) come after
     participants'. ``counting`` makes the counting tables (pandas, or Dask:
     :func:`dialogcode.dask_tables.counting_for`). ``progress`` shows a bar on stderr.
     Only codings on codable segments count (a coder's code on a preamble or heading
-    stays in the codings but not here), as only those are in the tables' totals."""
+    stays in the codings but not here), as only those are in the tables' totals.
+    Quotes never come from the ``withheld`` documents (decided ``redact-document``:
+    the privacy gate would show each as ``[DOCUMENT WITHHELD]``); they still count."""
     codings = codings[codings["seg_id"].isin(segments.loc[segments["codable"], "seg_id"])]
+    quotable = codings[~codings["doc_id"].isin(withheld)]
+
     def lesson_tables(assembled) -> dict[str, pd.DataFrame]:
-        return {"lessons": assembled.summary, "lesson_quotes": assembled.quotes,
+        picked = assembled.quotes
+        if withheld and len(picked) and picked["doc_id"].isin(withheld).any():  # pick again
+            picked = assemble(lessons, quotable, segments, documents, book, quotes,
+                              roles=roles).quotes
+        return {"lessons": assembled.summary, "lesson_quotes": picked,
                 "lesson_by_phase": assembled.by_phase}
 
     steps = {
@@ -75,7 +84,7 @@ def build_tables(documents: pd.DataFrame, segments: pd.DataFrame, codings: pd.Da
             "cooccurrence": cooccurrence(codings, book),
             "cooccurrence_matrix": cooccurrence_matrix(codings, book)},
         "exemplar quotes": lambda: {
-            "exemplars": exemplar_quotes(codings, segments, documents, book, quotes,
+            "exemplars": exemplar_quotes(quotable, segments, documents, book, quotes,
                                          roles=roles)},
     }
     if lessons is not None:
@@ -219,9 +228,15 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
             study.manifest and column_line(study.manifest, c), c) for c in clashes])
     final = final_codings(study, corpus.segments, corpus.documents, codings, set(book.codes))
     roles = speaker_roles(study.config.speaker_roles, corpus.documents)
+    withheld = frozenset()
+    if privacy and study.config.privacy.gate != "off":
+        from .privacy import load_privacy_decisions, withheld_documents
+
+        withheld = frozenset(withheld_documents(load_privacy_decisions(study)))
     tables = build_tables(corpus.documents, corpus.segments, final, book, lessons,
                           roles=roles, progress=progress,
-                          counting=counting_for(study, corpus.segments, dask))
+                          counting=counting_for(study, corpus.segments, dask),
+                          withheld=withheld)
     agreement = rules_vs_coders(study, codings, corpus.segments, corpus.documents,
                                 book)
     if agreement is not None:

@@ -123,6 +123,7 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     bounds = segments[["start", "end"]].to_numpy(dtype=float)[np.maximum(found, 0)]
     problems += [Problem(why, str(path), int(line)) for line, why in
                  _span_problems(table, bounds, found >= 0) if line not in unreadable]
+    problems += _repeats(table, str(path))
     bad = table.index.isin([problem.line for problem in problems])
     problems += changed_rows(table, str(path), segments, np.where(bad, -1, found),
                              documents)
@@ -136,6 +137,25 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     coded = table.reindex(columns=CODER_COLUMNS)
     coded.attrs["file"] = str(path)     # the index is the line the row starts on
     return coded
+
+
+def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
+    """A problem for each row giving a code on a segment or span that an earlier row
+    gave it: a repeated row would be counted as a second coding in the final codings."""
+    coded = table[table["code_id"].ne("")]
+    first: dict[tuple, int] = {}
+    problems = []
+    for line, seg, code, start, end in zip(coded.index, coded["seg_id"], coded["code_id"],
+                                           coded["start"], coded["end"]):
+        whole = pd.isna(start) and pd.isna(end)
+        key = (seg, code) if whole else (seg, code, start, end)
+        if key in first:
+            where = "segment" if whole else "span"
+            problems.append(Problem(f"repeats line {first[key]} (the same code on the same "
+                                    f"{where}); delete one, or it counts as two codings",
+                                    file, int(line)))
+        first.setdefault(key, int(line))
+    return problems
 
 
 def _span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray

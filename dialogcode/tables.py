@@ -156,13 +156,12 @@ def phases_inferred(documents: pd.DataFrame) -> bool:
 
 
 def event_keys(table: pd.DataFrame) -> pd.Series:
-    """The event of each row of ``table`` (with doc_id, site, event_type and date): its
-    site, event type and date, so a site visit's dialogue and notes are one event; a
-    row of an undated document is an event of its own, not one with every undated
-    document of its site and type."""
+    """The event of each row of ``table`` (with doc_id, site and date): its site and
+    date, so a site visit's dialogue and its field notes, whose event types differ
+    (site_visit_dialogue, site_visit_notes), are one event; a row of an undated
+    document is an event of its own, not one with every undated document of its site."""
     date = table["date"].fillna("").astype(str).str.strip()
-    key = (table["site"].fillna("").astype(str) + "|"
-           + table["event_type"].fillna("").astype(str) + "|" + date)
+    key = table["site"].fillna("").astype(str) + "|" + date
     return key.where(date != "", "document|" + table["doc_id"].astype(str))
 
 

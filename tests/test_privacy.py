@@ -314,6 +314,30 @@ def test_a_document_decided_redact_document_is_withheld_from_every_output(eviden
     assert set(text) <= {"\u2588", "\n", " "}
 
 
+def test_no_quote_is_picked_from_a_withheld_document(evidence_study):
+    # a withheld document's quotes were picked and then shown as "[DOCUMENT WITHHELD]"
+    # in the quote, its context and its speaker: a report slot that says nothing while
+    # the code had other quotes; they now come from the other documents only
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("privacy", "scan", str(evidence_study)).exit_code == 0
+    decide(evidence_study, {"Rosalind": "redact-document"})
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    tables = evidence_study / "out" / "tables"
+    exemplars = pd.read_csv(tables / "exemplars.csv")
+    lesson_quotes = pd.read_csv(tables / "lesson_quotes.csv")
+    for quotes in (exemplars, lesson_quotes):
+        assert len(quotes) and "south/visit" not in set(quotes["doc_id"])
+    # risk.housing is coded in the visit and elsewhere: it keeps its quotes
+    assert (exemplars["code_id"] == "risk.housing").any()
+    report = (evidence_study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "“[DOCUMENT WITHHELD]”" not in report
+    # the counts still take the withheld document in
+    summary = pd.read_csv(tables / "codebook_summary.csv").set_index("code_id")
+    codings = pd.read_parquet(evidence_study / "out" / "codings.parquet")
+    assert summary.at["risk.money", "codings"] == (codings["code_id"] == "risk.money").sum()
+
+
 def test_review_sheets_kwic_and_disagreements_show_findings_by_kind(evidence_study):
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     assert run("code", str(evidence_study), "-q").exit_code == 0
@@ -425,6 +449,39 @@ def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_st
     refused = run("export", str(evidence_study), "--to", "qdpx", "-o", str(target))
     assert refused.exit_code == 1
     assert "2 candidate identifier(s) are undecided" in refused.output
+
+
+def test_a_masked_text_is_never_published_with_the_hash_of_its_unmasked_text(
+        evidence_study):
+    # the database and the REFI-QDA source description gave the masked text beside the
+    # SHA-256 of the transcript's text: trying names of the blocked length until the hash
+    # matched gave the name back ('Rosalind' from a list of first names)
+    import hashlib
+    import re
+    import sqlite3
+    import zipfile
+
+    assert run("run", str(evidence_study)).exit_code == 0
+    assert run("export", str(evidence_study), "--to", "qdpx", "--to", "csv").exit_code == 0
+    database = sqlite3.connect(evidence_study / "out" / "study.sqlite")
+    (text, published), = database.execute(
+        "SELECT text, sha256 FROM documents WHERE doc_id = 'south/visit'").fetchall()
+    original = pd.read_parquet(evidence_study / "out" / "documents.parquet").set_index(
+        "doc_id").at["south/visit", "text"]
+    assert re.sub("Rosalind|559-555-0143", lambda m: "\u2588" * len(m[0]), original) == text
+    hashes = {hashlib.sha256(original.encode("utf-8")).hexdigest()}
+    assert published not in hashes
+    assert published == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    exported = pd.read_csv(evidence_study / "out" / "csv" / "documents.csv")
+    assert not set(exported["sha256"]) & hashes
+    with zipfile.ZipFile(evidence_study / "out" / "study.qdpx") as project:
+        xml = project.read("project.qde").decode("utf-8")
+    assert not any(digest in xml for digest in hashes) and published in xml
+    # a document with nothing masked keeps the hash that import-codings checks
+    unmasked = pd.read_parquet(evidence_study / "out" / "documents.parquet").set_index(
+        "doc_id").at["north/kickoff", "sha256"]
+    assert database.execute("SELECT sha256 FROM documents WHERE doc_id = 'north/kickoff'"
+                            ).fetchone() == (unmasked,)
 
 
 WORD_TURNS = ["Facilitator: What changed?", "P1: I told Rosalind about the circle.",

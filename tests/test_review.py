@@ -164,6 +164,26 @@ def test_a_coder_file_with_a_stray_quote_is_refused_at_its_line(study):
     assert f"{path}:2: text after a closing quote" in result.output
 
 
+def test_a_coder_file_giving_one_coding_twice_is_refused_at_the_repeat(study):
+    # a row pasted twice joined the final codings twice: the code's codings in the
+    # tables (codebook_summary, co-occurrence's c-coefficient) counted it twice
+    path = write_coder(study, "sam", "north/kickoff:t1,connection\n"
+                                     "north/kickoff:t2,connection\n"
+                                     "north/kickoff:t1,connection\n")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{path}:4: repeats line 2 (the same code on the same segment)"
+            in result.output)
+    # the same code on two spans of one segment is two codings, not a repeat
+    segment = pd.read_parquet(study / "out" / "segments.parquet").set_index("seg_id").loc[
+        "north/kickoff:t1"]
+    a, b = int(segment["start"]), int(segment["end"])
+    path.write_text(f"seg_id,code_id,start,end\nnorth/kickoff:t1,connection,{a},{a + 3}\n"
+                    f"north/kickoff:t1,connection,{b - 3},{b}\n", encoding="utf-8")
+    result = invoke("tables", study)
+    assert result.exit_code == 0, result.output
+
+
 def test_agree_rules_against_a_coder(study):
     # sam agrees with the rules on connection everywhere; on housing sam misses
     # north/kickoff:t3 and adds north/kickoff:t1

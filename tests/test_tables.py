@@ -366,6 +366,24 @@ def test_undated_documents_are_each_their_own_event(evidence):
     assert "from 2 sites and 4 events of 1 kind." in page
 
 
+def test_a_site_visits_dialogue_and_field_notes_are_one_event(evidence):
+    # the notes of a visit have their own event type (site_visit_notes, as in the sample
+    # study); keyed on the event type too, one visit counted as two events, so a lesson
+    # resting on one visit escaped its "thin: 1 event" flag
+    notes = evidence.documents.copy()
+    notes.loc[notes["doc_id"] == "south/closing", ["event_type", "date"]] = [
+        "site_visit_notes", "2019-05-05"]
+    result = assemble(evidence.lessons, evidence.codings, evidence.segments, notes,
+                      evidence.book)
+    lessons = result.summary.set_index("lesson_id")
+    assert (lessons.loc["connection-grew", "documents"],
+            lessons.loc["connection-grew", "events"]) == (3, 2)
+    assert lessons.loc["money-south", "flag"] == "thin: 1 site; thin: 1 event"
+    page = " ".join(render_report("T", notes, evidence.segments, evidence.codings,
+                                  evidence.book, evidence.tables).split())
+    assert "from 2 sites and 3 events of 4 kinds, 2019-01-10 to 2019-10-10." in page
+
+
 def test_the_report_says_how_many_documents_have_no_phase(evidence):
     # a blank phase in the manifest keeps a document out of every phase's shares: the
     # report must not present the change over the year as if it covered them

@@ -8,10 +8,13 @@ a block in the documents' and segments' ``text`` (so every published offset into
 stays exact); a document decided ``redact-document`` is withheld whole
 (``[DOCUMENT WITHHELD]``, its text all blocks). ``strict`` refuses outputs while any
 finding is undecided (working views are masked instead); ``off`` lets everything
-through. The transcripts are never modified.
+through. A masked document's ``sha256`` is that of its masked text, never of the
+transcript's (which would confirm a guess at the blocks). The transcripts are never
+modified.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -147,6 +150,8 @@ class Masker:
         columns = [c for c in TEXT_COLUMNS if c in table]
         if not columns or not len(table) or (not self.labels and not self.withheld):
             return table, 0
+        # a document's hash is of its text: beside a masked text, the hash of the
+        # unmasked one would confirm a guess at what the blocks hide, so it is rehashed
         out, changed = table.copy(), pd.Series(False, index=table.index)
         docs = (table["doc_id"] if "doc_id" in table else
                 table["seg_id"].map(seg_docs) if "seg_id" in table and seg_docs is not None
@@ -167,6 +172,10 @@ class Masker:
                     lambda v: whole(v) if isinstance(v, str) and v else v))
             changed |= (masked != values) & values.notna()
             out[column] = masked
+        if "sha256" in table and "text" in columns:
+            rewritten = out["text"].ne(table["text"]) & table["text"].notna()
+            out.loc[rewritten, "sha256"] = [hashlib.sha256(text.encode("utf-8")).hexdigest()
+                                            for text in out.loc[rewritten, "text"]]
         return out, int(changed.sum())
 
 
