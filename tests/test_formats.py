@@ -628,6 +628,31 @@ def test_a_transcripts_header_fields_are_its_preamble_not_speakers(tmp_path, hea
         ("turn", "P2", "And wages do not.")]
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_speaker_named_like_a_header_field_who_speaks_twice_keeps_their_turns(tmp_path, gap):
+    # `Subject:` answering `Interviewer:` (no speakers listed) was never a speaker: every
+    # answer was glued into the question before it, without a note
+    turns = [("Interviewer", "How was the move?"), ("Subject", "Hard on the kids."),
+             ("Interviewer", "Why?"), ("Subject", "The school changed.")]
+    path = tmp_path / "t.txt"
+    path.write_text(gap.join(f"{speaker}: {text}\n" for speaker, text in turns), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+
+
+def test_a_header_field_label_inside_the_talk_is_noted_as_text(tmp_path):
+    # a one-off `Notes:` after the first turn was glued into it without the note every
+    # other label read as text gets; the header's fields before it stay unnoted
+    path = tmp_path / "t.txt"
+    path.write_text("Title: Group 3\n\nFacilitator: Welcome.\n\nNotes: two arrived late.\n\n"
+                    "P1: Rent is the problem.\n\nFacilitator: Thanks.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        (None, "Title: Group 3"), ("Facilitator", "Welcome.\n\nNotes: two arrived late."),
+        ("P1", "Rent is the problem."), ("Facilitator", "Thanks.")]
+    assert [str(n) for n in parsed.notes] == ["line 5: `Notes:` read as text, not as a speaker"]
+
+
 def test_a_one_off_speaker_in_turns_wrapped_over_lines_keeps_their_words(tmp_path):
     # turns on lines of their own, wrapped: few lines open with a label, so the file was
     # not dense, and a speaker who spoke once was glued into the turn before

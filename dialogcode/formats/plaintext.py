@@ -121,8 +121,9 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
     # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
     # are nearly all of recurring speakers
-    kept = [name for name in names if name in forced or speakers.plausible(name)]
-    counts = Counter(kept)
+    counts = Counter(name for name in names if name in forced or speakers.plausible(name))
+    kept = [name for name in names if name in forced or (
+        speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
     recurring = sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
                     for name in kept)
     by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
