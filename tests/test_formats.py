@@ -1,4 +1,6 @@
 """Each transcript format, read from a fixture file, gives the expected turns with exact offsets."""
+import json
+
 import docx
 import pytest
 
@@ -194,7 +196,6 @@ def test_a_json_object_is_read_from_its_list_of_turns(tmp_path, content, turns):
     # The object's first list was read, whatever it held: a list of speakers before the
     # turns was refused as having no text column, and of two lists of turns the first
     # was taken without a word.
-    import json
 
     path = tmp_path / "t.json"
     path.write_text(json.dumps(content), encoding="utf-8")
@@ -278,6 +279,12 @@ def test_a_second_column_named_like_the_text_is_refused_unless_the_text_is_mappe
         ("P1", "Necesitamos vivienda.")]
     path.write_text("speaker,text,content\nP1,We need housing.,\n", encoding="utf-8")
     parsed, _ = read_document(path)                # an empty second column loses nothing
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["We need housing."]
+    path = tmp_path / "t.json"     # nor does a key of that name holding metadata
+    path.write_text(json.dumps([{"speaker": "P1", "text": "We need housing.",
+                                 "content": {"type": "audio", "id": 7}, "message": 3}]),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
     assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["We need housing."]
     document = docx.Document()
     table = document.add_table(rows=0, cols=3)

@@ -112,12 +112,13 @@ def one_text_column(header: list, found: dict[str, int], rows: list[tuple[int, l
                      columns: dict[str, str] | None, source: str) -> None:
     """Raise IngestError when, the text column not being mapped, another column named like
     one (``content`` beside ``text``) holds words: only one is read, and the other's
-    would be left out unseen."""
+    would be left out unseen. Words are strings: a JSON key holding an object or a
+    number (``"content": {"type": "audio"}``) is metadata."""
     if (columns or {}).get("text"):
         return
     others = [k for k, name in enumerate(header) if k != found["text"]
               and column_key(name) in DEFAULTS["text"]
-              and any(k < len(row) and str(row[k] if row[k] is not None else "").strip()
+              and any(k < len(row) and isinstance(row[k], str) and row[k].strip()
                       for _, row in rows)]
     if others:
         raise IngestError(f"columns {header[found['text']]!r} and {header[others[0]]!r} could "
