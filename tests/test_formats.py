@@ -686,6 +686,35 @@ def test_a_name_and_a_bracketed_time_alone_on_a_line_open_a_turn(tmp_path, stamp
         ("Speaker 1", "Hello there, welcome.", 5.0), ("Ana Ruiz", "Hi, thanks.", 9.5)]
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("Visit to the union office.\n\nArrival (09:15)\nThe office was busy.\n\n"
+     "Lunch break (12:30)\nWe ate with the organisers.\n", "notes"),
+    ("P1: We met at the station.\nHard to say (10:30)\nP2: The meeting moved.\n"
+     "Not really (11:00)\nP1: Right.\n", "transcript"),
+])
+def test_a_line_ending_in_a_bracketed_time_is_not_a_speaker_of_its_own(tmp_path, text, kind):
+    # headings of field notes (`Arrival (09:15)`) and lines of talk ending in a time were
+    # read as an Otter export: speakers named Arrival or Hard to say, the turns shifted
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == kind
+    assert all(b.speaker in (None, "P1", "P2") for b in parsed.blocks)
+    read = "".join(parsed.text[b.start:b.end] for b in parsed.blocks)
+    assert [line for line in text.split("\n") if line.endswith(")") and line in read] == [
+        line for line in text.split("\n") if line.endswith(")")]
+
+
+def test_talk_ending_in_a_bracketed_time_stays_in_an_otter_like_turn(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Speaker 1 (00:05)\nWhen do we meet?\n\nSpeaker 2 (00:09)\nI said\n"
+                    "not before (10:30)\nor so.\n\nSpeaker 1 (00:15)\nFine.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Speaker 1", "When do we meet?"), ("Speaker 2", "I said\nnot before (10:30)\nor so."),
+        ("Speaker 1", "Fine.")]
+
+
 def test_labels_in_markdown_bold_open_turns(tmp_path):
     # `**P1:**` (a transcript exported through Markdown) matched no label: the file was
     # one section of field notes, no speakers and no note
