@@ -740,6 +740,20 @@ def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
         "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_times_above_every_turn_but_the_first_are_turn_times(tmp_path, gap):
+    # the first turn starts the recording without a time above it: every other turn's
+    # time was read as the last words of the turn before, and no turn had a time
+    turns = [("P1", "Welcome, let us start."), ("P2", "Thanks."), ("P1", "First, rent."),
+             ("P2", "Forty answers.")]
+    path = tmp_path / "t.txt"
+    path.write_text(gap.join((f"00:00:{15 * k:02d}\n" if k else "") + f"{speaker}: {text}\n"
+                             for k, (speaker, text) in enumerate(turns)), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        (speaker, text, 15.0 * k if k else None) for k, (speaker, text) in enumerate(turns)]
+
+
 def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_path):
     # two of three turns had a time on the line above their label, so the answers
     # `10:30` and `11:00` left P1's and P2's talk and became the next turns' times

@@ -42,6 +42,7 @@ TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE) 
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
+LATER_STAMPS = 3    # times above later turns only that are turn times, not answers
 NOT_HEADING_END = tuple(".,;:!?…\"'”’")
 
 
@@ -192,9 +193,11 @@ def _shape(stamp: str) -> str:
 def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     """``turns``, each with the time on a line of its own just above its label
     (``00:01:15`` then ``P1: ...``) as its time, when most turns have one, the first
-    among them: that line then belongs to no turn, where it was read as the last words
-    of the turn before. Times only above later turns are the last words of the turns
-    before them (``When do we meet?`` / ``10:30`` in a three-turn exchange).
+    among them or :data:`LATER_STAMPS` or more: that line then belongs to no turn, where
+    it was read as the last words of the turn before. One or two times only above later
+    turns are the last words of the turns before them (``When do we meet?`` / ``10:30``
+    in a three-turn exchange), where a transcript whose first turn starts at 0 has
+    none above it.
     A time written unlike most of them (``10:30`` among ``00:01:15``), or not opening a
     paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``)."""
     found = []
@@ -210,7 +213,7 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     paragraphs = sum(opens for *_, opens in found) * 2 > len(found)
     stamps = {k: (above, seconds(stamp)) for k, above, stamp, opens in found
               if _shape(stamp) == shape and (opens or not paragraphs)}
-    if len(stamps) * 2 <= len(turns) or 0 not in stamps:
+    if len(stamps) * 2 <= len(turns) or (0 not in stamps and len(stamps) < LATER_STAMPS):
         return turns
     return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
