@@ -727,6 +727,20 @@ def test_labels_in_markdown_bold_open_turns(tmp_path):
         ("P2", "And wages do not.")]
 
 
+def test_a_heading_in_markdown_bold_is_a_heading_not_a_speaker(tmp_path):
+    # `**Part 2: Housing**`, bold round the whole line, was read as a bold label: turns of
+    # speakers named Part 1 and Part 2 saying `Introductions**` and `Housing**`
+    path = tmp_path / "t.txt"
+    path.write_text("**Part 1: Introductions**\n\n**Facilitator:** Welcome.\n\n**P1:** Thanks."
+                    "\n\n**Part 2: Housing**\n\n**Facilitator:** Rent?\n\n**P1:** It rises.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, "**Part 1: Introductions**"), ("turn", "Facilitator", "Welcome."),
+        ("turn", "P1", "Thanks."), ("heading", None, "**Part 2: Housing**"),
+        ("turn", "Facilitator", "Rent?"), ("turn", "P1", "It rises.")]
+
+
 def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
     # a table pasted as text (`P1<tab>...`) was one section of field notes, its speakers
     # lost without a word

@@ -29,15 +29,16 @@ from .base import Block, ParsedDocument
 from .speakers import Label, Note
 
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
-BOLD = r"(?:\*\*|__)"        # Markdown bold around a label: **P3:** or **P3**:
+BOLD = r"(?P<bold>\*\*|__)"     # Markdown bold around a label: **P3:** or **P3**:
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
     rf"^[ \t]*(?:[\[(]?(?P<before>{CLOCK})[\])]?[ \t]+)?"
     rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{CLOCK})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
     rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?"
-    rf"(?::{BOLD}|{BOLD}?:)(?:[ \t]+|$))",
+    r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
     re.MULTILINE,
 )
+BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
@@ -242,10 +243,11 @@ def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Not
 
 
 def _heading_shaped(line: str) -> bool:
-    words = line.split()
-    return (0 < len(words) <= HEADING_WORDS and len(line) <= HEADING_CHARS
-            and (line[0].isupper() or line[0].isdigit())
-            and not line.endswith(NOT_HEADING_END) and not TURN.match(line))
+    bare = BOLD_LINE.sub(r"\2", line)      # a heading in Markdown bold: **Part 2: Rent**
+    words = bare.split()
+    return (0 < len(words) <= HEADING_WORDS and len(bare) <= HEADING_CHARS
+            and (bare[0].isupper() or bare[0].isdigit())
+            and not bare.endswith(NOT_HEADING_END) and not TURN.match(line))
 
 
 def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
