@@ -126,10 +126,11 @@ def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] =
     speaker. In a document read as field notes (``transcript`` false) only name-like
     labels are listed: they may be missed speakers."""
     counts = Counter(label.name for label in labels)
+    first = next((k for k, is_speaker in enumerate(speakers) if is_speaker), len(labels))
     found = []
     for k, (label, is_speaker) in enumerate(zip(labels, speakers)):
         if (label.name in forced or not plausible(label.name)
-                or (header_field(label.name, counts[label.name]) and not any(speakers[:k]))):
+                or (k < first and header_field(label.name, counts[label.name]))):
             continue
         if is_speaker and counts[label.name] == 1 and not ROLE.match(label.name):
             found.append(Note(label.line, f"`{label.written}` is used once and taken as a "
