@@ -1,4 +1,6 @@
 """Each transcript format, read from a fixture file, gives the expected turns with exact offsets."""
+import json
+
 import docx
 import pytest
 
@@ -194,7 +196,6 @@ def test_a_json_object_is_read_from_its_list_of_turns(tmp_path, content, turns):
     # The object's first list was read, whatever it held: a list of speakers before the
     # turns was refused as having no text column, and of two lists of turns the first
     # was taken without a word.
-    import json
 
     path = tmp_path / "t.json"
     path.write_text(json.dumps(content), encoding="utf-8")
@@ -278,6 +279,12 @@ def test_a_second_column_named_like_the_text_is_refused_unless_the_text_is_mappe
         ("P1", "Necesitamos vivienda.")]
     path.write_text("speaker,text,content\nP1,We need housing.,\n", encoding="utf-8")
     parsed, _ = read_document(path)                # an empty second column loses nothing
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["We need housing."]
+    path = tmp_path / "t.json"     # nor does a key of that name holding metadata
+    path.write_text(json.dumps([{"speaker": "P1", "text": "We need housing.",
+                                 "content": {"type": "audio", "id": 7}, "message": 3}]),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
     assert [parsed.text[b.start:b.end] for b in parsed.blocks] == ["We need housing."]
     document = docx.Document()
     table = document.add_table(rows=0, cols=3)
@@ -628,6 +635,31 @@ def test_a_transcripts_header_fields_are_its_preamble_not_speakers(tmp_path, hea
         ("turn", "P2", "And wages do not.")]
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_speaker_named_like_a_header_field_who_speaks_twice_keeps_their_turns(tmp_path, gap):
+    # `Subject:` answering `Interviewer:` (no speakers listed) was never a speaker: every
+    # answer was glued into the question before it, without a note
+    turns = [("Interviewer", "How was the move?"), ("Subject", "Hard on the kids."),
+             ("Interviewer", "Why?"), ("Subject", "The school changed.")]
+    path = tmp_path / "t.txt"
+    path.write_text(gap.join(f"{speaker}: {text}\n" for speaker, text in turns), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+
+
+def test_a_header_field_label_inside_the_talk_is_noted_as_text(tmp_path):
+    # a one-off `Notes:` after the first turn was glued into it without the note every
+    # other label read as text gets; the header's fields before it stay unnoted
+    path = tmp_path / "t.txt"
+    path.write_text("Title: Group 3\n\nFacilitator: Welcome.\n\nNotes: two arrived late.\n\n"
+                    "P1: Rent is the problem.\n\nFacilitator: Thanks.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        (None, "Title: Group 3"), ("Facilitator", "Welcome.\n\nNotes: two arrived late."),
+        ("P1", "Rent is the problem."), ("Facilitator", "Thanks.")]
+    assert [str(n) for n in parsed.notes] == ["line 5: `Notes:` read as text, not as a speaker"]
+
+
 def test_a_one_off_speaker_in_turns_wrapped_over_lines_keeps_their_words(tmp_path):
     # turns on lines of their own, wrapped: few lines open with a label, so the file was
     # not dense, and a speaker who spoke once was glued into the turn before
@@ -654,6 +686,35 @@ def test_a_name_and_a_bracketed_time_alone_on_a_line_open_a_turn(tmp_path, stamp
         ("Speaker 1", "Hello there, welcome.", 5.0), ("Ana Ruiz", "Hi, thanks.", 9.5)]
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("Visit to the union office.\n\nArrival (09:15)\nThe office was busy.\n\n"
+     "Lunch break (12:30)\nWe ate with the organisers.\n", "notes"),
+    ("P1: We met at the station.\nHard to say (10:30)\nP2: The meeting moved.\n"
+     "Not really (11:00)\nP1: Right.\n", "transcript"),
+])
+def test_a_line_ending_in_a_bracketed_time_is_not_a_speaker_of_its_own(tmp_path, text, kind):
+    # headings of field notes (`Arrival (09:15)`) and lines of talk ending in a time were
+    # read as an Otter export: speakers named Arrival or Hard to say, the turns shifted
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == kind
+    assert all(b.speaker in (None, "P1", "P2") for b in parsed.blocks)
+    read = "".join(parsed.text[b.start:b.end] for b in parsed.blocks)
+    assert [line for line in text.split("\n") if line.endswith(")") and line in read] == [
+        line for line in text.split("\n") if line.endswith(")")]
+
+
+def test_talk_ending_in_a_bracketed_time_stays_in_an_otter_like_turn(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Speaker 1 (00:05)\nWhen do we meet?\n\nSpeaker 2 (00:09)\nI said\n"
+                    "not before (10:30)\nor so.\n\nSpeaker 1 (00:15)\nFine.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Speaker 1", "When do we meet?"), ("Speaker 2", "I said\nnot before (10:30)\nor so."),
+        ("Speaker 1", "Fine.")]
+
+
 def test_labels_in_markdown_bold_open_turns(tmp_path):
     # `**P1:**` (a transcript exported through Markdown) matched no label: the file was
     # one section of field notes, no speakers and no note
@@ -664,6 +725,20 @@ def test_labels_in_markdown_bold_open_turns(tmp_path):
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("Facilitator", "Welcome, everyone."), ("P1", "Rent keeps rising."),
         ("P2", "And wages do not.")]
+
+
+def test_a_heading_in_markdown_bold_is_a_heading_not_a_speaker(tmp_path):
+    # `**Part 2: Housing**`, bold round the whole line, was read as a bold label: turns of
+    # speakers named Part 1 and Part 2 saying `Introductions**` and `Housing**`
+    path = tmp_path / "t.txt"
+    path.write_text("**Part 1: Introductions**\n\n**Facilitator:** Welcome.\n\n**P1:** Thanks."
+                    "\n\n**Part 2: Housing**\n\n**Facilitator:** Rent?\n\n**P1:** It rises.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, "**Part 1: Introductions**"), ("turn", "Facilitator", "Welcome."),
+        ("turn", "P1", "Thanks."), ("heading", None, "**Part 2: Housing**"),
+        ("turn", "Facilitator", "Rent?"), ("turn", "P1", "It rises.")]
 
 
 def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
@@ -677,6 +752,20 @@ def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
         "line 1: 3 of 3 lines are a name, a tab and text (`Facilitator` then a tab), as a "
         "table pasted as text: read as field notes, without speakers; if they are turns, "
         "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_times_above_every_turn_but_the_first_are_turn_times(tmp_path, gap):
+    # the first turn starts the recording without a time above it: every other turn's
+    # time was read as the last words of the turn before, and no turn had a time
+    turns = [("P1", "Welcome, let us start."), ("P2", "Thanks."), ("P1", "First, rent."),
+             ("P2", "Forty answers.")]
+    path = tmp_path / "t.txt"
+    path.write_text(gap.join((f"00:00:{15 * k:02d}\n" if k else "") + f"{speaker}: {text}\n"
+                             for k, (speaker, text) in enumerate(turns)), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        (speaker, text, 15.0 * k if k else None) for k, (speaker, text) in enumerate(turns)]
 
 
 def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_path):

@@ -185,6 +185,19 @@ def test_assemblyai_response_without_speaker_labels_is_one_turn_of_its_words(tmp
         "a speaker (each word would be a turn of its own)"]
 
 
+@pytest.mark.parametrize("table", ["text\nYes\nNo\nMaybe\n",
+                                   "text,start,end\nMendota,521,528\nLupe,1452,1456\nArcata,1147,1153\n"])
+def test_one_word_rows_without_times_in_order_are_not_joined_as_words(tmp_path, table):
+    # one-word answers without times, or names out of time order (a table of places and
+    # names found), were joined into one turn as a speech-to-text tool's words
+    path = tmp_path / "t.csv"
+    path.write_text(table, encoding="utf-8")
+    parsed, _ = read_document(path)
+    rows = [line.split(",")[0] for line in table.split("\n")[1:-1]]
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks] == rows
+    assert not any("single words" in note.message for note in parsed.notes)
+
+
 def test_words_with_speakers_but_no_utterances_are_joined_into_the_speakers_turns(tmp_path):
     response = json.loads(assemblyai())
     response["utterances"] = None
@@ -242,7 +255,7 @@ def test_a_table_of_single_words_is_one_turn_even_with_short_rows(tmp_path):
     # the first word's row ends before the end column: joining the words failed with
     # an IndexError (a traceback)
     path = tmp_path / "words.csv"
-    path.write_text("text,speaker,end\nHello\nworld,,5\n", encoding="utf-8")
+    path.write_text("text,speaker,start,end\nHello,,0\nworld,,1,5\n", encoding="utf-8")
     parsed, _ = read_document(path)
     assert [(b.speaker, parsed.text[b.start:b.end], b.time_end) for b in parsed.blocks] == [
         (None, "Hello world", 5.0)]

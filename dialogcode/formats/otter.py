@@ -3,6 +3,7 @@ as other services write it), then the turn's text."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from . import speakers
 from .base import Block, ParsedDocument
@@ -13,7 +14,16 @@ HEADER = re.compile(rf"^(?P<label>\S[^\n]{{0,39}}?)[ \t]+(?:(?P<ts>\d{{1,2}}:\d{
 
 
 def find_headers(text: str) -> list[re.Match]:
-    return [m for m in HEADER.finditer(text) if speakers.plausible(m["label"])]
+    """The ``Name  0:49`` lines of ``text``, and its ``Name (0:49)`` lines when some of
+    those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
+    whose label is a role, recurs or is written like a name. A heading or a line of talk
+    ending in a time in brackets (``Arrival (09:15)``, ``not really (11:00)``) is not
+    a speaker's."""
+    found = [m for m in HEADER.finditer(text) if speakers.plausible(m["label"])]
+    counts = Counter(m["label"].strip() for m in found if not m["ts"])
+    usual = {label for label in counts if counts[label] >= 2 or speakers.ROLE.match(label)}
+    return [m for m in found if m["ts"] or (usual and (
+        m["label"].strip() in usual or speakers.name_like(m["label"].strip())))]
 
 
 def parse_otter(text: str, headers: list[re.Match] | None = None) -> ParsedDocument:

@@ -29,19 +29,21 @@ from .base import Block, ParsedDocument
 from .speakers import Label, Note
 
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
-BOLD = r"(?:\*\*|__)"        # Markdown bold around a label: **P3:** or **P3**:
+BOLD = r"(?P<bold>\*\*|__)"     # Markdown bold around a label: **P3:** or **P3**:
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
     rf"^[ \t]*(?:[\[(]?(?P<before>{CLOCK})[\])]?[ \t]+)?"
     rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{CLOCK})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
     rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?"
-    rf"(?::{BOLD}|{BOLD}?:)(?:[ \t]+|$))",
+    r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
     re.MULTILINE,
 )
+BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
+LATER_STAMPS = 3    # times above later turns only that are turn times, not answers
 NOT_HEADING_END = tuple(".,;:!?…\"'”’")
 
 
@@ -121,8 +123,9 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
     # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
     # are nearly all of recurring speakers
-    kept = [name for name in names if name in forced or speakers.plausible(name)]
-    counts = Counter(kept)
+    counts = Counter(name for name in names if name in forced or speakers.plausible(name))
+    kept = [name for name in names if name in forced or (
+        speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
     recurring = sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
                     for name in kept)
     by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
@@ -191,9 +194,11 @@ def _shape(stamp: str) -> str:
 def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     """``turns``, each with the time on a line of its own just above its label
     (``00:01:15`` then ``P1: ...``) as its time, when most turns have one, the first
-    among them: that line then belongs to no turn, where it was read as the last words
-    of the turn before. Times only above later turns are the last words of the turns
-    before them (``When do we meet?`` / ``10:30`` in a three-turn exchange).
+    among them or :data:`LATER_STAMPS` or more: that line then belongs to no turn, where
+    it was read as the last words of the turn before. One or two times only above later
+    turns are the last words of the turns before them (``When do we meet?`` / ``10:30``
+    in a three-turn exchange), where a transcript whose first turn starts at 0 has
+    none above it.
     A time written unlike most of them (``10:30`` among ``00:01:15``), or not opening a
     paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``)."""
     found = []
@@ -209,7 +214,7 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     paragraphs = sum(opens for *_, opens in found) * 2 > len(found)
     stamps = {k: (above, seconds(stamp)) for k, above, stamp, opens in found
               if _shape(stamp) == shape and (opens or not paragraphs)}
-    if len(stamps) * 2 <= len(turns) or 0 not in stamps:
+    if len(stamps) * 2 <= len(turns) or (0 not in stamps and len(stamps) < LATER_STAMPS):
         return turns
     return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
@@ -238,10 +243,11 @@ def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Not
 
 
 def _heading_shaped(line: str) -> bool:
-    words = line.split()
-    return (0 < len(words) <= HEADING_WORDS and len(line) <= HEADING_CHARS
-            and (line[0].isupper() or line[0].isdigit())
-            and not line.endswith(NOT_HEADING_END) and not TURN.match(line))
+    bare = BOLD_LINE.sub(r"\2", line)      # a heading in Markdown bold: **Part 2: Rent**
+    words = bare.split()
+    return (0 < len(words) <= HEADING_WORDS and len(bare) <= HEADING_CHARS
+            and (bare[0].isupper() or bare[0].isdigit())
+            and not bare.endswith(NOT_HEADING_END) and not TURN.match(line))
 
 
 def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple[int, int]]:

@@ -7,8 +7,10 @@ label used once is a speaker only in a *dense* document, where most paragraphs (
 lines, or cues) start with a label, and only where it opens such a unit; in a plain-text
 file it must also be written like a name (``Luis``, ``Ana Ruiz``, not ``Next steps``).
 So a one-off ``Next steps: ...`` line inside a turn is not mistaken for a new speaker.
-De-identification placeholders such as ``[NAME]`` and the fields of a header
-(``Title:``, ``Attendees:``) are never speakers unless listed.
+De-identification placeholders such as ``[NAME]`` are never speakers unless listed,
+nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Notes:``)
+used once; used twice or more it is a speaker like any other (``Subject:`` answering
+``Interviewer:``).
 
 Every guess a person may want to check comes back as a :class:`Note`: each label used
 once and taken as a speaker although it does not look like a role, and each label read
@@ -69,7 +71,13 @@ class Note:
 def plausible(label: str) -> bool:
     label = label.strip()
     return (bool(LABEL_CHARS.match(label)) and len(label.split()) <= 4
-            and not PLACEHOLDER.match(label) and not FIELD.match(label))
+            and not PLACEHOLDER.match(label))
+
+
+def header_field(label: str, uses: int) -> bool:
+    """Whether ``label``, used ``uses`` times in a document, is a field of its header
+    (``Title:``, ``Attendees:``): named like one and used once."""
+    return uses < 2 and bool(FIELD.match(label.strip()))
 
 
 def name_like(label: str) -> bool:
@@ -95,7 +103,7 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
     def speaker(label: Label) -> bool:
         if label.name in forced:
             return True
-        if not plausible(label.name):
+        if not plausible(label.name) or header_field(label.name, counts[label.name]):
             return False
         if ROLE.match(label.name) or counts[label.name] >= 2:
             return True
@@ -114,12 +122,15 @@ def about_labels(message: str) -> bool:
 def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] = frozenset(),
           transcript: bool = True) -> list[Note]:
     """Notes on the guesses among ``labels``: labels used once and taken as speakers
-    (roles aside), and labels read as text. In a document read as field notes
-    (``transcript`` false) only name-like labels are listed: they may be missed speakers."""
+    (roles aside), and labels read as text, but for a header's fields before the first
+    speaker. In a document read as field notes (``transcript`` false) only name-like
+    labels are listed: they may be missed speakers."""
     counts = Counter(label.name for label in labels)
+    first = next((k for k, is_speaker in enumerate(speakers) if is_speaker), len(labels))
     found = []
-    for label, is_speaker in zip(labels, speakers):
-        if label.name in forced or not plausible(label.name):
+    for k, (label, is_speaker) in enumerate(zip(labels, speakers)):
+        if (label.name in forced or not plausible(label.name)
+                or (k < first and header_field(label.name, counts[label.name]))):
             continue
         if is_speaker and counts[label.name] == 1 and not ROLE.match(label.name):
             found.append(Note(label.line, f"`{label.written}` is used once and taken as a "

@@ -49,7 +49,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
     per_second, evidence = time_unit(header, found, rows, cells, source)
-    words = _joined_words(rows, found, cells)
+    words = _joined_words(rows, found, cells, per_second, source)
     for line, row in words[0] if words else rows:
         cell = lambda role: cells(row, role)  # noqa: E731
         text = cell("text")
@@ -112,12 +112,13 @@ def one_text_column(header: list, found: dict[str, int], rows: list[tuple[int, l
                      columns: dict[str, str] | None, source: str) -> None:
     """Raise IngestError when, the text column not being mapped, another column named like
     one (``content`` beside ``text``) holds words: only one is read, and the other's
-    would be left out unseen."""
+    would be left out unseen. Words are strings: a JSON key holding an object or a
+    number (``"content": {"type": "audio"}``) is metadata."""
     if (columns or {}).get("text"):
         return
     others = [k for k, name in enumerate(header) if k != found["text"]
               and column_key(name) in DEFAULTS["text"]
-              and any(k < len(row) and str(row[k] if row[k] is not None else "").strip()
+              and any(k < len(row) and isinstance(row[k], str) and row[k].strip()
                       for _, row in rows)]
     if others:
         raise IngestError(f"columns {header[found['text']]!r} and {header[others[0]]!r} could "
@@ -126,15 +127,25 @@ def one_text_column(header: list, found: dict[str, int], rows: list[tuple[int, l
                           "`columns: {text: ...}` in dialogcode.yaml", file=source, line=1)
 
 
-def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells
+def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells,
+                  per_second: dict[str, float], source: str
                   ) -> tuple[list[tuple[int, list]], Note] | None:
-    """Rows (with text) that are single words without speakers (a speech-to-text tool's
-    words, such as AssemblyAI's without speaker labels) as one row, their texts joined
-    by a space, from the first word's start to the last word's end, and the note saying
-    so; None for anything else. Read row by row, each word would be a turn of its own."""
+    """Rows (with text) that are single words without speakers, each with a start time
+    and in time order (a speech-to-text tool's words, such as AssemblyAI's without
+    speaker labels) as one row, their texts joined by a space, from the first word's
+    start to the last word's end, and the note saying so; None for anything else (a
+    table of one-word answers, or of names out of time order). Read row by row, each
+    word would be a turn of its own."""
     texts = [cells(row, "text") for _, row in rows]
     if (len(rows) < 2 or any(cells(row, "speaker") not in (None, "") for _, row in rows)
             or any(not isinstance(text, str) or len(text.split()) > 1 for text in texts)):
+        return None
+    try:
+        starts = [parse_time(cells(row, "start"), source, line, per_second=per_second["start"])
+                  for line, row in rows]
+    except IngestError:     # reported row by row
+        return None
+    if None in starts or any(later < start for start, later in zip(starts, starts[1:])):
         return None
     joined = list(rows[0][1]) + [None] * (max(found.values()) + 1 - len(rows[0][1]))
     joined[found["text"]] = " ".join(text.strip() for text in texts)
