@@ -143,6 +143,8 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
     """A problem for each row giving a code on a segment or span that an earlier row
     gave it: a repeated row would be counted as a second coding in the final codings."""
     coded = table[table["code_id"].ne("")]
+    sources = (coded["source"].str.strip() if "source" in coded
+               else pd.Series("", index=coded.index))
     first: dict[tuple, int] = {}
     problems = []
     for line, seg, code, start, end in zip(coded.index, coded["seg_id"], coded["code_id"],
@@ -151,9 +153,12 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
         key = (seg, code) if whole else (seg, code, start, end)
         if key in first:
             where = "segment" if whole else "span"
+            two = {sources[first[key]], sources[line]} - {""}
+            remedy = (f"the rows name two sources ({', '.join(sorted(two))}), but a coder "
+                      "file is one coder's: give each coder a file of their own"
+                      if len(two) > 1 else "delete one, or it counts as two codings")
             problems.append(Problem(f"repeats line {first[key]} (the same code on the same "
-                                    f"{where}); delete one, or it counts as two codings",
-                                    file, int(line)))
+                                    f"{where}); {remedy}", file, int(line)))
         first.setdefault(key, int(line))
     return problems
 

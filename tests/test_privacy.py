@@ -338,6 +338,34 @@ def test_no_quote_is_picked_from_a_withheld_document(evidence_study):
     assert summary.at["risk.money", "codings"] == (codings["code_id"] == "risk.money").sum()
 
 
+def test_a_code_or_lesson_quoted_only_in_a_withheld_document_says_why_it_has_no_quote(
+        evidence_study):
+    # with its only quotes in a withheld document, a code or lesson was shown with its
+    # counts and no quote, and nothing said why
+    book = evidence_study / "codebook.yaml"
+    book.write_text(book.read_text().replace(
+        "  - id: connection\n", "  - id: debt\n    label: Debt\n    definition: Owing.\n"
+        "    patterns: {terms: [debt]}\n  - id: connection\n"), encoding="utf-8")
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("privacy", "scan", str(evidence_study)).exit_code == 0
+    decide(evidence_study, {"Rosalind": "redact-document"})
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0, result.output
+    report = " ".join((evidence_study / "out" / "report.html").read_text(
+        encoding="utf-8").split())
+    note = "No quote: none is taken from the 1 document withheld whole."
+
+    def part(ident):
+        return report[report.index(f'id="{ident}"'):].split('<div class="code"')[0]
+    # debt is said only in the withheld visit; money-south rests on it alone
+    assert "1 segment in 1 document" in part("code-debt") and note in part("code-debt")
+    assert "1 segment from 1 speaker" in part("lesson-money-south")
+    assert note in part("lesson-money-south")
+    # a code or lesson with quotes says nothing of the kind
+    assert "<blockquote>" in part("code-connection") and note not in part("code-connection")
+    assert note not in part("lesson-connection-grew")
+
+
 def test_review_sheets_kwic_and_disagreements_show_findings_by_kind(evidence_study):
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     assert run("code", str(evidence_study), "-q").exit_code == 0

@@ -182,6 +182,14 @@ def test_a_coder_file_giving_one_coding_twice_is_refused_at_the_repeat(study):
                     f"north/kickoff:t1,connection,{b - 3},{b}\n", encoding="utf-8")
     result = invoke("tables", study)
     assert result.exit_code == 0, result.output
+    # two coders' rows merged into one file: keeping one row would lose who coded what
+    path.write_text("seg_id,code_id,source\nnorth/kickoff:t1,connection,human:ana\n"
+                    "north/kickoff:t1,connection,human:ben\n", encoding="utf-8")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{path}:3: repeats line 2 (the same code on the same segment); the rows name "
+            "two sources (human:ana, human:ben), but a coder file is one coder's: give each "
+            "coder a file of their own") in " ".join(result.output.split())
 
 
 def test_agree_rules_against_a_coder(study):

@@ -187,6 +187,29 @@ def test_decisions_land_in_decisions_csv_as_review_import_writes_them(client, st
                 & (final["code_id"] == "risk.housing")).any()
 
 
+def test_a_decision_on_a_masked_document_counts(study):
+    # the pages show a finding as blocks, but a decision made there is on the
+    # transcript's text: it carries the document's own hash, so it stays in force
+    (study / "privacy.yaml").write_text("always: [families]\n", encoding="utf-8")
+    app = create_app(ReviewData(Study.open(study), reviewer="ana"), token=TOKEN)
+    app.config["PORT"] = PORT
+    client = app.test_client()
+    client.get(f"/?token={TOKEN}", base_url=BASE)
+    assert "families" not in client.get("/doc/north/kickoff", base_url=BASE).text
+    answer = post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
+                           "decision": "reject"})
+    assert answer.status_code == 200, answer.text
+    corpus = load_corpus(Study.open(study))
+    (row,) = rows(study / "decisions.csv")
+    assert row["sha256"] == corpus.documents.set_index("doc_id").at["north/kickoff", "sha256"]
+    final = final_codings(Study.open(study), corpus.segments, corpus.documents)
+    assert not ((final["seg_id"] == "north/kickoff:t2")
+                & (final["code_id"] == "risk.housing")).any()
+    # and the pages show it decided
+    page = client.get("/doc/north/kickoff", base_url=BASE).text
+    assert 'data-decision="reject"' in page
+
+
 def test_a_code_added_to_a_span_is_a_final_coding_of_that_span(client, study):
     text = "Tell me about the year."
     start = text.index("the year")

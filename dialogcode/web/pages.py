@@ -42,8 +42,9 @@ def code_colour(code) -> str:
 @dataclass
 class Tables:
     """The study's tables as of ``stamp`` (the modification times they were read at):
-    ``corpus`` as the pages show it (privacy findings as blocks), ``raw`` as ingested,
-    for scoring (the models and the token cache must see the real text)."""
+    ``corpus`` as the pages show it (privacy findings as blocks, a masked document's
+    ``sha256`` that of its masked text), ``raw`` as ingested, for scoring (the models
+    and the token cache must see the real text) and for the hash a decision carries."""
 
     stamp: tuple
     corpus: Corpus
@@ -100,7 +101,8 @@ class ReviewData:
     def items(self, tables: Tables) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Every code proposed on a segment (review_items) with its decision, and the
         decisions in force (not those made on a document's earlier text)."""
-        decisions = in_force(load_decisions(self.study), tables.documents)
+        # a decision carries the transcript's hash, not that of the masked text shown
+        decisions = in_force(load_decisions(self.study), tables.raw.documents)
         labels = {c.id: c.label for c in tables.book.codes.values()}
         items = review_items(tables.codings, tables.suggestions, tables.segments,
                              tables.documents, labels, decisions)
@@ -277,7 +279,7 @@ class ReviewData:
                 span = (str(base + start), str(base + end))
             elif len(earlier) and source == "reviewer":
                 span = (earlier["start"].iloc[0], earlier["end"].iloc[0])
-            sha = tables.documents.set_index("doc_id")["sha256"].get(segment["doc_id"], "")
+            sha = tables.raw.documents.set_index("doc_id")["sha256"].get(segment["doc_id"], "")
             row = pd.DataFrame([{
                 "seg_id": seg_id, "code_id": code_id, "decision": decision, "source": source,
                 "reviewer": self.reviewer, "note": note, "sha256": sha,
