@@ -32,6 +32,10 @@ PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")
+# how a note says a label was read as something else than a speaker: listing it under
+# `speakers:` makes it one (the ingest summary says so only after such notes)
+AS_TEXT = "read as text, not as a speaker"
+AS_HEADING = "read as a heading, not as talk"
 
 
 @dataclass(frozen=True)
@@ -110,5 +114,5 @@ def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] =
             found.append(Note(label.line, f"`{label.written}` is used once and taken as a "
                                           "speaker"))
         elif not is_speaker and (transcript or name_like(label.name)):
-            found.append(Note(label.line, f"`{label.written}` read as text, not as a speaker"))
+            found.append(Note(label.line, f"`{label.written}` {AS_TEXT}"))
     return found
