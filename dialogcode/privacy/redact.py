@@ -79,8 +79,11 @@ def _masked_copy(text: str, fmt: str, mask: Masker) -> str:
 
 def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
     """Write masked copies of every ingested document of ``study`` to ``folder`` under
-    their paths in the transcripts folder (see the module doc). Raises RedactError for
-    a refused folder, PrivacyError for a bad privacy.yaml or decisions file."""
+    their paths in the transcripts folder (see the module doc). Raises RedactError,
+    writing nothing, for a refused folder or a document whose transcript is no longer
+    there (deleted since `ingest`); PrivacyError for a bad privacy.yaml or decisions
+    file."""
+    from ..errors import Problem
     from ..ingest import load_corpus
     from ..manifest import load_manifest
     from ..store import replacing
@@ -88,11 +91,19 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
     target = check_target(study, folder, force)
     corpus = load_corpus(study)
     mask, _ = study_masker(study, corpus.segments, corpus.documents)
+    documents = corpus.documents.sort_values("source_path")
+    gone = [Problem("ingested, but no longer in the transcripts folder; run `dialogcode "
+                    "ingest` and `dialogcode privacy scan` again before redacting",
+                    str(study.transcripts / rel))
+            for rel in documents["source_path"] if not (study.transcripts / rel).is_file()]
+    if gone:
+        raise RedactError(gone)
     entries = ({e.file: e for e in load_manifest(study.manifest, study.transcripts)}
                if study.manifest is not None and study.manifest.is_file() else {})
     done = Redacted(target)
     pattern = mask.pattern
-    for doc in corpus.documents.sort_values("source_path").itertuples(index=False):
+    copies = {}
+    for doc in documents.itertuples(index=False):
         rel = doc.source_path
         if doc.doc_id in mask.withheld:
             done.withheld.append(rel)
@@ -100,20 +111,20 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
         if doc.format in REWRITTEN:
             text, rel = doc.text, str(Path(rel).with_suffix(".txt"))
             done.as_text.append(rel)
-            copy = mask.for_readers(text)
+            copies[rel] = mask.for_readers(text)
         else:
             entry = entries.get(doc.source_path)
             encoding = (entry.encoding if entry is not None and entry.encoding
                         else study.config.encoding)
             text = decode((study.transcripts / doc.source_path).read_bytes(),
                           doc.source_path, encoding)
-            copy = _masked_copy(text, doc.format, mask)
+            copies[rel] = _masked_copy(text, doc.format, mask)
         if pattern is not None:
             done.masked += len(pattern.findall(text))
+    for rel, copy in copies.items():     # written only once every copy is made
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         with replacing(path) as temporary:
             temporary.write_text(copy, encoding="utf-8", newline="\n")
         done.copies.append(rel)
     return done
-
