@@ -162,6 +162,25 @@ def test_every_option_a_doc_gives_a_command_is_one_it_has():
     assert not problems, "\n".join(problems)
 
 
+def named_as_a_file(name: str, text: str) -> bool:
+    """Whether ``text`` names the file ``name`` as a file: in backticks, alone or ending
+    a path, with or without an extension (`review.csv`, `out/evaluation/curve.csv`),
+    or in a heading (## code_by_site, code_by_event_type); a word of prose (review,
+    curve) is not enough."""
+    escaped = re.escape(name)
+    return bool(re.search(rf"[`/]{escaped}(\.[a-z]+)*`", text)
+                or re.search(rf"^#+ .*(?<![\w-]){escaped}(?![\w-])", text, flags=re.M))
+
+
+def test_a_file_is_named_as_a_file_not_as_a_word():
+    assert named_as_a_file("curve", "columns of `out/evaluation/curve.csv`:")
+    assert named_as_a_file("review.xlsx", "writes `review.xlsx` to out/")
+    assert named_as_a_file("code_by_site", "## code_by_phase, code_by_site\n")
+    assert not named_as_a_file("curve", "a learning curve of the model")
+    assert not named_as_a_file("review", "run `dialogcode review export`")
+    assert not named_as_a_file("codings", "`codings_by_site.csv`")
+
+
 def test_every_written_file_is_named_in_the_docs(written):
     text = "\n".join(doc_lines())
     # a table is documented by its name (written as .csv and .parquet), an agreement
@@ -171,7 +190,7 @@ def test_every_written_file_is_named_in_the_docs(written):
              for path in written.rglob("*")
              if path.is_file() and "cache" not in path.relative_to(written).parts}
     assert {"stamps.json", "model.npz", "privacy.key", "review.xlsx", "curve"} <= names
-    assert sorted(name for name in names if name not in text) == []
+    assert sorted(name for name in names if not named_as_a_file(name, text)) == []
 
 
 def test_every_manifest_column_is_in_the_init_template_and_docs():
