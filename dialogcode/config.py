@@ -158,15 +158,23 @@ def problems_from_validation(exc: ValidationError, data, source: str,
     unknown key names the key meant, from ``model`` (the model ``data`` was validated
     as)."""
     problems = []
-    for error in exc.errors():
+    errors = exc.errors()
+    for error in errors:
         loc = [part for part in error["loc"]]
-        node, line = data, line_of(data)
-        for part in loc:
+        node, line, parent = data, line_of(data), None
+        for n, part in enumerate(loc):
+            if isinstance(node, dict) and part not in node and n < len(loc) - 1:
+                continue     # the branch of a union tried (``Term`` of ``str | Term``)
             found = line_of(node, part)
             line = found or line
-            node = node.get(part) if isinstance(node, dict) else (
+            parent, node = node, (node.get(part) if isinstance(node, dict) else (
                 node[part] if isinstance(node, list) and isinstance(part, int)
-                and part < len(node) else None)
+                and part < len(node) else None))
+        if (error["type"].endswith("_type") and isinstance(parent, dict)
+                and loc[-1] not in parent and any(
+                    other is not error and other["loc"][:len(loc) - 1] == tuple(loc[:-1])
+                    for other in errors)):
+            continue         # a mapping is not the ``str`` of ``str | Term``: its key is
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = _unknown_key(model, tuple(loc))
