@@ -241,3 +241,8 @@ def test_kwic_of_a_misspelt_code_id_names_the_code_meant(tmp_path):
     assert ("Invalid value for 'TERM_OR_CODE': 'risk.mony' is not a code id of the codebook; "
             "did you mean risk.money, risk.housing, risk?") in result.output
     assert invoke("kwic", "risk.money", study).exit_code == 0
+    # code ids are lower case: one written in capitals is an id, not a phrase found nowhere
+    result = invoke("kwic", "Risk.Money", study)
+    assert result.exit_code == 2
+    assert "'Risk.Money' is not a code id of the codebook; did you mean risk.money" in (
+        result.output)
