@@ -403,6 +403,11 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     assert not (study / "out" / "evaluation").exists()
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert "has not been checked against a person" in page and 'class="flag">These' not in page
+    # learning again from the same codings makes the same model: nothing to flag
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'class="flag">These' not in page
     (study / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256\n"
         "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
