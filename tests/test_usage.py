@@ -215,6 +215,9 @@ def test_an_output_named_inside_the_transcripts_folder_is_refused(tmp_path, args
     ("codebooks", "[codebook/*.yaml]", "code",
      "'codebook/*.yaml' matches no file in {root}; name the codebook files (a glob such as "
      "codebooks/*.yaml) relative to the study folder"),
+    ("codebooks", "[transcripts]", "code",
+     "'transcripts' names the folder {root}/transcripts, not codebook files; name the files "
+     "in it, such as transcripts/*.yaml"),
     ("transcripts", "transcript", "ingest",
      "the transcripts folder {root}/transcript does not exist; create it, or name the "
      "folder that holds the transcripts"),
