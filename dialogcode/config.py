@@ -152,6 +152,17 @@ def _unknown_key(model: type[BaseModel] | None, loc: tuple) -> str:
     return f"unknown key; the keys here are {', '.join(keys)}"
 
 
+def _other_branch(error: dict, given, errors: list[dict]) -> bool:
+    """Whether ``error`` only says that the mapping ``given`` is not the text of a
+    ``str | Term`` union while the Term branch reports what is wrong in it (a misspelt
+    key): the union's tag ends its loc, and another error goes deeper than that tag."""
+    *prefix, tag = error["loc"]
+    return (error["type"].endswith("_type") and isinstance(given, dict)
+            and tag not in given
+            and any(len(other["loc"]) > len(error["loc"])
+                    and list(other["loc"][:len(prefix)]) == prefix for other in errors))
+
+
 def problems_from_validation(exc: ValidationError, data, source: str,
                              model: type[BaseModel] | None = None) -> list[Problem]:
     """Turn pydantic errors into Problems carrying the line of the offending key; an
@@ -170,11 +181,8 @@ def problems_from_validation(exc: ValidationError, data, source: str,
             parent, node = node, (node.get(part) if isinstance(node, dict) else (
                 node[part] if isinstance(node, list) and isinstance(part, int)
                 and part < len(node) else None))
-        if (error["type"].endswith("_type") and isinstance(parent, dict)
-                and loc[-1] not in parent and any(
-                    other is not error and other["loc"][:len(loc) - 1] == tuple(loc[:-1])
-                    for other in errors)):
-            continue         # a mapping is not the ``str`` of ``str | Term``: its key is
+        if _other_branch(error, parent, errors):
+            continue
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = _unknown_key(model, tuple(loc))
