@@ -494,6 +494,21 @@ def test_redact_refuses_before_writing_when_a_transcript_was_deleted_after_inges
     assert not masked.exists() or list(masked.iterdir()) == []
 
 
+def test_redact_refuses_a_transcript_changed_since_ingest(tmp_path):
+    # the scan saw the ingested text: a name added since would be copied unmasked
+    root = make_study(tmp_path / "s", {"fresno.txt": TRANSCRIPT}, MANIFEST)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    transcript = root / "transcripts" / "fresno.txt"
+    transcript.write_text(TRANSCRIPT + "P2: Ask Marisol Quintero, she knows.\n",
+                          encoding="utf-8")
+    masked = tmp_path / "masked"
+    result = run("privacy", "redact", str(root), "--to", str(masked))
+    assert result.exit_code == 1
+    assert f"{transcript}: changed since `dialogcode ingest`" in result.output
+    assert not masked.exists() or list(masked.iterdir()) == []
+
+
 # the study's own working store: what `ingest`, `code` and the scan keep to work from,
 # never handed out (docs/privacy.md, "What the gate covers")
 WORKING_STORE = {"documents", "segments", "codings", "codebook", "privacy", "suggestions"}
