@@ -152,21 +152,37 @@ def _unknown_key(model: type[BaseModel] | None, loc: tuple) -> str:
     return f"unknown key; the keys here are {', '.join(keys)}"
 
 
+def _other_branch(error: dict, given, errors: list[dict]) -> bool:
+    """Whether ``error`` only says that the mapping ``given`` is not the text of a
+    ``str | Term`` union while the Term branch reports what is wrong in it (a misspelt
+    key): the union's tag ends its loc, and another error goes deeper than that tag."""
+    *prefix, tag = error["loc"]
+    return (error["type"].endswith("_type") and isinstance(given, dict)
+            and tag not in given
+            and any(len(other["loc"]) > len(error["loc"])
+                    and list(other["loc"][:len(prefix)]) == prefix for other in errors))
+
+
 def problems_from_validation(exc: ValidationError, data, source: str,
                              model: type[BaseModel] | None = None) -> list[Problem]:
     """Turn pydantic errors into Problems carrying the line of the offending key; an
     unknown key names the key meant, from ``model`` (the model ``data`` was validated
     as)."""
     problems = []
-    for error in exc.errors():
+    errors = exc.errors()
+    for error in errors:
         loc = [part for part in error["loc"]]
-        node, line = data, line_of(data)
-        for part in loc:
+        node, line, parent = data, line_of(data), None
+        for n, part in enumerate(loc):
+            if isinstance(node, dict) and part not in node and n < len(loc) - 1:
+                continue     # the branch of a union tried (``Term`` of ``str | Term``)
             found = line_of(node, part)
             line = found or line
-            node = node.get(part) if isinstance(node, dict) else (
+            parent, node = node, (node.get(part) if isinstance(node, dict) else (
                 node[part] if isinstance(node, list) and isinstance(part, int)
-                and part < len(node) else None)
+                and part < len(node) else None))
+        if _other_branch(error, parent, errors):
+            continue
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = _unknown_key(model, tuple(loc))

@@ -156,19 +156,31 @@ def plan_ingest(study: Study) -> Plan:
     return Plan(folder, files, entries, warnings, problems)
 
 
+def parse_transcript(study: Study, path: Path, entry: Entry):
+    """(parsed document, format) of the transcript at ``path`` read as ``ingest`` reads
+    it, with its manifest ``entry`` and the study's settings. Raises IngestError for a
+    file that cannot be read."""
+    columns = {**study.config.columns.model_dump(exclude_none=True), **entry.columns}
+    return read_document(path, source=_rel(path, study.root), fmt=entry.format,
+                         encoding=entry.encoding or study.config.encoding,
+                         columns=columns,
+                         speakers=frozenset(study.config.speakers) | entry.speakers,
+                         merge_turns=study.config.merge_turns
+                         if entry.merge_turns is None else entry.merge_turns,
+                         limits=study.config.limits)
+
+
+def text_digest(text: str) -> str:
+    """The ``sha256`` of a document's text, as the documents table holds it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def read_transcript(study: Study, plan: Plan, path: Path, unit: str, nlp) -> Reading:
     """Read and segment one transcript of ``plan`` (``nlp`` splits sentences when
     ``unit`` is sentence). Raises IngestError for a file that cannot be read."""
     source = _rel(path, study.root)
     entry = plan.entry(path)
-    columns = {**study.config.columns.model_dump(exclude_none=True), **entry.columns}
-    parsed, fmt = read_document(path, source=source, fmt=entry.format,
-                                encoding=entry.encoding or study.config.encoding,
-                                columns=columns,
-                                speakers=frozenset(study.config.speakers) | entry.speakers,
-                                merge_turns=study.config.merge_turns
-                                if entry.merge_turns is None else entry.merge_turns,
-                                limits=study.config.limits)
+    parsed, fmt = parse_transcript(study, path, entry)
     doc_id = plan.doc_id(path)
     rows = segment_document(doc_id, parsed, unit, nlp,
                             max_chars=study.config.max_segment_chars)
@@ -179,7 +191,7 @@ def read_transcript(study: Study, plan: Plan, path: Path, unit: str, nlp) -> Rea
     notes = [Problem(note.message, source, note.line) for note in parsed.notes]
     notes += _absent_roles(study, entry, rows)
     doc = {"doc_id": doc_id, **attributes, "source_path": entry.file, "format": fmt,
-           "sha256": hashlib.sha256(parsed.text.encode("utf-8")).hexdigest(),
+           "sha256": text_digest(parsed.text),
            "n_words": count_words(parsed.text), "n_segments": len(rows),
            "speaker_notes": "; ".join([*map(str, parsed.notes),
                                        *(n.message for n in notes[len(parsed.notes):])]),

@@ -1,6 +1,8 @@
 """Keyword in context: what a term or a code matches across the corpus."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .codebook import Codebook, Code
@@ -10,6 +12,13 @@ from .patterns import CompiledCodebook
 
 KWIC_COLUMNS = ["doc_id", "site", "event_type", "speaker", "seg_id", "start", "end", "left",
                 "match", "right", "code_id", "rule_id"]
+
+
+def context(text: str) -> str:
+    """``text`` (context beside a match) with each run of whitespace, line breaks
+    included, shown as one space; a space at its edge stays, so the match is printed
+    next to punctuation that follows it ("[Housing].") and apart from a word."""
+    return re.sub(r"\s+", " ", text)
 
 
 def term_codebook(term: str, *, lemma: bool = False) -> Codebook:
@@ -46,6 +55,6 @@ def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
                 rows.append((seg.doc_id, meta.at[seg.doc_id, "site"],
                              meta.at[seg.doc_id, "event_type"], seg.speaker, seg.seg_id,
                              seg.start + span.start_char, seg.start + span.end_char,
-                             " ".join(left.split()), span.text, " ".join(right.split()),
+                             context(left), span.text, context(right),
                              hit.code_id, hit.rule_id))
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)

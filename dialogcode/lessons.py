@@ -114,7 +114,7 @@ def load_lessons(path: Path, book: Codebook, documents: pd.DataFrame) -> Lessons
                             f"unknown {field[:-1].replace('_', ' ')} {value!r}{hint}",
                             source, line_of(node, field), f"{lesson.id}: {field}"))
     if problems:
-        raise LessonsError(problems)
+        raise LessonsError(sorted(problems, key=lambda problem: problem.line or 0))
     return spec
 
 

@@ -9,6 +9,7 @@ invalid, or a new code's id already exists, nothing is written.
 """
 from __future__ import annotations
 
+import difflib
 import io
 import os
 import re
@@ -25,7 +26,7 @@ from .codebook import Match, load_codebooks
 from .config import problems_from_validation
 from .errors import CodebookError, Problem
 from .store import temporary_beside
-from .yamlsrc import load_yaml
+from .yamlsrc import line_of, load_yaml
 
 
 class _Entry(BaseModel):
@@ -71,10 +72,37 @@ def read_patch(path: Path) -> PatchSpec:
         raise CodebookError("a codebook patch is a mapping with new_codes and "
                             "proposed_terms (written by `dialogcode cluster`)", file=path,
                             line=1)
+    problems = _misspelt_keys(data, str(path))
     try:
-        return PatchSpec.model_validate(data)
+        spec = PatchSpec.model_validate(data)
     except ValidationError as exc:
-        raise CodebookError(problems_from_validation(exc, data, str(path), PatchSpec)) from None
+        problems += problems_from_validation(exc, data, str(path), PatchSpec)
+    if problems:
+        raise CodebookError(sorted(problems, key=lambda problem: problem.line or 0))
+    return spec
+
+
+def _misspelt_keys(data: dict, source: str) -> list[Problem]:
+    """A key of the patch or of an entry that is close to one merge reads (``kep`` for
+    keep): the keys merge does not read (cluster, examples ...) are for people and
+    ignored, so a misspelt one would silently change what is merged."""
+    problems = []
+
+    def check(mapping, model: type[BaseModel], where: str) -> None:
+        for key in mapping:
+            close = difflib.get_close_matches(str(key), list(model.model_fields), n=1,
+                                              cutoff=0.75)
+            if key not in model.model_fields and close:
+                problems.append(Problem(f"unknown key; did you mean {close[0]!r}?", source,
+                                        line_of(mapping, key), f"{where}{key}"))
+
+    check(data, PatchSpec, "")
+    for name, model in (("new_codes", CodeEntry), ("proposed_terms", TermEntry)):
+        entries = data.get(name)
+        for n, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict):
+                check(entry, model, f"{name}.{n}.")
+    return problems
 
 
 def _codes_by_id(codes, found: dict) -> dict:

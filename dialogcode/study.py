@@ -92,7 +92,12 @@ class Study:
                                         "the codebook files (a glob such as "
                                         "codebooks/*.yaml) relative to the study folder",
                                         "codebooks")
-            files.extend(m for m in matched if m not in files)
+            if not any(m.is_file() for m in matched):
+                raise self.config_error(f"{pattern!r} names the folder {matched[0]}, not "
+                                        "codebook files; name the files in it, such as "
+                                        f"{pattern.rstrip('/')}/*.yaml", "codebooks")
+            # folders a recursive glob (codebooks/**) matches besides the files
+            files.extend(m for m in matched if m.is_file() and m not in files)
         return files
 
     def __repr__(self) -> str:

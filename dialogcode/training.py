@@ -174,15 +174,18 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
     # per-code figures count rolled up: it says nothing of whether the parent itself
     # would be given, so its ancestors are unknown there (unless coded or rejected); not
     # positive, which would teach the parent's model to code beside every sub-code, as
-    # people do not (evaluate counts each coding as applied)
-    rejected = set(zip(decisions.loc[decisions["decision"] == "reject", "seg_id"],
-                       decisions.loc[decisions["decision"] == "reject", "code_id"]))
-    for seg_id, labels in rows.items():
-        for j in np.flatnonzero(labels == 1):
-            for parent in ancestors(book, codes[j])[1:]:
-                if parent in index and labels[index[parent]] == 0 and (
-                        seg_id, parent) not in rejected:
-                    labels[index[parent]] = -1
+    # people do not (evaluate counts each coding as applied). A sub-code a coder gave
+    # and a reviewer rejected still stood in place of the parent: the rejection says the
+    # sub-code is wrong, not that the parent is
+    said = {kind: set(zip(decisions.loc[decisions["decision"] == kind, "seg_id"],
+                          decisions.loc[decisions["decision"] == kind, "code_id"]))
+            for kind in ("accept", "reject")}
+    for seg_id, code_id in positives | said["accept"]:
+        labels = rows.get(seg_id)
+        for parent in ancestors(book, code_id)[1:] if labels is not None else ():
+            if parent in index and labels[index[parent]] == 0 and (
+                    seg_id, parent) not in said["reject"]:
+                labels[index[parent]] = -1
     item_ids = list(rows)
     doc_ids = [doc_of[s] for s in item_ids]
     texts = [text_of[s] for s in item_ids]

@@ -431,6 +431,22 @@ def test_merge_reports_a_malformed_patch_with_its_line(tmp_path, target):
     assert f"{patch}:2" in result.output and "proposed_terms.0.code" in result.output
 
 
+def test_a_misspelt_key_in_a_patch_is_refused_not_ignored(tmp_path, target):
+    # the patch's entries carry keys for people (cluster, examples ...) that merge
+    # ignores; `kep: true` was ignored too, and the term the person kept left out
+    patch = write_patch_file(tmp_path / "patch.yaml")
+    patch.write_text(patch.read_text().replace("  - keep: true\n    code: risk.housing",
+                                               "  - kep: true\n    code: risk.housing")
+                     .replace("    label: Soccer", "    lable: Soccer"), encoding="utf-8")
+    result = run("codebook", "merge", patch, target)
+    assert result.exit_code == 1
+    assert f"{patch}:4 [proposed_terms.0.kep]: unknown key; did you mean 'keep'?" in (
+        result.output)
+    assert f"{patch}:18 [new_codes.0.lable]: unknown key; did you mean 'label'?" in (
+        result.output)
+    assert target.read_text() == TARGET
+
+
 def test_a_segment_whose_codings_were_all_rejected_is_residual(evidence_study):
     # a reviewer rejected the rule codings of three turns: the talk is uncoded, so it
     # belongs to the residual (it was neither clustered nor listed as left out)

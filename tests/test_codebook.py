@@ -52,6 +52,19 @@ def test_every_problem_is_reported_with_line_and_code():
     assert "backtrack catastrophically" in str(info.value)
 
 
+def test_a_misspelt_key_of_a_term_is_named_at_its_line_alone(tmp_path):
+    # a term is text or a mapping (term, match): a misspelt key of the mapping was
+    # reported on the term's first line, beside "Input should be a valid string"
+    book = tmp_path / "book.yaml"
+    book.write_text("codebook: t\ntitle: T\ncodes:\n  - id: risk\n    label: Risk\n"
+                    "    patterns:\n      terms:\n        - term: rent\n"
+                    "          mtch: lemma\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        load_codebooks(book)
+    assert [(p.line, p.message) for p in info.value.problems] == [
+        (9, "unknown key; did you mean 'match'?")]
+
+
 def test_duplicate_ids_across_files_are_refused(tmp_path):
     copy = tmp_path / "copy.yaml"
     copy.write_text(SMALL.read_text().replace("codebook: small", "codebook: other"),

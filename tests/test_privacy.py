@@ -563,6 +563,37 @@ def test_redact_writes_masked_copies_in_their_format_and_never_touches_transcrip
     assert run("privacy", "redact", str(root), "--to", str(masked), "--force").exit_code == 0
 
 
+def test_redact_refuses_before_writing_when_a_transcript_was_deleted_after_ingest(tmp_path):
+    root = make_study(tmp_path / "s", {"fresno.txt": TRANSCRIPT,
+                                       "a.txt": TRANSCRIPT.replace("back", "in"),
+                                       "z.txt": TRANSCRIPT.replace("back", "all")},
+                      MANIFEST)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    (root / "transcripts" / "z.txt").unlink()    # say, its speakers withdrew
+    masked = tmp_path / "masked"
+    result = run("privacy", "redact", str(root), "--to", str(masked))
+    assert result.exit_code == 1
+    assert "transcripts/z.txt" in result.output and "dialogcode ingest" in result.output
+    assert "Traceback" not in result.output
+    assert not masked.exists() or list(masked.iterdir()) == []
+
+
+def test_redact_refuses_a_transcript_changed_since_ingest(tmp_path):
+    # the scan saw the ingested text: a name added since would be copied unmasked
+    root = make_study(tmp_path / "s", {"fresno.txt": TRANSCRIPT}, MANIFEST)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    transcript = root / "transcripts" / "fresno.txt"
+    transcript.write_text(TRANSCRIPT + "P2: Ask Marisol Quintero, she knows.\n",
+                          encoding="utf-8")
+    masked = tmp_path / "masked"
+    result = run("privacy", "redact", str(root), "--to", str(masked))
+    assert result.exit_code == 1
+    assert f"{transcript}: changed since `dialogcode ingest`" in result.output
+    assert not masked.exists() or list(masked.iterdir()) == []
+
+
 # the study's own working store: what `ingest`, `code` and the scan keep to work from,
 # never handed out (docs/privacy.md, "What the gate covers")
 WORKING_STORE = {"documents", "segments", "codings", "codebook", "privacy", "suggestions"}

@@ -113,6 +113,16 @@ def test_ingest_summary_lists_every_guess_with_file_and_line(fresh):
         "`speakers` column, to make it a speaker.\n") in result.output
 
 
+def test_a_table_with_no_speaker_column_gets_its_own_fix_not_the_label_hint(tmp_path):
+    root = make_study(tmp_path / "s", {"survey.csv": "ID,Respondent,text\n1,R1,Rent is up.\n"},
+                      None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    assert ("transcripts/survey.csv:1: no speaker column among ID, Respondent: no turn has "
+            "a speaker; map one with speaker_column in the manifest") in result.output
+    assert "List a label" not in result.output
+
+
 def test_speakers_listed_in_config_or_manifest_are_speakers(tmp_path):
     notes = ("We met in the church hall after the service.\n"
              "About twelve people came, most of them promotoras.\n"

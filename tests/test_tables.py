@@ -529,6 +529,26 @@ def test_bad_lessons_file_lists_every_problem_with_its_line(evidence, tmp_path):
     assert any(":6" in m and "unknown site 'Nowhere' (known: " in m for m in messages)
 
 
+def test_lessons_problems_come_in_line_order(evidence, tmp_path):
+    bad = tmp_path / "lessons.yaml"
+    bad.write_text("lessons:\n"
+                   "  - id: one\n"
+                   "    statement: A.\n"
+                   "    evidence:\n"
+                   "      - sites: [Nowhere]\n"
+                   "        codes: [risk.hosing]\n"
+                   "  - id: one\n"
+                   "    statement: B.\n"
+                   "    evidence:\n"
+                   "      - codes: [risk]\n"
+                   "        roles: [nobody]\n", encoding="utf-8")
+    with pytest.raises(LessonsError) as caught:
+        load_lessons(bad, evidence.book, evidence.documents)
+    assert [(p.line, p.message.split(" '")[0]) for p in caught.value.problems] == [
+        (5, "unknown site"), (6, "unknown code"), (7, "duplicate lesson id"),
+        (11, "unknown role")]
+
+
 def test_lessons_command(tmp_path):
     root, runner = coded_copy(tmp_path)
     result = runner.invoke(cli, ["lessons", str(root)])

@@ -215,6 +215,9 @@ def test_an_output_named_inside_the_transcripts_folder_is_refused(tmp_path, args
     ("codebooks", "[codebook/*.yaml]", "code",
      "'codebook/*.yaml' matches no file in {root}; name the codebook files (a glob such as "
      "codebooks/*.yaml) relative to the study folder"),
+    ("codebooks", "[transcripts]", "code",
+     "'transcripts' names the folder {root}/transcripts, not codebook files; name the files "
+     "in it, such as transcripts/*.yaml"),
     ("transcripts", "transcript", "ingest",
      "the transcripts folder {root}/transcript does not exist; create it, or name the "
      "folder that holds the transcripts"),
@@ -241,3 +244,8 @@ def test_kwic_of_a_misspelt_code_id_names_the_code_meant(tmp_path):
     assert ("Invalid value for 'TERM_OR_CODE': 'risk.mony' is not a code id of the codebook; "
             "did you mean risk.money, risk.housing, risk?") in result.output
     assert invoke("kwic", "risk.money", study).exit_code == 0
+    # code ids are lower case: one written in capitals is an id, not a phrase found nowhere
+    result = invoke("kwic", "Risk.Money", study)
+    assert result.exit_code == 2
+    assert "'Risk.Money' is not a code id of the codebook; did you mean risk.money" in (
+        result.output)

@@ -128,9 +128,10 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     code_ids = None
     if term_or_code in book.codes:
         code_ids = [term_or_code]
-    elif "." in term_or_code and " " not in term_or_code and term_or_code.split(".")[0] in {
-            code.split(".")[0] for code in book.codes}:
-        # shaped like an id of the codebook (risk.hosing): a typo, not a phrase to find
+    elif "." in term_or_code and " " not in term_or_code and (
+            term_or_code.split(".")[0].lower() in {code.split(".")[0] for code in book.codes}):
+        # shaped like an id of the codebook (risk.hosing, Risk.housing: ids are lower
+        # case): a typo, not a phrase to find
         check_codes([term_or_code], set(book.codes), "TERM_OR_CODE")
     else:
         book = term_codebook(term_or_code, lemma=lemma)
@@ -141,8 +142,8 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     table = mask_kwic(opened, table, corpus.segments, corpus.documents, width)
     shown = table if not limit else table.head(limit)
     for row in shown.itertuples():
-        click.echo(f"{row.site or '-':<12} {row.speaker or '-':<12} {row.left:>{width}} "
-                   f"[{row.match}] {row.right:<{width}}  {row.seg_id}"
+        click.echo(f"{row.site or '-':<12} {row.speaker or '-':<12} {row.left:>{width}}"
+                   f"[{row.match}]{row.right:<{width}}  {row.seg_id}"
                    + (f"  {row.code_id}" if code_ids else ""))
     click.echo(f"{len(table)} matches in {table['seg_id'].nunique()} segments"
                + (f" (showing {len(shown)})" if len(shown) < len(table) else ""))

@@ -37,7 +37,7 @@ def init(directory, title):
 
 def _ingest(study: Study, *, unit, skip_bad, quiet, client=None):
     """Ingest on the local engine, or on Dask when ``client`` is a Dask client."""
-    from ..formats.speakers import about_labels
+    from ..formats.speakers import AS_HEADING, AS_TEXT
     from ..ingest import ingest as ingest_corpus
     from ..ingest import summarize, write_corpus
 
@@ -60,7 +60,8 @@ def _ingest(study: Study, *, unit, skip_bad, quiet, client=None):
                    f"{total['speakers']} speakers, {total['words']} words; "
                    f"{len(corpus.segments)} segments ({corpus.segments['unit'].iloc[0] if len(corpus.segments) else unit}).")
         echo_problems("Speaker labels and headings to check", corpus.speaker_notes, err=False)
-        if any(about_labels(note.message) for note in corpus.speaker_notes):
+        if any(AS_TEXT in note.message or AS_HEADING in note.message
+               for note in corpus.speaker_notes):
             click.echo("List a label under `speakers:` in dialogcode.yaml, or in the "
                        "manifest's `speakers` column, to make it a speaker.")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")

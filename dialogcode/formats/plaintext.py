@@ -296,7 +296,7 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         if turn is None:
             section = text[mark:after]
             blocks.append(Block("heading", mark, after, line=line))
-            notes.append(Note(line, f"`{section}` read as a heading, not as talk"))
+            notes.append(Note(line, f"`{section}` {speakers.AS_HEADING}"))
         start, end = span(text, after, stop)
         if end > start and turn is not None:
             blocks.append(Block("turn", start, end, turn.speaker, section,

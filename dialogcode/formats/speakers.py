@@ -42,6 +42,10 @@ FIELD = re.compile(
     re.IGNORECASE,
 )
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")
+# how a note says a label was read as something else than a speaker: listing it under
+# `speakers:` makes it one (the ingest summary says so only after such notes)
+AS_TEXT = "read as text, not as a speaker"
+AS_HEADING = "read as a heading, not as talk"
 
 
 @dataclass(frozen=True)
@@ -112,13 +116,6 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
     return [speaker(label) for label in labels]
 
 
-def about_labels(message: str) -> bool:
-    """Whether a note's ``message`` is about a label or a heading (it opens with it in
-    backticks: ``Luis:`` taken as a speaker, ``Next steps:`` read as text), which listing
-    speakers can settle; notes on times, merged rows or tables are not."""
-    return message.startswith("`")
-
-
 def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] = frozenset(),
           transcript: bool = True) -> list[Note]:
     """Notes on the guesses among ``labels``: labels used once and taken as speakers
@@ -136,5 +133,5 @@ def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] =
             found.append(Note(label.line, f"`{label.written}` is used once and taken as a "
                                           "speaker"))
         elif not is_speaker and (transcript or name_like(label.name)):
-            found.append(Note(label.line, f"`{label.written}` read as text, not as a speaker"))
+            found.append(Note(label.line, f"`{label.written}` {AS_TEXT}"))
     return found

@@ -277,6 +277,8 @@ def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
     every finding that overlaps them (even one cut by the context's edge) shown whole as
     its label, the rows of withheld documents as :data:`WITHHELD`. Unchanged under
     ``gate: off``."""
+    from ..kwic import context
+
     if study.config.privacy.gate == "off" or not len(table):
         return table
     mask, _ = study_masker(study, segments, documents)
@@ -285,9 +287,8 @@ def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
     for seg_id, start, end in table[["seg_id", "start", "end"]].itertuples(index=False):
         offset, text = texts.at[seg_id, "start"], texts.at[seg_id, "text"]
         a, b = int(start) - int(offset), int(end) - int(offset)
-        rows.append([" ".join(mask.excerpt(text, max(0, a - width), a).split()),
-                     mask.excerpt(text, a, b),
-                     " ".join(mask.excerpt(text, b, b + width).split())])
+        rows.append([context(mask.excerpt(text, max(0, a - width), a)),
+                     mask.excerpt(text, a, b), context(mask.excerpt(text, b, b + width))])
     out = table.copy()
     out[["left", "match", "right"]] = pd.DataFrame(rows, index=table.index)
     return mask.frame(out, offsets=())[0]

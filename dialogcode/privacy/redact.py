@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DialogcodeError
+from ..errors import DialogcodeError, Problem
 from ..normalize import decode
 from ..study import Study
 from .gate import Masker, study_masker
@@ -77,10 +77,32 @@ def _masked_copy(text: str, fmt: str, mask: Masker) -> str:
     return mask.for_readers(text)
 
 
+def _not_as_ingested(study: Study, documents, entries: dict) -> list[Problem]:
+    """A problem for each of ``documents`` whose transcript was deleted or changed since
+    `ingest`: the scan found the identifiers of the ingested text, so a copy of other
+    text could hold names it never saw."""
+    from ..ingest import parse_transcript, text_digest
+    from ..manifest import Entry
+
+    again = "run `dialogcode ingest` and `dialogcode privacy scan` again before redacting"
+    problems = []
+    for rel, digest in zip(documents["source_path"], documents["sha256"]):
+        path = study.transcripts / rel
+        if not path.is_file():
+            problems.append(Problem(f"ingested, but no longer in the transcripts folder; "
+                                    f"{again}", str(path)))
+        elif text_digest(parse_transcript(study, path, entries.get(rel) or Entry(rel, 0)
+                                          )[0].text) != digest:
+            problems.append(Problem(f"changed since `dialogcode ingest`; {again}", str(path)))
+    return problems
+
+
 def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
     """Write masked copies of every ingested document of ``study`` to ``folder`` under
-    their paths in the transcripts folder (see the module doc). Raises RedactError for
-    a refused folder, PrivacyError for a bad privacy.yaml or decisions file."""
+    their paths in the transcripts folder (see the module doc). Raises RedactError,
+    writing nothing, for a refused folder or a document whose transcript was deleted
+    or changed since `ingest`; PrivacyError for a bad privacy.yaml or decisions
+    file."""
     from ..ingest import load_corpus
     from ..manifest import load_manifest
     from ..store import replacing
@@ -88,11 +110,17 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
     target = check_target(study, folder, force)
     corpus = load_corpus(study)
     mask, _ = study_masker(study, corpus.segments, corpus.documents)
+    documents = corpus.documents.sort_values("source_path")
     entries = ({e.file: e for e in load_manifest(study.manifest, study.transcripts)}
                if study.manifest is not None and study.manifest.is_file() else {})
+    stale = _not_as_ingested(study, documents[~documents["doc_id"].isin(mask.withheld)],
+                             entries)
+    if stale:
+        raise RedactError(stale)
     done = Redacted(target)
     pattern = mask.pattern
-    for doc in corpus.documents.sort_values("source_path").itertuples(index=False):
+    copies = {}
+    for doc in documents.itertuples(index=False):
         rel = doc.source_path
         if doc.doc_id in mask.withheld:
             done.withheld.append(rel)
@@ -100,20 +128,20 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
         if doc.format in REWRITTEN:
             text, rel = doc.text, str(Path(rel).with_suffix(".txt"))
             done.as_text.append(rel)
-            copy = mask.for_readers(text)
+            copies[rel] = mask.for_readers(text)
         else:
             entry = entries.get(doc.source_path)
             encoding = (entry.encoding if entry is not None and entry.encoding
                         else study.config.encoding)
             text = decode((study.transcripts / doc.source_path).read_bytes(),
                           doc.source_path, encoding)
-            copy = _masked_copy(text, doc.format, mask)
+            copies[rel] = _masked_copy(text, doc.format, mask)
         if pattern is not None:
             done.masked += len(pattern.findall(text))
+    for rel, copy in copies.items():     # written only once every copy is made
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         with replacing(path) as temporary:
             temporary.write_text(copy, encoding="utf-8", newline="\n")
         done.copies.append(rel)
     return done
-
