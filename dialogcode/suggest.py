@@ -55,9 +55,10 @@ def suggest_codes(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.D
                   rejected: pd.DataFrame | None = None, threshold: float = 0.5,
                   seed: int = 0, model: str = "blank", cache_dir=None,
                   terms: SegmentTerms | None = None, progress: bool = False) -> Suggestions:
-    """Suggest codes for segments (backchannels and preambles left out) that the rule
-    ``codings`` did not code with them (nor with a sub-code), scored at least
-    ``threshold``. Same inputs and ``seed`` give the same table. Raises
+    """Suggest codes for segments (backchannels and preambles left out) that ``codings``
+    (the rule and model codings, rejected ones included: they are not proposed again)
+    did not code with them (nor with a sub-code) and ``human`` did not code with them,
+    scored at least ``threshold``. The classifiers learn from :func:`accepted_codings`. Same inputs and ``seed`` give the same table. Raises
     DialogcodeError for a threshold outside (0, 1)."""
     if not 0 < threshold < 1:
         raise DialogcodeError(f"threshold must be between 0 and 1, not {threshold}")

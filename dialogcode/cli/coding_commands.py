@@ -7,8 +7,8 @@ import click
 
 from . import cli
 from .review_commands import echo_orphaned
-from .options import (echo_table, model_option, quiet_option, scheduler_option, shown,
-                      study_argument)
+from .options import (check_codes, echo_table, model_option, quiet_option,
+                      scheduler_option, shown, study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -116,18 +116,25 @@ def code(study, codebooks, model, jobs, scheduler, quiet):
 def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     """Keyword in context: show what TERM_OR_CODE matches in STUDY, with site and
     speaker. A code id (e.g. risk.housing_insecurity) shows that code's matches and its
-    sub-codes'; anything else is matched as a phrase."""
+    sub-codes'; anything else is matched as a phrase, except a dotted id under one of
+    the codebook's codes that is not a code (a misspelt id: refused, naming the closest
+    ids)."""
     from ..ingest import load_corpus
     from ..kwic import kwic as kwic_table
     from ..kwic import term_codebook
     from ..privacy.gate import mask_kwic
     from ..study import Study
 
+    if not term_or_code.strip():
+        raise click.BadParameter("give a word, a phrase or a code id, not an empty text",
+                                 param_hint="'TERM_OR_CODE'")
     opened = Study.open(study)
     book = study_codebook(opened, codebooks)
     code_ids = None
     if term_or_code in book.codes:
         code_ids = [term_or_code]
+    elif "." in term_or_code and term_or_code.split(".")[0] in book.codes:
+        check_codes([term_or_code], book.codes, "TERM_OR_CODE")
     else:
         book = term_codebook(term_or_code, lemma=lemma)
     corpus = load_corpus(opened)
