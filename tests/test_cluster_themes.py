@@ -265,6 +265,34 @@ def test_transcription_marks_in_brackets_never_make_a_label():
     assert {"seniors", "pensions", "levy"} <= words
 
 
+
+def test_curly_brace_marks_of_meeting_transcripts_are_never_read():
+    # the AMI and ICSI meetings (../shared/data/meeting-topics) write non-speech in curly
+    # braces: {vocalsound}, {disfmarker}, {pause}, {gap}; `dialogcode cluster` on them
+    # labelled its clusters "vocalsound / remote / buttons", "pause / vocalsound /
+    # overlap", and a turn of marks and fillers counted as talk with content
+    rng = random.Random(3)
+    marks = ["{vocalsound}", "{disfmarker}", "{pause}", "{gap}", "{comment}"]
+    turns = []
+    for i in range(40):
+        words = (["remote control", "buttons", "battery", "casing"] if i < 20
+                 else ["microphone", "recognizer", "transcripts", "digits"])
+        turns.append(("A", f"So {rng.choice(words)} {rng.choice(marks)} and the {words[1]} "
+                           f"{' '.join(rng.sample(marks, 2)) if i < 20 else ''} for the "
+                           f"{rng.choice(words)}."))
+    turns.append(("B", "{vocalsound} Okay. {disfmarker} Yeah, {pause} I see {gap} sorry."))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    words = {w for terms in result.clusters["terms"] for t in terms.split("; ")
+             for w in t.split()}
+    assert not words & {"vocalsound", "disfmarker", "pause", "gap", "comment"}, words
+    assert words & {"remote", "buttons", "battery", "casing"}
+    assert words & {"microphone", "recognizer", "transcripts", "digits"}
+    left_out = result.left_out.set_index("seg_id")["reason"]
+    assert left_out.get("d:t41") in ("procedural", "no content words")
+
+
 def test_a_first_name_written_in_lower_case_is_a_name_but_a_word_that_is_one_is_not():
     # meeting transcripts write "eva" in lower case (ICSI); "grace" and "mark" are words
     turns = [("P1", "we asked eva about the grace period and the budget mark"),
