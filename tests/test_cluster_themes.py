@@ -15,6 +15,7 @@ from dialogcode.context import boundaries, smooth
 from dialogcode.errors import DialogcodeError
 from dialogcode.features import segment_terms
 from dialogcode.ksearch import _rechoose
+from dialogcode.patch import codebook_patch
 from dialogcode.roles import speaker_roles
 from dialogcode.talk import hyphenated, name_words, procedural, specificity, theme_terms
 
@@ -239,6 +240,37 @@ def test_a_common_english_word_leads_a_label_only_when_nothing_specific_scores_n
     assert {"real", "happen", "happens", "year"} & set(terms)    # weighed, not removed
     assert specificity(["real", "people", "committee", "eviction", "zzqx"]).round(2)\
         .tolist() == [0.44, 0.26, 1.0, 1.0, 1.0]
+
+
+
+def test_a_new_code_in_the_patch_has_the_terms_and_label_of_its_cluster():
+    # the patch ranked a new code's terms by c-TF-IDF alone, so 11 of the sample study's
+    # 12 new codes were named otherwise than their clusters ("funders / grant / women"
+    # became theme.women "Women / work / home"; "survivors / heat / real" theme.real)
+    rng = random.Random(2)
+    turns = []
+    for i in range(40):
+        if i < 20:
+            specific = rng.sample(["eviction", "landlord", "tenants"], 2)
+            turns.append(("P1", f"It is real, it happens every year, the {specific[0]} "
+                                f"and the {specific[1]}."))
+        else:
+            turns.append(("P2", f"The {rng.choice(['zoning', 'ordinance'])} vote on "
+                                f"the {rng.choice(['setback', 'variance'])} was close."))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    patch = codebook_patch(result, segments, documents,
+                           pd.DataFrame(columns=["seg_id", "doc_id", "code_id"]), Codebook({}))
+    clusters = result.clusters.set_index("cluster_id")
+    assert len(patch["new_codes"]) == 2
+    for code in patch["new_codes"]:
+        assert code["label"] == clusters.at[code["cluster"], "label"].capitalize()
+        assert code["terms"] == clusters.at[code["cluster"], "terms"].split("; ")[:6]
+        assert code["id"] == "theme." + code["terms"][0].replace(" ", "_")
+    housing = next(c for c in patch["new_codes"] if "eviction" in c["terms"]
+                   or "landlord" in c["terms"] or "tenants" in c["terms"])
+    assert housing["id"] in ("theme.eviction", "theme.landlord", "theme.tenants")
 
 
 def test_transcription_marks_in_brackets_never_make_a_label():
