@@ -24,7 +24,8 @@ def term_codebook(term: str, *, lemma: bool = False) -> Codebook:
 def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
          code_ids: list[str] | None = None, width: int = 60, model: str = "blank",
          cache_dir=None) -> pd.DataFrame:
-    """Every match of ``book``'s codes (or only ``code_ids`` and their sub-codes), with
+    """Every match of ``book``'s codes (or only ``code_ids`` and their sub-codes) in the
+    segments `dialogcode code` codes (``codable``: not preambles and headings), with
     ``width`` characters of context on each side (line breaks shown as spaces)."""
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
@@ -36,6 +37,8 @@ def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
     rows = []
     for group, docs in segment_docs(segments, documents, nlp, DocCache(cache_dir, model)):
         for seg, doc in zip(group.itertuples(), docs):
+            if not seg.codable:
+                continue
             for hit in compiled.match(doc):
                 if wanted is not None and hit.code_id not in wanted:
                     continue

@@ -2,6 +2,7 @@
 import os
 import time
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -202,6 +203,31 @@ def test_kwic_refuses_a_misspelt_code_id_and_an_empty_term(study, term, message)
     # a dotted phrase under no code is still a phrase
     result = runner.invoke(cli, ["kwic", "e.g", str(study.root), "--codebook", str(SMALL)])
     assert result.exit_code == 0 and "0 matches in 0 segments" in result.output
+
+
+
+def test_kwic_lists_only_what_code_would_code_not_the_preamble(tmp_path):
+    # a preamble is never coded; kwic listed its matches among a code's, so its count
+    # was not the code's ("N matches" for 44 lines of the sample study's preambles that
+    # no coding holds)
+    root = make_study(tmp_path / "s", {"talk.txt": "Notes on rent and eviction, synthetic.\n\n"
+                                                   "P1: The rent went up again.\n\n"
+                                                   "P2: They were evicted in May.\n",
+                                       "notes.md": "# Visit\n\nThe rent came up at length.\n"},
+                      "file,site,event_type,date\ntalk.txt,Fresno,coaching_call,2019-06-05\n"
+                      "notes.md,Fresno,site_visit_notes,2019-06-06\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["kwic", "rent", str(root), "--codebook", str(SMALL)])
+    assert result.exit_code == 0, result.output
+    assert "2 matches in 2 segments" in result.output and "talk:t2" in result.output
+    notes = next(line for line in result.output.splitlines() if "notes:" in line)
+    assert notes.split()[:2] == ["Fresno", "-"]      # a section has no speaker; was "nan"
+    assert runner.invoke(cli, ["code", str(root), "-q", "--codebook", str(SMALL)]).exit_code == 0
+    codings = pd.read_parquet(root / "out" / "codings.parquet")
+    result = runner.invoke(cli, ["kwic", "housing", str(root), "--codebook", str(SMALL)])
+    assert f"{len(codings)} matches in {codings['seg_id'].nunique()} segments" in result.output
+    assert "talk:t1" not in result.output
 
 
 def test_a_trained_pipeline_can_be_named(study, tmp_path):

@@ -144,7 +144,8 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     table = mask_kwic(opened, table, corpus.segments, corpus.documents, width)
     shown = table if not limit else table.head(limit)
     for row in shown.itertuples():
-        click.echo(f"{row.site or '-':<12} {row.speaker or '-':<12} {row.left:>{width}} "
+        speaker = row.speaker if isinstance(row.speaker, str) and row.speaker else "-"
+        click.echo(f"{row.site or '-':<12} {speaker:<12} {row.left:>{width}} "
                    f"[{row.match}] {row.right:<{width}}  {row.seg_id}"
                    + (f"  {row.code_id}" if code_ids else ""))
     click.echo(f"{len(table)} matches in {table['seg_id'].nunique()} segments"
