@@ -327,6 +327,30 @@ def test_suggest_command_writes_the_review_file(evidence_study):
     assert run("suggest", evidence_study, "--threshold", "1.5").exit_code == 2
 
 
+
+def test_suggest_says_why_each_code_was_skipped(tmp_path):
+    # a code on nearly every segment was listed as having "fewer than 5 coded segments"
+    from conftest import make_study
+
+    turns = [f"P{i % 3 + 1}: The rent on the {w} went up again this spring for us."
+             for i, w in enumerate(["flat", "house", "room", "garage", "trailer", "unit"])]
+    turns += ["P1: Our garden harvest was good with tomatoes and squash this year.",
+              "P2: The soccer league practice moved to the field by the school."]
+    root = make_study(tmp_path / "s", {"talk.txt": "\n\n".join(turns) + "\n"},
+                      "file,site,event_type,date\ntalk.txt,North,coaching_call,2019-06-05\n")
+    (root / "codebook.yaml").write_text(
+        "codebook: t\ntitle: T\ncodes:\n  - id: rent\n    label: Rent\n"
+        "    patterns: {terms: [rent]}\n  - id: money\n    label: Money\n"
+        "    patterns: {terms: [wages]}\n", encoding="utf-8")
+    book = ["--codebook", root / "codebook.yaml"]
+    assert run("ingest", root, "-q").exit_code == 0
+    assert run("code", root, "-q", *book).exit_code == 0
+    result = run("suggest", root, *book)
+    assert result.exit_code == 0, result.output
+    assert "Skipped 1 code(s) with fewer than 5 coded segments: money" in result.output
+    assert "Skipped 1 code(s) with fewer than 5 segments without it: rent" in result.output
+
+
 # --- codebook merge -------------------------------------------------------------------
 
 TARGET = """\

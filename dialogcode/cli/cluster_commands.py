@@ -172,7 +172,7 @@ def suggest(study, threshold, seed, codebooks, model, quiet):
     from ..review import in_force, load_decisions
     from ..store import read_table, write_table
     from ..study import Study
-    from ..suggest import MIN_POSITIVES, suggest_codes
+    from ..suggest import suggest_codes
     from ..training import people_codings
 
     opened = Study.open(study)
@@ -195,9 +195,9 @@ def suggest(study, threshold, seed, codebooks, model, quiet):
             suggestions=("seg_id", "size"), documents=("doc_id", "nunique"),
             best_score=("score", "max")).reset_index()
         echo_table(summary)
-    if len(result.skipped):
-        click.echo(f"Skipped {len(result.skipped)} code(s) with fewer than {MIN_POSITIVES} "
-                   f"coded segments: {', '.join(result.skipped['code_id'])}")
+    for reason, skipped in result.skipped.groupby("reason", sort=False):
+        click.echo(f"Skipped {len(skipped)} code(s) with {reason}: "
+                   f"{', '.join(skipped['code_id'])}")
     click.echo(f"{len(table)} suggestions for {table['seg_id'].nunique()} segments "
                f"(threshold {threshold}).")
     click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(opened.out)}")
