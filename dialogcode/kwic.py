@@ -5,6 +5,7 @@ import pandas as pd
 
 from .codebook import Codebook, Code
 from .coding import DocCache, segment_docs
+from .errors import DialogcodeError
 from .nlp import load_pipeline
 from .patterns import CompiledCodebook
 
@@ -26,7 +27,11 @@ def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
          cache_dir=None) -> pd.DataFrame:
     """Every match of ``book``'s codes (or only ``code_ids`` and their sub-codes) in the
     segments `dialogcode code` codes (``codable``: not preambles and headings), with
-    ``width`` characters of context on each side (line breaks shown as spaces)."""
+    ``width`` characters of context on each side (line breaks shown as spaces). Raises
+    DialogcodeError naming any of ``code_ids`` that is not a code of ``book``."""
+    unknown = [c for c in code_ids or () if c not in book.codes]
+    if unknown:
+        raise DialogcodeError(f"not a code id of the codebook: {', '.join(map(repr, unknown))}")
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
     wanted = None

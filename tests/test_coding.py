@@ -206,6 +206,19 @@ def test_kwic_refuses_a_misspelt_code_id_and_an_empty_term(study, term, message)
 
 
 
+
+def test_kwic_in_a_notebook_refuses_a_code_id_that_is_not_in_the_codebook(study):
+    # kwic(code_ids=[typo]) returned an empty table, as if the code matched nothing
+    from dialogcode.errors import DialogcodeError
+    from dialogcode.kwic import kwic
+
+    corpus = ingest(study)
+    book = load_codebooks(SMALL)
+    assert len(kwic(corpus.segments, corpus.documents, book, code_ids=["housing"]))
+    with pytest.raises(DialogcodeError, match="not a code id of the codebook: 'housing.insecurty'"):
+        kwic(corpus.segments, corpus.documents, book, code_ids=["housing.insecurty"])
+
+
 def test_kwic_lists_only_what_code_would_code_not_the_preamble(tmp_path):
     # a preamble is never coded; kwic listed its matches among a code's, so its count
     # was not the code's ("N matches" for 44 lines of the sample study's preambles that
