@@ -228,6 +228,30 @@ def test_suggest_proposes_the_code_for_a_segment_that_belongs_to_it(book):
         "code_id"].tolist() == ["risk.housing", "money"]
 
 
+
+def test_suggest_does_not_propose_a_code_whose_sub_code_a_person_gave(tmp_path):
+    # a rule's sub-code kept its parent from being proposed, a person's did not: the
+    # segment a coder had coded housing.lease came back as a suggestion of housing
+    path = tmp_path / "book.yaml"
+    path.write_text("codebook: t\ntitle: T\ncodes:\n  - id: housing\n    label: Housing\n"
+                    "    patterns: {terms: [rent, evicted]}\n    codes:\n"
+                    "      - id: housing.lease\n        label: Lease\n"
+                    "        patterns: {terms: [notarized]}\n", encoding="utf-8")
+    nested = load_codebooks(path)
+    rng = random.Random(3)
+    turns = topic_turns("housing", 12, rng) + topic_turns("soccer", 12, rng) \
+        + topic_turns("garden", 12, rng)
+    turns += ["Our landlord wants the apartment lease and deposit for the tenants' building."]
+    segments, documents = make_corpus({f"doc{i}": turns[i::4] for i in range(4)})
+    codings = code_corpus(segments, documents, nested)
+    lease = segments.loc[segments["text"].str.startswith("Our landlord")]
+    assert suggest_codes(segments, documents, codings, nested).table["seg_id"].isin(
+        lease["seg_id"]).any()                              # uncoded, it is proposed
+    human = lease[["seg_id", "doc_id"]].assign(code_id="housing.lease")
+    table = suggest_codes(segments, documents, codings, nested, human=human).table
+    assert not table["seg_id"].isin(lease["seg_id"]).any()
+
+
 def test_suggest_skips_a_code_on_nearly_every_segment(book):
     rng = random.Random(4)
     turns = topic_turns("housing", 20, rng) + topic_turns("soccer", 2, rng)
