@@ -341,6 +341,24 @@ def test_cluster_command_errors(evidence_study):
     assert vectors.exit_code == 1 and "has no word vectors" in vectors.output
 
 
+
+@pytest.mark.parametrize("command", ["cluster", "suggest"])
+def test_cluster_and_suggest_refuse_codings_of_an_earlier_codebook(evidence_study, command):
+    # after a codebook edit (a merged patch) without `dialogcode code`, the residual and
+    # the suggestions came silently from the codings of the codebook before it
+    book = evidence_study / "codebook.yaml"
+    book.write_text(book.read_text().replace("terms: [rent, evicted]",
+                                             "terms: [rent, evicted, landlord]"))
+    result = run(command, evidence_study, "-q")
+    assert result.exit_code == 1, result.output
+    assert ("the codings were made with another version of the codebooks; run `dialogcode "
+            "code` (or `dialogcode run`) first") in result.output
+    assert str(evidence_study / "out" / "codings") in result.output
+    assert run("code", evidence_study, "-q").exit_code == 0
+    assert run(command, evidence_study, "-q", *(["--scope", "all", "--k", "2"]
+                                                if command == "cluster" else [])).exit_code == 0
+
+
 def test_suggest_command_writes_the_review_file(evidence_study):
     result = run("suggest", evidence_study)
     assert result.exit_code == 0, result.output
