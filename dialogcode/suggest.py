@@ -58,8 +58,8 @@ def suggest_codes(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.D
     """Suggest codes for segments (backchannels and preambles left out) that ``codings``
     (the rule and model codings, rejected ones included: they are not proposed again)
     and ``human`` did not code with them (nor with a sub-code), scored at least
-    ``threshold``. The classifiers learn from :func:`accepted_codings`. Same inputs and ``seed`` give the same table. Raises
-    DialogcodeError for a threshold outside (0, 1)."""
+    ``threshold``. The classifiers learn from :func:`accepted_codings`. Same inputs and
+    ``seed`` give the same table. Raises DialogcodeError for a threshold outside (0, 1)."""
     if not 0 < threshold < 1:
         raise DialogcodeError(f"threshold must be between 0 and 1, not {threshold}")
     usable = segments[substantive(segments)]
