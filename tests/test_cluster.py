@@ -158,6 +158,20 @@ def test_housing_talk_without_the_code_words_is_a_pattern_gap(book):
     assert "keep: false" in text and "keep: true" not in text.split("\nscope:")[1]
 
 
+
+def test_a_k_range_that_cannot_be_searched_is_refused_or_told(book):
+    # cluster_segments(k_range=(5, 3)) clustered into 3 without a word, and a range above
+    # what the segments allow was silently replaced by the largest k they do
+    segments, documents, codings = synthetic(book)
+    with pytest.raises(DialogcodeError, match=r"k_range must be \(low, high\) with 2 <= "
+                                              r"low <= high, not \(5, 3\)"):
+        cluster_segments(segments, documents, codings, book, k_range=(5, 3), **ALONE)
+    result = cluster_segments(segments, documents, codings, book, k_range=(40, 50), **ALONE)
+    assert ("the k range starts at 40, but 30 segments in clusters of at least 5 allow at "
+            "most 6: k=6 was searched instead") in result.notes
+    assert result.k_report["k"].tolist() == [6]
+
+
 def test_same_input_and_seed_give_identical_tables(book):
     segments, documents, codings = synthetic(book, ("housing", "gap", "soccer", "garden"))
     first = cluster_segments(segments, documents, codings, book, seed=3)
