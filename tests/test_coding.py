@@ -200,6 +200,10 @@ def test_kwic_refuses_a_misspelt_code_id_and_an_empty_term(study, term, message)
     result = runner.invoke(cli, ["kwic", term, str(study.root), "--codebook", str(SMALL)])
     assert result.exit_code == 2, result.output
     assert message in result.output and "matches" not in result.output
+    lemma = runner.invoke(cli, ["kwic", "housing", str(study.root), "--lemma", "--codebook",
+                                str(SMALL)])
+    assert lemma.exit_code == 2 and ("Invalid value for '--lemma': 'housing' is a code id, "
+                                     "which matches by its own patterns") in lemma.output
     # a dotted phrase under no code is still a phrase
     result = runner.invoke(cli, ["kwic", "e.g", str(study.root), "--codebook", str(SMALL)])
     assert result.exit_code == 0 and "0 matches in 0 segments" in result.output

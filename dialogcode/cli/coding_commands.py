@@ -132,6 +132,10 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     book = study_codebook(opened, codebooks)
     code_ids = None
     if term_or_code in book.codes:
+        if lemma:
+            raise click.BadParameter(f"{term_or_code!r} is a code id, which matches by its "
+                                     "own patterns; --lemma is for a word or phrase",
+                                     param_hint="'--lemma'")
         code_ids = [term_or_code]
     elif "." in term_or_code and term_or_code.split(".")[0] in book.codes:
         check_codes([term_or_code], book.codes, "TERM_OR_CODE")
