@@ -134,7 +134,8 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     embeddings (:func:`dialogcode.semantic.wordllama_vectors`) to the features, with
     the same weight. Same inputs and ``seed`` give identical tables. Raises
     DialogcodeError when fewer than 3 segments are in scope, or for a bad scope, k,
-    context, backend or semantic (ConfigError when wordllama is not installed).
+    k_range, context, backend or semantic (ConfigError when wordllama is not
+    installed).
 
     Runs on one thread (BLAS, OpenMP): its many small k-means fits, SVD and silhouettes
     gain little from a second one, and on a busy shared machine threads waiting for
@@ -151,6 +152,9 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
         raise DialogcodeError(f"context_share must be above 0, not {context_share}")
     if isinstance(k, str) and k != "auto":
         raise DialogcodeError(f"k must be a number or 'auto', not {k!r}")
+    if not 2 <= k_range[0] <= k_range[1]:
+        raise DialogcodeError(f"k_range must be (low, high) with 2 <= low <= high, not "
+                              f"{tuple(k_range)}")
     if terms is None:
         terms = segment_terms(segments, documents, model=model, cache_dir=cache_dir,
                               vectors=backend == "spacy-vectors", progress=progress)

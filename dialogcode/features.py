@@ -2,7 +2,8 @@
 embedding, and class-based TF-IDF terms that label a group of segments.
 
 A segment's *terms* are the lemmas of its content words, lower-cased, leaving out stop
-words, numbers, punctuation, placeholders such as ``[NAME]``, the fillers of
+words, numbers, punctuation, anything in square brackets or curly braces
+(placeholders such as ``[NAME]``, marks such as ``{vocalsound}``), the fillers of
 :data:`FILLERS` and the talk words of :data:`DIALOGUE_WORDS`; plus the bigrams of two
 such lemmas that stand next to each other in the text, so every term can be matched
 back with a lemma ``PhraseMatcher``. Tokens come from the coding cache
@@ -37,6 +38,9 @@ DIALOGUE_WORDS = ("know", "think", "want", "come", "talk", "tell", "let", "ask",
                   "hear", "right", "maybe", "lot", "sure", "guess", "mean", "good", "great",
                   "little", "need", "way")
 DIMENSIONS = 100        # TruncatedSVD components (fewer for small data)
+# what transcribers write inside these is never read for terms: [inaudible], [NAME],
+# {vocalsound}, {disfmarker} (the AMI and ICSI meeting corpora)
+MARK_BRACKETS = ("[", "]", "{", "}")
 
 
 @dataclass
@@ -83,8 +87,8 @@ class _TermReader:
             if skip:
                 skip -= 1
                 continue
-            if lower in ("[", "]"):
-                bracket = lower == "["
+            if lower in MARK_BRACKETS:
+                bracket = lower in "[{"
                 continue
             phrase = next((p for p in self.phrases.get(lower, ())
                            if lowers[i:i + len(p)] == p), None)

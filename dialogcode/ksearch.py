@@ -104,8 +104,12 @@ def search_k(units, weights, centroids, k, k_range, seed, min_size):
     if k not in (None, "auto"):
         return (*_search(units, weights, centroids, [k], seed, min_size), [])
     low, high = max(2, k_range[0]), max(2, min(k_range[1], most))
-    low = min(low, high)
     tried, notes = {}, []
+    if low > high:
+        notes.append(f"the k range starts at {low}, but {int(np.sum(weights))} segments "
+                     f"in clusters of at least {min_size} allow at most {high}: k={high} "
+                     "was searched instead")
+        low = high
     while True:
         ks = [v for v in range(low, high + 1) if v not in tried]
         report, fits, chosen = _search(units, weights, centroids, ks, seed, min_size)

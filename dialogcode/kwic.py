@@ -7,6 +7,7 @@ import pandas as pd
 
 from .codebook import Codebook, Code
 from .coding import DocCache, segment_docs
+from .errors import DialogcodeError
 from .nlp import load_pipeline
 from .patterns import CompiledCodebook
 
@@ -33,8 +34,13 @@ def term_codebook(term: str, *, lemma: bool = False) -> Codebook:
 def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
          code_ids: list[str] | None = None, width: int = 60, model: str = "blank",
          cache_dir=None) -> pd.DataFrame:
-    """Every match of ``book``'s codes (or only ``code_ids`` and their sub-codes), with
-    ``width`` characters of context on each side (line breaks shown as spaces)."""
+    """Every match of ``book``'s codes (or only ``code_ids`` and their sub-codes) in the
+    segments `dialogcode code` codes (``codable``: not preambles and headings), with
+    ``width`` characters of context on each side (line breaks shown as spaces). Raises
+    DialogcodeError naming any of ``code_ids`` that is not a code of ``book``."""
+    unknown = [c for c in code_ids or () if c not in book.codes]
+    if unknown:
+        raise DialogcodeError(f"not a code id of the codebook: {', '.join(map(repr, unknown))}")
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
     wanted = None
@@ -45,6 +51,8 @@ def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
     rows = []
     for group, docs in segment_docs(segments, documents, nlp, DocCache(cache_dir, model)):
         for seg, doc in zip(group.itertuples(), docs):
+            if not seg.codable:
+                continue
             for hit in compiled.match(doc):
                 if wanted is not None and hit.code_id not in wanted:
                     continue

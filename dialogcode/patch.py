@@ -13,7 +13,9 @@ Two kinds of entry:
   misses) while at most :data:`MAX_NEW_SHARE` of the segments they match lack the code
   (a word of all talk, such as *chair*, matches mostly segments the code never reaches);
 - ``new_codes``: for each *candidate new theme*, a code with an id, a label and terms
-  made from the cluster's top terms, and the cluster's representative quotes.
+  made from the cluster's terms (the first :data:`TERMS_PER_CODE` of the clusters
+  table's ``terms``, so its label is the cluster's), and the cluster's representative
+  quotes.
 
 Every entry is measured by really matching it (a lemma ``PhraseMatcher`` through
 :class:`~dialogcode.patterns.CompiledCodebook`, with the code's exclusion rules) over
@@ -90,8 +92,8 @@ def codebook_patch(result: Clustering, segments: pd.DataFrame, documents: pd.Dat
             scores = np.where(lift >= MIN_LIFT, scores, 0.0)
             gaps.extend((row, code, display(t))
                         for t in diverse_terms(scores, vocabulary, 2 * TERMS_PER_GAP))
-        else:
-            terms = [display(t) for t in diverse_terms(scores, vocabulary, TERMS_PER_CODE)]
+        else:       # named as the clusters table names it
+            terms = [t for t in row.terms.split("; ") if t][:TERMS_PER_CODE]
             if terms:
                 themes.append((row, terms))
     pairs = [(code.id, term) for _, code, term in gaps]

@@ -6,7 +6,7 @@ import html
 import json
 import shutil
 from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config, config_line, load_config
@@ -28,11 +28,21 @@ class Study:
         the study holding the working directory, found there or in a folder above it
         (as git finds a repository).
 
+        A ``model:`` (or ``privacy: model:``) naming a folder of a saved pipeline in
+        the study folder becomes its absolute path, so the study codes the same from any
+        working directory (an installed package of that name still comes first, as
+        spaCy loads them).
+
         Raises StudyNotFound (an ArgumentError) when there is no study there, ConfigError
         when its dialogcode.yaml is invalid.
         """
         config_path = find_config(path)
-        return cls(config_path.parent.resolve(), load_config(config_path))
+        root = config_path.parent.resolve()
+        config = load_config(config_path)
+        privacy = config.privacy.model_copy(
+            update={"model": _pipeline_folder(config.privacy.model, root)})
+        return cls(root, config.model_copy(update={
+            "model": _pipeline_folder(config.model, root), "privacy": privacy}))
 
     def path(self, relative: str) -> Path:
         return (self.root / relative).resolve()
@@ -109,6 +119,18 @@ class Study:
                        for k, v in self.config.model_dump().items())
         return (f"<b>dialogcode study</b> <code>{html.escape(str(self.root))}</code>"
                 f"<table>{rows}</table>")
+
+
+def _pipeline_folder(model: str | None, root: Path) -> str | None:
+    """``model`` as the absolute path of the folder ``root / model`` when there is one
+    and no installed package is named ``model``; else as it is."""
+    if model is None or model == "blank" or not (root / model).is_dir():
+        return model
+    try:
+        metadata.version(model)
+        return model
+    except (metadata.PackageNotFoundError, ValueError):
+        return str((root / model).resolve())
 
 
 def find_config(path: str | Path | None = None) -> Path:

@@ -55,10 +55,11 @@ def suggest_codes(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.D
                   rejected: pd.DataFrame | None = None, threshold: float = 0.5,
                   seed: int = 0, model: str = "blank", cache_dir=None,
                   terms: SegmentTerms | None = None, progress: bool = False) -> Suggestions:
-    """Suggest codes for segments (backchannels and preambles left out) that the rule
-    ``codings`` did not code with them (nor with a sub-code), scored at least
-    ``threshold``. Same inputs and ``seed`` give the same table. Raises
-    DialogcodeError for a threshold outside (0, 1)."""
+    """Suggest codes for segments (backchannels and preambles left out) that ``codings``
+    (the rule and model codings, rejected ones included: they are not proposed again)
+    and ``human`` did not code with them (nor with a sub-code), scored at least
+    ``threshold``. The classifiers learn from :func:`accepted_codings`. Same inputs and
+    ``seed`` give the same table. Raises DialogcodeError for a threshold outside (0, 1)."""
     if not 0 < threshold < 1:
         raise DialogcodeError(f"threshold must be between 0 and 1, not {threshold}")
     usable = segments[substantive(segments)]
@@ -69,7 +70,9 @@ def suggest_codes(segments: pd.DataFrame, documents: pd.DataFrame, codings: pd.D
     row = {s: i for i, s in enumerate(features.seg_ids)}
     positives = accepted_codings(codings, human, rejected)
     positives = positives[positives["seg_id"].isin(row)].groupby("code_id")["seg_id"].agg(set)
-    carried = rolled_up(codings, book).groupby("code_id")["seg_id"].agg(set)
+    given = codings if human is None else pd.concat(
+        [codings, human[human["code_id"].notna()]], ignore_index=True)
+    carried = rolled_up(given, book).groupby("code_id")["seg_id"].agg(set)
     words = np.array([terms.display(t) for t in features.vocabulary], dtype=object)
     found, skipped = [], []
     for code in (c for _, c in book.tree() if c.codable):

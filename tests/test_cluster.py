@@ -158,6 +158,20 @@ def test_housing_talk_without_the_code_words_is_a_pattern_gap(book):
     assert "keep: false" in text and "keep: true" not in text.split("\nscope:")[1]
 
 
+
+def test_a_k_range_that_cannot_be_searched_is_refused_or_told(book):
+    # cluster_segments(k_range=(5, 3)) clustered into 3 without a word, and a range above
+    # what the segments allow was silently replaced by the largest k they do
+    segments, documents, codings = synthetic(book)
+    with pytest.raises(DialogcodeError, match=r"k_range must be \(low, high\) with 2 <= "
+                                              r"low <= high, not \(5, 3\)"):
+        cluster_segments(segments, documents, codings, book, k_range=(5, 3), **ALONE)
+    result = cluster_segments(segments, documents, codings, book, k_range=(40, 50), **ALONE)
+    assert ("the k range starts at 40, but 30 segments in clusters of at least 5 allow at "
+            "most 6: k=6 was searched instead") in result.notes
+    assert result.k_report["k"].tolist() == [6]
+
+
 def test_same_input_and_seed_give_identical_tables(book):
     segments, documents, codings = synthetic(book, ("housing", "gap", "soccer", "garden"))
     first = cluster_segments(segments, documents, codings, book, seed=3)
@@ -226,6 +240,30 @@ def test_suggest_proposes_the_code_for_a_segment_that_belongs_to_it(book):
     rejected = pd.DataFrame({"seg_id": codings["seg_id"], "code_id": codings["code_id"]})
     assert suggest_codes(segments, documents, codings, book, rejected=rejected).skipped[
         "code_id"].tolist() == ["risk.housing", "money"]
+
+
+
+def test_suggest_does_not_propose_a_code_whose_sub_code_a_person_gave(tmp_path):
+    # a rule's sub-code kept its parent from being proposed, a person's did not: the
+    # segment a coder had coded housing.lease came back as a suggestion of housing
+    path = tmp_path / "book.yaml"
+    path.write_text("codebook: t\ntitle: T\ncodes:\n  - id: housing\n    label: Housing\n"
+                    "    patterns: {terms: [rent, evicted]}\n    codes:\n"
+                    "      - id: housing.lease\n        label: Lease\n"
+                    "        patterns: {terms: [notarized]}\n", encoding="utf-8")
+    nested = load_codebooks(path)
+    rng = random.Random(3)
+    turns = topic_turns("housing", 12, rng) + topic_turns("soccer", 12, rng) \
+        + topic_turns("garden", 12, rng)
+    turns += ["Our landlord wants the apartment lease and deposit for the tenants' building."]
+    segments, documents = make_corpus({f"doc{i}": turns[i::4] for i in range(4)})
+    codings = code_corpus(segments, documents, nested)
+    lease = segments.loc[segments["text"].str.startswith("Our landlord")]
+    assert suggest_codes(segments, documents, codings, nested).table["seg_id"].isin(
+        lease["seg_id"]).any()                              # uncoded, it is proposed
+    human = lease[["seg_id", "doc_id"]].assign(code_id="housing.lease")
+    table = suggest_codes(segments, documents, codings, nested, human=human).table
+    assert not table["seg_id"].isin(lease["seg_id"]).any()
 
 
 def test_suggest_skips_a_code_on_nearly_every_segment(book):
@@ -317,6 +355,24 @@ def test_cluster_command_errors(evidence_study):
     assert vectors.exit_code == 1 and "has no word vectors" in vectors.output
 
 
+
+@pytest.mark.parametrize("command", ["cluster", "suggest"])
+def test_cluster_and_suggest_refuse_codings_of_an_earlier_codebook(evidence_study, command):
+    # after a codebook edit (a merged patch) without `dialogcode code`, the residual and
+    # the suggestions came silently from the codings of the codebook before it
+    book = evidence_study / "codebook.yaml"
+    book.write_text(book.read_text().replace("terms: [rent, evicted]",
+                                             "terms: [rent, evicted, landlord]"))
+    result = run(command, evidence_study, "-q")
+    assert result.exit_code == 1, result.output
+    assert ("the codings were made with another version of the codebooks; run `dialogcode "
+            "code` (or `dialogcode run`) first") in result.output
+    assert str(evidence_study / "out" / "codings") in result.output
+    assert run("code", evidence_study, "-q").exit_code == 0
+    assert run(command, evidence_study, "-q", *(["--scope", "all", "--k", "2"]
+                                                if command == "cluster" else [])).exit_code == 0
+
+
 def test_suggest_command_writes_the_review_file(evidence_study):
     result = run("suggest", evidence_study)
     assert result.exit_code == 0, result.output
@@ -325,6 +381,30 @@ def test_suggest_command_writes_the_review_file(evidence_study):
     assert list(table.columns) == ["seg_id", "doc_id", "code_id", "score", "terms", "source",
                                    "text"]
     assert run("suggest", evidence_study, "--threshold", "1.5").exit_code == 2
+
+
+
+def test_suggest_says_why_each_code_was_skipped(tmp_path):
+    # a code on nearly every segment was listed as having "fewer than 5 coded segments"
+    from conftest import make_study
+
+    turns = [f"P{i % 3 + 1}: The rent on the {w} went up again this spring for us."
+             for i, w in enumerate(["flat", "house", "room", "garage", "trailer", "unit"])]
+    turns += ["P1: Our garden harvest was good with tomatoes and squash this year.",
+              "P2: The soccer league practice moved to the field by the school."]
+    root = make_study(tmp_path / "s", {"talk.txt": "\n\n".join(turns) + "\n"},
+                      "file,site,event_type,date\ntalk.txt,North,coaching_call,2019-06-05\n")
+    (root / "codebook.yaml").write_text(
+        "codebook: t\ntitle: T\ncodes:\n  - id: rent\n    label: Rent\n"
+        "    patterns: {terms: [rent]}\n  - id: money\n    label: Money\n"
+        "    patterns: {terms: [wages]}\n", encoding="utf-8")
+    book = ["--codebook", root / "codebook.yaml"]
+    assert run("ingest", root, "-q").exit_code == 0
+    assert run("code", root, "-q", *book).exit_code == 0
+    result = run("suggest", root, *book)
+    assert result.exit_code == 0, result.output
+    assert "Skipped 1 code(s) with fewer than 5 coded segments: money" in result.output
+    assert "Skipped 1 code(s) with fewer than 5 segments without it: rent" in result.output
 
 
 # --- codebook merge -------------------------------------------------------------------

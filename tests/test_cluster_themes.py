@@ -15,6 +15,7 @@ from dialogcode.context import boundaries, smooth
 from dialogcode.errors import DialogcodeError
 from dialogcode.features import segment_terms
 from dialogcode.ksearch import _rechoose
+from dialogcode.patch import codebook_patch
 from dialogcode.roles import speaker_roles
 from dialogcode.talk import hyphenated, name_words, procedural, specificity, theme_terms
 
@@ -241,6 +242,37 @@ def test_a_common_english_word_leads_a_label_only_when_nothing_specific_scores_n
         .tolist() == [0.44, 0.26, 1.0, 1.0, 1.0]
 
 
+
+def test_a_new_code_in_the_patch_has_the_terms_and_label_of_its_cluster():
+    # the patch ranked a new code's terms by c-TF-IDF alone, so 11 of the sample study's
+    # 12 new codes were named otherwise than their clusters ("funders / grant / women"
+    # became theme.women "Women / work / home"; "survivors / heat / real" theme.real)
+    rng = random.Random(2)
+    turns = []
+    for i in range(40):
+        if i < 20:
+            specific = rng.sample(["eviction", "landlord", "tenants"], 2)
+            turns.append(("P1", f"It is real, it happens every year, the {specific[0]} "
+                                f"and the {specific[1]}."))
+        else:
+            turns.append(("P2", f"The {rng.choice(['zoning', 'ordinance'])} vote on "
+                                f"the {rng.choice(['setback', 'variance'])} was close."))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    patch = codebook_patch(result, segments, documents,
+                           pd.DataFrame(columns=["seg_id", "doc_id", "code_id"]), Codebook({}))
+    clusters = result.clusters.set_index("cluster_id")
+    assert len(patch["new_codes"]) == 2
+    for code in patch["new_codes"]:
+        assert code["label"] == clusters.at[code["cluster"], "label"].capitalize()
+        assert code["terms"] == clusters.at[code["cluster"], "terms"].split("; ")[:6]
+        assert code["id"] == "theme." + code["terms"][0].replace(" ", "_")
+    housing = next(c for c in patch["new_codes"] if "eviction" in c["terms"]
+                   or "landlord" in c["terms"] or "tenants" in c["terms"])
+    assert housing["id"] in ("theme.eviction", "theme.landlord", "theme.tenants")
+
+
 def test_transcription_marks_in_brackets_never_make_a_label():
     # "(laughs)" was kept out by a word list; "(coughs)", "(applause)", "(sighs)" made
     # the label of the cluster whose talk the transcriber annotated most
@@ -263,6 +295,34 @@ def test_transcription_marks_in_brackets_never_make_a_label():
     assert not words & {"coughs", "cough", "applause", "sighs", "sigh", "clears", "clear",
                         "throat", "inaudible", "music"}, words
     assert {"seniors", "pensions", "levy"} <= words
+
+
+
+def test_curly_brace_marks_of_meeting_transcripts_are_never_read():
+    # the AMI and ICSI meetings (../shared/data/meeting-topics) write non-speech in curly
+    # braces: {vocalsound}, {disfmarker}, {pause}, {gap}; `dialogcode cluster` on them
+    # labelled its clusters "vocalsound / remote / buttons", "pause / vocalsound /
+    # overlap", and a turn of marks and fillers counted as talk with content
+    rng = random.Random(3)
+    marks = ["{vocalsound}", "{disfmarker}", "{pause}", "{gap}", "{comment}"]
+    turns = []
+    for i in range(40):
+        words = (["remote control", "buttons", "battery", "casing"] if i < 20
+                 else ["microphone", "recognizer", "transcripts", "digits"])
+        turns.append(("A", f"So {rng.choice(words)} {rng.choice(marks)} and the {words[1]} "
+                           f"{' '.join(rng.sample(marks, 2)) if i < 20 else ''} for the "
+                           f"{rng.choice(words)}."))
+    turns.append(("B", "{vocalsound} Okay. {disfmarker} Yeah, {pause} I see {gap} sorry."))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    words = {w for terms in result.clusters["terms"] for t in terms.split("; ")
+             for w in t.split()}
+    assert not words & {"vocalsound", "disfmarker", "pause", "gap", "comment"}, words
+    assert words & {"remote", "buttons", "battery", "casing"}
+    assert words & {"microphone", "recognizer", "transcripts", "digits"}
+    left_out = result.left_out.set_index("seg_id")["reason"]
+    assert left_out.get("d:t41") in ("procedural", "no content words")
 
 
 def test_a_first_name_written_in_lower_case_is_a_name_but_a_word_that_is_one_is_not():

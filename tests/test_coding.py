@@ -2,6 +2,7 @@
 import os
 import time
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -194,6 +195,67 @@ def test_kwic_prints_the_match_next_to_the_punctuation_after_it(study):
     result = runner.invoke(cli, ["kwic", "rent", str(study.root), "--width", "8"])
     assert "Our [rent] went up" in result.output     # and apart from the words beside it
     assert "But [rent]." in result.output
+
+
+@pytest.mark.parametrize("term, message", [
+    # a misspelt code id was searched as a phrase: "0 matches", exit 0, as if the code
+    # had matched nothing
+    ("housing.insecurty", "Error: Invalid value for 'TERM_OR_CODE': 'housing.insecurty' is "
+                          "not a code id of the codebook; did you mean housing.insecurity?"),
+    (" ", "Error: Invalid value for 'TERM_OR_CODE': give a word, a phrase or a code id, "
+          "not an empty text"),
+])
+def test_kwic_refuses_a_misspelt_code_id_and_an_empty_term(study, term, message):
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(study.root), "-q"])
+    result = runner.invoke(cli, ["kwic", term, str(study.root), "--codebook", str(SMALL)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "matches" not in result.output
+    lemma = runner.invoke(cli, ["kwic", "housing", str(study.root), "--lemma", "--codebook",
+                                str(SMALL)])
+    assert lemma.exit_code == 2 and ("Invalid value for '--lemma': 'housing' is a code id, "
+                                     "which matches by its own patterns") in lemma.output
+    # a dotted phrase under no code is still a phrase
+    result = runner.invoke(cli, ["kwic", "e.g", str(study.root), "--codebook", str(SMALL)])
+    assert result.exit_code == 0 and "0 matches in 0 segments" in result.output
+
+
+
+
+def test_kwic_in_a_notebook_refuses_a_code_id_that_is_not_in_the_codebook(study):
+    # kwic(code_ids=[typo]) returned an empty table, as if the code matched nothing
+    from dialogcode.errors import DialogcodeError
+    from dialogcode.kwic import kwic
+
+    corpus = ingest(study)
+    book = load_codebooks(SMALL)
+    assert len(kwic(corpus.segments, corpus.documents, book, code_ids=["housing"]))
+    with pytest.raises(DialogcodeError, match="not a code id of the codebook: 'housing.insecurty'"):
+        kwic(corpus.segments, corpus.documents, book, code_ids=["housing.insecurty"])
+
+
+def test_kwic_lists_only_what_code_would_code_not_the_preamble(tmp_path):
+    # a preamble is never coded; kwic listed its matches among a code's, so its count
+    # was not the code's ("N matches" for 44 lines of the sample study's preambles that
+    # no coding holds)
+    root = make_study(tmp_path / "s", {"talk.txt": "Notes on rent and eviction, synthetic.\n\n"
+                                                   "P1: The rent went up again.\n\n"
+                                                   "P2: They were evicted in May.\n",
+                                       "notes.md": "# Visit\n\nThe rent came up at length.\n"},
+                      "file,site,event_type,date\ntalk.txt,Fresno,coaching_call,2019-06-05\n"
+                      "notes.md,Fresno,site_visit_notes,2019-06-06\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["kwic", "rent", str(root), "--codebook", str(SMALL)])
+    assert result.exit_code == 0, result.output
+    assert "2 matches in 2 segments" in result.output and "talk:t2" in result.output
+    notes = next(line for line in result.output.splitlines() if "notes:" in line)
+    assert notes.split()[:2] == ["Fresno", "-"]      # a section has no speaker; was "nan"
+    assert runner.invoke(cli, ["code", str(root), "-q", "--codebook", str(SMALL)]).exit_code == 0
+    codings = pd.read_parquet(root / "out" / "codings.parquet")
+    result = runner.invoke(cli, ["kwic", "housing", str(root), "--codebook", str(SMALL)])
+    assert f"{len(codings)} matches in {codings['seg_id'].nunique()} segments" in result.output
+    assert "talk:t1" not in result.output
 
 
 def test_a_trained_pipeline_can_be_named(study, tmp_path):

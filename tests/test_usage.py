@@ -33,6 +33,36 @@ def test_without_a_study_argument_the_study_above_is_found(study, monkeypatch):
     assert Study.open().root == study.resolve()
 
 
+
+def test_a_pipeline_folder_in_dialogcode_yaml_is_read_from_the_study_folder(study, tmp_path,
+                                                                             monkeypatch):
+    # `model: pipeline` was looked for in the working directory: the study coded from its
+    # own folder and failed ("not installed") from anywhere else, or silently took
+    # another pipeline of that name there
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.meta["name"] = "saved"
+    nlp.to_disk(study / "pipeline")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "model: pipeline\nprivacy:\n  model: pipeline\n",
+                      encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    opened = Study.open(study)
+    assert opened.config.model == opened.config.privacy.model == str(study.resolve() / "pipeline")
+    result = invoke("ingest", study, "-q")
+    assert result.exit_code == 0, result.output
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0, result.output
+    assert Study.open(study / "dialogcode.yaml").config.model == opened.config.model
+    # an installed package's name stays a name
+    config.write_text(config.read_text().replace("model: pipeline\nprivacy", "model: blank\n"
+                                                 "privacy"), encoding="utf-8")
+    assert Study.open(study).config.model == "blank"
+
+
 def test_no_study_here_or_above(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("ingest")

@@ -82,6 +82,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     decisions) count as coded; codings rejected in review do not. Writes out/clusters/
     (clusters, assignments, k report, quotes, left_out, map.png) and the codebook patch
     out/suggestions.yaml to review (see `dialogcode codebook merge`)."""
+    from ..analysis import check_current
     from ..cluster import SCOPES, cluster_segments
     from ..clustermap import cluster_map
     from ..ingest import load_corpus
@@ -109,9 +110,9 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
                                   "with `dialogcode codebook merge` (or copy the file) "
                                   "first, or pass --force to overwrite", file=existing)
     corpus = load_corpus(opened)
-    codings = counted_as_coded(opened, read_table(opened.out, "codings",
-                                                  hint="dialogcode code"),
-                               corpus.segments, book, corpus.documents)
+    codings = read_table(opened.out, "codings", hint="dialogcode code")
+    check_current(opened, codings, book, corpus)
+    codings = counted_as_coded(opened, codings, corpus.segments, book, corpus.documents)
     model = model or opened.config.model
     cache = opened.out / "cache"
     result = cluster_segments(corpus.segments, corpus.documents, codings, book, scope=scope,
@@ -168,17 +169,19 @@ def suggest(study, threshold, seed, codebooks, model, quiet):
     rejected in review, and proposes codes for segments nobody coded with them. Writes
     out/suggestions.csv and .parquet for `dialogcode review`. (`dialogcode learn`
     instead trains on people's codings alone and codes with a checked precision.)"""
+    from ..analysis import check_current
     from ..ingest import load_corpus
     from ..review import in_force, load_decisions
     from ..store import read_table, write_table
     from ..study import Study
-    from ..suggest import MIN_POSITIVES, suggest_codes
+    from ..suggest import suggest_codes
     from ..training import people_codings
 
     opened = Study.open(study)
     book = study_codebook(opened, codebooks)
     corpus = load_corpus(opened)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
+    check_current(opened, codings, book, corpus)
     human = people_codings(opened, corpus.segments, book, corpus.documents)
     decisions = in_force(load_decisions(opened), corpus.documents)
     rejected = decisions.loc[decisions["decision"] == "reject", ["seg_id", "code_id"]]
@@ -195,9 +198,9 @@ def suggest(study, threshold, seed, codebooks, model, quiet):
             suggestions=("seg_id", "size"), documents=("doc_id", "nunique"),
             best_score=("score", "max")).reset_index()
         echo_table(summary)
-    if len(result.skipped):
-        click.echo(f"Skipped {len(result.skipped)} code(s) with fewer than {MIN_POSITIVES} "
-                   f"coded segments: {', '.join(result.skipped['code_id'])}")
+    for reason, skipped in result.skipped.groupby("reason", sort=False):
+        click.echo(f"Skipped {len(skipped)} code(s) with {reason}: "
+                   f"{', '.join(skipped['code_id'])}")
     click.echo(f"{len(table)} suggestions for {table['seg_id'].nunique()} segments "
                f"(threshold {threshold}).")
     click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(opened.out)}")

@@ -116,17 +116,26 @@ def code(study, codebooks, model, jobs, scheduler, quiet):
 def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     """Keyword in context: show what TERM_OR_CODE matches in STUDY, with site and
     speaker. A code id (e.g. risk.housing_insecurity) shows that code's matches and its
-    sub-codes'; anything else is matched as a phrase."""
+    sub-codes'; anything else is matched as a phrase, except a dotted id under one of
+    the codebook's codes that is not a code (a misspelt id: refused, naming the closest
+    ids)."""
     from ..ingest import load_corpus
     from ..kwic import kwic as kwic_table
     from ..kwic import term_codebook
     from ..privacy.gate import mask_kwic
     from ..study import Study
 
+    if not term_or_code.strip():
+        raise click.BadParameter("give a word, a phrase or a code id, not an empty text",
+                                 param_hint="'TERM_OR_CODE'")
     opened = Study.open(study)
     book = study_codebook(opened, codebooks)
     code_ids = None
     if term_or_code in book.codes:
+        if lemma:
+            raise click.BadParameter(f"{term_or_code!r} is a code id, which matches by its "
+                                     "own patterns; --lemma is for a word or phrase",
+                                     param_hint="'--lemma'")
         code_ids = [term_or_code]
     elif "." in term_or_code and " " not in term_or_code and (
             term_or_code.split(".")[0].lower() in {code.split(".")[0] for code in book.codes}):
@@ -142,7 +151,8 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     table = mask_kwic(opened, table, corpus.segments, corpus.documents, width)
     shown = table if not limit else table.head(limit)
     for row in shown.itertuples():
-        click.echo(f"{row.site or '-':<12} {row.speaker or '-':<12} {row.left:>{width}}"
+        speaker = row.speaker if isinstance(row.speaker, str) and row.speaker else "-"
+        click.echo(f"{row.site or '-':<12} {speaker:<12} {row.left:>{width}}"
                    f"[{row.match}]{row.right:<{width}}  {row.seg_id}"
                    + (f"  {row.code_id}" if code_ids else ""))
     click.echo(f"{len(table)} matches in {table['seg_id'].nunique()} segments"
