@@ -501,7 +501,7 @@ def test_a_sub_code_a_coder_gave_leaves_its_parent_unknown_not_absent(study):
     book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",
                                              "    label: Risks\n    definition: Any risk.\n"))
     with (study / "codings" / "ana.csv").open("a", encoding="utf-8") as coder:
-        coder.write("call0:t2,risk\ncall0:t2,risk.housing\ncall0:t3,risk\n")
+        coder.write("call0:t2,risk\ncall0:t3,risk\n")     # call0:t2 has risk.housing
     (study / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256\n"
         "call5:t1,risk.control,accept,model,bo,,\n"
