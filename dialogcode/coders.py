@@ -123,7 +123,7 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     bounds = segments[["start", "end"]].to_numpy(dtype=float)[np.maximum(found, 0)]
     problems += [Problem(why, str(path), int(line)) for line, why in
                  _span_problems(table, bounds, found >= 0) if line not in unreadable]
-    problems += _repeats(table, str(path))
+    problems += _repeats(table, str(path)) + _several_coders(table, str(path))
     bad = table.index.isin([problem.line for problem in problems])
     problems += changed_rows(table, str(path), segments, np.where(bad, -1, found),
                              documents)
@@ -161,6 +161,25 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
                                     f"{where}); {remedy}", file, int(line)))
         first.setdefault(key, int(line))
     return problems
+
+
+def _several_coders(table: pd.DataFrame, file: str) -> list[Problem]:
+    """A problem when the ``source`` column names more than one coder (``human:ana``
+    and ``ben`` name two; empty cells name none): rows of several coders merged into one
+    file would all be credited to the file's coder, so agreement, learning and
+    evaluation would take two people's coding for one person's."""
+    if "source" not in table:
+        return []
+    named = table["source"].str.strip()
+    named = named[named.ne("")]
+    first = named.groupby(named.str.removeprefix("human:"), sort=False).head(1)
+    if len(first) < 2:
+        return []
+    found = ", ".join(f"{source} (from line {line})" for line, source in first.items())
+    return [Problem(f"the source column names {len(first)} coders: {found}; a coder file "
+                    "is one coder's, and these rows would all be credited to one person. "
+                    "Give each coder a file of their own, codings/<coder>.csv, holding "
+                    "only their rows", file, int(first.index[1]))]
 
 
 def _span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray
