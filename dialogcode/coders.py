@@ -85,12 +85,13 @@ def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: boo
 
 
 def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
-               codes: set[str] | None = None, documents: pd.DataFrame | None = None
-               ) -> pd.DataFrame:
+               codes: set[str] | None = None, documents: pd.DataFrame | None = None,
+               study: Study | None = None) -> pd.DataFrame:
     """Read a coder file and check it against ``segments`` (and the code ids ``codes``
     when given; rows coded on other text by their quote and, with ``documents``, their
-    sha256: :mod:`dialogcode.coded_text`): every problem names the file's line. Adds
-    doc_id and ``source`` ``human:<coder>``."""
+    sha256, told from a hash copied from ``study``'s exports when it is given:
+    :mod:`dialogcode.coded_text`): every problem names the file's line. Adds doc_id and
+    ``source`` ``human:<coder>``."""
     coder = coder or path.stem
     table = coder_table(path)
     missing = [c for c in ("seg_id", "code_id") if c not in table]
@@ -126,7 +127,7 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     problems += _repeats(table, str(path)) + _several_coders(table, str(path))
     bad = table.index.isin([problem.line for problem in problems])
     problems += changed_rows(table, str(path), segments, np.where(bad, -1, found),
-                             documents)
+                             documents, study)
     if problems:
         raise CodingsError(problems)
     table["doc_id"] = doc_of.to_numpy()[found]
@@ -249,7 +250,7 @@ def named_codings(study: Study, name: str, segments: pd.DataFrame,
     if path is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")
         return covering_all(codings[codings["source"] == "rule"], segments)
-    return read_coder(path, segments, path.stem, documents=documents)
+    return read_coder(path, segments, path.stem, documents=documents, study=study)
 
 
 def identical_files(study: Study, names) -> list[str]:
