@@ -529,7 +529,8 @@ def test_a_coder_file_with_a_hash_copied_from_a_masked_export_says_so(evidence_s
         path.parent.mkdir(exist_ok=True)
         rows = [f"north/kickoff:t1,connection,{raw['north/kickoff']}"]
         rows += [f"{seg},connection,{sha}" for seg, sha in zip(visit, hashes)]
-        path.write_text("seg_id,code_id,sha256\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        path.write_text("seg_id,code_id,sha256\n" + "\n".join(rows) + "\n",
+                        encoding="utf-8")
         return path
 
     path = coder_file([exported.at["south/visit", "sha256"]] * 2)

@@ -10,7 +10,8 @@ from ..choices import EXPORT_FORMATS
 from ..errors import DialogcodeError
 from ..wording import points
 from . import cli
-from .options import check_suffix, echo_table, file_named, quiet_option, shown, study_argument
+from .options import (check_suffix, echo_table, file_named, quiet_option, shown,
+                      study_argument)
 
 if TYPE_CHECKING:
     from ..analysis import Evidence

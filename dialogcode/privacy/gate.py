@@ -240,7 +240,8 @@ def shown_hashes(study: Study, segments: pd.DataFrame, documents: pd.DataFrame
     mask = saved_masker(study, segments)
     if mask is None or "text" not in documents:
         return pd.Series(dtype=object)
-    return mask.frame(documents[["doc_id", "text", "sha256"]])[0].set_index("doc_id")["sha256"]
+    shown = mask.frame(documents[["doc_id", "text", "sha256"]])[0]
+    return shown.set_index("doc_id")["sha256"]
 
 
 def mask_for_reading(study: Study, table: pd.DataFrame,
