@@ -124,7 +124,8 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     rules = rules[rules["source"] == "rule"]
     parents = [c.id for c in book.codes.values() if c.codable and book.children(c.id)]
     for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), segments, coder, documents=documents)
+        human = read_coder(coder_path(study, coder), segments, coder, documents=documents,
+                           study=study)
         pair = {"rules": covering_all(rules, segments), coder: human}
         applied = agree(pair, segments, reference=coder, documents=documents).per_code
         rolled = agree({name: rolled_up(coding, book) for name, coding in pair.items()},

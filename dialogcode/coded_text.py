@@ -42,6 +42,34 @@ def changed_hashes(given, doc_ids, documents: pd.DataFrame) -> np.ndarray:
     return (given != "") & pd.notna(now) & (given != now)
 
 
+def masked_copies(given, doc_ids, documents: pd.DataFrame, study, segments: pd.DataFrame
+                  ) -> np.ndarray:
+    """True for each row whose hash (``given``) is not its document's in ``documents``
+    but that of the document's masked text, as an export's documents table shows it
+    (:func:`~dialogcode.privacy.gate.shown_hashes` of ``study``): copied from there, not
+    made on other text."""
+    from .privacy.gate import shown_hashes
+
+    changed = changed_hashes(given, doc_ids, documents)
+    if not changed.any():
+        return changed
+    doc_ids = np.asarray(doc_ids, dtype=object)
+    shown = shown_hashes(study, segments,
+                         documents[documents["doc_id"].isin(set(doc_ids[changed]))])
+    given = pd.Series(np.asarray(given, dtype=object)).fillna("").astype(str).str.strip()
+    return changed & (given.to_numpy() == pd.Series(doc_ids).map(shown).to_numpy())
+
+
+def masked_text(subject: str, study) -> str:
+    """The one wording of ``subject`` (``the row of document 'x' carries``) holding the
+    hash an export shows for a masked document (:func:`masked_copies`)."""
+    return (f"{subject} the sha256 of the document's masked text, as an export's documents "
+            "table shows it (the privacy gate masks this document; that hash changes "
+            "whenever a privacy decision does), not of the transcript, which did not "
+            f"change: copy the document's sha256 from {study.out / 'documents.csv'} (the "
+            "raw one) instead")
+
+
 def other_text(subject: str, remedy: str, why: str = SHA_DIFFERS) -> str:
     """The one wording of work done on a document's earlier text: ``subject`` (``the
     row of document 'x' was coded``) on other text (``why``), what that means, and
@@ -116,21 +144,37 @@ def _spans(table: pd.DataFrame, segments: pd.DataFrame, position: np.ndarray,
     return spans
 
 
+def _rows(lines: list[int], doc_id: str) -> str:
+    """``the row of document 'x'``, or ``3 rows of document 'x' (lines 2, 5, 9)``."""
+    if len(lines) == 1:
+        return f"the row of document {doc_id!r}"
+    more = f" and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
+    return (f"{len(lines)} rows of document {doc_id!r} (lines "
+            f"{', '.join(map(str, lines[:SHOWN]))}{more})")
+
+
 def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
-                 found: np.ndarray, documents: pd.DataFrame | None = None
+                 found: np.ndarray, documents: pd.DataFrame | None = None, study=None
                  ) -> list[Problem]:
     """One problem per document for the rows of a coder file ``table`` (text cells
     indexed by line, ``start``/``end`` numbers) coded on other text: a ``sha256``
     other than the document's in ``documents`` (when given), or a ``quote`` that is
     not the transcript's text (the document's at the row's span when ``documents`` hold
-    their text). ``found`` is each row's position in ``segments`` (-1 for a row not
-    to check here, such as an unknown seg_id)."""
+    their text). With ``study``, rows whose sha256 is the one its exports show for a
+    masked document are told apart (:func:`masked_copies`). ``found`` is each row's
+    position in ``segments`` (-1 for a row not to check here, such as an unknown
+    seg_id)."""
     known = found >= 0
     position = np.maximum(found, 0)
     doc_ids = segments["doc_id"].to_numpy()[position]
     hashed = np.zeros(len(table), dtype=bool)
+    copied = np.zeros(len(table), dtype=bool)
     if documents is not None and "sha256" in table:
         hashed = known & changed_hashes(table["sha256"], doc_ids, documents)
+        if study is not None and hashed.any():
+            copied = known & masked_copies(table["sha256"], doc_ids, documents, study,
+                                           segments)
+            hashed = hashed & ~copied
     quoted = np.zeros(len(table), dtype=bool)
     if "quote" in table:
         texts = segments["text"].to_numpy()[position]
@@ -141,15 +185,17 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
             if ok and quote.strip():
                 quoted[i] = not _quote_fits(quote, span, text, speaker)
     problems = []
+    for doc_id in sorted(set(doc_ids[copied])):
+        lines = sorted(table.index[copied & (doc_ids == doc_id)])
+        verb = "carry" if len(lines) > 1 else "carries"
+        problems.append(Problem(masked_text(f"{_rows(lines, doc_id)} {verb}", study), path,
+                                int(lines[0])))
     for doc_id in sorted(set(doc_ids[hashed | quoted])):
         mine = doc_ids == doc_id
         lines = sorted(table.index[mine & (hashed | quoted)])
         why = (SHA_DIFFERS if (mine & hashed).any() else
                "the row's quote is not the text of its seg_id")
-        more = f" and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
-        rows = (f"{len(lines)} rows of document {doc_id!r} (lines "
-                f"{', '.join(map(str, lines[:SHOWN]))}{more}) were" if len(lines) > 1
-                else f"the row of document {doc_id!r} was")
-        problems.append(Problem(other_text(f"{rows} coded", REIMPORT, why), path,
-                                int(lines[0])))
+        verb = "were" if len(lines) > 1 else "was"
+        problems.append(Problem(other_text(f"{_rows(lines, doc_id)} {verb} coded", REIMPORT,
+                                           why), path, int(lines[0])))
     return problems

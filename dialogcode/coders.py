@@ -85,12 +85,13 @@ def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: boo
 
 
 def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
-               codes: set[str] | None = None, documents: pd.DataFrame | None = None
-               ) -> pd.DataFrame:
+               codes: set[str] | None = None, documents: pd.DataFrame | None = None,
+               study: Study | None = None) -> pd.DataFrame:
     """Read a coder file and check it against ``segments`` (and the code ids ``codes``
     when given; rows coded on other text by their quote and, with ``documents``, their
-    sha256: :mod:`dialogcode.coded_text`): every problem names the file's line. Adds
-    doc_id and ``source`` ``human:<coder>``."""
+    sha256, told from a hash copied from ``study``'s exports when it is given:
+    :mod:`dialogcode.coded_text`): every problem names the file's line. Adds doc_id and
+    ``source`` ``human:<coder>``."""
     coder = coder or path.stem
     table = coder_table(path)
     missing = [c for c in ("seg_id", "code_id") if c not in table]
@@ -123,10 +124,10 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     bounds = segments[["start", "end"]].to_numpy(dtype=float)[np.maximum(found, 0)]
     problems += [Problem(why, str(path), int(line)) for line, why in
                  _span_problems(table, bounds, found >= 0) if line not in unreadable]
-    problems += _repeats(table, str(path))
+    problems += _repeats(table, str(path)) + _several_coders(table, str(path))
     bad = table.index.isin([problem.line for problem in problems])
     problems += changed_rows(table, str(path), segments, np.where(bad, -1, found),
-                             documents)
+                             documents, study)
     if problems:
         raise CodingsError(problems)
     table["doc_id"] = doc_of.to_numpy()[found]
@@ -161,6 +162,25 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
                                     f"{where}); {remedy}", file, int(line)))
         first.setdefault(key, int(line))
     return problems
+
+
+def _several_coders(table: pd.DataFrame, file: str) -> list[Problem]:
+    """A problem when the ``source`` column names more than one coder (``human:ana``
+    and ``ben`` name two; empty cells name none): rows of several coders merged into one
+    file would all be credited to the file's coder, so agreement, learning and
+    evaluation would take two people's coding for one person's."""
+    if "source" not in table:
+        return []
+    named = table["source"].str.strip()
+    named = named[named.ne("")]
+    first = named.groupby(named.str.removeprefix("human:"), sort=False).head(1)
+    if len(first) < 2:
+        return []
+    found = ", ".join(f"{source} (from line {line})" for line, source in first.items())
+    return [Problem(f"the source column names {len(first)} coders: {found}; a coder file "
+                    "is one coder's, and these rows would all be credited to one person. "
+                    "Give each coder a file of their own, codings/<coder>.csv, holding "
+                    "only their rows", file, int(first.index[1]))]
 
 
 def _span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray
@@ -230,7 +250,7 @@ def named_codings(study: Study, name: str, segments: pd.DataFrame,
     if path is None:
         codings = read_table(study.out, "codings", hint="dialogcode code")
         return covering_all(codings[codings["source"] == "rule"], segments)
-    return read_coder(path, segments, path.stem, documents=documents)
+    return read_coder(path, segments, path.stem, documents=documents, study=study)
 
 
 def identical_files(study: Study, names) -> list[str]:

@@ -238,7 +238,7 @@ def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str]
     if not path.is_file():
         raise ArgumentError(f"no codings/{coder}.csv (coders: "
                            f"{', '.join(coder_names(study)) or 'none'})", file=path)
-    return read_coder(path, segments, coder, codes, documents)
+    return read_coder(path, segments, coder, codes, documents, study)
 
 
 def write_evaluation(evaluation: Evaluation, folder, design: dict) -> list:

@@ -270,7 +270,8 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
             "end": pd.to_numeric(accepted["end"], errors="coerce")}))
     quiet = []
     for coder in final_coders(study):
-        human = read_coder(coder_path(study, coder), segments, coder, codes, documents)
+        human = read_coder(coder_path(study, coder), segments, coder, codes, documents,
+                           study)
         coded = human.dropna(subset=["code_id"])
         # the tables leave preambles and headings out of their totals
         quiet += [Problem(f"{seg} is a {bounds.at[seg, 'kind']}, which is never coded "

@@ -229,7 +229,7 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     known = set(decisions["seg_id"])
     for coder in coder_names(study):
         human = read_coder(coder_path(study, coder), corpus.segments, coder,
-                           documents=corpus.documents)
+                           documents=corpus.documents, study=study)
         known |= set(corpus.segments.loc[corpus.segments["doc_id"].isin(
             set(human["doc_id"].dropna())), "seg_id"])
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,

@@ -107,7 +107,7 @@ def people_codings(study: Study, segments: pd.DataFrame, book: Codebook,
     hashes = document_hashes(study, documents)
     for coder in coder_names(study):
         human = read_coder(coder_path(study, coder), segments, coder, set(book.codes),
-                           documents)
+                           documents, study)
         parts.append(human.dropna(subset=["code_id"])[["seg_id", "doc_id", "code_id"]])
     decisions = checked_decisions(study, segments, set(book.codes), hashes)
     accepted = decisions[decisions["decision"] == "accept"]
@@ -152,7 +152,7 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
     hashes = document_hashes(study, documents)
     for coder in coders:
         human = read_coder(coder_path(study, coder), segments, coder, set(book.codes),
-                           documents)
+                           documents, study)
         read |= read_segments(human, segments)
         positives |= set(zip(human["seg_id"], human["code_id"].fillna("")))
     for seg_id in usable.loc[usable["seg_id"].isin(read), "seg_id"]:

@@ -512,6 +512,50 @@ def test_a_masked_text_is_never_published_with_the_hash_of_its_unmasked_text(
                             ).fetchone() == (unmasked,)
 
 
+def test_a_coder_file_with_a_hash_copied_from_a_masked_export_says_so(evidence_study):
+    # a sha256 copied from an export's documents table (the masked text's) was refused
+    # as "the transcript changed since", which sent the coder to re-code for nothing
+    root = evidence_study
+    assert run("run", str(root), "-q").exit_code == 0
+    assert run("export", str(root), "--to", "csv", "-q").exit_code == 0
+    exported = pd.read_csv(root / "out" / "csv" / "documents.csv").set_index("doc_id")
+    raw = pd.read_csv(root / "out" / "documents.csv").set_index("doc_id")["sha256"]
+    assert exported.at["south/visit", "sha256"] != raw["south/visit"]
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    visit = segments.loc[segments["doc_id"] == "south/visit", "seg_id"].tolist()[:2]
+
+    def coder_file(hashes: list[str]) -> Path:
+        path = root / "codings" / "sam.csv"
+        path.parent.mkdir(exist_ok=True)
+        rows = [f"north/kickoff:t1,connection,{raw['north/kickoff']}"]
+        rows += [f"{seg},connection,{sha}" for seg, sha in zip(visit, hashes)]
+        path.write_text("seg_id,code_id,sha256\n" + "\n".join(rows) + "\n",
+                        encoding="utf-8")
+        return path
+
+    path = coder_file([exported.at["south/visit", "sha256"]] * 2)
+    result = run("agree", "rules", "sam", "-s", str(root), "--min-units", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert (f"{path}:3: 2 rows of document 'south/visit' (lines 3, 4) carry the sha256 of "
+            "the document's masked text, as an export's documents table shows it") in said
+    assert (f"not of the transcript, which did not change: copy the document's sha256 from "
+            f"{root / 'out' / 'documents.csv'} (the raw one) instead") in said
+    assert "changed since" not in said
+    # the masked hash is never taken for the document's: tables refuse it too
+    assert run("tables", str(root), "-q").exit_code == 1
+    # a hash that is neither is still another text's
+    path = coder_file(["0" * 64, raw["south/visit"]])
+    result = run("agree", "rules", "sam", "-s", str(root), "--min-units", "1")
+    assert result.exit_code == 1
+    assert (f"{path}:3: the row of document 'south/visit' was coded on other text (its "
+            "sha256 differs from the document's): the transcript changed since"
+            ) in " ".join(result.output.split())
+    coder_file([raw["south/visit"]] * 2)
+    result = run("agree", "rules", "sam", "-s", str(root), "--min-units", "1")
+    assert result.exit_code == 0, result.output
+
+
 WORD_TURNS = ["Facilitator: What changed?", "P1: I told Rosalind about the circle.",
               "P2: Call 559-555-0143 any time."]
 

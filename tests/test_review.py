@@ -192,6 +192,36 @@ def test_a_coder_file_giving_one_coding_twice_is_refused_at_the_repeat(study):
             "coder a file of their own") in " ".join(result.output.split())
 
 
+def test_a_coder_file_naming_several_coders_is_refused(study):
+    # two coders' rows merged into one file, none repeated: every row was credited to
+    # the file's coder, so agree compared two people's coding as one person's
+    path = write_coder(study, "sam", "")
+    path.write_text("seg_id,code_id,source\nnorth/kickoff:t1,connection,human:ana\n"
+                    "north/kickoff:t2,connection,human:ana\n"
+                    "north/closing:t2,connection,human:ben\n"
+                    "south/visit:t3,connection,\n", encoding="utf-8")
+    result = invoke("agree", "rules", "sam", "-s", study, "--min-units", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{path}:4: the source column names 2 coders: human:ana (from line 2), "
+            "human:ben (from line 4); a coder file is one coder's") in result.output
+    assert "Give each coder a file of their own" in " ".join(result.output.split())
+    assert not (study / "out" / "agreement").exists()
+
+
+@pytest.mark.parametrize("sources", [["human:sam", "human:sam"], ["", ""],
+                                     ["human:ana", ""], ["ana", "human:ana"]],
+                         ids=["the file's coder", "empty", "one other coder",
+                              "one coder written two ways"])
+def test_a_coder_file_naming_one_coder_or_none_reads(study, sources):
+    path = write_coder(study, "sam", "")
+    path.write_text("seg_id,code_id,source\n"
+                    f"north/kickoff:t1,connection,{sources[0]}\n"
+                    f"north/closing:t2,connection,{sources[1]}\n", encoding="utf-8")
+    result = invoke("agree", "rules", "sam", "-s", study, "--min-units", "1")
+    assert result.exit_code == 0, result.output
+    assert (study / "out" / "agreement" / "rules-vs-sam.csv").is_file()
+
+
 def test_agree_rules_against_a_coder(study):
     # sam agrees with the rules on connection everywhere; on housing sam misses
     # north/kickoff:t3 and adds north/kickoff:t1

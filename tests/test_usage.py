@@ -241,6 +241,40 @@ def test_an_output_named_inside_the_transcripts_folder_is_refused(tmp_path, args
     assert sorted((study / "transcripts").rglob("*")) == before
 
 
+BOOK = Path(__file__).parent / "data" / "evidence-study" / "codebook.yaml"
+
+
+@pytest.mark.parametrize("args, target, expected", [
+    (("report", "{study}"), "r.txt", "an HTML report, so its name must end in .html"),
+    (("review", "export", "{study}"), "sheet",
+     "a review sheet, so its name must end in .xlsx or .csv"),
+    (("agree", "rules", "ann", "--study", "{study}"), "agreement",
+     "an agreement table, so its name must end in .xlsx or .csv"),
+    (("export", "{study}", "--to", "qdpx"), "project.txt",
+     "a REFI-QDA project, so its name must end in .qdpx"),
+    (("export", "{study}", "--to", "qdpx"), "project",
+     "a REFI-QDA project, so its name must end in .qdpx"),
+    (("export", "{study}", "--to", "csv"), "tables.xlsx",
+     "with table formats, -o is a folder (a file is for --to qdpx alone)"),
+    (("codebook", "export", str(BOOK)), "book.xml",
+     "a REFI-QDA codebook, so its name must end in .qdc"),
+    (("codebook", "import", str(BOOK)), "book.txt",
+     "a codebook, so its name must end in .yaml or .yml"),
+], ids=["report", "review export", "agree", "qdpx", "qdpx without", "export tables",
+        "codebook export", "codebook import"])
+def test_an_output_file_named_with_another_extension_is_refused(tmp_path, args, target,
+                                                                expected):
+    # `export --to qdpx -o x.txt` wrote a zip named .txt, `agree -o name` a CSV named
+    # without .csv: the extension is never added, a name that contradicts it is refused
+    study = tmp_path / "study"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    result = invoke(*(a.format(study=study) for a in args), "-o", tmp_path / target)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert expected in " ".join(result.output.split())
+    assert not (tmp_path / target).exists()
+    assert not (study / "out").exists() or not any((study / "out").iterdir())
+
+
 @pytest.mark.parametrize("key, wrong, command, message", [
     ("codebooks", "[codebook/*.yaml]", "code",
      "'codebook/*.yaml' matches no file in {root}; name the codebook files (a glob such as "

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from .options import model_option
+from .options import file_named, model_option
 
 files_argument = click.argument("files", nargs=-1, required=True,
                                 type=click.Path(exists=True, path_type=Path),
@@ -106,6 +106,7 @@ IMPORTERS = {".qdc": "qdc", ".yml": "quanteda", ".yaml": "quanteda", ".dic": "li
 @codebook.command("export")
 @files_argument
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              callback=file_named(".qdc", what="a REFI-QDA codebook"),
               help="The .qdc file to write.")
 def export_command(files, output):
     """Write codebook FILES as one REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA
@@ -121,7 +122,8 @@ def export_command(files, output):
 @codebook.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
-              help="The codebook YAML file to write.")
+              callback=file_named(".yaml", ".yml", what="a codebook"),
+              help="The codebook YAML file to write (.yaml or .yml).")
 @click.option("--format", "fmt",
               type=click.Choice(["qdc", "quanteda", "liwc", "spreadsheet"]),
               help="Input format (default: from the extension: .qdc, .yml/.yaml, .dic, "

@@ -10,7 +10,8 @@ from ..choices import EXPORT_FORMATS
 from ..errors import DialogcodeError
 from ..wording import points
 from . import cli
-from .options import echo_table, quiet_option, shown, study_argument
+from .options import (check_suffix, echo_table, file_named, quiet_option, shown,
+                      study_argument)
 
 if TYPE_CHECKING:
     from ..analysis import Evidence
@@ -84,7 +85,8 @@ def lessons(study, quiet):
                    "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder.")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Folder to write into (default: the study's out folder); with --to "
-                   "qdpx alone, the file to write (default: out/study.qdpx).")
+                   "qdpx alone, the .qdpx file to write, or an existing folder (default: "
+                   "out/study.qdpx).")
 @click.option("--every-source", is_flag=True,
               help="qdpx: export rule and model codings as made (rejected ones marked), "
                    "every coder and the reviewers' codes, each as its own user, instead "
@@ -98,9 +100,13 @@ def export_command(study, formats, output, every_source, quiet):
     user, sites as cases, attributes as variables, lessons as notes)."""
     formats = formats or ("xlsx", "sqlite")
     tables = tuple(f for f in formats if f != "qdpx")
-    if tables and output is not None and (output.is_file() or output.suffix == ".qdpx"):
+    files = {f".{name}" for name in (*EXPORT_FORMATS, "qdpx")}
+    if tables and output is not None and (
+            output.is_file() or (output.suffix.lower() in files and not output.is_dir())):
         raise click.UsageError(f"-o {output}: with table formats, -o is a folder (a "
                                "file is for --to qdpx alone)")
+    if not tables and output is not None and not output.is_dir():
+        check_suffix(output, (".qdpx",), "a REFI-QDA project")
     if every_source and "qdpx" not in formats:
         raise click.UsageError("--every-source is an option of --to qdpx")
     from ..study import Study
@@ -131,7 +137,8 @@ def export_command(study, formats, output, every_source, quiet):
 @cli.command()
 @study_argument
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write (default: out/report.html).")
+              callback=file_named(".html", what="an HTML report"),
+              help="HTML file to write, ending in .html (default: out/report.html).")
 @quiet_option
 def report(study, output, quiet):
     """Write STUDY's report: one self-contained HTML file (charts inline, no network

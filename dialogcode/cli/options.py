@@ -64,6 +64,27 @@ def seed_option(help_text: str = "Random seed."):
                         type=click.IntRange(0, 2**32 - 1), help=help_text)
 
 
+def file_named(*suffixes: str, what: str):
+    """An option callback refusing (exit 2) a file path whose extension is not one of
+    ``suffixes``, as :func:`check_suffix` does; ``what`` is the kind of file written."""
+    def check(ctx, param, value):
+        if value is not None:
+            check_suffix(value, suffixes, what)
+        return value
+    return check
+
+
+def check_suffix(path, suffixes, what: str) -> None:
+    """Refuse (exit 2) a file ``path`` given with -o whose extension (any case) is not
+    one of ``suffixes``: a file named ``x.txt`` or ``agreement`` would hold another
+    format than its name says. The one rule for every -o file: the extension is never
+    added or changed, a name that does not end in it is refused. ``what`` is the kind of
+    file written (``an HTML report``)."""
+    if Path(path).suffix.lower() not in suffixes:
+        raise click.BadParameter(f"{path}: the file written is {what}, so its name must "
+                                 f"end in {' or '.join(suffixes)}", param_hint="'-o'")
+
+
 def check_codes(codes, known, option: str = "--code") -> None:
     """Refuse (exit 2) code ids given with ``option`` that are not in ``known``, naming
     the closest known ids."""

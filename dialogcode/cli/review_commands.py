@@ -10,7 +10,7 @@ from ..choices import AGREEMENT_UNITS
 from ..errors import ArgumentError
 from . import cli
 from .options import (ALLOW_OUTSIDE, allow_outside_option, check_codes, echo_table,
-                      seed_option, shown, study_argument, study_option)
+                      file_named, seed_option, shown, study_argument, study_option)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,6 +28,7 @@ def review():
 @review.command("export")
 @study_argument
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              callback=file_named(".xlsx", ".csv", what="a review sheet"),
               help="Sheet to write, .xlsx (with an accept/reject drop-down) or .csv "
                    "(default: out/review.xlsx).")
 @click.option("--undecided", is_flag=True, help="Only rows without a decision yet.")
@@ -206,6 +207,7 @@ def echo_orphaned(study: Study, documents=None) -> None:
 @click.option("--min-units", default=10, show_default=True, type=click.IntRange(1),
               help="Units with the code (or a less common value) needed for a verdict.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              callback=file_named(".xlsx", ".csv", what="an agreement table"),
               help="Write the tables to this .xlsx or .csv (disagreements go to "
                    "<name>-disagreements.csv) instead of out/agreement/.")
 def agree_command(names, study, unit, min_overlap, reference, codes, speaker, site,

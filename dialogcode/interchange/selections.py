@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analysis import moved_codings
-from ..coded_text import REIMPORT, changed_hashes, other_text
+from ..coded_text import (REIMPORT, changed_hashes, masked_copies, masked_text,
+                          other_text)
 from ..coders import coder_names, coder_path, coder_table, read_coder
 from ..errors import Problem
 from ..review import doc_ids_of, final_coders, load_decisions, orphaned
@@ -71,9 +72,12 @@ def changed_documents(study: Study, documents: pd.DataFrame, segments: pd.DataFr
         if {"seg_id", "sha256"} <= set(table.columns):
             doc_of = doc_ids_of(table["seg_id"])
             changed = changed_hashes(table["sha256"], doc_of, documents)
+            copied = masked_copies(table["sha256"], doc_of, documents, study, segments)
+            problems += [Problem(masked_text(f"rows of document {doc_id!r} carry", study),
+                                 str(path)) for doc_id in sorted(set(doc_of[copied]))]
             problems += [Problem(other_text(f"rows of document {doc_id!r} were coded",
                                             REIMPORT), str(path))
-                         for doc_id in sorted(set(doc_of[changed]))]
+                         for doc_id in sorted(set(doc_of[changed & ~copied]))]
     decisions = orphaned(load_decisions(study), rules, documents)
     changed = doc_ids_of(decisions.loc[decisions["reason"] == "document text changed", "seg_id"])
     problems += [Problem(other_text(f"decisions on document {doc_id!r} were made",

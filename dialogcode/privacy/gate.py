@@ -231,6 +231,19 @@ def saved_masker(study: Study, segments: pd.DataFrame) -> Masker | None:
     return None if findings is None else masker(with_status(findings, decisions), decisions)
 
 
+def shown_hashes(study: Study, segments: pd.DataFrame, documents: pd.DataFrame
+                 ) -> pd.Series:
+    """Each of ``documents``' sha256 (by doc_id) as the exports show it now: the hash of
+    its masked text where the gate masks it (:meth:`Masker.frame`), by the last privacy
+    scan of ``segments`` (:func:`saved_masker`); empty when there is none, or when
+    ``documents`` do not hold their text."""
+    mask = saved_masker(study, segments)
+    if mask is None or "text" not in documents:
+        return pd.Series(dtype=object)
+    shown = mask.frame(documents[["doc_id", "text", "sha256"]])[0]
+    return shown.set_index("doc_id")["sha256"]
+
+
 def mask_for_reading(study: Study, table: pd.DataFrame,
                      segments: pd.DataFrame | None = None,
                      documents: pd.DataFrame | None = None) -> pd.DataFrame:
