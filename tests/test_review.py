@@ -337,6 +337,24 @@ def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
     assert decisions_rows(study) == [row]
 
 
+def test_a_csv_sheet_saved_with_semicolons_is_refused_with_a_message(study):
+    # Excel in many languages saves CSV with semicolons (and a byte-order mark): the
+    # import stopped with a TypeError traceback
+    assert invoke("review", "export", study).exit_code == 0
+    book = openpyxl.load_workbook(study / "out" / "review.xlsx")
+    rows = [["" if v is None else v for v in row]
+            for row in book["review"].iter_rows(values_only=True)]
+    rows[1][rows[0].index("decision")] = "accept"
+    sheet = study / "review.csv"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out, delimiter=";").writerows(rows)
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:1: the header is one column" in result.output
+    assert "separated by ';', not commas" in result.output
+    assert not (study / "decisions.csv").exists()
+
+
 @pytest.mark.parametrize("content, message", [
     ("seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept,oops\n",
      "decisions.csv:2: 4 values for 3 columns; put a value that holds a comma in quotes"),
