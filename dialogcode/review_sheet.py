@@ -57,6 +57,37 @@ def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
     return items.reindex(columns=SHEET_COLUMNS).fillna({"decision": "", "note": ""})
 
 
+def with_added(items: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame,
+               documents: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """``items`` (:func:`review_items`) followed by a row for each accepted decision (of
+    ``decisions``, those in force) on a code nobody proposed on its segment: a code a
+    reviewer added, or a ``--next`` sheet's other code. Each is a final coding, which a
+    sheet then shows and can reject again."""
+    accepted = decisions[decisions["decision"] == "accept"].drop_duplicates(
+        ["seg_id", "code_id"], keep="last")
+    listed, known = set(zip(items["seg_id"], items["code_id"])), set(segments["seg_id"])
+    added = accepted[[(s, c) not in listed and s in known for s, c in
+                      zip(accepted["seg_id"], accepted["code_id"])]]
+    if added.empty:
+        return items
+    rows = review_items(added.assign(quote="", score=float("nan"))[
+        ["seg_id", "code_id", "source", "quote", "score"]], None, segments, documents,
+        labels, decisions)
+    return pd.concat([items, rows.assign(matched="")], ignore_index=True)
+
+
+def cleared(sheet: pd.DataFrame, path: Path, decisions: pd.DataFrame) -> list[Problem]:
+    """The rows of ``sheet`` without a decision whose code and segment have one in
+    ``decisions`` (those in force), which an import leaves standing: a cell cleared in
+    the sheet takes no decision back."""
+    standing = decisions.drop_duplicates(["seg_id", "code_id"], keep="last").set_index(
+        ["seg_id", "code_id"])["decision"]
+    empty = sheet[sheet["decision"].str.strip() == ""]
+    return [Problem(f"{row.code_id} on {row.seg_id} stays "
+                    f"{standing[(row.seg_id, row.code_id)]}", str(path), row.line)
+            for row in empty.itertuples() if (row.seg_id, row.code_id) in standing.index]
+
+
 def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
     """A filled review sheet (.xlsx, checked against ``limits``, a number in its code_id
     column read as the id of ``codes`` it stands for,

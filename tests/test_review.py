@@ -722,3 +722,58 @@ def test_a_sheet_is_imported_after_its_masked_words_were_decided_keep(study, suf
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 0, result.output
     assert [(r["seg_id"], r["decision"]) for r in decisions_rows(study)] == [(seg, "accept")]
+
+
+def sheet_rows(path: Path) -> tuple[list, list[list]]:
+    rows = [list(r) for r in openpyxl.load_workbook(path)["review"].iter_rows(values_only=True)]
+    return rows[0], rows[1:]
+
+
+def test_a_code_a_reviewer_added_is_in_the_next_sheet_and_can_be_rejected_there(study,
+                                                                                tmp_path):
+    # the sheet listed codings and suggestions only: an added code was a final coding
+    # nobody could see or take back in a sheet
+    added = tmp_path / "added.csv"
+    added.write_text("seg_id,code_id,decision,note\n"
+                     "north/kickoff:t4,connection,accept,neighbours\n", encoding="utf-8")
+    assert invoke("review", "import", added, study, "--reviewer", "ana").exit_code == 0
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    header, rows = sheet_rows(sheet)
+    (row,) = [r for r in rows if (r[0], r[1]) == ("north/kickoff:t4", "connection")]
+    shown = dict(zip(header, row))
+    assert (shown["source"], shown["decision"], shown["note"], shown["label"]) == \
+        ("reviewer", "accept", "neighbours", "Connection")
+    assert "Mm-hm" in shown["text"] and shown["doc_id"] == "north/kickoff"
+    assert len(rows) == 11                              # 10 proposed codes + the added one
+    fill(sheet, {("north/kickoff:t4", "connection"): "reject"})
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert result.exit_code == 0, result.output
+    assert "0 new, 1 changed, 0 unchanged" in result.output
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    assert not ((final["seg_id"] == "north/kickoff:t4")
+                & (final["code_id"] == "connection")).any()
+
+
+def test_a_row_cleared_of_its_decision_is_named_and_the_decision_stands(study):
+    # clearing a decision in the sheet does not take it back; the import said nothing
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t2", "risk.housing"): "reject",
+                 ("north/kickoff:t3", "risk.housing"): "accept"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    assert invoke("review", "export", study).exit_code == 0
+    fill(sheet, {("north/kickoff:t2", "risk.housing"): None})
+    header, rows = sheet_rows(sheet)
+    line = 2 + [(r[0], r[1]) for r in rows].index(("north/kickoff:t2", "risk.housing"))
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert "0 new, 0 changed, 1 unchanged" in result.output
+    assert ("Rows left without a decision that have one in decisions.csv, which stands (a "
+            "cleared cell takes no decision back; choose accept or reject to change it) "
+            f"(1):\n  {sheet}:{line}: risk.housing on north/kickoff:t2 stays reject"
+            ) in result.output
+    assert {(r["seg_id"], r["decision"]) for r in decisions_rows(study)} == {
+        ("north/kickoff:t2", "reject"), ("north/kickoff:t3", "accept")}
