@@ -373,7 +373,14 @@ def test_a_csv_sheet_saved_with_semicolons_is_refused_with_a_message(study):
     # after a byte-order mark the byte three bytes before the bad one was named
     (b"\xef\xbb\xbf" + "seg_id,code_id,decision\nnorth/kickoff:t2,caf\xe9,accept\n"
      .encode("latin-1"), "decisions.csv:2: not UTF-8 text (byte 0xe9); save it as CSV UTF-8"),
-], ids=["fields", "missing", "unknown", "rows", "twice", "encoding", "encoding after a mark"])
+    # two rows of one code on one segment (two files pasted together) were read both
+    # ways: the rule coding left out of the tables, the code positive in training
+    ("seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,reject\n"
+     "north/kickoff:t3,risk.money,accept\nnorth/kickoff:t2,risk.housing,accept\n",
+     "decisions.csv:4: risk.housing is decided twice on north/kickoff:t2 (lines 2, 4); "
+     "keep one row"),
+], ids=["fields", "missing", "unknown", "rows", "twice", "encoding", "encoding after a mark",
+        "decided twice"])
 def test_a_malformed_decisions_file_is_reported_with_its_line(study, content, message):
     path = study / "decisions.csv"
     if isinstance(content, bytes):
