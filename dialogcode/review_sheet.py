@@ -88,6 +88,17 @@ def cleared(sheet: pd.DataFrame, path: Path, decisions: pd.DataFrame) -> list[Pr
             for row in empty.itertuples() if (row.seg_id, row.code_id) in standing.index]
 
 
+def added_undecided(sheet: pd.DataFrame, path: Path) -> list[Problem]:
+    """The rows of ``sheet`` a person added (no ``source``, which `review export` writes
+    on every row) with a code but no decision: they decide nothing."""
+    if "source" not in sheet:
+        return []
+    added = sheet[(sheet["decision"].str.strip() == "") & (sheet["source"].str.strip() == "")
+                  & (sheet["code_id"].str.strip() != "")]
+    return [Problem(f"{row.code_id} on {row.seg_id}", str(path), row.line)
+            for row in added.itertuples()]
+
+
 def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
     """A filled review sheet (.xlsx, checked against ``limits``, a number in its code_id
     column read as the id of ``codes`` it stands for,

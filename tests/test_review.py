@@ -784,3 +784,17 @@ def test_a_row_cleared_of_its_decision_is_named_and_the_decision_stands(study):
             ) in result.output
     assert {(r["seg_id"], r["decision"]) for r in decisions_rows(study)} == {
         ("north/kickoff:t2", "reject"), ("north/kickoff:t3", "accept")}
+
+
+def test_a_row_added_without_a_decision_is_named(study):
+    # a code typed into a new row, its decision forgotten: the import said nothing
+    sheet = study / "review.csv"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    with sheet.open("a", encoding="utf-8") as handle:
+        handle.write("north/kickoff:t4,connection,,,,,,,,,,\n")
+    line = len(sheet.read_text(encoding="utf-8").splitlines())
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert ("Rows added without a decision, which decide nothing (type accept to add the "
+            f"code) (1):\n  {sheet}:{line}: connection on north/kickoff:t4") in result.output
+    assert not (study / "decisions.csv").exists()

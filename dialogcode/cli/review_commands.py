@@ -95,8 +95,8 @@ def review_import(sheet, study, reviewer):
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
     from ..review import DECISIONS, in_force, load_decisions, record_decisions
-    from ..review_sheet import (cleared, load_suggestions, proposals, read_sheet,
-                                sheet_decisions)
+    from ..review_sheet import (added_undecided, cleared, load_suggestions, proposals,
+                                read_sheet, sheet_decisions)
     from ..store import read_table
     from ..study import Study
 
@@ -115,6 +115,8 @@ def review_import(sheet, study, reviewer):
     echo_problems("Rows left without a decision that have one in decisions.csv, which "
                   "stands (a cleared cell takes no decision back; choose accept or reject "
                   "to change it)", standing)
+    echo_problems("Rows added without a decision, which decide nothing (type accept to "
+                  "add the code)", added_undecided(table, sheet))
     echo_orphaned(opened, corpus.documents)
 
 
