@@ -4,6 +4,7 @@ written as .xlsx or .csv, and read back into decisions (:mod:`dialogcode.review`
 those and makes the final codings from them)."""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -191,7 +192,8 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                              row.line)
                      for row in decided.itertuples() if row.seg_id in known.index
                      and row.doc_id.strip() not in ("", known[row.seg_id])]
-    problems += [Problem(f"unknown code {row.code_id!r}", str(path), row.line)
+    problems += [Problem(f"unknown code {row.code_id!r}{_likely(row.code_id, codes)}",
+                         str(path), row.line)
                  for row in decided.itertuples() if row.code_id not in codes]
     accepted = decided[decided["decision"] == "accept"]
     problems += [Problem(f"{row.code_id} is a category (codable: false), which is never "
@@ -235,6 +237,15 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
         "sha256": decided["seg_id"].map(known).map(hashes),
         "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
     }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
+
+
+def _likely(code_id: str, codes: Mapping[str, Code]) -> str:
+    """``; did you mean '...'?`` naming the code id ``code_id`` was most likely meant to
+    be (another case, a typo), or nothing."""
+    ids = {c.casefold(): c for c in codes}
+    close = difflib.get_close_matches(code_id.strip().casefold(), list(ids), n=1,
+                                      cutoff=0.8)
+    return f"; did you mean {ids[close[0]]!r}?" if close else ""
 
 
 def _shown_text(cell: str, text: str) -> bool:

@@ -798,3 +798,18 @@ def test_a_row_added_without_a_decision_is_named(study):
     assert ("Rows added without a decision, which decide nothing (type accept to add the "
             f"code) (1):\n  {sheet}:{line}: connection on north/kickoff:t4") in result.output
     assert not (study / "decisions.csv").exists()
+
+
+def test_a_code_typed_in_the_wrong_case_or_misspelt_is_refused_with_the_likely_code(study,
+                                                                                 tmp_path):
+    sheet = tmp_path / "typed.csv"
+    sheet.write_text("seg_id,code_id,decision\nnorth/kickoff:t2,Risk.Housing,accept\n"
+                     "north/kickoff:t3,risk.mony,reject\nnorth/kickoff:t3,zzz,reject\n",
+                     encoding="utf-8")
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:2: unknown code 'Risk.Housing'; did you mean 'risk.housing'?" in \
+        result.output
+    assert f"{sheet}:3: unknown code 'risk.mony'; did you mean 'risk.money'?" in result.output
+    assert f"{sheet}:4: unknown code 'zzz'\n" in result.output
+    assert not (study / "decisions.csv").exists()
