@@ -104,7 +104,7 @@ def read_csv_file(path: Path, error: type[DialogcodeError]
         raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV UTF-8",
                     file=path, line=raw.count(b"\n", 0, exc.start) + 1) from None
     header, rows, problems = read_csv(text, str(path))
-    header = [name.strip() for name in header]
+    header = [name.strip() for name in header or []]    # None: its problem is listed
     problems += [Problem(f"column {name!r} appears twice", str(path), 1)
                  for name in sorted({n for n in header if n and header.count(n) > 1})]
     if problems:

@@ -88,6 +88,13 @@ def load_decisions(study: Study) -> pd.DataFrame:
             problems.append(Problem(f"start {span[0]!r} and end {span[1]!r} must both be "
                                     "empty (the whole segment) or offsets with start < end",
                                     str(path), row.line))
+    # one row per code on a segment, as review import and the browser write it: two
+    # (files pasted together, a hand edit) would be read one way here, another there
+    twice = table[table.duplicated(["seg_id", "code_id"], keep=False)]
+    for (seg, code), group in twice.groupby(["seg_id", "code_id"], sort=False):
+        problems.append(Problem(f"{code} is decided twice on {seg} (lines "
+                                f"{', '.join(map(str, group['line']))}); keep one row",
+                                str(path), group["line"].iloc[-1]))
     if problems:
         raise ReviewError(problems)
     return table

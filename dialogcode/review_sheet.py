@@ -4,6 +4,7 @@ written as .xlsx or .csv, and read back into decisions (:mod:`dialogcode.review`
 those and makes the final codings from them)."""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +56,48 @@ def review_items(rules: pd.DataFrame, suggestions: pd.DataFrame | None,
     items = items.merge(previous[["seg_id", "code_id", "decision", "note"]],
                         on=["seg_id", "code_id"], how="left")
     return items.reindex(columns=SHEET_COLUMNS).fillna({"decision": "", "note": ""})
+
+
+def with_added(items: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFrame,
+               documents: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """``items`` (:func:`review_items`) followed by a row for each accepted decision (of
+    ``decisions``, those in force) on a code nobody proposed on its segment: a code a
+    reviewer added, or a ``--next`` sheet's other code. Each is a final coding, which a
+    sheet then shows and can reject again."""
+    accepted = decisions[decisions["decision"] == "accept"].drop_duplicates(
+        ["seg_id", "code_id"], keep="last")
+    listed, known = set(zip(items["seg_id"], items["code_id"])), set(segments["seg_id"])
+    added = accepted[[(s, c) not in listed and s in known for s, c in
+                      zip(accepted["seg_id"], accepted["code_id"])]]
+    if added.empty:
+        return items
+    rows = review_items(added.assign(quote="", score=float("nan"))[
+        ["seg_id", "code_id", "source", "quote", "score"]], None, segments, documents,
+        labels, decisions)
+    return pd.concat([items, rows.assign(matched="")], ignore_index=True)
+
+
+def cleared(sheet: pd.DataFrame, path: Path, decisions: pd.DataFrame) -> list[Problem]:
+    """The rows of ``sheet`` without a decision whose code and segment have one in
+    ``decisions`` (those in force), which an import leaves standing: a cell cleared in
+    the sheet takes no decision back."""
+    standing = decisions.drop_duplicates(["seg_id", "code_id"], keep="last").set_index(
+        ["seg_id", "code_id"])["decision"]
+    empty = sheet[sheet["decision"].str.strip() == ""]
+    return [Problem(f"{row.code_id} on {row.seg_id} stays "
+                    f"{standing[(row.seg_id, row.code_id)]}", str(path), row.line)
+            for row in empty.itertuples() if (row.seg_id, row.code_id) in standing.index]
+
+
+def added_undecided(sheet: pd.DataFrame, path: Path) -> list[Problem]:
+    """The rows of ``sheet`` a person added (no ``source``, which `review export` writes
+    on every row) with a code but no decision: they decide nothing."""
+    if "source" not in sheet:
+        return []
+    added = sheet[(sheet["decision"].str.strip() == "") & (sheet["source"].str.strip() == "")
+                  & (sheet["code_id"].str.strip() != "")]
+    return [Problem(f"{row.code_id} on {row.seg_id}", str(path), row.line)
+            for row in added.itertuples()]
 
 
 def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
@@ -149,7 +192,8 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                              row.line)
                      for row in decided.itertuples() if row.seg_id in known.index
                      and row.doc_id.strip() not in ("", known[row.seg_id])]
-    problems += [Problem(f"unknown code {row.code_id!r}", str(path), row.line)
+    problems += [Problem(f"unknown code {row.code_id!r}{_likely(row.code_id, codes)}",
+                         str(path), row.line)
                  for row in decided.itertuples() if row.code_id not in codes]
     accepted = decided[decided["decision"] == "accept"]
     problems += [Problem(f"{row.code_id} is a category (codable: false), which is never "
@@ -193,6 +237,15 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
         "sha256": decided["seg_id"].map(known).map(hashes),
         "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
     }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
+
+
+def _likely(code_id: str, codes: Mapping[str, Code]) -> str:
+    """``; did you mean '...'?`` naming the code id ``code_id`` was most likely meant to
+    be (another case, a typo), or nothing."""
+    ids = {c.casefold(): c for c in codes}
+    close = difflib.get_close_matches(code_id.strip().casefold(), list(ids), n=1,
+                                      cutoff=0.8)
+    return f"; did you mean {ids[close[0]]!r}?" if close else ""
 
 
 def _shown_text(cell: str, text: str) -> bool:

@@ -738,7 +738,8 @@ def test_suggest_leaves_out_rejections_made_on_a_documents_earlier_text(study):
     # rejected when these documents read otherwise: the rule codings on their turns now
     # were never judged, and stay in the final codings, so suggest learns from them too
     earlier = "0" * 64
-    rows = [f"{s},risk.housing,reject,rule,bo,,{earlier}" for s in housing["seg_id"][:12]]
+    rows = [f"{s},risk.housing,reject,rule,bo,,{earlier}"
+            for s in housing["seg_id"].unique()[:12]]     # a row per code on a segment
     (study / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256\n" + "\n".join(rows) + "\n",
         encoding="utf-8")

@@ -395,6 +395,24 @@ def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
     assert decisions_rows(study) == [row]
 
 
+def test_a_csv_sheet_saved_with_semicolons_is_refused_with_a_message(study):
+    # Excel in many languages saves CSV with semicolons (and a byte-order mark): the
+    # import stopped with a TypeError traceback
+    assert invoke("review", "export", study).exit_code == 0
+    book = openpyxl.load_workbook(study / "out" / "review.xlsx")
+    rows = [["" if v is None else v for v in row]
+            for row in book["review"].iter_rows(values_only=True)]
+    rows[1][rows[0].index("decision")] = "accept"
+    sheet = study / "review.csv"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as out:
+        csv.writer(out, delimiter=";").writerows(rows)
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:1: the header is one column" in result.output
+    assert "separated by ';', not commas" in result.output
+    assert not (study / "decisions.csv").exists()
+
+
 @pytest.mark.parametrize("content, message", [
     ("seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,accept,oops\n",
      "decisions.csv:2: 4 values for 3 columns; put a value that holds a comma in quotes"),
@@ -413,7 +431,14 @@ def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
     # after a byte-order mark the byte three bytes before the bad one was named
     (b"\xef\xbb\xbf" + "seg_id,code_id,decision\nnorth/kickoff:t2,caf\xe9,accept\n"
      .encode("latin-1"), "decisions.csv:2: not UTF-8 text (byte 0xe9); save it as CSV UTF-8"),
-], ids=["fields", "missing", "unknown", "rows", "twice", "encoding", "encoding after a mark"])
+    # two rows of one code on one segment (two files pasted together) were read both
+    # ways: the rule coding left out of the tables, the code positive in training
+    ("seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,reject\n"
+     "north/kickoff:t3,risk.money,accept\nnorth/kickoff:t2,risk.housing,accept\n",
+     "decisions.csv:4: risk.housing is decided twice on north/kickoff:t2 (lines 2, 4); "
+     "keep one row"),
+], ids=["fields", "missing", "unknown", "rows", "twice", "encoding", "encoding after a mark",
+        "decided twice"])
 def test_a_malformed_decisions_file_is_reported_with_its_line(study, content, message):
     path = study / "decisions.csv"
     if isinstance(content, bytes):
@@ -762,3 +787,87 @@ def test_a_sheet_is_imported_after_its_masked_words_were_decided_keep(study, suf
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 0, result.output
     assert [(r["seg_id"], r["decision"]) for r in decisions_rows(study)] == [(seg, "accept")]
+
+
+def sheet_rows(path: Path) -> tuple[list, list[list]]:
+    rows = [list(r) for r in openpyxl.load_workbook(path)["review"].iter_rows(values_only=True)]
+    return rows[0], rows[1:]
+
+
+def test_a_code_a_reviewer_added_is_in_the_next_sheet_and_can_be_rejected_there(study,
+                                                                                tmp_path):
+    # the sheet listed codings and suggestions only: an added code was a final coding
+    # nobody could see or take back in a sheet
+    added = tmp_path / "added.csv"
+    added.write_text("seg_id,code_id,decision,note\n"
+                     "north/kickoff:t4,connection,accept,neighbours\n", encoding="utf-8")
+    assert invoke("review", "import", added, study, "--reviewer", "ana").exit_code == 0
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    header, rows = sheet_rows(sheet)
+    (row,) = [r for r in rows if (r[0], r[1]) == ("north/kickoff:t4", "connection")]
+    shown = dict(zip(header, row))
+    assert (shown["source"], shown["decision"], shown["note"], shown["label"]) == \
+        ("reviewer", "accept", "neighbours", "Connection")
+    assert "Mm-hm" in shown["text"] and shown["doc_id"] == "north/kickoff"
+    assert len(rows) == 11                              # 10 proposed codes + the added one
+    fill(sheet, {("north/kickoff:t4", "connection"): "reject"})
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert result.exit_code == 0, result.output
+    assert "0 new, 1 changed, 0 unchanged" in result.output
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    assert not ((final["seg_id"] == "north/kickoff:t4")
+                & (final["code_id"] == "connection")).any()
+
+
+def test_a_row_cleared_of_its_decision_is_named_and_the_decision_stands(study):
+    # clearing a decision in the sheet does not take it back; the import said nothing
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t2", "risk.housing"): "reject",
+                 ("north/kickoff:t3", "risk.housing"): "accept"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    assert invoke("review", "export", study).exit_code == 0
+    fill(sheet, {("north/kickoff:t2", "risk.housing"): None})
+    header, rows = sheet_rows(sheet)
+    line = 2 + [(r[0], r[1]) for r in rows].index(("north/kickoff:t2", "risk.housing"))
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert "0 new, 0 changed, 1 unchanged" in result.output
+    assert ("Rows left without a decision that have one in decisions.csv, which stands (a "
+            "cleared cell takes no decision back; choose accept or reject to change it) "
+            f"(1):\n  {sheet}:{line}: risk.housing on north/kickoff:t2 stays reject"
+            ) in result.output
+    assert {(r["seg_id"], r["decision"]) for r in decisions_rows(study)} == {
+        ("north/kickoff:t2", "reject"), ("north/kickoff:t3", "accept")}
+
+
+def test_a_row_added_without_a_decision_is_named(study):
+    # a code typed into a new row, its decision forgotten: the import said nothing
+    sheet = study / "review.csv"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    with sheet.open("a", encoding="utf-8") as handle:
+        handle.write("north/kickoff:t4,connection,,,,,,,,,,\n")
+    line = len(sheet.read_text(encoding="utf-8").splitlines())
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert ("Rows added without a decision, which decide nothing (type accept to add the "
+            f"code) (1):\n  {sheet}:{line}: connection on north/kickoff:t4") in result.output
+    assert not (study / "decisions.csv").exists()
+
+
+def test_a_code_typed_in_the_wrong_case_or_misspelt_is_refused_with_the_likely_code(study,
+                                                                                 tmp_path):
+    sheet = tmp_path / "typed.csv"
+    sheet.write_text("seg_id,code_id,decision\nnorth/kickoff:t2,Risk.Housing,accept\n"
+                     "north/kickoff:t3,risk.mony,reject\nnorth/kickoff:t3,zzz,reject\n",
+                     encoding="utf-8")
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:2: unknown code 'Risk.Housing'; did you mean 'risk.housing'?" in \
+        result.output
+    assert f"{sheet}:3: unknown code 'risk.mony'; did you mean 'risk.money'?" in result.output
+    assert f"{sheet}:4: unknown code 'zzz'\n" in result.output
+    assert not (study / "decisions.csv").exists()

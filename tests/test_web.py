@@ -74,7 +74,13 @@ def client(study):
 
 
 def post(client, body, **headers):
+    """``body`` sent as the page does, with the hash of the segment's document that the
+    page of that document shows now, unless ``body`` gives one."""
     headers = {HEADER: TOKEN, **headers}
+    if isinstance(body, dict) and "sha256" not in body:
+        page = client.get(f"/doc/{body['seg_id'].rsplit(':', 1)[0]}", base_url=BASE).text
+        if 'data-sha="' in page:
+            body = {**body, "sha256": page.split('data-sha="', 1)[1][:64]}
     return client.post("/api/decide", json=body, base_url=BASE, headers=headers)
 
 
@@ -310,7 +316,9 @@ def test_the_queue_scores_the_real_text_while_the_pages_show_blocks(study, tmp_p
     assert chosen == [(r["seg_id"], r["code_id"]) for r in expected]
     assert "rent" not in " ".join(data.tables().segments["text"])
     # a queue proposal decided in the browser keeps its source, as review import does
-    data.decide(expected[0]["seg_id"], expected[0]["code_id"], "accept")
+    (page_sha,) = {t["sha256"] for entry in data.queue() for t in entry["turns"]
+                   if t["seg_id"] == expected[0]["seg_id"]}
+    data.decide(expected[0]["seg_id"], expected[0]["code_id"], "accept", sha256=page_sha)
     (saved,) = [r for r in rows(study / "decisions.csv")
                 if (r["seg_id"], r["code_id"]) == (expected[0]["seg_id"],
                                                    expected[0]["code_id"])]
@@ -405,10 +413,13 @@ def test_decisions_sent_at_the_same_time_are_all_kept(study):
                   for i, s in enumerate(segments)
                   for j, c in enumerate(["risk.housing", "risk.money", "connection"])]
 
+        hashes = load_corpus(Study.open(study)).documents.set_index("doc_id")["sha256"]
+
         def send(decision):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             connection.request("POST", "/api/decide", json.dumps(dict(zip(
-                ("seg_id", "code_id", "decision"), decision))), {
+                ("seg_id", "code_id", "decision"), decision),
+                sha256=hashes[decision[0].split(":")[0]])), {
                 "Cookie": cookie, HEADER: token, "Content-Type": "application/json"})
             return connection.getresponse().status
 
@@ -431,3 +442,32 @@ def test_the_pages_read_a_dataset_table_again_when_a_run_replaces_it(study):
         with replacing_dataset(study / "out", "codings") as folder:
             rows.to_parquet(folder / part_name(0), index=False)
         assert len(data.tables().codings) == len(rows)
+
+
+def test_a_page_drawn_before_its_transcript_changed_saves_nothing(client, study):
+    # the page showed t2 as "The rent keeps rising ..."; a turn inserted above it and a
+    # new run made t2 "Wages are low ...": a click on the old page landed there
+    page = client.get("/doc/north/kickoff", base_url=BASE).text
+    shown = page.split('data-seg="north/kickoff:t2"', 1)[1].split('data-sha="', 1)[1][:64]
+    transcript = study / "transcripts" / "north" / "kickoff.txt"
+    transcript.write_text(transcript.read_text(encoding="utf-8").replace(
+        "P1: The rent", "P3: Thanks for coming.\n\nP1: The rent", 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", str(study), "-q"])
+    assert result.exit_code == 0, result.output
+    answer = post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
+                           "decision": "accept", "sha256": shown})
+    assert answer.status_code == 409, answer.text
+    assert "reload the page" in answer.json["error"]
+    assert not (study / "decisions.csv").exists()
+    # drawn again, the page names the turn as it is now, and the click is saved there
+    page = client.get("/doc/north/kickoff", base_url=BASE).text
+    now = page.split('data-seg="north/kickoff:t3"', 1)[1].split('data-sha="', 1)[1][:64]
+    assert now != shown
+    answer = post(client, {"seg_id": "north/kickoff:t3", "code_id": "connection",
+                           "decision": "accept", "sha256": now})
+    assert answer.status_code == 200, answer.text
+    corpus = load_corpus(Study.open(study))
+    final = final_codings(Study.open(study), corpus.segments, corpus.documents)
+    (quote,) = final.loc[(final["doc_id"] == "north/kickoff")
+                         & (final["code_id"] == "connection"), "quote"]
+    assert "The rent keeps rising" in quote

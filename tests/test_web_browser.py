@@ -11,7 +11,10 @@ import pytest
 pytest.importorskip("flask")
 playwright = pytest.importorskip("playwright.sync_api")
 
+from click.testing import CliRunner  # noqa: E402
+
 from dialogcode import Study  # noqa: E402
+from dialogcode.cli import cli  # noqa: E402
 from dialogcode.web import make_server  # noqa: E402
 
 from test_web import SCRIPT_TURN, build_study, export_next  # noqa: E402
@@ -180,6 +183,28 @@ def test_two_tabs_never_lose_a_decision(served, page):
     page.reload()
     playwright.expect(chip(page, "north/kickoff:t3", "risk.money")).to_have_class(
         "chip reject")
+
+
+def test_a_page_drawn_before_a_run_moved_its_turns_saves_nothing(served, page):
+    study, url = served
+    page.goto(url.replace("/?", "/doc/north/kickoff?"))
+    shown = chip(page, "north/kickoff:t2", "risk.housing")     # "The rent keeps rising"
+    transcript = study / "transcripts" / "north" / "kickoff.txt"
+    transcript.write_text(transcript.read_text(encoding="utf-8").replace(
+        "P1: The rent", "P3: Thanks for coming.\n\nP1: The rent", 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", str(study), "-q"])
+    assert result.exit_code == 0, result.output
+    shown.focus()                          # t2 is now "Wages are low, so rent is late."
+    page.keyboard.press("a")
+    playwright.expect(page.locator("#status")).to_contain_text("reload the page")
+    playwright.expect(shown).to_have_class("chip open")
+    assert not (study / "decisions.csv").exists()
+    page.reload()
+    moved = chip(page, "north/kickoff:t3", "risk.housing")
+    moved.focus()
+    page.keyboard.press("a")
+    playwright.expect(moved).to_have_class("chip accept")
+    assert list(decisions(study)) == [("north/kickoff:t3", "risk.housing")]
 
 
 def test_the_queue_walks_the_segments_review_export_next_chooses(built, tmp_path, page):

@@ -9,8 +9,8 @@ import click
 from ..choices import AGREEMENT_UNITS
 from ..errors import ArgumentError
 from . import cli
-from .options import (ALLOW_OUTSIDE, allow_outside_option, check_codes, echo_table,
-                      file_named, seed_option, shown, study_argument, study_option)
+from .options import (ALLOW_OUTSIDE, allow_outside_option, check_codes, echo_problems,
+                      echo_table, file_named, seed_option, shown, study_argument, study_option)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +49,7 @@ def review_export(study, output, undecided, codes, force, next_n):
     from ..ingest import load_corpus
     from ..review import in_force, load_decisions
     from ..review_sheet import (load_suggestions, next_review_items, read_sheet,
-                                review_items, unimported, write_sheet)
+                                review_items, unimported, with_added, write_sheet)
     from ..store import read_table
     from ..study import Study
 
@@ -74,8 +74,9 @@ def review_export(study, output, undecided, codes, force, next_n):
         items = next_review_items(opened, corpus, book, codings, decisions, labels,
                                   next_n)
     else:
-        items = review_items(codings, load_suggestions(opened), corpus.segments,
-                             corpus.documents, labels, decisions)
+        items = with_added(review_items(codings, load_suggestions(opened), corpus.segments,
+                                        corpus.documents, labels, decisions),
+                           decisions, corpus.segments, corpus.documents, labels)
     if undecided:
         items = items[items["decision"] == ""]
     if codes:
@@ -95,8 +96,9 @@ def review_import(sheet, study, reviewer):
     decision on the same code and segment replaces the old one; nothing else changes."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..review import DECISIONS, record_decisions
-    from ..review_sheet import load_suggestions, proposals, read_sheet, sheet_decisions
+    from ..review import DECISIONS, in_force, load_decisions, record_decisions
+    from ..review_sheet import (added_undecided, cleared, load_suggestions, proposals,
+                                read_sheet, sheet_decisions)
     from ..store import read_table
     from ..study import Study
 
@@ -105,11 +107,18 @@ def review_import(sheet, study, reviewer):
     book = load_codebooks(opened.codebook_files())
     proposed = proposals(read_table(opened.out, "codings", hint="dialogcode code"),
                          load_suggestions(opened))
-    new = sheet_decisions(read_sheet(sheet, opened.config.limits, book.codes), sheet,
-                          corpus.segments, corpus.documents, reviewer, book.codes, proposed)
+    table = read_sheet(sheet, opened.config.limits, book.codes)
+    new = sheet_decisions(table, sheet, corpus.segments, corpus.documents, reviewer,
+                          book.codes, proposed)
+    standing = cleared(table, sheet, in_force(load_decisions(opened), corpus.documents))
     merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")
+    echo_problems("Rows left without a decision that have one in decisions.csv, which "
+                  "stands (a cleared cell takes no decision back; choose accept or reject "
+                  "to change it)", standing)
+    echo_problems("Rows added without a decision, which decide nothing (type accept to "
+                  "add the code)", added_undecided(table, sheet))
     echo_orphaned(opened, corpus.documents)
 
 

@@ -105,7 +105,7 @@ def create_app(data: ReviewData, *, token: str | None = None) -> Flask:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return jsonify(error="the request is not a JSON object"), 400
-        texts = {k: body.get(k) for k in ("seg_id", "code_id")}
+        texts = {k: body.get(k) for k in ("seg_id", "code_id", "sha256")}
         decision, note = body.get("decision"), body.get("note")
         start, end = body.get("start"), body.get("end")
         if (not all(isinstance(v, str) for v in texts.values())
@@ -113,9 +113,9 @@ def create_app(data: ReviewData, *, token: str | None = None) -> Flask:
                 or not isinstance(decision, (str, type(None)))
                 or (decision is None and note is None)
                 or not all(isinstance(v, (int, type(None))) for v in (start, end))):
-            return jsonify(error="seg_id and code_id must be text, decision text (or null "
-                                 "with a note: the note alone), note text, start and end "
-                                 "whole numbers"), 400
+            return jsonify(error="seg_id, code_id and sha256 must be text, decision text "
+                                 "(or null with a note: the note alone), note text, start "
+                                 "and end whole numbers"), 400
         try:
             saved = data.decide(**texts, decision=decision, note=note, start=start, end=end)
         except DialogcodeError as exc:

@@ -24,7 +24,8 @@ from ..privacy import TERMS as PRIVACY_TERMS
 from ..privacy.gate import masked_corpus
 from ..learned import model_folder
 from ..lock import study_lock
-from ..review import CHOICES, DECISION_COLUMNS, in_force, load_decisions, record_decisions
+from ..review import (CHOICES, DECISION_COLUMNS, doc_ids_of, in_force, load_decisions,
+                      record_decisions)
 from ..review_sheet import load_suggestions, next_review_items, review_items
 from ..store import read_table, table_path
 from ..study import Study
@@ -219,6 +220,7 @@ class ReviewData:
                   zip(added["start"], added["end"], added["code_id"]) if a and b]
         rejected = {e["code_id"] for e in entries if e["decision"] == "reject"}
         return {"seg_id": seg_id, "ordinal": seg["ordinal"], "speaker": _text(seg["speaker"]),
+                "sha256": tables.documents.set_index("doc_id").at[seg["doc_id"], "sha256"],
                 "kind": seg["kind"], "codable": bool(seg["codable"]),
                 "pieces": _pieces(text, spans, book, rejected),
                 "chips": entries if chips else [], "position": position, "context": False}
@@ -233,18 +235,28 @@ class ReviewData:
                 "decision": decision or "", "note": note or "",
                 "title": f"{label} ({code_id})\n{definition}".strip()}
 
-    def decide(self, seg_id: str, code_id: str, decision: str | None, *,
+    def decide(self, seg_id: str, code_id: str, decision: str | None, *, sha256: str,
                note: str | None = None, start: int | None = None,
                end: int | None = None) -> dict:
         """Record a decision from the browser in decisions.csv (and its history), as
-        `review import` does, under the study's lock. ``decision`` None changes only the
+        `review import` does, under the study's lock. ``sha256`` is the hash of the
+        segment's document as the page showed it. ``decision`` None changes only the
         note and keeps the decision as it now stands (another tab may have changed it
         since this page was drawn). ``start``/``end`` (offsets in the segment's text)
-        mark a span for a code nobody proposed. Raises ArgumentError for an unknown
-        segment or code, a decision other than accept or reject, a note on an undecided
-        code, or a span outside the segment; LockedError when another command holds the
-        study."""
+        mark a span for a code nobody proposed. Raises ArgumentError for a page drawn
+        before its document's text changed, an unknown segment or code, a decision
+        other than accept or reject, a note on an undecided code, or a span outside the
+        segment; LockedError when another command holds the study."""
         tables = self.tables()
+        hashes = tables.documents.set_index("doc_id")["sha256"]
+        doc_id = doc_ids_of(pd.Series([seg_id])).iloc[0]
+        if doc_id in hashes.index and hashes[doc_id] != sha256:
+            # seg_ids follow the turns' positions: after an edit and a new run, the
+            # page's seg_id may name another turn than the one it shows
+            raise ArgumentError(f"this page shows an earlier text of {doc_id}: the "
+                                "transcript was changed and ingested again since the page "
+                                "was drawn, so its turns may have moved; reload the page "
+                                "(nothing was saved)")
         segments = tables.segments.set_index("seg_id")
         if seg_id not in segments.index:
             raise ArgumentError(f"unknown segment {seg_id!r}")

@@ -83,7 +83,8 @@ function show(chip, saved) {
 
 async function decide(chip, decision) {
   if (!chip) return say("Choose a code first (j / k, or click one)", true);
-  const saved = await send({seg_id: chip.dataset.seg, code_id: chip.dataset.code, decision});
+  const saved = await send({seg_id: chip.dataset.seg, code_id: chip.dataset.code, decision,
+                           sha256: chip.closest(".turn").dataset.sha});
   if (!saved) return;
   show(chip, saved);
   say(savedLine(saved));
@@ -122,7 +123,8 @@ async function note(chip) {
   // the note alone (decision null): the decision stays as it now stands on the server,
   // even when another tab changed it after this page was drawn
   const saved = await send({seg_id: chip.dataset.seg, code_id: chip.dataset.code,
-                            decision: null, note: text});
+                            decision: null, note: text,
+                            sha256: chip.closest(".turn").dataset.sha});
   if (!saved) return;
   show(chip, saved);
   say(savedLine(saved));
@@ -195,7 +197,8 @@ async function addCode() {
   const typed = await ask(document.getElementById("code-dialog"), input, arrows);
   if (typed === null || !shown.length) return;
   const code = shown[chosen];
-  const body = {seg_id: turn.dataset.seg, code_id: code.id, decision: "accept"};
+  const body = {seg_id: turn.dataset.seg, code_id: code.id, decision: "accept",
+                sha256: turn.dataset.sha};
   if (span) { body.start = span[1]; body.end = span[2]; }
   const saved = await send(body);
   if (!saved) return;
