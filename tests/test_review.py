@@ -844,6 +844,25 @@ def test_a_row_cleared_of_its_decision_is_named_and_the_decision_stands(study):
         ("north/kickoff:t2", "reject"), ("north/kickoff:t3", "accept")}
 
 
+def test_two_reviewers_sharing_one_sheet_are_not_told_of_each_others_rows(study):
+    # one exported sheet split between two reviewers: each leaves the other's rows
+    # empty, which took nothing back; only a reviewer's own decision left empty is named
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    ana, ben = study / "ana.xlsx", study / "ben.xlsx"
+    shutil.copy(sheet, ana)
+    shutil.copy(sheet, ben)
+    fill(ana, {("north/kickoff:t2", "risk.housing"): "reject"})
+    fill(ben, {("north/kickoff:t3", "risk.housing"): "accept"})
+    assert invoke("review", "import", ana, study, "--reviewer", "ana").exit_code == 0
+    result = invoke("review", "import", ben, study, "--reviewer", "ben")
+    assert result.exit_code == 0, result.output
+    assert "1 new, 0 changed, 0 unchanged" in result.output
+    assert "Rows left without a decision" not in result.output
+    assert {(r["seg_id"], r["decision"], r["reviewer"]) for r in decisions_rows(study)} == {
+        ("north/kickoff:t2", "reject", "ana"), ("north/kickoff:t3", "accept", "ben")}
+
+
 def test_a_row_added_without_a_decision_is_named(study):
     # a code typed into a new row, its decision forgotten: the import said nothing
     sheet = study / "review.csv"
