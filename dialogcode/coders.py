@@ -24,6 +24,7 @@ from .study import Study
 CODER_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "sha256"]
 CODINGS_FOLDER = "codings"
 RULES = "rules"
+MACHINE_SOURCES = ("rule", "model", "suggestion")    # sources naming no coder
 NAME = re.compile(r"[^\W_][\w-]{0,63}")    # a letter or digit, then up to 63 more or _ -
 
 
@@ -166,14 +167,16 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
 
 def _several_coders(table: pd.DataFrame, file: str) -> list[Problem]:
     """A problem when the ``source`` column names more than one coder (``human:ana``
-    and ``ben`` name two; empty cells name none): rows of several coders merged into one
-    file would all be credited to the file's coder, so agreement, learning and
-    evaluation would take two people's coding for one person's."""
+    and ``ben`` name two; ``Ana`` and ``human: ana`` one; empty cells and the toolkit's
+    own sources, ``rule``, ``model`` and ``suggestion``, none): rows of several coders
+    merged into one file would all be credited to the file's coder, so agreement,
+    learning and evaluation would take two people's coding for one person's."""
     if "source" not in table:
         return []
     named = table["source"].str.strip()
-    named = named[named.ne("")]
-    first = named.groupby(named.str.removeprefix("human:"), sort=False).head(1)
+    coder = named.str.removeprefix("human:").str.strip().str.casefold()
+    named = named[coder.ne("") & ~coder.isin(MACHINE_SOURCES)]
+    first = named.groupby(coder[named.index], sort=False).head(1)
     if len(first) < 2:
         return []
     found = ", ".join(f"{source} (from line {line})" for line, source in first.items())

@@ -209,9 +209,12 @@ def test_a_coder_file_naming_several_coders_is_refused(study):
 
 
 @pytest.mark.parametrize("sources", [["human:sam", "human:sam"], ["", ""],
-                                     ["human:ana", ""], ["ana", "human:ana"]],
+                                     ["human:ana", ""], ["ana", "human:ana"],
+                                     ["human:Sam", "human: sam"], ["rule", "human:sam"],
+                                     ["rule", "model"]],
                          ids=["the file's coder", "empty", "one other coder",
-                              "one coder written two ways"])
+                              "one coder written two ways", "in another case and spacing",
+                              "beside rows kept from the rules", "the toolkit's sources"])
 def test_a_coder_file_naming_one_coder_or_none_reads(study, sources):
     path = write_coder(study, "sam", "")
     path.write_text("seg_id,code_id,source\n"
