@@ -147,6 +147,7 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
     coded = table[table["code_id"].ne("")]
     sources = (coded["source"].str.strip() if "source" in coded
                else pd.Series("", index=coded.index))
+    coders = _coders(sources)
     first: dict[tuple, int] = {}
     problems = []
     for line, seg, code, start, end in zip(coded.index, coded["seg_id"], coded["code_id"],
@@ -155,10 +156,11 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
         key = (seg, code) if whole else (seg, code, start, end)
         if key in first:
             where = "segment" if whole else "span"
-            two = {sources[first[key]], sources[line]} - {""}
+            two = {sources[first[key]], sources[line]}
             remedy = (f"the rows name two sources ({', '.join(sorted(two))}), but a coder "
                       "file is one coder's: give each coder a file of their own"
-                      if len(two) > 1 else "delete one, or it counts as two codings")
+                      if len({coders[first[key]], coders[line]} - {""}) > 1
+                      else "delete one, or it counts as two codings")
             problems.append(Problem(f"repeats line {first[key]} (the same code on the same "
                                     f"{where}); {remedy}", file, int(line)))
         first.setdefault(key, int(line))
@@ -174,8 +176,8 @@ def _several_coders(table: pd.DataFrame, file: str) -> list[Problem]:
     if "source" not in table:
         return []
     named = table["source"].str.strip()
-    coder = named.str.removeprefix("human:").str.strip().str.casefold()
-    named = named[coder.ne("") & ~coder.isin(MACHINE_SOURCES)]
+    coder = _coders(named)
+    named = named[coder.ne("")]
     first = named.groupby(coder[named.index], sort=False).head(1)
     if len(first) < 2:
         return []
@@ -184,6 +186,14 @@ def _several_coders(table: pd.DataFrame, file: str) -> list[Problem]:
                     "is one coder's, and these rows would all be credited to one person. "
                     "Give each coder a file of their own, codings/<coder>.csv, holding "
                     "only their rows", file, int(first.index[1]))]
+
+
+def _coders(sources: pd.Series) -> pd.Series:
+    """The coder each ``source`` cell names, case and spaces aside (``human: Ana`` and
+    ``ana`` both ``ana``); empty for an empty cell or one of the toolkit's own sources
+    (:data:`MACHINE_SOURCES`), which name no coder."""
+    coder = sources.str.strip().str.removeprefix("human:").str.strip().str.casefold()
+    return coder.where(~coder.isin(MACHINE_SOURCES), "")
 
 
 def _span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray

@@ -190,6 +190,14 @@ def test_a_coder_file_giving_one_coding_twice_is_refused_at_the_repeat(study):
     assert (f"{path}:3: repeats line 2 (the same code on the same segment); the rows name "
             "two sources (human:ana, human:ben), but a coder file is one coder's: give each "
             "coder a file of their own") in " ".join(result.output.split())
+    # one coder written two ways, or a row kept from the rules, is a plain repeat
+    for other in ("human: Ana", "rule"):
+        path.write_text("seg_id,code_id,source\nnorth/kickoff:t1,connection,human:ana\n"
+                        f"north/kickoff:t1,connection,{other}\n", encoding="utf-8")
+        result = invoke("tables", study)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert (f"{path}:3: repeats line 2 (the same code on the same segment); delete "
+                "one, or it counts as two codings") in " ".join(result.output.split())
 
 
 def test_a_coder_file_naming_several_coders_is_refused(study):
