@@ -24,6 +24,7 @@ from .study import Study
 CODER_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "sha256"]
 CODINGS_FOLDER = "codings"
 RULES = "rules"
+MACHINE_SOURCES = ("rule", "model", "suggestion")    # sources naming no coder
 NAME = re.compile(r"[^\W_][\w-]{0,63}")    # a letter or digit, then up to 63 more or _ -
 
 
@@ -146,6 +147,7 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
     coded = table[table["code_id"].ne("")]
     sources = (coded["source"].str.strip() if "source" in coded
                else pd.Series("", index=coded.index))
+    coders = _coders(sources)
     first: dict[tuple, int] = {}
     problems = []
     for line, seg, code, start, end in zip(coded.index, coded["seg_id"], coded["code_id"],
@@ -154,10 +156,11 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
         key = (seg, code) if whole else (seg, code, start, end)
         if key in first:
             where = "segment" if whole else "span"
-            two = {sources[first[key]], sources[line]} - {""}
+            two = {sources[first[key]], sources[line]}
             remedy = (f"the rows name two sources ({', '.join(sorted(two))}), but a coder "
                       "file is one coder's: give each coder a file of their own"
-                      if len(two) > 1 else "delete one, or it counts as two codings")
+                      if len({coders[first[key]], coders[line]} - {""}) > 1
+                      else "delete one, or it counts as two codings")
             problems.append(Problem(f"repeats line {first[key]} (the same code on the same "
                                     f"{where}); {remedy}", file, int(line)))
         first.setdefault(key, int(line))
@@ -166,14 +169,16 @@ def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
 
 def _several_coders(table: pd.DataFrame, file: str) -> list[Problem]:
     """A problem when the ``source`` column names more than one coder (``human:ana``
-    and ``ben`` name two; empty cells name none): rows of several coders merged into one
-    file would all be credited to the file's coder, so agreement, learning and
-    evaluation would take two people's coding for one person's."""
+    and ``ben`` name two; ``Ana`` and ``human: ana`` one; empty cells and the toolkit's
+    own sources, ``rule``, ``model`` and ``suggestion``, none): rows of several coders
+    merged into one file would all be credited to the file's coder, so agreement,
+    learning and evaluation would take two people's coding for one person's."""
     if "source" not in table:
         return []
     named = table["source"].str.strip()
-    named = named[named.ne("")]
-    first = named.groupby(named.str.removeprefix("human:"), sort=False).head(1)
+    coder = _coders(named)
+    named = named[coder.ne("")]
+    first = named.groupby(coder[named.index], sort=False).head(1)
     if len(first) < 2:
         return []
     found = ", ".join(f"{source} (from line {line})" for line, source in first.items())
@@ -181,6 +186,14 @@ def _several_coders(table: pd.DataFrame, file: str) -> list[Problem]:
                     "is one coder's, and these rows would all be credited to one person. "
                     "Give each coder a file of their own, codings/<coder>.csv, holding "
                     "only their rows", file, int(first.index[1]))]
+
+
+def _coders(sources: pd.Series) -> pd.Series:
+    """The coder each ``source`` cell names, case and spaces aside (``human: Ana`` and
+    ``ana`` both ``ana``); empty for an empty cell or one of the toolkit's own sources
+    (:data:`MACHINE_SOURCES`), which name no coder."""
+    coder = sources.str.strip().str.removeprefix("human:").str.strip().str.casefold()
+    return coder.where(~coder.isin(MACHINE_SOURCES), "")
 
 
 def _span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray

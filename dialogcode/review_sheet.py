@@ -77,10 +77,13 @@ def with_added(items: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFr
     return pd.concat([items, rows.assign(matched="")], ignore_index=True)
 
 
-def cleared(sheet: pd.DataFrame, path: Path, decisions: pd.DataFrame) -> list[Problem]:
-    """The rows of ``sheet`` without a decision whose code and segment have one in
-    ``decisions`` (those in force), which an import leaves standing: a cell cleared in
-    the sheet takes no decision back."""
+def cleared(sheet: pd.DataFrame, path: Path, decisions: pd.DataFrame, reviewer: str
+            ) -> list[Problem]:
+    """The rows of ``sheet`` without a decision whose code and segment have one made by
+    ``reviewer`` in ``decisions`` (those in force), which an import leaves standing: a
+    cell cleared in the sheet takes no decision back. Another reviewer's decisions are
+    left out: a sheet split between reviewers leaves the others' rows empty."""
+    decisions = decisions[decisions["reviewer"].fillna("").str.strip() == reviewer]
     standing = decisions.drop_duplicates(["seg_id", "code_id"], keep="last").set_index(
         ["seg_id", "code_id"])["decision"]
     empty = sheet[sheet["decision"].str.strip() == ""]

@@ -328,10 +328,12 @@ def test_report_marks_inferred_phases_and_takes_the_minimum_from_the_config(buil
     assert "small numbers" in lessons[lessons.index('id="lesson-leads-on-risk"'):]
 
 
-def test_report_command_writes_where_asked(built, tmp_path):
-    target = tmp_path / "r.html"
+@pytest.mark.parametrize("name", ["r.html", "r.htm"])
+def test_report_command_writes_where_asked(built, tmp_path, name):
+    target = tmp_path / name
     result = CliRunner().invoke(cli, ["report", str(built[0]), "-o", str(target)])
-    assert result.exit_code == 0 and target.is_file()
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
 
 
 def test_tables_before_coding_says_what_to_run(tmp_path):

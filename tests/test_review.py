@@ -190,6 +190,14 @@ def test_a_coder_file_giving_one_coding_twice_is_refused_at_the_repeat(study):
     assert (f"{path}:3: repeats line 2 (the same code on the same segment); the rows name "
             "two sources (human:ana, human:ben), but a coder file is one coder's: give each "
             "coder a file of their own") in " ".join(result.output.split())
+    # one coder written two ways, or a row kept from the rules, is a plain repeat
+    for other in ("human: Ana", "rule"):
+        path.write_text("seg_id,code_id,source\nnorth/kickoff:t1,connection,human:ana\n"
+                        f"north/kickoff:t1,connection,{other}\n", encoding="utf-8")
+        result = invoke("tables", study)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert (f"{path}:3: repeats line 2 (the same code on the same segment); delete "
+                "one, or it counts as two codings") in " ".join(result.output.split())
 
 
 def test_a_coder_file_naming_several_coders_is_refused(study):
@@ -209,9 +217,12 @@ def test_a_coder_file_naming_several_coders_is_refused(study):
 
 
 @pytest.mark.parametrize("sources", [["human:sam", "human:sam"], ["", ""],
-                                     ["human:ana", ""], ["ana", "human:ana"]],
+                                     ["human:ana", ""], ["ana", "human:ana"],
+                                     ["human:Sam", "human: sam"], ["rule", "human:sam"],
+                                     ["rule", "model"]],
                          ids=["the file's coder", "empty", "one other coder",
-                              "one coder written two ways"])
+                              "one coder written two ways", "in another case and spacing",
+                              "beside rows kept from the rules", "the toolkit's sources"])
 def test_a_coder_file_naming_one_coder_or_none_reads(study, sources):
     path = write_coder(study, "sam", "")
     path.write_text("seg_id,code_id,source\n"
@@ -842,6 +853,25 @@ def test_a_row_cleared_of_its_decision_is_named_and_the_decision_stands(study):
             ) in result.output
     assert {(r["seg_id"], r["decision"]) for r in decisions_rows(study)} == {
         ("north/kickoff:t2", "reject"), ("north/kickoff:t3", "accept")}
+
+
+def test_two_reviewers_sharing_one_sheet_are_not_told_of_each_others_rows(study):
+    # one exported sheet split between two reviewers: each leaves the other's rows
+    # empty, which took nothing back; only a reviewer's own decision left empty is named
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    ana, ben = study / "ana.xlsx", study / "ben.xlsx"
+    shutil.copy(sheet, ana)
+    shutil.copy(sheet, ben)
+    fill(ana, {("north/kickoff:t2", "risk.housing"): "reject"})
+    fill(ben, {("north/kickoff:t3", "risk.housing"): "accept"})
+    assert invoke("review", "import", ana, study, "--reviewer", "ana").exit_code == 0
+    result = invoke("review", "import", ben, study, "--reviewer", "ben")
+    assert result.exit_code == 0, result.output
+    assert "1 new, 0 changed, 0 unchanged" in result.output
+    assert "Rows left without a decision" not in result.output
+    assert {(r["seg_id"], r["decision"], r["reviewer"]) for r in decisions_rows(study)} == {
+        ("north/kickoff:t2", "reject", "ana"), ("north/kickoff:t3", "accept", "ben")}
 
 
 def test_a_row_added_without_a_decision_is_named(study):

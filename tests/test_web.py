@@ -413,7 +413,13 @@ def test_decisions_sent_at_the_same_time_are_all_kept(study):
                   for i, s in enumerate(segments)
                   for j, c in enumerate(["risk.housing", "risk.money", "connection"])]
 
-        hashes = load_corpus(Study.open(study)).documents.set_index("doc_id")["sha256"]
+        def stamp(doc_id):      # as the document's page carries it
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", f"/doc/{doc_id}", headers={"Cookie": cookie})
+            page = connection.getresponse().read().decode()
+            return page.split('data-sha="', 1)[1][:64]
+
+        hashes = {doc_id: stamp(doc_id) for doc_id in ("north/kickoff", "south/visit")}
 
         def send(decision):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -471,3 +477,26 @@ def test_a_page_drawn_before_its_transcript_changed_saves_nothing(client, study)
     (quote,) = final.loc[(final["doc_id"] == "north/kickoff")
                          & (final["code_id"] == "connection"), "quote"]
     assert "The rent keeps rising" in quote
+
+
+def test_a_page_drawn_before_a_privacy_decision_still_saves(study):
+    # the page showed "families" as blocks; the term was then dropped, so the page
+    # drawn now shows the word: the transcript did not change, and the click is saved
+    (study / "privacy.yaml").write_text("always: [families]\n", encoding="utf-8")
+    app = create_app(ReviewData(Study.open(study), reviewer="ana"), token=TOKEN)
+    app.config["PORT"] = PORT
+    client = app.test_client()
+    client.get(f"/?token={TOKEN}", base_url=BASE)
+    page = client.get("/doc/north/kickoff", base_url=BASE).text
+    assert "families" not in page
+    shown = page.split('data-seg="north/kickoff:t2"', 1)[1].split('data-sha="', 1)[1][:64]
+    (study / "privacy.yaml").write_text("always: []\n", encoding="utf-8")
+    assert "families" in client.get("/doc/north/kickoff", base_url=BASE).text
+    answer = post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
+                           "decision": "reject", "sha256": shown})
+    assert answer.status_code == 200, answer.text
+    (row,) = rows(study / "decisions.csv")
+    assert row["decision"] == "reject"
+    # the page never shows the transcript's own hash, which the masked text hides
+    raw = load_corpus(Study.open(study)).documents.set_index("doc_id")["sha256"]
+    assert raw["north/kickoff"] not in page

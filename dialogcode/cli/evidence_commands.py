@@ -137,8 +137,9 @@ def export_command(study, formats, output, every_source, quiet):
 @cli.command()
 @study_argument
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              callback=file_named(".html", what="an HTML report"),
-              help="HTML file to write, ending in .html (default: out/report.html).")
+              callback=file_named(".html", ".htm", what="an HTML report"),
+              help="HTML file to write, ending in .html or .htm (default: "
+                   "out/report.html).")
 @quiet_option
 def report(study, output, quiet):
     """Write STUDY's report: one self-contained HTML file (charts inline, no network

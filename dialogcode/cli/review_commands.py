@@ -110,7 +110,8 @@ def review_import(sheet, study, reviewer):
     table = read_sheet(sheet, opened.config.limits, book.codes)
     new = sheet_decisions(table, sheet, corpus.segments, corpus.documents, reviewer,
                           book.codes, proposed)
-    standing = cleared(table, sheet, in_force(load_decisions(opened), corpus.documents))
+    standing = cleared(table, sheet, in_force(load_decisions(opened), corpus.documents),
+                       reviewer)
     merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")

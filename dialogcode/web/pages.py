@@ -9,6 +9,9 @@ decisions.csv is read on every page.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import threading
 import zlib
 from dataclasses import dataclass, field
@@ -72,6 +75,7 @@ class ReviewData:
         self.study, self.reviewer, self.queue_size = study, reviewer, queue_size
         self._lock = threading.Lock()
         self._tables: Tables | None = None
+        self._key = secrets.token_bytes(32)     # this server's, for text_stamp
 
     def _stamp(self) -> tuple:
         # a table is a file or (Dask engine) a dataset folder, which a re-run replaces
@@ -82,6 +86,15 @@ class ReviewData:
                   self.study.root / PRIVACY_TERMS, self.study.root / PRIVACY_DECISIONS]
         return tuple((str(p), p.stat().st_ino, p.stat().st_mtime_ns) if p.exists()
                      else None for p in paths)
+
+    def text_stamp(self, tables: Tables, doc_id: str) -> str:
+        """What a page carries for the text of document ``doc_id`` (``data-sha``) and
+        sends back with a click: a digest of the transcript's own hash under this
+        server's key. It changes when the transcript does, but not when a privacy
+        decision changes what the page masks (as the masked text's hash would), and it
+        never shows the transcript's hash, which the masked page hides."""
+        raw = tables.raw.documents.set_index("doc_id")["sha256"].get(doc_id, "")
+        return hmac.new(self._key, str(raw).encode(), hashlib.sha256).hexdigest()
 
     def tables(self) -> Tables:
         """The tables, read again when one of their files changed."""
@@ -220,7 +233,7 @@ class ReviewData:
                   zip(added["start"], added["end"], added["code_id"]) if a and b]
         rejected = {e["code_id"] for e in entries if e["decision"] == "reject"}
         return {"seg_id": seg_id, "ordinal": seg["ordinal"], "speaker": _text(seg["speaker"]),
-                "sha256": tables.documents.set_index("doc_id").at[seg["doc_id"], "sha256"],
+                "sha256": self.text_stamp(tables, seg["doc_id"]),
                 "kind": seg["kind"], "codable": bool(seg["codable"]),
                 "pieces": _pieces(text, spans, book, rejected),
                 "chips": entries if chips else [], "position": position, "context": False}
@@ -239,8 +252,8 @@ class ReviewData:
                note: str | None = None, start: int | None = None,
                end: int | None = None) -> dict:
         """Record a decision from the browser in decisions.csv (and its history), as
-        `review import` does, under the study's lock. ``sha256`` is the hash of the
-        segment's document as the page showed it. ``decision`` None changes only the
+        `review import` does, under the study's lock. ``sha256`` is the page's
+        :meth:`text_stamp` of the segment's document. ``decision`` None changes only the
         note and keeps the decision as it now stands (another tab may have changed it
         since this page was drawn). ``start``/``end`` (offsets in the segment's text)
         mark a span for a code nobody proposed. Raises ArgumentError for a page drawn
@@ -248,9 +261,9 @@ class ReviewData:
         other than accept or reject, a note on an undecided code, or a span outside the
         segment; LockedError when another command holds the study."""
         tables = self.tables()
-        hashes = tables.documents.set_index("doc_id")["sha256"]
         doc_id = doc_ids_of(pd.Series([seg_id])).iloc[0]
-        if doc_id in hashes.index and hashes[doc_id] != sha256:
+        if (doc_id in set(tables.raw.documents["doc_id"])
+                and not hmac.compare_digest(self.text_stamp(tables, doc_id), sha256)):
             # seg_ids follow the turns' positions: after an edit and a new run, the
             # page's seg_id may name another turn than the one it shows
             raise ArgumentError(f"this page shows an earlier text of {doc_id}: the "
