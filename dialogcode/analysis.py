@@ -165,10 +165,9 @@ def check_current(study: Study, codings: pd.DataFrame, book: Codebook, corpus: C
     was taken out since `dialogcode code`)."""
     stale = bool(set(codings["codebook_version"].dropna()) - set(book.versions.values()))
     if table_path(study.out, "codebook").exists():  # its codes, those coding nothing too
-        coded_with = read_table(study.out, "codebook", hint="dialogcode code",
-                                columns=["code_id", "codebook_version"])
-        stale = stale or (set(coded_with.itertuples(index=False, name=None))
-                          != {(code_id, book.version_of(code_id)) for code_id in book.codes})
+        coded_with = read_table(study.out, "codebook", hint="dialogcode code")
+        made = set(zip(coded_with.get("code_id", ()), coded_with.get("codebook_version", ())))
+        stale = stale or made != {(code_id, book.version_of(code_id)) for code_id in book.codes}
     if stale:
         raise DialogcodeError("the codings were made with another version of the codebooks, "
                               "or before one was added or taken out; run `dialogcode code` "
