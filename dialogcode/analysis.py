@@ -160,12 +160,19 @@ def moved_codings(codings: pd.DataFrame, segments: pd.DataFrame) -> dict[str, in
 def check_current(study: Study, codings: pd.DataFrame, book: Codebook, corpus: Corpus
                   ) -> None:
     """Raise DialogcodeError, naming the codings table, when ``codings`` were made with
-    another version of ``book`` or no longer fit the documents of ``corpus`` (a
-    transcript changed or was taken out since `dialogcode code`)."""
-    stale = set(codings["codebook_version"].dropna()) - set(book.versions.values())
+    other codebooks than ``book`` (another version of one, or one added or taken out:
+    the codebook table `dialogcode code` wrote with them, when there is one, says which
+    it coded with) or no longer fit the documents of ``corpus`` (a transcript changed or
+    was taken out since `dialogcode code`)."""
+    stale = bool(set(codings["codebook_version"].dropna()) - set(book.versions.values()))
+    if table_path(study.out, "codebook").exists():  # its codes, those coding nothing too
+        coded_with = read_table(study.out, "codebook", hint="dialogcode code")
+        made = set(zip(coded_with.get("code_id", ()), coded_with.get("codebook_version", ())))
+        stale = stale or made != {(code_id, book.version_of(code_id)) for code_id in book.codes}
     if stale:
-        raise DialogcodeError("the codings were made with another version of the codebooks; "
-                              "run `dialogcode code` (or `dialogcode run`) first",
+        raise DialogcodeError("the codings were made with another version of the codebooks, "
+                              "or before one was added or taken out; run `dialogcode code` "
+                              "(or `dialogcode run`) first",
                               file=table_path(study.out, "codings"))
     moved = moved_codings(codings, corpus.segments)
     if moved:

@@ -2,8 +2,8 @@
 embedding, and class-based TF-IDF terms that label a group of segments.
 
 A segment's *terms* are the lemmas of its content words, lower-cased, leaving out stop
-words, numbers, punctuation, anything in square brackets or curly braces
-(placeholders such as ``[NAME]``, marks such as ``{vocalsound}``), the fillers of
+words, numbers, punctuation, transcription marks in brackets (see :func:`mark_end`:
+placeholders such as ``[NAME]``, marks such as ``{vocalsound}``), the fillers of
 :data:`FILLERS` and the talk words of :data:`DIALOGUE_WORDS`; plus the bigrams of two
 such lemmas that stand next to each other in the text, so every term can be matched
 back with a lemma ``PhraseMatcher``. Tokens come from the coding cache
@@ -40,7 +40,8 @@ DIALOGUE_WORDS = ("know", "think", "want", "come", "talk", "tell", "let", "ask",
 DIMENSIONS = 100        # TruncatedSVD components (fewer for small data)
 # what transcribers write inside these is never read for terms: [inaudible], [NAME],
 # {vocalsound}, {disfmarker} (the AMI and ICSI meeting corpora)
-MARK_BRACKETS = ("[", "]", "{", "}")
+MARK_CLOSERS = {"[": "]", "{": "}"}
+CURLY_MARK_WORDS = 3    # a longer text in curly braces is read: a quote, not a mark
 
 
 @dataclass
@@ -82,20 +83,22 @@ class _TermReader:
         arrays = doc.to_array([LOWER, LEMMA])
         lowers = [self.strings[h] for h in arrays[:, 0].tolist()]
         unigrams: list[tuple[int, str]] = []
-        skip, bracket = 0, False
+        skip, inside = 0, -1
         for i, (lower, (lower_hash, lemma_hash)) in enumerate(zip(lowers, arrays.tolist())):
             if skip:
                 skip -= 1
                 continue
-            if lower in MARK_BRACKETS:
-                bracket = lower in "[{"
+            if i <= inside:
+                continue
+            if lower in MARK_CLOSERS:
+                inside = mark_end(lowers, i)
                 continue
             phrase = next((p for p in self.phrases.get(lower, ())
                            if lowers[i:i + len(p)] == p), None)
             if phrase:
                 skip = len(phrase) - 1
                 continue
-            lemma = None if bracket else self._lemma(lower_hash, lemma_hash)
+            lemma = self._lemma(lower_hash, lemma_hash)
             if lemma:
                 unigrams.append((i, lemma))
                 surfaces[lemma][lower] += 1
@@ -106,6 +109,19 @@ class _TermReader:
                 terms.append(bigram)
                 surfaces[bigram][f"{lowers[i]} {lowers[j]}"] += 1
         return terms, [i for i, _ in unigrams]
+
+
+def mark_end(lowers: list[str], i: int) -> int:
+    """Where the transcription mark opened by the bracket at ``lowers[i]`` ends (the
+    index of its closing bracket): a square bracket closed later in the segment, or a
+    curly brace closed after at most :data:`CURLY_MARK_WORDS` tokens; -1 when the
+    bracket opens no mark, so an unclosed one does not hide the rest of the segment."""
+    closer = MARK_CLOSERS[lowers[i]]
+    try:
+        end = lowers.index(closer, i + 1)
+    except ValueError:
+        return -1
+    return end if closer == "]" or end - i - 1 <= CURLY_MARK_WORDS else -1
 
 
 def code_terms(code, nlp) -> set[str]:

@@ -33,9 +33,10 @@ def term_codebook(term: str, *, lemma: bool = False) -> Codebook:
 
 def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
          code_ids: list[str] | None = None, width: int = 60, model: str = "blank",
-         cache_dir=None) -> pd.DataFrame:
+         cache_dir=None, every_segment: bool = False) -> pd.DataFrame:
     """Every match of ``book``'s codes (or only ``code_ids`` and their sub-codes) in the
-    segments `dialogcode code` codes (``codable``: not preambles and headings), with
+    segments `dialogcode code` codes (``codable``: not preambles and headings), or with
+    ``every_segment`` in all of them (a word looked up with :func:`term_codebook`), with
     ``width`` characters of context on each side (line breaks shown as spaces). Raises
     DialogcodeError naming any of ``code_ids`` that is not a code of ``book``."""
     unknown = [c for c in code_ids or () if c not in book.codes]
@@ -51,7 +52,7 @@ def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
     rows = []
     for group, docs in segment_docs(segments, documents, nlp, DocCache(cache_dir, model)):
         for seg, doc in zip(group.itertuples(), docs):
-            if not seg.codable:
+            if not (every_segment or seg.codable):
                 continue
             for hit in compiled.match(doc):
                 if wanted is not None and hit.code_id not in wanted:

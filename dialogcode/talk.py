@@ -11,8 +11,9 @@ leaves such segments out (and counts them); labels and quotes never come from th
 documents write capitalised in the middle of a sentence most of the time (people's
 and places' names as transcribed). Nor do *marks*: words written inside a short
 parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
-"(applause)", "(clears throat)"); square brackets and curly braces
-(``[inaudible]``, ``{vocalsound}``) are never read for terms.
+"(applause)", "(clears throat)"); square brackets and short curly braces
+(``[inaudible]``, ``{vocalsound}``: :func:`dialogcode.features.mark_end`) are never
+read for terms.
 
 *Common English* words lead a label only when no more specific term scores near them:
 :func:`specificity` weighs a term by how rare its words are in general English, from

@@ -365,12 +365,36 @@ def test_cluster_and_suggest_refuse_codings_of_an_earlier_codebook(evidence_stud
                                              "terms: [rent, evicted, landlord]"))
     result = run(command, evidence_study, "-q")
     assert result.exit_code == 1, result.output
-    assert ("the codings were made with another version of the codebooks; run `dialogcode "
-            "code` (or `dialogcode run`) first") in result.output
+    assert ("the codings were made with another version of the codebooks, or before one "
+            "was added or taken out; run `dialogcode code` (or `dialogcode run`) "
+            "first") in result.output
     assert str(evidence_study / "out" / "codings") in result.output
     assert run("code", evidence_study, "-q").exit_code == 0
     assert run(command, evidence_study, "-q", *(["--scope", "all", "--k", "2"]
                                                 if command == "cluster" else [])).exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["cluster", "suggest"])
+def test_cluster_and_suggest_refuse_codings_made_before_a_codebook_was_added(
+        evidence_study, command):
+    # only the versions the codings carry were compared: a codebook added to the study
+    # since `dialogcode code` (no coding of it yet) passed, and its codes' talk was
+    # clustered as residual and its codes skipped as never coded, without a word
+    options = ["--scope", "all", "--k", "2", "--force"] if command == "cluster" else []
+    book = evidence_study / "codebook.yaml"
+    book.write_text("# a comment changes no coding\n" + book.read_text())
+    assert run(command, evidence_study, "-q", *options).exit_code == 0   # not for a comment
+    (evidence_study / "extra.yaml").write_text(
+        "codebook: extra\ntitle: Extra\ncodes:\n  - id: help\n    label: Help\n"
+        "    patterns: {terms: [neighbours, helped]}\n", encoding="utf-8")
+    config = evidence_study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("[codebook.yaml]",
+                                                 "[codebook.yaml, extra.yaml]"))
+    result = run(command, evidence_study, "-q", *options)
+    assert result.exit_code == 1, result.output
+    assert "or before one was added or taken out" in result.output
+    assert run("code", evidence_study, "-q").exit_code == 0
+    assert run(command, evidence_study, "-q", *options).exit_code == 0
 
 
 def test_suggest_command_writes_the_review_file(evidence_study):

@@ -325,6 +325,24 @@ def test_curly_brace_marks_of_meeting_transcripts_are_never_read():
     assert left_out.get("d:t41") in ("procedural", "no content words")
 
 
+def test_an_unclosed_bracket_or_a_quote_in_curly_braces_is_read():
+    # every word after a "{" or "[" that was never closed, and every word of a sentence
+    # written in curly braces, was dropped from the segment's terms without a word
+    segments, documents = corpus({"d": [
+        ("A", "{vocalsound} The landlord raised the rent {disfmarker} again."),
+        ("B", "We pay {the rent late and the landlord sends eviction notices."),
+        ("C", "She wrote {tenants organise the building} on the board."),
+        ("D", "The budget [inaudible 00:01:02 and the levy went up."),
+        ("E", "Dear {Name}, the [NAME] levy is {pause} due."),
+    ]})
+    terms = segment_terms(segments, documents).terms
+    assert not {"vocalsound", "disfmarker"} & set(terms["d:t1"]) and "landlord" in terms["d:t1"]
+    assert {"landlord", "eviction"} <= set(terms["d:t2"])
+    assert {"tenant", "organise"} <= set(terms["d:t3"])
+    assert {"budget", "levy"} <= set(terms["d:t4"])
+    assert terms["d:t5"] == ["dear", "levy"]
+
+
 def test_a_first_name_written_in_lower_case_is_a_name_but_a_word_that_is_one_is_not():
     # meeting transcripts write "eva" in lower case (ICSI); "grace" and "mark" are words
     turns = [("P1", "we asked eva about the grace period and the budget mark"),

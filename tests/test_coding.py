@@ -234,10 +234,11 @@ def test_kwic_in_a_notebook_refuses_a_code_id_that_is_not_in_the_codebook(study)
         kwic(corpus.segments, corpus.documents, book, code_ids=["housing.insecurty"])
 
 
-def test_kwic_lists_only_what_code_would_code_not_the_preamble(tmp_path):
+def test_kwic_lists_a_codes_matches_where_code_codes_and_a_words_everywhere(tmp_path):
     # a preamble is never coded; kwic listed its matches among a code's, so its count
     # was not the code's ("N matches" for 44 lines of the sample study's preambles that
-    # no coding holds)
+    # no coding holds); a word looked up is shown wherever it is written (the preamble's
+    # were hidden from it too)
     root = make_study(tmp_path / "s", {"talk.txt": "Notes on rent and eviction, synthetic.\n\n"
                                                    "P1: The rent went up again.\n\n"
                                                    "P2: They were evicted in May.\n",
@@ -248,7 +249,8 @@ def test_kwic_lists_only_what_code_would_code_not_the_preamble(tmp_path):
     assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
     result = runner.invoke(cli, ["kwic", "rent", str(root), "--codebook", str(SMALL)])
     assert result.exit_code == 0, result.output
-    assert "2 matches in 2 segments" in result.output and "talk:t2" in result.output
+    assert "3 matches in 3 segments" in result.output
+    assert "talk:t1" in result.output and "talk:t2" in result.output
     notes = next(line for line in result.output.splitlines() if "notes:" in line)
     assert notes.split()[:2] == ["Fresno", "-"]      # a section has no speaker; was "nan"
     assert runner.invoke(cli, ["code", str(root), "-q", "--codebook", str(SMALL)]).exit_code == 0

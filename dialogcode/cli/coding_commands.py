@@ -116,7 +116,8 @@ def code(study, codebooks, model, jobs, scheduler, quiet):
 def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     """Keyword in context: show what TERM_OR_CODE matches in STUDY, with site and
     speaker. A code id (e.g. risk.housing_insecurity) shows that code's matches and its
-    sub-codes'; anything else is matched as a phrase, except a dotted id under one of
+    sub-codes' in the segments `code` codes; anything else is matched as a phrase in
+    every segment, preambles and headings included, except a dotted id under one of
     the codebook's codes that is not a code (a misspelt id: refused, naming the closest
     ids)."""
     from ..ingest import load_corpus
@@ -147,7 +148,7 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     corpus = load_corpus(opened)
     table = kwic_table(corpus.segments, corpus.documents, book, code_ids=code_ids,
                        width=width, model=model or opened.config.model,
-                       cache_dir=opened.out / "cache")
+                       cache_dir=opened.out / "cache", every_segment=code_ids is None)
     table = mask_kwic(opened, table, corpus.segments, corpus.documents, width)
     shown = table if not limit else table.head(limit)
     for row in shown.itertuples():
