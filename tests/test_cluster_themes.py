@@ -217,9 +217,9 @@ def test_labels_have_no_fillers_or_names_keep_hyphens_and_one_term_per_lemma():
     assert hyphenated("care", ["care for seniors", "long-term care"]) == "care"
 
 
-def test_a_common_english_word_leads_a_label_only_when_nothing_specific_scores_near():
-    # "real", "happens", "year" in every turn of one theme used to lead its label
-    # ("real / happens / year") over the eviction talk in two turns of three
+def eviction_and_zoning():
+    """40 turns: eviction talk in common words ("real", "happens", "year") and a zoning
+    vote, two themes a k=2 clustering tells apart."""
     rng = random.Random(2)
     turns = []
     for i in range(40):
@@ -230,7 +230,13 @@ def test_a_common_english_word_leads_a_label_only_when_nothing_specific_scores_n
         else:
             turns.append(("P2", f"The {rng.choice(['zoning', 'ordinance'])} vote on "
                                 f"the {rng.choice(['setback', 'variance'])} was close."))
-    segments, documents = corpus({"d": turns})
+    return corpus({"d": turns})
+
+
+def test_a_common_english_word_leads_a_label_only_when_nothing_specific_scores_near():
+    # "real", "happens", "year" in every turn of one theme used to lead its label
+    # ("real / happens / year") over the eviction talk in two turns of three
+    segments, documents = eviction_and_zoning()
     result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
                               k=2, context=0)
     first = result.assignments.set_index("seg_id").at["d:t1", "cluster_id"]
@@ -242,22 +248,11 @@ def test_a_common_english_word_leads_a_label_only_when_nothing_specific_scores_n
         .tolist() == [0.44, 0.26, 1.0, 1.0, 1.0]
 
 
-
 def test_a_new_code_in_the_patch_has_the_terms_and_label_of_its_cluster():
     # the patch ranked a new code's terms by c-TF-IDF alone, so 11 of the sample study's
     # 12 new codes were named otherwise than their clusters ("funders / grant / women"
     # became theme.women "Women / work / home"; "survivors / heat / real" theme.real)
-    rng = random.Random(2)
-    turns = []
-    for i in range(40):
-        if i < 20:
-            specific = rng.sample(["eviction", "landlord", "tenants"], 2)
-            turns.append(("P1", f"It is real, it happens every year, the {specific[0]} "
-                                f"and the {specific[1]}."))
-        else:
-            turns.append(("P2", f"The {rng.choice(['zoning', 'ordinance'])} vote on "
-                                f"the {rng.choice(['setback', 'variance'])} was close."))
-    segments, documents = corpus({"d": turns})
+    segments, documents = eviction_and_zoning()
     result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
                               k=2, context=0)
     patch = codebook_patch(result, segments, documents,

@@ -394,6 +394,15 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     assert box in page and 'class="flag">These' not in page
 
 
+def unrecorded_model(study):
+    """Make the study's model codings look like an earlier dialogcode's, which wrote
+    rule_id `model` without naming the model that made them."""
+    path = study / "out" / "codings.parquet"
+    codings = pd.read_parquet(path)
+    codings.loc[codings["source"] == "model", "rule_id"] = "model"
+    codings.to_parquet(path, index=False)
+
+
 def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models(study):
     # no reference coder and no `evaluate`: the box has no figures, but it must still
     # say when `learn` ran after `code`, so the codings are not out/model's
@@ -419,10 +428,7 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
             "decisions, or with other learn settings: run\n<code>dialogcode code</code>."
             ) in page
     # codings of an earlier dialogcode (rule_id `model`) cannot be matched either
-    path = study / "out" / "codings.parquet"
-    codings = pd.read_parquet(path)
-    codings.loc[codings["source"] == "model", "rule_id"] = "model"
-    codings.to_parquet(path, index=False)
+    unrecorded_model(study)
     assert invoke("report", study, "-q").exit_code == 0
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert ("These codings were made before dialogcode recorded which learned model made "
@@ -927,10 +933,7 @@ def test_codings_from_before_the_model_was_recorded_ask_for_code(study):
     # known, so the box cannot say the figures are theirs; `code` records it
     assert invoke("run", study, "-q").exit_code == 0
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
-    path = study / "out" / "codings.parquet"
-    codings = pd.read_parquet(path)
-    codings.loc[codings["source"] == "model", "rule_id"] = "model"
-    codings.to_parquet(path, index=False)
+    unrecorded_model(study)
     assert invoke("report", study, "-q").exit_code == 0
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert ("These codings were made before dialogcode recorded which learned model made "
