@@ -162,13 +162,23 @@ def check_current(study: Study, codings: pd.DataFrame, book: Codebook, corpus: C
     """Raise DialogcodeError, naming the codings table, when ``codings`` were made with
     other codebooks than ``book`` (another version of one, or one added or taken out:
     the codebook table `dialogcode code` wrote with them, when there is one, says which
-    it coded with) or no longer fit the documents of ``corpus`` (a transcript changed or
+    it coded with; ``book`` only some of those, as `--codebook` can give, is named as
+    such) or no longer fit the documents of ``corpus`` (a transcript changed or
     was taken out since `dialogcode code`)."""
     stale = bool(set(codings["codebook_version"].dropna()) - set(book.versions.values()))
     if table_path(study.out, "codebook").exists():  # its codes, those coding nothing too
         coded_with = read_table(study.out, "codebook", hint="dialogcode code")
         made = set(zip(coded_with.get("code_id", ()), coded_with.get("codebook_version", ())))
-        stale = stale or made != {(code_id, book.version_of(code_id)) for code_id in book.codes}
+        given = {(code_id, book.version_of(code_id)) for code_id in book.codes}
+        stale = stale or made != given
+        if given < made:    # `--codebook` some of the codebooks `code` coded with
+            ids = sorted(set(coded_with.get("codebook", ())))
+            raise DialogcodeError(
+                f"the codings were made with other codebooks ({', '.join(ids)}) than the "
+                f"ones given ({', '.join(sorted(book.versions))}, by --codebook or the "
+                "study's `codebooks:`): give the ones they were made with, or run "
+                "`dialogcode code` (or `dialogcode run`) with these first",
+                file=table_path(study.out, "codings"))
     if stale:
         raise DialogcodeError("the codings were made with another version of the codebooks, "
                               "or before one was added or taken out; run `dialogcode code` "

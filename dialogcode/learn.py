@@ -41,11 +41,12 @@ from .features import _TermReader
 from .nlp import load_pipeline, matching_components
 from .patterns import CompiledCodebook
 from .semantic import WORDLLAMA_DIM, spacy_vectors, wordllama_vectors
+from .stamps import pipeline_stamp
 from .store import replacing
 from .training import TrainingData
 
 MODEL_FOLDER = "model"
-FORMAT = 3      # 3: no document context (format 2 had it)
+FORMAT = 4      # 4: the pipeline's stamp; 3: no document context (format 2 had it)
 LSA_DIMENSIONS = 100
 INNER_FOLDS = 5
 STAT_COLUMNS = ["code_id", "positives", "negatives", "segments", "threshold", "cv_precision",
@@ -365,6 +366,7 @@ def load_models(folder: Path) -> CodeModels:
     codes, semantic, stats = meta.get("codes"), meta.get("semantic"), meta.get("stats", [])
     if not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)
             and semantic in get_args(Semantic) and isinstance(meta.get("model"), str)
+            and isinstance(meta.get("pipeline"), str)
             and isinstance(meta.get("documents", {}), dict)
             and isinstance(stats, list) and all(isinstance(row, dict) for row in stats)):
         raise unreadable("its codes, semantic features, pipeline, documents or statistics "
@@ -411,8 +413,10 @@ def _check_arrays(arrays: dict[str, np.ndarray], n_codes: int, semantic: str) ->
 
 def check_fits(models: CodeModels, book: Codebook, documents: pd.DataFrame, model: str,
                folder: Path, *, unit: str | None = None) -> None:
-    """Refuse a model made for another codebook version, pipeline or document text, or
-    (given the ``unit`` the study's segments are cut into now) for other segments."""
+    """Refuse a model made for another codebook version, pipeline (by its stamp, so the
+    same pipeline folder wherever the study now is fits) or document text, or (given the
+    ``unit`` the study's segments are cut into now) for other segments; a model that fits
+    reads the texts with ``model``."""
     meta = models.meta
     fix = "; run `dialogcode learn` again"
     if unit is not None and meta.get("unit", unit) != unit:
@@ -423,11 +427,12 @@ def check_fits(models: CodeModels, book: Codebook, documents: pd.DataFrame, mode
         raise ModelError(f"the model was trained with codebook version "
                          f"{meta.get('codebook_version')}, the codebooks are now version "
                          f"{book.version}{fix}", file=folder / "model.json")
-    if meta.get("model") != model:
-        raise ModelError(f"the model was trained with spaCy pipeline {meta.get('model')!r}, "
-                         f"the study now uses {model!r}{fix}", file=folder / "model.json")
+    if meta.get("pipeline") != (stamp := pipeline_stamp(model)):
+        raise ModelError(f"the model was trained with spaCy pipeline {meta.get('pipeline')!r}, "
+                         f"the study now uses {stamp!r}{fix}", file=folder / "model.json")
     hashes = documents.set_index("doc_id")["sha256"].to_dict()
     changed = sorted(d for d, h in meta.get("documents", {}).items() if hashes.get(d) != h)
     if changed:
         raise ModelError(f"{len(changed)} document(s) it learned from changed or are gone "
                          f"({', '.join(changed[:3])}){fix}", file=folder / "model.json")
+    models.featurizer.model = model     # the same pipeline, where the study now has it

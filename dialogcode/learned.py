@@ -23,6 +23,7 @@ from .ingest import Corpus, load_corpus
 from .learn import (MODEL_FOLDER, CodeModels, ModelError, TextFeatures, check_fits,
                     fit_models, load_models, read_texts, save_models)
 from .review import DECISIONS
+from .stamps import pipeline_stamp
 from .study import Study
 from .tables import substantive
 from .training import TrainingData, training_data
@@ -44,12 +45,13 @@ def trained_on(study: Study) -> str | None:
 
 def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str:
     """Which model training on ``data`` makes: a hash of the training set's digest, the
-    spaCy pipeline ``model`` and the ``learn:`` settings that shape the fit (features,
-    how thresholds are chosen, min_precision, min_positives). `learn` records it as
+    spaCy pipeline ``model`` (its stamp, the same wherever the study is) and the
+    ``learn:`` settings that shape the fit (features, how thresholds are chosen,
+    min_precision, min_positives). `learn` records it as
     ``training`` in model.json, `code` in each model coding's ``rule_id`` and `evaluate`
     in evaluation.json, so the report tells a model trained on other codings, or with
     other settings, from the one the figures describe."""
-    shaped = (data.digest(), model, settings.semantic, settings.threshold,
+    shaped = (data.digest(), pipeline_stamp(model), settings.semantic, settings.threshold,
               settings.min_precision, settings.min_positives)
     return hashlib.sha256(repr(shaped).encode()).hexdigest()[:16]
 
@@ -95,7 +97,7 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                           progress=progress, run=run)
     used = set(data.doc_ids[data.origin == "segment"])
     hashes = corpus.documents.set_index("doc_id")["sha256"]
-    models.meta = {"codebook_version": book.version,
+    models.meta = {"codebook_version": book.version, "pipeline": pipeline_stamp(model),
                    "training": model_digest(data, settings, model),
                    "unit": segment_unit(corpus.segments),
                    "items": len(data.item_ids), "segments": data.n_segments,

@@ -58,11 +58,12 @@ def toolkit(model: str = "blank") -> str:
 
 def pipeline_stamp(model: str) -> str:
     """Which spaCy pipeline ``model`` is, cheaply: an installed package's name and
-    version; a folder's (``model: /path/to/pipeline``) ``name`` and ``version`` from its
-    meta.json with a hash of the names and sizes of its files and the bytes of those up
-    to :data:`PIPELINE_BYTES` (weights trained again keep their size; large word vectors
-    are left at their size), so a pipeline saved again over the folder is another
-    pipeline; ``absent`` for neither. Looked for as spaCy loads them: the default
+    version; a folder's (``model: /path/to/pipeline``) own name, and ``name`` and
+    ``version`` from its meta.json with a hash of the names and sizes of its files and
+    the bytes of those up to :data:`PIPELINE_BYTES` (weights trained again keep their
+    size; large word vectors are left at their size), so a pipeline saved again over the
+    folder is another pipeline, and the same folder in a study moved or copied elsewhere
+    the same one; ``absent`` for neither. Looked for as spaCy loads them: the default
     pipeline and an installed package before a folder of that name."""
     if model == "blank":                # spacy.blank("en"): its version is spaCy's
         return model
@@ -84,7 +85,7 @@ def pipeline_stamp(model: str) -> str:
             named = f"{meta.get('name')} {meta.get('version')}"
         except (OSError, ValueError, AttributeError):
             named = "without a readable meta.json"
-        return f"{model} (folder: {named}, {digest.hexdigest()[:16]})"
+        return f"{folder.resolve().name} (folder: {named}, {digest.hexdigest()[:16]})"
     return f"{model} absent"
 
 

@@ -375,6 +375,26 @@ def test_cluster_and_suggest_refuse_codings_of_an_earlier_codebook(evidence_stud
 
 
 @pytest.mark.parametrize("command", ["cluster", "suggest"])
+def test_cluster_and_suggest_with_a_subset_of_the_codebooks_say_so(evidence_study, command):
+    # coded with every codebook, then `--codebook` one of them: refused, but the message
+    # spoke of another version of the codebooks, not of the codebooks given
+    (evidence_study / "extra.yaml").write_text(
+        "codebook: extra\ntitle: Extra\ncodes:\n  - id: garden\n    label: Garden\n"
+        "    patterns: {terms: [garden]}\n", encoding="utf-8")
+    config = evidence_study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("[codebook.yaml]",
+                                                 "[codebook.yaml, extra.yaml]"))
+    assert run("code", evidence_study, "-q").exit_code == 0
+    result = run(command, evidence_study, "-q", "--codebook", evidence_study / "codebook.yaml")
+    assert result.exit_code == 1, result.output
+    assert ("the codings were made with other codebooks (evidence, extra) than the ones "
+            "given (evidence, by --codebook or the study's `codebooks:`): give the ones "
+            "they were made with, or run `dialogcode code` (or `dialogcode run`) with these "
+            "first") in result.output
+    assert str(evidence_study / "out" / "codings") in result.output
+
+
+@pytest.mark.parametrize("command", ["cluster", "suggest"])
 def test_cluster_and_suggest_refuse_codings_made_before_a_codebook_was_added(
         evidence_study, command):
     # only the versions the codings carry were compared: a codebook added to the study

@@ -220,6 +220,18 @@ def test_kwic_refuses_a_misspelt_code_id_and_an_empty_term(study, term, message)
     assert result.exit_code == 0 and "0 matches in 0 segments" in result.output
 
 
+def test_kwic_finds_a_codebook_word_with_a_full_stop(tmp_path):
+    # "housing." (the prefix of housing.insecurity, then a full stop) was refused as a
+    # misspelt code id
+    root = make_study(tmp_path / "s", {"talk.txt": "P1: We talked about housing. Then rent.\n"},
+                      "file,site,event_type,date\ntalk.txt,Fresno,site_visit_dialogue,2019-06-05\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["kwic", "housing.", str(root), "--codebook", str(SMALL)])
+    assert result.exit_code == 0, result.output
+    assert "[housing.]" in result.output and "1 matches in 1 segments" in result.output
+
+
 
 
 def test_kwic_in_a_notebook_refuses_a_code_id_that_is_not_in_the_codebook(study):

@@ -219,6 +219,34 @@ FOREIGN_MODELS = {
 }
 
 
+def test_a_moved_study_keeps_its_model_of_a_pipeline_folder_until_the_folder_changes(
+        study, tmp_path):
+    # `model: pipeline` (a folder in the study) was recorded by its full path: after the
+    # study was moved, `code` refused its model as one of another pipeline
+    import spacy
+
+    def save(version):
+        nlp = spacy.blank("en")
+        nlp.meta.update(name="notes", version=version)
+        nlp.to_disk(moved / "pipeline" if moved.exists() else study / "pipeline")
+
+    moved = tmp_path / "moved"
+    save("1.0.0")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "model: pipeline\n", encoding="utf-8")
+    assert invoke("learn", study, "-q").exit_code == 0
+    shutil.move(study, moved)
+    result = invoke("code", moved, "-q")
+    assert result.exit_code == 0 and "not applied" not in result.stderr, result.stderr
+    codings = pd.read_parquet(moved / "out" / "codings.parquet")
+    assert set(codings.loc[codings["source"] == "model", "code_id"]) == {"risk.control"}
+    save("1.1.0")                       # another pipeline saved over the folder
+    result = invoke("code", moved, "-q")
+    assert result.exit_code == 0
+    assert "model was not applied" in result.stderr and "notes 1.1.0" in result.stderr
+    assert set(pd.read_parquet(moved / "out" / "codings.parquet")["source"]) == {"rule"}
+
+
 def test_a_foreign_model_is_refused_naming_the_file_at_fault(study):
     assert invoke("learn", study, "-q").exit_code == 0
     folder = study / "out" / "model"

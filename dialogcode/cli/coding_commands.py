@@ -119,7 +119,7 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
     sub-codes' in the segments `code` codes; anything else is matched as a phrase in
     every segment, preambles and headings included, except a dotted id under one of
     the codebook's codes that is not a code (a misspelt id: refused, naming the closest
-    ids)."""
+    ids; a word with only a full stop after it, as in "housing.", is a phrase)."""
     from ..ingest import load_corpus
     from ..kwic import kwic as kwic_table
     from ..kwic import term_codebook
@@ -138,10 +138,10 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
                                      "own patterns; --lemma is for a word or phrase",
                                      param_hint="'--lemma'")
         code_ids = [term_or_code]
-    elif "." in term_or_code and " " not in term_or_code and (
-            term_or_code.split(".")[0].lower() in {code.split(".")[0] for code in book.codes}):
+    elif (prefix := term_or_code.partition("."))[2] and " " not in term_or_code and (
+            prefix[0].lower() in {code.split(".")[0] for code in book.codes}):
         # shaped like an id of the codebook (risk.hosing, Risk.housing: ids are lower
-        # case): a typo, not a phrase to find
+        # case): a typo, not a phrase to find; "risk." is a word and a full stop
         check_codes([term_or_code], set(book.codes), "TERM_OR_CODE")
     else:
         book = term_codebook(term_or_code, lemma=lemma)
