@@ -342,6 +342,12 @@ def test_evaluate_cross_validates_by_document_and_the_report_opens_with_it(study
     assert "coding of 50 segments in 5 documents" in page
 
 
+def report_page(study):
+    """The study's report as `dialogcode report` writes it now."""
+    assert invoke("report", study, "-q").exit_code == 0
+    return (study / "out" / "report.html").read_text(encoding="utf-8")
+
+
 def test_the_report_trusts_the_rules_alone_when_no_model_coded_the_study(study):
     assert invoke("run", study, "-q").exit_code == 0       # learns and codes
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
@@ -355,8 +361,7 @@ def test_the_report_trusts_the_rules_alone_when_no_model_coded_the_study(study):
     # the model taken away: the codings are the rules' alone, and so must the figures be
     shutil.rmtree(study / "out" / "model")
     assert invoke("code", study, "-q").exit_code == 0
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert f"(recall {rules:.2f}" in page and f"(recall {both:.2f}" not in page
     assert "No learned model coded these segments" in page
     per_code = table[table["method"] == "rules"].set_index("code_id")
@@ -379,8 +384,7 @@ def test_the_report_flags_figures_made_before_the_model_was_trained_again(study)
         "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
     assert invoke("learn", study, "-q").exit_code == 0
     assert invoke("code", study, "-q").exit_code == 0
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert flag in page
     # the command it asks for is one that runs (evaluate needs its --reference)
     assert "run\n<code>dialogcode evaluate --reference ana</code>." in page
@@ -402,8 +406,7 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
         "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
     # learn without code: the codings are the earlier model's, which the figures are of
     assert invoke("learn", study, "-q").exit_code == 0
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one in "
             "out/model, which was trained since on changed coder files or review "
             "decisions, or with other learn settings; the figures are of the earlier one: run\n<code>dialogcode "
@@ -411,14 +414,12 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     # then evaluate, still without code: the figures are of the new model, the codings
     # still of the earlier one (this showed no flag when the box compared with out/model)
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one these "
             "figures describe, which was trained since on changed coder files or review "
             "decisions, or with other learn settings: run\n<code>dialogcode code</code>.") in page
     assert invoke("code", study, "-q").exit_code == 0
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert box in page and 'class="flag">These' not in page
 
 
@@ -442,23 +443,20 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     assert "has not been checked against a person" in page and 'class="flag">These' not in page
     # learning again from the same codings makes the same model: nothing to flag
     assert invoke("learn", study, "-q").exit_code == 0
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert 'class="flag">These' not in page
     (study / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256\n"
         "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
     assert invoke("learn", study, "-q").exit_code == 0
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one in "
             "out/model, which was trained since on changed coder files or review "
             "decisions, or with other learn settings: run\n<code>dialogcode code</code>."
             ) in page
     # codings of an earlier dialogcode (rule_id `model`) cannot be matched either
     unrecorded_model(study)
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert ("These codings were made before dialogcode recorded which learned model made "
             "them, so they may not be those of the model in out/model: run\n<code>"
             "dialogcode code</code>.") in page
@@ -926,8 +924,7 @@ def test_the_report_flags_figures_of_a_model_learned_with_other_settings(study):
     assert invoke("code", study, "-q").exit_code == 0
     codings = pd.read_parquet(study / "out" / "codings.parquet")
     assert (codings["source"] == "model").any()
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert ("These figures were made before the learned model was trained again on "
             "changed coder files or review decisions, or with other learn settings: "
             "run\n<code>dialogcode evaluate --reference ana</code>.") in page
@@ -945,8 +942,7 @@ def test_figures_newer_than_the_model_ask_for_learn_and_code_not_evaluate(study)
     coder = study / "codings" / "ana.csv"
     coder.write_text("".join(coder.read_text().splitlines(keepends=True)[:-3]))
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert ("These figures are of a model trained on the coder files, review decisions and "
             "learn settings as they are now, and the codings were made by an earlier one: "
             "run\n<code>dialogcode learn</code>, then <code>dialogcode code</code>.") in page
@@ -962,8 +958,7 @@ def test_codings_from_before_the_model_was_recorded_ask_for_code(study):
     assert invoke("run", study, "-q").exit_code == 0
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     unrecorded_model(study)
-    assert invoke("report", study, "-q").exit_code == 0
-    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    page = report_page(study)
     assert ("These codings were made before dialogcode recorded which learned model made "
             "them, so these figures cannot be matched to them: run\n<code>dialogcode "
             "code</code>.") in page

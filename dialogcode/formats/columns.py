@@ -147,22 +147,31 @@ def whole(value) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
+def _time_cells(turns: list[tuple[object, object, str]]) -> list[object]:
+    """The start and end cells of ``turns`` that hold something."""
+    return [value for start, end, _ in turns for value in (start, end)
+            if value is not None and str(value).strip()]
+
+
+def _median_rate(turns: list[tuple[object, object, str]], parse) -> float | None:
+    """The median words a second of ``turns`` whose start and end, read by ``parse``,
+    are both there and in order; None unless more than half of them are."""
+    rates = [len(text.split()) / (parse(end) - parse(start)) for start, end, text in turns
+             if parse(start) is not None and parse(end) is not None
+             and parse(end) > parse(start)]
+    return median(rates) if len(rates) * 2 > len(turns) else None
+
+
 def milliseconds_evidence(turns: list[tuple[object, object, str]]) -> str | None:
     """Why the plain ``start``/``end`` times of ``turns`` (start, end, text) must be
     milliseconds, or None: every time is a whole number, more than half the turns have
     both, and the median speaking rate over those is absurd read as seconds (below 0.05 words a second, 20
     seconds a word) but ordinary read as milliseconds (0.5 to 6 words a second)."""
-    cells = [value for start, end, _ in turns for value in (start, end)
-             if value is not None and str(value).strip()]
+    cells = _time_cells(turns)
     if not cells or any(whole(value) is None for value in cells):
         return None
-    rates = [len(text.split()) / (whole(end) - whole(start)) for start, end, text in turns
-             if whole(start) is not None and whole(end) is not None
-             and whole(end) > whole(start)]
-    if len(rates) * 2 <= len(turns):
-        return None
-    rate = median(rates)
-    if not (rate < 0.05 and 0.5 <= rate * 1000 <= 6):
+    rate = _median_rate(turns, whole)
+    if rate is None or not (rate < 0.05 and 0.5 <= rate * 1000 <= 6):
         return None
     return (f"start/end times read as milliseconds: all are whole numbers, and as seconds "
             f"the median turn would be spoken at {rate:.3f} words a second ({rate * 1000:.1f} "
@@ -176,18 +185,11 @@ def day_fraction_evidence(turns: list[tuple[object, object, str]]) -> str | None
     00:01:15), or None: every time is a number from 0 to 1, more than half the turns
     have both, and the median speaking rate over those is absurd read as seconds (over
     50 words a second) but ordinary read as days (0.5 to 6 words a second)."""
-    cells = [value for start, end, _ in turns for value in (start, end)
-             if value is not None and str(value).strip()]
-    numbers = [_number(value) for value in cells]
-    if not cells or any(n is None or not 0 <= n < 1 for n in numbers) or not any(numbers):
+    numbers = [_number(value) for value in _time_cells(turns)]
+    if not numbers or any(n is None or not 0 <= n < 1 for n in numbers) or not any(numbers):
         return None
-    rates = [len(text.split()) / (_number(end) - _number(start)) for start, end, text in turns
-             if _number(start) is not None and _number(end) is not None
-             and _number(end) > _number(start)]
-    if len(rates) * 2 <= len(turns):
-        return None
-    rate = median(rates)
-    if not (rate > 50 and 0.5 <= rate / DAY <= 6):
+    rate = _median_rate(turns, _number)
+    if rate is None or not (rate > 50 and 0.5 <= rate / DAY <= 6):
         return None
     return (f"start/end times read as fractions of a day (a spreadsheet's times without "
             f"their time format: 0.000868 is 00:01:15): all are numbers below 1, and as "
