@@ -158,6 +158,29 @@ def test_a_code_checked_on_a_handful_of_segments_gets_no_model(study):
     assert "0 of 2 codes reach precision" in result.output
 
 
+def test_a_coder_of_one_document_is_told_to_code_another_not_that_nothing_was_coded(study):
+    # A newcomer coding 30 turns of one long hearing was told "no human-coded segments
+    # to check it on" for every code, with 30 coded segments in the file.
+    long = "".join(_turns(doc) for doc in range(3))
+    (study / "transcripts" / "hearing.txt").write_text(long, encoding="utf-8")
+    with (study / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("hearing.txt,North,hearing,2019-09-10\n")
+    assert invoke("ingest", study, "-q").exit_code == 0
+    segments = load_corpus(Study.open(study)).segments
+    hearing = segments[segments["doc_id"] == "hearing"]
+    assert len(hearing) == 30
+    coded = [(seg, "risk.control" if text in CONTROL else None)
+             for seg, text in zip(hearing["seg_id"], hearing["text"])]
+    pd.DataFrame(coded, columns=["seg_id", "code_id"]).to_csv(
+        study / "codings" / "ana.csv", index=False)
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    control = next(line for line in result.output.splitlines() if "risk.control " in line)
+    assert control.endswith("its human-coded segments are all in 1 document; cross-validation "
+                            "by document needs coded segments in 2 or more: code some in "
+                            "another document")
+
+
 def test_threshold_f1_gives_every_code_one_cut_chosen_by_cross_validation(study):
     config = study / "dialogcode.yaml"
     config.write_text(config.read_text().replace("folds: 3}", "folds: 3, threshold: f1}"))
