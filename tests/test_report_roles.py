@@ -231,3 +231,19 @@ def test_a_quote_without_a_speaker_is_credited_to_no_one(tmp_path):
     # the code's quote, its parent's and the lesson's
     assert page.count("no speaker, Site visit notes, North, 2019-03-01") == 3
     assert "notes, Site visit notes" not in page
+
+
+def test_a_quote_of_an_undated_document_names_its_source_without_a_dangling_comma(tmp_path):
+    # Meetings without dates (a manifest with no date column): the report credited each
+    # quote as "P1, Coaching call, North, " and a lesson quote the same way.
+    root = make_study(tmp_path / "s", {"call.txt": TURNS},
+                      "file,site,event_type\ncall.txt,North,coaching_call\n")
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: Undated\ncodebooks: [codebook.yaml]\n",
+                                          encoding="utf-8")
+    (root / "lessons.yaml").write_text(
+        "lessons:\n  - id: rent\n    statement: Rent drove people out.\n    evidence:\n"
+        "      - codes: [risk.housing]\n", encoding="utf-8")
+    page = " ".join(render_study_report(_evidence(Study.open(root)), "T").split())
+    assert page.count("Maria, Coaching call, North · <code>call</code>") == 3
+    assert "North, ·" not in page
