@@ -110,11 +110,10 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     lessons = tables.get("lessons")
     lesson_quotes = tables.get("lesson_quotes")
     cooccurrence = tables["cooccurrence"]
-    drawings = {
-        "site": lambda: code_heatmap(tables["code_by_site"], "site"),
-        "phase_lines": lambda: phase_lines(by_phase),
-        "phase": lambda: code_heatmap(by_phase, "phase"),
-    }
+    drawings = {"site": lambda: code_heatmap(tables["code_by_site"], "site")}
+    if overview["unphased"] < len(documents):    # no phase at all: no chart to draw
+        drawings["phase_lines"] = lambda: phase_lines(by_phase)
+        drawings["phase"] = lambda: code_heatmap(by_phase, "phase")
     if len(cooccurrence):
         drawings["cooccurrence"] = lambda: cooccurrence_heatmap(
             cooccurrence, COOCCURRENCE_CODES, labels=labels)
