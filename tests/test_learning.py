@@ -142,6 +142,16 @@ def test_learn_then_code_adds_model_codings_for_a_human_only_code(study):
                zip(model["doc_id"], model["start"], model["end"], model["quote"]))
 
 
+def test_code_does_not_call_a_human_only_code_without_a_model_unmatched(study):
+    # "Codes that never matched: support" read to a newcomer as a broken codebook, for
+    # a code that has no patterns to match
+    result = invoke("code", study)
+    assert result.exit_code == 0, result.output
+    assert "Codes that never matched" not in result.output
+    assert ("Human-only codes not coded here (no patterns: people code them, and the "
+            "learned model once they have coded enough): risk.control") in result.output
+
+
 def test_a_code_checked_on_a_handful_of_segments_gets_no_model(study):
     # With a few segments coded, a precision of 0.75 measured on them set a cut that
     # coded most of the study by model.
