@@ -741,15 +741,47 @@ def test_a_heading_in_markdown_bold_is_a_heading_not_a_speaker(tmp_path):
         ("turn", "Facilitator", "Rent?"), ("turn", "P1", "It rises.")]
 
 
-def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
-    # a table pasted as text (`P1<tab>...`) was one section of field notes, its speakers
-    # lost without a word
+def test_lines_of_a_name_a_tab_and_text_are_turns(tmp_path):
+    # a transcript exported as `Name<tab>text` lines (a table pasted as text) was one
+    # section of field notes, its speakers lost; a header row is the preamble, a wrapped
+    # line stays in its turn
     path = tmp_path / "t.txt"
-    path.write_text("Facilitator\tWelcome, everyone.\nP1\tRent keeps rising.\n"
-                    "P2\tAnd wages do not.\n", encoding="utf-8")
+    path.write_text("Speaker\tText\nFacilitator\tWelcome, everyone.\nP1\tRent keeps rising.\n"
+                    "and wages do not.\nP2\tSame here.\nP1\tYes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "transcript" and [
+        (b.kind, b.speaker, parsed.text[b.start:b.end], b.line) for b in parsed.blocks] == [
+        ("preamble", None, "Speaker\tText", 1), ("turn", "Facilitator", "Welcome, everyone.", 2),
+        ("turn", "P1", "Rent keeps rising.\nand wages do not.", 3),
+        ("turn", "P2", "Same here.", 5), ("turn", "P1", "Yes.", 6)]
+    assert [str(n) for n in parsed.notes] == [
+        "line 2: 4 lines read as turns, each a speaker, a tab and the words (`Facilitator` "
+        "then a tab); if a name is not a speaker, write the file as field notes without tabs"]
+
+
+@pytest.mark.parametrize("text", [
+    # an agenda or field-note table: its names are used once each, no roles
+    "Arrival\tWe met in the library.\nTour\tThe garden, the kitchen.\n"
+    "Lunch\tShared with the youth group.\n",
+    # field-note paragraphs indented with a tab, one with a tab inside
+    "\tWe arrived at nine.\tThe room was full.\n\tP1 spoke first about rent.\n",
+    # three fields: time, name, text
+    "00:01\tP1\tHello.\n00:05\tP2\tHi.\n00:09\tP1\tRent?\n"])
+def test_tabbed_lines_that_may_not_be_turns_stay_notes(tmp_path, text):
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
+def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
+    # names used once each, as a table pasted as text: field notes, and a note says so
+    path = tmp_path / "t.txt"
+    path.write_text("Arrival\tWe met in the library.\nTour\tThe garden, the kitchen.\n"
+                    "Lunch\tShared with the youth group.\n", encoding="utf-8")
     parsed, _ = read_document(path)
     assert parsed.kind == "notes" and [str(n) for n in parsed.notes] == [
-        "line 1: 3 of 3 lines are a name, a tab and text (`Facilitator` then a tab), as a "
+        "line 1: 3 of 3 lines are a name, a tab and text (`Arrival` then a tab), as a "
         "table pasted as text: read as field notes, without speakers; if they are turns, "
         "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
 

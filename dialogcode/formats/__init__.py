@@ -12,7 +12,8 @@ from .captions import parse_captions
 from .jsonturns import parse_json
 from .notes import find_headings, parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import find_turns, heading_lines, missed_speakers, parse_turns, tabbed_lines
+from .plaintext import (find_turns, heading_lines, missed_speakers, parse_turns, tabbed_lines,
+                        tabbed_turns)
 from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
 
@@ -56,6 +57,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if len(headers) >= 2:
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
+        if not turns:
+            turns, notes = tabbed_turns(text, forced) or (turns, notes)
         if fmt == "turns" or len(turns) >= 3 or (turns and not find_headings(text)):
             return parse_turns(text, turns, notes, heading_lines(text, headings),
                                after_talk=after_talk)

@@ -1,7 +1,7 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
 Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
-alike: the turn's start).
+alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from . import speakers
 from .base import Block, ParsedDocument
+from .columns import DEFAULTS, column_key
 from .speakers import Label, Note
 
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
@@ -40,6 +41,9 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
 )
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
+# a line of two fields, a label at the line start, tabs, then words without a tab
+TAB_TURN = re.compile(r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ ]*$",
+                      re.MULTILINE)
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
@@ -218,6 +222,46 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
         return turns
     return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
+
+
+def tabbed_turns(text: str, forced: frozenset[str] = frozenset()
+                 ) -> tuple[list[Turn], list[Note]] | None:
+    """Turns of a file whose lines are mostly a name, a tab and words (``P1<tab>We need
+    housing.``, a transcript exported as a table): when nine in ten of the names are
+    roles, listed, or used twice or more, as a dialogue's speakers are (an agenda or a
+    field-note table names each thing once). A first line naming columns
+    (``Speaker<tab>Text``) is the preamble; a line without a tab is words of the turn
+    before. Else None (see :func:`tabbed_lines`)."""
+    found = [m for m in TAB_TURN.finditer(text) if speakers.plausible(m["label"])
+             and any(c.isalpha() for c in m["label"])]
+    if found and _column_names(found[0]) and not text[:found[0].start()].strip():
+        found = found[1:]
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    if len(found) < 2 or len(found) * 2 <= lines:
+        return None
+    labels = [Label(m["label"], f"{m['label']}<tab>", line_at(text, m.start()))
+              for m in found]
+    counts = Counter(label.name for label in labels)
+    kept = [label.name for label in labels if label.name in forced
+            or not speakers.header_field(label.name, counts[label.name])]
+    recurring = sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
+                    for name in kept)
+    if recurring * 10 < len(kept) * 9:
+        return None
+    chosen = speakers.decide(labels, dense=True, forced=forced)
+    turns = [Turn(m.start(), m.start("words"), label.name)
+             for m, label, keep in zip(found, labels, chosen) if keep]
+    note = Note(labels[0].line, (
+        f"{len(turns)} lines read as turns, each a speaker, a tab and the words "
+        f"(`{labels[0].name}` then a tab); if a name is not a speaker, write the file as "
+        "field notes without tabs"))
+    return turns, [note, *speakers.notes(labels, chosen, forced=forced)]
+
+
+def _column_names(match: re.Match) -> bool:
+    """Whether a tabbed line names a table's columns: ``Speaker<tab>Text``."""
+    return (column_key(match["label"]) in DEFAULTS["speaker"]
+            and column_key(match["words"]) in DEFAULTS["text"])
 
 
 def tabbed_lines(text: str) -> list[Note]:
