@@ -1091,3 +1091,42 @@ def test_word_text_is_read_as_word_shows_it(tmp_path):
     assert parsed.text == ("P1: We need housing.\nP2: The rent went up this year\n"
                            "P1: Wages are low.\nBudget\t4,000\t\nFamilies\t22\t\nnested\n\n"
                            "P2: After the table.\n")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("t.txt", "P1: Rent keeps rising.\n\nFacilitator: Why?\n\np1: The new owners.\n\n"
+              "P1: And wages do not.\n"),
+    ("t.csv", "speaker,text\nP1,Rent keeps rising.\nFacilitator,Why?\np1,The new owners.\n"
+              "P1,And wages do not.\n")])
+def test_a_role_written_in_two_cases_is_one_speaker(tmp_path, name, text):
+    # `p1` and `P1` were two speakers: a role label is a code whose case means nothing
+    # (two participants are numbered apart, never cased apart); the spelling used most wins
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks if b.kind == "turn"] == ["P1", "Facilitator",
+                                                                       "P1", "P1"]
+    line = 5 if name == "t.txt" else 4
+    assert f"line {line}: `p1` (1 turn) read as `P1` (2 turns): the same role written in " \
+           "another case" in [str(n) for n in parsed.notes]
+
+
+def test_a_name_written_in_two_cases_stays_two_speakers_and_is_noted(tmp_path):
+    # `AL` may be someone's initials beside an `Al`: merging two people would credit
+    # quotes to the wrong one, so they stay apart, with a note to check
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text\nAl,Rent keeps rising.\nAL,Why?\nAl,The new owners.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Al", "AL", "Al"]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: `AL` and `Al` differ only in case, read as different speakers; if they are "
+        "one person, write one spelling (names differing in case are never merged, since "
+        "one may be initials)"]
+
+
+def test_two_listed_spellings_of_a_role_stay_apart(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text\np1,Rent keeps rising.\nP1,Why?\n", encoding="utf-8")
+    parsed, _ = read_document(path, speakers=frozenset({"p1", "P1"}))
+    assert [b.speaker for b in parsed.blocks] == ["p1", "P1"] and not parsed.notes

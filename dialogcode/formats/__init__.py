@@ -2,6 +2,7 @@
 manifest's ``format``) and returns a :class:`ParsedDocument` with normalised text."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import IngestError
@@ -12,6 +13,7 @@ from .captions import parse_captions
 from .jsonturns import parse_json
 from .notes import find_headings, parse_notes
 from .otter import find_headers, parse_otter
+from .speakers import one_spelling
 from .plaintext import (find_turns, heading_lines, missed_speakers, parse_turns, tabbed_lines,
                         tabbed_turns)
 from .tables import parse_csv, parse_xlsx
@@ -108,4 +110,16 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
             parsed = parse_text(text, source, fmt, forced=speakers)
     if not parsed.blocks:
         raise IngestError("no text found", file=source)
-    return parsed, fmt
+    return _one_spelling(parsed, speakers), fmt
+
+
+def _one_spelling(parsed: ParsedDocument, forced: frozenset[str]) -> ParsedDocument:
+    """``parsed`` with a role written in two cases read as one speaker, and a note on
+    that or on names written so (:func:`~.speakers.one_spelling`)."""
+    mapping, notes = one_spelling([(b.speaker, b.line) for b in parsed.blocks if b.speaker],
+                                  forced)
+    if not notes:
+        return parsed
+    blocks = [replace(b, speaker=mapping.get(b.speaker, b.speaker)) for b in parsed.blocks]
+    return replace(parsed, blocks=blocks,
+                   notes=sorted([*parsed.notes, *notes], key=lambda n: n.line))
