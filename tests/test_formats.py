@@ -1130,3 +1130,48 @@ def test_two_listed_spellings_of_a_role_stay_apart(tmp_path):
     path.write_text("speaker,text\np1,Rent keeps rising.\nP1,Why?\n", encoding="utf-8")
     parsed, _ = read_document(path, speakers=frozenset({"p1", "P1"}))
     assert [b.speaker for b in parsed.blocks] == ["p1", "P1"] and not parsed.notes
+
+
+MD_TRANSCRIPT = ("# Kick-off call, table 3\n\n**Facilitator:** Welcome, everyone.\n\n"
+                 "**P1:** Thanks.\nGlad to be here.\n\n## Part 2: Housing\n\n"
+                 "**Facilitator:** What about rent?\n\n**P1:** It rises.\n")
+
+
+@pytest.mark.parametrize("name", ["t.md", "t.txt"])
+def test_markdown_transcript_is_read_as_turns(tmp_path, name):
+    # a .md transcript with a speaker label on most paragraphs was read as field notes
+    # (one section per heading, its speakers lost); a `## Part 2` heading was talk of
+    # the turn before in a .txt
+    path = tmp_path / name
+    path.write_text(MD_TRANSCRIPT, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "transcript" and [
+        (b.kind, b.speaker, parsed.text[b.start:b.end], b.section) for b in parsed.blocks] == [
+        ("preamble", None, "# Kick-off call, table 3", None),
+        ("turn", "Facilitator", "Welcome, everyone.", None),
+        ("turn", "P1", "Thanks.\nGlad to be here.", None),
+        ("heading", None, "## Part 2: Housing", None),
+        ("turn", "Facilitator", "What about rent?", "Part 2: Housing"),
+        ("turn", "P1", "It rises.", "Part 2: Housing")]
+    assert not parsed.notes
+
+
+def test_markdown_turns_one_a_line_are_turns(tmp_path):
+    path = tmp_path / "t.md"
+    path.write_text("Ana: We need housing.\nBen: And wages.\nAna: Both.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Ana", "We need housing."), ("Ben", "And wages."), ("Ana", "Both.")]
+
+
+def test_markdown_field_notes_with_a_few_quotes_stay_notes(tmp_path):
+    # headings and bullets, two quoted lines: most of it is the visitor's own notes
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit, Fresno\n\n## Setting\nWe met in the church hall.\n\n"
+                    "## What we heard\n- Overcrowded housing came up often.\n"
+                    "- People trust the promotoras.\n\nP1: Rent doubled.\n\nP2: Same here.\n\n"
+                    "## Follow-ups\nSend the coaching notes.\n\nAsk about the clinic.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+    assert [b.section for b in parsed.blocks] == ["Setting", "What we heard", "Follow-ups"]

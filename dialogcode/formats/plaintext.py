@@ -39,6 +39,7 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
     re.MULTILINE,
 )
+HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Setting
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
 # a line of two fields, a label at the line start, tabs, then words without a tab
@@ -308,6 +309,21 @@ def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple
     return found
 
 
+def mostly_turns(text: str, turns: list[Turn]) -> bool:
+    """Whether ``turns`` open most paragraphs of ``text``, or most of its lines,
+    Markdown headings aside: a transcript, not field notes quoting a few people."""
+    lines = [(offset, line) for offset, line in _lines(text) if not HEADING.match(line)]
+    opened = {_opening(turn) for turn in turns}
+    paragraphs = _paragraph_starts(lines)
+    return bool(turns) and (sum(offset in opened for offset in paragraphs) * 2 > len(paragraphs)
+                            or len(turns) * 2 > sum(1 for _, line in lines if line.strip()))
+
+
+def markdown_headings(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every Markdown heading line (``## Part 2``)."""
+    return [(m.start(), m.end()) for m in HEADING.finditer(text)]
+
+
 def _opening(turn: Turn) -> int:
     """Where the lines of ``turn`` begin: its time line above the label, else the label."""
     return turn.start if turn.lead is None else turn.lead
@@ -338,9 +354,11 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         line = line_at(text, mark if turn is None else turn.start)
         if turn is None:
-            section = text[mark:after]
+            marked = HEADING.fullmatch(text, mark, after)
+            section = marked["title"] if marked else text[mark:after]
             blocks.append(Block("heading", mark, after, line=line))
-            notes.append(Note(line, f"`{section}` {speakers.AS_HEADING}"))
+            if not marked:      # a Markdown heading is one by its marks, not a guess
+                notes.append(Note(line, f"`{section}` {speakers.AS_HEADING}"))
         start, end = span(text, after, stop)
         if end > start and turn is not None:
             blocks.append(Block("turn", start, end, turn.speaker, section,
