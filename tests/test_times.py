@@ -277,3 +277,49 @@ def test_plain_times_in_fractions_of_a_day_are_read_so_with_a_note(tmp_path):
                                                    (0.9, 0.95), (0.95, 0.99)]),
                     encoding="utf-8")     # too fast as days too: left as seconds
     assert times(path)[1] == []
+
+
+def time_book(path, cells, number_format):
+    """An .xlsx transcript whose start/end cells hold ``cells`` in ``number_format``."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["speaker", "text", "start", "end"])
+    for (speaker, text), (start, end) in zip(TALK, cells):
+        sheet.append([speaker, text, start, end])
+        for cell in sheet[sheet.max_row][2:]:
+            cell.number_format = number_format
+    book.save(path)
+    return path
+
+
+def test_spreadsheet_durations_past_a_day_are_read(tmp_path):
+    # a day-long recording's times typed as 25:00:05 are a duration ([h]:mm:ss), which
+    # openpyxl gives as a timedelta of 1 day, 1:00:05: that was refused as no time
+    days = [(1 + k / 1440, 1 + (k + 0.5) / 1440) for k in range(3)]
+    parsed, _ = read_document(time_book(tmp_path / "t.xlsx", days, "[h]:mm:ss"))
+    assert [(b.time_start, b.time_end) for b in parsed.blocks] == [
+        (86400.0, 86430.0), (86460.0, 86490.0), (86520.0, 86550.0)]
+
+
+def test_spreadsheet_times_of_day_past_a_day_are_refused_with_the_format_to_use(tmp_path):
+    # in a time-of-day format (h:mm:ss) a time past 24 hours shows wrapped (25:00:00 as
+    # 1:00:00) and openpyxl gives a date in 1900: read either way, a time would be wrong
+    path = time_book(tmp_path / "t.xlsx", [(0.5, 1.25)], "h:mm:ss")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:2: cannot read time '1900-01-01 06:00:00': a time past 24 hours in a "
+        "time-of-day format (h:mm:ss) shows wrapped round the clock (30:00:00 as 06:00:00); "
+        "format the column as a duration, [h]:mm:ss, and check the times")
+
+
+def test_spreadsheet_dates_are_refused_as_no_offset(tmp_path):
+    import datetime
+    path = time_book(tmp_path / "t.xlsx", [(datetime.datetime(2019, 6, 5, 10, 30), None)],
+                     "yyyy-mm-dd h:mm")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:2: cannot read time '2019-06-05 10:30:00': a date and time, not an "
+        "offset into the recording: give the time from its start (00:03:15)")
