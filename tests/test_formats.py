@@ -582,7 +582,10 @@ def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     assert [(b[1], b[2]) for b in blocks] == [
         ("ANA", "We need housing."), ("BEN", "I agree."), ("ANA", "Good, and jobs."),
         (None, "- a dash alone stays"), (None, "It was -5 degrees, then -3.")]
-    assert notes == []
+    # the two cues naming no one among named cues are words nobody is credited with
+    assert notes == ["line 12: 2 of 4 cues without a speaker (12, 16) read as turns without "
+                     "one; if the file names the speaker only when it changes, fill it in on "
+                     "every cue"]
 
 
 @pytest.mark.parametrize("lines", [
@@ -1175,3 +1178,36 @@ def test_markdown_field_notes_with_a_few_quotes_stay_notes(tmp_path):
     parsed, _ = read_document(path)
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
     assert [b.section for b in parsed.blocks] == ["Setting", "What we heard", "Follow-ups"]
+
+
+def srt(*cues: str) -> str:
+    return "\n\n".join(f"{k}\n00:00:{k:02d},000 --> 00:00:{k + 1:02d},000\n{text}"
+                       for k, text in enumerate(cues, start=1)) + "\n"
+
+
+def test_caption_cues_without_a_name_among_named_ones_are_noted(tmp_path):
+    # a file naming the speaker only when it changes: the cue after ANA's is most likely
+    # hers, but may be anyone's, so it is a turn without a speaker (never joined to hers)
+    # and a note says so; a sound ([laughter]) is nobody's words and not counted
+    path = tmp_path / "t.srt"
+    path.write_text(srt("ANA: We need housing.", "and jobs too.", "BEN: Sure.", "[laughter]",
+                        "ANA: Thanks.", "BEN: Bye."), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("ANA", "We need housing.", 1), (None, "and jobs too.", 2), ("BEN", "Sure.", 3),
+        (None, "[laughter]", 4), ("ANA", "Thanks.", 5), ("BEN", "Bye.", 6)]
+    assert [str(n) for n in parsed.notes] == [
+        "line 6: 1 of 5 cues without a speaker (6) read as turns without one; if the file "
+        "names the speaker only when it changes, fill it in on every cue"]
+
+
+def test_caption_cues_that_name_no_one_are_a_turn_each_without_a_note(tmp_path):
+    # subtitles that name no one (a video's captions): each cue a turn with its own time
+    path = tmp_path / "t.srt"
+    path.write_text(srt("Welcome back to the program.", "Rent is up again", "this year."),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.time_end)
+            for b in parsed.blocks] == [(None, "Welcome back to the program.", 1, 2),
+                                        (None, "Rent is up again", 2, 3), (None, "this year.", 3, 4)]
+    assert not parsed.notes
