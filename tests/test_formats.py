@@ -1211,3 +1211,15 @@ def test_caption_cues_that_name_no_one_are_a_turn_each_without_a_note(tmp_path):
             for b in parsed.blocks] == [(None, "Welcome back to the program.", 1, 2),
                                         (None, "Rent is up again", 2, 3), (None, "this year.", 3, 4)]
     assert not parsed.notes
+
+
+def test_a_hash_line_inside_a_txt_turn_stays_talk(tmp_path):
+    # in a .txt, only a Markdown heading standing alone is a heading; a `# ...` line
+    # inside a turn is the transcriber's, and the words after it are still P1's
+    path = tmp_path / "t.txt"
+    path.write_text("P1: I think rent is high.\n# [crosstalk]\nand wages are low.\n\n"
+                    "P2: Yes.\n\nP1: Sure.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "I think rent is high.\n# [crosstalk]\nand wages are low."), ("P2", "Yes."),
+        ("P1", "Sure.")]

@@ -66,6 +66,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         marked = markdown_headings(text)
         if (fmt == "turns" or (fmt == "md" and mostly_turns(text, turns))
                 or (fmt != "md" and (len(turns) >= 3 or (turns and not marked)))):
+            marked = marked if fmt == "md" else markdown_headings(text, alone=True)
             return parse_turns(text, turns, notes,
                                sorted(heading_lines(text, headings) + marked),
                                after_talk=after_talk)

@@ -319,9 +319,18 @@ def mostly_turns(text: str, turns: list[Turn]) -> bool:
                             or len(turns) * 2 > sum(1 for _, line in lines if line.strip()))
 
 
-def markdown_headings(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every Markdown heading line (``## Part 2``)."""
-    return [(m.start(), m.end()) for m in HEADING.finditer(text)]
+def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of every Markdown heading line (``## Part 2``); with ``alone``, of
+    those standing alone as a paragraph (a ``# ...`` line inside a turn of a plain-text
+    file is the transcriber's, not a heading)."""
+    found = []
+    for m in HEADING.finditer(text):
+        above = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
+        below = text.find("\n", m.end() + 1)
+        if not alone or ((m.start() == 0 or not text[above:m.start()].strip())
+                         and not text[m.end():len(text) if below < 0 else below].strip()):
+            found.append((m.start(), m.end()))
+    return found
 
 
 def _opening(turn: Turn) -> int:
