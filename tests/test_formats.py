@@ -1128,11 +1128,16 @@ def test_a_name_written_in_two_cases_stays_two_speakers_and_is_noted(tmp_path):
         "one may be initials)"]
 
 
-def test_two_listed_spellings_of_a_role_stay_apart(tmp_path):
+@pytest.mark.parametrize("listed, expected", [
+    ({"p1", "P1"}, ["p1", "P1", "P1"]),      # both listed: the study says they differ
+    ({"p1"}, ["p1", "p1", "p1"])])           # one listed: its spelling, though used less
+def test_listed_spellings_of_a_role_decide(tmp_path, listed, expected):
     path = tmp_path / "t.csv"
-    path.write_text("speaker,text\np1,Rent keeps rising.\nP1,Why?\n", encoding="utf-8")
-    parsed, _ = read_document(path, speakers=frozenset({"p1", "P1"}))
-    assert [b.speaker for b in parsed.blocks] == ["p1", "P1"] and not parsed.notes
+    path.write_text("speaker,text\np1,Rent keeps rising.\nP1,Why?\nFacilitator,Go on.\n"
+                    "P1,It doubled.\n", encoding="utf-8")
+    parsed, _ = read_document(path, speakers=frozenset(listed))
+    assert [b.speaker for b in parsed.blocks if b.speaker != "Facilitator"] == expected
+    assert len(parsed.notes) == (len(listed) == 1)
 
 
 MD_TRANSCRIPT = ("# Kick-off call, table 3\n\n**Facilitator:** Welcome, everyone.\n\n"
