@@ -5,8 +5,8 @@ Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 ``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``,
 ``phase``, ``event`` (which gathering of its site and day a document is from, when
 one site met more than once on a day), ``speakers`` (labels that are speakers in this
-file, separated by ``;``, or a list in a YAML manifest), ``merge_turns`` (true or false: join consecutive rows of one speaker
-in a table transcript), ``speaker_roles`` (``Maria: facilitator; Tom: coach``, or a
+file, separated by ``;``, or a list in a YAML manifest), ``merge_turns`` (true or
+false: join consecutive rows of one speaker in a table transcript), ``speaker_roles`` (``Maria: facilitator; Tom: coach``, or a
 mapping in a YAML manifest; see :mod:`dialogcode.roles`); any other column is kept as a
 document attribute.
 

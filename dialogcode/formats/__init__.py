@@ -13,9 +13,9 @@ from .captions import parse_captions
 from .jsonturns import parse_json
 from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .speakers import one_spelling
 from .plaintext import (find_turns, heading_lines, markdown_headings, missed_speakers,
                         mostly_turns, parse_turns, tabbed_lines, tabbed_turns)
+from .speakers import one_spelling
 from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
 

@@ -39,7 +39,7 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
     re.MULTILINE,
 )
-HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Setting
+HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Notes
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
 # a line of two fields, a label at the line start, tabs, then words without a tab
@@ -315,7 +315,8 @@ def mostly_turns(text: str, turns: list[Turn]) -> bool:
     lines = [(offset, line) for offset, line in _lines(text) if not HEADING.match(line)]
     opened = {_opening(turn) for turn in turns}
     paragraphs = _paragraph_starts(lines)
-    return bool(turns) and (sum(offset in opened for offset in paragraphs) * 2 > len(paragraphs)
+    opening = sum(offset in opened for offset in paragraphs)
+    return bool(turns) and (opening * 2 > len(paragraphs)
                             or len(turns) * 2 > sum(1 for _, line in lines if line.strip()))
 
 
