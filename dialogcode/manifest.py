@@ -6,9 +6,9 @@ Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 ``phase``, ``event`` (which gathering of its site and day a document is from, when
 one site met more than once on a day), ``speakers`` (labels that are speakers in this
 file, separated by ``;``, or a list in a YAML manifest), ``merge_turns`` (true or
-false: join consecutive rows of one speaker in a table transcript), ``speaker_roles`` (``Maria: facilitator; Tom: coach``, or a
-mapping in a YAML manifest; see :mod:`dialogcode.roles`); any other column is kept as a
-document attribute.
+false: join consecutive rows of one speaker in a table transcript), ``speaker_roles``
+(``Maria: facilitator; Tom: coach``, or a mapping in a YAML manifest; see
+:mod:`dialogcode.roles`); any other column is kept as a document attribute.
 
 Validated as a whole, every problem reported with its line: a file that is missing
 (with the closest file name there is), outside the transcripts folder or listed twice;
