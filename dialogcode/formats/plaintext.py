@@ -128,19 +128,26 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
     # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
     # are nearly all of recurring speakers
-    counts = Counter(name for name in names if name in forced or speakers.plausible(name))
-    kept = [name for name in names if name in forced or (
-        speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
-    recurring = sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
-                    for name in kept)
+    recurring, kept = _recurring(names, forced)
     by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
-                   and recurring * 10 >= len(kept) * 9)
+                   and recurring * 10 >= kept * 9)
     shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
              for m, name in zip(matches, names)]
     labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
     return matches, labels, by_paragraph or by_line or by_speakers
+
+
+def _recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]:
+    """How many of the labels ``names`` (every use) that could be speakers, a header's
+    fields aside, are of recurring speakers (roles, listed, or used twice or more), and
+    how many could be speakers."""
+    counts = Counter(name for name in names if name in forced or speakers.plausible(name))
+    kept = [name for name in names if name in forced or (
+        speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
+    return sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
+               for name in kept), len(kept)
 
 
 def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
@@ -242,12 +249,8 @@ def tabbed_turns(text: str, forced: frozenset[str] = frozenset()
         return None
     labels = [Label(m["label"], f"{m['label']}<tab>", line_at(text, m.start()))
               for m in found]
-    counts = Counter(label.name for label in labels)
-    kept = [label.name for label in labels if label.name in forced
-            or not speakers.header_field(label.name, counts[label.name])]
-    recurring = sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
-                    for name in kept)
-    if recurring * 10 < len(kept) * 9:
+    recurring, kept = _recurring([label.name for label in labels], forced)
+    if recurring * 10 < kept * 9:
         return None
     chosen = speakers.decide(labels, dense=True, forced=forced)
     turns = [Turn(m.start(), m.start("words"), label.name)
