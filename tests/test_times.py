@@ -1,5 +1,6 @@
 """Times of table and JSON transcripts: seconds, clock times, and milliseconds (named so,
 or plain `start`/`end` whose speaking rate as seconds is impossible)."""
+import datetime
 import json
 
 import pytest
@@ -302,24 +303,18 @@ def test_spreadsheet_durations_past_a_day_are_read(tmp_path):
         (86400.0, 86430.0), (86460.0, 86490.0), (86520.0, 86550.0)]
 
 
-def test_spreadsheet_times_of_day_past_a_day_are_refused_with_the_format_to_use(tmp_path):
-    # in a time-of-day format (h:mm:ss) a time past 24 hours shows wrapped (25:00:00 as
-    # 1:00:00) and openpyxl gives a date in 1900: read either way, a time would be wrong
-    path = time_book(tmp_path / "t.xlsx", [(0.5, 1.25)], "h:mm:ss")
+@pytest.mark.parametrize("cells, number_format, why", [
+    # in a time-of-day format (h:mm:ss) a time past 24 hours shows wrapped (30:00:00 as
+    # 06:00:00) and openpyxl gives a date in 1900: read either way, a time could be wrong
+    ([(0.5, 1.25)], "h:mm:ss",
+     "'1900-01-01 06:00:00': a time past 24 hours in a time-of-day format (h:mm:ss) shows "
+     "wrapped round the clock (30:00:00 as 06:00:00); format the column as a duration, "
+     "[h]:mm:ss, and check the times"),
+    ([(datetime.datetime(2019, 6, 5, 10, 30), None)], "yyyy-mm-dd h:mm",
+     "'2019-06-05 10:30:00': a date and time, not an offset into the recording: give the "
+     "time from its start (00:03:15)")])
+def test_spreadsheet_dates_are_refused_with_what_to_do(tmp_path, cells, number_format, why):
+    path = time_book(tmp_path / "t.xlsx", cells, number_format)
     with pytest.raises(IngestError) as error:
         read_document(path)
-    assert str(error.value) == (
-        f"{path}:2: cannot read time '1900-01-01 06:00:00': a time past 24 hours in a "
-        "time-of-day format (h:mm:ss) shows wrapped round the clock (30:00:00 as 06:00:00); "
-        "format the column as a duration, [h]:mm:ss, and check the times")
-
-
-def test_spreadsheet_dates_are_refused_as_no_offset(tmp_path):
-    import datetime
-    path = time_book(tmp_path / "t.xlsx", [(datetime.datetime(2019, 6, 5, 10, 30), None)],
-                     "yyyy-mm-dd h:mm")
-    with pytest.raises(IngestError) as error:
-        read_document(path)
-    assert str(error.value) == (
-        f"{path}:2: cannot read time '2019-06-05 10:30:00': a date and time, not an "
-        "offset into the recording: give the time from its start (00:03:15)")
+    assert str(error.value) == f"{path}:2: cannot read time {why}"
