@@ -1,7 +1,7 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
 Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
-alike: the turn's start).
+alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from . import speakers
 from .base import Block, ParsedDocument
+from .columns import DEFAULTS, column_key
 from .speakers import Label, Note
 
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
@@ -38,8 +39,12 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
     re.MULTILINE,
 )
+HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Notes
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
+# a line of two fields, a label at the line start, tabs, then words without a tab
+TAB_TURN = re.compile(r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ ]*$",
+                      re.MULTILINE)
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
@@ -123,19 +128,26 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
     # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
     # are nearly all of recurring speakers
-    counts = Counter(name for name in names if name in forced or speakers.plausible(name))
-    kept = [name for name in names if name in forced or (
-        speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
-    recurring = sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
-                    for name in kept)
+    recurring, kept = _recurring(names, forced)
     by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
-                   and recurring * 10 >= len(kept) * 9)
+                   and recurring * 10 >= kept * 9)
     shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
              for m, name in zip(matches, names)]
     labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
     return matches, labels, by_paragraph or by_line or by_speakers
+
+
+def _recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]:
+    """How many of the labels ``names`` (every use) that could be speakers, a header's
+    fields aside, are of recurring speakers (roles, listed, or used twice or more), and
+    how many could be speakers."""
+    counts = Counter(name for name in names if name in forced or speakers.plausible(name))
+    kept = [name for name in names if name in forced or (
+        speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
+    return sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
+               for name in kept), len(kept)
 
 
 def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
@@ -220,6 +232,42 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
             for k, turn in enumerate(turns)]
 
 
+def tabbed_turns(text: str, forced: frozenset[str] = frozenset()
+                 ) -> tuple[list[Turn], list[Note]] | None:
+    """Turns of a file whose lines are mostly a name, a tab and words (``P1<tab>We need
+    housing.``, a transcript exported as a table): when nine in ten of the names are
+    roles, listed, or used twice or more, as a dialogue's speakers are (an agenda or a
+    field-note table names each thing once). A first line naming columns
+    (``Speaker<tab>Text``) is the preamble; a line without a tab is words of the turn
+    before. Else None (see :func:`tabbed_lines`)."""
+    found = [m for m in TAB_TURN.finditer(text) if speakers.plausible(m["label"])
+             and any(c.isalpha() for c in m["label"])]
+    if found and _column_names(found[0]) and not text[:found[0].start()].strip():
+        found = found[1:]
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    if len(found) < 2 or len(found) * 2 <= lines:
+        return None
+    labels = [Label(m["label"], f"{m['label']}<tab>", line_at(text, m.start()))
+              for m in found]
+    recurring, kept = _recurring([label.name for label in labels], forced)
+    if recurring * 10 < kept * 9:
+        return None
+    chosen = speakers.decide(labels, dense=True, forced=forced)
+    turns = [Turn(m.start(), m.start("words"), label.name)
+             for m, label, keep in zip(found, labels, chosen) if keep]
+    note = Note(labels[0].line, (
+        f"{len(turns)} lines read as turns, each a speaker, a tab and the words "
+        f"(`{labels[0].name}` then a tab); if a name is not a speaker, write the file as "
+        "field notes without tabs"))
+    return turns, [note, *speakers.notes(labels, chosen, forced=forced)]
+
+
+def _column_names(match: re.Match) -> bool:
+    """Whether a tabbed line names a table's columns: ``Speaker<tab>Text``."""
+    return (column_key(match["label"]) in DEFAULTS["speaker"]
+            and column_key(match["words"]) in DEFAULTS["text"])
+
+
 def tabbed_lines(text: str) -> list[Note]:
     """A note for text read as field notes whose lines are mostly a name, a tab and text
     (``P1<tab>We need housing.``, a table pasted as text): no label opens them, so
@@ -264,6 +312,31 @@ def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple
     return found
 
 
+def mostly_turns(text: str, turns: list[Turn]) -> bool:
+    """Whether ``turns`` open most paragraphs of ``text``, or most of its lines,
+    Markdown headings aside: a transcript, not field notes quoting a few people."""
+    lines = [(offset, line) for offset, line in _lines(text) if not HEADING.match(line)]
+    opened = {_opening(turn) for turn in turns}
+    paragraphs = _paragraph_starts(lines)
+    opening = sum(offset in opened for offset in paragraphs)
+    return bool(turns) and (opening * 2 > len(paragraphs)
+                            or len(turns) * 2 > sum(1 for _, line in lines if line.strip()))
+
+
+def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of every Markdown heading line (``## Part 2``); with ``alone``, of
+    those standing alone as a paragraph (a ``# ...`` line inside a turn of a plain-text
+    file is the transcriber's, not a heading)."""
+    found = []
+    for m in HEADING.finditer(text):
+        above = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
+        below = text.find("\n", m.end() + 1)
+        if not alone or ((m.start() == 0 or not text[above:m.start()].strip())
+                         and not text[m.end():len(text) if below < 0 else below].strip()):
+            found.append((m.start(), m.end()))
+    return found
+
+
 def _opening(turn: Turn) -> int:
     """Where the lines of ``turn`` begin: its time line above the label, else the label."""
     return turn.start if turn.lead is None else turn.lead
@@ -294,9 +367,11 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         line = line_at(text, mark if turn is None else turn.start)
         if turn is None:
-            section = text[mark:after]
+            marked = HEADING.fullmatch(text, mark, after)
+            section = marked["title"] if marked else text[mark:after]
             blocks.append(Block("heading", mark, after, line=line))
-            notes.append(Note(line, f"`{section}` {speakers.AS_HEADING}"))
+            if not marked:      # a Markdown heading is one by its marks, not a guess
+                notes.append(Note(line, f"`{section}` {speakers.AS_HEADING}"))
         start, end = span(text, after, stop)
         if end > start and turn is not None:
             blocks.append(Block("turn", start, end, turn.speaker, section,
