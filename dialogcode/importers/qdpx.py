@@ -9,9 +9,10 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   line in the Description (as dialogcode's own REFI-QDA export writes) gives the name.
 - ``Sources/TextSource`` whose ``PlainTextSelection``s hold a ``Coding/CodeRef``: the text
   is ``PlainTextContent`` or the ``internal://`` file named by ``plainTextPath``. CRLF
-  and CR become LF, and offsets (code points into the text as stored) are shifted to
-  match. A source is matched to a document by its text (same SHA-256 after
-  normalisation), else by name (doc_id or source path, with or without extension); a
+  and CR become LF and the text is put in Unicode NFC (decomposed accents composed),
+  and offsets (code points into the text as stored) are shifted to match. A source is
+  matched to a document by its text (the same after normalisation, whitespace at the
+  very end aside), else by name (doc_id or source path, with or without extension); a
   source named like a document whose text differs is refused, as its offsets would
   point at other characters. Sources without selections that code anything are ignored.
 - A ``Coding`` of a whole source, and non-text sources (PDF, audio, pictures) holding
@@ -22,9 +23,11 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from pathlib import Path
 
 from ..coders import CodingsError
@@ -102,11 +105,54 @@ def _normalised(raw: str) -> tuple[str, list[int]]:
     return raw.replace("\r\n", "\n").replace("\r", "\n"), dropped
 
 
-def _masked_copy(text: str, document: str) -> bool:
-    """Whether ``text`` is ``document`` as dialogcode's privacy gate exported it: the
-    same length, differing only where a character became a block (docs/privacy.md)."""
+# a piece that NFC may change: a run of non-ASCII characters and the ASCII one before
+# it. ASCII never composes with what precedes it, so each piece normalises on its own.
+_PIECE = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
+
+
+def _composed(text: str) -> tuple[str, Callable[[int], int | None]]:
+    """(``text`` in Unicode NFC, the position in it of each position of ``text``, None
+    for a position inside a character that NFC composes, such as between an e and its
+    combining accent)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, lambda position: position
+    changed: list[tuple[int, int, int, int, str]] = []   # start, end, new start, new end
+    parts, done, shift = [], 0, 0
+    for match in _PIECE.finditer(text):
+        piece = match.group()
+        nfc = unicodedata.normalize("NFC", piece)
+        if nfc != piece:
+            parts += [text[done:match.start()], nfc]
+            done = match.end()
+            changed.append((match.start(), match.end(), match.start() + shift,
+                            match.start() + shift + len(nfc), piece))
+            shift += len(nfc) - len(piece)
+    starts = [start for start, *_ in changed]
+
+    def position(at: int) -> int | None:
+        k = bisect_right(starts, at) - 1
+        if k < 0:
+            return at
+        start, end, new_start, new_end, piece = changed[k]
+        if at >= end:
+            return new_end + at - end
+        head = unicodedata.normalize("NFC", piece[:at - start])
+        if head + unicodedata.normalize("NFC", piece[at - start:]) != \
+                unicodedata.normalize("NFC", piece):
+            return None
+        return new_start + len(head)
+
+    return "".join(parts) + text[done:], position
+
+
+def _same_text(text: str, document: str) -> bool:
+    """Whether offsets into ``text`` point at the same characters of ``document``: the
+    same text but for whitespace at the very end (some tools add or trim a last line
+    break), or ``document`` as dialogcode's privacy gate exported it, differing only
+    where a character became a block (docs/privacy.md)."""
     from ..privacy.gate import BLOCK
 
+    text, document = text.rstrip(), document.rstrip()
     return len(text) == len(document) and all(
         a == b or a == BLOCK for a, b in zip(text, document))
 
@@ -114,12 +160,15 @@ def _masked_copy(text: str, document: str) -> bool:
 def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | None]:
     """(doc_id, None) for the document this source copies, or (None, why not)."""
     doc_id = docs.by_sha.get(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if doc_id is None:      # the same text but for whitespace at its end
+        doc_id = next((doc for doc, document in docs.text.items()
+                       if document.rstrip() == text.rstrip()), None)
     if doc_id is not None:
         return doc_id, None
     doc_id, _ = docs.resolve(name)
     if doc_id is None:
         return None, "matches no document by its text or by its name"
-    if _masked_copy(text, docs.text[doc_id]):
+    if _same_text(text, docs.text[doc_id]):
         return doc_id, None
     _, difference = first_difference(text, docs.text[doc_id], doc_id, docs)
     return None, (f"refused: named like document {doc_id} but its text differs, so its "
@@ -195,14 +244,14 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
         return
     raw, why = _source_text(element, archive)
     text, dropped = _normalised(raw)
-    if why is None and unicodedata.normalize("NFC", text) != text:
-        why = "its text is not in Unicode NFC form, so offsets cannot be mapped"
+    text, composed = _composed(text)
     doc_id = None
     if why is None:
         doc_id, why = _match(label, text, docs)
     if doc_id is None:
         reading.problems.append(Problem(f"TextSource {label!r}: {why}", where, line))
         return
+    length = len(docs.text[doc_id])
     for selection in selections:
         at = lines.get(selection)
         try:
@@ -214,9 +263,16 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
             continue
         if dropped:      # offsets count the CRs that normalising removed
             start, end = start - bisect_left(dropped, start), end - bisect_left(dropped, end)
-        if not 0 <= start < end <= len(text):
+        first, last = composed(start), composed(end)
+        if first is None or last is None:
             reading.problems.append(Problem(
-                f"selection {start}-{end} out of range for {label!r} ({len(text)} "
+                f"selection {start}-{end} of {label!r} starts or ends inside a character "
+                "that Unicode NFC composes (a letter and its combining accent)", where, at))
+            continue
+        start, end = first, last
+        if not 0 <= start < end <= length:
+            reading.problems.append(Problem(
+                f"selection {start}-{end} out of range for {label!r} ({length} "
                 "characters)", where, at))
             continue
         for coding in _codings(selection, users):

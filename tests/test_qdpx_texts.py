@@ -1,0 +1,97 @@
+"""import-codings of a REFI-QDA project whose source text another tool stored a little
+differently from the transcript: decomposed accents (NFD), or a last line break added or
+trimmed. The offsets still name the same words, so the codings land on them."""
+import shutil
+import unicodedata
+import uuid
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.coders import coder_path
+from dialogcode.ingest import ingest, write_corpus
+
+DATA = Path(__file__).parent / "data" / "evidence-study"
+NS = "urn:QDA-XML:project:1.0"
+TEXT = "P1: The café raised the rent again.\n\nP2: Zoë got evicted in May.\n"
+
+
+def guid(name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("qdpx-texts") / "study"
+    shutil.copytree(DATA, root)
+    (root / "transcripts" / "north" / "cafe.txt").write_text(TEXT, encoding="utf-8")
+    with open(root / "manifest.csv", "a", encoding="utf-8") as manifest:
+        manifest.write("north/cafe.txt,North,site_visit_dialogue,2019-05-06,Cafe,mid-year\n")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return root
+
+
+def project(path: Path, name: str, text: str, spans: list[tuple[int, int]]) -> None:
+    """A project whose one source, named ``name``, holds ``text`` (stored as a file in
+    sources/) and a Housing coding of each span (offsets into ``text``)."""
+    selections = "".join(
+        f'<PlainTextSelection guid="{guid(f"s{start}")}" startPosition="{start}" '
+        f'endPosition="{end}"><Coding guid="{guid(f"c{start}")}"><CodeRef targetGUID='
+        f'"{guid("housing")}"/></Coding></PlainTextSelection>' for start, end in spans)
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Project xmlns="{NS}" name="p">\n'
+           f'<CodeBook><Codes><Code guid="{guid("housing")}" name="Housing" '
+           'isCodable="true"/></Codes></CodeBook>\n<Sources>\n'
+           f'<TextSource guid="{guid("t")}" name="{name}" '
+           f'plainTextPath="internal://{guid("t")}.txt">{selections}</TextSource>\n'
+           "</Sources>\n</Project>\n")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+        archive.writestr(f"sources/{guid('t')}.txt", text.encode("utf-8"))
+
+
+def imported(study: Path, path: Path) -> list[tuple[str, int, int, str]]:
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"), keep_default_na=False)
+    return [(r.seg_id, int(r.start), int(r.end), r.quote) for r in rows.itertuples()]
+
+
+def spans_of(text: str, *words: str) -> list[tuple[int, int]]:
+    return [(text.index(w), text.index(w) + len(w)) for w in words]
+
+
+def test_decomposed_accents_with_crlf_land_on_the_same_words(study, tmp_path):
+    # a tool on a Mac may store é as e + a combining accent: one more code point each
+    stored = unicodedata.normalize("NFD", TEXT).replace("\n", "\r\n")
+    nfd = [unicodedata.normalize("NFD", w) for w in ("café", "rent", "Zoë got evicted")]
+    project(tmp_path / "nfd.qdpx", "Cafe interview", stored, spans_of(stored, *nfd))
+    assert imported(study, tmp_path / "nfd.qdpx") == [
+        ("north/cafe:t1", 8, 12, "café"), ("north/cafe:t1", 24, 28, "rent"),
+        ("north/cafe:t2", 41, 56, "Zoë got evicted")]
+
+
+def test_a_selection_ending_between_a_letter_and_its_accent_is_refused(study, tmp_path):
+    stored = unicodedata.normalize("NFD", TEXT)
+    start = stored.index("caf")
+    project(tmp_path / "split.qdpx", "north/cafe", stored, [(start, start + 4)])
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "split.qdpx"),
+                                      str(study), "--coder", "split"])
+    assert result.exit_code == 1
+    assert ("split.qdpx!project.qde:5: selection 8-12 of 'north/cafe' starts or ends inside "
+            "a character that Unicode NFC composes") in result.output
+
+
+@pytest.mark.parametrize("stored", [TEXT.rstrip("\n"), TEXT + "\n\n"])
+@pytest.mark.parametrize("name", ["north/cafe.txt", "Cafe interview"])
+def test_a_last_line_break_trimmed_or_added_is_the_same_text(study, tmp_path, stored, name):
+    # matched by its name, or by its text when the name is no document's
+    project(tmp_path / "trim.qdpx", name, stored, spans_of(stored, "rent", "evicted"))
+    assert imported(study, tmp_path / "trim.qdpx") == [
+        ("north/cafe:t1", 24, 28, "rent"), ("north/cafe:t2", 49, 56, "evicted")]
