@@ -95,3 +95,43 @@ def test_a_last_line_break_trimmed_or_added_is_the_same_text(study, tmp_path, st
     project(tmp_path / "trim.qdpx", name, stored, spans_of(stored, "rent", "evicted"))
     assert imported(study, tmp_path / "trim.qdpx") == [
         ("north/cafe:t1", 24, 28, "rent"), ("north/cafe:t2", 49, 56, "evicted")]
+
+
+def test_positions_that_count_a_crlf_as_one_character_as_atlas_ti_writes_them(study, tmp_path):
+    # ATLAS.ti stores its sources with CRLF line ends but counts each line break as one
+    # position; read as the standard counts them, every span after the first line break
+    # fell that many characters early ("ot evicte" for "evicted")
+    stored = TEXT.replace("\n", "\r\n")
+    spans = spans_of(TEXT, "rent", "evicted", "May")      # positions as ATLAS.ti counts
+    project(tmp_path / "atlas.qdpx", "Cafe interview", stored, spans)
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "atlas.qdpx"),
+                                      str(study), "--coder", "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert ("TextSource 'Cafe interview': its positions count each CRLF line break as one "
+            "character (as ATLAS.ti writes them), not two as the standard says: counted so, "
+            "2 of its 2 selections after the first line break start and end at words, "
+            "against 0 counted as the standard says") in " ".join(result.output.split())
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"))
+    assert rows[["seg_id", "start", "end", "quote"]].values.tolist() == [
+        ["north/cafe:t1", 24, 28, "rent"], ["north/cafe:t2", 49, 56, "evicted"],
+        ["north/cafe:t2", 60, 63, "May"]]
+    # positions counted as the standard says (each CR one) still land on the same words
+    project(tmp_path / "nvivo.qdpx", "Cafe interview", stored,
+            spans_of(stored, "rent", "evicted", "May"))
+    assert imported(study, tmp_path / "nvivo.qdpx") == [
+        ("north/cafe:t1", 24, 28, "rent"), ("north/cafe:t2", 49, 56, "evicted"),
+        ("north/cafe:t2", 60, 63, "May")]
+
+
+def test_crlf_positions_that_fit_words_neither_way_are_refused(study, tmp_path):
+    stored = TEXT.replace("\n", "\r\n")
+    start = stored.index("vic")         # inside "evicted", counted either way
+    project(tmp_path / "unsure.qdpx", "north/cafe", stored, [(start, start + 3)])
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "unsure.qdpx"),
+                                      str(study), "--coder", "unsure"])
+    assert result.exit_code == 1
+    assert ("unsure.qdpx!project.qde:5: TextSource 'north/cafe': its text has CRLF line "
+            "ends, and its 1 selections after the first line break start and end at words "
+            "as often whether each line break counts as two positions (as the standard "
+            "says) or one (as ATLAS.ti writes them), so where they fall cannot be told"
+            ) in " ".join(result.output.split())

@@ -43,6 +43,7 @@ def echo_summary(result: ImportResult, source: Path) -> None:
     echo_problems("Skipped, quote not located", result.unlocated)
     echo_problems("Skipped, code name not mapped", result.unmapped)
     echo_problems("Ignored", result.ignored)
+    echo_problems("Read so, please check", result.notes)
 
 
 @cli.command("import-codings")

@@ -50,7 +50,8 @@ class ImportResult:
     ``crossing`` lists spans that run on into another segment's text (they count in the
     segment they start in); ``blind`` counts the rows of a segment table without a
     ``text`` cell, which are given the documents' sha256 as they are now, whatever text
-    the coder read.
+    the coder read; ``notes`` says how the file was read where it could be read two ways
+    (a REFI-QDA source's line breaks).
     """
 
     codings: pd.DataFrame
@@ -64,6 +65,7 @@ class ImportResult:
     read: int = 0
     crossing: list[Problem] = field(default_factory=list)
     blind: int = 0
+    notes: list[Problem] = field(default_factory=list)
 
 
 def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
@@ -248,4 +250,4 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     read = unique.loc[unique["code_id"].isna(), "seg_id"].nunique()
     return ImportResult(unique, reading.kind, located, reading.fuzzy, reading.unlocated,
                         unmapped, reading.ignored, len(codings) - len(unique), read, crossing,
-                        reading.blind)
+                        reading.blind, reading.notes)

@@ -10,7 +10,10 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
 - ``Sources/TextSource`` whose ``PlainTextSelection``s hold a ``Coding/CodeRef``: the text
   is ``PlainTextContent`` or the ``internal://`` file named by ``plainTextPath``. CRLF
   and CR become LF and the text is put in Unicode NFC (decomposed accents composed),
-  and offsets (code points into the text as stored) are shifted to match. A source is
+  and offsets (code points into the text as stored) are shifted to match. A CRLF counts
+  as two positions (the standard), or as one (as ATLAS.ti writes them) when that puts
+  more of the selections after the first line break at word edges; a source where both
+  fit as well is refused. A source is
   matched to a document by its text (the same after normalisation, whitespace at the
   very end aside), else by name (doc_id or source path, with or without extension); a
   source named like a document whose text differs is refused, as its offsets would
@@ -145,6 +148,33 @@ def _composed(text: str) -> tuple[str, Callable[[int], int | None]]:
     return "".join(parts) + text[done:], position
 
 
+def _at_word_edges(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is in range and neither starts nor ends inside a word."""
+    def edge(i: int) -> bool:
+        return i <= 0 or i >= len(text) or not (text[i - 1].isalnum() and text[i].isalnum())
+
+    return 0 <= start < end <= len(text) and edge(start) and edge(end)
+
+
+def _line_break_width(text: str, dropped: list[int], spans: list[tuple[int, int]]
+                      ) -> tuple[int | None, int, int, int]:
+    """How many positions a source stored with CRLF line ends gives each line break: 2,
+    as the standard counts them (code points of the file, the CR one of them), or 1, as
+    ATLAS.ti writes them; None when the selections after the first line break start and
+    end at word edges as often either way. ``text`` has LF line ends, ``dropped`` the
+    CRs taken out. Returns it with the number of selections the two ways tell apart, and
+    how many of them lie at word edges counted with 2 and with 1."""
+    two = one = told = 0
+    for start, end in spans:
+        shifted = start - bisect_left(dropped, start), end - bisect_left(dropped, end)
+        if shifted != (start, end):
+            told += 1
+            two += _at_word_edges(text, *shifted)
+            one += _at_word_edges(text, start, end)
+    width = 2 if two > one or not told else 1 if one > two else None
+    return width, told, two, one
+
+
 def _same_text(text: str, document: str) -> bool:
     """Whether offsets into ``text`` point at the same characters of ``document``: the
     same text but for whitespace at the very end (some tools add or trim a last line
@@ -243,8 +273,8 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
     if not selections:
         return
     raw, why = _source_text(element, archive)
-    text, dropped = _normalised(raw)
-    text, composed = _composed(text)
+    lines_lf, dropped = _normalised(raw)
+    text, composed = _composed(lines_lf)
     doc_id = None
     if why is None:
         doc_id, why = _match(label, text, docs)
@@ -252,16 +282,33 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
         reading.problems.append(Problem(f"TextSource {label!r}: {why}", where, line))
         return
     length = len(docs.text[doc_id])
+    spans = []
     for selection in selections:
-        at = lines.get(selection)
         try:
-            start = int(selection.get("startPosition", ""))
-            end = int(selection.get("endPosition", ""))
+            spans.append((selection, int(selection.get("startPosition", "")),
+                          int(selection.get("endPosition", ""))))
         except ValueError:
             reading.problems.append(Problem("startPosition and endPosition must be whole "
-                                            "numbers", where, at))
-            continue
-        if dropped:      # offsets count the CRs that normalising removed
+                                            "numbers", where, lines.get(selection)))
+    width, told, two, one = _line_break_width(lines_lf, dropped,
+                                              [(a, b) for _, a, b in spans])
+    if width is None:
+        reading.problems.append(Problem(
+            f"TextSource {label!r}: its text has CRLF line ends, and its {told} selections "
+            "after the first line break start and end at words as often whether each line "
+            "break counts as two positions (as the standard says) or one (as ATLAS.ti "
+            "writes them), so where they fall cannot be told; export it again with LF line "
+            "ends", where, line))
+        return
+    if width == 1:
+        reading.notes.append(Problem(
+            f"TextSource {label!r}: its positions count each CRLF line break as one "
+            f"character (as ATLAS.ti writes them), not two as the standard says: counted "
+            f"so, {one} of its {told} selections after the first line break start and end "
+            f"at words, against {two} counted as the standard says", where, line))
+    for selection, start, end in spans:
+        at = lines.get(selection)
+        if width == 2:      # offsets count the CRs that normalising removed
             start, end = start - bisect_left(dropped, start), end - bisect_left(dropped, end)
         first, last = composed(start), composed(end)
         if first is None or last is None:
