@@ -135,3 +135,30 @@ def test_crlf_positions_that_fit_words_neither_way_are_refused(study, tmp_path):
             "as often whether each line break counts as two positions (as the standard "
             "says) or one (as ATLAS.ti writes them), so where they fall cannot be told"
             ) in " ".join(result.output.split())
+
+
+def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(study, tmp_path):
+    # "Housing" under "Resilience" in the project; the study's Housing is risk.housing,
+    # under "Risks": the labels match, the codes need not
+    path = tmp_path / "moved.qdpx"
+    project(path, "north/cafe", TEXT, spans_of(TEXT, "rent"))
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["project.qde"] = members["project.qde"].replace(
+        f'<Code guid="{guid("housing")}" name="Housing" isCodable="true"/>'.encode(),
+        f'<Code guid="{guid("res")}" name="Resilience" isCodable="false"><Code guid='
+        f'"{guid("housing")}" name="Housing" isCodable="true"/></Code>'.encode())
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "moved"])
+    assert result.exit_code == 1
+    assert ("moved.qdpx!project.qde:5: code 'Housing' is under 'Resilience' in the file, "
+            "but risk.housing, the code with that label, is under risk ('Risks'); map it "
+            "with --map (to risk.housing if it is that code)") in " ".join(result.output.split())
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,code_id\nHousing,risk.housing\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "moved", "--map", str(mapping)])
+    assert result.exit_code == 0, result.output

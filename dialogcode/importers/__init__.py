@@ -24,7 +24,7 @@ from ..ingest import Corpus
 from ..limits import DEFAULT, Limits
 from .base import Documents, Found, Reading
 from .locate import LEVELS, MIN_SIMILARITY
-from .mapping import load_mapping, map_names
+from .mapping import load_mapping, map_names, moved_codes
 from .markup import SUFFIXES as MARKUP_SUFFIXES
 from .markup import read_markup
 from .qdpx import read_qdpx
@@ -231,6 +231,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)
     problems += reading.problems + outside + _two_values(rows, origins, book)
+    problems += moved_codes(reading.found, reading.parents, mapped, names, book)
     if coded_segments:
         chosen, wrong = coded_ranges(coded_segments, docs)
         markers, stray = _within(rows, origins, chosen, docs, coder)

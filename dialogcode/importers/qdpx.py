@@ -7,6 +7,8 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
 - ``CodeBook/Codes/Code`` (nested): each code's ``name`` is the name mapped to a code id.
   A name used by two codes becomes its path, ``Parent > Child``. A ``dialogcode id:``
   line in the Description (as dialogcode's own REFI-QDA export writes) gives the name.
+  Each code's parent's name is kept, so that a code mapped by its label to a study code
+  under another parent is refused (:func:`.mapping.moved_codes`).
 - ``Sources/TextSource`` whose ``PlainTextSelection``s hold a ``Coding/CodeRef``: the text
   is ``PlainTextContent`` or the ``internal://`` file named by ``plainTextPath``. CRLF
   and CR become LF and the text is put in Unicode NFC (decomposed accents composed),
@@ -62,25 +64,31 @@ def _parse(data: bytes, where: str, limits: Limits
     return root, lines
 
 
-def code_names(root: ET.Element) -> dict[str, str]:
-    """GUID -> the name a project's code is mapped by (see the module doc)."""
-    entries: list[tuple[str, str, str]] = []     # guid, name, path
+def code_names(root: ET.Element) -> tuple[dict[str, str], dict[str, str]]:
+    """(GUID -> the name a project's code is mapped by (see the module doc), that name ->
+    its parent's name for each code under another whose name is its own, not a path or
+    a ``dialogcode id:``)."""
+    entries: list[tuple[str, str, str, str]] = []     # guid, name, path, parent's name
 
-    def walk(element: ET.Element, path: str) -> None:
+    def walk(element: ET.Element, path: str, parent: str) -> None:
         for code in element.findall(_tag("Code")):
             name = " ".join((code.get("name") or "").split())
             recovered = parse_description(code.findtext(_tag("Description"))).get("id")
             full = f"{path} > {name}" if path else name
-            entries.append((_guid(code.get("guid")), recovered or name, full))
-            walk(code, full)
+            entries.append((_guid(code.get("guid")), recovered or name, full,
+                            "" if recovered else parent))
+            walk(code, full, name)
 
     codes = root.find(f"{_tag('CodeBook')}/{_tag('Codes')}")
     if codes is not None:
-        walk(codes, "")
+        walk(codes, "", "")
     counts: dict[str, int] = {}
-    for _, name, _ in entries:
+    for _, name, _, _ in entries:
         counts[name] = counts.get(name, 0) + 1
-    return {guid: name if counts[name] == 1 else path for guid, name, path in entries}
+    names = {guid: name if counts[name] == 1 else path for guid, name, path, _ in entries}
+    parents = {name: parent for _, name, _, parent in entries
+               if parent and counts[name] == 1}
+    return names, parents
 
 
 def _source_text(element: ET.Element, archive: SafeArchive) -> tuple[str, str | None]:
@@ -229,7 +237,7 @@ def read_qdpx(path: Path, docs: Documents, user: str | None = None,
                                f"{len(projects)}", file=path)
         where = f"{path}!{projects[0]}"
         root, lines = _parse(archive.read(projects[0]), where, limits)
-        names = code_names(root)
+        names, reading.parents = code_names(root)
         users = None if user is None else _users(root, user, where)
         sources = root.find(_tag("Sources"))
         for element in ([] if sources is None else list(sources)):
