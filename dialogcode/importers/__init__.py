@@ -69,7 +69,7 @@ class ImportResult:
 
 
 def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
-          user: str | None, limits: Limits, codes) -> Reading:
+          user: Sequence[str] | None, limits: Limits, codes) -> Reading:
     suffix = source.suffix.lower()
     if fmt is None and suffix not in (*TABLE_SUFFIXES, *MARKUP_SUFFIXES, ".qdpx"):
         raise CodingsError(f"cannot tell the format from the extension {suffix!r}; give "
@@ -201,7 +201,7 @@ def _within(rows: list[dict], origins: list[Found], chosen: set[str], docs: Docu
 def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
                    mapping: Path | None = None, fmt: str | None = None,
                    document: str | None = None, skip_unlocated: bool = False,
-                   skip_unmapped: bool = False, user: str | None = None,
+                   skip_unmapped: bool = False, user: str | Sequence[str] | None = None,
                    coded_segments: Sequence[str] = (),
                    limits: Limits = DEFAULT, mask: Masker | None = None) -> ImportResult:
     """Read a coder's file into coder-file rows for ``corpus``, code names mapped to the
@@ -210,7 +210,8 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     ``fmt`` is one of :data:`FORMATS` (default: from the extension, and for tables from
     the columns); ``document`` names the document of an inline-markup file (default:
     from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
-    ``user`` keeps only the codings of that user (name or id) of a REFI-QDA project;
+    ``user`` keeps only the codings of that user (name or id), or those users, of a
+    REFI-QDA project, and is needed when its codings were made by several users;
     ``limits`` bound what unpacking a project may cost (docs/limits.md); ``mask`` (the
     study's :func:`~dialogcode.privacy.gate.saved_masker`) masks the excerpts of the
     transcripts that messages show, and without it they show none.
@@ -226,7 +227,8 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     if not source.is_file():
         raise ArgumentError("no such file", file=source)
     docs = Documents(corpus, mask)
-    reading = _read(source, docs, fmt, document, user, limits, book.codes)
+    users = [user] if isinstance(user, str) else user
+    reading = _read(source, docs, fmt, document, users, limits, book.codes)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)

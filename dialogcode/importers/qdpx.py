@@ -22,8 +22,9 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   point at other characters. Sources without selections that code anything are ignored.
 - A ``Coding`` of a whole source, and non-text sources (PDF, audio, pictures) holding
   codings, cannot become span codings: they are listed as ignored.
-- With ``user``, only the codings that ``User`` (by name or id) created are read: the
-  ``creatingUser`` of the ``Coding``, else of its selection.
+- With ``user``, only the codings that those ``User``s (by name or id) created are read:
+  the ``creatingUser`` of the ``Coding``, else of its selection. Without it, codings
+  made by more than one user are refused: one coder file is one person's coding.
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..coders import CodingsError
@@ -213,22 +215,40 @@ def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | Non
                   f"offsets would point at other characters ({difference})")
 
 
-def _users(root: ET.Element, user: str, where: str) -> set[str]:
-    """GUIDs of the project's Users whose name or id is ``user``."""
+def _users(root: ET.Element, wanted: Sequence[str], where: str) -> set[str]:
+    """GUIDs of the project's Users whose name or id is one of ``wanted``."""
     users = [(_guid(u.get("guid")), u.get("name") or "", u.get("id") or "")
              for u in root.iter(_tag("User"))]
-    chosen = {guid for guid, name, id_ in users if user in (name, id_)}
-    if not chosen:
+    unknown = [user for user in wanted
+               if not any(user in (name, id_) for _, name, id_ in users)]
+    if unknown:
         known = ", ".join(sorted({name or id_ for _, name, id_ in users})) or "none"
-        raise CodingsError(f"no User named {user!r} in the project (users: {known})",
-                           file=where)
-    return chosen
+        raise CodingsError(f"no User named {', '.join(map(repr, unknown))} in the project "
+                           f"(users: {known})", file=where)
+    return {guid for guid, name, id_ in users if name in wanted or id_ in wanted}
 
 
-def read_qdpx(path: Path, docs: Documents, user: str | None = None,
+def _one_coder(root: ET.Element, made: Counter, where: str) -> None:
+    """Raise CodingsError when the codings read (``made``: creating user's GUID -> how
+    many, "" for none) were made by more than one user: one coder file is one person's
+    coding, and ``agree`` would take theirs for one coder's."""
+    if len([guid for guid in made if guid]) < 2:
+        return
+    names = {_guid(u.get("guid")): u.get("name") or u.get("id") or u.get("guid")
+             for u in root.iter(_tag("User"))}
+    counts = ", ".join(f"{names.get(guid, guid)} {n}" for guid, n in made.most_common()
+                       if guid)
+    raise CodingsError(f"the codings were made by {len([g for g in made if g])} users "
+                       f"({counts}), and a coder file holds one person's coding: import "
+                       "each with --user NAME as a coder of its own (or name several "
+                       "--user to import them together as one coder)", file=where)
+
+
+def read_qdpx(path: Path, docs: Documents, user: Sequence[str] | None = None,
               limits: Limits = DEFAULT) -> Reading:
-    """Span codings from a REFI-QDA project archive, all of them or those of ``user``
-    (see the module doc), the archive checked against ``limits``."""
+    """Span codings from a REFI-QDA project archive, all of them or those of the users
+    named in ``user`` (see the module doc), the archive checked against ``limits``.
+    Raises CodingsError when, without ``user``, they were made by several users."""
     reading = Reading("qdpx")
     with SafeArchive(path, limits) as archive:
         projects = [n for n in archive.names if n.lower().endswith(".qde")]
@@ -238,10 +258,13 @@ def read_qdpx(path: Path, docs: Documents, user: str | None = None,
         where = f"{path}!{projects[0]}"
         root, lines = _parse(archive.read(projects[0]), where, limits)
         names, reading.parents = code_names(root)
-        users = None if user is None else _users(root, user, where)
+        users = None if not user else _users(root, user, where)
         sources = root.find(_tag("Sources"))
+        made: Counter = Counter()
         for element in ([] if sources is None else list(sources)):
-            _read_source(element, archive, docs, names, reading, where, lines, users)
+            _read_source(element, archive, docs, names, reading, where, lines, users, made)
+        if users is None:
+            _one_coder(root, made, where)
     return reading
 
 
@@ -256,7 +279,8 @@ def _codings(selection: ET.Element, users: set[str] | None) -> list[ET.Element]:
 
 def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                  names: dict[str, str], reading: Reading, where: str,
-                 lines: dict[ET.Element, int], users: set[str] | None) -> None:
+                 lines: dict[ET.Element, int], users: set[str] | None,
+                 made: Counter) -> None:
     label = element.get("name") or element.get("guid") or "?"
     line = lines.get(element)
     if element.tag != _tag("TextSource"):
@@ -339,3 +363,4 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                                                 lines.get(coding, at)))
                 continue
             reading.found.append(Found(doc_id, names[guid], where, at, start, end))
+            made[_guid(coding.get("creatingUser") or selection.get("creatingUser"))] += 1
