@@ -35,6 +35,7 @@ import xml.etree.ElementTree as ET
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from ..coders import CodingsError
@@ -197,12 +198,20 @@ def _same_text(text: str, document: str) -> bool:
         a == b or a == BLOCK for a, b in zip(text, document))
 
 
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _trimmed(docs: Documents) -> dict[str, str]:
+    """The SHA-256 of each document's text without whitespace at its end -> doc_id."""
+    return {_sha(text.rstrip()): doc_id for doc_id, text in docs.text.items()}
+
+
 def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | None]:
     """(doc_id, None) for the document this source copies, or (None, why not)."""
-    doc_id = docs.by_sha.get(hashlib.sha256(text.encode("utf-8")).hexdigest())
-    if doc_id is None:      # the same text but for whitespace at its end
-        doc_id = next((doc for doc, document in docs.text.items()
-                       if document.rstrip() == text.rstrip()), None)
+    doc_id = (docs.by_sha.get(_sha(text))
+              or _trimmed(docs).get(_sha(text.rstrip())))   # whitespace at the end aside
     if doc_id is not None:
         return doc_id, None
     doc_id, _ = docs.resolve(name)
