@@ -162,3 +162,25 @@ def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(st
     result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
                                       "moved", "--map", str(mapping)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("counted", ["with the CRs", "a line break as one"])
+def test_inline_text_in_a_project_file_with_crlf_line_ends(study, tmp_path, counted):
+    # XML parsing turns the file's CRLF into LF, inside PlainTextContent too: positions
+    # that counted the CRs fell one character early per line break before them
+    stored = TEXT.replace("\n", "\r\n")
+    spans = spans_of(stored if counted == "with the CRs" else TEXT, "rent", "evicted")
+    selections = "".join(
+        f'<PlainTextSelection guid="{guid(f"s{a}")}" startPosition="{a}" endPosition="{b}">'
+        f'<Coding guid="{guid(f"c{a}")}"><CodeRef targetGUID="{guid("housing")}"/></Coding>'
+        "</PlainTextSelection>" for a, b in spans)
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\r\n<Project xmlns="{NS}" name="p">\r\n'
+           f'<CodeBook><Codes><Code guid="{guid("housing")}" name="Housing" '
+           'isCodable="true"/></Codes></CodeBook>\r\n<Sources>\r\n'
+           f'<TextSource guid="{guid("t")}" name="Cafe"><PlainTextContent>{stored}'
+           f"</PlainTextContent>{selections}</TextSource>\r\n</Sources>\r\n</Project>\r\n")
+    path = tmp_path / "inline.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml.encode("utf-8"))
+    assert imported(study, path) == [("north/cafe:t1", 24, 28, "rent"),
+                                     ("north/cafe:t2", 49, 56, "evicted")]

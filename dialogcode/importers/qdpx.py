@@ -94,11 +94,16 @@ def code_names(root: ET.Element) -> tuple[dict[str, str], dict[str, str]]:
     return names, parents
 
 
-def _source_text(element: ET.Element, archive: SafeArchive) -> tuple[str, str | None]:
-    """(text as stored, None) of a TextSource, or ("", why it cannot be read)."""
+def _source_text(element: ET.Element, archive: SafeArchive, crlf: bool
+                 ) -> tuple[str, str | None]:
+    """(text as stored, None) of a TextSource, or ("", why it cannot be read). ``crlf``:
+    the project file has CRLF line ends, which XML parsing turns into LF, so an inline
+    ``PlainTextContent`` written with them gets them back (its positions may count the
+    CRs, as in a file of ``sources/``; :func:`_line_break_width` tells)."""
     inline = element.find(_tag("PlainTextContent"))
     if inline is not None:
-        return inline.text or "", None
+        text = inline.text or ""
+        return (text.replace("\n", "\r\n") if crlf and "\r" not in text else text), None
     reference = (element.get("plainTextPath") or "").strip()
     if not reference.startswith(INTERNAL):
         return "", (f"plainTextPath {reference!r} is not an {INTERNAL} file of the archive"
@@ -265,13 +270,16 @@ def read_qdpx(path: Path, docs: Documents, user: Sequence[str] | None = None,
             raise CodingsError(f"expected one .qde project file in the archive, found "
                                f"{len(projects)}", file=path)
         where = f"{path}!{projects[0]}"
-        root, lines = _parse(archive.read(projects[0]), where, limits)
+        data = archive.read(projects[0])
+        root, lines = _parse(data, where, limits)
+        crlf = b"\r\n" in data
         names, reading.parents = code_names(root)
         users = None if not user else _users(root, user, where)
         sources = root.find(_tag("Sources"))
         made: Counter = Counter()
         for element in ([] if sources is None else list(sources)):
-            _read_source(element, archive, docs, names, reading, where, lines, users, made)
+            _read_source(element, archive, docs, names, reading, where, lines, users,
+                         made, crlf)
         if users is None:
             _one_coder(root, made, where)
     return reading
@@ -289,7 +297,7 @@ def _codings(selection: ET.Element, users: set[str] | None) -> list[ET.Element]:
 def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                  names: dict[str, str], reading: Reading, where: str,
                  lines: dict[ET.Element, int], users: set[str] | None,
-                 made: Counter) -> None:
+                 made: Counter, crlf: bool) -> None:
     label = element.get("name") or element.get("guid") or "?"
     line = lines.get(element)
     if element.tag != _tag("TextSource"):
@@ -313,7 +321,7 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                   if _codings(s, users)]
     if not selections:
         return
-    raw, why = _source_text(element, archive)
+    raw, why = _source_text(element, archive, crlf)
     lines_lf, dropped = _normalised(raw)
     text, composed = _composed(lines_lf)
     doc_id = None
