@@ -19,6 +19,7 @@ from dialogcode.ingest import ingest, write_corpus
 DATA = Path(__file__).parent / "data" / "evidence-study"
 NS = "urn:QDA-XML:project:1.0"
 TEXT = "P1: The café raised the rent again.\n\nP2: Zoë got evicted in May.\n"
+EMOJI = "P1: Great 😀 news about the rent.\n\nP2: 😀😀 We got evicted.\n"
 
 
 def guid(name: str) -> str:
@@ -30,8 +31,10 @@ def study(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("qdpx-texts") / "study"
     shutil.copytree(DATA, root)
     (root / "transcripts" / "north" / "cafe.txt").write_text(TEXT, encoding="utf-8")
+    (root / "transcripts" / "north" / "chat.txt").write_text(EMOJI, encoding="utf-8")
     with open(root / "manifest.csv", "a", encoding="utf-8") as manifest:
-        manifest.write("north/cafe.txt,North,site_visit_dialogue,2019-05-06,Cafe,mid-year\n")
+        manifest.write("north/cafe.txt,North,site_visit_dialogue,2019-05-06,Cafe,mid-year\n"
+                       "north/chat.txt,North,site_visit_dialogue,2019-05-07,Chat,mid-year\n")
     opened = Study.open(root)
     write_corpus(ingest(opened), opened.out)
     return root
@@ -107,10 +110,10 @@ def test_positions_that_count_a_crlf_as_one_character_as_atlas_ti_writes_them(st
     result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "atlas.qdpx"),
                                       str(study), "--coder", "tool", "--replace"])
     assert result.exit_code == 0, result.output
-    assert ("TextSource 'Cafe interview': its positions count each CRLF line break as one "
-            "character (as ATLAS.ti writes them), not two as the standard says: counted so, "
-            "2 of its 2 selections after the first line break start and end at words, "
-            "against 0 counted as the standard says") in " ".join(result.output.split())
+    assert ("TextSource 'Cafe interview': its positions count a CRLF line break as one, "
+            "not code points as the standard says: counted so, 2 of its 2 selections that "
+            "the ways of counting place apart start and end at words, against 0 counted in "
+            "code points") in " ".join(result.output.split())
     rows = pd.read_csv(coder_path(Study.open(study), "tool"))
     assert rows[["seg_id", "start", "end", "quote"]].values.tolist() == [
         ["north/cafe:t1", 24, 28, "rent"], ["north/cafe:t2", 49, 56, "evicted"],
@@ -130,11 +133,10 @@ def test_crlf_positions_that_fit_words_neither_way_are_refused(study, tmp_path):
     result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "unsure.qdpx"),
                                       str(study), "--coder", "unsure"])
     assert result.exit_code == 1
-    assert ("unsure.qdpx!project.qde:5: TextSource 'north/cafe': its text has CRLF line "
-            "ends, and its 1 selections after the first line break start and end at words "
-            "as often whether each line break counts as two positions (as the standard "
-            "says) or one (as ATLAS.ti writes them), so where they fall cannot be told"
-            ) in " ".join(result.output.split())
+    assert ("unsure.qdpx!project.qde:5: TextSource 'north/cafe': its 1 selections that the "
+            "ways of counting its positions place apart start and end at words as often "
+            "counted in code points or a CRLF line break as one, so where they fall cannot "
+            "be told") in " ".join(result.output.split())
 
 
 def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(study, tmp_path):
@@ -184,3 +186,26 @@ def test_inline_text_in_a_project_file_with_crlf_line_ends(study, tmp_path, coun
         archive.writestr("project.qde", xml.encode("utf-8"))
     assert imported(study, path) == [("north/cafe:t1", 24, 28, "rent"),
                                      ("north/cafe:t2", 49, 56, "evicted")]
+
+
+@pytest.mark.parametrize("line_ends", ["\n", "\r\n"])
+def test_positions_counted_in_utf16_units_land_on_the_same_words(study, tmp_path, line_ends):
+    # a tool built on UTF-16 strings counts an emoji as two positions: read as code
+    # points, every span after one fell a character late per emoji before it
+    stored = EMOJI.replace("\n", line_ends)
+    units = stored.encode("utf-16-le")
+
+    def utf16(word: str) -> tuple[int, int]:
+        at = units.index(word.encode("utf-16-le")) // 2
+        return at, at + len(word)
+
+    project(tmp_path / "utf16.qdpx", "north/chat", stored,
+            [utf16("rent"), utf16("We got evicted")])
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "utf16.qdpx"),
+                                      str(study), "--coder", "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert "its positions count UTF-16 units (an emoji as two)" in " ".join(
+        result.output.split())
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"))
+    assert rows[["seg_id", "start", "end", "quote"]].values.tolist() == [
+        ["north/chat:t1", 27, 31, "rent"], ["north/chat:t2", 41, 55, "We got evicted"]]

@@ -12,9 +12,10 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
 - ``Sources/TextSource`` whose ``PlainTextSelection``s hold a ``Coding/CodeRef``: the text
   is ``PlainTextContent`` or the ``internal://`` file named by ``plainTextPath``. CRLF
   and CR become LF and the text is put in Unicode NFC (decomposed accents composed),
-  and offsets (code points into the text as stored) are shifted to match. A CRLF counts
-  as two positions (the standard), or as one (as ATLAS.ti writes them) when that puts
-  more of the selections after the first line break at word edges; a source where both
+  and offsets (code points into the text as stored) are shifted to match. Positions
+  are taken as the standard counts them (code points of the file: a CRLF is two), or,
+  when it puts more of the selections at word edges, as ATLAS.ti (a CRLF as one) or a
+  UTF-16 tool (an emoji as two) counts them (:func:`_counting`); a source that two ways
   fit as well is refused. A source is
   matched to a document by its text (the same after normalisation, whitespace at the
   very end aside), else by name (doc_id or source path, with or without extension); a
@@ -99,7 +100,7 @@ def _source_text(element: ET.Element, archive: SafeArchive, crlf: bool
     """(text as stored, None) of a TextSource, or ("", why it cannot be read). ``crlf``:
     the project file has CRLF line ends, which XML parsing turns into LF, so an inline
     ``PlainTextContent`` written with them gets them back (its positions may count the
-    CRs, as in a file of ``sources/``; :func:`_line_break_width` tells)."""
+    CRs, as in a file of ``sources/``; :func:`_counting` tells)."""
     inline = element.find(_tag("PlainTextContent"))
     if inline is not None:
         text = inline.text or ""
@@ -165,30 +166,64 @@ def _composed(text: str) -> tuple[str, Callable[[int], int | None]]:
 
 
 def _at_word_edges(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is in range and neither starts nor ends inside a word."""
+    """Whether ``text[start:end]`` is in range, neither starts nor ends inside a word,
+    and does not start with white space (a selection may end with some: a double click
+    takes the space after a word)."""
     def edge(i: int) -> bool:
         return i <= 0 or i >= len(text) or not (text[i - 1].isalnum() and text[i].isalnum())
 
-    return 0 <= start < end <= len(text) and edge(start) and edge(end)
+    return (0 <= start < end <= len(text) and edge(start) and edge(end)
+            and not text[start].isspace())
 
 
-def _line_break_width(text: str, dropped: list[int], spans: list[tuple[int, int]]
-                      ) -> tuple[int | None, int, int, int]:
-    """How many positions a source stored with CRLF line ends gives each line break: 2,
-    as the standard counts them (code points of the file, the CR one of them), or 1, as
-    ATLAS.ti writes them; None when the selections after the first line break start and
-    end at word edges as often either way. ``text`` has LF line ends, ``dropped`` the
-    CRs taken out. Returns it with the number of selections the two ways tell apart, and
-    how many of them lie at word edges counted with 2 and with 1."""
-    two = one = told = 0
-    for start, end in spans:
-        shifted = start - bisect_left(dropped, start), end - bisect_left(dropped, end)
-        if shifted != (start, end):
-            told += 1
-            two += _at_word_edges(text, *shifted)
-            one += _at_word_edges(text, start, end)
-    width = 2 if two > one or not told else 1 if one > two else None
-    return width, told, two, one
+def _utf16(text: str) -> Callable[[int], int | None]:
+    """The code point position in ``text`` of each position counted in UTF-16 units
+    (an emoji as two), None inside a character that takes two."""
+    starts = [i + k for k, i in enumerate(i for i, c in enumerate(text) if ord(c) > 0xFFFF)]
+
+    def position(at: int) -> int | None:
+        before = bisect_left(starts, at)      # such characters starting before ``at``
+        if before and starts[before - 1] + 1 == at:
+            return None
+        return at - before
+
+    return position
+
+
+def _countings(raw: str, dropped: list[int]) -> dict[str, Callable[[int], int | None]]:
+    """The ways a tool may have counted the positions in a source's text ``raw`` (as
+    stored; ``dropped``, the CRs of its CRLFs), each as the position it gives in the
+    text with LF line ends, None where it falls inside a character: the standard's code
+    points of the file first, then those that differ on this text. ATLAS.ti counts a
+    CRLF line break as one; a tool built on UTF-16 strings counts an emoji as two."""
+    def lf(at: int | None) -> int | None:
+        return None if at is None else at - bisect_left(dropped, at)
+
+    countings = {"code points": lf}
+    if dropped:
+        countings["a CRLF line break as one"] = lambda at: at
+    if any(ord(c) > 0xFFFF for c in raw):
+        in_raw, in_lf = _utf16(raw), _utf16(raw.replace("\r\n", "\n"))
+        countings["UTF-16 units (an emoji as two)"] = lambda at: lf(in_raw(at))
+        if dropped:
+            countings["UTF-16 units and a CRLF line break as one"] = in_lf
+    return countings
+
+
+def _counting(text: str, countings: dict[str, Callable[[int], int | None]],
+              spans: list[tuple[int, int]]) -> tuple[str | None, dict[str, int], int]:
+    """Which of ``countings`` a source's selections (``spans``, as stored) were counted
+    in: the one that puts most of those it tells apart from the others at word edges in
+    ``text`` (LF line ends), the first when they all agree, None when two that place
+    them differently fit as well. Also how many each fits, and how many spans differ."""
+    placed = {name: [(f(a), f(b)) for a, b in spans] for name, f in countings.items()}
+    told = [i for i in range(len(spans)) if len({p[i] for p in placed.values()}) > 1]
+    fits = {name: sum(_at_word_edges(text, *(-1 if x is None else x for x in p[i]))
+                      for i in told) for name, p in placed.items()}
+    best = [name for name in countings if fits[name] == max(fits.values())]
+    if any(placed[name] != placed[best[0]] for name in best[1:]):
+        return None, fits, len(told)
+    return best[0], fits, len(told)
 
 
 def _same_text(text: str, document: str) -> bool:
@@ -339,26 +374,30 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
         except ValueError:
             reading.problems.append(Problem("startPosition and endPosition must be whole "
                                             "numbers", where, lines.get(selection)))
-    width, told, two, one = _line_break_width(lines_lf, dropped,
-                                              [(a, b) for _, a, b in spans])
-    if width is None:
+    countings = _countings(raw, dropped)
+    counted, fits, told = _counting(lines_lf, countings, [(a, b) for _, a, b in spans])
+    ways = " or ".join(countings)
+    if counted is None:
         reading.problems.append(Problem(
-            f"TextSource {label!r}: its text has CRLF line ends, and its {told} selections "
-            "after the first line break start and end at words as often whether each line "
-            "break counts as two positions (as the standard says) or one (as ATLAS.ti "
-            "writes them), so where they fall cannot be told; export it again with LF line "
-            "ends", where, line))
+            f"TextSource {label!r}: its {told} selections that the ways of counting its "
+            f"positions place apart start and end at words as often counted in {ways}, "
+            "so where they fall cannot be told; export it again with LF line ends (and "
+            "positions in code points)", where, line))
         return
-    if width == 1:
+    if counted != "code points":
         reading.notes.append(Problem(
-            f"TextSource {label!r}: its positions count each CRLF line break as one "
-            f"character (as ATLAS.ti writes them), not two as the standard says: counted "
-            f"so, {one} of its {told} selections after the first line break start and end "
-            f"at words, against {two} counted as the standard says", where, line))
+            f"TextSource {label!r}: its positions count {counted}, not code points as the "
+            f"standard says: counted so, {fits[counted]} of its {told} selections that "
+            f"the ways of counting place apart start and end at words, against "
+            f"{fits['code points']} counted in code points", where, line))
     for selection, start, end in spans:
         at = lines.get(selection)
-        if width == 2:      # offsets count the CRs that normalising removed
-            start, end = start - bisect_left(dropped, start), end - bisect_left(dropped, end)
+        start, end = countings[counted](start), countings[counted](end)
+        if start is None or end is None:
+            reading.problems.append(Problem(
+                f"selection of {label!r} starts or ends inside a character (counted in "
+                f"{counted})", where, at))
+            continue
         first, last = composed(start), composed(end)
         if first is None or last is None:
             reading.problems.append(Problem(
