@@ -242,8 +242,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     opened = Study.open(study)
     if output is not None:
         opened.check_outside_transcripts(output)
-    twice = identical_files(opened, names) + unchecked_files(opened, names)
     corpus = load_corpus(opened)
+    twice = identical_files(opened, names, corpus.segments) + unchecked_files(opened, names)
     book = load_codebooks(opened.codebook_files())
     check_codes(codes, set(book.codes))
     selection = select_units(corpus.segments, corpus.documents, speaker=speaker, site=site,
