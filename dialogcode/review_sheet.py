@@ -103,6 +103,25 @@ def added_undecided(sheet: pd.DataFrame, path: Path) -> list[Problem]:
             for row in added.itertuples()]
 
 
+def unread_columns(sheet: pd.DataFrame, path: Path) -> list[Problem]:
+    """A problem for each column of ``sheet`` (:func:`read_sheet`) that is not one of
+    :data:`SHEET_COLUMNS` and holds something, at the first line holding it: an import
+    keeps nothing of it, so a reviewer's "comments" column would be lost unsaid."""
+    problems = []
+    for i, name in enumerate(sheet.columns):
+        if name in SHEET_COLUMNS or name == "line":
+            continue
+        filled = sheet.iloc[:, i].str.strip() != ""
+        if filled.any():
+            named = (f"column {name!r}" if name else
+                     f"a column without a heading (the {i + 1}th)")
+            problems.append(Problem(
+                f"{named} is not read: its {int(filled.sum())} filled cell(s) are not kept; "
+                "write what belongs with a decision in the `note` column and import the "
+                "sheet again", str(path), int(sheet["line"][filled].iloc[0])))
+    return problems
+
+
 def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
     """A filled review sheet (.xlsx, checked against ``limits``, a number in its code_id
     column read as the id of ``codes`` it stands for,

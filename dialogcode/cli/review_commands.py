@@ -98,7 +98,7 @@ def review_import(sheet, study, reviewer):
     from ..ingest import load_corpus
     from ..review import DECISIONS, in_force, load_decisions, record_decisions
     from ..review_sheet import (added_undecided, cleared, load_suggestions, proposals,
-                                read_sheet, sheet_decisions)
+                                read_sheet, sheet_decisions, unread_columns)
     from ..store import read_table
     from ..study import Study
 
@@ -120,6 +120,7 @@ def review_import(sheet, study, reviewer):
                   "to change it)", standing)
     echo_problems("Rows added without a decision, which decide nothing (type accept to "
                   "add the code)", added_undecided(table, sheet))
+    echo_problems("Columns the import does not read", unread_columns(table, sheet))
     echo_orphaned(opened, corpus.documents)
 
 
