@@ -965,3 +965,39 @@ def test_codings_from_before_the_model_was_recorded_ask_for_code(study):
     assert invoke("code", study, "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
+
+
+def test_the_report_tells_a_model_that_coded_nothing_from_codings_made_before_it(study):
+    # no code has enough positives for a model: `learn` stores one that codes nothing,
+    # so the codings alone could not say whether `code` ran after `learn`
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 100"))
+    assert invoke("code", study, "-q").exit_code == 0          # the rules, before learn
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert (study / "out" / "model" / "model.json").is_file()
+    flag = ("These codings were made by the rules alone, without the learned model in "
+            "out/model: it was trained after they were made, or did not fit the codebooks "
+            "or documents then: run\n<code>dialogcode code</code>.")
+    assert flag in report_page(study)
+    assert invoke("code", study, "-q").exit_code == 0          # applies it: nothing coded
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert len(codings) and not (codings["source"] == "model").any()
+    page = report_page(study)
+    assert "has not been checked against a person" in page and 'class="flag">These' not in page
+    # with figures: of the rules + model, which is what coded the study
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    page = report_page(study)
+    assert "No learned model coded these segments" not in page
+    assert 'class="flag">These' not in page
+    # learn again on changed decisions: an earlier model's codings, though it coded none
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert "These codings were made by an earlier learned model than the one in " \
+        "out/model" in report_page(study)
+    # the model taken away and the study coded again: the rules' figures, unflagged
+    shutil.rmtree(study / "out" / "model")
+    assert invoke("code", study, "-q").exit_code == 0
+    page = report_page(study)
+    assert "No learned model coded these segments" in page and 'class="flag">These' not in page
