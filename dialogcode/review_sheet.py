@@ -103,6 +103,25 @@ def added_undecided(sheet: pd.DataFrame, path: Path) -> list[Problem]:
             for row in added.itertuples()]
 
 
+def left_for_good(sheet: pd.DataFrame, path: Path, decisions: pd.DataFrame,
+                  proposed: dict[tuple[str, str], str]) -> list[Problem]:
+    """A problem per segment with a decision in ``decisions`` whose exported rows in
+    ``sheet`` (with a ``source``) leave a code without a decision that is neither decided
+    there nor ``proposed`` (:func:`proposals`): a ``--next`` sheet's other codes. No
+    later sheet or page lists them (``--next`` passes over decided segments), so the
+    models would never learn whether they apply there."""
+    if "source" not in sheet:
+        return []
+    decided = set(zip(decisions["seg_id"], decisions["code_id"]))
+    segments = set(decisions["seg_id"])
+    empty = sheet[(sheet["decision"].str.strip() == "") & (sheet["source"].str.strip() != "")]
+    left = empty[[s in segments and (s, c) not in decided and (s, c) not in proposed
+                  for s, c in zip(empty["seg_id"], empty["code_id"])]]
+    return [Problem(f"{seg_id}: {', '.join(group['code_id'])}", str(path),
+                    int(group["line"].iloc[0]))
+            for seg_id, group in left.groupby("seg_id", sort=False)]
+
+
 def unread_columns(sheet: pd.DataFrame, path: Path) -> list[Problem]:
     """A problem for each column of ``sheet`` (:func:`read_sheet`) that is not one of
     :data:`SHEET_COLUMNS` and holds something, at the first line holding it: an import

@@ -1001,3 +1001,41 @@ def test_the_report_tells_a_model_that_coded_nothing_from_codings_made_before_it
     assert invoke("code", study, "-q").exit_code == 0
     page = report_page(study)
     assert "No learned model coded these segments" in page and 'class="flag">These' not in page
+
+
+def test_a_next_sheets_other_code_left_empty_on_a_decided_segment_is_named(study):
+    # empty means "decide later", but a segment with a decision never comes back in
+    # --next, and a code it listed that is not a coding shows in no other sheet: the
+    # models never learnt whether it applies, without a word
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / "out" / "next.csv"
+    assert invoke("review", "export", study, "--next", "4", "-o", sheet).exit_code == 0
+    rows = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    coded = set(zip(codings["seg_id"], codings["code_id"]))
+    other = pd.Series([(s, c) not in coded for s, c in zip(rows["seg_id"], rows["code_id"])],
+                      index=rows.index)
+    left = rows[other].iloc[0]                  # an other code, on a segment to decide
+    decided = rows[(rows["seg_id"] == left["seg_id"]) & (rows["code_id"] != left["code_id"])]
+    untouched = rows[other & (rows["seg_id"] != left["seg_id"])]
+    assert len(decided) and len(untouched)      # a segment nobody decided stays open
+    rows.loc[decided.index, "decision"] = "accept"
+    rows.to_csv(sheet, index=False)
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert result.exit_code == 0, result.output
+    assert ("Codes left empty on segments with a decision, which no later sheet lists "
+            "(--next passes over decided segments): the models learn nothing of them "
+            "there; reject those that do not apply (1):\n"
+            f"  {sheet}:{left.name + 2}: {left['seg_id']}: {left['code_id']}\n"
+            ) in result.output
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    book = load_codebooks(opened.codebook_files())
+    data = training_data(opened, corpus.segments, book)
+    item, code = list(data.item_ids).index(left["seg_id"]), data.codes.index(left["code_id"])
+    assert data.labels[item, code] == -1         # unknown, not taken for absent
+    rows.loc[left.name, "decision"] = "reject"
+    rows.to_csv(sheet, index=False)
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert result.exit_code == 0 and "Codes left empty" not in result.output, result.output
+    assert training_data(opened, corpus.segments, book).labels[item, code] == 0
