@@ -134,6 +134,15 @@ def test_the_document_list_shows_progress_by_site_and_event(client):
     post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
                   "decision": "accept"})
     assert "1 of 3" in client.get("/", base_url=BASE).text
+    # a code a reviewer added, in brackets; rejected again (or a --next sheet's other
+    # code rejected), nobody added it: the list said "(+1)" all the same
+    post(client, {"seg_id": "north/kickoff:t4", "code_id": "connection",
+                  "decision": "accept"})
+    assert "1 of 3 (+1)" in client.get("/", base_url=BASE).text
+    post(client, {"seg_id": "north/kickoff:t4", "code_id": "connection",
+                  "decision": "reject"})
+    page = client.get("/", base_url=BASE).text
+    assert "1 of 3" in page and "(+1)" not in page
 
 
 def test_transcript_text_is_escaped(client):
