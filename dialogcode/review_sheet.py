@@ -133,7 +133,7 @@ def unread_columns(sheet: pd.DataFrame, path: Path) -> list[Problem]:
         filled = sheet.iloc[:, i].str.strip() != ""
         if filled.any():
             named = (f"column {name!r}" if name else
-                     f"a column without a heading (the {i + 1}th)")
+                     f"a column without a heading (column {i + 1})")
             problems.append(Problem(
                 f"{named} is not read: its {int(filled.sum())} filled cell(s) are not kept; "
                 "write what belongs with a decision in the `note` column and import the "

@@ -925,7 +925,7 @@ def test_a_column_the_import_does_not_read_is_named_not_dropped_unsaid(study):
     assert (f"Columns the import does not read (2):\n  {sheet}:{line}: column "
             "'comments' is not read: its 1 filled cell(s) are not kept; write what belongs "
             "with a decision in the `note` column and import the sheet again\n"
-            f"  {sheet}:3: a column without a heading (the {len(header) + 3}th) is not "
+            f"  {sheet}:3: a column without a heading (column {len(header) + 3}) is not "
             "read") in result.output
     assert "'empty'" not in result.output
     # as the message says: the note moved into `note` is kept with the decision
