@@ -115,8 +115,8 @@ def left_for_good(sheet: pd.DataFrame, path: Path, decisions: pd.DataFrame,
     decided = set(zip(decisions["seg_id"], decisions["code_id"]))
     segments = set(decisions["seg_id"])
     empty = sheet[(sheet["decision"].str.strip() == "") & (sheet["source"].str.strip() != "")]
-    left = empty[[s in segments and (s, c) not in decided and (s, c) not in proposed
-                  for s, c in zip(empty["seg_id"], empty["code_id"])]]
+    left = empty.loc[[s in segments and (s, c) not in decided and (s, c) not in proposed
+                      for s, c in zip(empty["seg_id"], empty["code_id"])]]
     return [Problem(f"{seg_id}: {', '.join(group['code_id'])}", str(path),
                     int(group["line"].iloc[0]))
             for seg_id, group in left.groupby("seg_id", sort=False)]
