@@ -777,6 +777,32 @@ def test_tabbed_lines_that_may_not_be_turns_stay_notes(tmp_path, text):
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
 
 
+@pytest.mark.parametrize("line", [
+    "P1\tI said\tno more.",        # a tab inside the words
+    "P1\t00:01\tI said no.",       # a third field
+    "\tAnd wages are flat."])      # no name: whose words is a guess
+def test_tabbed_turns_with_a_line_of_other_fields_stay_notes(tmp_path, line):
+    # a line with a tab that is not a name, a tab and the words was glued to the turn
+    # before: P1's words were credited to P2
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1\tWe need housing.\nP2\tRent keeps rising.\n{line}\nP2\tRight.\n"
+                    "P1\tYes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+    assert "a name, a tab and text" in str(parsed.notes[0])
+
+
+def test_tabbed_turns_may_end_in_a_tab(tmp_path):
+    # a table saved as text with an empty last column: a line ending in a tab was glued
+    # to the turn before, P1's words credited to P2
+    path = tmp_path / "t.txt"
+    path.write_text("P1\tWe need housing.\nP2\tRent keeps rising.\nP1\tYes.\t\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "We need housing."), ("P2", "Rent keeps rising."), ("P1", "Yes.")]
+
+
 def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
     # names used once each, as a table pasted as text: field notes, and a note says so
     path = tmp_path / "t.txt"

@@ -42,9 +42,10 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
 HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Notes
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
-# a line of two fields, a label at the line start, tabs, then words without a tab
-TAB_TURN = re.compile(r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ ]*$",
-                      re.MULTILINE)
+# a line of two fields, a label at the line start, tabs, then words without a tab (but
+# tabs after them: an empty last column)
+TAB_TURN = re.compile(
+    r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ \t]*$", re.MULTILINE)
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
@@ -239,13 +240,16 @@ def tabbed_turns(text: str, forced: frozenset[str] = frozenset()
     roles, listed, or used twice or more, as a dialogue's speakers are (an agenda or a
     field-note table names each thing once). A first line naming columns
     (``Speaker<tab>Text``) is the preamble; a line without a tab is words of the turn
-    before. Else None (see :func:`tabbed_lines`)."""
+    before. Else None (see :func:`tabbed_lines`), as when any other line has a tab (a
+    third field, a tab in the words, no name): it would be glued to the turn before."""
     found = [m for m in TAB_TURN.finditer(text) if speakers.plausible(m["label"])
              and any(c.isalpha() for c in m["label"])]
+    tabbed = sum(1 for line in text.split("\n") if "\t" in line.rstrip())
     if found and _column_names(found[0]) and not text[:found[0].start()].strip():
         found = found[1:]
+        tabbed -= 1
     lines = sum(1 for line in text.split("\n") if line.strip())
-    if len(found) < 2 or len(found) * 2 <= lines:
+    if len(found) < 2 or len(found) * 2 <= lines or len(found) < tabbed:
         return None
     labels = [Label(m["label"], f"{m['label']}<tab>", line_at(text, m.start()))
               for m in found]
