@@ -1211,6 +1211,42 @@ def test_markdown_field_notes_with_a_few_quotes_stay_notes(tmp_path):
     assert [b.section for b in parsed.blocks] == ["Setting", "What we heard", "Follow-ups"]
 
 
+def test_a_quoted_label_in_a_markdown_transcript_is_a_turn(tmp_path):
+    # `> P2: ...` (a Markdown quote) among `**P1:** ...` turns was glued to P1's turn:
+    # P2's words credited to P1
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit\n\n**Interviewer:** What worries you?\n\n**P1:** The rent."
+                    "\n\n> P2: Wages are flat.\n\n**P1:** Yes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        (None, "# Site visit"), ("Interviewer", "What worries you?"), ("P1", "The rent."),
+        ("P2", "Wages are flat."), ("P1", "Yes.")]
+
+
+@pytest.mark.parametrize("mark", ["- ", "* ", "> ", "1. "])
+def test_a_markdown_transcript_of_list_items_or_quotes_is_read_as_turns(tmp_path, mark):
+    # `- **P1:** ...` bullets or `> P1: ...` quotes: its speakers were lost, unnoted
+    path = tmp_path / "t.md"
+    label = "**{}:**" if mark != "> " else "{}:"
+    path.write_text("# Interview\n\n" + "".join(
+        f"{mark}{label.format(name)} {words}\n" for name, words in [
+            ("Interviewer", "What worries you?"), ("Ana Ruiz", "The rent."),
+            ("Interviewer", "And?"), ("Ana Ruiz", "Wages.")]), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks[1:]] == [
+        ("Interviewer", "What worries you?"), ("Ana Ruiz", "The rent."),
+        ("Interviewer", "And?"), ("Ana Ruiz", "Wages.")]
+
+
+def test_markdown_notes_listing_fields_stay_notes(tmp_path):
+    # `- Weather: rain` bullets are a visitor's notes, not people speaking
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit\n\n- Weather: rain\n- Mood: calm\n- Food: tacos\n"
+                    "- Turnout: twelve\n\nWe met in the hall.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
 def srt(*cues: str) -> str:
     return "\n\n".join(f"{k}\n00:00:{k:02d},000 --> 00:00:{k + 1:02d},000\n{text}"
                        for k, text in enumerate(cues, start=1)) + "\n"

@@ -13,8 +13,9 @@ from .captions import parse_captions
 from .jsonturns import parse_json
 from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import (find_turns, heading_lines, markdown_headings, missed_speakers,
-                        mostly_turns, parse_turns, tabbed_lines, tabbed_turns)
+from .plaintext import (find_turns, heading_lines, markdown_headings, marked_turns,
+                        missed_speakers, mostly_turns, parse_turns, tabbed_lines,
+                        tabbed_turns)
 from .speakers import one_spelling
 from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
@@ -61,6 +62,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if len(headers) >= 2:
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
+        if fmt == "md":
+            turns = marked_turns(text, turns, forced)
         if not turns:
             turns, notes = tabbed_turns(text, forced) or (turns, notes)
         marked = markdown_headings(text)

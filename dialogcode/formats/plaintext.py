@@ -46,6 +46,9 @@ TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE) 
 # tabs after them: an empty last column)
 TAB_TURN = re.compile(
     r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ \t]*$", re.MULTILINE)
+# a Markdown list or quote marker opening a line: `- `, `* `, `1. `, `> `, `> - `
+MARKER = re.compile(r"^[ \t]*(?:(?:>[ \t]*)+(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?"
+                    r"|(?:[-*+]|\d{1,3}[.)])[ \t]+)", re.MULTILINE)
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
@@ -231,6 +234,27 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
         return turns
     return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
+
+
+def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
+                 ) -> list[Turn]:
+    """``turns`` of a Markdown file and those whose label follows a list or quote
+    marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote, or one
+    naming a speaker of ``turns``, a role or a listed label. A plain label in a list
+    (``- Weather: rain``) is a field of notes, not a speaker's."""
+    masked = MARKER.sub(lambda m: " " * len(m[0]), text)    # offsets stay the same
+    if masked == text:
+        return turns
+    known = forced | {turn.speaker for turn in turns}
+    starts = {turn.start for turn in turns}
+    more = []
+    for turn in find_turns(masked, known)[0]:
+        mark = MARKER.match(text, turn.start)
+        if mark and turn.start not in starts and (
+                ">" in mark[0] or text.startswith(("**", "__"), mark.end())
+                or turn.speaker in known or speakers.ROLE.match(turn.speaker)):
+            more.append(turn)
+    return sorted(turns + more, key=lambda turn: turn.start)
 
 
 def tabbed_turns(text: str, forced: frozenset[str] = frozenset()
