@@ -1247,6 +1247,17 @@ def test_markdown_notes_listing_fields_stay_notes(tmp_path):
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
 
 
+def test_markdown_notes_of_labels_used_once_stay_notes(tmp_path):
+    # `Weather: rain` lines, each label once, were read as a transcript: the visitor's
+    # paragraphs after them credited to a speaker `Turnout`
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit, Fresno\n\nWeather: rain\nMood: calm\nFood: tacos\n"
+                    "Turnout: twelve\n\nWe met in the hall. Everyone came.\n\nLater we ate.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
 def srt(*cues: str) -> str:
     return "\n\n".join(f"{k}\n00:00:{k:02d},000 --> 00:00:{k + 1:02d},000\n{text}"
                        for k, text in enumerate(cues, start=1)) + "\n"

@@ -67,7 +67,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if not turns:
             turns, notes = tabbed_turns(text, forced) or (turns, notes)
         marked = markdown_headings(text)
-        if (fmt == "turns" or (fmt == "md" and mostly_turns(text, turns))
+        if (fmt == "turns" or (fmt == "md" and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (len(turns) >= 3 or (turns and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
             return parse_turns(text, turns, notes,
