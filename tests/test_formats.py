@@ -1187,7 +1187,9 @@ def test_markdown_transcript_is_read_as_turns(tmp_path, name):
         ("heading", None, "## Part 2: Housing", None),
         ("turn", "Facilitator", "What about rent?", "Part 2: Housing"),
         ("turn", "P1", "It rises.", "Part 2: Housing")]
-    assert not parsed.notes
+    # in plain text `## ...` was talk before; read as a heading, that guess is noted
+    assert [str(n) for n in parsed.notes] == ([] if name == "t.md" else [
+        "line 8: `## Part 2: Housing` read as a heading, not as talk"])
 
 
 def test_markdown_turns_one_a_line_are_turns(tmp_path):
@@ -1209,6 +1211,21 @@ def test_markdown_field_notes_with_a_few_quotes_stay_notes(tmp_path):
     parsed, _ = read_document(path)
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
     assert [b.section for b in parsed.blocks] == ["Setting", "What we heard", "Follow-ups"]
+
+
+@pytest.mark.parametrize("line", ["# of people who came: 40", "# We counted them all."])
+def test_a_hash_line_alone_in_a_txt_turn_not_titled_like_a_heading_stays_talk(tmp_path,
+                                                                             line):
+    # a `# ...` paragraph of a turn was read as a heading: its words lost from P1's turn,
+    # and its text the section of every later turn, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We counted everyone.\n\n{line}\n\nP2: That is a lot.\n\n"
+                    "P1: Yes it is.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end], b.section)
+            for b in parsed.blocks] == [
+        ("turn", "P1", f"We counted everyone.\n\n{line}", None),
+        ("turn", "P2", "That is a lot.", None), ("turn", "P1", "Yes it is.", None)]
 
 
 def test_a_quoted_label_in_a_markdown_transcript_is_a_turn(tmp_path):

@@ -72,7 +72,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
             return parse_turns(text, turns, notes,
                                sorted(heading_lines(text, headings) + marked),
-                               after_talk=after_talk)
+                               after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
         return parse_otter(text)
     parsed = parse_notes(text, headings)

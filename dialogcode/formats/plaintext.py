@@ -358,14 +358,18 @@ def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
 
 def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]]:
     """(start, end) of every Markdown heading line (``## Part 2``); with ``alone``, of
-    those standing alone as a paragraph (a ``# ...`` line inside a turn of a plain-text
-    file is the transcriber's, not a heading)."""
+    those standing alone as a paragraph and titled like a heading, from a capital or a
+    digit and not ending like a sentence (in a plain-text file a ``# ...`` line inside a
+    turn, ``# of people: 40`` or ``# We counted them.``, is the transcriber's)."""
     found = []
     for m in HEADING.finditer(text):
         above = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
         below = text.find("\n", m.end() + 1)
+        title = m["title"]
         if not alone or ((m.start() == 0 or not text[above:m.start()].strip())
-                         and not text[m.end():len(text) if below < 0 else below].strip()):
+                         and not text[m.end():len(text) if below < 0 else below].strip()
+                         and (title[0].isupper() or title[0].isdigit())
+                         and not title.endswith(NOT_HEADING_END)):
             found.append((m.start(), m.end()))
     return found
 
@@ -377,11 +381,14 @@ def _opening(turn: Turn) -> int:
 
 def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
                 headings: list[tuple[int, int]] | None = None, *,
-                after_talk: bool = False) -> ParsedDocument:
+                after_talk: bool = False, markdown: bool = False) -> ParsedDocument:
     """Split normalised ``text`` into preamble, turn, heading and section blocks;
     ``headings`` before the first turn stay in the preamble, unless the text comes
     ``after_talk`` (paragraphs after a Word turn table): it then has no preamble, and
-    its lines before the first turn or heading are a section."""
+    its lines before the first turn or heading are a section. Headings are noted as
+    guesses, but for Markdown headings in a ``markdown`` file (headings by their marks);
+    the title of a Markdown heading (``## Part 2``) is the section of the turns under
+    it."""
     blocks: list[Block] = []
     notes = list(notes or [])
     first = _opening(turns[0]) if turns else len(text)
@@ -403,8 +410,8 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
             marked = HEADING.fullmatch(text, mark, after)
             section = marked["title"] if marked else text[mark:after]
             blocks.append(Block("heading", mark, after, line=line))
-            if not marked:      # a Markdown heading is one by its marks, not a guess
-                notes.append(Note(line, f"`{section}` {speakers.AS_HEADING}"))
+            if not (marked and markdown):
+                notes.append(Note(line, f"`{text[mark:after]}` {speakers.AS_HEADING}"))
         start, end = span(text, after, stop)
         if end > start and turn is not None:
             blocks.append(Block("turn", start, end, turn.speaker, section,
