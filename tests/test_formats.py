@@ -792,6 +792,19 @@ def test_tabbed_turns_with_a_line_of_other_fields_stay_notes(tmp_path, line):
     assert "a name, a tab and text" in str(parsed.notes[0])
 
 
+def test_tabbed_turns_after_a_labelled_header_line_are_turns(tmp_path):
+    # `Interviewer: Maria Lopez` above the table was the one turn: every line of the
+    # table glued to it, P1's words credited to the interviewer, without a note
+    path = tmp_path / "t.txt"
+    path.write_text("Interviewer: Maria Lopez\nDate: 2019-04-10\n\nSpeaker\tText\n"
+                    "Interviewer\tWhat worries you?\nP1\tRent keeps rising.\n"
+                    "Interviewer\tAnd wages?\nP1\tFlat.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks[1:]] == [
+        ("Interviewer", "What worries you?"), ("P1", "Rent keeps rising."),
+        ("Interviewer", "And wages?"), ("P1", "Flat.")]
+
+
 def test_tabbed_turns_may_end_in_a_tab(tmp_path):
     # a table saved as text with an empty last column: a line ending in a tab was glued
     # to the turn before, P1's words credited to P2

@@ -64,8 +64,9 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         turns, notes = find_turns(text, forced)
         if fmt == "md":
             turns = marked_turns(text, turns, forced)
-        if not turns:
-            turns, notes = tabbed_turns(text, forced) or (turns, notes)
+        tabbed = tabbed_turns(text, forced)
+        if tabbed:      # with any `Name:` lines above or among them
+            turns, notes = sorted(turns + tabbed[0], key=lambda t: t.start), notes + tabbed[1]
         marked = markdown_headings(text)
         if (fmt == "turns" or (fmt == "md" and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (len(turns) >= 3 or (turns and not marked)))):

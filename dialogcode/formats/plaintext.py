@@ -262,14 +262,14 @@ def tabbed_turns(text: str, forced: frozenset[str] = frozenset()
     """Turns of a file whose lines are mostly a name, a tab and words (``P1<tab>We need
     housing.``, a transcript exported as a table): when nine in ten of the names are
     roles, listed, or used twice or more, as a dialogue's speakers are (an agenda or a
-    field-note table names each thing once). A first line naming columns
-    (``Speaker<tab>Text``) is the preamble; a line without a tab is words of the turn
+    field-note table names each thing once). A first such line naming columns
+    (``Speaker<tab>Text``) is no turn; a line without a tab is words of the turn
     before. Else None (see :func:`tabbed_lines`), as when any other line has a tab (a
     third field, a tab in the words, no name): it would be glued to the turn before."""
     found = [m for m in TAB_TURN.finditer(text) if speakers.plausible(m["label"])
              and any(c.isalpha() for c in m["label"])]
     tabbed = sum(1 for line in text.split("\n") if "\t" in line.rstrip())
-    if found and _column_names(found[0]) and not text[:found[0].start()].strip():
+    if found and _column_names(found[0]):
         found = found[1:]
         tabbed -= 1
     lines = sum(1 for line in text.split("\n") if line.strip())
