@@ -1288,6 +1288,16 @@ def test_markdown_notes_of_labels_used_once_stay_notes(tmp_path):
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
 
 
+def test_a_markdown_focus_group_of_people_speaking_once_is_read_as_turns(tmp_path):
+    # a facilitator between participants who each speak once: half the turns recur
+    path = tmp_path / "t.md"
+    path.write_text("".join(f"**Facilitator:** And you?\n\n**{name}:** Rent.\n\n"
+                            for name in ["Ana", "Ben", "Cleo"]), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == [
+        "Facilitator", "Ana", "Facilitator", "Ben", "Facilitator", "Cleo"]
+
+
 def srt(*cues: str) -> str:
     return "\n\n".join(f"{k}\n00:00:{k:02d},000 --> 00:00:{k + 1:02d},000\n{text}"
                        for k, text in enumerate(cues, start=1)) + "\n"

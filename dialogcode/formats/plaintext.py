@@ -343,15 +343,16 @@ def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple
 def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
                  ) -> bool:
     """Whether ``turns`` open most paragraphs of ``text``, or most of its lines,
-    Markdown headings aside, and most are of recurring speakers (roles, listed, or used
-    twice or more): a transcript, not field notes quoting a few people or listing
-    fields (``Weather: rain``)."""
+    Markdown headings aside, and at least half are of recurring speakers (roles,
+    listed, or used twice or more, as a facilitator between people who speak once): a
+    transcript, not field notes quoting a few people or listing fields
+    (``Weather: rain``)."""
     lines = [(offset, line) for offset, line in _lines(text) if not HEADING.match(line)]
     opened = {_opening(turn) for turn in turns}
     paragraphs = _paragraph_starts(lines)
     opening = sum(offset in opened for offset in paragraphs)
     recurring, _ = _recurring([turn.speaker for turn in turns], forced)
-    return recurring * 2 > len(turns) and (
+    return bool(turns) and recurring * 2 >= len(turns) and (
         opening * 2 > len(paragraphs)
         or len(turns) * 2 > sum(1 for _, line in lines if line.strip()))
 
