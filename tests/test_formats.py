@@ -805,6 +805,18 @@ def test_tabbed_turns_after_a_labelled_header_line_are_turns(tmp_path):
         ("Interviewer", "And wages?"), ("P1", "Flat.")]
 
 
+def test_tabbed_turns_among_labels_followed_by_a_tab_are_turns(tmp_path):
+    # `Interviewer:<tab>...` lines (a Word hanging indent) among `P1<tab>...` ones: the
+    # P1 lines were glued to the interviewer's turns
+    path = tmp_path / "t.txt"
+    path.write_text("Interviewer:\tWhat worries you?\nP1\tRent keeps rising.\n"
+                    "Interviewer:\tAnd wages?\nP1\tFlat.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Interviewer", "What worries you?"), ("P1", "Rent keeps rising."),
+        ("Interviewer", "And wages?"), ("P1", "Flat.")]
+
+
 def test_tabbed_turns_may_end_in_a_tab(tmp_path):
     # a table saved as text with an empty last column: a line ending in a tab was glued
     # to the turn before, P1's words credited to P2

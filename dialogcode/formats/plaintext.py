@@ -257,23 +257,27 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
     return sorted(turns + more, key=lambda turn: turn.start)
 
 
-def tabbed_turns(text: str, forced: frozenset[str] = frozenset()
-                 ) -> tuple[list[Turn], list[Note]] | None:
+def tabbed_turns(text: str, forced: frozenset[str] = frozenset(),
+                 labelled: list[Turn] = ()) -> tuple[list[Turn], list[Note]] | None:
     """Turns of a file whose lines are mostly a name, a tab and words (``P1<tab>We need
-    housing.``, a transcript exported as a table): when nine in ten of the names are
-    roles, listed, or used twice or more, as a dialogue's speakers are (an agenda or a
-    field-note table names each thing once). A first such line naming columns
-    (``Speaker<tab>Text``) is no turn; a line without a tab is words of the turn
-    before. Else None (see :func:`tabbed_lines`), as when any other line has a tab (a
-    third field, a tab in the words, no name): it would be glued to the turn before."""
+    housing.``, a transcript exported as a table), or ``labelled`` turns (``Name:``):
+    when nine in ten of the names are roles, listed, or used twice or more, as a
+    dialogue's speakers are (an agenda or a field-note table names each thing once). A
+    first such line naming columns (``Speaker<tab>Text``) is no turn; a line without a
+    tab is words of the turn before. Else None (see :func:`tabbed_lines`), as when any
+    other line has a tab (a third field, a tab in the words, no name): it would be
+    glued to the turn before."""
+    starts = {turn.start for turn in labelled}
     found = [m for m in TAB_TURN.finditer(text) if speakers.plausible(m["label"])
-             and any(c.isalpha() for c in m["label"])]
-    tabbed = sum(1 for line in text.split("\n") if "\t" in line.rstrip())
+             and any(c.isalpha() for c in m["label"]) and m.start() not in starts]
+    tabbed = sum(1 for offset, line in _lines(text)
+                 if "\t" in line.rstrip() and offset not in starts)
     if found and _column_names(found[0]):
         found = found[1:]
         tabbed -= 1
-    lines = sum(1 for line in text.split("\n") if line.strip())
-    if len(found) < 2 or len(found) * 2 <= lines or len(found) < tabbed:
+    lines = sum(1 for _, line in _lines(text) if line.strip())
+    if (len(found) < 2 or (len(found) + len(starts)) * 2 <= lines
+            or len(found) < tabbed):
         return None
     labels = [Label(m["label"], f"{m['label']}<tab>", line_at(text, m.start()))
               for m in found]
