@@ -789,7 +789,12 @@ def test_tabbed_turns_with_a_line_of_other_fields_stay_notes(tmp_path, line):
                     "P1\tYes.\n", encoding="utf-8")
     parsed, _ = read_document(path)
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
-    assert "a name, a tab and text" in str(parsed.notes[0])
+    named = 4 if line.startswith("\t") else 5      # an indented line opens with no name
+    assert [str(n) for n in parsed.notes] == [
+        f"line 1: {named} of 5 lines are a name, a tab and text (`P1` then a tab), as a "
+        "table pasted as text: read as field notes, without speakers (line 3 has more fields, a "
+        "tab in its words or no name); if they are turns, save the table as .csv with "
+        "speaker and text columns, or write each as `Name: text`"]
 
 
 def test_tabbed_turns_after_a_labelled_header_line_are_turns(tmp_path):

@@ -308,11 +308,14 @@ def tabbed_lines(text: str) -> list[Note]:
     lines = sum(1 for line in text.split("\n") if line.strip())
     if len(found) < 2 or len(found) * 2 <= lines:
         return []
+    other = next((number for number, (_, line) in enumerate(_lines(text), start=1)
+                  if "\t" in line.rstrip() and not TAB_TURN.fullmatch(line)), None)
     return [Note(line_at(text, found[0].start()), (
         f"{len(found)} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
-        "then a tab), as a table pasted as text: read as field notes, without speakers; if "
-        "they are turns, save the table as .csv with speaker and text columns, or write "
-        "each as `Name: text`"))]
+        "then a tab), as a table pasted as text: read as field notes, without speakers"
+        + (f" (line {other} has more fields, a tab in its words or no name)" if other else "")
+        + "; if they are turns, save the table as .csv with speaker and text columns, or "
+        "write each as `Name: text`"))]
 
 
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
