@@ -1270,6 +1270,17 @@ def test_a_quoted_label_in_a_markdown_transcript_is_a_turn(tmp_path):
         ("P2", "Wages are flat."), ("P1", "Yes.")]
 
 
+def test_a_quoted_label_used_once_in_a_markdown_transcript_is_noted(tmp_path):
+    # a quoted label is taken as a speaker even when used once: a guess, so noted
+    path = tmp_path / "t.md"
+    path.write_text("**P1:** The letter came.\n\n> Landlord: You must leave.\n\n"
+                    "**P2:** When?\n\n**P1:** Friday.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["P1", "Landlord", "P2", "P1"]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: `Landlord:` is used once and taken as a speaker"]
+
+
 @pytest.mark.parametrize("mark", ["- ", "* ", "> ", "1. "])
 def test_a_markdown_transcript_of_list_items_or_quotes_is_read_as_turns(tmp_path, mark):
     # `- **P1:** ...` bullets or `> P1: ...` quotes: its speakers were lost, unnoted

@@ -237,24 +237,28 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
 
 
 def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
-                 ) -> list[Turn]:
+                 ) -> tuple[list[Turn], list[Note]]:
     """``turns`` of a Markdown file and those whose label follows a list or quote
     marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote, or one
-    naming a speaker of ``turns``, a role or a listed label. A plain label in a list
-    (``- Weather: rain``) is a field of notes, not a speaker's."""
+    naming a speaker of ``turns``, a role or a listed label; and notes on those used
+    once. A plain label in a list (``- Weather: rain``) is a field of notes, not a
+    speaker's."""
     masked = MARKER.sub(lambda m: " " * len(m[0]), text)    # offsets stay the same
     if masked == text:
-        return turns
+        return turns, []
     known = forced | {turn.speaker for turn in turns}
     starts = {turn.start for turn in turns}
+    found, notes = find_turns(masked, known)
     more = []
-    for turn in find_turns(masked, known)[0]:
+    for turn in found:
         mark = MARKER.match(text, turn.start)
         if mark and turn.start not in starts and (
                 ">" in mark[0] or text.startswith(("**", "__"), mark.end())
                 or turn.speaker in known or speakers.ROLE.match(turn.speaker)):
             more.append(turn)
-    return sorted(turns + more, key=lambda turn: turn.start)
+    lines = {line_at(text, turn.start) for turn in more}
+    return (sorted(turns + more, key=lambda turn: turn.start),
+            [note for note in notes if note.line in lines])
 
 
 def tabbed_turns(text: str, forced: frozenset[str] = frozenset(),
