@@ -1270,6 +1270,17 @@ def test_a_quoted_label_in_a_markdown_transcript_is_a_turn(tmp_path):
         ("P2", "Wages are flat."), ("P1", "Yes.")]
 
 
+def test_a_markdown_transcript_in_one_quote_keeps_no_quote_marks_between_turns(tmp_path):
+    # `>` alone joins the paragraphs of a quote: it ended every turn's words
+    path = tmp_path / "t.md"
+    path.write_text("> Interviewer: What worries you?\n>\n> P1: The rent.\n> >\n"
+                    "> Interviewer: And?\n>\n> P1: Wages.\n>\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Interviewer", "What worries you?"), ("P1", "The rent."), ("Interviewer", "And?"),
+        ("P1", "Wages.")]
+
+
 def test_a_quoted_label_used_once_in_a_markdown_transcript_is_noted(tmp_path):
     # a quoted label is taken as a speaker even when used once: a guess, so noted
     path = tmp_path / "t.md"

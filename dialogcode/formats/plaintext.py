@@ -49,6 +49,7 @@ TAB_TURN = re.compile(
 # a Markdown list or quote marker opening a line: `- `, `* `, `1. `, `> `, `> - `
 MARKER = re.compile(r"^[ \t]*(?:(?:>[ \t]*)+(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?"
                     r"|(?:[-*+]|\d{1,3}[.)])[ \t]+)", re.MULTILINE)
+QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks alone, at the end
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
@@ -425,6 +426,8 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
             if not (marked and markdown):
                 notes.append(Note(line, f"`{text[mark:after]}` {speakers.AS_HEADING}"))
         start, end = span(text, after, stop)
+        if markdown:        # quote marks alone after the words join a quote's paragraphs
+            start, end = span(text, start, start + len(QUOTE_END.sub("", text[start:end])))
         if end > start and turn is not None:
             blocks.append(Block("turn", start, end, turn.speaker, section,
                                 time_start=turn.time, line=line))
