@@ -262,8 +262,8 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
             [note for note in notes if note.line in lines])
 
 
-def tabbed_turns(text: str, forced: frozenset[str] = frozenset(),
-                 labelled: list[Turn] = ()) -> tuple[list[Turn], list[Note]] | None:
+def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
+                 ) -> tuple[list[Turn], list[Note]] | None:
     """Turns of a file whose lines are mostly a name, a tab and words (``P1<tab>We need
     housing.``, a transcript exported as a table), or ``labelled`` turns (``Name:``):
     when nine in ten of the names are roles, listed, or used twice or more, as a
@@ -399,9 +399,9 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
     ``headings`` before the first turn stay in the preamble, unless the text comes
     ``after_talk`` (paragraphs after a Word turn table): it then has no preamble, and
     its lines before the first turn or heading are a section. Headings are noted as
-    guesses, but for Markdown headings in a ``markdown`` file (headings by their marks);
-    the title of a Markdown heading (``## Part 2``) is the section of the turns under
-    it."""
+    guesses, but for Markdown headings in a ``markdown`` file (headings by their marks,
+    and there lines of quote marks alone ending a block are nobody's words); the title
+    of a Markdown heading (``## Part 2``) is the section of the turns under it."""
     blocks: list[Block] = []
     notes = list(notes or [])
     first = _opening(turns[0]) if turns else len(text)
