@@ -1,7 +1,8 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
 Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
-alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text).
+alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); in
+Markdown also after a list or quote marker (``- **P3:** ...``, ``> P3: ...``).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
