@@ -777,6 +777,62 @@ def test_tabbed_lines_that_may_not_be_turns_stay_notes(tmp_path, text):
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
 
 
+@pytest.mark.parametrize("line", [
+    "P1\tI said\tno more.",        # a tab inside the words
+    "P1\t00:01\tI said no.",       # a third field
+    "\tAnd wages are flat."])      # no name: whose words is a guess
+def test_tabbed_turns_with_a_line_of_other_fields_stay_notes(tmp_path, line):
+    # a line with a tab that is not a name, a tab and the words was glued to the turn
+    # before: P1's words were credited to P2
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1\tWe need housing.\nP2\tRent keeps rising.\n{line}\nP2\tRight.\n"
+                    "P1\tYes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+    named = 4 if line.startswith("\t") else 5      # an indented line opens with no name
+    assert [str(n) for n in parsed.notes] == [
+        f"line 1: {named} of 5 lines are a name, a tab and text (`P1` then a tab), as a "
+        "table pasted as text: read as field notes, without speakers (line 3 has more fields, a "
+        "tab in its words or no name); if they are turns, save the table as .csv with "
+        "speaker and text columns, or write each as `Name: text`"]
+
+
+def test_tabbed_turns_after_a_labelled_header_line_are_turns(tmp_path):
+    # `Interviewer: Maria Lopez` above the table was the one turn: every line of the
+    # table glued to it, P1's words credited to the interviewer, without a note
+    path = tmp_path / "t.txt"
+    path.write_text("Interviewer: Maria Lopez\nDate: 2019-04-10\n\nSpeaker\tText\n"
+                    "Interviewer\tWhat worries you?\nP1\tRent keeps rising.\n"
+                    "Interviewer\tAnd wages?\nP1\tFlat.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks[1:]] == [
+        ("Interviewer", "What worries you?"), ("P1", "Rent keeps rising."),
+        ("Interviewer", "And wages?"), ("P1", "Flat.")]
+
+
+def test_tabbed_turns_among_labels_followed_by_a_tab_are_turns(tmp_path):
+    # `Interviewer:<tab>...` lines (a Word hanging indent) among `P1<tab>...` ones: the
+    # P1 lines were glued to the interviewer's turns
+    path = tmp_path / "t.txt"
+    path.write_text("Interviewer:\tWhat worries you?\nP1\tRent keeps rising.\n"
+                    "Interviewer:\tAnd wages?\nP1\tFlat.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Interviewer", "What worries you?"), ("P1", "Rent keeps rising."),
+        ("Interviewer", "And wages?"), ("P1", "Flat.")]
+
+
+def test_tabbed_turns_may_end_in_a_tab(tmp_path):
+    # a table saved as text with an empty last column: a line ending in a tab was glued
+    # to the turn before, P1's words credited to P2
+    path = tmp_path / "t.txt"
+    path.write_text("P1\tWe need housing.\nP2\tRent keeps rising.\nP1\tYes.\t\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "We need housing."), ("P2", "Rent keeps rising."), ("P1", "Yes.")]
+
+
 def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
     # names used once each, as a table pasted as text: field notes, and a note says so
     path = tmp_path / "t.txt"
@@ -1161,7 +1217,9 @@ def test_markdown_transcript_is_read_as_turns(tmp_path, name):
         ("heading", None, "## Part 2: Housing", None),
         ("turn", "Facilitator", "What about rent?", "Part 2: Housing"),
         ("turn", "P1", "It rises.", "Part 2: Housing")]
-    assert not parsed.notes
+    # in plain text `## ...` was talk before; read as a heading, that guess is noted
+    assert [str(n) for n in parsed.notes] == ([] if name == "t.md" else [
+        "line 8: `## Part 2: Housing` read as a heading, not as talk"])
 
 
 def test_markdown_turns_one_a_line_are_turns(tmp_path):
@@ -1183,6 +1241,100 @@ def test_markdown_field_notes_with_a_few_quotes_stay_notes(tmp_path):
     parsed, _ = read_document(path)
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
     assert [b.section for b in parsed.blocks] == ["Setting", "What we heard", "Follow-ups"]
+
+
+@pytest.mark.parametrize("line", ["# of people who came: 40", "# We counted them all."])
+def test_a_hash_line_alone_in_a_txt_turn_not_titled_like_a_heading_stays_talk(tmp_path,
+                                                                             line):
+    # a `# ...` paragraph of a turn was read as a heading: its words lost from P1's turn,
+    # and its text the section of every later turn, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We counted everyone.\n\n{line}\n\nP2: That is a lot.\n\n"
+                    "P1: Yes it is.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end], b.section)
+            for b in parsed.blocks] == [
+        ("turn", "P1", f"We counted everyone.\n\n{line}", None),
+        ("turn", "P2", "That is a lot.", None), ("turn", "P1", "Yes it is.", None)]
+
+
+def test_a_quoted_label_in_a_markdown_transcript_is_a_turn(tmp_path):
+    # `> P2: ...` (a Markdown quote) among `**P1:** ...` turns was glued to P1's turn:
+    # P2's words credited to P1
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit\n\n**Interviewer:** What worries you?\n\n**P1:** The rent."
+                    "\n\n> P2: Wages are flat.\n\n**P1:** Yes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        (None, "# Site visit"), ("Interviewer", "What worries you?"), ("P1", "The rent."),
+        ("P2", "Wages are flat."), ("P1", "Yes.")]
+
+
+def test_a_markdown_transcript_in_one_quote_keeps_no_quote_marks_between_turns(tmp_path):
+    # `>` alone joins the paragraphs of a quote: it ended every turn's words
+    path = tmp_path / "t.md"
+    path.write_text("> Interviewer: What worries you?\n>\n> P1: The rent.\n> >\n"
+                    "> Interviewer: And?\n>\n> P1: Wages.\n>\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Interviewer", "What worries you?"), ("P1", "The rent."), ("Interviewer", "And?"),
+        ("P1", "Wages.")]
+
+
+def test_a_quoted_label_used_once_in_a_markdown_transcript_is_noted(tmp_path):
+    # a quoted label is taken as a speaker even when used once: a guess, so noted
+    path = tmp_path / "t.md"
+    path.write_text("**P1:** The letter came.\n\n> Landlord: You must leave.\n\n"
+                    "**P2:** When?\n\n**P1:** Friday.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["P1", "Landlord", "P2", "P1"]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: `Landlord:` is used once and taken as a speaker"]
+
+
+@pytest.mark.parametrize("mark", ["- ", "* ", "> ", "1. "])
+def test_a_markdown_transcript_of_list_items_or_quotes_is_read_as_turns(tmp_path, mark):
+    # `- **P1:** ...` bullets or `> P1: ...` quotes: its speakers were lost, unnoted
+    path = tmp_path / "t.md"
+    label = "**{}:**" if mark != "> " else "{}:"
+    path.write_text("# Interview\n\n" + "".join(
+        f"{mark}{label.format(name)} {words}\n" for name, words in [
+            ("Interviewer", "What worries you?"), ("Ana Ruiz", "The rent."),
+            ("Interviewer", "And?"), ("Ana Ruiz", "Wages.")]), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks[1:]] == [
+        ("Interviewer", "What worries you?"), ("Ana Ruiz", "The rent."),
+        ("Interviewer", "And?"), ("Ana Ruiz", "Wages.")]
+
+
+def test_markdown_notes_listing_fields_stay_notes(tmp_path):
+    # `- Weather: rain` bullets are a visitor's notes, not people speaking
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit\n\n- Weather: rain\n- Mood: calm\n- Food: tacos\n"
+                    "- Turnout: twelve\n\nWe met in the hall.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
+def test_markdown_notes_of_labels_used_once_stay_notes(tmp_path):
+    # `Weather: rain` lines, each label once, were read as a transcript: the visitor's
+    # paragraphs after them credited to a speaker `Turnout`
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit, Fresno\n\nWeather: rain\nMood: calm\nFood: tacos\n"
+                    "Turnout: twelve\n\nWe met in the hall. Everyone came.\n\nLater we ate.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
+def test_a_markdown_focus_group_of_people_speaking_once_is_read_as_turns(tmp_path):
+    # a facilitator between participants who each speak once: half the turns recur
+    path = tmp_path / "t.md"
+    path.write_text("".join(f"**Facilitator:** And you?\n\n**{name}:** Rent.\n\n"
+                            for name in ["Ana", "Ben", "Cleo"]), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == [
+        "Facilitator", "Ana", "Facilitator", "Ben", "Facilitator", "Cleo"]
 
 
 def srt(*cues: str) -> str:

@@ -13,8 +13,9 @@ from .captions import parse_captions
 from .jsonturns import parse_json
 from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import (find_turns, heading_lines, markdown_headings, missed_speakers,
-                        mostly_turns, parse_turns, tabbed_lines, tabbed_turns)
+from .plaintext import (find_turns, heading_lines, markdown_headings, marked_turns,
+                        missed_speakers, mostly_turns, parse_turns, tabbed_lines,
+                        tabbed_turns)
 from .speakers import one_spelling
 from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
@@ -61,15 +62,19 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if len(headers) >= 2:
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
-        if not turns:
-            turns, notes = tabbed_turns(text, forced) or (turns, notes)
+        if fmt == "md":
+            turns, more = marked_turns(text, turns, forced)
+            notes += more
+        tabbed = tabbed_turns(text, forced, turns)
+        if tabbed:      # with any `Name:` lines above or among them
+            turns, notes = sorted(turns + tabbed[0], key=lambda t: t.start), notes + tabbed[1]
         marked = markdown_headings(text)
-        if (fmt == "turns" or (fmt == "md" and mostly_turns(text, turns))
+        if (fmt == "turns" or (fmt == "md" and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (len(turns) >= 3 or (turns and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
             return parse_turns(text, turns, notes,
                                sorted(heading_lines(text, headings) + marked),
-                               after_talk=after_talk)
+                               after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
         return parse_otter(text)
     parsed = parse_notes(text, headings)

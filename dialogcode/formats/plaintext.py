@@ -1,7 +1,8 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
 Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
-alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text).
+alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); in
+Markdown also after a list or quote marker (``- **P3:** ...``, ``> P3: ...``).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -42,9 +43,14 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
 HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Notes
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
-# a line of two fields, a label at the line start, tabs, then words without a tab
-TAB_TURN = re.compile(r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ ]*$",
-                      re.MULTILINE)
+# a line of two fields, a label at the line start, tabs, then words without a tab (but
+# tabs after them: an empty last column)
+TAB_TURN = re.compile(
+    r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ \t]*$", re.MULTILINE)
+# a Markdown list or quote marker opening a line: `- `, `* `, `1. `, `> `, `> - `
+MARKER = re.compile(r"^[ \t]*(?:(?:>[ \t]*)+(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?"
+                    r"|(?:[-*+]|\d{1,3}[.)])[ \t]+)", re.MULTILINE)
+QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks alone, at the end
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
@@ -232,20 +238,52 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
             for k, turn in enumerate(turns)]
 
 
-def tabbed_turns(text: str, forced: frozenset[str] = frozenset()
+def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
+                 ) -> tuple[list[Turn], list[Note]]:
+    """``turns`` of a Markdown file and those whose label follows a list or quote
+    marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote, or one
+    naming a speaker of ``turns``, a role or a listed label; and notes on those used
+    once. A plain label in a list (``- Weather: rain``) is a field of notes, not a
+    speaker's."""
+    masked = MARKER.sub(lambda m: " " * len(m[0]), text)    # offsets stay the same
+    if masked == text:
+        return turns, []
+    known = forced | {turn.speaker for turn in turns}
+    starts = {turn.start for turn in turns}
+    found, notes = find_turns(masked, known)
+    more = []
+    for turn in found:
+        mark = MARKER.match(text, turn.start)
+        if mark and turn.start not in starts and (
+                ">" in mark[0] or text.startswith(("**", "__"), mark.end())
+                or turn.speaker in known or speakers.ROLE.match(turn.speaker)):
+            more.append(turn)
+    lines = {line_at(text, turn.start) for turn in more}
+    return (sorted(turns + more, key=lambda turn: turn.start),
+            [note for note in notes if note.line in lines])
+
+
+def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
                  ) -> tuple[list[Turn], list[Note]] | None:
     """Turns of a file whose lines are mostly a name, a tab and words (``P1<tab>We need
-    housing.``, a transcript exported as a table): when nine in ten of the names are
-    roles, listed, or used twice or more, as a dialogue's speakers are (an agenda or a
-    field-note table names each thing once). A first line naming columns
-    (``Speaker<tab>Text``) is the preamble; a line without a tab is words of the turn
-    before. Else None (see :func:`tabbed_lines`)."""
+    housing.``, a transcript exported as a table), or ``labelled`` turns (``Name:``):
+    when nine in ten of the names are roles, listed, or used twice or more, as a
+    dialogue's speakers are (an agenda or a field-note table names each thing once). A
+    first such line naming columns (``Speaker<tab>Text``) is no turn; a line without a
+    tab is words of the turn before. Else None (see :func:`tabbed_lines`), as when any
+    other line has a tab (a third field, a tab in the words, no name): it would be
+    glued to the turn before."""
+    starts = {turn.start for turn in labelled}
     found = [m for m in TAB_TURN.finditer(text) if speakers.plausible(m["label"])
-             and any(c.isalpha() for c in m["label"])]
-    if found and _column_names(found[0]) and not text[:found[0].start()].strip():
+             and any(c.isalpha() for c in m["label"]) and m.start() not in starts]
+    tabbed = sum(1 for offset, line in _lines(text)
+                 if "\t" in line.rstrip() and offset not in starts)
+    if found and _column_names(found[0]):
         found = found[1:]
-    lines = sum(1 for line in text.split("\n") if line.strip())
-    if len(found) < 2 or len(found) * 2 <= lines:
+        tabbed -= 1
+    lines = sum(1 for _, line in _lines(text) if line.strip())
+    if (len(found) < 2 or (len(found) + len(starts)) * 2 <= lines
+            or len(found) < tabbed):
         return None
     labels = [Label(m["label"], f"{m['label']}<tab>", line_at(text, m.start()))
               for m in found]
@@ -276,11 +314,14 @@ def tabbed_lines(text: str) -> list[Note]:
     lines = sum(1 for line in text.split("\n") if line.strip())
     if len(found) < 2 or len(found) * 2 <= lines:
         return []
+    other = next((number for number, (_, line) in enumerate(_lines(text), start=1)
+                  if "\t" in line.rstrip() and not TAB_TURN.fullmatch(line)), None)
     return [Note(line_at(text, found[0].start()), (
         f"{len(found)} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
-        "then a tab), as a table pasted as text: read as field notes, without speakers; if "
-        "they are turns, save the table as .csv with speaker and text columns, or write "
-        "each as `Name: text`"))]
+        "then a tab), as a table pasted as text: read as field notes, without speakers"
+        + (f" (line {other} has more fields, a tab in its words or no name)" if other else "")
+        + "; if they are turns, save the table as .csv with speaker and text columns, or "
+        "write each as `Name: text`"))]
 
 
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
@@ -312,27 +353,37 @@ def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple
     return found
 
 
-def mostly_turns(text: str, turns: list[Turn]) -> bool:
+def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
+                 ) -> bool:
     """Whether ``turns`` open most paragraphs of ``text``, or most of its lines,
-    Markdown headings aside: a transcript, not field notes quoting a few people."""
+    Markdown headings aside, and at least half are of recurring speakers (roles,
+    listed, or used twice or more, as a facilitator between people who speak once): a
+    transcript, not field notes quoting a few people or listing fields
+    (``Weather: rain``)."""
     lines = [(offset, line) for offset, line in _lines(text) if not HEADING.match(line)]
     opened = {_opening(turn) for turn in turns}
     paragraphs = _paragraph_starts(lines)
     opening = sum(offset in opened for offset in paragraphs)
-    return bool(turns) and (opening * 2 > len(paragraphs)
-                            or len(turns) * 2 > sum(1 for _, line in lines if line.strip()))
+    recurring, _ = _recurring([turn.speaker for turn in turns], forced)
+    return bool(turns) and recurring * 2 >= len(turns) and (
+        opening * 2 > len(paragraphs)
+        or len(turns) * 2 > sum(1 for _, line in lines if line.strip()))
 
 
 def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]]:
     """(start, end) of every Markdown heading line (``## Part 2``); with ``alone``, of
-    those standing alone as a paragraph (a ``# ...`` line inside a turn of a plain-text
-    file is the transcriber's, not a heading)."""
+    those standing alone as a paragraph and titled like a heading, from a capital or a
+    digit and not ending like a sentence (in a plain-text file a ``# ...`` line inside a
+    turn, ``# of people: 40`` or ``# We counted them.``, is the transcriber's)."""
     found = []
     for m in HEADING.finditer(text):
         above = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
         below = text.find("\n", m.end() + 1)
+        title = m["title"]
         if not alone or ((m.start() == 0 or not text[above:m.start()].strip())
-                         and not text[m.end():len(text) if below < 0 else below].strip()):
+                         and not text[m.end():len(text) if below < 0 else below].strip()
+                         and (title[0].isupper() or title[0].isdigit())
+                         and not title.endswith(NOT_HEADING_END)):
             found.append((m.start(), m.end()))
     return found
 
@@ -344,11 +395,14 @@ def _opening(turn: Turn) -> int:
 
 def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
                 headings: list[tuple[int, int]] | None = None, *,
-                after_talk: bool = False) -> ParsedDocument:
+                after_talk: bool = False, markdown: bool = False) -> ParsedDocument:
     """Split normalised ``text`` into preamble, turn, heading and section blocks;
     ``headings`` before the first turn stay in the preamble, unless the text comes
     ``after_talk`` (paragraphs after a Word turn table): it then has no preamble, and
-    its lines before the first turn or heading are a section."""
+    its lines before the first turn or heading are a section. Headings are noted as
+    guesses, but for Markdown headings in a ``markdown`` file (headings by their marks,
+    and there lines of quote marks alone ending a block are nobody's words); the title
+    of a Markdown heading (``## Part 2``) is the section of the turns under it."""
     blocks: list[Block] = []
     notes = list(notes or [])
     first = _opening(turns[0]) if turns else len(text)
@@ -370,9 +424,11 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
             marked = HEADING.fullmatch(text, mark, after)
             section = marked["title"] if marked else text[mark:after]
             blocks.append(Block("heading", mark, after, line=line))
-            if not marked:      # a Markdown heading is one by its marks, not a guess
-                notes.append(Note(line, f"`{section}` {speakers.AS_HEADING}"))
+            if not (marked and markdown):
+                notes.append(Note(line, f"`{text[mark:after]}` {speakers.AS_HEADING}"))
         start, end = span(text, after, stop)
+        if markdown:        # quote marks alone after the words join a quote's paragraphs
+            start, end = span(text, start, start + len(QUOTE_END.sub("", text[start:end])))
         if end > start and turn is not None:
             blocks.append(Block("turn", start, end, turn.speaker, section,
                                 time_start=turn.time, line=line))
