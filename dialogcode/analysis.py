@@ -21,6 +21,7 @@ from .progress import progress_steps
 from .quotes import exemplar_quotes
 from .review import final_codings
 from .roles import SpeakerRoles, speaker_roles
+from .stamps import Stamps
 from .store import read_table, table_path, write_table
 from .study import Study
 from .tables import (CODED_SEGMENT_COLUMNS, UNLISTED_DOCUMENT_COLUMNS, coded_segments,
@@ -196,6 +197,21 @@ def check_current(study: Study, codings: pd.DataFrame, book: Codebook, corpus: C
             str(table_path(study.out, "codings"))) for doc, n in moved.items()])
 
 
+def _coded_with(study: Study, codings: pd.DataFrame) -> tuple[bool, str | None, str | None]:
+    """Whether a learned model coded ``codings``, the training digest of the one that did
+    (None when not known), and that of the model in out/model (None without one). A
+    model that coded nothing is known by what `code` recorded when it applied it
+    (:meth:`~dialogcode.stamps.Stamps.coded_with`); codings whose record is missing,
+    beside a model in out/model, may be anyone's."""
+    stored = trained_on(study)
+    if (codings["source"] == "model").any():
+        return True, coded_by(codings), stored
+    applied = Stamps(study.out).coded_with()
+    if applied is None:
+        return stored is not None, None, stored
+    return bool(applied), applied or None, stored
+
+
 def _learnable(study: Study, corpus: Corpus, book: Codebook) -> str | None:
     """The digest of the model `learn` would train now (None when it could not)."""
     try:
@@ -262,11 +278,10 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     evaluation = load_evaluation(study.out / "evaluation")
     if evaluation is not None:
         tables["evaluation"] = evaluation[0]
-    modelled = bool((codings["source"] == "model").any())
+    modelled, coded_with, stored = _coded_with(study, codings)
     trust = trust_summary(*(evaluation or (None, None)), book.version,
                           {c.id: c.label for c in book.codes.values()}, modelled=modelled,
-                          coded_with=coded_by(codings),
-                          training=trained_on(study) if modelled else None,
+                          coded_with=coded_with, training=stored,
                           current=_learnable(study, corpus, book) if modelled and evaluation
                           else None)
     evidence = Evidence(corpus.documents, corpus.segments, final, book, lessons, tables,

@@ -266,13 +266,17 @@ def named_codings(study: Study, name: str, segments: pd.DataFrame,
     return read_coder(path, segments, path.stem, documents=documents, study=study)
 
 
-def identical_files(study: Study, names) -> list[str]:
+def identical_files(study: Study, names, segments: pd.DataFrame) -> list[str]:
     """A warning for each coder file named that holds the same codings as an earlier
     one: the same rows (seg_id, code_id, start, end) in any order and whatever its other
     columns hold (one file imported under two names differs in its ``source``; a coder's
-    own table and its import in their columns). Two coders may code exactly alike, but
-    the same coding passed twice agrees with itself perfectly, so `agree` says so
-    beside its figures."""
+    own table and its import in their columns), a span of a whole segment (of
+    ``segments``) being the same as a coding of the segment without one (a REFI-QDA
+    round trip makes one the other). Two coders may code exactly alike, but the same
+    coding passed twice agrees with itself perfectly, so `agree` says so beside its
+    figures."""
+    bounds = {(seg, float(a), float(b)) for seg, a, b in
+              zip(segments["seg_id"], segments["start"], segments["end"])}
     seen: dict[frozenset, Path] = {}
     warnings = []
     for name in names:
@@ -283,8 +287,10 @@ def identical_files(study: Study, names) -> list[str]:
                                           fill_value="")
         spans = [pd.to_numeric(table[c].str.strip(), errors="coerce").fillna(-1)
                  for c in ("start", "end")]
-        codings = frozenset(zip(table["seg_id"].str.strip(), table["code_id"].str.strip(),
-                                *spans))
+        rows = [(seg, code, *((-1.0, -1.0) if (seg, a, b) in bounds else (a, b)))
+                for seg, code, a, b in zip(table["seg_id"].str.strip(),
+                                           table["code_id"].str.strip(), *spans)]
+        codings = frozenset(rows)
         if codings in seen:
             warnings.append(printable(
                 f"{path} and {seen[codings]} hold the same codings: one coder's work "

@@ -204,7 +204,7 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     support = evidence_codings(spec, codings, segments, documents, book,
                                frame.set_index("seg_id")["role"])
     coded = support[["lesson_id", "seg_id"]].drop_duplicates().merge(frame, on="seg_id")
-    coded["event"] = event_keys(coded)
+    coded["event"] = coded["doc_id"].map(event_keys(documents).set_axis(documents["doc_id"]))
     phase_totals = frame[frame["codable"]].groupby("phase")["seg_id"].count()
     phases = [p for p in PHASES if p in phase_totals] + sorted(
         p for p in phase_totals.index if p not in PHASES)

@@ -3,18 +3,20 @@
 Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 ``event_type``, ``date`` (YYYY-MM-DD), ``title``; optional ``doc_id``, ``format``,
 ``encoding``, ``speaker_column``/``text_column``/``start_column``/``end_column``,
-``speakers`` (labels that are speakers in this file, separated by ``;``, or a list in
-a YAML manifest), ``merge_turns`` (true or false: join consecutive rows of one speaker
-in a table transcript), ``speaker_roles`` (``Maria: facilitator; Tom: coach``, or a
-mapping in a YAML manifest; see :mod:`dialogcode.roles`); any other column is kept as a
-document attribute.
+``phase``, ``event`` (which gathering of its site and day a document is from, when
+one site met more than once on a day), ``speakers`` (labels that are speakers in this
+file, separated by ``;``, or a list in a YAML manifest), ``merge_turns`` (true or
+false: join consecutive rows of one speaker in a table transcript), ``speaker_roles``
+(``Maria: facilitator; Tom: coach``, or a mapping in a YAML manifest; see
+:mod:`dialogcode.roles`); any other column is kept as a document attribute.
 
 Validated as a whole, every problem reported with its line: a file that is missing
 (with the closest file name there is), outside the transcripts folder or listed twice;
 a column whose name is close to a known one (``event type``) or is one dialogcode
 computes (``sha256``); an empty site, event type or date when the manifest has that
 column; a date that is not YYYY-MM-DD or not a day in the calendar; a site, event type
-or phase spelled two ways (``Coaching Call`` and ``coaching_call``); an unclosed quote
+or phase spelled two ways (``Coaching Call`` and ``coaching_call``); an event named
+for some documents of a site and date but not others; an unclosed quote
 or a row with more values than columns in a CSV manifest; a list where a YAML manifest
 needs one value.
 """
@@ -40,11 +42,12 @@ from .yamlsrc import LineDict, line_of, load_yaml
 
 STANDARD = ("site", "event_type", "date", "title")
 REQUIRED = ("site", "event_type", "date")       # filled in every row when the column exists
-SPELLED_ONE_WAY = ("site", "event_type", "phase")
+SPELLED_ONE_WAY = ("site", "event_type", "phase", "event")
+EVENT = "event"     # optional: which gathering of a site and day a document is from
 COLUMN_KEYS = {"speaker_column": "speaker", "text_column": "text",
                "start_column": "start", "end_column": "end"}
 OPTIONS = {"file", "doc_id", "format", "encoding", "speakers", "merge_turns", *COLUMN_KEYS}
-KNOWN = (*STANDARD, "phase", ROLES_COLUMN, *sorted(OPTIONS))
+KNOWN = (*STANDARD, "phase", EVENT, ROLES_COLUMN, *sorted(OPTIONS))
 COMPUTED = sorted({"source_path", "sha256", "n_words", "n_segments", "text", "codes",
                    "n_codes", "speaker_notes", "codable", *SEGMENT_COLUMNS} - {"doc_id"})
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -93,7 +96,7 @@ def load_manifest(path: Path, transcripts: Path) -> list[Entry]:
         if why:
             bad(why, "file")
         entries.append(_entry(file, line, row, columns, bad))
-    problems += _spelling_problems(rows, source)
+    problems += _spelling_problems(rows, source) + _event_problems(rows, source)
     if problems:
         raise ManifestError(sorted(problems, key=lambda p: (p.line or 0, p.key or "")))
     return entries
@@ -268,6 +271,27 @@ def _spelling_problems(rows, source: str) -> list[Problem]:
                                  "write it the same way in every row",
                                  source, line_of(row, column) or line, column)
                          for line, row, value in values if value in counts and value != meant]
+    return problems
+
+
+def _event_problems(rows, source: str) -> list[Problem]:
+    """Dated rows without an ``event`` where another row of their site and date names
+    one: the event names tell a day's gatherings apart, and a document left out would be
+    an event of its own."""
+    named: dict[tuple[str, str], tuple[int, str]] = {}
+    for line, row in rows:
+        key = (_text(row.get("site")), _text(row.get("date")))
+        if key[1] and _text(row.get(EVENT)):
+            named.setdefault(key, (line_of(row, EVENT) or line, _text(row.get(EVENT))))
+    problems = []
+    for line, row in rows:
+        key = (_text(row.get("site")), _text(row.get("date")))
+        if key in named and not _text(row.get(EVENT)):
+            first, event = named[key]
+            problems.append(Problem(
+                f"no event given, while line {first} names one ({event!r}) for {key[0]} on "
+                f"{key[1]}: name the event of every document of that site and day, or of "
+                "none (then they are one event)", source, line_of(row, EVENT) or line, EVENT))
     return problems
 
 

@@ -105,8 +105,8 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
     """``old`` with ``new`` added. A new decision on the same (seg_id, code_id) with
     another decision or note replaces the old one; one that repeats it (a sheet showing
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
-    time; a note of None (a sheet without a note column) keeps the note decided before.
-    Returns the table, the rows of ``new`` that were added or changed, and counts of
+    time; a note of None (a sheet without a note column) keeps the note decided before,
+    and a row without a span the span decided before on the same text. Returns the table, the rows of ``new`` that were added or changed, and counts of
     added, changed and unchanged rows."""
     def spans(table):
         return [tuple(_offset(v) for v in pair) for pair in
@@ -116,9 +116,16 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
     before = {(s, c): (d, n, span, h) for s, c, d, n, span, h in
               zip(old["seg_id"], old["code_id"], old["decision"], old["note"], spans(old),
                   old["sha256"])}
-    # a sheet without a note column (None) keeps the notes written before
+    # a sheet without a note column (None) keeps the notes written before, and a row
+    # without a span (a sheet has no span columns) the words a reviewer coded in the
+    # browser, unless decided on the document's earlier text
     new = new.assign(note=[before.get((s, c), ("", "", None, ""))[1] if n is None else n
                            for s, c, n in zip(new["seg_id"], new["code_id"], new["note"])])
+    kept = [before[(s, c)][2] if span == ("", "") and (s, c) in before
+            and h in ("", before[(s, c)][3]) else span
+            for s, c, span, h in zip(new["seg_id"], new["code_id"], spans(new),
+                                     new["sha256"].fillna(""))]
+    new = new.assign(start=[a for a, _ in kept], end=[b for _, b in kept])
 
     def same(key, decision, note, span, sha256):
         # a row without a span (a review sheet) leaves the span decided before alone;

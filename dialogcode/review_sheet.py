@@ -103,6 +103,44 @@ def added_undecided(sheet: pd.DataFrame, path: Path) -> list[Problem]:
             for row in added.itertuples()]
 
 
+def left_for_good(sheet: pd.DataFrame, path: Path, decisions: pd.DataFrame,
+                  proposed: dict[tuple[str, str], str]) -> list[Problem]:
+    """A problem per segment with a decision in ``decisions`` whose exported rows in
+    ``sheet`` (with a ``source``) leave a code without a decision that is neither decided
+    there nor ``proposed`` (:func:`proposals`): a ``--next`` sheet's other codes. No
+    later sheet or page lists them (``--next`` passes over decided segments), so the
+    models would never learn whether they apply there."""
+    if "source" not in sheet:
+        return []
+    decided = set(zip(decisions["seg_id"], decisions["code_id"]))
+    segments = set(decisions["seg_id"])
+    empty = sheet[(sheet["decision"].str.strip() == "") & (sheet["source"].str.strip() != "")]
+    left = empty.loc[[s in segments and (s, c) not in decided and (s, c) not in proposed
+                      for s, c in zip(empty["seg_id"], empty["code_id"])]]
+    return [Problem(f"{seg_id}: {', '.join(group['code_id'])}", str(path),
+                    int(group["line"].iloc[0]))
+            for seg_id, group in left.groupby("seg_id", sort=False)]
+
+
+def unread_columns(sheet: pd.DataFrame, path: Path) -> list[Problem]:
+    """A problem for each column of ``sheet`` (:func:`read_sheet`) that is not one of
+    :data:`SHEET_COLUMNS` and holds something, at the first line holding it: an import
+    keeps nothing of it, so a reviewer's "comments" column would be lost unsaid."""
+    problems = []
+    for i, name in enumerate(sheet.columns):
+        if name in SHEET_COLUMNS or name == "line":
+            continue
+        filled = sheet.iloc[:, i].str.strip() != ""
+        if filled.any():
+            named = (f"column {name!r}" if name else
+                     f"a column without a heading (column {i + 1})")
+            problems.append(Problem(
+                f"{named} is not read: its {int(filled.sum())} filled cell(s) are not kept; "
+                "write what belongs with a decision in the `note` column and import the "
+                "sheet again", str(path), int(sheet["line"][filled].iloc[0])))
+    return problems
+
+
 def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
     """A filled review sheet (.xlsx, checked against ``limits``, a number in its code_id
     column read as the id of ``codes`` it stands for,

@@ -24,6 +24,7 @@ from pathlib import Path
 from .store import replacing
 
 NAME = "stamps.json"
+CODED_WITH = "coded_with"   # not a stage: the learned model `code` last applied
 PACKAGE = Path(__file__).parent
 # the libraries whose upgrade can change what a stage computes: spacy-lookups-data holds
 # the lemmas the default pipeline matches, wordllama the vectors of `semantic: wordllama`
@@ -144,9 +145,33 @@ class Stamps:
     def record(self, stage: str, key: str, code: str, outputs: list[Path]) -> None:
         """Save that ``stage`` completed with inputs ``key`` and code ``code`` and wrote
         ``outputs`` (files, or folders whose files all count), all inside ``out``."""
+        self._save(stage, {"inputs": key, "code": code, "outputs": self._states(outputs)})
+
+    def record_model(self, training: str, codings: list[Path]) -> None:
+        """Save that `dialogcode code` wrote ``codings`` (the codings table's files)
+        applying the learned model of training digest ``training``
+        (:func:`~dialogcode.learned.model_digest`; "" for the rules alone), which says
+        so even when the model coded nothing."""
+        self._save(CODED_WITH, {"model": training, "outputs": self._states(codings)})
+
+    def coded_with(self) -> str | None:
+        """The training digest of the learned model `dialogcode code` applied when it
+        wrote the codings table as it is now, "" when it coded with the rules alone;
+        None when that was not recorded or the table changed since."""
+        saved = self.saved.get(CODED_WITH)
+        if not (isinstance(saved, dict) and isinstance(saved.get("model"), str)
+                and saved.get("outputs")) or self.damaged(CODED_WITH):
+            return None
+        return saved["model"]
+
+    def _states(self, outputs: list[Path]) -> dict:
         files = sorted({f for path in outputs for f in _files(path)})
-        self.saved[stage] = {"inputs": key, "code": code, "outputs": {
-            f.relative_to(self.out).as_posix(): _state(f) for f in files}}
+        return {f.relative_to(self.out).as_posix(): _state(f) for f in files}
+
+    def _save(self, name: str, entry: dict) -> None:
+        """Write ``entry`` under ``name``, over the file as it is now: `run` and the
+        `code` it runs each record their own entries."""
+        self.saved = {**Stamps(self.out).saved, name: entry}
         with replacing(self.path) as temporary:
             temporary.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n",
                                  encoding="utf-8")

@@ -156,13 +156,18 @@ def phases_inferred(documents: pd.DataFrame) -> bool:
 
 
 def event_keys(table: pd.DataFrame) -> pd.Series:
-    """The event of each row of ``table`` (with doc_id, site and date): its site and
-    date, so a site visit's dialogue and its field notes, whose event types differ
-    (site_visit_dialogue, site_visit_notes), are one event; a row of an undated
-    document is an event of its own, not one with every undated document of its site."""
+    """The event of each row of ``table`` (with doc_id, site and date, maybe event): its
+    site and date, so a site visit's dialogue and its field notes, whose event types
+    differ (site_visit_dialogue, site_visit_notes), are one event; a row of an undated
+    document is an event of its own, not one with every undated document of its site.
+    A row naming its ``event`` (the manifest's optional column) is that event of its
+    site and date, so two gatherings of one site on one day can be told apart."""
     date = table["date"].fillna("").astype(str).str.strip()
+    event = (table["event"].fillna("").astype(str).str.strip() if "event" in table
+             else pd.Series("", index=table.index))
     key = table["site"].fillna("").astype(str) + "|" + date
-    return key.where(date != "", "document|" + table["doc_id"].astype(str))
+    key = key.where(event == "", key + "|" + event)
+    return key.where((date != "") | (event != ""), "document|" + table["doc_id"].astype(str))
 
 
 def segment_frame(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,9 @@ from .evaluate import ALL
 
 MIN_REFERENCE = 5
 LEVELS = ("good", "fair", "low", "too few to tell")
+RULES_ALONE = ("These codings were made by the rules alone, without the learned model in "
+               "out/model: it was trained after they were made, or did not fit the "
+               "codebooks or documents then")
 TRAINED_SINCE = ("which was trained since on changed coder files or review decisions, or "
                  "with other learn settings")
 
@@ -46,9 +49,10 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     ``reference`` coder of the figures. The model digests compared: ``coded_with``, of
     the model that made the codings (:func:`~dialogcode.learned.coded_by`; None or ""
     for codings written before it was recorded), the evaluation's (``design``),
-    ``training``, of the model in out/model, and ``current``, of the model `learn` would
-    train now (:func:`~dialogcode.learned.model_digest`; None when not known). Without
-    ``modelled`` (no learned model coded the study) the figures are the rules' alone."""
+    ``training``, of the model in out/model (None without one), and ``current``, of the
+    model `learn` would train now (:func:`~dialogcode.learned.model_digest`; None when
+    not known). Without ``modelled`` (no learned model coded the study, not even one that
+    coded nothing) the figures are the rules' alone."""
     if per_code is None or design is None:
         stale, commands = _unchecked_stale(modelled, coded_with, training)
         return {"paragraph": "This coding has not been checked against a person's coding. "
@@ -88,8 +92,10 @@ def _unchecked_stale(modelled: bool, made: str | None, stored: str | None
     """Without an evaluation: why the model codings (their model's training digest
     ``made``) are not those of the model in out/model (digest ``stored``, None without
     one), when they are not, and the command that fixes it."""
-    if not modelled or stored is None:
+    if stored is None:
         return "", []
+    if not modelled:
+        return RULES_ALONE, ["dialogcode code"]
     if not made:            # an earlier dialogcode's codings (rule_id `model`)
         return ("These codings were made before dialogcode recorded which learned model "
                 "made them, so they may not be those of the model in out/model"), \
@@ -110,6 +116,8 @@ def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None
     if design.get("codebook_version") != codebook_version:
         return "These figures were made with an earlier version of the codebooks", [evaluate]
     figures = design.get("training")
+    if not modelled and stored is not None:
+        return RULES_ALONE, ["dialogcode code"] + ([evaluate] if figures != stored else [])
     if not modelled or figures is None:
         return "", []
     if not made:            # an earlier dialogcode's codings (rule_id `model`)

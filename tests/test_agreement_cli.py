@@ -233,3 +233,25 @@ def test_the_verdict_of_a_rating_scale_follows_level(study):
         verdicts[level] = table.loc["value", "verdict"]
     # nominal alpha 0.743 is tentative; interval alpha 0.849 is reliable
     assert verdicts == {"nominal": "tentative", "interval": "reliable"}
+
+
+def test_a_coding_of_whole_segments_beside_its_refi_qda_round_trip_is_flagged(study):
+    # a REFI-QDA export and import gives a coding without a span back as the span of its
+    # whole segment: the same coding, which agree took for a second coder's
+    imported(study, "a")
+    table = pd.read_csv(study / "codings" / "a.csv", dtype=str, keep_default_na=False)
+    segments = pd.read_parquet(study / "out" / "segments.parquet").set_index("seg_id")
+    table["start"] = table["seg_id"].map(segments["start"])
+    table["end"] = table["seg_id"].map(segments["end"])
+    table["source"] = "human:back"
+    table.to_csv(study / "codings" / "back.csv", index=False)
+    result = invoke("agree", "a", "back", "-s", study)
+    assert result.exit_code == 0, result.output
+    assert (f"Warning: {study / 'codings' / 'back.csv'} and "
+            f"{study / 'codings' / 'a.csv'} hold {TWICE}") in result.output
+    # a span of part of a segment is another coding
+    table["end"] = table["end"] - 1
+    table.to_csv(study / "codings" / "back.csv", index=False)
+    result = invoke("agree", "a", "back", "-s", study)
+    assert result.exit_code == 0, result.output
+    assert TWICE not in result.output

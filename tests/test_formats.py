@@ -582,7 +582,10 @@ def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     assert [(b[1], b[2]) for b in blocks] == [
         ("ANA", "We need housing."), ("BEN", "I agree."), ("ANA", "Good, and jobs."),
         (None, "- a dash alone stays"), (None, "It was -5 degrees, then -3.")]
-    assert notes == []
+    # the two cues naming no one among named cues are words nobody is credited with
+    assert notes == ["line 12: 2 of 4 cues without a speaker (12, 16) read as turns without "
+                     "one; if the file names the speaker only when it changes, fill it in on "
+                     "every cue"]
 
 
 @pytest.mark.parametrize("lines", [
@@ -741,15 +744,103 @@ def test_a_heading_in_markdown_bold_is_a_heading_not_a_speaker(tmp_path):
         ("turn", "Facilitator", "Rent?"), ("turn", "P1", "It rises.")]
 
 
-def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
-    # a table pasted as text (`P1<tab>...`) was one section of field notes, its speakers
-    # lost without a word
+def test_lines_of_a_name_a_tab_and_text_are_turns(tmp_path):
+    # a transcript exported as `Name<tab>text` lines (a table pasted as text) was one
+    # section of field notes, its speakers lost; a header row is the preamble, a wrapped
+    # line stays in its turn
     path = tmp_path / "t.txt"
-    path.write_text("Facilitator\tWelcome, everyone.\nP1\tRent keeps rising.\n"
-                    "P2\tAnd wages do not.\n", encoding="utf-8")
+    path.write_text("Speaker\tText\nFacilitator\tWelcome, everyone.\nP1\tRent keeps rising.\n"
+                    "and wages do not.\nP2\tSame here.\nP1\tYes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "transcript" and [
+        (b.kind, b.speaker, parsed.text[b.start:b.end], b.line) for b in parsed.blocks] == [
+        ("preamble", None, "Speaker\tText", 1), ("turn", "Facilitator", "Welcome, everyone.", 2),
+        ("turn", "P1", "Rent keeps rising.\nand wages do not.", 3),
+        ("turn", "P2", "Same here.", 5), ("turn", "P1", "Yes.", 6)]
+    assert [str(n) for n in parsed.notes] == [
+        "line 2: 4 lines read as turns, each a speaker, a tab and the words (`Facilitator` "
+        "then a tab); if a name is not a speaker, write the file as field notes without tabs"]
+
+
+@pytest.mark.parametrize("text", [
+    # an agenda or field-note table: its names are used once each, no roles
+    "Arrival\tWe met in the library.\nTour\tThe garden, the kitchen.\n"
+    "Lunch\tShared with the youth group.\n",
+    # field-note paragraphs indented with a tab, one with a tab inside
+    "\tWe arrived at nine.\tThe room was full.\n\tP1 spoke first about rent.\n",
+    # three fields: time, name, text
+    "00:01\tP1\tHello.\n00:05\tP2\tHi.\n00:09\tP1\tRent?\n"])
+def test_tabbed_lines_that_may_not_be_turns_stay_notes(tmp_path, text):
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
+@pytest.mark.parametrize("line", [
+    "P1\tI said\tno more.",        # a tab inside the words
+    "P1\t00:01\tI said no.",       # a third field
+    "\tAnd wages are flat."])      # no name: whose words is a guess
+def test_tabbed_turns_with_a_line_of_other_fields_stay_notes(tmp_path, line):
+    # a line with a tab that is not a name, a tab and the words was glued to the turn
+    # before: P1's words were credited to P2
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1\tWe need housing.\nP2\tRent keeps rising.\n{line}\nP2\tRight.\n"
+                    "P1\tYes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+    named = 4 if line.startswith("\t") else 5      # an indented line opens with no name
+    assert [str(n) for n in parsed.notes] == [
+        f"line 1: {named} of 5 lines are a name, a tab and text (`P1` then a tab), as a "
+        "table pasted as text: read as field notes, without speakers (line 3 has more fields, a "
+        "tab in its words or no name); if they are turns, save the table as .csv with "
+        "speaker and text columns, or write each as `Name: text`"]
+
+
+def test_tabbed_turns_after_a_labelled_header_line_are_turns(tmp_path):
+    # `Interviewer: Maria Lopez` above the table was the one turn: every line of the
+    # table glued to it, P1's words credited to the interviewer, without a note
+    path = tmp_path / "t.txt"
+    path.write_text("Interviewer: Maria Lopez\nDate: 2019-04-10\n\nSpeaker\tText\n"
+                    "Interviewer\tWhat worries you?\nP1\tRent keeps rising.\n"
+                    "Interviewer\tAnd wages?\nP1\tFlat.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks[1:]] == [
+        ("Interviewer", "What worries you?"), ("P1", "Rent keeps rising."),
+        ("Interviewer", "And wages?"), ("P1", "Flat.")]
+
+
+def test_tabbed_turns_among_labels_followed_by_a_tab_are_turns(tmp_path):
+    # `Interviewer:<tab>...` lines (a Word hanging indent) among `P1<tab>...` ones: the
+    # P1 lines were glued to the interviewer's turns
+    path = tmp_path / "t.txt"
+    path.write_text("Interviewer:\tWhat worries you?\nP1\tRent keeps rising.\n"
+                    "Interviewer:\tAnd wages?\nP1\tFlat.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Interviewer", "What worries you?"), ("P1", "Rent keeps rising."),
+        ("Interviewer", "And wages?"), ("P1", "Flat.")]
+
+
+def test_tabbed_turns_may_end_in_a_tab(tmp_path):
+    # a table saved as text with an empty last column: a line ending in a tab was glued
+    # to the turn before, P1's words credited to P2
+    path = tmp_path / "t.txt"
+    path.write_text("P1\tWe need housing.\nP2\tRent keeps rising.\nP1\tYes.\t\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "We need housing."), ("P2", "Rent keeps rising."), ("P1", "Yes.")]
+
+
+def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
+    # names used once each, as a table pasted as text: field notes, and a note says so
+    path = tmp_path / "t.txt"
+    path.write_text("Arrival\tWe met in the library.\nTour\tThe garden, the kitchen.\n"
+                    "Lunch\tShared with the youth group.\n", encoding="utf-8")
     parsed, _ = read_document(path)
     assert parsed.kind == "notes" and [str(n) for n in parsed.notes] == [
-        "line 1: 3 of 3 lines are a name, a tab and text (`Facilitator` then a tab), as a "
+        "line 1: 3 of 3 lines are a name, a tab and text (`Arrival` then a tab), as a "
         "table pasted as text: read as field notes, without speakers; if they are turns, "
         "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
 
@@ -1059,3 +1150,233 @@ def test_word_text_is_read_as_word_shows_it(tmp_path):
     assert parsed.text == ("P1: We need housing.\nP2: The rent went up this year\n"
                            "P1: Wages are low.\nBudget\t4,000\t\nFamilies\t22\t\nnested\n\n"
                            "P2: After the table.\n")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("t.txt", "P1: Rent keeps rising.\n\nFacilitator: Why?\n\np1: The new owners.\n\n"
+              "P1: And wages do not.\n"),
+    ("t.csv", "speaker,text\nP1,Rent keeps rising.\nFacilitator,Why?\np1,The new owners.\n"
+              "P1,And wages do not.\n")])
+def test_a_role_written_in_two_cases_is_one_speaker(tmp_path, name, text):
+    # `p1` and `P1` were two speakers: a role label is a code whose case means nothing
+    # (two participants are numbered apart, never cased apart); the spelling used most wins
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks if b.kind == "turn"] == ["P1", "Facilitator",
+                                                                       "P1", "P1"]
+    line = 5 if name == "t.txt" else 4
+    assert f"line {line}: `p1` (1 turn) read as `P1` (2 turns): the same role written in " \
+           "another case" in [str(n) for n in parsed.notes]
+
+
+def test_a_name_written_in_two_cases_stays_two_speakers_and_is_noted(tmp_path):
+    # `AL` may be someone's initials beside an `Al`: merging two people would credit
+    # quotes to the wrong one, so they stay apart, with a note to check
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text\nAl,Rent keeps rising.\nAL,Why?\nAl,The new owners.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Al", "AL", "Al"]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: `AL` and `Al` differ only in case, read as different speakers; if they are "
+        "one person, write one spelling (names differing in case are never merged, since "
+        "one may be initials)"]
+
+
+@pytest.mark.parametrize("listed, expected", [
+    ({"p1", "P1"}, ["p1", "P1", "P1"]),      # both listed: the study says they differ
+    ({"p1"}, ["p1", "p1", "p1"])])           # one listed: its spelling, though used less
+def test_listed_spellings_of_a_role_decide(tmp_path, listed, expected):
+    path = tmp_path / "t.csv"
+    path.write_text("speaker,text\np1,Rent keeps rising.\nP1,Why?\nFacilitator,Go on.\n"
+                    "P1,It doubled.\n", encoding="utf-8")
+    parsed, _ = read_document(path, speakers=frozenset(listed))
+    assert [b.speaker for b in parsed.blocks if b.speaker != "Facilitator"] == expected
+    assert len(parsed.notes) == (len(listed) == 1)
+
+
+MD_TRANSCRIPT = ("# Kick-off call, table 3\n\n**Facilitator:** Welcome, everyone.\n\n"
+                 "**P1:** Thanks.\nGlad to be here.\n\n## Part 2: Housing\n\n"
+                 "**Facilitator:** What about rent?\n\n**P1:** It rises.\n")
+
+
+@pytest.mark.parametrize("name", ["t.md", "t.txt"])
+def test_markdown_transcript_is_read_as_turns(tmp_path, name):
+    # a .md transcript with a speaker label on most paragraphs was read as field notes
+    # (one section per heading, its speakers lost); a `## Part 2` heading was talk of
+    # the turn before in a .txt
+    path = tmp_path / name
+    path.write_text(MD_TRANSCRIPT, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "transcript" and [
+        (b.kind, b.speaker, parsed.text[b.start:b.end], b.section) for b in parsed.blocks] == [
+        ("preamble", None, "# Kick-off call, table 3", None),
+        ("turn", "Facilitator", "Welcome, everyone.", None),
+        ("turn", "P1", "Thanks.\nGlad to be here.", None),
+        ("heading", None, "## Part 2: Housing", None),
+        ("turn", "Facilitator", "What about rent?", "Part 2: Housing"),
+        ("turn", "P1", "It rises.", "Part 2: Housing")]
+    # in plain text `## ...` was talk before; read as a heading, that guess is noted
+    assert [str(n) for n in parsed.notes] == ([] if name == "t.md" else [
+        "line 8: `## Part 2: Housing` read as a heading, not as talk"])
+
+
+def test_markdown_turns_one_a_line_are_turns(tmp_path):
+    path = tmp_path / "t.md"
+    path.write_text("Ana: We need housing.\nBen: And wages.\nAna: Both.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Ana", "We need housing."), ("Ben", "And wages."), ("Ana", "Both.")]
+
+
+def test_markdown_field_notes_with_a_few_quotes_stay_notes(tmp_path):
+    # headings and bullets, two quoted lines: most of it is the visitor's own notes
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit, Fresno\n\n## Setting\nWe met in the church hall.\n\n"
+                    "## What we heard\n- Overcrowded housing came up often.\n"
+                    "- People trust the promotoras.\n\nP1: Rent doubled.\n\nP2: Same here.\n\n"
+                    "## Follow-ups\nSend the coaching notes.\n\nAsk about the clinic.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+    assert [b.section for b in parsed.blocks] == ["Setting", "What we heard", "Follow-ups"]
+
+
+@pytest.mark.parametrize("line", ["# of people who came: 40", "# We counted them all."])
+def test_a_hash_line_alone_in_a_txt_turn_not_titled_like_a_heading_stays_talk(tmp_path,
+                                                                             line):
+    # a `# ...` paragraph of a turn was read as a heading: its words lost from P1's turn,
+    # and its text the section of every later turn, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We counted everyone.\n\n{line}\n\nP2: That is a lot.\n\n"
+                    "P1: Yes it is.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end], b.section)
+            for b in parsed.blocks] == [
+        ("turn", "P1", f"We counted everyone.\n\n{line}", None),
+        ("turn", "P2", "That is a lot.", None), ("turn", "P1", "Yes it is.", None)]
+
+
+def test_a_quoted_label_in_a_markdown_transcript_is_a_turn(tmp_path):
+    # `> P2: ...` (a Markdown quote) among `**P1:** ...` turns was glued to P1's turn:
+    # P2's words credited to P1
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit\n\n**Interviewer:** What worries you?\n\n**P1:** The rent."
+                    "\n\n> P2: Wages are flat.\n\n**P1:** Yes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        (None, "# Site visit"), ("Interviewer", "What worries you?"), ("P1", "The rent."),
+        ("P2", "Wages are flat."), ("P1", "Yes.")]
+
+
+def test_a_markdown_transcript_in_one_quote_keeps_no_quote_marks_between_turns(tmp_path):
+    # `>` alone joins the paragraphs of a quote: it ended every turn's words
+    path = tmp_path / "t.md"
+    path.write_text("> Interviewer: What worries you?\n>\n> P1: The rent.\n> >\n"
+                    "> Interviewer: And?\n>\n> P1: Wages.\n>\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Interviewer", "What worries you?"), ("P1", "The rent."), ("Interviewer", "And?"),
+        ("P1", "Wages.")]
+
+
+def test_a_quoted_label_used_once_in_a_markdown_transcript_is_noted(tmp_path):
+    # a quoted label is taken as a speaker even when used once: a guess, so noted
+    path = tmp_path / "t.md"
+    path.write_text("**P1:** The letter came.\n\n> Landlord: You must leave.\n\n"
+                    "**P2:** When?\n\n**P1:** Friday.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["P1", "Landlord", "P2", "P1"]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: `Landlord:` is used once and taken as a speaker"]
+
+
+@pytest.mark.parametrize("mark", ["- ", "* ", "> ", "1. "])
+def test_a_markdown_transcript_of_list_items_or_quotes_is_read_as_turns(tmp_path, mark):
+    # `- **P1:** ...` bullets or `> P1: ...` quotes: its speakers were lost, unnoted
+    path = tmp_path / "t.md"
+    label = "**{}:**" if mark != "> " else "{}:"
+    path.write_text("# Interview\n\n" + "".join(
+        f"{mark}{label.format(name)} {words}\n" for name, words in [
+            ("Interviewer", "What worries you?"), ("Ana Ruiz", "The rent."),
+            ("Interviewer", "And?"), ("Ana Ruiz", "Wages.")]), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks[1:]] == [
+        ("Interviewer", "What worries you?"), ("Ana Ruiz", "The rent."),
+        ("Interviewer", "And?"), ("Ana Ruiz", "Wages.")]
+
+
+def test_markdown_notes_listing_fields_stay_notes(tmp_path):
+    # `- Weather: rain` bullets are a visitor's notes, not people speaking
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit\n\n- Weather: rain\n- Mood: calm\n- Food: tacos\n"
+                    "- Turnout: twelve\n\nWe met in the hall.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
+def test_markdown_notes_of_labels_used_once_stay_notes(tmp_path):
+    # `Weather: rain` lines, each label once, were read as a transcript: the visitor's
+    # paragraphs after them credited to a speaker `Turnout`
+    path = tmp_path / "t.md"
+    path.write_text("# Site visit, Fresno\n\nWeather: rain\nMood: calm\nFood: tacos\n"
+                    "Turnout: twelve\n\nWe met in the hall. Everyone came.\n\nLater we ate.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
+def test_a_markdown_focus_group_of_people_speaking_once_is_read_as_turns(tmp_path):
+    # a facilitator between participants who each speak once: half the turns recur
+    path = tmp_path / "t.md"
+    path.write_text("".join(f"**Facilitator:** And you?\n\n**{name}:** Rent.\n\n"
+                            for name in ["Ana", "Ben", "Cleo"]), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == [
+        "Facilitator", "Ana", "Facilitator", "Ben", "Facilitator", "Cleo"]
+
+
+def srt(*cues: str) -> str:
+    return "\n\n".join(f"{k}\n00:00:{k:02d},000 --> 00:00:{k + 1:02d},000\n{text}"
+                       for k, text in enumerate(cues, start=1)) + "\n"
+
+
+def test_caption_cues_without_a_name_among_named_ones_are_noted(tmp_path):
+    # a file naming the speaker only when it changes: the cue after ANA's is most likely
+    # hers, but may be anyone's, so it is a turn without a speaker (never joined to hers)
+    # and a note says so; a sound ([laughter]) is nobody's words and not counted
+    path = tmp_path / "t.srt"
+    path.write_text(srt("ANA: We need housing.", "and jobs too.", "BEN: Sure.", "[laughter]",
+                        "ANA: Thanks.", "BEN: Bye."), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("ANA", "We need housing.", 1), (None, "and jobs too.", 2), ("BEN", "Sure.", 3),
+        (None, "[laughter]", 4), ("ANA", "Thanks.", 5), ("BEN", "Bye.", 6)]
+    assert [str(n) for n in parsed.notes] == [
+        "line 6: 1 of 5 cues without a speaker (6) read as turns without one; if the file "
+        "names the speaker only when it changes, fill it in on every cue"]
+
+
+def test_caption_cues_that_name_no_one_are_a_turn_each_without_a_note(tmp_path):
+    # subtitles that name no one (a video's captions): each cue a turn with its own time
+    path = tmp_path / "t.srt"
+    path.write_text(srt("Welcome back to the program.", "Rent is up again", "this year."),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.time_end)
+            for b in parsed.blocks] == [(None, "Welcome back to the program.", 1, 2),
+                                        (None, "Rent is up again", 2, 3), (None, "this year.", 3, 4)]
+    assert not parsed.notes
+
+
+def test_a_hash_line_inside_a_txt_turn_stays_talk(tmp_path):
+    # in a .txt, only a Markdown heading standing alone is a heading; a `# ...` line
+    # inside a turn is the transcriber's, and the words after it are still P1's
+    path = tmp_path / "t.txt"
+    path.write_text("P1: I think rent is high.\n# [crosstalk]\nand wages are low.\n\n"
+                    "P2: Yes.\n\nP1: Sure.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "I think rent is high.\n# [crosstalk]\nand wages are low."), ("P2", "Yes."),
+        ("P1", "Sure.")]

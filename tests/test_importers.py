@@ -618,6 +618,31 @@ def test_qdpx_codings_of_nobody_are_listed_when_a_user_is_chosen(loaded, tmp_pat
         "TextSource 'south/visit': a coding without a creatingUser; not imported with --user"]
 
 
+def test_qdpx_codings_of_several_users_are_not_credited_to_one_coder(study, loaded,
+                                                                      tmp_path):
+    # two people's codings imported without --user made one coder file, which agree,
+    # learn and evaluate then took for one person's coding
+    text = dict(zip(loaded[0].documents["doc_id"], loaded[0].documents["text"]))
+    ana = selection(36, 53, "money").replace(
+        "<PlainTextSelection ", f'<PlainTextSelection creatingUser="{guid("ana")}" ')
+    bo = selection(71, 113, "together").replace(
+        "<PlainTextSelection ", f'<PlainTextSelection creatingUser="{guid("bo")}" ')
+    source = (f'<TextSource guid="{guid("v")}" name="south/visit"><PlainTextContent>'
+              f'{text["south/visit"]}</PlainTextContent>{ana}{bo}</TextSource>')
+    path = tmp_path / "team.qdpx"
+    project = write_qdpx(path, source, {}).replace(
+        "<CodeBook>", f'<Users><User guid="{guid("ana")}" name="ana"/><User guid='
+                      f'"{guid("bo")}" name="bo"/></Users><CodeBook>')
+    with zipfile.ZipFile(path, "w") as archive_file:
+        archive_file.writestr("project.qde", project)
+    fails(run(path, study, "--coder", "team"),
+          "team.qdpx!project.qde: the codings were made by 2 users (ana 1, bo 1), and a "
+          "coder file holds one person's coding: import each with --user NAME as a coder "
+          "of its own (or name several --user to import them together as one coder)")
+    assert rows(imported(path, loaded, user="bo")) == [("south/visit:t3", "connection", 71, 113)]
+    assert len(imported(path, loaded, user=["ana", "bo"]).codings) == 2
+
+
 @pytest.mark.skipif(not PROJECT_XSD.is_file(), reason="REFI-QDA schemas absent")
 def test_qdpx_fixture_is_valid_refi_qda(loaded, tmp_path):
     xmlschema = pytest.importorskip("xmlschema")

@@ -998,3 +998,77 @@ def test_codings_from_before_the_model_was_recorded_ask_for_code(study):
     assert invoke("code", study, "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
+
+
+def test_the_report_tells_a_model_that_coded_nothing_from_codings_made_before_it(study):
+    # no code has enough positives for a model: `learn` stores one that codes nothing,
+    # so the codings alone could not say whether `code` ran after `learn`
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 100"))
+    assert invoke("code", study, "-q").exit_code == 0          # the rules, before learn
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert (study / "out" / "model" / "model.json").is_file()
+    flag = ("These codings were made by the rules alone, without the learned model in "
+            "out/model: it was trained after they were made, or did not fit the codebooks "
+            "or documents then: run\n<code>dialogcode code</code>.")
+    assert flag in report_page(study)
+    assert invoke("code", study, "-q").exit_code == 0          # applies it: nothing coded
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert len(codings) and not (codings["source"] == "model").any()
+    page = report_page(study)
+    assert "has not been checked against a person" in page and 'class="flag">These' not in page
+    # with figures: of the rules + model, which is what coded the study
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    page = report_page(study)
+    assert "No learned model coded these segments" not in page
+    assert 'class="flag">These' not in page
+    # learn again on changed decisions: an earlier model's codings, though it coded none
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert "These codings were made by an earlier learned model than the one in " \
+        "out/model" in report_page(study)
+    # the model taken away and the study coded again: the rules' figures, unflagged
+    shutil.rmtree(study / "out" / "model")
+    assert invoke("code", study, "-q").exit_code == 0
+    page = report_page(study)
+    assert "No learned model coded these segments" in page and 'class="flag">These' not in page
+
+
+def test_a_next_sheets_other_code_left_empty_on_a_decided_segment_is_named(study):
+    # empty means "decide later", but a segment with a decision never comes back in
+    # --next, and a code it listed that is not a coding shows in no other sheet: the
+    # models never learnt whether it applies, without a word
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / "out" / "next.csv"
+    assert invoke("review", "export", study, "--next", "4", "-o", sheet).exit_code == 0
+    rows = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    coded = set(zip(codings["seg_id"], codings["code_id"]))
+    other = pd.Series([(s, c) not in coded for s, c in zip(rows["seg_id"], rows["code_id"])],
+                      index=rows.index)
+    left = rows[other].iloc[0]                  # an other code, on a segment to decide
+    decided = rows[(rows["seg_id"] == left["seg_id"]) & (rows["code_id"] != left["code_id"])]
+    untouched = rows[other & (rows["seg_id"] != left["seg_id"])]
+    assert len(decided) and len(untouched)      # a segment nobody decided stays open
+    rows.loc[decided.index, "decision"] = "accept"
+    rows.to_csv(sheet, index=False)
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert result.exit_code == 0, result.output
+    assert ("Codes left empty on segments with a decision, which no later sheet lists "
+            "(--next passes over decided segments): the models learn nothing of them "
+            "there; reject those that do not apply (1):\n"
+            f"  {sheet}:{left.name + 2}: {left['seg_id']}: {left['code_id']}\n"
+            ) in result.output
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    book = load_codebooks(opened.codebook_files())
+    data = training_data(opened, corpus.segments, book)
+    item, code = list(data.item_ids).index(left["seg_id"]), data.codes.index(left["code_id"])
+    assert data.labels[item, code] == -1         # unknown, not taken for absent
+    rows.loc[left.name, "decision"] = "reject"
+    rows.to_csv(sheet, index=False)
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert result.exit_code == 0 and "Codes left empty" not in result.output, result.output
+    assert training_data(opened, corpus.segments, book).labels[item, code] == 0

@@ -232,3 +232,25 @@ def test_a_new_users_manifest_fails_with_every_fix_at_once(folder):
         f"  {manifest}:3 [date]: no date given (YYYY-MM-DD; if no file has a date, leave the date column out)\n"
         f"  {manifest}:3 [site]: site 'fresno' differs from 'Fresno' (line 2) only in case, "
         "spaces or punctuation; write it the same way in every row\n")
+
+
+def test_an_event_named_for_some_documents_of_a_site_and_day_must_be_named_for_all(folder):
+    # `event` tells two gatherings of one site on one day apart; a document of that day
+    # without one would be counted as a third event, so the manifest says which is missing
+    assert problems(folder, "file,site,event_type,date,event\n"
+                    "call_01.vtt,Fresno,coaching_call,2019-02-06,morning call\n"
+                    "visit.txt,Fresno,site_visit_dialogue,2019-02-06,\n"
+                    "north/notes.md,Fresno,site_visit_notes,2019-02-06,Afternoon visit\n") == [
+        "manifest.csv:3 [event]: no event given, while line 2 names one ('morning call') for "
+        "Fresno on 2019-02-06: name the event of every document of that site and day, or of "
+        "none (then they are one event)"]
+
+
+def test_an_event_column_is_kept_as_a_document_attribute(tmp_path, format_dir):
+    root = make_study(tmp_path / "s", {"call.vtt": format_dir / "zoom.vtt",
+                                       "visit.txt": format_dir / "otter.txt"},
+                      "file,site,event_type,date,event\n"
+                      "call.vtt,Fresno,coaching_call,2019-02-06,morning call\n"
+                      "visit.txt,Fresno,site_visit_dialogue,2019-02-06,afternoon visit\n")
+    documents = ingest(Study.open(root)).documents.set_index("doc_id")
+    assert documents["event"].to_dict() == {"call": "morning call", "visit": "afternoon visit"}

@@ -465,6 +465,34 @@ def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_stud
     assert patch["scope"] == "all"
 
 
+def test_a_name_is_left_out_of_cluster_terms_before_the_codebook_patch(evidence_study):
+    # a name the documents also write at a sentence's start slips past the clustering's
+    # own name rule; shown as [NAME] it made labels such as "[NAME] / call", and the
+    # codebook patch built from the terms gave it unmasked as a new code's id and pattern
+    from dataclasses import dataclass
+
+    from dialogcode.ingest import load_corpus
+    from dialogcode.privacy.gate import terms_without_findings
+    from dialogcode.study import Study
+
+    @dataclass
+    class Clustering:          # the field of dialogcode.cluster.Clustering it reads
+        clusters: pd.DataFrame
+
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    study = Study.open(evidence_study)
+    corpus = load_corpus(study)
+    clusters = pd.DataFrame([{"cluster_id": 1, "label": "rosalind / call / neighbours",
+                              "terms": "rosalind; call; neighbours; rent"},
+                             {"cluster_id": 2, "label": "rent / wages / debt",
+                              "terms": "rent; wages; debt"}])
+    result = terms_without_findings(study, Clustering(clusters), corpus.segments,
+                                    corpus.documents)
+    assert result.clusters[["label", "terms"]].values.tolist() == [
+        ["call / neighbours / rent", "call; neighbours; rent"],
+        ["rent / wages / debt", "rent; wages; debt"]]
+
+
 def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_study):
     import zipfile
 

@@ -901,3 +901,40 @@ def test_a_code_typed_in_the_wrong_case_or_misspelt_is_refused_with_the_likely_c
     assert f"{sheet}:3: unknown code 'risk.mony'; did you mean 'risk.money'?" in result.output
     assert f"{sheet}:4: unknown code 'zzz'\n" in result.output
     assert not (study / "decisions.csv").exists()
+
+
+def test_a_column_the_import_does_not_read_is_named_not_dropped_unsaid(study):
+    # a reviewer who writes reasons in a "comments" column of their own lost them
+    # without a word: only `note` is kept with a decision
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t2", "risk.housing"): "reject"})
+    book = openpyxl.load_workbook(sheet)
+    rows = book["review"]
+    header = [c.value for c in rows[1]]
+    line = next(r[0].row for r in rows.iter_rows(min_row=2)
+                if (r[0].value, r[1].value) == ("north/kickoff:t2", "risk.housing"))
+    rows.cell(1, len(header) + 1, "comments")
+    rows.cell(line, len(header) + 1, "about rent, not eviction")
+    rows.cell(1, len(header) + 2, "empty")                   # a heading alone holds nothing
+    rows.cell(3, len(header) + 3, "stray")                   # no heading
+    book.save(sheet)
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 0, result.output
+    assert "1 new, 0 changed, 0 unchanged" in result.output
+    assert (f"Columns the import does not read (2):\n  {sheet}:{line}: column "
+            "'comments' is not read: its 1 filled cell(s) are not kept; write what belongs "
+            "with a decision in the `note` column and import the sheet again\n"
+            f"  {sheet}:3: a column without a heading (column {len(header) + 3}) is not "
+            "read") in result.output
+    assert "'empty'" not in result.output
+    # as the message says: the note moved into `note` is kept with the decision
+    assert invoke("review", "export", study).exit_code == 0
+    book = openpyxl.load_workbook(sheet)
+    rows = book["review"]
+    rows.cell(line, header.index("note") + 1, "about rent, not eviction")
+    book.save(sheet)
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 0 and "not read" not in result.output, result.output
+    assert [(r["decision"], r["note"]) for r in decisions_rows(study)] == [
+        ("reject", "about rent, not eviction")]

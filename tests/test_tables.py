@@ -921,3 +921,21 @@ def test_the_reports_privacy_note_writes_both_counts_alike(evidence):
                                   evidence.codings, evidence.book, evidence.tables,
                                   privacy=GateResult("mask", 2765, 2765)).split())
     assert "2,765 candidates found by" in page and "2,765 not yet reviewed" in page
+
+
+def test_an_event_column_separates_two_gatherings_of_one_site_on_one_day(evidence):
+    # events are (site, date): a visit and a convening of one site on one day were one
+    # event; the manifest's optional `event` column names each gathering apart
+    same_day = evidence.documents.copy()
+    same_day.loc[same_day["doc_id"] == "south/visit", "date"] = "2019-10-10"
+    named = same_day.assign(event=same_day["doc_id"].map(
+        {"south/visit": "morning visit", "south/closing": "afternoon convening"}).fillna(""))
+    counts = []
+    for documents in (same_day, named):
+        result = assemble(evidence.lessons, evidence.codings, evidence.segments, documents,
+                          evidence.book)
+        grew = result.summary.set_index("lesson_id").loc["connection-grew"]
+        page = " ".join(render_report("T", documents, evidence.segments, evidence.codings,
+                                      evidence.book, evidence.tables).split())
+        counts.append((grew.documents, grew.events, re.search(r"and (\d) events", page)[1]))
+    assert counts == [(3, 2, "3"), (3, 3, "4")]

@@ -1,5 +1,6 @@
 """Times of table and JSON transcripts: seconds, clock times, and milliseconds (named so,
 or plain `start`/`end` whose speaking rate as seconds is impossible)."""
+import datetime
 import json
 
 import pytest
@@ -277,3 +278,43 @@ def test_plain_times_in_fractions_of_a_day_are_read_so_with_a_note(tmp_path):
                                                    (0.9, 0.95), (0.95, 0.99)]),
                     encoding="utf-8")     # too fast as days too: left as seconds
     assert times(path)[1] == []
+
+
+def time_book(path, cells, number_format):
+    """An .xlsx transcript whose start/end cells hold ``cells`` in ``number_format``."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["speaker", "text", "start", "end"])
+    for (speaker, text), (start, end) in zip(TALK, cells):
+        sheet.append([speaker, text, start, end])
+        for cell in sheet[sheet.max_row][2:]:
+            cell.number_format = number_format
+    book.save(path)
+    return path
+
+
+def test_spreadsheet_durations_past_a_day_are_read(tmp_path):
+    # a day-long recording's times typed as 25:00:05 are a duration ([h]:mm:ss), which
+    # openpyxl gives as a timedelta of 1 day, 1:00:05: that was refused as no time
+    days = [(1 + k / 1440, 1 + (k + 0.5) / 1440) for k in range(3)]
+    parsed, _ = read_document(time_book(tmp_path / "t.xlsx", days, "[h]:mm:ss"))
+    assert [(b.time_start, b.time_end) for b in parsed.blocks] == [
+        (86400.0, 86430.0), (86460.0, 86490.0), (86520.0, 86550.0)]
+
+
+@pytest.mark.parametrize("cells, number_format, why", [
+    # in a time-of-day format (h:mm:ss) a time past 24 hours shows wrapped (30:00:00 as
+    # 06:00:00) and openpyxl gives a date in 1900: read either way, a time could be wrong
+    ([(0.5, 1.25)], "h:mm:ss",
+     "'1900-01-01 06:00:00': a time past 24 hours in a time-of-day format (h:mm:ss) shows "
+     "wrapped round the clock (30:00:00 as 06:00:00); format the column as a duration, "
+     "[h]:mm:ss, and check the times"),
+    ([(datetime.datetime(2019, 6, 5, 10, 30), None)], "yyyy-mm-dd h:mm",
+     "'2019-06-05 10:30:00': a date and time, not an offset into the recording: give the "
+     "time from its start (00:03:15)")])
+def test_spreadsheet_dates_are_refused_with_what_to_do(tmp_path, cells, number_format, why):
+    path = time_book(tmp_path / "t.xlsx", cells, number_format)
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == f"{path}:2: cannot read time {why}"

@@ -134,6 +134,15 @@ def test_the_document_list_shows_progress_by_site_and_event(client):
     post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
                   "decision": "accept"})
     assert "1 of 3" in client.get("/", base_url=BASE).text
+    # a code a reviewer added, in brackets; rejected again (or a --next sheet's other
+    # code rejected), nobody added it: the list said "(+1)" all the same
+    post(client, {"seg_id": "north/kickoff:t4", "code_id": "connection",
+                  "decision": "accept"})
+    assert "1 of 3 (+1)" in client.get("/", base_url=BASE).text
+    post(client, {"seg_id": "north/kickoff:t4", "code_id": "connection",
+                  "decision": "reject"})
+    page = client.get("/", base_url=BASE).text
+    assert "1 of 3" in page and "(+1)" not in page
 
 
 def test_transcript_text_is_escaped(client):
@@ -500,3 +509,39 @@ def test_a_page_drawn_before_a_privacy_decision_still_saves(study):
     # the page never shows the transcript's own hash, which the masked text hides
     raw = load_corpus(Study.open(study)).documents.set_index("doc_id")["sha256"]
     assert raw["north/kickoff"] not in page
+
+
+def test_a_span_code_rejected_and_accepted_again_in_a_sheet_keeps_its_words(client, study):
+    # a sheet has no span columns: its rejection replaced the row and dropped the span,
+    # so accepting the code again coded the whole turn
+    text = "Tell me about the year."
+    start = text.index("the year")
+    answer = post(client, {"seg_id": "south/visit:t1", "code_id": "connection",
+                           "decision": "accept", "start": start, "end": start + 8})
+    assert answer.status_code == 200, answer.text
+    (row,) = rows(study / "decisions.csv")
+    span = (row["start"], row["end"])          # document offsets
+    sheet = study / "out" / "review.csv"
+    assert CliRunner().invoke(cli, ["review", "export", str(study), "-o", str(sheet),
+                                    "--code", "connection"]).exit_code == 0
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    (i,) = [n for n, line in enumerate(lines) if line.startswith("south/visit:t1,")]
+    lines[i] = lines[i].replace(",accept,", ",reject,")
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # then, changing their mind, added again as docs/review.md says: a row with accept
+    again = study / "again.csv"
+    again.write_text("seg_id,code_id,decision\nsouth/visit:t1,connection,accept\n",
+                     encoding="utf-8")
+    for path, decision in ((sheet, "reject"), (again, "accept")):
+        result = CliRunner().invoke(cli, ["review", "import", str(path), str(study),
+                                          "--reviewer", "bo"])
+        assert "0 new, 1 changed" in result.output, result.output
+        (row,) = rows(study / "decisions.csv")
+        assert (row["decision"], row["start"], row["end"]) == (decision, *span)
+    page = client.get("/doc/south/visit", base_url=BASE).text
+    assert 'data-codes="connection" title="Connection (connection): People standing with ' \
+        'each other." style="--c: #d4a6c8">the year</mark>' in page
+    corpus = load_corpus(Study.open(study))
+    final = final_codings(Study.open(study), corpus.segments, corpus.documents)
+    added = final[(final["seg_id"] == "south/visit:t1") & (final["code_id"] == "connection")]
+    assert added["quote"].tolist() == ["the year"]

@@ -88,7 +88,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     from ..ingest import load_corpus
     from ..merge import read_patch
     from ..patch import codebook_patch, write_patch
-    from ..privacy.gate import gate_clusters
+    from ..privacy.gate import gate_clusters, terms_without_findings
     from ..roles import speaker_roles
     from ..store import read_table, write_table
     from ..study import Study
@@ -121,6 +121,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
                               semantic=semantic, model=model, cache_dir=cache,
                               roles=speaker_roles(opened.config.speaker_roles, corpus.documents),
                               progress=not quiet)
+    result = terms_without_findings(opened, result, corpus.segments, corpus.documents)
     patch = codebook_patch(result, corpus.segments, corpus.documents, codings, book,
                            model=model, cache_dir=cache)
     result, patch = gate_clusters(opened, result, patch, corpus.segments, corpus.documents)

@@ -32,7 +32,8 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
     when ``client`` is a Dask client (the corpus is then read by the workers)."""
     from ..coding import CODING_INPUT_COLUMNS, code_parts, coding_summary
     from ..learn import ModelError
-    from ..learned import with_model
+    from ..learned import model_folder, trained_on, with_model
+    from ..stamps import Stamps
     from ..store import read_parts, read_table, table_rows, write_table
 
     book = study_codebook(study, codebooks)
@@ -61,6 +62,8 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
     if warning:
         click.echo(f"Warning: the learned model was not applied, only the rules: {warning}",
                    err=True)
+    applied = not warning and (model_folder(study) / "model.json").is_file()
+    Stamps(study.out).record_model((trained_on(study) or "") if applied else "", paths)
     paths += write_table(book.to_frame(), study.out, "codebook")
     if not quiet:
         summary = coding_summary(codings, book, documents)

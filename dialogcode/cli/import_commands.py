@@ -43,6 +43,7 @@ def echo_summary(result: ImportResult, source: Path) -> None:
     echo_problems("Skipped, quote not located", result.unlocated)
     echo_problems("Skipped, code name not mapped", result.unmapped)
     echo_problems("Ignored", result.ignored)
+    echo_problems("Read so, please check", result.notes)
 
 
 @cli.command("import-codings")
@@ -56,8 +57,11 @@ def echo_summary(result: ImportResult, source: Path) -> None:
               help="Format of SOURCE (default: from its extension and columns).")
 @click.option("--document", help="Document an inline-markup SOURCE copies (default: from "
                                  "its file name).")
-@click.option("--user", help="REFI-QDA project: import only the codings of this user "
-                             "(its name or id in the project's Users).")
+@click.option("--user", multiple=True,
+              help="REFI-QDA project: import only the codings of this user (its name or "
+                   "id in the project's Users); repeat it to import several users' "
+                   "codings together as one coder. Required when the project's codings "
+                   "were made by more than one user.")
 @click.option("--replace", is_flag=True, help="Overwrite an existing codings/<NAME>.csv.")
 @click.option("--skip-unlocated", is_flag=True,
               help="Import the rest when quotes are ambiguous or not found (they are listed).")
@@ -87,7 +91,7 @@ def import_codings_command(source, study, coder, mapping, fmt, document, user, r
     book = load_codebooks(opened.codebook_files())
     result = import_codings(source, corpus, book, coder=coder, mapping=mapping, fmt=fmt,
                             document=document, skip_unlocated=skip_unlocated,
-                            skip_unmapped=skip_unmapped, user=user,
+                            skip_unmapped=skip_unmapped, user=user or None,
                             coded_segments=coded_segments,
                             limits=opened.config.limits,
                             mask=saved_masker(opened, corpus.segments))

@@ -37,8 +37,8 @@ def review():
                                             "imported.")
 @click.option("--next", "next_n", type=click.IntRange(1), metavar="N",
               help="Instead, the N segments nobody coded that the learned models are "
-                   "least sure of, with every code proposed there (needs `dialogcode "
-                   "learn`).")
+                   "least sure of, with every code proposed there: decide each one "
+                   "listed for a segment you decide (needs `dialogcode learn`).")
 def review_export(study, output, undecided, codes, force, next_n):
     """Write a review sheet for STUDY: one row per code on a segment (rule and model
     codings, then suggestions from `dialogcode suggest`), with the segment's text and any
@@ -97,8 +97,8 @@ def review_import(sheet, study, reviewer):
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
     from ..review import DECISIONS, in_force, load_decisions, record_decisions
-    from ..review_sheet import (added_undecided, cleared, load_suggestions, proposals,
-                                read_sheet, sheet_decisions)
+    from ..review_sheet import (added_undecided, cleared, left_for_good, load_suggestions,
+                                proposals, read_sheet, sheet_decisions, unread_columns)
     from ..store import read_table
     from ..study import Study
 
@@ -120,6 +120,12 @@ def review_import(sheet, study, reviewer):
                   "to change it)", standing)
     echo_problems("Rows added without a decision, which decide nothing (type accept to "
                   "add the code)", added_undecided(table, sheet))
+    echo_problems("Codes left empty on segments with a decision, which no later sheet "
+                  "lists (--next passes over decided segments): the models learn nothing "
+                  "of them there; reject those that do not apply",
+                  left_for_good(table, sheet, in_force(merged, corpus.documents),
+                                proposed))
+    echo_problems("Columns the import does not read", unread_columns(table, sheet))
     echo_orphaned(opened, corpus.documents)
 
 
@@ -242,8 +248,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     opened = Study.open(study)
     if output is not None:
         opened.check_outside_transcripts(output)
-    twice = identical_files(opened, names) + unchecked_files(opened, names)
     corpus = load_corpus(opened)
+    twice = identical_files(opened, names, corpus.segments) + unchecked_files(opened, names)
     book = load_codebooks(opened.codebook_files())
     check_codes(codes, set(book.codes))
     selection = select_units(corpus.segments, corpus.documents, speaker=speaker, site=site,

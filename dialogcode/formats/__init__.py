@@ -2,6 +2,7 @@
 manifest's ``format``) and returns a :class:`ParsedDocument` with normalised text."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import IngestError
@@ -10,9 +11,12 @@ from ..normalize import decode
 from .base import Block, ParsedDocument
 from .captions import parse_captions
 from .jsonturns import parse_json
-from .notes import find_headings, parse_notes
+from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import find_turns, heading_lines, missed_speakers, parse_turns, tabbed_lines
+from .plaintext import (find_turns, heading_lines, markdown_headings, marked_turns,
+                        missed_speakers, mostly_turns, parse_turns, tabbed_lines,
+                        tabbed_turns)
+from .speakers import one_spelling
 from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
 
@@ -43,22 +47,34 @@ def format_of(path: Path) -> str | None:
 def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = frozenset(),
                headings: frozenset[int] = frozenset(), after_talk: bool = False
                ) -> ParsedDocument:
-    """Parse already-decoded plain text: turns, Otter, or notes (md is always notes).
+    """Parse already-decoded plain text: turns, Otter, or notes.
 
     A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
     speaker labels (unless it has Markdown headings and fewer than three turns), and as
-    field notes otherwise. ``forced``: labels that are speakers; ``headings``: numbers
-    of lines that are headings (Word heading styles); ``after_talk``: the text follows
-    talk, so it has no preamble (see :func:`~.plaintext.parse_turns`).
+    field notes otherwise. A .md file is read as turns only when they open most of its
+    paragraphs or lines (:func:`~.plaintext.mostly_turns`), else as notes. ``forced``:
+    labels that are speakers; ``headings``: numbers of lines that are headings (Word
+    heading styles); ``after_talk``: the text follows talk, so it has no preamble (see
+    :func:`~.plaintext.parse_turns`).
     """
-    if fmt not in ("md", "notes", "otter"):
-        headers = find_headers(text) if fmt != "turns" else []
+    if fmt not in ("notes", "otter"):
+        headers = find_headers(text) if fmt not in ("turns", "md") else []
         if len(headers) >= 2:
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
-        if fmt == "turns" or len(turns) >= 3 or (turns and not find_headings(text)):
-            return parse_turns(text, turns, notes, heading_lines(text, headings),
-                               after_talk=after_talk)
+        if fmt == "md":
+            turns, more = marked_turns(text, turns, forced)
+            notes += more
+        tabbed = tabbed_turns(text, forced, turns)
+        if tabbed:      # with any `Name:` lines above or among them
+            turns, notes = sorted(turns + tabbed[0], key=lambda t: t.start), notes + tabbed[1]
+        marked = markdown_headings(text)
+        if (fmt == "turns" or (fmt == "md" and mostly_turns(text, turns, forced))
+                or (fmt != "md" and (len(turns) >= 3 or (turns and not marked)))):
+            marked = marked if fmt == "md" else markdown_headings(text, alone=True)
+            return parse_turns(text, turns, notes,
+                               sorted(heading_lines(text, headings) + marked),
+                               after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
         return parse_otter(text)
     parsed = parse_notes(text, headings)
@@ -105,4 +121,16 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
             parsed = parse_text(text, source, fmt, forced=speakers)
     if not parsed.blocks:
         raise IngestError("no text found", file=source)
-    return parsed, fmt
+    return _one_spelling(parsed, speakers), fmt
+
+
+def _one_spelling(parsed: ParsedDocument, forced: frozenset[str]) -> ParsedDocument:
+    """``parsed`` with a role written in two cases read as one speaker, and a note on
+    that or on names written so (:func:`~.speakers.one_spelling`)."""
+    mapping, notes = one_spelling([(b.speaker, b.line) for b in parsed.blocks if b.speaker],
+                                  forced)
+    if not notes:
+        return parsed
+    blocks = [replace(b, speaker=mapping.get(b.speaker, b.speaker)) for b in parsed.blocks]
+    return replace(parsed, blocks=blocks,
+                   notes=sorted([*parsed.notes, *notes], key=lambda n: n.line))

@@ -16,6 +16,7 @@ from . import speakers
 from .base import ParsedDocument, TextBuilder
 from .columns import time_problem
 from .speakers import Note
+from .tables import speakerless_notes
 
 STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
@@ -27,6 +28,7 @@ TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing l
 NUMBER = re.compile(r"^\s*\d+\s*$")                 # a cue number
 INLINE_TIME = re.compile(rf"<{STAMP}>")       # a time inside a cue's text
 ZOOM = re.compile(r"^([^\W\d_][^:\n]{0,39}):\s+(.*)$", re.DOTALL)
+SOUND = re.compile(r"[\[(][^\[\]()]*[\])]")      # [music], (laughs): nobody's words
 
 
 def _seconds(h, m, s, ms) -> float:
@@ -192,14 +194,17 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     """Turns from caption cues. A ``Name:`` prefix names the cue's speaker when most cues
     name one (as Zoom writes on every cue), else by the rules of
     :mod:`~dialogcode.formats.speakers`; ``forced`` labels always do. Rolled-up lines
-    of automatic captions are read once (:func:`_unrolled`)."""
+    of automatic captions are read once (:func:`_unrolled`). A cue (or part of one)
+    naming no speaker is a turn without one, never joined to the turn before: its
+    words may be anyone's. Among named cues such cues are noted, sounds
+    (``[music]``) aside."""
     notes, cues = _cues(text, source, vtt)
     cues, rolled = _unrolled(cues)
     pieces = []
     for line, start, end, payload in cues:
         for at, speaker, body in _parts(payload):   # a cue's first part is at its timing line
             pieces.append([line + at + (at > 0), start, end, speaker,
-                           html.unescape(" ".join(body.split())), line + 1 + at])
+                           html.unescape(" ".join(body.split())), line + 1 + at, line])
     candidates = [(k, m) for k, p in enumerate(pieces) if p[3] is None
                   for m in [ZOOM.match(p[4])] if m]
     labels = [speakers.Label(m[1].strip(), f"{m[1].strip()}:", pieces[k][5])
@@ -212,10 +217,14 @@ def parse_captions(text: str, source: str, *, vtt: bool,
         if keep:
             pieces[k][3], pieces[k][4] = m[1].strip(), m[2]
     builder = TextBuilder(preamble="\n\n".join(notes))
-    for line, start, end, speaker, body, _ in pieces:
+    for line, start, end, speaker, body, *_ in pieces:
         builder.add(speaker, body, time_start=start, time_end=end, line=line)
     parsed = builder.build()
-    parsed.notes = speakers.notes(labels, chosen, forced=forced)
+    said = [p for p in pieces if p[4] and not SOUND.fullmatch(p[4])]   # words, by cue
+    unnamed = {p[6]: p[0] for p in reversed(said) if p[3] is None}  # cue -> its first such
+    parsed.notes = sorted(speakers.notes(labels, chosen, forced=forced) + speakerless_notes(
+        sorted(unnamed.values()), len({p[6] for p in said}), "cues", where="the file",
+        row="cue"), key=lambda note: note.line)
     if rolled:
         parsed.notes.insert(0, Note(cues[0][0], (
             f"{rolled} caption lines repeated from the cue before (rolled up, as automatic "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from datetime import datetime, timedelta
 from statistics import median
 
 from ..errors import IngestError
@@ -29,6 +30,9 @@ _MILLISECONDS = re.compile(r".*_ms|(?:start|end|begin|stop|offset|time|timestamp
 MAX_HOURS = 1000     # times are offsets into a recording
 UNIX_TIMES = 10**9   # seconds since 1970 from 2001 (to 2286): a date, not an offset
 DAY = 86400          # seconds: a spreadsheet's times are fractions of a day
+# openpyxl's dates for a spreadsheet's times past a day in a time-of-day format: day 1 is
+# 1900-01-01, and MAX_HOURS falls before the (made-up) 1900-02-29 after which days shift
+SHEET_DAYS = (datetime(1900, 1, 1), datetime(1900, 3, 1))
 
 
 def column_key(name) -> str:
@@ -107,17 +111,22 @@ def in_milliseconds(name) -> bool:
 
 def parse_time(value, source: str, line: int, *, per_second: float = 1) -> float | None:
     """Seconds from ``12.5`` (a number of 1/``per_second`` seconds: 1000 for a column
-    in milliseconds, 1/86400 for fractions of a day), ``"00:03:15"`` or ``"1:02:03.5"``;
-    None when blank.
-    Raises IngestError for anything else, including NaN, infinity, negative times and
-    times past :data:`MAX_HOURS`."""
+    in milliseconds, 1/86400 for fractions of a day), ``"00:03:15"`` or ``"1:02:03.5"``,
+    or a spreadsheet's time of day or duration (``datetime.time``, ``timedelta``, past 24
+    hours too); None when blank.
+    Raises IngestError for anything else, including NaN, infinity, negative times,
+    times past :data:`MAX_HOURS` and dates (a spreadsheet's ``datetime``)."""
     if value is None or str(value).strip() == "":
         return None
     text = str(value).strip()
+    if isinstance(value, datetime):
+        raise IngestError(f"cannot read time {text!r}: {_date_problem(value)}",
+                          file=source, line=line)
     match = _CLOCK.match(text)
     try:
-        seconds = (float(text) / per_second if per_second >= 1     # days to the ms
-                   else round(float(text) / per_second, 3)) if not match else (
+        seconds = value.total_seconds() if isinstance(value, timedelta) else (
+            float(text) / per_second if per_second >= 1     # days to the ms
+            else round(float(text) / per_second, 3)) if not match else (
             int(match[1] or 0) * 3600 + int(match[2]) * 60 + float(match[3].replace(",", ".")))
     except ValueError:
         seconds = None
@@ -132,6 +141,18 @@ def parse_time(value, source: str, line: int, *, per_second: float = 1) -> float
                         "`end_ms`")
         raise IngestError(f"cannot read time {text!r}: {problem}", file=source, line=line)
     return seconds
+
+
+def _date_problem(value: datetime) -> str:
+    """Why a spreadsheet's date and time is not read as a time in a recording."""
+    if not SHEET_DAYS[0] <= value < SHEET_DAYS[1]:
+        return ("a date and time, not an offset into the recording: give the time from "
+                "its start (00:03:15)")
+    seconds = round((value - SHEET_DAYS[0]).total_seconds()) + DAY
+    return (f"a time past 24 hours in a time-of-day format (h:mm:ss) shows wrapped round "
+            f"the clock ({seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d} as "
+            f"{value:%H:%M:%S}); format the column as a duration, [h]:mm:ss, and check the "
+            "times")
 
 
 def whole(value) -> int | None:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 
 from .base import Block, ParsedDocument
-from .plaintext import heading_lines, line_at, span
-
-HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)
+from .plaintext import HEADING, heading_lines, line_at, span
 
 
 def find_headings(text: str) -> list[re.Match]:

@@ -1,7 +1,8 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
 Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
-alike: the turn's start).
+alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); in
+Markdown also after a list or quote marker (``- **P3:** ...``, ``> P3: ...``).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -26,6 +27,7 @@ from functools import lru_cache
 
 from . import speakers
 from .base import Block, ParsedDocument
+from .columns import DEFAULTS, column_key
 from .speakers import Label, Note
 
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
@@ -38,8 +40,17 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
     re.MULTILINE,
 )
+HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Notes
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
+# a line of two fields, a label at the line start, tabs, then words without a tab (but
+# tabs after them: an empty last column)
+TAB_TURN = re.compile(
+    r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ \t]*$", re.MULTILINE)
+# a Markdown list or quote marker opening a line: `- `, `* `, `1. `, `> `, `> - `
+MARKER = re.compile(r"^[ \t]*(?:(?:>[ \t]*)+(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?"
+                    r"|(?:[-*+]|\d{1,3}[.)])[ \t]+)", re.MULTILINE)
+QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks alone, at the end
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
 HEADING_WORDS, HEADING_CHARS = 6, 60
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
@@ -123,19 +134,26 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
     # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
     # are nearly all of recurring speakers
-    counts = Counter(name for name in names if name in forced or speakers.plausible(name))
-    kept = [name for name in names if name in forced or (
-        speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
-    recurring = sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
-                    for name in kept)
+    recurring, kept = _recurring(names, forced)
     by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
-                   and recurring * 10 >= len(kept) * 9)
+                   and recurring * 10 >= kept * 9)
     shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
              for m, name in zip(matches, names)]
     labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
     return matches, labels, by_paragraph or by_line or by_speakers
+
+
+def _recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]:
+    """How many of the labels ``names`` (every use) that could be speakers, a header's
+    fields aside, are of recurring speakers (roles, listed, or used twice or more), and
+    how many could be speakers."""
+    counts = Counter(name for name in names if name in forced or speakers.plausible(name))
+    kept = [name for name in names if name in forced or (
+        speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
+    return sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
+               for name in kept), len(kept)
 
 
 def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
@@ -220,6 +238,74 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
             for k, turn in enumerate(turns)]
 
 
+def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
+                 ) -> tuple[list[Turn], list[Note]]:
+    """``turns`` of a Markdown file and those whose label follows a list or quote
+    marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote, or one
+    naming a speaker of ``turns``, a role or a listed label; and notes on those used
+    once. A plain label in a list (``- Weather: rain``) is a field of notes, not a
+    speaker's."""
+    masked = MARKER.sub(lambda m: " " * len(m[0]), text)    # offsets stay the same
+    if masked == text:
+        return turns, []
+    known = forced | {turn.speaker for turn in turns}
+    starts = {turn.start for turn in turns}
+    found, notes = find_turns(masked, known)
+    more = []
+    for turn in found:
+        mark = MARKER.match(text, turn.start)
+        if mark and turn.start not in starts and (
+                ">" in mark[0] or text.startswith(("**", "__"), mark.end())
+                or turn.speaker in known or speakers.ROLE.match(turn.speaker)):
+            more.append(turn)
+    lines = {line_at(text, turn.start) for turn in more}
+    return (sorted(turns + more, key=lambda turn: turn.start),
+            [note for note in notes if note.line in lines])
+
+
+def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
+                 ) -> tuple[list[Turn], list[Note]] | None:
+    """Turns of a file whose lines are mostly a name, a tab and words (``P1<tab>We need
+    housing.``, a transcript exported as a table), or ``labelled`` turns (``Name:``):
+    when nine in ten of the names are roles, listed, or used twice or more, as a
+    dialogue's speakers are (an agenda or a field-note table names each thing once). A
+    first such line naming columns (``Speaker<tab>Text``) is no turn; a line without a
+    tab is words of the turn before. Else None (see :func:`tabbed_lines`), as when any
+    other line has a tab (a third field, a tab in the words, no name): it would be
+    glued to the turn before."""
+    starts = {turn.start for turn in labelled}
+    found = [m for m in TAB_TURN.finditer(text) if speakers.plausible(m["label"])
+             and any(c.isalpha() for c in m["label"]) and m.start() not in starts]
+    tabbed = sum(1 for offset, line in _lines(text)
+                 if "\t" in line.rstrip() and offset not in starts)
+    if found and _column_names(found[0]):
+        found = found[1:]
+        tabbed -= 1
+    lines = sum(1 for _, line in _lines(text) if line.strip())
+    if (len(found) < 2 or (len(found) + len(starts)) * 2 <= lines
+            or len(found) < tabbed):
+        return None
+    labels = [Label(m["label"], f"{m['label']}<tab>", line_at(text, m.start()))
+              for m in found]
+    recurring, kept = _recurring([label.name for label in labels], forced)
+    if recurring * 10 < kept * 9:
+        return None
+    chosen = speakers.decide(labels, dense=True, forced=forced)
+    turns = [Turn(m.start(), m.start("words"), label.name)
+             for m, label, keep in zip(found, labels, chosen) if keep]
+    note = Note(labels[0].line, (
+        f"{len(turns)} lines read as turns, each a speaker, a tab and the words "
+        f"(`{labels[0].name}` then a tab); if a name is not a speaker, write the file as "
+        "field notes without tabs"))
+    return turns, [note, *speakers.notes(labels, chosen, forced=forced)]
+
+
+def _column_names(match: re.Match) -> bool:
+    """Whether a tabbed line names a table's columns: ``Speaker<tab>Text``."""
+    return (column_key(match["label"]) in DEFAULTS["speaker"]
+            and column_key(match["words"]) in DEFAULTS["text"])
+
+
 def tabbed_lines(text: str) -> list[Note]:
     """A note for text read as field notes whose lines are mostly a name, a tab and text
     (``P1<tab>We need housing.``, a table pasted as text): no label opens them, so
@@ -228,11 +314,14 @@ def tabbed_lines(text: str) -> list[Note]:
     lines = sum(1 for line in text.split("\n") if line.strip())
     if len(found) < 2 or len(found) * 2 <= lines:
         return []
+    other = next((number for number, (_, line) in enumerate(_lines(text), start=1)
+                  if "\t" in line.rstrip() and not TAB_TURN.fullmatch(line)), None)
     return [Note(line_at(text, found[0].start()), (
         f"{len(found)} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
-        "then a tab), as a table pasted as text: read as field notes, without speakers; if "
-        "they are turns, save the table as .csv with speaker and text columns, or write "
-        "each as `Name: text`"))]
+        "then a tab), as a table pasted as text: read as field notes, without speakers"
+        + (f" (line {other} has more fields, a tab in its words or no name)" if other else "")
+        + "; if they are turns, save the table as .csv with speaker and text columns, or "
+        "write each as `Name: text`"))]
 
 
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
@@ -264,6 +353,41 @@ def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple
     return found
 
 
+def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
+                 ) -> bool:
+    """Whether ``turns`` open most paragraphs of ``text``, or most of its lines,
+    Markdown headings aside, and at least half are of recurring speakers (roles,
+    listed, or used twice or more, as a facilitator between people who speak once): a
+    transcript, not field notes quoting a few people or listing fields
+    (``Weather: rain``)."""
+    lines = [(offset, line) for offset, line in _lines(text) if not HEADING.match(line)]
+    opened = {_opening(turn) for turn in turns}
+    paragraphs = _paragraph_starts(lines)
+    opening = sum(offset in opened for offset in paragraphs)
+    recurring, _ = _recurring([turn.speaker for turn in turns], forced)
+    return bool(turns) and recurring * 2 >= len(turns) and (
+        opening * 2 > len(paragraphs)
+        or len(turns) * 2 > sum(1 for _, line in lines if line.strip()))
+
+
+def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of every Markdown heading line (``## Part 2``); with ``alone``, of
+    those standing alone as a paragraph and titled like a heading, from a capital or a
+    digit and not ending like a sentence (in a plain-text file a ``# ...`` line inside a
+    turn, ``# of people: 40`` or ``# We counted them.``, is the transcriber's)."""
+    found = []
+    for m in HEADING.finditer(text):
+        above = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
+        below = text.find("\n", m.end() + 1)
+        title = m["title"]
+        if not alone or ((m.start() == 0 or not text[above:m.start()].strip())
+                         and not text[m.end():len(text) if below < 0 else below].strip()
+                         and (title[0].isupper() or title[0].isdigit())
+                         and not title.endswith(NOT_HEADING_END)):
+            found.append((m.start(), m.end()))
+    return found
+
+
 def _opening(turn: Turn) -> int:
     """Where the lines of ``turn`` begin: its time line above the label, else the label."""
     return turn.start if turn.lead is None else turn.lead
@@ -271,11 +395,14 @@ def _opening(turn: Turn) -> int:
 
 def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
                 headings: list[tuple[int, int]] | None = None, *,
-                after_talk: bool = False) -> ParsedDocument:
+                after_talk: bool = False, markdown: bool = False) -> ParsedDocument:
     """Split normalised ``text`` into preamble, turn, heading and section blocks;
     ``headings`` before the first turn stay in the preamble, unless the text comes
     ``after_talk`` (paragraphs after a Word turn table): it then has no preamble, and
-    its lines before the first turn or heading are a section."""
+    its lines before the first turn or heading are a section. Headings are noted as
+    guesses, but for Markdown headings in a ``markdown`` file (headings by their marks,
+    and there lines of quote marks alone ending a block are nobody's words); the title
+    of a Markdown heading (``## Part 2``) is the section of the turns under it."""
     blocks: list[Block] = []
     notes = list(notes or [])
     first = _opening(turns[0]) if turns else len(text)
@@ -294,10 +421,14 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         line = line_at(text, mark if turn is None else turn.start)
         if turn is None:
-            section = text[mark:after]
+            marked = HEADING.fullmatch(text, mark, after)
+            section = marked["title"] if marked else text[mark:after]
             blocks.append(Block("heading", mark, after, line=line))
-            notes.append(Note(line, f"`{section}` {speakers.AS_HEADING}"))
+            if not (marked and markdown):
+                notes.append(Note(line, f"`{text[mark:after]}` {speakers.AS_HEADING}"))
         start, end = span(text, after, stop)
+        if markdown:        # quote marks alone after the words join a quote's paragraphs
+            start, end = span(text, start, start + len(QUOTE_END.sub("", text[start:end])))
         if end > start and turn is not None:
             blocks.append(Block("turn", start, end, turn.speaker, section,
                                 time_start=turn.time, line=line))

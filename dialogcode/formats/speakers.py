@@ -12,6 +12,9 @@ nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Not
 used once; used twice or more it is a speaker like any other (``Subject:`` answering
 ``Interviewer:``).
 
+A role written in two cases in one document (``p1``, ``P1``) is one speaker; names
+differing only in case are noted, never merged (:func:`one_spelling`).
+
 Every guess a person may want to check comes back as a :class:`Note`: each label used
 once and taken as a speaker although it does not look like a role, and each label read
 as text.
@@ -135,3 +138,45 @@ def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] =
         elif not is_speaker and (transcript or name_like(label.name)):
             found.append(Note(label.line, f"`{label.written}` {AS_TEXT}"))
     return found
+
+
+def one_spelling(turns: list[tuple[str, int | None]], forced: frozenset[str] = frozenset()
+                 ) -> tuple[dict[str, str], list[Note]]:
+    """How to read speakers written in more than one case, from ``turns`` (the speaker
+    and line of each turn, in order): a mapping from each other spelling of a role
+    (``p1`` beside ``P1``) to the one used most (the first of equals, or the one the
+    study lists), and notes. A role is a code whose case means nothing. Names differing
+    only in case (``Al``, ``AL``) are not merged, as one may be initials: they are noted.
+    Spellings the study lists twice or more stay apart, without a note."""
+    uses = Counter(speaker for speaker, _ in turns)
+    first = {}
+    for speaker, line in turns:
+        first.setdefault(speaker, line)
+    groups: dict[str, list[str]] = {}
+    for speaker in first:
+        groups.setdefault(speaker.casefold(), []).append(speaker)
+    mapping, found = {}, []
+    for spellings in groups.values():
+        listed = [s for s in spellings if s in forced]
+        if len(spellings) < 2 or len(listed) >= 2:
+            continue
+        main = listed[0] if listed else max(spellings, key=lambda s: uses[s])
+        others = [s for s in spellings if s != main]
+        if all(ROLE.match(s) for s in spellings):
+            for other in others:
+                mapping[other] = main
+                found.append(Note(first[other] or 1, (
+                    f"`{other}` ({_turns(uses[other])}) read as `{main}` "
+                    f"({_turns(uses[main])}): the same role written in another case")))
+        else:
+            later = max(spellings, key=lambda s: first[s] or 0)
+            shown = " and ".join(f"`{s}`" for s in sorted(spellings))
+            found.append(Note(first[later] or 1, (
+                f"{shown} differ only in case, read as different speakers; if they "
+                "are one person, write one spelling (names differing in case are never "
+                "merged, since one may be initials)")))
+    return mapping, found
+
+
+def _turns(count: int) -> str:
+    return f"{count} turn" if count == 1 else f"{count} turns"

@@ -185,16 +185,18 @@ def time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]],
     return {role: 1 / DAY if evidence else 1 for role in named}, evidence
 
 
-def speakerless_notes(missing: list[int], total: int, rows_are: str = "rows") -> list[Note]:
+def speakerless_notes(missing: list[int], total: int, rows_are: str = "rows", *,
+                      where: str = "the table", row: str = "row") -> list[Note]:
     """A note for a table whose rows (``total`` of them, with text) have a speaker but for
     those at ``missing``: each of those is a turn without a speaker, where a table that
-    names the speaker only when it changes means the one above."""
+    names the speaker only when it changes means the one above (``where`` and ``row``
+    name the file and its units otherwise: caption cues)."""
     if not missing or len(missing) == total:
         return []
     shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
     return [Note(missing[0], f"{len(missing)} of {total} {rows_are} without a speaker "
-                             f"({shown}) read as turns without one; if the table names the "
-                             "speaker only when it changes, fill it in on every row")]
+                             f"({shown}) read as turns without one; if {where} names the "
+                             f"speaker only when it changes, fill it in on every {row}")]
 
 
 def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"

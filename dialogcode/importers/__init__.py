@@ -24,7 +24,7 @@ from ..ingest import Corpus
 from ..limits import DEFAULT, Limits
 from .base import Documents, Found, Reading
 from .locate import LEVELS, MIN_SIMILARITY
-from .mapping import load_mapping, map_names
+from .mapping import load_mapping, map_names, moved_codes
 from .markup import SUFFIXES as MARKUP_SUFFIXES
 from .markup import read_markup
 from .qdpx import read_qdpx
@@ -50,7 +50,8 @@ class ImportResult:
     ``crossing`` lists spans that run on into another segment's text (they count in the
     segment they start in); ``blind`` counts the rows of a segment table without a
     ``text`` cell, which are given the documents' sha256 as they are now, whatever text
-    the coder read.
+    the coder read; ``notes`` says how the file was read where it could be read two ways
+    (a REFI-QDA source's line breaks).
     """
 
     codings: pd.DataFrame
@@ -64,10 +65,11 @@ class ImportResult:
     read: int = 0
     crossing: list[Problem] = field(default_factory=list)
     blind: int = 0
+    notes: list[Problem] = field(default_factory=list)
 
 
 def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
-          user: str | None, limits: Limits, codes) -> Reading:
+          user: Sequence[str] | None, limits: Limits, codes) -> Reading:
     suffix = source.suffix.lower()
     if fmt is None and suffix not in (*TABLE_SUFFIXES, *MARKUP_SUFFIXES, ".qdpx"):
         raise CodingsError(f"cannot tell the format from the extension {suffix!r}; give "
@@ -199,7 +201,7 @@ def _within(rows: list[dict], origins: list[Found], chosen: set[str], docs: Docu
 def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
                    mapping: Path | None = None, fmt: str | None = None,
                    document: str | None = None, skip_unlocated: bool = False,
-                   skip_unmapped: bool = False, user: str | None = None,
+                   skip_unmapped: bool = False, user: str | Sequence[str] | None = None,
                    coded_segments: Sequence[str] = (),
                    limits: Limits = DEFAULT, mask: Masker | None = None) -> ImportResult:
     """Read a coder's file into coder-file rows for ``corpus``, code names mapped to the
@@ -208,7 +210,8 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     ``fmt`` is one of :data:`FORMATS` (default: from the extension, and for tables from
     the columns); ``document`` names the document of an inline-markup file (default:
     from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
-    ``user`` keeps only the codings of that user (name or id) of a REFI-QDA project;
+    ``user`` keeps only the codings of that user (name or id), or those users, of a
+    REFI-QDA project, and is needed when its codings were made by several users;
     ``limits`` bound what unpacking a project may cost (docs/limits.md); ``mask`` (the
     study's :func:`~dialogcode.privacy.gate.saved_masker`) masks the excerpts of the
     transcripts that messages show, and without it they show none.
@@ -224,11 +227,13 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     if not source.is_file():
         raise ArgumentError("no such file", file=source)
     docs = Documents(corpus, mask)
-    reading = _read(source, docs, fmt, document, user, limits, book.codes)
+    users = [user] if isinstance(user, str) else user
+    reading = _read(source, docs, fmt, document, users, limits, book.codes)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)
     problems += reading.problems + outside + _two_values(rows, origins, book)
+    problems += moved_codes(reading.found, reading.parents, mapped, names, book)
     if coded_segments:
         chosen, wrong = coded_ranges(coded_segments, docs)
         markers, stray = _within(rows, origins, chosen, docs, coder)
@@ -248,4 +253,4 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     read = unique.loc[unique["code_id"].isna(), "seg_id"].nunique()
     return ImportResult(unique, reading.kind, located, reading.fuzzy, reading.unlocated,
                         unmapped, reading.ignored, len(codings) - len(unique), read, crossing,
-                        reading.blind)
+                        reading.blind, reading.notes)

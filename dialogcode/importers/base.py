@@ -37,7 +37,9 @@ class Reading:
     ``problems`` fail the import; ``unlocated`` (ambiguous or unfound quotes) fail it
     unless skipped; ``fuzzy`` lists fuzzy matches for review; ``ignored`` lists parts of
     the file that hold nothing this toolkit can import; ``blind`` counts the rows of a
-    segment table without a ``text`` cell, whose turn nothing confirms.
+    segment table without a ``text`` cell, whose turn nothing confirms; ``notes`` says
+    how the file was read where it could be read two ways; ``parents`` gives the name
+    of the code each code name sits under in the file, where it says.
     """
 
     kind: str
@@ -46,6 +48,8 @@ class Reading:
     unlocated: list[Problem] = field(default_factory=list)
     fuzzy: list[Problem] = field(default_factory=list)
     ignored: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    parents: dict[str, str] = field(default_factory=dict)   # code name -> its parent's
     located: Counter = field(default_factory=Counter)
     blind: int = 0
 

@@ -57,6 +57,28 @@ def load_mapping(path: Path, book: Codebook
     return mapping, problems
 
 
+def moved_codes(found: list[Found], parents: dict[str, str], mapped: dict[str, str],
+                mapping: dict[str, str | None], book: Codebook) -> list[Problem]:
+    """One problem per code name mapped by its label (not by the mapping file or a code
+    id) to a code whose parent is not the one the file puts it under (``parents``, code
+    name -> its parent's name): "Housing" under "Resilience" in a project is not
+    ``risk.housing`` under "Risks" just because the labels match."""
+    problems = []
+    for name, parent in parents.items():
+        if name not in mapped or name in mapping or name in book.codes:
+            continue
+        code = book.codes[mapped[name]]
+        ours = book.codes[code.parent] if code.parent in book.codes else None
+        if ours is None or parent.casefold() in (ours.label.strip().casefold(), ours.id):
+            continue
+        first = next(item for item in found if item.code == name)
+        problems.append(Problem(
+            f"code {name!r} is under {parent!r} in the file, but {code.id}, the code with "
+            f"that label, is under {ours.id} ({ours.label!r}); map it with --map (to "
+            f"{code.id} if it is that code)", first.file, first.line))
+    return problems
+
+
 def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
               ) -> tuple[dict[str, str], list[Problem]]:
     """(name -> code id for every name that maps, one problem per unmapped name; names

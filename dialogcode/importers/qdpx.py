@@ -7,24 +7,36 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
 - ``CodeBook/Codes/Code`` (nested): each code's ``name`` is the name mapped to a code id.
   A name used by two codes becomes its path, ``Parent > Child``. A ``dialogcode id:``
   line in the Description (as dialogcode's own REFI-QDA export writes) gives the name.
+  Each code's parent's name is kept, so that a code mapped by its label to a study code
+  under another parent is refused (:func:`.mapping.moved_codes`).
 - ``Sources/TextSource`` whose ``PlainTextSelection``s hold a ``Coding/CodeRef``: the text
   is ``PlainTextContent`` or the ``internal://`` file named by ``plainTextPath``. CRLF
-  and CR become LF, and offsets (code points into the text as stored) are shifted to
-  match. A source is matched to a document by its text (same SHA-256 after
-  normalisation), else by name (doc_id or source path, with or without extension); a
+  and CR become LF and the text is put in Unicode NFC (decomposed accents composed),
+  and offsets (code points into the text as stored) are shifted to match. Positions
+  are taken as the standard counts them (code points of the file: a CRLF is two), or,
+  when it puts more of the selections at word edges, as ATLAS.ti (a CRLF as one) or a
+  UTF-16 tool (an emoji as two) counts them (:func:`_counting`); a source that two ways
+  fit as well is refused. A source is
+  matched to a document by its text (the same after normalisation, whitespace at the
+  very end aside), else by name (doc_id or source path, with or without extension); a
   source named like a document whose text differs is refused, as its offsets would
   point at other characters. Sources without selections that code anything are ignored.
 - A ``Coding`` of a whole source, and non-text sources (PDF, audio, pictures) holding
   codings, cannot become span codings: they are listed as ignored.
-- With ``user``, only the codings that ``User`` (by name or id) created are read: the
-  ``creatingUser`` of the ``Coding``, else of its selection.
+- With ``user``, only the codings that those ``User``s (by name or id) created are read:
+  the ``creatingUser`` of the ``Coding``, else of its selection. Without it, codings
+  made by more than one user are refused: one coder file is one person's coding.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from ..coders import CodingsError
@@ -56,32 +68,43 @@ def _parse(data: bytes, where: str, limits: Limits
     return root, lines
 
 
-def code_names(root: ET.Element) -> dict[str, str]:
-    """GUID -> the name a project's code is mapped by (see the module doc)."""
-    entries: list[tuple[str, str, str]] = []     # guid, name, path
+def code_names(root: ET.Element) -> tuple[dict[str, str], dict[str, str]]:
+    """(GUID -> the name a project's code is mapped by (see the module doc), that name ->
+    its parent's name for each code under another whose name is its own, not a path or
+    a ``dialogcode id:``)."""
+    entries: list[tuple[str, str, str, str]] = []     # guid, name, path, parent's name
 
-    def walk(element: ET.Element, path: str) -> None:
+    def walk(element: ET.Element, path: str, parent: str) -> None:
         for code in element.findall(_tag("Code")):
             name = " ".join((code.get("name") or "").split())
             recovered = parse_description(code.findtext(_tag("Description"))).get("id")
             full = f"{path} > {name}" if path else name
-            entries.append((_guid(code.get("guid")), recovered or name, full))
-            walk(code, full)
+            entries.append((_guid(code.get("guid")), recovered or name, full,
+                            "" if recovered else parent))
+            walk(code, full, name)
 
     codes = root.find(f"{_tag('CodeBook')}/{_tag('Codes')}")
     if codes is not None:
-        walk(codes, "")
+        walk(codes, "", "")
     counts: dict[str, int] = {}
-    for _, name, _ in entries:
+    for _, name, _, _ in entries:
         counts[name] = counts.get(name, 0) + 1
-    return {guid: name if counts[name] == 1 else path for guid, name, path in entries}
+    names = {guid: name if counts[name] == 1 else path for guid, name, path, _ in entries}
+    parents = {name: parent for _, name, _, parent in entries
+               if parent and counts[name] == 1}
+    return names, parents
 
 
-def _source_text(element: ET.Element, archive: SafeArchive) -> tuple[str, str | None]:
-    """(text as stored, None) of a TextSource, or ("", why it cannot be read)."""
+def _source_text(element: ET.Element, archive: SafeArchive, crlf: bool
+                 ) -> tuple[str, str | None]:
+    """(text as stored, None) of a TextSource, or ("", why it cannot be read). ``crlf``:
+    the project file has CRLF line ends, which XML parsing turns into LF, so an inline
+    ``PlainTextContent`` written with them gets them back (its positions may count the
+    CRs, as in a file of ``sources/``; :func:`_counting` tells)."""
     inline = element.find(_tag("PlainTextContent"))
     if inline is not None:
-        return inline.text or "", None
+        text = inline.text or ""
+        return (text.replace("\n", "\r\n") if crlf and "\r" not in text else text), None
     reference = (element.get("plainTextPath") or "").strip()
     if not reference.startswith(INTERNAL):
         return "", (f"plainTextPath {reference!r} is not an {INTERNAL} file of the archive"
@@ -102,46 +125,179 @@ def _normalised(raw: str) -> tuple[str, list[int]]:
     return raw.replace("\r\n", "\n").replace("\r", "\n"), dropped
 
 
-def _masked_copy(text: str, document: str) -> bool:
-    """Whether ``text`` is ``document`` as dialogcode's privacy gate exported it: the
-    same length, differing only where a character became a block (docs/privacy.md)."""
+# a piece that NFC may change: a run of non-ASCII characters and the ASCII one before
+# it. ASCII never composes with what precedes it, so each piece normalises on its own.
+_PIECE = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
+
+
+def _composed(text: str) -> tuple[str, Callable[[int], int | None]]:
+    """(``text`` in Unicode NFC, the position in it of each position of ``text``, None
+    for a position inside a character that NFC composes, such as between an e and its
+    combining accent)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, lambda position: position
+    changed: list[tuple[int, int, int, int, str]] = []   # start, end, new start, new end
+    parts, done, shift = [], 0, 0
+    for match in _PIECE.finditer(text):
+        piece = match.group()
+        nfc = unicodedata.normalize("NFC", piece)
+        if nfc != piece:
+            parts += [text[done:match.start()], nfc]
+            done = match.end()
+            changed.append((match.start(), match.end(), match.start() + shift,
+                            match.start() + shift + len(nfc), piece))
+            shift += len(nfc) - len(piece)
+    starts = [start for start, *_ in changed]
+
+    def position(at: int) -> int | None:
+        k = bisect_right(starts, at) - 1
+        if k < 0:
+            return at
+        start, end, new_start, new_end, piece = changed[k]
+        if at >= end:
+            return new_end + at - end
+        head = unicodedata.normalize("NFC", piece[:at - start])
+        if head + unicodedata.normalize("NFC", piece[at - start:]) != \
+                unicodedata.normalize("NFC", piece):
+            return None
+        return new_start + len(head)
+
+    return "".join(parts) + text[done:], position
+
+
+def _at_word_edges(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is in range, neither starts nor ends inside a word,
+    and does not start with white space (a selection may end with some: a double click
+    takes the space after a word)."""
+    def edge(i: int) -> bool:
+        return i <= 0 or i >= len(text) or not (text[i - 1].isalnum() and text[i].isalnum())
+
+    return (0 <= start < end <= len(text) and edge(start) and edge(end)
+            and not text[start].isspace())
+
+
+def _utf16(text: str) -> Callable[[int], int | None]:
+    """The code point position in ``text`` of each position counted in UTF-16 units
+    (an emoji as two), None inside a character that takes two."""
+    starts = [i + k for k, i in enumerate(i for i, c in enumerate(text) if ord(c) > 0xFFFF)]
+
+    def position(at: int) -> int | None:
+        before = bisect_left(starts, at)      # such characters starting before ``at``
+        if before and starts[before - 1] + 1 == at:
+            return None
+        return at - before
+
+    return position
+
+
+def _countings(raw: str, dropped: list[int]) -> dict[str, Callable[[int], int | None]]:
+    """The ways a tool may have counted the positions in a source's text ``raw`` (as
+    stored; ``dropped``, the CRs of its CRLFs), each as the position it gives in the
+    text with LF line ends, None where it falls inside a character: the standard's code
+    points of the file first, then those that differ on this text. ATLAS.ti counts a
+    CRLF line break as one; a tool built on UTF-16 strings counts an emoji as two."""
+    def lf(at: int | None) -> int | None:
+        return None if at is None else at - bisect_left(dropped, at)
+
+    countings = {"code points": lf}
+    if dropped:
+        countings["a CRLF line break as one"] = lambda at: at
+    if any(ord(c) > 0xFFFF for c in raw):
+        in_raw, in_lf = _utf16(raw), _utf16(raw.replace("\r\n", "\n"))
+        countings["UTF-16 units (an emoji as two)"] = lambda at: lf(in_raw(at))
+        if dropped:
+            countings["UTF-16 units and a CRLF line break as one"] = in_lf
+    return countings
+
+
+def _counting(text: str, countings: dict[str, Callable[[int], int | None]],
+              spans: list[tuple[int, int]]) -> tuple[str | None, dict[str, int], int]:
+    """Which of ``countings`` a source's selections (``spans``, as stored) were counted
+    in: the one that puts most of those it tells apart from the others at word edges in
+    ``text`` (LF line ends), the first when they all agree, None when two that place
+    them differently fit as well. Also how many each fits, and how many spans differ."""
+    placed = {name: [(f(a), f(b)) for a, b in spans] for name, f in countings.items()}
+    told = [i for i in range(len(spans)) if len({p[i] for p in placed.values()}) > 1]
+    fits = {name: sum(_at_word_edges(text, *(-1 if x is None else x for x in p[i]))
+                      for i in told) for name, p in placed.items()}
+    best = [name for name in countings if fits[name] == max(fits.values())]
+    if any(placed[name] != placed[best[0]] for name in best[1:]):
+        return None, fits, len(told)
+    return best[0], fits, len(told)
+
+
+def _same_text(text: str, document: str) -> bool:
+    """Whether offsets into ``text`` point at the same characters of ``document``: the
+    same text but for whitespace at the very end (some tools add or trim a last line
+    break), or ``document`` as dialogcode's privacy gate exported it, differing only
+    where a character became a block (docs/privacy.md)."""
     from ..privacy.gate import BLOCK
 
+    text, document = text.rstrip(), document.rstrip()
     return len(text) == len(document) and all(
         a == b or a == BLOCK for a, b in zip(text, document))
 
 
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _trimmed(docs: Documents) -> dict[str, str]:
+    """The SHA-256 of each document's text without whitespace at its end -> doc_id."""
+    return {_sha(text.rstrip()): doc_id for doc_id, text in docs.text.items()}
+
+
 def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | None]:
     """(doc_id, None) for the document this source copies, or (None, why not)."""
-    doc_id = docs.by_sha.get(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    doc_id = (docs.by_sha.get(_sha(text))
+              or _trimmed(docs).get(_sha(text.rstrip())))   # whitespace at the end aside
     if doc_id is not None:
         return doc_id, None
     doc_id, _ = docs.resolve(name)
     if doc_id is None:
         return None, "matches no document by its text or by its name"
-    if _masked_copy(text, docs.text[doc_id]):
+    if _same_text(text, docs.text[doc_id]):
         return doc_id, None
     _, difference = first_difference(text, docs.text[doc_id], doc_id, docs)
     return None, (f"refused: named like document {doc_id} but its text differs, so its "
                   f"offsets would point at other characters ({difference})")
 
 
-def _users(root: ET.Element, user: str, where: str) -> set[str]:
-    """GUIDs of the project's Users whose name or id is ``user``."""
+def _users(root: ET.Element, wanted: Sequence[str], where: str) -> set[str]:
+    """GUIDs of the project's Users whose name or id is one of ``wanted``."""
     users = [(_guid(u.get("guid")), u.get("name") or "", u.get("id") or "")
              for u in root.iter(_tag("User"))]
-    chosen = {guid for guid, name, id_ in users if user in (name, id_)}
-    if not chosen:
+    unknown = [user for user in wanted
+               if not any(user in (name, id_) for _, name, id_ in users)]
+    if unknown:
         known = ", ".join(sorted({name or id_ for _, name, id_ in users})) or "none"
-        raise CodingsError(f"no User named {user!r} in the project (users: {known})",
-                           file=where)
-    return chosen
+        raise CodingsError(f"no User named {', '.join(map(repr, unknown))} in the project "
+                           f"(users: {known})", file=where)
+    return {guid for guid, name, id_ in users if name in wanted or id_ in wanted}
 
 
-def read_qdpx(path: Path, docs: Documents, user: str | None = None,
+def _one_coder(root: ET.Element, made: Counter, where: str) -> None:
+    """Raise CodingsError when the codings read (``made``: creating user's GUID -> how
+    many, "" for none) were made by more than one user: one coder file is one person's
+    coding, and ``agree`` would take theirs for one coder's."""
+    if len([guid for guid in made if guid]) < 2:
+        return
+    names = {_guid(u.get("guid")): u.get("name") or u.get("id") or u.get("guid")
+             for u in root.iter(_tag("User"))}
+    counts = ", ".join(f"{names.get(guid, guid)} {n}" for guid, n in made.most_common()
+                       if guid)
+    raise CodingsError(f"the codings were made by {len([g for g in made if g])} users "
+                       f"({counts}), and a coder file holds one person's coding: import "
+                       "each with --user NAME as a coder of its own (or name several "
+                       "--user to import them together as one coder)", file=where)
+
+
+def read_qdpx(path: Path, docs: Documents, user: Sequence[str] | None = None,
               limits: Limits = DEFAULT) -> Reading:
-    """Span codings from a REFI-QDA project archive, all of them or those of ``user``
-    (see the module doc), the archive checked against ``limits``."""
+    """Span codings from a REFI-QDA project archive, all of them or those of the users
+    named in ``user`` (see the module doc), the archive checked against ``limits``.
+    Raises CodingsError when, without ``user``, they were made by several users."""
     reading = Reading("qdpx")
     with SafeArchive(path, limits) as archive:
         projects = [n for n in archive.names if n.lower().endswith(".qde")]
@@ -149,12 +305,18 @@ def read_qdpx(path: Path, docs: Documents, user: str | None = None,
             raise CodingsError(f"expected one .qde project file in the archive, found "
                                f"{len(projects)}", file=path)
         where = f"{path}!{projects[0]}"
-        root, lines = _parse(archive.read(projects[0]), where, limits)
-        names = code_names(root)
-        users = None if user is None else _users(root, user, where)
+        data = archive.read(projects[0])
+        root, lines = _parse(data, where, limits)
+        crlf = b"\r\n" in data
+        names, reading.parents = code_names(root)
+        users = None if not user else _users(root, user, where)
         sources = root.find(_tag("Sources"))
+        made: Counter = Counter()
         for element in ([] if sources is None else list(sources)):
-            _read_source(element, archive, docs, names, reading, where, lines, users)
+            _read_source(element, archive, docs, names, reading, where, lines, users,
+                         made, crlf)
+        if users is None:
+            _one_coder(root, made, where)
     return reading
 
 
@@ -169,7 +331,8 @@ def _codings(selection: ET.Element, users: set[str] | None) -> list[ET.Element]:
 
 def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                  names: dict[str, str], reading: Reading, where: str,
-                 lines: dict[ET.Element, int], users: set[str] | None) -> None:
+                 lines: dict[ET.Element, int], users: set[str] | None,
+                 made: Counter, crlf: bool) -> None:
     label = element.get("name") or element.get("guid") or "?"
     line = lines.get(element)
     if element.tag != _tag("TextSource"):
@@ -193,30 +356,58 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                   if _codings(s, users)]
     if not selections:
         return
-    raw, why = _source_text(element, archive)
-    text, dropped = _normalised(raw)
-    if why is None and unicodedata.normalize("NFC", text) != text:
-        why = "its text is not in Unicode NFC form, so offsets cannot be mapped"
+    raw, why = _source_text(element, archive, crlf)
+    lines_lf, dropped = _normalised(raw)
+    text, composed = _composed(lines_lf)
     doc_id = None
     if why is None:
         doc_id, why = _match(label, text, docs)
     if doc_id is None:
         reading.problems.append(Problem(f"TextSource {label!r}: {why}", where, line))
         return
+    length = len(docs.text[doc_id])
+    spans = []
     for selection in selections:
-        at = lines.get(selection)
         try:
-            start = int(selection.get("startPosition", ""))
-            end = int(selection.get("endPosition", ""))
+            spans.append((selection, int(selection.get("startPosition", "")),
+                          int(selection.get("endPosition", ""))))
         except ValueError:
             reading.problems.append(Problem("startPosition and endPosition must be whole "
-                                            "numbers", where, at))
-            continue
-        if dropped:      # offsets count the CRs that normalising removed
-            start, end = start - bisect_left(dropped, start), end - bisect_left(dropped, end)
-        if not 0 <= start < end <= len(text):
+                                            "numbers", where, lines.get(selection)))
+    countings = _countings(raw, dropped)
+    counted, fits, told = _counting(lines_lf, countings, [(a, b) for _, a, b in spans])
+    ways = " or ".join(countings)
+    if counted is None:
+        reading.problems.append(Problem(
+            f"TextSource {label!r}: its {told} selections that the ways of counting its "
+            f"positions place apart start and end at words as often counted in {ways}, "
+            "so where they fall cannot be told; export it again with LF line ends (and "
+            "positions in code points)", where, line))
+        return
+    if counted != "code points":
+        reading.notes.append(Problem(
+            f"TextSource {label!r}: its positions count {counted}, not code points as the "
+            f"standard says: counted so, {fits[counted]} of its {told} selections that "
+            f"the ways of counting place apart start and end at words, against "
+            f"{fits['code points']} counted in code points", where, line))
+    for selection, start, end in spans:
+        at = lines.get(selection)
+        start, end = countings[counted](start), countings[counted](end)
+        if start is None or end is None:
             reading.problems.append(Problem(
-                f"selection {start}-{end} out of range for {label!r} ({len(text)} "
+                f"selection of {label!r} starts or ends inside a character (counted in "
+                f"{counted})", where, at))
+            continue
+        first, last = composed(start), composed(end)
+        if first is None or last is None:
+            reading.problems.append(Problem(
+                f"selection {start}-{end} of {label!r} starts or ends inside a character "
+                "that Unicode NFC composes (a letter and its combining accent)", where, at))
+            continue
+        start, end = first, last
+        if not 0 <= start < end <= length:
+            reading.problems.append(Problem(
+                f"selection {start}-{end} out of range for {label!r} ({length} "
                 "characters)", where, at))
             continue
         for coding in _codings(selection, users):
@@ -228,3 +419,4 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                                                 lines.get(coding, at)))
                 continue
             reading.found.append(Found(doc_id, names[guid], where, at, start, end))
+            made[_guid(coding.get("creatingUser") or selection.get("creatingUser"))] += 1

@@ -307,6 +307,26 @@ def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
     return mask.frame(out, offsets=())[0]
 
 
+def terms_without_findings(study: Study, result, segments: pd.DataFrame,
+                           documents: pd.DataFrame):
+    """``result`` (:class:`~dialogcode.cluster.Clustering`) with every term that holds a
+    finding the gate masks (in any case: a name the documents write in lower case too)
+    left out of the clusters' ``terms``, and each ``label`` made again of the first three
+    terms left: a name is no theme, and a codebook patch built from the terms would
+    give it as a new code's id, label and pattern. Unchanged under ``gate: off``."""
+    if study.config.privacy.gate == "off":
+        return result
+    mask, _ = study_masker(study, segments, documents)
+    clusters = result.clusters.copy()
+    terms = [[t for t in value.split("; ") if t and mask.in_labels(t) == t]
+             if isinstance(value, str) else None for value in clusters["terms"]]
+    clusters["terms"] = ["; ".join(t) if t is not None else v
+                         for t, v in zip(terms, clusters["terms"])]
+    clusters["label"] = [" / ".join(t[:3]) if t is not None else v
+                         for t, v in zip(terms, clusters["label"])]
+    return replace(result, clusters=clusters)
+
+
 def gate_clusters(study: Study, result, patch: dict, segments: pd.DataFrame,
                   documents: pd.DataFrame):
     """``result`` (:class:`~dialogcode.cluster.Clustering`) and its codebook ``patch``

@@ -156,10 +156,12 @@ class ReviewData:
 
     @staticmethod
     def _added(items: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
-        """Decisions on codes nobody proposed (a reviewer added them)."""
+        """Accepted decisions on codes nobody proposed (a reviewer added them; one
+        rejected again, or a ``--next`` sheet's other code rejected, added nothing)."""
         proposed = set(zip(items["seg_id"], items["code_id"]))
-        return decisions.loc[[(s, c) not in proposed for s, c in
-                              zip(decisions["seg_id"], decisions["code_id"])]]
+        return decisions.loc[[(s, c) not in proposed and d == "accept" for s, c, d in
+                              zip(decisions["seg_id"], decisions["code_id"],
+                                  decisions["decision"])]]
 
     def document(self, doc_id: str) -> dict | None:
         """A document's header and turns (:meth:`_turn`); None for an unknown id."""
@@ -216,7 +218,7 @@ class ReviewData:
         latest = decisions.drop_duplicates(["seg_id", "code_id"], keep="last")
         own = items[items["seg_id"] == seg_id]
         added = self._added(items, latest)
-        added = added[(added["seg_id"] == seg_id) & (added["decision"] == "accept")]
+        added = added[added["seg_id"] == seg_id]
         entries = []
         for item in own.itertuples():
             entries.append(self._chip(book.get(item.code_id), item.code_id, item.source,

@@ -1,0 +1,211 @@
+"""import-codings of a REFI-QDA project whose source text another tool stored a little
+differently from the transcript: decomposed accents (NFD), or a last line break added or
+trimmed. The offsets still name the same words, so the codings land on them."""
+import shutil
+import unicodedata
+import uuid
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.coders import coder_path
+from dialogcode.ingest import ingest, write_corpus
+
+DATA = Path(__file__).parent / "data" / "evidence-study"
+NS = "urn:QDA-XML:project:1.0"
+TEXT = "P1: The café raised the rent again.\n\nP2: Zoë got evicted in May.\n"
+EMOJI = "P1: Great 😀 news about the rent.\n\nP2: 😀😀 We got evicted.\n"
+
+
+def guid(name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("qdpx-texts") / "study"
+    shutil.copytree(DATA, root)
+    (root / "transcripts" / "north" / "cafe.txt").write_text(TEXT, encoding="utf-8")
+    (root / "transcripts" / "north" / "chat.txt").write_text(EMOJI, encoding="utf-8")
+    with open(root / "manifest.csv", "a", encoding="utf-8") as manifest:
+        manifest.write("north/cafe.txt,North,site_visit_dialogue,2019-05-06,Cafe,mid-year\n"
+                       "north/chat.txt,North,site_visit_dialogue,2019-05-07,Chat,mid-year\n")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return root
+
+
+def project(path: Path, name: str, text: str, spans: list[tuple[int, int]]) -> None:
+    """A project whose one source, named ``name``, holds ``text`` (stored as a file in
+    sources/) and a Housing coding of each span (offsets into ``text``)."""
+    selections = "".join(
+        f'<PlainTextSelection guid="{guid(f"s{start}")}" startPosition="{start}" '
+        f'endPosition="{end}"><Coding guid="{guid(f"c{start}")}"><CodeRef targetGUID='
+        f'"{guid("housing")}"/></Coding></PlainTextSelection>' for start, end in spans)
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Project xmlns="{NS}" name="p">\n'
+           f'<CodeBook><Codes><Code guid="{guid("housing")}" name="Housing" '
+           'isCodable="true"/></Codes></CodeBook>\n<Sources>\n'
+           f'<TextSource guid="{guid("t")}" name="{name}" '
+           f'plainTextPath="internal://{guid("t")}.txt">{selections}</TextSource>\n'
+           "</Sources>\n</Project>\n")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+        archive.writestr(f"sources/{guid('t')}.txt", text.encode("utf-8"))
+
+
+def imported(study: Path, path: Path) -> list[tuple[str, int, int, str]]:
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"), keep_default_na=False)
+    return [(r.seg_id, int(r.start), int(r.end), r.quote) for r in rows.itertuples()]
+
+
+def spans_of(text: str, *words: str) -> list[tuple[int, int]]:
+    return [(text.index(w), text.index(w) + len(w)) for w in words]
+
+
+def test_decomposed_accents_with_crlf_land_on_the_same_words(study, tmp_path):
+    # a tool on a Mac may store é as e + a combining accent: one more code point each
+    stored = unicodedata.normalize("NFD", TEXT).replace("\n", "\r\n")
+    nfd = [unicodedata.normalize("NFD", w) for w in ("café", "rent", "Zoë got evicted")]
+    project(tmp_path / "nfd.qdpx", "Cafe interview", stored, spans_of(stored, *nfd))
+    assert imported(study, tmp_path / "nfd.qdpx") == [
+        ("north/cafe:t1", 8, 12, "café"), ("north/cafe:t1", 24, 28, "rent"),
+        ("north/cafe:t2", 41, 56, "Zoë got evicted")]
+
+
+def test_a_selection_ending_between_a_letter_and_its_accent_is_refused(study, tmp_path):
+    stored = unicodedata.normalize("NFD", TEXT)
+    start = stored.index("caf")
+    project(tmp_path / "split.qdpx", "north/cafe", stored, [(start, start + 4)])
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "split.qdpx"),
+                                      str(study), "--coder", "split"])
+    assert result.exit_code == 1
+    assert ("split.qdpx!project.qde:5: selection 8-12 of 'north/cafe' starts or ends inside "
+            "a character that Unicode NFC composes") in result.output
+
+
+@pytest.mark.parametrize("stored", [TEXT.rstrip("\n"), TEXT + "\n\n"])
+@pytest.mark.parametrize("name", ["north/cafe.txt", "Cafe interview"])
+def test_a_last_line_break_trimmed_or_added_is_the_same_text(study, tmp_path, stored, name):
+    # matched by its name, or by its text when the name is no document's
+    project(tmp_path / "trim.qdpx", name, stored, spans_of(stored, "rent", "evicted"))
+    assert imported(study, tmp_path / "trim.qdpx") == [
+        ("north/cafe:t1", 24, 28, "rent"), ("north/cafe:t2", 49, 56, "evicted")]
+
+
+def test_positions_that_count_a_crlf_as_one_character_as_atlas_ti_writes_them(study, tmp_path):
+    # ATLAS.ti stores its sources with CRLF line ends but counts each line break as one
+    # position; read as the standard counts them, every span after the first line break
+    # fell that many characters early ("ot evicte" for "evicted")
+    stored = TEXT.replace("\n", "\r\n")
+    spans = spans_of(TEXT, "rent", "evicted", "May")      # positions as ATLAS.ti counts
+    project(tmp_path / "atlas.qdpx", "Cafe interview", stored, spans)
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "atlas.qdpx"),
+                                      str(study), "--coder", "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert ("TextSource 'Cafe interview': its positions count a CRLF line break as one, "
+            "not code points as the standard says: counted so, 2 of its 2 selections that "
+            "the ways of counting place apart start and end at words, against 0 counted in "
+            "code points") in " ".join(result.output.split())
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"))
+    assert rows[["seg_id", "start", "end", "quote"]].values.tolist() == [
+        ["north/cafe:t1", 24, 28, "rent"], ["north/cafe:t2", 49, 56, "evicted"],
+        ["north/cafe:t2", 60, 63, "May"]]
+    # positions counted as the standard says (each CR one) still land on the same words
+    project(tmp_path / "nvivo.qdpx", "Cafe interview", stored,
+            spans_of(stored, "rent", "evicted", "May"))
+    assert imported(study, tmp_path / "nvivo.qdpx") == [
+        ("north/cafe:t1", 24, 28, "rent"), ("north/cafe:t2", 49, 56, "evicted"),
+        ("north/cafe:t2", 60, 63, "May")]
+
+
+def test_crlf_positions_that_fit_words_neither_way_are_refused(study, tmp_path):
+    stored = TEXT.replace("\n", "\r\n")
+    start = stored.index("vic")         # inside "evicted", counted either way
+    project(tmp_path / "unsure.qdpx", "north/cafe", stored, [(start, start + 3)])
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "unsure.qdpx"),
+                                      str(study), "--coder", "unsure"])
+    assert result.exit_code == 1
+    assert ("unsure.qdpx!project.qde:5: TextSource 'north/cafe': its 1 selections that the "
+            "ways of counting its positions place apart start and end at words as often "
+            "counted in code points or a CRLF line break as one, so where they fall cannot "
+            "be told") in " ".join(result.output.split())
+
+
+def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(study, tmp_path):
+    # "Housing" under "Resilience" in the project; the study's Housing is risk.housing,
+    # under "Risks": the labels match, the codes need not
+    path = tmp_path / "moved.qdpx"
+    project(path, "north/cafe", TEXT, spans_of(TEXT, "rent"))
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["project.qde"] = members["project.qde"].replace(
+        f'<Code guid="{guid("housing")}" name="Housing" isCodable="true"/>'.encode(),
+        f'<Code guid="{guid("res")}" name="Resilience" isCodable="false"><Code guid='
+        f'"{guid("housing")}" name="Housing" isCodable="true"/></Code>'.encode())
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "moved"])
+    assert result.exit_code == 1
+    assert ("moved.qdpx!project.qde:5: code 'Housing' is under 'Resilience' in the file, "
+            "but risk.housing, the code with that label, is under risk ('Risks'); map it "
+            "with --map (to risk.housing if it is that code)") in " ".join(result.output.split())
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,code_id\nHousing,risk.housing\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "moved", "--map", str(mapping)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("counted", ["with the CRs", "a line break as one"])
+def test_inline_text_in_a_project_file_with_crlf_line_ends(study, tmp_path, counted):
+    # XML parsing turns the file's CRLF into LF, inside PlainTextContent too: positions
+    # that counted the CRs fell one character early per line break before them
+    stored = TEXT.replace("\n", "\r\n")
+    spans = spans_of(stored if counted == "with the CRs" else TEXT, "rent", "evicted")
+    selections = "".join(
+        f'<PlainTextSelection guid="{guid(f"s{a}")}" startPosition="{a}" endPosition="{b}">'
+        f'<Coding guid="{guid(f"c{a}")}"><CodeRef targetGUID="{guid("housing")}"/></Coding>'
+        "</PlainTextSelection>" for a, b in spans)
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\r\n<Project xmlns="{NS}" name="p">\r\n'
+           f'<CodeBook><Codes><Code guid="{guid("housing")}" name="Housing" '
+           'isCodable="true"/></Codes></CodeBook>\r\n<Sources>\r\n'
+           f'<TextSource guid="{guid("t")}" name="Cafe"><PlainTextContent>{stored}'
+           f"</PlainTextContent>{selections}</TextSource>\r\n</Sources>\r\n</Project>\r\n")
+    path = tmp_path / "inline.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml.encode("utf-8"))
+    assert imported(study, path) == [("north/cafe:t1", 24, 28, "rent"),
+                                     ("north/cafe:t2", 49, 56, "evicted")]
+
+
+@pytest.mark.parametrize("line_ends", ["\n", "\r\n"])
+def test_positions_counted_in_utf16_units_land_on_the_same_words(study, tmp_path, line_ends):
+    # a tool built on UTF-16 strings counts an emoji as two positions: read as code
+    # points, every span after one fell a character late per emoji before it
+    stored = EMOJI.replace("\n", line_ends)
+    units = stored.encode("utf-16-le")
+
+    def utf16(word: str) -> tuple[int, int]:
+        at = units.index(word.encode("utf-16-le")) // 2
+        return at, at + len(word)
+
+    project(tmp_path / "utf16.qdpx", "north/chat", stored,
+            [utf16("rent"), utf16("We got evicted")])
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "utf16.qdpx"),
+                                      str(study), "--coder", "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert "its positions count UTF-16 units (an emoji as two)" in " ".join(
+        result.output.split())
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"))
+    assert rows[["seg_id", "start", "end", "quote"]].values.tolist() == [
+        ["north/chat:t1", 27, 31, "rent"], ["north/chat:t2", 41, 55, "We got evicted"]]
