@@ -268,7 +268,7 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         y, _, checked = jobs[j]
         coef[j], intercept[j], oof = fitted[j]
         if oof is None:
-            stats.append({**row, "status": "no human-coded segments to check it on"})
+            stats.append({**row, "status": _unchecked(y, checked, groups)})
             continue
         ruled = np.array([code_id in hit for hit in features.hits])
         checked_scores[j] = (oof[checked], y[checked] == 1, ruled[checked])
@@ -290,6 +290,14 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
                             cv_recall=(coded & labels).sum() / labels.sum())
     table = pd.DataFrame(stats, columns=STAT_COLUMNS)
     return CodeModels(featurizer, coef, intercept, thresholds, table)
+
+
+def _unchecked(y, checked, groups) -> str:
+    """Why a code's threshold could not be cross-validated (:func:`_out_of_fold` None)."""
+    if not (y[checked] == 1).any():
+        return "no human-coded segment has it, so no threshold can be checked"
+    return ("its human-coded segments are all in 1 document; cross-validation by "
+            "document needs coded segments in 2 or more: code some in another document")
 
 
 def fit_code(matrix, groups, folds: int, seed: int, y, known, checked):

@@ -156,7 +156,8 @@ def _entry(file: str, line: int, row: dict, columns: list[str], bad) -> Entry:
     entry.speakers = frozenset(str(s).strip() for s in listed if str(s).strip())
     for key in REQUIRED:
         if key in columns and not text.get(key) and not isinstance(row.get(key), (list, dict)):
-            bad(f"no {key} given" + (" (YYYY-MM-DD)" if key == "date" else ""), key)
+            bad(f"no {key} given" + (" (YYYY-MM-DD; if no file has a date, leave the date "
+                                      "column out)" if key == "date" else ""), key)
     if text.get("date"):
         why = date_problem(text["date"])
         if why:

@@ -67,6 +67,23 @@ def largest_changes(by_phase: pd.DataFrame, labels: dict[str, str],
             for c, d in delta.head(top).items() if d], small
 
 
+def filters_for_people(filters: str, labels: dict[str, str]) -> str:
+    """A lesson's ``filters`` (:func:`dialogcode.lessons.filters_text`, ids) as the report
+    words them: codes by their labels, event types and phases by display names."""
+    items = []
+    for item in filters.split(" | ") if filters else []:
+        codes, _, parts = item.partition(" where ")
+        worded = []
+        for part in parts.split("; "):
+            field, _, values = part.partition(": ")
+            if field in ("event_types", "phases"):
+                values = ", ".join(display_name(v) for v in values.split(", "))
+            worded.append(f"{field.replace('_', ' ')}: {values}")
+        items.append(f"{', '.join(labels.get(c, c) for c in codes.split(', '))} where "
+                     f"{'; '.join(worded)}")
+    return " | ".join(items)
+
+
 def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                   codings: pd.DataFrame, book: Codebook, tables: dict[str, pd.DataFrame],
                   trust: dict | None = None, *, min_segments: int = MIN_SEGMENTS,
@@ -110,11 +127,10 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     lessons = tables.get("lessons")
     lesson_quotes = tables.get("lesson_quotes")
     cooccurrence = tables["cooccurrence"]
-    drawings = {
-        "site": lambda: code_heatmap(tables["code_by_site"], "site"),
-        "phase_lines": lambda: phase_lines(by_phase),
-        "phase": lambda: code_heatmap(by_phase, "phase"),
-    }
+    drawings = {"site": lambda: code_heatmap(tables["code_by_site"], "site")}
+    if overview["unphased"] < len(documents):    # no phase at all: no chart to draw
+        drawings["phase_lines"] = lambda: phase_lines(by_phase)
+        drawings["phase"] = lambda: code_heatmap(by_phase, "phase")
     if len(cooccurrence):
         drawings["cooccurrence"] = lambda: cooccurrence_heatmap(
             cooccurrence, COOCCURRENCE_CODES, labels=labels)
@@ -133,6 +149,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         filtered = set(ends.loc[ends["phase_segments"] != whole, "lesson_id"])
     lesson_rows = None if lessons is None else [
         {**row, "small": row["lesson_id"] in few, "filtered": row["lesson_id"] in filtered,
+         "filters": filters_for_people(row["filters"], labels),
          "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
         for row in _records(lessons)]
     agreement = _records(tables.get("agreement"))

@@ -142,6 +142,16 @@ def test_learn_then_code_adds_model_codings_for_a_human_only_code(study):
                zip(model["doc_id"], model["start"], model["end"], model["quote"]))
 
 
+def test_code_does_not_call_a_human_only_code_without_a_model_unmatched(study):
+    # "Codes that never matched: support" read to a newcomer as a broken codebook, for
+    # a code that has no patterns to match
+    result = invoke("code", study)
+    assert result.exit_code == 0, result.output
+    assert "Codes that never matched" not in result.output
+    assert ("Human-only codes not coded here (no patterns: people code them, and the "
+            "learned model once they have coded enough): risk.control") in result.output
+
+
 def test_a_code_checked_on_a_handful_of_segments_gets_no_model(study):
     # With a few segments coded, a precision of 0.75 measured on them set a cut that
     # coded most of the study by model.
@@ -156,6 +166,29 @@ def test_a_code_checked_on_a_handful_of_segments_gets_no_model(study):
     control = next(line for line in result.output.splitlines() if "risk.control " in line)
     assert control.endswith("7 human-coded segments to check it on (< 20)")
     assert "0 of 2 codes reach precision" in result.output
+
+
+def test_a_coder_of_one_document_is_told_to_code_another_not_that_nothing_was_coded(study):
+    # A newcomer coding 30 turns of one long hearing was told "no human-coded segments
+    # to check it on" for every code, with 30 coded segments in the file.
+    long = "".join(_turns(doc) for doc in range(3))
+    (study / "transcripts" / "hearing.txt").write_text(long, encoding="utf-8")
+    with (study / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("hearing.txt,North,hearing,2019-09-10\n")
+    assert invoke("ingest", study, "-q").exit_code == 0
+    segments = load_corpus(Study.open(study)).segments
+    hearing = segments[segments["doc_id"] == "hearing"]
+    assert len(hearing) == 30
+    coded = [(seg, "risk.control" if text in CONTROL else None)
+             for seg, text in zip(hearing["seg_id"], hearing["text"])]
+    pd.DataFrame(coded, columns=["seg_id", "code_id"]).to_csv(
+        study / "codings" / "ana.csv", index=False)
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    control = next(line for line in result.output.splitlines() if "risk.control " in line)
+    assert control.endswith("its human-coded segments are all in 1 document; cross-validation "
+                            "by document needs coded segments in 2 or more: code some in "
+                            "another document")
 
 
 def test_threshold_f1_gives_every_code_one_cut_chosen_by_cross_validation(study):

@@ -70,9 +70,9 @@ def problems(folder, text, name="manifest.csv"):
       "manifest.csv:4 [date]: date '2019-W01-1' is not YYYY-MM-DD"]),
     (HEADER + "call_01.vtt,Fresno,coaching_call,\nvisit.txt,,x,2019-01-01\n"
      "north/notes.md,Fresno,x\n",
-     ["manifest.csv:2 [date]: no date given (YYYY-MM-DD)",
+     ["manifest.csv:2 [date]: no date given (YYYY-MM-DD; if no file has a date, leave the date column out)",
       "manifest.csv:3 [site]: no site given",
-      "manifest.csv:4 [date]: no date given (YYYY-MM-DD)"]),
+      "manifest.csv:4 [date]: no date given (YYYY-MM-DD; if no file has a date, leave the date column out)"]),
     (HEADER + "call_1.vtt,Fresno,coaching_call,2019-02-06\nnotes.md,Fresno,x,2019-01-01\n"
      "zzz.txt,Fresno,x,2019-01-01\n",
      ["manifest.csv:2 [file]: file 'call_1.vtt' is not in TRANSCRIPTS; did you mean "
@@ -229,7 +229,7 @@ def test_a_new_users_manifest_fails_with_every_fix_at_once(folder):
         "2024 has 29 days\n"
         f"  {manifest}:2 [file]: file 'call_1.vtt' is not in {folder}; did you mean "
         "'call_01.vtt'?\n"
-        f"  {manifest}:3 [date]: no date given (YYYY-MM-DD)\n"
+        f"  {manifest}:3 [date]: no date given (YYYY-MM-DD; if no file has a date, leave the date column out)\n"
         f"  {manifest}:3 [site]: site 'fresno' differs from 'Fresno' (line 2) only in case, "
         "spaces or punctuation; write it the same way in every row\n")
 

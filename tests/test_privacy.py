@@ -213,6 +213,22 @@ def test_by_default_undecided_identifiers_never_reach_report_workbook_or_exports
     assert NAMED in (evidence_study / "transcripts" / "south" / "visit.txt").read_text()
 
 
+def test_the_commands_that_mask_quotes_say_so(evidence_study):
+    # A newcomer's tables read "60% [NAME]" (AMI, a first name in the lists) and the
+    # commands that wrote them said nothing about it; only the report did.
+    line = ("show candidate identifiers as [NAME], [PHONE], ... (2 of 2 findings "
+            "undecided). To keep a word that is not an identifier, decide it keep in "
+            "privacy-decisions.csv")
+    result = run("run", str(evidence_study))
+    assert result.exit_code == 0 and line in result.output, result.output
+    for command in (["tables"], ["lessons"], ["report"], ["export", "--to", "csv"]):
+        result = run(*command, str(evidence_study))
+        assert result.exit_code == 0 and line in result.output, (command, result.output)
+    decide(evidence_study, {"Rosalind": "keep", "559-555-0143": "keep"})
+    result = run("tables", str(evidence_study))
+    assert result.exit_code == 0 and "Privacy gate" not in result.output
+
+
 def test_strict_refuses_until_every_finding_is_decided_and_keep_lets_it_through(
         evidence_study):
     config = evidence_study / "dialogcode.yaml"

@@ -231,3 +231,25 @@ def test_a_quote_without_a_speaker_is_credited_to_no_one(tmp_path):
     # the code's quote, its parent's and the lesson's
     assert page.count("no speaker, Site visit notes, North, 2019-03-01") == 3
     assert "notes, Site visit notes" not in page
+
+
+def test_an_undated_study_credits_quotes_without_a_dangling_comma_and_draws_no_phases(tmp_path):
+    # Meetings without dates (a manifest with no date column): the report credited each
+    # quote as "P1, Coaching call, North, " and a lesson quote the same way.
+    root = make_study(tmp_path / "s", {"call.txt": TURNS},
+                      "file,site,event_type\ncall.txt,North,coaching_call\n")
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: Undated\ncodebooks: [codebook.yaml]\n",
+                                          encoding="utf-8")
+    (root / "lessons.yaml").write_text(
+        "lessons:\n  - id: rent\n    statement: Rent drove people out.\n    evidence:\n"
+        "      - codes: [risk.housing]\n", encoding="utf-8")
+    page = " ".join(render_study_report(_evidence(Study.open(root)), "T").split())
+    assert page.count("Maria, Coaching call, North · <code>call</code>") == 3
+    assert "North, ·" not in page
+    # and no document has a phase: the change section says so instead of an empty line
+    # chart and a phase heatmap reading "Nothing coded yet" in a coded study
+    change = page[page.index('<section id="change">'):]
+    change = change[:change.index("</section>")]
+    assert "<img" not in change
+    assert "No document has a phase, so there is no change to show" in change

@@ -334,9 +334,11 @@ def test_lessons_say_which_filters_their_evidence_passed(evidence):
     assert lessons.loc["money-south", "filters"] == "risk.money where sites: South"
     assert lessons.loc["leads-on-risk", "filters"] == "risk where roles: lead"
     assert lessons.loc["connection-grew", "filters"] == ""
+    # the report words them for people, codes by their labels as everywhere else in it
     page = " ".join(render_study_report(evidence, "T").split())
     assert ("Evidence (Money): 2 segments" not in page
-            and "only risk.money where sites: South" in page)
+            and "Evidence (Money; only Money where sites: South)" in page
+            and "only Risks where roles: lead" in page and "risk.money where" not in page)
 
 
 @pytest.mark.parametrize("patterns", [["P1"], ["p1"], [" P1 "], ["p[1]"]])

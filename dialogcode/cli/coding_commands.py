@@ -77,8 +77,14 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
                    f"{coded} of {segments} segments "
                    f"(codebook versions {book.versions_text()})"
                    + (f", {learned} of them by the learned model." if learned else "."))
-        if never:
-            click.echo(f"Codes that never matched: {', '.join(never)}")
+        people = [c for c in never if book.codes[c].human_only]
+        matched = [c for c in never if c not in people]
+        if matched:
+            click.echo(f"Codes that never matched: {', '.join(matched)}")
+        if people:   # no rule can match them: "never matched" read as a broken codebook
+            click.echo("Human-only codes not coded here (no patterns: people code them, "
+                       "and the learned model once they have coded enough): "
+                       f"{', '.join(people)}")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
     echo_orphaned(study, documents)
     return codings

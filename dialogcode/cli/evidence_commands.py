@@ -8,7 +8,7 @@ import click
 
 from ..choices import EXPORT_FORMATS
 from ..errors import DialogcodeError
-from ..wording import points
+from ..wording import counted, points
 from . import cli
 from .options import (check_suffix, echo_table, file_named, quiet_option, shown,
                       study_argument)
@@ -31,6 +31,20 @@ def echo_lessons(evidence: Evidence) -> None:
                    f"{', '.join(thin['lesson_id'])}")
 
 
+def echo_privacy(evidence: Evidence) -> None:
+    """One line when the privacy gate masked quotes or withheld documents: without it a
+    newcomer finds `[NAME]` in place of words of their tables with no word why."""
+    gate = evidence.privacy
+    if gate is None or not (gate.masked_quotes or gate.withheld):
+        return
+    withheld = f", {counted(gate.withheld, 'document')} withheld" if gate.withheld else ""
+    click.echo(f"Privacy gate: {counted(gate.masked_quotes, 'quote')} show candidate "
+               f"identifiers as [NAME], [PHONE], ...{withheld} ({gate.undecided:,} of "
+               f"{counted(gate.findings, 'finding')} undecided). To keep a word that is not "
+               "an identifier, decide it keep in privacy-decisions.csv (`dialogcode "
+               "privacy scan`, docs/privacy.md).")
+
+
 @cli.command()
 @study_argument
 @quiet_option
@@ -50,6 +64,7 @@ def tables(study, quiet):
         echo_table(summary[summary["codable"]][["code_id", "segments", "documents", "sites",
                                                 "speakers"]])
         click.echo(f"Wrote {len(paths) // 2} tables to {shown(opened.out / 'tables')}")
+        echo_privacy(evidence)
 
 
 @cli.command()
@@ -76,6 +91,7 @@ def lessons(study, quiet):
         echo_lessons(evidence)
         click.echo(f"Wrote {', '.join(p.name for p in paths if p.suffix == '.csv')} to "
                    f"{shown(opened.out / 'tables')}")
+        echo_privacy(evidence)
 
 
 @cli.command("export")
@@ -119,10 +135,12 @@ def export_command(study, formats, output, every_source, quiet):
         from ..analysis import study_evidence
         from ..export import export
 
-        paths = export(study_evidence(opened, progress=not quiet), folder, tables,
-                       title=opened.config.title, progress=not quiet)
+        evidence = study_evidence(opened, progress=not quiet)
+        paths = export(evidence, folder, tables, title=opened.config.title,
+                       progress=not quiet)
         if not quiet:
             click.echo(f"Wrote {len(paths)} files to {shown(folder)}")
+            echo_privacy(evidence)
     if "qdpx" in formats:
         from ..interchange.qdpx import DEFAULT_NAME, write_qdpx
         alone = not tables and output is not None and not output.is_dir()
@@ -152,9 +170,10 @@ def report(study, output, quiet):
     opened = Study.open(study)
     if output is not None:
         opened.check_outside_transcripts(output)
-    html = render_study_report(study_evidence(opened, progress=not quiet),
-                               opened.config.title, min_segments=opened.config.min_segments,
-                               progress=not quiet)
+    evidence = study_evidence(opened, progress=not quiet)
+    html = render_study_report(evidence, opened.config.title,
+                               min_segments=opened.config.min_segments, progress=not quiet)
     path = write_report(output or opened.out / REPORT, html)
     if not quiet:
         click.echo(f"Wrote {shown(path)}")
+        echo_privacy(evidence)

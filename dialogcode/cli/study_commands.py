@@ -10,7 +10,7 @@ from ..errors import printable
 from . import cli
 from .coding_commands import run_coding
 from .learn_commands import run_evaluation, run_learning
-from .evidence_commands import echo_lessons
+from .evidence_commands import echo_lessons, echo_privacy
 from .options import (echo_problems, echo_table, quiet_option, scheduler_option, shown,
                       study_argument)
 
@@ -211,6 +211,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
         write_tables(evidence, out)
         if not quiet:
             echo_lessons(evidence)
+            echo_privacy(evidence)
         export(evidence, out, ("xlsx", "sqlite"), title=opened.config.title,
                progress=not quiet)
         write_report(out / REPORT, render_study_report(
