@@ -126,6 +126,16 @@ def test_positions_that_count_a_crlf_as_one_character_as_atlas_ti_writes_them(st
         ("north/cafe:t2", 60, 63, "May")]
 
 
+def rewritten(path: Path, old: str, new: str) -> None:
+    """The project file in the archive at ``path`` with ``old`` replaced by ``new``."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["project.qde"] = members["project.qde"].replace(old.encode(), new.encode())
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
 def test_crlf_positions_that_fit_words_neither_way_are_refused(study, tmp_path):
     stored = TEXT.replace("\n", "\r\n")
     start = stored.index("vic")         # inside "evicted", counted either way
@@ -144,15 +154,9 @@ def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(st
     # under "Risks": the labels match, the codes need not
     path = tmp_path / "moved.qdpx"
     project(path, "north/cafe", TEXT, spans_of(TEXT, "rent"))
-    with zipfile.ZipFile(path) as archive:
-        members = {name: archive.read(name) for name in archive.namelist()}
-    members["project.qde"] = members["project.qde"].replace(
-        f'<Code guid="{guid("housing")}" name="Housing" isCodable="true"/>'.encode(),
-        f'<Code guid="{guid("res")}" name="Resilience" isCodable="false"><Code guid='
-        f'"{guid("housing")}" name="Housing" isCodable="true"/></Code>'.encode())
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
+    rewritten(path, f'<Code guid="{guid("housing")}" name="Housing" isCodable="true"/>',
+              f'<Code guid="{guid("res")}" name="Resilience" isCodable="false"><Code guid='
+              f'"{guid("housing")}" name="Housing" isCodable="true"/></Code>')
     result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
                                       "moved"])
     assert result.exit_code == 1
@@ -164,6 +168,13 @@ def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(st
     result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
                                       "moved", "--map", str(mapping)])
     assert result.exit_code == 0, result.output
+    # mapping the parent instead says the project's Resilience is the study's Risks
+    mapping.write_text("name,code_id\nResilience,risk\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "moved", "--map", str(mapping), "--replace"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(coder_path(Study.open(study), "moved"))
+    assert rows[["code_id", "quote"]].values.tolist() == [["risk.housing", "rent"]]
 
 
 @pytest.mark.parametrize("counted", ["with the CRs", "a line break as one"])
