@@ -149,6 +149,20 @@ def test_crlf_positions_that_fit_words_neither_way_are_refused(study, tmp_path):
             "be told") in " ".join(result.output.split())
 
 
+def test_dialogcode_own_project_is_read_in_code_points_without_a_guess(study, tmp_path):
+    # a coder's partial word after an emoji ("ews " of "news") would fit words better
+    # counted in UTF-16 units ("news"); dialogcode's own export counts in code points
+    path = tmp_path / "ours.qdpx"
+    project(path, "north/chat", EMOJI, spans_of(EMOJI, "ews "))
+    rewritten(path, 'name="p">', 'name="p" origin="dialogcode">')
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert "please check" not in result.output
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"), keep_default_na=False)
+    assert rows[["seg_id", "quote"]].values.tolist() == [["north/chat:t1", "ews "]]
+
+
 def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(study, tmp_path):
     # "Housing" under "Resilience" in the project; the study's Housing is risk.housing,
     # under "Risks": the labels match, the codes need not

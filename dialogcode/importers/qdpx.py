@@ -16,7 +16,8 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   are taken as the standard counts them (code points of the file: a CRLF is two), or,
   when it puts more of the selections at word edges, as ATLAS.ti (a CRLF as one) or a
   UTF-16 tool (an emoji as two) counts them (:func:`_counting`); a source that two ways
-  fit as well is refused. A source is
+  fit as well is refused. dialogcode's own export (``origin="dialogcode"``) is read as
+  the standard counts. A source is
   matched to a document by its text (the same after normalisation, whitespace at the
   very end aside), else by name (doc_id or source path, with or without extension); a
   source named like a document whose text differs is refused, as its offsets would
@@ -190,16 +191,20 @@ def _utf16(text: str) -> Callable[[int], int | None]:
     return position
 
 
-def _countings(raw: str, dropped: list[int]) -> dict[str, Callable[[int], int | None]]:
+def _countings(raw: str, dropped: list[int], ours: bool
+               ) -> dict[str, Callable[[int], int | None]]:
     """The ways a tool may have counted the positions in a source's text ``raw`` (as
     stored; ``dropped``, the CRs of its CRLFs), each as the position it gives in the
     text with LF line ends, None where it falls inside a character: the standard's code
     points of the file first, then those that differ on this text. ATLAS.ti counts a
-    CRLF line break as one; a tool built on UTF-16 strings counts an emoji as two."""
+    CRLF line break as one; a tool built on UTF-16 strings counts an emoji as two.
+    ``ours``: the project is dialogcode's own export, which counts as the standard does."""
     def lf(at: int | None) -> int | None:
         return None if at is None else at - bisect_left(dropped, at)
 
     countings = {"code points": lf}
+    if ours:
+        return countings
     if dropped:
         countings["a CRLF line break as one"] = lambda at: at
     if any(ord(c) > 0xFFFF for c in raw):
@@ -308,13 +313,14 @@ def read_qdpx(path: Path, docs: Documents, user: Sequence[str] | None = None,
         data = archive.read(projects[0])
         root, lines = _parse(data, where, limits)
         crlf = b"\r\n" in data
+        ours = root.get("origin") == "dialogcode"
         names, reading.parents = code_names(root)
         users = None if not user else _users(root, user, where)
         sources = root.find(_tag("Sources"))
         made: Counter = Counter()
         for element in ([] if sources is None else list(sources)):
             _read_source(element, archive, docs, names, reading, where, lines, users,
-                         made, crlf)
+                         made, crlf, ours)
         if users is None:
             _one_coder(root, made, where)
     return reading
@@ -332,7 +338,7 @@ def _codings(selection: ET.Element, users: set[str] | None) -> list[ET.Element]:
 def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                  names: dict[str, str], reading: Reading, where: str,
                  lines: dict[ET.Element, int], users: set[str] | None,
-                 made: Counter, crlf: bool) -> None:
+                 made: Counter, crlf: bool, ours: bool) -> None:
     label = element.get("name") or element.get("guid") or "?"
     line = lines.get(element)
     if element.tag != _tag("TextSource"):
@@ -374,7 +380,7 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
         except ValueError:
             reading.problems.append(Problem("startPosition and endPosition must be whole "
                                             "numbers", where, lines.get(selection)))
-    countings = _countings(raw, dropped)
+    countings = _countings(raw, dropped, ours)
     counted, fits, told = _counting(lines_lf, countings, [(a, b) for _, a, b in spans])
     ways = " or ".join(countings)
     if counted is None:
