@@ -136,17 +136,35 @@ def rewritten(path: Path, old: str, new: str) -> None:
             archive.writestr(name, data)
 
 
-def test_crlf_positions_that_fit_words_neither_way_are_refused(study, tmp_path):
+def test_crlf_selections_inside_words_are_read_as_the_standard_counts(study, tmp_path):
+    # a coded syllable fits words neither way: nothing tells the standard's way wrong,
+    # so it is read as the standard says (as before the ways were compared), and said
     stored = TEXT.replace("\n", "\r\n")
-    start = stored.index("vic")         # inside "evicted", counted either way
-    project(tmp_path / "unsure.qdpx", "north/cafe", stored, [(start, start + 3)])
+    project(tmp_path / "syllable.qdpx", "north/cafe", stored, spans_of(stored, "vic"))
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "syllable.qdpx"),
+                                      str(study), "--coder", "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert ("TextSource 'north/cafe': its selections do not tell how its positions were "
+            "counted: of the 1 that the ways of counting place apart, as many (0) start "
+            "and end at words counted in a CRLF line break as one as in code points, so "
+            "they are read in code points") in " ".join(result.output.split())
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"))
+    assert rows[["seg_id", "quote"]].values.tolist() == [["north/cafe:t2", "vic"]]
+
+
+def test_crlf_positions_that_fit_words_too_rarely_to_tell_are_refused(study, tmp_path):
+    # three syllables: counted with a CRLF as one, the last happens to be ".\n", at word
+    # edges; one of three tells nothing, and taking it moved all three
+    stored = TEXT.replace("\n", "\r\n")
+    project(tmp_path / "unsure.qdpx", "north/cafe", stored,
+            spans_of(stored, "vic", "ict", "ay"))
     result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "unsure.qdpx"),
                                       str(study), "--coder", "unsure"])
     assert result.exit_code == 1
-    assert ("unsure.qdpx!project.qde:5: TextSource 'north/cafe': its 1 selections that the "
-            "ways of counting its positions place apart start and end at words as often "
-            "counted in code points or a CRLF line break as one, so where they fall cannot "
-            "be told") in " ".join(result.output.split())
+    assert ("unsure.qdpx!project.qde:5: TextSource 'north/cafe': where its selections fall "
+            "cannot be told: of the 3 that the ways of counting its positions place apart, "
+            "0 counted in code points; 1 counted in a CRLF line break as one start and end "
+            "at words") in " ".join(result.output.split())
 
 
 def test_dialogcode_own_project_is_read_in_code_points_without_a_guess(study, tmp_path):

@@ -14,9 +14,10 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   and CR become LF and the text is put in Unicode NFC (decomposed accents composed),
   and offsets (code points into the text as stored) are shifted to match. Positions
   are taken as the standard counts them (code points of the file: a CRLF is two), or,
-  when it puts more of the selections at word edges, as ATLAS.ti (a CRLF as one) or a
-  UTF-16 tool (an emoji as two) counts them (:func:`_counting`); a source that two ways
-  fit as well is refused. dialogcode's own export (``origin="dialogcode"``) is read as
+  when that puts more of the selections at word edges (and more than half of those the
+  ways place apart), as ATLAS.ti (a CRLF as one) or a UTF-16 tool (an emoji as two)
+  counts them (:func:`_counting`); a source that fits another way better, but not so
+  clearly, is refused. dialogcode's own export (``origin="dialogcode"``) is read as
   the standard counts. A source is
   matched to a document by its text (the same after normalisation, whitespace at the
   very end aside), else by name (doc_id or source path, with or without extension); a
@@ -216,19 +217,26 @@ def _countings(raw: str, dropped: list[int], ours: bool
 
 
 def _counting(text: str, countings: dict[str, Callable[[int], int | None]],
-              spans: list[tuple[int, int]]) -> tuple[str | None, dict[str, int], int]:
+              spans: list[tuple[int, int]]) -> tuple[str | None, dict[str, int], int,
+                                                     list[str]]:
     """Which of ``countings`` a source's selections (``spans``, as stored) were counted
-    in: the one that puts most of those it tells apart from the others at word edges in
-    ``text`` (LF line ends), the first when they all agree, None when two that place
-    them differently fit as well. Also how many each fits, and how many spans differ."""
+    in, judged on those the ways place apart by how many each puts at word edges in
+    ``text`` (LF line ends): the standard's (the first) when no other fits more, else
+    the one that fits the most when it alone does and fits more than half of them;
+    None when none is clear. Also how many each fits, how many the ways place apart,
+    and the ways that place them otherwise than the one taken but fit as many."""
     placed = {name: [(f(a), f(b)) for a, b in spans] for name, f in countings.items()}
     told = [i for i in range(len(spans)) if len({p[i] for p in placed.values()}) > 1]
     fits = {name: sum(_at_word_edges(text, *(-1 if x is None else x for x in p[i]))
                       for i in told) for name, p in placed.items()}
     best = [name for name in countings if fits[name] == max(fits.values())]
-    if any(placed[name] != placed[best[0]] for name in best[1:]):
-        return None, fits, len(told)
-    return best[0], fits, len(told)
+    standard = next(iter(countings))
+    counted = (standard if standard in best else best[0]
+               if 2 * fits[best[0]] > len(told) else None)
+    rivals = [name for name in best if counted is None or placed[name] != placed[counted]]
+    if counted not in (None, standard) and rivals:
+        counted = None
+    return counted, fits, len(told), rivals
 
 
 def _same_text(text: str, document: str) -> bool:
@@ -381,21 +389,31 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
             reading.problems.append(Problem("startPosition and endPosition must be whole "
                                             "numbers", where, lines.get(selection)))
     countings = _countings(raw, dropped, ours)
-    counted, fits, told = _counting(lines_lf, countings, [(a, b) for _, a, b in spans])
-    ways = " or ".join(countings)
+    counted, fits, told, rivals = _counting(lines_lf, countings,
+                                            [(a, b) for _, a, b in spans])
+    standard = next(iter(countings))
     if counted is None:
+        counts = "; ".join(f"{fits[name]} counted in {name}" for name in countings)
         reading.problems.append(Problem(
-            f"TextSource {label!r}: its {told} selections that the ways of counting its "
-            f"positions place apart start and end at words as often counted in {ways}, "
-            "so where they fall cannot be told; export it again with LF line ends (and "
-            "positions in code points)", where, line))
+            f"TextSource {label!r}: where its selections fall cannot be told: of the "
+            f"{told} that the ways of counting its positions place apart, {counts} start "
+            "and end at words, and a way other than the standard's is taken only when it "
+            "alone fits the most and more than half; export it again with LF line ends "
+            "(and positions in code points)", where, line))
         return
-    if counted != "code points":
+    if counted != standard:
         reading.notes.append(Problem(
             f"TextSource {label!r}: its positions count {counted}, not code points as the "
             f"standard says: counted so, {fits[counted]} of its {told} selections that "
             f"the ways of counting place apart start and end at words, against "
-            f"{fits['code points']} counted in code points", where, line))
+            f"{fits[standard]} counted in code points", where, line))
+    elif rivals:
+        reading.notes.append(Problem(
+            f"TextSource {label!r}: its selections do not tell how its positions were "
+            f"counted: of the {told} that the ways of counting place apart, as many "
+            f"({fits[standard]}) start and end at words counted in {' or '.join(rivals)} "
+            "as in code points, so they are read in code points, as the standard says",
+            where, line))
     for selection, start, end in spans:
         at = lines.get(selection)
         start, end = countings[counted](start), countings[counted](end)
