@@ -231,6 +231,24 @@ def test_inline_text_in_a_project_file_with_crlf_line_ends(study, tmp_path, coun
                                      ("north/cafe:t2", 49, 56, "evicted")]
 
 
+def test_inline_text_with_lf_in_a_project_file_with_one_crlf(study, tmp_path):
+    # only the XML declaration's line ends in CRLF: the text holds no CRs to put back,
+    # and a coded syllable, which fits words no way, stays where its positions say
+    start = TEXT.index("vic")
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\r\n<Project xmlns="{NS}" name="p">\n'
+           f'<CodeBook><Codes><Code guid="{guid("housing")}" name="Housing" '
+           'isCodable="true"/></Codes></CodeBook>\n<Sources>\n'
+           f'<TextSource guid="{guid("t")}" name="Cafe"><PlainTextContent>{TEXT}'
+           f'</PlainTextContent><PlainTextSelection guid="{guid("s")}" startPosition='
+           f'"{start}" endPosition="{start + 3}"><Coding guid="{guid("c")}"><CodeRef '
+           f'targetGUID="{guid("housing")}"/></Coding></PlainTextSelection></TextSource>\n'
+           "</Sources>\n</Project>\n")
+    path = tmp_path / "mixed.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml.encode("utf-8"))
+    assert imported(study, path) == [("north/cafe:t2", start, start + 3, "vic")]
+
+
 @pytest.mark.parametrize("line_ends", ["\n", "\r\n"])
 def test_positions_counted_in_utf16_units_land_on_the_same_words(study, tmp_path, line_ends):
     # a tool built on UTF-16 strings counts an emoji as two positions: read as code

@@ -100,8 +100,8 @@ def code_names(root: ET.Element) -> tuple[dict[str, str], dict[str, str]]:
 def _source_text(element: ET.Element, archive: SafeArchive, crlf: bool
                  ) -> tuple[str, str | None]:
     """(text as stored, None) of a TextSource, or ("", why it cannot be read). ``crlf``:
-    the project file has CRLF line ends, which XML parsing turns into LF, so an inline
-    ``PlainTextContent`` written with them gets them back (its positions may count the
+    the project file's line ends are all CRLF, which XML parsing turns into LF, so an
+    inline ``PlainTextContent`` written with them gets them back (its positions may count the
     CRs, as in a file of ``sources/``; :func:`_counting` tells)."""
     inline = element.find(_tag("PlainTextContent"))
     if inline is not None:
@@ -320,7 +320,7 @@ def read_qdpx(path: Path, docs: Documents, user: Sequence[str] | None = None,
         where = f"{path}!{projects[0]}"
         data = archive.read(projects[0])
         root, lines = _parse(data, where, limits)
-        crlf = b"\r\n" in data
+        crlf = b"\r\n" in data and data.count(b"\r\n") == data.count(b"\n")
         ours = root.get("origin") == "dialogcode"
         names, reading.parents = code_names(root)
         users = None if not user else _users(root, user, where)
