@@ -493,6 +493,37 @@ def test_a_name_is_left_out_of_cluster_terms_before_the_codebook_patch(evidence_
         ["rent / wages / debt", "rent; wages; debt"]]
 
 
+def test_a_name_proposed_as_a_term_of_an_existing_code_is_left_out(evidence_study):
+    # a pattern gap's terms come from the vocabulary, not from the clusters' terms, so a
+    # name there reached suggestions.yaml as a term to add to a code, unmasked
+    from dataclasses import dataclass
+
+    from dialogcode.ingest import load_corpus
+    from dialogcode.privacy.gate import gate_clusters
+    from dialogcode.study import Study
+
+    @dataclass
+    class Clustering:          # the fields of dialogcode.cluster.Clustering the gate masks
+        quotes: pd.DataFrame
+        clusters: pd.DataFrame
+
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    study = Study.open(evidence_study)
+    corpus = load_corpus(study)
+    named = corpus.segments.loc[corpus.segments["text"].str.contains("Rosalind")].iloc[0]
+    quote = {"seg_id": named.seg_id, "quote": named.text}
+    quotes = pd.DataFrame([{**quote, "cluster_id": 0, "doc_id": named.doc_id,
+                            "speaker": named.speaker}])
+    clusters = pd.DataFrame([{"cluster_id": 0, "label": "call / neighbours",
+                              "terms": "call; neighbours", "quotes": ""}])
+    patch = {"scope": "all", "new_codes": [],
+             "proposed_terms": [{"code": "connection", "term": term, "examples": [quote]}
+                                for term in ("Rosalind", "call")]}
+    _, patch = gate_clusters(study, Clustering(quotes, clusters), patch, corpus.segments,
+                             corpus.documents)
+    assert [entry["term"] for entry in patch["proposed_terms"]] == ["call"]
+
+
 def test_the_refi_qda_export_carries_masked_texts_with_exact_offsets(evidence_study):
     import zipfile
 

@@ -126,17 +126,59 @@ def test_positions_that_count_a_crlf_as_one_character_as_atlas_ti_writes_them(st
         ("north/cafe:t2", 60, 63, "May")]
 
 
-def test_crlf_positions_that_fit_words_neither_way_are_refused(study, tmp_path):
+def rewritten(path: Path, old: str, new: str) -> None:
+    """The project file in the archive at ``path`` with ``old`` replaced by ``new``."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["project.qde"] = members["project.qde"].replace(old.encode(), new.encode())
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_crlf_selections_inside_words_are_read_as_the_standard_counts(study, tmp_path):
+    # a coded syllable fits words neither way: nothing tells the standard's way wrong,
+    # so it is read as the standard says (as before the ways were compared), and said
     stored = TEXT.replace("\n", "\r\n")
-    start = stored.index("vic")         # inside "evicted", counted either way
-    project(tmp_path / "unsure.qdpx", "north/cafe", stored, [(start, start + 3)])
+    project(tmp_path / "syllable.qdpx", "north/cafe", stored, spans_of(stored, "vic"))
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "syllable.qdpx"),
+                                      str(study), "--coder", "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert ("TextSource 'north/cafe': its selections do not tell how its positions were "
+            "counted: of the 1 that the ways of counting place apart, as many (0) start "
+            "and end at words counted in a CRLF line break as one as in code points, so "
+            "they are read in code points") in " ".join(result.output.split())
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"))
+    assert rows[["seg_id", "quote"]].values.tolist() == [["north/cafe:t2", "vic"]]
+
+
+def test_crlf_positions_that_fit_words_too_rarely_to_tell_are_refused(study, tmp_path):
+    # three syllables: counted with a CRLF as one, the last happens to be ".\n", at word
+    # edges; one of three tells nothing, and taking it moved all three
+    stored = TEXT.replace("\n", "\r\n")
+    project(tmp_path / "unsure.qdpx", "north/cafe", stored,
+            spans_of(stored, "vic", "ict", "ay"))
     result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "unsure.qdpx"),
                                       str(study), "--coder", "unsure"])
     assert result.exit_code == 1
-    assert ("unsure.qdpx!project.qde:5: TextSource 'north/cafe': its 1 selections that the "
-            "ways of counting its positions place apart start and end at words as often "
-            "counted in code points or a CRLF line break as one, so where they fall cannot "
-            "be told") in " ".join(result.output.split())
+    assert ("unsure.qdpx!project.qde:5: TextSource 'north/cafe': where its selections fall "
+            "cannot be told: of the 3 that the ways of counting its positions place apart, "
+            "0 counted in code points; 1 counted in a CRLF line break as one start and end "
+            "at words") in " ".join(result.output.split())
+
+
+def test_dialogcode_own_project_is_read_in_code_points_without_a_guess(study, tmp_path):
+    # a coder's partial word after an emoji ("ews " of "news") would fit words better
+    # counted in UTF-16 units ("news"); dialogcode's own export counts in code points
+    path = tmp_path / "ours.qdpx"
+    project(path, "north/chat", EMOJI, spans_of(EMOJI, "ews "))
+    rewritten(path, 'name="p">', 'name="p" origin="dialogcode">')
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert "please check" not in result.output
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"), keep_default_na=False)
+    assert rows[["seg_id", "quote"]].values.tolist() == [["north/chat:t1", "ews "]]
 
 
 def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(study, tmp_path):
@@ -144,15 +186,9 @@ def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(st
     # under "Risks": the labels match, the codes need not
     path = tmp_path / "moved.qdpx"
     project(path, "north/cafe", TEXT, spans_of(TEXT, "rent"))
-    with zipfile.ZipFile(path) as archive:
-        members = {name: archive.read(name) for name in archive.namelist()}
-    members["project.qde"] = members["project.qde"].replace(
-        f'<Code guid="{guid("housing")}" name="Housing" isCodable="true"/>'.encode(),
-        f'<Code guid="{guid("res")}" name="Resilience" isCodable="false"><Code guid='
-        f'"{guid("housing")}" name="Housing" isCodable="true"/></Code>'.encode())
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
+    rewritten(path, f'<Code guid="{guid("housing")}" name="Housing" isCodable="true"/>',
+              f'<Code guid="{guid("res")}" name="Resilience" isCodable="false"><Code guid='
+              f'"{guid("housing")}" name="Housing" isCodable="true"/></Code>')
     result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
                                       "moved"])
     assert result.exit_code == 1
@@ -164,6 +200,13 @@ def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(st
     result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
                                       "moved", "--map", str(mapping)])
     assert result.exit_code == 0, result.output
+    # mapping the parent instead says the project's Resilience is the study's Risks
+    mapping.write_text("name,code_id\nResilience,risk\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
+                                      "moved", "--map", str(mapping), "--replace"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(coder_path(Study.open(study), "moved"))
+    assert rows[["code_id", "quote"]].values.tolist() == [["risk.housing", "rent"]]
 
 
 @pytest.mark.parametrize("counted", ["with the CRs", "a line break as one"])
@@ -186,6 +229,24 @@ def test_inline_text_in_a_project_file_with_crlf_line_ends(study, tmp_path, coun
         archive.writestr("project.qde", xml.encode("utf-8"))
     assert imported(study, path) == [("north/cafe:t1", 24, 28, "rent"),
                                      ("north/cafe:t2", 49, 56, "evicted")]
+
+
+def test_inline_text_with_lf_in_a_project_file_with_one_crlf(study, tmp_path):
+    # only the XML declaration's line ends in CRLF: the text holds no CRs to put back,
+    # and a coded syllable, which fits words no way, stays where its positions say
+    start = TEXT.index("vic")
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\r\n<Project xmlns="{NS}" name="p">\n'
+           f'<CodeBook><Codes><Code guid="{guid("housing")}" name="Housing" '
+           'isCodable="true"/></Codes></CodeBook>\n<Sources>\n'
+           f'<TextSource guid="{guid("t")}" name="Cafe"><PlainTextContent>{TEXT}'
+           f'</PlainTextContent><PlainTextSelection guid="{guid("s")}" startPosition='
+           f'"{start}" endPosition="{start + 3}"><Coding guid="{guid("c")}"><CodeRef '
+           f'targetGUID="{guid("housing")}"/></Coding></PlainTextSelection></TextSource>\n'
+           "</Sources>\n</Project>\n")
+    path = tmp_path / "mixed.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml.encode("utf-8"))
+    assert imported(study, path) == [("north/cafe:t2", start, start + 3, "vic")]
 
 
 @pytest.mark.parametrize("line_ends", ["\n", "\r\n"])

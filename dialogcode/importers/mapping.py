@@ -62,14 +62,16 @@ def moved_codes(found: list[Found], parents: dict[str, str], mapped: dict[str, s
     """One problem per code name mapped by its label (not by the mapping file or a code
     id) to a code whose parent is not the one the file puts it under (``parents``, code
     name -> its parent's name): "Housing" under "Resilience" in a project is not
-    ``risk.housing`` under "Risks" just because the labels match."""
+    ``risk.housing`` under "Risks" just because the labels match, unless the mapping
+    file maps "Resilience" to that parent."""
     problems = []
     for name, parent in parents.items():
         if name not in mapped or name in mapping or name in book.codes:
             continue
         code = book.codes[mapped[name]]
         ours = book.codes[code.parent] if code.parent in book.codes else None
-        if ours is None or parent.casefold() in (ours.label.strip().casefold(), ours.id):
+        if ours is None or mapping.get(parent) == ours.id or \
+                parent.casefold() in (ours.label.strip().casefold(), ours.id):
             continue
         first = next(item for item in found if item.code == name)
         problems.append(Problem(

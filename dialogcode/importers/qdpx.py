@@ -14,9 +14,11 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   and CR become LF and the text is put in Unicode NFC (decomposed accents composed),
   and offsets (code points into the text as stored) are shifted to match. Positions
   are taken as the standard counts them (code points of the file: a CRLF is two), or,
-  when it puts more of the selections at word edges, as ATLAS.ti (a CRLF as one) or a
-  UTF-16 tool (an emoji as two) counts them (:func:`_counting`); a source that two ways
-  fit as well is refused. A source is
+  when that puts more of the selections at word edges (and more than half of those the
+  ways place apart), as ATLAS.ti (a CRLF as one) or a UTF-16 tool (an emoji as two)
+  counts them (:func:`_counting`); a source that fits another way better, but not so
+  clearly, is refused. dialogcode's own export (``origin="dialogcode"``) is read as
+  the standard counts. A source is
   matched to a document by its text (the same after normalisation, whitespace at the
   very end aside), else by name (doc_id or source path, with or without extension); a
   source named like a document whose text differs is refused, as its offsets would
@@ -98,8 +100,8 @@ def code_names(root: ET.Element) -> tuple[dict[str, str], dict[str, str]]:
 def _source_text(element: ET.Element, archive: SafeArchive, crlf: bool
                  ) -> tuple[str, str | None]:
     """(text as stored, None) of a TextSource, or ("", why it cannot be read). ``crlf``:
-    the project file has CRLF line ends, which XML parsing turns into LF, so an inline
-    ``PlainTextContent`` written with them gets them back (its positions may count the
+    the project file's line ends are all CRLF, which XML parsing turns into LF, so an
+    inline ``PlainTextContent`` written with them gets them back (its positions may count the
     CRs, as in a file of ``sources/``; :func:`_counting` tells)."""
     inline = element.find(_tag("PlainTextContent"))
     if inline is not None:
@@ -190,16 +192,20 @@ def _utf16(text: str) -> Callable[[int], int | None]:
     return position
 
 
-def _countings(raw: str, dropped: list[int]) -> dict[str, Callable[[int], int | None]]:
+def _countings(raw: str, dropped: list[int], ours: bool
+               ) -> dict[str, Callable[[int], int | None]]:
     """The ways a tool may have counted the positions in a source's text ``raw`` (as
     stored; ``dropped``, the CRs of its CRLFs), each as the position it gives in the
     text with LF line ends, None where it falls inside a character: the standard's code
     points of the file first, then those that differ on this text. ATLAS.ti counts a
-    CRLF line break as one; a tool built on UTF-16 strings counts an emoji as two."""
+    CRLF line break as one; a tool built on UTF-16 strings counts an emoji as two.
+    ``ours``: the project is dialogcode's own export, which counts as the standard does."""
     def lf(at: int | None) -> int | None:
         return None if at is None else at - bisect_left(dropped, at)
 
     countings = {"code points": lf}
+    if ours:
+        return countings
     if dropped:
         countings["a CRLF line break as one"] = lambda at: at
     if any(ord(c) > 0xFFFF for c in raw):
@@ -211,19 +217,26 @@ def _countings(raw: str, dropped: list[int]) -> dict[str, Callable[[int], int | 
 
 
 def _counting(text: str, countings: dict[str, Callable[[int], int | None]],
-              spans: list[tuple[int, int]]) -> tuple[str | None, dict[str, int], int]:
+              spans: list[tuple[int, int]]) -> tuple[str | None, dict[str, int], int,
+                                                     list[str]]:
     """Which of ``countings`` a source's selections (``spans``, as stored) were counted
-    in: the one that puts most of those it tells apart from the others at word edges in
-    ``text`` (LF line ends), the first when they all agree, None when two that place
-    them differently fit as well. Also how many each fits, and how many spans differ."""
+    in, judged on those the ways place apart by how many each puts at word edges in
+    ``text`` (LF line ends): the standard's (the first) when no other fits more, else
+    the one that fits the most when it alone does and fits more than half of them;
+    None when none is clear. Also how many each fits, how many the ways place apart,
+    and the ways that place them otherwise than the one taken but fit as many."""
     placed = {name: [(f(a), f(b)) for a, b in spans] for name, f in countings.items()}
     told = [i for i in range(len(spans)) if len({p[i] for p in placed.values()}) > 1]
     fits = {name: sum(_at_word_edges(text, *(-1 if x is None else x for x in p[i]))
                       for i in told) for name, p in placed.items()}
     best = [name for name in countings if fits[name] == max(fits.values())]
-    if any(placed[name] != placed[best[0]] for name in best[1:]):
-        return None, fits, len(told)
-    return best[0], fits, len(told)
+    standard = next(iter(countings))
+    counted = (standard if standard in best else best[0]
+               if 2 * fits[best[0]] > len(told) else None)
+    rivals = [name for name in best if counted is None or placed[name] != placed[counted]]
+    if counted not in (None, standard) and rivals:
+        counted = None
+    return counted, fits, len(told), rivals
 
 
 def _same_text(text: str, document: str) -> bool:
@@ -307,14 +320,15 @@ def read_qdpx(path: Path, docs: Documents, user: Sequence[str] | None = None,
         where = f"{path}!{projects[0]}"
         data = archive.read(projects[0])
         root, lines = _parse(data, where, limits)
-        crlf = b"\r\n" in data
+        crlf = b"\r\n" in data and data.count(b"\r\n") == data.count(b"\n")
+        ours = root.get("origin") == "dialogcode"
         names, reading.parents = code_names(root)
         users = None if not user else _users(root, user, where)
         sources = root.find(_tag("Sources"))
         made: Counter = Counter()
         for element in ([] if sources is None else list(sources)):
             _read_source(element, archive, docs, names, reading, where, lines, users,
-                         made, crlf)
+                         made, crlf, ours)
         if users is None:
             _one_coder(root, made, where)
     return reading
@@ -332,7 +346,7 @@ def _codings(selection: ET.Element, users: set[str] | None) -> list[ET.Element]:
 def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                  names: dict[str, str], reading: Reading, where: str,
                  lines: dict[ET.Element, int], users: set[str] | None,
-                 made: Counter, crlf: bool) -> None:
+                 made: Counter, crlf: bool, ours: bool) -> None:
     label = element.get("name") or element.get("guid") or "?"
     line = lines.get(element)
     if element.tag != _tag("TextSource"):
@@ -374,22 +388,32 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
         except ValueError:
             reading.problems.append(Problem("startPosition and endPosition must be whole "
                                             "numbers", where, lines.get(selection)))
-    countings = _countings(raw, dropped)
-    counted, fits, told = _counting(lines_lf, countings, [(a, b) for _, a, b in spans])
-    ways = " or ".join(countings)
+    countings = _countings(raw, dropped, ours)
+    counted, fits, told, rivals = _counting(lines_lf, countings,
+                                            [(a, b) for _, a, b in spans])
+    standard = next(iter(countings))
     if counted is None:
+        counts = "; ".join(f"{fits[name]} counted in {name}" for name in countings)
         reading.problems.append(Problem(
-            f"TextSource {label!r}: its {told} selections that the ways of counting its "
-            f"positions place apart start and end at words as often counted in {ways}, "
-            "so where they fall cannot be told; export it again with LF line ends (and "
-            "positions in code points)", where, line))
+            f"TextSource {label!r}: where its selections fall cannot be told: of the "
+            f"{told} that the ways of counting its positions place apart, {counts} start "
+            "and end at words, and a way other than the standard's is taken only when it "
+            "alone fits the most and more than half; export it again with LF line ends "
+            "(and positions in code points)", where, line))
         return
-    if counted != "code points":
+    if counted != standard:
         reading.notes.append(Problem(
             f"TextSource {label!r}: its positions count {counted}, not code points as the "
             f"standard says: counted so, {fits[counted]} of its {told} selections that "
             f"the ways of counting place apart start and end at words, against "
-            f"{fits['code points']} counted in code points", where, line))
+            f"{fits[standard]} counted in code points", where, line))
+    elif rivals:
+        reading.notes.append(Problem(
+            f"TextSource {label!r}: its selections do not tell how its positions were "
+            f"counted: of the {told} that the ways of counting place apart, as many "
+            f"({fits[standard]}) start and end at words counted in {' or '.join(rivals)} "
+            "as in code points, so they are read in code points, as the standard says",
+            where, line))
     for selection, start, end in spans:
         at = lines.get(selection)
         start, end = countings[counted](start), countings[counted](end)

@@ -332,8 +332,9 @@ def gate_clusters(study: Study, result, patch: dict, segments: pd.DataFrame,
     """``result`` (:class:`~dialogcode.cluster.Clustering`) and its codebook ``patch``
     as they may be written: the quotes (the quotes table and the clusters' joined
     ``quotes`` column) and the patch's examples masked as :func:`mask_for_reading` does,
-    the clusters' labels and terms as :meth:`Masker.in_labels` does. Unchanged under
-    ``gate: off``."""
+    the clusters' labels and terms as :meth:`Masker.in_labels` does, and a proposed term
+    for an existing code that holds a finding left out (a term a code would match, not
+    to be shown masked). Unchanged under ``gate: off``."""
     if study.config.privacy.gate == "off":
         return result, patch
     mask, _ = study_masker(study, segments, documents)
@@ -350,7 +351,8 @@ def gate_clusters(study: Study, result, patch: dict, segments: pd.DataFrame,
     entries = [{**entry, "examples": [
         {**example, "quote": WITHHELD if seg_docs.get(example["seg_id"]) in mask.withheld
          else mask.for_readers(example["quote"])} for example in entry["examples"]]}
-        for entry in (*patch["new_codes"], *patch["proposed_terms"])]
+        for entry in (*patch["new_codes"], *(e for e in patch["proposed_terms"]
+                                              if mask.in_labels(e["term"]) == e["term"]))]
     new = len(patch["new_codes"])
     return replace(result, quotes=quotes, clusters=clusters), {
         **patch, "new_codes": entries[:new], "proposed_terms": entries[new:]}
