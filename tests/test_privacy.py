@@ -423,6 +423,7 @@ def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_stud
     class Clustering:          # the fields of dialogcode.cluster.Clustering the gate masks
         quotes: pd.DataFrame
         clusters: pd.DataFrame
+        assignments: pd.DataFrame
 
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     study = Study.open(evidence_study)
@@ -436,7 +437,8 @@ def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_stud
     clusters = pd.DataFrame([{"cluster_id": 0, "label": "rosalind / call / neighbours",
                               "terms": "rosalind; call; neighbours",
                               "quotes": f"[{named.seg_id}] {named.text}"}])
-    result, patch = gate_clusters(study, Clustering(quotes, clusters), patch,
+    assignments = pd.DataFrame({"seg_id": [named.seg_id], "cluster_id": [0]})
+    result, patch = gate_clusters(study, Clustering(quotes, clusters, assignments), patch,
                                   corpus.segments, corpus.documents)
     masked = "Our neighbours helped when we were evicted. I told [NAME], call [PHONE]."
     assert result.quotes["quote"].tolist() == [masked]
@@ -460,8 +462,9 @@ def test_a_name_is_left_out_of_cluster_terms_before_the_codebook_patch(evidence_
     from dialogcode.study import Study
 
     @dataclass
-    class Clustering:          # the field of dialogcode.cluster.Clustering it reads
+    class Clustering:          # the fields of dialogcode.cluster.Clustering it reads
         clusters: pd.DataFrame
+        assignments: pd.DataFrame
 
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     study = Study.open(evidence_study)
@@ -470,8 +473,9 @@ def test_a_name_is_left_out_of_cluster_terms_before_the_codebook_patch(evidence_
                               "terms": "rosalind; call; neighbours; rent"},
                              {"cluster_id": 2, "label": "rent / wages / debt",
                               "terms": "rent; wages; debt"}])
-    result = terms_without_findings(study, Clustering(clusters), corpus.segments,
-                                    corpus.documents)
+    assignments = pd.DataFrame({"seg_id": corpus.segments["seg_id"], "cluster_id": 1})
+    result = terms_without_findings(study, Clustering(clusters, assignments),
+                                    corpus.segments, corpus.documents)
     assert result.clusters[["label", "terms"]].values.tolist() == [
         ["call / neighbours / rent", "call; neighbours; rent"],
         ["rent / wages / debt", "rent; wages; debt"]]
@@ -860,3 +864,82 @@ def test_a_speaker_label_renamed_to_a_name_is_scanned_again(tmp_path):
     assert run("ingest", str(root), "-q").exit_code == 0
     assert run("privacy", "scan", str(root)).exit_code == 0
     assert "Lupe" in set(findings(root)["text"])
+
+
+CONTRACTIONS = """\
+P1: I asked Don about the rota. Don't worry, he said. Doesn\u2019t matter, and Didn't it \
+rain? We couldn't, Isn't it odd.
+P2: That was Mark's idea, and Mark agreed with Rose. Put a question mark after it, and \
+mark the date; we will see, I hope, if they bill the county and frank talk brings joy \
+in may or june.
+P3: Wasn't that Don's? Don won't say. Jane, she said it.
+"""
+
+
+def test_contractions_and_lower_case_words_are_no_names_but_the_names_beside_them_are(
+        tmp_path):
+    root = make_study(tmp_path / "s", {"talk.txt": CONTRACTIONS}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = findings(root)
+    assert set(found["text"]) == {"Don", "Mark", "Rose", "Jane"}, found
+    # no finding is the first part of a contraction ("Doesn" of "Doesn't")
+    text = CONTRACTIONS
+    assert not [t for s, t in zip(found["start"], found["text"]) if text[s + len(t)] in "'\u2019"
+                and text[s + len(t) + 1] == "t"]
+    masked = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
+    copy = (masked / "talk.txt").read_text(encoding="utf-8")
+    assert copy == (
+        "P1: I asked [NAME] about the rota. Don't worry, he said. Doesn\u2019t matter, and "
+        "Didn't it rain? We couldn't, Isn't it odd.\n"
+        "P2: That was [NAME]'s idea, and [NAME] agreed with [NAME]. Put a question mark "
+        "after it, and mark the date; we will see, I hope, if they bill the county and "
+        "frank talk brings joy in may or june.\n"
+        "P3: Wasn't that [NAME]'s? [NAME] won't say. [NAME], she said it.\n")
+
+
+def test_a_cluster_term_that_is_a_word_and_a_name_is_kept_where_no_segment_names_anyone(
+        tmp_path):
+    # "mark" of a question mark was left out of cluster terms and labels, or shown as
+    # [NAME], because a Mark was named somewhere in the study; it is kept where none of
+    # the cluster's segments names a Mark, and still left out where one does
+    from dataclasses import dataclass
+
+    from dialogcode.ingest import load_corpus
+    from dialogcode.privacy.gate import gate_clusters, terms_without_findings
+    from dialogcode.study import Study
+
+    @dataclass
+    class Clustering:          # the fields of dialogcode.cluster.Clustering the gate reads
+        quotes: pd.DataFrame
+        clusters: pd.DataFrame
+        assignments: pd.DataFrame
+
+    talk = ("P1: Put a question mark after it, and mark the date; sales rose.\n"
+            "P2: That was Mark's idea, and he agreed with Rose on the date.\n"
+            "P3: Another question mark here, and the rose will mark it.\n")
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    study = Study.open(root)
+    corpus = load_corpus(study)
+    ids = corpus.segments["seg_id"].tolist()
+    assignments = pd.DataFrame({"seg_id": ids, "cluster_id": [0, 1, 0]})
+    clusters = pd.DataFrame([
+        {"cluster_id": 0, "label": "question mark / mark / rose",
+         "terms": "question mark; mark; rose; date", "quotes": ""},
+        {"cluster_id": 1, "label": "mark / idea / rose", "terms": "mark; idea; rose; date",
+         "quotes": ""}])
+    quotes = corpus.segments.assign(cluster_id=[0, 1, 0], quote=corpus.segments["text"])[
+        ["seg_id", "cluster_id", "doc_id", "speaker", "quote"]]
+    result = terms_without_findings(study, Clustering(quotes, clusters, assignments),
+                                    corpus.segments, corpus.documents)
+    assert result.clusters[["label", "terms"]].values.tolist() == [
+        ["question mark / mark / rose", "question mark; mark; rose; date"],
+        ["idea / date", "idea; date"]]
+    patch = {"scope": "all", "new_codes": [], "proposed_terms": []}
+    gated, _ = gate_clusters(study, Clustering(quotes, clusters, assignments), patch,
+                             corpus.segments, corpus.documents)
+    assert gated.clusters[["label", "terms"]].values.tolist() == [
+        ["question mark / mark / rose", "question mark; mark; rose; date"],
+        ["[NAME] / idea / [NAME]", "[NAME]; idea; [NAME]; date"]]
