@@ -21,8 +21,9 @@ Hit = tuple[int, int, str, str]
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
 
-# what follows a word that ends before "'t" is a contraction's first part ("Don" of
-# "Don't", "Doesn" of "Doesn't"), never a name: no name is followed by "'t"
+# "'t" (or "’t") after a word: the word is a contraction's first part ("Don" of
+# "Don't", "Doesn" of "Doesn't"), never a name, for no name is followed by "'t"; _NAME
+# also never ends inside a word (a backtrack to "Do" of "Don't")
 CONTRACTED = r"['\u2019]t\b"
 _NAME = rf"[A-Z][a-z]+(?:-[A-Z][a-z]+|'[A-Z][a-z]+)?(?![a-z]|{CONTRACTED})"
 _PATTERNS: dict[str, re.Pattern] = {
