@@ -131,7 +131,7 @@ class Masker:
                          if len(key.split()) == 1 and ordinary(key))
 
     def words_in(self, texts: list[str]) -> frozenset[str]:
-        """The findings that are also English words ("Mark", "Will", "Rose"), in lower
+        """The findings that are also English words ("Mark", "Rose", "Grace"), in lower
         case, that none of ``texts`` holds as a finding (as written, capitalised): in
         terms drawn from these texts, lemmas in lower case, "mark" is the word (a
         question mark), not the name."""
