@@ -12,25 +12,37 @@ against bench/privacy_truth.csv, where each finding the detectors have made on i
 labelled once by hand as identifying or not (the rule is in bench/README.md); a finding
 not in that file counts as a false positive and is printed, to be labelled.
 
-    python bench/privacy.py [--model en_core_web_sm]
+Real talk (``--real``, when ../shared/data is there): the gate's masks on the 60 AMI and
+ICSI meetings and the NYC housing hearing, studies built from them with ``model:
+blank`` and nothing decided: how many masks there are, how many cut a contraction
+("[NAME]'t" of "Don't") or are in lower case, and, on the hearing, how many words of
+its speakers' names (speakers.json) the masked text still shows.
+
+    python bench/privacy.py [--model en_core_web_sm] [--real]
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
+import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dialogcode import Study, ingest  # noqa: E402
 from dialogcode.privacy import load_terms  # noqa: E402
-from dialogcode.privacy.detect import find_in_segments, first_names  # noqa: E402
+from dialogcode.privacy.detect import CONTRACTED, find_in_segments, first_names  # noqa: E402
+from dialogcode.privacy.gate import study_masker  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "corpora" / "sample-study"
 TRUTH = HERE / "privacy_truth.csv"
+SHARED = HERE.parents[1] / "shared" / "data"
 # first names of many origins, some of them English words; those in the detector's
 # name list are taken out before injecting
 POOL = ["Yesenia", "Tomasz", "Nkechi", "Rose", "Guadalupe", "Hamza", "Dolores", "Will",
@@ -126,11 +138,53 @@ def precision(segments, documents, always, never, model) -> tuple[int, int, int,
     return true, len(keys), len(known & keys), len(known)
 
 
+def real_masks(name: str, files: list[Path], folder: Path, people: Path | None = None
+               ) -> None:
+    """The gate's masks on a study of ``files`` (see the module doc)."""
+    root = folder / name
+    (root / "transcripts").mkdir(parents=True)
+    for path in files:
+        shutil.copy(path, root / "transcripts" / path.name)
+    (root / "dialogcode.yaml").write_text("manifest: null\ncodebooks: []\nmodel: blank\n")
+    study = Study.open(root)
+    corpus = ingest(study)
+    mask, findings = study_masker(study, corpus.segments, corpus.documents)
+    cut = re.compile(CONTRACTED)
+    masks = contractions = lower = 0
+    for text in corpus.segments["text"]:
+        pattern = mask.pattern_in(text)
+        for m in pattern.finditer(text) if pattern is not None else ():
+            masks += 1
+            contractions += bool(cut.match(text, m.end()))
+            lower += m[0][:1].islower()
+    print(f"{name}: {len(findings)} findings, {masks} masks in segment text; cutting a "
+          f"contraction: {contractions}; in lower case: {lower}")
+    if people is not None:
+        words = {w for p in json.loads(people.read_text()) for w in
+                 re.findall(r"[A-Z][a-z]+", p.get("name") or "") if len(w) > 2}
+        named = re.compile(r"(?<!\w)(?:" + "|".join(sorted(words)) + r")(?!\w)")
+        texts = corpus.segments["text"]
+        total = sum(len(named.findall(t)) for t in texts)
+        shown = sum(len(named.findall(mask.for_readers(t))) for t in texts)
+        print(f"  words of the speakers' names in speakers.json: {total} in the text, "
+              f"{shown} left unmasked")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="blank",
                         help="spaCy pipeline whose ner also finds names (default: none)")
+    parser.add_argument("--real", action="store_true",
+                        help="also count the gate's masks on the real meetings and hearing "
+                             "in ../shared/data")
     args = parser.parse_args()
+    if args.real:
+        with tempfile.TemporaryDirectory() as folder:
+            meetings = SHARED / "meeting-topics" / "transcripts"
+            real_masks("meetings", sorted(meetings.glob("*.json")), Path(folder))
+            hearing = SHARED / "nyc-housing-hearing"
+            real_masks("hearing", [hearing / "transcript.json"], Path(folder),
+                       hearing / "speakers.json")
     study = Study.open(SAMPLE)
     corpus = ingest(study)
     always, never = load_terms(study)

@@ -2,6 +2,7 @@
 behind, at exact document offsets; privacy.yaml terms; decisions; the export gate."""
 import csv
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,13 @@ TERMS = "always:\n  - Huron\nnever:\n  - Fresno\n"
 
 def run(*args):
     return CliRunner().invoke(cli, [*args])
+
+
+@dataclass
+class Clustering:          # the fields of dialogcode.cluster.Clustering the gate reads
+    clusters: pd.DataFrame
+    assignments: pd.DataFrame
+    quotes: pd.DataFrame | None = None
 
 
 @pytest.fixture
@@ -429,16 +437,10 @@ def test_a_corpus_for_views_that_mark_spans_keeps_every_offset(evidence_study):
 
 
 def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_study):
-    from dataclasses import dataclass
-
     from dialogcode.ingest import load_corpus
     from dialogcode.privacy.gate import gate_clusters
     from dialogcode.study import Study
 
-    @dataclass
-    class Clustering:          # the fields of dialogcode.cluster.Clustering the gate masks
-        quotes: pd.DataFrame
-        clusters: pd.DataFrame
 
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     study = Study.open(evidence_study)
@@ -452,7 +454,8 @@ def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_stud
     clusters = pd.DataFrame([{"cluster_id": 0, "label": "rosalind / call / neighbours",
                               "terms": "rosalind; call; neighbours",
                               "quotes": f"[{named.seg_id}] {named.text}"}])
-    result, patch = gate_clusters(study, Clustering(quotes, clusters), patch,
+    assignments = pd.DataFrame({"seg_id": [named.seg_id], "cluster_id": [0]})
+    result, patch = gate_clusters(study, Clustering(clusters, assignments, quotes), patch,
                                   corpus.segments, corpus.documents)
     masked = "Our neighbours helped when we were evicted. I told [NAME], call [PHONE]."
     assert result.quotes["quote"].tolist() == [masked]
@@ -469,15 +472,10 @@ def test_a_name_is_left_out_of_cluster_terms_before_the_codebook_patch(evidence_
     # a name the documents also write at a sentence's start slips past the clustering's
     # own name rule; shown as [NAME] it made labels such as "[NAME] / call", and the
     # codebook patch built from the terms gave it unmasked as a new code's id and pattern
-    from dataclasses import dataclass
-
     from dialogcode.ingest import load_corpus
     from dialogcode.privacy.gate import terms_without_findings
     from dialogcode.study import Study
 
-    @dataclass
-    class Clustering:          # the field of dialogcode.cluster.Clustering it reads
-        clusters: pd.DataFrame
 
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     study = Study.open(evidence_study)
@@ -486,8 +484,9 @@ def test_a_name_is_left_out_of_cluster_terms_before_the_codebook_patch(evidence_
                               "terms": "rosalind; call; neighbours; rent"},
                              {"cluster_id": 2, "label": "rent / wages / debt",
                               "terms": "rent; wages; debt"}])
-    result = terms_without_findings(study, Clustering(clusters), corpus.segments,
-                                    corpus.documents)
+    assignments = pd.DataFrame({"seg_id": corpus.segments["seg_id"], "cluster_id": 1})
+    result = terms_without_findings(study, Clustering(clusters, assignments),
+                                    corpus.segments, corpus.documents)
     assert result.clusters[["label", "terms"]].values.tolist() == [
         ["call / neighbours / rent", "call; neighbours; rent"],
         ["rent / wages / debt", "rent; wages; debt"]]
@@ -496,16 +495,10 @@ def test_a_name_is_left_out_of_cluster_terms_before_the_codebook_patch(evidence_
 def test_a_name_proposed_as_a_term_of_an_existing_code_is_left_out(evidence_study):
     # a pattern gap's terms come from the vocabulary, not from the clusters' terms, so a
     # name there reached suggestions.yaml as a term to add to a code, unmasked
-    from dataclasses import dataclass
-
     from dialogcode.ingest import load_corpus
     from dialogcode.privacy.gate import gate_clusters
     from dialogcode.study import Study
 
-    @dataclass
-    class Clustering:          # the fields of dialogcode.cluster.Clustering the gate masks
-        quotes: pd.DataFrame
-        clusters: pd.DataFrame
 
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     study = Study.open(evidence_study)
@@ -519,8 +512,9 @@ def test_a_name_proposed_as_a_term_of_an_existing_code_is_left_out(evidence_stud
     patch = {"scope": "all", "new_codes": [],
              "proposed_terms": [{"code": "connection", "term": term, "examples": [quote]}
                                 for term in ("Rosalind", "call")]}
-    _, patch = gate_clusters(study, Clustering(quotes, clusters), patch, corpus.segments,
-                             corpus.documents)
+    assignments = quotes[["seg_id", "cluster_id"]]
+    _, patch = gate_clusters(study, Clustering(clusters, assignments, quotes), patch,
+                             corpus.segments, corpus.documents)
     assert [entry["term"] for entry in patch["proposed_terms"]] == ["call"]
 
 
@@ -907,3 +901,75 @@ def test_a_speaker_label_renamed_to_a_name_is_scanned_again(tmp_path):
     assert run("ingest", str(root), "-q").exit_code == 0
     assert run("privacy", "scan", str(root)).exit_code == 0
     assert "Lupe" in set(findings(root)["text"])
+
+
+CONTRACTIONS = """\
+P1: I asked Don about the rota. Don't worry, he said. Doesn\u2019t matter, and Didn't it \
+rain? We couldn't, Isn't it odd.
+P2: That was Mark's idea, and Mark agreed with Rose. Put a question mark after it, and \
+mark the date; we will see, I hope, if they bill the county and frank talk brings joy \
+in may or june.
+P3: Wasn't that Don's? Don won't say. Jane, she said it.
+"""
+
+
+def test_contractions_and_lower_case_words_are_no_names_but_the_names_beside_them_are(
+        tmp_path):
+    root = make_study(tmp_path / "s", {"talk.txt": CONTRACTIONS}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = findings(root)
+    assert set(found["text"]) == {"Don", "Mark", "Rose", "Jane"}, found
+    # no finding is the first part of a contraction ("Doesn" of "Doesn't")
+    text = CONTRACTIONS
+    assert not [t for s, t in zip(found["start"], found["text"]) if text[s + len(t)] in "'\u2019"
+                and text[s + len(t) + 1] == "t"]
+    masked = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
+    copy = (masked / "talk.txt").read_text(encoding="utf-8")
+    assert copy == (
+        "P1: I asked [NAME] about the rota. Don't worry, he said. Doesn\u2019t matter, and "
+        "Didn't it rain? We couldn't, Isn't it odd.\n"
+        "P2: That was [NAME]'s idea, and [NAME] agreed with [NAME]. Put a question mark "
+        "after it, and mark the date; we will see, I hope, if they bill the county and "
+        "frank talk brings joy in may or june.\n"
+        "P3: Wasn't that [NAME]'s? [NAME] won't say. [NAME], she said it.\n")
+
+
+def test_a_cluster_term_that_is_a_word_and_a_name_is_kept_where_no_segment_names_anyone(
+        tmp_path):
+    # "mark" of a question mark was left out of cluster terms and labels, or shown as
+    # [NAME], because a Mark was named somewhere in the study; it is kept where none of
+    # the cluster's segments names a Mark, and still left out where one does
+    from dialogcode.ingest import load_corpus
+    from dialogcode.privacy.gate import gate_clusters, terms_without_findings
+    from dialogcode.study import Study
+
+
+    talk = ("P1: Put a question mark after it, and mark the date; sales rose.\n"
+            "P2: That was Mark's idea, and he agreed with Rose on the date.\n"
+            "P3: Another question mark here, and the rose will mark it.\n")
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    study = Study.open(root)
+    corpus = load_corpus(study)
+    ids = corpus.segments["seg_id"].tolist()
+    assignments = pd.DataFrame({"seg_id": ids, "cluster_id": [0, 1, 0]})
+    clusters = pd.DataFrame([
+        {"cluster_id": 0, "label": "question mark / mark / rose",
+         "terms": "question mark; mark; rose; date", "quotes": ""},
+        {"cluster_id": 1, "label": "mark / idea / rose", "terms": "mark; idea; rose; date",
+         "quotes": ""}])
+    quotes = corpus.segments.assign(cluster_id=[0, 1, 0], quote=corpus.segments["text"])[
+        ["seg_id", "cluster_id", "doc_id", "speaker", "quote"]]
+    result = terms_without_findings(study, Clustering(clusters, assignments, quotes),
+                                    corpus.segments, corpus.documents)
+    assert result.clusters[["label", "terms"]].values.tolist() == [
+        ["question mark / mark / rose", "question mark; mark; rose; date"],
+        ["idea / date", "idea; date"]]
+    patch = {"scope": "all", "new_codes": [], "proposed_terms": []}
+    gated, _ = gate_clusters(study, Clustering(clusters, assignments, quotes), patch,
+                             corpus.segments, corpus.documents)
+    assert gated.clusters[["label", "terms"]].values.tolist() == [
+        ["question mark / mark / rose", "question mark; mark; rose; date"],
+        ["[NAME] / idea / [NAME]", "[NAME]; idea; [NAME]; date"]]

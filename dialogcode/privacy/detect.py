@@ -21,7 +21,11 @@ Hit = tuple[int, int, str, str]
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
 
-_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+|'[A-Z][a-z]+)?"
+# "'t" (or "’t") after a word: the word is a contraction's first part ("Don" of
+# "Don't", "Doesn" of "Doesn't"), never a name, for no name is followed by "'t"; _NAME
+# also never ends inside a word (a backtrack to "Do" of "Don't")
+CONTRACTED = r"['\u2019]t\b"
+_NAME = rf"[A-Z][a-z]+(?:-[A-Z][a-z]+|'[A-Z][a-z]+)?(?![a-z]|{CONTRACTED})"
 _PATTERNS: dict[str, re.Pattern] = {
     "email": re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b"),
     "url": re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"),
@@ -62,7 +66,8 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 # an English word: a name or a place when no NER pipeline is there to say which
 _PROPER = re.compile(rf"(?<=[a-z,;] )({_NAME})\b")
 # a capitalised word of any letters inside a sentence, for the name list ("Adán")
-_LISTED = re.compile(r"(?<=[a-z,;] )(?![a-z])([^\W\d_][^\W\d_]+)(?![\w-])")
+_LISTED = re.compile(rf"(?<=[a-z,;] )(?![a-z])([^\W\d_][^\W\d_]+)"
+                     rf"(?![\w-]|{CONTRACTED})")
 # a capitalised word opening a sentence: a candidate only when the corpus never writes
 # it in lower case either (names are not written so; "Honestly" is, somewhere)
 # (``joined``: also at the start of each text of a :data:`_JOIN`-joined text)
@@ -151,7 +156,10 @@ def _english_words():
     return table, frozenset(words)
 
 
-def _ordinary(word: str) -> bool:
+def ordinary(word: str) -> bool:
+    """True when the first word of ``word``, in lower case, is an English word (of
+    :func:`_english_words`), a stop word or a calendar or compass word ("mark", "will",
+    "may"), so in lower case it is not taken for a name."""
     first = word.split()[0].lower()
     table, words = _english_words()
     return first in _NOT_NAMES or first in STOP_WORDS or first in words or first in table
@@ -172,7 +180,7 @@ def _everyday(word: str) -> bool:
 def plain_first_name(word: str) -> bool:
     """True for a lower-case word that is a first name of :func:`first_names` and not
     also an English word ("eva", "claire"; not "grace" or "mark")."""
-    return word in first_names() and not _ordinary(word)
+    return word in first_names() and not ordinary(word)
 
 
 def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:
@@ -206,19 +214,19 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
             if m.group(1).split()[0].lower() not in _NOT_NAMES]
     for pattern in (_WEAK, _SPEAKS):
         hits += [(m.start(1), m.end(1), "name", "trigger") for m in pattern.finditer(text)
-                 if not _ordinary(m.group(1))]
+                 if not ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
-             if not _ordinary(m.group(1))]
+             if not ordinary(m.group(1))]
     # a listed first name inside a sentence, even when it is an English word ("with Rose")
     names = first_names()
     hits += [(m.start(1), m.end(1), "name", "name-list") for m in _LISTED.finditer(text)
              if m.group(1)[0].isupper() and m.group(1).lower() in names]
     openings = list(opening.finditer(text))
     hits += [(m.start(1), m.end(1), "name", "name-list") for m in openings
-             if m.group(1).lower() in names and not _ordinary(m.group(1))]
+             if m.group(1).lower() in names and not ordinary(m.group(1))]
     if lower:
         hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in openings
-                 if m.group(1).lower() not in lower and not _ordinary(m.group(1))]
+                 if m.group(1).lower() not in lower and not ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
              if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES]
     return hits
@@ -326,7 +334,7 @@ def _looks_like_a_name(label: str) -> bool:
             and re.fullmatch(_NAME, words[0])
             and all(re.fullmatch(_SURNAME, w) for w in words[1:])):
         return False
-    if not _ordinary(words[0]):
+    if not ordinary(words[0]):
         return True
     return (len(words) > 1 and words[0].lower() in first_names()
             and (not _everyday(words[0])

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..study import Study
 from . import DECISIONS, PrivacyError, load_privacy_decisions, scan, withheld_documents
+from .detect import CONTRACTED
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
@@ -114,11 +115,31 @@ class Masker:
         key = _key(found)
         return self.labels.get(key) or self._lowered.get(key.lower(), "[REDACTED]")
 
-    def in_labels(self, value: str) -> str:
+    def in_labels(self, value: str, words: frozenset[str] = frozenset()) -> str:
         """``value`` (a cluster's label or terms: lemmas, in lower case) with each
-        finding, in any case, replaced by the label of its kind."""
+        finding, in any case, replaced by the label of its kind; but a finding matched
+        in lower case as one of ``words`` (:meth:`words_in`) is left as written."""
         pattern = _pattern(self._texts, re.IGNORECASE)
-        return value if pattern is None else pattern.sub(lambda m: self._label(m[0]), value)
+        return value if pattern is None else pattern.sub(
+            lambda m: m[0] if m[0] in words else self._label(m[0]), value)
+
+    @cached_property
+    def _as_words(self) -> frozenset[str]:
+        from .detect import ordinary
+
+        return frozenset(key.lower() for key in self.labels
+                         if len(key.split()) == 1 and ordinary(key))
+
+    def words_in(self, texts: list[str]) -> frozenset[str]:
+        """The findings that are also English words ("Mark", "Rose", "Grace"), in lower
+        case, that none of ``texts`` holds as a finding (as written, capitalised): in
+        terms drawn from these texts, lemmas in lower case, "mark" is the word (a
+        question mark), not the name."""
+        joined = "\n".join(texts)
+        pattern = self.pattern_in(joined) if self._as_words else None
+        named = ({w.lower() for m in pattern.finditer(joined) for w in m[0].split()}
+                 if pattern is not None else set())
+        return self._as_words - named
 
     def in_place(self, value: str) -> str:
         """``value`` with each character of a finding replaced by a block: offsets into
@@ -187,7 +208,7 @@ def _pattern(texts: tuple[str, ...], flags: int = 0) -> re.Pattern | None:
     if not texts:
         return None
     words = [r"\s+".join(re.escape(w) for w in t.split()) for t in texts]
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", flags)
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + rf")(?!\w|{CONTRACTED})", flags)
 
 
 def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
@@ -318,13 +339,25 @@ def terms_without_findings(study: Study, result, segments: pd.DataFrame,
         return result
     mask, _ = study_masker(study, segments, documents)
     clusters = result.clusters.copy()
-    terms = [[t for t in value.split("; ") if t and mask.in_labels(t) == t]
-             if isinstance(value, str) else None for value in clusters["terms"]]
+    words = _words_by_cluster(mask, result, segments)
+    terms = [[t for t in value.split("; ")
+              if t and mask.in_labels(t, words.get(c, frozenset())) == t]
+             if isinstance(value, str) else None
+             for c, value in zip(clusters["cluster_id"], clusters["terms"])]
     clusters["terms"] = ["; ".join(t) if t is not None else v
                          for t, v in zip(terms, clusters["terms"])]
     clusters["label"] = [" / ".join(t[:3]) if t is not None else v
                          for t, v in zip(terms, clusters["label"])]
     return replace(result, clusters=clusters)
+
+
+def _words_by_cluster(mask: Masker, result, segments: pd.DataFrame) -> dict:
+    """Per cluster id of ``result``, :meth:`Masker.words_in` its segments: the findings
+    that may stand in its terms in lower case as the English words they also are."""
+    texts = segments.set_index("seg_id")["text"]
+    assigned = result.assignments[result.assignments["seg_id"].isin(texts.index)]
+    return {c: mask.words_in(texts[group["seg_id"]].tolist())
+            for c, group in assigned.groupby("cluster_id")}
 
 
 def gate_clusters(study: Study, result, patch: dict, segments: pd.DataFrame,
@@ -345,9 +378,11 @@ def gate_clusters(study: Study, result, patch: dict, segments: pd.DataFrame,
     clusters = result.clusters.copy()
     joined = {c: quote_lines(group) for c, group in quotes.groupby("cluster_id")}
     clusters["quotes"] = clusters["cluster_id"].map(joined).fillna("")
+    words = _words_by_cluster(mask, result, segments)
     for column in ("label", "terms"):
-        clusters[column] = clusters[column].map(
-            lambda v: mask.in_labels(v) if isinstance(v, str) else v)
+        clusters[column] = [mask.in_labels(v, words.get(c, frozenset()))
+                            if isinstance(v, str) else v
+                            for c, v in zip(clusters["cluster_id"], clusters[column])]
     entries = [{**entry, "examples": [
         {**example, "quote": WITHHELD if seg_docs.get(example["seg_id"]) in mask.withheld
          else mask.for_readers(example["quote"])} for example in entry["examples"]]}
