@@ -198,7 +198,7 @@ class _Folder:
         path = self.folder / file
         if path.is_dir():
             return f"file {file!r} is a folder; name a transcript file in it"
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             close = difflib.get_close_matches(file, self.names(), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             return f"file {file!r} is not in {self.folder}{hint}"

@@ -361,3 +361,20 @@ def test_every_time_problem_of_a_table_is_listed(tmp_path):
         "1000 hours",
         "  transcripts/t.xlsx:5: cannot read time '1e+30': a time in a recording is from 0 to "
         "1000 hours"]
+
+
+def test_a_loop_of_links_is_refused_naming_the_file(tmp_path):
+    root = make_study(tmp_path / "study", {"good.txt": GOOD}, None)
+    (root / "transcripts" / "a.txt").symlink_to("b.txt")
+    (root / "transcripts" / "b.txt").symlink_to("a.txt")
+    result = invoke("ingest", root, "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("transcripts/a.txt: a symbolic link that leads back to itself (a loop of "
+            "links); remove it") in result.output
+    manifest = "file,site\na.txt,Fresno\ngood.txt,Fresno\n"
+    (root / "manifest.csv").write_text(manifest, encoding="utf-8")
+    (root / "dialogcode.yaml").write_text("title: Loop\ncodebooks: []\n", encoding="utf-8")
+    result = invoke("ingest", root, "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("manifest.csv:2 [file]: a symbolic link that leads back to itself (a loop of "
+            "links); remove it") in result.output
