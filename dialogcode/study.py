@@ -65,12 +65,22 @@ class Study:
     def out(self) -> Path:
         return self.path(self.config.output)
 
-    def check_output_inside(self) -> None:
-        """Raise ConfigError when ``output:`` points outside the study folder, so that a
-        study folder from elsewhere cannot make dialogcode write over other files; the
-        CLI lets it through with ``--allow-outside``."""
-        if not self.out.is_relative_to(self.root):
-            config = self.root / CONFIG_NAME
+    def check_output_inside(self, *, allow_outside: bool = False) -> None:
+        """Raise ConfigError when ``output:`` is inside the transcripts folder (ingest
+        would read the tables written there as transcripts) or names a file, and, unless
+        ``allow_outside`` (the CLI's ``--allow-outside``), when it points outside the
+        study folder, so that a study folder from elsewhere cannot make dialogcode write
+        over other files."""
+        config = self.root / CONFIG_NAME
+        if self.out.is_relative_to(self.transcripts):
+            raise self.config_error(f"output {self.config.output!r} is inside the "
+                                    "transcripts folder, where ingest would read the "
+                                    "tables written as transcripts; write a folder "
+                                    "outside it", "output")
+        if self.out.exists() and not self.out.is_dir():
+            raise self.config_error(f"output {self.config.output!r} is a file, not a "
+                                    "folder; name a folder", "output")
+        if not allow_outside and not self.out.is_relative_to(self.root):
             raise ConfigError(f"output {self.config.output!r} is outside the study folder "
                               f"({self.out}); write a folder inside it, or pass "
                               "--allow-outside to write there anyway",

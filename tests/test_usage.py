@@ -122,6 +122,23 @@ def test_an_output_folder_outside_the_study_needs_allow_outside(study, tmp_path)
     assert result.exit_code == 1 and f"Error: {message}\n" in result.output
 
 
+@pytest.mark.parametrize("output, message", [
+    ("transcripts/out", "output 'transcripts/out' is inside the transcripts folder, where "
+                        "ingest would read the tables written as transcripts; write a "
+                        "folder outside it"),
+    ("manifest.csv", "output 'manifest.csv' is a file, not a folder; name a folder")])
+def test_an_output_folder_in_the_transcripts_or_that_is_a_file_is_refused(study, output,
+                                                                          message):
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + f"output: {output}\n", encoding="utf-8")
+    before = sorted(p.relative_to(study) for p in study.rglob("*"))
+    for allow in ([], ["--allow-outside"]):
+        result = invoke("ingest", study, "-q", *allow)
+        assert result.exit_code == 1
+        assert f"Error: {config}:3 [output]: {message}\n" in result.output
+    assert sorted(p.relative_to(study) for p in study.rglob("*")) == before
+
+
 @pytest.mark.parametrize("args, message", [
     (["evaluate", "{study}", "--reference", "nobody"],
      "Error: {study}/codings/nobody.csv: no codings/nobody.csv (coders: none)"),

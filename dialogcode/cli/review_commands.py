@@ -151,8 +151,7 @@ def review_serve(ctx, study, reviewer, port, next_n, open_browser):
     if reviewer:
         check_name(reviewer, "reviewer")
     opened = Study.open(study)
-    if not ctx.meta.get(ALLOW_OUTSIDE):
-        opened.check_output_inside()
+    opened.check_output_inside(allow_outside=bool(ctx.meta.get(ALLOW_OUTSIDE)))
     server = make_server(opened, reviewer=reviewer, port=port, queue_size=next_n)
     click.echo(f"Review at {server.url}\n(this address holds the key to the study: share "
                "it with nobody; Ctrl-C stops)")
