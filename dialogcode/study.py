@@ -105,19 +105,25 @@ class Study:
         """Codebook files matched by the config's globs, in a stable order."""
         files: list[Path] = []
         for pattern in self.config.codebooks:
-            matched = sorted(Path(p).resolve() for p in glob.glob(str(self.root / pattern),
-                                                                    recursive=True))
+            matched = [Path(p) for p in glob.glob(str(self.root / pattern), recursive=True)]
             if not matched:
                 raise self.config_error(f"{pattern!r} matches no file in {self.root}; name "
                                         "the codebook files (a glob such as "
                                         "codebooks/*.yaml) relative to the study folder",
                                         "codebooks")
-            if not any(m.is_file() for m in matched):
+            if all(m.is_dir() for m in matched):
                 raise self.config_error(f"{pattern!r} names the folder {matched[0]}, not "
                                         "codebook files; name the files in it, such as "
                                         f"{pattern.rstrip('/')}/*.yaml", "codebooks")
             # folders a recursive glob (codebooks/**) matches besides the files
-            files.extend(m for m in matched if m.is_file() and m not in files)
+            stray = sorted(m for m in matched if not m.is_file()
+                           and not (m.is_dir() and "**" in pattern))
+            if stray:
+                raise self.config_error(f"{pattern!r} matches {stray[0]}, which is not a "
+                                        "codebook file (a folder, or a link to nothing); "
+                                        "move it or name the codebook files", "codebooks")
+            found = sorted(m.resolve() for m in matched if m.is_file())
+            files.extend(m for m in found if m not in files)
         return files
 
     def __repr__(self) -> str:

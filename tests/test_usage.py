@@ -315,6 +315,24 @@ def test_a_config_path_that_names_nothing_gives_its_line(study, key, wrong, comm
     assert result.output == f"Error: {config}:2 [{key}]: {message.format(root=study)}\n"
 
 
+@pytest.mark.parametrize("stray", ["a folder", "a broken link"])
+def test_a_codebook_glob_matching_what_is_not_a_file_is_refused(study, stray):
+    # the match was dropped without a word and the study coded without that codebook
+    assert invoke("ingest", study, "-q").exit_code == 0
+    (study / "codebooks").mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "codebooks" / "small.yaml",
+                study / "codebooks")
+    old = study / "codebooks" / "old.yaml"
+    old.mkdir() if stray == "a folder" else old.symlink_to("gone.yaml")
+    config = study / "dialogcode.yaml"
+    config.write_text("title: Test study\ncodebooks: [codebooks/*.yaml]\n", encoding="utf-8")
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {config}:2 [codebooks]: 'codebooks/*.yaml' matches "
+                             f"{old}, which is not a codebook file (a folder, or a link to "
+                             "nothing); move it or name the codebook files\n")
+    assert not (study / "out" / "codings.parquet").exists()
+
 def test_kwic_of_a_misspelt_code_id_names_the_code_meant(tmp_path):
     # matched as a phrase, it found nothing and said "0 matches" as if the code had none
     study = tmp_path / "study"
