@@ -131,7 +131,8 @@ def plan_ingest(study: Study) -> Plan:
     """
     folder = study.transcripts
     if not folder.is_dir():
-        raise study.config_error(f"the transcripts folder {folder} does not exist; create "
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise study.config_error(f"the transcripts folder {folder} {what}; create "
                                  "it, or name the folder that holds the transcripts",
                                  "transcripts")
     files, others, refused = find_files(folder)
@@ -140,7 +141,8 @@ def plan_ingest(study: Study) -> Plan:
     problems = [Problem(why, _rel(path, study.root)) for path, why in refused]
     if study.manifest is not None:
         if not study.manifest.is_file():
-            raise study.config_error(f"{study.manifest} does not exist; write the manifest "
+            what = "is a folder" if study.manifest.is_dir() else "does not exist"
+            raise study.config_error(f"{study.manifest} {what}; write the manifest "
                                      "there, or `manifest: null` for none", "manifest")
         entries = {e.file: e for e in load_manifest(study.manifest, folder)}
         listed = {folder / e.file for e in entries.values()}

@@ -305,6 +305,12 @@ def test_an_output_file_named_with_another_extension_is_refused(tmp_path, args, 
     ("manifest", "manifests.csv", "ingest",
      "{root}/manifests.csv does not exist; write the manifest there, or `manifest: null` "
      "for none"),
+    ("manifest", "transcripts", "ingest",
+     "{root}/transcripts is a folder; write the manifest there, or `manifest: null` for "
+     "none"),
+    ("transcripts", "manifest.csv", "ingest",
+     "the transcripts folder {root}/manifest.csv is a file, not a folder; create it, or "
+     "name the folder that holds the transcripts"),
 ])
 def test_a_config_path_that_names_nothing_gives_its_line(study, key, wrong, command, message):
     assert invoke("ingest", study, "-q").exit_code == 0
