@@ -267,6 +267,13 @@ def test_agree_needs_known_names(study):
     assert result.exit_code == 2
     assert (f"Error: {study / 'codings' / 'nobody.csv'}: no codings named 'nobody' (known: "
             "rules, eve)") in result.output
+    # a folder named like a coder file was listed as a known coder, then refused as none
+    (study / "codings" / "ann.csv").mkdir()
+    result = invoke("agree", "rules", "ann", "-s", study)
+    assert result.exit_code == 1
+    assert (f"Error: {study / 'codings' / 'ann.csv'}: a folder (or a link to nothing), not a "
+            "coder file; move it out of codings/") in result.output
+    (study / "codings" / "ann.csv").rmdir()
     assert invoke("agree", "rules", "-s", study).exit_code == 2
     result = invoke("agree", "rules", "eve", "-s", study, "--reference", "sam")
     assert result.exit_code == 2
