@@ -57,8 +57,14 @@ class Study:
 
     @property
     def lessons(self) -> Path | None:
-        """lessons.yaml when the config names one and it exists."""
+        """lessons.yaml when the config names one and it exists. Raises ConfigError when
+        dialogcode.yaml sets ``lessons:`` to a path that is not a file (the default,
+        lessons.yaml, may be absent)."""
         path = self.path(self.config.lessons) if self.config.lessons else None
+        if path is not None and not path.is_file() and "lessons" in self.config.model_fields_set:
+            raise self.config_error(f"lessons {self.config.lessons!r} is not a file in "
+                                    f"{self.root}; write it (see docs/lessons.md), or "
+                                    "`lessons: null` for none", "lessons")
         return path if path is not None and path.is_file() else None
 
     @property
