@@ -77,12 +77,18 @@ def temporary_beside(path: Path) -> Path:
 def replacing(path: Path) -> Iterator[Path]:
     """Yield a temporary path (:func:`temporary_beside`) to write ``path``'s new content
     to; when the block ends without an error it replaces ``path`` in one step, otherwise
-    it is removed and ``path`` stays as it was."""
+    it is removed and ``path`` stays as it was. An OSError of the writing (a full disk,
+    no permission) names ``path``, not the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = temporary_beside(path)
     try:
         yield temporary
         os.replace(temporary, path)
+    except OSError as exc:
+        if exc.filename not in (None, str(temporary)):
+            raise
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise OSError(exc.errno, f"cannot write: {reason}", str(path)) from exc
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -392,3 +392,20 @@ def test_a_damaged_model_is_learned_again(study):
     output = succeeds(invoke("run", study, "-q"))
     assert "learn: " in output and "model.npz missing or changed" in output
     assert model.read_bytes() == whole
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_names_the_file_and_leaves_nothing_half_written(tmp_path):
+    # a write that ran out of space said only "Error: No space left on device"
+    from dialogcode.store import replacing
+    target = tmp_path / "segments.csv"
+    target.write_text("as it was\n", encoding="utf-8")
+    with pytest.raises(OSError) as info:
+        with replacing(target) as temporary:
+            temporary.write_text("half", encoding="utf-8")
+            with open("/dev/full", "w", encoding="utf-8") as full:
+                full.write("the rest")
+    assert info.value.filename == str(target)
+    assert info.value.strerror == "cannot write: No space left on device"
+    assert os.listdir(tmp_path) == ["segments.csv"]
+    assert target.read_text(encoding="utf-8") == "as it was\n"
