@@ -196,6 +196,10 @@ CASES = {
                                     b'"start": Infinity}]', None,
                                     ":1: cannot read time 'nan': a time in a recording is "
                                     "from 0 to 1000 hours"),
+    "JSONL line that is a list": ("a.jsonl", lambda t: b'{"speaker": "P1", "text": "hi"}\n'
+                                  b"[1, 2]\n", None, ":2: not a JSON object"),
+    "JSON item that is a number": ("a.json", lambda t: b'[{"speaker": "P1", "text": "hi"}, 7]',
+                                   None, ": item 2 is not a JSON object"),
     "JSON text that is an object": ("a.json", lambda t: b'[{"speaker": "P1", "text": '
                                     b'{"a": 1}}]', None,
                                     ":1: the text is a JSON object, not text"),
