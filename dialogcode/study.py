@@ -193,12 +193,15 @@ def init_study(directory: str | Path, *, title: str | None = None) -> Path:
 
     Writes dialogcode.yaml (commented), an empty manifest.csv, transcripts/, out/ and
     codebooks/ holding copies of the shipped codebooks. Raises ArgumentError when the
-    folder already holds a study, or is a file or a non-empty folder.
+    folder already holds a study, or is a file, a broken link or a non-empty folder.
     """
     directory = Path(directory)
     if (directory / CONFIG_NAME).exists():
         raise ArgumentError("a study already exists here; dialogcode init never overwrites "
                             "one", file=directory / CONFIG_NAME)
+    if directory.is_symlink() and not directory.exists():
+        raise ArgumentError("a link to nothing; choose a new folder for the study",
+                            file=directory)
     if directory.is_file() or (directory.exists() and any(directory.iterdir())):
         raise ArgumentError(f"{'a file' if directory.is_file() else 'folder is not empty'}"
                             "; choose a new folder for the study", file=directory)

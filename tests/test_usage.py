@@ -101,6 +101,11 @@ def test_init_into_a_non_empty_folder_is_bad_usage(study):
     assert result.exit_code == 2
     assert (f"Error: {study / 'manifest.csv'}: a file; choose a new folder for the study"
             in result.output)
+    (study / "gone").symlink_to(study / "nowhere")
+    result = invoke("init", study / "gone")
+    assert result.exit_code == 2        # was "File exists", exit 1
+    assert (f"Error: {study / 'gone'}: a link to nothing; choose a new folder for the study"
+            in result.output)
 
 
 def test_an_output_folder_outside_the_study_needs_allow_outside(study, tmp_path):
