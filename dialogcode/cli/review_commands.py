@@ -312,6 +312,7 @@ def write_agreement(study: Study, names, result, output: Path | None) -> list[Pa
     """The agreement table, the disagreements and a confusion matrix (CSV and chart) per
     variable, in out/agreement/ or next to ``output`` (one workbook for .xlsx)."""
     from ..charts import confusion_chart
+    from ..store import replacing, write_csv
     from ..workbook import write_workbook
 
     confusion = {f"confusion {variable}"[:31]: matrix.reset_index()
@@ -322,15 +323,16 @@ def write_agreement(study: Study, names, result, output: Path | None) -> list[Pa
                                         **confusion})]
     if output is None:
         output = study.out / "agreement" / f"{'-vs-'.join(Path(n).stem for n in names)}.csv"
-    output.parent.mkdir(parents=True, exist_ok=True)
     second = output.with_name(output.stem + "-disagreements.csv")
-    result.per_code.to_csv(output, index=False, lineterminator="\n")
-    distinct_safe(result.disagreements).to_csv(second, index=False, lineterminator="\n")
+    write_csv(result.per_code, output)
+    write_csv(distinct_safe(result.disagreements), second)
     paths = [output, second]
     for variable, matrix in result.confusion.items():
         stem = output.with_name(f"{output.stem}-confusion-{variable}")
-        matrix.to_csv(stem.with_suffix(".csv"), lineterminator="\n")
-        confusion_chart(matrix, variable, result.coders).savefig(
-            stem.with_suffix(".png"), dpi=120, metadata={"Software": None})
+        with replacing(stem.with_suffix(".csv")) as temporary:
+            matrix.to_csv(temporary, lineterminator="\n")
+        with replacing(stem.with_suffix(".png")) as temporary:
+            confusion_chart(matrix, variable, result.coders).savefig(
+                temporary, dpi=120, metadata={"Software": None})
         paths += [stem.with_suffix(".csv"), stem.with_suffix(".png")]
     return paths
