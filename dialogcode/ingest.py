@@ -14,7 +14,7 @@ from .formats.speakers import Note
 from .manifest import STANDARD, Entry, load_manifest
 from .nlp import load_pipeline
 from .normalize import count_words
-from .paths import refused_file
+from .paths import NOT_A_FILE, refused_file
 from .progress import progress_bar
 from .roles import MANIFEST_COLUMN as ROLES_COLUMN
 from .roles import parse_roles
@@ -58,9 +58,10 @@ LONG_PREAMBLE = 100     # words before the first turn; a title, date and who was
 def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
     """(transcript files, other files, refused files with the reason) under ``folder``,
     hidden files left out. Refused: links leading outside ``folder`` and names that are
-    not UTF-8 (see :func:`dialogcode.paths.refused_file`)."""
+    not UTF-8 (see :func:`dialogcode.paths.refused_file`), and what is not a regular file
+    (a pipe, a device, a link to nothing)."""
     known, other, refused = [], [], []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_symlink() or not p.is_dir()):
         rel = path.relative_to(folder)
         if any(part.startswith((".", "~$")) for part in rel.parts):
             continue
@@ -69,6 +70,8 @@ def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, s
             refused.append((path, why))
         elif path.is_file():
             (known if path.suffix.lower() in EXTENSIONS else other).append(path)
+        elif not path.is_dir():
+            refused.append((path, NOT_A_FILE))
     return known, other, refused
 
 

@@ -28,6 +28,10 @@ def unsafe_name(name: str) -> str | None:
     return None
 
 
+NOT_A_FILE = ("not a regular file (a link to nothing, a pipe or a device), which ingest "
+              "cannot read; remove it or put the transcript there")
+
+
 def refused_file(path: Path, folder: Path) -> str | None:
     """Why dialogcode will not read ``path`` found in (or named under) ``folder``: a
     name that is not UTF-8, a link leading outside ``folder`` or round a loop; None

@@ -382,3 +382,24 @@ def test_a_loop_of_links_is_refused_naming_the_file(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert ("manifest.csv:2 [file]: a symbolic link that leads back to itself (a loop of "
             "links); remove it") in result.output
+
+
+@pytest.mark.parametrize("make", ["pipe", "link to nothing"])
+def test_what_is_not_a_regular_file_is_refused_not_passed_over(tmp_path, make):
+    # a pipe or a broken link among the transcripts, or named by the manifest, was left
+    # out without a word (the study ingested without that document)
+    import os
+    root = make_study(tmp_path / "study", {"good.txt": GOOD}, None)
+    odd = root / "transcripts" / "odd.txt"
+    os.mkfifo(odd) if make == "pipe" else odd.symlink_to("gone.txt")
+    result = invoke("ingest", root, "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    reason = ("not a regular file (a link to nothing, a pipe or a device), which ingest "
+              "cannot read; remove it or put the transcript there")
+    assert f"transcripts/odd.txt: {reason}" in result.output
+    (root / "manifest.csv").write_text("file,site\nodd.txt,Fresno\ngood.txt,Fresno\n",
+                                       encoding="utf-8")
+    (root / "dialogcode.yaml").write_text("title: Odd\ncodebooks: []\n", encoding="utf-8")
+    result = invoke("ingest", root, "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"manifest.csv:2 [file]: file 'odd.txt' is {reason}" in result.output
