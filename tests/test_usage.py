@@ -180,10 +180,14 @@ def test_usage_errors_are_argument_errors_and_config_errors_stay_data():
 
 def test_a_file_that_cannot_be_written_is_named_without_a_traceback(tmp_path):
     book = Path(__file__).parent / "data" / "evidence-study" / "codebook.yaml"
-    target = tmp_path / "missing" / "book.qdc"
-    result = invoke("codebook", "export", book, "-o", target)
+    (tmp_path / "notes").write_text("a file, not a folder\n", encoding="utf-8")
+    result = invoke("codebook", "export", book, "-o", tmp_path / "notes" / "book.qdc")
     assert result.exit_code == 1
-    assert result.output == f"Error: {target}: No such file or directory\n"
+    assert result.output == f"Error: {tmp_path / 'notes'}: a file, not a folder\n"
+    # a missing folder is made, as for every output
+    result = invoke("codebook", "export", book, "-o", tmp_path / "missing" / "book.qdc")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "missing" / "book.qdc").is_file()
 
 
 def test_a_misspelt_config_key_names_its_line_and_the_key_meant(study):
