@@ -384,6 +384,35 @@ def test_importing_a_sheet_again_keeps_each_decisions_reviewer_and_time(study):
     assert {r["reviewer"] for r in decisions_rows(study)} == {"bo"}
 
 
+def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
+    # appending to decisions-history.csv on a full disk left half a row, which the next
+    # decision's row then ran on from
+    import os
+    import resource
+    import subprocess
+    import sys
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    history = study / "decisions-history.csv"
+    row = history.read_text(encoding="utf-8").splitlines()[1]
+    history.write_text(history.read_text(encoding="utf-8") + f"{row}\n" * 500,
+                       encoding="utf-8")
+    before = history.read_bytes()
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
+
+    def small_files():      # a write past the history's size fails, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 20, len(before) + 20))
+
+    result = subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
+                             str(sheet), str(study)], capture_output=True, text=True,
+                            preexec_fn=small_files,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"Error: {history}: cannot write: File too large" in result.stderr
+    assert history.read_bytes() == before
+
 def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
     (study / "transcripts" / "-rf.txt").write_text("P1: The rent is due.\n", encoding="utf-8")
     with (study / "manifest.csv").open("a", encoding="utf-8") as manifest:
