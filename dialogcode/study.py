@@ -58,10 +58,11 @@ class Study:
     @property
     def lessons(self) -> Path | None:
         """lessons.yaml when the config names one and it exists. Raises ConfigError when
-        dialogcode.yaml sets ``lessons:`` to a path that is not a file (the default,
-        lessons.yaml, may be absent)."""
+        dialogcode.yaml sets ``lessons:`` to another file that is not there (the default,
+        lessons.yaml, which `dialogcode init` writes into the config, may be absent)."""
         path = self.path(self.config.lessons) if self.config.lessons else None
-        if path is not None and not path.is_file() and "lessons" in self.config.model_fields_set:
+        default = Config.model_fields["lessons"].default
+        if path is not None and not path.is_file() and self.config.lessons != default:
             raise self.config_error(f"lessons {self.config.lessons!r} is not a file in "
                                     f"{self.root}; write it (see docs/lessons.md), or "
                                     "`lessons: null` for none", "lessons")

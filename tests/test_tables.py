@@ -562,6 +562,10 @@ def test_lessons_command(tmp_path):
     # that is not there was passed over by `run` and `tables` ("No lessons.yaml")
     assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
     config = root / "dialogcode.yaml"
+    config.write_text(config.read_text() + "lessons: lessons.yaml\n", encoding="utf-8")
+    assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0   # as init writes
+    config.write_text(config.read_text().replace("lessons: lessons.yaml\n", ""),
+                      encoding="utf-8")
     config.write_text(config.read_text() + "lessons: lesson.yaml\n", encoding="utf-8")
     line = config.read_text().count("\n")
     for command in ("tables", "run", "lessons"):
