@@ -49,9 +49,15 @@ def coder_path(study: Study, coder: str) -> Path:
 
 def coder_names(study: Study) -> list[str]:
     """Coders with a file in ``codings/``, sorted. Raises CodingsError for a file named
-    ``rules.csv``: ``rules`` names the rule codings, which would stand in for it."""
+    ``rules.csv`` (``rules`` names the rule codings, which would stand in for it) and for
+    a ``.csv`` there that is not a file."""
     folder = study.root / CODINGS_FOLDER
-    names = sorted(p.stem for p in folder.glob("*.csv")) if folder.is_dir() else []
+    paths = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    stray = next((p for p in paths if not p.is_file()), None)
+    if stray:
+        raise CodingsError("a folder (or a link to nothing), not a coder file; move it out "
+                           f"of {CODINGS_FOLDER}/", file=stray)
+    names = [p.stem for p in paths]
     if RULES in names:
         raise CodingsError(f"{RULES!r} names the rule codings, so no coder's file can have "
                            "that name: rename it", file=coder_path(study, RULES))

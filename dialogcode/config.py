@@ -163,13 +163,31 @@ def _other_branch(error: dict, given, errors: list[dict]) -> bool:
                     and list(other["loc"][:len(prefix)]) == prefix for other in errors))
 
 
+def _one_per_union(errors: list[dict]) -> list[dict]:
+    """``errors`` with the two that a value of neither kind of a ``str | Term`` union
+    gets (a number, a list or null: not text, and not a mapping) made one."""
+    text = {tuple(e["loc"][:-1]) for e in errors
+            if e["loc"][-1] == "str" and e["type"] == "string_type"}
+    mapping = {tuple(e["loc"][:-1]): str(e["loc"][-1]) for e in errors
+               if e["type"] == "model_type" and tuple(e["loc"][:-1]) in text}
+    out = []
+    for error in errors:
+        prefix = tuple(error["loc"][:-1])
+        if prefix not in mapping:
+            out.append(error)
+        elif error["type"] == "string_type":
+            out.append({**error, "loc": prefix, "msg": "Input should be text, or a mapping "
+                        f"(a {mapping[prefix].lower()} with its keys)"})
+    return out
+
+
 def problems_from_validation(exc: ValidationError, data, source: str,
                              model: type[BaseModel] | None = None) -> list[Problem]:
     """Turn pydantic errors into Problems carrying the line of the offending key; an
     unknown key names the key meant, from ``model`` (the model ``data`` was validated
     as)."""
     problems = []
-    errors = exc.errors()
+    errors = _one_per_union(exc.errors())
     for error in errors:
         loc = [part for part in error["loc"]]
         node, line, parent = data, line_of(data), None

@@ -14,7 +14,7 @@ from .formats.speakers import Note
 from .manifest import STANDARD, Entry, load_manifest
 from .nlp import load_pipeline
 from .normalize import count_words
-from .paths import refused_file
+from .paths import NOT_A_FILE, refused_file
 from .progress import progress_bar
 from .roles import MANIFEST_COLUMN as ROLES_COLUMN
 from .roles import parse_roles
@@ -58,9 +58,10 @@ LONG_PREAMBLE = 100     # words before the first turn; a title, date and who was
 def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
     """(transcript files, other files, refused files with the reason) under ``folder``,
     hidden files left out. Refused: links leading outside ``folder`` and names that are
-    not UTF-8 (see :func:`dialogcode.paths.refused_file`)."""
+    not UTF-8 (see :func:`dialogcode.paths.refused_file`), and what is not a regular file
+    (a pipe, a device, a link to nothing)."""
     known, other, refused = [], [], []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_symlink() or not p.is_dir()):
         rel = path.relative_to(folder)
         if any(part.startswith((".", "~$")) for part in rel.parts):
             continue
@@ -69,6 +70,8 @@ def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, s
             refused.append((path, why))
         elif path.is_file():
             (known if path.suffix.lower() in EXTENSIONS else other).append(path)
+        elif not path.is_dir():
+            refused.append((path, NOT_A_FILE))
     return known, other, refused
 
 
@@ -131,7 +134,8 @@ def plan_ingest(study: Study) -> Plan:
     """
     folder = study.transcripts
     if not folder.is_dir():
-        raise study.config_error(f"the transcripts folder {folder} does not exist; create "
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise study.config_error(f"the transcripts folder {folder} {what}; create "
                                  "it, or name the folder that holds the transcripts",
                                  "transcripts")
     files, others, refused = find_files(folder)
@@ -140,7 +144,8 @@ def plan_ingest(study: Study) -> Plan:
     problems = [Problem(why, _rel(path, study.root)) for path, why in refused]
     if study.manifest is not None:
         if not study.manifest.is_file():
-            raise study.config_error(f"{study.manifest} does not exist; write the manifest "
+            what = "is a folder" if study.manifest.is_dir() else "does not exist"
+            raise study.config_error(f"{study.manifest} {what}; write the manifest "
                                      "there, or `manifest: null` for none", "manifest")
         entries = {e.file: e for e in load_manifest(study.manifest, folder)}
         listed = {folder / e.file for e in entries.values()}

@@ -34,7 +34,7 @@ from pathlib import Path
 from .csvrows import read_csv
 from .errors import ManifestError, Problem
 from .formats import FORMATS, LAYOUTS
-from .paths import refused_file, unsafe_name
+from .paths import NOT_A_FILE, refused_file, unsafe_name
 from .roles import MANIFEST_COLUMN as ROLES_COLUMN
 from .roles import parse_roles
 from .segment import COLUMNS as SEGMENT_COLUMNS
@@ -202,11 +202,12 @@ class _Folder:
         path = self.folder / file
         if path.is_dir():
             return f"file {file!r} is a folder; name a transcript file in it"
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             close = difflib.get_close_matches(file, self.names(), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             return f"file {file!r} is not in {self.folder}{hint}"
-        return refused_file(path, self.folder)
+        why = refused_file(path, self.folder)
+        return why or (None if path.is_file() else f"file {file!r} is {NOT_A_FILE}")
 
     def spelled(self, file: str) -> str:
         """``file`` as the folder spells it when only the Unicode form of its letters

@@ -68,7 +68,7 @@ class MergeResult:
 def read_patch(path: Path) -> PatchSpec:
     """Read and validate a patch file. Raises CodebookError naming file and line."""
     data = load_yaml(path, CodebookError)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not {"new_codes", "proposed_terms"} & set(data):
         raise CodebookError("a codebook patch is a mapping with new_codes and "
                             "proposed_terms (written by `dialogcode cluster`)", file=path,
                             line=1)

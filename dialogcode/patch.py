@@ -39,6 +39,7 @@ from .coding import DocCache, segment_docs
 from .features import code_terms, diverse_terms
 from .nlp import load_pipeline
 from .patterns import CompiledCodebook
+from .store import replacing
 from .tables import rolled_up
 
 MIN_TERM_SEGMENTS = 2     # a term must occur in this many of the cluster's segments
@@ -231,6 +232,6 @@ def patch_yaml(patch: dict, path: str = "out/suggestions.yaml") -> str:
 
 def write_patch(patch: dict, path: Path, shown: str | None = None) -> Path:
     """Write the patch to ``path`` (replacing an earlier patch)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(patch_yaml(patch, shown or str(path)), encoding="utf-8")
+    with replacing(path) as temporary:
+        temporary.write_text(patch_yaml(patch, shown or str(path)), encoding="utf-8")
     return path

@@ -28,13 +28,21 @@ def unsafe_name(name: str) -> str | None:
     return None
 
 
+NOT_A_FILE = ("not a regular file (a link to nothing, a pipe or a device), which ingest "
+              "cannot read; remove it or put the transcript there")
+
+
 def refused_file(path: Path, folder: Path) -> str | None:
     """Why dialogcode will not read ``path`` found in (or named under) ``folder``: a
-    name that is not UTF-8, or a link leading outside ``folder``; None when it may."""
+    name that is not UTF-8, a link leading outside ``folder`` or round a loop; None
+    when it may."""
     relative = str(path.relative_to(folder))
     if printable(relative) != relative:
         return "the file name is not valid UTF-8; rename the file"
-    target = path.resolve()
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError):     # a loop of links (RuntimeError before 3.13)
+        return "a symbolic link that leads back to itself (a loop of links); remove it"
     if not target.is_relative_to(folder.resolve()):
         return (f"a link to {printable(str(target))}, outside the transcripts folder; "
                 "copy it into the folder instead")

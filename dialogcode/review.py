@@ -171,10 +171,16 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
         header = not path.is_file() or path.stat().st_size == 0
         text = fresh.reindex(columns=DECISION_COLUMNS).to_csv(index=False, header=header,
                                                               lineterminator="\n")
-        with path.open("a", encoding="utf-8", newline="") as history:
-            history.write(text)
-            history.flush()
-            os.fsync(history.fileno())
+        size = path.stat().st_size if path.is_file() else 0
+        try:
+            with path.open("a", encoding="utf-8", newline="") as history:
+                history.write(text)
+                history.flush()
+                os.fsync(history.fileno())
+        except OSError as exc:      # a full disk: no half row for the next one to join
+            os.truncate(path, size)
+            raise OSError(exc.errno, f"cannot write: {os.strerror(exc.errno)}",
+                          str(path)) from exc
     return merged, counts
 
 

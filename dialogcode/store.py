@@ -19,6 +19,7 @@ into a hidden folder that replaces the old one only when every part is there
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -77,12 +78,22 @@ def temporary_beside(path: Path) -> Path:
 def replacing(path: Path) -> Iterator[Path]:
     """Yield a temporary path (:func:`temporary_beside`) to write ``path``'s new content
     to; when the block ends without an error it replaces ``path`` in one step, otherwise
-    it is removed and ``path`` stays as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    it is removed and ``path`` stays as it was. An OSError of the writing (a full disk,
+    no permission) names ``path``, not the temporary file; a missing folder is made."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:      # a file where a folder on the way should be
+        raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder", exc.filename) \
+            from None
     temporary = temporary_beside(path)
     try:
         yield temporary
         os.replace(temporary, path)
+    except OSError as exc:
+        if exc.filename not in (None, str(temporary)):
+            raise
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise OSError(exc.errno, f"cannot write: {reason}", str(path)) from exc
     finally:
         temporary.unlink(missing_ok=True)
 

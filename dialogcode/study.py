@@ -57,20 +57,37 @@ class Study:
 
     @property
     def lessons(self) -> Path | None:
-        """lessons.yaml when the config names one and it exists."""
+        """lessons.yaml when the config names one and it exists. Raises ConfigError when
+        dialogcode.yaml sets ``lessons:`` to another file that is not there (the default,
+        lessons.yaml, which `dialogcode init` writes into the config, may be absent)."""
         path = self.path(self.config.lessons) if self.config.lessons else None
+        default = Config.model_fields["lessons"].default
+        if path is not None and not path.is_file() and self.config.lessons != default:
+            raise self.config_error(f"lessons {self.config.lessons!r} is not a file in "
+                                    f"{self.root}; write it (see docs/lessons.md), or "
+                                    "`lessons: null` for none", "lessons")
         return path if path is not None and path.is_file() else None
 
     @property
     def out(self) -> Path:
         return self.path(self.config.output)
 
-    def check_output_inside(self) -> None:
-        """Raise ConfigError when ``output:`` points outside the study folder, so that a
-        study folder from elsewhere cannot make dialogcode write over other files; the
-        CLI lets it through with ``--allow-outside``."""
-        if not self.out.is_relative_to(self.root):
-            config = self.root / CONFIG_NAME
+    def check_output_inside(self, *, allow_outside: bool = False) -> None:
+        """Raise ConfigError when ``output:`` is inside the transcripts folder (ingest
+        would read the tables written there as transcripts) or names a file, and, unless
+        ``allow_outside`` (the CLI's ``--allow-outside``), when it points outside the
+        study folder, so that a study folder from elsewhere cannot make dialogcode write
+        over other files."""
+        config = self.root / CONFIG_NAME
+        if self.out.is_relative_to(self.transcripts):
+            raise self.config_error(f"output {self.config.output!r} is inside the "
+                                    "transcripts folder, where ingest would read the "
+                                    "tables written as transcripts; write a folder "
+                                    "outside it", "output")
+        if self.out.exists() and not self.out.is_dir():
+            raise self.config_error(f"output {self.config.output!r} is a file, not a "
+                                    "folder; name a folder", "output")
+        if not allow_outside and not self.out.is_relative_to(self.root):
             raise ConfigError(f"output {self.config.output!r} is outside the study folder "
                               f"({self.out}); write a folder inside it, or pass "
                               "--allow-outside to write there anyway",
@@ -95,19 +112,25 @@ class Study:
         """Codebook files matched by the config's globs, in a stable order."""
         files: list[Path] = []
         for pattern in self.config.codebooks:
-            matched = sorted(Path(p).resolve() for p in glob.glob(str(self.root / pattern),
-                                                                    recursive=True))
+            matched = [Path(p) for p in glob.glob(str(self.root / pattern), recursive=True)]
             if not matched:
                 raise self.config_error(f"{pattern!r} matches no file in {self.root}; name "
                                         "the codebook files (a glob such as "
                                         "codebooks/*.yaml) relative to the study folder",
                                         "codebooks")
-            if not any(m.is_file() for m in matched):
+            if all(m.is_dir() for m in matched):
                 raise self.config_error(f"{pattern!r} names the folder {matched[0]}, not "
                                         "codebook files; name the files in it, such as "
                                         f"{pattern.rstrip('/')}/*.yaml", "codebooks")
             # folders a recursive glob (codebooks/**) matches besides the files
-            files.extend(m for m in matched if m.is_file() and m not in files)
+            stray = sorted(m for m in matched if not m.is_file()
+                           and not (m.is_dir() and "**" in pattern))
+            if stray:
+                raise self.config_error(f"{pattern!r} matches {stray[0]}, which is not a "
+                                        "codebook file (a folder, or a link to nothing); "
+                                        "move it or name the codebook files", "codebooks")
+            found = sorted(m.resolve() for m in matched if m.is_file())
+            files.extend(m for m in found if m not in files)
         return files
 
     def __repr__(self) -> str:
@@ -171,12 +194,15 @@ def init_study(directory: str | Path, *, title: str | None = None) -> Path:
 
     Writes dialogcode.yaml (commented), an empty manifest.csv, transcripts/, out/ and
     codebooks/ holding copies of the shipped codebooks. Raises ArgumentError when the
-    folder already holds a study, or is a file or a non-empty folder.
+    folder already holds a study, or is a file, a broken link or a non-empty folder.
     """
     directory = Path(directory)
     if (directory / CONFIG_NAME).exists():
         raise ArgumentError("a study already exists here; dialogcode init never overwrites "
                             "one", file=directory / CONFIG_NAME)
+    if directory.is_symlink() and not directory.exists():
+        raise ArgumentError("a link to nothing; choose a new folder for the study",
+                            file=directory)
     if directory.is_file() or (directory.exists() and any(directory.iterdir())):
         raise ArgumentError(f"{'a file' if directory.is_file() else 'folder is not empty'}"
                             "; choose a new folder for the study", file=directory)

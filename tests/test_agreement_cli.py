@@ -255,3 +255,29 @@ def test_a_coding_of_whole_segments_beside_its_refi_qda_round_trip_is_flagged(st
     result = invoke("agree", "a", "back", "-s", study)
     assert result.exit_code == 0, result.output
     assert TWICE not in result.output
+
+
+def test_an_agreement_file_that_cannot_be_written_whole_is_left_as_it_was(study):
+    # the tables and charts were written in place: a full disk left half a chart
+    import os
+    import resource
+    import subprocess
+    import sys
+    imported(study, "a", "b", "c", "d")
+    assert invoke("agree", "a", "b", "c", "d", "-s", study).exit_code == 0
+    folder = study / "out" / "agreement"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    chart = folder / "a-vs-b-vs-c-vs-d-confusion-value.png"
+    assert len(chart.read_bytes()) > 10_000 > max(len(b) for n, b in before.items()
+                                                   if n != chart.name)
+
+    def small_files():      # a write past 10,000 bytes fails (EFBIG), as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))
+
+    result = subprocess.run([sys.executable, "-m", "dialogcode", "agree", "a", "b", "c", "d",
+                             "-s", str(study)], capture_output=True, text=True,
+                            preexec_fn=small_files,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert result.returncode == 1
+    assert f"Error: {chart}: cannot write: File too large" in result.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

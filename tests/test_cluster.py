@@ -555,6 +555,15 @@ def test_merge_reports_a_malformed_patch_with_its_line(tmp_path, target):
     assert f"{patch}:2" in result.output and "proposed_terms.0.code" in result.output
 
 
+def test_a_codebook_given_as_the_patch_is_refused(tmp_path, target):
+    # the two files swapped: the codebook read as a patch with no entry kept, exit 0
+    patch = write_patch_file(tmp_path / "patch.yaml")
+    result = run("codebook", "merge", target, patch)
+    assert result.exit_code == 1
+    assert (f"{target}:1: a codebook patch is a mapping with new_codes and proposed_terms "
+            "(written by `dialogcode cluster`)") in result.output
+    assert target.read_text() == TARGET
+
 def test_a_misspelt_key_in_a_patch_is_refused_not_ignored(tmp_path, target):
     # the patch's entries carry keys for people (cluster, examples ...) that merge
     # ignores; `kep: true` was ignored too, and the term the person kept left out

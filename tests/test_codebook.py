@@ -65,6 +65,20 @@ def test_a_misspelt_key_of_a_term_is_named_at_its_line_alone(tmp_path):
         (9, "unknown key; did you mean 'match'?")]
 
 
+@pytest.mark.parametrize("term", ["911", "null", "[rent, wages]"])
+def test_a_term_that_is_neither_text_nor_a_mapping_is_one_problem(tmp_path, term):
+    # a number (911), null or a list gave two problems naming pydantic's branches
+    # (terms.0.str: "a valid string", terms.0.Term: "a valid dictionary or instance of Term")
+    book = tmp_path / "book.yaml"
+    book.write_text("codebook: t\ntitle: T\ncodes:\n  - id: risk\n    label: Risk\n"
+                    f"    patterns:\n      terms:\n        - rent\n        - {term}\n",
+                    encoding="utf-8")
+    with pytest.raises(CodebookError) as info:
+        load_codebooks(book)
+    assert [(p.line, p.key, p.message) for p in info.value.problems] == [
+        (9, "risk: patterns.terms.1", "Input should be text, or a mapping (a term with its "
+                                      "keys)")]
+
 def test_duplicate_ids_across_files_are_refused(tmp_path):
     copy = tmp_path / "copy.yaml"
     copy.write_text(SMALL.read_text().replace("codebook: small", "codebook: other"),

@@ -196,6 +196,10 @@ CASES = {
                                     b'"start": Infinity}]', None,
                                     ":1: cannot read time 'nan': a time in a recording is "
                                     "from 0 to 1000 hours"),
+    "JSONL line that is a list": ("a.jsonl", lambda t: b'{"speaker": "P1", "text": "hi"}\n'
+                                  b"[1, 2]\n", None, ":2: not a JSON object"),
+    "JSON item that is a number": ("a.json", lambda t: b'[{"speaker": "P1", "text": "hi"}, 7]',
+                                   None, ": item 2 is not a JSON object"),
     "JSON text that is an object": ("a.json", lambda t: b'[{"speaker": "P1", "text": '
                                     b'{"a": 1}}]', None,
                                     ":1: the text is a JSON object, not text"),
@@ -361,3 +365,41 @@ def test_every_time_problem_of_a_table_is_listed(tmp_path):
         "1000 hours",
         "  transcripts/t.xlsx:5: cannot read time '1e+30': a time in a recording is from 0 to "
         "1000 hours"]
+
+
+def test_a_loop_of_links_is_refused_naming_the_file(tmp_path):
+    root = make_study(tmp_path / "study", {"good.txt": GOOD}, None)
+    (root / "transcripts" / "a.txt").symlink_to("b.txt")
+    (root / "transcripts" / "b.txt").symlink_to("a.txt")
+    result = invoke("ingest", root, "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("transcripts/a.txt: a symbolic link that leads back to itself (a loop of "
+            "links); remove it") in result.output
+    manifest = "file,site\na.txt,Fresno\ngood.txt,Fresno\n"
+    (root / "manifest.csv").write_text(manifest, encoding="utf-8")
+    (root / "dialogcode.yaml").write_text("title: Loop\ncodebooks: []\n", encoding="utf-8")
+    result = invoke("ingest", root, "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("manifest.csv:2 [file]: a symbolic link that leads back to itself (a loop of "
+            "links); remove it") in result.output
+
+
+@pytest.mark.parametrize("make", ["pipe", "link to nothing"])
+def test_what_is_not_a_regular_file_is_refused_not_passed_over(tmp_path, make):
+    # a pipe or a broken link among the transcripts, or named by the manifest, was left
+    # out without a word (the study ingested without that document)
+    import os
+    root = make_study(tmp_path / "study", {"good.txt": GOOD}, None)
+    odd = root / "transcripts" / "odd.txt"
+    os.mkfifo(odd) if make == "pipe" else odd.symlink_to("gone.txt")
+    result = invoke("ingest", root, "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    reason = ("not a regular file (a link to nothing, a pipe or a device), which ingest "
+              "cannot read; remove it or put the transcript there")
+    assert f"transcripts/odd.txt: {reason}" in result.output
+    (root / "manifest.csv").write_text("file,site\nodd.txt,Fresno\ngood.txt,Fresno\n",
+                                       encoding="utf-8")
+    (root / "dialogcode.yaml").write_text("title: Odd\ncodebooks: []\n", encoding="utf-8")
+    result = invoke("ingest", root, "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"manifest.csv:2 [file]: file 'odd.txt' is {reason}" in result.output

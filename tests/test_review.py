@@ -267,6 +267,13 @@ def test_agree_needs_known_names(study):
     assert result.exit_code == 2
     assert (f"Error: {study / 'codings' / 'nobody.csv'}: no codings named 'nobody' (known: "
             "rules, eve)") in result.output
+    # a folder named like a coder file was listed as a known coder, then refused as none
+    (study / "codings" / "ann.csv").mkdir()
+    result = invoke("agree", "rules", "ann", "-s", study)
+    assert result.exit_code == 1
+    assert (f"Error: {study / 'codings' / 'ann.csv'}: a folder (or a link to nothing), not a "
+            "coder file; move it out of codings/") in result.output
+    (study / "codings" / "ann.csv").rmdir()
     assert invoke("agree", "rules", "-s", study).exit_code == 2
     result = invoke("agree", "rules", "eve", "-s", study, "--reference", "sam")
     assert result.exit_code == 2
@@ -376,6 +383,35 @@ def test_importing_a_sheet_again_keeps_each_decisions_reviewer_and_time(study):
                                                      "--reviewer", "bo").output
     assert {r["reviewer"] for r in decisions_rows(study)} == {"bo"}
 
+
+def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
+    # appending to decisions-history.csv on a full disk left half a row, which the next
+    # decision's row then ran on from
+    import os
+    import resource
+    import subprocess
+    import sys
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    history = study / "decisions-history.csv"
+    row = history.read_text(encoding="utf-8").splitlines()[1]
+    history.write_text(history.read_text(encoding="utf-8") + f"{row}\n" * 500,
+                       encoding="utf-8")
+    before = history.read_bytes()
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
+
+    def small_files():      # a write past the history's size fails, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 20, len(before) + 20))
+
+    result = subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
+                             str(sheet), str(study)], capture_output=True, text=True,
+                            preexec_fn=small_files,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"Error: {history}: cannot write: File too large" in result.stderr
+    assert history.read_bytes() == before
 
 def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
     (study / "transcripts" / "-rf.txt").write_text("P1: The rent is due.\n", encoding="utf-8")

@@ -392,3 +392,48 @@ def test_a_damaged_model_is_learned_again(study):
     output = succeeds(invoke("run", study, "-q"))
     assert "learn: " in output and "model.npz missing or changed" in output
     assert model.read_bytes() == whole
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_names_the_file_and_leaves_nothing_half_written(tmp_path):
+    # a write that ran out of space said only "Error: No space left on device"
+    from dialogcode.store import replacing
+    target = tmp_path / "segments.csv"
+    target.write_text("as it was\n", encoding="utf-8")
+    with pytest.raises(OSError) as info:
+        with replacing(target) as temporary:
+            temporary.write_text("half", encoding="utf-8")
+            with open("/dev/full", "w", encoding="utf-8") as full:
+                full.write("the rest")
+    assert info.value.filename == str(target)
+    assert info.value.strerror == "cannot write: No space left on device"
+    assert os.listdir(tmp_path) == ["segments.csv"]
+    assert target.read_text(encoding="utf-8") == "as it was\n"
+
+
+@pytest.mark.parametrize("command, source, name", [
+    ("import", "dictionary.yaml", "book.yaml"), ("export", "source.yaml", "book.qdc")])
+def test_a_codebook_file_that_cannot_be_written_whole_is_left_as_it_was(tmp_path, command,
+                                                                        source, name):
+    # `codebook import --force` wrote over the old codebook in place: a full disk left
+    # half a file and lost the codebook it replaced
+    import resource
+    (tmp_path / "dictionary.yaml").write_text(
+        "housing:\n" + "".join(f"  - term{i}\n" for i in range(3000)), encoding="utf-8")
+    shutil.copy(ROOT / "codebooks" / "collaboration.yaml", tmp_path / "source.yaml")
+    target = tmp_path / name
+    target.write_text("# the file as it was\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def small_files():      # a write past 5,000 bytes fails (EFBIG), as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (5000, 5000))
+
+    result = subprocess.run([sys.executable, "-m", "dialogcode", "codebook", command,
+                             str(tmp_path / source), "-o", str(target),
+                             *(["--force"] if command == "import" else [])],
+                            capture_output=True, text=True, preexec_fn=small_files,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"Error: {target}: cannot write: File too large" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -560,6 +560,22 @@ def test_lessons_command(tmp_path):
     (root / "lessons.yaml").unlink()
     result = runner.invoke(cli, ["lessons", str(root)])
     assert result.exit_code == 1 and "no lessons file" in result.output
+    # the default lessons.yaml may be absent, but a lessons file named in dialogcode.yaml
+    # that is not there was passed over by `run` and `tables` ("No lessons.yaml")
+    assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text() + "lessons: lessons.yaml\n", encoding="utf-8")
+    assert runner.invoke(cli, ["tables", str(root), "-q"]).exit_code == 0   # as init writes
+    config.write_text(config.read_text().replace("lessons: lessons.yaml\n", ""),
+                      encoding="utf-8")
+    config.write_text(config.read_text() + "lessons: lesson.yaml\n", encoding="utf-8")
+    line = config.read_text().count("\n")
+    for command in ("tables", "run", "lessons"):
+        result = runner.invoke(cli, [command, str(root), "-q"])
+        assert result.exit_code == 1
+        assert (f"Error: {config}:{line} [lessons]: lessons 'lesson.yaml' is not a file in "
+                f"{root}; write it (see docs/lessons.md), or `lessons: null` for none\n"
+                == result.output)
 
 
 def test_header_lines_are_not_coded_or_quoted_unless_the_study_says_so(tmp_path):

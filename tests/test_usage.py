@@ -101,6 +101,11 @@ def test_init_into_a_non_empty_folder_is_bad_usage(study):
     assert result.exit_code == 2
     assert (f"Error: {study / 'manifest.csv'}: a file; choose a new folder for the study"
             in result.output)
+    (study / "gone").symlink_to(study / "nowhere")
+    result = invoke("init", study / "gone")
+    assert result.exit_code == 2        # was "File exists", exit 1
+    assert (f"Error: {study / 'gone'}: a link to nothing; choose a new folder for the study"
+            in result.output)
 
 
 def test_an_output_folder_outside_the_study_needs_allow_outside(study, tmp_path):
@@ -120,6 +125,23 @@ def test_an_output_folder_outside_the_study_needs_allow_outside(study, tmp_path)
     assert (tmp_path / "elsewhere" / "documents.parquet").is_file()
     result = invoke("agree", "rules", "rules2", "-s", study)
     assert result.exit_code == 1 and f"Error: {message}\n" in result.output
+
+
+@pytest.mark.parametrize("output, message", [
+    ("transcripts/out", "output 'transcripts/out' is inside the transcripts folder, where "
+                        "ingest would read the tables written as transcripts; write a "
+                        "folder outside it"),
+    ("manifest.csv", "output 'manifest.csv' is a file, not a folder; name a folder")])
+def test_an_output_folder_in_the_transcripts_or_that_is_a_file_is_refused(study, output,
+                                                                          message):
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + f"output: {output}\n", encoding="utf-8")
+    before = sorted(p.relative_to(study) for p in study.rglob("*"))
+    for allow in ([], ["--allow-outside"]):
+        result = invoke("ingest", study, "-q", *allow)
+        assert result.exit_code == 1
+        assert f"Error: {config}:3 [output]: {message}\n" in result.output
+    assert sorted(p.relative_to(study) for p in study.rglob("*")) == before
 
 
 @pytest.mark.parametrize("args, message", [
@@ -158,10 +180,14 @@ def test_usage_errors_are_argument_errors_and_config_errors_stay_data():
 
 def test_a_file_that_cannot_be_written_is_named_without_a_traceback(tmp_path):
     book = Path(__file__).parent / "data" / "evidence-study" / "codebook.yaml"
-    target = tmp_path / "missing" / "book.qdc"
-    result = invoke("codebook", "export", book, "-o", target)
+    (tmp_path / "notes").write_text("a file, not a folder\n", encoding="utf-8")
+    result = invoke("codebook", "export", book, "-o", tmp_path / "notes" / "book.qdc")
     assert result.exit_code == 1
-    assert result.output == f"Error: {target}: No such file or directory\n"
+    assert result.output == f"Error: {tmp_path / 'notes'}: a file, not a folder\n"
+    # a missing folder is made, as for every output
+    result = invoke("codebook", "export", book, "-o", tmp_path / "missing" / "book.qdc")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "missing" / "book.qdc").is_file()
 
 
 def test_a_misspelt_config_key_names_its_line_and_the_key_meant(study):
@@ -288,6 +314,12 @@ def test_an_output_file_named_with_another_extension_is_refused(tmp_path, args, 
     ("manifest", "manifests.csv", "ingest",
      "{root}/manifests.csv does not exist; write the manifest there, or `manifest: null` "
      "for none"),
+    ("manifest", "transcripts", "ingest",
+     "{root}/transcripts is a folder; write the manifest there, or `manifest: null` for "
+     "none"),
+    ("transcripts", "manifest.csv", "ingest",
+     "the transcripts folder {root}/manifest.csv is a file, not a folder; create it, or "
+     "name the folder that holds the transcripts"),
 ])
 def test_a_config_path_that_names_nothing_gives_its_line(study, key, wrong, command, message):
     assert invoke("ingest", study, "-q").exit_code == 0
@@ -297,6 +329,24 @@ def test_a_config_path_that_names_nothing_gives_its_line(study, key, wrong, comm
     assert result.exit_code == 1
     assert result.output == f"Error: {config}:2 [{key}]: {message.format(root=study)}\n"
 
+
+@pytest.mark.parametrize("stray", ["a folder", "a broken link"])
+def test_a_codebook_glob_matching_what_is_not_a_file_is_refused(study, stray):
+    # the match was dropped without a word and the study coded without that codebook
+    assert invoke("ingest", study, "-q").exit_code == 0
+    (study / "codebooks").mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "codebooks" / "small.yaml",
+                study / "codebooks")
+    old = study / "codebooks" / "old.yaml"
+    old.mkdir() if stray == "a folder" else old.symlink_to("gone.yaml")
+    config = study / "dialogcode.yaml"
+    config.write_text("title: Test study\ncodebooks: [codebooks/*.yaml]\n", encoding="utf-8")
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {config}:2 [codebooks]: 'codebooks/*.yaml' matches "
+                             f"{old}, which is not a codebook file (a folder, or a link to "
+                             "nothing); move it or name the codebook files\n")
+    assert not (study / "out" / "codings.parquet").exists()
 
 def test_kwic_of_a_misspelt_code_id_names_the_code_meant(tmp_path):
     # matched as a phrase, it found nothing and said "0 matches" as if the code had none

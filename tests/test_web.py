@@ -295,7 +295,15 @@ def test_bad_decisions_are_refused_and_nothing_is_written(client, study):
               "note": "why"}, 409, "accept or reject the code first"),
             ({"seg_id": "south/visit:t1", "code_id": "connection", "decision": None},
              400, "the note alone"),
-            (["not", "an", "object"], 400, "JSON object")]:
+            (["not", "an", "object"], 400, "JSON object"),
+            # half of a surrogate pair is valid JSON but no file can hold it (a 500 error),
+            # true is no offset, and a start without an end was dropped without a word
+            ({"seg_id": "south/visit:t1", "code_id": "connection", "decision": "accept",
+              "note": "broken emoji \ud83d"}, 400, "note text"),
+            ({"seg_id": "south/visit:t1", "code_id": "connection", "decision": "accept",
+              "start": True, "end": 5}, 400, "whole numbers"),
+            ({"seg_id": "south/visit:t1", "code_id": "connection", "decision": "accept",
+              "start": 3}, 400, "(both or neither)")]:
         answer = post(client, body)
         assert answer.status_code == status and words in answer.json["error"], answer.text
     assert not (study / "decisions.csv").exists()

@@ -90,7 +90,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     from ..patch import codebook_patch, write_patch
     from ..privacy.gate import gate_clusters, terms_without_findings
     from ..roles import speaker_roles
-    from ..store import read_table, write_table
+    from ..store import read_table, replacing, write_table
     from ..study import Study
     from ..training import counted_as_coded
 
@@ -131,7 +131,8 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
     paths += write_table(result.k_report, folder, "k_report")
     paths += write_table(result.quotes, folder, "quotes")
     paths += write_table(result.left_out, folder, "left_out")
-    cluster_map(result).savefig(folder / "map.png", dpi=110, metadata={"Software": None})
+    with replacing(folder / "map.png") as temporary:
+        cluster_map(result).savefig(temporary, dpi=110, metadata={"Software": None})
     patch_path = write_patch(patch, opened.out / PATCH, shown(opened.out / PATCH))
     for note in result.notes:
         click.echo(f"Warning: {note}", err=True)

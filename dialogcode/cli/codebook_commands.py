@@ -113,9 +113,11 @@ def export_command(files, output):
     or QualCoder. Definitions, criteria and examples go into each code's Description."""
     from ..codebook import load_codebooks
     from ..interchange.qdc import export_qdc
+    from ..store import replacing
 
     book = load_codebooks(files)
-    Path(output).write_bytes(export_qdc(book))
+    with replacing(Path(output)) as temporary:
+        temporary.write_bytes(export_qdc(book))
     click.echo(f"Wrote {len(book.codes)} codes to {output}")
 
 

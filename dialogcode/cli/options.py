@@ -15,15 +15,15 @@ ALLOW_OUTSIDE = "dialogcode.allow_outside"
 
 def _study_folder(ctx, param, value) -> str:
     """Open the study (when not given: the one holding the working directory, as git
-    finds a repository), refuse an output folder outside it unless --allow-outside, hold
+    finds a repository), refuse an output folder that is a file, is in the transcripts
+    folder, or is outside the study unless --allow-outside, hold
     the study's lock while the command runs (.dialogcode.lock: two commands never write
     one study at once), and hand the command the study folder."""
     from ..lock import study_lock
     from ..study import Study
 
     study = Study.open(value)
-    if not ctx.meta.get(ALLOW_OUTSIDE):
-        study.check_output_inside()
+    study.check_output_inside(allow_outside=bool(ctx.meta.get(ALLOW_OUTSIDE)))
     ctx.with_resource(study_lock(study.root, ctx.command_path))
     return str(study.root)
 

@@ -157,8 +157,7 @@ def review_serve(ctx, study, reviewer, port, next_n, open_browser):
     if reviewer:
         check_name(reviewer, "reviewer")
     opened = Study.open(study)
-    if not ctx.meta.get(ALLOW_OUTSIDE):
-        opened.check_output_inside()
+    opened.check_output_inside(allow_outside=bool(ctx.meta.get(ALLOW_OUTSIDE)))
     server = make_server(opened, reviewer=reviewer, port=port, queue_size=next_n)
     click.echo(f"Review at {server.url}\n(this address holds the key to the study: share "
                "it with nobody; Ctrl-C stops)")
@@ -319,6 +318,7 @@ def write_agreement(study: Study, names, result, output: Path | None) -> list[Pa
     """The agreement table, the disagreements and a confusion matrix (CSV and chart) per
     variable, in out/agreement/ or next to ``output`` (one workbook for .xlsx)."""
     from ..charts import confusion_chart
+    from ..store import replacing, write_csv
     from ..workbook import write_workbook
 
     confusion = {f"confusion {variable}"[:31]: matrix.reset_index()
@@ -329,15 +329,16 @@ def write_agreement(study: Study, names, result, output: Path | None) -> list[Pa
                                         **confusion})]
     if output is None:
         output = study.out / "agreement" / f"{'-vs-'.join(Path(n).stem for n in names)}.csv"
-    output.parent.mkdir(parents=True, exist_ok=True)
     second = output.with_name(output.stem + "-disagreements.csv")
-    result.per_code.to_csv(output, index=False, lineterminator="\n")
-    distinct_safe(result.disagreements).to_csv(second, index=False, lineterminator="\n")
+    write_csv(result.per_code, output)
+    write_csv(distinct_safe(result.disagreements), second)
     paths = [output, second]
     for variable, matrix in result.confusion.items():
         stem = output.with_name(f"{output.stem}-confusion-{variable}")
-        matrix.to_csv(stem.with_suffix(".csv"), lineterminator="\n")
-        confusion_chart(matrix, variable, result.coders).savefig(
-            stem.with_suffix(".png"), dpi=120, metadata={"Software": None})
+        with replacing(stem.with_suffix(".csv")) as temporary:
+            matrix.to_csv(temporary, lineterminator="\n")
+        with replacing(stem.with_suffix(".png")) as temporary:
+            confusion_chart(matrix, variable, result.coders).savefig(
+                temporary, dpi=120, metadata={"Software": None})
         paths += [stem.with_suffix(".csv"), stem.with_suffix(".png")]
     return paths

@@ -140,7 +140,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
         chosen_coders(opened, [opened.config.learn.reference], "learn: reference")
     out, stamps = opened.out, Stamps(opened.out)
     config = opened.root / CONFIG_NAME
-    codebooks = opened.codebook_files()
+    codebooks, lessons = opened.codebook_files(), opened.lessons
     code = toolkit(opened.config.model)
 
     def stage(name, key):
@@ -202,7 +202,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
         if stage("evaluate", key):
             run_evaluation(opened, reference, quiet=quiet, corpus=corpus)
             stamps.record("evaluate", key, code, [out / "evaluation"])
-    key = fingerprint(documents, segments, coded, config, *codebooks, opened.lessons,
+    key = fingerprint(documents, segments, coded, config, *codebooks, lessons,
                       opened.root / PRIVACY_TERMS, opened.root / PRIVACY_DECISIONS,
                       out / "evaluation" / "per_code.parquet", *people)
     if stage("evidence", key):

@@ -93,6 +93,10 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
                           line=number if lines else None) from None
     bad = [n for n, item in items if not isinstance(item, dict)]
     where = "line" if lines else "item"
+    if len(bad) == 1:
+        raise IngestError("not a JSON object" if lines else
+                          f"item {bad[0]} is not a JSON object", file=source,
+                          line=bad[0] if lines else None)
     if bad:
         raise IngestError(f"{where}s {', '.join(map(str, bad[:10]))} are not JSON objects",
                           file=source)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from ..store import replacing
+
 __all__ = ["slug", "unique_id", "codebook_id", "write_codebook_yaml"]
 
 
@@ -80,4 +82,5 @@ def write_codebook_yaml(data: dict, path: Path) -> None:
     dumper; token patterns on one line each, multi-line text as literal blocks)."""
     text = yaml.dump(_plain(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=88)
-    Path(path).write_text(text, encoding="utf-8")
+    with replacing(Path(path)) as temporary:     # a failed write leaves an older file
+        temporary.write_text(text, encoding="utf-8")

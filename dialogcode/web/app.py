@@ -108,14 +108,15 @@ def create_app(data: ReviewData, *, token: str | None = None) -> Flask:
         texts = {k: body.get(k) for k in ("seg_id", "code_id", "sha256")}
         decision, note = body.get("decision"), body.get("note")
         start, end = body.get("start"), body.get("end")
-        if (not all(isinstance(v, str) for v in texts.values())
-                or not isinstance(note, (str, type(None)))
-                or not isinstance(decision, (str, type(None)))
+        if (not all(_text(v) for v in texts.values())
+                or not (note is None or _text(note))
+                or not (decision is None or _text(decision))
                 or (decision is None and note is None)
-                or not all(isinstance(v, (int, type(None))) for v in (start, end))):
+                or (start is None) != (end is None)
+                or not all(v is None or type(v) is int for v in (start, end))):
             return jsonify(error="seg_id, code_id and sha256 must be text, decision text "
                                  "(or null with a note: the note alone), note text, start "
-                                 "and end whole numbers"), 400
+                                 "and end whole numbers (both or neither)"), 400
         try:
             saved = data.decide(**texts, decision=decision, note=note, start=start, end=end)
         except DialogcodeError as exc:
@@ -123,3 +124,15 @@ def create_app(data: ReviewData, *, token: str | None = None) -> Flask:
         return jsonify(saved=saved)
 
     return app
+
+
+def _text(value) -> bool:
+    """True for a str that UTF-8 can write: JSON may carry half of a surrogate pair
+    (``"\\ud800"``), which no file can hold."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
