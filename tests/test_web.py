@@ -545,3 +545,26 @@ def test_a_span_code_rejected_and_accepted_again_in_a_sheet_keeps_its_words(clie
     final = final_codings(Study.open(study), corpus.segments, corpus.documents)
     added = final[(final["seg_id"] == "south/visit:t1") & (final["code_id"] == "connection")]
     assert added["quote"].tolist() == ["the year"]
+
+
+def test_a_code_a_reviewer_added_then_rejected_shows_as_rejected(client, study):
+    # it vanished from the page, so the reviewer could neither see the rejection nor
+    # take it back from the chip
+    text = "Tell me about the year."
+    start = text.index("the year")
+    chip = 'class="chip reject" tabindex="0" data-seg="south/visit:t1" data-code="connection"'
+    for decision in ("accept", "reject"):
+        answer = post(client, {"seg_id": "south/visit:t1", "code_id": "connection",
+                               "decision": decision, "start": start, "end": start + 8})
+        assert answer.status_code == 200, answer.text
+    page = client.get("/doc/south/visit", base_url=BASE).text
+    assert chip in page
+    assert '<mark class="span rejected" data-codes="connection"' in page   # its words
+    # accepted again from its chip (no span sent), it codes the same words
+    answer = post(client, {"seg_id": "south/visit:t1", "code_id": "connection",
+                           "decision": "accept"})
+    assert answer.status_code == 200, answer.text
+    corpus = load_corpus(Study.open(study))
+    final = final_codings(Study.open(study), corpus.segments, corpus.documents)
+    added = final[(final["seg_id"] == "south/visit:t1") & (final["code_id"] == "connection")]
+    assert added["quote"].tolist() == ["the year"]
