@@ -116,8 +116,9 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
     another decision or note replaces the old one; one that repeats it (a sheet showing
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
     time; a note of None (a sheet without a note column) keeps the note decided before,
-    and a row without a span the span decided before on the same text. Returns the table, the rows of ``new`` that were added or changed, and counts of
-    added, changed and unchanged rows."""
+    and a row without a span the span decided before on the same text. Returns the
+    table, the rows of ``new`` that were added or changed, and counts of added, changed
+    and unchanged rows."""
     def spans(table):
         return [tuple(_offset(v) for v in pair) for pair in
                 zip(table["start"], table["end"])] if "start" in table else \
@@ -128,13 +129,19 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
                   old["sha256"])}
     # a sheet without a note column (None) keeps the notes written before, and a row
     # without a span (a sheet has no span columns) the words a reviewer coded in the
-    # browser, unless decided on the document's earlier text
+    # browser, unless decided on the document's earlier text (one recorded without its
+    # hash counts as made on the text as it is, see in_force)
     new = new.assign(note=[before.get((s, c), ("", "", None, ""))[1] if n is None else n
                            for s, c, n in zip(new["seg_id"], new["code_id"], new["note"])])
-    kept = [before[(s, c)][2] if span == ("", "") and (s, c) in before
-            and h in ("", before[(s, c)][3]) else span
-            for s, c, span, h in zip(new["seg_id"], new["code_id"], spans(new),
-                                     new["sha256"].fillna(""))]
+
+    def span_kept(key, span, sha256):
+        if span != ("", "") or key not in before:
+            return span
+        _, _, old_span, old_sha256 = before[key]
+        return old_span if "" in (sha256, old_sha256) or sha256 == old_sha256 else span
+
+    kept = [span_kept((s, c), span, h) for s, c, span, h in
+            zip(new["seg_id"], new["code_id"], spans(new), new["sha256"].fillna(""))]
     new = new.assign(start=[a for a, _ in kept], end=[b for _, b in kept])
 
     def same(key, decision, note, span, sha256):

@@ -982,3 +982,32 @@ def test_a_note_that_looks_like_a_formula_is_neutralised_in_decisions_csv(study)
     assert invoke("review", "export", study, "--force").exit_code == 0
     assert "0 new, 0 changed, 1 unchanged" in invoke("review", "import", sheet,
                                                      study).output
+
+
+@pytest.mark.parametrize("sha256, kept", [("", True), ("0" * 64, False)],
+                         ids=["recorded without a hash", "on earlier text"])
+def test_a_sheet_deciding_a_span_code_again_keeps_its_words_on_the_same_text(study, sha256,
+                                                                              kept):
+    # a decision recorded without the document's hash is in force (on the text as it
+    # is): its words were dropped all the same by a sheet's rejection; one made on the
+    # document's earlier text may name other words, and loses them
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    segment = corpus.segments.set_index("seg_id").loc["south/visit:t1"]
+    start = int(segment["start"]) + segment["text"].index("the year")
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end\n"
+        f"south/visit:t1,connection,accept,reviewer,ana,,{sha256},,{start},{start + 8}\n",
+        encoding="utf-8")
+    for decision in ("reject", "accept"):
+        sheet = study / "sheet.csv"
+        sheet.write_text(f"seg_id,code_id,decision\nsouth/visit:t1,connection,{decision}\n",
+                         encoding="utf-8")
+        result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+        assert result.exit_code == 0, result.output
+    (row,) = decisions_rows(study)
+    assert (row["start"], row["end"]) == ((str(start), str(start + 8)) if kept else ("", ""))
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    quote = final.loc[(final["seg_id"] == "south/visit:t1")
+                      & (final["code_id"] == "connection"), "quote"].item()
+    assert (quote == "the year") == kept
