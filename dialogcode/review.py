@@ -61,8 +61,8 @@ def load_decisions(study: Study) -> pd.DataFrame:
     row without a source (written by hand) a code a reviewer added (source
     ``reviewer``), as a sheet's row without one is. Raises ReviewError naming the line
     of every row that is not a decision (see :func:`csv_table`; an empty seg_id or
-    code_id, a decision other than accept or reject, a source not in :data:`SOURCES`)
-    and any column missing or not known."""
+    code_id, a decision other than accept or reject, an accept whose source is not in
+    :data:`SOURCES`) and any column missing or not known."""
     path = study.root / DECISIONS
     if not path.is_file():
         return pd.DataFrame(columns=[*DECISION_COLUMNS, "line"])
@@ -87,7 +87,8 @@ def load_decisions(study: Study) -> pd.DataFrame:
         if row.decision not in CHOICES:
             problems.append(Problem(f"decision must be accept or reject, not "
                                     f"{row.decision!r}", str(path), row.line))
-        if row.source.strip() not in ("", *SOURCES):
+        if row.decision == "accept" and row.source.strip() not in ("", *SOURCES):
+            # read as none of them, the accepted code would be left out of the codings
             problems.append(Problem(f"source must be {', '.join(SOURCES)} or empty (a code "
                                     f"a reviewer added), not {row.source!r}", str(path),
                                     row.line))
