@@ -15,7 +15,7 @@ from dialogcode import Study  # noqa: E402
 from dialogcode.cli import cli  # noqa: E402
 from dialogcode.ingest import load_corpus  # noqa: E402
 from dialogcode.lock import study_lock  # noqa: E402
-from dialogcode.review import final_codings  # noqa: E402
+from dialogcode.review import final_codings, load_decisions  # noqa: E402
 from dialogcode.store import part_name, read_table, replacing_dataset  # noqa: E402
 from dialogcode.web import make_server  # noqa: E402
 from dialogcode.web.app import HEADER, create_app  # noqa: E402
@@ -186,9 +186,10 @@ def test_decisions_land_in_decisions_csv_as_review_import_writes_them(client, st
     noted = post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
                           "decision": "reject", "note": "=about prices, not housing"})
     assert noted.json["saved"]["note"] == "=about prices, not housing"
-    (row,) = rows(study / "decisions.csv")
+    (row,) = rows(study / "decisions.csv")      # neutralised for spreadsheets
     assert (row["decision"], row["source"], row["reviewer"], row["note"]) == \
-        ("reject", "rule", "ana", "=about prices, not housing")
+        ("reject", "rule", "ana", "'=about prices, not housing")
+    assert load_decisions(Study.open(study))["note"].tolist() == ["=about prices, not housing"]
     assert row["decided_at"] and len(row["sha256"]) == 64
     # the spreadsheet route reads it: the export shows it, the final codings follow it
     sheet = study / "out" / "sheet.csv"
