@@ -5,8 +5,8 @@ A decision is about a code on a segment, ``(seg_id, code_id)``, not about one ma
 span, so it survives codebook edits that move or add matches. Decisions live in the
 study's ``decisions.csv`` (:data:`DECISION_COLUMNS`), which only `dialogcode review
 import` adds to, from a sheet a person filled in. Each decision keeps who made it and
-when; text is stored as written (CSV review sheets neutralise formulas, and reading
-them back undoes it).
+when; text is kept as written (decisions.csv, like every CSV dialogcode writes,
+neutralises what a spreadsheet would run as a formula, and reading it back undoes it).
 
 Final codings = rule and model codings, minus rejected ones, plus accepted suggestions
 (and accepted model codings the model no longer makes), plus the human codings of the
@@ -22,7 +22,7 @@ from .coded_text import changed_hashes
 from .coders import CodingsError, chosen_coders, coder_path, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
-from .store import read_table, write_csv
+from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 
 DECISIONS = "decisions.csv"
@@ -32,6 +32,7 @@ HISTORY = "decisions-history.csv"
 REQUIRED = ["seg_id", "code_id", "decision"]
 CHOICES = ("accept", "reject")
 PROPOSALS = ("suggestion", "model", "reviewer")   # accepted ones stay final codings on their own
+SOURCES = ("rule", *PROPOSALS)
 
 
 class ReviewError(DialogcodeError):
@@ -55,10 +56,13 @@ def csv_table(path: Path) -> pd.DataFrame:
 
 
 def load_decisions(study: Study) -> pd.DataFrame:
-    """The study's decisions (empty when there are none yet), with a ``line`` column.
-    Raises ReviewError naming the line of every row that is not a decision (see
-    :func:`csv_table`; an empty seg_id or code_id, a decision other than accept or
-    reject) and any column missing or not known."""
+    """The study's decisions (empty when there are none yet), with a ``line`` column;
+    cells as they were before :func:`write_decisions` neutralised them, and an accepted
+    row without a source (written by hand) a code a reviewer added (source
+    ``reviewer``), as a sheet's row without one is. Raises ReviewError naming the line
+    of every row that is not a decision (see :func:`csv_table`; an empty seg_id or
+    code_id, a decision other than accept or reject, an accept whose source is not in
+    :data:`SOURCES`) and any column missing or not known."""
     path = study.root / DECISIONS
     if not path.is_file():
         return pd.DataFrame(columns=[*DECISION_COLUMNS, "line"])
@@ -74,6 +78,7 @@ def load_decisions(study: Study) -> pd.DataFrame:
         raise ReviewError(f"{'; '.join(wrong)}; the columns are {','.join(DECISION_COLUMNS)}",
                           file=path, line=1)
     table = table.reindex(columns=[*DECISION_COLUMNS, "line"], fill_value="")
+    table[DECISION_COLUMNS] = table[DECISION_COLUMNS].map(unneutralize)
     problems = []
     for row in table.itertuples():
         empty = [c for c in ("seg_id", "code_id") if not getattr(row, c).strip()]
@@ -82,6 +87,11 @@ def load_decisions(study: Study) -> pd.DataFrame:
         if row.decision not in CHOICES:
             problems.append(Problem(f"decision must be accept or reject, not "
                                     f"{row.decision!r}", str(path), row.line))
+        if row.decision == "accept" and row.source.strip() not in ("", *SOURCES):
+            # read as none of them, the accepted code would be left out of the codings
+            problems.append(Problem(f"source must be {', '.join(SOURCES)} or empty (a code "
+                                    f"a reviewer added), not {row.source!r}", str(path),
+                                    row.line))
         span = (row.start.strip(), row.end.strip())
         if span != ("", "") and not (all(v.isdigit() for v in span)
                                      and int(span[0]) < int(span[1])):
@@ -97,7 +107,8 @@ def load_decisions(study: Study) -> pd.DataFrame:
                                 str(path), group["line"].iloc[-1]))
     if problems:
         raise ReviewError(problems)
-    return table
+    added = (table["decision"] == "accept") & (table["source"].str.strip() == "")
+    return table.assign(source=table["source"].mask(added, "reviewer"))
 
 
 def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
@@ -106,8 +117,9 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
     another decision or note replaces the old one; one that repeats it (a sheet showing
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
     time; a note of None (a sheet without a note column) keeps the note decided before,
-    and a row without a span the span decided before on the same text. Returns the table, the rows of ``new`` that were added or changed, and counts of
-    added, changed and unchanged rows."""
+    and a row without a span the span decided before on the same text. Returns the
+    table, the rows of ``new`` that were added or changed, and counts of added, changed
+    and unchanged rows."""
     def spans(table):
         return [tuple(_offset(v) for v in pair) for pair in
                 zip(table["start"], table["end"])] if "start" in table else \
@@ -118,13 +130,19 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
                   old["sha256"])}
     # a sheet without a note column (None) keeps the notes written before, and a row
     # without a span (a sheet has no span columns) the words a reviewer coded in the
-    # browser, unless decided on the document's earlier text
+    # browser, unless decided on the document's earlier text (one recorded without its
+    # hash counts as made on the text as it is, see in_force)
     new = new.assign(note=[before.get((s, c), ("", "", None, ""))[1] if n is None else n
                            for s, c, n in zip(new["seg_id"], new["code_id"], new["note"])])
-    kept = [before[(s, c)][2] if span == ("", "") and (s, c) in before
-            and h in ("", before[(s, c)][3]) else span
-            for s, c, span, h in zip(new["seg_id"], new["code_id"], spans(new),
-                                     new["sha256"].fillna(""))]
+
+    def span_kept(key, span, sha256):
+        if span != ("", "") or key not in before:
+            return span
+        _, _, old_span, old_sha256 = before[key]
+        return old_span if "" in (sha256, old_sha256) or sha256 == old_sha256 else span
+
+    kept = [span_kept((s, c), span, h) for s, c, span, h in
+            zip(new["seg_id"], new["code_id"], spans(new), new["sha256"].fillna(""))]
     new = new.assign(start=[a for a, _ in kept], end=[b for _, b in kept])
 
     def same(key, decision, note, span, sha256):
@@ -155,7 +173,9 @@ def _offset(value) -> str:
 
 
 def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
-    return write_csv(decisions, study.root / DECISIONS)
+    """``decisions`` as the study's decisions.csv, cells a spreadsheet would run as a
+    formula (a note ``=obviously``) neutralised, as in every CSV dialogcode writes."""
+    return write_csv(safe_for_spreadsheet(decisions), study.root / DECISIONS)
 
 
 def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -169,8 +189,8 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
         write_decisions(study, merged)
         path = study.root / HISTORY
         header = not path.is_file() or path.stat().st_size == 0
-        text = fresh.reindex(columns=DECISION_COLUMNS).to_csv(index=False, header=header,
-                                                              lineterminator="\n")
+        text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
+            index=False, header=header, lineterminator="\n")
         size = path.stat().st_size if path.is_file() else 0
         try:
             with path.open("a", encoding="utf-8", newline="") as history:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.ingest import load_corpus
-from dialogcode.review import final_codings
+from dialogcode.review import final_codings, load_decisions
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
 
@@ -428,8 +428,10 @@ def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
                                   "The rent is due.,accept,'=SUM(A1) is due"), encoding="utf-8")
     result = invoke("review", "import", sheet, study, "--reviewer", "ana")
     assert result.exit_code == 0, result.output
-    (row,) = decisions_rows(study)
-    assert (row["seg_id"], row["note"]) == ("-rf:t1", "=SUM(A1) is due")   # as written
+    (row,) = decisions_rows(study)      # neutralised in decisions.csv too, read as written
+    assert (row["seg_id"], row["note"]) == ("'-rf:t1", "'=SUM(A1) is due")
+    decided = load_decisions(Study.open(study))
+    assert decided[["seg_id", "note"]].values.tolist() == [["-rf:t1", "=SUM(A1) is due"]]
 
     # exported again, to .csv and .xlsx, the decision reads back unchanged
     assert invoke("review", "export", study, "-o", sheet).exit_code == 0
@@ -484,8 +486,12 @@ def test_a_csv_sheet_saved_with_semicolons_is_refused_with_a_message(study):
      "north/kickoff:t3,risk.money,accept\nnorth/kickoff:t2,risk.housing,accept\n",
      "decisions.csv:4: risk.housing is decided twice on north/kickoff:t2 (lines 2, 4); "
      "keep one row"),
+    # a source misspelt was read as none of the toolkit's: the accepted code was dropped
+    ("seg_id,code_id,decision,source\nnorth/kickoff:t1,connection,accept,Reviewer\n",
+     "decisions.csv:2: source must be rule, suggestion, model, reviewer or empty (a code "
+     "a reviewer added), not 'Reviewer'"),
 ], ids=["fields", "missing", "unknown", "rows", "twice", "encoding", "encoding after a mark",
-        "decided twice"])
+        "decided twice", "source"])
 def test_a_malformed_decisions_file_is_reported_with_its_line(study, content, message):
     path = study / "decisions.csv"
     if isinstance(content, bytes):
@@ -974,3 +980,70 @@ def test_a_column_the_import_does_not_read_is_named_not_dropped_unsaid(study):
     assert result.exit_code == 0 and "not read" not in result.output, result.output
     assert [(r["decision"], r["note"]) for r in decisions_rows(study)] == [
         ("reject", "about rent, not eviction")]
+
+
+def test_a_hand_written_accept_without_a_source_is_a_code_a_reviewer_added(study):
+    # decisions.csv written by hand (no source, as a sheet row a person adds): the
+    # accepted code nobody proposed was left out of the final codings, unsaid
+    (study / "decisions.csv").write_text("seg_id,code_id,decision\n"
+                                         "north/kickoff:t1,connection,accept\n",
+                                         encoding="utf-8")
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    added = final[final["source"] == "reviewer"]
+    assert added[["seg_id", "code_id", "quote"]].values.tolist() == [
+        ["north/kickoff:t1", "connection", "What worries people here?"]]
+    result = invoke("run", study, "-q")
+    assert result.exit_code == 0 and "no longer apply" not in result.output, result.output
+    coded = pd.read_csv(study / "out" / "tables" / "coded_segments.csv").set_index("seg_id")
+    assert coded.at["north/kickoff:t1", "connection"] == 1
+
+
+def test_a_note_that_looks_like_a_formula_is_neutralised_in_decisions_csv(study):
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    book = openpyxl.load_workbook(sheet)
+    rows = book["review"]
+    header = [c.value for c in rows[1]]
+    rows.cell(2, header.index("decision") + 1, "reject")
+    rows.cell(2, header.index("note") + 1, "=obviously").data_type = "s"   # typed as text
+    book.save(sheet)
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    for name in ("decisions.csv", "decisions-history.csv"):   # not run by a spreadsheet
+        with (study / name).open(encoding="utf-8", newline="") as handle:
+            assert [r["note"] for r in csv.DictReader(handle)] == ["'=obviously"]
+    assert load_decisions(Study.open(study))["note"].tolist() == ["=obviously"]
+    # the decision reads back as written: a sheet showing it imports unchanged
+    assert invoke("review", "export", study, "--force").exit_code == 0
+    assert "0 new, 0 changed, 1 unchanged" in invoke("review", "import", sheet,
+                                                     study).output
+
+
+@pytest.mark.parametrize("sha256, kept", [("", True), ("0" * 64, False)],
+                         ids=["recorded without a hash", "on earlier text"])
+def test_a_sheet_deciding_a_span_code_again_keeps_its_words_on_the_same_text(study, sha256,
+                                                                              kept):
+    # a decision recorded without the document's hash is in force (on the text as it
+    # is): its words were dropped all the same by a sheet's rejection; one made on the
+    # document's earlier text may name other words, and loses them
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    segment = corpus.segments.set_index("seg_id").loc["south/visit:t1"]
+    start = int(segment["start"]) + segment["text"].index("the year")
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end\n"
+        f"south/visit:t1,connection,accept,reviewer,ana,,{sha256},,{start},{start + 8}\n",
+        encoding="utf-8")
+    for decision in ("reject", "accept"):
+        sheet = study / "sheet.csv"
+        sheet.write_text(f"seg_id,code_id,decision\nsouth/visit:t1,connection,{decision}\n",
+                         encoding="utf-8")
+        result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+        assert result.exit_code == 0, result.output
+    (row,) = decisions_rows(study)
+    assert (row["start"], row["end"]) == ((str(start), str(start + 8)) if kept else ("", ""))
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    quote = final.loc[(final["seg_id"] == "south/visit:t1")
+                      & (final["code_id"] == "connection"), "quote"].item()
+    assert (quote == "the year") == kept

@@ -15,7 +15,7 @@ from dialogcode import Study  # noqa: E402
 from dialogcode.cli import cli  # noqa: E402
 from dialogcode.ingest import load_corpus  # noqa: E402
 from dialogcode.lock import study_lock  # noqa: E402
-from dialogcode.review import final_codings  # noqa: E402
+from dialogcode.review import final_codings, load_decisions  # noqa: E402
 from dialogcode.store import part_name, read_table, replacing_dataset  # noqa: E402
 from dialogcode.web import make_server  # noqa: E402
 from dialogcode.web.app import HEADER, create_app  # noqa: E402
@@ -186,9 +186,10 @@ def test_decisions_land_in_decisions_csv_as_review_import_writes_them(client, st
     noted = post(client, {"seg_id": "north/kickoff:t2", "code_id": "risk.housing",
                           "decision": "reject", "note": "=about prices, not housing"})
     assert noted.json["saved"]["note"] == "=about prices, not housing"
-    (row,) = rows(study / "decisions.csv")
+    (row,) = rows(study / "decisions.csv")      # neutralised for spreadsheets
     assert (row["decision"], row["source"], row["reviewer"], row["note"]) == \
-        ("reject", "rule", "ana", "=about prices, not housing")
+        ("reject", "rule", "ana", "'=about prices, not housing")
+    assert load_decisions(Study.open(study))["note"].tolist() == ["=about prices, not housing"]
     assert row["decided_at"] and len(row["sha256"]) == 64
     # the spreadsheet route reads it: the export shows it, the final codings follow it
     sheet = study / "out" / "sheet.csv"
@@ -549,6 +550,29 @@ def test_a_span_code_rejected_and_accepted_again_in_a_sheet_keeps_its_words(clie
     page = client.get("/doc/south/visit", base_url=BASE).text
     assert 'data-codes="connection" title="Connection (connection): People standing with ' \
         'each other." style="--c: #d4a6c8">the year</mark>' in page
+    corpus = load_corpus(Study.open(study))
+    final = final_codings(Study.open(study), corpus.segments, corpus.documents)
+    added = final[(final["seg_id"] == "south/visit:t1") & (final["code_id"] == "connection")]
+    assert added["quote"].tolist() == ["the year"]
+
+
+def test_a_code_a_reviewer_added_then_rejected_shows_as_rejected(client, study):
+    # it vanished from the page, so the reviewer could neither see the rejection nor
+    # take it back from the chip
+    text = "Tell me about the year."
+    start = text.index("the year")
+    chip = 'class="chip reject" tabindex="0" data-seg="south/visit:t1" data-code="connection"'
+    for decision in ("accept", "reject"):
+        answer = post(client, {"seg_id": "south/visit:t1", "code_id": "connection",
+                               "decision": decision, "start": start, "end": start + 8})
+        assert answer.status_code == 200, answer.text
+    page = client.get("/doc/south/visit", base_url=BASE).text
+    assert chip in page
+    assert '<mark class="span rejected" data-codes="connection"' in page   # its words
+    # accepted again from its chip (no span sent), it codes the same words
+    answer = post(client, {"seg_id": "south/visit:t1", "code_id": "connection",
+                           "decision": "accept"})
+    assert answer.status_code == 200, answer.text
     corpus = load_corpus(Study.open(study))
     final = final_codings(Study.open(study), corpus.segments, corpus.documents)
     added = final[(final["seg_id"] == "south/visit:t1") & (final["code_id"] == "connection")]

@@ -134,7 +134,9 @@ class ReviewData:
         items, decisions = self.items(tables)
         proposed = items.groupby("doc_id").size()
         decided = items[items["decision"] != ""].groupby("doc_id").size()
-        added = self._added(items, decisions)
+        # a code rejected again, or a --next sheet's other code rejected, added nothing
+        added = self._unproposed(items, decisions)
+        added = added[added["decision"] == "accept"]
         added_per_doc = added["seg_id"].map(tables.segments.set_index("seg_id")["doc_id"]
                                             ).value_counts()
         documents = tables.documents.sort_values(["site", "event_type", "date", "doc_id"],
@@ -155,13 +157,12 @@ class ReviewData:
         return sites
 
     @staticmethod
-    def _added(items: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
-        """Accepted decisions on codes nobody proposed (a reviewer added them; one
-        rejected again, or a ``--next`` sheet's other code rejected, added nothing)."""
+    def _unproposed(items: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+        """Decisions on codes nobody proposed: a code a reviewer added (rejected again or
+        not), or a ``--next`` sheet's other code."""
         proposed = set(zip(items["seg_id"], items["code_id"]))
-        return decisions.loc[[(s, c) not in proposed and d == "accept" for s, c, d in
-                              zip(decisions["seg_id"], decisions["code_id"],
-                                  decisions["decision"])]]
+        return decisions.loc[[(s, c) not in proposed for s, c in
+                              zip(decisions["seg_id"], decisions["code_id"])]]
 
     def document(self, doc_id: str) -> dict | None:
         """A document's header and turns (:meth:`_turn`); None for an unknown id."""
@@ -211,21 +212,22 @@ class ReviewData:
               chips: bool = True, position: int | None = None) -> dict:
         """A turn: speaker, its text cut into pieces at the edges of coded spans (each
         piece with the codes covering it), and a chip per code on it (proposed ones
-        first, then those a reviewer added)."""
+        first, then the decisions on codes nobody proposed: those a reviewer added,
+        rejected again or not)."""
         seg = seg._asdict() if hasattr(seg, "_asdict") else seg.to_dict()
         seg_id, text, offset = seg["seg_id"], seg["text"], int(seg["start"])
         book = tables.book.codes
         latest = decisions.drop_duplicates(["seg_id", "code_id"], keep="last")
         own = items[items["seg_id"] == seg_id]
-        added = self._added(items, latest)
+        added = self._unproposed(items, latest)
         added = added[added["seg_id"] == seg_id]
         entries = []
         for item in own.itertuples():
             entries.append(self._chip(book.get(item.code_id), item.code_id, item.source,
                                       item.score, item.decision, item.note))
         for row in added.itertuples():
-            entries.append(self._chip(book.get(row.code_id), row.code_id, "reviewer", None,
-                                      row.decision, row.note))
+            entries.append(self._chip(book.get(row.code_id), row.code_id,
+                                      row.source or "reviewer", None, row.decision, row.note))
         spans = []
         codings = tables.codings
         ruled = codings[(codings["seg_id"] == seg_id) & (codings["source"] == "rule")]
