@@ -1072,3 +1072,22 @@ def test_a_next_sheets_other_code_left_empty_on_a_decided_segment_is_named(study
     result = invoke("review", "import", sheet, study, "--reviewer", "bo")
     assert result.exit_code == 0 and "Codes left empty" not in result.output, result.output
     assert training_data(opened, corpus.segments, book).labels[item, code] == 0
+
+
+def test_the_trust_box_does_not_blame_the_rules_for_a_human_only_code(study):
+    # "Against ana's coding, 2 of 2 codes with a verdict are 'do not rely'" counted
+    # economic control, a code with no patterns that the rules never apply
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert invoke("tables", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    box = " ".join(page[page.index("How far to trust"):page.index("Study overview")].split())
+    box = box.replace("&#39;", "'").replace("&#34;", '"')
+    assert "do not rely\" (Krippendorff" not in box     # housing has too few units
+    assert ("Against ana's coding, no code with rules has a verdict. 1 human-only code with "
+            "a verdict is left out: with no patterns, the rules never apply it, so its \"do "
+            "not rely\" says nothing of the rules (<code>dialogcode learn</code> can code it "
+            "once people have coded enough).") in box
+    agreement = pd.read_csv(study / "out" / "tables" / "agreement.csv")
+    control = agreement[agreement["code_id"] == "risk.control"]
+    assert control["verdict"].tolist() == ["do not rely"]    # what the box used to count
