@@ -1091,3 +1091,30 @@ def test_the_trust_box_does_not_blame_the_rules_for_a_human_only_code(study):
     agreement = pd.read_csv(study / "out" / "tables" / "agreement.csv")
     control = agreement[agreement["code_id"] == "risk.control"]
     assert control["verdict"].tolist() == ["do not rely"]    # what the box used to count
+
+
+def test_quiet_prints_what_its_help_says(study):
+    # `-q` said "no summary" on every command, while `evaluate -q` printed its figures
+    # and `run -q` a line per stage; `export --to qdpx -q` printed its summary line
+    help_text = " ".join(invoke("evaluate", "--help").output.split())
+    assert "still prints the overall figures of each method" in help_text
+    assert "one line per stage" in " ".join(invoke("run", "--help").output.split())
+    assert "no summary. Warnings" in " ".join(invoke("tables", "--help").output.split())
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("folds: 3}", "folds: 3, reference: ana}"))
+    result = invoke("run", study, "-q")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()      # warnings go to stderr
+    stages = [line for line in lines if line.endswith(": running")]
+    assert [line.split(":")[0] for line in stages] == ["ingest", "learn", "code", "evaluate",
+                                                       "evidence"]
+    figures = lines[lines.index("evaluate: running") + 1:lines.index("evidence: running")]
+    assert figures[0].split()[:2] == ["method", "precision"] and "code_id" not in lines[0]
+    assert figures[-1].startswith("Wrote ") and "cross-validation by document" in figures[-2]
+    assert lines[-4:][0].startswith("Report:") and lines[-1].startswith("Tables:")
+    assert len(lines) == len(stages) + len(figures) + 4
+    evaluated = invoke("evaluate", study, "--reference", "ana", "-q").stdout.splitlines()
+    assert evaluated[0].split()[:2] == ["method", "precision"]     # no per-code table
+    for command in (["tables"], ["report"], ["export", "--to", "qdpx"]):   # no lessons.yaml
+        result = invoke(*command, study, "-q")
+        assert result.exit_code == 0 and result.stdout == "", (command, result.output)

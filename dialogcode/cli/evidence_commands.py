@@ -150,9 +150,10 @@ def export_command(study, formats, output, every_source, quiet):
         done = write_qdpx(opened, output if alone else (output or folder) / DEFAULT_NAME,
                           every_source=every_source)
         users = ", ".join(f"{name} {n}" for name, n in sorted(done.codings.items()))
-        click.echo(f"Wrote {shown(done.path)}: {done.documents} documents, "
-                   f"{sum(done.codings.values())} codings ({users or 'none'}), "
-                   f"{done.notes} lesson notes")
+        if not quiet:
+            click.echo(f"Wrote {shown(done.path)}: {done.documents} documents, "
+                       f"{sum(done.codings.values())} codings ({users or 'none'}), "
+                       f"{done.notes} lesson notes")
 
 
 @cli.command()
