@@ -33,16 +33,23 @@ def _records(table: pd.DataFrame | None) -> list[dict]:
     return table.astype(object).where(table.notna(), None).to_dict("records")
 
 
-def agreement_summary(agreement: pd.DataFrame | None) -> list[dict]:
+def agreement_summary(agreement: pd.DataFrame | None, human_only: set[str] = frozenset()
+                      ) -> list[dict]:
     """Per coder of the ``agreement`` table: ``codes`` with a verdict and how many of them
-    are ``weak`` ("do not rely"), for the report's opening box."""
+    are ``weak`` ("do not rely"), for the report's opening box, leaving out the
+    ``human_only`` codes (no patterns: the rules never apply them, so their "do not rely"
+    is no failure of the rules); ``people`` counts those left out."""
     if agreement is None or agreement.empty:
         return []
     judged = agreement[(agreement["code_id"] != ALL_CODES)
                        & agreement["verdict"].isin(VERDICTS)]
-    return [{"coder": coder, "codes": len(rows),
-             "weak": int((rows["verdict"] == "do not rely").sum())}
-            for coder, rows in judged.groupby("coder", sort=False)]
+    rows = []
+    for coder, judged_by in judged.groupby("coder", sort=False):
+        people = judged_by["code_id"].isin(human_only)
+        ruled = judged_by[~people]
+        rows.append({"coder": coder, "codes": len(ruled), "people": int(people.sum()),
+                     "weak": int((ruled["verdict"] == "do not rely").sum())})
+    return rows
 
 
 def largest_changes(by_phase: pd.DataFrame, labels: dict[str, str],
@@ -166,7 +173,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         sites=_records(by_site), charts=charts, change=change, small=small,
         min_segments=min_segments, inferred=phases_inferred(documents),
         pairs=_records(pairs), codes=codes, phases=PHASES, contents=contents,
-        against=agreement_summary(tables.get("agreement")),
+        against=agreement_summary(tables.get("agreement"),
+                                  {c.id for c in book.codes.values() if c.human_only}),
         modelled=bool("source" in codings and (codings["source"] == "model").any()),
         cooccurrence_codes=COOCCURRENCE_CODES, level_names=LEVEL_NAMES,
         lessons=lesson_rows, agreement=agreement, codebook=_records(summary))

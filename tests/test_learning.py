@@ -1072,3 +1072,49 @@ def test_a_next_sheets_other_code_left_empty_on_a_decided_segment_is_named(study
     result = invoke("review", "import", sheet, study, "--reviewer", "bo")
     assert result.exit_code == 0 and "Codes left empty" not in result.output, result.output
     assert training_data(opened, corpus.segments, book).labels[item, code] == 0
+
+
+def test_the_trust_box_does_not_blame_the_rules_for_a_human_only_code(study):
+    # "Against ana's coding, 2 of 2 codes with a verdict are 'do not rely'" counted
+    # economic control, a code with no patterns that the rules never apply
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("report", study, "-q").exit_code == 0
+    assert invoke("tables", study, "-q").exit_code == 0
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    box = " ".join(page[page.index("How far to trust"):page.index("Study overview")].split())
+    box = box.replace("&#39;", "'").replace("&#34;", '"')
+    assert "do not rely\" (Krippendorff" not in box     # housing has too few units
+    assert ("Against ana's coding, no code with rules has a verdict. 1 human-only code with "
+            "a verdict is left out: with no patterns, the rules never apply it, so its \"do "
+            "not rely\" says nothing of the rules (<code>dialogcode learn</code> can code it "
+            "once people have coded enough).") in box
+    agreement = pd.read_csv(study / "out" / "tables" / "agreement.csv")
+    control = agreement[agreement["code_id"] == "risk.control"]
+    assert control["verdict"].tolist() == ["do not rely"]    # what the box used to count
+
+
+def test_quiet_prints_what_its_help_says(study):
+    # `-q` said "no summary" on every command, while `evaluate -q` printed its figures
+    # and `run -q` a line per stage; `export --to qdpx -q` printed its summary line
+    help_text = " ".join(invoke("evaluate", "--help").output.split())
+    assert "still prints the overall figures of each method" in help_text
+    assert "one line per stage" in " ".join(invoke("run", "--help").output.split())
+    assert "no summary. Warnings" in " ".join(invoke("tables", "--help").output.split())
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("folds: 3}", "folds: 3, reference: ana}"))
+    result = invoke("run", study, "-q")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()      # warnings go to stderr
+    stages = [line for line in lines if line.endswith(": running")]
+    assert [line.split(":")[0] for line in stages] == ["ingest", "learn", "code", "evaluate",
+                                                       "evidence"]
+    figures = lines[lines.index("evaluate: running") + 1:lines.index("evidence: running")]
+    assert figures[0].split()[:2] == ["method", "precision"] and "code_id" not in lines[0]
+    assert figures[-1].startswith("Wrote ") and "cross-validation by document" in figures[-2]
+    assert lines[-4:][0].startswith("Report:") and lines[-1].startswith("Tables:")
+    assert len(lines) == len(stages) + len(figures) + 4
+    evaluated = invoke("evaluate", study, "--reference", "ana", "-q").stdout.splitlines()
+    assert evaluated[0].split()[:2] == ["method", "precision"]     # no per-code table
+    for command in (["tables"], ["report"], ["export", "--to", "qdpx"]):   # no lessons.yaml
+        result = invoke(*command, study, "-q")
+        assert result.exit_code == 0 and result.stdout == "", (command, result.output)

@@ -221,17 +221,28 @@ def test_by_default_undecided_identifiers_never_reach_report_workbook_or_exports
     assert NAMED in (evidence_study / "transcripts" / "south" / "visit.txt").read_text()
 
 
-def test_the_commands_that_mask_quotes_say_so(evidence_study):
+def test_the_commands_that_mask_say_so_counting_the_segments_masked(evidence_study):
     # A newcomer's tables read "60% [NAME]" (AMI, a first name in the lists) and the
-    # commands that wrote them said nothing about it; only the report did.
-    line = ("show candidate identifiers as [NAME], [PHONE], ... (2 of 2 findings "
-            "undecided). To keep a word that is not an identifier, decide it keep in "
+    # commands that wrote them said nothing about it. The line then counted rows of the
+    # codings sheet as "quotes" (the sample study: "2 quotes show [NAME]" while none of
+    # its quotes and 5 turns of coded_segments were masked); it counts the segments.
+    visit = evidence_study / "transcripts" / "south" / "visit.txt"
+    visit.write_text(visit.read_text().replace("Coach: Tell me about the year.",
+                                               "Coach: Tell me about the year, Rosalind."))
+    line = ("Privacy gate: candidate identifiers masked in 2 segments ([NAME], [PHONE], ... "
+            "in quotes and speakers, blocks in text columns) (3 of 3 findings undecided). "
+            "To keep a word that is not an identifier, decide it keep in "
             "privacy-decisions.csv")
     result = run("run", str(evidence_study))
-    assert result.exit_code == 0 and line in result.output, result.output
+    assert result.exit_code == 0 and result.output.count(line) == 1, result.output
+    coded = pd.read_csv(evidence_study / "out" / "tables" / "coded_segments.csv")
+    assert coded["text"].str.contains("\u2588").sum() == 2
+    assert findings(evidence_study)["seg_id"].nunique() == 2     # out/privacy.csv
     for command in (["tables"], ["lessons"], ["report"], ["export", "--to", "csv"]):
         result = run(*command, str(evidence_study))
         assert result.exit_code == 0 and line in result.output, (command, result.output)
+        quiet = run(*command, str(evidence_study), "-q")
+        assert quiet.exit_code == 0 and "Privacy gate" not in quiet.output, command
     decide(evidence_study, {"Rosalind": "keep", "559-555-0143": "keep"})
     result = run("tables", str(evidence_study))
     assert result.exit_code == 0 and "Privacy gate" not in result.output

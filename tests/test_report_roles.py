@@ -253,3 +253,20 @@ def test_an_undated_study_credits_quotes_without_a_dangling_comma_and_draws_no_p
     change = change[:change.index("</section>")]
     assert "<img" not in change
     assert "No document has a phase, so there is no change to show" in change
+
+
+@pytest.mark.parametrize("manifest, credit", [
+    ("file,site,event_type\ncall.txt,North,coaching_call\n", "Maria, Coaching call, North ·"),
+    ("file,event_type,date\ncall.txt,coaching_call,2019-01-10\n",
+     "Maria, Coaching call, 2019-01-10 ·"),
+    ("file,event_type\ncall.txt,coaching_call\n", "Maria, Coaching call ·"),
+    # no event type either: the credit read "Maria, (none)"
+    ("file\ncall.txt\n", "Maria ·")])
+def test_a_quote_is_credited_with_what_its_document_has(tmp_path, manifest, credit):
+    root = make_study(tmp_path / "s", {"call.txt": TURNS}, manifest)
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n",
+                                          encoding="utf-8")
+    page = " ".join(render_study_report(_evidence(Study.open(root)), "T").split())
+    assert f'<div class="meta">{credit} <code>call</code>' in page
+    assert "(none)" not in page.split('id="codes"')[1] and ", ·" not in page

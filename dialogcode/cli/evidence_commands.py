@@ -32,16 +32,19 @@ def echo_lessons(evidence: Evidence) -> None:
 
 
 def echo_privacy(evidence: Evidence) -> None:
-    """One line when the privacy gate masked quotes or withheld documents: without it a
-    newcomer finds `[NAME]` in place of words of their tables with no word why."""
+    """One line when the privacy gate masked something in the outputs: without it a
+    newcomer finds `[NAME]` in place of words of their tables with no word why. It
+    counts segments (a masked turn shows in its quotes, its coded_segments row, the
+    workbook and the exports alike), and says nothing when no finding is masked."""
     gate = evidence.privacy
-    if gate is None or not (gate.masked_quotes or gate.withheld):
+    if gate is None or not (gate.masked_segments or gate.withheld):
         return
-    withheld = f", {counted(gate.withheld, 'document')} withheld" if gate.withheld else ""
-    click.echo(f"Privacy gate: {counted(gate.masked_quotes, 'quote')} show candidate "
-               f"identifiers as [NAME], [PHONE], ...{withheld} ({gate.undecided:,} of "
-               f"{counted(gate.findings, 'finding')} undecided). To keep a word that is not "
-               "an identifier, decide it keep in privacy-decisions.csv (`dialogcode "
+    withheld = f"; {counted(gate.withheld, 'document')} withheld whole" if gate.withheld else ""
+    click.echo(f"Privacy gate: candidate identifiers masked in "
+               f"{counted(gate.masked_segments, 'segment')} ([NAME], [PHONE], ... in quotes "
+               f"and speakers, blocks in text columns){withheld} ({gate.undecided:,} "
+               f"of {counted(gate.findings, 'finding')} undecided). To keep a word that is "
+               "not an identifier, decide it keep in privacy-decisions.csv (`dialogcode "
                "privacy scan`, docs/privacy.md).")
 
 
@@ -147,9 +150,10 @@ def export_command(study, formats, output, every_source, quiet):
         done = write_qdpx(opened, output if alone else (output or folder) / DEFAULT_NAME,
                           every_source=every_source)
         users = ", ".join(f"{name} {n}" for name, n in sorted(done.codings.items()))
-        click.echo(f"Wrote {shown(done.path)}: {done.documents} documents, "
-                   f"{sum(done.codings.values())} codings ({users or 'none'}), "
-                   f"{done.notes} lesson notes")
+        if not quiet:
+            click.echo(f"Wrote {shown(done.path)}: {done.documents} documents, "
+                       f"{sum(done.codings.values())} codings ({users or 'none'}), "
+                       f"{done.notes} lesson notes")
 
 
 @cli.command()

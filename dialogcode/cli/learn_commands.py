@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 import click
 
 from . import cli
-from .options import (echo_table, model_option, quiet_option, scheduler_option,
-                      seed_option, shown, study_argument)
+from .options import (echo_table, model_option, quiet_keeping, quiet_option,
+                      scheduler_option, seed_option, shown, study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -99,7 +99,8 @@ def learn(study, model, scheduler, quiet):
                                             "of human-coded training segments.")
 @seed_option()
 @model_option
-@quiet_option
+@quiet_keeping("the overall figures of each method, the folds line, the learning curve "
+               "(--curve) and the files written: only the per-code table is left out")
 def evaluate(study, reference, folds, curve, seed, model, quiet):
     """How far to trust the coding of STUDY: k-fold cross-validation by document against
     the REFERENCE coder (models never see the documents they are scored on). Per code and

@@ -54,8 +54,15 @@ def study_option(command):
                                "directory).")
     return allow_outside_option(option(command))
 
-quiet_option = click.option("--quiet", "-q", is_flag=True,
-                            help="No progress bars (stderr) and no summary.")
+def quiet_keeping(kept: str = ""):
+    """The --quiet/-q option, its help naming what the command still prints (``kept``)."""
+    return click.option("--quiet", "-q", is_flag=True,
+                        help="No progress bars (stderr) and no summary"
+                             + (f"; still prints {kept}" if kept else "")
+                             + ". Warnings and errors are still printed.")
+
+
+quiet_option = quiet_keeping()
 
 
 def seed_option(help_text: str = "Random seed."):

@@ -11,8 +11,8 @@ from . import cli
 from .coding_commands import run_coding
 from .learn_commands import run_evaluation, run_learning
 from .evidence_commands import echo_lessons, echo_privacy
-from .options import (echo_problems, echo_table, quiet_option, scheduler_option, shown,
-                      study_argument)
+from .options import (echo_problems, echo_table, quiet_keeping, quiet_option,
+                      scheduler_option, shown, study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -99,7 +99,9 @@ def ingest(study, unit, skip_bad, scheduler, quiet):
 @skip_bad_option
 @click.option("--force", is_flag=True, help="Re-run every stage, even those up to date.")
 @scheduler_option
-@quiet_option
+@quiet_keeping("one line per stage (`code: running`, `code: up to date, skipped`), the "
+               "evaluation's overall figures when that stage runs, and where the report, "
+               "workbook, database and tables are")
 def run(study, skip_bad, force, scheduler, quiet):
     """Build everything for STUDY from its dialogcode.yaml, in stages: ingest, learn
     (when the study has coder files or review decisions), code, and evidence (tables,

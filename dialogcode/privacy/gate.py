@@ -39,14 +39,17 @@ TEXT_COLUMNS = ("quote", "context_before", "context_after", "text", "speaker", "
 @dataclass(frozen=True)
 class GateResult:
     """What the gate did: its mode, the findings, how many were undecided, how many
-    quotes (rows of exemplars, lesson quotes and codings) had something masked in the
-    quote, its context or its speaker, and how many documents were withheld whole."""
+    quotes (rows of exemplars and lesson quotes: the report's) had something masked in
+    the quote, its context or its speaker, how many segments had something masked in
+    their text or speaker (wherever a table, sheet or export shows them), and how many
+    documents were withheld whole."""
 
     mode: str
     findings: int = 0
     undecided: int = 0
     masked_quotes: int = 0
     withheld: int = 0
+    masked_segments: int = 0
 
 
 def _key(text: str) -> str:
@@ -421,10 +424,9 @@ def gate(study: Study, evidence):
         tables[name], changed = mask.frame(table, seg_docs)
         if name in ("exemplars", "lesson_quotes"):
             masked_quotes += changed
-    codings, changed = mask.frame(evidence.codings, seg_docs)
-    masked_quotes += changed
-    return replace(evidence, tables=tables, codings=codings,
-                   segments=mask.frame(evidence.segments)[0],
-                   documents=mask.frame(evidence.documents)[0],
+    # a withheld document's segments count too: their text is all blocks
+    segments, masked_segments = mask.frame(evidence.segments)
+    return replace(evidence, tables=tables, codings=mask.frame(evidence.codings, seg_docs)[0],
+                   segments=segments, documents=mask.frame(evidence.documents)[0],
                    privacy=GateResult(mode, len(findings), undecided, masked_quotes,
-                                      withheld))
+                                      withheld, masked_segments))
