@@ -973,3 +973,25 @@ def test_a_cluster_term_that_is_a_word_and_a_name_is_kept_where_no_segment_names
     assert gated.clusters[["label", "terms"]].values.tolist() == [
         ["question mark / mark / rose", "question mark; mark; rose; date"],
         ["[NAME] / idea / [NAME]", "[NAME]; idea; [NAME]; date"]]
+
+
+def test_a_name_before_t_that_makes_no_contraction_is_still_masked(tmp_path):
+    # every word before 't was taken for a contraction's first part: "Jan't" and
+    # "Mark’t" (typos, or a transcriber's apostrophe) went out with the name unmasked,
+    # though only a closed set of words ("don", "won", "can", "shan", "ain", ...) makes
+    # an English contraction with 't
+    talk = ("P1: I asked Jan and Mark about the rota, and I told Shan too.\n"
+            "P2: Jan't said so, and then Mark\u2019t agreed.\n"
+            "P3: Shan't we? Can't say. Ain't it odd. Won't, Haven\u2019t, Don't.\n")
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = findings(root)
+    assert {"Jan", "Mark", "Shan"} <= set(found["text"])
+    assert not {"Can", "Ain", "Won", "Haven", "Don"} & set(found["text"])
+    masked = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
+    assert (masked / "talk.txt").read_text(encoding="utf-8") == (
+        "P1: I asked [NAME] and [NAME] about the rota, and I told [NAME] too.\n"
+        "P2: [NAME]'t said so, and then [NAME]\u2019t agreed.\n"
+        "P3: Shan't we? Can't say. Ain't it odd. Won't, Haven\u2019t, Don't.\n")
