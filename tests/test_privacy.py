@@ -995,3 +995,26 @@ def test_a_name_before_t_that_makes_no_contraction_is_still_masked(tmp_path):
         "P1: I asked [NAME] and [NAME] about the rota, and I told [NAME] too.\n"
         "P2: [NAME]'t said so, and then [NAME]\u2019t agreed.\n"
         "P3: Shan't we? Can't say. Ain't it odd. Won't, Haven\u2019t, Don't.\n")
+
+
+def test_a_found_first_name_that_is_no_english_word_is_masked_in_any_case(tmp_path):
+    # the gate masked a finding only as written: "Eva" found where it was capitalised
+    # went out as "eva" in an informal turn and "EVA" in a shouted one; a listed first
+    # name that is no English word is a name however it is written. "Mark" stays masked
+    # only as written: "mark" is also the word ("question mark")
+    talk = ("P1: I asked Eva and Mark about the rota.\n"
+            "P2: yeah i told eva about it, and EVA said no; put a question mark there.\n")
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    assert {"Eva", "Mark"} <= set(findings(root)["text"])
+    masked = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
+    assert (masked / "talk.txt").read_text(encoding="utf-8") == (
+        "P1: I asked [NAME] and [NAME] about the rota.\n"
+        "P2: yeah i told [NAME] about it, and [NAME] said no; put a question mark there.\n")
+    # text that offsets point into, block for block
+    from dialogcode.privacy.gate import Masker
+
+    mask = Masker({"Eva": "[NAME]", "Mark": "[NAME]"})
+    assert mask.in_place("i told eva, mark") == "i told \u2588\u2588\u2588, mark"
