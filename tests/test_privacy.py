@@ -1018,3 +1018,14 @@ def test_a_found_first_name_that_is_no_english_word_is_masked_in_any_case(tmp_pa
 
     mask = Masker({"Eva": "[NAME]", "Mark": "[NAME]"})
     assert mask.in_place("i told eva, mark") == "i told \u2588\u2588\u2588, mark"
+
+
+def test_contractions_written_without_their_apostrophe_are_no_names(tmp_path):
+    # informal transcripts drop apostrophes: "Im", "Youll", "Didnt", "Hed", "Theyd" were
+    # found as names (no English words) and quotes read "[NAME] sure", "[NAME] know"
+    talk = ("P1: Ill do it. Well see, and Im sure. Youll see. Didnt know. Youre late.\n"
+            "P2: and then Ill call Eva. Hed know. Theyd come, and Weve seen Ivan.\n")
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    assert set(findings(root)["text"]) == {"Eva", "Ivan"}
