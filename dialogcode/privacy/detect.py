@@ -21,10 +21,20 @@ Hit = tuple[int, int, str, str]
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
 
-# "'t" (or "’t") after a word: the word is a contraction's first part ("Don" of
-# "Don't", "Doesn" of "Doesn't"), never a name, for no name is followed by "'t"; _NAME
-# also never ends inside a word (a backtrack to "Do" of "Don't")
-CONTRACTED = r"['\u2019]t\b"
+# the words that make an English contraction with "'t" (or "’t"): "Don" of "Don't",
+# "Doesn" of "Doesn't", "Can" of "Can't"; there such a word is no name (though Don, Can
+# and Shan are names elsewhere). Only these: "Jan't" or "Mark't" is a name and a stray
+# apostrophe. _NAME also never ends inside a word (a backtrack to "Do" of "Don't")
+_BEFORE_NT = ("ain", "aren", "can", "couldn", "daren", "didn", "doesn", "don", "hadn",
+              "hasn", "haven", "isn", "mightn", "mustn", "needn", "oughtn", "shan",
+              "shouldn", "wasn", "weren", "won", "wouldn")
+# at the end of a word, "'t" when the word is one of _BEFORE_NT (in any case)
+CONTRACTED = ("(?:" + "|".join(rf"(?<=(?i:\b{w}))" for w in _BEFORE_NT)
+              + r")['\u2019][tT]\b")
+# a contraction written without its apostrophe, as informal transcripts do ("Im",
+# "Youll", "Hed", "Didnt"): an English word, no name
+_UNMARKED = re.compile("(?:{})t|(?:i|you|we|they)(?:ll|d|ve|re|m)|(?:he|she|it|that|there|"
+                       "what|who)(?:ll|d|s)".format("|".join(_BEFORE_NT)))
 _NAME = rf"[A-Z][a-z]+(?:-[A-Z][a-z]+|'[A-Z][a-z]+)?(?![a-z]|{CONTRACTED})"
 _PATTERNS: dict[str, re.Pattern] = {
     "email": re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b"),
@@ -159,10 +169,12 @@ def _english_words():
 def ordinary(word: str) -> bool:
     """True when the first word of ``word``, in lower case, is an English word (of
     :func:`_english_words`), a stop word or a calendar or compass word ("mark", "will",
-    "may"), so in lower case it is not taken for a name."""
+    "may"), or a contraction written without its apostrophe ("im", "didnt"), so in
+    lower case it is not taken for a name."""
     first = word.split()[0].lower()
     table, words = _english_words()
-    return first in _NOT_NAMES or first in STOP_WORDS or first in words or first in table
+    return (first in _NOT_NAMES or first in STOP_WORDS or first in words or first in table
+            or _UNMARKED.fullmatch(first) is not None)
 
 
 @lru_cache(maxsize=1)

@@ -67,8 +67,18 @@ class Masker:
     @property
     def pattern(self) -> re.Pattern | None:
         """Any finding's text where it stands alone (not inside a word), its words
-        separated by any white space (a name wrapped over two lines is still found)."""
-        return _pattern(self._texts)
+        separated by any white space (a name wrapped over two lines is still found); a
+        first name that is no English word (:attr:`_any_case`) in any case."""
+        return _pattern(self._texts, any_case=self._any_case)
+
+    @cached_property
+    def _any_case(self) -> frozenset[str]:
+        """The name findings that are a listed first name and no English word ("Eva",
+        not "Mark"): a name however a transcript writes it ("eva", "EVA")."""
+        from .detect import plain_first_name
+
+        return frozenset(key for key, label in self.labels.items() if label == LABELS["name"]
+                         and " " not in key and plain_first_name(key.lower()))
 
     @cached_property
     def _texts(self) -> tuple[str, ...]:
@@ -77,8 +87,8 @@ class Masker:
     @cached_property
     def _first_words(self) -> tuple[dict[str, list[int]], list[int]]:
         """The positions in :attr:`_texts` of the findings by the word each starts with
-        (its leading run of word characters), and of those starting with another
-        character."""
+        (its leading run of word characters, in lower case), and of those starting with
+        another character."""
         by_word: dict[str, list[int]] = {}
         others = []
         for i, text in enumerate(self._texts):
@@ -86,7 +96,7 @@ class Masker:
             if first is None:
                 others.append(i)
             else:
-                by_word.setdefault(first[0], []).append(i)
+                by_word.setdefault(first[0].lower(), []).append(i)
         return by_word, others
 
     def pattern_in(self, value: str) -> re.Pattern | None:
@@ -96,18 +106,18 @@ class Masker:
         replaces trying every finding at every capital; it finds exactly what
         :attr:`pattern` finds."""
         by_word, others = self._first_words
-        words = by_word.keys() & _WORD.findall(value) if by_word else ()
+        words = by_word.keys() & _WORD.findall(value.lower()) if by_word else ()
         if not words and not others:
             return None
         picked = sorted([*others, *(i for word in words for i in by_word[word])])
         texts = self._texts
-        return _pattern(tuple(texts[i] for i in picked))
+        return _pattern(tuple(texts[i] for i in picked),
+                        any_case=self._any_case & {texts[i] for i in picked})
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
         pattern = self.pattern_in(value)
-        return value if pattern is None else pattern.sub(lambda m: self.labels[_key(m[0])],
-                                                         value)
+        return value if pattern is None else pattern.sub(lambda m: self._label(m[0]), value)
 
     @cached_property
     def _lowered(self) -> dict[str, str]:
@@ -207,10 +217,14 @@ _WORD = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=4096)
-def _pattern(texts: tuple[str, ...], flags: int = 0) -> re.Pattern | None:
+def _pattern(texts: tuple[str, ...], flags: int = 0,
+             any_case: frozenset[str] = frozenset()) -> re.Pattern | None:
+    """Any of ``texts`` standing alone (see :attr:`Masker.pattern`), those of
+    ``any_case`` in any case."""
     if not texts:
         return None
-    words = [r"\s+".join(re.escape(w) for w in t.split()) for t in texts]
+    words = [(r"(?i:{})" if t in any_case else "{}").format(
+        r"\s+".join(re.escape(w) for w in t.split())) for t in texts]
     return re.compile(r"(?<!\w)(?:" + "|".join(words) + rf")(?!\w|{CONTRACTED})", flags)
 
 
