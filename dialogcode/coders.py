@@ -48,11 +48,13 @@ def coder_path(study: Study, coder: str) -> Path:
 
 
 def coder_names(study: Study) -> list[str]:
-    """Coders with a file in ``codings/``, sorted. Raises CodingsError for a file named
-    ``rules.csv`` (``rules`` names the rule codings, which would stand in for it) and for
-    a ``.csv`` there that is not a file."""
+    """Coders with a file in ``codings/``, sorted; hidden files and the ``~$`` lock files
+    of a spreadsheet holding a coder's file open left out, as among the transcripts.
+    Raises CodingsError for a file named ``rules.csv`` (``rules`` names the rule
+    codings, which would stand in for it) and for a ``.csv`` there that is not a file."""
     folder = study.root / CODINGS_FOLDER
-    paths = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    paths = sorted(p for p in folder.glob("*.csv") if not p.name.startswith(("~$", "."))
+                   ) if folder.is_dir() else []
     stray = next((p for p in paths if not p.is_file()), None)
     if stray:
         raise CodingsError("a folder (or a link to nothing), not a coder file; move it out "

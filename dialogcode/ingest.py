@@ -59,7 +59,8 @@ def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, s
     """(transcript files, other files, refused files with the reason) under ``folder``,
     hidden files left out. Refused: links leading outside ``folder`` and names that are
     not UTF-8 (see :func:`dialogcode.paths.refused_file`), and what is not a regular file
-    (a pipe, a device, a link to nothing)."""
+    (a pipe, a device, a link to nothing) named as a transcript; named otherwise (a link
+    a sync tool left), it is among the other files, ignored with a warning."""
     known, other, refused = [], [], []
     for path in sorted(p for p in folder.rglob("*") if p.is_symlink() or not p.is_dir()):
         rel = path.relative_to(folder)
@@ -68,9 +69,13 @@ def find_files(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, s
         why = refused_file(path, folder)
         if why:
             refused.append((path, why))
+        elif path.is_dir():
+            continue        # a link to a folder in ``folder``, whose files are found there
+        elif path.suffix.lower() not in EXTENSIONS:
+            other.append(path)
         elif path.is_file():
-            (known if path.suffix.lower() in EXTENSIONS else other).append(path)
-        elif not path.is_dir():
+            known.append(path)
+        else:
             refused.append((path, NOT_A_FILE))
     return known, other, refused
 

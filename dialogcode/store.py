@@ -78,8 +78,10 @@ def temporary_beside(path: Path) -> Path:
 def replacing(path: Path) -> Iterator[Path]:
     """Yield a temporary path (:func:`temporary_beside`) to write ``path``'s new content
     to; when the block ends without an error it replaces ``path`` in one step, otherwise
-    it is removed and ``path`` stays as it was. An OSError of the writing (a full disk,
-    no permission) names ``path``, not the temporary file; a missing folder is made."""
+    it is removed and ``path`` stays as it was. The new file keeps the permissions of
+    the file it replaces (a codebook shared with a group stays so). An OSError of the
+    writing (a full disk, no permission) names ``path``, not the temporary file; a
+    missing folder is made."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:      # a file where a folder on the way should be
@@ -88,6 +90,8 @@ def replacing(path: Path) -> Iterator[Path]:
     temporary = temporary_beside(path)
     try:
         yield temporary
+        if path.is_file() and not path.is_symlink():
+            shutil.copymode(path, temporary)
         os.replace(temporary, path)
     except OSError as exc:
         if exc.filename not in (None, str(temporary)):

@@ -403,3 +403,19 @@ def test_what_is_not_a_regular_file_is_refused_not_passed_over(tmp_path, make):
     result = invoke("ingest", root, "-q")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"manifest.csv:2 [file]: file 'odd.txt' is {reason}" in result.output
+
+
+@pytest.mark.parametrize("make", ["pipe", "link to nothing"])
+def test_what_is_not_a_regular_file_nor_named_as_a_transcript_is_ignored_with_a_warning(
+        tmp_path, make):
+    # a link to nothing that a sync tool leaves (or a pipe) named as no transcript is,
+    # like any other file of that name, ignored with a warning: no transcript is lost,
+    # and refusing it stopped the whole ingest
+    import os
+    root = make_study(tmp_path / "study", {"good.txt": GOOD}, None)
+    odd = root / "transcripts" / "minutes.pdf"
+    os.mkfifo(odd) if make == "pipe" else odd.symlink_to("gone.pdf")
+    result = invoke("ingest", root, "-q")
+    assert result.exit_code == 0, result.output
+    assert "transcripts/minutes.pdf: not a transcript format; ignored" in result.output
+    assert len(pd.read_parquet(root / "out" / "documents.parquet")) == 1

@@ -1040,3 +1040,44 @@ def test_contractions_written_without_their_apostrophe_are_no_names(tmp_path):
     assert run("ingest", str(root), "-q").exit_code == 0
     assert run("privacy", "scan", str(root), "-q").exit_code == 0
     assert set(findings(root)["text"]) == {"Eva", "Ivan"}
+
+
+def test_commands_that_only_read_leave_an_unchanged_scan_alone(evidence_study, tmp_path):
+    # every command rewrote out/privacy.*, so kwic and agree failed on a read-only out/
+    # (a colleague's study on a read-only share)
+    import os
+    assert run("ingest", str(evidence_study), "-q").exit_code == 0
+    assert run("code", str(evidence_study), "-q").exit_code == 0
+    assert run("kwic", "call", str(evidence_study)).exit_code == 0
+    out = evidence_study / "out"
+    files = [out / "privacy.parquet", out / "privacy.csv", out / "privacy.key"]
+
+    def written():
+        return [(p.stat().st_ino, p.stat().st_mtime_ns) for p in files]
+
+    before = written()
+    (evidence_study / "codings").mkdir()
+    seg_id = pd.read_parquet(out / "segments.parquet")["seg_id"].iloc[0]
+    (evidence_study / "codings" / "ana.csv").write_text(f"seg_id,code_id\n{seg_id},connection\n",
+                                                        encoding="utf-8")
+    modes = {p: p.stat().st_mode for p in [out, *out.rglob("*")]}
+    for path in modes:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        listing = run("kwic", "call", str(evidence_study))
+        assert listing.exit_code == 0, listing.output
+        assert "Rosalind" not in listing.output
+        result = run("agree", "rules", "ana", "-s", str(evidence_study), "-o",
+                     str(tmp_path / "agree.csv"))
+        assert result.exit_code == 0, result.output
+    finally:
+        for path, mode in modes.items():
+            os.chmod(path, mode)
+    assert written() == before
+    # a decision changes the findings' status: the scan's files are written again
+    rows = pd.read_csv(out / "privacy.csv", dtype=str, keep_default_na=False)
+    rows.loc[:0, "decision"] = "mask"
+    rows[:1].to_csv(evidence_study / "privacy-decisions.csv", index=False)
+    assert run("kwic", "call", str(evidence_study)).exit_code == 0
+    assert all(a != b for a, b in zip(written(), before))
+    assert pd.read_parquet(files[0])["status"].eq("mask").sum() >= 1

@@ -437,3 +437,20 @@ def test_a_codebook_file_that_cannot_be_written_whole_is_left_as_it_was(tmp_path
     assert f"Error: {target}: cannot write: File too large" in result.stderr
     assert "Traceback" not in result.stderr
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_file_written_over_keeps_its_permissions(tmp_path):
+    # a codebook shared with a group (rw-rw----) came back rw-r--r-- after
+    # `codebook import --force` wrote a new file in its place
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+    (tmp_path / "dictionary.yaml").write_text("housing:\n  - rent\n", encoding="utf-8")
+    target = tmp_path / "book.yaml"
+    target.write_text("# the file as it was\n", encoding="utf-8")
+    target.chmod(0o660)
+    result = CliRunner().invoke(cli, ["codebook", "import", str(tmp_path / "dictionary.yaml"),
+                                      "-o", str(target), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "rent" in target.read_text(encoding="utf-8")
+    assert target.stat().st_mode & 0o777 == 0o660

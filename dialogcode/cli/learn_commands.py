@@ -19,18 +19,23 @@ def _bar(desc: str, quiet: bool):
     return lambda items: progress_bar(items, desc=desc, enabled=not quiet, total=len(items))
 
 
-def echo_unchecked(study: Study, coders) -> None:
+def echo_unchecked(study: Study, coders, warned: set[str]) -> None:
     """Warn of coder files whose rows cannot be checked against edits of the transcripts
-    (:func:`~dialogcode.coders.unchecked_files`)."""
+    (:func:`~dialogcode.coders.unchecked_files`), each warning not in ``warned`` (those
+    already given by this command: `run` learns and evaluates), which it joins."""
     from ..coders import unchecked_files
 
     for warning in unchecked_files(study, coders):
-        click.echo(f"Warning: {warning}", err=True)
+        if warning not in warned:
+            click.echo(f"Warning: {warning}", err=True)
+            warned.add(warning)
 
 
-def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=None):
+def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=None,
+                 warned: set[str] | None = None):
     """Train, store and report the study's models (the `learn` stage of `run`); the
-    codes' fits run on the Dask cluster of ``client`` when given."""
+    codes' fits run on the Dask cluster of ``client`` when given. ``warned``: the
+    warnings the command gave already (:func:`echo_unchecked`)."""
     from functools import partial
 
     from ..codebook import load_codebooks
@@ -45,7 +50,7 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
            partial(run_tasks, client, desc="learn", progress=not quiet))
     models = learn_study(study, corpus, book, model=model, progress=_bar("learn", quiet),
                          run=run)
-    echo_unchecked(study, learning_coders(study))
+    echo_unchecked(study, learning_coders(study), set() if warned is None else warned)
     if quiet:
         return models
     stats = models.stats
@@ -114,8 +119,9 @@ def evaluate(study, reference, folds, curve, seed, model, quiet):
 
 
 def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, seed=0,
-                   model=None, quiet=False, corpus=None):
-    """Cross-validate against ``reference``, write out/evaluation/ and print it."""
+                   model=None, quiet=False, corpus=None, warned: set[str] | None = None):
+    """Cross-validate against ``reference``, write out/evaluation/ and print it.
+    ``warned``: the warnings the command gave already (:func:`echo_unchecked`)."""
     from ..analysis import check_current
     from ..codebook import load_codebooks
     from ..evaluate import evaluate as evaluate_study
@@ -134,7 +140,8 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     data = training_data(opened, corpus.segments, book, documents=corpus.documents)
     truth = reference_codings(opened, corpus.segments, reference, set(book.codes),
                               corpus.documents)
-    echo_unchecked(opened, dict.fromkeys([reference, *learning_coders(opened)]))
+    echo_unchecked(opened, dict.fromkeys([reference, *learning_coders(opened)]),
+                   set() if warned is None else warned)
     model = model or opened.config.model
     result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
                             model=model, semantic=settings.semantic,

@@ -194,10 +194,16 @@ def scan(study: Study, segments: pd.DataFrame | None = None,
         findings = find_in_segments(segments, model=model, always=always, never=never,
                                     documents=documents)
     table = with_status(findings, decisions)
-    write_table(table, study.out, FINDINGS)
-    # atomic: `review serve` may scan beside `run`
-    with replacing(study.out / KEY) as temporary:
-        temporary.write_text(_scan_key(study, segments, model))
+    # the key of what was scanned, then of the findings with their status: the files
+    # are written only when these changed (a read-only out/ serves kwic, agree ...)
+    stamp = (f"{_scan_key(study, segments, model)}\n"
+             f"{hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()}\n")
+    written = [study.out / KEY, *(study.out / f"{FINDINGS}.{s}" for s in ("parquet", "csv"))]
+    if not all(p.is_file() for p in written) or written[0].read_text() != stamp:
+        write_table(table, study.out, FINDINGS)
+        # atomic: `review serve` may scan beside `run`
+        with replacing(study.out / KEY) as temporary:
+            temporary.write_text(stamp)
     return table
 
 
@@ -205,7 +211,8 @@ def last_findings(study: Study, segments: pd.DataFrame) -> pd.DataFrame | None:
     """The findings (without their status) of the study's last scan when it was of
     ``segments`` as they are, with the same privacy.yaml and model; None otherwise."""
     try:
-        if (study.out / KEY).read_text() != _scan_key(study, segments, privacy_model(study)):
+        scanned = (study.out / KEY).read_text().split("\n")[0]
+        if scanned != _scan_key(study, segments, privacy_model(study)):
             return None
         return pd.read_parquet(study.out / f"{FINDINGS}.parquet").drop(
             columns=["status", "decision", "reason"])
