@@ -105,6 +105,11 @@ def test_rejections_leave_the_final_codings_and_decisions_survive(study):
     assert "1 review decision(s) no longer apply" in result.output
     assert "north/closing:t2" in result.output and "coding no longer produced" in result.output
     assert len(pd.read_csv(study / "decisions.csv")) == 2
+    # a warning, on stderr as every other warning: `code -q` prints nothing on stdout
+    quiet = invoke("code", study, "-q")
+    assert quiet.exit_code == 0 and quiet.stdout == "", quiet.stdout
+    assert ("Warning: 1 review decision(s) no longer apply" in quiet.stderr
+            and "coding no longer produced" in quiet.stderr)
 
 
 def test_bad_decisions_are_reported_with_their_line(study, tmp_path):
