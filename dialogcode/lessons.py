@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,16 +170,20 @@ def evidence_codings(spec: LessonsFile, codings: pd.DataFrame, segments: pd.Data
                                                       "start"], ignore_index=True)
 
 
-def filters_text(lesson: Lesson) -> str:
-    """The filters of ``lesson``'s evidence items, for people: ``risk.money where sites:
-    South`` per item that has any, `` | ``-separated; empty when none has."""
+def filters_text(lesson: Lesson, word: Callable[[str, str], str] | None = None) -> str:
+    """The filters of ``lesson``'s evidence items: ``risk.money where sites: South`` per
+    item that has any, `` | ``-separated; empty when none has. ``word(field, value)``
+    words each code (field ``codes``) and filter value for people, and the fields are
+    then named in words (``event types``); without it, ids as in lessons.yaml."""
     items = []
     for evidence in lesson.evidence:
-        parts = [f"{field}: {', '.join(values)}"
+        parts = [f"{field.replace('_', ' ') if word else field}: "
+                 f"{', '.join(word(field, v) if word else v for v in values)}"
                  for field in ("sites", "event_types", "phases", "roles")
                  if (values := getattr(evidence, field))]
         if parts:
-            items.append(f"{', '.join(evidence.codes)} where {'; '.join(parts)}")
+            codes = [word("codes", c) if word else c for c in evidence.codes]
+            items.append(f"{', '.join(codes)} where {'; '.join(parts)}")
     return " | ".join(items)
 
 

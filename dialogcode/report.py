@@ -12,6 +12,7 @@ from .agreement.rows import ALL_CODES
 from .analysis import Evidence
 from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from .codebook import Codebook
+from .lessons import Lesson, LessonsFile, filters_text
 from .progress import progress_steps
 from .store import replacing
 from .tables import PHASES, document_phases, event_keys, phases_inferred
@@ -74,33 +75,28 @@ def largest_changes(by_phase: pd.DataFrame, labels: dict[str, str],
             for c, d in delta.head(top).items() if d], small
 
 
-def filters_for_people(filters: str, labels: dict[str, str]) -> str:
-    """A lesson's ``filters`` (:func:`dialogcode.lessons.filters_text`, ids) as the report
-    words them: codes by their labels, event types and phases by display names."""
-    items = []
-    for item in filters.split(" | ") if filters else []:
-        codes, _, parts = item.partition(" where ")
-        worded = []
-        for part in parts.split("; "):
-            field, _, values = part.partition(": ")
-            if field in ("event_types", "phases"):
-                values = ", ".join(display_name(v) for v in values.split(", "))
-            worded.append(f"{field.replace('_', ' ')}: {values}")
-        items.append(f"{', '.join(labels.get(c, c) for c in codes.split(', '))} where "
-                     f"{'; '.join(worded)}")
-    return " | ".join(items)
+def filters_for_people(lesson: Lesson, labels: dict[str, str]) -> str:
+    """The filters of ``lesson`` (as lessons.yaml has them) as the report words them:
+    codes by their labels, event types and phases by display names."""
+    def word(field: str, value: str) -> str:
+        if field == "codes":
+            return labels.get(value, value)
+        return display_name(value) if field in ("event_types", "phases") else value
+    return filters_text(lesson, word)
 
 
 def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                   codings: pd.DataFrame, book: Codebook, tables: dict[str, pd.DataFrame],
                   trust: dict | None = None, *, min_segments: int = MIN_SEGMENTS,
-                  progress: bool = False, privacy=None) -> str:
+                  progress: bool = False, privacy=None,
+                  lessons: LessonsFile | None = None) -> str:
     """The report's HTML, from the corpus, the codings and :func:`build_tables` output;
     ``trust`` (:func:`~dialogcode.trust.trust_summary`) opens it; ``privacy`` (a
     :class:`~dialogcode.privacy.gate.GateResult`) adds a note on masked identifiers. A
     change from kick-off to closing where either phase has fewer than ``min_segments``
     codable segments is marked "small numbers". ``progress`` shows a bar on stderr while
-    the charts are drawn."""
+    the charts are drawn. ``lessons`` (the lessons.yaml the lesson tables were assembled
+    from) words each lesson's filters; it is needed when ``tables`` hold lessons."""
     labels = {c.id: c.label for c in book.codes.values()}
     summary = tables["codebook_summary"]
     by_site = documents.groupby("site", dropna=False).agg(
@@ -131,7 +127,10 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     codes = [{**row, "sub_codes": row["code_id"] in parents,
               "quotes": _records(exemplars[exemplars["code_id"] == row["code_id"]])}
              for row in _records(summary)]
-    lessons = tables.get("lessons")
+    lesson_table = tables.get("lessons")
+    if lesson_table is not None and lessons is None:
+        raise ValueError("render_report: the lesson tables need the lessons they came from")
+    written = {lesson.id: lesson for lesson in lessons.lessons} if lessons else {}
     lesson_quotes = tables.get("lesson_quotes")
     cooccurrence = tables["cooccurrence"]
     drawings = {"site": lambda: code_heatmap(tables["code_by_site"], "site")}
@@ -154,11 +153,11 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         few = set(ends.loc[ends["phase_segments"] < min_segments, "lesson_id"])
         whole = ends["phase"].map(by_phase.groupby("phase")["group_segments"].max())
         filtered = set(ends.loc[ends["phase_segments"] != whole, "lesson_id"])
-    lesson_rows = None if lessons is None else [
+    lesson_rows = None if lesson_table is None else [
         {**row, "small": row["lesson_id"] in few, "filtered": row["lesson_id"] in filtered,
-         "filters": filters_for_people(row["filters"], labels),
+         "filters": filters_for_people(written[row["lesson_id"]], labels),
          "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
-        for row in _records(lessons)]
+        for row in _records(lesson_table)]
     agreement = _records(tables.get("agreement"))
     contents = {"overview": True, "codes-by-site": True, "change": True,
                 "cooccurrence": bool(len(pairs)), "codes": True,
@@ -186,7 +185,7 @@ def render_study_report(evidence: Evidence, title: str, *,
     return render_report(title, evidence.documents, evidence.segments, evidence.codings,
                          evidence.book, evidence.tables, evidence.trust,
                          min_segments=min_segments, progress=progress,
-                         privacy=evidence.privacy)
+                         privacy=evidence.privacy, lessons=evidence.lessons)
 
 
 def write_report(path: Path, html: str) -> Path:

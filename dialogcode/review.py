@@ -240,15 +240,19 @@ def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFram
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame
              ) -> pd.DataFrame:
     """Decisions that no longer apply, with the reason: the rule coding they judge is no
-    longer produced (after a codebook edit), or their document's text changed (see
-    :func:`in_force`). Accepted suggestions stay final codings on their own. They all
-    stay in decisions.csv."""
+    longer produced (after a codebook edit), a reject written by hand without a source
+    judges a code no rule or model proposes there (nothing to reject), or their
+    document's text changed (see :func:`in_force`). Accepted suggestions stay final
+    codings on their own. They all stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
     changed = ~_on_current_text(decisions, documents)
-    gone = [(s, c) not in present and source not in PROPOSALS for s, c, source in
-            zip(decisions["seg_id"], decisions["code_id"], decisions["source"])]
+    unproposed = pd.Series([(s, c) not in present and source not in PROPOSALS for s, c, source
+                            in zip(decisions["seg_id"], decisions["code_id"],
+                                   decisions["source"])], index=decisions.index, dtype=bool)
+    by_hand = decisions["source"].fillna("").str.strip() == ""   # only a reject, once loaded
     reason = pd.Series("", index=decisions.index)
-    reason[gone] = "coding no longer produced"
+    reason[unproposed] = "coding no longer produced"
+    reason[unproposed & by_hand] = "nothing to reject: no rule or model proposes this code here"
     reason[changed] = "document text changed"
     return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
 

@@ -287,7 +287,8 @@ def test_report_opens_with_how_many_codes_not_to_rely_on(built):
         "verdict": ["do not rely", "do not rely", "too few units", "do not rely"],
         "precision": 0.5, "recall": 0.5, "f1": 0.5})
     html = render_report("T", evidence.documents, evidence.segments, evidence.codings,
-                         evidence.book, {**evidence.tables, "agreement": agreement})
+                         evidence.book, {**evidence.tables, "agreement": agreement},
+                         lessons=evidence.lessons)
     words = " ".join(html.split())
     assert ('<p class="flag">Against sam\'s coding, 2 of 2 codes with a verdict are "do not '
             'rely"') in words.replace("&#39;", "'").replace("&#34;", '"')
@@ -295,8 +296,8 @@ def test_report_opens_with_how_many_codes_not_to_rely_on(built):
     # with the learned model's codings counted, the line must not read as a verdict on them
     modelled = evidence.codings.assign(source="model")
     words = " ".join(render_report("T", evidence.documents, evidence.segments, modelled,
-                                   evidence.book, {**evidence.tables, "agreement": agreement}
-                                   ).split()).replace("&#39;", "'")
+                                   evidence.book, {**evidence.tables, "agreement": agreement},
+                                   lessons=evidence.lessons).split()).replace("&#39;", "'")
     assert ("For the rules alone (the learned model's codings left out; the figures above "
             "include them), against sam's coding, 2 of 2 codes") in words
 

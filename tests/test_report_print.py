@@ -159,7 +159,7 @@ def test_the_opening_box_names_at_most_fifteen_codes_a_level(sample):
              "stale": ""}
     html = " ".join(render_report("T", evidence.documents, evidence.segments,
                                   evidence.codings, evidence.book, evidence.tables,
-                                  trust).split())
+                                  trust, lessons=evidence.lessons).split())
     assert "Imported category 14; and 175 more codes" in html
     assert "Imported category 15;" not in html
     assert "<strong>good</strong>: Imported category 0; Imported category 1</li>" in html

@@ -105,6 +105,29 @@ def test_rejections_leave_the_final_codings_and_decisions_survive(study):
     assert "1 review decision(s) no longer apply" in result.output
     assert "north/closing:t2" in result.output and "coding no longer produced" in result.output
     assert len(pd.read_csv(study / "decisions.csv")) == 2
+    # a warning, on stderr as every other warning: `code -q` prints nothing on stdout
+    quiet = invoke("code", study, "-q")
+    assert quiet.exit_code == 0 and quiet.stdout == "", quiet.stdout
+    assert ("Warning: 1 review decision(s) no longer apply" in quiet.stderr
+            and "coding no longer produced" in quiet.stderr)
+
+
+def test_a_hand_written_reject_of_a_code_nobody_proposed_says_so(study):
+    # listed as "coding no longer produced", it read as if a rule had once coded it
+    (study / "decisions.csv").write_text("seg_id,code_id,decision\n"
+                                         "north/kickoff:t2,connection,reject\n"
+                                         "north/kickoff:t2,risk.housing,reject\n")
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0, result.output
+    assert "Warning: 1 review decision(s) no longer apply" in result.stderr
+    assert ("north/kickoff:t2  connection  reject    nothing to reject: no rule or model "
+            "proposes this code here") in result.stderr
+    assert "no longer produced" not in result.stderr and "risk.housing" not in result.stderr
+    # a rule's coding rejected, then no longer produced, is still said to be gone
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source\n"
+                                         "north/kickoff:t2,connection,reject,rule\n")
+    result = invoke("code", study, "-q")
+    assert "connection  reject    coding no longer produced" in result.stderr
 
 
 def test_bad_decisions_are_reported_with_their_line(study, tmp_path):

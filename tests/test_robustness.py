@@ -394,6 +394,32 @@ def test_a_damaged_model_is_learned_again(study):
     assert model.read_bytes() == whole
 
 
+def test_a_model_retrained_to_the_same_weights_on_other_codings_is_applied_again(study):
+    # the code stage read model.npz only: a retrain whose weights came out the same but
+    # whose model.json records another training set left `code` skipped, and the trust
+    # box asked for `dialogcode code` after every run
+    import json
+
+    from dialogcode.stamps import Stamps, toolkit
+    (study / "decisions.csv").write_text("seg_id,code_id,decision\n"
+                                         "north/kickoff:t2,risk.housing,accept\n")
+    succeeds(invoke("run", study, "-q"))
+    out, model = study / "out", study / "out" / "model"
+    meta = json.loads((model / "model.json").read_text(encoding="utf-8"))
+    assert Stamps(out).coded_with() == meta["training"]
+    # what the learn stage leaves after such a retrain: model.json written as `learn`
+    # writes it, with another training digest, the weights' file as it was, and the
+    # stage recorded as complete on its inputs
+    meta["training"] = "0123456789abcdef"
+    (model / "model.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n",
+                                      encoding="utf-8")
+    stamps = Stamps(out)
+    stamps.record("learn", stamps.saved["learn"]["inputs"], toolkit(), [model])
+    output = succeeds(invoke("run", study, "-q"))
+    assert "learn: up to date, skipped" in output and "code: running" in output
+    assert Stamps(out).coded_with() == "0123456789abcdef"
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_full_disk_names_the_file_and_leaves_nothing_half_written(tmp_path):
     # a write that ran out of space said only "Error: No space left on device"

@@ -364,7 +364,8 @@ def test_undated_documents_are_each_their_own_event(evidence):
     grew = result.summary.set_index("lesson_id").loc["connection-grew"]
     assert grew.events == grew.documents == 3
     page = " ".join(render_report("T", undated, evidence.segments, evidence.codings,
-                                  evidence.book, evidence.tables).split())
+                                  evidence.book, evidence.tables,
+                                  lessons=evidence.lessons).split())
     assert "from 2 sites and 4 events of 1 kind." in page
 
 
@@ -382,7 +383,8 @@ def test_a_site_visits_dialogue_and_field_notes_are_one_event(evidence):
             lessons.loc["connection-grew", "events"]) == (3, 2)
     assert lessons.loc["money-south", "flag"] == "thin: 1 site; thin: 1 event"
     page = " ".join(render_report("T", notes, evidence.segments, evidence.codings,
-                                  evidence.book, evidence.tables).split())
+                                  evidence.book, evidence.tables,
+                                  lessons=evidence.lessons).split())
     assert "from 2 sites and 3 events of 4 kinds, 2019-01-10 to 2019-10-10." in page
 
 
@@ -393,7 +395,7 @@ def test_the_report_says_how_many_documents_have_no_phase(evidence):
     segments = evidence.segments
     left_out = int((segments["codable"] & (segments["doc_id"] == documents["doc_id"][1])).sum())
     page = " ".join(render_report("T", documents, segments, evidence.codings, evidence.book,
-                                  evidence.tables).split())
+                                  evidence.tables, lessons=evidence.lessons).split())
     assert (f"1 document with no phase ({left_out} codable segments) is left out of the "
             "shares by phase") in page
     assert "no date (or one date for the whole study)" in page
@@ -457,6 +459,26 @@ def test_lesson_by_phase_gives_no_share_for_a_phase_the_lessons_filters_leave_ou
     assert by_phase.loc["late", "share"].drop("closing").isna().all()
     assert by_phase.at[("late", "kickoff"), "phase_segments"] == 0
     assert by_phase.at[("all", "kickoff"), "share"] == 0.0
+
+def test_a_lessons_filters_are_worded_from_lessons_yaml_not_from_their_text(evidence):
+    # the report split the filters text on " | " and "; ": a site named with either
+    # came out garbled ("Oak | Pine" gave "Pine where : ")
+    from dialogcode.analysis import build_tables
+    from dialogcode.lessons import Evidence, Lesson, LessonsFile
+    site = "Oak | Pine; East"
+    documents = evidence.documents.replace({"site": {"South": site}})
+    spec = LessonsFile(lessons=[Lesson(id="oak", statement="Money in the oaks.", evidence=[
+        Evidence(codes=["risk.money"], sites=[site], phases=["closing"])])])
+    tables = build_tables(documents, evidence.segments, evidence.codings, evidence.book,
+                          spec)
+    assert tables["lessons"].at[0, "filters"] == (
+        "risk.money where sites: Oak | Pine; East; phases: closing")
+    page = " ".join(render_report("T", documents, evidence.segments, evidence.codings,
+                                  evidence.book, tables, lessons=spec).split())
+    assert "only Money where sites: Oak | Pine; East; phases: Closing)" in page
+    with pytest.raises(ValueError, match="lessons they came from"):
+        render_report("T", documents, evidence.segments, evidence.codings, evidence.book,
+                      tables)
 
 
 def _evidence_with_lessons(tmp_path, lessons_yaml):
@@ -935,6 +957,7 @@ def test_the_reports_privacy_note_writes_both_counts_alike(evidence):
 
     page = " ".join(render_report("T", evidence.documents, evidence.segments,
                                   evidence.codings, evidence.book, evidence.tables,
+                                  lessons=evidence.lessons,
                                   privacy=GateResult("mask", 2765, 2765)).split())
     assert "2,765 candidates found by" in page and "2,765 not yet reviewed" in page
 
@@ -952,6 +975,7 @@ def test_an_event_column_separates_two_gatherings_of_one_site_on_one_day(evidenc
                           evidence.book)
         grew = result.summary.set_index("lesson_id").loc["connection-grew"]
         page = " ".join(render_report("T", documents, evidence.segments, evidence.codings,
-                                      evidence.book, evidence.tables).split())
+                                      evidence.book, evidence.tables,
+                                      lessons=evidence.lessons).split())
         counts.append((grew.documents, grew.events, re.search(r"and (\d) events", page)[1]))
     assert counts == [(3, 2, "3"), (3, 3, "4")]

@@ -138,8 +138,9 @@ def shown(path) -> str:
         return str(path)
 
 
-def echo_table(df) -> None:
-    """Print a DataFrame with text columns left-aligned and numbers right-aligned."""
+def echo_table(df, *, err: bool = False) -> None:
+    """Print a DataFrame (on stderr with ``err``) with text columns left-aligned and
+    numbers right-aligned."""
     import pandas as pd
 
     columns = []
@@ -149,7 +150,7 @@ def echo_table(df) -> None:
         numeric = pd.api.types.is_numeric_dtype(df[name])
         columns.append([c.rjust(width) if numeric else c.ljust(width) for c in cells])
     for row in zip(*columns):
-        click.echo("  ".join(row).rstrip())
+        click.echo("  ".join(row).rstrip(), err=err)
 
 scheduler_option = click.option(
     "--scheduler", metavar="ADDRESS",

@@ -172,8 +172,9 @@ def review_serve(ctx, study, reviewer, port, next_n, open_browser):
 
 
 def echo_orphaned(study: Study, documents=None) -> None:
-    """List decisions whose coding disappeared or whose document changed (``documents``:
-    the documents table, or at least its doc_id and sha256; default: the study's)."""
+    """List, as a warning on stderr, decisions whose coding disappeared or whose document
+    changed (``documents``: the documents table, or at least its doc_id and sha256;
+    default: the study's)."""
     from ..review import load_decisions, orphaned
     from ..store import read_table
 
@@ -186,10 +187,11 @@ def echo_orphaned(study: Study, documents=None) -> None:
     lost = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
                     documents)
     if len(lost):
-        click.echo(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv; "
-                   "where the document text changed, the segment waits to be decided "
-                   "again: `dialogcode review export` shows it as it is now):")
-        echo_table(lost[["seg_id", "code_id", "decision", "reason"]])
+        click.echo(f"Warning: {len(lost)} review decision(s) no longer apply (kept in "
+                   "decisions.csv; where the document text changed, the segment waits to "
+                   "be decided again: `dialogcode review export` shows it as it is now):",
+                   err=True)
+        echo_table(lost[["seg_id", "code_id", "decision", "reason"]], err=True)
 
 
 @cli.command("agree")

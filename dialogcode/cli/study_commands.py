@@ -192,8 +192,10 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
         shutil.rmtree(model_folder(opened))
         click.echo(f"learn: no coder files or decisions any more; removed "
                    f"{shown(model_folder(opened))}, learned from earlier ones")
+    # model.json too: a retrain that keeps the weights still records another training
+    # set, which `code` stamps on the codings and the trust box checks
     key = fingerprint(documents, segments, config, *codebooks,
-                      model_folder(opened) / "model.npz")
+                      model_folder(opened) / "model.npz", model_folder(opened) / "model.json")
     codings = None
     if stage("code", key):
         codings = run_coding(opened, quiet=quiet, corpus=corpus, client=client())
