@@ -1031,6 +1031,24 @@ def test_a_found_first_name_that_is_no_english_word_is_masked_in_any_case(tmp_pa
     assert mask.in_place("i told eva, mark") == "i told \u2588\u2588\u2588, mark"
 
 
+def test_a_first_name_usually_written_as_a_lower_case_word_is_masked_as_written(tmp_path):
+    # masked in any case, a found "Dom" or "Meta" (listed first names, not in the
+    # English-word check) took the words "dom" of "the dom tree" and "meta" of "the meta
+    # level" out of quotes; words that general English writes in lower case more often
+    # than capitalised are masked only as written, a lower-case "eva" still masked
+    talk = ("P1: I asked Eva, Dom and Meta about the rota.\n"
+            "P2: i told eva; the dom tree and the meta level stay as they are.\n")
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    assert {"Eva", "Dom", "Meta"} <= set(findings(root)["text"])
+    masked = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
+    assert (masked / "talk.txt").read_text(encoding="utf-8") == (
+        "P1: I asked [NAME], [NAME] and [NAME] about the rota.\n"
+        "P2: i told [NAME]; the dom tree and the meta level stay as they are.\n")
+
+
 def test_contractions_written_without_their_apostrophe_are_no_names(tmp_path):
     # informal transcripts drop apostrophes: "Im", "Youll", "Didnt", "Hed", "Theyd" were
     # found as names (no English words) and quotes read "[NAME] sure", "[NAME] know"
