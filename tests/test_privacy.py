@@ -1099,3 +1099,35 @@ def test_commands_that_only_read_leave_an_unchanged_scan_alone(evidence_study, t
     assert run("kwic", "call", str(evidence_study)).exit_code == 0
     assert all(a != b for a, b in zip(written(), before))
     assert pd.read_parquet(files[0])["status"].eq("mask").sum() >= 1
+
+
+def test_the_scan_files_are_written_again_when_what_was_scanned_changes(tmp_path, monkeypatch):
+    # the scan's files are written only when the findings or their status change: a
+    # changed privacy.yaml, transcript or detector version, and a privacy.key of an
+    # earlier version (one line), must each bring new files, never stale findings
+    import dialogcode.privacy as privacy
+
+    root = make_study(tmp_path / "s", {"talk.txt": "P1: I asked Eva about the rota.\n"}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    key = root / "out" / "privacy.key"
+
+    def scanned():
+        assert run("privacy", "scan", str(root), "-q").exit_code == 0
+        return key.read_text(), set(findings(root)["text"])
+
+    first, texts = scanned()
+    assert texts == {"Eva"} and len(first.splitlines()) == 2
+    assert scanned()[0] == first
+    (root / "privacy.yaml").write_text("always:\n  - rota\n", encoding="utf-8")
+    second, texts = scanned()
+    assert second != first and texts == {"Eva", "rota"}
+    (root / "transcripts" / "talk.txt").write_text("P1: I asked Ivan about the rota.\n",
+                                                   encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    third, texts = scanned()
+    assert third != second and texts == {"Ivan", "rota"}
+    monkeypatch.setattr(privacy, "_VERSION", privacy._VERSION + "-next")
+    fourth, _ = scanned()
+    assert fourth.splitlines()[0] != third.splitlines()[0]
+    key.write_text(fourth.splitlines()[0])      # as an earlier version wrote it
+    assert scanned() == (fourth, {"Ivan", "rota"})
