@@ -1049,6 +1049,22 @@ def test_a_first_name_usually_written_as_a_lower_case_word_is_masked_as_written(
         "P2: i told [NAME]; the dom tree and the meta level stay as they are.\n")
 
 
+def test_a_kept_finding_is_not_masked_by_another_differing_only_in_case():
+    # "Eva", a participant, masked in any case took "EVA", the project a researcher
+    # decided to keep, out of every quote against the decision
+    from dialogcode.privacy.gate import masker
+
+    found = pd.DataFrame({"text": ["Eva", "EVA", "Ivan"], "kind": ["name"] * 3,
+                          "status": ["undecided", "keep", "mask"]})
+    mask = masker(found, pd.DataFrame(columns=["doc_id", "decision"]))
+    assert mask.for_readers("eva and Eva built EVA with Ivan; EVAs") == (
+        "[NAME] and [NAME] built EVA with [NAME]; EVAs")
+    # a kept text also found undecided elsewhere is masked, as before
+    found.loc[3] = ["EVA", "name", "undecided"]
+    mask = masker(found, pd.DataFrame(columns=["doc_id", "decision"]))
+    assert mask.for_readers("Eva built EVA") == "[NAME] built [NAME]"
+
+
 def test_contractions_written_without_their_apostrophe_are_no_names(tmp_path):
     # informal transcripts drop apostrophes: "Im", "Youll", "Didnt", "Hed", "Theyd" were
     # found as names (no English words) and quotes read "[NAME] sure", "[NAME] know"
