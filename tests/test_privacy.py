@@ -1031,6 +1031,40 @@ def test_a_found_first_name_that_is_no_english_word_is_masked_in_any_case(tmp_pa
     assert mask.in_place("i told eva, mark") == "i told \u2588\u2588\u2588, mark"
 
 
+def test_a_first_name_usually_written_as_a_lower_case_word_is_masked_as_written(tmp_path):
+    # masked in any case, a found "Dom" or "Meta" (listed first names, not in the
+    # English-word check) took the words "dom" of "the dom tree" and "meta" of "the meta
+    # level" out of quotes; words that general English writes in lower case more often
+    # than capitalised are masked only as written, a lower-case "eva" still masked
+    talk = ("P1: I asked Eva, Dom and Meta about the rota.\n"
+            "P2: i told eva; the dom tree and the meta level stay as they are.\n")
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    assert {"Eva", "Dom", "Meta"} <= set(findings(root)["text"])
+    masked = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
+    assert (masked / "talk.txt").read_text(encoding="utf-8") == (
+        "P1: I asked [NAME], [NAME] and [NAME] about the rota.\n"
+        "P2: i told [NAME]; the dom tree and the meta level stay as they are.\n")
+
+
+def test_a_kept_finding_is_not_masked_by_another_differing_only_in_case():
+    # "Eva", a participant, masked in any case took "EVA", the project a researcher
+    # decided to keep, out of every quote against the decision
+    from dialogcode.privacy.gate import masker
+
+    found = pd.DataFrame({"text": ["Eva", "EVA", "Ivan"], "kind": ["name"] * 3,
+                          "status": ["undecided", "keep", "mask"]})
+    mask = masker(found, pd.DataFrame(columns=["doc_id", "decision"]))
+    assert mask.for_readers("eva and Eva built EVA with Ivan; EVAs") == (
+        "[NAME] and [NAME] built EVA with [NAME]; EVAs")
+    # a kept text also found undecided elsewhere is masked, as before
+    found.loc[3] = ["EVA", "name", "undecided"]
+    mask = masker(found, pd.DataFrame(columns=["doc_id", "decision"]))
+    assert mask.for_readers("Eva built EVA") == "[NAME] built [NAME]"
+
+
 def test_contractions_written_without_their_apostrophe_are_no_names(tmp_path):
     # informal transcripts drop apostrophes: "Im", "Youll", "Didnt", "Hed", "Theyd" were
     # found as names (no English words) and quotes read "[NAME] sure", "[NAME] know"
@@ -1081,3 +1115,35 @@ def test_commands_that_only_read_leave_an_unchanged_scan_alone(evidence_study, t
     assert run("kwic", "call", str(evidence_study)).exit_code == 0
     assert all(a != b for a, b in zip(written(), before))
     assert pd.read_parquet(files[0])["status"].eq("mask").sum() >= 1
+
+
+def test_the_scan_files_are_written_again_when_what_was_scanned_changes(tmp_path, monkeypatch):
+    # the scan's files are written only when the findings or their status change: a
+    # changed privacy.yaml, transcript or detector version, and a privacy.key of an
+    # earlier version (one line), must each bring new files, never stale findings
+    import dialogcode.privacy as privacy
+
+    root = make_study(tmp_path / "s", {"talk.txt": "P1: I asked Eva about the rota.\n"}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    key = root / "out" / "privacy.key"
+
+    def scanned():
+        assert run("privacy", "scan", str(root), "-q").exit_code == 0
+        return key.read_text(), set(findings(root)["text"])
+
+    first, texts = scanned()
+    assert texts == {"Eva"} and len(first.splitlines()) == 2
+    assert scanned()[0] == first
+    (root / "privacy.yaml").write_text("always:\n  - rota\n", encoding="utf-8")
+    second, texts = scanned()
+    assert second != first and texts == {"Eva", "rota"}
+    (root / "transcripts" / "talk.txt").write_text("P1: I asked Ivan about the rota.\n",
+                                                   encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    third, texts = scanned()
+    assert third != second and texts == {"Ivan", "rota"}
+    monkeypatch.setattr(privacy, "_VERSION", privacy._VERSION + "-next")
+    fourth, _ = scanned()
+    assert fourth.splitlines()[0] != third.splitlines()[0]
+    key.write_text(fourth.splitlines()[0])      # as an earlier version wrote it
+    assert scanned() == (fourth, {"Ivan", "rota"})

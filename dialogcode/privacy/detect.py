@@ -190,9 +190,29 @@ def _everyday(word: str) -> bool:
 
 
 def plain_first_name(word: str) -> bool:
-    """True for a lower-case word that is a first name of :func:`first_names` and not
-    also an English word ("eva", "claire"; not "grace" or "mark")."""
-    return word in first_names() and not ordinary(word)
+    """True for a lower-case word that is a first name of :func:`first_names`, not also
+    an English word ("eva", "claire"; not "grace" or "mark") and not written in lower
+    case more often than capitalised in general English (:func:`_usually_lower`: "meta",
+    "dom", "una" are words in lower case)."""
+    return word in first_names() and not ordinary(word) and word not in _usually_lower()
+
+
+@lru_cache(maxsize=1)
+def _usually_lower() -> frozenset[str]:
+    """The first names that spacy-lookups-data's English ``lexeme_prob`` (word
+    frequencies of web text) holds more often in lower case than capitalised: there the
+    lower-case word is another word ("meta", "dom", "luz", "una"), not the name."""
+    import gzip
+    from importlib.resources import files
+
+    path = files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
+        text = handle.read()
+    names = first_names()
+    logprob = {word: float(value) for word, value in
+               re.findall(r'"([A-Za-z]+)":\s*(-[0-9.]+)', text) if word.lower() in names}
+    return frozenset(word for word, value in logprob.items() if word.islower()
+                     and value > logprob.get(word.capitalize(), float("-inf")))
 
 
 def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:

@@ -59,17 +59,20 @@ def _key(text: str) -> str:
 @dataclass(frozen=True)
 class Masker:
     """What to hide: the texts of findings not decided ``keep`` with the label of their
-    kind, and the documents decided ``redact-document``."""
+    kind, and the documents decided ``redact-document``; ``kept``, the texts of findings
+    decided ``keep`` (and no other), stay as written although another finding differing
+    only in case is masked in any case ("EVA" the project kept beside "Eva" masked)."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
+    kept: frozenset[str] = frozenset()
 
     @property
     def pattern(self) -> re.Pattern | None:
         """Any finding's text where it stands alone (not inside a word), its words
         separated by any white space (a name wrapped over two lines is still found); a
         first name that is no English word (:attr:`_any_case`) in any case."""
-        return _pattern(self._texts, any_case=self._any_case)
+        return _pattern(self._texts, any_case=self._any_case, kept=self._kept)
 
     @cached_property
     def _any_case(self) -> frozenset[str]:
@@ -79,6 +82,12 @@ class Masker:
 
         return frozenset(key for key, label in self.labels.items() if label == LABELS["name"]
                          and " " not in key and plain_first_name(key.lower()))
+
+    @cached_property
+    def _kept(self) -> frozenset[str]:
+        """The kept texts that a finding masked in any case would match."""
+        lowered = {key.lower() for key in self._any_case}
+        return frozenset(key for key in self.kept if key.lower() in lowered)
 
     @cached_property
     def _texts(self) -> tuple[str, ...]:
@@ -112,7 +121,7 @@ class Masker:
         picked = sorted([*others, *(i for word in words for i in by_word[word])])
         texts = self._texts
         return _pattern(tuple(texts[i] for i in picked),
-                        any_case=self._any_case & {texts[i] for i in picked})
+                        any_case=self._any_case & {texts[i] for i in picked}, kept=self._kept)
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
@@ -217,14 +226,21 @@ _WORD = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=4096)
-def _pattern(texts: tuple[str, ...], flags: int = 0,
-             any_case: frozenset[str] = frozenset()) -> re.Pattern | None:
+def _pattern(texts: tuple[str, ...], flags: int = 0, any_case: frozenset[str] = frozenset(),
+             kept: frozenset[str] = frozenset()) -> re.Pattern | None:
     """Any of ``texts`` standing alone (see :attr:`Masker.pattern`), those of
-    ``any_case`` in any case."""
+    ``any_case`` in any case but as one of ``kept``."""
     if not texts:
         return None
-    words = [(r"(?i:{})" if t in any_case else "{}").format(
-        r"\s+".join(re.escape(w) for w in t.split())) for t in texts]
+
+    def word(t):
+        escaped = r"\s+".join(re.escape(w) for w in t.split())
+        if t not in any_case:
+            return escaped
+        spared = "|".join(re.escape(k) for k in sorted(kept) if k.lower() == t.lower())
+        return (rf"(?!(?:{spared})(?!\w))" if spared else "") + f"(?i:{escaped})"
+
+    words = [word(t) for t in texts]
     return re.compile(r"(?<!\w)(?:" + "|".join(words) + rf")(?!\w|{CONTRACTED})", flags)
 
 
@@ -241,7 +257,9 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
                              key=lambda tk: order.get(tk[1], len(order))):
         if _key(text):
             labels.setdefault(_key(text), LABELS.get(kind, "[REDACTED]"))
-    return Masker(labels, frozenset(withheld_documents(decisions)))
+    kept = {_key(text) for text in findings.loc[findings["status"] == "keep", "text"]}
+    return Masker(labels, frozenset(withheld_documents(decisions)),
+                  frozenset(kept - labels.keys()))
 
 
 def study_masker(study: Study, segments: pd.DataFrame | None = None,
