@@ -158,14 +158,20 @@ def test_a_coder_file_of_seg_ids_alone_is_named_as_unchecked_by_agree_learn_and_
         assert warning in result.stderr and "ben.csv" not in result.stderr, command
 
 
-def test_run_gives_the_unchecked_coder_file_warning_once(tmp_path):
-    # learn and evaluate each printed it, so `run` said it twice
+def seg_id_coder(tmp_path: Path) -> Path:
+    """A copy of the fixture study with codings/ana.csv: two rows of seg_id,code_id."""
     root = tmp_path / "study"
     shutil.copytree(FIXTURE, root)
     (root / "codings").mkdir()
     (root / "codings" / "ana.csv").write_text(
         "seg_id,code_id\nnorth/kickoff:t2,risk.housing\nsouth/visit:t2,risk.money\n",
         encoding="utf-8")
+    return root
+
+
+def test_run_gives_the_unchecked_coder_file_warning_once(tmp_path):
+    # learn and evaluate each printed it, so `run` said it twice
+    root = seg_id_coder(tmp_path)
     config = root / "dialogcode.yaml"
     config.write_text(config.read_text() + "learn:\n  reference: ana\n  folds: 2\n",
                       encoding="utf-8")
@@ -180,12 +186,7 @@ def test_run_gives_the_unchecked_coder_file_warning_once(tmp_path):
 def test_a_spreadsheet_lock_file_among_the_coder_files_is_no_coder(tmp_path):
     # Excel, with codings/ana.csv open, keeps ~$ana.csv beside it: it was read as the
     # codings of a coder named "~$ana"
-    root = tmp_path / "study"
-    shutil.copytree(FIXTURE, root)
-    (root / "codings").mkdir()
-    (root / "codings" / "ana.csv").write_text(
-        "seg_id,code_id\nnorth/kickoff:t2,risk.housing\nsouth/visit:t2,risk.money\n",
-        encoding="utf-8")
+    root = seg_id_coder(tmp_path)
     (root / "codings" / "~$ana.csv").write_bytes(b"\x05Ana Lee" + b"\x00" * 40 + b"\xff\xfe")
     runner = CliRunner()
     assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0

@@ -183,6 +183,22 @@ def evidence_study(tmp_path) -> Path:
     return root
 
 
+def named_quote(root: Path):
+    """The ingested evidence study, its corpus, the segment naming Rosalind, and that
+    segment as a cluster's quote (a dict, and the one-row quotes table)."""
+    from dialogcode.ingest import load_corpus
+    from dialogcode.study import Study
+
+    assert run("ingest", str(root), "-q").exit_code == 0
+    study = Study.open(root)
+    corpus = load_corpus(study)
+    named = corpus.segments.loc[corpus.segments["text"].str.contains("Rosalind")].iloc[0]
+    quote = {"seg_id": named.seg_id, "quote": named.text}
+    quotes = pd.DataFrame([{**quote, "cluster_id": 0, "doc_id": named.doc_id,
+                            "speaker": named.speaker}])
+    return study, corpus, named, quote, quotes
+
+
 def everything_written(root: Path) -> str:
     """The text of the report, workbook, database and every table written."""
     import sqlite3
@@ -448,18 +464,9 @@ def test_a_corpus_for_views_that_mark_spans_keeps_every_offset(evidence_study):
 
 
 def test_cluster_quotes_and_the_codebook_patch_examples_are_masked(evidence_study):
-    from dialogcode.ingest import load_corpus
     from dialogcode.privacy.gate import gate_clusters
-    from dialogcode.study import Study
 
-
-    assert run("ingest", str(evidence_study), "-q").exit_code == 0
-    study = Study.open(evidence_study)
-    corpus = load_corpus(study)
-    named = corpus.segments.loc[corpus.segments["text"].str.contains("Rosalind")].iloc[0]
-    quote = {"seg_id": named.seg_id, "quote": named.text}
-    quotes = pd.DataFrame([{**quote, "cluster_id": 0, "doc_id": named.doc_id,
-                            "speaker": named.speaker}])
+    study, corpus, named, quote, quotes = named_quote(evidence_study)
     patch = {"scope": "all", "new_codes": [{"id": "theme", "examples": [quote]}],
              "proposed_terms": [{"term": "call", "examples": [quote]}]}
     clusters = pd.DataFrame([{"cluster_id": 0, "label": "rosalind / call / neighbours",
@@ -487,7 +494,6 @@ def test_a_name_is_left_out_of_cluster_terms_before_the_codebook_patch(evidence_
     from dialogcode.privacy.gate import terms_without_findings
     from dialogcode.study import Study
 
-
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     study = Study.open(evidence_study)
     corpus = load_corpus(study)
@@ -506,18 +512,9 @@ def test_a_name_is_left_out_of_cluster_terms_before_the_codebook_patch(evidence_
 def test_a_name_proposed_as_a_term_of_an_existing_code_is_left_out(evidence_study):
     # a pattern gap's terms come from the vocabulary, not from the clusters' terms, so a
     # name there reached suggestions.yaml as a term to add to a code, unmasked
-    from dialogcode.ingest import load_corpus
     from dialogcode.privacy.gate import gate_clusters
-    from dialogcode.study import Study
 
-
-    assert run("ingest", str(evidence_study), "-q").exit_code == 0
-    study = Study.open(evidence_study)
-    corpus = load_corpus(study)
-    named = corpus.segments.loc[corpus.segments["text"].str.contains("Rosalind")].iloc[0]
-    quote = {"seg_id": named.seg_id, "quote": named.text}
-    quotes = pd.DataFrame([{**quote, "cluster_id": 0, "doc_id": named.doc_id,
-                            "speaker": named.speaker}])
+    study, corpus, named, quote, quotes = named_quote(evidence_study)
     clusters = pd.DataFrame([{"cluster_id": 0, "label": "call / neighbours",
                               "terms": "call; neighbours", "quotes": ""}])
     patch = {"scope": "all", "new_codes": [],
@@ -955,7 +952,6 @@ def test_a_cluster_term_that_is_a_word_and_a_name_is_kept_where_no_segment_names
     from dialogcode.ingest import load_corpus
     from dialogcode.privacy.gate import gate_clusters, terms_without_findings
     from dialogcode.study import Study
-
 
     talk = ("P1: Put a question mark after it, and mark the date; sales rose.\n"
             "P2: That was Mark's idea, and he agreed with Rose on the date.\n"
