@@ -199,6 +199,14 @@ def named_quote(root: Path):
     return study, corpus, named, quote, quotes
 
 
+def scanned_talk(tmp_path: Path, talk: str) -> Path:
+    """A study of one transcript ``talk``, ingested and scanned."""
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    return root
+
+
 def everything_written(root: Path) -> str:
     """The text of the report, workbook, database and every table written."""
     import sqlite3
@@ -990,9 +998,7 @@ def test_a_name_before_t_that_makes_no_contraction_is_still_masked(tmp_path):
     talk = ("P1: I asked Jan and Mark about the rota, and I told Shan too.\n"
             "P2: Jan't said so, and then Mark\u2019t agreed.\n"
             "P3: Shan't we? Can't say. Ain't it odd. Won't, Haven\u2019t, Don't.\n")
-    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
-    assert run("ingest", str(root), "-q").exit_code == 0
-    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    root = scanned_talk(tmp_path, talk)
     found = findings(root)
     assert {"Jan", "Mark", "Shan"} <= set(found["text"])
     assert not {"Can", "Ain", "Won", "Haven", "Don"} & set(found["text"])
@@ -1011,9 +1017,7 @@ def test_a_found_first_name_that_is_no_english_word_is_masked_in_any_case(tmp_pa
     # only as written: "mark" is also the word ("question mark")
     talk = ("P1: I asked Eva and Mark about the rota.\n"
             "P2: yeah i told eva about it, and EVA said no; put a question mark there.\n")
-    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
-    assert run("ingest", str(root), "-q").exit_code == 0
-    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    root = scanned_talk(tmp_path, talk)
     assert {"Eva", "Mark"} <= set(findings(root)["text"])
     masked = tmp_path / "masked"
     assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
@@ -1034,9 +1038,7 @@ def test_a_first_name_usually_written_as_a_lower_case_word_is_masked_as_written(
     # than capitalised are masked only as written, a lower-case "eva" still masked
     talk = ("P1: I asked Eva, Dom and Meta about the rota.\n"
             "P2: i told eva; the dom tree and the meta level stay as they are.\n")
-    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
-    assert run("ingest", str(root), "-q").exit_code == 0
-    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    root = scanned_talk(tmp_path, talk)
     assert {"Eva", "Dom", "Meta"} <= set(findings(root)["text"])
     masked = tmp_path / "masked"
     assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
@@ -1066,9 +1068,7 @@ def test_contractions_written_without_their_apostrophe_are_no_names(tmp_path):
     # found as names (no English words) and quotes read "[NAME] sure", "[NAME] know"
     talk = ("P1: Ill do it. Well see, and Im sure. Youll see. Didnt know. Youre late.\n"
             "P2: and then Ill call Eva. Hed know. Theyd come, and Weve seen Ivan.\n")
-    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
-    assert run("ingest", str(root), "-q").exit_code == 0
-    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    root = scanned_talk(tmp_path, talk)
     assert set(findings(root)["text"]) == {"Eva", "Ivan"}
 
 
