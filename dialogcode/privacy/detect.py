@@ -58,10 +58,11 @@ def _letters(categories: tuple[str, ...]) -> str:
 
 # a capital of any of those scripts ("J", "Ł", "Ö"); a letter that goes on a word after
 # it: a small or caseless letter, or a combining mark (the accent of a decomposed, NFD,
-# "é"); :data:`MARK` a combining mark alone
+# "é"); :data:`MARK` an accent of the combining diacritical blocks, those that NFD
+# splits off letters with capitals (a short class: the gate compiles it for each cell)
 UPPER = _letters(("Lu", "Lt"))
 LOWER = _letters(("Ll", "Lm", "Lo", "Mn", "Mc", "Me"))
-MARK = _letters(("Mn", "Mc", "Me"))
+MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 _NAME = (rf"{UPPER}{LOWER}+(?:-{UPPER}{LOWER}+|'{UPPER}{LOWER}+)?"
          rf"(?!{LOWER}|{CONTRACTED})")
 _PATTERNS: dict[str, re.Pattern] = {
