@@ -1035,9 +1035,16 @@ def test_names_with_accents_or_letters_outside_ascii_are_found_and_masked(tmp_pa
     from dialogcode.privacy.detect import pattern_hits
     from dialogcode.privacy.gate import Masker
 
+    def found_by(form):
+        text = unicodedata.normalize(form, "Jos\u00e9 came. I told my cousin Zo\u00eb, and "
+                                     "Nguy\u1ec5n said so.")
+        return sorted((unicodedata.normalize("NFC", text[s:e]), d)
+                      for s, e, _, d in pattern_hits(text, {"came"}))
+
+    assert found_by("NFD") == found_by("NFC")
+    assert {t for t, _ in found_by("NFD")} == {"Jos\u00e9", "Zo\u00eb", "Nguy\u1ec5n"}
+    assert ("Jos\u00e9", "proper-noun") in found_by("NFD")    # opening, never lower case
     nfd = unicodedata.normalize("NFD", "I told Jos\u00e9 and my cousin Zo\u00eb.")
-    assert {nfd[s:e] for s, e, *_ in pattern_hits(nfd)} == {
-        unicodedata.normalize("NFD", n) for n in ("Jos\u00e9", "Zo\u00eb")}
     mask = Masker({"Jos\u00e9": "[NAME]", "Zo\u00eb": "[NAME]"})
     assert mask.for_readers(nfd) == "I told [NAME] and my cousin [NAME]."
     assert mask.for_readers(unicodedata.normalize("NFD", "Jos\u00e9 and Joseph")) == (

@@ -103,7 +103,7 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
                      rf"explained|shared)\b")
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
-_PROPER = re.compile(rf"(?:(?<={LOWER} )|(?<=[,;] ))({_NAME})\b")
+_PROPER = re.compile(rf"(?:(?<={LOWER} )|(?<=[,;] ))({_NAME})(?!\w)")
 # a capitalised word of any letters inside a sentence, for the name list ("Adán")
 _LISTED = re.compile(rf"(?:(?<={LOWER} )|(?<=[,;] ))(?!{LOWER})([^\W\d_](?:[^\W\d_]|{MARK})+)"
                      rf"(?![\w-]|{MARK}|{CONTRACTED})")
@@ -111,7 +111,7 @@ _LISTED = re.compile(rf"(?:(?<={LOWER} )|(?<=[,;] ))(?!{LOWER})([^\W\d_](?:[^\W\
 # it in lower case either (names are not written so; "Honestly" is, somewhere)
 # (``joined``: also at the start of each text of a :data:`_JOIN`-joined text)
 _START = {False: "^", True: r"(?:^|(?<=\x00\n))"}
-_OPENING = {joined: re.compile(rf"(?:{start}|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})\b(?!:)")
+_OPENING = {joined: re.compile(rf"(?:{start}|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})(?![\w:])")
             for joined, start in _START.items()}
 # "Rose, she said": a name even when it is an English word (interjections left out)
 _SAID = {joined: re.compile(rf"(?:{start}|(?<=[.?!] ))({_NAME}), (?:she|he) "
