@@ -49,9 +49,9 @@ SHARED = HERE.parents[1] / "shared" / "data"
 # name list are taken out before injecting
 POOL = ["Yesenia", "Tomasz", "Nkechi", "Rose", "Guadalupe", "Hamza", "Dolores", "Will",
         "Fatuma", "Ignacio", "Hope", "Beatriz", "Kwame", "Xochitl", "Deshawn", "Ifrah",
-        "Hodan", "Ubah", "Nimco", "Qadan", "Tsehay", "Mekdes", "Thuy", "Chanthou",
-        "Rithy", "Tlaloc", "Cuauhtemoc", "Zuleika", "Marigold", "Wren", "Itzel",
-        "Yaretzi", "Anahi", "Nayeli", "Odalys", "Abdirahman", "Soraya", "Keanu", "Leilani",
+        "Hodan", "Ubah", "Nimco", "Qadan", "Tsehay", "Mekdes", "Thúy", "Chanthou",
+        "Rithy", "Tláloc", "Cuauhtémoc", "Zuleika", "Marigold", "Wren", "Itzel",
+        "Yaretzi", "Anahí", "Nayeli", "Odalys", "Abdirahman", "Soraya", "Keanu", "Leilani",
         "Makoa", "Pua", "Siosaia", "Mele", "Tavita", "Ximena", "Yohannes", "Saba",
         "Selam", "Haile", "Nuri", "Ayaan", "Warsame", "Farhiya", "Lul", "Shukri"]
 TEMPLATES = {

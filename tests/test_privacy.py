@@ -2,6 +2,7 @@
 behind, at exact document offsets; privacy.yaml terms; decisions; the export gate."""
 import csv
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -1008,6 +1009,47 @@ def test_a_name_before_t_that_makes_no_contraction_is_still_masked(tmp_path):
         "P1: I asked [NAME] and [NAME] about the rota, and I told [NAME] too.\n"
         "P2: [NAME]'t said so, and then [NAME]\u2019t agreed.\n"
         "P3: Shan't we? Can't say. Ain't it odd. Won't, Haven\u2019t, Don't.\n")
+
+
+def test_names_with_accents_or_letters_outside_ascii_are_found_and_masked(tmp_path):
+    # the trigger, capitalised-word and speaking detectors took names as ASCII letters:
+    # "told José" gave "Jos", "my cousin Zoë" gave "Zo" (the accent left in the
+    # report), and "Nguyễn said", "friend Şükrü", "Jean-Étienne" gave nothing unless
+    # the name list or NER knew them; a transcript saved decomposed (NFD) is the same
+    talk = ("P1: I told Jos\u00e9 and my cousin Zo\u00eb, and we asked Ren\u00e9e.\n"
+            "P2: Later Nguy\u1ec5n said no, my friend \u015e\u00fckr\u00fc too.\n"
+            "P3: I told Jean-\u00c9tienne, then I came with \u0141ukasz.\n")
+    for form in ("NFC", "NFD"):
+        root = scanned_talk(tmp_path / form, unicodedata.normalize(form, talk))
+        names = {"Jos\u00e9", "Zo\u00eb", "Ren\u00e9e", "Nguy\u1ec5n", "\u015e\u00fckr\u00fc",
+                 "Jean-\u00c9tienne", "\u0141ukasz"}
+        assert names <= set(findings(root)["text"])
+        masked = tmp_path / form / "masked"
+        assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
+        assert (masked / "talk.txt").read_text(encoding="utf-8") == (
+            "P1: I told [NAME] and my cousin [NAME], and we asked [NAME].\n"
+            "P2: Later [NAME] said no, my friend [NAME] too.\n"
+            "P3: I told [NAME], then I came with [NAME].\n")
+    # the detectors on decomposed text, and masking wherever a name is written
+    # decomposed (a lessons.yaml or codebook saved so): the whole name, accent and all
+    from dialogcode.privacy.detect import pattern_hits
+    from dialogcode.privacy.gate import Masker
+
+    def found_by(form):
+        text = unicodedata.normalize(form, "Jos\u00e9 came. I told my cousin Zo\u00eb, and "
+                                     "Nguy\u1ec5n said so.")
+        return sorted((unicodedata.normalize("NFC", text[s:e]), d)
+                      for s, e, _, d in pattern_hits(text, {"came"}))
+
+    assert found_by("NFD") == found_by("NFC")
+    assert {t for t, _ in found_by("NFD")} == {"Jos\u00e9", "Zo\u00eb", "Nguy\u1ec5n"}
+    assert ("Jos\u00e9", "proper-noun") in found_by("NFD")    # opening, never lower case
+    nfd = unicodedata.normalize("NFD", "I told Jos\u00e9 and my cousin Zo\u00eb.")
+    mask = Masker({"Jos\u00e9": "[NAME]", "Zo\u00eb": "[NAME]"})
+    assert mask.for_readers(nfd) == "I told [NAME] and my cousin [NAME]."
+    assert mask.for_readers(unicodedata.normalize("NFD", "Jos\u00e9 and Joseph")) == (
+        "[NAME] and Joseph")
+    assert mask.for_readers("Jose and Zoe") == "Jose and Zoe"
 
 
 def test_a_found_first_name_that_is_no_english_word_is_masked_in_any_case(tmp_path):

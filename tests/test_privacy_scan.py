@@ -19,6 +19,7 @@ TEXTS = [
     "We met with Ngozi and her cousin Adaeze yesterday.",
     "born on 3/14/1990, case number 4471-B, zip 94110",
     "Óscar and Łukasz came; Óscar spoke first.",
+    "I told Jose\u0301 and my cousin Zoe\u0308, then Nguye\u0302\u0303n said so.",
     "see https://example.org/a?b=1 or www.example.com @handle_1",
     "no capitals here, no digits either",
     "",

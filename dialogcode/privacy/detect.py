@@ -10,6 +10,8 @@ decide, and errs on the side of proposing.
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterable
@@ -35,7 +37,34 @@ CONTRACTED = ("(?:" + "|".join(rf"(?<=(?i:\b{w}))" for w in _BEFORE_NT)
 # "Youll", "Hed", "Didnt"): an English word, no name
 _UNMARKED = re.compile("(?:{})t|(?:i|you|we|they)(?:ll|d|ve|re|m)|(?:he|she|it|that|there|"
                        "what|who)(?:ll|d|s)".format("|".join(_BEFORE_NT)))
-_NAME = rf"[A-Z][a-z]+(?:-[A-Z][a-z]+|'[A-Z][a-z]+)?(?![a-z]|{CONTRACTED})"
+
+
+def _letters(categories: tuple[str, ...]) -> str:
+    """A character class of the letters (and marks) of Unicode ``categories`` in the
+    blocks of scripts with capitals: Latin, Greek, Cyrillic, Armenian, Georgian,
+    Cherokee and the like below U+3000, their extensions, full-width Latin, Deseret and
+    Adlam (a scan of them all would cost half a second at import)."""
+    blocks = ((0, 0x3000), (0xA640, 0xAC00), (0xFF00, 0xFFF0), (0x10400, 0x10500),
+              (0x1E900, 0x1E960))
+    points = [cp for lo, hi in blocks for cp in range(lo, min(hi, sys.maxunicode + 1))
+              if unicodedata.category(chr(cp)) in categories]
+    runs, first = [], points[0]
+    for prev, cp in zip(points, points[1:] + [-1]):
+        if cp != prev + 1:
+            runs.append(f"\\U{first:08x}-\\U{prev:08x}")
+            first = cp
+    return "[" + "".join(runs) + "]"
+
+
+# a capital of any of those scripts ("J", "Ł", "Ö"); a letter that goes on a word after
+# it: a small or caseless letter, or a combining mark (the accent of a decomposed, NFD,
+# "é"); :data:`MARK` an accent of the combining diacritical blocks, those that NFD
+# splits off letters with capitals (a short class: the gate compiles it for each cell)
+UPPER = _letters(("Lu", "Lt"))
+LOWER = _letters(("Ll", "Lm", "Lo", "Mn", "Mc", "Me"))
+MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_NAME = (rf"{UPPER}{LOWER}+(?:-{UPPER}{LOWER}+|'{UPPER}{LOWER}+)?"
+         rf"(?!{LOWER}|{CONTRACTED})")
 _PATTERNS: dict[str, re.Pattern] = {
     "email": re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b"),
     "url": re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"),
@@ -74,15 +103,15 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
                      rf"explained|shared)\b")
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
-_PROPER = re.compile(rf"(?<=[a-z,;] )({_NAME})\b")
+_PROPER = re.compile(rf"(?:(?<={LOWER} )|(?<=[,;] ))({_NAME})(?!\w)")
 # a capitalised word of any letters inside a sentence, for the name list ("Adán")
-_LISTED = re.compile(rf"(?<=[a-z,;] )(?![a-z])([^\W\d_][^\W\d_]+)"
-                     rf"(?![\w-]|{CONTRACTED})")
+_LISTED = re.compile(rf"(?:(?<={LOWER} )|(?<=[,;] ))(?!{LOWER})([^\W\d_](?:[^\W\d_]|{MARK})+)"
+                     rf"(?![\w-]|{MARK}|{CONTRACTED})")
 # a capitalised word opening a sentence: a candidate only when the corpus never writes
 # it in lower case either (names are not written so; "Honestly" is, somewhere)
 # (``joined``: also at the start of each text of a :data:`_JOIN`-joined text)
 _START = {False: "^", True: r"(?:^|(?<=\x00\n))"}
-_OPENING = {joined: re.compile(rf"(?:{start}|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})\b(?!:)")
+_OPENING = {joined: re.compile(rf"(?:{start}|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})(?![\w:])")
             for joined, start in _START.items()}
 # "Rose, she said": a name even when it is an English word (interjections left out)
 _SAID = {joined: re.compile(rf"(?:{start}|(?<=[.?!] ))({_NAME}), (?:she|he) "
@@ -171,7 +200,7 @@ def ordinary(word: str) -> bool:
     :func:`_english_words`), a stop word or a calendar or compass word ("mark", "will",
     "may"), or a contraction written without its apostrophe ("im", "didnt"), so in
     lower case it is not taken for a name."""
-    first = word.split()[0].lower()
+    first = unicodedata.normalize("NFC", word.split()[0].lower())
     table, words = _english_words()
     return (first in _NOT_NAMES or first in STOP_WORDS or first in words or first in table
             or _UNMARKED.fullmatch(first) is not None)
@@ -252,16 +281,21 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     # a listed first name inside a sentence, even when it is an English word ("with Rose")
     names = first_names()
     hits += [(m.start(1), m.end(1), "name", "name-list") for m in _LISTED.finditer(text)
-             if m.group(1)[0].isupper() and m.group(1).lower() in names]
+             if m.group(1)[0].isupper() and _nfc_lower(m.group(1)) in names]
     openings = list(opening.finditer(text))
     hits += [(m.start(1), m.end(1), "name", "name-list") for m in openings
-             if m.group(1).lower() in names and not ordinary(m.group(1))]
+             if _nfc_lower(m.group(1)) in names and not ordinary(m.group(1))]
     if lower:
         hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in openings
                  if m.group(1).lower() not in lower and not ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
              if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES]
     return hits
+
+
+def _nfc_lower(word: str) -> str:
+    """``word`` in lower case and composed (NFC), as the name list holds it ("josé")."""
+    return unicodedata.normalize("NFC", word.lower())
 
 
 # what every pattern of :func:`_patterned` needs somewhere in the text
@@ -351,7 +385,7 @@ def ner_pipeline(model: str):
 
 
 # a label's later words: a name, or a surname such as McCoy, O'Reilly, DiBenedetto
-_SURNAME = rf"{_NAME}|[A-Z][a-z]*(?:'?[A-Z][a-z]+)+"
+_SURNAME = rf"{_NAME}|{UPPER}{LOWER}*(?:'?{UPPER}{LOWER}+)+"
 
 
 @lru_cache(maxsize=4096)

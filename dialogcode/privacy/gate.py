@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
@@ -23,7 +24,7 @@ import pandas as pd
 
 from ..study import Study
 from . import DECISIONS, PrivacyError, load_privacy_decisions, scan, withheld_documents
-from .detect import CONTRACTED
+from .detect import CONTRACTED, MARK
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
@@ -53,7 +54,9 @@ class GateResult:
 
 
 def _key(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` composed (NFC), its white space one space: a finding's text however
+    written."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,12 @@ class Masker:
     @cached_property
     def _first_words(self) -> tuple[dict[str, list[int]], list[int]]:
         """The positions in :attr:`_texts` of the findings by the word each starts with
-        (its leading run of word characters, in lower case), and of those starting with
-        another character."""
+        (its leading run of word characters, in lower case and composed, NFC), and of
+        those starting with another character."""
         by_word: dict[str, list[int]] = {}
         others = []
         for i, text in enumerate(self._texts):
-            first = _WORD.match(text)
+            first = _WORD.match(unicodedata.normalize("NFC", text))
             if first is None:
                 others.append(i)
             else:
@@ -115,7 +118,8 @@ class Masker:
         replaces trying every finding at every capital; it finds exactly what
         :attr:`pattern` finds."""
         by_word, others = self._first_words
-        words = by_word.keys() & _WORD.findall(value.lower()) if by_word else ()
+        words = (by_word.keys() & _WORD.findall(unicodedata.normalize("NFC", value.lower()))
+                 if by_word else ())
         if not words and not others:
             return None
         picked = sorted([*others, *(i for word in words for i in by_word[word])])
@@ -228,20 +232,26 @@ _WORD = re.compile(r"\w+")
 @lru_cache(maxsize=4096)
 def _pattern(texts: tuple[str, ...], flags: int = 0, any_case: frozenset[str] = frozenset(),
              kept: frozenset[str] = frozenset()) -> re.Pattern | None:
-    """Any of ``texts`` standing alone (see :attr:`Masker.pattern`), those of
-    ``any_case`` in any case but as one of ``kept``."""
+    """Any of ``texts`` standing alone (see :attr:`Masker.pattern`), composed or
+    decomposed (NFC or NFD: "José" with its accent a letter of its own or a mark after
+    the "e"), those of ``any_case`` in any case but as one of ``kept``."""
     if not texts:
         return None
 
+    def forms(t):
+        return sorted({unicodedata.normalize(f, t) for f in ("NFC", "NFD")})
+
     def word(t):
-        escaped = r"\s+".join(re.escape(w) for w in t.split())
+        escaped = "|".join(r"\s+".join(re.escape(w) for w in form.split())
+                           for form in forms(t))
         if t not in any_case:
-            return escaped
-        spared = "|".join(re.escape(k) for k in sorted(kept) if k.lower() == t.lower())
+            return f"(?:{escaped})"
+        spared = "|".join(re.escape(form) for k in sorted(kept) if k.lower() == t.lower()
+                          for form in forms(k))
         return (rf"(?!(?:{spared})(?!\w))" if spared else "") + f"(?i:{escaped})"
 
     words = [word(t) for t in texts]
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + rf")(?!\w|{CONTRACTED})", flags)
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + rf")(?!\w|{MARK}|{CONTRACTED})", flags)
 
 
 def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
