@@ -374,16 +374,22 @@ def test_cluster_and_suggest_refuse_codings_of_an_earlier_codebook(evidence_stud
                                                 if command == "cluster" else [])).exit_code == 0
 
 
+def add_extra_codebook(study, code: str, label: str, terms: str):
+    """Add a second codebook, extra.yaml, of one code matching ``terms``, to the study's
+    `codebooks:`."""
+    (study / "extra.yaml").write_text(
+        f"codebook: extra\ntitle: Extra\ncodes:\n  - id: {code}\n    label: {label}\n"
+        f"    patterns: {{terms: [{terms}]}}\n", encoding="utf-8")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("[codebook.yaml]",
+                                                 "[codebook.yaml, extra.yaml]"))
+
+
 @pytest.mark.parametrize("command", ["cluster", "suggest"])
 def test_cluster_and_suggest_with_a_subset_of_the_codebooks_say_so(evidence_study, command):
     # coded with every codebook, then `--codebook` one of them: refused, but the message
     # spoke of another version of the codebooks, not of the codebooks given
-    (evidence_study / "extra.yaml").write_text(
-        "codebook: extra\ntitle: Extra\ncodes:\n  - id: garden\n    label: Garden\n"
-        "    patterns: {terms: [garden]}\n", encoding="utf-8")
-    config = evidence_study / "dialogcode.yaml"
-    config.write_text(config.read_text().replace("[codebook.yaml]",
-                                                 "[codebook.yaml, extra.yaml]"))
+    add_extra_codebook(evidence_study, "garden", "Garden", "garden")
     assert run("code", evidence_study, "-q").exit_code == 0
     result = run(command, evidence_study, "-q", "--codebook", evidence_study / "codebook.yaml")
     assert result.exit_code == 1, result.output
@@ -404,12 +410,7 @@ def test_cluster_and_suggest_refuse_codings_made_before_a_codebook_was_added(
     book = evidence_study / "codebook.yaml"
     book.write_text("# a comment changes no coding\n" + book.read_text())
     assert run(command, evidence_study, "-q", *options).exit_code == 0   # not for a comment
-    (evidence_study / "extra.yaml").write_text(
-        "codebook: extra\ntitle: Extra\ncodes:\n  - id: help\n    label: Help\n"
-        "    patterns: {terms: [neighbours, helped]}\n", encoding="utf-8")
-    config = evidence_study / "dialogcode.yaml"
-    config.write_text(config.read_text().replace("[codebook.yaml]",
-                                                 "[codebook.yaml, extra.yaml]"))
+    add_extra_codebook(evidence_study, "help", "Help", "neighbours, helped")
     result = run(command, evidence_study, "-q", *options)
     assert result.exit_code == 1, result.output
     assert "or before one was added or taken out" in result.output

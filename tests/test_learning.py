@@ -412,9 +412,7 @@ def test_the_report_flags_figures_made_before_the_model_was_trained_again(study)
     assert flag not in (study / "out" / "report.html").read_text(encoding="utf-8")
     # a round of review, then learn and code without evaluate: the figures are of the
     # model before it
-    (study / "decisions.csv").write_text(
-        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
-        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
+    reject_a_model_coding(study)
     assert invoke("learn", study, "-q").exit_code == 0
     assert invoke("code", study, "-q").exit_code == 0
     page = report_page(study)
@@ -434,9 +432,7 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     codings = pd.read_parquet(study / "out" / "codings.parquet")
     assert set(codings.loc[codings["source"] == "model", "rule_id"]) == {f"model:{first}"}
     box = "How far to trust these codes"
-    (study / "decisions.csv").write_text(
-        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
-        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
+    reject_a_model_coding(study)
     # learn without code: the codings are the earlier model's, which the figures are of
     assert invoke("learn", study, "-q").exit_code == 0
     page = report_page(study)
@@ -454,6 +450,14 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     assert invoke("code", study, "-q").exit_code == 0
     page = report_page(study)
     assert box in page and 'class="flag">These' not in page
+
+
+def reject_a_model_coding(study):
+    """A round of review: decisions.csv rejects the model's risk.control on call5:t2,
+    which changes the training set (and so the model `learn` makes)."""
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
+        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
 
 
 def unrecorded_model(study):
@@ -478,9 +482,7 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     assert invoke("learn", study, "-q").exit_code == 0
     page = report_page(study)
     assert 'class="flag">These' not in page
-    (study / "decisions.csv").write_text(
-        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
-        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
+    reject_a_model_coding(study)
     assert invoke("learn", study, "-q").exit_code == 0
     page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one in "
@@ -1023,9 +1025,7 @@ def test_the_report_tells_a_model_that_coded_nothing_from_codings_made_before_it
     assert "No learned model coded these segments" not in page
     assert 'class="flag">These' not in page
     # learn again on changed decisions: an earlier model's codings, though it coded none
-    (study / "decisions.csv").write_text(
-        "seg_id,code_id,decision,source,reviewer,note,sha256\n"
-        "call5:t2,risk.control,reject,model,bo,,\n", encoding="utf-8")
+    reject_a_model_coding(study)
     assert invoke("learn", study, "-q").exit_code == 0
     assert "These codings were made by an earlier learned model than the one in " \
         "out/model" in report_page(study)
