@@ -287,6 +287,29 @@ def test_unlocated_quotes_are_listed_with_file_and_row(study, loaded, tmp_path):
     assert "Skipped, quote not located" in result.output and f"{path}:3" in result.output
 
 
+def test_a_quote_found_twice_is_placed_by_its_paragraph_only_when_one_fits(loaded,
+                                                                          tmp_path):
+    # "rent" is in north/kickoff's line 3 (t2) and line 5 (t3); counting only lines with
+    # text they are paragraphs 2 and 3. Paragraph 5 or 2 fits one place either way;
+    # paragraph 3 fits t2 counting every line and t3 counting lines with text.
+    path = workbook(tmp_path / "short.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Risks\\Housing", 5, 5, 0, "rent", ""),
+                    ("", "north", "kickoff", "Risks\\Money", 2, 2, 0, "rent", ""),
+                    ("", "north", "kickoff", "Connection", 3, 3, 0, "rent", ""))
+    result = imported(path, loaded, skip_unlocated=True)
+    assert rows(result) == [("north/kickoff:t3", "risk.housing"),
+                            ("north/kickoff:t2", "risk.money")]
+    assert result.codings["start"].tolist() == [115, 48]
+    assert [(p.line, p.message) for p in result.notes] == [
+        (2, "the text is found 2 times; taken at 115-119, the one in paragraph 5 "
+            "(beginning)"),
+        (3, "the text is found 2 times; taken at 48-52, the one in paragraph 2 "
+            "(beginning)")]
+    assert [p.line for p in result.unlocated] == [4]
+    assert "AMBIGUOUS" in result.unlocated[0].message
+    assert result.located == {"exact": 2, "tolerant": 0, "fuzzy": 0}
+
+
 def test_columns_not_recognised_name_what_was_found_and_wanted(study, tmp_path):
     path = workbook(tmp_path / "partial.xlsx", ["Document name", "Segment", "Memo"],
                     ("kickoff", "rent keeps", ""))

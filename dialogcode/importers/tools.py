@@ -29,6 +29,7 @@ from pathlib import Path
 from ..coders import CodingsError
 from ..errors import Problem
 from .base import Documents, Found, Reading
+from .locate import locate
 
 MAX_CODE_COLUMNS = 100      # a wide (Dedoose) layout with more code columns is refused
 CREATORS = ("excerpt creator", "created by", "author", "coder")
@@ -47,14 +48,15 @@ class Layout:
     code: str | None            # None: one True/False column per code (Dedoose)
     group: str | None = None    # the document's folder (MAXQDA's document group)
     parent: str | None = None   # the code's parent (Taguette's tag_parent)
+    paragraph: str | None = None    # the paragraph the text starts in
     lines: bool = False         # several codes in the code cell, one a line
 
 
 LAYOUTS = {
     "maxqda": Layout("MAXQDA coded segments", "coded segment", "document name", "segment", "code",
-                     group="document group"),
+                     group="document group", paragraph="beginning"),
     "atlasti": Layout("ATLAS.ti quotations", "quotation", "document", "quotation content", "codes",
-                      lines=True),
+                      lines=True, paragraph="start"),
     "taguette": Layout("Taguette highlights", "highlight", "document", "content", "tag",
                        parent="tag_parent"),
     "dedoose": Layout("Dedoose excerpts", "excerpt", "media title", "excerpt copy", None),
@@ -149,6 +151,33 @@ def _document(layout: Layout, row: dict[str, str], docs: Documents
     return doc_id, why or ""
 
 
+def _paragraphs(text: str, at: int) -> set[int]:
+    """The numbers a tool may give the paragraph holding offset ``at``: counting every
+    line, or only the lines with text (which a tool does is not documented)."""
+    before = text[:at].split("\n")
+    return {len(before), sum(1 for piece in before[:-1] if piece.strip()) + 1}
+
+
+def _by_paragraph(layout: Layout, row: dict[str, str], text: str, reading: Reading,
+                  source: str, line: int) -> tuple[int, int] | None:
+    """The one place of an ambiguous quote in the paragraph the row's Beginning (MAXQDA)
+    or Start (ATLAS.ti) names, whichever way the tool counts paragraphs; None when the
+    quote is not ambiguous, the row names no paragraph, or not exactly one place fits
+    (the quote is then located, or listed, as any quote is)."""
+    cell = row.get(layout.paragraph or "", "").strip()
+    if not cell.isdigit():
+        return None
+    found = locate(row[layout.quote], text)
+    fits = [span for span in found.spans if int(cell) in _paragraphs(text, span[0])]
+    if found.located or len(fits) != 1:
+        return None
+    reading.located[found.level] += 1
+    reading.notes.append(Problem(
+        f"the text is found {len(found.spans)} times; taken at {fits[0][0]}-{fits[0][1]}, "
+        f"the one in paragraph {cell} ({layout.paragraph})", source, line))
+    return fits[0]
+
+
 def _creators(header: list[str], rows, path: Path, users) -> list:
     """``rows`` of the chosen ``users``, or all of them when one person made them all."""
     column = next((c for c in CREATORS if c in header), None)
@@ -209,8 +238,10 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
         if doc_id is None:
             reading.problems.append(Problem(why, source, line))
             continue
+        span = _by_paragraph(layout, row, docs.text[doc_id], reading, source, line)
         quoted = {"document": doc_id, "quote": row[layout.quote]}
-        where = place("quotes", quoted, line, docs, reading, source)
+        where = (doc_id, *span, None) if span else \
+            place("quotes", quoted, line, docs, reading, source)
         if where is None:
             continue
         doc_id, start, end, _ = where
