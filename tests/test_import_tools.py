@@ -152,7 +152,7 @@ def test_code_paths_must_fit_the_codebook(loaded, tmp_path):
     assert (f"{path}:4: unmapped code 'Resilience\\\\Housing' (1 coding, first here): its "
             "parents (Resilience) are not those of the codebook's 'Housing' "
             "(risk.housing is under risk); map it with --map") in message
-    assert "'Risks > Connection'" in message and "connection is under nothing" in message
+    assert "'Risks > Connection'" in message and "(connection is at the top)" in message
     assert f"{path}:6: unmapped code 'Risks > Money\\\\Debt' (1 coding, first here): a code " \
         "path mixing separators (> \\)" in message
     # --map names the path as written
@@ -247,8 +247,8 @@ def test_a_dedoose_export_not_small_and_exact_is_refused(loaded, tmp_path):
     with pytest.raises(CodingsError) as error:
         imported(path, loaded)
     message = str(error.value)
-    assert f"{path}:5: column 'code: housing applied' holds '3': each code column" in message
-    assert f"{path}:5: column 'code: connection applied' holds ''" in message
+    assert f"{path}:5: column 'Code: Housing Applied' holds '3': each code column" in message
+    assert f"{path}:5: column 'Code: Connection Applied' holds ''" in message
     wide = [*DEDOOSE[:7], *(f"Code: c{i} Applied" for i in range(101))]
     path = workbook(tmp_path / "wide.xlsx", wide, ["kickoff", *[""] * 6, *[False] * 101])
     with pytest.raises(CodingsError, match="101 code columns .more than 100.: a Dedoose"):

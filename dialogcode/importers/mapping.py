@@ -128,8 +128,8 @@ def _by_path(name: str, book: Codebook, mapping: dict[str, str | None],
     if fits:
         return None, f"a path that fits several codes ({', '.join(fits)})"
     if candidates:
-        where = "; ".join(f"{c} is under {book.codes[c].parent or 'nothing'}"
-                          for c in candidates)
+        where = "; ".join(f"{c} is under {book.codes[c].parent}" if book.codes[c].parent
+                          else f"{c} is at the top" for c in candidates)
         return None, (f"its parents ({' > '.join(parents)}) are not those of the "
                       f"codebook's {leaf!r} ({where})")
     return None, f"{leaf!r} is not a code id or label of the codebook" + _close(leaf, book)

@@ -3,7 +3,9 @@
 Each tool's export names the document, holds the coded text and names the code(s); the
 text is located in the document by :mod:`.locate`, as a quotes table's ``quote`` is.
 Positions the tools write (MAXQDA's Beginning/End, ATLAS.ti's Start/End, Dedoose's
-Excerpt Range) count paragraphs or the tool's own characters, so they are never read.
+Excerpt Range) count paragraphs or the tool's own characters, so they are never taken
+for offsets; a paragraph number only chooses among the places of a text found at
+several (:func:`_by_paragraph`).
 
 - **maxqda**: coded segments (Excel): ``Document name``, ``Segment``, ``Code`` (one code
   a row, its path ``Parent > Child`` or ``Parent\\Child``); ``Document group`` names the
@@ -53,10 +55,10 @@ class Layout:
 
 
 LAYOUTS = {
-    "maxqda": Layout("MAXQDA coded segments", "coded segment", "document name", "segment", "code",
-                     group="document group", paragraph="beginning"),
-    "atlasti": Layout("ATLAS.ti quotations", "quotation", "document", "quotation content", "codes",
-                      lines=True, paragraph="start"),
+    "maxqda": Layout("MAXQDA coded segments", "coded segment", "document name",
+                     "segment", "code", group="document group", paragraph="beginning"),
+    "atlasti": Layout("ATLAS.ti quotations", "quotation", "document",
+                      "quotation content", "codes", lines=True, paragraph="start"),
     "taguette": Layout("Taguette highlights", "highlight", "document", "content", "tag",
                        parent="tag_parent"),
     "dedoose": Layout("Dedoose excerpts", "excerpt", "media title", "excerpt copy", None),
@@ -68,7 +70,7 @@ def _wanted(layout: Layout) -> list[str]:
 
 
 def _missing(layout: Layout, header: list[str]) -> list[str]:
-    have = set(header) | ({"code: NAME applied"} if any(map(APPLIED.match, header)) else set())
+    have = set(header) | {"code: NAME applied" for h in header if APPLIED.match(h)}
     return [column for column in _wanted(layout) if column not in have]
 
 
@@ -114,16 +116,16 @@ def _codes(layout: Layout, original: dict[str, str], row: dict[str, str], line: 
     """The code names of one row ([] when it codes nothing)."""
     if layout.code is None:
         names = []
-        for column in original:
+        for column, name in original.items():
             if not APPLIED.match(column):
                 continue
             value = row.get(column, "").strip().lower()
             if value not in ("true", "false"):
                 reading.problems.append(Problem(
-                    f"column {column!r} holds {row.get(column, '')!r}: each code column "
-                    "of a Dedoose export must hold True or False", source, line))
+                    f"column {name!r} holds {row.get(column, '')!r}: each code column of "
+                    "a Dedoose export must hold True or False", source, line))
             elif value == "true":
-                names.append(APPLIED.match(original[column]).group(1).strip())
+                names.append(APPLIED.match(name).group(1).strip())
         return names
     cell = row[layout.code]
     if layout.lines:
