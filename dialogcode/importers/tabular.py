@@ -21,7 +21,7 @@ from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
 from ..privacy.gate import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, split_codes
-from .locate import fold, locate
+from .locate import Location, fold, locate
 from .tools import exports, layout_of, read_export
 
 
@@ -208,8 +208,10 @@ def read_table(path: Path, docs: Documents, kind: str | None = None,
 
 
 def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: Reading,
-           source: str) -> tuple[str, int | None, int | None, str | None] | None:
-    """(doc_id, start, end, seg_id) of one row, or None after recording why not."""
+           source: str, found: Location | None = None
+           ) -> tuple[str, int | None, int | None, str | None] | None:
+    """(doc_id, start, end, seg_id) of one row, or None after recording why not; a
+    quote's ``found`` is where :func:`.locate.locate` finds it (located here if None)."""
     def fail(message: str, key: str | None = None) -> None:
         reading.problems.append(Problem(message, source, line, key))
 
@@ -270,7 +272,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     quote = row["quote"]
     if not quote.strip():
         return fail("empty quote")
-    found = locate(quote, text)
+    found = found or locate(quote, text)
     what = f"quote{docs.excerpt(quote, doc_id)} in {doc_id}"
     if not found.located:
         problem = (Problem(f"AMBIGUOUS: {what} found {len(found.spans)} times "

@@ -31,7 +31,7 @@ from pathlib import Path
 from ..coders import CodingsError
 from ..errors import Problem
 from .base import Documents, Found, Reading
-from .locate import locate
+from .locate import Location, locate
 
 MAX_CODE_COLUMNS = 100      # a wide (Dedoose) layout with more code columns is refused
 CREATORS = ("excerpt creator", "created by", "author", "coder")
@@ -160,16 +160,15 @@ def _paragraphs(text: str, at: int) -> set[int]:
     return {len(before), sum(1 for piece in before[:-1] if piece.strip()) + 1}
 
 
-def _by_paragraph(layout: Layout, row: dict[str, str], text: str, reading: Reading,
-                  source: str, line: int) -> tuple[int, int] | None:
-    """The one place of an ambiguous quote in the paragraph the row's Beginning (MAXQDA)
-    or Start (ATLAS.ti) names, whichever way the tool counts paragraphs; None when the
-    quote is not ambiguous, the row names no paragraph, or not exactly one place fits
-    (the quote is then located, or listed, as any quote is)."""
+def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, text: str,
+                  reading: Reading, source: str, line: int) -> tuple[int, int] | None:
+    """The one place of a quote ``found`` at several in the paragraph the row's
+    Beginning (MAXQDA) or Start (ATLAS.ti) names, whichever way the tool counts
+    paragraphs; None when the quote is not ambiguous, the row names no paragraph, or
+    not exactly one place fits (the quote is then located, or listed, as any is)."""
     cell = row.get(layout.paragraph or "", "").strip()
     if not cell.isdigit():
         return None
-    found = locate(row[layout.quote], text)
     fits = [span for span in found.spans if int(cell) in _paragraphs(text, span[0])]
     if found.located or len(fits) != 1:
         return None
@@ -240,10 +239,11 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
         if doc_id is None:
             reading.problems.append(Problem(why, source, line))
             continue
-        span = _by_paragraph(layout, row, docs.text[doc_id], reading, source, line)
+        found = locate(row[layout.quote], docs.text[doc_id])
+        span = _by_paragraph(layout, row, found, docs.text[doc_id], reading, source, line)
         quoted = {"document": doc_id, "quote": row[layout.quote]}
         where = (doc_id, *span, None) if span else \
-            place("quotes", quoted, line, docs, reading, source)
+            place("quotes", quoted, line, docs, reading, source, found)
         if where is None:
             continue
         doc_id, start, end, _ = where
