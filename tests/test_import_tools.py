@@ -138,6 +138,24 @@ def test_agree_with_an_imported_maxqda_coder_gives_the_figures_by_hand(study):
             (10, 0.9, kappa), code
 
 
+def test_a_file_name_two_folders_share_is_refused_unless_the_group_tells(loaded, tmp_path):
+    path = workbook(tmp_path / "names.xlsx", MAXQDA,
+                    ("", "south", "closing", "Connection", 1, 1, 0, "We meet together", ""),
+                    ("", "west", "closing", "Connection", 1, 1, 0, "We meet together", ""),
+                    ("", "", "closing.txt", "Connection", 1, 1, 0, "We meet together", ""),
+                    ("", "", "minutes", "Connection", 1, 1, 0, "We meet together", ""))
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert f"{path}:2" not in message
+    assert (f"{path}:3: document 'closing' fits several documents (north/closing, "
+            "south/closing), none in the group 'west': rename it in the export to the "
+            "doc_id") in message
+    assert (f"{path}:4: document 'closing.txt' fits several documents (north/closing, "
+            "south/closing): rename it") in message
+    assert f"{path}:5: unknown document 'minutes' (documents: north/closing" in message
+
+
 def test_code_paths_must_fit_the_codebook(loaded, tmp_path):
     path = workbook(tmp_path / "paths.xlsx", MAXQDA,
                     ("", "north", "kickoff", "Risks > Housing", 3, 3, 0, "rent keeps", ""),
