@@ -111,31 +111,69 @@ def test_maxqda_coded_segments(loaded, tmp_path):
     assert result.codings["start"].tolist()[1] == 97
 
 
-def test_agree_with_an_imported_maxqda_coder_gives_the_figures_by_hand(study):
-    path = maxqda(study / "max.xlsx")
-    result = run("import-codings", path, study, "--coder", "max")
+# the six codings of maxqda() as (document as each other tool names it, text, code)
+SIX = [("north/kickoff", "The rent keeps rising and families get evicted.", "Housing"),
+       ("north/kickoff", "Wages are low, so rent is late.", "Money"),
+       ("north/closing", "Neighbours check on each other now.", "Connection"),
+       ("north/closing", "We stand together when the rent goes up.", "Connection"),
+       ("visit", "Debt is the worry. Wages too.", "Money"),
+       ("visit", "Our neighbours helped when we were evicted.", "Connection")]
+
+
+def export(tool: str, folder: Path) -> Path:
+    """The codings of :func:`maxqda` as ``tool`` exports them."""
+    if tool == "maxqda":
+        return maxqda(folder / "max.xlsx")
+    if tool == "atlasti":
+        return workbook(folder / "atlas.xlsx", ATLAS, *[
+            (f"1:{i}", "", doc, text, code, "", "", "", "")
+            for i, (doc, text, code) in enumerate(SIX, start=1)])
+    if tool == "taguette":
+        path = folder / "taguette.csv"
+        pd.DataFrame([{"id": i, "document": doc, "tag": code, "content": text}
+                      for i, (doc, text, code) in enumerate(SIX)]).to_csv(path, index=False)
+        return path
+    return workbook(folder / "dedoose.xlsx", DEDOOSE, *[
+        (doc, "", "", "ana", "", "ana", text, code == "Housing", "", code == "Money",
+         code == "Connection") for doc, text, code in SIX])
+
+
+@pytest.mark.parametrize("tool", ["maxqda", "atlasti", "taguette", "dedoose"])
+def test_agree_with_an_imported_coder_gives_the_figures_by_hand(study, tool):
+    result = run("import-codings", export(tool, study), study, "--coder", tool)
     assert result.exit_code == 0, result.output
-    assert "Imported 6 codings (maxqda)" in result.output
-    assert "Quotes located: 4 exact, 2 tolerant, 0 fuzzy." in result.output
+    assert f"Imported 6 codings ({tool})" in result.output
+    written = pd.read_csv(study / "codings" / f"{tool}.csv")
+    assert written[["seg_id", "code_id"]].values.tolist() == [
+        ["north/kickoff:t2", "risk.housing"], ["north/kickoff:t3", "risk.money"],
+        ["north/closing:t2", "connection"], ["north/closing:t3", "connection"],
+        ["south/visit:t2", "risk.money"], ["south/visit:t3", "connection"]]
     (study / "ben.csv").write_text(
         "seg_id,code\nnorth/kickoff:t2,risk.housing\nnorth/kickoff:t3,risk.housing\n"
         "north/closing:t2,connection\nsouth/visit:t2,risk.money\n"
         "south/visit:t3,connection\n", encoding="utf-8")
-    result = run("import-codings", study / "ben.csv", study, "--coder", "ben")
+    result = run("import-codings", study / "ben.csv", study, "--coder", "ben", "--replace")
     assert result.exit_code == 0, result.output
-    result = run("agree", "max", "ben", "-s", study, "--draws", "0")
+    result = run("agree", tool, "ben", "-s", study, "--draws", "0")
     assert result.exit_code == 0, result.output
-    table = pd.read_csv(study / "out" / "agreement" / "max-vs-ben.csv").set_index("code_id")
+    table = pd.read_csv(study / "out" / "agreement" / f"{tool}-vs-ben.csv")
+    table = table.set_index("code_id")
     # both read north/kickoff (4 turns), north/closing (3) and south/visit (3): 10 units.
-    # risk.housing: max t2, ben t2 and t3: agree on 9; p_e = .1*.2 + .9*.8 = .74,
-    # kappa = (.9 - .74) / (1 - .74) = 0.615; risk.money likewise (max k-t3 and v-t2,
-    # ben v-t2); connection: max c-t2, c-t3, v-t3, ben c-t2, v-t3: agree on 9,
-    # p_e = .3*.2 + .7*.8 = .62, kappa = .28 / .38 = 0.737
+    # risk.housing: the tool's coder k-t2, ben k-t2 and k-t3: agree on 9; p_e = .1*.2 +
+    # .9*.8 = .74, kappa = (.9 - .74) / (1 - .74) = 0.615; risk.money likewise (k-t3
+    # and v-t2 against v-t2); connection: c-t2, c-t3, v-t3 against c-t2, v-t3: agree
+    # on 9, p_e = .3*.2 + .7*.8 = .62, kappa = .28 / .38 = 0.737
     for code, kappa in (("risk.housing", 0.615), ("risk.money", 0.615),
                         ("connection", 0.737)):
         row = table.loc[code]
         assert (row.units, row.percent_agreement, round(row.cohen_kappa, 3)) == \
             (10, 0.9, kappa), code
+
+
+def test_maxqda_quotes_are_located_as_quotes_are(study):
+    result = run("import-codings", maxqda(study / "m.xlsx"), study, "--coder", "m")
+    assert result.exit_code == 0, result.output
+    assert "Quotes located: 4 exact, 2 tolerant, 0 fuzzy." in result.output
 
 
 def test_a_file_name_two_folders_share_is_refused_unless_the_group_tells(loaded, tmp_path):
