@@ -84,7 +84,7 @@ def moved_codes(found: list[Found], parents: dict[str, str], mapped: dict[str, s
     return problems
 
 
-PATH = re.compile(r"\s*(\\|>|::)\s*")     # Parent\\Child, Parent > Child, Parent::Child
+PATH = re.compile(r"\s*(\\|>|::)\s*")     # Parent\Child, Parent > Child, Parent::Child
 SEVERAL = re.compile(r"[;,]\s*")           # a line naming several codes: a; b or a, b
 
 
