@@ -9,4 +9,5 @@ BACKENDS = ("tfidf", "spacy-vectors")               # features for clustering
 CLUSTER_SEMANTICS = ("none", "wordllama")           # added to them by `cluster --semantic`
 EXPORT_FORMATS = ("csv", "parquet", "xlsx", "sqlite")
 AGREEMENT_UNITS = ("segment", "span")
-CODING_FORMATS = ("offsets", "quotes", "segments", "markup", "qdpx")   # import-codings
+CODING_FORMATS = ("offsets", "quotes", "segments", "markup", "qdpx",   # import-codings
+                  "maxqda", "atlasti", "taguette", "dedoose")

@@ -54,14 +54,17 @@ def echo_summary(result: ImportResult, source: Path) -> None:
               help="CSV (name,code_id) or YAML (name: code_id) mapping the coder's code "
                    "names to code ids.")
 @click.option("--format", "fmt", type=click.Choice(CODING_FORMATS),
-              help="Format of SOURCE (default: from its extension and columns).")
+              help="Format of SOURCE (default: from its extension and columns); maxqda, "
+                   "atlasti, taguette and dedoose are those tools' exports of coded "
+                   "segments.")
 @click.option("--document", help="Document an inline-markup SOURCE copies (default: from "
                                  "its file name).")
 @click.option("--user", multiple=True,
               help="REFI-QDA project: import only the codings of this user (its name or "
-                   "id in the project's Users); repeat it to import several users' "
-                   "codings together as one coder. Required when the project's codings "
-                   "were made by more than one user.")
+                   "id in the project's Users); a tool's export: only the rows its "
+                   "creator column (Excerpt Creator, Created by, Author or Coder) gives "
+                   "this name. Repeat it to import several users' codings together as "
+                   "one coder. Required when the codings were made by more than one user.")
 @click.option("--replace", is_flag=True, help="Overwrite an existing codings/<NAME>.csv.")
 @click.option("--skip-unlocated", is_flag=True,
               help="Import the rest when quotes are ambiguous or not found (they are listed).")
@@ -75,8 +78,10 @@ def import_codings_command(source, study, coder, mapping, fmt, document, user, r
                            skip_unlocated, skip_unmapped, coded_segments):
     """Import a human coder's work on STUDY (run `dialogcode ingest` first) from SOURCE:
     a table of offsets (document,start,end,code), quotes (document,quote,code) or
-    segments (seg_id,code or document,turn,code) as CSV or XLSX; a transcript copy marked
-    up with **span**<sup>code</sup>; or a REFI-QDA project (.qdpx). In a table, a row
+    segments (seg_id,code or document,turn,code) as CSV or XLSX; another QDA tool's export
+    of coded segments (MAXQDA, ATLAS.ti, Taguette, Dedoose: read from its columns, its
+    text located as quotes are); a transcript copy marked up with
+    **span**<sup>code</sup>; or a REFI-QDA project (.qdpx). In a table, a row
     with no code marks its segment read with nothing applying. Writes codings/NAME.csv.
     Every problem is listed; nothing is guessed."""
     from ..codebook import load_codebooks

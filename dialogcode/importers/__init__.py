@@ -24,11 +24,12 @@ from ..ingest import Corpus
 from ..limits import DEFAULT, Limits
 from .base import Documents, Found, Reading
 from .locate import LEVELS, MIN_SIMILARITY
-from .mapping import load_mapping, map_names, moved_codes
+from .mapping import load_mapping, map_names, moved_codes, split_names
 from .markup import SUFFIXES as MARKUP_SUFFIXES
 from .markup import read_markup
 from .qdpx import read_qdpx
 from .tabular import read_table
+from .tools import LAYOUTS
 
 if TYPE_CHECKING:
     from ..privacy.gate import Masker
@@ -78,12 +79,13 @@ def _read(source: Path, docs: Documents, fmt: str | None, document: str | None,
         raise CodingsError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
     if fmt == "qdpx" or (fmt is None and suffix == ".qdpx"):
         return read_qdpx(source, docs, user, limits)
-    if user is not None:
-        raise CodingsError("a user can only be chosen in a REFI-QDA project (.qdpx)",
-                           file=source)
     if fmt == "markup" or (fmt is None and suffix in MARKUP_SUFFIXES):
+        if user is not None:
+            raise CodingsError("a user can only be chosen in a REFI-QDA project (.qdpx) "
+                               "or a tool's export with a column naming who coded",
+                               file=source)
         return read_markup(source, docs, document)
-    return read_table(source, docs, fmt, limits, codes)
+    return read_table(source, docs, fmt, limits, codes, user)
 
 
 def _where(problem: Problem) -> tuple[str, int]:
@@ -230,6 +232,9 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     users = [user] if isinstance(user, str) else user
     reading = _read(source, docs, fmt, document, users, limits, book.codes)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
+    if reading.kind in LAYOUTS and LAYOUTS[reading.kind].lines:
+        reading.found, doubtful = split_names(reading.found, book, names)
+        problems += doubtful
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)
     problems += reading.problems + outside + _two_values(rows, origins, book)
@@ -249,7 +254,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     if unique.empty:
         raise CodingsError("nothing to import: no codings left", file=source)
     located = {level: reading.located[level] for level in LEVELS} \
-        if reading.kind == "quotes" else {}
+        if reading.kind in ("quotes", *LAYOUTS) else {}
     read = unique.loc[unique["code_id"].isna(), "seg_id"].nunique()
     return ImportResult(unique, reading.kind, located, reading.fuzzy, reading.unlocated,
                         unmapped, reading.ignored, len(codings) - len(unique), read, crossing,

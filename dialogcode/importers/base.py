@@ -175,6 +175,14 @@ class Documents:
         listed = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
         return None, f"unknown document {name!r} (documents: {listed})"
 
+    def named(self, name: str) -> list[str]:
+        """The documents whose doc_id or source file ends in the file name ``name``
+        (with or without its extension), as a person or another tool names them."""
+        name = name.strip()
+        return sorted(doc for doc, source in self.paths.items()
+                      if name in (doc.rsplit("/", 1)[-1], source.rsplit("/", 1)[-1],
+                                  source.rsplit("/", 1)[-1].rsplit(".", 1)[0]))
+
     def segments_over(self, doc_id: str, start: int, end: int) -> list[str]:
         """The segments a span overlaps."""
         return [seg for s_start, s_end, seg in self._spans.get(doc_id, [])

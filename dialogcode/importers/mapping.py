@@ -1,14 +1,17 @@
 """From the names a coder used to the codebook's code ids.
 
 A name is mapped, in this order: by the mapping file (``--map``), as a code id of the
-codebook, or as a code's label (exact, case-insensitive, when only one code has it).
+codebook, as a code's label (exact, case-insensitive, when only one code has it), or as
+a code path (``Parent > Child``, ``Parent\\Child`` or ``Parent::Child``, as other QDA
+tools write them) ending in a code's id or label under the parents it names.
 Anything else is *unmapped*: reported with how many codings use it and where it is
 first used, never guessed.
 """
 from __future__ import annotations
 
 import difflib
-
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..codebook import Codebook
@@ -33,7 +36,7 @@ def load_mapping(path: Path, book: Codebook
         pairs = [(str(name), "" if target is None else str(target), line_of(data, name))
                  for name, target in data.items()]
     else:
-        header, rows = read_rows(path, codes=book.codes)
+        header, rows, _ = read_rows(path, codes=book.codes)
         missing = [c for c in ("name", "code_id") if c not in header]
         if missing:
             raise CodingsError(f"missing column(s) {', '.join(missing)}; a mapping file has "
@@ -81,34 +84,117 @@ def moved_codes(found: list[Found], parents: dict[str, str], mapped: dict[str, s
     return problems
 
 
-def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
-              ) -> tuple[dict[str, str], list[Problem]]:
-    """(name -> code id for every name that maps, one problem per unmapped name; names
-    the mapping sends to None are neither)."""
+PATH = re.compile(r"\s*(\\|>|::)\s*")     # Parent\Child, Parent > Child, Parent::Child
+SEVERAL = re.compile(r"[;,]\s*")           # a line naming several codes: a; b or a, b
+
+
+def _labels(book: Codebook) -> dict[str, list[str]]:
     labels: dict[str, list[str]] = {}
     for code in book.codes.values():
         labels.setdefault(code.label.strip().casefold(), []).append(code.id)
+    return labels
+
+
+def _names(code_id: str, book: Codebook) -> set[str]:
+    code = book.codes[code_id]
+    return {code.id.casefold(), code.label.strip().casefold()}
+
+
+def _by_path(name: str, book: Codebook, mapping: dict[str, str | None],
+             labels: dict[str, list[str]]) -> tuple[str | None, str]:
+    """(code id, "") for a code path ``Parent > Child`` whose last part is a code's id or
+    label and whose parents are that code's parents in the codebook (by id or label, or
+    mapped to them); (None, why not) otherwise, as for a path that fits two codes."""
+    pieces = PATH.split(name)
+    parts, separators = pieces[::2], set(pieces[1::2])
+    if len(parts) < 2 or not all(parts):
+        return None, "not a code id or label of the codebook" + _close(name, book)
+    if len(separators) > 1:
+        return None, f"a code path mixing separators ({' '.join(sorted(separators))})"
+    *parents, leaf = parts
+    candidates = [leaf] if leaf in book.codes else labels.get(leaf.casefold(), [])
+    fits = []
+    for code_id in candidates:
+        chain, code = [], book.codes[code_id]
+        while code.parent in book.codes:
+            code = book.codes[code.parent]
+            chain.append(code.id)
+        if len(chain) >= len(parents) and all(
+                part.casefold() in _names(ours, book) or mapping.get(part) == ours
+                for part, ours in zip(reversed(parents), chain)):
+            fits.append(code_id)
+    if len(fits) == 1:
+        return fits[0], ""
+    if fits:
+        return None, f"a path that fits several codes ({', '.join(fits)})"
+    if candidates:
+        where = "; ".join(f"{c} is under {book.codes[c].parent}" if book.codes[c].parent
+                          else f"{c} is at the top" for c in candidates)
+        return None, (f"its parents ({' > '.join(parents)}) are not those of the "
+                      f"codebook's {leaf!r} ({where})")
+    return None, f"{leaf!r} is not a code id or label of the codebook" + _close(leaf, book)
+
+
+def code_of(name: str, book: Codebook, mapping: dict[str, str | None],
+            labels: dict[str, list[str]] | None = None) -> tuple[str | None, str]:
+    """(code id, "") for the name a coder used, by the mapping file, as a code id, as a
+    code's label (when only one code has it) or as a code path; (None, why not)."""
+    labels = _labels(book) if labels is None else labels
+    if mapping.get(name) is not None:
+        return mapping[name], ""
+    if name in book.codes:
+        return name, ""
+    by_label = labels.get(name.casefold(), [])
+    if len(by_label) == 1:
+        return by_label[0], ""
+    if by_label:
+        return None, f"the label of several codes ({', '.join(by_label)})"
+    return _by_path(name, book, mapping, labels)
+
+
+def split_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
+                ) -> tuple[list[Found], list[Problem]]:
+    """``found`` with each code name that is not a code but reads as several (``a; b``
+    or ``a, b``, every piece a code) split into them; a problem where a name is a code
+    and also reads as several."""
+    labels, problems, split, out = _labels(book), [], {}, []
+    for item in found:
+        if item.code not in split:
+            pieces = [p.strip() for p in SEVERAL.split(item.code) if p.strip()]
+            whole = item.code in mapping or code_of(item.code, book, mapping, labels)[0]
+            several = len(pieces) > 1 and all(
+                p in mapping or code_of(p, book, mapping, labels)[0] for p in pieces)
+            split[item.code] = pieces if several and not whole else [item.code]
+            if several and whole:
+                problems.append(Problem(
+                    f"{item.code!r} is a code and also reads as the codes "
+                    f"{', '.join(map(repr, pieces))}; map it with --map (the whole name to "
+                    "its code, or each piece)", item.file, item.line))
+        out += [replace(item, code=piece) for piece in split[item.code]]
+    return out, problems
+
+
+def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
+              ) -> tuple[dict[str, str], list[Problem]]:
+    """(name -> code id for every name that maps (:func:`code_of`), one problem per
+    unmapped name; names the mapping sends to None are neither)."""
+    labels = _labels(book)
     uses: dict[str, list[Found]] = {}
     for item in found:
         uses.setdefault(item.code, []).append(item)
     mapped: dict[str, str] = {}
     unmapped: list[Problem] = []
     for name, items in uses.items():
-        by_label = labels.get(name.casefold(), [])
-        if name in mapping:
-            if mapping[name] is not None:
-                mapped[name] = mapping[name]
-        elif name in book.codes:
-            mapped[name] = name
-        elif len(by_label) == 1:
-            mapped[name] = by_label[0]
-        else:
-            why = (f"the label of several codes ({', '.join(by_label)})" if by_label
-                   else "not a code id or label of the codebook" + _close(name, book))
-            first = items[0]
-            unmapped.append(Problem(
-                f"unmapped code {name!r} ({len(items)} coding{'s' * (len(items) != 1)}, "
-                f"first here): {why}; map it with --map", first.file, first.line))
+        if name in mapping and mapping[name] is None:
+            continue
+        code, why = code_of(name, book, mapping, labels)
+        if code is not None:
+            mapped[name] = code
+            continue
+        first = items[0]
+        unmapped.append(Problem(
+            f"unmapped code {name!r} ({len(items)} coding{'s' * (len(items) != 1)}, "
+            f"first here): {why}; map it with --map", first.file, first.line))
     return mapped, unmapped
 
 

@@ -33,9 +33,7 @@ def document_of(path: Path, docs: Documents, document: str | None) -> str:
     doc_id, _ = docs.resolve(name)
     if doc_id is not None:
         return doc_id
-    matches = sorted(doc for doc, source in docs.paths.items()
-                     if name in (doc.rsplit("/", 1)[-1], source.rsplit("/", 1)[-1],
-                                 source.rsplit("/", 1)[-1].rsplit(".", 1)[0]))
+    matches = docs.named(name)
     if len(matches) == 1:
         return matches[0]
     found = f"fits several documents ({', '.join(matches)})" if matches else \

@@ -21,7 +21,8 @@ from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
 from ..privacy.gate import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, split_codes
-from .locate import fold, locate
+from .locate import Location, fold, locate
+from .tools import exports, layout_of, read_export
 
 
 def _cell(value) -> str:
@@ -33,8 +34,9 @@ def _cell(value) -> str:
 
 
 def read_rows(path: Path, limits: Limits = DEFAULT, codes=()
-              ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """(lower-cased header, [(line, {column: cell})]) of a CSV or of an XLSX workbook's
+              ) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[str]]:
+    """(lower-cased header, [(line, {column: cell})], header as written) of a CSV or of
+    an XLSX workbook's
     first sheet (checked against ``limits``; a number in its code column read as the
     code id of ``codes`` it stands for, :func:`code_numbers`); blank rows are left out."""
     if path.suffix.lower() == ".xlsx":
@@ -55,7 +57,7 @@ def read_rows(path: Path, limits: Limits = DEFAULT, codes=()
         raise CodingsError(f"column(s) {', '.join(doubled)} appear twice", file=path, line=1)
     rows = [(line, {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h})
             for line, row in numbered[1:] if any(str(c).strip() for c in row)]
-    return header, rows
+    return header, rows, [str(h) for h in numbered[0][1]]
 
 
 def code_numbers(cells: list[list], path: Path, codes) -> list[Problem]:
@@ -100,7 +102,9 @@ def table_kind(header: list[str], path: Path) -> str:
         return "segments"
     raise CodingsError(f"cannot tell what this table holds (columns: {', '.join(header)}); "
                        "expected document,start,end,code or document,quote,code or "
-                       "seg_id,code or document,turn,code", file=path, line=1)
+                       "seg_id,code or document,turn,code, or a QDA tool's export of coded "
+                       f"segments ({exports()}); rename the columns, or give --format",
+                       file=path, line=1)
 
 
 def _required(kind: str, header: list[str]) -> list[str]:
@@ -169,11 +173,18 @@ def _integer(value: str) -> int | None:
 
 
 def read_table(path: Path, docs: Documents, kind: str | None = None,
-               limits: Limits = DEFAULT, codes=()) -> Reading:
-    """Codings from a table; ``kind`` (offsets, quotes, segments) is found from the
-    columns when not given; ``codes`` are the codebook's ids (:func:`code_numbers`).
-    Every problem of the file is collected."""
-    header, rows = read_rows(path, limits, codes)
+               limits: Limits = DEFAULT, codes=(), users=None) -> Reading:
+    """Codings from a table; ``kind`` (offsets, quotes, segments, or a tool's export,
+    :data:`.tools.LAYOUTS`) is found from the columns when not given; ``codes`` are the
+    codebook's ids (:func:`code_numbers`); ``users`` choose the rows of a tool's export
+    by who coded them. Every problem of the file is collected."""
+    header, rows, names = read_rows(path, limits, codes)
+    tool = layout_of(header, path, kind)
+    if tool is not None:
+        return read_export(path, tool, names, rows, docs, users, _place)
+    if users:
+        raise CodingsError("a user can only be chosen in a REFI-QDA project (.qdpx) or "
+                           "a tool's export with a column naming who coded", file=path)
     kind = kind or table_kind(header, path)
     if "code" in header and "code_id" in header:
         raise CodingsError("columns code and code_id both hold codes: keep one", file=path,
@@ -197,8 +208,10 @@ def read_table(path: Path, docs: Documents, kind: str | None = None,
 
 
 def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: Reading,
-           source: str) -> tuple[str, int | None, int | None, str | None] | None:
-    """(doc_id, start, end, seg_id) of one row, or None after recording why not."""
+           source: str, found: Location | None = None
+           ) -> tuple[str, int | None, int | None, str | None] | None:
+    """(doc_id, start, end, seg_id) of one row, or None after recording why not; a
+    quote's ``found`` is where :func:`.locate.locate` finds it (located here if None)."""
     def fail(message: str, key: str | None = None) -> None:
         reading.problems.append(Problem(message, source, line, key))
 
@@ -259,7 +272,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     quote = row["quote"]
     if not quote.strip():
         return fail("empty quote")
-    found = locate(quote, text)
+    found = found or locate(quote, text)
     what = f"quote{docs.excerpt(quote, doc_id)} in {doc_id}"
     if not found.located:
         problem = (Problem(f"AMBIGUOUS: {what} found {len(found.spans)} times "

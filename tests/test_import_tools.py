@@ -1,0 +1,383 @@
+"""`dialogcode import-codings` of other QDA tools' coded-segment exports (MAXQDA,
+ATLAS.ti, Taguette, Dedoose) on tests/data/evidence-study: 4 documents in two folders
+(north/kickoff, north/closing, south/visit, south/closing), codebook Risks (risk) >
+Housing (risk.housing), Money (risk.money), and Connection (connection).
+
+Turns (seg_id: text): north/kickoff t1 question, t2 "The rent keeps rising and families
+get evicted.", t3 "Wages are low, so rent is late.", t4 "Mm-hm."; north/closing t1
+question, t2 "Neighbours check on each other now.", t3 "We stand together when the rent
+goes up."; south/visit t1 question, t2 "Debt is the worry. Wages too.", t3 "Our
+neighbours helped when we were evicted."; south/closing t1 "We meet together every
+week.", t2 "Nothing else to add."
+"""
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.coders import CodingsError
+from dialogcode.importers import import_codings
+from dialogcode.ingest import ingest, load_corpus, write_corpus
+
+DATA = Path(__file__).parent / "data"
+TOOLS = DATA / "importers" / "tools"
+
+MAXQDA = ["Color", "Document group", "Document name", "Code", "Beginning", "End",
+          "Weight score", "Segment", "Comment"]
+ATLAS = ["ID", "Quotation Name", "Document", "Quotation Content", "Codes", "Reference",
+         "Start", "End", "Comment"]
+DEDOOSE = ["Media Title", "Excerpt Range", "Excerpt Date", "Resource Creator",
+           "Resource Date", "Excerpt Creator", "Excerpt Copy", "Code: Housing Applied",
+           "Code: Housing Weight", "Code: Money Applied", "Code: Connection Applied"]
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("tools") / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return root
+
+
+@pytest.fixture(scope="module")
+def loaded(study):
+    opened = Study.open(study)
+    return load_corpus(opened), load_codebooks(opened.codebook_files())
+
+
+def workbook(path: Path, header: list, *rows) -> Path:
+    book = openpyxl.Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append(list(row))
+    book.save(path)
+    return path
+
+
+def imported(source, loaded, **options):
+    corpus, book = loaded
+    options.setdefault("coder", "tester")
+    return import_codings(source, corpus, book, **options)
+
+
+def rows(result):
+    return [(r.seg_id, r.code_id) for r in result.codings.itertuples()]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def maxqda(path: Path) -> Path:
+    """A MAXQDA coded-segments export: codes as paths with a backslash, a segment with
+    its speaker label, one with a line break, one with an ellipsis for ". ", and
+    "closing", a name two folders share, told apart by the document group."""
+    return workbook(
+        path, MAXQDA,
+        ("", "north", "kickoff", "Risks\\Housing", 3, 3, 0,
+         "P1: The rent keeps rising and families get evicted.", ""),
+        ("", "north", "kickoff", "Risks\\Money", 5, 5, 0, "Wages are low, so rent is late.",
+         "pay"),
+        ("", "north", "closing", "Connection", 3, 3, 0,
+         "Neighbours check on each other\nnow.", ""),
+        ("", "north", "closing", "Connection", 5, 5, 0,
+         "We stand together when the rent goes up.", ""),
+        ("", "south", "visit", "Risks\\Money", 3, 3, 0, "Debt is the worry… Wages too.", ""),
+        ("", "south", "visit", "Connection", 5, 5, 0,
+         "Our neighbours helped when we were evicted.", ""))
+
+
+def test_maxqda_coded_segments(loaded, tmp_path):
+    result = imported(maxqda(tmp_path / "MAXQDA Coded Segments.xlsx"), loaded)
+    assert result.format == "maxqda"
+    assert rows(result) == [
+        ("north/kickoff:t2", "risk.housing"), ("north/kickoff:t3", "risk.money"),
+        ("north/closing:t2", "connection"), ("north/closing:t3", "connection"),
+        ("south/visit:t2", "risk.money"), ("south/visit:t3", "connection")]
+    assert result.located == {"exact": 4, "tolerant": 2, "fuzzy": 0}
+    # the quote is the transcript's text, not the export's; the label starts the span
+    assert result.codings["quote"].tolist()[0] == \
+        "P1: The rent keeps rising and families get evicted."
+    # a tolerant match runs from the first letter matched to the last
+    assert result.codings["quote"].tolist()[4] == "Debt is the worry. Wages too"
+    # Beginning and End (paragraphs) are not read as character offsets
+    assert result.codings["start"].tolist()[1] == 97
+
+
+# the six codings of maxqda() as (document as each other tool names it, text, code)
+SIX = [("north/kickoff", "The rent keeps rising and families get evicted.", "Housing"),
+       ("north/kickoff", "Wages are low, so rent is late.", "Money"),
+       ("north/closing", "Neighbours check on each other now.", "Connection"),
+       ("north/closing", "We stand together when the rent goes up.", "Connection"),
+       ("visit", "Debt is the worry. Wages too.", "Money"),
+       ("visit", "Our neighbours helped when we were evicted.", "Connection")]
+
+
+def export(tool: str, folder: Path) -> Path:
+    """The codings of :func:`maxqda` as ``tool`` exports them."""
+    if tool == "maxqda":
+        return maxqda(folder / "max.xlsx")
+    if tool == "atlasti":
+        return workbook(folder / "atlas.xlsx", ATLAS, *[
+            (f"1:{i}", "", doc, text, code, "", "", "", "")
+            for i, (doc, text, code) in enumerate(SIX, start=1)])
+    if tool == "taguette":
+        path = folder / "taguette.csv"
+        pd.DataFrame([{"id": i, "document": doc, "tag": code, "content": text}
+                      for i, (doc, text, code) in enumerate(SIX)]).to_csv(path, index=False)
+        return path
+    return workbook(folder / "dedoose.xlsx", DEDOOSE, *[
+        (doc, "", "", "ana", "", "ana", text, code == "Housing", "", code == "Money",
+         code == "Connection") for doc, text, code in SIX])
+
+
+@pytest.mark.parametrize("tool", ["maxqda", "atlasti", "taguette", "dedoose"])
+def test_agree_with_an_imported_coder_gives_the_figures_by_hand(study, tool):
+    result = run("import-codings", export(tool, study), study, "--coder", tool)
+    assert result.exit_code == 0, result.output
+    assert f"Imported 6 codings ({tool})" in result.output
+    written = pd.read_csv(study / "codings" / f"{tool}.csv")
+    assert written[["seg_id", "code_id"]].values.tolist() == [
+        ["north/kickoff:t2", "risk.housing"], ["north/kickoff:t3", "risk.money"],
+        ["north/closing:t2", "connection"], ["north/closing:t3", "connection"],
+        ["south/visit:t2", "risk.money"], ["south/visit:t3", "connection"]]
+    (study / "ben.csv").write_text(
+        "seg_id,code\nnorth/kickoff:t2,risk.housing\nnorth/kickoff:t3,risk.housing\n"
+        "north/closing:t2,connection\nsouth/visit:t2,risk.money\n"
+        "south/visit:t3,connection\n", encoding="utf-8")
+    result = run("import-codings", study / "ben.csv", study, "--coder", "ben", "--replace")
+    assert result.exit_code == 0, result.output
+    result = run("agree", tool, "ben", "-s", study, "--draws", "0")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(study / "out" / "agreement" / f"{tool}-vs-ben.csv")
+    table = table.set_index("code_id")
+    # both read north/kickoff (4 turns), north/closing (3) and south/visit (3): 10 units.
+    # risk.housing: the tool's coder k-t2, ben k-t2 and k-t3: agree on 9; p_e = .1*.2 +
+    # .9*.8 = .74, kappa = (.9 - .74) / (1 - .74) = 0.615; risk.money likewise (k-t3
+    # and v-t2 against v-t2); connection: c-t2, c-t3, v-t3 against c-t2, v-t3: agree
+    # on 9, p_e = .3*.2 + .7*.8 = .62, kappa = .28 / .38 = 0.737
+    for code, kappa in (("risk.housing", 0.615), ("risk.money", 0.615),
+                        ("connection", 0.737)):
+        row = table.loc[code]
+        assert (row.units, row.percent_agreement, round(row.cohen_kappa, 3)) == \
+            (10, 0.9, kappa), code
+
+
+def test_maxqda_quotes_are_located_as_quotes_are(study):
+    result = run("import-codings", maxqda(study / "m.xlsx"), study, "--coder", "m")
+    assert result.exit_code == 0, result.output
+    assert "Quotes located: 4 exact, 2 tolerant, 0 fuzzy." in result.output
+
+
+def test_a_file_name_two_folders_share_is_refused_unless_the_group_tells(loaded, tmp_path):
+    path = workbook(tmp_path / "names.xlsx", MAXQDA,
+                    ("", "south", "closing", "Connection", 1, 1, 0, "We meet together", ""),
+                    ("", "west", "closing", "Connection", 1, 1, 0, "We meet together", ""),
+                    ("", "", "closing.txt", "Connection", 1, 1, 0, "We meet together", ""),
+                    ("", "", "minutes", "Connection", 1, 1, 0, "We meet together", ""))
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert f"{path}:2" not in message
+    assert (f"{path}:3: document 'closing' fits several documents (north/closing, "
+            "south/closing), none in the group 'west': rename it in the export to the "
+            "doc_id") in message
+    assert (f"{path}:4: document 'closing.txt' fits several documents (north/closing, "
+            "south/closing): rename it") in message
+    assert f"{path}:5: unknown document 'minutes' (documents: north/closing" in message
+
+
+def test_code_paths_must_fit_the_codebook(loaded, tmp_path):
+    path = workbook(tmp_path / "paths.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Risks > Housing", 3, 3, 0, "rent keeps", ""),
+                    ("", "north", "kickoff", "risk::risk.money", 5, 5, 0, "Wages are low", ""),
+                    ("", "south", "visit", "Resilience\\Housing", 3, 3, 0, "Debt", ""),
+                    ("", "south", "visit", "Risks > Connection", 3, 3, 0, "Wages too", ""),
+                    ("", "south", "visit", "Risks > Money\\Debt", 3, 3, 0, "worry", ""))
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert "Risks > Housing" not in message and "risk::risk.money" not in message
+    assert (f"{path}:4: unmapped code 'Resilience\\\\Housing' (1 coding, first here): its "
+            "parents (Resilience) are not those of the codebook's 'Housing' "
+            "(risk.housing is under risk); map it with --map") in message
+    assert "'Risks > Connection'" in message and "(connection is at the top)" in message
+    assert f"{path}:6: unmapped code 'Risks > Money\\\\Debt' (1 coding, first here): a code " \
+        "path mixing separators (> \\)" in message
+    # --map names the path as written
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("'Resilience\\Housing': risk.money\n'Risks > Connection': connection\n"
+                       "'Risks > Money\\Debt': risk.money\n", encoding="utf-8")
+    assert rows(imported(path, loaded, mapping=mapping)) == [
+        ("north/kickoff:t2", "risk.housing"), ("north/kickoff:t3", "risk.money"),
+        ("south/visit:t2", "risk.money"), ("south/visit:t2", "connection"),
+        ("south/visit:t2", "risk.money")]
+
+
+def test_atlas_ti_quotations_several_codes_in_one_cell(loaded, tmp_path):
+    path = workbook(
+        tmp_path / "quotations.xlsx", ATLAS,
+        ("1:1", "", "kickoff.txt", "The rent keeps rising", "Housing\nMoney", "3 - 3", 3, 3,
+         ""),
+        ("1:2", "", "kickoff.txt", "Wages are low, so rent is late.", "Money; Housing",
+         "5 - 5", 5, 5, ""),
+        ("2:1", "", "visit.txt", "Our neighbours helped", "Connection", "5 - 5", 5, 5, ""),
+        ("2:2", "", "visit.txt", "Tell me about the year", "", "1 - 1", 1, 1, ""))
+    result = imported(path, loaded)
+    assert result.format == "atlasti"
+    assert rows(result) == [
+        ("north/kickoff:t2", "risk.housing"), ("north/kickoff:t2", "risk.money"),
+        ("north/kickoff:t3", "risk.money"), ("north/kickoff:t3", "risk.housing"),
+        ("south/visit:t3", "connection")]
+    assert [(p.line, p.message) for p in result.ignored] == [(5, "no code on this quotation")]
+
+
+def test_a_name_that_is_a_code_and_reads_as_several_is_refused(tmp_path):
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    book = root / "codebook.yaml"
+    book.write_text(book.read_text() + "  - id: rentwages\n    label: Housing; Money\n"
+                    "    definition: Both at once.\n", encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    path = workbook(tmp_path / "q.xlsx", ATLAS,
+                    ("1:1", "", "kickoff.txt", "The rent", "Housing; Money", "", 3, 3, ""))
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert (f"{path}:2: 'Housing; Money' is a code and also reads as the codes 'Housing', "
+            "'Money'; map it with --map") in str(error.value)
+
+
+def test_taguette_highlights(loaded):
+    result = imported(TOOLS / "taguette.csv", loaded)
+    assert result.format == "taguette"
+    assert rows(result) == [
+        ("north/kickoff:t2", "risk.housing"), ("north/kickoff:t2", "risk.money"),
+        ("south/visit:t2", "risk.money"), ("north/closing:t3", "connection")]
+    assert [(p.line, p.message) for p in result.ignored] == [(5, "no code on this highlight")]
+
+
+def test_a_taguette_tag_under_another_parent_is_refused(loaded, tmp_path):
+    path = tmp_path / "highlights.csv"
+    path.write_text("id,document,tag,tag_parent,content\n1,kickoff,Housing,Risks,rent keeps\n"
+                    "2,visit,Money,Resilience,Debt\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert f"{path}:3: code 'Money' is under 'Resilience' in the file" in message
+    assert "Housing" not in message
+
+
+def dedoose(path: Path, *extra) -> Path:
+    return workbook(
+        path, DEDOOSE,
+        ("kickoff", "44-91", "", "ana", "", "ana",
+         "The rent keeps rising and families get evicted.", True, 2, False, False),
+        ("visit", "36-65", "", "ana", "", "ana", "Debt is the worry.  Wages too.",
+         False, "", "True", "FALSE"),
+        ("closing", "", "", "ana", "", "ana", "Nothing else to add.", False, "", False,
+         False),
+        *extra)
+
+
+def test_dedoose_excerpts_with_true_false_code_columns(loaded, tmp_path):
+    result = imported(dedoose(tmp_path / "excerpts.xlsx"), loaded)
+    assert result.format == "dedoose"
+    assert rows(result) == [("north/kickoff:t2", "risk.housing"),
+                            ("south/visit:t2", "risk.money")]
+    assert [(p.line, p.message) for p in result.ignored] == [(4, "no code on this excerpt")]
+    assert "weights in 1 column(s)" in result.notes[0].message
+
+
+def test_a_dedoose_export_not_small_and_exact_is_refused(loaded, tmp_path):
+    path = dedoose(tmp_path / "weights.xlsx",
+                   ("visit", "", "", "ana", "", "ana", "Wages too.", 3, "", False, ""))
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert f"{path}:5: column 'Code: Housing Applied' holds '3': each code column" in message
+    assert f"{path}:5: column 'Code: Connection Applied' holds ''" in message
+    wide = [*DEDOOSE[:7], *(f"Code: c{i} Applied" for i in range(101))]
+    path = workbook(tmp_path / "wide.xlsx", wide, ["kickoff", *[""] * 6, *[False] * 101])
+    with pytest.raises(CodingsError, match="101 code columns .more than 100.: a Dedoose"):
+        imported(path, loaded)
+
+
+def test_several_creators_need_a_user(study, loaded, tmp_path):
+    path = dedoose(tmp_path / "two.xlsx",
+                   ("visit", "", "", "ana", "", "bo", "Wages too.", False, "", True, False))
+    with pytest.raises(CodingsError, match="column 'excerpt creator' names several "
+                                           "coders: ana .3 rows., bo .1 rows.; one coder"):
+        imported(path, loaded)
+    assert rows(imported(path, loaded, user=["bo"])) == [("south/visit:t2", "risk.money")]
+    result = run("import-codings", path, study, "--coder", "bo", "--user", "bo")
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 codings (dedoose)" in result.output
+    result = run("import-codings", path, study, "--coder", "cy", "--user", "cy")
+    assert result.exit_code == 1
+    assert "no rows by 'cy' in column 'excerpt creator' (it names ana, bo)" in result.output
+
+
+def test_unlocated_quotes_are_listed_with_file_and_row(study, loaded, tmp_path):
+    path = workbook(tmp_path / "lost.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Risks\\Housing", 3, 3, 0, "rent keeps", ""),
+                    ("", "south", "closing", "Connection", 1, 1, 0, "We meet every Tuesday.",
+                     ""),
+                    ("", "north", "kickoff", "Risks\\Housing", 3, 3, 0, "rent", ""))
+    result = run("import-codings", path, study, "--coder", "lost")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{path}:3: UNFOUND: quote" in result.output
+    assert "in south/closing is not in the text" in result.output
+    assert f"{path}:4: AMBIGUOUS: quote" in result.output
+    assert "in north/kickoff found 2 times (exact match)" in result.output
+    result = run("import-codings", path, study, "--coder", "lost", "--skip-unlocated")
+    assert result.exit_code == 0, result.output
+    assert "Skipped, quote not located" in result.output and f"{path}:3" in result.output
+
+
+def test_a_quote_found_twice_is_placed_by_its_paragraph_only_when_one_fits(loaded,
+                                                                          tmp_path):
+    # "rent" is in north/kickoff's line 3 (t2) and line 5 (t3); counting only lines with
+    # text they are paragraphs 2 and 3. Paragraph 5 or 2 fits one place either way;
+    # paragraph 3 fits t2 counting every line and t3 counting lines with text.
+    path = workbook(tmp_path / "short.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Risks\\Housing", 5, 5, 0, "rent", ""),
+                    ("", "north", "kickoff", "Risks\\Money", 2, 2, 0, "rent", ""),
+                    ("", "north", "kickoff", "Connection", 3, 3, 0, "rent", ""))
+    result = imported(path, loaded, skip_unlocated=True)
+    assert rows(result) == [("north/kickoff:t3", "risk.housing"),
+                            ("north/kickoff:t2", "risk.money")]
+    assert result.codings["start"].tolist() == [115, 48]
+    assert [(p.line, p.message) for p in result.notes] == [
+        (2, "the text is found 2 times; taken at 115-119, the one in paragraph 5 "
+            "(beginning)"),
+        (3, "the text is found 2 times; taken at 48-52, the one in paragraph 2 "
+            "(beginning)")]
+    assert [p.line for p in result.unlocated] == [4]
+    assert "AMBIGUOUS" in result.unlocated[0].message
+    assert result.located == {"exact": 2, "tolerant": 0, "fuzzy": 0}
+
+
+def test_columns_not_recognised_name_what_was_found_and_wanted(study, tmp_path):
+    path = workbook(tmp_path / "partial.xlsx", ["Document name", "Segment", "Memo"],
+                    ("kickoff", "rent keeps", ""))
+    result = run("import-codings", path, study, "--coder", "x")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("this looks like MAXQDA coded segments but lacks column(s) code (columns: "
+            "document name, segment, memo); give --format maxqda once the export has "
+            "document name, segment, code") in result.output
+    path = workbook(tmp_path / "other.xlsx", ["Title", "Text", "Label"], ("a", "b", "c"))
+    result = run("import-codings", path, study, "--coder", "x")
+    assert "cannot tell what this table holds (columns: title, text, label)" in result.output
+    assert "--format atlasti: document, quotation content, codes" in result.output
+    result = run("import-codings", path, study, "--coder", "x", "--format", "taguette")
+    assert ("missing column(s) document, content, tag for Taguette highlights (columns: "
+            "title, text, label)") in result.output
