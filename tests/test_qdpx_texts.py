@@ -91,6 +91,27 @@ def test_a_selection_ending_between_a_letter_and_its_accent_is_refused(study, tm
             "a character that Unicode NFC composes") in result.output
 
 
+def test_a_combining_accent_is_inside_its_word_when_telling_how_positions_count(
+        study, tmp_path):
+    # "Zoë " (with the space a double click takes) in a decomposed, CRLF text, counted
+    # as ATLAS.ti counts (a CRLF as one). Read in code points it would run from ": Zo"
+    # to between the e and its accent: that end was taken for a word edge, the two ways
+    # fitted alike, and the standard's was taken and refused inside a character
+    stored = unicodedata.normalize("NFD", TEXT).replace("\n", "\r\n")
+    lf = stored.replace("\r\n", "\n")
+    zoe = unicodedata.normalize("NFD", "Zoë ")
+    project(tmp_path / "zoe.qdpx", "Cafe interview", stored, spans_of(lf, zoe))
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "zoe.qdpx"),
+                                      str(study), "--coder", "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert ("its positions count a CRLF line break as one, not code points as the "
+            "standard says: counted so, 1 of its 1 selections") in " ".join(
+        result.output.split())
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"), keep_default_na=False)
+    assert rows[["seg_id", "start", "end", "quote"]].values.tolist() == [
+        ["north/cafe:t2", 41, 45, "Zoë "]]
+
+
 @pytest.mark.parametrize("stored", [TEXT.rstrip("\n"), TEXT + "\n\n"])
 @pytest.mark.parametrize("name", ["north/cafe.txt", "Cafe interview"])
 def test_a_last_line_break_trimmed_or_added_is_the_same_text(study, tmp_path, stored, name):
