@@ -214,8 +214,10 @@ def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(st
                                       "moved"])
     assert result.exit_code == 1
     assert ("moved.qdpx!project.qde:5: code 'Housing' is under 'Resilience' in the file, "
-            "but risk.housing, the code with that label, is under risk ('Risks'); map it "
-            "with --map (to risk.housing if it is that code)") in " ".join(result.output.split())
+            "but risk.housing, the code with that label, is Risks > Housing in the "
+            "codebook; if it is that code, map it with --map (a CSV with the lines "
+            "`name,code_id` and `Housing,risk.housing`), or if 'Resilience' is risk under "
+            "another name, map that (`Resilience,risk`)") in " ".join(result.output.split())
     mapping = tmp_path / "map.csv"
     mapping.write_text("name,code_id\nHousing,risk.housing\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
@@ -228,6 +230,57 @@ def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(st
     assert result.exit_code == 0, result.output
     rows = pd.read_csv(coder_path(Study.open(study), "moved"))
     assert rows[["code_id", "quote"]].values.tolist() == [["risk.housing", "rent"]]
+
+
+NESTED = """codebook: nested
+title: Risks three levels deep
+codes:
+  - id: risk
+    label: Risks
+    codable: false
+    codes:
+      - id: risk.shelter
+        label: Shelter
+        codable: false
+        codes:
+          - id: risk.housing
+            label: Housing
+            patterns: {terms: [rent]}
+"""
+
+
+@pytest.mark.parametrize("parent, imports", [("Risks", True), ("Resilience", False)])
+def test_a_code_whose_file_leaves_out_a_level_of_the_codebook(study, tmp_path, parent,
+                                                              imports):
+    # the codebook has Risks > Shelter > Housing; a project with Housing right under
+    # Risks names the same code one level short (refused as moved before), while
+    # Housing under Resilience is still no proof of risk.housing
+    nested = tmp_path / "study"
+    shutil.copytree(study, nested)
+    (nested / "codebook.yaml").write_text(NESTED, encoding="utf-8")
+    path = tmp_path / "short.qdpx"
+    project(path, "north/cafe", TEXT, spans_of(TEXT, "rent"))
+    rewritten(path, f'<Code guid="{guid("housing")}" name="Housing" isCodable="true"/>',
+              f'<Code guid="{guid("top")}" name="{parent}" isCodable="false"><Code guid='
+              f'"{guid("housing")}" name="Housing" isCodable="true"/></Code>')
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(nested), "--coder",
+                                      "short"])
+    output = " ".join(result.output.split())
+    if imports:
+        assert result.exit_code == 0, result.output
+        assert "Read so, please check" in output
+        assert ("short.qdpx!project.qde:5: code 'Housing' under 'Risks' in the file read "
+                "as risk.housing (Risks > Shelter > Housing in the codebook): the file "
+                "leaves out 'Shelter'") in output
+        rows = pd.read_csv(coder_path(Study.open(nested), "short"))
+        assert rows[["code_id", "quote"]].values.tolist() == [["risk.housing", "rent"]]
+    else:
+        assert result.exit_code == 1
+        assert ("code 'Housing' is under 'Resilience' in the file, but risk.housing, the "
+                "code with that label, is Risks > Shelter > Housing in the codebook; if it "
+                "is that code, map it with --map (a CSV with the lines `name,code_id` and "
+                "`Housing,risk.housing`), or if 'Resilience' is risk.shelter under another "
+                "name, map that (`Resilience,risk.shelter`)") in output
 
 
 @pytest.mark.parametrize("counted", ["with the CRs", "a line break as one"])
