@@ -1316,6 +1316,45 @@ def test_markdown_notes_listing_fields_stay_notes(tmp_path):
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
 
 
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+@pytest.mark.parametrize("mark", ["- ", "* "])
+def test_list_items_of_plain_labels_are_turns_in_txt_as_in_md(tmp_path, suffix, mark):
+    # a notes app's export: `- Name: text` without bold. In .txt the list was field
+    # notes, speakers lost; in .md Ana Ruiz's words were glued to the facilitator's turn
+    path = tmp_path / f"t{suffix}"
+    path.write_text("Kick-off, table 2\n\n" + "".join(
+        f"{mark}{name}: {words}\n" for name, words in [
+            ("Facilitator", "What worries you?"), ("Ana Ruiz", "The rent."),
+            ("Facilitator", "And?"), ("Ana Ruiz", "Wages."), ("Tom", "Both.")]),
+        encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, "Kick-off, table 2"),
+        ("turn", "Facilitator", "What worries you?"), ("turn", "Ana Ruiz", "The rent."),
+        ("turn", "Facilitator", "And?"), ("turn", "Ana Ruiz", "Wages."),
+        ("turn", "Tom", "Both.")]
+    assert [str(n) for n in parsed.notes] == ["line 7: `Tom:` is used once and taken as a "
+                                              "speaker"]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_list_items_of_one_off_labels_stay_notes_and_left_labels_are_noted(tmp_path, suffix):
+    path = tmp_path / f"t{suffix}"
+    path.write_text("- Weather: rain\n- Mood: calm\n- Food: tacos\n- Turnout: twelve\n\n"
+                    "We met in the hall.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+    # a facilitator's list item is a turn; the one-off labels after it, most of the
+    # list, are not taken for speakers, and each is named where its words are the turn's
+    path.write_text("- Facilitator: How was the walk?\n- Ana: Long.\n- Ben: Cold.\n"
+                    "- Cy: Fine.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Facilitator"]
+    assert [str(n) for n in parsed.notes] == [
+        f"line {k}: `{name}:` read as text, not as a speaker"
+        for k, name in [(2, "Ana"), (3, "Ben"), (4, "Cy")]]
+
+
 def test_markdown_notes_of_labels_used_once_stay_notes(tmp_path):
     # `Weather: rain` lines, each label once, were read as a transcript: the visitor's
     # paragraphs after them credited to a speaker `Turnout`

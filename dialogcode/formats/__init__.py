@@ -62,9 +62,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if len(headers) >= 2:
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
-        if fmt == "md":
-            turns, more = marked_turns(text, turns, forced)
-            notes += more
+        turns, more = marked_turns(text, turns, forced)    # `- P1: ...`, `> P1: ...`
+        notes += more
         tabbed = tabbed_turns(text, forced, turns)
         if tabbed:      # with any `Name:` lines above or among them
             turns, notes = sorted(turns + tabbed[0], key=lambda t: t.start), notes + tabbed[1]

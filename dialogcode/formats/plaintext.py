@@ -1,8 +1,9 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
 Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
-alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); in
-Markdown also after a list or quote marker (``- **P3:** ...``, ``> P3: ...``).
+alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); also after a list or
+quote marker (``- **P3:** ...``, ``> P3: ...``, in Markdown and in plain text as notes
+apps write it).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -240,27 +241,33 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
 
 def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
                  ) -> tuple[list[Turn], list[Note]]:
-    """``turns`` of a Markdown file and those whose label follows a list or quote
-    marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote, or one
-    naming a speaker of ``turns``, a role or a listed label; and notes on those used
-    once. A plain label in a list (``- Weather: rain``) is a field of notes, not a
-    speaker's."""
+    """``turns`` of a Markdown or plain-text file and those whose label follows a list
+    or quote marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote,
+    one naming a speaker of ``turns``, a role or a listed label, or a plain one in a
+    list whose plain labels are at least half of recurring speakers (used twice or
+    more: ``- Ana Ruiz: ...`` answering ``- Facilitator: ...``); and notes on those
+    used once, and on plain list labels left as text beside list items taken as turns
+    (their words are the turn's above). A plain label in a list of one-off labels
+    (``- Weather: rain``) is a field of notes, not a speaker's."""
     masked = MARKER.sub(lambda m: " " * len(m[0]), text)    # offsets stay the same
     if masked == text:
         return turns, []
     known = forced | {turn.speaker for turn in turns}
     starts = {turn.start for turn in turns}
     found, notes = find_turns(masked, known)
-    more = []
-    for turn in found:
-        mark = MARKER.match(text, turn.start)
-        if mark and turn.start not in starts and (
-                ">" in mark[0] or text.startswith(("**", "__"), mark.end())
-                or turn.speaker in known or speakers.ROLE.match(turn.speaker)):
-            more.append(turn)
+    marked = [(turn, MARKER.match(text, turn.start)) for turn in found]
+    marked = [(turn, mark[0]) for turn, mark in marked if mark and turn.start not in starts]
+    plain = [turn for turn, mark in marked
+             if ">" not in mark and not text.startswith(("**", "__"), turn.start + len(mark))]
+    recurring, _ = _recurring([turn.speaker for turn in plain], known)
+    names = bool(plain) and recurring * 2 >= len(plain)
+    more = [turn for turn, _ in marked if turn not in plain or names
+            or turn.speaker in known or speakers.ROLE.match(turn.speaker)]
     lines = {line_at(text, turn.start) for turn in more}
+    left = [Note(line_at(text, turn.start), f"`{turn.speaker}:` {speakers.AS_TEXT}")
+            for turn in plain if more and turn not in more]
     return (sorted(turns + more, key=lambda turn: turn.start),
-            [note for note in notes if note.line in lines])
+            [note for note in notes if note.line in lines] + left)
 
 
 def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
