@@ -845,6 +845,64 @@ def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
         "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
 
 
+FIELD_NOTES = [("Observation", "Mothers sat apart from fathers."),
+               ("Setting", "Church hall, twelve people."),
+               ("Observation", "The youth league is a hub."),
+               ("Action item", "Send the coaching notes."),
+               ("Observation", "Men talked about shame."),
+               ("Action item", "Call the clinic."), ("Setting", "Rain all afternoon.")]
+DIALOGUE = [("Facilitator", "What keeps people safe here?"),
+            ("Elder", "The old ways. Families watching out."), ("Youth 2", "Phones, honestly."),
+            ("Facilitator", "Say more?"), ("Youth 2", "Group chats say where not to go."),
+            ("Elder", "That is watching out too.")]
+
+
+@pytest.mark.parametrize("separator", ["\t", ": "])
+def test_field_notes_whose_kinds_of_entry_recur_stay_notes(tmp_path, separator):
+    # `Observation<tab>...` rows, each kind used twice or more as a dialogue's speakers
+    # are: read as turns of a speaker "Observation", the visitor's notes quoted as talk
+    path = tmp_path / "t.txt"
+    path.write_text("".join(f"{kind}{separator}{words}\n" for kind, words in FIELD_NOTES),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: `Observation` (3 lines), `Setting` (2 lines), `Action item` (2 lines) "
+        "read as kinds of field-note entry, not as speakers; if one is a speaker, list it "
+        "under `speakers:`"]
+    # listed as speakers, they are
+    parsed, _ = read_document(path, speakers=frozenset({"Observation", "Setting",
+                                                        "Action item"}))
+    assert [b.speaker for b in parsed.blocks] == [kind for kind, _ in FIELD_NOTES]
+
+
+@pytest.mark.parametrize("separator", ["\t", ": "])
+def test_speakers_called_by_what_they_are_stay_speakers(tmp_path, separator):
+    # the other way round: a facilitator, an elder and a youth are people speaking
+    path = tmp_path / "t.txt"
+    path.write_text("".join(f"{name}{separator}{words}\n" for name, words in DIALOGUE),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "transcript" and [
+        (b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == DIALOGUE
+
+
+def test_kinds_of_field_note_entry_inside_a_transcript_are_the_turns_words(tmp_path):
+    # an observer's `Observation: ...` lines among the turns were a speaker's turns
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: What keeps people safe here?\nObservation: the room went "
+                    "quiet.\nElder: The old ways.\nFacilitator: Say more?\nObservation: two "
+                    "youth left.\nElder: Families watching out.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Facilitator", "What keeps people safe here?\nObservation: the room went quiet."),
+        ("Elder", "The old ways."), ("Facilitator", "Say more?\nObservation: two youth left."),
+        ("Elder", "Families watching out.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 2: `Observation` (2 lines) read as kinds of field-note entry, not as "
+        "speakers; if one is a speaker, list it under `speakers:`"]
+
+
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_times_above_every_turn_but_the_first_are_turn_times(tmp_path, gap):
     # the first turn starts the recording without a time above it: every other turn's

@@ -281,7 +281,8 @@ def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
     other line has a tab (a third field, a tab in the words, no name): it would be
     glued to the turn before."""
     starts = {turn.start for turn in labelled}
-    found = [m for m in TAB_TURN.finditer(text) if speakers.plausible(m["label"])
+    found = [m for m in TAB_TURN.finditer(text)
+             if (m["label"] in forced or speakers.plausible(m["label"]))
              and any(c.isalpha() for c in m["label"]) and m.start() not in starts]
     tabbed = sum(1 for offset, line in _lines(text)
                  if "\t" in line.rstrip() and offset not in starts)
@@ -329,6 +330,28 @@ def tabbed_lines(text: str) -> list[Note]:
         + (f" (line {other} has more fields, a tab in its words or no name)" if other else "")
         + "; if they are turns, save the table as .csv with speaker and text columns, or "
         "write each as `Name: text`"))]
+
+
+def category_notes(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
+    """One note for labels opening two lines or more (``Observation: ...`` or
+    ``Observation<tab>...``) that name a kind of field-note entry
+    (:data:`~.speakers.CATEGORY`): they are read as text, never as speakers, unless
+    the study lists them."""
+    uses = {m.start(): m["label"] for m in TAB_TURN.finditer(text)}
+    uses.update((m.start(), (m["colon"] or m["bracket"] or m["hash"]).strip())
+                for m in TURN.finditer(text))
+    uses = {at: name for at, name in sorted(uses.items())
+            if name not in forced and speakers.CATEGORY.match(name)}
+    counts = Counter(uses.values())
+    first = {name: at for at, name in reversed(uses.items())}
+    used = [name for name in first if counts[name] >= 2]
+    if not used:
+        return []
+    used.sort(key=first.get)
+    shown = ", ".join(f"`{name}` ({counts[name]} lines)" for name in used)
+    return [Note(line_at(text, first[used[0]]), (
+        f"{shown} read as kinds of field-note entry, not as speakers; if one is a "
+        "speaker, list it under `speakers:`"))]
 
 
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
