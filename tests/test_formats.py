@@ -1413,6 +1413,17 @@ def test_list_items_of_one_off_labels_stay_notes_and_left_labels_are_noted(tmp_p
         for k, name in [(2, "Ana"), (3, "Ben"), (4, "Cy")]]
 
 
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_field_notes_with_a_list_item_of_a_role_stay_notes(tmp_path, suffix):
+    # a list turns a .txt file into turns only as it does a .md file: when its turns
+    # open most of the file, not the facilitator's one line among the visitor's notes
+    path = tmp_path / f"t{suffix}"
+    path.write_text("Site visit notes\n\nWe met at the church.\n\n- Facilitator: opened "
+                    "with a prayer\n- Food: tacos\n\nAfterwards we ate.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
 def test_markdown_notes_of_labels_used_once_stay_notes(tmp_path):
     # `Weather: rain` lines, each label once, were read as a transcript: the visitor's
     # paragraphs after them credited to a speaker `Turnout`

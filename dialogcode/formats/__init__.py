@@ -52,7 +52,9 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
     speaker labels (unless it has Markdown headings and fewer than three turns), and as
     field notes otherwise. A .md file is read as turns only when they open most of its
-    paragraphs or lines (:func:`~.plaintext.mostly_turns`), else as notes. ``forced``:
+    paragraphs or lines (:func:`~.plaintext.mostly_turns`), else as notes; so is a .txt
+    file whose labels follow list or quote markers (``- P1: ...``) but for those that
+    would make it turns by themselves. ``forced``:
     labels that are speakers; ``headings``: numbers of lines that are headings (Word
     heading styles); ``after_talk``: the text follows talk, so it has no preamble (see
     :func:`~.plaintext.parse_turns`).
@@ -62,14 +64,17 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if len(headers) >= 2:
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
+        plain = len(turns)
         turns, more = marked_turns(text, turns, forced)    # `- P1: ...`, `> P1: ...`
         notes += more
+        listed = len(turns) > plain
         tabbed = tabbed_turns(text, forced, turns)
         if tabbed:      # with any `Name:` lines above or among them
             turns, notes = sorted(turns + tabbed[0], key=lambda t: t.start), notes + tabbed[1]
+            plain += len(tabbed[0])
         marked = markdown_headings(text)
-        if (fmt == "turns" or (fmt == "md" and mostly_turns(text, turns, forced))
-                or (fmt != "md" and (len(turns) >= 3 or (turns and not marked)))):
+        if (fmt == "turns" or ((fmt == "md" or listed) and mostly_turns(text, turns, forced))
+                or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
             return parse_turns(text, turns, notes + category_notes(text, forced),
                                sorted(heading_lines(text, headings) + marked),
