@@ -8,7 +8,7 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   A name used by two codes becomes its path, ``Parent > Child``. A ``dialogcode id:``
   line in the Description (as dialogcode's own REFI-QDA export writes) gives the name.
   Each code's parent's name is kept, so that a code mapped by its label to a study code
-  under another parent is refused (:func:`.mapping.moved_codes`).
+  that parent is not above is refused (:func:`.mapping.moved_codes`).
 - ``Sources/TextSource`` whose ``PlainTextSelection``s hold a ``Coding/CodeRef``: the text
   is ``PlainTextContent`` or the ``internal://`` file named by ``plainTextPath``. CRLF
   and CR become LF and the text is put in Unicode NFC (decomposed accents composed),
