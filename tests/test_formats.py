@@ -887,20 +887,25 @@ def test_speakers_called_by_what_they_are_stay_speakers(tmp_path, separator):
         (b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == DIALOGUE
 
 
-def test_kinds_of_field_note_entry_inside_a_transcript_are_the_turns_words(tmp_path):
-    # an observer's `Observation: ...` lines among the turns were a speaker's turns
+@pytest.mark.parametrize("separator", ["\t", ": "])
+def test_kinds_of_field_note_entry_inside_a_transcript_are_nobodys_words(tmp_path,
+                                                                        separator):
+    # an observer's `Observation: ...` lines among the turns were a speaker's turns;
+    # they are notes between the turns, credited to no speaker
     path = tmp_path / "t.txt"
-    path.write_text("Facilitator: What keeps people safe here?\nObservation: the room went "
-                    "quiet.\nElder: The old ways.\nFacilitator: Say more?\nObservation: two "
-                    "youth left.\nElder: Families watching out.\n", encoding="utf-8")
+    lines = [("Facilitator", "What keeps people safe here?"),
+             ("Observation", "the room went quiet."), ("Elder", "The old ways."),
+             ("Facilitator", "Say more?"), ("Observation", "two youth left."),
+             ("Elder", "Families watching out.")]
+    path.write_text("".join(f"{label}{separator}{words}\n" for label, words in lines),
+                    encoding="utf-8")
     parsed, _ = read_document(path)
-    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
-        ("Facilitator", "What keeps people safe here?\nObservation: the room went quiet."),
-        ("Elder", "The old ways."), ("Facilitator", "Say more?\nObservation: two youth left."),
-        ("Elder", "Families watching out.")]
-    assert [str(n) for n in parsed.notes] == [
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("section", None, f"{label}{separator}{words}") if label == "Observation"
+        else ("turn", label, words) for label, words in lines]
+    assert [str(n) for n in parsed.notes][-1] == (
         "line 2: `Observation` (2 lines) read as kinds of field-note entry, not as "
-        "speakers; if one is a speaker, list it under `speakers:`"]
+        "speakers; if one is a speaker, list it under `speakers:`")
 
 
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])

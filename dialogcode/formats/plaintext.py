@@ -277,15 +277,16 @@ def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
     when nine in ten of the names are roles, listed, or used twice or more, as a
     dialogue's speakers are (an agenda or a field-note table names each thing once). A
     first such line naming columns (``Speaker<tab>Text``) is no turn; a line without a
-    tab is words of the turn before. Else None (see :func:`tabbed_lines`), as when any
+    tab is words of the turn before, and one of :func:`entry_lines` an observer's. Else None (see :func:`tabbed_lines`), as when any
     other line has a tab (a third field, a tab in the words, no name): it would be
     glued to the turn before."""
     starts = {turn.start for turn in labelled}
+    entries = starts | set(entry_lines(text, forced))      # an observer's lines too
     found = [m for m in TAB_TURN.finditer(text)
              if (m["label"] in forced or speakers.plausible(m["label"]))
              and any(c.isalpha() for c in m["label"]) and m.start() not in starts]
     tabbed = sum(1 for offset, line in _lines(text)
-                 if "\t" in line.rstrip() and offset not in starts)
+                 if "\t" in line.rstrip() and offset not in entries)
     if found and _column_names(found[0]):
         found = found[1:]
         tabbed -= 1
@@ -332,24 +333,29 @@ def tabbed_lines(text: str) -> list[Note]:
         "write each as `Name: text`"))]
 
 
-def category_notes(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
-    """One note for labels opening two lines or more (``Observation: ...`` or
-    ``Observation<tab>...``) that name a kind of field-note entry
-    (:data:`~.speakers.CATEGORY`): they are read as text, never as speakers, unless
-    the study lists them."""
+def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, str]:
+    """The lines opening with a label that names a kind of field-note entry
+    (:data:`~.speakers.CATEGORY`, ``Observation: ...`` or ``Observation<tab>...``) used
+    on two lines or more and not listed as a speaker: their offsets, in order, -> the
+    label. In a transcript each is an observer's entry, no speaker's words."""
     uses = {m.start(): m["label"] for m in TAB_TURN.finditer(text)}
     uses.update((m.start(), (m["colon"] or m["bracket"] or m["hash"]).strip())
                 for m in TURN.finditer(text))
     uses = {at: name for at, name in sorted(uses.items())
             if name not in forced and speakers.CATEGORY.match(name)}
     counts = Counter(uses.values())
-    first = {name: at for at, name in reversed(uses.items())}
-    used = [name for name in first if counts[name] >= 2]
-    if not used:
+    return {at: name for at, name in uses.items() if counts[name] >= 2}
+
+
+def category_notes(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
+    """One note naming the labels of :func:`entry_lines`: read as kinds of field-note
+    entry, never as speakers, unless the study lists them."""
+    entries = entry_lines(text, forced)
+    if not entries:
         return []
-    used.sort(key=first.get)
-    shown = ", ".join(f"`{name}` ({counts[name]} lines)" for name in used)
-    return [Note(line_at(text, first[used[0]]), (
+    counts = Counter(entries.values())
+    shown = ", ".join(f"`{name}` ({counts[name]} lines)" for name in counts)
+    return [Note(line_at(text, next(iter(entries))), (
         f"{shown} read as kinds of field-note entry, not as speakers; if one is a "
         "speaker, list it under `speakers:`"))]
 
@@ -432,7 +438,9 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
     its lines before the first turn or heading are a section. Headings are noted as
     guesses, but for Markdown headings in a ``markdown`` file (headings by their marks,
     and there lines of quote marks alone ending a block are nobody's words); the title
-    of a Markdown heading (``## Part 2``) is the section of the turns under it."""
+    of a Markdown heading (``## Part 2``) is the section of the turns under it. A turn
+    without a speaker (an observer's :func:`entry_lines`, its label kept) is a section
+    up to the next turn or heading."""
     blocks: list[Block] = []
     notes = list(notes or [])
     first = _opening(turns[0]) if turns else len(text)
@@ -459,7 +467,7 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         start, end = span(text, after, stop)
         if markdown:        # quote marks alone after the words join a quote's paragraphs
             start, end = span(text, start, start + len(QUOTE_END.sub("", text[start:end])))
-        if end > start and turn is not None:
+        if end > start and turn is not None and turn.speaker:
             blocks.append(Block("turn", start, end, turn.speaker, section,
                                 time_start=turn.time, line=line))
         elif end > start:
