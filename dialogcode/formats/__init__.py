@@ -53,9 +53,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     speaker labels (unless it has Markdown headings and fewer than three turns), and as
     field notes otherwise. A .md file is read as turns only when they open most of its
     paragraphs or lines (:func:`~.plaintext.mostly_turns`), else as notes; so is a .txt
-    file whose labels follow list or quote markers (``- P1: ...``) but for those that
-    would make it turns by themselves. ``forced``:
-    labels that are speakers; ``headings``: numbers of lines that are headings (Word
+    file with labels after list or quote markers (``- P1: ...``), unless its other
+    labels alone make it turns. ``forced``: labels that are speakers; ``headings``: numbers of lines that are headings (Word
     heading styles); ``after_talk``: the text follows talk, so it has no preamble (see
     :func:`~.plaintext.parse_turns`).
     """

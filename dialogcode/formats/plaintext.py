@@ -1,9 +1,10 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
 Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
-alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); also after a list or
-quote marker (``- **P3:** ...``, ``> P3: ...``, in Markdown and in plain text as notes
-apps write it).
+alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); also
+after a list or quote marker (``- **P3:** ...``, ``> P3: ...``, in Markdown and in plain
+text as notes apps write it). Lines opening with a kind of field-note entry used twice
+or more (``Observation: ...``) are an observer's, no speaker's (:func:`entry_lines`).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -277,16 +278,16 @@ def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
     when nine in ten of the names are roles, listed, or used twice or more, as a
     dialogue's speakers are (an agenda or a field-note table names each thing once). A
     first such line naming columns (``Speaker<tab>Text``) is no turn; a line without a
-    tab is words of the turn before, and one of :func:`entry_lines` an observer's. Else None (see :func:`tabbed_lines`), as when any
-    other line has a tab (a third field, a tab in the words, no name): it would be
-    glued to the turn before."""
+    tab is words of the turn before, and one of :func:`entry_lines` an observer's. Else
+    None (see :func:`tabbed_lines`), as when any other line has a tab (a third field, a
+    tab in the words, no name): it would be glued to the turn before."""
     starts = {turn.start for turn in labelled}
-    entries = starts | set(entry_lines(text, forced))      # an observer's lines too
+    known = starts | set(entry_lines(text, forced))      # an observer's lines too
     found = [m for m in TAB_TURN.finditer(text)
              if (m["label"] in forced or speakers.plausible(m["label"]))
              and any(c.isalpha() for c in m["label"]) and m.start() not in starts]
     tabbed = sum(1 for offset, line in _lines(text)
-                 if "\t" in line.rstrip() and offset not in entries)
+                 if "\t" in line.rstrip() and offset not in known)
     if found and _column_names(found[0]):
         found = found[1:]
         tabbed -= 1

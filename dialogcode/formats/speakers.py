@@ -7,8 +7,9 @@ label used once is a speaker only in a *dense* document, where most paragraphs (
 lines, or cues) start with a label, and only where it opens such a unit; in a plain-text
 file it must also be written like a name (``Luis``, ``Ana Ruiz``, not ``Next steps``).
 So a one-off ``Next steps: ...`` line inside a turn is not mistaken for a new speaker.
-De-identification placeholders such as ``[NAME]`` are never speakers unless listed,
-nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Notes:``)
+De-identification placeholders such as ``[NAME]`` and kinds of field-note entry
+(``Observation``, ``Action item``: :data:`CATEGORY`) are never speakers unless listed,
+nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Summary:``)
 used once; used twice or more it is a speaker like any other (``Subject:`` answering
 ``Interviewer:``).
 
