@@ -887,8 +887,8 @@ def test_speakers_called_by_what_they_are_stay_speakers(tmp_path, separator):
         (b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == DIALOGUE
 
 
-@pytest.mark.parametrize("separator", ["\t", ": "])
-def test_kinds_of_field_note_entry_inside_a_transcript_are_nobodys_words(tmp_path,
+@pytest.mark.parametrize("mark, separator", [("", "\t"), ("", ": "), ("- ", ": ")])
+def test_kinds_of_field_note_entry_inside_a_transcript_are_nobodys_words(tmp_path, mark,
                                                                         separator):
     # an observer's `Observation: ...` lines among the turns were a speaker's turns;
     # they are notes between the turns, credited to no speaker
@@ -897,11 +897,11 @@ def test_kinds_of_field_note_entry_inside_a_transcript_are_nobodys_words(tmp_pat
              ("Observation", "the room went quiet."), ("Elder", "The old ways."),
              ("Facilitator", "Say more?"), ("Observation", "two youth left."),
              ("Elder", "Families watching out.")]
-    path.write_text("".join(f"{label}{separator}{words}\n" for label, words in lines),
+    path.write_text("".join(f"{mark}{label}{separator}{words}\n" for label, words in lines),
                     encoding="utf-8")
     parsed, _ = read_document(path)
     assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
-        ("section", None, f"{label}{separator}{words}") if label == "Observation"
+        ("section", None, f"{mark}{label}{separator}{words}") if label == "Observation"
         else ("turn", label, words) for label, words in lines]
     assert [str(n) for n in parsed.notes][-1] == (
         "line 2: `Observation` (2 lines) read as kinds of field-note entry, not as "

@@ -337,13 +337,14 @@ def tabbed_lines(text: str) -> list[Note]:
 @lru_cache(maxsize=4)
 def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, str]:
     """The lines opening with a label that names a kind of field-note entry
-    (:data:`~.speakers.CATEGORY`, ``Observation: ...`` or ``Observation<tab>...``) used
-    on two lines or more and not listed as a speaker: their offsets, in order, -> the
-    label. In a transcript each is an observer's entry, no speaker's words. Found once
-    per text (the caller must not change it)."""
+    (:data:`~.speakers.CATEGORY`, ``Observation: ...``, ``- Observation: ...`` or
+    ``Observation<tab>...``) used on two lines or more and not listed as a speaker:
+    their offsets, in order, -> the label. In a transcript each is an observer's entry,
+    no speaker's words. Found once per text (the caller must not change it)."""
+    listed = MARKER.sub(lambda m: " " * len(m[0]), text)     # `- Observation: ...` too
     uses = {m.start(): m["label"] for m in TAB_TURN.finditer(text)}
     uses.update((m.start(), (m["colon"] or m["bracket"] or m["hash"]).strip())
-                for m in TURN.finditer(text))
+                for m in TURN.finditer(listed))
     uses = {at: name for at, name in sorted(uses.items())
             if name not in forced and speakers.CATEGORY.match(name)}
     counts = Counter(uses.values())
