@@ -845,6 +845,69 @@ def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
         "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
 
 
+FIELD_NOTES = [("Observation", "Mothers sat apart from fathers."),
+               ("Setting", "Church hall, twelve people."),
+               ("Observation", "The youth league is a hub."),
+               ("Action item", "Send the coaching notes."),
+               ("Observation", "Men talked about shame."),
+               ("Action item", "Call the clinic."), ("Setting", "Rain all afternoon.")]
+DIALOGUE = [("Facilitator", "What keeps people safe here?"),
+            ("Elder", "The old ways. Families watching out."), ("Youth 2", "Phones, honestly."),
+            ("Facilitator", "Say more?"), ("Youth 2", "Group chats say where not to go."),
+            ("Elder", "That is watching out too.")]
+
+
+@pytest.mark.parametrize("separator", ["\t", ": "])
+def test_field_notes_whose_kinds_of_entry_recur_stay_notes(tmp_path, separator):
+    # `Observation<tab>...` rows, each kind used twice or more as a dialogue's speakers
+    # are: read as turns of a speaker "Observation", the visitor's notes quoted as talk
+    path = tmp_path / "t.txt"
+    path.write_text("".join(f"{kind}{separator}{words}\n" for kind, words in FIELD_NOTES),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: `Observation` (3 lines), `Setting` (2 lines), `Action item` (2 lines) "
+        "read as kinds of field-note entry, not as speakers; if one is a speaker, list it "
+        "under `speakers:`"]
+    # listed as speakers, they are
+    parsed, _ = read_document(path, speakers=frozenset({"Observation", "Setting",
+                                                        "Action item"}))
+    assert [b.speaker for b in parsed.blocks] == [kind for kind, _ in FIELD_NOTES]
+
+
+@pytest.mark.parametrize("separator", ["\t", ": "])
+def test_speakers_called_by_what_they_are_stay_speakers(tmp_path, separator):
+    # the other way round: a facilitator, an elder and a youth are people speaking
+    path = tmp_path / "t.txt"
+    path.write_text("".join(f"{name}{separator}{words}\n" for name, words in DIALOGUE),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "transcript" and [
+        (b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == DIALOGUE
+
+
+@pytest.mark.parametrize("mark, separator", [("", "\t"), ("", ": "), ("- ", ": ")])
+def test_kinds_of_field_note_entry_inside_a_transcript_are_nobodys_words(tmp_path, mark,
+                                                                        separator):
+    # an observer's `Observation: ...` lines among the turns were a speaker's turns;
+    # they are notes between the turns, credited to no speaker
+    path = tmp_path / "t.txt"
+    lines = [("Facilitator", "What keeps people safe here?"),
+             ("Observation", "the room went quiet."), ("Elder", "The old ways."),
+             ("Facilitator", "Say more?"), ("Observation", "two youth left."),
+             ("Elder", "Families watching out.")]
+    path.write_text("".join(f"{mark}{label}{separator}{words}\n" for label, words in lines),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("section", None, f"{mark}{label}{separator}{words}") if label == "Observation"
+        else ("turn", label, words) for label, words in lines]
+    assert [str(n) for n in parsed.notes][-1] == (
+        "line 2: `Observation` (2 lines) read as kinds of field-note entry, not as "
+        "speakers; if one is a speaker, list it under `speakers:`")
+
+
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_times_above_every_turn_but_the_first_are_turn_times(tmp_path, gap):
     # the first turn starts the recording without a time above it: every other turn's
@@ -1312,6 +1375,56 @@ def test_markdown_notes_listing_fields_stay_notes(tmp_path):
     path = tmp_path / "t.md"
     path.write_text("# Site visit\n\n- Weather: rain\n- Mood: calm\n- Food: tacos\n"
                     "- Turnout: twelve\n\nWe met in the hall.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+@pytest.mark.parametrize("mark", ["- ", "* "])
+def test_list_items_of_plain_labels_are_turns_in_txt_as_in_md(tmp_path, suffix, mark):
+    # a notes app's export: `- Name: text` without bold. In .txt the list was field
+    # notes, speakers lost; in .md Ana Ruiz's words were glued to the facilitator's turn
+    path = tmp_path / f"t{suffix}"
+    path.write_text("Kick-off, table 2\n\n" + "".join(
+        f"{mark}{name}: {words}\n" for name, words in [
+            ("Facilitator", "What worries you?"), ("Ana Ruiz", "The rent."),
+            ("Facilitator", "And?"), ("Ana Ruiz", "Wages."), ("Tom", "Both.")]),
+        encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, "Kick-off, table 2"),
+        ("turn", "Facilitator", "What worries you?"), ("turn", "Ana Ruiz", "The rent."),
+        ("turn", "Facilitator", "And?"), ("turn", "Ana Ruiz", "Wages."),
+        ("turn", "Tom", "Both.")]
+    assert [str(n) for n in parsed.notes] == ["line 7: `Tom:` is used once and taken as a "
+                                              "speaker"]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_list_items_of_one_off_labels_stay_notes_and_left_labels_are_noted(tmp_path, suffix):
+    path = tmp_path / f"t{suffix}"
+    path.write_text("- Weather: rain\n- Mood: calm\n- Food: tacos\n- Turnout: twelve\n\n"
+                    "We met in the hall.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+    # a facilitator's list item is a turn; the one-off labels after it, most of the
+    # list, are not taken for speakers, and each is named where its words are the turn's
+    path.write_text("- Facilitator: How was the walk?\n- Ana: Long.\n- Ben: Cold.\n"
+                    "- Cy: Fine.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Facilitator"]
+    assert [str(n) for n in parsed.notes] == [
+        f"line {k}: `{name}:` read as text, not as a speaker"
+        for k, name in [(2, "Ana"), (3, "Ben"), (4, "Cy")]]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_field_notes_with_a_list_item_of_a_role_stay_notes(tmp_path, suffix):
+    # a list turns a .txt file into turns only as it does a .md file: when its turns
+    # open most of the file, not the facilitator's one line among the visitor's notes
+    path = tmp_path / f"t{suffix}"
+    path.write_text("Site visit notes\n\nWe met at the church.\n\n- Facilitator: opened "
+                    "with a prayer\n- Food: tacos\n\nAfterwards we ate.\n", encoding="utf-8")
     parsed, _ = read_document(path)
     assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
 

@@ -91,6 +91,27 @@ def test_a_selection_ending_between_a_letter_and_its_accent_is_refused(study, tm
             "a character that Unicode NFC composes") in result.output
 
 
+def test_a_combining_accent_is_inside_its_word_when_telling_how_positions_count(
+        study, tmp_path):
+    # "Zoë " (with the space a double click takes) in a decomposed, CRLF text, counted
+    # as ATLAS.ti counts (a CRLF as one). Read in code points it would run from ": Zo"
+    # to between the e and its accent: that end was taken for a word edge, the two ways
+    # fitted alike, and the standard's was taken and refused inside a character
+    stored = unicodedata.normalize("NFD", TEXT).replace("\n", "\r\n")
+    lf = stored.replace("\r\n", "\n")
+    zoe = unicodedata.normalize("NFD", "Zoë ")
+    project(tmp_path / "zoe.qdpx", "Cafe interview", stored, spans_of(lf, zoe))
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "zoe.qdpx"),
+                                      str(study), "--coder", "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert ("its positions count a CRLF line break as one, not code points as the "
+            "standard says: counted so, 1 of its 1 selections") in " ".join(
+        result.output.split())
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"), keep_default_na=False)
+    assert rows[["seg_id", "start", "end", "quote"]].values.tolist() == [
+        ["north/cafe:t2", 41, 45, "Zoë "]]
+
+
 @pytest.mark.parametrize("stored", [TEXT.rstrip("\n"), TEXT + "\n\n"])
 @pytest.mark.parametrize("name", ["north/cafe.txt", "Cafe interview"])
 def test_a_last_line_break_trimmed_or_added_is_the_same_text(study, tmp_path, stored, name):
@@ -193,8 +214,10 @@ def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(st
                                       "moved"])
     assert result.exit_code == 1
     assert ("moved.qdpx!project.qde:5: code 'Housing' is under 'Resilience' in the file, "
-            "but risk.housing, the code with that label, is under risk ('Risks'); map it "
-            "with --map (to risk.housing if it is that code)") in " ".join(result.output.split())
+            "but risk.housing, the code with that label, is Risks > Housing in the "
+            "codebook; if it is that code, map it with --map (a CSV with the lines "
+            "`name,code_id` and `Housing,risk.housing`), or if 'Resilience' is risk under "
+            "another name, map that (`Resilience,risk`)") in " ".join(result.output.split())
     mapping = tmp_path / "map.csv"
     mapping.write_text("name,code_id\nHousing,risk.housing\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["import-codings", str(path), str(study), "--coder",
@@ -207,6 +230,57 @@ def test_a_code_under_another_parent_is_not_taken_for_the_code_with_its_label(st
     assert result.exit_code == 0, result.output
     rows = pd.read_csv(coder_path(Study.open(study), "moved"))
     assert rows[["code_id", "quote"]].values.tolist() == [["risk.housing", "rent"]]
+
+
+NESTED = """codebook: nested
+title: Risks three levels deep
+codes:
+  - id: risk
+    label: Risks
+    codable: false
+    codes:
+      - id: risk.shelter
+        label: Shelter
+        codable: false
+        codes:
+          - id: risk.housing
+            label: Housing
+            patterns: {terms: [rent]}
+"""
+
+
+@pytest.mark.parametrize("parent, imports", [("Risks", True), ("Resilience", False)])
+def test_a_code_whose_file_leaves_out_a_level_of_the_codebook(study, tmp_path, parent,
+                                                              imports):
+    # the codebook has Risks > Shelter > Housing; a project with Housing right under
+    # Risks names the same code one level short (refused as moved before), while
+    # Housing under Resilience is still no proof of risk.housing
+    nested = tmp_path / "study"
+    shutil.copytree(study, nested)
+    (nested / "codebook.yaml").write_text(NESTED, encoding="utf-8")
+    path = tmp_path / "short.qdpx"
+    project(path, "north/cafe", TEXT, spans_of(TEXT, "rent"))
+    rewritten(path, f'<Code guid="{guid("housing")}" name="Housing" isCodable="true"/>',
+              f'<Code guid="{guid("top")}" name="{parent}" isCodable="false"><Code guid='
+              f'"{guid("housing")}" name="Housing" isCodable="true"/></Code>')
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(nested), "--coder",
+                                      "short"])
+    output = " ".join(result.output.split())
+    if imports:
+        assert result.exit_code == 0, result.output
+        assert "Read so, please check" in output
+        assert ("short.qdpx!project.qde:5: code 'Housing' under 'Risks' in the file read "
+                "as risk.housing (Risks > Shelter > Housing in the codebook): the file "
+                "leaves out 'Shelter'") in output
+        rows = pd.read_csv(coder_path(Study.open(nested), "short"))
+        assert rows[["code_id", "quote"]].values.tolist() == [["risk.housing", "rent"]]
+    else:
+        assert result.exit_code == 1
+        assert ("code 'Housing' is under 'Resilience' in the file, but risk.housing, the "
+                "code with that label, is Risks > Shelter > Housing in the codebook; if it "
+                "is that code, map it with --map (a CSV with the lines `name,code_id` and "
+                "`Housing,risk.housing`), or if 'Resilience' is risk.shelter under another "
+                "name, map that (`Resilience,risk.shelter`)") in output
 
 
 @pytest.mark.parametrize("counted", ["with the CRs", "a line break as one"])

@@ -310,11 +310,93 @@ def test_spreadsheet_durations_past_a_day_are_read(tmp_path):
      "'1900-01-01 06:00:00': a time past 24 hours in a time-of-day format (h:mm:ss) shows "
      "wrapped round the clock (30:00:00 as 06:00:00); format the column as a duration, "
      "[h]:mm:ss, and check the times"),
-    ([(datetime.datetime(2019, 6, 5, 10, 30), None)], "yyyy-mm-dd h:mm",
-     "'2019-06-05 10:30:00': a date and time, not an offset into the recording: give the "
-     "time from its start (00:03:15)")])
+    ([(datetime.datetime(2019, 6, 5), None), (datetime.datetime(2019, 6, 5), None)],
+     "yyyy-mm-dd", "the start column holds dates ('2019-06-05 00:00:00'), not times: map "
+     "the time column as start, or leave the start column out")])
 def test_spreadsheet_dates_are_refused_with_what_to_do(tmp_path, cells, number_format, why):
     path = time_book(tmp_path / "t.xlsx", cells, number_format)
     with pytest.raises(IngestError) as error:
         read_document(path)
-    assert str(error.value) == f"{path}:2: cannot read time {why}"
+    assert str(error.value) == f"{path}:2: " + (
+        why if why.startswith("the start") else f"cannot read time {why}")
+
+
+# a call from 09:30:05 in the morning, as a note-taker's sheet or a meeting tool logs it
+CLOCK = [(9, 30, 5), (9, 30, 40), (9, 31, 2), (9, 31, 30), (9, 40, 15)]
+FROM_FIRST = [0.0, 35.0, 57.0, 85.0, 610.0]
+
+
+def clock_cells(kind: str) -> list:
+    if kind == "time":
+        return [datetime.time(*hms) for hms in CLOCK]
+    if kind == "datetime":
+        return [datetime.datetime(2019, 6, 5, *hms) for hms in CLOCK]
+    return ["{:02d}:{:02d}:{:02d}".format(*hms) for hms in CLOCK]
+
+
+@pytest.mark.parametrize("kind, number_format", [
+    ("time", "hh:mm:ss"), ("datetime", "yyyy-mm-dd hh:mm:ss"), ("text", "@")])
+def test_spreadsheet_times_of_day_are_read_from_the_first_turn(tmp_path, kind, number_format):
+    # start times of day (09:30:05 ...) were read as offsets into the recording: the
+    # first words nine and a half hours in, every quote cited there
+    starts = clock_cells(kind)
+    path = time_book(tmp_path / "t.xlsx", [(start, None) for start in starts],
+                     number_format)
+    parsed, _ = read_document(path)
+    assert [b.time_start for b in parsed.blocks] == FROM_FIRST
+    kind_said = "are dates and times" if kind == "datetime" else "read as times of day"
+    assert [str(n) for n in parsed.notes][0].startswith(f"line 2: start/end times {kind_said}")
+
+
+def test_csv_times_of_day_and_dates_and_times_are_read_from_the_first_turn(tmp_path):
+    path = tmp_path / "call.csv"
+    ends = ["09:30:39", "09:31:01", "09:31:29", "09:31:50", "09:41:00"]
+    path.write_text(csv("speaker,start,end,text", zip(clock_cells("text"), ends)),
+                    encoding="utf-8")
+    found, notes = times(path)
+    assert found == [(0.0, 34.0), (35.0, 56.0), (57.0, 84.0), (85.0, 105.0), (610.0, 655.0)]
+    assert notes == [
+        "line 2: start/end times read as times of day (the first, 09:30:05 on line 2, is "
+        "past 05:00:00, hours into a recording): times in the recording are given from "
+        "the first row's start, as 00:00:00; if they are offsets into the recording, give "
+        "them as a duration ([h]:mm:ss) or in seconds"]
+    path.write_text(csv("speaker,start,end,text", [
+        (f"2019-06-05T{start}", f"2019-06-05T{end}")
+        for start, end in zip(clock_cells("text"), ends)]), encoding="utf-8")
+    found, notes = times(path)
+    assert found[:2] == [(0.0, 34.0), (35.0, 56.0)]
+    assert notes[0].startswith("line 2: start/end times are dates and times: read as times "
+                               "in the recording from the first row's, 2019-06-05 09:30:05 "
+                               "(line 2), as 00:00:00")
+
+
+def test_word_table_times_of_day_are_read_from_the_first_turn(tmp_path):
+    path = word_table(tmp_path / "call.docx", ("Time", "Speaker", "Text"),
+                      [(start, None) for start in clock_cells("text")])
+    found, notes = times(path)
+    assert [start for start, _ in found] == FROM_FIRST
+    assert notes[0].startswith("line 2: start/end times read as times of day")
+
+
+def test_times_early_in_a_recording_stay_offsets(tmp_path):
+    # 00:01:15 or a video's 01:00:00 time code are where in the recording, as before
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("01:00:05", "01:00:10"), ("01:00:12", "01:00:20"), ("01:00:21", "01:00:30"),
+        ("01:00:31", "01:00:40"), ("01:02:00", "01:02:09")]), encoding="utf-8")
+    found, notes = times(path)
+    assert found[0] == (3605.0, 3610.0) and notes == []
+
+
+def test_a_time_of_day_before_the_first_turn_is_refused(tmp_path):
+    # out of time order (or past midnight): read from the first turn, it would be negative
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("09:30:05", ""), ("09:29:00", ""), ("09:31:00", ""), ("09:32:00", ""),
+        ("09:33:00", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:3: cannot read time '09:29:00': before the first row's start, 09:30:05, "
+        "from which the times are read: put the rows in time order (a meeting past "
+        "midnight: give dates and times)")

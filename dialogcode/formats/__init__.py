@@ -13,9 +13,9 @@ from .captions import parse_captions
 from .jsonturns import parse_json
 from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import (find_turns, heading_lines, markdown_headings, marked_turns,
-                        missed_speakers, mostly_turns, parse_turns, tabbed_lines,
-                        tabbed_turns)
+from .plaintext import (Turn, category_notes, entry_lines, find_turns, heading_lines,
+                        markdown_headings, marked_turns, missed_speakers, mostly_turns,
+                        parse_turns, tabbed_lines, tabbed_turns)
 from .speakers import one_spelling
 from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
@@ -52,8 +52,9 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
     speaker labels (unless it has Markdown headings and fewer than three turns), and as
     field notes otherwise. A .md file is read as turns only when they open most of its
-    paragraphs or lines (:func:`~.plaintext.mostly_turns`), else as notes. ``forced``:
-    labels that are speakers; ``headings``: numbers of lines that are headings (Word
+    paragraphs or lines (:func:`~.plaintext.mostly_turns`), else as notes; so is a .txt
+    file with labels after list or quote markers (``- P1: ...``), unless its other
+    labels alone make it turns. ``forced``: labels that are speakers; ``headings``: numbers of lines that are headings (Word
     heading styles); ``after_talk``: the text follows talk, so it has no preamble (see
     :func:`~.plaintext.parse_turns`).
     """
@@ -62,23 +63,28 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if len(headers) >= 2:
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
-        if fmt == "md":
-            turns, more = marked_turns(text, turns, forced)
-            notes += more
+        plain = len(turns)
+        turns, more = marked_turns(text, turns, forced)    # `- P1: ...`, `> P1: ...`
+        notes += more
+        listed = len(turns) > plain
         tabbed = tabbed_turns(text, forced, turns)
         if tabbed:      # with any `Name:` lines above or among them
             turns, notes = sorted(turns + tabbed[0], key=lambda t: t.start), notes + tabbed[1]
+            plain += len(tabbed[0])
         marked = markdown_headings(text)
-        if (fmt == "turns" or (fmt == "md" and mostly_turns(text, turns, forced))
-                or (fmt != "md" and (len(turns) >= 3 or (turns and not marked)))):
+        if (fmt == "turns" or ((fmt == "md" or listed) and mostly_turns(text, turns, forced))
+                or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
-            return parse_turns(text, turns, notes,
+            entries = [Turn(at, at, "") for at in entry_lines(text, forced)]
+            return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
+                               notes + category_notes(text, forced),
                                sorted(heading_lines(text, headings) + marked),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
         return parse_otter(text)
     parsed = parse_notes(text, headings)
-    parsed.notes = tabbed_lines(text) + missed_speakers(text, forced)
+    parsed.notes = sorted(tabbed_lines(text) + missed_speakers(text, forced)
+                          + category_notes(text, forced), key=lambda note: note.line)
     return parsed
 
 

@@ -1,8 +1,10 @@
 """Plain-text transcripts: ``P3: ...``, ``[P3] ...`` or ``#P3: ...`` turns (``**P3:**`` in
 Markdown bold too), a label maybe indented or with a time (``[00:01:05] P3: ...``, ``P3 (1:05): ...``; ``[P3] 00:01:05`` alone on
 its line, or ``00:01:05`` on the line above the label, when most turns have one written
-alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); in
-Markdown also after a list or quote marker (``- **P3:** ...``, ``> P3: ...``).
+alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); also
+after a list or quote marker (``- **P3:** ...``, ``> P3: ...``, in Markdown and in plain
+text as notes apps write it). Lines opening with a kind of field-note entry used twice
+or more (``Observation: ...``) are an observer's, no speaker's (:func:`entry_lines`).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -240,27 +242,33 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
 
 def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
                  ) -> tuple[list[Turn], list[Note]]:
-    """``turns`` of a Markdown file and those whose label follows a list or quote
-    marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote, or one
-    naming a speaker of ``turns``, a role or a listed label; and notes on those used
-    once. A plain label in a list (``- Weather: rain``) is a field of notes, not a
-    speaker's."""
+    """``turns`` of a Markdown or plain-text file and those whose label follows a list
+    or quote marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote,
+    one naming a speaker of ``turns``, a role or a listed label, or a plain one in a
+    list whose plain labels are at least half of recurring speakers (used twice or
+    more: ``- Ana Ruiz: ...`` answering ``- Facilitator: ...``); and notes on those
+    used once, and on plain list labels left as text beside list items taken as turns
+    (their words are the turn's above). A plain label in a list of one-off labels
+    (``- Weather: rain``) is a field of notes, not a speaker's."""
     masked = MARKER.sub(lambda m: " " * len(m[0]), text)    # offsets stay the same
     if masked == text:
         return turns, []
     known = forced | {turn.speaker for turn in turns}
     starts = {turn.start for turn in turns}
     found, notes = find_turns(masked, known)
-    more = []
-    for turn in found:
-        mark = MARKER.match(text, turn.start)
-        if mark and turn.start not in starts and (
-                ">" in mark[0] or text.startswith(("**", "__"), mark.end())
-                or turn.speaker in known or speakers.ROLE.match(turn.speaker)):
-            more.append(turn)
+    marked = [(turn, MARKER.match(text, turn.start)) for turn in found]
+    marked = [(turn, mark[0]) for turn, mark in marked if mark and turn.start not in starts]
+    plain = [turn for turn, mark in marked
+             if ">" not in mark and not text.startswith(("**", "__"), turn.start + len(mark))]
+    recurring, _ = _recurring([turn.speaker for turn in plain], known)
+    names = bool(plain) and recurring * 2 >= len(plain)
+    more = [turn for turn, _ in marked if turn not in plain or names
+            or turn.speaker in known or speakers.ROLE.match(turn.speaker)]
     lines = {line_at(text, turn.start) for turn in more}
+    left = [Note(line_at(text, turn.start), f"`{turn.speaker}:` {speakers.AS_TEXT}")
+            for turn in plain if more and turn not in more]
     return (sorted(turns + more, key=lambda turn: turn.start),
-            [note for note in notes if note.line in lines])
+            [note for note in notes if note.line in lines] + left)
 
 
 def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
@@ -270,14 +278,16 @@ def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
     when nine in ten of the names are roles, listed, or used twice or more, as a
     dialogue's speakers are (an agenda or a field-note table names each thing once). A
     first such line naming columns (``Speaker<tab>Text``) is no turn; a line without a
-    tab is words of the turn before. Else None (see :func:`tabbed_lines`), as when any
-    other line has a tab (a third field, a tab in the words, no name): it would be
-    glued to the turn before."""
+    tab is words of the turn before, and one of :func:`entry_lines` an observer's. Else
+    None (see :func:`tabbed_lines`), as when any other line has a tab (a third field, a
+    tab in the words, no name): it would be glued to the turn before."""
     starts = {turn.start for turn in labelled}
-    found = [m for m in TAB_TURN.finditer(text) if speakers.plausible(m["label"])
+    known = starts | set(entry_lines(text, forced))      # an observer's lines too
+    found = [m for m in TAB_TURN.finditer(text)
+             if (m["label"] in forced or speakers.plausible(m["label"]))
              and any(c.isalpha() for c in m["label"]) and m.start() not in starts]
     tabbed = sum(1 for offset, line in _lines(text)
-                 if "\t" in line.rstrip() and offset not in starts)
+                 if "\t" in line.rstrip() and offset not in known)
     if found and _column_names(found[0]):
         found = found[1:]
         tabbed -= 1
@@ -322,6 +332,36 @@ def tabbed_lines(text: str) -> list[Note]:
         + (f" (line {other} has more fields, a tab in its words or no name)" if other else "")
         + "; if they are turns, save the table as .csv with speaker and text columns, or "
         "write each as `Name: text`"))]
+
+
+@lru_cache(maxsize=4)
+def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, str]:
+    """The lines opening with a label that names a kind of field-note entry
+    (:data:`~.speakers.CATEGORY`, ``Observation: ...``, ``- Observation: ...`` or
+    ``Observation<tab>...``) used on two lines or more and not listed as a speaker:
+    their offsets, in order, -> the label. In a transcript each is an observer's entry,
+    no speaker's words. Found once per text (the caller must not change it)."""
+    listed = MARKER.sub(lambda m: " " * len(m[0]), text)     # `- Observation: ...` too
+    uses = {m.start(): m["label"] for m in TAB_TURN.finditer(text)}
+    uses.update((m.start(), (m["colon"] or m["bracket"] or m["hash"]).strip())
+                for m in TURN.finditer(listed))
+    uses = {at: name for at, name in sorted(uses.items())
+            if name not in forced and speakers.CATEGORY.match(name)}
+    counts = Counter(uses.values())
+    return {at: name for at, name in uses.items() if counts[name] >= 2}
+
+
+def category_notes(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
+    """One note naming the labels of :func:`entry_lines`: read as kinds of field-note
+    entry, never as speakers, unless the study lists them."""
+    entries = entry_lines(text, forced)
+    if not entries:
+        return []
+    counts = Counter(entries.values())
+    shown = ", ".join(f"`{name}` ({counts[name]} lines)" for name in counts)
+    return [Note(line_at(text, next(iter(entries))), (
+        f"{shown} read as kinds of field-note entry, not as speakers; if one is a "
+        "speaker, list it under `speakers:`"))]
 
 
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
@@ -402,7 +442,9 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
     its lines before the first turn or heading are a section. Headings are noted as
     guesses, but for Markdown headings in a ``markdown`` file (headings by their marks,
     and there lines of quote marks alone ending a block are nobody's words); the title
-    of a Markdown heading (``## Part 2``) is the section of the turns under it."""
+    of a Markdown heading (``## Part 2``) is the section of the turns under it. A turn
+    without a speaker (an observer's :func:`entry_lines`, its label kept) is a section
+    up to the next turn or heading."""
     blocks: list[Block] = []
     notes = list(notes or [])
     first = _opening(turns[0]) if turns else len(text)
@@ -429,7 +471,7 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         start, end = span(text, after, stop)
         if markdown:        # quote marks alone after the words join a quote's paragraphs
             start, end = span(text, start, start + len(QUOTE_END.sub("", text[start:end])))
-        if end > start and turn is not None:
+        if end > start and turn is not None and turn.speaker:
             blocks.append(Block("turn", start, end, turn.speaker, section,
                                 time_start=turn.time, line=line))
         elif end > start:

@@ -7,8 +7,9 @@ label used once is a speaker only in a *dense* document, where most paragraphs (
 lines, or cues) start with a label, and only where it opens such a unit; in a plain-text
 file it must also be written like a name (``Luis``, ``Ana Ruiz``, not ``Next steps``).
 So a one-off ``Next steps: ...`` line inside a turn is not mistaken for a new speaker.
-De-identification placeholders such as ``[NAME]`` are never speakers unless listed,
-nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Notes:``)
+De-identification placeholders such as ``[NAME]`` and kinds of field-note entry
+(``Observation``, ``Action item``: :data:`CATEGORY`) are never speakers unless listed,
+nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Summary:``)
 used once; used twice or more it is a speaker like any other (``Subject:`` answering
 ``Interviewer:``).
 
@@ -37,11 +38,22 @@ PLACEHOLDER = re.compile(
     r"INAUDIBLE|CROSSTALK|LAUGHTER|LAUGHS|PAUSE|SIC|UNCLEAR|MUSIC|SILENCE)(?:\s*\d+)?$",
     re.IGNORECASE,
 )
+# kinds of entry in field notes (``Observation: ...``, ``Action item<tab>...``): what an
+# observer writes down, never who speaks (a Q&A's ``Question:``/``Answer:`` are speakers)
+CATEGORY = re.compile(
+    r"^(?:Observations?|Observer'?s? comments?|Field ?notes?|Notes?|Memos?|Reflections?|"
+    r"Impressions?|Interpretations?|Analysis|Descriptions?|Context|Background|Setting|"
+    r"Location|Date|Time|Weather|Mood|Atmosphere|Attendance|Activit(?:y|ies)|Topics?|"
+    r"Themes?|Insights?|Findings?|Issues?|Concerns?|Challenges?|Strengths?|Ideas?|"
+    r"Quotes?|Key points?|Highlights?|Takeaways?|Decisions?|Outcomes?|Recommendations?|"
+    r"Action(?: items?)?|Next steps?|Follow[- ]?ups?|To[- ]?dos?|Tasks?)(?:\s*\d+)?$",
+    re.IGNORECASE,
+)
 # names of the fields a transcript's header gives (``Title: ...``, ``Attendees: ...``)
 FIELD = re.compile(
-    r"^(?:Title|Time|Duration|Length|Venue|Site|Setting|Attendees|Participants|Present|"
-    r"Absent|Recorded(?: by)?|Transcribed(?: by)?|Transcript|Subject|Topic|Agenda|Event|"
-    r"Meeting|Language|Notes?|Summary|Keywords)$",
+    r"^(?:Title|Duration|Length|Venue|Site|Attendees|Participants|Present|"
+    r"Absent|Recorded(?: by)?|Transcribed(?: by)?|Transcript|Subject|Agenda|Event|"
+    r"Meeting|Language|Summary|Keywords)$",
     re.IGNORECASE,
 )
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")
@@ -76,6 +88,14 @@ class Note:
 
 @lru_cache(maxsize=4096)
 def plausible(label: str) -> bool:
+    """Whether ``label`` may be a speaker: :func:`label_like`, and not a kind of
+    field-note entry (:data:`CATEGORY`)."""
+    return label_like(label) and not CATEGORY.match(label.strip())
+
+
+def label_like(label: str) -> bool:
+    """Whether ``label`` is written like a label (a few words), not a de-identification
+    placeholder."""
     label = label.strip()
     return (bool(LABEL_CHARS.match(label)) and len(label.split()) <= 4
             and not PLACEHOLDER.match(label))
@@ -83,8 +103,9 @@ def plausible(label: str) -> bool:
 
 def header_field(label: str, uses: int) -> bool:
     """Whether ``label``, used ``uses`` times in a document, is a field of its header
-    (``Title:``, ``Attendees:``): named like one and used once."""
-    return uses < 2 and bool(FIELD.match(label.strip()))
+    (``Title:``, ``Attendees:``, ``Date:``): named like one, or like a kind of
+    field-note entry, and used once."""
+    return uses < 2 and bool(FIELD.match(label.strip()) or CATEGORY.match(label.strip()))
 
 
 def name_like(label: str) -> bool:
@@ -123,13 +144,15 @@ def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] =
           transcript: bool = True) -> list[Note]:
     """Notes on the guesses among ``labels``: labels used once and taken as speakers
     (roles aside), and labels read as text, but for a header's fields before the first
-    speaker. In a document read as field notes (``transcript`` false) only name-like
+    speaker and kinds of field-note entry used twice or more (noted together,
+    :func:`~.plaintext.category_notes`). In a document read as field notes (``transcript`` false) only name-like
     labels are listed: they may be missed speakers."""
     counts = Counter(label.name for label in labels)
     first = next((k for k, is_speaker in enumerate(speakers) if is_speaker), len(labels))
     found = []
     for k, (label, is_speaker) in enumerate(zip(labels, speakers)):
-        if (label.name in forced or not plausible(label.name)
+        if (label.name in forced or not label_like(label.name)
+                or (CATEGORY.match(label.name) and counts[label.name] > 1)
                 or (k < first and header_field(label.name, counts[label.name]))):
             continue
         if is_speaker and counts[label.name] == 1 and not ROLE.match(label.name):

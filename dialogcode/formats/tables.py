@@ -16,6 +16,7 @@ from ..csvrows import read_csv
 from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
+from .clock import clock_times
 from .columns import (DAY, DEFAULTS, column_key, day_fraction_evidence, find_columns,
                       in_milliseconds, milliseconds_evidence, parse_time)
 from .speakers import Note
@@ -49,7 +50,16 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     rows = [(line, row) for line, row in rows
             if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
     per_second, evidence = time_unit(header, found, rows, cells, source)
-    words = _joined_words(rows, found, cells, per_second, source)
+    clock, evidence = clock_times([(line, cells(row, "start"), cells(row, "end"))
+                                   for line, row in rows], source) \
+        if "start" in found and evidence is None else (None, evidence)
+
+    def time_of(row: list, role: str, line: int) -> float | None:
+        if clock is not None:
+            return clock(cells(row, role), line)
+        return parse_time(cells(row, role), source, line, per_second=per_second[role])
+
+    words = _joined_words(rows, found, cells, time_of)
     for line, row in words[0] if words else rows:
         cell = lambda role: cells(row, role)  # noqa: E731
         text = cell("text")
@@ -61,8 +71,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                     ", not text", source, line))
             continue
         try:
-            start, end = (parse_time(cell(role), source, line, per_second=per_second[role])
-                          for role in ("start", "end"))
+            start, end = (time_of(row, role, line) for role in ("start", "end"))
         except IngestError as exc:
             problems += exc.problems
             continue
@@ -127,22 +136,20 @@ def one_text_column(header: list, found: dict[str, int], rows: list[tuple[int, l
                           "`columns: {text: ...}` in dialogcode.yaml", file=source, line=1)
 
 
-def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells,
-                  per_second: dict[str, float], source: str
+def _joined_words(rows: list[tuple[int, list]], found: dict[str, int], cells, time_of
                   ) -> tuple[list[tuple[int, list]], Note] | None:
     """Rows (with text) that are single words without speakers, each with a start time
     and in time order (a speech-to-text tool's words, such as AssemblyAI's without
     speaker labels) as one row, their texts joined by a space, from the first word's
     start to the last word's end, and the note saying so; None for anything else (a
     table of one-word answers, or of names out of time order). Read row by row, each
-    word would be a turn of its own."""
+    word would be a turn of its own. ``time_of(row, role, line)`` reads a row's time."""
     texts = [cells(row, "text") for _, row in rows]
     if (len(rows) < 2 or any(cells(row, "speaker") not in (None, "") for _, row in rows)
             or any(not isinstance(text, str) or len(text.split()) > 1 for text in texts)):
         return None
     try:
-        starts = [parse_time(cells(row, "start"), source, line, per_second=per_second["start"])
-                  for line, row in rows]
+        starts = [time_of(row, "start", line) for line, row in rows]
     except IngestError:     # reported row by row
         return None
     if None in starts or any(later < start for start, later in zip(starts, starts[1:])):

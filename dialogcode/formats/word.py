@@ -32,6 +32,7 @@ from ..errors import IngestError
 from ..limits import DEFAULT, Limits, open_zip, scan_xml
 from ..normalize import normalize_text
 from .base import ParsedDocument, TextBuilder
+from .clock import clock_times
 from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
 from .tables import one_text_column, speakerless_notes, time_unit
@@ -182,11 +183,23 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
     """Turns from table ``rows``, the first of them row number ``first``, a note for
     each row with words but no text (a part title spanning the table) and one for rows
     without a speaker among rows with one (:func:`~.tables.speakerless_notes`). Raises
-    IngestError listing every row whose time cannot be read."""
+    IngestError listing every row whose time cannot be read. Times of day and dates
+    are read from the first row's (:mod:`~.clock`), with a note."""
     problems, notes, talk, speakerless = [], [], 0, []
+
+    def cell(row: list[str], role: str) -> str | None:
+        return row[found[role]] if found.get(role, len(row)) < len(row) else None
+
+    timed = [(number, cell(row, "start"), cell(row, "end"))
+             for number, row in enumerate(rows, start=first)
+             if (cell(row, "text") or "").strip()
+             and not isinstance(cell(row, "text"), MergedDown)]
+    clock, said = (clock_times(timed, source) if "start" in found and timed
+                   and set(per_second.values()) == {1} else (None, None))
+    notes += [Note(timed[0][0], said)] if said else []
     for number, row in enumerate(rows, start=first):
-        speaker, text, start, end = (row[found[role]] if found.get(role, len(row)) < len(row)
-                                     else None for role in ("speaker", "text", "start", "end"))
+        speaker, text, start, end = (cell(row, role)
+                                     for role in ("speaker", "text", "start", "end"))
         if isinstance(text, MergedDown):     # read in the row it is merged down from
             continue
         words = [cell.strip() for cell in row if cell.strip()]
@@ -196,7 +209,8 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
                                       "column if it is talk"))
             continue
         try:
-            times = [parse_time(value, source, number, per_second=per_second[role])
+            times = [clock(value, number) if clock else
+                     parse_time(value, source, number, per_second=per_second[role])
                      for value, role in ((start, "start"), (end, "end"))]
         except IngestError as exc:
             problems += exc.problems

@@ -238,7 +238,9 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)
     problems += reading.problems + outside + _two_values(rows, origins, book)
-    problems += moved_codes(reading.found, reading.parents, mapped, names, book)
+    moved, skipped = moved_codes(reading.found, reading.parents, mapped, names, book)
+    problems += moved
+    reading.notes += skipped
     if coded_segments:
         chosen, wrong = coded_ranges(coded_segments, docs)
         markers, stray = _within(rows, origins, chosen, docs, coder)

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..codebook import Codebook
 from ..coders import CodingsError
 from ..errors import Problem
+from ..tables import ancestors
 from ..yamlsrc import line_of, load_yaml
 from .base import Found
 from .tabular import read_rows
@@ -61,27 +62,40 @@ def load_mapping(path: Path, book: Codebook
 
 
 def moved_codes(found: list[Found], parents: dict[str, str], mapped: dict[str, str],
-                mapping: dict[str, str | None], book: Codebook) -> list[Problem]:
-    """One problem per code name mapped by its label (not by the mapping file or a code
-    id) to a code whose parent is not the one the file puts it under (``parents``, code
-    name -> its parent's name): "Housing" under "Resilience" in a project is not
-    ``risk.housing`` under "Risks" just because the labels match, unless the mapping
-    file maps "Resilience" to that parent."""
-    problems = []
+                mapping: dict[str, str | None], book: Codebook
+                ) -> tuple[list[Problem], list[Problem]]:
+    """(problems, notes) for the code names mapped by their label (not by the mapping
+    file or a code id) that the file puts under a parent (``parents``, code name -> its
+    parent's name). A problem where that parent is none of the code's ancestors in
+    ``book`` (by id or label, or mapped to one): "Housing" under "Resilience" in a
+    project is not ``risk.housing`` under "Risks" just because the labels match. A note
+    where it is one above the code's parent: the file leaves out a level ("Housing"
+    under "Risks", where the codebook has Risks > Economic > Housing)."""
+    problems, notes = [], []
     for name, parent in parents.items():
         if name not in mapped or name in mapping or name in book.codes:
             continue
         code = book.codes[mapped[name]]
-        ours = book.codes[code.parent] if code.parent in book.codes else None
-        if ours is None or mapping.get(parent) == ours.id or \
-                parent.casefold() in (ours.label.strip().casefold(), ours.id):
+        above = [book.codes[c] for c in ancestors(book, code.id)[1:]]
+        at = next((k for k, ours in enumerate(above) if mapping.get(parent) == ours.id
+                   or parent.casefold() in (ours.label.strip().casefold(), ours.id)), None)
+        if not above or at == 0:
             continue
         first = next(item for item in found if item.code == name)
+        path = " > ".join(c.label for c in [*reversed(above), code])
+        if at is not None:
+            left_out = ", ".join(repr(c.label) for c in reversed(above[:at]))
+            notes.append(Problem(
+                f"code {name!r} under {parent!r} in the file read as {code.id} ({path} in "
+                f"the codebook): the file leaves out {left_out}", first.file, first.line))
+            continue
         problems.append(Problem(
             f"code {name!r} is under {parent!r} in the file, but {code.id}, the code with "
-            f"that label, is under {ours.id} ({ours.label!r}); map it with --map (to "
-            f"{code.id} if it is that code)", first.file, first.line))
-    return problems
+            f"that label, is {path} in the codebook; if it is that code, map it with --map "
+            f"(a CSV with the lines `name,code_id` and `{name},{code.id}`), or if "
+            f"{parent!r} is {above[0].id} under another name, map that "
+            f"(`{parent},{above[0].id}`)", first.file, first.line))
+    return problems, notes
 
 
 PATH = re.compile(r"\s*(\\|>|::)\s*")     # Parent\Child, Parent > Child, Parent::Child

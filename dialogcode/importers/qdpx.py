@@ -8,7 +8,7 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   A name used by two codes becomes its path, ``Parent > Child``. A ``dialogcode id:``
   line in the Description (as dialogcode's own REFI-QDA export writes) gives the name.
   Each code's parent's name is kept, so that a code mapped by its label to a study code
-  under another parent is refused (:func:`.mapping.moved_codes`).
+  that parent is not above is refused (:func:`.mapping.moved_codes`).
 - ``Sources/TextSource`` whose ``PlainTextSelection``s hold a ``Coding/CodeRef``: the text
   is ``PlainTextContent`` or the ``internal://`` file named by ``plainTextPath``. CRLF
   and CR become LF and the text is put in Unicode NFC (decomposed accents composed),
@@ -170,12 +170,18 @@ def _composed(text: str) -> tuple[str, Callable[[int], int | None]]:
 def _at_word_edges(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is in range, neither starts nor ends inside a word,
     and does not start with white space (a selection may end with some: a double click
-    takes the space after a word)."""
+    takes the space after a word). A combining mark is part of its word: ``José``
+    written decomposed ends with one, and a selection ending before it is inside."""
     def edge(i: int) -> bool:
-        return i <= 0 or i >= len(text) or not (text[i - 1].isalnum() and text[i].isalnum())
+        return i <= 0 or i >= len(text) or not (_in_word(text[i - 1]) and _in_word(text[i]))
 
     return (0 <= start < end <= len(text) and edge(start) and edge(end)
             and not text[start].isspace())
+
+
+def _in_word(char: str) -> bool:
+    """Whether ``char`` is a letter, a digit or a combining mark (an accent, decomposed)."""
+    return char.isalnum() or unicodedata.category(char).startswith("M")
 
 
 def _utf16(text: str) -> Callable[[int], int | None]:

@@ -1,0 +1,133 @@
+"""Times of day and dates in a table's time columns (``09:30:05``, ``2019-06-05
+09:30:05``): when the transcript was spoken, not where in the recording.
+
+Most transcription exports that write them mean the recording's clock, started at the
+first turn, so they are read as times from the first row's start, with a note:
+
+- **dates and times** (a spreadsheet's date-time cells, or text written
+  ``2019-06-05 09:30:05`` or ``2019-06-05T09:30:05``) in every filled start cell. A
+  column of dates alone (every one at midnight) is refused: a date is not a time.
+- **times of day** (a spreadsheet's time cells, or text written ``h:mm:ss``) in every
+  filled start cell, the first at :data:`FROM_HOUR` or later: a recording's first words
+  come within its first hours, so ``09:30:05`` there is the time of day. Earlier first
+  times (``00:01:15``, ``01:00:00`` as video time codes start) are offsets as before,
+  and so are durations (``[h]:mm:ss`` cells) and numbers.
+
+A time before the first row's start is an error naming its row (the rows out of time
+order, or a meeting past midnight written in times of day).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, time
+
+from ..errors import IngestError
+from .columns import SHEET_DAYS, parse_time, time_problem
+
+FROM_HOUR = 5       # a first time from 05:00:00 on is a time of day, not an offset
+DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
+DATE_TIME = re.compile(      # 2019-06-05, 2019-06-05 09:30, 2019-06-05T09:30:05.5+02:00
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+Read = Callable[[object, int], "float | None"]
+
+
+def _moment(value) -> datetime | None:
+    """``value`` as a date and time: a spreadsheet's date-time cell (not one of the
+    made-up 1900 dates of a wrapped duration, :data:`~.columns.SHEET_DAYS`) or ISO
+    text; else None."""
+    if isinstance(value, datetime):
+        return None if SHEET_DAYS[0] <= value < SHEET_DAYS[1] else value
+    text = value.strip() if isinstance(value, str) else ""
+    if not DATE_TIME.match(text):
+        return None
+    try:
+        return datetime.fromisoformat(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _of_day(value) -> bool:
+    """Whether ``value`` is written as a time of day: a time cell or ``h:mm:ss`` text."""
+    return isinstance(value, time) or (isinstance(value, str)
+                                       and bool(DAY_CLOCK.match(value.strip())))
+
+
+def _blank(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def clock_times(rows: list[tuple[int, object, object]], source: str
+                ) -> tuple[Read | None, str | None]:
+    """How to read the start and end cells of table ``rows`` (line, start, end) whose
+    start times are dates and times or times of day (see the module doc): (a function
+    of a cell and its line giving seconds from the first row's start, the note saying
+    so); (None, None) for other times. Raises IngestError for a start column of dates
+    alone; the function raises it for a cell that is not written like the starts or
+    falls before the first."""
+    starts = [(line, value) for line, value, _ in rows if not _blank(value)]
+    if not starts:
+        return None, None
+    first_line, first = starts[0]
+    if all(_moment(value) is not None for _, value in starts):
+        if all(_moment(value).time() == time() for _, value in starts):
+            raise IngestError(f"the start column holds dates ({str(first).strip()!r}), not "
+                              "times: map the time column as start, or leave the start "
+                              "column out", file=source, line=first_line)
+        origin = _moment(first)
+        shown = f"{origin:%Y-%m-%d %H:%M:%S}"
+        read = _reader(source, shown, "a date and time", lambda v: _since(_moment(v), origin))
+        return read, (f"start/end times are dates and times: read as times in the "
+                      f"recording from the first row's, {shown} (line {first_line}), as "
+                      "00:00:00; if the recording began before it, give the times from "
+                      "its start (00:03:15)")
+    origin = parse_time(first, source, first_line) if _of_day(first) else None
+    if (origin is None or origin < FROM_HOUR * 3600
+            or not all(_of_day(value) for _, value in starts)):
+        return None, None
+    shown = str(first).strip()
+    read = _reader(source, shown, "a time of day",
+                   lambda v: parse_time(v, source, 0) - origin if _of_day(v) else None)
+    return read, (f"start/end times read as times of day (the first, {shown} on line "
+                  f"{first_line}, is past {FROM_HOUR:02d}:00:00, hours into a recording): "
+                  "times in the recording are given from the first row's start, as "
+                  "00:00:00; if they are offsets into the recording, give them as a "
+                  "duration ([h]:mm:ss) or in seconds")
+
+
+def _since(moment: datetime | None, origin: datetime) -> float | None:
+    if moment is None:
+        return None
+    try:
+        return (moment - origin).total_seconds()
+    except TypeError:       # one with a time zone, the other without
+        return None
+
+
+def _reader(source: str, shown: str, kind: str, since: Callable[[object], float | None]
+            ) -> Read:
+    """A function reading a cell as seconds since the first start (``shown``) with
+    ``since``, None for a blank cell, raising IngestError naming the line otherwise."""
+    def read(value, line: int) -> float | None:
+        if _blank(value):
+            return None
+        text = str(value).strip()
+        seconds = since(value)
+        if seconds is None:
+            parse_time(value, source, line)     # its own error for what is no time
+            problem = (f"the start times are each {kind} (the first {shown}), and this is "
+                       "not one written alike")
+        elif seconds < 0:
+            problem = (f"before the first row's start, {shown}, from which the times are "
+                       "read: put the rows in time order"
+                       + (" (a meeting past midnight: give dates and times)"
+                          if kind == "a time of day" else ""))
+        else:
+            problem = time_problem(seconds)
+        if problem:
+            raise IngestError(f"cannot read time {text!r}: {problem}", file=source, line=line)
+        return seconds
+
+    return read
