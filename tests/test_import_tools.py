@@ -381,3 +381,31 @@ def test_columns_not_recognised_name_what_was_found_and_wanted(study, tmp_path):
     result = run("import-codings", path, study, "--coder", "x", "--format", "taguette")
     assert ("missing column(s) document, content, tag for Taguette highlights (columns: "
             "title, text, label)") in result.output
+
+
+def test_a_paragraph_number_does_not_place_a_quote_in_a_word_file(tmp_path):
+    # Word's paragraphs are not the lines of the text dialogcode reads from a .docx (an
+    # empty paragraph is dropped, a line break inside one kept): "Yes." in MAXQDA's
+    # paragraph 3 (P1, after an empty first paragraph) is line 3 of dialogcode's text
+    # counted either way, P2's "Yes.": it must stay ambiguous, not land on P2's turn
+    import docx
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "north" / "kickoff.txt").unlink()
+    word = docx.Document()
+    for paragraph in ("", "Facilitator: What worries people here?", "P1: Yes.",
+                      "P2: Yes."):
+        word.add_paragraph(paragraph)
+    word.save(root / "transcripts" / "north" / "kickoff.docx")
+    manifest = root / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace("kickoff.txt", "kickoff.docx"))
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    path = workbook(tmp_path / "yes.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Connection", 3, 3, 0, "Yes.", ""),
+                    ("", "north", "kickoff", "Risks\\Housing", 2, 2, 0, "worries", ""))
+    result = imported(path, loaded, skip_unlocated=True)
+    assert rows(result) == [("north/kickoff:t1", "risk.housing")]
+    assert [p.line for p in result.unlocated] == [2] and not result.notes
+    assert "AMBIGUOUS" in result.unlocated[0].message

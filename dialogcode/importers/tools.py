@@ -30,11 +30,17 @@ from pathlib import Path
 
 from ..coders import CodingsError
 from ..errors import Problem
+from ..formats import LAYOUTS as TEXT_LAYOUTS
 from .base import Documents, Found, Reading
 from .locate import Location, locate
 
 MAX_CODE_COLUMNS = 100      # a wide (Dedoose) layout with more code columns is refused
 CREATORS = ("excerpt creator", "created by", "author", "coder")
+# formats whose document text is the transcript file as written (its line breaks too), so
+# that a tool's paragraph number can be counted in it; a Word file's text is rebuilt
+# from its paragraphs (empty ones and leading blank lines dropped, a line break inside
+# a paragraph kept), so its paragraphs are not dialogcode's lines
+AS_WRITTEN = ("txt", "md", *TEXT_LAYOUTS)
 APPLIED = re.compile(r"^code: (.+) applied$", re.IGNORECASE)
 NAMED = re.compile(r"^code: (.+) (?:weight|range)$")
 
@@ -160,15 +166,18 @@ def _paragraphs(text: str, at: int) -> set[int]:
     return {len(before), sum(1 for piece in before[:-1] if piece.strip()) + 1}
 
 
-def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, text: str,
-                  reading: Reading, source: str, line: int) -> tuple[int, int] | None:
+def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, doc_id: str,
+                  docs: Documents, reading: Reading, source: str, line: int
+                  ) -> tuple[int, int] | None:
     """The one place of a quote ``found`` at several in the paragraph the row's
     Beginning (MAXQDA) or Start (ATLAS.ti) names, whichever way the tool counts
-    paragraphs; None when the quote is not ambiguous, the row names no paragraph, or
-    not exactly one place fits (the quote is then located, or listed, as any is)."""
+    paragraphs; None when the quote is not ambiguous, the row names no paragraph, the
+    document is not a plain-text file kept as written (:data:`AS_WRITTEN`), or not
+    exactly one place fits (the quote is then located, or listed, as any is)."""
     cell = row.get(layout.paragraph or "", "").strip()
-    if not cell.isdigit():
+    if not cell.isdigit() or docs.formats[doc_id] not in AS_WRITTEN:
         return None
+    text = docs.text[doc_id]
     fits = [span for span in found.spans if int(cell) in _paragraphs(text, span[0])]
     if found.located or len(fits) != 1:
         return None
@@ -240,7 +249,7 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
             reading.problems.append(Problem(why, source, line))
             continue
         found = locate(row[layout.quote], docs.text[doc_id])
-        span = _by_paragraph(layout, row, found, docs.text[doc_id], reading, source, line)
+        span = _by_paragraph(layout, row, found, doc_id, docs, reading, source, line)
         quoted = {"document": doc_id, "quote": row[layout.quote]}
         where = (doc_id, *span, None) if span else \
             place("quotes", quoted, line, docs, reading, source, found)
