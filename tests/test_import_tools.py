@@ -321,6 +321,14 @@ def test_several_creators_need_a_user(study, loaded, tmp_path):
     result = run("import-codings", path, study, "--coder", "bo", "--user", "bo")
     assert result.exit_code == 0, result.output
     assert "Imported 1 codings (dedoose)" in result.output
+    # a row naming nobody is not bo's, and is listed, not dropped unsaid
+    path = dedoose(tmp_path / "blank.xlsx",
+                   ("visit", "", "", "ana", "", "bo", "Wages too.", False, "", True, False),
+                   ("visit", "", "", "ana", "", "", "Our neighbours", False, "", False, True))
+    result = imported(path, loaded, user=["bo"])
+    assert rows(result) == [("south/visit:t2", "risk.money")]
+    assert [(p.line, p.message) for p in result.ignored] == [
+        (6, "no name in column 'excerpt creator': not imported with --user")]
     result = run("import-codings", path, study, "--coder", "cy", "--user", "cy")
     assert result.exit_code == 1
     assert "no rows by 'cy' in column 'excerpt creator' (it names ana, bo)" in result.output

@@ -188,8 +188,9 @@ def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, doc_id: 
     return fits[0]
 
 
-def _creators(header: list[str], rows, path: Path, users) -> list:
-    """``rows`` of the chosen ``users``, or all of them when one person made them all."""
+def _creators(header: list[str], rows, path: Path, users, reading: Reading) -> list:
+    """``rows`` of the chosen ``users``, or all of them when one person made them all;
+    with ``users``, a row naming nobody is listed as ignored (no one chose it)."""
     column = next((c for c in CREATORS if c in header), None)
     if column is None:
         if users:
@@ -205,6 +206,9 @@ def _creators(header: list[str], rows, path: Path, users) -> list:
             raise CodingsError(f"no rows by {', '.join(map(repr, unknown))} in column "
                                f"{column!r} (it names {', '.join(sorted(counts))})",
                                file=path)
+        reading.ignored += [Problem(f"no name in column {column!r}: not imported with "
+                                    "--user", str(path), line)
+                            for line, row in rows if not row[column].strip()]
         return [(line, row) for line, row in rows if row[column].strip() in users]
     if len(counts) > 1:
         listed = ", ".join(f"{name} ({n} rows)" for name, n in sorted(counts.items()))
@@ -239,7 +243,7 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
             reading.notes.append(Problem(f"the weights in {len(weights)} column(s) "
                                          f"({weights[0]!r}, ...) are not read: a coding "
                                          "is there or not", source, 1))
-    for line, row in _creators(header, rows, path, users):
+    for line, row in _creators(header, rows, path, users, reading):
         codes = _codes(layout, original, row, line, reading, source)
         if not codes:
             reading.ignored.append(Problem(f"no code on this {layout.row}", source, line))
