@@ -276,6 +276,23 @@ def test_a_taguette_tag_under_another_parent_is_refused(loaded, tmp_path):
     assert "Housing" not in message
 
 
+def test_a_taguette_tag_name_under_two_parents_is_two_codes(loaded, tmp_path):
+    # the Housing under Resilience is not the codebook's Housing under Risks
+    path = tmp_path / "highlights.csv"
+    path.write_text("id,document,tag,tag_parent,content\n1,kickoff,Housing,Risks,rent keeps\n"
+                    "2,visit,Housing,Resilience,Debt\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert str(error.value) == (
+        f"{path}:3: unmapped code 'Resilience > Housing' (1 coding, first here): its "
+        "parents (Resilience) are not those of the codebook's 'Housing' (risk.housing is "
+        "under risk); map it with --map")
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,code_id\nResilience > Housing,connection\n", encoding="utf-8")
+    assert rows(imported(path, loaded, mapping=mapping)) == [
+        ("north/kickoff:t2", "risk.housing"), ("south/visit:t2", "connection")]
+
+
 def dedoose(path: Path, *extra) -> Path:
     return workbook(
         path, DEDOOSE,

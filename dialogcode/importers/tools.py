@@ -14,7 +14,8 @@ several (:func:`_by_paragraph`).
   code a line; a line ``a; b`` or ``a, b`` is split only when the pieces are codes and
   the line is not, :func:`~.mapping.split_names`).
 - **taguette**: highlights (CSV or Excel): ``document``, ``content``, ``tag`` (one row
-  per tag); ``tag_parent`` gives the tag's parent, which must agree with the codebook.
+  per tag); ``tag_parent`` gives the tag's parent, which must agree with the codebook
+  (a tag name under two parents is read as two paths, ``Parent > tag``, :func:`_under`).
 - **dedoose**: excerpts (Excel): ``Media Title``, ``Excerpt Copy`` and a column
   ``Code: NAME Applied`` per code holding True or False.
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..coders import CodingsError
@@ -243,6 +244,7 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
             reading.notes.append(Problem(f"the weights in {len(weights)} column(s) "
                                          f"({weights[0]!r}, ...) are not read: a coding "
                                          "is there or not", source, 1))
+    under: list[str] = []       # the parent (Taguette's tag_parent) of each found
     for line, row in _creators(header, rows, path, users, reading):
         codes = _codes(layout, original, row, line, reading, source)
         if not codes:
@@ -261,7 +263,24 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
             continue
         doc_id, start, end, _ = where
         reading.found += [Found(doc_id, code, source, line, start, end) for code in codes]
-        parent = row.get(layout.parent or "", "").strip()
-        for code in codes if parent else ():
-            reading.parents.setdefault(code, parent)
+        under += [row.get(layout.parent or "", "").strip()] * len(codes)
+    reading.found, reading.parents = _under(reading.found, under)
     return reading
+
+
+def _under(found: list[Found], under: list[str]) -> tuple[list[Found], dict[str, str]]:
+    """(``found``, code name -> its parent's name) from the parent each coding's code is
+    ``under`` ("" for none): a name the file puts under two parents (Taguette's Housing
+    under Risks and under Resilience) names two codes, so each of its codings is named
+    by its path ``Parent > Name`` instead (mapped by :func:`.mapping.code_of`), as a
+    REFI-QDA project's are; any other name keeps its parent for the parent check
+    (:func:`.mapping.moved_codes`)."""
+    parents: dict[str, set[str]] = {}
+    for item, parent in zip(found, under):
+        parents.setdefault(item.code, set()).add(parent)
+    twice = {name for name, them in parents.items() if len(them) > 1}
+    found = [replace(item, code=f"{parent} > {item.code}")
+             if item.code in twice and parent else item
+             for item, parent in zip(found, under)]
+    return found, {name: min(them) for name, them in parents.items()
+                   if name not in twice and min(them)}
