@@ -237,6 +237,10 @@ def test_atlas_ti_quotations_several_codes_in_one_cell(loaded, tmp_path):
         ("north/kickoff:t3", "risk.money"), ("north/kickoff:t3", "risk.housing"),
         ("south/visit:t3", "connection")]
     assert [(p.line, p.message) for p in result.ignored] == [(5, "no code on this quotation")]
+    # a split is a reading of the file, listed to check: the line may be one code
+    assert [(p.line, p.message) for p in result.notes] == [
+        (3, "the code name 'Money; Housing' is read as the codes 'Money', 'Housing' (each "
+            "line naming it); if it is one code, map it with --map")]
 
 
 def test_a_name_that_is_a_code_and_reads_as_several_is_refused(tmp_path):
@@ -253,7 +257,11 @@ def test_a_name_that_is_a_code_and_reads_as_several_is_refused(tmp_path):
     with pytest.raises(CodingsError) as error:
         imported(path, loaded)
     assert (f"{path}:2: 'Housing; Money' is a code and also reads as the codes 'Housing', "
-            "'Money'; map it with --map") in str(error.value)
+            "'Money'; map it with --map to its code if it is that one code") in str(error.value)
+    # the mapping file decides, as the message says
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,code_id\nHousing; Money,rentwages\n", encoding="utf-8")
+    assert rows(imported(path, loaded, mapping=mapping)) == [("north/kickoff:t2", "rentwages")]
 
 
 def test_taguette_highlights(loaded):

@@ -233,8 +233,9 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     reading = _read(source, docs, fmt, document, users, limits, book.codes)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     if reading.kind in LAYOUTS and LAYOUTS[reading.kind].lines:
-        reading.found, doubtful = split_names(reading.found, book, names)
+        reading.found, doubtful, split = split_names(reading.found, book, names)
         problems += doubtful
+        reading.notes += split
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)
     problems += reading.problems + outside + _two_values(rows, origins, book)

@@ -153,25 +153,33 @@ def code_of(name: str, book: Codebook, mapping: dict[str, str | None],
 
 
 def split_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
-                ) -> tuple[list[Found], list[Problem]]:
-    """``found`` with each code name that is not a code but reads as several (``a; b``
-    or ``a, b``, every piece a code) split into them; a problem where a name is a code
-    and also reads as several."""
-    labels, problems, split, out = _labels(book), [], {}, []
+                ) -> tuple[list[Found], list[Problem], list[Problem]]:
+    """(``found`` with each code name that is not a code but reads as several (``a; b``
+    or ``a, b``, every piece a code) split into them, a problem where a name is a code
+    (not by the mapping file, which decides) and also reads as several, a note at the
+    first use of each name split, to check)."""
+    labels, problems, notes, split, out = _labels(book), [], [], {}, []
     for item in found:
         if item.code not in split:
             pieces = [p.strip() for p in SEVERAL.split(item.code) if p.strip()]
-            whole = item.code in mapping or code_of(item.code, book, mapping, labels)[0]
-            several = len(pieces) > 1 and all(
+            mapped = item.code in mapping
+            whole = mapped or code_of(item.code, book, mapping, labels)[0]
+            several = not mapped and len(pieces) > 1 and all(
                 p in mapping or code_of(p, book, mapping, labels)[0] for p in pieces)
             split[item.code] = pieces if several and not whole else [item.code]
             if several and whole:
                 problems.append(Problem(
                     f"{item.code!r} is a code and also reads as the codes "
-                    f"{', '.join(map(repr, pieces))}; map it with --map (the whole name to "
-                    "its code, or each piece)", item.file, item.line))
+                    f"{', '.join(map(repr, pieces))}; map it with --map to its code if it "
+                    "is that one code, else export the codes one a line", item.file,
+                    item.line))
+            elif several:
+                notes.append(Problem(
+                    f"the code name {item.code!r} is read as the codes "
+                    f"{', '.join(map(repr, pieces))} (each line naming it); if it is one "
+                    "code, map it with --map", item.file, item.line))
         out += [replace(item, code=piece) for piece in split[item.code]]
-    return out, problems
+    return out, problems, notes
 
 
 def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
