@@ -442,3 +442,97 @@ def test_a_paragraph_number_does_not_place_a_quote_in_a_word_file(tmp_path):
     assert rows(result) == [("north/kickoff:t1", "risk.housing")]
     assert [p.line for p in result.unlocated] == [2] and not result.notes
     assert "AMBIGUOUS" in result.unlocated[0].message
+
+
+@pytest.fixture(scope="module")
+def economics(tmp_path_factory):
+    """The evidence study, its codebook with a top code housing (Shelter) and Economics
+    (econ): Rent > wages (econ.rw), Cost > Benefit (econ.cb) and Cost (econ.cost) >
+    Benefit (econ.cost.benefit)."""
+    root = tmp_path_factory.mktemp("economics") / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    book = root / "codebook.yaml"
+    book.write_text(book.read_text() + """\
+  - id: housing
+    label: Shelter
+    definition: A roof.
+  - id: econ
+    label: Economics
+    codable: false
+    codes:
+      - id: econ.rw
+        label: Rent > wages
+        definition: Rent against wages.
+      - id: econ.cb
+        label: Cost > Benefit
+        definition: Weighing up.
+      - id: econ.cost
+        label: Cost
+        codable: false
+        codes:
+          - id: econ.cost.benefit
+            label: Benefit
+            definition: A gain.
+""", encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return load_corpus(opened), load_codebooks(opened.codebook_files())
+
+
+def test_a_code_path_is_matched_against_the_codebook_names_whole(economics, tmp_path):
+    # a label may hold the separator itself (Rent > wages), an id may be another code's
+    # label in another case (the top code housing, Shelter, and Risks' Housing), and a
+    # path may fit two codes (Benefit under Cost, and Cost > Benefit): parts split at
+    # every separator would miss the first two and take Benefit for the last
+    loaded = economics
+    path = workbook(tmp_path / "paths.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Economics\\Rent > wages", 3, 3, 0, "rent keeps",
+                     ""),
+                    ("", "north", "kickoff", "Economics > Rent > wages", 5, 5, 0,
+                     "Wages are low", ""),
+                    ("", "south", "visit", "Risks\\housing", 3, 3, 0, "Debt", ""))
+    assert rows(imported(path, loaded)) == [
+        ("north/kickoff:t2", "econ.rw"), ("north/kickoff:t3", "econ.rw"),
+        ("south/visit:t2", "risk.housing")]
+    path = workbook(tmp_path / "two.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Economics > Cost > Benefit", 3, 3, 0,
+                     "rent keeps", ""))
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert str(error.value) == (
+        f"{path}:2: unmapped code 'Economics > Cost > Benefit' (1 coding, first here): a "
+        "path that fits several codes (econ.cb, econ.cost.benefit); map it with --map")
+
+
+def test_a_refi_qda_code_name_with_the_separator_used_twice_maps_by_its_path(economics,
+                                                                             tmp_path):
+    # a project's name used by two codes becomes its path: "Economics > Rent > wages"
+    # is the codebook's Rent > wages; "Risks > Rent > wages" is no code of the codebook
+    import zipfile
+    text = economics[0].documents.set_index("doc_id").loc["north/kickoff", "text"]
+    codes = "".join(
+        f'<Code guid="{parent}0000-0000-0000-0000-000000000000" name="{label}" '
+        f'isCodable="false"><Code guid="{parent}0000-0000-0000-0000-000000000001" '
+        'name="Rent &gt; wages" isCodable="true"/></Code>'
+        for parent, label in (("aaaa", "Economics"), ("bbbb", "Risks")))
+    coded = "".join(
+        f'<PlainTextSelection guid="{parent}0000-0000-0000-0000-00000000000{k}" '
+        f'startPosition="{start}" endPosition="{end}"><Coding guid="{parent}0000-0000-'
+        f'0000-0000-00000000001{k}"><CodeRef targetGUID="{parent}0000-0000-0000-0000-'
+        '000000000001"/></Coding></PlainTextSelection>'
+        for k, (parent, start, end) in enumerate((("aaaa", 48, 52), ("bbbb", 83, 90)),
+                                                 start=2))
+    project = ('<?xml version="1.0" encoding="UTF-8"?><Project xmlns="urn:QDA-XML:project:'
+               f'1.0" name="P" origin="tests"><CodeBook><Codes>{codes}</Codes></CodeBook>'
+               '<Sources><TextSource guid="cccc0000-0000-0000-0000-000000000000" '
+               f'name="north/kickoff"><PlainTextContent>{text}</PlainTextContent>{coded}'
+               "</TextSource></Sources></Project>")
+    path = tmp_path / "p.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", project)
+    result = imported(path, economics, skip_unmapped=True)
+    assert rows(result) == [("north/kickoff:t2", "econ.rw")]
+    assert [p.message for p in result.unmapped] == [
+        "unmapped code 'Risks > Rent > wages' (1 coding, first here): its parents (Risks) "
+        "are not those of the codebook's 'Rent > wages' (econ.rw is under econ); map it "
+        "with --map"]
