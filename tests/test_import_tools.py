@@ -536,3 +536,21 @@ def test_a_refi_qda_code_name_with_the_separator_used_twice_maps_by_its_path(eco
         "unmapped code 'Risks > Rent > wages' (1 coding, first here): its parents (Risks) "
         "are not those of the codebook's 'Rent > wages' (econ.rw is under econ); map it "
         "with --map"]
+
+
+def test_a_table_of_dialogcode_s_own_kind_is_read_as_it_whatever_else_it_holds(loaded,
+                                                                              tmp_path):
+    # document,quote,code is a quotes table; its content and tag columns (the turn and
+    # a note of the coder's) also make Taguette's columns, which must not be read
+    path = tmp_path / "quotes.csv"
+    path.write_text("document,quote,code,content,tag\n"
+                    "north/kickoff,rent keeps,Housing,Wages are low,Money\n", encoding="utf-8")
+    result = imported(path, loaded)
+    assert result.format == "quotes"
+    assert rows(result) == [("north/kickoff:t2", "risk.housing")]
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code,content,tag\nnorth/kickoff,2,Housing,,\n",
+                    encoding="utf-8")
+    assert rows(imported(path, loaded)) == [("north/kickoff:t2", "risk.housing")]
+    with pytest.raises(CodingsError, match="nothing to import"):   # --format decides
+        imported(path, loaded, fmt="taguette")
