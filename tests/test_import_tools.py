@@ -554,3 +554,13 @@ def test_a_table_of_dialogcode_s_own_kind_is_read_as_it_whatever_else_it_holds(l
     assert rows(imported(path, loaded)) == [("north/kickoff:t2", "risk.housing")]
     with pytest.raises(CodingsError, match="nothing to import"):   # --format decides
         imported(path, loaded, fmt="taguette")
+    # the columns of two tools: which one is not guessed
+    path = tmp_path / "two.csv"
+    path.write_text("document,content,tag,document name,segment,code\n"
+                    "kickoff,rent keeps,Housing,visit,Debt,Money\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert str(error.value) == (f"{path}:1: the columns are those of MAXQDA coded segments "
+                                "and of Taguette highlights: give --format (maxqda, "
+                                "taguette)")
+    assert rows(imported(path, loaded, fmt="maxqda")) == [("south/visit:t2", "risk.money")]

@@ -103,6 +103,10 @@ def layout_of(header: list[str], path: Path, fmt: str | None) -> str | None:
     if fmt is not None:
         return None
     whole = [name for name, layout in LAYOUTS.items() if not _missing(layout, header)]
+    if len(whole) > 1:
+        tools = " and of ".join(LAYOUTS[name].tool for name in whole)
+        raise CodingsError(f"the columns are those of {tools}: give --format "
+                           f"({', '.join(whole)})", file=path, line=1)
     if whole:
         return whole[0]
     if {"quote", "seg_id", "turn"} & set(header) or {"start", "end"} <= set(header):
