@@ -213,7 +213,8 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     the columns); ``document`` names the document of an inline-markup file (default:
     from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
     ``user`` keeps only the codings of that user (name or id), or those users, of a
-    REFI-QDA project, and is needed when its codings were made by several users;
+    REFI-QDA project, or the rows of a tool's export its creator column gives those
+    names, and is needed when the codings were made by several users;
     ``limits`` bound what unpacking a project may cost (docs/limits.md); ``mask`` (the
     study's :func:`~dialogcode.privacy.gate.saved_masker`) masks the excerpts of the
     transcripts that messages show, and without it they show none.
