@@ -564,3 +564,22 @@ def test_a_table_of_dialogcode_s_own_kind_is_read_as_it_whatever_else_it_holds(l
                                 "and of Taguette highlights: give --format (maxqda, "
                                 "taguette)")
     assert rows(imported(path, loaded, fmt="maxqda")) == [("south/visit:t2", "risk.money")]
+
+
+def test_a_paragraph_number_counting_blocks_of_lines_leaves_the_quote_ambiguous(tmp_path):
+    # a turn wrapped over two lines is one paragraph to a tool that counts blocks between
+    # blank lines (as ATLAS.ti has): P2's "Yes." is then paragraph 3, which is also P1's
+    # "Yes." counting lines with text; neither is taken. Paragraph 6 (every line) is P2's
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "north" / "kickoff.txt").write_text(
+        "Facilitator: What worries\npeople here?\n\nP1: Yes.\n\nP2: Yes.\n", encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    path = workbook(tmp_path / "yes.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Connection", 3, 3, 0, "Yes.", ""),
+                    ("", "north", "kickoff", "Risks\\Money", 6, 6, 0, "Yes.", ""))
+    result = imported(path, loaded, skip_unlocated=True)
+    assert rows(result) == [("north/kickoff:t3", "risk.money")]
+    assert [p.line for p in result.unlocated] == [2]

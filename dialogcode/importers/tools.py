@@ -166,9 +166,12 @@ def _document(layout: Layout, row: dict[str, str], docs: Documents
 
 def _paragraphs(text: str, at: int) -> set[int]:
     """The numbers a tool may give the paragraph holding offset ``at``: counting every
-    line, or only the lines with text (which a tool does is not documented)."""
-    before = text[:at].split("\n")
-    return {len(before), sum(1 for piece in before[:-1] if piece.strip()) + 1}
+    line, only the lines with text, or the blocks of lines between blank lines (a turn
+    wrapped over several lines is one); which a tool does is not documented."""
+    lines = text.split("\n")[:text.count("\n", 0, at) + 1]
+    filled = [bool(line.strip()) for line in lines]
+    return {len(lines), sum(filled[:-1]) + 1,
+            sum(1 for i, full in enumerate(filled) if full and (i == 0 or not filled[i - 1]))}
 
 
 def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, doc_id: str,
