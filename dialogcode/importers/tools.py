@@ -12,7 +12,7 @@ several (:func:`_by_paragraph`).
   document's folder where the name alone does not tell the document.
 - **atlasti**: quotations (Excel): ``Document``, ``Quotation Content``, ``Codes`` (one
   code a line; a line ``a; b`` or ``a, b`` is split only when the pieces are codes and
-  the line is not, :func:`~.mapping.split_names`).
+  the line is not, and listed to check, :func:`~.mapping.split_names`).
 - **taguette**: highlights (CSV or Excel): ``document``, ``content``, ``tag`` (one row
   per tag); ``tag_parent`` gives the tag's parent, which must agree with the codebook
   (a tag name under two parents is read as two paths, ``Parent > tag``, :func:`_under`).
@@ -20,7 +20,9 @@ several (:func:`_by_paragraph`).
   ``Code: NAME Applied`` per code holding True or False.
 
 A column naming who coded (:data:`CREATORS`) with more than one name is refused unless
-``--user`` chooses whose rows to read: one coder file is one person's coding.
+``--user`` chooses whose rows to read: one coder file is one person's coding. A table
+with all the columns of a dialogcode table kind is read as that kind
+(:func:`.tabular.read_table`), one with all those of two tools is refused.
 """
 from __future__ import annotations
 
