@@ -84,8 +84,8 @@ def moved_codes(found: list[Found], parents: dict[str, str], mapped: dict[str, s
     return problems
 
 
-PATH = re.compile(r"\s*(\\|>|::)\s*")     # Parent\Child, Parent > Child, Parent::Child
-TAIL = re.compile(r"\s*(\\|>|::)\s*$")    # the separator ending what is before a part
+SEPARATORS = ("\\", ">", "::")            # Parent\Child, Parent > Child, Parent::Child
+PATH = re.compile(r"(\\|>|::)")         # spaces around a separator are stripped after
 SEVERAL = re.compile(r"[;,]\s*")           # a line naming several codes: a; b or a, b
 
 
@@ -94,6 +94,15 @@ def _labels(book: Codebook) -> dict[str, list[str]]:
     for code in book.codes.values():
         labels.setdefault(code.label.strip().casefold(), []).append(code.id)
     return labels
+
+
+def _before(text: str) -> tuple[str, str] | None:
+    """(what comes before, separator) when ``text`` ends in a path's separator, spaces
+    around it aside; None otherwise. (A regular expression ``\\s*>\\s*$`` would take
+    time growing with the square of a run of spaces.)"""
+    text = text.rstrip()
+    separator = next((s for s in SEPARATORS if text.endswith(s)), None)
+    return None if separator is None else (text[:-len(separator)].rstrip(), separator)
 
 
 def _fits(name: str, code_id: str, book: Codebook, mapping: dict[str, str | None],
@@ -113,12 +122,12 @@ def _fits(name: str, code_id: str, book: Codebook, mapping: dict[str, str | None
             if separator is not None:       # a path)
                 return True
             continue
-        before = TAIL.search(name[:-len(part)])
-        if before is None or separator not in (None, before.group(1)):
+        before = _before(name[:-len(part)])
+        if before is None or separator not in (None, before[1]):
             continue
-        rest = name[:before.start()]
+        rest, used = before
         if rest and code.parent in book.codes and \
-                _fits(rest, code.parent, book, mapping, before.group(1)):
+                _fits(rest, code.parent, book, mapping, used):
             return True
     return False
 
@@ -136,17 +145,16 @@ def _by_path(name: str, book: Codebook, mapping: dict[str, str | None]
     if fits:
         return None, f"a path that fits several codes ({', '.join(fits)})"
     pieces = PATH.split(name)       # why not
-    parts, separators = pieces[::2], set(pieces[1::2])
+    parts, separators = [p.strip() for p in pieces[::2]], set(pieces[1::2])
     if len(parts) < 2 or not all(parts):
         return None, "not a code id or label of the codebook" + _close(name, book)
     ends: dict[str, tuple[str, set[str]]] = {}     # code name ending the path -> parents
     for code_id, code in book.codes.items():
         for part in filter(None, {code_id, code.label.strip()}):
-            before = TAIL.search(name[:-len(part)]) if len(part) < len(name) and \
+            before = _before(name[:-len(part)]) if len(part) < len(name) and \
                 name[-len(part):].casefold() == part.casefold() else None
             if before is not None:
-                ends.setdefault(name[-len(part):], (name[:before.start()], set()))[1].add(
-                    code_id)
+                ends.setdefault(name[-len(part):], (before[0], set()))[1].add(code_id)
     if not ends and len(separators) > 1:
         return None, f"a code path mixing separators ({' '.join(sorted(separators))})"
     if not ends:
