@@ -27,8 +27,10 @@ with all the columns of a dialogcode table kind is read as that kind
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from ..coders import CodingsError
@@ -166,14 +168,33 @@ def _document(layout: Layout, row: dict[str, str], docs: Documents
     return doc_id, why or ""
 
 
+@lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[list[int], list[int], list[int]]:
+    """For each line of ``text``: its start, how many lines with text come before it,
+    and the number of the block of lines between blank lines it is in (read once per
+    document, not once per place a quote is found)."""
+    starts, before, blocks = [], [], []
+    filled = block = at = 0
+    previous = False
+    for line in text.split("\n"):
+        full = bool(line.strip())
+        block += full and not previous
+        starts.append(at)
+        before.append(filled)
+        blocks.append(block)
+        filled += full
+        previous = full
+        at += len(line) + 1
+    return starts, before, blocks
+
+
 def _paragraphs(text: str, at: int) -> set[int]:
     """The numbers a tool may give the paragraph holding offset ``at``: counting every
     line, only the lines with text, or the blocks of lines between blank lines (a turn
     wrapped over several lines is one); which a tool does is not documented."""
-    lines = text.split("\n")[:text.count("\n", 0, at) + 1]
-    filled = [bool(line.strip()) for line in lines]
-    return {len(lines), sum(filled[:-1]) + 1,
-            sum(1 for i, full in enumerate(filled) if full and (i == 0 or not filled[i - 1]))}
+    starts, before, blocks = _lines(text)
+    line = bisect_right(starts, at) - 1
+    return {line + 1, before[line] + 1, blocks[line]}
 
 
 def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, doc_id: str,
