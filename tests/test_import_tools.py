@@ -583,3 +583,12 @@ def test_a_paragraph_number_counting_blocks_of_lines_leaves_the_quote_ambiguous(
     result = imported(path, loaded, skip_unlocated=True)
     assert rows(result) == [("north/kickoff:t3", "risk.money")]
     assert [p.line for p in result.unlocated] == [2]
+
+
+def test_a_paragraph_cell_that_is_not_a_number_leaves_the_quote_ambiguous(study):
+    # "²" is a digit to str.isdigit, but no number to int()
+    path = workbook(study / "odd.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Risks\\Housing", "²", "²", 0, "rent", ""))
+    result = run("import-codings", path, study, "--coder", "odd")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{path}:2: AMBIGUOUS: quote" in result.output

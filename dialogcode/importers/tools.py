@@ -206,11 +206,11 @@ def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, doc_id: 
     document is not a plain-text file kept as written (:data:`AS_WRITTEN`), or not
     exactly one place fits (the quote is then located, or listed, as any is)."""
     cell = row.get(layout.paragraph or "", "").strip()
-    if not cell.isdigit() or docs.formats[doc_id] not in AS_WRITTEN:
+    if found.located or not cell.isdecimal() or docs.formats[doc_id] not in AS_WRITTEN:
         return None
     text = docs.text[doc_id]
     fits = [span for span in found.spans if int(cell) in _paragraphs(text, span[0])]
-    if found.located or len(fits) != 1:
+    if len(fits) != 1:
         return None
     reading.located[found.level] += 1
     reading.notes.append(Problem(
