@@ -346,6 +346,10 @@ def test_several_creators_need_a_user(study, loaded, tmp_path):
     result = run("import-codings", path, study, "--coder", "bo", "--user", "bo")
     assert result.exit_code == 0, result.output
     assert "Imported 1 codings (dedoose)" in result.output
+    # one named coder and blank creator cells: one person's file, read whole
+    blank = dedoose(tmp_path / "one.xlsx",
+                    ("visit", "", "", "ana", "", "", "Our neighbours", False, "", False, True))
+    assert rows(imported(blank, loaded))[-1] == ("south/visit:t3", "connection")
     # a row naming nobody is not bo's, and is listed, not dropped unsaid
     path = dedoose(tmp_path / "blank.xlsx",
                    ("visit", "", "", "ana", "", "bo", "Wages too.", False, "", True, False),
