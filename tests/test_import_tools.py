@@ -237,6 +237,10 @@ def test_atlas_ti_quotations_several_codes_in_one_cell(loaded, tmp_path):
         ("north/kickoff:t3", "risk.money"), ("north/kickoff:t3", "risk.housing"),
         ("south/visit:t3", "connection")]
     assert [(p.line, p.message) for p in result.ignored] == [(5, "no code on this quotation")]
+    # a split is a reading of the file, listed to check: the line may be one code
+    assert [(p.line, p.message) for p in result.notes] == [
+        (3, "the code name 'Money; Housing' is read as the codes 'Money', 'Housing' (each "
+            "line naming it); if it is one code, map it with --map")]
 
 
 def test_a_name_that_is_a_code_and_reads_as_several_is_refused(tmp_path):
@@ -253,7 +257,11 @@ def test_a_name_that_is_a_code_and_reads_as_several_is_refused(tmp_path):
     with pytest.raises(CodingsError) as error:
         imported(path, loaded)
     assert (f"{path}:2: 'Housing; Money' is a code and also reads as the codes 'Housing', "
-            "'Money'; map it with --map") in str(error.value)
+            "'Money'; map it with --map to its code if it is that one code") in str(error.value)
+    # the mapping file decides, as the message says
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,code_id\nHousing; Money,rentwages\n", encoding="utf-8")
+    assert rows(imported(path, loaded, mapping=mapping)) == [("north/kickoff:t2", "rentwages")]
 
 
 def test_taguette_highlights(loaded):
@@ -274,6 +282,23 @@ def test_a_taguette_tag_under_another_parent_is_refused(loaded, tmp_path):
     message = str(error.value)
     assert f"{path}:3: code 'Money' is under 'Resilience' in the file" in message
     assert "Housing" not in message
+
+
+def test_a_taguette_tag_name_under_two_parents_is_two_codes(loaded, tmp_path):
+    # the Housing under Resilience is not the codebook's Housing under Risks
+    path = tmp_path / "highlights.csv"
+    path.write_text("id,document,tag,tag_parent,content\n1,kickoff,Housing,Risks,rent keeps\n"
+                    "2,visit,Housing,Resilience,Debt\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert str(error.value) == (
+        f"{path}:3: unmapped code 'Resilience > Housing' (1 coding, first here): its "
+        "parents (Resilience) are not those of the codebook's 'Housing' (risk.housing is "
+        "under risk); map it with --map")
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,code_id\nResilience > Housing,connection\n", encoding="utf-8")
+    assert rows(imported(path, loaded, mapping=mapping)) == [
+        ("north/kickoff:t2", "risk.housing"), ("south/visit:t2", "connection")]
 
 
 def dedoose(path: Path, *extra) -> Path:
@@ -321,6 +346,18 @@ def test_several_creators_need_a_user(study, loaded, tmp_path):
     result = run("import-codings", path, study, "--coder", "bo", "--user", "bo")
     assert result.exit_code == 0, result.output
     assert "Imported 1 codings (dedoose)" in result.output
+    # one named coder and blank creator cells: one person's file, read whole
+    blank = dedoose(tmp_path / "one.xlsx",
+                    ("visit", "", "", "ana", "", "", "Our neighbours", False, "", False, True))
+    assert rows(imported(blank, loaded))[-1] == ("south/visit:t3", "connection")
+    # a row naming nobody is not bo's, and is listed, not dropped unsaid
+    path = dedoose(tmp_path / "blank.xlsx",
+                   ("visit", "", "", "ana", "", "bo", "Wages too.", False, "", True, False),
+                   ("visit", "", "", "ana", "", "", "Our neighbours", False, "", False, True))
+    result = imported(path, loaded, user=["bo"])
+    assert rows(result) == [("south/visit:t2", "risk.money")]
+    assert [(p.line, p.message) for p in result.ignored] == [
+        (6, "no name in column 'excerpt creator': not imported with --user")]
     result = run("import-codings", path, study, "--coder", "cy", "--user", "cy")
     assert result.exit_code == 1
     assert "no rows by 'cy' in column 'excerpt creator' (it names ana, bo)" in result.output
@@ -381,3 +418,181 @@ def test_columns_not_recognised_name_what_was_found_and_wanted(study, tmp_path):
     result = run("import-codings", path, study, "--coder", "x", "--format", "taguette")
     assert ("missing column(s) document, content, tag for Taguette highlights (columns: "
             "title, text, label)") in result.output
+
+
+def test_a_paragraph_number_does_not_place_a_quote_in_a_word_file(tmp_path):
+    # Word's paragraphs are not the lines of the text dialogcode reads from a .docx (an
+    # empty paragraph is dropped, a line break inside one kept): "Yes." in MAXQDA's
+    # paragraph 3 (P1, after an empty first paragraph) is line 3 of dialogcode's text
+    # counted either way, P2's "Yes.": it must stay ambiguous, not land on P2's turn
+    import docx
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "north" / "kickoff.txt").unlink()
+    word = docx.Document()
+    for paragraph in ("", "Facilitator: What worries people here?", "P1: Yes.",
+                      "P2: Yes."):
+        word.add_paragraph(paragraph)
+    word.save(root / "transcripts" / "north" / "kickoff.docx")
+    manifest = root / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace("kickoff.txt", "kickoff.docx"))
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    path = workbook(tmp_path / "yes.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Connection", 3, 3, 0, "Yes.", ""),
+                    ("", "north", "kickoff", "Risks\\Housing", 2, 2, 0, "worries", ""))
+    result = imported(path, loaded, skip_unlocated=True)
+    assert rows(result) == [("north/kickoff:t1", "risk.housing")]
+    assert [p.line for p in result.unlocated] == [2] and not result.notes
+    assert "AMBIGUOUS" in result.unlocated[0].message
+
+
+@pytest.fixture(scope="module")
+def economics(tmp_path_factory):
+    """The evidence study, its codebook with a top code housing (Shelter) and Economics
+    (econ): Rent > wages (econ.rw), Cost > Benefit (econ.cb) and Cost (econ.cost) >
+    Benefit (econ.cost.benefit)."""
+    root = tmp_path_factory.mktemp("economics") / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    book = root / "codebook.yaml"
+    book.write_text(book.read_text() + """\
+  - id: housing
+    label: Shelter
+    definition: A roof.
+  - id: econ
+    label: Economics
+    codable: false
+    codes:
+      - id: econ.rw
+        label: Rent > wages
+        definition: Rent against wages.
+      - id: econ.cb
+        label: Cost > Benefit
+        definition: Weighing up.
+      - id: econ.cost
+        label: Cost
+        codable: false
+        codes:
+          - id: econ.cost.benefit
+            label: Benefit
+            definition: A gain.
+""", encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return load_corpus(opened), load_codebooks(opened.codebook_files())
+
+
+def test_a_code_path_is_matched_against_the_codebook_names_whole(economics, tmp_path):
+    # a label may hold the separator itself (Rent > wages), an id may be another code's
+    # label in another case (the top code housing, Shelter, and Risks' Housing), and a
+    # path may fit two codes (Benefit under Cost, and Cost > Benefit): parts split at
+    # every separator would miss the first two and take Benefit for the last
+    loaded = economics
+    path = workbook(tmp_path / "paths.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Economics\\Rent > wages", 3, 3, 0, "rent keeps",
+                     ""),
+                    ("", "north", "kickoff", "Economics > Rent > wages", 5, 5, 0,
+                     "Wages are low", ""),
+                    ("", "south", "visit", "Risks\\housing", 3, 3, 0, "Debt", ""))
+    assert rows(imported(path, loaded)) == [
+        ("north/kickoff:t2", "econ.rw"), ("north/kickoff:t3", "econ.rw"),
+        ("south/visit:t2", "risk.housing")]
+    path = workbook(tmp_path / "two.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Economics > Cost > Benefit", 3, 3, 0,
+                     "rent keeps", ""))
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert str(error.value) == (
+        f"{path}:2: unmapped code 'Economics > Cost > Benefit' (1 coding, first here): a "
+        "path that fits several codes (econ.cb, econ.cost.benefit); map it with --map")
+
+
+def test_a_refi_qda_code_name_with_the_separator_used_twice_maps_by_its_path(economics,
+                                                                             tmp_path):
+    # a project's name used by two codes becomes its path: "Economics > Rent > wages"
+    # is the codebook's Rent > wages; "Risks > Rent > wages" is no code of the codebook
+    import zipfile
+    text = economics[0].documents.set_index("doc_id").loc["north/kickoff", "text"]
+    codes = "".join(
+        f'<Code guid="{parent}0000-0000-0000-0000-000000000000" name="{label}" '
+        f'isCodable="false"><Code guid="{parent}0000-0000-0000-0000-000000000001" '
+        'name="Rent &gt; wages" isCodable="true"/></Code>'
+        for parent, label in (("aaaa", "Economics"), ("bbbb", "Risks")))
+    coded = "".join(
+        f'<PlainTextSelection guid="{parent}0000-0000-0000-0000-00000000000{k}" '
+        f'startPosition="{start}" endPosition="{end}"><Coding guid="{parent}0000-0000-'
+        f'0000-0000-00000000001{k}"><CodeRef targetGUID="{parent}0000-0000-0000-0000-'
+        '000000000001"/></Coding></PlainTextSelection>'
+        for k, (parent, start, end) in enumerate((("aaaa", 48, 52), ("bbbb", 83, 90)),
+                                                 start=2))
+    project = ('<?xml version="1.0" encoding="UTF-8"?><Project xmlns="urn:QDA-XML:project:'
+               f'1.0" name="P" origin="tests"><CodeBook><Codes>{codes}</Codes></CodeBook>'
+               '<Sources><TextSource guid="cccc0000-0000-0000-0000-000000000000" '
+               f'name="north/kickoff"><PlainTextContent>{text}</PlainTextContent>{coded}'
+               "</TextSource></Sources></Project>")
+    path = tmp_path / "p.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", project)
+    result = imported(path, economics, skip_unmapped=True)
+    assert rows(result) == [("north/kickoff:t2", "econ.rw")]
+    assert [p.message for p in result.unmapped] == [
+        "unmapped code 'Risks > Rent > wages' (1 coding, first here): its parents (Risks) "
+        "are not those of the codebook's 'Rent > wages' (econ.rw is under econ); map it "
+        "with --map"]
+
+
+def test_a_table_of_dialogcode_s_own_kind_is_read_as_it_whatever_else_it_holds(loaded,
+                                                                              tmp_path):
+    # document,quote,code is a quotes table; its content and tag columns (the turn and
+    # a note of the coder's) also make Taguette's columns, which must not be read
+    path = tmp_path / "quotes.csv"
+    path.write_text("document,quote,code,content,tag\n"
+                    "north/kickoff,rent keeps,Housing,Wages are low,Money\n", encoding="utf-8")
+    result = imported(path, loaded)
+    assert result.format == "quotes"
+    assert rows(result) == [("north/kickoff:t2", "risk.housing")]
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code,content,tag\nnorth/kickoff,2,Housing,,\n",
+                    encoding="utf-8")
+    assert rows(imported(path, loaded)) == [("north/kickoff:t2", "risk.housing")]
+    with pytest.raises(CodingsError, match="nothing to import"):   # --format decides
+        imported(path, loaded, fmt="taguette")
+    # the columns of two tools: which one is not guessed
+    path = tmp_path / "two.csv"
+    path.write_text("document,content,tag,document name,segment,code\n"
+                    "kickoff,rent keeps,Housing,visit,Debt,Money\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert str(error.value) == (f"{path}:1: the columns are those of MAXQDA coded segments "
+                                "and of Taguette highlights: give --format (maxqda, "
+                                "taguette)")
+    assert rows(imported(path, loaded, fmt="maxqda")) == [("south/visit:t2", "risk.money")]
+
+
+def test_a_paragraph_number_counting_blocks_of_lines_leaves_the_quote_ambiguous(tmp_path):
+    # a turn wrapped over two lines is one paragraph to a tool that counts blocks between
+    # blank lines (as ATLAS.ti has): P2's "Yes." is then paragraph 3, which is also P1's
+    # "Yes." counting lines with text; neither is taken. Paragraph 6 (every line) is P2's
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "north" / "kickoff.txt").write_text(
+        "Facilitator: What worries\npeople here?\n\nP1: Yes.\n\nP2: Yes.\n", encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    path = workbook(tmp_path / "yes.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Connection", 3, 3, 0, "Yes.", ""),
+                    ("", "north", "kickoff", "Risks\\Money", 6, 6, 0, "Yes.", ""))
+    result = imported(path, loaded, skip_unlocated=True)
+    assert rows(result) == [("north/kickoff:t3", "risk.money")]
+    assert [p.line for p in result.unlocated] == [2]
+
+
+def test_a_paragraph_cell_that_is_not_a_number_leaves_the_quote_ambiguous(study):
+    # "²" is a digit to str.isdigit, but no number to int()
+    path = workbook(study / "odd.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Risks\\Housing", "²", "²", 0, "rent", ""))
+    result = run("import-codings", path, study, "--coder", "odd")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{path}:2: AMBIGUOUS: quote" in result.output

@@ -213,7 +213,8 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     the columns); ``document`` names the document of an inline-markup file (default:
     from its file name); ``mapping`` is a CSV or YAML file of name -> code id;
     ``user`` keeps only the codings of that user (name or id), or those users, of a
-    REFI-QDA project, and is needed when its codings were made by several users;
+    REFI-QDA project, or the rows of a tool's export its creator column gives those
+    names, and is needed when the codings were made by several users;
     ``limits`` bound what unpacking a project may cost (docs/limits.md); ``mask`` (the
     study's :func:`~dialogcode.privacy.gate.saved_masker`) masks the excerpts of the
     transcripts that messages show, and without it they show none.
@@ -233,8 +234,9 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     reading = _read(source, docs, fmt, document, users, limits, book.codes)
     names, problems = load_mapping(Path(mapping), book) if mapping is not None else ({}, [])
     if reading.kind in LAYOUTS and LAYOUTS[reading.kind].lines:
-        reading.found, doubtful = split_names(reading.found, book, names)
+        reading.found, doubtful, split = split_names(reading.found, book, names)
         problems += doubtful
+        reading.notes += split
     mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
     rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)
     problems += reading.problems + outside + _two_values(rows, origins, book)

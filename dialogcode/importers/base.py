@@ -99,6 +99,7 @@ class Documents:
         self.sha: dict[str, str] = dict(zip(docs["doc_id"], docs["sha256"]))
         self.by_sha: dict[str, str] = {sha: doc for doc, sha in self.sha.items()}
         self.paths: dict[str, str] = dict(zip(docs["doc_id"], docs["source_path"]))
+        self.formats: dict[str, str] = dict(zip(docs["doc_id"], docs["format"]))
         segments = corpus.segments.sort_values(["doc_id", "start"])
         self.seg_doc: dict[str, str] = dict(zip(segments["seg_id"], segments["doc_id"]))
         self.turns: dict[tuple[str, int], str] = {

@@ -98,7 +98,8 @@ def moved_codes(found: list[Found], parents: dict[str, str], mapped: dict[str, s
     return problems, notes
 
 
-PATH = re.compile(r"\s*(\\|>|::)\s*")     # Parent\Child, Parent > Child, Parent::Child
+SEPARATORS = ("\\", ">", "::")            # Parent\Child, Parent > Child, Parent::Child
+PATH = re.compile(r"(\\|>|::)")         # spaces around a separator are stripped after
 SEVERAL = re.compile(r"[;,]\s*")           # a line naming several codes: a; b or a, b
 
 
@@ -109,44 +110,76 @@ def _labels(book: Codebook) -> dict[str, list[str]]:
     return labels
 
 
-def _names(code_id: str, book: Codebook) -> set[str]:
+def _before(text: str) -> tuple[str, str] | None:
+    """(what comes before, separator) when ``text`` ends in a path's separator, spaces
+    around it aside; None otherwise. (A regular expression ``\\s*>\\s*$`` would take
+    time growing with the square of a run of spaces.)"""
+    text = text.rstrip()
+    separator = next((s for s in SEPARATORS if text.endswith(s)), None)
+    return None if separator is None else (text[:-len(separator)].rstrip(), separator)
+
+
+def _fits(name: str, code_id: str, book: Codebook, mapping: dict[str, str | None],
+          separator: str | None = None) -> bool:
+    """Whether ``name`` ends in the code's id or label (case aside; for a parent, also a
+    name the mapping sends to it) and, before a ``separator`` (one kind throughout),
+    in a path that fits its parent; at least one parent is named. The codebook's names
+    are matched whole, so a label holding a separator (``Rent > wages``) is one part."""
     code = book.codes[code_id]
-    return {code.id.casefold(), code.label.strip().casefold()}
+    own = {code.id, code.label.strip()} | \
+        ({n for n, target in mapping.items() if target == code_id} if separator else set())
+    for part in own:
+        if not part or len(part) > len(name) or \
+                name[-len(part):].casefold() != part.casefold():
+            continue
+        if len(part) == len(name):          # the path's first part (a name alone is not
+            if separator is not None:       # a path)
+                return True
+            continue
+        before = _before(name[:-len(part)])
+        if before is None or separator not in (None, before[1]):
+            continue
+        rest, used = before
+        if rest and code.parent in book.codes and \
+                _fits(rest, code.parent, book, mapping, used):
+            return True
+    return False
 
 
-def _by_path(name: str, book: Codebook, mapping: dict[str, str | None],
-             labels: dict[str, list[str]]) -> tuple[str | None, str]:
-    """(code id, "") for a code path ``Parent > Child`` whose last part is a code's id or
-    label and whose parents are that code's parents in the codebook (by id or label, or
-    mapped to them); (None, why not) otherwise, as for a path that fits two codes."""
-    pieces = PATH.split(name)
-    parts, separators = pieces[::2], set(pieces[1::2])
-    if len(parts) < 2 or not all(parts):
-        return None, "not a code id or label of the codebook" + _close(name, book)
-    if len(separators) > 1:
-        return None, f"a code path mixing separators ({' '.join(sorted(separators))})"
-    *parents, leaf = parts
-    candidates = [leaf] if leaf in book.codes else labels.get(leaf.casefold(), [])
-    fits = []
-    for code_id in candidates:
-        chain, code = [], book.codes[code_id]
-        while code.parent in book.codes:
-            code = book.codes[code.parent]
-            chain.append(code.id)
-        if len(chain) >= len(parents) and all(
-                part.casefold() in _names(ours, book) or mapping.get(part) == ours
-                for part, ours in zip(reversed(parents), chain)):
-            fits.append(code_id)
+def _by_path(name: str, book: Codebook, mapping: dict[str, str | None]
+             ) -> tuple[str | None, str]:
+    """(code id, "") for a code path ``Parent > Child`` ending in a code's id or label
+    under that code's parents in the codebook (by id or label, or mapped to them), from
+    the nearest up (:func:`_fits`); (None, why not) otherwise, as for a path that fits
+    two codes."""
+    name = name.strip()
+    fits = sorted(code_id for code_id in book.codes if _fits(name, code_id, book, mapping))
     if len(fits) == 1:
         return fits[0], ""
     if fits:
         return None, f"a path that fits several codes ({', '.join(fits)})"
-    if candidates:
-        where = "; ".join(f"{c} is under {book.codes[c].parent}" if book.codes[c].parent
-                          else f"{c} is at the top" for c in candidates)
-        return None, (f"its parents ({' > '.join(parents)}) are not those of the "
-                      f"codebook's {leaf!r} ({where})")
-    return None, f"{leaf!r} is not a code id or label of the codebook" + _close(leaf, book)
+    pieces = PATH.split(name)       # why not
+    parts, separators = [p.strip() for p in pieces[::2]], set(pieces[1::2])
+    if len(parts) < 2 or not all(parts):
+        return None, "not a code id or label of the codebook" + _close(name, book)
+    ends: dict[str, tuple[str, set[str]]] = {}     # code name ending the path -> parents
+    for code_id, code in book.codes.items():
+        for part in filter(None, {code_id, code.label.strip()}):
+            before = _before(name[:-len(part)]) if len(part) < len(name) and \
+                name[-len(part):].casefold() == part.casefold() else None
+            if before is not None:
+                ends.setdefault(name[-len(part):], (before[0], set()))[1].add(code_id)
+    if not ends and len(separators) > 1:
+        return None, f"a code path mixing separators ({' '.join(sorted(separators))})"
+    if not ends:
+        return None, (f"{parts[-1]!r} is not a code id or label of the codebook"
+                      + _close(parts[-1], book))
+    leaf = max(ends, key=len)
+    parents, candidates = ends[leaf]
+    where = "; ".join(f"{c} is under {book.codes[c].parent}" if book.codes[c].parent
+                      else f"{c} is at the top" for c in sorted(candidates))
+    return None, (f"its parents ({parents}) are not those of the codebook's {leaf!r} "
+                  f"({where})")
 
 
 def code_of(name: str, book: Codebook, mapping: dict[str, str | None],
@@ -163,29 +196,37 @@ def code_of(name: str, book: Codebook, mapping: dict[str, str | None],
         return by_label[0], ""
     if by_label:
         return None, f"the label of several codes ({', '.join(by_label)})"
-    return _by_path(name, book, mapping, labels)
+    return _by_path(name, book, mapping)
 
 
 def split_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
-                ) -> tuple[list[Found], list[Problem]]:
-    """``found`` with each code name that is not a code but reads as several (``a; b``
-    or ``a, b``, every piece a code) split into them; a problem where a name is a code
-    and also reads as several."""
-    labels, problems, split, out = _labels(book), [], {}, []
+                ) -> tuple[list[Found], list[Problem], list[Problem]]:
+    """(``found`` with each code name that is not a code but reads as several (``a; b``
+    or ``a, b``, every piece a code) split into them, a problem where a name is a code
+    (not by the mapping file, which decides) and also reads as several, a note at the
+    first use of each name split, to check)."""
+    labels, problems, notes, split, out = _labels(book), [], [], {}, []
     for item in found:
         if item.code not in split:
             pieces = [p.strip() for p in SEVERAL.split(item.code) if p.strip()]
-            whole = item.code in mapping or code_of(item.code, book, mapping, labels)[0]
-            several = len(pieces) > 1 and all(
+            mapped = item.code in mapping
+            whole = mapped or code_of(item.code, book, mapping, labels)[0]
+            several = not mapped and len(pieces) > 1 and all(
                 p in mapping or code_of(p, book, mapping, labels)[0] for p in pieces)
             split[item.code] = pieces if several and not whole else [item.code]
             if several and whole:
                 problems.append(Problem(
                     f"{item.code!r} is a code and also reads as the codes "
-                    f"{', '.join(map(repr, pieces))}; map it with --map (the whole name to "
-                    "its code, or each piece)", item.file, item.line))
+                    f"{', '.join(map(repr, pieces))}; map it with --map to its code if it "
+                    "is that one code, else export the codes one a line", item.file,
+                    item.line))
+            elif several:
+                notes.append(Problem(
+                    f"the code name {item.code!r} is read as the codes "
+                    f"{', '.join(map(repr, pieces))} (each line naming it); if it is one "
+                    "code, map it with --map", item.file, item.line))
         out += [replace(item, code=piece) for piece in split[item.code]]
-    return out, problems
+    return out, problems, notes
 
 
 def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]

@@ -107,6 +107,16 @@ def table_kind(header: list[str], path: Path) -> str:
                        file=path, line=1)
 
 
+def _own(header: list[str]) -> bool:
+    """Whether the columns are all those of one of dialogcode's own kinds (a code column
+    and document,start,end or document,quote or seg_id or document,turn): such a table
+    is read as that kind whatever other columns it has, though they be a tool's."""
+    have = set(header)
+    return bool({"code", "code_id"} & have) and any(
+        need <= have for need in ({"document", "start", "end"}, {"document", "quote"},
+                                  {"seg_id"}, {"document", "turn"}))
+
+
 def _required(kind: str, header: list[str]) -> list[str]:
     if kind == "segments":
         return ["seg_id"] if "seg_id" in header else ["document", "turn"]
@@ -179,7 +189,7 @@ def read_table(path: Path, docs: Documents, kind: str | None = None,
     codebook's ids (:func:`code_numbers`); ``users`` choose the rows of a tool's export
     by who coded them. Every problem of the file is collected."""
     header, rows, names = read_rows(path, limits, codes)
-    tool = layout_of(header, path, kind)
+    tool = None if kind is None and _own(header) else layout_of(header, path, kind)
     if tool is not None:
         return read_export(path, tool, names, rows, docs, users, _place)
     if users:

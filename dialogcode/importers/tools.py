@@ -12,29 +12,40 @@ several (:func:`_by_paragraph`).
   document's folder where the name alone does not tell the document.
 - **atlasti**: quotations (Excel): ``Document``, ``Quotation Content``, ``Codes`` (one
   code a line; a line ``a; b`` or ``a, b`` is split only when the pieces are codes and
-  the line is not, :func:`~.mapping.split_names`).
+  the line is not, and listed to check, :func:`~.mapping.split_names`).
 - **taguette**: highlights (CSV or Excel): ``document``, ``content``, ``tag`` (one row
-  per tag); ``tag_parent`` gives the tag's parent, which must agree with the codebook.
+  per tag); ``tag_parent`` gives the tag's parent, which must agree with the codebook
+  (a tag name under two parents is read as two paths, ``Parent > tag``, :func:`_under`).
 - **dedoose**: excerpts (Excel): ``Media Title``, ``Excerpt Copy`` and a column
   ``Code: NAME Applied`` per code holding True or False.
 
 A column naming who coded (:data:`CREATORS`) with more than one name is refused unless
-``--user`` chooses whose rows to read: one coder file is one person's coding.
+``--user`` chooses whose rows to read: one coder file is one person's coding. A table
+with all the columns of a dialogcode table kind is read as that kind
+(:func:`.tabular.read_table`), one with all those of two tools is refused.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from ..coders import CodingsError
 from ..errors import Problem
+from ..formats import LAYOUTS as TEXT_LAYOUTS
 from .base import Documents, Found, Reading
 from .locate import Location, locate
 
 MAX_CODE_COLUMNS = 100      # a wide (Dedoose) layout with more code columns is refused
 CREATORS = ("excerpt creator", "created by", "author", "coder")
+# formats whose document text is the transcript file as written (its line breaks too), so
+# that a tool's paragraph number can be counted in it; a Word file's text is rebuilt
+# from its paragraphs (empty ones and leading blank lines dropped, a line break inside
+# a paragraph kept), so its paragraphs are not dialogcode's lines
+AS_WRITTEN = ("txt", "md", *TEXT_LAYOUTS)
 APPLIED = re.compile(r"^code: (.+) applied$", re.IGNORECASE)
 NAMED = re.compile(r"^code: (.+) (?:weight|range)$")
 
@@ -96,6 +107,10 @@ def layout_of(header: list[str], path: Path, fmt: str | None) -> str | None:
     if fmt is not None:
         return None
     whole = [name for name, layout in LAYOUTS.items() if not _missing(layout, header)]
+    if len(whole) > 1:
+        tools = " and of ".join(LAYOUTS[name].tool for name in whole)
+        raise CodingsError(f"the columns are those of {tools}: give --format "
+                           f"({', '.join(whole)})", file=path, line=1)
     if whole:
         return whole[0]
     if {"quote", "seg_id", "turn"} & set(header) or {"start", "end"} <= set(header):
@@ -153,24 +168,49 @@ def _document(layout: Layout, row: dict[str, str], docs: Documents
     return doc_id, why or ""
 
 
+@lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[list[int], list[int], list[int]]:
+    """For each line of ``text``: its start, how many lines with text come before it,
+    and the number of the block of lines between blank lines it is in (read once per
+    document, not once per place a quote is found)."""
+    starts, before, blocks = [], [], []
+    filled = block = at = 0
+    previous = False
+    for line in text.split("\n"):
+        full = bool(line.strip())
+        block += full and not previous
+        starts.append(at)
+        before.append(filled)
+        blocks.append(block)
+        filled += full
+        previous = full
+        at += len(line) + 1
+    return starts, before, blocks
+
+
 def _paragraphs(text: str, at: int) -> set[int]:
     """The numbers a tool may give the paragraph holding offset ``at``: counting every
-    line, or only the lines with text (which a tool does is not documented)."""
-    before = text[:at].split("\n")
-    return {len(before), sum(1 for piece in before[:-1] if piece.strip()) + 1}
+    line, only the lines with text, or the blocks of lines between blank lines (a turn
+    wrapped over several lines is one); which a tool does is not documented."""
+    starts, before, blocks = _lines(text)
+    line = bisect_right(starts, at) - 1
+    return {line + 1, before[line] + 1, blocks[line]}
 
 
-def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, text: str,
-                  reading: Reading, source: str, line: int) -> tuple[int, int] | None:
+def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, doc_id: str,
+                  docs: Documents, reading: Reading, source: str, line: int
+                  ) -> tuple[int, int] | None:
     """The one place of a quote ``found`` at several in the paragraph the row's
     Beginning (MAXQDA) or Start (ATLAS.ti) names, whichever way the tool counts
-    paragraphs; None when the quote is not ambiguous, the row names no paragraph, or
-    not exactly one place fits (the quote is then located, or listed, as any is)."""
+    paragraphs; None when the quote is not ambiguous, the row names no paragraph, the
+    document is not a plain-text file kept as written (:data:`AS_WRITTEN`), or not
+    exactly one place fits (the quote is then located, or listed, as any is)."""
     cell = row.get(layout.paragraph or "", "").strip()
-    if not cell.isdigit():
+    if found.located or not cell.isdecimal() or docs.formats[doc_id] not in AS_WRITTEN:
         return None
+    text = docs.text[doc_id]
     fits = [span for span in found.spans if int(cell) in _paragraphs(text, span[0])]
-    if found.located or len(fits) != 1:
+    if len(fits) != 1:
         return None
     reading.located[found.level] += 1
     reading.notes.append(Problem(
@@ -179,8 +219,9 @@ def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, text: st
     return fits[0]
 
 
-def _creators(header: list[str], rows, path: Path, users) -> list:
-    """``rows`` of the chosen ``users``, or all of them when one person made them all."""
+def _creators(header: list[str], rows, path: Path, users, reading: Reading) -> list:
+    """``rows`` of the chosen ``users``, or all of them when one person made them all;
+    with ``users``, a row naming nobody is listed as ignored (no one chose it)."""
     column = next((c for c in CREATORS if c in header), None)
     if column is None:
         if users:
@@ -196,6 +237,9 @@ def _creators(header: list[str], rows, path: Path, users) -> list:
             raise CodingsError(f"no rows by {', '.join(map(repr, unknown))} in column "
                                f"{column!r} (it names {', '.join(sorted(counts))})",
                                file=path)
+        reading.ignored += [Problem(f"no name in column {column!r}: not imported with "
+                                    "--user", str(path), line)
+                            for line, row in rows if not row[column].strip()]
         return [(line, row) for line, row in rows if row[column].strip() in users]
     if len(counts) > 1:
         listed = ", ".join(f"{name} ({n} rows)" for name, n in sorted(counts.items()))
@@ -230,7 +274,8 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
             reading.notes.append(Problem(f"the weights in {len(weights)} column(s) "
                                          f"({weights[0]!r}, ...) are not read: a coding "
                                          "is there or not", source, 1))
-    for line, row in _creators(header, rows, path, users):
+    under: list[str] = []       # the parent (Taguette's tag_parent) of each found
+    for line, row in _creators(header, rows, path, users, reading):
         codes = _codes(layout, original, row, line, reading, source)
         if not codes:
             reading.ignored.append(Problem(f"no code on this {layout.row}", source, line))
@@ -240,7 +285,7 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
             reading.problems.append(Problem(why, source, line))
             continue
         found = locate(row[layout.quote], docs.text[doc_id])
-        span = _by_paragraph(layout, row, found, docs.text[doc_id], reading, source, line)
+        span = _by_paragraph(layout, row, found, doc_id, docs, reading, source, line)
         quoted = {"document": doc_id, "quote": row[layout.quote]}
         where = (doc_id, *span, None) if span else \
             place("quotes", quoted, line, docs, reading, source, found)
@@ -248,7 +293,24 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
             continue
         doc_id, start, end, _ = where
         reading.found += [Found(doc_id, code, source, line, start, end) for code in codes]
-        parent = row.get(layout.parent or "", "").strip()
-        for code in codes if parent else ():
-            reading.parents.setdefault(code, parent)
+        under += [row.get(layout.parent or "", "").strip()] * len(codes)
+    reading.found, reading.parents = _under(reading.found, under)
     return reading
+
+
+def _under(found: list[Found], under: list[str]) -> tuple[list[Found], dict[str, str]]:
+    """(``found``, code name -> its parent's name) from the parent each coding's code is
+    ``under`` ("" for none): a name the file puts under two parents (Taguette's Housing
+    under Risks and under Resilience) names two codes, so each of its codings is named
+    by its path ``Parent > Name`` instead (mapped by :func:`.mapping.code_of`), as a
+    REFI-QDA project's are; any other name keeps its parent for the parent check
+    (:func:`.mapping.moved_codes`)."""
+    parents: dict[str, set[str]] = {}
+    for item, parent in zip(found, under):
+        parents.setdefault(item.code, set()).add(parent)
+    twice = {name for name, them in parents.items() if len(them) > 1}
+    found = [replace(item, code=f"{parent} > {item.code}")
+             if item.code in twice and parent else item
+             for item, parent in zip(found, under)]
+    return found, {name: min(them) for name, them in parents.items()
+                   if name not in twice and min(them)}
