@@ -2,6 +2,7 @@
 text says a person is meant, left alone where it reads as the word; names after words
 of address of many communities ("Señora López", "Frau Weber", "Mrs Lee")."""
 import unicodedata
+from dataclasses import dataclass
 
 import pandas as pd
 import pytest
@@ -139,3 +140,31 @@ def test_a_name_written_in_lower_case_is_masked_unless_english_writes_it_so(tmp_
     assert run("ingest", str(root), "-q").exit_code == 0
     listing = run("kwic", "came", str(root), "--width", "60").output
     assert "yes, [NAME] [came] late, and the dom tree was slow." in " ".join(listing.split())
+
+
+@dataclass
+class Clustering:          # the fields of dialogcode.cluster.Clustering the gate reads
+    clusters: pd.DataFrame
+    assignments: pd.DataFrame
+
+
+def test_a_cluster_term_that_is_a_month_stays_where_its_segments_write_the_month(tmp_path):
+    # once a participant called June was found, "june" left the terms of every cluster
+    # whose segments wrote the month capitalised ("in June"); it stays there, and goes
+    # where a segment names her
+    from dialogcode.ingest import load_corpus
+    from dialogcode.privacy.gate import terms_without_findings
+    from dialogcode.study import Study
+
+    talk = ("P1: The rent went up in June, and again in June 2019.\n"
+            "P2: I told June about the rent, and she came.\n")
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    study = Study.open(root)
+    corpus = load_corpus(study)
+    assignments = pd.DataFrame({"seg_id": corpus.segments["seg_id"], "cluster_id": [0, 1]})
+    clusters = pd.DataFrame({"cluster_id": [0, 1], "label": ["rent / june", "rent / june"],
+                             "terms": ["rent; june", "rent; june"]})
+    result = terms_without_findings(study, Clustering(clusters, assignments),
+                                    corpus.segments, corpus.documents)
+    assert result.clusters["terms"].tolist() == ["rent; june", "rent"]

@@ -168,11 +168,11 @@ class Masker:
         """The findings that are also English words ("Mark", "Rose", "Grace"), in lower
         case, that none of ``texts`` holds as a finding (as written, capitalised): in
         terms drawn from these texts, lemmas in lower case, "mark" is the word (a
-        question mark), not the name."""
+        question mark), not the name; nor where they write it as the word it also is
+        ("in June", "Will we": :meth:`matches`)."""
         joined = "\n".join(texts)
-        pattern = self.pattern_in(joined) if self._as_words else None
-        named = ({w.lower() for m in pattern.finditer(joined) for w in m[0].split()}
-                 if pattern is not None else set())
+        named = ({w.lower() for m in self.matches(joined) for w in m[0].split()}
+                 if self._as_words else set())
         return self._as_words - named
 
     def in_place(self, value: str) -> str:
