@@ -164,7 +164,6 @@ _NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "ev
               "east", "west", "north", "south", "english", "spanish"}
 
 
-
 # the locales of Faker's person providers whose first names the ``name-list`` detector
 # knows: English, Spanish, Portuguese, French, German, Italian, Polish, Romanian,
 # Turkish, Indonesian, Vietnamese and African (Swahili, Yoruba, Igbo, Hausa, Twi, Zulu)
