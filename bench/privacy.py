@@ -156,8 +156,7 @@ def real_masks(name: str, files: list[Path], folder: Path, people: Path | None =
     cut = re.compile(r"['\u2019]t\b")
     masks, before_t, lower = 0, Counter(), Counter()
     for text in corpus.segments["text"]:
-        pattern = mask.pattern_in(text)
-        for m in pattern.finditer(text) if pattern is not None else ():
+        for m in mask.matches(text):
             masks += 1
             if cut.match(text, m.end()):
                 before_t[m[0]] += 1

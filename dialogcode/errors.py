@@ -52,6 +52,11 @@ class DialogcodeError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class DialogcodeWarning(UserWarning):
+    """Something the user should know that does not stop the command (the CLI prints
+    each distinct one once, on stderr)."""
+
+
 class ArgumentError(DialogcodeError):
     """Bad usage, not bad data: a path or name the caller gave names nothing usable
     (CLI exit code 2)."""

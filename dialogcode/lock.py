@@ -6,10 +6,12 @@ waits up to :data:`WAIT` seconds (or ``DIALOGCODE_LOCK_WAIT``) for it, then refu
 naming the lock and its holder. A lock whose process no longer runs on this machine (it
 crashed or was killed) is taken over. On Windows, and for a lock taken on another
 machine, whether the holder still runs cannot be told, so such a lock is never taken
-over: the message says to delete it.
+over: the message says to delete it. A command that only reads may read a study whose
+folder cannot be written (a colleague's study on a read-only share) without the lock.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
@@ -23,6 +25,9 @@ from typing import Iterator
 from .errors import DialogcodeError
 
 LOCK = ".dialogcode.lock"
+# what creating a file in a folder one may not write raises: no permission, a
+# read-only file system
+_READ_ONLY = (errno.EACCES, errno.EPERM, errno.EROFS)
 WAIT = 10.0
 WAIT_VARIABLE = "DIALOGCODE_LOCK_WAIT"
 
@@ -32,33 +37,55 @@ class LockedError(DialogcodeError):
 
 
 @contextmanager
-def study_lock(root: Path, command: str = "dialogcode", *, wait: float | None = None
-               ) -> Iterator[Path]:
+def study_lock(root: Path, command: str = "dialogcode", *, wait: float | None = None,
+               reading: bool = False) -> Iterator[Path | None]:
     """Hold the lock of the study in folder ``root`` for the block, waiting up to
     ``wait`` seconds (default: ``DIALOGCODE_LOCK_WAIT`` or :data:`WAIT`) for another
-    holder. Yields the lock's path. Raises LockedError."""
+    holder. Yields the lock's path. With ``reading`` (a command that writes nothing in
+    the study), a study folder where the lock cannot be made (read-only: a share) is
+    read without it, once no running process holds it; then yields None. Raises
+    LockedError."""
     path = Path(root) / LOCK
     wait = _wait() if wait is None else wait
     mine = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
             "since": datetime.now().astimezone().isoformat(timespec="seconds"),
             "token": secrets.token_hex(8)}
+    held = _take(path, mine, wait, reading)
+    try:
+        yield path if held else None
+    finally:
+        if held and (_holder(path) or {}).get("token") == mine["token"]:
+            path.unlink(missing_ok=True)
+
+
+def _take(path: Path, mine: dict, wait: float, reading: bool) -> bool:
+    """Take the lock for :func:`study_lock`: True when taken, False when ``reading``
+    goes on without it in a folder where it cannot be made."""
     deadline = time.monotonic() + wait
-    while not _create(path, mine):
+    while True:
+        try:
+            if _create(path, mine):
+                return True
+            unwritable = False
+        except OSError as exc:
+            if not (reading and exc.errno in _READ_ONLY):
+                raise LockedError(
+                    f"cannot create the study's lock file ({exc.strerror}) in {path.parent}"
+                    + (": this command writes to the study, so its folder must be "
+                       "writable (`kwic`, `agree -o` and `review export -o` to a file "
+                       "elsewhere only read a read-only study)"
+                       if exc.errno in _READ_ONLY else ""), file=path) from None
+            unwritable = True
         holder = _holder(path)
-        if holder is None:
-            continue                                # released meanwhile
-        if _stale(holder):
-            if _holder(path) == holder:             # nobody took it over meanwhile
+        if holder is None or _stale(holder):
+            if unwritable:          # nobody writes the study: read it as it is
+                return False
+            if holder is not None and _holder(path) == holder:  # nobody took it over
                 _remove(path)
             continue
         if time.monotonic() >= deadline:
             raise LockedError(_refusal(holder, wait), file=path)
         time.sleep(0.1)
-    try:
-        yield path
-    finally:
-        if (_holder(path) or {}).get("token") == mine["token"]:
-            path.unlink(missing_ok=True)
 
 
 def _wait() -> float:
@@ -75,14 +102,12 @@ def _wait() -> float:
 
 
 def _create(path: Path, record: dict) -> bool:
-    """Create the lock holding ``record``; False when it exists already."""
+    """Create the lock holding ``record``; False when it exists already. Raises
+    OSError when it cannot be made."""
     try:
         handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     except FileExistsError:
         return False
-    except OSError as exc:
-        raise LockedError(f"cannot create the study's lock file ({exc.strerror})",
-                          file=path) from None
     with os.fdopen(handle, "w", encoding="utf-8") as lock:
         json.dump(record, lock)
     return True

@@ -1,4 +1,7 @@
+import os
 import shutil
+import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import docx
@@ -77,3 +80,32 @@ def make_study(root: Path, files: dict[str, Path | str | bytes], manifest: str |
         (root / "manifest.csv").write_text(manifest, encoding="utf-8")
     (root / "dialogcode.yaml").write_text(config, encoding="utf-8")
     return root
+
+
+@contextmanager
+def read_only(*folders: Path):
+    """The ``folders`` unwritable for the block (no file can be made, replaced or removed
+    in them), as on a read-only share: by their permissions, or, for root, whom
+    permissions do not stop, made immutable (chattr +i); the test is skipped where
+    neither can be done."""
+    if os.geteuid() != 0:
+        modes = {folder: folder.stat().st_mode for folder in folders}
+        for folder in folders:
+            folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            for folder, mode in modes.items():
+                folder.chmod(mode)
+        return
+    made = []
+    try:
+        for folder in folders:
+            if shutil.which("chattr") is None or subprocess.run(
+                    ["chattr", "+i", str(folder)], capture_output=True).returncode:
+                pytest.skip("running as root, and chattr +i cannot make a folder read-only here")
+            made.append(folder)
+        yield
+    finally:
+        for folder in made:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)

@@ -11,7 +11,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
-from conftest import make_study
+from conftest import make_study, read_only
 from dialogcode.cli import cli
 
 TRANSCRIPT = """\
@@ -1117,7 +1117,6 @@ def test_contractions_written_without_their_apostrophe_are_no_names(tmp_path):
 def test_commands_that_only_read_leave_an_unchanged_scan_alone(evidence_study, tmp_path):
     # every command rewrote out/privacy.*, so kwic and agree failed on a read-only out/
     # (a colleague's study on a read-only share)
-    import os
     assert run("ingest", str(evidence_study), "-q").exit_code == 0
     assert run("code", str(evidence_study), "-q").exit_code == 0
     assert run("kwic", "call", str(evidence_study)).exit_code == 0
@@ -1132,19 +1131,13 @@ def test_commands_that_only_read_leave_an_unchanged_scan_alone(evidence_study, t
     seg_id = pd.read_parquet(out / "segments.parquet")["seg_id"].iloc[0]
     (evidence_study / "codings" / "ana.csv").write_text(f"seg_id,code_id\n{seg_id},connection\n",
                                                         encoding="utf-8")
-    modes = {p: p.stat().st_mode for p in [out, *out.rglob("*")]}
-    for path in modes:
-        path.chmod(0o555 if path.is_dir() else 0o444)
-    try:
+    with read_only(out, *(p for p in out.rglob("*") if p.is_dir())):
         listing = run("kwic", "call", str(evidence_study))
-        assert listing.exit_code == 0, listing.output
-        assert "Rosalind" not in listing.output
         result = run("agree", "rules", "ana", "-s", str(evidence_study), "-o",
                      str(tmp_path / "agree.csv"))
-        assert result.exit_code == 0, result.output
-    finally:
-        for path, mode in modes.items():
-            os.chmod(path, mode)
+    assert listing.exit_code == 0, listing.output
+    assert "Rosalind" not in listing.output
+    assert result.exit_code == 0, result.output
     assert written() == before
     # a decision changes the findings' status: the scan's files are written again
     rows = pd.read_csv(out / "privacy.csv", dtype=str, keep_default_na=False)

@@ -5,10 +5,11 @@ Exit codes: 0 success, 1 bad data (the message names file and line), 2 bad usage
 from __future__ import annotations
 
 import errno
+import warnings
 
 import click
 
-from ..errors import ArgumentError, DialogcodeError
+from ..errors import ArgumentError, DialogcodeError, DialogcodeWarning
 
 
 class DataError(click.ClickException):
@@ -28,9 +29,26 @@ class DataError(click.ClickException):
 class Group(click.Group):
     """Turns the library's errors into clean messages and exit codes 1 or 2, and a file
     that cannot be read or written (a missing folder, no permission, a full disk) into
-    a message naming it (exit 1)."""
+    a message naming it (exit 1); prints each distinct :class:`DialogcodeWarning` once,
+    on stderr."""
 
     def invoke(self, ctx):
+        caught: list = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", DialogcodeWarning)
+                return self._invoke(ctx)
+        finally:
+            said = set()
+            for warning in caught:
+                if not issubclass(warning.category, DialogcodeWarning):
+                    warnings.showwarning(warning.message, warning.category, warning.filename,
+                                         warning.lineno)
+                elif str(warning.message) not in said:      # once, however often raised
+                    said.add(str(warning.message))
+                    click.echo(f"Warning: {warning.message}", err=True)
+
+    def _invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except DialogcodeError as exc:

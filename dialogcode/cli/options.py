@@ -11,6 +11,9 @@ from pathlib import Path
 import click
 
 ALLOW_OUTSIDE = "dialogcode.allow_outside"
+# commands that write nothing in the study (`agree` and `review export` given -o
+# elsewhere): they read a study whose folder cannot be written without its lock
+READING_COMMANDS = frozenset({"kwic", "agree", "review export"})
 
 
 def _study_folder(ctx, param, value) -> str:
@@ -18,13 +21,16 @@ def _study_folder(ctx, param, value) -> str:
     finds a repository), refuse an output folder that is a file, is in the transcripts
     folder, or is outside the study unless --allow-outside, hold
     the study's lock while the command runs (.dialogcode.lock: two commands never write
-    one study at once), and hand the command the study folder."""
+    one study at once; one of :data:`READING_COMMANDS` reads a read-only study without
+    it), and hand the command the study folder."""
     from ..lock import study_lock
     from ..study import Study
 
     study = Study.open(value)
     study.check_output_inside(allow_outside=bool(ctx.meta.get(ALLOW_OUTSIDE)))
-    ctx.with_resource(study_lock(study.root, ctx.command_path))
+    command = " ".join(ctx.command_path.split()[1:])
+    ctx.with_resource(study_lock(study.root, ctx.command_path,
+                                 reading=command in READING_COMMANDS))
     return str(study.root)
 
 

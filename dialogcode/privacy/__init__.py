@@ -10,10 +10,12 @@ person, never rewritten), ``out/privacy.csv`` and
 from __future__ import annotations
 
 import hashlib
+import os
+import warnings
 
 import pandas as pd
 
-from ..errors import DialogcodeError, Problem
+from ..errors import DialogcodeError, DialogcodeWarning, Problem
 from ..study import Study
 
 TERMS, DECISIONS = "privacy.yaml", "privacy-decisions.csv"
@@ -28,11 +30,16 @@ REQUIRED = ["doc_id", "start", "end", "text", "decision"]
 # columns of out/privacy.csv a person may leave in when copying rows into the decisions
 _IGNORED = {"seg_id", "kind", "detector", "status"}
 
-_VERSION = "privacy-10"   # bump when the detectors change, so cached findings are redone
+_VERSION = "privacy-11"   # bump when the detectors change, so cached findings are redone
 
 
 class PrivacyError(DialogcodeError):
     """privacy.yaml or privacy-decisions.csv is malformed, or the gate refuses."""
+
+
+class UnwrittenWarning(DialogcodeWarning):
+    """The scan's files could not be rewritten (a read-only out/), but they hold the
+    findings found now (only their key changed, after an upgrade)."""
 
 
 def load_terms(study: Study) -> tuple[list[str], list[str]]:
@@ -199,11 +206,24 @@ def scan(study: Study, segments: pd.DataFrame | None = None,
     stamp = (f"{_scan_key(study, segments, model)}\n"
              f"{hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()}\n")
     written = [study.out / KEY, *(study.out / f"{FINDINGS}.{s}" for s in ("parquet", "csv"))]
-    if not all(p.is_file() for p in written) or written[0].read_text() != stamp:
+    saved = written[0].read_text() if all(p.is_file() for p in written) else None
+    if saved == stamp:
+        return table
+    try:
         write_table(table, study.out, FINDINGS)
         # atomic: `review serve` may scan beside `run`
         with replacing(study.out / KEY) as temporary:
             temporary.write_text(stamp)
+    except OSError as exc:
+        # only what was scanned changed its key (an upgrade's detectors found the
+        # same): the files hold these findings, so a read-only out/ does not stop a
+        # command that reads; findings that changed must reach privacy.csv
+        if saved is None or saved.split("\n")[1:2] != stamp.split("\n")[1:2]:
+            raise
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        warnings.warn(UnwrittenWarning(
+            f"{exc.filename}: could not be updated ({reason}); it holds the same findings "
+            "as this version finds, so the command went on with them"), stacklevel=2)
     return table
 
 

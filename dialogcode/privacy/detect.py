@@ -19,6 +19,8 @@ from typing import Iterable
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .readings import NAME_OR_WORD, reads_as_word
+
 Hit = tuple[int, int, str, str]
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -89,11 +91,35 @@ _DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_MONTH}\.? \d{{1,2}}(?:st|
          rf"(?:,? \d{{4}})?|\d{{1,2}} {_MONTH} \d{{4}})")
 _DOB = re.compile(rf"(?i:\b(?:born(?: on)?|birthday(?: is)?|date of birth(?: is)?|d\.?o\.?b"
                   rf"\.?:?)\s*)({_DATE})")
+# words of address before a name in English talk of many communities, each capitalised
+# or not ("Mrs. Lee", "Ms Lee", "la señora García", "Tía Lupe", "Frau Weber", "Ông Minh");
+# the abbreviations with or without a full stop; "Don" only capitalised ("don" is an
+# English verb)
+_ABBREVIATED = ("Mr", "Mrs", "Ms", "Mx", "Dr", "Rev", "Sr", "Sra", "Srta", "Mme", "Mlle")
+_ADDRESS = _ABBREVIATED + (
+    "Miss", "Auntie", "Aunty", "Uncle", "Pastor", "Reverend", "Imam", "Sheikh", "Hajji",
+    "Haji", "Señor", "Señora", "Señorita", "Doña", "Tío", "Tía", "Senhor", "Senhora", "Dona",
+    "Monsieur", "Madame", "Herr", "Frau", "Signor", "Signora", "Ông", "Bà")
+
+
+def _spellings(words) -> str:
+    """An alternation of ``words``, each capitalised or not, composed or decomposed."""
+    return "|".join(sorted({unicodedata.normalize(form, spelling) for word in words
+                            for spelling in (word, word[0].lower() + word[1:])
+                            for form in ("NFC", "NFD")}, key=len, reverse=True))
+
+
+_ADDRESSED = (rf"(?<!\w)(?:(?:{_spellings(_ABBREVIATED)})\.?|"
+              rf"(?:{_spellings(_ADDRESS[len(_ABBREVIATED):])}|Don))(?!\w|{MARK})")
+# no name themselves: "Señora", "Tía" or "Ông" is not masked beside the name
+_ADDRESS_WORDS = frozenset(unicodedata.normalize("NFC", word.lower()) for word in _ADDRESS)
+# a label's later words, or a name after a word of address: a name, or a surname such
+# as McCoy, O'Reilly, DiBenedetto
+_SURNAME = rf"{UPPER}{LOWER}*(?:'?{UPPER}{LOWER}+)+|{_NAME}"
 # names after words that introduce one: strong triggers take any capitalised word,
 # weak ones only words that are not ordinary English words
-_STRONG = re.compile(rf"(?:\b(?i:my name is|my name's|call me)|\b(?:I'm|I am|told|Mr|Mrs|Ms|Mx|"
-                     rf"Dr|Miss)\.?)"
-                     rf" ({_NAME}(?: {_NAME})?)")
+_STRONG = re.compile(rf"(?:\b(?i:my name is|my name's|call me)|\b(?:I'm|I am|told)|"
+                     rf"{_ADDRESSED})[^\S\n]+((?:{_SURNAME})(?: (?:{_SURNAME}))?)")
 _WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
                    rf"sister|brother|friend|wife|husband|son|daughter|aunt|uncle|mother|"
                    rf"father|mom|dad|neighbou?r|niece|nephew|grandmother|grandfather|"
@@ -101,6 +127,12 @@ _WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
 # a name that says something: "Lupe, she said", "Maria told us"
 _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|asked|"
                      rf"explained|shared)\b")
+# a name spoken to ("Thanks, Will.", "Hi June", "Okay, Mark!") or with the speaker
+# ("Will and I went", "me and May")
+_VOCATIVE = re.compile(rf"(?:\b(?i:hi|hey|hello|thanks|thank you|bye|goodbye|welcome|"
+                       rf"morning|congratulations|congrats|sorry|okay|ok|yes|no),?[^\S\n]+|"
+                       rf"(?<=[,;] ))({_NAME})(?=[^\S\n]*(?:[.!?,]|\n|\Z))")
+_WITH_ME = re.compile(rf"\b({_NAME}) and (?:I|me|myself)\b|\b(?i:me) and ({_NAME})\b")
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
 _PROPER = re.compile(rf"(?:(?<={LOWER} )|(?<=[,;] ))({_NAME})(?!\w)")
@@ -195,14 +227,25 @@ def _english_words():
     return table, frozenset(words)
 
 
+def _person(text: str, start: int, end: int, *, modal: bool = True) -> bool:
+    """True when ``text[start:end]`` (a word a trigger, a vocative or "and I" says is a
+    person's) is a listed first name, or one that is also a modal or month which does
+    not read as that word here (:func:`reads_as_word`)."""
+    word = _nfc_lower(text[start:end])
+    if word in NAME_OR_WORD:
+        return not reads_as_word(text, start, end, modal=modal)
+    return word in first_names()
+
+
 def ordinary(word: str) -> bool:
     """True when the first word of ``word``, in lower case, is an English word (of
-    :func:`_english_words`), a stop word or a calendar or compass word ("mark", "will",
-    "may"), or a contraction written without its apostrophe ("im", "didnt"), so in
-    lower case it is not taken for a name."""
+    :func:`_english_words`), a stop word, a calendar or compass word ("mark", "will",
+    "may"), a word of address ("señora", "tía"), or a contraction written without its
+    apostrophe ("im", "didnt"), so in lower case it is not taken for a name."""
     first = unicodedata.normalize("NFC", word.split()[0].lower())
     table, words = _english_words()
-    return (first in _NOT_NAMES or first in STOP_WORDS or first in words or first in table
+    return (first in _NOT_NAMES or first in _ADDRESS_WORDS or first in STOP_WORDS
+            or first in words or first in table
             or _UNMARKED.fullmatch(first) is not None)
 
 
@@ -230,7 +273,9 @@ def plain_first_name(word: str) -> bool:
 def _usually_lower() -> frozenset[str]:
     """The first names that spacy-lookups-data's English ``lexeme_prob`` (word
     frequencies of web text) holds more often in lower case than capitalised: there the
-    lower-case word is another word ("meta", "dom", "luz", "una"), not the name."""
+    lower-case word is another word ("meta", "dom", "luz", "una"), not the name. Only
+    names it holds in both forms: a name it holds only in lower case ("araceli",
+    "amparo") is not known to be a word."""
     import gzip
     from importlib.resources import files
 
@@ -238,10 +283,12 @@ def _usually_lower() -> frozenset[str]:
     with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
         text = handle.read()
     names = first_names()
+    # one entry a line; a key opening with an escaped quote ("\"John") is another word
     logprob = {word: float(value) for word, value in
-               re.findall(r'"([A-Za-z]+)":\s*(-[0-9.]+)', text) if word.lower() in names}
+               re.findall(r'^\s*"([A-Za-z]+)":\s*(-[0-9.]+)', text, re.MULTILINE)
+               if word.lower() in names}
     return frozenset(word for word, value in logprob.items() if word.islower()
-                     and value > logprob.get(word.capitalize(), float("-inf")))
+                     and value > logprob.get(word.capitalize(), 0.0))
 
 
 def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:
@@ -272,16 +319,27 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     list); each needs a capital. ``joined``: ``text`` is texts joined by :data:`_JOIN`."""
     opening, said = _OPENING[joined], _SAID[joined]
     hits = [(m.start(1), m.end(1), "name", "trigger") for m in _STRONG.finditer(text)
-            if m.group(1).split()[0].lower() not in _NOT_NAMES]
+            if m.group(1).split()[0].lower() not in _NOT_NAMES
+            or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0]),
+                       modal=False)]
+    # after a weak trigger or speaking: a word that is no English word, or a first name
+    # even when it is one ("my son Will", "Rose said", "June told us")
     for pattern in (_WEAK, _SPEAKS):
         hits += [(m.start(1), m.end(1), "name", "trigger") for m in pattern.finditer(text)
-                 if not ordinary(m.group(1))]
+                 if not ordinary(m.group(1))
+                 or _person(text, m.start(1), m.end(1), modal=pattern is _SPEAKS)]
+    hits += [(m.start(g), m.end(g), "name", "trigger") for pattern in (_VOCATIVE, _WITH_ME)
+             for m in pattern.finditer(text) for g in range(1, pattern.groups + 1)
+             if m.group(g) and _person(text, m.start(g), m.end(g))]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not ordinary(m.group(1))]
-    # a listed first name inside a sentence, even when it is an English word ("with Rose")
+    # a listed first name inside a sentence, even when it is an English word ("with
+    # Rose"); "Will" there too, but as a modal before its subject ("so, Will we")
     names = first_names()
     hits += [(m.start(1), m.end(1), "name", "name-list") for m in _LISTED.finditer(text)
-             if m.group(1)[0].isupper() and _nfc_lower(m.group(1)) in names]
+             if m.group(1)[0].isupper() and (_nfc_lower(m.group(1)) in names or (
+                 NAME_OR_WORD.get(m.group(1).lower()) == "modal"
+                 and not reads_as_word(text, m.start(1), m.end(1))))]
     openings = list(opening.finditer(text))
     hits += [(m.start(1), m.end(1), "name", "name-list") for m in openings
              if _nfc_lower(m.group(1)) in names and not ordinary(m.group(1))]
@@ -289,7 +347,8 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
         hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in openings
                  if m.group(1).lower() not in lower and not ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
-             if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES]
+             if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES
+             or _person(text, m.start(1), m.end(1))]
     return hits
 
 
@@ -384,23 +443,20 @@ def ner_pipeline(model: str):
     return nlp if nlp.has_pipe("ner") else None
 
 
-# a label's later words: a name, or a surname such as McCoy, O'Reilly, DiBenedetto
-_SURNAME = rf"{_NAME}|{UPPER}{LOWER}*(?:'?{UPPER}{LOWER}+)+"
-
-
 @lru_cache(maxsize=4096)
 def _looks_like_a_name(label: str) -> bool:
-    """One to three capitalised words, the first not an English word or, before
-    surnames, a first name of the lists even when it is one ("Robert Press", "Mark
-    Levine"); when that first name is also an everyday word, a later word that is an
-    everyday word and no listed surname makes the label a role ("Faith Leader", "Grant
-    Manager"; not "Grace Baker")."""
+    """One to three capitalised words, the first not an English word or, alone or
+    before surnames, a first name of the lists even when it is one ("Grace", "Will",
+    "Robert Press", "Mark Levine"); when that first name is also an everyday word, a
+    later word that is an everyday word and no listed surname makes the label a role
+    ("Faith Leader", "Grant Manager"; not "Grace Baker")."""
     words = label.split()
     if not (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
             and re.fullmatch(_NAME, words[0])
             and all(re.fullmatch(_SURNAME, w) for w in words[1:])):
         return False
-    if not ordinary(words[0]):
+    if not ordinary(words[0]) or (len(words) == 1 and (
+            _nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
         return True
     return (len(words) > 1 and words[0].lower() in first_names()
             and (not _everyday(words[0])

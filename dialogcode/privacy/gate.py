@@ -25,6 +25,7 @@ import pandas as pd
 from ..study import Study
 from . import DECISIONS, PrivacyError, load_privacy_decisions, scan, withheld_documents
 from .detect import CONTRACTED, MARK
+from .readings import reads_as_word
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
@@ -127,10 +128,17 @@ class Masker:
         return _pattern(tuple(texts[i] for i in picked),
                         any_case=self._any_case & {texts[i] for i in picked}, kept=self._kept)
 
+    def matches(self, value: str, pattern: re.Pattern | None = None) -> list[re.Match]:
+        """The findings to hide in ``value``: the matches of ``pattern`` (default
+        :meth:`pattern_in`) less a name that is also a modal or a month where ``value``
+        reads it as that word ("Will we", "in June": :func:`~.readings.reads_as_word`)."""
+        pattern = self.pattern_in(value) if pattern is None else pattern
+        return [] if pattern is None else [m for m in pattern.finditer(value)
+                                           if not reads_as_word(value, m.start(), m.end())]
+
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
-        pattern = self.pattern_in(value)
-        return value if pattern is None else pattern.sub(lambda m: self._label(m[0]), value)
+        return _replaced(value, self.matches(value), lambda m: self._label(m[0]))
 
     @cached_property
     def _lowered(self) -> dict[str, str]:
@@ -160,28 +168,26 @@ class Masker:
         """The findings that are also English words ("Mark", "Rose", "Grace"), in lower
         case, that none of ``texts`` holds as a finding (as written, capitalised): in
         terms drawn from these texts, lemmas in lower case, "mark" is the word (a
-        question mark), not the name."""
+        question mark), not the name; nor where they write it as the word it also is
+        ("in June", "Will we": :meth:`matches`)."""
         joined = "\n".join(texts)
-        pattern = self.pattern_in(joined) if self._as_words else None
-        named = ({w.lower() for m in pattern.finditer(joined) for w in m[0].split()}
-                 if pattern is not None else set())
+        named = ({w.lower() for m in self.matches(joined) for w in m[0].split()}
+                 if self._as_words else set())
         return self._as_words - named
 
     def in_place(self, value: str) -> str:
         """``value`` with each character of a finding replaced by a block: offsets into
         it stay exact."""
-        pattern = self.pattern_in(value)
-        return value if pattern is None else pattern.sub(lambda m: BLOCK * len(m[0]), value)
+        return _replaced(value, self.matches(value), lambda m: BLOCK * len(m[0]))
 
     def excerpt(self, text: str, start: int, end: int, *, any_case: bool = False) -> str:
         """``text[start:end]`` for readers, a finding that overlaps it (even in part,
         cut by the window) shown whole as its label; with ``any_case`` (an error
         message's excerpt, maybe of a coder's copy: "JOHN", "john") a finding's words
         in any case."""
-        pattern = (_pattern(self._texts, re.IGNORECASE) if any_case
-                   else self.pattern_in(text))
+        pattern = _pattern(self._texts, re.IGNORECASE) if any_case else None
         pieces, at = [], start
-        for m in (pattern.finditer(text) if pattern is not None else ()):
+        for m in self.matches(text, pattern):
             if m.end() <= start or m.start() >= end:
                 continue
             pieces += [text[at:max(at, m.start())], self._label(m[0])]
@@ -227,6 +233,18 @@ class Masker:
 
 
 _WORD = re.compile(r"\w+")
+
+
+def _replaced(value: str, matches: list[re.Match], how) -> str:
+    """``value`` with each of ``matches`` (in order, not overlapping) replaced by
+    ``how(match)``."""
+    if not matches:
+        return value
+    pieces, at = [], 0
+    for m in matches:
+        pieces += [value[at:m.start()], how(m)]
+        at = m.end()
+    return "".join(pieces) + value[at:]
 
 
 @lru_cache(maxsize=4096)

@@ -137,7 +137,7 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
                           doc.source_path, encoding)
             copies[rel] = _masked_copy(text, doc.format, mask)
         if pattern is not None:
-            done.masked += len(pattern.findall(text))
+            done.masked += len(mask.matches(text, pattern))
     for rel, copy in copies.items():     # written only once every copy is made
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,44 @@
+"""First names that are also a modal verb or a month ("Will", "May", "June", "April",
+"August"), and whether a text reads one as that word where it stands: the detectors
+find such a name only where the text says a person is meant, and the gate leaves the
+word where it is clearly the word ("Will we", "in June"), so one person called June
+does not mask every month (docs/privacy.md)."""
+from __future__ import annotations
+
+import re
+
+# first names that are also a modal verb or a month: names only where the text says a
+# person is meant (a trigger, a vocative, "Will and I", a speaker label), and not where
+# it reads as the word (:func:`reads_as_word`); "will" also inside a sentence, where
+# the modal is never capitalised
+NAME_OR_WORD = {"will": "modal", "may": "modal month", "june": "month", "april": "month",
+                "august": "month"}
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
+           "november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec")
+# after a modal, its subject: "Will we", "May I", "Will the city"
+_MODAL_AFTER = re.compile(r"[^\S\n]+(?i:i|you|we|they|he|she|it|that|this|there|these|"
+                          r"those|the|a|an|my|your|our|their|his|her|its|someone|somebody|"
+                          r"anyone|anybody|everyone|everybody|people|all|any|some|not|be|"
+                          r"have)\b")
+# around a month: a day or year ("May 15", "June, 2019", "15 May"), "of" ("June of last
+# year", "end of May"), a word of time before it ("in May", "since June", "last April"),
+# another month ("May and June", "April to May")
+_MONTH_AFTER = re.compile(rf"[^\S\n]*,?[^\S\n]*\d|[^\S\n]+(?i:of)\b|[^\S\n]*(?:-|\u2013|,|"
+                          rf"(?i:to|through|thru|and|or)\b)[^\S\n]*(?i:{_MONTHS})\b")
+_MONTH_BEFORE = re.compile(rf"(?:\b(?i:in|by|since|until|till|through|from|during|before|"
+                           rf"after|last|next|this|every|each|early|late|mid|of|around|"
+                           rf"past|throughout|the)[^\S\n]+|\d[^\S\n]*|\b(?i:{_MONTHS})\.?"
+                           rf"[^\S\n]*(?:-|\u2013|,|(?i:to|through|thru|and|or)\b)[^\S\n]*)\Z")
+
+
+def reads_as_word(text: str, start: int, end: int, *, modal: bool = True) -> bool:
+    """True when ``text[start:end]``, a first name that is also a modal or a month
+    ("Will", "May", "June", "April", "August"), reads there as that word: a modal before
+    its subject ("Will we", "May I"; not with ``modal`` False, after a trigger where no
+    modal can stand: "told May I would"), a month beside a day, year, word of time or
+    other month ("in June", "May 15", "April to May"). False for every other word."""
+    reading = NAME_OR_WORD.get(text[start:end].lower(), "")
+    before = text[max(0, start - 30):start]
+    return bool((modal and "modal" in reading and _MODAL_AFTER.match(text, end))
+                or ("month" in reading and (_MONTH_AFTER.match(text, end)
+                                            or _MONTH_BEFORE.search(before))))
