@@ -10,7 +10,9 @@ from click.testing import CliRunner
 
 from conftest import make_study
 from dialogcode.cli import cli
-from dialogcode.privacy.detect import pattern_hits
+from dialogcode.privacy import REQUIRED
+from dialogcode.privacy.detect import FINDING_COLUMNS, find_in_segments, pattern_hits
+from dialogcode.privacy.gate import BLOCK, masker
 
 
 def run(*args):
@@ -92,6 +94,48 @@ def test_a_name_found_once_is_masked_where_it_is_a_name_not_where_it_is_the_word
     assert ("My son [NAME] [drives] us. [NAME] and I went there. [NAME] said she would "
             "come in May.") in shown("drives")
     assert "[Thanks], [NAME]. Will we meet again? May I ask who comes?" in shown("Thanks")
+
+
+# a name found after a trigger, though a subject follows it as a modal's would ("told
+# Will we"): listed in privacy.csv but left as written by the gate, which read it as the
+# modal (and "told Will we" had been masked before Will and May were read so)
+@pytest.mark.parametrize("text, name", [
+    ("I told Will we should leave early.", "Will"),
+    ("I told May I would call her back.", "May"),
+    ("My son Will I think was there.", "Will"),
+    ("We talked with May I guess on Monday.", "May"),
+    ("Mr. Will we all know came late.", "Will"),
+    ("Okay. Will we meet again?", None),
+    ("And, Will you come?", None),
+])
+def test_a_name_found_is_a_name_masked(text, name):
+    segments = pd.DataFrame({"seg_id": ["s"], "doc_id": ["d"], "start": [0], "text": [text]})
+    findings = find_in_segments(segments).assign(status="undecided")
+    assert [t for t, k in zip(findings["text"], findings["kind"]) if k == "name"] == (
+        [name] if name else [])
+    mask = masker(findings, pd.DataFrame(columns=REQUIRED))
+    blocked = mask.in_place(text)
+    for start, end in zip(findings["start"], findings["end"]):
+        assert blocked[start:end] == BLOCK * (end - start), (text, blocked)
+    assert blocked == text if name is None else BLOCK in blocked
+
+
+def test_a_month_named_always_or_found_by_ner_is_masked_wherever_it_stands(tmp_path):
+    # "always: June" in privacy.yaml (the way to hide every spelling of a name) listed
+    # each "June" as a finding and masked none of them: the gate read them as the month
+    talk = "P1: We started in June, and by June the pantry was full.\n"
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    (root / "privacy.yaml").write_text("always:\n  - June\n", encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    shown = " ".join(run("kwic", "pantry", str(root), "--width", "120").output.split())
+    assert "started in [PLACE OR TERM], and by [PLACE OR TERM] the [pantry]" in shown
+    # a person NER finds at a place read as the month ("from June") is masked there,
+    # so the month is masked too (as each June was before the gate read months)
+    text = "I got a text from June about the rent."
+    findings = pd.DataFrame([("s", "d", 18, 22, "June", "name", "ner", "undecided")],
+                            columns=[*FINDING_COLUMNS, "status"])
+    assert masker(findings, pd.DataFrame(columns=REQUIRED)).for_readers(text) == (
+        "I got a text from [NAME] about the rent.")
 
 
 def test_a_speaker_label_of_a_name_that_is_also_a_word_is_found(tmp_path):
