@@ -118,3 +118,16 @@ def test_a_reading_command_still_waits_for_a_running_writer(coded, monkeypatch):
     assert result.exit_code == 1
     assert "the study is in use by process" in result.output
     assert "(`dialogcode run`" in result.output
+
+
+def test_a_reading_command_writing_into_the_study_needs_its_lock(coded):
+    # `agree` and `review export` without -o write into out/: in a study whose folder is
+    # read-only but whose out/ can be written they wrote there without the lock, beside
+    # a `run` of someone who may write the folder
+    assert run("kwic", "rent", str(coded)).exit_code == 0
+    with read_only(coded):
+        agreed = run("agree", "rules", "ana", "-s", str(coded))
+        sheet = run("review", "export", str(coded))
+    for result in (agreed, sheet):
+        assert result.exit_code == 1, result.output
+        assert "cannot create the study's lock file" in result.output
