@@ -173,6 +173,19 @@ def test_a_name_after_a_word_of_address_is_found_and_the_word_is_not(text, name)
         assert found == {unicodedata.normalize(form, name)}, (form, found)
 
 
+@pytest.mark.parametrize("text, names", [
+    ("I will miss Christmas with them.", set()),
+    ("We miss New York a lot.", set()),
+    ("Don't miss Thanksgiving at the center.", set()),
+    ("Thank you, miss Chang.", {"Chang"}),
+    ("I'm miss Ferrara, from the board.", {"Ferrara"}),
+])
+def test_miss_the_verb_is_no_word_of_address(text, names):
+    # "miss" in lower case became a word of address: "Christmas", "New York" after the
+    # verb were found as names, and masked in every quote of the study
+    assert names_in(text) == names
+
+
 def test_a_name_written_in_lower_case_is_masked_unless_english_writes_it_so(tmp_path):
     # a found first name is masked in any case ("amparo" in an informal turn), but not
     # one that general English writes in lower case more often ("the dom tree"); names

@@ -117,6 +117,11 @@ _ADDRESS_WORDS = frozenset(unicodedata.normalize("NFC", word.lower()) for word i
 _SURNAME = rf"{UPPER}{LOWER}*(?:'?{UPPER}{LOWER}+)+|{_NAME}"
 # names after words that introduce one: strong triggers take any capitalised word,
 # weak ones only words that are not ordinary English words
+# "miss" in lower case is the verb too: no word of address after its subject, a modal
+# or "to" ("I miss Christmas", "you'll miss New York", "don't miss Thanksgiving")
+_MISSING = re.compile(r"\b(?:i|you|we|they|he|she|it|people|ll|d|t|will|would|can|could|"
+                      r"might|must|should|to|not|never|really|also|still|always|just|"
+                      r"gonna|wanna|gotta)[^\S\n]+\Z", re.IGNORECASE)
 _STRONG = re.compile(rf"(?:\b(?i:my name is|my name's|call me)|\b(?:I'm|I am|told)|"
                      rf"{_ADDRESSED})[^\S\n]+((?:{_SURNAME})(?: (?:{_SURNAME}))?)")
 _WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
@@ -318,8 +323,10 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     list); each needs a capital. ``joined``: ``text`` is texts joined by :data:`_JOIN`."""
     opening, said = _OPENING[joined], _SAID[joined]
     hits = [(m.start(1), m.end(1), "name", "trigger") for m in _STRONG.finditer(text)
-            if m.group(1).split()[0].lower() not in _NOT_NAMES
-            or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0]))]
+            if not (text.startswith("miss", m.start())
+                    and _MISSING.search(text, max(0, m.start() - 20), m.start()))
+            and (m.group(1).split()[0].lower() not in _NOT_NAMES
+                 or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0])))]
     # after a weak trigger or speaking: a word that is no English word, or a first name
     # even when it is one ("my son Will", "Rose said", "June told us")
     for pattern in (_WEAK, _SPEAKS):
