@@ -8,9 +8,11 @@ import` adds to, from a sheet a person filled in. Each decision keeps who made i
 when; text is kept as written (decisions.csv, like every CSV dialogcode writes,
 neutralises what a spreadsheet would run as a formula, and reading it back undoes it).
 
-Final codings = rule and model codings, minus rejected ones, plus accepted suggestions
-(and accepted model codings the model no longer makes), plus the human codings of the
-coders named in ``final_coders`` (dialogcode.yaml).
+Final codings = rule and model codings, minus rejected ones, plus every accepted code
+no rule or model coding holds (a suggestion, a code a reviewer added, a model or rule
+coding no longer made: an accept is a person's judgement of the passage, which `learn`
+and `evaluate` learn from too), plus the human codings of the coders named in
+``final_coders`` (dialogcode.yaml).
 """
 from __future__ import annotations
 
@@ -31,8 +33,9 @@ DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note
 HISTORY = "decisions-history.csv"
 REQUIRED = ["seg_id", "code_id", "decision"]
 CHOICES = ("accept", "reject")
-PROPOSALS = ("suggestion", "model", "reviewer")   # accepted ones stay final codings on their own
+PROPOSALS = ("suggestion", "model", "reviewer")   # shown as such once nothing makes them
 SOURCES = ("rule", *PROPOSALS)
+KEPT = "the rules no longer make it: kept, as the reviewer accepted it"
 
 
 class ReviewError(DialogcodeError):
@@ -237,22 +240,37 @@ def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFram
     return codings[~pairs.isin(pd.MultiIndex.from_frame(rejected))]
 
 
-def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame
-             ) -> pd.DataFrame:
-    """Decisions that no longer apply, with the reason: the rule coding they judge is no
-    longer produced (after a codebook edit), a reject written by hand without a source
-    judges a code no rule or model proposes there (nothing to reject), or their
-    document's text changed (see :func:`in_force`). Accepted suggestions stay final
-    codings on their own. They all stay in decisions.csv."""
+def held_source(sources: pd.Series) -> pd.Series:
+    """The source each accepted code of ``sources`` (decisions' ``source``) shows in the
+    final codings, sheets and browser once no rule or model coding holds it: its
+    proposer's (suggestion, model, reviewer), or ``reviewer`` for a rule coding the rules
+    no longer make (no rule holds it now; the reviewer's accept does)."""
+    return sources.where(sources.isin(PROPOSALS), "reviewer")
+
+
+def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame,
+             codes: set[str] | None = None) -> pd.DataFrame:
+    """Decisions whose coding changed, with the reason: the rule or model coding a
+    ``reject`` judges is no longer produced (after a codebook edit); a reject written by
+    hand without a source judges a code no rule or model proposes there (nothing to
+    reject); an accepted rule coding the rules no longer make (:data:`KEPT`: it stays a
+    final coding, see :func:`final_codings`); the code is not in ``codes`` (the codebook's
+    ids, when given; the tables, `learn` and `evaluate` refuse the row); or their
+    document's text changed (see :func:`in_force`). They all stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
     changed = ~_on_current_text(decisions, documents)
-    unproposed = pd.Series([(s, c) not in present and source not in PROPOSALS for s, c, source
-                            in zip(decisions["seg_id"], decisions["code_id"],
-                                   decisions["source"])], index=decisions.index, dtype=bool)
-    by_hand = decisions["source"].fillna("").str.strip() == ""   # only a reject, once loaded
+    gone = pd.Series([(s, c) not in present for s, c in
+                      zip(decisions["seg_id"], decisions["code_id"])], index=decisions.index,
+                     dtype=bool)
+    source = decisions["source"].fillna("").str.strip()
+    rejected = decisions["decision"] == "reject"
     reason = pd.Series("", index=decisions.index)
-    reason[unproposed] = "coding no longer produced"
-    reason[unproposed & by_hand] = "nothing to reject: no rule or model proposes this code here"
+    reason[gone & rejected & ~source.isin(PROPOSALS)] = "coding no longer produced"
+    reason[gone & rejected & (source == "")] = ("nothing to reject: no rule or model "
+                                                "proposes this code here")
+    reason[gone & ~rejected & (source == "rule")] = KEPT
+    if codes is not None:
+        reason[~decisions["code_id"].isin(codes)] = "code not in the codebook"
     reason[changed] = "document text changed"
     return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
 
@@ -282,9 +300,10 @@ def check_decisions(study: Study, decisions: pd.DataFrame, segments: pd.DataFram
 def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
                   rules: pd.DataFrame | None = None, codes: set[str] | None = None
                   ) -> pd.DataFrame:
-    """Rule and model codings minus rejected, plus accepted suggestions and model
-    codings the model no longer makes (whole-segment codings,
-    taken from decisions.csv itself so they survive a deleted ``out/``) and the codings
+    """Rule and model codings minus rejected, plus every accepted code no rule or model
+    coding holds, with its :func:`held_source` (whole-segment codings, or the words a
+    reviewer coded, taken from decisions.csv itself so they survive a deleted ``out/``;
+    not one made on its document's earlier text, :func:`in_force`) and the codings
     of ``final_coders`` (whose code ids must be in ``codes``; CodingsError names each
     line coding a preamble or heading, which the tables leave out). Every quote that is not a
     rule's or the model's is the document's text at the coding's span (the segment's,
@@ -302,14 +321,14 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     bounds = segments.set_index("seg_id")
     present = set(zip(parts[0]["seg_id"], parts[0]["code_id"]))
     accepted = decisions[(decisions["decision"] == "accept")
-                         & decisions["source"].isin(PROPOSALS)
                          & decisions["seg_id"].isin(bounds.index)]
     accepted = accepted[[(s, c) not in present for s, c in
                          zip(accepted["seg_id"], accepted["code_id"])]]
     if len(accepted):
         parts.append(pd.DataFrame({
             "seg_id": accepted["seg_id"], "code_id": accepted["code_id"],
-            "source": accepted["source"], "rule_id": accepted["source"],
+            "source": held_source(accepted["source"]),
+            "rule_id": held_source(accepted["source"]),
             "start": pd.to_numeric(accepted["start"], errors="coerce"),
             "end": pd.to_numeric(accepted["end"], errors="coerce")}))
     quiet = []

@@ -97,19 +97,73 @@ def test_rejections_leave_the_final_codings_and_decisions_survive(study):
     assert "0 new, 1 changed, 1 unchanged" in invoke("review", "import", sheet,
                                                      study).output
 
-    # a codebook edit that removes the coding keeps the decision and lists it
+    # a codebook edit that removes the accepted coding keeps it (a person judged the
+    # passage), says so and shows it as the reviewer's
     book = study / "codebook.yaml"
     book.write_text(book.read_text().replace("terms: [neighbours, together]",
                                              "terms: [together]"))
     result = invoke("code", study)
-    assert "1 review decision(s) no longer apply" in result.output
-    assert "north/closing:t2" in result.output and "coding no longer produced" in result.output
+    assert "1 accepted rule coding(s) are no longer made by the rules" in result.output
+    assert "north/closing:t2  connection  ana" in result.output
+    assert "no longer apply" not in result.output
     assert len(pd.read_csv(study / "decisions.csv")) == 2
     # a warning, on stderr as every other warning: `code -q` prints nothing on stdout
     quiet = invoke("code", study, "-q")
     assert quiet.exit_code == 0 and quiet.stdout == "", quiet.stdout
-    assert ("Warning: 1 review decision(s) no longer apply" in quiet.stderr
-            and "coding no longer produced" in quiet.stderr)
+    assert "Warning: 1 accepted rule coding(s)" in quiet.stderr
+
+
+def test_an_accepted_rule_coding_the_rules_no_longer_make_stays_as_learn_learns_it(study):
+    # learn trained on it as a positive while the tables dropped it
+    from dialogcode.codebook import load_codebooks
+    from dialogcode.training import training_data
+
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer\n"
+        "north/closing:t2,connection,accept,rule,ana\n"
+        "north/kickoff:t3,risk.housing,reject,rule,ana\n")
+    book = study / "codebook.yaml"
+    book.write_text(book.read_text().replace("terms: [neighbours, together]",
+                                             "terms: [together]"))
+    assert invoke("run", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert not ((codings.seg_id == "north/closing:t2")
+                & (codings.code_id == "connection")).any()
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    kept = final[(final.seg_id == "north/closing:t2") & (final.code_id == "connection")]
+    assert kept[["source", "rule_id"]].values.tolist() == [["reviewer", "reviewer"]]
+    segment = corpus.segments.set_index("seg_id").loc["north/closing:t2"]
+    assert kept["quote"].item() == segment["text"]
+    data = training_data(opened, corpus.segments, load_codebooks(opened.codebook_files()))
+    row = list(data.item_ids).index("north/closing:t2")
+    assert data.labels[row, data.codes.index("connection")] == 1
+    by_site = pd.read_csv(study / "out" / "tables" / "code_by_site.csv")
+    assert by_site[(by_site.code_id == "connection") & (by_site.site == "North")
+                   ]["segments"].item() >= 1
+    # the sheet shows it as the reviewer's, to be rejected if it no longer applies
+    assert invoke("review", "export", study, "-o", study / "out" / "r.csv").exit_code == 0
+    sheet = pd.read_csv(study / "out" / "r.csv", dtype=str).fillna("")
+    shown = sheet[(sheet.seg_id == "north/closing:t2") & (sheet.code_id == "connection")]
+    assert shown[["source", "decision"]].values.tolist() == [["reviewer", "accept"]]
+
+
+def test_a_decision_on_a_code_taken_out_of_the_codebook_is_not_kept_silently(study):
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/closing:t2,connection,accept,rule,ana\n")
+    book = study / "codebook.yaml"
+    text = book.read_text()
+    book.write_text(text[:text.index("  - id: connection")])
+    (study / "lessons.yaml").unlink()              # its lesson names the code too
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0, result.output
+    assert "accepted rule coding" not in result.stderr
+    assert ("north/closing:t2  connection  accept    code not in the codebook"
+            in result.stderr)
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "code 'connection' is not in the codebook" in result.output
 
 
 def test_a_hand_written_reject_of_a_code_nobody_proposed_says_so(study):
