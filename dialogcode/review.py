@@ -16,6 +16,7 @@ and `evaluate` learn from too), plus the human codings of the coders named in
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -182,29 +183,57 @@ def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
 
 
 def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Add ``new`` decisions to the study (:func:`merge_decisions`): decisions.csv is
-    replaced in one step and the added or changed rows are appended to
-    decisions-history.csv, so that when two people decide the same code on the same
-    segment, the later decision holds and both are kept. The caller holds the study's
-    lock. Returns the merged decisions and the counts."""
+    """Add ``new`` decisions to the study (:func:`merge_decisions`): the added or changed
+    rows are appended to decisions-history.csv and decisions.csv is replaced in one
+    step, so that when two people decide the same code on the same segment, the later
+    decision holds and both are kept. Either both files change or neither: an OSError
+    (a full disk, no permission, a folder in a file's place) names the file that failed
+    and leaves both as they were. The caller holds the study's lock. Returns the merged
+    decisions and the counts."""
     merged, fresh, counts = merge_decisions(load_decisions(study), new)
     if len(fresh):
-        write_decisions(study, merged)
         path = study.root / HISTORY
         header = not path.is_file() or path.stat().st_size == 0
         text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
             index=False, header=header, lineterminator="\n")
-        size = path.stat().st_size if path.is_file() else 0
+        size = _append_whole(path, text.encode("utf-8"))
         try:
-            with path.open("a", encoding="utf-8", newline="") as history:
-                history.write(text)
-                history.flush()
-                os.fsync(history.fileno())
-        except OSError as exc:      # a full disk: no half row for the next one to join
-            os.truncate(path, size)
-            raise OSError(exc.errno, f"cannot write: {os.strerror(exc.errno)}",
-                          str(path)) from exc
+            write_decisions(study, merged)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.truncate(path, size)
+            raise
     return merged, counts
+
+
+def _append_whole(path: Path, data: bytes) -> int:
+    """Append ``data`` to ``path`` (made when missing) and return its size before, or
+    raise the first OSError, naming ``path`` and leaving it as it was (a full disk: no
+    half row for the next one to run on from)."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise _cannot_write(exc, path) from exc
+    try:
+        size = os.fstat(handle).st_size
+        try:
+            rest = memoryview(data)
+            while rest:
+                rest = rest[os.write(handle, rest):]
+            os.fsync(handle)
+        except OSError as exc:
+            with contextlib.suppress(OSError):      # the first failure is the one to tell
+                os.ftruncate(handle, size)
+            raise _cannot_write(exc, path) from exc
+    finally:
+        os.close(handle)
+    return size
+
+
+def _cannot_write(exc: OSError, path: Path) -> OSError:
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    return OSError(exc.errno, f"cannot write: {reason}; no decision was recorded "
+                   f"({DECISIONS} is as it was)", str(path))
 
 
 def doc_ids_of(seg_ids: pd.Series) -> pd.Series:

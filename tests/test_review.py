@@ -476,7 +476,7 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
     row = history.read_text(encoding="utf-8").splitlines()[1]
     history.write_text(history.read_text(encoding="utf-8") + f"{row}\n" * 500,
                        encoding="utf-8")
-    before = history.read_bytes()
+    before, decided = history.read_bytes(), (study / "decisions.csv").read_bytes()
     fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
 
     def small_files():      # a write past the history's size fails, as on a full disk
@@ -487,8 +487,29 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
                             preexec_fn=small_files,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
     assert result.returncode == 1, result.stdout + result.stderr
-    assert f"Error: {history}: cannot write: File too large" in result.stderr
+    assert (f"Error: {history}: cannot write: File too large; no decision was recorded "
+            "(decisions.csv is as it was)") in result.stderr
     assert history.read_bytes() == before
+    assert (study / "decisions.csv").read_bytes() == decided
+
+
+def test_a_history_that_cannot_be_opened_is_named_and_nothing_is_recorded(study):
+    # a folder in its place (as a file without write permission, or a full disk when the
+    # file is made): the message was the rollback's, and decisions.csv had changed
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    decided = (study / "decisions.csv").read_bytes()
+    history = study / "decisions-history.csv"
+    history.unlink()
+    history.mkdir()
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"Error: {history}: cannot write: Is a directory; no decision was recorded "
+            "(decisions.csv is as it was)") in result.output
+    assert (study / "decisions.csv").read_bytes() == decided
 
 def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
     (study / "transcripts" / "-rf.txt").write_text("P1: The rent is due.\n", encoding="utf-8")
