@@ -1118,6 +1118,25 @@ def test_a_note_that_looks_like_a_formula_is_neutralised_in_decisions_csv(study)
                                                      study).output
 
 
+def test_hand_typed_quotes_in_decisions_csv_read_as_a_spreadsheet_reads_them(study):
+    # a cell typed '=x is the text =x, as in a spreadsheet; ''=x is '=x. The same bytes
+    # are what dialogcode writes for the note =x, so no other reading can be right for
+    # both (and one that kept the ' would add one at each import, which rewrites the file)
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,note\n"
+        "north/kickoff:t3,risk.housing,reject,rule,'=x\n"
+        "north/kickoff:t2,risk.housing,accept,rule,''=y\n", encoding="utf-8")
+    opened = Study.open(study)
+    assert load_decisions(opened)["note"].tolist() == ["=x", "'=y"]
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/closing:t2", "connection"): "accept"})
+    assert invoke("review", "import", sheet, study).exit_code == 0   # rewrites the file
+    notes = load_decisions(opened).set_index("seg_id")["note"]
+    assert (notes["north/kickoff:t3"], notes["north/kickoff:t2"]) == ("=x", "'=y")
+    assert (study / "decisions.csv").read_text(encoding="utf-8").count("''=y") == 1
+
+
 @pytest.mark.parametrize("sha256, kept", [("", True), ("0" * 64, False)],
                          ids=["recorded without a hash", "on earlier text"])
 def test_a_sheet_deciding_a_span_code_again_keeps_its_words_on_the_same_text(study, sha256,
