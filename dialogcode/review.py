@@ -336,7 +336,9 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     of ``final_coders`` (whose code ids must be in ``codes``; CodingsError names each
     line coding a preamble or heading, which the tables leave out). Every quote that is not a
     rule's or the model's is the document's text at the coding's span (the segment's,
-    without one), whatever a coder file's ``quote`` column says."""
+    without one), whatever a coder file's ``quote`` column says. An accepted code held by
+    no rule or model coding on a preamble or heading is refused likewise, naming its line
+    of decisions.csv."""
     if rules is None:
         rules = read_table(study.out, "codings", hint="dialogcode code")
     decisions = check_decisions(study, in_force(load_decisions(study), documents), segments,
@@ -360,15 +362,20 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
             "rule_id": held_source(accepted["source"]),
             "start": pd.to_numeric(accepted["start"], errors="coerce"),
             "end": pd.to_numeric(accepted["end"], errors="coerce")}))
-    quiet = []
+    def never_coded(seg: str) -> str:
+        return (f"{seg} is a {bounds.at[seg, 'kind']}, which is never coded (`code_preamble: "
+                "true` in dialogcode.yaml codes preambles and headings)")
+
+    # the tables leave preambles and headings out of their totals (an accept made while
+    # code_preamble was true: a rule coded them then)
+    quiet = [Problem(f"{never_coded(row.seg_id)}; reject the code or delete the row",
+                     str(study.root / DECISIONS), int(row.line))
+             for row in accepted.itertuples() if not bounds.at[row.seg_id, "codable"]]
     for coder in final_coders(study):
         human = read_coder(coder_path(study, coder), segments, coder, codes, documents,
                            study)
         coded = human.dropna(subset=["code_id"])
-        # the tables leave preambles and headings out of their totals
-        quiet += [Problem(f"{seg} is a {bounds.at[seg, 'kind']}, which is never coded "
-                          "(`code_preamble: true` in dialogcode.yaml codes preambles and "
-                          "headings)", human.attrs["file"], int(line))
+        quiet += [Problem(never_coded(seg), human.attrs["file"], int(line))
                   for line, seg in coded["seg_id"].items() if not bounds.at[seg, "codable"]]
         # quoted from the document, as import-codings writes it, never from the file
         parts.append(coded.assign(rule_id=f"human:{coder}", quote=None))

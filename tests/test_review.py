@@ -166,6 +166,34 @@ def test_a_decision_on_a_code_taken_out_of_the_codebook_is_not_kept_silently(stu
     assert "code 'connection' is not in the codebook" in result.output
 
 
+def test_an_accepted_rule_coding_of_a_preamble_no_longer_coded_is_named(study):
+    # accepted while code_preamble was true; once false the rule no longer codes the
+    # preamble, and the accept would have put a coding the tables never count there
+    (study / "transcripts" / "north" / "notes.txt").write_text(
+        "Rent notes, March 2019\n\nP1: Neighbours came.\n", encoding="utf-8")
+    with (study / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("north/notes.txt,North,coaching_call,2019-03-03,Notes,mid-year\n")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "code_preamble: true\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert ((codings.seg_id == "north/notes:t1") & (codings.code_id == "risk.housing")).any()
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/notes:t1,risk.housing,accept,rule,ana\n")
+    config.write_text(config.read_text().replace("code_preamble: true\n", ""))
+    for command in ("ingest", "code"):
+        assert invoke(command, study, "-q").exit_code == 0
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{study / 'decisions.csv'}:2: north/notes:t1 is a preamble, which is never "
+            "coded") in result.output
+    assert "reject the code or delete the row" in result.output
+    # learn left it out too, and said there was no decisions.csv
+    result = invoke("learn", study)
+    assert result.exit_code == 1 and "no coder file in codings/ or decision in " \
+        "decisions.csv codes a segment the models learn from" in result.output
+
+
 def test_a_hand_written_reject_of_a_code_nobody_proposed_says_so(study):
     # listed as "coding no longer produced", it read as if a rule had once coded it
     (study / "decisions.csv").write_text("seg_id,code_id,decision\n"
