@@ -908,6 +908,49 @@ def test_kinds_of_field_note_entry_inside_a_transcript_are_nobodys_words(tmp_pat
         "speakers; if one is a speaker, list it under `speakers:`")
 
 
+@pytest.mark.parametrize("kind", ["Observation", "Time"])
+def test_one_off_speakers_between_an_observers_entries_keep_their_words(tmp_path, kind):
+    # the entries stopped counting as lines opened by a label, so the file was no
+    # longer dense: Ana Ruiz and Luis, speaking once, became words of the speakerless
+    # section above them
+    lines = [("Facilitator", "Welcome everyone."), (kind, "room is full."),
+             (kind, "two arrive late."), ("Ana Ruiz", "I am glad to be here."),
+             (kind, "people nod."), (kind, "a phone rings."), ("Luis", "Me too."),
+             ("Facilitator", "Let us start.")]
+    path = tmp_path / "t.txt"
+    for gap in ("\n", "\n\n"):
+        path.write_text(gap.join(f"{label}: {words}" for label, words in lines) + "\n",
+                        encoding="utf-8")
+        parsed, _ = read_document(path)
+        assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+            ("section", None, f"{label}: {words}") if label == kind
+            else ("turn", label, words) for label, words in lines]
+
+
+def test_field_notes_with_one_quoted_name_among_recurring_entries_stay_notes(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Observation: the hall is full.\n\nSetting: a church basement.\n\n"
+                    "Ana: We come every week.\n\nObservation: tea is served.\n\n"
+                    "Setting: chairs in a circle.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
+def test_a_speakers_bulleted_lists_in_a_txt_transcript_are_their_words(tmp_path):
+    # `- Rent: ...` items listed by Maria in two turns recur, so they were taken for a
+    # speaker `Rent`, given the list and the Food line, with no note
+    path = tmp_path / "t.txt"
+    turns = [("Interviewer", "What do you pay each month?"),
+             ("Maria", "Here is my list:\n\n- Rent: too high\n- Food: expensive"),
+             ("Interviewer", "And your partner?"),
+             ("Maria", "Same kind:\n\n- Rent: also high\n- Food: cheaper"),
+             ("Interviewer", "Thanks.")]
+    path.write_text("\n\n".join(f"{name}: {words}" for name, words in turns) + "\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+
+
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_times_above_every_turn_but_the_first_are_turn_times(tmp_path, gap):
     # the first turn starts the recording without a time above it: every other turn's

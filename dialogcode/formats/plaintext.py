@@ -129,8 +129,9 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     starts = _paragraph_starts(lines)
     matches = list(TURN.finditer(text))
     names = [(m["bracket"] or m["hash"] or m["colon"]).strip() for m in matches]
+    entries = _entries(names, forced)
     usable = [m.start() for m, name in zip(matches, names)
-              if name in forced or speakers.plausible(name)]
+              if name in forced or speakers.plausible(name) or name in entries]
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
@@ -145,6 +146,20 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
     return matches, labels, by_paragraph or by_line or by_speakers
+
+
+def _entries(names: list[str], forced: frozenset[str]) -> set[str]:
+    """The kinds of field-note entry among the labels ``names`` (every use) that open
+    units of a transcript as its turns do: used twice or more, not listed, beside a
+    recurring speaker (a role, listed, or used twice or more). An observer's lines
+    between the turns keep the file dense, so a one-off ``Ana Ruiz:`` among them stays
+    a speaker; in field notes without one, a quoted ``Ana:`` does not become one."""
+    counts = Counter(names)
+    if not any(name in forced or (speakers.plausible(name) and (
+            counts[name] >= 2 or speakers.ROLE.match(name))) for name in counts):
+        return set()
+    return {name for name in counts if counts[name] >= 2 and name not in forced
+            and speakers.CATEGORY.match(name)}
 
 
 def _recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]:
@@ -246,7 +261,9 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
     or quote marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote,
     one naming a speaker of ``turns``, a role or a listed label, or a plain one in a
     list whose plain labels are at least half of recurring speakers (used twice or
-    more: ``- Ana Ruiz: ...`` answering ``- Facilitator: ...``); and notes on those
+    more: ``- Ana Ruiz: ...`` answering ``- Facilitator: ...``), where the file has no
+    turns outside lists or its list items name one of their speakers or a role (else
+    the list is a speaker's: ``- Rent: too high``); and notes on those
     used once, and on plain list labels left as text beside list items taken as turns
     (their words are the turn's above). A plain label in a list of one-off labels
     (``- Weather: rain``) is a field of notes, not a speaker's."""
@@ -261,7 +278,11 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
     plain = [turn for turn, mark in marked
              if ">" not in mark and not text.startswith(("**", "__"), turn.start + len(mark))]
     recurring, _ = _recurring([turn.speaker for turn in plain], known)
-    names = bool(plain) and recurring * 2 >= len(plain)
+    # beside turns outside lists, a list of none of their speakers and no role is what
+    # a speaker lists (`- Rent: too high` in two of Maria's turns), not who speaks
+    talk = not turns or any(turn.speaker in known or speakers.ROLE.match(turn.speaker)
+                               for turn, _ in marked)
+    names = bool(plain) and recurring * 2 >= len(plain) and talk
     more = [turn for turn, _ in marked if turn not in plain or names
             or turn.speaker in known or speakers.ROLE.match(turn.speaker)]
     lines = {line_at(text, turn.start) for turn in more}
