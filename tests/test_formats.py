@@ -951,6 +951,24 @@ def test_a_speakers_bulleted_lists_in_a_txt_transcript_are_their_words(tmp_path)
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
 
 
+def test_a_line_quoted_in_a_txt_transcript_stays_the_speakers_words(tmp_path):
+    # Maria reads out a letter as an email-style quote: in .txt the quoted label was
+    # taken for a speaker, Landlord, given the letter's words (in .md a quote is a turn)
+    path = tmp_path / "t.txt"
+    turns = [("Interviewer", "What did the letter say?"),
+             ("Maria", "It said:\n\n> Landlord: you must leave by Friday."),
+             ("Interviewer", "Wow. And then?"), ("Maria", "I called the number on it.")]
+    path.write_text("\n\n".join(f"{name}: {words}" for name, words in turns) + "\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+    # a .txt written as quotes throughout is turns, as its labels recur
+    path.write_text("> Ana: The rent.\n> Ben: Wages.\n> Ana: Both.\n> Ben: Yes.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Ana", "Ben", "Ana", "Ben"]
+
+
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_times_above_every_turn_but_the_first_are_turn_times(tmp_path, gap):
     # the first turn starts the recording without a time above it: every other turn's

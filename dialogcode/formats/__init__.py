@@ -64,7 +64,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
         plain = len(turns)
-        turns, more = marked_turns(text, turns, forced)    # `- P1: ...`, `> P1: ...`
+        turns, more = marked_turns(text, turns, forced,    # `- P1: ...`, `> P1: ...`
+                                   markdown=fmt == "md")
         notes += more
         listed = len(turns) > plain
         tabbed = tabbed_turns(text, forced, turns)

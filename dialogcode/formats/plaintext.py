@@ -255,11 +255,11 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
             for k, turn in enumerate(turns)]
 
 
-def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
-                 ) -> tuple[list[Turn], list[Note]]:
+def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset(),
+                 *, markdown: bool = True) -> tuple[list[Turn], list[Note]]:
     """``turns`` of a Markdown or plain-text file and those whose label follows a list
-    or quote marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote,
-    one naming a speaker of ``turns``, a role or a listed label, or a plain one in a
+    or quote marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or (in a
+    ``markdown`` file) in a quote, one naming a speaker of ``turns``, a role or a listed label, or a plain one in a
     list whose plain labels are at least half of recurring speakers (used twice or
     more: ``- Ana Ruiz: ...`` answering ``- Facilitator: ...``), where the file has no
     turns outside lists or its list items name one of their speakers or a role (else
@@ -275,8 +275,9 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
     found, notes = find_turns(masked, known)
     marked = [(turn, MARKER.match(text, turn.start)) for turn in found]
     marked = [(turn, mark[0]) for turn, mark in marked if mark and turn.start not in starts]
-    plain = [turn for turn, mark in marked
-             if ">" not in mark and not text.startswith(("**", "__"), turn.start + len(mark))]
+    plain = [turn for turn, mark in marked      # in plain text `> ` quotes, as in email
+             if (">" not in mark or not markdown)
+             and not text.startswith(("**", "__"), turn.start + len(mark))]
     recurring, _ = _recurring([turn.speaker for turn in plain], known)
     # beside turns outside lists, a list of none of their speakers and no role is what
     # a speaker lists (`- Rent: too high` in two of Maria's turns), not who speaks
