@@ -969,6 +969,33 @@ def test_a_line_quoted_in_a_txt_transcript_stays_the_speakers_words(tmp_path):
     assert [b.speaker for b in parsed.blocks] == ["Ana", "Ben", "Ana", "Ben"]
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_list_items_among_a_transcripts_own_turns_stay_text(tmp_path, suffix):
+    # a header's list of participants, and a facilitator's recap naming who said what:
+    # their labels are speakers of the turns, so the items were taken as their turns
+    # (Maria "said" her own description, and the facilitator's recap)
+    path = tmp_path / f"t{suffix}"
+    path.write_text("Focus group, north site\n\nParticipants:\n- Maria: tenant, two "
+                    "children\n- Luis: organiser\n- Facilitator: Jo\n\n"
+                    "Facilitator: Welcome. Who wants to start?\n\n"
+                    "Maria: I will. Rent is the problem.\n\nLuis: For everyone here.\n\n"
+                    "Facilitator: So we heard:\n- Maria: rent is too high\n"
+                    "- Luis: it is everyone\n\nMaria: Yes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, "Focus group, north site\n\nParticipants:\n- Maria: tenant, two "
+                           "children\n- Luis: organiser\n- Facilitator: Jo"),
+        ("turn", "Facilitator", "Welcome. Who wants to start?"),
+        ("turn", "Maria", "I will. Rent is the problem."),
+        ("turn", "Luis", "For everyone here."),
+        ("turn", "Facilitator", "So we heard:\n- Maria: rent is too high\n"
+                                "- Luis: it is everyone"),
+        ("turn", "Maria", "Yes.")]
+    assert [str(n) for n in parsed.notes][-2:] == [
+        "line 15: `Maria:` read as text, not as a speaker",
+        "line 16: `Luis:` read as text, not as a speaker"]
+
+
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_times_above_every_turn_but_the_first_are_turn_times(tmp_path, gap):
     # the first turn starts the recording without a time above it: every other turn's

@@ -259,14 +259,15 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
                  *, markdown: bool = True) -> tuple[list[Turn], list[Note]]:
     """``turns`` of a Markdown or plain-text file and those whose label follows a list
     or quote marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or (in a
-    ``markdown`` file) in a quote, one naming a speaker of ``turns``, a role or a listed label, or a plain one in a
-    list whose plain labels are at least half of recurring speakers (used twice or
-    more: ``- Ana Ruiz: ...`` answering ``- Facilitator: ...``), where the file has no
-    turns outside lists or its list items name one of their speakers or a role (else
-    the list is a speaker's: ``- Rent: too high``); and notes on those
-    used once, and on plain list labels left as text beside list items taken as turns
-    (their words are the turn's above). A plain label in a list of one-off labels
-    (``- Weather: rain``) is a field of notes, not a speaker's."""
+    ``markdown`` file) in a quote, or a listed one; where ``turns`` is empty (a file
+    written as a list), also a plain one that is a role or in a list whose plain labels
+    are at least half of recurring speakers (used twice or more: ``- Ana Ruiz: ...``
+    answering ``- Facilitator: ...``). Beside turns outside lists, a plain list is a
+    header's or a speaker's words (``- Maria: tenant`` among the participants, ``-
+    Rent: too high``). And notes on those used once, and on plain list labels left as
+    text beside list items taken as turns (their words are the turn's above) or naming
+    a speaker or role. A plain label in a list of one-off labels (``- Weather: rain``)
+    is a field of notes, not a speaker's."""
     masked = MARKER.sub(lambda m: " " * len(m[0]), text)    # offsets stay the same
     if masked == text:
         return turns, []
@@ -278,17 +279,16 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
     plain = [turn for turn, mark in marked      # in plain text `> ` quotes, as in email
              if (">" not in mark or not markdown)
              and not text.startswith(("**", "__"), turn.start + len(mark))]
-    recurring, _ = _recurring([turn.speaker for turn in plain], known)
-    # beside turns outside lists, a list of none of their speakers and no role is what
-    # a speaker lists (`- Rent: too high` in two of Maria's turns), not who speaks
-    talk = not turns or any(turn.speaker in known or speakers.ROLE.match(turn.speaker)
-                               for turn, _ in marked)
-    names = bool(plain) and recurring * 2 >= len(plain) and talk
-    more = [turn for turn, _ in marked if turn not in plain or names
-            or turn.speaker in known or speakers.ROLE.match(turn.speaker)]
+    recurring, _ = _recurring([turn.speaker for turn in plain], forced)
+    names = bool(plain) and recurring * 2 >= len(plain)
+    # beside turns outside lists, a plain list is a header's or a speaker's (`- Maria:
+    # tenant` among the participants, `- Rent: too high`, a recap's `- Maria: rent`)
+    more = [turn for turn, _ in marked if turn not in plain or turn.speaker in forced
+            or (not turns and (names or speakers.ROLE.match(turn.speaker)))]
     lines = {line_at(text, turn.start) for turn in more}
     left = [Note(line_at(text, turn.start), f"`{turn.speaker}:` {speakers.AS_TEXT}")
-            for turn in plain if more and turn not in more]
+            for turn in plain if turn not in more and (
+                more or turn.speaker in known or speakers.ROLE.match(turn.speaker))]
     return (sorted(turns + more, key=lambda turn: turn.start),
             [note for note in notes if note.line in lines] + left)
 
