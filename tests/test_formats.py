@@ -996,6 +996,21 @@ def test_list_items_among_a_transcripts_own_turns_stay_text(tmp_path, suffix):
         "line 16: `Luis:` read as text, not as a speaker"]
 
 
+@pytest.mark.parametrize("item", ["  Idea: ", "- Idea: ", "* Idea: "])
+def test_a_speakers_own_list_of_entry_kinds_stays_their_words(tmp_path, item):
+    # P3 lists two ideas, indented or as list items under plain turns: the kinds of
+    # entry were taken for an observer's lines, P3's ideas credited to no one
+    path = tmp_path / "t.txt"
+    turns = [("Facilitator", "Any ideas?"),
+             ("P3", f"Two of them:\n{item}a bus pass\n{item}free childcare"),
+             ("Facilitator", "Thanks."), ("P4", "I agree.")]
+    path.write_text("\n".join(f"{name}: {words}" for name, words in turns) + "\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", name, words) for name, words in turns]
+
+
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_times_above_every_turn_but_the_first_are_turn_times(tmp_path, gap):
     # the first turn starts the recording without a time above it: every other turn's

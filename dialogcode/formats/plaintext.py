@@ -4,7 +4,8 @@ its line, or ``00:01:05`` on the line above the label, when most turns have one 
 alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); also
 after a list or quote marker (``- **P3:** ...``, ``> P3: ...``, in Markdown and in plain
 text as notes apps write it). Lines opening with a kind of field-note entry used twice
-or more (``Observation: ...``) are an observer's, no speaker's (:func:`entry_lines`).
+or more (``Observation: ...``), written like the turns, are an observer's, no speaker's
+(:func:`observer_lines`).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -373,6 +374,24 @@ def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, st
     return {at: name for at, name in uses.items() if counts[name] >= 2}
 
 
+def observer_lines(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
+                   ) -> list[int]:
+    """The offsets of the :func:`entry_lines` written like a line of ``turns``, with its
+    indent and its list or quote marker or none: an observer's lines between the turns.
+    Indented deeper, or a list item among plain turns, an entry is words of the turn it
+    is in (P3's ``- Idea: a bus pass``)."""
+    forms = {_form(text, turn.start) for turn in turns}
+    return [at for at in entry_lines(text, forced) if _form(text, at) in forms]
+
+
+def _form(text: str, start: int) -> tuple[int, bool]:
+    """How the line at ``start`` opens: its indent, and whether a list or quote marker
+    follows it."""
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    return len(line) - len(line.lstrip(" \t")), bool(MARKER.match(line))
+
+
 def category_notes(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
     """One note naming the labels of :func:`entry_lines`: read as kinds of field-note
     entry, never as speakers, unless the study lists them."""
@@ -465,7 +484,7 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
     guesses, but for Markdown headings in a ``markdown`` file (headings by their marks,
     and there lines of quote marks alone ending a block are nobody's words); the title
     of a Markdown heading (``## Part 2``) is the section of the turns under it. A turn
-    without a speaker (an observer's :func:`entry_lines`, its label kept) is a section
+    without a speaker (an observer's :func:`observer_lines`, its label kept) is a section
     up to the next turn or heading."""
     blocks: list[Block] = []
     notes = list(notes or [])
