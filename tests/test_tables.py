@@ -506,8 +506,8 @@ def test_a_filtered_lessons_shares_count_the_segments_its_filters_admit(tmp_path
     north = evidence.tables["lessons"].iloc[0]
     assert (north.kickoff_share, north.closing_share, north.change) == (0.0, 0.6667, 0.6667)
     page = " ".join(render_study_report(evidence, "T").split())
-    assert ("Share of the segments its filters admit 0.0% at kick-off, 66.7% at closing"
-            in page)
+    assert ("Share of the segments its filters admit 0.0% (0 of 4) at kick-off, 66.7% (2 of 3) "
+            "at closing" in page)
     path = write_workbook(tmp_path / "w.xlsx", workbook_sheets(evidence))
     sheet = openpyxl.load_workbook(path)["lessons"]
     header = [cell.value for cell in sheet[1]]
@@ -524,8 +524,8 @@ def test_a_lesson_with_an_unfiltered_item_is_not_said_to_count_what_filters_admi
     both = evidence.tables["lessons"].iloc[0]
     assert both.filters and both.kickoff_share is not None
     page = " ".join(render_study_report(evidence, "T").split())
-    assert (f"Share of segments {both.kickoff_share:.1%} at kick-off, "
-            f"{both.closing_share:.1%} at closing") in page
+    assert (f"Share of segments {both.kickoff_share:.1%} (" in page
+            and f"{both.closing_share:.1%} (" in page)
     assert "its filters admit" not in page
 
 
@@ -979,3 +979,36 @@ def test_an_event_column_separates_two_gatherings_of_one_site_on_one_day(evidenc
                                       lessons=evidence.lessons).split())
         counts.append((grew.documents, grew.events, re.search(r"and (\d) events", page)[1]))
     assert counts == [(3, 2, "3"), (3, 3, "4")]
+
+
+def test_a_lessons_shares_have_their_counts_and_say_what_no_phase_leaves_out(tmp_path):
+    # report staff read "0.0% at kick-off, 0.0% at closing" as "never raised": with the
+    # South's visit in no phase, the lesson's support there counts in neither share, and
+    # the report must give each share's count and say how many supporting segments it
+    # leaves out
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    manifest = root / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace("South site visit,mid-year",
+                                                     "South site visit,"))
+    (root / "lessons.yaml").write_text(
+        "lessons:\n  - id: money\n    statement: Money worries.\n    evidence:\n"
+        "      - codes: [risk.money]\n", encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    evidence = study_evidence(study, corpus=corpus,
+                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    lesson = evidence.tables["lessons"].iloc[0]
+    by_phase = evidence.tables["lesson_by_phase"].set_index("phase")
+    unphased = int(lesson.segments - by_phase["segments"].sum())
+    assert unphased > 0
+    page = " ".join(render_study_report(evidence, "T").split())
+    kickoff, closing = (by_phase.loc[p, ["segments", "phase_segments"]] for p in
+                        ("kickoff", "closing"))
+    assert (f"Share of segments {lesson.kickoff_share:.1%} ({kickoff.segments} of "
+            f"{kickoff.phase_segments}) at kick-off, {lesson.closing_share:.1%} "
+            f"({closing.segments} of {closing.phase_segments}) at closing") in page
+    assert (f"{unphased} supporting segment{'s' * (unphased != 1)} of {lesson.segments} "
+            f"{'is' if unphased == 1 else 'are'} in documents with no phase, so in neither "
+            "share.") in page
