@@ -66,3 +66,27 @@ def test_the_lessons_notebook_gives_the_figures_of_the_command(tmp_path):
     exported = pd.read_excel(study / "out" / "workbook.xlsx", sheet_name="lessons")
     columns = ["lesson_id", "sites", "events", "documents", "segments", "speakers"]
     pd.testing.assert_frame_equal(exported[columns], expected[columns])
+
+
+@pytest.mark.parametrize("stem", ["01_quickstart", "03_lessons_evidence"])
+def test_a_notebook_opens_the_study_dialogcode_study_names(stem, tmp_path, monkeypatch):
+    # an analyst points the notebooks at their own study; they opened the sample's path
+    # whatever was asked, and showed its documents and wrote into its out/
+    import shutil
+
+    study = tmp_path / "mine"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    monkeypatch.setenv("DIALOGCODE_STUDY", str(study))
+    path = next(p for p in NOTEBOOKS if p.stem == stem)
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    shown = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "")
+                    for cell in notebook.cells if cell.cell_type == "code"
+                    for o in cell.outputs)
+    assert str(study) in shown or "north/kickoff" in shown, shown[:2000]
+    assert "sample-study" not in shown and "Fresno" not in shown
+    if stem == "03_lessons_evidence":
+        exported = pd.read_excel(study / "out" / "workbook.xlsx", sheet_name="lessons")
+        assert list(exported["lesson_id"]) == ["connection-grew", "money-south",
+                                               "leads-on-risk"]
