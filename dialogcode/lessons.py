@@ -248,6 +248,7 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
                      "segments": len(mine), "speakers": mine["speaker_key"].nunique(),
                      "kickoff_share": start, "closing_share": end,
                      "change": None if start is None or end is None else round(end - start, 4),
+                     "no_phase_segments": int(mine["phase"].isna().sum()),
                      "flag": "; ".join(flags)})
     summary = pd.DataFrame(rows)
     candidates = quote_candidates(support.drop(columns="code_id").rename(

@@ -148,22 +148,19 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     # numbers, and fewer than all of the phase's are "the segments its filters admit"
     lesson_by_phase = tables.get("lesson_by_phase")
     few = filtered = set()
-    counts, phased = {}, {}
+    counts = {}
     if lesson_by_phase is not None:
         ends = lesson_by_phase[lesson_by_phase["phase"].isin(["kickoff", "closing"])]
         few = set(ends.loc[ends["phase_segments"] < min_segments, "lesson_id"])
         whole = ends["phase"].map(by_phase.groupby("phase")["group_segments"].max())
         filtered = set(ends.loc[ends["phase_segments"] != whole, "lesson_id"])
-        # each share with its count, and the supporting segments in no phase (no date)
-        counts = {(row.lesson_id, f"{row.phase}_{part}"): int(value)
+        counts = {(row.lesson_id, f"{row.phase}_{part}"): int(value)   # beside each share
                   for row in ends.itertuples()
                   for part, value in (("n", row.segments), ("of", row.phase_segments))}
-        phased = lesson_by_phase.groupby("lesson_id")["segments"].sum()
     lesson_rows = None if lesson_table is None else [
         {**row, "small": row["lesson_id"] in few, "filtered": row["lesson_id"] in filtered,
          **{key: counts.get((row["lesson_id"], key)) for key in
             ("kickoff_n", "kickoff_of", "closing_n", "closing_of")},
-         "unphased": int(row["segments"] - phased.get(row["lesson_id"], 0)),
          "filters": filters_for_people(written[row["lesson_id"]], labels),
          "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
         for row in _records(lesson_table)]

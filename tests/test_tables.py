@@ -1002,7 +1002,7 @@ def test_a_lessons_shares_have_their_counts_and_say_what_no_phase_leaves_out(tmp
     lesson = evidence.tables["lessons"].iloc[0]
     by_phase = evidence.tables["lesson_by_phase"].set_index("phase")
     unphased = int(lesson.segments - by_phase["segments"].sum())
-    assert unphased > 0
+    assert unphased > 0 and lesson.no_phase_segments == unphased
     page = " ".join(render_study_report(evidence, "T").split())
     kickoff, closing = (by_phase.loc[p, ["segments", "phase_segments"]] for p in
                         ("kickoff", "closing"))
