@@ -1012,3 +1012,9 @@ def test_a_lessons_shares_have_their_counts_and_say_what_no_phase_leaves_out(tmp
     assert (f"{unphased} supporting segment{'s' * (unphased != 1)} of {lesson.segments} "
             f"{'is' if unphased == 1 else 'are'} in documents with no phase, so in neither "
             "share.") in page
+    for command in ("ingest", "code"):
+        assert CliRunner().invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["lessons", str(root)])
+    assert result.exit_code == 0, result.output
+    assert ("1 lesson(s) with evidence in documents with no phase, in no change: "
+            f"money ({unphased} of {lesson.segments} segments)") in result.output
