@@ -15,7 +15,7 @@ from .codebook import Codebook
 from .lessons import Lesson, LessonsFile, filters_text
 from .progress import progress_steps
 from .store import replacing
-from .tables import PHASES, document_phases, event_keys, phases_inferred
+from .tables import PHASES, documents_without_phase, event_keys, phases_inferred
 from .trust import trust_summary
 from .wording import counted, display_name, points, quoted
 
@@ -119,7 +119,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     }
     by_phase = tables["code_by_phase"]
     change, small = largest_changes(by_phase, labels, min_segments)
-    unphased = documents.loc[document_phases(documents).isna().to_numpy(), "doc_id"]
+    unphased = documents_without_phase(documents)
     overview["unphased"] = len(unphased)
     overview["unphased_segments"] = int(codable["doc_id"].isin(unphased).sum())
     exemplars = tables["exemplars"]

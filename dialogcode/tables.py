@@ -148,6 +148,13 @@ def _between_events(days: pd.Series, named: pd.Series, site: pd.Series) -> pd.Se
     return phase
 
 
+def documents_without_phase(documents: pd.DataFrame) -> pd.Series:
+    """The doc_id of each document :func:`document_phases` puts in no phase (an empty
+    ``phase``; with phases inferred, no date and an event type naming no kick-off or
+    closing): it counts in no phase's rows or shares."""
+    return documents.loc[document_phases(documents).isna().to_numpy(), "doc_id"]
+
+
 def phases_inferred(documents: pd.DataFrame) -> bool:
     """True when :func:`document_phases` guesses phases from event types and dates
     (the manifest has no ``phase`` values)."""

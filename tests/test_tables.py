@@ -26,7 +26,7 @@ from dialogcode.analysis import study_evidence
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
-from dialogcode.export import workbook_sheets
+from dialogcode.export import readme_sheet, workbook_sheets
 from dialogcode.ingest import ingest
 from dialogcode.lessons import LessonsError, assemble, load_lessons
 from dialogcode.quotes import exemplar_quotes
@@ -981,11 +981,9 @@ def test_an_event_column_separates_two_gatherings_of_one_site_on_one_day(evidenc
     assert counts == [(3, 2, "3"), (3, 3, "4")]
 
 
-def test_a_lessons_shares_have_their_counts_and_say_what_no_phase_leaves_out(tmp_path):
-    # report staff read "0.0% at kick-off, 0.0% at closing" as "never raised": with the
-    # South's visit in no phase, the lesson's support there counts in neither share, and
-    # the report must give each share's count and say how many supporting segments it
-    # leaves out
+def _with_the_visit_in_no_phase(tmp_path):
+    """A copy of the evidence study whose South site visit has no phase, with a lesson
+    on money, and its evidence."""
     root = tmp_path / "study"
     shutil.copytree(FIXTURE, root)
     manifest = root / "manifest.csv"
@@ -997,8 +995,16 @@ def test_a_lessons_shares_have_their_counts_and_say_what_no_phase_leaves_out(tmp
     study = Study.open(root)
     corpus = ingest(study)
     book = load_codebooks(study.codebook_files())
-    evidence = study_evidence(study, corpus=corpus,
-                              codings=code_corpus(corpus.segments, corpus.documents, book))
+    return root, study_evidence(study, corpus=corpus, codings=code_corpus(
+        corpus.segments, corpus.documents, book))
+
+
+def test_a_lessons_shares_have_their_counts_and_say_what_no_phase_leaves_out(tmp_path):
+    # report staff read "0.0% at kick-off, 0.0% at closing" as "never raised": with the
+    # South's visit in no phase, the lesson's support there counts in neither share, and
+    # the report must give each share's count and say how many supporting segments it
+    # leaves out
+    root, evidence = _with_the_visit_in_no_phase(tmp_path)
     lesson = evidence.tables["lessons"].iloc[0]
     by_phase = evidence.tables["lesson_by_phase"].set_index("phase")
     unphased = int(lesson.segments - by_phase["segments"].sum())
@@ -1018,3 +1024,19 @@ def test_a_lessons_shares_have_their_counts_and_say_what_no_phase_leaves_out(tmp
     assert result.exit_code == 0, result.output
     assert ("1 lesson(s) with evidence in documents with no phase, in no change: "
             f"money ({unphased} of {lesson.segments} segments)") in result.output
+
+
+def test_the_workbook_says_what_its_tables_by_phase_leave_out(tmp_path):
+    # the report says how many documents have no phase; the workbook's code_by_phase and
+    # lesson_by_phase sheets, read alone, looked like the whole study
+    _, evidence = _with_the_visit_in_no_phase(tmp_path)
+    segments = evidence.segments
+    left_out = int((segments["codable"] & (segments["doc_id"] == "south/visit")).sum())
+    readme = readme_sheet("T", evidence).set_index("sheet")["description"]
+    note = (f"1 document with no phase ({left_out} codable segments) is in none of its "
+            "rows")
+    assert note in readme["code_by_phase"] and note in readme["lesson_by_phase"]
+    assert "no phase" not in readme["code_by_site"]
+    assert "no phase" not in readme_sheet("T", _evidence_with_lessons(
+        tmp_path / "dated", "lessons:\n  - id: a\n    statement: A.\n    evidence:\n"
+        "      - codes: [risk]\n")).set_index("sheet")["description"].str.cat()
