@@ -199,11 +199,14 @@ def with_documents(segments: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ordered(values: pd.Series, by: str) -> list:
-    present = [v for v in values.dropna().unique() if v != ""]
+    """The groups of ``by`` in table order. A document in no phase is in no phase's
+    group; one without a site or event type (a manifest with no such column) is in the
+    group "" (the report's "(none)"), so its codings are counted, not dropped."""
     if by == "phase":
+        present = [v for v in values.dropna().unique() if v != ""]
         return [p for p in PHASES if p in present] + sorted(p for p in present
                                                             if p not in PHASES)
-    return sorted(present)
+    return sorted(values.fillna("").unique())
 
 
 def code_by(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,

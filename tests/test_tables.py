@@ -1040,3 +1040,18 @@ def test_the_workbook_says_what_its_tables_by_phase_leave_out(tmp_path):
     assert "no phase" not in readme_sheet("T", _evidence_with_lessons(
         tmp_path / "dated", "lessons:\n  - id: a\n    statement: A.\n    evidence:\n"
         "      - codes: [risk]\n")).set_index("sheet")["description"].str.cat()
+
+
+@pytest.mark.parametrize("by", ["site", "event_type"])
+def test_a_study_without_sites_or_event_types_still_counts_its_codings(evidence, by):
+    # a manifest without a site (or event type) column left every document in the group
+    # "", which the tables dropped: code_by_site had no rows and the report's heatmap
+    # said "Nothing coded yet" over a study with hundreds of codings
+    documents = evidence.documents.assign(**{by: ""})
+    table = code_by(evidence.codings, evidence.segments, documents, evidence.book, by)
+    summary = evidence.tables["codebook_summary"].set_index("code_id")
+    assert set(table[by]) == {""}
+    counted = table.set_index("code_id")
+    assert (counted["segments"] == summary.loc[counted.index, "segments"]).all()
+    assert counted["segments"].sum() > 0
+    assert (counted["group_segments"] == int(evidence.segments["codable"].sum())).all()
