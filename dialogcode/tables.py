@@ -182,6 +182,12 @@ def segment_frame(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFra
     return with_documents(segments, document_frame(documents))
 
 
+def named_count(sites: pd.Series) -> int:
+    """Distinct sites in ``sites``, the empty site of a study without sites left out (the
+    report's overview counts them so): such a study's codes are in 0 sites, not 1."""
+    return sites[sites.fillna("") != ""].nunique()
+
+
 def document_frame(documents: pd.DataFrame) -> pd.DataFrame:
     """Each document's doc_id, site, event type, date and phase."""
     return documents[["doc_id"]].assign(
@@ -324,7 +330,7 @@ def codebook_summary(codings: pd.DataFrame, segments: pd.DataFrame,
     usage = pd.DataFrame({"codings": codings.groupby("code_id").size(),
                           "segments": grouped["seg_id"].nunique(),
                           "documents": grouped["doc_id"].nunique(),
-                          "sites": grouped["site"].nunique(),
+                          "sites": grouped["site"].agg(named_count),
                           "speakers": grouped["speaker_key"].nunique()})
     return codebook_summary_table(usage, book)
 

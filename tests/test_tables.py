@@ -1055,3 +1055,23 @@ def test_a_study_without_sites_or_event_types_still_counts_its_codings(evidence,
     assert (counted["segments"] == summary.loc[counted.index, "segments"]).all()
     assert counted["segments"].sum() > 0
     assert (counted["group_segments"] == int(evidence.segments["codable"].sum())).all()
+
+
+def test_a_study_without_sites_counts_no_site_for_its_codes_and_lessons(evidence):
+    # the report's overview said "from 0 sites" while each code said "1 site" and each
+    # lesson "thin: 1 site": the empty site of a manifest without sites was counted
+    from dialogcode.coding import coding_summary
+
+    documents = evidence.documents.assign(site="")
+    summary = codebook_summary(evidence.codings, evidence.segments, documents, evidence.book)
+    assert summary["segments"].sum() > 0 and (summary["sites"] == 0).all()
+    assert (coding_summary(evidence.codings, evidence.book, documents)["sites"] == 0).all()
+    lessons = assemble(evidence.lessons, evidence.codings, evidence.segments, documents,
+                       evidence.book).summary
+    assert (lessons["sites"] == 0).all()
+    supported = lessons[lessons["segments"] > 0]
+    assert len(supported) and supported["flag"].str.startswith("thin: 0 sites").all()
+    page = " ".join(render_report("T", documents, evidence.segments, evidence.codings,
+                                  evidence.book, evidence.tables,
+                                  lessons=evidence.lessons).split())
+    assert "from 0 sites and" in page
