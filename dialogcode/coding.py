@@ -29,6 +29,7 @@ from .memo import SortedMemo
 from .patterns import CompiledCodebook
 from .progress import progress_bar
 from .store import replacing
+from .tables import named_count
 
 # the columns of the segments table that coding reads
 CODING_INPUT_COLUMNS = ["seg_id", "doc_id", "unit", "start", "end", "text", "codable"]
@@ -453,6 +454,6 @@ def coding_summary(codings: pd.DataFrame, book: Codebook,
     summary["segments"] = grouped["seg_id"].nunique()
     summary["documents"] = grouped["doc_id"].nunique()
     if "site" in frame:
-        summary["sites"] = grouped["site"].nunique()
+        summary["sites"] = grouped["site"].agg(named_count)
     return summary.fillna(0).astype({c: int for c in summary.columns if c != "label"}
                                     ).reset_index()
