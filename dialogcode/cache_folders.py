@@ -5,7 +5,8 @@ folders its key has superseded.
 A key changes with the cache's format or the pipeline's version; the folder of the old
 key is then never read again by this version of dialogcode. A folder is removed only
 when all of these hold: it is beside the folder opened, named like a key (not a link),
-marked with the same ``model`` (a pipeline name or folder, as dialogcode.yaml gives it)
+marked with the same pipeline (:func:`~dialogcode.stamps.pipeline_name`: a package's
+name or a folder's own name, never its path, so a study moved or shared keeps its marks)
 and another key, unused for :data:`UNUSED_FOR` seconds (its mark is touched whenever it
 is opened, so a run still reading it, or another dialogcode version that still uses it,
 keeps it), and holding nothing but its mark and token files. Only those files are
@@ -22,6 +23,8 @@ import secrets
 import shutil
 import time
 from pathlib import Path
+
+from .stamps import pipeline_name
 
 MARK = "cache.json"
 KEY_NAME = re.compile(r"[0-9a-f]{12}")
@@ -47,16 +50,18 @@ def _write_mark(folder: Path, model: str, key: str) -> None:
 
 def open_folder(folder: Path, model: str) -> None:
     """Make sure the cache folder ``folder`` (named for its key) exists and is marked as
-    ``model``'s, note that it is in use now, and remove the folders it supersedes. A
-    folder made before folders were marked is marked now."""
+    the spaCy pipeline ``model``'s, note that it is in use now, and remove the folders
+    it supersedes. A folder made before folders were marked, or marked with the
+    pipeline's full path, is marked now."""
+    model = pipeline_name(model)
     if folder.is_dir():
-        if _mark(folder) is None:
-            _write_mark(folder, model, folder.name)
-        else:
-            try:
+        try:
+            if (_mark(folder) or {}).get("model") != model:
+                _write_mark(folder, model, folder.name)
+            else:
                 os.utime(folder / MARK)
-            except OSError:         # a read-only cache: still readable
-                pass
+        except OSError:             # a read-only cache: still readable
+            pass
     else:
         folder.parent.mkdir(parents=True, exist_ok=True)
         # made whole under another name, so no one sees it unmarked
@@ -92,7 +97,8 @@ def _superseded(other: Path, folder: Path, model: str, now: float) -> list[Path]
 
 
 def prune_superseded(folder: Path, model: str) -> None:
-    """Remove the folders beside ``folder`` that its key supersedes for ``model``."""
+    """Remove the folders beside ``folder`` that its key supersedes for ``model`` (its
+    :func:`~dialogcode.stamps.pipeline_name`)."""
     now = time.time()
     for other in sorted(folder.parent.iterdir()):
         files = _superseded(other, folder, model, now)

@@ -8,6 +8,7 @@ removed once unused (:mod:`dialogcode.cache_folders`).
 from __future__ import annotations
 
 import hashlib
+import warnings
 import zlib
 from itertools import islice, repeat
 from pathlib import Path
@@ -21,12 +22,14 @@ from spacy.tokens import Doc
 
 from .cache_folders import open_folder
 from .codebook import Codebook
+from .errors import DialogcodeWarning
 from .nlp import (check_lengths, lemmatizer_only, load_pipeline, matching_components,
                   pipeline_id)
 from .memo import SortedMemo
 from .patterns import CompiledCodebook
 from .progress import progress_bar
 from .store import replacing
+from .tables import named_count
 
 # the columns of the segments table that coding reads
 CODING_INPUT_COLUMNS = ["seg_id", "doc_id", "unit", "start", "end", "text", "codable"]
@@ -51,7 +54,7 @@ class DocCache:
     def __init__(self, folder: Path | None, model: str):
         key = hashlib.sha256(f"{CACHE_FORMAT}|{pipeline_id(model)}".encode()).hexdigest()[:12]
         self.folder = folder / key if folder else None
-        self.model, self._opened = model, False
+        self.model, self._opened, self._unwritable = model, False, False
         self.hits = self.misses = 0
         self._vocab = None
         self._added: set[str] = set()       # strings load has added to self._vocab
@@ -133,14 +136,20 @@ class DocCache:
         """Write a document's token arrays (columns ``attrs``, in the order of
         :data:`_ATTRS`; the others zero) and segment lengths."""
         path = self._path(sha256, unit)
-        if path is None or not len(lengths):
+        if path is None or not len(lengths) or self._unwritable:
             return
-        self._open(create=True)
         held = numpy.flatnonzero(tokens.any(axis=0)).tolist()
         strings = [c for c in held if attrs[c] in _STRING_ATTRS]
-        write_token_file(path, tokens[:, held], lengths,
-                         numpy.array([attrs[c] for c in held]),
-                         self._strings(pd.unique(tokens[:, strings].ravel()), vocab))
+        try:
+            self._open(create=True)
+            write_token_file(path, tokens[:, held], lengths,
+                             numpy.array([attrs[c] for c in held]),
+                             self._strings(pd.unique(tokens[:, strings].ravel()), vocab))
+        except OSError as error:    # a read-only out/: coding goes on, uncached
+            self._unwritable = True
+            warnings.warn(DialogcodeWarning(
+                f"{self.folder}: the token cache could not be written "
+                f"({error.strerror or error}); coding goes on without it (slower)."))
 
 
 # a token file: this tag, then the numbers of segments, attributes, tokens and strings,
@@ -445,6 +454,6 @@ def coding_summary(codings: pd.DataFrame, book: Codebook,
     summary["segments"] = grouped["seg_id"].nunique()
     summary["documents"] = grouped["doc_id"].nunique()
     if "site" in frame:
-        summary["sites"] = grouped["site"].nunique()
+        summary["sites"] = grouped["site"].agg(named_count)
     return summary.fillna(0).astype({c: int for c in summary.columns if c != "label"}
                                     ).reset_index()

@@ -24,7 +24,7 @@ import pandas as pd
 from .codebook import Codebook
 from .store import read_part, table_path
 from .tables import (GROUPINGS, code_by_table, codebook_summary_table, counting_tables,
-                     document_frame, rolled_up, with_documents)
+                     document_frame, named_count, rolled_up, with_documents)
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -89,7 +89,7 @@ def counting_on_dask(client: Client, folder: Path, codings: pd.DataFrame,
     counts, groups = (_missing_back(table, docs) for table in (
         pd.DataFrame(found["counts"]), found["groups"]))
     usage = counts.groupby(level="code_id").sum()
-    usage["sites"] = counts.reset_index().groupby("code_id")["site"].nunique()
+    usage["sites"] = counts.reset_index().groupby("code_id")["site"].agg(named_count)
     usage["codings"] = applied.groupby("code_id").size()     # as applied: the driver's rows
     tables = {"codebook_summary": codebook_summary_table(usage, book)}
     for by in GROUPINGS:

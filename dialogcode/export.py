@@ -16,8 +16,9 @@ from .analysis import TABLES, Evidence
 from .errors import DialogcodeError
 from .progress import progress_steps
 from .store import replacing, safe_for_spreadsheet, write_csv
-from .tables import segment_frame
+from .tables import documents_without_phase, segment_frame
 from .workbook import plain_values, write_workbook
+from .wording import counted
 
 _FOREIGN_KEYS = {
     "segments": {"doc_id": "documents(doc_id)"},
@@ -118,7 +119,8 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
             ("codebook versions", evidence.book.versions_text()),
             ("columns", "Every column is documented in dialogcode's docs/tables.md."),
             ("codebook", "Every code with its parent, definition and guidance.")]
-    rows += [(name, TABLES[name]) for name in evidence.tables if name != NOT_IN_WORKBOOK]
+    rows += [(name, TABLES[name] + (_no_phase(evidence) if "phase" in name else ""))
+             for name in evidence.tables if name != NOT_IN_WORKBOOK]
     rows += [("codings", "The final codings: rule and learned-model codings minus rejected "
                          "ones, plus accepted suggestions and the final coders' codings (see "
                          "`source`), with each coding's site, event type, speaker and role."),
@@ -126,6 +128,20 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
                                f"a sheet): tables/{NOT_IN_WORKBOOK}.csv opens in Excel for "
                                "pivot tables; also in the Parquet files and study.sqlite.")]
     return pd.DataFrame(rows, columns=["sheet", "description"])
+
+
+def _no_phase(evidence: Evidence) -> str:
+    """What a table by phase leaves out: the documents in no phase, said as the report
+    says it, so a reader of the workbook alone does not take its rows for the study."""
+    unphased = documents_without_phase(evidence.documents)
+    if not len(unphased):
+        return ""
+    segments = evidence.segments
+    left_out = int((segments["codable"] & segments["doc_id"].isin(unphased)).sum())
+    return (f" {counted(len(unphased), 'document')} with no phase ("
+            f"{counted(left_out, 'codable segment')}) {'is' if len(unphased) == 1 else 'are'}"
+            " in none of its rows: an empty phase in the manifest, or, with phases inferred,"
+            " no date and an event type that names no kick-off or closing.")
 
 
 def write_csvs(folder: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:

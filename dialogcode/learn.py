@@ -41,7 +41,7 @@ from .features import _TermReader
 from .nlp import load_pipeline, matching_components
 from .patterns import CompiledCodebook
 from .semantic import WORDLLAMA_DIM, spacy_vectors, wordllama_vectors
-from .stamps import pipeline_stamp
+from .stamps import pipeline_name, pipeline_stamp
 from .store import replacing
 from .training import TrainingData
 
@@ -342,7 +342,7 @@ def save_models(models: CodeModels, folder: Path) -> list[Path]:
     with replacing(npz) as temporary:
         np.savez_compressed(temporary, **arrays)
     record = {"format": FORMAT, "dialogcode": version("dialogcode"), "codes": f.codes,
-              "semantic": f.semantic, "model": f.model, **models.meta,
+              "semantic": f.semantic, "model": pipeline_name(f.model), **models.meta,
               "stats": json.loads(models.stats.to_json(orient="records"))}
     with replacing(meta) as temporary:
         temporary.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n",
@@ -352,7 +352,9 @@ def save_models(models: CodeModels, folder: Path) -> list[Path]:
 
 def load_models(folder: Path) -> CodeModels:
     """Read a model written by :func:`save_models`. Raises ModelError, naming the file,
-    when it is missing, corrupt or not a dialogcode model."""
+    when it is missing, corrupt or not a dialogcode model. Its featurizer's ``model`` is
+    the pipeline's name (model.json holds no folder's path); :func:`check_fits` sets the
+    study's pipeline there before it reads any text."""
     meta_path, npz_path = folder / "model.json", folder / "model.npz"
     if not meta_path.is_file() or not npz_path.is_file():
         raise ModelError("no learned model yet; run `dialogcode learn` first", file=folder)

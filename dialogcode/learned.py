@@ -87,9 +87,12 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
     model = model or study.config.model
     data = training_data(study, corpus.segments, book, documents=corpus.documents)
     if not len(data.item_ids):
-        raise DialogcodeError("nothing to learn from: the codebooks have no examples and "
-                              "there are no coder files in codings/ and no decisions.csv; "
-                              "code some documents by hand (docs/review.md) first")
+        # decisions.csv may be there, deciding only preambles, headings or backchannels
+        raise DialogcodeError("nothing to learn from: the codebooks have no examples, and "
+                              "no coder file in codings/ or decision in decisions.csv codes "
+                              "a segment the models learn from (preambles, headings and "
+                              "backchannels teach them nothing); code some documents by "
+                              "hand (docs/review.md) first")
     models = fit_training(data, book, model=model, semantic=settings.semantic,
                           min_precision=settings.min_precision,
                           threshold=settings.threshold,

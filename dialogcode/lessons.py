@@ -33,7 +33,8 @@ from .config import problems_from_validation
 from .errors import DialogcodeError, Problem
 from .quotes import pick_quotes, quote_candidates
 from .roles import ROLES, SpeakerRoles
-from .tables import PHASES, descendants, document_phases, event_keys, segment_frame
+from .tables import (PHASES, descendants, document_phases, event_keys, named_count,
+                     segment_frame)
 from .yamlsrc import line_of, load_yaml
 
 
@@ -231,7 +232,7 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
         start = shares.get("kickoff") if "kickoff" in phase_totals else None
         end = shares.get("closing") if "closing" in phase_totals else None
         start, end = (None if pd.isna(share) else share for share in (start, end))
-        sites, events = mine["site"].nunique(), mine["event"].nunique()
+        sites, events = named_count(mine["site"]), mine["event"].nunique()
         flags = []
         if mine.empty:
             flags.append("no evidence")
@@ -248,6 +249,7 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
                      "segments": len(mine), "speakers": mine["speaker_key"].nunique(),
                      "kickoff_share": start, "closing_share": end,
                      "change": None if start is None or end is None else round(end - start, 4),
+                     "no_phase_segments": int(mine["phase"].isna().sum()),
                      "flag": "; ".join(flags)})
     summary = pd.DataFrame(rows)
     candidates = quote_candidates(support.drop(columns="code_id").rename(

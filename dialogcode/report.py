@@ -15,7 +15,7 @@ from .codebook import Codebook
 from .lessons import Lesson, LessonsFile, filters_text
 from .progress import progress_steps
 from .store import replacing
-from .tables import PHASES, document_phases, event_keys, phases_inferred
+from .tables import PHASES, documents_without_phase, event_keys, phases_inferred
 from .trust import trust_summary
 from .wording import counted, display_name, points, quoted
 
@@ -119,7 +119,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     }
     by_phase = tables["code_by_phase"]
     change, small = largest_changes(by_phase, labels, min_segments)
-    unphased = documents.loc[document_phases(documents).isna().to_numpy(), "doc_id"]
+    unphased = documents_without_phase(documents)
     overview["unphased"] = len(unphased)
     overview["unphased_segments"] = int(codable["doc_id"].isin(unphased).sum())
     exemplars = tables["exemplars"]
@@ -148,13 +148,19 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     # numbers, and fewer than all of the phase's are "the segments its filters admit"
     lesson_by_phase = tables.get("lesson_by_phase")
     few = filtered = set()
+    counts = {}
     if lesson_by_phase is not None:
         ends = lesson_by_phase[lesson_by_phase["phase"].isin(["kickoff", "closing"])]
         few = set(ends.loc[ends["phase_segments"] < min_segments, "lesson_id"])
         whole = ends["phase"].map(by_phase.groupby("phase")["group_segments"].max())
         filtered = set(ends.loc[ends["phase_segments"] != whole, "lesson_id"])
+        counts = {(row.lesson_id, f"{row.phase}_{part}"): int(value)   # beside each share
+                  for row in ends.itertuples()
+                  for part, value in (("n", row.segments), ("of", row.phase_segments))}
     lesson_rows = None if lesson_table is None else [
         {**row, "small": row["lesson_id"] in few, "filtered": row["lesson_id"] in filtered,
+         **{key: counts.get((row["lesson_id"], key)) for key in
+            ("kickoff_n", "kickoff_of", "closing_n", "closing_of")},
          "filters": filters_for_people(written[row["lesson_id"]], labels),
          "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
         for row in _records(lesson_table)]

@@ -8,12 +8,15 @@ import` adds to, from a sheet a person filled in. Each decision keeps who made i
 when; text is kept as written (decisions.csv, like every CSV dialogcode writes,
 neutralises what a spreadsheet would run as a formula, and reading it back undoes it).
 
-Final codings = rule and model codings, minus rejected ones, plus accepted suggestions
-(and accepted model codings the model no longer makes), plus the human codings of the
-coders named in ``final_coders`` (dialogcode.yaml).
+Final codings = rule and model codings, minus rejected ones, plus every accepted code
+no rule or model coding holds (a suggestion, a code a reviewer added, a model or rule
+coding no longer made: an accept is a person's judgement of the passage, which `learn`
+and `evaluate` learn from too), plus the human codings of the coders named in
+``final_coders`` (dialogcode.yaml).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -31,8 +34,9 @@ DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note
 HISTORY = "decisions-history.csv"
 REQUIRED = ["seg_id", "code_id", "decision"]
 CHOICES = ("accept", "reject")
-PROPOSALS = ("suggestion", "model", "reviewer")   # accepted ones stay final codings on their own
+PROPOSALS = ("suggestion", "model", "reviewer")   # shown as such once nothing makes them
 SOURCES = ("rule", *PROPOSALS)
+KEPT = "the rules no longer make it: kept, as the reviewer accepted it"
 
 
 class ReviewError(DialogcodeError):
@@ -179,29 +183,57 @@ def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
 
 
 def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Add ``new`` decisions to the study (:func:`merge_decisions`): decisions.csv is
-    replaced in one step and the added or changed rows are appended to
-    decisions-history.csv, so that when two people decide the same code on the same
-    segment, the later decision holds and both are kept. The caller holds the study's
-    lock. Returns the merged decisions and the counts."""
+    """Add ``new`` decisions to the study (:func:`merge_decisions`): the added or changed
+    rows are appended to decisions-history.csv and decisions.csv is replaced in one
+    step, so that when two people decide the same code on the same segment, the later
+    decision holds and both are kept. Either both files change or neither: an OSError
+    (a full disk, no permission, a folder in a file's place) names the file that failed
+    and leaves both as they were. The caller holds the study's lock. Returns the merged
+    decisions and the counts."""
     merged, fresh, counts = merge_decisions(load_decisions(study), new)
     if len(fresh):
-        write_decisions(study, merged)
         path = study.root / HISTORY
         header = not path.is_file() or path.stat().st_size == 0
         text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
             index=False, header=header, lineterminator="\n")
-        size = path.stat().st_size if path.is_file() else 0
+        size = _append_whole(path, text.encode("utf-8"))
         try:
-            with path.open("a", encoding="utf-8", newline="") as history:
-                history.write(text)
-                history.flush()
-                os.fsync(history.fileno())
-        except OSError as exc:      # a full disk: no half row for the next one to join
-            os.truncate(path, size)
-            raise OSError(exc.errno, f"cannot write: {os.strerror(exc.errno)}",
-                          str(path)) from exc
+            write_decisions(study, merged)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.truncate(path, size)
+            raise
     return merged, counts
+
+
+def _append_whole(path: Path, data: bytes) -> int:
+    """Append ``data`` to ``path`` (made when missing) and return its size before, or
+    raise the first OSError, naming ``path`` and leaving it as it was (a full disk: no
+    half row for the next one to run on from)."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise _cannot_write(exc, path) from exc
+    try:
+        size = os.fstat(handle).st_size
+        try:
+            rest = memoryview(data)
+            while rest:
+                rest = rest[os.write(handle, rest):]
+            os.fsync(handle)
+        except OSError as exc:
+            with contextlib.suppress(OSError):      # the first failure is the one to tell
+                os.ftruncate(handle, size)
+            raise _cannot_write(exc, path) from exc
+    finally:
+        os.close(handle)
+    return size
+
+
+def _cannot_write(exc: OSError, path: Path) -> OSError:
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    return OSError(exc.errno, f"cannot write: {reason}; no decision was recorded "
+                   f"({DECISIONS} is as it was)", str(path))
 
 
 def doc_ids_of(seg_ids: pd.Series) -> pd.Series:
@@ -237,22 +269,37 @@ def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFram
     return codings[~pairs.isin(pd.MultiIndex.from_frame(rejected))]
 
 
-def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame
-             ) -> pd.DataFrame:
-    """Decisions that no longer apply, with the reason: the rule coding they judge is no
-    longer produced (after a codebook edit), a reject written by hand without a source
-    judges a code no rule or model proposes there (nothing to reject), or their
-    document's text changed (see :func:`in_force`). Accepted suggestions stay final
-    codings on their own. They all stay in decisions.csv."""
+def held_source(sources: pd.Series) -> pd.Series:
+    """The source each accepted code of ``sources`` (decisions' ``source``) shows in the
+    final codings, sheets and browser once no rule or model coding holds it: its
+    proposer's (suggestion, model, reviewer), or ``reviewer`` for a rule coding the rules
+    no longer make (no rule holds it now; the reviewer's accept does)."""
+    return sources.where(sources.isin(PROPOSALS), "reviewer")
+
+
+def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame,
+             codes: set[str] | None = None) -> pd.DataFrame:
+    """Decisions whose coding changed, with the reason: the rule or model coding a
+    ``reject`` judges is no longer produced (after a codebook edit); a reject written by
+    hand without a source judges a code no rule or model proposes there (nothing to
+    reject); an accepted rule coding the rules no longer make (:data:`KEPT`: it stays a
+    final coding, see :func:`final_codings`); the code is not in ``codes`` (the codebook's
+    ids, when given; the tables, `learn` and `evaluate` refuse the row); or their
+    document's text changed (see :func:`in_force`). They all stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
     changed = ~_on_current_text(decisions, documents)
-    unproposed = pd.Series([(s, c) not in present and source not in PROPOSALS for s, c, source
-                            in zip(decisions["seg_id"], decisions["code_id"],
-                                   decisions["source"])], index=decisions.index, dtype=bool)
-    by_hand = decisions["source"].fillna("").str.strip() == ""   # only a reject, once loaded
+    gone = pd.Series([(s, c) not in present for s, c in
+                      zip(decisions["seg_id"], decisions["code_id"])], index=decisions.index,
+                     dtype=bool)
+    source = decisions["source"].fillna("").str.strip()
+    rejected = decisions["decision"] == "reject"
     reason = pd.Series("", index=decisions.index)
-    reason[unproposed] = "coding no longer produced"
-    reason[unproposed & by_hand] = "nothing to reject: no rule or model proposes this code here"
+    reason[gone & rejected & ~source.isin(PROPOSALS)] = "coding no longer produced"
+    reason[gone & rejected & (source == "")] = ("nothing to reject: no rule or model "
+                                                "proposes this code here")
+    reason[gone & ~rejected & (source == "rule")] = KEPT
+    if codes is not None:
+        reason[~decisions["code_id"].isin(codes)] = "code not in the codebook"
     reason[changed] = "document text changed"
     return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
 
@@ -282,13 +329,16 @@ def check_decisions(study: Study, decisions: pd.DataFrame, segments: pd.DataFram
 def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
                   rules: pd.DataFrame | None = None, codes: set[str] | None = None
                   ) -> pd.DataFrame:
-    """Rule and model codings minus rejected, plus accepted suggestions and model
-    codings the model no longer makes (whole-segment codings,
-    taken from decisions.csv itself so they survive a deleted ``out/``) and the codings
+    """Rule and model codings minus rejected, plus every accepted code no rule or model
+    coding holds, with its :func:`held_source` (whole-segment codings, or the words a
+    reviewer coded, taken from decisions.csv itself so they survive a deleted ``out/``;
+    not one made on its document's earlier text, :func:`in_force`) and the codings
     of ``final_coders`` (whose code ids must be in ``codes``; CodingsError names each
     line coding a preamble or heading, which the tables leave out). Every quote that is not a
     rule's or the model's is the document's text at the coding's span (the segment's,
-    without one), whatever a coder file's ``quote`` column says."""
+    without one), whatever a coder file's ``quote`` column says. An accepted code held by
+    no rule or model coding on a preamble or heading is refused likewise, naming its line
+    of decisions.csv."""
     if rules is None:
         rules = read_table(study.out, "codings", hint="dialogcode code")
     decisions = check_decisions(study, in_force(load_decisions(study), documents), segments,
@@ -302,25 +352,30 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     bounds = segments.set_index("seg_id")
     present = set(zip(parts[0]["seg_id"], parts[0]["code_id"]))
     accepted = decisions[(decisions["decision"] == "accept")
-                         & decisions["source"].isin(PROPOSALS)
                          & decisions["seg_id"].isin(bounds.index)]
     accepted = accepted[[(s, c) not in present for s, c in
                          zip(accepted["seg_id"], accepted["code_id"])]]
     if len(accepted):
         parts.append(pd.DataFrame({
             "seg_id": accepted["seg_id"], "code_id": accepted["code_id"],
-            "source": accepted["source"], "rule_id": accepted["source"],
+            "source": held_source(accepted["source"]),
+            "rule_id": held_source(accepted["source"]),
             "start": pd.to_numeric(accepted["start"], errors="coerce"),
             "end": pd.to_numeric(accepted["end"], errors="coerce")}))
-    quiet = []
+    def never_coded(seg: str) -> str:
+        return (f"{seg} is a {bounds.at[seg, 'kind']}, which is never coded (`code_preamble: "
+                "true` in dialogcode.yaml codes preambles and headings)")
+
+    # the tables leave preambles and headings out of their totals (an accept made while
+    # code_preamble was true: a rule coded them then)
+    quiet = [Problem(f"{never_coded(row.seg_id)}; reject the code or delete the row",
+                     str(study.root / DECISIONS), int(row.line))
+             for row in accepted.itertuples() if not bounds.at[row.seg_id, "codable"]]
     for coder in final_coders(study):
         human = read_coder(coder_path(study, coder), segments, coder, codes, documents,
                            study)
         coded = human.dropna(subset=["code_id"])
-        # the tables leave preambles and headings out of their totals
-        quiet += [Problem(f"{seg} is a {bounds.at[seg, 'kind']}, which is never coded "
-                          "(`code_preamble: true` in dialogcode.yaml codes preambles and "
-                          "headings)", human.attrs["file"], int(line))
+        quiet += [Problem(never_coded(seg), human.attrs["file"], int(line))
                   for line, seg in coded["seg_id"].items() if not bounds.at[seg, "codable"]]
         # quoted from the document, as import-codings writes it, never from the file
         parts.append(coded.assign(rule_id=f"human:{coder}", quote=None))

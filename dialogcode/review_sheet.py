@@ -17,7 +17,7 @@ from .errors import Problem
 from .formats.tables import xlsx_rows
 from .importers.tabular import code_numbers, same_text
 from .limits import DEFAULT, Limits
-from .review import CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table
+from .review import CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_source
 from .safexml import xml_text
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
@@ -62,7 +62,8 @@ def with_added(items: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFr
                documents: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """``items`` (:func:`review_items`) followed by a row for each accepted decision (of
     ``decisions``, those in force) on a code nobody proposed on its segment: a code a
-    reviewer added, or a ``--next`` sheet's other code. Each is a final coding, which a
+    reviewer added, a ``--next`` sheet's other code, or a rule coding the rules no longer
+    make. Each is a final coding with its :func:`~dialogcode.review.held_source`, which a
     sheet then shows and can reject again."""
     accepted = decisions[decisions["decision"] == "accept"].drop_duplicates(
         ["seg_id", "code_id"], keep="last")
@@ -71,7 +72,8 @@ def with_added(items: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFr
                       zip(accepted["seg_id"], accepted["code_id"])]]
     if added.empty:
         return items
-    rows = review_items(added.assign(quote="", score=float("nan"))[
+    rows = review_items(added.assign(quote="", score=float("nan"),
+                                     source=held_source(added["source"]))[
         ["seg_id", "code_id", "source", "quote", "score"]], None, segments, documents,
         labels, decisions)
     return pd.concat([items, rows.assign(matched="")], ignore_index=True)

@@ -57,21 +57,30 @@ def toolkit(model: str = "blank") -> str:
     return digest.hexdigest()
 
 
+def pipeline_name(model: str) -> str:
+    """Which spaCy pipeline ``model`` is by name, the same wherever the study is and
+    whatever its version: the default's or an installed package's name as given, a
+    folder's own name (``model: /path/to/pipeline`` is ``pipeline``). Looked for as
+    spaCy loads them: the default pipeline and an installed package before a folder of
+    that name. Files a study carries to other machines (model.json, evaluation.json, the
+    token cache's marks) name a pipeline so, or by its :func:`pipeline_stamp`."""
+    if model == "blank" or _installed(model) or not Path(model).is_dir():
+        return model
+    return Path(model).resolve().name
+
+
 def pipeline_stamp(model: str) -> str:
     """Which spaCy pipeline ``model`` is, cheaply: an installed package's name and
-    version; a folder's (``model: /path/to/pipeline``) own name, and ``name`` and
+    version; a folder's :func:`pipeline_name`, and ``name`` and
     ``version`` from its meta.json with a hash of the names and sizes of its files and
     the bytes of those up to :data:`PIPELINE_BYTES` (weights trained again keep their
     size; large word vectors are left at their size), so a pipeline saved again over the
     folder is another pipeline, and the same folder in a study moved or copied elsewhere
-    the same one; ``absent`` for neither. Looked for as spaCy loads them: the default
-    pipeline and an installed package before a folder of that name."""
+    the same one; ``absent`` for neither."""
     if model == "blank":                # spacy.blank("en"): its version is spaCy's
         return model
-    try:
-        return f"{model} {version(model)}"
-    except (PackageNotFoundError, ValueError):
-        pass
+    if installed := _installed(model):
+        return f"{model} {installed}"
     folder = Path(model)
     if folder.is_dir():
         digest = hashlib.sha256()
@@ -86,8 +95,16 @@ def pipeline_stamp(model: str) -> str:
             named = f"{meta.get('name')} {meta.get('version')}"
         except (OSError, ValueError, AttributeError):
             named = "without a readable meta.json"
-        return f"{folder.resolve().name} (folder: {named}, {digest.hexdigest()[:16]})"
+        return f"{pipeline_name(model)} (folder: {named}, {digest.hexdigest()[:16]})"
     return f"{model} absent"
+
+
+def _installed(model: str) -> str | None:
+    """The version of the installed package ``model``, None when there is none."""
+    try:
+        return version(model)
+    except (PackageNotFoundError, ValueError):
+        return None
 
 
 def fingerprint(*parts: str | Path | None) -> str:

@@ -148,6 +148,13 @@ def _between_events(days: pd.Series, named: pd.Series, site: pd.Series) -> pd.Se
     return phase
 
 
+def documents_without_phase(documents: pd.DataFrame) -> pd.Series:
+    """The doc_id of each document :func:`document_phases` puts in no phase (an empty
+    ``phase``; with phases inferred, no date and an event type naming no kick-off or
+    closing): it counts in no phase's rows or shares."""
+    return documents.loc[document_phases(documents).isna().to_numpy(), "doc_id"]
+
+
 def phases_inferred(documents: pd.DataFrame) -> bool:
     """True when :func:`document_phases` guesses phases from event types and dates
     (the manifest has no ``phase`` values)."""
@@ -175,6 +182,12 @@ def segment_frame(segments: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFra
     return with_documents(segments, document_frame(documents))
 
 
+def named_count(sites: pd.Series) -> int:
+    """Distinct sites in ``sites``, the empty site of a study without sites left out (the
+    report's overview counts them so): such a study's codes are in 0 sites, not 1."""
+    return sites[sites.fillna("") != ""].nunique()
+
+
 def document_frame(documents: pd.DataFrame) -> pd.DataFrame:
     """Each document's doc_id, site, event type, date and phase."""
     return documents[["doc_id"]].assign(
@@ -192,11 +205,14 @@ def with_documents(segments: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ordered(values: pd.Series, by: str) -> list:
-    present = [v for v in values.dropna().unique() if v != ""]
+    """The groups of ``by`` in table order. A document in no phase is in no phase's
+    group; one without a site or event type (a manifest with no such column) is in the
+    group "" (the report's "(none)"), so its codings are counted, not dropped."""
     if by == "phase":
+        present = [v for v in values.dropna().unique() if v != ""]
         return [p for p in PHASES if p in present] + sorted(p for p in present
                                                             if p not in PHASES)
-    return sorted(present)
+    return sorted(values.fillna("").unique())
 
 
 def code_by(codings: pd.DataFrame, segments: pd.DataFrame, documents: pd.DataFrame,
@@ -314,7 +330,7 @@ def codebook_summary(codings: pd.DataFrame, segments: pd.DataFrame,
     usage = pd.DataFrame({"codings": codings.groupby("code_id").size(),
                           "segments": grouped["seg_id"].nunique(),
                           "documents": grouped["doc_id"].nunique(),
-                          "sites": grouped["site"].nunique(),
+                          "sites": grouped["site"].agg(named_count),
                           "speakers": grouped["speaker_key"].nunique()})
     return codebook_summary_table(usage, book)
 

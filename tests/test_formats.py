@@ -908,6 +908,109 @@ def test_kinds_of_field_note_entry_inside_a_transcript_are_nobodys_words(tmp_pat
         "speakers; if one is a speaker, list it under `speakers:`")
 
 
+@pytest.mark.parametrize("kind", ["Observation", "Time"])
+def test_one_off_speakers_between_an_observers_entries_keep_their_words(tmp_path, kind):
+    # the entries stopped counting as lines opened by a label, so the file was no
+    # longer dense: Ana Ruiz and Luis, speaking once, became words of the speakerless
+    # section above them
+    lines = [("Facilitator", "Welcome everyone."), (kind, "room is full."),
+             (kind, "two arrive late."), ("Ana Ruiz", "I am glad to be here."),
+             (kind, "people nod."), (kind, "a phone rings."), ("Luis", "Me too."),
+             ("Facilitator", "Let us start.")]
+    path = tmp_path / "t.txt"
+    for gap in ("\n", "\n\n"):
+        path.write_text(gap.join(f"{label}: {words}" for label, words in lines) + "\n",
+                        encoding="utf-8")
+        parsed, _ = read_document(path)
+        assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+            ("section", None, f"{label}: {words}") if label == kind
+            else ("turn", label, words) for label, words in lines]
+
+
+def test_field_notes_with_one_quoted_name_among_recurring_entries_stay_notes(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Observation: the hall is full.\n\nSetting: a church basement.\n\n"
+                    "Ana: We come every week.\n\nObservation: tea is served.\n\n"
+                    "Setting: chairs in a circle.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and not any(b.speaker for b in parsed.blocks)
+
+
+def test_a_speakers_bulleted_lists_in_a_txt_transcript_are_their_words(tmp_path):
+    # `- Rent: ...` items listed by Maria in two turns recur, so they were taken for a
+    # speaker `Rent`, given the list and the Food line, with no note
+    path = tmp_path / "t.txt"
+    turns = [("Interviewer", "What do you pay each month?"),
+             ("Maria", "Here is my list:\n\n- Rent: too high\n- Food: expensive"),
+             ("Interviewer", "And your partner?"),
+             ("Maria", "Same kind:\n\n- Rent: also high\n- Food: cheaper"),
+             ("Interviewer", "Thanks.")]
+    path.write_text("\n\n".join(f"{name}: {words}" for name, words in turns) + "\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+
+
+def test_a_line_quoted_in_a_txt_transcript_stays_the_speakers_words(tmp_path):
+    # Maria reads out a letter as an email-style quote: in .txt the quoted label was
+    # taken for a speaker, Landlord, given the letter's words (in .md a quote is a turn)
+    path = tmp_path / "t.txt"
+    turns = [("Interviewer", "What did the letter say?"),
+             ("Maria", "It said:\n\n> Landlord: you must leave by Friday."),
+             ("Interviewer", "Wow. And then?"), ("Maria", "I called the number on it.")]
+    path.write_text("\n\n".join(f"{name}: {words}" for name, words in turns) + "\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
+    # a .txt written as quotes throughout is turns, as its labels recur
+    path.write_text("> Ana: The rent.\n> Ben: Wages.\n> Ana: Both.\n> Ben: Yes.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Ana", "Ben", "Ana", "Ben"]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_list_items_among_a_transcripts_own_turns_stay_text(tmp_path, suffix):
+    # a header's list of participants, and a facilitator's recap naming who said what:
+    # their labels are speakers of the turns, so the items were taken as their turns
+    # (Maria "said" her own description, and the facilitator's recap)
+    path = tmp_path / f"t{suffix}"
+    path.write_text("Focus group, north site\n\nParticipants:\n- Maria: tenant, two "
+                    "children\n- Luis: organiser\n- Facilitator: Jo\n\n"
+                    "Facilitator: Welcome. Who wants to start?\n\n"
+                    "Maria: I will. Rent is the problem.\n\nLuis: For everyone here.\n\n"
+                    "Facilitator: So we heard:\n- Maria: rent is too high\n"
+                    "- Luis: it is everyone\n\nMaria: Yes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, "Focus group, north site\n\nParticipants:\n- Maria: tenant, two "
+                           "children\n- Luis: organiser\n- Facilitator: Jo"),
+        ("turn", "Facilitator", "Welcome. Who wants to start?"),
+        ("turn", "Maria", "I will. Rent is the problem."),
+        ("turn", "Luis", "For everyone here."),
+        ("turn", "Facilitator", "So we heard:\n- Maria: rent is too high\n"
+                                "- Luis: it is everyone"),
+        ("turn", "Maria", "Yes.")]
+    assert [str(n) for n in parsed.notes][-2:] == [
+        "line 15: `Maria:` read as text, not as a speaker",
+        "line 16: `Luis:` read as text, not as a speaker"]
+
+
+@pytest.mark.parametrize("item", ["  Idea: ", "- Idea: ", "* Idea: "])
+def test_a_speakers_own_list_of_entry_kinds_stays_their_words(tmp_path, item):
+    # P3 lists two ideas, indented or as list items under plain turns: the kinds of
+    # entry were taken for an observer's lines, P3's ideas credited to no one
+    path = tmp_path / "t.txt"
+    turns = [("Facilitator", "Any ideas?"),
+             ("P3", f"Two of them:\n{item}a bus pass\n{item}free childcare"),
+             ("Facilitator", "Thanks."), ("P4", "I agree.")]
+    path.write_text("\n".join(f"{name}: {words}" for name, words in turns) + "\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", name, words) for name, words in turns]
+
+
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_times_above_every_turn_but_the_first_are_turn_times(tmp_path, gap):
     # the first turn starts the recording without a time above it: every other turn's

@@ -280,6 +280,44 @@ def test_a_moved_study_keeps_its_model_of_a_pipeline_folder_until_the_folder_cha
     assert set(pd.read_parquet(moved / "out" / "codings.parquet")["source"]) == {"rule"}
 
 
+def test_a_study_coded_with_a_pipeline_folder_keeps_no_path_of_it(study, tmp_path):
+    # evaluation.json, model.json and the token cache's marks held the folder's full
+    # path: a shared study carried one machine's home folder, and once the study moved
+    # its cache folders were another pipeline's, never removed when superseded
+    import os
+    import time
+
+    import spacy
+
+    spacy.blank("en").to_disk(study / "pipeline")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "model: pipeline\n", encoding="utf-8")
+    for command in (["learn"], ["code"], ["evaluate", "--reference", "ana", "--folds", "2"]):
+        result = invoke(*command, study, "-q")
+        assert result.exit_code == 0, result.output
+    held = [p.relative_to(study).as_posix() for p in (study / "out").rglob("*")
+            if p.is_file() and str(study).encode() in p.read_bytes()]
+    assert held == []
+    design = json.loads((study / "out" / "evaluation" / "evaluation.json").read_text())
+    assert design["model"].startswith("pipeline (folder: ")
+    (mark,) = (study / "out" / "cache").glob("*/cache.json")
+    assert json.loads(mark.read_text())["model"] == "pipeline"
+
+    moved = tmp_path / "moved"
+    shutil.move(study, moved)
+    mark = moved / "out" / "cache" / mark.parent.name / "cache.json"
+    mark.write_text(json.dumps({"model": str(study / "pipeline"), "key": mark.parent.name}))
+    old = moved / "out" / "cache" / "0123456789ab"      # a key the current one superseded
+    old.mkdir()
+    (old / "cache.json").write_text(json.dumps({"model": "pipeline", "key": old.name}))
+    (old / f"{'ab' * 32}-turn.tokens").write_text("x")
+    for file in old.iterdir():
+        os.utime(file, (time.time() - 3 * 24 * 3600,) * 2)
+    assert invoke("code", moved, "-q").exit_code == 0
+    assert json.loads(mark.read_text())["model"] == "pipeline"    # a path is written again
+    assert not old.exists()
+
+
 def test_a_foreign_model_is_refused_naming_the_file_at_fault(study):
     assert invoke("learn", study, "-q").exit_code == 0
     folder = study / "out" / "model"

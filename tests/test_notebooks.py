@@ -66,3 +66,62 @@ def test_the_lessons_notebook_gives_the_figures_of_the_command(tmp_path):
     exported = pd.read_excel(study / "out" / "workbook.xlsx", sheet_name="lessons")
     columns = ["lesson_id", "sites", "events", "documents", "segments", "speakers"]
     pd.testing.assert_frame_equal(exported[columns], expected[columns])
+
+
+@pytest.mark.parametrize("stem", ["01_quickstart", "03_lessons_evidence"])
+def test_a_notebook_opens_the_study_dialogcode_study_names(stem, tmp_path, monkeypatch):
+    # an analyst points the notebooks at their own study; they opened the sample's path
+    # whatever was asked, and showed its documents and wrote into its out/
+    import shutil
+
+    study = tmp_path / "mine"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    monkeypatch.setenv("DIALOGCODE_STUDY", str(study))
+    path = next(p for p in NOTEBOOKS if p.stem == stem)
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    shown = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "")
+                    for cell in notebook.cells if cell.cell_type == "code"
+                    for o in cell.outputs)
+    assert str(study) in shown or "north/kickoff" in shown, shown[:2000]
+    assert "sample-study" not in shown and "Fresno" not in shown
+    if stem == "03_lessons_evidence":
+        exported = pd.read_excel(study / "out" / "workbook.xlsx", sheet_name="lessons")
+        assert list(exported["lesson_id"]) == ["connection-grew", "money-south",
+                                               "leads-on-risk"]
+
+
+def test_the_quickstart_counts_what_the_tables_count_after_review(tmp_path, monkeypatch):
+    # a reviewer rejected every coding of one code: the tables and the report leave them
+    # out, and the quickstart, which says its counts are the report's, counted them
+    import shutil
+
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+
+    study = tmp_path / "mine"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    runner = CliRunner()
+    for command in (["ingest"], ["code"], ["review", "export", "-o", str(tmp_path / "r.csv")]):
+        assert runner.invoke(cli, [*command, str(study)]).exit_code == 0
+    sheet = pd.read_csv(tmp_path / "r.csv", dtype=str, keep_default_na=False)
+    rejected = sheet["code_id"].value_counts().index[0]
+    sheet["decision"] = sheet["code_id"].map({rejected: "reject"}).fillna("accept")
+    sheet.to_csv(tmp_path / "r.csv", index=False)
+    for command in (["review", "import", str(tmp_path / "r.csv"), str(study)],
+                    ["tables", str(study), "-q"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 0, result.output
+    expected = pd.read_csv(study / "out" / "tables" / "code_by_site.csv")
+    assert expected.loc[expected["code_id"] == rejected, "segments"].sum() == 0
+    monkeypatch.setenv("DIALOGCODE_STUDY", str(study))
+    path = next(p for p in NOTEBOOKS if p.stem == "01_quickstart")
+    notebook = nbformat.read(path, as_version=4)
+    shown = tmp_path / "by_site.csv"
+    notebook.cells.append(nbformat.v4.new_code_cell(f"by_site.to_csv({str(shown)!r})"))
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    columns = ["code_id", "site", "segments", "documents", "speakers", "group_segments"]
+    pd.testing.assert_frame_equal(pd.read_csv(shown)[columns], expected[columns])

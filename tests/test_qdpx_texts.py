@@ -283,6 +283,43 @@ def test_a_code_whose_file_leaves_out_a_level_of_the_codebook(study, tmp_path, p
                 "name, map that (`Resilience,risk.shelter`)") in output
 
 
+TWO_RISKS = NESTED + """  - id: youth
+    label: Youth
+    codable: false
+    codes:
+      - id: youth.risk
+        label: Risks
+        patterns: {terms: [curfew]}
+"""
+
+
+def test_a_left_out_level_is_refused_when_the_files_parent_names_two_codes(study, tmp_path):
+    # the codebook has Risks > Shelter > Housing and Youth > Risks: the file's Housing
+    # under "Risks" may be under the youth one, which has no Housing; it was imported
+    # as risk.housing with only a note
+    nested = tmp_path / "study"
+    shutil.copytree(study, nested)
+    (nested / "codebook.yaml").write_text(TWO_RISKS, encoding="utf-8")
+    path = tmp_path / "short.qdpx"
+    project(path, "north/cafe", TEXT, spans_of(TEXT, "rent"))
+    rewritten(path, f'<Code guid="{guid("housing")}" name="Housing" isCodable="true"/>',
+              f'<Code guid="{guid("top")}" name="Risks" isCodable="false"><Code guid='
+              f'"{guid("housing")}" name="Housing" isCodable="true"/></Code>')
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(nested), "--coder",
+                                      "short"])
+    assert result.exit_code == 1
+    assert ("short.qdpx!project.qde:5: code 'Housing' is under 'Risks' in the file, the "
+            "label of 2 codes (risk, youth.risk), and risk.housing, the code with that "
+            "label, is Risks > Shelter > Housing in the codebook; if it is that code, map "
+            "it with --map (a CSV with the lines `name,code_id` and "
+            "`Housing,risk.housing`)") in " ".join(result.output.split())
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,code_id\nHousing,risk.housing\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(nested), "--coder",
+                                      "short", "--map", str(mapping)])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.mark.parametrize("counted", ["with the CRs", "a line break as one"])
 def test_inline_text_in_a_project_file_with_crlf_line_ends(study, tmp_path, counted):
     # XML parsing turns the file's CRLF into LF, inside PlainTextContent too: positions

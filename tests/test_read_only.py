@@ -131,3 +131,16 @@ def test_a_reading_command_writing_into_the_study_needs_its_lock(coded):
     for result in (agreed, sheet):
         assert result.exit_code == 1, result.output
         assert "cannot create the study's lock file" in result.output
+
+
+def test_kwic_reads_a_read_only_out_whose_token_cache_is_gone(coded):
+    # the token cache is a cache: kwic tokenised a document the cache lacked and then
+    # failed writing it to a read-only out/ (a traceback naming out/cache/...tokens)
+    assert run("kwic", "rent", str(coded)).exit_code == 0          # scanned, up to date
+    shutil.rmtree(coded / "out" / "cache")
+    (coded / "out" / "cache").mkdir()
+    with read_only(*folders(coded / "out")):
+        listing = run("kwic", "rent", str(coded))
+    assert listing.exit_code == 0, listing.output
+    assert "[NAME] the [rent] is late" in listing.stdout
+    assert listing.stderr.count("the token cache could not be written") == 1, listing.stderr

@@ -97,19 +97,101 @@ def test_rejections_leave_the_final_codings_and_decisions_survive(study):
     assert "0 new, 1 changed, 1 unchanged" in invoke("review", "import", sheet,
                                                      study).output
 
-    # a codebook edit that removes the coding keeps the decision and lists it
+    # a codebook edit that removes the accepted coding keeps it (a person judged the
+    # passage), says so and shows it as the reviewer's
     book = study / "codebook.yaml"
     book.write_text(book.read_text().replace("terms: [neighbours, together]",
                                              "terms: [together]"))
     result = invoke("code", study)
-    assert "1 review decision(s) no longer apply" in result.output
-    assert "north/closing:t2" in result.output and "coding no longer produced" in result.output
+    assert "1 accepted rule coding(s) are no longer made by the rules" in result.output
+    assert "north/closing:t2  connection  ana" in result.output
+    assert "no longer apply" not in result.output
     assert len(pd.read_csv(study / "decisions.csv")) == 2
     # a warning, on stderr as every other warning: `code -q` prints nothing on stdout
     quiet = invoke("code", study, "-q")
     assert quiet.exit_code == 0 and quiet.stdout == "", quiet.stdout
-    assert ("Warning: 1 review decision(s) no longer apply" in quiet.stderr
-            and "coding no longer produced" in quiet.stderr)
+    assert "Warning: 1 accepted rule coding(s)" in quiet.stderr
+
+
+def test_an_accepted_rule_coding_the_rules_no_longer_make_stays_as_learn_learns_it(study):
+    # learn trained on it as a positive while the tables dropped it
+    from dialogcode.codebook import load_codebooks
+    from dialogcode.training import training_data
+
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer\n"
+        "north/closing:t2,connection,accept,rule,ana\n"
+        "north/kickoff:t3,risk.housing,reject,rule,ana\n")
+    book = study / "codebook.yaml"
+    book.write_text(book.read_text().replace("terms: [neighbours, together]",
+                                             "terms: [together]"))
+    assert invoke("run", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert not ((codings.seg_id == "north/closing:t2")
+                & (codings.code_id == "connection")).any()
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    kept = final[(final.seg_id == "north/closing:t2") & (final.code_id == "connection")]
+    assert kept[["source", "rule_id"]].values.tolist() == [["reviewer", "reviewer"]]
+    segment = corpus.segments.set_index("seg_id").loc["north/closing:t2"]
+    assert kept["quote"].item() == segment["text"]
+    data = training_data(opened, corpus.segments, load_codebooks(opened.codebook_files()))
+    row = list(data.item_ids).index("north/closing:t2")
+    assert data.labels[row, data.codes.index("connection")] == 1
+    by_site = pd.read_csv(study / "out" / "tables" / "code_by_site.csv")
+    assert by_site[(by_site.code_id == "connection") & (by_site.site == "North")
+                   ]["segments"].item() >= 1
+    # the sheet shows it as the reviewer's, to be rejected if it no longer applies
+    assert invoke("review", "export", study, "-o", study / "out" / "r.csv").exit_code == 0
+    sheet = pd.read_csv(study / "out" / "r.csv", dtype=str).fillna("")
+    shown = sheet[(sheet.seg_id == "north/closing:t2") & (sheet.code_id == "connection")]
+    assert shown[["source", "decision"]].values.tolist() == [["reviewer", "accept"]]
+
+
+def test_a_decision_on_a_code_taken_out_of_the_codebook_is_not_kept_silently(study):
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/closing:t2,connection,accept,rule,ana\n")
+    book = study / "codebook.yaml"
+    text = book.read_text()
+    book.write_text(text[:text.index("  - id: connection")])
+    (study / "lessons.yaml").unlink()              # its lesson names the code too
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0, result.output
+    assert "accepted rule coding" not in result.stderr
+    assert ("north/closing:t2  connection  accept    code not in the codebook"
+            in result.stderr)
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "code 'connection' is not in the codebook" in result.output
+
+
+def test_an_accepted_rule_coding_of_a_preamble_no_longer_coded_is_named(study):
+    # accepted while code_preamble was true; once false the rule no longer codes the
+    # preamble, and the accept would have put a coding the tables never count there
+    (study / "transcripts" / "north" / "notes.txt").write_text(
+        "Rent notes, March 2019\n\nP1: Neighbours came.\n", encoding="utf-8")
+    with (study / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("north/notes.txt,North,coaching_call,2019-03-03,Notes,mid-year\n")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "code_preamble: true\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert ((codings.seg_id == "north/notes:t1") & (codings.code_id == "risk.housing")).any()
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/notes:t1,risk.housing,accept,rule,ana\n")
+    config.write_text(config.read_text().replace("code_preamble: true\n", ""))
+    for command in ("ingest", "code"):
+        assert invoke(command, study, "-q").exit_code == 0
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{study / 'decisions.csv'}:2: north/notes:t1 is a preamble, which is never "
+            "coded") in result.output
+    assert "reject the code or delete the row" in result.output
+    # learn left it out too, and said there was no decisions.csv
+    result = invoke("learn", study)
+    assert result.exit_code == 1 and "no coder file in codings/ or decision in " \
+        "decisions.csv codes a segment the models learn from" in result.output
 
 
 def test_a_hand_written_reject_of_a_code_nobody_proposed_says_so(study):
@@ -422,7 +504,7 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
     row = history.read_text(encoding="utf-8").splitlines()[1]
     history.write_text(history.read_text(encoding="utf-8") + f"{row}\n" * 500,
                        encoding="utf-8")
-    before = history.read_bytes()
+    before, decided = history.read_bytes(), (study / "decisions.csv").read_bytes()
     fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
 
     def small_files():      # a write past the history's size fails, as on a full disk
@@ -433,8 +515,29 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
                             preexec_fn=small_files,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
     assert result.returncode == 1, result.stdout + result.stderr
-    assert f"Error: {history}: cannot write: File too large" in result.stderr
+    assert (f"Error: {history}: cannot write: File too large; no decision was recorded "
+            "(decisions.csv is as it was)") in result.stderr
     assert history.read_bytes() == before
+    assert (study / "decisions.csv").read_bytes() == decided
+
+
+def test_a_history_that_cannot_be_opened_is_named_and_nothing_is_recorded(study):
+    # a folder in its place (as a file without write permission, or a full disk when the
+    # file is made): the message was the rollback's, and decisions.csv had changed
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    decided = (study / "decisions.csv").read_bytes()
+    history = study / "decisions-history.csv"
+    history.unlink()
+    history.mkdir()
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
+    result = invoke("review", "import", sheet, study, "--reviewer", "ana")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"Error: {history}: cannot write: Is a directory; no decision was recorded "
+            "(decisions.csv is as it was)") in result.output
+    assert (study / "decisions.csv").read_bytes() == decided
 
 def test_csv_sheets_round_trip_ids_and_notes_that_look_like_formulas(study):
     (study / "transcripts" / "-rf.txt").write_text("P1: The rent is due.\n", encoding="utf-8")
@@ -1041,6 +1144,25 @@ def test_a_note_that_looks_like_a_formula_is_neutralised_in_decisions_csv(study)
     assert invoke("review", "export", study, "--force").exit_code == 0
     assert "0 new, 0 changed, 1 unchanged" in invoke("review", "import", sheet,
                                                      study).output
+
+
+def test_hand_typed_quotes_in_decisions_csv_read_as_a_spreadsheet_reads_them(study):
+    # a cell typed '=x is the text =x, as in a spreadsheet; ''=x is '=x. The same bytes
+    # are what dialogcode writes for the note =x, so no other reading can be right for
+    # both (and one that kept the ' would add one at each import, which rewrites the file)
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,note\n"
+        "north/kickoff:t3,risk.housing,reject,rule,'=x\n"
+        "north/kickoff:t2,risk.housing,accept,rule,''=y\n", encoding="utf-8")
+    opened = Study.open(study)
+    assert load_decisions(opened)["note"].tolist() == ["=x", "'=y"]
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/closing:t2", "connection"): "accept"})
+    assert invoke("review", "import", sheet, study).exit_code == 0   # rewrites the file
+    notes = load_decisions(opened).set_index("seg_id")["note"]
+    assert (notes["north/kickoff:t3"], notes["north/kickoff:t2"]) == ("=x", "'=y")
+    assert (study / "decisions.csv").read_text(encoding="utf-8").count("''=y") == 1
 
 
 @pytest.mark.parametrize("sha256, kept", [("", True), ("0" * 64, False)],

@@ -26,7 +26,7 @@ from dialogcode.analysis import study_evidence
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
-from dialogcode.export import workbook_sheets
+from dialogcode.export import readme_sheet, workbook_sheets
 from dialogcode.ingest import ingest
 from dialogcode.lessons import LessonsError, assemble, load_lessons
 from dialogcode.quotes import exemplar_quotes
@@ -506,8 +506,8 @@ def test_a_filtered_lessons_shares_count_the_segments_its_filters_admit(tmp_path
     north = evidence.tables["lessons"].iloc[0]
     assert (north.kickoff_share, north.closing_share, north.change) == (0.0, 0.6667, 0.6667)
     page = " ".join(render_study_report(evidence, "T").split())
-    assert ("Share of the segments its filters admit 0.0% at kick-off, 66.7% at closing"
-            in page)
+    assert ("Share of the segments its filters admit 0.0% (0 of 4) at kick-off, 66.7% (2 of 3) "
+            "at closing" in page)
     path = write_workbook(tmp_path / "w.xlsx", workbook_sheets(evidence))
     sheet = openpyxl.load_workbook(path)["lessons"]
     header = [cell.value for cell in sheet[1]]
@@ -524,8 +524,8 @@ def test_a_lesson_with_an_unfiltered_item_is_not_said_to_count_what_filters_admi
     both = evidence.tables["lessons"].iloc[0]
     assert both.filters and both.kickoff_share is not None
     page = " ".join(render_study_report(evidence, "T").split())
-    assert (f"Share of segments {both.kickoff_share:.1%} at kick-off, "
-            f"{both.closing_share:.1%} at closing") in page
+    assert (f"Share of segments {both.kickoff_share:.1%} (" in page
+            and f"{both.closing_share:.1%} (" in page)
     assert "its filters admit" not in page
 
 
@@ -979,3 +979,99 @@ def test_an_event_column_separates_two_gatherings_of_one_site_on_one_day(evidenc
                                       lessons=evidence.lessons).split())
         counts.append((grew.documents, grew.events, re.search(r"and (\d) events", page)[1]))
     assert counts == [(3, 2, "3"), (3, 3, "4")]
+
+
+def _with_the_visit_in_no_phase(tmp_path):
+    """A copy of the evidence study whose South site visit has no phase, with a lesson
+    on money, and its evidence."""
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    manifest = root / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace("South site visit,mid-year",
+                                                     "South site visit,"))
+    (root / "lessons.yaml").write_text(
+        "lessons:\n  - id: money\n    statement: Money worries.\n    evidence:\n"
+        "      - codes: [risk.money]\n", encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    return root, study_evidence(study, corpus=corpus, codings=code_corpus(
+        corpus.segments, corpus.documents, book))
+
+
+def test_a_lessons_shares_have_their_counts_and_say_what_no_phase_leaves_out(tmp_path):
+    # report staff read "0.0% at kick-off, 0.0% at closing" as "never raised": with the
+    # South's visit in no phase, the lesson's support there counts in neither share, and
+    # the report must give each share's count and say how many supporting segments it
+    # leaves out
+    root, evidence = _with_the_visit_in_no_phase(tmp_path)
+    lesson = evidence.tables["lessons"].iloc[0]
+    by_phase = evidence.tables["lesson_by_phase"].set_index("phase")
+    unphased = int(lesson.segments - by_phase["segments"].sum())
+    assert unphased > 0 and lesson.no_phase_segments == unphased
+    page = " ".join(render_study_report(evidence, "T").split())
+    kickoff, closing = (by_phase.loc[p, ["segments", "phase_segments"]] for p in
+                        ("kickoff", "closing"))
+    assert (f"Share of segments {lesson.kickoff_share:.1%} ({kickoff.segments} of "
+            f"{kickoff.phase_segments}) at kick-off, {lesson.closing_share:.1%} "
+            f"({closing.segments} of {closing.phase_segments}) at closing") in page
+    assert (f"{unphased} supporting segment{'s' * (unphased != 1)} of {lesson.segments} "
+            f"{'is' if unphased == 1 else 'are'} in documents with no phase, so in neither "
+            "share.") in page
+    for command in ("ingest", "code"):
+        assert CliRunner().invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["lessons", str(root)])
+    assert result.exit_code == 0, result.output
+    assert ("1 lesson(s) with evidence in documents with no phase, in no change: "
+            f"money ({unphased} of {lesson.segments} segments)") in result.output
+
+
+def test_the_workbook_says_what_its_tables_by_phase_leave_out(tmp_path):
+    # the report says how many documents have no phase; the workbook's code_by_phase and
+    # lesson_by_phase sheets, read alone, looked like the whole study
+    _, evidence = _with_the_visit_in_no_phase(tmp_path)
+    segments = evidence.segments
+    left_out = int((segments["codable"] & (segments["doc_id"] == "south/visit")).sum())
+    readme = readme_sheet("T", evidence).set_index("sheet")["description"]
+    note = (f"1 document with no phase ({left_out} codable segments) is in none of its "
+            "rows")
+    assert note in readme["code_by_phase"] and note in readme["lesson_by_phase"]
+    assert "no phase" not in readme["code_by_site"]
+    assert "no phase" not in readme_sheet("T", _evidence_with_lessons(
+        tmp_path / "dated", "lessons:\n  - id: a\n    statement: A.\n    evidence:\n"
+        "      - codes: [risk]\n")).set_index("sheet")["description"].str.cat()
+
+
+@pytest.mark.parametrize("by", ["site", "event_type"])
+def test_a_study_without_sites_or_event_types_still_counts_its_codings(evidence, by):
+    # a manifest without a site (or event type) column left every document in the group
+    # "", which the tables dropped: code_by_site had no rows and the report's heatmap
+    # said "Nothing coded yet" over a study with hundreds of codings
+    documents = evidence.documents.assign(**{by: ""})
+    table = code_by(evidence.codings, evidence.segments, documents, evidence.book, by)
+    summary = evidence.tables["codebook_summary"].set_index("code_id")
+    assert set(table[by]) == {""}
+    counted = table.set_index("code_id")
+    assert (counted["segments"] == summary.loc[counted.index, "segments"]).all()
+    assert counted["segments"].sum() > 0
+    assert (counted["group_segments"] == int(evidence.segments["codable"].sum())).all()
+
+
+def test_a_study_without_sites_counts_no_site_for_its_codes_and_lessons(evidence):
+    # the report's overview said "from 0 sites" while each code said "1 site" and each
+    # lesson "thin: 1 site": the empty site of a manifest without sites was counted
+    from dialogcode.coding import coding_summary
+
+    documents = evidence.documents.assign(site="")
+    summary = codebook_summary(evidence.codings, evidence.segments, documents, evidence.book)
+    assert summary["segments"].sum() > 0 and (summary["sites"] == 0).all()
+    assert (coding_summary(evidence.codings, evidence.book, documents)["sites"] == 0).all()
+    lessons = assemble(evidence.lessons, evidence.codings, evidence.segments, documents,
+                       evidence.book).summary
+    assert (lessons["sites"] == 0).all()
+    supported = lessons[lessons["segments"] > 0]
+    assert len(supported) and supported["flag"].str.startswith("thin: 0 sites").all()
+    page = " ".join(render_report("T", documents, evidence.segments, evidence.codings,
+                                  evidence.book, evidence.tables,
+                                  lessons=evidence.lessons).split())
+    assert "from 0 sites and" in page

@@ -389,7 +389,7 @@ def test_times_early_in_a_recording_stay_offsets(tmp_path):
 
 
 def test_a_time_of_day_before_the_first_turn_is_refused(tmp_path):
-    # out of time order (or past midnight): read from the first turn, it would be negative
+    # out of time order: read from the first turn, it would be negative
     path = tmp_path / "call.csv"
     path.write_text(csv("speaker,start,end,text", [
         ("09:30:05", ""), ("09:29:00", ""), ("09:31:00", ""), ("09:32:00", ""),
@@ -398,5 +398,30 @@ def test_a_time_of_day_before_the_first_turn_is_refused(tmp_path):
         read_document(path)
     assert str(error.value) == (
         f"{path}:3: cannot read time '09:29:00': before the first row's start, 09:30:05, "
-        "from which the times are read: put the rows in time order (a meeting past "
-        "midnight: give dates and times)")
+        "from which the times are read: put the rows in time order")
+
+
+def test_offsets_past_24_hours_are_not_times_of_day(tmp_path):
+    # a later part of a long hearing, 05:10:00 into it: 25:00:00 is no time of day, yet
+    # the column was read from its first row, every quote cited five hours early
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("05:10:00", ""), ("05:20:00", ""), ("12:00:00", ""), ("18:00:00", ""),
+        ("25:00:00", "")]), encoding="utf-8")
+    found, notes = times(path)
+    assert [start for start, _ in found] == [18600.0, 19200.0, 43200.0, 64800.0, 90000.0]
+    assert notes == []
+
+
+def test_times_of_day_past_midnight_are_read_as_the_next_day(tmp_path):
+    # a hearing running late (the real one in the shared data ends at 12:55 AM): the
+    # first time after midnight was refused as before the first row's start
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("23:50:00", "23:55:00"), ("23:59:30", "00:00:10"), ("00:02:00", "00:03:00"),
+        ("00:04:00", ""), ("00:10:00", "")]), encoding="utf-8")
+    found, notes = times(path)
+    assert found == [(0.0, 300.0), (570.0, 610.0), (720.0, 780.0), (840.0, None),
+                     (1200.0, None)]
+    assert notes[0].endswith("; from line 4 (00:02:00) on, the times are past midnight, "
+                             "read as the next day")

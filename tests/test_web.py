@@ -310,6 +310,17 @@ def test_bad_decisions_are_refused_and_nothing_is_written(client, study):
     assert not (study / "decisions.csv").exists()
 
 
+def test_a_decision_whose_history_cannot_be_written_names_the_file(client, study):
+    history = study / "decisions-history.csv"
+    history.mkdir()                       # as a file without write permission would be
+    answer = post(client, {"seg_id": "north/kickoff:t3", "code_id": "risk.money",
+                           "decision": "accept"})
+    assert answer.status_code == 500
+    assert answer.json["error"] == (f"{history}: cannot write: Is a directory; no decision "
+                                    "was recorded (decisions.csv is as it was)")
+    assert not (study / "decisions.csv").exists()
+
+
 def test_a_decision_waits_for_a_command_holding_the_study(client, study, monkeypatch):
     monkeypatch.setenv("DIALOGCODE_LOCK_WAIT", "0")
     with study_lock(study, "dialogcode run"):

@@ -86,7 +86,7 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
                        "and the learned model once they have coded enough): "
                        f"{', '.join(people)}")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
-    echo_orphaned(study, documents)
+    echo_orphaned(study, documents, set(book.codes))
     return codings
 
 

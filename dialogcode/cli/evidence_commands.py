@@ -29,6 +29,12 @@ def echo_lessons(evidence: Evidence) -> None:
     if len(thin):
         click.echo(f"{len(thin)} lesson(s) with thin evidence: "
                    f"{', '.join(thin['lesson_id'])}")
+    unphased = lessons[lessons["no_phase_segments"] > 0]
+    if len(unphased) and lessons["change"].notna().any():
+        click.echo(f"{len(unphased)} lesson(s) with evidence in documents with no phase, "
+                   "in no change: " + ", ".join(
+                       f"{row.lesson_id} ({row.no_phase_segments:,} of {row.segments:,} "
+                       "segments)" for row in unphased.itertuples()))
 
 
 def echo_privacy(evidence: Evidence) -> None:

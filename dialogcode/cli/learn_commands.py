@@ -128,6 +128,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     from ..evaluate import reference_codings, write_evaluation
     from ..learned import model_digest
     from ..ingest import load_corpus
+    from ..stamps import pipeline_stamp
     from ..store import read_table
     from ..training import learning_coders, training_data
 
@@ -151,7 +152,8 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet))
     design = {"reference": reference, "codebook_version": book.version,
-              "training": model_digest(data, settings, model), "model": model,
+              "training": model_digest(data, settings, model),
+              "model": pipeline_stamp(model),   # never a folder's path: studies move
               "semantic": settings.semantic, "min_precision": settings.min_precision,
               "threshold": settings.threshold,
               "seed": seed}

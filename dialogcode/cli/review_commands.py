@@ -126,7 +126,7 @@ def review_import(sheet, study, reviewer):
                   left_for_good(table, sheet, in_force(merged, corpus.documents),
                                 proposed))
     echo_problems("Columns the import does not read", unread_columns(table, sheet))
-    echo_orphaned(opened, corpus.documents)
+    echo_orphaned(opened, corpus.documents, set(book.codes))
 
 
 @review.command("serve")
@@ -171,11 +171,13 @@ def review_serve(ctx, study, reviewer, port, next_n, open_browser):
         server.server_close()
 
 
-def echo_orphaned(study: Study, documents=None) -> None:
-    """List, as a warning on stderr, decisions whose coding disappeared or whose document
-    changed (``documents``: the documents table, or at least its doc_id and sha256;
-    default: the study's)."""
-    from ..review import load_decisions, orphaned
+def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -> None:
+    """List, as warnings on stderr, decisions whose coding disappeared, whose code left
+    the codebook (``codes``, its ids, when given) or whose document changed
+    (``documents``: the documents table, or at least its doc_id and sha256; default: the
+    study's), and apart from them the accepted rule codings the rules no longer make,
+    which stay final codings."""
+    from ..review import KEPT, load_decisions, orphaned
     from ..store import read_table
 
     decisions = load_decisions(study)
@@ -184,13 +186,22 @@ def echo_orphaned(study: Study, documents=None) -> None:
     if documents is None:
         documents = read_table(study.out, "documents", hint="dialogcode ingest",
                                columns=["doc_id", "sha256"])
-    lost = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
-                    documents)
+    listed = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
+                      documents, codes)
+    kept, lost = listed[listed["reason"] == KEPT], listed[listed["reason"] != KEPT]
+    if len(kept):
+        click.echo(f"Warning: {len(kept)} accepted rule coding(s) are no longer made by the "
+                   "rules; a reviewer accepted each, so each stays in the final codings "
+                   "(and in what `learn` learns from) on its whole segment, shown as the "
+                   "reviewer's (source `reviewer`). Reject any that is wrong there:",
+                   err=True)
+        echo_table(kept[["seg_id", "code_id", "reviewer"]], err=True)
     if len(lost):
         click.echo(f"Warning: {len(lost)} review decision(s) no longer apply (kept in "
                    "decisions.csv; where the document text changed, the segment waits to "
-                   "be decided again: `dialogcode review export` shows it as it is now):",
-                   err=True)
+                   "be decided again: `dialogcode review export` shows it as it is now; a "
+                   "code not in the codebook stops the tables, `learn` and `evaluate` "
+                   "until its row is fixed or deleted):", err=True)
         echo_table(lost[["seg_id", "code_id", "decision", "reason"]], err=True)
 
 

@@ -13,9 +13,9 @@ from .captions import parse_captions
 from .jsonturns import parse_json
 from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import (Turn, category_notes, entry_lines, find_turns, heading_lines,
+from .plaintext import (Turn, category_notes, find_turns, heading_lines,
                         markdown_headings, marked_turns, missed_speakers, mostly_turns,
-                        parse_turns, tabbed_lines, tabbed_turns)
+                        observer_lines, parse_turns, tabbed_lines, tabbed_turns)
 from .speakers import one_spelling
 from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
@@ -64,7 +64,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             return parse_otter(text, headers)
         turns, notes = find_turns(text, forced)
         plain = len(turns)
-        turns, more = marked_turns(text, turns, forced)    # `- P1: ...`, `> P1: ...`
+        turns, more = marked_turns(text, turns, forced,    # `- P1: ...`, `> P1: ...`
+                                   markdown=fmt == "md")
         notes += more
         listed = len(turns) > plain
         tabbed = tabbed_turns(text, forced, turns)
@@ -75,7 +76,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if (fmt == "turns" or ((fmt == "md" or listed) and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
-            entries = [Turn(at, at, "") for at in entry_lines(text, forced)]
+            entries = [Turn(at, at, "") for at in observer_lines(text, turns, forced)]
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
                                notes + category_notes(text, forced),
                                sorted(heading_lines(text, headings) + marked),

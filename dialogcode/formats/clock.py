@@ -11,10 +11,14 @@ first turn, so they are read as times from the first row's start, with a note:
   filled start cell, the first at :data:`FROM_HOUR` or later: a recording's first words
   come within its first hours, so ``09:30:05`` there is the time of day. Earlier first
   times (``00:01:15``, ``01:00:00`` as video time codes start) are offsets as before,
-  and so are durations (``[h]:mm:ss`` cells) and numbers.
+  and so are durations (``[h]:mm:ss`` cells), numbers, and a column with a time of 24
+  hours or more (``25:00:00`` is no time of day).
 
-A time before the first row's start is an error naming its row (the rows out of time
-order, or a meeting past midnight written in times of day).
+A time of day more than twelve hours before the row above's start is past midnight, on
+the next day (a hearing running late: ``23:59:30`` then ``00:02:00``), and so is an end
+that far before its row's start; the note names the first row past midnight. Any other
+time before the first row's start is an error naming its row (the rows out of time
+order).
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from collections.abc import Callable
 from datetime import datetime, time
 
 from ..errors import IngestError
-from .columns import SHEET_DAYS, parse_time, time_problem
+from .columns import DAY, SHEET_DAYS, parse_time, time_problem
 
 FROM_HOUR = 5       # a first time from 05:00:00 on is a time of day, not an offset
 DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
@@ -50,9 +54,12 @@ def _moment(value) -> datetime | None:
 
 
 def _of_day(value) -> bool:
-    """Whether ``value`` is written as a time of day: a time cell or ``h:mm:ss`` text."""
-    return isinstance(value, time) or (isinstance(value, str)
-                                       and bool(DAY_CLOCK.match(value.strip())))
+    """Whether ``value`` is written as a time of day: a time cell or ``h:mm:ss`` text
+    before 24:00:00."""
+    if isinstance(value, time):
+        return True
+    text = value.strip() if isinstance(value, str) else ""
+    return bool(DAY_CLOCK.match(text)) and int(text.split(":")[0]) < 24
 
 
 def _blank(value) -> bool:
@@ -78,7 +85,8 @@ def clock_times(rows: list[tuple[int, object, object]], source: str
                               "column out", file=source, line=first_line)
         origin = _moment(first)
         shown = f"{origin:%Y-%m-%d %H:%M:%S}"
-        read = _reader(source, shown, "a date and time", lambda v: _since(_moment(v), origin))
+        read = _reader(source, shown, "a date and time",
+                       lambda v, line: _since(_moment(v), origin))
         return read, (f"start/end times are dates and times: read as times in the "
                       f"recording from the first row's, {shown} (line {first_line}), as "
                       "00:00:00; if the recording began before it, give the times from "
@@ -88,13 +96,39 @@ def clock_times(rows: list[tuple[int, object, object]], source: str
             or not all(_of_day(value) for _, value in starts)):
         return None, None
     shown = str(first).strip()
-    read = _reader(source, shown, "a time of day",
-                   lambda v: parse_time(v, source, 0) - origin if _of_day(v) else None)
-    return read, (f"start/end times read as times of day (the first, {shown} on line "
-                  f"{first_line}, is past {FROM_HOUR:02d}:00:00, hours into a recording): "
-                  "times in the recording are given from the first row's start, as "
-                  "00:00:00; if they are offsets into the recording, give them as a "
-                  "duration ([h]:mm:ss) or in seconds")
+    days, midnight = _days(rows, source)
+
+    def since(value, line: int) -> float | None:
+        if not _of_day(value):
+            return None
+        day, start = days.get(line, (0, None))
+        at = parse_time(value, source, line) + day * DAY
+        return (at + DAY if start is not None and at < start - DAY / 2 else at) - origin
+
+    return _reader(source, shown, "a time of day", since), (
+        f"start/end times read as times of day (the first, {shown} on line {first_line}, "
+        f"is past {FROM_HOUR:02d}:00:00, hours into a recording): times in the recording "
+        "are given from the first row's start, as 00:00:00; if they are offsets into the "
+        "recording, give them as a duration ([h]:mm:ss) or in seconds"
+        + (f"; from line {midnight[0]} ({midnight[1]}) on, the times are past midnight, "
+           "read as the next day" if midnight else ""))
+
+
+def _days(rows: list[tuple[int, object, object]], source: str
+          ) -> tuple[dict[int, tuple[int, float | None]], tuple[int, str] | None]:
+    """For each row (line, start, end) of times of day, its line -> (the days past the
+    first row's, its start in seconds of the day, None if blank): a start more than
+    twelve hours before the one above is on the next day. And the first row past
+    midnight (line, its start as written), or None."""
+    days, day, previous, midnight = {}, 0, None, None
+    for line, start, _ in rows:
+        at = parse_time(start, source, line) if _of_day(start) else None
+        if at is not None and previous is not None and at < previous - DAY / 2:
+            day += 1
+            midnight = midnight or (line, str(start).strip())
+        previous = previous if at is None else at
+        days[line] = (day, None if at is None else at + day * DAY)
+    return days, midnight
 
 
 def _since(moment: datetime | None, origin: datetime) -> float | None:
@@ -106,24 +140,23 @@ def _since(moment: datetime | None, origin: datetime) -> float | None:
         return None
 
 
-def _reader(source: str, shown: str, kind: str, since: Callable[[object], float | None]
-            ) -> Read:
+def _reader(source: str, shown: str, kind: str,
+            since: Callable[[object, int], float | None]) -> Read:
     """A function reading a cell as seconds since the first start (``shown``) with
-    ``since``, None for a blank cell, raising IngestError naming the line otherwise."""
+    ``since`` (of the cell and its line), None for a blank cell, raising IngestError
+    naming the line otherwise."""
     def read(value, line: int) -> float | None:
         if _blank(value):
             return None
         text = str(value).strip()
-        seconds = since(value)
+        seconds = since(value, line)
         if seconds is None:
             parse_time(value, source, line)     # its own error for what is no time
             problem = (f"the start times are each {kind} (the first {shown}), and this is "
                        "not one written alike")
         elif seconds < 0:
             problem = (f"before the first row's start, {shown}, from which the times are "
-                       "read: put the rows in time order"
-                       + (" (a meeting past midnight: give dates and times)"
-                          if kind == "a time of day" else ""))
+                       "read: put the rows in time order")
         else:
             problem = time_problem(seconds)
         if problem:

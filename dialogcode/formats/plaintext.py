@@ -4,7 +4,8 @@ its line, or ``00:01:05`` on the line above the label, when most turns have one 
 alike: the turn's start), or ``P3<tab>...`` lines (a table exported as text); also
 after a list or quote marker (``- **P3:** ...``, ``> P3: ...``, in Markdown and in plain
 text as notes apps write it). Lines opening with a kind of field-note entry used twice
-or more (``Observation: ...``) are an observer's, no speaker's (:func:`entry_lines`).
+or more (``Observation: ...``), written like the turns, are an observer's, no speaker's
+(:func:`observer_lines`).
 
 A turn runs from its label to the next speaker line or heading, so it may span several
 lines and paragraphs. Lines before the first speaker become a ``preamble`` block. A
@@ -129,8 +130,9 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     starts = _paragraph_starts(lines)
     matches = list(TURN.finditer(text))
     names = [(m["bracket"] or m["hash"] or m["colon"]).strip() for m in matches]
+    entries = _entries(names, forced)
     usable = [m.start() for m, name in zip(matches, names)
-              if name in forced or speakers.plausible(name)]
+              if name in forced or speakers.plausible(name) or name in entries]
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
     by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
@@ -145,6 +147,20 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
     return matches, labels, by_paragraph or by_line or by_speakers
+
+
+def _entries(names: list[str], forced: frozenset[str]) -> set[str]:
+    """The kinds of field-note entry among the labels ``names`` (every use) that open
+    units of a transcript as its turns do: used twice or more, not listed, beside a
+    recurring speaker (a role, listed, or used twice or more). An observer's lines
+    between the turns keep the file dense, so a one-off ``Ana Ruiz:`` among them stays
+    a speaker; in field notes without one, a quoted ``Ana:`` does not become one."""
+    counts = Counter(names)
+    if not any(name in forced or (speakers.plausible(name) and (
+            counts[name] >= 2 or speakers.ROLE.match(name))) for name in counts):
+        return set()
+    return {name for name in counts if counts[name] >= 2 and name not in forced
+            and speakers.CATEGORY.match(name)}
 
 
 def _recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]:
@@ -240,16 +256,19 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
             for k, turn in enumerate(turns)]
 
 
-def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
-                 ) -> tuple[list[Turn], list[Note]]:
+def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset(),
+                 *, markdown: bool = True) -> tuple[list[Turn], list[Note]]:
     """``turns`` of a Markdown or plain-text file and those whose label follows a list
-    or quote marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or in a quote,
-    one naming a speaker of ``turns``, a role or a listed label, or a plain one in a
-    list whose plain labels are at least half of recurring speakers (used twice or
-    more: ``- Ana Ruiz: ...`` answering ``- Facilitator: ...``); and notes on those
-    used once, and on plain list labels left as text beside list items taken as turns
-    (their words are the turn's above). A plain label in a list of one-off labels
-    (``- Weather: rain``) is a field of notes, not a speaker's."""
+    or quote marker (``- **P1:** ...``, ``> P1: ...``): a label in bold or (in a
+    ``markdown`` file) in a quote, or a listed one; where ``turns`` is empty (a file
+    written as a list), also a plain one that is a role or in a list whose plain labels
+    are at least half of recurring speakers (used twice or more: ``- Ana Ruiz: ...``
+    answering ``- Facilitator: ...``). Beside turns outside lists, a plain list is a
+    header's or a speaker's words (``- Maria: tenant`` among the participants, ``-
+    Rent: too high``). And notes on those used once, and on plain list labels left as
+    text beside list items taken as turns (their words are the turn's above) or naming
+    a speaker or role. A plain label in a list of one-off labels (``- Weather: rain``)
+    is a field of notes, not a speaker's."""
     masked = MARKER.sub(lambda m: " " * len(m[0]), text)    # offsets stay the same
     if masked == text:
         return turns, []
@@ -258,15 +277,19 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
     found, notes = find_turns(masked, known)
     marked = [(turn, MARKER.match(text, turn.start)) for turn in found]
     marked = [(turn, mark[0]) for turn, mark in marked if mark and turn.start not in starts]
-    plain = [turn for turn, mark in marked
-             if ">" not in mark and not text.startswith(("**", "__"), turn.start + len(mark))]
-    recurring, _ = _recurring([turn.speaker for turn in plain], known)
+    plain = [turn for turn, mark in marked      # in plain text `> ` quotes, as in email
+             if (">" not in mark or not markdown)
+             and not text.startswith(("**", "__"), turn.start + len(mark))]
+    recurring, _ = _recurring([turn.speaker for turn in plain], forced)
     names = bool(plain) and recurring * 2 >= len(plain)
-    more = [turn for turn, _ in marked if turn not in plain or names
-            or turn.speaker in known or speakers.ROLE.match(turn.speaker)]
+    # beside turns outside lists, a plain list is a header's or a speaker's (`- Maria:
+    # tenant` among the participants, `- Rent: too high`, a recap's `- Maria: rent`)
+    more = [turn for turn, _ in marked if turn not in plain or turn.speaker in forced
+            or (not turns and (names or speakers.ROLE.match(turn.speaker)))]
     lines = {line_at(text, turn.start) for turn in more}
     left = [Note(line_at(text, turn.start), f"`{turn.speaker}:` {speakers.AS_TEXT}")
-            for turn in plain if more and turn not in more]
+            for turn in plain if turn not in more and (
+                more or turn.speaker in known or speakers.ROLE.match(turn.speaker))]
     return (sorted(turns + more, key=lambda turn: turn.start),
             [note for note in notes if note.line in lines] + left)
 
@@ -349,6 +372,24 @@ def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, st
             if name not in forced and speakers.CATEGORY.match(name)}
     counts = Counter(uses.values())
     return {at: name for at, name in uses.items() if counts[name] >= 2}
+
+
+def observer_lines(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
+                   ) -> list[int]:
+    """The offsets of the :func:`entry_lines` written like a line of ``turns``, with its
+    indent and its list or quote marker or none: an observer's lines between the turns.
+    Indented deeper, or a list item among plain turns, an entry is words of the turn it
+    is in (P3's ``- Idea: a bus pass``)."""
+    forms = {_form(text, turn.start) for turn in turns}
+    return [at for at in entry_lines(text, forced) if _form(text, at) in forms]
+
+
+def _form(text: str, start: int) -> tuple[int, bool]:
+    """How the line at ``start`` opens: its indent, and whether a list or quote marker
+    follows it."""
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    return len(line) - len(line.lstrip(" \t")), bool(MARKER.match(line))
 
 
 def category_notes(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
@@ -443,7 +484,7 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
     guesses, but for Markdown headings in a ``markdown`` file (headings by their marks,
     and there lines of quote marks alone ending a block are nobody's words); the title
     of a Markdown heading (``## Part 2``) is the section of the turns under it. A turn
-    without a speaker (an observer's :func:`entry_lines`, its label kept) is a section
+    without a speaker (an observer's :func:`observer_lines`, its label kept) is a section
     up to the next turn or heading."""
     blocks: list[Block] = []
     notes = list(notes or [])

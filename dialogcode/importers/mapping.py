@@ -70,8 +70,11 @@ def moved_codes(found: list[Found], parents: dict[str, str], mapped: dict[str, s
     ``book`` (by id or label, or mapped to one): "Housing" under "Resilience" in a
     project is not ``risk.housing`` under "Risks" just because the labels match. A note
     where it is one above the code's parent: the file leaves out a level ("Housing"
-    under "Risks", where the codebook has Risks > Economic > Housing)."""
+    under "Risks", where the codebook has Risks > Economic > Housing), unless that
+    parent's name is the label of another code too (Youth > Risks), which the file's
+    parent may be: a problem."""
     problems, notes = [], []
+    labels = _labels(book)
     for name, parent in parents.items():
         if name not in mapped or name in mapping or name in book.codes:
             continue
@@ -83,6 +86,16 @@ def moved_codes(found: list[Found], parents: dict[str, str], mapped: dict[str, s
             continue
         first = next(item for item in found if item.code == name)
         path = " > ".join(c.label for c in [*reversed(above), code])
+        others = [] if at is None or mapping.get(parent) == above[at].id else \
+            labels.get(parent.casefold(), [])
+        if len(others) > 1:
+            problems.append(Problem(
+                f"code {name!r} is under {parent!r} in the file, the label of "
+                f"{len(others)} codes ({', '.join(others)}), and {code.id}, the code with "
+                f"that label, is {path} in the codebook; if it is that code, map it with "
+                f"--map (a CSV with the lines `name,code_id` and `{name},{code.id}`)",
+                first.file, first.line))
+            continue
         if at is not None:
             left_out = ", ".join(repr(c.label) for c in reversed(above[:at]))
             notes.append(Problem(

@@ -121,6 +121,8 @@ def create_app(data: ReviewData, *, token: str | None = None) -> Flask:
             saved = data.decide(**texts, decision=decision, note=note, start=start, end=end)
         except DialogcodeError as exc:
             return jsonify(error=str(exc.problems[0])), 409
+        except OSError as exc:      # a full disk, no permission: say which file, not a 500
+            return jsonify(error=f"{exc.filename}: {exc.strerror or exc}"), 500
         return jsonify(saved=saved)
 
     return app

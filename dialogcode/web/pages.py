@@ -27,8 +27,8 @@ from ..privacy import TERMS as PRIVACY_TERMS
 from ..privacy.gate import masked_corpus
 from ..learned import model_folder
 from ..lock import study_lock
-from ..review import (CHOICES, DECISION_COLUMNS, doc_ids_of, in_force, load_decisions,
-                      record_decisions)
+from ..review import (CHOICES, DECISION_COLUMNS, doc_ids_of, held_source, in_force,
+                      load_decisions, record_decisions)
 from ..review_sheet import load_suggestions, next_review_items, review_items
 from ..store import read_table, table_path
 from ..study import Study
@@ -225,9 +225,9 @@ class ReviewData:
         for item in own.itertuples():
             entries.append(self._chip(book.get(item.code_id), item.code_id, item.source,
                                       item.score, item.decision, item.note))
-        for row in added.itertuples():
-            entries.append(self._chip(book.get(row.code_id), row.code_id,
-                                      row.source or "reviewer", None, row.decision, row.note))
+        for row, source in zip(added.itertuples(), held_source(added["source"].fillna(""))):
+            entries.append(self._chip(book.get(row.code_id), row.code_id, source, None,
+                                      row.decision, row.note))
         spans = []
         codings = tables.codings
         ruled = codings[(codings["seg_id"] == seg_id) & (codings["source"] == "rule")]
