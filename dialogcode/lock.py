@@ -6,8 +6,9 @@ waits up to :data:`WAIT` seconds (or ``DIALOGCODE_LOCK_WAIT``) for it, then refu
 naming the lock and its holder. A lock whose process no longer runs on this machine (it
 crashed or was killed) is taken over. On Windows, and for a lock taken on another
 machine, whether the holder still runs cannot be told, so such a lock is never taken
-over: the message says to delete it. A command that only reads may read a study whose
-folder cannot be written (a colleague's study on a read-only share) without the lock.
+over: the message says to delete it. A command that only reads may read a study none
+of whose folders can be written (a colleague's study on a read-only share) without the
+lock.
 """
 from __future__ import annotations
 
@@ -41,10 +42,10 @@ def study_lock(root: Path, command: str = "dialogcode", *, wait: float | None = 
                reading: bool = False) -> Iterator[Path | None]:
     """Hold the lock of the study in folder ``root`` for the block, waiting up to
     ``wait`` seconds (default: ``DIALOGCODE_LOCK_WAIT`` or :data:`WAIT`) for another
-    holder. Yields the lock's path. With ``reading`` (a command that writes nothing in
-    the study), a study folder where the lock cannot be made (read-only: a share) is
-    read without it, once no running process holds it; then yields None. Raises
-    LockedError."""
+    holder. Yields the lock's path. With ``reading`` (a command that may write nothing
+    in the study), a study where the lock cannot be made and no folder can be written (a
+    read-only share) is read without it, once no running process holds it; then yields
+    None. Raises LockedError."""
     path = Path(root) / LOCK
     wait = _wait() if wait is None else wait
     mine = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
@@ -60,20 +61,25 @@ def study_lock(root: Path, command: str = "dialogcode", *, wait: float | None = 
 
 def _take(path: Path, mine: dict, wait: float, reading: bool) -> bool:
     """Take the lock for :func:`study_lock`: True when taken, False when ``reading``
-    goes on without it in a folder where it cannot be made."""
+    goes on without it in a study where it cannot be made and no folder can be written
+    (:func:`_read_only`: `agree` without -o still writes its tables into ``out/``)."""
     deadline = time.monotonic() + wait
+    read_only = None                # whether the study is wholly read-only, once asked
     while True:
         try:
             if _create(path, mine):
                 return True
             unwritable = False
         except OSError as exc:
-            if not (reading and exc.errno in _READ_ONLY):
+            if read_only is None:
+                read_only = (reading and exc.errno in _READ_ONLY
+                             and _read_only(path.parent))
+            if not read_only:
                 raise LockedError(
                     f"cannot create the study's lock file ({exc.strerror}) in {path.parent}"
                     + (": this command writes to the study, so its folder must be "
                        "writable (`kwic`, `agree -o` and `review export -o` to a file "
-                       "elsewhere only read a read-only study)"
+                       "elsewhere read a study none of whose folders can be written)"
                        if exc.errno in _READ_ONLY else ""), file=path) from None
             unwritable = True
         holder = _holder(path)
@@ -86,6 +92,12 @@ def _take(path: Path, mine: dict, wait: float, reading: bool) -> bool:
         if time.monotonic() >= deadline:
             raise LockedError(_refusal(holder, wait), file=path)
         time.sleep(0.1)
+
+
+def _read_only(root: Path) -> bool:
+    """True when no folder of the study in ``root`` can be written (a read-only share),
+    so a command that reads it cannot write into it either."""
+    return not any(os.access(folder, os.W_OK) for folder, _, _ in os.walk(root))
 
 
 def _wait() -> float:

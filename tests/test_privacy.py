@@ -1095,12 +1095,13 @@ def test_a_kept_finding_is_not_masked_by_another_differing_only_in_case():
     from dialogcode.privacy.gate import masker
 
     found = pd.DataFrame({"text": ["Eva", "EVA", "Ivan"], "kind": ["name"] * 3,
+                          "detector": ["name-list"] * 3,
                           "status": ["undecided", "keep", "mask"]})
     mask = masker(found, pd.DataFrame(columns=["doc_id", "decision"]))
     assert mask.for_readers("eva and Eva built EVA with Ivan; EVAs") == (
         "[NAME] and [NAME] built EVA with [NAME]; EVAs")
     # a kept text also found undecided elsewhere is masked, as before
-    found.loc[3] = ["EVA", "name", "undecided"]
+    found.loc[3] = ["EVA", "name", "name-list", "undecided"]
     mask = masker(found, pd.DataFrame(columns=["doc_id", "decision"]))
     assert mask.for_readers("Eva built EVA") == "[NAME] built [NAME]"
 

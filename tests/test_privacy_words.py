@@ -10,7 +10,9 @@ from click.testing import CliRunner
 
 from conftest import make_study
 from dialogcode.cli import cli
-from dialogcode.privacy.detect import pattern_hits
+from dialogcode.privacy import REQUIRED
+from dialogcode.privacy.detect import FINDING_COLUMNS, find_in_segments, pattern_hits
+from dialogcode.privacy.gate import BLOCK, masker
 
 
 def run(*args):
@@ -94,6 +96,73 @@ def test_a_name_found_once_is_masked_where_it_is_a_name_not_where_it_is_the_word
     assert "[Thanks], [NAME]. Will we meet again? May I ask who comes?" in shown("Thanks")
 
 
+# a name found after a trigger, though a subject follows it as a modal's would ("told
+# Will we"): listed in privacy.csv but left as written by the gate, which read it as the
+# modal (and "told Will we" had been masked before Will and May were read so)
+@pytest.mark.parametrize("text, name", [
+    ("I told Will we should leave early.", "Will"),
+    ("I told May I would call her back.", "May"),
+    ("My son Will I think was there.", "Will"),
+    ("We talked with May I guess on Monday.", "May"),
+    ("Mr. Will we all know came late.", "Will"),
+    ("Okay. Will we meet again?", None),
+    ("And, Will you come?", None),
+])
+def test_a_name_found_is_a_name_masked(text, name):
+    segments = pd.DataFrame({"seg_id": ["s"], "doc_id": ["d"], "start": [0], "text": [text]})
+    findings = find_in_segments(segments).assign(status="undecided")
+    assert [t for t, k in zip(findings["text"], findings["kind"]) if k == "name"] == (
+        [name] if name else [])
+    mask = masker(findings, pd.DataFrame(columns=REQUIRED))
+    blocked = mask.in_place(text)
+    for start, end in zip(findings["start"], findings["end"]):
+        assert blocked[start:end] == BLOCK * (end - start), (text, blocked)
+    assert blocked == text if name is None else BLOCK in blocked
+
+
+def test_every_name_that_is_also_a_word_found_in_any_place_is_masked_there():
+    # the detectors and the gate read each place alike: over every word before and
+    # after (triggers, words of address, conjunctions, days, subjects), no finding is
+    # left as written (64 of 828 were, "call me May you come?" among them)
+    before = ["", "I told ", "So, ", "and ", "Thanks, ", "My son ", "with ", "Mr. ",
+              "Uncle ", "in ", "asked ", "me and ", "Okay. ", "I'm ", "by ", "we saw ",
+              "\u201c", "- ", "call me ", "from "]
+    after = [" we should go.", " I would call.", ".", ", she said.", " said it.",
+             " and I went.", " 15 was fine.", " of last year.", " you come?", " Smith came.",
+             " to May.", "!", " have to go.", ", 2019.", " drives us."]
+    texts = [b + word + a for word in ("Will", "May", "June", "April", "August")
+             for b in before for a in after]
+    segments = pd.DataFrame({"seg_id": range(len(texts)), "doc_id": "d", "start": 0,
+                             "text": texts})
+    findings = find_in_segments(segments).assign(status="undecided")
+    assert len(findings) > 500
+    unmasked = []
+    for seg_id, found in findings.groupby("seg_id"):
+        text = texts[seg_id]
+        blocked = masker(found, pd.DataFrame(columns=REQUIRED)).in_place(text)
+        unmasked += [(text, text[s:e]) for s, e in zip(found["start"], found["end"])
+                     if blocked[s:e] != BLOCK * (e - s)]
+    assert unmasked == []
+
+
+def test_a_month_named_always_or_found_by_ner_is_masked_wherever_it_stands(tmp_path):
+    # "always: June" in privacy.yaml (the way to hide every spelling of a name) listed
+    # each "June" as a finding and masked none of them: the gate read them as the month
+    talk = "P1: We started in June, and by June the pantry was full.\n"
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    (root / "privacy.yaml").write_text("always:\n  - June\n", encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    shown = " ".join(run("kwic", "pantry", str(root), "--width", "120").output.split())
+    assert "started in [PLACE OR TERM], and by [PLACE OR TERM] the [pantry]" in shown
+    # a person NER finds at a place read as the month ("from June") is masked there,
+    # so the month is masked too (as each June was before the gate read months)
+    text = "I got a text from June about the rent."
+    findings = pd.DataFrame([("s", "d", 18, 22, "June", "name", "ner", "undecided")],
+                            columns=[*FINDING_COLUMNS, "status"])
+    assert masker(findings, pd.DataFrame(columns=REQUIRED)).for_readers(text) == (
+        "I got a text from [NAME] about the rent.")
+
+
 def test_a_speaker_label_of_a_name_that_is_also_a_word_is_found(tmp_path):
     # "Grace:", "Will:" or "June:" were no finding (an English word alone), so quotes went
     # out credited to them; roles stay roles
@@ -127,6 +196,19 @@ def test_a_name_after_a_word_of_address_is_found_and_the_word_is_not(text, name)
         found = names_in(written)
         assert unicodedata.normalize(form, name) in found, (form, found)
         assert found == {unicodedata.normalize(form, name)}, (form, found)
+
+
+@pytest.mark.parametrize("text, names", [
+    ("I will miss Christmas with them.", set()),
+    ("We miss New York a lot.", set()),
+    ("Don't miss Thanksgiving at the center.", set()),
+    ("Thank you, miss Chang.", {"Chang"}),
+    ("I'm miss Ferrara, from the board.", {"Ferrara"}),
+])
+def test_miss_the_verb_is_no_word_of_address(text, names):
+    # "miss" in lower case became a word of address: "Christmas", "New York" after the
+    # verb were found as names, and masked in every quote of the study
+    assert names_in(text) == names
 
 
 def test_a_name_written_in_lower_case_is_masked_unless_english_writes_it_so(tmp_path):

@@ -120,6 +120,19 @@ def test_a_reading_command_still_waits_for_a_running_writer(coded, monkeypatch):
     assert "(`dialogcode run`" in result.output
 
 
+def test_a_reading_command_writing_into_the_study_needs_its_lock(coded):
+    # `agree` and `review export` without -o write into out/: in a study whose folder is
+    # read-only but whose out/ can be written they wrote there without the lock, beside
+    # a `run` of someone who may write the folder
+    assert run("kwic", "rent", str(coded)).exit_code == 0
+    with read_only(coded):
+        agreed = run("agree", "rules", "ana", "-s", str(coded))
+        sheet = run("review", "export", str(coded))
+    for result in (agreed, sheet):
+        assert result.exit_code == 1, result.output
+        assert "cannot create the study's lock file" in result.output
+
+
 def test_kwic_reads_a_read_only_out_whose_token_cache_is_gone(coded):
     # the token cache is a cache: kwic tokenised a document the cache lacked and then
     # failed writing it to a read-only out/ (a traceback naming out/cache/...tokens)

@@ -12,7 +12,7 @@ import click
 
 ALLOW_OUTSIDE = "dialogcode.allow_outside"
 # commands that write nothing in the study (`agree` and `review export` given -o
-# elsewhere): they read a study whose folder cannot be written without its lock
+# elsewhere): they read a study none of whose folders can be written without its lock
 READING_COMMANDS = frozenset({"kwic", "agree", "review export"})
 
 

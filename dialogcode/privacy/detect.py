@@ -19,7 +19,7 @@ from typing import Iterable
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .readings import NAME_OR_WORD, reads_as_word
+from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
 
 Hit = tuple[int, int, str, str]
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
@@ -95,8 +95,7 @@ _DOB = re.compile(rf"(?i:\b(?:born(?: on)?|birthday(?: is)?|date of birth(?: is)
 # or not ("Mrs. Lee", "Ms Lee", "la señora García", "Tía Lupe", "Frau Weber", "Ông Minh");
 # the abbreviations with or without a full stop; "Don" only capitalised ("don" is an
 # English verb)
-_ABBREVIATED = ("Mr", "Mrs", "Ms", "Mx", "Dr", "Rev", "Sr", "Sra", "Srta", "Mme", "Mlle")
-_ADDRESS = _ABBREVIATED + (
+_ADDRESS = ABBREVIATED + (
     "Miss", "Auntie", "Aunty", "Uncle", "Pastor", "Reverend", "Imam", "Sheikh", "Hajji",
     "Haji", "Señor", "Señora", "Señorita", "Doña", "Tío", "Tía", "Senhor", "Senhora", "Dona",
     "Monsieur", "Madame", "Herr", "Frau", "Signor", "Signora", "Ông", "Bà")
@@ -109,8 +108,8 @@ def _spellings(words) -> str:
                             for form in ("NFC", "NFD")}, key=len, reverse=True))
 
 
-_ADDRESSED = (rf"(?<!\w)(?:(?:{_spellings(_ABBREVIATED)})\.?|"
-              rf"(?:{_spellings(_ADDRESS[len(_ABBREVIATED):])}|Don))(?!\w|{MARK})")
+_ADDRESSED = (rf"(?<!\w)(?:(?:{_spellings(ABBREVIATED)})\.?|"
+              rf"(?:{_spellings(_ADDRESS[len(ABBREVIATED):])}|Don))(?!\w|{MARK})")
 # no name themselves: "Señora", "Tía" or "Ông" is not masked beside the name
 _ADDRESS_WORDS = frozenset(unicodedata.normalize("NFC", word.lower()) for word in _ADDRESS)
 # a label's later words, or a name after a word of address: a name, or a surname such
@@ -118,6 +117,11 @@ _ADDRESS_WORDS = frozenset(unicodedata.normalize("NFC", word.lower()) for word i
 _SURNAME = rf"{UPPER}{LOWER}*(?:'?{UPPER}{LOWER}+)+|{_NAME}"
 # names after words that introduce one: strong triggers take any capitalised word,
 # weak ones only words that are not ordinary English words
+# "miss" in lower case is the verb too: no word of address after its subject, a modal
+# or "to" ("I miss Christmas", "you'll miss New York", "don't miss Thanksgiving")
+_MISSING = re.compile(r"\b(?:i|you|we|they|he|she|it|people|ll|d|t|will|would|can|could|"
+                      r"might|must|should|to|not|never|really|also|still|always|just|"
+                      r"gonna|wanna|gotta)[^\S\n]+\Z", re.IGNORECASE)
 _STRONG = re.compile(rf"(?:\b(?i:my name is|my name's|call me)|\b(?:I'm|I am|told)|"
                      rf"{_ADDRESSED})[^\S\n]+((?:{_SURNAME})(?: (?:{_SURNAME}))?)")
 _WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
@@ -227,13 +231,13 @@ def _english_words():
     return table, frozenset(words)
 
 
-def _person(text: str, start: int, end: int, *, modal: bool = True) -> bool:
+def _person(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` (a word a trigger, a vocative or "and I" says is a
     person's) is a listed first name, or one that is also a modal or month which does
     not read as that word here (:func:`reads_as_word`)."""
     word = _nfc_lower(text[start:end])
     if word in NAME_OR_WORD:
-        return not reads_as_word(text, start, end, modal=modal)
+        return not reads_as_word(text, start, end)
     return word in first_names()
 
 
@@ -319,15 +323,16 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     list); each needs a capital. ``joined``: ``text`` is texts joined by :data:`_JOIN`."""
     opening, said = _OPENING[joined], _SAID[joined]
     hits = [(m.start(1), m.end(1), "name", "trigger") for m in _STRONG.finditer(text)
-            if m.group(1).split()[0].lower() not in _NOT_NAMES
-            or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0]),
-                       modal=False)]
+            if not (text.startswith("miss", m.start())
+                    and _MISSING.search(text, max(0, m.start() - 20), m.start()))
+            and (m.group(1).split()[0].lower() not in _NOT_NAMES
+                 or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0])))]
     # after a weak trigger or speaking: a word that is no English word, or a first name
     # even when it is one ("my son Will", "Rose said", "June told us")
     for pattern in (_WEAK, _SPEAKS):
         hits += [(m.start(1), m.end(1), "name", "trigger") for m in pattern.finditer(text)
                  if not ordinary(m.group(1))
-                 or _person(text, m.start(1), m.end(1), modal=pattern is _SPEAKS)]
+                 or _person(text, m.start(1), m.end(1))]
     hits += [(m.start(g), m.end(g), "name", "trigger") for pattern in (_VOCATIVE, _WITH_ME)
              for m in pattern.finditer(text) for g in range(1, pattern.groups + 1)
              if m.group(g) and _person(text, m.start(g), m.end(g))]

@@ -25,12 +25,15 @@ import pandas as pd
 from ..study import Study
 from . import DECISIONS, PrivacyError, load_privacy_decisions, scan, withheld_documents
 from .detect import CONTRACTED, MARK
-from .readings import reads_as_word
+from .readings import NAME_OR_WORD, reads_as_word
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
           "dob": "[DATE OF BIRTH]", "id": "[ID NUMBER]", "term": "[PLACE OR TERM]"}
 WITHHELD = "[DOCUMENT WITHHELD]"
+# the detectors that find a name that is also a modal or a month only where the text
+# does not read it as that word (:func:`~.readings.reads_as_word`)
+READING_DETECTORS = frozenset({"trigger", "name-list", "speaker"})
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
 # columns holding transcript text and speaker labels (`section`: a heading's words;
 # `speaker_notes`: ingest's notes, which name speakers); ids and attributes are left alone
@@ -65,11 +68,14 @@ class Masker:
     """What to hide: the texts of findings not decided ``keep`` with the label of their
     kind, and the documents decided ``redact-document``; ``kept``, the texts of findings
     decided ``keep`` (and no other), stay as written although another finding differing
-    only in case is masked in any case ("EVA" the project kept beside "Eva" masked)."""
+    only in case is masked in any case ("EVA" the project kept beside "Eva" masked);
+    ``readable``, the names that are also a modal or a month, in lower case, that are
+    left as written where the text reads them as that word (:meth:`matches`)."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
     kept: frozenset[str] = frozenset()
+    readable: frozenset[str] = frozenset()
 
     @property
     def pattern(self) -> re.Pattern | None:
@@ -130,11 +136,14 @@ class Masker:
 
     def matches(self, value: str, pattern: re.Pattern | None = None) -> list[re.Match]:
         """The findings to hide in ``value``: the matches of ``pattern`` (default
-        :meth:`pattern_in`) less a name that is also a modal or a month where ``value``
-        reads it as that word ("Will we", "in June": :func:`~.readings.reads_as_word`)."""
+        :meth:`pattern_in`) less a name of :attr:`readable` where ``value`` reads it as
+        the modal or month it also is ("Will we", "in June":
+        :func:`~.readings.reads_as_word`)."""
         pattern = self.pattern_in(value) if pattern is None else pattern
-        return [] if pattern is None else [m for m in pattern.finditer(value)
-                                           if not reads_as_word(value, m.start(), m.end())]
+        return [] if pattern is None else [
+            m for m in pattern.finditer(value)
+            if not (_key(m[0]).lower() in self.readable
+                    and reads_as_word(value, m.start(), m.end()))]
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
@@ -275,10 +284,20 @@ def _pattern(texts: tuple[str, ...], flags: int = 0, any_case: frozenset[str] = 
 def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
     """The :class:`Masker` of ``findings`` (with ``status``, from :func:`scan`) and the
     decisions: every finding not decided ``keep`` is masked, labelled by its kind (the
-    first in KINDS order when one text was found as several)."""
+    first in KINDS order when one text was found as several). A name that is also a
+    modal or a month is left as written where the text reads it as that word only when
+    every finding of it was made by a detector that reads the words around it
+    (:data:`READING_DETECTORS`); found by NER or as an ``always:`` term, it is masked
+    wherever it stands, as each of those findings is."""
     from .detect import KINDS
 
     hidden = findings[findings["status"] != "keep"]
+    read, unread = set(), set()
+    for text, kind, detector in zip(hidden["text"], hidden["kind"], hidden["detector"]):
+        name = _key(text).lower()
+        if name in NAME_OR_WORD:
+            aware = kind == "name" and set(detector.split("+")) <= READING_DETECTORS
+            (read if aware else unread).add(name)
     order = {kind: i for i, kind in enumerate(KINDS)}
     labels: dict[str, str] = {}
     for text, kind in sorted(zip(hidden["text"], hidden["kind"]),
@@ -287,7 +306,7 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
             labels.setdefault(_key(text), LABELS.get(kind, "[REDACTED]"))
     kept = {_key(text) for text in findings.loc[findings["status"] == "keep", "text"]}
     return Masker(labels, frozenset(withheld_documents(decisions)),
-                  frozenset(kept - labels.keys()))
+                  frozenset(kept - labels.keys()), frozenset(read - unread))
 
 
 def study_masker(study: Study, segments: pd.DataFrame | None = None,

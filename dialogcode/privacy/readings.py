@@ -15,6 +15,15 @@ NAME_OR_WORD = {"will": "modal", "may": "modal month", "june": "month", "april":
                 "august": "month"}
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec")
+# words of address abbreviated before a name ("Mr. Lee", "Sra Lupe": detect.py's triggers)
+ABBREVIATED = ("Mr", "Mrs", "Ms", "Mx", "Dr", "Rev", "Sr", "Sra", "Srta", "Mme", "Mlle")
+# before a modal that asks: the start of a clause (of the text or line, after its
+# punctuation, a quote or dash, or a conjunction: "Thanks. Will we", "So, May I", "and
+# Will they"), not a trigger nor a word of address ("told Will we", "Mr. May I")
+_MODAL_BEFORE = re.compile(r"(?:(?:^|[.!?,;:\"'(\u2014\u2013\u2018\u2019\u201c\u201d-])"
+                           r"|\b(?i:and|but|or|so|then|now|well|okay|ok|also))"
+                           r"[^\S\n]*\Z", re.MULTILINE)
+_TITLE_BEFORE = re.compile(rf"\b(?i:{'|'.join(ABBREVIATED)})\.[^\S\n]*\Z")
 # after a modal, its subject: "Will we", "May I", "Will the city"
 _MODAL_AFTER = re.compile(r"[^\S\n]+(?i:i|you|we|they|he|she|it|that|this|there|these|"
                           r"those|the|a|an|my|your|our|their|his|her|its|someone|somebody|"
@@ -31,14 +40,17 @@ _MONTH_BEFORE = re.compile(rf"(?:\b(?i:in|by|since|until|till|through|from|durin
                            rf"[^\S\n]*(?:-|\u2013|,|(?i:to|through|thru|and|or)\b)[^\S\n]*)\Z")
 
 
-def reads_as_word(text: str, start: int, end: int, *, modal: bool = True) -> bool:
+def reads_as_word(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]``, a first name that is also a modal or a month
-    ("Will", "May", "June", "April", "August"), reads there as that word: a modal before
-    its subject ("Will we", "May I"; not with ``modal`` False, after a trigger where no
-    modal can stand: "told May I would"), a month beside a day, year, word of time or
-    other month ("in June", "May 15", "April to May"). False for every other word."""
+    ("Will", "May", "June", "April", "August"), reads there as that word: a modal opening
+    a question or clause before its subject ("Will we", "So, May I"; not after a
+    trigger or a word of address, where no modal can stand: "told May I would", "Mr.
+    Will we"), a month beside a day, year, word of time or other month ("in June", "May
+    15", "April to May"). False for every other word. The detectors and the gate's
+    masking ask the same question, so a name found is a name masked."""
     reading = NAME_OR_WORD.get(text[start:end].lower(), "")
     before = text[max(0, start - 30):start]
-    return bool((modal and "modal" in reading and _MODAL_AFTER.match(text, end))
+    return bool(("modal" in reading and _MODAL_AFTER.match(text, end)
+                 and _MODAL_BEFORE.search(before) and not _TITLE_BEFORE.search(before))
                 or ("month" in reading and (_MONTH_AFTER.match(text, end)
                                             or _MONTH_BEFORE.search(before))))
