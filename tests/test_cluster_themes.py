@@ -486,3 +486,28 @@ def test_fillers_sounds_fragments_and_numbers_of_real_talk_never_make_a_label():
                         "blah"}, terms
     assert "resident resident" not in terms
     assert {"xml", "schema", "tv"} <= words and {"landlord", "eviction"} <= words
+
+
+def test_a_role_in_the_speaker_labels_stays_a_term_but_a_speakers_name_does_not():
+    # the AMI meetings' speakers are roles: "User Interface", "Marketing", "Project
+    # Manager"; every word of a speaker label was taken for a name, so a meeting about
+    # the user interface and the marketing report could never be labelled so (nor a
+    # study's talk about community once a speaker was a "Community Member")
+    rng = random.Random(5)
+    speakers = ["User Interface", "Marketing", "Project Manager", "Community Member",
+                "Claire", "Grace"]
+    turns = []
+    for i in range(40):
+        words = (["user interface", "buttons", "menu", "screen layout"] if i < 20
+                 else ["marketing report", "community survey", "customers", "trends"])
+        turns.append((speakers[i % 6], f"So the {rng.choice(words)} and the {words[1]} "
+                                       f"with Claire and Grace, then the {rng.choice(words)}."))
+    segments, documents = corpus({"d": turns})
+    names = name_words(segments, segment_terms(segments, documents))
+    assert {"claire", "grace"} <= names
+    assert not {"user", "interface", "marketing", "project", "manager", "community"} & names
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    terms = {t for row in result.clusters["terms"] for t in row.split("; ")}
+    assert {"user interface", "marketing report"} <= terms, terms
+    assert not {w for t in terms for w in t.split()} & {"claire", "grace"}
