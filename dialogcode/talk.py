@@ -65,7 +65,7 @@ gon wan na ta laughs laughter crosstalk inaudible
 kay nah yup ooh oops whoa aha duh blah
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
+_MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[A-Z][a-z]+)*\b")   # McCarthy too
 _ENTRY = re.compile(r'"([a-z][a-z\'-]*)":\s*(-[0-9.]+)')   # a lower-case word's log prob
 _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 words
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")

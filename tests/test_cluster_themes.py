@@ -511,3 +511,15 @@ def test_a_role_in_the_speaker_labels_stays_a_term_but_a_speakers_name_does_not(
     terms = {t for row in result.clusters["terms"] for t in row.split("; ")}
     assert {"user interface", "marketing report"} <= terms, terms
     assert not {w for t in terms for w in t.split()} & {"claire", "grace"}
+
+
+def test_a_surname_with_a_capital_inside_is_a_name_when_written_mid_sentence():
+    # the NYC hearing labelled a cluster "tax incentive / historic / proposal" with
+    # "mccarthy" among its terms: "Carol McCarthy" was never read as capitalised
+    # mid-sentence, the pattern wanting small letters only after the first capital
+    turns = [("1", "My name is Carol McCarthy and I rent in Queens."),
+             ("2", "Next is Harold McCarthy, then the DeBlasio plan for XML feeds."),
+             ("3", "we asked about the McCarthy tax incentive and what DeBlasio did")]
+    segments, documents = corpus({"d": turns})
+    names = name_words(segments, segment_terms(segments, documents))
+    assert {"mccarthy", "deblasio"} <= names and not {"xml", "rent", "tax"} & names
