@@ -104,6 +104,7 @@ def codebook_patch(result: Clustering, segments: pd.DataFrame, documents: pd.Dat
     reach = _reach(pairs, matched, segments, codings, book)
     coded = set(codings["seg_id"])
     texts = segments.set_index("seg_id")["text"]
+    members = result.assignments.groupby("cluster_id")["seg_id"].agg(set)
     proposed, per_cluster, seen = [], {}, set()
     for (row, code, term), found in zip(gaps, reach.itertuples()):
         if (not found.extra_segments or (code.id, term) in seen
@@ -117,7 +118,8 @@ def codebook_patch(result: Clustering, segments: pd.DataFrame, documents: pd.Dat
                          "extra_segments": found.extra_segments,
                          "extra_with_other_codes": found.extra_with_other_codes,
                          "examples": [{"seg_id": s, "quote": shorten(texts[s])}
-                                      for s in found.extra[:EXAMPLES]]})
+                                      for s in _cluster_first(found.extra,
+                                                              members[row.cluster_id])]})
     new_codes, used = [], set(book.codes)
     parent = result.scope if result.scope in book.codes else None
     for i, (row, terms) in enumerate(themes):
@@ -166,6 +168,12 @@ def _reach(pairs, matched, segments, codings, book) -> pd.DataFrame:
                      len(set(extra) & coded), extra))
     return pd.DataFrame(rows, columns=["code_id", "term", "matched", "extra_segments",
                                        "extra_with_other_codes", "extra"])
+
+
+def _cluster_first(extra: list[str], cluster: set[str]) -> list[str]:
+    """Up to :data:`EXAMPLES` of a term's ``extra`` segments (in corpus order): those of
+    the ``cluster`` that proposes it first, then the others."""
+    return sorted(extra, key=lambda seg_id: seg_id not in cluster)[:EXAMPLES]
 
 
 def _share(counts) -> np.ndarray:

@@ -7,13 +7,17 @@ left out of its terms, fewer than :data:`MIN_CONTENT` distinct content lemmas re
 ("Okay. I think all my other points have been answered, Chair." has none). Clustering
 leaves such segments out (and counts them); labels and quotes never come from them.
 
-*Names* never make a label: the words of the study's speaker labels, and words the
+*Names* never make a label: the words of the study's speaker labels that are names
+(not a role's everyday words: "Marketing", "Community Member"), and words the
 documents write capitalised in the middle of a sentence most of the time (people's
 and places' names as transcribed). Nor do *marks*: words written inside a short
 parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
 "(applause)", "(clears throat)"); square brackets and short curly braces
 (``[inaudible]``, ``{vocalsound}``: :func:`dialogcode.features.mark_end`) are never
-read for terms.
+read for terms. Nor do *sounds*: words without a vowel that the documents do not write
+in capitals ("mmm", "nnn", "th" of a cut-off "th- the"; "XML" is an acronym), a letter
+drawn out ("sooo"), informal spellings of stop words, numbers, and a word said twice
+("resident resident"): :func:`non_theme` and :func:`sound_words`.
 
 *Common English* words lead a label only when no more specific term scores near them:
 :func:`specificity` weighs a term by how rare its words are in general English, from
@@ -23,12 +27,15 @@ corpus.
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from collections import Counter
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from spacy.lang.en.lex_attrs import like_num
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from .features import SegmentTerms
 
@@ -55,28 +62,41 @@ honestly seriously totally literally basically really actually
 everything nothing someone somebody anybody bit lot gonna wanna gotta uh um hmm mm
 okay alright ok oh ah eh ha haha huh wow cool nice great good fine sure right probably maybe
 gon wan na ta laughs laughter crosstalk inaudible
+kay nah yup ooh oops whoa aha duh blah
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
+_MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[A-Z][a-z]+)*\b")   # McCarthy too
 _ENTRY = re.compile(r'"([a-z][a-z\'-]*)":\s*(-[0-9.]+)')   # a lower-case word's log prob
 _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 words
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_VOWEL = re.compile(r"[aeiouy]")
+_DRAWN_OUT = re.compile(r"(.)\1\1")
 
 
 def non_theme(word: str) -> bool:
-    """True for a procedural or filler word (lower-case lemma or surface form)."""
-    return word in PROCEDURE_WORDS or word in FILLER_WORDS
+    """True for a word (lower-case lemma or surface form) that carries no theme in any
+    talk: a procedural or filler word, an informal spelling of a stop word (spaCy's
+    norm table: *cuz*, *cos* -> because), a number (spaCy's ``like_num``: *seven*,
+    *million*, *third*), a letter drawn out (*sooo*, *hmmm*) or one letter repeated
+    (*aa*)."""
+    return (word in PROCEDURE_WORDS or word in FILLER_WORDS or like_num(word)
+            or _DRAWN_OUT.search(word) is not None or len(set(word)) == 1
+            or word in _informal_stop_words())
 
 
 def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentTerms:
-    """``terms`` without procedural and filler words, nor ``banned`` words, nor the
+    """``terms`` without the words of :func:`non_theme`, nor ``banned`` words, nor the
     bigrams holding any of them, whether as lemmas or as the form a label shows
-    (the lemma ``meet`` shown as *meeting*, ``bite`` as *bit*)."""
+    (the lemma ``meet`` shown as *meeting*, ``bite`` as *bit*), nor a bigram of one word
+    said twice."""
     decided: dict[str, bool] = {}
 
     def keep(term: str) -> bool:
         if term not in decided:
-            words = term.split() + terms.display(term).split()
-            decided[term] = not any(non_theme(w) or w in banned for w in words)
+            lemmas = term.split()
+            words = lemmas + terms.display(term).split()
+            decided[term] = (len(set(lemmas)) == len(lemmas)       # not "resident resident"
+                             and not any(non_theme(w) or w in banned for w in words))
         return decided[term]
 
     kept = {seg_id: [t for t in found if keep(t)] for seg_id, found in terms.terms.items()}
@@ -94,15 +114,19 @@ def procedural(segments: pd.DataFrame, terms: SegmentTerms) -> pd.Series:
 
 
 def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
-    """Lower-cased words that are names: words of the speaker labels, first names that
-    are not also English words (:func:`~dialogcode.privacy.detect.plain_first_name`,
-    however a transcript writes them: "eva"), and the terms written capitalised after a
-    lower-case word or a comma (mid-sentence) in at least :data:`NAME_SHARE` of all
-    their occurrences (and at least twice)."""
-    from .privacy.detect import plain_first_name
+    """Lower-cased words that are names: words of the speaker labels that are first
+    names or not everyday English words ("Claire", "Suzy", "Grace"; not the roles "User
+    Interface", "Marketing", "Community Member": :func:`~dialogcode.privacy.detect.
+    ordinary`), first names that are not also English words
+    (:func:`~dialogcode.privacy.detect.plain_first_name`, however a transcript writes
+    them: "eva"), and the terms written capitalised after a lower-case word or a comma
+    (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
+    least twice)."""
+    from .privacy.detect import first_names, ordinary, plain_first_name
 
     names = {w.lower() for label in segments["speaker"].dropna().unique()
-             for w in _WORD.findall(str(label)) if len(w) > 1}
+             for w in _WORD.findall(str(label))
+             if len(w) > 1 and (w.lower() in first_names() or not ordinary(w))}
     upper = Counter(w.lower() for w in _MID_CAPITAL.findall("\n".join(segments["text"])))
     for term, forms in terms.surfaces.items():
         if " " in term:
@@ -135,6 +159,22 @@ def mark_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     return marks
 
 
+def sound_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
+    """Lower-cased words that are sounds or cut-off words, not terms: words without a
+    vowel (a, e, i, o, u, y) written in capitals (an acronym: *XML*, *TV*, *NSF*) in
+    fewer than :data:`NAME_SHARE` of their occurrences: *mmm*, *nnn*, *hmm*, *sh*, and
+    *th* of "th the"."""
+    capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(segments["text"])))
+    sounds = set()
+    for term, forms in terms.surfaces.items():
+        if " " in term or any(_VOWEL.search(w) for w in [term, *forms]):
+            continue
+        if sum(capitals[form] for form in forms) < NAME_SHARE * sum(forms.values()):
+            sounds.add(term)
+            sounds.update(forms)
+    return sounds
+
+
 def hyphenated(term: str, texts: list[str]) -> str:
     """``term`` as the texts write it when most of its occurrences are part of a
     hyphenated word ("term care" in "long-term care" -> ``long-term care``)."""
@@ -149,6 +189,19 @@ def hyphenated(term: str, texts: list[str]) -> str:
         return term
     best, count = forms.most_common(1)[0]
     return best if "-" in best and count * 2 > sum(forms.values()) else term
+
+
+@lru_cache(maxsize=1)
+def _informal_stop_words() -> frozenset[str]:
+    """Lower-case spellings that spacy-lookups-data's English ``lexeme_norm`` table
+    normalises to stop words (*cuz*, *cos* -> because; *plz* -> please)."""
+    from importlib.resources import files
+
+    path = files("spacy_lookups_data") / "data" / "en_lexeme_norm.json.gz"
+    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
+        norms = json.load(handle)
+    return frozenset(word.lower() for word, norm in norms.items()
+                     if all(w in STOP_WORDS for w in norm.lower().split()))
 
 
 @lru_cache(maxsize=1)

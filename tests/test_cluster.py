@@ -159,6 +159,35 @@ def test_housing_talk_without_the_code_words_is_a_pattern_gap(book):
 
 
 
+def test_a_proposed_terms_examples_come_from_the_cluster_that_proposes_it(book):
+    # the examples were the term's first extra segments in the corpus, wherever they
+    # were: on the NYC hearing 29 of 31 proposed terms showed two segments of the
+    # hearing's opening (another cluster) as the examples of their pattern gap
+    segments, documents, codings = synthetic(book, ("housing", "gap", "soccer", "garden"))
+    asides = [f"The soccer coaches, the league players and the referee at goalie practice "
+              f"on the field, then the {a} and the {b} for the tournament season."
+              for a, b in [("landlord", "apartment"), ("lease", "tenants"),
+                           ("deposit", "housing"), ("building", "repairs"),
+                           ("mortgage", "landlord"), ("apartment", "lease"),
+                           ("tenants", "deposit"), ("housing", "building"),
+                           ("repairs", "mortgage")]]
+    texts = {d: asides * (d == "doc0") + group["text"].tolist()
+             for d, group in segments.groupby("doc_id", sort=True)}
+    segments, documents = make_corpus(texts)
+    codings = code_corpus(segments, documents, book)
+    result = cluster_segments(segments, documents, codings, book, k=3, **ALONE)
+    cluster_of = result.assignments.set_index("seg_id")["cluster_id"]
+    asides = set(segments["seg_id"].iloc[:9])
+    assert cluster_of[list(asides)].nunique() == 1      # the asides are soccer talk
+    patch = codebook_patch(result, segments, documents, codings, book)
+    proposed = [p for p in patch["proposed_terms"]
+                if p["cluster"] != cluster_of[next(iter(asides))]]
+    assert proposed
+    for entry in proposed:
+        examples = [e["seg_id"] for e in entry["examples"]]
+        assert len(examples) == 2 and not set(examples) & asides, entry
+        assert (cluster_of[examples] == entry["cluster"]).all(), entry
+
 def test_a_k_range_that_cannot_be_searched_is_refused_or_told(book):
     # cluster_segments(k_range=(5, 3)) clustered into 3 without a word, and a range above
     # what the segments allow was silently replaced by the largest k they do
