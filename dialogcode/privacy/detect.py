@@ -349,7 +349,32 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
              if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES
              or _person(text, m.start(1), m.end(1))]
-    return hits
+    return _with_surnames(text, hits)
+
+
+# a capitalised word right after a name (one space between), and the words that follow
+# a name without being its surname ("Jane Said", "Rose And", "Mark Um")
+_NEXT_WORD = re.compile(rf" ({_SURNAME})(?![\w-]|{MARK}|{CONTRACTED})")
+_AFTER_NAMES = frozenset(("said", "says", "told", "asked", "explained", "shared"))
+
+
+def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
+    """``hits``, and for each name of one word followed by a surname that no hit found,
+    the whole name too ("Jane Jacobs" beside "Jane": masked whole, never "[NAME] Jacobs",
+    while "Jane" alone stays masked where no surname follows). A surname: a capitalised
+    word after one space that is no word of :data:`_NOT_NAMES`, :data:`_INTERJECTIONS`,
+    :data:`_AFTER_NAMES` or the stop words, and no everyday word unless it is a listed
+    surname ("Grace Baker", not "Rose Garden" nor "Staten Island")."""
+    found = {start for start, _, kind, _ in hits if kind == "name"}
+    whole = []
+    for start, end, kind, detector in hits:
+        after = _NEXT_WORD.match(text, end) if kind == "name" else None
+        if after is not None and " " not in text[start:end] and after.start(1) not in found:
+            word = _nfc_lower(after[1])
+            if not (word in _NOT_NAMES or word in _INTERJECTIONS or word in _AFTER_NAMES
+                    or word in STOP_WORDS) and (not _everyday(word) or word in last_names()):
+                whole.append((start, after.end(1), kind, detector))
+    return hits + whole
 
 
 def _nfc_lower(word: str) -> str:
