@@ -1,5 +1,6 @@
-"""A surname after a found first name is masked with it: a probe on a hearing study
-found "[NAME] Jacobs" in quotes where the first name alone was a finding."""
+"""A surname after a found first name is masked with it, in the text and in a speaker
+label: a probe on a hearing study found "[NAME] Jacobs" in quotes where the first name
+alone was a finding, and "Council Member [NAME] Nowak" as a speaker."""
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -67,3 +68,18 @@ def test_no_quote_shows_a_surname_after_a_masked_first_name(tmp_path):
     assert "Jacobs" not in listing and "Baker" not in listing
     assert "talked with [NAME] about the [rezoning]. [NAME] was there early" in listing
     assert "We met [NAME] near the [NAME] Garden after the [rezoning]." in listing
+
+
+def test_a_speaker_label_with_a_title_or_role_before_a_name_is_masked_whole(tmp_path):
+    root, found = scanned(tmp_path, (
+        "Chair: Tomasz, Amara, you have the floor on the rezoning.\n"
+        "Council Member Tomasz Nowak: Thank you for the time on the rezoning.\n"
+        "Dr. Amara Lee: The rezoning helps our tenants.\n"
+        "Project Manager: The rezoning is on the agenda.\n"
+        "Faith Leader: The rezoning worries our congregation.\n"))
+    speakers = found.loc[found["detector"] == "speaker", "text"].tolist()
+    assert speakers == ["Tomasz Nowak", "Amara Lee"]      # the name, not the role
+    listing = shown(root, "rezoning")
+    assert "Nowak" not in listing and "Lee" not in listing and "Amara" not in listing
+    assert "Council Member [NAME]" in listing and "Dr. [NAME]" in listing
+    assert "Project Manager" in listing and "Faith Leader" in listing

@@ -488,6 +488,18 @@ def _looks_like_a_name(label: str) -> bool:
                  or all(not _everyday(w) or w.lower() in last_names() for w in words[1:])))
 
 
+@lru_cache(maxsize=4096)
+def _name_in_label(label: str) -> str | None:
+    """The name a speaker label holds: the label when it looks like one
+    (:func:`_looks_like_a_name`), else its last words that do after a title or role
+    ("Council Member Tomasz Nowak", "Dr. Amara Lee": the name only, so no quote shows
+    "Council Member [NAME] Nowak"); None when no part of it does ("Project Manager")."""
+    for word in re.finditer(r"\S+", label):
+        if _looks_like_a_name(label[word.start():]):
+            return label[word.start():]
+    return None
+
+
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
     """Speaker labels that look like real names ("Rosa", not "P3" or "Facilitator"):
     the first place each is written in each document, found just before a turn."""
@@ -495,10 +507,9 @@ def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tu
     rows, seen = [], set()
     for seg_id, doc_id, start, speaker in zip(*(segments[c].tolist() for c in (
             "seg_id", "doc_id", "start", "speaker"))):
-        if not isinstance(speaker, str) or (doc_id, speaker) in seen \
-                or not _looks_like_a_name(speaker.strip()) or doc_id not in texts.index:
+        label = _name_in_label(speaker.strip()) if isinstance(speaker, str) else None
+        if label is None or (doc_id, speaker) in seen or doc_id not in texts.index:
             continue
-        label = speaker.strip()
         where = texts[doc_id].rfind(label, max(0, int(start) - 200), int(start))
         if where >= 0:
             seen.add((doc_id, speaker))
