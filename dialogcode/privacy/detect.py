@@ -359,22 +359,36 @@ _AFTER_NAMES = frozenset(("said", "says", "told", "asked", "explained", "shared"
 
 
 def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
-    """``hits``, and for each name of one word followed by a surname that no hit found,
-    the whole name too ("Jane Jacobs" beside "Jane": masked whole, never "[NAME] Jacobs",
-    while "Jane" alone stays masked where no surname follows). A surname: a capitalised
-    word after one space that is no word of :data:`_NOT_NAMES`, :data:`_INTERJECTIONS`,
-    :data:`_AFTER_NAMES` or the stop words, and no everyday word unless it is a listed
-    surname ("Grace Baker", not "Rose Garden" nor "Staten Island")."""
+    """``hits``, and for each name of one or two words followed by surnames that no hit
+    found, the whole name of up to three words too ("Jane Jacobs" beside "Jane": masked
+    whole, never "[NAME] Jacobs", while "Jane" alone stays masked where no surname
+    follows). A surname: a capitalised word after one space that is no word of
+    :data:`_NOT_NAMES`, :data:`_INTERJECTIONS`, :data:`_AFTER_NAMES` or the stop words,
+    and no everyday word unless it is a listed surname ("Grace Baker", not "Rose Garden"
+    nor "Staten Island")."""
     found = {start for start, _, kind, _ in hits if kind == "name"}
     whole = []
     for start, end, kind, detector in hits:
-        after = _NEXT_WORD.match(text, end) if kind == "name" else None
-        if after is not None and " " not in text[start:end] and after.start(1) not in found:
-            word = _nfc_lower(after[1])
-            if not (word in _NOT_NAMES or word in _INTERJECTIONS or word in _AFTER_NAMES
-                    or word in STOP_WORDS) and (not _everyday(word) or word in last_names()):
-                whole.append((start, after.end(1), kind, detector))
+        if kind != "name":
+            continue
+        last = end
+        # a name of at most three words ("Jane Jacobs Brown", "Mrs. Mary Ann Jacobs")
+        for _ in range(3 - len(text[start:end].split())):
+            after = _NEXT_WORD.match(text, last)
+            if after is None or after.start(1) in found or not _surname(after[1]):
+                break
+            last = after.end(1)
+        if last > end:
+            whole.append((start, last, kind, detector))
     return hits + whole
+
+
+def _surname(word: str) -> bool:
+    """Whether a capitalised ``word`` after a name is taken for its surname
+    (:func:`_with_surnames`)."""
+    word = _nfc_lower(word)
+    return not (word in _NOT_NAMES or word in _INTERJECTIONS or word in _AFTER_NAMES
+                or word in STOP_WORDS) and (not _everyday(word) or word in last_names())
 
 
 def _nfc_lower(word: str) -> str:
