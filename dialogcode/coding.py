@@ -35,7 +35,7 @@ from .tables import named_count
 CODING_INPUT_COLUMNS = ["seg_id", "doc_id", "unit", "start", "end", "text", "codable"]
 CODING_COLUMNS = ["seg_id", "doc_id", "code_id", "start", "end", "quote", "source", "rule_id",
                   "score", "codebook_version"]
-CACHE_FORMAT = "8"   # bump when segmentation, the cache layout or the lemmas change
+CACHE_FORMAT = "9"   # bump when segmentation, the cache layout or the lemmas change
 # token attributes kept in the cache (those holding a value); string-valued ones have
 # their strings saved too
 _ATTRS = [ORTH, LEMMA, NORM, SPACY, TAG, POS, DEP, HEAD, SENT_START]

@@ -8,6 +8,7 @@ never on which other files are in the corpus. A turn or section longer than
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from .config import MAX_SEGMENT_CHARS
@@ -97,6 +98,54 @@ def split_long_blocks(blocks: list[Block], text: str, limit: int) -> list[Block]
     return out
 
 
+# a transcriber's mark: at most MARK_WORDS words in braces, brackets or parentheses on
+# one line ("{vocalsound}", "[inaudible]", "(laughs)"); longer, it is talk
+_MARK = re.compile(r"\{[^{}\n]*\}|\[[^\[\]\n]*\]|\([^()\n]*\)")
+MARK_WORDS = 3
+_WORD = re.compile(r"\w")
+
+
+def _is_mark(match: re.Match) -> bool:
+    return len(match[0][1:-1].split()) <= MARK_WORDS
+
+
+def _sentences(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    """The spans of the sentences of ``text`` that the pipeline starts at ``starts``, with
+    every transcriber's mark kept whole: a sentence start inside a mark, or just after
+    an opening bracket, moves to the mark's or bracket's start (spaCy's sentencizer
+    starts one after "{" of "Okay. {vocalsound} So"), and a sentence of marks with no
+    word outside them joins the next sentence (the one before, at the end; it stays
+    alone only when it is all the text)."""
+    marks = [m.span() for m in _MARK.finditer(text) if _is_mark(m)]
+    if not marks and "(" not in text and "[" not in text and "{" not in text:
+        return list(zip(starts, starts[1:] + [len(text)]))
+    opens = [a for a, _ in marks]
+    words = _MARK.sub(lambda m: " " * len(m[0]) if _is_mark(m) else m[0], text)
+
+    def outside(start: int) -> int:
+        i = bisect_right(opens, start) - 1
+        if i >= 0 and start < marks[i][1]:
+            return opens[i]
+        while start > 0 and text[start - 1] in "([{":   # "no. (She left. ...)"
+            start -= 1
+        return start
+
+    bounds = sorted({outside(start) for start in starts} | {0, len(text)})
+    spans, joining = [], None
+    for start, end in zip(bounds, bounds[1:]):
+        start = start if joining is None else joining
+        first_mark = bisect_left(opens, start)
+        if first_mark == len(opens) or opens[first_mark] >= end \
+                or _WORD.search(words, start, end):
+            spans.append((start, end))
+            joining = None
+        else:
+            joining = start
+    if joining is not None:
+        spans[-1:] = [(spans[-1][0] if spans else joining, len(text))]
+    return spans
+
+
 def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None, *,
                      max_chars: int = MAX_SEGMENT_CHARS) -> list[dict]:
     """Segment rows (dicts with :data:`COLUMNS`) for one document.
@@ -116,8 +165,9 @@ def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None, *
         return rows
     docs = nlp.pipe(text[b.start:b.end] for b in blocks)
     for block, doc in zip(blocks, docs):
-        for sent in doc.sents:
-            start, end = block.start + sent.start_char, block.start + sent.end_char
+        for first, last in _sentences(text[block.start:block.end],
+                                      [sent.start_char for sent in doc.sents]):
+            start, end = block.start + first, block.start + last
             while end > start and text[end - 1].isspace():
                 end -= 1
             while start < end and text[start].isspace():   # a line break after a sentence

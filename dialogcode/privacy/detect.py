@@ -354,7 +354,46 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
              if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES
              or _person(text, m.start(1), m.end(1))]
-    return hits
+    return _with_surnames(text, hits)
+
+
+# a capitalised word right after a name (one space between), and the words that follow
+# a name without being its surname ("Jane Said", "Rose And", "Mark Um")
+_NEXT_WORD = re.compile(rf" ({_SURNAME})(?![\w-]|{MARK}|{CONTRACTED})")
+_AFTER_NAMES = frozenset(("said", "says", "told", "asked", "explained", "shared"))
+
+
+def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
+    """``hits``, and for each name of one or two words followed by surnames that no hit
+    found, the whole name of up to three words too ("Jane Jacobs" beside "Jane": masked
+    whole, never "[NAME] Jacobs", while "Jane" alone stays masked where no surname
+    follows). A surname: a capitalised word after one space that is no word of
+    :data:`_NOT_NAMES`, :data:`_INTERJECTIONS`, :data:`_AFTER_NAMES` or the stop words,
+    and no everyday word unless it is a listed surname ("Grace Baker", not "Rose Garden"
+    nor "Staten Island")."""
+    found = {start for start, _, kind, _ in hits if kind == "name"}
+    whole = []
+    for start, end, kind, detector in hits:
+        if kind != "name":
+            continue
+        last = end
+        # a name of at most three words ("Jane Jacobs Brown", "Mrs. Mary Ann Jacobs")
+        for _ in range(3 - len(text[start:end].split())):
+            after = _NEXT_WORD.match(text, last)
+            if after is None or after.start(1) in found or not _surname(after[1]):
+                break
+            last = after.end(1)
+        if last > end:
+            whole.append((start, last, kind, detector))
+    return hits + whole
+
+
+def _surname(word: str) -> bool:
+    """Whether a capitalised ``word`` after a name is taken for its surname
+    (:func:`_with_surnames`)."""
+    word = _nfc_lower(word)
+    return not (word in _NOT_NAMES or word in _INTERJECTIONS or word in _AFTER_NAMES
+                or word in STOP_WORDS) and (not _everyday(word) or word in last_names())
 
 
 def _nfc_lower(word: str) -> str:
@@ -468,6 +507,18 @@ def _looks_like_a_name(label: str) -> bool:
                  or all(not _everyday(w) or w.lower() in last_names() for w in words[1:])))
 
 
+@lru_cache(maxsize=4096)
+def _name_in_label(label: str) -> str | None:
+    """The name a speaker label holds: the label when it looks like one
+    (:func:`_looks_like_a_name`), else its last words that do after a title or role
+    ("Council Member Tomasz Nowak", "Dr. Amara Lee": the name only, so no quote shows
+    "Council Member [NAME] Nowak"); None when no part of it does ("Project Manager")."""
+    for word in re.finditer(r"\S+", label):
+        if _looks_like_a_name(label[word.start():]):
+            return label[word.start():]
+    return None
+
+
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
     """Speaker labels that look like real names ("Rosa", not "P3" or "Facilitator"):
     the first place each is written in each document, found just before a turn."""
@@ -475,10 +526,9 @@ def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tu
     rows, seen = [], set()
     for seg_id, doc_id, start, speaker in zip(*(segments[c].tolist() for c in (
             "seg_id", "doc_id", "start", "speaker"))):
-        if not isinstance(speaker, str) or (doc_id, speaker) in seen \
-                or not _looks_like_a_name(speaker.strip()) or doc_id not in texts.index:
+        label = _name_in_label(speaker.strip()) if isinstance(speaker, str) else None
+        if label is None or (doc_id, speaker) in seen or doc_id not in texts.index:
             continue
-        label = speaker.strip()
         where = texts[doc_id].rfind(label, max(0, int(start) - 200), int(start))
         if where >= 0:
             seen.add((doc_id, speaker))
