@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 from .coded_text import changed_hashes
-from .coders import CodingsError, chosen_coders, coder_path, read_coder
+from .coders import CodingsError, chosen_coders, coder_path, not_in_codebook, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
@@ -318,9 +318,7 @@ def check_decisions(study: Study, decisions: pd.DataFrame, segments: pd.DataFram
                                     "since this decision, or it was typed by hand: fix or "
                                     "delete the row", path, row.line))
         if codes is not None and row.code_id not in codes:
-            problems.append(Problem(f"code {row.code_id!r} is not in the codebook; rename it "
-                                    "to a code id of the codebook or delete the row", path,
-                                    row.line))
+            problems.append(Problem(not_in_codebook(row.code_id), path, row.line))
     if problems:
         raise ReviewError(problems)
     return decisions

@@ -166,6 +166,34 @@ def test_a_decision_on_a_code_taken_out_of_the_codebook_is_not_kept_silently(stu
     assert "code 'connection' is not in the codebook" in result.output
 
 
+def test_a_code_taken_out_of_the_codebook_is_refused_one_way_saying_what_to_do(study):
+    # a codebook edit renames or removes a code people had decided on and coded: the
+    # decision and the coder file were refused in two wordings, the coder file's saying
+    # nothing of what to do
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/kickoff:t3,risk.housing,reject,rule,ana\n"
+                                         "north/closing:t2,connection,accept,rule,ana\n")
+    coder = write_coder(study, "sam", "north/closing:t2,connection\n")
+    book = study / "codebook.yaml"
+    text = book.read_text()
+    book.write_text(text[:text.index("  - id: connection")])
+    (study / "lessons.yaml").unlink()              # its lesson names the code too
+    assert invoke("code", study, "-q").exit_code == 0
+    advice = ("code 'connection' is not in the codebook: change it to one of its code ids "
+              "(the code's new id, if it was renamed there), or delete the row if the code "
+              "was taken out")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{study / 'decisions.csv'}:3: {advice}" in result.output
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/kickoff:t3,risk.housing,reject,rule,ana\n")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and f"{coder}:2: {advice}" in result.output
+    # done as it says, every command runs again
+    coder.write_text("seg_id,code_id\nnorth/closing:t2,risk.money\n", encoding="utf-8")
+    assert invoke("tables", study, "-q").exit_code == 0
+
+
 def test_an_accepted_rule_coding_of_a_preamble_no_longer_coded_is_named(study):
     # accepted while code_preamble was true; once false the rule no longer codes the
     # preamble, and the accept would have put a coding the tables never count there

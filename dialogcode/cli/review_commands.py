@@ -201,7 +201,7 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
                    "decisions.csv; where the document text changed, the segment waits to "
                    "be decided again: `dialogcode review export` shows it as it is now; a "
                    "code not in the codebook stops the tables, `learn` and `evaluate` "
-                   "until its row is fixed or deleted):", err=True)
+                   "until its row names the code's new id or is deleted):", err=True)
         echo_table(lost[["seg_id", "code_id", "decision", "reason"]], err=True)
 
 
