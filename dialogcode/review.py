@@ -193,16 +193,25 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
     merged, fresh, counts = merge_decisions(load_decisions(study), new)
     if len(fresh):
         path = study.root / HISTORY
+        existed = path.exists()
         header = not path.is_file() or path.stat().st_size == 0
         text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
             index=False, header=header, lineterminator="\n")
         size = _append_whole(path, text.encode("utf-8"))
+        written = False
         try:
             write_decisions(study, merged)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.truncate(path, size)
-            raise
+            written = True
+        except OSError as exc:
+            raise OSError(exc.errno, f"{exc.strerror or exc}; no decision was recorded "
+                          f"({HISTORY} is as it was)", exc.filename) from exc
+        finally:        # an interrupt too: no history row for a decision not recorded
+            if not written:
+                with contextlib.suppress(OSError):
+                    if existed:
+                        os.truncate(path, size)
+                    else:
+                        path.unlink()
     return merged, counts
 
 

@@ -549,6 +549,40 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
     assert (study / "decisions.csv").read_bytes() == decided
 
 
+def test_a_decisions_file_that_cannot_be_replaced_leaves_no_history_row(study):
+    # the history is appended first: when decisions.csv then cannot be written, the
+    # history must not keep a row (nor a file) for a decision that was not recorded
+    import os
+    import resource
+    import subprocess
+    import sys
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    decisions = study / "decisions.csv"
+    row = decisions.read_text(encoding="utf-8").splitlines()[1]
+    many = "".join(row.replace("north/kickoff:t3", f"north/kickoff:t{i}x") + "\n"
+                   for i in range(400))
+    decisions.write_text(decisions.read_text(encoding="utf-8") + many, encoding="utf-8")
+    decided = decisions.read_bytes()
+    history = study / "decisions-history.csv"
+    history.unlink()                        # the history is for people: one deleted it
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
+
+    def small_files():      # decisions.csv is too large to write again, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(decided) // 2,) * 2)
+
+    result = subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
+                             str(sheet), str(study)], capture_output=True, text=True,
+                            preexec_fn=small_files,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"Error: {decisions}: cannot write: File too large; no decision was recorded "
+            "(decisions-history.csv is as it was)") in result.stderr
+    assert decisions.read_bytes() == decided and not history.exists()
+
+
 def test_a_history_that_cannot_be_opened_is_named_and_nothing_is_recorded(study):
     # a folder in its place (as a file without write permission, or a full disk when the
     # file is made): the message was the rollback's, and decisions.csv had changed
