@@ -194,6 +194,29 @@ def test_a_code_taken_out_of_the_codebook_is_refused_one_way_saying_what_to_do(s
     assert invoke("tables", study, "-q").exit_code == 0
 
 
+def test_a_sheet_leaves_out_a_decision_on_a_code_taken_out_of_the_codebook(study):
+    # export listed the accept on the removed code with its decision filled in, and
+    # import then refused the sheet export itself wrote ("unknown code")
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/closing:t2,connection,accept,rule,ana\n")
+    book = study / "codebook.yaml"
+    text = book.read_text()
+    book.write_text(text[:text.index("  - id: connection")])
+    (study / "lessons.yaml").unlink()              # its lesson names the code too
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    rows = list(openpyxl.load_workbook(sheet)["review"].iter_rows(min_row=2,
+                                                                  values_only=True))
+    assert rows and not [r for r in rows if "connection" in r]
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert result.exit_code == 0, result.output
+    assert "1 new, 0 changed" in result.output
+    # the decision stays in decisions.csv, for a person to rename or delete
+    assert "connection" in (study / "decisions.csv").read_text(encoding="utf-8")
+
+
 def test_an_accepted_rule_coding_of_a_preamble_no_longer_coded_is_named(study):
     # accepted while code_preamble was true; once false the rule no longer codes the
     # preamble, and the accept would have put a coding the tables never count there
