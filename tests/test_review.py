@@ -243,6 +243,16 @@ def test_an_accepted_rule_coding_of_a_preamble_no_longer_coded_is_named(study):
     result = invoke("learn", study)
     assert result.exit_code == 1 and "no coder file in codings/ or decision in " \
         "decisions.csv codes a segment the models learn from" in result.output
+    # the sheet leaves it out: shown accepted there, its import refused the sheet
+    # export itself wrote ("a preamble, which is never coded")
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    rows = list(openpyxl.load_workbook(sheet)["review"].iter_rows(min_row=2,
+                                                                  values_only=True))
+    assert rows and not [r for r in rows if r[0] == "north/notes:t1"]
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
 
 
 def test_a_hand_written_reject_of_a_code_nobody_proposed_says_so(study):
