@@ -287,14 +287,17 @@ def held_source(sources: pd.Series) -> pd.Series:
 
 
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame,
-             codes: set[str] | None = None) -> pd.DataFrame:
+             codes: set[str] | None = None, segments: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
     """Decisions whose coding changed, with the reason: the rule or model coding a
     ``reject`` judges is no longer produced (after a codebook edit); a reject written by
     hand without a source judges a code no rule or model proposes there (nothing to
     reject); an accepted rule coding the rules no longer make (:data:`KEPT`: it stays a
-    final coding, see :func:`final_codings`); the code is not in ``codes`` (the codebook's
-    ids, when given; the tables, `learn` and `evaluate` refuse the row); or their
-    document's text changed (see :func:`in_force`). They all stay in decisions.csv."""
+    final coding, see :func:`final_codings`), unless it is on a preamble or heading
+    (by ``segments``' kind and codable, when given), which the tables refuse; the code is
+    not in ``codes`` (the codebook's ids, when given; the tables, `learn` and `evaluate`
+    refuse the row); or their document's text changed (see :func:`in_force`). They all
+    stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
     changed = ~_on_current_text(decisions, documents)
     gone = pd.Series([(s, c) not in present for s, c in
@@ -307,6 +310,11 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     reason[gone & rejected & (source == "")] = ("nothing to reject: no rule or model "
                                                 "proposes this code here")
     reason[gone & ~rejected & (source == "rule")] = KEPT
+    if segments is not None:
+        kinds = segments.loc[~segments["codable"]].set_index("seg_id")["kind"]
+        quiet = gone & ~rejected & decisions["seg_id"].isin(kinds.index)
+        reason[quiet] = [f"a {kinds[s]}, which is never coded: reject the code or delete "
+                         "the row" for s in decisions.loc[quiet, "seg_id"]]
     if codes is not None:
         reason[~decisions["code_id"].isin(codes)] = "code not in the codebook"
     reason[changed] = "document text changed"

@@ -232,8 +232,13 @@ def test_an_accepted_rule_coding_of_a_preamble_no_longer_coded_is_named(study):
     (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
                                          "north/notes:t1,risk.housing,accept,rule,ana\n")
     config.write_text(config.read_text().replace("code_preamble: true\n", ""))
-    for command in ("ingest", "code"):
-        assert invoke(command, study, "-q").exit_code == 0
+    assert invoke("ingest", study, "-q").exit_code == 0
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0
+    # not listed as kept in the final codings, which the tables then refused
+    assert "accepted rule coding" not in result.stderr
+    assert ("north/notes:t1  risk.housing  accept    a preamble, which is never coded: "
+            "reject the code or delete the row") in result.stderr
     result = invoke("tables", study)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert (f"{study / 'decisions.csv'}:2: north/notes:t1 is a preamble, which is never "
