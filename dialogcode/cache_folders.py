@@ -6,7 +6,8 @@ A key changes with the cache's format or the pipeline's version; the folder of t
 key is then never read again by this version of dialogcode. A folder is removed only
 when all of these hold: it is beside the folder opened, named like a key (not a link),
 marked with the same pipeline (:func:`~dialogcode.stamps.pipeline_name`: a package's
-name or a folder's own name, never its path, so a study moved or shared keeps its marks)
+name or a folder's own name, never its path, so a study moved or shared keeps its marks;
+a mark an earlier version wrote with the folder's path counts by that path's last name)
 and another key, unused for :data:`UNUSED_FOR` seconds (its mark is touched whenever it
 is opened, so a run still reading it, or another dialogcode version that still uses it,
 keeps it), and holding nothing but its mark and token files. Only those files are
@@ -22,7 +23,7 @@ import re
 import secrets
 import shutil
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from .stamps import pipeline_name
 
@@ -82,7 +83,8 @@ def _superseded(other: Path, folder: Path, model: str, now: float) -> list[Path]
             or not KEY_NAME.fullmatch(other.name):
         return None
     mark = _mark(other)
-    if mark is None or mark.get("model") != model or mark.get("key") == folder.name:
+    if mark is None or _marked_name(mark.get("model")) != model \
+            or mark.get("key") == folder.name:
         return None
     try:
         if now - (other / MARK).stat().st_mtime < UNUSED_FOR:
@@ -94,6 +96,15 @@ def _superseded(other: Path, folder: Path, model: str, now: float) -> list[Path]
                and (f.name == MARK or TOKEN_FILE.fullmatch(f.name)) for f in files):
         return None
     return sorted(files, key=lambda f: f.name == MARK)     # the mark last
+
+
+def _marked_name(marked) -> str | None:
+    """The pipeline a mark names, as :func:`~dialogcode.stamps.pipeline_name` names it: a
+    mark from an earlier version holds a pipeline folder's full path (perhaps of another
+    machine, so the folder need not be there)."""
+    if not isinstance(marked, str):
+        return None
+    return PurePath(marked).name if os.path.isabs(marked) else marked
 
 
 def prune_superseded(folder: Path, model: str) -> None:

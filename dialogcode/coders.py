@@ -93,6 +93,15 @@ def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: boo
     return write_csv(codings.reindex(columns=CODER_COLUMNS), path)
 
 
+def not_in_codebook(code: str) -> str:
+    """What to do with a row of a person's file (a coder file, decisions.csv) naming the
+    code ``code``, which the codebook does not have (a typo, or a codebook edit that
+    renamed or took out the code): one wording for every such file."""
+    return (f"code {code!r} is not in the codebook: change it to one of its code ids (the "
+            "code's new id, if it was renamed there), or delete the row if the code was "
+            "taken out")
+
+
 def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
                codes: set[str] | None = None, documents: pd.DataFrame | None = None,
                study: Study | None = None) -> pd.DataFrame:
@@ -120,7 +129,7 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
                      for i in table.index[wrong]]
     if codes is not None:
         bad = table["code_id"].ne("") & ~table["code_id"].isin(codes)
-        problems += [Problem(f"code {code!r} is not in the codebook", str(path), int(i))
+        problems += [Problem(not_in_codebook(code), str(path), int(i))
                      for i, code in table.loc[bad, "code_id"].items()]
     unreadable = set()
     for column in ("start", "end"):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 from .coded_text import changed_hashes
-from .coders import CodingsError, chosen_coders, coder_path, read_coder
+from .coders import CodingsError, chosen_coders, coder_path, not_in_codebook, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
@@ -193,16 +193,25 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
     merged, fresh, counts = merge_decisions(load_decisions(study), new)
     if len(fresh):
         path = study.root / HISTORY
+        existed = path.exists()
         header = not path.is_file() or path.stat().st_size == 0
         text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
             index=False, header=header, lineterminator="\n")
         size = _append_whole(path, text.encode("utf-8"))
+        written = False
         try:
             write_decisions(study, merged)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.truncate(path, size)
-            raise
+            written = True
+        except OSError as exc:
+            raise OSError(exc.errno, f"{exc.strerror or exc}; no decision was recorded "
+                          f"({HISTORY} is as it was)", exc.filename) from exc
+        finally:        # an interrupt too: no history row for a decision not recorded
+            if not written:
+                with contextlib.suppress(OSError):
+                    if existed:
+                        os.truncate(path, size)
+                    else:
+                        path.unlink()
     return merged, counts
 
 
@@ -278,14 +287,17 @@ def held_source(sources: pd.Series) -> pd.Series:
 
 
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame,
-             codes: set[str] | None = None) -> pd.DataFrame:
+             codes: set[str] | None = None, segments: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
     """Decisions whose coding changed, with the reason: the rule or model coding a
     ``reject`` judges is no longer produced (after a codebook edit); a reject written by
     hand without a source judges a code no rule or model proposes there (nothing to
     reject); an accepted rule coding the rules no longer make (:data:`KEPT`: it stays a
-    final coding, see :func:`final_codings`); the code is not in ``codes`` (the codebook's
-    ids, when given; the tables, `learn` and `evaluate` refuse the row); or their
-    document's text changed (see :func:`in_force`). They all stay in decisions.csv."""
+    final coding, see :func:`final_codings`), unless it is on a preamble or heading
+    (by ``segments``' kind and codable, when given), which the tables refuse; the code is
+    not in ``codes`` (the codebook's ids, when given; the tables, `learn` and `evaluate`
+    refuse the row); or their document's text changed (see :func:`in_force`). They all
+    stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
     changed = ~_on_current_text(decisions, documents)
     gone = pd.Series([(s, c) not in present for s, c in
@@ -298,6 +310,11 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     reason[gone & rejected & (source == "")] = ("nothing to reject: no rule or model "
                                                 "proposes this code here")
     reason[gone & ~rejected & (source == "rule")] = KEPT
+    if segments is not None:
+        kinds = segments.loc[~segments["codable"]].set_index("seg_id")["kind"]
+        quiet = gone & ~rejected & decisions["seg_id"].isin(kinds.index)
+        reason[quiet] = [f"a {kinds[s]}, which is never coded: reject the code or delete "
+                         "the row" for s in decisions.loc[quiet, "seg_id"]]
     if codes is not None:
         reason[~decisions["code_id"].isin(codes)] = "code not in the codebook"
     reason[changed] = "document text changed"
@@ -318,9 +335,7 @@ def check_decisions(study: Study, decisions: pd.DataFrame, segments: pd.DataFram
                                     "since this decision, or it was typed by hand: fix or "
                                     "delete the row", path, row.line))
         if codes is not None and row.code_id not in codes:
-            problems.append(Problem(f"code {row.code_id!r} is not in the codebook; rename it "
-                                    "to a code id of the codebook or delete the row", path,
-                                    row.line))
+            problems.append(Problem(not_in_codebook(row.code_id), path, row.line))
     if problems:
         raise ReviewError(problems)
     return decisions

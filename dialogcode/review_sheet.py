@@ -64,11 +64,14 @@ def with_added(items: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFr
     ``decisions``, those in force) on a code nobody proposed on its segment: a code a
     reviewer added, a ``--next`` sheet's other code, or a rule coding the rules no longer
     make. Each is a final coding with its :func:`~dialogcode.review.held_source`, which a
-    sheet then shows and can reject again."""
+    sheet then shows and can reject again. One on a code ``labels`` (the codebook's codes)
+    does not hold, or on a preamble or heading, is left out: its import would refuse the
+    row as shown, and the tables name its line of decisions.csv for a person to fix."""
     accepted = decisions[decisions["decision"] == "accept"].drop_duplicates(
         ["seg_id", "code_id"], keep="last")
-    listed, known = set(zip(items["seg_id"], items["code_id"])), set(segments["seg_id"])
-    added = accepted[[(s, c) not in listed and s in known for s, c in
+    listed = set(zip(items["seg_id"], items["code_id"]))
+    known = set(segments.loc[segments["codable"], "seg_id"])
+    added = accepted[[(s, c) not in listed and s in known and c in labels for s, c in
                       zip(accepted["seg_id"], accepted["code_id"])]]
     if added.empty:
         return items

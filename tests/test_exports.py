@@ -298,8 +298,47 @@ def test_report_opens_with_how_many_codes_not_to_rely_on(built):
     words = " ".join(render_report("T", evidence.documents, evidence.segments, modelled,
                                    evidence.book, {**evidence.tables, "agreement": agreement},
                                    lessons=evidence.lessons).split()).replace("&#39;", "'")
-    assert ("For the rules alone (the learned model's codings left out; the figures above "
-            "include them), against sam's coding, 2 of 2 codes") in words
+    assert ("For the rules alone (the learned model's codings left out), against sam's "
+            "coding, 2 of 2 codes with a verdict are \"do not rely\" (Krippendorff's alpha "
+            "below 0.667): a verdict on the rules' patterns, not on the counts below, which "
+            "include the learned model's codings") in words.replace("&#34;", '"')
+    assert '<p class="flag">For the rules alone' not in words
+
+
+def test_the_trust_box_says_what_its_list_is_about_before_the_rules_alone(built):
+    # "2 of 2 ... do not rely" for the rules alone sat just above a list of good codes
+    # (of the rules and the model together), which read as if the list contradicted it
+    evidence = study_evidence(Study.open(built[0]))
+    agreement = pd.DataFrame({
+        "coder": "sam", "code_id": ["connection", "risk.housing", "(all codes)"],
+        "units": 12, "percent_agreement": 0.9, "krippendorff_alpha": [0.5, 0.3, 0.6],
+        "verdict": ["do not rely", "do not rely", "do not rely"],
+        "precision": 0.5, "recall": 0.5, "f1": 0.5})
+    trust = {"paragraph": "Checked.", "levels": {"good": ["Connection", "Housing"]},
+             "stale": "", "commands": [], "reference": "sam"}
+    box = " ".join(render_report(
+        "T", evidence.documents, evidence.segments, evidence.codings.assign(source="model"),
+        evidence.book, {**evidence.tables, "agreement": agreement}, trust,
+        lessons=evidence.lessons).split()).replace("&#39;", "'")
+    box = box[box.index('<div class="trust"'):box.index("</div>")]
+    about = box.index("Code by code, the codings as made, by the rules and the learned model "
+                      "together, against sam's coding in the same cross-validation (good: "
+                      "Krippendorff's alpha at least 0.667; fair: at least 0.4):")
+    listed = box.index("<strong>good</strong>: Connection; Housing")
+    alone = box.index("That list is of the rules and the learned model together. For the "
+                      "rules alone (the learned model's codings left out), against sam's "
+                      "coding, 2 of 2 codes")
+    assert about < listed < alone
+    # by the rules alone, the list and the line are about the same codings
+    rules = " ".join(render_report(
+        "T", evidence.documents, evidence.segments, evidence.codings, evidence.book,
+        {**evidence.tables, "agreement": agreement}, trust,
+        lessons=evidence.lessons).split()).replace("&#39;", "'")
+    assert ("Code by code, the rules' codings, against sam's coding in the same "
+            "cross-validation") in rules
+    assert rules.index("<strong>good</strong>") < rules.index(
+        '<p class="flag">Against sam\'s coding, 2 of 2 codes')
+    assert "That list is" not in rules
 
 
 @pytest.mark.parametrize("quote, shown", [("Plain words.", "“Plain words.”"),

@@ -311,11 +311,17 @@ def test_a_study_coded_with_a_pipeline_folder_keeps_no_path_of_it(study, tmp_pat
     old.mkdir()
     (old / "cache.json").write_text(json.dumps({"model": "pipeline", "key": old.name}))
     (old / f"{'ab' * 32}-turn.tokens").write_text("x")
-    for file in old.iterdir():
+    # one an earlier version marked with the folder's path where the study was
+    older = moved / "out" / "cache" / "0123456789ac"
+    older.mkdir()
+    (older / "cache.json").write_text(json.dumps({"model": str(study / "pipeline"),
+                                                  "key": older.name}))
+    (older / f"{'ab' * 32}-turn.tokens").write_text("x")
+    for file in [*old.iterdir(), *older.iterdir()]:
         os.utime(file, (time.time() - 3 * 24 * 3600,) * 2)
     assert invoke("code", moved, "-q").exit_code == 0
     assert json.loads(mark.read_text())["model"] == "pipeline"    # a path is written again
-    assert not old.exists()
+    assert not old.exists() and not older.exists()
 
 
 def test_a_foreign_model_is_refused_naming_the_file_at_fault(study):

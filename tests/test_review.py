@@ -166,6 +166,57 @@ def test_a_decision_on_a_code_taken_out_of_the_codebook_is_not_kept_silently(stu
     assert "code 'connection' is not in the codebook" in result.output
 
 
+def test_a_code_taken_out_of_the_codebook_is_refused_one_way_saying_what_to_do(study):
+    # a codebook edit renames or removes a code people had decided on and coded: the
+    # decision and the coder file were refused in two wordings, the coder file's saying
+    # nothing of what to do
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/kickoff:t3,risk.housing,reject,rule,ana\n"
+                                         "north/closing:t2,connection,accept,rule,ana\n")
+    coder = write_coder(study, "sam", "north/closing:t2,connection\n")
+    book = study / "codebook.yaml"
+    text = book.read_text()
+    book.write_text(text[:text.index("  - id: connection")])
+    (study / "lessons.yaml").unlink()              # its lesson names the code too
+    assert invoke("code", study, "-q").exit_code == 0
+    advice = ("code 'connection' is not in the codebook: change it to one of its code ids "
+              "(the code's new id, if it was renamed there), or delete the row if the code "
+              "was taken out")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{study / 'decisions.csv'}:3: {advice}" in result.output
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/kickoff:t3,risk.housing,reject,rule,ana\n")
+    result = invoke("tables", study)
+    assert result.exit_code == 1 and f"{coder}:2: {advice}" in result.output
+    # done as it says, every command runs again
+    coder.write_text("seg_id,code_id\nnorth/closing:t2,risk.money\n", encoding="utf-8")
+    assert invoke("tables", study, "-q").exit_code == 0
+
+
+def test_a_sheet_leaves_out_a_decision_on_a_code_taken_out_of_the_codebook(study):
+    # export listed the accept on the removed code with its decision filled in, and
+    # import then refused the sheet export itself wrote ("unknown code")
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/closing:t2,connection,accept,rule,ana\n")
+    book = study / "codebook.yaml"
+    text = book.read_text()
+    book.write_text(text[:text.index("  - id: connection")])
+    (study / "lessons.yaml").unlink()              # its lesson names the code too
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    rows = list(openpyxl.load_workbook(sheet)["review"].iter_rows(min_row=2,
+                                                                  values_only=True))
+    assert rows and not [r for r in rows if "connection" in r]
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    result = invoke("review", "import", sheet, study, "--reviewer", "bo")
+    assert result.exit_code == 0, result.output
+    assert "1 new, 0 changed" in result.output
+    # the decision stays in decisions.csv, for a person to rename or delete
+    assert "connection" in (study / "decisions.csv").read_text(encoding="utf-8")
+
+
 def test_an_accepted_rule_coding_of_a_preamble_no_longer_coded_is_named(study):
     # accepted while code_preamble was true; once false the rule no longer codes the
     # preamble, and the accept would have put a coding the tables never count there
@@ -181,8 +232,13 @@ def test_an_accepted_rule_coding_of_a_preamble_no_longer_coded_is_named(study):
     (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
                                          "north/notes:t1,risk.housing,accept,rule,ana\n")
     config.write_text(config.read_text().replace("code_preamble: true\n", ""))
-    for command in ("ingest", "code"):
-        assert invoke(command, study, "-q").exit_code == 0
+    assert invoke("ingest", study, "-q").exit_code == 0
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0
+    # not listed as kept in the final codings, which the tables then refused
+    assert "accepted rule coding" not in result.stderr
+    assert ("north/notes:t1  risk.housing  accept    a preamble, which is never coded: "
+            "reject the code or delete the row") in result.stderr
     result = invoke("tables", study)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert (f"{study / 'decisions.csv'}:2: north/notes:t1 is a preamble, which is never "
@@ -192,6 +248,16 @@ def test_an_accepted_rule_coding_of_a_preamble_no_longer_coded_is_named(study):
     result = invoke("learn", study)
     assert result.exit_code == 1 and "no coder file in codings/ or decision in " \
         "decisions.csv codes a segment the models learn from" in result.output
+    # the sheet leaves it out: shown accepted there, its import refused the sheet
+    # export itself wrote ("a preamble, which is never coded")
+    assert invoke("review", "export", study).exit_code == 0
+    sheet = study / "out" / "review.xlsx"
+    rows = list(openpyxl.load_workbook(sheet)["review"].iter_rows(min_row=2,
+                                                                  values_only=True))
+    assert rows and not [r for r in rows if r[0] == "north/notes:t1"]
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
 
 
 def test_a_hand_written_reject_of_a_code_nobody_proposed_says_so(study):
@@ -519,6 +585,40 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
             "(decisions.csv is as it was)") in result.stderr
     assert history.read_bytes() == before
     assert (study / "decisions.csv").read_bytes() == decided
+
+
+def test_a_decisions_file_that_cannot_be_replaced_leaves_no_history_row(study):
+    # the history is appended first: when decisions.csv then cannot be written, the
+    # history must not keep a row (nor a file) for a decision that was not recorded
+    import os
+    import resource
+    import subprocess
+    import sys
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    decisions = study / "decisions.csv"
+    row = decisions.read_text(encoding="utf-8").splitlines()[1]
+    many = "".join(row.replace("north/kickoff:t3", f"north/kickoff:t{i}x") + "\n"
+                   for i in range(400))
+    decisions.write_text(decisions.read_text(encoding="utf-8") + many, encoding="utf-8")
+    decided = decisions.read_bytes()
+    history = study / "decisions-history.csv"
+    history.unlink()                        # the history is for people: one deleted it
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
+
+    def small_files():      # decisions.csv is too large to write again, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (len(decided) // 2,) * 2)
+
+    result = subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
+                             str(sheet), str(study)], capture_output=True, text=True,
+                            preexec_fn=small_files,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"Error: {decisions}: cannot write: File too large; no decision was recorded "
+            "(decisions-history.csv is as it was)") in result.stderr
+    assert decisions.read_bytes() == decided and not history.exists()
 
 
 def test_a_history_that_cannot_be_opened_is_named_and_nothing_is_recorded(study):

@@ -252,3 +252,25 @@ def test_a_selection_codes_its_words_without_the_spaces_around_them(served, page
     row = decisions(study)[("south/visit:t1", "connection")]
     text = (study / "transcripts" / "south" / "visit.txt").read_text(encoding="utf-8")
     assert text[int(row["start"]):int(row["end"])] == "about"
+
+
+def test_a_decision_that_cannot_be_saved_says_why_on_the_page(served, page):
+    # the server answers a full disk or a folder in the history's place with the file and
+    # its error, as JSON; the page must show that, not a bare status code, and keep the
+    # code undecided
+    study, url = served
+    history = study / "decisions-history.csv"
+    history.mkdir()
+    page.goto(url)
+    page.get_by_role("link", name="North kick-off").click()
+    page.wait_for_selector(".chip")
+    page.keyboard.press("j")
+    first = chip(page, "north/kickoff:t2", "risk.housing")
+    page.keyboard.press("a")
+    status = page.locator("#status")
+    playwright.expect(status).to_have_text(
+        f"Not saved: {history}: cannot write: Is a directory; no decision was recorded "
+        "(decisions.csv is as it was)")
+    playwright.expect(status).to_have_class("bad")
+    playwright.expect(first).not_to_have_class("chip accept")
+    assert not (study / "decisions.csv").exists()

@@ -176,7 +176,7 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
     the codebook (``codes``, its ids, when given) or whose document changed
     (``documents``: the documents table, or at least its doc_id and sha256; default: the
     study's), and apart from them the accepted rule codings the rules no longer make,
-    which stay final codings."""
+    which stay final codings (but on a preamble or heading, listed with the others)."""
     from ..review import KEPT, load_decisions, orphaned
     from ..store import read_table
 
@@ -186,8 +186,10 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
     if documents is None:
         documents = read_table(study.out, "documents", hint="dialogcode ingest",
                                columns=["doc_id", "sha256"])
+    segments = read_table(study.out, "segments", hint="dialogcode ingest",
+                          columns=["seg_id", "kind", "codable"])
     listed = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
-                      documents, codes)
+                      documents, codes, segments)
     kept, lost = listed[listed["reason"] == KEPT], listed[listed["reason"] != KEPT]
     if len(kept):
         click.echo(f"Warning: {len(kept)} accepted rule coding(s) are no longer made by the "
@@ -201,7 +203,7 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
                    "decisions.csv; where the document text changed, the segment waits to "
                    "be decided again: `dialogcode review export` shows it as it is now; a "
                    "code not in the codebook stops the tables, `learn` and `evaluate` "
-                   "until its row is fixed or deleted):", err=True)
+                   "until its row names the code's new id or is deleted):", err=True)
         echo_table(lost[["seg_id", "code_id", "decision", "reason"]], err=True)
 
 
