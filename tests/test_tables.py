@@ -1075,3 +1075,16 @@ def test_a_study_without_sites_counts_no_site_for_its_codes_and_lessons(evidence
                                   evidence.book, evidence.tables,
                                   lessons=evidence.lessons).split())
     assert "from 0 sites and" in page
+
+
+def test_the_phase_heatmap_caption_names_the_phases_the_study_has(evidence, tmp_path):
+    # the caption read "kick-off, mid-year, closing" over a heatmap of two columns when
+    # the study had no mid-year
+    def caption(page):
+        return re.search(r"<figcaption>Every code by phase \(([^)]*)\)\.</figcaption>",
+                         " ".join(page.split()))[1]
+
+    assert caption(render_study_report(evidence, "T")) == "Kick-off, Mid-year, Closing"
+    _, two = _with_the_visit_in_no_phase(tmp_path)
+    assert set(two.tables["code_by_phase"]["phase"]) == {"kickoff", "closing"}
+    assert caption(render_study_report(two, "T")) == "Kick-off, Closing"
