@@ -125,3 +125,39 @@ def test_the_quickstart_counts_what_the_tables_count_after_review(tmp_path, monk
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     columns = ["code_id", "site", "segments", "documents", "speakers", "group_segments"]
     pd.testing.assert_frame_equal(pd.read_csv(shown)[columns], expected[columns])
+
+
+@pytest.mark.parametrize("stem", ["01_quickstart", "02_explore_themes"])
+def test_a_notebook_shows_a_residual_name_as_its_label(stem, tmp_path, monkeypatch):
+    # every command's output passes the privacy gate, but the notebooks called the
+    # library directly: saved with their outputs and shared, they showed the name in the
+    # segments, the quotes, keyword in context and the texts the rules matched
+    import shutil
+
+    study = tmp_path / "named"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    # at the start of a turn, so a table's column cut at 50 characters still shows it
+    for path, turn in (("north/closing.txt", "P1: Neighbours"), ("south/visit.txt", "P3: Our")):
+        transcript = study / "transcripts" / path
+        text = transcript.read_text(encoding="utf-8")
+        assert text.count(turn) == 1
+        transcript.write_text(text.replace(turn, turn[:4] + "I told Rosalind, call "
+                                           "559-555-0143. " + turn[4:]), encoding="utf-8")
+    (study / "codings").mkdir()
+    (study / "codings" / "reader.csv").write_text(
+        "seg_id,code_id\nsouth/visit:t3,risk.housing\nnorth/closing:t2,connection\n",
+        encoding="utf-8")
+    monkeypatch.setenv("DIALOGCODE_STUDY", str(study))
+    path = next(p for p in NOTEBOOKS if p.stem == stem)
+    notebook = nbformat.read(path, as_version=4)
+    # clustering needs more segments than this study has: its cells are left out
+    notebook.cells = [c for c in notebook.cells
+                      if c.cell_type != "code" or "cluster" not in c.source]
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    shown = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "")
+                    + o.get("data", {}).get("text/html", "")
+                    for cell in notebook.cells if cell.cell_type == "code"
+                    for o in cell.outputs)
+    assert "Rosalind" not in shown and "555-0143" not in shown
+    assert "I told [NAME], call [PHONE]." in shown
