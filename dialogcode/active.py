@@ -26,7 +26,7 @@ def coded_or_decided(study, segments: pd.DataFrame, documents: pd.DataFrame,
     those of review ``decisions`` (default: the study's decisions in force) and every
     segment of a document a coder in codings/ coded (a coder file leaves out the
     segments its coder read and found nothing in). Raises CodingsError for a bad coder
-    file."""
+    file, ReviewError for a bad decisions.csv."""
     from .coders import coder_names, coder_path, read_coder
     from .review import in_force, load_decisions
 
