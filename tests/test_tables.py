@@ -1036,6 +1036,8 @@ def test_the_workbook_says_what_its_tables_by_phase_leave_out(tmp_path):
     note = (f"1 document with no phase ({left_out} codable segments) is in none of its "
             "rows")
     assert note in readme["code_by_phase"] and note in readme["lesson_by_phase"]
+    # the reasons the report gives, one date for the whole study among them
+    assert "no date (or one date for the whole study)" in readme["code_by_phase"]
     assert "no phase" not in readme["code_by_site"]
     assert "no phase" not in readme_sheet("T", _evidence_with_lessons(
         tmp_path / "dated", "lessons:\n  - id: a\n    statement: A.\n    evidence:\n"
