@@ -20,6 +20,27 @@ from .learned import segment_scores
 PROPOSED_PER_SEGMENT = 3   # the highest-scoring codes with a model shown besides those proposed
 
 
+def coded_or_decided(study, segments: pd.DataFrame, documents: pd.DataFrame,
+                     decisions: pd.DataFrame | None = None) -> set[str]:
+    """The seg_ids a person has coded or decided, which :func:`next_items` passes over:
+    those of review ``decisions`` (default: the study's decisions in force) and every
+    segment of a document a coder in codings/ coded (a coder file leaves out the
+    segments its coder read and found nothing in). Raises CodingsError for a bad coder
+    file, ReviewError for a bad decisions.csv."""
+    from .coders import coder_names, coder_path, read_coder
+    from .review import in_force, load_decisions
+
+    if decisions is None:
+        decisions = in_force(load_decisions(study), documents)
+    known = set(decisions["seg_id"])
+    for coder in coder_names(study):
+        human = read_coder(coder_path(study, coder), segments, coder, documents=documents,
+                           study=study)
+        known |= set(segments.loc[segments["doc_id"].isin(set(human["doc_id"].dropna())),
+                                  "seg_id"])
+    return known
+
+
 def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFrame,
                codings: pd.DataFrame, known: set[str], n: int, *, cache_dir=None
                ) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from .features import (Features, SegmentTerms, class_terms, diverse_terms, embed
                        segment_terms, stem, term_features)
 from .quotes import pick_quotes
 from .roles import SpeakerRoles
-from .tables import ancestors, descendants, segment_frame, substantive
+from .tables import ancestors, descendants, named_count, segment_frame, substantive
 
 CONTEXT = 50                 # segments on each side that a segment is seen with
 MIN_SIZE = 5                 # segments in the smallest cluster (configurable)
@@ -316,7 +316,7 @@ def _describe(segments, documents, features, rows, x, labels, k, seeded, code_id
             "nearest_code": nearest, "distance": distance,
             "seeded_from": seeded[start] if start < len(seeded) else None,
             "cohesion": round(float(similarity[labels == c].mean()), 4),
-            "sites": int(inside["site"].nunique()),
+            "sites": int(named_count(inside["site"])),
             "documents": int(inside["doc_id"].nunique()),
             "quotes": quote_lines(picked)})
     return Clustering(pd.DataFrame(rows_out, columns=CLUSTER_COLUMNS), assignments, report,

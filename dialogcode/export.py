@@ -141,7 +141,8 @@ def _no_phase(evidence: Evidence) -> str:
     return (f" {counted(len(unphased), 'document')} with no phase ("
             f"{counted(left_out, 'codable segment')}) {'is' if len(unphased) == 1 else 'are'}"
             " in none of its rows: an empty phase in the manifest, or, with phases inferred,"
-            " no date and an event type that names no kick-off or closing.")
+            " no date (or one date for the whole study) and an event type that names no"
+            " kick-off or closing.")
 
 
 def write_csvs(folder: Path, tables: dict[str, pd.DataFrame]) -> list[Path]:

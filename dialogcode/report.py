@@ -15,7 +15,7 @@ from .codebook import Codebook
 from .lessons import Lesson, LessonsFile, filters_text
 from .progress import progress_steps
 from .store import replacing
-from .tables import PHASES, documents_without_phase, event_keys, phases_inferred
+from .tables import documents_without_phase, event_keys, phases_inferred
 from .trust import trust_summary
 from .wording import counted, display_name, points, quoted
 
@@ -177,7 +177,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         title=title, overview=overview, privacy=privacy, trust=trust or trust_summary(None, None, "", {}),
         sites=_records(by_site), charts=charts, change=change, small=small,
         min_segments=min_segments, inferred=phases_inferred(documents),
-        pairs=_records(pairs), codes=codes, phases=PHASES, contents=contents,
+        pairs=_records(pairs), codes=codes, contents=contents,
+        phases=[display_name(p) for p in dict.fromkeys(by_phase["phase"])],
         against=agreement_summary(tables.get("agreement"),
                                   {c.id for c in book.codes.values() if c.human_only}),
         modelled=bool("source" in codings and (codings["source"] == "model").any()),

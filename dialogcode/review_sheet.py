@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .codebook import Code
-from .coders import check_name, coder_path, read_coder
+from .coders import check_name
 from .errors import Problem
 from .formats.tables import xlsx_rows
 from .importers.tabular import code_numbers, same_text
@@ -313,9 +313,8 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     """Review rows (:func:`review_items`) for the ``n`` segments nobody coded or decided
     that the learned models are least sure of (`review export --next`, the
     browser's queue). Needs `dialogcode learn`."""
-    from .active import next_items
+    from .active import coded_or_decided, next_items
     from .analysis import check_current
-    from .coders import coder_names
     from .learn import check_fits, load_models
     from .learned import model_folder, segment_unit
     from .tables import substantive
@@ -325,12 +324,7 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     check_fits(models, book, corpus.documents, study.config.model, folder,
                unit=segment_unit(corpus.segments))
     check_current(study, codings, book, corpus)     # the rules' hits are model features
-    known = set(decisions["seg_id"])
-    for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), corpus.segments, coder,
-                           documents=corpus.documents, study=study)
-        known |= set(corpus.segments.loc[corpus.segments["doc_id"].isin(
-            set(human["doc_id"].dropna())), "seg_id"])
+    known = coded_or_decided(study, corpus.segments, corpus.documents, decisions)
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
                         cache_dir=study.out / "cache")
     if chosen.empty and corpus.segments.loc[substantive(corpus.segments),

@@ -131,6 +131,14 @@ def test_residual_clusters_recover_the_uncovered_topics_as_new_themes(book):
         assert (clusters.at[cluster_id, "sites"], clusters.at[cluster_id, "size"]) == (3, 15)
 
 
+def test_a_study_without_sites_has_its_clusters_in_no_site(book):
+    # the tables, the lessons and the report count no site in a study without a site
+    # column; its clusters said they spanned 1 site (the empty one)
+    segments, documents, codings = synthetic(book)
+    result = cluster_segments(segments, documents.assign(site=""), codings, book,
+                              k_range=(2, 5), **ALONE)
+    assert len(result.clusters) and (result.clusters["sites"] == 0).all()
+
 def test_housing_talk_without_the_code_words_is_a_pattern_gap(book):
     segments, documents, codings = synthetic(book, ("housing", "gap", "soccer", "garden"))
     result = cluster_segments(segments, documents, codings, book, k=3, **ALONE)

@@ -125,3 +125,77 @@ def test_the_quickstart_counts_what_the_tables_count_after_review(tmp_path, monk
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     columns = ["code_id", "site", "segments", "documents", "speakers", "group_segments"]
     pd.testing.assert_frame_equal(pd.read_csv(shown)[columns], expected[columns])
+
+
+@pytest.mark.parametrize("stem", ["01_quickstart", "02_explore_themes"])
+def test_a_notebook_shows_a_residual_name_as_its_label(stem, tmp_path, monkeypatch):
+    # every command's output passes the privacy gate, but the notebooks called the
+    # library directly: saved with their outputs and shared, they showed the name in the
+    # segments, the quotes, keyword in context and the texts the rules matched
+    import shutil
+
+    study = tmp_path / "named"
+    shutil.copytree(Path(__file__).parent / "data" / "evidence-study", study)
+    # at the start of a turn, so a table's column cut at 50 characters still shows it
+    for path, turn in (("north/closing.txt", "P1: Neighbours"), ("south/visit.txt", "P3: Our")):
+        transcript = study / "transcripts" / path
+        text = transcript.read_text(encoding="utf-8")
+        assert text.count(turn) == 1
+        transcript.write_text(text.replace(turn, turn[:4] + "I told Rosalind, call "
+                                           "559-555-0143. " + turn[4:]), encoding="utf-8")
+    (study / "codings").mkdir()
+    (study / "codings" / "reader.csv").write_text(
+        "seg_id,code_id\nsouth/visit:t3,risk.housing\nnorth/closing:t2,connection\n",
+        encoding="utf-8")
+    monkeypatch.setenv("DIALOGCODE_STUDY", str(study))
+    path = next(p for p in NOTEBOOKS if p.stem == stem)
+    notebook = nbformat.read(path, as_version=4)
+    # clustering needs more segments than this study has: its cells are left out
+    notebook.cells = [c for c in notebook.cells
+                      if c.cell_type != "code" or "cluster" not in c.source]
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    shown = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "")
+                    + o.get("data", {}).get("text/html", "")
+                    for cell in notebook.cells if cell.cell_type == "code"
+                    for o in cell.outputs)
+    assert "Rosalind" not in shown and "555-0143" not in shown
+    assert "I told [NAME], call [PHONE]." in shown
+
+
+def test_what_to_code_next_passes_over_every_coders_documents(tmp_path, monkeypatch):
+    # `review export --next` passes over every document a coder in codings/ coded; the
+    # notebook passed over the reference coder's alone, so with a second coder's file it
+    # proposed segments of documents that coder had already coded
+    from dialogcode import Study
+    from dialogcode.ingest import load_corpus
+    from test_sample_study import sample_copy
+
+    root = sample_copy(tmp_path / "sample")
+    config = root / "dialogcode.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  reference: reader\n" in text
+    config.write_text(text.replace("  reference: reader\n",      # trains on the reader alone
+                                   "  reference: reader\n  coders: [reader]\n"),
+                      encoding="utf-8")
+    segments = load_corpus(Study.open(root)).segments
+    reader = pd.read_csv(root / "codings" / "reader.csv")
+    uncoded = [d for d in segments["doc_id"].unique()
+               if d not in set(segments.loc[segments["seg_id"].isin(reader["seg_id"]),
+                                            "doc_id"])]
+    left, others = uncoded[-1], uncoded[:-1]
+    first = segments[segments["doc_id"].isin(others)].groupby("doc_id")["seg_id"].first()
+    pd.DataFrame({"seg_id": first.to_numpy(), "code_id": reader["code_id"][0]}).to_csv(
+        root / "codings" / "other.csv", index=False)
+    monkeypatch.setenv("DIALOGCODE_STUDY", str(root))
+    path = next(p for p in NOTEBOOKS if p.stem == "04_active_learning")
+    notebook = nbformat.read(path, as_version=4)
+    # the cross-validation is left out: it takes minutes and chooses nothing
+    notebook.cells = [c for c in notebook.cells if c.cell_type != "code"
+                      or not ("evaluate(" in c.source or "result." in c.source)]
+    chosen = tmp_path / "chosen.csv"
+    notebook.cells.append(nbformat.v4.new_code_cell(f"chosen.to_csv({str(chosen)!r})"))
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    picked = pd.read_csv(chosen)["seg_id"]
+    assert len(picked) and set(segments.set_index("seg_id").loc[picked, "doc_id"]) == {left}

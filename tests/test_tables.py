@@ -1036,6 +1036,8 @@ def test_the_workbook_says_what_its_tables_by_phase_leave_out(tmp_path):
     note = (f"1 document with no phase ({left_out} codable segments) is in none of its "
             "rows")
     assert note in readme["code_by_phase"] and note in readme["lesson_by_phase"]
+    # the reasons the report gives, one date for the whole study among them
+    assert "no date (or one date for the whole study)" in readme["code_by_phase"]
     assert "no phase" not in readme["code_by_site"]
     assert "no phase" not in readme_sheet("T", _evidence_with_lessons(
         tmp_path / "dated", "lessons:\n  - id: a\n    statement: A.\n    evidence:\n"
@@ -1075,3 +1077,16 @@ def test_a_study_without_sites_counts_no_site_for_its_codes_and_lessons(evidence
                                   evidence.book, evidence.tables,
                                   lessons=evidence.lessons).split())
     assert "from 0 sites and" in page
+
+
+def test_the_phase_heatmap_caption_names_the_phases_the_study_has(evidence, tmp_path):
+    # the caption read "kick-off, mid-year, closing" over a heatmap of two columns when
+    # the study had no mid-year
+    def caption(page):
+        return re.search(r"<figcaption>Every code by phase \(([^)]*)\)\.</figcaption>",
+                         " ".join(page.split()))[1]
+
+    assert caption(render_study_report(evidence, "T")) == "Kick-off, Mid-year, Closing"
+    _, two = _with_the_visit_in_no_phase(tmp_path)
+    assert set(two.tables["code_by_phase"]["phase"]) == {"kickoff", "closing"}
+    assert caption(render_study_report(two, "T")) == "Kick-off, Closing"
