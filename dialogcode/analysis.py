@@ -1,6 +1,7 @@
 """All analysis tables of a study in one call, in the order they are exported."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from .codebook import Codebook, load_codebooks
 from .coders import coder_names, coder_path, covering_all, read_coder
 from .config import CONFIG_NAME
 from .dask_tables import counting_for
-from .errors import CodebookError, ConfigError, DialogcodeError, ManifestError, Problem
+from .errors import (CodebookError, ConfigError, DialogcodeError, DialogcodeWarning,
+                     ManifestError, Problem)
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
 from .learned import coded_by, model_digest, trained_on
@@ -125,8 +127,12 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     rules = rules[rules["source"] == "rule"]
     parents = [c.id for c in book.codes.values() if c.codable and book.children(c.id)]
     for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), segments, coder, documents=documents,
-                           study=study)
+        path = coder_path(study, coder)
+        human = read_coder(path, segments, coder, documents=documents, study=study)
+        if human.empty:         # a coder who has not started: nothing to compare yet
+            warnings.warn(DialogcodeWarning(
+                f"{path}: holds no codings yet, so the rules are not compared with {coder}"))
+            continue
         pair = {"rules": covering_all(rules, segments), coder: human}
         applied = agree(pair, segments, reference=coder, documents=documents).per_code
         rolled = agree({name: rolled_up(coding, book) for name, coding in pair.items()},

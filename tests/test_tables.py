@@ -923,6 +923,27 @@ def test_the_report_shows_a_coder_beside_rules_that_coded_nothing(tmp_path):
     assert cells[3:] == ["—", "0.000", "0.000"]     # precision, recall, F1
 
 
+def test_a_coder_file_with_only_its_header_does_not_stop_the_report(tmp_path):
+    # a colleague's file made ready before they start coding (its header alone) stopped
+    # `report` and `run`: "the coders have no document in common"; it is left out of the
+    # rules-versus-coders table with a warning, and the other coder is still compared
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    (root / "codings").mkdir()
+    (root / "codings" / "ana.csv").write_text("seg_id,code_id\nnorth/kickoff:t2,risk\n",
+                                              encoding="utf-8")
+    (root / "codings" / "ben.csv").write_text("seg_id,code_id\n", encoding="utf-8")
+    runner = CliRunner()
+    for command in ("ingest", "code"):
+        assert runner.invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["report", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count(f"{root / 'codings' / 'ben.csv'}: holds no codings yet, so "
+                               "the rules are not compared with ben") == 1, result.stderr
+    report = (root / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Rules against ana" in report and "against ben" not in report
+
+
 def test_the_report_says_a_codes_segments_take_its_sub_codes_and_its_codings_do_not(
         tmp_path):
     # collab.sector_engagement read "238 segments ...; 55 codings": fewer codings than
