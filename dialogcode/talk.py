@@ -8,7 +8,8 @@ left out of its terms, fewer than :data:`MIN_CONTENT` distinct content lemmas re
 leaves such segments out (and counts them); labels and quotes never come from them.
 
 *Names* never make a label: the words of the study's speaker labels that are names
-(not a role's everyday words: "Marketing", "Community Member"), and words the
+(not a role's everyday words: "Marketing", "Community Member"; a word of the name
+lists is a name: "Johnson", "Judge"), and words the
 documents write capitalised in the middle of a sentence most of the time (people's
 and places' names as transcribed). Nor do *marks*: words written inside a short
 parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
@@ -114,19 +115,22 @@ def procedural(segments: pd.DataFrame, terms: SegmentTerms) -> pd.Series:
 
 
 def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
-    """Lower-cased words that are names: words of the speaker labels that are first
-    names or not everyday English words ("Claire", "Suzy", "Grace"; not the roles "User
-    Interface", "Marketing", "Community Member": :func:`~dialogcode.privacy.detect.
-    ordinary`), first names that are not also English words
+    """Lower-cased words that are names: words of the speaker labels other than a
+    role's everyday words (not "User Interface", "Marketing", "Community Member"; but
+    "Claire", "Grace" and "Johnson", a first name or a surname of the name lists being a
+    name even when a dictionary knows it: :func:`~dialogcode.privacy.detect.first_names`,
+    :func:`~dialogcode.privacy.detect.last_names`, so a role that is also a surname,
+    "Judge", stays a name), first names that are not also English words
     (:func:`~dialogcode.privacy.detect.plain_first_name`, however a transcript writes
     them: "eva"), and the terms written capitalised after a lower-case word or a comma
     (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
     least twice)."""
-    from .privacy.detect import first_names, ordinary, plain_first_name
+    from .privacy.detect import _everyday, first_names, last_names, plain_first_name
 
     names = {w.lower() for label in segments["speaker"].dropna().unique()
              for w in _WORD.findall(str(label))
-             if len(w) > 1 and (w.lower() in first_names() or not ordinary(w))}
+             if len(w) > 1 and (not _everyday(w) or w.lower() in first_names()
+                                or w.lower() in last_names())}
     upper = Counter(w.lower() for w in _MID_CAPITAL.findall("\n".join(segments["text"])))
     for term, forms in terms.surfaces.items():
         if " " in term:
