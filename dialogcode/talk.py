@@ -15,10 +15,12 @@ and places' names as transcribed). Nor do *marks*: words written inside a short
 parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
 "(applause)", "(clears throat)"); square brackets and short curly braces
 (``[inaudible]``, ``{vocalsound}``: :func:`dialogcode.features.mark_end`) are never
-read for terms. Nor do *sounds*: words without a vowel that the documents do not write
-in capitals ("mmm", "nnn", "th" of a cut-off "th- the"; "XML" is an acronym), a letter
-drawn out ("sooo"), informal spellings of stop words, numbers, and a word said twice
-("resident resident"): :func:`non_theme` and :func:`sound_words`.
+read for terms. Nor do *sounds*: words without a vowel, with a letter drawn out or of
+one letter repeated that the documents do not write in capitals ("mmm", "nnn", "th" of
+a cut-off "th- the", "sooo"; "XML" and "AA" are acronyms), informal spellings of stop
+words, numbers that count ("seven", "seven months"; not "zero tolerance"), and a word
+said twice ("resident resident"): :func:`non_theme`, :func:`theme_terms` and
+:func:`sound_words`.
 
 *Common English* words lead a label only when no more specific term scores near them:
 :func:`specificity` weighs a term by how rare its words are in general English, from
@@ -35,7 +37,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from spacy.lang.en.lex_attrs import like_num
+from spacy.lang.en.lex_attrs import _ordinal_words, like_num
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .features import SegmentTerms
@@ -72,24 +74,24 @@ _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _VOWEL = re.compile(r"[aeiouy]")
 _DRAWN_OUT = re.compile(r"(.)\1\1")
+_NAMING = frozenset(_ordinal_words) | {"zero"}   # number words that name, not count
 
 
 def non_theme(word: str) -> bool:
     """True for a word (lower-case lemma or surface form) that carries no theme in any
-    talk: a procedural or filler word, an informal spelling of a stop word (spaCy's
-    norm table: *cuz*, *cos* -> because), a number (spaCy's ``like_num``: *seven*,
-    *million*, *third*), a letter drawn out (*sooo*, *hmmm*) or one letter repeated
-    (*aa*)."""
-    return (word in PROCEDURE_WORDS or word in FILLER_WORDS or like_num(word)
-            or _DRAWN_OUT.search(word) is not None or len(set(word)) == 1
-            or word in _informal_stop_words())
+    talk: a procedural or filler word, or an informal spelling of a stop word (spaCy's
+    norm table: *cuz*, *cos* -> because)."""
+    return word in PROCEDURE_WORDS or word in FILLER_WORDS or word in _informal_stop_words()
 
 
 def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentTerms:
     """``terms`` without the words of :func:`non_theme`, nor ``banned`` words, nor the
     bigrams holding any of them, whether as lemmas or as the form a label shows
     (the lemma ``meet`` shown as *meeting*, ``bite`` as *bit*), nor a bigram of one word
-    said twice."""
+    said twice, nor a term of number words only (spaCy's ``like_num``: *seven*, *fifth*)
+    or holding one that counts (*seven months*, *million dollars*); an ordinal or *zero*
+    beside another word names a thing (*second chance*, *fifth grade*, *zero
+    tolerance*)."""
     decided: dict[str, bool] = {}
 
     def keep(term: str) -> bool:
@@ -97,6 +99,8 @@ def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentT
             lemmas = term.split()
             words = lemmas + terms.display(term).split()
             decided[term] = (len(set(lemmas)) == len(lemmas)       # not "resident resident"
+                             and not all(like_num(w) for w in lemmas)
+                             and not any(like_num(w) and w not in _NAMING for w in lemmas)
                              and not any(non_theme(w) or w in banned for w in words))
         return decided[term]
 
@@ -165,13 +169,13 @@ def mark_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
 
 def sound_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     """Lower-cased words that are sounds or cut-off words, not terms: words without a
-    vowel (a, e, i, o, u, y) written in capitals (an acronym: *XML*, *TV*, *NSF*) in
-    fewer than :data:`NAME_SHARE` of their occurrences: *mmm*, *nnn*, *hmm*, *sh*, and
-    *th* of "th the"."""
+    vowel (a, e, i, o, u, y), with a letter drawn out or of one letter repeated, written
+    in capitals (an acronym: *XML*, *TV*, *NSF*, *AA*) in fewer than :data:`NAME_SHARE`
+    of their occurrences: *mmm*, *nnn*, *hmm*, *sh*, *th* of "th the", *sooo*, *aa*."""
     capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(segments["text"])))
     sounds = set()
     for term, forms in terms.surfaces.items():
-        if " " in term or any(_VOWEL.search(w) for w in [term, *forms]):
+        if " " in term or not any(_sound(w) for w in [term, *forms]):
             continue
         if sum(capitals[form] for form in forms) < NAME_SHARE * sum(forms.values()):
             sounds.add(term)
@@ -193,6 +197,12 @@ def hyphenated(term: str, texts: list[str]) -> str:
         return term
     best, count = forms.most_common(1)[0]
     return best if "-" in best and count * 2 > sum(forms.values()) else term
+
+
+def _sound(word: str) -> bool:
+    """True for a word without a vowel, with a letter drawn out or of one letter."""
+    return (_VOWEL.search(word) is None or _DRAWN_OUT.search(word) is not None
+            or len(set(word)) == 1)
 
 
 @lru_cache(maxsize=1)

@@ -536,3 +536,39 @@ def test_a_speakers_surname_stays_a_name_even_when_an_english_dictionary_knows_i
     names = name_words(segments, segment_terms(segments, documents))
     assert {"johnson", "rivera", "chen", "mccarthy", "washington", "carol"} <= names
     assert not {"council", "member", "community", "project", "manager"} & names
+
+
+def test_a_number_word_that_counts_is_no_term_but_zero_names_a_thing():
+    # every term holding a number word (spaCy's like_num) was dropped, so "zero
+    # tolerance" (or "net zero") could never be a term; a number word alone ("seven")
+    # or one that counts ("seven months", "million dollars") says how many, not what
+    # about. (Ordinals are read as digits by the blank pipeline's lookup lemmatizer,
+    # "fifth" -> 5, and digits are never terms.)
+    turns = [("P1", "Zero tolerance for the zero tolerance rule, zero."),
+             ("P2", "For seven months and a million dollars, seven of them.")]
+    segments, documents = corpus({"d": turns})
+    terms = theme_terms(segment_terms(segments, documents))
+    kept = {t for found in terms.terms.values() for t in found}
+    assert {"zero tolerance", "tolerance", "month", "dollar"} <= kept, kept
+    assert not kept & {"zero", "seven", "million", "seven month", "million dollar"}, kept
+
+
+def test_a_doubled_letter_written_in_capitals_is_an_acronym_not_a_sound():
+    # "aa" (one letter repeated) was dropped whatever the case, so a study's talk of
+    # AA meetings (Alcoholics Anonymous) lost its main term
+    rng = random.Random(7)
+    turns = []
+    for i in range(40):
+        if i < 20:
+            words = ["AA meetings", "sponsor", "sobriety", "relapse"]
+            turns.append(("P1", f"So the {rng.choice(words)} and the {words[0]} with the "
+                                f"{rng.choice(words)}, AA."))
+        else:
+            words = ["rent", "landlord", "eviction", "housing"]
+            turns.append(("P2", f"So the {rng.choice(words)} and the {words[1]} with the "
+                                f"{rng.choice(words)}."))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    terms = {t for row in result.clusters["terms"] for t in row.split("; ")}
+    assert "aa" in {w for t in terms for w in t.split()}, terms
