@@ -71,7 +71,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[A-Z][a-z]+)*\b")   # McCarthy too
 _ENTRY = re.compile(r'"([a-z][a-z\'-]*)":\s*(-[0-9.]+)')   # a lower-case word's log prob
 _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 words
-_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_CAPITALS = re.compile(r"\b[A-Z]{2,}s?\b")    # TV, TVs
 _VOWEL = re.compile(r"[aeiouy]")
 _DRAWN_OUT = re.compile(r"(.)\1\1")
 _NAMING = frozenset(_ordinal_words) | {"zero"}   # number words that name, not count
@@ -170,7 +170,7 @@ def mark_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
 def sound_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     """Lower-cased words that are sounds or cut-off words, not terms: words without a
     vowel (a, e, i, o, u, y), with a letter drawn out or of one letter repeated, written
-    in capitals (an acronym: *XML*, *TV*, *NSF*, *AA*) in fewer than :data:`NAME_SHARE`
+    in capitals (an acronym: *XML*, *TV* or *TVs*, *NSF*, *AA*) in fewer than :data:`NAME_SHARE`
     of their occurrences: *mmm*, *nnn*, *hmm*, *sh*, *th* of "th the", *sooo*, *aa*."""
     capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(segments["text"])))
     sounds = set()

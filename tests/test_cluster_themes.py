@@ -17,7 +17,8 @@ from dialogcode.features import segment_terms
 from dialogcode.ksearch import _rechoose
 from dialogcode.patch import codebook_patch
 from dialogcode.roles import speaker_roles
-from dialogcode.talk import hyphenated, name_words, procedural, specificity, theme_terms
+from dialogcode.talk import (hyphenated, name_words, procedural, sound_words, specificity,
+                             theme_terms)
 
 TOPICS = {
     "budget": ["budget", "spending", "invoice", "accounts", "salary", "funding", "audit",
@@ -572,3 +573,16 @@ def test_a_doubled_letter_written_in_capitals_is_an_acronym_not_a_sound():
                               k=2, context=0)
     terms = {t for row in result.clusters["terms"] for t in row.split("; ")}
     assert "aa" in {w for t in terms for w in t.split()}, terms
+
+
+def test_an_acronym_in_the_plural_is_an_acronym_not_a_sound():
+    # "TVs" and "PCs" were read as written in small letters (the capitals wanted no
+    # letter after them), so a word without a vowel said mostly in the plural was
+    # taken for a sound and dropped; "mmm" and "th" still are sounds
+    turns = [("P1", "The TVs and the PCs in the lab, two TVs, the old PCs, a TV."),
+             ("P2", "mmm th the TVs, mmm, and PCs with th the lab.")]
+    segments, documents = corpus({"d": turns})
+    terms = segment_terms(segments, documents)
+    sounds = sound_words(segments, terms)
+    assert not sounds & {"tv", "tvs", "pc", "pcs"}, sounds
+    assert {"mmm", "th"} <= sounds
