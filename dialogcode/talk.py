@@ -15,9 +15,9 @@ and places' names as transcribed). Nor do *marks*: words written inside a short
 parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
 "(applause)", "(clears throat)"); square brackets and short curly braces
 (``[inaudible]``, ``{vocalsound}``: :func:`dialogcode.features.mark_end`) are never
-read for terms. Nor do *sounds*: words without a vowel, with a letter drawn out or of
-one letter repeated that the documents do not write in capitals ("mmm", "nnn", "th" of
-a cut-off "th- the", "sooo"; "XML" and "AA" are acronyms), informal spellings of stop
+read for terms. Nor do *sounds*: words without a vowel or of one letter repeated that
+the documents do not write in capitals ("mmm", "nnn", "th" of a cut-off "th- the";
+"XML" and "AA" are acronyms), a letter drawn out ("sooo"), informal spellings of stop
 words, numbers that count ("seven", "seven months"; not "zero tolerance"), and a word
 said twice ("resident resident"): :func:`non_theme`, :func:`theme_terms` and
 :func:`sound_words`.
@@ -79,9 +79,11 @@ _NAMING = frozenset(_ordinal_words) | {"zero"}   # number words that name, not c
 
 def non_theme(word: str) -> bool:
     """True for a word (lower-case lemma or surface form) that carries no theme in any
-    talk: a procedural or filler word, or an informal spelling of a stop word (spaCy's
-    norm table: *cuz*, *cos* -> because)."""
-    return word in PROCEDURE_WORDS or word in FILLER_WORDS or word in _informal_stop_words()
+    talk: a procedural or filler word, an informal spelling of a stop word (spaCy's
+    norm table: *cuz*, *cos* -> because), or a letter drawn out (*sooo*, *hmmm*, a
+    "BEEEEEEP" in capitals too; a word of one letter repeated is :func:`sound_words`'s)."""
+    return (word in PROCEDURE_WORDS or word in FILLER_WORDS or word in _informal_stop_words()
+            or (_DRAWN_OUT.search(word) is not None and len(set(word)) > 1))
 
 
 def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentTerms:
@@ -169,13 +171,14 @@ def mark_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
 
 def sound_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     """Lower-cased words that are sounds or cut-off words, not terms: words without a
-    vowel (a, e, i, o, u, y), with a letter drawn out or of one letter repeated, written
-    in capitals (an acronym: *XML*, *TV* or *TVs*, *NSF*, *AA*) in fewer than :data:`NAME_SHARE`
-    of their occurrences: *mmm*, *nnn*, *hmm*, *sh*, *th* of "th the", *sooo*, *aa*."""
+    vowel (a, e, i, o, u, y) or of one letter repeated, written in capitals (an acronym:
+    *XML*, *TV* or *TVs*, *NSF*, *AA*) in fewer than :data:`NAME_SHARE` of their
+    occurrences: *mmm*, *nnn*, *hmm*, *sh*, *th* of "th the", *aa*."""
     capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(segments["text"])))
     sounds = set()
     for term, forms in terms.surfaces.items():
-        if " " in term or not any(_sound(w) for w in [term, *forms]):
+        if " " in term or not (all(_VOWEL.search(w) is None for w in [term, *forms])
+                               or len(set(term)) == 1 or len(set(terms.display(term))) == 1):
             continue
         if sum(capitals[form] for form in forms) < NAME_SHARE * sum(forms.values()):
             sounds.add(term)
@@ -198,11 +201,6 @@ def hyphenated(term: str, texts: list[str]) -> str:
     best, count = forms.most_common(1)[0]
     return best if "-" in best and count * 2 > sum(forms.values()) else term
 
-
-def _sound(word: str) -> bool:
-    """True for a word without a vowel, with a letter drawn out or of one letter."""
-    return (_VOWEL.search(word) is None or _DRAWN_OUT.search(word) is not None
-            or len(set(word)) == 1)
 
 
 @lru_cache(maxsize=1)
