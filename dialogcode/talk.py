@@ -17,7 +17,8 @@ parenthesis most of the time, as transcribers note what is not speech ("(coughs)
 (``[inaudible]``, ``{vocalsound}``: :func:`dialogcode.features.mark_end`) are never
 read for terms. Nor do *sounds*: words without a vowel or of one letter repeated that
 the documents do not write in capitals ("mmm", "nnn", "th" of a cut-off "th- the";
-"XML" and "AA" are acronyms), a letter drawn out ("sooo"), informal spellings of stop
+"XML" and "AA" are acronyms; in captions without capitals, general English tells),
+a letter drawn out ("sooo"), informal spellings of stop
 words, numbers that count ("seven", "seven months"; not "zero tolerance"), and a word
 said twice ("resident resident"): :func:`non_theme`, :func:`theme_terms` and
 :func:`sound_words`.
@@ -71,6 +72,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[A-Z][a-z]+)*\b")   # McCarthy too
 _ENTRY = re.compile(r'"([a-z][a-z\'-]*)":\s*(-[0-9.]+)')   # a lower-case word's log prob
 _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 words
+_CASED_ENTRY = re.compile(r'^\s*"([A-Z]{2,}|[a-z]{2,})":\s*(-[0-9.]+)', re.MULTILINE)
 _CAPITALS = re.compile(r"\b[A-Z]{2,}s?\b")    # TV, TVs
 _VOWEL = re.compile(r"[aeiouy]")
 _DRAWN_OUT = re.compile(r"(.)\1\1")
@@ -173,14 +175,18 @@ def sound_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     """Lower-cased words that are sounds or cut-off words, not terms: words without a
     vowel (a, e, i, o, u, y) or of one letter repeated, written in capitals (an acronym:
     *XML*, *TV* or *TVs*, *NSF*, *AA*) in fewer than :data:`NAME_SHARE` of their
-    occurrences: *mmm*, *nnn*, *hmm*, *sh*, *th* of "th the", *aa*."""
+    occurrences: *mmm*, *nnn*, *hmm*, *sh*, *th* of "th the", *aa*. When the documents
+    write no word in capitals at all (captions in small letters), general English
+    decides instead (:func:`_acronyms`: *ptsd*, *tv* are acronyms, *th*, *mmm* not)."""
     capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(segments["text"])))
+    acronyms = frozenset() if capitals else _acronyms()
     sounds = set()
     for term, forms in terms.surfaces.items():
         if " " in term or not (all(_VOWEL.search(w) is None for w in [term, *forms])
                                or len(set(term)) == 1 or len(set(terms.display(term))) == 1):
             continue
-        if sum(capitals[form] for form in forms) < NAME_SHARE * sum(forms.values()):
+        if (term not in acronyms
+                and sum(capitals[form] for form in forms) < NAME_SHARE * sum(forms.values())):
             sounds.add(term)
             sounds.update(forms)
     return sounds
@@ -201,6 +207,22 @@ def hyphenated(term: str, texts: list[str]) -> str:
     best, count = forms.most_common(1)[0]
     return best if "-" in best and count * 2 > sum(forms.values()) else term
 
+
+
+@lru_cache(maxsize=1)
+def _acronyms() -> frozenset[str]:
+    """Lower-case words without a vowel or of one letter repeated that spacy-lookups-data's
+    English ``lexeme_prob`` (web text) holds in capitals at least twice as often as in
+    small letters: *ptsd*, *tv*, *hpd*, *aa*; not *th*, *mmm*, *hmm*, *sh*, *mm*."""
+    from importlib.resources import files
+
+    path = files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
+        text = handle.read()
+    logprob = {word: float(value) for word, value in _CASED_ENTRY.findall(text)
+               if _VOWEL.search(word.lower()) is None or len(set(word.lower())) == 1}
+    return frozenset(word.lower() for word, value in logprob.items() if word.isupper()
+                     and value - logprob.get(word.lower(), -np.inf) >= np.log(2))
 
 
 @lru_cache(maxsize=1)

@@ -588,3 +588,15 @@ def test_an_acronym_in_the_plural_is_an_acronym_not_a_sound():
     sounds = sound_words(segments, terms)
     assert not sounds & {"tv", "tvs", "pc", "pcs"}, sounds
     assert {"mmm", "th"} <= sounds
+
+
+def test_an_acronym_in_lower_case_captions_is_an_acronym_not_a_sound():
+    # captions written all in small letters (YouTube's automatic ones) give no capitals
+    # to tell an acronym from a sound, so every word without a vowel was dropped:
+    # "ptsd", "hpd" and "tv" as well as "th" and "mmm"
+    turns = [("1", "mmm the ptsd clinic and th the hpd office, the tv ads about ptsd"),
+             ("2", "th the hpd inspectors, mmm, ptsd and the tv news about hpd")]
+    segments, documents = corpus({"d": turns})
+    sounds = sound_words(segments, segment_terms(segments, documents))
+    assert not sounds & {"ptsd", "hpd", "tv"}, sounds
+    assert {"mmm", "th"} <= sounds
