@@ -18,10 +18,9 @@ parenthesis most of the time, as transcribers note what is not speech ("(coughs)
 read for terms. Nor do *sounds*: words without a vowel or of one letter repeated that
 the documents do not write in capitals ("mmm", "nnn", "th" of a cut-off "th- the";
 "XML" and "AA" are acronyms; in captions without capitals, general English tells),
-a letter drawn out ("sooo"), informal spellings of stop
-words, numbers that count ("seven", "seven months"; not "zero tolerance"), and a word
-said twice ("resident resident"): :func:`non_theme`, :func:`theme_terms` and
-:func:`sound_words`.
+a letter drawn out ("sooo"), informal spellings of stop words, numbers that count
+("seven", "seven months"; not "zero tolerance"), and a word said twice ("resident
+resident"): :func:`non_theme`, :func:`theme_terms` and :func:`sound_words`.
 
 *Common English* words lead a label only when no more specific term scores near them:
 :func:`specificity` weighs a term by how rare its words are in general English, from
@@ -206,7 +205,6 @@ def hyphenated(term: str, texts: list[str]) -> str:
         return term
     best, count = forms.most_common(1)[0]
     return best if "-" in best and count * 2 > sum(forms.values()) else term
-
 
 
 @lru_cache(maxsize=1)
