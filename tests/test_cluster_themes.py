@@ -582,12 +582,15 @@ def test_an_acronym_in_the_plural_is_an_acronym_not_a_sound():
     # letter after them), so a word without a vowel said mostly in the plural was
     # taken for a sound and dropped; "mmm" and "th" still are sounds
     turns = [("P1", "The TVs and the PCs in the lab, two TVs, the old PCs, a TV."),
-             ("P2", "mmm th the TVs, mmm, and PCs with th the lab.")]
+             ("P2", "mmm th the TVs, mmm, and PCs with th the lab."),
+             ("P3", "The gym, the rhythm of the hymn, a myth, a lynch mob, shy and dry.")]
     segments, documents = corpus({"d": turns})
     terms = segment_terms(segments, documents)
     sounds = sound_words(segments, terms)
     assert not sounds & {"tv", "tvs", "pc", "pcs"}, sounds
     assert {"mmm", "th"} <= sounds
+    # y is a vowel here: words like these are words, not sounds
+    assert not sounds & {"gym", "rhythm", "hymn", "myth", "lynch", "shy", "dry"}, sounds
 
 
 def test_an_acronym_in_lower_case_captions_is_an_acronym_not_a_sound():
