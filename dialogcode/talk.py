@@ -8,16 +8,19 @@ left out of its terms, fewer than :data:`MIN_CONTENT` distinct content lemmas re
 leaves such segments out (and counts them); labels and quotes never come from them.
 
 *Names* never make a label: the words of the study's speaker labels that are names
-(not a role's everyday words: "Marketing", "Community Member"), and words the
+(not a role's everyday words: "Marketing", "Community Member"; a word of the name
+lists is a name: "Johnson", "Judge"), and words the
 documents write capitalised in the middle of a sentence most of the time (people's
 and places' names as transcribed). Nor do *marks*: words written inside a short
 parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
 "(applause)", "(clears throat)"); square brackets and short curly braces
 (``[inaudible]``, ``{vocalsound}``: :func:`dialogcode.features.mark_end`) are never
-read for terms. Nor do *sounds*: words without a vowel that the documents do not write
-in capitals ("mmm", "nnn", "th" of a cut-off "th- the"; "XML" is an acronym), a letter
-drawn out ("sooo"), informal spellings of stop words, numbers, and a word said twice
-("resident resident"): :func:`non_theme` and :func:`sound_words`.
+read for terms. Nor do *sounds*: words without a vowel or of one letter repeated that
+the documents do not write in capitals ("mmm", "nnn", "th" of a cut-off "th- the";
+"XML" and "AA" are acronyms; in captions without capitals, general English tells),
+a letter drawn out ("sooo"), informal spellings of stop words, numbers that count
+("seven", "seven months"; not "zero tolerance"), and a word said twice ("resident
+resident"): :func:`non_theme`, :func:`theme_terms` and :func:`sound_words`.
 
 *Common English* words lead a label only when no more specific term scores near them:
 :func:`specificity` weighs a term by how rare its words are in general English, from
@@ -34,7 +37,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from spacy.lang.en.lex_attrs import like_num
+from spacy.lang.en.lex_attrs import _ordinal_words, like_num
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .features import SegmentTerms
@@ -68,27 +71,30 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[A-Z][a-z]+)*\b")   # McCarthy too
 _ENTRY = re.compile(r'"([a-z][a-z\'-]*)":\s*(-[0-9.]+)')   # a lower-case word's log prob
 _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 words
-_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_CASED_ENTRY = re.compile(r'^\s*"([A-Z]{2,}|[a-z]{2,})":\s*(-[0-9.]+)', re.MULTILINE)
+_CAPITALS = re.compile(r"\b[A-Z]{2,}s?\b")    # TV, TVs
 _VOWEL = re.compile(r"[aeiouy]")
 _DRAWN_OUT = re.compile(r"(.)\1\1")
+_NAMING = frozenset(_ordinal_words) | {"zero"}   # number words that name, not count
 
 
 def non_theme(word: str) -> bool:
     """True for a word (lower-case lemma or surface form) that carries no theme in any
     talk: a procedural or filler word, an informal spelling of a stop word (spaCy's
-    norm table: *cuz*, *cos* -> because), a number (spaCy's ``like_num``: *seven*,
-    *million*, *third*), a letter drawn out (*sooo*, *hmmm*) or one letter repeated
-    (*aa*)."""
-    return (word in PROCEDURE_WORDS or word in FILLER_WORDS or like_num(word)
-            or _DRAWN_OUT.search(word) is not None or len(set(word)) == 1
-            or word in _informal_stop_words())
+    norm table: *cuz*, *cos* -> because), or a letter drawn out (*sooo*, *hmmm*, a
+    "BEEEEEEP" in capitals too; a word of one letter repeated is :func:`sound_words`'s)."""
+    return (word in PROCEDURE_WORDS or word in FILLER_WORDS or word in _informal_stop_words()
+            or (_DRAWN_OUT.search(word) is not None and len(set(word)) > 1))
 
 
 def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentTerms:
     """``terms`` without the words of :func:`non_theme`, nor ``banned`` words, nor the
     bigrams holding any of them, whether as lemmas or as the form a label shows
     (the lemma ``meet`` shown as *meeting*, ``bite`` as *bit*), nor a bigram of one word
-    said twice."""
+    said twice, nor a term of number words only (spaCy's ``like_num``: *seven*, *fifth*)
+    or holding one that counts (*seven months*, *million dollars*); an ordinal or *zero*
+    beside another word names a thing (*second chance*, *fifth grade*, *zero
+    tolerance*)."""
     decided: dict[str, bool] = {}
 
     def keep(term: str) -> bool:
@@ -96,6 +102,8 @@ def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentT
             lemmas = term.split()
             words = lemmas + terms.display(term).split()
             decided[term] = (len(set(lemmas)) == len(lemmas)       # not "resident resident"
+                             and not all(like_num(w) for w in lemmas)
+                             and not any(like_num(w) and w not in _NAMING for w in lemmas)
                              and not any(non_theme(w) or w in banned for w in words))
         return decided[term]
 
@@ -114,19 +122,22 @@ def procedural(segments: pd.DataFrame, terms: SegmentTerms) -> pd.Series:
 
 
 def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
-    """Lower-cased words that are names: words of the speaker labels that are first
-    names or not everyday English words ("Claire", "Suzy", "Grace"; not the roles "User
-    Interface", "Marketing", "Community Member": :func:`~dialogcode.privacy.detect.
-    ordinary`), first names that are not also English words
+    """Lower-cased words that are names: words of the speaker labels other than a
+    role's everyday words (not "User Interface", "Marketing", "Community Member"; but
+    "Claire", "Grace" and "Johnson", a first name or a surname of the name lists being a
+    name even when a dictionary knows it: :func:`~dialogcode.privacy.detect.first_names`,
+    :func:`~dialogcode.privacy.detect.last_names`, so a role that is also a surname,
+    "Judge", stays a name), first names that are not also English words
     (:func:`~dialogcode.privacy.detect.plain_first_name`, however a transcript writes
     them: "eva"), and the terms written capitalised after a lower-case word or a comma
     (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
     least twice)."""
-    from .privacy.detect import first_names, ordinary, plain_first_name
+    from .privacy.detect import _everyday, first_names, last_names, plain_first_name
 
     names = {w.lower() for label in segments["speaker"].dropna().unique()
              for w in _WORD.findall(str(label))
-             if len(w) > 1 and (w.lower() in first_names() or not ordinary(w))}
+             if len(w) > 1 and (not _everyday(w) or w.lower() in first_names()
+                                or w.lower() in last_names())}
     upper = Counter(w.lower() for w in _MID_CAPITAL.findall("\n".join(segments["text"])))
     for term, forms in terms.surfaces.items():
         if " " in term:
@@ -161,15 +172,20 @@ def mark_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
 
 def sound_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     """Lower-cased words that are sounds or cut-off words, not terms: words without a
-    vowel (a, e, i, o, u, y) written in capitals (an acronym: *XML*, *TV*, *NSF*) in
-    fewer than :data:`NAME_SHARE` of their occurrences: *mmm*, *nnn*, *hmm*, *sh*, and
-    *th* of "th the"."""
+    vowel (a, e, i, o, u, y) or of one letter repeated, written in capitals (an acronym:
+    *XML*, *TV* or *TVs*, *NSF*, *AA*) in fewer than :data:`NAME_SHARE` of their
+    occurrences: *mmm*, *nnn*, *hmm*, *sh*, *th* of "th the", *aa*. When the documents
+    write no word in capitals at all (captions in small letters), general English
+    decides instead (:func:`_acronyms`: *ptsd*, *tv* are acronyms, *th*, *mmm* not)."""
     capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(segments["text"])))
+    acronyms = frozenset() if capitals else _acronyms()
     sounds = set()
     for term, forms in terms.surfaces.items():
-        if " " in term or any(_VOWEL.search(w) for w in [term, *forms]):
+        if " " in term or not (all(_VOWEL.search(w) is None for w in [term, *forms])
+                               or len(set(term)) == 1 or len(set(terms.display(term))) == 1):
             continue
-        if sum(capitals[form] for form in forms) < NAME_SHARE * sum(forms.values()):
+        if (term not in acronyms
+                and sum(capitals[form] for form in forms) < NAME_SHARE * sum(forms.values())):
             sounds.add(term)
             sounds.update(forms)
     return sounds
@@ -189,6 +205,22 @@ def hyphenated(term: str, texts: list[str]) -> str:
         return term
     best, count = forms.most_common(1)[0]
     return best if "-" in best and count * 2 > sum(forms.values()) else term
+
+
+@lru_cache(maxsize=1)
+def _acronyms() -> frozenset[str]:
+    """Lower-case words without a vowel or of one letter repeated that spacy-lookups-data's
+    English ``lexeme_prob`` (web text) holds in capitals at least twice as often as in
+    small letters: *ptsd*, *tv*, *hpd*, *aa*; not *th*, *mmm*, *hmm*, *sh*, *mm*."""
+    from importlib.resources import files
+
+    path = files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
+        text = handle.read()
+    logprob = {word: float(value) for word, value in _CASED_ENTRY.findall(text)
+               if _VOWEL.search(word.lower()) is None or len(set(word.lower())) == 1}
+    return frozenset(word.lower() for word, value in logprob.items() if word.isupper()
+                     and value - logprob.get(word.lower(), -np.inf) >= np.log(2))
 
 
 @lru_cache(maxsize=1)

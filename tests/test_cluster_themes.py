@@ -17,7 +17,8 @@ from dialogcode.features import segment_terms
 from dialogcode.ksearch import _rechoose
 from dialogcode.patch import codebook_patch
 from dialogcode.roles import speaker_roles
-from dialogcode.talk import hyphenated, name_words, procedural, specificity, theme_terms
+from dialogcode.talk import (hyphenated, name_words, procedural, sound_words, specificity,
+                             theme_terms)
 
 TOPICS = {
     "budget": ["budget", "spending", "invoice", "accounts", "salary", "funding", "audit",
@@ -523,3 +524,82 @@ def test_a_surname_with_a_capital_inside_is_a_name_when_written_mid_sentence():
     segments, documents = corpus({"d": turns})
     names = name_words(segments, segment_terms(segments, documents))
     assert {"mccarthy", "deblasio"} <= names and not {"xml", "rent", "tax"} & names
+
+
+def test_a_speakers_surname_stays_a_name_even_when_an_english_dictionary_knows_it():
+    # roles were told from names by privacy's `ordinary`, which holds WordNet's index:
+    # there "johnson", "rivera", "chen", "washington" and "mccarthy" are words, so a
+    # speaker "Council Member Johnson" no longer kept "johnson" out of every label
+    speakers = ["Council Member Johnson", "Council Member Rivera", "Dr. Chen",
+                "Carol McCarthy", "Washington", "Community Member", "Project Manager"]
+    turns = [(s, f"the {s.split()[-1].lower()} plan for the rent") for s in speakers]
+    segments, documents = corpus({"d": turns})
+    names = name_words(segments, segment_terms(segments, documents))
+    assert {"johnson", "rivera", "chen", "mccarthy", "washington", "carol"} <= names
+    assert not {"council", "member", "community", "project", "manager"} & names
+
+
+def test_a_number_word_that_counts_is_no_term_but_zero_names_a_thing():
+    # every term holding a number word (spaCy's like_num) was dropped, so "zero
+    # tolerance" (or "net zero") could never be a term; a number word alone ("seven")
+    # or one that counts ("seven months", "million dollars") says how many, not what
+    # about. (Ordinals are read as digits by the blank pipeline's lookup lemmatizer,
+    # "fifth" -> 5, and digits are never terms.)
+    turns = [("P1", "Zero tolerance for the zero tolerance rule, zero."),
+             ("P2", "For seven months and a million dollars, seven of them.")]
+    segments, documents = corpus({"d": turns})
+    terms = theme_terms(segment_terms(segments, documents))
+    kept = {t for found in terms.terms.values() for t in found}
+    assert {"zero tolerance", "tolerance", "month", "dollar"} <= kept, kept
+    assert not kept & {"zero", "seven", "million", "seven month", "million dollar"}, kept
+
+
+def test_a_doubled_letter_written_in_capitals_is_an_acronym_not_a_sound():
+    # "aa" (one letter repeated) was dropped whatever the case, so a study's talk of
+    # AA meetings (Alcoholics Anonymous) lost its main term; a letter drawn out in
+    # capitals ("BEEEEEEP" spelled out in an ICSI meeting) is still a sound
+    rng = random.Random(7)
+    turns = []
+    for i in range(40):
+        if i < 20:
+            words = ["AA meetings", "sponsor", "sobriety", "relapse"]
+            turns.append(("P1", f"So the {rng.choice(words)} and the {words[0]} with the "
+                                f"{rng.choice(words)}, AA."))
+        else:
+            words = ["rent", "landlord", "eviction", "housing"]
+            turns.append(("P2", f"So the {rng.choice(words)} and the {words[1]} with the "
+                                f"{rng.choice(words)}, BEEEEEEP."))
+    segments, documents = corpus({"d": turns})
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    terms = {t for row in result.clusters["terms"] for t in row.split("; ")}
+    words = {w for t in terms for w in t.split()}
+    assert "aa" in words and "beeeeeep" not in words, terms    # a sound drawn out is none
+
+
+def test_an_acronym_in_the_plural_is_an_acronym_not_a_sound():
+    # "TVs" and "PCs" were read as written in small letters (the capitals wanted no
+    # letter after them), so a word without a vowel said mostly in the plural was
+    # taken for a sound and dropped; "mmm" and "th" still are sounds
+    turns = [("P1", "The TVs and the PCs in the lab, two TVs, the old PCs, a TV."),
+             ("P2", "mmm th the TVs, mmm, and PCs with th the lab."),
+             ("P3", "The gym, the rhythm of the hymn, a myth, a lynch mob, shy and dry.")]
+    segments, documents = corpus({"d": turns})
+    terms = segment_terms(segments, documents)
+    sounds = sound_words(segments, terms)
+    assert not sounds & {"tv", "tvs", "pc", "pcs"}, sounds
+    assert {"mmm", "th"} <= sounds
+    # y is a vowel here: words like these are words, not sounds
+    assert not sounds & {"gym", "rhythm", "hymn", "myth", "lynch", "shy", "dry"}, sounds
+
+
+def test_an_acronym_in_lower_case_captions_is_an_acronym_not_a_sound():
+    # captions written all in small letters (YouTube's automatic ones) give no capitals
+    # to tell an acronym from a sound, so every word without a vowel was dropped:
+    # "ptsd", "hpd" and "tv" as well as "th" and "mmm"
+    turns = [("1", "mmm the ptsd clinic and th the hpd office, the tv ads about ptsd"),
+             ("2", "th the hpd inspectors, mmm, ptsd and the tv news about hpd")]
+    segments, documents = corpus({"d": turns})
+    sounds = sound_words(segments, segment_terms(segments, documents))
+    assert not sounds & {"ptsd", "hpd", "tv"}, sounds
+    assert {"mmm", "th"} <= sounds
