@@ -132,11 +132,11 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     them: "eva"), and the terms written capitalised after a lower-case word or a comma
     (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
     least twice)."""
-    from .privacy.detect import _everyday, first_names, last_names, plain_first_name
+    from .privacy.detect import everyday, first_names, last_names, plain_first_name
 
     names = {w.lower() for label in segments["speaker"].dropna().unique()
              for w in _WORD.findall(str(label))
-             if len(w) > 1 and (not _everyday(w) or w.lower() in first_names()
+             if len(w) > 1 and (not everyday(w) or w.lower() in first_names()
                                 or w.lower() in last_names())}
     upper = Counter(w.lower() for w in _MID_CAPITAL.findall("\n".join(segments["text"])))
     for term, forms in terms.surfaces.items():

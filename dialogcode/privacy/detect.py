@@ -258,7 +258,7 @@ def _lemmas() -> frozenset[str]:
     return frozenset(_english_words()[0].values())
 
 
-def _everyday(word: str) -> bool:
+def everyday(word: str) -> bool:
     """True for a word of the lookup lemmatizer ("leader", "manager", "press"): an
     everyday word, not one of the surnames WordNet's index also holds ("greenberg")."""
     lower = word.lower()
@@ -393,7 +393,7 @@ def _surname(word: str) -> bool:
     (:func:`_with_surnames`)."""
     word = _nfc_lower(word)
     return not (word in _NOT_NAMES or word in _INTERJECTIONS or word in _AFTER_NAMES
-                or word in STOP_WORDS) and (not _everyday(word) or word in last_names())
+                or word in STOP_WORDS) and (not everyday(word) or word in last_names())
 
 
 def _nfc_lower(word: str) -> str:
@@ -503,8 +503,8 @@ def _looks_like_a_name(label: str) -> bool:
             _nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
         return True
     return (len(words) > 1 and words[0].lower() in first_names()
-            and (not _everyday(words[0])
-                 or all(not _everyday(w) or w.lower() in last_names() for w in words[1:])))
+            and (not everyday(words[0])
+                 or all(not everyday(w) or w.lower() in last_names() for w in words[1:])))
 
 
 @lru_cache(maxsize=4096)
