@@ -218,7 +218,8 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
 def _append_whole(path: Path, data: bytes) -> int:
     """Append ``data`` to ``path`` (made when missing) and return its size before, or
     raise the first OSError, naming ``path`` and leaving it as it was (a full disk: no
-    half row for the next one to run on from)."""
+    half row for the next one to run on from), and not there at all when it was made."""
+    existed = path.exists()
     try:
         handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     except OSError as exc:
@@ -232,7 +233,10 @@ def _append_whole(path: Path, data: bytes) -> int:
             os.fsync(handle)
         except OSError as exc:
             with contextlib.suppress(OSError):      # the first failure is the one to tell
-                os.ftruncate(handle, size)
+                if existed:
+                    os.ftruncate(handle, size)
+                else:
+                    path.unlink()
             raise _cannot_write(exc, path) from exc
     finally:
         os.close(handle)

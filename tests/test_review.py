@@ -587,6 +587,37 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
     assert (study / "decisions.csv").read_bytes() == decided
 
 
+def test_a_new_history_that_cannot_be_written_whole_is_not_left_empty(study):
+    # making decisions-history.csv and then failing to write its rows (a full disk) left
+    # an empty file behind
+    import os
+    import resource
+    import subprocess
+    import sys
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    history = study / "decisions-history.csv"
+    whole = len(history.read_bytes())       # its header and a row like the next one
+    history.unlink()
+    decided = (study / "decisions.csv").read_bytes()
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
+
+    def small_files():      # the new history's row fails part-way, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (whole - 20, whole - 20))
+
+    result = subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
+                             str(sheet), str(study)], capture_output=True, text=True,
+                            preexec_fn=small_files,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"Error: {history}: cannot write: File too large; no decision was recorded "
+            "(decisions.csv is as it was)") in result.stderr
+    assert not history.exists()
+    assert (study / "decisions.csv").read_bytes() == decided
+
+
 def test_a_decisions_file_that_cannot_be_replaced_leaves_no_history_row(study):
     # the history is appended first: when decisions.csv then cannot be written, the
     # history must not keep a row (nor a file) for a decision that was not recorded
