@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 from .coded_text import changed_hashes
 from .coders import CodingsError, chosen_coders, coder_path, not_in_codebook, read_coder
 from .csvrows import read_csv_file
-from .errors import DialogcodeError, Problem
+from .errors import DialogcodeError, Problem, read_all
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 
@@ -360,8 +361,12 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     of decisions.csv."""
     if rules is None:
         rules = read_table(study.out, "codings", hint="dialogcode code")
-    decisions = check_decisions(study, in_force(load_decisions(study), documents), segments,
-                                codes)
+    coders = final_coders(study)
+    decisions, *humans = read_all([
+        partial(check_decisions, study, in_force(load_decisions(study), documents),
+                segments, codes),
+        *(partial(read_coder, coder_path(study, coder), segments, coder, codes, documents,
+                  study) for coder in coders)])
     rejected = set(zip(*decisions[decisions["decision"] == "reject"][["seg_id",
                                                                      "code_id"]].values.T))
     keep = pd.Series([(s, c) not in rejected for s, c in zip(rules["seg_id"],
@@ -390,9 +395,7 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     quiet = [Problem(f"{never_coded(row.seg_id)}; reject the code or delete the row",
                      str(study.root / DECISIONS), int(row.line))
              for row in accepted.itertuples() if not bounds.at[row.seg_id, "codable"]]
-    for coder in final_coders(study):
-        human = read_coder(coder_path(study, coder), segments, coder, codes, documents,
-                           study)
+    for coder, human in zip(coders, humans):
         coded = human.dropna(subset=["code_id"])
         quiet += [Problem(never_coded(seg), human.attrs["file"], int(line))
                   for line, seg in coded["seg_id"].items() if not bounds.at[seg, "codable"]]
