@@ -193,27 +193,48 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
     decisions and the counts."""
     merged, fresh, counts = merge_decisions(load_decisions(study), new)
     if len(fresh):
-        path = study.root / HISTORY
-        existed = path.exists()
-        header = not path.is_file() or path.stat().st_size == 0
-        text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
-            index=False, header=header, lineterminator="\n")
-        size = _append_whole(path, text.encode("utf-8"))
-        written = False
-        try:
-            write_decisions(study, merged)
-            written = True
-        except OSError as exc:
-            raise OSError(exc.errno, f"{exc.strerror or exc}; no decision was recorded "
-                          f"({HISTORY} is as it was)", exc.filename) from exc
-        finally:        # an interrupt too: no history row for a decision not recorded
-            if not written:
-                with contextlib.suppress(OSError):
-                    if existed:
-                        os.truncate(path, size)
-                    else:
-                        path.unlink()
+        _replace_decisions(study, merged, fresh)
     return merged, counts
+
+
+def remove_decisions(study: Study, removal: pd.DataFrame) -> pd.DataFrame:
+    """Delete from decisions.csv the decisions on each (seg_id, code_id) of ``removal``
+    (a reject of a code the codebook no longer has, from the browser: deleting the row
+    is the fix the tables and `learn` ask for), appending ``removal``'s rows to
+    decisions-history.csv to keep who removed them and when; both files or neither, as
+    :func:`record_decisions`. The caller holds the study's lock. Returns the decisions
+    left."""
+    old = load_decisions(study)
+    gone = set(zip(removal["seg_id"], removal["code_id"]))
+    kept = old[[(s, c) not in gone for s, c in zip(old["seg_id"], old["code_id"])]]
+    kept = kept.reindex(columns=DECISION_COLUMNS).reset_index(drop=True)
+    _replace_decisions(study, kept, removal)
+    return kept
+
+
+def _replace_decisions(study: Study, decisions: pd.DataFrame, fresh: pd.DataFrame) -> None:
+    """Append ``fresh`` to decisions-history.csv and write ``decisions`` as decisions.csv:
+    both or neither (see :func:`record_decisions`)."""
+    path = study.root / HISTORY
+    existed = path.exists()
+    header = not path.is_file() or path.stat().st_size == 0
+    text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
+        index=False, header=header, lineterminator="\n")
+    size = _append_whole(path, text.encode("utf-8"))
+    written = False
+    try:
+        write_decisions(study, decisions)
+        written = True
+    except OSError as exc:
+        raise OSError(exc.errno, f"{exc.strerror or exc}; no decision was recorded "
+                      f"({HISTORY} is as it was)", exc.filename) from exc
+    finally:        # an interrupt too: no history row for a decision not recorded
+        if not written:
+            with contextlib.suppress(OSError):
+                if existed:
+                    os.truncate(path, size)
+                else:
+                    path.unlink()
 
 
 def _append_whole(path: Path, data: bytes) -> int:
