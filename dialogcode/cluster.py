@@ -51,6 +51,11 @@ ASSIGNMENT_COLUMNS = ["seg_id", "doc_id", "cluster_id", "distance", "x", "y"]
 LEFT_OUT_COLUMNS = ["seg_id", "doc_id", "reason"]
 
 
+class TooFewToCluster(DialogcodeError):
+    """Fewer than 3 segments with content words in the scope: nothing to cluster (a small
+    study, or one whose talk is nearly all coded)."""
+
+
 @dataclass
 class Clustering:
     """What :func:`cluster_segments` found. ``term_scores`` (clusters x vocabulary,
@@ -134,7 +139,7 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     words last among the quotes. ``semantic="wordllama"`` adds the segments' WordLlama
     embeddings (:func:`dialogcode.semantic.wordllama_vectors`) to the features, with
     the same weight. Same inputs and ``seed`` give identical tables. Raises
-    DialogcodeError when fewer than 3 segments are in scope, or for a bad scope, k,
+    TooFewToCluster when fewer than 3 segments are in scope; DialogcodeError for a bad scope, k,
     k_range, context, backend or semantic (ConfigError when wordllama is not
     installed).
 
@@ -180,7 +185,7 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
     rows = np.flatnonzero([s in scoped for s in features.seg_ids])
     left_out = _left_out(segments, wanted, talk, set(features.seg_ids[rows]))
     if len(rows) < 3:
-        raise DialogcodeError(f"only {len(rows)} segment(s) with content words in scope "
+        raise TooFewToCluster(f"only {len(rows)} segment(s) with content words in scope "
                               f"{scope!r}; clustering needs at least 3")
     rows = rows[_in_document_order(segments, features.seg_ids[rows])]
     doc_ids = segments.set_index("seg_id").loc[features.seg_ids[rows], "doc_id"].to_numpy()

@@ -7,8 +7,12 @@ nothing) as opposed to bad data; the CLI exits 2 for it and 1 for the others.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def printable(text: str) -> str:
@@ -80,3 +84,19 @@ class IngestError(DialogcodeError):
 
 class CodebookError(DialogcodeError):
     """A codebook is malformed, or its examples fail."""
+
+
+def read_all(reads: Iterable[Callable[[], T]]) -> list[T]:
+    """The results of ``reads`` (each reading a file people write), every one run even
+    when one before it raised DialogcodeError: then raises one error, of the first one's
+    class, with the problems of all, so that a code renamed in the codebook is reported
+    in every file at once rather than one file per run."""
+    results, errors = [], []
+    for read in reads:
+        try:
+            results.append(read())
+        except DialogcodeError as exc:
+            errors.append(exc)
+    if errors:
+        raise type(errors[0])([problem for exc in errors for problem in exc.problems])
+    return results

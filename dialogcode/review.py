@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 from .coded_text import changed_hashes
 from .coders import CodingsError, chosen_coders, coder_path, not_in_codebook, read_coder
 from .csvrows import read_csv_file
-from .errors import DialogcodeError, Problem
+from .errors import DialogcodeError, Problem, read_all
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 
@@ -192,33 +193,55 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
     decisions and the counts."""
     merged, fresh, counts = merge_decisions(load_decisions(study), new)
     if len(fresh):
-        path = study.root / HISTORY
-        existed = path.exists()
-        header = not path.is_file() or path.stat().st_size == 0
-        text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
-            index=False, header=header, lineterminator="\n")
-        size = _append_whole(path, text.encode("utf-8"))
-        written = False
-        try:
-            write_decisions(study, merged)
-            written = True
-        except OSError as exc:
-            raise OSError(exc.errno, f"{exc.strerror or exc}; no decision was recorded "
-                          f"({HISTORY} is as it was)", exc.filename) from exc
-        finally:        # an interrupt too: no history row for a decision not recorded
-            if not written:
-                with contextlib.suppress(OSError):
-                    if existed:
-                        os.truncate(path, size)
-                    else:
-                        path.unlink()
+        _replace_decisions(study, merged, fresh)
     return merged, counts
+
+
+def remove_decisions(study: Study, removal: pd.DataFrame) -> pd.DataFrame:
+    """Delete from decisions.csv the decisions on each (seg_id, code_id) of ``removal``
+    (a reject of a code the codebook no longer has, from the browser: deleting the row
+    is the fix the tables and `learn` ask for), appending ``removal``'s rows to
+    decisions-history.csv to keep who removed them and when; both files or neither, as
+    :func:`record_decisions`. The caller holds the study's lock. Returns the decisions
+    left."""
+    old = load_decisions(study)
+    gone = set(zip(removal["seg_id"], removal["code_id"]))
+    kept = old[[(s, c) not in gone for s, c in zip(old["seg_id"], old["code_id"])]]
+    kept = kept.reindex(columns=DECISION_COLUMNS).reset_index(drop=True)
+    _replace_decisions(study, kept, removal)
+    return kept
+
+
+def _replace_decisions(study: Study, decisions: pd.DataFrame, fresh: pd.DataFrame) -> None:
+    """Append ``fresh`` to decisions-history.csv and write ``decisions`` as decisions.csv:
+    both or neither (see :func:`record_decisions`)."""
+    path = study.root / HISTORY
+    existed = path.exists()
+    header = not path.is_file() or path.stat().st_size == 0
+    text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
+        index=False, header=header, lineterminator="\n")
+    size = _append_whole(path, text.encode("utf-8"))
+    written = False
+    try:
+        write_decisions(study, decisions)
+        written = True
+    except OSError as exc:
+        raise OSError(exc.errno, f"{exc.strerror or exc}; no decision was recorded "
+                      f"({HISTORY} is as it was)", exc.filename) from exc
+    finally:        # an interrupt too: no history row for a decision not recorded
+        if not written:
+            with contextlib.suppress(OSError):
+                if existed:
+                    os.truncate(path, size)
+                else:
+                    path.unlink()
 
 
 def _append_whole(path: Path, data: bytes) -> int:
     """Append ``data`` to ``path`` (made when missing) and return its size before, or
     raise the first OSError, naming ``path`` and leaving it as it was (a full disk: no
-    half row for the next one to run on from)."""
+    half row for the next one to run on from), and not there at all when it was made."""
+    existed = path.exists()
     try:
         handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     except OSError as exc:
@@ -232,7 +255,10 @@ def _append_whole(path: Path, data: bytes) -> int:
             os.fsync(handle)
         except OSError as exc:
             with contextlib.suppress(OSError):      # the first failure is the one to tell
-                os.ftruncate(handle, size)
+                if existed:
+                    os.ftruncate(handle, size)
+                else:
+                    path.unlink()
             raise _cannot_write(exc, path) from exc
     finally:
         os.close(handle)
@@ -356,8 +382,12 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     of decisions.csv."""
     if rules is None:
         rules = read_table(study.out, "codings", hint="dialogcode code")
-    decisions = check_decisions(study, in_force(load_decisions(study), documents), segments,
-                                codes)
+    coders = final_coders(study)
+    decisions, *humans = read_all([
+        partial(check_decisions, study, in_force(load_decisions(study), documents),
+                segments, codes),
+        *(partial(read_coder, coder_path(study, coder), segments, coder, codes, documents,
+                  study) for coder in coders)])
     rejected = set(zip(*decisions[decisions["decision"] == "reject"][["seg_id",
                                                                      "code_id"]].values.T))
     keep = pd.Series([(s, c) not in rejected for s, c in zip(rules["seg_id"],
@@ -386,9 +416,7 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
     quiet = [Problem(f"{never_coded(row.seg_id)}; reject the code or delete the row",
                      str(study.root / DECISIONS), int(row.line))
              for row in accepted.itertuples() if not bounds.at[row.seg_id, "codable"]]
-    for coder in final_coders(study):
-        human = read_coder(coder_path(study, coder), segments, coder, codes, documents,
-                           study)
+    for coder, human in zip(coders, humans):
         coded = human.dropna(subset=["code_id"])
         quiet += [Problem(never_coded(seg), human.attrs["file"], int(line))
                   for line, seg in coded["seg_id"].items() if not bounds.at[seg, "codable"]]

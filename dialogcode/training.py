@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ import pandas as pd
 from .agreement.coverage import Layout, locate
 from .codebook import Codebook
 from .coders import chosen_coders, coder_names, coder_path, read_coder
+from .errors import read_all
 from .review import check_decisions, in_force, load_decisions, without_rejected
 from .store import read_table
 from .study import Study
@@ -96,6 +98,19 @@ def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str],
                            segments, codes)
 
 
+def people_files(study: Study, segments: pd.DataFrame, book: Codebook, coders: list[str],
+                 documents: pd.DataFrame | None) -> tuple[list[pd.DataFrame], pd.DataFrame]:
+    """``coders``' files (:func:`read_coder`, checked against ``documents``' text when
+    given) and the decisions in force (:func:`checked_decisions`, by ``documents`` or
+    else the ingested ones), read together: every file's problems are raised at once."""
+    hashes = document_hashes(study, documents)
+    *humans, decisions = read_all([
+        *(partial(read_coder, coder_path(study, coder), segments, coder, set(book.codes),
+                  documents, study) for coder in coders),
+        partial(checked_decisions, study, segments, set(book.codes), hashes)])
+    return humans, decisions
+
+
 def people_codings(study: Study, segments: pd.DataFrame, book: Codebook,
                    documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """(seg_id, doc_id, code_id) that people gave: every coder file's codings and the
@@ -103,13 +118,9 @@ def people_codings(study: Study, segments: pd.DataFrame, book: Codebook,
     Coder files are checked against ``documents``' text when given (:func:`read_coder`);
     decisions made on a document's earlier text (by ``documents``, else the ingested
     ones) are left out."""
-    parts = []
-    hashes = document_hashes(study, documents)
-    for coder in coder_names(study):
-        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes),
-                           documents, study)
-        parts.append(human.dropna(subset=["code_id"])[["seg_id", "doc_id", "code_id"]])
-    decisions = checked_decisions(study, segments, set(book.codes), hashes)
+    humans, decisions = people_files(study, segments, book, coder_names(study), documents)
+    parts = [human.dropna(subset=["code_id"])[["seg_id", "doc_id", "code_id"]]
+             for human in humans]
     accepted = decisions[decisions["decision"] == "accept"]
     doc_of = segments.set_index("seg_id")["doc_id"]
     parts.append(pd.DataFrame({"seg_id": accepted["seg_id"],
@@ -149,10 +160,8 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
 
     positives: set[tuple[str, str]] = set()
     read: set[str] = set()
-    hashes = document_hashes(study, documents)
-    for coder in coders:
-        human = read_coder(coder_path(study, coder), segments, coder, set(book.codes),
-                           documents, study)
+    humans, decisions = people_files(study, segments, book, coders, documents)
+    for human in humans:
         read |= read_segments(human, segments)
         positives |= set(zip(human["seg_id"], human["code_id"].fillna("")))
     for seg_id in usable.loc[usable["seg_id"].isin(read), "seg_id"]:
@@ -165,7 +174,6 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
     for seg_id, code_id in positives:
         if seg_id in text_of.index and code_id in index:
             row(seg_id)[index[code_id]] = 1
-    decisions = checked_decisions(study, segments, set(book.codes), hashes)
     for seg_id, code_id, decision in zip(decisions["seg_id"], decisions["code_id"],
                                          decisions["decision"]):
         if seg_id in text_of.index and code_id in index:

@@ -150,9 +150,6 @@ def test_a_notebook_shows_a_residual_name_as_its_label(stem, tmp_path, monkeypat
     monkeypatch.setenv("DIALOGCODE_STUDY", str(study))
     path = next(p for p in NOTEBOOKS if p.stem == stem)
     notebook = nbformat.read(path, as_version=4)
-    # clustering needs more segments than this study has: its cells are left out
-    notebook.cells = [c for c in notebook.cells
-                      if c.cell_type != "code" or "cluster" not in c.source]
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     shown = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "")
@@ -161,6 +158,10 @@ def test_a_notebook_shows_a_residual_name_as_its_label(stem, tmp_path, monkeypat
                     for o in cell.outputs)
     assert "Rosalind" not in shown and "555-0143" not in shown
     assert "I told [NAME], call [PHONE]." in shown
+    if stem == "02_explore_themes":     # the study has too few uncoded segments: it failed
+        assert ("No clusters: only 0 segment(s) with content words in scope 'residual'; "
+                "clustering needs at least 3; the clustering cells below are skipped."
+                in shown)
 
 
 def test_what_to_code_next_passes_over_every_coders_documents(tmp_path, monkeypatch):

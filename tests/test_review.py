@@ -182,9 +182,13 @@ def test_a_code_taken_out_of_the_codebook_is_refused_one_way_saying_what_to_do(s
     advice = ("code 'connection' is not in the codebook: change it to one of its code ids "
               "(the code's new id, if it was renamed there), or delete the row if the code "
               "was taken out")
-    result = invoke("tables", study)
-    assert result.exit_code == 1 and "Traceback" not in result.output
-    assert f"{study / 'decisions.csv'}:3: {advice}" in result.output
+    # both files in one run (decisions.csv's rows were reported first, the coder file's
+    # only on the next run), by `tables`, `learn` and `suggest` alike
+    for command in ("tables", "learn", "suggest"):
+        result = invoke(command, study)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"{study / 'decisions.csv'}:3: {advice}" in result.output, command
+        assert f"{coder}:2: {advice}" in result.output, command
     (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
                                          "north/kickoff:t3,risk.housing,reject,rule,ana\n")
     result = invoke("tables", study)
@@ -584,6 +588,37 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
     assert (f"Error: {history}: cannot write: File too large; no decision was recorded "
             "(decisions.csv is as it was)") in result.stderr
     assert history.read_bytes() == before
+    assert (study / "decisions.csv").read_bytes() == decided
+
+
+def test_a_new_history_that_cannot_be_written_whole_is_not_left_empty(study):
+    # making decisions-history.csv and then failing to write its rows (a full disk) left
+    # an empty file behind
+    import os
+    import resource
+    import subprocess
+    import sys
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study, "--reviewer", "ana").exit_code == 0
+    history = study / "decisions-history.csv"
+    whole = len(history.read_bytes())       # its header and a row like the next one
+    history.unlink()
+    decided = (study / "decisions.csv").read_bytes()
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
+
+    def small_files():      # the new history's row fails part-way, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (whole - 20, whole - 20))
+
+    result = subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
+                             str(sheet), str(study)], capture_output=True, text=True,
+                            preexec_fn=small_files,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"Error: {history}: cannot write: File too large; no decision was recorded "
+            "(decisions.csv is as it was)") in result.stderr
+    assert not history.exists()
     assert (study / "decisions.csv").read_bytes() == decided
 
 

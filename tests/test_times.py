@@ -425,3 +425,54 @@ def test_times_of_day_past_midnight_are_read_as_the_next_day(tmp_path):
                      (1200.0, None)]
     assert notes[0].endswith("; from line 4 (00:02:00) on, the times are past midnight, "
                              "read as the next day")
+
+
+def test_csv_times_with_am_or_pm_are_read_as_times_of_day(tmp_path):
+    # a transcriber's sheet typed 9:30:05 AM: refused as no time ("use seconds or
+    # HH:MM:SS"); seconds may be left out, and a.m. written with dots
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("9:30:05 AM", "9:30:39 AM"), ("9:30:40 am", ""), ("9:31:02 a.m.", ""),
+        ("11:59 AM", "12:00:30 PM"), ("2:15 PM", "2:16 p.m.")]), encoding="utf-8")
+    found, notes = times(path)
+    assert found == [(0.0, 34.0), (35.0, None), (57.0, None), (8935.0, 9025.0),
+                     (17095.0, 17155.0)]
+    assert notes == [
+        "line 2: start/end times read as times of day (the first, 9:30:05 AM on line 2, is "
+        "written with AM or PM): times in the recording are given from the first row's "
+        "start, as 00:00:00; if they are offsets into the recording, give them as a "
+        "duration ([h]:mm:ss) or in seconds"]
+    # AM or PM says a time of day even early in the day, and 12 AM is midnight
+    path.write_text(csv("speaker,start,end,text", [
+        ("11:58 PM", ""), ("11:59 PM", ""), ("12:00 AM", ""), ("12:30:10 AM", ""),
+        ("1:00 AM", "")]), encoding="utf-8")
+    found, notes = times(path)
+    assert [start for start, _ in found] == [0.0, 60.0, 120.0, 1930.0, 3720.0]
+    assert notes[0].endswith("; from line 4 (12:00 AM) on, the times are past midnight, "
+                             "read as the next day")
+
+
+def test_spreadsheet_cells_with_am_or_pm_are_read_as_times_of_day(tmp_path):
+    # typed into text cells as a transcriber wrote them, or time cells shown with AM/PM
+    texts = ["9:30:05 AM", "9:30:40 AM", "9:31:02 AM", "9:31:30 AM", "9:40:15 AM"]
+    for cells, number_format in ((texts, "@"), (clock_cells("time"), "h:mm:ss AM/PM")):
+        path = time_book(tmp_path / "t.xlsx", [(start, None) for start in cells],
+                         number_format)
+        found, notes = times(path)
+        assert [start for start, _ in found] == FROM_FIRST
+        assert notes[0].startswith("line 2: start/end times read as times of day")
+
+
+@pytest.mark.parametrize("cell, why", [
+    ("9:31:02", "the start times are each a time of day with AM or PM (the first 9:30:05 "
+                "AM), and this is not one written alike"),
+    ("13:00 PM", "a time with AM or PM runs from 12:00 AM (midnight) to 11:59:59 PM")])
+def test_a_time_without_am_or_pm_among_them_is_refused(tmp_path, cell, why):
+    # 9:31:02 among AM/PM times could be morning or evening: ambiguous, not guessed
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("9:30:05 AM", ""), ("9:30:40 AM", ""), (cell, ""), ("9:31:30 AM", ""),
+        ("9:40:15 AM", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == f"{path}:4: cannot read time {cell!r}: {why}"

@@ -310,6 +310,49 @@ def test_bad_decisions_are_refused_and_nothing_is_written(client, study):
     assert not (study / "decisions.csv").exists()
 
 
+def test_a_decision_on_a_code_taken_out_of_the_codebook_can_be_deleted(client, study):
+    # the page showed the accept as a chip "not in the codebook" that could not be
+    # decided ("not a codable code"), while the tables refuse the row until it is gone
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/closing:t2,connection,accept,rule,bo\n"
+                                         "north/kickoff:t2,risk.housing,reject,rule,bo\n",
+                                         encoding="utf-8")
+    book = study / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    book.write_text(text[:text.index("  - id: connection")], encoding="utf-8")
+    (study / "lessons.yaml").unlink()              # its lesson names the code too
+    assert CliRunner().invoke(cli, ["code", str(study), "-q"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["tables", str(study), "-q"]).exit_code == 1
+    page = client.get("/doc/north/closing", base_url=BASE).text
+    chip = page.split('data-seg="north/closing:t2" data-code="connection"', 1)[1]
+    chip = chip.split("</li>", 1)[0]
+    assert "not in the codebook: the tables and learn refuse its decision until it is " \
+           "deleted (reject it here)" in chip
+    assert 'title="Delete this decision from decisions.csv (r): its code is not in the ' \
+           'codebook"' in chip and 'data-act="accept"' not in chip
+    seg = {"seg_id": "north/closing:t2", "code_id": "connection"}
+    for decision in ("accept", None):
+        answer = post(client, {**seg, "decision": decision, "note": "x"})
+        assert answer.status_code == 409 and answer.json["error"] == (
+            "code 'connection' is not in the codebook: reject it to delete its decision, "
+            "or give it the code's new id in decisions.csv if it was renamed")
+    answer = post(client, {**seg, "decision": "reject"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json["saved"]["removed"] is True
+    assert [(r["seg_id"], r["code_id"]) for r in rows(study / "decisions.csv")] == \
+        [("north/kickoff:t2", "risk.housing")]
+    last = rows(study / "decisions-history.csv")[-1]   # who deleted it, and when
+    assert (last["seg_id"], last["code_id"], last["decision"], last["reviewer"]) == \
+        ("north/closing:t2", "connection", "reject", "ana")
+    assert 'data-code="connection"' not in client.get("/doc/north/closing",
+                                                      base_url=BASE).text
+    result = CliRunner().invoke(cli, ["tables", str(study), "-q"])
+    assert result.exit_code == 0, result.output
+    # a code nobody decided is still no code to decide
+    answer = post(client, {**seg, "decision": "reject"})
+    assert answer.status_code == 409 and "not a codable code" in answer.json["error"]
+
+
 def test_a_decision_whose_history_cannot_be_written_names_the_file(client, study):
     history = study / "decisions-history.csv"
     history.mkdir()                       # as a file without write permission would be

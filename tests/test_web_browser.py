@@ -274,3 +274,29 @@ def test_a_decision_that_cannot_be_saved_says_why_on_the_page(served, page):
     playwright.expect(status).to_have_class("bad")
     playwright.expect(first).not_to_have_class("chip accept")
     assert not (study / "decisions.csv").exists()
+
+
+def test_a_decision_on_a_code_taken_out_of_the_codebook_is_deleted_with_r(served, page):
+    # its chip "not in the codebook" could not be decided, while the tables refuse the
+    # row until it is gone
+    study, url = served
+    (study / "decisions.csv").write_text("seg_id,code_id,decision,source,reviewer\n"
+                                         "north/closing:t2,connection,accept,rule,bo\n",
+                                         encoding="utf-8")
+    book = study / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    book.write_text(text[:text.index("  - id: connection")], encoding="utf-8")
+    (study / "lessons.yaml").unlink()              # its lesson names the code too
+    assert CliRunner().invoke(cli, ["code", str(study), "-q"]).exit_code == 0
+    page.goto(url.replace("/?", "/doc/north/closing?"))
+    gone = chip(page, "north/closing:t2", "connection")
+    playwright.expect(gone.locator('[data-act="accept"]')).to_have_count(0)
+    gone.focus()
+    page.keyboard.press("r")
+    playwright.expect(gone).to_have_count(0)
+    playwright.expect(page.locator("#status")).to_have_text(
+        "Deleted from decisions.csv: the decision on connection on north/closing:t2 (not in "
+        "the codebook)")
+    assert decisions(study) == {}
+    result = CliRunner().invoke(cli, ["tables", str(study), "-q"])
+    assert result.exit_code == 0, result.output

@@ -13,6 +13,10 @@ first turn, so they are read as times from the first row's start, with a note:
   times (``00:01:15``, ``01:00:00`` as video time codes start) are offsets as before,
   and so are durations (``[h]:mm:ss`` cells), numbers, and a column with a time of 24
   hours or more (``25:00:00`` is no time of day).
+- **times with AM or PM** (text written ``9:30:05 AM``, ``2:15 PM``, ``2:15 p.m.``) in
+  any filled start cell: a time of day whatever the hour. Every other time cell written
+  as text must then say AM or PM too (``2:15:00`` among them is morning or afternoon,
+  ambiguous: an error naming its row); a spreadsheet's time cells may stand among them.
 
 A time of day more than twelve hours before the row above's start is past midnight, on
 the next day (a hearing running late: ``23:59:30`` then ``00:02:00``), and so is an end
@@ -31,6 +35,8 @@ from .columns import DAY, SHEET_DAYS, parse_time, time_problem
 
 FROM_HOUR = 5       # a first time from 05:00:00 on is a time of day, not an offset
 DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
+MERIDIEM = re.compile(      # 9:30:05 AM, 2:15 PM, 2:15 p.m.
+    r"^(\d{1,2}):(\d{2})(?::(\d{2}(?:[.,]\d+)?))?\s*([ap])\.?\s*m\.?$", re.IGNORECASE)
 DATE_TIME = re.compile(      # 2019-06-05, 2019-06-05 09:30, 2019-06-05T09:30:05.5+02:00
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -62,6 +68,27 @@ def _of_day(value) -> bool:
     return bool(DAY_CLOCK.match(text)) and int(text.split(":")[0]) < 24
 
 
+def _marked(value) -> bool:
+    """Whether ``value`` is text written as a time with AM or PM."""
+    return isinstance(value, str) and bool(MERIDIEM.match(value.strip()))
+
+
+def _day_seconds(value, source: str, line: int) -> float | None:
+    """Seconds into the day of ``value`` written as a time of day (:func:`_of_day`, or
+    with AM or PM); None for anything else. Raises IngestError for an AM/PM time that
+    is none (``13:00 PM``, ``9:75 AM``)."""
+    if not _marked(value):
+        return parse_time(value, source, line) if _of_day(value) else None
+    text = value.strip()
+    hour, minute, second, half = MERIDIEM.match(text).groups()
+    seconds = float((second or "0").replace(",", "."))
+    if not (1 <= int(hour) <= 12 and int(minute) < 60 and seconds < 60):
+        raise IngestError(f"cannot read time {text!r}: a time with AM or PM runs from "
+                          "12:00 AM (midnight) to 11:59:59 PM", file=source, line=line)
+    return ((int(hour) % 12 + (12 if half.lower() == "p" else 0)) * 3600
+            + int(minute) * 60 + seconds)
+
+
 def _blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
@@ -91,23 +118,32 @@ def clock_times(rows: list[tuple[int, object, object]], source: str
                       f"recording from the first row's, {shown} (line {first_line}), as "
                       "00:00:00; if the recording began before it, give the times from "
                       "its start (00:03:15)")
-    origin = parse_time(first, source, first_line) if _of_day(first) else None
-    if (origin is None or origin < FROM_HOUR * 3600
-            or not all(_of_day(value) for _, value in starts)):
+    # AM or PM says a time of day, whatever the hour: every other text must say it too
+    # (2:15:00 among them is morning or afternoon), a spreadsheet's time cell need not
+    marked = any(_marked(value) for _, value in starts)
+    origin = _day_seconds(first, source, first_line)
+    if origin is None or not (marked or origin >= FROM_HOUR * 3600
+                              and all(_of_day(value) for _, value in starts)):
         return None, None
     shown = str(first).strip()
     days, midnight = _days(rows, source)
 
     def since(value, line: int) -> float | None:
-        if not _of_day(value):
+        if marked and not (_marked(value) or isinstance(value, time)):
+            return None
+        at = _day_seconds(value, source, line)
+        if at is None:
             return None
         day, start = days.get(line, (0, None))
-        at = parse_time(value, source, line) + day * DAY
+        at += day * DAY
         return (at + DAY if start is not None and at < start - DAY / 2 else at) - origin
 
-    return _reader(source, shown, "a time of day", since), (
+    why = ("written with AM or PM" if marked else
+           f"past {FROM_HOUR:02d}:00:00, hours into a recording")
+    kind = "a time of day with AM or PM" if marked else "a time of day"
+    return _reader(source, shown, kind, since), (
         f"start/end times read as times of day (the first, {shown} on line {first_line}, "
-        f"is past {FROM_HOUR:02d}:00:00, hours into a recording): times in the recording "
+        f"is {why}): times in the recording "
         "are given from the first row's start, as 00:00:00; if they are offsets into the "
         "recording, give them as a duration ([h]:mm:ss) or in seconds"
         + (f"; from line {midnight[0]} ({midnight[1]}) on, the times are past midnight, "
@@ -122,7 +158,7 @@ def _days(rows: list[tuple[int, object, object]], source: str
     midnight (line, its start as written), or None."""
     days, day, previous, midnight = {}, 0, None, None
     for line, start, _ in rows:
-        at = parse_time(start, source, line) if _of_day(start) else None
+        at = _day_seconds(start, source, line)
         if at is not None and previous is not None and at < previous - DAY / 2:
             day += 1
             midnight = midnight or (line, str(start).strip())
@@ -151,7 +187,8 @@ def _reader(source: str, shown: str, kind: str,
         text = str(value).strip()
         seconds = since(value, line)
         if seconds is None:
-            parse_time(value, source, line)     # its own error for what is no time
+            if not _marked(value):
+                parse_time(value, source, line)     # its own error for what is no time
             problem = (f"the start times are each {kind} (the first {shown}), and this is "
                        "not one written alike")
         elif seconds < 0:

@@ -28,7 +28,7 @@ from ..privacy.gate import masked_corpus
 from ..learned import model_folder
 from ..lock import study_lock
 from ..review import (CHOICES, DECISION_COLUMNS, doc_ids_of, held_source, in_force,
-                      load_decisions, record_decisions)
+                      load_decisions, record_decisions, remove_decisions)
 from ..review_sheet import load_suggestions, next_review_items, review_items
 from ..store import read_table, table_path
 from ..study import Study
@@ -245,8 +245,10 @@ class ReviewData:
     @staticmethod
     def _chip(code, code_id: str, source: str, score, decision: str, note: str) -> dict:
         label = code.label if code else code_id
-        definition = (code.definition or "") if code else "not in the codebook"
-        return {"code_id": code_id, "label": label, "source": source,
+        definition = (code.definition or "") if code else (
+            "not in the codebook: the tables and learn refuse its decision until it is "
+            "deleted (reject it here) or given the code's new id in decisions.csv")
+        return {"code_id": code_id, "label": label, "source": source, "gone": code is None,
                 "colour": code_colour(code) if code else "#999999",
                 "score": "" if score is None or pd.isna(score) else f"{float(score):.2f}",
                 "decision": decision or "", "note": note or "",
@@ -263,7 +265,9 @@ class ReviewData:
         mark a span for a code nobody proposed. Raises ArgumentError for a page drawn
         before its document's text changed, an unknown segment or code, a decision
         other than accept or reject, a note on an undecided code, or a span outside the
-        segment; LockedError when another command holds the study."""
+        segment; LockedError when another command holds the study. A reject of a
+        decided code the codebook no longer has deletes that decision (:meth:`_remove`);
+        accepting one is refused."""
         tables = self.tables()
         doc_id = doc_ids_of(pd.Series([seg_id])).iloc[0]
         if (doc_id in set(tables.raw.documents["doc_id"])
@@ -278,7 +282,7 @@ class ReviewData:
         if seg_id not in segments.index:
             raise ArgumentError(f"unknown segment {seg_id!r}")
         code = tables.book.codes.get(code_id)
-        if code is None or not code.codable:
+        if code is not None and not code.codable:
             raise ArgumentError(f"{code_id!r} is not a codable code of the codebook")
         if decision is not None and decision not in CHOICES:
             raise ArgumentError(f"decision must be accept or reject, not {decision!r}")
@@ -294,6 +298,14 @@ class ReviewData:
             source = mine["source"].iloc[0] if len(mine) else "reviewer"
             earlier = decisions[(decisions["seg_id"] == seg_id)
                                 & (decisions["code_id"] == code_id)].tail(1)
+            if code is None:        # a decision on a code taken out of the codebook
+                if not len(earlier):
+                    raise ArgumentError(f"{code_id!r} is not a codable code of the codebook")
+                if decision != "reject":
+                    raise ArgumentError(f"code {code_id!r} is not in the codebook: reject "
+                                        "it to delete its decision, or give it the code's "
+                                        "new id in decisions.csv if it was renamed")
+                return self._remove(earlier.iloc[0], note)
             if note is None:
                 note = earlier["note"].iloc[0] if len(earlier) else ""
             if decision is None:
@@ -320,6 +332,19 @@ class ReviewData:
                 "note": saved["note"], "source": saved["source"],
                 "reviewer": saved["reviewer"], "decided_at": saved["decided_at"],
                 "changed": bool(counts["added"] or counts["changed"])}
+
+    def _remove(self, earlier: pd.Series, note: str | None) -> dict:
+        """Delete the decision ``earlier`` on a code the codebook no longer has from
+        decisions.csv (:func:`remove_decisions`), its removal kept in the history as a
+        reject by this reviewer. The caller holds the study's lock."""
+        row = {**earlier.reindex(DECISION_COLUMNS).fillna("").to_dict(),
+               "decision": "reject", "reviewer": self.reviewer,
+               "note": earlier["note"] if note is None else note,
+               "decided_at": datetime.now().astimezone().isoformat(timespec="seconds")}
+        remove_decisions(self.study, pd.DataFrame([row], columns=DECISION_COLUMNS))
+        return {"seg_id": row["seg_id"], "code_id": row["code_id"], "decision": "",
+                "note": "", "source": row["source"], "reviewer": self.reviewer,
+                "decided_at": row["decided_at"], "changed": True, "removed": True}
 
 
 def _text(value) -> str:

@@ -86,6 +86,13 @@ async function decide(chip, decision) {
   const saved = await send({seg_id: chip.dataset.seg, code_id: chip.dataset.code, decision,
                            sha256: chip.closest(".turn").dataset.sha});
   if (!saved) return;
+  if (saved.removed) {      // a code taken out of the codebook: its decision is deleted
+    const next = nextOpen(chip);
+    chip.remove();
+    say("Deleted from decisions.csv: the decision on " + saved.code_id + " on " +
+        saved.seg_id + " (not in the codebook)");
+    return focusChip(next === chip ? null : next);
+  }
   show(chip, saved);
   say(savedLine(saved));
   focusChip(nextOpen(chip));
