@@ -1111,3 +1111,23 @@ def test_the_phase_heatmap_caption_names_the_phases_the_study_has(evidence, tmp_
     _, two = _with_the_visit_in_no_phase(tmp_path)
     assert set(two.tables["code_by_phase"]["phase"]) == {"kickoff", "closing"}
     assert caption(render_study_report(two, "T")) == "Kick-off, Closing"
+
+
+def test_quotes_from_long_turns_never_start_or_end_inside_a_transcriber_mark(tmp_path):
+    from conftest import make_study
+    filler = " ".join(["and we talked about the weather and the garden"] * 7)
+    root = make_study(tmp_path / "s", {"t.txt": (
+        f"P1: Okay. {{vocalsound}} The rent doubled this spring. {filler}. Yeah. "
+        "[inaudible] Right.\n")}, None)
+    shutil.copy(FIXTURE / "codebook.yaml", root / "codebook.yaml")
+    book = load_codebooks(root / "codebook.yaml")
+    corpus = ingest(Study.open(root))
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    assert corpus.segments["n_words"].iloc[0] > 60       # a long turn: quoted by sentence
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
+    text = corpus.documents.set_index("doc_id").at["t", "text"]
+    for quote in quotes.itertuples():
+        assert text[quote.start:quote.end] == quote.quote
+        assert quote.quote.startswith("{vocalsound} The rent doubled")
+        assert quote.context_before == "Okay."
+        assert not quote.quote.endswith("{") and "vocalsound}" not in quote.context_before
