@@ -225,6 +225,9 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
     # would be 0 by the filter)
     by_phase["share"] = (by_phase["segments"] / by_phase["phase_segments"].where(
         by_phase["phase_segments"] > 0)).round(4)
+    # a study without sites has its lessons judged by their events alone (else every
+    # one would be "thin: 0 sites")
+    sited = named_count(frame["site"]) > 0
     rows = []
     for lesson in spec.lessons:
         mine = coded[coded["lesson_id"] == lesson.id]
@@ -237,7 +240,7 @@ def assemble(spec: LessonsFile, codings: pd.DataFrame, segments: pd.DataFrame,
         if mine.empty:
             flags.append("no evidence")
         else:
-            if sites < spec.thresholds.min_sites:
+            if sited and sites < spec.thresholds.min_sites:
                 flags.append(f"thin: {sites} site{'s' * (sites != 1)}")
             if events < spec.thresholds.min_events:
                 flags.append(f"thin: {events} event{'s' * (events != 1)}")

@@ -31,6 +31,7 @@ from sklearn.preprocessing import normalize
 from .codebook import Codebook
 from .nlp import load_pipeline
 from .roles import STAFF, SpeakerRoles
+from .segment import sentence_spans
 from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
@@ -50,10 +51,12 @@ QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", 
 
 
 def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
+    """The sentence spans of each text, transcriber's marks kept whole as sentence units
+    keep them (a quote never starts at "vocalsound}")."""
     nlp = load_pipeline("blank")
-    return [[(s.start_char, s.end_char) for s in doc.sents]
-            for doc in nlp.pipe(texts, disable=[n for n in nlp.pipe_names
-                                                if n != "sentencizer"])]
+    return [sentence_spans(text, [s.start_char for s in doc.sents]) if text else []
+            for text, doc in zip(texts, nlp.pipe(texts, disable=[
+                n for n in nlp.pipe_names if n != "sentencizer"]))]
 
 
 def _context(rows: dict[int, dict], sentences: dict, position: int, first: int, last: int

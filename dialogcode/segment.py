@@ -109,7 +109,7 @@ def _is_mark(match: re.Match) -> bool:
     return len(match[0][1:-1].split()) <= MARK_WORDS
 
 
-def _sentences(text: str, starts: list[int]) -> list[tuple[int, int]]:
+def sentence_spans(text: str, starts: list[int]) -> list[tuple[int, int]]:
     """The spans of the sentences of ``text`` that the pipeline starts at ``starts``, with
     every transcriber's mark kept whole: a sentence start inside a mark, or just after
     an opening bracket, moves to the mark's or bracket's start (spaCy's sentencizer
@@ -165,7 +165,7 @@ def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None, *
         return rows
     docs = nlp.pipe(text[b.start:b.end] for b in blocks)
     for block, doc in zip(blocks, docs):
-        for first, last in _sentences(text[block.start:block.end],
+        for first, last in sentence_spans(text[block.start:block.end],
                                       [sent.start_char for sent in doc.sents]):
             start, end = block.start + first, block.start + last
             while end > start and text[end - 1].isspace():

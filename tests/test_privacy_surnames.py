@@ -86,3 +86,36 @@ def test_a_speaker_label_with_a_title_or_role_before_a_name_is_masked_whole(tmp_
     assert "Nowak" not in listing and "Lee" not in listing and "Amara" not in listing
     assert "Council Member [NAME]" in listing and "Dr. [NAME]" in listing
     assert "Project Manager" in listing and "Faith Leader" in listing
+
+
+@pytest.mark.parametrize("text, whole", [
+    ("Okay. Maria Delgado said the rent doubled.", "Maria Delgado"),
+    ("Rosa Delgado told us about the rent.", "Rosa Delgado"),
+    ("We met. Grace Nowak said no.", "Grace Nowak"),
+])
+def test_a_first_name_before_a_found_surname_is_found_with_it(text, whole):
+    # "Delgado said" finds the word before "said": the listed first name before it
+    # (an English word too, or opening a sentence) was left out, "Rosa [NAME] said"
+    assert whole in names_in(text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Okay. Then Delgado said the rent doubled.", "Delgado"),
+    ("The landlord? Yesterday Delgado said no.", "Delgado"),
+])
+def test_a_word_before_a_found_name_that_is_no_first_name_is_left_out(text, name):
+    found = names_in(text)
+    assert name in found and not any(n.endswith(" " + name) for n in found), found
+
+
+def test_sentence_units_with_marks_never_show_a_first_name_beside_a_masked_surname(tmp_path):
+    root = make_study(tmp_path / "s", {"m.txt": (
+        "P1: Okay. {vocalsound} Rosa Delgado said the rent doubled. {laugh} Delgado was "
+        "nearly evicted.\n")}, None)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("unit: sentence\n")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    listing = shown(root, "rent")
+    assert "Rosa" not in listing and "Delgado" not in listing
+    assert "{vocalsound} [NAME] said the [rent] doubled." in listing

@@ -361,13 +361,16 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
 # a name without being its surname ("Jane Said", "Rose And", "Mark Um")
 _NEXT_WORD = re.compile(rf" ({_SURNAME})(?![\w-]|{MARK}|{CONTRACTED})")
 _AFTER_NAMES = frozenset(("said", "says", "told", "asked", "explained", "shared"))
+# the word right before a name (one space between): its first name, when it is one
+_WORD_BEFORE = re.compile(rf"(?<![\w'-])({_NAME}) \Z")
 
 
 def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
     """``hits``, and for each name of one or two words followed by surnames that no hit
     found, the whole name of up to three words too ("Jane Jacobs" beside "Jane": masked
     whole, never "[NAME] Jacobs", while "Jane" alone stays masked where no surname
-    follows). A surname: a capitalised word after one space that is no word of
+    follows); so too a listed first name right before a name found alone ("Rosa
+    Delgado said", where "said" finds "Delgado": never "Rosa [NAME] said"). A surname: a capitalised word after one space that is no word of
     :data:`_NOT_NAMES`, :data:`_INTERJECTIONS`, :data:`_AFTER_NAMES` or the stop words,
     and no everyday word unless it is a listed surname ("Grace Baker", not "Rose Garden"
     nor "Staten Island")."""
@@ -383,8 +386,15 @@ def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
             if after is None or after.start(1) in found or not _surname(after[1]):
                 break
             last = after.end(1)
-        if last > end:
-            whole.append((start, last, kind, detector))
+        first = start
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if before is not None and before.start(1) not in found \
+                and len(text[start:last].split()) < 3 and _surname(text[start:end]) \
+                and _nfc_lower(before[1]) not in _INTERJECTIONS | _AFTER_NAMES | STOP_WORDS \
+                and _person(text, before.start(1), before.end(1)):
+            first = before.start(1)
+        if last > end or first < start:
+            whole.append((first, last, kind, detector))
     return hits + whole
 
 
