@@ -559,13 +559,26 @@ def test_importing_a_sheet_again_keeps_each_decisions_reviewer_and_time(study):
     assert {r["reviewer"] for r in decisions_rows(study)} == {"bo"}
 
 
-def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
-    # appending to decisions-history.csv on a full disk left half a row, which the next
-    # decision's row then ran on from
+def import_with_files_up_to(size: int, sheet: Path, study: Path):
+    """`review import` of ``sheet`` in a process that cannot write a file past ``size``
+    bytes (a full disk, for the files it writes)."""
     import os
     import resource
     import subprocess
     import sys
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
+                           str(sheet), str(study)], capture_output=True, text=True,
+                          preexec_fn=limited,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+
+
+def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
+    # appending to decisions-history.csv on a full disk left half a row, which the next
+    # decision's row then ran on from
     invoke("review", "export", study)
     sheet = study / "out" / "review.xlsx"
     fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
@@ -577,13 +590,8 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
     before, decided = history.read_bytes(), (study / "decisions.csv").read_bytes()
     fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
 
-    def small_files():      # a write past the history's size fails, as on a full disk
-        resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 20, len(before) + 20))
-
-    result = subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
-                             str(sheet), str(study)], capture_output=True, text=True,
-                            preexec_fn=small_files,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    # a write past the history's size fails, as on a full disk
+    result = import_with_files_up_to(len(before) + 20, sheet, study)
     assert result.returncode == 1, result.stdout + result.stderr
     assert (f"Error: {history}: cannot write: File too large; no decision was recorded "
             "(decisions.csv is as it was)") in result.stderr
@@ -594,10 +602,6 @@ def test_a_history_row_that_cannot_be_written_whole_is_not_left_half(study):
 def test_a_new_history_that_cannot_be_written_whole_is_not_left_empty(study):
     # making decisions-history.csv and then failing to write its rows (a full disk) left
     # an empty file behind
-    import os
-    import resource
-    import subprocess
-    import sys
     invoke("review", "export", study)
     sheet = study / "out" / "review.xlsx"
     fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
@@ -608,13 +612,8 @@ def test_a_new_history_that_cannot_be_written_whole_is_not_left_empty(study):
     decided = (study / "decisions.csv").read_bytes()
     fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
 
-    def small_files():      # the new history's row fails part-way, as on a full disk
-        resource.setrlimit(resource.RLIMIT_FSIZE, (whole - 20, whole - 20))
-
-    result = subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
-                             str(sheet), str(study)], capture_output=True, text=True,
-                            preexec_fn=small_files,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    # the new history's row fails part-way, as on a full disk
+    result = import_with_files_up_to(whole - 20, sheet, study)
     assert result.returncode == 1, result.stdout + result.stderr
     assert (f"Error: {history}: cannot write: File too large; no decision was recorded "
             "(decisions.csv is as it was)") in result.stderr
@@ -625,10 +624,6 @@ def test_a_new_history_that_cannot_be_written_whole_is_not_left_empty(study):
 def test_a_decisions_file_that_cannot_be_replaced_leaves_no_history_row(study):
     # the history is appended first: when decisions.csv then cannot be written, the
     # history must not keep a row (nor a file) for a decision that was not recorded
-    import os
-    import resource
-    import subprocess
-    import sys
     invoke("review", "export", study)
     sheet = study / "out" / "review.xlsx"
     fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
@@ -643,13 +638,8 @@ def test_a_decisions_file_that_cannot_be_replaced_leaves_no_history_row(study):
     history.unlink()                        # the history is for people: one deleted it
     fill(sheet, {("north/kickoff:t3", "risk.housing"): "accept"})
 
-    def small_files():      # decisions.csv is too large to write again, as on a full disk
-        resource.setrlimit(resource.RLIMIT_FSIZE, (len(decided) // 2,) * 2)
-
-    result = subprocess.run([sys.executable, "-m", "dialogcode", "review", "import",
-                             str(sheet), str(study)], capture_output=True, text=True,
-                            preexec_fn=small_files,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    # decisions.csv is too large to write again, as on a full disk
+    result = import_with_files_up_to(len(decided) // 2, sheet, study)
     assert result.returncode == 1, result.stdout + result.stderr
     assert (f"Error: {decisions}: cannot write: File too large; no decision was recorded "
             "(decisions-history.csv is as it was)") in result.stderr
