@@ -10,13 +10,15 @@ from ..limits import DEFAULT, Limits, check_size
 from ..normalize import decode
 from .base import Block, ParsedDocument
 from .captions import parse_captions
+from .entries import category_notes, observer_lines
+from .headings import heading_lines, markdown_headings
 from .jsonturns import parse_json
+from .labels import Turn
 from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import (Turn, category_notes, find_turns, heading_lines,
-                        markdown_headings, marked_turns, missed_speakers, mostly_turns,
-                        observer_lines, parse_turns, tabbed_lines, tabbed_turns)
+from .plaintext import find_turns, marked_turns, missed_speakers, mostly_turns, parse_turns
 from .speakers import one_spelling
+from .tabbed import tabbed_lines, tabbed_turns
 from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
 

@@ -145,7 +145,7 @@ def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] =
     """Notes on the guesses among ``labels``: labels used once and taken as speakers
     (roles aside), and labels read as text, but for a header's fields before the first
     speaker and kinds of field-note entry used twice or more (noted together,
-    :func:`~.plaintext.category_notes`). In a document read as field notes (``transcript`` false) only name-like
+    :func:`~.entries.category_notes`). In a document read as field notes (``transcript`` false) only name-like
     labels are listed: they may be missed speakers."""
     counts = Counter(label.name for label in labels)
     first = next((k for k, is_speaker in enumerate(speakers) if is_speaker), len(labels))
