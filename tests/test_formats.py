@@ -1044,16 +1044,18 @@ def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_pa
 
 
 def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
-    # `[Name] 10:15:32` (as Zoom saves captions) began each turn's text with its time.
+    # `[Name] 10:15:32` (as Zoom saves captions) began each turn's text with its time;
+    # a time of day, it is read from the first turn's (see test_times.py)
     path = tmp_path / "t.txt"
     path.write_text("[Ana Ruiz] 10:15:32\nWe talked about rent.\n\n[Ben Lee] 10:15:40\n"
                     "Evictions.\n\n[Ana Ruiz] 10:30 is when we meet.\n", encoding="utf-8")
     parsed, _ = read_document(path)
     assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
-        ("Ana Ruiz", "We talked about rent.", 36932.0), ("Ben Lee", "Evictions.", 36940.0),
+        ("Ana Ruiz", "We talked about rent.", 0.0), ("Ben Lee", "Evictions.", 8.0),
         ("Ana Ruiz", "10:30 is when we meet.", None)]
-    assert [str(n) for n in parsed.notes] == ["line 4: `[Ben Lee]` is used once and taken as "
-                                              "a speaker"]
+    notes = [str(n) for n in parsed.notes]
+    assert notes[0].startswith("line 1: turn times read as times of day (the first, 10:15:32")
+    assert notes[1:] == ["line 4: `[Ben Lee]` is used once and taken as a speaker"]
 
 
 @pytest.mark.parametrize("answer", ["9:30", "10:15:40"])
@@ -1072,8 +1074,8 @@ def test_a_time_answered_after_a_bracketed_label_stays_talk(tmp_path, answer):
                     encoding="utf-8")
     parsed, _ = read_document(path)
     assert [(parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
-        ("When do we meet?", 36932.0), ("Friday.", 36940.0), ("At what time?", 36945.0),
-        ("9:30", None), ("Good.", 36962.0)]
+        ("When do we meet?", 0.0), ("Friday.", 8.0), ("At what time?", 13.0),
+        ("9:30", None), ("Good.", 30.0)]
 
 
 def test_an_indented_label_starts_its_own_turn(tmp_path):

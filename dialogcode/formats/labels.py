@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from . import speakers
 
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
+STAMP = rf"{CLOCK}(?:[ \t]*[AaPp]\.?[Mm]\.?(?!\w))?"     # a turn's time: 0:49, 2:15 PM, 9:30 a.m.
 BOLD = r"(?P<bold>\*\*|__)"     # Markdown bold around a label: **P3:** or **P3**:
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
-    rf"^[ \t]*(?:[\[(]?(?P<before>{CLOCK})[\])]?[ \t]+)?"
-    rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{CLOCK})[ \t]*$)?[ \t]*"
+    rf"^[ \t]*(?:[\[(]?(?P<before>{STAMP})[\])]?[ \t]+)?"
+    rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{STAMP})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
-    rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{CLOCK})[\])])?"
+    rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
     r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
     re.MULTILINE,
 )
@@ -35,8 +36,9 @@ class Turn:
     start: int      # offset of the speaker's line
     body: int       # offset of the text after the label
     speaker: str
-    time: float | None = None   # seconds, from ``[00:01:05] P1:`` or ``P1 (1:05):``
+    stamp: str | None = None    # its time as written: ``[00:01:05] P1:``, ``P1 (2:15 PM):``
     lead: int | None = None     # offset of a line of its time alone just above the label
+    time: float | None = None   # seconds from the recording's start (:func:`~.plaintext.read_times`)
 
 
 def seconds(stamp: str) -> float:

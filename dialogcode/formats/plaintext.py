@@ -30,19 +30,19 @@ from dataclasses import replace
 from . import speakers
 from .base import Block, ParsedDocument
 from .headings import HEADING
-from .labels import CLOCK, MARKER, TURN, Turn, count_recurring, seconds
+from .clock import clock_times
+from .labels import MARKER, STAMP, TURN, Turn, count_recurring, seconds
 from .lines import line_at, lines_of, paragraph_starts, span
 from .speakers import Label, Note
 
 QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks alone, at the end
-STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{CLOCK})[\])]?[ \t]*")   # a line of a time alone
+STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{STAMP})[\])]?[ \t]*")   # a line of a time alone
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
 LATER_STAMPS = 3    # times above later turns only that are turn times, not answers
 
 
-def _seconds(match: re.Match) -> float | None:
-    stamp = match["before"] or match["inside"] or match["after"]
-    return seconds(stamp) if stamp else None
+def _stamp(match: re.Match) -> str | None:
+    return match["before"] or match["inside"] or match["after"]
 
 def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Label], bool]:
     """Every label at a line start, as matches and :class:`Label`, and whether the file
@@ -115,7 +115,7 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
                               speakers.decide(labels, dense=dense, forced=forced), forced)
     kept = [(m, label.name) for m, label, keep in zip(matches, labels, chosen) if keep]
     timed = _timed_after([m for m, _ in kept])
-    turns = [Turn(m.start(), m.end(), name, _seconds(m)) if m["after"] is None or m in timed
+    turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
              else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
     return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced)
 
@@ -133,8 +133,25 @@ def _timed_after(matches: list[re.Match]) -> set[re.Match]:
 
 
 def _shape(stamp: str) -> str:
-    """How a time is written, digits aside (``00:01:15`` and ``10:30`` differ)."""
-    return re.sub(r"\d", "9", stamp)
+    """How a time is written, digits and AM or PM aside (``00:01:15`` and ``10:30``
+    differ, ``10:30 AM`` and ``10:45 p.m.`` do not)."""
+    return re.sub(r"\d", "9", re.sub(r"[ \t]*[ap]\.?m\.?$", " m", stamp, flags=re.I))
+
+
+def read_times(text: str, turns: list[Turn], source: str) -> tuple[list[Turn], list[Note]]:
+    """``turns`` with their times as seconds from the recording's start: offsets as
+    written (``[00:01:05] P1:``), or times of day (``[09:30:05]`` at 05:00 or later,
+    ``(2:15 PM)``) from the first turn's, with a note, by the rules of a table's start
+    column (:mod:`~.clock`). Raises IngestError naming the line of a time that is none
+    or is out of order among times of day."""
+    rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
+    read, note = clock_times(rows, source, unit="turn")
+    if read is None:
+        return [replace(turn, time=seconds(turn.stamp)) if turn.stamp else turn
+                for turn in turns], []
+    first = next(line for line, stamp, _ in rows if stamp)
+    return ([replace(turn, time=read(stamp, line))
+             for turn, (line, stamp, _) in zip(turns, rows)], [Note(first, note)])
 
 
 def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
@@ -152,17 +169,17 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     for k, turn in enumerate(turns):
         above = text.rfind("\n", 0, max(turn.start - 1, 0)) + 1
         match = STAMP_LINE.fullmatch(text, above, turn.start - 1) if turn.start else None
-        if match and turn.time is None:
+        if match and turn.stamp is None:
             opens = above <= talk or text.endswith("\n", 0, above - 1)
             found.append((k, above, match["stamp"], opens))
     shapes = Counter(_shape(stamp) for _, _, stamp, _ in found)
     shape = shapes.most_common(1)[0][0] if shapes else None
     paragraphs = sum(opens for *_, opens in found) * 2 > len(found)
-    stamps = {k: (above, seconds(stamp)) for k, above, stamp, opens in found
+    stamps = {k: (above, stamp) for k, above, stamp, opens in found
               if _shape(stamp) == shape and (opens or not paragraphs)}
     if len(stamps) * 2 <= len(turns) or (0 not in stamps and len(stamps) < LATER_STAMPS):
         return turns
-    return [replace(turn, lead=stamps[k][0], time=stamps[k][1]) if k in stamps else turn
+    return [replace(turn, lead=stamps[k][0], stamp=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
 
 
