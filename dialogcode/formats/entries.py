@@ -15,17 +15,23 @@ from .speakers import Note
 def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, str]:
     """The lines opening with a label that names a kind of field-note entry
     (:data:`~.speakers.CATEGORY`, ``Observation: ...``, ``- Observation: ...`` or
-    ``Observation<tab>...``) used on two lines or more and not listed as a speaker:
-    their offsets, in order, -> the label. In a transcript each is an observer's entry,
-    no speaker's words. Found once per text (the caller must not change it)."""
+    ``Observation<tab>...``), not listed as a speaker, used on two lines or more, or
+    once after a speaker's label when only an observer writes it
+    (:data:`~.speakers.OBSERVER`: ``Interpretation:``, ``Quote:``, ``Context:``; before
+    any, it is a header's line): their offsets, in order, -> the label. In a transcript
+    each is an observer's entry, no speaker's words. Found once per text (the caller
+    must not change it)."""
     listed = MARKER.sub(lambda m: " " * len(m[0]), text)     # `- Observation: ...` too
     uses = {m.start(): m["label"] for m in TAB_TURN.finditer(text)}
     uses.update((m.start(), (m["colon"] or m["bracket"] or m["hash"]).strip())
                 for m in TURN.finditer(listed))
+    talk = min((at for at, name in uses.items() if name in forced or (
+        speakers.plausible(name) and not speakers.FIELD.match(name))), default=len(text))
     uses = {at: name for at, name in sorted(uses.items())
             if name not in forced and speakers.CATEGORY.match(name)}
     counts = Counter(uses.values())
-    return {at: name for at, name in uses.items() if counts[name] >= 2}
+    return {at: name for at, name in uses.items()
+            if counts[name] >= 2 or (at > talk and speakers.OBSERVER.match(name))}
 
 
 def observer_lines(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
@@ -53,7 +59,8 @@ def category_notes(text: str, forced: frozenset[str] = frozenset()) -> list[Note
     if not entries:
         return []
     counts = Counter(entries.values())
-    shown = ", ".join(f"`{name}` ({counts[name]} lines)" for name in counts)
+    shown = ", ".join(f"`{name}` ({counts[name]} line{'s' if counts[name] > 1 else ''})"
+                      for name in counts)
     return [Note(line_at(text, next(iter(entries))), (
         f"{shown} read as kinds of field-note entry, not as speakers; if one is a "
         "speaker, list it under `speakers:`"))]

@@ -38,14 +38,23 @@ PLACEHOLDER = re.compile(
     r"INAUDIBLE|CROSSTALK|LAUGHTER|LAUGHS|PAUSE|SIC|UNCLEAR|MUSIC|SILENCE)(?:\s*\d+)?$",
     re.IGNORECASE,
 )
+# kinds of entry only an observer writes (``Interpretation: ...``, ``Quote: ...``), never
+# a speaker's words even once
+OBSERVER_WORDS = (
+    r"Observations?|Observer'?s? (?:comments?|notes?)|O\.C\.|Field ?notes?|"
+    r"(?:Analytic(?:al)? )?Memos?|(?:Theoretical |Methodological )?Notes?|"
+    r"Researcher'?s? (?:comments?|notes?)|Reflections?|Impressions?|Interpretations?|"
+    r"Analysis|Descriptions?|Context|Background|(?:Direct )?Quotes?")
+OBSERVER = re.compile(rf"^(?:{OBSERVER_WORDS})(?:\s*\d+)?$", re.IGNORECASE)
 # kinds of entry in field notes (``Observation: ...``, ``Action item<tab>...``): what an
-# observer writes down, never who speaks (a Q&A's ``Question:``/``Answer:`` are speakers)
+# observer writes down, never who speaks (a Q&A's ``Question:``/``Answer:`` are
+# speakers); but for :data:`OBSERVER`'s, a speaker may open a line of a turn with one
+# (``Next steps: ...``)
 CATEGORY = re.compile(
-    r"^(?:Observations?|Observer'?s? comments?|Field ?notes?|Notes?|Memos?|Reflections?|"
-    r"Impressions?|Interpretations?|Analysis|Descriptions?|Context|Background|Setting|"
+    rf"^(?:{OBSERVER_WORDS}|Setting|"
     r"Location|Date|Time|Weather|Mood|Atmosphere|Attendance|Activit(?:y|ies)|Topics?|"
     r"Themes?|Insights?|Findings?|Issues?|Concerns?|Challenges?|Strengths?|Ideas?|"
-    r"Quotes?|Key points?|Highlights?|Takeaways?|Decisions?|Outcomes?|Recommendations?|"
+    r"Key points?|Highlights?|Takeaways?|Decisions?|Outcomes?|Recommendations?|"
     r"Action(?: items?)?|Next steps?|Follow[- ]?ups?|To[- ]?dos?|Tasks?)(?:\s*\d+)?$",
     re.IGNORECASE,
 )
@@ -153,6 +162,7 @@ def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] =
     for k, (label, is_speaker) in enumerate(zip(labels, speakers)):
         if (label.name in forced or not label_like(label.name)
                 or (CATEGORY.match(label.name) and counts[label.name] > 1)
+                or (OBSERVER.match(label.name) and k > first)
                 or (k < first and header_field(label.name, counts[label.name]))):
             continue
         if is_speaker and counts[label.name] == 1 and not ROLE.match(label.name):
