@@ -546,3 +546,13 @@ def test_a_plain_text_turn_time_out_of_order_or_no_time_is_refused(tmp_path, sta
     with pytest.raises(IngestError) as error:
         transcript(path, ["09:30:05", "09:30:40", stamp, "09:31:30", "09:40:15"])
     assert str(error.value) == f"{path}:3: cannot read time {stamp!r}: {why}"
+
+
+def test_a_plain_text_time_with_am_or_pm_among_offsets_is_refused(tmp_path):
+    # read as no time before: `(2:15 PM) P2:` was no turn, its words glued to P1's
+    path = tmp_path / "call.txt"
+    with pytest.raises(IngestError) as error:
+        transcript(path, ["0:49", "1:05", "2:15 PM", "1:30", "1:45"])
+    assert str(error.value) == (
+        f"{path}:3: cannot read time '2:15 PM': a time of day among times into the "
+        "recording (the first turn's is not one): write every turn's time alike")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from . import speakers
 
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
-STAMP = rf"{CLOCK}(?:[ \t]*[AaPp]\.?[Mm]\.?(?!\w))?"     # a turn's time: 0:49, 2:15 PM, 9:30 a.m.
+STAMP = rf"{CLOCK}(?:[ \t]*[AaPp]\.?[Mm]\.?(?!\w))?"     # a turn's time: 2:15 PM, 9:30 a.m.
 BOLD = r"(?P<bold>\*\*|__)"     # Markdown bold around a label: **P3:** or **P3**:
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
     rf"^[ \t]*(?:[\[(]?(?P<before>{STAMP})[\])]?[ \t]+)?"
@@ -38,7 +38,7 @@ class Turn:
     speaker: str
     stamp: str | None = None    # its time as written: ``[00:01:05] P1:``, ``P1 (2:15 PM):``
     lead: int | None = None     # offset of a line of its time alone just above the label
-    time: float | None = None   # seconds from the recording's start (:func:`~.plaintext.read_times`)
+    time: float | None = None   # seconds into the recording (:func:`~.plaintext.read_times`)
 
 
 def seconds(stamp: str) -> float:

@@ -29,9 +29,11 @@ from dataclasses import replace
 
 from . import speakers
 from .base import Block, ParsedDocument
+from ..errors import IngestError
+from .clock import MERIDIEM, clock_times
+from .columns import parse_time
 from .headings import HEADING
-from .clock import clock_times
-from .labels import MARKER, STAMP, TURN, Turn, count_recurring, seconds
+from .labels import MARKER, STAMP, TURN, Turn, count_recurring
 from .lines import line_at, lines_of, paragraph_starts, span
 from .speakers import Label, Note
 
@@ -43,6 +45,7 @@ LATER_STAMPS = 3    # times above later turns only that are turn times, not answ
 
 def _stamp(match: re.Match) -> str | None:
     return match["before"] or match["inside"] or match["after"]
+
 
 def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Label], bool]:
     """Every label at a line start, as matches and :class:`Label`, and whether the file
@@ -142,16 +145,21 @@ def read_times(text: str, turns: list[Turn], source: str) -> tuple[list[Turn], l
     """``turns`` with their times as seconds from the recording's start: offsets as
     written (``[00:01:05] P1:``), or times of day (``[09:30:05]`` at 05:00 or later,
     ``(2:15 PM)``) from the first turn's, with a note, by the rules of a table's start
-    column (:mod:`~.clock`). Raises IngestError naming the line of a time that is none
-    or is out of order among times of day."""
+    column (:mod:`~.clock`). Raises IngestError naming the line of a time that is none,
+    is out of order among times of day, or has AM or PM among offsets."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
     read, note = clock_times(rows, source, unit="turn")
-    if read is None:
-        return [replace(turn, time=seconds(turn.stamp)) if turn.stamp else turn
-                for turn in turns], []
-    first = next(line for line, stamp, _ in rows if stamp)
-    return ([replace(turn, time=read(stamp, line))
-             for turn, (line, stamp, _) in zip(turns, rows)], [Note(first, note)])
+    if read is not None:
+        first = next(line for line, stamp, _ in rows if stamp)
+        return ([replace(turn, time=read(stamp, line))
+                 for turn, (line, stamp, _) in zip(turns, rows)], [Note(first, note)])
+    for line, stamp, _ in rows:
+        if stamp and MERIDIEM.match(stamp):
+            raise IngestError(f"cannot read time {stamp!r}: a time of day among times into "
+                              "the recording (the first turn's is not one): write every "
+                              "turn's time alike", file=source, line=line)
+    return [replace(turn, time=parse_time(stamp, source, line)) if stamp else turn
+            for turn, (line, stamp, _) in zip(turns, rows)], []
 
 
 def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
