@@ -556,3 +556,14 @@ def test_a_plain_text_time_with_am_or_pm_among_offsets_is_refused(tmp_path):
     assert str(error.value) == (
         f"{path}:3: cannot read time '2:15 PM': a time of day among times into the "
         "recording (the first turn's is not one): write every turn's time alike")
+
+
+@pytest.mark.parametrize("form", ["[{1}] {0}\n{2}", "{}\n{}: {}"])
+def test_plain_text_times_whose_hour_gains_a_digit_are_all_turn_times(tmp_path, form):
+    # 9:59:10 then 10:00:05 were written unlike each other: the turns before ten o'clock
+    # lost their times, which became words of the turn above, and the first time of
+    # day read from was the first after ten
+    found, notes = transcript(tmp_path / "call.txt",
+                              ["9:58:00", "9:59:10", "10:00:05", "10:01:00", "10:02:30"], form)
+    assert found == list(zip(SPEAKERS, [0.0, 70.0, 125.0, 180.0, 270.0]))
+    assert notes[0].startswith("line 1: turn times read as times of day (the first, 9:58:00")

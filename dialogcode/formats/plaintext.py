@@ -136,9 +136,11 @@ def _timed_after(matches: list[re.Match]) -> set[re.Match]:
 
 
 def _shape(stamp: str) -> str:
-    """How a time is written, digits and AM or PM aside (``00:01:15`` and ``10:30``
-    differ, ``10:30 AM`` and ``10:45 p.m.`` do not)."""
-    return re.sub(r"\d", "9", re.sub(r"[ \t]*[ap]\.?m\.?$", " m", stamp, flags=re.I))
+    """How a time is written, digits, the first field's width and AM or PM aside
+    (``00:01:15`` and ``10:30`` differ; ``9:59:00`` and ``10:00:00``, or ``10:30 AM``
+    and ``9:45 p.m.``, do not)."""
+    bare = re.sub(r"[ \t]*[ap]\.?m\.?$", " m", stamp, flags=re.IGNORECASE)
+    return re.sub(r"\d", "9", re.sub(r"^\d{1,2}", "9", bare))
 
 
 def read_times(text: str, turns: list[Turn], source: str) -> tuple[list[Turn], list[Note]]:
