@@ -492,6 +492,16 @@ def transcript(path, stamps, form="[{}] {}: {}"):
             [str(n) for n in parsed.notes])
 
 
+def test_ingest_reads_a_plain_text_transcripts_times_of_day_and_says_so(tmp_path):
+    text = "".join(f"[{stamp}] P{'ABC'.index(speaker) + 1}: {words}\n"
+                   for stamp, (speaker, words) in zip(clock_cells("text"), TALK))
+    root = make_study(tmp_path / "study", {"call.txt": text}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "call.txt:1: turn times read as times of day (the first, 09:30:05" in result.output
+    assert list(ingest(Study.open(root)).segments["time_start"]) == FROM_FIRST
+
+
 @pytest.mark.parametrize("form", [
     "[{}] {}: {}", "{} {}: {}", "{1} ({0}): {2}", "[{1}] {0}\n{2}", "{}\n{}: {}"])
 def test_plain_text_times_of_day_are_read_from_the_first_turn(tmp_path, form):
