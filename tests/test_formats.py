@@ -965,10 +965,10 @@ def test_an_observers_interpretation_quote_or_context_once_among_turns_is_nobody
         (b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
 
 
-@pytest.mark.parametrize("label", ["O.C.", "Analytic memo", "Researcher's note",
+@pytest.mark.parametrize("label", ["O.C.", "Analytic memo", "Researcher's note", "Memo (JS)",
                                    "Methodological note", "Direct quote"])
 def test_other_kinds_of_an_observers_entry_are_nobodys_words_once(tmp_path, label):
-    # not known as kinds of entry: used twice, `O.C.:` or `Analytic memo:` was a speaker
+    # not known as kinds of entry: used twice, `O.C.:` or `Memo (JS):` was a speaker
     path = tmp_path / "t.txt"
     path.write_text(f"P1: Rent is up.\n{label}: she looked tired.\nP2: Mine too.\n"
                     f"P1: Again.\n{label}: he laughed.\n", encoding="utf-8")

@@ -45,7 +45,9 @@ OBSERVER_WORDS = (
     r"(?:Analytic(?:al)? )?Memos?|(?:Theoretical |Methodological )?Notes?|"
     r"Researcher'?s? (?:comments?|notes?)|Reflections?|Impressions?|Interpretations?|"
     r"Analysis|Descriptions?|Context|Background|(?:Direct )?Quotes?")
-OBSERVER = re.compile(rf"^(?:{OBSERVER_WORDS})(?:\s*\d+)?$", re.IGNORECASE)
+# numbered, or with the writer's initials or a note in brackets: ``Memo 2``, ``O.C. (JS)``
+ENTRY_END = r"(?:\s*\d+)?(?:\s*\([^()]{1,30}\))?$"
+OBSERVER = re.compile(rf"^(?:{OBSERVER_WORDS}){ENTRY_END}", re.IGNORECASE)
 # kinds of entry in field notes (``Observation: ...``, ``Action item<tab>...``): what an
 # observer writes down, never who speaks (a Q&A's ``Question:``/``Answer:`` are
 # speakers); but for :data:`OBSERVER`'s, a speaker may open a line of a turn with one
@@ -55,7 +57,7 @@ CATEGORY = re.compile(
     r"Location|Date|Time|Weather|Mood|Atmosphere|Attendance|Activit(?:y|ies)|Topics?|"
     r"Themes?|Insights?|Findings?|Issues?|Concerns?|Challenges?|Strengths?|Ideas?|"
     r"Key points?|Highlights?|Takeaways?|Decisions?|Outcomes?|Recommendations?|"
-    r"Action(?: items?)?|Next steps?|Follow[- ]?ups?|To[- ]?dos?|Tasks?)(?:\s*\d+)?$",
+    rf"Action(?: items?)?|Next steps?|Follow[- ]?ups?|To[- ]?dos?|Tasks?){ENTRY_END}",
     re.IGNORECASE,
 )
 # names of the fields a transcript's header gives (``Title: ...``, ``Attendees: ...``)
