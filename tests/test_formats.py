@@ -978,6 +978,17 @@ def test_other_kinds_of_an_observers_entry_are_nobodys_words_once(tmp_path, labe
         ("P1", "Again."), (None, f"{label}: he laughed.")]
 
 
+def test_one_interpretation_among_tabbed_turns_keeps_them_turns(tmp_path):
+    # its line of other fields made the whole table field notes without speakers
+    path = tmp_path / "t.txt"
+    path.write_text("P1\tRent is up.\nP2\tMine too.\nInterpretation\tboth see rent first.\n"
+                    "P1\tDeposits.\nP2\tYes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "Rent is up."), ("P2", "Mine too."),
+        (None, "Interpretation\tboth see rent first."), ("P1", "Deposits."), ("P2", "Yes.")]
+
+
 def test_a_one_off_observers_line_in_a_header_or_a_speakers_list_stays_where_it_is(
         tmp_path):
     # before the first speaker a `Context:` line is the header's; a speaker's own
