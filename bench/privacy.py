@@ -38,7 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dialogcode import Study, ingest  # noqa: E402
 from dialogcode.privacy import load_terms  # noqa: E402
-from dialogcode.privacy.detect import find_in_segments, first_names  # noqa: E402
+from dialogcode.privacy.detect import find_in_segments  # noqa: E402
+from dialogcode.privacy.words import first_names  # noqa: E402
 from dialogcode.privacy.gate import study_masker  # noqa: E402
 
 HERE = Path(__file__).resolve().parent

@@ -24,8 +24,9 @@ import pandas as pd
 
 from ..study import Study
 from . import DECISIONS, PrivacyError, load_privacy_decisions, scan, withheld_documents
-from .detect import CONTRACTED, MARK
+from .detect import MARK
 from .readings import NAME_OR_WORD, reads_as_word
+from .words import CONTRACTED
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
@@ -88,7 +89,7 @@ class Masker:
     def _any_case(self) -> frozenset[str]:
         """The name findings that are a listed first name and no English word ("Eva",
         not "Mark"): a name however a transcript writes it ("eva", "EVA")."""
-        from .detect import plain_first_name
+        from .words import plain_first_name
 
         return frozenset(key for key, label in self.labels.items() if label == LABELS["name"]
                          and " " not in key and plain_first_name(key.lower()))
@@ -168,7 +169,7 @@ class Masker:
 
     @cached_property
     def _as_words(self) -> frozenset[str]:
-        from .detect import ordinary
+        from .words import ordinary
 
         return frozenset(key.lower() for key in self.labels
                          if len(key.split()) == 1 and ordinary(key))
