@@ -363,6 +363,8 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     (``ner+trigger``); a span overlapping a ``never`` term is left out. With
     ``documents`` (their ``text``), speaker labels that look like names are found too.
     """
+    from .known import known_hits, known_pattern, name_words
+
     texts = segments["text"].tolist()
     nlp = ner_pipeline(model)
     ner = ner_hits(nlp.pipe(texts, batch_size=64)) if nlp is not None else [[]] * len(texts)
@@ -376,17 +378,30 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     patterned: list[list[Hit]] = [[]] * len(texts)
     for i, found in zip(candidates, hits_by_text([texts[i] for i in candidates], lower)):
         patterned[i] = found
-    rows = []
-    for seg_id, doc_id, offset, text, found, entities in zip(
-            *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, patterned,
-            ner):
+    found_hits = []
+    for text, found, entities in zip(texts, patterned, ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
                                              for m in always_re.finditer(text)]
         hits += found + entities
         if never_re is not None:
-            spared = [(m.start(), m.end()) for m in never_re.finditer(text)]
-            hits = [h for h in hits if h[3] == "privacy.yaml"
-                    or not any(h[0] < e and s < h[1] for s, e in spared)]
+            hits = [h for h in hits if h[3] == "privacy.yaml" or not _spared(h, text, never_re)]
+        found_hits.append(hits)
+    speakers = [] if documents is None or "speaker" not in segments else [
+        row for row in speaker_findings(segments, documents)
+        if never_re is None or not never_re.search(row[4])]
+    # the words of the names found so far, found alone too (known.py)
+    pattern = known_pattern(name_words(
+        [text[s:e] for text, hits in zip(texts, found_hits) for s, e, kind, _ in hits
+         if kind == "name"], [row[4] for row in speakers]))
+    rows = []
+    for seg_id, doc_id, offset, text, hits in zip(
+            *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, found_hits):
+        if pattern is not None:
+            # with the first name before a surname found so ("Nina Chen")
+            hits = hits + _with_surnames(text, [
+                h for h in known_hits(text, pattern)
+                if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
+                and (never_re is None or not _spared(h, text, never_re))])
         merged: dict[tuple[int, int], tuple[str, list[str]]] = {}
         for start, end, kind, detector in hits:
             kind0, detectors = merged.setdefault((start, end), (kind, []))
@@ -395,7 +410,9 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         for (start, end), (kind, detectors) in sorted(merged.items()):
             rows.append((seg_id, doc_id, int(offset) + start, int(offset) + end,
                          text[start:end], kind, "+".join(sorted(detectors))))
-    if documents is not None and "speaker" in segments:
-        rows += [row for row in speaker_findings(segments, documents)
-                 if never_re is None or not never_re.search(row[4])]
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    return pd.DataFrame(rows + speakers, columns=FINDING_COLUMNS)
+
+
+def _spared(hit: Hit, text: str, never: re.Pattern) -> bool:
+    """Whether ``hit`` overlaps a ``never:`` term in ``text``."""
+    return any(hit[0] < m.end() and m.start() < hit[1] for m in never.finditer(text))

@@ -37,7 +37,7 @@ ADDRESS = ABBREVIATED + (
     "Haji", "Señor", "Señora", "Señorita", "Doña", "Tío", "Tía", "Senhor", "Senhora", "Dona",
     "Monsieur", "Madame", "Herr", "Frau", "Signor", "Signora", "Ông", "Bà")
 # no name themselves: "Señora", "Tía" or "Ông" is not masked beside the name
-_ADDRESS_WORDS = frozenset(unicodedata.normalize("NFC", word.lower()) for word in ADDRESS)
+ADDRESS_WORDS = frozenset(unicodedata.normalize("NFC", word.lower()) for word in ADDRESS)
 # words never taken for a name alone
 NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
              "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
@@ -122,7 +122,7 @@ def ordinary(word: str) -> bool:
     apostrophe ("im", "didnt"), so in lower case it is not taken for a name."""
     first = unicodedata.normalize("NFC", word.split()[0].lower())
     table, words = _english_words()
-    return (first in NOT_NAMES or first in _ADDRESS_WORDS or first in STOP_WORDS
+    return (first in NOT_NAMES or first in ADDRESS_WORDS or first in STOP_WORDS
             or first in words or first in table
             or _UNMARKED.fullmatch(first) is not None)
 
