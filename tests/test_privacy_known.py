@@ -7,6 +7,8 @@ from click.testing import CliRunner
 
 from conftest import make_study
 from dialogcode.cli import cli
+from dialogcode.privacy import DECISION_COLUMNS
+from dialogcode.privacy.gate import masker
 from dialogcode.privacy.known import known_hits, known_pattern, name_words
 
 TALK = (
@@ -20,7 +22,7 @@ TALK = (
     "P5: Mark wanted the rezoning delayed.\n"
     "P5: Yes, Councilwoman Baker backed the rezoning.\n"
     "P5: Then Commissioner Jacobs asked about the rezoning.\n"
-    "P5: Mark the rezoning date on the calendar.\n"
+    "P5: Noted. Mark the rezoning date on the calendar.\n"
     "P5: By the grace of the board, the rezoning passed.\n"
     "P5: We walked down Baker Street after the rezoning.\n")
 
@@ -49,7 +51,7 @@ def test_a_known_name_alone_is_masked_where_written_as_a_name(tmp_path):
                    "Then Commissioner [NAME] asked about the [rezoning]"):
         assert masked in shown, masked
     # left as the word: a sentence's start with no sign of a person, lower case, a place
-    for kept in ("Mark the [rezoning] date", "By the grace of the board",
+    for kept in ("Noted. Mark the [rezoning] date", "By the grace of the board",
                  "walked down Baker Street after the [rezoning]"):
         assert kept in shown, kept
 
@@ -96,3 +98,15 @@ def test_a_whole_name_found_so_hides_its_surname_before_a_place_word(tmp_path):
     result = run("kwic", "rezoning", str(root), "--width", "120")
     shown = " ".join(result.output.split())
     assert "along [NAME] Street were in the [rezoning]" in shown, shown
+
+
+def test_a_cell_cut_before_a_known_name_shows_it_masked():
+    # a quote, context or match may start anywhere in a sentence: its first word is
+    # read as a name there, while a sentence opening inside it reads as in the text
+    findings = pd.DataFrame({"text": ["Baker"], "kind": ["name"], "detector": ["study-name"],
+                             "status": ["undecided"]})
+    mask = masker(findings, pd.DataFrame(columns=DECISION_COLUMNS))
+    assert mask.for_readers("Baker backed the plan.") == "[NAME] backed the plan."
+    assert mask.for_readers("so Baker backed it") == "so [NAME] backed it"
+    for text in ("We met. Baker is a trade.", "down Baker Street", "ask the baker"):
+        assert mask.for_readers(text) == text

@@ -144,15 +144,16 @@ class Masker:
         :meth:`pattern_in`) less a name of :attr:`readable` where ``value`` reads it as
         the modal or month it also is ("Will we", "in June":
         :func:`~.readings.reads_as_word`), and a word of :attr:`known` where ``value``
-        does not write it as a name ("Grace Church", "Mark the date":
-        :func:`~.known.written_as_name`)."""
+        does not write it as a name ("Grace Church", "so. Mark the date":
+        :func:`~.known.written_as_name`; at the start of ``value``, which may be cut
+        from a longer text anywhere, it is masked)."""
         pattern = self.pattern_in(value) if pattern is None else pattern
         return [] if pattern is None else [
             m for m in pattern.finditer(value)
             if not (_key(m[0]).lower() in self.readable
                     and reads_as_word(value, m.start(), m.end()))
             and not (_key(m[0]) in self.known
-                     and not written_as_name(value, m.start(), m.end()))]
+                     and not written_as_name(value, m.start(), m.end(), cut=True))]
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""

@@ -22,8 +22,11 @@ from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, everyday, first_names,
                     nfc_lower)
 
 DETECTOR = "study-name"
-# the end of a sentence, or of a line, just before a word: the word opens a sentence
-_OPENS = re.compile(r"(?:\A|[.?!][\"'\u201d\u2019)]*[^\S\n]+|\n[^\S\n]*)\Z")
+# the end of a sentence, or of a line, just before a word: the word opens a sentence;
+# so does the text's start, unless the text is a cell cut from a longer one
+_OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
+                          + r"[.?!][\"'\u201d\u2019)]*[^\S\n]+|\n[^\S\n]*)\Z")
+          for cut in (False, True)}
 # after a sentence's first word, a sign that it is a person's name: "Ben's", "Ben
 # said", "Grace arrived", "Mark and I"
 _PERSON_AFTER = re.compile(
@@ -77,14 +80,16 @@ def known_hits(text: str, pattern: re.Pattern) -> list[Hit]:
             if written_as_name(text, m.start(), m.end())]
 
 
-def written_as_name(text: str, start: int, end: int) -> bool:
+def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bool:
     """Whether ``text[start:end]``, a word of a name the study knows, is written there as
     the name: not opening a sentence or line unless it is no everyday word ("Ben",
     "Ortiz") or a sign of a person follows ("Grace's", "Mark said", "Rose arrived");
     not before a capitalised everyday word ("Grace Church"); not where it
     reads as the modal or month it also is ("Will we", "in May"). The detector and the
-    gate ask the same question, so a name found is a name masked."""
-    if (_OPENS.search(text, max(0, start - 8), start) and everyday(text[start:end])
+    gate ask the same question, so a name found is a name masked. ``cut``: ``text`` may
+    be cut from a longer one anywhere (a table's quote, context or match: the gate), so
+    its own start is no sign of a sentence's, and a word there is read as a name."""
+    if (_OPENS[cut].search(text, max(0, start - 8), start) and everyday(text[start:end])
             and not _PERSON_AFTER.match(text, end)):
         return False
     after = _NEXT.match(text, end)
