@@ -16,7 +16,8 @@ Real talk (``--real``, when ../shared/data is there): the gate's masks on the 60
 ICSI meetings and the NYC housing hearing, studies built from them with ``model:
 blank`` and nothing decided: how many masks there are, how many stand before 't (a
 cut contraction, "[NAME]'t" of "Don't", or a name before a stray apostrophe) or are in
-lower case (each with its most frequent words, to judge), and, on the hearing, how many
+lower case (each with its most frequent words, to judge), the scan's CPU time and that
+of its ``study-name`` step alone (names the study knows), and, on the hearing, how many
 words of its speakers' names (speakers.json) the masked text still shows.
 
     python bench/privacy.py [--model en_core_web_sm] [--real]
@@ -29,8 +30,10 @@ import json
 import random
 import re
 import shutil
+import statistics
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -38,7 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dialogcode import Study, ingest  # noqa: E402
 from dialogcode.privacy import load_terms  # noqa: E402
-from dialogcode.privacy.detect import find_in_segments, first_names  # noqa: E402
+from dialogcode.privacy.detect import find_in_segments  # noqa: E402
+from dialogcode.privacy.known import DETECTOR, known_hits, known_pattern, name_words  # noqa: E402
+from dialogcode.privacy.words import first_names  # noqa: E402
 from dialogcode.privacy.gate import study_masker  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -165,6 +170,9 @@ def real_masks(name: str, files: list[Path], folder: Path, people: Path | None =
     print(f"{name}: {len(findings)} findings, {masks} masks in segment text; before 't: "
           f"{sum(before_t.values())} {dict(before_t.most_common(10))}; in lower case: "
           f"{sum(lower.values())} {dict(lower.most_common(10))}")
+    scan, step = study_name_cost(corpus, findings)
+    print(f"  scan {scan:.2f} s of CPU, of which the study-name step {step:.2f} s: "
+          f"{scan / (scan - step):.2f} times the scan without it (medians of three)")
     if people is not None:
         words = {w for p in json.loads(people.read_text()) for w in
                  re.findall(r"[A-Z][a-z]+", p.get("name") or "") if len(w) > 2}
@@ -174,6 +182,31 @@ def real_masks(name: str, files: list[Path], folder: Path, people: Path | None =
         shown = sum(len(named.findall(mask.for_readers(t))) for t in texts)
         print(f"  words of the speakers' names in speakers.json: {total} in the text, "
               f"{shown} left unmasked")
+
+
+def study_name_cost(corpus, findings) -> tuple[float, float]:
+    """CPU seconds of the scan (``find_in_segments``) and of its ``study-name`` step
+    alone (the words of the names found, their pattern and its places in every
+    segment), each the median of three runs in this process."""
+    found = findings[(findings["kind"] == "name") & (findings["detector"] != DETECTOR)]
+    speaker = found["detector"].str.contains("speaker")
+    texts = corpus.segments["text"].tolist()
+
+    def step():
+        pattern = known_pattern(name_words(found.loc[~speaker, "text"].tolist(),
+                                           found.loc[speaker, "text"].tolist()))
+        return pattern and [known_hits(text, pattern) for text in texts]
+
+    def cpu(run) -> float:
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            run()
+            times.append(time.process_time() - start)
+        return statistics.median(times)
+
+    return (cpu(lambda: find_in_segments(corpus.segments, documents=corpus.documents)),
+            cpu(step))
 
 
 def main() -> None:

@@ -125,14 +125,14 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     """Lower-cased words that are names: words of the speaker labels other than a
     role's everyday words (not "User Interface", "Marketing", "Community Member"; but
     "Claire", "Grace" and "Johnson", a first name or a surname of the name lists being a
-    name even when a dictionary knows it: :func:`~dialogcode.privacy.detect.first_names`,
-    :func:`~dialogcode.privacy.detect.last_names`, so a role that is also a surname,
+    name even when a dictionary knows it: :func:`~dialogcode.privacy.words.first_names`,
+    :func:`~dialogcode.privacy.words.last_names`, so a role that is also a surname,
     "Judge", stays a name), first names that are not also English words
-    (:func:`~dialogcode.privacy.detect.plain_first_name`, however a transcript writes
+    (:func:`~dialogcode.privacy.words.plain_first_name`, however a transcript writes
     them: "eva"), and the terms written capitalised after a lower-case word or a comma
     (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
     least twice)."""
-    from .privacy.detect import everyday, first_names, last_names, plain_first_name
+    from .privacy.words import everyday, first_names, last_names, plain_first_name
 
     names = {w.lower() for label in segments["speaker"].dropna().unique()
              for w in _WORD.findall(str(label))

@@ -19,26 +19,13 @@ from typing import Iterable
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
+                    nfc_lower, ordinary)
 
-Hit = tuple[int, int, str, str]
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
-
-# the words that make an English contraction with "'t" (or "’t"): "Don" of "Don't",
-# "Doesn" of "Doesn't", "Can" of "Can't"; there such a word is no name (though Don, Can
-# and Shan are names elsewhere). Only these: "Jan't" or "Mark't" is a name and a stray
-# apostrophe. _NAME also never ends inside a word (a backtrack to "Do" of "Don't")
-_BEFORE_NT = ("ain", "aren", "can", "couldn", "daren", "didn", "doesn", "don", "hadn",
-              "hasn", "haven", "isn", "mightn", "mustn", "needn", "oughtn", "shan",
-              "shouldn", "wasn", "weren", "won", "wouldn")
-# at the end of a word, "'t" when the word is one of _BEFORE_NT (in any case)
-CONTRACTED = ("(?:" + "|".join(rf"(?<=(?i:\b{w}))" for w in _BEFORE_NT)
-              + r")['\u2019][tT]\b")
-# a contraction written without its apostrophe, as informal transcripts do ("Im",
-# "Youll", "Hed", "Didnt"): an English word, no name
-_UNMARKED = re.compile("(?:{})t|(?:i|you|we|they)(?:ll|d|ve|re|m)|(?:he|she|it|that|there|"
-                       "what|who)(?:ll|d|s)".format("|".join(_BEFORE_NT)))
 
 
 def _letters(categories: tuple[str, ...]) -> str:
@@ -67,38 +54,6 @@ LOWER = _letters(("Ll", "Lm", "Lo", "Mn", "Mc", "Me"))
 MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 _NAME = (rf"{UPPER}{LOWER}+(?:-{UPPER}{LOWER}+|'{UPPER}{LOWER}+)?"
          rf"(?!{LOWER}|{CONTRACTED})")
-_PATTERNS: dict[str, re.Pattern] = {
-    "email": re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b"),
-    "url": re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]"),
-    "handle": re.compile(r"(?<![\w@.])@[A-Za-z0-9_]{2,30}\b"),
-    "phone": re.compile(r"(?<![\w-])(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}"
-                        r"(?![\w-])|(?<![\w-])\d{3}-\d{4}(?![\w-])"),
-    "address": re.compile(r"\b\d{1,5} (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Avenue|Ave|Road|"
-                          r"Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|"
-                          r"Highway|Hwy)\b\.?"),
-    # a social security number, or a run of six or more digits
-    "id": re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])|"
-                     r"(?<![\w$.,:-])\d{6,}(?![\w,]|[.:]\d)"),
-    "zip": re.compile(r"(?<![\w$.,-])\d{5}(?:-\d{4})?(?![\w,]|\.\d)"),
-}
-# an ID after a word that announces one: "case number 4471-B", "member #A1234"
-_ANNOUNCED_ID = re.compile(r"(?i:\b(?:case|id|account|member|file|license|licence|record|"
-                           r"badge|policy)\s*(?:number|no\.?|num|#)\s*(?:is\s+|:\s*)?#?\s*)"
-                           r"([A-Za-z]?\d[\w-]{2,})")
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
-          r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?"
-         rf"(?:,? \d{{4}})?|\d{{1,2}} {_MONTH} \d{{4}})")
-_DOB = re.compile(rf"(?i:\b(?:born(?: on)?|birthday(?: is)?|date of birth(?: is)?|d\.?o\.?b"
-                  rf"\.?:?)\s*)({_DATE})")
-# words of address before a name in English talk of many communities, each capitalised
-# or not ("Mrs. Lee", "Ms Lee", "la señora García", "Tía Lupe", "Frau Weber", "Ông Minh");
-# the abbreviations with or without a full stop; "Don" only capitalised ("don" is an
-# English verb)
-_ADDRESS = ABBREVIATED + (
-    "Miss", "Auntie", "Aunty", "Uncle", "Pastor", "Reverend", "Imam", "Sheikh", "Hajji",
-    "Haji", "Señor", "Señora", "Señorita", "Doña", "Tío", "Tía", "Senhor", "Senhora", "Dona",
-    "Monsieur", "Madame", "Herr", "Frau", "Signor", "Signora", "Ông", "Bà")
 
 
 def _spellings(words) -> str:
@@ -109,9 +64,7 @@ def _spellings(words) -> str:
 
 
 _ADDRESSED = (rf"(?<!\w)(?:(?:{_spellings(ABBREVIATED)})\.?|"
-              rf"(?:{_spellings(_ADDRESS[len(ABBREVIATED):])}|Don))(?!\w|{MARK})")
-# no name themselves: "Señora", "Tía" or "Ông" is not masked beside the name
-_ADDRESS_WORDS = frozenset(unicodedata.normalize("NFC", word.lower()) for word in _ADDRESS)
+              rf"(?:{_spellings(ADDRESS[len(ABBREVIATED):])}|Don))(?!\w|{MARK})")
 # a label's later words, or a name after a word of address: a name, or a surname such
 # as McCoy, O'Reilly, DiBenedetto
 _SURNAME = rf"{UPPER}{LOWER}*(?:'?{UPPER}{LOWER}+)+|{_NAME}"
@@ -152,170 +105,32 @@ _OPENING = {joined: re.compile(rf"(?:{start}|(?<=[.?!] )|(?<=[.?!]\n))({_NAME})(
 # "Rose, she said": a name even when it is an English word (interjections left out)
 _SAID = {joined: re.compile(rf"(?:{start}|(?<=[.?!] ))({_NAME}), (?:she|he) "
                            rf"(?:said|says|told)\b") for joined, start in _START.items()}
-_INTERJECTIONS = {"yeah", "well", "okay", "so", "and", "but", "then", "now", "no", "yes",
-                  "oh", "um", "uh", "right", "honestly", "anyway", "again", "later",
-                  "once", "sure", "today", "yesterday", "first", "finally"}
-_NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
-              "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
-              "and", "but", "so", "then", "my", "our", "her", "his", "their", "yes",
-              "okay", "well", "because", "when", "if", "who", "ha", "yep", "yup", "nope",
-              "hmm", "mhm", "mm", "uh", "um",
-              # calendar and compass words, capitalised but never identifying
-              "january", "february", "march", "april", "may", "june", "july", "august",
-              "september", "october", "november", "december", "monday", "tuesday",
-              "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
-              "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
-              "east", "west", "north", "south", "english", "spanish"}
+INTERJECTIONS = {"yeah", "well", "okay", "so", "and", "but", "then", "now", "no", "yes",
+                 "oh", "um", "uh", "right", "honestly", "anyway", "again", "later",
+                 "once", "sure", "today", "yesterday", "first", "finally"}
 
 
-# the locales of Faker's person providers whose first names the ``name-list`` detector
-# knows: English, Spanish, Portuguese, French, German, Italian, Polish, Romanian,
-# Turkish, Indonesian, Vietnamese and African (Swahili, Yoruba, Igbo, Hausa, Twi, Zulu)
-# names; Faker's catch-all ``en`` list (6,800 names, many of them titles and nouns) is
-# left out
-NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_KE", "en_NG", "en_PK", "es_MX",
-                "es_ES", "es_CO", "es_AR", "pt_BR", "fr_FR", "de_DE", "it_IT", "pl_PL",
-                "ro_RO", "tr_TR", "id_ID", "vi_VN", "sw", "yo_NG", "ig_NG", "ha_NG", "tw_GH",
-                "zu_ZA")
-# list entries that are titles or common nouns before a name, never a name alone
-_TITLES = {"pastor", "imam", "queen", "lady", "junior", "man", "job", "jail", "nail",
-           "sad", "said", "server", "sever", "wage", "raid", "loot", "harm", "harsh", "edit",
-           "forum", "canal", "divan", "salami", "safari", "corona", "mad", "toy", "till",
-           "peer", "sole", "kaiser", "duke", "earl"}
-
-
-def _listed(attributes: tuple[str, ...]) -> set[str]:
-    """The names (lower case, one word of letters) that Faker ships for
-    :data:`NAME_LOCALES` in these ``attributes`` of its person providers, read offline
-    (no faker.Faker)."""
-    from importlib import import_module
-
-    names = set()
-    for locale in NAME_LOCALES:
-        provider = import_module(f"faker.providers.person.{locale}").Provider
-        for attribute in attributes:
-            values = getattr(provider, attribute, None)
-            if isinstance(values, (dict, list, tuple)):
-                names.update(n.lower() for n in values
-                             if isinstance(n, str) and n.isalpha() and n[:1].isupper())
-    return names
-
-
-@lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    """The first names of :func:`_listed`, less titles, stop words and the like."""
-    names = _listed(("first_names", "first_names_female", "first_names_male"))
-    return frozenset(names - _TITLES - _NOT_NAMES - STOP_WORDS)
-
-
-@lru_cache(maxsize=1)
-def last_names() -> frozenset[str]:
-    """The surnames of :func:`_listed` ("baker", "miller", "levine")."""
-    return frozenset(_listed(("last_names",)))
-
-
-@lru_cache(maxsize=1)
-def _english_words():
-    """English words as spaCy's lookup data knows them: the lookup lemmatizer's
-    inflected forms and their lemmas, and WordNet's index of base forms (nouns, verbs,
-    adjectives, adverbs: "cautious", "affordable", "eighteen", "kenya"). A capitalised
-    word among them is taken for an ordinary word, not a name, unless a trigger or the
-    name list says otherwise."""
-    from spacy.lookups import load_lookups
-
-    lookups = load_lookups("en", ["lemma_lookup", "lemma_index"])
-    table, index = lookups.get_table("lemma_lookup"), lookups.get_table("lemma_index")
-    words = set(table.values())
-    for key in index.keys():        # the table's keys are hashes: ask it with `in`
-        words.update(index[key])
-    return table, frozenset(words)
 
 
 def _person(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` (a word a trigger, a vocative or "and I" says is a
     person's) is a listed first name, or one that is also a modal or month which does
     not read as that word here (:func:`reads_as_word`)."""
-    word = _nfc_lower(text[start:end])
+    word = nfc_lower(text[start:end])
     if word in NAME_OR_WORD:
         return not reads_as_word(text, start, end)
     return word in first_names()
 
 
-def ordinary(word: str) -> bool:
-    """True when the first word of ``word``, in lower case, is an English word (of
-    :func:`_english_words`), a stop word, a calendar or compass word ("mark", "will",
-    "may"), a word of address ("señora", "tía"), or a contraction written without its
-    apostrophe ("im", "didnt"), so in lower case it is not taken for a name."""
-    first = unicodedata.normalize("NFC", word.split()[0].lower())
-    table, words = _english_words()
-    return (first in _NOT_NAMES or first in _ADDRESS_WORDS or first in STOP_WORDS
-            or first in words or first in table
-            or _UNMARKED.fullmatch(first) is not None)
-
-
-@lru_cache(maxsize=1)
-def _lemmas() -> frozenset[str]:
-    return frozenset(_english_words()[0].values())
-
-
-def everyday(word: str) -> bool:
-    """True for a word of the lookup lemmatizer ("leader", "manager", "press"): an
-    everyday word, not one of the surnames WordNet's index also holds ("greenberg")."""
-    lower = word.lower()
-    return lower in _english_words()[0] or lower in _lemmas()
-
-
-def plain_first_name(word: str) -> bool:
-    """True for a lower-case word that is a first name of :func:`first_names`, not also
-    an English word ("eva", "claire"; not "grace" or "mark") and not written in lower
-    case more often than capitalised in general English (:func:`_usually_lower`: "meta",
-    "dom", "una" are words in lower case)."""
-    return word in first_names() and not ordinary(word) and word not in _usually_lower()
-
-
-@lru_cache(maxsize=1)
-def _usually_lower() -> frozenset[str]:
-    """The first names that spacy-lookups-data's English ``lexeme_prob`` (word
-    frequencies of web text) holds more often in lower case than capitalised: there the
-    lower-case word is another word ("meta", "dom", "luz", "una"), not the name. Only
-    names it holds in both forms: a name it holds only in lower case ("araceli",
-    "amparo") is not known to be a word."""
-    import gzip
-    from importlib.resources import files
-
-    path = files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz"
-    with gzip.open(path.open("rb"), "rt", encoding="utf-8") as handle:
-        text = handle.read()
-    names = first_names()
-    # one entry a line; a key opening with an escaped quote ("\"John") is another word
-    logprob = {word: float(value) for word, value in
-               re.findall(r'^\s*"([A-Za-z]+)":\s*(-[0-9.]+)', text, re.MULTILINE)
-               if word.lower() in names}
-    return frozenset(word for word, value in logprob.items() if word.islower()
-                     and value > logprob.get(word.capitalize(), 0.0))
 
 
 def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:
     """Patterned identifiers and trigger-phrase names in ``text``; ``lower`` holds the
     words the corpus writes in lower case somewhere (sentence openings in it are not
     names)."""
-    return _patterned(text) + _names(text, lower)
+    return identifier_hits(text) + _names(text, lower)
 
 
-def _patterned(text: str) -> list[Hit]:
-    """Emails, URLs, handles, phones, addresses, IDs, ZIPs and dates of birth in
-    ``text``: each needs a digit, an @ or a web address (:data:`_PATTERNED`)."""
-    hits: list[Hit] = []
-    for kind, pattern in _PATTERNS.items():
-        hits += [(m.start(), m.end(), kind, "pattern") for m in pattern.finditer(text)]
-    hits += [(m.start(1), m.end(1), "id", "pattern") for m in _ANNOUNCED_ID.finditer(text)]
-    hits += [(m.start(1), m.end(1), "dob", "pattern") for m in _DOB.finditer(text)]
-    emails = [(s, e) for s, e, k, _ in hits if k == "email"]
-    urls = [(s, e) for s, e, k, _ in hits if k == "url"]
-    # a handle inside an email, a ZIP or phone inside an address or URL is the same thing
-    return [h for h in hits
-            if not (h[2] in ("handle", "url") and _inside(h, emails))
-            and not (h[2] in ("zip", "phone", "id", "handle") and _inside(h, urls))]
 
 
 def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) -> list[Hit]:
@@ -325,7 +140,7 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits = [(m.start(1), m.end(1), "name", "trigger") for m in _STRONG.finditer(text)
             if not (text.startswith("miss", m.start())
                     and _MISSING.search(text, max(0, m.start() - 20), m.start()))
-            and (m.group(1).split()[0].lower() not in _NOT_NAMES
+            and (m.group(1).split()[0].lower() not in NOT_NAMES
                  or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0])))]
     # after a weak trigger or speaking: a word that is no English word, or a first name
     # even when it is one ("my son Will", "Rose said", "June told us")
@@ -342,17 +157,17 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     # Rose"); "Will" there too, but as a modal before its subject ("so, Will we")
     names = first_names()
     hits += [(m.start(1), m.end(1), "name", "name-list") for m in _LISTED.finditer(text)
-             if m.group(1)[0].isupper() and (_nfc_lower(m.group(1)) in names or (
+             if m.group(1)[0].isupper() and (nfc_lower(m.group(1)) in names or (
                  NAME_OR_WORD.get(m.group(1).lower()) == "modal"
                  and not reads_as_word(text, m.start(1), m.end(1))))]
     openings = list(opening.finditer(text))
     hits += [(m.start(1), m.end(1), "name", "name-list") for m in openings
-             if _nfc_lower(m.group(1)) in names and not ordinary(m.group(1))]
+             if nfc_lower(m.group(1)) in names and not ordinary(m.group(1))]
     if lower:
         hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in openings
                  if m.group(1).lower() not in lower and not ordinary(m.group(1))]
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
-             if m.group(1).lower() not in _INTERJECTIONS | _NOT_NAMES
+             if m.group(1).lower() not in INTERJECTIONS | NOT_NAMES
              or _person(text, m.start(1), m.end(1))]
     return _with_surnames(text, hits)
 
@@ -371,7 +186,7 @@ def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
     whole, never "[NAME] Jacobs", while "Jane" alone stays masked where no surname
     follows); so too a listed first name right before a name found alone ("Rosa
     Delgado said", where "said" finds "Delgado": never "Rosa [NAME] said"). A surname: a capitalised word after one space that is no word of
-    :data:`_NOT_NAMES`, :data:`_INTERJECTIONS`, :data:`_AFTER_NAMES` or the stop words,
+    :data:`NOT_NAMES`, :data:`INTERJECTIONS`, :data:`_AFTER_NAMES` or the stop words,
     and no everyday word unless it is a listed surname ("Grace Baker", not "Rose Garden"
     nor "Staten Island")."""
     found = {start for start, _, kind, _ in hits if kind == "name"}
@@ -383,14 +198,14 @@ def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
         # a name of at most three words ("Jane Jacobs Brown", "Mrs. Mary Ann Jacobs")
         for _ in range(3 - len(text[start:end].split())):
             after = _NEXT_WORD.match(text, last)
-            if after is None or after.start(1) in found or not _surname(after[1]):
+            if after is None or after.start(1) in found or not takes_surname(after[1]):
                 break
             last = after.end(1)
         first = start
         before = _WORD_BEFORE.search(text, max(0, start - 40), start)
         if before is not None and before.start(1) not in found \
-                and len(text[start:last].split()) < 3 and _surname(text[start:end]) \
-                and _nfc_lower(before[1]) not in _INTERJECTIONS | _AFTER_NAMES | STOP_WORDS \
+                and len(text[start:last].split()) < 3 and takes_surname(text[start:end]) \
+                and nfc_lower(before[1]) not in INTERJECTIONS | _AFTER_NAMES | STOP_WORDS \
                 and _person(text, before.start(1), before.end(1)):
             first = before.start(1)
         if last > end or first < start:
@@ -398,21 +213,16 @@ def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
     return hits + whole
 
 
-def _surname(word: str) -> bool:
+def takes_surname(word: str) -> bool:
     """Whether a capitalised ``word`` after a name is taken for its surname
     (:func:`_with_surnames`)."""
-    word = _nfc_lower(word)
-    return not (word in _NOT_NAMES or word in _INTERJECTIONS or word in _AFTER_NAMES
+    word = nfc_lower(word)
+    return not (word in NOT_NAMES or word in INTERJECTIONS or word in _AFTER_NAMES
                 or word in STOP_WORDS) and (not everyday(word) or word in last_names())
 
 
-def _nfc_lower(word: str) -> str:
-    """``word`` in lower case and composed (NFC), as the name list holds it ("josé")."""
-    return unicodedata.normalize("NFC", word.lower())
 
 
-# what every pattern of :func:`_patterned` needs somewhere in the text
-_PATTERNED = re.compile(r"[@\d]|www\.|https?://")
 # between texts scanned as one: no pattern matches across it, and to every pattern each
 # text's start and end look as a text's own (nothing word-like, no space, a line break)
 _JOIN = "\n\x00\n"
@@ -430,9 +240,9 @@ def hits_by_text(texts: list[str], lower: frozenset[str] | set[str] = frozenset(
     named: list[list[Hit]] = [[] for _ in texts]
     for i, text in enumerate(texts):
         if "\x00" in text:
-            patterned[i], named[i] = _patterned(text), _names(text, lower)
+            patterned[i], named[i] = identifier_hits(text), _names(text, lower)
     _joined_hits(texts, [i for i, t in enumerate(texts) if "\x00" not in t
-                         and _PATTERNED.search(t)], _patterned, patterned)
+                         and IDENTIFIER_SIGNS.search(t)], identifier_hits, patterned)
     _joined_hits(texts, [i for i, t in enumerate(texts) if "\x00" not in t
                          and (t != t.lower() or not t.isascii())],
                  lambda text: _names(text, lower, joined=True), named)
@@ -453,8 +263,6 @@ def _joined_hits(texts: list[str], which: list[int], find, found: list[list[Hit]
             found[batch[k]].append((start - starts[k], end - starts[k], kind, detector))
 
 
-def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= hit[0] and hit[1] <= e and (s, e) != hit[:2] for s, e in spans)
 
 
 _CANDIDATE = re.compile(r"[0-9@]|www\.|https?:")
@@ -510,7 +318,7 @@ def _looks_like_a_name(label: str) -> bool:
             and all(re.fullmatch(_SURNAME, w) for w in words[1:])):
         return False
     if not ordinary(words[0]) or (len(words) == 1 and (
-            _nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
+            nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
         return True
     return (len(words) > 1 and words[0].lower() in first_names()
             and (not everyday(words[0])
@@ -555,6 +363,8 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     (``ner+trigger``); a span overlapping a ``never`` term is left out. With
     ``documents`` (their ``text``), speaker labels that look like names are found too.
     """
+    from .known import known_hits, known_pattern, name_words
+
     texts = segments["text"].tolist()
     nlp = ner_pipeline(model)
     ner = ner_hits(nlp.pipe(texts, batch_size=64)) if nlp is not None else [[]] * len(texts)
@@ -568,17 +378,30 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     patterned: list[list[Hit]] = [[]] * len(texts)
     for i, found in zip(candidates, hits_by_text([texts[i] for i in candidates], lower)):
         patterned[i] = found
-    rows = []
-    for seg_id, doc_id, offset, text, found, entities in zip(
-            *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, patterned,
-            ner):
+    found_hits = []
+    for text, found, entities in zip(texts, patterned, ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
                                              for m in always_re.finditer(text)]
         hits += found + entities
         if never_re is not None:
-            spared = [(m.start(), m.end()) for m in never_re.finditer(text)]
-            hits = [h for h in hits if h[3] == "privacy.yaml"
-                    or not any(h[0] < e and s < h[1] for s, e in spared)]
+            hits = [h for h in hits if h[3] == "privacy.yaml" or not _spared(h, text, never_re)]
+        found_hits.append(hits)
+    speakers = [] if documents is None or "speaker" not in segments else [
+        row for row in speaker_findings(segments, documents)
+        if never_re is None or not never_re.search(row[4])]
+    # the words of the names found so far, found alone too (known.py)
+    pattern = known_pattern(name_words(
+        [text[s:e] for text, hits in zip(texts, found_hits) for s, e, kind, _ in hits
+         if kind == "name"], [row[4] for row in speakers]))
+    rows = []
+    for seg_id, doc_id, offset, text, hits in zip(
+            *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, found_hits):
+        if pattern is not None:
+            # with the first name before a surname found so ("Nina Chen")
+            hits = hits + _with_surnames(text, [
+                h for h in known_hits(text, pattern)
+                if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
+                and (never_re is None or not _spared(h, text, never_re))])
         merged: dict[tuple[int, int], tuple[str, list[str]]] = {}
         for start, end, kind, detector in hits:
             kind0, detectors = merged.setdefault((start, end), (kind, []))
@@ -587,7 +410,9 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         for (start, end), (kind, detectors) in sorted(merged.items()):
             rows.append((seg_id, doc_id, int(offset) + start, int(offset) + end,
                          text[start:end], kind, "+".join(sorted(detectors))))
-    if documents is not None and "speaker" in segments:
-        rows += [row for row in speaker_findings(segments, documents)
-                 if never_re is None or not never_re.search(row[4])]
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    return pd.DataFrame(rows + speakers, columns=FINDING_COLUMNS)
+
+
+def _spared(hit: Hit, text: str, never: re.Pattern) -> bool:
+    """Whether ``hit`` overlaps a ``never:`` term in ``text``."""
+    return any(hit[0] < m.end() and m.start() < hit[1] for m in never.finditer(text))

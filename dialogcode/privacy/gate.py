@@ -24,8 +24,10 @@ import pandas as pd
 
 from ..study import Study
 from . import DECISIONS, PrivacyError, load_privacy_decisions, scan, withheld_documents
-from .detect import CONTRACTED, MARK
+from .detect import MARK
+from .known import DETECTOR, written_as_name
 from .readings import NAME_OR_WORD, reads_as_word
+from .words import CONTRACTED
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
@@ -33,7 +35,7 @@ LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL
 WITHHELD = "[DOCUMENT WITHHELD]"
 # the detectors that find a name that is also a modal or a month only where the text
 # does not read it as that word (:func:`~.readings.reads_as_word`)
-READING_DETECTORS = frozenset({"trigger", "name-list", "speaker"})
+READING_DETECTORS = frozenset({"trigger", "name-list", "speaker", "study-name"})
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
 # columns holding transcript text and speaker labels (`section`: a heading's words;
 # `speaker_notes`: ingest's notes, which name speakers); ids and attributes are left alone
@@ -70,12 +72,15 @@ class Masker:
     decided ``keep`` (and no other), stay as written although another finding differing
     only in case is masked in any case ("EVA" the project kept beside "Eva" masked);
     ``readable``, the names that are also a modal or a month, in lower case, that are
-    left as written where the text reads them as that word (:meth:`matches`)."""
+    left as written where the text reads them as that word; ``known``, the words of
+    names the study knows that only the ``study-name`` detector found, masked only where
+    the text writes them as a name, as it found them (:meth:`matches`)."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
     kept: frozenset[str] = frozenset()
     readable: frozenset[str] = frozenset()
+    known: frozenset[str] = frozenset()
 
     @property
     def pattern(self) -> re.Pattern | None:
@@ -88,7 +93,7 @@ class Masker:
     def _any_case(self) -> frozenset[str]:
         """The name findings that are a listed first name and no English word ("Eva",
         not "Mark"): a name however a transcript writes it ("eva", "EVA")."""
-        from .detect import plain_first_name
+        from .words import plain_first_name
 
         return frozenset(key for key, label in self.labels.items() if label == LABELS["name"]
                          and " " not in key and plain_first_name(key.lower()))
@@ -138,12 +143,17 @@ class Masker:
         """The findings to hide in ``value``: the matches of ``pattern`` (default
         :meth:`pattern_in`) less a name of :attr:`readable` where ``value`` reads it as
         the modal or month it also is ("Will we", "in June":
-        :func:`~.readings.reads_as_word`)."""
+        :func:`~.readings.reads_as_word`), and a word of :attr:`known` where ``value``
+        does not write it as a name ("Grace Church", "so. Mark the date":
+        :func:`~.known.written_as_name`; at the start of ``value``, which may be cut
+        from a longer text anywhere, it is masked)."""
         pattern = self.pattern_in(value) if pattern is None else pattern
         return [] if pattern is None else [
             m for m in pattern.finditer(value)
             if not (_key(m[0]).lower() in self.readable
-                    and reads_as_word(value, m.start(), m.end()))]
+                    and reads_as_word(value, m.start(), m.end()))
+            and not (_key(m[0]) in self.known
+                     and not written_as_name(value, m.start(), m.end(), cut=True))]
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
@@ -168,7 +178,7 @@ class Masker:
 
     @cached_property
     def _as_words(self) -> frozenset[str]:
-        from .detect import ordinary
+        from .words import ordinary
 
         return frozenset(key.lower() for key in self.labels
                          if len(key.split()) == 1 and ordinary(key))
@@ -288,12 +298,18 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
     modal or a month is left as written where the text reads it as that word only when
     every finding of it was made by a detector that reads the words around it
     (:data:`READING_DETECTORS`); found by NER or as an ``always:`` term, it is masked
-    wherever it stands, as each of those findings is."""
+    wherever it stands, as each of those findings is. A word of a name the study knows
+    that only ``study-name`` found, alone, is masked where the text writes it as a name;
+    found by another detector too, wherever it stands, as that finding is."""
     from .detect import KINDS
 
     hidden = findings[findings["status"] != "keep"]
     read, unread = set(), set()
+    known, elsewhere = set(), set()
     for text, kind, detector in zip(hidden["text"], hidden["kind"], hidden["detector"]):
+        # one word: a name found whole ("Nina Chen") is masked wherever it stands
+        single = detector == DETECTOR and " " not in _key(text)
+        (known if single else elsewhere).add(_key(text))
         name = _key(text).lower()
         if name in NAME_OR_WORD:
             aware = kind == "name" and set(detector.split("+")) <= READING_DETECTORS
@@ -306,7 +322,8 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
             labels.setdefault(_key(text), LABELS.get(kind, "[REDACTED]"))
     kept = {_key(text) for text in findings.loc[findings["status"] == "keep", "text"]}
     return Masker(labels, frozenset(withheld_documents(decisions)),
-                  frozenset(kept - labels.keys()), frozenset(read - unread))
+                  frozenset(kept - labels.keys()), frozenset(read - unread),
+                  frozenset(known - elsewhere))
 
 
 def study_masker(study: Study, segments: pd.DataFrame | None = None,

@@ -1,0 +1,108 @@
+"""Names the study knows: each word of a name that a speaker label or a finding of
+several words holds ("Ben" of the speaker "Ben Ortiz", "Jacobs" of "Jane Jacobs"
+found in the text) is a person's name, found alone where the text writes it as one,
+even when it is also an English word ("Grace", "Mark", "Rich"; docs/privacy.md).
+
+Written as a name (:func:`written_as_name`): capitalised as the finding writes it,
+not inside a word nor a contraction; not a sentence's first word when it is an everyday
+word, unless a sign of a person follows it (a possessive, a verb of speaking or of
+coming and going, "and I"); not before a capitalised everyday word ("Grace Church",
+"Rose Garden"); and a name that is also a modal or a month not where the text
+reads it as that word (:mod:`.readings`).
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .detect import INTERJECTIONS, MARK, Hit
+from .readings import NAME_OR_WORD, reads_as_word
+from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
+                    nfc_lower)
+
+DETECTOR = "study-name"
+# the end of a sentence, or of a line, just before a word: the word opens a sentence;
+# so does the text's start, unless the text is a cell cut from a longer one
+_OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
+                          + r"[.?!][\"'\u201d\u2019)]*[^\S\n]+|\n[^\S\n]*)\Z")
+          for cut in (False, True)}
+# after a sentence's first word, a sign that it is a person's name: "Ben's", "Ben
+# said", "Grace arrived", "Mark and I"
+_PERSON_AFTER = re.compile(
+    r"['\u2019]s\b|,? (?:and (?:I|me)\b|(?:she|he|they) (?:said|says|told)\b|"
+    r"(?:said|says|told|asked|explained|shared|mentioned|thinks|thought|wants|wanted|"
+    r"arrived|came|comes|went|goes|called|calls|emailed|texted|wrote|writes|agreed|"
+    r"suggested|knows|knew|sent|left|joined|brought|invited)\b)")
+# a word of a name, and the particles of surnames that are no name alone
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+_PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
+              "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
+_NOT_ALONE = frozenset((*NOT_NAMES, *STOP_WORDS, *INTERJECTIONS, *_PARTICLES, *ADDRESS_WORDS))
+# a capitalised word right after (one space)
+_NEXT = re.compile(r" ([^\W\d_][\w'-]*)")
+
+
+def name_words(found: list[str], labels: list[str]) -> set[str]:
+    """The words that stand alone for a person the study names: every word of a
+    name-like speaker label of two or more words (``labels``: "Ben" and "Ortiz" of "Ben
+    Ortiz:"), and of a name of two or more words found in the text (``found``) that
+    opens with a first name of the lists, that first name and the later words that are
+    surnames of the lists and no everyday words ("Grace" and "Ortiz" of "Grace Ortiz";
+    not "Park" of "Morris Park" nor "Brown" of "Russell Brown", as often a place's or a
+    thing's word, nor "SmartKom" of "German SmartKom"). A word is capitalised,
+    of letters (and ' or -), not all capitals, of two letters or more, and no stop
+    word, interjection, particle ("De", "La", "Van") or word of address ("Señora")."""
+    picked = [word for label in labels if len(label.split()) > 1 for word in label.split()]
+    for name in found:
+        first, *later = name.split()
+        if later and nfc_lower(first) in first_names():
+            picked += [first] + [word for word in later
+                                 if nfc_lower(word) in last_names() and not everyday(word)]
+    return {word for word in picked
+            if len(word) > 1 and _WORD.fullmatch(word) and word[0].isupper()
+            and not word.isupper() and nfc_lower(word) not in _NOT_ALONE}
+
+
+def known_pattern(words: set[str]) -> re.Pattern | None:
+    """One pattern of ``words`` standing alone as written (not inside a word, nor a
+    contraction's first part: "Don't")."""
+    if not words:
+        return None
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w-]|{MARK}|{CONTRACTED})")
+
+
+def known_hits(text: str, pattern: re.Pattern) -> list[Hit]:
+    """The places in ``text`` where a word of ``pattern`` (:func:`known_pattern`) is
+    written as a name (:func:`written_as_name`)."""
+    return [(m.start(), m.end(), "name", DETECTOR) for m in pattern.finditer(text)
+            if written_as_name(text, m.start(), m.end())]
+
+
+def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bool:
+    """Whether ``text[start:end]``, a word of a name the study knows, is written there as
+    the name: not opening a sentence or line unless it is no everyday word ("Ben",
+    "Ortiz") or a sign of a person follows ("Grace's", "Mark said", "Rose arrived");
+    not before a capitalised everyday word ("Grace Church"); not where it
+    reads as the modal or month it also is ("Will we", "in May"). The detector and the
+    gate ask the same question, so a name found is a name masked. ``cut``: ``text`` may
+    be cut from a longer one anywhere (a table's quote, context or match: the gate), so
+    its own start is no sign of a sentence's, and a word there is read as a name."""
+    if (_OPENS[cut].search(text, max(0, start - 8), start) and everyday(text[start:end])
+            and not _PERSON_AFTER.match(text, end)):
+        return False
+    after = _NEXT.match(text, end)
+    if after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1]):
+        return False
+    return not (nfc_lower(text[start:end]) in NAME_OR_WORD
+                and reads_as_word(text, start, end))
+
+
+def _proper_noun_goes_on(word: str) -> bool:
+    """Whether a capitalised ``word`` right after a known name's word makes them a
+    longer proper noun: an everyday word ("Church", "Garden", "Park", although Faker
+    lists Church and Park as surnames: the study knows the person by other words), not a
+    stop word nor "I" ("Grace I think")."""
+    lower = nfc_lower(word)
+    return lower not in STOP_WORDS and lower not in NOT_NAMES and everyday(word)

@@ -1,0 +1,112 @@
+"""A word of a name the study knows (a speaker label's, or a finding's of several words)
+is found and masked alone where the text writes it as a name, even when it is an
+English word ("Ben", "Grace", "Mark", "Baker"), and left as the word in lower case, at
+a sentence's start with no sign of a person, and inside a longer proper noun."""
+import pandas as pd
+from click.testing import CliRunner
+
+from conftest import make_study
+from dialogcode.cli import cli
+from dialogcode.privacy import DECISION_COLUMNS
+from dialogcode.privacy.gate import masker
+from dialogcode.privacy.known import known_hits, known_pattern, name_words
+
+TALK = (
+    "Ben Ortiz: The rezoning list came late.\n"
+    "Grace Ortiz: I read the rezoning notes twice.\n"
+    "Mark Levine: The rezoning hearing is long.\n"
+    "Dana Baker: We should vote on the rezoning.\n"
+    "P5: We talked with Jane Jacobs about the rezoning.\n"
+    "P5: Ben arrived late to the rezoning vote.\n"
+    "P5: Grace's idea for the rezoning was good.\n"
+    "P5: Mark wanted the rezoning delayed.\n"
+    "P5: Yes, Councilwoman Baker backed the rezoning.\n"
+    "P5: Then Commissioner Jacobs asked about the rezoning.\n"
+    "P5: Noted. Mark the rezoning date on the calendar.\n"
+    "P5: By the grace of the board, the rezoning passed.\n"
+    "P5: We walked down Baker Street after the rezoning.\n")
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [*args])
+
+
+def scanned(tmp_path):
+    root = make_study(tmp_path / "s", {"hearing.txt": TALK}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    return root, pd.read_parquet(root / "out" / "privacy.parquet")
+
+
+def test_a_known_name_alone_is_masked_where_written_as_a_name(tmp_path):
+    root, found = scanned(tmp_path)
+    alone = found[found["detector"] == "study-name"]
+    assert sorted(alone["text"]) == ["Baker", "Ben", "Grace", "Jacobs", "Mark"]
+    result = run("kwic", "rezoning", str(root), "--width", "120")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    for masked in ("[NAME] arrived late to the [rezoning]", "[NAME]'s idea for the [rezoning]",
+                   "[NAME] wanted the [rezoning] delayed",
+                   "Yes, Councilwoman [NAME] backed the [rezoning]",   # a title off the list
+                   "Then Commissioner [NAME] asked about the [rezoning]"):
+        assert masked in shown, masked
+    # left as the word: a sentence's start with no sign of a person, lower case, a place
+    for kept in ("Noted. Mark the [rezoning] date", "By the grace of the board",
+                 "walked down Baker Street after the [rezoning]"):
+        assert kept in shown, kept
+
+
+def test_the_words_of_names_that_stand_for_a_person():
+    # a speaker label's words; a found name's first name of the lists and its later
+    # words that are no everyday words; never a word of address, particle or capitals
+    assert name_words([], ["Ben Ortiz", "Grace", "Juan De La Cruz", "Señora Ruiz"]) == {
+        "Ben", "Ortiz", "Juan", "Cruz", "Ruiz"}
+    assert name_words(["Grace Ortiz", "Morris Park", "Upper West", "Executive Director",
+                       "EVA LOPEZ", "Grace"], []) == {"Grace", "Ortiz", "Morris"}
+
+
+def test_the_rule_reads_each_place():
+    pattern = known_pattern({"Grace", "Ben", "Will", "Don"})
+
+    def found(text):
+        return [text[s:e] for s, e, _, _ in known_hits(text, pattern)]
+    assert found("We thanked Grace today.") == ["Grace"]
+    assert found("Grace arrived. Grace is a gift. Ben was there.") == ["Grace", "Ben"]
+    assert found("at Grace Church, with Grace Ortiz") == ["Grace"]
+    assert found("the grace period, Bens, Ben-Ami, so Don't go") == []
+    assert found("So Will we vote? We asked Will.") == ["Will"]
+
+
+def test_a_first_name_before_a_known_surname_is_found_with_it(tmp_path):
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "P1: We talked with Jane Sheridan about the rezoning.\n"
+        "P2: Nina Sheridan is not in the Zoom for the rezoning.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "120")
+    shown = " ".join(result.output.split())
+    assert "[NAME] is not in the Zoom" in shown and "Nina" not in shown, shown
+
+
+def test_a_whole_name_found_so_hides_its_surname_before_a_place_word(tmp_path):
+    # "Livingston" known from a speaker, found with the unlisted "Skimmerhorn" after it:
+    # the whole name is masked wherever it stands, never leaving "Skimmerhorn" shown
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Max Livingston: Thanks for the rezoning.\n"
+        "P2: Certain areas along Livingston Skimmerhorn Street were in the rezoning.\n")},
+        None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "120")
+    shown = " ".join(result.output.split())
+    assert "along [NAME] Street were in the [rezoning]" in shown, shown
+
+
+def test_a_cell_cut_before_a_known_name_shows_it_masked():
+    # a quote, context or match may start anywhere in a sentence: its first word is
+    # read as a name there, while a sentence opening inside it reads as in the text
+    findings = pd.DataFrame({"text": ["Baker"], "kind": ["name"], "detector": ["study-name"],
+                             "status": ["undecided"]})
+    mask = masker(findings, pd.DataFrame(columns=DECISION_COLUMNS))
+    assert mask.for_readers("Baker backed the plan.") == "[NAME] backed the plan."
+    assert mask.for_readers("so Baker backed it") == "so [NAME] backed it"
+    for text in ("We met. Baker is a trade.", "down Baker Street", "ask the baker"):
+        assert mask.for_readers(text) == text
