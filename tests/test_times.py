@@ -476,3 +476,18 @@ def test_a_time_without_am_or_pm_among_them_is_refused(tmp_path, cell, why):
     with pytest.raises(IngestError) as error:
         read_document(path)
     assert str(error.value) == f"{path}:4: cannot read time {cell!r}: {why}"
+
+
+@pytest.mark.parametrize("cell", ["75", "45:10"])
+def test_a_start_written_otherwise_among_times_of_day_is_refused(tmp_path, cell):
+    # a number or mm:ss among starts written as times of day: the column was read as
+    # offsets, 09:30:05 as 9.5 hours into the recording and 75 as 75 seconds, unsaid
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("09:30:05", ""), ("09:30:40", ""), (cell, ""), ("09:31:30", ""),
+        ("09:40:15", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:4: cannot read time {cell!r}: the start times are each a time of day "
+        "(the first 09:30:05), and this is not one written alike")

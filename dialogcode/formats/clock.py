@@ -7,12 +7,13 @@ first turn, so they are read as times from the first row's start, with a note:
 - **dates and times** (a spreadsheet's date-time cells, or text written
   ``2019-06-05 09:30:05`` or ``2019-06-05T09:30:05``) in every filled start cell. A
   column of dates alone (every one at midnight) is refused: a date is not a time.
-- **times of day** (a spreadsheet's time cells, or text written ``h:mm:ss``) in every
-  filled start cell, the first at :data:`FROM_HOUR` or later: a recording's first words
-  come within its first hours, so ``09:30:05`` there is the time of day. Earlier first
-  times (``00:01:15``, ``01:00:00`` as video time codes start) are offsets as before,
-  and so are durations (``[h]:mm:ss`` cells), numbers, and a column with a time of 24
-  hours or more (``25:00:00`` is no time of day).
+- **times of day** (a spreadsheet's time cells, or text written ``h:mm:ss``) from the
+  first filled start cell, at :data:`FROM_HOUR` or later: a recording's first words
+  come within its first hours, so ``09:30:05`` there is the time of day, and every
+  other start must be one too (a number or ``mm:ss`` among them is an error naming its
+  row). Earlier first times (``00:01:15``, ``01:00:00`` as video time codes start) are
+  offsets as before, and so are durations (``[h]:mm:ss`` cells), numbers, and a
+  column with a start of 24 hours or more (``25:00:00`` is no time of day).
 - **times with AM or PM** (text written ``9:30:05 AM``, ``2:15 PM``, ``2:15 p.m.``) in
   any filled start cell: a time of day whatever the hour. Every other time cell written
   as text must then say AM or PM too (``2:15:00`` among them is morning or afternoon,
@@ -28,13 +29,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from ..errors import IngestError
 from .columns import DAY, SHEET_DAYS, parse_time, time_problem
 
 FROM_HOUR = 5       # a first time from 05:00:00 on is a time of day, not an offset
 DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
+PAST_DAY = re.compile(r"^(\d+):\d{2}:\d{2}(?:[.,]\d+)?$")           # 25:00:00
 MERIDIEM = re.compile(      # 9:30:05 AM, 2:15 PM, 2:15 p.m.
     r"^(\d{1,2}):(\d{2})(?::(\d{2}(?:[.,]\d+)?))?\s*([ap])\.?\s*m\.?$", re.IGNORECASE)
 DATE_TIME = re.compile(      # 2019-06-05, 2019-06-05 09:30, 2019-06-05T09:30:05.5+02:00
@@ -66,6 +68,15 @@ def _of_day(value) -> bool:
         return True
     text = value.strip() if isinstance(value, str) else ""
     return bool(DAY_CLOCK.match(text)) and int(text.split(":")[0]) < 24
+
+
+def _past_day(value) -> bool:
+    """Whether ``value`` is a time of 24 hours or more: ``h:mm:ss`` text or a
+    spreadsheet's duration (an offset into a long recording, no time of day)."""
+    if isinstance(value, timedelta):
+        return value >= timedelta(days=1)
+    hours = PAST_DAY.match(value.strip()) if isinstance(value, str) else None
+    return bool(hours) and int(hours[1]) >= 24
 
 
 def _marked(value) -> bool:
@@ -123,7 +134,7 @@ def clock_times(rows: list[tuple[int, object, object]], source: str
     marked = any(_marked(value) for _, value in starts)
     origin = _day_seconds(first, source, first_line)
     if origin is None or not (marked or origin >= FROM_HOUR * 3600
-                              and all(_of_day(value) for _, value in starts)):
+                              and not any(_past_day(value) for _, value in starts)):
         return None, None
     shown = str(first).strip()
     days, midnight = _days(rows, source)
