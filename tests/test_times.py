@@ -491,3 +491,16 @@ def test_a_start_written_otherwise_among_times_of_day_is_refused(tmp_path, cell)
     assert str(error.value) == (
         f"{path}:4: cannot read time {cell!r}: the start times are each a time of day "
         "(the first 09:30:05), and this is not one written alike")
+
+
+@pytest.mark.parametrize("start, end", [("12.5", "10"), ("09:31:00", "09:30:40")])
+def test_a_row_ending_before_it_starts_is_refused(tmp_path, start, end):
+    # the turn was given a negative length in the segments table, unsaid
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("09:30:05" if ":" in start else "1", ""), (start, end), ("", ""),
+        ("", ""), ("", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (f"{path}:3: the end time {end!r} is before the start "
+                                f"time {start!r}")

@@ -38,7 +38,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     Consecutive rows of one speaker become one turn unless ``merge`` is False; the
     document then carries one note saying so (``rows_are`` names the rows in it:
     rows, lines or items). Raises IngestError listing every row whose time cannot be
-    read or whose text or speaker is a JSON list or object.
+    read, that ends before it starts, or whose text or speaker is a JSON list or object.
     """
     found = find_columns(header, columns, source)
     builder = TextBuilder(merge=merge)
@@ -74,6 +74,11 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
             start, end = (time_of(row, role, line) for role in ("start", "end"))
         except IngestError as exc:
             problems += exc.problems
+            continue
+        if start is not None and end is not None and end < start:
+            problems.append(Problem(f"the end time {str(cell('end')).strip()!r} is before "
+                                    f"the start time {str(cell('start')).strip()!r}",
+                                    source, line))
             continue
         builder.add(str(speaker) if speaker not in (None, "") else None, str(text),
                     time_start=start, time_end=end, line=line)
