@@ -504,3 +504,18 @@ def test_a_row_ending_before_it_starts_is_refused(tmp_path, start, end):
         read_document(path)
     assert str(error.value) == (f"{path}:3: the end time {end!r} is before the start "
                                 f"time {start!r}")
+
+
+def test_a_twelve_hour_time_past_noon_without_pm_says_to_add_am_or_pm(tmp_path):
+    # 1:05:00 after 12:10:00 on a 12-hour clock: "put the rows in time order" alone sent
+    # the reader to reorder rows that were in order
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("11:45:00", ""), ("12:10:00", ""), ("1:05:00", ""), ("", ""), ("", "")]),
+        encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:4: cannot read time '1:05:00': before the first row's start, 11:45:00, "
+        "from which the times are read: put the rows in time order, or if the times are "
+        "on a 12-hour clock, write AM or PM after each (1:05:00 PM)")

@@ -152,7 +152,9 @@ def clock_times(rows: list[tuple[int, object, object]], source: str
     why = ("written with AM or PM" if marked else
            f"past {FROM_HOUR:02d}:00:00, hours into a recording")
     kind = "a time of day with AM or PM" if marked else "a time of day"
-    return _reader(source, shown, kind, since), (
+    # a start in the noon hour among times without AM or PM: a 12-hour clock may follow
+    twelve = not marked and any(str(value).strip().startswith("12:") for _, value in starts)
+    return _reader(source, shown, kind, since, twelve=twelve), (
         f"start/end times read as times of day (the first, {shown} on line {first_line}, "
         f"is {why}): times in the recording "
         "are given from the first row's start, as 00:00:00; if they are offsets into the "
@@ -188,10 +190,12 @@ def _since(moment: datetime | None, origin: datetime) -> float | None:
 
 
 def _reader(source: str, shown: str, kind: str,
-            since: Callable[[object, int], float | None]) -> Read:
+            since: Callable[[object, int], float | None], *, twelve: bool = False) -> Read:
     """A function reading a cell as seconds since the first start (``shown``) with
     ``since`` (of the cell and its line), None for a blank cell, raising IngestError
-    naming the line otherwise."""
+    naming the line otherwise; with ``twelve`` (a start at 12:mm:ss among times without
+    AM or PM), one from 1:00:00 to 11:59:59 before the first says a 12-hour clock needs
+    AM or PM."""
     def read(value, line: int) -> float | None:
         if _blank(value):
             return None
@@ -205,6 +209,10 @@ def _reader(source: str, shown: str, kind: str,
         elif seconds < 0:
             problem = (f"before the first row's start, {shown}, from which the times are "
                        "read: put the rows in time order")
+            if twelve and _of_day(value) and isinstance(value, str) and \
+                    1 <= int(text.split(":")[0]) < 12:
+                problem += (", or if the times are on a 12-hour clock, write AM or PM "
+                            f"after each ({text} PM)")
         else:
             problem = time_problem(seconds)
         if problem:
