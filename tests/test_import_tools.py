@@ -212,6 +212,23 @@ def test_the_group_chooses_its_document_over_one_of_the_same_name_at_the_top(tmp
                                             ("closing:t2", "connection")]
 
 
+def test_a_workbook_s_escaped_line_break_does_not_keep_a_quote_from_its_text(loaded,
+                                                                             tmp_path):
+    # Taguette's Excel export (XlsxWriter) and Excel write a carriage return as _x000D_:
+    # read as written, the highlight was located fuzzily (similarity 0.85), and a longer
+    # one with two line breaks not at all
+    path = tmp_path / "highlights.xlsx"
+    workbook(path, ["id", "document", "tag", "content"],
+             (1, "north/closing", "Connection",
+              "Neighbours check on each other_x000D_\nnow."),
+             (2, "north/kickoff", "Housing",
+              "The rent keeps rising_x000D_\nand families_x000D_\nget evicted."))
+    result = imported(path, loaded)
+    assert rows(result) == [("north/closing:t2", "connection"),
+                            ("north/kickoff:t2", "risk.housing")]
+    assert result.located == {"exact": 0, "tolerant": 2, "fuzzy": 0}
+
+
 def test_code_paths_must_fit_the_codebook(loaded, tmp_path):
     path = workbook(tmp_path / "paths.xlsx", MAXQDA,
                     ("", "north", "kickoff", "Risks > Housing", 3, 3, 0, "rent keeps", ""),
