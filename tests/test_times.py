@@ -519,3 +519,17 @@ def test_a_twelve_hour_time_past_noon_without_pm_says_to_add_am_or_pm(tmp_path):
         f"{path}:4: cannot read time '1:05:00': before the first row's start, 11:45:00, "
         "from which the times are read: put the rows in time order, or if the times are "
         "on a 12-hour clock, write AM or PM after each (1:05:00 PM)")
+
+
+def test_a_time_of_day_among_dates_and_times_is_named_not_the_first_date(tmp_path):
+    # the error named the first row's date and time as unreadable ('use seconds or
+    # HH:MM:SS'), not the row written otherwise
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("2019-06-05 09:30:00", ""), ("2019-06-05 09:30:40", ""), ("09:31:00", ""),
+        ("", ""), ("", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:4: cannot read time '09:31:00': the start times are each a date and time "
+        "(the first 2019-06-05 09:30:00), and this is not one written alike")

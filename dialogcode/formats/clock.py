@@ -5,7 +5,8 @@ Most transcription exports that write them mean the recording's clock, started a
 first turn, so they are read as times from the first row's start, with a note:
 
 - **dates and times** (a spreadsheet's date-time cells, or text written
-  ``2019-06-05 09:30:05`` or ``2019-06-05T09:30:05``) in every filled start cell. A
+  ``2019-06-05 09:30:05`` or ``2019-06-05T09:30:05``) from the first filled start cell,
+  every other start one too (one written otherwise is an error naming its row). A
   column of dates alone (every one at midnight) is refused: a date is not a time.
 - **times of day** (a spreadsheet's time cells, or text written ``h:mm:ss``) from the
   first filled start cell, at :data:`FROM_HOUR` or later: a recording's first words
@@ -116,8 +117,9 @@ def clock_times(rows: list[tuple[int, object, object]], source: str
     if not starts:
         return None, None
     first_line, first = starts[0]
-    if all(_moment(value) is not None for _, value in starts):
-        if all(_moment(value).time() == time() for _, value in starts):
+    if _moment(first) is not None:
+        if all(_moment(value) is None or _moment(value).time() == time()
+               for _, value in starts):
             raise IngestError(f"the start column holds dates ({str(first).strip()!r}), not "
                               "times: map the time column as start, or leave the start "
                               "column out", file=source, line=first_line)
