@@ -405,6 +405,16 @@ def test_fuzzy_level_finds_every_close_place_and_says_ambiguous():
     assert (found.level, found.spans, found.similarity) == ("fuzzy", [(4, 24)], 0.947)
 
 
+def test_a_fuzzy_match_is_whole_words():
+    # 'Wges' is one edit from 'ages' as from 'Wages', and 'ages ...' is nearer the
+    # quote's length: the coding started inside the word
+    text = "P1: Mm-hm.\n\nP2: Wages are low, so rent is late.\n"
+    found = locate("Wges are low, so rent is late.", text)
+    assert found.level == "fuzzy"
+    assert [text[start:end] for start, end in found.spans] == [
+        "Wages are low, so rent is late"]
+
+
 def test_edit_distances_agree_with_the_textbook_table():
     random.seed(7)
     for _ in range(300):

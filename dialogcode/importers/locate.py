@@ -10,7 +10,8 @@
    for all stretches at once with Myers' bit-vector algorithm). Similarity is
    ``1 - edits / length of the folded quote``; a stretch counts when it is at least
    :data:`MIN_SIMILARITY` (0.85: one typo in a quote of 7 characters or more, 3 in 20,
-   15 in 100). Of equally close stretches the one nearest the quote's length is taken.
+   15 in 100). Of equally close stretches the one nearest the quote's length is taken,
+   and widened to whole words where it starts or ends inside one.
 
 The first level that finds the quote decides. Found at more than one place there
 (places that do not overlap) it is *ambiguous*; found nowhere it is *unfound*; either
@@ -167,5 +168,18 @@ def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY) -> 
     places = _fuzzy(folded, key, min_similarity)
     if not places:
         return Location(None)
-    return Location(FUZZY, [original(s, e) for _, s, e in places],
+    return Location(FUZZY, [_whole_words(text, *original(s, e)) for _, s, e in places],
                     round(places[0][0], 3))
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start`` and ``end`` moved out to the edges of the words they fall inside."""
+    while start > 0 and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
+        end += 1
+    return start, end
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char)[0] == "M"
