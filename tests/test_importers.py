@@ -415,19 +415,21 @@ def test_a_fuzzy_match_is_whole_words():
         "Wages are low, so rent is late"]
 
 
-def test_edit_distances_agree_with_the_textbook_table():
+@pytest.mark.parametrize("anchored", [False, True])
+def test_edit_distances_agree_with_the_textbook_table(anchored):
+    # anchored: from the text's first character (a stretch's start is found with it)
     random.seed(7)
     for _ in range(300):
         pattern = "".join(random.choices("ab c", k=random.randint(1, 9)))
         text = "".join(random.choices("abc d", k=random.randint(0, 30)))
         table, expected = list(range(len(pattern) + 1)), []
-        for char in text:
-            row = [0]
+        for column, char in enumerate(text, start=1):
+            row = [column if anchored else 0]
             for i, p in enumerate(pattern, start=1):
                 row.append(min(table[i] + 1, row[i - 1] + 1, table[i - 1] + (p != char)))
             expected.append(row[-1])
             table = row
-        assert _end_distances(pattern, text) == expected
+        assert _end_distances(pattern, text, anchored=anchored) == expected
 
 
 def test_unrecognised_table_and_missing_columns(study, tmp_path):
