@@ -533,3 +533,15 @@ def test_a_time_of_day_among_dates_and_times_is_named_not_the_first_date(tmp_pat
     assert str(error.value) == (
         f"{path}:4: cannot read time '09:31:00': the start times are each a date and time "
         "(the first 2019-06-05 09:30:00), and this is not one written alike")
+
+
+@pytest.mark.parametrize("cell", ["09:75:00", "09:31:60"])
+def test_a_time_of_day_with_60_minutes_or_seconds_or_more_is_refused(tmp_path, cell):
+    # 09:75:00 was read as 10:15:00 without a word: a typo, no time of day
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("09:30:05", ""), (cell, ""), ("", ""), ("", ""), ("", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (f"{path}:3: cannot read time {cell!r}: minutes and "
+                                "seconds run from 00 to 59")

@@ -87,10 +87,16 @@ def _marked(value) -> bool:
 
 def _day_seconds(value, source: str, line: int) -> float | None:
     """Seconds into the day of ``value`` written as a time of day (:func:`_of_day`, or
-    with AM or PM); None for anything else. Raises IngestError for an AM/PM time that
-    is none (``13:00 PM``, ``9:75 AM``)."""
+    with AM or PM); None for anything else. Raises IngestError for a time that is none
+    (``09:75:00``, ``13:00 PM``, ``9:75 AM``)."""
     if not _marked(value):
-        return parse_time(value, source, line) if _of_day(value) else None
+        if not _of_day(value):
+            return None
+        if isinstance(value, str) and any(int(float(part.replace(",", "."))) >= 60
+                                          for part in value.strip().split(":")[1:]):
+            raise IngestError(f"cannot read time {value.strip()!r}: minutes "
+                              "and seconds run from 00 to 59", file=source, line=line)
+        return parse_time(value, source, line)
     text = value.strip()
     hour, minute, second, half = MERIDIEM.match(text).groups()
     seconds = float((second or "0").replace(",", "."))
