@@ -634,7 +634,8 @@ def test_a_transcripts_header_fields_are_its_preamble_not_speakers(tmp_path, hea
     parsed, _ = read_document(path)
     assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("preamble", None, header.strip()), ("turn", "Facilitator", "Welcome, everyone."),
-        ("turn", "P1", "Rent keeps rising.\nNotes: the group agreed to meet again."),
+        ("turn", "P1", "Rent keeps rising."),
+        ("section", None, "Notes: the group agreed to meet again."),    # an observer's
         ("turn", "P2", "And wages do not.")]
 
 
@@ -650,17 +651,20 @@ def test_a_speaker_named_like_a_header_field_who_speaks_twice_keeps_their_turns(
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
 
 
-def test_a_header_field_label_inside_the_talk_is_noted_as_text(tmp_path):
+def test_a_notes_label_inside_the_talk_is_an_observers_line_and_noted(tmp_path):
     # a one-off `Notes:` after the first turn was glued into it without the note every
-    # other label read as text gets; the header's fields before it stay unnoted
+    # other label read as text gets (then noted, still the facilitator's words: now an
+    # observer's line); the header's fields before it stay unnoted
     path = tmp_path / "t.txt"
     path.write_text("Title: Group 3\n\nFacilitator: Welcome.\n\nNotes: two arrived late.\n\n"
                     "P1: Rent is the problem.\n\nFacilitator: Thanks.\n", encoding="utf-8")
     parsed, _ = read_document(path)
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
-        (None, "Title: Group 3"), ("Facilitator", "Welcome.\n\nNotes: two arrived late."),
+        (None, "Title: Group 3"), ("Facilitator", "Welcome."), (None, "Notes: two arrived late."),
         ("P1", "Rent is the problem."), ("Facilitator", "Thanks.")]
-    assert [str(n) for n in parsed.notes] == ["line 5: `Notes:` read as text, not as a speaker"]
+    assert [str(n) for n in parsed.notes] == [
+        "line 5: `Notes` (1 line) read as kinds of field-note entry, not as speakers; if one "
+        "is a speaker, list it under `speakers:`"]
 
 
 def test_a_one_off_speaker_in_turns_wrapped_over_lines_keeps_their_words(tmp_path):
@@ -927,6 +931,81 @@ def test_one_off_speakers_between_an_observers_entries_keep_their_words(tmp_path
             else ("turn", label, words) for label, words in lines]
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_an_observers_interpretation_quote_or_context_once_among_turns_is_nobodys_words(
+        tmp_path, gap):
+    # used once each, the researcher's `Interpretation:` and `Quote:` lines were words of
+    # the turn above: Maria's turn held what the researcher made of it, Jorge's a quote
+    # of Maria, both coded and quoted as theirs
+    lines = [("Facilitator", "What brings you here today?"),
+             ("Maria", "We need more housing. The rent went up again."),
+             ("Interpretation", "Maria sees housing as the first priority."),
+             ("Facilitator", "What else?"), ("Maria", "Deposits. Nobody has two months."),
+             ("Jorge", "Same for us."), ("Quote", '"Nobody has two months."'),
+             ("Context", "her building was sold last year."),
+             ("Observer's comment", "the room went quiet."),
+             ("Facilitator", "Thank you.")]
+    path = tmp_path / "t.txt"
+    path.write_text("Site visit, Oakland\n\n"
+                    + gap.join(f"{label}: {words}" for label, words in lines) + "\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    entries = ("Interpretation", "Quote", "Context", "Observer's comment")
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks[1:]] == [
+        ("section", None, f"{label}: {words}") if label in entries
+        else ("turn", label, words) for label, words in lines]
+    assert [str(n) for n in parsed.notes if "field-note entry" in n.message] == [
+        f"line {3 + 2 * len(gap)}: `Interpretation` (1 line), `Quote` (1 line), `Context` (1 "
+        "line), `Observer's comment` (1 line) read as kinds of field-note entry, not as "
+        "speakers; if one is a speaker, list it under `speakers:`"]
+    assert not any("read as text" in n.message for n in parsed.notes)
+    # a speaker the study lists under such a name keeps their turn
+    parsed, _ = read_document(path, speakers=frozenset({"Quote"}))
+    assert ("Quote", '"Nobody has two months."') in [
+        (b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+
+
+@pytest.mark.parametrize("label", ["O.C.", "Analytic memo", "Researcher's note", "Memo (JS)",
+                                   "Methodological note", "Direct quote"])
+def test_other_kinds_of_an_observers_entry_are_nobodys_words_once(tmp_path, label):
+    # not known as kinds of entry: used twice, `O.C.:` or `Memo (JS):` was a speaker
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: Rent is up.\n{label}: she looked tired.\nP2: Mine too.\n"
+                    f"P1: Again.\n{label}: he laughed.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "Rent is up."), (None, f"{label}: she looked tired."), ("P2", "Mine too."),
+        ("P1", "Again."), (None, f"{label}: he laughed.")]
+
+
+def test_one_interpretation_among_tabbed_turns_keeps_them_turns(tmp_path):
+    # its line of other fields made the whole table field notes without speakers
+    path = tmp_path / "t.txt"
+    path.write_text("P1\tRent is up.\nP2\tMine too.\nInterpretation\tboth see rent first.\n"
+                    "P1\tDeposits.\nP2\tYes.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "Rent is up."), ("P2", "Mine too."),
+        (None, "Interpretation\tboth see rent first."), ("P1", "Deposits."), ("P2", "Yes.")]
+
+
+def test_a_one_off_observers_line_in_a_header_or_a_speakers_list_stays_where_it_is(
+        tmp_path):
+    # before the first speaker a `Context:` line is the header's; a speaker's own
+    # `Next steps:` line (a kind of entry a speaker may say) stays their words
+    path = tmp_path / "t.txt"
+    path.write_text("Title: Tenants' circle\nContext: second session\n\n"
+                    "Facilitator: What now?\nMaria: I wrote it down.\n"
+                    "Next steps: call the landlord.\nFacilitator: Thanks.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("preamble", None, "Title: Tenants' circle\nContext: second session"),
+        ("turn", "Facilitator", "What now?"),
+        ("turn", "Maria", "I wrote it down.\nNext steps: call the landlord."),
+        ("turn", "Facilitator", "Thanks.")]
+
+
 def test_field_notes_with_one_quoted_name_among_recurring_entries_stay_notes(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Observation: the hall is full.\n\nSetting: a church basement.\n\n"
@@ -1044,16 +1123,18 @@ def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_pa
 
 
 def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
-    # `[Name] 10:15:32` (as Zoom saves captions) began each turn's text with its time.
+    # `[Name] 10:15:32` (as Zoom saves captions) began each turn's text with its time;
+    # a time of day, it is read from the first turn's (see test_times.py)
     path = tmp_path / "t.txt"
     path.write_text("[Ana Ruiz] 10:15:32\nWe talked about rent.\n\n[Ben Lee] 10:15:40\n"
                     "Evictions.\n\n[Ana Ruiz] 10:30 is when we meet.\n", encoding="utf-8")
     parsed, _ = read_document(path)
     assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
-        ("Ana Ruiz", "We talked about rent.", 36932.0), ("Ben Lee", "Evictions.", 36940.0),
+        ("Ana Ruiz", "We talked about rent.", 0.0), ("Ben Lee", "Evictions.", 8.0),
         ("Ana Ruiz", "10:30 is when we meet.", None)]
-    assert [str(n) for n in parsed.notes] == ["line 4: `[Ben Lee]` is used once and taken as "
-                                              "a speaker"]
+    notes = [str(n) for n in parsed.notes]
+    assert notes[0].startswith("line 1: turn times read as times of day (the first, 10:15:32")
+    assert notes[1:] == ["line 4: `[Ben Lee]` is used once and taken as a speaker"]
 
 
 @pytest.mark.parametrize("answer", ["9:30", "10:15:40"])
@@ -1072,8 +1153,8 @@ def test_a_time_answered_after_a_bracketed_label_stays_talk(tmp_path, answer):
                     encoding="utf-8")
     parsed, _ = read_document(path)
     assert [(parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
-        ("When do we meet?", 36932.0), ("Friday.", 36940.0), ("At what time?", 36945.0),
-        ("9:30", None), ("Good.", 36962.0)]
+        ("When do we meet?", 0.0), ("Friday.", 8.0), ("At what time?", 13.0),
+        ("9:30", None), ("Good.", 30.0)]
 
 
 def test_an_indented_label_starts_its_own_turn(tmp_path):

@@ -545,3 +545,104 @@ def test_a_time_of_day_with_60_minutes_or_seconds_or_more_is_refused(tmp_path, c
         read_document(path)
     assert str(error.value) == (f"{path}:3: cannot read time {cell!r}: minutes and "
                                 "seconds run from 00 to 59")
+
+
+# plain-text turn times: the same rules as a table's start column, a turn for a row
+SPEAKERS = ["P1", "P2", "P1", "P2", "P3"]
+
+
+def transcript(path, stamps, form="[{}] {}: {}"):
+    """A plain-text transcript of :data:`TALK`, each turn's time written as ``form``."""
+    path.write_text("\n".join(form.format(stamp, f"P{'ABC'.index(speaker) + 1}", text)
+                              for stamp, (speaker, text) in zip(stamps, TALK)) + "\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    return ([(b.speaker, b.time_start) for b in parsed.blocks],
+            [str(n) for n in parsed.notes])
+
+
+def test_ingest_reads_a_plain_text_transcripts_times_of_day_and_says_so(tmp_path):
+    text = "".join(f"[{stamp}] P{'ABC'.index(speaker) + 1}: {words}\n"
+                   for stamp, (speaker, words) in zip(clock_cells("text"), TALK))
+    root = make_study(tmp_path / "study", {"call.txt": text}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "call.txt:1: turn times read as times of day (the first, 09:30:05" in result.output
+    assert list(ingest(Study.open(root)).segments["time_start"]) == FROM_FIRST
+
+
+@pytest.mark.parametrize("form", [
+    "[{}] {}: {}", "{} {}: {}", "{1} ({0}): {2}", "[{1}] {0}\n{2}", "{}\n{}: {}"])
+def test_plain_text_times_of_day_are_read_from_the_first_turn(tmp_path, form):
+    # [09:30:05] P1: ... was read as nine and a half hours into the recording
+    found, notes = transcript(tmp_path / "call.txt", clock_cells("text"), form)
+    assert found == list(zip(SPEAKERS, FROM_FIRST))
+    assert notes == [
+        "line 1: turn times read as times of day (the first, 09:30:05 on line 1, is past "
+        "05:00:00, hours into a recording): times in the recording are given from the "
+        "first turn's start, as 00:00:00; if they are offsets into the recording, each is "
+        "read 09:30:05 earlier"]
+
+
+def test_plain_text_offsets_stay_offsets(tmp_path):
+    # a recording's times from 00:00:00, or a video's from 01:00:00, and minutes and
+    # seconds (09:30 as a table's 09:30 is, Rev's `(09:30)`) are where in the recording
+    for stamps, found in (
+            (["00:00:05", "00:00:12", "00:00:30", "00:00:41", "00:10:00"], [5, 12, 30, 41, 600]),
+            (["01:00:05", "01:00:12", "01:00:30", "01:00:41", "01:10:00"],
+             [3605, 3612, 3630, 3641, 4200]),
+            (["09:30", "09:41", "10:02", "10:30", "11:15"], [570, 581, 602, 630, 675])):
+        assert transcript(tmp_path / "call.txt", stamps) == (list(zip(SPEAKERS, found)), [])
+
+
+def test_plain_text_times_with_am_or_pm_open_turns_as_times_of_day(tmp_path):
+    # `(2:15 PM) Ana: ...` was not read as a turn at all: the file became one block
+    found, notes = transcript(tmp_path / "call.txt",
+                              ["11:58 PM", "11:59 p.m.", "12:00 AM", "12:30:10 am", "1:00 AM"],
+                              "({}) {}: {}")
+    assert found == list(zip(SPEAKERS, [0.0, 60.0, 120.0, 1930.0, 3720.0]))
+    assert notes == [
+        "line 1: turn times read as times of day (the first, 11:58 PM on line 1, is written "
+        "with AM or PM): times in the recording are given from the first turn's start, as "
+        "00:00:00; from line 3 (12:00 AM) on, the times are past midnight, read as the next "
+        "day"]
+
+
+def test_plain_text_times_of_day_past_midnight_are_read_as_the_next_day(tmp_path):
+    found, notes = transcript(tmp_path / "call.txt",
+                              ["23:50:00", "23:59:30", "00:02:00", "00:04:00", "00:10:00"])
+    assert found == list(zip(SPEAKERS, [0.0, 570.0, 720.0, 840.0, 1200.0]))
+    assert notes[0].endswith("; from line 3 (00:02:00) on, the times are past midnight, "
+                             "read as the next day")
+
+
+@pytest.mark.parametrize("stamp, why", [
+    ("09:29:00", "before the first turn's start, 09:30:05, from which the times are read: "
+                 "put the turns in time order"),
+    ("13:00 PM", "a time with AM or PM runs from 12:00 AM (midnight) to 11:59:59 PM")])
+def test_a_plain_text_turn_time_out_of_order_or_no_time_is_refused(tmp_path, stamp, why):
+    path = tmp_path / "call.txt"
+    with pytest.raises(IngestError) as error:
+        transcript(path, ["09:30:05", "09:30:40", stamp, "09:31:30", "09:40:15"])
+    assert str(error.value) == f"{path}:3: cannot read time {stamp!r}: {why}"
+
+
+def test_a_plain_text_time_with_am_or_pm_among_offsets_is_refused(tmp_path):
+    # read as no time before: `(2:15 PM) P2:` was no turn, its words glued to P1's
+    path = tmp_path / "call.txt"
+    with pytest.raises(IngestError) as error:
+        transcript(path, ["0:49", "1:05", "2:15 PM", "1:30", "1:45"])
+    assert str(error.value) == (
+        f"{path}:3: cannot read time '2:15 PM': a time of day among times into the "
+        "recording (the first turn's is not one): write every turn's time alike")
+
+
+@pytest.mark.parametrize("form", ["[{1}] {0}\n{2}", "{}\n{}: {}"])
+def test_plain_text_times_whose_hour_gains_a_digit_are_all_turn_times(tmp_path, form):
+    # 9:59:10 then 10:00:05 were written unlike each other: the turns before ten o'clock
+    # lost their times, which became words of the turn above, and the first time of
+    # day read from was the first after ten
+    found, notes = transcript(tmp_path / "call.txt",
+                              ["9:58:00", "9:59:10", "10:00:05", "10:01:00", "10:02:30"], form)
+    assert found == list(zip(SPEAKERS, [0.0, 70.0, 125.0, 180.0, 270.0]))
+    assert notes[0].startswith("line 1: turn times read as times of day (the first, 9:58:00")

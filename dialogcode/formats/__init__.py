@@ -10,13 +10,16 @@ from ..limits import DEFAULT, Limits, check_size
 from ..normalize import decode
 from .base import Block, ParsedDocument
 from .captions import parse_captions
+from .entries import category_notes, observer_lines
+from .headings import heading_lines, markdown_headings
 from .jsonturns import parse_json
+from .labels import Turn
 from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import (Turn, category_notes, find_turns, heading_lines,
-                        markdown_headings, marked_turns, missed_speakers, mostly_turns,
-                        observer_lines, parse_turns, tabbed_lines, tabbed_turns)
+from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns, parse_turns,
+                        read_times)
 from .speakers import one_spelling
+from .tabbed import tabbed_lines, tabbed_turns
 from .tables import parse_csv, parse_xlsx
 from .word import parse_docx
 
@@ -76,9 +79,10 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if (fmt == "turns" or ((fmt == "md" or listed) and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
+            turns, clocked = read_times(text, turns, source)
             entries = [Turn(at, at, "") for at in observer_lines(text, turns, forced)]
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
-                               notes + category_notes(text, forced),
+                               notes + clocked + category_notes(text, forced),
                                sorted(heading_lines(text, headings) + marked),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":

@@ -1,8 +1,10 @@
 """Times of day and dates in a table's time columns (``09:30:05``, ``2019-06-05
-09:30:05``): when the transcript was spoken, not where in the recording.
+09:30:05``) or a plain-text transcript's turn times (``[09:30:05] P1:``, ``(2:15 PM)
+Ana:``): when the transcript was spoken, not where in the recording.
 
 Most transcription exports that write them mean the recording's clock, started at the
-first turn, so they are read as times from the first row's start, with a note:
+first turn, so they are read as times from the first row's (or turn's) start, with a
+note. The same rules hold for a plain-text transcript's turn times, a turn for a row:
 
 - **dates and times** (a spreadsheet's date-time cells, or text written
   ``2019-06-05 09:30:05`` or ``2019-06-05T09:30:05``) from the first filled start cell,
@@ -111,14 +113,15 @@ def _blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
 
-def clock_times(rows: list[tuple[int, object, object]], source: str
+def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: str = "row"
                 ) -> tuple[Read | None, str | None]:
     """How to read the start and end cells of table ``rows`` (line, start, end) whose
     start times are dates and times or times of day (see the module doc): (a function
     of a cell and its line giving seconds from the first row's start, the note saying
-    so); (None, None) for other times. Raises IngestError for a start column of dates
-    alone; the function raises it for a cell that is not written like the starts or
-    falls before the first."""
+    so); (None, None) for other times. ``unit``: what a row is to a reader, ``"row"``
+    or ``"turn"`` (a plain-text transcript's turn times, no end). Raises IngestError for
+    a start column of dates alone; the function raises it for a cell that is not
+    written like the starts or falls before the first."""
     starts = [(line, value) for line, value, _ in rows if not _blank(value)]
     if not starts:
         return None, None
@@ -131,10 +134,10 @@ def clock_times(rows: list[tuple[int, object, object]], source: str
                               "column out", file=source, line=first_line)
         origin = _moment(first)
         shown = f"{origin:%Y-%m-%d %H:%M:%S}"
-        read = _reader(source, shown, "a date and time",
+        read = _reader(source, shown, "a date and time", unit,
                        lambda v, line: _since(_moment(v), origin))
-        return read, (f"start/end times are dates and times: read as times in the "
-                      f"recording from the first row's, {shown} (line {first_line}), as "
+        return read, (f"{_times(unit)} are dates and times: read as times in the "
+                      f"recording from the first {unit}'s, {shown} (line {first_line}), as "
                       "00:00:00; if the recording began before it, give the times from "
                       "its start (00:03:15)")
     # AM or PM says a time of day, whatever the hour: every other text must say it too
@@ -162,13 +165,19 @@ def clock_times(rows: list[tuple[int, object, object]], source: str
     kind = "a time of day with AM or PM" if marked else "a time of day"
     # a start in the noon hour among times without AM or PM: a 12-hour clock may follow
     twelve = not marked and any(str(value).strip().startswith("12:") for _, value in starts)
-    return _reader(source, shown, kind, since, twelve=twelve), (
-        f"start/end times read as times of day (the first, {shown} on line {first_line}, "
+    return _reader(source, shown, kind, unit, since, twelve=twelve), (
+        f"{_times(unit)} read as times of day (the first, {shown} on line {first_line}, "
         f"is {why}): times in the recording "
-        "are given from the first row's start, as 00:00:00; if they are offsets into the "
-        "recording, give them as a duration ([h]:mm:ss) or in seconds"
+        f"are given from the first {unit}'s start, as 00:00:00"
+        + ("; if they are offsets into the recording, give them as a duration ([h]:mm:ss) "
+           "or in seconds" if unit == "row" else "" if marked else
+           f"; if they are offsets into the recording, each is read {shown} earlier")
         + (f"; from line {midnight[0]} ({midnight[1]}) on, the times are past midnight, "
            "read as the next day" if midnight else ""))
+
+
+def _times(unit: str) -> str:
+    return "start/end times" if unit == "row" else "turn times"
 
 
 def _days(rows: list[tuple[int, object, object]], source: str
@@ -197,7 +206,7 @@ def _since(moment: datetime | None, origin: datetime) -> float | None:
         return None
 
 
-def _reader(source: str, shown: str, kind: str,
+def _reader(source: str, shown: str, kind: str, unit: str,
             since: Callable[[object, int], float | None], *, twelve: bool = False) -> Read:
     """A function reading a cell as seconds since the first start (``shown``) with
     ``since`` (of the cell and its line), None for a blank cell, raising IngestError
@@ -215,8 +224,8 @@ def _reader(source: str, shown: str, kind: str,
             problem = (f"the start times are each {kind} (the first {shown}), and this is "
                        "not one written alike")
         elif seconds < 0:
-            problem = (f"before the first row's start, {shown}, from which the times are "
-                       "read: put the rows in time order")
+            problem = (f"before the first {unit}'s start, {shown}, from which the times "
+                       f"are read: put the {unit}s in time order")
             if twelve and _of_day(value) and isinstance(value, str) and \
                     1 <= int(text.split(":")[0]) < 12:
                 problem += (", or if the times are on a 12-hour clock, write AM or PM "

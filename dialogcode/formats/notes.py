@@ -2,7 +2,7 @@
 
 A Markdown heading (``## Setting``) is not a block: its title is the ``section`` of the
 block under it. A plain heading (a short line standing alone, such as ``Site visit``,
-or a Word heading, see :func:`~dialogcode.formats.plaintext.heading_lines`) is a
+or a Word heading, see :func:`~dialogcode.formats.headings.heading_lines`) is a
 ``heading`` block of its own, so its text stays in the segments but is never coded.
 """
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from .base import Block, ParsedDocument
-from .plaintext import HEADING, heading_lines, line_at, span
+from .headings import HEADING, heading_lines
+from .lines import line_at, span
 
 
 def find_headings(text: str) -> list[re.Match]:

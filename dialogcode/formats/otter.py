@@ -7,7 +7,8 @@ from collections import Counter
 
 from . import speakers
 from .base import Block, ParsedDocument
-from .plaintext import CLOCK, line_at, seconds, span
+from .labels import CLOCK, seconds
+from .lines import line_at, span
 
 HEADER = re.compile(rf"^(?P<label>\S[^\n]{{0,39}}?)[ \t]+(?:(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)"
                     rf"|\((?P<round>{CLOCK})\)|\[(?P<square>{CLOCK})\])[ \t]*$", re.MULTILINE)

@@ -38,15 +38,26 @@ PLACEHOLDER = re.compile(
     r"INAUDIBLE|CROSSTALK|LAUGHTER|LAUGHS|PAUSE|SIC|UNCLEAR|MUSIC|SILENCE)(?:\s*\d+)?$",
     re.IGNORECASE,
 )
+# kinds of entry only an observer writes (``Interpretation: ...``, ``Quote: ...``), never
+# a speaker's words even once
+OBSERVER_WORDS = (
+    r"Observations?|Observer'?s? (?:comments?|notes?)|O\.C\.|Field ?notes?|"
+    r"(?:Analytic(?:al)? )?Memos?|(?:Theoretical |Methodological )?Notes?|"
+    r"Researcher'?s? (?:comments?|notes?)|Reflections?|Impressions?|Interpretations?|"
+    r"Analysis|Descriptions?|Context|Background|(?:Direct )?Quotes?")
+# numbered, or with the writer's initials or a note in brackets: ``Memo 2``, ``O.C. (JS)``
+ENTRY_END = r"(?:\s*\d+)?(?:\s*\([^()]{1,30}\))?$"
+OBSERVER = re.compile(rf"^(?:{OBSERVER_WORDS}){ENTRY_END}", re.IGNORECASE)
 # kinds of entry in field notes (``Observation: ...``, ``Action item<tab>...``): what an
-# observer writes down, never who speaks (a Q&A's ``Question:``/``Answer:`` are speakers)
+# observer writes down, never who speaks (a Q&A's ``Question:``/``Answer:`` are
+# speakers); but for :data:`OBSERVER`'s, a speaker may open a line of a turn with one
+# (``Next steps: ...``)
 CATEGORY = re.compile(
-    r"^(?:Observations?|Observer'?s? comments?|Field ?notes?|Notes?|Memos?|Reflections?|"
-    r"Impressions?|Interpretations?|Analysis|Descriptions?|Context|Background|Setting|"
+    rf"^(?:{OBSERVER_WORDS}|Setting|"
     r"Location|Date|Time|Weather|Mood|Atmosphere|Attendance|Activit(?:y|ies)|Topics?|"
     r"Themes?|Insights?|Findings?|Issues?|Concerns?|Challenges?|Strengths?|Ideas?|"
-    r"Quotes?|Key points?|Highlights?|Takeaways?|Decisions?|Outcomes?|Recommendations?|"
-    r"Action(?: items?)?|Next steps?|Follow[- ]?ups?|To[- ]?dos?|Tasks?)(?:\s*\d+)?$",
+    r"Key points?|Highlights?|Takeaways?|Decisions?|Outcomes?|Recommendations?|"
+    rf"Action(?: items?)?|Next steps?|Follow[- ]?ups?|To[- ]?dos?|Tasks?){ENTRY_END}",
     re.IGNORECASE,
 )
 # names of the fields a transcript's header gives (``Title: ...``, ``Attendees: ...``)
@@ -145,7 +156,7 @@ def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] =
     """Notes on the guesses among ``labels``: labels used once and taken as speakers
     (roles aside), and labels read as text, but for a header's fields before the first
     speaker and kinds of field-note entry used twice or more (noted together,
-    :func:`~.plaintext.category_notes`). In a document read as field notes (``transcript`` false) only name-like
+    :func:`~.entries.category_notes`). In a document read as field notes (``transcript`` false) only name-like
     labels are listed: they may be missed speakers."""
     counts = Counter(label.name for label in labels)
     first = next((k for k, is_speaker in enumerate(speakers) if is_speaker), len(labels))
@@ -153,6 +164,7 @@ def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] =
     for k, (label, is_speaker) in enumerate(zip(labels, speakers)):
         if (label.name in forced or not label_like(label.name)
                 or (CATEGORY.match(label.name) and counts[label.name] > 1)
+                or (OBSERVER.match(label.name) and k > first)
                 or (k < first and header_field(label.name, counts[label.name]))):
             continue
         if is_speaker and counts[label.name] == 1 and not ROLE.match(label.name):

@@ -1,0 +1,53 @@
+"""Headings in plain text and Markdown: a title line standing alone (``Site visit``) or a
+Markdown heading (``## Part 2``)."""
+from __future__ import annotations
+
+import re
+
+from .labels import TURN
+from .lines import lines_of, span
+
+HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Notes
+BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
+HEADING_WORDS, HEADING_CHARS = 6, 60
+NOT_HEADING_END = tuple(".,;:!?…\"'”’")
+
+
+def _heading_shaped(line: str) -> bool:
+    bare = BOLD_LINE.sub(r"\2", line)      # a heading in Markdown bold: **Part 2: Rent**
+    words = bare.split()
+    return (0 < len(words) <= HEADING_WORDS and len(bare) <= HEADING_CHARS
+            and (bare[0].isupper() or bare[0].isdigit())
+            and not bare.endswith(NOT_HEADING_END) and not TURN.match(line))
+
+
+def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """(start, end) of every heading line: a short line standing alone as a paragraph,
+    starting with a capital or digit and not ending like a sentence (``Site visit``,
+    ``Closing convening``), or a line whose number is in ``styled`` (Word headings)."""
+    lines = lines_of(text)
+    found = []
+    for number, (offset, line) in enumerate(lines, start=1):
+        alone = ((number == 1 or not lines[number - 2][1].strip())
+                 and (number == len(lines) or not lines[number][1].strip()))
+        if line.strip() and ((number in styled) or (alone and _heading_shaped(line.strip()))):
+            found.append(span(text, offset, offset + len(line)))
+    return found
+
+
+def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of every Markdown heading line (``## Part 2``); with ``alone``, of
+    those standing alone as a paragraph and titled like a heading, from a capital or a
+    digit and not ending like a sentence (in a plain-text file a ``# ...`` line inside a
+    turn, ``# of people: 40`` or ``# We counted them.``, is the transcriber's)."""
+    found = []
+    for m in HEADING.finditer(text):
+        above = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
+        below = text.find("\n", m.end() + 1)
+        title = m["title"]
+        if not alone or ((m.start() == 0 or not text[above:m.start()].strip())
+                         and not text[m.end():len(text) if below < 0 else below].strip()
+                         and (title[0].isupper() or title[0].isdigit())
+                         and not title.endswith(NOT_HEADING_END)):
+            found.append((m.start(), m.end()))
+    return found

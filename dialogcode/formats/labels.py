@@ -1,0 +1,60 @@
+"""How a speaker's label is written in a plain-text transcript (``P3: ...``, ``[P3]``,
+``#P3:``, ``**P3:**``, with a time before or in it, after a list or quote marker, or
+``P3<tab>...``), and a turn found by one."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from . import speakers
+
+CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
+STAMP = rf"{CLOCK}(?:[ \t]*[AaPp]\.?[Mm]\.?(?!\w))?"     # a turn's time: 2:15 PM, 9:30 a.m.
+BOLD = r"(?P<bold>\*\*|__)"     # Markdown bold around a label: **P3:** or **P3**:
+TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
+    rf"^[ \t]*(?:[\[(]?(?P<before>{STAMP})[\])]?[ \t]+)?"
+    rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{STAMP})[ \t]*$)?[ \t]*"
+    r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
+    rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
+    r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
+    re.MULTILINE,
+)
+# a line of two fields, a label at the line start, tabs, then words without a tab (but
+# tabs after them: an empty last column)
+# a line of two fields, a label at the line start, tabs, then words without a tab (but
+# tabs after them: an empty last column)
+TAB_TURN = re.compile(
+    r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ \t]*$", re.MULTILINE)
+# a Markdown list or quote marker opening a line: `- `, `* `, `1. `, `> `, `> - `
+MARKER = re.compile(r"^[ \t]*(?:(?:>[ \t]*)+(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?"
+                    r"|(?:[-*+]|\d{1,3}[.)])[ \t]+)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Turn:
+    start: int      # offset of the speaker's line
+    body: int       # offset of the text after the label
+    speaker: str
+    stamp: str | None = None    # its time as written: ``[00:01:05] P1:``, ``P1 (2:15 PM):``
+    lead: int | None = None     # offset of a line of its time alone just above the label
+    time: float | None = None   # seconds into the recording (:func:`~.plaintext.read_times`)
+
+
+def seconds(stamp: str) -> float:
+    """``"1:02:13"``, ``"0:49"`` or ``"00:01:09,5"`` as seconds."""
+    total = 0.0
+    for part in stamp.replace(",", ".").split(":"):
+        total = total * 60 + float(part)
+    return total
+
+
+def count_recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]:
+    """How many of the labels ``names`` (every use) that could be speakers, a header's
+    fields aside, are of recurring speakers (roles, listed, or used twice or more), and
+    how many could be speakers."""
+    counts = Counter(name for name in names if name in forced or speakers.plausible(name))
+    kept = [name for name in names if name in forced or (
+        speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
+    return sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
+               for name in kept), len(kept)

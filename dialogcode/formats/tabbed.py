@@ -1,0 +1,76 @@
+"""Transcripts exported as tab-separated text: ``P1<tab>We need housing.``"""
+from __future__ import annotations
+
+import re
+
+from . import speakers
+from .columns import DEFAULTS, column_key
+from .entries import entry_lines
+from .labels import TAB_TURN, Turn, count_recurring
+from .lines import line_at, lines_of
+from .speakers import Label, Note
+
+TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
+
+
+def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
+                 ) -> tuple[list[Turn], list[Note]] | None:
+    """Turns of a file whose lines are mostly a name, a tab and words (``P1<tab>We need
+    housing.``, a transcript exported as a table), or ``labelled`` turns (``Name:``):
+    when nine in ten of the names are roles, listed, or used twice or more, as a
+    dialogue's speakers are (an agenda or a field-note table names each thing once). A
+    first such line naming columns (``Speaker<tab>Text``) is no turn; a line without a
+    tab is words of the turn before, and one of :func:`entry_lines` an observer's. Else
+    None (see :func:`tabbed_lines`), as when any other line has a tab (a third field, a
+    tab in the words, no name): it would be glued to the turn before."""
+    starts = {turn.start for turn in labelled}
+    known = starts | set(entry_lines(text, forced))      # an observer's lines too
+    found = [m for m in TAB_TURN.finditer(text)
+             if (m["label"] in forced or speakers.plausible(m["label"]))
+             and any(c.isalpha() for c in m["label"]) and m.start() not in starts]
+    tabbed = sum(1 for offset, line in lines_of(text)
+                 if "\t" in line.rstrip() and offset not in known)
+    if found and _column_names(found[0]):
+        found = found[1:]
+        tabbed -= 1
+    lines = sum(1 for _, line in lines_of(text) if line.strip())
+    if (len(found) < 2 or (len(found) + len(starts)) * 2 <= lines
+            or len(found) < tabbed):
+        return None
+    labels = [Label(m["label"], f"{m['label']}<tab>", line_at(text, m.start()))
+              for m in found]
+    recurring, kept = count_recurring([label.name for label in labels], forced)
+    if recurring * 10 < kept * 9:
+        return None
+    chosen = speakers.decide(labels, dense=True, forced=forced)
+    turns = [Turn(m.start(), m.start("words"), label.name)
+             for m, label, keep in zip(found, labels, chosen) if keep]
+    note = Note(labels[0].line, (
+        f"{len(turns)} lines read as turns, each a speaker, a tab and the words "
+        f"(`{labels[0].name}` then a tab); if a name is not a speaker, write the file as "
+        "field notes without tabs"))
+    return turns, [note, *speakers.notes(labels, chosen, forced=forced)]
+
+
+def _column_names(match: re.Match) -> bool:
+    """Whether a tabbed line names a table's columns: ``Speaker<tab>Text``."""
+    return (column_key(match["label"]) in DEFAULTS["speaker"]
+            and column_key(match["words"]) in DEFAULTS["text"])
+
+
+def tabbed_lines(text: str) -> list[Note]:
+    """A note for text read as field notes whose lines are mostly a name, a tab and text
+    (``P1<tab>We need housing.``, a table pasted as text): no label opens them, so
+    their speakers are not read."""
+    found = [m for m in TABBED.finditer(text) if speakers.plausible(m["label"])]
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    if len(found) < 2 or len(found) * 2 <= lines:
+        return []
+    other = next((number for number, (_, line) in enumerate(lines_of(text), start=1)
+                  if "\t" in line.rstrip() and not TAB_TURN.fullmatch(line)), None)
+    return [Note(line_at(text, found[0].start()), (
+        f"{len(found)} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
+        "then a tab), as a table pasted as text: read as field notes, without speakers"
+        + (f" (line {other} has more fields, a tab in its words or no name)" if other else "")
+        + "; if they are turns, save the table as .csv with speaker and text columns, or "
+        "write each as `Name: text`"))]
