@@ -247,10 +247,10 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
     not a readable workbook, or when another sheet opens with the first sheet's header
     (more rows of the same table, which reading the first sheet alone would drop); other
     sheets (notes, instructions) are not read. A character written escaped in a text
-    cell (``_x000D_``, a carriage return) is read as itself. With ``unmerged`` (a table of one record
-    per row), cells merged down rows on the first sheet are refused too (only the first
-    cell of a merged range holds its value, so the other rows would read it as empty),
-    and so are formula cells without a saved value (read as empty)."""
+    cell (``_x000D_``, a carriage return) is read as itself. With ``unmerged`` (a table
+    of one record per row), cells merged down rows on the first sheet are refused too
+    (only the first cell of a merged range holds its value, so the other rows would
+    read it as empty), and so are formula cells without a saved value (read as empty)."""
     with open_zip(file, source, WHAT, limits, error) as archive:
         scan_xml(archive, source, limits, error)
     rows, width = [], 0

@@ -113,7 +113,8 @@ def _start_for(pattern: str, text: str, end: int, limit: int) -> tuple[int, int]
     window = text[max(0, end - size - limit):end][::-1]
     distances = _end_distances(pattern[::-1], window, anchored=True)
     edits, _, taken = min([(size, size, 0)] + [
-        (edits, abs(taken - size), taken) for taken, edits in enumerate(distances, start=1)])
+        (edits, abs(taken - size), taken)
+        for taken, edits in enumerate(distances, start=1)])
     return edits, end - taken
 
 
