@@ -205,9 +205,10 @@ def test_the_group_chooses_its_document_over_one_of_the_same_name_at_the_top(tmp
     opened = Study.open(root)
     write_corpus(ingest(opened), opened.out)
     loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    said = "We stand together"
     path = workbook(tmp_path / "group.xlsx", MAXQDA,
-                    ("", "north", "closing", "Connection", 5, 5, 0, "We stand together", ""),
-                    ("", "", "closing", "Connection", 3, 3, 0, "We stand together", ""))
+                    ("", "north", "closing", "Connection", 5, 5, 0, said, ""),
+                    ("", "", "closing", "Connection", 3, 3, 0, said, ""))
     assert rows(imported(path, loaded)) == [("north/closing:t3", "connection"),
                                             ("closing:t2", "connection")]
 
