@@ -1677,3 +1677,19 @@ def test_a_hash_line_inside_a_txt_turn_stays_talk(tmp_path):
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("P1", "I think rent is high.\n# [crosstalk]\nand wages are low."), ("P2", "Yes."),
         ("P1", "Sure.")]
+
+
+def test_a_workbook_cell_s_escaped_characters_are_read_as_the_characters(tmp_path):
+    # A workbook stores a carriage return in a cell as _x000D_ (Excel, and XlsxWriter,
+    # which writes Taguette's exports); openpyxl gives it as written, so a turn's text
+    # read "rent_x000D_" where the transcriber had typed a line break
+    import openpyxl
+
+    book = openpyxl.Workbook()      # openpyxl writes the escape as it is given
+    book.active.append(["Speaker", "Text"])
+    book.active.append(["Ana", "Rent is up_x000D_\nagain._x0009_Yes."])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    parsed, _ = read_document(path)
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks] == [
+        "Rent is up\nagain.\tYes."]

@@ -194,6 +194,42 @@ def test_a_file_name_two_folders_share_is_refused_unless_the_group_tells(loaded,
     assert f"{path}:5: unknown document 'minutes' (documents: north/closing" in message
 
 
+def test_the_group_chooses_its_document_over_one_of_the_same_name_at_the_top(tmp_path):
+    # transcripts/closing.txt beside north/closing.txt: the row of the group north was
+    # read as the top folder's closing, its doc_id being the name, the group unread
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "closing.txt").write_text(
+        "Facilitator: Anything else?\n\nP1: We stand together when the rent goes up.\n",
+        encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    said = "We stand together"
+    path = workbook(tmp_path / "group.xlsx", MAXQDA,
+                    ("", "north", "closing", "Connection", 5, 5, 0, said, ""),
+                    ("", "", "closing", "Connection", 3, 3, 0, said, ""))
+    assert rows(imported(path, loaded)) == [("north/closing:t3", "connection"),
+                                            ("closing:t2", "connection")]
+
+
+def test_a_workbook_s_escaped_line_break_does_not_keep_a_quote_from_its_text(loaded,
+                                                                             tmp_path):
+    # Taguette's Excel export (XlsxWriter) and Excel write a carriage return as _x000D_:
+    # read as written, the highlight was located fuzzily (similarity 0.85), and a longer
+    # one with two line breaks not at all
+    path = tmp_path / "highlights.xlsx"
+    workbook(path, ["id", "document", "tag", "content"],
+             (1, "north/closing", "Connection",
+              "Neighbours check on each other_x000D_\nnow."),
+             (2, "north/kickoff", "Housing",
+              "The rent keeps rising_x000D_\nand families_x000D_\nget evicted."))
+    result = imported(path, loaded)
+    assert rows(result) == [("north/closing:t2", "connection"),
+                            ("north/kickoff:t2", "risk.housing")]
+    assert result.located == {"exact": 0, "tolerant": 2, "fuzzy": 0}
+
+
 def test_code_paths_must_fit_the_codebook(loaded, tmp_path):
     path = workbook(tmp_path / "paths.xlsx", MAXQDA,
                     ("", "north", "kickoff", "Risks > Housing", 3, 3, 0, "rent keeps", ""),

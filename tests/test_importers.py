@@ -405,19 +405,31 @@ def test_fuzzy_level_finds_every_close_place_and_says_ambiguous():
     assert (found.level, found.spans, found.similarity) == ("fuzzy", [(4, 24)], 0.947)
 
 
-def test_edit_distances_agree_with_the_textbook_table():
+def test_a_fuzzy_match_is_whole_words():
+    # 'Wges' is one edit from 'ages' as from 'Wages', and 'ages ...' is nearer the
+    # quote's length: the coding started inside the word
+    text = "P1: Mm-hm.\n\nP2: Wages are low, so rent is late.\n"
+    found = locate("Wges are low, so rent is late.", text)
+    assert found.level == "fuzzy"
+    assert [text[start:end] for start, end in found.spans] == [
+        "Wages are low, so rent is late"]
+
+
+@pytest.mark.parametrize("anchored", [False, True])
+def test_edit_distances_agree_with_the_textbook_table(anchored):
+    # anchored: from the text's first character (a stretch's start is found with it)
     random.seed(7)
     for _ in range(300):
         pattern = "".join(random.choices("ab c", k=random.randint(1, 9)))
         text = "".join(random.choices("abc d", k=random.randint(0, 30)))
         table, expected = list(range(len(pattern) + 1)), []
-        for char in text:
-            row = [0]
+        for column, char in enumerate(text, start=1):
+            row = [column if anchored else 0]
             for i, p in enumerate(pattern, start=1):
                 row.append(min(table[i] + 1, row[i - 1] + 1, table[i - 1] + (p != char)))
             expected.append(row[-1])
             table = row
-        assert _end_distances(pattern, text) == expected
+        assert _end_distances(pattern, text, anchored=anchored) == expected
 
 
 def test_unrecognised_table_and_missing_columns(study, tmp_path):

@@ -478,6 +478,75 @@ def test_a_time_without_am_or_pm_among_them_is_refused(tmp_path, cell, why):
     assert str(error.value) == f"{path}:4: cannot read time {cell!r}: {why}"
 
 
+@pytest.mark.parametrize("cell", ["75", "45:10"])
+def test_a_start_written_otherwise_among_times_of_day_is_refused(tmp_path, cell):
+    # a number or mm:ss among starts written as times of day: the column was read as
+    # offsets, 09:30:05 as 9.5 hours into the recording and 75 as 75 seconds, unsaid
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("09:30:05", ""), ("09:30:40", ""), (cell, ""), ("09:31:30", ""),
+        ("09:40:15", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:4: cannot read time {cell!r}: the start times are each a time of day "
+        "(the first 09:30:05), and this is not one written alike")
+
+
+@pytest.mark.parametrize("start, end", [("12.5", "10"), ("09:31:00", "09:30:40")])
+def test_a_row_ending_before_it_starts_is_refused(tmp_path, start, end):
+    # the turn was given a negative length in the segments table, unsaid
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("09:30:05" if ":" in start else "1", ""), (start, end), ("", ""),
+        ("", ""), ("", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (f"{path}:3: the end time {end!r} is before the start "
+                                f"time {start!r}")
+
+
+def test_a_twelve_hour_time_past_noon_without_pm_says_to_add_am_or_pm(tmp_path):
+    # 1:05:00 after 12:10:00 on a 12-hour clock: "put the rows in time order" alone sent
+    # the reader to reorder rows that were in order
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("11:45:00", ""), ("12:10:00", ""), ("1:05:00", ""), ("", ""), ("", "")]),
+        encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:4: cannot read time '1:05:00': before the first row's start, 11:45:00, "
+        "from which the times are read: put the rows in time order, or if the times are "
+        "on a 12-hour clock, write AM or PM after each (1:05:00 PM)")
+
+
+def test_a_time_of_day_among_dates_and_times_is_named_not_the_first_date(tmp_path):
+    # the error named the first row's date and time as unreadable ('use seconds or
+    # HH:MM:SS'), not the row written otherwise
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("2019-06-05 09:30:00", ""), ("2019-06-05 09:30:40", ""), ("09:31:00", ""),
+        ("", ""), ("", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:4: cannot read time '09:31:00': the start times are each a date and time "
+        "(the first 2019-06-05 09:30:00), and this is not one written alike")
+
+
+@pytest.mark.parametrize("cell", ["09:75:00", "09:31:60"])
+def test_a_time_of_day_with_60_minutes_or_seconds_or_more_is_refused(tmp_path, cell):
+    # 09:75:00 was read as 10:15:00 without a word: a typo, no time of day
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [
+        ("09:30:05", ""), (cell, ""), ("", ""), ("", ""), ("", "")]), encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (f"{path}:3: cannot read time {cell!r}: minutes and "
+                                "seconds run from 00 to 59")
+
+
 # plain-text turn times: the same rules as a table's start column, a turn for a row
 SPEAKERS = ["P1", "P2", "P1", "P2", "P3"]
 

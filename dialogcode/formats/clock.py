@@ -7,14 +7,16 @@ first turn, so they are read as times from the first row's (or turn's) start, wi
 note. The same rules hold for a plain-text transcript's turn times, a turn for a row:
 
 - **dates and times** (a spreadsheet's date-time cells, or text written
-  ``2019-06-05 09:30:05`` or ``2019-06-05T09:30:05``) in every filled start cell. A
+  ``2019-06-05 09:30:05`` or ``2019-06-05T09:30:05``) from the first filled start cell,
+  every other start one too (one written otherwise is an error naming its row). A
   column of dates alone (every one at midnight) is refused: a date is not a time.
-- **times of day** (a spreadsheet's time cells, or text written ``h:mm:ss``) in every
-  filled start cell, the first at :data:`FROM_HOUR` or later: a recording's first words
-  come within its first hours, so ``09:30:05`` there is the time of day. Earlier first
-  times (``00:01:15``, ``01:00:00`` as video time codes start) are offsets as before,
-  and so are durations (``[h]:mm:ss`` cells), numbers, and a column with a time of 24
-  hours or more (``25:00:00`` is no time of day).
+- **times of day** (a spreadsheet's time cells, or text written ``h:mm:ss``) from the
+  first filled start cell, at :data:`FROM_HOUR` or later: a recording's first words
+  come within its first hours, so ``09:30:05`` there is the time of day, and every
+  other start must be one too (a number or ``mm:ss`` among them is an error naming its
+  row). Earlier first times (``00:01:15``, ``01:00:00`` as video time codes start) are
+  offsets as before, and so are durations (``[h]:mm:ss`` cells), numbers, and a
+  column with a start of 24 hours or more (``25:00:00`` is no time of day).
 - **times with AM or PM** (text written ``9:30:05 AM``, ``2:15 PM``, ``2:15 p.m.``) in
   any filled start cell: a time of day whatever the hour. Every other time cell written
   as text must then say AM or PM too (``2:15:00`` among them is morning or afternoon,
@@ -30,13 +32,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from ..errors import IngestError
 from .columns import DAY, SHEET_DAYS, parse_time, time_problem
 
 FROM_HOUR = 5       # a first time from 05:00:00 on is a time of day, not an offset
 DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
+PAST_DAY = re.compile(r"^(\d+):\d{2}:\d{2}(?:[.,]\d+)?$")           # 25:00:00
 MERIDIEM = re.compile(      # 9:30:05 AM, 2:15 PM, 2:15 p.m.
     r"^(\d{1,2}):(\d{2})(?::(\d{2}(?:[.,]\d+)?))?\s*([ap])\.?\s*m\.?$", re.IGNORECASE)
 DATE_TIME = re.compile(      # 2019-06-05, 2019-06-05 09:30, 2019-06-05T09:30:05.5+02:00
@@ -70,6 +73,15 @@ def _of_day(value) -> bool:
     return bool(DAY_CLOCK.match(text)) and int(text.split(":")[0]) < 24
 
 
+def _past_day(value) -> bool:
+    """Whether ``value`` is a time of 24 hours or more: ``h:mm:ss`` text or a
+    spreadsheet's duration (an offset into a long recording, no time of day)."""
+    if isinstance(value, timedelta):
+        return value >= timedelta(days=1)
+    hours = PAST_DAY.match(value.strip()) if isinstance(value, str) else None
+    return bool(hours) and int(hours[1]) >= 24
+
+
 def _marked(value) -> bool:
     """Whether ``value`` is text written as a time with AM or PM."""
     return isinstance(value, str) and bool(MERIDIEM.match(value.strip()))
@@ -77,10 +89,16 @@ def _marked(value) -> bool:
 
 def _day_seconds(value, source: str, line: int) -> float | None:
     """Seconds into the day of ``value`` written as a time of day (:func:`_of_day`, or
-    with AM or PM); None for anything else. Raises IngestError for an AM/PM time that
-    is none (``13:00 PM``, ``9:75 AM``)."""
+    with AM or PM); None for anything else. Raises IngestError for a time that is none
+    (``09:75:00``, ``13:00 PM``, ``9:75 AM``)."""
     if not _marked(value):
-        return parse_time(value, source, line) if _of_day(value) else None
+        if not _of_day(value):
+            return None
+        if isinstance(value, str) and any(int(float(part.replace(",", "."))) >= 60
+                                          for part in value.strip().split(":")[1:]):
+            raise IngestError(f"cannot read time {value.strip()!r}: minutes "
+                              "and seconds run from 00 to 59", file=source, line=line)
+        return parse_time(value, source, line)
     text = value.strip()
     hour, minute, second, half = MERIDIEM.match(text).groups()
     seconds = float((second or "0").replace(",", "."))
@@ -108,8 +126,9 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     if not starts:
         return None, None
     first_line, first = starts[0]
-    if all(_moment(value) is not None for _, value in starts):
-        if all(_moment(value).time() == time() for _, value in starts):
+    if _moment(first) is not None:
+        if all(_moment(value) is None or _moment(value).time() == time()
+               for _, value in starts):
             raise IngestError(f"the start column holds dates ({str(first).strip()!r}), not "
                               "times: map the time column as start, or leave the start "
                               "column out", file=source, line=first_line)
@@ -126,7 +145,7 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     marked = any(_marked(value) for _, value in starts)
     origin = _day_seconds(first, source, first_line)
     if origin is None or not (marked or origin >= FROM_HOUR * 3600
-                              and all(_of_day(value) for _, value in starts)):
+                              and not any(_past_day(value) for _, value in starts)):
         return None, None
     shown = str(first).strip()
     days, midnight = _days(rows, source)
@@ -144,7 +163,9 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     why = ("written with AM or PM" if marked else
            f"past {FROM_HOUR:02d}:00:00, hours into a recording")
     kind = "a time of day with AM or PM" if marked else "a time of day"
-    return _reader(source, shown, kind, unit, since), (
+    # a start in the noon hour among times without AM or PM: a 12-hour clock may follow
+    twelve = not marked and any(str(value).strip().startswith("12:") for _, value in starts)
+    return _reader(source, shown, kind, unit, since, twelve=twelve), (
         f"{_times(unit)} read as times of day (the first, {shown} on line {first_line}, "
         f"is {why}): times in the recording "
         f"are given from the first {unit}'s start, as 00:00:00"
@@ -186,10 +207,12 @@ def _since(moment: datetime | None, origin: datetime) -> float | None:
 
 
 def _reader(source: str, shown: str, kind: str, unit: str,
-            since: Callable[[object, int], float | None]) -> Read:
+            since: Callable[[object, int], float | None], *, twelve: bool = False) -> Read:
     """A function reading a cell as seconds since the first start (``shown``) with
     ``since`` (of the cell and its line), None for a blank cell, raising IngestError
-    naming the line otherwise."""
+    naming the line otherwise; with ``twelve`` (a start at 12:mm:ss among times without
+    AM or PM), one from 1:00:00 to 11:59:59 before the first says a 12-hour clock needs
+    AM or PM."""
     def read(value, line: int) -> float | None:
         if _blank(value):
             return None
@@ -203,6 +226,10 @@ def _reader(source: str, shown: str, kind: str, unit: str,
         elif seconds < 0:
             problem = (f"before the first {unit}'s start, {shown}, from which the times "
                        f"are read: put the {unit}s in time order")
+            if twelve and _of_day(value) and isinstance(value, str) and \
+                    1 <= int(text.split(":")[0]) < 12:
+                problem += (", or if the times are on a 12-hour clock, write AM or PM "
+                            f"after each ({text} PM)")
         else:
             problem = time_problem(seconds)
         if problem:

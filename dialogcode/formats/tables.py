@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -22,6 +23,9 @@ from .columns import (DAY, DEFAULTS, column_key, day_fraction_evidence, find_col
 from .speakers import Note
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
+# a character a workbook writes escaped in a cell's text (Excel and XlsxWriter write a
+# carriage return as _x000D_), which openpyxl gives as written
+ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 WHAT = ".xlsx workbook"
 # what openpyxl raises on a workbook whose parts are not what Excel writes (LookupError:
@@ -38,7 +42,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     Consecutive rows of one speaker become one turn unless ``merge`` is False; the
     document then carries one note saying so (``rows_are`` names the rows in it:
     rows, lines or items). Raises IngestError listing every row whose time cannot be
-    read or whose text or speaker is a JSON list or object.
+    read, that ends before it starts, or whose text or speaker is a JSON list or object.
     """
     found = find_columns(header, columns, source)
     builder = TextBuilder(merge=merge)
@@ -74,6 +78,11 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
             start, end = (time_of(row, role, line) for role in ("start", "end"))
         except IngestError as exc:
             problems += exc.problems
+            continue
+        if start is not None and end is not None and end < start:
+            problems.append(Problem(f"the end time {str(cell('end')).strip()!r} is before "
+                                    f"the start time {str(cell('start')).strip()!r}",
+                                    source, line))
             continue
         builder.add(str(speaker) if speaker not in (None, "") else None, str(text),
                     time_start=start, time_end=end, line=line)
@@ -237,10 +246,11 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
     (:mod:`dialogcode.limits`). Raises ``error`` for a file that is over a limit or is
     not a readable workbook, or when another sheet opens with the first sheet's header
     (more rows of the same table, which reading the first sheet alone would drop); other
-    sheets (notes, instructions) are not read. With ``unmerged`` (a table of one record
-    per row), cells merged down rows on the first sheet are refused too (only the first
-    cell of a merged range holds its value, so the other rows would read it as empty),
-    and so are formula cells without a saved value (read as empty)."""
+    sheets (notes, instructions) are not read. A character written escaped in a text
+    cell (``_x000D_``, a carriage return) is read as itself. With ``unmerged`` (a table
+    of one record per row), cells merged down rows on the first sheet are refused too
+    (only the first cell of a merged range holds its value, so the other rows would
+    read it as empty), and so are formula cells without a saved value (read as empty)."""
     with open_zip(file, source, WHAT, limits, error) as archive:
         scan_xml(archive, source, limits, error)
     rows, width = [], 0
@@ -254,7 +264,7 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
                 if (len(rows) + 1) * max(width, 1) > limits.cells:
                     raise error(f"refused: the first sheet has more than {limits.cells} "
                                 f"cells {over('cells', limits)}", file=source)
-                rows.append(list(row))
+                rows.append([_unescaped(value) for value in row])
             _same_table_elsewhere(book, rows[0] if rows else [], source, error)
             merged, unsaved, hidden = (_hidden_values(book, sheet) if unmerged
                                        else ([], [], []))
@@ -277,6 +287,15 @@ def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] =
         raise error(f"not a readable {WHAT}: {type(exc).__name__}: {exc}",
                     file=source) from None
     return [row + [None] * (width - len(row)) for row in rows]
+
+
+def _unescaped(value):
+    """``value`` with each character a workbook wrote escaped (``_x000D_``) as itself;
+    a half of a surrogate pair is left as written."""
+    if not isinstance(value, str) or "_x" not in value:
+        return value
+    return ESCAPED.sub(lambda m: m[0] if 0xD800 <= int(m[1], 16) <= 0xDFFF
+                       else chr(int(m[1], 16)), value)
 
 
 def _hidden_values(book, sheet) -> tuple[list[str], list[str], list[str]]:

@@ -10,7 +10,8 @@
    for all stretches at once with Myers' bit-vector algorithm). Similarity is
    ``1 - edits / length of the folded quote``; a stretch counts when it is at least
    :data:`MIN_SIMILARITY` (0.85: one typo in a quote of 7 characters or more, 3 in 20,
-   15 in 100). Of equally close stretches the one nearest the quote's length is taken.
+   15 in 100). Of equally close stretches the one nearest the quote's length is taken,
+   and widened to whole words where it starts or ends inside one.
 
 The first level that finds the quote decides. Found at more than one place there
 (places that do not overlap) it is *ambiguous*; found nowhere it is *unfound*; either
@@ -75,10 +76,12 @@ def _occurrences(needle: str, haystack: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _end_distances(pattern: str, text: str) -> list[int]:
+def _end_distances(pattern: str, text: str, *, anchored: bool = False) -> list[int]:
     """For each end ``j`` (1..len(text)): the fewest edits (insertions, deletions,
-    substitutions) turning ``pattern`` into some ``text[i:j]``. Myers' bit-vector
-    algorithm: one pass over the text, the pattern's columns held in one integer."""
+    substitutions) turning ``pattern`` into some ``text[i:j]`` (with ``anchored``, into
+    ``text[:j]``). Myers' bit-vector algorithm: one pass over the text, the pattern's
+    columns held in one integer; anchored, each column's top cell is one more than the
+    one before (Hyyro's carry into the horizontal differences)."""
     size = len(pattern)
     full, top = (1 << size) - 1, 1 << (size - 1)
     positions: dict[str, int] = {}
@@ -96,7 +99,7 @@ def _end_distances(pattern: str, text: str) -> list[int]:
             score += 1
         elif h_minus & top:
             score -= 1
-        h_plus, h_minus = (h_plus << 1) & full, (h_minus << 1) & full
+        h_plus, h_minus = ((h_plus << 1) | anchored) & full, (h_minus << 1) & full
         plus, minus = h_minus | (~(vertical | h_plus) & full), h_plus & vertical
         scores.append(score)
     return scores
@@ -104,19 +107,15 @@ def _end_distances(pattern: str, text: str) -> list[int]:
 
 def _start_for(pattern: str, text: str, end: int, limit: int) -> tuple[int, int]:
     """(edits, start) of the ``text[start:end]`` closest to ``pattern``, preferring the
-    length nearest the pattern's on ties."""
+    length nearest the pattern's on ties: the distances of the pattern backwards to the
+    text read backwards from ``end``."""
     size = len(pattern)
-    backwards, window = pattern[::-1], text[max(0, end - size - limit):end][::-1]
-    previous = list(range(size + 1))
-    best = (size, size, 0)
-    for taken, char in enumerate(window, start=1):
-        row = [taken]
-        for a in range(1, size + 1):
-            row.append(min(previous[a] + 1, row[a - 1] + 1,
-                           previous[a - 1] + (backwards[a - 1] != char)))
-        best = min(best, (row[size], abs(taken - size), taken))
-        previous = row
-    return best[0], end - best[2]
+    window = text[max(0, end - size - limit):end][::-1]
+    distances = _end_distances(pattern[::-1], window, anchored=True)
+    edits, _, taken = min([(size, size, 0)] + [
+        (edits, abs(taken - size), taken)
+        for taken, edits in enumerate(distances, start=1)])
+    return edits, end - taken
 
 
 def _fuzzy(quote: str, key: str, threshold: float) -> list[tuple[float, int, int]]:
@@ -167,5 +166,18 @@ def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY) -> 
     places = _fuzzy(folded, key, min_similarity)
     if not places:
         return Location(None)
-    return Location(FUZZY, [original(s, e) for _, s, e in places],
+    return Location(FUZZY, [_whole_words(text, *original(s, e)) for _, s, e in places],
                     round(places[0][0], 3))
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start`` and ``end`` moved out to the edges of the words they fall inside."""
+    while start > 0 and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
+        end += 1
+    return start, end
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char)[0] == "M"

@@ -150,14 +150,15 @@ def _codes(layout: Layout, original: dict[str, str], row: dict[str, str], line: 
 
 def _document(layout: Layout, row: dict[str, str], docs: Documents
               ) -> tuple[str | None, str]:
-    """(doc_id, "") of the row's document: named by its doc_id or path, by its group and
-    name (MAXQDA's ``north`` and ``kickoff``) or by its file name alone when no other
-    document has it; (None, why not)."""
+    """(doc_id, "") of the row's document: named by its group and name (MAXQDA's
+    ``north`` and ``kickoff``), by its doc_id or path, or by its file name alone when no
+    other document has it; (None, why not)."""
     name = row[layout.document].strip()
     group = row.get(layout.group or "", "").strip()
-    doc_id, why = docs.resolve(name)
-    if doc_id is None and group:
-        doc_id = docs.resolve(f"{group}/{name}")[0]
+    doc_id = docs.resolve(f"{group}/{name}")[0] if group else None
+    why = None
+    if doc_id is None:
+        doc_id, why = docs.resolve(name)
     matches = [] if doc_id is not None else docs.named(name)
     if len(matches) == 1:
         return matches[0], ""
