@@ -32,6 +32,7 @@ from .base import Block, ParsedDocument
 from ..errors import IngestError
 from .clock import MERIDIEM, clock_times
 from .columns import parse_time
+from .entries import entry_lines
 from .headings import HEADING
 from .labels import MARKER, STAMP, TURN, Turn, count_recurring
 from .lines import line_at, lines_of, paragraph_starts, span
@@ -120,7 +121,9 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     timed = _timed_after([m for m, _ in kept])
     turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
              else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
-    return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced)
+    entries = frozenset(line_at(text, at) for at in entry_lines(text, forced))
+    return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced,
+                                                 entries=entries)
 
 
 def _timed_after(matches: list[re.Match]) -> set[re.Match]:
