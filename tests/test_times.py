@@ -558,11 +558,14 @@ def test_a_plain_text_turn_time_out_of_order_or_no_time_is_refused(tmp_path, sta
     assert str(error.value) == f"{path}:3: cannot read time {stamp!r}: {why}"
 
 
-def test_a_plain_text_time_with_am_or_pm_among_offsets_is_refused(tmp_path):
-    # read as no time before: `(2:15 PM) P2:` was no turn, its words glued to P1's
+@pytest.mark.parametrize("offsets", [["0:49", "1:05"], ["00:00:49", "00:01:05"]])
+def test_a_plain_text_time_with_am_or_pm_among_offsets_is_refused(tmp_path, offsets):
+    # read as no time before: `(2:15 PM) P2:` was no turn, its words glued to P1's;
+    # among offsets written h:mm:ss the error named line 1's time as the one unlike
+    # the times of day
     path = tmp_path / "call.txt"
     with pytest.raises(IngestError) as error:
-        transcript(path, ["0:49", "1:05", "2:15 PM", "1:30", "1:45"])
+        transcript(path, [*offsets, "2:15 PM", "00:01:30", "00:01:45"])
     assert str(error.value) == (
         f"{path}:3: cannot read time '2:15 PM': a time of day among times into the "
         "recording (the first turn's is not one): write every turn's time alike")

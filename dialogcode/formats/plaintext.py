@@ -153,16 +153,21 @@ def read_times(text: str, turns: list[Turn], source: str) -> tuple[list[Turn], l
     column (:mod:`~.clock`). Raises IngestError naming the line of a time that is none,
     is out of order among times of day, or has AM or PM among offsets."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
+    marked = [(line, stamp) for line, stamp, _ in rows if stamp and MERIDIEM.match(stamp)]
+    bare = [(line, None if stamp and MERIDIEM.match(stamp) else stamp, None)
+            for line, stamp, _ in rows]
+    first = next(((line, stamp) for line, stamp, _ in rows if stamp), None)
+    # the times without AM or PM alone offsets (`[00:00:49]`, `[0:49]`): a time of day
+    # among them is refused at its line, not the first's for being unlike it
+    if marked and first not in marked and clock_times(bare, source, unit="turn")[0] is None:
+        line, stamp = marked[0]
+        raise IngestError(f"cannot read time {stamp!r}: a time of day among times into "
+                          "the recording (the first turn's is not one): write every "
+                          "turn's time alike", file=source, line=line)
     read, note = clock_times(rows, source, unit="turn")
     if read is not None:
-        first = next(line for line, stamp, _ in rows if stamp)
         return ([replace(turn, time=read(stamp, line))
-                 for turn, (line, stamp, _) in zip(turns, rows)], [Note(first, note)])
-    for line, stamp, _ in rows:
-        if stamp and MERIDIEM.match(stamp):
-            raise IngestError(f"cannot read time {stamp!r}: a time of day among times into "
-                              "the recording (the first turn's is not one): write every "
-                              "turn's time alike", file=source, line=line)
+                 for turn, (line, stamp, _) in zip(turns, rows)], [Note(first[0], note)])
     return [replace(turn, time=parse_time(stamp, source, line)) if stamp else turn
             for turn, (line, stamp, _) in zip(turns, rows)], []
 
