@@ -1030,6 +1030,21 @@ def test_a_one_off_observers_label_inside_a_turns_paragraph_stays_the_speakers(t
         "speakers; if one is a speaker, list it under `speakers:`"]
 
 
+def test_a_headers_context_line_below_a_one_off_label_stays_in_the_preamble(tmp_path):
+    # a header's `Maria (P3): agreed to be recorded.` (read as text) made the `Context:`
+    # line below it an observer's section between the header and the first turn
+    path = tmp_path / "t.txt"
+    path.write_text("Interview with Maria\nMaria (P3): agreed to be recorded.\n"
+                    "Context: follow-up to the first visit\n\nInterviewer: Welcome back.\n"
+                    "P3: Thanks.\nInterviewer: How is the rent?\nP3: High.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, parsed.text[b.start:b.end]) for b in parsed.blocks[:2]] == [
+        ("preamble", "Interview with Maria\nMaria (P3): agreed to be recorded.\n"
+                     "Context: follow-up to the first visit"), ("turn", "Welcome back.")]
+    assert not any("field-note entry" in n.message for n in parsed.notes)
+
+
 def test_a_caption_cue_opening_with_an_observers_kind_of_entry_is_noted(tmp_path):
     # captions have no observer's entries: the note on the label read as text was lost
     path = tmp_path / "t.vtt"

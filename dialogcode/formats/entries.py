@@ -16,7 +16,7 @@ def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, st
     """The lines opening with a label that names a kind of field-note entry
     (:data:`~.speakers.CATEGORY`, ``Observation: ...``, ``- Observation: ...`` or
     ``Observation<tab>...``), not listed as a speaker, used on two lines or more, or
-    once after a speaker's label when only an observer writes it
+    once after a recurring speaker's label when only an observer writes it
     (:data:`~.speakers.OBSERVER`: ``Interpretation:``, ``Quote:``, ``Context:``; before
     any, it is a header's line), opening a paragraph where most speakers' labels do
     (inside a turn's paragraph, ``Note: phones off.`` is the speaker's): their offsets,
@@ -26,8 +26,11 @@ def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, st
     uses = {m.start(): m["label"] for m in TAB_TURN.finditer(text)}
     uses.update((m.start(), (m["colon"] or m["bracket"] or m["hash"]).strip())
                 for m in TURN.finditer(listed))
+    # recurring speakers' labels (roles, listed, or used twice): a one-off `Maria (P3):
+    # agreed to be recorded.` in a header starts no talk
+    named = Counter(uses.values())
     talking = [at for at, name in uses.items() if name in forced or (
-        speakers.plausible(name) and not speakers.FIELD.match(name))]
+        speakers.plausible(name) and (named[name] >= 2 or speakers.ROLE.match(name)))]
     talk = min(talking, default=len(text))
     starts = paragraph_starts(lines_of(listed))
     paragraphs = sum(at in starts for at in talking) * 2 > len(talking)
