@@ -580,3 +580,26 @@ def test_plain_text_times_whose_hour_gains_a_digit_are_all_turn_times(tmp_path, 
                               ["9:58:00", "9:59:10", "10:00:05", "10:01:00", "10:02:30"], form)
     assert found == list(zip(SPEAKERS, [0.0, 70.0, 125.0, 180.0, 270.0]))
     assert notes[0].startswith("line 1: turn times read as times of day (the first, 9:58:00")
+
+
+def test_a_word_turn_time_out_of_order_below_a_turn_table_is_refused_at_its_line(tmp_path):
+    # the paragraphs after a table are read as plain text: the error counted its lines
+    # from the first paragraph after the table (line 4), not the document's (line 9)
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Focus group, part 1")
+    table = document.add_table(rows=4, cols=3)
+    for r, row in enumerate([("Time", "Speaker", "Text"), ("00:00:05", "P1", "Rent is up."),
+                             ("00:00:12", "P2", "Mine too."), ("00:00:30", "P1", "Again.")]):
+        for c, cell in enumerate(row):
+            table.cell(r, c).text = cell
+    for line in ("Part 2, after the break", "[09:30:05] P1: Back again.", "[09:30:40] P2: Yes.",
+                 "[09:29:00] P1: Out of order.", "[09:31:00] P2: Fine."):
+        document.add_paragraph(line)
+    path = tmp_path / "group.docx"
+    document.save(path)
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value).startswith(f"{path}:9: cannot read time '09:29:00': before the "
+                                       "first turn's start")
