@@ -245,6 +245,7 @@ def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Not
     _, labels, _ = _labels(text, forced)
     return speakers.notes(labels, [False] * len(labels), forced=forced, transcript=False)
 
+
 def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
                  ) -> bool:
     """Whether ``turns`` open most paragraphs of ``text``, or most of its lines,
