@@ -1006,6 +1006,56 @@ def test_a_one_off_observers_line_in_a_header_or_a_speakers_list_stays_where_it_
         ("turn", "Facilitator", "Thanks.")]
 
 
+def test_a_one_off_observers_label_inside_a_turns_paragraph_stays_the_speakers(tmp_path):
+    # turns written as paragraphs: the facilitator's `Note:` line and Maria reading a
+    # letter aloud (`Quote: ...`) inside their paragraphs became observer's sections,
+    # taking the words after them (`Also, we record.`, `That was all.`) from the
+    # speaker; an `Interpretation:` paragraph of its own stays the observer's
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome. A few rules.\nNote: phones off, please.\n"
+                    "Also, we record.\n\nMaria: I have the letter here.\n"
+                    "Quote: You must vacate by June 1.\nThat was all.\n\n"
+                    "Interpretation: she reads it as final.\n\nFacilitator: Thank you.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Facilitator", "Welcome. A few rules.\nNote: phones off, please.\nAlso, we record."),
+        ("Maria", "I have the letter here.\nQuote: You must vacate by June 1.\nThat was all."),
+        (None, "Interpretation: she reads it as final."), ("Facilitator", "Thank you.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 2: `Note:` read as text, not as a speaker",
+        "line 5: `Maria:` is used once and taken as a speaker",
+        "line 6: `Quote:` read as text, not as a speaker",
+        "line 9: `Interpretation` (1 line) read as kinds of field-note entry, not as "
+        "speakers; if one is a speaker, list it under `speakers:`"]
+
+
+def test_a_headers_context_line_below_a_one_off_label_stays_in_the_preamble(tmp_path):
+    # a header's `Maria (P3): agreed to be recorded.` (read as text) made the `Context:`
+    # line below it an observer's section between the header and the first turn
+    path = tmp_path / "t.txt"
+    path.write_text("Interview with Maria\nMaria (P3): agreed to be recorded.\n"
+                    "Context: follow-up to the first visit\n\nInterviewer: Welcome back.\n"
+                    "P3: Thanks.\nInterviewer: How is the rent?\nP3: High.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, parsed.text[b.start:b.end]) for b in parsed.blocks[:2]] == [
+        ("preamble", "Interview with Maria\nMaria (P3): agreed to be recorded.\n"
+                     "Context: follow-up to the first visit"), ("turn", "Welcome back.")]
+    assert not any("field-note entry" in n.message for n in parsed.notes)
+
+
+def test_a_caption_cue_opening_with_an_observers_kind_of_entry_is_noted(tmp_path):
+    # captions have no observer's entries: the note on the label read as text was lost
+    path = tmp_path / "t.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nMaria: I have it.\n\n"
+                    "2\n00:00:04.000 --> 00:00:08.000\nQuote: you must leave.\n\n"
+                    "3\n00:00:08.000 --> 00:00:09.000\nMaria: That was all.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert "line 9: `Quote:` read as text, not as a speaker" in [str(n) for n in parsed.notes]
+
+
 def test_field_notes_with_one_quoted_name_among_recurring_entries_stay_notes(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Observation: the hall is full.\n\nSetting: a church basement.\n\n"

@@ -627,11 +627,14 @@ def test_a_plain_text_turn_time_out_of_order_or_no_time_is_refused(tmp_path, sta
     assert str(error.value) == f"{path}:3: cannot read time {stamp!r}: {why}"
 
 
-def test_a_plain_text_time_with_am_or_pm_among_offsets_is_refused(tmp_path):
-    # read as no time before: `(2:15 PM) P2:` was no turn, its words glued to P1's
+@pytest.mark.parametrize("offsets", [["0:49", "1:05"], ["00:00:49", "00:01:05"]])
+def test_a_plain_text_time_with_am_or_pm_among_offsets_is_refused(tmp_path, offsets):
+    # read as no time before: `(2:15 PM) P2:` was no turn, its words glued to P1's;
+    # among offsets written h:mm:ss the error named line 1's time as the one unlike
+    # the times of day
     path = tmp_path / "call.txt"
     with pytest.raises(IngestError) as error:
-        transcript(path, ["0:49", "1:05", "2:15 PM", "1:30", "1:45"])
+        transcript(path, [*offsets, "2:15 PM", "00:01:30", "00:01:45"])
     assert str(error.value) == (
         f"{path}:3: cannot read time '2:15 PM': a time of day among times into the "
         "recording (the first turn's is not one): write every turn's time alike")
@@ -646,3 +649,26 @@ def test_plain_text_times_whose_hour_gains_a_digit_are_all_turn_times(tmp_path, 
                               ["9:58:00", "9:59:10", "10:00:05", "10:01:00", "10:02:30"], form)
     assert found == list(zip(SPEAKERS, [0.0, 70.0, 125.0, 180.0, 270.0]))
     assert notes[0].startswith("line 1: turn times read as times of day (the first, 9:58:00")
+
+
+def test_a_word_turn_time_out_of_order_below_a_turn_table_is_refused_at_its_line(tmp_path):
+    # the paragraphs after a table are read as plain text: the error counted its lines
+    # from the first paragraph after the table (line 4), not the document's (line 9)
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Focus group, part 1")
+    table = document.add_table(rows=4, cols=3)
+    for r, row in enumerate([("Time", "Speaker", "Text"), ("00:00:05", "P1", "Rent is up."),
+                             ("00:00:12", "P2", "Mine too."), ("00:00:30", "P1", "Again.")]):
+        for c, cell in enumerate(row):
+            table.cell(r, c).text = cell
+    for line in ("Part 2, after the break", "[09:30:05] P1: Back again.", "[09:30:40] P2: Yes.",
+                 "[09:29:00] P1: Out of order.", "[09:31:00] P2: Fine."):
+        document.add_paragraph(line)
+    path = tmp_path / "group.docx"
+    document.save(path)
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value).startswith(f"{path}:9: cannot read time '09:29:00': before the "
+                                       "first turn's start")

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from . import speakers
 from .labels import MARKER, TAB_TURN, TURN, Turn
-from .lines import line_at
+from .lines import line_at, lines_of, paragraph_starts
 from .speakers import Note
 
 
@@ -16,22 +16,30 @@ def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, st
     """The lines opening with a label that names a kind of field-note entry
     (:data:`~.speakers.CATEGORY`, ``Observation: ...``, ``- Observation: ...`` or
     ``Observation<tab>...``), not listed as a speaker, used on two lines or more, or
-    once after a speaker's label when only an observer writes it
+    once after a recurring speaker's label when only an observer writes it
     (:data:`~.speakers.OBSERVER`: ``Interpretation:``, ``Quote:``, ``Context:``; before
-    any, it is a header's line): their offsets, in order, -> the label. In a transcript
-    each is an observer's entry, no speaker's words. Found once per text (the caller
-    must not change it)."""
+    any, it is a header's line), opening a paragraph where most speakers' labels do
+    (inside a turn's paragraph, ``Note: phones off.`` is the speaker's): their offsets,
+    in order, -> the label. In a transcript each is an observer's entry, no speaker's
+    words. Found once per text (the caller must not change it)."""
     listed = MARKER.sub(lambda m: " " * len(m[0]), text)     # `- Observation: ...` too
     uses = {m.start(): m["label"] for m in TAB_TURN.finditer(text)}
     uses.update((m.start(), (m["colon"] or m["bracket"] or m["hash"]).strip())
                 for m in TURN.finditer(listed))
-    talk = min((at for at, name in uses.items() if name in forced or (
-        speakers.plausible(name) and not speakers.FIELD.match(name))), default=len(text))
+    # recurring speakers' labels (roles, listed, or used twice): a one-off `Maria (P3):
+    # agreed to be recorded.` in a header starts no talk
+    named = Counter(uses.values())
+    talking = [at for at, name in uses.items() if name in forced or (
+        speakers.plausible(name) and (named[name] >= 2 or speakers.ROLE.match(name)))]
+    talk = min(talking, default=len(text))
+    starts = paragraph_starts(lines_of(listed))
+    paragraphs = sum(at in starts for at in talking) * 2 > len(talking)
     uses = {at: name for at, name in sorted(uses.items())
             if name not in forced and speakers.CATEGORY.match(name)}
     counts = Counter(uses.values())
     return {at: name for at, name in uses.items()
-            if counts[name] >= 2 or (at > talk and speakers.OBSERVER.match(name))}
+            if counts[name] >= 2 or (at > talk and speakers.OBSERVER.match(name)
+                                     and (at in starts or not paragraphs))}
 
 
 def observer_lines(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()

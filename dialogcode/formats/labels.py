@@ -22,8 +22,6 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
 )
 # a line of two fields, a label at the line start, tabs, then words without a tab (but
 # tabs after them: an empty last column)
-# a line of two fields, a label at the line start, tabs, then words without a tab (but
-# tabs after them: an empty last column)
 TAB_TURN = re.compile(
     r"^(?P<label>[^\s][^\t\n]{0,39}?)[ ]*\t+(?P<words>[^\t\n]*[^\s])[ \t]*$", re.MULTILINE)
 # a Markdown list or quote marker opening a line: `- `, `* `, `1. `, `> `, `> - `

@@ -32,6 +32,7 @@ from .base import Block, ParsedDocument
 from ..errors import IngestError
 from .clock import MERIDIEM, clock_times
 from .columns import parse_time
+from .entries import entry_lines
 from .headings import HEADING
 from .labels import MARKER, STAMP, TURN, Turn, count_recurring
 from .lines import line_at, lines_of, paragraph_starts, span
@@ -120,7 +121,9 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     timed = _timed_after([m for m, _ in kept])
     turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
              else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
-    return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced)
+    entries = frozenset(line_at(text, at) for at in entry_lines(text, forced))
+    return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced,
+                                                 entries=entries)
 
 
 def _timed_after(matches: list[re.Match]) -> set[re.Match]:
@@ -150,16 +153,21 @@ def read_times(text: str, turns: list[Turn], source: str) -> tuple[list[Turn], l
     column (:mod:`~.clock`). Raises IngestError naming the line of a time that is none,
     is out of order among times of day, or has AM or PM among offsets."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
+    marked = [(line, stamp) for line, stamp, _ in rows if stamp and MERIDIEM.match(stamp)]
+    bare = [(line, None if stamp and MERIDIEM.match(stamp) else stamp, None)
+            for line, stamp, _ in rows]
+    first = next(((line, stamp) for line, stamp, _ in rows if stamp), None)
+    # the times without AM or PM alone offsets (`[00:00:49]`, `[0:49]`): a time of day
+    # among them is refused at its line, not the first's for being unlike it
+    if marked and first not in marked and clock_times(bare, source, unit="turn")[0] is None:
+        line, stamp = marked[0]
+        raise IngestError(f"cannot read time {stamp!r}: a time of day among times into "
+                          "the recording (the first turn's is not one): write every "
+                          "turn's time alike", file=source, line=line)
     read, note = clock_times(rows, source, unit="turn")
     if read is not None:
-        first = next(line for line, stamp, _ in rows if stamp)
         return ([replace(turn, time=read(stamp, line))
-                 for turn, (line, stamp, _) in zip(turns, rows)], [Note(first, note)])
-    for line, stamp, _ in rows:
-        if stamp and MERIDIEM.match(stamp):
-            raise IngestError(f"cannot read time {stamp!r}: a time of day among times into "
-                              "the recording (the first turn's is not one): write every "
-                              "turn's time alike", file=source, line=line)
+                 for turn, (line, stamp, _) in zip(turns, rows)], [Note(first[0], note)])
     return [replace(turn, time=parse_time(stamp, source, line)) if stamp else turn
             for turn, (line, stamp, _) in zip(turns, rows)], []
 
@@ -236,6 +244,7 @@ def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Not
     be speakers that were missed."""
     _, labels, _ = _labels(text, forced)
     return speakers.notes(labels, [False] * len(labels), forced=forced, transcript=False)
+
 
 def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
                  ) -> bool:

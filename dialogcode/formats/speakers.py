@@ -152,19 +152,21 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
 
 
 def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] = frozenset(),
-          transcript: bool = True) -> list[Note]:
+          transcript: bool = True, entries: frozenset[int] = frozenset()) -> list[Note]:
     """Notes on the guesses among ``labels``: labels used once and taken as speakers
     (roles aside), and labels read as text, but for a header's fields before the first
-    speaker and kinds of field-note entry used twice or more (noted together,
-    :func:`~.entries.category_notes`). In a document read as field notes (``transcript`` false) only name-like
-    labels are listed: they may be missed speakers."""
+    speaker, kinds of field-note entry used twice or more and labels on the lines
+    ``entries`` (an observer's entries, noted together by
+    :func:`~.entries.category_notes`). In a document read as field notes
+    (``transcript`` false) only name-like labels are listed: they may be missed
+    speakers."""
     counts = Counter(label.name for label in labels)
     first = next((k for k, is_speaker in enumerate(speakers) if is_speaker), len(labels))
     found = []
     for k, (label, is_speaker) in enumerate(zip(labels, speakers)):
         if (label.name in forced or not label_like(label.name)
                 or (CATEGORY.match(label.name) and counts[label.name] > 1)
-                or (OBSERVER.match(label.name) and k > first)
+                or label.line in entries
                 or (k < first and header_field(label.name, counts[label.name]))):
             continue
         if is_speaker and counts[label.name] == 1 and not ROLE.match(label.name):

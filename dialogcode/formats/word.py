@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -144,8 +144,12 @@ def _add_text(builder: TextBuilder, text: _Text, source: str, forced, parse_text
     body, lead = text.body()
     if not body.strip():
         return
-    parsed = _paragraphs(text, source, forced, parse_text, after_talk=True)
     shift = text.first - 1 + lead
+    try:
+        parsed = _paragraphs(text, source, forced, parse_text, after_talk=True)
+    except IngestError as exc:      # a turn time's line (out of order), in the document
+        raise IngestError([replace(problem, line=problem.line and problem.line + shift)
+                           for problem in exc.problems]) from None
     builder.add_parsed(parsed, shift)
     notes += [Note(note.line + shift, note.message) for note in parsed.notes]
 
