@@ -263,6 +263,9 @@ def coder_file(study: Study, name: str) -> Path | None:
     if name == RULES:
         return None
     path = Path(name) if name.endswith(".csv") else coder_path(study, name)
+    if not path.is_file() and Path(name).is_dir():    # a STUDY where other commands take it
+        raise ArgumentError(f"{name!r} is a folder, not codings: give the study with "
+                            f"-s/--study (`dialogcode agree rules CODER -s {name}`)")
     if not path.is_file():
         known = ", ".join([RULES, *coder_names(study)])
         raise ArgumentError(f"no codings named {name!r} (known: {known})", file=path)

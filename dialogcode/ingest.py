@@ -202,7 +202,8 @@ def read_transcript(study: Study, plan: Plan, path: Path, unit: str, nlp) -> Rea
     notes += _absent_roles(study, entry, rows)
     doc = {"doc_id": doc_id, **attributes, "source_path": entry.file, "format": fmt,
            "sha256": text_digest(parsed.text),
-           "n_words": count_words(parsed.text), "n_segments": len(rows),
+           # what was said or written: the speaker labels before the turns are no words of it
+           "n_words": sum(row["n_words"] for row in rows), "n_segments": len(rows),
            "speaker_notes": "; ".join([*map(str, parsed.notes),
                                        *(n.message for n in notes[len(parsed.notes):])]),
            "text": parsed.text}

@@ -183,6 +183,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
                                   {c.id for c in book.codes.values() if c.human_only}),
         modelled=bool("source" in codings and (codings["source"] == "model").any()),
         cooccurrence_codes=COOCCURRENCE_CODES, level_names=LEVEL_NAMES,
+        # survey answers, field notes: "in 61 documents, 1 site, 0 speakers" read as wrong
+        has_speakers=bool(segments["speaker"].notna().any()),
         lessons=lesson_rows, agreement=agreement, codebook=_records(summary))
 
 

@@ -55,10 +55,13 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     coded nothing) the figures are the rules' alone."""
     if per_code is None or design is None:
         stale, commands = _unchecked_stale(modelled, coded_with, training)
-        return {"paragraph": "This coding has not been checked against a person's coding. "
-                             "Until it is (code some documents by hand, then run `dialogcode "
-                             "evaluate --reference CODER`), treat every count below as "
-                             "unverified.", "levels": {}, "stale": stale,
+        # "not checked" alone read as contradicted by the rules' agreement with a coder
+        # (the lines below it, from `codings/`), which is no cross-validation
+        return {"paragraph": "This coding has not been checked against a person's coding "
+                             "in cross-validation. Until it is (code some documents by "
+                             "hand, then run `dialogcode evaluate --reference CODER`), "
+                             "treat every count below as unverified.", "levels": {},
+                "stale": stale,
                 "commands": commands}
     overall = per_code[per_code["code_id"] == ALL].set_index("method")
     method = "rules+model" if modelled else "rules"

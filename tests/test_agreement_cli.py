@@ -199,6 +199,17 @@ def test_an_unknown_code_or_column_is_bad_usage(study):
     assert result.exit_code == 2 and "no column 'colour'" in result.output
 
 
+def test_a_study_folder_given_as_a_coder_says_to_give_it_with_s(study, monkeypatch):
+    # `dialogcode agree rules a STUDY`, as other commands take STUDY, said
+    # "codings/..csv: no codings named '.'"
+    imported(study, "a")
+    monkeypatch.chdir(study)
+    result = invoke("agree", "rules", "a", ".")
+    assert result.exit_code == 2
+    assert ("'.' is a folder, not codings: give the study with -s/--study "
+            "(`dialogcode agree rules CODER -s .`)") in " ".join(result.output.split())
+
+
 def test_coders_with_no_document_in_common_are_refused(study):
     imported(study, "a")
     (study / "transcripts" / "twin.txt").write_text("P1: Another unit.\n\nP2: And one more.\n")

@@ -305,6 +305,24 @@ def test_report_opens_with_how_many_codes_not_to_rely_on(built):
     assert '<p class="flag">For the rules alone' not in words
 
 
+def test_the_trust_box_without_an_evaluation_is_not_contradicted_by_a_coders_agreement(built):
+    # "This coding has not been checked against a person's coding." stood above
+    # "Against sam's coding, 2 of 2 codes with a verdict are 'do not rely'"
+    evidence = study_evidence(Study.open(built[0]))
+    agreement = pd.DataFrame({"coder": "sam", "code_id": ["connection", "(all codes)"],
+                              "units": 12, "percent_agreement": 0.9,
+                              "krippendorff_alpha": [0.5, 0.5], "verdict": "do not rely",
+                              "precision": 0.5, "recall": 0.5, "f1": 0.5})
+    words = " ".join(render_report("T", evidence.documents, evidence.segments,
+                                   evidence.codings, evidence.book,
+                                   {**evidence.tables, "agreement": agreement},
+                                   lessons=evidence.lessons).split()).replace("&#39;", "'")
+    assert "Against sam's coding, 1 of 1 code with a verdict is" in words
+    assert "has not been checked against a person's coding. " not in words
+    assert ("This coding has not been checked against a person's coding in "
+            "cross-validation.") in words
+
+
 def test_the_trust_box_says_what_its_list_is_about_before_the_rules_alone(built):
     # "2 of 2 ... do not rely" for the rules alone sat just above a list of good codes
     # (of the rules and the model together), which read as if the list contradicted it

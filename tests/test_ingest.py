@@ -1,9 +1,11 @@
 """Ingest: documents and segments tables, offsets, stable ids, manifest checks."""
+import json
 import shutil
 
 import pytest
 
 from dialogcode import ConfigError, IngestError, ManifestError, Study, ingest
+from dialogcode.ingest import summarize
 
 from conftest import BAD, make_study
 
@@ -244,3 +246,17 @@ def test_yaml_manifest_works_and_reports_lines(tmp_path, format_dir):
     documents = ingest(Study.open(root)).documents.set_index("doc_id")
     assert documents.at["zoom", "date"] == "2019-02-06"
     assert documents.at["notes", "event_type"] == "site_visit_notes"
+
+
+def test_words_count_what_was_said_not_the_speaker_labels(tmp_path):
+    # a JSON transcript gets its labels written before each turn in the document text;
+    # "60 meetings, 600,042 words" counted "Project Manager" 41,820 times over
+    turns = [{"speaker": "Project Manager", "text": "We need a remote control."},
+             {"speaker": "User Interface", "text": "Buttons should be big."},
+             {"speaker": "Project Manager", "text": "Agreed."}]
+    study = Study.open(make_study(tmp_path / "s", {"m.json": json.dumps(turns)}, None))
+    corpus = ingest(study)
+    said = sum(len(turn["text"].split()) for turn in turns)        # 5 + 4 + 1
+    assert "Project Manager: We need" in corpus.documents["text"].iloc[0]
+    assert corpus.documents["n_words"].tolist() == [said]
+    assert summarize(corpus)["words"].tolist() == [said]

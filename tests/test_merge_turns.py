@@ -155,3 +155,25 @@ def test_xlsx_rows_follow_merge_turns(tmp_path, merge, expected, note):
     parsed, _ = read_document(tmp_path / "circle.xlsx", merge_turns=merge)
     assert [(b.speaker, parsed.text[b.start:b.end], b.line) for b in parsed.blocks] == expected
     assert list(map(str, parsed.notes)) == note
+
+
+def test_a_row_with_a_speaker_and_no_text_is_no_turn_and_a_note_says_turns_shift(tmp_path):
+    # the ICSI meetings hold items like {"speaker": "PhD A", "text": ""}: each later turn
+    # of the document was numbered one less than its item, silently, so a table of topics
+    # by item number coded the turn after the one meant
+    items = ('{"speaker": "P1", "text": "Circles helped us heal."}\n'
+             '{"speaker": "P2", "text": ""}\n'
+             '{"speaker": "P3", "text": "Not everyone trusts them yet."}\n'
+             '{"speaker": "", "text": ""}\n'
+             '{"speaker": "P1", "text": "True."}\n')
+    root = make_study(tmp_path / "study", {"circle.jsonl": items}, None)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as handle:
+        handle.write("merge_turns: false\n")
+    corpus = ingest(Study.open(root))
+    assert turns(corpus, "circle") == [("P1", "Circles helped us heal.", 1),
+                                       ("P3", "Not everyone trusts them yet.", 3),
+                                       ("P1", "True.", 5)]
+    assert notes(corpus) == {"circle": (
+        "line 2: 1 line with a speaker and no text (2) is no turn, so the turns after it "
+        "are numbered without it: a table of codes by turn number (`document, turn, "
+        "code`) must count turns, not lines")}

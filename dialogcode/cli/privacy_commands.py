@@ -67,7 +67,8 @@ def privacy_scan(study, fresh, quiet):
 def privacy_redact(study, folder, force, quiet):
     """Write masked copies of STUDY's transcripts (run `dialogcode ingest` first) to a
     new folder: every finding of the last scan not decided keep replaced by its kind
-    ([NAME], [PHONE], ...), documents decided redact-document left out. Plain text,
+    ([NAME], [PHONE], ...), a speaker label holding one by Speaker 1, Speaker 2, ...
+    (one number per label), documents decided redact-document left out. Plain text,
     Markdown, VTT, SRT, CSV, JSON and JSON Lines keep their format; Word and Excel
     files are written as .txt of their text. The transcripts are never modified."""
     from ..privacy.redact import redact
@@ -78,6 +79,10 @@ def privacy_redact(study, folder, force, quiet):
         return
     click.echo(f"Wrote {len(done.copies)} masked copies to {shown(done.folder)} "
                f"({done.masked} findings masked; UTF-8 text)")
+    if done.pseudonyms:
+        click.echo(f"{len(done.pseudonyms)} speaker label(s) holding a finding written as "
+                   f"Speaker 1, Speaker 2, ... (one number per label), so each "
+                   "speaker's turns stay apart when the copies are read")
     if done.as_text:
         click.echo(f"Written as .txt (Word/Excel text, masked): {', '.join(done.as_text)}; "
                    "a manifest for the copies needs these names in its file column")

@@ -51,8 +51,12 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                else None)
     one_text_column(header, found, rows, columns, source)
     _no_header_again(header, found, rows, source)
-    rows = [(line, row) for line, row in rows
-            if cells(row, "text") is not None and str(cells(row, "text")).strip() != ""]
+    has_text = [cells(row, "text") is not None and str(cells(row, "text")).strip() != ""
+                for _, row in rows]
+    # a row with a speaker and no words is no turn, so later turns are numbered without it
+    unsaid = [line for (line, row), text in zip(rows, has_text)
+              if not text and str(cells(row, "speaker") or "").strip()]
+    rows = [pair for pair, text in zip(rows, has_text) if text]
     per_second, evidence = time_unit(header, found, rows, cells, source)
     clock, evidence = clock_times([(line, cells(row, "start"), cells(row, "end"))
                                    for line, row in rows], source) \
@@ -96,6 +100,15 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                          if cells(row, "speaker") in (None, "")
                                          or not str(cells(row, "speaker")).strip()],
                                         len(rows), rows_are))
+    if unsaid:
+        shown = ", ".join(map(str, unsaid[:5])) + (", ..." if len(unsaid) > 5 else "")
+        one = len(unsaid) == 1
+        parsed.notes.append(Note(unsaid[0], (
+            f"{len(unsaid)} {rows_are[:-1] if one else rows_are} with a speaker and no text "
+            f"({shown}) {'is no turn' if one else 'are no turns'}, so the turns after "
+            f"{'it' if one else 'them'} are numbered without {'it' if one else 'them'}: a "
+            "table of codes by turn number (`document, turn, code`) must count turns, not "
+            f"{rows_are}")))
     if evidence:
         parsed.notes.insert(0, Note(rows[0][0], evidence))
     others = [str(name) for k, name in enumerate(header)

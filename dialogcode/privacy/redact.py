@@ -7,10 +7,16 @@ strings inside them masked; Word and Excel files are written as ``.txt`` files o
 document's normalised text, masked (dialogcode reads them back as it read the
 original's turns). A document decided ``redact-document`` is not copied at all.
 Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode reads every file.
+
+A speaker label holding a finding becomes ``Speaker N`` (:func:`speaker_pseudonyms`),
+one number per label over the study, where it stands as a label: masked to ``[NAME]``,
+every named speaker would be one speaker when the copy is read back (rows of a table
+merged into one turn, ``[NAME]:`` read as no label at all).
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +26,7 @@ from ..study import Study
 from .gate import Masker, study_masker
 
 REWRITTEN = ("docx", "xlsx")   # formats copied as masked .txt
+PSEUDONYM = "Speaker {}"
 
 
 class RedactError(DialogcodeError):
@@ -35,6 +42,7 @@ class Redacted:
     folder: Path
     copies: list[str] = field(default_factory=list)
     masked: int = 0
+    pseudonyms: dict[str, str] = field(default_factory=dict)
     as_text: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)
 
@@ -57,23 +65,50 @@ def check_target(study: Study, folder: Path, force: bool) -> Path:
     return target
 
 
-def _mask_json(value, mask: Masker):
+def speaker_pseudonyms(speakers, mask: Masker) -> dict[str, str]:
+    """``Speaker N`` for each speaker label (in the order of ``speakers``) that ``mask``
+    would change, numbered from 1 over the study and skipping labels it already has."""
+    labels = list(dict.fromkeys(s for s in speakers if isinstance(s, str) and s.strip()))
+    taken, pseudonyms, number = set(labels), {}, 0
+    for label in labels:
+        if mask.for_readers(label) != label:
+            number += 1
+            while PSEUDONYM.format(number) in taken:
+                number += 1
+            pseudonyms[label] = PSEUDONYM.format(number)
+    return pseudonyms
+
+
+def _label_pattern(pseudonyms: dict[str, str]) -> re.Pattern | None:
+    """A speaker label where a label stands: at the start of a line after marks only
+    (``- **``, ``> ``, ``[``, a caption's ``<v ``), or as a whole cell of a table row."""
+    if not pseudonyms:
+        return None
+    labels = "|".join(map(re.escape, sorted(pseudonyms, key=len, reverse=True)))
+    return re.compile(rf'(?m)(?:^[^\w\n]*(?:<v\s+)?|(?<=[,;\t])"?)({labels})(?!\w)')
+
+
+def _mask_json(value, mask: Masker, pseudonyms: dict[str, str]):
     if isinstance(value, str):
-        return mask.for_readers(value)
+        return pseudonyms.get(value.strip()) or mask.for_readers(value)
     if isinstance(value, list):
-        return [_mask_json(v, mask) for v in value]
+        return [_mask_json(v, mask, pseudonyms) for v in value]
     if isinstance(value, dict):
-        return {k: _mask_json(v, mask) for k, v in value.items()}
+        return {k: _mask_json(v, mask, pseudonyms) for k, v in value.items()}
     return value
 
 
-def _masked_copy(text: str, fmt: str, mask: Masker) -> str:
+def _masked_copy(text: str, fmt: str, mask: Masker, pseudonyms: dict[str, str]) -> str:
     if fmt == "json":
-        return json.dumps(_mask_json(json.loads(text), mask), ensure_ascii=False,
-                          indent=1) + "\n"
+        return json.dumps(_mask_json(json.loads(text), mask, pseudonyms),
+                          ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
-        return "".join(json.dumps(_mask_json(json.loads(line), mask), ensure_ascii=False)
-                       + "\n" for line in text.splitlines() if line.strip())
+        return "".join(json.dumps(_mask_json(json.loads(line), mask, pseudonyms),
+                                  ensure_ascii=False) + "\n"
+                       for line in text.splitlines() if line.strip())
+    labels = _label_pattern(pseudonyms)
+    if labels is not None:
+        text = labels.sub(lambda m: m[0][:m.start(1) - m.start()] + pseudonyms[m[1]], text)
     return mask.for_readers(text)
 
 
@@ -117,7 +152,8 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
                              entries)
     if stale:
         raise RedactError(stale)
-    done = Redacted(target)
+    pseudonyms = speaker_pseudonyms(corpus.segments["speaker"], mask)
+    done = Redacted(target, pseudonyms=pseudonyms)
     pattern = mask.pattern
     copies = {}
     for doc in documents.itertuples(index=False):
@@ -128,14 +164,14 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
         if doc.format in REWRITTEN:
             text, rel = doc.text, str(Path(rel).with_suffix(".txt"))
             done.as_text.append(rel)
-            copies[rel] = mask.for_readers(text)
+            copies[rel] = _masked_copy(text, "txt", mask, pseudonyms)
         else:
             entry = entries.get(doc.source_path)
             encoding = (entry.encoding if entry is not None and entry.encoding
                         else study.config.encoding)
             text = decode((study.transcripts / doc.source_path).read_bytes(),
                           doc.source_path, encoding)
-            copies[rel] = _masked_copy(text, doc.format, mask)
+            copies[rel] = _masked_copy(text, doc.format, mask, pseudonyms)
         if pattern is not None:
             done.masked += len(mask.matches(text, pattern))
     for rel, copy in copies.items():     # written only once every copy is made

@@ -1,0 +1,69 @@
+"""privacy redact: masked copies keep each speaker's turns apart (named speakers are
+numbered, not all made one `[NAME]`), in text, table and JSON transcripts."""
+import json
+
+import pandas as pd
+from click.testing import CliRunner
+
+from conftest import make_study
+from dialogcode.cli import cli
+
+NAMES = ["Rosalba Mendez", "Tomasz Nowak", "Amara Okafor"]
+SAID = ["We started the food pantry in March.", "The rent went up again this year.",
+        "Families are doubling up.", "", "I agree with Tomasz Nowak."]
+WHO = [NAMES[0], NAMES[1], NAMES[0], "Facilitator", NAMES[2]]
+MANIFEST = ("file,site,event_type\ncall.txt,A,call\nrows.csv,A,call\nitems.json,A,call\n"
+            "notes.md,A,call\n")
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def turns(root):
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    return {doc: list(group["speaker"]) for doc, group in segments.groupby("doc_id")}
+
+
+def test_masked_copies_read_back_with_the_same_turns_and_speakers_kept_apart(tmp_path):
+    def said(n):      # four documents, no two alike
+        return zip(WHO, SAID[:3] + [f"Thank you both {n} times.", SAID[4]])
+
+    files = {"call.txt": "".join(f"{w}: {t}\n" for w, t in said(1)),
+             "rows.csv": "speaker,text\n" + "".join(f'"{w}",{t}\n' for w, t in said(2)),
+             "items.json": json.dumps([{"speaker": w, "text": t} for w, t in said(3)]),
+             "notes.md": "".join(f"- **{w}:** {t}\n" for w, t in said(4))}
+    root = make_study(tmp_path / "s", files, MANIFEST)
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    found = set(pd.read_csv(root / "out" / "privacy.csv")["text"])
+    assert set(NAMES) <= found
+    masked = tmp_path / "masked"
+    output = run("privacy", "redact", root, "--to", masked)
+    assert "3 speaker label(s) holding a finding written as Speaker 1" in output
+    assert (masked / "call.txt").read_text(encoding="utf-8").splitlines() == [
+        "Speaker 1: We started the food pantry in March.",
+        "Speaker 2: The rent went up again this year.",
+        "Speaker 1: Families are doubling up.", "Facilitator: Thank you both 1 times.",
+        "Speaker 3: I agree with [NAME]."]
+    copy = make_study(tmp_path / "copy", {p.name: p.read_bytes() for p in masked.iterdir()},
+                      MANIFEST)
+    run("ingest", copy, "-q")
+    expected = ["Speaker 1", "Speaker 2", "Speaker 1", "Facilitator", "Speaker 3"]
+    # [NAME] for every named speaker merged the table's rows into one turn and made the
+    # text file's `[NAME]:` lines no turns at all
+    assert turns(copy) == {doc: expected for doc in ("call", "rows", "items", "notes")}
+    texts = "\n".join(pd.read_parquet(copy / "out" / "documents.parquet")["text"])
+    assert not [name for name in found if name in texts]
+
+
+def test_a_speaker_label_already_in_the_study_is_never_given_to_another(tmp_path):
+    said = "Speaker 1: We met.\nTomasz Nowak: The rent went up.\nSpeaker 1: Again.\n"
+    root = make_study(tmp_path / "s", {"call.txt": said}, "file,site\ncall.txt,A\n")
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    run("privacy", "redact", root, "--to", tmp_path / "masked")
+    assert (tmp_path / "masked" / "call.txt").read_text(encoding="utf-8") == (
+        "Speaker 1: We met.\nSpeaker 2: The rent went up.\nSpeaker 1: Again.\n")
