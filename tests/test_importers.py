@@ -415,6 +415,21 @@ def test_a_fuzzy_match_is_whole_words():
         "Wages are low, so rent is late"]
 
 
+@pytest.mark.parametrize("text, quote, placed", [
+    # without spaces between words, a run of letters runs to the next punctuation: the
+    # match was widened to the whole clause ('我们的' and 'か心配です' coded too)
+    ("P1: 我们的房租每个月都在上涨，所以很担心。\n", "房租每个月都在上张", "房租每个月都在上涨"),
+    ("P1: 家賃が毎月上がっているので来月払えるか心配です。\n", "毎月上がっているので来月払えx",
+     "毎月上がっているので来月払える"),
+    # a quote that starts inside a word as the coder marked it, not as a typo
+    ("P1: The wages are low.\n", "ages are lw", "ages are low"),
+], ids=["chinese", "japanese", "inside-a-word"])
+def test_a_fuzzy_match_is_widened_only_where_the_quote_fits_as_well(text, quote, placed):
+    found = locate(quote, text)
+    assert found.level == "fuzzy"
+    assert [text[start:end] for start, end in found.spans] == [placed]
+
+
 @pytest.mark.parametrize("anchored", [False, True])
 def test_edit_distances_agree_with_the_textbook_table(anchored):
     # anchored: from the text's first character (a stretch's start is found with it)
