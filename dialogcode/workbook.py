@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .formats.tables import escaped
 from .safexml import xml_text
 from .store import FORMULA_START, replacing
 
@@ -52,12 +53,13 @@ def number_format(column: str, series: pd.Series) -> str | None:
 
 
 def cell_text(value: str) -> str:
-    """``value`` as a workbook cell holds it: characters XML cannot hold as symbols, and
-    cut (ending `` [truncated]``) past Excel's limit."""
+    """``value`` as a workbook cell holds it: characters XML cannot hold as symbols, cut
+    (ending `` [truncated]``) past Excel's limit, and text that would read as an escaped
+    character (``_x000D_``) escaped so that it reads as written (:func:`escaped`)."""
     value = xml_text(value)
     if len(value) > EXCEL_MAX_CELL:
         value = value[:EXCEL_MAX_CELL - 20] + " [truncated]"
-    return value
+    return escaped(value)
 
 
 def _cell(sheet, value, *, header=False, wrap=False, style=None):

@@ -194,9 +194,11 @@ def test_a_file_name_two_folders_share_is_refused_unless_the_group_tells(loaded,
     assert f"{path}:5: unknown document 'minutes' (documents: north/closing" in message
 
 
-def test_the_group_chooses_its_document_over_one_of_the_same_name_at_the_top(tmp_path):
+def test_a_group_and_name_that_tell_two_documents_are_refused(tmp_path):
     # transcripts/closing.txt beside north/closing.txt: the row of the group north was
-    # read as the top folder's closing, its doc_id being the name, the group unread
+    # read as the top folder's closing, its doc_id being the name, the group unread;
+    # read group first, it was north/closing, though a MAXQDA group is any name the
+    # coder gave (a site's, here the top closing's as well): either was a guess
     root = tmp_path / "study"
     shutil.copytree(DATA / "evidence-study", root)
     (root / "transcripts" / "closing.txt").write_text(
@@ -208,6 +210,17 @@ def test_the_group_chooses_its_document_over_one_of_the_same_name_at_the_top(tmp
     said = "We stand together"
     path = workbook(tmp_path / "group.xlsx", MAXQDA,
                     ("", "north", "closing", "Connection", 5, 5, 0, said, ""),
+                    ("", "", "closing", "Connection", 3, 3, 0, said, ""),
+                    ("", "south", "closing", "Connection", 3, 3, 0, said, ""))
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    message = str(error.value)
+    assert (f"{path}:2: document 'closing' of the group 'north' fits north/closing (the "
+            "group as its folder) and closing (the name alone): rename it in the export "
+            "to the doc_id") in message
+    assert f"{path}:3" not in message and f"{path}:4: document 'closing' of" in message
+    path = workbook(tmp_path / "named.xlsx", MAXQDA,
+                    ("", "north", "north/closing", "Connection", 5, 5, 0, said, ""),
                     ("", "", "closing", "Connection", 3, 3, 0, said, ""))
     assert rows(imported(path, loaded)) == [("north/closing:t3", "connection"),
                                             ("closing:t2", "connection")]

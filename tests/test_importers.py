@@ -28,7 +28,7 @@ from dialogcode.codebook import load_codebooks
 from dialogcode.coders import CODER_COLUMNS, CodingsError, read_coder
 from dialogcode.importers import archive, import_codings
 from dialogcode.importers.base import Documents
-from dialogcode.importers.locate import _end_distances, locate
+from dialogcode.importers.locate import _end_distances, _start_for, locate
 from dialogcode.ingest import ingest, load_corpus, write_corpus
 
 DATA = Path(__file__).parent / "data"
@@ -415,6 +415,21 @@ def test_a_fuzzy_match_is_whole_words():
         "Wages are low, so rent is late"]
 
 
+@pytest.mark.parametrize("text, quote, placed", [
+    # without spaces between words, a run of letters runs to the next punctuation: the
+    # match was widened to the whole clause ('我们的' and 'か心配です' coded too)
+    ("P1: 我们的房租每个月都在上涨，所以很担心。\n", "房租每个月都在上张", "房租每个月都在上涨"),
+    ("P1: 家賃が毎月上がっているので来月払えるか心配です。\n", "毎月上がっているので来月払えx",
+     "毎月上がっているので来月払える"),
+    # a quote that starts inside a word as the coder marked it, not as a typo
+    ("P1: The wages are low.\n", "ages are lw", "ages are low"),
+], ids=["chinese", "japanese", "inside-a-word"])
+def test_a_fuzzy_match_is_widened_only_where_the_quote_fits_as_well(text, quote, placed):
+    found = locate(quote, text)
+    assert found.level == "fuzzy"
+    assert [text[start:end] for start, end in found.spans] == [placed]
+
+
 @pytest.mark.parametrize("anchored", [False, True])
 def test_edit_distances_agree_with_the_textbook_table(anchored):
     # anchored: from the text's first character (a stretch's start is found with it)
@@ -430,6 +445,36 @@ def test_edit_distances_agree_with_the_textbook_table(anchored):
             expected.append(row[-1])
             table = row
         assert _end_distances(pattern, text, anchored=anchored) == expected
+
+
+def test_a_fuzzy_match_s_start_is_the_one_the_textbook_table_finds():
+    # the start search as it was before the bit vectors: the quote backwards against the
+    # text backwards from the end, a row of the table per character taken, keeping the
+    # fewest edits, then the length nearest the quote's; quotes past one machine word
+    # (64), at the text's very start, in repeated text and beyond ASCII
+    def by_table(pattern, text, end, limit):
+        backwards = pattern[::-1]
+        previous, best = list(range(len(pattern) + 1)), (len(pattern), len(pattern), 0)
+        for taken, char in enumerate(text[max(0, end - len(pattern) - limit):end][::-1],
+                                     start=1):
+            row = [taken]
+            for i, p in enumerate(backwards, start=1):
+                row.append(min(previous[i] + 1, row[i - 1] + 1, previous[i - 1] + (p != char)))
+            best = min(best, (row[-1], abs(taken - len(pattern)), taken))
+            previous = row
+        return best[0], end - best[2]
+
+    random.seed(11)
+    for _ in range(300):
+        letters = random.choice(["ab ", "rent is late ", "aé ü", "房租上涨 "])
+        pattern = "".join(random.choices(letters, k=random.choice([1, 7, 64, 65, 130])))
+        text = "".join(random.choices(letters, k=random.randint(0, 40)))
+        at = random.choice([0, len(text)])
+        text = text[:at] + pattern + text[at:]
+        text = text * random.choice([1, 2])
+        for end in {len(text), len(pattern), random.randint(1, len(text))}:
+            limit = random.randint(0, len(pattern) // 4 + 1)
+            assert _start_for(pattern, text, end, limit) == by_table(pattern, text, end, limit)
 
 
 def test_unrecognised_table_and_missing_columns(study, tmp_path):

@@ -54,3 +54,17 @@ def test_the_same_tables_give_the_same_bytes(tmp_path):
         assert {info.date_time for info in saved.infolist()} == {(2000, 1, 1, 0, 0, 0)}
         assert b"2000-01-01T00:00:00Z" in saved.read("docProps/core.xml")
         assert saved.testzip() is None
+
+
+def test_text_that_looks_like_an_escaped_character_reads_back_as_written(tmp_path):
+    # A workbook escapes a carriage return as _x000D_, and a reader (Excel, and
+    # dialogcode's) reads any _xHHHH_ as its character; written as given, a turn that
+    # held '_x000D_' (text a tool read from an Excel export without unescaping) came
+    # back from a review sheet as a line break, and its text cell was refused as
+    # changed. Excel writes a literal '_x' as '_x005F_x'.
+    from dialogcode.formats.tables import xlsx_rows
+
+    texts = ["rent is up_x000D_ again", "file_x0041_.txt", "_x005F_x0041_", "_x0041_x0042_",
+             "cr\rand_x00"]
+    path = write_workbook(tmp_path / "w.xlsx", {"t": pd.DataFrame({"text": texts})})
+    assert [row[0] for row in xlsx_rows(path, str(path))[1:]] == texts

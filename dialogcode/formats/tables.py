@@ -24,8 +24,9 @@ from .speakers import Note
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
 # a character a workbook writes escaped in a cell's text (Excel and XlsxWriter write a
-# carriage return as _x000D_), which openpyxl gives as written
+# carriage return as _x000D_), which openpyxl gives as written and writes as given
 ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+LOOKS_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 WHAT = ".xlsx workbook"
 # what openpyxl raises on a workbook whose parts are not what Excel writes (LookupError:
@@ -309,6 +310,13 @@ def _unescaped(value):
         return value
     return ESCAPED.sub(lambda m: m[0] if 0xD800 <= int(m[1], 16) <= 0xDFFF
                        else chr(int(m[1], 16)), value)
+
+
+def escaped(text: str) -> str:
+    """``text`` as a workbook cell is to hold it, so that a reader (Excel, or
+    :func:`xlsx_rows`) gives it back as written: each ``_`` that opens what reads as an
+    escaped character (``_x000D_`` as text) escaped itself, ``_x005F_``, as Excel does."""
+    return LOOKS_ESCAPED.sub("_x005F_", text)
 
 
 def _hidden_values(book, sheet) -> tuple[list[str], list[str], list[str]]:

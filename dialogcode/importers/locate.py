@@ -11,7 +11,8 @@
    ``1 - edits / length of the folded quote``; a stretch counts when it is at least
    :data:`MIN_SIMILARITY` (0.85: one typo in a quote of 7 characters or more, 3 in 20,
    15 in 100). Of equally close stretches the one nearest the quote's length is taken,
-   and widened to whole words where it starts or ends inside one.
+   and widened to whole words where it starts or ends inside one and the quote fits the
+   wider stretch as well (no more edits).
 
 The first level that finds the quote decides. Found at more than one place there
 (places that do not overlap) it is *ambiguous*; found nowhere it is *unfound*; either
@@ -166,16 +167,28 @@ def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY) -> 
     places = _fuzzy(folded, key, min_similarity)
     if not places:
         return Location(None)
-    return Location(FUZZY, [_whole_words(text, *original(s, e)) for _, s, e in places],
-                    round(places[0][0], 3))
+    return Location(FUZZY, [_whole_words(folded, text, *original(s, e))
+                            for _, s, e in places], round(places[0][0], 3))
 
 
-def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """``start`` and ``end`` moved out to the edges of the words they fall inside."""
-    while start > 0 and _in_word(text[start - 1]) and _in_word(text[start]):
-        start -= 1
-    while end < len(text) and _in_word(text[end]) and _in_word(text[end - 1]):
-        end += 1
+def _whole_words(quote: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """``start`` and ``end`` moved out to the edges of the words they fall inside, each
+    where ``text[start:end]`` then takes no more edits from the folded ``quote`` (a
+    language written without spaces has no word edges to find)."""
+    def edits(s: int, e: int) -> int:
+        stretch = fold(text[s:e])[0].strip()
+        return _end_distances(quote, stretch, anchored=True)[-1] if stretch else len(quote)
+
+    wide = start
+    while wide > 0 and _in_word(text[wide - 1]) and _in_word(text[wide]):
+        wide -= 1
+    if wide < start and edits(wide, end) <= edits(start, end):
+        start = wide
+    wide = end
+    while wide < len(text) and _in_word(text[wide]) and _in_word(text[wide - 1]):
+        wide += 1
+    if wide > end and edits(start, wide) <= edits(start, end):
+        end = wide
     return start, end
 
 

@@ -152,13 +152,18 @@ def _document(layout: Layout, row: dict[str, str], docs: Documents
               ) -> tuple[str | None, str]:
     """(doc_id, "") of the row's document: named by its group and name (MAXQDA's
     ``north`` and ``kickoff``), by its doc_id or path, or by its file name alone when no
-    other document has it; (None, why not)."""
+    other document has it; (None, why not), also when its group and name tell one
+    document and its name alone (a doc_id) another."""
     name = row[layout.document].strip()
     group = row.get(layout.group or "", "").strip()
-    doc_id = docs.resolve(f"{group}/{name}")[0] if group else None
-    why = None
-    if doc_id is None:
-        doc_id, why = docs.resolve(name)
+    doc_id, why = docs.resolve(name)
+    grouped = docs.resolve(f"{group}/{name}")[0] if group else None
+    if grouped is not None and doc_id not in (None, grouped):
+        return None, (f"document {name!r} of the group {group!r} fits {grouped} (the "
+                      f"group as its folder) and {doc_id} (the name alone): rename it in "
+                      "the export to the doc_id")
+    if grouped is not None:
+        doc_id, why = grouped, None
     matches = [] if doc_id is not None else docs.named(name)
     if len(matches) == 1:
         return matches[0], ""
