@@ -18,7 +18,8 @@ parenthesis most of the time, as transcribers note what is not speech ("(coughs)
 read for terms. Nor do *sounds*: words without a vowel or of one letter repeated that
 the documents do not write in capitals ("mmm", "nnn", "th" of a cut-off "th- the";
 "XML" and "AA" are acronyms; in captions without capitals, general English tells),
-a letter drawn out ("sooo"), informal spellings of stop words, numbers that count
+cut-off words no dictionary knows that the speaker restarts ("tha- that", "becau
+because"), a letter drawn out ("sooo"), informal spellings of stop words, numbers that count
 ("seven", "seven months"; not "zero tolerance"), and a word said twice ("resident
 resident"): :func:`non_theme`, :func:`theme_terms` and :func:`sound_words`.
 
@@ -75,6 +76,9 @@ _CASED_ENTRY = re.compile(r'^\s*"([A-Z]{2,}|[a-z]{2,})":\s*(-[0-9.]+)', re.MULTI
 _CAPITALS = re.compile(r"\b[A-Z]{2,}s?\b")    # TV, TVs
 _VOWEL = re.compile(r"[aeiouy]")
 _DRAWN_OUT = re.compile(r"(.)\1\1")
+_BRACKETED = re.compile(r"\[[^\]]*\]|\{[^}]*\}")   # [inaudible], {disfmarker}: not words
+_LETTERS = re.compile(r"[a-z][a-z']*")
+RESTART_SHARE = 0.25     # a word no dictionary knows, restarted at least this often -> cut off
 _NAMING = frozenset(_ordinal_words) | {"zero"}   # number words that name, not count
 
 
@@ -176,19 +180,50 @@ def sound_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     *XML*, *TV* or *TVs*, *NSF*, *AA*) in fewer than :data:`NAME_SHARE` of their
     occurrences: *mmm*, *nnn*, *hmm*, *sh*, *th* of "th the", *aa*. When the documents
     write no word in capitals at all (captions in small letters), general English
-    decides instead (:func:`_acronyms`: *ptsd*, *tv* are acronyms, *th*, *mmm* not)."""
-    capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(segments["text"])))
+    decides instead (:func:`_acronyms`: *ptsd*, *tv* are acronyms, *th*, *mmm* not).
+    And cut-off words with a vowel: words of no dictionary (not
+    :func:`~dialogcode.privacy.detect.everyday`) that the speaker restarts, the next
+    word beginning with them, in at least :data:`RESTART_SHARE` of their occurrences
+    (:func:`_restarts`: *tha* of "tha- that", *wha*, *becau*); a real word said again
+    longer ("the plan planning") is a dictionary's word and stays."""
+    from .privacy.detect import everyday
+
+    texts = segments["text"].tolist()
+    capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(texts)))
     acronyms = frozenset() if capitals else _acronyms()
+    seen, restarted = _restarts(texts)
     sounds = set()
     for term, forms in terms.surfaces.items():
-        if " " in term or not (all(_VOWEL.search(w) is None for w in [term, *forms])
-                               or len(set(term)) == 1 or len(set(terms.display(term))) == 1):
+        if " " in term:
+            continue
+        restarts = sum(restarted[form] for form in forms)
+        if (restarts and restarts >= RESTART_SHARE * sum(seen[form] for form in forms)
+                and not any(everyday(w) for w in [term, *forms])):
+            sounds.add(term)
+            sounds.update(forms)
+            continue
+        if not (all(_VOWEL.search(w) is None for w in [term, *forms])
+                or len(set(term)) == 1 or len(set(terms.display(term))) == 1):
             continue
         if (term not in acronyms
                 and sum(capitals[form] for form in forms) < NAME_SHARE * sum(forms.values())):
             sounds.add(term)
             sounds.update(forms)
     return sounds
+
+
+def _restarts(texts: list[str]) -> tuple[Counter, Counter]:
+    """(occurrences, restarts) of every lower-cased word of ``texts``: a restart is an
+    occurrence whose next word (past hyphens, dashes and marks in brackets) is longer
+    and begins with it: "tha - that", "becau {disfmarker} because"."""
+    seen, restarted = Counter(), Counter()
+    for text in texts:
+        words = _LETTERS.findall(_BRACKETED.sub(" ", text.lower()))
+        for word, after in zip(words, words[1:] + [""]):
+            seen[word] += 1
+            if len(after) > len(word) and after.startswith(word):
+                restarted[word] += 1
+    return seen, restarted
 
 
 def hyphenated(term: str, texts: list[str]) -> str:

@@ -603,3 +603,18 @@ def test_an_acronym_in_lower_case_captions_is_an_acronym_not_a_sound():
     sounds = sound_words(segments, segment_terms(segments, documents))
     assert not sounds & {"ptsd", "hpd", "tv"}, sounds
     assert {"mmm", "th"} <= sounds
+
+
+def test_a_cut_off_word_the_speaker_restarts_is_no_term_but_a_real_short_word_is():
+    # the ICSI meetings write false starts with a vowel: "tha - that" (77 times, a
+    # restart in 33), "wha - what", "becau - because"; they had no vowel rule to catch
+    # them and could become terms; a real word said again longer ("the plan planning")
+    # or a short word never restarted ("tax", "gym") is a word
+    turns = [("A", "tha - that's the budget and the tax, tha {disfmarker} that grant"),
+             ("B", "wha what about the audit, becau because the plan planning team"),
+             ("C", "the gym and the tax, the plan for the tha that audit"),
+             ("D", "wha - what gym, becau - because the car cars and the plan")]
+    segments, documents = corpus({"d": turns})
+    sounds = sound_words(segments, segment_terms(segments, documents))
+    assert {"tha", "wha", "becau"} <= sounds, sounds
+    assert not sounds & {"plan", "tax", "gym", "car", "budget", "audit", "grant"}, sounds
