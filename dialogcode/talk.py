@@ -9,7 +9,8 @@ leaves such segments out (and counts them); labels and quotes never come from th
 
 *Names* never make a label: the words of the study's speaker labels that are names
 (not a role's everyday words: "Marketing", "Community Member"; a word of the name
-lists is a name: "Johnson", "Judge"), and words the
+lists is a name: "Johnson", "Judge", and so is every word of a label the privacy gate
+reads as a name: "Chin" of "Margaret Chin"), and words the
 documents write capitalised in the middle of a sentence most of the time (people's
 and places' names as transcribed). Nor do *marks*: words written inside a short
 parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
@@ -131,17 +132,24 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     "Claire", "Grace" and "Johnson", a first name or a surname of the name lists being a
     name even when a dictionary knows it: :func:`~dialogcode.privacy.detect.first_names`,
     :func:`~dialogcode.privacy.detect.last_names`, so a role that is also a surname,
-    "Judge", stays a name), first names that are not also English words
+    "Judge", stays a name), every word of the name the privacy gate reads in a label
+    (:func:`~dialogcode.privacy.detect._name_in_label`: "Chin" of "Margaret Chin" and of
+    "Council Member Margaret Chin", "Press" of "Robert Press", surnames that are
+    everyday words on no list), first names that are not also English words
     (:func:`~dialogcode.privacy.detect.plain_first_name`, however a transcript writes
     them: "eva"), and the terms written capitalised after a lower-case word or a comma
     (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
     least twice)."""
-    from .privacy.detect import everyday, first_names, last_names, plain_first_name
+    from .privacy.detect import (_name_in_label, everyday, first_names, last_names,
+                                 plain_first_name)
 
-    names = {w.lower() for label in segments["speaker"].dropna().unique()
-             for w in _WORD.findall(str(label))
-             if len(w) > 1 and (not everyday(w) or w.lower() in first_names()
-                                or w.lower() in last_names())}
+    names = set()
+    for label in segments["speaker"].dropna().astype(str).str.strip().unique():
+        named = set(_WORD.findall(_name_in_label(label) or ""))
+        names.update(w.lower() for w in _WORD.findall(label)
+                     if len(w) > 1 and (w in named or not everyday(w)
+                                        or w.lower() in first_names()
+                                        or w.lower() in last_names()))
     upper = Counter(w.lower() for w in _MID_CAPITAL.findall("\n".join(segments["text"])))
     for term, forms in terms.surfaces.items():
         if " " in term:

@@ -618,3 +618,31 @@ def test_a_cut_off_word_the_speaker_restarts_is_no_term_but_a_real_short_word_is
     sounds = sound_words(segments, segment_terms(segments, documents))
     assert {"tha", "wha", "becau"} <= sounds, sounds
     assert not sounds & {"plan", "tax", "gym", "car", "budget", "audit", "grant"}, sounds
+
+
+def test_a_surname_that_is_an_everyday_word_on_no_list_is_a_name_in_a_name_like_label():
+    # "Chin" of "Margaret Chin" and "Press" of "Robert Press" (an NYC hearing speaker)
+    # are on no surname list and are dictionary words, so they passed as role words: in
+    # captions in small letters ("thanks council member chin") nothing else caught them
+    # and they could label a cluster. The words of a label the privacy gate reads as a
+    # name are names; a role ("Project Manager", "Faith Leader") stays a role
+    rng = random.Random(6)
+    speakers = ["Margaret Chin", "Council Member Robert Press", "Project Manager",
+                "Faith Leader"]
+    turns = []
+    for i in range(40):
+        words = (["rent", "landlord", "eviction", "housing"] if i < 20
+                 else ["garden", "harvest", "compost", "seeds"])
+        turns.append((speakers[i % 4], f"so thanks chin and press, the {rng.choice(words)} "
+                                       f"and the {words[1]} with the {rng.choice(words)}, "
+                                       "the project manager and the faith leader"))
+    segments, documents = corpus({"d": turns})
+    names = name_words(segments, segment_terms(segments, documents))
+    assert {"margaret", "chin", "robert", "press"} <= names, names
+    # ("faith", a first name of the lists, is a name as "grace" is; "leader" is not)
+    assert not {"council", "member", "project", "manager", "leader"} & names, names
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    words = {w for row in result.clusters["terms"] for t in row.split("; ") for w in t.split()}
+    assert not words & {"chin", "press"}, words
+    assert {"landlord", "harvest"} <= words, words
