@@ -20,9 +20,10 @@ read for terms. Nor do *sounds*: words without a vowel or of one letter repeated
 the documents do not write in capitals ("mmm", "nnn", "th" of a cut-off "th- the";
 "XML" and "AA" are acronyms; in captions without capitals, general English tells),
 cut-off words no dictionary knows that the speaker restarts ("tha- that", "becau
-because"), a letter drawn out ("sooo"), informal spellings of stop words, numbers that count
-("seven", "seven months"; not "zero tolerance"), and a word said twice ("resident
-resident"): :func:`non_theme`, :func:`theme_terms` and :func:`sound_words`.
+because"), a letter drawn out ("sooo"), informal spellings of stop words, numbers
+that count ("seven", "seven months"; not "zero tolerance", nor "Section 8"), and a
+word said twice ("resident resident"): :func:`non_theme`, :func:`theme_terms` and
+:func:`sound_words`.
 
 *Common English* words lead a label only when no more specific term scores near them:
 :func:`specificity` weighs a term by how rare its words are in general English, from
@@ -76,7 +77,7 @@ _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 
 _CASED_ENTRY = re.compile(r'^\s*"([A-Z]{2,}|[a-z]{2,})":\s*(-[0-9.]+)', re.MULTILINE)
 _CAPITALS = re.compile(r"\b[A-Z]{2,}s?\b")    # TV, TVs
 _VOWEL = re.compile(r"[aeiouy]")
-_DRAWN_OUT = re.compile(r"(.)\1\1")
+_DRAWN_OUT = re.compile(r"([^\W\d])\1\1")     # a letter, not a digit: "1000x" is no sound
 _BRACKETED = re.compile(r"\[[^\]]*\]|\{[^}]*\}")   # [inaudible], {disfmarker}: not words
 _LETTERS = re.compile(r"[a-z][a-z']*")
 RESTART_SHARE = 0.25     # a word no dictionary knows, restarted at least this often -> cut off
@@ -99,17 +100,22 @@ def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentT
     said twice, nor a term of number words only (spaCy's ``like_num``: *seven*, *fifth*)
     or holding one that counts (*seven months*, *million dollars*); an ordinal or *zero*
     beside another word names a thing (*second chance*, *fifth grade*, *zero
-    tolerance*)."""
+    tolerance*), and so do digits written as digits after a capitalised word (*section
+    8* of "Section 8", the only digits :func:`~dialogcode.features.segment_terms` puts
+    beside a word; an ordinal the lemmatizer reads as digits, *fifth* -> 5, still
+    counts)."""
     decided: dict[str, bool] = {}
 
     def keep(term: str) -> bool:
         if term not in decided:
-            lemmas = term.split()
-            words = lemmas + terms.display(term).split()
+            lemmas, shown = term.split(), terms.display(term).split()
             decided[term] = (len(set(lemmas)) == len(lemmas)       # not "resident resident"
                              and not all(like_num(w) for w in lemmas)
-                             and not any(like_num(w) and w not in _NAMING for w in lemmas)
-                             and not any(non_theme(w) or w in banned for w in words))
+                             and not any(like_num(w) and w not in _NAMING
+                                         and not (w.isdigit() and s.isdigit())
+                                         for w, s in zip(lemmas, shown))
+                             and not any(non_theme(w) or w in banned
+                                         for w in lemmas + shown))
         return decided[term]
 
     kept = {seg_id: [t for t in found if keep(t)] for seg_id, found in terms.terms.items()}
@@ -210,7 +216,8 @@ def sound_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
             sounds.add(term)
             sounds.update(forms)
             continue
-        if not (all(_VOWEL.search(w) is None for w in [term, *forms])
+        if any(c.isdigit() for c in term) or not (
+                all(_VOWEL.search(w) is None for w in [term, *forms])
                 or len(set(term)) == 1 or len(set(terms.display(term))) == 1):
             continue
         if (term not in acronyms

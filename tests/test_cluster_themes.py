@@ -544,7 +544,8 @@ def test_a_number_word_that_counts_is_no_term_but_zero_names_a_thing():
     # tolerance" (or "net zero") could never be a term; a number word alone ("seven")
     # or one that counts ("seven months", "million dollars") says how many, not what
     # about. (Ordinals are read as digits by the blank pipeline's lookup lemmatizer,
-    # "fifth" -> 5, and digits are never terms.)
+    # "fifth" -> 5, and such digits stay out of terms: only digits written as digits
+    # can name a thing, test_a_number_that_names_a_thing_is_a_term_but_...)
     turns = [("P1", "Zero tolerance for the zero tolerance rule, zero."),
              ("P2", "For seven months and a million dollars, seven of them.")]
     segments, documents = corpus({"d": turns})
@@ -646,3 +647,26 @@ def test_a_surname_that_is_an_everyday_word_on_no_list_is_a_name_in_a_name_like_
     words = {w for row in result.clusters["terms"] for t in row.split("; ") for w in t.split()}
     assert not words & {"chin", "press"}, words
     assert {"landlord", "harvest"} <= words, words
+
+
+def test_a_number_that_names_a_thing_is_a_term_but_a_count_date_or_time_is_not():
+    # digits were never terms, so the NYC hearing's "485x" and "421a" (tax programs),
+    # "R6" (a zoning district), "32BJ" (a union) or a study's "COVID-19" and "Section
+    # 8" vouchers could not label a theme; a count ("2 kids", "100 units"), a year, a
+    # decade, an ordinal, a time or a multiple says how many or when, not what about
+    turns = [("P1", "The Section 8 vouchers and COVID-19 rent relief, 2 kids, 100 units."),
+             ("P2", "In 2019 the R6 district and the 485x program, at 9:30 or 10pm."),
+             ("P3", "Section 8 landlords since the 1960s, the 2nd floor, 3x the rent."),
+             ("P4", "COVID-19 hit the R6 zones and the 485x deals of 32BJ, 10 minutes."),
+             ("P5", "The vouchers ended on Friday 12, in August 2019, by March 3.")]
+    segments, documents = corpus({"d": turns})
+    terms = segment_terms(segments, documents)
+    kept = {t for found in theme_terms(terms, sound_words(segments, terms)).terms.values()
+            for t in found}
+    assert {"section 8", "covid-19", "r6", "485x", "32bj", "voucher"} <= kept, kept
+    assert not kept & {"8", "2", "100", "2019", "1960s", "2nd", "9:30", "10", "3x",
+                       "10pm", "10 minute", "100 unit", "2 kid", "august 2019",
+                       "friday 12", "march 3"}, kept
+    named = {"covid-19", "r6", "485x", "32bj"}
+    assert all(t == "section 8" or named & set(t.split())
+               for t in kept if any(c.isdigit() for c in t)), kept
