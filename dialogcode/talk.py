@@ -71,6 +71,7 @@ gon wan na ta laughs laughter crosstalk inaudible
 kay nah yup ooh oops whoa aha duh blah
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")    # P1 of a speaker label too
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[A-Z][a-z]+)*\b")   # McCarthy too
 _ENTRY = re.compile(r'"([a-z][a-z\'-]*)":\s*(-[0-9.]+)')   # a lower-case word's log prob
 _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 words
@@ -141,7 +142,8 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     "Judge", stays a name), every word of the name the privacy gate reads in a label
     (:func:`~dialogcode.privacy.detect._name_in_label`: "Chin" of "Margaret Chin" and of
     "Council Member Margaret Chin", "Press" of "Robert Press", surnames that are
-    everyday words on no list), first names that are not also English words
+    everyday words on no list; "P1", a participant's code, is no word either), first
+    names that are not also English words
     (:func:`~dialogcode.privacy.detect.plain_first_name`, however a transcript writes
     them: "eva"), and the terms written capitalised after a lower-case word or a comma
     (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
@@ -151,8 +153,8 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
 
     names = set()
     for label in segments["speaker"].dropna().astype(str).str.strip().unique():
-        named = set(_WORD.findall(_name_in_label(label) or ""))
-        names.update(w.lower() for w in _WORD.findall(label)
+        named = set(_LABEL_WORD.findall(_name_in_label(label) or ""))
+        names.update(w.lower() for w in _LABEL_WORD.findall(label)
                      if len(w) > 1 and (w in named or not everyday(w)
                                         or w.lower() in first_names()
                                         or w.lower() in last_names()))
