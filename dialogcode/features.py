@@ -51,6 +51,8 @@ CURLY_MARK_WORDS = 3    # a longer text in curly braces is read: a quote, not a 
 # (3x), thousands (100k)
 _LETTERS_AND_DIGITS = re.compile(r"(?=.*[a-z])(?=.*\d)[a-z\d]+(?:[-/.][a-z\d]+)*")
 _COUNTING = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m)|\d{1,2}x")
+NAMING_DIGITS = 3   # more digits than this are an identifier's (a case number, a plate,
+                    # "AB12345"), which the privacy scan does not find, or a year
 _SENTENCE_END = frozenset(".?!:;")
 # a number after these is a date ("August 2019", "June 26"), not a thing's name
 _DATE_WORDS = frozenset("""january february march april may june july august september october
@@ -124,7 +126,8 @@ class _TermReader:
                 terms.append(bigram)
                 surfaces[bigram][f"{lowers[i]} {lowers[j]}"] += 1
         for i, lower in enumerate(lowers):
-            if lower.isdigit() and i - 1 in kept and _titled(doc, i - 1):
+            if (lower.isdigit() and len(lower) <= NAMING_DIGITS and i - 1 in kept
+                    and _titled(doc, i - 1)):
                 bigram = f"{kept[i - 1]} {lower}"
                 terms.append(bigram)
                 surfaces[bigram][f"{lowers[i - 1]} {lower}"] += 1
@@ -134,9 +137,10 @@ class _TermReader:
 def named_number(word: str) -> bool:
     """True for a lower-case word of letters and digits that names a thing ("covid-19",
     "485x", "r6", "32bj"), not one that counts, dates or times ("2nd", "1960s", "10pm",
-    "3x", "100k")."""
+    "3x", "100k"), nor one of more than :data:`NAMING_DIGITS` digits ("ab12345")."""
     return (_LETTERS_AND_DIGITS.fullmatch(word) is not None
-            and _COUNTING.fullmatch(word) is None)
+            and _COUNTING.fullmatch(word) is None
+            and sum(c.isdigit() for c in word) <= NAMING_DIGITS)
 
 
 def _titled(doc, i: int) -> bool:

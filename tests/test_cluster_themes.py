@@ -659,7 +659,10 @@ def test_a_number_that_names_a_thing_is_a_term_but_a_count_date_or_time_is_not()
              ("P3", "Section 8 landlords since the 1960s, the 2nd floor, 3x the rent."),
              ("P4", "COVID-19 hit the R6 zones and the 485x deals of 32BJ, 10 minutes."),
              ("P5", "The vouchers ended on Friday 12, in August 2019, by March 3."),
-             ("P6", "Hello P1 and P2, the vouchers and the R6 rent.")]
+             ("P6", "Hello P1 and P2, the vouchers and the R6 rent."),
+             # a case number or a plate is an identifier the privacy scan does not find
+             ("P7", "My case AB12345 and the plate 7ABC123, Room 1234."),
+             ("P8", "Case AB12345 again, the plate 7ABC123 and Room 1234.")]
     segments, documents = corpus({"d": turns})
     terms = segment_terms(segments, documents)
     banned = sound_words(segments, terms) | name_words(segments, terms)
@@ -667,7 +670,8 @@ def test_a_number_that_names_a_thing_is_a_term_but_a_count_date_or_time_is_not()
     assert {"section 8", "covid-19", "r6", "485x", "32bj", "voucher"} <= kept, kept
     assert not kept & {"8", "2", "100", "2019", "1960s", "2nd", "9:30", "10", "3x",
                        "10pm", "10 minute", "100 unit", "2 kid", "august 2019",
-                       "friday 12", "march 3", "p1", "p2"}, kept     # P1: a speaker
+                       "friday 12", "march 3", "p1", "p2", "ab12345", "7abc123",
+                       "room 1234"}, kept     # P1: a speaker
     named = {"covid-19", "r6", "485x", "32bj"}
     assert all(t == "section 8" or named & set(t.split())
                for t in kept if any(c.isdigit() for c in t)), kept
