@@ -2,15 +2,19 @@
 embedding, and class-based TF-IDF terms that label a group of segments.
 
 A segment's *terms* are the lemmas of its content words, lower-cased, leaving out stop
-words, numbers, punctuation, transcription marks in brackets (see :func:`mark_end`:
-placeholders such as ``[NAME]``, marks such as ``{vocalsound}``), the fillers of
-:data:`FILLERS` and the talk words of :data:`DIALOGUE_WORDS`; plus the bigrams of two
-such lemmas that stand next to each other in the text, so every term can be matched
-back with a lemma ``PhraseMatcher``. Tokens come from the coding cache
+words, numbers (but not a word of letters and digits that names a thing, "covid-19",
+"485x": :func:`named_number`), punctuation, transcription marks in brackets (see
+:func:`mark_end`: placeholders such as ``[NAME]``, marks such as ``{vocalsound}``), the
+fillers of :data:`FILLERS` and the talk words of :data:`DIALOGUE_WORDS`; plus the
+bigrams of two such lemmas that stand next to each other in the text, and a number
+written after a capitalised word mid-sentence with that word ("Section 8" ->
+``section 8``, never the number alone), so every term can be matched back with a lemma
+``PhraseMatcher``. Tokens come from the coding cache
 (:class:`~dialogcode.coding.DocCache`) when it holds the documents.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -42,6 +46,18 @@ DIMENSIONS = 100        # TruncatedSVD components (fewer for small data)
 # {vocalsound}, {disfmarker} (the AMI and ICSI meeting corpora)
 MARK_CLOSERS = {"[": "]", "{": "}"}
 CURLY_MARK_WORDS = 3    # a longer text in curly braces is read: a quote, not a mark
+# a word of letters and digits names a thing (covid-19, 485x, r6, 32bj) unless it counts,
+# dates or times: an ordinal (2nd), a decade or plural (1960s), a time (10pm), a multiple
+# (3x), thousands (100k)
+_LETTERS_AND_DIGITS = re.compile(r"(?=.*[a-z])(?=.*\d)[a-z\d]+(?:[-/.][a-z\d]+)*")
+_COUNTING = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m)|\d{1,2}x")
+NAMING_DIGITS = 3   # more digits than this are an identifier's (a case number, a plate,
+                    # "AB12345"), which the privacy scan does not find, or a year
+_SENTENCE_END = frozenset(".?!:;")
+# a number after these is a date ("August 2019", "June 26"), not a thing's name
+_DATE_WORDS = frozenset("""january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday
+thursday friday saturday sunday""".split())
 
 
 @dataclass
@@ -72,9 +88,9 @@ class _TermReader:
         key = (lower, lemma)
         if key not in self._kept:
             text, base = self.strings[lower], self.strings[lemma].lower()
-            good = (text.isalpha() and len(base) > 1 and text not in STOP_WORDS
-                    and base not in STOP_WORDS and text not in self.single
-                    and base not in self.single)
+            good = ((text.isalpha() or named_number(text)) and len(base) > 1
+                    and text not in STOP_WORDS and base not in STOP_WORDS
+                    and text not in self.single and base not in self.single)
             self._kept[key] = base if good else None
         return self._kept[key]
 
@@ -103,12 +119,36 @@ class _TermReader:
                 unigrams.append((i, lemma))
                 surfaces[lemma][lower] += 1
         terms = [lemma for _, lemma in unigrams]
+        kept = dict(unigrams)
         for (i, a), (j, b) in zip(unigrams, unigrams[1:]):
             if j == i + 1:
                 bigram = f"{a} {b}"
                 terms.append(bigram)
                 surfaces[bigram][f"{lowers[i]} {lowers[j]}"] += 1
+        for i, lower in enumerate(lowers):
+            if (lower.isdigit() and len(lower) <= NAMING_DIGITS and i - 1 in kept
+                    and _titled(doc, i - 1)):
+                bigram = f"{kept[i - 1]} {lower}"
+                terms.append(bigram)
+                surfaces[bigram][f"{lowers[i - 1]} {lower}"] += 1
         return terms, [i for i, _ in unigrams]
+
+
+def named_number(word: str) -> bool:
+    """True for a lower-case word of letters and digits that names a thing ("covid-19",
+    "485x", "r6", "32bj"), not one that counts, dates or times ("2nd", "1960s", "10pm",
+    "3x", "100k"), nor one of more than :data:`NAMING_DIGITS` digits ("ab12345")."""
+    return (_LETTERS_AND_DIGITS.fullmatch(word) is not None
+            and _COUNTING.fullmatch(word) is None
+            and sum(c.isdigit() for c in word) <= NAMING_DIGITS)
+
+
+def _titled(doc, i: int) -> bool:
+    """True when ``doc[i]`` is written with a capital in the middle of a sentence, as a
+    word titling the number after it ("Section 8", "District 13", "Board 11"; not a
+    month or a day of a date, "August 2019")."""
+    return (doc[i].text[:1].isupper() and doc[i].lower_ not in _DATE_WORDS and i > 0
+            and doc[i - 1].text not in _SENTENCE_END and "\n" not in doc[i - 1].text)
 
 
 def mark_end(lowers: list[str], i: int) -> int:

@@ -9,7 +9,8 @@ leaves such segments out (and counts them); labels and quotes never come from th
 
 *Names* never make a label: the words of the study's speaker labels that are names
 (not a role's everyday words: "Marketing", "Community Member"; a word of the name
-lists is a name: "Johnson", "Judge"), and words the
+lists is a name: "Johnson", "Judge", and so is every word of a label the privacy gate
+reads as a name: "Chin" of "Margaret Chin"), and words the
 documents write capitalised in the middle of a sentence most of the time (people's
 and places' names as transcribed). Nor do *marks*: words written inside a short
 parenthesis most of the time, as transcribers note what is not speech ("(coughs)",
@@ -18,9 +19,11 @@ parenthesis most of the time, as transcribers note what is not speech ("(coughs)
 read for terms. Nor do *sounds*: words without a vowel or of one letter repeated that
 the documents do not write in capitals ("mmm", "nnn", "th" of a cut-off "th- the";
 "XML" and "AA" are acronyms; in captions without capitals, general English tells),
-a letter drawn out ("sooo"), informal spellings of stop words, numbers that count
-("seven", "seven months"; not "zero tolerance"), and a word said twice ("resident
-resident"): :func:`non_theme`, :func:`theme_terms` and :func:`sound_words`.
+cut-off words no dictionary knows that the speaker restarts ("tha- that", "becau
+because"), a letter drawn out ("sooo"), informal spellings of stop words, numbers
+that count ("seven", "seven months"; not "zero tolerance", nor "Section 8"), and a
+word said twice ("resident resident"): :func:`non_theme`, :func:`theme_terms` and
+:func:`sound_words`.
 
 *Common English* words lead a label only when no more specific term scores near them:
 :func:`specificity` weighs a term by how rare its words are in general English, from
@@ -68,13 +71,17 @@ gon wan na ta laughs laughter crosstalk inaudible
 kay nah yup ooh oops whoa aha duh blah
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")    # P1 of a speaker label too
 _MID_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+(?:[A-Z][a-z]+)*\b")   # McCarthy too
 _ENTRY = re.compile(r'"([a-z][a-z\'-]*)":\s*(-[0-9.]+)')   # a lower-case word's log prob
 _MARK = re.compile(r"\(\s*([A-Za-z]+(?:[ '-][A-Za-z]+){0,2})\s*\)")   # up to 3 words
 _CASED_ENTRY = re.compile(r'^\s*"([A-Z]{2,}|[a-z]{2,})":\s*(-[0-9.]+)', re.MULTILINE)
 _CAPITALS = re.compile(r"\b[A-Z]{2,}s?\b")    # TV, TVs
 _VOWEL = re.compile(r"[aeiouy]")
-_DRAWN_OUT = re.compile(r"(.)\1\1")
+_DRAWN_OUT = re.compile(r"([^\W\d])\1\1")     # a letter, not a digit: "1000x" is no sound
+_BRACKETED = re.compile(r"\[[^\]]*\]|\{[^}]*\}")   # [inaudible], {disfmarker}: not words
+_LETTERS = re.compile(r"[a-z][a-z']*")
+RESTART_SHARE = 0.25     # a word no dictionary knows, restarted at least this often -> cut off
 _NAMING = frozenset(_ordinal_words) | {"zero"}   # number words that name, not count
 
 
@@ -94,17 +101,22 @@ def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentT
     said twice, nor a term of number words only (spaCy's ``like_num``: *seven*, *fifth*)
     or holding one that counts (*seven months*, *million dollars*); an ordinal or *zero*
     beside another word names a thing (*second chance*, *fifth grade*, *zero
-    tolerance*)."""
+    tolerance*), and so do digits written as digits after a capitalised word (*section
+    8* of "Section 8", the only digits :func:`~dialogcode.features.segment_terms` puts
+    beside a word; an ordinal the lemmatizer reads as digits, *fifth* -> 5, still
+    counts)."""
     decided: dict[str, bool] = {}
 
     def keep(term: str) -> bool:
         if term not in decided:
-            lemmas = term.split()
-            words = lemmas + terms.display(term).split()
+            lemmas, shown = term.split(), terms.display(term).split()
             decided[term] = (len(set(lemmas)) == len(lemmas)       # not "resident resident"
                              and not all(like_num(w) for w in lemmas)
-                             and not any(like_num(w) and w not in _NAMING for w in lemmas)
-                             and not any(non_theme(w) or w in banned for w in words))
+                             and not any(like_num(w) and w not in _NAMING
+                                         and not (w.isdigit() and s.isdigit())
+                                         for w, s in zip(lemmas, shown))
+                             and not any(non_theme(w) or w in banned
+                                         for w in lemmas + shown))
         return decided[term]
 
     kept = {seg_id: [t for t in found if keep(t)] for seg_id, found in terms.terms.items()}
@@ -127,17 +139,25 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     "Claire", "Grace" and "Johnson", a first name or a surname of the name lists being a
     name even when a dictionary knows it: :func:`~dialogcode.privacy.words.first_names`,
     :func:`~dialogcode.privacy.words.last_names`, so a role that is also a surname,
-    "Judge", stays a name), first names that are not also English words
+    "Judge", stays a name), every word of the name the privacy gate reads in a label
+    (:func:`~dialogcode.privacy.detect.name_in_label`: "Chin" of "Margaret Chin" and of
+    "Council Member Margaret Chin", "Press" of "Robert Press", surnames that are
+    everyday words on no list; "P1", a participant's code, is no word either), first
+    names that are not also English words
     (:func:`~dialogcode.privacy.words.plain_first_name`, however a transcript writes
     them: "eva"), and the terms written capitalised after a lower-case word or a comma
     (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
     least twice)."""
+    from .privacy.detect import name_in_label
     from .privacy.words import everyday, first_names, last_names, plain_first_name
 
-    names = {w.lower() for label in segments["speaker"].dropna().unique()
-             for w in _WORD.findall(str(label))
-             if len(w) > 1 and (not everyday(w) or w.lower() in first_names()
-                                or w.lower() in last_names())}
+    names = set()
+    for label in segments["speaker"].dropna().astype(str).str.strip().unique():
+        named = set(_LABEL_WORD.findall(name_in_label(label) or ""))
+        names.update(w.lower() for w in _LABEL_WORD.findall(label)
+                     if len(w) > 1 and (w in named or not everyday(w)
+                                        or w.lower() in first_names()
+                                        or w.lower() in last_names()))
     upper = Counter(w.lower() for w in _MID_CAPITAL.findall("\n".join(segments["text"])))
     for term, forms in terms.surfaces.items():
         if " " in term:
@@ -176,19 +196,51 @@ def sound_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     *XML*, *TV* or *TVs*, *NSF*, *AA*) in fewer than :data:`NAME_SHARE` of their
     occurrences: *mmm*, *nnn*, *hmm*, *sh*, *th* of "th the", *aa*. When the documents
     write no word in capitals at all (captions in small letters), general English
-    decides instead (:func:`_acronyms`: *ptsd*, *tv* are acronyms, *th*, *mmm* not)."""
-    capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(segments["text"])))
+    decides instead (:func:`_acronyms`: *ptsd*, *tv* are acronyms, *th*, *mmm* not).
+    And cut-off words with a vowel: words of no dictionary (not
+    :func:`~dialogcode.privacy.words.everyday`) that the speaker restarts, the next
+    word beginning with them, in at least :data:`RESTART_SHARE` of their occurrences
+    (:func:`_restarts`: *tha* of "tha- that", *wha*, *becau*); a real word said again
+    longer ("the plan planning") is a dictionary's word and stays."""
+    from .privacy.words import everyday
+
+    texts = segments["text"].tolist()
+    capitals = Counter(w.lower() for w in _CAPITALS.findall("\n".join(texts)))
     acronyms = frozenset() if capitals else _acronyms()
+    seen, restarted = _restarts(texts)
     sounds = set()
     for term, forms in terms.surfaces.items():
-        if " " in term or not (all(_VOWEL.search(w) is None for w in [term, *forms])
-                               or len(set(term)) == 1 or len(set(terms.display(term))) == 1):
+        if " " in term:
+            continue
+        restarts = sum(restarted[form] for form in forms)
+        if (restarts and restarts >= RESTART_SHARE * sum(seen[form] for form in forms)
+                and not any(everyday(w) for w in [term, *forms])):
+            sounds.add(term)
+            sounds.update(forms)
+            continue
+        if any(c.isdigit() for c in term) or not (
+                all(_VOWEL.search(w) is None for w in [term, *forms])
+                or len(set(term)) == 1 or len(set(terms.display(term))) == 1):
             continue
         if (term not in acronyms
                 and sum(capitals[form] for form in forms) < NAME_SHARE * sum(forms.values())):
             sounds.add(term)
             sounds.update(forms)
     return sounds
+
+
+def _restarts(texts: list[str]) -> tuple[Counter, Counter]:
+    """(occurrences, restarts) of every lower-cased word of ``texts``: a restart is an
+    occurrence whose next word (past hyphens, dashes and marks in brackets) is longer
+    and begins with it: "tha - that", "becau {disfmarker} because"."""
+    seen, restarted = Counter(), Counter()
+    for text in texts:
+        words = _LETTERS.findall(_BRACKETED.sub(" ", text.lower()))
+        for word, after in zip(words, words[1:] + [""]):
+            seen[word] += 1
+            if len(after) > len(word) and after.startswith(word):
+                restarted[word] += 1
+    return seen, restarted
 
 
 def hyphenated(term: str, texts: list[str]) -> str:

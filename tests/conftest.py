@@ -11,6 +11,7 @@ import pytest
 DATA = Path(__file__).parent / "data"
 FORMATS = DATA / "formats"
 BAD = DATA / "bad"
+EVIDENCE = DATA / "evidence-study"
 
 
 def write_docx_paragraphs(path: Path) -> Path:
@@ -112,3 +113,35 @@ def read_only(*folders: Path):
         kept = [folder for folder in made
                 if subprocess.run(["chattr", "-i", str(folder)]).returncode]
         assert not kept, f"chattr -i failed on {kept}"
+
+
+def ingested_evidence(root: Path) -> Path:
+    """A copy of tests/data/evidence-study at ``root``, ingested (the importer tests'
+    study: 4 documents, codebook risk.housing, risk.money, connection)."""
+    from dialogcode import Study
+    from dialogcode.ingest import ingest, write_corpus
+
+    shutil.copytree(EVIDENCE, root)
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return root
+
+
+def corpus_and_codebook(root: Path):
+    """(corpus, codebook) of the ingested study at ``root``."""
+    from dialogcode import Study
+    from dialogcode.codebook import load_codebooks
+    from dialogcode.ingest import load_corpus
+
+    opened = Study.open(root)
+    return load_corpus(opened), load_codebooks(opened.codebook_files())
+
+
+def imported(source, loaded, **options):
+    """``import_codings`` of ``source`` into ``loaded`` (corpus, codebook), as coder
+    "tester" unless ``coder`` is given."""
+    from dialogcode.importers import import_codings
+
+    corpus, book = loaded
+    options.setdefault("coder", "tester")
+    return import_codings(source, corpus, book, **options)

@@ -22,8 +22,9 @@ from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coders import CodingsError
-from dialogcode.importers import import_codings
 from dialogcode.ingest import ingest, load_corpus, write_corpus
+
+from conftest import corpus_and_codebook, imported, ingested_evidence
 
 DATA = Path(__file__).parent / "data"
 TOOLS = DATA / "importers" / "tools"
@@ -39,17 +40,12 @@ DEDOOSE = ["Media Title", "Excerpt Range", "Excerpt Date", "Resource Creator",
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("tools") / "study"
-    shutil.copytree(DATA / "evidence-study", root)
-    opened = Study.open(root)
-    write_corpus(ingest(opened), opened.out)
-    return root
+    return ingested_evidence(tmp_path_factory.mktemp("tools") / "study")
 
 
 @pytest.fixture(scope="module")
 def loaded(study):
-    opened = Study.open(study)
-    return load_corpus(opened), load_codebooks(opened.codebook_files())
+    return corpus_and_codebook(study)
 
 
 def workbook(path: Path, header: list, *rows) -> Path:
@@ -59,12 +55,6 @@ def workbook(path: Path, header: list, *rows) -> Path:
         book.active.append(list(row))
     book.save(path)
     return path
-
-
-def imported(source, loaded, **options):
-    corpus, book = loaded
-    options.setdefault("coder", "tester")
-    return import_codings(source, corpus, book, **options)
 
 
 def rows(result):

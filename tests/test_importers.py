@@ -31,6 +31,8 @@ from dialogcode.importers.base import Documents
 from dialogcode.importers.locate import _end_distances, _start_for, locate
 from dialogcode.ingest import ingest, load_corpus, write_corpus
 
+from conftest import corpus_and_codebook, imported, ingested_evidence
+
 DATA = Path(__file__).parent / "data"
 FIXTURES = DATA / "importers"
 PROJECT_XSD = Path(__file__).resolve().parents[2] / "shared" / "refi-qda" / "Project.xsd"
@@ -39,27 +41,16 @@ NS = "urn:QDA-XML:project:1.0"
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("importers") / "study"
-    shutil.copytree(DATA / "evidence-study", root)
-    opened = Study.open(root)
-    write_corpus(ingest(opened), opened.out)
-    return root
+    return ingested_evidence(tmp_path_factory.mktemp("importers") / "study")
 
 
 @pytest.fixture(scope="module")
 def loaded(study):
-    opened = Study.open(study)
-    return load_corpus(opened), load_codebooks(opened.codebook_files())
+    return corpus_and_codebook(study)
 
 
 def run(*args):
     return CliRunner().invoke(cli, ["import-codings", *map(str, args)])
-
-
-def imported(source, loaded, **options):
-    corpus, book = loaded
-    options.setdefault("coder", "tester")
-    return import_codings(source, corpus, book, **options)
 
 
 def rows(result):

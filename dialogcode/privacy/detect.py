@@ -326,7 +326,7 @@ def _looks_like_a_name(label: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _name_in_label(label: str) -> str | None:
+def name_in_label(label: str) -> str | None:
     """The name a speaker label holds: the label when it looks like one
     (:func:`_looks_like_a_name`), else its last words that do after a title or role
     ("Council Member Tomasz Nowak", "Dr. Amara Lee": the name only, so no quote shows
@@ -344,7 +344,7 @@ def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tu
     rows, seen = [], set()
     for seg_id, doc_id, start, speaker in zip(*(segments[c].tolist() for c in (
             "seg_id", "doc_id", "start", "speaker"))):
-        label = _name_in_label(speaker.strip()) if isinstance(speaker, str) else None
+        label = name_in_label(speaker.strip()) if isinstance(speaker, str) else None
         if label is None or (doc_id, speaker) in seen or doc_id not in texts.index:
             continue
         where = texts[doc_id].rfind(label, max(0, int(start) - 200), int(start))
