@@ -35,9 +35,10 @@ DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note
 HISTORY = "decisions-history.csv"
 REQUIRED = ["seg_id", "code_id", "decision"]
 CHOICES = ("accept", "reject")
-PROPOSALS = ("suggestion", "model", "reviewer")   # shown as such once nothing makes them
+PROPOSALS = ("suggestion", "model", "reviewer")   # codes a sheet's row or the browser proposes
 SOURCES = ("rule", *PROPOSALS)
-KEPT = "the rules no longer make it: kept, as the reviewer accepted it"
+MAKERS = ("rule", "model")      # sources of codings `code` makes again at each run
+KEPT = "no longer made: kept, as the reviewer accepted it"
 
 
 class ReviewError(DialogcodeError):
@@ -306,10 +307,12 @@ def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFram
 
 def held_source(sources: pd.Series) -> pd.Series:
     """The source each accepted code of ``sources`` (decisions' ``source``) shows in the
-    final codings, sheets and browser once no rule or model coding holds it: its
-    proposer's (suggestion, model, reviewer), or ``reviewer`` for a rule coding the rules
-    no longer make (no rule holds it now; the reviewer's accept does)."""
-    return sources.where(sources.isin(PROPOSALS), "reviewer")
+    final codings, sheets and browser once no rule or model coding holds it:
+    ``suggestion`` for an accepted suggestion, else ``reviewer``: a code a reviewer added,
+    and a rule or model coding the rules or the model no longer make (nothing makes it
+    now; the reviewer's accept holds it). While a rule or the model makes it, it is
+    their coding, with their source."""
+    return sources.where(sources == "suggestion", "reviewer")
 
 
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame,
@@ -318,9 +321,10 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     """Decisions whose coding changed, with the reason: the rule or model coding a
     ``reject`` judges is no longer produced (after a codebook edit); a reject written by
     hand without a source judges a code no rule or model proposes there (nothing to
-    reject); an accepted rule coding the rules no longer make (:data:`KEPT`: it stays a
-    final coding, see :func:`final_codings`), unless it is on a preamble or heading
-    (by ``segments``' kind and codable, when given), which the tables refuse; the code is
+    reject); an accepted rule or model coding the rules or the model no longer make
+    (:data:`KEPT`: it stays a final coding, see :func:`final_codings`), unless it is on
+    a preamble or heading (by ``segments``' kind and codable, when given), which the
+    tables refuse; the code is
     not in ``codes`` (the codebook's ids, when given; the tables, `learn` and `evaluate`
     refuse the row); or their document's text changed (see :func:`in_force`). They all
     stay in decisions.csv."""
@@ -335,7 +339,7 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     reason[gone & rejected & ~source.isin(PROPOSALS)] = "coding no longer produced"
     reason[gone & rejected & (source == "")] = ("nothing to reject: no rule or model "
                                                 "proposes this code here")
-    reason[gone & ~rejected & (source == "rule")] = KEPT
+    reason[gone & ~rejected & source.isin(MAKERS)] = KEPT
     if segments is not None:
         kinds = segments.loc[~segments["codable"]].set_index("seg_id")["kind"]
         quiet = gone & ~rejected & decisions["seg_id"].isin(kinds.index)

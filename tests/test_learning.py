@@ -545,6 +545,56 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     assert "has not been checked against a person" in page and 'class="flag">These' not in page
 
 
+def test_an_accepted_model_coding_stays_as_the_reviewers_once_the_model_drops_it(study):
+    # it stayed source `model` once no model made it: the report then said the learned
+    # model coded the study, and the workbook credited the model with a person's call
+    assert invoke("run", study, "-q").exit_code == 0
+    key = ("call5:t1", "risk.control")
+
+    def final_rows():
+        opened = Study.open(study)
+        corpus = load_corpus(opened)
+        final = final_codings(opened, corpus.segments, corpus.documents)
+        return final[(final["seg_id"] == key[0]) & (final["code_id"] == key[1])]
+
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer\n"
+        f"{key[0]},{key[1]},accept,model,bo\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    # while the model makes it, it is the model's coding, counted once (as a rule's is)
+    assert final_rows()[["source"]].values.tolist() == [["model"]]
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 60"))
+    result = invoke("run", study)
+    assert result.exit_code == 0, result.output
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert not (codings["source"] == "model").any()     # the model codes nothing now
+    assert ("Warning: 1 accepted model coding(s) are no longer made by the learned model"
+            in result.stderr)
+    assert "call5:t1  risk.control  bo        model" in result.stderr
+    kept = final_rows()
+    assert kept[["source", "rule_id"]].values.tolist() == [["reviewer", "reviewer"]]
+    book = openpyxl.load_workbook(study / "out" / "workbook.xlsx", read_only=True)
+    rows = list(book["codings"].iter_rows(values_only=True))
+    header = rows[0]
+    shown = [r for r in rows[1:] if (r[header.index("seg_id")],
+                                     r[header.index("code_id")]) == key]
+    assert [r[header.index("source")] for r in shown] == ["reviewer"]
+    # the report no longer says the learned model coded the study
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "include the learned model's codings" not in page
+    assert "<code>dialogcode learn</code> can code it once people have coded enough" in page
+    data = training_data(Study.open(study), load_corpus(Study.open(study)).segments,
+                         load_codebooks(Study.open(study).codebook_files()))
+    assert data.labels[list(data.item_ids).index(key[0]),
+                       data.codes.index(key[1])] == 1
+    # a model that makes it again takes it back, still once
+    config.write_text(config.read_text().replace("min_positives: 60", "min_positives: 4"))
+    result = invoke("run", study, "-q")
+    assert result.exit_code == 0 and "no longer made" not in result.stderr
+    assert final_rows()[["source"]].values.tolist() == [["model"]]
+
+
 def test_evaluate_scores_a_parent_code_rolled_up_as_the_report_counts_it(study):
     book = study / "codebooks" / "test.yaml"
     book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",

@@ -175,8 +175,8 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
     """List, as warnings on stderr, decisions whose coding disappeared, whose code left
     the codebook (``codes``, its ids, when given) or whose document changed
     (``documents``: the documents table, or at least its doc_id and sha256; default: the
-    study's), and apart from them the accepted rule codings the rules no longer make,
-    which stay final codings (but on a preamble or heading, listed with the others)."""
+    study's), and apart from them the accepted rule or model codings the rules or the
+    learned model no longer make, which stay final codings (but on a preamble or heading, listed with the others)."""
     from ..review import KEPT, load_decisions, orphaned
     from ..store import read_table
 
@@ -192,12 +192,14 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
                       documents, codes, segments)
     kept, lost = listed[listed["reason"] == KEPT], listed[listed["reason"] != KEPT]
     if len(kept):
-        click.echo(f"Warning: {len(kept)} accepted rule coding(s) are no longer made by the "
-                   "rules; a reviewer accepted each, so each stays in the final codings "
-                   "(and in what `learn` learns from) on its whole segment, shown as the "
-                   "reviewer's (source `reviewer`). Reject any that is wrong there:",
-                   err=True)
-        echo_table(kept[["seg_id", "code_id", "reviewer"]], err=True)
+        makers = {"rule": "the rules", "model": "the learned model"}
+        made = [m for m in makers if m in set(kept["source"])]
+        click.echo(f"Warning: {len(kept)} accepted {' or '.join(made)} coding(s) are no "
+                   f"longer made by {' or '.join(makers[m] for m in made)}; a reviewer "
+                   "accepted each, so each stays in the final codings (and in what `learn` "
+                   "learns from) on its whole segment, shown as the reviewer's (source "
+                   "`reviewer`). Reject any that is wrong there:", err=True)
+        echo_table(kept[["seg_id", "code_id", "reviewer", "source"]], err=True)
     if len(lost):
         click.echo(f"Warning: {len(lost)} review decision(s) no longer apply (kept in "
                    "decisions.csv; where the document text changed, the segment waits to "
