@@ -37,8 +37,7 @@ REQUIRED = ["seg_id", "code_id", "decision"]
 CHOICES = ("accept", "reject")
 PROPOSALS = ("suggestion", "model", "reviewer")   # codes a sheet's row or the browser proposes
 SOURCES = ("rule", *PROPOSALS)
-MAKERS = ("rule", "model")      # sources of codings `code` makes again at each run
-KEPT = "no longer made: kept, as the reviewer accepted it"
+KEPT = "the rules no longer make it: kept, as the reviewer accepted it"
 
 
 class ReviewError(DialogcodeError):
@@ -309,8 +308,9 @@ def held_source(sources: pd.Series) -> pd.Series:
     """The source each accepted code of ``sources`` (decisions' ``source``) shows in the
     final codings, sheets and browser once no rule or model coding holds it:
     ``suggestion`` for an accepted suggestion, else ``reviewer``: a code a reviewer added,
-    and a rule or model coding the rules or the model no longer make (nothing makes it
-    now; the reviewer's accept holds it). While a rule or the model makes it, it is
+    a rule or model coding the rules or the model no longer make, and a model proposal
+    below the model's threshold (a ``--next`` sheet's), which it never made (nothing
+    makes it; the reviewer's accept holds it). While a rule or the model makes it, it is
     their coding, with their source."""
     return sources.where(sources == "suggestion", "reviewer")
 
@@ -321,13 +321,14 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     """Decisions whose coding changed, with the reason: the rule or model coding a
     ``reject`` judges is no longer produced (after a codebook edit); a reject written by
     hand without a source judges a code no rule or model proposes there (nothing to
-    reject); an accepted rule or model coding the rules or the model no longer make
-    (:data:`KEPT`: it stays a final coding, see :func:`final_codings`), unless it is on
-    a preamble or heading (by ``segments``' kind and codable, when given), which the
-    tables refuse; the code is
-    not in ``codes`` (the codebook's ids, when given; the tables, `learn` and `evaluate`
-    refuse the row); or their document's text changed (see :func:`in_force`). They all
-    stay in decisions.csv."""
+    reject); an accepted rule coding the rules no longer make (:data:`KEPT`: it stays a
+    final coding, see :func:`final_codings`; an accepted model proposal is not listed,
+    as the model's codings change at each `learn` and a ``--next`` sheet proposes codes
+    below the model's threshold, which it never made), unless it is on a preamble or
+    heading (by ``segments``' kind and codable, when given), which the tables refuse;
+    the code is not in ``codes`` (the codebook's ids, when given; the tables, `learn` and
+    `evaluate` refuse the row); or their document's text changed (see :func:`in_force`).
+    They all stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
     changed = ~_on_current_text(decisions, documents)
     gone = pd.Series([(s, c) not in present for s, c in
@@ -339,7 +340,7 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     reason[gone & rejected & ~source.isin(PROPOSALS)] = "coding no longer produced"
     reason[gone & rejected & (source == "")] = ("nothing to reject: no rule or model "
                                                 "proposes this code here")
-    reason[gone & ~rejected & source.isin(MAKERS)] = KEPT
+    reason[gone & ~rejected & (source == "rule")] = KEPT
     if segments is not None:
         kinds = segments.loc[~segments["codable"]].set_index("seg_id")["kind"]
         quiet = gone & ~rejected & decisions["seg_id"].isin(kinds.index)

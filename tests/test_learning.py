@@ -569,9 +569,9 @@ def test_an_accepted_model_coding_stays_as_the_reviewers_once_the_model_drops_it
     assert result.exit_code == 0, result.output
     codings = pd.read_parquet(study / "out" / "codings.parquet")
     assert not (codings["source"] == "model").any()     # the model codes nothing now
-    assert ("Warning: 1 accepted model coding(s) are no longer made by the learned model"
-            in result.stderr)
-    assert "call5:t1  risk.control  bo        model" in result.stderr
+    # not listed as a rule coding no longer made is: the model's codings change at each
+    # `learn`, and most accepted model proposals of a --next sheet it never made
+    assert "no longer made" not in result.stderr
     kept = final_rows()
     assert kept[["source", "rule_id"]].values.tolist() == [["reviewer", "reviewer"]]
     book = openpyxl.load_workbook(study / "out" / "workbook.xlsx", read_only=True)
@@ -788,6 +788,33 @@ def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
     assert result.exit_code == 0
     after = json.loads((study / "out" / "model" / "model.json").read_text())
     assert after["training"] != before and after["segments"] == 54
+
+
+def test_an_accepted_model_proposal_below_its_threshold_is_the_reviewers_coding(study):
+    # a --next sheet proposes model codes below their threshold, which the model never
+    # made; accepted, they were counted as the model's codings in every output
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / "out" / "next.csv"
+    assert invoke("review", "export", study, "--next", "6", "-o", sheet).exit_code == 0
+    rows = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    rows["decision"] = "accept"
+    rows.to_csv(sheet, index=False)
+    assert invoke("review", "import", sheet, study, "--reviewer", "bo").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    made = set(zip(codings["seg_id"], codings["code_id"], codings["source"]))
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    shown = final.groupby(["seg_id", "code_id"])["source"].agg(list)
+    proposed = rows[rows["source"] == "model"]
+    unmade = [(s, c) for s, c in zip(proposed["seg_id"], proposed["code_id"])
+              if (s, c, "model") not in made]
+    assert unmade, "the sheet should propose a code the model did not make"
+    for seg_id, code_id, source in zip(rows["seg_id"], rows["code_id"], rows["source"]):
+        if (seg_id, code_id, source) in made:       # a rule's codings: one per span
+            assert set(shown[(seg_id, code_id)]) == {source}, (seg_id, code_id)
+        else:
+            assert shown[(seg_id, code_id)] == ["reviewer"], (seg_id, code_id)
 
 
 def test_review_next_refuses_rule_codings_of_an_earlier_codebook(study):
