@@ -10,7 +10,8 @@ from ..choices import AGREEMENT_UNITS
 from ..errors import ArgumentError
 from . import cli
 from .options import (ALLOW_OUTSIDE, allow_outside_option, check_codes, echo_problems,
-                      echo_table, file_named, seed_option, shown, study_argument, study_option)
+                      echo_table, file_named, seed_option, shown, study_argument, study_option,
+                      table_text, warn)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -175,8 +176,8 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
     """List, as warnings on stderr, decisions whose coding disappeared, whose code left
     the codebook (``codes``, its ids, when given) or whose document changed
     (``documents``: the documents table, or at least its doc_id and sha256; default: the
-    study's), and apart from them the accepted rule or model codings the rules or the
-    learned model no longer make, which stay final codings (but on a preamble or heading, listed with the others)."""
+    study's), and apart from them the accepted rule codings the rules no longer make,
+    which stay final codings (but on a preamble or heading, listed with the others)."""
     from ..review import KEPT, load_decisions, orphaned
     from ..store import read_table
 
@@ -192,21 +193,18 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
                       documents, codes, segments)
     kept, lost = listed[listed["reason"] == KEPT], listed[listed["reason"] != KEPT]
     if len(kept):
-        makers = {"rule": "the rules", "model": "the learned model"}
-        made = [m for m in makers if m in set(kept["source"])]
-        click.echo(f"Warning: {len(kept)} accepted {' or '.join(made)} coding(s) are no "
-                   f"longer made by {' or '.join(makers[m] for m in made)}; a reviewer "
-                   "accepted each, so each stays in the final codings (and in what `learn` "
-                   "learns from) on its whole segment, shown as the reviewer's (source "
-                   "`reviewer`). Reject any that is wrong there:", err=True)
-        echo_table(kept[["seg_id", "code_id", "reviewer", "source"]], err=True)
+        warn(f"{len(kept)} accepted rule coding(s) are no longer made by the rules; a "
+             "reviewer accepted each, so each stays in the final codings (and in what "
+             "`learn` learns from) on its whole segment, shown as the reviewer's (source "
+             "`reviewer`). Reject any that is wrong there:\n"
+             + table_text(kept[["seg_id", "code_id", "reviewer"]]))
     if len(lost):
-        click.echo(f"Warning: {len(lost)} review decision(s) no longer apply (kept in "
-                   "decisions.csv; where the document text changed, the segment waits to "
-                   "be decided again: `dialogcode review export` shows it as it is now; a "
-                   "code not in the codebook stops the tables, `learn` and `evaluate` "
-                   "until its row names the code's new id or is deleted):", err=True)
-        echo_table(lost[["seg_id", "code_id", "decision", "reason"]], err=True)
+        warn(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv; "
+             "where the document text changed, the segment waits to be decided again: "
+             "`dialogcode review export` shows it as it is now; a code not in the codebook "
+             "stops the tables, `learn` and `evaluate` until its row names the code's new "
+             "id or is deleted):\n"
+             + table_text(lost[["seg_id", "code_id", "decision", "reason"]]))
 
 
 @cli.command("agree")
@@ -288,7 +286,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     for note in result.notes:
         click.echo(f"Note: {note}")
     for warning in twice:
-        click.echo(f"Warning: {warning}", err=True)
+        warn(warning)
     paths = write_agreement(opened, names, result, output)
     click.echo(f"{len(result.disagreements)} disagreements. Wrote "
                f"{', '.join(shown(p) for p in paths)}")
