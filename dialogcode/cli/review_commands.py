@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 @cli.group()
 def review():
     """Accept or reject rule codings and suggestions in a sheet, then import the
-    decisions (decisions.csv), or in the browser (review serve). Final codings = rules -
-    rejected + accepted suggestions + human codings."""
+    decisions (decisions.csv), or in the browser (review serve). Final codings = rule and
+    model codings - rejected + every other accepted code + human codings."""
 
 
 @review.command("export")
