@@ -158,8 +158,10 @@ def table_text(df) -> str:
 
 
 def echo_table(df) -> None:
-    """Print a DataFrame (:func:`table_text`)."""
-    click.echo(table_text(df))
+    """Print a DataFrame (:func:`table_text`); nothing for one without columns."""
+    text = table_text(df)
+    if text:
+        click.echo(text)
 
 
 def warn(message: str) -> None:
