@@ -58,7 +58,7 @@ class DialogcodeError(Exception):
 
 class DialogcodeWarning(UserWarning):
     """Something the user should know that does not stop the command (the CLI prints
-    each distinct one once, on stderr)."""
+    each distinct one once, on stderr, where it is raised)."""
 
 
 class ArgumentError(DialogcodeError):

@@ -122,7 +122,8 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
     rows += [(name, TABLES[name] + (_no_phase(evidence) if "phase" in name else ""))
              for name in evidence.tables if name != NOT_IN_WORKBOOK]
     rows += [("codings", "The final codings: rule and learned-model codings minus rejected "
-                         "ones, plus accepted suggestions and the final coders' codings (see "
+                         "ones, plus every other code a reviewer accepted (source "
+                         "`suggestion` or `reviewer`) and the final coders' codings (see "
                          "`source`), with each coding's site, event type, speaker and role."),
              (NOT_IN_WORKBOOK, f"Not in this workbook (a row per segment is too many for "
                                f"a sheet): tables/{NOT_IN_WORKBOOK}.csv opens in Excel for "

@@ -35,7 +35,7 @@ DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note
 HISTORY = "decisions-history.csv"
 REQUIRED = ["seg_id", "code_id", "decision"]
 CHOICES = ("accept", "reject")
-PROPOSALS = ("suggestion", "model", "reviewer")   # shown as such once nothing makes them
+PROPOSALS = ("suggestion", "model", "reviewer")   # codes a sheet's row or the browser proposes
 SOURCES = ("rule", *PROPOSALS)
 KEPT = "the rules no longer make it: kept, as the reviewer accepted it"
 
@@ -306,10 +306,13 @@ def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFram
 
 def held_source(sources: pd.Series) -> pd.Series:
     """The source each accepted code of ``sources`` (decisions' ``source``) shows in the
-    final codings, sheets and browser once no rule or model coding holds it: its
-    proposer's (suggestion, model, reviewer), or ``reviewer`` for a rule coding the rules
-    no longer make (no rule holds it now; the reviewer's accept does)."""
-    return sources.where(sources.isin(PROPOSALS), "reviewer")
+    final codings, sheets and browser once no rule or model coding holds it:
+    ``suggestion`` for an accepted suggestion, else ``reviewer``: a code a reviewer added,
+    a rule or model coding the rules or the model no longer make, and a model proposal
+    below the model's threshold (a ``--next`` sheet's), which it never made (nothing
+    makes it; the reviewer's accept holds it). While a rule or the model makes it, it is
+    their coding, with their source."""
+    return sources.where(sources == "suggestion", "reviewer")
 
 
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame,
@@ -319,11 +322,13 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     ``reject`` judges is no longer produced (after a codebook edit); a reject written by
     hand without a source judges a code no rule or model proposes there (nothing to
     reject); an accepted rule coding the rules no longer make (:data:`KEPT`: it stays a
-    final coding, see :func:`final_codings`), unless it is on a preamble or heading
-    (by ``segments``' kind and codable, when given), which the tables refuse; the code is
-    not in ``codes`` (the codebook's ids, when given; the tables, `learn` and `evaluate`
-    refuse the row); or their document's text changed (see :func:`in_force`). They all
-    stay in decisions.csv."""
+    final coding, see :func:`final_codings`; an accepted model proposal is not listed,
+    as the model's codings change at each `learn` and a ``--next`` sheet proposes codes
+    below the model's threshold, which it never made), unless it is on a preamble or
+    heading (by ``segments``' kind and codable, when given), which the tables refuse;
+    the code is not in ``codes`` (the codebook's ids, when given; the tables, `learn` and
+    `evaluate` refuse the row); or their document's text changed (see :func:`in_force`).
+    They all stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
     changed = ~_on_current_text(decisions, documents)
     gone = pd.Series([(s, c) not in present for s, c in

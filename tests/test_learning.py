@@ -545,6 +545,56 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     assert "has not been checked against a person" in page and 'class="flag">These' not in page
 
 
+def test_an_accepted_model_coding_stays_as_the_reviewers_once_the_model_drops_it(study):
+    # it stayed source `model` once no model made it: the report then said the learned
+    # model coded the study, and the workbook credited the model with a person's call
+    assert invoke("run", study, "-q").exit_code == 0
+    key = ("call5:t1", "risk.control")
+
+    def final_rows():
+        opened = Study.open(study)
+        corpus = load_corpus(opened)
+        final = final_codings(opened, corpus.segments, corpus.documents)
+        return final[(final["seg_id"] == key[0]) & (final["code_id"] == key[1])]
+
+    (study / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer\n"
+        f"{key[0]},{key[1]},accept,model,bo\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    # while the model makes it, it is the model's coding, counted once (as a rule's is)
+    assert final_rows()[["source"]].values.tolist() == [["model"]]
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 60"))
+    result = invoke("run", study)
+    assert result.exit_code == 0, result.output
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert not (codings["source"] == "model").any()     # the model codes nothing now
+    # not listed as a rule coding no longer made is: the model's codings change at each
+    # `learn`, and most accepted model proposals of a --next sheet it never made
+    assert "no longer made" not in result.stderr
+    kept = final_rows()
+    assert kept[["source", "rule_id"]].values.tolist() == [["reviewer", "reviewer"]]
+    book = openpyxl.load_workbook(study / "out" / "workbook.xlsx", read_only=True)
+    rows = list(book["codings"].iter_rows(values_only=True))
+    header = rows[0]
+    shown = [r for r in rows[1:] if (r[header.index("seg_id")],
+                                     r[header.index("code_id")]) == key]
+    assert [r[header.index("source")] for r in shown] == ["reviewer"]
+    # the report no longer says the learned model coded the study
+    page = (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "include the learned model's codings" not in page
+    assert "<code>dialogcode learn</code> can code it once people have coded enough" in page
+    data = training_data(Study.open(study), load_corpus(Study.open(study)).segments,
+                         load_codebooks(Study.open(study).codebook_files()))
+    assert data.labels[list(data.item_ids).index(key[0]),
+                       data.codes.index(key[1])] == 1
+    # a model that makes it again takes it back, still once
+    config.write_text(config.read_text().replace("min_positives: 60", "min_positives: 4"))
+    result = invoke("run", study, "-q")
+    assert result.exit_code == 0 and "no longer made" not in result.stderr
+    assert final_rows()[["source"]].values.tolist() == [["model"]]
+
+
 def test_evaluate_scores_a_parent_code_rolled_up_as_the_report_counts_it(study):
     book = study / "codebooks" / "test.yaml"
     book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",
@@ -738,6 +788,33 @@ def test_review_next_picks_uncoded_segments_and_its_decisions_retrain(study):
     assert result.exit_code == 0
     after = json.loads((study / "out" / "model" / "model.json").read_text())
     assert after["training"] != before and after["segments"] == 54
+
+
+def test_an_accepted_model_proposal_below_its_threshold_is_the_reviewers_coding(study):
+    # a --next sheet proposes model codes below their threshold, which the model never
+    # made; accepted, they were counted as the model's codings in every output
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / "out" / "next.csv"
+    assert invoke("review", "export", study, "--next", "6", "-o", sheet).exit_code == 0
+    rows = pd.read_csv(sheet, dtype=str, keep_default_na=False)
+    rows["decision"] = "accept"
+    rows.to_csv(sheet, index=False)
+    assert invoke("review", "import", sheet, study, "--reviewer", "bo").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    made = set(zip(codings["seg_id"], codings["code_id"], codings["source"]))
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    final = final_codings(opened, corpus.segments, corpus.documents)
+    shown = final.groupby(["seg_id", "code_id"])["source"].agg(list)
+    proposed = rows[rows["source"] == "model"]
+    unmade = [(s, c) for s, c in zip(proposed["seg_id"], proposed["code_id"])
+              if (s, c, "model") not in made]
+    assert unmade, "the sheet should propose a code the model did not make"
+    for seg_id, code_id, source in zip(rows["seg_id"], rows["code_id"], rows["source"]):
+        if (seg_id, code_id, source) in made:       # a rule's codings: one per span
+            assert set(shown[(seg_id, code_id)]) == {source}, (seg_id, code_id)
+        else:
+            assert shown[(seg_id, code_id)] == ["reviewer"], (seg_id, code_id)
 
 
 def test_review_next_refuses_rule_codings_of_an_earlier_codebook(study):

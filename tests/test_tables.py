@@ -942,6 +942,17 @@ def test_a_coder_file_with_only_its_header_does_not_stop_the_report(tmp_path):
                                "the rules are not compared with ben") == 1, result.stderr
     report = (root / "out" / "report.html").read_text(encoding="utf-8")
     assert "Rules against ana" in report and "against ben" not in report
+    # a warning prints where it arises, in order with the command's other output (it
+    # came after the last line, below the files written, apart from the stage it is of)
+    result = runner.invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    said = [n for n, line in enumerate(lines) if line.startswith("Warning: ") and
+            "ben.csv: holds no codings yet" in line]
+    assert len(said) == 1, result.output
+    stage = next(n for n, line in enumerate(lines) if line.startswith("evidence:"))
+    written = next(n for n, line in enumerate(lines) if line.startswith("Report:"))
+    assert stage < said[0] < written, result.output
 
 
 def test_the_report_says_a_codes_segments_take_its_sub_codes_and_its_codings_do_not(

@@ -29,24 +29,26 @@ class DataError(click.ClickException):
 class Group(click.Group):
     """Turns the library's errors into clean messages and exit codes 1 or 2, and a file
     that cannot be read or written (a missing folder, no permission, a full disk) into
-    a message naming it (exit 1); prints each distinct :class:`DialogcodeWarning` once,
-    on stderr."""
+    a message naming it (exit 1); prints each distinct :class:`DialogcodeWarning`, the
+    library's and the commands' own (:func:`~dialogcode.cli.options.warn`), on stderr as
+    ``Warning: ...`` where it is raised, in order with the command's other output, and
+    once however often it is raised (`run` learns and evaluates from the same files)."""
 
     def invoke(self, ctx):
-        caught: list = []
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", DialogcodeWarning)
-                return self._invoke(ctx)
-        finally:
-            said = set()
-            for warning in caught:
-                if not issubclass(warning.category, DialogcodeWarning):
-                    warnings.showwarning(warning.message, warning.category, warning.filename,
-                                         warning.lineno)
-                elif str(warning.message) not in said:      # once, however often raised
-                    said.add(str(warning.message))
-                    click.echo(f"Warning: {warning.message}", err=True)
+        said: set[str] = set()
+        shown = warnings.showwarning
+
+        def show(message, category, *args, **kwargs):
+            if not issubclass(category, DialogcodeWarning):
+                shown(message, category, *args, **kwargs)
+            elif str(message) not in said:
+                said.add(str(message))
+                click.echo(f"Warning: {message}", err=True)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", DialogcodeWarning)
+            warnings.showwarning = show
+            return self._invoke(ctx)
 
     def _invoke(self, ctx):
         try:

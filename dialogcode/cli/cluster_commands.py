@@ -12,7 +12,7 @@ from . import cli
 from .codebook_commands import codebook
 from .coding_commands import codebook_option, study_codebook
 from .options import (echo_table, model_option, quiet_option, seed_option, shown,
-                      study_argument)
+                      study_argument, warn)
 
 PATCH = "suggestions.yaml"
 
@@ -135,7 +135,7 @@ def cluster(study, scope, k, k_range, min_size, context, boundaries, seed, backe
         cluster_map(result).savefig(temporary, dpi=110, metadata={"Software": None})
     patch_path = write_patch(patch, opened.out / PATCH, shown(opened.out / PATCH))
     for note in result.notes:
-        click.echo(f"Warning: {note}", err=True)
+        warn(note)
     if quiet:
         return
     echo_table(result.k_report)

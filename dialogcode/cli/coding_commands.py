@@ -8,7 +8,7 @@ import click
 from . import cli
 from .review_commands import echo_orphaned
 from .options import (check_codes, echo_table, model_option, quiet_option,
-                      scheduler_option, shown, study_argument)
+                      scheduler_option, shown, study_argument, warn)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -60,8 +60,7 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
             warning = str(exc)
         paths = write_table(codings, study.out, "codings")
     if warning:
-        click.echo(f"Warning: the learned model was not applied, only the rules: {warning}",
-                   err=True)
+        warn(f"the learned model was not applied, only the rules: {warning}")
     applied = not warning and (model_folder(study) / "model.json").is_file()
     Stamps(study.out).record_model((trained_on(study) or "") if applied else "", paths)
     paths += write_table(book.to_frame(), study.out, "codebook")

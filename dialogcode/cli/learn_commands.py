@@ -7,7 +7,7 @@ import click
 
 from . import cli
 from .options import (echo_table, model_option, quiet_keeping, quiet_option,
-                      scheduler_option, seed_option, shown, study_argument)
+                      scheduler_option, seed_option, shown, study_argument, warn)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -19,23 +19,19 @@ def _bar(desc: str, quiet: bool):
     return lambda items: progress_bar(items, desc=desc, enabled=not quiet, total=len(items))
 
 
-def echo_unchecked(study: Study, coders, warned: set[str]) -> None:
+def warn_unchecked(study: Study, coders) -> None:
     """Warn of coder files whose rows cannot be checked against edits of the transcripts
-    (:func:`~dialogcode.coders.unchecked_files`), each warning not in ``warned`` (those
-    already given by this command: `run` learns and evaluates), which it joins."""
+    (:func:`~dialogcode.coders.unchecked_files`); once in `run`, which learns and
+    evaluates (:func:`~dialogcode.cli.options.warn`)."""
     from ..coders import unchecked_files
 
     for warning in unchecked_files(study, coders):
-        if warning not in warned:
-            click.echo(f"Warning: {warning}", err=True)
-            warned.add(warning)
+        warn(warning)
 
 
-def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=None,
-                 warned: set[str] | None = None):
+def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=None):
     """Train, store and report the study's models (the `learn` stage of `run`); the
-    codes' fits run on the Dask cluster of ``client`` when given. ``warned``: the
-    warnings the command gave already (:func:`echo_unchecked`)."""
+    codes' fits run on the Dask cluster of ``client`` when given."""
     from functools import partial
 
     from ..codebook import load_codebooks
@@ -50,7 +46,7 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
            partial(run_tasks, client, desc="learn", progress=not quiet))
     models = learn_study(study, corpus, book, model=model, progress=_bar("learn", quiet),
                          run=run)
-    echo_unchecked(study, learning_coders(study), set() if warned is None else warned)
+    warn_unchecked(study, learning_coders(study))
     if quiet:
         return models
     stats = models.stats
@@ -119,9 +115,8 @@ def evaluate(study, reference, folds, curve, seed, model, quiet):
 
 
 def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, seed=0,
-                   model=None, quiet=False, corpus=None, warned: set[str] | None = None):
-    """Cross-validate against ``reference``, write out/evaluation/ and print it.
-    ``warned``: the warnings the command gave already (:func:`echo_unchecked`)."""
+                   model=None, quiet=False, corpus=None):
+    """Cross-validate against ``reference``, write out/evaluation/ and print it."""
     from ..analysis import check_current
     from ..codebook import load_codebooks
     from ..evaluate import evaluate as evaluate_study
@@ -141,8 +136,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     data = training_data(opened, corpus.segments, book, documents=corpus.documents)
     truth = reference_codings(opened, corpus.segments, reference, set(book.codes),
                               corpus.documents)
-    echo_unchecked(opened, dict.fromkeys([reference, *learning_coders(opened)]),
-                   set() if warned is None else warned)
+    warn_unchecked(opened, dict.fromkeys([reference, *learning_coders(opened)]))
     model = model or opened.config.model
     result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
                             model=model, semantic=settings.semantic,

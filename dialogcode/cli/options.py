@@ -144,9 +144,8 @@ def shown(path) -> str:
         return str(path)
 
 
-def echo_table(df, *, err: bool = False) -> None:
-    """Print a DataFrame (on stderr with ``err``) with text columns left-aligned and
-    numbers right-aligned."""
+def table_text(df) -> str:
+    """A DataFrame as lines of text, text columns left-aligned and numbers right-aligned."""
     import pandas as pd
 
     columns = []
@@ -155,8 +154,25 @@ def echo_table(df, *, err: bool = False) -> None:
         width = max(len(c) for c in cells)
         numeric = pd.api.types.is_numeric_dtype(df[name])
         columns.append([c.rjust(width) if numeric else c.ljust(width) for c in cells])
-    for row in zip(*columns):
-        click.echo("  ".join(row).rstrip(), err=err)
+    return "\n".join("  ".join(row).rstrip() for row in zip(*columns))
+
+
+def echo_table(df) -> None:
+    """Print a DataFrame (:func:`table_text`); nothing for one without columns."""
+    text = table_text(df)
+    if text:
+        click.echo(text)
+
+
+def warn(message: str) -> None:
+    """Warn the user: the command group prints it on stderr at once, as ``Warning:
+    message``, and a message given already in this command not again (see
+    :class:`~dialogcode.cli.Group`), as it does the library's warnings."""
+    import warnings
+
+    from ..errors import DialogcodeWarning
+
+    warnings.warn(DialogcodeWarning(message), stacklevel=2)
 
 scheduler_option = click.option(
     "--scheduler", metavar="ADDRESS",

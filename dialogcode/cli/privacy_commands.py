@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from .options import echo_table, quiet_option, shown, study_argument
+from .options import echo_table, quiet_option, shown, study_argument, warn
 
 
 @cli.group()
@@ -50,9 +50,8 @@ def privacy_scan(study, fresh, quiet):
                        "in) and write mask, keep (with a reason) or redact-document in its "
                        "`decision` column.")
     if len(stale):
-        click.echo(f"{len(stale)} row(s) of {DECISIONS} match no finding (the document "
-                   "or privacy.yaml changed): lines "
-                   + ", ".join(str(n) for n in stale["line"].head(10)), err=True)
+        warn(f"{len(stale)} row(s) of {DECISIONS} match no finding (the document or "
+             "privacy.yaml changed): lines " + ", ".join(str(n) for n in stale["line"].head(10)))
 
 
 @privacy.command("redact")

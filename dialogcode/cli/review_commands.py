@@ -10,7 +10,8 @@ from ..choices import AGREEMENT_UNITS
 from ..errors import ArgumentError
 from . import cli
 from .options import (ALLOW_OUTSIDE, allow_outside_option, check_codes, echo_problems,
-                      echo_table, file_named, seed_option, shown, study_argument, study_option)
+                      echo_table, file_named, seed_option, shown, study_argument, study_option,
+                      table_text, warn)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
 @cli.group()
 def review():
     """Accept or reject rule codings and suggestions in a sheet, then import the
-    decisions (decisions.csv), or in the browser (review serve). Final codings = rules -
-    rejected + accepted suggestions + human codings."""
+    decisions (decisions.csv), or in the browser (review serve). Final codings = rule and
+    model codings - rejected + every other accepted code + human codings."""
 
 
 @review.command("export")
@@ -192,19 +193,18 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
                       documents, codes, segments)
     kept, lost = listed[listed["reason"] == KEPT], listed[listed["reason"] != KEPT]
     if len(kept):
-        click.echo(f"Warning: {len(kept)} accepted rule coding(s) are no longer made by the "
-                   "rules; a reviewer accepted each, so each stays in the final codings "
-                   "(and in what `learn` learns from) on its whole segment, shown as the "
-                   "reviewer's (source `reviewer`). Reject any that is wrong there:",
-                   err=True)
-        echo_table(kept[["seg_id", "code_id", "reviewer"]], err=True)
+        warn(f"{len(kept)} accepted rule coding(s) are no longer made by the rules; a "
+             "reviewer accepted each, so each stays in the final codings (and in what "
+             "`learn` learns from) on its whole segment, shown as the reviewer's (source "
+             "`reviewer`). Reject any that is wrong there:\n"
+             + table_text(kept[["seg_id", "code_id", "reviewer"]]))
     if len(lost):
-        click.echo(f"Warning: {len(lost)} review decision(s) no longer apply (kept in "
-                   "decisions.csv; where the document text changed, the segment waits to "
-                   "be decided again: `dialogcode review export` shows it as it is now; a "
-                   "code not in the codebook stops the tables, `learn` and `evaluate` "
-                   "until its row names the code's new id or is deleted):", err=True)
-        echo_table(lost[["seg_id", "code_id", "decision", "reason"]], err=True)
+        warn(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv; "
+             "where the document text changed, the segment waits to be decided again: "
+             "`dialogcode review export` shows it as it is now; a code not in the codebook "
+             "stops the tables, `learn` and `evaluate` until its row names the code's new "
+             "id or is deleted):\n"
+             + table_text(lost[["seg_id", "code_id", "decision", "reason"]]))
 
 
 @cli.command("agree")
@@ -286,7 +286,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     for note in result.notes:
         click.echo(f"Note: {note}")
     for warning in twice:
-        click.echo(f"Warning: {warning}", err=True)
+        warn(warning)
     paths = write_agreement(opened, names, result, output)
     click.echo(f"{len(result.disagreements)} disagreements. Wrote "
                f"{', '.join(shown(p) for p in paths)}")

@@ -144,7 +144,6 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     config = opened.root / CONFIG_NAME
     codebooks, lessons = opened.codebook_files(), opened.lessons
     code = toolkit(opened.config.model)
-    warned: set[str] = set()        # learn and evaluate warn of the same coder files
 
     def stage(name, key):
         if not force and stamps.current(name, key, code):
@@ -184,7 +183,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     if has_training(opened):
         key = fingerprint(documents, segments, config, *codebooks, *people)
         if stage("learn", key):
-            run_learning(opened, quiet=quiet, corpus=corpus, client=client(), warned=warned)
+            run_learning(opened, quiet=quiet, corpus=corpus, client=client())
             stamps.record("learn", key, code, [model_folder(opened)])
     elif model_folder(opened).is_dir():
         # learned from coder files and decisions that are gone: the study is coded by
@@ -205,7 +204,7 @@ def _run(opened: Study, engine, client, *, skip_bad, force, quiet):
     if reference:
         key = fingerprint(segments, coded, config, *codebooks, *people)
         if stage("evaluate", key):
-            run_evaluation(opened, reference, quiet=quiet, corpus=corpus, warned=warned)
+            run_evaluation(opened, reference, quiet=quiet, corpus=corpus)
             stamps.record("evaluate", key, code, [out / "evaluation"])
     key = fingerprint(documents, segments, coded, config, *codebooks, lessons,
                       opened.root / PRIVACY_TERMS, opened.root / PRIVACY_DECISIONS,
