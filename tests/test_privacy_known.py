@@ -110,3 +110,25 @@ def test_a_cell_cut_before_a_known_name_shows_it_masked():
     assert mask.for_readers("so Baker backed it") == "so [NAME] backed it"
     for text in ("We met. Baker is a trade.", "down Baker Street", "ask the baker"):
         assert mask.for_readers(text) == text
+
+
+def test_a_name_decided_keep_stays_whole_though_its_words_are_known(tmp_path):
+    # a public official's name kept, as decided before the study learned its words:
+    # "Jacobs" is now found alone elsewhere (undecided, masked there), and is never
+    # masked inside the kept name, where no finding of it is
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "P1: We talked with Jane Jacobs about the rezoning.\n"
+        "P2: Then Commissioner Jacobs asked about the rezoning.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = pd.read_csv(root / "out" / "privacy.csv", keep_default_na=False)
+    assert sorted(found["text"]) == ["Jacobs", "Jane", "Jane Jacobs"]
+    assert found.set_index("text").at["Jacobs", "detector"] == "study-name"
+    kept = found["text"] != "Jacobs"
+    found.loc[kept, "decision"], found.loc[kept, "reason"] = "keep", "public official"
+    found.to_csv(root / "privacy-decisions.csv", index=False)
+    result = run("kwic", "rezoning", str(root), "--width", "120")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    assert "talked with Jane Jacobs about the [rezoning]" in shown, shown
+    assert "Then Commissioner [NAME] asked" in shown, shown

@@ -70,7 +70,8 @@ class Masker:
     """What to hide: the texts of findings not decided ``keep`` with the label of their
     kind, and the documents decided ``redact-document``; ``kept``, the texts of findings
     decided ``keep`` (and no other), stay as written although another finding differing
-    only in case is masked in any case ("EVA" the project kept beside "Eva" masked);
+    only in case is masked in any case ("EVA" the project kept beside "Eva" masked), or
+    a word of ``known`` is masked alone ("Jane Jacobs" kept beside "Jacobs");
     ``readable``, the names that are also a modal or a month, in lower case, that are
     left as written where the text reads them as that word; ``known``, the words of
     names the study knows that only the ``study-name`` detector found, masked only where
@@ -146,14 +147,31 @@ class Masker:
         :func:`~.readings.reads_as_word`), and a word of :attr:`known` where ``value``
         does not write it as a name ("Grace Church", "so. Mark the date":
         :func:`~.known.written_as_name`; at the start of ``value``, which may be cut
-        from a longer text anywhere, it is masked)."""
+        from a longer text anywhere, it is masked) or stands inside a text decided
+        ``keep`` (:meth:`_kept_spans`)."""
         pattern = self.pattern_in(value) if pattern is None else pattern
-        return [] if pattern is None else [
-            m for m in pattern.finditer(value)
-            if not (_key(m[0]).lower() in self.readable
-                    and reads_as_word(value, m.start(), m.end()))
-            and not (_key(m[0]) in self.known
-                     and not written_as_name(value, m.start(), m.end(), cut=True))]
+        if pattern is None:
+            return []
+        found, kept = [], None
+        for m in pattern.finditer(value):
+            if _key(m[0]).lower() in self.readable and reads_as_word(value, m.start(),
+                                                                     m.end()):
+                continue
+            if _key(m[0]) in self.known:
+                if not written_as_name(value, m.start(), m.end(), cut=True):
+                    continue
+                kept = self._kept_spans(value) if kept is None else kept
+                if any(s <= m.start() and m.end() <= e for s, e in kept):
+                    continue
+            found.append(m)
+        return found
+
+    def _kept_spans(self, value: str) -> list[tuple[int, int]]:
+        """Where ``value`` holds a text of :attr:`kept` (as written): a word of
+        :attr:`known` inside one is left as decided ("Jane Jacobs" kept, "Jacobs" alone
+        found elsewhere), as the detector finds no word inside another finding."""
+        pattern = _pattern(tuple(sorted(self.kept, key=len, reverse=True)))
+        return [] if pattern is None else [m.span() for m in pattern.finditer(value)]
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
