@@ -132,3 +132,24 @@ def test_a_name_decided_keep_stays_whole_though_its_words_are_known(tmp_path):
     shown = " ".join(result.output.split())
     assert "talked with Jane Jacobs about the [rezoning]" in shown, shown
     assert "Then Commissioner [NAME] asked" in shown, shown
+
+
+def test_a_known_everyday_word_ending_a_place_stays(tmp_path):
+    # speakers Dana Park and Mark Hall: "Central Park" and "City Hall" are places all
+    # over a city's hearing, while a title or a first name before the word is a person,
+    # and a word opening the sentence before it is no sign of a place ("Thanks Park")
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Dana Park: We walked in Central Park after the rezoning.\n"
+        "Mark Hall: The rezoning came to City Hall and the Town Hall.\n"
+        "P5: Then Park said the rezoning was late, and Commissioner Park agreed.\n"
+        "P5: Mister Hall asked about the rezoning. Thanks Park for the rezoning.\n"
+        "P5: We asked Grace Hall about the rezoning, R Park too.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "120")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    for text in ("walked in Central Park after", "came to City Hall and the Town Hall",
+                 "[NAME] said the [rezoning]", "Commissioner [NAME] agreed",
+                 "Mister [NAME] asked", "Thanks [NAME] for the", "asked [NAME] about",
+                 "R [NAME] too"):   # a stutter ("R Rose" in a meeting)
+        assert text in shown, (text, shown)

@@ -39,8 +39,22 @@ _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
               "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
 _NOT_ALONE = frozenset((*NOT_NAMES, *STOP_WORDS, *INTERJECTIONS, *_PARTICLES, *ADDRESS_WORDS))
-# a capitalised word right after (one space)
+# a capitalised word right after (one space), or right before
 _NEXT = re.compile(r" ([^\W\d_][\w'-]*)")
+_PREVIOUS = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*) \Z")
+# titles of office, rank, kin or courtesy before a surname (besides the words of
+# address): "Commissioner Park", "Mister Hall", "Council Member Long"; before a known
+# everyday word, another capitalised everyday word makes a place ("Central Park")
+_TITLES = frozenset((
+    "mister", "missus", "commissioner", "councilmember", "councilman", "councilwoman",
+    "member", "chair", "chairman", "chairwoman", "chairperson", "mayor", "senator",
+    "governor", "president", "director", "officer", "detective", "sergeant", "captain",
+    "lieutenant", "judge", "justice", "professor", "coach", "principal", "father",
+    "mother", "brother", "sister", "bishop", "deacon", "rabbi", "elder", "assemblymember",
+    "assemblyman", "assemblywoman", "representative", "secretary", "speaker", "trustee",
+    "superintendent", "inspector", "nurse", "doctor", "dean", "chief", "deputy",
+    "commander", "agent", "minister", "comptroller", "aunt", "cousin", "grandma",
+    "grandpa", "mom", "dad"))
 
 
 def name_words(found: list[str], labels: list[str]) -> set[str]:
@@ -84,7 +98,10 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
     """Whether ``text[start:end]``, a word of a name the study knows, is written there as
     the name: not opening a sentence or line unless it is no everyday word ("Ben",
     "Ortiz") or a sign of a person follows ("Grace's", "Mark said", "Rose arrived");
-    not before a capitalised everyday word ("Grace Church"); not where it
+    not before a capitalised everyday word ("Grace Church"); when it is an everyday word,
+    not after a capitalised everyday word that is no title nor first name and does not
+    open a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park",
+    "Grace Hall"); not where it
     reads as the modal or month it also is ("Will we", "in May"). The detector and the
     gate ask the same question, so a name found is a name masked. ``cut``: ``text`` may
     be cut from a longer one anywhere (a table's quote, context or match: the gate), so
@@ -94,6 +111,13 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
         return False
     after = _NEXT.match(text, end)
     if after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1]):
+        return False
+    before = _PREVIOUS.search(text, max(0, start - 40), start)
+    if (before is not None and before[1][0].isupper() and len(before[1]) > 1
+            and everyday(text[start:end])
+            and not _OPENS[False].search(text, max(0, before.start() - 8), before.start())
+            and _proper_noun_goes_on(before[1]) and nfc_lower(before[1]) not in _TITLES
+            and nfc_lower(before[1]) not in first_names()):
         return False
     return not (nfc_lower(text[start:end]) in NAME_OR_WORD
                 and reads_as_word(text, start, end))
