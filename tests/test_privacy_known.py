@@ -153,3 +153,22 @@ def test_a_known_everyday_word_ending_a_place_stays(tmp_path):
                  "Mister [NAME] asked", "Thanks [NAME] for the", "asked [NAME] about",
                  "R [NAME] too"):   # a stutter ("R Rose" in a meeting)
         assert text in shown, (text, shown)
+
+
+def test_a_speaker_label_opening_with_a_modal_or_month_name_is_found_whole(tmp_path):
+    # "Will Park:" and "May Chen:" were no finding (their quotes credited to them by
+    # name), "Will Smith:" shown "Will [NAME]"; alone "Will" stays a modal in the text
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Will Park: The rezoning list came late.\n"
+        "May Chen: The rezoning notes came too.\n"
+        "Will Smith: I read the rezoning twice.\n"
+        "P4: Will we vote on the rezoning? Park said yes.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = pd.read_parquet(root / "out" / "privacy.parquet")
+    assert found.loc[found["detector"] == "speaker", "text"].tolist() == [
+        "Will Park", "May Chen", "Will Smith"]
+    result = run("kwic", "rezoning", str(root), "--width", "120")
+    shown = " ".join(result.output.split())
+    assert "Will" not in shown.replace("Will we vote", ""), shown
+    assert "Will we vote on the [rezoning]? [NAME] said yes" in shown, shown

@@ -308,8 +308,9 @@ def ner_pipeline(model: str):
 @lru_cache(maxsize=4096)
 def _looks_like_a_name(label: str) -> bool:
     """One to three capitalised words, the first not an English word or, alone or
-    before surnames, a first name of the lists even when it is one ("Grace", "Will",
-    "Robert Press", "Mark Levine"); when that first name is also an everyday word, a
+    before surnames, a first name of the lists even when it is one, or a name that is
+    also a modal or a month ("Grace", "Will", "Robert Press", "Mark Levine", "Will
+    Park", "May Chen"); when that first name is also an everyday word, a
     later word that is an everyday word and no listed surname makes the label a role
     ("Faith Leader", "Grant Manager"; not "Grace Baker")."""
     words = label.split()
@@ -320,7 +321,8 @@ def _looks_like_a_name(label: str) -> bool:
     if not ordinary(words[0]) or (len(words) == 1 and (
             nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
         return True
-    return (len(words) > 1 and words[0].lower() in first_names()
+    return (len(words) > 1 and (words[0].lower() in first_names()
+                                or words[0].lower() in NAME_OR_WORD)
             and (not everyday(words[0])
                  or all(not everyday(w) or w.lower() in last_names() for w in words[1:])))
 
