@@ -172,3 +172,24 @@ def test_a_speaker_label_opening_with_a_modal_or_month_name_is_found_whole(tmp_p
     shown = " ".join(result.output.split())
     assert "Will" not in shown.replace("Will we vote", ""), shown
     assert "Will we vote on the [rezoning]? [NAME] said yes" in shown, shown
+
+
+def test_a_speaker_label_of_a_title_and_a_surname_that_is_a_word_is_found(tmp_path):
+    # "Council Member Baker:" and "Commissioner Hall:" were no finding (a surname that is
+    # an English word alone), so the speaker column showed them; a role stays a role
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Council Member Baker: The rezoning list came late.\n"
+        "Commissioner Hall: The rezoning notes came too.\n"
+        "Chair Garodnick: Thank you on the rezoning.\n"
+        "Community Member: I read the rezoning twice.\n"
+        "Member Services: The rezoning desk is open.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = pd.read_parquet(root / "out" / "privacy.parquet")
+    assert found.loc[found["detector"] == "speaker", "text"].tolist() == [
+        "Baker", "Hall", "Garodnick"]
+    result = run("kwic", "rezoning", str(root), "--width", "120")
+    shown = " ".join(result.output.split())
+    for label in ("Council Member [NAME]", "Commissioner [NAME]", "Chair [NAME]",
+                  "Community Member", "Member Services"):
+        assert label in shown, (label, shown)

@@ -21,8 +21,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
-                    nfc_lower, ordinary)
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
+                    last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -332,10 +332,17 @@ def _name_in_label(label: str) -> str | None:
     """The name a speaker label holds: the label when it looks like one
     (:func:`_looks_like_a_name`), else its last words that do after a title or role
     ("Council Member Tomasz Nowak", "Dr. Amara Lee": the name only, so no quote shows
-    "Council Member [NAME] Nowak"); None when no part of it does ("Project Manager")."""
-    for word in re.finditer(r"\S+", label):
-        if _looks_like_a_name(label[word.start():]):
-            return label[word.start():]
+    "Council Member [NAME] Nowak"), or one surname of the lists after a title
+    ("Commissioner Hall", "Council Member Baker": :data:`~.words.TITLE_WORDS`); None when
+    no part of it does ("Project Manager", "Member Services")."""
+    words = list(re.finditer(r"\S+", label))
+    for i, word in enumerate(words):
+        rest = label[word.start():]
+        if _looks_like_a_name(rest) or (
+                i == len(words) - 1 and i > 0 and re.fullmatch(_SURNAME, rest)
+                and nfc_lower(words[i - 1][0]) in TITLE_WORDS
+                and nfc_lower(rest) in last_names()):
+            return rest
     return None
 
 

@@ -18,8 +18,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import NAME_OR_WORD, reads_as_word
-from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
-                    nfc_lower)
+from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
+                    last_names, nfc_lower)
 
 DETECTOR = "study-name"
 # the end of a sentence, or of a line, just before a word: the word opens a sentence;
@@ -39,22 +39,10 @@ _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
               "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
 _NOT_ALONE = frozenset((*NOT_NAMES, *STOP_WORDS, *INTERJECTIONS, *_PARTICLES, *ADDRESS_WORDS))
-# a capitalised word right after (one space), or right before
+# a capitalised word right after (one space), or right before ("Central Park": a place
+# when an everyday word that is no title, :data:`~.words.TITLE_WORDS`, goes before)
 _NEXT = re.compile(r" ([^\W\d_][\w'-]*)")
 _PREVIOUS = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*) \Z")
-# titles of office, rank, kin or courtesy before a surname (besides the words of
-# address): "Commissioner Park", "Mister Hall", "Council Member Long"; before a known
-# everyday word, another capitalised everyday word makes a place ("Central Park")
-_TITLES = frozenset((
-    "mister", "missus", "commissioner", "councilmember", "councilman", "councilwoman",
-    "member", "chair", "chairman", "chairwoman", "chairperson", "mayor", "senator",
-    "governor", "president", "director", "officer", "detective", "sergeant", "captain",
-    "lieutenant", "judge", "justice", "professor", "coach", "principal", "father",
-    "mother", "brother", "sister", "bishop", "deacon", "rabbi", "elder", "assemblymember",
-    "assemblyman", "assemblywoman", "representative", "secretary", "speaker", "trustee",
-    "superintendent", "inspector", "nurse", "doctor", "dean", "chief", "deputy",
-    "commander", "agent", "minister", "comptroller", "aunt", "cousin", "grandma",
-    "grandpa", "mom", "dad"))
 
 
 def name_words(found: list[str], labels: list[str]) -> set[str]:
@@ -116,7 +104,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
     if (before is not None and before[1][0].isupper() and len(before[1]) > 1
             and everyday(text[start:end])
             and not _OPENS[False].search(text, max(0, before.start() - 8), before.start())
-            and _proper_noun_goes_on(before[1]) and nfc_lower(before[1]) not in _TITLES
+            and _proper_noun_goes_on(before[1]) and nfc_lower(before[1]) not in TITLE_WORDS
             and nfc_lower(before[1]) not in first_names()):
         return False
     return not (nfc_lower(text[start:end]) in NAME_OR_WORD
