@@ -170,8 +170,12 @@ class Masker:
         """Where ``value`` holds a text of :attr:`kept` (as written): a word of
         :attr:`known` inside one is left as decided ("Jane Jacobs" kept, "Jacobs" alone
         found elsewhere), as the detector finds no word inside another finding."""
-        pattern = _pattern(tuple(sorted(self.kept, key=len, reverse=True)))
+        pattern = self._kept_pattern
         return [] if pattern is None else [m.span() for m in pattern.finditer(value)]
+
+    @cached_property
+    def _kept_pattern(self) -> re.Pattern | None:
+        return _pattern(tuple(sorted(self.kept, key=len, reverse=True)))
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
