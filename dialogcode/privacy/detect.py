@@ -110,8 +110,6 @@ INTERJECTIONS = {"yeah", "well", "okay", "so", "and", "but", "then", "now", "no"
                  "once", "sure", "today", "yesterday", "first", "finally"}
 
 
-
-
 def _person(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` (a word a trigger, a vocative or "and I" says is a
     person's) is a listed first name, or one that is also a modal or month which does
@@ -122,15 +120,11 @@ def _person(text: str, start: int, end: int) -> bool:
     return word in first_names()
 
 
-
-
 def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:
     """Patterned identifiers and trigger-phrase names in ``text``; ``lower`` holds the
     words the corpus writes in lower case somewhere (sentence openings in it are not
     names)."""
     return identifier_hits(text) + _names(text, lower)
-
-
 
 
 def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) -> list[Hit]:
@@ -221,8 +215,6 @@ def takes_surname(word: str) -> bool:
                 or word in STOP_WORDS) and (not everyday(word) or word in last_names())
 
 
-
-
 # between texts scanned as one: no pattern matches across it, and to every pattern each
 # text's start and end look as a text's own (nothing word-like, no space, a line break)
 _JOIN = "\n\x00\n"
@@ -261,8 +253,6 @@ def _joined_hits(texts: list[str], which: list[int], find, found: list[list[Hit]
         for start, end, kind, detector in find(_JOIN.join(texts[i] for i in batch)):
             k = bisect_right(starts, start) - 1
             found[batch[k]].append((start - starts[k], end - starts[k], kind, detector))
-
-
 
 
 _CANDIDATE = re.compile(r"[0-9@]|www\.|https?:")
