@@ -182,7 +182,8 @@ def test_a_speaker_label_of_a_title_and_a_surname_that_is_a_word_is_found(tmp_pa
         "Commissioner Hall: The rezoning notes came too.\n"
         "Chair Garodnick: Thank you on the rezoning.\n"
         "Community Member: I read the rezoning twice.\n"
-        "Member Services: The rezoning desk is open.\n")}, None)
+        "Member Services: The rezoning desk is open.\n"
+        "Chief Judge: The rezoning stands.\n")}, None)
     assert run("ingest", str(root), "-q").exit_code == 0
     assert run("privacy", "scan", str(root), "-q").exit_code == 0
     found = pd.read_parquet(root / "out" / "privacy.parquet")
@@ -191,5 +192,5 @@ def test_a_speaker_label_of_a_title_and_a_surname_that_is_a_word_is_found(tmp_pa
     result = run("kwic", "rezoning", str(root), "--width", "120")
     shown = " ".join(result.output.split())
     for label in ("Council Member [NAME]", "Commissioner [NAME]", "Chair [NAME]",
-                  "Community Member", "Member Services"):
+                  "Community Member", "Member Services", "Chief Judge"):
         assert label in shown, (label, shown)

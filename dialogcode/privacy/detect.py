@@ -322,16 +322,17 @@ def _name_in_label(label: str) -> str | None:
     """The name a speaker label holds: the label when it looks like one
     (:func:`_looks_like_a_name`), else its last words that do after a title or role
     ("Council Member Tomasz Nowak", "Dr. Amara Lee": the name only, so no quote shows
-    "Council Member [NAME] Nowak"), or one surname of the lists after a title
-    ("Commissioner Hall", "Council Member Baker": :data:`~.words.TITLE_WORDS`); None when
-    no part of it does ("Project Manager", "Member Services")."""
+    "Council Member [NAME] Nowak"), or one surname of the lists that is no title after a
+    title ("Commissioner Hall", "Council Member Baker": :data:`~.words.TITLE_WORDS`;
+    not "Chief Judge"); None when no part of it does ("Project Manager", "Member
+    Services")."""
     words = list(re.finditer(r"\S+", label))
     for i, word in enumerate(words):
         rest = label[word.start():]
         if _looks_like_a_name(rest) or (
                 i == len(words) - 1 and i > 0 and re.fullmatch(_SURNAME, rest)
                 and nfc_lower(words[i - 1][0]) in TITLE_WORDS
-                and nfc_lower(rest) in last_names()):
+                and nfc_lower(rest) in last_names() - TITLE_WORDS):
             return rest
     return None
 

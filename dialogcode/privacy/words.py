@@ -48,8 +48,13 @@ TITLE_WORDS = frozenset((*ADDRESS_WORDS,
     "mother", "brother", "sister", "bishop", "deacon", "rabbi", "elder", "assemblymember",
     "assemblyman", "assemblywoman", "representative", "secretary", "speaker", "trustee",
     "superintendent", "inspector", "nurse", "doctor", "dean", "chief", "deputy",
-    "commander", "agent", "minister", "comptroller", "aunt", "cousin", "grandma",
-    "grandpa", "mom", "dad"))
+    "commander", "agent", "minister", "comptroller", "congressman", "congresswoman",
+    "congressmember", "alderman", "alderwoman", "councilor", "councillor", "ambassador",
+    "general", "colonel", "major", "admiral", "sheriff", "marshal", "warden", "trooper",
+    "corporal", "attorney", "counselor", "chancellor", "provost", "supervisor", "vicar",
+    "cantor", "madam", "sir", "dame", "lord", "lady", "king", "queen", "prince",
+    "princess", "aunt", "cousin", "grandma", "grandpa", "grandmother", "grandfather",
+    "granny", "nana", "mama", "papa", "mom", "dad"))
 # words never taken for a name alone
 NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
              "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
