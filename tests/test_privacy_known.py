@@ -194,3 +194,20 @@ def test_a_speaker_label_of_a_title_and_a_surname_that_is_a_word_is_found(tmp_pa
     for label in ("Council Member [NAME]", "Commissioner [NAME]", "Chair [NAME]",
                   "Community Member", "Member Services", "Chief Judge"):
         assert label in shown, (label, shown)
+
+
+def test_a_known_word_inside_a_never_term_stays(tmp_path):
+    # privacy.yaml keeps "Mayor Adams" (a public official): the detector finds no word
+    # inside it, and the gate masked "Mayor [NAME]" once "Adams" was learned from "Jane
+    # Adams"; "Adams" alone elsewhere stays masked
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "P1: The rezoning came from mayor Adams last year.\n"
+        "P2: We talked with Jane Adams about the rezoning.\n"
+        "P3: Then Adams said the rezoning was late.\n")}, None)
+    (root / "privacy.yaml").write_text("never:\n  - Mayor Adams\n", encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "120")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    assert "came from mayor Adams last year" in shown, shown
+    assert "Then [NAME] said the [rezoning]" in shown, shown
