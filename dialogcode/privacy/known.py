@@ -7,8 +7,9 @@ Written as a name (:func:`written_as_name`): capitalised as the finding writes i
 not inside a word nor a contraction; not a sentence's first word when it is an everyday
 word, unless a sign of a person follows it (a possessive, a verb of speaking or of
 coming and going, "and I"); not before a capitalised everyday word ("Grace Church",
-"Rose Garden"); and a name that is also a modal or a month not where the text
-reads it as that word (:mod:`.readings`).
+"Rose Garden"); an everyday word not after a capitalised everyday word that is no
+title ("Central Park", "City Hall"; but "Commissioner Park"); and a name that is also a
+modal or a month not where the text reads it as that word (:mod:`.readings`).
 """
 from __future__ import annotations
 
