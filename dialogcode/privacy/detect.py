@@ -21,8 +21,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
-                    nfc_lower, ordinary)
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
+                    last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -110,8 +110,6 @@ INTERJECTIONS = {"yeah", "well", "okay", "so", "and", "but", "then", "now", "no"
                  "once", "sure", "today", "yesterday", "first", "finally"}
 
 
-
-
 def _person(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` (a word a trigger, a vocative or "and I" says is a
     person's) is a listed first name, or one that is also a modal or month which does
@@ -122,15 +120,11 @@ def _person(text: str, start: int, end: int) -> bool:
     return word in first_names()
 
 
-
-
 def pattern_hits(text: str, lower: frozenset[str] | set[str] = frozenset()) -> list[Hit]:
     """Patterned identifiers and trigger-phrase names in ``text``; ``lower`` holds the
     words the corpus writes in lower case somewhere (sentence openings in it are not
     names)."""
     return identifier_hits(text) + _names(text, lower)
-
-
 
 
 def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) -> list[Hit]:
@@ -221,8 +215,6 @@ def takes_surname(word: str) -> bool:
                 or word in STOP_WORDS) and (not everyday(word) or word in last_names())
 
 
-
-
 # between texts scanned as one: no pattern matches across it, and to every pattern each
 # text's start and end look as a text's own (nothing word-like, no space, a line break)
 _JOIN = "\n\x00\n"
@@ -261,8 +253,6 @@ def _joined_hits(texts: list[str], which: list[int], find, found: list[list[Hit]
         for start, end, kind, detector in find(_JOIN.join(texts[i] for i in batch)):
             k = bisect_right(starts, start) - 1
             found[batch[k]].append((start - starts[k], end - starts[k], kind, detector))
-
-
 
 
 _CANDIDATE = re.compile(r"[0-9@]|www\.|https?:")
@@ -308,8 +298,9 @@ def ner_pipeline(model: str):
 @lru_cache(maxsize=4096)
 def _looks_like_a_name(label: str) -> bool:
     """One to three capitalised words, the first not an English word or, alone or
-    before surnames, a first name of the lists even when it is one ("Grace", "Will",
-    "Robert Press", "Mark Levine"); when that first name is also an everyday word, a
+    before surnames, a first name of the lists even when it is one, or a name that is
+    also a modal or a month ("Grace", "Will", "Robert Press", "Mark Levine", "Will
+    Park", "May Chen"); when that first name is also an everyday word, a
     later word that is an everyday word and no listed surname makes the label a role
     ("Faith Leader", "Grant Manager"; not "Grace Baker")."""
     words = label.split()
@@ -320,7 +311,8 @@ def _looks_like_a_name(label: str) -> bool:
     if not ordinary(words[0]) or (len(words) == 1 and (
             nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
         return True
-    return (len(words) > 1 and words[0].lower() in first_names()
+    return (len(words) > 1 and (words[0].lower() in first_names()
+                                or words[0].lower() in NAME_OR_WORD)
             and (not everyday(words[0])
                  or all(not everyday(w) or w.lower() in last_names() for w in words[1:])))
 
@@ -330,10 +322,18 @@ def name_in_label(label: str) -> str | None:
     """The name a speaker label holds: the label when it looks like one
     (:func:`_looks_like_a_name`), else its last words that do after a title or role
     ("Council Member Tomasz Nowak", "Dr. Amara Lee": the name only, so no quote shows
-    "Council Member [NAME] Nowak"); None when no part of it does ("Project Manager")."""
-    for word in re.finditer(r"\S+", label):
-        if _looks_like_a_name(label[word.start():]):
-            return label[word.start():]
+    "Council Member [NAME] Nowak"), or one surname of the lists that is no title after a
+    title ("Commissioner Hall", "Council Member Baker": :data:`~.words.TITLE_WORDS`;
+    not "Chief Judge"); None when no part of it does ("Project Manager", "Member
+    Services")."""
+    words = list(re.finditer(r"\S+", label))
+    for i, word in enumerate(words):
+        rest = label[word.start():]
+        if _looks_like_a_name(rest) or (
+                i == len(words) - 1 and i > 0 and re.fullmatch(_SURNAME, rest)
+                and nfc_lower(words[i - 1][0]) in TITLE_WORDS
+                and nfc_lower(rest) in last_names() - TITLE_WORDS):
+            return rest
     return None
 
 

@@ -23,7 +23,8 @@ from functools import cached_property, lru_cache
 import pandas as pd
 
 from ..study import Study
-from . import DECISIONS, PrivacyError, load_privacy_decisions, scan, withheld_documents
+from . import (DECISIONS, PrivacyError, load_privacy_decisions, load_terms, scan,
+               withheld_documents)
 from .detect import MARK
 from .known import DETECTOR, written_as_name
 from .readings import NAME_OR_WORD, reads_as_word
@@ -70,17 +71,20 @@ class Masker:
     """What to hide: the texts of findings not decided ``keep`` with the label of their
     kind, and the documents decided ``redact-document``; ``kept``, the texts of findings
     decided ``keep`` (and no other), stay as written although another finding differing
-    only in case is masked in any case ("EVA" the project kept beside "Eva" masked);
+    only in case is masked in any case ("EVA" the project kept beside "Eva" masked), or
+    a word of ``known`` is masked alone ("Jane Jacobs" kept beside "Jacobs");
     ``readable``, the names that are also a modal or a month, in lower case, that are
     left as written where the text reads them as that word; ``known``, the words of
     names the study knows that only the ``study-name`` detector found, masked only where
-    the text writes them as a name, as it found them (:meth:`matches`)."""
+    the text writes them as a name, as it found them, and not inside a kept text or a
+    ``never`` term (privacy.yaml's ``never:``), where it found none (:meth:`matches`)."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
     kept: frozenset[str] = frozenset()
     readable: frozenset[str] = frozenset()
     known: frozenset[str] = frozenset()
+    never: tuple[str, ...] = ()                             # privacy.yaml's never: terms
 
     @property
     def pattern(self) -> re.Pattern | None:
@@ -146,14 +150,38 @@ class Masker:
         :func:`~.readings.reads_as_word`), and a word of :attr:`known` where ``value``
         does not write it as a name ("Grace Church", "so. Mark the date":
         :func:`~.known.written_as_name`; at the start of ``value``, which may be cut
-        from a longer text anywhere, it is masked)."""
+        from a longer text anywhere, it is masked) or stands inside a text decided
+        ``keep`` or a ``never:`` term (:meth:`_kept_spans`)."""
         pattern = self.pattern_in(value) if pattern is None else pattern
-        return [] if pattern is None else [
-            m for m in pattern.finditer(value)
-            if not (_key(m[0]).lower() in self.readable
-                    and reads_as_word(value, m.start(), m.end()))
-            and not (_key(m[0]) in self.known
-                     and not written_as_name(value, m.start(), m.end(), cut=True))]
+        if pattern is None:
+            return []
+        found, kept = [], None
+        for m in pattern.finditer(value):
+            if _key(m[0]).lower() in self.readable and reads_as_word(value, m.start(),
+                                                                     m.end()):
+                continue
+            if _key(m[0]) in self.known:
+                if not written_as_name(value, m.start(), m.end(), cut=True):
+                    continue
+                kept = self._kept_spans(value) if kept is None else kept
+                if any(s <= m.start() and m.end() <= e for s, e in kept):
+                    continue
+            found.append(m)
+        return found
+
+    def _kept_spans(self, value: str) -> list[tuple[int, int]]:
+        """Where ``value`` holds a text of :attr:`kept` (as written) or a ``never:`` term
+        (in any case): a word of :attr:`known` inside one is left as decided ("Jane
+        Jacobs" kept, "Mayor Adams" never, "Jacobs", "Adams" alone found elsewhere), as
+        the detector finds no word inside another finding or a ``never:`` term."""
+        return [m.span() for pattern in self._kept_patterns for m in pattern.finditer(value)]
+
+    @cached_property
+    def _kept_patterns(self) -> list[re.Pattern]:
+        from .detect import term_pattern
+
+        return [p for p in (_pattern(tuple(sorted(self.kept, key=len, reverse=True))),
+                            term_pattern(list(self.never))) if p is not None]
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
@@ -291,7 +319,8 @@ def _pattern(texts: tuple[str, ...], flags: int = 0, any_case: frozenset[str] = 
     return re.compile(r"(?<!\w)(?:" + "|".join(words) + rf")(?!\w|{MARK}|{CONTRACTED})", flags)
 
 
-def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
+def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = ()
+           ) -> Masker:
     """The :class:`Masker` of ``findings`` (with ``status``, from :func:`scan`) and the
     decisions: every finding not decided ``keep`` is masked, labelled by its kind (the
     first in KINDS order when one text was found as several). A name that is also a
@@ -299,8 +328,9 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
     every finding of it was made by a detector that reads the words around it
     (:data:`READING_DETECTORS`); found by NER or as an ``always:`` term, it is masked
     wherever it stands, as each of those findings is. A word of a name the study knows
-    that only ``study-name`` found, alone, is masked where the text writes it as a name;
-    found by another detector too, wherever it stands, as that finding is."""
+    that only ``study-name`` found, alone, is masked where the text writes it as a name
+    and not inside a kept text or one of the ``never`` terms; found by another detector
+    too, wherever it stands, as that finding is."""
     from .detect import KINDS
 
     hidden = findings[findings["status"] != "keep"]
@@ -323,7 +353,7 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame) -> Masker:
     kept = {_key(text) for text in findings.loc[findings["status"] == "keep", "text"]}
     return Masker(labels, frozenset(withheld_documents(decisions)),
                   frozenset(kept - labels.keys()), frozenset(read - unread),
-                  frozenset(known - elsewhere))
+                  frozenset(known - elsewhere), tuple(never))
 
 
 def study_masker(study: Study, segments: pd.DataFrame | None = None,
@@ -331,7 +361,7 @@ def study_masker(study: Study, segments: pd.DataFrame | None = None,
     """The study's :class:`Masker` and its findings (scanning, or reusing the last scan
     when nothing changed). Raises PrivacyError for a bad privacy.yaml or decisions file."""
     findings = scan(study, segments, documents)
-    return masker(findings, load_privacy_decisions(study)), findings
+    return masker(findings, load_privacy_decisions(study), load_terms(study)[1]), findings
 
 
 def saved_masker(study: Study, segments: pd.DataFrame) -> Masker | None:
@@ -345,10 +375,11 @@ def saved_masker(study: Study, segments: pd.DataFrame) -> Masker | None:
         return Masker()
     findings = last_findings(study, segments)
     try:
-        decisions = load_privacy_decisions(study)
+        decisions, never = load_privacy_decisions(study), load_terms(study)[1]
     except PrivacyError:
         return None
-    return None if findings is None else masker(with_status(findings, decisions), decisions)
+    return None if findings is None else masker(with_status(findings, decisions), decisions,
+                                                never)
 
 
 def shown_hashes(study: Study, segments: pd.DataFrame, documents: pd.DataFrame

@@ -7,8 +7,9 @@ Written as a name (:func:`written_as_name`): capitalised as the finding writes i
 not inside a word nor a contraction; not a sentence's first word when it is an everyday
 word, unless a sign of a person follows it (a possessive, a verb of speaking or of
 coming and going, "and I"); not before a capitalised everyday word ("Grace Church",
-"Rose Garden"); and a name that is also a modal or a month not where the text
-reads it as that word (:mod:`.readings`).
+"Rose Garden"); an everyday word not after a capitalised everyday word that is no
+title ("Central Park", "City Hall"; but "Commissioner Park"); and a name that is also a
+modal or a month not where the text reads it as that word (:mod:`.readings`).
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import NAME_OR_WORD, reads_as_word
-from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
-                    nfc_lower)
+from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
+                    last_names, nfc_lower)
 
 DETECTOR = "study-name"
 # the end of a sentence, or of a line, just before a word: the word opens a sentence;
@@ -39,8 +40,10 @@ _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
               "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
 _NOT_ALONE = frozenset((*NOT_NAMES, *STOP_WORDS, *INTERJECTIONS, *_PARTICLES, *ADDRESS_WORDS))
-# a capitalised word right after (one space)
+# a capitalised word right after (one space), or right before ("Central Park": a place
+# when an everyday word that is no title, :data:`~.words.TITLE_WORDS`, goes before)
 _NEXT = re.compile(r" ([^\W\d_][\w'-]*)")
+_PREVIOUS = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*) \Z")
 
 
 def name_words(found: list[str], labels: list[str]) -> set[str]:
@@ -84,7 +87,10 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
     """Whether ``text[start:end]``, a word of a name the study knows, is written there as
     the name: not opening a sentence or line unless it is no everyday word ("Ben",
     "Ortiz") or a sign of a person follows ("Grace's", "Mark said", "Rose arrived");
-    not before a capitalised everyday word ("Grace Church"); not where it
+    not before a capitalised everyday word ("Grace Church"); when it is an everyday word,
+    not after a capitalised everyday word that is no title nor first name and does not
+    open a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park",
+    "Grace Hall"); not where it
     reads as the modal or month it also is ("Will we", "in May"). The detector and the
     gate ask the same question, so a name found is a name masked. ``cut``: ``text`` may
     be cut from a longer one anywhere (a table's quote, context or match: the gate), so
@@ -94,6 +100,13 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
         return False
     after = _NEXT.match(text, end)
     if after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1]):
+        return False
+    before = _PREVIOUS.search(text, max(0, start - 40), start)
+    if (before is not None and before[1][0].isupper() and len(before[1]) > 1
+            and everyday(text[start:end])
+            and not _OPENS[False].search(text, max(0, before.start() - 8), before.start())
+            and _proper_noun_goes_on(before[1]) and nfc_lower(before[1]) not in TITLE_WORDS
+            and nfc_lower(before[1]) not in first_names()):
         return False
     return not (nfc_lower(text[start:end]) in NAME_OR_WORD
                 and reads_as_word(text, start, end))

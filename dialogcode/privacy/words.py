@@ -38,6 +38,23 @@ ADDRESS = ABBREVIATED + (
     "Monsieur", "Madame", "Herr", "Frau", "Signor", "Signora", "Ông", "Bà")
 # no name themselves: "Señora", "Tía" or "Ông" is not masked beside the name
 ADDRESS_WORDS = frozenset(unicodedata.normalize("NFC", word.lower()) for word in ADDRESS)
+# the words of address and titles of office, rank or kin before a surname, in lower
+# case: "Commissioner Park", "Mister Hall", "Council Member Long"
+TITLE_WORDS = frozenset((*ADDRESS_WORDS,
+    "mister", "missus", "commissioner", "councilmember", "councilman", "councilwoman",
+    "member", "chair", "chairman", "chairwoman", "chairperson", "mayor", "senator",
+    "governor", "president", "director", "officer", "detective", "sergeant", "captain",
+    "lieutenant", "judge", "justice", "professor", "coach", "principal", "father",
+    "mother", "brother", "sister", "bishop", "deacon", "rabbi", "elder", "assemblymember",
+    "assemblyman", "assemblywoman", "representative", "secretary", "speaker", "trustee",
+    "superintendent", "inspector", "nurse", "doctor", "dean", "chief", "deputy",
+    "commander", "agent", "minister", "comptroller", "congressman", "congresswoman",
+    "congressmember", "alderman", "alderwoman", "councilor", "councillor", "ambassador",
+    "general", "colonel", "major", "admiral", "sheriff", "marshal", "warden", "trooper",
+    "corporal", "attorney", "counselor", "chancellor", "provost", "supervisor", "vicar",
+    "cantor", "madam", "sir", "dame", "lord", "lady", "king", "queen", "prince",
+    "princess", "aunt", "cousin", "grandma", "grandpa", "grandmother", "grandfather",
+    "granny", "nana", "mama", "papa", "mom", "dad"))
 # words never taken for a name alone
 NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
              "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
