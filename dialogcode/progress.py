@@ -18,6 +18,12 @@ def progress_bar(items: Iterable[T], *, desc: str, enabled: bool = False,
                 dynamic_ncols=True)
 
 
+def clear_of_bars():
+    """A context for writing to stderr while a progress bar may be on it: the bars are
+    cleared first and drawn again below, so the text has lines of its own."""
+    return tqdm.external_write_mode(file=sys.stderr)
+
+
 def progress_steps(names: Sequence[str], *, desc: str, enabled: bool = False
                    ) -> Iterator[str]:
     """Yield ``names`` in turn, for a task made of a few slow steps; when ``enabled``, a

@@ -62,11 +62,12 @@ def with_added(items: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFr
                documents: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """``items`` (:func:`review_items`) followed by a row for each accepted decision (of
     ``decisions``, those in force) on a code nobody proposed on its segment: a code a
-    reviewer added, a ``--next`` sheet's other code, or a rule coding the rules no longer
-    make. Each is a final coding with its :func:`~dialogcode.review.held_source`, which a
-    sheet then shows and can reject again. One on a code ``labels`` (the codebook's codes)
-    does not hold, or on a preamble or heading, is left out: its import would refuse the
-    row as shown, and the tables name its line of decisions.csv for a person to fix."""
+    reviewer added, a ``--next`` sheet's other code, or a rule or model coding the rules
+    or the model no longer make. Each is a final coding with its
+    :func:`~dialogcode.review.held_source`, which a sheet then shows and can reject
+    again. One on a code ``labels`` (the codebook's codes) does not hold, or on a preamble
+    or heading, is left out: its import would refuse the row as shown, and the tables name
+    its line of decisions.csv for a person to fix."""
     accepted = decisions[decisions["decision"] == "accept"].drop_duplicates(
         ["seg_id", "code_id"], keep="last")
     listed = set(zip(items["seg_id"], items["code_id"]))

@@ -144,3 +144,16 @@ def test_kwic_reads_a_read_only_out_whose_token_cache_is_gone(coded):
     assert listing.exit_code == 0, listing.output
     assert "[NAME] the [rent] is late" in listing.stdout
     assert listing.stderr.count("the token cache could not be written") == 1, listing.stderr
+
+
+def test_a_warning_during_coding_starts_a_line_of_its_own_not_the_progress_bars(coded):
+    # warnings print where they arise: the token cache's came after the progress bar's
+    # text on its line ("... 0/4 [00:00<?, ?doc/s]Warning: ..."), the bar then drawn below
+    shutil.rmtree(coded / "out" / "cache")
+    (coded / "out" / "cache").mkdir()
+    with read_only(coded / "out" / "cache"):
+        result = run("code", str(coded))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("the token cache could not be written") == 1, result.stderr
+    before = result.stderr.split("Warning: ")[0]
+    assert before.endswith(("\n", "\r")) and "code:" in before, repr(result.stderr)

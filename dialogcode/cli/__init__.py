@@ -31,7 +31,8 @@ class Group(click.Group):
     that cannot be read or written (a missing folder, no permission, a full disk) into
     a message naming it (exit 1); prints each distinct :class:`DialogcodeWarning`, the
     library's and the commands' own (:func:`~dialogcode.cli.options.warn`), on stderr as
-    ``Warning: ...`` where it is raised, in order with the command's other output, and
+    ``Warning: ...`` where it is raised, in order with the command's other output (on
+    a line of its own, a progress bar cleared first and drawn again below it), and
     once however often it is raised (`run` learns and evaluates from the same files)."""
 
     def invoke(self, ctx):
@@ -39,11 +40,15 @@ class Group(click.Group):
         shown = warnings.showwarning
 
         def show(message, category, *args, **kwargs):
+            from ..progress import clear_of_bars
+
             if not issubclass(category, DialogcodeWarning):
-                shown(message, category, *args, **kwargs)
+                with clear_of_bars():
+                    shown(message, category, *args, **kwargs)
             elif str(message) not in said:
                 said.add(str(message))
-                click.echo(f"Warning: {message}", err=True)
+                with clear_of_bars():       # not after a progress bar on its line
+                    click.echo(f"Warning: {message}", err=True)
 
         with warnings.catch_warnings():
             warnings.simplefilter("always", DialogcodeWarning)
