@@ -166,9 +166,10 @@ def _per_segment(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     headings other than its own), the span cut to the segment and a quote to its
     words, on the line of the row it came from."""
     bounds = segments.set_index("seg_id")
-    seg_start = coded["seg_id"].map(bounds["start"])
-    seg_end = coded["seg_id"].map(bounds["end"])
-    past = coded["code_id"].notna() & ((coded["start"] < seg_start) | (coded["end"] > seg_end))
+    seg_start = coded["seg_id"].map(bounds["start"]).astype(float)
+    seg_end = coded["seg_id"].map(bounds["end"]).astype(float)
+    past = coded["code_id"].notna() & ((coded["start"].astype(float) < seg_start)
+                                       | (coded["end"].astype(float) > seg_end))
     if not past.any():
         return coded
     codable = (segments["codable"].astype(bool) if "codable" in segments
