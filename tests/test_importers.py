@@ -271,6 +271,21 @@ def test_a_coding_of_a_preamble_is_refused_but_it_may_be_marked_read(tmp_path):
     assert codings["code_id"].isna().tolist() == [True, False]
 
 
+def test_a_span_over_a_preamble_and_a_turn_codes_the_turn(tmp_path):
+    corpus, book = loaded = with_preamble(tmp_path)
+    segments = corpus.segments.set_index("seg_id")
+    end = int(segments.at["south/closing:t2", "end"])
+    path = tmp_path / "offsets.csv"
+    path.write_text(f"document,start,end,code\nsouth/closing,0,{end},connection\n",
+                    encoding="utf-8")
+    result = imported(path, loaded)
+    assert rows(result) == [("south/closing:t2", "connection",
+                             int(segments.at["south/closing:t2", "start"]), end)]
+    assert result.crossing[0].message.endswith(
+        "codes each segment it covers words of: south/closing:t2 (not south/closing:t1, "
+        "never coded)")
+
+
 def test_a_decimal_number_in_a_workbooks_code_column_is_refused(loaded, tmp_path):
     # Excel stores the code 1.10 as the number 1.1, which is another code of this book
     codebook = tmp_path / "numbered.yaml"
