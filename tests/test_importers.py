@@ -272,8 +272,8 @@ def test_a_coding_of_a_preamble_is_refused_but_it_may_be_marked_read(tmp_path):
 
 
 def test_a_span_over_a_preamble_and_a_turn_codes_the_turn(tmp_path):
-    corpus, book = loaded = with_preamble(tmp_path)
-    segments = corpus.segments.set_index("seg_id")
+    loaded = with_preamble(tmp_path)
+    segments = loaded[0].segments.set_index("seg_id")
     end = int(segments.at["south/closing:t2", "end"])
     path = tmp_path / "offsets.csv"
     path.write_text(f"document,start,end,code\nsouth/closing,0,{end},connection\n",
