@@ -18,6 +18,7 @@ import pandas as pd
 from .coded_text import changed_rows
 from .csvrows import read_csv_file
 from .errors import ArgumentError, DialogcodeError, Problem, printable
+from .spans import covered_segments
 from .store import read_table, write_csv
 from .study import Study
 
@@ -153,9 +154,46 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     for column in ("code_id", "quote", "sha256"):
         if column in table:
             table[column] = table[column].replace("", None)
-    coded = table.reindex(columns=CODER_COLUMNS)
+    coded = _per_segment(table.reindex(columns=CODER_COLUMNS), segments)
     coded.attrs["file"] = str(path)     # the index is the line the row starts on
     return coded
+
+
+def _per_segment(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """``coded`` with each span that runs past its segment (a file written by hand, or
+    by an import before spans were cut per segment) as a row for every segment it
+    codes (:mod:`dialogcode.spans`: each it covers words of, skipping preambles and
+    headings other than its own), the span cut to the segment and a quote to its
+    words, on the line of the row it came from."""
+    bounds = segments.set_index("seg_id")
+    seg_start = coded["seg_id"].map(bounds["start"]).astype(float)
+    seg_end = coded["seg_id"].map(bounds["end"]).astype(float)
+    past = coded["code_id"].notna() & ((coded["start"].astype(float) < seg_start)
+                                       | (coded["end"].astype(float) > seg_end))
+    if not past.any():
+        return coded
+    codable = (segments["codable"].astype(bool) if "codable" in segments
+               else pd.Series(True, index=segments.index))
+    of_doc = {doc: list(zip(group["start"], group["end"], group["seg_id"], group["text"],
+                            codable[group.index]))
+              for doc, group in segments[segments["doc_id"].isin(set(coded.loc[past, "doc_id"]))]
+              .sort_values("start").groupby("doc_id")}
+    parts = []
+    for line, row in coded[past].iterrows():
+        candidates = [(a, b, seg, text) for a, b, seg, text, ok in of_doc[row["doc_id"]]
+                      if ok or seg == row["seg_id"]]
+        segs = covered_segments(int(row["start"]), int(row["end"]), candidates)
+        if segs in ([], [row["seg_id"]]):
+            parts.append(coded.loc[[line]])
+            continue
+        for a, b, seg, text in candidates:
+            if seg in segs:
+                start, end = max(int(row["start"]), a), min(int(row["end"]), b)
+                parts.append(pd.DataFrame([{**row, "seg_id": seg, "start": start, "end": end,
+                                            "quote": text[start - a:end - a]
+                                            if pd.notna(row["quote"]) else None}],
+                                          index=[line]))
+    return pd.concat([coded[~past], *parts]).sort_index(kind="stable")
 
 
 def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:

@@ -363,6 +363,18 @@ def test_spans_are_mapped_to_the_segments_they_overlap(segments):
     assert result.disagreements["seg_id"].tolist() == ["d1:t2"]
 
 
+def test_offsets_code_the_segments_they_cover_words_of(segments):
+    # d1's turns "text of d1 turn N" start at 0, 20, 40 and 60 (dialogcode.spans)
+    a = by_span(("d1", "housing", 11, 41),       # t1's "turn 1", t2, t3's first letter
+                ("d1", "isolation", 41, 43))     # a piece of t3's first word
+    b = by_span(("d1", "housing", 0, 40), ("d1", "isolation", 40, 60))
+    result = agree({"a": a, "b": b}, segments)
+    for code in ("housing", "isolation"):
+        assert tuple(row_of(result, code)[["units", "only_first", "only_second"]]
+                     ) == (4, 0, 0)
+    assert tuple(row_of(result, "housing")[["both", "neither"]]) == (2, 2)
+
+
 def test_span_unit_overlap_rule(segments):
     a = by_span(("d1", "housing", 5, 25), ("d1", "isolation", 60, 70))
     b = by_span(("d1", "housing", 10, 15))

@@ -117,15 +117,36 @@ def test_quotes_xlsx_tolerant_across_lines_and_punctuation(loaded, tmp_path):
     book.active.append(["north/kickoff", "'The RENT keeps\r\nrising'", "risk.housing"])
     book.save(path)
     result = imported(path, loaded)
-    assert rows(result) == [("north/kickoff:t3", "risk.housing", 112, 139),
+    # the first quote runs on into P1's "Mm-hm" (t4): it codes both turns, a row each
+    assert rows(result) == [("north/kickoff:t3", "risk.housing", 112, 128),
+                            ("north/kickoff:t4", "risk.housing", 134, 139),
                             ("north/kickoff:t2", "risk.housing", 44, 65)]
-    assert result.codings["quote"].tolist() == ["so rent is late.\n\nP1: Mm-hm",
+    assert result.codings["quote"].tolist() == ["so rent is late.", "Mm-hm",
                                                 "The rent keeps rising"]
     assert result.located == {"exact": 0, "tolerant": 2, "fuzzy": 0}
-    # the first quote runs on into P1's "Mm-hm" (t4) but counts in t3: listed to check
     assert [(p.line, p.message) for p in result.crossing] == [
-        (2, "the span 112-139 runs from north/kickoff:t3 into north/kickoff:t4; "
-            "it counts in north/kickoff:t3 only")]
+        (2, "the span 112-139 codes each segment it covers words of: north/kickoff:t3, "
+            "north/kickoff:t4")]
+
+
+def test_a_span_codes_each_segment_it_covers_words_of(loaded, tmp_path):
+    # north/kickoff: t2 44-91 "The rent keeps rising and families get evicted.",
+    # t3 97-128 "Wages are low, so rent is late.", t4 134-139 "Mm-hm"
+    path = tmp_path / "offsets.csv"
+    path.write_text("document,start,end,code\n"
+                    "north/kickoff,60,139,risk.housing\n"    # over three turns
+                    "north/kickoff,112,135,risk.money\n"     # into t4's first letter only
+                    "north/kickoff,127,139,connection\n"     # from t3's full stop only
+                    "north/kickoff,99,101,risk.money\n",     # a piece of one word of t3
+                    encoding="utf-8")
+    result = imported(path, loaded)
+    assert rows(result) == [("north/kickoff:t2", "risk.housing", 60, 91),
+                            ("north/kickoff:t3", "risk.housing", 97, 128),
+                            ("north/kickoff:t4", "risk.housing", 134, 139),
+                            ("north/kickoff:t3", "risk.money", 112, 135),
+                            ("north/kickoff:t4", "connection", 127, 139),
+                            ("north/kickoff:t3", "risk.money", 99, 101)]
+    assert [p.line for p in result.crossing] == [2]
 
 
 def test_segment_tables_by_seg_id_and_by_turn(loaded, tmp_path):
@@ -239,6 +260,21 @@ def test_a_coding_of_a_preamble_is_refused_but_it_may_be_marked_read(tmp_path):
     codings = imported(path, loaded).codings
     assert codings["seg_id"].tolist() == ["south/closing:t1", "south/closing:t2"]
     assert codings["code_id"].isna().tolist() == [True, False]
+
+
+def test_a_span_over_a_preamble_and_a_turn_codes_the_turn(tmp_path):
+    loaded = with_preamble(tmp_path)
+    segments = loaded[0].segments.set_index("seg_id")
+    end = int(segments.at["south/closing:t2", "end"])
+    path = tmp_path / "offsets.csv"
+    path.write_text(f"document,start,end,code\nsouth/closing,0,{end},connection\n",
+                    encoding="utf-8")
+    result = imported(path, loaded)
+    assert rows(result) == [("south/closing:t2", "connection",
+                             int(segments.at["south/closing:t2", "start"]), end)]
+    assert result.crossing[0].message.endswith(
+        "codes each segment it covers words of: south/closing:t2 (not south/closing:t1, "
+        "never coded)")
 
 
 def test_a_decimal_number_in_a_workbooks_code_column_is_refused(loaded, tmp_path):

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..coded_text import changed_hashes, other_text
 from ..errors import Problem
+from ..spans import codes
 
 NOTED = 5     # documents listed by name in a coverage note
 
@@ -55,6 +56,7 @@ class Layout:
         self.bounds = pd.DataFrame({"pos": np.arange(len(doc)), "doc": doc,
                                     "seg_start": segments["start"].to_numpy(dtype=float),
                                     "seg_end": segments["end"].to_numpy(dtype=float)})
+        self.texts = segments["text"].to_numpy() if "text" in segments else None
 
     def positions(self, seg_ids) -> np.ndarray:
         """Segment positions of ``seg_ids`` (-1 where unknown)."""
@@ -88,17 +90,14 @@ def locate(name: str, coding: pd.DataFrame, layout: Layout
     """(applied codes as pos (segment position), code_id, start, end, row; which
     segments the coder read, a boolean per segment; problems). Rows with a seg_id keep
     it (without offsets they cover the whole segment); rows without one are placed in
-    every segment their offsets overlap."""
+    every segment their offsets code (:func:`_coded`)."""
     frame = _frame(coding, layout)
     has_seg = frame["seg_id"].notna()
     has_span = frame["start"].notna() & frame["end"].notna()
     coded = frame["code_id"].notna()
     known = frame["pos"] >= 0
     by_seg = frame[has_seg & known]
-    by_span = frame[~has_seg & has_span & (frame["doc"] >= 0)].drop(columns="pos").merge(
-        layout.bounds, on="doc")
-    by_span = by_span[(by_span["start"] < by_span["seg_end"])
-                      & (by_span["end"] > by_span["seg_start"])]
+    by_span = _coded(frame[~has_seg & has_span & (frame["doc"] >= 0)], layout)
     elsewhere = by_seg[layout.doc[by_seg["pos"]] != by_seg["doc"].to_numpy()]
     checks = [
         ("unknown doc_id(s)",
@@ -119,6 +118,24 @@ def locate(name: str, coding: pd.DataFrame, layout: Layout
     applied["end"] = np.fmin(applied["end"].to_numpy(dtype=float), seg_end)
     whole = frame.loc[~coded & ~has_seg & ~has_span & (frame["doc"] >= 0), "doc"].to_numpy()
     return applied, _read(layout, placed, whole), problems
+
+
+def _coded(spans: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    """``spans`` (rows of a coding placed by offsets alone) as a row per segment each
+    codes (:mod:`dialogcode.spans`: each it covers words of, else the first it
+    overlaps); each it overlaps when ``layout`` has no segment texts."""
+    placed = spans.drop(columns="pos").rename_axis("item").reset_index().merge(
+        layout.bounds, on="doc")
+    placed = placed[(placed["start"] < placed["seg_end"])
+                    & (placed["end"] > placed["seg_start"])]
+    if layout.texts is None or placed.empty:
+        return placed
+    words = np.array([codes(a, b, s, e, layout.texts[pos]) for a, b, s, e, pos in zip(
+        placed["start"], placed["end"], placed["seg_start"], placed["seg_end"],
+        placed["pos"])], dtype=bool)
+    first = placed.sort_values("seg_start").groupby("item").head(1).index
+    return placed[words | (placed.index.isin(first)
+                           & ~placed["item"].isin(placed.loc[words, "item"]))]
 
 
 def _read(layout: Layout, placed: pd.DataFrame, whole: np.ndarray) -> np.ndarray:

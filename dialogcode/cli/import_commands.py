@@ -38,8 +38,8 @@ def echo_summary(result: ImportResult, source: Path) -> None:
                    "column with each segment's text (or import the coder's quotes instead).")
     echo_problems(f"Fuzzy matches (similarity >= {MIN_SIMILARITY}), please check",
                   result.fuzzy)
-    echo_problems("Spans running on into another segment, counted in the one they start "
-                  "in; please check", result.crossing)
+    echo_problems("Spans over several segments, coded in each one they cover words of; "
+                  "please check", result.crossing)
     echo_problems("Skipped, quote not located", result.unlocated)
     echo_problems("Skipped, code name not mapped", result.unmapped)
     echo_problems("Ignored", result.ignored)

@@ -48,8 +48,8 @@ class ImportResult:
     under ``skip_unlocated`` / ``skip_unmapped``; ``ignored`` lists parts of the file with
     nothing importable; ``duplicates`` counts identical rows dropped; ``read`` counts the
     segments marked read with nothing coded (rows with an empty ``code_id``);
-    ``crossing`` lists spans that run on into another segment's text (they count in the
-    segment they start in); ``blind`` counts the rows of a segment table without a
+    ``crossing`` lists spans over several segments (they code each segment they cover
+    words of, :mod:`dialogcode.spans`, a row per segment); ``blind`` counts the rows of a segment table without a
     ``text`` cell, which are given the documents' sha256 as they are now, whatever text
     the coder read; ``notes`` says how the file was read where it could be read two ways
     (a REFI-QDA source's line breaks).
@@ -96,47 +96,56 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
           ) -> tuple[list[dict], list[Found], list[Problem], list[Problem]]:
     """Coder-file rows (with the reading each came from) for the codings whose name maps
     and for segments marked read with no code, problems for spans that lie outside
-    every segment or in a preamble or heading, and notes for spans that run on into
-    another segment's text (they count in the segment they start in)."""
+    every segment or in a preamble or heading, and notes for spans over several
+    segments. A span codes each segment it covers words of (:mod:`dialogcode.spans`),
+    a row per segment with the span cut to it."""
     rows, origins, problems, crossing = [], [], [], []
     for item in found:
         if item.code and item.code not in mapped:
             continue
         seg_id, quote = item.seg_id, None
         if not item.code:
-            segs = [seg_id] if seg_id else docs.segments_over(item.doc_id, item.start,
-                                                               item.end)
+            segs = [seg_id] if seg_id else docs.segments_coded(item.doc_id, item.start,
+                                                                item.end)
             rows += [{"seg_id": seg, "doc_id": item.doc_id, "code_id": None,
                       "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]}
                      for seg in segs]
             origins += [item] * len(segs)
             continue
+        segs = [seg_id]
         if item.start is not None:
-            seg_id = docs.segment_of(item.doc_id, item.start, item.end)
             text, span = docs.text[item.doc_id], (item.start, item.end)
-            quote = text[item.start:item.end]
-            if seg_id is None:
+            segs = docs.segments_coded(item.doc_id, item.start, item.end)
+            if not segs:
                 problems.append(Problem(f"the span {item.start}-{item.end} of {item.doc_id}"
                                         f"{docs.excerpt(text, item.doc_id, *span)} lies "
                                         "outside every segment", item.file, item.line))
                 continue
-        if seg_id in docs.quiet:      # the tables would count it, but not in their totals
-            problems.append(Problem(f"{seg_id} is a {docs.quiet[seg_id]}, which is never "
+        spoken = [seg for seg in segs if seg not in docs.quiet]
+        if not spoken:      # the tables would count it, but not in their totals
+            problems.append(Problem(f"{segs[0]} is a {docs.quiet[segs[0]]}, which is never "
                                     "coded (`code_preamble: true` in dialogcode.yaml codes "
                                     "preambles and headings)", item.file, item.line))
             continue
-        others = [] if item.start is None else [
-            seg for seg in docs.segments_over(item.doc_id, item.start, item.end)
-            if seg != seg_id and seg not in docs.quiet]
-        if others:
+        if len(segs) > 1:
             crossing.append(Problem(f"the span {item.start}-{item.end}"
-                                    f"{docs.excerpt(text, item.doc_id, *span)} runs from "
-                                    f"{seg_id} into {', '.join(others)}; it counts in "
-                                    f"{seg_id} only", item.file, item.line))
-        rows.append({"seg_id": seg_id, "doc_id": item.doc_id, "code_id": mapped[item.code],
-                     "start": item.start, "end": item.end, "quote": quote,
-                     "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]})
-        origins.append(item)
+                                    f"{docs.excerpt(text, item.doc_id, *span)} codes each "
+                                    f"segment it covers words of: {', '.join(spoken)}"
+                                    + (f" (not {', '.join(s for s in segs if s in docs.quiet)}"
+                                       ", never coded)" if len(spoken) < len(segs) else ""),
+                                    item.file, item.line))
+        for seg in spoken:
+            start = end = quote = None
+            if item.start is not None:
+                _, seg_start, seg_end = docs.bounds(seg)
+                start, end = max(item.start, seg_start), min(item.end, seg_end)
+                if len(segs) == 1:      # a span starting on a speaker label keeps it
+                    start, end = item.start, item.end
+                quote = text[start:end]
+            rows.append({"seg_id": seg, "doc_id": item.doc_id, "code_id": mapped[item.code],
+                         "start": start, "end": end, "quote": quote,
+                         "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]})
+            origins.append(item)
     return rows, origins, problems, crossing
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..ingest import Corpus
+from ..spans import covered_segments
 
 if TYPE_CHECKING:
     from ..privacy.gate import Masker
@@ -184,10 +185,19 @@ class Documents:
                       if name in (doc.rsplit("/", 1)[-1], source.rsplit("/", 1)[-1],
                                   source.rsplit("/", 1)[-1].rsplit(".", 1)[0]))
 
-    def segments_over(self, doc_id: str, start: int, end: int) -> list[str]:
-        """The segments a span overlaps."""
-        return [seg for s_start, s_end, seg in self._spans.get(doc_id, [])
-                if s_start < end and start < s_end]
+    def bounds(self, seg_id: str) -> tuple[str, int, int]:
+        """(doc_id, start, end) of a segment."""
+        return self._bounds[seg_id]
+
+    def segments_coded(self, doc_id: str, start: int, end: int) -> list[str]:
+        """The segments a span codes (:func:`dialogcode.spans.covered_segments`: each it
+        covers words of), or, when it covers no whole word, the one it starts in; empty
+        if it overlaps none."""
+        text = self.text[doc_id]
+        coded = covered_segments(start, end, ((s, e, seg, text[s:e])
+                                              for s, e, seg in self._spans.get(doc_id, [])))
+        first = self.segment_of(doc_id, start, end)
+        return coded or ([first] if first else [])
 
     def segment_of(self, doc_id: str, start: int, end: int) -> str | None:
         """The segment a span starts in; failing that (a span starting on a speaker

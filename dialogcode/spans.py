@@ -1,0 +1,35 @@
+"""Which segments a coder's span codes: one rule for every way a span comes in (an
+import, a coder file with offsets, codings given to `agree` by offsets alone).
+
+A span codes each segment of which it covers a whole word (a run of letters and
+digits) or all of the text: a quote over three sentences codes all three, and one that
+only grazes a segment (its leading space, a full stop, the first letters of a word)
+does not code it. A span covering no whole word of any segment (a piece of one word)
+codes the segment it is given in, or starts in.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_WORD = re.compile(r"\w+")
+
+
+def codes(start: int, end: int, seg_start: int, seg_end: int, text: str) -> bool:
+    """Whether the span ``start``-``end`` codes the segment ``seg_start``-``seg_end``
+    whose text is ``text`` (its document's ``text[seg_start:seg_end]``): it covers all
+    of it or a whole word of it."""
+    if not (seg_start < end and start < seg_end):
+        return False
+    return start <= seg_start and seg_end <= end or any(
+        start <= seg_start + word.start() and seg_start + word.end() <= end
+        for word in _WORD.finditer(text))
+
+
+def covered_segments(start: int, end: int,
+                     segments: Iterable[tuple[int, int, str, str]]) -> list[str]:
+    """The seg_ids, in the order given, of ``segments`` (start, end, seg_id, text) that
+    the span ``start``-``end`` codes (:func:`codes`); empty when it covers no whole
+    word of any."""
+    return [seg_id for seg_start, seg_end, seg_id, text in segments
+            if codes(start, end, seg_start, seg_end, text)]
