@@ -67,3 +67,34 @@ def test_a_speaker_label_already_in_the_study_is_never_given_to_another(tmp_path
     run("privacy", "redact", root, "--to", tmp_path / "masked")
     assert (tmp_path / "masked" / "call.txt").read_text(encoding="utf-8") == (
         "Speaker 1: We met.\nSpeaker 2: The rent went up.\nSpeaker 1: Again.\n")
+
+
+def redact_and_read_back(tmp_path, files, manifest, decisions=None):
+    """Ingest, scan (and decide) a study of ``files``, redact it and ingest the copies:
+    the copies' folder and their speakers by document."""
+    root = make_study(tmp_path / "s", files, manifest)
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    if decisions:
+        from test_privacy import decide
+        decide(root, decisions)
+    masked = tmp_path / "masked"
+    run("privacy", "redact", root, "--to", masked)
+    copy = make_study(tmp_path / "copy", {p.name: p.read_bytes() for p in masked.iterdir()},
+                      None)
+    run("ingest", copy, "-q")
+    return masked, turns(copy)
+
+
+def test_speakers_of_a_withheld_document_take_no_number(tmp_path):
+    files = {"a-withheld.txt": f"{NAMES[0]}: We talked about the shelter.\n"
+                               f"{NAMES[2]}: Yes.\n{NAMES[0]}: Again.\n",
+             "b-call.txt": f"{NAMES[1]}: The rent went up.\nFacilitator: Thanks.\n"
+                           f"{NAMES[1]}: Twice.\n"}
+    masked, speakers = redact_and_read_back(
+        tmp_path, files, "file,site\na-withheld.txt,A\nb-call.txt,A\n",
+        {NAMES[0]: "redact-document"})
+    # numbered over every document, the copy's first speaker was Speaker 3: two named
+    # speakers, never shown, spoke first in a document withheld
+    assert sorted(p.name for p in masked.iterdir()) == ["b-call.txt"]
+    assert speakers == {"b-call": ["Speaker 1", "Facilitator", "Speaker 1"]}

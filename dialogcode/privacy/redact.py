@@ -9,7 +9,7 @@ original's turns). A document decided ``redact-document`` is not copied at all.
 Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode reads every file.
 
 A speaker label holding a finding becomes ``Speaker N`` (:func:`speaker_pseudonyms`),
-one number per label over the study, where it stands as a label: masked to ``[NAME]``,
+one number per label over the copied documents, where it stands as a label: masked to ``[NAME]``,
 every named speaker would be one speaker when the copy is read back (rows of a table
 merged into one turn, ``[NAME]:`` read as no label at all).
 """
@@ -152,7 +152,11 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
                              entries)
     if stale:
         raise RedactError(stale)
-    pseudonyms = speaker_pseudonyms(corpus.segments["speaker"], mask)
+    # only the speakers of the copies: a number taken by one of a withheld document
+    # would tell that it had a named speaker, and who spoke there before the copies' own
+    segments = corpus.segments
+    pseudonyms = speaker_pseudonyms(
+        segments.loc[~segments["doc_id"].isin(mask.withheld), "speaker"], mask)
     done = Redacted(target, pseudonyms=pseudonyms)
     pattern = mask.pattern
     copies = {}
