@@ -86,6 +86,34 @@ def redact_and_read_back(tmp_path, files, manifest, decisions=None):
     return masked, turns(copy)
 
 
+def test_labels_after_a_time_and_voices_with_a_class_are_numbered_where_they_stand(tmp_path):
+    a, b = NAMES[:2]
+    files = {"timed.txt": f"[00:00:05] {a}: We met in March.\n[00:00:09] {b}: The rent went "
+                          f"up.\n[00:00:15] {a}: Families are doubling up.\n",
+             "clock.txt": f"00:01:05 {a}: The pantry opened.\n00:01:09 {b}: Not on Sundays."
+                          f"\n00:01:15 {a}: Then on Mondays.\n",
+             "voices.vtt": f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v.loud {a}>Hi.</v> "
+                           f"<v {b}>Hello there.</v>\n\n00:00:03.000 --> 00:00:04.000\n"
+                           f"<v.quiet {a}>Are you well?</v>\n\n"}
+    masked, speakers = redact_and_read_back(tmp_path, files, None)
+    # a label after a time, or in a voice tag with a class or after another voice, was
+    # masked to [NAME]: the copy read back with its turns joined or without speakers
+    assert speakers == {"timed": ["Speaker 1", "Speaker 2", "Speaker 1"],
+                        "clock": ["Speaker 1", "Speaker 2", "Speaker 1"],
+                        "voices": ["Speaker 1", "Speaker 2", "Speaker 1"]}
+    assert "[00:00:09] Speaker 2: The rent" in (masked / "timed.txt").read_text()
+
+
+def test_a_name_opening_a_line_of_talk_is_masked_not_numbered(tmp_path):
+    a, b = NAMES[:2]
+    said = f"{a}: We met.\n{b}: The rent went up.\n{a} told me she moved.\nFacilitator: Ok.\n"
+    masked, speakers = redact_and_read_back(tmp_path, {"call.txt": said}, None)
+    # numbered, the words about her would be tied to her own turns in the copy
+    assert (masked / "call.txt").read_text().splitlines()[1:3] == [
+        "Speaker 2: The rent went up.", "[NAME] told me she moved."]
+    assert speakers == {"call": ["Speaker 1", "Speaker 2", "Facilitator"]}
+
+
 def test_speakers_of_a_withheld_document_take_no_number(tmp_path):
     files = {"a-withheld.txt": f"{NAMES[0]}: We talked about the shelter.\n"
                                f"{NAMES[2]}: Yes.\n{NAMES[0]}: Again.\n",
