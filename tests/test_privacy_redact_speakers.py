@@ -114,6 +114,17 @@ def test_a_name_opening_a_line_of_talk_is_masked_not_numbered(tmp_path):
     assert speakers == {"call": ["Speaker 1", "Speaker 2", "Facilitator"]}
 
 
+def test_a_staff_label_keeps_its_role_beside_the_number_and_nothing_else(tmp_path):
+    from dialogcode.roles import speaker_roles
+
+    said = (f"Coach {NAMES[0]}: How did the circle go?\nDr. {NAMES[1]}: Eighteen came.\n"
+            f"Coach {NAMES[0]}: Good.\n")
+    masked, speakers = redact_and_read_back(tmp_path, {"call.txt": said}, None)
+    # as Speaker 1 the coach's words would be a participant's in the copy's report
+    assert speakers == {"call": ["Coach Speaker 1", "Speaker 2", "Coach Speaker 1"]}
+    assert speaker_roles().role("call", speakers["call"][0]) == "coach"
+
+
 def test_speakers_of_a_withheld_document_take_no_number(tmp_path):
     files = {"a-withheld.txt": f"{NAMES[0]}: We talked about the shelter.\n"
                                f"{NAMES[2]}: Yes.\n{NAMES[0]}: Again.\n",

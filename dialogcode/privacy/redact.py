@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import DialogcodeError, Problem
 from ..normalize import decode
+from ..roles import SpeakerRoles, speaker_roles
 from ..study import Study
 from .gate import Masker, study_masker
 
@@ -65,17 +66,23 @@ def check_target(study: Study, folder: Path, force: bool) -> Path:
     return target
 
 
-def speaker_pseudonyms(speakers, mask: Masker) -> dict[str, str]:
+def speaker_pseudonyms(speakers, mask: Masker, roles: SpeakerRoles) -> dict[str, str]:
     """``Speaker N`` for each speaker label (in the order of ``speakers``) that ``mask``
-    would change, numbered from 1 over the study and skipping labels it already has."""
+    would change, numbered from 1 and skipping labels ``speakers`` already has; a label
+    of staff by ``roles`` (the study's ``speaker_roles:`` and the usual labels) keeps its
+    role before it ("Coach Ana Ruiz" is "Coach Speaker 2"), so that the copy's speaker
+    has the same role. Nothing else of the label is kept: what a mask leaves of a name
+    ("Vishnu [NAME]") would be shown."""
     labels = list(dict.fromkeys(s for s in speakers if isinstance(s, str) and s.strip()))
     taken, pseudonyms, number = set(labels), {}, 0
     for label in labels:
         if mask.for_readers(label) != label:
+            role = roles.role("", label)
+            form = PSEUDONYM if role == "participant" else f"{role.capitalize()} {PSEUDONYM}"
             number += 1
-            while PSEUDONYM.format(number) in taken:
+            while {form.format(number), PSEUDONYM.format(number)} & taken:
                 number += 1
-            pseudonyms[label] = PSEUDONYM.format(number)
+            pseudonyms[label] = form.format(number)
     return pseudonyms
 
 
@@ -178,7 +185,8 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
     # would tell that it had a named speaker, and who spoke there before the copies' own
     segments = corpus.segments
     pseudonyms = speaker_pseudonyms(
-        segments.loc[~segments["doc_id"].isin(mask.withheld), "speaker"], mask)
+        segments.loc[~segments["doc_id"].isin(mask.withheld), "speaker"], mask,
+        speaker_roles(study.config.speaker_roles))
     done = Redacted(target, pseudonyms=pseudonyms)
     pattern = mask.pattern
     copies = {}
