@@ -137,3 +137,14 @@ def test_speakers_of_a_withheld_document_take_no_number(tmp_path):
     # speakers, never shown, spoke first in a document withheld
     assert sorted(p.name for p in masked.iterdir()) == ["b-call.txt"]
     assert speakers == {"b-call": ["Speaker 1", "Facilitator", "Speaker 1"]}
+
+
+def test_a_name_opening_a_cell_of_talk_in_a_table_is_masked_not_numbered(tmp_path):
+    a, b = NAMES[:2]
+    rows = (f'speaker,text\n{a},We met.\n"{b}",The rent went up.\n'
+            f'Facilitator,"{a}, what do you think?"\n{a},"Yes, {b}"\n')
+    masked, speakers = redact_and_read_back(tmp_path, {"rows.csv": rows}, None)
+    assert (masked / "rows.csv").read_text().splitlines()[1:] == [
+        "Speaker 1,We met.", '"Speaker 2",The rent went up.',
+        'Facilitator,"[NAME], what do you think?"', 'Speaker 1,"Yes, [NAME]"']
+    assert speakers == {"rows": ["Speaker 1", "Speaker 2", "Facilitator", "Speaker 1"]}

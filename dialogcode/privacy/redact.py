@@ -102,8 +102,8 @@ def _label_pattern(pseudonyms: dict[str, str], fmt: str) -> re.Pattern | None:
     if not pseudonyms:
         return None
     labels = "|".join(map(re.escape, sorted(pseudonyms, key=len, reverse=True)))
-    if fmt == "csv":
-        return re.compile(rf'(?m)(?:^|(?<=[,;\t]))"?({labels})(?="?(?:[,;\t\r]|$))')
+    if fmt == "csv":    # a cell that is the label, not one a label opens ("Ana, you?")
+        return re.compile(rf'(?m)(?:^|(?<=,))(?:"({labels})"|({labels}))(?=,|\r?$)')
     return re.compile(rf"(?m)(?:{_LINE_START}({labels}){_LABEL_END}"
                       rf"|<v(?:\.[-\w]+)*[ \t]+({labels})(?=[ \t]*>))")
 
@@ -120,10 +120,11 @@ def _mask_json(value, mask: Masker, pseudonyms: dict[str, str]):
 
 def _numbered(pseudonyms: dict[str, str]):
     """A replacement for :func:`_label_pattern`'s matches: the label's pseudonym, the
-    marks and time before it kept."""
+    marks, time and quotes around it kept."""
     def replace(match: re.Match) -> str:
         group = 1 if match[1] is not None else 2
-        return match[0][:match.start(group) - match.start()] + pseudonyms[match[group]]
+        return (match[0][:match.start(group) - match.start()] + pseudonyms[match[group]]
+                + match[0][match.end(group) - match.start():])
     return replace
 
 
