@@ -148,3 +148,12 @@ def test_a_name_opening_a_cell_of_talk_in_a_table_is_masked_not_numbered(tmp_pat
         "Speaker 1,We met.", '"Speaker 2",The rent went up.',
         'Facilitator,"[NAME], what do you think?"', 'Speaker 1,"Yes, [NAME]"']
     assert speakers == {"rows": ["Speaker 1", "Speaker 2", "Facilitator", "Speaker 1"]}
+
+
+def test_a_label_in_a_cell_after_a_space_is_numbered(tmp_path):
+    a, b = NAMES[:2]
+    rows = f"start, speaker, text\n1, {a}, We met.\n2, {b} , The rent.\n3, {a}, Again.\n"
+    masked, speakers = redact_and_read_back(tmp_path, {"rows.csv": rows}, None)
+    # masked to [NAME], the three rows read back as one turn of one speaker
+    assert (masked / "rows.csv").read_text().splitlines()[2] == "2, Speaker 2 , The rent."
+    assert speakers == {"rows": ["Speaker 1", "Speaker 2", "Speaker 1"]}

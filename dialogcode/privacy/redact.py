@@ -102,8 +102,10 @@ def _label_pattern(pseudonyms: dict[str, str], fmt: str) -> re.Pattern | None:
     if not pseudonyms:
         return None
     labels = "|".join(map(re.escape, sorted(pseudonyms, key=len, reverse=True)))
-    if fmt == "csv":    # a cell that is the label, not one a label opens ("Ana, you?")
-        return re.compile(rf'(?m)(?:^|(?<=,))(?:"({labels})"|({labels}))(?=,|\r?$)')
+    if fmt == "csv":    # a cell that is the label (spaces around it aside), not one a
+        # label opens ("Ana, you?")
+        return re.compile(rf'(?m)(?:^|(?<=,))[ \t]*(?:"({labels})"|({labels}))[ \t]*'
+                          rf'(?=,|\r?$)')
     return re.compile(rf"(?m)(?:{_LINE_START}({labels}){_LABEL_END}"
                       rf"|<v(?:\.[-\w]+)*[ \t]+({labels})(?=[ \t]*>))")
 
