@@ -30,6 +30,7 @@ from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
 from .nlp import load_pipeline
+from .normalize import count_words
 from .roles import STAFF, SpeakerRoles
 from .segment import sentence_spans
 from .tables import ancestors, segment_frame, substantive, tree_order
@@ -134,7 +135,7 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
                       "date": row["date"], "doc_id": row["doc_id"], "seg_id": seg_id,
                       "start": int(row["start"] + start),
                       "end": int(row["start"] + start + len(quote)),
-                      "n_words": len(quote.split()), "rules": group["rule_id"].nunique(),
+                      "n_words": count_words(quote), "rules": group["rule_id"].nunique(),
                       "speaker_key": row["speaker_key"]})
     return _score(pd.DataFrame(found))
 

@@ -67,3 +67,93 @@ def test_a_speaker_label_already_in_the_study_is_never_given_to_another(tmp_path
     run("privacy", "redact", root, "--to", tmp_path / "masked")
     assert (tmp_path / "masked" / "call.txt").read_text(encoding="utf-8") == (
         "Speaker 1: We met.\nSpeaker 2: The rent went up.\nSpeaker 1: Again.\n")
+
+
+def redact_and_read_back(tmp_path, files, manifest, decisions=None):
+    """Ingest, scan (and decide) a study of ``files``, redact it and ingest the copies:
+    the copies' folder and their speakers by document."""
+    root = make_study(tmp_path / "s", files, manifest)
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    if decisions:
+        from test_privacy import decide
+        decide(root, decisions)
+    masked = tmp_path / "masked"
+    run("privacy", "redact", root, "--to", masked)
+    copy = make_study(tmp_path / "copy", {p.name: p.read_bytes() for p in masked.iterdir()},
+                      None)
+    run("ingest", copy, "-q")
+    return masked, turns(copy)
+
+
+def test_labels_after_a_time_and_voices_with_a_class_are_numbered_where_they_stand(tmp_path):
+    a, b = NAMES[:2]
+    files = {"timed.txt": f"[00:00:05] {a}: We met in March.\n[00:00:09] {b}: The rent went "
+                          f"up.\n[00:00:15] {a}: Families are doubling up.\n",
+             "clock.txt": f"00:01:05 {a}: The pantry opened.\n00:01:09 {b}: Not on Sundays."
+                          f"\n00:01:15 {a}: Then on Mondays.\n",
+             "voices.vtt": f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v.loud {a}>Hi.</v> "
+                           f"<v {b}>Hello there.</v>\n\n00:00:03.000 --> 00:00:04.000\n"
+                           f"<v.quiet {a}>Are you well?</v>\n\n"}
+    masked, speakers = redact_and_read_back(tmp_path, files, None)
+    # a label after a time, or in a voice tag with a class or after another voice, was
+    # masked to [NAME]: the copy read back with its turns joined or without speakers
+    assert speakers == {"timed": ["Speaker 1", "Speaker 2", "Speaker 1"],
+                        "clock": ["Speaker 1", "Speaker 2", "Speaker 1"],
+                        "voices": ["Speaker 1", "Speaker 2", "Speaker 1"]}
+    assert "[00:00:09] Speaker 2: The rent" in (masked / "timed.txt").read_text()
+
+
+def test_a_name_opening_a_line_of_talk_is_masked_not_numbered(tmp_path):
+    a, b = NAMES[:2]
+    said = f"{a}: We met.\n{b}: The rent went up.\n{a} told me she moved.\nFacilitator: Ok.\n"
+    masked, speakers = redact_and_read_back(tmp_path, {"call.txt": said}, None)
+    # numbered, the words about her would be tied to her own turns in the copy
+    assert (masked / "call.txt").read_text().splitlines()[1:3] == [
+        "Speaker 2: The rent went up.", "[NAME] told me she moved."]
+    assert speakers == {"call": ["Speaker 1", "Speaker 2", "Facilitator"]}
+
+
+def test_a_staff_label_keeps_its_role_beside_the_number_and_nothing_else(tmp_path):
+    from dialogcode.roles import speaker_roles
+
+    said = (f"Coach {NAMES[0]}: How did the circle go?\nDr. {NAMES[1]}: Eighteen came.\n"
+            f"Coach {NAMES[0]}: Good.\n")
+    masked, speakers = redact_and_read_back(tmp_path, {"call.txt": said}, None)
+    # as Speaker 1 the coach's words would be a participant's in the copy's report
+    assert speakers == {"call": ["Coach Speaker 1", "Speaker 2", "Coach Speaker 1"]}
+    assert speaker_roles().role("call", speakers["call"][0]) == "coach"
+
+
+def test_speakers_of_a_withheld_document_take_no_number(tmp_path):
+    files = {"a-withheld.txt": f"{NAMES[0]}: We talked about the shelter.\n"
+                               f"{NAMES[2]}: Yes.\n{NAMES[0]}: Again.\n",
+             "b-call.txt": f"{NAMES[1]}: The rent went up.\nFacilitator: Thanks.\n"
+                           f"{NAMES[1]}: Twice.\n"}
+    masked, speakers = redact_and_read_back(
+        tmp_path, files, "file,site\na-withheld.txt,A\nb-call.txt,A\n",
+        {NAMES[0]: "redact-document"})
+    # numbered over every document, the copy's first speaker was Speaker 3: two named
+    # speakers, never shown, spoke first in a document withheld
+    assert sorted(p.name for p in masked.iterdir()) == ["b-call.txt"]
+    assert speakers == {"b-call": ["Speaker 1", "Facilitator", "Speaker 1"]}
+
+
+def test_a_name_opening_a_cell_of_talk_in_a_table_is_masked_not_numbered(tmp_path):
+    a, b = NAMES[:2]
+    rows = (f'speaker,text\n{a},We met.\n"{b}",The rent went up.\n'
+            f'Facilitator,"{a}, what do you think?"\n{a},"Yes, {b}"\n')
+    masked, speakers = redact_and_read_back(tmp_path, {"rows.csv": rows}, None)
+    assert (masked / "rows.csv").read_text().splitlines()[1:] == [
+        "Speaker 1,We met.", '"Speaker 2",The rent went up.',
+        'Facilitator,"[NAME], what do you think?"', 'Speaker 1,"Yes, [NAME]"']
+    assert speakers == {"rows": ["Speaker 1", "Speaker 2", "Facilitator", "Speaker 1"]}
+
+
+def test_a_label_in_a_cell_after_a_space_is_numbered(tmp_path):
+    a, b = NAMES[:2]
+    rows = f"start, speaker, text\n1, {a}, We met.\n2, {b} , The rent.\n3, {a}, Again.\n"
+    masked, speakers = redact_and_read_back(tmp_path, {"rows.csv": rows}, None)
+    # masked to [NAME], the three rows read back as one turn of one speaker
+    assert (masked / "rows.csv").read_text().splitlines()[2] == "2, Speaker 2 , The rent."
+    assert speakers == {"rows": ["Speaker 1", "Speaker 2", "Speaker 1"]}

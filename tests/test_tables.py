@@ -1169,3 +1169,18 @@ def test_a_study_without_sites_flags_no_lesson_for_its_sites(tmp_path):
     assert lessons.loc["connection-grew", "sites"] == 0
     assert lessons.loc["connection-grew", "flag"] == ""
     assert lessons.loc["money", "flag"] == "thin: 1 event"
+
+
+def test_a_quote_counts_its_words_as_its_segment_does(tmp_path):
+    from conftest import make_study
+    said = "P1: Rent -- it went up -- twice ... so we moved, you know? The rent.\n"
+    root = make_study(tmp_path / "s", {"t.txt": said}, None)
+    shutil.copy(FIXTURE / "codebook.yaml", root / "codebook.yaml")
+    book = load_codebooks(root / "codebook.yaml")
+    corpus = ingest(Study.open(root))
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
+    segment = corpus.segments.set_index("seg_id").loc["t:t1"]
+    assert set(quotes["quote"]) == {segment["text"]}
+    # split on spaces, the dashes and dots were words: 15 for the segment's 12
+    assert set(quotes["n_words"]) == {segment["n_words"]} == {12}

@@ -67,9 +67,10 @@ def privacy_redact(study, folder, force, quiet):
     """Write masked copies of STUDY's transcripts (run `dialogcode ingest` first) to a
     new folder: every finding of the last scan not decided keep replaced by its kind
     ([NAME], [PHONE], ...), a speaker label holding one by Speaker 1, Speaker 2, ...
-    (one number per label), documents decided redact-document left out. Plain text,
-    Markdown, VTT, SRT, CSV, JSON and JSON Lines keep their format; Word and Excel
-    files are written as .txt of their text. The transcripts are never modified."""
+    (one number per label; a staff label keeps its role: Coach Speaker 3), documents
+    decided redact-document left out. Plain text, Markdown, VTT, SRT, CSV, JSON and
+    JSON Lines keep their format; Word and Excel files are written as .txt of their
+    text. The transcripts are never modified."""
     from ..privacy.redact import redact
     from ..study import Study
 

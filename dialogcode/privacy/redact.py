@@ -9,9 +9,9 @@ original's turns). A document decided ``redact-document`` is not copied at all.
 Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode reads every file.
 
 A speaker label holding a finding becomes ``Speaker N`` (:func:`speaker_pseudonyms`),
-one number per label over the study, where it stands as a label: masked to ``[NAME]``,
-every named speaker would be one speaker when the copy is read back (rows of a table
-merged into one turn, ``[NAME]:`` read as no label at all).
+one number per label over the copied documents, where it stands as a label: masked to
+``[NAME]``, every named speaker would be one speaker when the copy is read back (rows of
+a table merged into one turn, ``[NAME]:`` read as no label at all).
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import DialogcodeError, Problem
 from ..normalize import decode
+from ..roles import SpeakerRoles, speaker_roles
 from ..study import Study
 from .gate import Masker, study_masker
 
@@ -65,27 +66,48 @@ def check_target(study: Study, folder: Path, force: bool) -> Path:
     return target
 
 
-def speaker_pseudonyms(speakers, mask: Masker) -> dict[str, str]:
+def speaker_pseudonyms(speakers, mask: Masker, roles: SpeakerRoles) -> dict[str, str]:
     """``Speaker N`` for each speaker label (in the order of ``speakers``) that ``mask``
-    would change, numbered from 1 over the study and skipping labels it already has."""
+    would change, numbered from 1 and skipping labels ``speakers`` already has; a label
+    of staff by ``roles`` (the study's ``speaker_roles:`` and the usual labels) keeps its
+    role before it ("Coach Ana Ruiz" is "Coach Speaker 2"), so that the copy's speaker
+    has the same role. Nothing else of the label is kept: what a mask leaves of a name
+    ("Vishnu [NAME]") would be shown."""
     labels = list(dict.fromkeys(s for s in speakers if isinstance(s, str) and s.strip()))
     taken, pseudonyms, number = set(labels), {}, 0
     for label in labels:
         if mask.for_readers(label) != label:
+            role = roles.role("", label)
+            form = PSEUDONYM if role == "participant" else f"{role.capitalize()} {PSEUDONYM}"
             number += 1
-            while PSEUDONYM.format(number) in taken:
+            while {form.format(number), PSEUDONYM.format(number)} & taken:
                 number += 1
-            pseudonyms[label] = PSEUDONYM.format(number)
+            pseudonyms[label] = form.format(number)
     return pseudonyms
 
 
-def _label_pattern(pseudonyms: dict[str, str]) -> re.Pattern | None:
-    """A speaker label where a label stands: at the start of a line after marks only
-    (``- **``, ``> ``, ``[``, a caption's ``<v ``), or as a whole cell of a table row."""
+# where a label stands in a line: after list or quote marks, a list number or a time
+# (`- **`, `1. `, `[00:01:05] `, `00:01:05 `, `(2:15 PM) `), and before what ends a label
+# (`:`, `**:`, `]` or `)`, a time after it as Otter writes it, a tab); a name opening a
+# line of talk ("Ana told me") is no label
+_LINE_START = (r"^[^\w\n]*(?:\d+[.)][^\w\n]*)?"
+               r"(?:\d{1,2}(?::\d\d){1,2}(?:[.,]\d+)?(?:\s*[AaPp]\.?[Mm]\.?)?[^\w\n]*)?")
+_LABEL_END = r"(?=[ \t]*(?:\*\*|__)?[ \t]*:|[\])]|[ \t]*[(\[]?\d{1,2}:\d\d|\t)"
+
+
+def _label_pattern(pseudonyms: dict[str, str], fmt: str) -> re.Pattern | None:
+    """A speaker label where a label stands: in a CSV file a whole cell; elsewhere at the
+    start of a line (:data:`_LINE_START`, :data:`_LABEL_END`) or in a caption's voice
+    tag (``<v Name>``, ``<v.loud Name>``, anywhere in the cue)."""
     if not pseudonyms:
         return None
     labels = "|".join(map(re.escape, sorted(pseudonyms, key=len, reverse=True)))
-    return re.compile(rf'(?m)(?:^[^\w\n]*(?:<v\s+)?|(?<=[,;\t])"?)({labels})(?!\w)')
+    if fmt == "csv":    # a cell that is the label (spaces around it aside), not one a
+        # label opens ("Ana, you?")
+        return re.compile(rf'(?m)(?:^|(?<=,))[ \t]*(?:"({labels})"|({labels}))[ \t]*'
+                          rf'(?=,|\r?$)')
+    return re.compile(rf"(?m)(?:{_LINE_START}({labels}){_LABEL_END}"
+                      rf"|<v(?:\.[-\w]+)*[ \t]+({labels})(?=[ \t]*>))")
 
 
 def _mask_json(value, mask: Masker, pseudonyms: dict[str, str]):
@@ -98,6 +120,16 @@ def _mask_json(value, mask: Masker, pseudonyms: dict[str, str]):
     return value
 
 
+def _numbered(pseudonyms: dict[str, str]):
+    """A replacement for :func:`_label_pattern`'s matches: the label's pseudonym, the
+    marks, time and quotes around it kept."""
+    def replace(match: re.Match) -> str:
+        group = 1 if match[1] is not None else 2
+        return (match[0][:match.start(group) - match.start()] + pseudonyms[match[group]]
+                + match[0][match.end(group) - match.start():])
+    return replace
+
+
 def _masked_copy(text: str, fmt: str, mask: Masker, pseudonyms: dict[str, str]) -> str:
     if fmt == "json":
         return json.dumps(_mask_json(json.loads(text), mask, pseudonyms),
@@ -106,9 +138,9 @@ def _masked_copy(text: str, fmt: str, mask: Masker, pseudonyms: dict[str, str]) 
         return "".join(json.dumps(_mask_json(json.loads(line), mask, pseudonyms),
                                   ensure_ascii=False) + "\n"
                        for line in text.splitlines() if line.strip())
-    labels = _label_pattern(pseudonyms)
+    labels = _label_pattern(pseudonyms, fmt)
     if labels is not None:
-        text = labels.sub(lambda m: m[0][:m.start(1) - m.start()] + pseudonyms[m[1]], text)
+        text = labels.sub(_numbered(pseudonyms), text)
     return mask.for_readers(text)
 
 
@@ -152,7 +184,12 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
                              entries)
     if stale:
         raise RedactError(stale)
-    pseudonyms = speaker_pseudonyms(corpus.segments["speaker"], mask)
+    # only the speakers of the copies: a number taken by one of a withheld document
+    # would tell that it had a named speaker, and who spoke there before the copies' own
+    segments = corpus.segments
+    pseudonyms = speaker_pseudonyms(
+        segments.loc[~segments["doc_id"].isin(mask.withheld), "speaker"], mask,
+        speaker_roles(study.config.speaker_roles))
     done = Redacted(target, pseudonyms=pseudonyms)
     pattern = mask.pattern
     copies = {}
