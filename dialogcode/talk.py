@@ -82,6 +82,8 @@ _DRAWN_OUT = re.compile(r"([^\W\d])\1\1")     # a letter, not a digit: "1000x" i
 _BRACKETED = re.compile(r"\[[^\]]*\]|\{[^}]*\}")   # [inaudible], {disfmarker}: not words
 _LETTERS = re.compile(r"[a-z][a-z']*")
 RESTART_SHARE = 0.25     # a word no dictionary knows, restarted at least this often -> cut off
+NUMBER_VOICES = 3        # speakers (of any document) who must say a term with digits: one
+                         # person's flat, username or case number ("4B", "maria88") is not
 _NAMING = frozenset(_ordinal_words) | {"zero"}   # number words that name, not count
 
 
@@ -95,8 +97,8 @@ def non_theme(word: str) -> bool:
 
 
 def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentTerms:
-    """``terms`` without the words of :func:`non_theme`, nor ``banned`` words, nor the
-    bigrams holding any of them, whether as lemmas or as the form a label shows
+    """``terms`` without the words of :func:`non_theme`, nor ``banned`` terms or words,
+    nor the bigrams holding any of them, whether as lemmas or as the form a label shows
     (the lemma ``meet`` shown as *meeting*, ``bite`` as *bit*), nor a bigram of one word
     said twice, nor a term of number words only (spaCy's ``like_num``: *seven*, *fifth*)
     or holding one that counts (*seven months*, *million dollars*); an ordinal or *zero*
@@ -110,7 +112,7 @@ def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentT
     def keep(term: str) -> bool:
         if term not in decided:
             lemmas, shown = term.split(), terms.display(term).split()
-            decided[term] = (len(set(lemmas)) == len(lemmas)       # not "resident resident"
+            decided[term] = (term not in banned and len(set(lemmas)) == len(lemmas)
                              and not all(like_num(w) for w in lemmas)
                              and not any(like_num(w) and w not in _NAMING
                                          and not (w.isdigit() and s.isdigit())
@@ -121,6 +123,25 @@ def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentT
 
     kept = {seg_id: [t for t in found if keep(t)] for seg_id, found in terms.terms.items()}
     return SegmentTerms(kept, terms.surfaces, terms.vectors)
+
+
+def lone_numbers(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
+    """The terms holding a digit (:func:`~dialogcode.features.named_number`: *covid-19*,
+    *485x*; *section 8*) that fewer than :data:`NUMBER_VOICES` speakers say, a speaker
+    being a speaker label of one document (the document when it has none): a number
+    that names a thing people talk about is said by several (the NYC hearing's *485x*
+    by 8), while a flat (*4B*, *apt 4b*), a username (*maria88*), a case number
+    (*AB123*) or a postcode (*E1 6AN*) is one person's, which the privacy scan does not
+    find."""
+    speakers = segments["speaker"].astype("string").str.strip().replace("", pd.NA)
+    voices = dict(zip(segments["seg_id"],
+                      zip(segments["doc_id"], speakers.fillna("").tolist())))
+    said: dict[str, set] = {}
+    for seg_id, found in terms.terms.items():
+        for term in found:
+            if any(c.isdigit() for c in term):
+                said.setdefault(term, set()).add(voices.get(seg_id))
+    return {term for term, who in said.items() if len(who) < NUMBER_VOICES}
 
 
 def procedural(segments: pd.DataFrame, terms: SegmentTerms) -> pd.Series:
