@@ -133,14 +133,15 @@ def lone_numbers(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     by 8), while a flat (*4B*, *apt 4b*), a username (*maria88*), a case number
     (*AB123*) or a postcode (*E1 6AN*) is one person's, which the privacy scan does not
     find."""
-    speakers = segments["speaker"].astype("string").str.strip().replace("", pd.NA)
-    voices = dict(zip(segments["seg_id"],
-                      zip(segments["doc_id"], speakers.fillna("").tolist())))
-    said: dict[str, set] = {}
+    numbers = {term for term in terms.surfaces if any(c.isdigit() for c in term)}
+    if not numbers:
+        return set()
+    speakers = segments["speaker"].astype("string").str.strip().fillna("").tolist()
+    voices = dict(zip(segments["seg_id"], zip(segments["doc_id"], speakers)))
+    said = {term: set() for term in numbers}
     for seg_id, found in terms.terms.items():
-        for term in found:
-            if any(c.isdigit() for c in term):
-                said.setdefault(term, set()).add(voices.get(seg_id))
+        for term in numbers.intersection(found):
+            said[term].add(voices.get(seg_id))
     return {term for term, who in said.items() if len(who) < NUMBER_VOICES}
 
 
