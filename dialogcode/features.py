@@ -62,7 +62,7 @@ _SENTENCE_END = frozenset(".?!:;")
 # a number after these is a date ("August 2019", "June 26"), not a thing's name
 _DATE_WORDS = frozenset("""january february march april may june july august september october
 november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday
-thursday friday saturday sunday""".split())
+thursday friday saturday sunday mon tue tues wed weds thu thur thurs fri sat sun""".split())
 
 
 @dataclass

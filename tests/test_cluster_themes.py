@@ -719,3 +719,16 @@ def test_a_number_that_counts_an_age_a_time_or_a_measure_is_no_named_number():
     assert not [w for w in counts if named_number(w)]
     assert all(named_number(w) for w in ["covid-19", "485x", "421a", "r6", "32bj", "k-12",
                                          "h1n1", "mp3", "cb9"])
+
+
+def test_a_day_written_short_before_its_date_makes_no_term():
+    # "Sat 12" became the term "sit 12" (the lemma of "Sat" is "sit"), "Thurs 14" and
+    # "Fri 9" terms too: only the days and months written in full, or as Jan, Feb ...,
+    # were dates; "Section 8" still names a thing
+    turns = [(s, "we met on Sat 12, Thurs 14, Tues 3, Wed 5 and Fri 9 about Section 8 rent")
+             for s in ("A", "B", "C")]
+    segments, documents = corpus({"d": turns})
+    terms = segment_terms(segments, documents)
+    numbered = {t for found in terms.terms.values() for t in found
+                if any(c.isdigit() for c in t)}
+    assert numbered == {"section 8"}, numbered
