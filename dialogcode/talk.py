@@ -132,7 +132,8 @@ def lone_numbers(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     that names a thing people talk about is said by several (the NYC hearing's *485x*
     by 8), while a flat (*4B*, *apt 4b*), a username (*maria88*), a case number
     (*AB123*) or a postcode (*E1 6AN*) is one person's, which the privacy scan does not
-    find."""
+    find. In a study of several documents such a term must also be said in two of them
+    at least: one conversation's case number, however many speak of it, is no theme."""
     numbers = {term for term in terms.surfaces if any(c.isdigit() for c in term)}
     if not numbers:
         return set()
@@ -142,7 +143,9 @@ def lone_numbers(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     for seg_id, found in terms.terms.items():
         for term in numbers.intersection(found):
             said[term].add(voices.get(seg_id))
-    return {term for term, who in said.items() if len(who) < NUMBER_VOICES}
+    documents = 2 if segments["doc_id"].nunique() > 1 else 1
+    return {term for term, who in said.items() if len(who) < NUMBER_VOICES
+            or len({doc for doc, _ in who}) < documents}
 
 
 def procedural(segments: pd.DataFrame, terms: SegmentTerms) -> pd.Series:

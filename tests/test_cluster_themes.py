@@ -681,8 +681,9 @@ def test_one_persons_flat_username_case_number_or_postcode_never_labels_a_theme(
     # a word of letters and digits became a term in i-themes2, so what one participant
     # says again and again about herself ("flat 4B", "maria88", "AB123", "E1 6AN": no
     # pattern of the privacy scan finds them) led her cluster's label and became a new
-    # code of the codebook patch; a number people share ("covid-19", said by three
-    # speakers in two documents) still names a theme
+    # code of the codebook patch; nor does one conversation's number, however many of its
+    # speakers say it (Dee, her interviewer and her son); a number people share
+    # ("covid-19", said by three speakers in two documents) still names a theme
     rng = random.Random(4)
     turns = {"a": [], "b": []}
     for i in range(24):
@@ -692,7 +693,7 @@ def test_one_persons_flat_username_case_number_or_postcode_never_labels_a_theme(
             text = f"the covid-19 {rng.choice(words)} and the {words[1]} {rng.choice(words)}"
         else:
             words = ["rent", "landlord", "eviction", "repairs"]
-            speaker, doc = "Dee", "a"
+            speaker, doc = ["Dee", "Interviewer", "Son"][i % 3], "a"
             text = (f"my flat 4B and maria88 online, case AB123 at E1 6AN, the "
                     f"{rng.choice(words)} and the {words[1]} {rng.choice(words)}")
         turns[doc].append((speaker, text))
