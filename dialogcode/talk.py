@@ -23,7 +23,9 @@ cut-off words no dictionary knows that the speaker restarts ("tha- that", "becau
 because"), a letter drawn out ("sooo"), informal spellings of stop words, numbers
 that count ("seven", "seven months"; not "zero tolerance", nor "Section 8"), and a
 word said twice ("resident resident"): :func:`non_theme`, :func:`theme_terms` and
-:func:`sound_words`.
+:func:`sound_words`. Nor do *lone numbers*: a term with digits that fewer than
+:data:`NUMBER_VOICES` speakers say, or one conversation only (a flat "4B", a username
+"maria88"): :func:`lone_numbers`.
 
 *Common English* words lead a label only when no more specific term scores near them:
 :func:`specificity` weighs a term by how rare its words are in general English, from
