@@ -84,8 +84,8 @@ _DRAWN_OUT = re.compile(r"([^\W\d])\1\1")     # a letter, not a digit: "1000x" i
 _BRACKETED = re.compile(r"\[[^\]]*\]|\{[^}]*\}")   # [inaudible], {disfmarker}: not words
 _LETTERS = re.compile(r"[a-z][a-z']*")
 RESTART_SHARE = 0.25     # a word no dictionary knows, restarted at least this often -> cut off
-NUMBER_VOICES = 3        # speakers (of any document) who must say a term with digits: one
-                         # person's flat, username or case number ("4B", "maria88") is not
+NUMBER_VOICES = 3        # speakers who must say a term with digits (in 2 documents if there
+                         # are several): one person's flat or username ("4B", "maria88") is not
 _NAMING = frozenset(_ordinal_words) | {"zero"}   # number words that name, not count
 
 
@@ -142,9 +142,9 @@ def lone_numbers(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     speakers = segments["speaker"].astype("string").str.strip().fillna("").tolist()
     voices = dict(zip(segments["seg_id"], zip(segments["doc_id"], speakers)))
     said = {term: set() for term in numbers}
-    for seg_id, found in terms.terms.items():
-        for term in numbers.intersection(found):
-            said[term].add(voices.get(seg_id))
+    for seg_id, voice in voices.items():
+        for term in numbers.intersection(terms.terms.get(seg_id, ())):
+            said[term].add(voice)
     documents = 2 if segments["doc_id"].nunique() > 1 else 1
     return {term for term, who in said.items() if len(who) < NUMBER_VOICES
             or len({doc for doc, _ in who}) < documents}
