@@ -27,8 +27,8 @@ from .context import SHARE, group_means, smooth
 from .errors import DialogcodeError
 from .ksearch import fit, search_k, seed_codes
 from .semantic import wordllama_vectors
-from .talk import (hyphenated, mark_words, name_words, procedural, sound_words, specificity,
-                   theme_terms)
+from .talk import (hyphenated, lone_numbers, mark_words, name_words, procedural, sound_words,
+                   specificity, theme_terms)
 from .features import (Features, SegmentTerms, class_terms, diverse_terms, embed,
                        segment_terms, stem, term_features)
 from .quotes import pick_quotes
@@ -165,7 +165,7 @@ def cluster_segments(segments: pd.DataFrame, documents: pd.DataFrame, codings: p
         terms = segment_terms(segments, documents, model=model, cache_dir=cache_dir,
                               vectors=backend == "spacy-vectors", progress=progress)
     terms = theme_terms(terms, name_words(segments, terms) | mark_words(segments, terms)
-                        | sound_words(segments, terms))
+                        | sound_words(segments, terms) | lone_numbers(segments, terms))
     wanted = scope_mask(segments, codings, book, scope, usable_only=False)
     talk = procedural(segments, terms)
     in_scope = scope_mask(segments, codings, book, scope) & ~talk

@@ -46,18 +46,23 @@ DIMENSIONS = 100        # TruncatedSVD components (fewer for small data)
 # {vocalsound}, {disfmarker} (the AMI and ICSI meeting corpora)
 MARK_CLOSERS = {"[": "]", "{": "}"}
 CURLY_MARK_WORDS = 3    # a longer text in curly braces is read: a quote, not a mark
-# a word of letters and digits names a thing (covid-19, 485x, r6, 32bj) unless it counts,
-# dates or times: an ordinal (2nd), a decade or plural (1960s), a time (10pm), a multiple
-# (3x), thousands (100k)
+# a word of letters and digits names a thing (covid-19, 485x, r6, 32bj) unless a part of
+# it counts, dates or times: an ordinal (2nd), a decade or plural (1960s, mid-90s), a time
+# (10pm, 3pm-5pm, 12noon), a multiple (3x), thousands (100k), an age, a duration or a
+# measure (18yo, 25yrs, 3hrs, 10mins, 6mo, 2wks, 5lbs, 6ft, 10km); a decimal counts too
+# (9.30am, 1.5x, 2.5k)
 _LETTERS_AND_DIGITS = re.compile(r"(?=.*[a-z])(?=.*\d)[a-z\d]+(?:[-/.][a-z\d]+)*")
-_COUNTING = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k|m)|\d{1,2}x")
+_COUNTING = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|noon|k|m|yo|yrs?|hrs?|mins?|secs?|mos?"
+                       r"|wks?|days?|lbs?|oz|ft|in|km|kg|mg|ml|cm|mm|mph|ish)|\d{1,2}x")
+_PARTS = re.compile(r"[-/.]")
+_DECIMAL = re.compile(r"\d\.\d")
 NAMING_DIGITS = 3   # more digits than this are an identifier's (a case number, a plate,
                     # "AB12345"), which the privacy scan does not find, or a year
 _SENTENCE_END = frozenset(".?!:;")
 # a number after these is a date ("August 2019", "June 26"), not a thing's name
 _DATE_WORDS = frozenset("""january february march april may june july august september october
 november december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday
-thursday friday saturday sunday""".split())
+thursday friday saturday sunday mon tue tues wed weds thu thur thurs fri sat sun""".split())
 
 
 @dataclass
@@ -137,9 +142,11 @@ class _TermReader:
 def named_number(word: str) -> bool:
     """True for a lower-case word of letters and digits that names a thing ("covid-19",
     "485x", "r6", "32bj"), not one that counts, dates or times ("2nd", "1960s", "10pm",
-    "3x", "100k"), nor one of more than :data:`NAMING_DIGITS` digits ("ab12345")."""
+    "3x", "100k", nor with such a part or a decimal: "mid-90s", "3pm-5pm", "18yo",
+    "10mins", "9.30am"), nor one of more than :data:`NAMING_DIGITS` digits ("ab12345")."""
     return (_LETTERS_AND_DIGITS.fullmatch(word) is not None
-            and _COUNTING.fullmatch(word) is None
+            and not any(_COUNTING.fullmatch(part) for part in _PARTS.split(word))
+            and _DECIMAL.search(word) is None
             and sum(c.isdigit() for c in word) <= NAMING_DIGITS)
 
 

@@ -23,7 +23,9 @@ cut-off words no dictionary knows that the speaker restarts ("tha- that", "becau
 because"), a letter drawn out ("sooo"), informal spellings of stop words, numbers
 that count ("seven", "seven months"; not "zero tolerance", nor "Section 8"), and a
 word said twice ("resident resident"): :func:`non_theme`, :func:`theme_terms` and
-:func:`sound_words`.
+:func:`sound_words`. Nor do *lone numbers*: a term with digits that fewer than
+:data:`NUMBER_VOICES` speakers say, or one conversation only (a flat "4B", a username
+"maria88"): :func:`lone_numbers`.
 
 *Common English* words lead a label only when no more specific term scores near them:
 :func:`specificity` weighs a term by how rare its words are in general English, from
@@ -82,6 +84,8 @@ _DRAWN_OUT = re.compile(r"([^\W\d])\1\1")     # a letter, not a digit: "1000x" i
 _BRACKETED = re.compile(r"\[[^\]]*\]|\{[^}]*\}")   # [inaudible], {disfmarker}: not words
 _LETTERS = re.compile(r"[a-z][a-z']*")
 RESTART_SHARE = 0.25     # a word no dictionary knows, restarted at least this often -> cut off
+NUMBER_VOICES = 3        # speakers who must say a term with digits (in 2 documents if there
+                         # are several): one person's flat or username ("4B", "maria88") is not
 _NAMING = frozenset(_ordinal_words) | {"zero"}   # number words that name, not count
 
 
@@ -95,8 +99,8 @@ def non_theme(word: str) -> bool:
 
 
 def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentTerms:
-    """``terms`` without the words of :func:`non_theme`, nor ``banned`` words, nor the
-    bigrams holding any of them, whether as lemmas or as the form a label shows
+    """``terms`` without the words of :func:`non_theme`, nor ``banned`` terms or words,
+    nor the bigrams holding any of them, whether as lemmas or as the form a label shows
     (the lemma ``meet`` shown as *meeting*, ``bite`` as *bit*), nor a bigram of one word
     said twice, nor a term of number words only (spaCy's ``like_num``: *seven*, *fifth*)
     or holding one that counts (*seven months*, *million dollars*); an ordinal or *zero*
@@ -110,7 +114,7 @@ def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentT
     def keep(term: str) -> bool:
         if term not in decided:
             lemmas, shown = term.split(), terms.display(term).split()
-            decided[term] = (len(set(lemmas)) == len(lemmas)       # not "resident resident"
+            decided[term] = (term not in banned and len(set(lemmas)) == len(lemmas)
                              and not all(like_num(w) for w in lemmas)
                              and not any(like_num(w) and w not in _NAMING
                                          and not (w.isdigit() and s.isdigit())
@@ -121,6 +125,29 @@ def theme_terms(terms: SegmentTerms, banned: set[str] = frozenset()) -> SegmentT
 
     kept = {seg_id: [t for t in found if keep(t)] for seg_id, found in terms.terms.items()}
     return SegmentTerms(kept, terms.surfaces, terms.vectors)
+
+
+def lone_numbers(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
+    """The terms holding a digit (:func:`~dialogcode.features.named_number`: *covid-19*,
+    *485x*; *section 8*) that fewer than :data:`NUMBER_VOICES` speakers say, a speaker
+    being a speaker label of one document (the document when it has none): a number
+    that names a thing people talk about is said by several (the NYC hearing's *485x*
+    by 8), while a flat (*4B*, *apt 4b*), a username (*maria88*), a case number
+    (*AB123*) or a postcode (*E1 6AN*) is one person's, which the privacy scan does not
+    find. In a study of several documents such a term must also be said in two of them
+    at least: one conversation's case number, however many speak of it, is no theme."""
+    numbers = {term for term in terms.surfaces if any(c.isdigit() for c in term)}
+    if not numbers:
+        return set()
+    speakers = segments["speaker"].astype("string").str.strip().fillna("").tolist()
+    voices = dict(zip(segments["seg_id"], zip(segments["doc_id"], speakers)))
+    said = {term: set() for term in numbers}
+    for seg_id, voice in voices.items():
+        for term in numbers.intersection(terms.terms.get(seg_id, ())):
+            said[term].add(voice)
+    documents = 2 if segments["doc_id"].nunique() > 1 else 1
+    return {term for term, who in said.items() if len(who) < NUMBER_VOICES
+            or len({doc for doc, _ in who}) < documents}
 
 
 def procedural(segments: pd.DataFrame, terms: SegmentTerms) -> pd.Series:

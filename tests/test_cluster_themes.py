@@ -13,7 +13,7 @@ from dialogcode.cluster import cluster_segments
 from dialogcode.codebook import Codebook
 from dialogcode.context import boundaries, smooth
 from dialogcode.errors import DialogcodeError
-from dialogcode.features import segment_terms
+from dialogcode.features import named_number, segment_terms
 from dialogcode.ksearch import _rechoose
 from dialogcode.patch import codebook_patch
 from dialogcode.roles import speaker_roles
@@ -675,3 +675,61 @@ def test_a_number_that_names_a_thing_is_a_term_but_a_count_date_or_time_is_not()
     named = {"covid-19", "r6", "485x", "32bj"}
     assert all(t == "section 8" or named & set(t.split())
                for t in kept if any(c.isdigit() for c in t)), kept
+
+
+def test_one_persons_flat_username_case_number_or_postcode_never_labels_a_theme():
+    # a word of letters and digits became a term in i-themes2, so what one participant
+    # says again and again about herself ("flat 4B", "maria88", "AB123", "E1 6AN": no
+    # pattern of the privacy scan finds them) led her cluster's label and became a new
+    # code of the codebook patch; nor does one conversation's number, however many of its
+    # speakers say it (Dee, her interviewer and her son); a number people share
+    # ("covid-19", said by three speakers in two documents) still names a theme
+    rng = random.Random(4)
+    turns = {"a": [], "b": []}
+    for i in range(24):
+        if i % 2:
+            words = ["garden", "harvest", "compost", "seeds"]
+            speaker, doc = ["Ana", "Ben", "Cy"][i % 3], "ab"[i % 4 // 2]
+            text = f"the covid-19 {rng.choice(words)} and the {words[1]} {rng.choice(words)}"
+        else:
+            words = ["rent", "landlord", "eviction", "repairs"]
+            speaker, doc = ["Dee", "Interviewer", "Son"][i % 3], "a"
+            text = (f"my flat 4B and maria88 online, case AB123 at E1 6AN, the "
+                    f"{rng.choice(words)} and the {words[1]} {rng.choice(words)}")
+        turns[doc].append((speaker, text))
+    segments, documents = corpus(turns)
+    result = cluster_segments(segments, documents, NO_CODINGS, Codebook({}), scope="all",
+                              k=2, context=0)
+    patch = codebook_patch(result, segments, documents,
+                           pd.DataFrame(columns=["seg_id", "doc_id", "code_id"]), Codebook({}))
+    shown = {w for column in ("label", "terms") for value in result.clusters[column]
+             for w in value.replace(";", " ").replace("/", " ").split()}
+    shown |= {w for code in patch["new_codes"] for t in [code["id"], *code["terms"]]
+              for w in t.replace(".", " ").replace("_", " ").split()}
+    assert not shown & {"4b", "maria88", "ab123", "e1", "6an"}, shown
+    assert {"covid-19", "landlord"} <= shown, shown
+
+
+def test_a_number_that_counts_an_age_a_time_or_a_measure_is_no_named_number():
+    # "18yo", "10mins", "9.30am" or "3pm-5pm" passed as names of things, being no
+    # ordinal, decade, time or multiple of the first list: they say how old, how long,
+    # when, how much
+    counts = ["18yo", "3yo", "25yrs", "2hr", "3hrs", "10mins", "20min", "6mo", "2wks",
+              "5lbs", "10km", "30mph", "12noon", "9.30am", "1.5x", "2.5k", "3pm-5pm",
+              "10am-2pm", "mid-90s", "2nd", "1960s", "10pm", "3x", "100k", "ab12345"]
+    assert not [w for w in counts if named_number(w)]
+    assert all(named_number(w) for w in ["covid-19", "485x", "421a", "r6", "32bj", "k-12",
+                                         "h1n1", "mp3", "cb9"])
+
+
+def test_a_day_written_short_before_its_date_makes_no_term():
+    # "Sat 12" became the term "sit 12" (the lemma of "Sat" is "sit"), "Thurs 14" and
+    # "Fri 9" terms too: only the days and months written in full, or as Jan, Feb ...,
+    # were dates; "Section 8" still names a thing
+    turns = [(s, "we met on Sat 12, Thurs 14, Tues 3, Wed 5 and Fri 9 about Section 8 rent")
+             for s in ("A", "B", "C")]
+    segments, documents = corpus({"d": turns})
+    terms = segment_terms(segments, documents)
+    numbered = {t for found in terms.terms.values() for t in found
+                if any(c.isdigit() for c in t)}
+    assert numbered == {"section 8"}, numbered
