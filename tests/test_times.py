@@ -699,6 +699,20 @@ def test_an_offset_with_60_minutes_or_seconds_or_more_is_refused(tmp_path, cell,
                                     "from 00 to 59")
 
 
+@pytest.mark.parametrize("stamp, why", [("0:75", "seconds"),
+                                         ("00:75:00", "minutes and seconds")])
+def test_an_otter_time_with_60_minutes_or_seconds_or_more_is_refused(tmp_path, stamp, why):
+    path = tmp_path / "call.txt"
+    path.write_text(f"P1  0:03\nRent is up.\n\nP2  {stamp}\nDeposits too.\n\n"
+                    "P1  80:10\nAgain.\n", encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == f"{path}:4: cannot read time {stamp!r}: {why} run from 00 to 59"
+    # minutes and seconds alone may pass 59 minutes: 80:10 is 4,810 seconds
+    path.write_text(path.read_text(encoding="utf-8").replace(stamp, "0:49"), encoding="utf-8")
+    assert [start for start, _ in times(path)[0]] == [3, 49, 4810]
+
+
 def test_minutes_and_seconds_past_an_hour_are_read(tmp_path):
     # mm:ss of a long recording: 75:10 is 75 minutes 10 seconds
     stamps = ["58:00", "59:30", "60:05", "75:10", "99:59"]
