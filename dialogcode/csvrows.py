@@ -105,7 +105,9 @@ def csv_text(path: Path, error: type[DialogcodeError]) -> str:
         raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)   # bad bytes placed right
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", file=path) from None
-    wide = byte_order_mark(raw) or ("UTF-16" if b"\x00" in raw else None)
+    # without a mark, UTF-16 text of Latin letters is half NUL bytes
+    wide = byte_order_mark(raw) or ("UTF-16" if raw.count(b"\x00") * 4 >= len(raw) > 0
+                                    else None)
     if wide:
         raise error(f"the file is {wide} text (as Excel's \"Unicode Text\" saves), not "
                     f"UTF-8; {SAVE_AS}", file=path)
