@@ -69,7 +69,8 @@ FIELD = re.compile(
 )
 # the heading of a facilitator's or note-taker's recap written after the talk, alone on
 # its line (``Notes from the facilitator:``, ``Summary of discussion:``, ``Facilitator's
-# notes:``): nobody's words (:func:`~.headings.recap_lines`); ``Here is what I think:`` is
+# notes:``): nobody's words (:func:`~.headings.recap_lines`); a speaker's ``Here is what
+# I think:`` or ``Here are my notes:`` is not one
 RECAP = re.compile(
     r"^(?:(?:the )?(?:facilitator|moderator|note-?taker|observer|evaluator|coach|host|"
     r"staff|researcher|group|team|meeting|session|discussion|closing|final)(?:'s|s')? )?"
