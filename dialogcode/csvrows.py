@@ -9,7 +9,10 @@ instead of passing silently:
 - a row with more values than the header has columns (a comma in an unquoted value),
   whose extra values would be dropped;
 - a header that is one column holding semicolons or tabs (a file separated by them, as
-  Excel writes CSV in some languages), which would be read as one column.
+  Excel writes CSV in some languages), which would be read as one column;
+- an empty header (a blank first line), which would leave the rows without columns.
+
+A CSV file is UTF-8: one saved as UTF-16 (Excel's "Unicode Text") is named so.
 """
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ import io
 from pathlib import Path
 
 from .errors import DialogcodeError, Problem
+from .normalize import byte_order_mark
 
+SAVE_AS = "save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8 (Comma delimited))"
 QUOTE_FIX = "close the quote (write \"\" for a quote inside a quoted value)"
 
 
@@ -57,6 +62,10 @@ def read_csv(text: str, source: str, *, multiline: bool = True
                     f"the header is one column, {values[0].strip()[:60]!r}: its names are "
                     f"separated by {other!r}, not commas; save the file as comma-separated "
                     "CSV (in Excel: CSV UTF-8)", source, start)]
+            if not any(value.strip() for value in values):
+                return None, rows, [Problem(
+                    "the header row is empty: a CSV file's first line names its columns; "
+                    "remove any blank lines above them", source, start)]
             header = values
         elif any(value.strip() for value in values[len(header):]):
             problems.append(Problem(f"{len(values)} values for {len(header)} columns; put a "
@@ -88,22 +97,35 @@ def _problem(error: str, source: str, start: int, end: int) -> Problem:
     return Problem(f"cannot read this line as CSV: {error}", source, start)
 
 
-def read_csv_file(path: Path, error: type[DialogcodeError]
-                  ) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(line, values)]) of the UTF-8 CSV file ``path`` read strictly by
-    :func:`read_csv`; a file that cannot be read, is not UTF-8, has a column named twice
-    or a row :func:`read_csv` refuses raises ``error`` naming the file and line, so that
-    no row is swallowed or split without a word."""
+def csv_text(path: Path, error: type[DialogcodeError]) -> str:
+    """The text of the UTF-8 CSV file ``path`` (a UTF-8 byte-order mark dropped). Raises
+    ``error`` naming the file for one that cannot be read or is UTF-16 or UTF-32 (as
+    Excel's "Unicode Text" saves), and the line of the first byte that is not UTF-8."""
     try:
         raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)   # bad bytes placed right
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", file=path) from None
+    # without a mark, UTF-16 text of Latin letters is half NUL bytes
+    wide = byte_order_mark(raw) or ("UTF-16" if raw.count(b"\x00") * 4 >= len(raw) > 0
+                                    else None)
+    if wide:
+        raise error(f"the file is {wide} text (as Excel's \"Unicode Text\" saves), not "
+                    f"UTF-8; {SAVE_AS}", file=path)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV UTF-8",
+        raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV UTF-8 "
+                    "(Excel's plain CSV writes accented letters in another encoding)",
                     file=path, line=raw.count(b"\n", 0, exc.start) + 1) from None
-    header, rows, problems = read_csv(text, str(path))
+
+
+def read_csv_file(path: Path, error: type[DialogcodeError]
+                  ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line, values)]) of the UTF-8 CSV file ``path`` read strictly by
+    :func:`read_csv`; a file :func:`csv_text` refuses, or that has a column named twice
+    or a row :func:`read_csv` refuses raises ``error`` naming the file and line, so that
+    no row is swallowed or split without a word."""
+    header, rows, problems = read_csv(csv_text(path, error), str(path))
     header = [name.strip() for name in header or []]    # None: its problem is listed
     problems += [Problem(f"column {name!r} appears twice", str(path), 1)
                  for name in sorted({n for n in header if n and header.count(n) > 1})]

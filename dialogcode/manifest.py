@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .csvrows import read_csv
+from .csvrows import csv_text, read_csv
 from .errors import ManifestError, Problem
 from .formats import FORMATS, LAYOUTS
 from .paths import NOT_A_FILE, refused_file, unsafe_name
@@ -301,19 +301,7 @@ def _read(path: Path, source: str) -> tuple[list[str], list[tuple[int, dict]],
     """(columns, (line, row) pairs, problems of the file's structure)."""
     if path.suffix.lower() in (".yaml", ".yml"):
         return _read_yaml(path, source)
-    try:
-        raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)   # bad bytes placed right
-    except OSError as exc:
-        raise ManifestError(f"cannot read the manifest: {exc.strerror or exc}",
-                            file=path) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ManifestError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV "
-                            "UTF-8 (Excel's plain CSV writes accented letters in another "
-                            "encoding)", file=path,
-                            line=raw.count(b"\n", 0, exc.start) + 1) from None
-    return _read_csv(text, source)
+    return _read_csv(csv_text(path, ManifestError), source)
 
 
 def _read_csv(text: str, source: str):

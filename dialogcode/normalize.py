@@ -35,7 +35,7 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     except LookupError:
         raise IngestError(f"unknown encoding {encoding!r}", file=source) from None
     wide = codec.startswith(("utf-16", "utf-32"))
-    bom = _bom(data)
+    bom = byte_order_mark(data)
     if bom and not codec.startswith(bom.lower()):
         raise IngestError(f"the file starts with a {bom} byte-order mark, so it is {bom} "
                           f"text, not {encoding}; set `encoding: {bom.lower()}` for it in "
@@ -66,7 +66,7 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     return normalize_text(text.removeprefix("\ufeff") if bom else text)
 
 
-def _bom(data: bytes) -> str | None:
+def byte_order_mark(data: bytes) -> str | None:
     """'UTF-8', 'UTF-16' or 'UTF-32' when ``data`` starts with that byte-order mark."""
     if data.startswith(codecs.BOM_UTF8):
         return "UTF-8"

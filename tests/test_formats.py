@@ -1030,6 +1030,77 @@ def test_a_one_off_observers_label_inside_a_turns_paragraph_stays_the_speakers(t
         "speakers; if one is a speaker, list it under `speakers:`"]
 
 
+RECAP_TALK = ["Facilitator: Anything else before we close?", "John: Rent is up.",
+              "Maria: Deposits too.", "John: Only that the landlord fund helped three families.",
+              "{line}", "The group agreed that rent is the main barrier.",
+              "Maria will bring the voucher numbers.", "Facilitator: Thank you all."]
+
+
+def recap_transcript(path, line: str):
+    """:data:`RECAP_TALK` with ``line`` after John's last turn, read: paragraphs in a .txt
+    or .md file, lines in a .lines.txt file, paragraphs of a .docx; and what separates
+    them in the text read."""
+    paragraphs = [p.format(line=line) for p in RECAP_TALK]
+    between = "\n" if path.suffix == ".docx" or ".lines" in path.name else "\n\n"
+    if path.suffix == ".docx":
+        document = docx.Document()
+        for paragraph in paragraphs:
+            document.add_paragraph(paragraph)
+        document.save(path)
+    else:
+        path.write_text(between.join(paragraphs) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    return parsed, between
+
+
+@pytest.mark.parametrize("heading", ["Notes from the facilitator:", "Summary of discussion:",
+                                     "Facilitator's notes:", "**Facilitator's Notes:**"])
+@pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
+def test_a_recap_heading_after_the_talk_opens_a_section_of_nobodys_words(tmp_path, heading,
+                                                                         name):
+    # the heading and the recap under it were John's words: quotes credited him
+    parsed, between = recap_transcript(tmp_path / name, heading)
+    maria, line = (3, 5) if between == "\n" else (5, 9)
+    assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end])
+            for b in parsed.blocks] == [
+        ("turn", "Facilitator", None, "Anything else before we close?"),
+        ("turn", "John", None, "Rent is up."), ("turn", "Maria", None, "Deposits too."),
+        ("turn", "John", None, "Only that the landlord fund helped three families."),
+        ("heading", None, None, heading),
+        ("section", None, heading, f"The group agreed that rent is the main barrier."
+                                   f"{between}Maria will bring the voucher numbers."),
+        ("turn", "Facilitator", heading, "Thank you all.")]
+    assert [str(n) for n in parsed.notes] == [
+        f"line {maria}: `Maria:` is used once and taken as a speaker",
+        f"line {line}: `{heading}` read as a heading, not as talk"]
+
+
+@pytest.mark.parametrize("line", ["Here is what I think:", "Here are my notes:",
+                                  "Notes from the facilitator: ask about deposits."])
+@pytest.mark.parametrize("name", ["t.txt", "t.lines.txt", "t.docx"])
+def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
+    # a sentence of John's, or a recap's name with words after it, is John's talk
+    parsed, between = recap_transcript(tmp_path / name, line)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Facilitator", "Anything else before we close?"), ("John", "Rent is up."),
+        ("Maria", "Deposits too."),
+        ("John", between.join(["Only that the landlord fund helped three families.", line,
+                               "The group agreed that rent is the main barrier.",
+                               "Maria will bring the voucher numbers."])),
+        ("Facilitator", "Thank you all.")]
+
+
+def test_a_recap_heading_inside_a_turns_paragraph_stays_the_speakers(tmp_path):
+    # turns written as paragraphs: without a blank line above it, it is John's line
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Anything else?\n\nJohn: Rent is up.\n\nMaria: Same.\n\n"
+                    "John: One more thing.\nSummary of discussion:\nrent, then deposits.\n\n"
+                    "Facilitator: Thank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][3] == (
+        "John", "One more thing.\nSummary of discussion:\nrent, then deposits.")
+
+
 def test_a_headers_context_line_below_a_one_off_label_stays_in_the_preamble(tmp_path):
     # a header's `Maria (P3): agreed to be recorded.` (read as text) made the `Context:`
     # line below it an observer's section between the header and the first turn

@@ -397,6 +397,21 @@ def test_bad_offsets_every_problem_at_once(study):
           "bad_offsets.csv:5: offsets 10-5 out of range")
 
 
+def test_a_turn_number_past_the_documents_last_says_how_many_turns_it_has(loaded, tmp_path):
+    # the message said only that turns are numbered from 1, not where they end
+    corpus, _ = loaded
+    count = int((corpus.segments["doc_id"] == "north/kickoff").sum())
+    path = tmp_path / "turns.csv"
+    path.write_text(f"document,turn,code\nnorth/kickoff,{count},connection\n"
+                    f"north/kickoff,{count + 1},connection\nnorth/kickoff,0,connection\n",
+                    encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(path, loaded)
+    assert [str(problem) for problem in error.value.problems] == [
+        f"{path}:{line}: document north/kickoff has no turn {turn!r}: it has {count} turns, "
+        "numbered from 1" for line, turn in ((3, str(count + 1)), (4, "0"))]
+
+
 def test_unfound_and_ambiguous_quotes_fail_unless_skipped(study, loaded):
     source = FIXTURES / "bad_quotes.csv"
     # the first quote spans two lines of the CSV, so the ambiguous one is on line 4

@@ -126,6 +126,9 @@ def test_learn_then_code_adds_model_codings_for_a_human_only_code(study):
     result = invoke("learn", study)
     assert result.exit_code == 0, result.output
     assert "risk.control" in result.output and "codes" in result.output
+    # it went on "; the others are coded by their rules only", with no others
+    assert ("2 of 2 codes reach precision 0.75 in cross-validation and will be coded by "
+            "the model.\n") in result.output
     assert invoke("code", study, "-q").exit_code == 0
     codings = pd.read_parquet(study / "out" / "codings.parquet")
     rules, model = codings[codings["source"] == "rule"], codings[codings["source"] == "model"]
@@ -166,6 +169,10 @@ def test_a_code_checked_on_a_handful_of_segments_gets_no_model(study):
     control = next(line for line in result.output.splitlines() if "risk.control " in line)
     assert control.endswith("7 human-coded segments to check it on (< 20)")
     assert "0 of 2 codes reach precision" in result.output
+    # the summary said both were "coded by their rules only": risk.control has none
+    assert result.output.split(" in cross-validation and ")[1].startswith(
+        "will be coded by the model; of the others, 1 is coded by its rules only and 1, "
+        "human-only (no patterns), is not coded at all.")
 
 
 def test_a_coder_of_one_document_is_told_to_code_another_not_that_nothing_was_coded(study):

@@ -672,3 +672,64 @@ def test_a_word_turn_time_out_of_order_below_a_turn_table_is_refused_at_its_line
         read_document(path)
     assert str(error.value).startswith(f"{path}:9: cannot read time '09:29:00': before the "
                                        "first turn's start")
+
+
+# offsets with 60 minutes or seconds or more: 00:01:75 was read as 135 seconds, 00:75:00
+# as 75 minutes, without a word; minutes alone (mm:ss) may pass 59 in a long recording
+OFFSETS = ["00:00:05", "00:00:12", "00:00:30", "00:00:41", "00:10:00"]
+
+
+@pytest.mark.parametrize("cell, why", [("00:01:75", "minutes and seconds"),
+                                       ("00:75:00", "minutes and seconds"),
+                                       ("1:75", "seconds")])
+def test_an_offset_with_60_minutes_or_seconds_or_more_is_refused(tmp_path, cell, why):
+    rows = [(start, "") for start in OFFSETS[:2] + [cell] + OFFSETS[3:]]
+    table = tmp_path / "call.csv"
+    table.write_text(csv("speaker,start,end,text", rows), encoding="utf-8")
+    turns = tmp_path / "call.json"
+    turns.write_text(json.dumps([{"speaker": speaker, "text": text, "start": start}
+                                 for (speaker, text), (start, _) in zip(TALK, rows)]),
+                     encoding="utf-8")
+    plain = tmp_path / "call.txt"
+    for path, line in ((table, 4), (turns, 3), (plain, 3)):
+        with pytest.raises(IngestError) as error:
+            transcript(path, OFFSETS[:2] + [cell] + OFFSETS[3:]) if path == plain \
+                else read_document(path)
+        assert str(error.value) == (f"{path}:{line}: cannot read time {cell!r}: {why} run "
+                                    "from 00 to 59")
+
+
+@pytest.mark.parametrize("stamp, why", [("0:75", "seconds"),
+                                         ("00:75:00", "minutes and seconds")])
+def test_an_otter_time_with_60_minutes_or_seconds_or_more_is_refused(tmp_path, stamp, why):
+    path = tmp_path / "call.txt"
+    path.write_text(f"P1  0:03\nRent is up.\n\nP2  {stamp}\nDeposits too.\n\n"
+                    "P1  80:10\nAgain.\n", encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == f"{path}:4: cannot read time {stamp!r}: {why} run from 00 to 59"
+    # minutes and seconds alone may pass 59 minutes: 80:10 is 4,810 seconds
+    path.write_text(path.read_text(encoding="utf-8").replace(stamp, "0:49"), encoding="utf-8")
+    assert [start for start, _ in times(path)[0]] == [3, 49, 4810]
+
+
+def test_minutes_and_seconds_past_an_hour_are_read(tmp_path):
+    # mm:ss of a long recording: 75:10 is 75 minutes 10 seconds
+    stamps = ["58:00", "59:30", "60:05", "75:10", "99:59"]
+    path = tmp_path / "call.csv"
+    path.write_text(csv("speaker,start,end,text", [(s, "") for s in stamps]), encoding="utf-8")
+    assert [start for start, _ in times(path)[0]] == [3480, 3570, 3605, 4510, 5999]
+    assert transcript(tmp_path / "call.txt", stamps)[0] == list(
+        zip(SPEAKERS, [3480, 3570, 3605, 4510, 5999]))
+
+
+@pytest.mark.parametrize("timing", ["00:00:01,000 --> 00:00:75,000",
+                                    "00:75:01,000 --> 00:75:02,000"])
+def test_a_caption_time_with_60_minutes_or_seconds_or_more_is_refused(tmp_path, timing):
+    path = tmp_path / "call.srt"
+    path.write_text(f"1\n00:00:00,000 --> 00:00:01,000\nP1: hi\n\n2\n{timing}\nP2: yo\n",
+                    encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (f"{path}:6: cue time {timing!r}: minutes and seconds run "
+                                "from 00 to 59")

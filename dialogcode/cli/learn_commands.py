@@ -59,14 +59,29 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
     click.echo(f"Learned from {models.meta['segments']} human-coded or reviewed segments and "
                f"{models.meta['items'] - models.meta['segments']} codebook examples "
                f"({settings.semantic} features). {len(coding)} of {len(stats)} codes "
-               f"{reached} in cross-validation and will be "
-               "coded by the model; the others are coded by their rules only.")
+               f"{reached} in cross-validation and will be coded by the model"
+               f"{_the_others(stats[stats['status'] != 'codes']['code_id'], book)}.")
     if client is not None:
         click.echo(f"The codes' models were fitted on the Dask cluster, one task per code "
                    f"(its model and its {settings.folds} cross-validation folds); the "
                    "features were made in this process.")
     click.echo(f"Wrote {shown(model_folder(study))}; `dialogcode code` (or `run`) applies it.")
     return models
+
+
+def _the_others(others, book) -> str:
+    """How the codes of ``others`` (without a model) are coded, for `learn`'s summary:
+    by their rules, or not at all (a human-only code, without patterns)."""
+    human = sum(book.codes[code].human_only for code in others)
+    ruled = len(others) - human
+    if not human:
+        return "; the others are coded by their rules only" if ruled else ""
+    if not ruled:
+        return ("; the others are human-only codes (no patterns), not coded at all until "
+                "a model learns them")
+    return (f"; of the others, {ruled} {'is' if ruled == 1 else 'are'} coded by "
+            f"{'its' if ruled == 1 else 'their'} rules only and {human}, human-only (no "
+            f"patterns), {'is' if human == 1 else 'are'} not coded at all")
 
 
 @cli.command()

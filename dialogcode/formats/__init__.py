@@ -11,7 +11,7 @@ from ..normalize import decode
 from .base import Block, ParsedDocument
 from .captions import parse_captions
 from .entries import category_notes, observer_lines
-from .headings import heading_lines, markdown_headings
+from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
 from .labels import Turn
 from .notes import parse_notes
@@ -64,7 +64,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []
         if len(headers) >= 2:
-            return parse_otter(text, headers)
+            return parse_otter(text, source, headers)
         turns, notes = find_turns(text, forced)
         plain = len(turns)
         turns, more = marked_turns(text, turns, forced,    # `- P1: ...`, `> P1: ...`
@@ -83,10 +83,11 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             entries = [Turn(at, at, "") for at in observer_lines(text, turns, forced)]
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
                                notes + clocked + category_notes(text, forced),
-                               sorted(heading_lines(text, headings) + marked),
+                               sorted(heading_lines(text, headings) + marked
+                                      + recap_lines(text, forced)),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
-        return parse_otter(text)
+        return parse_otter(text, source)
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text) + missed_speakers(text, forced)
                           + category_notes(text, forced), key=lambda note: note.line)

@@ -112,7 +112,8 @@ def _cue(timing: str, line: int, source: str, problems: list[Problem]
         problems.append(Problem(f"broken timestamp: {_shown(timing)}", source, line))
         return None
     start, end = _seconds(*match.groups()[:4]), _seconds(*match.groups()[4:])
-    why = time_problem(end)
+    why = ("minutes and seconds run from 00 to 59"
+           if any(int(match[k]) >= 60 for k in (2, 3, 6, 7)) else time_problem(end))
     if why:
         problems.append(Problem(f"cue time {_shown(timing)}: {why}", source, line))
         return None

@@ -94,10 +94,6 @@ def _day_seconds(value, source: str, line: int) -> float | None:
     if not _marked(value):
         if not _of_day(value):
             return None
-        if isinstance(value, str) and any(int(float(part.replace(",", "."))) >= 60
-                                          for part in value.strip().split(":")[1:]):
-            raise IngestError(f"cannot read time {value.strip()!r}: minutes "
-                              "and seconds run from 00 to 59", file=source, line=line)
         return parse_time(value, source, line)
     text = value.strip()
     hour, minute, second, half = MERIDIEM.match(text).groups()

@@ -111,10 +111,12 @@ def in_milliseconds(name) -> bool:
 
 def parse_time(value, source: str, line: int, *, per_second: float = 1) -> float | None:
     """Seconds from ``12.5`` (a number of 1/``per_second`` seconds: 1000 for a column
-    in milliseconds, 1/86400 for fractions of a day), ``"00:03:15"`` or ``"1:02:03.5"``,
-    or a spreadsheet's time of day or duration (``datetime.time``, ``timedelta``, past 24
+    in milliseconds, 1/86400 for fractions of a day), ``"00:03:15"``, ``"1:02:03.5"`` or
+    ``"75:10"`` (minutes and seconds: a long recording's minutes pass 59), or a
+    spreadsheet's time of day or duration (``datetime.time``, ``timedelta``, past 24
     hours too); None when blank.
     Raises IngestError for anything else, including NaN, infinity, negative times,
+    60 seconds or more (``00:01:75``), 60 minutes or more after hours (``00:75:00``),
     times past :data:`MAX_HOURS` and dates (a spreadsheet's ``datetime``)."""
     if value is None or str(value).strip() == "":
         return None
@@ -123,6 +125,10 @@ def parse_time(value, source: str, line: int, *, per_second: float = 1) -> float
         raise IngestError(f"cannot read time {text!r}: {_date_problem(value)}",
                           file=source, line=line)
     match = _CLOCK.match(text)
+    if match and (float(match[3].replace(",", ".")) >= 60 or match[1] and int(match[2]) >= 60):
+        raise IngestError(f"cannot read time {text!r}: "
+                          + ("minutes and seconds" if match[1] else "seconds")
+                          + " run from 00 to 59", file=source, line=line)
     try:
         seconds = value.total_seconds() if isinstance(value, timedelta) else (
             float(text) / per_second if per_second >= 1     # days to the ms

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from .labels import TURN
-from .lines import lines_of, span
+from .lines import lines_of, paragraph_starts, span
+from .speakers import RECAP
 
 HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Notes
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
@@ -51,3 +52,20 @@ def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]
                          and not title.endswith(NOT_HEADING_END)):
             found.append((m.start(), m.end()))
     return found
+
+
+def recap_lines(text: str, forced: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """(start, end) of every line that is a recap's heading alone: a label named like one
+    (:data:`~.speakers.RECAP`, ``Notes from the facilitator:``), not listed as a speaker,
+    with nothing after its colon, opening a paragraph where most labels do (turns
+    written as lines, as a Word document's paragraphs are, open none). A speaker's line
+    ending in a colon (``Here is what I think:``) is none."""
+    starts = paragraph_starts(lines_of(text))
+    labels = list(TURN.finditer(text))
+    paragraphs = sum(m.start() in starts for m in labels) * 2 > len(labels)
+    return [span(text, m.start(), m.end()) for m in labels
+            if m["colon"] and (m.start() in starts or not paragraphs)
+            and not (m["before"] or m["inside"])
+            and RECAP.match(" ".join(m["colon"].split()))
+            and m["colon"].strip() not in forced
+            and not text[m.end():].split("\n", 1)[0].strip()]

@@ -39,14 +39,6 @@ class Turn:
     time: float | None = None   # seconds into the recording (:func:`~.plaintext.read_times`)
 
 
-def seconds(stamp: str) -> float:
-    """``"1:02:13"``, ``"0:49"`` or ``"00:01:09,5"`` as seconds."""
-    total = 0.0
-    for part in stamp.replace(",", ".").split(":"):
-        total = total * 60 + float(part)
-    return total
-
-
 def count_recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]:
     """How many of the labels ``names`` (every use) that could be speakers, a header's
     fields aside, are of recurring speakers (roles, listed, or used twice or more), and

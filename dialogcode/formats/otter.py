@@ -7,7 +7,8 @@ from collections import Counter
 
 from . import speakers
 from .base import Block, ParsedDocument
-from .labels import CLOCK, seconds
+from .columns import parse_time
+from .labels import CLOCK
 from .lines import line_at, span
 
 HEADER = re.compile(rf"^(?P<label>\S[^\n]{{0,39}}?)[ \t]+(?:(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)"
@@ -27,7 +28,10 @@ def find_headers(text: str) -> list[re.Match]:
         m["label"].strip() in usual or speakers.name_like(m["label"].strip())))]
 
 
-def parse_otter(text: str, headers: list[re.Match] | None = None) -> ParsedDocument:
+def parse_otter(text: str, source: str, headers: list[re.Match] | None = None
+                ) -> ParsedDocument:
+    """Turns from the ``Name  0:49`` lines (``headers``, found if None). Raises
+    IngestError naming the line of a time that is none (``0:75``, ``00:75:00``)."""
     headers = find_headers(text) if headers is None else headers
     blocks: list[Block] = []
     first = headers[0].start() if headers else len(text)
@@ -39,11 +43,12 @@ def parse_otter(text: str, headers: list[re.Match] | None = None) -> ParsedDocum
         start, end = span(text, header.end(), nxt.start() if nxt else len(text))
         if end > start:
             blocks.append(Block("turn", start, end, header["label"].strip(),
-                                time_start=_time(header),
-                                time_end=_time(nxt) if nxt else None,
+                                time_start=_time(text, header, source),
+                                time_end=_time(text, nxt, source) if nxt else None,
                                 line=line_at(text, header.start())))
     return ParsedDocument(text, blocks)
 
 
-def _time(header: re.Match) -> float:
-    return seconds(header["ts"] or header["round"] or header["square"])
+def _time(text: str, header: re.Match, source: str) -> float:
+    return parse_time(header["ts"] or header["round"] or header["square"], source,
+                      line_at(text, header.start()))

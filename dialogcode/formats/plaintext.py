@@ -33,7 +33,7 @@ from ..errors import IngestError
 from .clock import MERIDIEM, clock_times
 from .columns import parse_time
 from .entries import entry_lines
-from .headings import HEADING
+from .headings import HEADING, recap_lines
 from .labels import MARKER, STAMP, TURN, Turn, count_recurring
 from .lines import line_at, lines_of, paragraph_starts, span
 from .speakers import Label, Note
@@ -115,15 +115,17 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     """Every speaker line, and notes on the labels used once or read as text.
     ``forced``: labels that are speakers wherever they open a line."""
     matches, labels, dense = _labels(text, forced)
+    recaps = frozenset(line_at(text, start) for start, _ in recap_lines(text, forced))
     chosen = _unlike_speakers(text, matches, labels,
                               speakers.decide(labels, dense=dense, forced=forced), forced)
+    chosen = [keep and label.line not in recaps for label, keep in zip(labels, chosen)]
     kept = [(m, label.name) for m, label, keep in zip(matches, labels, chosen) if keep]
     timed = _timed_after([m for m, _ in kept])
     turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
              else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
     entries = frozenset(line_at(text, at) for at in entry_lines(text, forced))
     return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced,
-                                                 entries=entries)
+                                                 entries=entries | recaps)
 
 
 def _timed_after(matches: list[re.Match]) -> set[re.Match]:

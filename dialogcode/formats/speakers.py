@@ -67,6 +67,17 @@ FIELD = re.compile(
     r"Meeting|Language|Summary|Keywords)$",
     re.IGNORECASE,
 )
+# the heading of a facilitator's or note-taker's recap written after the talk, alone on
+# its line (``Notes from the facilitator:``, ``Summary of discussion:``, ``Facilitator's
+# notes:``): nobody's words (:func:`~.headings.recap_lines`); a speaker's ``Here is what
+# I think:`` or ``Here are my notes:`` is not one
+RECAP = re.compile(
+    r"^(?:(?:the )?(?:facilitator|moderator|note-?taker|observer|evaluator|coach|host|"
+    r"staff|researcher|group|team|meeting|session|discussion|closing|final)(?:'s|s')? )?"
+    r"(?:notes?|summary|recap|minutes|debrief(?:ing)?|wrap-?up|takeaways?|highlights?)"
+    r"(?: (?:from|of|by|for|on) (?:the )?[\w' -]{1,30})?$",
+    re.IGNORECASE,
+)
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")
 # how a note says a label was read as something else than a speaker: listing it under
 # `speakers:` makes it one (the ingest summary says so only after such notes)

@@ -249,8 +249,9 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         turn = _integer(row["turn"])
         seg_id = docs.turns.get((doc_id, turn)) if turn is not None else None
         if seg_id is None:
-            return fail(f"document {doc_id} has no turn {row['turn'].strip()!r} (turns are "
-                        "numbered from 1)")
+            count = sum(doc == doc_id for doc, _ in docs.turns)
+            return fail(f"document {doc_id} has no turn {row['turn'].strip()!r}: it has "
+                        f"{count} turn{'s' * (count != 1)}, numbered from 1")
         if not _text_of(row, docs, seg_id):
             return fail(f"the text in this row is not the text of turn {turn} of {doc_id} "
                         f"({seg_id}){docs.excerpt(docs.segment_text(seg_id), doc_id)}: was "
