@@ -21,8 +21,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
-                    last_names, nfc_lower, ordinary)
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS, everyday,
+                    first_names, last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -295,19 +295,46 @@ def ner_pipeline(model: str):
     return nlp if nlp.has_pipe("ner") else None
 
 
+# a label's title of address, abbreviated, before a name ("Rev. Peter Cook"), and an
+# initial ("Ari S", "Mary J. Blige")
+_TITLED = re.compile(rf"(?:{'|'.join((*ABBREVIATED, 'Hon'))})\. (?=\S)")
+_INITIAL = re.compile(rf"{UPPER}\.?")
+
+
 @lru_cache(maxsize=4096)
-def _looks_like_a_name(label: str) -> bool:
-    """One to three capitalised words, the first not an English word or, alone or
+def _looks_like_a_name(label: str, plain: bool = False) -> bool:
+    """A person's name written as a label: after an abbreviated title ("Rev.", "Dr.",
+    "Hon."), one to three capitalised words, with surname particles ("Lo van der
+    Valk") and at most one initial ("Ari S") among them, where (:func:`_first_is_a_name`)
+    the first word is no English word or is a first name of the lists, or, of two words
+    or more, no word is a title and the last is no role's noun: an everyday word of
+    three letters or more that is no listed surname ("Olive Freud", "Salinas Miranda",
+    "Sunny Ng"; not "Project Manager", "Council Member", "Faith Leader", "Grad A").
+    ``plain``: only names whose first word says so (the words after a label's first
+    words that are no title: "New York" of "City Club of New York" is no name)."""
+    titled = _TITLED.match(label)
+    words = label[titled.end() if titled else 0:].split()
+    if not words or _PLACEHOLDER.match(label) or words[0] in PARTICLES \
+            or words[-1] in PARTICLES or sum(bool(_INITIAL.fullmatch(w)) for w in words) > 1:
+        return False
+    core = [w for w in words if w not in PARTICLES and not _INITIAL.fullmatch(w)]
+    if not (0 < len(core) <= 3 and re.fullmatch(_NAME, core[0])
+            and all(re.fullmatch(_SURNAME, w) for w in core[1:])):
+        return False
+    last = core[-1].lower()
+    return _first_is_a_name(core) or (
+        not plain and len(core) > 1 and not any(nfc_lower(w) in TITLE_WORDS | NOT_NAMES | STOP_WORDS
+                                  for w in core)
+        and not (everyday(last) and len(last) > 2 and last not in last_names()))
+
+
+def _first_is_a_name(words: list[str]) -> bool:
+    """The first word of capitalised ``words`` is no English word or, alone or
     before surnames, a first name of the lists even when it is one, or a name that is
     also a modal or a month ("Grace", "Will", "Robert Press", "Mark Levine", "Will
-    Park", "May Chen"); when that first name is also an everyday word, a
-    later word that is an everyday word and no listed surname makes the label a role
-    ("Faith Leader", "Grant Manager"; not "Grace Baker")."""
-    words = label.split()
-    if not (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
-            and re.fullmatch(_NAME, words[0])
-            and all(re.fullmatch(_SURNAME, w) for w in words[1:])):
-        return False
+    Park", "May Chen"); when that first name is also an everyday word, a later word that
+    is an everyday word and no listed surname makes the words a role ("Faith Leader",
+    "Grant Manager"; not "Grace Baker")."""
     if not ordinary(words[0]) or (len(words) == 1 and (
             nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
         return True
@@ -320,19 +347,21 @@ def _looks_like_a_name(label: str) -> bool:
 @lru_cache(maxsize=4096)
 def name_in_label(label: str) -> str | None:
     """The name a speaker label holds: the label when it looks like one
-    (:func:`_looks_like_a_name`), else its last words that do after a title or role
-    ("Council Member Tomasz Nowak", "Dr. Amara Lee": the name only, so no quote shows
-    "Council Member [NAME] Nowak"), or one surname of the lists that is no title after a
+    (:func:`_looks_like_a_name`: "Rev. Peter Cook", "Olive Freud" whole), else its last
+    words that do after a title or role ("Council Member Tomasz Nowak": the name only,
+    so no quote shows "Council Member [NAME] Nowak"; after a word that is no title,
+    only a name whose first word says so: not "New York" of "City Club of New York"),
+    or one surname of the lists that is no title after a
     title ("Commissioner Hall", "Council Member Baker": :data:`~.words.TITLE_WORDS`;
     not "Chief Judge"); None when no part of it does ("Project Manager", "Member
     Services")."""
     words = list(re.finditer(r"\S+", label))
     for i, word in enumerate(words):
         rest = label[word.start():]
-        if _looks_like_a_name(rest) or (
+        after_title = i > 0 and nfc_lower(words[i - 1][0]) in TITLE_WORDS
+        if _looks_like_a_name(rest, plain=i > 0 and not after_title) or (
                 i == len(words) - 1 and i > 0 and re.fullmatch(_SURNAME, rest)
-                and nfc_lower(words[i - 1][0]) in TITLE_WORDS
-                and nfc_lower(rest) in last_names() - TITLE_WORDS):
+                and after_title and nfc_lower(rest) in last_names() - TITLE_WORDS):
             return rest
     return None
 
