@@ -151,3 +151,18 @@ def test_every_output_masks_a_name_label_whole(tmp_path):
     listing = shown(root, "rezoning")
     for word in ("Olive", "Freud", "Valk", "van der", "Rev.", "Peter", "Cook"):
         assert word not in listing, word
+
+
+def test_a_role_label_named_in_the_text_is_no_name(tmp_path):
+    # "I'm Project Manager" and "Miss Marketing" (a game in the AMI meetings) made the
+    # role labels name findings: every turn of theirs showed [NAME] as its speaker
+    root, found = scanned(tmp_path, (
+        "Project Manager: I'm Rose and I'm Project Manager of the rezoning.\n"
+        "Marketing: Miss Marketing speaks on the rezoning. I'm Wren.\n"
+        "Wren: Thanks, I'm Wren and the rezoning is mine.\n"))
+    assert "Project Manager" not in found["text"].tolist()
+    assert "Marketing" not in found["text"].tolist()
+    listing = shown(root, "rezoning")
+    assert "Project Manager I'm [NAME] and I'm Project Manager of the" in listing
+    assert "Marketing Miss Marketing speaks on the" in listing
+    assert "Wren" not in listing and "Rose" not in listing

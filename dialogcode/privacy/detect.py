@@ -366,6 +366,19 @@ def name_in_label(label: str) -> str | None:
     return None
 
 
+def role_label(label: str) -> bool:
+    """Whether a speaker ``label`` names a role, not a person: no name in it
+    (:func:`name_in_label`), and one to three capitalised everyday words, none a
+    first name or surname of the lists ("Project Manager", "Marketing", "User
+    Interface" of the AMI meetings; not "Wren" nor "Rose"). Such a label is no name
+    where a trigger finds it in the text: "I'm Project Manager", "Miss Marketing" (a
+    game in the meetings) would have masked the label in every turn."""
+    words = label.split() if isinstance(label, str) else []
+    return (0 < len(words) <= 3 and name_in_label(label) is None
+            and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in
+                    first_names() and nfc_lower(w) not in last_names() for w in words))
+
+
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
     """Speaker labels that look like real names ("Rosa", not "P3" or "Facilitator"):
     the first place each is written in each document, found just before a turn."""
@@ -407,6 +420,8 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     patterned: list[list[Hit]] = [[]] * len(texts)
     for i, found in zip(candidates, hits_by_text([texts[i] for i in candidates], lower)):
         patterned[i] = found
+    roles = set() if "speaker" not in segments else {
+        label for label in segments["speaker"].dropna().unique() if role_label(label)}
     found_hits = []
     for text, found, entities in zip(texts, patterned, ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
@@ -414,6 +429,8 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         hits += found + entities
         if never_re is not None:
             hits = [h for h in hits if h[3] == "privacy.yaml" or not _spared(h, text, never_re)]
+        if roles:
+            hits = [h for h in hits if h[3] != "trigger" or text[h[0]:h[1]] not in roles]
         found_hits.append(hits)
     speakers = [] if documents is None or "speaker" not in segments else [
         row for row in speaker_findings(segments, documents)
