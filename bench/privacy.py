@@ -47,7 +47,8 @@ from dialogcode.privacy import load_terms  # noqa: E402
 from dialogcode.privacy.detect import find_in_segments  # noqa: E402
 from dialogcode.privacy.known import DETECTOR, known_hits, known_pattern, name_words  # noqa: E402
 from dialogcode.privacy.words import first_names  # noqa: E402
-from dialogcode.privacy.gate import LABELS, study_masker  # noqa: E402
+from dialogcode.privacy.gate import study_masker  # noqa: E402
+from dialogcode.privacy.masking import LABELS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "corpora" / "sample-study"
