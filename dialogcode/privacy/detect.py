@@ -14,12 +14,12 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Iterable
 
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
+from .ner import PLACEHOLDER, ner_hits, ner_pipeline
 from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
 from .words import (ADDRESS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS, everyday,
                     first_names, last_names, nfc_lower, ordinary)
@@ -256,16 +256,6 @@ def _joined_hits(texts: list[str], which: list[int], find, found: list[list[Hit]
 
 
 _CANDIDATE = re.compile(r"[0-9@]|www\.|https?:")
-_PLACEHOLDER = re.compile(r"^(?:[A-Z]{1,3}\d*|P\d+|Speaker \d+)$")
-
-
-def ner_hits(docs: Iterable) -> list[list[Hit]]:
-    """PERSON entities of spaCy ``docs`` (placeholders such as ``P3`` left out)."""
-    return [[(e.start_char, e.end_char, "name", "ner") for e in doc.ents
-             if e.label_ == "PERSON" and not _PLACEHOLDER.match(e.text.strip())
-             and any(c.isupper() for c in e.text[:1])] for doc in docs]
-
-
 def term_pattern(terms: list[str]) -> re.Pattern | None:
     """One case-insensitive, word-bounded pattern matching any of ``terms``."""
     terms = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
@@ -273,26 +263,6 @@ def term_pattern(terms: list[str]) -> re.Pattern | None:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)",
                       re.IGNORECASE)
-
-
-@lru_cache(maxsize=2)
-def ner_pipeline(model: str):
-    """The spaCy pipeline ``model`` with only what its ``ner`` needs, or None when the
-    model is ``blank`` or has no ``ner``. Raises ConfigError when it is not installed."""
-    import spacy
-
-    from ..errors import ConfigError
-    from ..nlp import BLANK
-
-    if model == BLANK:
-        return None
-    try:
-        nlp = spacy.load(model, exclude=["parser", "lemmatizer", "attribute_ruler",
-                                         "tagger", "senter", "textcat"])
-    except OSError:
-        raise ConfigError(f"spaCy pipeline {model!r} is not installed; install its package, "
-                          "or set `privacy: model: blank` (patterns only)") from None
-    return nlp if nlp.has_pipe("ner") else None
 
 
 # a label's title of address, abbreviated, before a name ("Rev. Peter Cook"), and an
@@ -314,7 +284,7 @@ def _looks_like_a_name(label: str, plain: bool = False) -> bool:
     words that are no title: "New York" of "City Club of New York" is no name)."""
     titled = _TITLED.match(label)
     words = label[titled.end() if titled else 0:].split()
-    if not words or _PLACEHOLDER.match(label) or words[0] in PARTICLES \
+    if not words or PLACEHOLDER.match(label) or words[0] in PARTICLES \
             or words[-1] in PARTICLES or sum(bool(_INITIAL.fullmatch(w)) for w in words) > 1:
         return False
     core = [w for w in words if w not in PARTICLES and not _INITIAL.fullmatch(w)]
