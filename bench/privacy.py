@@ -17,8 +17,11 @@ ICSI meetings and the NYC housing hearing, studies built from them with ``model:
 blank`` and nothing decided: how many masks there are, how many stand before 't (a
 cut contraction, "[NAME]'t" of "Don't", or a name before a stray apostrophe) or are in
 lower case (each with its most frequent words, to judge), the scan's CPU time and that
-of its ``study-name`` step alone (names the study knows), and, on the hearing, how many
-words of its speakers' names (speakers.json) the masked text still shows.
+of its ``study-name`` step alone (names the study knows), how many segments show a mask
+in their speaker and which labels are masked whole, partly or not at all, and, on the
+hearing, how many words of its speakers' names (speakers.json) the masked text still
+shows; ``hearing-named`` is the hearing with its labels ("0", "1", ...) replaced by the
+speakers' names of speakers.json.
 
     python bench/privacy.py [--model en_core_web_sm] [--real]
 """
@@ -45,6 +48,7 @@ from dialogcode.privacy.detect import find_in_segments  # noqa: E402
 from dialogcode.privacy.known import DETECTOR, known_hits, known_pattern, name_words  # noqa: E402
 from dialogcode.privacy.words import first_names  # noqa: E402
 from dialogcode.privacy.gate import study_masker  # noqa: E402
+from dialogcode.privacy.masking import LABELS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE.parent / "corpora" / "sample-study"
@@ -173,6 +177,14 @@ def real_masks(name: str, files: list[Path], folder: Path, people: Path | None =
     scan, step = study_name_cost(corpus, findings)
     print(f"  scan {scan:.2f} s of CPU, of which the study-name step {step:.2f} s: "
           f"{scan / (scan - step):.2f} times the scan without it (medians of three)")
+    speakers = corpus.segments["speaker"].dropna()
+    shown = {label: mask.for_readers(label) for label in speakers.unique()}
+    whole = [label for label, seen in shown.items() if seen == LABELS["name"]]
+    partly = [seen for label, seen in shown.items() if seen not in (label, LABELS["name"])]
+    kept = [label for label, seen in shown.items() if seen == label]
+    print(f"  speaker labels: {sum(shown[s] != s for s in speakers)} segments show a mask "
+          f"in the speaker; of {len(shown)} labels {len(whole)} masked whole, "
+          f"{len(partly)} partly {partly[:8]}, {len(kept)} as written {kept[:8]}")
     if people is not None:
         words = {w for p in json.loads(people.read_text()) for w in
                  re.findall(r"[A-Z][a-z]+", p.get("name") or "") if len(w) > 2}
@@ -224,6 +236,15 @@ def main() -> None:
             hearing = SHARED / "nyc-housing-hearing"
             real_masks("hearing", [hearing / "transcript.json"], Path(folder),
                        hearing / "speakers.json")
+            named = Path(folder) / "named" / "transcript.json"
+            named.parent.mkdir()
+            names = {p["label"]: p["name"] for p in
+                     json.loads((hearing / "speakers.json").read_text())}
+            named.write_text(json.dumps([{**row, "speaker": names.get(row["speaker"])
+                                          or row["speaker"]}
+                                         for row in json.loads(
+                                             (hearing / "transcript.json").read_text())]))
+            real_masks("hearing-named", [named], Path(folder), hearing / "speakers.json")
     study = Study.open(SAMPLE)
     corpus = ingest(study)
     always, never = load_terms(study)

@@ -5,7 +5,7 @@ alone with every pattern, every cell searched with one pattern of all findings."
 import re
 
 from dialogcode.privacy.detect import _BATCH, hits_by_text, pattern_hits
-from dialogcode.privacy.gate import BLOCK, Masker
+from dialogcode.privacy.masking import BLOCK, Masker
 
 # turns that probe the edges of a text: names opening it or closing it, a trigger
 # cut off by its end, identifiers at both ends, capitals outside ASCII, no capitals

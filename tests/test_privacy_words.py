@@ -12,7 +12,7 @@ from conftest import make_study
 from dialogcode.cli import cli
 from dialogcode.privacy import REQUIRED
 from dialogcode.privacy.detect import FINDING_COLUMNS, find_in_segments, pattern_hits
-from dialogcode.privacy.gate import BLOCK, masker
+from dialogcode.privacy.masking import BLOCK, masker
 
 
 def run(*args):

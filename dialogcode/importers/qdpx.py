@@ -250,7 +250,7 @@ def _same_text(text: str, document: str) -> bool:
     same text but for whitespace at the very end (some tools add or trim a last line
     break), or ``document`` as dialogcode's privacy gate exported it, differing only
     where a character became a block (docs/privacy.md)."""
-    from ..privacy.gate import BLOCK
+    from ..privacy.masking import BLOCK
 
     text, document = text.rstrip(), document.rstrip()
     return len(text) == len(document) and all(

@@ -19,7 +19,7 @@ from ..errors import Problem
 from ..formats.tables import xlsx_rows
 from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
-from ..privacy.gate import BLOCK, LABELS, WITHHELD
+from ..privacy.masking import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, split_codes
 from .locate import Location, fold, locate
 from .tools import exports, layout_of, read_export

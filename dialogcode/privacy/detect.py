@@ -14,15 +14,15 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Iterable
 
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
+from .ner import PLACEHOLDER, ner_hits, ner_pipeline
 from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
-                    last_names, nfc_lower, ordinary)
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS, everyday,
+                    first_names, last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -256,16 +256,6 @@ def _joined_hits(texts: list[str], which: list[int], find, found: list[list[Hit]
 
 
 _CANDIDATE = re.compile(r"[0-9@]|www\.|https?:")
-_PLACEHOLDER = re.compile(r"^(?:[A-Z]{1,3}\d*|P\d+|Speaker \d+)$")
-
-
-def ner_hits(docs: Iterable) -> list[list[Hit]]:
-    """PERSON entities of spaCy ``docs`` (placeholders such as ``P3`` left out)."""
-    return [[(e.start_char, e.end_char, "name", "ner") for e in doc.ents
-             if e.label_ == "PERSON" and not _PLACEHOLDER.match(e.text.strip())
-             and any(c.isupper() for c in e.text[:1])] for doc in docs]
-
-
 def term_pattern(terms: list[str]) -> re.Pattern | None:
     """One case-insensitive, word-bounded pattern matching any of ``terms``."""
     terms = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
@@ -275,39 +265,46 @@ def term_pattern(terms: list[str]) -> re.Pattern | None:
                       re.IGNORECASE)
 
 
-@lru_cache(maxsize=2)
-def ner_pipeline(model: str):
-    """The spaCy pipeline ``model`` with only what its ``ner`` needs, or None when the
-    model is ``blank`` or has no ``ner``. Raises ConfigError when it is not installed."""
-    import spacy
-
-    from ..errors import ConfigError
-    from ..nlp import BLANK
-
-    if model == BLANK:
-        return None
-    try:
-        nlp = spacy.load(model, exclude=["parser", "lemmatizer", "attribute_ruler",
-                                         "tagger", "senter", "textcat"])
-    except OSError:
-        raise ConfigError(f"spaCy pipeline {model!r} is not installed; install its package, "
-                          "or set `privacy: model: blank` (patterns only)") from None
-    return nlp if nlp.has_pipe("ner") else None
+# a label's title of address, abbreviated, before a name ("Rev. Peter Cook"), and an
+# initial ("Ari S", "Mary J. Blige")
+_TITLED = re.compile(rf"(?:{'|'.join((*ABBREVIATED, 'Hon'))})\. (?=\S)")
+_INITIAL = re.compile(rf"{UPPER}\.?")
 
 
 @lru_cache(maxsize=4096)
-def _looks_like_a_name(label: str) -> bool:
-    """One to three capitalised words, the first not an English word or, alone or
+def _looks_like_a_name(label: str, plain: bool = False) -> bool:
+    """A person's name written as a label: after an abbreviated title ("Rev.", "Dr.",
+    "Hon."), one to three capitalised words, with surname particles ("Lo van der
+    Valk") and at most one initial ("Ari S") among them, where (:func:`_first_is_a_name`)
+    the first word is no English word or is a first name of the lists, or, of two words
+    or more, no word is a title and the last is no role's noun: an everyday word of
+    three letters or more that is no listed surname ("Olive Freud", "Salinas Miranda",
+    "Sunny Ng"; not "Project Manager", "Council Member", "Faith Leader", "Grad A").
+    ``plain``: only names whose first word says so (the words after a label's first
+    words that are no title: "New York" of "City Club of New York" is no name)."""
+    titled = _TITLED.match(label)
+    words = label[titled.end() if titled else 0:].split()
+    if not words or PLACEHOLDER.match(label) or words[0] in PARTICLES \
+            or words[-1] in PARTICLES or sum(bool(_INITIAL.fullmatch(w)) for w in words) > 1:
+        return False
+    core = [w for w in words if w not in PARTICLES and not _INITIAL.fullmatch(w)]
+    if not (0 < len(core) <= 3 and re.fullmatch(_NAME, core[0])
+            and all(re.fullmatch(_SURNAME, w) for w in core[1:])):
+        return False
+    last = core[-1].lower()
+    return _first_is_a_name(core) or (
+        not plain and len(core) > 1 and not any(nfc_lower(w) in TITLE_WORDS | NOT_NAMES | STOP_WORDS
+                                  for w in core)
+        and not (everyday(last) and len(last) > 2 and last not in last_names()))
+
+
+def _first_is_a_name(words: list[str]) -> bool:
+    """The first word of capitalised ``words`` is no English word or, alone or
     before surnames, a first name of the lists even when it is one, or a name that is
     also a modal or a month ("Grace", "Will", "Robert Press", "Mark Levine", "Will
-    Park", "May Chen"); when that first name is also an everyday word, a
-    later word that is an everyday word and no listed surname makes the label a role
-    ("Faith Leader", "Grant Manager"; not "Grace Baker")."""
-    words = label.split()
-    if not (0 < len(words) <= 3 and not _PLACEHOLDER.match(label)
-            and re.fullmatch(_NAME, words[0])
-            and all(re.fullmatch(_SURNAME, w) for w in words[1:])):
-        return False
+    Park", "May Chen"); when that first name is also an everyday word, a later word that
+    is an everyday word and no listed surname makes the words a role ("Faith Leader",
+    "Grant Manager"; not "Grace Baker")."""
     if not ordinary(words[0]) or (len(words) == 1 and (
             nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
         return True
@@ -320,21 +317,36 @@ def _looks_like_a_name(label: str) -> bool:
 @lru_cache(maxsize=4096)
 def name_in_label(label: str) -> str | None:
     """The name a speaker label holds: the label when it looks like one
-    (:func:`_looks_like_a_name`), else its last words that do after a title or role
-    ("Council Member Tomasz Nowak", "Dr. Amara Lee": the name only, so no quote shows
-    "Council Member [NAME] Nowak"), or one surname of the lists that is no title after a
+    (:func:`_looks_like_a_name`: "Rev. Peter Cook", "Olive Freud" whole), else its last
+    words that do after a title or role ("Council Member Tomasz Nowak": the name only,
+    so no quote shows "Council Member [NAME] Nowak"; after a word that is no title,
+    only a name whose first word says so: not "New York" of "City Club of New York"),
+    or one surname of the lists that is no title after a
     title ("Commissioner Hall", "Council Member Baker": :data:`~.words.TITLE_WORDS`;
     not "Chief Judge"); None when no part of it does ("Project Manager", "Member
     Services")."""
     words = list(re.finditer(r"\S+", label))
     for i, word in enumerate(words):
         rest = label[word.start():]
-        if _looks_like_a_name(rest) or (
+        after_title = i > 0 and nfc_lower(words[i - 1][0]) in TITLE_WORDS
+        if _looks_like_a_name(rest, plain=i > 0 and not after_title) or (
                 i == len(words) - 1 and i > 0 and re.fullmatch(_SURNAME, rest)
-                and nfc_lower(words[i - 1][0]) in TITLE_WORDS
-                and nfc_lower(rest) in last_names() - TITLE_WORDS):
+                and after_title and nfc_lower(rest) in last_names() - TITLE_WORDS):
             return rest
     return None
+
+
+def role_label(label: str) -> bool:
+    """Whether a speaker ``label`` names a role, not a person: no name in it
+    (:func:`name_in_label`), and one to three capitalised everyday words, none a
+    first name or surname of the lists ("Project Manager", "Marketing", "User
+    Interface" of the AMI meetings; not "Wren" nor "Rose"). Such a label is no name
+    where a trigger finds it in the text: "I'm Project Manager", "Miss Marketing" (a
+    game in the meetings) would have masked the label in every turn."""
+    words = label.split() if isinstance(label, str) else []
+    return (0 < len(words) <= 3 and name_in_label(label) is None
+            and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in
+                    first_names() and nfc_lower(w) not in last_names() for w in words))
 
 
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
@@ -378,6 +390,8 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     patterned: list[list[Hit]] = [[]] * len(texts)
     for i, found in zip(candidates, hits_by_text([texts[i] for i in candidates], lower)):
         patterned[i] = found
+    roles = set() if "speaker" not in segments else {
+        label for label in segments["speaker"].dropna().unique() if role_label(label)}
     found_hits = []
     for text, found, entities in zip(texts, patterned, ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
@@ -385,6 +399,8 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         hits += found + entities
         if never_re is not None:
             hits = [h for h in hits if h[3] == "privacy.yaml" or not _spared(h, text, never_re)]
+        if roles:
+            hits = [h for h in hits if h[3] != "trigger" or text[h[0]:h[1]] not in roles]
         found_hits.append(hits)
     speakers = [] if documents is None or "speaker" not in segments else [
         row for row in speaker_findings(segments, documents)

@@ -19,8 +19,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import NAME_OR_WORD, reads_as_word
-from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
-                    last_names, nfc_lower)
+from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS, everyday,
+                    first_names, last_names, nfc_lower)
 
 DETECTOR = "study-name"
 # the end of a sentence, or of a line, just before a word: the word opens a sentence;
@@ -35,11 +35,9 @@ _PERSON_AFTER = re.compile(
     r"(?:said|says|told|asked|explained|shared|mentioned|thinks|thought|wants|wanted|"
     r"arrived|came|comes|went|goes|called|calls|emailed|texted|wrote|writes|agreed|"
     r"suggested|knows|knew|sent|left|joined|brought|invited)\b)")
-# a word of a name, and the particles of surnames that are no name alone
+# a word of a name
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
-_PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
-              "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
-_NOT_ALONE = frozenset((*NOT_NAMES, *STOP_WORDS, *INTERJECTIONS, *_PARTICLES, *ADDRESS_WORDS))
+_NOT_ALONE = frozenset((*NOT_NAMES, *STOP_WORDS, *INTERJECTIONS, *PARTICLES, *ADDRESS_WORDS))
 # a capitalised word right after (one space), or right before ("Central Park": a place
 # when an everyday word that is no title, :data:`~.words.TITLE_WORDS`, goes before)
 _NEXT = re.compile(r" ([^\W\d_][\w'-]*)")

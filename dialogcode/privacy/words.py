@@ -55,6 +55,9 @@ TITLE_WORDS = frozenset((*ADDRESS_WORDS,
     "cantor", "madam", "sir", "dame", "lord", "lady", "king", "queen", "prince",
     "princess", "aunt", "cousin", "grandma", "grandpa", "grandmother", "grandfather",
     "granny", "nana", "mama", "papa", "mom", "dad"))
+# the particles of surnames, no name alone ("van der Valk", "de la Cruz")
+PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
+             "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
 # words never taken for a name alone
 NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
              "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
