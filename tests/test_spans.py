@@ -86,3 +86,20 @@ def test_agreement_compares_every_segment_the_span_covers(study):
     codes = table[table["kind"] == "code"].set_index("code_id")
     assert codes.loc[["connection", "risk.housing", "risk.money"],
                      "percent_agreement"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_a_span_the_file_already_codes_segment_by_segment_counts_once(study, tmp_path):
+    # an import before spans were cut wrote the span in t2 alone; the coder then added
+    # t3 (the whole turn) and t4 (its span), as that import's summary asked to check
+    opened = Study.open(study)
+    path = tmp_path / "old.csv"
+    path.write_text("seg_id,code_id,start,end\n"
+                    f"{T2},risk.housing,60,139\n{T3},risk.housing,,\n"
+                    f"{T4},risk.housing,134,139\n"
+                    f"{T3},risk.money,100,139\n{T2},risk.money,60,139\n",   # two spans
+                    encoding="utf-8")
+    rows = read_coder(path, load_corpus(opened).segments)
+    pairs = list(zip(rows["seg_id"], rows["code_id"]))
+    assert sorted(pairs) == sorted([(T2, "risk.housing"), (T3, "risk.housing"),
+                                    (T4, "risk.housing"), (T2, "risk.money"),
+                                    (T3, "risk.money"), (T4, "risk.money")])
