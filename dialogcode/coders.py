@@ -354,24 +354,30 @@ def identical_files(study: Study, names, segments: pd.DataFrame) -> list[str]:
     columns hold (one file imported under two names differs in its ``source``; a coder's
     own table and its import in their columns), a span of a whole segment (of
     ``segments``) being the same as a coding of the segment without one (a REFI-QDA
-    round trip makes one the other). Two coders may code exactly alike, but the same
+    round trip makes one the other), and a span over several segments the same as its
+    parts, one per segment (:func:`_per_segment`; a file imported before spans were cut
+    per segment and its import now). Two coders may code exactly alike, but the same
     coding passed twice agrees with itself perfectly, so `agree` says so beside its
     figures."""
     bounds = {(seg, float(a), float(b)) for seg, a, b in
               zip(segments["seg_id"], segments["start"], segments["end"])}
+    doc_of = segments.set_index("seg_id")["doc_id"]
     seen: dict[frozenset, Path] = {}
     warnings = []
     for name in names:
         path = coder_file(study, name)
         if path is None:
             continue
-        table = coder_table(path).reindex(columns=["seg_id", "code_id", "start", "end"],
-                                          fill_value="")
-        spans = [pd.to_numeric(table[c].str.strip(), errors="coerce").fillna(-1)
-                 for c in ("start", "end")]
+        table = coder_table(path).reindex(columns=CODER_COLUMNS, fill_value="")
+        table["seg_id"] = table["seg_id"].str.strip()
+        table["code_id"] = table["code_id"].str.strip().replace("", None)
+        table["doc_id"] = table["seg_id"].map(doc_of)
+        for column in ("start", "end"):
+            table[column] = pd.to_numeric(table[column].str.strip(), errors="coerce")
+        table = _per_segment(table.assign(quote=None), segments)   # as read_coder reads it
         rows = [(seg, code, *((-1.0, -1.0) if (seg, a, b) in bounds else (a, b)))
-                for seg, code, a, b in zip(table["seg_id"].str.strip(),
-                                           table["code_id"].str.strip(), *spans)]
+                for seg, code, a, b in zip(table["seg_id"], table["code_id"].fillna(""),
+                                           table["start"].fillna(-1), table["end"].fillna(-1))]
         codings = frozenset(rows)
         if codings in seen:
             warnings.append(printable(

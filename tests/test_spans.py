@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
-from dialogcode.coders import coder_path, read_coder
+from dialogcode.coders import coder_path, identical_files, read_coder
 from dialogcode.ingest import load_corpus
 from dialogcode.spans import covered_segments
 from dialogcode.training import training_data
@@ -103,3 +103,19 @@ def test_a_span_the_file_already_codes_segment_by_segment_counts_once(study, tmp
     assert sorted(pairs) == sorted([(T2, "risk.housing"), (T3, "risk.housing"),
                                     (T4, "risk.housing"), (T2, "risk.money"),
                                     (T3, "risk.money"), (T4, "risk.money")])
+
+
+def test_a_span_and_its_parts_per_segment_are_flagged_as_the_same_coding(study):
+    # sam's file as an import before spans were cut wrote it, and as one writes it now
+    opened = Study.open(study)
+    now = study / "codings" / "sam_now.csv"
+    now.write_text("seg_id,code_id,start,end\n"
+                   f"{T2},risk.housing,60,91\n{T3},risk.housing,97,128\n"
+                   f"{T4},risk.housing,134,139\n{T3},risk.money,112,135\n"
+                   f"{T4},connection,134,139\n", encoding="utf-8")
+    try:
+        warnings = identical_files(opened, ["sam", "sam_now"],
+                                   load_corpus(opened).segments)
+    finally:
+        now.unlink()
+    assert len(warnings) == 1 and "hold the same codings" in warnings[0]
