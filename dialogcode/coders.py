@@ -164,7 +164,9 @@ def _per_segment(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     written by hand, or by an import before spans were cut per segment) as a row for
     every segment it codes (:mod:`dialogcode.spans`: each it covers words of, skipping
     preambles and headings other than its own), the span cut to the segment and a quote
-    to its words, on the line of the row it came from. A part of which the file already
+    to its words, on the line of the row it came from; a span coding one segment, not
+    its own (its full stop, then the next turn), moves there as it is, as
+    `import-codings` writes it. A part of which the file already
     codes words with the same code (the whole segment, or a span overlapping it) is
     left out: a coder who added a row for each segment the span runs into, or two spans
     over the same segments, get it counted once there."""
@@ -206,7 +208,7 @@ def _per_segment(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
             lines.append(line)
             continue
         for a, b, seg, text in candidates:
-            cut = (max(start, a), min(end, b))
+            cut = (start, end) if len(segs) == 1 else (max(start, a), min(end, b))
             given = held.setdefault((seg, row["code_id"]), [])
             if seg not in segs or any(s < cut[1] and cut[0] < e for s, e in given
                                       if (s, e) != (start, end) or seg != row["seg_id"]):
@@ -214,7 +216,7 @@ def _per_segment(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
             given.append(cut)
             parts.append({**row, "seg_id": seg, "start": cut[0], "end": cut[1],
                           "quote": text[cut[0] - a:cut[1] - a]
-                          if pd.notna(row["quote"]) else None})
+                          if pd.notna(row["quote"]) and len(segs) > 1 else row["quote"]})
             lines.append(line)
     split = pd.DataFrame(parts, index=lines, columns=coded.columns)
     return pd.concat([coded[~several], split]).sort_index(kind="stable")
