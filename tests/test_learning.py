@@ -150,6 +150,9 @@ def test_code_does_not_call_a_human_only_code_without_a_model_unmatched(study):
     assert "Codes that never matched" not in result.output
     assert ("Human-only codes not coded here (no patterns: people code them, and the "
             "learned model once they have coded enough): risk.control") in result.output
+    # and it says how to code them, so a spreadsheet codebook's newcomer is not stuck
+    assert "`dialogcode review serve`" in result.output
+    assert "`dialogcode import-codings`" in result.output
 
 
 def test_a_code_checked_on_a_handful_of_segments_gets_no_model(study):

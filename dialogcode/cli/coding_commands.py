@@ -84,6 +84,9 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
             click.echo("Human-only codes not coded here (no patterns: people code them, "
                        "and the learned model once they have coded enough): "
                        f"{', '.join(people)}")
+            click.echo("To code them: add them to segments in `dialogcode review serve`, "
+                       "or bring a coder's file in with `dialogcode import-codings`; "
+                       "`dialogcode learn` then learns them (docs/review.md).")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
     echo_orphaned(study, documents, set(book.codes))
     return codings
