@@ -248,3 +248,44 @@ def test_the_init_template_holds_the_defaults_it_says_it_holds(tmp_path):
     path = tmp_path / "dialogcode.yaml"
     shutil.copy(ROOT / "dialogcode" / "data" / "dialogcode.yaml", path)
     assert load_config(path) == Config()
+
+
+def section_columns() -> dict[str, list[list[str]]]:
+    """{table: [the names of each column row]} for every docs/tables.md section whose
+    heading names tables (`## documents (...)`, `## code_by_site, code_by_event_type`)."""
+    sections, names = {}, None
+    for line in (ROOT / "docs" / "tables.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            heading = re.match(r"^##+ ([a-z_]+(?:, [a-z_]+)*)(?: \(|$)", line)
+            names = [] if heading else None
+            for table in re.split(r",\s*", heading.group(1)) if heading else ():
+                sections[table] = names
+        elif names is not None and line.startswith("| `"):
+            names.append(re.findall(r"`([^`]+)`", line.split("|")[1]))
+    return sections
+
+
+# sections whose columns are another table's, documented where that table is
+COLUMNS_ELSEWHERE = {"agreement", "evaluation"}
+
+
+def test_each_table_section_names_the_columns_that_table_has(written):
+    # a column documented only in another table's section, or a row left behind after
+    # a column was dropped, passed the check that a column has a row somewhere
+    codes = set(pd.read_csv(written / "codebook.csv")["code_id"])
+    attributes = set(pd.read_csv(FIXTURE / "manifest.csv").columns) - {"file"}
+    checked = []
+    for table, rows in section_columns().items():
+        files = [p for p in (written / f"{table}.parquet", written / "tables" /
+                             f"{table}.parquet") if p.exists()]
+        if table in COLUMNS_ELSEWHERE or not rows or not files:
+            continue
+        real = list(pd.read_parquet(files[0]).columns)
+        documented = {name for row in rows for name in row}
+        extra = codes | attributes if table in ("documents", "coded_segments") else set()
+        assert undocumented(real, documented, extra) == [], table
+        # a row of alternatives (`site` / `event_type` / `phase`) needs one of them
+        assert [row for row in rows if not set(row) & set(real)] == [], table
+        checked.append(table)
+    assert {"documents", "segments", "codings", "codebook", "code_by_site",
+            "cooccurrence", "exemplars", "coded_segments", "lessons"} <= set(checked)
