@@ -74,10 +74,17 @@ def chosen_coders(study: Study, chosen: list[str] | None, key: str) -> list[str]
         return names
     unknown = [c for c in chosen if c not in names]
     if unknown:
-        raise CodingsError(f"{key}: no codings/{unknown[0]}.csv "
-                           f"(coders: {', '.join(names) or 'none'})",
+        raise CodingsError(f"{key}: no codings/{unknown[0]}.csv ({coders_known(names)})",
                            file=study.root / "dialogcode.yaml")
     return list(chosen)
+
+
+def coders_known(names: list[str]) -> str:
+    """The coders there are, for a message naming one that has no file; with none, how a
+    person's coding gets there."""
+    return (f"coders: {', '.join(names)}" if names else
+            "coders: none; `dialogcode import-codings FILE --coder NAME` brings a "
+            "person's coding in as codings/NAME.csv")
 
 
 def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: bool = False
