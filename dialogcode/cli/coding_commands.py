@@ -169,3 +169,7 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
                    + (f"  {row.code_id}" if code_ids else ""))
     click.echo(f"{len(table)} matches in {table['seg_id'].nunique()} segments"
                + (f" (showing {len(shown)})" if len(shown) < len(table) else ""))
+    if code_ids and table.empty and book.codes[term_or_code].human_only:
+        click.echo(f"{term_or_code} is a human-only code (no patterns), so no rule matches "
+                   "it: people code it, and `dialogcode learn` learns it "
+                   "(docs/codebooks.md)")
