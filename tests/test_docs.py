@@ -289,3 +289,25 @@ def test_each_table_section_names_the_columns_that_table_has(written):
         checked.append(table)
     assert {"documents", "segments", "codings", "codebook", "code_by_site",
             "cooccurrence", "exemplars", "coded_segments", "lessons"} <= set(checked)
+
+
+def anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_between_the_docs_reaches_a_file_and_heading():
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
+             ROOT / "bench" / "README.md"]
+    headings = {page.resolve(): {anchor(h) for h in re.findall(
+        r"^#+ (.*)$", re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"),
+                             flags=re.S), flags=re.M)} for page in pages}
+    broken = []
+    for page in pages:
+        for target, part in re.findall(r"\]\(([^)#\s:]*)(#[^)\s]+)?\)",
+                                       page.read_text(encoding="utf-8")):
+            path = (page.parent / target).resolve() if target else page.resolve()
+            if not path.exists() or (part and path in headings
+                                     and part[1:] not in headings[path]):
+                broken.append(f"{page.name}: {target}{part}")
+    assert broken == []
