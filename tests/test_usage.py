@@ -149,6 +149,10 @@ def test_an_output_folder_in_the_transcripts_or_that_is_a_file_is_refused(study,
      "Error: {study}/codings/nobody.csv: no codings/nobody.csv (coders: none; "
      "`dialogcode import-codings FILE --coder NAME` brings a person's coding in as "
      "codings/NAME.csv)"),
+    (["agree", "rules", "nobody", "-s", "{study}"],
+     "Error: {study}/codings/nobody.csv: no codings named 'nobody' (known: rules; "
+     "`dialogcode import-codings FILE --coder NAME` brings a person's coding in as "
+     "codings/NAME.csv)"),
     (["kwic", "rent", "{study}", "--limit", "-1"],
      "Error: Invalid value for '--limit': -1 is not in the range x>=0."),
     (["kwic", "rent", "{study}", "--width", "0"],
