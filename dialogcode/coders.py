@@ -75,10 +75,19 @@ def chosen_coders(study: Study, chosen: list[str] | None, key: str) -> list[str]
         return names
     unknown = [c for c in chosen if c not in names]
     if unknown:
-        raise CodingsError(f"{key}: no codings/{unknown[0]}.csv "
-                           f"(coders: {', '.join(names) or 'none'})",
+        raise CodingsError(f"{key}: no codings/{unknown[0]}.csv ({coders_known(names)})",
                            file=study.root / "dialogcode.yaml")
     return list(chosen)
+
+
+IMPORT_HINT = ("`dialogcode import-codings FILE --coder NAME` brings a person's coding in "
+               "as codings/NAME.csv")
+
+
+def coders_known(names: list[str]) -> str:
+    """The coders there are, for a message naming one that has no file; with none, how a
+    person's coding gets there."""
+    return f"coders: {', '.join(names)}" if names else f"coders: none; {IMPORT_HINT}"
 
 
 def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: bool = False
@@ -331,7 +340,8 @@ def coder_file(study: Study, name: str) -> Path | None:
         raise ArgumentError(f"{name!r} is a folder, not codings: give the study with "
                             f"-s/--study (`dialogcode agree rules CODER -s {name}`)")
     if not path.is_file():
-        known = ", ".join([RULES, *coder_names(study)])
+        coders = coder_names(study)
+        known = ", ".join([RULES, *coders]) + ("" if coders else f"; {IMPORT_HINT}")
         raise ArgumentError(f"no codings named {name!r} (known: {known})", file=path)
     return path
 
