@@ -154,15 +154,30 @@ def test_every_output_masks_a_name_label_whole(tmp_path):
 
 
 def test_a_role_label_named_in_the_text_is_no_name(tmp_path):
-    # "I'm Project Manager" and "Miss Marketing" (a game in the AMI meetings) made the
-    # role labels name findings: every turn of theirs showed [NAME] as its speaker
+    # "I'm Project Manager" (AMI meetings) made the role label a name finding: every
+    # turn of it showed [NAME] as its speaker; one everyday word, "Miss Marketing", is
+    # a name as a person's "I'm Sunny" is (a never: term keeps such a role)
     root, found = scanned(tmp_path, (
         "Project Manager: I'm Rose and I'm Project Manager of the rezoning.\n"
         "Marketing: Miss Marketing speaks on the rezoning. I'm Wren.\n"
         "Wren: Thanks, I'm Wren and the rezoning is mine.\n"))
     assert "Project Manager" not in found["text"].tolist()
-    assert "Marketing" not in found["text"].tolist()
+    assert "Marketing" in found["text"].tolist()
     listing = shown(root, "rezoning")
     assert "Project Manager I'm [NAME] and I'm Project Manager of the" in listing
-    assert "Marketing Miss Marketing speaks on the" in listing
     assert "Wren" not in listing and "Rose" not in listing
+
+
+def test_a_one_word_label_that_is_an_everyday_word_stays_a_name_said_in_the_text(tmp_path):
+    # "Sunny" is an everyday word on no list of names: the rule that drops a trigger
+    # finding equal to a role label left "I'm Sunny", the vocative and every turn of
+    # "Sunny:" unmasked; "Interviewer" is still a role
+    root, found = scanned(tmp_path, (
+        "Interviewer: Tell me about the rezoning. I'm Interviewer here.\n"
+        "Sunny: Hi, I'm Sunny and the rezoning scares me.\n"
+        "Interviewer: Thanks. Sunny, go on about the rezoning.\n"))
+    assert "Sunny" in found["text"].tolist()
+    assert "Interviewer" not in found["text"].tolist()
+    listing = shown(root, "rezoning")
+    assert "Sunny" not in listing
+    assert "Interviewer" in listing

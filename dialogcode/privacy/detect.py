@@ -18,6 +18,7 @@ from functools import lru_cache
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from ..formats.speakers import ROLE
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .ner import PLACEHOLDER, ner_hits, ner_pipeline
 from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
@@ -337,16 +338,20 @@ def name_in_label(label: str) -> str | None:
 
 
 def role_label(label: str) -> bool:
-    """Whether a speaker ``label`` names a role, not a person: no name in it
-    (:func:`name_in_label`), and one to three capitalised everyday words, none a
-    first name or surname of the lists ("Project Manager", "Marketing", "User
-    Interface" of the AMI meetings; not "Wren" nor "Rose"). Such a label is no name
-    where a trigger finds it in the text: "I'm Project Manager", "Miss Marketing" (a
-    game in the meetings) would have masked the label in every turn."""
-    words = label.split() if isinstance(label, str) else []
-    return (0 < len(words) <= 3 and name_in_label(label) is None
-            and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in
-                    first_names() and nfc_lower(w) not in last_names() for w in words))
+    """Whether a speaker ``label`` names a role, not a person: one of the usual roles
+    (:data:`~..formats.speakers.ROLE`: "Interviewer", "Facilitator 2"), or no name in
+    it (:func:`name_in_label`) and two or three capitalised everyday words, none a first
+    name or surname of the lists ("Project Manager", "User Interface" of the AMI
+    meetings). Such a label is no name where a trigger finds it in the text: "I'm
+    Project Manager" would have masked the label in every turn. One everyday word is no
+    role so: a person may be called by it ("Sunny:", "River:", with "I'm Sunny")."""
+    if not isinstance(label, str) or not label.split():
+        return False
+    words = label.split()
+    return ROLE.match(label) is not None or (
+        1 < len(words) <= 3 and name_in_label(label) is None
+        and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in first_names()
+                and nfc_lower(w) not in last_names() for w in words))
 
 
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
