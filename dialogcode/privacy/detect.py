@@ -337,6 +337,22 @@ def name_in_label(label: str) -> str | None:
     return None
 
 
+def name_in_any_case(label: str) -> str | None:
+    """:func:`name_in_label` of a label written in capitals or in lower case read as its
+    words capitalised, the name as written ("ROSALBA MENDEZ", "rosalba mendez",
+    "COUNCIL MEMBER TOMASZ NOWAK" gives "TOMASZ NOWAK"); one word in capitals only when
+    it is a first name of the lists ("ROSALBA", "TOM"; not "PM", "NYCHA": acronyms),
+    and never a role ("FACILITATOR", "PROJECT MANAGER")."""
+    if not (label.isupper() or label.islower()):
+        return name_in_label(label)
+    cased = re.sub(r"\S+", lambda m: m[0][:1].upper() + m[0][1:].lower(), label)
+    if len(cased) != len(label) or (label.isupper() and len(label.split()) == 1 and not (
+            nfc_lower(label) in first_names() or label.lower() in NAME_OR_WORD)):
+        return None
+    name = name_in_label(cased)
+    return None if name is None else label[len(label) - len(name):]
+
+
 def role_label(label: str) -> bool:
     """Whether a speaker ``label`` names a role, not a person: one of the usual roles
     (:data:`~..formats.speakers.ROLE`: "Interviewer", "Facilitator 2"), or no name in
@@ -361,7 +377,7 @@ def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tu
     rows, seen = [], set()
     for seg_id, doc_id, start, speaker in zip(*(segments[c].tolist() for c in (
             "seg_id", "doc_id", "start", "speaker"))):
-        label = name_in_label(speaker.strip()) if isinstance(speaker, str) else None
+        label = name_in_any_case(speaker.strip()) if isinstance(speaker, str) else None
         if label is None or (doc_id, speaker) in seen or doc_id not in texts.index:
             continue
         where = texts[doc_id].rfind(label, max(0, int(start) - 200), int(start))
