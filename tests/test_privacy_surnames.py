@@ -144,7 +144,9 @@ def test_a_role_label_holds_no_name(label):
 @pytest.mark.parametrize("label, name", [
     ("ROSALBA MENDEZ", "ROSALBA MENDEZ"), ("rosalba mendez", "rosalba mendez"),
     ("REV. PETER COOK", "REV. PETER COOK"), ("TOM", "TOM"), ("olive freud", "olive freud"),
-    ("COUNCIL MEMBER TOMASZ NOWAK", "TOMASZ NOWAK"), ("PM", None), ("NYCHA", None)])
+    ("COUNCIL MEMBER TOMASZ NOWAK", "TOMASZ NOWAK"), ("LO VAN DER VALK", "LO VAN DER VALK"),
+    ("MICHAEL O'REILLY", "MICHAEL O'REILLY"), ("LAYLA LAW-GISIKO", "LAYLA LAW-GISIKO"),
+    ("TOMASZ TAKAHASHI-RIAL", "TOMASZ TAKAHASHI-RIAL"), ("PM", None), ("NYCHA", None)])
 def test_a_label_in_capitals_or_lower_case_is_read_as_its_title_case(label, name):
     # one word in capitals is a name only when it is a listed first name: "PM", "NYCHA"
     # are acronyms

@@ -339,13 +339,16 @@ def name_in_label(label: str) -> str | None:
 
 def name_in_any_case(label: str) -> str | None:
     """:func:`name_in_label` of a label written in capitals or in lower case read as its
-    words capitalised, the name as written ("ROSALBA MENDEZ", "rosalba mendez",
-    "COUNCIL MEMBER TOMASZ NOWAK" gives "TOMASZ NOWAK"); one word in capitals only when
+    words capitalised, each part of them after a hyphen or an apostrophe too, and
+    particles in lower case ("LO VAN DER VALK", "MICHAEL O'REILLY", "LAYLA LAW-GISIKO"),
+    the name as written ("ROSALBA MENDEZ", "rosalba mendez", "COUNCIL MEMBER TOMASZ
+    NOWAK" gives "TOMASZ NOWAK"); one word in capitals only when
     it is a first name of the lists ("ROSALBA", "TOM"; not "PM", "NYCHA": acronyms),
     and never a role ("FACILITATOR", "PROJECT MANAGER")."""
     if not (label.isupper() or label.islower()):
         return name_in_label(label)
-    cased = re.sub(r"\S+", lambda m: m[0][:1].upper() + m[0][1:].lower(), label)
+    cased = re.sub(r"\S+", lambda m: m[0].lower() if m.start() and m[0].lower() in PARTICLES
+                   else m[0].title(), label)
     if len(cased) != len(label) or (label.isupper() and len(label.split()) == 1 and not (
             nfc_lower(label) in first_names() or label.lower() in NAME_OR_WORD)):
         return None

@@ -55,7 +55,7 @@ def name_words(found: list[str], labels: list[str]) -> set[str]:
     of letters (and ' or -), not all capitals (a label's word in capitals is read
     capitalised: "Rosalba" of "ROSALBA MENDEZ"), of two letters or more, and no stop
     word, interjection, particle ("De", "La", "Van") or word of address ("Señora")."""
-    picked = [word[:1] + word[1:].lower() if word.isupper() else word
+    picked = [word.title() if word.isupper() else word
               for label in labels if len(label.split()) > 1 for word in label.split()]
     for name in found:
         first, *later = name.split()
