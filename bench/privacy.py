@@ -21,7 +21,8 @@ of its ``study-name`` step alone (names the study knows), how many segments show
 in their speaker and which labels are masked whole, partly or not at all, and, on the
 hearing, how many words of its speakers' names (speakers.json) the masked text still
 shows; ``hearing-named`` is the hearing with its labels ("0", "1", ...) replaced by the
-speakers' names of speakers.json.
+speakers' names of speakers.json, ``hearing-caps`` the same names in capitals
+("ROSALBA MENDEZ"), as transcribers often write labels.
 
     python bench/privacy.py [--model en_core_web_sm] [--real]
 """
@@ -236,15 +237,15 @@ def main() -> None:
             hearing = SHARED / "nyc-housing-hearing"
             real_masks("hearing", [hearing / "transcript.json"], Path(folder),
                        hearing / "speakers.json")
-            named = Path(folder) / "named" / "transcript.json"
-            named.parent.mkdir()
             names = {p["label"]: p["name"] for p in
                      json.loads((hearing / "speakers.json").read_text())}
-            named.write_text(json.dumps([{**row, "speaker": names.get(row["speaker"])
-                                          or row["speaker"]}
-                                         for row in json.loads(
-                                             (hearing / "transcript.json").read_text())]))
-            real_masks("hearing-named", [named], Path(folder), hearing / "speakers.json")
+            for tag, written in (("named", str), ("caps", str.upper)):
+                named = Path(folder) / tag / "transcript.json"
+                named.parent.mkdir()
+                named.write_text(json.dumps([
+                    {**row, "speaker": written(names.get(row["speaker"]) or row["speaker"])}
+                    for row in json.loads((hearing / "transcript.json").read_text())]))
+                real_masks(f"hearing-{tag}", [named], Path(folder), hearing / "speakers.json")
     study = Study.open(SAMPLE)
     corpus = ingest(study)
     always, never = load_terms(study)

@@ -18,6 +18,7 @@ from functools import lru_cache
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from ..formats.speakers import ROLE
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .ner import PLACEHOLDER, ner_hits, ner_pipeline
 from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
@@ -336,17 +337,40 @@ def name_in_label(label: str) -> str | None:
     return None
 
 
+def name_in_any_case(label: str) -> str | None:
+    """:func:`name_in_label` of a label written in capitals or in lower case read as its
+    words capitalised, each part of them after a hyphen or an apostrophe too, and
+    particles in lower case ("LO VAN DER VALK", "MICHAEL O'REILLY", "LAYLA LAW-GISIKO"),
+    the name as written ("ROSALBA MENDEZ", "rosalba mendez", "COUNCIL MEMBER TOMASZ
+    NOWAK" gives "TOMASZ NOWAK"); one word in capitals only when
+    it is a first name of the lists ("ROSALBA", "TOM"; not "PM", "NYCHA": acronyms),
+    and never a role ("FACILITATOR", "PROJECT MANAGER")."""
+    if not (label.isupper() or label.islower()):
+        return name_in_label(label)
+    cased = re.sub(r"\S+", lambda m: m[0].lower() if m.start() and m[0].lower() in PARTICLES
+                   else m[0].title(), label)
+    if len(cased) != len(label) or (label.isupper() and len(label.split()) == 1 and not (
+            nfc_lower(label) in first_names() or label.lower() in NAME_OR_WORD)):
+        return None
+    name = name_in_label(cased)
+    return None if name is None else label[len(label) - len(name):]
+
+
 def role_label(label: str) -> bool:
-    """Whether a speaker ``label`` names a role, not a person: no name in it
-    (:func:`name_in_label`), and one to three capitalised everyday words, none a
-    first name or surname of the lists ("Project Manager", "Marketing", "User
-    Interface" of the AMI meetings; not "Wren" nor "Rose"). Such a label is no name
-    where a trigger finds it in the text: "I'm Project Manager", "Miss Marketing" (a
-    game in the meetings) would have masked the label in every turn."""
-    words = label.split() if isinstance(label, str) else []
-    return (0 < len(words) <= 3 and name_in_label(label) is None
-            and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in
-                    first_names() and nfc_lower(w) not in last_names() for w in words))
+    """Whether a speaker ``label`` names a role, not a person: one of the usual roles
+    (:data:`~..formats.speakers.ROLE`: "Interviewer", "Facilitator 2"), or no name in
+    it (:func:`name_in_label`) and two or three capitalised everyday words, none a first
+    name or surname of the lists ("Project Manager", "User Interface" of the AMI
+    meetings). Such a label is no name where a trigger finds it in the text: "I'm
+    Project Manager" would have masked the label in every turn. One everyday word is no
+    role so: a person may be called by it ("Sunny:", "River:", with "I'm Sunny")."""
+    if not isinstance(label, str) or not label.split():
+        return False
+    words = label.split()
+    return ROLE.match(label) is not None or (
+        1 < len(words) <= 3 and name_in_label(label) is None
+        and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in first_names()
+                and nfc_lower(w) not in last_names() for w in words))
 
 
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
@@ -356,7 +380,7 @@ def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tu
     rows, seen = [], set()
     for seg_id, doc_id, start, speaker in zip(*(segments[c].tolist() for c in (
             "seg_id", "doc_id", "start", "speaker"))):
-        label = name_in_label(speaker.strip()) if isinstance(speaker, str) else None
+        label = name_in_any_case(speaker.strip()) if isinstance(speaker, str) else None
         if label is None or (doc_id, speaker) in seen or doc_id not in texts.index:
             continue
         where = texts[doc_id].rfind(label, max(0, int(start) - 200), int(start))

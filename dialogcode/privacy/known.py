@@ -20,7 +20,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import NAME_OR_WORD, reads_as_word
 from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS, everyday,
-                    first_names, last_names, nfc_lower)
+                    first_names, last_names, nfc_lower, ordinary)
 
 DETECTOR = "study-name"
 # the end of a sentence, or of a line, just before a word: the word opens a sentence;
@@ -52,9 +52,11 @@ def name_words(found: list[str], labels: list[str]) -> set[str]:
     surnames of the lists and no everyday words ("Grace" and "Ortiz" of "Grace Ortiz";
     not "Park" of "Morris Park" nor "Brown" of "Russell Brown", as often a place's or a
     thing's word, nor "SmartKom" of "German SmartKom"). A word is capitalised,
-    of letters (and ' or -), not all capitals, of two letters or more, and no stop
+    of letters (and ' or -), not all capitals (a label's word in capitals is read
+    capitalised: "Rosalba" of "ROSALBA MENDEZ"), of two letters or more, and no stop
     word, interjection, particle ("De", "La", "Van") or word of address ("Señora")."""
-    picked = [word for label in labels if len(label.split()) > 1 for word in label.split()]
+    picked = [word.title() if word.isupper() else word
+              for label in labels if len(label.split()) > 1 for word in label.split()]
     for name in found:
         first, *later = name.split()
         if later and nfc_lower(first) in first_names():
@@ -67,9 +69,13 @@ def name_words(found: list[str], labels: list[str]) -> set[str]:
 
 def known_pattern(words: set[str]) -> re.Pattern | None:
     """One pattern of ``words`` standing alone as written (not inside a word, nor a
-    contraction's first part: "Don't")."""
+    contraction's first part: "Don't"), and, of a word of three letters or more that is
+    no English word, in lower case and in capitals too ("rosalba", "MENDEZ" of
+    "Rosalba Mendez": a transcriber's lower-case label line, a name in capitals)."""
     if not words:
         return None
+    words = set(words) | {spelling for word in words if len(word) > 2 and not ordinary(word)
+                          for spelling in (word.lower(), word.upper())}
     alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w-]|{MARK}|{CONTRACTED})")
 
