@@ -75,10 +75,19 @@ def chosen_coders(study: Study, chosen: list[str] | None, key: str) -> list[str]
         return names
     unknown = [c for c in chosen if c not in names]
     if unknown:
-        raise CodingsError(f"{key}: no codings/{unknown[0]}.csv "
-                           f"(coders: {', '.join(names) or 'none'})",
+        raise CodingsError(f"{key}: no codings/{unknown[0]}.csv ({coders_known(names)})",
                            file=study.root / "dialogcode.yaml")
     return list(chosen)
+
+
+IMPORT_HINT = ("`dialogcode import-codings FILE --coder NAME` brings a person's coding in "
+               "as codings/NAME.csv")
+
+
+def coders_known(names: list[str]) -> str:
+    """The coders there are, for a message naming one that has no file; with none, how a
+    person's coding gets there."""
+    return f"coders: {', '.join(names)}" if names else f"coders: none; {IMPORT_HINT}"
 
 
 def write_coder(study: Study, coder: str, codings: pd.DataFrame, *, replace: bool = False
@@ -160,40 +169,66 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
 
 
 def _per_segment(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
-    """``coded`` with each span that runs past its segment (a file written by hand, or
-    by an import before spans were cut per segment) as a row for every segment it
-    codes (:mod:`dialogcode.spans`: each it covers words of, skipping preambles and
-    headings other than its own), the span cut to the segment and a quote to its
-    words, on the line of the row it came from."""
-    bounds = segments.set_index("seg_id")
-    seg_start = coded["seg_id"].map(bounds["start"]).astype(float)
-    seg_end = coded["seg_id"].map(bounds["end"]).astype(float)
-    past = coded["code_id"].notna() & ((coded["start"].astype(float) < seg_start)
-                                       | (coded["end"].astype(float) > seg_end))
-    if not past.any():
+    """``coded`` with each span that runs past its segment over words of others (a file
+    written by hand, or by an import before spans were cut per segment) as a row for
+    every segment it codes (:mod:`dialogcode.spans`: each it covers words of, skipping
+    preambles and headings other than its own), the span cut to the segment and a quote
+    to its words, on the line of the row it came from; a span coding one segment, not
+    its own (its full stop, then the next turn), moves there as it is, as
+    `import-codings` writes it. A part of which the file already
+    codes words with the same code (the whole segment, or a span overlapping it) is
+    left out: a coder who added a row for each segment the span runs into, or two spans
+    over the same segments, get it counted once there."""
+    order = segments.sort_values(["doc_id", "start"])
+    doc, docs = pd.factorize(order["doc_id"])
+    shift = np.int64(1) << 40          # offsets below 2**40: (document, offset) as one key
+    starts = doc * shift + order["start"].to_numpy(np.int64)
+    ends = doc * shift + order["end"].to_numpy(np.int64)
+    has_span = coded["code_id"].notna() & coded["start"].notna() & coded["end"].notna()
+    key = docs.get_indexer(coded["doc_id"]) * shift
+    first = np.searchsorted(ends, key + coded["start"].fillna(0).to_numpy(np.int64), "right")
+    after = np.searchsorted(starts, key + coded["end"].fillna(0).to_numpy(np.int64), "left")
+    several = has_span.to_numpy() & (after - first > 1)    # overlaps segments beside its own
+    if not several.any():
         return coded
-    codable = (segments["codable"].astype(bool) if "codable" in segments
-               else pd.Series(True, index=segments.index))
-    of_doc = {doc: list(zip(group["start"], group["end"], group["seg_id"], group["text"],
-                            codable[group.index]))
-              for doc, group in segments[segments["doc_id"].isin(set(coded.loc[past, "doc_id"]))]
-              .sort_values("start").groupby("doc_id")}
-    parts = []
-    for line, row in coded[past].iterrows():
-        candidates = [(a, b, seg, text) for a, b, seg, text, ok in of_doc[row["doc_id"]]
-                      if ok or seg == row["seg_id"]]
-        segs = covered_segments(int(row["start"]), int(row["end"]), candidates)
+    codable = (order["codable"].astype(bool).to_numpy() if "codable" in order
+               else np.ones(len(order), dtype=bool))
+    seg_ids, texts = order["seg_id"].to_numpy(), order["text"].to_numpy()
+    seg_starts, seg_ends = order["start"].to_numpy(int), order["end"].to_numpy(int)
+    bounds = dict(zip(seg_ids, zip(seg_starts, seg_ends)))
+    touched = set().union(*(seg_ids[lo:hi] for lo, hi in
+                            zip(first[several], after[several])))
+    held: dict[tuple, list[tuple[int, int]]] = {}     # (seg_id, code_id) -> spans coded
+    mine = coded[coded["seg_id"].isin(touched)]
+    for seg, code, start, end in zip(mine["seg_id"], mine["code_id"], mine["start"],
+                                     mine["end"]):
+        held.setdefault((seg, code), []).append(
+            bounds[seg] if pd.isna(start) else (int(start), int(end)))
+    parts, lines = [], []
+    for line, row, lo, hi in zip(coded.index[several], coded[several].to_dict("records"),
+                                 first[several], after[several]):
+        start, end = int(row["start"]), int(row["end"])
+        candidates = [(int(a), int(b), seg, text) for a, b, seg, text, ok in zip(
+            seg_starts[lo:hi], seg_ends[lo:hi], seg_ids[lo:hi], texts[lo:hi], codable[lo:hi])
+            if ok or seg == row["seg_id"]]
+        segs = covered_segments(start, end, candidates)
         if segs in ([], [row["seg_id"]]):
-            parts.append(coded.loc[[line]])
+            parts.append(row)
+            lines.append(line)
             continue
         for a, b, seg, text in candidates:
-            if seg in segs:
-                start, end = max(int(row["start"]), a), min(int(row["end"]), b)
-                parts.append(pd.DataFrame([{**row, "seg_id": seg, "start": start, "end": end,
-                                            "quote": text[start - a:end - a]
-                                            if pd.notna(row["quote"]) else None}],
-                                          index=[line]))
-    return pd.concat([coded[~past], *parts]).sort_index(kind="stable")
+            cut = (start, end) if len(segs) == 1 else (max(start, a), min(end, b))
+            given = held.setdefault((seg, row["code_id"]), [])
+            if seg not in segs or any(s < cut[1] and cut[0] < e for s, e in given
+                                      if (s, e) != (start, end) or seg != row["seg_id"]):
+                continue
+            given.append(cut)
+            parts.append({**row, "seg_id": seg, "start": cut[0], "end": cut[1],
+                          "quote": text[cut[0] - a:cut[1] - a]
+                          if pd.notna(row["quote"]) and len(segs) > 1 else row["quote"]})
+            lines.append(line)
+    split = pd.DataFrame(parts, index=lines, columns=coded.columns)
+    return pd.concat([coded[~several], split]).sort_index(kind="stable")
 
 
 def _repeats(table: pd.DataFrame, file: str) -> list[Problem]:
@@ -305,7 +340,8 @@ def coder_file(study: Study, name: str) -> Path | None:
         raise ArgumentError(f"{name!r} is a folder, not codings: give the study with "
                             f"-s/--study (`dialogcode agree rules CODER -s {name}`)")
     if not path.is_file():
-        known = ", ".join([RULES, *coder_names(study)])
+        coders = coder_names(study)
+        known = ", ".join([RULES, *coders]) + ("" if coders else f"; {IMPORT_HINT}")
         raise ArgumentError(f"no codings named {name!r} (known: {known})", file=path)
     return path
 
@@ -330,24 +366,30 @@ def identical_files(study: Study, names, segments: pd.DataFrame) -> list[str]:
     columns hold (one file imported under two names differs in its ``source``; a coder's
     own table and its import in their columns), a span of a whole segment (of
     ``segments``) being the same as a coding of the segment without one (a REFI-QDA
-    round trip makes one the other). Two coders may code exactly alike, but the same
+    round trip makes one the other), and a span over several segments the same as its
+    parts, one per segment (:func:`_per_segment`; a file imported before spans were cut
+    per segment and its import now). Two coders may code exactly alike, but the same
     coding passed twice agrees with itself perfectly, so `agree` says so beside its
     figures."""
     bounds = {(seg, float(a), float(b)) for seg, a, b in
               zip(segments["seg_id"], segments["start"], segments["end"])}
+    doc_of = segments.set_index("seg_id")["doc_id"]
     seen: dict[frozenset, Path] = {}
     warnings = []
     for name in names:
         path = coder_file(study, name)
         if path is None:
             continue
-        table = coder_table(path).reindex(columns=["seg_id", "code_id", "start", "end"],
-                                          fill_value="")
-        spans = [pd.to_numeric(table[c].str.strip(), errors="coerce").fillna(-1)
-                 for c in ("start", "end")]
+        table = coder_table(path).reindex(columns=CODER_COLUMNS, fill_value="")
+        table["seg_id"] = table["seg_id"].str.strip()
+        table["code_id"] = table["code_id"].str.strip().replace("", None)
+        table["doc_id"] = table["seg_id"].map(doc_of)
+        for column in ("start", "end"):
+            table[column] = pd.to_numeric(table[column].str.strip(), errors="coerce")
+        table = _per_segment(table.assign(quote=None), segments)   # as read_coder reads it
         rows = [(seg, code, *((-1.0, -1.0) if (seg, a, b) in bounds else (a, b)))
-                for seg, code, a, b in zip(table["seg_id"].str.strip(),
-                                           table["code_id"].str.strip(), *spans)]
+                for seg, code, a, b in zip(table["seg_id"], table["code_id"].fillna(""),
+                                           table["start"].fillna(-1), table["end"].fillna(-1))]
         codings = frozenset(rows)
         if codings in seen:
             warnings.append(printable(

@@ -98,25 +98,38 @@ def _problem(error: str, source: str, start: int, end: int) -> Problem:
 
 
 def csv_text(path: Path, error: type[DialogcodeError]) -> str:
-    """The text of the UTF-8 CSV file ``path`` (a UTF-8 byte-order mark dropped). Raises
-    ``error`` naming the file for one that cannot be read or is UTF-16 or UTF-32 (as
-    Excel's "Unicode Text" saves), and the line of the first byte that is not UTF-8."""
+    """The text of the UTF-8 CSV file ``path`` (its UTF-8 byte-order marks dropped).
+    Raises ``error`` naming the file for one that cannot be read or is UTF-16 or UTF-32
+    (as Excel's "Unicode Text" saves), with the line of the first NUL byte of one that is
+    not text (an Excel workbook named .csv), or of the first byte that is not UTF-8."""
     try:
-        raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)   # bad bytes placed right
+        raw = path.read_bytes()
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror or exc}", file=path) from None
-    # without a mark, UTF-16 text of Latin letters is half NUL bytes
-    wide = byte_order_mark(raw) or ("UTF-16" if raw.count(b"\x00") * 4 >= len(raw) > 0
-                                    else None)
+    while raw.startswith(codecs.BOM_UTF8):      # a mark written twice too
+        raw = raw.removeprefix(codecs.BOM_UTF8)     # bad bytes placed right
+    wide = byte_order_mark(raw) or ("UTF-16" if _utf16(raw) else None)
     if wide:
         raise error(f"the file is {wide} text (as Excel's \"Unicode Text\" saves), not "
                     f"UTF-8; {SAVE_AS}", file=path)
+    if b"\x00" in raw:
+        raise error("a NUL byte: the file is not CSV text (an Excel workbook named .csv?); "
+                    f"{SAVE_AS}", file=path, line=raw.count(b"\n", 0, raw.index(0)) + 1)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV UTF-8 "
                     "(Excel's plain CSV writes accented letters in another encoding)",
                     file=path, line=raw.count(b"\n", 0, exc.start) + 1) from None
+
+
+def _utf16(raw: bytes) -> bool:
+    """Whether ``raw``, without a byte-order mark, is UTF-16: the high byte of each
+    Latin letter, digit or comma is NUL, so a quarter or more of its bytes are NULs, all
+    but a few of them at even offsets or all at odd ones (NULs in a run, as padding in
+    a UTF-8 file or a binary one, fall on both)."""
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    return max(even, odd) * 4 >= len(raw) > 0 and min(even, odd) * 10 < max(even, odd)
 
 
 def read_csv_file(path: Path, error: type[DialogcodeError]

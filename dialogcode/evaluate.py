@@ -30,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .codebook import Codebook
-from .coders import coder_names, coder_path, read_coder
+from .coders import coder_names, coder_path, coders_known, read_coder
 from .errors import ArgumentError, DialogcodeError
 from .learned import fit_training, segment_scores
 from .store import replacing, write_table
@@ -236,8 +236,8 @@ def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str]
     ``documents``' text when given); raises ArgumentError when ``coder`` has no file."""
     path = coder_path(study, coder)
     if not path.is_file():
-        raise ArgumentError(f"no codings/{coder}.csv (coders: "
-                           f"{', '.join(coder_names(study)) or 'none'})", file=path)
+        raise ArgumentError(f"no codings/{coder}.csv ({coders_known(coder_names(study))})",
+                            file=path)
     return read_coder(path, segments, coder, codes, documents, study)
 
 

@@ -156,8 +156,9 @@ def plan_ingest(study: Study) -> Plan:
         listed = {folder / e.file for e in entries.values()}
         files = sorted(set(files) | {p for p in listed if p.is_file()})
         others = [p for p in others if p not in listed]
-        warnings += [Problem("no manifest row: ingested without site, event or date",
-                             _rel(p, study.root)) for p in files
+        warnings += [Problem("no manifest row: ingested without site, event or date; "
+                             f"list {p.relative_to(folder).as_posix()} in "
+                             f"{study.manifest.name}", _rel(p, study.root)) for p in files
                      if p.relative_to(folder).as_posix() not in entries]
     warnings += [Problem("not a transcript format; ignored", _rel(p, study.root))
                  for p in others]

@@ -1,11 +1,15 @@
 """The CSV files a researcher gives (manifest, coder files, imported codings, review
 decisions, transcripts) refused in plain words when they are saved as UTF-16 or open
 with a blank line."""
+import codecs
+import io
 from functools import partial
 
+import openpyxl
 import pytest
 
 from dialogcode.coders import coder_table
+from dialogcode.csvrows import csv_text
 from dialogcode.errors import DialogcodeError
 from dialogcode.formats import read_document
 from dialogcode.importers.tabular import read_rows
@@ -41,3 +45,33 @@ def test_a_csv_whose_first_line_is_blank_says_the_header_is_missing(tmp_path, re
         (READERS.get(reader) or read_document)(path)
     assert str(error.value) == (f"{path}:1: the header row is empty: a CSV file's first "
                                 "line names its columns; remove any blank lines above them")
+
+
+def workbook_bytes() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["file", "segment", "code"])
+    book.active.append(["call.txt", 1, "rent"])
+    saved = io.BytesIO()
+    book.save(saved)
+    return saved.getvalue()
+
+
+@pytest.mark.parametrize("data, line", [
+    (b"file,segment,code\ncall.txt,1,rent\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\n", 2),
+    (b"\x00" * 64, 1), ("workbook", 1)], ids=["padded UTF-8", "zeros", "xlsx named .csv"])
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_a_csv_with_nul_bytes_is_not_text_not_utf16(tmp_path, reader, data, line):
+    # NULs a quarter of the file were "UTF-16 text (as Excel's "Unicode Text" saves)"
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(workbook_bytes() if data == "workbook" else data)
+    with pytest.raises(DialogcodeError) as error:
+        READERS[reader](path)
+    assert str(error.value) == (f"{path}:{line}: a NUL byte: the file is not CSV text (an "
+                                f"Excel workbook named .csv?); {SAVE_AS}")
+
+
+def test_a_utf8_mark_written_twice_is_dropped(tmp_path):
+    # it was "the file is UTF-8 text (...), not UTF-8"
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(codecs.BOM_UTF8 * 2 + b"file,code\ncall.txt,rent\n")
+    assert csv_text(path, DialogcodeError) == "file,code\ncall.txt,rent\n"

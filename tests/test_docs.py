@@ -248,3 +248,66 @@ def test_the_init_template_holds_the_defaults_it_says_it_holds(tmp_path):
     path = tmp_path / "dialogcode.yaml"
     shutil.copy(ROOT / "dialogcode" / "data" / "dialogcode.yaml", path)
     assert load_config(path) == Config()
+
+
+def section_columns() -> dict[str, list[list[str]]]:
+    """{table: [the names of each column row]} for every docs/tables.md section whose
+    heading names tables (`## documents (...)`, `## code_by_site, code_by_event_type`)."""
+    sections, names = {}, None
+    for line in (ROOT / "docs" / "tables.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            heading = re.match(r"^##+ ([a-z_]+(?:, [a-z_]+)*)(?: \(|$)", line)
+            names = [] if heading else None
+            for table in re.split(r",\s*", heading.group(1)) if heading else ():
+                sections[table] = names
+        elif names is not None and line.startswith("| `"):
+            names.append(re.findall(r"`([^`]+)`", line.split("|")[1]))
+    return sections
+
+
+# sections whose columns are another table's, documented where that table is
+COLUMNS_ELSEWHERE = {"agreement", "evaluation"}
+
+
+def test_each_table_section_names_the_columns_that_table_has(written):
+    # a column documented only in another table's section, or a row left behind after
+    # a column was dropped, passed the check that a column has a row somewhere
+    codes = set(pd.read_csv(written / "codebook.csv")["code_id"])
+    attributes = set(pd.read_csv(FIXTURE / "manifest.csv").columns) - {"file"}
+    checked = []
+    for table, rows in section_columns().items():
+        files = [p for p in (written / f"{table}.parquet", written / "tables" /
+                             f"{table}.parquet") if p.exists()]
+        if table in COLUMNS_ELSEWHERE or not rows or not files:
+            continue
+        real = list(pd.read_parquet(files[0]).columns)
+        documented = {name for row in rows for name in row}
+        extra = codes | attributes if table in ("documents", "coded_segments") else set()
+        assert undocumented(real, documented, extra) == [], table
+        # a row of alternatives (`site` / `event_type` / `phase`) needs one of them
+        assert [row for row in rows if not set(row) & set(real)] == [], table
+        checked.append(table)
+    assert {"documents", "segments", "codings", "codebook", "code_by_site",
+            "cooccurrence", "exemplars", "coded_segments", "lessons"} <= set(checked)
+
+
+def anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_between_the_docs_reaches_a_file_and_heading():
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
+             ROOT / "bench" / "README.md"]
+    headings = {page.resolve(): {anchor(h) for h in re.findall(
+        r"^#+ (.*)$", re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"),
+                             flags=re.S), flags=re.M)} for page in pages}
+    broken = []
+    for page in pages:
+        for target, part in re.findall(r"\]\(([^)#\s:]*)(#[^)\s]+)?\)",
+                                       page.read_text(encoding="utf-8")):
+            path = (page.parent / target).resolve() if target else page.resolve()
+            if not path.exists() or (part and path in headings
+                                     and part[1:] not in headings[path]):
+                broken.append(f"{page.name}: {target}{part}")
+    assert broken == []

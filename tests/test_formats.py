@@ -1101,6 +1101,42 @@ def test_a_recap_heading_inside_a_turns_paragraph_stays_the_speakers(tmp_path):
         "John", "One more thing.\nSummary of discussion:\nrent, then deposits.")
 
 
+@pytest.mark.parametrize("text, line, speaker", [
+    # a participant reading their group's summary aloud, turns as paragraphs
+    ("Facilitator: Could someone read the notes?\n\nP1: Sure, I will read them.\n\n"
+     "Summary:\n\nrent is high.\n\nP2: I agree.\n", 1, "P1"),
+    # `Takeaways:` in a file of one turn per line, a turn after it
+    ("Facilitator: What did you write?\nP1: Three things.\nTakeaways:\nrent is high.\n"
+     "P2: I agree.\nFacilitator: Thanks.\n", 1, "P1"),
+    # the first words of a turn whose label is alone on its line
+    ("Facilitator: What did you write?\nP1:\nTakeaways:\nrent is high.\nP2: I agree.\n"
+     "Facilitator: Thanks.\n", 1, "P1"),
+    ("Facilitator: What did you write?\n\nP1:\nNotes from the facilitator:\nrent is "
+     "high.\n\nP2: I agree.\n\nFacilitator: Thanks.\n", 1, "P1"),
+    # a participant named Summary, their last turn's words below their label
+    ("Facilitator: Go ahead.\n\nSummary: My name is Summary.\n\nFacilitator: And?\n\n"
+     "Summary:\n\nrent is high.\n", 3, "Summary"),
+])
+def test_a_speakers_words_under_a_recap_like_label_stay_theirs(tmp_path, text, line, speaker):
+    # each was read as a heading and a section of nobody's words: the speaker lost them
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert "heading" not in [b.kind for b in parsed.blocks]
+    block = parsed.blocks[line]
+    assert (block.speaker, parsed.text[block.start:block.end].split()[-3:]) == (
+        speaker, ["rent", "is", "high."])
+
+
+def test_a_bare_summary_after_the_last_turn_is_a_recap_heading(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Anything else?\n\nJohn: Rent is up.\n\nMaria: Same.\n\n"
+                    "Summary:\n\nrent, then deposits.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][-2:] == [
+        ("heading", None, "Summary:"), ("section", None, "rent, then deposits.")]
+
+
 def test_a_headers_context_line_below_a_one_off_label_stays_in_the_preamble(tmp_path):
     # a header's `Maria (P3): agreed to be recorded.` (read as text) made the `Context:`
     # line below it an observer's section between the header and the first turn

@@ -962,3 +962,21 @@ def test_a_table_with_both_code_and_code_id_columns_is_refused(loaded, tmp_path)
     with pytest.raises(CodingsError, match="columns code and code_id both hold codes: "
                                            "keep one"):
         imported(path, loaded)
+
+
+def test_two_spans_over_the_same_turns_code_each_turn_once(loaded, tmp_path):
+    # north/kickoff: t2 44-91, t3 97-128, t4 134-139 (as above)
+    path = tmp_path / "offsets.csv"
+    path.write_text("document,start,end,code\n"
+                    "north/kickoff,60,139,risk.housing\n"    # t2, t3, t4
+                    "north/kickoff,100,139,risk.housing\n"   # t3 and t4 again
+                    "north/kickoff,99,120,risk.money\n"      # in t3 alone
+                    "north/kickoff,80,139,risk.money\n",     # t2, and t3 and t4 again
+                    encoding="utf-8")
+    assert rows(imported(path, loaded)) == [
+        ("north/kickoff:t2", "risk.housing", 60, 91),
+        ("north/kickoff:t3", "risk.housing", 97, 128),
+        ("north/kickoff:t4", "risk.housing", 134, 139),
+        ("north/kickoff:t3", "risk.money", 99, 120),
+        ("north/kickoff:t2", "risk.money", 80, 91),
+        ("north/kickoff:t4", "risk.money", 134, 139)]

@@ -145,6 +145,8 @@ def test_unmapped_files_are_reported_and_still_ingested(study, format_dir):
     corpus = ingest(study)
     messages = {(p.file, p.message.split(":")[0]) for p in corpus.warnings}
     assert ("transcripts/extra.json", "no manifest row") in messages
+    assert ("no manifest row: ingested without site, event or date; list "
+            "extra.json in manifest.csv") in {p.message for p in corpus.warnings}
     assert ("transcripts/readme.pdf", "not a transcript format; ignored") in messages
     assert "extra" in set(corpus.documents["doc_id"])
 

@@ -153,6 +153,19 @@ def test_code_does_not_call_a_human_only_code_without_a_model_unmatched(study):
     assert "Codes that never matched" not in result.output
     assert ("Human-only codes not coded here (no patterns: people code them, and the "
             "learned model once they have coded enough): risk.control") in result.output
+    # and it says how to code them, so a spreadsheet codebook's newcomer is not stuck
+    assert "`dialogcode review serve`" in result.output
+    assert "`dialogcode import-codings`" in result.output
+
+
+def test_kwic_of_a_human_only_code_says_no_rule_can_match_it(study):
+    # "0 matches in 0 segments" alone read as a broken code
+    assert invoke("code", study).exit_code == 0
+    result = invoke("kwic", "risk.control", study)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("0 matches in 0 segments\nrisk.control is a human-only code "
+                                  "(no patterns), so no rule matches it: people code it, "
+                                  "and `dialogcode learn` learns it (docs/codebooks.md)\n")
 
 
 def test_a_code_checked_on_a_handful_of_segments_gets_no_model(study):

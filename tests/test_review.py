@@ -69,6 +69,21 @@ def test_a_review_sheet_is_read_within_the_study_limits(study):
     assert "refused: the first sheet has more than 50 cells (limit cells: 50" in result.output
 
 
+def test_a_sheet_imported_before_it_was_filled_says_what_to_do(study):
+    # "0 new, 0 changed, 0 unchanged decisions" alone left a newcomer who had not saved
+    # the filled sheet with nothing to go on
+    assert invoke("review", "export", study).exit_code == 0
+    result = invoke("review", "import", study / "out" / "review.xlsx", study)
+    assert result.exit_code == 0, result.output
+    assert ("decisions.csv\nNone of the "
+            "sheet's 10 rows has a decision: choose accept or reject in its decision "
+            "column, save the sheet and import it again\n") in result.output
+    fill(study / "out" / "review.xlsx", {("north/kickoff:t3", "risk.housing"): "reject"})
+    result = invoke("review", "import", study / "out" / "review.xlsx", study)
+    assert result.exit_code == 0, result.output
+    assert "None of the sheet's" not in result.output
+
+
 def test_rejections_leave_the_final_codings_and_decisions_survive(study):
     invoke("review", "export", study)
     sheet = study / "out" / "review.xlsx"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
-from dialogcode.coders import coder_path, read_coder
+from dialogcode.coders import coder_path, identical_files, read_coder
 from dialogcode.ingest import load_corpus
 from dialogcode.spans import covered_segments
 from dialogcode.training import training_data
@@ -62,7 +62,7 @@ def test_a_coder_files_span_reads_as_a_row_per_segment_it_covers(study):
         (2, T3, "risk.housing", 97, 128, True),
         (2, T4, "risk.housing", 134, 139, True),
         (3, T3, "risk.money", 112, 135, True),
-        (4, T4, "connection", 134, 139, True)]
+        (4, T4, "connection", 127, 139, True)]     # one segment: as import-codings
 
 
 def test_training_counts_the_span_in_every_segment_it_covers(study):
@@ -86,3 +86,36 @@ def test_agreement_compares_every_segment_the_span_covers(study):
     codes = table[table["kind"] == "code"].set_index("code_id")
     assert codes.loc[["connection", "risk.housing", "risk.money"],
                      "percent_agreement"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_a_span_the_file_already_codes_segment_by_segment_counts_once(study, tmp_path):
+    # an import before spans were cut wrote the span in t2 alone; the coder then added
+    # t3 (the whole turn) and t4 (its span), as that import's summary asked to check
+    opened = Study.open(study)
+    path = tmp_path / "old.csv"
+    path.write_text("seg_id,code_id,start,end\n"
+                    f"{T2},risk.housing,60,139\n{T3},risk.housing,,\n"
+                    f"{T4},risk.housing,134,139\n"
+                    f"{T3},risk.money,100,139\n{T2},risk.money,60,139\n",   # two spans
+                    encoding="utf-8")
+    rows = read_coder(path, load_corpus(opened).segments)
+    pairs = list(zip(rows["seg_id"], rows["code_id"]))
+    assert sorted(pairs) == sorted([(T2, "risk.housing"), (T3, "risk.housing"),
+                                    (T4, "risk.housing"), (T2, "risk.money"),
+                                    (T3, "risk.money"), (T4, "risk.money")])
+
+
+def test_a_span_and_its_parts_per_segment_are_flagged_as_the_same_coding(study):
+    # sam's file as an import before spans were cut wrote it, and as one writes it now
+    opened = Study.open(study)
+    now = study / "codings" / "sam_now.csv"
+    now.write_text("seg_id,code_id,start,end\n"
+                   f"{T2},risk.housing,60,91\n{T3},risk.housing,97,128\n"
+                   f"{T4},risk.housing,134,139\n{T3},risk.money,112,135\n"
+                   f"{T4},connection,127,139\n", encoding="utf-8")
+    try:
+        warnings = identical_files(opened, ["sam", "sam_now"],
+                                   load_corpus(opened).segments)
+    finally:
+        now.unlink()
+    assert len(warnings) == 1 and "hold the same codings" in warnings[0]

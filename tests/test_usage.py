@@ -146,7 +146,13 @@ def test_an_output_folder_in_the_transcripts_or_that_is_a_file_is_refused(study,
 
 @pytest.mark.parametrize("args, message", [
     (["evaluate", "{study}", "--reference", "nobody"],
-     "Error: {study}/codings/nobody.csv: no codings/nobody.csv (coders: none)"),
+     "Error: {study}/codings/nobody.csv: no codings/nobody.csv (coders: none; "
+     "`dialogcode import-codings FILE --coder NAME` brings a person's coding in as "
+     "codings/NAME.csv)"),
+    (["agree", "rules", "nobody", "-s", "{study}"],
+     "Error: {study}/codings/nobody.csv: no codings named 'nobody' (known: rules; "
+     "`dialogcode import-codings FILE --coder NAME` brings a person's coding in as "
+     "codings/NAME.csv)"),
     (["kwic", "rent", "{study}", "--limit", "-1"],
      "Error: Invalid value for '--limit': -1 is not in the range x>=0."),
     (["kwic", "rent", "{study}", "--width", "0"],
@@ -169,8 +175,8 @@ def test_run_names_the_config_key_of_a_reference_without_a_coder_file(study):
     config.write_text(config.read_text() + "learn:\n  reference: nobody\n", encoding="utf-8")
     result = invoke("run", study, "-q")
     assert result.exit_code == 1
-    assert (f"Error: {config}: learn: reference: no codings/nobody.csv (coders: none)"
-            in result.output)
+    assert (f"Error: {config}: learn: reference: no codings/nobody.csv (coders: none; "
+            "`dialogcode import-codings FILE --coder NAME`") in result.output
 
 
 def test_usage_errors_are_argument_errors_and_config_errors_stay_data():

@@ -36,8 +36,10 @@ def codebook_paths(given: tuple[Path, ...]) -> list[Path]:
 
 @cli.group()
 def codebook():
-    """Check, inspect and test codebook files (YAML). FILES may be codebook files,
-    folders of them, or a study folder (the codebooks its dialogcode.yaml names)."""
+    """Check, inspect and test codebook files (YAML), merge a cluster patch into one,
+    import a codebook from another tool or a spreadsheet, export one for REFI-QDA tools.
+    FILES may be codebook files, folders of them, or a study folder (the codebooks its
+    dialogcode.yaml names)."""
 
 
 @codebook.command()

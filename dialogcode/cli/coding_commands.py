@@ -84,6 +84,9 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
             click.echo("Human-only codes not coded here (no patterns: people code them, "
                        "and the learned model once they have coded enough): "
                        f"{', '.join(people)}")
+            click.echo("To code them: add them to segments in `dialogcode review serve`, "
+                       "or bring a coder's file in with `dialogcode import-codings`; "
+                       "`dialogcode learn` then learns them (docs/review.md).")
         click.echo(f"Wrote {', '.join(p.name for p in paths)} to {shown(study.out)}")
     echo_orphaned(study, documents, set(book.codes))
     return codings
@@ -166,3 +169,7 @@ def kwic(term_or_code, study, codebooks, model, lemma, width, limit):
                    + (f"  {row.code_id}" if code_ids else ""))
     click.echo(f"{len(table)} matches in {table['seg_id'].nunique()} segments"
                + (f" (showing {len(shown)})" if len(shown) < len(table) else ""))
+    if code_ids and table.empty and book.codes[term_or_code].human_only:
+        click.echo(f"{term_or_code} is a human-only code (no patterns), so no rule matches "
+                   "it: people code it, and `dialogcode learn` learns it "
+                   "(docs/codebooks.md)")

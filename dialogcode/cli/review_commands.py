@@ -116,6 +116,9 @@ def review_import(sheet, study, reviewer):
     merged, counts = record_decisions(opened, new)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")
+    if len(table) and (table["decision"].str.strip() == "").all():
+        click.echo(f"None of the sheet's {len(table)} rows has a decision: choose accept or "
+                   "reject in its decision column, save the sheet and import it again")
     echo_problems("Rows left without a decision that have one in decisions.csv, which "
                   "stands (a cleared cell takes no decision back; choose accept or reject "
                   "to change it)", standing)

@@ -54,18 +54,32 @@ def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]
     return found
 
 
-def recap_lines(text: str, forced: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+def recap_lines(text: str, forced: frozenset[str] = frozenset(),
+                talk: list[tuple[int, int, str]] = ()) -> list[tuple[int, int]]:
     """(start, end) of every line that is a recap's heading alone: a label named like one
     (:data:`~.speakers.RECAP`, ``Notes from the facilitator:``), not listed as a speaker,
     with nothing after its colon, opening a paragraph where most labels do (turns
-    written as lines, as a Word document's paragraphs are, open none). A speaker's line
-    ending in a colon (``Here is what I think:``) is none."""
+    written as lines, as a Word document's paragraphs are, open none). ``talk``: the
+    (start, body, name) of the speakers' labels. None is a speaker's words: a line ending
+    in a colon (``Here is what I think:``), a speaker's name elsewhere (a participant
+    named ``Summary``), the first words of a turn (``P1:`` alone above it), or a bare
+    ``Summary:`` or ``Takeaways:`` with a turn after it (a participant reading aloud)."""
     starts = paragraph_starts(lines_of(text))
     labels = list(TURN.finditer(text))
     paragraphs = sum(m.start() in starts for m in labels) * 2 > len(labels)
-    return [span(text, m.start(), m.end()) for m in labels
-            if m["colon"] and (m.start() in starts or not paragraphs)
-            and not (m["before"] or m["inside"])
-            and RECAP.match(" ".join(m["colon"].split()))
-            and m["colon"].strip() not in forced
-            and not text[m.end():].split("\n", 1)[0].strip()]
+    found = []
+    for m in labels:
+        recap = RECAP.match(" ".join((m["colon"] or "").split()))
+        if not (recap and (m.start() in starts or not paragraphs)
+                and not (m["before"] or m["inside"]) and m["colon"].strip() not in forced
+                and not text[m.end():].split("\n", 1)[0].strip()):
+            continue
+        line = span(text, m.start(), m.end())
+        others = [(at, body, name) for at, body, name in talk
+                  if not line[0] <= at < line[1]]
+        above = max((t for t in others if t[0] < m.start()), default=None)
+        if (m["colon"].strip() not in {name for _, _, name in others}
+                and not (above and not text[above[1]:m.start()].strip())
+                and (recap["whose"] or recap["of"] or all(at < m.start() for at, _, _ in others))):
+            found.append(line)
+    return found

@@ -115,9 +115,11 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     """Every speaker line, and notes on the labels used once or read as text.
     ``forced``: labels that are speakers wherever they open a line."""
     matches, labels, dense = _labels(text, forced)
-    recaps = frozenset(line_at(text, start) for start, _ in recap_lines(text, forced))
     chosen = _unlike_speakers(text, matches, labels,
                               speakers.decide(labels, dense=dense, forced=forced), forced)
+    talk = [(m.start(), m.end(), label.name)
+            for m, label, keep in zip(matches, labels, chosen) if keep]
+    recaps = frozenset(line_at(text, start) for start, _ in recap_lines(text, forced, talk))
     chosen = [keep and label.line not in recaps for label, keep in zip(labels, chosen)]
     kept = [(m, label.name) for m, label, keep in zip(matches, labels, chosen) if keep]
     timed = _timed_after([m for m, _ in kept])

@@ -70,12 +70,14 @@ FIELD = re.compile(
 # the heading of a facilitator's or note-taker's recap written after the talk, alone on
 # its line (``Notes from the facilitator:``, ``Summary of discussion:``, ``Facilitator's
 # notes:``): nobody's words (:func:`~.headings.recap_lines`); a speaker's ``Here is what
-# I think:`` or ``Here are my notes:`` is not one
+# I think:`` or ``Here are my notes:`` is not one; a bare ``Summary:`` (no ``whose`` or
+# ``of`` words) may be a participant's reading aloud: a heading only after the last turn
 RECAP = re.compile(
-    r"^(?:(?:the )?(?:facilitator|moderator|note-?taker|observer|evaluator|coach|host|"
-    r"staff|researcher|group|team|meeting|session|discussion|closing|final)(?:'s|s')? )?"
+    r"^(?P<whose>(?:the )?(?:facilitator|moderator|note-?taker|observer|evaluator|coach|"
+    r"host|staff|researcher|group|team|meeting|session|discussion|closing|final)"
+    r"(?:'s|s')? )?"
     r"(?:notes?|summary|recap|minutes|debrief(?:ing)?|wrap-?up|takeaways?|highlights?)"
-    r"(?: (?:from|of|by|for|on) (?:the )?[\w' -]{1,30})?$",
+    r"(?P<of> (?:from|of|by|for|on) (?:the )?[\w' -]{1,30})?$",
     re.IGNORECASE,
 )
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")

@@ -98,8 +98,8 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
     and for segments marked read with no code, problems for spans that lie outside
     every segment or in a preamble or heading, and notes for spans over several
     segments. A span codes each segment it covers words of (:mod:`dialogcode.spans`),
-    a row per segment with the span cut to it."""
-    rows, origins, problems, crossing = [], [], [], []
+    a row per segment with the span cut to it, once (:func:`_once`)."""
+    rows, origins, problems, crossing, parts = [], [], [], [], []
     for item in found:
         if item.code and item.code not in mapped:
             continue
@@ -111,6 +111,7 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
                       "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]}
                      for seg in segs]
             origins += [item] * len(segs)
+            parts += [False] * len(segs)
             continue
         segs = [seg_id]
         if item.start is not None:
@@ -146,7 +147,31 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
                          "start": start, "end": end, "quote": quote,
                          "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]})
             origins.append(item)
-    return rows, origins, problems, crossing
+            parts.append(len(segs) > 1)
+    kept = _once(rows, parts, docs)
+    return ([row for row, keep in zip(rows, kept) if keep],
+            [item for item, keep in zip(origins, kept) if keep], problems, crossing)
+
+
+def _once(rows: list[dict], parts: list[bool], docs: Documents) -> list[bool]:
+    """Which ``rows`` to keep: a part of a span over several segments (``parts``) is
+    left out where another row already codes words of its segment with its code (a
+    second span over the same segments, or one in that segment alone), so the coding
+    counts once there; of identical parts the first is kept."""
+    given: dict[tuple, list[tuple[int, int]]] = {}
+    for row, part in zip(rows, parts):
+        if not part and row["code_id"] is not None:
+            span = ((row["start"], row["end"]) if row["start"] is not None
+                    else docs.bounds(row["seg_id"])[1:])
+            given.setdefault((row["seg_id"], row["code_id"]), []).append(span)
+    kept = []
+    for row, part in zip(rows, parts):
+        spans = given.setdefault((row["seg_id"], row["code_id"]), [])
+        keep = not part or not any(a < row["end"] and row["start"] < b for a, b in spans)
+        if part and keep:
+            spans.append((row["start"], row["end"]))
+        kept.append(keep)
+    return kept
 
 
 def _two_values(rows: list[dict], origins: list[Found], book: Codebook) -> list[Problem]:

@@ -3,7 +3,7 @@ mapped, and a lookup of the study's documents and segments."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -193,9 +193,10 @@ class Documents:
         """The segments a span codes (:func:`dialogcode.spans.covered_segments`: each it
         covers words of), or, when it covers no whole word, the one it starts in; empty
         if it overlaps none."""
-        text = self.text[doc_id]
-        coded = covered_segments(start, end, ((s, e, seg, text[s:e])
-                                              for s, e, seg in self._spans.get(doc_id, [])))
+        text, starts = self.text[doc_id], self._starts.get(doc_id, [])
+        near = self._spans.get(doc_id, [])[max(bisect_right(starts, start) - 1, 0):
+                                          bisect_left(starts, end)]   # those it may overlap
+        coded = covered_segments(start, end, ((s, e, seg, text[s:e]) for s, e, seg in near))
         first = self.segment_of(doc_id, start, end)
         return coded or ([first] if first else [])
 
