@@ -18,12 +18,13 @@ are Dask DataFrame group-bys (:mod:`dialogcode.dask_tables`).
 from __future__ import annotations
 
 import logging
+import warnings
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from .config import CONFIG_NAME, config_line
-from .errors import ArgumentError, ConfigError, DialogcodeError
+from .errors import ArgumentError, ConfigError, DialogcodeError, DialogcodeWarning
 from .study import Study
 
 if TYPE_CHECKING:
@@ -139,22 +140,41 @@ def worker_count(client: Client) -> int:
     return max(1, len(client.scheduler_info()["workers"]))
 
 
+def _warned(function, *args) -> tuple:
+    """On a worker: ``function(*args)`` and the DialogcodeWarnings it raised, which a
+    worker's stderr (another process's, or another machine's) would never show as the
+    command's; other warnings are shown there as before."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DialogcodeWarning)
+        result = function(*args)
+    ours = [w.message for w in caught if issubclass(w.category, DialogcodeWarning)]
+    for w in caught:
+        if not issubclass(w.category, DialogcodeWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    return result, ours
+
+
 def run_tasks(client: Client, function, jobs: list[tuple], *, desc: str,
               progress: bool, shared: tuple = ()) -> list:
     """``function(*shared, *job)`` for every job on the cluster, results in job order.
     ``shared`` objects are sent to each worker once. Tasks that fail are retried
-    (:data:`TASK_RETRIES`); an error that remains is raised here."""
+    (:data:`TASK_RETRIES`); an error that remains is raised here, and a
+    DialogcodeWarning a task raised is raised here again as its task ends (the command
+    prints it once)."""
     from .progress import progress_bar
 
     distributed = _distributed()
     sent = client.scatter(list(shared), broadcast=True) if shared else []
-    futures = [client.submit(function, *sent, *job, retries=TASK_RETRIES, pure=False)
+    futures = [client.submit(_warned, function, *sent, *job, retries=TASK_RETRIES,
+                             pure=False)
                for job in jobs]
+    results = {}
     try:
         for future in progress_bar(distributed.as_completed(futures), desc=desc,
                                    enabled=progress, total=len(futures), unit="part"):
-            if future.status == "error":
-                future.result()       # raises the task's own exception
-        return [future.result() for future in futures]
+            results[future.key], raised = future.result()   # or the task's own exception
+            for warning in raised:
+                warnings.warn(warning, stacklevel=2)
+        return [results[future.key] for future in futures]
     finally:
         client.cancel(futures)

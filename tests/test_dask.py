@@ -400,3 +400,18 @@ def test_counting_on_dask_without_a_manifest_equals_pandas(tmp_path, threads):
     assert pandas["code_by_phase"].empty and pandas["codebook_summary"]["segments"].sum()
     for name, table in pandas.items():
         pd.testing.assert_frame_equal(computed[name], table, obj=name)
+
+
+def test_a_warning_raised_on_a_worker_is_printed_once_as_the_commands_are(tmp_path):
+    from conftest import read_only
+
+    root = _small_study(tmp_path / "s", "{kind: dask-local, workers: 2}")
+    assert invoke("ingest", root, "-q").exit_code == 0
+    (root / "out" / "cache").mkdir(exist_ok=True)
+    with read_only(root / "out" / "cache"):
+        result = invoke("code", root)
+    assert result.exit_code == 0, result.output
+    # each worker printed it on its own stderr, as Python's raw warning with its source
+    # line, after a progress bar's text (on a remote cluster, on another machine)
+    assert result.stderr.count("the token cache could not be written") == 1, result.stderr
+    assert "Warning: " in result.stderr and "warnings.warn" not in result.stderr

@@ -157,3 +157,14 @@ def test_a_label_in_a_cell_after_a_space_is_numbered(tmp_path):
     # masked to [NAME], the three rows read back as one turn of one speaker
     assert (masked / "rows.csv").read_text().splitlines()[2] == "2, Speaker 2 , The rent."
     assert speakers == {"rows": ["Speaker 1", "Speaker 2", "Speaker 1"]}
+
+
+def test_a_label_written_in_capitals_is_numbered_as_the_same_name_is(tmp_path):
+    said = ("COACH ANA RUIZ: How did the circle go?\nROSALBA MENDEZ: Eighteen came.\n"
+            "FACILITATOR: Thank you.\nROSALBA MENDEZ: And their children.\n")
+    masked, speakers = redact_and_read_back(tmp_path, {"call.txt": said}, None)
+    # read as no name at all, the capitals were left in the copies, the quotes and
+    # the report's speaker column, while "Rosalba Mendez:" was masked
+    assert speakers == {"call": ["Coach Speaker 1", "Speaker 2", "FACILITATOR",
+                                 "Speaker 2"]}
+    assert "MENDEZ" not in (masked / "call.txt").read_text()
