@@ -167,7 +167,7 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     name even when a dictionary knows it: :func:`~dialogcode.privacy.words.first_names`,
     :func:`~dialogcode.privacy.words.last_names`, so a role that is also a surname,
     "Judge", stays a name), every word of the name the privacy gate reads in a label
-    (:func:`~dialogcode.privacy.detect.name_in_label`: "Chin" of "Margaret Chin" and of
+    (:func:`~dialogcode.privacy.detect.name_in_any_case`: "Chin" of "Margaret Chin" and of
     "Council Member Margaret Chin", "Press" of "Robert Press", surnames that are
     everyday words on no list; "P1", a participant's code, is no word either), first
     names that are not also English words
@@ -175,12 +175,12 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     them: "eva"), and the terms written capitalised after a lower-case word or a comma
     (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
     least twice)."""
-    from .privacy.detect import name_in_label
+    from .privacy.detect import name_in_any_case
     from .privacy.words import everyday, first_names, last_names, plain_first_name
 
     names = set()
     for label in segments["speaker"].dropna().astype(str).str.strip().unique():
-        named = set(_LABEL_WORD.findall(name_in_label(label) or ""))
+        named = set(_LABEL_WORD.findall(name_in_any_case(label) or ""))
         names.update(w.lower() for w in _LABEL_WORD.findall(label)
                      if len(w) > 1 and (w in named or not everyday(w)
                                         or w.lower() in first_names()

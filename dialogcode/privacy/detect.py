@@ -325,12 +325,7 @@ def name_in_label(label: str) -> str | None:
     or one surname of the lists that is no title after a
     title ("Commissioner Hall", "Council Member Baker": :data:`~.words.TITLE_WORDS`;
     not "Chief Judge"); None when no part of it does ("Project Manager", "Member
-    Services"). A label in capitals is read as its words capitalised ("ROSALBA
-    MENDEZ" as "Rosalba Mendez"), its name given as written."""
-    titled = label.title()
-    if label.isupper() and titled != label and len(titled) == len(label):
-        name = name_in_label(titled)
-        return name and label[len(label) - len(name):]
+    Services")."""
     words = list(re.finditer(r"\S+", label))
     for i, word in enumerate(words):
         rest = label[word.start():]
