@@ -198,34 +198,39 @@ def _per_segment(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     bounds = dict(zip(seg_ids, zip(seg_starts, seg_ends)))
     touched = set().union(*(seg_ids[lo:hi] for lo, hi in
                             zip(first[several], after[several])))
-    held: dict[tuple, list[tuple[int, int]]] = {}     # (seg_id, code_id) -> spans coded
-    mine = coded[coded["seg_id"].isin(touched)]
-    for seg, code, start, end in zip(mine["seg_id"], mine["code_id"], mine["start"],
-                                     mine["end"]):
-        held.setdefault((seg, code), []).append(
-            bounds[seg] if pd.isna(start) else (int(start), int(end)))
-    parts, lines = [], []
+    read = []                       # (line, row, the segments it codes, candidates)
     for line, row, lo, hi in zip(coded.index[several], coded[several].to_dict("records"),
                                  first[several], after[several]):
-        start, end = int(row["start"]), int(row["end"])
         candidates = [(int(a), int(b), seg, text) for a, b, seg, text, ok in zip(
             seg_starts[lo:hi], seg_ends[lo:hi], seg_ids[lo:hi], texts[lo:hi], codable[lo:hi])
             if ok or seg == row["seg_id"]]
-        segs = covered_segments(start, end, candidates)
-        if segs in ([], [row["seg_id"]]):
-            parts.append(row)
+        read.append((line, row, covered_segments(int(row["start"]), int(row["end"]),
+                                                 candidates) or [row["seg_id"]], candidates))
+    # (seg_id, code_id) -> spans coded there by rows coding one segment, kept whole
+    held: dict[tuple, list[tuple[int, int]]] = {}
+    whole = coded[coded["seg_id"].isin(touched) & ~several]
+    for seg, code, start, end in zip(whole["seg_id"], whole["code_id"], whole["start"],
+                                     whole["end"]):
+        held.setdefault((seg, code), []).append(
+            bounds[seg] if pd.isna(start) else (int(start), int(end)))
+    for _, row, segs, _ in read:
+        if len(segs) == 1:
+            held.setdefault((segs[0], row["code_id"]), []).append((row["start"], row["end"]))
+    parts, lines = [], []
+    for line, row, segs, candidates in read:
+        if len(segs) == 1:          # its own segment's, or moved there as it is
+            parts.append({**row, "seg_id": segs[0]})
             lines.append(line)
             continue
         for a, b, seg, text in candidates:
-            cut = (start, end) if len(segs) == 1 else (max(start, a), min(end, b))
+            cut = (max(int(row["start"]), a), min(int(row["end"]), b))
             given = held.setdefault((seg, row["code_id"]), [])
-            if seg not in segs or any(s < cut[1] and cut[0] < e for s, e in given
-                                      if (s, e) != (start, end) or seg != row["seg_id"]):
+            if seg not in segs or any(s < cut[1] and cut[0] < e for s, e in given):
                 continue
             given.append(cut)
             parts.append({**row, "seg_id": seg, "start": cut[0], "end": cut[1],
                           "quote": text[cut[0] - a:cut[1] - a]
-                          if pd.notna(row["quote"]) and len(segs) > 1 else row["quote"]})
+                          if pd.notna(row["quote"]) else row["quote"]})
             lines.append(line)
     split = pd.DataFrame(parts, index=lines, columns=coded.columns)
     return pd.concat([coded[~several], split]).sort_index(kind="stable")

@@ -415,3 +415,40 @@ def test_a_warning_raised_on_a_worker_is_printed_once_as_the_commands_are(tmp_pa
     # line, after a progress bar's text (on a remote cluster, on another machine)
     assert result.stderr.count("the token cache could not be written") == 1, result.stderr
     assert "Warning: " in result.stderr and "warnings.warn" not in result.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="catch_warnings is process-wide: a worker running "
+                   "tasks in several threads (`dask worker` without --nthreads 1) loses "
+                   "a task's warnings when another task ends first (review rvF)")
+def test_a_warning_is_relayed_when_a_worker_runs_two_tasks_at_once():
+    import threading
+    import time
+    import warnings
+
+    from dialogcode.engine import _warned
+    from dialogcode.errors import DialogcodeWarning
+
+    first_in, second_in = threading.Event(), threading.Event()
+
+    def first():
+        first_in.set()
+        second_in.wait(5)
+        return "first"
+
+    def second():
+        first_in.wait(5)
+        second_in.set()
+        time.sleep(0.3)          # the first task has ended meanwhile
+        warnings.warn(DialogcodeWarning("the second task's warning"))
+        return "second"
+
+    results = {}
+    threads = [threading.Thread(target=lambda f=f: results.update({f.__name__: _warned(f)}))
+               for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results["first"] == ("first", [])
+    result, raised = results["second"]
+    assert result == "second" and [str(w) for w in raised] == ["the second task's warning"]

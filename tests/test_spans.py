@@ -119,3 +119,15 @@ def test_a_span_and_its_parts_per_segment_are_flagged_as_the_same_coding(study):
     finally:
         now.unlink()
     assert len(warnings) == 1 and "hold the same codings" in warnings[0]
+
+
+def test_two_spans_from_one_segment_over_the_next_code_each_segment_once(study, tmp_path):
+    # each span's part in t2 gave way to the other span's whole extent, so t2 lost the
+    # code (import-codings kept one)
+    opened = Study.open(study)
+    path = tmp_path / "two.csv"
+    path.write_text("seg_id,code_id,start,end\n"
+                    f"{T2},risk.money,60,139\n{T2},risk.money,65,120\n", encoding="utf-8")
+    rows = read_coder(path, load_corpus(opened).segments)
+    assert sorted(zip(rows["seg_id"], rows["code_id"])) == [
+        (T2, "risk.money"), (T3, "risk.money"), (T4, "risk.money")]

@@ -343,14 +343,15 @@ def name_in_any_case(label: str) -> str | None:
     particles in lower case ("LO VAN DER VALK", "MICHAEL O'REILLY", "LAYLA LAW-GISIKO"),
     the name as written ("ROSALBA MENDEZ", "rosalba mendez", "COUNCIL MEMBER TOMASZ
     NOWAK" gives "TOMASZ NOWAK"); one word in capitals only when
-    it is a first name of the lists ("ROSALBA", "TOM"; not "PM", "NYCHA": acronyms),
-    and never a role ("FACILITATOR", "PROJECT MANAGER")."""
+    it is a first name or a surname of the lists ("ROSALBA", "TOM", "MENDEZ"; not "PM",
+    "NYCHA": acronyms), and never a role ("FACILITATOR", "PROJECT MANAGER")."""
     if not (label.isupper() or label.islower()):
         return name_in_label(label)
     cased = re.sub(r"\S+", lambda m: m[0].lower() if m.start() and m[0].lower() in PARTICLES
                    else m[0].title(), label)
     if len(cased) != len(label) or (label.isupper() and len(label.split()) == 1 and not (
-            nfc_lower(label) in first_names() or label.lower() in NAME_OR_WORD)):
+            nfc_lower(label) in first_names() or nfc_lower(label) in last_names()
+            or label.lower() in NAME_OR_WORD)):
         return None
     name = name_in_label(cased)
     return None if name is None else label[len(label) - len(name):]
