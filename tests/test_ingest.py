@@ -262,3 +262,50 @@ def test_words_count_what_was_said_not_the_speaker_labels(tmp_path):
     assert "Project Manager: We need" in corpus.documents["text"].iloc[0]
     assert corpus.documents["n_words"].tolist() == [said]
     assert summarize(corpus)["words"].tolist() == [said]
+
+
+def ingest_cli(tmp_path, name: str, text: str, config: str = ""):
+    """``dialogcode ingest`` of a study holding one transcript ``text`` as ``name``
+    (``config`` added to its dialogcode.yaml): the result, and each segment's (kind,
+    speaker, text, time_start)."""
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+
+    root = make_study(tmp_path / "study", {name: text}, None)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as handle:
+        handle.write(config)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    if result.exit_code:
+        return result, []
+    segments = ingest(Study.open(root)).segments
+    return result, [(row.kind, row.speaker if isinstance(row.speaker, str) else None,
+                     row.text, None if row.time_start != row.time_start else row.time_start)
+                    for row in segments.itertuples()]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_one_off_speaker_under_a_time_line_has_their_own_turn(tmp_path, gap):
+    # `[00:12:05]` then `Visitor: Can I come in?`: not dense enough for a one-off label
+    # (the times, not the labels, opened the paragraphs), so the visitor's words and
+    # their time were the facilitator's, noted only as "read as text"
+    turns = [("Facilitator", "Welcome back, everyone."), ("Visitor", "Can I come in?"),
+             ("Facilitator", "Yes, please sit down."), ("P1", "Rent keeps going up."),
+             ("Facilitator", "Thank you.")]
+    text = gap.join(f"[00:12:{5 * k:02d}]\n{speaker}: {words}"
+                    for k, (speaker, words) in enumerate(turns))
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert segments == [("turn", speaker, words, 720.0 + 5 * k)
+                        for k, (speaker, words) in enumerate(turns)]
+    line = 4 if gap == "\n" else 5
+    assert f"visit.txt:{line}: `Visitor:` is used once and taken as a speaker" in result.output
+
+
+def test_one_off_labels_under_times_in_field_notes_stay_notes(tmp_path):
+    # no speaker recurs: an observer's timed entries are no one's turns
+    text = ("Visit notes\n\n10:15\nArrival: We met in the library.\n\n10:40\n"
+            "Discussion: The group talked about rent.\n\n11:30\nDeparture: We left.\n")
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert [speaker for _, speaker, _, _ in segments] == [None, None]

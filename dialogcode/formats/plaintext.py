@@ -17,7 +17,7 @@ heading after the first turn (see :func:`~.headings.heading_lines`) becomes a
 Which labels are speakers is decided from the whole file's shape
 (:mod:`~dialogcode.formats.speakers`): it is *dense* when most paragraphs open with a
 label (turns separated by blank lines; a one-off label then counts only at the start of
-a paragraph), or else when most non-blank lines do (one turn per line), or when turns
+a paragraph, or below a time alone that opens one: :func:`_time_lines`), or else when most non-blank lines do (one turn per line), or when turns
 are not paragraphs, at least ten labels are used and nine in ten of them are roles,
 listed, or used twice or more (turns wrapped over several lines).
 """
@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 from . import speakers
 from .base import Block, ParsedDocument
@@ -52,7 +53,8 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     """Every label at a line start, as matches and :class:`Label`, and whether the file
     is dense (see the module docstring)."""
     lines = lines_of(text)
-    starts = paragraph_starts(lines)
+    timed = _time_lines(text, forced)
+    starts = _unit_starts(text, forced)
     matches = list(TURN.finditer(text))
     names = [(m["bracket"] or m["hash"] or m["colon"]).strip() for m in matches]
     entries = _entries(names, forced)
@@ -60,7 +62,8 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
               if name in forced or speakers.plausible(name) or name in entries]
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
-    by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
+    by_line = len(usable) * 2 > sum(1 for offset, line in lines
+                                    if line.strip() and offset not in timed)
     # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
     # are nearly all of recurring speakers
     recurring, kept = count_recurring(names, forced)
@@ -72,6 +75,28 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
     return matches, labels, by_paragraph or by_line or by_speakers
+
+
+@lru_cache(maxsize=4)
+def _time_lines(text: str, forced: frozenset[str]) -> dict[int, int]:
+    """Lines of a time alone just above a label (``[00:12:05]`` then ``Visitor: ...``)
+    in a file where a speaker recurs (a role, listed, or used twice or more): the time
+    line's offset -> the label's. Such a time opens the label's turn; field notes
+    whose times head one-off labels (``10:15`` then ``Arrival: ...``) have none."""
+    names = [(m["bracket"] or m["hash"] or m["colon"]).strip() for m in TURN.finditer(text)]
+    if not count_recurring(names, forced)[0]:
+        return {}
+    lines = lines_of(text)
+    return {above: offset for (above, time), (offset, line) in zip(lines, lines[1:])
+            if STAMP_LINE.fullmatch(time) and TURN.match(line)}
+
+
+def _unit_starts(text: str, forced: frozenset[str]) -> set[int]:
+    """Where the paragraphs of ``text`` open, a label under a time alone
+    (:func:`_time_lines`) opening the paragraph its time line opens: the time is the
+    turn's, not a paragraph of its own."""
+    timed = _time_lines(text, forced)
+    return {timed.get(start, start) for start in paragraph_starts(lines_of(text))}
 
 
 def _entries(names: list[str], forced: frozenset[str]) -> set[str]:
@@ -103,7 +128,7 @@ def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
     level = min(strong, default=max(indents, default=0))
     timed = [m["before"] is not None for m, keep in zip(matches, chosen) if keep]
     clocked = sum(timed) * 2 > len(timed)
-    starts = paragraph_starts(lines_of(text))
+    starts = _unit_starts(text, forced)
     return [keep and ((indent <= level and (clocked or m["before"] is None))
                       or label.name in forced or m.start() in starts
                       or bool(speakers.ROLE.match(label.name)))
