@@ -309,3 +309,39 @@ def test_one_off_labels_under_times_in_field_notes_stay_notes(tmp_path):
     result, segments = ingest_cli(tmp_path, "visit.txt", text)
     assert result.exit_code == 0, result.output
     assert [speaker for _, speaker, _, _ in segments] == [None, None]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_recap_label_with_words_after_it_is_the_speakers_words(tmp_path, gap):
+    # Maria reading her group's notes aloud, `Group Notes: ...` on a line of its own:
+    # written like a name, it was a one-off speaker "Group Notes" who took her words
+    text = gap.join(["Facilitator: Maria, can you read them?", "Maria: Sure, here they are.",
+                     "Group Notes: Rent is too high.", "Facilitator: Thank you.",
+                     "Maria: Welcome."]) + "\n"
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert [(speaker, words) for _, speaker, words, _ in segments] == [
+        ("Facilitator", "Maria, can you read them?"),
+        ("Maria", f"Sure, here they are.{gap}Group Notes: Rent is too high."),
+        ("Facilitator", "Thank you."), ("Maria", "Welcome.")]
+    line = 3 if gap == "\n" else 5
+    assert f"visit.txt:{line}: `Group Notes:` read as text, not as a speaker" in result.output
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_recap_headings_used_twice_are_headings_not_a_speaker(tmp_path, gap):
+    # a `Group notes:` recap alone on its line after each part of the talk: used twice,
+    # it was a speaker "Group notes" whose turns were the recaps, without a note
+    text = gap.join(["Facilitator: What got in the way?", "P1: Rent.", "Group notes:",
+                     "Rent is the main barrier.", "Facilitator: Next, wages.", "P2: Too low.",
+                     "Group notes:", "Wages are too low."]) + "\n"
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert [(kind, speaker, words) for kind, speaker, words, _ in segments] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("heading", None, "Group notes:"), ("section", None, "Rent is the main barrier."),
+        ("turn", "Facilitator", "Next, wages."), ("turn", "P2", "Too low."),
+        ("heading", None, "Group notes:"), ("section", None, "Wages are too low.")]
+    lines = (3, 7) if gap == "\n" else (5, 13)
+    for line in lines:
+        assert f"visit.txt:{line}: `Group notes:` read as a heading, not as talk" in result.output
