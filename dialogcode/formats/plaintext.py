@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from functools import lru_cache
 
 from . import speakers
 from .base import Block, ParsedDocument
@@ -52,24 +51,26 @@ def _stamp(match: re.Match) -> str | None:
     return match["before"] or match["inside"] or match["after"]
 
 
-def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Label], bool]:
-    """Every label at a line start, as matches and :class:`Label`, and whether the file
-    is dense (see the module docstring)."""
+def _labels(text: str, forced: frozenset[str]
+            ) -> tuple[list[re.Match], list[Label], bool, set[int]]:
+    """Every label at a line start, as matches and :class:`Label`, whether the file is
+    dense (see the module docstring), and where its paragraphs open (a label under a
+    time alone, :func:`_time_lines`, opening the paragraph its time opens)."""
     lines = lines_of(text)
-    timed = _time_lines(text, forced)
-    starts = _unit_starts(text, forced)
     matches = list(TURN.finditer(text))
     names = [(m["bracket"] or m["hash"] or m["colon"]).strip() for m in matches]
+    recurring, kept = count_recurring(names, forced)
+    timed = _time_lines(text, matches) if recurring else {}
+    starts = {timed.get(start, start) for start in paragraph_starts(lines)}
     entries = _entries(names, forced)
     usable = [m.start() for m, name in zip(matches, names)
               if name in forced or speakers.plausible(name) or name in entries]
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
-    by_line = len(usable) * 2 > sum(1 for offset, line in lines
-                                    if line.strip() and offset not in timed)
+    # a time alone above a label is no line of its own
+    by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip()) - len(timed)
     # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
     # are nearly all of recurring speakers
-    recurring, kept = count_recurring(names, forced)
     by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
                    and recurring * 10 >= kept * 9)
     shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
@@ -77,29 +78,21 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
-    return matches, labels, by_paragraph or by_line or by_speakers
+    return matches, labels, by_paragraph or by_line or by_speakers, starts
 
 
-@lru_cache(maxsize=4)
-def _time_lines(text: str, forced: frozenset[str]) -> dict[int, int]:
-    """Lines of a time alone just above a label (``[00:12:05]`` then ``Visitor: ...``)
-    in a file where a speaker recurs (a role, listed, or used twice or more): the time
-    line's offset -> the label's. Such a time opens the label's turn; field notes
-    whose times head one-off labels (``10:15`` then ``Arrival: ...``) have none."""
-    names = [(m["bracket"] or m["hash"] or m["colon"]).strip() for m in TURN.finditer(text)]
-    if not count_recurring(names, forced)[0]:
-        return {}
-    lines = lines_of(text)
-    return {above: offset for (above, time), (offset, line) in zip(lines, lines[1:])
-            if STAMP_LINE.fullmatch(time) and TURN.match(line)}
-
-
-def _unit_starts(text: str, forced: frozenset[str]) -> set[int]:
-    """Where the paragraphs of ``text`` open, a label under a time alone
-    (:func:`_time_lines`) opening the paragraph its time line opens: the time is the
-    turn's, not a paragraph of its own."""
-    timed = _time_lines(text, forced)
-    return {timed.get(start, start) for start in paragraph_starts(lines_of(text))}
+def _time_lines(text: str, matches: list[re.Match]) -> dict[int, int]:
+    """Lines of a time alone just above a label of ``matches`` (``[00:12:05]`` then
+    ``Visitor: ...``): the time line's offset -> the label's. In a file where a speaker
+    recurs (a role, listed, or used twice or more) such a time opens the label's turn;
+    field notes whose times head one-off labels (``10:15`` then ``Arrival: ...``) are
+    not asked."""
+    found = {}
+    for m in matches:
+        above = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
+        if m.start() and STAMP_LINE.fullmatch(text, above, m.start() - 1):
+            found[above] = m.start()
+    return found
 
 
 def _entries(names: list[str], forced: frozenset[str]) -> set[str]:
@@ -116,14 +109,14 @@ def _entries(names: list[str], forced: frozenset[str]) -> set[str]:
             and speakers.CATEGORY.match(name)}
 
 
-def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
+def _unlike_speakers(starts: set[int], matches: list[re.Match], labels: list[Label],
                      chosen: list[bool], forced: frozenset[str]) -> list[bool]:
     """``chosen`` less the labels written unlike the speaker lines: indented deeper than
     the least indented role or label used twice, or with a time before it unless most
     of the chosen labels have one. A ``Tom: ...`` quoted or a ``Budget: ...``
     listed inside a turn, or an agenda's ``10:30 Break: ...`` read out in one, is text
-    of that turn. A role, a listed speaker or a label opening a paragraph stays a
-    speaker."""
+    of that turn. A role, a listed speaker or a label opening a paragraph (one of
+    ``starts``) stays a speaker."""
     counts = Counter(label.name for label in labels)
     indents = [len(m[0]) - len(m[0].lstrip(" \t")) for m in matches]
     strong = [indent for indent, label, keep in zip(indents, labels, chosen)
@@ -131,7 +124,6 @@ def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
     level = min(strong, default=max(indents, default=0))
     timed = [m["before"] is not None for m, keep in zip(matches, chosen) if keep]
     clocked = sum(timed) * 2 > len(timed)
-    starts = _unit_starts(text, forced)
     return [keep and ((indent <= level and (clocked or m["before"] is None))
                       or label.name in forced or m.start() in starts
                       or bool(speakers.ROLE.match(label.name)))
@@ -142,8 +134,8 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
                ) -> tuple[list[Turn], list[Note]]:
     """Every speaker line, and notes on the labels used once or read as text.
     ``forced``: labels that are speakers wherever they open a line."""
-    matches, labels, dense = _labels(text, forced)
-    chosen = _unlike_speakers(text, matches, labels,
+    matches, labels, dense, starts = _labels(text, forced)
+    chosen = _unlike_speakers(starts, matches, labels,
                               speakers.decide(labels, dense=dense, forced=forced), forced)
     talk = [(m.start(), m.end(), label.name)
             for m, label, keep in zip(matches, labels, chosen) if keep]
@@ -288,7 +280,7 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
     """Notes for a document read as field notes: labels written like names, which may
     be speakers that were missed."""
-    _, labels, _ = _labels(text, forced)
+    _, labels, _, _ = _labels(text, forced)
     return speakers.notes(labels, [False] * len(labels), forced=forced, transcript=False)
 
 
