@@ -105,8 +105,8 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
     """Read one transcript file; ``speakers`` are labels to take as speakers wherever
     they open a line or cue; ``merge_turns`` False keeps each row of a CSV, XLSX,
     JSON or JSONL file its own turn; ``turn_times`` says what a plain-text or Word
-    transcript's turn times are (:func:`parse_text`); ``limits`` bound what reading it may cost
-    (:mod:`dialogcode.limits`).
+    transcript's turn times are (:func:`parse_text`); ``limits`` bound what reading it
+    may cost (:mod:`dialogcode.limits`).
 
     Returns the parsed document and its format name. Raises IngestError naming the
     file (and line where known) for anything it cannot read or that is over a limit.

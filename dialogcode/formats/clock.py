@@ -117,9 +117,8 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     so); (None, None) for other times. ``unit``: what a row is to a reader, ``"row"``
     or ``"turn"`` (a plain-text transcript's turn times, no end); ``clock``: the study
     says the times are times of day (``turn_times: clock``), whatever the first's hour.
-    Raises IngestError for
-    a start column of dates alone; the function raises it for a cell that is not
-    written like the starts or falls before the first."""
+    Raises IngestError for a start column of dates alone; the function raises it for a
+    cell that is not written like the starts or falls before the first."""
     starts = [(line, value) for line, value, _ in rows if not _blank(value)]
     if not starts:
         return None, None

@@ -62,8 +62,9 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     written as lines, as a Word document's paragraphs are, open none). ``talk``: the
     (start, body, name) of the speakers' labels. None is a speaker's words: a line ending
     in a colon (``Here is what I think:``), a speaker's name elsewhere with words after
-    it (a participant named ``Summary``), the first words of a turn (``P1:`` alone above it), or a bare
-    ``Summary:`` or ``Takeaways:`` with a turn after it (a participant reading aloud)."""
+    it (a participant named ``Summary``), the first words of a turn (``P1:`` alone above
+    it), or a bare ``Summary:`` or ``Takeaways:`` with a turn after it (a participant
+    reading aloud)."""
     starts = paragraph_starts(lines_of(text))
     labels = list(TURN.finditer(text))
     paragraphs = sum(m.start() in starts for m in labels) * 2 > len(labels)

@@ -17,9 +17,10 @@ heading after the first turn (see :func:`~.headings.heading_lines`) becomes a
 Which labels are speakers is decided from the whole file's shape
 (:mod:`~dialogcode.formats.speakers`): it is *dense* when most paragraphs open with a
 label (turns separated by blank lines; a one-off label then counts only at the start of
-a paragraph, or below a time alone that opens one: :func:`_time_lines`), or else when most non-blank lines do (one turn per line), or when turns
-are not paragraphs, at least ten labels are used and nine in ten of them are roles,
-listed, or used twice or more (turns wrapped over several lines).
+a paragraph, or below a time alone that opens one: :func:`_time_lines`), or else when
+most non-blank lines do (one turn per line), or when turns are not paragraphs, at least
+ten labels are used and nine in ten of them are roles, listed, or used twice or more
+(turns wrapped over several lines).
 """
 from __future__ import annotations
 
@@ -83,10 +84,10 @@ def _labels(text: str, forced: frozenset[str]
 
 def _time_lines(text: str, matches: list[re.Match]) -> dict[int, int]:
     """Lines of a time alone just above a label of ``matches`` (``[00:12:05]`` then
-    ``Visitor: ...``): the time line's offset -> the label's. In a file where a speaker
-    recurs (a role, listed, or used twice or more) such a time opens the label's turn;
-    field notes whose times head one-off labels (``10:15`` then ``Arrival: ...``) are
-    not asked."""
+    ``Visitor: ...``): the time line's offset -> the label's. :func:`_labels` asks only
+    in a file where a speaker recurs (a role, listed, or used twice or more): such a
+    time opens the label's turn, where field notes whose times head one-off labels
+    (``10:15`` then ``Arrival: ...``) stay notes."""
     found = {}
     for m in matches:
         above = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1

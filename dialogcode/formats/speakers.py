@@ -10,8 +10,8 @@ So a one-off ``Next steps: ...`` line inside a turn is not mistaken for a new sp
 De-identification placeholders such as ``[NAME]`` and kinds of field-note entry
 (``Observation``, ``Action item``: :data:`CATEGORY`) are never speakers unless listed,
 nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Summary:``)
-or like a recap (``Group Notes:``) used once; used twice or more it is a speaker like any other (``Subject:`` answering
-``Interviewer:``).
+or like a recap (``Group Notes:``) used once; used twice or more it is a speaker like
+any other (``Subject:`` answering ``Interviewer:``).
 
 A role written in two cases in one document (``p1``, ``P1``) is one speaker; names
 differing only in case are noted, never merged (:func:`one_spelling`).
