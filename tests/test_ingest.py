@@ -345,3 +345,16 @@ def test_recap_headings_used_twice_are_headings_not_a_speaker(tmp_path, gap):
     lines = (3, 7) if gap == "\n" else (5, 13)
     for line in lines:
         assert f"visit.txt:{line}: `Group notes:` read as a heading, not as talk" in result.output
+
+
+def test_an_observers_line_under_a_time_line_keeps_its_time(tmp_path):
+    # times above every label: the observer's `[00:12:05]` was read as the last words
+    # of the facilitator's turn, and quoted as such
+    text = ("[00:12:00]\nFacilitator: Welcome.\n\n[00:12:05]\nInterpretation: she reads it "
+            "as final.\n\n[00:12:10]\nP1: Rent.\n\n[00:12:20]\nFacilitator: Thanks.\n")
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert segments == [
+        ("turn", "Facilitator", "Welcome.", 720.0),
+        ("section", None, "[00:12:05]\nInterpretation: she reads it as final.", None),
+        ("turn", "P1", "Rent.", 730.0), ("turn", "Facilitator", "Thanks.", 740.0)]

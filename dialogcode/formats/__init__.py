@@ -13,11 +13,10 @@ from .captions import parse_captions
 from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
-from .labels import Turn
 from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns, parse_turns,
-                        read_times)
+from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
+                        observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
 from .tabbed import tabbed_lines, tabbed_turns
 from .tables import parse_csv, parse_xlsx
@@ -82,7 +81,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
                 or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
             turns, clocked = read_times(text, turns, source, turn_times)
-            entries = [Turn(at, at, "") for at in observer_lines(text, turns, forced)]
+            entries = observer_turns(text, turns, observer_lines(text, turns, forced))
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
                                notes + clocked + category_notes(text, forced),
                                sorted(heading_lines(text, headings) + marked

@@ -285,6 +285,20 @@ def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Not
     return speakers.notes(labels, [False] * len(labels), forced=forced, transcript=False)
 
 
+def observer_turns(text: str, turns: list[Turn], offsets: list[int]) -> list[Turn]:
+    """An observer's lines at ``offsets`` (:func:`~.entries.observer_lines`) as turns
+    without a speaker, each from its time alone on the line above where ``turns`` have
+    their times so (``[00:12:05]`` then ``Interpretation: ...``): the time is the
+    entry's, not the last words of the turn before."""
+    stamped = any(turn.lead is not None for turn in turns)
+    found = []
+    for at in offsets:
+        above = text.rfind("\n", 0, max(at - 1, 0)) + 1
+        start = above if stamped and at and STAMP_LINE.fullmatch(text, above, at - 1) else at
+        found.append(Turn(start, start, ""))
+    return found
+
+
 def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
                  ) -> bool:
     """Whether ``turns`` open most paragraphs of ``text``, or most of its lines,
