@@ -178,6 +178,7 @@ def parse_transcript(study: Study, path: Path, entry: Entry):
                          speakers=frozenset(study.config.speakers) | entry.speakers,
                          merge_turns=study.config.merge_turns
                          if entry.merge_turns is None else entry.merge_turns,
+                         turn_times=entry.turn_times or study.config.turn_times,
                          limits=study.config.limits)
 
 

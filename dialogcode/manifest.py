@@ -6,7 +6,9 @@ Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 ``phase``, ``event`` (which gathering of its site and day a document is from, when
 one site met more than once on a day), ``speakers`` (labels that are speakers in this
 file, separated by ``;``, or a list in a YAML manifest), ``merge_turns`` (true or
-false: join consecutive rows of one speaker in a table transcript), ``speaker_roles``
+false: join consecutive rows of one speaker in a table transcript), ``turn_times``
+(``offsets`` or ``clock``: what a plain-text or Word transcript's turn times are),
+``speaker_roles``
 (``Maria: facilitator; Tom: coach``, or a mapping in a YAML manifest; see
 :mod:`dialogcode.roles`); any other column is kept as a document attribute.
 
@@ -46,7 +48,9 @@ SPELLED_ONE_WAY = ("site", "event_type", "phase", "event")
 EVENT = "event"     # optional: which gathering of a site and day a document is from
 COLUMN_KEYS = {"speaker_column": "speaker", "text_column": "text",
                "start_column": "start", "end_column": "end"}
-OPTIONS = {"file", "doc_id", "format", "encoding", "speakers", "merge_turns", *COLUMN_KEYS}
+OPTIONS = {"file", "doc_id", "format", "encoding", "speakers", "merge_turns", "turn_times",
+           *COLUMN_KEYS}
+TURN_TIMES = ("offsets", "clock")
 KNOWN = (*STANDARD, "phase", EVENT, ROLES_COLUMN, *sorted(OPTIONS))
 COMPUTED = sorted({"source_path", "sha256", "n_words", "n_segments", "text", "codes",
                    "n_codes", "speaker_notes", "codable", *SEGMENT_COLUMNS} - {"doc_id"})
@@ -63,6 +67,7 @@ class Entry:
     columns: dict[str, str] = field(default_factory=dict)
     speakers: frozenset[str] = frozenset()
     merge_turns: bool | None = None     # None: as dialogcode.yaml says
+    turn_times: str | None = None       # offsets or clock; None: as dialogcode.yaml says
     attributes: dict[str, str] = field(default_factory=dict)
 
 
@@ -151,6 +156,9 @@ def _entry(file: str, line: int, row: dict, columns: list[str], bad) -> Entry:
         entry.merge_turns = {"true": True, "false": False}.get(text["merge_turns"].lower())
         if entry.merge_turns is None:
             bad(f"merge_turns {text['merge_turns']!r} is not true or false", "merge_turns")
+    entry.turn_times = text.get("turn_times", "").lower() or None
+    if entry.turn_times not in (None, *TURN_TIMES):
+        bad(f"turn_times {text['turn_times']!r} is not offsets or clock", "turn_times")
     listed = row.get("speakers") or []
     listed = listed if isinstance(listed, list) else str(listed).split(";")
     entry.speakers = frozenset(str(s).strip() for s in listed if str(s).strip())

@@ -262,3 +262,99 @@ def test_words_count_what_was_said_not_the_speaker_labels(tmp_path):
     assert "Project Manager: We need" in corpus.documents["text"].iloc[0]
     assert corpus.documents["n_words"].tolist() == [said]
     assert summarize(corpus)["words"].tolist() == [said]
+
+
+def ingest_cli(tmp_path, name: str, text: str, config: str = ""):
+    """``dialogcode ingest`` of a study holding one transcript ``text`` as ``name``
+    (``config`` added to its dialogcode.yaml): the result, and each segment's (kind,
+    speaker, text, time_start)."""
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+
+    root = make_study(tmp_path / "study", {name: text}, None)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as handle:
+        handle.write(config)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    if result.exit_code:
+        return result, []
+    segments = ingest(Study.open(root)).segments
+    return result, [(row.kind, row.speaker if isinstance(row.speaker, str) else None,
+                     row.text, None if row.time_start != row.time_start else row.time_start)
+                    for row in segments.itertuples()]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_one_off_speaker_under_a_time_line_has_their_own_turn(tmp_path, gap):
+    # `[00:12:05]` then `Visitor: Can I come in?`: not dense enough for a one-off label
+    # (the times, not the labels, opened the paragraphs), so the visitor's words and
+    # their time were the facilitator's, noted only as "read as text"
+    turns = [("Facilitator", "Welcome back, everyone."), ("Visitor", "Can I come in?"),
+             ("Facilitator", "Yes, please sit down."), ("P1", "Rent keeps going up."),
+             ("Facilitator", "Thank you.")]
+    text = gap.join(f"[00:12:{5 * k:02d}]\n{speaker}: {words}"
+                    for k, (speaker, words) in enumerate(turns))
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert segments == [("turn", speaker, words, 720.0 + 5 * k)
+                        for k, (speaker, words) in enumerate(turns)]
+    line = 4 if gap == "\n" else 5
+    assert f"visit.txt:{line}: `Visitor:` is used once and taken as a speaker" in result.output
+
+
+def test_one_off_labels_under_times_in_field_notes_stay_notes(tmp_path):
+    # no speaker recurs: an observer's timed entries are no one's turns
+    text = ("Visit notes\n\n10:15\nArrival: We met in the library.\n\n10:40\n"
+            "Discussion: The group talked about rent.\n\n11:30\nDeparture: We left.\n")
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert [speaker for _, speaker, _, _ in segments] == [None, None]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_recap_label_with_words_after_it_is_the_speakers_words(tmp_path, gap):
+    # Maria reading her group's notes aloud, `Group Notes: ...` on a line of its own:
+    # written like a name, it was a one-off speaker "Group Notes" who took her words
+    text = gap.join(["Facilitator: Maria, can you read them?", "Maria: Sure, here they are.",
+                     "Group Notes: Rent is too high.", "Facilitator: Thank you.",
+                     "Maria: Welcome."]) + "\n"
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert [(speaker, words) for _, speaker, words, _ in segments] == [
+        ("Facilitator", "Maria, can you read them?"),
+        ("Maria", f"Sure, here they are.{gap}Group Notes: Rent is too high."),
+        ("Facilitator", "Thank you."), ("Maria", "Welcome.")]
+    line = 3 if gap == "\n" else 5
+    assert f"visit.txt:{line}: `Group Notes:` read as text, not as a speaker" in result.output
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_recap_headings_used_twice_are_headings_not_a_speaker(tmp_path, gap):
+    # a `Group notes:` recap alone on its line after each part of the talk: used twice,
+    # it was a speaker "Group notes" whose turns were the recaps, without a note
+    text = gap.join(["Facilitator: What got in the way?", "P1: Rent.", "Group notes:",
+                     "Rent is the main barrier.", "Facilitator: Next, wages.", "P2: Too low.",
+                     "Group notes:", "Wages are too low."]) + "\n"
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert [(kind, speaker, words) for kind, speaker, words, _ in segments] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("heading", None, "Group notes:"), ("section", None, "Rent is the main barrier."),
+        ("turn", "Facilitator", "Next, wages."), ("turn", "P2", "Too low."),
+        ("heading", None, "Group notes:"), ("section", None, "Wages are too low.")]
+    lines = (3, 7) if gap == "\n" else (5, 13)
+    for line in lines:
+        assert f"visit.txt:{line}: `Group notes:` read as a heading, not as talk" in result.output
+
+
+def test_an_observers_line_under_a_time_line_keeps_its_time(tmp_path):
+    # times above every label: the observer's `[00:12:05]` was read as the last words
+    # of the facilitator's turn, and quoted as such
+    text = ("[00:12:00]\nFacilitator: Welcome.\n\n[00:12:05]\nInterpretation: she reads it "
+            "as final.\n\n[00:12:10]\nP1: Rent.\n\n[00:12:20]\nFacilitator: Thanks.\n")
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert segments == [
+        ("turn", "Facilitator", "Welcome.", 720.0),
+        ("section", None, "[00:12:05]\nInterpretation: she reads it as final.", None),
+        ("turn", "P1", "Rent.", 730.0), ("turn", "Facilitator", "Thanks.", 740.0)]

@@ -733,3 +733,60 @@ def test_a_caption_time_with_60_minutes_or_seconds_or_more_is_refused(tmp_path, 
         read_document(path)
     assert str(error.value) == (f"{path}:6: cue time {timing!r}: minutes and seconds run "
                                 "from 00 to 59")
+
+
+PART_TWO = "[05:10:00] P1: We are back.\n[05:10:30] P2: Rent again.\n[05:11:00] P1: Yes.\n"
+
+
+def ingest_part_two(tmp_path, turn_times: str | None, *, in_config: bool = False):
+    """``dialogcode ingest`` of a study holding :data:`PART_TWO`, ``turn_times`` given
+    in its manifest (or in dialogcode.yaml): the result and the turns' times."""
+    manifest = "file,turn_times\npart2.txt,{}\n".format(
+        "" if in_config or turn_times is None else turn_times)
+    root = make_study(tmp_path / "study", {"part2.txt": PART_TWO}, manifest)
+    if in_config:
+        with open(root / "dialogcode.yaml", "a", encoding="utf-8") as handle:
+            handle.write(f"turn_times: {turn_times}\n")
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    if result.exit_code:
+        return result, None
+    return result, list(ingest(Study.open(root)).segments["time_start"])
+
+
+def test_a_later_part_of_a_recording_from_05_00_is_not_guessed_a_time_of_day(tmp_path):
+    # part 2 of a recording, from [05:10:00]: read as times of day from the first turn
+    # (0, 30, 60), five hours of offset lost, with only a note
+    result, _ = ingest_part_two(tmp_path, None)
+    assert result.exit_code == 1
+    assert ("Error: transcripts/part2.txt:1: cannot tell whether the turn times, from "
+            "'05:10:00', are times of day or offsets into the recording (a later part of "
+            "it): set turn_times: offsets or turn_times: clock for this file in the "
+            "manifest, or in dialogcode.yaml") in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("in_config", [False, True])
+@pytest.mark.parametrize("turn_times, found", [("offsets", [18600.0, 18630.0, 18660.0]),
+                                               ("clock", [0.0, 30.0, 60.0])])
+def test_turn_times_says_what_plain_text_turn_times_are(tmp_path, in_config, turn_times,
+                                                         found):
+    result, times = ingest_part_two(tmp_path, turn_times, in_config=in_config)
+    assert result.exit_code == 0, result.output
+    assert times == found
+    assert ("turn times read as times of day" in result.output) == (turn_times == "clock")
+
+
+def test_turn_times_as_offsets_keep_a_morning_time_where_it_is_in_the_recording(tmp_path):
+    # 09:30:05 unset is a time of day (above); a nine-hour hearing's offsets say so
+    path = tmp_path / "call.txt"
+    path.write_text("[09:30:05] P1: Late now.\n[09:31:00] P2: Yes.\n", encoding="utf-8")
+    parsed, _ = read_document(path, turn_times="offsets")
+    assert [b.time_start for b in parsed.blocks] == [34205.0, 34260.0]
+    assert parsed.notes == []
+
+
+def test_a_manifest_turn_times_that_is_neither_is_refused(tmp_path):
+    result, _ = ingest_part_two(tmp_path, "wall")
+    assert result.exit_code == 1
+    assert "manifest.csv:2 [turn_times]: turn_times 'wall' is not offsets or clock" in (
+        result.output)

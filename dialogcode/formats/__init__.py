@@ -13,11 +13,10 @@ from .captions import parse_captions
 from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
-from .labels import Turn
 from .notes import parse_notes
 from .otter import find_headers, parse_otter
-from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns, parse_turns,
-                        read_times)
+from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
+                        observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
 from .tabbed import tabbed_lines, tabbed_turns
 from .tables import parse_csv, parse_xlsx
@@ -48,8 +47,8 @@ def format_of(path: Path) -> str | None:
 
 
 def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = frozenset(),
-               headings: frozenset[int] = frozenset(), after_talk: bool = False
-               ) -> ParsedDocument:
+               headings: frozenset[int] = frozenset(), after_talk: bool = False,
+               turn_times: str | None = None) -> ParsedDocument:
     """Parse already-decoded plain text: turns, Otter, or notes.
 
     A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
@@ -59,7 +58,9 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     file with labels after list or quote markers (``- P1: ...``), unless its other
     labels alone make it turns. ``forced``: labels that are speakers; ``headings``: numbers of lines that are headings (Word
     heading styles); ``after_talk``: the text follows talk, so it has no preamble (see
-    :func:`~.plaintext.parse_turns`).
+    :func:`~.plaintext.parse_turns`); ``turn_times``: whether turn times are
+    ``"offsets"`` or ``"clock"`` times of day, None to tell from them
+    (:func:`~.plaintext.read_times`).
     """
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []
@@ -79,8 +80,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if (fmt == "turns" or ((fmt == "md" or listed) and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
-            turns, clocked = read_times(text, turns, source)
-            entries = [Turn(at, at, "") for at in observer_lines(text, turns, forced)]
+            turns, clocked = read_times(text, turns, source, turn_times)
+            entries = observer_turns(text, turns, observer_lines(text, turns, forced))
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
                                notes + clocked + category_notes(text, forced),
                                sorted(heading_lines(text, headings) + marked
@@ -98,11 +99,13 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
 def read_document(path: Path, *, source: str | None = None, fmt: str | None = None,
                   encoding: str = "utf-8", columns: dict[str, str] | None = None,
                   speakers: frozenset[str] = frozenset(), merge_turns: bool = True,
-                  limits: Limits = DEFAULT) -> tuple[ParsedDocument, str]:
+                  turn_times: str | None = None, limits: Limits = DEFAULT
+                  ) -> tuple[ParsedDocument, str]:
     """Read one transcript file; ``speakers`` are labels to take as speakers wherever
     they open a line or cue; ``merge_turns`` False keeps each row of a CSV, XLSX,
-    JSON or JSONL file its own turn; ``limits`` bound what reading it may cost
-    (:mod:`dialogcode.limits`).
+    JSON or JSONL file its own turn; ``turn_times`` says what a plain-text or Word
+    transcript's turn times are (:func:`parse_text`); ``limits`` bound what reading it
+    may cost (:mod:`dialogcode.limits`).
 
     Returns the parsed document and its format name. Raises IngestError naming the
     file (and line where known) for anything it cannot read or that is over a limit.
@@ -118,7 +121,8 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror}", file=source) from None
     if fmt == "docx":
-        parsed = parse_docx(data, source, columns, forced=speakers, limits=limits)
+        parsed = parse_docx(data, source, columns, forced=speakers, limits=limits,
+                            turn_times=turn_times)
     elif fmt == "xlsx":
         parsed = parse_xlsx(data, source, columns, merge=merge_turns, limits=limits)
     else:
@@ -131,7 +135,7 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
             parsed = parse_json(text, source, columns, lines=fmt == "jsonl",
                                 merge=merge_turns, limits=limits)
         else:
-            parsed = parse_text(text, source, fmt, forced=speakers)
+            parsed = parse_text(text, source, fmt, forced=speakers, turn_times=turn_times)
     if not parsed.blocks:
         raise IngestError("no text found", file=source)
     return _one_spelling(parsed, speakers), fmt

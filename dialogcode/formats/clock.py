@@ -109,15 +109,16 @@ def _blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
 
-def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: str = "row"
-                ) -> tuple[Read | None, str | None]:
+def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: str = "row",
+                clock: bool = False) -> tuple[Read | None, str | None]:
     """How to read the start and end cells of table ``rows`` (line, start, end) whose
     start times are dates and times or times of day (see the module doc): (a function
     of a cell and its line giving seconds from the first row's start, the note saying
     so); (None, None) for other times. ``unit``: what a row is to a reader, ``"row"``
-    or ``"turn"`` (a plain-text transcript's turn times, no end). Raises IngestError for
-    a start column of dates alone; the function raises it for a cell that is not
-    written like the starts or falls before the first."""
+    or ``"turn"`` (a plain-text transcript's turn times, no end); ``clock``: the study
+    says the times are times of day (``turn_times: clock``), whatever the first's hour.
+    Raises IngestError for a start column of dates alone; the function raises it for a
+    cell that is not written like the starts or falls before the first."""
     starts = [(line, value) for line, value, _ in rows if not _blank(value)]
     if not starts:
         return None, None
@@ -140,7 +141,7 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     # (2:15:00 among them is morning or afternoon), a spreadsheet's time cell need not
     marked = any(_marked(value) for _, value in starts)
     origin = _day_seconds(first, source, first_line)
-    if origin is None or not (marked or origin >= FROM_HOUR * 3600
+    if origin is None or not (marked or clock or origin >= FROM_HOUR * 3600
                               and not any(_past_day(value) for _, value in starts)):
         return None, None
     shown = str(first).strip()
@@ -156,7 +157,7 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
         at += day * DAY
         return (at + DAY if start is not None and at < start - DAY / 2 else at) - origin
 
-    why = ("written with AM or PM" if marked else
+    why = ("written with AM or PM" if marked else "one by turn_times: clock" if clock else
            f"past {FROM_HOUR:02d}:00:00, hours into a recording")
     kind = "a time of day with AM or PM" if marked else "a time of day"
     # a start in the noon hour among times without AM or PM: a 12-hour clock may follow
@@ -166,7 +167,7 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
         f"is {why}): times in the recording "
         f"are given from the first {unit}'s start, as 00:00:00"
         + ("; if they are offsets into the recording, give them as a duration ([h]:mm:ss) "
-           "or in seconds" if unit == "row" else "" if marked else
+           "or in seconds" if unit == "row" else "" if marked or clock else
            f"; if they are offsets into the recording, each is read {shown} earlier")
         + (f"; from line {midnight[0]} ({midnight[1]}) on, the times are past midnight, "
            "read as the next day" if midnight else ""))

@@ -61,9 +61,10 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     with nothing after its colon, opening a paragraph where most labels do (turns
     written as lines, as a Word document's paragraphs are, open none). ``talk``: the
     (start, body, name) of the speakers' labels. None is a speaker's words: a line ending
-    in a colon (``Here is what I think:``), a speaker's name elsewhere (a participant
-    named ``Summary``), the first words of a turn (``P1:`` alone above it), or a bare
-    ``Summary:`` or ``Takeaways:`` with a turn after it (a participant reading aloud)."""
+    in a colon (``Here is what I think:``), a speaker's name elsewhere with words after
+    it (a participant named ``Summary``), the first words of a turn (``P1:`` alone above
+    it), or a bare ``Summary:`` or ``Takeaways:`` with a turn after it (a participant
+    reading aloud)."""
     starts = paragraph_starts(lines_of(text))
     labels = list(TURN.finditer(text))
     paragraphs = sum(m.start() in starts for m in labels) * 2 > len(labels)
@@ -78,7 +79,10 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
         others = [(at, body, name) for at, body, name in talk
                   if not line[0] <= at < line[1]]
         above = max((t for t in others if t[0] < m.start()), default=None)
-        if (m["colon"].strip() not in {name for _, _, name in others}
+        # a speaker's name is known from a label with words after it: two bare `Group
+        # notes:` lines are no speaker's for being used twice
+        known = {name for _, body, name in others if text[body:].split("\n", 1)[0].strip()}
+        if (m["colon"].strip() not in known
                 and not (above and not text[above[1]:m.start()].strip())
                 and (recap["whose"] or recap["of"] or all(at < m.start() for at, _, _ in others))):
             found.append(line)

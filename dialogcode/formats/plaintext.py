@@ -17,9 +17,10 @@ heading after the first turn (see :func:`~.headings.heading_lines`) becomes a
 Which labels are speakers is decided from the whole file's shape
 (:mod:`~dialogcode.formats.speakers`): it is *dense* when most paragraphs open with a
 label (turns separated by blank lines; a one-off label then counts only at the start of
-a paragraph), or else when most non-blank lines do (one turn per line), or when turns
-are not paragraphs, at least ten labels are used and nine in ten of them are roles,
-listed, or used twice or more (turns wrapped over several lines).
+a paragraph, or below a time alone that opens one: :func:`_time_lines`), or else when
+most non-blank lines do (one turn per line), or when turns are not paragraphs, at least
+ten labels are used and nine in ten of them are roles, listed, or used twice or more
+(turns wrapped over several lines).
 """
 from __future__ import annotations
 
@@ -42,28 +43,35 @@ QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks al
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{STAMP})[\])]?[ \t]*")   # a line of a time alone
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
 LATER_STAMPS = 3    # times above later turns only that are turn times, not answers
+# a first turn time from 05:00:00 (clock.FROM_HOUR) to here may be a later part of a
+# recording or an early meeting's time of day: the study must say which (turn_times)
+SURE_FROM_HOUR = 7
 
 
 def _stamp(match: re.Match) -> str | None:
     return match["before"] or match["inside"] or match["after"]
 
 
-def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Label], bool]:
-    """Every label at a line start, as matches and :class:`Label`, and whether the file
-    is dense (see the module docstring)."""
+def _labels(text: str, forced: frozenset[str]
+            ) -> tuple[list[re.Match], list[Label], bool, set[int]]:
+    """Every label at a line start, as matches and :class:`Label`, whether the file is
+    dense (see the module docstring), and where its paragraphs open (a label under a
+    time alone, :func:`_time_lines`, opening the paragraph its time opens)."""
     lines = lines_of(text)
-    starts = paragraph_starts(lines)
     matches = list(TURN.finditer(text))
     names = [(m["bracket"] or m["hash"] or m["colon"]).strip() for m in matches]
+    recurring, kept = count_recurring(names, forced)
+    timed = _time_lines(text, matches) if recurring else {}
+    starts = {timed.get(start, start) for start in paragraph_starts(lines)}
     entries = _entries(names, forced)
     usable = [m.start() for m, name in zip(matches, names)
               if name in forced or speakers.plausible(name) or name in entries]
     opening = sum(offset in starts for offset in usable)
     by_paragraph = opening * 2 > len(usable) and opening * 2 > len(starts)
-    by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip())
+    # a time alone above a label is no line of its own
+    by_line = len(usable) * 2 > sum(1 for _, line in lines if line.strip()) - len(timed)
     # turns on lines of their own (not paragraphs) wrapped over several lines: the labels
     # are nearly all of recurring speakers
-    recurring, kept = count_recurring(names, forced)
     by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
                    and recurring * 10 >= kept * 9)
     shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
@@ -71,7 +79,21 @@ def _labels(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[Lab
     labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
               for m, name, label in zip(matches, names, shown)]
-    return matches, labels, by_paragraph or by_line or by_speakers
+    return matches, labels, by_paragraph or by_line or by_speakers, starts
+
+
+def _time_lines(text: str, matches: list[re.Match]) -> dict[int, int]:
+    """Lines of a time alone just above a label of ``matches`` (``[00:12:05]`` then
+    ``Visitor: ...``): the time line's offset -> the label's. :func:`_labels` asks only
+    in a file where a speaker recurs (a role, listed, or used twice or more): such a
+    time opens the label's turn, where field notes whose times head one-off labels
+    (``10:15`` then ``Arrival: ...``) stay notes."""
+    found = {}
+    for m in matches:
+        above = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
+        if m.start() and STAMP_LINE.fullmatch(text, above, m.start() - 1):
+            found[above] = m.start()
+    return found
 
 
 def _entries(names: list[str], forced: frozenset[str]) -> set[str]:
@@ -88,14 +110,14 @@ def _entries(names: list[str], forced: frozenset[str]) -> set[str]:
             and speakers.CATEGORY.match(name)}
 
 
-def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
+def _unlike_speakers(starts: set[int], matches: list[re.Match], labels: list[Label],
                      chosen: list[bool], forced: frozenset[str]) -> list[bool]:
     """``chosen`` less the labels written unlike the speaker lines: indented deeper than
     the least indented role or label used twice, or with a time before it unless most
     of the chosen labels have one. A ``Tom: ...`` quoted or a ``Budget: ...``
     listed inside a turn, or an agenda's ``10:30 Break: ...`` read out in one, is text
-    of that turn. A role, a listed speaker or a label opening a paragraph stays a
-    speaker."""
+    of that turn. A role, a listed speaker or a label opening a paragraph (one of
+    ``starts``) stays a speaker."""
     counts = Counter(label.name for label in labels)
     indents = [len(m[0]) - len(m[0].lstrip(" \t")) for m in matches]
     strong = [indent for indent, label, keep in zip(indents, labels, chosen)
@@ -103,7 +125,6 @@ def _unlike_speakers(text: str, matches: list[re.Match], labels: list[Label],
     level = min(strong, default=max(indents, default=0))
     timed = [m["before"] is not None for m, keep in zip(matches, chosen) if keep]
     clocked = sum(timed) * 2 > len(timed)
-    starts = paragraph_starts(lines_of(text))
     return [keep and ((indent <= level and (clocked or m["before"] is None))
                       or label.name in forced or m.start() in starts
                       or bool(speakers.ROLE.match(label.name)))
@@ -114,8 +135,8 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
                ) -> tuple[list[Turn], list[Note]]:
     """Every speaker line, and notes on the labels used once or read as text.
     ``forced``: labels that are speakers wherever they open a line."""
-    matches, labels, dense = _labels(text, forced)
-    chosen = _unlike_speakers(text, matches, labels,
+    matches, labels, dense, starts = _labels(text, forced)
+    chosen = _unlike_speakers(starts, matches, labels,
                               speakers.decide(labels, dense=dense, forced=forced), forced)
     talk = [(m.start(), m.end(), label.name)
             for m, label, keep in zip(matches, labels, chosen) if keep]
@@ -150,13 +171,20 @@ def _shape(stamp: str) -> str:
     return re.sub(r"\d", "9", re.sub(r"^\d{1,2}", "9", bare))
 
 
-def read_times(text: str, turns: list[Turn], source: str) -> tuple[list[Turn], list[Note]]:
+def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None = None
+               ) -> tuple[list[Turn], list[Note]]:
     """``turns`` with their times as seconds from the recording's start: offsets as
-    written (``[00:01:05] P1:``), or times of day (``[09:30:05]`` at 05:00 or later,
+    written (``[00:01:05] P1:``), or times of day (``[09:30:05]`` at 07:00 or later,
     ``(2:15 PM)``) from the first turn's, with a note, by the rules of a table's start
-    column (:mod:`~.clock`). Raises IngestError naming the line of a time that is none,
-    is out of order among times of day, or has AM or PM among offsets."""
+    column (:mod:`~.clock`). ``turn_times``: what the study says they are,
+    ``"offsets"`` or ``"clock"`` (times of day whatever the hour); None to tell from the
+    times. Raises IngestError naming the line of a time that is none, is out of order
+    among times of day, or has AM or PM among offsets, and of a first time from
+    05:00:00 to 06:59:59 when ``turn_times`` is None (see :data:`SURE_FROM_HOUR`)."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
+    if turn_times == "offsets":
+        return [replace(turn, time=parse_time(stamp, source, line)) if stamp else turn
+                for turn, (line, stamp, _) in zip(turns, rows)], []
     marked = [(line, stamp) for line, stamp, _ in rows if stamp and MERIDIEM.match(stamp)]
     bare = [(line, None if stamp and MERIDIEM.match(stamp) else stamp, None)
             for line, stamp, _ in rows]
@@ -168,7 +196,14 @@ def read_times(text: str, turns: list[Turn], source: str) -> tuple[list[Turn], l
         raise IngestError(f"cannot read time {stamp!r}: a time of day among times into "
                           "the recording (the first turn's is not one): write every "
                           "turn's time alike", file=source, line=line)
-    read, note = clock_times(rows, source, unit="turn")
+    read, note = clock_times(rows, source, unit="turn", clock=turn_times == "clock")
+    if read is not None and turn_times is None and not marked \
+            and parse_time(first[1], source, first[0]) < SURE_FROM_HOUR * 3600:
+        raise IngestError(
+            f"cannot tell whether the turn times, from {first[1]!r}, are times of day or "
+            "offsets into the recording (a later part of it): set turn_times: offsets or "
+            "turn_times: clock for this file in the manifest, or in dialogcode.yaml",
+            file=source, line=first[0])
     if read is not None:
         return ([replace(turn, time=read(stamp, line))
                  for turn, (line, stamp, _) in zip(turns, rows)], [Note(first[0], note)])
@@ -246,8 +281,22 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
     """Notes for a document read as field notes: labels written like names, which may
     be speakers that were missed."""
-    _, labels, _ = _labels(text, forced)
+    _, labels, _, _ = _labels(text, forced)
     return speakers.notes(labels, [False] * len(labels), forced=forced, transcript=False)
+
+
+def observer_turns(text: str, turns: list[Turn], offsets: list[int]) -> list[Turn]:
+    """An observer's lines at ``offsets`` (:func:`~.entries.observer_lines`) as turns
+    without a speaker, each from its time alone on the line above where ``turns`` have
+    their times so (``[00:12:05]`` then ``Interpretation: ...``): the time is the
+    entry's, not the last words of the turn before."""
+    stamped = any(turn.lead is not None for turn in turns)
+    found = []
+    for at in offsets:
+        above = text.rfind("\n", 0, max(at - 1, 0)) + 1
+        start = above if stamped and at and STAMP_LINE.fullmatch(text, above, at - 1) else at
+        found.append(Turn(start, start, ""))
+    return found
 
 
 def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()

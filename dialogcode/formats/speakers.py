@@ -10,8 +10,8 @@ So a one-off ``Next steps: ...`` line inside a turn is not mistaken for a new sp
 De-identification placeholders such as ``[NAME]`` and kinds of field-note entry
 (``Observation``, ``Action item``: :data:`CATEGORY`) are never speakers unless listed,
 nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Summary:``)
-used once; used twice or more it is a speaker like any other (``Subject:`` answering
-``Interviewer:``).
+or like a recap (``Group Notes:``) used once; used twice or more it is a speaker like
+any other (``Subject:`` answering ``Interviewer:``).
 
 A role written in two cases in one document (``p1``, ``P1``) is one speaker; names
 differing only in case are noted, never merged (:func:`one_spelling`).
@@ -127,9 +127,11 @@ def label_like(label: str) -> bool:
 
 def header_field(label: str, uses: int) -> bool:
     """Whether ``label``, used ``uses`` times in a document, is a field of its header
-    (``Title:``, ``Attendees:``, ``Date:``): named like one, or like a kind of
-    field-note entry, and used once."""
-    return uses < 2 and bool(FIELD.match(label.strip()) or CATEGORY.match(label.strip()))
+    (``Title:``, ``Attendees:``, ``Date:``): named like one, like a kind of field-note
+    entry or like a recap (:data:`RECAP`, ``Group Notes:``, which a participant may
+    read out in her turn), and used once."""
+    label = " ".join(label.split())
+    return uses < 2 and bool(FIELD.match(label) or CATEGORY.match(label) or RECAP.match(label))
 
 
 def name_like(label: str) -> bool:

@@ -19,6 +19,7 @@ import io
 import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -93,10 +94,13 @@ def _content(data: bytes, source: str, limits: Limits) -> list[_Paragraph | list
 
 
 def parse_docx(data: bytes, source: str, columns: dict[str, str] | None = None, *,
-               forced: frozenset[str] = frozenset(), limits: Limits = DEFAULT
-               ) -> ParsedDocument:
-    """Blocks of the Word document in ``data``; raises IngestError naming ``source``."""
-    from . import parse_text  # paragraphs are parsed as plain text
+               forced: frozenset[str] = frozenset(), limits: Limits = DEFAULT,
+               turn_times: str | None = None) -> ParsedDocument:
+    """Blocks of the Word document in ``data``; raises IngestError naming ``source``.
+    ``turn_times``: what its paragraphs' turn times are (:func:`~.parse_text`)."""
+    from . import parse_text as parse_plain  # paragraphs are parsed as plain text
+
+    parse_text = partial(parse_plain, turn_times=turn_times)
 
     builder: TextBuilder | None = None
     text = _Text()
