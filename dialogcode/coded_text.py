@@ -129,15 +129,23 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     bare = table["code_id"].notna() & quoted & table["start"].isna() & table["end"].isna()
     if not bare.any():
         return table
-    order = segments.sort_values(["doc_id", "start"]).reset_index(drop=True)
-    place = pd.Series(order.index, index=order["seg_id"])
-    table = table.copy()
-    for line in table.index[bare]:
-        at = place.get(table.at[line, "seg_id"])
-        span = None if at is None else _run_on(table.at[line, "quote"], order, int(at))
+    order = segments.sort_values(["doc_id", "start"])
+    speakers = (order["speaker"] if "speaker" in order else pd.Series(None, order.index))
+    layout = (order["doc_id"].tolist(), order["start"].astype(int).tolist(),
+              order["end"].astype(int).tolist(), order["text"].tolist(),
+              [str(s) if pd.notna(s) else "" for s in speakers])
+    place = dict(zip(order["seg_id"], range(len(order))))
+    spans = {}
+    for line, seg_id, quote in zip(table.index[bare], table.loc[bare, "seg_id"],
+                                   table.loc[bare, "quote"]):
+        span = _run_on(quote, layout, place[seg_id]) if seg_id in place else None
         if span is not None:
-            table.loc[line, ["start", "end"]] = span
-    return table
+            spans[line] = span
+    if not spans:
+        return table
+    found = pd.DataFrame(spans.values(), index=list(spans), columns=["start", "end"])
+    return table.assign(start=table["start"].fillna(found["start"]),
+                        end=table["end"].fillna(found["end"]))
 
 
 def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:
@@ -149,35 +157,35 @@ def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:
             for m in re.finditer(r"\S+", folded)]
 
 
-def _run_on(quote: str, order: pd.DataFrame, at: int) -> tuple[int, int] | None:
-    """The span (start, end) of ``quote`` starting in segment ``at`` of ``order`` (the
-    segments sorted by document and start) and running on past its end word for word,
-    or None (:func:`run_on_spans`)."""
+def _run_on(quote: str, layout: tuple[list, ...], at: int) -> tuple[int, int] | None:
+    """The span (start, end) of ``quote`` starting in segment ``at`` of ``layout`` (the
+    segments' doc_ids, starts, ends, texts and speakers, sorted by document and start)
+    and running on past its end word for word, or None (:func:`run_on_spans`)."""
     from .importers.locate import fold
     from .importers.tabular import HIDDEN
 
-    text, doc_id, seg_end = order.at[at, "text"], order.at[at, "doc_id"], order.at[at, "end"]
-    if _within(quote, text) or not _runs_on(quote, text):
+    docs, starts, ends, texts, speakers = layout
+    if not _runs_on(quote, texts[at]) or _within(quote, texts[at]):
         return None
     pieces = [fold(piece)[0].split() for piece in HIDDEN.split(quote)]
     words = [w for piece in pieces[:1] for w in piece] + [
         w for piece in pieces[1:] for w in [None, *piece]]     # None: a privacy label
     need = len(words) + WILD_WORDS * words.count(None)
     after = []       # (word, start, end, the words of the label it starts, if it does)
-    for row in order.iloc[at + 1:].itertuples():
-        if row.doc_id != doc_id or len(after) >= need:
+    for j in range(at + 1, len(docs)):
+        if docs[j] != docs[at] or len(after) >= need:
             break
-        speaker = getattr(row, "speaker", None)
-        label = [(w, row.start, row.start, None) for w, _, _ in
-                 _tokens(str(speaker) if pd.notna(speaker) else "", 0)]
+        label = [(w, starts[j], starts[j], None) for w, _, _ in _tokens(speakers[j], 0)]
         if label:
             label[0] = (*label[0][:3], len(label))
-        after += label + [(*token, None) for token in _tokens(row.text, row.start)]
-    own = _tokens(text, int(order.at[at, "start"]))
+        after += label + [(*token, None) for token in _tokens(texts[j], starts[j])]
+    own = _tokens(texts[at], starts[at])
     for k in range(max(len(own) - 1, 1)):
+        if own[k][0] != words[0]:
+            continue
         stream = [(*token, None) for token in own[k:]] + after
         end = _walk(words, stream)
-        if end is not None and stream[end - 1][2] > seg_end:
+        if end is not None and stream[end - 1][2] > ends[at]:
             return stream[0][1], stream[end - 1][2]
     return None
 
