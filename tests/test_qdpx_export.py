@@ -354,3 +354,22 @@ def test_a_coders_span_over_several_turns_is_one_selection_and_comes_back(tmp_pa
     before = pd.read_csv(root / "codings" / "sam.csv")[columns]
     back = pd.read_csv(fresh / "codings" / "sam.csv")[columns]
     assert len(before) == 5 and before.equals(back)
+
+
+def test_whole_turns_coded_one_by_one_meet_in_one_selection_and_come_back(tmp_path):
+    # the tables cannot tell two whole-turn codings of t2 and t3 from one span over both
+    root = new_study(tmp_path / "study")
+    (root / "codings").mkdir()
+    (root / "codings" / "ann.csv").write_text(
+        "seg_id,code_id\nnorth/kickoff:t2,connection\nnorth/kickoff:t3,connection\n",
+        encoding="utf-8")
+    assert invoke("code", root).exit_code == 0
+    project = export(root, tmp_path / "ann.qdpx")
+    ann = [(s["start"], s["end"]) for s in selections(*project) if s["user"] == "ann"]
+    assert ann == [(44, 128)]
+    fresh = new_study(tmp_path / "fresh")
+    result = invoke("import-codings", project[2], fresh, "--coder", "ann", "--user", "ann")
+    assert result.exit_code == 0, result.output
+    back = pd.read_csv(fresh / "codings" / "ann.csv")
+    assert list(zip(back["seg_id"], back["start"], back["end"])) == [
+        ("north/kickoff:t2", 44, 91), ("north/kickoff:t3", 97, 128)]   # each whole turn
