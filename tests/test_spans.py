@@ -210,3 +210,27 @@ def test_learning_and_evaluation_count_a_run_on_quote_in_each_turn(study):
             T2, T3, T4}
     finally:
         coder_path(opened, "quoted").unlink()
+
+
+def test_a_short_quote_leaving_out_the_next_turns_label_is_found_and_read_alike(
+        study, tmp_path):
+    # "get evicted. Wages" is 3 edits from "get evicted. P2: Wages": too many for a
+    # fuzzy match, so import-codings found it nowhere
+    opened = Study.open(study)
+    table = tmp_path / "short.csv"
+    table.write_text("document,quote,code\nnorth/kickoff,get evicted. Wages,risk.money\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(table), str(study),
+                                      "--coder", "short"])
+    try:
+        assert result.exit_code == 0, result.output
+        assert "0 exact, 1 tolerant, 0 fuzzy" in result.output
+        segments = load_corpus(opened).segments
+        imported = read_coder(coder_path(opened, "short"), segments)
+    finally:
+        coder_path(opened, "short").unlink(missing_ok=True)
+    own = read_coder(_quotes_file(tmp_path / "own.csv", [("risk.money", "get evicted. Wages")]),
+                     segments)
+    for rows in (imported, own):
+        assert [(r.seg_id, int(r.start), int(r.end), r.quote) for r in rows.itertuples()] == [
+            (T2, 79, 91, "get evicted."), (T3, 97, 102, "Wages")]
