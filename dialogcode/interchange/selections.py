@@ -198,8 +198,11 @@ def _joined(items: list[dict], segments: pd.DataFrame, documents: pd.DataFrame
     it and code it (:func:`dialogcode.spans.codes`), so that `import-codings` cuts the
     joined span into the same rows. A rule's, the model's or a reviewer's selection is
     never joined."""
-    order = segments.sort_values(["doc_id", "start"]).reset_index(drop=True)
-    place = dict(zip(order["seg_id"], order.index))
+    order = segments.sort_values(["doc_id", "start"])
+    speakers = order["speaker"].where(order["speaker"].notna(), "").astype(str)
+    rows = list(zip(order["start"].astype(int), order["end"].astype(int), order["text"],
+                    speakers))
+    place = dict(zip(order["seg_id"], range(len(order))))
     texts = dict(zip(documents["doc_id"], documents["text"]))
     groups: dict[tuple, list[dict]] = {}
     for item in items:
@@ -212,7 +215,7 @@ def _joined(items: list[dict], segments: pd.DataFrame, documents: pd.DataFrame
         group.sort(key=lambda item: item["start"])
         run: list[dict] = []
         for item in group + [None]:
-            if item is not None and run and _abut(run[-1], item, order, place, per_segment,
+            if item is not None and run and _abut(run[-1], item, rows, place, per_segment,
                                                   texts):
                 run.append(item)
                 continue
@@ -223,20 +226,22 @@ def _joined(items: list[dict], segments: pd.DataFrame, documents: pd.DataFrame
     return joined
 
 
-def _abut(first: dict, then: dict, order: pd.DataFrame, place: dict, per_segment: Counter,
+def _abut(first: dict, then: dict, rows: list[tuple], place: dict, per_segment: Counter,
           texts: dict) -> bool:
-    """Whether selection ``then`` carries on ``first`` (:func:`_joined`)."""
+    """Whether selection ``then`` carries on ``first`` (:func:`_joined`); ``rows`` are
+    the segments' (start, end, text, speaker) in document order, ``place`` each seg_id's
+    place there."""
     from ..importers.locate import fold     # importers import this package
 
     at, to = place.get(first["seg_id"]), place.get(then["seg_id"])
     if at is None or to != at + 1 or per_segment[first["seg_id"]] > 1 or \
             per_segment[then["seg_id"]] > 1:
         return False
-    one, two = order.loc[at], order.loc[to]
-    gap = texts[first["doc_id"]][int(one["end"]):int(two["start"])]
-    label = fold(str(two["speaker"]) if pd.notna(two["speaker"]) else "")[0].split()
-    return (one["start"] <= first["start"] and first["end"] == one["end"]
-            and then["start"] == two["start"]
-            and then["end"] <= two["end"] and fold(gap)[0].split() in ([], label)
-            and all(codes(item["start"], item["end"], row["start"], row["end"], row["text"])
-                    for item, row in ((first, one), (then, two))))
+    (one_start, one_end, one_text, _), (two_start, two_end, two_text, speaker) = \
+        rows[at], rows[to]
+    gap = texts[first["doc_id"]][one_end:two_start]
+    return (one_start <= first["start"] and first["end"] == one_end
+            and then["start"] == two_start and then["end"] <= two_end
+            and fold(gap)[0].split() in ([], fold(speaker)[0].split())
+            and codes(first["start"], first["end"], one_start, one_end, one_text)
+            and codes(then["start"], then["end"], two_start, two_end, two_text))
