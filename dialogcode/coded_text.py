@@ -12,12 +12,16 @@ before is refused: it is what a row looks like after an edit shifted the turns b
 Case, spacing and punctuation aside; a privacy label (``[NAME]``) or a run of blocks in
 a quote copied from a masked output stands for any words
 (:func:`dialogcode.importers.tabular.same_text`). A row with neither cannot be checked
-(docs/review.md).
+(docs/review.md). A quote without a span that runs on, word for word, into the next
+segments is given the span it covers (:func:`run_on_spans`), so that it codes each of
+them as a span given by offsets does.
 
 The importers' helpers are imported where used: dialogcode.importers imports
 dialogcode.coders, which imports this module.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -105,6 +109,111 @@ def _runs_on(quote: str, text: str) -> bool:
     starts = range(max(len(words) - 1, 1))
     return bool(quoted) and any(words[k:] == quoted[:len(words) - k]
                                 for k in starts if words[k] == quoted[0])
+
+
+WILD_WORDS = 20     # words a privacy label in a quote may stand for, at most
+
+
+def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (a coder file's rows: ``seg_id``, ``code_id``, ``start``, ``end``,
+    ``quote``; empty cells missing) with offsets for each coded row whose quote, given
+    without them, starts in its segment and runs on, word for word, into the next
+    segment(s) of the document (a speaker label between them in the quote or not): the
+    span from the quote's first word to its last, so that it codes each segment it
+    covers a whole word of (:mod:`dialogcode.spans`), as a span given by offsets does. A
+    quote within its segment, or not going on as the document does, stays a coding of
+    its segment."""
+    if "quote" not in table:
+        return table
+    quoted = table["quote"].map(lambda quote: isinstance(quote, str) and bool(quote.strip()))
+    bare = table["code_id"].notna() & quoted & table["start"].isna() & table["end"].isna()
+    if not bare.any():
+        return table
+    order = segments.sort_values(["doc_id", "start"])
+    speakers = (order["speaker"] if "speaker" in order else pd.Series(None, order.index))
+    layout = (order["doc_id"].tolist(), order["start"].astype(int).tolist(),
+              order["end"].astype(int).tolist(), order["text"].tolist(),
+              [str(s) if pd.notna(s) else "" for s in speakers])
+    place = dict(zip(order["seg_id"], range(len(order))))
+    spans = {}
+    for line, seg_id, quote in zip(table.index[bare], table.loc[bare, "seg_id"],
+                                   table.loc[bare, "quote"]):
+        span = _run_on(quote, layout, place[seg_id]) if seg_id in place else None
+        if span is not None:
+            spans[line] = span
+    if not spans:
+        return table
+    found = pd.DataFrame(spans.values(), index=list(spans), columns=["start", "end"])
+    return table.assign(start=table["start"].fillna(found["start"]),
+                        end=table["end"].fillna(found["end"]))
+
+
+def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """(folded word, start, end) of each word of ``text``, which starts at ``offset``."""
+    from .importers.locate import fold
+
+    folded, index = fold(text)
+    return [(m.group(), offset + index[m.start()], offset + index[m.end() - 1] + 1)
+            for m in re.finditer(r"\S+", folded)]
+
+
+def _run_on(quote: str, layout: tuple[list, ...], at: int) -> tuple[int, int] | None:
+    """The span (start, end) of ``quote`` starting in segment ``at`` of ``layout`` (the
+    segments' doc_ids, starts, ends, texts and speakers, sorted by document and start)
+    and running on past its end word for word, or None (:func:`run_on_spans`)."""
+    from .importers.locate import fold
+    from .importers.tabular import HIDDEN
+
+    docs, starts, ends, texts, speakers = layout
+    if not _runs_on(quote, texts[at]) or _within(quote, texts[at]):
+        return None
+    pieces = [fold(piece)[0].split() for piece in HIDDEN.split(quote)]
+    words = [w for piece in pieces[:1] for w in piece] + [
+        w for piece in pieces[1:] for w in [None, *piece]]     # None: a privacy label
+    need = len(words) + WILD_WORDS * words.count(None)
+    after = []       # (word, start, end, the words of the label it starts, if it does)
+    for j in range(at + 1, len(docs)):
+        if docs[j] != docs[at] or len(after) >= need:
+            break
+        label = [(w, starts[j], starts[j], None) for w, _, _ in _tokens(speakers[j], 0)]
+        if label:
+            label[0] = (*label[0][:3], len(label))
+        after += label + [(*token, None) for token in _tokens(texts[j], starts[j])]
+    own = _tokens(texts[at], starts[at])
+    for k in range(max(len(own) - 1, 1)):
+        if own[k][0] != words[0]:
+            continue
+        stream = [(*token, None) for token in own[k:]] + after
+        end = _walk(words, stream)
+        if end is not None and stream[end - 1][2] > ends[at]:
+            return stream[0][1], stream[end - 1][2]
+    return None
+
+
+def _walk(words: list, stream: list) -> int | None:
+    """How many tokens of ``stream`` ``words`` take, from the first on: each word the
+    next token's, None any 1 to :data:`WILD_WORDS` tokens, and a speaker label (as many
+    tokens as the fourth field of its first says) left out or quoted whole; None when
+    they do not go on so."""
+    stack, seen = [(0, 0)], set()
+    while stack:
+        i, p = stack.pop()
+        if (i, p) in seen:
+            continue
+        seen.add((i, p))
+        if i == len(words):
+            return p
+        if p >= len(stream):
+            continue
+        word, _, _, label = stream[p]
+        if label is not None:
+            stack.append((i, p + label))     # tried last: the label left out
+        if words[i] is None:
+            stack += [(i + 1, q) for q in
+                      range(min(len(stream), p + WILD_WORDS), p, -1)]
+        elif word == words[i]:
+            stack.append((i + 1, p + 1))
+    return None
 
 
 def _quote_fits(quote: str, span: str | None, text: str, speaker: str) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .coded_text import changed_rows
+from .coded_text import changed_rows, run_on_spans
 from .csvrows import read_csv_file
 from .errors import ArgumentError, DialogcodeError, Problem, printable
 from .spans import covered_segments
@@ -163,7 +163,8 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     for column in ("code_id", "quote", "sha256"):
         if column in table:
             table[column] = table[column].replace("", None)
-    coded = _per_segment(table.reindex(columns=CODER_COLUMNS), segments)
+    coded = _per_segment(run_on_spans(table.reindex(columns=CODER_COLUMNS), segments),
+                         segments)
     coded.attrs["file"] = str(path)     # the index is the line the row starts on
     return coded
 
@@ -391,7 +392,8 @@ def identical_files(study: Study, names, segments: pd.DataFrame) -> list[str]:
         table["doc_id"] = table["seg_id"].map(doc_of)
         for column in ("start", "end"):
             table[column] = pd.to_numeric(table[column].str.strip(), errors="coerce")
-        table = _per_segment(table.assign(quote=None), segments)   # as read_coder reads it
+        table = _per_segment(run_on_spans(table, segments).assign(quote=None),
+                             segments)                  # as read_coder reads it
         rows = [(seg, code, *((-1.0, -1.0) if (seg, a, b) in bounds else (a, b)))
                 for seg, code, a, b in zip(table["seg_id"], table["code_id"].fillna(""),
                                            table["start"].fillna(-1), table["end"].fillna(-1))]

@@ -323,3 +323,53 @@ def test_with_other_formats_the_project_goes_into_the_folder(study, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "both" / "csv" / "codings.csv").is_file()
     assert zipfile.is_zipfile(tmp_path / "both" / "study.qdpx")
+
+
+def test_a_coders_span_over_several_turns_is_one_selection_and_comes_back(tmp_path):
+    # north/kickoff: t2 44-91 "The rent ... evicted.", t3 97-128 "Wages are low, so rent
+    # is late.", t4 134-140 "Mm-hm."; sam's housing span runs from t2 into t4 and is
+    # written as three rows; the two money spans do not abut (t3's ends before its end)
+    root = new_study(tmp_path / "study")
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("privacy:\n  gate: off\n")
+    assert invoke("code", root).exit_code == 0
+    (tmp_path / "sam.csv").write_text(
+        "document,start,end,code\nnorth/kickoff,60,139,risk.housing\n"
+        "north/kickoff,100,120,risk.money\nnorth/kickoff,134,139,risk.money\n",
+        encoding="utf-8")
+    assert invoke("import-codings", tmp_path / "sam.csv", root, "--coder", "sam"
+                  ).exit_code == 0
+    project = export(root, tmp_path / "sam.qdpx")
+    found = selections(*project)
+    sam = sorted((s["code"], s["start"], s["end"]) for s in found if s["user"] == "sam")
+    assert sam == [("risk.housing", 60, 139), ("risk.money", 100, 120),
+                   ("risk.money", 134, 139)]
+    rules = read_table(Study.open(root).out, "codings", hint="")
+    assert sum(s["user"] == "dialogcode rules" for s in found) == len(
+        rules.drop_duplicates(["doc_id", "start", "end", "code_id"]))   # one per coding
+    fresh = new_study(tmp_path / "fresh")
+    result = invoke("import-codings", project[2], fresh, "--coder", "sam", "--user", "sam")
+    assert result.exit_code == 0, result.output
+    columns = ["seg_id", "code_id", "start", "end", "quote"]
+    before = pd.read_csv(root / "codings" / "sam.csv")[columns]
+    back = pd.read_csv(fresh / "codings" / "sam.csv")[columns]
+    assert len(before) == 5 and before.equals(back)
+
+
+def test_whole_turns_coded_one_by_one_meet_in_one_selection_and_come_back(tmp_path):
+    # the tables cannot tell two whole-turn codings of t2 and t3 from one span over both
+    root = new_study(tmp_path / "study")
+    (root / "codings").mkdir()
+    (root / "codings" / "ann.csv").write_text(
+        "seg_id,code_id\nnorth/kickoff:t2,connection\nnorth/kickoff:t3,connection\n",
+        encoding="utf-8")
+    assert invoke("code", root).exit_code == 0
+    project = export(root, tmp_path / "ann.qdpx")
+    ann = [(s["start"], s["end"]) for s in selections(*project) if s["user"] == "ann"]
+    assert ann == [(44, 128)]
+    fresh = new_study(tmp_path / "fresh")
+    result = invoke("import-codings", project[2], fresh, "--coder", "ann", "--user", "ann")
+    assert result.exit_code == 0, result.output
+    back = pd.read_csv(fresh / "codings" / "ann.csv")
+    assert list(zip(back["seg_id"], back["start"], back["end"])) == [
+        ("north/kickoff:t2", 44, 91), ("north/kickoff:t3", 97, 128)]   # each whole turn

@@ -14,6 +14,7 @@ from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coders import coder_path, identical_files, read_coder
+from dialogcode.evaluate import reference_codings
 from dialogcode.ingest import load_corpus
 from dialogcode.spans import covered_segments
 from dialogcode.training import training_data
@@ -131,3 +132,105 @@ def test_two_spans_from_one_segment_over_the_next_code_each_segment_once(study, 
     rows = read_coder(path, load_corpus(opened).segments)
     assert sorted(zip(rows["seg_id"], rows["code_id"])) == [
         (T2, "risk.money"), (T3, "risk.money"), (T4, "risk.money")]
+
+
+# quotes without offsets: "families get evicted." ends t2, "Wages are low" opens t3
+QUOTES = [("risk.housing", "families get evicted. Wages are low"),
+          ("risk.money", "get evicted. P2: Wages are low, so rent is late. P1: Mm-hm"),
+          ("connection", "rent keeps rising")]                    # within t2 alone
+
+
+def _quotes_file(path: Path, quotes=QUOTES) -> Path:
+    frame = pd.DataFrame({"seg_id": T2, "code_id": [c for c, _ in quotes],
+                          "quote": [q for _, q in quotes]})
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_a_quote_running_on_into_the_next_turns_codes_each_of_them(study, tmp_path):
+    rows = read_coder(_quotes_file(tmp_path / "quotes.csv"),
+                      load_corpus(Study.open(study)).segments)
+    assert [(r.seg_id, r.code_id, r.quote) for r in rows.itertuples()] == [
+        (T2, "risk.housing", "families get evicted."), (T3, "risk.housing", "Wages are low"),
+        (T2, "risk.money", "get evicted."), (T3, "risk.money", "Wages are low, so rent is late."),
+        (T4, "risk.money", "Mm-hm"), (T2, "connection", "rent keeps rising")]
+    assert rows["start"].isna().tolist() == [False] * 5 + [True]   # t2's own: the whole turn
+
+
+def test_a_quote_not_going_on_as_the_turns_do_stays_in_its_segment(study, tmp_path):
+    # t3 reads "Wages are low, so ...": the quote runs on, but not into t3's words
+    path = _quotes_file(tmp_path / "off.csv", [("risk.money", "get evicted. Wages are high")])
+    rows = read_coder(path, load_corpus(Study.open(study)).segments)
+    assert list(zip(rows["seg_id"], rows["code_id"])) == [(T2, "risk.money")]
+
+
+def test_import_codings_and_a_coder_file_place_a_run_on_quote_alike(study, tmp_path):
+    # the run-on quotes as a quotes table for import-codings: the same rows, and agree
+    # flags the coder file and the import as holding the same codings
+    opened = Study.open(study)
+    _quotes_file(study / "codings" / "quoted.csv", QUOTES[:2])
+    table = tmp_path / "by-document.csv"
+    pd.DataFrame({"document": "north/kickoff", "quote": [q for _, q in QUOTES[:2]],
+                  "code": [c for c, _ in QUOTES[:2]]}).to_csv(table, index=False)
+    try:
+        result = CliRunner().invoke(cli, ["import-codings", str(table), str(study),
+                                          "--coder", "imported"])
+        assert result.exit_code == 0, result.output
+        segments = load_corpus(opened).segments
+        mine = read_coder(coder_path(opened, "quoted"), segments)
+        theirs = read_coder(coder_path(opened, "imported"), segments)
+        def spans(rows):
+            return [(r.seg_id, r.code_id, int(r.start), int(r.end)) for r in rows.itertuples()]
+
+        assert spans(mine) == spans(theirs)
+        assert len(spans(mine)) == 5
+        agreed = CliRunner().invoke(cli, ["agree", "quoted", "imported", "-s", str(study),
+                                          "--draws", "0"])
+        assert agreed.exit_code == 0, agreed.output
+        assert "0 disagreements" in agreed.output
+        assert "hold the same codings" in agreed.output
+    finally:
+        for name in ("quoted", "imported"):
+            coder_path(opened, name).unlink(missing_ok=True)
+
+
+def test_learning_and_evaluation_count_a_run_on_quote_in_each_turn(study):
+    opened = Study.open(study)
+    _quotes_file(study / "codings" / "quoted.csv")
+    try:
+        opened.config.learn.coders = ["quoted"]
+        segments = load_corpus(opened).segments
+        book = load_codebooks(opened.codebook_files())
+        data = training_data(opened, segments, book)
+        labels = pd.DataFrame(data.labels, index=data.item_ids, columns=data.codes)
+        assert labels.loc[[T2, T3], "risk.housing"].tolist() == [1, 1]
+        assert labels.loc[[T2, T3], "risk.money"].tolist() == [1, 1]
+        reference = reference_codings(opened, segments, "quoted", set(book.codes))
+        assert set(reference.loc[reference["code_id"] == "risk.money", "seg_id"]) == {
+            T2, T3, T4}
+    finally:
+        coder_path(opened, "quoted").unlink()
+
+
+def test_a_short_quote_leaving_out_the_next_turns_label_is_found_and_read_alike(
+        study, tmp_path):
+    # "get evicted. Wages" is 3 edits from "get evicted. P2: Wages": too many for a
+    # fuzzy match, so import-codings found it nowhere
+    opened = Study.open(study)
+    table = tmp_path / "short.csv"
+    table.write_text("document,quote,code\nnorth/kickoff,get evicted. Wages,risk.money\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(table), str(study),
+                                      "--coder", "short"])
+    try:
+        assert result.exit_code == 0, result.output
+        assert "0 exact, 1 tolerant, 0 fuzzy" in result.output
+        segments = load_corpus(opened).segments
+        imported = read_coder(coder_path(opened, "short"), segments)
+    finally:
+        coder_path(opened, "short").unlink(missing_ok=True)
+    own = read_coder(_quotes_file(tmp_path / "own.csv", [("risk.money", "get evicted. Wages")]),
+                     segments)
+    for rows in (imported, own):
+        assert [(r.seg_id, int(r.start), int(r.end), r.quote) for r in rows.itertuples()] == [
+            (T2, 79, 91, "get evicted."), (T3, 97, 102, "Wages")]

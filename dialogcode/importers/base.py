@@ -124,6 +124,11 @@ class Documents:
                                         segments["end"], segments["seg_id"]):
             self._spans.setdefault(doc, []).append((int(start), int(end), seg))
         self._starts = {doc: [s for s, _, _ in spans] for doc, spans in self._spans.items()}
+        # the text between each segment and the next (a speaker label, blank lines),
+        # which a quote running from one turn into the next may leave out
+        self.between: dict[str, tuple[tuple[int, int], ...]] = {
+            doc: tuple((a[1], b[0]) for a, b in zip(spans, spans[1:]) if b[0] > a[1])
+            for doc, spans in self._spans.items()}
         self._bounds = {seg: (doc, start, end) for doc, spans in self._spans.items()
                         for start, end, seg in spans}
 

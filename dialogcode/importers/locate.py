@@ -4,7 +4,10 @@
 2. **tolerant**: both are *folded*: case-folded, every run of whitespace or punctuation
    (including any quote marks, apostrophes, dashes and ellipses) read as one space. So
    ``“Rent keeps  rising” -`` finds ``rent keeps rising``. The match maps back to exact
-   offsets in the original text, from its first to its last letter or digit.
+   offsets in the original text, from its first to its last letter or digit. A quote
+   that runs from one turn into the next may leave out what lies between the two
+   segments (the speaker label, blank lines): failing the text as it is, the folded
+   text with that read as white space is searched.
 3. **fuzzy**: the folded quote is matched against every stretch of the folded text by
    edit distance (insertions, deletions and substitutions of single characters, found
    for all stretches at once with Myers' bit-vector algorithm). Similarity is
@@ -67,6 +70,17 @@ def fold(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 fold_document = lru_cache(maxsize=8)(fold)   # each document is folded once per import
+
+
+@lru_cache(maxsize=8)
+def _fold_without(text: str, between: tuple[tuple[int, int], ...]
+                  ) -> tuple[str, tuple[int, ...]]:
+    """:func:`fold` of ``text`` with the characters of the spans ``between`` read as
+    white space (offsets unchanged)."""
+    chars = list(text)
+    for start, end in between:
+        chars[start:end] = " " * (end - start)
+    return fold("".join(chars))
 
 
 def _occurrences(needle: str, haystack: str) -> list[tuple[int, int]]:
@@ -145,8 +159,11 @@ def _fuzzy(quote: str, key: str, threshold: float) -> list[tuple[float, int, int
     return places
 
 
-def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY) -> Location:
-    """Find ``quote`` in ``text`` (a document's normalised text); see the module doc."""
+def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY,
+           between: tuple[tuple[int, int], ...] = ()) -> Location:
+    """Find ``quote`` in ``text`` (a document's normalised text); see the module doc.
+    ``between`` are the spans between its segments, which a tolerant match may leave
+    out."""
     quote = normalize_text(quote).strip()
     if not quote:
         return Location(None)
@@ -164,6 +181,12 @@ def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY) -> 
     spans = _occurrences(folded, key)
     if spans:
         return Location(TOLERANT, [original(s, e) for s, e in spans])
+    if between:
+        without, index_without = _fold_without(text, between)
+        spans = _occurrences(folded, without)
+        if spans:
+            return Location(TOLERANT, [(index_without[s], index_without[e - 1] + 1)
+                                       for s, e in spans])
     places = _fuzzy(folded, key, min_similarity)
     if not places:
         return Location(None)

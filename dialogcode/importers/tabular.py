@@ -283,7 +283,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     quote = row["quote"]
     if not quote.strip():
         return fail("empty quote")
-    found = found or locate(quote, text)
+    found = found or locate(quote, text, between=docs.between.get(doc_id, ()))
     what = f"quote{docs.excerpt(quote, doc_id)} in {doc_id}"
     if not found.located:
         problem = (Problem(f"AMBIGUOUS: {what} found {len(found.spans)} times "

@@ -290,7 +290,8 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
         if doc_id is None:
             reading.problems.append(Problem(why, source, line))
             continue
-        found = locate(row[layout.quote], docs.text[doc_id])
+        found = locate(row[layout.quote], docs.text[doc_id],
+                       between=docs.between.get(doc_id, ()))
         span = _by_paragraph(layout, row, found, doc_id, docs, reading, source, line)
         quoted = {"document": doc_id, "quote": row[layout.quote]}
         where = (doc_id, *span, None) if span else \

@@ -271,7 +271,7 @@ def write_qdpx(study: Study, path: Path | None = None, *, every_source: bool = F
         evidence.lessons, evidence.codings, corpus.segments, corpus.documents, evidence.book,
         evidence.roles)
     decisions = mask_notes(study, load_decisions(study), corpus.segments, corpus.documents)
-    chosen = selections(codings, decisions, support)
+    chosen = selections(codings, decisions, support, corpus.segments, corpus.documents)
     summaries = ({row["lesson_id"]: row for row in evidence.tables["lessons"].to_dict("records")}
                  if "lessons" in evidence.tables else {})
     kind = ("every source separately: rule and model codings as made (rejected ones "

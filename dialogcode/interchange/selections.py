@@ -14,6 +14,7 @@ accepted or added in review. Its Description holds what the standard has no fiel
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +25,7 @@ from ..coded_text import (REIMPORT, changed_hashes, masked_copies, masked_text,
 from ..coders import coder_names, coder_path, coder_table, read_coder
 from ..errors import Problem
 from ..review import doc_ids_of, final_coders, load_decisions, orphaned
+from ..spans import codes
 from ..store import table_path
 from ..study import Study
 from .qdc import GUID_NAMESPACE
@@ -143,13 +145,15 @@ def _description(item: dict) -> str:
 
 
 def selections(codings: pd.DataFrame, decisions: pd.DataFrame,
-               evidence: pd.DataFrame | None) -> pd.DataFrame:
+               evidence: pd.DataFrame | None, segments: pd.DataFrame,
+               documents: pd.DataFrame) -> pd.DataFrame:
     """The project's selections (:data:`SELECTION_COLUMNS`), sorted by document, span,
     code and user, from ``codings`` (final-codings columns plus ``final``, true for
     rows of the final codings). Codings by one user of one code and span become one
-    selection, their rule ids listed together. ``evidence`` (from
-    :func:`~dialogcode.lessons.evidence_codings` on the final codings) names the lessons
-    each final coding supports."""
+    selection, their rule ids listed together; a coder's rows that are the parts of one
+    span over several of ``segments`` become one selection over it (:func:`_joined`).
+    ``evidence`` (from :func:`~dialogcode.lessons.evidence_codings` on the final
+    codings) names the lessons each final coding supports."""
     decided = {(s, c): (d, r, n) for s, c, d, r, n in zip(
         decisions["seg_id"], decisions["code_id"], decisions["decision"],
         decisions["reviewer"], decisions["note"])}
@@ -166,7 +170,7 @@ def selections(codings: pd.DataFrame, decisions: pd.DataFrame,
         item = merged.setdefault((row.doc_id, start, end, row.code_id, user.id), {
             "doc_id": row.doc_id, "start": start, "end": end, "code_id": row.code_id,
             "user": user, "source": row.source, "rule_ids": [], "scores": [], "review": "",
-            "lessons": set()})
+            "lessons": set(), "seg_id": row.seg_id})
         if isinstance(row.rule_id, str) and row.rule_id not in item["rule_ids"]:
             item["rule_ids"].append(row.rule_id)
         if pd.notna(row.score):
@@ -176,7 +180,68 @@ def selections(codings: pd.DataFrame, decisions: pd.DataFrame,
                               + (f" ({note})" if note else ""))
         if row.final:
             item["lessons"] |= lessons.get((row.seg_id, row.code_id, start), set())
-    items = sorted(merged.items(), key=lambda pair: pair[0])
+    items = sorted(_joined(list(merged.values()), segments, documents),
+                   key=lambda item: (item["doc_id"], item["start"], item["end"],
+                                     item["code_id"], item["user"].id))
     return pd.DataFrame([{**item, "description": _description(item),
-                          "lessons": sorted(item["lessons"])} for _, item in items],
+                          "lessons": sorted(item["lessons"])} for item in items],
                         columns=SELECTION_COLUMNS)
+
+
+def _joined(items: list[dict], segments: pd.DataFrame, documents: pd.DataFrame
+            ) -> list[dict]:
+    """``items`` with a coder's selections that are the parts of one span over several
+    segments joined into one: of one coder and code, in segments next to each other in
+    the document, each part ending at its segment's end and the next starting at the
+    next segment's start, with only the next one's speaker label and white space between.
+    Each part must be the one selection of its coder and code in its segment, lie within
+    it and code it (:func:`dialogcode.spans.codes`), so that `import-codings` cuts the
+    joined span into the same rows. A rule's, the model's or a reviewer's selection is
+    never joined."""
+    order = segments.sort_values(["doc_id", "start"])
+    speakers = order["speaker"].where(order["speaker"].notna(), "").astype(str)
+    rows = list(zip(order["start"].astype(int), order["end"].astype(int), order["text"],
+                    speakers))
+    place = dict(zip(order["seg_id"], range(len(order))))
+    texts = dict(zip(documents["doc_id"], documents["text"]))
+    groups: dict[tuple, list[dict]] = {}
+    for item in items:
+        if item["source"].startswith("human:"):
+            groups.setdefault((item["doc_id"], item["code_id"], item["user"].id), []
+                              ).append(item)
+    joined = [item for item in items if not item["source"].startswith("human:")]
+    for group in groups.values():
+        per_segment = Counter(item["seg_id"] for item in group)
+        group.sort(key=lambda item: item["start"])
+        run: list[dict] = []
+        for item in group + [None]:
+            if item is not None and run and _abut(run[-1], item, rows, place, per_segment,
+                                                  texts):
+                run.append(item)
+                continue
+            if run:
+                joined.append({**run[0], "end": run[-1]["end"],
+                               "lessons": set().union(*(part["lessons"] for part in run))})
+            run = [item]
+    return joined
+
+
+def _abut(first: dict, then: dict, rows: list[tuple], place: dict, per_segment: Counter,
+          texts: dict) -> bool:
+    """Whether selection ``then`` carries on ``first`` (:func:`_joined`); ``rows`` are
+    the segments' (start, end, text, speaker) in document order, ``place`` each seg_id's
+    place there."""
+    from ..importers.locate import fold     # importers import this package
+
+    at, to = place.get(first["seg_id"]), place.get(then["seg_id"])
+    if at is None or to != at + 1 or per_segment[first["seg_id"]] > 1 or \
+            per_segment[then["seg_id"]] > 1:
+        return False
+    (one_start, one_end, one_text, _), (two_start, two_end, two_text, speaker) = \
+        rows[at], rows[to]
+    gap = texts[first["doc_id"]][one_end:two_start]
+    return (one_start <= first["start"] and first["end"] == one_end
+            and then["start"] == two_start and then["end"] <= two_end
+            and fold(gap)[0].split() in ([], fold(speaker)[0].split())
+            and codes(first["start"], first["end"], one_start, one_end, one_text)
+            and codes(then["start"], then["end"], two_start, two_end, two_text))
