@@ -73,8 +73,8 @@ def test_sample_study_on_two_workers_gives_the_local_tables_row_for_row(
     distributed_corpus = ingest_on_dask(study, threads)
     assert len(list((study.out / "segments").glob("part-*.parquet"))) >= 4
     assert not (study.out / "segments.parquet").exists()
-    coded, warning = code_on_dask(study, threads, book, model="blank")
-    assert warning is None and len(coded) > 500
+    coded, models = code_on_dask(study, threads, book, model="blank")
+    assert models is None and len(coded) > 500
     pd.testing.assert_frame_equal(distributed_corpus.documents, corpus.documents)
     pd.testing.assert_frame_equal(distributed_corpus.segments, corpus.segments)
     assert distributed_corpus.warnings == corpus.warnings
