@@ -39,7 +39,7 @@ from dialogcode.evaluate import ALL, evaluate  # noqa: E402
 from dialogcode.importers import import_codings  # noqa: E402
 from dialogcode.interchange import write_codebook_yaml  # noqa: E402
 from dialogcode.interchange.spreadsheet import import_spreadsheet  # noqa: E402
-from dialogcode.learned import learn_study, model_codings  # noqa: E402
+from dialogcode.learned import learn_study, with_model  # noqa: E402
 from dialogcode.training import training_data  # noqa: E402
 
 ANSWERS = ROOT.parent / "shared" / "data" / "human-coded-answers"
@@ -135,7 +135,7 @@ def learn_time(study: Study, semantic: str) -> tuple[float, float, float]:
                         cache_dir=study.out / "cache")
     start, cpu = time.perf_counter(), time.process_time()
     learn_study(study, corpus, book)
-    model_codings(study, corpus, book, rules, model=study.config.model)
+    with_model(study, corpus, book, rules, model=study.config.model)
     return time.perf_counter() - start, time.process_time() - cpu, baseline
 
 

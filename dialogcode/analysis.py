@@ -1,7 +1,6 @@
 """All analysis tables of a study in one call, in the order they are exported."""
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from .coders import coder_names, coder_path, covering_all, read_coder
 from .config import CONFIG_NAME
 from .dask_tables import counting_for
 from .errors import (CodebookError, ConfigError, DialogcodeError, DialogcodeWarning,
-                     ManifestError, Problem)
+                     ManifestError, Problem, warn)
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
 from .learned import coded_by, model_digest, trained_on
@@ -130,7 +129,7 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
         path = coder_path(study, coder)
         human = read_coder(path, segments, coder, documents=documents, study=study)
         if human.empty:         # a coder who has not started: nothing to compare yet
-            warnings.warn(DialogcodeWarning(
+            warn(DialogcodeWarning(
                 f"{path}: holds no codings yet, so the rules are not compared with {coder}"))
             continue
         pair = {"rules": covering_all(rules, segments), coder: human}

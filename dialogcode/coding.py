@@ -8,7 +8,6 @@ removed once unused (:mod:`dialogcode.cache_folders`).
 from __future__ import annotations
 
 import hashlib
-import warnings
 import zlib
 from itertools import islice, repeat
 from pathlib import Path
@@ -22,7 +21,7 @@ from spacy.tokens import Doc
 
 from .cache_folders import open_folder
 from .codebook import Codebook
-from .errors import DialogcodeWarning
+from .errors import DialogcodeWarning, warn
 from .nlp import (check_lengths, lemmatizer_only, load_pipeline, matching_components,
                   pipeline_id)
 from .memo import SortedMemo
@@ -147,7 +146,7 @@ class DocCache:
                              self._strings(pd.unique(tokens[:, strings].ravel()), vocab))
         except OSError as error:    # a read-only out/: coding goes on, uncached
             self._unwritable = True
-            warnings.warn(DialogcodeWarning(
+            warn(DialogcodeWarning(
                 f"{self.folder}: the token cache could not be written "
                 f"({error.strerror or error}); coding goes on without it (slower)."))
 

@@ -18,13 +18,12 @@ are Dask DataFrame group-bys (:mod:`dialogcode.dask_tables`).
 from __future__ import annotations
 
 import logging
-import warnings
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from .config import CONFIG_NAME, config_line
-from .errors import ArgumentError, ConfigError, DialogcodeError, DialogcodeWarning
+from .errors import ArgumentError, ConfigError, DialogcodeError, relayed_warnings, warn
 from .study import Study
 
 if TYPE_CHECKING:
@@ -141,17 +140,15 @@ def worker_count(client: Client) -> int:
 
 
 def _warned(function, *args) -> tuple:
-    """On a worker: ``function(*args)`` and the DialogcodeWarnings it raised, which a
-    worker's stderr (another process's, or another machine's) would never show as the
-    command's; other warnings are shown there as before."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DialogcodeWarning)
+    """On a worker: ``function(*args)`` and the DialogcodeWarnings it raised
+    (:func:`~dialogcode.errors.warn`), which a worker's stderr (another process's, or
+    another machine's) would never show as the command's. They are this task's alone,
+    when the worker runs other tasks at once in other threads too
+    (:func:`~dialogcode.errors.relayed_warnings`); other warnings print on the worker's
+    stderr."""
+    with relayed_warnings() as raised:
         result = function(*args)
-    ours = [w.message for w in caught if issubclass(w.category, DialogcodeWarning)]
-    for w in caught:
-        if not issubclass(w.category, DialogcodeWarning):
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    return result, ours
+    return result, raised
 
 
 def run_tasks(client: Client, function, jobs: list[tuple], *, desc: str,
@@ -174,7 +171,7 @@ def run_tasks(client: Client, function, jobs: list[tuple], *, desc: str,
                                    enabled=progress, total=len(futures), unit="part"):
             results[future.key], raised = future.result()   # or the task's own exception
             for warning in raised:
-                warnings.warn(warning, stacklevel=2)
+                warn(warning, stacklevel=2)
         return [results[future.key] for future in futures]
     finally:
         client.cancel(futures)

@@ -14,8 +14,8 @@ from .engine import run_tasks, worker_count
 from .errors import DialogcodeError, IngestError
 from .ingest import (Corpus, Duplicates, Plan, document_columns, _rel, corpus_tables,
                      load_corpus, plan_ingest, read_transcript, sentence_pipeline)
-from .learn import CodeModels, ModelError, check_fits, load_models
-from .learned import codings_from_scores, model_folder, segment_unit
+from .learn import CodeModels
+from .learned import codings_from_scores, model_folder, segment_unit, study_model
 from .manifest import STANDARD
 from .store import part_name, read_part, read_table, replacing_dataset, table_path
 from .study import Study
@@ -155,10 +155,11 @@ def _code_part(book: Codebook, models: CodeModels | None, model: str, cache: Pat
 
 
 def code_on_dask(study: Study, client, book: Codebook, *, model: str,
-                 progress: bool = False) -> tuple[pd.DataFrame, str | None]:
+                 progress: bool = False) -> tuple[pd.DataFrame, CodeModels | None]:
     """Code the segments datasets of ``study`` on the cluster of ``client``: one task
     per segments part, writing the dataset out/codings/. Returns the codings table read
-    back and, when the learned model could not be applied, why (only the rules coded).
+    back and the learned model applied: None when there is none, or when it does not
+    fit (:func:`~dialogcode.learned.study_model` warns why; only the rules coded).
     Raises DialogcodeError when the segments were not ingested by a Dask engine."""
     out = study.out
     if not all(table_path(out, name).is_dir() for name in ("segments", "documents")):
@@ -167,22 +168,18 @@ def code_on_dask(study: Study, client, book: Codebook, *, model: str,
                               "file; run `dialogcode ingest` (or `run --force`) with the "
                               "Dask engine first",
                               file=out / "segments.parquet")
-    models, warning = None, None
-    folder = model_folder(study)
+    models = None
     parts = sorted((out / "segments").glob("part-*.parquet"))
-    if (folder / "model.json").is_file():
-        try:
-            models = load_models(folder)
-            unit = segment_unit(pd.concat([read_part(p, hint="dialogcode ingest",
-                                                     columns=["unit"]) for p in parts]
-                                          )) if parts else None
-            check_fits(models, book, read_table(out, "documents", hint="dialogcode ingest"),
-                       model, folder, unit=unit)
-        except ModelError as exc:
-            models, warning = None, str(exc)
+    if (model_folder(study) / "model.json").is_file():
+        unit = segment_unit(pd.concat([read_part(p, hint="dialogcode ingest",
+                                                 columns=["unit"]) for p in parts]
+                                      )) if parts else None
+        models = study_model(study, book, read_table(out, "documents",
+                                                     hint="dialogcode ingest"),
+                             model=model, unit=unit)
     with replacing_dataset(out, "codings") as codings:
         run_tasks(client, _code_part, [(part, out / "documents" / part.name)
                                        for part in parts],
                   desc="code", progress=progress,
                   shared=(book, models, model, out / "cache", codings))
-    return read_table(out, "codings", hint="dialogcode code"), warning
+    return read_table(out, "codings", hint="dialogcode code"), models

@@ -7,7 +7,10 @@ nothing) as opposed to bad data; the CLI exits 2 for it and 1 for the others.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -58,7 +61,39 @@ class DialogcodeError(Exception):
 
 class DialogcodeWarning(UserWarning):
     """Something the user should know that does not stop the command (the CLI prints
-    each distinct one once, on stderr, where it is raised)."""
+    each distinct one once, on stderr, where it is raised). Raised with :func:`warn`."""
+
+
+# the warnings list of the relayed_warnings block this thread (or task) is in, if any
+_RELAY: ContextVar[list[DialogcodeWarning] | None] = ContextVar("dialogcode_relay",
+                                                                default=None)
+
+
+def warn(warning: DialogcodeWarning, *, stacklevel: int = 1) -> None:
+    """Raise ``warning`` (``warnings.warn``; ``stacklevel`` 1 names the caller's line),
+    or, in a :func:`relayed_warnings` block of this thread or task, add it to that
+    block's list instead."""
+    relay = _RELAY.get()
+    if relay is None:
+        warnings.warn(warning, stacklevel=stacklevel + 1)
+    else:
+        relay.append(warning)
+
+
+@contextmanager
+def relayed_warnings() -> Iterator[list[DialogcodeWarning]]:
+    """A list that receives every :func:`warn` of this block, in place of
+    ``warnings.warn``, so that a Dask task's warnings go back to the command with its
+    result. Per thread and per task (a context variable): another task running at the
+    same time in another thread of the process keeps its own, which
+    ``warnings.catch_warnings``, whose filters and hook are the whole process's, mixed
+    up or lost. Threads the block starts itself do not relay (they start without it)."""
+    raised: list[DialogcodeWarning] = []
+    token = _RELAY.set(raised)
+    try:
+        yield raised
+    finally:
+        _RELAY.reset(token)
 
 
 class ArgumentError(DialogcodeError):

@@ -1,7 +1,8 @@
 """Learned coding of a study: train on what its people coded, then code with the model.
 
 `dialogcode learn` calls :func:`learn_study`; `dialogcode code` calls
-:func:`model_codings` when ``out/model/`` holds a model, adding a coding with
+:func:`applied_model` (notebooks :func:`with_model`) when ``out/model/`` holds a model that
+fits the study (:func:`study_model`), adding a coding with
 ``source`` ``model`` and its probability as ``score`` wherever a code's model reaches its
 threshold and the rules did not already code that segment with that code.
 """
@@ -17,7 +18,7 @@ from .codebook import Codebook
 from .coders import coder_names
 from .coding import CODING_COLUMNS
 from .config import LearnSettings
-from .errors import DialogcodeError
+from .errors import DialogcodeError, DialogcodeWarning, warn
 from .features import segment_terms
 from .ingest import Corpus, load_corpus
 from .learn import (MODEL_FOLDER, CodeModels, ModelError, TextFeatures, check_fits,
@@ -137,21 +138,23 @@ def segment_scores(models: CodeModels, segments: pd.DataFrame, documents: pd.Dat
     return usable, models.scores(models.featurizer.transform(features))
 
 
-def model_codings(study: Study, corpus: Corpus | None, book: Codebook, rules: pd.DataFrame,
-                  *, model: str) -> pd.DataFrame:
-    """Codings (:data:`~dialogcode.coding.CODING_COLUMNS`) of the study's model on
-    ``corpus`` (None: the one ingest wrote, read only when there is a model): one per
-    (segment, code) scored at least the code's threshold and not coded by ``rules``.
-    Empty when the study has no model; raises ModelError when the model does not fit."""
+def study_model(study: Study, book: Codebook, documents: pd.DataFrame, *, model: str,
+                unit: str | None) -> CodeModels | None:
+    """The learned model stored in the study's out/model/, to code its segments (of
+    ``unit``, in ``documents``) with ``book`` and the spaCy pipeline ``model``; None,
+    with a DialogcodeWarning saying why and what to run, when it does not fit them
+    (trained under another codebook version, pipeline or unit, on documents changed
+    since, of another model format, unreadable: :func:`~dialogcode.learn.check_fits`).
+    Then only the rules code: `dialogcode code`, its Dask engine and :func:`with_model`
+    decide here alike."""
     folder = model_folder(study)
-    if not (folder / "model.json").is_file():
-        return pd.DataFrame(columns=CODING_COLUMNS)
-    corpus = corpus if corpus is not None else load_corpus(study)
-    models = load_models(folder)
-    check_fits(models, book, corpus.documents, model, folder,
-               unit=segment_unit(corpus.segments))
-    return codings_from_scores(models, corpus.segments, corpus.documents, rules, book,
-                               cache_dir=study.out / "cache")
+    try:
+        models = load_models(folder)
+        check_fits(models, book, documents, model, folder, unit=unit)
+    except ModelError as exc:
+        warn(DialogcodeWarning(f"the learned model was not applied, only the rules: {exc}"))
+        return None
+    return models
 
 
 def codings_from_scores(models: CodeModels, segments: pd.DataFrame,
@@ -180,12 +183,33 @@ def codings_from_scores(models: CodeModels, segments: pd.DataFrame,
     return pd.concat(parts, ignore_index=True)[CODING_COLUMNS]
 
 
+def applied_model(study: Study, corpus: Corpus | None, book: Codebook, rules: pd.DataFrame,
+                  *, model: str) -> tuple[pd.DataFrame, CodeModels | None]:
+    """(rule ``codings`` plus the codings of the study's learned model on ``corpus``
+    (None: the one ingest wrote, read only when there is a model), sorted like the
+    codings table; the model applied, None when only the rules coded). A model coding
+    is one per (segment, code) scored at least the code's threshold and not coded by
+    ``rules``. A model that does not fit is not applied, with a DialogcodeWarning
+    (:func:`study_model`)."""
+    if not (model_folder(study) / "model.json").is_file():
+        return rules, None
+    corpus = corpus if corpus is not None else load_corpus(study)
+    models = study_model(study, book, corpus.documents, model=model,
+                         unit=segment_unit(corpus.segments))
+    if models is None:
+        return rules, None
+    learned = codings_from_scores(models, corpus.segments, corpus.documents, rules, book,
+                                  cache_dir=study.out / "cache")
+    if learned.empty:
+        return rules, models
+    both = pd.concat([rules, learned], ignore_index=True)
+    return both.sort_values(["doc_id", "start", "code_id"], kind="stable",
+                            ignore_index=True), models
+
+
 def with_model(study: Study, corpus: Corpus | None, book: Codebook, rules: pd.DataFrame, *,
                model: str) -> pd.DataFrame:
-    """Rule ``codings`` plus :func:`model_codings`, sorted like the codings table."""
-    learned = model_codings(study, corpus, book, rules, model=model)
-    if learned.empty:
-        return rules
-    both = pd.concat([rules, learned], ignore_index=True)
-    return both.sort_values(["doc_id", "start", "code_id"], kind="stable", ignore_index=True)
-
+    """Rule ``codings`` plus the learned model's, as `dialogcode code` writes them (see
+    :func:`applied_model`): a model that no longer fits the study is not applied, and a
+    DialogcodeWarning says why and to run `dialogcode learn` again."""
+    return applied_model(study, corpus, book, rules, model=model)[0]

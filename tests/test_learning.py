@@ -72,7 +72,11 @@ def _turns(doc: int) -> str:
 
 @pytest.fixture
 def study(tmp_path) -> Path:
-    root = tmp_path / "study"
+    return learning_study(tmp_path / "study")
+
+
+def learning_study(root: Path) -> Path:
+    """The generated study in ``root``, ingested, with ana's coder file."""
     (root / "transcripts").mkdir(parents=True)
     (root / "codebooks").mkdir()
     (root / "codebooks" / "test.yaml").write_text(CODEBOOK, encoding="utf-8")
@@ -385,6 +389,55 @@ def test_a_model_of_turns_is_not_applied_to_sentences(study):
     assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
     result = invoke("review", "export", study, "--next", "3")
     assert result.exit_code == 1 and "unit 'sentence'" in result.output
+
+
+def test_the_notebooks_code_with_the_rules_alone_when_the_model_is_stale_as_code_does(
+        study):
+    # the notebooks add the model's codings with `with_model`: a model trained before a
+    # codebook or a transcript was edited stopped them with the model's "run `dialogcode
+    # learn` again", where `dialogcode code` warns and codes with the rules alone
+    import warnings
+
+    from dialogcode.coding import code_corpus
+    from dialogcode.errors import DialogcodeWarning
+    from dialogcode.ingest import ingest
+    from dialogcode.learned import with_model
+
+    assert invoke("learn", study, "-q").exit_code == 0
+    opened = Study.open(study)
+
+    def notebook_codings():
+        """What the notebooks do, and the warnings they show."""
+        corpus = ingest(opened)
+        book = load_codebooks(opened.codebook_files())
+        rules = code_corpus(corpus.segments, corpus.documents, book,
+                            cache_dir=opened.out / "cache")
+        with warnings.catch_warnings(record=True) as shown:
+            warnings.simplefilter("always")
+            codings = with_model(opened, corpus, book, rules, model=opened.config.model)
+        return codings, [str(w.message) for w in shown if w.category is DialogcodeWarning]
+
+    codings, shown = notebook_codings()
+    assert shown == [] and "model" in set(codings["source"])       # the model fits
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("[rent, evicted]", "[rent, evicted, eviction]"))
+    call = study / "transcripts" / "call0.txt"
+    for stale, why in ((book, "trained with codebook version"),
+                       (call, "1 document(s) it learned from changed or are gone (call0)")):
+        if stale == call:       # the codebook put back: the transcript alone is stale
+            book.write_text(book.read_text().replace(", eviction]", "]"))
+            call.write_text(call.read_text() + "P1: We meet again on Friday.\n")
+        codings, shown = notebook_codings()
+        assert len(shown) == 1 and why in shown[0], shown
+        assert shown[0].startswith("the learned model was not applied, only the rules: ")
+        assert shown[0].endswith("run `dialogcode learn` again")
+        assert set(codings["source"]) == {"rule"} and len(codings)
+        # what `dialogcode code` writes and says, the same
+        assert invoke("ingest", study, "-q").exit_code == 0
+        result = invoke("code", study, "-q")
+        assert result.exit_code == 0 and result.stderr == f"Warning: {shown[0]}\n"
+        pd.testing.assert_frame_equal(codings, pd.read_parquet(study / "out" /
+                                                               "codings.parquet"))
 
 
 def test_a_notes_document_added_first_leaves_a_model_of_turns_in_use(study):

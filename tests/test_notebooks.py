@@ -200,3 +200,40 @@ def test_what_to_code_next_passes_over_every_coders_documents(tmp_path, monkeypa
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     picked = pd.read_csv(chosen)["seg_id"]
     assert len(picked) and set(segments.set_index("seg_id").loc[picked, "doc_id"]) == {left}
+
+
+def test_the_quickstart_on_a_study_whose_model_is_stale_warns_and_counts_the_rules(
+        tmp_path, monkeypatch):
+    # the codebook was edited after `dialogcode learn`: `code` warns and codes with the
+    # rules alone, and the quickstart stopped with the model's "run `dialogcode learn`
+    # again"; now it shows the same warning and the tables' figures
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+    from test_learning import learning_study
+
+    study = learning_study(tmp_path / "study")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["learn", str(study), "-q"]).exit_code == 0
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("[rent, evicted]", "[rent, evicted, eviction]"))
+    coded = runner.invoke(cli, ["code", str(study), "-q"])
+    assert coded.exit_code == 0 and coded.stderr.startswith("Warning: the learned model "
+                                                            "was not applied")
+    assert runner.invoke(cli, ["tables", str(study), "-q"]).exit_code == 0
+    expected = pd.read_csv(study / "out" / "tables" / "code_by_site.csv")
+    monkeypatch.setenv("DIALOGCODE_STUDY", str(study))
+    path = next(p for p in NOTEBOOKS if p.stem == "01_quickstart")
+    notebook = nbformat.read(path, as_version=4)
+    shown = tmp_path / "by_site.csv"
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        f"by_site.to_csv({str(shown)!r})\n'model' in set(codings['source'])"))
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    said = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    assert "DialogcodeWarning: " + coded.stderr.removeprefix("Warning: ").strip() in said
+    assert outputs[-1]["data"]["text/plain"] == "False"        # no model coding
+    columns = ["code_id", "site", "segments", "documents", "speakers", "group_segments"]
+    pd.testing.assert_frame_equal(pd.read_csv(shown)[columns], expected[columns])

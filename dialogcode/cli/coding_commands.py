@@ -8,7 +8,7 @@ import click
 from . import cli
 from .review_commands import echo_orphaned
 from .options import (check_codes, echo_table, model_option, quiet_option,
-                      scheduler_option, shown, study_argument, warn)
+                      scheduler_option, shown, study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -31,8 +31,7 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
     at a time so that a big study is never in memory whole), write and report; on Dask
     when ``client`` is a Dask client (the corpus is then read by the workers)."""
     from ..coding import CODING_INPUT_COLUMNS, code_parts, coding_summary
-    from ..learn import ModelError
-    from ..learned import model_folder, trained_on, with_model
+    from ..learned import applied_model
     from ..stamps import Stamps
     from ..store import read_parts, read_table, table_rows, write_table
 
@@ -41,12 +40,11 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
     hint = "dialogcode ingest"
     documents = corpus.documents if corpus is not None else read_table(
         study.out, "documents", hint=hint, columns=["doc_id", "sha256", "site"])
-    warning = None
     if client is not None:
         from ..engine_stages import code_on_dask
 
-        codings, warning = code_on_dask(study, client, book, model=model,
-                                        progress=not quiet)
+        codings, models = code_on_dask(study, client, book, model=model,
+                                       progress=not quiet)
         paths = [study.out / "codings"]
     else:
         parts = [corpus.segments] if corpus is not None else read_parts(
@@ -54,15 +52,11 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
         codings = code_parts(parts, documents, book, model=model,
                              cache_dir=study.out / "cache", progress=not quiet,
                              n_process=jobs)
-        try:
-            codings = with_model(study, corpus, book, codings, model=model)
-        except ModelError as exc:
-            warning = str(exc)
+        codings, models = applied_model(study, corpus, book, codings, model=model)
         paths = write_table(codings, study.out, "codings")
-    if warning:
-        warn(f"the learned model was not applied, only the rules: {warning}")
-    applied = not warning and (model_folder(study) / "model.json").is_file()
-    Stamps(study.out).record_model((trained_on(study) or "") if applied else "", paths)
+    # a model that does not fit was not applied, and the library warned why
+    Stamps(study.out).record_model((models.meta.get("training") or "")
+                                   if models is not None else "", paths)
     paths += write_table(book.to_frame(), study.out, "codebook")
     if not quiet:
         summary = coding_summary(codings, book, documents)

@@ -168,11 +168,9 @@ def warn(message: str) -> None:
     """Warn the user: the command group prints it on stderr at once, as ``Warning:
     message``, and a message given already in this command not again (see
     :class:`~dialogcode.cli.Group`), as it does the library's warnings."""
-    import warnings
+    from ..errors import DialogcodeWarning, warn as raise_warning
 
-    from ..errors import DialogcodeWarning
-
-    warnings.warn(DialogcodeWarning(message), stacklevel=2)
+    raise_warning(DialogcodeWarning(message), stacklevel=2)
 
 scheduler_option = click.option(
     "--scheduler", metavar="ADDRESS",
