@@ -18,7 +18,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
-from .readings import NAME_OR_WORD, reads_as_word
+from .readings import READABLE, reads_as_word
 from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS, everyday,
                     first_names, last_names, nfc_lower, ordinary)
 
@@ -114,7 +114,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
             and _proper_noun_goes_on(before[1]) and nfc_lower(before[1]) not in TITLE_WORDS
             and nfc_lower(before[1]) not in first_names()):
         return False
-    return not (nfc_lower(text[start:end]) in NAME_OR_WORD
+    return not (nfc_lower(text[start:end]) in READABLE
                 and reads_as_word(text, start, end))
 
 

@@ -15,14 +15,14 @@ import pandas as pd
 from . import withheld_documents
 from .detect import MARK
 from .known import DETECTOR, written_as_name
-from .readings import NAME_OR_WORD, reads_as_word
+from .readings import READABLE, reads_as_word
 from .words import CONTRACTED
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
           "dob": "[DATE OF BIRTH]", "id": "[ID NUMBER]", "term": "[PLACE OR TERM]"}
 WITHHELD = "[DOCUMENT WITHHELD]"
-# the detectors that find a name that is also a modal or a month only where the text
+# the detectors that find a name that is also a modal, a month or a colour only where the text
 # does not read it as that word (:func:`~.readings.reads_as_word`)
 READING_DETECTORS = frozenset({"trigger", "name-list", "speaker", "study-name"})
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
@@ -313,7 +313,7 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
         single = detector == DETECTOR and " " not in _key(text)
         (known if single else elsewhere).add(_key(text))
         name = _key(text).lower()
-        if name in NAME_OR_WORD:
+        if name in READABLE:
             aware = kind == "name" and set(detector.split("+")) <= READING_DETECTORS
             (read if aware else unread).add(name)
     order = {kind: i for i, kind in enumerate(KINDS)}
