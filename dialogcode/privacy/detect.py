@@ -279,8 +279,9 @@ def _looks_like_a_name(label: str, plain: bool = False) -> bool:
     Valk") and at most one initial ("Ari S") among them, where (:func:`_first_is_a_name`)
     the first word is no English word or is a first name of the lists, or, of two words
     or more, no word is a title and the last is no role's noun: an everyday word of
-    three letters or more that is no listed surname ("Olive Freud", "Salinas Miranda",
-    "Sunny Ng"; not "Project Manager", "Council Member", "Faith Leader", "Grad A").
+    three letters or more that is no listed surname, and at most one word is an everyday
+    word of three letters or more on no list of names ("Olive Freud", "Salinas Miranda", "Sunny Ng"; not "Project
+    Manager", "Council Member", "Faith Leader", "Grad A", "Open New York").
     ``plain``: only names whose first word says so (the words after a label's first
     words that are no title: "New York" of "City Club of New York" is no name)."""
     titled = _TITLED.match(label)
@@ -296,7 +297,9 @@ def _looks_like_a_name(label: str, plain: bool = False) -> bool:
     return _first_is_a_name(core) or (
         not plain and len(core) > 1 and not any(nfc_lower(w) in TITLE_WORDS | NOT_NAMES | STOP_WORDS
                                   for w in core)
-        and not (everyday(last) and len(last) > 2 and last not in last_names()))
+        and not (everyday(last) and len(last) > 2 and last not in last_names())
+        and sum(len(w) > 2 and everyday(w) and nfc_lower(w) not in first_names()
+                and nfc_lower(w) not in last_names() for w in core) < 2)
 
 
 def _first_is_a_name(words: list[str]) -> bool:
@@ -360,9 +363,9 @@ def name_in_any_case(label: str) -> str | None:
 def role_label(label: str) -> bool:
     """Whether a speaker ``label`` names a role, not a person: one of the usual roles
     (:data:`~..formats.speakers.ROLE`: "Interviewer", "Facilitator 2"), or no name in
-    it (:func:`name_in_label`) and two or three capitalised everyday words, none a first
-    name or surname of the lists ("Project Manager", "User Interface" of the AMI
-    meetings). Such a label is no name where a trigger finds it in the text: "I'm
+    it (:func:`name_in_label`) and two or three capitalised everyday words, none a
+    surname of the lists ("Project Manager", "User Interface" of the AMI meetings,
+    "Faith Leader"). Such a label is no name where a trigger finds it in the text: "I'm
     Project Manager" would have masked the label in every turn. One everyday word is no
     role so: a person may be called by it ("Sunny:", "River:", with "I'm Sunny")."""
     if not isinstance(label, str) or not label.split():
@@ -370,8 +373,14 @@ def role_label(label: str) -> bool:
     words = label.split()
     return ROLE.match(label) is not None or (
         1 < len(words) <= 3 and name_in_label(label) is None
-        and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in first_names()
-                and nfc_lower(w) not in last_names() for w in words))
+        and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in last_names()
+                for w in words))
+
+
+def role_labels(segments: pd.DataFrame) -> frozenset[str]:
+    """The speaker labels of ``segments`` that name a role (:func:`role_label`)."""
+    return frozenset() if "speaker" not in segments else frozenset(
+        label for label in segments["speaker"].dropna().unique() if role_label(label))
 
 
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
@@ -415,8 +424,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     patterned: list[list[Hit]] = [[]] * len(texts)
     for i, found in zip(candidates, hits_by_text([texts[i] for i in candidates], lower)):
         patterned[i] = found
-    roles = set() if "speaker" not in segments else {
-        label for label in segments["speaker"].dropna().unique() if role_label(label)}
+    roles = term_pattern(list(role_labels(segments)))
     found_hits = []
     for text, found, entities in zip(texts, patterned, ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
@@ -424,8 +432,8 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         hits += found + entities
         if never_re is not None:
             hits = [h for h in hits if h[3] == "privacy.yaml" or not _spared(h, text, never_re)]
-        if roles:
-            hits = [h for h in hits if h[3] != "trigger" or text[h[0]:h[1]] not in roles]
+        if roles is not None:     # a role label named in the talk: "I'm Faith Leader"
+            hits = [h for h in hits if h[3] == "privacy.yaml" or not _spared(h, text, roles)]
         found_hits.append(hits)
     speakers = [] if documents is None or "speaker" not in segments else [
         row for row in speaker_findings(segments, documents)
