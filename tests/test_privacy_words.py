@@ -261,7 +261,8 @@ def test_a_colour_surname_is_masked_as_a_name_not_as_the_colour(tmp_path):
         "Tom White: The rezoning came from the White House, for Brown and Black kids.\n"
         "P4: Ms. Brown said the rezoning is late. Brown said it twice.\n"
         "P4: Thanks, Brown. Tom Brown wants the rezoning, and Green spoke on it.\n"
-        "P4: We need more Green spaces, not the rezoning. The Brown family hates it.\n")},
+        "P4: We need more Green spaces, not the rezoning. The Brown family hates it.\n"
+        "P4: On the rezoning, thanks to Brown and White for their work.\n")},
         None)
     assert run("ingest", str(root), "-q").exit_code == 0
     result = run("kwic", "rezoning", str(root), "--width", "200")
@@ -271,5 +272,6 @@ def test_a_colour_surname_is_masked_as_a_name_not_as_the_colour(tmp_path):
                    "the White House, for Brown and Black kids", "more Green spaces"):
         assert colour in shown, colour
     for name in ("Ms. [NAME] said the", "[NAME] said it twice", "Thanks, [NAME]. [NAME] wants",
-                 "and [NAME] spoke on it", "The [NAME] family hates"):
+                 "and [NAME] spoke on it", "The [NAME] family hates",
+                 "thanks to [NAME] and [NAME] for their work"):
         assert name in shown, name
