@@ -55,9 +55,9 @@ def identifier_hits(text: str) -> list[Hit]:
              if _looks_like_an_id(text, m.start(), m[0])]
     emails = [(s, e) for s, e, k, _ in hits if k == "email"]
     urls = [(s, e) for s, e, k, _ in hits if k == "url"]
-    # a handle inside an email, a ZIP or phone inside an address or URL is the same thing
+    # a handle or ID inside an email, a ZIP, phone or ID inside a URL is the same thing
     return [h for h in hits
-            if not (h[2] in ("handle", "url") and _inside(h, emails))
+            if not (h[2] in ("handle", "url", "id") and _inside(h, emails))
             and not (h[2] in ("zip", "phone", "id", "handle") and _inside(h, urls))]
 
 
