@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from conftest import make_study
 from dialogcode.cli import cli
-from dialogcode.privacy.detect import name_in_any_case, name_in_label, pattern_hits
+from dialogcode.privacy.detect import pattern_hits
+from dialogcode.privacy.labels import name_in_any_case, name_in_label
 
 
 def run(*args):

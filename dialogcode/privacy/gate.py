@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..study import Study
 from . import DECISIONS, PrivacyError, load_privacy_decisions, load_terms, scan
-from .detect import role_labels
+from .labels import role_labels
 from .masking import WITHHELD, Masker, masker
 
 
