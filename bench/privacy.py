@@ -16,7 +16,8 @@ Real talk (``--real``, when ../shared/data is there): the gate's masks on the 60
 ICSI meetings and the NYC housing hearing, studies built from them with ``model:
 blank`` and nothing decided: how many masks there are, how many stand before 't (a
 cut contraction, "[NAME]'t" of "Don't", or a name before a stray apostrophe) or are in
-lower case (each with its most frequent words, to judge), the scan's CPU time and that
+lower case (each with its most frequent words, to judge), the ``id`` findings (to
+judge: a case number, or a zoning code or count?), the scan's CPU time and that
 of its ``study-name`` step alone (names the study knows), how many segments show a mask
 in their speaker and which labels are masked whole, partly or not at all, and, on the
 hearing, how many words of its speakers' names (speakers.json) the masked text still
@@ -175,6 +176,8 @@ def real_masks(name: str, files: list[Path], folder: Path, people: Path | None =
     print(f"{name}: {len(findings)} findings, {masks} masks in segment text; before 't: "
           f"{sum(before_t.values())} {dict(before_t.most_common(10))}; in lower case: "
           f"{sum(lower.values())} {dict(lower.most_common(10))}")
+    ids = findings.loc[findings["kind"] == "id", "text"]
+    print(f"  id findings: {len(ids)} {sorted(ids)[:12]}")
     scan, step = study_name_cost(corpus, findings)
     print(f"  scan {scan:.2f} s of CPU, of which the study-name step {step:.2f} s: "
           f"{scan / (scan - step):.2f} times the scan without it (medians of three)")

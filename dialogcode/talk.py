@@ -167,15 +167,15 @@ def name_words(segments: pd.DataFrame, terms: SegmentTerms) -> set[str]:
     name even when a dictionary knows it: :func:`~dialogcode.privacy.words.first_names`,
     :func:`~dialogcode.privacy.words.last_names`, so a role that is also a surname,
     "Judge", stays a name), every word of the name the privacy gate reads in a label
-    (:func:`~dialogcode.privacy.detect.name_in_any_case`: "Chin" of "Margaret Chin" and of
-    "Council Member Margaret Chin", "Press" of "Robert Press", surnames that are
+    (:func:`~dialogcode.privacy.labels.name_in_any_case`: "Chin" of "Margaret Chin"
+    and of "Council Member Margaret Chin", "Press" of "Robert Press", surnames that are
     everyday words on no list; "P1", a participant's code, is no word either), first
     names that are not also English words
     (:func:`~dialogcode.privacy.words.plain_first_name`, however a transcript writes
     them: "eva"), and the terms written capitalised after a lower-case word or a comma
     (mid-sentence) in at least :data:`NAME_SHARE` of all their occurrences (and at
     least twice)."""
-    from .privacy.detect import name_in_any_case
+    from .privacy.labels import name_in_any_case
     from .privacy.words import everyday, first_names, last_names, plain_first_name
 
     names = set()

@@ -32,7 +32,11 @@ def run(*args):
 
 
 def scanned(tmp_path):
-    root = make_study(tmp_path / "s", {"hearing.txt": TALK}, None)
+    return scanned_talk(tmp_path, TALK)
+
+
+def scanned_talk(tmp_path, talk: str):
+    root = make_study(tmp_path / "s", {"hearing.txt": talk}, None)
     assert run("ingest", str(root), "-q").exit_code == 0
     assert run("privacy", "scan", str(root), "-q").exit_code == 0
     return root, pd.read_parquet(root / "out" / "privacy.parquet")
@@ -211,3 +215,23 @@ def test_a_known_word_inside_a_never_term_stays(tmp_path):
     shown = " ".join(result.output.split())
     assert "came from mayor Adams last year" in shown, shown
     assert "Then [NAME] said the [rezoning]" in shown, shown
+
+
+def test_a_label_in_capitals_finds_the_name_as_the_text_writes_it(tmp_path):
+    # "MCKAY:" was read "Mckay", so "McKay" in the talk stayed in every output; so did
+    # "DeLeon" of "CARLOS DELEON:"
+    root, found = scanned_talk(tmp_path, (
+        "MCKAY: The rezoning raised my rent.\n"
+        "CARLOS DELEON: The rezoning scares me.\n"
+        "JOHN MACKENZIE: The rezoning is coming.\n"
+        "MARIA O'BRIEN: The rezoning again.\n"
+        "BROWN: The rezoning passed.\n"
+        "P5: McKay asked about the rezoning, then DeLeon agreed on the rezoning.\n"
+        "P5: Yes, MacKenzie and O'Brien backed the rezoning.\n"
+        "P5: We walked past the brown buildings after the rezoning.\n"))
+    assert {"McKay", "DeLeon", "MacKenzie", "O'Brien"} <= set(found["text"])
+    shown = " ".join(run("kwic", "rezoning", str(root), "--width", "120").output.split())
+    for name in ("McKay", "DeLeon", "MacKenzie", "O'Brien"):
+        assert name not in shown, name
+    assert "[NAME] asked about the [rezoning]" in shown
+    assert "past the brown buildings" in shown       # an everyday word stays as written

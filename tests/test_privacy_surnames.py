@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from conftest import make_study
 from dialogcode.cli import cli
-from dialogcode.privacy.detect import name_in_any_case, name_in_label, pattern_hits
+from dialogcode.privacy.detect import pattern_hits
+from dialogcode.privacy.labels import name_in_any_case, name_in_label
 
 
 def run(*args):
@@ -135,7 +136,7 @@ def test_a_speaker_label_that_is_a_name_is_found_whole(label):
     "Project Manager", "Industrial Designer", "User Interface", "Marketing",
     "Community Member", "Council Member", "Interviewer", "Speaker 1", "Faith Leader",
     "Grad A", "Professor C", "PhD B", "Postdoc E", "Landmark West",
-    "City Club of New York"])
+    "City Club of New York", "Open New York", "Housing Rights Now"])
 def test_a_role_label_holds_no_name(label):
     assert name_in_label(label) is None
     assert name_in_any_case(label.upper()) is None and name_in_any_case(label.lower()) is None
@@ -227,3 +228,25 @@ def test_a_name_label_in_capitals_or_lower_case_is_masked_like_its_title_case(tm
     for word in ("ROSALBA", "MENDEZ", "rosalba", "mendez", "MIKE", "NOWAK", "SALAMANCA"):
         assert word not in copy, word
     assert "FACILITATOR:" in copy and "PM:" in copy
+
+
+def test_an_organisation_or_role_label_stays_as_written_beside_a_name_of_its_words(tmp_path):
+    # "Open New York:" (an organisation) was taken for a person's name and masked in
+    # every turn; with "Thanks, Faith" in the talk, "Faith Leader:" showed "[NAME] Leader"
+    # as its speaker, in the talk and in the redacted copy
+    root, found = scanned(tmp_path, (
+        "Open New York: The rezoning brings homes.\n"
+        "Faith Leader: The rezoning helps our congregation.\n"
+        "Rosa Delgado: Thanks, Faith. The rezoning scares me.\n"
+        "Faith Leader: I'm Faith Leader of the rezoning group.\n"))
+    assert set(found["text"]) == {"Faith", "Rosa Delgado"}
+    listing = shown(root, "rezoning")
+    assert "Open New York The [rezoning] brings homes" in listing
+    assert "Faith Leader The [rezoning] helps our congregation" in listing
+    assert "Thanks, [NAME]. The [rezoning] scares me" in listing
+    assert "I'm Faith Leader of the [rezoning] group" in listing
+    masked = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(masked), "-q").exit_code == 0
+    copy = (masked / "hearing.txt").read_text(encoding="utf-8")
+    assert "Faith Leader: The rezoning helps" in copy and "Open New York:" in copy
+    assert "[NAME] Leader" not in copy and "Thanks, [NAME]." in copy

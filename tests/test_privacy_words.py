@@ -250,3 +250,28 @@ def test_a_cluster_term_that_is_a_month_stays_where_its_segments_write_the_month
     result = terms_without_findings(study, Clustering(clusters, assignments),
                                     corpus.segments, corpus.documents)
     assert result.clusters["terms"].tolist() == ["rent; june", "rent"]
+
+
+def test_a_colour_surname_is_masked_as_a_name_not_as_the_colour(tmp_path):
+    # with speakers called Brown, Green and White, "Black and Brown families" showed
+    # "Black and [NAME] families", "more Green spaces" "more [NAME] spaces"
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Dana Brown: The rezoning hurts Black and Brown families.\n"
+        "Ana Green: The rezoning takes the Green spaces we have.\n"
+        "Tom White: The rezoning came from the White House, for Brown and Black kids.\n"
+        "P4: Ms. Brown said the rezoning is late. Brown said it twice.\n"
+        "P4: Thanks, Brown. Tom Brown wants the rezoning, and Green spoke on it.\n"
+        "P4: We need more Green spaces, not the rezoning. The Brown family hates it.\n"
+        "P4: On the rezoning, thanks to Brown and White for their work.\n")},
+        None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "200")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    for colour in ("hurts Black and Brown families", "takes the Green spaces",
+                   "the White House, for Brown and Black kids", "more Green spaces"):
+        assert colour in shown, colour
+    for name in ("Ms. [NAME] said the", "[NAME] said it twice", "Thanks, [NAME]. [NAME] wants",
+                 "and [NAME] spoke on it", "The [NAME] family hates",
+                 "thanks to [NAME] and [NAME] for their work"):
+        assert name in shown, name

@@ -13,17 +13,15 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_right
-from functools import lru_cache
 
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ..formats.speakers import ROLE
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
-from .ner import PLACEHOLDER, ner_hits, ner_pipeline
+from .ner import ner_hits, ner_pipeline
 from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS, everyday,
-                    first_names, last_names, nfc_lower, ordinary)
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
+                    nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -266,131 +264,6 @@ def term_pattern(terms: list[str]) -> re.Pattern | None:
                       re.IGNORECASE)
 
 
-# a label's title of address, abbreviated, before a name ("Rev. Peter Cook"), and an
-# initial ("Ari S", "Mary J. Blige")
-_TITLED = re.compile(rf"(?:{'|'.join((*ABBREVIATED, 'Hon'))})\. (?=\S)")
-_INITIAL = re.compile(rf"{UPPER}\.?")
-
-
-@lru_cache(maxsize=4096)
-def _looks_like_a_name(label: str, plain: bool = False) -> bool:
-    """A person's name written as a label: after an abbreviated title ("Rev.", "Dr.",
-    "Hon."), one to three capitalised words, with surname particles ("Lo van der
-    Valk") and at most one initial ("Ari S") among them, where (:func:`_first_is_a_name`)
-    the first word is no English word or is a first name of the lists, or, of two words
-    or more, no word is a title and the last is no role's noun: an everyday word of
-    three letters or more that is no listed surname ("Olive Freud", "Salinas Miranda",
-    "Sunny Ng"; not "Project Manager", "Council Member", "Faith Leader", "Grad A").
-    ``plain``: only names whose first word says so (the words after a label's first
-    words that are no title: "New York" of "City Club of New York" is no name)."""
-    titled = _TITLED.match(label)
-    words = label[titled.end() if titled else 0:].split()
-    if not words or PLACEHOLDER.match(label) or words[0] in PARTICLES \
-            or words[-1] in PARTICLES or sum(bool(_INITIAL.fullmatch(w)) for w in words) > 1:
-        return False
-    core = [w for w in words if w not in PARTICLES and not _INITIAL.fullmatch(w)]
-    if not (0 < len(core) <= 3 and re.fullmatch(_NAME, core[0])
-            and all(re.fullmatch(_SURNAME, w) for w in core[1:])):
-        return False
-    last = core[-1].lower()
-    return _first_is_a_name(core) or (
-        not plain and len(core) > 1 and not any(nfc_lower(w) in TITLE_WORDS | NOT_NAMES | STOP_WORDS
-                                  for w in core)
-        and not (everyday(last) and len(last) > 2 and last not in last_names()))
-
-
-def _first_is_a_name(words: list[str]) -> bool:
-    """The first word of capitalised ``words`` is no English word or, alone or
-    before surnames, a first name of the lists even when it is one, or a name that is
-    also a modal or a month ("Grace", "Will", "Robert Press", "Mark Levine", "Will
-    Park", "May Chen"); when that first name is also an everyday word, a later word that
-    is an everyday word and no listed surname makes the words a role ("Faith Leader",
-    "Grant Manager"; not "Grace Baker")."""
-    if not ordinary(words[0]) or (len(words) == 1 and (
-            nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
-        return True
-    return (len(words) > 1 and (words[0].lower() in first_names()
-                                or words[0].lower() in NAME_OR_WORD)
-            and (not everyday(words[0])
-                 or all(not everyday(w) or w.lower() in last_names() for w in words[1:])))
-
-
-@lru_cache(maxsize=4096)
-def name_in_label(label: str) -> str | None:
-    """The name a speaker label holds: the label when it looks like one
-    (:func:`_looks_like_a_name`: "Rev. Peter Cook", "Olive Freud" whole), else its last
-    words that do after a title or role ("Council Member Tomasz Nowak": the name only,
-    so no quote shows "Council Member [NAME] Nowak"; after a word that is no title,
-    only a name whose first word says so: not "New York" of "City Club of New York"),
-    or one surname of the lists that is no title after a
-    title ("Commissioner Hall", "Council Member Baker": :data:`~.words.TITLE_WORDS`;
-    not "Chief Judge"); None when no part of it does ("Project Manager", "Member
-    Services")."""
-    words = list(re.finditer(r"\S+", label))
-    for i, word in enumerate(words):
-        rest = label[word.start():]
-        after_title = i > 0 and nfc_lower(words[i - 1][0]) in TITLE_WORDS
-        if _looks_like_a_name(rest, plain=i > 0 and not after_title) or (
-                i == len(words) - 1 and i > 0 and re.fullmatch(_SURNAME, rest)
-                and after_title and nfc_lower(rest) in last_names() - TITLE_WORDS):
-            return rest
-    return None
-
-
-def name_in_any_case(label: str) -> str | None:
-    """:func:`name_in_label` of a label written in capitals or in lower case read as its
-    words capitalised, each part of them after a hyphen or an apostrophe too, and
-    particles in lower case ("LO VAN DER VALK", "MICHAEL O'REILLY", "LAYLA LAW-GISIKO"),
-    the name as written ("ROSALBA MENDEZ", "rosalba mendez", "COUNCIL MEMBER TOMASZ
-    NOWAK" gives "TOMASZ NOWAK"); one word in capitals only when
-    it is a first name or a surname of the lists ("ROSALBA", "TOM", "MENDEZ"; not "PM",
-    "NYCHA": acronyms), and never a role ("FACILITATOR", "PROJECT MANAGER")."""
-    if not (label.isupper() or label.islower()):
-        return name_in_label(label)
-    cased = re.sub(r"\S+", lambda m: m[0].lower() if m.start() and m[0].lower() in PARTICLES
-                   else m[0].title(), label)
-    if len(cased) != len(label) or (label.isupper() and len(label.split()) == 1 and not (
-            nfc_lower(label) in first_names() or nfc_lower(label) in last_names()
-            or label.lower() in NAME_OR_WORD)):
-        return None
-    name = name_in_label(cased)
-    return None if name is None else label[len(label) - len(name):]
-
-
-def role_label(label: str) -> bool:
-    """Whether a speaker ``label`` names a role, not a person: one of the usual roles
-    (:data:`~..formats.speakers.ROLE`: "Interviewer", "Facilitator 2"), or no name in
-    it (:func:`name_in_label`) and two or three capitalised everyday words, none a first
-    name or surname of the lists ("Project Manager", "User Interface" of the AMI
-    meetings). Such a label is no name where a trigger finds it in the text: "I'm
-    Project Manager" would have masked the label in every turn. One everyday word is no
-    role so: a person may be called by it ("Sunny:", "River:", with "I'm Sunny")."""
-    if not isinstance(label, str) or not label.split():
-        return False
-    words = label.split()
-    return ROLE.match(label) is not None or (
-        1 < len(words) <= 3 and name_in_label(label) is None
-        and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in first_names()
-                and nfc_lower(w) not in last_names() for w in words))
-
-
-def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
-    """Speaker labels that look like real names ("Rosa", not "P3" or "Facilitator"):
-    the first place each is written in each document, found just before a turn."""
-    texts = documents.set_index("doc_id")["text"]
-    rows, seen = [], set()
-    for seg_id, doc_id, start, speaker in zip(*(segments[c].tolist() for c in (
-            "seg_id", "doc_id", "start", "speaker"))):
-        label = name_in_any_case(speaker.strip()) if isinstance(speaker, str) else None
-        if label is None or (doc_id, speaker) in seen or doc_id not in texts.index:
-            continue
-        where = texts[doc_id].rfind(label, max(0, int(start) - 200), int(start))
-        if where >= 0:
-            seen.add((doc_id, speaker))
-            rows.append((seg_id, doc_id, where, where + len(label), label, "name", "speaker"))
-    return rows
-
-
 def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
                      always: list[str] = (), never: list[str] = (),
                      documents: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -401,6 +274,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     ``documents`` (their ``text``), speaker labels that look like names are found too.
     """
     from .known import known_hits, known_pattern, name_words
+    from .labels import role_labels, speaker_findings
 
     texts = segments["text"].tolist()
     nlp = ner_pipeline(model)
@@ -415,8 +289,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     patterned: list[list[Hit]] = [[]] * len(texts)
     for i, found in zip(candidates, hits_by_text([texts[i] for i in candidates], lower)):
         patterned[i] = found
-    roles = set() if "speaker" not in segments else {
-        label for label in segments["speaker"].dropna().unique() if role_label(label)}
+    roles = term_pattern(list(role_labels(segments)))
     found_hits = []
     for text, found, entities in zip(texts, patterned, ner):
         hits = [] if always_re is None else [(m.start(), m.end(), "term", "privacy.yaml")
@@ -424,8 +297,8 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         hits += found + entities
         if never_re is not None:
             hits = [h for h in hits if h[3] == "privacy.yaml" or not _spared(h, text, never_re)]
-        if roles:
-            hits = [h for h in hits if h[3] != "trigger" or text[h[0]:h[1]] not in roles]
+        if roles is not None:     # a role label named in the talk: "I'm Faith Leader"
+            hits = [h for h in hits if h[3] == "privacy.yaml" or not _spared(h, text, roles)]
         found_hits.append(hits)
     speakers = [] if documents is None or "speaker" not in segments else [
         row for row in speaker_findings(segments, documents)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..study import Study
 from . import DECISIONS, PrivacyError, load_privacy_decisions, load_terms, scan
+from .labels import role_labels
 from .masking import WITHHELD, Masker, masker
 
 
@@ -44,7 +45,9 @@ def study_masker(study: Study, segments: pd.DataFrame | None = None,
     """The study's :class:`Masker` and its findings (scanning, or reusing the last scan
     when nothing changed). Raises PrivacyError for a bad privacy.yaml or decisions file."""
     findings = scan(study, segments, documents)
-    return masker(findings, load_privacy_decisions(study), load_terms(study)[1]), findings
+    roles = frozenset() if segments is None else role_labels(segments)
+    return masker(findings, load_privacy_decisions(study), load_terms(study)[1],
+                  roles), findings
 
 
 def saved_masker(study: Study, segments: pd.DataFrame) -> Masker | None:
@@ -62,7 +65,7 @@ def saved_masker(study: Study, segments: pd.DataFrame) -> Masker | None:
     except PrivacyError:
         return None
     return None if findings is None else masker(with_status(findings, decisions), decisions,
-                                                never)
+                                                never, role_labels(segments))
 
 
 def shown_hashes(study: Study, segments: pd.DataFrame, documents: pd.DataFrame

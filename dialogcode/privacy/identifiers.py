@@ -25,6 +25,14 @@ _PATTERNS: dict[str, re.Pattern] = {
 _ANNOUNCED_ID = re.compile(r"(?i:\b(?:case|id|account|member|file|license|licence|record|"
                            r"badge|policy)\s*(?:number|no\.?|num|#)\s*(?:is\s+|:\s*)?#?\s*)"
                            r"([A-Za-z]?\d[\w-]{2,})")
+# a code of capitals and digits, its parts joined by hyphens ("AB12345", "DV-2019-0042");
+# an ID when a capital goes before a run of four digits or more and it holds five digits
+# or more, four of them outside a year ("2019-CV-00123"; not "COVID-19", "H1B", "RTX4090",
+# "FY2024-25", "Q3-2024"), or, after a cue ("case", "ID", "number", "#"), when a
+# capital goes before a run of four digits ("ID A1234", "case DV-2019")
+_CODE = re.compile(r"(?<![\w$./:-])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-]|[./:]\d)")
+_CUED = re.compile(r"(?:\b(?i:case|number|no\.)|\bID|#)\s*:?\s*#?\s*\Z")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
           r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 _DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?"
@@ -43,12 +51,23 @@ def identifier_hits(text: str) -> list[Hit]:
         hits += [(m.start(), m.end(), kind, "pattern") for m in pattern.finditer(text)]
     hits += [(m.start(1), m.end(1), "id", "pattern") for m in _ANNOUNCED_ID.finditer(text)]
     hits += [(m.start(1), m.end(1), "dob", "pattern") for m in _DOB.finditer(text)]
+    hits += [(m.start(), m.end(), "id", "pattern") for m in _CODE.finditer(text)
+             if _looks_like_an_id(text, m.start(), m[0])]
     emails = [(s, e) for s, e, k, _ in hits if k == "email"]
     urls = [(s, e) for s, e, k, _ in hits if k == "url"]
-    # a handle inside an email, a ZIP or phone inside an address or URL is the same thing
+    # a handle or ID inside an email, a ZIP, phone or ID inside a URL is the same thing
     return [h for h in hits
-            if not (h[2] in ("handle", "url") and _inside(h, emails))
+            if not (h[2] in ("handle", "url", "id") and _inside(h, emails))
             and not (h[2] in ("zip", "phone", "id", "handle") and _inside(h, urls))]
+
+
+def _looks_like_an_id(text: str, start: int, code: str) -> bool:
+    """Whether ``code``, a :data:`_CODE` at ``start`` of ``text``, reads as an ID."""
+    if not re.search(r"[A-Z][A-Z-]*\d{4}", code):
+        return False
+    digits = sum(c.isdigit() for c in code)
+    return (digits >= 5 and digits - 4 * len(_YEAR.findall(code)) >= 4) \
+        or _CUED.search(text, max(0, start - 12), start) is not None
 
 
 def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:

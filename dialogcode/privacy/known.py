@@ -18,7 +18,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
-from .readings import NAME_OR_WORD, reads_as_word
+from .readings import READABLE, reads_as_word
 from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS, everyday,
                     first_names, last_names, nfc_lower, ordinary)
 
@@ -47,7 +47,7 @@ _PREVIOUS = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*) \Z")
 def name_words(found: list[str], labels: list[str]) -> set[str]:
     """The words that stand alone for a person the study names: every word of a
     name-like speaker label of two or more words (``labels``: "Ben" and "Ortiz" of "Ben
-    Ortiz:"), and of a name of two or more words found in the text (``found``) that
+    Ortiz:"), or of one word in capitals that is no English word ("MCKAY:"), and of a name of two or more words found in the text (``found``) that
     opens with a first name of the lists, that first name and the later words that are
     surnames of the lists and no everyday words ("Grace" and "Ortiz" of "Grace Ortiz";
     not "Park" of "Morris Park" nor "Brown" of "Russell Brown", as often a place's or a
@@ -57,6 +57,8 @@ def name_words(found: list[str], labels: list[str]) -> set[str]:
     word, interjection, particle ("De", "La", "Van") or word of address ("Señora")."""
     picked = [word.title() if word.isupper() else word
               for label in labels if len(label.split()) > 1 for word in label.split()]
+    picked += [label.title() for label in labels
+               if len(label.split()) == 1 and label.isupper() and not ordinary(label)]
     for name in found:
         first, *later = name.split()
         if later and nfc_lower(first) in first_names():
@@ -70,13 +72,13 @@ def name_words(found: list[str], labels: list[str]) -> set[str]:
 def known_pattern(words: set[str]) -> re.Pattern | None:
     """One pattern of ``words`` standing alone as written (not inside a word, nor a
     contraction's first part: "Don't"), and, of a word of three letters or more that is
-    no English word, in lower case and in capitals too ("rosalba", "MENDEZ" of
-    "Rosalba Mendez": a transcriber's lower-case label line, a name in capitals)."""
+    no English word, in any case ("rosalba", "MENDEZ" of "Rosalba Mendez": a
+    transcriber's lower-case label line, a name in capitals; "McKay", "DeLeon" of the
+    labels "MCKAY", "CARLOS DELEON", read "Mckay", "Deleon")."""
     if not words:
         return None
-    words = set(words) | {spelling for word in words if len(word) > 2 and not ordinary(word)
-                          for spelling in (word.lower(), word.upper())}
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alternation = "|".join(re.escape(w) if len(w) < 3 or ordinary(w) else f"(?i:{re.escape(w)})"
+                           for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w-]|{MARK}|{CONTRACTED})")
 
 
@@ -112,7 +114,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
             and _proper_noun_goes_on(before[1]) and nfc_lower(before[1]) not in TITLE_WORDS
             and nfc_lower(before[1]) not in first_names()):
         return False
-    return not (nfc_lower(text[start:end]) in NAME_OR_WORD
+    return not (nfc_lower(text[start:end]) in READABLE
                 and reads_as_word(text, start, end))
 
 

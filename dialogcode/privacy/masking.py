@@ -15,14 +15,14 @@ import pandas as pd
 from . import withheld_documents
 from .detect import MARK
 from .known import DETECTOR, written_as_name
-from .readings import NAME_OR_WORD, reads_as_word
+from .readings import READABLE, reads_as_word
 from .words import CONTRACTED
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
           "dob": "[DATE OF BIRTH]", "id": "[ID NUMBER]", "term": "[PLACE OR TERM]"}
 WITHHELD = "[DOCUMENT WITHHELD]"
-# the detectors that find a name that is also a modal or a month only where the text
+# the detectors that find a name that is also a modal, a month or a colour only where the text
 # does not read it as that word (:func:`~.readings.reads_as_word`)
 READING_DETECTORS = frozenset({"trigger", "name-list", "speaker", "study-name"})
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
@@ -49,7 +49,10 @@ class Masker:
     left as written where the text reads them as that word; ``known``, the words of
     names the study knows that only the ``study-name`` detector found, masked only where
     the text writes them as a name, as it found them, and not inside a kept text or a
-    ``never`` term (privacy.yaml's ``never:``), where it found none (:meth:`matches`)."""
+    ``never`` term (privacy.yaml's ``never:``), where it found none (:meth:`matches`);
+    ``roles``, the speaker labels that name a role ("Faith Leader"), shown as written
+    wherever they stand (a speaker column, the talk), though a finding ("Faith") is a
+    word of one, as the detectors find nothing in them."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
@@ -57,6 +60,7 @@ class Masker:
     readable: frozenset[str] = frozenset()
     known: frozenset[str] = frozenset()
     never: tuple[str, ...] = ()                             # privacy.yaml's never: terms
+    roles: frozenset[str] = frozenset()
 
     @property
     def pattern(self) -> re.Pattern | None:
@@ -123,12 +127,15 @@ class Masker:
         does not write it as a name ("Grace Church", "so. Mark the date":
         :func:`~.known.written_as_name`; at the start of ``value``, which may be cut
         from a longer text anywhere, it is masked) or stands inside a text decided
-        ``keep`` or a ``never:`` term (:meth:`_kept_spans`)."""
+        ``keep`` or a ``never:`` term (:meth:`_kept_spans`); nothing in a role label."""
         pattern = self.pattern_in(value) if pattern is None else pattern
         if pattern is None:
             return []
         found, kept = [], None
+        roles = [] if self._roles is None else [r.span() for r in self._roles.finditer(value)]
         for m in pattern.finditer(value):
+            if any(s < m.end() and m.start() < e for s, e in roles):
+                continue
             if _key(m[0]).lower() in self.readable and reads_as_word(value, m.start(),
                                                                      m.end()):
                 continue
@@ -147,6 +154,12 @@ class Masker:
         Jacobs" kept, "Mayor Adams" never, "Jacobs", "Adams" alone found elsewhere), as
         the detector finds no word inside another finding or a ``never:`` term."""
         return [m.span() for pattern in self._kept_patterns for m in pattern.finditer(value)]
+
+    @cached_property
+    def _roles(self) -> re.Pattern | None:
+        from .detect import term_pattern
+
+        return term_pattern(list(self.roles))
 
     @cached_property
     def _kept_patterns(self) -> list[re.Pattern]:
@@ -291,8 +304,8 @@ def _pattern(texts: tuple[str, ...], flags: int = 0, any_case: frozenset[str] = 
     return re.compile(r"(?<!\w)(?:" + "|".join(words) + rf")(?!\w|{MARK}|{CONTRACTED})", flags)
 
 
-def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = ()
-           ) -> Masker:
+def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (),
+           roles: frozenset[str] = frozenset()) -> Masker:
     """The :class:`Masker` of ``findings`` (with ``status``, from :func:`scan`) and the
     decisions: every finding not decided ``keep`` is masked, labelled by its kind (the
     first in KINDS order when one text was found as several). A name that is also a
@@ -302,7 +315,8 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
     wherever it stands, as each of those findings is. A word of a name the study knows
     that only ``study-name`` found, alone, is masked where the text writes it as a name
     and not inside a kept text or one of the ``never`` terms; found by another detector
-    too, wherever it stands, as that finding is."""
+    too, wherever it stands, as that finding is. ``roles``: the study's role labels
+    (:attr:`Masker.roles`)."""
     from .detect import KINDS
 
     hidden = findings[findings["status"] != "keep"]
@@ -313,7 +327,7 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
         single = detector == DETECTOR and " " not in _key(text)
         (known if single else elsewhere).add(_key(text))
         name = _key(text).lower()
-        if name in NAME_OR_WORD:
+        if name in READABLE:
             aware = kind == "name" and set(detector.split("+")) <= READING_DETECTORS
             (read if aware else unread).add(name)
     order = {kind: i for i, kind in enumerate(KINDS)}
@@ -325,4 +339,5 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
     kept = {_key(text) for text in findings.loc[findings["status"] == "keep", "text"]}
     return Masker(labels, frozenset(withheld_documents(decisions)),
                   frozenset(kept - labels.keys()), frozenset(read - unread),
-                  frozenset(known - elsewhere), tuple(never))
+                  frozenset(known - elsewhere), tuple(never),
+                  frozenset(_key(role) for role in roles))

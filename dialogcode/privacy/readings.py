@@ -1,8 +1,9 @@
 """First names that are also a modal verb or a month ("Will", "May", "June", "April",
-"August"), and whether a text reads one as that word where it stands: the detectors
-find such a name only where the text says a person is meant, and the gate leaves the
-word where it is clearly the word ("Will we", "in June"), so one person called June
-does not mask every month (docs/privacy.md)."""
+"August"), surnames that are also a colour ("Brown", "Green"), and whether a text reads
+one as that word where it stands: the detectors find such a name only where the text
+says a person is meant, and the gate leaves the word where it is clearly the word
+("Will we", "in June", "Black and Brown families"), so one person called June does not
+mask every month (docs/privacy.md)."""
 from __future__ import annotations
 
 import re
@@ -13,6 +14,11 @@ import re
 # the modal is never capitalised
 NAME_OR_WORD = {"will": "modal", "may": "modal month", "june": "month", "april": "month",
                 "august": "month"}
+# surnames that are also a colour: names only where the text does not read them as the
+# colour (:func:`reads_as_word`: "Black and Brown families", "the Green spaces")
+COLOURS = frozenset(("black", "brown", "white", "green", "gray", "grey"))
+# the names that a text may read as the word they also are
+READABLE = frozenset(NAME_OR_WORD) | COLOURS
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec")
 # words of address abbreviated before a name ("Mr. Lee", "Sra Lupe": detect.py's triggers)
@@ -39,6 +45,24 @@ _MONTH_BEFORE = re.compile(rf"(?:\b(?i:in|by|since|until|till|through|from|durin
                            rf"past|throughout|the)[^\S\n]+|\d[^\S\n]*|\b(?i:{_MONTHS})\.?"
                            rf"[^\S\n]*(?:-|\u2013|,|(?i:to|through|thru|and|or)\b)[^\S\n]*)\Z")
 
+# a colour beside another before a plural ("Black and Brown families", "Brown and Black
+# New Yorkers"; not "Brown and White said", "thanks to Brown and White for")
+_OR = r"[^\S\n]*(?:[,/&\u2013-]|\b(?i:and|or)\b)[^\S\n]*"
+_ANY_COLOUR = "(?i:" + "|".join(COLOURS) + ")"
+_PLURAL = (r"[^\S\n]+(?:[A-Z][a-z]+[^\S\n]+)?(?!does\b|goes\b)(?:[A-Za-z]{2,}[a-rt-z]s|"
+           r"people|children|women|men|youth|folk)\b")
+_COLOUR_AFTER = re.compile(rf"{_OR}{_ANY_COLOUR}{_PLURAL}")
+_COLOUR_BEFORE = re.compile(rf"\b{_ANY_COLOUR}{_OR}\Z")
+_PLURAL_AFTER = re.compile(_PLURAL)
+# a colour as an adjective: after a determiner or quantifier, before a word in lower
+# case ("the Brown families", "more Green spaces"), not a family's ("the Brown family")
+_DETERMINER = re.compile(r"\b(?i:the|a|an|these|those|our|their|your|its|more|most|many|"
+                         r"much|some|all|any|other|few|fewer|less|every|each|such|several|"
+                         r"both)[^\S\n]+\Z")
+_NOUN_AFTER = re.compile(r"[^\S\n]+(?!(?:family|families|household|households|kids|"
+                         r"children|boys|girls|brothers|sisters|twins|home|house)\b)"
+                         r"[a-z][a-z'-]*\b(?!['\u2019])")
+
 
 def reads_as_word(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]``, a first name that is also a modal or a month
@@ -46,10 +70,19 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     a question or clause before its subject ("Will we", "So, May I"; not after a
     trigger or a word of address, where no modal can stand: "told May I would", "Mr.
     Will we"), a month beside a day, year, word of time or other month ("in June", "May
-    15", "April to May"). False for every other word. The detectors and the gate's
-    masking ask the same question, so a name found is a name masked."""
-    reading = NAME_OR_WORD.get(text[start:end].lower(), "")
+    15", "April to May"); a surname that is also a colour ("Brown", "Green", "White")
+    beside another colour before a plural ("Black and Brown families"; not "Brown and
+    White said") or after a determiner before a word in lower case ("the Brown
+    families", "more Green spaces"; not "the Brown family").
+    False for every other word. The detectors and the gate's masking ask the same
+    question, so a name found is a name masked."""
+    word = text[start:end].lower()
     before = text[max(0, start - 30):start]
+    if word in COLOURS:
+        return bool(_COLOUR_AFTER.match(text, end)
+                    or (_COLOUR_BEFORE.search(before) and _PLURAL_AFTER.match(text, end))
+                    or (_DETERMINER.search(before) and _NOUN_AFTER.match(text, end)))
+    reading = NAME_OR_WORD.get(word, "")
     return bool(("modal" in reading and _MODAL_AFTER.match(text, end)
                  and _MODAL_BEFORE.search(before) and not _TITLE_BEFORE.search(before))
                 or ("month" in reading and (_MONTH_AFTER.match(text, end)
