@@ -790,3 +790,16 @@ def test_a_manifest_turn_times_that_is_neither_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "manifest.csv:2 [turn_times]: turn_times 'wall' is not offsets or clock" in (
         result.output)
+
+
+def test_turn_times_as_clock_refuses_times_that_are_no_time_of_day(tmp_path):
+    # a meeting's `[9:30]`, `[9:45]` with turn_times: clock were read as minutes and
+    # seconds (570 and 585 s: fifteen minutes apart read as fifteen seconds), the
+    # setting dropped without a word
+    path = tmp_path / "call.txt"
+    path.write_text("Call notes\n[9:30] P1: We start.\n[9:45] P2: Rent.\n", encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path, turn_times="clock")
+    assert str(error.value) == (
+        f"{path}:2: cannot read time '9:30' as a time of day (turn_times: clock): write "
+        "the turn times h:mm:ss or with AM or PM, or set turn_times: offsets for this file")

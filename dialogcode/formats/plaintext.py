@@ -179,8 +179,9 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
     column (:mod:`~.clock`). ``turn_times``: what the study says they are,
     ``"offsets"`` or ``"clock"`` (times of day whatever the hour); None to tell from the
     times. Raises IngestError naming the line of a time that is none, is out of order
-    among times of day, or has AM or PM among offsets, and of a first time from
-    05:00:00 to 06:59:59 when ``turn_times`` is None (see :data:`SURE_FROM_HOUR`)."""
+    among times of day, or has AM or PM among offsets, of a first time from 05:00:00 to
+    06:59:59 when ``turn_times`` is None (see :data:`SURE_FROM_HOUR`), and of a first
+    time that is no time of day (``9:30``, minutes and seconds) when it is ``"clock"``."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
     if turn_times == "offsets":
         return [replace(turn, time=parse_time(stamp, source, line)) if stamp else turn
@@ -197,6 +198,10 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
                           "the recording (the first turn's is not one): write every "
                           "turn's time alike", file=source, line=line)
     read, note = clock_times(rows, source, unit="turn", clock=turn_times == "clock")
+    if read is None and turn_times == "clock" and first:
+        raise IngestError(f"cannot read time {first[1]!r} as a time of day (turn_times: "
+                          "clock): write the turn times h:mm:ss or with AM or PM, or set "
+                          "turn_times: offsets for this file", file=source, line=first[0])
     if read is not None and turn_times is None and not marked \
             and parse_time(first[1], source, first[0]) < SURE_FROM_HOUR * 3600:
         raise IngestError(
