@@ -198,10 +198,6 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
                           "the recording (the first turn's is not one): write every "
                           "turn's time alike", file=source, line=line)
     read, note = clock_times(rows, source, unit="turn", clock=turn_times == "clock")
-    if read is None and turn_times == "clock" and first:
-        raise IngestError(f"cannot read time {first[1]!r} as a time of day (turn_times: "
-                          "clock): write the turn times h:mm:ss or with AM or PM, or set "
-                          "turn_times: offsets for this file", file=source, line=first[0])
     if read is not None and turn_times is None and not marked \
             and parse_time(first[1], source, first[0]) < SURE_FROM_HOUR * 3600:
         raise IngestError(
