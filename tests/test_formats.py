@@ -1850,3 +1850,36 @@ def test_a_workbook_cell_s_escaped_characters_are_read_as_the_characters(tmp_pat
     parsed, _ = read_document(path)
     assert [parsed.text[b.start:b.end] for b in parsed.blocks] == [
         "Rent is up\nagain.\tYes."]
+
+
+class CopyCountingText(str):
+    """A text that counts the characters its slices copy: a stand-in for time that does
+    not depend on how busy the machine is."""
+    copied = 0
+
+    def __getitem__(self, key):
+        part = super().__getitem__(key)
+        if isinstance(key, slice):
+            CopyCountingText.copied += len(part)
+        return part
+
+
+def test_recap_headings_in_a_long_transcript_cost_time_in_proportion_to_its_length():
+    # each recap line copied the rest of the text once per turn to see whether that
+    # turn's label had words after it: 2,000 turns and 20 recaps copied 20,000 times
+    # the text, and a 50,000-turn transcript with two recaps took 6 minutes to ingest
+    from dialogcode.formats.headings import recap_lines
+    from dialogcode.formats.labels import TURN
+
+    parts = []
+    for k in range(2000):
+        parts.append(f"{('Facilitator', 'P1', 'P2')[k % 3]}: Rent is high in block {k}.")
+        if k % 100 == 99:
+            parts.append("Group notes:\nRent is the main barrier.")
+    text = CopyCountingText("\n\n".join(parts) + "\n")
+    talk = [(m.start(), m.end(), m["colon"].strip()) for m in TURN.finditer(text)
+            if m["colon"] != "Group notes"]
+    CopyCountingText.copied = 0
+    found = recap_lines(text, talk=talk)
+    assert [text[start:end] for start, end in found] == ["Group notes:"] * 20
+    assert CopyCountingText.copied < 5 * len(text)

@@ -358,3 +358,19 @@ def test_an_observers_line_under_a_time_line_keeps_its_time(tmp_path):
         ("turn", "Facilitator", "Welcome.", 720.0),
         ("section", None, "[00:12:05]\nInterpretation: she reads it as final.", None),
         ("turn", "P1", "Rent.", 730.0), ("turn", "Facilitator", "Thanks.", 740.0)]
+
+
+def test_a_one_off_speaker_under_a_time_line_among_timed_labels_has_that_time(tmp_path):
+    # the other turns' times on their label lines (`[00:12:00] Facilitator: ...`): the
+    # visitor got a turn without a time, and `[00:12:05]` stayed the last words of the
+    # facilitator's turn, quoted as such
+    text = ("[00:12:00] Facilitator: Welcome back.\n\n[00:12:05]\nVisitor: Can I come in?"
+            "\n\n[00:12:10] Facilitator: Yes, sit down.\n\n[00:12:20] P1: Rent keeps going "
+            "up.\n\n[00:12:30] Facilitator: Thanks.\n")
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert segments == [("turn", "Facilitator", "Welcome back.", 720.0),
+                        ("turn", "Visitor", "Can I come in?", 725.0),
+                        ("turn", "Facilitator", "Yes, sit down.", 730.0),
+                        ("turn", "P1", "Rent keeps going up.", 740.0),
+                        ("turn", "Facilitator", "Thanks.", 750.0)]

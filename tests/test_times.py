@@ -790,3 +790,43 @@ def test_a_manifest_turn_times_that_is_neither_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "manifest.csv:2 [turn_times]: turn_times 'wall' is not offsets or clock" in (
         result.output)
+
+
+def test_turn_times_as_clock_refuses_times_that_are_no_time_of_day(tmp_path):
+    # a meeting's `[9:30]`, `[9:45]` with turn_times: clock were read as minutes and
+    # seconds (570 and 585 s: fifteen minutes apart read as fifteen seconds), the
+    # setting dropped without a word
+    path = tmp_path / "call.txt"
+    path.write_text("Call notes\n[9:30] P1: We start.\n[9:45] P2: Rent.\n", encoding="utf-8")
+    with pytest.raises(IngestError) as error:
+        read_document(path, turn_times="clock")
+    assert str(error.value) == (
+        f"{path}:2: cannot read time '9:30' as a time of day (turn_times: clock): write "
+        "the turn times h:mm:ss or with AM or PM, or set turn_times: offsets for this file")
+
+
+@pytest.mark.parametrize("turn_times, found", [("offsets", [18600.0, 18630.0, 18660.0]),
+                                               ("clock", [0.0, 30.0, 60.0])])
+def test_turn_times_says_what_a_word_tables_times_are(tmp_path, turn_times, found):
+    # turn_times: offsets was ignored for a Word file's time | speaker | text table: part
+    # 2 of a recording from 05:10:00 was read from its first turn, five hours lost
+    path = word_table(tmp_path / "part2.docx", ("Time", "Speaker", "Text"),
+                      [(start, None) for start in ("05:10:00", "05:10:30", "05:11:00")])
+    parsed, _ = read_document(path, turn_times=turn_times)
+    assert [b.time_start for b in parsed.blocks][:3] == found
+    assert [str(n) for n in parsed.notes if "times of day" in str(n)] == (
+        [] if turn_times == "offsets" else [
+            "line 2: start/end times read as times of day (the first, 05:10:00 on line 2, "
+            "is one by turn_times: clock): times in the recording are given from the first "
+            "row's start, as 00:00:00"])
+
+
+def test_turn_times_as_clock_refuses_a_word_table_of_minutes_and_seconds(tmp_path):
+    path = word_table(tmp_path / "call.docx", ("Time", "Speaker", "Text"),
+                      [(start, None) for start in ("9:30", "9:45", "9:50")])
+    with pytest.raises(IngestError) as error:
+        read_document(path, turn_times="clock")
+    assert str(error.value) == (
+        f"{path}:2: cannot read time '9:30' as a time of day (turn_times: clock): write "
+        "the start/end times h:mm:ss or with AM or PM, or set turn_times: offsets for this "
+        "file")

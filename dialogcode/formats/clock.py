@@ -117,8 +117,9 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     so); (None, None) for other times. ``unit``: what a row is to a reader, ``"row"``
     or ``"turn"`` (a plain-text transcript's turn times, no end); ``clock``: the study
     says the times are times of day (``turn_times: clock``), whatever the first's hour.
-    Raises IngestError for a start column of dates alone; the function raises it for a
-    cell that is not written like the starts or falls before the first."""
+    Raises IngestError for a start column of dates alone, and with ``clock`` for a first
+    start that is no time of day (``9:30``, minutes and seconds); the function raises it
+    for a cell that is not written like the starts or falls before the first."""
     starts = [(line, value) for line, value, _ in rows if not _blank(value)]
     if not starts:
         return None, None
@@ -141,6 +142,11 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     # (2:15:00 among them is morning or afternoon), a spreadsheet's time cell need not
     marked = any(_marked(value) for _, value in starts)
     origin = _day_seconds(first, source, first_line)
+    if origin is None and clock:
+        raise IngestError(f"cannot read time {str(first).strip()!r} as a time of day "
+                          f"(turn_times: clock): write the {_times(unit)} h:mm:ss or with "
+                          "AM or PM, or set turn_times: offsets for this file",
+                          file=source, line=first_line)
     if origin is None or not (marked or clock or origin >= FROM_HOUR * 3600
                               and not any(_past_day(value) for _, value in starts)):
         return None, None
@@ -166,8 +172,8 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
         f"{_times(unit)} read as times of day (the first, {shown} on line {first_line}, "
         f"is {why}): times in the recording "
         f"are given from the first {unit}'s start, as 00:00:00"
-        + ("; if they are offsets into the recording, give them as a duration ([h]:mm:ss) "
-           "or in seconds" if unit == "row" else "" if marked or clock else
+        + ("" if clock else "; if they are offsets into the recording, give them as a "
+           "duration ([h]:mm:ss) or in seconds" if unit == "row" else "" if marked else
            f"; if they are offsets into the recording, each is read {shown} earlier")
         + (f"; from line {midnight[0]} ({midnight[1]}) on, the times are past midnight, "
            "read as the next day" if midnight else ""))

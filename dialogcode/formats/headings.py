@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .labels import TURN
-from .lines import lines_of, paragraph_starts, span
+from .lines import lines_of, paragraph_starts, rest_of_line, span
 from .speakers import RECAP
 
 HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTILINE)  # ## Notes
@@ -68,20 +68,20 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     starts = paragraph_starts(lines_of(text))
     labels = list(TURN.finditer(text))
     paragraphs = sum(m.start() in starts for m in labels) * 2 > len(labels)
+    # a speaker's name is known from a label with words after it: two bare `Group
+    # notes:` lines are no speaker's for being used twice
+    known = {name for _, body, name in talk if rest_of_line(text, body).strip()}
     found = []
     for m in labels:
         recap = RECAP.match(" ".join((m["colon"] or "").split()))
         if not (recap and (m.start() in starts or not paragraphs)
                 and not (m["before"] or m["inside"]) and m["colon"].strip() not in forced
-                and not text[m.end():].split("\n", 1)[0].strip()):
+                and not rest_of_line(text, m.end()).strip()):
             continue
         line = span(text, m.start(), m.end())
         others = [(at, body, name) for at, body, name in talk
                   if not line[0] <= at < line[1]]
         above = max((t for t in others if t[0] < m.start()), default=None)
-        # a speaker's name is known from a label with words after it: two bare `Group
-        # notes:` lines are no speaker's for being used twice
-        known = {name for _, body, name in others if text[body:].split("\n", 1)[0].strip()}
         if (m["colon"].strip() not in known
                 and not (above and not text[above[1]:m.start()].strip())
                 and (recap["whose"] or recap["of"] or all(at < m.start() for at, _, _ in others))):

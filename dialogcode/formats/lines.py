@@ -18,6 +18,13 @@ def _newlines(text: str) -> list[int]:
     return [match.start() for match in re.finditer("\n", text)]
 
 
+def rest_of_line(text: str, offset: int) -> str:
+    """``text`` from ``offset`` to the end of its line (without copying the rest of a
+    long text, as ``text[offset:].split("\\n", 1)[0]`` would)."""
+    end = text.find("\n", offset)
+    return text[offset:len(text) if end < 0 else end]
+
+
 def span(text: str, start: int, end: int) -> tuple[int, int]:
     """``(start, end)`` narrowed to exclude surrounding whitespace."""
     while start < end and text[start].isspace():

@@ -179,8 +179,9 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
     column (:mod:`~.clock`). ``turn_times``: what the study says they are,
     ``"offsets"`` or ``"clock"`` (times of day whatever the hour); None to tell from the
     times. Raises IngestError naming the line of a time that is none, is out of order
-    among times of day, or has AM or PM among offsets, and of a first time from
-    05:00:00 to 06:59:59 when ``turn_times`` is None (see :data:`SURE_FROM_HOUR`)."""
+    among times of day, or has AM or PM among offsets, of a first time from 05:00:00 to
+    06:59:59 when ``turn_times`` is None (see :data:`SURE_FROM_HOUR`), and of a first
+    time that is no time of day (``9:30``, minutes and seconds) when it is ``"clock"``."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
     if turn_times == "offsets":
         return [replace(turn, time=parse_time(stamp, source, line)) if stamp else turn
@@ -220,7 +221,10 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     in a three-turn exchange), where a transcript whose first turn starts at 0 has
     none above it.
     A time written unlike most of them (``10:30`` among ``00:01:15``), or not opening a
-    paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``)."""
+    paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``).
+    Where most turns have their time on the label's line (``[00:12:00] P1: ...``), a
+    time alone opening the paragraph of a turn without one, written like theirs, is
+    that turn's."""
     found = []
     talk = len(text) - len(text.lstrip())       # where the first words are
     for k, turn in enumerate(turns):
@@ -235,7 +239,15 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     stamps = {k: (above, stamp) for k, above, stamp, opens in found
               if _shape(stamp) == shape and (opens or not paragraphs)}
     if len(stamps) * 2 <= len(turns) or (0 not in stamps and len(stamps) < LATER_STAMPS):
-        return turns
+        # most turns with their time on the label's line: a time alone opening the
+        # paragraph of one without (`[00:12:05]` then `Visitor: ...`), written like
+        # theirs, is its time
+        written = Counter(_shape(turn.stamp) for turn in turns if turn.stamp)
+        if sum(written.values()) * 2 <= len(turns):
+            return turns
+        usual = written.most_common(1)[0][0]
+        stamps = {k: (above, stamp) for k, above, stamp, opens in found
+                  if opens and _shape(stamp) == usual}
     return [replace(turn, lead=stamps[k][0], stamp=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
 

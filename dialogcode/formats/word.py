@@ -114,7 +114,8 @@ def parse_docx(data: bytes, source: str, columns: dict[str, str] | None = None, 
                     builder = TextBuilder(preamble="\n".join(text.lines))
                 else:
                     _add_text(builder, text, source, forced, parse_text, notes)
-                notes += _add_turns(builder, rows, first, found, per_second, source)
+                notes += _add_turns(builder, rows, first, found, per_second, source,
+                                    turn_times)
                 notes += [note] if note else []
                 text = _Text(first=text.first + len(text.lines) + len(item))
                 continue
@@ -186,13 +187,14 @@ def _turn_table(rows: list[list[str]], columns: dict[str, str] | None, source: s
 
 
 def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
-               found: dict[str, int], per_second: dict[str, float], source: str
-               ) -> list[Note]:
+               found: dict[str, int], per_second: dict[str, float], source: str,
+               turn_times: str | None = None) -> list[Note]:
     """Turns from table ``rows``, the first of them row number ``first``, a note for
     each row with words but no text (a part title spanning the table) and one for rows
     without a speaker among rows with one (:func:`~.tables.speakerless_notes`). Raises
     IngestError listing every row whose time cannot be read. Times of day and dates
-    are read from the first row's (:mod:`~.clock`), with a note."""
+    are read from the first row's (:mod:`~.clock`), with a note, unless ``turn_times``
+    says they are ``"offsets"``; ``"clock"`` reads them so whatever the first's hour."""
     problems, notes, talk, speakerless = [], [], 0, []
 
     def cell(row: list[str], role: str) -> str | None:
@@ -202,8 +204,9 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
              for number, row in enumerate(rows, start=first)
              if (cell(row, "text") or "").strip()
              and not isinstance(cell(row, "text"), MergedDown)]
-    clock, said = (clock_times(timed, source) if "start" in found and timed
-                   and set(per_second.values()) == {1} else (None, None))
+    clock, said = (clock_times(timed, source, clock=turn_times == "clock")
+                   if "start" in found and timed and set(per_second.values()) == {1}
+                   and turn_times != "offsets" else (None, None))
     notes += [Note(timed[0][0], said)] if said else []
     for number, row in enumerate(rows, start=first):
         speaker, text, start, end = (cell(row, role)
