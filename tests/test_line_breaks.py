@@ -11,6 +11,7 @@ from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
+from dialogcode.examples import test_examples
 from dialogcode.ingest import load_corpus
 from dialogcode.nlp import load_pipeline
 
@@ -106,6 +107,8 @@ def test_codebook_test_passes_examples_written_with_line_breaks(study):
     result = CliRunner().invoke(cli, ["codebook", "test", str(study.parent / "breaks.yaml")])
     assert result.exit_code == 0, result.output
     assert "4 passed, 0 failed" in result.output
+    results = test_examples(load_codebooks(study.parent / "breaks.yaml"))
+    assert results.at[0, "matched"] == "'restraining\\norder' (term:restraining order)"
 
 
 def test_worker_processes_get_the_same_tokenizer():
