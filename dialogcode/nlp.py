@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 import numpy
 import pandas as pd
@@ -125,6 +126,15 @@ def load_pipeline(model: str = BLANK) -> Language:
         # for the words none of its components gave a lemma
         nlp.add_pipe("dialogcode_lemmatizer", config={"keep_given": True})
     return nlp
+
+
+def sentence_docs(nlp: Language, texts: Iterable[str], *, disable: Iterable[str] = ()
+                  ) -> Iterator[Doc]:
+    """``nlp.pipe(texts)`` for splitting sentences (``nlp`` from :func:`load_pipeline`):
+    each text tokenised as written, without :class:`SpacedTokenizer`'s spaces, as
+    sentence splitting reads a line break (after "He left." a list's "- " on the next
+    line starts the next sentence, not ends this one)."""
+    return nlp.pipe((nlp.tokenizer.tokenizer(text) for text in texts), disable=list(disable))
 
 
 def pipeline_id(model: str) -> str:

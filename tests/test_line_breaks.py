@@ -135,3 +135,17 @@ def test_kwic_shows_a_match_over_a_line_break_on_one_line(study):
     row, summary = result.output.splitlines()
     assert "She got a [restraining order] last spring" in row and "talk:t2" in row
     assert summary == "1 matches in 1 segments"
+
+
+def test_sentence_units_still_start_a_list_item_at_its_dash(tmp_path):
+    # sentence splitting reads the text as written: a line break after a full stop
+    # starts the next sentence there, so the dash does not end the sentence before
+    root = make_study(tmp_path / "s", {"talk.txt": "P1: We met the pastor.\n- Two churches "
+                                       "said yes.\n- One said\nno.\n"}, None)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("unit: sentence\n")
+    result = CliRunner().invoke(cli, ["ingest", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert segments["text"].tolist() == ["We met the pastor.", "- Two churches said yes.",
+                                         "- One said\nno."]
