@@ -37,7 +37,8 @@ class SpacedTokenizer:
     would not run across it. The copy has the text's length, so offsets (``idx``,
     ``start_char``) stay those of the text; only the doc's own text (``doc.text``,
     ``span.text``) shows the space, so quotes are cut from the text. Two or more
-    whitespace characters in a row (a blank line) stay a token."""
+    whitespace characters in a row (a blank line) stay a token. Sentences are split
+    on the text as written (:func:`sentence_docs`)."""
 
     def __init__(self, tokenizer):
         self.tokenizer = tokenizer

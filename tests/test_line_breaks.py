@@ -61,11 +61,11 @@ def study(tmp_path):
     return root
 
 
-def code(root, *options):
+def code(root):
     runner = CliRunner()
     assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
     result = runner.invoke(cli, ["code", str(root), "-q", "--codebook",
-                                 str(root.parent / "breaks.yaml"), *options])
+                                 str(root.parent / "breaks.yaml")])
     assert result.exit_code == 0, result.output
     return pd.read_parquet(root / "out" / "codings.parquet")
 
