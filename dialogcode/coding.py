@@ -156,8 +156,8 @@ class DocCache:
 # segment's number of tokens (int64), the attributes (int64), the token arrays (uint64,
 # a row per token), then the strings in UTF-8, each followed by a NUL; numbers
 # little-endian. The CRC catches a changed byte, which the sizes cannot (a space flag
-# dropped would shift the offsets of every coding after it)
-_TOKEN_FILE_TAG = b"dialogcode tokens 7\n"
+# dropped would shift every later offset). 8: a lone line break is no token (nlp.py)
+_TOKEN_FILE_TAG = b"dialogcode tokens 8\n"
 _HEADER = len(_TOKEN_FILE_TAG) + 48
 
 

@@ -27,7 +27,8 @@ def test_examples(book: Codebook, *, model: str = "blank") -> pd.DataFrame:
     rows = []
     for (code_id, kind, text), doc in zip(cases, nlp.pipe(t for _, _, t in cases)):
         hits = [h for h in compiled.match(doc) if h.code_id == code_id]
-        matched = "; ".join(f"{doc[h.start:h.end].text!r} ({h.rule_id})" for h in hits)
+        spans = [(doc[h.start:h.end], h.rule_id) for h in hits]    # quoted as written
+        matched = "; ".join(f"{text[s.start_char:s.end_char]!r} ({rule})" for s, rule in spans)
         rows.append((code_id, kind, text, bool(hits) == (kind == "example"), matched))
     return pd.DataFrame(rows, columns=EXAMPLE_COLUMNS)
 

@@ -29,7 +29,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
-from .nlp import load_pipeline
+from .nlp import load_pipeline, sentence_docs
 from .normalize import count_words
 from .roles import STAFF, SpeakerRoles
 from .segment import sentence_spans
@@ -56,7 +56,7 @@ def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
     keep them (a quote never starts at "vocalsound}")."""
     nlp = load_pipeline("blank")
     return [sentence_spans(text, [s.start_char for s in doc.sents]) if text else []
-            for text, doc in zip(texts, nlp.pipe(texts, disable=[
+            for text, doc in zip(texts, sentence_docs(nlp, texts, disable=[
                 n for n in nlp.pipe_names if n != "sentencizer"]))]
 
 

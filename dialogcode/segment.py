@@ -163,7 +163,9 @@ def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None, *
         for block in blocks:
             rows.append(_row(doc_id, unit_of, len(rows) + 1, block, text, block.start, block.end))
         return rows
-    docs = nlp.pipe(text[b.start:b.end] for b in blocks)
+    from .nlp import sentence_docs      # spaCy is imported only for sentence units
+
+    docs = sentence_docs(nlp, (text[b.start:b.end] for b in blocks))
     for block, doc in zip(blocks, docs):
         for first, last in sentence_spans(text[block.start:block.end],
                                       [sent.start_char for sent in doc.sents]):

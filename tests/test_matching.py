@@ -94,17 +94,19 @@ codes:
 
 
 def reference_codings(segments, documents, book, model="blank"):
-    """(seg_id, code_id, start, end, quote, rule_id) of every segment matched alone."""
+    """(seg_id, code_id, start, end, quote, rule_id) of every segment matched alone
+    (the quote from the segment's text: a doc's text shows a line break as a space)."""
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
     rows = []
     for group, docs in segment_docs(segments, documents, nlp, DocCache(None, model)):
-        for seg_id, offset, codable, doc in zip(group["seg_id"], group["start"],
-                                                group["codable"], docs):
+        for seg_id, offset, codable, text, doc in zip(
+                group["seg_id"], group["start"], group["codable"], group["text"], docs):
             for hit in compiled.match(doc) if codable else ():
                 span = doc[hit.start:hit.end]
                 rows.append((seg_id, hit.code_id, offset + span.start_char,
-                             offset + span.end_char, span.text, hit.rule_id))
+                             offset + span.end_char, text[span.start_char:span.end_char],
+                             hit.rule_id))
     return sorted(rows)
 
 

@@ -137,8 +137,8 @@ def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
     for seg_id, start, end in table[["seg_id", "start", "end"]].itertuples(index=False):
         offset, text = texts.at[seg_id, "start"], texts.at[seg_id, "text"]
         a, b = int(start) - int(offset), int(end) - int(offset)
-        rows.append([context(mask.excerpt(text, max(0, a - width), a)),
-                     mask.excerpt(text, a, b), context(mask.excerpt(text, b, b + width))])
+        rows.append([context(mask.excerpt(text, *span))     # line breaks shown as spaces
+                     for span in ((max(0, a - width), a), (a, b), (b, b + width))])
     out = table.copy()
     out[["left", "match", "right"]] = pd.DataFrame(rows, index=table.index)
     return mask.frame(out, offsets=())[0]

