@@ -15,7 +15,7 @@ from .errors import (CodebookError, ConfigError, DialogcodeError, DialogcodeWarn
                      ManifestError, Problem, warn)
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
-from .learned import coded_by, model_digest, trained_on
+from .learned import coded_by, model_digest, segment_unit, study_model, trained_on
 from .lessons import LessonsFile, assemble, load_lessons
 from .manifest import STANDARD, column_line
 from .progress import progress_steps
@@ -202,15 +202,23 @@ def check_current(study: Study, codings: pd.DataFrame, book: Codebook, corpus: C
             str(table_path(study.out, "codings"))) for doc, n in moved.items()])
 
 
-def _coded_with(study: Study, codings: pd.DataFrame) -> tuple[bool, str | None, str | None]:
-    """Whether a learned model coded ``codings``, the training digest of the one that did
-    (None when not known), and that of the model in out/model (None without one). A
-    model that coded nothing is known by what `code` recorded when it applied it
+def _coded_with(study: Study, codings: pd.DataFrame, book: Codebook, corpus: Corpus
+                ) -> tuple[bool, str | None, str | None]:
+    """Whether a learned model coded ``codings`` (of ``book`` and ``corpus`` as they are
+    now: :func:`check_current`), the training digest of the one that did (None when not
+    known), and that of the model in out/model (None without one). A model that coded
+    nothing is known by what `code` recorded when it applied it
     (:meth:`~dialogcode.stamps.Stamps.coded_with`); codings whose record is missing,
-    beside a model in out/model, may be anyone's."""
+    beside a model in out/model, may be anyone's. A stored model that does not fit the
+    study now coded none of them, whatever `code` recorded before: the codings of a
+    notebook's :func:`~dialogcode.learned.with_model` that left it out (with a warning)."""
     stored = trained_on(study)
     if (codings["source"] == "model").any():
         return True, coded_by(codings), stored
+    if stored is not None and study_model(study, book, corpus.documents,
+                                          model=study.config.model,
+                                          unit=segment_unit(corpus.segments)) is None:
+        return False, None, stored
     applied = Stamps(study.out).coded_with()
     if applied is None:
         return stored is not None, None, stored
@@ -283,7 +291,7 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     evaluation = load_evaluation(study.out / "evaluation")
     if evaluation is not None:
         tables["evaluation"] = evaluation[0]
-    modelled, coded_with, stored = _coded_with(study, codings)
+    modelled, coded_with, stored = _coded_with(study, codings, book, corpus)
     trust = trust_summary(*(evaluation or (None, None)), book.version,
                           {c.id: c.label for c in book.codes.values()}, modelled=modelled,
                           coded_with=coded_with, training=stored,

@@ -440,6 +440,43 @@ def test_the_notebooks_code_with_the_rules_alone_when_the_model_is_stale_as_code
                                                                "codings.parquet"))
 
 
+def test_a_notebooks_evidence_with_a_stale_model_says_the_rules_alone_coded_as_code_does(
+        study):
+    # notebook 03 passes with_model's codings to study_evidence: with the model left
+    # out (a transcript changed since `learn`) its trust box took what `code` recorded
+    # of the earlier table, and gave the rules+model figures with nothing stale, for
+    # codings the rules alone made
+    import warnings
+
+    from dialogcode.analysis import study_evidence
+    from dialogcode.coding import code_corpus
+    from dialogcode.ingest import ingest
+    from dialogcode.learned import with_model
+
+    for command in (["learn"], ["code"], ["evaluate", "--reference", "ana"]):
+        assert invoke(command[0], study, "-q", *command[1:]).exit_code == 0
+    call = study / "transcripts" / "call0.txt"
+    call.write_text(call.read_text() + "P1: We meet again on Friday.\n")
+    opened = Study.open(study)
+    corpus = ingest(opened)
+    book = load_codebooks(opened.codebook_files())
+    rules = code_corpus(corpus.segments, corpus.documents, book,
+                        cache_dir=opened.out / "cache")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")         # with_model's warning: tested above
+        codings = with_model(opened, corpus, book, rules, model=opened.config.model)
+        assert set(codings["source"]) == {"rule"}
+        trust = study_evidence(opened, corpus=corpus, codings=codings).trust
+    assert "No learned model coded these segments, so these are the rules' figures" \
+        in trust["paragraph"]
+    assert trust["stale"].startswith("These codings were made by the rules alone")
+    # the report of the same codings written by `dialogcode code` says the same
+    assert invoke("ingest", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").stderr.startswith("Warning: the learned model was "
+                                                         "not applied")
+    assert study_evidence(Study.open(study)).trust == trust
+
+
 def test_a_notes_document_added_first_leaves_a_model_of_turns_in_use(study):
     # field notes are cut into sections whatever `unit:` says; a notes document that
     # sorts first does not make the study's turns another unit than the model's

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import warnings
 
 import pandas as pd
 
-from ..errors import DialogcodeError, DialogcodeWarning, Problem
+from ..errors import DialogcodeError, DialogcodeWarning, Problem, warn
 from ..study import Study
 
 TERMS, DECISIONS = "privacy.yaml", "privacy-decisions.csv"
@@ -221,7 +220,7 @@ def scan(study: Study, segments: pd.DataFrame | None = None,
         if saved is None or saved.split("\n")[1:2] != stamp.split("\n")[1:2]:
             raise
         reason = os.strerror(exc.errno) if exc.errno else str(exc)
-        warnings.warn(UnwrittenWarning(
+        warn(UnwrittenWarning(
             f"{exc.filename}: could not be updated ({reason}); it holds the same findings "
             "as this version finds, so the command went on with them"), stacklevel=2)
     return table
