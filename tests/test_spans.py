@@ -234,3 +234,20 @@ def test_a_short_quote_leaving_out_the_next_turns_label_is_found_and_read_alike(
     for rows in (imported, own):
         assert [(r.seg_id, int(r.start), int(r.end), r.quote) for r in rows.itertuples()] == [
             (T2, 79, 91, "get evicted."), (T3, 97, 102, "Wages")]
+
+
+def test_reading_run_on_quotes_folds_each_segment_once(study, tmp_path):
+    # each row's own segment was folded three times more and the next ones once per row
+    # running into them: a 2,000-row file read 2.5 times as slowly as without placement
+    from dialogcode.importers.locate import fold_segment
+
+    rows = [("risk.housing", "families get evicted. Wages are low"),
+            ("risk.money", "get evicted. P2: Wages are low, so rent is late. P1: Mm-hm"),
+            ("connection", "rent keeps rising and families get evicted. Wages")]
+    path = _quotes_file(tmp_path / "folds.csv", rows)
+    segments = load_corpus(Study.open(study)).segments
+    fold_segment.cache_clear()
+    read = read_coder(path, segments)
+    assert len(read) == 7
+    # the texts of t2, t3 and t4 and the labels P2 and P1, each once for all the rows
+    assert fold_segment.cache_info().misses == 5
