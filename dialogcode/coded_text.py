@@ -185,8 +185,10 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int) -> tuple[int, int] | 
             continue
         stream = [(*token, None) for token in own[k:]] + after
         end = _walk(words, stream)
-        if end is not None and stream[end - 1][2] > ends[at]:
-            return stream[0][1], stream[end - 1][2]
+        last = stream[end - 1] if end else None
+        # ending on words of a later turn, not on its speaker label (no words of it)
+        if last is not None and last[1] < last[2] and last[2] > ends[at]:
+            return stream[0][1], last[2]
     return None
 
 

@@ -251,3 +251,13 @@ def test_reading_run_on_quotes_folds_each_segment_once(study, tmp_path):
     assert len(read) == 7
     # the texts of t2, t3 and t4 and the labels P2 and P1, each once for all the rows
     assert fold_segment.cache_info().misses == 5
+
+
+def test_a_quote_ending_on_the_next_turns_label_stays_a_coding_of_its_turn(study, tmp_path):
+    # "...evicted. P2:" covers no word of t3: it was read as the span 44-97, over the
+    # next speaker's label, where the row had coded t2 whole
+    path = _quotes_file(tmp_path / "label.csv", [
+        ("risk.money", "The rent keeps rising and families get evicted. P2:")])
+    rows = read_coder(path, load_corpus(Study.open(study)).segments)
+    assert list(zip(rows["seg_id"], rows["code_id"])) == [(T2, "risk.money")]
+    assert rows["start"].isna().all() and rows["end"].isna().all()     # the whole turn
