@@ -172,13 +172,16 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int) -> tuple[int, int] | 
         w for piece in pieces[1:] for w in [None, *piece]]     # None: a privacy label
     need = len(words) + WILD_WORDS * words.count(None)
     after = []       # (word, start, end, the words of the label it starts, if it does)
+    said = 0         # the words of the turns' texts in it, which the labels are not
     for j in range(at + 1, len(docs)):
-        if docs[j] != docs[at] or len(after) >= need:
+        if docs[j] != docs[at] or said >= need:
             break
         label = [(w, starts[j], starts[j], None) for w, _, _ in _tokens(speakers[j], 0)]
         if label:
             label[0] = (*label[0][:3], len(label))
-        after += label + [(*token, None) for token in _tokens(texts[j], starts[j])]
+        text = _tokens(texts[j], starts[j])
+        after += label + [(*token, None) for token in text]
+        said += len(text)
     own = _tokens(texts[at], starts[at])
     for k in range(max(len(own) - 1, 1)):
         if own[k][0] != words[0]:

@@ -261,3 +261,26 @@ def test_a_quote_ending_on_the_next_turns_label_stays_a_coding_of_its_turn(study
     rows = read_coder(path, load_corpus(Study.open(study)).segments)
     assert list(zip(rows["seg_id"], rows["code_id"])) == [(T2, "risk.money")]
     assert rows["start"].isna().all() and rows["end"].isna().all()     # the whole turn
+
+
+def test_a_quote_over_short_turns_leaving_their_labels_out_codes_each_of_them():
+    # the words gathered after the turn counted the labels' words, so a quote over
+    # one-word turns with two-word labels stopped short and coded its own turn alone
+    from dialogcode.coded_text import run_on_spans
+
+    turns = [("Dr A", "So we agree."), ("Dr B", "Yes."), ("Dr C", "No."), ("Dr D", "Maybe.")]
+    text, starts, ends = "", [], []
+    for speaker, said in turns:
+        text += f"{speaker}: "
+        starts.append(len(text))
+        text += said
+        ends.append(len(text))
+        text += "\n"
+    segments = pd.DataFrame({"seg_id": [f"d:t{i}" for i in range(1, 5)], "doc_id": "d",
+                             "start": starts, "end": ends,
+                             "speaker": [s for s, _ in turns], "text": [t for _, t in turns]})
+    table = pd.DataFrame({"seg_id": ["d:t1"], "code_id": ["consent"], "start": [None],
+                          "end": [None], "quote": ["we agree. Yes. No. Maybe"]})
+    placed = run_on_spans(table, segments)
+    assert text[int(placed.at[0, "start"]):int(placed.at[0, "end"])] == (
+        "we agree.\nDr B: Yes.\nDr C: No.\nDr D: Maybe")
