@@ -85,10 +85,10 @@ def other_text(subject: str, remedy: str, why: str = SHA_DIFFERS) -> str:
 def _within(quote: str, text: str) -> bool:
     """Whether the words of ``quote`` (its parts between privacy labels) are whole words
     of ``text``, in order: a part of the text, never a word cut short."""
-    from .importers.locate import fold
+    from .importers.locate import fold, fold_segment
     from .importers.tabular import HIDDEN
 
-    said, at = f" {fold(text)[0].strip()} ", 0
+    said, at = f" {fold_segment(text)[0].strip()} ", 0
     for piece in (fold(part)[0].strip() for part in HIDDEN.split(quote)):
         if piece:
             at = said.find(f" {piece} ", at)
@@ -102,10 +102,10 @@ def _runs_on(quote: str, text: str) -> bool:
     """Whether ``quote`` starts inside ``text`` and runs on past its end: it begins
     (up to a privacy label it may hold) with all of ``text`` or its last words, at
     least two (one word in common is too likely by chance)."""
-    from .importers.locate import fold
+    from .importers.locate import fold, fold_segment
     from .importers.tabular import HIDDEN
 
-    words, quoted = fold(text)[0].split(), fold(HIDDEN.split(quote)[0])[0].split()
+    words, quoted = fold_segment(text)[0].split(), fold(HIDDEN.split(quote)[0])[0].split()
     starts = range(max(len(words) - 1, 1))
     return bool(quoted) and any(words[k:] == quoted[:len(words) - k]
                                 for k in starts if words[k] == quoted[0])
@@ -150,9 +150,9 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
 
 def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:
     """(folded word, start, end) of each word of ``text``, which starts at ``offset``."""
-    from .importers.locate import fold
+    from .importers.locate import fold_segment
 
-    folded, index = fold(text)
+    folded, index = fold_segment(text)
     return [(m.group(), offset + index[m.start()], offset + index[m.end() - 1] + 1)
             for m in re.finditer(r"\S+", folded)]
 
@@ -172,21 +172,26 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int) -> tuple[int, int] | 
         w for piece in pieces[1:] for w in [None, *piece]]     # None: a privacy label
     need = len(words) + WILD_WORDS * words.count(None)
     after = []       # (word, start, end, the words of the label it starts, if it does)
+    said = 0         # the words of the turns' texts in it, which the labels are not
     for j in range(at + 1, len(docs)):
-        if docs[j] != docs[at] or len(after) >= need:
+        if docs[j] != docs[at] or said >= need:
             break
         label = [(w, starts[j], starts[j], None) for w, _, _ in _tokens(speakers[j], 0)]
         if label:
             label[0] = (*label[0][:3], len(label))
-        after += label + [(*token, None) for token in _tokens(texts[j], starts[j])]
+        text = _tokens(texts[j], starts[j])
+        after += label + [(*token, None) for token in text]
+        said += len(text)
     own = _tokens(texts[at], starts[at])
     for k in range(max(len(own) - 1, 1)):
         if own[k][0] != words[0]:
             continue
         stream = [(*token, None) for token in own[k:]] + after
         end = _walk(words, stream)
-        if end is not None and stream[end - 1][2] > ends[at]:
-            return stream[0][1], stream[end - 1][2]
+        last = stream[end - 1] if end else None
+        # ending on words of a later turn, not on its speaker label (no words of it)
+        if last is not None and last[1] < last[2] and last[2] > ends[at]:
+            return stream[0][1], last[2]
     return None
 
 

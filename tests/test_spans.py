@@ -234,3 +234,53 @@ def test_a_short_quote_leaving_out_the_next_turns_label_is_found_and_read_alike(
     for rows in (imported, own):
         assert [(r.seg_id, int(r.start), int(r.end), r.quote) for r in rows.itertuples()] == [
             (T2, 79, 91, "get evicted."), (T3, 97, 102, "Wages")]
+
+
+def test_reading_run_on_quotes_folds_each_segment_once(study, tmp_path):
+    # each row's own segment was folded three times more and the next ones once per row
+    # running into them: a 2,000-row file read 2.5 times as slowly as without placement
+    from dialogcode.importers.locate import fold_segment
+
+    rows = [("risk.housing", "families get evicted. Wages are low"),
+            ("risk.money", "get evicted. P2: Wages are low, so rent is late. P1: Mm-hm"),
+            ("connection", "rent keeps rising and families get evicted. Wages")]
+    path = _quotes_file(tmp_path / "folds.csv", rows)
+    segments = load_corpus(Study.open(study)).segments
+    fold_segment.cache_clear()
+    read = read_coder(path, segments)
+    assert len(read) == 7
+    # the texts of t2, t3 and t4 and the labels P2 and P1, each once for all the rows
+    assert fold_segment.cache_info().misses == 5
+
+
+def test_a_quote_ending_on_the_next_turns_label_stays_a_coding_of_its_turn(study, tmp_path):
+    # "...evicted. P2:" covers no word of t3: it was read as the span 44-97, over the
+    # next speaker's label, where the row had coded t2 whole
+    path = _quotes_file(tmp_path / "label.csv", [
+        ("risk.money", "The rent keeps rising and families get evicted. P2:")])
+    rows = read_coder(path, load_corpus(Study.open(study)).segments)
+    assert list(zip(rows["seg_id"], rows["code_id"])) == [(T2, "risk.money")]
+    assert rows["start"].isna().all() and rows["end"].isna().all()     # the whole turn
+
+
+def test_a_quote_over_short_turns_leaving_their_labels_out_codes_each_of_them():
+    # the words gathered after the turn counted the labels' words, so a quote over
+    # one-word turns with two-word labels stopped short and coded its own turn alone
+    from dialogcode.coded_text import run_on_spans
+
+    turns = [("Dr A", "So we agree."), ("Dr B", "Yes."), ("Dr C", "No."), ("Dr D", "Maybe.")]
+    text, starts, ends = "", [], []
+    for speaker, said in turns:
+        text += f"{speaker}: "
+        starts.append(len(text))
+        text += said
+        ends.append(len(text))
+        text += "\n"
+    segments = pd.DataFrame({"seg_id": [f"d:t{i}" for i in range(1, 5)], "doc_id": "d",
+                             "start": starts, "end": ends,
+                             "speaker": [s for s, _ in turns], "text": [t for _, t in turns]})
+    table = pd.DataFrame({"seg_id": ["d:t1"], "code_id": ["consent"], "start": [None],
+                          "end": [None], "quote": ["we agree. Yes. No. Maybe"]})
+    placed = run_on_spans(table, segments)
+    assert text[int(placed.at[0, "start"]):int(placed.at[0, "end"])] == (
+        "we agree.\nDr B: Yes.\nDr C: No.\nDr D: Maybe")

@@ -48,6 +48,7 @@ class Location:
         return len(self.spans) == 1
 
 
+@lru_cache(maxsize=None)     # one entry per character ever read
 def _separator(char: str) -> bool:
     return char.isspace() or unicodedata.category(char)[0] == "P" or \
         unicodedata.category(char) == "Sk"
@@ -70,6 +71,9 @@ def fold(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 fold_document = lru_cache(maxsize=8)(fold)   # each document is folded once per import
+# a segment's text, folded once for the check of a coder file's rows on it and their
+# placement when they run on (dialogcode.coded_text)
+fold_segment = lru_cache(maxsize=1024)(fold)
 
 
 @lru_cache(maxsize=8)
