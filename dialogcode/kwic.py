@@ -37,7 +37,8 @@ def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
     """Every match of ``book``'s codes (or only ``code_ids`` and their sub-codes) in the
     segments `dialogcode code` codes (``codable``: not preambles and headings), or with
     ``every_segment`` in all of them (a word looked up with :func:`term_codebook`), with
-    ``width`` characters of context on each side (line breaks shown as spaces). Raises
+    ``width`` characters of context on each side (in them and in the match, each run of
+    whitespace, line breaks included, shown as one space). Raises
     DialogcodeError naming any of ``code_ids`` that is not a code of ``book``."""
     unknown = [c for c in code_ids or () if c not in book.codes]
     if unknown:
@@ -64,6 +65,7 @@ def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
                 rows.append((seg.doc_id, meta.at[seg.doc_id, "site"],
                              meta.at[seg.doc_id, "event_type"], seg.speaker, seg.seg_id,
                              seg.start + span.start_char, seg.start + span.end_char,
-                             context(left), span.text, context(right),
+                             context(left), context(text[span.start_char:span.end_char]),
+                             context(right),
                              hit.code_id, hit.rule_id))
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)

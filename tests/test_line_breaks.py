@@ -149,3 +149,24 @@ def test_sentence_units_still_start_a_list_item_at_its_dash(tmp_path):
     segments = pd.read_parquet(root / "out" / "segments.parquet")
     assert segments["text"].tolist() == ["We met the pastor.", "- Two churches said yes.",
                                          "- One said\nno."]
+
+
+def test_kwic_shows_a_match_over_a_space_and_a_line_break_on_one_line_with_the_gate_off(
+        tmp_path):
+    # " \n" stays a token (no phrase runs across it), so a tokens pattern that allows it
+    # matches over it; the doc's text shows it as written, the listing must not
+    root = make_study(tmp_path / "s", {"talk.txt": "P1: We asked for a restraining \norder. "
+                                       "Nobody came.\n"}, None)
+    (tmp_path / "book.yaml").write_text(
+        "codebook: k\ntitle: K\ncodes:\n  - id: safety.order\n    label: Order\n"
+        "    patterns:\n      tokens:\n        - [{LOWER: restraining}, "
+        "{IS_SPACE: true, OP: \"?\"}, {LOWER: order}]\n", encoding="utf-8")
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("privacy:\n  gate: off\n")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["kwic", "safety.order", str(root), "--codebook",
+                                      str(tmp_path / "book.yaml")])
+    assert result.exit_code == 0, result.output
+    row, summary = result.output.splitlines()
+    assert "We asked for a [restraining order]. Nobody came." in row and "talk:t1" in row
+    assert summary == "1 matches in 1 segments"
