@@ -203,10 +203,11 @@ def check_current(study: Study, codings: pd.DataFrame, book: Codebook, corpus: C
 
 
 def _coded_with(study: Study, codings: pd.DataFrame, book: Codebook, corpus: Corpus
-                ) -> tuple[bool, str | None, str | None]:
+                ) -> tuple[bool, str | None, str | None, bool]:
     """Whether a learned model coded ``codings`` (of ``book`` and ``corpus`` as they are
     now: :func:`check_current`), the training digest of the one that did (None when not
-    known), and that of the model in out/model (None without one). A model that coded
+    known), that of the model in out/model (None without one), and whether that model
+    no longer fits the study (so `code` would not apply it). A model that coded
     nothing is known by what `code` recorded when it applied it
     (:meth:`~dialogcode.stamps.Stamps.coded_with`); codings whose record is missing,
     beside a model in out/model, may be anyone's. A stored model that does not fit the
@@ -214,15 +215,15 @@ def _coded_with(study: Study, codings: pd.DataFrame, book: Codebook, corpus: Cor
     notebook's :func:`~dialogcode.learned.with_model` that left it out (with a warning)."""
     stored = trained_on(study)
     if (codings["source"] == "model").any():
-        return True, coded_by(codings), stored
+        return True, coded_by(codings), stored, False
     if stored is not None and study_model(study, book, corpus.documents,
                                           model=study.config.model,
                                           unit=segment_unit(corpus.segments)) is None:
-        return False, None, stored
+        return False, None, stored, True
     applied = Stamps(study.out).coded_with()
     if applied is None:
-        return stored is not None, None, stored
-    return bool(applied), applied or None, stored
+        return stored is not None, None, stored, False
+    return bool(applied), applied or None, stored, False
 
 
 def _learnable(study: Study, corpus: Corpus, book: Codebook) -> str | None:
@@ -291,12 +292,13 @@ def study_evidence(study: Study, *, corpus: Corpus | None = None,
     evaluation = load_evaluation(study.out / "evaluation")
     if evaluation is not None:
         tables["evaluation"] = evaluation[0]
-    modelled, coded_with, stored = _coded_with(study, codings, book, corpus)
+    modelled, coded_with, stored, outdated = _coded_with(study, codings, book, corpus)
     trust = trust_summary(*(evaluation or (None, None)), book.version,
                           {c.id: c.label for c in book.codes.values()}, modelled=modelled,
                           coded_with=coded_with, training=stored,
-                          current=_learnable(study, corpus, book) if modelled and evaluation
-                          else None)
+                          current=_learnable(study, corpus, book)
+                          if (modelled or outdated) and evaluation else None,
+                          outdated=outdated)
     evidence = Evidence(corpus.documents, corpus.segments, final, book, lessons, tables,
                         trust, roles=pd.Series(roles.of(corpus.segments).to_numpy(),
                                                index=corpus.segments["seg_id"]))

@@ -19,6 +19,10 @@ LEVELS = ("good", "fair", "low", "too few to tell")
 RULES_ALONE = ("These codings were made by the rules alone, without the learned model in "
                "out/model: it was trained after they were made, or did not fit the "
                "codebooks or documents then")
+OUT_OF_DATE = ("These codings were made by the rules alone: the learned model in out/model is "
+               "out of date (the codebooks, the documents it learned from, the spaCy "
+               "pipeline or the segment unit changed since it was trained), so `dialogcode "
+               "code` leaves it out until it is learned again")
 TRAINED_SINCE = ("which was trained since on changed coder files or review decisions, or "
                  "with other learn settings")
 
@@ -42,7 +46,7 @@ def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataF
 def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
                   codebook_version: str, labels: dict[str, str], *, modelled: bool = True,
                   coded_with: str | None = None, training: str | None = None,
-                  current: str | None = None) -> dict:
+                  current: str | None = None, outdated: bool = False) -> dict:
     """What the report says first: ``paragraph`` (plain words), ``levels`` (level ->
     code labels), ``stale`` and ``commands``: why the figures or the codings are out of
     date and the commands that bring them up to date (else "" and []), and the
@@ -51,10 +55,12 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
     for codings written before it was recorded), the evaluation's (``design``),
     ``training``, of the model in out/model (None without one), and ``current``, of the
     model `learn` would train now (:func:`~dialogcode.learned.model_digest`; None when
-    not known). Without ``modelled`` (no learned model coded the study, not even one that
+    not known). ``outdated``: the model in out/model no longer fits the study
+    (:func:`~dialogcode.learned.study_model`), so `code` would not apply it before `learn`
+    runs again. Without ``modelled`` (no learned model coded the study, not even one that
     coded nothing) the figures are the rules' alone."""
     if per_code is None or design is None:
-        stale, commands = _unchecked_stale(modelled, coded_with, training)
+        stale, commands = _unchecked_stale(modelled, coded_with, training, outdated)
         # "not checked" alone read as contradicted by the rules' agreement with a coder
         # (the lines below it, from `codings/`), which is no cross-validation
         return {"paragraph": "This coding has not been checked against a person's coding "
@@ -85,20 +91,22 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
                                                              "code_id"]]
                for level in LEVELS}
     stale, commands = _stale(design, codebook_version, modelled, coded_with, training,
-                             current)
+                             current, outdated)
     return {"paragraph": paragraph, "levels": {k: v for k, v in grouped.items() if v},
             "stale": stale, "commands": commands, "reference": design["reference"]}
 
 
-def _unchecked_stale(modelled: bool, made: str | None, stored: str | None
+def _unchecked_stale(modelled: bool, made: str | None, stored: str | None, outdated: bool
                      ) -> tuple[str, list[str]]:
     """Without an evaluation: why the model codings (their model's training digest
     ``made``) are not those of the model in out/model (digest ``stored``, None without
-    one), when they are not, and the command that fixes it."""
+    one; ``outdated`` when it no longer fits the study), when they are not, and the
+    commands that fix it."""
     if stored is None:
         return "", []
     if not modelled:
-        return RULES_ALONE, ["dialogcode code"]
+        return ((OUT_OF_DATE, ["dialogcode learn", "dialogcode code"]) if outdated else
+                (RULES_ALONE, ["dialogcode code"]))
     if not made:            # an earlier dialogcode's codings (rule_id `model`)
         return ("These codings were made before dialogcode recorded which learned model "
                 "made them, so they may not be those of the model in out/model"), \
@@ -110,15 +118,20 @@ def _unchecked_stale(modelled: bool, made: str | None, stored: str | None
 
 
 def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None,
-           stored: str | None, current: str | None) -> tuple[str, list[str]]:
+           stored: str | None, current: str | None, outdated: bool
+           ) -> tuple[str, list[str]]:
     """Why the figures (of ``design``) or the codings (their model's training digest
     ``made``) are out of date, when they are, and the commands that fix it; ``stored``
-    is the digest of the model in out/model (None without one), ``current`` that of the
-    model `learn` would train now."""
+    is the digest of the model in out/model (None without one; ``outdated`` when it no
+    longer fits the study), ``current`` that of the model `learn` would train now."""
     evaluate = f"dialogcode evaluate --reference {design['reference']}"
+    figures = design.get("training")
+    if outdated:            # `code` would leave the model out again before `learn`
+        old = design.get("codebook_version") != codebook_version or figures != current
+        return OUT_OF_DATE, ["dialogcode learn", "dialogcode code"] + ([evaluate] if old
+                                                                       else [])
     if design.get("codebook_version") != codebook_version:
         return "These figures were made with an earlier version of the codebooks", [evaluate]
-    figures = design.get("training")
     if not modelled and stored is not None:
         return RULES_ALONE, ["dialogcode code"] + ([evaluate] if figures != stored else [])
     if not modelled or figures is None:

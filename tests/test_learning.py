@@ -470,6 +470,9 @@ def test_a_notebooks_evidence_with_a_stale_model_says_the_rules_alone_coded_as_c
     assert "No learned model coded these segments, so these are the rules' figures" \
         in trust["paragraph"]
     assert trust["stale"].startswith("These codings were made by the rules alone")
+    assert "out of date" in trust["stale"]      # `code` alone would leave it out again
+    assert trust["commands"] == ["dialogcode learn", "dialogcode code",
+                                 "dialogcode evaluate --reference ana"]
     # the report of the same codings written by `dialogcode code` says the same
     assert invoke("ingest", study, "-q").exit_code == 0
     assert invoke("code", study, "-q").stderr.startswith("Warning: the learned model was "
@@ -1265,6 +1268,58 @@ def test_the_report_tells_a_model_that_coded_nothing_from_codings_made_before_it
     assert invoke("code", study, "-q").exit_code == 0
     page = report_page(study)
     assert "No learned model coded these segments" in page and 'class="flag">These' not in page
+
+
+OUT_OF_DATE_FLAG = ("These codings were made by the rules alone: the learned model in "
+                    "out/model is out of date (the codebooks, the documents it learned from, "
+                    "the spaCy pipeline or the segment unit changed since it was trained), "
+                    "so `dialogcode code` leaves it out until it is learned again: run\n"
+                    "<code>dialogcode learn</code>, then <code>dialogcode code</code>")
+
+
+@pytest.mark.parametrize("edit", ["codebook", "transcript"])
+def test_a_stale_model_asks_for_learn_then_code_a_model_learned_since_for_code(study, edit):
+    # the box told users of a model that no longer fits to run `dialogcode code`, which
+    # leaves that model out again: only `learn` makes one that `code` applies
+    assert invoke("code", study, "-q").exit_code == 0          # the rules, before learn
+    assert invoke("learn", study, "-q").exit_code == 0
+    page = report_page(study)     # the model fits, it was learned after the codings
+    assert ("did not fit the codebooks or documents then: run\n<code>dialogcode "
+            "code</code>.") in page and OUT_OF_DATE_FLAG not in page
+    assert invoke("code", study, "-q").exit_code == 0
+    assert 'class="flag">These' not in report_page(study)
+    if edit == "codebook":
+        book = study / "codebooks" / "test.yaml"
+        book.write_text(book.read_text().replace("[rent, evicted]", "[rent, evicted, eviction]"))
+    else:
+        call = study / "transcripts" / "call0.txt"
+        call.write_text(call.read_text() + "P1: We meet again on Friday.\n")
+        assert invoke("ingest", study, "-q").exit_code == 0
+    result = invoke("code", study, "-q")
+    assert "the learned model was not applied" in result.stderr
+    assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
+    page = report_page(study)
+    assert f'class="flag">{OUT_OF_DATE_FLAG}.</p>' in page
+    assert invoke("learn", study, "-q").exit_code == 0        # what the box asked for
+    assert invoke("code", study, "-q").exit_code == 0
+    assert "model" in set(pd.read_parquet(study / "out" / "codings.parquet")["source"])
+    assert 'class="flag">' not in report_page(study)
+
+
+def test_a_stale_model_beside_figures_asks_for_learn_code_and_evaluate(study):
+    for command in (["learn"], ["code"], ["evaluate", "--reference", "ana"]):
+        assert invoke(command[0], study, "-q", *command[1:]).exit_code == 0
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("[rent, evicted]", "[rent, evicted, eviction]"))
+    assert invoke("code", study, "-q").exit_code == 0          # warns: the rules alone
+    page = report_page(study)
+    assert "No learned model coded these segments" in page
+    assert (f'class="flag">{OUT_OF_DATE_FLAG}, then <code>dialogcode evaluate --reference '
+            'ana</code>.</p>') in page
+    for command in (["learn"], ["code"], ["evaluate", "--reference", "ana"]):
+        assert invoke(command[0], study, "-q", *command[1:]).exit_code == 0
+    page = report_page(study)
+    assert 'class="flag">' not in page and "No learned model coded" not in page
 
 
 def test_a_next_sheets_other_code_left_empty_on_a_decided_segment_is_named(study):
