@@ -250,3 +250,17 @@ def test_an_organisation_or_role_label_stays_as_written_beside_a_name_of_its_wor
     copy = (masked / "hearing.txt").read_text(encoding="utf-8")
     assert "Faith Leader: The rezoning helps" in copy and "Open New York:" in copy
     assert "[NAME] Leader" not in copy and "Thanks, [NAME]." in copy
+
+
+def test_a_label_of_a_first_name_and_an_everyday_word_is_a_person_not_a_role(tmp_path):
+    # "Iris Bloom:" was taken for a role like "Faith Leader:", so where she said "I'm
+    # Iris Bloom" her whole name was shown in every output, label and talk
+    root, _ = scanned(tmp_path, (
+        "Iris Bloom: The rezoning brings homes.\n"
+        "Rosa Delgado: Thanks, Iris. The rezoning scares me.\n"
+        "Iris Bloom: I'm Iris Bloom and the rezoning helps.\n"
+        "Faith Leader: The rezoning helps our congregation.\n"))
+    listing = shown(root, "rezoning")
+    assert "Iris" not in listing and "Bloom" not in listing, listing
+    assert "I'm [NAME] and the [rezoning] helps" in listing
+    assert "Faith Leader The [rezoning] helps our congregation" in listing
