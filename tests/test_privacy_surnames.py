@@ -264,3 +264,16 @@ def test_a_label_of_a_first_name_and_an_everyday_word_is_a_person_not_a_role(tmp
     assert "Iris" not in listing and "Bloom" not in listing, listing
     assert "I'm [NAME] and the [rezoning] helps" in listing
     assert "Faith Leader The [rezoning] helps our congregation" in listing
+
+
+def test_an_always_term_in_a_role_label_is_masked_there_too(tmp_path):
+    # privacy.yaml's "always: [Faith Leader]" was found but shown as written in every
+    # output: the gate left everything inside a role label as written
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Faith Leader: The rezoning helps our congregation.\n"
+        "Rosa Delgado: I'm Faith Leader, said the rezoning man.\n")}, None)
+    (root / "privacy.yaml").write_text("always:\n  - Faith Leader\n", encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    listing = shown(root, "rezoning")
+    assert "Faith" not in listing, listing
+    assert "I'm [PLACE OR TERM], said the [rezoning] man" in listing
