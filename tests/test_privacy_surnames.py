@@ -277,3 +277,16 @@ def test_an_always_term_in_a_role_label_is_masked_there_too(tmp_path):
     listing = shown(root, "rezoning")
     assert "Faith" not in listing, listing
     assert "I'm [PLACE OR TERM], said the [rezoning] man" in listing
+
+
+def test_a_name_in_a_role_labels_note_is_masked(tmp_path):
+    # "Interviewer (Maria Lopez):" is a role label with a note; the gate showed every
+    # role label as written, so the speaker column showed the interviewer's name
+    root, _ = scanned(tmp_path, (
+        "Interviewer (Maria Lopez): Tell me about the rezoning.\n"
+        "P1: The rezoning scares me. Maria Lopez asked me before.\n"
+        "P1 (Rosa Delgado): The rezoning again, I'm Rosa Delgado.\n"))
+    listing = shown(root, "rezoning")
+    for name in ("Maria", "Lopez", "Rosa", "Delgado"):
+        assert name not in listing, listing
+    assert "Interviewer ([NAME]) Tell me about the [rezoning]" in listing

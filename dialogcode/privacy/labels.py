@@ -23,6 +23,8 @@ from .words import NOT_NAMES, PARTICLES, TITLE_WORDS, everyday, first_names, las
 # initial ("Ari S", "Mary J. Blige")
 _TITLED = re.compile(rf"(?:{'|'.join((*ABBREVIATED, 'Hon'))})\. (?=\S)")
 _INITIAL = re.compile(rf"{UPPER}\.?")
+# a note in brackets after a role label: "P1 (translated)", "Interviewer (Maria Lopez)"
+_NOTE = re.compile(r"\s*\([^()]*\)\Z")
 # a role's noun, by its ending: Leader, Manager, Director, Organizer, Advocate, Tenant,
 # Resident, Representative, Volunteer, Chairman, Chair
 _ROLE_NOUN = re.compile(r"(?:er|or|ist|ant|ent|ate|ive|eer|ian|ee|man|woman|person|chair)\Z",
@@ -139,9 +141,12 @@ def role_label(label: str) -> bool:
 
 
 def role_labels(segments: pd.DataFrame) -> frozenset[str]:
-    """The speaker labels of ``segments`` that name a role (:func:`role_label`)."""
+    """The speaker labels of ``segments`` that name a role (:func:`role_label`), without
+    a note in brackets, which may name the person ("Interviewer (Maria Lopez)" gives
+    "Interviewer", so the name is masked as any is)."""
     return frozenset() if "speaker" not in segments else frozenset(
-        label for label in segments["speaker"].dropna().unique() if role_label(label))
+        _NOTE.sub("", label) for label in segments["speaker"].dropna().unique()
+        if role_label(label))
 
 
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:
