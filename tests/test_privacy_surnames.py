@@ -290,3 +290,15 @@ def test_a_name_in_a_role_labels_note_is_masked(tmp_path):
     for name in ("Maria", "Lopez", "Rosa", "Delgado"):
         assert name not in listing, listing
     assert "Interviewer ([NAME]) Tell me about the [rezoning]" in listing
+
+
+def test_a_name_before_a_participants_number_in_a_label_is_masked(tmp_path):
+    # "Rosa P2:" is a role label by its number; the gate showed it as written, so with
+    # "Thanks, Rosa." in the talk every turn of hers still showed "Rosa P2"
+    root, _ = scanned(tmp_path, (
+        "Rosa P2: The rezoning scares me.\n"
+        "Interviewer: Thanks, Rosa. And the rezoning?\n"
+        "Rosa P2: The rezoning again.\n"))
+    listing = shown(root, "rezoning")
+    assert "Rosa" not in listing, listing
+    assert "[NAME] P2 The [rezoning] again" in listing

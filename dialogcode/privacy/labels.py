@@ -23,8 +23,11 @@ from .words import NOT_NAMES, PARTICLES, TITLE_WORDS, everyday, first_names, las
 # initial ("Ari S", "Mary J. Blige")
 _TITLED = re.compile(rf"(?:{'|'.join((*ABBREVIATED, 'Hon'))})\. (?=\S)")
 _INITIAL = re.compile(rf"{UPPER}\.?")
-# a note in brackets after a role label: "P1 (translated)", "Interviewer (Maria Lopez)"
-_NOTE = re.compile(r"\s*\([^()]*\)\Z")
+# a role label's parts that may name its person: a word before a participant's number
+# ("Rosa P2", as :data:`~..formats.speakers.ROLE` allows "Group-P1") and a note in
+# brackets ("P1 (translated)", "Interviewer (Maria Lopez)")
+_ASIDE = re.compile(r"\A[A-Za-z]+[- ](?=(?i:P|Participant|Speaker|Respondent|Interviewee|"
+                    r"Person)\s*\d)|\s*\([^()]*\)\Z")
 # a role's noun, by its ending: Leader, Manager, Director, Organizer, Advocate, Tenant,
 # Resident, Representative, Volunteer, Chairman, Chair
 _ROLE_NOUN = re.compile(r"(?:er|or|ist|ant|ent|ate|ive|eer|ian|ee|man|woman|person|chair)\Z",
@@ -142,10 +145,11 @@ def role_label(label: str) -> bool:
 
 def role_labels(segments: pd.DataFrame) -> frozenset[str]:
     """The speaker labels of ``segments`` that name a role (:func:`role_label`), without
-    a note in brackets, which may name the person ("Interviewer (Maria Lopez)" gives
-    "Interviewer", so the name is masked as any is)."""
+    a word before a participant's number or a note in brackets, which may name the
+    person ("Rosa P2" gives "P2", "Interviewer (Maria Lopez)" "Interviewer", so the name
+    is masked as any is)."""
     return frozenset() if "speaker" not in segments else frozenset(
-        _NOTE.sub("", label) for label in segments["speaker"].dropna().unique()
+        _ASIDE.sub("", label) for label in segments["speaker"].dropna().unique()
         if role_label(label))
 
 
