@@ -34,6 +34,7 @@ def test_a_code_of_capitals_and_digits_is_found_as_an_id(text, found):
     "The FY2024-25 budget, Q3-2024 figures, the 1990s, B-52 bombers.",
     "She has an i9-13900K and a 13900K at home.",
     "Mail AB12345@example.org or see www.example.org/AB12345.",   # an email, a URL
+    "Follow @AB12345 for news.",     # a handle, found once as the handle, not twice
 ])
 def test_the_numbers_and_codes_of_ordinary_talk_are_no_ids(text):
     assert ids(text) == []

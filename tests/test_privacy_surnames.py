@@ -250,3 +250,55 @@ def test_an_organisation_or_role_label_stays_as_written_beside_a_name_of_its_wor
     copy = (masked / "hearing.txt").read_text(encoding="utf-8")
     assert "Faith Leader: The rezoning helps" in copy and "Open New York:" in copy
     assert "[NAME] Leader" not in copy and "Thanks, [NAME]." in copy
+
+
+def test_a_label_of_a_first_name_and_an_everyday_word_is_a_person_not_a_role(tmp_path):
+    # "Iris Bloom:" was taken for a role like "Faith Leader:", so where she said "I'm
+    # Iris Bloom" her whole name was shown in every output, label and talk
+    root, _ = scanned(tmp_path, (
+        "Iris Bloom: The rezoning brings homes.\n"
+        "Rosa Delgado: Thanks, Iris. The rezoning scares me.\n"
+        "Iris Bloom: I'm Iris Bloom and the rezoning helps.\n"
+        "Faith Leader: The rezoning helps our congregation.\n"))
+    listing = shown(root, "rezoning")
+    assert "Iris" not in listing and "Bloom" not in listing, listing
+    assert "I'm [NAME] and the [rezoning] helps" in listing
+    assert "Faith Leader The [rezoning] helps our congregation" in listing
+
+
+def test_an_always_term_in_a_role_label_is_masked_there_too(tmp_path):
+    # privacy.yaml's "always: [Faith Leader]" was found but shown as written in every
+    # output: the gate left everything inside a role label as written
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Faith Leader: The rezoning helps our congregation.\n"
+        "Rosa Delgado: I'm Faith Leader, said the rezoning man.\n")}, None)
+    (root / "privacy.yaml").write_text("always:\n  - Faith Leader\n", encoding="utf-8")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    listing = shown(root, "rezoning")
+    assert "Faith" not in listing, listing
+    assert "I'm [PLACE OR TERM], said the [rezoning] man" in listing
+
+
+def test_a_name_in_a_role_labels_note_is_masked(tmp_path):
+    # "Interviewer (Maria Lopez):" is a role label with a note; the gate showed every
+    # role label as written, so the speaker column showed the interviewer's name
+    root, _ = scanned(tmp_path, (
+        "Interviewer (Maria Lopez): Tell me about the rezoning.\n"
+        "P1: The rezoning scares me. Maria Lopez asked me before.\n"
+        "P1 (Rosa Delgado): The rezoning again, I'm Rosa Delgado.\n"))
+    listing = shown(root, "rezoning")
+    for name in ("Maria", "Lopez", "Rosa", "Delgado"):
+        assert name not in listing, listing
+    assert "Interviewer ([NAME]) Tell me about the [rezoning]" in listing
+
+
+def test_a_name_before_a_participants_number_in_a_label_is_masked(tmp_path):
+    # "Rosa P2:" is a role label by its number; the gate showed it as written, so with
+    # "Thanks, Rosa." in the talk every turn of hers still showed "Rosa P2"
+    root, _ = scanned(tmp_path, (
+        "Rosa P2: The rezoning scares me.\n"
+        "Interviewer: Thanks, Rosa. And the rezoning?\n"
+        "Rosa P2: The rezoning again.\n"))
+    listing = shown(root, "rezoning")
+    assert "Rosa" not in listing, listing
+    assert "[NAME] P2 The [rezoning] again" in listing

@@ -275,3 +275,27 @@ def test_a_colour_surname_is_masked_as_a_name_not_as_the_colour(tmp_path):
                  "and [NAME] spoke on it", "The [NAME] family hates",
                  "thanks to [NAME] and [NAME] for their work"):
         assert name in shown, name
+
+
+def test_a_colour_surname_before_an_adverb_or_a_singular_noun_stays_masked(tmp_path):
+    # "always", "perhaps" were read as plurals and "the Brown residence" as a colour, so
+    # speakers called Brown, Green and White were shown by name in these turns
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Dana Brown: The rezoning hurts.\n"
+        "Ana Green: The rezoning is bad.\n"
+        "Tom White: The rezoning came.\n"
+        "P4: Brown and White always fought the rezoning.\n"
+        "P4: Brown and Green sometimes backed the rezoning.\n"
+        "P4: The rezoning: Brown, Green perhaps.\n"
+        "P4: We met at the Brown residence about the rezoning.\n"
+        "P4: The Green child asked about the rezoning.\n"
+        "P4: The rezoning ignores the Green spaces and Black and Brown families.\n")},
+        None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "200")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    for name in ("[NAME] and [NAME] always fought", "[NAME] and [NAME] sometimes backed",
+                 "[NAME], [NAME] perhaps", "the [NAME] residence", "The [NAME] child"):
+        assert name in shown, name
+    assert "ignores the Green spaces and Black and Brown families" in shown

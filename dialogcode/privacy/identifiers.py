@@ -29,8 +29,8 @@ _ANNOUNCED_ID = re.compile(r"(?i:\b(?:case|id|account|member|file|license|licenc
 # an ID when a capital goes before a run of four digits or more and it holds five digits
 # or more, four of them outside a year ("2019-CV-00123"; not "COVID-19", "H1B", "RTX4090",
 # "FY2024-25", "Q3-2024"), or, after a cue ("case", "ID", "number", "#"), when a
-# capital goes before a run of four digits ("ID A1234", "case DV-2019")
-_CODE = re.compile(r"(?<![\w$./:-])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-]|[./:]\d)")
+# capital goes before a run of four digits ("ID A1234", "case DV-2019"); not a handle ("@AB12345")
+_CODE = re.compile(r"(?<![\w$./:@-])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-]|[./:]\d)")
 _CUED = re.compile(r"(?:\b(?i:case|number|no\.)|\bID|#)\s*:?\s*#?\s*\Z")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"

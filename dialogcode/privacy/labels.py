@@ -23,6 +23,15 @@ from .words import NOT_NAMES, PARTICLES, TITLE_WORDS, everyday, first_names, las
 # initial ("Ari S", "Mary J. Blige")
 _TITLED = re.compile(rf"(?:{'|'.join((*ABBREVIATED, 'Hon'))})\. (?=\S)")
 _INITIAL = re.compile(rf"{UPPER}\.?")
+# a role label's parts that may name its person: a word before a participant's number
+# ("Rosa P2", as :data:`~..formats.speakers.ROLE` allows "Group-P1") and a note in
+# brackets ("P1 (translated)", "Interviewer (Maria Lopez)")
+_ASIDE = re.compile(r"\A[A-Za-z]+[- ](?=(?i:P|Participant|Speaker|Respondent|Interviewee|"
+                    r"Person)\s*\d)|\s*\([^()]*\)\Z")
+# a role's noun, by its ending: Leader, Manager, Director, Organizer, Advocate, Tenant,
+# Resident, Representative, Volunteer, Chairman, Chair
+_ROLE_NOUN = re.compile(r"(?:er|or|ist|ant|ent|ate|ive|eer|ian|ee|man|woman|person|chair)\Z",
+                        re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -118,7 +127,9 @@ def role_label(label: str) -> bool:
     (:data:`~..formats.speakers.ROLE`: "Interviewer", "Facilitator 2"), or no name in
     it (:func:`name_in_label`) and two or three capitalised everyday words, none a
     surname of the lists ("Project Manager", "User Interface" of the AMI meetings,
-    "Faith Leader"). Such a label is no name where a trigger finds it in the text: "I'm
+    "Faith Leader"), where one is a first name of the lists only when the last is a
+    role's noun ("Faith Leader", "Grant Manager"; not "Iris Bloom", "Dawn Light": a
+    person's). Such a label is no name where a trigger finds it in the text: "I'm
     Project Manager" would have masked the label in every turn. One everyday word is no
     role so: a person may be called by it ("Sunny:", "River:", with "I'm Sunny")."""
     if not isinstance(label, str) or not label.split():
@@ -127,13 +138,19 @@ def role_label(label: str) -> bool:
     return ROLE.match(label) is not None or (
         1 < len(words) <= 3 and name_in_label(label) is None
         and all(re.fullmatch(_NAME, w) and everyday(w) and nfc_lower(w) not in last_names()
-                for w in words))
+                for w in words)
+        and (_ROLE_NOUN.search(words[-1]) is not None
+             or not any(nfc_lower(w) in first_names() for w in words)))
 
 
 def role_labels(segments: pd.DataFrame) -> frozenset[str]:
-    """The speaker labels of ``segments`` that name a role (:func:`role_label`)."""
+    """The speaker labels of ``segments`` that name a role (:func:`role_label`), without
+    a word before a participant's number or a note in brackets, which may name the
+    person ("Rosa P2" gives "P2", "Interviewer (Maria Lopez)" "Interviewer", so the name
+    is masked as any is)."""
     return frozenset() if "speaker" not in segments else frozenset(
-        label for label in segments["speaker"].dropna().unique() if role_label(label))
+        _ASIDE.sub("", label) for label in segments["speaker"].dropna().unique()
+        if role_label(label))
 
 
 def speaker_findings(segments: pd.DataFrame, documents: pd.DataFrame) -> list[tuple]:

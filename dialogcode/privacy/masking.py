@@ -316,7 +316,8 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
     that only ``study-name`` found, alone, is masked where the text writes it as a name
     and not inside a kept text or one of the ``never`` terms; found by another detector
     too, wherever it stands, as that finding is. ``roles``: the study's role labels
-    (:attr:`Masker.roles`)."""
+    (:attr:`Masker.roles`), but for one that holds an ``always:`` term found or is held
+    in one (privacy.yaml's ``always: [Faith Leader]`` masks the label too)."""
     from .detect import KINDS
 
     hidden = findings[findings["status"] != "keep"]
@@ -337,7 +338,11 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
         if _key(text):
             labels.setdefault(_key(text), LABELS.get(kind, "[REDACTED]"))
     kept = {_key(text) for text in findings.loc[findings["status"] == "keep", "text"]}
+    always = {_key(text).lower() for text, detector in zip(hidden["text"], hidden["detector"])
+              if "privacy.yaml" in detector.split("+")}
+    roles = {_key(role) for role in roles}
+    roles = {role for role in roles
+             if not any(a in role.lower() or role.lower() in a for a in always)}
     return Masker(labels, frozenset(withheld_documents(decisions)),
                   frozenset(kept - labels.keys()), frozenset(read - unread),
-                  frozenset(known - elsewhere), tuple(never),
-                  frozenset(_key(role) for role in roles))
+                  frozenset(known - elsewhere), tuple(never), frozenset(roles))
