@@ -156,8 +156,9 @@ class DocCache:
 # segment's number of tokens (int64), the attributes (int64), the token arrays (uint64,
 # a row per token), then the strings in UTF-8, each followed by a NUL; numbers
 # little-endian. The CRC catches a changed byte, which the sizes cannot (a space flag
-# dropped would shift every later offset). 8: a lone line break is no token (nlp.py)
-_TOKEN_FILE_TAG = b"dialogcode tokens 8\n"
+# dropped would shift every later offset). 8: a lone line break is no token (nlp.py);
+# 9: contractions split off any word ("company'll", nlp.py)
+_TOKEN_FILE_TAG = b"dialogcode tokens 9\n"
 _HEADER = len(_TOKEN_FILE_TAG) + 48
 
 

@@ -28,6 +28,9 @@ _UNNEEDED = ("ner", "textcat", "textcat_multilabel", "entity_linker", "entity_ru
 # one whitespace character other than a space between two others (a line break in a
 # hard-wrapped line, a tab); the class tried before the look-behind: 3 times faster
 _LONE_BREAK = re.compile(r"[^\S ](?<=\S[^\S ])(?=\S)")
+# a spoken contraction at the end of a word ("company'll", "people’ve", "John'd"):
+# spaCy's exceptions split these off pronouns only
+_CONTRACTION = r"(?<=[^\W\d_])['’](?i:ll|d|ve|re|m)$"
 
 
 class SpacedTokenizer:
@@ -45,6 +48,16 @@ class SpacedTokenizer:
 
     def __call__(self, text: str) -> Doc:
         return self.tokenizer(_LONE_BREAK.sub(" ", text))
+
+
+def split_contractions(tokenizer) -> None:
+    """Make ``tokenizer`` split 'll, 'd, 've, 're and 'm (or with ’) off the end of any
+    word, as its exceptions do for pronouns, so "company'll" is *company* + *'ll* and a
+    term "company" matches it. Words it has an exception for (*ma'am*, *y'all*) and
+    "'s" are left as they were."""
+    suffixes = tokenizer.suffix_search.__self__
+    tokenizer.suffix_search = re.compile(f"{suffixes.pattern}|{_CONTRACTION}",
+                                         suffixes.flags).search
 
 
 class LowercaseLookupLemmatizer:
@@ -104,10 +117,12 @@ def _make_lemmatizer(nlp: Language, name: str, keep_given: bool
 @lru_cache(maxsize=4)
 def load_pipeline(model: str = BLANK) -> Language:
     """Return the pipeline named ``model`` (cached), ready to tokenise, lemmatise
-    and split sentences, its tokenizer a :class:`SpacedTokenizer`. Raises ConfigError
+    and split sentences, its tokenizer a :class:`SpacedTokenizer` that splits
+    contractions off any word (:func:`split_contractions`). Raises ConfigError
     when the model is not installed."""
     if model == BLANK:
         nlp = spacy.blank("en")
+        split_contractions(nlp.tokenizer)
         nlp.tokenizer = SpacedTokenizer(nlp.tokenizer)
         nlp.add_pipe("dialogcode_lemmatizer", name="lemmatizer")
         nlp.add_pipe("sentencizer")
@@ -118,6 +133,7 @@ def load_pipeline(model: str = BLANK) -> Language:
         raise ConfigError(f"spaCy pipeline {model!r}, named by `model:` in dialogcode.yaml, "
                           "is not installed; install its package, or write "
                           f"`model: {BLANK}` there (no download needed)") from None
+    split_contractions(nlp.tokenizer)
     nlp.tokenizer = SpacedTokenizer(nlp.tokenizer)
     if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
         nlp.add_pipe("sentencizer")

@@ -181,6 +181,7 @@ def test_missing_qdc_is_a_codebook_error(tmp_path):
     ("C++*", [{"LOWER": {"REGEX": r"^c\+\+"}}]),
     ("check* her", [{"LOWER": {"REGEX": "^check"}}, {"LOWER": "her"}]),
     ("can't stand*", [{"LOWER": "ca"}, {"LOWER": "n't"}, {"LOWER": {"REGEX": "^stand"}}]),
+    ("people'll stand*", [{"LOWER": "people"}, {"LOWER": "'ll"}, {"LOWER": {"REGEX": "^stand"}}]),
     ("Family  matters", "Family matters"),
 ])
 def test_entries_become_terms_or_simple_token_patterns(entry, expected):

