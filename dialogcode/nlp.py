@@ -29,8 +29,10 @@ _UNNEEDED = ("ner", "textcat", "textcat_multilabel", "entity_linker", "entity_ru
 # hard-wrapped line, a tab); the class tried before the look-behind: 3 times faster
 _LONE_BREAK = re.compile(r"[^\S ](?<=\S[^\S ])(?=\S)")
 # a spoken contraction at the end of a word ("company'll", "people’ve", "John'd"):
-# spaCy's exceptions split these off pronouns only
-_CONTRACTION = r"(?<=[^\W\d_])['’](?i:ll|d|ve|re|m)$"
+# spaCy's exceptions split these off pronouns only. At least three letters before it and
+# all in one case, as names ("Sa'd", "Da'Ve", "Dell'Re") and spellings ("ya'll", "ma'm")
+# are no contraction: split, their "'d" or "'ll" would match a lemma "would" or "will"
+_CONTRACTION = r"(?<=[^\W\d_]{3})['’](?:ll|d|ve|re|m|LL|D|VE|RE|M)$"
 
 
 class SpacedTokenizer:
