@@ -162,3 +162,18 @@ def test_tokens_cached_when_names_were_split_are_not_reused(tmp_path, monkeypatc
         assert len(code(root)) > 1
     assert list((root / "out" / "cache").rglob("*.tokens"))
     assert list(code(root)["quote"]) == ["'ll"]
+
+
+def test_a_token_pattern_naming_a_word_with_its_contraction_is_an_error(study):
+    # it matched "company'll" before contractions were split; now no token is that
+    book = study.parent / "contr.yaml"
+    book.write_text(BOOK.replace("terms: [company]",
+                                 "tokens:\n        - [{LOWER: {IN: [firm, \"company'll\"]}}]"),
+                    encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(study), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["code", str(study), "-q", "--codebook", str(book)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"{book}:9 [firm]: tokens[1]" in result.output
+    assert "\"company'll\" is two tokens" in result.output and '"company" then "\'ll"' \
+        in result.output
