@@ -56,8 +56,11 @@ def split_contractions(tokenizer) -> None:
     """Make ``tokenizer`` split 'll, 'd, 've, 're and 'm (or with ’) off the end of any
     word, as its exceptions do for pronouns, so "company'll" is *company* + *'ll* and a
     term "company" matches it. Words it has an exception for (*ma'am*, *y'all*) and
-    "'s" are left as they were."""
-    suffixes = tokenizer.suffix_search.__self__
+    "'s" are left as they were; so is a tokenizer without suffix rules (a whitespace or
+    a Chinese one)."""
+    suffixes = getattr(getattr(tokenizer, "suffix_search", None), "__self__", None)
+    if not isinstance(suffixes, re.Pattern):
+        return
     tokenizer.suffix_search = re.compile(f"{suffixes.pattern}|{_CONTRACTION}",
                                          suffixes.flags).search
 

@@ -6,6 +6,7 @@ import re
 import pandas as pd
 import pytest
 import spacy.util
+from spacy.tokenizer import Tokenizer
 from click.testing import CliRunner
 
 from dialogcode import Study
@@ -177,3 +178,12 @@ def test_a_token_pattern_naming_a_word_with_its_contraction_is_an_error(study):
     assert f"{book}:9 [firm]: tokens[1]" in result.output
     assert "\"company'll\" is two tokens" in result.output and '"company" then "\'ll"' \
         in result.output
+
+
+def test_a_pipeline_whose_tokenizer_has_no_suffix_rules_still_loads(tmp_path):
+    # a saved pipeline splitting on white space only, named by `model:` as a folder
+    nlp = spacy.blank("en")
+    nlp.tokenizer = Tokenizer(nlp.vocab)
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = load_pipeline(str(tmp_path / "pipeline"))
+    assert [t.text for t in loaded("the company'll pay")] == ["the", "company'll", "pay"]
