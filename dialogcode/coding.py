@@ -157,8 +157,9 @@ class DocCache:
 # a row per token), then the strings in UTF-8, each followed by a NUL; numbers
 # little-endian. The CRC catches a changed byte, which the sizes cannot (a space flag
 # dropped would shift every later offset). 8: a lone line break is no token (nlp.py);
-# 9: contractions split off any word ("company'll", nlp.py)
-_TOKEN_FILE_TAG = b"dialogcode tokens 9\n"
+# 9: contractions split off any word ("company'll", nlp.py); 10: not off a name such as
+# "Sa'd" or "Da'Ve" (nlp.py)
+_TOKEN_FILE_TAG = b"dialogcode tokens 10\n"
 _HEADER = len(_TOKEN_FILE_TAG) + 48
 
 

@@ -29,8 +29,10 @@ _UNNEEDED = ("ner", "textcat", "textcat_multilabel", "entity_linker", "entity_ru
 # hard-wrapped line, a tab); the class tried before the look-behind: 3 times faster
 _LONE_BREAK = re.compile(r"[^\S ](?<=\S[^\S ])(?=\S)")
 # a spoken contraction at the end of a word ("company'll", "people’ve", "John'd"):
-# spaCy's exceptions split these off pronouns only
-_CONTRACTION = r"(?<=[^\W\d_])['’](?i:ll|d|ve|re|m)$"
+# spaCy's exceptions split these off pronouns only. At least three letters before it and
+# all in one case, as names ("Sa'd", "Da'Ve", "Dell'Re") and spellings ("ya'll", "ma'm")
+# are no contraction: split, their "'d" or "'ll" would match a lemma "would" or "will"
+_CONTRACTION = r"(?<=[^\W\d_]{3})['’](?:ll|d|ve|re|m|LL|D|VE|RE|M)$"
 
 
 class SpacedTokenizer:
@@ -54,8 +56,11 @@ def split_contractions(tokenizer) -> None:
     """Make ``tokenizer`` split 'll, 'd, 've, 're and 'm (or with ’) off the end of any
     word, as its exceptions do for pronouns, so "company'll" is *company* + *'ll* and a
     term "company" matches it. Words it has an exception for (*ma'am*, *y'all*) and
-    "'s" are left as they were."""
-    suffixes = tokenizer.suffix_search.__self__
+    "'s" are left as they were; so is a tokenizer without suffix rules (a whitespace or
+    a Chinese one)."""
+    suffixes = getattr(getattr(tokenizer, "suffix_search", None), "__self__", None)
+    if not isinstance(suffixes, re.Pattern):
+        return
     tokenizer.suffix_search = re.compile(f"{suffixes.pattern}|{_CONTRACTION}",
                                          suffixes.flags).search
 

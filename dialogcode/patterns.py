@@ -9,6 +9,7 @@ each as if it stood alone.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from itertools import chain
 
@@ -23,6 +24,7 @@ from spacy.vocab import Vocab
 from .codebook import Code, Codebook
 from .errors import CodebookError
 from .hits import Hit, crosses_sentence, merge_hits, vetoed
+from .nlp import _CONTRACTION
 from .regexes import regex_problem, regexes_in, with_bounded_regexes
 from .windows import anchored_windows
 
@@ -49,6 +51,10 @@ def check_patterns(code: Code) -> list[tuple[str, str]]:
                 refused.append((where, f"{where} uses MORPH, which `dialogcode code` does "
                                        "not keep for matching; use TAG (e.g. VBD for the "
                                        "past tense) or LEMMA instead"))
+            if kind == "tokens":
+                refused += [(where, f'{where}: "{value}" is two tokens, as a contraction is '
+                                    f'split off its word: name each, "{value[:at]}" then '
+                                    f'"{value[at:]}"') for value, at in _split_words(pattern)]
             problems.extend(refused)
             if refused:
                 continue
@@ -59,6 +65,22 @@ def check_patterns(code: Code) -> list[tuple[str, str]]:
                 problems.append((where, f"{where} is not a valid spaCy {what} pattern: "
                                         f"{detail}"))
     return problems
+
+
+def _split_words(pattern: list) -> list[tuple[str, int]]:
+    """The literal LOWER, ORTH or TEXT values of a token pattern that hold a word and a
+    contraction ("company'll"), which no token is since they are split (nlp.py), each
+    with where the contraction starts."""
+    found = []
+    for token in (t for t in pattern if isinstance(t, dict)):
+        for name in ("LOWER", "ORTH", "TEXT"):
+            value = token.get(name)
+            values = [value] if isinstance(value, str) else (
+                value.get("IN") if isinstance(value, dict) else None)
+            for text in values if isinstance(values, list) else ():
+                split = re.search(_CONTRACTION, text) if isinstance(text, str) else None
+                found += [(text, split.start())] if split else []
+    return found
 
 
 def _uses_morph(pattern) -> bool:

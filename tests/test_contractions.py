@@ -1,15 +1,18 @@
 """A spoken contraction after any word ("company'll", "people’d") is split off as it is
 after a pronoun, so the word matches; names and words with apostrophes stay whole."""
 import pickle
+import re
 
 import pandas as pd
 import pytest
 import spacy.util
+from spacy.tokenizer import Tokenizer
 from click.testing import CliRunner
 
 from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.ingest import load_corpus
+from dialogcode import nlp as nlp_module
 from dialogcode.nlp import load_pipeline
 
 from conftest import make_study
@@ -120,3 +123,67 @@ def test_the_privacy_scan_finds_a_name_before_a_contraction(tmp_path):
     assert result.exit_code == 0, result.output
     found = pd.read_parquet(root / "out" / "privacy.parquet").set_index("text")
     assert "ner" in found.at["Ahmed", "detector"].split("+")
+
+
+NAMES = "P1: Ya'll know Sa'd and Da'Ve, ma'm. Dell'Re wrote it. Maria'll call.\n"
+
+LEMMAS = """codebook: contr
+title: Contractions
+match: lemma
+codes:
+  - id: modal
+    label: Modal
+    patterns:
+      terms: [will, would, have, be]
+"""
+
+
+def test_names_and_spellings_with_an_apostrophe_give_no_contraction(tmp_path):
+    # split, "Sa'd" and "Ya'll" would give the lemmas "would" and "will", "ma'm" "be"
+    root = make_study(tmp_path / "s", {"talk.txt": NAMES},
+                      "file,site,event_type,date\ntalk.txt,Fresno,coaching call,2019-04-17\n")
+    (tmp_path / "contr.yaml").write_text(LEMMAS, encoding="utf-8")
+    codings = code(root)
+    assert list(zip(codings["code_id"], codings["quote"])) == [("modal", "'ll")]
+    text = load_corpus(Study.open(root)).text("talk")
+    assert text[codings.at[0, "start"] - 5:codings.at[0, "end"]] == "Maria'll"
+
+
+def test_tokens_cached_when_names_were_split_are_not_reused(tmp_path, monkeypatch):
+    # the cache as 62392a7 wrote it: "Sa'd" and "Ya'll" split, tag 9
+    root = make_study(tmp_path / "s", {"talk.txt": NAMES},
+                      "file,site,event_type,date\ntalk.txt,Fresno,coaching call,2019-04-17\n")
+    (tmp_path / "contr.yaml").write_text(LEMMAS, encoding="utf-8")
+    tokenizer = load_pipeline("blank").tokenizer.tokenizer
+    split = tokenizer.suffix_search.__self__
+    with monkeypatch.context() as before:
+        before.setattr(tokenizer, "suffix_search", re.compile(split.pattern.replace(
+            nlp_module._CONTRACTION, r"(?<=[^\W\d_])['’](?i:ll|d|ve|re|m)$"), split.flags).search)
+        before.setattr("dialogcode.coding._TOKEN_FILE_TAG", b"dialogcode tokens 9\n")
+        assert len(code(root)) > 1
+    assert list((root / "out" / "cache").rglob("*.tokens"))
+    assert list(code(root)["quote"]) == ["'ll"]
+
+
+def test_a_token_pattern_naming_a_word_with_its_contraction_is_an_error(study):
+    # it matched "company'll" before contractions were split; now no token is that
+    book = study.parent / "contr.yaml"
+    book.write_text(BOOK.replace("terms: [company]",
+                                 "tokens:\n        - [{LOWER: {IN: [firm, \"company'll\"]}}]"),
+                    encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(study), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["code", str(study), "-q", "--codebook", str(book)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"{book}:9 [firm]: tokens[1]" in result.output
+    assert "\"company'll\" is two tokens" in result.output and '"company" then "\'ll"' \
+        in result.output
+
+
+def test_a_pipeline_whose_tokenizer_has_no_suffix_rules_still_loads(tmp_path):
+    # a saved pipeline splitting on white space only, named by `model:` as a folder
+    nlp = spacy.blank("en")
+    nlp.tokenizer = Tokenizer(nlp.vocab)
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = load_pipeline(str(tmp_path / "pipeline"))
+    assert [t.text for t in loaded("the company'll pay")] == ["the", "company'll", "pay"]
