@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from .errors import ConfigError, IngestError
 from .memo import SortedMemo
+from .regexes import CONTRACTION
 
 BLANK = "blank"
 _LEMMATIZERS = ("lemmatizer", "trainable_lemmatizer", "dialogcode_lemmatizer")
@@ -28,11 +29,6 @@ _UNNEEDED = ("ner", "textcat", "textcat_multilabel", "entity_linker", "entity_ru
 # one whitespace character other than a space between two others (a line break in a
 # hard-wrapped line, a tab); the class tried before the look-behind: 3 times faster
 _LONE_BREAK = re.compile(r"[^\S ](?<=\S[^\S ])(?=\S)")
-# a spoken contraction at the end of a word ("company'll", "people’ve", "John'd"):
-# spaCy's exceptions split these off pronouns only. At least three letters before it and
-# all in one case, as names ("Sa'd", "Da'Ve", "Dell'Re") and spellings ("ya'll", "ma'm")
-# are no contraction: split, their "'d" or "'ll" would match a lemma "would" or "will"
-_CONTRACTION = r"(?<=[^\W\d_]{3})['’](?:ll|d|ve|re|m|LL|D|VE|RE|M)$"
 
 
 class SpacedTokenizer:
@@ -61,7 +57,7 @@ def split_contractions(tokenizer) -> None:
     suffixes = getattr(getattr(tokenizer, "suffix_search", None), "__self__", None)
     if not isinstance(suffixes, re.Pattern):
         return
-    tokenizer.suffix_search = re.compile(f"{suffixes.pattern}|{_CONTRACTION}",
+    tokenizer.suffix_search = re.compile(f"{suffixes.pattern}|{CONTRACTION}",
                                          suffixes.flags).search
 
 

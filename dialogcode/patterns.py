@@ -24,8 +24,7 @@ from spacy.vocab import Vocab
 from .codebook import Code, Codebook
 from .errors import CodebookError
 from .hits import Hit, crosses_sentence, merge_hits, vetoed
-from .nlp import _CONTRACTION
-from .regexes import regex_problem, regexes_in, with_bounded_regexes
+from .regexes import CONTRACTION, regex_problem, regexes_in, with_bounded_regexes
 from .windows import anchored_windows
 
 
@@ -78,7 +77,7 @@ def _split_words(pattern: list) -> list[tuple[str, int]]:
             values = [value] if isinstance(value, str) else (
                 value.get("IN") if isinstance(value, dict) else None)
             for text in values if isinstance(values, list) else ():
-                split = re.search(_CONTRACTION, text) if isinstance(text, str) else None
+                split = re.search(CONTRACTION, text) if isinstance(text, str) else None
                 found += [(text, split.start())] if split else []
     return found
 

@@ -28,6 +28,12 @@ from __future__ import annotations
 import re
 import re._parser as sre  # the parser behind re.compile (Python 3.11+)
 
+# a spoken contraction at the end of a word ("company'll", "people’ve", "John'd"):
+# spaCy's exceptions split these off pronouns only. At least three letters before it and
+# all in one case, as names ("Sa'd", "Da'Ve", "Dell'Re") and spellings ("ya'll", "ma'm")
+# are no contraction: split, their "'d" or "'ll" would match a lemma "would" or "will"
+CONTRACTION = r"(?<=[^\W\d_]{3})['’](?:ll|d|ve|re|m|LL|D|VE|RE|M)$"
+
 MAX_LENGTH = 200        # characters in one regex
 MAX_SPLITS = 10_000     # ways a token may be split between variable parts in a row
 UNBOUNDED = 1_000       # ways counted for a part repeated with *, + or {m,}
