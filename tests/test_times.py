@@ -640,6 +640,17 @@ def test_a_plain_text_time_with_am_or_pm_among_offsets_is_refused(tmp_path, offs
         "recording (the first turn's is not one): write every turn's time alike")
 
 
+def test_an_early_time_beside_times_with_am_or_pm_is_refused_for_not_saying_which(tmp_path):
+    # beside 5:11 AM, 05:10:00 is a time of day lacking AM or PM: asking for turn_times
+    # first (may it be an offset?) sent the user round twice
+    path = tmp_path / "call.txt"
+    with pytest.raises(IngestError) as error:
+        transcript(path, ["05:10:00", "5:11 AM", "5:12 AM"])
+    assert str(error.value) == (
+        f"{path}:1: cannot read time '05:10:00': the start times are each a time of day "
+        "with AM or PM (the first 05:10:00), and this is not one written alike")
+
+
 @pytest.mark.parametrize("form", ["[{1}] {0}\n{2}", "{}\n{}: {}"])
 def test_plain_text_times_whose_hour_gains_a_digit_are_all_turn_times(tmp_path, form):
     # 9:59:10 then 10:00:05 were written unlike each other: the turns before ten o'clock

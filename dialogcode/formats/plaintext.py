@@ -189,8 +189,15 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
             for line, stamp, _ in rows]
     first = next(((line, stamp) for line, stamp, _ in rows if stamp), None)
     # the times without AM or PM alone offsets (`[00:00:49]`, `[0:49]`): a time of day
-    # among them is refused at its line, not the first's for being unlike it
-    if marked and first not in marked and clock_times(bare, source, unit="turn")[0] is None:
+    # among them is refused at its line, not the first's for being unlike it. Alone
+    # from 05:00:00 to 06:59:59 they may be either (an error): beside times with AM or
+    # PM they are times of day, refused below for not saying AM or PM
+    try:
+        offsets = bool(marked) and first not in marked \
+            and clock_times(bare, source, unit="turn")[0] is None
+    except IngestError:
+        offsets = False
+    if offsets:
         line, stamp = marked[0]
         raise IngestError(f"cannot read time {stamp!r}: a time of day among times into "
                           "the recording (the first turn's is not one): write every "
