@@ -95,7 +95,7 @@ class Config(BaseModel):
     columns: Columns = Field(default_factory=Columns)
     speakers: list[str] = Field(default_factory=list)   # labels that are always speakers
     merge_turns: bool = True       # consecutive table rows of one speaker become one turn
-    # plain-text and Word turn times: offsets, or clock (times of day); None: by the times
+    # turn times (plain text, Word, tables): offsets, or clock (times of day); None: by them
     turn_times: Literal["offsets", "clock"] | None = None
     code_preamble: bool = False    # code and quote preambles and headings as well
     lessons: str | None = "lessons.yaml"

@@ -7,7 +7,7 @@ Columns: ``file`` (required, relative to the transcripts folder), ``site``,
 one site met more than once on a day), ``speakers`` (labels that are speakers in this
 file, separated by ``;``, or a list in a YAML manifest), ``merge_turns`` (true or
 false: join consecutive rows of one speaker in a table transcript), ``turn_times``
-(``offsets`` or ``clock``: what a plain-text or Word transcript's turn times are),
+(``offsets`` or ``clock``: what a transcript's turn times are, captions aside),
 ``speaker_roles``
 (``Maria: facilitator; Tom: coach``, or a mapping in a YAML manifest; see
 :mod:`dialogcode.roles`); any other column is kept as a document attribute.

@@ -357,9 +357,9 @@ def test_csv_times_of_day_and_dates_and_times_are_read_from_the_first_turn(tmp_p
     assert found == [(0.0, 34.0), (35.0, 56.0), (57.0, 84.0), (85.0, 105.0), (610.0, 655.0)]
     assert notes == [
         "line 2: start/end times read as times of day (the first, 09:30:05 on line 2, is "
-        "past 05:00:00, hours into a recording): times in the recording are given from "
+        "past 07:00:00, hours into a recording): times in the recording are given from "
         "the first row's start, as 00:00:00; if they are offsets into the recording, give "
-        "them as a duration ([h]:mm:ss) or in seconds"]
+        "them as a duration ([h]:mm:ss) or in seconds, or set turn_times: offsets"]
     path.write_text(csv("speaker,start,end,text", [
         (f"2019-06-05T{start}", f"2019-06-05T{end}")
         for start, end in zip(clock_cells("text"), ends)]), encoding="utf-8")
@@ -579,7 +579,7 @@ def test_plain_text_times_of_day_are_read_from_the_first_turn(tmp_path, form):
     assert found == list(zip(SPEAKERS, FROM_FIRST))
     assert notes == [
         "line 1: turn times read as times of day (the first, 09:30:05 on line 1, is past "
-        "05:00:00, hours into a recording): times in the recording are given from the "
+        "07:00:00, hours into a recording): times in the recording are given from the "
         "first turn's start, as 00:00:00; if they are offsets into the recording, each is "
         "read 09:30:05 earlier"]
 
@@ -638,6 +638,17 @@ def test_a_plain_text_time_with_am_or_pm_among_offsets_is_refused(tmp_path, offs
     assert str(error.value) == (
         f"{path}:3: cannot read time '2:15 PM': a time of day among times into the "
         "recording (the first turn's is not one): write every turn's time alike")
+
+
+def test_an_early_time_beside_times_with_am_or_pm_is_refused_for_not_saying_which(tmp_path):
+    # beside 5:11 AM, 05:10:00 is a time of day lacking AM or PM: asking for turn_times
+    # first (may it be an offset?) sent the user round twice
+    path = tmp_path / "call.txt"
+    with pytest.raises(IngestError) as error:
+        transcript(path, ["05:10:00", "5:11 AM", "5:12 AM"])
+    assert str(error.value) == (
+        f"{path}:1: cannot read time '05:10:00': the start times are each a time of day "
+        "with AM or PM (the first 05:10:00), and this is not one written alike")
 
 
 @pytest.mark.parametrize("form", ["[{1}] {0}\n{2}", "{}\n{}: {}"])
@@ -830,3 +841,83 @@ def test_turn_times_as_clock_refuses_a_word_table_of_minutes_and_seconds(tmp_pat
         f"{path}:2: cannot read time '9:30' as a time of day (turn_times: clock): write "
         "the start/end times h:mm:ss or with AM or PM, or set turn_times: offsets for this "
         "file")
+
+
+# part 2 of a recording, or an early meeting: as in plain text, a table's first start
+# from 05:00:00 to 06:59:59 may be either
+EARLY = ["05:30:00", "05:30:30", "05:31:00"]
+
+
+def early_transcript(path):
+    """A transcript at ``path`` (a Word turn table, CSV, workbook of time cells or JSON
+    list, by its suffix) whose turns start at :data:`EARLY`."""
+    if path.suffix == ".docx":
+        return word_table(path, ("Time", "Speaker", "Text"), [(s, None) for s in EARLY])
+    if path.suffix == ".xlsx":
+        return time_book(path, [(datetime.time.fromisoformat(s), None) for s in EARLY],
+                         "hh:mm:ss")
+    if path.suffix == ".csv":
+        path.write_text(csv("speaker,start,end,text", [(s, "") for s in EARLY]),
+                        encoding="utf-8")
+    else:
+        path.write_text(json.dumps([{"speaker": speaker, "text": text, "start": start}
+                                    for (speaker, text), start in zip(TALK, EARLY)]),
+                        encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, line", [("part2.docx", 2), ("part2.csv", 2),
+                                        ("part2.xlsx", 2), ("part2.json", 1)])
+def test_a_table_from_05_00_is_not_guessed_a_time_of_day(tmp_path, name, line):
+    # a Word table (and a CSV, workbook or JSON list) whose first time was 05:30:00 was
+    # read as times of day from the first row, five and a half hours of offset lost
+    # with only a note, where a plain-text transcript's was refused
+    path = early_transcript(tmp_path / name)
+    with pytest.raises(IngestError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:{line}: cannot tell whether the start/end times, from '05:30:00', are "
+        "times of day or offsets into the recording (a later part of it): set turn_times: "
+        "offsets or turn_times: clock for this file in the manifest, or in dialogcode.yaml")
+
+
+@pytest.mark.parametrize("name", ["part2.docx", "part2.csv", "part2.xlsx", "part2.json"])
+@pytest.mark.parametrize("turn_times, found", [("offsets", [19800.0, 19830.0, 19860.0]),
+                                               ("clock", [0.0, 30.0, 60.0])])
+def test_turn_times_says_what_a_tables_times_are(tmp_path, name, turn_times, found):
+    parsed, _ = read_document(early_transcript(tmp_path / name), turn_times=turn_times,
+                              merge_turns=False)
+    assert [b.time_start for b in parsed.blocks] == found
+    assert any("read as times of day" in str(n) for n in parsed.notes) == (
+        turn_times == "clock")
+
+
+def test_times_that_say_what_they_are_from_05_00_are_read_without_asking(tmp_path):
+    # with AM or PM, a time of day; a workbook's duration cells ([h]:mm:ss) and a
+    # caption file's cue times, where in the recording
+    path = word_table(tmp_path / "call.docx", ("Time", "Speaker", "Text"),
+                      [(f"{s} AM", None) for s in EARLY])
+    assert [start for start, _ in times(path)[0]] == [0.0, 30.0, 60.0]
+    path = time_book(tmp_path / "part2.xlsx",
+                     [((5.5 * 3600 + k * 30) / 86400, None) for k in range(3)], "[h]:mm:ss")
+    assert [start for start, _ in times(path)[0]] == pytest.approx([19800, 19830, 19860])
+    path = tmp_path / "part2.srt"
+    path.write_text("1\n05:30:00,000 --> 05:30:04,000\nP1: We are back.\n\n"
+                    "2\n05:30:30,000 --> 05:30:33,000\nP2: Rent again.\n", encoding="utf-8")
+    assert times(path) == ([(19800.0, 19804.0), (19830.0, 19833.0)], [])
+
+
+def test_ingest_refuses_a_word_table_from_05_00_until_turn_times_says(tmp_path):
+    docx_file = early_transcript(tmp_path / "part2.docx")
+    for turn_times in ("", "offsets"):
+        root = make_study(tmp_path / f"study{turn_times}", {"part2.docx": docx_file},
+                          f"file,turn_times\npart2.docx,{turn_times}\n")
+        result = CliRunner().invoke(cli, ["ingest", str(root)])
+        if not turn_times:
+            assert result.exit_code == 1
+            assert ("Error: transcripts/part2.docx:2: cannot tell whether the start/end "
+                    "times, from '05:30:00', are times of day") in result.output
+            assert "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    assert list(ingest(Study.open(root)).segments["time_start"]) == [19800.0, 19830.0,
+                                                                      19860.0]

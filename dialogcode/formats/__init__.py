@@ -103,8 +103,9 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
                   ) -> tuple[ParsedDocument, str]:
     """Read one transcript file; ``speakers`` are labels to take as speakers wherever
     they open a line or cue; ``merge_turns`` False keeps each row of a CSV, XLSX,
-    JSON or JSONL file its own turn; ``turn_times`` says what a plain-text or Word
-    transcript's turn times are (:func:`parse_text`); ``limits`` bound what reading it
+    JSON or JSONL file its own turn; ``turn_times`` says what a transcript's turn
+    times are, ``"offsets"`` or ``"clock"`` times of day (:func:`~.clock.clock_times`),
+    None to tell from them (a caption file's are offsets); ``limits`` bound what reading it
     may cost (:mod:`dialogcode.limits`).
 
     Returns the parsed document and its format name. Raises IngestError naming the
@@ -124,16 +125,18 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
         parsed = parse_docx(data, source, columns, forced=speakers, limits=limits,
                             turn_times=turn_times)
     elif fmt == "xlsx":
-        parsed = parse_xlsx(data, source, columns, merge=merge_turns, limits=limits)
+        parsed = parse_xlsx(data, source, columns, merge=merge_turns, limits=limits,
+                            turn_times=turn_times)
     else:
         text = decode(data, source, encoding)
         if fmt in ("vtt", "srt"):
             parsed = parse_captions(text, source, vtt=fmt == "vtt", forced=speakers)
         elif fmt == "csv":
-            parsed = parse_csv(text, source, columns, merge=merge_turns)
+            parsed = parse_csv(text, source, columns, merge=merge_turns,
+                               turn_times=turn_times)
         elif fmt in ("json", "jsonl"):
             parsed = parse_json(text, source, columns, lines=fmt == "jsonl",
-                                merge=merge_turns, limits=limits)
+                                merge=merge_turns, limits=limits, turn_times=turn_times)
         else:
             parsed = parse_text(text, source, fmt, forced=speakers, turn_times=turn_times)
     if not parsed.blocks:

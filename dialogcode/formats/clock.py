@@ -11,12 +11,15 @@ note. The same rules hold for a plain-text transcript's turn times, a turn for a
   every other start one too (one written otherwise is an error naming its row). A
   column of dates alone (every one at midnight) is refused: a date is not a time.
 - **times of day** (a spreadsheet's time cells, or text written ``h:mm:ss``) from the
-  first filled start cell, at :data:`FROM_HOUR` or later: a recording's first words
-  come within its first hours, so ``09:30:05`` there is the time of day, and every
-  other start must be one too (a number or ``mm:ss`` among them is an error naming its
-  row). Earlier first times (``00:01:15``, ``01:00:00`` as video time codes start) are
-  offsets as before, and so are durations (``[h]:mm:ss`` cells), numbers, and a
-  column with a start of 24 hours or more (``25:00:00`` is no time of day).
+  first filled start cell, at :data:`SURE_FROM_HOUR` or later: a recording's first
+  words come within its first hours, so ``09:30:05`` there is the time of day, and
+  every other start must be one too (a number or ``mm:ss`` among them is an error
+  naming its row). Earlier first times (``00:01:15``, ``01:00:00`` as video time codes
+  start) are offsets as before, and so are durations (``[h]:mm:ss`` cells), numbers,
+  and a column with a start of 24 hours or more (``25:00:00`` is no time of day). A
+  first time from :data:`FROM_HOUR` to :data:`SURE_FROM_HOUR` may be either (part 2 of
+  a recording, from ``05:10:00``, or an early meeting): an error until the study says
+  which (``turn_times``).
 - **times with AM or PM** (text written ``9:30:05 AM``, ``2:15 PM``, ``2:15 p.m.``) in
   any filled start cell: a time of day whatever the hour. Every other time cell written
   as text must then say AM or PM too (``2:15:00`` among them is morning or afternoon,
@@ -37,7 +40,8 @@ from datetime import datetime, time, timedelta
 from ..errors import IngestError
 from .columns import DAY, SHEET_DAYS, parse_time, time_problem
 
-FROM_HOUR = 5       # a first time from 05:00:00 on is a time of day, not an offset
+FROM_HOUR = 5       # a first time before 05:00:00 is an offset into the recording
+SURE_FROM_HOUR = 7  # one from 07:00:00 on a time of day; between them, the study says
 DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
 PAST_DAY = re.compile(r"^(\d+):\d{2}:\d{2}(?:[.,]\d+)?$")           # 25:00:00
 MERIDIEM = re.compile(      # 9:30:05 AM, 2:15 PM, 2:15 p.m.
@@ -110,19 +114,23 @@ def _blank(value) -> bool:
 
 
 def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: str = "row",
-                clock: bool = False) -> tuple[Read | None, str | None]:
+                turn_times: str | None = None) -> tuple[Read | None, str | None]:
     """How to read the start and end cells of table ``rows`` (line, start, end) whose
     start times are dates and times or times of day (see the module doc): (a function
     of a cell and its line giving seconds from the first row's start, the note saying
     so); (None, None) for other times. ``unit``: what a row is to a reader, ``"row"``
-    or ``"turn"`` (a plain-text transcript's turn times, no end); ``clock``: the study
-    says the times are times of day (``turn_times: clock``), whatever the first's hour.
-    Raises IngestError for a start column of dates alone, and with ``clock`` for a first
-    start that is no time of day (``9:30``, minutes and seconds); the function raises it
-    for a cell that is not written like the starts or falls before the first."""
+    or ``"turn"`` (a plain-text transcript's turn times, no end); ``turn_times``: what
+    the study says the times are, ``"offsets"`` (then (None, None)) or ``"clock"``
+    (times of day whatever the first's hour), None to tell from the times.
+    Raises IngestError for a start column of dates alone; with ``turn_times`` None, for
+    a first start that is a time of day from :data:`FROM_HOUR` to :data:`SURE_FROM_HOUR`
+    without AM or PM; and with ``"clock"``, for a first start that is no time of day
+    (``9:30``, minutes and seconds). The function raises it for a cell that is not
+    written like the starts or falls before the first."""
     starts = [(line, value) for line, value, _ in rows if not _blank(value)]
-    if not starts:
+    if not starts or turn_times == "offsets":
         return None, None
+    clock = turn_times == "clock"
     first_line, first = starts[0]
     if _moment(first) is not None:
         if all(_moment(value) is None or _moment(value).time() == time()
@@ -151,6 +159,12 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
                               and not any(_past_day(value) for _, value in starts)):
         return None, None
     shown = str(first).strip()
+    if not (marked or clock) and origin < SURE_FROM_HOUR * 3600:
+        raise IngestError(
+            f"cannot tell whether the {_times(unit)}, from {shown!r}, are times of day or "
+            "offsets into the recording (a later part of it): set turn_times: offsets or "
+            "turn_times: clock for this file in the manifest, or in dialogcode.yaml",
+            file=source, line=first_line)
     days, midnight = _days(rows, source)
 
     def since(value, line: int) -> float | None:
@@ -164,17 +178,22 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
         return (at + DAY if start is not None and at < start - DAY / 2 else at) - origin
 
     why = ("written with AM or PM" if marked else "one by turn_times: clock" if clock else
-           f"past {FROM_HOUR:02d}:00:00, hours into a recording")
+           f"past {SURE_FROM_HOUR:02d}:00:00, hours into a recording")
     kind = "a time of day with AM or PM" if marked else "a time of day"
     # a start in the noon hour among times without AM or PM: a 12-hour clock may follow
     twelve = not marked and any(str(value).strip().startswith("12:") for _, value in starts)
+    if clock or marked and unit == "turn":
+        offsets = ""
+    elif unit == "row":
+        offsets = ("; if they are offsets into the recording, give them as a duration "
+                   "([h]:mm:ss) or in seconds" + ("" if marked else ", or set turn_times: "
+                                                  "offsets"))
+    else:
+        offsets = f"; if they are offsets into the recording, each is read {shown} earlier"
     return _reader(source, shown, kind, unit, since, twelve=twelve), (
         f"{_times(unit)} read as times of day (the first, {shown} on line {first_line}, "
         f"is {why}): times in the recording "
-        f"are given from the first {unit}'s start, as 00:00:00"
-        + ("" if clock else "; if they are offsets into the recording, give them as a "
-           "duration ([h]:mm:ss) or in seconds" if unit == "row" else "" if marked else
-           f"; if they are offsets into the recording, each is read {shown} earlier")
+        f"are given from the first {unit}'s start, as 00:00:00" + offsets
         + (f"; from line {midnight[0]} ({midnight[1]}) on, the times are past midnight, "
            "read as the next day" if midnight else ""))
 

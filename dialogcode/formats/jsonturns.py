@@ -66,8 +66,8 @@ def _json_object(pairs: list[tuple[str, object]]) -> _Object:
 
 
 def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
-               lines: bool = False, merge: bool = True, limits: Limits = DEFAULT
-               ) -> ParsedDocument:
+               lines: bool = False, merge: bool = True, limits: Limits = DEFAULT,
+               turn_times: str | None = None) -> ParsedDocument:
     items: list[tuple[int, object]] = []
     number = 1
     try:
@@ -120,4 +120,4 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
         keys.extend(k for k in item if k not in keys)
     rows = [(n, [item.get(k) for k in keys]) for n, item in objects]
     return rows_to_document(keys, rows, source, columns, merge=merge,
-                            rows_are="lines" if lines else "items")
+                            rows_are="lines" if lines else "items", turn_times=turn_times)

@@ -43,9 +43,6 @@ QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks al
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{STAMP})[\])]?[ \t]*")   # a line of a time alone
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
 LATER_STAMPS = 3    # times above later turns only that are turn times, not answers
-# a first turn time from 05:00:00 (clock.FROM_HOUR) to here may be a later part of a
-# recording or an early meeting's time of day: the study must say which (turn_times)
-SURE_FROM_HOUR = 7
 
 
 def _stamp(match: re.Match) -> str | None:
@@ -180,8 +177,9 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
     ``"offsets"`` or ``"clock"`` (times of day whatever the hour); None to tell from the
     times. Raises IngestError naming the line of a time that is none, is out of order
     among times of day, or has AM or PM among offsets, of a first time from 05:00:00 to
-    06:59:59 when ``turn_times`` is None (see :data:`SURE_FROM_HOUR`), and of a first
-    time that is no time of day (``9:30``, minutes and seconds) when it is ``"clock"``."""
+    06:59:59 when ``turn_times`` is None (:data:`~.clock.SURE_FROM_HOUR`), and of a
+    first time that is no time of day (``9:30``, minutes and seconds) when it is
+    ``"clock"``."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
     if turn_times == "offsets":
         return [replace(turn, time=parse_time(stamp, source, line)) if stamp else turn
@@ -191,20 +189,20 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
             for line, stamp, _ in rows]
     first = next(((line, stamp) for line, stamp, _ in rows if stamp), None)
     # the times without AM or PM alone offsets (`[00:00:49]`, `[0:49]`): a time of day
-    # among them is refused at its line, not the first's for being unlike it
-    if marked and first not in marked and clock_times(bare, source, unit="turn")[0] is None:
+    # among them is refused at its line, not the first's for being unlike it. Alone
+    # from 05:00:00 to 06:59:59 they may be either (an error): beside times with AM or
+    # PM they are times of day, refused below for not saying AM or PM
+    try:
+        offsets = bool(marked) and first not in marked \
+            and clock_times(bare, source, unit="turn")[0] is None
+    except IngestError:
+        offsets = False
+    if offsets:
         line, stamp = marked[0]
         raise IngestError(f"cannot read time {stamp!r}: a time of day among times into "
                           "the recording (the first turn's is not one): write every "
                           "turn's time alike", file=source, line=line)
-    read, note = clock_times(rows, source, unit="turn", clock=turn_times == "clock")
-    if read is not None and turn_times is None and not marked \
-            and parse_time(first[1], source, first[0]) < SURE_FROM_HOUR * 3600:
-        raise IngestError(
-            f"cannot tell whether the turn times, from {first[1]!r}, are times of day or "
-            "offsets into the recording (a later part of it): set turn_times: offsets or "
-            "turn_times: clock for this file in the manifest, or in dialogcode.yaml",
-            file=source, line=first[0])
+    read, note = clock_times(rows, source, unit="turn", turn_times=turn_times)
     if read is not None:
         return ([replace(turn, time=read(stamp, line))
                  for turn, (line, stamp, _) in zip(turns, rows)], [Note(first[0], note)])

@@ -37,13 +37,17 @@ DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, LookupError, Value
 
 def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                      columns: dict[str, str] | None, *, merge: bool = True,
-                     rows_are: str = "rows") -> ParsedDocument:
+                     rows_are: str = "rows", turn_times: str | None = None
+                     ) -> ParsedDocument:
     """Build a document from (line, row) pairs under ``header``.
 
     Consecutive rows of one speaker become one turn unless ``merge`` is False; the
     document then carries one note saying so (``rows_are`` names the rows in it:
-    rows, lines or items). Raises IngestError listing every row whose time cannot be
-    read, that ends before it starts, or whose text or speaker is a JSON list or object.
+    rows, lines or items). ``turn_times``: what the start and end times are,
+    ``"offsets"`` or ``"clock"``, None to tell from them (:func:`~.clock.clock_times`).
+    Raises IngestError listing every row whose time cannot be read, that ends before it
+    starts, or whose text or speaker is a JSON list or object, and for a first start
+    from 05:00:00 to 06:59:59 that may be either when ``turn_times`` is None.
     """
     found = find_columns(header, columns, source)
     builder = TextBuilder(merge=merge)
@@ -60,7 +64,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     rows = [pair for pair, text in zip(rows, has_text) if text]
     per_second, evidence = time_unit(header, found, rows, cells, source)
     clock, evidence = clock_times([(line, cells(row, "start"), cells(row, "end"))
-                                   for line, row in rows], source) \
+                                   for line, row in rows], source, turn_times=turn_times) \
         if "start" in found and evidence is None else (None, evidence)
 
     def time_of(row: list, role: str, line: int) -> float | None:
@@ -246,11 +250,12 @@ def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"
 
 
 def parse_csv(text: str, source: str, columns: dict[str, str] | None = None, *,
-              merge: bool = True) -> ParsedDocument:
+              merge: bool = True, turn_times: str | None = None) -> ParsedDocument:
     header, rows, problems = read_csv(text, source)
     if problems:
         raise IngestError(problems)
-    return rows_to_document(header, rows, source, columns, merge=merge)
+    return rows_to_document(header, rows, source, columns, merge=merge,
+                            turn_times=turn_times)
 
 
 def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] = IngestError,
@@ -382,9 +387,11 @@ def _same_table_elsewhere(book, header: list, source: str, error: type[Dialogcod
 
 
 def parse_xlsx(data: bytes, source: str, columns: dict[str, str] | None = None, *,
-               merge: bool = True, limits: Limits = DEFAULT) -> ParsedDocument:
+               merge: bool = True, limits: Limits = DEFAULT, turn_times: str | None = None
+               ) -> ParsedDocument:
     values = xlsx_rows(io.BytesIO(data), source, limits=limits, unmerged=True)
     if not values:
         raise IngestError("the workbook's first sheet is empty", file=source)
     rows = [(number, row) for number, row in enumerate(values[1:], start=2)]
-    return rows_to_document(values[0], rows, source, columns, merge=merge)
+    return rows_to_document(values[0], rows, source, columns, merge=merge,
+                            turn_times=turn_times)

@@ -192,9 +192,11 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
     """Turns from table ``rows``, the first of them row number ``first``, a note for
     each row with words but no text (a part title spanning the table) and one for rows
     without a speaker among rows with one (:func:`~.tables.speakerless_notes`). Raises
-    IngestError listing every row whose time cannot be read. Times of day and dates
-    are read from the first row's (:mod:`~.clock`), with a note, unless ``turn_times``
-    says they are ``"offsets"``; ``"clock"`` reads them so whatever the first's hour."""
+    IngestError listing every row whose time cannot be read, and, as for a paragraph's
+    turn times, for a first time from 05:00:00 to 06:59:59 without AM or PM unless
+    ``turn_times`` says what it is. Times of day and dates are read from the first
+    row's (:mod:`~.clock`), with a note, unless ``turn_times`` says they are
+    ``"offsets"``; ``"clock"`` reads them so whatever the first's hour."""
     problems, notes, talk, speakerless = [], [], 0, []
 
     def cell(row: list[str], role: str) -> str | None:
@@ -204,9 +206,9 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
              for number, row in enumerate(rows, start=first)
              if (cell(row, "text") or "").strip()
              and not isinstance(cell(row, "text"), MergedDown)]
-    clock, said = (clock_times(timed, source, clock=turn_times == "clock")
+    clock, said = (clock_times(timed, source, turn_times=turn_times)
                    if "start" in found and timed and set(per_second.values()) == {1}
-                   and turn_times != "offsets" else (None, None))
+                   else (None, None))
     notes += [Note(timed[0][0], said)] if said else []
     for number, row in enumerate(rows, start=first):
         speaker, text, start, end = (cell(row, role)
