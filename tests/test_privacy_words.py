@@ -13,6 +13,7 @@ from dialogcode.cli import cli
 from dialogcode.privacy import REQUIRED
 from dialogcode.privacy.detect import FINDING_COLUMNS, find_in_segments, pattern_hits
 from dialogcode.privacy.masking import BLOCK, masker
+from dialogcode.privacy.readings import reads_as_word
 
 
 def run(*args):
@@ -349,3 +350,22 @@ def test_a_colour_in_a_series_of_race_words_before_people_stays_a_colour(tmp_pat
                    "Black and Brown-owned businesses",
                    "Brown and White residents of the building"):
         assert colour in shown, colour
+
+
+# "Brown" in each, a surname the study knows: the colour (True) only in a series of words
+# of race or colour before a plural of people, else the name
+@pytest.mark.parametrize("text, colour", [
+    ("It hurts Black-and-Brown families.", True),
+    ("It hurts Black and Brown young men.", True),
+    ("It hurts Brown and White Koreans.", True),
+    ("For Black and Brown families, rent is high.", True),       # a stop word before
+    ("the Black and Brown communities", True),
+    ("Brown and White Titans won.", False),                      # a team, not people
+    ("Dr Brown and White residents met.", False),                # a word of address
+    ("Dana Brown and White residents met.", False),              # a first name
+    ("the Black and Brown families next door", False),           # the Browns, maybe
+    ("Brown and White\nresidents", False),                       # across a line
+])
+def test_a_colour_reads_as_the_colour_only_before_people(text, colour):
+    start = text.index("Brown")
+    assert reads_as_word(text, start, start + len("Brown")) is colour

@@ -52,7 +52,7 @@ _MONTH_BEFORE = re.compile(rf"(?:\b(?i:in|by|since|until|till|through|from|durin
 # "low-income families", "Brown-owned businesses"): the colour, not people called Brown
 # and White ("Brown and White wants", "Brown and Green Partners", "Brown and White
 # reports" are people and their things)
-_OR = r"[^\S\n]*(?:,?[^\S\n]*\b(?i:and|or)\b|[,/&\u2013-])[^\S\n]*"
+_OR = r"[^\S\n]*(?:,?[^\S\n]*\b(?i:and|or)\b|-(?i:and|or)-|[,/&\u2013-])[^\S\n]*"
 _RACE = ("(?i:" + "|".join(sorted(COLOURS)) + "|indigenous|latino|latina|latinx|latine|"
          "hispanic|asian|native)")
 _SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
@@ -64,7 +64,7 @@ _PEOPLE = re.compile(
     rf"(?:({_FAMILY})|residents|communities|community|people|persons|folks|folk|men|women|"
     r"youth|students|tenants|renters|homeowners|owners|workers|voters|neighbou?rs|"
     r"neighbou?rhoods|individuals|populations|businesses|bodies|"
-    r"[A-Z][a-z]{2,}ans|New[^\S\n]+[A-Z][a-z]+ers)\b(?!['\u2019])")
+    r"[A-Z][a-z]+[ice]ans|New[^\S\n]+[A-Z][a-z]+ers)\b(?!['\u2019])")
 # before a series, what makes it a family's before a plural of family ("the Brown and
 # White kids") or its first colour a surname: a word of address ("Ms. Brown and White
 # residents"), a capitalised word that is no stop word ("Mister Brown", "Dana Brown")
