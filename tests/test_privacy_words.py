@@ -353,7 +353,8 @@ def test_a_colour_in_a_series_of_race_words_before_people_stays_a_colour(tmp_pat
 
 
 # "Brown" in each, a surname the study knows: the colour (True) only in a series of words
-# of race or colour before a plural of people, else the name
+# of race or colour, or after a determiner, before a plural of people or things; else the
+# name
 @pytest.mark.parametrize("text, colour", [
     ("It hurts Black-and-Brown families.", True),
     ("It hurts Black and Brown young men.", True),
@@ -365,6 +366,11 @@ def test_a_colour_in_a_series_of_race_words_before_people_stays_a_colour(tmp_pat
     ("Dana Brown and White residents met.", False),              # a first name
     ("the Black and Brown families next door", False),           # the Browns, maybe
     ("Brown and White\nresidents", False),                       # across a line
+    ("Sort it in the Green and Brown bins.", True),               # things
+    ("We need more Brown spaces.", True),
+    ("I read the Brown reports.", False),                         # Brown's reports
+    ("We met the Brown parents.", False),                         # a family
+    ("We met the Brown-owned shops.", False),
 ])
 def test_a_colour_reads_as_the_colour_only_before_people(text, colour):
     start = text.index("Brown")
