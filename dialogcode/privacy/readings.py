@@ -85,6 +85,7 @@ _DETERMINER = re.compile(r"\b(?i:the|a|an|these|those|our|their|your|its|more|mo
                          r"much|some|all|any|other|few|fewer|less|every|each|such|several|"
                          r"both)[^\S\n]+\Z")
 
+
 def reads_as_word(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]``, a first name that is also a modal or a month
     ("Will", "May", "June", "April", "August"), reads there as that word: a modal opening
@@ -92,9 +93,9 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     trigger or a word of address, where no modal can stand: "told May I would", "Mr.
     Will we"), a month beside a day, year, word of time or other month ("in June", "May
     15", "April to May"); a surname that is also a colour ("Brown", "Green", "White")
-    beside another word of race or colour before a plural of people or things ("Black and Brown
-    families", "Black, Brown and Indigenous communities"; not "Brown and White said",
-    "Brown and White wants", "Brown and White reports", "Ms. Brown and White
+    beside another word of race or colour before a plural of people or things ("Black
+    and Brown families", "Black, Brown and Indigenous communities"; not "Brown and White
+    said", "Brown and White wants", "Brown and White reports", "Ms. Brown and White
     residents", "the Brown and White kids") or after a determiner before a plural of
     people or things ("the Green spaces", "more Green spaces"; not "the Brown kids",
     "the Brown reports", "the Brown residence").
