@@ -13,6 +13,7 @@ from dialogcode.cli import cli
 from dialogcode.privacy import REQUIRED
 from dialogcode.privacy.detect import FINDING_COLUMNS, find_in_segments, pattern_hits
 from dialogcode.privacy.masking import BLOCK, masker
+from dialogcode.privacy.readings import reads_as_word
 
 
 def run(*args):
@@ -299,3 +300,78 @@ def test_a_colour_surname_before_an_adverb_or_a_singular_noun_stays_masked(tmp_p
                  "[NAME], [NAME] perhaps", "the [NAME] residence", "The [NAME] child"):
         assert name in shown, name
     assert "ignores the Green spaces and Black and Brown families" in shown
+
+
+def test_a_colour_pair_is_read_as_colours_only_before_a_plural_of_people(tmp_path):
+    # any word in -s after a pair read it as colours, so speakers called Brown and White
+    # were shown by name in "Brown and White wants", "Brown and Green emails", "the
+    # Brown and White kids" and even "Ms. Brown and White residents"
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Dana Brown: The rezoning hurts.\n"
+        "Ana Green: The rezoning is bad.\n"
+        "Tom White: The rezoning came.\n"
+        "P4: Brown and White wants the rezoning.\n"
+        "P4: Brown or White knows the rezoning.\n"
+        "P4: Brown and Green emails on the rezoning came.\n"
+        "P4: I read the Brown and White reports on the rezoning.\n"
+        "P4: The rezoning: the Brown and White kids play.\n"
+        "P4: The rezoning: Ms. Brown and White residents met us.\n"
+        "P4: The rezoning: Mister Brown and Black families met us.\n")},
+        None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "200")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    for name in ("[NAME] and [NAME] wants", "[NAME] or [NAME] knows",
+                 "[NAME] and [NAME] emails", "the [NAME] and [NAME] reports",
+                 "the [NAME] and [NAME] kids play", "Ms. [NAME] and [NAME] residents",
+                 "Mister [NAME] and Black families"):
+        assert name in shown, name
+    assert "Brown" not in shown and "White" not in shown and "Green" not in shown
+
+
+def test_a_colour_in_a_series_of_race_words_before_people_stays_a_colour(tmp_path):
+    # with a speaker called Brown, these showed "Black and [NAME] low-income families",
+    # "Black, [NAME], and Indigenous communities", "[NAME] and Latino families"
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Dana Brown: The rezoning hurts Black and Brown low-income families.\n"
+        "P4: The rezoning hurts Black, Brown, and Indigenous communities.\n"
+        "P4: The rezoning hurts Brown and Latino families, said Ms. Brown.\n"
+        "P4: The rezoning hurts Black and Brown-owned businesses.\n"
+        "P4: The rezoning hurts Brown and White residents of the building.\n")},
+        None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "200")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    for colour in ("Black and Brown low-income families",
+                   "Black, Brown, and Indigenous communities",
+                   "Brown and Latino families, said Ms. [NAME].",
+                   "Black and Brown-owned businesses",
+                   "Brown and White residents of the building"):
+        assert colour in shown, colour
+
+
+# "Brown" in each, a surname the study knows: the colour (True) only in a series of words
+# of race or colour, or after a determiner, before a plural of people or things; else the
+# name
+@pytest.mark.parametrize("text, colour", [
+    ("It hurts Black-and-Brown families.", True),
+    ("It hurts Black and Brown young men.", True),
+    ("It hurts Brown and White Koreans.", True),
+    ("For Black and Brown families, rent is high.", True),       # a stop word before
+    ("the Black and Brown communities", True),
+    ("Brown and White Titans won.", False),                      # a team, not people
+    ("Dr Brown and White residents met.", False),                # a word of address
+    ("Dana Brown and White residents met.", False),              # a first name
+    ("the Black and Brown families next door", False),           # the Browns, maybe
+    ("Brown and White\nresidents", False),                       # across a line
+    ("Sort it in the Green and Brown bins.", True),               # things
+    ("We need more Brown spaces.", True),
+    ("I read the Brown reports.", False),                         # Brown's reports
+    ("We met the Brown parents.", False),                         # a family
+    ("We met the Brown-owned shops.", False),
+])
+def test_a_colour_reads_as_the_colour_only_before_people(text, colour):
+    start = text.index("Brown")
+    assert reads_as_word(text, start, start + len("Brown")) is colour

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 # first names that are also a modal verb or a month: names only where the text says a
 # person is meant (a trigger, a vocative, "Will and I", a speaker label), and not where
 # it reads as the word (:func:`reads_as_word`); "will" also inside a sentence, where
@@ -45,28 +47,43 @@ _MONTH_BEFORE = re.compile(rf"(?:\b(?i:in|by|since|until|till|through|from|durin
                            rf"past|throughout|the)[^\S\n]+|\d[^\S\n]*|\b(?i:{_MONTHS})\.?"
                            rf"[^\S\n]*(?:-|\u2013|,|(?i:to|through|thru|and|or)\b)[^\S\n]*)\Z")
 
-# a colour beside another before a plural ("Black and Brown families", "Brown and Black
-# New Yorkers"; not "Brown and White said", "thanks to Brown and White for")
-_OR = r"[^\S\n]*(?:[,/&\u2013-]|\b(?i:and|or)\b)[^\S\n]*"
-_ANY_COLOUR = "(?i:" + "|".join(COLOURS) + ")"
-# words that end in s but are no plural ("Brown and White always said", "Brown, Green
-# perhaps": people)
-_NOT_PLURAL = (r"(?!(?i:always|sometimes|perhaps|thanks|says|does|goes|towards|afterwards|"
-               r"besides|nowadays|anyways|plus|thus|yes)\b)")
-_PLURAL = (rf"[^\S\n]+(?:[A-Z][a-z]+[^\S\n]+)?{_NOT_PLURAL}(?:[A-Za-z]{{2,}}[a-rt-z]s|"
-           r"people|children|women|men|youth|folk)\b")
-_COLOUR_AFTER = re.compile(rf"{_OR}{_ANY_COLOUR}{_PLURAL}")
-_COLOUR_BEFORE = re.compile(rf"\b{_ANY_COLOUR}{_OR}\Z")
-_PLURAL_AFTER = re.compile(_PLURAL)
-# a colour as an adjective: after a determiner or quantifier, before a plural in lower
-# case ("the Green spaces", "more Green spaces"), not a family's ("the Brown kids") nor
-# a word in the singular ("the Brown residence", "the Green child": a person's)
+# a colour in a series of words of race or colour ("Black and Brown", "Black, Brown, and
+# Indigenous", "Brown and Latino") before a plural of people or things ("families", "New
+# Yorkers", "low-income families", "Brown-owned businesses", "bins"): the colour, not
+# people called Brown and White ("Brown and White wants", "Brown and Green Partners",
+# "Brown and White reports" are people and their work)
+_OR = r"[^\S\n]*(?:,?[^\S\n]*\b(?i:and|or)\b|-(?i:and|or)-|[,/&\u2013-])[^\S\n]*"
+_RACE = ("(?i:" + "|".join(sorted(COLOURS)) + "|indigenous|latino|latina|latinx|latine|"
+         "hispanic|asian|native)")
+_SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
+_SERIES_AFTER = re.compile(rf"(?:{_OR}{_RACE}\b)*")
+_OWNED = re.compile(r"-(?i:owned|led)\b")      # "Black and Brown-owned businesses"
+# a plural of people or things a colour describes; of a family (group 1: after "the", a
+# family of that name: "the Brown kids", "the Brown parents")
+_PLURAL = re.compile(
+    r"[^\S\n]+(?:(?:[a-z]+-[a-z]+|young|older|elderly|working|poor|"
+    r"local|immigrant|low|lower|middle|income|class)[^\S\n]+){0,2}"
+    r"(?:(families|households|kids|children|boys|girls|brothers|sisters|twins|parents|"
+    r"cousins|sons|daughters|siblings|relatives|grandparents|grandchildren|grandkids|"
+    r"nephews|nieces|homes|houses)|residents|communities|community|people|persons|folks|"
+    r"folk|men|women|youth|students|tenants|renters|homeowners|owners|workers|voters|"
+    r"neighbou?rs|neighbou?rhoods|individuals|populations|businesses|bodies|"
+    r"[A-Z][a-z]+[ice]ans|New[^\S\n]+[A-Z][a-z]+ers|"
+    r"spaces|roofs|jobs|areas|zones|belts|corridors|buildings|lines|bins|bags|boxes|"
+    r"lights|walls|doors|cards|cars|trucks|shirts|signs|stickers|dots|tiles|bricks|"
+    r"fields|pages)\b(?!['\u2019])")
+# before a series, what makes it a family's before a plural of family ("the Brown and
+# White kids") or its first colour a surname: a word of address ("Ms. Brown and White
+# residents"), a capitalised word that is no stop word ("Mister Brown", "Dana Brown")
+_FAMILY_BEFORE = re.compile(r"\b(?i:the|these|those|both)[^\S\n]+\Z")
+_NAMED_BEFORE = re.compile(rf"\b(?:(?:{'|'.join(ABBREVIATED)})\.|([A-Z][\w']*))[^\S\n]+\Z")
+# a colour alone as an adjective: after a determiner or quantifier before a plural of
+# people or things ("the Green spaces", "more Green spaces"), not of a family ("the
+# Brown kids") nor another plural ("the Brown reports") nor a word in the singular ("the
+# Brown residence", "the Green child": a person's)
 _DETERMINER = re.compile(r"\b(?i:the|a|an|these|those|our|their|your|its|more|most|many|"
                          r"much|some|all|any|other|few|fewer|less|every|each|such|several|"
                          r"both)[^\S\n]+\Z")
-_NOUN_AFTER = re.compile(rf"[^\S\n]+(?!(?:families|households|kids|children|boys|girls|"
-                         rf"brothers|sisters|twins|homes|houses)\b){_NOT_PLURAL}"
-                         rf"(?:[a-z]{{2,}}[a-rt-z]s|people|women|men|youth|folk)\b(?!['\u2019])")
 
 
 def reads_as_word(text: str, start: int, end: int) -> bool:
@@ -76,20 +93,43 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     trigger or a word of address, where no modal can stand: "told May I would", "Mr.
     Will we"), a month beside a day, year, word of time or other month ("in June", "May
     15", "April to May"); a surname that is also a colour ("Brown", "Green", "White")
-    beside another colour before a plural ("Black and Brown families"; not "Brown and
-    White said", "Brown and White always said") or after a determiner before a plural
-    in lower case ("the Green spaces", "more Green spaces"; not "the Brown kids", "the
-    Brown residence").
+    beside another word of race or colour before a plural of people or things ("Black
+    and Brown families", "Black, Brown and Indigenous communities"; not "Brown and White
+    said", "Brown and White wants", "Brown and White reports", "Ms. Brown and White
+    residents", "the Brown and White kids") or after a determiner before a plural of
+    people or things ("the Green spaces", "more Green spaces"; not "the Brown kids",
+    "the Brown reports", "the Brown residence").
     False for every other word. The detectors and the gate's masking ask the same
     question, so a name found is a name masked."""
     word = text[start:end].lower()
     before = text[max(0, start - 30):start]
     if word in COLOURS:
-        return bool(_COLOUR_AFTER.match(text, end)
-                    or (_COLOUR_BEFORE.search(before) and _PLURAL_AFTER.match(text, end))
-                    or (_DETERMINER.search(before) and _NOUN_AFTER.match(text, end)))
+        plural = _PLURAL.match(text, end)
+        return _in_series(text, start, end) or bool(
+            _DETERMINER.search(before) and plural and not plural[1])
     reading = NAME_OR_WORD.get(word, "")
     return bool(("modal" in reading and _MODAL_AFTER.match(text, end)
                  and _MODAL_BEFORE.search(before) and not _TITLE_BEFORE.search(before))
                 or ("month" in reading and (_MONTH_AFTER.match(text, end)
                                             or _MONTH_BEFORE.search(before))))
+
+
+def _in_series(text: str, start: int, end: int) -> bool:
+    """True when the colour ``text[start:end]`` stands in a series of words of race or
+    colour before a plural of people or things ("Black and Brown families", "Green and
+    Brown bins"), the series after no word of address nor capitalised word that is no
+    stop word ("Ms. Brown and White residents") and, before a plural of family, after no
+    "the" ("the Brown and White kids")."""
+    before = _SERIES_BEFORE.search(text, max(0, start - 60), start)
+    first = start if before is None else before.start()
+    after = _SERIES_AFTER.match(text, end).end()
+    if before is None and after == end:
+        return False
+    owned = _OWNED.match(text, after)
+    plural = _PLURAL.match(text, owned.end() if owned else after)
+    if plural is None:
+        return False
+    if plural[1] and _FAMILY_BEFORE.search(text, max(0, first - 10), first):
+        return False
+    named = _NAMED_BEFORE.search(text, max(0, first - 30), first)
+    return named is None or (named[1] is not None and named[1].lower() in STOP_WORDS)
