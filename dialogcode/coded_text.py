@@ -14,7 +14,8 @@ a quote copied from a masked output stands for any words
 (:func:`dialogcode.importers.tabular.same_text`). A row with neither cannot be checked
 (docs/review.md). A quote without a span that runs on, word for word, into the next
 segments is given the span it covers (:func:`run_on_spans`), so that it codes each of
-them as a span given by offsets does.
+them as a span given by offsets does; one running on other than as the transcript does
+codes its own segment only, and a warning names its line.
 
 The importers' helpers are imported where used: dialogcode.importers imports
 dialogcode.coders, which imports this module.
@@ -26,7 +27,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .errors import Problem
+from .errors import DialogcodeWarning, Problem, warn
 
 SHOWN = 5       # lines listed per document
 SHA_DIFFERS = "its sha256 differs from the document's"
@@ -114,7 +115,8 @@ def _runs_on(quote: str, text: str) -> bool:
 WILD_WORDS = 20     # words a privacy label in a quote may stand for, at most
 
 
-def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None = None
+                 ) -> pd.DataFrame:
     """``table`` (a coder file's rows: ``seg_id``, ``code_id``, ``start``, ``end``,
     ``quote``; empty cells missing) with offsets for each coded row whose quote, given
     without them, starts in its segment and runs on, word for word, into the next
@@ -122,7 +124,10 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     span from the quote's first word to its last, so that it codes each segment it
     covers a whole word of (:mod:`dialogcode.spans`), as a span given by offsets does. A
     quote within its segment, or not going on as the document does, stays a coding of
-    its segment."""
+    its segment; with ``file`` (the coder file, ``table`` indexed by its lines), one
+    :class:`~dialogcode.errors.DialogcodeWarning` names the rows whose quote ran on past
+    their segment other than as the document does (the coder meant more turns than
+    are coded), unless the quote only ends on the next turn's speaker label."""
     if "quote" not in table:
         return table
     quoted = table["quote"].map(lambda quote: isinstance(quote, str) and bool(quote.strip()))
@@ -135,17 +140,34 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
               order["end"].astype(int).tolist(), order["text"].tolist(),
               [str(s) if pd.notna(s) else "" for s in speakers])
     place = dict(zip(order["seg_id"], range(len(order))))
-    spans = {}
+    spans, strayed = {}, []
     for line, seg_id, quote in zip(table.index[bare], table.loc[bare, "seg_id"],
                                    table.loc[bare, "quote"]):
-        span = _run_on(quote, layout, place[seg_id]) if seg_id in place else None
+        span, stray = _run_on(quote, layout, place[seg_id]) if seg_id in place else (
+            None, False)
         if span is not None:
             spans[line] = span
+        elif stray:
+            strayed.append(int(line))
+    if file is not None and strayed:
+        warn(DialogcodeWarning(str(Problem(_strayed(strayed), file, strayed[0]))))
     if not spans:
         return table
     found = pd.DataFrame(spans.values(), index=list(spans), columns=["start", "end"])
     return table.assign(start=table["start"].fillna(found["start"]),
                         end=table["end"].fillna(found["end"]))
+
+
+def _strayed(lines: list[int]) -> str:
+    """What was done with the rows on ``lines``, whose quotes ran on past their turn
+    other than as the next turn's words, and what to do (:func:`run_on_spans`)."""
+    done = ("coded on its own turn only; quote the words as the transcript has them, or "
+            "give start and end")
+    if len(lines) == 1:
+        return f"the quote runs on past its turn but not as the next turn's words: {done}"
+    more = f" and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
+    return (f"{len(lines)} rows' quotes (lines {', '.join(map(str, lines[:SHOWN]))}{more}) "
+            f"run on past their turn but not as the next turn's words: each {done}")
 
 
 def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:
@@ -157,16 +179,19 @@ def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:
             for m in re.finditer(r"\S+", folded)]
 
 
-def _run_on(quote: str, layout: tuple[list, ...], at: int) -> tuple[int, int] | None:
+def _run_on(quote: str, layout: tuple[list, ...], at: int
+            ) -> tuple[tuple[int, int] | None, bool]:
     """The span (start, end) of ``quote`` starting in segment ``at`` of ``layout`` (the
     segments' doc_ids, starts, ends, texts and speakers, sorted by document and start)
-    and running on past its end word for word, or None (:func:`run_on_spans`)."""
+    and running on past its end word for word, or None; and whether, without such a
+    span, the quote runs on past the segment's end all the same, other than on to the
+    next turn's speaker label alone (:func:`run_on_spans`)."""
     from .importers.locate import fold
     from .importers.tabular import HIDDEN
 
     docs, starts, ends, texts, speakers = layout
     if not _runs_on(quote, texts[at]) or _within(quote, texts[at]):
-        return None
+        return None, False
     pieces = [fold(piece)[0].split() for piece in HIDDEN.split(quote)]
     words = [w for piece in pieces[:1] for w in piece] + [
         w for piece in pieces[1:] for w in [None, *piece]]     # None: a privacy label
@@ -182,17 +207,20 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int) -> tuple[int, int] | 
         text = _tokens(texts[j], starts[j])
         after += label + [(*token, None) for token in text]
         said += len(text)
-    own = _tokens(texts[at], starts[at])
+    own, fits = _tokens(texts[at], starts[at]), False
     for k in range(max(len(own) - 1, 1)):
         if own[k][0] != words[0]:
             continue
         stream = [(*token, None) for token in own[k:]] + after
         end = _walk(words, stream)
-        last = stream[end - 1] if end else None
+        if not end:
+            continue
+        last = stream[end - 1]
         # ending on words of a later turn, not on its speaker label (no words of it)
-        if last is not None and last[1] < last[2] and last[2] > ends[at]:
-            return stream[0][1], last[2]
-    return None
+        if last[1] < last[2] and last[2] > ends[at]:
+            return (stream[0][1], last[2]), False
+        fits = True
+    return None, not fits
 
 
 def _walk(words: list, stream: list) -> int | None:

@@ -163,8 +163,8 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
     for column in ("code_id", "quote", "sha256"):
         if column in table:
             table[column] = table[column].replace("", None)
-    coded = _per_segment(run_on_spans(table.reindex(columns=CODER_COLUMNS), segments),
-                         segments)
+    coded = _per_segment(run_on_spans(table.reindex(columns=CODER_COLUMNS), segments,
+                                      str(path)), segments)
     coded.attrs["file"] = str(path)     # the index is the line the row starts on
     return coded
 

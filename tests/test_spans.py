@@ -4,6 +4,7 @@ reader of coder files: read_coder, training positives, agreement (dialogcode.spa
 The evidence fixture's north/kickoff: t2 44-91 "The rent keeps rising and families get
 evicted.", t3 97-128 "Wages are low, so rent is late.", t4 134-139 "Mm-hm"."""
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coders import coder_path, identical_files, read_coder
+from dialogcode.errors import DialogcodeWarning
 from dialogcode.evaluate import reference_codings
 from dialogcode.ingest import load_corpus
 from dialogcode.spans import covered_segments
@@ -157,11 +159,61 @@ def test_a_quote_running_on_into_the_next_turns_codes_each_of_them(study, tmp_pa
     assert rows["start"].isna().tolist() == [False] * 5 + [True]   # t2's own: the whole turn
 
 
-def test_a_quote_not_going_on_as_the_turns_do_stays_in_its_segment(study, tmp_path):
-    # t3 reads "Wages are low, so ...": the quote runs on, but not into t3's words
+def test_a_quote_not_going_on_as_the_turns_do_stays_in_its_segment_and_says_so(
+        study, tmp_path):
+    # t3 reads "Wages are low, so ...": the quote runs on, but not into t3's words; the
+    # row coded t2 alone and nothing said the rest of what the coder meant was dropped
     path = _quotes_file(tmp_path / "off.csv", [("risk.money", "get evicted. Wages are high")])
-    rows = read_coder(path, load_corpus(Study.open(study)).segments)
+    with pytest.warns(DialogcodeWarning) as raised:
+        rows = read_coder(path, load_corpus(Study.open(study)).segments)
     assert list(zip(rows["seg_id"], rows["code_id"])) == [(T2, "risk.money")]
+    assert [str(w.message) for w in raised] == [
+        f"{path}:2: the quote runs on past its turn but not as the next turn's words: "
+        "coded on its own turn only; quote the words as the transcript has them, or give "
+        "start and end"]
+
+
+def test_run_on_quotes_retyped_or_skipping_a_turn_are_named_in_one_warning(study, tmp_path):
+    # line 2 retyped t3 ("too low"), line 4 left t3 out for t4's "Mm-hm"; line 3 runs
+    # on word for word and line 5 stays in t2: neither is named
+    path = _quotes_file(tmp_path / "off.csv", [
+        ("risk.housing", "families get evicted. Wages are too low, so rent is late"),
+        ("risk.money", "get evicted. Wages are low"),
+        ("connection", "get evicted. Mm-hm"),
+        ("risk", "rent keeps rising")])
+    with pytest.warns(DialogcodeWarning) as raised:
+        rows = read_coder(path, load_corpus(Study.open(study)).segments)
+    assert sorted(zip(rows["seg_id"], rows["code_id"])) == [
+        (T2, "connection"), (T2, "risk"), (T2, "risk.housing"), (T2, "risk.money"),
+        (T3, "risk.money")]
+    assert [str(w.message) for w in raised] == [
+        f"{path}:2: 2 rows' quotes (lines 2, 4) run on past their turn but not as the "
+        "next turn's words: each coded on its own turn only; quote the words as the "
+        "transcript has them, or give start and end"]
+
+
+def test_quotes_read_as_the_transcript_has_them_raise_no_warning(study, tmp_path):
+    # within t2, running on word for word, the whole turn with its label
+    path = _quotes_file(tmp_path / "fine.csv", [
+        *QUOTES, ("risk", "P1: The rent keeps rising and families get evicted.")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DialogcodeWarning)
+        read_coder(path, load_corpus(Study.open(study)).segments)
+
+
+def test_each_command_prints_the_run_on_warning_once(study):
+    # tables reads the coder file more than once (the human codings, rules vs coder)
+    opened = Study.open(study)
+    path = _quotes_file(study / "codings" / "offtrack.csv",
+                        [("risk.money", "get evicted. Wages are high")])
+    try:
+        for args in (["tables", str(study)], ["agree", "offtrack", "ann", "-s", str(study),
+                                              "--draws", "0"]):
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 0, result.output
+            assert result.output.count(f"{path}:2: the quote runs on past its turn") == 1
+    finally:
+        coder_path(opened, "offtrack").unlink()
 
 
 def test_import_codings_and_a_coder_file_place_a_run_on_quote_alike(study, tmp_path):
@@ -258,7 +310,9 @@ def test_a_quote_ending_on_the_next_turns_label_stays_a_coding_of_its_turn(study
     # next speaker's label, where the row had coded t2 whole
     path = _quotes_file(tmp_path / "label.csv", [
         ("risk.money", "The rent keeps rising and families get evicted. P2:")])
-    rows = read_coder(path, load_corpus(Study.open(study)).segments)
+    with warnings.catch_warnings():     # the coder meant t2 whole: nothing to tell
+        warnings.simplefilter("error", DialogcodeWarning)
+        rows = read_coder(path, load_corpus(Study.open(study)).segments)
     assert list(zip(rows["seg_id"], rows["code_id"])) == [(T2, "risk.money")]
     assert rows["start"].isna().all() and rows["end"].isna().all()     # the whole turn
 
