@@ -1076,10 +1076,11 @@ def test_a_recap_heading_after_the_talk_opens_a_section_of_nobodys_words(tmp_pat
 
 
 @pytest.mark.parametrize("line", ["Here is what I think:", "Here are my notes:",
-                                  "Notes from the facilitator: ask about deposits."])
+                                  "Group notes: ask about deposits."])
 @pytest.mark.parametrize("name", ["t.txt", "t.lines.txt", "t.docx"])
 def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
-    # a sentence of John's, or a recap's name with words after it, is John's talk
+    # a sentence of John's, or his group's notes read out with a turn after them, is
+    # John's talk
     parsed, between = recap_transcript(tmp_path / name, line)
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("Facilitator", "Anything else before we close?"), ("John", "Rent is up."),
@@ -1088,6 +1089,55 @@ def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
                                "The group agreed that rent is the main barrier.",
                                "Maria will bring the voucher numbers."])),
         ("Facilitator", "Thank you all.")]
+
+
+@pytest.mark.parametrize("label", ["Facilitator Notes:", "Facilitator notes:",
+                                   "Notes from the facilitator:", "Note-taker's notes:",
+                                   "Note taker notes:", "Facilitator’s notes:"])
+@pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
+def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, label, name):
+    # the facilitator's notes were the words of John's last turn: his quotes, his codes
+    parsed, between = recap_transcript(tmp_path / name, f"{label} ask about deposits.")
+    line = 5 if between == "\n" else 9
+    assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end])
+            for b in parsed.blocks][3:] == [
+        ("turn", "John", None, "Only that the landlord fund helped three families."),
+        ("heading", None, None, label),
+        ("section", None, label, between.join([
+            "ask about deposits.", "The group agreed that rent is the main barrier.",
+            "Maria will bring the voucher numbers."])),
+        ("turn", "Facilitator", label, "Thank you all.")]
+    assert f"line {line}: `{label}` read as a heading, not as talk" in map(str, parsed.notes)
+
+
+@pytest.mark.parametrize("between", ["\n", "\n\n"])
+def test_facilitator_notes_after_the_facilitators_turn_and_twice_are_no_speakers(tmp_path,
+                                                                               between):
+    # used twice, `Facilitator Notes` was a speaker of its own; once, its words were
+    # the facilitator's talk
+    path = tmp_path / "t.txt"
+    path.write_text(between.join([
+        "Facilitator: What got in the way?", "P1: Rent.",
+        "Facilitator Notes: P1 was upset.", "Facilitator: And wages?", "P2: Too low.",
+        "Facilitator: Thank you.", "Facilitator Notes: close at 7."]) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("heading", None, "Facilitator Notes:"), ("section", None, "P1 was upset."),
+        ("turn", "Facilitator", "And wages?"), ("turn", "P2", "Too low."),
+        ("turn", "Facilitator", "Thank you."),
+        ("heading", None, "Facilitator Notes:"), ("section", None, "close at 7.")]
+
+
+def test_a_recap_with_words_after_the_last_turn_is_nobodys_talk(tmp_path):
+    # `Meeting notes: ...` closing the file was the last speaker's words
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Anything else?\n\nJohn: Rent is up.\n\nMaria: Same.\n\n"
+                    "Meeting notes: rent, then deposits.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][-3:] == [
+        ("turn", "Maria", "Same."), ("heading", None, "Meeting notes:"),
+        ("section", None, "rent, then deposits.")]
 
 
 def test_a_recap_heading_inside_a_turns_paragraph_stays_the_speakers(tmp_path):

@@ -56,15 +56,17 @@ def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]
 
 def recap_lines(text: str, forced: frozenset[str] = frozenset(),
                 talk: list[tuple[int, int, str]] = ()) -> list[tuple[int, int]]:
-    """(start, end) of every line that is a recap's heading alone: a label named like one
+    """(start, end) of every recap's heading: a label named like one
     (:data:`~.speakers.RECAP`, ``Notes from the facilitator:``), not listed as a speaker,
-    with nothing after its colon, opening a paragraph where most labels do (turns
-    written as lines, as a Word document's paragraphs are, open none). ``talk``: the
-    (start, body, name) of the speakers' labels. None is a speaker's words: a line ending
-    in a colon (``Here is what I think:``), a speaker's name elsewhere with words after
-    it (a participant named ``Summary``), the first words of a turn (``P1:`` alone above
-    it), or a bare ``Summary:`` or ``Takeaways:`` with a turn after it (a participant
-    reading aloud)."""
+    opening a paragraph where most labels do (turns written as lines, as a Word
+    document's paragraphs are, open none), with nothing after its colon, or with the
+    recap itself after it when it names a member of staff (``Facilitator Notes: the
+    group agreed ...``) or follows the last turn. ``talk``: the (start, body, name) of
+    the speakers' labels. None is a speaker's words: a line ending in a colon (``Here
+    is what I think:``), a speaker's name elsewhere with words after it (a participant
+    named ``Summary``), the first words of a turn (``P1:`` alone above it), or a bare
+    ``Summary:`` or ``Takeaways:``, or ``Group Notes: ...`` with words after it, with a
+    turn after it (a participant reading aloud)."""
     starts = paragraph_starts(lines_of(text))
     labels = list(TURN.finditer(text))
     paragraphs = sum(m.start() in starts for m in labels) * 2 > len(labels)
@@ -75,15 +77,18 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     for m in labels:
         recap = RECAP.match(" ".join((m["colon"] or "").split()))
         if not (recap and (m.start() in starts or not paragraphs)
-                and not (m["before"] or m["inside"]) and m["colon"].strip() not in forced
-                and not rest_of_line(text, m.end()).strip()):
+                and not (m["before"] or m["inside"]) and m["colon"].strip() not in forced):
             continue
+        staff = recap["staff"] or recap["by"]
+        words = rest_of_line(text, m.end()).strip()
         line = span(text, m.start(), m.end())
         others = [(at, body, name) for at, body, name in talk
                   if not line[0] <= at < line[1]]
         above = max((t for t in others if t[0] < m.start()), default=None)
-        if (m["colon"].strip() not in known
+        last = all(at < m.start() for at, _, _ in others)
+        # `Facilitator Notes: ...` twice is no speaker's name for being used twice
+        if ((staff or m["colon"].strip() not in known)
                 and not (above and not text[above[1]:m.start()].strip())
-                and (recap["whose"] or recap["of"] or all(at < m.start() for at, _, _ in others))):
+                and (staff or last or (not words and (recap["whose"] or recap["of"])))):
             found.append(line)
     return found
