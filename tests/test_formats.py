@@ -1110,6 +1110,46 @@ def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, lab
     assert f"line {line}: `{label}` read as a heading, not as talk" in map(str, parsed.notes)
 
 
+@pytest.mark.parametrize("label, gap", [
+    ("[Facilitator Notes]", " "), ("Facilitator notes (JS):", " "),
+    ("Facilitator Notes", "\n"), ("**Facilitator Notes**", "\n")])
+@pytest.mark.parametrize("name", ["t.txt", "t.lines.txt", "t.docx"])
+def test_staff_notes_in_brackets_with_initials_or_without_a_colon_are_nobodys_talk(
+        tmp_path, label, gap, name):
+    # each was read as words of John's last turn (silently, without a colon)
+    parsed, between = recap_transcript(tmp_path / name, f"{label}{gap}ask about deposits.")
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][3:] == [
+        ("turn", "John", "Only that the landlord fund helped three families."),
+        ("heading", None, label),
+        ("section", None, between.join([
+            "ask about deposits.", "The group agreed that rent is the main barrier.",
+            "Maria will bring the voucher numbers."])),
+        ("turn", "Facilitator", "Thank you all.")]
+
+
+def test_speakers_whose_label_ends_in_notes_stay_speakers(tmp_path):
+    # a person named Notes, and a label the study lists as a speaker
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome.\n\nAna Notes: Rent is too high.\n\n"
+                    "Staff Notes: We agree.\n\nAna Notes: Yes.\n", encoding="utf-8")
+    parsed, _ = read_document(path, speakers=frozenset({"Staff Notes"}))
+    assert [(b.kind, b.speaker) for b in parsed.blocks] == [
+        ("turn", "Facilitator"), ("turn", "Ana Notes"), ("turn", "Staff Notes"),
+        ("turn", "Ana Notes")]
+
+
+def test_staff_notes_with_a_time_are_nobodys_talk(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("[00:00:01] Facilitator: Welcome.\n[00:00:05] P1: Rent is too high.\n"
+                    "[00:01:00] Facilitator Notes: P1 was upset.\n"
+                    "[00:01:30] Facilitator: Thank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "Welcome."), ("turn", "P1", "Rent is too high."),
+        ("heading", None, "[00:01:00] Facilitator Notes:"),
+        ("section", None, "P1 was upset."), ("turn", "Facilitator", "Thank you.")]
+
+
 @pytest.mark.parametrize("between", ["\n", "\n\n"])
 def test_facilitator_notes_after_the_facilitators_turn_and_twice_are_no_speakers(tmp_path,
                                                                                between):

@@ -61,34 +61,40 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     opening a paragraph where most labels do (turns written as lines, as a Word
     document's paragraphs are, open none), with nothing after its colon, or with the
     recap itself after it when it names a member of staff (``Facilitator Notes: the
-    group agreed ...``) or follows the last turn. ``talk``: the (start, body, name) of
-    the speakers' labels. None is a speaker's words: a line ending in a colon (``Here
-    is what I think:``), a speaker's name elsewhere with words after it (a participant
-    named ``Summary``), the first words of a turn (``P1:`` alone above it), or a bare
-    ``Summary:`` or ``Takeaways:``, or ``Group Notes: ...`` with words after it, with a
-    turn after it (a participant reading aloud)."""
-    starts = paragraph_starts(lines_of(text))
+    group agreed ...``) or follows the last turn. One naming a member of staff may also
+    be written ``[Facilitator Notes]``, with a time (``[00:45:10] Facilitator Notes:``)
+    or as a line of its own without a colon (``Facilitator Notes``). ``talk``: the
+    (start, body, name) of the speakers' labels. None is a speaker's words: a line
+    ending in a colon (``Here is what I think:``), a speaker's name elsewhere with words
+    after it (a participant named ``Summary``), the first words of a turn (``P1:`` alone
+    above it), or a bare ``Summary:`` or ``Takeaways:``, or ``Group Notes: ...`` with
+    words after it, with a turn after it (a participant reading aloud)."""
+    lines = lines_of(text)
+    starts = paragraph_starts(lines)
     labels = list(TURN.finditer(text))
     paragraphs = sum(m.start() in starts for m in labels) * 2 > len(labels)
+    # (start, end, name, whether written as a plain `Name:` label) of each candidate
+    candidates = [(m.start(), m.end(), (m["colon"] or m["bracket"] or m["hash"]).strip(),
+                   bool(m["colon"]) and not (m["before"] or m["inside"])) for m in labels]
+    candidates += [(offset, offset + len(line), BOLD_LINE.sub(r"\2", line.strip()), False)
+                   for offset, line in lines if not TURN.match(line)]
     # a speaker's name is known from a label with words after it: two bare `Group
     # notes:` lines are no speaker's for being used twice
     known = {name for _, body, name in talk if rest_of_line(text, body).strip()}
     found = []
-    for m in labels:
-        recap = RECAP.match(" ".join((m["colon"] or "").split()))
-        if not (recap and (m.start() in starts or not paragraphs)
-                and not (m["before"] or m["inside"]) and m["colon"].strip() not in forced):
+    for start, end, name, plain in candidates:
+        recap = RECAP.match(" ".join(name.split()))
+        if not (recap and (start in starts or not paragraphs) and name not in forced):
             continue
         staff = recap["staff"] or recap["by"]
-        words = rest_of_line(text, m.end()).strip()
-        line = span(text, m.start(), m.end())
-        others = [(at, body, name) for at, body, name in talk
-                  if not line[0] <= at < line[1]]
-        above = max((t for t in others if t[0] < m.start()), default=None)
-        last = all(at < m.start() for at, _, _ in others)
+        words = rest_of_line(text, end).strip()
+        line = span(text, start, end)
+        others = [(at, body, who) for at, body, who in talk if not line[0] <= at < line[1]]
+        above = max((t for t in others if t[0] < start), default=None)
+        last = all(at < start for at, _, _ in others)
         # `Facilitator Notes: ...` twice is no speaker's name for being used twice
-        if ((staff or m["colon"].strip() not in known)
-                and not (above and not text[above[1]:m.start()].strip())
+        if ((staff or (plain and name not in known))
+                and not (above and not text[above[1]:start].strip())
                 and (staff or last or (not words and (recap["whose"] or recap["of"])))):
             found.append(line)
     return found
