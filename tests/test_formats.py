@@ -1127,6 +1127,18 @@ def test_staff_notes_in_brackets_with_initials_or_without_a_colon_are_nobodys_ta
         ("turn", "Facilitator", "Thank you all.")]
 
 
+def test_a_staff_notes_line_standing_alone_is_one_heading(tmp_path):
+    # a title line and a recap's name at once: it was two heading segments, noted twice
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome.\n\nP1: Rent is too high.\n\nFacilitator Notes\n\n"
+                    "the group agreed.\n\nFacilitator: Bye.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][2:4] == [
+        ("heading", None, "Facilitator Notes"), ("section", None, "the group agreed.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 5: `Facilitator Notes` read as a heading, not as talk"]
+
+
 def test_speakers_whose_label_ends_in_notes_stay_speakers(tmp_path):
     # a person named Notes, and a label the study lists as a speaker
     path = tmp_path / "t.txt"
