@@ -1112,11 +1112,13 @@ def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, lab
 
 @pytest.mark.parametrize("label, gap", [
     ("[Facilitator Notes]", " "), ("Facilitator notes (JS):", " "),
+    ("- Facilitator Notes:", " "), ("> Note-taker's notes:", " "),
     ("Facilitator Notes", "\n"), ("**Facilitator Notes**", "\n")])
-@pytest.mark.parametrize("name", ["t.txt", "t.lines.txt", "t.docx"])
+@pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
 def test_staff_notes_in_brackets_with_initials_or_without_a_colon_are_nobodys_talk(
         tmp_path, label, gap, name):
-    # each was read as words of John's last turn (silently, without a colon)
+    # each was read as words of John's last turn (silently as a list item or without a
+    # colon)
     parsed, between = recap_transcript(tmp_path / name, f"{label}{gap}ask about deposits.")
     assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][3:] == [
         ("turn", "John", "Only that the landlord fund helped three families."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .labels import TURN
+from .labels import MARKER, TURN
 from .lines import lines_of, paragraph_starts, rest_of_line, span
 from .speakers import RECAP
 
@@ -62,9 +62,10 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     document's paragraphs are, open none), with nothing after its colon, or with the
     recap itself after it when it names a member of staff (``Facilitator Notes: the
     group agreed ...``) or follows the last turn. One naming a member of staff may also
-    be written ``[Facilitator Notes]``, with a time (``[00:45:10] Facilitator Notes:``)
-    or as a line of its own without a colon (``Facilitator Notes``). ``talk``: the
-    (start, body, name) of the speakers' labels. None is a speaker's words: a line
+    be written ``[Facilitator Notes]``, with a time (``[00:45:10] Facilitator Notes:``),
+    as a list item (``- Facilitator Notes: ...``) or as a line of its own without a
+    colon (``Facilitator Notes``). ``talk``: the (start, body, name) of the speakers'
+    labels. None is a speaker's words: a line
     ending in a colon (``Here is what I think:``), a speaker's name elsewhere with words
     after it (a participant named ``Summary``), the first words of a turn (``P1:`` alone
     above it), or a bare ``Summary:`` or ``Takeaways:``, or ``Group Notes: ...`` with
@@ -73,11 +74,15 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     starts = paragraph_starts(lines)
     labels = list(TURN.finditer(text))
     paragraphs = sum(m.start() in starts for m in labels) * 2 > len(labels)
-    # (start, end, name, whether written as a plain `Name:` label) of each candidate
+    # (start, end, name, whether written as a plain `Name:` label) of each candidate; a
+    # list item's (`- Facilitator Notes: ...`) from the start of its line
+    listed = MARKER.sub(lambda m: " " * len(m[0]), text)
+    opened = {m.start() for m in labels}
     candidates = [(m.start(), m.end(), (m["colon"] or m["bracket"] or m["hash"]).strip(),
-                   bool(m["colon"]) and not (m["before"] or m["inside"])) for m in labels]
+                   m.start() in opened and bool(m["colon"])
+                   and not (m["before"] or m["inside"])) for m in TURN.finditer(listed)]
     candidates += [(offset, offset + len(line), BOLD_LINE.sub(r"\2", line.strip()), False)
-                   for offset, line in lines if not TURN.match(line)]
+                   for offset, line in lines_of(listed) if not TURN.match(line)]
     # a speaker's name is known from a label with words after it: two bare `Group
     # notes:` lines are no speaker's for being used twice
     known = {name for _, body, name in talk if rest_of_line(text, body).strip()}
