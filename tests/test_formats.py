@@ -1183,6 +1183,21 @@ def test_facilitator_notes_after_the_facilitators_turn_and_twice_are_no_speakers
         ("heading", None, "Facilitator Notes:"), ("section", None, "close at 7.")]
 
 
+def test_group_notes_with_words_used_twice_are_no_speaker(tmp_path):
+    # `Group notes: ...` after each part of the talk was a participant "Group notes"
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: What got in the way?\n\nP1: Rent.\n\nGroup notes: rent "
+                    "first.\n\nFacilitator: And wages?\n\nP2: Too low.\n\nGroup notes: "
+                    "wages too.\n\nFacilitator: Thank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("heading", None, "Group notes:"), ("section", None, "rent first."),
+        ("turn", "Facilitator", "And wages?"), ("turn", "P2", "Too low."),
+        ("heading", None, "Group notes:"), ("section", None, "wages too."),
+        ("turn", "Facilitator", "Thank you.")]
+
+
 def test_a_recap_with_words_after_the_last_turn_is_nobodys_talk(tmp_path):
     # `Meeting notes: ...` closing the file was the last speaker's words
     path = tmp_path / "t.txt"

@@ -3,6 +3,7 @@ Markdown heading (``## Part 2``)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .labels import MARKER, TURN
 from .lines import lines_of, paragraph_starts, rest_of_line, span
@@ -61,15 +62,16 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     opening a paragraph where most labels do (turns written as lines, as a Word
     document's paragraphs are, open none), with nothing after its colon, or with the
     recap itself after it when it names a member of staff (``Facilitator Notes: the
-    group agreed ...``) or follows the last turn. One naming a member of staff may also
-    be written ``[Facilitator Notes]``, with a time (``[00:45:10] Facilitator Notes:``),
-    as a list item (``- Facilitator Notes: ...``) or as a line of its own without a
-    colon (``Facilitator Notes``). ``talk``: the (start, body, name) of the speakers'
-    labels. None is a speaker's words: a line
-    ending in a colon (``Here is what I think:``), a speaker's name elsewhere with words
-    after it (a participant named ``Summary``), the first words of a turn (``P1:`` alone
-    above it), or a bare ``Summary:`` or ``Takeaways:``, or ``Group Notes: ...`` with
-    words after it, with a turn after it (a participant reading aloud)."""
+    group agreed ...``), says whose or of what and is used twice or more (``Group notes:
+    ...`` after each part of the talk) or follows the last turn. One naming a member of
+    staff may also be written ``[Facilitator Notes]``, with a time (``[00:45:10]
+    Facilitator Notes:``), as a list item (``- Facilitator Notes: ...``) or as a line of
+    its own without a colon (``Facilitator Notes``). ``talk``: the (start, body, name)
+    of the speakers' labels. None is a speaker's words: a line ending in a colon
+    (``Here is what I think:``), a speaker's name elsewhere with words after it (a
+    participant named ``Summary``), the first words of a turn (``P1:`` alone above it),
+    a bare ``Summary:`` or ``Takeaways:`` with a turn after it, or ``Group Notes: ...``
+    used once with a turn after it (a participant reading aloud)."""
     lines = lines_of(text)
     starts = paragraph_starts(lines)
     labels = list(TURN.finditer(text))
@@ -86,20 +88,23 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     # a speaker's name is known from a label with words after it: two bare `Group
     # notes:` lines are no speaker's for being used twice
     known = {name for _, body, name in talk if rest_of_line(text, body).strip()}
+    uses = Counter(name for _, _, name, plain in candidates if plain)
     found = []
     for start, end, name, plain in candidates:
         recap = RECAP.match(" ".join(name.split()))
         if not (recap and (start in starts or not paragraphs) and name not in forced):
             continue
-        staff = recap["staff"] or recap["by"]
+        # a member of staff's notes, or notes saying whose or of what written twice
+        # (`Group notes: ...` after each part of the talk): nobody's name
+        sure = (recap["staff"] or recap["by"]
+                or (uses[name] >= 2 and (recap["whose"] or recap["of"])))
         words = rest_of_line(text, end).strip()
         line = span(text, start, end)
         others = [(at, body, who) for at, body, who in talk if not line[0] <= at < line[1]]
         above = max((t for t in others if t[0] < start), default=None)
         last = all(at < start for at, _, _ in others)
-        # `Facilitator Notes: ...` twice is no speaker's name for being used twice
-        if ((staff or (plain and name not in known))
+        if ((sure or (plain and name not in known))
                 and not (above and not text[above[1]:start].strip())
-                and (staff or last or (not words and (recap["whose"] or recap["of"])))):
+                and (sure or last or (not words and (recap["whose"] or recap["of"])))):
             found.append(line)
     return found
