@@ -2002,3 +2002,32 @@ def test_recap_headings_in_a_long_transcript_cost_time_in_proportion_to_its_leng
     found = recap_lines(text, talk=talk)
     assert [text[start:end] for start, end in found] == ["Group notes:"] * 20
     assert CopyCountingText.copied < 5 * len(text)
+
+
+class CountingList(list):
+    """A list that counts how often it is read through."""
+    reads = 0
+
+    def __iter__(self):
+        CountingList.reads += 1
+        return super().__iter__()
+
+
+def test_many_staff_notes_in_a_long_transcript_cost_time_in_proportion_to_its_length():
+    # each `Facilitator Notes: ...` line read every turn's label again: a 20,000-turn
+    # transcript with a note every seven turns took a minute to read instead of 2 s
+    from dialogcode.formats.headings import recap_lines
+    from dialogcode.formats.labels import TURN
+
+    parts = []
+    for k in range(2000):
+        parts.append(f"{('Facilitator', 'P1', 'P2')[k % 3]}: Rent is high in block {k}.")
+        if k % 10 == 9:
+            parts.append("Facilitator Notes: rent again.")
+    text = "\n\n".join(parts) + "\n"
+    talk = CountingList((m.start(), m.end(), m["colon"].strip()) for m in TURN.finditer(text)
+                        if m["colon"] != "Facilitator Notes")
+    CountingList.reads = 0
+    found = recap_lines(text, talk=talk)
+    assert [text[start:end] for start, end in found] == ["Facilitator Notes:"] * 200
+    assert CountingList.reads < 10

@@ -84,7 +84,7 @@ RECAP = re.compile(
     r"discussion|closing|final)(?:['’]s|s['’])? )?"
     r"(?:notes?|summary|recap|minutes|debrief(?:ing)?|wrap-?up|takeaways?|highlights?)"
     rf"(?P<of> (?:from|by|of) (?:the )?(?P<by>{STAFF_WORDS})s?['’]?s?"
-    r"| (?:from|of|by|for|on) (?:the )?[\w'’ -]{1,30})?(?:\s*\([^()]{1,30}\))?$",
+    r"| (?:from|of|by|for|on) (?:the )?[\w'’ -]{1,30})?(?:[ \t]*\([^()\n]{1,30}\))?$",
     re.IGNORECASE,
 )
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")
