@@ -11,9 +11,9 @@ De-identification placeholders such as ``[NAME]`` and kinds of field-note entry
 (``Observation``, ``Action item``: :data:`CATEGORY`) are never speakers unless listed,
 nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Summary:``)
 or like a recap (``Group Notes:``) used once; used twice or more it is a speaker like
-any other (``Subject:`` answering ``Interviewer:``), but for a recap naming a member of
-staff (``Facilitator Notes:``), a heading where it opens a paragraph after the first turn
-(:func:`~.headings.recap_lines`).
+any other (``Subject:`` answering ``Interviewer:``), but for a recap saying whose or of
+what (``Facilitator Notes:``, ``Group notes:``), a heading where it opens a paragraph
+after the first turn (:func:`~.headings.recap_lines`).
 
 A role written in two cases in one document (``p1``, ``P1``) is one speaker; names
 differing only in case are noted, never merged (:func:`one_spelling`).
