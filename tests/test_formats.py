@@ -1076,10 +1076,11 @@ def test_a_recap_heading_after_the_talk_opens_a_section_of_nobodys_words(tmp_pat
 
 
 @pytest.mark.parametrize("line", ["Here is what I think:", "Here are my notes:",
-                                  "Notes from the facilitator: ask about deposits."])
+                                  "Group notes: ask about deposits."])
 @pytest.mark.parametrize("name", ["t.txt", "t.lines.txt", "t.docx"])
 def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
-    # a sentence of John's, or a recap's name with words after it, is John's talk
+    # a sentence of John's, or his group's notes read out with a turn after them, is
+    # John's talk
     parsed, between = recap_transcript(tmp_path / name, line)
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("Facilitator", "Anything else before we close?"), ("John", "Rent is up."),
@@ -1088,6 +1089,124 @@ def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
                                "The group agreed that rent is the main barrier.",
                                "Maria will bring the voucher numbers."])),
         ("Facilitator", "Thank you all.")]
+
+
+@pytest.mark.parametrize("label", ["Facilitator Notes:", "Facilitator notes:",
+                                   "Notes from the facilitator:", "Note-taker's notes:",
+                                   "Note taker notes:", "Facilitator’s notes:"])
+@pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
+def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, label, name):
+    # the facilitator's notes were the words of John's last turn: his quotes, his codes
+    parsed, between = recap_transcript(tmp_path / name, f"{label} ask about deposits.")
+    line = 5 if between == "\n" else 9
+    assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end])
+            for b in parsed.blocks][3:] == [
+        ("turn", "John", None, "Only that the landlord fund helped three families."),
+        ("heading", None, None, label),
+        ("section", None, label, between.join([
+            "ask about deposits.", "The group agreed that rent is the main barrier.",
+            "Maria will bring the voucher numbers."])),
+        ("turn", "Facilitator", label, "Thank you all.")]
+    assert f"line {line}: `{label}` read as a heading, not as talk" in map(str, parsed.notes)
+
+
+@pytest.mark.parametrize("label, gap", [
+    ("[Facilitator Notes]", " "), ("Facilitator notes (JS):", " "),
+    ("- Facilitator Notes:", " "), ("> Note-taker's notes:", " "),
+    ("Facilitator Notes", "\n"), ("**Facilitator Notes**", "\n")])
+@pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
+def test_staff_notes_in_brackets_with_initials_or_without_a_colon_are_nobodys_talk(
+        tmp_path, label, gap, name):
+    # each was read as words of John's last turn (silently as a list item or without a
+    # colon)
+    parsed, between = recap_transcript(tmp_path / name, f"{label}{gap}ask about deposits.")
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][3:] == [
+        ("turn", "John", "Only that the landlord fund helped three families."),
+        ("heading", None, label),
+        ("section", None, between.join([
+            "ask about deposits.", "The group agreed that rent is the main barrier.",
+            "Maria will bring the voucher numbers."])),
+        ("turn", "Facilitator", "Thank you all.")]
+
+
+def test_a_staff_notes_line_standing_alone_is_one_heading(tmp_path):
+    # a title line and a recap's name at once: it was two heading segments, noted twice
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome.\n\nP1: Rent is too high.\n\nFacilitator Notes\n\n"
+                    "the group agreed.\n\nFacilitator: Bye.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][2:4] == [
+        ("heading", None, "Facilitator Notes"), ("section", None, "the group agreed.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 5: `Facilitator Notes` read as a heading, not as talk"]
+
+
+def test_speakers_whose_label_ends_in_notes_stay_speakers(tmp_path):
+    # a person named Notes, and a label the study lists as a speaker
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome.\n\nAna Notes: Rent is too high.\n\n"
+                    "Staff Notes: We agree.\n\nAna Notes: Yes.\n", encoding="utf-8")
+    parsed, _ = read_document(path, speakers=frozenset({"Staff Notes"}))
+    assert [(b.kind, b.speaker) for b in parsed.blocks] == [
+        ("turn", "Facilitator"), ("turn", "Ana Notes"), ("turn", "Staff Notes"),
+        ("turn", "Ana Notes")]
+
+
+def test_staff_notes_with_a_time_are_nobodys_talk(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text("[00:00:01] Facilitator: Welcome.\n[00:00:05] P1: Rent is too high.\n"
+                    "[00:01:00] Facilitator Notes: P1 was upset.\n"
+                    "[00:01:30] Facilitator: Thank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "Welcome."), ("turn", "P1", "Rent is too high."),
+        ("heading", None, "[00:01:00] Facilitator Notes:"),
+        ("section", None, "P1 was upset."), ("turn", "Facilitator", "Thank you.")]
+
+
+@pytest.mark.parametrize("between", ["\n", "\n\n"])
+def test_facilitator_notes_after_the_facilitators_turn_and_twice_are_no_speakers(tmp_path,
+                                                                               between):
+    # used twice, `Facilitator Notes` was a speaker of its own; once, its words were
+    # the facilitator's talk
+    path = tmp_path / "t.txt"
+    path.write_text(between.join([
+        "Facilitator: What got in the way?", "P1: Rent.",
+        "Facilitator Notes: P1 was upset.", "Facilitator: And wages?", "P2: Too low.",
+        "Facilitator: Thank you.", "Facilitator Notes: close at 7."]) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("heading", None, "Facilitator Notes:"), ("section", None, "P1 was upset."),
+        ("turn", "Facilitator", "And wages?"), ("turn", "P2", "Too low."),
+        ("turn", "Facilitator", "Thank you."),
+        ("heading", None, "Facilitator Notes:"), ("section", None, "close at 7.")]
+
+
+def test_group_notes_with_words_used_twice_are_no_speaker(tmp_path):
+    # `Group notes: ...` after each part of the talk was a participant "Group notes"
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: What got in the way?\n\nP1: Rent.\n\nGroup notes: rent "
+                    "first.\n\nFacilitator: And wages?\n\nP2: Too low.\n\nGroup notes: "
+                    "wages too.\n\nFacilitator: Thank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("heading", None, "Group notes:"), ("section", None, "rent first."),
+        ("turn", "Facilitator", "And wages?"), ("turn", "P2", "Too low."),
+        ("heading", None, "Group notes:"), ("section", None, "wages too."),
+        ("turn", "Facilitator", "Thank you.")]
+
+
+def test_a_recap_with_words_after_the_last_turn_is_nobodys_talk(tmp_path):
+    # `Meeting notes: ...` closing the file was the last speaker's words
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Anything else?\n\nJohn: Rent is up.\n\nMaria: Same.\n\n"
+                    "Meeting notes: rent, then deposits.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][-3:] == [
+        ("turn", "Maria", "Same."), ("heading", None, "Meeting notes:"),
+        ("section", None, "rent, then deposits.")]
 
 
 def test_a_recap_heading_inside_a_turns_paragraph_stays_the_speakers(tmp_path):
@@ -1883,3 +2002,32 @@ def test_recap_headings_in_a_long_transcript_cost_time_in_proportion_to_its_leng
     found = recap_lines(text, talk=talk)
     assert [text[start:end] for start, end in found] == ["Group notes:"] * 20
     assert CopyCountingText.copied < 5 * len(text)
+
+
+class CountingList(list):
+    """A list that counts how often it is read through."""
+    reads = 0
+
+    def __iter__(self):
+        CountingList.reads += 1
+        return super().__iter__()
+
+
+def test_many_staff_notes_in_a_long_transcript_cost_time_in_proportion_to_its_length():
+    # each `Facilitator Notes: ...` line read every turn's label again: a 20,000-turn
+    # transcript with a note every seven turns took a minute to read instead of 2 s
+    from dialogcode.formats.headings import recap_lines
+    from dialogcode.formats.labels import TURN
+
+    parts = []
+    for k in range(2000):
+        parts.append(f"{('Facilitator', 'P1', 'P2')[k % 3]}: Rent is high in block {k}.")
+        if k % 10 == 9:
+            parts.append("Facilitator Notes: rent again.")
+    text = "\n\n".join(parts) + "\n"
+    talk = CountingList((m.start(), m.end(), m["colon"].strip()) for m in TURN.finditer(text)
+                        if m["colon"] != "Facilitator Notes")
+    CountingList.reads = 0
+    found = recap_lines(text, talk=talk)
+    assert [text[start:end] for start, end in found] == ["Facilitator Notes:"] * 200
+    assert CountingList.reads < 10

@@ -374,3 +374,21 @@ def test_a_one_off_speaker_under_a_time_line_among_timed_labels_has_that_time(tm
                         ("turn", "Facilitator", "Yes, sit down.", 730.0),
                         ("turn", "P1", "Rent keeps going up.", 740.0),
                         ("turn", "Facilitator", "Thanks.", 750.0)]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_facilitator_notes_after_a_participants_turn_are_not_her_words(tmp_path, gap):
+    # `Facilitator Notes: ...` after Maria's turn was her talk: her quotes and codes
+    text = gap.join(["Facilitator: What got in the way?", "Maria: Rent, mostly.",
+                     "Facilitator Notes: Maria was upset about the eviction.",
+                     "Facilitator: Thank you."]) + "\n"
+    result, segments = ingest_cli(tmp_path, "visit.txt", text)
+    assert result.exit_code == 0, result.output
+    assert [(kind, speaker, words) for kind, speaker, words, _ in segments] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "Maria", "Rent, mostly."),
+        ("heading", None, "Facilitator Notes:"),
+        ("section", None, "Maria was upset about the eviction."),
+        ("turn", "Facilitator", "Thank you.")]
+    line = 3 if gap == "\n" else 5
+    assert (f"visit.txt:{line}: `Facilitator Notes:` read as a heading, not as talk"
+            in result.output)

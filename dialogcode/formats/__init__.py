@@ -84,9 +84,9 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             entries = observer_turns(text, turns, observer_lines(text, turns, forced))
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
                                notes + clocked + category_notes(text, forced),
-                               sorted(heading_lines(text, headings) + marked
-                                      + recap_lines(text, forced, [
-                                          (t.start, t.body, t.speaker) for t in turns])),
+                               sorted(set(heading_lines(text, headings) + marked
+                                          + recap_lines(text, forced, [
+                                              (t.start, t.body, t.speaker) for t in turns]))),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
         return parse_otter(text, source)

@@ -3,8 +3,10 @@ Markdown heading (``## Part 2``)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 
-from .labels import TURN
+from .labels import MARKER, TURN
 from .lines import lines_of, paragraph_starts, rest_of_line, span
 from .speakers import RECAP
 
@@ -12,6 +14,9 @@ HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTI
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 HEADING_WORDS, HEADING_CHARS = 6, 60
 NOT_HEADING_END = tuple(".,;:!?…\"'”’")
+# a recap's name alone on its line, maybe in bold: ``Facilitator Notes``
+RECAP_LINE = re.compile(rf"^[ \t]*(?P<bold>\*\*|__)?(?P<name>{RECAP.pattern[1:-1]})"
+                        r"(?(bold)(?P=bold))[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
 def _heading_shaped(line: str) -> bool:
@@ -56,34 +61,66 @@ def markdown_headings(text: str, *, alone: bool = False) -> list[tuple[int, int]
 
 def recap_lines(text: str, forced: frozenset[str] = frozenset(),
                 talk: list[tuple[int, int, str]] = ()) -> list[tuple[int, int]]:
-    """(start, end) of every line that is a recap's heading alone: a label named like one
+    """(start, end) of every recap's heading: a label named like one
     (:data:`~.speakers.RECAP`, ``Notes from the facilitator:``), not listed as a speaker,
-    with nothing after its colon, opening a paragraph where most labels do (turns
-    written as lines, as a Word document's paragraphs are, open none). ``talk``: the
-    (start, body, name) of the speakers' labels. None is a speaker's words: a line ending
-    in a colon (``Here is what I think:``), a speaker's name elsewhere with words after
-    it (a participant named ``Summary``), the first words of a turn (``P1:`` alone above
-    it), or a bare ``Summary:`` or ``Takeaways:`` with a turn after it (a participant
-    reading aloud)."""
+    opening a paragraph where most labels do (turns written as lines, as a Word
+    document's paragraphs are, open none), with nothing after its colon, or with the
+    recap itself after it when it names a member of staff (``Facilitator Notes: the
+    group agreed ...``), says whose or of what and is used twice or more (``Group notes:
+    ...`` after each part of the talk) or follows the last turn. One naming a member of
+    staff may also be written ``[Facilitator Notes]``, with a time (``[00:45:10]
+    Facilitator Notes:``), as a list item (``- Facilitator Notes: ...``) or as a line of
+    its own without a colon (``Facilitator Notes``). ``talk``: the (start, body, name)
+    of the speakers' labels. None is a speaker's words: a line ending in a colon
+    (``Here is what I think:``), a speaker's name elsewhere with words after it (a
+    participant named ``Summary``), the first words of a turn (``P1:`` alone above it),
+    a bare ``Summary:`` or ``Takeaways:`` with a turn after it, or ``Group Notes: ...``
+    used once with a turn after it (a participant reading aloud)."""
     starts = paragraph_starts(lines_of(text))
     labels = list(TURN.finditer(text))
     paragraphs = sum(m.start() in starts for m in labels) * 2 > len(labels)
+    candidates = _recap_labels(text, labels)
     # a speaker's name is known from a label with words after it: two bare `Group
     # notes:` lines are no speaker's for being used twice
     known = {name for _, body, name in talk if rest_of_line(text, body).strip()}
+    uses = Counter(name for _, _, name, plain, _ in candidates if plain)
+    talk = sorted(talk)
+    ats = [at for at, _, _ in talk]
     found = []
-    for m in labels:
-        recap = RECAP.match(" ".join((m["colon"] or "").split()))
-        if not (recap and (m.start() in starts or not paragraphs)
-                and not (m["before"] or m["inside"]) and m["colon"].strip() not in forced
-                and not rest_of_line(text, m.end()).strip()):
+    for start, end, name, plain, recap in candidates:
+        if not ((start in starts or not paragraphs) and name not in forced):
             continue
-        line = span(text, m.start(), m.end())
-        others = [(at, body, name) for at, body, name in talk
-                  if not line[0] <= at < line[1]]
-        above = max((t for t in others if t[0] < m.start()), default=None)
-        if (m["colon"].strip() not in known
-                and not (above and not text[above[1]:m.start()].strip())
-                and (recap["whose"] or recap["of"] or all(at < m.start() for at, _, _ in others))):
+        # a member of staff's notes, or notes saying whose or of what written twice
+        # (`Group notes: ...` after each part of the talk): nobody's name
+        sure = (recap["staff"] or recap["by"]
+                or (uses[name] >= 2 and (recap["whose"] or recap["of"])))
+        words = rest_of_line(text, end).strip()
+        line = span(text, start, end)
+        # the speaker's label above, and whether any is below but on this line
+        below = bisect_left(ats, start)
+        above = talk[below - 1] if below else None
+        last = below == len(ats) or (ats[below] >= line[0] and ats[-1] < line[1])
+        if ((sure or (plain and name not in known))
+                and not (above and not text[above[1]:start].strip())
+                and (sure or last or (not words and (recap["whose"] or recap["of"])))):
             found.append(line)
+    return found
+
+
+def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
+    """(start, end, name, plain, its :data:`~.speakers.RECAP` match) of every label
+    named like a recap: of ``labels`` (``plain`` when written ``Name:`` without a time),
+    of list or quote items (``- Facilitator Notes: ...``, from the line's start), and
+    of a recap's name alone on its line (``Facilitator Notes``)."""
+    listed = MARKER.sub(lambda m: " " * len(m[0]), text)
+    items = [TURN.match(listed, m.start()) for m in MARKER.finditer(text)]
+    found = []
+    for m, item in [*((m, False) for m in labels), *((m, True) for m in items if m)]:
+        name = (m["colon"] or m["bracket"] or m["hash"]).strip()
+        recap = RECAP.match(" ".join(name.split()))
+        if recap:
+            plain = not item and bool(m["colon"]) and not (m["before"] or m["inside"])
+            found.append((m.start(), m.end(), name, plain, recap))
+    found += [(m.start(), m.end(), m["name"], False, RECAP.match(" ".join(m["name"].split())))
+              for m in RECAP_LINE.finditer(listed)]
     return found

@@ -11,7 +11,9 @@ De-identification placeholders such as ``[NAME]`` and kinds of field-note entry
 (``Observation``, ``Action item``: :data:`CATEGORY`) are never speakers unless listed,
 nor is a label named like a field of a header (``Title:``, ``Attendees:``, ``Summary:``)
 or like a recap (``Group Notes:``) used once; used twice or more it is a speaker like
-any other (``Subject:`` answering ``Interviewer:``).
+any other (``Subject:`` answering ``Interviewer:``), but for a recap saying whose or of
+what (``Facilitator Notes:``, ``Group notes:``), a heading where it opens a paragraph
+after the first turn (:func:`~.headings.recap_lines`).
 
 A role written in two cases in one document (``p1``, ``P1``) is one speaker; names
 differing only in case are noted, never merged (:func:`one_spelling`).
@@ -71,13 +73,18 @@ FIELD = re.compile(
 # its line (``Notes from the facilitator:``, ``Summary of discussion:``, ``Facilitator's
 # notes:``): nobody's words (:func:`~.headings.recap_lines`); a speaker's ``Here is what
 # I think:`` or ``Here are my notes:`` is not one; a bare ``Summary:`` (no ``whose`` or
-# ``of`` words) may be a participant's reading aloud: a heading only after the last turn
+# ``of`` words) may be a participant's reading aloud: a heading only after the last turn.
+# ``staff`` or ``by`` names a member of staff whose notes they are (``Facilitator
+# Notes:``, ``Notes from the note-taker:``): no participant's words even with words after
+# it on its line
+STAFF_WORDS = (r"(?:co-?)?(?:facilitator|moderator|interviewer|note[- ]?taker|observer|"
+               r"evaluator|coach|host|staff|researcher)")
 RECAP = re.compile(
-    r"^(?P<whose>(?:the )?(?:facilitator|moderator|note-?taker|observer|evaluator|coach|"
-    r"host|staff|researcher|group|team|meeting|session|discussion|closing|final)"
-    r"(?:'s|s')? )?"
+    rf"^(?P<whose>(?:the )?(?:(?P<staff>{STAFF_WORDS})|group|team|meeting|session|"
+    r"discussion|closing|final)(?:['’]s|s['’])? )?"
     r"(?:notes?|summary|recap|minutes|debrief(?:ing)?|wrap-?up|takeaways?|highlights?)"
-    r"(?P<of> (?:from|of|by|for|on) (?:the )?[\w' -]{1,30})?$",
+    rf"(?P<of> (?:from|by|of) (?:the )?(?P<by>{STAFF_WORDS})s?['’]?s?"
+    r"| (?:from|of|by|for|on) (?:the )?[\w'’ -]{1,30})?(?:[ \t]*\([^()\n]{1,30}\))?$",
     re.IGNORECASE,
 )
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")
