@@ -16,7 +16,7 @@ import pandas as pd
 
 from .codebook import Codebook
 from .coders import coder_names
-from .coding import CODING_COLUMNS
+from .coding import CODING_COLUMNS, TOKENISATION
 from .config import LearnSettings
 from .errors import DialogcodeError, DialogcodeWarning, warn
 from .features import segment_terms
@@ -102,6 +102,7 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
     used = set(data.doc_ids[data.origin == "segment"])
     hashes = corpus.documents.set_index("doc_id")["sha256"]
     models.meta = {"codebook_version": book.version, "pipeline": pipeline_stamp(model),
+                   "tokenisation": TOKENISATION,
                    "training": model_digest(data, settings, model),
                    "unit": segment_unit(corpus.segments),
                    "items": len(data.item_ids), "segments": data.n_segments,
@@ -143,8 +144,8 @@ def study_model(study: Study, book: Codebook, documents: pd.DataFrame, *, model:
     """The learned model stored in the study's out/model/, to code its segments (of
     ``unit``, in ``documents``) with ``book`` and the spaCy pipeline ``model``; None,
     with a DialogcodeWarning saying why and what to run, when it does not fit them
-    (trained under another codebook version, pipeline or unit, on documents changed
-    since, of another model format, unreadable: :func:`~dialogcode.learn.check_fits`).
+    (trained under another codebook version, pipeline, tokenisation or unit, on documents
+    changed since, of another model format, unreadable: :func:`~dialogcode.learn.check_fits`).
     Then only the rules code: `dialogcode code`, its Dask engine and :func:`with_model`
     decide here alike."""
     folder = model_folder(study)
