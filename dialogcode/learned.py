@@ -46,14 +46,16 @@ def trained_on(study: Study) -> str | None:
 
 def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str:
     """Which model training on ``data`` makes: a hash of the training set's digest, the
-    spaCy pipeline ``model`` (its stamp, the same wherever the study is) and the
+    spaCy pipeline ``model`` (its stamp, the same wherever the study is), the
+    tokenisation (:data:`~dialogcode.coding.TOKENISATION`) and the
     ``learn:`` settings that shape the fit (features, how thresholds are chosen,
     min_precision, min_positives). `learn` records it as
     ``training`` in model.json, `code` in each model coding's ``rule_id`` and `evaluate`
-    in evaluation.json, so the report tells a model trained on other codings, or with
-    other settings, from the one the figures describe."""
-    shaped = (data.digest(), pipeline_stamp(model), settings.semantic, settings.threshold,
-              settings.min_precision, settings.min_positives)
+    in evaluation.json, so the report tells a model trained on other codings, with
+    other settings or by a dialogcode that tokenised otherwise, from the one the
+    figures describe."""
+    shaped = (data.digest(), pipeline_stamp(model), TOKENISATION, settings.semantic,
+              settings.threshold, settings.min_precision, settings.min_positives)
     return hashlib.sha256(repr(shaped).encode()).hexdigest()[:16]
 
 

@@ -1234,6 +1234,21 @@ def test_the_report_flags_figures_of_a_model_learned_with_other_settings(study):
     assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
 
 
+def test_the_report_flags_figures_of_a_model_of_text_tokenised_otherwise(study, monkeypatch):
+    # figures evaluated by a dialogcode that split text into words otherwise are not
+    # those of the model learned since from the same codings and settings
+    assert invoke("run", study, "-q").exit_code == 0
+    with monkeypatch.context() as earlier:
+        earlier.setattr("dialogcode.learned.TOKENISATION", f"{CACHE_FORMAT}.9")
+        assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").exit_code == 0
+    assert ("These figures were made before the learned model was trained again"
+            in report_page(study))
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert 'class="flag">These' not in report_page(study)
+
+
 def test_figures_newer_than_the_model_ask_for_learn_and_code_not_evaluate(study):
     # coder files changed, then evaluate without learn: the figures are of a model of
     # the coder files as they are now, the codings of the earlier one; evaluating again
