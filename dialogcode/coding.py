@@ -159,7 +159,10 @@ class DocCache:
 # dropped would shift every later offset). 8: a lone line break is no token (nlp.py);
 # 9: contractions split off any word ("company'll", nlp.py); 10: not off a name such as
 # "Sa'd" or "Da'Ve" (nlp.py)
-_TOKEN_FILE_TAG = b"dialogcode tokens 10\n"
+_TOKENS_VERSION = 10
+_TOKEN_FILE_TAG = f"dialogcode tokens {_TOKENS_VERSION}\n".encode()
+# how texts are tokenised and lemmatised now, which a learned model records (learn.py)
+TOKENISATION = f"{CACHE_FORMAT}.{_TOKENS_VERSION}"
 _HEADER = len(_TOKEN_FILE_TAG) + 48
 
 

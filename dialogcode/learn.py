@@ -12,8 +12,9 @@ segments to check its threshold on, codes nothing and is listed with the reason.
 
 A model is stored as plain arrays and JSON in ``out/model/`` (never a pickle: a study
 folder is shared, and loading a pickle runs code), with the codebook version, the
-pipeline, the training set's hash and the SHA-256 of every document it learned from;
-a model that does not fit the study as it is now is refused, never applied.
+pipeline, the tokenisation, the training set's hash and the SHA-256 of every document
+it learned from; a model that does not fit the study as it is now is refused, never
+applied.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
 
 from .codebook import Codebook
+from .coding import TOKENISATION
 from .config import Semantic
 from .errors import DialogcodeError
 from .features import _TermReader
@@ -424,9 +426,10 @@ def _check_arrays(arrays: dict[str, np.ndarray], n_codes: int, semantic: str) ->
 def check_fits(models: CodeModels, book: Codebook, documents: pd.DataFrame, model: str,
                folder: Path, *, unit: str | None = None) -> None:
     """Refuse a model made for another codebook version, pipeline (by its stamp, so the
-    same pipeline folder wherever the study now is fits) or document text, or (given the
-    ``unit`` the study's segments are cut into now) for other segments; a model that fits
-    reads the texts with ``model``."""
+    same pipeline folder wherever the study now is fits), tokenisation (how text is split
+    into words and lemmatised: :data:`~dialogcode.coding.TOKENISATION`; a model that did
+    not record it too) or document text, or (given the ``unit`` the study's segments are
+    cut into now) for other segments; a model that fits reads the texts with ``model``."""
     meta = models.meta
     fix = "; run `dialogcode learn` again"
     if unit is not None and meta.get("unit", unit) != unit:
@@ -440,6 +443,12 @@ def check_fits(models: CodeModels, book: Codebook, documents: pd.DataFrame, mode
     if meta.get("pipeline") != (stamp := pipeline_stamp(model)):
         raise ModelError(f"the model was trained with spaCy pipeline {meta.get('pipeline')!r}, "
                          f"the study now uses {stamp!r}{fix}", file=folder / "model.json")
+    if (then := meta.get("tokenisation")) != TOKENISATION:
+        raise ModelError(f"the model learned from text another dialogcode version split "
+                         f"into words otherwise (tokenisation {then or 'not recorded'}, "
+                         f"this one {TOKENISATION}: line breaks, contractions or lemmas)"
+                         f"{fix}",
+                         file=folder / "model.json")
     hashes = documents.set_index("doc_id")["sha256"].to_dict()
     changed = sorted(d for d, h in meta.get("documents", {}).items() if hashes.get(d) != h)
     if changed:

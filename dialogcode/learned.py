@@ -16,7 +16,7 @@ import pandas as pd
 
 from .codebook import Codebook
 from .coders import coder_names
-from .coding import CODING_COLUMNS
+from .coding import CODING_COLUMNS, TOKENISATION
 from .config import LearnSettings
 from .errors import DialogcodeError, DialogcodeWarning, warn
 from .features import segment_terms
@@ -46,14 +46,16 @@ def trained_on(study: Study) -> str | None:
 
 def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str:
     """Which model training on ``data`` makes: a hash of the training set's digest, the
-    spaCy pipeline ``model`` (its stamp, the same wherever the study is) and the
+    spaCy pipeline ``model`` (its stamp, the same wherever the study is), the
+    tokenisation (:data:`~dialogcode.coding.TOKENISATION`) and the
     ``learn:`` settings that shape the fit (features, how thresholds are chosen,
     min_precision, min_positives). `learn` records it as
     ``training`` in model.json, `code` in each model coding's ``rule_id`` and `evaluate`
-    in evaluation.json, so the report tells a model trained on other codings, or with
-    other settings, from the one the figures describe."""
-    shaped = (data.digest(), pipeline_stamp(model), settings.semantic, settings.threshold,
-              settings.min_precision, settings.min_positives)
+    in evaluation.json, so the report tells a model trained on other codings, with
+    other settings or by a dialogcode that tokenised otherwise, from the one the
+    figures describe."""
+    shaped = (data.digest(), pipeline_stamp(model), TOKENISATION, settings.semantic,
+              settings.threshold, settings.min_precision, settings.min_positives)
     return hashlib.sha256(repr(shaped).encode()).hexdigest()[:16]
 
 
@@ -102,6 +104,7 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
     used = set(data.doc_ids[data.origin == "segment"])
     hashes = corpus.documents.set_index("doc_id")["sha256"]
     models.meta = {"codebook_version": book.version, "pipeline": pipeline_stamp(model),
+                   "tokenisation": TOKENISATION,
                    "training": model_digest(data, settings, model),
                    "unit": segment_unit(corpus.segments),
                    "items": len(data.item_ids), "segments": data.n_segments,
@@ -143,8 +146,8 @@ def study_model(study: Study, book: Codebook, documents: pd.DataFrame, *, model:
     """The learned model stored in the study's out/model/, to code its segments (of
     ``unit``, in ``documents``) with ``book`` and the spaCy pipeline ``model``; None,
     with a DialogcodeWarning saying why and what to run, when it does not fit them
-    (trained under another codebook version, pipeline or unit, on documents changed
-    since, of another model format, unreadable: :func:`~dialogcode.learn.check_fits`).
+    (trained under another codebook version, pipeline, tokenisation or unit, on documents
+    changed since, of another model format, unreadable: :func:`~dialogcode.learn.check_fits`).
     Then only the rules code: `dialogcode code`, its Dask engine and :func:`with_model`
     decide here alike."""
     folder = model_folder(study)

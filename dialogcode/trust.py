@@ -21,8 +21,9 @@ RULES_ALONE = ("These codings were made by the rules alone, without the learned 
                "codebooks or documents then")
 OUT_OF_DATE = ("These codings were made by the rules alone: the learned model in out/model is "
                "out of date (the codebooks, the documents it learned from, the spaCy "
-               "pipeline or the segment unit changed since it was trained), so `dialogcode "
-               "code` leaves it out until it is learned again")
+               "pipeline, the segment unit or how dialogcode splits text into words "
+               "changed since it was trained), so `dialogcode code` leaves it out until "
+               "it is learned again")
 TRAINED_SINCE = ("which was trained since on changed coder files or review decisions, or "
                  "with other learn settings")
 

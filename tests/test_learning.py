@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
+from dialogcode.coding import CACHE_FORMAT, TOKENISATION
 from dialogcode.ingest import load_corpus
 from dialogcode.review import final_codings
 from dialogcode.training import training_data
@@ -389,6 +390,37 @@ def test_a_model_of_turns_is_not_applied_to_sentences(study):
     assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
     result = invoke("review", "export", study, "--next", "3")
     assert result.exit_code == 1 and "unit 'sentence'" in result.output
+
+
+def test_a_model_learned_from_text_tokenised_otherwise_is_refused(study):
+    # the token cache's tag went to 10 when line breaks and contractions were split
+    # otherwise, but a model learned before (its terms and rule hits from other tokens)
+    # was still applied: it must be learned again, as after a codebook edit
+    assert invoke("learn", study, "-q").exit_code == 0
+    meta_path = study / "out" / "model" / "model.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["tokenisation"] == TOKENISATION
+    before = f"{CACHE_FORMAT}.9"        # a model learned with the token cache's tag 9
+    for stored, said in (({**meta, "tokenisation": before}, f"tokenisation {before}, this "
+                          f"one {TOKENISATION}"),
+                         ({k: v for k, v in meta.items() if k != "tokenisation"},
+                          "tokenisation not recorded")):
+        meta_path.write_text(json.dumps(stored))
+        result = invoke("code", study, "-q")
+        assert result.exit_code == 0 and "Traceback" not in result.output
+        assert f"the learned model was not applied, only the rules: {meta_path}: the model " \
+            "learned from text another dialogcode version split into words otherwise " \
+            in result.stderr
+        assert said in result.stderr and "run `dialogcode learn` again" in result.stderr
+        assert set(pd.read_parquet(study / "out" / "codings.parquet")["source"]) == {"rule"}
+        result = invoke("review", "export", study, "--next", "3")
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"{meta_path}: the model learned from text another dialogcode" in \
+            result.output and said in result.output
+    assert invoke("learn", study, "-q").exit_code == 0        # what the message asks for
+    result = invoke("code", study, "-q")
+    assert result.exit_code == 0 and "not applied" not in result.stderr
+    assert "model" in set(pd.read_parquet(study / "out" / "codings.parquet")["source"])
 
 
 def test_the_notebooks_code_with_the_rules_alone_when_the_model_is_stale_as_code_does(
@@ -1202,6 +1234,21 @@ def test_the_report_flags_figures_of_a_model_learned_with_other_settings(study):
     assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
 
 
+def test_the_report_flags_figures_of_a_model_of_text_tokenised_otherwise(study, monkeypatch):
+    # figures evaluated by a dialogcode that split text into words otherwise are not
+    # those of the model learned since from the same codings and settings
+    assert invoke("run", study, "-q").exit_code == 0
+    with monkeypatch.context() as earlier:
+        earlier.setattr("dialogcode.learned.TOKENISATION", f"{CACHE_FORMAT}.9")
+        assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert invoke("learn", study, "-q").exit_code == 0
+    assert invoke("code", study, "-q").exit_code == 0
+    assert ("These figures were made before the learned model was trained again"
+            in report_page(study))
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert 'class="flag">These' not in report_page(study)
+
+
 def test_figures_newer_than_the_model_ask_for_learn_and_code_not_evaluate(study):
     # coder files changed, then evaluate without learn: the figures are of a model of
     # the coder files as they are now, the codings of the earlier one; evaluating again
@@ -1272,7 +1319,8 @@ def test_the_report_tells_a_model_that_coded_nothing_from_codings_made_before_it
 
 OUT_OF_DATE_FLAG = ("These codings were made by the rules alone: the learned model in "
                     "out/model is out of date (the codebooks, the documents it learned from, "
-                    "the spaCy pipeline or the segment unit changed since it was trained), "
+                    "the spaCy pipeline, the segment unit or how dialogcode splits text "
+                    "into words changed since it was trained), "
                     "so `dialogcode code` leaves it out until it is learned again: run\n"
                     "<code>dialogcode learn</code>, then <code>dialogcode code</code>")
 

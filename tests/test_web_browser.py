@@ -24,6 +24,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+# how long an action or an expect() waits: expect() does not follow the page's default
+# timeout but keeps its own 5 s, and on a loaded 2-core machine a status line can take
+# seconds to show (the page's script, the server thread and the suite share the cores)
+WAIT_MS = 15_000
+playwright.expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +61,7 @@ def browser():
 def page(browser):
     context = browser.new_context()
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 
@@ -64,6 +69,15 @@ def page(browser):
 def decisions(study: Path) -> dict:
     with (study / "decisions.csv").open(encoding="utf-8", newline="") as handle:
         return {(r["seg_id"], r["code_id"]): r for r in csv.DictReader(handle)}
+
+
+def open_kickoff(page):
+    """Click the North kick-off document in the list and wait until its page has loaded.
+    Its chips are there before the page's script has run, and a key pressed then is
+    lost: with the script late (a loaded machine) the status never showed, however
+    long a test waited for it."""
+    page.get_by_role("link", name="North kick-off").click()
+    page.wait_for_url("**/doc/north/kickoff")       # and its load event: the script ran
 
 
 def chip(page, seg_id: str, code_id: str):
@@ -74,18 +88,17 @@ def test_review_a_document_with_the_keyboard(served, page):
     study, url = served
     page.goto(url)
     assert page.url.endswith("/") and "token" not in page.url
-    page.get_by_role("link", name="North kick-off").click()
-    page.wait_for_selector(".chip")
+    open_kickoff(page)
     # j goes to the first code; a accepts it and moves on; r rejects the next one
     page.keyboard.press("j")
     first = chip(page, "north/kickoff:t2", "risk.housing")
-    assert first.evaluate("e => e === document.activeElement")
+    playwright.expect(first).to_be_focused()
     page.keyboard.press("a")
     playwright.expect(first).to_have_class("chip accept")
     playwright.expect(page.locator("#status")).to_contain_text(
         "Saved")
     second = chip(page, "north/kickoff:t3", "risk.money")
-    assert second.evaluate("e => e === document.activeElement")
+    playwright.expect(second).to_be_focused()
     page.keyboard.press("r")
     playwright.expect(second).to_have_class("chip reject")
     # a note on the rejected code: n, type, Enter
@@ -262,9 +275,9 @@ def test_a_decision_that_cannot_be_saved_says_why_on_the_page(served, page):
     history = study / "decisions-history.csv"
     history.mkdir()
     page.goto(url)
-    page.get_by_role("link", name="North kick-off").click()
+    open_kickoff(page)
     first = chip(page, "north/kickoff:t2", "risk.housing")
-    first.focus()         # not by j: a key pressed before the page's script ran is lost
+    first.focus()
     playwright.expect(first).to_be_focused()
     page.keyboard.press("a")
     status = page.locator("#status")
