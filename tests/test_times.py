@@ -848,22 +848,34 @@ def test_turn_times_as_clock_refuses_a_word_table_of_minutes_and_seconds(tmp_pat
 EARLY = ["05:30:00", "05:30:30", "05:31:00"]
 
 
-def early_transcript(path):
-    """A transcript at ``path`` (a Word turn table, CSV, workbook of time cells or JSON
-    list, by its suffix) whose turns start at :data:`EARLY`."""
-    if path.suffix == ".docx":
-        return word_table(path, ("Time", "Speaker", "Text"), [(s, None) for s in EARLY])
-    if path.suffix == ".xlsx":
-        return time_book(path, [(datetime.time.fromisoformat(s), None) for s in EARLY],
-                         "hh:mm:ss")
-    if path.suffix == ".csv":
-        path.write_text(csv("speaker,start,end,text", [(s, "") for s in EARLY]),
+def said_transcript(path, stamps):
+    """A transcript at ``path`` (plain text, a Word turn table, CSV, workbook of text
+    cells or JSON list, by its suffix) whose turns start at ``stamps``, as written."""
+    if path.suffix == ".txt":
+        path.write_text("".join(f"[{stamp}] {speaker}: {text}\n"
+                                for stamp, (speaker, text) in zip(stamps, TALK)),
+                        encoding="utf-8")
+    elif path.suffix == ".docx":
+        word_table(path, ("Time", "Speaker", "Text"), [(s, None) for s in stamps])
+    elif path.suffix == ".xlsx":
+        time_book(path, [(s, None) for s in stamps], "@")
+    elif path.suffix == ".csv":
+        path.write_text(csv("speaker,start,end,text", [(s, "") for s in stamps]),
                         encoding="utf-8")
     else:
         path.write_text(json.dumps([{"speaker": speaker, "text": text, "start": start}
-                                    for (speaker, text), start in zip(TALK, EARLY)]),
+                                    for (speaker, text), start in zip(TALK, stamps)]),
                         encoding="utf-8")
     return path
+
+
+def early_transcript(path):
+    """A transcript at ``path`` (a Word turn table, CSV, workbook of time cells or JSON
+    list, by its suffix) whose turns start at :data:`EARLY`."""
+    if path.suffix == ".xlsx":
+        return time_book(path, [(datetime.time.fromisoformat(s), None) for s in EARLY],
+                         "hh:mm:ss")
+    return said_transcript(path, EARLY)
 
 
 @pytest.mark.parametrize("name, line", [("part2.docx", 2), ("part2.csv", 2),
@@ -921,27 +933,6 @@ def test_ingest_refuses_a_word_table_from_05_00_until_turn_times_says(tmp_path):
     assert result.exit_code == 0, result.output
     assert list(ingest(Study.open(root)).segments["time_start"]) == [19800.0, 19830.0,
                                                                       19860.0]
-
-
-def said_transcript(path, stamps):
-    """A transcript at ``path`` (plain text, a Word turn table, CSV, workbook of text
-    cells or JSON list, by its suffix) whose turns start at ``stamps``, as written."""
-    if path.suffix == ".txt":
-        path.write_text("".join(f"[{stamp}] {speaker}: {text}\n"
-                                for stamp, (speaker, text) in zip(stamps, TALK)),
-                        encoding="utf-8")
-    elif path.suffix == ".docx":
-        word_table(path, ("Time", "Speaker", "Text"), [(s, None) for s in stamps])
-    elif path.suffix == ".xlsx":
-        time_book(path, [(s, None) for s in stamps], "@")
-    elif path.suffix == ".csv":
-        path.write_text(csv("speaker,start,end,text", [(s, "") for s in stamps]),
-                        encoding="utf-8")
-    else:
-        path.write_text(json.dumps([{"speaker": speaker, "text": text, "start": start}
-                                    for (speaker, text), start in zip(TALK, stamps)]),
-                        encoding="utf-8")
-    return path
 
 
 MARKED = ["9:30:05 AM", "9:30:35 AM", "9:31:05 AM"]
