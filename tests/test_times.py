@@ -848,22 +848,34 @@ def test_turn_times_as_clock_refuses_a_word_table_of_minutes_and_seconds(tmp_pat
 EARLY = ["05:30:00", "05:30:30", "05:31:00"]
 
 
-def early_transcript(path):
-    """A transcript at ``path`` (a Word turn table, CSV, workbook of time cells or JSON
-    list, by its suffix) whose turns start at :data:`EARLY`."""
-    if path.suffix == ".docx":
-        return word_table(path, ("Time", "Speaker", "Text"), [(s, None) for s in EARLY])
-    if path.suffix == ".xlsx":
-        return time_book(path, [(datetime.time.fromisoformat(s), None) for s in EARLY],
-                         "hh:mm:ss")
-    if path.suffix == ".csv":
-        path.write_text(csv("speaker,start,end,text", [(s, "") for s in EARLY]),
+def said_transcript(path, stamps):
+    """A transcript at ``path`` (plain text, a Word turn table, CSV, workbook of text
+    cells or JSON list, by its suffix) whose turns start at ``stamps``, as written."""
+    if path.suffix == ".txt":
+        path.write_text("".join(f"[{stamp}] {speaker}: {text}\n"
+                                for stamp, (speaker, text) in zip(stamps, TALK)),
+                        encoding="utf-8")
+    elif path.suffix == ".docx":
+        word_table(path, ("Time", "Speaker", "Text"), [(s, None) for s in stamps])
+    elif path.suffix == ".xlsx":
+        time_book(path, [(s, None) for s in stamps], "@")
+    elif path.suffix == ".csv":
+        path.write_text(csv("speaker,start,end,text", [(s, "") for s in stamps]),
                         encoding="utf-8")
     else:
         path.write_text(json.dumps([{"speaker": speaker, "text": text, "start": start}
-                                    for (speaker, text), start in zip(TALK, EARLY)]),
+                                    for (speaker, text), start in zip(TALK, stamps)]),
                         encoding="utf-8")
     return path
+
+
+def early_transcript(path):
+    """A transcript at ``path`` (a Word turn table, CSV, workbook of time cells or JSON
+    list, by its suffix) whose turns start at :data:`EARLY`."""
+    if path.suffix == ".xlsx":
+        return time_book(path, [(datetime.time.fromisoformat(s), None) for s in EARLY],
+                         "hh:mm:ss")
+    return said_transcript(path, EARLY)
 
 
 @pytest.mark.parametrize("name, line", [("part2.docx", 2), ("part2.csv", 2),
@@ -921,3 +933,46 @@ def test_ingest_refuses_a_word_table_from_05_00_until_turn_times_says(tmp_path):
     assert result.exit_code == 0, result.output
     assert list(ingest(Study.open(root)).segments["time_start"]) == [19800.0, 19830.0,
                                                                       19860.0]
+
+
+MARKED = ["9:30:05 AM", "9:30:35 AM", "9:31:05 AM"]
+DATED = ["2019-06-05 09:30:05", "2019-06-05 09:30:35", "2019-06-05 09:31:05"]
+
+
+@pytest.mark.parametrize("name, stamps", [
+    *[(f"call.{suffix}", MARKED) for suffix in ("txt", "docx", "csv", "xlsx", "json")],
+    *[(f"call.{suffix}", DATED) for suffix in ("docx", "csv", "xlsx", "json")]])
+def test_turn_times_offsets_leaves_times_that_say_they_are_of_the_day(tmp_path, name,
+                                                                      stamps):
+    # turn_times: offsets (for part 2 of a recording, in dialogcode.yaml as the error
+    # asking which suggests) made a CSV's `9:30:05 AM` or `2019-06-05 09:30:05` that
+    # were read before "use seconds or HH:MM:SS": no offset says AM or PM or a date
+    path = said_transcript(tmp_path / name, stamps)
+    parsed, _ = read_document(path, turn_times="offsets", merge_turns=False)
+    assert [b.time_start for b in parsed.blocks] == [0.0, 30.0, 60.0]
+    assert any("09:30:05" in str(n) or "9:30:05 AM" in str(n) for n in parsed.notes)
+
+
+def test_a_study_wide_turn_times_offsets_leaves_a_csv_of_dates_and_times_read(tmp_path):
+    root = make_study(tmp_path / "study", {
+        "part2.txt": PART_TWO,
+        "call.csv": said_transcript(tmp_path / "call.csv", [
+            "2019-06-05T09:30:05", "2019-06-05T09:30:35", "2019-06-05T09:31:05"])}, None)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as handle:
+        handle.write("turn_times: offsets\n")
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    segments = ingest(Study.open(root)).segments
+    assert {doc: list(times) for doc, times in segments.groupby("doc_id")["time_start"]} == {
+        "call": [0.0, 30.0, 60.0], "part2": [18600.0, 18630.0, 18660.0]}
+
+
+def test_turn_times_offsets_refuses_a_time_with_am_or_pm_among_them(tmp_path):
+    # `[09:30:00]` said an offset beside `9:31 AM`: the error only said "use seconds or
+    # HH:MM:SS", as if 9:31 AM were no time
+    path = said_transcript(tmp_path / "call.txt", ["09:30:00", "09:30:30", "9:31 AM"])
+    with pytest.raises(IngestError) as error:
+        read_document(path, turn_times="offsets")
+    assert str(error.value) == (
+        f"{path}:3: cannot read time '9:31 AM': a time of day among times into the "
+        "recording (the first turn's is not one): write every turn's time alike")

@@ -120,15 +120,16 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     of a cell and its line giving seconds from the first row's start, the note saying
     so); (None, None) for other times. ``unit``: what a row is to a reader, ``"row"``
     or ``"turn"`` (a plain-text transcript's turn times, no end); ``turn_times``: what
-    the study says the times are, ``"offsets"`` (then (None, None)) or ``"clock"``
-    (times of day whatever the first's hour), None to tell from the times.
+    the study says the times are, ``"offsets"`` (then (None, None), unless they say
+    they are dates and times or times of day, with AM or PM) or ``"clock"`` (times of
+    day whatever the first's hour), None to tell from the times.
     Raises IngestError for a start column of dates alone; with ``turn_times`` None, for
     a first start that is a time of day from :data:`FROM_HOUR` to :data:`SURE_FROM_HOUR`
     without AM or PM; and with ``"clock"``, for a first start that is no time of day
     (``9:30``, minutes and seconds). The function raises it for a cell that is not
     written like the starts or falls before the first."""
     starts = [(line, value) for line, value, _ in rows if not _blank(value)]
-    if not starts or turn_times == "offsets":
+    if not starts:
         return None, None
     clock = turn_times == "clock"
     first_line, first = starts[0]
@@ -149,6 +150,8 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     # AM or PM says a time of day, whatever the hour: every other text must say it too
     # (2:15:00 among them is morning or afternoon), a spreadsheet's time cell need not
     marked = any(_marked(value) for _, value in starts)
+    if turn_times == "offsets" and not marked:
+        return None, None
     origin = _day_seconds(first, source, first_line)
     if origin is None and clock:
         raise IngestError(f"cannot read time {str(first).strip()!r} as a time of day "

@@ -174,27 +174,25 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
     written (``[00:01:05] P1:``), or times of day (``[09:30:05]`` at 07:00 or later,
     ``(2:15 PM)``) from the first turn's, with a note, by the rules of a table's start
     column (:mod:`~.clock`). ``turn_times``: what the study says they are,
-    ``"offsets"`` or ``"clock"`` (times of day whatever the hour); None to tell from the
-    times. Raises IngestError naming the line of a time that is none, is out of order
-    among times of day, or has AM or PM among offsets, of a first time from 05:00:00 to
-    06:59:59 when ``turn_times`` is None (:data:`~.clock.SURE_FROM_HOUR`), and of a
-    first time that is no time of day (``9:30``, minutes and seconds) when it is
-    ``"clock"``."""
+    ``"offsets"`` (but for times with AM or PM) or ``"clock"`` (times of day whatever
+    the hour); None to tell from the times. Raises IngestError naming the line of a time
+    that is none, is out of order among times of day, or has AM or PM among offsets, of
+    a first time from 05:00:00 to 06:59:59 when ``turn_times`` is None
+    (:data:`~.clock.SURE_FROM_HOUR`), and of a first time that is no time of day
+    (``9:30``, minutes and seconds) when it is ``"clock"``."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
-    if turn_times == "offsets":
-        return [replace(turn, time=parse_time(stamp, source, line)) if stamp else turn
-                for turn, (line, stamp, _) in zip(turns, rows)], []
     marked = [(line, stamp) for line, stamp, _ in rows if stamp and MERIDIEM.match(stamp)]
     bare = [(line, None if stamp and MERIDIEM.match(stamp) else stamp, None)
             for line, stamp, _ in rows]
     first = next(((line, stamp) for line, stamp, _ in rows if stamp), None)
-    # the times without AM or PM alone offsets (`[00:00:49]`, `[0:49]`): a time of day
-    # among them is refused at its line, not the first's for being unlike it. Alone
-    # from 05:00:00 to 06:59:59 they may be either (an error): beside times with AM or
-    # PM they are times of day, refused below for not saying AM or PM
+    # the times without AM or PM alone offsets (`[00:00:49]`, `[0:49]`, or any by
+    # turn_times: offsets): a time of day among them is refused at its line, not the
+    # first's for being unlike it. Alone from 05:00:00 to 06:59:59 they may be either
+    # (an error): beside times with AM or PM they are times of day, refused below for
+    # not saying AM or PM
     try:
-        offsets = bool(marked) and first not in marked \
-            and clock_times(bare, source, unit="turn")[0] is None
+        offsets = bool(marked) and first not in marked and (
+            turn_times == "offsets" or clock_times(bare, source, unit="turn")[0] is None)
     except IngestError:
         offsets = False
     if offsets:
