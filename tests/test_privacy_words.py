@@ -375,3 +375,24 @@ def test_a_colour_in_a_series_of_race_words_before_people_stays_a_colour(tmp_pat
 def test_a_colour_reads_as_the_colour_only_before_people(text, colour):
     start = text.index("Brown")
     assert reads_as_word(text, start, start + len("Brown")) is colour
+
+
+def test_a_colour_surname_before_community_alone_stays_masked(tmp_path):
+    # "community" was taken for a plural after "the", so speakers called Black, Brown
+    # and Green were shown by name in "the Black community", "the Brown community"
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Dana Black: The rezoning hurts.\n"
+        "Ana Green: The rezoning is bad.\n"
+        "Tom Brown: The rezoning came.\n"
+        "P4: The rezoning splits the Black community.\n"
+        "P4: The rezoning hurts the Brown community and our Green community.\n"
+        "P4: The rezoning hurts Black and Brown community leaders.\n")},
+        None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "200")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    for name in ("splits the [NAME] community",
+                 "hurts the [NAME] community and our [NAME] community"):
+        assert name in shown, name
+    assert "hurts Black and Brown community leaders" in shown

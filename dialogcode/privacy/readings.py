@@ -59,13 +59,15 @@ _SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
 _SERIES_AFTER = re.compile(rf"(?:{_OR}{_RACE}\b)*")
 _OWNED = re.compile(r"-(?i:owned|led)\b")      # "Black and Brown-owned businesses"
 # a plural of people or things a colour describes; of a family (group 1: after "the", a
-# family of that name: "the Brown kids", "the Brown parents")
+# family of that name: "the Brown kids", "the Brown parents"); "community", a singular
+# (group 2), only after a series ("Black and Brown community"; "the Black community" in
+# a study with a speaker called Black is that person's)
 _PLURAL = re.compile(
     r"[^\S\n]+(?:(?:[a-z]+-[a-z]+|young|older|elderly|working|poor|"
     r"local|immigrant|low|lower|middle|income|class)[^\S\n]+){0,2}"
     r"(?:(families|households|kids|children|boys|girls|brothers|sisters|twins|parents|"
     r"cousins|sons|daughters|siblings|relatives|grandparents|grandchildren|grandkids|"
-    r"nephews|nieces|homes|houses)|residents|communities|community|people|persons|folks|"
+    r"nephews|nieces|homes|houses)|(community)|residents|communities|people|persons|folks|"
     r"folk|men|women|youth|students|tenants|renters|homeowners|owners|workers|voters|"
     r"neighbou?rs|neighbou?rhoods|individuals|populations|businesses|bodies|"
     r"[A-Z][a-z]+[ice]ans|New[^\S\n]+[A-Z][a-z]+ers|"
@@ -106,7 +108,7 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     if word in COLOURS:
         plural = _PLURAL.match(text, end)
         return _in_series(text, start, end) or bool(
-            _DETERMINER.search(before) and plural and not plural[1])
+            _DETERMINER.search(before) and plural and not plural[1] and not plural[2])
     reading = NAME_OR_WORD.get(word, "")
     return bool(("modal" in reading and _MODAL_AFTER.match(text, end)
                  and _MODAL_BEFORE.search(before) and not _TITLE_BEFORE.search(before))
