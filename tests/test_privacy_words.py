@@ -396,3 +396,24 @@ def test_a_colour_surname_before_community_alone_stays_masked(tmp_path):
                  "hurts the [NAME] community and our [NAME] community"):
         assert name in shown, name
     assert "hurts Black and Brown community leaders" in shown
+
+
+def test_a_colour_series_after_a_title_in_lower_case_stays_masked(tmp_path):
+    # only a capitalised word before a series made its first colour a surname, so with
+    # speakers called Brown and Green "council member Brown and White residents",
+    # "commissioner Green and Black families" showed the surname
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Ana Green: The rezoning is bad.\n"
+        "Tom Brown: The rezoning came.\n"
+        "P4: The rezoning: council member Brown and White residents met us.\n"
+        "P4: The rezoning: commissioner Green and Black families met us.\n"
+        "P4: The rezoning: we saw 200 Black and Brown families.\n")},
+        None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    result = run("kwic", "rezoning", str(root), "--width", "200")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    for name in ("council member [NAME] and White residents",
+                 "commissioner [NAME] and Black families"):
+        assert name in shown, name
+    assert "we saw 200 Black and Brown families" in shown

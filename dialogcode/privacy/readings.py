@@ -76,9 +76,10 @@ _PLURAL = re.compile(
     r"fields|pages)\b(?!['\u2019])")
 # before a series, what makes it a family's before a plural of family ("the Brown and
 # White kids") or its first colour a surname: a word of address ("Ms. Brown and White
-# residents"), a capitalised word that is no stop word ("Mister Brown", "Dana Brown")
+# residents"), a title in any case ("council member Brown", "mister Brown"), a
+# capitalised word that is no stop word ("Mister Brown", "Dana Brown")
 _FAMILY_BEFORE = re.compile(r"\b(?i:the|these|those|both)[^\S\n]+\Z")
-_NAMED_BEFORE = re.compile(rf"\b(?:(?:{'|'.join(ABBREVIATED)})\.|([A-Z][\w']*))[^\S\n]+\Z")
+_NAMED_BEFORE = re.compile(rf"\b(?:(?:{'|'.join(ABBREVIATED)})\.|([\w']+))[^\S\n]+\Z")
 # a colour alone as an adjective: after a determiner or quantifier before a plural of
 # people or things ("the Green spaces", "more Green spaces"), not of a family ("the
 # Brown kids") nor another plural ("the Brown reports") nor a word in the singular ("the
@@ -120,8 +121,11 @@ def _in_series(text: str, start: int, end: int) -> bool:
     """True when the colour ``text[start:end]`` stands in a series of words of race or
     colour before a plural of people or things ("Black and Brown families", "Green and
     Brown bins"), the series after no word of address nor capitalised word that is no
-    stop word ("Ms. Brown and White residents") and, before a plural of family, after no
-    "the" ("the Brown and White kids")."""
+    stop word nor title ("Ms. Brown and White residents", "council member Brown and
+    White residents") and, before a plural of family, after no "the" ("the Brown and
+    White kids")."""
+    from .words import TITLE_WORDS, nfc_lower
+
     before = _SERIES_BEFORE.search(text, max(0, start - 60), start)
     first = start if before is None else before.start()
     after = _SERIES_AFTER.match(text, end).end()
@@ -134,4 +138,8 @@ def _in_series(text: str, start: int, end: int) -> bool:
     if plural[1] and _FAMILY_BEFORE.search(text, max(0, first - 10), first):
         return False
     named = _NAMED_BEFORE.search(text, max(0, first - 30), first)
-    return named is None or (named[1] is not None and named[1].lower() in STOP_WORDS)
+    if named is None:
+        return True
+    word = None if named[1] is None else nfc_lower(named[1])
+    return word is not None and word not in TITLE_WORDS and (
+        not named[1][0].isupper() or word in STOP_WORDS)
