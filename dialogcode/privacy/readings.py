@@ -51,17 +51,21 @@ _MONTH_BEFORE = re.compile(rf"(?:\b(?i:in|by|since|until|till|through|from|durin
 # Indigenous", "Brown and Latino") before a plural of people or things ("families", "New
 # Yorkers", "low-income families", "Brown-owned businesses", "bins"): the colour, not
 # people called Brown and White ("Brown and White wants", "Brown and Green Partners",
-# "Brown and White reports" are people and their work)
+# "Brown and White reports" are people and their work); before a plural of people only
+# when a word of the series is "Black" or a word of race that is no colour ("Brown and
+# White residents" may be two people so named, "Black and Brown families" hardly)
 _OR = r"[^\S\n]*(?:,?[^\S\n]*\b(?i:and|or)\b|-(?i:and|or)-|[,/&\u2013-])[^\S\n]*"
-_RACE = ("(?i:" + "|".join(sorted(COLOURS)) + "|indigenous|latino|latina|latinx|latine|"
-         "hispanic|asian|native)")
+_OF_RACE = "black|indigenous|latino|latina|latinx|latine|hispanic|asian|native"
+_RACE = "(?i:" + "|".join(sorted(COLOURS | set(_OF_RACE.split("|")))) + ")"
+_SAYS_RACE = re.compile(rf"\b(?i:{_OF_RACE})\b")
 _SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
 _SERIES_AFTER = re.compile(rf"(?:{_OR}{_RACE}\b)*")
 _OWNED = re.compile(r"-(?i:owned|led)\b")      # "Black and Brown-owned businesses"
 # a plural of people or things a colour describes; of a family (group 1: after "the", a
 # family of that name: "the Brown kids", "the Brown parents"); "community", a singular
 # (group 2), only after a series ("Black and Brown community"; "the Black community" in
-# a study with a speaker called Black is that person's)
+# a study with a speaker called Black is that person's); of things (group 3: "Green and
+# Brown bins" need no word of race)
 _PLURAL = re.compile(
     r"[^\S\n]+(?:(?:[a-z]+-[a-z]+|young|older|elderly|working|poor|"
     r"local|immigrant|low|lower|middle|income|class)[^\S\n]+){0,2}"
@@ -71,9 +75,9 @@ _PLURAL = re.compile(
     r"folk|men|women|youth|students|tenants|renters|homeowners|owners|workers|voters|"
     r"neighbou?rs|neighbou?rhoods|individuals|populations|businesses|bodies|"
     r"[A-Z][a-z]+[ice]ans|New[^\S\n]+[A-Z][a-z]+ers|"
-    r"spaces|roofs|jobs|areas|zones|belts|corridors|buildings|lines|bins|bags|boxes|"
+    r"(spaces|roofs|jobs|areas|zones|belts|corridors|buildings|lines|bins|bags|boxes|"
     r"lights|walls|doors|cards|cars|trucks|shirts|signs|stickers|dots|tiles|bricks|"
-    r"fields|pages)\b(?!['\u2019])")
+    r"fields|pages))\b(?!['\u2019])")
 # before a series, what makes it a family's before a plural of family ("the Brown and
 # White kids") or its first colour a surname: a word of address ("Ms. Brown and White
 # residents"), a title in any case ("council member Brown", "mister Brown"), a
@@ -119,11 +123,12 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
 
 def _in_series(text: str, start: int, end: int) -> bool:
     """True when the colour ``text[start:end]`` stands in a series of words of race or
-    colour before a plural of people or things ("Black and Brown families", "Green and
-    Brown bins"), the series after no word of address nor capitalised word that is no
-    stop word nor title ("Ms. Brown and White residents", "council member Brown and
-    White residents") and, before a plural of family, after no "the" ("the Brown and
-    White kids")."""
+    colour before a plural of things ("Green and Brown bins") or, when it holds "Black"
+    or a word of race that is no colour, of people ("Black and Brown families"; not
+    "Brown and White residents"), the series after no word of address nor capitalised
+    word that is no stop word nor title ("Ms. Black and Brown families", "council member
+    Brown and Black residents") and, before a plural of family, after no "the" ("the
+    Black and Brown kids")."""
     from .words import TITLE_WORDS, nfc_lower
 
     before = _SERIES_BEFORE.search(text, max(0, start - 60), start)
@@ -133,7 +138,7 @@ def _in_series(text: str, start: int, end: int) -> bool:
         return False
     owned = _OWNED.match(text, after)
     plural = _PLURAL.match(text, owned.end() if owned else after)
-    if plural is None:
+    if plural is None or not (plural[3] or _SAYS_RACE.search(text, first, after)):
         return False
     if plural[1] and _FAMILY_BEFORE.search(text, max(0, first - 10), first):
         return False
