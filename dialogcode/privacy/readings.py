@@ -100,10 +100,11 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     trigger or a word of address, where no modal can stand: "told May I would", "Mr.
     Will we"), a month beside a day, year, word of time or other month ("in June", "May
     15", "April to May"); a surname that is also a colour ("Brown", "Green", "White")
-    beside another word of race or colour before a plural of people or things ("Black
-    and Brown families", "Black, Brown and Indigenous communities"; not "Brown and White
-    said", "Brown and White wants", "Brown and White reports", "Ms. Brown and White
-    residents", "the Brown and White kids") or after a determiner before a plural of
+    beside another word of race or colour before a plural of things, or of people when
+    the series holds Black or a word of race that is no colour (:func:`_in_series`:
+    "Black and Brown families", "Black, Brown and Indigenous communities"; not "Brown
+    and White said", "Brown and White reports", "Brown and White residents", "Ms. Black
+    and Brown families", "the Black and Brown kids") or after a determiner before a plural of
     people or things ("the Green spaces", "more Green spaces"; not "the Brown kids",
     "the Brown reports", "the Brown residence").
     False for every other word. The detectors and the gate's masking ask the same
