@@ -104,9 +104,9 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     the series holds Black or a word of race that is no colour (:func:`_in_series`:
     "Black and Brown families", "Black, Brown and Indigenous communities"; not "Brown
     and White said", "Brown and White reports", "Brown and White residents", "Ms. Black
-    and Brown families", "the Black and Brown kids") or after a determiner before a plural of
-    people or things ("the Green spaces", "more Green spaces"; not "the Brown kids",
-    "the Brown reports", "the Brown residence").
+    and Brown families", "the Black and Brown kids") or after a determiner before a
+    plural of people or things ("the Green spaces", "more Green spaces"; not "the Brown
+    kids", "the Brown reports", "the Brown residence", "the Black community").
     False for every other word. The detectors and the gate's masking ask the same
     question, so a name found is a name masked."""
     word = text[start:end].lower()
