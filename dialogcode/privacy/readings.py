@@ -51,32 +51,39 @@ _MONTH_BEFORE = re.compile(rf"(?:\b(?i:in|by|since|until|till|through|from|durin
 # Indigenous", "Brown and Latino") before a plural of people or things ("families", "New
 # Yorkers", "low-income families", "Brown-owned businesses", "bins"): the colour, not
 # people called Brown and White ("Brown and White wants", "Brown and Green Partners",
-# "Brown and White reports" are people and their work)
+# "Brown and White reports" are people and their work); before a plural of people only
+# when a word of the series is "Black" or a word of race that is no colour ("Brown and
+# White residents" may be two people so named, "Black and Brown families" hardly)
 _OR = r"[^\S\n]*(?:,?[^\S\n]*\b(?i:and|or)\b|-(?i:and|or)-|[,/&\u2013-])[^\S\n]*"
-_RACE = ("(?i:" + "|".join(sorted(COLOURS)) + "|indigenous|latino|latina|latinx|latine|"
-         "hispanic|asian|native)")
+_OF_RACE = "black|indigenous|latino|latina|latinx|latine|hispanic|asian|native"
+_RACE = "(?i:" + "|".join(sorted(COLOURS | set(_OF_RACE.split("|")))) + ")"
+_SAYS_RACE = re.compile(rf"\b(?i:{_OF_RACE})\b")
 _SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
 _SERIES_AFTER = re.compile(rf"(?:{_OR}{_RACE}\b)*")
 _OWNED = re.compile(r"-(?i:owned|led)\b")      # "Black and Brown-owned businesses"
 # a plural of people or things a colour describes; of a family (group 1: after "the", a
-# family of that name: "the Brown kids", "the Brown parents")
+# family of that name: "the Brown kids", "the Brown parents"); "community", a singular
+# (group 2), only after a series ("Black and Brown community"; "the Black community" in
+# a study with a speaker called Black is that person's); of things (group 3: "Green and
+# Brown bins" need no word of race)
 _PLURAL = re.compile(
     r"[^\S\n]+(?:(?:[a-z]+-[a-z]+|young|older|elderly|working|poor|"
     r"local|immigrant|low|lower|middle|income|class)[^\S\n]+){0,2}"
     r"(?:(families|households|kids|children|boys|girls|brothers|sisters|twins|parents|"
     r"cousins|sons|daughters|siblings|relatives|grandparents|grandchildren|grandkids|"
-    r"nephews|nieces|homes|houses)|residents|communities|community|people|persons|folks|"
+    r"nephews|nieces|homes|houses)|(community)|residents|communities|people|persons|folks|"
     r"folk|men|women|youth|students|tenants|renters|homeowners|owners|workers|voters|"
     r"neighbou?rs|neighbou?rhoods|individuals|populations|businesses|bodies|"
     r"[A-Z][a-z]+[ice]ans|New[^\S\n]+[A-Z][a-z]+ers|"
-    r"spaces|roofs|jobs|areas|zones|belts|corridors|buildings|lines|bins|bags|boxes|"
+    r"(spaces|roofs|jobs|areas|zones|belts|corridors|buildings|lines|bins|bags|boxes|"
     r"lights|walls|doors|cards|cars|trucks|shirts|signs|stickers|dots|tiles|bricks|"
-    r"fields|pages)\b(?!['\u2019])")
+    r"fields|pages))\b(?!['\u2019])")
 # before a series, what makes it a family's before a plural of family ("the Brown and
 # White kids") or its first colour a surname: a word of address ("Ms. Brown and White
-# residents"), a capitalised word that is no stop word ("Mister Brown", "Dana Brown")
+# residents"), a title in any case ("council member Brown", "mister Brown"), a
+# capitalised word that is no stop word ("Mister Brown", "Dana Brown")
 _FAMILY_BEFORE = re.compile(r"\b(?i:the|these|those|both)[^\S\n]+\Z")
-_NAMED_BEFORE = re.compile(rf"\b(?:(?:{'|'.join(ABBREVIATED)})\.|([A-Z][\w']*))[^\S\n]+\Z")
+_NAMED_BEFORE = re.compile(rf"\b(?:(?:{'|'.join(ABBREVIATED)})\.|([\w']+))[^\S\n]+\Z")
 # a colour alone as an adjective: after a determiner or quantifier before a plural of
 # people or things ("the Green spaces", "more Green spaces"), not of a family ("the
 # Brown kids") nor another plural ("the Brown reports") nor a word in the singular ("the
@@ -93,12 +100,13 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     trigger or a word of address, where no modal can stand: "told May I would", "Mr.
     Will we"), a month beside a day, year, word of time or other month ("in June", "May
     15", "April to May"); a surname that is also a colour ("Brown", "Green", "White")
-    beside another word of race or colour before a plural of people or things ("Black
-    and Brown families", "Black, Brown and Indigenous communities"; not "Brown and White
-    said", "Brown and White wants", "Brown and White reports", "Ms. Brown and White
-    residents", "the Brown and White kids") or after a determiner before a plural of
-    people or things ("the Green spaces", "more Green spaces"; not "the Brown kids",
-    "the Brown reports", "the Brown residence").
+    beside another word of race or colour before a plural of things, or of people when
+    the series holds Black or a word of race that is no colour (:func:`_in_series`:
+    "Black and Brown families", "Black, Brown and Indigenous communities"; not "Brown
+    and White said", "Brown and White reports", "Brown and White residents", "Ms. Black
+    and Brown families", "the Black and Brown kids") or after a determiner before a
+    plural of people or things ("the Green spaces", "more Green spaces"; not "the Brown
+    kids", "the Brown reports", "the Brown residence", "the Black community").
     False for every other word. The detectors and the gate's masking ask the same
     question, so a name found is a name masked."""
     word = text[start:end].lower()
@@ -106,7 +114,7 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     if word in COLOURS:
         plural = _PLURAL.match(text, end)
         return _in_series(text, start, end) or bool(
-            _DETERMINER.search(before) and plural and not plural[1])
+            _DETERMINER.search(before) and plural and not plural[1] and not plural[2])
     reading = NAME_OR_WORD.get(word, "")
     return bool(("modal" in reading and _MODAL_AFTER.match(text, end)
                  and _MODAL_BEFORE.search(before) and not _TITLE_BEFORE.search(before))
@@ -116,10 +124,14 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
 
 def _in_series(text: str, start: int, end: int) -> bool:
     """True when the colour ``text[start:end]`` stands in a series of words of race or
-    colour before a plural of people or things ("Black and Brown families", "Green and
-    Brown bins"), the series after no word of address nor capitalised word that is no
-    stop word ("Ms. Brown and White residents") and, before a plural of family, after no
-    "the" ("the Brown and White kids")."""
+    colour before a plural of things ("Green and Brown bins") or, when it holds "Black"
+    or a word of race that is no colour, of people ("Black and Brown families"; not
+    "Brown and White residents"), the series after no word of address nor capitalised
+    word that is no stop word nor title ("Ms. Black and Brown families", "council member
+    Brown and Black residents") and, before a plural of family, after no "the" ("the
+    Black and Brown kids")."""
+    from .words import TITLE_WORDS, nfc_lower
+
     before = _SERIES_BEFORE.search(text, max(0, start - 60), start)
     first = start if before is None else before.start()
     after = _SERIES_AFTER.match(text, end).end()
@@ -127,9 +139,13 @@ def _in_series(text: str, start: int, end: int) -> bool:
         return False
     owned = _OWNED.match(text, after)
     plural = _PLURAL.match(text, owned.end() if owned else after)
-    if plural is None:
+    if plural is None or not (plural[3] or _SAYS_RACE.search(text, first, after)):
         return False
     if plural[1] and _FAMILY_BEFORE.search(text, max(0, first - 10), first):
         return False
     named = _NAMED_BEFORE.search(text, max(0, first - 30), first)
-    return named is None or (named[1] is not None and named[1].lower() in STOP_WORDS)
+    if named is None:
+        return True
+    word = None if named[1] is None else nfc_lower(named[1])
+    return word is not None and word not in TITLE_WORDS and (
+        not named[1][0].isupper() or word in STOP_WORDS)
