@@ -6,7 +6,10 @@ matched it.
 Thresholds are chosen on cross-validated scores (folds by document, codebook examples
 always in training): by default each code's lowest score whose precision reaches
 ``min_precision``; with ``threshold="f1"`` one score for all codes, the one of best
-micro F1 of rules + model. A code with no threshold, or with fewer than
+micro F1 of rules + model. The scores are checked against every human-coded segment,
+or, given a reference coder (``learn: reference``), against that coder's segments only:
+the cut then answers to the coder the study takes as right, whoever else's coding the
+model learned from. A code with no threshold, or with fewer than
 ``min_positives`` positive items or fewer than :data:`MIN_CHECKED` human-coded
 segments to check its threshold on, codes nothing and is listed with the reason.
 
@@ -220,10 +223,12 @@ def _shared_cut(scores: np.ndarray, labels: np.ndarray, ruled: np.ndarray) -> fl
 def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, model: str,
                min_precision: float = 0.75, threshold: str = "precision",
                min_positives: int = 8, folds: int = INNER_FOLDS, seed: int = 0,
-               progress=None, run=None) -> CodeModels:
+               judged: np.ndarray | None = None, progress=None, run=None) -> CodeModels:
     """Fit a model per code of ``data`` and choose thresholds by cross-validation (folds
     by document): with ``threshold`` ``precision`` each code's own by
-    :func:`_threshold`, with ``f1`` one for all codes by :func:`_shared_cut`.
+    :func:`_threshold`, with ``f1`` one for all codes by :func:`_shared_cut`, on the
+    human-coded segments or, given ``judged`` (a mask of ``data``'s items: the
+    reference coder's segments), on those of them alone.
     ``features`` are :func:`read_texts` of ``data.texts``. The codes' fits
     (:func:`fit_code`) run in this process, or through ``run(function, jobs, shared=)``,
     which gives ``function(*shared, *job)`` for every job in order (on Dask:
@@ -243,16 +248,18 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         y = data.labels[:, j]
         positives, negatives = int((y == 1).sum()), int((y == 0).sum())
         checked = known & segment_rows
+        cut_on = checked if judged is None else checked & judged
         rows.append(dict(code_id=code_id, positives=positives, negatives=negatives,
                          segments=int((checked & (y == 1)).sum()), threshold=np.nan,
                          cv_precision=np.nan, cv_recall=np.nan,
-                         cv_checked=int(checked.sum())))
+                         cv_checked=int(cut_on.sum())))
         if positives < min_positives or negatives < 2:
             rows[j]["status"] = (f"too few positives (< {min_positives})"
                                  if positives < min_positives else "too few negatives")
-        elif checked.sum() < MIN_CHECKED:
-            rows[j]["status"] = (f"{int(checked.sum())} human-coded segments to check it on "
-                                 f"(< {MIN_CHECKED})")
+        elif cut_on.sum() < MIN_CHECKED:
+            rows[j]["status"] = (f"{int(cut_on.sum())} human-coded segments"
+                                 f"{'' if judged is None else ' of the reference coder'} to "
+                                 f"check it on (< {MIN_CHECKED})")
         else:
             jobs[j] = (y, known, checked)
     shared = (matrix, groups, folds, seed)
@@ -273,6 +280,12 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
             stats.append({**row, "status": _unchecked(y, checked, groups)})
             continue
         ruled = np.array([code_id in hit for hit in features.hits])
+        if judged is not None:
+            checked = checked & judged
+            if not (y[checked] == 1).any():
+                stats.append({**row, "status": "the reference coder never gave it, so no "
+                              "cut can be checked"})
+                continue
         checked_scores[j] = (oof[checked], y[checked] == 1, ruled[checked])
         if threshold == "precision":
             cut, precision, recall = _threshold(oof[checked], y[checked], min_precision)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
-from .coders import coder_names
+from .coders import chosen_coders, coder_names, coder_path, read_coder
 from .coding import CODING_COLUMNS, TOKENISATION
 from .config import LearnSettings
 from .errors import DialogcodeError, DialogcodeWarning, warn
@@ -27,7 +27,7 @@ from .review import DECISIONS
 from .stamps import pipeline_stamp
 from .study import Study
 from .tables import substantive
-from .training import TrainingData, training_data
+from .training import TrainingData, read_segments, training_data
 
 
 def model_folder(study: Study) -> Path:
@@ -49,13 +49,14 @@ def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str
     spaCy pipeline ``model`` (its stamp, the same wherever the study is), the
     tokenisation (:data:`~dialogcode.coding.TOKENISATION`) and the
     ``learn:`` settings that shape the fit (features, how thresholds are chosen,
-    min_precision, min_positives). `learn` records it as
-    ``training`` in model.json, `code` in each model coding's ``rule_id`` and `evaluate`
+    min_precision, min_positives, the reference coder they are checked against).
+    `learn` records it as ``training`` in model.json, `code` in each model coding's ``rule_id`` and `evaluate`
     in evaluation.json, so the report tells a model trained on other codings, with
     other settings or by a dialogcode that tokenised otherwise, from the one the
     figures describe."""
     shaped = (data.digest(), pipeline_stamp(model), TOKENISATION, settings.semantic,
-              settings.threshold, settings.min_precision, settings.min_positives)
+              settings.threshold, settings.min_precision, settings.min_positives,
+              settings.reference)
     return hashlib.sha256(repr(shaped).encode()).hexdigest()[:16]
 
 
@@ -97,6 +98,7 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                               "backchannels teach them nothing); code some documents by "
                               "hand (docs/review.md) first")
     models = fit_training(data, book, model=model, semantic=settings.semantic,
+                          judged_docs=reference_documents(study, corpus, book),
                           min_precision=settings.min_precision,
                           threshold=settings.threshold,
                           min_positives=settings.min_positives, folds=settings.folds,
@@ -114,14 +116,34 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
     return models
 
 
+def reference_documents(study: Study, corpus: Corpus, book: Codebook) -> set[str] | None:
+    """The documents the coder named by ``learn: reference`` read, whose segments alone
+    check each code's threshold (:func:`~dialogcode.learn.fit_models`); None when no
+    reference is set (every human-coded segment checks it). Raises CodingsError when the
+    coder has no file."""
+    coder = study.config.learn.reference
+    if not coder:
+        return None
+    chosen_coders(study, [coder], "learn: reference")
+    codings = read_coder(coder_path(study, coder), corpus.segments, coder, set(book.codes),
+                         corpus.documents, study)
+    read = corpus.segments["seg_id"].isin(read_segments(codings, corpus.segments))
+    return set(corpus.segments.loc[read, "doc_id"])
+
+
 def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: str,
                  min_precision: float, min_positives: int, folds: int,
-                 threshold: str = "precision", progress=None, run=None) -> CodeModels:
-    """:func:`~dialogcode.learn.fit_models` on ``data``, reading its texts first."""
+                 threshold: str = "precision", judged_docs: set[str] | None = None,
+                 progress=None, run=None) -> CodeModels:
+    """:func:`~dialogcode.learn.fit_models` on ``data``, reading its texts first; with
+    ``judged_docs`` (:func:`reference_documents`) thresholds are checked on the segments
+    of those documents alone."""
     features = read_texts(data.texts, book, model)
+    judged = None if judged_docs is None else (
+        (data.origin == "segment") & np.isin(data.doc_ids, sorted(judged_docs)))
     return fit_models(data, features, semantic=semantic, model=model,
                       min_precision=min_precision, threshold=threshold,
-                      min_positives=min_positives,
+                      min_positives=min_positives, judged=judged,
                       folds=folds, progress=progress, run=run)
 
 

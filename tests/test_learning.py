@@ -234,6 +234,43 @@ def test_threshold_f1_gives_every_code_one_cut_chosen_by_cross_validation(study)
     assert (model["code_id"] == "risk.control").any() and model["quote"].isin(CONTROL).all()
 
 
+def test_a_looser_colleagues_coding_does_not_loosen_the_reference_coders_cut(study):
+    # A colleague (bo) coding other documents more loosely than the study's reference
+    # (ana) taught the model her style, and each cut, checked on everyone's segments,
+    # followed it: the model coded meeting talk as economic control in every document.
+    segments = load_corpus(Study.open(study)).segments
+    loose = [(seg_id, "risk.control") for seg_id, doc_id, text
+             in zip(segments["seg_id"], segments["doc_id"], segments["text"])
+             if doc_id in {"call5", "call6", "call7"}
+             and (text in CONTROL or any(w in text for w in ("meeting", "library", "flyers")))]
+    pd.DataFrame(loose, columns=["seg_id", "code_id"]).to_csv(
+        study / "codings" / "bo.csv", index=False)
+    config = study / "dialogcode.yaml"
+
+    def model_quotes(settings):
+        config.write_text("title: Learning test\nlessons: null\n"
+                          f"learn: {{min_positives: 4, folds: 3{settings}}}\n")
+        result = invoke("learn", study)
+        assert result.exit_code == 0, result.output
+        assert invoke("code", study, "-q").exit_code == 0
+        codings = pd.read_parquet(study / "out" / "codings.parquet")
+        return result.output, codings.loc[(codings["source"] == "model")
+                                          & (codings["code_id"] == "risk.control"), "quote"]
+
+    _, pooled = model_quotes("")
+    assert pooled.isin(OTHER).sum() > 0          # bo's style, without a reference
+    output, judged = model_quotes(", reference: ana")
+    assert "reach precision 0.75 against ana's segments (learn: reference)" in output
+    assert not judged.isin(OTHER).any() and judged.isin(CONTROL).sum() >= 20
+    stats = pd.DataFrame(json.loads((study / "out" / "model" / "model.json").read_text())[
+        "stats"]).set_index("code_id")
+    assert stats.loc["risk.control", "cv_checked"] == 50       # ana's 5 documents of 10
+    config.write_text(config.read_text().replace("reference: ana", "reference: cy"))
+    result = invoke("learn", study)
+    assert result.exit_code != 0 and "learn: reference: no codings/cy.csv" in result.output
+    assert "dialogcode.yaml" in result.output and "Traceback" not in result.output
+
+
 def test_the_model_is_plain_arrays_and_json_and_refused_when_it_does_not_fit(study):
     assert invoke("learn", study, "-q").exit_code == 0
     folder = study / "out" / "model"
