@@ -215,9 +215,10 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
         end = _walk(words, stream)
         if not end:
             continue
-        last = stream[end - 1]
-        # ending on words of a later turn, not on its speaker label (no words of it)
-        if last[1] < last[2] and last[2] > ends[at]:
+        # its last word of a turn's text, not of a speaker label it ends on: past the
+        # segment's end, the span runs to it; else the quote ends on the next label
+        last = next(token for token in reversed(stream[:end]) if token[1] < token[2])
+        if last[2] > ends[at]:
             return (stream[0][1], last[2]), False
         fits = True
     return None, not fits

@@ -317,6 +317,19 @@ def test_a_quote_ending_on_the_next_turns_label_stays_a_coding_of_its_turn(study
     assert rows["start"].isna().all() and rows["end"].isna().all()     # the whole turn
 
 
+def test_a_quote_over_the_next_turn_ending_on_a_later_label_codes_the_turns_it_covers(
+        study, tmp_path):
+    # all of t3, then t4's label "P1:": the walk ended on that label, so the row coded
+    # t2 alone, silently, where import-codings places the same quote over t2 and t3
+    path = _quotes_file(tmp_path / "later.csv", [
+        ("risk.money", "families get evicted. Wages are low, so rent is late. P1:")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DialogcodeWarning)
+        rows = read_coder(path, load_corpus(Study.open(study)).segments)
+    assert [(r.seg_id, int(r.start), int(r.end)) for r in rows.itertuples()] == [
+        (T2, 70, 91), (T3, 97, 127)]
+
+
 def test_a_quote_over_short_turns_leaving_their_labels_out_codes_each_of_them():
     # the words gathered after the turn counted the labels' words, so a quote over
     # one-word turns with two-word labels stopped short and coded its own turn alone
