@@ -140,7 +140,7 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None =
               order["end"].astype(int).tolist(), order["text"].tolist(),
               [str(s) if pd.notna(s) else "" for s in speakers])
     place = dict(zip(order["seg_id"], range(len(order))))
-    spans, strayed = {}, []
+    spans, strayed, last = {}, [], set()
     for line, seg_id, quote in zip(table.index[bare], table.loc[bare, "seg_id"],
                                    table.loc[bare, "quote"]):
         span, stray = _run_on(quote, layout, place[seg_id]) if seg_id in place else (
@@ -149,8 +149,11 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None =
             spans[line] = span
         elif stray:
             strayed.append(int(line))
+            at = place[seg_id]
+            if at + 1 == len(layout[0]) or layout[0][at + 1] != layout[0][at]:
+                last.add(int(line))
     if file is not None and strayed:
-        warn(DialogcodeWarning(str(Problem(_strayed(strayed), file, strayed[0]))))
+        warn(DialogcodeWarning(str(Problem(_strayed(strayed, last), file, strayed[0]))))
     if not spans:
         return table
     found = pd.DataFrame(spans.values(), index=list(spans), columns=["start", "end"])
@@ -158,16 +161,25 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None =
                         end=table["end"].fillna(found["end"]))
 
 
-def _strayed(lines: list[int]) -> str:
+def _strayed(lines: list[int], last: set[int]) -> str:
     """What was done with the rows on ``lines``, whose quotes ran on past their turn
-    other than as the next turn's words, and what to do (:func:`run_on_spans`)."""
+    other than as the transcript goes on (those on ``last`` past the last turn of their
+    document, where it does not go on), and what to do (:func:`run_on_spans`)."""
     done = ("coded on its own turn only; quote the words as the transcript has them, or "
             "give start and end")
+    # a retyped speaker label is named: the next turn's words may be quoted right
+    going = ("not as the transcript goes on (the next turns' words, and their speaker "
+             "labels if quoted, as the transcript writes them")
     if len(lines) == 1:
-        return f"the quote runs on past its turn but not as the next turn's words: {done}"
+        if last:
+            return f"the quote runs on past its turn, the last of its document: {done}"
+        return f"the quote runs on past its turn but {going}): {done}"
     more = f" and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
-    return (f"{len(lines)} rows' quotes (lines {', '.join(map(str, lines[:SHOWN]))}{more}) "
-            f"run on past their turn but not as the next turn's words: each {done}")
+    rows = f"{len(lines)} rows' quotes (lines {', '.join(map(str, lines[:SHOWN]))}{more})"
+    if len(last) == len(lines):
+        return f"{rows} run on past their turn, the last of their document: each {done}"
+    past = "; after a document's last turn there are none" if last else ""
+    return f"{rows} run on past their turn but {going}{past}): each {done}"
 
 
 def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:

@@ -168,9 +168,10 @@ def test_a_quote_not_going_on_as_the_turns_do_stays_in_its_segment_and_says_so(
         rows = read_coder(path, load_corpus(Study.open(study)).segments)
     assert list(zip(rows["seg_id"], rows["code_id"])) == [(T2, "risk.money")]
     assert [str(w.message) for w in raised] == [
-        f"{path}:2: the quote runs on past its turn but not as the next turn's words: "
-        "coded on its own turn only; quote the words as the transcript has them, or give "
-        "start and end"]
+        f"{path}:2: the quote runs on past its turn but not as the transcript goes on "
+        "(the next turns' words, and their speaker labels if quoted, as the transcript "
+        "writes them): coded on its own turn only; quote the words as the transcript has "
+        "them, or give start and end"]
 
 
 def test_run_on_quotes_retyped_or_skipping_a_turn_are_named_in_one_warning(study, tmp_path):
@@ -188,8 +189,49 @@ def test_run_on_quotes_retyped_or_skipping_a_turn_are_named_in_one_warning(study
         (T3, "risk.money")]
     assert [str(w.message) for w in raised] == [
         f"{path}:2: 2 rows' quotes (lines 2, 4) run on past their turn but not as the "
-        "next turn's words: each coded on its own turn only; quote the words as the "
-        "transcript has them, or give start and end"]
+        "transcript goes on (the next turns' words, and their speaker labels if quoted, "
+        "as the transcript writes them): each coded on its own turn only; quote the words "
+        "as the transcript has them, or give start and end"]
+
+
+def test_the_run_on_warning_says_so_of_a_retyped_label_and_a_documents_last_turn(
+        study, tmp_path):
+    # "Participant 2" for t3's label "P2", t3's words right: the warning said the quote
+    # was "not as the next turn's words"; t4, "Mm-hm.", is north/kickoff's last turn,
+    # which has no next turn for the warning to speak of
+    segments = load_corpus(Study.open(study)).segments
+    done = ("coded on its own turn only; quote the words as the transcript has them, "
+            "or give start and end")
+    labelled = _quotes_file(tmp_path / "label.csv", [
+        ("risk.money", "families get evicted. Participant 2: Wages are low")])
+    with pytest.warns(DialogcodeWarning) as raised:
+        read_coder(labelled, segments)
+    assert [str(w.message) for w in raised] == [
+        f"{labelled}:2: the quote runs on past its turn but not as the transcript goes on "
+        "(the next turns' words, and their speaker labels if quoted, as the transcript "
+        f"writes them): {done}"]
+    rows = [(T4, "connection", "Mm-hm. Thanks, everyone"), (T4, "risk", "Mm-hm. Bye")]
+    last = tmp_path / "last.csv"
+    for kept, said in ((1, f"the quote runs on past its turn, the last of its document: "
+                        f"{done}"),
+                       (2, f"2 rows' quotes (lines 2, 3) run on past their turn, the last "
+                        f"of their document: each {done}")):
+        pd.DataFrame(rows[:kept], columns=["seg_id", "code_id", "quote"]).to_csv(
+            last, index=False)
+        with pytest.warns(DialogcodeWarning) as raised:
+            coded = read_coder(last, segments)
+        assert set(coded["seg_id"]) == {T4}
+        assert [str(w.message) for w in raised] == [f"{last}:2: {said}"]
+    both = tmp_path / "both.csv"
+    pd.DataFrame([(T2, "risk.money", "get evicted. Wages are high"), *rows[:1]],
+                 columns=["seg_id", "code_id", "quote"]).to_csv(both, index=False)
+    with pytest.warns(DialogcodeWarning) as raised:
+        read_coder(both, segments)
+    assert [str(w.message) for w in raised] == [
+        f"{both}:2: 2 rows' quotes (lines 2, 3) run on past their turn but not as the "
+        "transcript goes on (the next turns' words, and their speaker labels if quoted, "
+        "as the transcript writes them; after a document's last turn there are none): "
+        f"each {done}"]
 
 
 def test_quotes_read_as_the_transcript_has_them_raise_no_warning(study, tmp_path):
