@@ -102,13 +102,14 @@ def _within(quote: str, text: str) -> bool:
 def _runs_on(quote: str, text: str) -> bool:
     """Whether ``quote`` starts inside ``text`` and runs on past its end: it begins
     (up to a privacy label it may hold) with all of ``text`` or its last words, at
-    least two (one word in common is too likely by chance)."""
+    least two (one word in common is too likely by chance). A ``text`` without a word
+    (``...``) has none for a quote to start in."""
     from .importers.locate import fold, fold_segment
     from .importers.tabular import HIDDEN
 
     words, quoted = fold_segment(text)[0].split(), fold(HIDDEN.split(quote)[0])[0].split()
     starts = range(max(len(words) - 1, 1))
-    return bool(quoted) and any(words[k:] == quoted[:len(words) - k]
+    return bool(quoted and words) and any(words[k:] == quoted[:len(words) - k]
                                 for k in starts if words[k] == quoted[0])
 
 

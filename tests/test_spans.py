@@ -393,3 +393,22 @@ def test_a_quote_over_short_turns_leaving_their_labels_out_codes_each_of_them():
     placed = run_on_spans(table, segments)
     assert text[int(placed.at[0, "start"]):int(placed.at[0, "end"])] == (
         "we agree.\nDr B: Yes.\nDr C: No.\nDr D: Maybe")
+
+
+def test_a_quote_on_a_turn_without_words_is_read_without_a_crash():
+    # "P2: ..." has no word for a quote to start in: reading "... Yes we do" on it
+    # raised IndexError (every command reading the file ended in a traceback)
+    from dialogcode.coded_text import _quote_fits, run_on_spans
+
+    segments = pd.DataFrame({"seg_id": ["d:t1", "d:t2", "d:t3"], "doc_id": "d",
+                             "start": [4, 26, 35], "end": [21, 29, 45],
+                             "speaker": ["P1", "P2", "P1"],
+                             "text": ["We agree on rent.", "...", "Yes we do."]})
+    table = pd.DataFrame({"seg_id": ["d:t2"], "code_id": ["consent"], "start": [None],
+                          "end": [None], "quote": ["... Yes we do"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DialogcodeWarning)
+        placed = run_on_spans(table, segments, "codings/ana.csv")
+    assert placed["start"].isna().all()     # its own turn
+    # and the check of the row's quote refuses it, naming its line, as other text
+    assert not _quote_fits("... Yes we do", None, "...", "P2")
