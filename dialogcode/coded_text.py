@@ -211,6 +211,7 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
     need = len(words) + WILD_WORDS * words.count(None)
     after = []       # (word, start, end, the words of the label it starts, if it does)
     said = 0         # the words of the turns' texts in it, which the labels are not
+    gaps = []        # where in it a turn's label starts and where its text does
     for j in range(at + 1, len(docs)):
         if docs[j] != docs[at] or said >= need:
             break
@@ -218,6 +219,7 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
         if label:
             label[0] = (*label[0][:3], len(label))
         text = _tokens(texts[j], starts[j])
+        gaps += [len(after), len(after) + len(label)]
         after += label + [(*token, None) for token in text]
         said += len(text)
     own, fits = _tokens(texts[at], starts[at]), False
@@ -225,7 +227,7 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
         if own[k][0] != words[0]:
             continue
         stream = [(*token, None) for token in own[k:]] + after
-        end = _walk(words, stream)
+        end = _walk(words, stream, {gap + len(own) - k for gap in gaps})
         if not end:
             continue
         # its last word of a turn's text, not of a speaker label it ends on: past the
@@ -237,11 +239,14 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
     return None, not fits
 
 
-def _walk(words: list, stream: list) -> int | None:
+def _walk(words: list, stream: list, gaps: set[int] = frozenset()) -> int | None:
     """How many tokens of ``stream`` ``words`` take, from the first on: each word the
     next token's, None any 1 to :data:`WILD_WORDS` tokens, and a speaker label (as many
     tokens as the fourth field of its first says) left out or quoted whole; None when
-    they do not go on so."""
+    they do not go on so. At ``gaps`` (where a turn's label or text starts), words of
+    digits alone are the time a transcript writes there (``[00:01:05] P2:``,
+    ``Facilitator  0:49``), which the turns' texts and labels do not hold: taken, not
+    matched."""
     stack, seen = [(0, 0)], set()
     while stack:
         i, p = stack.pop()
@@ -250,6 +255,8 @@ def _walk(words: list, stream: list) -> int | None:
         seen.add((i, p))
         if i == len(words):
             return p
+        if p in gaps and words[i] is not None and words[i].isdigit():
+            stack.append((i + 1, p))
         if p >= len(stream):
             continue
         word, _, _, label = stream[p]

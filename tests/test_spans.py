@@ -412,3 +412,30 @@ def test_a_quote_on_a_turn_without_words_is_read_without_a_crash():
     assert placed["start"].isna().all()     # its own turn
     # and the check of the row's quote refuses it, naming its line, as other text
     assert not _quote_fits("... Yes we do", None, "...", "P2")
+
+
+@pytest.mark.parametrize("gap", ["\n\n[00:00:09] P2: ", "\n\nP2  0:09\n", "\n\nP2 (0:09): "])
+def test_a_quote_copied_with_the_time_beside_the_next_label_codes_both_turns(gap):
+    # "[00:00:09] P2:" as such a transcript writes it between the turns: the time was
+    # no word of the label or the turn, so the quote coded its own turn alone, with a
+    # warning to quote the words as the transcript has them, which it did
+    from dialogcode.coded_text import run_on_spans
+
+    first, second = "The rent keeps rising and families get evicted.", "Wages are low."
+    text = f"P1: {first}{gap}{second}"
+    starts = [4, text.index(second)]
+    segments = pd.DataFrame({"seg_id": ["d:t1", "d:t2"], "doc_id": "d", "start": starts,
+                             "end": [s + len(t) for s, t in zip(starts, (first, second))],
+                             "speaker": ["P1", "P2"], "text": [first, second]})
+    quoted = " ".join(f"families get evicted.{gap}Wages are low".split())
+    table = pd.DataFrame({"seg_id": ["d:t1", "d:t1"], "code_id": ["rent", "pay"],
+                          "start": [None, None], "end": [None, None],
+                          "quote": [quoted, "families get evicted. Wages are 9 low"]},
+                         index=[2, 3])
+    with pytest.warns(DialogcodeWarning) as raised:
+        placed = run_on_spans(table, segments, "codings/ana.csv")
+    assert text[int(placed.at[2, "start"]):int(placed.at[2, "end"])] == (
+        f"families get evicted.{gap}Wages are low")
+    # a number within a turn's words is still no word of the transcript's
+    assert placed.loc[3, ["start", "end"]].isna().all()
+    assert [str(w.message)[:28] for w in raised] == ["codings/ana.csv:3: the quote"]
