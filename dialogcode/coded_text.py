@@ -125,10 +125,11 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None =
     it, in the quote or not): the span from the quote's first word to its last, so that
     it codes each segment it covers a whole word of (:mod:`dialogcode.spans`), as a span
     given by offsets does. A quote within its segment, or not going on as the document
-    does, stays a coding of its segment; with ``file`` (the coder file, ``table`` indexed by its lines), one
-    :class:`~dialogcode.errors.DialogcodeWarning` names the rows whose quote ran on past
-    their segment other than as the document does (the coder meant more turns than
-    are coded), unless the quote only ends on the next turn's speaker label."""
+    does, stays a coding of its segment; with ``file`` (the coder file, ``table``
+    indexed by its lines), one :class:`~dialogcode.errors.DialogcodeWarning` names the
+    rows whose quote ran on past their segment other than as the document does (the
+    coder meant more turns than are coded), unless the quote only ends on the next
+    turn's speaker label."""
     if "quote" not in table:
         return table
     quoted = table["quote"].map(lambda quote: isinstance(quote, str) and bool(quote.strip()))
