@@ -102,13 +102,14 @@ def _within(quote: str, text: str) -> bool:
 def _runs_on(quote: str, text: str) -> bool:
     """Whether ``quote`` starts inside ``text`` and runs on past its end: it begins
     (up to a privacy label it may hold) with all of ``text`` or its last words, at
-    least two (one word in common is too likely by chance)."""
+    least two (one word in common is too likely by chance). A ``text`` without a word
+    (``...``) has none for a quote to start in."""
     from .importers.locate import fold, fold_segment
     from .importers.tabular import HIDDEN
 
     words, quoted = fold_segment(text)[0].split(), fold(HIDDEN.split(quote)[0])[0].split()
     starts = range(max(len(words) - 1, 1))
-    return bool(quoted) and any(words[k:] == quoted[:len(words) - k]
+    return bool(quoted and words) and any(words[k:] == quoted[:len(words) - k]
                                 for k in starts if words[k] == quoted[0])
 
 
@@ -120,14 +121,15 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None =
     """``table`` (a coder file's rows: ``seg_id``, ``code_id``, ``start``, ``end``,
     ``quote``; empty cells missing) with offsets for each coded row whose quote, given
     without them, starts in its segment and runs on, word for word, into the next
-    segment(s) of the document (a speaker label between them in the quote or not): the
-    span from the quote's first word to its last, so that it codes each segment it
-    covers a whole word of (:mod:`dialogcode.spans`), as a span given by offsets does. A
-    quote within its segment, or not going on as the document does, stays a coding of
-    its segment; with ``file`` (the coder file, ``table`` indexed by its lines), one
-    :class:`~dialogcode.errors.DialogcodeWarning` names the rows whose quote ran on past
-    their segment other than as the document does (the coder meant more turns than
-    are coded), unless the quote only ends on the next turn's speaker label."""
+    segment(s) of the document (a speaker label between them, and the time written beside
+    it, in the quote or not): the span from the quote's first word to its last, so that
+    it codes each segment it covers a whole word of (:mod:`dialogcode.spans`), as a span
+    given by offsets does. A quote within its segment, or not going on as the document
+    does, stays a coding of its segment; with ``file`` (the coder file, ``table``
+    indexed by its lines), one :class:`~dialogcode.errors.DialogcodeWarning` names the
+    rows whose quote ran on past their segment other than as the document does (the
+    coder meant more turns than are coded), unless the quote only ends on the next
+    turn's speaker label."""
     if "quote" not in table:
         return table
     quoted = table["quote"].map(lambda quote: isinstance(quote, str) and bool(quote.strip()))
@@ -140,7 +142,7 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None =
               order["end"].astype(int).tolist(), order["text"].tolist(),
               [str(s) if pd.notna(s) else "" for s in speakers])
     place = dict(zip(order["seg_id"], range(len(order))))
-    spans, strayed = {}, []
+    spans, strayed, last = {}, [], set()
     for line, seg_id, quote in zip(table.index[bare], table.loc[bare, "seg_id"],
                                    table.loc[bare, "quote"]):
         span, stray = _run_on(quote, layout, place[seg_id]) if seg_id in place else (
@@ -149,8 +151,11 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None =
             spans[line] = span
         elif stray:
             strayed.append(int(line))
+            at = place[seg_id]
+            if at + 1 == len(layout[0]) or layout[0][at + 1] != layout[0][at]:
+                last.add(int(line))
     if file is not None and strayed:
-        warn(DialogcodeWarning(str(Problem(_strayed(strayed), file, strayed[0]))))
+        warn(DialogcodeWarning(str(Problem(_strayed(strayed, last), file, strayed[0]))))
     if not spans:
         return table
     found = pd.DataFrame(spans.values(), index=list(spans), columns=["start", "end"])
@@ -158,16 +163,25 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None =
                         end=table["end"].fillna(found["end"]))
 
 
-def _strayed(lines: list[int]) -> str:
+def _strayed(lines: list[int], last: set[int]) -> str:
     """What was done with the rows on ``lines``, whose quotes ran on past their turn
-    other than as the next turn's words, and what to do (:func:`run_on_spans`)."""
+    other than as the transcript goes on (those on ``last`` past the last turn of their
+    document, where it does not go on), and what to do (:func:`run_on_spans`)."""
     done = ("coded on its own turn only; quote the words as the transcript has them, or "
             "give start and end")
+    # a retyped speaker label is named: the next turn's words may be quoted right
+    going = ("not as the transcript goes on (the next turns' words, and their speaker "
+             "labels if quoted, as the transcript writes them")
     if len(lines) == 1:
-        return f"the quote runs on past its turn but not as the next turn's words: {done}"
+        if last:
+            return f"the quote runs on past its turn, the last of its document: {done}"
+        return f"the quote runs on past its turn but {going}): {done}"
     more = f" and {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
-    return (f"{len(lines)} rows' quotes (lines {', '.join(map(str, lines[:SHOWN]))}{more}) "
-            f"run on past their turn but not as the next turn's words: each {done}")
+    rows = f"{len(lines)} rows' quotes (lines {', '.join(map(str, lines[:SHOWN]))}{more})"
+    if len(last) == len(lines):
+        return f"{rows} run on past their turn, the last of their document: each {done}"
+    past = "; after a document's last turn there are none" if last else ""
+    return f"{rows} run on past their turn but {going}{past}): each {done}"
 
 
 def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:
@@ -198,6 +212,7 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
     need = len(words) + WILD_WORDS * words.count(None)
     after = []       # (word, start, end, the words of the label it starts, if it does)
     said = 0         # the words of the turns' texts in it, which the labels are not
+    gaps = []        # where in it a turn's label starts and where its text does
     for j in range(at + 1, len(docs)):
         if docs[j] != docs[at] or said >= need:
             break
@@ -205,6 +220,7 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
         if label:
             label[0] = (*label[0][:3], len(label))
         text = _tokens(texts[j], starts[j])
+        gaps += [len(after), len(after) + len(label)]
         after += label + [(*token, None) for token in text]
         said += len(text)
     own, fits = _tokens(texts[at], starts[at]), False
@@ -212,22 +228,26 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
         if own[k][0] != words[0]:
             continue
         stream = [(*token, None) for token in own[k:]] + after
-        end = _walk(words, stream)
+        end = _walk(words, stream, {gap + len(own) - k for gap in gaps})
         if not end:
             continue
-        last = stream[end - 1]
-        # ending on words of a later turn, not on its speaker label (no words of it)
-        if last[1] < last[2] and last[2] > ends[at]:
+        # its last word of a turn's text, not of a speaker label it ends on: past the
+        # segment's end, the span runs to it; else the quote ends on the next label
+        last = next(token for token in reversed(stream[:end]) if token[1] < token[2])
+        if last[2] > ends[at]:
             return (stream[0][1], last[2]), False
         fits = True
     return None, not fits
 
 
-def _walk(words: list, stream: list) -> int | None:
+def _walk(words: list, stream: list, gaps: set[int] = frozenset()) -> int | None:
     """How many tokens of ``stream`` ``words`` take, from the first on: each word the
     next token's, None any 1 to :data:`WILD_WORDS` tokens, and a speaker label (as many
     tokens as the fourth field of its first says) left out or quoted whole; None when
-    they do not go on so."""
+    they do not go on so. At ``gaps`` (where a turn's label or text starts), words of
+    digits alone are the time a transcript writes there (``[00:01:05] P2:``,
+    ``Facilitator  0:49``), which the turns' texts and labels do not hold: taken, not
+    matched."""
     stack, seen = [(0, 0)], set()
     while stack:
         i, p = stack.pop()
@@ -236,6 +256,8 @@ def _walk(words: list, stream: list) -> int | None:
         seen.add((i, p))
         if i == len(words):
             return p
+        if p in gaps and words[i] is not None and words[i].isdigit():
+            stack.append((i + 1, p))
         if p >= len(stream):
             continue
         word, _, _, label = stream[p]

@@ -168,9 +168,10 @@ def test_a_quote_not_going_on_as_the_turns_do_stays_in_its_segment_and_says_so(
         rows = read_coder(path, load_corpus(Study.open(study)).segments)
     assert list(zip(rows["seg_id"], rows["code_id"])) == [(T2, "risk.money")]
     assert [str(w.message) for w in raised] == [
-        f"{path}:2: the quote runs on past its turn but not as the next turn's words: "
-        "coded on its own turn only; quote the words as the transcript has them, or give "
-        "start and end"]
+        f"{path}:2: the quote runs on past its turn but not as the transcript goes on "
+        "(the next turns' words, and their speaker labels if quoted, as the transcript "
+        "writes them): coded on its own turn only; quote the words as the transcript has "
+        "them, or give start and end"]
 
 
 def test_run_on_quotes_retyped_or_skipping_a_turn_are_named_in_one_warning(study, tmp_path):
@@ -188,8 +189,49 @@ def test_run_on_quotes_retyped_or_skipping_a_turn_are_named_in_one_warning(study
         (T3, "risk.money")]
     assert [str(w.message) for w in raised] == [
         f"{path}:2: 2 rows' quotes (lines 2, 4) run on past their turn but not as the "
-        "next turn's words: each coded on its own turn only; quote the words as the "
-        "transcript has them, or give start and end"]
+        "transcript goes on (the next turns' words, and their speaker labels if quoted, "
+        "as the transcript writes them): each coded on its own turn only; quote the words "
+        "as the transcript has them, or give start and end"]
+
+
+def test_the_run_on_warning_says_so_of_a_retyped_label_and_a_documents_last_turn(
+        study, tmp_path):
+    # "Participant 2" for t3's label "P2", t3's words right: the warning said the quote
+    # was "not as the next turn's words"; t4, "Mm-hm.", is north/kickoff's last turn,
+    # which has no next turn for the warning to speak of
+    segments = load_corpus(Study.open(study)).segments
+    done = ("coded on its own turn only; quote the words as the transcript has them, "
+            "or give start and end")
+    labelled = _quotes_file(tmp_path / "label.csv", [
+        ("risk.money", "families get evicted. Participant 2: Wages are low")])
+    with pytest.warns(DialogcodeWarning) as raised:
+        read_coder(labelled, segments)
+    assert [str(w.message) for w in raised] == [
+        f"{labelled}:2: the quote runs on past its turn but not as the transcript goes on "
+        "(the next turns' words, and their speaker labels if quoted, as the transcript "
+        f"writes them): {done}"]
+    rows = [(T4, "connection", "Mm-hm. Thanks, everyone"), (T4, "risk", "Mm-hm. Bye")]
+    last = tmp_path / "last.csv"
+    for kept, said in ((1, f"the quote runs on past its turn, the last of its document: "
+                        f"{done}"),
+                       (2, f"2 rows' quotes (lines 2, 3) run on past their turn, the last "
+                        f"of their document: each {done}")):
+        pd.DataFrame(rows[:kept], columns=["seg_id", "code_id", "quote"]).to_csv(
+            last, index=False)
+        with pytest.warns(DialogcodeWarning) as raised:
+            coded = read_coder(last, segments)
+        assert set(coded["seg_id"]) == {T4}
+        assert [str(w.message) for w in raised] == [f"{last}:2: {said}"]
+    both = tmp_path / "both.csv"
+    pd.DataFrame([(T2, "risk.money", "get evicted. Wages are high"), *rows[:1]],
+                 columns=["seg_id", "code_id", "quote"]).to_csv(both, index=False)
+    with pytest.warns(DialogcodeWarning) as raised:
+        read_coder(both, segments)
+    assert [str(w.message) for w in raised] == [
+        f"{both}:2: 2 rows' quotes (lines 2, 3) run on past their turn but not as the "
+        "transcript goes on (the next turns' words, and their speaker labels if quoted, "
+        "as the transcript writes them; after a document's last turn there are none): "
+        f"each {done}"]
 
 
 def test_quotes_read_as_the_transcript_has_them_raise_no_warning(study, tmp_path):
@@ -317,6 +359,19 @@ def test_a_quote_ending_on_the_next_turns_label_stays_a_coding_of_its_turn(study
     assert rows["start"].isna().all() and rows["end"].isna().all()     # the whole turn
 
 
+def test_a_quote_over_the_next_turn_ending_on_a_later_label_codes_the_turns_it_covers(
+        study, tmp_path):
+    # all of t3, then t4's label "P1:": the walk ended on that label, so the row coded
+    # t2 alone, silently, where import-codings places the same quote over t2 and t3
+    path = _quotes_file(tmp_path / "later.csv", [
+        ("risk.money", "families get evicted. Wages are low, so rent is late. P1:")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DialogcodeWarning)
+        rows = read_coder(path, load_corpus(Study.open(study)).segments)
+    assert [(r.seg_id, int(r.start), int(r.end)) for r in rows.itertuples()] == [
+        (T2, 70, 91), (T3, 97, 127)]
+
+
 def test_a_quote_over_short_turns_leaving_their_labels_out_codes_each_of_them():
     # the words gathered after the turn counted the labels' words, so a quote over
     # one-word turns with two-word labels stopped short and coded its own turn alone
@@ -338,3 +393,49 @@ def test_a_quote_over_short_turns_leaving_their_labels_out_codes_each_of_them():
     placed = run_on_spans(table, segments)
     assert text[int(placed.at[0, "start"]):int(placed.at[0, "end"])] == (
         "we agree.\nDr B: Yes.\nDr C: No.\nDr D: Maybe")
+
+
+def test_a_quote_on_a_turn_without_words_is_read_without_a_crash():
+    # "P2: ..." has no word for a quote to start in: reading "... Yes we do" on it
+    # raised IndexError (every command reading the file ended in a traceback)
+    from dialogcode.coded_text import _quote_fits, run_on_spans
+
+    segments = pd.DataFrame({"seg_id": ["d:t1", "d:t2", "d:t3"], "doc_id": "d",
+                             "start": [4, 26, 35], "end": [21, 29, 45],
+                             "speaker": ["P1", "P2", "P1"],
+                             "text": ["We agree on rent.", "...", "Yes we do."]})
+    table = pd.DataFrame({"seg_id": ["d:t2"], "code_id": ["consent"], "start": [None],
+                          "end": [None], "quote": ["... Yes we do"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DialogcodeWarning)
+        placed = run_on_spans(table, segments, "codings/ana.csv")
+    assert placed["start"].isna().all()     # its own turn
+    # and the check of the row's quote refuses it, naming its line, as other text
+    assert not _quote_fits("... Yes we do", None, "...", "P2")
+
+
+@pytest.mark.parametrize("gap", ["\n\n[00:00:09] P2: ", "\n\nP2  0:09\n", "\n\nP2 (0:09): "])
+def test_a_quote_copied_with_the_time_beside_the_next_label_codes_both_turns(gap):
+    # "[00:00:09] P2:" as such a transcript writes it between the turns: the time was
+    # no word of the label or the turn, so the quote coded its own turn alone, with a
+    # warning to quote the words as the transcript has them, which it did
+    from dialogcode.coded_text import run_on_spans
+
+    first, second = "The rent keeps rising and families get evicted.", "Wages are low."
+    text = f"P1: {first}{gap}{second}"
+    starts = [4, text.index(second)]
+    segments = pd.DataFrame({"seg_id": ["d:t1", "d:t2"], "doc_id": "d", "start": starts,
+                             "end": [s + len(t) for s, t in zip(starts, (first, second))],
+                             "speaker": ["P1", "P2"], "text": [first, second]})
+    quoted = " ".join(f"families get evicted.{gap}Wages are low".split())
+    table = pd.DataFrame({"seg_id": ["d:t1", "d:t1"], "code_id": ["rent", "pay"],
+                          "start": [None, None], "end": [None, None],
+                          "quote": [quoted, "families get evicted. Wages are 9 low"]},
+                         index=[2, 3])
+    with pytest.warns(DialogcodeWarning) as raised:
+        placed = run_on_spans(table, segments, "codings/ana.csv")
+    assert text[int(placed.at[2, "start"]):int(placed.at[2, "end"])] == (
+        f"families get evicted.{gap}Wages are low")
+    # a number within a turn's words is still no word of the transcript's
+    assert placed.loc[3, ["start", "end"]].isna().all()
+    assert [str(w.message)[:28] for w in raised] == ["codings/ana.csv:3: the quote"]
