@@ -3,15 +3,15 @@ an observer's lines, no speaker's."""
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 
+from ..memo import last_texts
 from . import speakers
 from .labels import MARKER, TAB_TURN, TURN, Turn
 from .lines import line_at, lines_of, paragraph_starts
 from .speakers import Note
 
 
-@lru_cache(maxsize=4)
+@last_texts(4)
 def entry_lines(text: str, forced: frozenset[str] = frozenset()) -> dict[int, str]:
     """The lines opening with a label that names a kind of field-note entry
     (:data:`~.speakers.CATEGORY`, ``Observation: ...``, ``- Observation: ...`` or

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import lru_cache
+
+from ..memo import last_texts
 
 
 def line_at(text: str, offset: int) -> int:
@@ -11,7 +12,7 @@ def line_at(text: str, offset: int) -> int:
     return bisect_left(_newlines(text), offset) + 1
 
 
-@lru_cache(maxsize=4)
+@last_texts(4)
 def _newlines(text: str) -> list[int]:
     """Offsets of the line breaks of ``text``, found once per text (so that numbering
     every block of a long file does not count its lines again each time)."""

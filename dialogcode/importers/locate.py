@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..memo import last_texts
 from ..normalize import normalize_text
 
 EXACT, TOLERANT, FUZZY = "exact", "tolerant", "fuzzy"
@@ -70,13 +71,14 @@ def fold(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(chars), tuple(index)
 
 
-fold_document = lru_cache(maxsize=8)(fold)   # each document is folded once per import
+fold_document = last_texts(8)(fold)   # each document is folded once per import
 # a segment's text, folded once for the check of a coder file's rows on it and their
-# placement when they run on (dialogcode.coded_text)
+# placement when they run on (dialogcode.coded_text); known by its characters, as it is
+# cut from its document anew for each row (a turn: short to compare)
 fold_segment = lru_cache(maxsize=1024)(fold)
 
 
-@lru_cache(maxsize=8)
+@last_texts(8)
 def _fold_without(text: str, between: tuple[tuple[int, int], ...]
                   ) -> tuple[str, tuple[int, ...]]:
     """:func:`fold` of ``text`` with the characters of the spans ``between`` read as

@@ -30,12 +30,12 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 from ..coders import CodingsError
 from ..errors import Problem
 from ..formats import LAYOUTS as TEXT_LAYOUTS
+from ..memo import last_texts
 from .base import Documents, Found, Reading
 from .locate import Location, locate
 
@@ -174,7 +174,7 @@ def _document(layout: Layout, row: dict[str, str], docs: Documents
     return doc_id, why or ""
 
 
-@lru_cache(maxsize=4)
+@last_texts(4)
 def _lines(text: str) -> tuple[list[int], list[int], list[int]]:
     """For each line of ``text``: its start, how many lines with text come before it,
     and the number of the block of lines between blank lines it is in (read once per
