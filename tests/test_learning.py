@@ -627,7 +627,8 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one in "
             "out/model, which was trained since on changed coder files or review "
-            "decisions, or with other learn settings; the figures are of the earlier one: run\n<code>dialogcode "
+            "decisions, with other learn settings, or by a dialogcode that splits text into "
+            "words otherwise; the figures are of the earlier one: run\n<code>dialogcode "
             "code</code>, then <code>dialogcode evaluate --reference ana</code>.") in page
     # then evaluate, still without code: the figures are of the new model, the codings
     # still of the earlier one (this showed no flag when the box compared with out/model)
@@ -635,7 +636,8 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one these "
             "figures describe, which was trained since on changed coder files or review "
-            "decisions, or with other learn settings: run\n<code>dialogcode code</code>.") in page
+            "decisions, with other learn settings, or by a dialogcode that splits text into "
+            "words otherwise: run\n<code>dialogcode code</code>.") in page
     assert invoke("code", study, "-q").exit_code == 0
     page = report_page(study)
     assert box in page and 'class="flag">These' not in page
@@ -676,8 +678,8 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one in "
             "out/model, which was trained since on changed coder files or review "
-            "decisions, or with other learn settings: run\n<code>dialogcode code</code>."
-            ) in page
+            "decisions, with other learn settings, or by a dialogcode that splits text into "
+            "words otherwise: run\n<code>dialogcode code</code>.") in page
     # codings of an earlier dialogcode (rule_id `model`) cannot be matched either
     unrecorded_model(study)
     page = report_page(study)
@@ -1227,24 +1229,38 @@ def test_the_report_flags_figures_of_a_model_learned_with_other_settings(study):
     assert (codings["source"] == "model").any()
     page = report_page(study)
     assert ("These figures were made before the learned model was trained again on "
-            "changed coder files or review decisions, or with other learn settings: "
-            "run\n<code>dialogcode evaluate --reference ana</code>.") in page
+            "changed coder files or review decisions, with other learn settings, or by a "
+            "dialogcode that splits text into words otherwise: run\n<code>dialogcode "
+            "evaluate --reference ana</code>.") in page
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
 
 
 def test_the_report_flags_figures_of_a_model_of_text_tokenised_otherwise(study, monkeypatch):
-    # figures evaluated by a dialogcode that split text into words otherwise are not
-    # those of the model learned since from the same codings and settings
-    assert invoke("run", study, "-q").exit_code == 0
+    # an earlier dialogcode, which split text into words otherwise, learned, coded and
+    # evaluated; this one learns from the same codings and settings: its model is not
+    # the one the codings and figures are of, and the box must not send the user
+    # looking for changed coder files or learn settings
     with monkeypatch.context() as earlier:
-        earlier.setattr("dialogcode.learned.TOKENISATION", f"{CACHE_FORMAT}.9")
+        for module in ("learn", "learned"):
+            earlier.setattr(f"dialogcode.{module}.TOKENISATION", f"{CACHE_FORMAT}.9")
+        assert invoke("run", study, "-q").exit_code == 0
         assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert (codings["source"] == "model").any()
+    since = ("trained since on changed coder files or review decisions, with other learn "
+             "settings, or by a dialogcode that splits text into words otherwise")
     assert invoke("learn", study, "-q").exit_code == 0
+    assert ("These codings were made by an earlier learned model than the one in out/model, "
+            f"which was {since}; the figures are of the earlier one: run\n<code>dialogcode "
+            "code</code>, then <code>dialogcode evaluate --reference ana</code>."
+            ) in report_page(study)
     assert invoke("code", study, "-q").exit_code == 0
-    assert ("These figures were made before the learned model was trained again"
-            in report_page(study))
+    assert ("These figures were made before the learned model was trained again on "
+            "changed coder files or review decisions, with other learn settings, or by a "
+            "dialogcode that splits text into words otherwise: run\n<code>dialogcode "
+            "evaluate --reference ana</code>.") in report_page(study)
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert 'class="flag">These' not in report_page(study)
 
