@@ -25,8 +25,8 @@ OUT_OF_DATE = ("These codings were made by the rules alone: the learned model in
                "changed since it was trained), so `dialogcode code` leaves it out until "
                "it is learned again")
 # what changes the model `learn` makes (:func:`~dialogcode.learned.model_digest`)
-RETRAINED = ("changed coder files or review decisions, with other learn settings, or by a "
-             "dialogcode that splits text into words otherwise")
+RETRAINED = ("changed coder files or review decisions, with other learn settings or another "
+             "spaCy pipeline, or by a dialogcode that splits text into words otherwise")
 TRAINED_SINCE = f"which was trained since on {RETRAINED}"
 
 
