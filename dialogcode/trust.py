@@ -24,8 +24,10 @@ OUT_OF_DATE = ("These codings were made by the rules alone: the learned model in
                "pipeline, the segment unit or how dialogcode splits text into words "
                "changed since it was trained), so `dialogcode code` leaves it out until "
                "it is learned again")
-TRAINED_SINCE = ("which was trained since on changed coder files or review decisions, or "
-                 "with other learn settings")
+# what changes the model `learn` makes (:func:`~dialogcode.learned.model_digest`)
+RETRAINED = ("changed coder files or review decisions, with other learn settings or another "
+             "spaCy pipeline, or by a dialogcode that splits text into words otherwise")
+TRAINED_SINCE = f"which was trained since on {RETRAINED}"
 
 
 def _tenths(value: float) -> str:
@@ -155,6 +157,5 @@ def _stale(design: dict, codebook_version: str, modelled: bool, made: str | None
                 "by an earlier one"), ["dialogcode learn", "dialogcode code"]
     if figures != made:
         return ("These figures were made before the learned model was trained again on "
-                "changed coder files or review decisions, or with other learn "
-                "settings"), [evaluate]
+                f"{RETRAINED}"), [evaluate]
     return "", []

@@ -601,6 +601,11 @@ def test_evaluate_cross_validates_by_document_and_the_report_opens_with_it(study
     assert "coding of 50 segments in 5 documents" in page
 
 
+# why the model `learn` makes is not the one the codings or figures are of
+RETRAINED = ("changed coder files or review decisions, with other learn settings or another "
+             "spaCy pipeline, or by a dialogcode that splits text into words otherwise")
+
+
 def report_page(study):
     """The study's report as `dialogcode report` writes it now."""
     assert invoke("report", study, "-q").exit_code == 0
@@ -663,16 +668,16 @@ def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(st
     assert invoke("learn", study, "-q").exit_code == 0
     page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one in "
-            "out/model, which was trained since on changed coder files or review "
-            "decisions, or with other learn settings; the figures are of the earlier one: run\n<code>dialogcode "
-            "code</code>, then <code>dialogcode evaluate --reference ana</code>.") in page
+            f"out/model, which was trained since on {RETRAINED}; the figures are of the "
+            "earlier one: run\n<code>dialogcode code</code>, then <code>dialogcode evaluate "
+            "--reference ana</code>.") in page
     # then evaluate, still without code: the figures are of the new model, the codings
     # still of the earlier one (this showed no flag when the box compared with out/model)
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one these "
-            "figures describe, which was trained since on changed coder files or review "
-            "decisions, or with other learn settings: run\n<code>dialogcode code</code>.") in page
+            f"figures describe, which was trained since on {RETRAINED}: run\n<code>"
+            "dialogcode code</code>.") in page
     assert invoke("code", study, "-q").exit_code == 0
     page = report_page(study)
     assert box in page and 'class="flag">These' not in page
@@ -712,9 +717,8 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     assert invoke("learn", study, "-q").exit_code == 0
     page = report_page(study)
     assert ("These codings were made by an earlier learned model than the one in "
-            "out/model, which was trained since on changed coder files or review "
-            "decisions, or with other learn settings: run\n<code>dialogcode code</code>."
-            ) in page
+            f"out/model, which was trained since on {RETRAINED}: run\n<code>dialogcode "
+            "code</code>.") in page
     # codings of an earlier dialogcode (rule_id `model`) cannot be matched either
     unrecorded_model(study)
     page = report_page(study)
@@ -1264,24 +1268,60 @@ def test_the_report_flags_figures_of_a_model_learned_with_other_settings(study):
     assert (codings["source"] == "model").any()
     page = report_page(study)
     assert ("These figures were made before the learned model was trained again on "
-            "changed coder files or review decisions, or with other learn settings: "
-            "run\n<code>dialogcode evaluate --reference ana</code>.") in page
+            f"{RETRAINED}: run\n<code>dialogcode evaluate --reference ana</code>.") in page
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert 'class="flag">These' not in (study / "out" / "report.html").read_text("utf-8")
 
 
 def test_the_report_flags_figures_of_a_model_of_text_tokenised_otherwise(study, monkeypatch):
-    # figures evaluated by a dialogcode that split text into words otherwise are not
-    # those of the model learned since from the same codings and settings
-    assert invoke("run", study, "-q").exit_code == 0
+    # an earlier dialogcode, which split text into words otherwise, learned, coded and
+    # evaluated; this one learns from the same codings and settings: its model is not
+    # the one the codings and figures are of, and the box must say why, not send the
+    # user looking for changed coder files or learn settings
     with monkeypatch.context() as earlier:
-        earlier.setattr("dialogcode.learned.TOKENISATION", f"{CACHE_FORMAT}.9")
+        for module in ("learn", "learned"):
+            earlier.setattr(f"dialogcode.{module}.TOKENISATION", f"{CACHE_FORMAT}.9")
+        assert invoke("run", study, "-q").exit_code == 0
         assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    assert_flags_a_model_trained_again(study)
+
+
+def test_the_report_flags_figures_of_a_model_of_another_pipeline(study):
+    # the same codings and settings learned with another spaCy pipeline (one saved over
+    # the folder `model:` names) make another model, for that reason alone
+    import spacy
+
+    def save(version):
+        nlp = spacy.blank("en")
+        nlp.meta.update(name="notes", version=version)
+        nlp.to_disk(study / "pipeline")
+
+    save("1.0.0")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "model: pipeline\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    save("1.1.0")
+    assert_flags_a_model_trained_again(study)
+
+
+def assert_flags_a_model_trained_again(study):
+    """After `run` and `evaluate` made codings and figures of a model `learn` now trains
+    otherwise with the same codings and settings: the report's box names the reasons,
+    first for the codings (after `learn`), then for the figures (after `code`), and has
+    nothing to flag once `evaluate` ran again."""
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert (codings["source"] == "model").any()
     assert invoke("learn", study, "-q").exit_code == 0
+    assert ("These codings were made by an earlier learned model than the one in out/model, "
+            f"which was trained since on {RETRAINED}; the figures are of the earlier one: "
+            "run\n<code>dialogcode code</code>, then <code>dialogcode evaluate --reference "
+            "ana</code>.") in report_page(study)
     assert invoke("code", study, "-q").exit_code == 0
-    assert ("These figures were made before the learned model was trained again"
-            in report_page(study))
+    assert ("These figures were made before the learned model was trained again on "
+            f"{RETRAINED}: run\n<code>dialogcode evaluate --reference ana</code>."
+            ) in report_page(study)
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert 'class="flag">These' not in report_page(study)
 
