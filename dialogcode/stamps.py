@@ -49,12 +49,17 @@ def toolkit(model: str = "blank") -> str:
             digest.update(f"\0file {file.relative_to(PACKAGE).as_posix()}\0".encode())
             digest.update(file.read_bytes())
     for package in LIBRARIES:
-        try:
-            digest.update(f"\0{package} {version(package)}".encode())
-        except (PackageNotFoundError, ValueError):
-            digest.update(f"\0{package} absent".encode())
+        digest.update(f"\0{package} {_version(package)}".encode())
     digest.update(f"\0pipeline {pipeline_stamp(model)}".encode())
     return digest.hexdigest()
+
+
+def _version(package: str) -> str:
+    """``package``'s installed version, or ``absent``."""
+    try:
+        return version(package)
+    except (PackageNotFoundError, ValueError):
+        return "absent"
 
 
 def pipeline_name(model: str) -> str:
@@ -76,9 +81,13 @@ def pipeline_stamp(model: str) -> str:
     the bytes of those up to :data:`PIPELINE_BYTES` (weights trained again keep their
     size; large word vectors are left at their size), so a pipeline saved again over the
     folder is another pipeline, and the same folder in a study moved or copied elsewhere
-    the same one; ``absent`` for neither."""
-    if model == "blank":                # spacy.blank("en"): its version is spaCy's
-        return model
+    the same one; ``absent`` for neither. The default (``blank``) is spacy.blank("en")
+    with the lookup lemmas of spacy-lookups-data: both versions, since an upgrade of
+    either may tokenise or lemmatise otherwise (token caches and models made before are
+    then not used)."""
+    if model == "blank":
+        return f"blank (spaCy {_version('spacy')}, spacy-lookups-data " \
+               f"{_version('spacy-lookups-data')})"
     if installed := _installed(model):
         return f"{model} {installed}"
     folder = Path(model)

