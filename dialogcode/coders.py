@@ -18,6 +18,7 @@ import pandas as pd
 from .coded_text import changed_rows, run_on_spans
 from .csvrows import read_csv_file
 from .errors import ArgumentError, DialogcodeError, Problem, printable
+from .segment import other_unit
 from .spans import covered_segments
 from .store import read_table, write_csv
 from .study import Study
@@ -128,8 +129,10 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
                            "seg_id and code_id", file=path, line=1)
     doc_of = segments.set_index("seg_id")["doc_id"]
     found = doc_of.index.get_indexer(table["seg_id"])
-    problems = [Problem(f"unknown seg_id {seg!r}", str(path), int(i))
-                for i, seg in table.loc[found < 0, "seg_id"].items()]
+    unknown = table.loc[found < 0, "seg_id"]
+    why = other_unit(unknown, segments)
+    problems = [Problem(f"unknown seg_id {seg!r}{why.get(seg, '')}", str(path), int(i))
+                for i, seg in unknown.items()]
     if "doc_id" in table:
         given = table["doc_id"].str.strip()
         actual = pd.Series(doc_of.to_numpy()[found], index=table.index)

@@ -119,7 +119,8 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
             ("codebook versions", evidence.book.versions_text()),
             ("columns", "Every column is documented in dialogcode's docs/tables.md."),
             ("codebook", "Every code with its parent, definition and guidance.")]
-    rows += [(name, TABLES[name] + (_no_phase(evidence) if "phase" in name else ""))
+    rows += [(name, TABLES[name] + (_no_phase(evidence) if "phase" in name else "")
+              + (_out_of_date(evidence) if name == "evaluation" else ""))
              for name in evidence.tables if name != NOT_IN_WORKBOOK]
     rows += [("codings", "The final codings: rule and learned-model codings minus rejected "
                          "ones, plus every other code a reviewer accepted (source "
@@ -129,6 +130,16 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
                                f"a sheet): tables/{NOT_IN_WORKBOOK}.csv opens in Excel for "
                                "pivot tables; also in the Parquet files and study.sqlite.")]
     return pd.DataFrame(rows, columns=["sheet", "description"])
+
+
+def _out_of_date(evidence: Evidence) -> str:
+    """Why the evaluation's figures do not describe the codings beside them, and the
+    commands that bring them up to date, as the report's opening box says it, so a reader
+    of the workbook alone does not cite an earlier model's figures; "" when they do."""
+    trust = evidence.trust or {}
+    if not trust.get("stale"):
+        return ""
+    return f" Out of date: {trust['stale']}; run {', then '.join(trust['commands'])}."
 
 
 def _no_phase(evidence: Evidence) -> str:

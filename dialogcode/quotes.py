@@ -1,8 +1,8 @@
 """Exemplar quotes: for each code (or lesson), a few clear, representative quotes spread
 across sites and speakers, each with a sentence of context on either side.
 
-A candidate is one coded segment: the whole turn when it is short, otherwise the
-sentences holding the code's matches. Each candidate is scored (weights below, columns
+A candidate is one coded segment: the whole turn when it is short, otherwise its
+sentences from the first holding one of the code's matches to the last. Each candidate is scored (weights below, columns
 in docs/tables.md):
 
 - ``typicality``: cosine similarity of its TF-IDF vector to the mean of all the code's

@@ -26,6 +26,36 @@ COLUMNS = ["seg_id", "doc_id", "unit", "ordinal", "kind", "speaker", "section", 
            "text", "n_words", "backchannel", "time_start", "time_end", "line"]
 
 
+SEGMENT_KINDS = {"t": "turn", "s": "sentence", "x": "section"}     # a seg_id's letter
+
+
+def other_unit(seg_ids, segments) -> dict[str, str]:
+    """For each of ``seg_ids`` (which name no segment of the ``segments`` table) whose
+    document is cut into segments of another kind now, as a file coded on turns is once
+    `ingest --unit sentence` ran, why it names none, to follow "unknown seg_id"."""
+    wanted = {seg_id.rpartition(":")[0] for seg_id in seg_ids}
+    ids = segments.loc[segments["doc_id"].isin(wanted), "seg_id"]
+    kinds: dict[str, set[str]] = {}
+    first: dict[str, str] = {}
+    for seg_id in ids:
+        doc_id, _, position = seg_id.rpartition(":")
+        kinds.setdefault(doc_id, set()).add(position[:1])
+        first.setdefault(doc_id, seg_id)
+    reasons = {}
+    for seg_id in seg_ids:
+        doc_id, _, position = seg_id.rpartition(":")
+        letter = position[:1]
+        if (letter in SEGMENT_KINDS and position[1:].isdigit() and doc_id in kinds
+                and letter not in kinds[doc_id]):
+            now = " and ".join(f"{SEGMENT_KINDS.get(k, k)}s" for k in sorted(kinds[doc_id]))
+            reasons[seg_id] = (
+                f": it names a {SEGMENT_KINDS[letter]}, and {doc_id} is cut into {now} now "
+                f"({first[doc_id]}, ...): the file was coded on the segments of another "
+                "unit; ingest with that unit (`unit:` in dialogcode.yaml, `ingest --unit`), "
+                "or code these segments")
+    return reasons
+
+
 def is_backchannel(text: str, n_words: int | None = None) -> bool:
     """Very short acknowledgement turns ("Mm-hmm.", "Yeah, right.") are flagged, never
     dropped. ``n_words``: the text's :func:`count_words`, when known."""

@@ -97,6 +97,31 @@ def test_every_problem_of_a_coder_file_is_listed_at_once(corpus):
             in message)
 
 
+def test_a_file_coded_on_turns_read_after_ingest_by_sentence_says_so(tmp_path):
+    """Every row of it names an unknown seg_id: the message says the document is cut
+    into sentences now, so the person knows the unit changed, not the coding."""
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    (root / "codings").mkdir()
+    (root / "codings" / "ana.csv").write_text("seg_id,code_id\nnorth/kickoff:t2,risk.housing\n",
+                                              encoding="utf-8")
+    runner = CliRunner()
+    for command in (["ingest", "--unit", "sentence"], ["code"]):
+        assert runner.invoke(cli, [*command, str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1
+    assert ("ana.csv:2: unknown seg_id 'north/kickoff:t2': it names a turn, and "
+            "north/kickoff is cut into sentences now (north/kickoff:s1, ...)") in result.output
+    # a turn the document does not have, in a study of turns, is only unknown
+    for command in (["ingest"], ["code"]):
+        assert runner.invoke(cli, [*command, str(root), "-q"]).exit_code == 0
+    (root / "codings" / "ana.csv").write_text("seg_id,code_id\nnorth/kickoff:t99,risk.housing\n",
+                                              encoding="utf-8")
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1
+    assert "unknown seg_id 'north/kickoff:t99'\n" in result.output
+
+
 def _stale_coder(tmp_path: Path) -> tuple[Path, CliRunner]:
     """The evidence study with a coder who is no final coder (as the sample study's
     reader), whose file was made before north/kickoff was edited and ingested again."""

@@ -55,6 +55,17 @@ def test_run_builds_everything_and_says_where(built):
     assert f"Workbook: {out / 'workbook.xlsx'}" in output
 
 
+def test_the_help_of_lessons_and_of_run_names_what_they_write(built):
+    """`lessons --help` named out/tables/lessons*.csv, which matches none of
+    lesson_quotes.csv and lesson_by_phase.csv; `run --help` left out its evaluate stage."""
+    written = {path.name for path in (built[0] / "out" / "tables").glob("lesson*.csv")}
+    assert written == {"lessons.csv", "lesson_quotes.csv", "lesson_by_phase.csv"}
+    shown = " ".join(CliRunner().invoke(cli, ["lessons", "--help"]).output.split())
+    assert [name for name in sorted(written) if name not in shown] == []
+    shown = " ".join(CliRunner().invoke(cli, ["run", "--help"]).output.split())
+    assert "code, evaluate (with `learn: reference`" in shown
+
+
 def test_run_skips_stages_whose_inputs_did_not_change(built, tmp_path):
     root = tmp_path / "copy"
     shutil.copytree(built[0], root)

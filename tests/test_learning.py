@@ -635,12 +635,21 @@ def test_the_report_trusts_the_rules_alone_when_no_model_coded_the_study(study):
     assert "<strong>low</strong>: Economic control" in box
 
 
+def workbook_evaluation_note(study):
+    """What the README sheet of the workbook `dialogcode export` writes now says of the
+    evaluation sheet."""
+    assert invoke("export", study, "-q").exit_code == 0
+    book = openpyxl.load_workbook(study / "out" / "workbook.xlsx", read_only=True)
+    return dict(book["README"].iter_rows(min_row=2, values_only=True))["evaluation"]
+
+
 def test_the_report_flags_figures_made_before_the_model_was_trained_again(study):
     assert invoke("run", study, "-q").exit_code == 0
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     flag = "These figures were made before the learned model was trained again"
     assert flag not in (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Out of date" not in workbook_evaluation_note(study)
     # a round of review, then learn and code without evaluate: the figures are of the
     # model before it
     reject_a_model_coding(study)
@@ -650,9 +659,14 @@ def test_the_report_flags_figures_made_before_the_model_was_trained_again(study)
     assert flag in page
     # the command it asks for is one that runs (evaluate needs its --reference)
     assert "run\n<code>dialogcode evaluate --reference ana</code>." in page
+    # the workbook's evaluation sheet holds the same earlier figures, and says so too
+    assert workbook_evaluation_note(study).endswith(
+        f"Out of date: {flag} on changed coder files or review decisions, or with other "
+        "learn settings; run dialogcode evaluate --reference ana.")
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert flag not in (study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Out of date" not in workbook_evaluation_note(study)
 
 
 def test_the_report_compares_the_figures_with_the_model_that_made_the_codings(study):

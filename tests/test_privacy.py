@@ -849,6 +849,38 @@ def test_a_name_in_a_heading_or_a_speaker_note_reaches_no_output(tmp_path):
     assert "Visit with [NAME]" in set(exported["section"])
 
 
+def test_a_name_in_the_manifests_speaker_roles_reaches_no_output(tmp_path):
+    # the manifest's `speaker_roles` ("Rosalba: facilitator") is kept with every document
+    # and coded segment, and went out as written in the CSV, Parquet and SQLite exports
+    # and the REFI-QDA variables while the label itself was [NAME] everywhere
+    import shutil
+
+    root = tmp_path / "e"
+    shutil.copytree(EVIDENCE, root)
+    (root / "transcripts" / "north" / "call.csv").write_text(
+        "speaker,text\nRosalba,The rent keeps rising and families get evicted.\n"
+        "P2,Wages are low.\n", encoding="utf-8")
+    manifest = pd.read_csv(root / "manifest.csv", dtype=str)
+    manifest.loc[len(manifest)] = ["north/call.csv", "North", "coaching_call", "2019-04-04",
+                                   "North call", "mid-year"]
+    manifest["speaker_roles"] = ["Rosalba: facilitator" if file == "north/call.csv" else ""
+                                 for file in manifest["file"]]
+    manifest.to_csv(root / "manifest.csv", index=False)
+    assert run("run", str(root)).exit_code == 0
+    result = run("export", str(root), "--to", "csv", "--to", "parquet", "--to", "sqlite",
+                 "--to", "qdpx", "-o", str(root / "out" / "export"))
+    assert result.exit_code == 0, result.output
+    assert "Rosalba" in set(findings(root)["text"])
+    leaks = [path for path, text in output_texts(root / "out").items() if "Rosalba" in text]
+    assert leaks == []
+    exported = pd.read_csv(root / "out" / "export" / "csv" / "documents.csv",
+                           keep_default_na=False).set_index("doc_id")
+    assert exported.loc["north/call", "speaker_roles"] == "[NAME]: facilitator"
+    # the roles still hold: the facilitator's words are not a participant's
+    coded = pd.read_excel(root / "out" / "workbook.xlsx", sheet_name="codings")
+    assert set(coded.loc[coded["seg_id"] == "north/call:t1", "role"]) == {"facilitator"}
+
+
 def test_a_speaker_label_of_a_first_name_that_is_also_a_word_is_found(tmp_path):
     # a real hearing's labels: "Esther Gimelfarb", "Mark Levine" were missed because
     # esther and mark are English words (half of its 200 named speakers), so quotes went

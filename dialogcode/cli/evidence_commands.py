@@ -82,7 +82,8 @@ def tables(study, quiet):
 def lessons(study, quiet):
     """Assemble the evidence for each lesson in STUDY's lessons.yaml: sites, events,
     segments and speakers supporting it, the change from kick-off to closing, a flag
-    when the evidence is thin, and its best quotes (out/tables/lessons*.csv)."""
+    when the evidence is thin, and its best quotes (out/tables/lessons.csv,
+    lesson_quotes.csv and lesson_by_phase.csv)."""
     from ..analysis import study_evidence
     from ..store import write_table
     from ..study import Study

@@ -104,8 +104,9 @@ def ingest(study, unit, skip_bad, scheduler, quiet):
                "workbook, database and tables are")
 def run(study, skip_bad, force, scheduler, quiet):
     """Build everything for STUDY from its dialogcode.yaml, in stages: ingest, learn
-    (when the study has coder files or review decisions), code, and evidence (tables,
-    lessons, workbook.xlsx, study.sqlite, report.html).
+    (when the study has coder files or review decisions), code, evaluate (with `learn:
+    reference` in dialogcode.yaml) and evidence (tables, lessons, workbook.xlsx,
+    study.sqlite, report.html).
     A stage whose inputs and code (after an upgrade) did not change since the last
     run, and whose outputs are as it wrote them, is skipped (out/stamps.json); --force
     re-runs all. With -q, one line per stage says whether it ran. Ingest, learn,

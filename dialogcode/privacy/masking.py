@@ -27,9 +27,10 @@ WITHHELD = "[DOCUMENT WITHHELD]"
 READING_DETECTORS = frozenset({"trigger", "name-list", "speaker", "study-name"})
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
 # columns holding transcript text and speaker labels (`section`: a heading's words;
-# `speaker_notes`: ingest's notes, which name speakers); ids and attributes are left alone
+# `speaker_notes`: ingest's notes, which name speakers; `speaker_roles`: the manifest's
+# roles by speaker label); ids and other attributes are left alone
 TEXT_COLUMNS = ("quote", "context_before", "context_after", "text", "speaker", "matched",
-                "left", "match", "right", "section", "speaker_notes")
+                "left", "match", "right", "section", "speaker_notes", "speaker_roles")
 
 
 def _key(text: str) -> str:
