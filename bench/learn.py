@@ -39,7 +39,7 @@ from dialogcode.evaluate import ALL, evaluate  # noqa: E402
 from dialogcode.importers import import_codings  # noqa: E402
 from dialogcode.interchange import write_codebook_yaml  # noqa: E402
 from dialogcode.interchange.spreadsheet import import_spreadsheet  # noqa: E402
-from dialogcode.learned import learn_study, reference_documents, with_model  # noqa: E402
+from dialogcode.learned import learn_study, reference_training, with_model  # noqa: E402
 from dialogcode.training import training_data  # noqa: E402
 
 ANSWERS = ROOT.parent / "shared" / "data" / "human-coded-answers"
@@ -114,7 +114,7 @@ def cross_validate(study: Study, reference: str, semantic: str, threshold: str
                       threshold=threshold,
                       min_positives=study.config.learn.min_positives,
                       cache_dir=study.out / "cache",
-                      judged_docs=reference_documents(study, corpus, book))
+                      judged=reference_training(study, corpus, book))
     table = result.per_code
     return table[table["code_id"] == ALL][["method", "precision", "recall", "f1",
                                            "f1_low", "f1_high"]]

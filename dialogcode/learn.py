@@ -227,8 +227,10 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
     """Fit a model per code of ``data`` and choose thresholds by cross-validation (folds
     by document): with ``threshold`` ``precision`` each code's own by
     :func:`_threshold`, with ``f1`` one for all codes by :func:`_shared_cut`, on the
-    human-coded segments or, given ``judged`` (a mask of ``data``'s items: the
-    reference coder's segments), on those of them alone.
+    human-coded segments or, given ``judged`` (``data``'s items x codes: the reference
+    coder's own labels, -1 where that coder did not read the item), on that coder's
+    segments alone, against that coder's labels (not the other coders' of the same
+    segments).
     ``features`` are :func:`read_texts` of ``data.texts``. The codes' fits
     (:func:`fit_code`) run in this process, or through ``run(function, jobs, shared=)``,
     which gives ``function(*shared, *job)`` for every job in order (on Dask:
@@ -248,7 +250,7 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         y = data.labels[:, j]
         positives, negatives = int((y == 1).sum()), int((y == 0).sum())
         checked = known & segment_rows
-        cut_on = checked if judged is None else checked & judged
+        cut_on = checked if judged is None else checked & (judged[:, j] >= 0)
         rows.append(dict(code_id=code_id, positives=positives, negatives=negatives,
                          segments=int((checked & (y == 1)).sum()), threshold=np.nan,
                          cv_precision=np.nan, cv_recall=np.nan,
@@ -281,7 +283,7 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
             continue
         ruled = np.array([code_id in hit for hit in features.hits])
         if judged is not None:
-            checked = checked & judged
+            y, checked = judged[:, j], checked & (judged[:, j] >= 0)
             if not (y[checked] == 1).any():
                 stats.append({**row, "status": "the reference coder never gave it, so no "
                               "cut can be checked"})

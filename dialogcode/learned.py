@@ -27,7 +27,7 @@ from .review import DECISIONS
 from .stamps import pipeline_stamp
 from .study import Study
 from .tables import substantive
-from .training import TrainingData, read_segments, training_data
+from .training import TrainingData, learning_coders, read_segments, training_data
 
 
 def model_folder(study: Study) -> Path:
@@ -97,8 +97,9 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                               "a segment the models learn from (preambles, headings and "
                               "backchannels teach them nothing); code some documents by "
                               "hand (docs/review.md) first")
+    judged = reference_training(study, corpus, book)
     models = fit_training(data, book, model=model, semantic=settings.semantic,
-                          judged_docs=reference_documents(study, corpus, book),
+                          judged=judged,
                           min_precision=settings.min_precision,
                           threshold=settings.threshold,
                           min_positives=settings.min_positives, folds=settings.folds,
@@ -111,36 +112,61 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                    "unit": segment_unit(corpus.segments),
                    "items": len(data.item_ids), "segments": data.n_segments,
                    "min_precision": settings.min_precision, "threshold": settings.threshold,
+                   "reference": None if judged is None else settings.reference,
                    "documents": {d: hashes[d] for d in sorted(used)}}
     save_models(models, model_folder(study))
     return models
 
 
-def reference_documents(study: Study, corpus: Corpus, book: Codebook) -> set[str] | None:
-    """The documents the coder named by ``learn: reference`` read, whose segments alone
-    check each code's threshold (:func:`~dialogcode.learn.fit_models`); None when no
-    reference is set (every human-coded segment checks it). Raises CodingsError when the
-    coder has no file."""
+def reference_training(study: Study, corpus: Corpus, book: Codebook
+                       ) -> TrainingData | None:
+    """What the coder named by ``learn: reference`` said of the segments that coder read
+    (:func:`~dialogcode.training.training_data` of that coder's file alone, review
+    decisions in force applied), whose labels alone check each code's threshold
+    (:func:`fit_training`): not another coder's of the same segments. None when no
+    reference is set, or when ``learn: coders`` leaves the reference out (the models do
+    not learn from its segments, so the cuts are checked on every human-coded segment,
+    as without a reference). Raises CodingsError when the coder has no file."""
     coder = study.config.learn.reference
     if not coder:
         return None
     chosen_coders(study, [coder], "learn: reference")
+    if coder not in learning_coders(study):
+        return None
     codings = read_coder(coder_path(study, coder), corpus.segments, coder, set(book.codes),
                          corpus.documents, study)
-    read = corpus.segments["seg_id"].isin(read_segments(codings, corpus.segments))
-    return set(corpus.segments.loc[read, "doc_id"])
+    read = read_segments(codings, corpus.segments)
+    data = training_data(study, corpus.segments, book, coders=[coder],
+                         documents=corpus.documents)
+    return data.subset(np.flatnonzero((data.origin == "segment")
+                                      & np.isin(data.item_ids, sorted(read))))
+
+
+def judged_labels(data: TrainingData, reference: TrainingData) -> np.ndarray:
+    """``data``'s items x codes: ``reference``'s label of each segment it holds, -1
+    (not judged) elsewhere."""
+    position = {item: i for i, item in enumerate(reference.item_ids)}
+    labels = np.full(data.labels.shape, -1, dtype=np.int8)
+    pairs = [(row, position[item]) for row, (item, origin)
+             in enumerate(zip(data.item_ids, data.origin))
+             if origin == "segment" and item in position]
+    if pairs:
+        rows, found = (list(side) for side in zip(*pairs))
+        labels[rows] = reference.labels[found]
+    return labels
 
 
 def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: str,
                  min_precision: float, min_positives: int, folds: int,
-                 threshold: str = "precision", judged_docs: set[str] | None = None,
+                 threshold: str = "precision", judged: TrainingData | None = None,
                  progress=None, run=None) -> CodeModels:
     """:func:`~dialogcode.learn.fit_models` on ``data``, reading its texts first; with
-    ``judged_docs`` (:func:`reference_documents`) thresholds are checked on the segments
-    of those documents alone."""
+    ``judged`` (:func:`reference_training`) thresholds are checked on the segments that
+    coder read, against that coder's labels alone."""
     features = read_texts(data.texts, book, model)
-    judged = None if judged_docs is None else (
-        (data.origin == "segment") & np.isin(data.doc_ids, sorted(judged_docs)))
+    if judged is not None and judged.codes != data.codes:
+        raise ValueError("the reference coder's training data has other codes")
+    judged = None if judged is None else judged_labels(data, judged)
     return fit_models(data, features, semantic=semantic, model=model,
                       min_precision=min_precision, threshold=threshold,
                       min_positives=min_positives, judged=judged,

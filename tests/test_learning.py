@@ -264,11 +264,50 @@ def test_a_looser_colleagues_coding_does_not_loosen_the_reference_coders_cut(stu
     assert not judged.isin(OTHER).any() and judged.isin(CONTROL).sum() >= 20
     stats = pd.DataFrame(json.loads((study / "out" / "model" / "model.json").read_text())[
         "stats"]).set_index("code_id")
-    assert stats.loc["risk.control", "cv_checked"] == 50       # ana's 5 documents of 10
+    assert stats.loc["risk.control", "cv_checked"] == 50       # ana's 5 documents of 8
     config.write_text(config.read_text().replace("reference: ana", "reference: cy"))
     result = invoke("learn", study)
     assert result.exit_code != 0 and "learn: reference: no codings/cy.csv" in result.output
     assert "dialogcode.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_the_reference_coders_own_labels_check_the_cut_and_a_left_out_reference_none(study):
+    # bo double-codes ana's documents (as for an agreement check) and codes meeting talk
+    # as economic control there too: the cut, "checked on ana's segments", was checked
+    # on ana's documents with bo's codings of them, and followed bo
+    segments = load_corpus(Study.open(study)).segments
+    loose = [(seg_id, "risk.control") for seg_id, text in zip(segments["seg_id"],
+                                                              segments["text"])
+             if text in CONTROL or any(w in text for w in ("meeting", "library", "flyers"))]
+    pd.DataFrame(loose, columns=["seg_id", "code_id"]).to_csv(
+        study / "codings" / "bo.csv", index=False)
+    config = study / "dialogcode.yaml"
+
+    def learned(settings):
+        config.write_text("title: Learning test\nlessons: null\n"
+                          f"learn: {{min_positives: 4, folds: 3, {settings}}}\n")
+        result = invoke("learn", study)
+        assert result.exit_code == 0, result.output
+        assert invoke("code", study, "-q").exit_code == 0
+        codings = pd.read_parquet(study / "out" / "codings.parquet")
+        return result.output, codings.loc[(codings["source"] == "model")
+                                          & (codings["code_id"] == "risk.control"), "quote"]
+
+    output, quotes = learned("reference: ana")
+    assert "against ana's segments (learn: reference)" in output
+    assert not quotes.isin(OTHER).any()
+    # learn: coders leaves ana out: the models learn from bo alone, whose segments are
+    # then what checks the cuts (as without a reference), not ana's, which are not in
+    # training: before, every code was left without a model ("0 human-coded segments
+    # of the reference coder")
+    for document in ("call0", "call1", "call2", "call3", "call4"):
+        segments = segments[segments["doc_id"] != document]
+    bo = pd.read_csv(study / "codings" / "bo.csv")
+    bo[bo["seg_id"].isin(segments["seg_id"])].to_csv(study / "codings" / "bo.csv",
+                                                    index=False)
+    output, quotes = learned("coders: [bo], reference: ana")
+    assert "against ana's segments" not in output and "reference coder" not in output
+    assert quotes.isin(CONTROL).sum() >= 20
 
 
 def test_the_model_is_plain_arrays_and_json_and_refused_when_it_does_not_fit(study):

@@ -56,8 +56,8 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
     settings = study.config.learn
     reached = (f"reach precision {settings.min_precision:.2f}" if settings.threshold ==
                "precision" else "have a threshold of best F1")
-    if settings.reference:
-        reached += f" against {settings.reference}'s segments (learn: reference)"
+    if models.meta.get("reference"):
+        reached += f" against {models.meta['reference']}'s segments (learn: reference)"
 
     click.echo(f"Learned from {models.meta['segments']} human-coded or reviewed segments and "
                f"{models.meta['items'] - models.meta['segments']} codebook examples "
@@ -139,7 +139,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     from ..codebook import load_codebooks
     from ..evaluate import evaluate as evaluate_study
     from ..evaluate import reference_codings, write_evaluation
-    from ..learned import model_digest, reference_documents
+    from ..learned import model_digest, reference_training
     from ..ingest import load_corpus
     from ..stamps import pipeline_stamp
     from ..store import read_table
@@ -163,7 +163,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
-                            judged_docs=reference_documents(opened, corpus, book))
+                            judged=reference_training(opened, corpus, book))
     design = {"reference": reference, "codebook_version": book.version,
               "training": model_digest(data, settings, model),
               "model": pipeline_stamp(model),   # never a folder's path: studies move
