@@ -722,6 +722,25 @@ def test_talk_ending_in_a_bracketed_time_stays_in_an_otter_like_turn(tmp_path):
         ("Speaker 1", "Fine.")]
 
 
+@pytest.mark.parametrize("notes", ["Facilitator Notes:\nMaria was upset.",
+                                   "Facilitator Notes: Maria was upset."])
+def test_staff_notes_after_a_turn_of_an_otter_export_are_nobodys_talk(tmp_path, notes):
+    # notes typed into an Otter export were the words of the speaker above: Maria's quotes
+    path = tmp_path / "t.txt"
+    path.write_text(f"Facilitator  0:01\nWhat got in the way?\n\nMaria  0:05\nRent.\n\n"
+                    f"{notes}\n\nFacilitator  0:30\nThank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks] == [
+        ("turn", "Facilitator", None, "What got in the way?", 1.0),
+        ("turn", "Maria", None, "Rent.", 5.0),
+        ("heading", None, None, "Facilitator Notes:", None),
+        ("section", None, "Facilitator Notes:", "Maria was upset.", None),
+        ("turn", "Facilitator", "Facilitator Notes:", "Thank you.", 30.0)]
+    assert [str(n) for n in parsed.notes] == [
+        "line 7: `Facilitator Notes:` read as a heading, not as talk"]
+
+
 def test_labels_in_markdown_bold_open_turns(tmp_path):
     # `**P1:**` (a transcript exported through Markdown) matched no label: the file was
     # one section of field notes, no speakers and no note
