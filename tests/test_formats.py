@@ -1112,10 +1112,12 @@ def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
 
 @pytest.mark.parametrize("label", ["Facilitator Notes:", "Facilitator notes:",
                                    "Notes from the facilitator:", "Note-taker's notes:",
-                                   "Note taker notes:", "Facilitator’s notes:"])
+                                   "Note taker notes:", "Facilitator’s notes:",
+                                   "Facilitators notes:"])
 @pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
 def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, label, name):
     # the facilitator's notes were the words of John's last turn: his quotes, his codes
+    # (written `Facilitators notes:`, without the apostrophe, they still were)
     parsed, between = recap_transcript(tmp_path / name, f"{label} ask about deposits.")
     line = 5 if between == "\n" else 9
     assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end])
