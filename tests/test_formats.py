@@ -1219,6 +1219,26 @@ def test_group_notes_with_words_used_twice_are_no_speaker(tmp_path):
         ("turn", "Facilitator", "Thank you.")]
 
 
+@pytest.mark.parametrize("name", ["t.md", "t.txt"])
+def test_group_notes_used_twice_in_a_list_of_turns_are_no_ones_talk(tmp_path, name):
+    # in a transcript written as a list, `- Group notes: ...` after each part of the talk
+    # was a speaker "Group notes"; then silently the words of P1 and P2, without a note
+    path = tmp_path / name
+    path.write_text("- Facilitator: What got in the way?\n- P1: Rent.\n"
+                    "- Group notes: rent first.\n- Facilitator: And wages?\n- P2: Too low.\n"
+                    "- Group notes: wages too.\n- Facilitator: Thank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("heading", None, "- Group notes:"), ("section", None, "rent first."),
+        ("turn", "Facilitator", "And wages?"), ("turn", "P2", "Too low."),
+        ("heading", None, "- Group notes:"), ("section", None, "wages too."),
+        ("turn", "Facilitator", "Thank you.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: `- Group notes:` read as a heading, not as talk",
+        "line 6: `- Group notes:` read as a heading, not as talk"]
+
+
 def test_a_recap_with_words_after_the_last_turn_is_nobodys_talk(tmp_path):
     # `Meeting notes: ...` closing the file was the last speaker's words
     path = tmp_path / "t.txt"

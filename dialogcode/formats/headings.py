@@ -83,11 +83,12 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     # a speaker's name is known from a label with words after it: two bare `Group
     # notes:` lines are no speaker's for being used twice
     known = {name for _, body, name in talk if rest_of_line(text, body).strip()}
-    uses = Counter(name for _, _, name, plain, _ in candidates if plain)
+    # however each is written: `- Group notes: ...` in a list of turns too
+    uses = Counter(name for _, _, name, plain, _, _ in candidates if plain)
     talk = sorted(talk)
     ats = [at for at, _, _ in talk]
     found = []
-    for start, end, name, plain, recap in candidates:
+    for start, end, name, plain, item, recap in candidates:
         if not ((start in starts or not paragraphs) and name not in forced):
             continue
         # a member of staff's notes, or notes saying whose or of what written twice
@@ -100,7 +101,7 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
         below = bisect_left(ats, start)
         above = talk[below - 1] if below else None
         last = below == len(ats) or (ats[below] >= line[0] and ats[-1] < line[1])
-        if ((sure or (plain and name not in known))
+        if ((sure or (plain and not item and name not in known))
                 and not (above and not text[above[1]:start].strip())
                 and (sure or last or (not words and (recap["whose"] or recap["of"])))):
             found.append(line)
@@ -108,10 +109,10 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
 
 
 def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
-    """(start, end, name, plain, its :data:`~.speakers.RECAP` match) of every label
-    named like a recap: of ``labels`` (``plain`` when written ``Name:`` without a time),
-    of list or quote items (``- Facilitator Notes: ...``, from the line's start), and
-    of a recap's name alone on its line (``Facilitator Notes``)."""
+    """(start, end, name, plain, item, its :data:`~.speakers.RECAP` match) of every
+    label named like a recap (``plain`` when written ``Name:`` without a time): of
+    ``labels``, of list or quote items (``item``: ``- Facilitator Notes: ...``, from the
+    line's start), and of a recap's name alone on its line (``Facilitator Notes``)."""
     listed = MARKER.sub(lambda m: " " * len(m[0]), text)
     items = [TURN.match(listed, m.start()) for m in MARKER.finditer(text)]
     found = []
@@ -119,8 +120,8 @@ def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
         name = (m["colon"] or m["bracket"] or m["hash"]).strip()
         recap = RECAP.match(" ".join(name.split()))
         if recap:
-            plain = not item and bool(m["colon"]) and not (m["before"] or m["inside"])
-            found.append((m.start(), m.end(), name, plain, recap))
-    found += [(m.start(), m.end(), m["name"], False, RECAP.match(" ".join(m["name"].split())))
-              for m in RECAP_LINE.finditer(listed)]
+            plain = bool(m["colon"]) and not (m["before"] or m["inside"])
+            found.append((m.start(), m.end(), name, plain, item, recap))
+    found += [(m.start(), m.end(), m["name"], False, False,
+               RECAP.match(" ".join(m["name"].split()))) for m in RECAP_LINE.finditer(listed)]
     return found
