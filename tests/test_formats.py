@@ -1239,6 +1239,25 @@ def test_group_notes_used_twice_in_a_list_of_turns_are_no_ones_talk(tmp_path, na
         "line 6: `- Group notes:` read as a heading, not as talk"]
 
 
+@pytest.mark.parametrize("recap, blocks", [
+    ("- Meeting notes: rent, then deposits.", [("heading", None, "- Meeting notes:"),
+                                              ("section", None, "rent, then deposits.")]),
+    ("- Summary of discussion:\n- rent, then deposits.", [
+        ("heading", None, "- Summary of discussion:"),
+        ("section", None, "- rent, then deposits.")])])
+def test_a_recap_after_the_last_turn_of_a_list_of_turns_is_nobodys_talk(tmp_path, recap,
+                                                                         blocks):
+    # written as the turns are, as a list item, the recap was silently P1's words
+    path = tmp_path / "t.md"
+    path.write_text("- Facilitator: Anything else?\n- P1: Rent is up.\n- Facilitator: And?\n"
+                    f"- P1: Deposits too.\n{recap}\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end])
+            for b in parsed.blocks][3:] == [("turn", "P1", "Deposits too."), *blocks]
+    assert [str(n) for n in parsed.notes] == [
+        f"line 5: `{blocks[0][2]}` read as a heading, not as talk"]
+
+
 def test_a_recap_with_words_after_the_last_turn_is_nobodys_talk(tmp_path):
     # `Meeting notes: ...` closing the file was the last speaker's words
     path = tmp_path / "t.txt"

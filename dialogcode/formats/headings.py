@@ -87,6 +87,9 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     uses = Counter(name for _, _, name, plain, _, _ in candidates if plain)
     talk = sorted(talk)
     ats = [at for at, _, _ in talk]
+    # in a transcript written as a list (`- P1: ...`) a list item's label is read as
+    # any other; beside turns outside lists it is a speaker's words but for staff's
+    lists = any(MARKER.match(text, at) for at in ats)
     found = []
     for start, end, name, plain, item, recap in candidates:
         if not ((start in starts or not paragraphs) and name not in forced):
@@ -101,7 +104,7 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
         below = bisect_left(ats, start)
         above = talk[below - 1] if below else None
         last = below == len(ats) or (ats[below] >= line[0] and ats[-1] < line[1])
-        if ((sure or (plain and not item and name not in known))
+        if ((sure or (plain and (lists or not item) and name not in known))
                 and not (above and not text[above[1]:start].strip())
                 and (sure or last or (not words and (recap["whose"] or recap["of"])))):
             found.append(line)
