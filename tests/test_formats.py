@@ -1185,6 +1185,26 @@ def test_staff_notes_with_a_time_are_nobodys_talk(tmp_path):
         ("section", None, "P1 was upset."), ("turn", "Facilitator", "Thank you.")]
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_staff_notes_under_a_time_line_keep_their_time_out_of_the_turn_above(tmp_path, gap):
+    # each turn's time alone above its label: the notes' time was the last words of P1
+    path = tmp_path / "t.txt"
+    path.write_text(gap.join(["00:00:01\nFacilitator: Welcome.", "00:00:05\nP1: Rent is high.",
+                              "00:01:00\nFacilitator Notes: P1 was upset.",
+                              "00:01:30\nFacilitator: Thank you."]) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks] == [
+        ("turn", "Facilitator", None, "Welcome.", 1.0),
+        ("turn", "P1", None, "Rent is high.", 5.0),
+        ("heading", None, None, "00:01:00\nFacilitator Notes:", None),
+        ("section", None, "Facilitator Notes:", "P1 was upset.", None),
+        ("turn", "Facilitator", "Facilitator Notes:", "Thank you.", 90.0)]
+    line = 6 if gap == "\n" else 8
+    assert f"line {line}: `Facilitator Notes:` read as a heading, not as talk" in map(
+        str, parsed.notes)
+
+
 @pytest.mark.parametrize("between", ["\n", "\n\n"])
 def test_facilitator_notes_after_the_facilitators_turn_and_twice_are_no_speakers(tmp_path,
                                                                                between):
