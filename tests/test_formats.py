@@ -845,6 +845,26 @@ def test_tabbed_turns_among_labels_followed_by_a_tab_are_turns(tmp_path):
         ("Interviewer", "And wages?"), ("P1", "Flat.")]
 
 
+@pytest.mark.parametrize("last", ["", "Facilitator Notes\tclose at 7.\n"])
+def test_staff_notes_among_tabbed_turns_are_nobodys_talk(tmp_path, last):
+    # `Facilitator Notes<tab>...` was the words of P1's turn (once) or a speaker of its
+    # own (twice)
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator\tWhat got in the way?\nP1\tRent.\n"
+                    "Facilitator Notes\tP1 was upset.\nFacilitator\tThank you.\nP1\tBye.\n"
+                    + last, encoding="utf-8")
+    parsed, _ = read_document(path)
+    notes = [("heading", None, "Facilitator Notes"), ("section", None, "P1 was upset.")]
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."), *notes,
+        ("turn", "Facilitator", "Thank you."), ("turn", "P1", "Bye."),
+        *([("heading", None, "Facilitator Notes"), ("section", None, "close at 7.")]
+          if last else [])]
+    assert [str(n) for n in parsed.notes][1:] == [
+        "line 3: `Facilitator Notes` read as a heading, not as talk",
+        *(["line 6: `Facilitator Notes` read as a heading, not as talk"] if last else [])]
+
+
 def test_tabbed_turns_may_end_in_a_tab(tmp_path):
     # a table saved as text with an empty last column: a line ending in a tab was glued
     # to the turn before, P1's words credited to P2

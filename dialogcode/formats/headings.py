@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from .labels import MARKER, TURN
+from .labels import MARKER, TAB_TURN, TURN
 from .lines import lines_of, paragraph_starts, rest_of_line, span
 from .speakers import RECAP
 
@@ -115,7 +115,8 @@ def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
     """(start, end, name, plain, item, its :data:`~.speakers.RECAP` match) of every
     label named like a recap (``plain`` when written ``Name:`` without a time): of
     ``labels``, of list or quote items (``item``: ``- Facilitator Notes: ...``, from the
-    line's start), and of a recap's name alone on its line (``Facilitator Notes``)."""
+    line's start), of a recap's name alone on its line (``Facilitator Notes``) and
+    before a tab and words (``Facilitator Notes<tab>...``)."""
     listed = MARKER.sub(lambda m: " " * len(m[0]), text)
     items = [TURN.match(listed, m.start()) for m in MARKER.finditer(text)]
     found = []
@@ -127,4 +128,8 @@ def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
             found.append((m.start(), m.end(), name, plain, item, recap))
     found += [(m.start(), m.end(), m["name"], False, False,
                RECAP.match(" ".join(m["name"].split()))) for m in RECAP_LINE.finditer(listed)]
+    # a name, a tab and the words (`Facilitator Notes<tab>...`): the label up to the words
+    found += [(m.start(), m.start("words"), m["label"], False, False, recap)
+              for m in TAB_TURN.finditer(text)
+              for recap in [RECAP.match(" ".join(m["label"].split()))] if recap]
     return found

@@ -42,14 +42,19 @@ def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
     recurring, kept = count_recurring([label.name for label in labels], forced)
     if recurring * 10 < kept * 9:
         return None
-    chosen = speakers.decide(labels, dense=True, forced=forced)
+    # a member of staff's notes (`Facilitator Notes<tab>...`) are a recap's heading and
+    # its words (:func:`~.headings.recap_lines`), no speaker's
+    recaps = frozenset(label.line for label in labels
+                       if label.name not in forced and speakers.staff_notes(label.name))
+    chosen = [keep and label.line not in recaps for label, keep in zip(
+        labels, speakers.decide(labels, dense=True, forced=forced))]
     turns = [Turn(m.start(), m.start("words"), label.name)
              for m, label, keep in zip(found, labels, chosen) if keep]
     note = Note(labels[0].line, (
         f"{len(turns)} lines read as turns, each a speaker, a tab and the words "
         f"(`{labels[0].name}` then a tab); if a name is not a speaker, write the file as "
         "field notes without tabs"))
-    return turns, [note, *speakers.notes(labels, chosen, forced=forced)]
+    return turns, [note, *speakers.notes(labels, chosen, forced=forced, entries=recaps)]
 
 
 def _column_names(match: re.Match) -> bool:
