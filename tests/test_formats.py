@@ -1298,6 +1298,19 @@ def test_a_recap_after_the_last_turn_of_a_list_of_turns_is_nobodys_talk(tmp_path
         f"line 5: `{blocks[0][2]}` read as a heading, not as talk"]
 
 
+def test_a_list_in_a_turn_beside_one_turn_written_as_a_list_item_stays_the_speakers(
+        tmp_path):
+    # one turn in bold after a list mark did not make the file a list of turns: P2's
+    # own list, headed `- Summary of discussion:`, was taken from her as a recap
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Hi.\n\n- **P1:** Rent.\n\nFacilitator: What did you "
+                    "write?\n\nP2: This:\n\n- Summary of discussion:\n- rent\n\n"
+                    "Facilitator: Thanks.\n\nP2: Bye.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][3] == (
+        "turn", "P2", "This:\n\n- Summary of discussion:\n- rent")
+
+
 def test_a_recap_with_words_after_the_last_turn_is_nobodys_talk(tmp_path):
     # `Meeting notes: ...` closing the file was the last speaker's words
     path = tmp_path / "t.txt"

@@ -87,9 +87,10 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     uses = Counter(name for _, _, name, plain, _, _ in candidates if plain)
     talk = sorted(talk)
     ats = [at for at, _, _ in talk]
-    # in a transcript written as a list (`- P1: ...`) a list item's label is read as
-    # any other; beside turns outside lists it is a speaker's words but for staff's
-    lists = any(MARKER.match(text, at) for at in ats)
+    # in a transcript written as a list (most turns `- P1: ...`) a list item's label is
+    # read as any other; beside turns outside lists it is a speaker's words but for
+    # staff's
+    lists = sum(bool(MARKER.match(text, at)) for at in ats) * 2 > len(ats)
     found = []
     for start, end, name, plain, item, recap in candidates:
         if not ((start in starts or not paragraphs) and name not in forced):
