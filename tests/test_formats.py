@@ -1311,6 +1311,20 @@ def test_a_list_in_a_turn_beside_one_turn_written_as_a_list_item_stays_the_speak
         "turn", "P2", "This:\n\n- Summary of discussion:\n- rent")
 
 
+def test_a_wrapped_turn_line_starting_like_staff_notes_stays_the_speakers(tmp_path):
+    # turns wrapped over lines: P1's `staff notes: nothing about rent ...` was cut from
+    # her turn as a recap heading, her words a section of nobody's
+    turns = ["Facilitator: What did you see in the\nreports this week?",
+             "P1: Rent keeps going up and\nup every month."] * 6
+    turns[5] = "P1: I looked at the\nstaff notes: nothing about rent, which\nsurprised me."
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join(turns) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][5] == (
+        "turn", "P1", "I looked at the\nstaff notes: nothing about rent, which\nsurprised me.")
+    assert not any(b.kind == "heading" for b in parsed.blocks)
+
+
 def test_a_recap_with_words_after_the_last_turn_is_nobodys_talk(tmp_path):
     # `Meeting notes: ...` closing the file was the last speaker's words
     path = tmp_path / "t.txt"

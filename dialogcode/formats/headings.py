@@ -64,7 +64,8 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     """(start, end) of every recap's heading: a label named like one
     (:data:`~.speakers.RECAP`, ``Notes from the facilitator:``), not listed as a speaker,
     opening a paragraph where most labels do (turns written as lines, as a Word
-    document's paragraphs are, open none), with nothing after its colon, or with the
+    document's paragraphs are, open none: then one starting with a capital), with
+    nothing after its colon, or with the
     recap itself after it when it names a member of staff (``Facilitator Notes: the
     group agreed ...``), says whose or of what and is used twice or more (``Group notes:
     ...`` after each part of the talk) or follows the last turn. One naming a member of
@@ -93,7 +94,10 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     lists = sum(bool(MARKER.match(text, at)) for at in ats) * 2 > len(ats)
     found = []
     for start, end, name, plain, item, recap in candidates:
-        if not ((start in starts or not paragraphs) and name not in forced):
+        # where turns are lines, one not opening a paragraph must start with a capital:
+        # `staff notes: ...` is a turn's words wrapped onto a line of their own
+        if not ((start in starts or (not paragraphs and name[:1].isupper()))
+                and name not in forced):
             continue
         # a member of staff's notes, or notes saying whose or of what written twice
         # (`Group notes: ...` after each part of the talk): nobody's name
