@@ -722,14 +722,17 @@ def test_talk_ending_in_a_bracketed_time_stays_in_an_otter_like_turn(tmp_path):
         ("Speaker 1", "Fine.")]
 
 
+@pytest.mark.parametrize("listed", [frozenset(), frozenset({"Facilitator Notes"})])
 @pytest.mark.parametrize("notes", ["Facilitator Notes:\nMaria was upset.",
                                    "Facilitator Notes: Maria was upset."])
-def test_staff_notes_after_a_turn_of_an_otter_export_are_nobodys_talk(tmp_path, notes):
+def test_staff_notes_after_a_turn_of_an_otter_export_are_nobodys_talk(tmp_path, notes,
+                                                                      listed):
     # notes typed into an Otter export were the words of the speaker above: Maria's quotes
+    # (listed under `speakers:` too: an Otter export's speakers are its `Name  0:49` lines)
     path = tmp_path / "t.txt"
     path.write_text(f"Facilitator  0:01\nWhat got in the way?\n\nMaria  0:05\nRent.\n\n"
                     f"{notes}\n\nFacilitator  0:30\nThank you.\n", encoding="utf-8")
-    parsed, _ = read_document(path)
+    parsed, _ = read_document(path, speakers=listed)
     assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end], b.time_start)
             for b in parsed.blocks] == [
         ("turn", "Facilitator", None, "What got in the way?", 1.0),

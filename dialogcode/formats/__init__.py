@@ -65,7 +65,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []
         if len(headers) >= 2:
-            return parse_otter(text, source, headers, forced=forced)
+            return parse_otter(text, source, headers)
         turns, notes = find_turns(text, forced)
         plain = len(turns)
         turns, more = marked_turns(text, turns, forced,    # `- P1: ...`, `> P1: ...`
@@ -89,7 +89,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
                                               (t.start, t.body, t.speaker) for t in turns]))),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
-        return parse_otter(text, source, forced=forced)
+        return parse_otter(text, source)
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text) + missed_speakers(text, forced)
                           + category_notes(text, forced), key=lambda note: note.line)

@@ -30,13 +30,14 @@ def find_headers(text: str) -> list[re.Match]:
         m["label"].strip() in usual or speakers.name_like(m["label"].strip())))]
 
 
-def parse_otter(text: str, source: str, headers: list[re.Match] | None = None, *,
-                forced: frozenset[str] = frozenset()) -> ParsedDocument:
+def parse_otter(text: str, source: str, headers: list[re.Match] | None = None
+                ) -> ParsedDocument:
     """Turns from the ``Name  0:49`` lines (``headers``, found if None), and a recap's
     heading after a turn (``Facilitator Notes:``, :func:`~.headings.recap_lines`) with the
     section of nobody's words under it, up to the next ``Name  0:49`` line; later turns
-    carry it as their ``section``. ``forced``: labels that are speakers. Raises
-    IngestError naming the line of a time that is none (``0:75``, ``00:75:00``)."""
+    carry it as their ``section`` (even listed under ``speakers:``: a label is no speaker
+    here, and it would be words of the turn above). Raises IngestError naming the line
+    of a time that is none (``0:75``, ``00:75:00``)."""
     headers = find_headers(text) if headers is None else headers
     blocks: list[Block] = []
     first = headers[0].start() if headers else len(text)
@@ -44,8 +45,7 @@ def parse_otter(text: str, source: str, headers: list[re.Match] | None = None, *
     if end > start:
         blocks.append(Block("preamble", start, end, line=line_at(text, start)))
     recaps = [(at, stop, None) for at, stop in recap_lines(
-        text, forced, [(h.start(), h.end(), h["label"].strip()) for h in headers])
-        if at > first]
+        text, talk=[(h.start(), h.end(), h["label"].strip()) for h in headers]) if at > first]
     marks = sorted([(h.start(), h.end(), h) for h in headers] + recaps, key=lambda m: m[0])
     notes, section = [], None
     for i, (mark, after, header) in enumerate(marks):
