@@ -868,6 +868,18 @@ def test_staff_notes_among_tabbed_turns_are_nobodys_talk(tmp_path, last):
         *(["line 6: `Facilitator Notes` read as a heading, not as talk"] if last else [])]
 
 
+def test_staff_notes_among_tabbed_turns_not_read_as_a_heading_are_not_dropped(tmp_path):
+    # `facilitator notes<tab>...` in small letters is no heading where turns are lines:
+    # left out of the turns all the same, its words were silently P1's
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator\tWhat got in the way?\nP1\tRent.\n"
+                    "facilitator notes\tP1 was upset.\nFacilitator\tThank you.\nP1\tBye.\n"
+                    "facilitator notes\tclose at 7.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][1:3] == [
+        ("P1", "Rent."), ("facilitator notes", "P1 was upset.")]
+
+
 def test_tabbed_turns_may_end_in_a_tab(tmp_path):
     # a table saved as text with an empty last column: a line ending in a tab was glued
     # to the turn before, P1's words credited to P2

@@ -141,13 +141,6 @@ def header_field(label: str, uses: int) -> bool:
     return uses < 2 and bool(FIELD.match(label) or CATEGORY.match(label) or RECAP.match(label))
 
 
-def staff_notes(label: str) -> bool:
-    """Whether ``label`` names a member of staff's notes (:data:`RECAP` saying whose:
-    ``Facilitator Notes``, ``Notes from the note-taker``)."""
-    recap = RECAP.match(" ".join(label.split()))
-    return bool(recap and (recap["staff"] or recap["by"]))
-
-
 def name_like(label: str) -> bool:
     """True for labels written like a name: every word capitalised (or a number), short
     particles (``de``, ``van``) aside. ``Ana Ruiz`` and ``P3`` are; ``Next steps`` is not."""

@@ -6,6 +6,7 @@ import re
 from . import speakers
 from .columns import DEFAULTS, column_key
 from .entries import entry_lines
+from .headings import recap_lines
 from .labels import TAB_TURN, Turn, count_recurring
 from .lines import line_at, lines_of
 from .speakers import Label, Note
@@ -42,12 +43,14 @@ def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
     recurring, kept = count_recurring([label.name for label in labels], forced)
     if recurring * 10 < kept * 9:
         return None
+    chosen = speakers.decide(labels, dense=True, forced=forced)
     # a member of staff's notes (`Facilitator Notes<tab>...`) are a recap's heading and
     # its words (:func:`~.headings.recap_lines`), no speaker's
-    recaps = frozenset(label.line for label in labels
-                       if label.name not in forced and speakers.staff_notes(label.name))
-    chosen = [keep and label.line not in recaps for label, keep in zip(
-        labels, speakers.decide(labels, dense=True, forced=forced))]
+    talk = [(m.start(), m.start("words"), label.name)
+            for m, label, keep in zip(found, labels, chosen) if keep]
+    recaps = frozenset(line_at(text, at) for at, _ in recap_lines(text, forced, talk + [
+        (turn.start, turn.body, turn.speaker) for turn in labelled]))
+    chosen = [keep and label.line not in recaps for label, keep in zip(labels, chosen)]
     turns = [Turn(m.start(), m.start("words"), label.name)
              for m, label, keep in zip(found, labels, chosen) if keep]
     note = Note(labels[0].line, (
