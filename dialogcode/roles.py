@@ -30,7 +30,8 @@ USUAL_LABELS = {
     "facilitator": "facilitator", "co-facilitator": "facilitator",
     "moderator": "facilitator", "host": "facilitator", "staff": "facilitator",
     "staffer": "facilitator", "coach": "coach", "evaluator": "evaluator",
-    "interviewer": "evaluator", "note taker": "evaluator", "notetaker": "evaluator",
+    "interviewer": "evaluator", "note taker": "evaluator", "note-taker": "evaluator",
+    "notetaker": "evaluator",
 }
 # each usual label as a word, alone or plural, anywhere in the label: after nothing or
 # anything but a letter, then nothing or anything but a letter ("Staff 2", "Host-A",

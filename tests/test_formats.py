@@ -722,6 +722,28 @@ def test_talk_ending_in_a_bracketed_time_stays_in_an_otter_like_turn(tmp_path):
         ("Speaker 1", "Fine.")]
 
 
+@pytest.mark.parametrize("listed", [frozenset(), frozenset({"Facilitator Notes"})])
+@pytest.mark.parametrize("notes", ["Facilitator Notes:\nMaria was upset.",
+                                   "Facilitator Notes: Maria was upset."])
+def test_staff_notes_after_a_turn_of_an_otter_export_are_nobodys_talk(tmp_path, notes,
+                                                                      listed):
+    # notes typed into an Otter export were the words of the speaker above: Maria's quotes
+    # (listed under `speakers:` too: an Otter export's speakers are its `Name  0:49` lines)
+    path = tmp_path / "t.txt"
+    path.write_text(f"Facilitator  0:01\nWhat got in the way?\n\nMaria  0:05\nRent.\n\n"
+                    f"{notes}\n\nFacilitator  0:30\nThank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path, speakers=listed)
+    assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks] == [
+        ("turn", "Facilitator", None, "What got in the way?", 1.0),
+        ("turn", "Maria", None, "Rent.", 5.0),
+        ("heading", None, None, "Facilitator Notes:", None),
+        ("section", None, "Facilitator Notes:", "Maria was upset.", None),
+        ("turn", "Facilitator", "Facilitator Notes:", "Thank you.", 30.0)]
+    assert [str(n) for n in parsed.notes] == [
+        "line 7: `Facilitator Notes:` read as a heading, not as talk"]
+
+
 def test_labels_in_markdown_bold_open_turns(tmp_path):
     # `**P1:**` (a transcript exported through Markdown) matched no label: the file was
     # one section of field notes, no speakers and no note
@@ -824,6 +846,38 @@ def test_tabbed_turns_among_labels_followed_by_a_tab_are_turns(tmp_path):
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("Interviewer", "What worries you?"), ("P1", "Rent keeps rising."),
         ("Interviewer", "And wages?"), ("P1", "Flat.")]
+
+
+@pytest.mark.parametrize("last", ["", "Facilitator Notes\tclose at 7.\n"])
+def test_staff_notes_among_tabbed_turns_are_nobodys_talk(tmp_path, last):
+    # `Facilitator Notes<tab>...` was the words of P1's turn (once) or a speaker of its
+    # own (twice)
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator\tWhat got in the way?\nP1\tRent.\n"
+                    "Facilitator Notes\tP1 was upset.\nFacilitator\tThank you.\nP1\tBye.\n"
+                    + last, encoding="utf-8")
+    parsed, _ = read_document(path)
+    notes = [("heading", None, "Facilitator Notes"), ("section", None, "P1 was upset.")]
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."), *notes,
+        ("turn", "Facilitator", "Thank you."), ("turn", "P1", "Bye."),
+        *([("heading", None, "Facilitator Notes"), ("section", None, "close at 7.")]
+          if last else [])]
+    assert [str(n) for n in parsed.notes][1:] == [
+        "line 3: `Facilitator Notes` read as a heading, not as talk",
+        *(["line 6: `Facilitator Notes` read as a heading, not as talk"] if last else [])]
+
+
+def test_staff_notes_among_tabbed_turns_not_read_as_a_heading_are_not_dropped(tmp_path):
+    # `facilitator notes<tab>...` in small letters is no heading where turns are lines:
+    # left out of the turns all the same, its words were silently P1's
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator\tWhat got in the way?\nP1\tRent.\n"
+                    "facilitator notes\tP1 was upset.\nFacilitator\tThank you.\nP1\tBye.\n"
+                    "facilitator notes\tclose at 7.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][1:3] == [
+        ("P1", "Rent."), ("facilitator notes", "P1 was upset.")]
 
 
 def test_tabbed_turns_may_end_in_a_tab(tmp_path):
@@ -1093,10 +1147,12 @@ def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
 
 @pytest.mark.parametrize("label", ["Facilitator Notes:", "Facilitator notes:",
                                    "Notes from the facilitator:", "Note-taker's notes:",
-                                   "Note taker notes:", "Facilitator’s notes:"])
+                                   "Note taker notes:", "Facilitator’s notes:",
+                                   "Facilitators notes:"])
 @pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
 def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, label, name):
     # the facilitator's notes were the words of John's last turn: his quotes, his codes
+    # (written `Facilitators notes:`, without the apostrophe, they still were)
     parsed, between = recap_transcript(tmp_path / name, f"{label} ask about deposits.")
     line = 5 if between == "\n" else 9
     assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end])
@@ -1164,6 +1220,26 @@ def test_staff_notes_with_a_time_are_nobodys_talk(tmp_path):
         ("section", None, "P1 was upset."), ("turn", "Facilitator", "Thank you.")]
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_staff_notes_under_a_time_line_keep_their_time_out_of_the_turn_above(tmp_path, gap):
+    # each turn's time alone above its label: the notes' time was the last words of P1
+    path = tmp_path / "t.txt"
+    path.write_text(gap.join(["00:00:01\nFacilitator: Welcome.", "00:00:05\nP1: Rent is high.",
+                              "00:01:00\nFacilitator Notes: P1 was upset.",
+                              "00:01:30\nFacilitator: Thank you."]) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks] == [
+        ("turn", "Facilitator", None, "Welcome.", 1.0),
+        ("turn", "P1", None, "Rent is high.", 5.0),
+        ("heading", None, None, "00:01:00\nFacilitator Notes:", None),
+        ("section", None, "Facilitator Notes:", "P1 was upset.", None),
+        ("turn", "Facilitator", "Facilitator Notes:", "Thank you.", 90.0)]
+    line = 6 if gap == "\n" else 8
+    assert f"line {line}: `Facilitator Notes:` read as a heading, not as talk" in map(
+        str, parsed.notes)
+
+
 @pytest.mark.parametrize("between", ["\n", "\n\n"])
 def test_facilitator_notes_after_the_facilitators_turn_and_twice_are_no_speakers(tmp_path,
                                                                                between):
@@ -1196,6 +1272,72 @@ def test_group_notes_with_words_used_twice_are_no_speaker(tmp_path):
         ("turn", "Facilitator", "And wages?"), ("turn", "P2", "Too low."),
         ("heading", None, "Group notes:"), ("section", None, "wages too."),
         ("turn", "Facilitator", "Thank you.")]
+
+
+@pytest.mark.parametrize("name", ["t.md", "t.txt"])
+def test_group_notes_used_twice_in_a_list_of_turns_are_no_ones_talk(tmp_path, name):
+    # in a transcript written as a list, `- Group notes: ...` after each part of the talk
+    # was a speaker "Group notes"; then silently the words of P1 and P2, without a note
+    path = tmp_path / name
+    path.write_text("- Facilitator: What got in the way?\n- P1: Rent.\n"
+                    "- Group notes: rent first.\n- Facilitator: And wages?\n- P2: Too low.\n"
+                    "- Group notes: wages too.\n- Facilitator: Thank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("heading", None, "- Group notes:"), ("section", None, "rent first."),
+        ("turn", "Facilitator", "And wages?"), ("turn", "P2", "Too low."),
+        ("heading", None, "- Group notes:"), ("section", None, "wages too."),
+        ("turn", "Facilitator", "Thank you.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: `- Group notes:` read as a heading, not as talk",
+        "line 6: `- Group notes:` read as a heading, not as talk"]
+
+
+@pytest.mark.parametrize("recap, blocks", [
+    ("- Meeting notes: rent, then deposits.", [("heading", None, "- Meeting notes:"),
+                                              ("section", None, "rent, then deposits.")]),
+    ("- Summary of discussion:\n- rent, then deposits.", [
+        ("heading", None, "- Summary of discussion:"),
+        ("section", None, "- rent, then deposits.")])])
+def test_a_recap_after_the_last_turn_of_a_list_of_turns_is_nobodys_talk(tmp_path, recap,
+                                                                         blocks):
+    # written as the turns are, as a list item, the recap was silently P1's words
+    path = tmp_path / "t.md"
+    path.write_text("- Facilitator: Anything else?\n- P1: Rent is up.\n- Facilitator: And?\n"
+                    f"- P1: Deposits too.\n{recap}\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end])
+            for b in parsed.blocks][3:] == [("turn", "P1", "Deposits too."), *blocks]
+    assert [str(n) for n in parsed.notes] == [
+        f"line 5: `{blocks[0][2]}` read as a heading, not as talk"]
+
+
+def test_a_list_in_a_turn_beside_one_turn_written_as_a_list_item_stays_the_speakers(
+        tmp_path):
+    # one turn in bold after a list mark did not make the file a list of turns: P2's
+    # own list, headed `- Summary of discussion:`, was taken from her as a recap
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Hi.\n\n- **P1:** Rent.\n\nFacilitator: What did you "
+                    "write?\n\nP2: This:\n\n- Summary of discussion:\n- rent\n\n"
+                    "Facilitator: Thanks.\n\nP2: Bye.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][3] == (
+        "turn", "P2", "This:\n\n- Summary of discussion:\n- rent")
+
+
+def test_a_wrapped_turn_line_starting_like_staff_notes_stays_the_speakers(tmp_path):
+    # turns wrapped over lines: P1's `staff notes: nothing about rent ...` was cut from
+    # her turn as a recap heading, her words a section of nobody's
+    turns = ["Facilitator: What did you see in the\nreports this week?",
+             "P1: Rent keeps going up and\nup every month."] * 6
+    turns[5] = "P1: I looked at the\nstaff notes: nothing about rent, which\nsurprised me."
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join(turns) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][5] == (
+        "turn", "P1", "I looked at the\nstaff notes: nothing about rent, which\nsurprised me.")
+    assert not any(b.kind == "heading" for b in parsed.blocks)
 
 
 def test_a_recap_with_words_after_the_last_turn_is_nobodys_talk(tmp_path):

@@ -111,6 +111,15 @@ def test_the_usual_labels_are_words_so_names_that_start_like_them_are_participan
         assert roles.role("d", label) == role, label
 
 
+def test_a_note_taker_written_with_a_hyphen_is_staff():
+    # `Note-taker:` is a speaker's role in a transcript, as `Note taker` is, but was a
+    # participant: the note-taker's words quoted first as a participant's, and a table's
+    # `Note-taker's notes` speaker too
+    roles = speaker_roles()
+    for label in ("Note-taker", "note-taker 2", "Note-takers", "Note-taker's notes"):
+        assert roles.role("d", label) == "evaluator", label
+
+
 def test_a_usual_label_as_a_word_later_in_the_label_is_staff():
     # "Coaching staff" was a coach when the usual labels were prefixes; as words only at
     # the start it, "Lead facilitator" or "Site coach" became participants, their words

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
-from .labels import MARKER, TURN
+from .labels import MARKER, TAB_TURN, TURN
 from .lines import lines_of, paragraph_starts, rest_of_line, span
 from .speakers import RECAP
 
@@ -64,7 +64,8 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     """(start, end) of every recap's heading: a label named like one
     (:data:`~.speakers.RECAP`, ``Notes from the facilitator:``), not listed as a speaker,
     opening a paragraph where most labels do (turns written as lines, as a Word
-    document's paragraphs are, open none), with nothing after its colon, or with the
+    document's paragraphs are, open none: then one starting with a capital), with
+    nothing after its colon, or with the
     recap itself after it when it names a member of staff (``Facilitator Notes: the
     group agreed ...``), says whose or of what and is used twice or more (``Group notes:
     ...`` after each part of the talk) or follows the last turn. One naming a member of
@@ -83,12 +84,20 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     # a speaker's name is known from a label with words after it: two bare `Group
     # notes:` lines are no speaker's for being used twice
     known = {name for _, body, name in talk if rest_of_line(text, body).strip()}
-    uses = Counter(name for _, _, name, plain, _ in candidates if plain)
+    # however each is written: `- Group notes: ...` in a list of turns too
+    uses = Counter(name for _, _, name, plain, _, _ in candidates if plain)
     talk = sorted(talk)
     ats = [at for at, _, _ in talk]
+    # in a transcript written as a list (most turns `- P1: ...`) a list item's label is
+    # read as any other; beside turns outside lists it is a speaker's words but for
+    # staff's
+    lists = sum(bool(MARKER.match(text, at)) for at in ats) * 2 > len(ats)
     found = []
-    for start, end, name, plain, recap in candidates:
-        if not ((start in starts or not paragraphs) and name not in forced):
+    for start, end, name, plain, item, recap in candidates:
+        # where turns are lines, one not opening a paragraph must start with a capital:
+        # `staff notes: ...` is a turn's words wrapped onto a line of their own
+        if not ((start in starts or (not paragraphs and name[:1].isupper()))
+                and name not in forced):
             continue
         # a member of staff's notes, or notes saying whose or of what written twice
         # (`Group notes: ...` after each part of the talk): nobody's name
@@ -100,7 +109,7 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
         below = bisect_left(ats, start)
         above = talk[below - 1] if below else None
         last = below == len(ats) or (ats[below] >= line[0] and ats[-1] < line[1])
-        if ((sure or (plain and name not in known))
+        if ((sure or (plain and (lists or not item) and name not in known))
                 and not (above and not text[above[1]:start].strip())
                 and (sure or last or (not words and (recap["whose"] or recap["of"])))):
             found.append(line)
@@ -108,10 +117,11 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
 
 
 def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
-    """(start, end, name, plain, its :data:`~.speakers.RECAP` match) of every label
-    named like a recap: of ``labels`` (``plain`` when written ``Name:`` without a time),
-    of list or quote items (``- Facilitator Notes: ...``, from the line's start), and
-    of a recap's name alone on its line (``Facilitator Notes``)."""
+    """(start, end, name, plain, item, its :data:`~.speakers.RECAP` match) of every
+    label named like a recap (``plain`` when written ``Name:`` without a time): of
+    ``labels``, of list or quote items (``item``: ``- Facilitator Notes: ...``, from the
+    line's start), of a recap's name alone on its line (``Facilitator Notes``) and
+    before a tab and words (``Facilitator Notes<tab>...``)."""
     listed = MARKER.sub(lambda m: " " * len(m[0]), text)
     items = [TURN.match(listed, m.start()) for m in MARKER.finditer(text)]
     found = []
@@ -119,8 +129,12 @@ def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
         name = (m["colon"] or m["bracket"] or m["hash"]).strip()
         recap = RECAP.match(" ".join(name.split()))
         if recap:
-            plain = not item and bool(m["colon"]) and not (m["before"] or m["inside"])
-            found.append((m.start(), m.end(), name, plain, recap))
-    found += [(m.start(), m.end(), m["name"], False, RECAP.match(" ".join(m["name"].split())))
-              for m in RECAP_LINE.finditer(listed)]
+            plain = bool(m["colon"]) and not (m["before"] or m["inside"])
+            found.append((m.start(), m.end(), name, plain, item, recap))
+    found += [(m.start(), m.end(), m["name"], False, False,
+               RECAP.match(" ".join(m["name"].split()))) for m in RECAP_LINE.finditer(listed)]
+    # a name, a tab and the words (`Facilitator Notes<tab>...`): the label up to the words
+    found += [(m.start(), m.start("words"), m["label"], False, False, recap)
+              for m in TAB_TURN.finditer(text)
+              for recap in [RECAP.match(" ".join(m["label"].split()))] if recap]
     return found

@@ -8,8 +8,10 @@ from collections import Counter
 from . import speakers
 from .base import Block, ParsedDocument
 from .columns import parse_time
+from .headings import recap_lines
 from .labels import CLOCK
 from .lines import line_at, span
+from .speakers import Note
 
 HEADER = re.compile(rf"^(?P<label>\S[^\n]{{0,39}}?)[ \t]+(?:(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)"
                     rf"|\((?P<round>{CLOCK})\)|\[(?P<square>{CLOCK})\])[ \t]*$", re.MULTILINE)
@@ -30,23 +32,40 @@ def find_headers(text: str) -> list[re.Match]:
 
 def parse_otter(text: str, source: str, headers: list[re.Match] | None = None
                 ) -> ParsedDocument:
-    """Turns from the ``Name  0:49`` lines (``headers``, found if None). Raises
-    IngestError naming the line of a time that is none (``0:75``, ``00:75:00``)."""
+    """Turns from the ``Name  0:49`` lines (``headers``, found if None), and a recap's
+    heading after a turn (``Facilitator Notes:``, :func:`~.headings.recap_lines`) with the
+    section of nobody's words under it, up to the next ``Name  0:49`` line; later turns
+    carry it as their ``section`` (even listed under ``speakers:``: a label is no speaker
+    here, and it would be words of the turn above). Raises IngestError naming the line
+    of a time that is none (``0:75``, ``00:75:00``)."""
     headers = find_headers(text) if headers is None else headers
     blocks: list[Block] = []
     first = headers[0].start() if headers else len(text)
     start, end = span(text, 0, first)
     if end > start:
         blocks.append(Block("preamble", start, end, line=line_at(text, start)))
-    for i, header in enumerate(headers):
-        nxt = headers[i + 1] if i + 1 < len(headers) else None
-        start, end = span(text, header.end(), nxt.start() if nxt else len(text))
+    recaps = [(at, stop, None) for at, stop in recap_lines(
+        text, talk=[(h.start(), h.end(), h["label"].strip()) for h in headers]) if at > first]
+    marks = sorted([(h.start(), h.end(), h) for h in headers] + recaps, key=lambda m: m[0])
+    notes, section = [], None
+    for i, (mark, after, header) in enumerate(marks):
+        start, end = span(text, after, marks[i + 1][0] if i + 1 < len(marks) else len(text))
+        line = line_at(text, mark)
+        if header is None:
+            section = text[mark:after]
+            blocks.append(Block("heading", mark, after, line=line))
+            notes.append(Note(line, f"`{section}` {speakers.AS_HEADING}"))
+            if end > start:
+                blocks.append(Block("section", start, end, section=section,
+                                    line=line_at(text, start)))
+            continue
+        nxt = next((m for _, _, m in marks[i + 1:] if m is not None), None)
         if end > start:
-            blocks.append(Block("turn", start, end, header["label"].strip(),
+            blocks.append(Block("turn", start, end, header["label"].strip(), section,
                                 time_start=_time(text, header, source),
                                 time_end=_time(text, nxt, source) if nxt else None,
-                                line=line_at(text, header.start())))
-    return ParsedDocument(text, blocks)
+                                line=line))
+    return ParsedDocument(text, blocks, notes=notes)
 
 
 def _time(text: str, header: re.Match, source: str) -> float:

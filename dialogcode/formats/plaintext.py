@@ -301,10 +301,16 @@ def observer_turns(text: str, turns: list[Turn], offsets: list[int]) -> list[Tur
     stamped = any(turn.lead is not None for turn in turns)
     found = []
     for at in offsets:
-        above = text.rfind("\n", 0, max(at - 1, 0)) + 1
-        start = above if stamped and at and STAMP_LINE.fullmatch(text, above, at - 1) else at
+        start = _time_line_above(text, at) if stamped else at
         found.append(Turn(start, start, ""))
     return found
+
+
+def _time_line_above(text: str, at: int) -> int:
+    """Where the line just above offset ``at`` starts when it holds a time alone
+    (``00:12:05``), else ``at``."""
+    above = text.rfind("\n", 0, max(at - 1, 0)) + 1
+    return above if at and STAMP_LINE.fullmatch(text, above, at - 1) else at
 
 
 def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()
@@ -351,19 +357,25 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         blocks.append(Block("section" if after_talk else "preamble", start, end,
                             line=line_at(text, start)))
     speaker_lines = {turn.start for turn in turns}
-    marks = sorted([(_opening(turn), turn.body, turn) for turn in turns]
-                   + [(s, e, None) for s, e in headings or ()
-                      if s >= first and s not in speaker_lines], key=lambda m: m[0])
+    # where each turn has its time alone on the line above its label, such a time above
+    # a heading (`00:45:10` then `Facilitator Notes:`) is the heading's, not words of
+    # the turn before: the heading's lines start there
+    stamped = any(turn.lead is not None for turn in turns)
+    marks = sorted([(_opening(turn), turn.body, turn, turn.start) for turn in turns]
+                   + [(_time_line_above(text, s) if stamped else s, e, None, s)
+                      for s, e in headings or () if s >= first and s not in speaker_lines],
+                   key=lambda m: m[0])
     section = None
-    for i, (mark, after, turn) in enumerate(marks):
+    for i, (mark, after, turn, label) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
-        line = line_at(text, mark if turn is None else turn.start)
+        line = line_at(text, label)
         if turn is None:
-            marked = HEADING.fullmatch(text, mark, after)
-            section = marked["title"] if marked else text[mark:after]
+            marked = HEADING.fullmatch(text, label, after)
+            title = text[label:after]
+            section = marked["title"] if marked else title
             blocks.append(Block("heading", mark, after, line=line))
             if not (marked and markdown):
-                notes.append(Note(line, f"`{text[mark:after]}` {speakers.AS_HEADING}"))
+                notes.append(Note(line, f"`{title}` {speakers.AS_HEADING}"))
         start, end = span(text, after, stop)
         if markdown:        # quote marks alone after the words join a quote's paragraphs
             start, end = span(text, start, start + len(QUOTE_END.sub("", text[start:end])))

@@ -81,7 +81,7 @@ STAFF_WORDS = (r"(?:co-?)?(?:facilitator|moderator|interviewer|note[- ]?taker|ob
                r"evaluator|coach|host|staff|researcher)")
 RECAP = re.compile(
     rf"^(?P<whose>(?:the )?(?:(?P<staff>{STAFF_WORDS})|group|team|meeting|session|"
-    r"discussion|closing|final)(?:['’]s|s['’])? )?"
+    r"discussion|closing|final)(?:['’]s|s['’]?)? )?"
     r"(?:notes?|summary|recap|minutes|debrief(?:ing)?|wrap-?up|takeaways?|highlights?)"
     rf"(?P<of> (?:from|by|of) (?:the )?(?P<by>{STAFF_WORDS})s?['’]?s?"
     r"| (?:from|of|by|for|on) (?:the )?[\w'’ -]{1,30})?(?:[ \t]*\([^()\n]{1,30}\))?$",

@@ -6,6 +6,7 @@ import re
 from . import speakers
 from .columns import DEFAULTS, column_key
 from .entries import entry_lines
+from .headings import recap_lines
 from .labels import TAB_TURN, Turn, count_recurring
 from .lines import line_at, lines_of
 from .speakers import Label, Note
@@ -43,13 +44,20 @@ def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
     if recurring * 10 < kept * 9:
         return None
     chosen = speakers.decide(labels, dense=True, forced=forced)
+    # a member of staff's notes (`Facilitator Notes<tab>...`) are a recap's heading and
+    # its words (:func:`~.headings.recap_lines`), no speaker's
+    talk = [(m.start(), m.start("words"), label.name)
+            for m, label, keep in zip(found, labels, chosen) if keep]
+    recaps = frozenset(line_at(text, at) for at, _ in recap_lines(text, forced, talk + [
+        (turn.start, turn.body, turn.speaker) for turn in labelled]))
+    chosen = [keep and label.line not in recaps for label, keep in zip(labels, chosen)]
     turns = [Turn(m.start(), m.start("words"), label.name)
              for m, label, keep in zip(found, labels, chosen) if keep]
     note = Note(labels[0].line, (
         f"{len(turns)} lines read as turns, each a speaker, a tab and the words "
         f"(`{labels[0].name}` then a tab); if a name is not a speaker, write the file as "
         "field notes without tabs"))
-    return turns, [note, *speakers.notes(labels, chosen, forced=forced)]
+    return turns, [note, *speakers.notes(labels, chosen, forced=forced, entries=recaps)]
 
 
 def _column_names(match: re.Match) -> bool:
