@@ -700,8 +700,7 @@ def test_the_report_flags_figures_made_before_the_model_was_trained_again(study)
     assert "run\n<code>dialogcode evaluate --reference ana</code>." in page
     # the workbook's evaluation sheet holds the same earlier figures, and says so too
     assert workbook_evaluation_note(study).endswith(
-        f"Out of date: {flag} on changed coder files or review decisions, or with other "
-        "learn settings; run dialogcode evaluate --reference ana.")
+        f"Out of date: {flag} on {RETRAINED}; run dialogcode evaluate --reference ana.")
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     assert invoke("report", study, "-q").exit_code == 0
     assert flag not in (study / "out" / "report.html").read_text(encoding="utf-8")
