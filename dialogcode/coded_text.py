@@ -5,10 +5,11 @@ A transcript edited and ingested again after a coder file was made shifts its tu
 would silently credit other words. A row is checked by what it carries: its
 ``sha256`` (the document's hash when it was coded) against the document's, and its
 ``quote`` against the transcript: with a span, the document's text there; without
-one, words of the segment's text (whole words, in order), words that start in it and
-run on into the next segment (as a quote counts in the segment it starts in), or the
-whole turn with its speaker label. A quote running into the segment from the one
-before is refused: it is what a row looks like after an edit shifted the turns by one.
+one, words of the segment's text (whole words, in order), words that start in it (or
+on its own speaker label, before all its words) and run on into the next segment (as a
+quote counts in the segment it starts in), or the whole turn with its speaker label. A
+quote running into the segment from the one before, or starting on another turn's label,
+is refused: it is what a row looks like after an edit shifted the turns by one.
 Case, spacing and punctuation aside; a privacy label (``[NAME]``) or a run of blocks in
 a quote copied from a masked output stands for any words
 (:func:`dialogcode.importers.tabular.same_text`). A row with neither cannot be checked
@@ -99,18 +100,28 @@ def _within(quote: str, text: str) -> bool:
     return True
 
 
-def _runs_on(quote: str, text: str) -> bool:
+def _runs_on(quote: str, text: str, speaker: str = "") -> bool:
     """Whether ``quote`` starts inside ``text`` and runs on past its end: it begins
     (up to a privacy label it may hold) with all of ``text`` or its last words, at
-    least two (one word in common is too likely by chance). A ``text`` without a word
-    (``...``) has none for a quote to start in."""
+    least two (one word in common is too likely by chance), or with the turn's
+    ``speaker`` label (the time a transcript writes beside it quoted or not) and then
+    all of ``text``. A ``text`` without a word (``...``) has none for a quote to start
+    in."""
     from .importers.locate import fold, fold_segment
     from .importers.tabular import HIDDEN
 
     words, quoted = fold_segment(text)[0].split(), fold(HIDDEN.split(quote)[0])[0].split()
+    if not (quoted and words):
+        return False
+    label = fold_segment(speaker)[0].split()
+    at = next((i for i, word in enumerate(quoted) if not word.isdigit()), 0)
+    if label and quoted[at:at + len(label)] == label:     # the turn from its label on
+        rest = quoted[at + len(label):]
+        times = next((i for i, word in enumerate(rest) if not word.isdigit()), len(rest))
+        if any(rest[i:i + len(words)] == words for i in range(times + 1)):
+            return True
     starts = range(max(len(words) - 1, 1))
-    return bool(quoted and words) and any(words[k:] == quoted[:len(words) - k]
-                                for k in starts if words[k] == quoted[0])
+    return any(words[k:] == quoted[:len(words) - k] for k in starts if words[k] == quoted[0])
 
 
 WILD_WORDS = 20     # words a privacy label in a quote may stand for, at most
@@ -120,16 +131,16 @@ def run_on_spans(table: pd.DataFrame, segments: pd.DataFrame, file: str | None =
                  ) -> pd.DataFrame:
     """``table`` (a coder file's rows: ``seg_id``, ``code_id``, ``start``, ``end``,
     ``quote``; empty cells missing) with offsets for each coded row whose quote, given
-    without them, starts in its segment and runs on, word for word, into the next
-    segment(s) of the document (a speaker label between them, and the time written beside
-    it, in the quote or not): the span from the quote's first word to its last, so that
-    it codes each segment it covers a whole word of (:mod:`dialogcode.spans`), as a span
-    given by offsets does. A quote within its segment, or not going on as the document
-    does, stays a coding of its segment; with ``file`` (the coder file, ``table``
-    indexed by its lines), one :class:`~dialogcode.errors.DialogcodeWarning` names the
-    rows whose quote ran on past their segment other than as the document does (the
-    coder meant more turns than are coded), unless the quote only ends on the next
-    turn's speaker label."""
+    without them, starts in its segment (or on its speaker label, before all its words)
+    and runs on, word for word, into the next segment(s) of the document (a speaker label
+    between them, and the time written beside it, in the quote or not): the span from the
+    quote's first word of a turn's text to its last, so that it codes each segment it
+    covers a whole word of (:mod:`dialogcode.spans`), as a span given by offsets does. A
+    quote within its segment, or not going on as the document does, stays a coding of its
+    segment; with ``file`` (the coder file, ``table`` indexed by its lines), one
+    :class:`~dialogcode.errors.DialogcodeWarning` names the rows whose quote ran on past
+    their segment other than as the document does (the coder meant more turns than are
+    coded), unless the quote only ends on the next turn's speaker label."""
     if "quote" not in table:
         return table
     quoted = table["quote"].map(lambda quote: isinstance(quote, str) and bool(quote.strip()))
@@ -196,15 +207,16 @@ def _tokens(text: str, offset: int) -> list[tuple[str, int, int]]:
 def _run_on(quote: str, layout: tuple[list, ...], at: int
             ) -> tuple[tuple[int, int] | None, bool]:
     """The span (start, end) of ``quote`` starting in segment ``at`` of ``layout`` (the
-    segments' doc_ids, starts, ends, texts and speakers, sorted by document and start)
-    and running on past its end word for word, or None; and whether, without such a
+    segments' doc_ids, starts, ends, texts and speakers, sorted by document and start),
+    or on its label before its first word, and running on past its end word for word,
+    from the segment's word it starts on; or None; and whether, without such a
     span, the quote runs on past the segment's end all the same, other than on to the
     next turn's speaker label alone (:func:`run_on_spans`)."""
     from .importers.locate import fold
     from .importers.tabular import HIDDEN
 
     docs, starts, ends, texts, speakers = layout
-    if not _runs_on(quote, texts[at]) or _within(quote, texts[at]):
+    if not _runs_on(quote, texts[at], speakers[at]) or _within(quote, texts[at]):
         return None, False
     pieces = [fold(piece)[0].split() for piece in HIDDEN.split(quote)]
     words = [w for piece in pieces[:1] for w in piece] + [
@@ -216,28 +228,41 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
     for j in range(at + 1, len(docs)):
         if docs[j] != docs[at] or said >= need:
             break
-        label = [(w, starts[j], starts[j], None) for w, _, _ in _tokens(speakers[j], 0)]
-        if label:
-            label[0] = (*label[0][:3], len(label))
+        label = _label(speakers[j])
         text = _tokens(texts[j], starts[j])
         gaps += [len(after), len(after) + len(label)]
         after += label + [(*token, None) for token in text]
         said += len(text)
     own, fits = _tokens(texts[at], starts[at]), False
+    label = _label(speakers[at])      # opening the quote, with its time or not
+    opens = bool(label) and (words[0] == label[0][0] or words[0].isdigit())
     for k in range(max(len(own) - 1, 1)):
-        if own[k][0] != words[0]:
+        head = label if k == 0 and opens else []
+        if own[k][0] != words[0] and not head:
             continue
-        stream = [(*token, None) for token in own[k:]] + after
-        end = _walk(words, stream, {gap + len(own) - k for gap in gaps})
+        stream = head + [(*token, None) for token in own[k:]] + after
+        end = _walk(words, stream, {gap + len(head) + len(own) - k for gap in gaps}
+                    | ({0, len(head)} if head else set()))
         if not end:
             continue
         # its last word of a turn's text, not of a speaker label it ends on: past the
-        # segment's end, the span runs to it; else the quote ends on the next label
+        # segment's end, the span runs from the turn's word it starts on to it; else
+        # the quote ends on the next label
         last = next(token for token in reversed(stream[:end]) if token[1] < token[2])
         if last[2] > ends[at]:
-            return (stream[0][1], last[2]), False
+            return (own[k][1], last[2]), False
         fits = True
     return None, not fits
+
+
+def _label(speaker: str) -> list[tuple]:
+    """The tokens of a turn's ``speaker`` label, for :func:`_walk`: its folded words,
+    each without a width (a span never ends on one), the first telling how many they
+    are."""
+    from .importers.locate import fold_segment
+
+    words = fold_segment(speaker)[0].split()
+    return [(word, 0, 0, None if i else len(words)) for i, word in enumerate(words)]
 
 
 def _walk(words: list, stream: list, gaps: set[int] = frozenset()) -> int | None:
@@ -283,7 +308,7 @@ def _quote_fits(quote: str, span: str | None, text: str, speaker: str) -> bool:
     if span is not None:      # as import-codings writes it, or as a person may
         return (quote == span or same_text(quote, span)
                 or fold(span)[0].strip() in fold(quote)[0])
-    return (_within(quote, text) or _runs_on(quote, text)
+    return (_within(quote, text) or _runs_on(quote, text, speaker)
             or same_text(quote, f"{speaker}: {text}"))
 
 

@@ -7,6 +7,7 @@ tests/data/evidence-study, north/kickoff (offsets into the normalised text):
     t4  P1  134-140 "Mm-hm."
 """
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.coders import CodingsError, read_coder
+from dialogcode.errors import DialogcodeWarning
 from dialogcode.ingest import load_corpus
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
@@ -36,6 +38,9 @@ FITS = {   # rows (seg_id, start, end, quote) of the text as it is: kept
                                      "families get evicted.",
     "words running on into the next turn": "north/kickoff:t3,,,\"so rent is late. P1: "
                                           "Mm-hm\"",
+    "the whole turn with its label, running on": "north/kickoff:t2,,,\"P1: The rent keeps "
+                                                 "rising and families get evicted. P2: "
+                                                 "Wages are low\"",
     "a name masked by the privacy gate": "north/kickoff:t2,,,The [NAME] keeps rising",
     "blocks of a masked copy": "north/kickoff:t2,,,The ████ keeps rising",
     "a span from the speaker label": "north/kickoff:t2,40,65,P1: The rent keeps rising",
@@ -55,6 +60,15 @@ REFUSED = {   # rows that name a turn whose words they are not: refused
     "words running in from the turn before": "north/kickoff:t4,,,\"so rent is late. P1: "
                                              "Mm-hm\"",
     "one word in common with the turn's end": "north/kickoff:t3,,,\"late. P1: Mm-hm\"",
+    # a label other than the turn's own before its words, running on or not
+    "a retyped label before the turn": "north/kickoff:t2,,,\"Participant 1: The rent keeps "
+                                       "rising and families get evicted. P2: Wages\"",
+    "the turn before's label and words": "north/kickoff:t3,,,\"P1: The rent keeps rising "
+                                         "and families get evicted. P2: Wages are low\"",
+    "the next turn's label and words": "north/kickoff:t2,,,\"P2: Wages are low, so rent is "
+                                       "late. P1: Mm-hm\"",
+    "its label before words from the middle": "north/kickoff:t2,,,\"P1: families get "
+                                              "evicted. P2: Wages are low\"",
     "another turn's words at the span": "north/kickoff:t2,50,71,The rent keeps rising",
     "other words around a masked name": "north/kickoff:t2,44,65,The [NAME] keeps falling",
 }
@@ -224,3 +238,47 @@ def test_a_spreadsheet_lock_file_among_the_coder_files_is_no_coder(tmp_path):
     assert "~$ana" not in result.output
     result = runner.invoke(cli, ["agree", "rules", "nobody", "--study", str(root)])
     assert "(known: rules, ana)" in result.output
+
+
+LABELS = {"colon": "{s}: {t}\n\n", "brackets": "[{s}] {t}\n",
+          "time before": "[00:00:0{n}] {s}: {t}\n\n", "otter": "{s}  0:0{n}\n{t}\n\n",
+          "time after": "{s} (0:0{n}): {t}\n\n"}
+
+
+@pytest.mark.parametrize("form", LABELS.values(), ids=LABELS)
+def test_a_whole_turn_quoted_with_its_label_codes_each_turn_it_runs_on_to(form, tmp_path):
+    # "P1: The rent ... P2: Wages are low", as the transcript has it, was refused as
+    # "coded on other text (...the transcript changed)"; with a time beside the label,
+    # so was the whole turn alone
+    from dialogcode.formats import parse_text
+
+    said = [("P1", "The rent went up and families get evicted."), ("P2", "Wages are low."),
+            ("P1", "Mm-hm.")]
+    text = "".join(form.format(s=s, t=t, n=n) for n, (s, t) in enumerate(said, 5))
+    turns = parse_text(text, "d.txt", "txt").blocks
+    segments = pd.DataFrame({"seg_id": ["d:t1", "d:t2", "d:t3"], "doc_id": "d",
+                             "start": [b.start for b in turns], "end": [b.end for b in turns],
+                             "speaker": [b.speaker for b in turns],
+                             "text": [text[b.start:b.end] for b in turns]})
+    copied = " ".join(text[:text.index("Wages are low") + 13].split())   # times and all
+    path = tmp_path / "ana.csv"
+    pd.DataFrame({"seg_id": "d:t1", "code_id": ["rent", "pay", "turn"],
+                  "quote": [copied, f"P1: {said[0][1]} P2: Wages are low",
+                            copied[:copied.index("evicted.") + 8]]}).to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DialogcodeWarning)
+        rows = read_coder(path, segments)
+    assert list(zip(rows["seg_id"], rows["code_id"])) == [
+        ("d:t1", "rent"), ("d:t2", "rent"), ("d:t1", "pay"), ("d:t2", "pay"), ("d:t1", "turn")]
+    # from the turn's first word (not its label) to the last word quoted; the turn whole
+    assert [text[int(a):int(b)] for a, b in zip(rows["start"][:4], rows["end"][:4])] == [
+        said[0][1], "Wages are low"] * 2
+    assert rows.iloc[4][["start", "end"]].isna().all()
+    # a retyped label codes no more turns; a quote from another turn's label is refused
+    for seg_id, quote in (("d:t1", f"Participant 1: {said[0][1]} P2: Wages are low"),
+                          ("d:t2", copied), ("d:t1", "P2: Wages are low. P1: Mm-hm")):
+        pd.DataFrame({"seg_id": [seg_id], "code_id": ["rent"], "quote": [quote]}).to_csv(
+            path, index=False)
+        with pytest.raises(CodingsError, match=r"ana.csv:2: the row of document 'd' was "
+                           r"coded on other text \(the row's quote is not the text"):
+            read_coder(path, segments)

@@ -260,12 +260,15 @@ def test_each_command_prints_the_run_on_warning_once(study):
 
 def test_import_codings_and_a_coder_file_place_a_run_on_quote_alike(study, tmp_path):
     # the run-on quotes as a quotes table for import-codings: the same rows, and agree
-    # flags the coder file and the import as holding the same codings
+    # flags the coder file and the import as holding the same codings; the whole turn
+    # with its label, running on, was refused as coded on other text
     opened = Study.open(study)
-    _quotes_file(study / "codings" / "quoted.csv", QUOTES[:2])
+    quotes = [*QUOTES[:2], ("connection", "P1: The rent keeps rising and families get "
+                                          "evicted. P2: Wages are low")]
+    _quotes_file(study / "codings" / "quoted.csv", quotes)
     table = tmp_path / "by-document.csv"
-    pd.DataFrame({"document": "north/kickoff", "quote": [q for _, q in QUOTES[:2]],
-                  "code": [c for c, _ in QUOTES[:2]]}).to_csv(table, index=False)
+    pd.DataFrame({"document": "north/kickoff", "quote": [q for _, q in quotes],
+                  "code": [c for c, _ in quotes]}).to_csv(table, index=False)
     try:
         result = CliRunner().invoke(cli, ["import-codings", str(table), str(study),
                                           "--coder", "imported"])
@@ -277,7 +280,8 @@ def test_import_codings_and_a_coder_file_place_a_run_on_quote_alike(study, tmp_p
             return [(r.seg_id, r.code_id, int(r.start), int(r.end)) for r in rows.itertuples()]
 
         assert spans(mine) == spans(theirs)
-        assert len(spans(mine)) == 5
+        assert len(spans(mine)) == 7
+        assert spans(mine)[-2:] == [(T2, "connection", 44, 91), (T3, "connection", 97, 110)]
         agreed = CliRunner().invoke(cli, ["agree", "quoted", "imported", "-s", str(study),
                                           "--draws", "0"])
         assert agreed.exit_code == 0, agreed.output
