@@ -125,7 +125,9 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
     rows += [("codings", "The final codings: rule and learned-model codings minus rejected "
                          "ones, plus every other code a reviewer accepted (source "
                          "`suggestion` or `reviewer`) and the final coders' codings (see "
-                         "`source`), with each coding's site, event type, speaker and role."),
+                         "`source`), with each coding's site, event type, speaker and role."
+                         # without an evaluation sheet, the note is on the codings alone
+                         + ("" if "evaluation" in evidence.tables else _out_of_date(evidence))),
              (NOT_IN_WORKBOOK, f"Not in this workbook (a row per segment is too many for "
                                f"a sheet): tables/{NOT_IN_WORKBOOK}.csv opens in Excel for "
                                "pivot tables; also in the Parquet files and study.sqlite.")]
@@ -133,9 +135,11 @@ def readme_sheet(title: str, evidence: Evidence) -> pd.DataFrame:
 
 
 def _out_of_date(evidence: Evidence) -> str:
-    """Why the evaluation's figures do not describe the codings beside them, and the
+    """Why the evaluation's figures do not describe the codings beside them (or, with no
+    evaluation, why the codings are not those of the model in out/model), and the
     commands that bring them up to date, as the report's opening box says it, so a reader
-    of the workbook alone does not cite an earlier model's figures; "" when they do."""
+    of the workbook alone does not cite an earlier model's figures or codings; "" when
+    they are up to date."""
     trust = evidence.trust or {}
     if not trust.get("stale"):
         return ""

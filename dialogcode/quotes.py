@@ -2,8 +2,8 @@
 across sites and speakers, each with a sentence of context on either side.
 
 A candidate is one coded segment: the whole turn when it is short, otherwise its
-sentences from the first holding one of the code's matches to the last. Each candidate is scored (weights below, columns
-in docs/tables.md):
+sentences from the first holding one of the code's matches to the last. Each candidate
+is scored (weights below, columns in docs/tables.md):
 
 - ``typicality``: cosine similarity of its TF-IDF vector to the mean of all the code's
   candidates, so a quote that says what the code's evidence says as a whole wins over

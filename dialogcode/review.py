@@ -26,6 +26,7 @@ from .coded_text import changed_hashes
 from .coders import CodingsError, chosen_coders, coder_path, not_in_codebook, read_coder
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem, read_all
+from .segment import other_unit
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 
@@ -359,12 +360,15 @@ def check_decisions(study: Study, decisions: pd.DataFrame, segments: pd.DataFram
     every such row."""
     path = str(study.root / DECISIONS)
     known = set(segments["seg_id"])
+    # decided on turns, read once the study is ingested by sentences (or the other way
+    # round): the transcripts did not change, the unit did
+    why = other_unit(decisions.loc[~decisions["seg_id"].isin(known), "seg_id"], segments)
     problems = []
     for row in decisions.itertuples():
         if row.seg_id not in known:
-            problems.append(Problem(f"unknown seg_id {row.seg_id!r}; the transcripts changed "
-                                    "since this decision, or it was typed by hand: fix or "
-                                    "delete the row", path, row.line))
+            problems.append(Problem(f"unknown seg_id {row.seg_id!r}" + (
+                why.get(row.seg_id) or "; the transcripts changed since this decision, or "
+                "it was typed by hand: fix or delete the row"), path, row.line))
         if codes is not None and row.code_id not in codes:
             problems.append(Problem(not_in_codebook(row.code_id), path, row.line))
     if problems:

@@ -31,8 +31,9 @@ SEGMENT_KINDS = {"t": "turn", "s": "sentence", "x": "section"}     # a seg_id's 
 
 def other_unit(seg_ids, segments) -> dict[str, str]:
     """For each of ``seg_ids`` (which name no segment of the ``segments`` table) whose
-    document is cut into segments of another kind now, as a file coded on turns is once
-    `ingest --unit sentence` ran, why it names none, to follow "unknown seg_id"."""
+    document is cut into segments of another kind now, as a coder file or review decisions
+    made on turns are once `ingest --unit sentence` ran, why it names none, to follow
+    "unknown seg_id"."""
     wanted = {seg_id.rpartition(":")[0] for seg_id in seg_ids}
     ids = segments.loc[segments["doc_id"].isin(wanted), "seg_id"]
     kinds: dict[str, set[str]] = {}
@@ -50,9 +51,9 @@ def other_unit(seg_ids, segments) -> dict[str, str]:
             now = " and ".join(f"{SEGMENT_KINDS.get(k, k)}s" for k in sorted(kinds[doc_id]))
             reasons[seg_id] = (
                 f": it names a {SEGMENT_KINDS[letter]}, and {doc_id} is cut into {now} now "
-                f"({first[doc_id]}, ...): the file was coded on the segments of another "
+                f"({first[doc_id]}, ...): the file was written on the segments of another "
                 "unit; ingest with that unit (`unit:` in dialogcode.yaml, `ingest --unit`), "
-                "or code these segments")
+                "or code or decide these segments anew")
     return reasons
 
 

@@ -136,6 +136,28 @@ def test_a_file_coded_on_turns_read_after_ingest_by_sentence_says_so(tmp_path):
     assert "unknown seg_id 'north/kickoff:t99'\n" in result.output
 
 
+def test_review_decisions_made_on_turns_read_after_ingest_by_sentence_say_so(tmp_path):
+    """decisions.csv made on turns named "the transcripts changed since this decision, or
+    it was typed by hand" once the study was ingested by sentences: neither was so."""
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["run", str(root), "-q"]).exit_code == 0
+    sha = pd.read_parquet(root / "out" / "documents.parquet").set_index("doc_id").loc[
+        "north/kickoff", "sha256"]
+    (root / "decisions.csv").write_text(
+        "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end\n"
+        f"north/kickoff:t2,risk.housing,reject,rule,ana,,{sha},2026-01-01,,\n",
+        encoding="utf-8")
+    for command in (["ingest", "--unit", "sentence"], ["code"]):
+        assert runner.invoke(cli, [*command, str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1
+    assert ("decisions.csv:2: unknown seg_id 'north/kickoff:t2': it names a turn, and "
+            "north/kickoff is cut into sentences now (north/kickoff:s1, ...)") in result.output
+    assert "the transcripts changed" not in result.output
+
+
 def _stale_coder(tmp_path: Path) -> tuple[Path, CliRunner]:
     """The evidence study with a coder who is no final coder (as the sample study's
     reader), whose file was made before north/kickoff was edited and ingested again."""

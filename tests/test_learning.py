@@ -674,12 +674,17 @@ def test_the_report_trusts_the_rules_alone_when_no_model_coded_the_study(study):
     assert "<strong>low</strong>: Economic control" in box
 
 
-def workbook_evaluation_note(study):
-    """What the README sheet of the workbook `dialogcode export` writes now says of the
-    evaluation sheet."""
+def workbook_note(study, sheet):
+    """What the README sheet of the workbook `dialogcode export` writes now says of
+    ``sheet``."""
     assert invoke("export", study, "-q").exit_code == 0
     book = openpyxl.load_workbook(study / "out" / "workbook.xlsx", read_only=True)
-    return dict(book["README"].iter_rows(min_row=2, values_only=True))["evaluation"]
+    return dict(book["README"].iter_rows(min_row=2, values_only=True))[sheet]
+
+
+def workbook_evaluation_note(study):
+    """What the README sheet of the workbook says of the evaluation sheet."""
+    return workbook_note(study, "evaluation")
 
 
 def test_the_report_flags_figures_made_before_the_model_was_trained_again(study):
@@ -771,6 +776,10 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     assert ("These codings were made by an earlier learned model than the one in "
             f"out/model, which was trained since on {RETRAINED}: run\n<code>dialogcode "
             "code</code>.") in page
+    # the workbook has no evaluation sheet to say it beside: its codings sheet says it
+    assert workbook_note(study, "codings").endswith(
+        "Out of date: These codings were made by an earlier learned model than the one in "
+        f"out/model, which was trained since on {RETRAINED}; run dialogcode code.")
     # codings of an earlier dialogcode (rule_id `model`) cannot be matched either
     unrecorded_model(study)
     page = report_page(study)
@@ -781,6 +790,7 @@ def test_without_an_evaluation_the_report_says_the_codings_are_an_earlier_models
     assert invoke("run", study, "-q").exit_code == 0
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert "has not been checked against a person" in page and 'class="flag">These' not in page
+    assert "Out of date" not in workbook_note(study, "codings")
 
 
 def test_an_accepted_model_coding_stays_as_the_reviewers_once_the_model_drops_it(study):

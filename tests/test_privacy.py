@@ -881,6 +881,58 @@ def test_a_name_in_the_manifests_speaker_roles_reaches_no_output(tmp_path):
     assert set(coded.loc[coded["seg_id"] == "north/call:t1", "role"]) == {"facilitator"}
 
 
+def test_speaker_roles_names_in_another_case_or_of_no_speaker_reach_no_output(tmp_path):
+    # the manifest's labels give roles in any case, so "Rosalba Mendez" gives the
+    # transcript's ROSALBA MENDEZ hers, and went out as written beside a masked speaker; a
+    # label no speaker of the file has (ingest notes it) is a name the scan never read,
+    # and went out in speaker_roles and in ingest's note in speaker_notes
+    import shutil
+
+    root = tmp_path / "e"
+    shutil.copytree(EVIDENCE, root)
+    (root / "transcripts" / "north" / "call.csv").write_text(
+        "speaker,text\nROSALBA MENDEZ,The rent keeps rising and families get evicted.\n"
+        "P2,Wages are low.\n", encoding="utf-8")
+    manifest = pd.read_csv(root / "manifest.csv", dtype=str)
+    manifest.loc[len(manifest)] = ["north/call.csv", "North", "coaching_call", "2019-04-04",
+                                   "North call", "mid-year"]
+    manifest["speaker_roles"] = [
+        "Rosalba Mendez: facilitator; Tomasz Nowak: coach; P2: participant"
+        if file == "north/call.csv" else "" for file in manifest["file"]]
+    manifest.to_csv(root / "manifest.csv", index=False)
+    assert run("run", str(root)).exit_code == 0
+    result = run("export", str(root), "--to", "csv", "--to", "sqlite", "--to", "qdpx",
+                 "-o", str(root / "out" / "export"))
+    assert result.exit_code == 0, result.output
+    leaks = sorted({(Path(path).name, name) for path, text in output_texts(root / "out").items()
+                    for name in ("Rosalba", "Mendez", "Tomasz", "Nowak") if name in text})
+    assert leaks == []
+    exported = pd.read_csv(root / "out" / "export" / "csv" / "documents.csv",
+                           keep_default_na=False).set_index("doc_id")
+    assert exported.loc["north/call", "speaker_roles"] == (
+        "[NAME]: facilitator; [NAME]: coach; P2: participant")
+    assert exported.loc["north/call", "speaker_notes"].startswith(
+        "speaker_roles gives '[NAME]' a role, but no speaker of north/call.csv")
+    coded = pd.read_excel(root / "out" / "workbook.xlsx", sheet_name="codings")
+    assert set(coded.loc[coded["seg_id"] == "north/call:t1", "role"]) == {"facilitator"}
+
+
+def test_a_speaker_roles_label_is_masked_as_a_label_kept_and_role_labels_aside():
+    from dialogcode.privacy.masking import Masker
+
+    mask = Masker({"ROSALBA MENDEZ": "[NAME]", "Ana Ruiz": "[NAME]"},
+                  kept=frozenset({"Grace Park"}), roles=frozenset({"Faith Leader"}))
+    assert mask.in_roles("rosalba mendez: facilitator; Coach Ana Ruiz: coach; "
+                         "Tomasz Nowak: coach; Grace Park: coach; Faith Leader: "
+                         "facilitator; P2: participant") == (
+        "[NAME]: facilitator; Coach [NAME]: coach; [NAME]: coach; Grace Park: coach; "
+        "Faith Leader: facilitator; P2: participant")
+    assert mask.in_notes("speaker_roles gives 'Tomasz Nowak' a role, but no speaker of "
+                         "a.csv is called that (speakers: ROSALBA MENDEZ)") == (
+        "speaker_roles gives '[NAME]' a role, but no speaker of a.csv is called that "
+        "(speakers: [NAME])")
+
+
 def test_a_speaker_label_of_a_first_name_that_is_also_a_word_is_found(tmp_path):
     # a real hearing's labels: "Esther Gimelfarb", "Mark Levine" were missed because
     # esther and mark are English words (half of its 200 named speakers), so quotes went

@@ -168,3 +168,21 @@ def test_a_label_written_in_capitals_is_numbered_as_the_same_name_is(tmp_path):
     assert speakers == {"call": ["Coach Speaker 1", "Speaker 2", "FACILITATOR",
                                  "Speaker 2"]}
     assert "MENDEZ" not in (masked / "call.txt").read_text()
+
+
+def test_a_speaker_the_manifest_gives_a_staff_role_keeps_it_beside_the_number(tmp_path):
+    from dialogcode.roles import speaker_roles
+
+    a, b = NAMES[:2]
+    files = {"call.txt": f"{a}: Welcome, all.\n{b}: The rent went up.\n{a}: Thank you.\n",
+             "visit.txt": f"{b}: We met.\n{NAMES[2]}: The rent.\n"}
+    manifest = (f"file,site,speaker_roles\ncall.txt,A,{a}: facilitator; {b}: coach\n"
+                f"visit.txt,A,{NAMES[2]}: evaluator\n")
+    masked, speakers = redact_and_read_back(tmp_path, files, manifest)
+    # as Speaker 1 the facilitator's words were a participant's in the copy's report,
+    # as no manifest can give the number a role without knowing whose it is; Tomasz
+    # Nowak, a coach in one document and a participant in the other, is neither
+    assert speakers == {"call": ["Facilitator Speaker 1", "Speaker 2",
+                                 "Facilitator Speaker 1"],
+                        "visit": ["Speaker 2", "Evaluator Speaker 3"]}
+    assert speaker_roles().role("call", speakers["call"][0]) == "facilitator"

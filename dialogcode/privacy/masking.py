@@ -227,6 +227,49 @@ class Masker:
             at = max(at, m.end())
         return "".join(pieces) + text[at:end]
 
+    def in_roles(self, value: str) -> str:
+        """A manifest's ``speaker_roles`` cell ("Rosalba Mendez: facilitator; P2:
+        participant") for readers: each label as :meth:`_label_shown` shows it."""
+        pairs = []
+        for pair in value.split(";"):
+            label, colon, role = pair.rpartition(":")
+            pairs.append(self._label_shown(label) + colon + self.for_readers(role) if colon
+                         else self.for_readers(pair))
+        return ";".join(pairs)
+
+    def in_notes(self, value: str) -> str:
+        """Ingest's ``speaker_notes`` for readers (:meth:`for_readers`), the label of a
+        note that the manifest's ``speaker_roles`` gives a role to no speaker of the
+        file shown as :meth:`_label_shown` shows it, as the ``speaker_roles`` cell
+        does."""
+        def shown(m: re.Match) -> str:
+            group = 1 if m[1] is not None else 2
+            return (m[0][:m.start(group) - m.start()] + self._label_shown(m[group])
+                    + m[0][m.end(group) - m.start():])
+
+        return self.for_readers(_ABSENT_ROLE.sub(shown, value))
+
+    def _label_shown(self, label: str) -> str:
+        """A speaker label of the manifest's ``speaker_roles`` for readers. Its labels
+        give speakers their roles in any case (:mod:`dialogcode.roles`), so a finding in
+        it is masked in any case ("Rosalba Mendez" for the transcript's ROSALBA
+        MENDEZ); and a label holding a name the scan never read, as no speaker of the
+        document is called that (ingest notes it), has the name as [NAME]
+        (:func:`~.labels.name_in_any_case`), unless it is a text decided ``keep`` or a
+        role ("Faith Leader")."""
+        from .labels import name_in_any_case
+
+        shown = self.excerpt(label, 0, len(label), any_case=True)
+        name = name_in_any_case(label.strip()) if shown == label else None
+        if not name or _key(label) in self.roles or _key(name).lower() in self._kept_lower:
+            return shown
+        at = label.rindex(name)
+        return label[:at] + LABELS["name"] + label[at + len(name):]
+
+    @cached_property
+    def _kept_lower(self) -> frozenset[str]:
+        return frozenset(key.lower() for key in self.kept)
+
     def frame(self, table: pd.DataFrame, seg_docs: pd.Series | None = None, *,
               offsets: tuple[str, ...] = ("text",)) -> tuple[pd.DataFrame, int]:
         """A copy of ``table`` masked in its :data:`TEXT_COLUMNS` (the ``offsets``
@@ -246,7 +289,9 @@ class Masker:
                     else pd.Series(False, index=table.index))
         for column in columns:
             values = table[column].astype(object)
-            mask = self.in_place if column in offsets else self.for_readers
+            mask = (self.in_place if column in offsets else
+                    self.in_roles if column == "speaker_roles" else
+                    self.in_notes if column == "speaker_notes" else self.for_readers)
             codes, uniques = pd.factorize(values)       # each distinct text once
             done = [mask(v) if isinstance(v, str) else v for v in uniques] + [None]
             masked = pd.Series([done[c] for c in codes], index=values.index, dtype=object)
@@ -266,6 +311,9 @@ class Masker:
 
 
 _WORD = re.compile(r"\w+")
+# ingest's note on a label the manifest's speaker_roles gives a role to, which no speaker
+# of the file has (dialogcode.ingest._absent_roles; the label as Python's repr writes it)
+_ABSENT_ROLE = re.compile(r"""speaker_roles gives (?:'((?:[^'\\]|\\.)*)'|"([^"]*)") a role""")
 
 
 def _replaced(value: str, matches: list[re.Match], how) -> str:

@@ -66,18 +66,26 @@ def check_target(study: Study, folder: Path, force: bool) -> Path:
     return target
 
 
-def speaker_pseudonyms(speakers, mask: Masker, roles: SpeakerRoles) -> dict[str, str]:
+def speaker_pseudonyms(speakers, mask: Masker, roles: SpeakerRoles,
+                       doc_ids=None) -> dict[str, str]:
     """``Speaker N`` for each speaker label (in the order of ``speakers``) that ``mask``
     would change, numbered from 1 and skipping labels ``speakers`` already has; a label
-    of staff by ``roles`` (the study's ``speaker_roles:`` and the usual labels) keeps its
-    role before it ("Coach Ana Ruiz" is "Coach Speaker 2"), so that the copy's speaker
-    has the same role. Nothing else of the label is kept: what a mask leaves of a name
-    ("Vishnu [NAME]") would be shown."""
-    labels = list(dict.fromkeys(s for s in speakers if isinstance(s, str) and s.strip()))
-    taken, pseudonyms, number = set(labels), {}, 0
-    for label in labels:
+    of staff by ``roles`` (the manifest's ``speaker_roles`` in the documents of
+    ``doc_ids``, one per speaker, where the label speaks, when they all agree; the
+    study's ``speaker_roles:`` and the usual labels) keeps its role before it ("Coach
+    Ana Ruiz" is "Coach Speaker 2", a facilitator by the manifest "Facilitator Speaker
+    1"), so that the copy's speaker has the same role. Nothing else of the label is
+    kept: what a mask leaves of a name ("Vishnu [NAME]") would be shown."""
+    speakers = list(speakers)
+    doc_ids = [""] * len(speakers) if doc_ids is None else list(doc_ids)
+    found: dict[str, set] = {}
+    for doc_id, label in dict.fromkeys(zip(doc_ids, speakers)):
+        if isinstance(label, str) and label.strip():
+            found.setdefault(label, set()).add(roles.role(doc_id, label))
+    taken, pseudonyms, number = set(found), {}, 0
+    for label, of_label in found.items():
         if mask.for_readers(label) != label:
-            role = roles.role("", label)
+            role = next(iter(of_label)) if len(of_label) == 1 else "participant"
             form = PSEUDONYM if role == "participant" else f"{role.capitalize()} {PSEUDONYM}"
             number += 1
             while {form.format(number), PSEUDONYM.format(number)} & taken:
@@ -187,9 +195,10 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
     # only the speakers of the copies: a number taken by one of a withheld document
     # would tell that it had a named speaker, and who spoke there before the copies' own
     segments = corpus.segments
-    pseudonyms = speaker_pseudonyms(
-        segments.loc[~segments["doc_id"].isin(mask.withheld), "speaker"], mask,
-        speaker_roles(study.config.speaker_roles))
+    copied = segments[~segments["doc_id"].isin(mask.withheld)]
+    pseudonyms = speaker_pseudonyms(copied["speaker"], mask,
+                                    speaker_roles(study.config.speaker_roles, corpus.documents),
+                                    copied["doc_id"])
     done = Redacted(target, pseudonyms=pseudonyms)
     pattern = mask.pattern
     copies = {}
