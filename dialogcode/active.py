@@ -18,6 +18,7 @@ from .learn import CodeModels
 from .learned import segment_scores
 
 PROPOSED_PER_SEGMENT = 3   # the highest-scoring codes with a model shown besides those proposed
+LISTED = "listed"          # their source: listed for a person to judge, proposed by nobody
 
 
 def coded_or_decided(study, segments: pd.DataFrame, documents: pd.DataFrame,
@@ -46,8 +47,9 @@ def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFra
                ) -> pd.DataFrame:
     """Review rows for the ``n`` most useful segments not in ``known`` (segments already
     coded or decided): for each, every code the rules or the model propose there plus
-    the :data:`PROPOSED_PER_SEGMENT` best-scoring others, with ``source`` (rule or
-    model), ``score`` and ``value``, the segment's usefulness."""
+    the :data:`PROPOSED_PER_SEGMENT` best-scoring others, with ``source`` (``rule``,
+    ``model`` or, for those others, which the model scored below its threshold and never
+    coded, :data:`LISTED`), ``score`` and ``value``, the segment's usefulness."""
     rules = codings[codings["source"] == "rule"]
     usable, scores = segment_scores(models, segments, documents, rules, cache_dir=cache_dir)
     open_rows = ~usable["seg_id"].isin(known).to_numpy()
@@ -89,8 +91,9 @@ def _rows(chosen, usable, scores, models, ruled, value) -> pd.DataFrame:
         for j, code_id in enumerate(models.codes):
             proposed = scores[i, j] >= models.thresholds[j]
             if (seg_id, code_id) in ruled or proposed or j in best:
-                rows.append({"seg_id": seg_id, "code_id": code_id,
-                             "source": "rule" if (seg_id, code_id) in ruled else "model",
+                source = ("rule" if (seg_id, code_id) in ruled else
+                          "model" if proposed else LISTED)
+                rows.append({"seg_id": seg_id, "code_id": code_id, "source": source,
                              "score": round(float(scores[i, j]), 4) if fitted[j] else None,
                              "value": round(float(value[i]), 4)})
     return pd.DataFrame(rows, columns=["seg_id", "code_id", "source", "score", "value"])

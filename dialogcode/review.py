@@ -309,10 +309,11 @@ def held_source(sources: pd.Series) -> pd.Series:
     """The source each accepted code of ``sources`` (decisions' ``source``) shows in the
     final codings, sheets and browser once no rule or model coding holds it:
     ``suggestion`` for an accepted suggestion, else ``reviewer``: a code a reviewer added,
-    a rule or model coding the rules or the model no longer make, and a model proposal
-    below the model's threshold (a ``--next`` sheet's), which it never made (nothing
-    makes it; the reviewer's accept holds it). While a rule or the model makes it, it is
-    their coding, with their source."""
+    a rule or model coding the rules or the model no longer make, and a ``--next``
+    sheet's ``listed`` code, scored below the model's threshold (recorded as
+    ``reviewer``; as ``model`` from a sheet that said ``model`` for it), which the model
+    never made (nothing makes it; the reviewer's accept holds it). While a rule or the
+    model makes it, it is their coding, with their source."""
     return sources.where(sources == "suggestion", "reviewer")
 
 
@@ -323,9 +324,9 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     ``reject`` judges is no longer produced (after a codebook edit); a reject written by
     hand without a source judges a code no rule or model proposes there (nothing to
     reject); an accepted rule coding the rules no longer make (:data:`KEPT`: it stays a
-    final coding, see :func:`final_codings`; an accepted model proposal is not listed,
-    as the model's codings change at each `learn` and a ``--next`` sheet proposes codes
-    below the model's threshold, which it never made), unless it is on a preamble or
+    final coding, see :func:`final_codings`; an accepted model coding is not listed, as
+    the model's codings change at each `learn`, and a ``--next`` sheet that said
+    ``model`` for a ``listed`` code had it recorded so), unless it is on a preamble or
     heading (by ``segments``' kind and codable, when given), which the tables refuse;
     the code is not in ``codes`` (the codebook's ids, when given; the tables, `learn` and
     `evaluate` refuse the row); or their document's text changed (see :func:`in_force`).

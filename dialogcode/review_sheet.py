@@ -62,8 +62,8 @@ def with_added(items: pd.DataFrame, decisions: pd.DataFrame, segments: pd.DataFr
                documents: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """``items`` (:func:`review_items`) followed by a row for each accepted decision (of
     ``decisions``, those in force) on a code nobody proposed on its segment: a code a
-    reviewer added, a ``--next`` sheet's other code, or a rule or model coding the rules
-    or the model no longer make. Each is a final coding with its
+    reviewer added, a ``--next`` sheet's ``listed`` code, or a rule or model coding the
+    rules or the model no longer make. Each is a final coding with its
     :func:`~dialogcode.review.held_source`, which a sheet then shows and can reject
     again. One on a code ``labels`` (the codebook's codes) does not hold, or on a preamble
     or heading, is left out: its import would refuse the row as shown, and the tables name
@@ -113,7 +113,7 @@ def left_for_good(sheet: pd.DataFrame, path: Path, decisions: pd.DataFrame,
                   proposed: dict[tuple[str, str], str]) -> list[Problem]:
     """A problem per segment with a decision in ``decisions`` whose exported rows in
     ``sheet`` (with a ``source``) leave a code without a decision that is neither decided
-    there nor ``proposed`` (:func:`proposals`): a ``--next`` sheet's other codes. No
+    there nor ``proposed`` (:func:`proposals`): a ``--next`` sheet's ``listed`` codes. No
     later sheet or page lists them (``--next`` passes over decided segments), so the
     models would never learn whether they apply there."""
     if "source" not in sheet:
@@ -202,6 +202,16 @@ def proposals(codings: pd.DataFrame, suggestions: pd.DataFrame | None
     return found
 
 
+def decision_source(proposed: str | None, shown: str) -> str:
+    """The source a decision records: that of the rule or model coding or suggestion
+    proposing its code on its segment (``proposed``), else the ``model`` or
+    ``suggestion`` a sheet's row or the browser's queue shows for it (``shown``: one no
+    longer proposed), else ``reviewer``: a code a reviewer added (or a row whose code a
+    person changed), and a code a ``--next`` sheet lists only to be judged (``listed``),
+    which nobody proposes there. One rule for `review import` and the browser."""
+    return proposed or (shown if shown in PROPOSALS else "reviewer")
+
+
 def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                     documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
                     proposed: dict[tuple[str, str], str]) -> pd.DataFrame:
@@ -213,11 +223,11 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     both ways or with two notes, a ``text`` cell that does not show its segment's text
     (as an export shows it: masked, in a workbook cell; whatever privacy findings were
     decided since). ``codes`` are the codebook's, by id. Each decision's source
-    is that of the code proposed on the segment in ``proposed`` (:func:`proposals`);
-    for a code not proposed there, the sheet's ``model`` or ``suggestion`` (a
-    ``--next`` sheet's other codes), otherwise ``reviewer``: a row whose code a person
-    changed, or a sheet without its source column, cannot pass an added code off as a
-    rule coding (which would then never count)."""
+    is :func:`decision_source` of the code proposed on the segment in
+    ``proposed`` (:func:`proposals`) and the sheet's ``source``: a row whose code a
+    person changed, or a sheet without its source column, cannot pass an added code off
+    as a rule coding (which would then never count), and a ``--next`` sheet's ``listed``
+    code is recorded as the reviewer's, not the model's."""
     if reviewer:
         check_name(reviewer, "reviewer")
     sheet = sheet.assign(decision=sheet["decision"].str.strip().str.lower())
@@ -276,7 +286,7 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     return pd.DataFrame({
         "seg_id": decided["seg_id"], "code_id": decided["code_id"],
         "decision": decided["decision"],
-        "source": [proposed.get(key) or (said if said in PROPOSALS else "reviewer")
+        "source": [decision_source(proposed.get(key), said)
                    for key, said in zip(zip(decided["seg_id"], decided["code_id"]),
                                         decided.get("source", pd.Series("", decided.index)
                                                     ).str.strip().str.lower())],

@@ -402,6 +402,50 @@ def test_the_queue_scores_the_real_text_while_the_pages_show_blocks(study, tmp_p
         before[key].sort_values(key).values.tolist()
 
 
+def test_the_queue_marks_the_codes_the_model_did_not_propose_as_listed(tmp_path):
+    # the queue's best-scoring others, scored below their thresholds and never coded,
+    # showed as `model 0.12` chips, and a decision on one was recorded as the model's
+    from test_learning import learning_study
+    study = learning_study(tmp_path / "study")
+    sheet = tmp_path / "next.csv"
+    for command in (["run", str(study), "-q"],
+                    ["review", "export", "--next", "10", str(study), "-o", str(sheet)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 0, result.output
+    sheet = rows(sheet)
+    listed = [r for r in sheet if r["source"] == "listed"]
+    codings = read_table(study / "out", "codings", hint="run")
+    assert listed and not set(zip(codings["seg_id"], codings["code_id"])) & {
+        (r["seg_id"], r["code_id"]) for r in listed}
+    app = create_app(ReviewData(Study.open(study), reviewer="ana", queue_size=10),
+                     token=TOKEN)
+    app.config["PORT"] = PORT
+    client = app.test_client()
+    assert client.get(f"/?token={TOKEN}", base_url=BASE).status_code == 303
+    page = client.get("/queue", base_url=BASE).text
+    assert "Listed for you to judge" in page
+    chips = {}
+    for chip in page.split('<li class="chip ')[1:]:
+        seg, code = (chip.split(f'{name}="', 1)[1].split('"', 1)[0]
+                     for name in ("data-seg", "data-code"))
+        chips[(seg, code)] = chip.split('class="source"', 1)[1].split(">", 1)[1].split()[0]
+    assert chips == {(r["seg_id"], r["code_id"]): r["source"] for r in sheet}
+    # decided in the browser, it is recorded as the reviewer's (as review import
+    # records it), with the words the reviewer marked
+    first = listed[0]
+    text = load_corpus(Study.open(study)).segments.set_index("seg_id").at[
+        first["seg_id"], "text"]
+    page_sha = page.split(f'data-seg="{first["seg_id"]}" data-sha="', 1)[1][:64]
+    answer = post(client, {"seg_id": first["seg_id"], "code_id": first["code_id"],
+                           "decision": "accept", "start": 0, "end": len(text.split()[0]),
+                           "sha256": page_sha})
+    assert answer.status_code == 200, answer.text
+    (saved,) = rows(study / "decisions.csv")
+    assert (saved["seg_id"], saved["code_id"], saved["source"]) == (
+        first["seg_id"], first["code_id"], "reviewer")
+    assert saved["start"] != "" and saved["end"] != ""
+
+
 def test_the_queue_says_what_it_needs(client):
     page = client.get("/queue", base_url=BASE).text
     assert "no learned model yet; run `dialogcode learn` first" in page

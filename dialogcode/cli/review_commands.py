@@ -38,8 +38,9 @@ def review():
                                             "imported.")
 @click.option("--next", "next_n", type=click.IntRange(1), metavar="N",
               help="Instead, the N segments nobody coded that the learned models are "
-                   "least sure of, with every code proposed there: decide each one "
-                   "listed for a segment you decide (needs `dialogcode learn`).")
+                   "least sure of, with every code proposed there and the best-scoring "
+                   "others (source `listed`: the model did not code them): decide each "
+                   "one shown for a segment you decide (needs `dialogcode learn`).")
 def review_export(study, output, undecided, codes, force, next_n):
     """Write a review sheet for STUDY: one row per code on a segment (rule and model
     codings, then suggestions from `dialogcode suggest`), with the segment's text and any

@@ -29,7 +29,7 @@ from ..learned import model_folder
 from ..lock import study_lock
 from ..review import (CHOICES, DECISION_COLUMNS, doc_ids_of, held_source, in_force,
                       load_decisions, record_decisions, remove_decisions)
-from ..review_sheet import load_suggestions, next_review_items, review_items
+from ..review_sheet import decision_source, load_suggestions, next_review_items, review_items
 from ..store import read_table, table_path
 from ..study import Study
 
@@ -291,11 +291,13 @@ class ReviewData:
             raise ArgumentError(f"{seg_id} is a {segment['kind']}, which is never coded")
         with study_lock(self.study.root, "dialogcode review serve"):
             items, decisions = self.items(tables)
-            mine = items[(items["seg_id"] == seg_id) & (items["code_id"] == code_id)]
-            if not len(mine) and tables.queue is not None:    # the queue's model proposals
-                mine = tables.queue[(tables.queue["seg_id"] == seg_id)
-                                    & (tables.queue["code_id"] == code_id)]
-            source = mine["source"].iloc[0] if len(mine) else "reviewer"
+            def shown_source(table):    # the code's source where ``table`` shows it here
+                if table is None:
+                    return None
+                here = (table["seg_id"] == seg_id) & (table["code_id"] == code_id)
+                return next(iter(table.loc[here, "source"]), None)
+
+            source = decision_source(shown_source(items), shown_source(tables.queue) or "")
             earlier = decisions[(decisions["seg_id"] == seg_id)
                                 & (decisions["code_id"] == code_id)].tail(1)
             if code is None:        # a decision on a code taken out of the codebook
