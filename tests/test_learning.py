@@ -234,37 +234,45 @@ def test_threshold_f1_gives_every_code_one_cut_chosen_by_cross_validation(study)
     assert (model["code_id"] == "risk.control").any() and model["quote"].isin(CONTROL).all()
 
 
+def write_loose_coder(study, documents=None) -> None:
+    """codings/bo.csv: bo codes economic control as ana does, and meeting talk too (in
+    ``documents``, or every document)."""
+    segments = load_corpus(Study.open(study)).segments
+    loose = [(seg_id, "risk.control") for seg_id, doc_id, text
+             in zip(segments["seg_id"], segments["doc_id"], segments["text"])
+             if (documents is None or doc_id in documents)
+             and (text in CONTROL or any(w in text for w in ("meeting", "library", "flyers")))]
+    pd.DataFrame(loose, columns=["seg_id", "code_id"]).to_csv(
+        study / "codings" / "bo.csv", index=False)
+
+
+def learned_control(study, settings: str):
+    """`learn`'s output with ``settings`` added to the learn: settings, and the quotes
+    of the model's risk.control codings after `code`."""
+    (study / "dialogcode.yaml").write_text("title: Learning test\nlessons: null\n"
+                                           f"learn: {{min_positives: 4, folds: 3{settings}}}\n")
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    assert invoke("code", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    return result.output, codings.loc[(codings["source"] == "model")
+                                      & (codings["code_id"] == "risk.control"), "quote"]
+
+
 def test_a_looser_colleagues_coding_does_not_loosen_the_reference_coders_cut(study):
     # A colleague (bo) coding other documents more loosely than the study's reference
     # (ana) taught the model her style, and each cut, checked on everyone's segments,
     # followed it: the model coded meeting talk as economic control in every document.
-    segments = load_corpus(Study.open(study)).segments
-    loose = [(seg_id, "risk.control") for seg_id, doc_id, text
-             in zip(segments["seg_id"], segments["doc_id"], segments["text"])
-             if doc_id in {"call5", "call6", "call7"}
-             and (text in CONTROL or any(w in text for w in ("meeting", "library", "flyers")))]
-    pd.DataFrame(loose, columns=["seg_id", "code_id"]).to_csv(
-        study / "codings" / "bo.csv", index=False)
-    config = study / "dialogcode.yaml"
-
-    def model_quotes(settings):
-        config.write_text("title: Learning test\nlessons: null\n"
-                          f"learn: {{min_positives: 4, folds: 3{settings}}}\n")
-        result = invoke("learn", study)
-        assert result.exit_code == 0, result.output
-        assert invoke("code", study, "-q").exit_code == 0
-        codings = pd.read_parquet(study / "out" / "codings.parquet")
-        return result.output, codings.loc[(codings["source"] == "model")
-                                          & (codings["code_id"] == "risk.control"), "quote"]
-
-    _, pooled = model_quotes("")
+    write_loose_coder(study, {"call5", "call6", "call7"})
+    _, pooled = learned_control(study, "")
     assert pooled.isin(OTHER).sum() > 0          # bo's style, without a reference
-    output, judged = model_quotes(", reference: ana")
+    output, judged = learned_control(study, ", reference: ana")
     assert "reach precision 0.75 against ana's segments (learn: reference)" in output
     assert not judged.isin(OTHER).any() and judged.isin(CONTROL).sum() >= 20
     stats = pd.DataFrame(json.loads((study / "out" / "model" / "model.json").read_text())[
         "stats"]).set_index("code_id")
     assert stats.loc["risk.control", "cv_checked"] == 50       # ana's 5 documents of 8
+    config = study / "dialogcode.yaml"
     config.write_text(config.read_text().replace("reference: ana", "reference: cy"))
     result = invoke("learn", study)
     assert result.exit_code != 0 and "learn: reference: no codings/cy.csv" in result.output
@@ -275,37 +283,16 @@ def test_the_reference_coders_own_labels_check_the_cut_and_a_left_out_reference_
     # bo double-codes ana's documents (as for an agreement check) and codes meeting talk
     # as economic control there too: the cut, "checked on ana's segments", was checked
     # on ana's documents with bo's codings of them, and followed bo
-    segments = load_corpus(Study.open(study)).segments
-    loose = [(seg_id, "risk.control") for seg_id, text in zip(segments["seg_id"],
-                                                              segments["text"])
-             if text in CONTROL or any(w in text for w in ("meeting", "library", "flyers"))]
-    pd.DataFrame(loose, columns=["seg_id", "code_id"]).to_csv(
-        study / "codings" / "bo.csv", index=False)
-    config = study / "dialogcode.yaml"
-
-    def learned(settings):
-        config.write_text("title: Learning test\nlessons: null\n"
-                          f"learn: {{min_positives: 4, folds: 3, {settings}}}\n")
-        result = invoke("learn", study)
-        assert result.exit_code == 0, result.output
-        assert invoke("code", study, "-q").exit_code == 0
-        codings = pd.read_parquet(study / "out" / "codings.parquet")
-        return result.output, codings.loc[(codings["source"] == "model")
-                                          & (codings["code_id"] == "risk.control"), "quote"]
-
-    output, quotes = learned("reference: ana")
+    write_loose_coder(study)
+    output, quotes = learned_control(study, ", reference: ana")
     assert "against ana's segments (learn: reference)" in output
     assert not quotes.isin(OTHER).any()
     # learn: coders leaves ana out: the models learn from bo alone, whose segments are
     # then what checks the cuts (as without a reference), not ana's, which are not in
     # training: before, every code was left without a model ("0 human-coded segments
     # of the reference coder")
-    for document in ("call0", "call1", "call2", "call3", "call4"):
-        segments = segments[segments["doc_id"] != document]
-    bo = pd.read_csv(study / "codings" / "bo.csv")
-    bo[bo["seg_id"].isin(segments["seg_id"])].to_csv(study / "codings" / "bo.csv",
-                                                    index=False)
-    output, quotes = learned("coders: [bo], reference: ana")
+    write_loose_coder(study, {"call5", "call6", "call7"})
+    output, quotes = learned_control(study, ", coders: [bo], reference: ana")
     assert "against ana's segments" not in output and "reference coder" not in output
     assert quotes.isin(CONTROL).sum() >= 20
 
