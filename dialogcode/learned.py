@@ -50,10 +50,10 @@ def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str
     tokenisation (:data:`~dialogcode.coding.TOKENISATION`) and the
     ``learn:`` settings that shape the fit (features, how thresholds are chosen,
     min_precision, min_positives, the reference coder they are checked against).
-    `learn` records it as ``training`` in model.json, `code` in each model coding's ``rule_id`` and `evaluate`
-    in evaluation.json, so the report tells a model trained on other codings, with
-    other settings or by a dialogcode that tokenised otherwise, from the one the
-    figures describe."""
+    `learn` records it as ``training`` in model.json, `code` in each model coding's
+    ``rule_id`` and `evaluate` in evaluation.json, so the report tells a model trained
+    on other codings, with other settings or by a dialogcode that tokenised otherwise,
+    from the one the figures describe."""
     shaped = (data.digest(), pipeline_stamp(model), TOKENISATION, settings.semantic,
               settings.threshold, settings.min_precision, settings.min_positives,
               settings.reference)
