@@ -110,9 +110,13 @@ class SpeakerRoles:
                     "evaluator" if names_notes(words) else "participant")
 
     def of(self, frame: pd.DataFrame) -> pd.Series:
-        """The role of each row of a frame with ``doc_id`` and ``speaker``."""
-        return pd.Series([self.role(d, s) for d, s in zip(frame["doc_id"], frame["speaker"])],
-                         index=frame.index, dtype=object)
+        """The role of each row of a frame with ``doc_id`` and ``speaker`` (each label
+        worked out once, and once per document that the manifest gives roles: a corpus
+        has many turns and few speakers)."""
+        pairs = [(d if d in self.documents else "", s)
+                 for d, s in zip(frame["doc_id"], frame["speaker"])]
+        roles = {pair: self.role(*pair) for pair in dict.fromkeys(pairs)}
+        return pd.Series([roles[pair] for pair in pairs], index=frame.index, dtype=object)
 
 
 def speaker_roles(configured: dict[str, str] | None = None,
