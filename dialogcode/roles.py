@@ -54,8 +54,9 @@ WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Notes (JS)", "Notes 2"): the word notes, note or minutes first or last (a number or
 # a note in brackets after it aside), after words written in small letters or naming
 # what the notes are of, not after a name ("Ana Notes")
-NOTES = re.compile(r"^(?:(?P<before>.*?)[\W_]+)?(?P<word>notes?|minutes)"
-                   r"(?:[\W_]*(?:\d+|\([^()]*\)))?$|^(?:notes?|minutes)\b", re.IGNORECASE)
+NOTES_FIRST = re.compile(r"(?:notes?|minutes)\b", re.IGNORECASE)
+NOTES_LAST = re.compile(r"(?<![^\W_])(?P<word>notes?|minutes)(?:[\W_]*(?:\d+|\([^()]*\)))?$",
+                        re.IGNORECASE)
 NOTES_OF = frozenset({"group", "team", "meeting", "session", "discussion", "site", "visit",
                       "field", "event", "workshop", "call", "interview", "observation",
                       "research", "closing", "final", "general", "my", "our", "the"})
@@ -63,10 +64,13 @@ MANIFEST_COLUMN = "speaker_roles"
 
 
 def names_notes(label: str) -> bool:
-    """Whether ``label`` names notes (:data:`NOTES`) rather than a person."""
-    found = NOTES.match(label)
-    return bool(found) and (not found["before"] or found["word"].islower()
-                            or set(re.findall(r"[a-z]+", found["before"].lower())) <= NOTES_OF)
+    """Whether ``label`` names notes (:data:`NOTES_FIRST`, :data:`NOTES_LAST`) rather than
+    a person."""
+    if NOTES_FIRST.match(label):
+        return True
+    found = NOTES_LAST.search(label)
+    return bool(found) and (found["word"].islower() or set(
+        re.findall(r"[a-z]+", label[:found.start()].lower())) <= NOTES_OF)
 
 
 def parse_roles(text: str) -> tuple[dict[str, str], list[str]]:
