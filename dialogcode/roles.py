@@ -7,8 +7,11 @@ A speaker's role comes from, first to last:
    Tom: coach``; a mapping in a YAML manifest), labels matched exactly, in any case;
 2. ``speaker_roles:`` in dialogcode.yaml (speaker label glob patterns, in any case, to
    roles: ``{"Facilitator*": facilitator, "LA-P*": participant}``), in the order given;
-3. :data:`DEFAULT_ROLES` (``Facilitator``, ``Coach 2``, ``Lead evaluator``... by their
-   usual labels, as words anywhere in the label: ``Stafford`` is no staff);
+3. :data:`DEFAULT_ROLES` (``Facilitator``, ``Coach 2``, ``Lead evaluator``,
+   ``Recorder``... by their usual labels, as words anywhere in the label: ``Stafford``
+   is no staff);
+4. ``evaluator`` for a label naming notes (:func:`names_notes`: ``Group notes``,
+   ``Site Visit Notes``, not ``Ana Notes``);
 
 and is ``participant`` for any other label. Text with no speaker (field notes) has no
 role.
@@ -32,6 +35,8 @@ USUAL_LABELS = {
     "staffer": "facilitator", "coach": "coach", "evaluator": "evaluator",
     "interviewer": "evaluator", "note taker": "evaluator", "note-taker": "evaluator",
     "notetaker": "evaluator",
+    "observer": "evaluator", "recorder": "evaluator", "scribe": "evaluator",
+    "researcher": "evaluator", "minute taker": "evaluator", "minute-taker": "evaluator",
 }
 # each usual label as a word, alone or plural, anywhere in the label: after nothing or
 # anything but a letter, then nothing or anything but a letter ("Staff 2", "Host-A",
@@ -45,7 +50,27 @@ DEFAULT_ROLES = {
 # a capital after a small letter starts a word for the usual labels: "FacilitatorA" and
 # "CoachB" are "Facilitator A" and "Coach B", while "Stafford" stays one word
 WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# a label naming notes, as a table's speaker column may ("Group notes", "Site Visit
+# Notes (JS)", "Notes 2"): the word notes, note or minutes first or last (a number or
+# a note in brackets after it aside), after words written in small letters or naming
+# what the notes are of, not after a name ("Ana Notes")
+NOTES_FIRST = re.compile(r"(?:notes?|minutes)\b", re.IGNORECASE)
+NOTES_LAST = re.compile(r"(?<![^\W_])(?P<word>notes?|minutes)(?:[\W_]*(?:\d+|\([^()]*\)))?$",
+                        re.IGNORECASE)
+NOTES_OF = frozenset({"group", "team", "meeting", "session", "discussion", "site", "visit",
+                      "field", "event", "workshop", "call", "interview", "observation",
+                      "research", "closing", "final", "general", "my", "our", "the"})
 MANIFEST_COLUMN = "speaker_roles"
+
+
+def names_notes(label: str) -> bool:
+    """Whether ``label`` names notes (:data:`NOTES_FIRST`, :data:`NOTES_LAST`) rather than
+    a person."""
+    if NOTES_FIRST.match(label):
+        return True
+    found = NOTES_LAST.search(label)
+    return bool(found) and (found["word"].islower() or set(
+        re.findall(r"[a-z]+", label[:found.start()].lower())) <= NOTES_OF)
 
 
 def parse_roles(text: str) -> tuple[dict[str, str], list[str]]:
@@ -81,16 +106,21 @@ class SpeakerRoles:
         found = self.documents.get(doc_id, {}).get(label)
         if found:
             return found
-        words = WORD_START.sub(" ", speaker.strip()).lower()
+        words = WORD_START.sub(" ", speaker.strip())
+        lowered = words.lower()
         return next((role for pattern, role in self.patterns
                      if fnmatch.fnmatchcase(label, pattern)
-                     or (pattern in DEFAULT_ROLES and fnmatch.fnmatchcase(words, pattern))),
-                    "participant")
+                     or (pattern in DEFAULT_ROLES and fnmatch.fnmatchcase(lowered, pattern))),
+                    "evaluator" if names_notes(words) else "participant")
 
     def of(self, frame: pd.DataFrame) -> pd.Series:
-        """The role of each row of a frame with ``doc_id`` and ``speaker``."""
-        return pd.Series([self.role(d, s) for d, s in zip(frame["doc_id"], frame["speaker"])],
-                         index=frame.index, dtype=object)
+        """The role of each row of a frame with ``doc_id`` and ``speaker`` (each label
+        worked out once, and once per document that the manifest gives roles: a corpus
+        has many turns and few speakers)."""
+        pairs = [(d if d in self.documents else "", s)
+                 for d, s in zip(frame["doc_id"], frame["speaker"])]
+        roles = {pair: self.role(*pair) for pair in dict.fromkeys(pairs)}
+        return pd.Series([roles[pair] for pair in pairs], index=frame.index, dtype=object)
 
 
 def speaker_roles(configured: dict[str, str] | None = None,

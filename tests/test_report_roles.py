@@ -4,6 +4,7 @@ exemplar quotes prefer participants' words."""
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -53,6 +54,17 @@ def test_roles_come_from_the_manifest_then_the_config_then_the_usual_labels():
     assert roles.role("d", "Facilitator") == "evaluator"    # the study's before defaults
     assert roles.role("d", "Co-facilitator 2") == "facilitator"     # a default pattern
     assert roles.role("d", "Maria") == "participant" and roles.role("d", None) is None
+
+
+def test_a_manifest_role_holds_in_its_file_only_for_every_turn():
+    # roles are worked out once per label: Maria facilitates call 1 and is a
+    # participant in call 2, turn after turn
+    documents = pd.DataFrame({"doc_id": ["call1", "call2"],
+                              "speaker_roles": ["Maria: facilitator", ""]})
+    segments = pd.DataFrame({"doc_id": ["call1", "call2"] * 3,
+                             "speaker": ["Maria", "Maria", "Coach", "Coach", None, "P1"]})
+    assert speaker_roles({"P*": "coach"}, documents).of(segments).tolist() == [
+        "facilitator", "participant", "coach", "coach", None, "coach"]
 
 
 def test_exemplars_prefer_participants_and_show_each_speakers_role(tmp_path):
