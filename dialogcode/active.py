@@ -48,8 +48,9 @@ def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFra
     """Review rows for the ``n`` most useful segments not in ``known`` (segments already
     coded or decided): for each, every code the rules or the model propose there plus
     the :data:`PROPOSED_PER_SEGMENT` best-scoring others, with ``source`` (``rule``,
-    ``model`` or, for those others, which the model scored below its threshold and never
-    coded, :data:`LISTED`), ``score`` and ``value``, the segment's usefulness."""
+    ``model`` or, for those others, which the model never coded: scored below its
+    threshold, or with no threshold, :data:`LISTED`), ``score`` and ``value``, the
+    segment's usefulness."""
     rules = codings[codings["source"] == "rule"]
     usable, scores = segment_scores(models, segments, documents, rules, cache_dir=cache_dir)
     open_rows = ~usable["seg_id"].isin(known).to_numpy()

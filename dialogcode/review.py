@@ -310,10 +310,10 @@ def held_source(sources: pd.Series) -> pd.Series:
     final codings, sheets and browser once no rule or model coding holds it:
     ``suggestion`` for an accepted suggestion, else ``reviewer``: a code a reviewer added,
     a rule or model coding the rules or the model no longer make, and a ``--next``
-    sheet's ``listed`` code, scored below the model's threshold (recorded as
-    ``reviewer``; as ``model`` from a sheet that said ``model`` for it), which the model
-    never made (nothing makes it; the reviewer's accept holds it). While a rule or the
-    model makes it, it is their coding, with their source."""
+    sheet's ``listed`` code (recorded as ``reviewer``; as ``model`` from a sheet that
+    said ``model`` for it), which the model never made (nothing makes it; the reviewer's
+    accept holds it). While a rule or the model makes it, it is their coding, with their
+    source."""
     return sources.where(sources == "suggestion", "reviewer")
 
 

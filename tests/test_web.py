@@ -444,6 +444,13 @@ def test_the_queue_marks_the_codes_the_model_did_not_propose_as_listed(tmp_path)
     assert (saved["seg_id"], saved["code_id"], saved["source"]) == (
         first["seg_id"], first["code_id"], "reviewer")
     assert saved["start"] != "" and saved["end"] != ""
+    # and the queue, drawn again after the decision, highlights those words, as the
+    # document's page does: they showed only there, as if the marking had been lost
+    for address in ("/queue", f"/doc/{first['doc_id']}"):
+        page = client.get(address, base_url=BASE).text
+        turn = page.split(f'id="{first["seg_id"]}" data-seg=', 1)[1]
+        turn = turn.split('<div class="text">', 1)[1].split("</div>", 1)[0]
+        assert f'data-codes="{first["code_id"]}"' in turn, address
 
 
 def test_the_queue_says_what_it_needs(client):

@@ -230,11 +230,17 @@ class ReviewData:
                                       row.decision, row.note))
         spans = []
         codings = tables.codings
-        ruled = codings[(codings["seg_id"] == seg_id) & (codings["source"] == "rule")]
+        coded = codings[codings["seg_id"] == seg_id]
+        ruled = coded[coded["source"] == "rule"]
         spans += [(a - offset, b - offset, c) for a, b, c in
                   zip(ruled["start"], ruled["end"], ruled["code_id"])]
+        # the words a reviewer coded: a decision's span on a code no rule or model codes
+        # here, as the final codings take it (a queue's `listed` code, chipped with the
+        # queue's rows, too)
+        marked = latest[(latest["seg_id"] == seg_id)
+                        & ~latest["code_id"].isin(coded["code_id"])]
         spans += [(int(a) - offset, int(b) - offset, c) for a, b, c in
-                  zip(added["start"], added["end"], added["code_id"]) if a and b]
+                  zip(marked["start"], marked["end"], marked["code_id"]) if a and b]
         rejected = {e["code_id"] for e in entries if e["decision"] == "reject"}
         return {"seg_id": seg_id, "ordinal": seg["ordinal"], "speaker": _text(seg["speaker"]),
                 "sha256": self.text_stamp(tables, seg["doc_id"]),
