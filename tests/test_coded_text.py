@@ -6,6 +6,7 @@ tests/data/evidence-study, north/kickoff (offsets into the normalised text):
     t3  P2  97-128  "Wages are low, so rent is late."
     t4  P1  134-140 "Mm-hm."
 """
+import csv
 import shutil
 import warnings
 from pathlib import Path
@@ -147,15 +148,51 @@ def test_review_decisions_made_on_turns_read_after_ingest_by_sentence_say_so(tmp
         "north/kickoff", "sha256"]
     (root / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end\n"
-        f"north/kickoff:t2,risk.housing,reject,rule,ana,,{sha},2026-01-01,,\n",
+        f"north/kickoff:t2,risk.housing,reject,rule,ana,,{sha},2026-01-01,,\n"
+        f"north/kickoff:t3,risk.money,accept,rule,ana,,{sha},2026-01-01,,\n",
         encoding="utf-8")
-    for command in (["ingest", "--unit", "sentence"], ["code"]):
-        assert runner.invoke(cli, [*command, str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["ingest", "--unit", "sentence", str(root), "-q"]).exit_code == 0
+    # `code` listed the reject as "coding no longer produced" and the accept as staying
+    # in the final codings, which the tables then refused
+    result = runner.invoke(cli, ["code", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    listed = {line.split()[0]: line for line in result.stderr.splitlines()
+              if line.startswith("north/")}
+    assert set(listed) == {"north/kickoff:t2", "north/kickoff:t3"}
+    assert all("unknown seg_id: it names a turn, and north/kickoff is cut into sentences "
+               "now (north/kickoff:s1, ...)" in line for line in listed.values())
+    assert "no longer produced" not in result.stderr
+    assert "stays in the final codings" not in result.stderr
     result = runner.invoke(cli, ["tables", str(root), "-q"])
     assert result.exit_code == 1
     assert ("decisions.csv:2: unknown seg_id 'north/kickoff:t2': it names a turn, and "
             "north/kickoff is cut into sentences now (north/kickoff:s1, ...)") in result.output
     assert "the transcripts changed" not in result.output
+
+
+def test_a_review_sheet_exported_on_turns_imported_after_ingest_by_sentence_says_so(tmp_path):
+    # each of its rows was refused as a bare "unknown seg_id"
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    runner = CliRunner()
+    sheet = tmp_path / "review.csv"
+    for command in (["run", str(root), "-q"], ["review", "export", str(root), "-o", str(sheet)]):
+        assert runner.invoke(cli, command).exit_code == 0
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    rows[0]["decision"] = "reject"
+    with sheet.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    seg_id, doc_id = rows[0]["seg_id"], rows[0]["doc_id"]
+    assert seg_id.startswith(f"{doc_id}:t")
+    for command in (["ingest", "--unit", "sentence"], ["code"]):
+        assert runner.invoke(cli, [*command, str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["review", "import", str(sheet), str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"review.csv:2: unknown seg_id {seg_id!r}: it names a turn, and {doc_id} is cut "
+            f"into sentences now ({doc_id}:s1, ...)") in result.output
+    assert not (root / "decisions.csv").exists()
 
 
 def _stale_coder(tmp_path: Path) -> tuple[Path, CliRunner]:
