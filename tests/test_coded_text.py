@@ -61,9 +61,8 @@ REFUSED = {   # rows that name a turn whose words they are not: refused
     "words running in from the turn before": "north/kickoff:t4,,,\"so rent is late. P1: "
                                              "Mm-hm\"",
     "one word in common with the turn's end": "north/kickoff:t3,,,\"late. P1: Mm-hm\"",
-    # a label other than the turn's own before its words, running on or not
-    "a retyped label before the turn": "north/kickoff:t2,,,\"Participant 1: The rent keeps "
-                                       "rising and families get evicted. P2: Wages\"",
+    # another turn's label before words, running on or not (a retyped label before the
+    # turn's own words is refused as such: test_a_quote_opening_on_a_retyped_speaker_label)
     "the turn before's label and words": "north/kickoff:t3,,,\"P1: The rent keeps rising "
                                          "and families get evicted. P2: Wages are low\"",
     "the next turn's label and words": "north/kickoff:t2,,,\"P2: Wages are low, so rent is "
@@ -333,11 +332,46 @@ def test_a_whole_turn_quoted_with_its_label_codes_each_turn_it_runs_on_to(form, 
     assert [text[int(a):int(b)] for a, b in zip(rows["start"][:4], rows["end"][:4])] == [
         said[0][1], "Wages are low"] * 2
     assert rows.iloc[4][["start", "end"]].isna().all()
-    # a retyped label codes no more turns; a quote from another turn's label is refused
-    for seg_id, quote in (("d:t1", f"Participant 1: {said[0][1]} P2: Wages are low"),
-                          ("d:t2", copied), ("d:t1", "P2: Wages are low. P1: Mm-hm")):
+    # a retyped label codes no more turns (test_a_quote_opening_on_a_retyped_speaker_
+    # label_says_so); a quote from another turn's label is refused
+    pd.DataFrame({"seg_id": ["d:t1"], "code_id": ["rent"], "quote": [
+        f"Participant 1: {said[0][1]} P2: Wages are low"]}).to_csv(path, index=False)
+    with pytest.raises(CodingsError, match="after the speaker label 'Participant 1'"):
+        read_coder(path, segments)
+    for seg_id, quote in (("d:t2", copied), ("d:t1", "P2: Wages are low. P1: Mm-hm")):
         pd.DataFrame({"seg_id": [seg_id], "code_id": ["rent"], "quote": [quote]}).to_csv(
             path, index=False)
         with pytest.raises(CodingsError, match=r"ana.csv:2: the row of document 'd' was "
                            r"coded on other text \(the row's quote is not the text"):
             read_coder(path, segments)
+
+
+def test_a_quote_opening_on_a_retyped_speaker_label_says_so(tmp_path):
+    """"Participant 1: <the turn's words>" where the transcript has "P1:" was refused as
+    coded on other text ("the transcript changed since"): it did not; the label differs."""
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    runner = CliRunner()
+    for command in ("ingest", "code"):
+        assert runner.invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    (root / "codings").mkdir()
+    coder = root / "codings" / "ana.csv"
+    label = ("the row of document 'north/kickoff' quotes its turn's words after the speaker "
+             "label {!r}, where the transcript has 'P1': write the label as the transcript "
+             "does, or leave it out")
+    for quote, said in (("Participant 1: The rent keeps rising", "Participant 1"),
+                        ("[00:00:05] participant one: The rent keeps rising and families "
+                         "get evicted. P2: Wages are low", "participant one")):
+        coder.write_text(f'seg_id,code_id,quote\nnorth/kickoff:t2,risk.housing,"{quote}"\n',
+                         encoding="utf-8")
+        result = runner.invoke(cli, ["tables", str(root), "-q"])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"ana.csv:2: {label.format(said)}" in result.output
+        assert "other text" not in result.output
+    # words that are not the turn's after the label: other text, as before
+    coder.write_text('seg_id,code_id,quote\nnorth/kickoff:t2,risk.housing,"Participant 1: '
+                     'Wages are low"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1
+    assert "ana.csv:2: the row of document 'north/kickoff' was coded on other text" \
+        in result.output and "speaker label" not in result.output
