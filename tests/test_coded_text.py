@@ -368,6 +368,14 @@ def test_a_quote_opening_on_a_retyped_speaker_label_says_so(tmp_path):
         assert result.exit_code == 1 and "Traceback" not in result.output
         assert f"ana.csv:2: {label.format(said)}" in result.output
         assert "other text" not in result.output
+    # rows of a document so quoted are named at once, their first label shown
+    coder.write_text('seg_id,code_id,quote\nnorth/kickoff:t2,risk.housing,"Participant 1: The '
+                     'rent keeps rising"\nnorth/kickoff:t3,risk.money,"Participant 2: Wages '
+                     'are low"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert ("ana.csv:2: 2 rows of document 'north/kickoff' (lines 2, 3) quote their turn's "
+            "words after another speaker label than the transcript's (first: the speaker "
+            "label 'Participant 1', where the transcript has 'P1')") in result.output
     # words that are not the turn's after the label: other text, as before
     coder.write_text('seg_id,code_id,quote\nnorth/kickoff:t2,risk.housing,"Participant 1: '
                      'Wages are low"\n', encoding="utf-8")
