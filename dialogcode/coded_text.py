@@ -312,6 +312,25 @@ def _quote_fits(quote: str, span: str | None, text: str, speaker: str) -> bool:
             or same_text(quote, f"{speaker}: {text}"))
 
 
+# a speaker label opening a quote, after the time a transcript may write before it
+_OPENING_LABEL = re.compile(r"\s*(?:[\[(]?\d[\d:.]*[\])]?\s+)?([^:\s][^:\n]{0,40}?)\s*:\s+")
+
+
+def _relabelled(quote: str, text: str, speaker: str) -> str | None:
+    """The speaker label (of four words at most) ``quote``, a quote without a span,
+    opens on, when it is not the turn's ``speaker`` and the words after it fit the turn's
+    ``text`` (:func:`_quote_fits`): a label retyped (``Participant 1:`` for ``P1:``),
+    not a turn of other words."""
+    from .importers.locate import fold
+
+    found = _OPENING_LABEL.match(quote)
+    if (found is None or len(found.group(1).split()) > 4
+            or fold(found.group(1))[0].strip() == fold(speaker)[0].strip()):
+        return None
+    rest = quote[found.end():]
+    return found.group(1) if rest.strip() and _quote_fits(rest, None, text, speaker) else None
+
+
 def _spans(table: pd.DataFrame, segments: pd.DataFrame, position: np.ndarray,
            documents: pd.DataFrame | None) -> list[str | None]:
     """Each row's transcript text at its span (None without one): the document's text
@@ -349,10 +368,11 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
     indexed by line, ``start``/``end`` numbers) coded on other text: a ``sha256``
     other than the document's in ``documents`` (when given), or a ``quote`` that is
     not the transcript's text (the document's at the row's span when ``documents`` hold
-    their text). With ``study``, rows whose sha256 is the one its exports show for a
-    masked document are told apart (:func:`masked_copies`). ``found`` is each row's
-    position in ``segments`` (-1 for a row not to check here, such as an unknown
-    seg_id)."""
+    their text). Told apart, as the text did not change: with ``study``, rows whose
+    sha256 is the one its exports show for a masked document (:func:`masked_copies`);
+    quotes without a span holding their turn's words after a speaker label other than
+    the turn's (:func:`_relabelled`). ``found`` is each row's position in ``segments``
+    (-1 for a row not to check here, such as an unknown seg_id)."""
     known = found >= 0
     position = np.maximum(found, 0)
     doc_ids = segments["doc_id"].to_numpy()[position]
@@ -365,14 +385,20 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
                                            segments)
             hashed = hashed & ~copied
     quoted = np.zeros(len(table), dtype=bool)
+    labels: dict[int, tuple[str, str]] = {}    # row -> (label quoted, the turn's speaker)
     if "quote" in table:
         texts = segments["text"].to_numpy()[position]
         speakers = segments["speaker"].fillna("").astype(str).to_numpy()[position]
         spans = _spans(table, segments, position, documents)
         for i, (ok, quote, span, text, speaker) in enumerate(zip(
                 known, table["quote"].fillna(""), spans, texts, speakers)):
-            if ok and quote.strip():
-                quoted[i] = not _quote_fits(quote, span, text, speaker)
+            if ok and quote.strip() and not _quote_fits(quote, span, text, speaker):
+                said = None if span is not None or hashed[i] else _relabelled(
+                    quote, text, speaker)
+                if said is None:
+                    quoted[i] = True
+                else:
+                    labels[i] = (said, speaker)
     problems = []
     for doc_id in sorted(set(doc_ids[copied])):
         lines = sorted(table.index[copied & (doc_ids == doc_id)])
@@ -387,4 +413,18 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
         verb = "were" if len(lines) > 1 else "was"
         problems.append(Problem(other_text(f"{_rows(lines, doc_id)} {verb} coded", REIMPORT,
                                            why), path, int(lines[0])))
+    relabelled = np.isin(np.arange(len(table)), list(labels))
+    for doc_id in sorted(set(doc_ids[relabelled])):
+        rows = np.flatnonzero(relabelled & (doc_ids == doc_id))
+        said, speaker = labels[int(rows[0])]
+        lines = sorted(table.index[rows])
+        label = f"the speaker label {said!r}, where the transcript has " + (
+            repr(speaker) if speaker else "none")
+        problems.append(Problem(
+            (f"the row of document {doc_id!r} quotes its turn's words after {label}"
+             if len(rows) == 1 else
+             f"{_rows(lines, doc_id)} quote their turn's words after another speaker label "
+             f"than the transcript's (first: {label})")
+            + ": write the label as the transcript does, or leave it out", path,
+            int(lines[0])))
     return problems

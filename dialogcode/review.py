@@ -329,7 +329,9 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     ``model`` for a ``listed`` code had it recorded so), unless it is on a preamble or
     heading (by ``segments``' kind and codable, when given), which the tables refuse;
     the code is not in ``codes`` (the codebook's ids, when given; the tables, `learn` and
-    `evaluate` refuse the row); or their document's text changed (see :func:`in_force`).
+    `evaluate` refuse the row); the seg_id names a segment of another unit than
+    ``segments`` (and their doc_id, when given) are cut into now (:func:`other_unit`; the
+    tables refuse the row); or their document's text changed (see :func:`in_force`).
     They all stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
     changed = ~_on_current_text(decisions, documents)
@@ -350,6 +352,11 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
                          "the row" for s in decisions.loc[quiet, "seg_id"]]
     if codes is not None:
         reason[~decisions["code_id"].isin(codes)] = "code not in the codebook"
+    if segments is not None:     # decided on turns, the study ingested by sentences since
+        why = other_unit(decisions.loc[~decisions["seg_id"].isin(segments["seg_id"]),
+                                       "seg_id"], segments)
+        unit = decisions["seg_id"].isin(why.keys())
+        reason[unit] = [f"unknown seg_id{why[s]}" for s in decisions.loc[unit, "seg_id"]]
     reason[changed] = "document text changed"
     return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
 

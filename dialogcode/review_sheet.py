@@ -19,6 +19,7 @@ from .importers.tabular import code_numbers, same_text
 from .limits import DEFAULT, Limits
 from .review import CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_source
 from .safexml import xml_text
+from .segment import other_unit
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 from .workbook import write_workbook
@@ -218,8 +219,10 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     """The decided rows of a filled sheet as decisions by ``reviewer``, made now.
 
     Every bad row is reported: a decision other than accept or reject, a note without
-    a decision, an unknown segment or code, a doc_id not the segment's, a category
-    (``codable: false``) or a preamble or heading accepted, a code on a segment decided
+    a decision, an unknown segment (saying so when its document is cut into another
+    unit now, :func:`~dialogcode.segment.other_unit`) or code, a doc_id not the
+    segment's, a category (``codable: false``) or a preamble or heading accepted, a code
+    on a segment decided
     both ways or with two notes, a ``text`` cell that does not show its segment's text
     (as an export shows it: masked, in a workbook cell; whatever privacy findings were
     decided since). ``codes`` are the codebook's, by id. Each decision's source
@@ -241,7 +244,10 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                      for row in sheet[sheet["decision"] == ""].itertuples()
                      if row.note.strip()]
     known = segments.set_index("seg_id")["doc_id"]
-    problems += [Problem(f"unknown seg_id {row.seg_id!r}", str(path), row.line)
+    # a sheet exported before the study was ingested with another unit
+    why = other_unit(decided.loc[~decided["seg_id"].isin(known.index), "seg_id"], segments)
+    problems += [Problem(f"unknown seg_id {row.seg_id!r}{why.get(row.seg_id, '')}",
+                         str(path), row.line)
                  for row in decided.itertuples() if row.seg_id not in known.index]
     if "doc_id" in decided:
         problems += [Problem(f"seg_id {row.seg_id} is in document {known[row.seg_id]}, but "

@@ -6,6 +6,7 @@ tests/data/evidence-study, north/kickoff (offsets into the normalised text):
     t3  P2  97-128  "Wages are low, so rent is late."
     t4  P1  134-140 "Mm-hm."
 """
+import csv
 import shutil
 import warnings
 from pathlib import Path
@@ -60,9 +61,8 @@ REFUSED = {   # rows that name a turn whose words they are not: refused
     "words running in from the turn before": "north/kickoff:t4,,,\"so rent is late. P1: "
                                              "Mm-hm\"",
     "one word in common with the turn's end": "north/kickoff:t3,,,\"late. P1: Mm-hm\"",
-    # a label other than the turn's own before its words, running on or not
-    "a retyped label before the turn": "north/kickoff:t2,,,\"Participant 1: The rent keeps "
-                                       "rising and families get evicted. P2: Wages\"",
+    # another turn's label before words, running on or not (a retyped label before the
+    # turn's own words is refused as such: test_a_quote_opening_on_a_retyped_speaker_label)
     "the turn before's label and words": "north/kickoff:t3,,,\"P1: The rent keeps rising "
                                          "and families get evicted. P2: Wages are low\"",
     "the next turn's label and words": "north/kickoff:t2,,,\"P2: Wages are low, so rent is "
@@ -147,15 +147,51 @@ def test_review_decisions_made_on_turns_read_after_ingest_by_sentence_say_so(tmp
         "north/kickoff", "sha256"]
     (root / "decisions.csv").write_text(
         "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end\n"
-        f"north/kickoff:t2,risk.housing,reject,rule,ana,,{sha},2026-01-01,,\n",
+        f"north/kickoff:t2,risk.housing,reject,rule,ana,,{sha},2026-01-01,,\n"
+        f"north/kickoff:t3,risk.money,accept,rule,ana,,{sha},2026-01-01,,\n",
         encoding="utf-8")
-    for command in (["ingest", "--unit", "sentence"], ["code"]):
-        assert runner.invoke(cli, [*command, str(root), "-q"]).exit_code == 0
+    assert runner.invoke(cli, ["ingest", "--unit", "sentence", str(root), "-q"]).exit_code == 0
+    # `code` listed the reject as "coding no longer produced" and the accept as staying
+    # in the final codings, which the tables then refused
+    result = runner.invoke(cli, ["code", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    listed = {line.split()[0]: line for line in result.stderr.splitlines()
+              if line.startswith("north/")}
+    assert set(listed) == {"north/kickoff:t2", "north/kickoff:t3"}
+    assert all("unknown seg_id: it names a turn, and north/kickoff is cut into sentences "
+               "now (north/kickoff:s1, ...)" in line for line in listed.values())
+    assert "no longer produced" not in result.stderr
+    assert "stays in the final codings" not in result.stderr
     result = runner.invoke(cli, ["tables", str(root), "-q"])
     assert result.exit_code == 1
     assert ("decisions.csv:2: unknown seg_id 'north/kickoff:t2': it names a turn, and "
             "north/kickoff is cut into sentences now (north/kickoff:s1, ...)") in result.output
     assert "the transcripts changed" not in result.output
+
+
+def test_a_review_sheet_exported_on_turns_imported_after_ingest_by_sentence_says_so(tmp_path):
+    # each of its rows was refused as a bare "unknown seg_id"
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    runner = CliRunner()
+    sheet = tmp_path / "review.csv"
+    for command in (["run", str(root), "-q"], ["review", "export", str(root), "-o", str(sheet)]):
+        assert runner.invoke(cli, command).exit_code == 0
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    rows[0]["decision"] = "reject"
+    with sheet.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    seg_id, doc_id = rows[0]["seg_id"], rows[0]["doc_id"]
+    assert seg_id.startswith(f"{doc_id}:t")
+    for command in (["ingest", "--unit", "sentence"], ["code"]):
+        assert runner.invoke(cli, [*command, str(root), "-q"]).exit_code == 0
+    result = runner.invoke(cli, ["review", "import", str(sheet), str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"review.csv:2: unknown seg_id {seg_id!r}: it names a turn, and {doc_id} is cut "
+            f"into sentences now ({doc_id}:s1, ...)") in result.output
+    assert not (root / "decisions.csv").exists()
 
 
 def _stale_coder(tmp_path: Path) -> tuple[Path, CliRunner]:
@@ -296,11 +332,54 @@ def test_a_whole_turn_quoted_with_its_label_codes_each_turn_it_runs_on_to(form, 
     assert [text[int(a):int(b)] for a, b in zip(rows["start"][:4], rows["end"][:4])] == [
         said[0][1], "Wages are low"] * 2
     assert rows.iloc[4][["start", "end"]].isna().all()
-    # a retyped label codes no more turns; a quote from another turn's label is refused
-    for seg_id, quote in (("d:t1", f"Participant 1: {said[0][1]} P2: Wages are low"),
-                          ("d:t2", copied), ("d:t1", "P2: Wages are low. P1: Mm-hm")):
+    # a retyped label codes no more turns (test_a_quote_opening_on_a_retyped_speaker_
+    # label_says_so); a quote from another turn's label is refused
+    pd.DataFrame({"seg_id": ["d:t1"], "code_id": ["rent"], "quote": [
+        f"Participant 1: {said[0][1]} P2: Wages are low"]}).to_csv(path, index=False)
+    with pytest.raises(CodingsError, match="after the speaker label 'Participant 1'"):
+        read_coder(path, segments)
+    for seg_id, quote in (("d:t2", copied), ("d:t1", "P2: Wages are low. P1: Mm-hm")):
         pd.DataFrame({"seg_id": [seg_id], "code_id": ["rent"], "quote": [quote]}).to_csv(
             path, index=False)
         with pytest.raises(CodingsError, match=r"ana.csv:2: the row of document 'd' was "
                            r"coded on other text \(the row's quote is not the text"):
             read_coder(path, segments)
+
+
+def test_a_quote_opening_on_a_retyped_speaker_label_says_so(tmp_path):
+    """"Participant 1: <the turn's words>" where the transcript has "P1:" was refused as
+    coded on other text ("the transcript changed since"): it did not; the label differs."""
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    runner = CliRunner()
+    for command in ("ingest", "code"):
+        assert runner.invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    (root / "codings").mkdir()
+    coder = root / "codings" / "ana.csv"
+    label = ("the row of document 'north/kickoff' quotes its turn's words after the speaker "
+             "label {!r}, where the transcript has 'P1': write the label as the transcript "
+             "does, or leave it out")
+    for quote, said in (("Participant 1: The rent keeps rising", "Participant 1"),
+                        ("[00:00:05] participant one: The rent keeps rising and families "
+                         "get evicted. P2: Wages are low", "participant one")):
+        coder.write_text(f'seg_id,code_id,quote\nnorth/kickoff:t2,risk.housing,"{quote}"\n',
+                         encoding="utf-8")
+        result = runner.invoke(cli, ["tables", str(root), "-q"])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"ana.csv:2: {label.format(said)}" in result.output
+        assert "other text" not in result.output
+    # rows of a document so quoted are named at once, their first label shown
+    coder.write_text('seg_id,code_id,quote\nnorth/kickoff:t2,risk.housing,"Participant 1: The '
+                     'rent keeps rising"\nnorth/kickoff:t3,risk.money,"Participant 2: Wages '
+                     'are low"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert ("ana.csv:2: 2 rows of document 'north/kickoff' (lines 2, 3) quote their turn's "
+            "words after another speaker label than the transcript's (first: the speaker "
+            "label 'Participant 1', where the transcript has 'P1')") in result.output
+    # words that are not the turn's after the label: other text, as before
+    coder.write_text('seg_id,code_id,quote\nnorth/kickoff:t2,risk.housing,"Participant 1: '
+                     'Wages are low"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["tables", str(root), "-q"])
+    assert result.exit_code == 1
+    assert "ana.csv:2: the row of document 'north/kickoff' was coded on other text" \
+        in result.output and "speaker label" not in result.output

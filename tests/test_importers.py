@@ -200,6 +200,24 @@ def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_pa
     assert rows(imported(path, loaded)) == [("south/closing:t2", "connection", None, None)]
 
 
+def test_a_segment_table_of_turns_imported_after_ingest_by_sentence_says_so(tmp_path):
+    # each row was refused as a bare "unknown seg_id", as if the sheet were mistyped
+    root = ingested_evidence(tmp_path / "study")
+    assert CliRunner().invoke(cli, ["ingest", "--unit", "sentence", str(root), "-q"]
+                              ).exit_code == 0
+    path = tmp_path / "turns.csv"
+    path.write_text("seg_id,code\nnorth/kickoff:t2,risk.housing\nnorth/kickoff:t3,"
+                    "connection\nnorth/kickoff:s99,connection\n", encoding="utf-8")
+    result = run(path, root, "--coder", "ana")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    for line, seg_id in ((2, "north/kickoff:t2"), (3, "north/kickoff:t3")):
+        assert (f"turns.csv:{line}: unknown seg_id {seg_id!r}: it names a turn, and "
+                "north/kickoff is cut into sentences now (north/kickoff:s1, ...)"
+                in result.output)
+    # a sentence the document does not have is only unknown
+    assert "turns.csv:4: unknown seg_id 'north/kickoff:s99'\n" in result.output
+
+
 def test_turn_numbers_past_a_preamble_are_taken_when_the_text_shows_the_turn(tmp_path):
     # a coding sheet made from the segments (document, turn, text) is not ambiguous: its
     # text cell says which turn the number means, and a person's own count is refused

@@ -178,7 +178,8 @@ def review_serve(ctx, study, reviewer, port, next_n, open_browser):
 
 def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -> None:
     """List, as warnings on stderr, decisions whose coding disappeared, whose code left
-    the codebook (``codes``, its ids, when given) or whose document changed
+    the codebook (``codes``, its ids, when given), whose seg_id names a segment of
+    another unit than the study is cut into now, or whose document changed
     (``documents``: the documents table, or at least its doc_id and sha256; default: the
     study's), and apart from them the accepted rule codings the rules no longer make,
     which stay final codings (but on a preamble or heading, listed with the others)."""
@@ -192,7 +193,7 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
         documents = read_table(study.out, "documents", hint="dialogcode ingest",
                                columns=["doc_id", "sha256"])
     segments = read_table(study.out, "segments", hint="dialogcode ingest",
-                          columns=["seg_id", "kind", "codable"])
+                          columns=["seg_id", "doc_id", "kind", "codable"])
     listed = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
                       documents, codes, segments)
     kept, lost = listed[listed["reason"] == KEPT], listed[listed["reason"] != KEPT]

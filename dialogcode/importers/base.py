@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..ingest import Corpus
+from ..segment import other_unit
 from ..spans import covered_segments
 
 if TYPE_CHECKING:
@@ -131,6 +132,8 @@ class Documents:
             for doc, spans in self._spans.items()}
         self._bounds = {seg: (doc, start, end) for doc, spans in self._spans.items()
                         for start, end, seg in spans}
+        self._ids = segments[["seg_id", "doc_id"]]
+        self._units: dict[tuple[str, str, bool], str] = {}
 
     def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
                 ) -> str:
@@ -149,6 +152,16 @@ class Documents:
         shown = self.mask.excerpt(text[left:end + reach], start - left, end - left,
                                   any_case=True)
         return f" ({shorten(shown, EXCERPT)!r})" if shown.strip() else ""
+
+    def unit_reason(self, seg_id: str) -> str:
+        """For a seg_id naming no segment: why, when its document is cut into segments
+        of another unit now (:func:`~dialogcode.segment.other_unit`), else ""; worked
+        out once per document and kind of segment named."""
+        doc, _, position = seg_id.rpartition(":")
+        key = (doc, position[:1], position[1:].isdigit())
+        if key not in self._units:
+            self._units[key] = other_unit([seg_id], self._ids).get(seg_id, "")
+        return self._units[key]
 
     def segment_text(self, seg_id: str) -> str:
         doc, start, end = self._bounds[seg_id]
