@@ -21,8 +21,8 @@ from .config import LearnSettings
 from .errors import DialogcodeError, DialogcodeWarning, warn
 from .features import segment_terms
 from .ingest import Corpus, load_corpus
-from .learn import (MODEL_FOLDER, CodeModels, ModelError, TextFeatures, check_fits,
-                    fit_models, load_models, read_texts, save_models)
+from .learn import CodeModels, TextFeatures, fit_models, read_texts
+from .model_file import MODEL_FOLDER, ModelError, check_fits, load_models, save_models
 from .review import DECISIONS
 from .stamps import pipeline_stamp
 from .study import Study
@@ -195,7 +195,7 @@ def study_model(study: Study, book: Codebook, documents: pd.DataFrame, *, model:
     ``unit``, in ``documents``) with ``book`` and the spaCy pipeline ``model``; None,
     with a DialogcodeWarning saying why and what to run, when it does not fit them
     (trained under another codebook version, pipeline, tokenisation or unit, on documents
-    changed since, of another model format, unreadable: :func:`~dialogcode.learn.check_fits`).
+    changed since, of another model format, unreadable: :func:`~dialogcode.model_file.check_fits`).
     Then only the rules code: `dialogcode code`, its Dask engine and :func:`with_model`
     decide here alike."""
     folder = model_folder(study)

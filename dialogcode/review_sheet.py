@@ -332,7 +332,7 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     browser's queue). Needs `dialogcode learn`."""
     from .active import coded_or_decided, next_items
     from .analysis import check_current
-    from .learn import check_fits, load_models
+    from .model_file import check_fits, load_models
     from .learned import model_folder, segment_unit
     from .tables import substantive
 

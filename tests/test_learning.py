@@ -1337,7 +1337,7 @@ def test_the_report_flags_figures_of_a_model_of_text_tokenised_otherwise(study, 
     # the one the codings and figures are of, and the box must say why, not send the
     # user looking for changed coder files or learn settings
     with monkeypatch.context() as earlier:
-        for module in ("learn", "learned"):
+        for module in ("model_file", "learned"):
             earlier.setattr(f"dialogcode.{module}.TOKENISATION", f"{CACHE_FORMAT}.9")
         assert invoke("run", study, "-q").exit_code == 0
         assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
