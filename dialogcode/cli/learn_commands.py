@@ -163,12 +163,13 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
-                            judged=reference_training(opened, corpus, book))
+                            judged=reference_training(opened, corpus, book),
+                            coder_aware=settings.coder_aware)
     design = {"reference": reference, "codebook_version": book.version,
               "training": model_digest(data, settings, model),
               "model": pipeline_stamp(model),   # never a folder's path: studies move
               "semantic": settings.semantic, "min_precision": settings.min_precision,
-              "threshold": settings.threshold,
+              "threshold": settings.threshold, "coder_aware": settings.coder_aware,
               "seed": seed}
     paths = write_evaluation(result, opened.out / "evaluation", design)
     table = result.per_code
