@@ -47,13 +47,6 @@ class LearnSettings(BaseModel):
     semantic: Semantic = "lsa"
     folds: int = Field(default=5, ge=2, le=20)
     reference: str | None = None   # coder `run` evaluates against (dialogcode evaluate)
-    # how the models tell the reference coder's segments from other coders' (docs/learning.md)
-    coder_aware: Literal["off", "bias", "augment"] = "off"
-
-    @field_validator("coder_aware", mode="before")
-    @classmethod
-    def _off(cls, value):
-        return "off" if value is False else value   # YAML reads a bare `off` as false
 
 
 class PrivacySettings(BaseModel):

@@ -107,15 +107,14 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
              semantic: str, min_precision: float, min_positives: int,
              threshold: str = "precision", folds: int = 5,
              curve: bool = False, seed: int = 0, cache_dir=None, progress=None,
-             judged: TrainingData | None = None, coder_aware: str = "off") -> Evaluation:
+             judged: TrainingData | None = None) -> Evaluation:
     """Cross-validate by document against ``reference`` (a coder's codings as read by
     :func:`~dialogcode.coders.read_coder`); ``cache_dir`` is the coding token cache.
     ``data`` is the study's training data (it
     may include the reference coder: each fold leaves its documents out); with
     ``judged`` (:func:`~dialogcode.learned.reference_training`: ``learn: reference``'s
     coding, whoever ``reference`` is) each fold's thresholds are checked on that coder's
-    training segments and labels, as `learn` checks them, and ``coder_aware`` acts as in
-    `learn`. Raises
+    training segments and labels, as `learn` checks them. Raises
     DialogcodeError when the reference covers fewer than two documents."""
     codes = data.codes
     test = segments[substantive(segments) & segments["seg_id"].isin(
@@ -162,7 +161,7 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
         models = fit_training(train, book, model=model, semantic=semantic,
                               min_precision=min_precision, threshold=threshold,
                               min_positives=min_positives,
-                              folds=folds, judged=judged, coder_aware=coder_aware)
+                              folds=folds, judged=judged)
         usable, scores = segment_scores(models, segments[segments["doc_id"].isin(held)],
                                         documents, rules, cache_dir=cache_dir)
         scores = scores[usable["seg_id"].isin(test["seg_id"].iloc[rows]).to_numpy()]

@@ -204,18 +204,14 @@ def _shared_cut(scores: np.ndarray, labels: np.ndarray, ruled: np.ndarray) -> fl
 def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, model: str,
                min_precision: float = 0.75, threshold: str = "precision",
                min_positives: int = 8, folds: int = INNER_FOLDS, seed: int = 0,
-               judged: np.ndarray | None = None, coder_aware: str = "off",
-               progress=None, run=None) -> CodeModels:
+               judged: np.ndarray | None = None, progress=None, run=None) -> CodeModels:
     """Fit a model per code of ``data`` and choose thresholds by cross-validation (folds
     by document): with ``threshold`` ``precision`` each code's own by
     :func:`_threshold`, with ``f1`` one for all codes by :func:`_shared_cut`, on the
     human-coded segments or, given ``judged`` (``data``'s items x codes: the reference
     coder's own labels, -1 where that coder did not read the item), on that coder's
     segments alone, against that coder's labels (not the other coders' of the same
-    segments). With ``judged``, ``coder_aware`` (:func:`_coder_columns`) lets each model
-    tell that coder's segments from the others', and the model kept is the one for that
-    coder's segments; ``meta["coder_aware"]`` says whether it acted ("off" when there is
-    no reference or no other coder's segment).
+    segments).
     ``features`` are :func:`read_texts` of ``data.texts``. The codes' fits
     (:func:`fit_code`) run in this process, or through ``run(function, jobs, shared=)``,
     which gives ``function(*shared, *job)`` for every job in order (on Dask:
@@ -224,14 +220,10 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
                                 seed=seed)
     matrix = featurizer.transform(features)
     n_codes, width = len(data.codes), matrix.shape[1]
-    segment_rows = data.origin == "segment"
-    reference = None if judged is None else (judged >= 0).any(axis=1)
-    if reference is None or not reference.any() or not (segment_rows & ~reference).any():
-        coder_aware = "off"
-    matrix = _coder_columns(matrix, reference, coder_aware)
     coef = np.zeros((n_codes, width), dtype=np.float32)
     intercept = np.full(n_codes, -50.0, dtype=np.float32)     # no model: never scores
     thresholds = np.full(n_codes, np.nan)
+    segment_rows = data.origin == "segment"
     groups = np.where(segment_rows, data.doc_ids, data.item_ids)
     rows, jobs = [], {}
     for j, code_id in enumerate(data.codes):
@@ -266,8 +258,7 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
             stats.append(row)
             continue
         y, _, checked = jobs[j]
-        coef[j], intercept[j] = _as_reference(*fitted[j][:2], width, coder_aware)
-        oof = fitted[j][2]
+        coef[j], intercept[j], oof = fitted[j]
         if oof is None:
             stats.append({**row, "status": _unchecked(y, checked, groups)})
             continue
@@ -296,36 +287,7 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
                             if coded.any() else np.nan,
                             cv_recall=(coded & labels).sum() / labels.sum())
     table = pd.DataFrame(stats, columns=STAT_COLUMNS)
-    return CodeModels(featurizer, coef, intercept, thresholds, table,
-                      {"coder_aware": coder_aware})
-
-
-def _coder_columns(matrix: sparse.csr_matrix, reference: np.ndarray | None, how: str
-                   ) -> sparse.csr_matrix:
-    """``matrix`` with the columns of coder-aware training (``learn: coder_aware``), where
-    ``reference`` marks the reference coder's rows: ``bias``, one column, 1 on those rows
-    (each model learns how much more or less often that coder gives its code);
-    ``augment``, every column twice more, one copy kept on those rows only, one on the
-    other rows only (other coders' and codebook examples; Daume 2007). ``off``: as it is."""
-    if how == "off":
-        return matrix
-    marked = reference.astype(np.float32)
-    if how == "bias":
-        extra = [sparse.csr_matrix(marked[:, None])]
-    else:
-        extra = [sparse.diags(marked) @ matrix, sparse.diags(1 - marked) @ matrix]
-    return sparse.hstack([matrix, *extra], format="csr", dtype=np.float32)
-
-
-def _as_reference(coef: np.ndarray, intercept: float, width: int, how: str):
-    """(coefficients over the ``width`` plain columns, intercept) of a model fitted on
-    :func:`_coder_columns`, as it scores a segment of the reference coder: what `code`
-    applies to every segment."""
-    if how == "bias":
-        return coef[:width], intercept + coef[width]
-    if how == "augment":
-        return coef[:width] + coef[width:2 * width], intercept
-    return coef, intercept
+    return CodeModels(featurizer, coef, intercept, thresholds, table)
 
 
 def _unchecked(y, checked, groups) -> str:

@@ -49,8 +49,7 @@ def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str
     spaCy pipeline ``model`` (its stamp, the same wherever the study is), the
     tokenisation (:data:`~dialogcode.coding.TOKENISATION`) and the
     ``learn:`` settings that shape the fit (features, how thresholds are chosen,
-    min_precision, min_positives, the reference coder they are checked against, and
-    ``coder_aware`` when on).
+    min_precision, min_positives, the reference coder they are checked against).
     `learn` records it as ``training`` in model.json, `code` in each model coding's
     ``rule_id`` and `evaluate` in evaluation.json, so the report tells a model trained
     on other codings, with other settings or by a dialogcode that tokenised otherwise,
@@ -58,8 +57,6 @@ def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str
     shaped = (data.digest(), pipeline_stamp(model), TOKENISATION, settings.semantic,
               settings.threshold, settings.min_precision, settings.min_positives,
               settings.reference)
-    if settings.coder_aware != "off":       # digests of models learned before it stand
-        shaped += (settings.coder_aware,)
     return hashlib.sha256(repr(shaped).encode()).hexdigest()[:16]
 
 
@@ -102,14 +99,14 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                               "hand (docs/review.md) first")
     judged = reference_training(study, corpus, book)
     models = fit_training(data, book, model=model, semantic=settings.semantic,
-                          judged=judged, coder_aware=settings.coder_aware,
+                          judged=judged,
                           min_precision=settings.min_precision,
                           threshold=settings.threshold,
                           min_positives=settings.min_positives, folds=settings.folds,
                           progress=progress, run=run)
     used = set(data.doc_ids[data.origin == "segment"])
     hashes = corpus.documents.set_index("doc_id")["sha256"]
-    models.meta = {**models.meta, "codebook_version": book.version, "pipeline": pipeline_stamp(model),
+    models.meta = {"codebook_version": book.version, "pipeline": pipeline_stamp(model),
                    "tokenisation": TOKENISATION,
                    "training": model_digest(data, settings, model),
                    "unit": segment_unit(corpus.segments),
@@ -162,11 +159,10 @@ def judged_labels(data: TrainingData, reference: TrainingData) -> np.ndarray:
 def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: str,
                  min_precision: float, min_positives: int, folds: int,
                  threshold: str = "precision", judged: TrainingData | None = None,
-                 coder_aware: str = "off", progress=None, run=None) -> CodeModels:
+                 progress=None, run=None) -> CodeModels:
     """:func:`~dialogcode.learn.fit_models` on ``data``, reading its texts first; with
     ``judged`` (:func:`reference_training`) thresholds are checked on the segments that
-    coder read, against that coder's labels alone, and ``coder_aware`` (``learn:
-    coder_aware``) lets the models tell that coder's segments from the others'."""
+    coder read, against that coder's labels alone."""
     features = read_texts(data.texts, book, model)
     if judged is not None and judged.codes != data.codes:
         raise ValueError("the reference coder's training data has other codes")
@@ -174,7 +170,7 @@ def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: st
     return fit_models(data, features, semantic=semantic, model=model,
                       min_precision=min_precision, threshold=threshold,
                       min_positives=min_positives, judged=judged,
-                      coder_aware=coder_aware, folds=folds, progress=progress, run=run)
+                      folds=folds, progress=progress, run=run)
 
 
 def segment_scores(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFrame,

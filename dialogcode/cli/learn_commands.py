@@ -163,13 +163,12 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
-                            judged=reference_training(opened, corpus, book),
-                            coder_aware=settings.coder_aware)
+                            judged=reference_training(opened, corpus, book))
     design = {"reference": reference, "codebook_version": book.version,
               "training": model_digest(data, settings, model),
               "model": pipeline_stamp(model),   # never a folder's path: studies move
               "semantic": settings.semantic, "min_precision": settings.min_precision,
-              "threshold": settings.threshold, "coder_aware": settings.coder_aware,
+              "threshold": settings.threshold,
               "seed": seed}
     paths = write_evaluation(result, opened.out / "evaluation", design)
     table = result.per_code
