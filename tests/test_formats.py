@@ -1130,7 +1130,9 @@ def test_a_recap_heading_after_the_talk_opens_a_section_of_nobodys_words(tmp_pat
 
 
 @pytest.mark.parametrize("line", ["Here is what I think:", "Here are my notes:",
-                                  "Group notes: ask about deposits."])
+                                  "Group notes: ask about deposits.",
+                                  "Comments from the floor: ask about deposits.",
+                                  "Group notes - ask about deposits."])
 @pytest.mark.parametrize("name", ["t.txt", "t.lines.txt", "t.docx"])
 def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
     # a sentence of John's, or his group's notes read out with a turn after them, is
@@ -1148,11 +1150,14 @@ def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
 @pytest.mark.parametrize("label", ["Facilitator Notes:", "Facilitator notes:",
                                    "Notes from the facilitator:", "Note-taker's notes:",
                                    "Note taker notes:", "Facilitator’s notes:",
-                                   "Facilitators notes:"])
+                                   "Facilitators notes:", "Facilitator comments:",
+                                   "Facilitator's comments:",
+                                   "Comments from the note-taker:"])
 @pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
 def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, label, name):
     # the facilitator's notes were the words of John's last turn: his quotes, his codes
-    # (written `Facilitators notes:`, without the apostrophe, they still were)
+    # (written `Facilitators notes:`, without the apostrophe, they still were; so were
+    # `Facilitator comments:`)
     parsed, between = recap_transcript(tmp_path / name, f"{label} ask about deposits.")
     line = 5 if between == "\n" else 9
     assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end])
@@ -1169,12 +1174,13 @@ def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, lab
 @pytest.mark.parametrize("label, gap", [
     ("[Facilitator Notes]", " "), ("Facilitator notes (JS):", " "),
     ("- Facilitator Notes:", " "), ("> Note-taker's notes:", " "),
-    ("Facilitator Notes", "\n"), ("**Facilitator Notes**", "\n")])
+    ("Facilitator Notes", "\n"), ("**Facilitator Notes**", "\n"),
+    ("Facilitator notes -", " "), ("Note-taker's notes –", " ")])
 @pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
 def test_staff_notes_in_brackets_with_initials_or_without_a_colon_are_nobodys_talk(
         tmp_path, label, gap, name):
-    # each was read as words of John's last turn (silently as a list item or without a
-    # colon)
+    # each was read as words of John's last turn (silently as a list item, without a
+    # colon or with a dash in its place)
     parsed, between = recap_transcript(tmp_path / name, f"{label}{gap}ask about deposits.")
     assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][3:] == [
         ("turn", "John", "Only that the landlord fund helped three families."),

@@ -17,6 +17,9 @@ NOT_HEADING_END = tuple(".,;:!?…\"'”’")
 # a recap's name alone on its line, maybe in bold: ``Facilitator Notes``
 RECAP_LINE = re.compile(rf"^[ \t]*(?P<bold>\*\*|__)?(?P<name>{RECAP.pattern[1:-1]})"
                         r"(?(bold)(?P=bold))[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# a recap's name, a dash and its words: ``Facilitator notes - the group agreed ...``
+RECAP_DASH = re.compile(rf"^[ \t]*(?P<name>{RECAP.pattern[1:-1]})[ \t]+[-–—][ \t]+(?=\S)",
+                        re.IGNORECASE | re.MULTILINE)
 
 
 def _heading_shaped(line: str) -> bool:
@@ -101,7 +104,7 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
             continue
         # a member of staff's notes, or notes saying whose or of what written twice
         # (`Group notes: ...` after each part of the talk): nobody's name
-        sure = (recap["staff"] or recap["by"]
+        sure = (recap["staff"] or recap["by"] or recap["in"]
                 or (uses[name] >= 2 and (recap["whose"] or recap["of"])))
         words = rest_of_line(text, end).strip()
         line = span(text, start, end)
@@ -132,7 +135,8 @@ def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
             plain = bool(m["colon"]) and not (m["before"] or m["inside"])
             found.append((m.start(), m.end(), name, plain, item, recap))
     found += [(m.start(), m.end(), m["name"], False, False,
-               RECAP.match(" ".join(m["name"].split()))) for m in RECAP_LINE.finditer(listed)]
+               RECAP.match(" ".join(m["name"].split())))
+              for pattern in (RECAP_LINE, RECAP_DASH) for m in pattern.finditer(listed)]
     # a name, a tab and the words (`Facilitator Notes<tab>...`): the label up to the words
     found += [(m.start(), m.start("words"), m["label"], False, False, recap)
               for m in TAB_TURN.finditer(text)
