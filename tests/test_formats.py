@@ -1265,6 +1265,40 @@ def test_facilitator_notes_after_the_facilitators_turn_and_twice_are_no_speakers
         ("heading", None, "Facilitator Notes:"), ("section", None, "close at 7.")]
 
 
+@pytest.mark.parametrize("after", ["", "P2: And deposits too.\n"])
+def test_staff_notes_on_a_line_of_a_turns_paragraph_are_nobodys_talk(tmp_path, after):
+    # the facilitator's note under P2's words, in her paragraph, was P2's talk (and the
+    # words she went on with after it too)
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: What got in the way?\n\nP1: Rent.\n\nP2: I agree.\n"
+                    f"Facilitator notes: the group nodded.\n{after}\nFacilitator: And "
+                    "wages?\n\nP1: Too low.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("turn", "P2", "I agree."), ("heading", None, "Facilitator notes:"),
+        ("section", None, "the group nodded."),
+        *([("turn", "P2", "And deposits too.")] if after else []),
+        ("turn", "Facilitator", "And wages?"), ("turn", "P1", "Too low.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 6: `Facilitator notes:` read as a heading, not as talk"]
+
+
+@pytest.mark.parametrize("words", ["I read the\nFacilitator notes: they said rent.",
+                                   "I agree.\nfacilitator notes: they said rent.",
+                                   "I agree.\nGroup notes: rent is first."])
+def test_a_notes_line_in_a_turns_paragraph_not_a_staff_note_stays_the_speakers(tmp_path,
+                                                                               words):
+    # wrapped mid-sentence, in small letters, or not naming staff: P2's own words
+    path = tmp_path / "t.txt"
+    path.write_text(f"Facilitator: What got in the way?\n\nP1: Rent.\n\nP2: {words}\n\n"
+                    "Facilitator: And wages?\n\nP1: Too low.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][2] == (
+        "turn", "P2", words)
+    assert len(parsed.blocks) == 5
+
+
 def test_group_notes_with_words_used_twice_are_no_speaker(tmp_path):
     # `Group notes: ...` after each part of the talk was a participant "Group notes"
     path = tmp_path / "t.txt"
