@@ -744,6 +744,22 @@ def test_staff_notes_after_a_turn_of_an_otter_export_are_nobodys_talk(tmp_path, 
         "line 7: `Facilitator Notes:` read as a heading, not as talk"]
 
 
+@pytest.mark.parametrize("label, gap", [("Facilitator comments:", " "),
+                                        ("Facilitator notes -", " ")])
+def test_staff_comments_or_notes_with_a_dash_in_an_otter_turn_are_nobodys_talk(
+        tmp_path, label, gap):
+    # under Maria's words in her turn's paragraph, they were Maria's words
+    path = tmp_path / "t.txt"
+    path.write_text(f"Facilitator  0:01\nWhat got in the way?\n\nMaria  0:05\nRent.\n"
+                    f"{label}{gap}Maria was upset.\n\nFacilitator  0:30\nThank you.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "Maria", "Rent."),
+        ("heading", None, label), ("section", None, "Maria was upset."),
+        ("turn", "Facilitator", "Thank you.")]
+
+
 def test_labels_in_markdown_bold_open_turns(tmp_path):
     # `**P1:**` (a transcript exported through Markdown) matched no label: the file was
     # one section of field notes, no speakers and no note
@@ -848,24 +864,24 @@ def test_tabbed_turns_among_labels_followed_by_a_tab_are_turns(tmp_path):
         ("Interviewer", "And wages?"), ("P1", "Flat.")]
 
 
-@pytest.mark.parametrize("last", ["", "Facilitator Notes\tclose at 7.\n"])
-def test_staff_notes_among_tabbed_turns_are_nobodys_talk(tmp_path, last):
+@pytest.mark.parametrize("label", ["Facilitator Notes", "Facilitator comments"])
+@pytest.mark.parametrize("last", ["", "{label}\tclose at 7.\n"])
+def test_staff_notes_among_tabbed_turns_are_nobodys_talk(tmp_path, last, label):
     # `Facilitator Notes<tab>...` was the words of P1's turn (once) or a speaker of its
-    # own (twice)
+    # own (twice); `Facilitator comments<tab>...` too
     path = tmp_path / "t.txt"
     path.write_text("Facilitator\tWhat got in the way?\nP1\tRent.\n"
-                    "Facilitator Notes\tP1 was upset.\nFacilitator\tThank you.\nP1\tBye.\n"
-                    + last, encoding="utf-8")
+                    f"{label}\tP1 was upset.\nFacilitator\tThank you.\nP1\tBye.\n"
+                    + last.format(label=label), encoding="utf-8")
     parsed, _ = read_document(path)
-    notes = [("heading", None, "Facilitator Notes"), ("section", None, "P1 was upset.")]
+    notes = [("heading", None, label), ("section", None, "P1 was upset.")]
     assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."), *notes,
         ("turn", "Facilitator", "Thank you."), ("turn", "P1", "Bye."),
-        *([("heading", None, "Facilitator Notes"), ("section", None, "close at 7.")]
-          if last else [])]
+        *([("heading", None, label), ("section", None, "close at 7.")] if last else [])]
     assert [str(n) for n in parsed.notes][1:] == [
-        "line 3: `Facilitator Notes` read as a heading, not as talk",
-        *(["line 6: `Facilitator Notes` read as a heading, not as talk"] if last else [])]
+        f"line 3: `{label}` read as a heading, not as talk",
+        *([f"line 6: `{label}` read as a heading, not as talk"] if last else [])]
 
 
 def test_staff_notes_among_tabbed_turns_not_read_as_a_heading_are_not_dropped(tmp_path):
