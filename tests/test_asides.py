@@ -91,3 +91,21 @@ def test_a_note_in_brackets_is_not_coded_on_the_speakers_turn(tmp_path):
     housing = codings[codings["code_id"] == "risk.housing"]
     assert housing["speaker"].isna().all() and len(housing) >= 1
     assert set(codings.loc[codings["code_id"] == "risk.money", "speaker"]) == {"P2"}
+
+
+def test_the_turns_times_stay_at_its_ends_and_a_turn_of_a_note_alone_is_no_turn(tmp_path):
+    # the turn's times stay on its first and last words; a row holding only a note is
+    # no turn of P2's, the note keeps the row's times
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps([
+        {"speaker": "P1", "text": "Rent. [Note: P1 points at the board] Deposits too.",
+         "start": 1, "end": 9},
+        {"speaker": "P2", "text": "(Facilitator note: P2 left the room)", "start": 10,
+         "end": 12}]), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end], b.time_start, b.time_end)
+            for b in parsed.blocks] == [
+        ("turn", "P1", "Rent.", 1.0, None),
+        ("section", None, "[Note: P1 points at the board]", None, None),
+        ("turn", "P1", "Deposits too.", None, 9.0),
+        ("section", None, "(Facilitator note: P2 left the room)", 10.0, 12.0)]

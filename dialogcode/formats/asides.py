@@ -33,7 +33,8 @@ def is_aside(label: str) -> bool:
 def split_asides(parsed: ParsedDocument) -> ParsedDocument:
     """``parsed`` with each note in brackets inside a speaker's turn made a section of
     its own, the turn's words before and after it turns of that speaker (the first with
-    the turn's start time, the last with its end time), and a note on each."""
+    the turn's start time, the last with its end time; a note that is all the turn has
+    its times), and a note on each."""
     text, blocks, notes = parsed.text, [], []
     for block in parsed.blocks:
         found = [m for m in BRACKETED.finditer(text, block.start, block.end)
@@ -47,10 +48,13 @@ def split_asides(parsed: ParsedDocument) -> ParsedDocument:
             pieces.append((m.start(), m.end(), "section"))
             at = m.end()
         pieces.append((*span(text, at, block.end), "turn"))
-        talk = [k for k, (start, end, kind) in enumerate(pieces) if kind == "turn" and end > start]
+        talk = [k for k, (start, end, kind) in enumerate(pieces)
+                if kind == "turn" and end > start]
         for k, (start, end, kind) in enumerate(pieces):
-            if kind == "section":
+            if kind == "section":    # a turn of a note alone: the note has its times
                 blocks.append(Block("section", start, end, section=block.section,
+                                    time_start=None if talk else block.time_start,
+                                    time_end=None if talk else block.time_end,
                                     line=block.line))
             elif end > start:
                 blocks.append(replace(
