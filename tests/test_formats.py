@@ -745,10 +745,12 @@ def test_staff_notes_after_a_turn_of_an_otter_export_are_nobodys_talk(tmp_path, 
 
 
 @pytest.mark.parametrize("label, gap", [("Facilitator comments:", " "),
-                                        ("Facilitator notes -", " ")])
+                                        ("Facilitator notes -", " "),
+                                        ("Notes (facilitator):", " ")])
 def test_staff_comments_or_notes_with_a_dash_in_an_otter_turn_are_nobodys_talk(
         tmp_path, label, gap):
-    # under Maria's words in her turn's paragraph, they were Maria's words
+    # under Maria's words in her turn's paragraph, they were Maria's words (so were
+    # `Notes (facilitator): ...`)
     path = tmp_path / "t.txt"
     path.write_text(f"Facilitator  0:01\nWhat got in the way?\n\nMaria  0:05\nRent.\n"
                     f"{label}{gap}Maria was upset.\n\nFacilitator  0:30\nThank you.\n",
