@@ -47,7 +47,8 @@ def _read(path, note):
 @pytest.mark.parametrize("note", ["[Note: the group paused over the rent]",
                                   "(Facilitator note: the group paused over the rent)",
                                   "[Observer comment: the group paused over the rent]",
-                                  "[Notes from the note-taker: the group paused]"])
+                                  "[Notes from the note-taker: the group paused]",
+                                  "[Transcriber's note: the recording cuts out]"])
 @pytest.mark.parametrize("name", ["t.txt", "t.md", "t.docx", "t.csv", "t.json", "t.vtt"])
 def test_a_note_in_brackets_inside_a_turn_is_nobodys_words(tmp_path, name, note):
     # the note was P2's words: quoted as hers, coded on her turn
@@ -62,7 +63,7 @@ def test_a_note_in_brackets_inside_a_turn_is_nobodys_words(tmp_path, name, note)
 
 @pytest.mark.parametrize("aside", ["[laughter]", "[NAME]", "[inaudible 00:01:05]", "(ph)",
                                    "[Quote: we are not alone]", "(as in: the old one)",
-                                   "[crosstalk]"])
+                                   "[crosstalk]", "[Translation: a bus pass]"])
 def test_other_brackets_stay_in_the_turn(tmp_path, aside):
     parsed, blocks = _read(tmp_path / "t.txt", aside)
     assert blocks[1] == ("turn", "P2", f"I agree {aside} and my wages are low.")

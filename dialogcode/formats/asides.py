@@ -8,7 +8,8 @@ stay in the turn.
 A note is a bracket opening with a label and a colon, the label named like a recap
 (:data:`~.speakers.RECAP`: ``Note``, ``Facilitator note``, ``Notes from the observer``)
 or like an observer's kind of entry (:data:`~.speakers.OBSERVER`: ``Observer comment``,
-``Context``), but for a quote (``[Quote: ...]``, which may hold the speaker's words).
+``Context``), or a transcriber's, translator's, interpreter's or editor's note or
+comment, but for a quote (``[Quote: ...]``, which may hold the speaker's words).
 """
 from __future__ import annotations
 
@@ -22,12 +23,16 @@ from .speakers import OBSERVER, RECAP, Note
 BRACKETED = re.compile(r"\[(?P<square>[^\[\]\n:]{1,40}):[^\[\]\n]{0,500}\]"
                        r"|\((?P<round>[^()\n:]{1,40}):[^()\n]{0,500}\)")
 QUOTE = re.compile(r"(?:direct )?quotes?\b", re.IGNORECASE)
+# whoever wrote the transcript down: ``[Transcriber's note: ...]``, ``[Translator note: ...]``
+WRITERS = re.compile(r"(?:transcriber|translator|interpreter|editor)(?:['’]s|s['’]?)? "
+                     r"(?:notes?|comments?)$", re.IGNORECASE)
 
 
 def is_aside(label: str) -> bool:
     """Whether a bracket opening with ``label`` and a colon is a note, not talk."""
     label = " ".join(label.split())
-    return bool(RECAP.match(label) or OBSERVER.match(label)) and not QUOTE.match(label)
+    return (bool(RECAP.match(label) or OBSERVER.match(label) or WRITERS.match(label))
+            and not QUOTE.match(label))
 
 
 def split_asides(parsed: ParsedDocument) -> ParsedDocument:
