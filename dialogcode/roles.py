@@ -11,7 +11,7 @@ A speaker's role comes from, first to last:
    ``Recorder``... by their usual labels, as words anywhere in the label: ``Stafford``
    is no staff);
 4. ``evaluator`` for a label naming notes (:func:`names_notes`: ``Group notes``,
-   ``Site Visit Notes``, not ``Ana Notes``);
+   ``Debrief Notes``, ``Ana's notes``, not ``Kim Goodnote``);
 
 and is ``participant`` for any other label. Text with no speaker (field notes) has no
 role.
@@ -50,27 +50,21 @@ DEFAULT_ROLES = {
 # a capital after a small letter starts a word for the usual labels: "FacilitatorA" and
 # "CoachB" are "Facilitator A" and "Coach B", while "Stafford" stays one word
 WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])")
-# a label naming notes, as a table's speaker column may ("Group notes", "Site Visit
-# Notes (JS)", "Notes 2"): the word notes, note or minutes first or last (a number or
-# a note in brackets after it aside), after words written in small letters or naming
-# what the notes are of, not after a name ("Ana Notes")
+# a label naming notes, as a table's speaker column may ("Group notes", "Debrief Notes",
+# "Site Visit Notes (JS)", "Notes 2"): the word notes, note or minutes first, or last
+# as a word of its own (a number or a note in brackets after it aside): "Goodnote" and
+# "Banknotes" are names. "Comments" are not notes: "Public comments" and "Comments from
+# the floor" are the public's words
 NOTES_FIRST = re.compile(r"(?:notes?|minutes)\b", re.IGNORECASE)
-NOTES_LAST = re.compile(r"(?<![^\W_])(?P<word>notes?|minutes)(?:[\W_]*(?:\d+|\([^()]*\)))?$",
+NOTES_LAST = re.compile(r"(?<![^\W_])(?:notes?|minutes)(?:[\W_]*(?:\d+|\([^()]*\)))?$",
                         re.IGNORECASE)
-NOTES_OF = frozenset({"group", "team", "meeting", "session", "discussion", "site", "visit",
-                      "field", "event", "workshop", "call", "interview", "observation",
-                      "research", "closing", "final", "general", "my", "our", "the"})
 MANIFEST_COLUMN = "speaker_roles"
 
 
 def names_notes(label: str) -> bool:
     """Whether ``label`` names notes (:data:`NOTES_FIRST`, :data:`NOTES_LAST`) rather than
     a person."""
-    if NOTES_FIRST.match(label):
-        return True
-    found = NOTES_LAST.search(label)
-    return bool(found) and (found["word"].islower() or set(
-        re.findall(r"[a-z]+", label[:found.start()].lower())) <= NOTES_OF)
+    return bool(NOTES_FIRST.match(label) or NOTES_LAST.search(label))
 
 
 def parse_roles(text: str) -> tuple[dict[str, str], list[str]]:

@@ -744,6 +744,24 @@ def test_staff_notes_after_a_turn_of_an_otter_export_are_nobodys_talk(tmp_path, 
         "line 7: `Facilitator Notes:` read as a heading, not as talk"]
 
 
+@pytest.mark.parametrize("label, gap", [("Facilitator comments:", " "),
+                                        ("Facilitator notes -", " "),
+                                        ("Notes (facilitator):", " ")])
+def test_staff_comments_or_notes_with_a_dash_in_an_otter_turn_are_nobodys_talk(
+        tmp_path, label, gap):
+    # under Maria's words in her turn's paragraph, they were Maria's words (so were
+    # `Notes (facilitator): ...`)
+    path = tmp_path / "t.txt"
+    path.write_text(f"Facilitator  0:01\nWhat got in the way?\n\nMaria  0:05\nRent.\n"
+                    f"{label}{gap}Maria was upset.\n\nFacilitator  0:30\nThank you.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "Maria", "Rent."),
+        ("heading", None, label), ("section", None, "Maria was upset."),
+        ("turn", "Facilitator", "Thank you.")]
+
+
 def test_labels_in_markdown_bold_open_turns(tmp_path):
     # `**P1:**` (a transcript exported through Markdown) matched no label: the file was
     # one section of field notes, no speakers and no note
@@ -848,24 +866,24 @@ def test_tabbed_turns_among_labels_followed_by_a_tab_are_turns(tmp_path):
         ("Interviewer", "And wages?"), ("P1", "Flat.")]
 
 
-@pytest.mark.parametrize("last", ["", "Facilitator Notes\tclose at 7.\n"])
-def test_staff_notes_among_tabbed_turns_are_nobodys_talk(tmp_path, last):
+@pytest.mark.parametrize("label", ["Facilitator Notes", "Facilitator comments"])
+@pytest.mark.parametrize("last", ["", "{label}\tclose at 7.\n"])
+def test_staff_notes_among_tabbed_turns_are_nobodys_talk(tmp_path, last, label):
     # `Facilitator Notes<tab>...` was the words of P1's turn (once) or a speaker of its
-    # own (twice)
+    # own (twice); `Facilitator comments<tab>...` too
     path = tmp_path / "t.txt"
     path.write_text("Facilitator\tWhat got in the way?\nP1\tRent.\n"
-                    "Facilitator Notes\tP1 was upset.\nFacilitator\tThank you.\nP1\tBye.\n"
-                    + last, encoding="utf-8")
+                    f"{label}\tP1 was upset.\nFacilitator\tThank you.\nP1\tBye.\n"
+                    + last.format(label=label), encoding="utf-8")
     parsed, _ = read_document(path)
-    notes = [("heading", None, "Facilitator Notes"), ("section", None, "P1 was upset.")]
+    notes = [("heading", None, label), ("section", None, "P1 was upset.")]
     assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."), *notes,
         ("turn", "Facilitator", "Thank you."), ("turn", "P1", "Bye."),
-        *([("heading", None, "Facilitator Notes"), ("section", None, "close at 7.")]
-          if last else [])]
+        *([("heading", None, label), ("section", None, "close at 7.")] if last else [])]
     assert [str(n) for n in parsed.notes][1:] == [
-        "line 3: `Facilitator Notes` read as a heading, not as talk",
-        *(["line 6: `Facilitator Notes` read as a heading, not as talk"] if last else [])]
+        f"line 3: `{label}` read as a heading, not as talk",
+        *([f"line 6: `{label}` read as a heading, not as talk"] if last else [])]
 
 
 def test_staff_notes_among_tabbed_turns_not_read_as_a_heading_are_not_dropped(tmp_path):
@@ -1130,7 +1148,9 @@ def test_a_recap_heading_after_the_talk_opens_a_section_of_nobodys_words(tmp_pat
 
 
 @pytest.mark.parametrize("line", ["Here is what I think:", "Here are my notes:",
-                                  "Group notes: ask about deposits."])
+                                  "Group notes: ask about deposits.",
+                                  "Comments from the floor: ask about deposits.",
+                                  "Group notes - ask about deposits."])
 @pytest.mark.parametrize("name", ["t.txt", "t.lines.txt", "t.docx"])
 def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
     # a sentence of John's, or his group's notes read out with a turn after them, is
@@ -1148,11 +1168,14 @@ def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
 @pytest.mark.parametrize("label", ["Facilitator Notes:", "Facilitator notes:",
                                    "Notes from the facilitator:", "Note-taker's notes:",
                                    "Note taker notes:", "Facilitator’s notes:",
-                                   "Facilitators notes:"])
+                                   "Facilitators notes:", "Facilitator comments:",
+                                   "Facilitator's comments:",
+                                   "Comments from the note-taker:"])
 @pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
 def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, label, name):
     # the facilitator's notes were the words of John's last turn: his quotes, his codes
-    # (written `Facilitators notes:`, without the apostrophe, they still were)
+    # (written `Facilitators notes:`, without the apostrophe, they still were; so were
+    # `Facilitator comments:`)
     parsed, between = recap_transcript(tmp_path / name, f"{label} ask about deposits.")
     line = 5 if between == "\n" else 9
     assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end])
@@ -1169,12 +1192,13 @@ def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, lab
 @pytest.mark.parametrize("label, gap", [
     ("[Facilitator Notes]", " "), ("Facilitator notes (JS):", " "),
     ("- Facilitator Notes:", " "), ("> Note-taker's notes:", " "),
-    ("Facilitator Notes", "\n"), ("**Facilitator Notes**", "\n")])
+    ("Facilitator Notes", "\n"), ("**Facilitator Notes**", "\n"),
+    ("Facilitator notes -", " "), ("Note-taker's notes –", " ")])
 @pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
 def test_staff_notes_in_brackets_with_initials_or_without_a_colon_are_nobodys_talk(
         tmp_path, label, gap, name):
-    # each was read as words of John's last turn (silently as a list item or without a
-    # colon)
+    # each was read as words of John's last turn (silently as a list item, without a
+    # colon or with a dash in its place)
     parsed, between = recap_transcript(tmp_path / name, f"{label}{gap}ask about deposits.")
     assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][3:] == [
         ("turn", "John", "Only that the landlord fund helped three families."),
@@ -1257,6 +1281,40 @@ def test_facilitator_notes_after_the_facilitators_turn_and_twice_are_no_speakers
         ("turn", "Facilitator", "And wages?"), ("turn", "P2", "Too low."),
         ("turn", "Facilitator", "Thank you."),
         ("heading", None, "Facilitator Notes:"), ("section", None, "close at 7.")]
+
+
+@pytest.mark.parametrize("after", ["", "P2: And deposits too.\n"])
+def test_staff_notes_on_a_line_of_a_turns_paragraph_are_nobodys_talk(tmp_path, after):
+    # the facilitator's note under P2's words, in her paragraph, was P2's talk (and the
+    # words she went on with after it too)
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: What got in the way?\n\nP1: Rent.\n\nP2: I agree.\n"
+                    f"Facilitator notes: the group nodded.\n{after}\nFacilitator: And "
+                    "wages?\n\nP1: Too low.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("turn", "P2", "I agree."), ("heading", None, "Facilitator notes:"),
+        ("section", None, "the group nodded."),
+        *([("turn", "P2", "And deposits too.")] if after else []),
+        ("turn", "Facilitator", "And wages?"), ("turn", "P1", "Too low.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 6: `Facilitator notes:` read as a heading, not as talk"]
+
+
+@pytest.mark.parametrize("words", ["I read the\nFacilitator notes: they said rent.",
+                                   "I agree.\nfacilitator notes: they said rent.",
+                                   "I agree.\nGroup notes: rent is first."])
+def test_a_notes_line_in_a_turns_paragraph_not_a_staff_note_stays_the_speakers(tmp_path,
+                                                                               words):
+    # wrapped mid-sentence, in small letters, or not naming staff: P2's own words
+    path = tmp_path / "t.txt"
+    path.write_text(f"Facilitator: What got in the way?\n\nP1: Rent.\n\nP2: {words}\n\n"
+                    "Facilitator: And wages?\n\nP1: Too low.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][2] == (
+        "turn", "P2", words)
+    assert len(parsed.blocks) == 5
 
 
 def test_group_notes_with_words_used_twice_are_no_speaker(tmp_path):

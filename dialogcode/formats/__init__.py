@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import IngestError
 from ..limits import DEFAULT, Limits, check_size
 from ..normalize import decode
+from .asides import split_asides
 from .base import Block, ParsedDocument
 from .captions import parse_captions
 from .entries import category_notes, observer_lines
@@ -141,7 +142,7 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
             parsed = parse_text(text, source, fmt, forced=speakers, turn_times=turn_times)
     if not parsed.blocks:
         raise IngestError("no text found", file=source)
-    return _one_spelling(parsed, speakers), fmt
+    return _one_spelling(split_asides(parsed), speakers), fmt
 
 
 def _one_spelling(parsed: ParsedDocument, forced: frozenset[str]) -> ParsedDocument:

@@ -14,9 +14,13 @@ HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.MULTI
 BOLD_LINE = re.compile(r"^(\*\*|__)(\S(?:.*\S)?)\1$")      # a line wholly in bold
 HEADING_WORDS, HEADING_CHARS = 6, 60
 NOT_HEADING_END = tuple(".,;:!?…\"'”’")
+SENTENCE_END = ".!?…\"'”’)]"
 # a recap's name alone on its line, maybe in bold: ``Facilitator Notes``
 RECAP_LINE = re.compile(rf"^[ \t]*(?P<bold>\*\*|__)?(?P<name>{RECAP.pattern[1:-1]})"
                         r"(?(bold)(?P=bold))[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# a recap's name, a dash and its words: ``Facilitator notes - the group agreed ...``
+RECAP_DASH = re.compile(rf"^[ \t]*(?P<name>{RECAP.pattern[1:-1]})[ \t]+[-–—][ \t]+(?=\S)",
+                        re.IGNORECASE | re.MULTILINE)
 
 
 def _heading_shaped(line: str) -> bool:
@@ -64,7 +68,9 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     """(start, end) of every recap's heading: a label named like one
     (:data:`~.speakers.RECAP`, ``Notes from the facilitator:``), not listed as a speaker,
     opening a paragraph where most labels do (turns written as lines, as a Word
-    document's paragraphs are, open none: then one starting with a capital), with
+    document's paragraphs are, open none: then one starting with a capital; one naming a
+    member of staff, starting with a capital, may also open a line of a turn's paragraph
+    after a sentence's end), with
     nothing after its colon, or with the
     recap itself after it when it names a member of staff (``Facilitator Notes: the
     group agreed ...``), says whose or of what and is used twice or more (``Group notes:
@@ -94,15 +100,18 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     lists = sum(bool(MARKER.match(text, at)) for at in ats) * 2 > len(ats)
     found = []
     for start, end, name, plain, item, recap in candidates:
+        staff = recap["staff"] or recap["by"] or recap["in"]
         # where turns are lines, one not opening a paragraph must start with a capital:
-        # `staff notes: ...` is a turn's words wrapped onto a line of their own
-        if not ((start in starts or (not paragraphs and name[:1].isupper()))
+        # `staff notes: ...` is a turn's words wrapped onto a line of their own; inside
+        # a turn's paragraph, so must a member of staff's, on a line after a sentence's
+        # end (`P2: I agree.` then `Facilitator notes: the group nodded.`)
+        if not ((start in starts or (name[:1].isupper() and (
+                not paragraphs or (staff and _after_sentence(text, start)))))
                 and name not in forced):
             continue
         # a member of staff's notes, or notes saying whose or of what written twice
         # (`Group notes: ...` after each part of the talk): nobody's name
-        sure = (recap["staff"] or recap["by"]
-                or (uses[name] >= 2 and (recap["whose"] or recap["of"])))
+        sure = staff or (uses[name] >= 2 and (recap["whose"] or recap["of"]))
         words = rest_of_line(text, end).strip()
         line = span(text, start, end)
         # the speaker's label above, and whether any is below but on this line
@@ -114,6 +123,15 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
                 and (sure or last or (not words and (recap["whose"] or recap["of"])))):
             found.append(line)
     return found
+
+
+def _after_sentence(text: str, start: int) -> bool:
+    """Whether the text before ``start``, blanks aside, ends a sentence (or a
+    bracket)."""
+    at = start
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return at > 0 and text[at - 1] in SENTENCE_END
 
 
 def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
@@ -132,7 +150,8 @@ def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
             plain = bool(m["colon"]) and not (m["before"] or m["inside"])
             found.append((m.start(), m.end(), name, plain, item, recap))
     found += [(m.start(), m.end(), m["name"], False, False,
-               RECAP.match(" ".join(m["name"].split()))) for m in RECAP_LINE.finditer(listed)]
+               RECAP.match(" ".join(m["name"].split())))
+              for pattern in (RECAP_LINE, RECAP_DASH) for m in pattern.finditer(listed)]
     # a name, a tab and the words (`Facilitator Notes<tab>...`): the label up to the words
     found += [(m.start(), m.start("words"), m["label"], False, False, recap)
               for m in TAB_TURN.finditer(text)

@@ -74,17 +74,22 @@ FIELD = re.compile(
 # notes:``): nobody's words (:func:`~.headings.recap_lines`); a speaker's ``Here is what
 # I think:`` or ``Here are my notes:`` is not one; a bare ``Summary:`` (no ``whose`` or
 # ``of`` words) may be a participant's reading aloud: a heading only after the last turn.
-# ``staff`` or ``by`` names a member of staff whose notes they are (``Facilitator
-# Notes:``, ``Notes from the note-taker:``): no participant's words even with words after
-# it on its line
+# ``staff``, ``by`` or ``in`` names a member of staff whose notes they are (``Facilitator
+# Notes:``, ``Notes from the note-taker:``, ``Notes (facilitator):``, ``Facilitator
+# comments:``): no participant's words even with words after it on its line
 STAFF_WORDS = (r"(?:co-?)?(?:facilitator|moderator|interviewer|note[- ]?taker|observer|"
                r"evaluator|coach|host|staff|researcher)")
+# whose notes, after them: ``from the facilitator``, ``by the note-takers``
+STAFF_OF = rf" (?:from|by|of) (?:the )?{STAFF_WORDS}s?['’]?s?"
 RECAP = re.compile(
     rf"^(?P<whose>(?:the )?(?:(?P<staff>{STAFF_WORDS})|group|team|meeting|session|"
     r"discussion|closing|final)(?:['’]s|s['’]?)? )?"
-    r"(?:notes?|summary|recap|minutes|debrief(?:ing)?|wrap-?up|takeaways?|highlights?)"
-    rf"(?P<of> (?:from|by|of) (?:the )?(?P<by>{STAFF_WORDS})s?['’]?s?"
-    r"| (?:from|of|by|for|on) (?:the )?[\w'’ -]{1,30})?(?:[ \t]*\([^()\n]{1,30}\))?$",
+    r"(?:notes?|summary|recap|minutes|debrief(?:ing)?|wrap-?up|takeaways?|highlights?"
+    # comments only a member of staff's: `Comments from the floor` are the public's
+    rf"|(?(staff)comments?|comments?(?={STAFF_OF}(?:[ \t]*\(|$))))"
+    rf"(?P<of>(?P<by>{STAFF_OF})| (?:from|of|by|for|on) (?:the )?[\w'’ -]{{1,30}})?"
+    # initials, or whose notes, in brackets: `Notes (JS)`, `Notes (facilitator)`
+    rf"(?:[ \t]*\((?:(?:the )?(?P<in>{STAFF_WORDS})s?|[^()\n]{{1,30}})\))?$",
     re.IGNORECASE,
 )
 LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")

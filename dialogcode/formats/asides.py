@@ -1,0 +1,75 @@
+"""A note in brackets inside a turn: ``P2: I agree. [Note: the group paused]``,
+``(Facilitator note: P2 was upset)``. A member of staff or the transcriber wrote it, not
+the speaker, so it is taken out of the turn as a section of nobody's words (its brackets
+kept), as a caption cue of ``[music]`` alone is a turn without a speaker; the speaker's
+words after it are their turn again. Other brackets (``[laughter]``, ``[NAME]``, ``(ph)``)
+stay in the turn.
+
+A note is a bracket opening with a label and a colon, the label named like a recap
+(:data:`~.speakers.RECAP`: ``Note``, ``Facilitator note``, ``Notes from the observer``)
+or like an observer's kind of entry (:data:`~.speakers.OBSERVER`: ``Observer comment``,
+``Context``), or a transcriber's, translator's, interpreter's or editor's note or
+comment, but for a quote (``[Quote: ...]``, which may hold the speaker's words).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .base import Block, ParsedDocument
+from .lines import span
+from .speakers import OBSERVER, RECAP, Note
+
+BRACKETED = re.compile(r"\[(?P<square>[^\[\]\n:]{1,40}):[^\[\]\n]{0,500}\]"
+                       r"|\((?P<round>[^()\n:]{1,40}):[^()\n]{0,500}\)")
+QUOTE = re.compile(r"(?:direct )?quotes?\b", re.IGNORECASE)
+# whoever wrote the transcript down: ``[Transcriber's note: ...]``, ``[Translator note: ...]``
+WRITERS = re.compile(r"(?:transcriber|translator|interpreter|editor)(?:['’]s|s['’]?)? "
+                     r"(?:notes?|comments?)$", re.IGNORECASE)
+
+
+def is_aside(label: str) -> bool:
+    """Whether a bracket opening with ``label`` and a colon is a note, not talk."""
+    label = " ".join(label.split())
+    return (bool(RECAP.match(label) or OBSERVER.match(label) or WRITERS.match(label))
+            and not QUOTE.match(label))
+
+
+def split_asides(parsed: ParsedDocument) -> ParsedDocument:
+    """``parsed`` with each note in brackets inside a speaker's turn made a section of
+    its own, the turn's words before and after it turns of that speaker (the first with
+    the turn's start time, the last with its end time; a note that is all the turn has
+    its times), and a note on each."""
+    text, blocks, notes = parsed.text, [], []
+    for block in parsed.blocks:
+        found = [m for m in BRACKETED.finditer(text, block.start, block.end)
+                 if is_aside(m["square"] or m["round"])] if block.speaker else []
+        if not found:
+            blocks.append(block)
+            continue
+        pieces, at = [], block.start
+        for m in found:
+            pieces.append((*span(text, at, m.start()), "turn"))
+            pieces.append((m.start(), m.end(), "section"))
+            at = m.end()
+        pieces.append((*span(text, at, block.end), "turn"))
+        talk = [k for k, (start, end, kind) in enumerate(pieces)
+                if kind == "turn" and end > start]
+        for k, (start, end, kind) in enumerate(pieces):
+            if kind == "section":    # a turn of a note alone: the note has its times
+                blocks.append(Block("section", start, end, section=block.section,
+                                    time_start=None if talk else block.time_start,
+                                    time_end=None if talk else block.time_end,
+                                    line=block.line))
+            elif end > start:
+                blocks.append(replace(
+                    block, start=start, end=end,
+                    time_start=block.time_start if k == talk[0] else None,
+                    time_end=block.time_end if k == talk[-1] else None))
+        notes += [Note(block.line or 1, f"`{m[0]}` in {block.speaker}'s turn read as a note "
+                                        f"of nobody's, not as {block.speaker}'s words")
+                  for m in found]
+    if not notes:
+        return parsed
+    return replace(parsed, blocks=blocks,
+                   notes=sorted([*parsed.notes, *notes], key=lambda n: n.line))

@@ -1,0 +1,112 @@
+"""A note in brackets inside a turn (`[Note: the group paused]`, `(Facilitator note:
+...)`) is no speaker's words: a section of nobody's, the speaker's words around it
+their turns; other brackets (`[laughter]`, `[NAME]`) stay in the turn."""
+import json
+import shutil
+
+import docx
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode.cli import cli
+from dialogcode.formats import read_document
+
+from conftest import EVIDENCE, make_study
+
+TURNS = [("Facilitator", "What got in the way?"),
+         ("P2", "I agree {note} and my wages are low."),
+         ("Facilitator", "Thank you.")]
+
+
+def _write(path, turns):
+    if path.suffix == ".docx":
+        document = docx.Document()
+        for speaker, words in turns:
+            document.add_paragraph(f"{speaker}: {words}")
+        document.save(path)
+    elif path.suffix == ".csv":
+        pd.DataFrame(turns, columns=["speaker", "text"]).to_csv(path, index=False)
+    elif path.suffix == ".json":
+        path.write_text(json.dumps([{"speaker": s, "text": t} for s, t in turns]),
+                        encoding="utf-8")
+    elif path.suffix == ".vtt":
+        path.write_text("WEBVTT\n\n" + "".join(
+            f"00:00:0{k}.000 --> 00:00:0{k + 1}.000\n{s}: {t}\n\n"
+            for k, (s, t) in enumerate(turns)), encoding="utf-8")
+    else:
+        path.write_text("\n\n".join(f"{s}: {t}" for s, t in turns) + "\n", encoding="utf-8")
+
+
+def _read(path, note):
+    _write(path, [(s, t.format(note=note)) for s, t in TURNS])
+    parsed, _ = read_document(path)
+    return parsed, [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+
+
+@pytest.mark.parametrize("note", ["[Note: the group paused over the rent]",
+                                  "(Facilitator note: the group paused over the rent)",
+                                  "[Observer comment: the group paused over the rent]",
+                                  "[Notes from the note-taker: the group paused]",
+                                  "[Transcriber's note: the recording cuts out]"])
+@pytest.mark.parametrize("name", ["t.txt", "t.md", "t.docx", "t.csv", "t.json", "t.vtt"])
+def test_a_note_in_brackets_inside_a_turn_is_nobodys_words(tmp_path, name, note):
+    # the note was P2's words: quoted as hers, coded on her turn
+    parsed, blocks = _read(tmp_path / name, note)
+    assert blocks == [("turn", "Facilitator", "What got in the way?"),
+                      ("turn", "P2", "I agree"), ("section", None, note),
+                      ("turn", "P2", "and my wages are low."),
+                      ("turn", "Facilitator", "Thank you.")]
+    assert [n.message for n in parsed.notes if "note of nobody's" in n.message] == [
+        f"`{note}` in P2's turn read as a note of nobody's, not as P2's words"]
+
+
+@pytest.mark.parametrize("aside", ["[laughter]", "[NAME]", "[inaudible 00:01:05]", "(ph)",
+                                   "[Quote: we are not alone]", "(as in: the old one)",
+                                   "[crosstalk]", "[Translation: a bus pass]"])
+def test_other_brackets_stay_in_the_turn(tmp_path, aside):
+    parsed, blocks = _read(tmp_path / "t.txt", aside)
+    assert blocks[1] == ("turn", "P2", f"I agree {aside} and my wages are low.")
+    assert len(blocks) == 3
+
+
+def test_a_note_in_brackets_is_not_coded_on_the_speakers_turn(tmp_path):
+    # rent, a code's term, only in the facilitator's bracketed note: P2's turn was
+    # coded risk.housing and quoted for it
+    turns = [("Facilitator", "What got in the way?"),
+             ("P2", "I agree. [Facilitator note: P2 was evicted over the rent] My wages "
+                    "are low."), ("Facilitator", "Thank you.")]
+    root = make_study(tmp_path / "s", {}, "file,site,event_type,date\n"
+                      "call.txt,North,coaching_call,2019-01-10\n")
+    _write(root / "transcripts" / "call.txt", turns)
+    shutil.copy(EVIDENCE / "codebook.yaml", root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text(
+        "title: Asides\ncodebooks: [codebook.yaml]\nprivacy: {gate: 'off'}\n",
+        encoding="utf-8")
+    for command in ("ingest", "code"):
+        result = CliRunner().invoke(cli, [command, "-q", str(root)])
+        assert result.exit_code == 0, result.output
+    segments = pd.read_csv(root / "out" / "segments.csv")
+    codings = pd.read_csv(root / "out" / "codings.csv").merge(
+        segments[["seg_id", "speaker"]], on="seg_id")
+    housing = codings[codings["code_id"] == "risk.housing"]
+    assert housing["speaker"].isna().all() and len(housing) >= 1
+    assert set(codings.loc[codings["code_id"] == "risk.money", "speaker"]) == {"P2"}
+
+
+def test_the_turns_times_stay_at_its_ends_and_a_turn_of_a_note_alone_is_no_turn(tmp_path):
+    # the turn's times stay on its first and last words; a row holding only a note is
+    # no turn of P2's, the note keeps the row's times
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps([
+        {"speaker": "P1", "text": "Rent. [Note: P1 points at the board] Deposits too.",
+         "start": 1, "end": 9},
+        {"speaker": "P2", "text": "(Facilitator note: P2 left the room)", "start": 10,
+         "end": 12}]), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end], b.time_start, b.time_end)
+            for b in parsed.blocks] == [
+        ("turn", "P1", "Rent.", 1.0, None),
+        ("section", None, "[Note: P1 points at the board]", None, None),
+        ("turn", "P1", "Deposits too.", None, 9.0),
+        ("section", None, "(Facilitator note: P2 left the room)", 10.0, 12.0)]
