@@ -110,3 +110,26 @@ def test_the_turns_times_stay_at_its_ends_and_a_turn_of_a_note_alone_is_no_turn(
         ("section", None, "[Note: P1 points at the board]", None, None),
         ("turn", "P1", "Deposits too.", None, 9.0),
         ("section", None, "(Facilitator note: P2 left the room)", 10.0, 12.0)]
+
+
+@pytest.mark.parametrize("name", ["t.txt", "t.json"])
+def test_punctuation_left_by_a_note_goes_with_the_note_not_a_turn_of_its_own(tmp_path, name):
+    # `We left [Note: ...].` gave P2 a turn `.`: a segment of her words with none in it,
+    # and a row of a note alone with its full stop lost its times to that `.`
+    path = tmp_path / name
+    turns = [("P2", "We left [Note: P2 points at the door]."),
+             ("P1", "(Facilitator note: P1 left the room).")]
+    if name == "t.json":
+        path.write_text(json.dumps([{"speaker": s, "text": t, "start": k * 10 + 1,
+                                     "end": k * 10 + 9} for k, (s, t) in enumerate(turns)]),
+                        encoding="utf-8")
+    else:
+        _write(path, turns)
+    parsed, _ = read_document(path)
+    blocks = [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert blocks == [("turn", "P2", "We left"),
+                      ("section", None, "[Note: P2 points at the door]."),
+                      ("section", None, "(Facilitator note: P1 left the room).")]
+    if name == "t.json":
+        assert [(b.time_start, b.time_end) for b in parsed.blocks] == [
+            (1.0, 9.0), (None, None), (11.0, 19.0)]

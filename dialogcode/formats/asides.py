@@ -22,6 +22,7 @@ from .speakers import OBSERVER, RECAP, Note
 
 BRACKETED = re.compile(r"\[(?P<square>[^\[\]\n:]{1,40}):[^\[\]\n]{0,500}\]"
                        r"|\((?P<round>[^()\n:]{1,40}):[^()\n]{0,500}\)")
+WORD = re.compile(r"\w")
 QUOTE = re.compile(r"(?:direct )?quotes?\b", re.IGNORECASE)
 # whoever wrote the transcript down: ``[Transcriber's note: ...]``, ``[Translator note: ...]``
 WRITERS = re.compile(r"(?:transcriber|translator|interpreter|editor)(?:['’]s|s['’]?)? "
@@ -53,6 +54,14 @@ def split_asides(parsed: ParsedDocument) -> ParsedDocument:
             pieces.append((m.start(), m.end(), "section"))
             at = m.end()
         pieces.append((*span(text, at, block.end), "turn"))
+        # punctuation alone left before, between or after notes (`[Note: ...].`, `—
+        # [Note: ...]`) is no talk: it goes with the note beside it, not a turn of `.`
+        for k, (start, end, kind) in enumerate(pieces):
+            if kind == "turn" and end > start and not WORD.search(text, start, end):
+                near = k - 1 if k else 1
+                pieces[near] = (min(start, pieces[near][0]), max(end, pieces[near][1]),
+                                "section")
+                pieces[k] = (start, start, "turn")
         talk = [k for k, (start, end, kind) in enumerate(pieces)
                 if kind == "turn" and end > start]
         for k, (start, end, kind) in enumerate(pieces):
