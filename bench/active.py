@@ -6,7 +6,10 @@ are never coded nor seen by the model. On the training documents a person starts
 a seed of whole documents (the same for every strategy), then each round codes ``N``
 more segments chosen by a strategy, their reference codings are revealed (a partly read
 document counts only its read segments), the model is retrained with the product's own
-fit (`learn`, the study's settings) and rules + model are scored on the test documents
+fit (`learn`, the study's settings) on the codebook examples, the other coders' codings
+outside the test documents (on the sample, codings/team.csv's 33 documents) and the
+revealed segments, each code's cut checked on the `learn: reference` coder's revealed
+labels as `learn` checks it, and rules + model are scored on the test documents
 (micro precision, recall and F1 of every coding as applied, as `evaluate` counts them).
 
 Strategies, on the same folds and seed documents:
@@ -45,7 +48,7 @@ from dialogcode.active import next_items  # noqa: E402
 from dialogcode.codebook import load_codebooks  # noqa: E402
 from dialogcode.coders import read_coder  # noqa: E402
 from dialogcode.coding import code_corpus  # noqa: E402
-from dialogcode.learned import fit_training, segment_scores  # noqa: E402
+from dialogcode.learned import fit_training, reference_training, segment_scores  # noqa: E402
 from dialogcode.tables import descendants, substantive  # noqa: E402
 from dialogcode.training import read_segments, training_data  # noqa: E402
 from learn import answers_study, sample_study  # noqa: E402
@@ -53,7 +56,9 @@ from learn import answers_study, sample_study  # noqa: E402
 
 class Loop:
     """One study's simulation: the reference's truth on the substantive segments it read,
-    the rules' codings and the reference's training data (with the codebook examples)."""
+    the rules' codings, the study's training data (every coder `learn` learns from, which
+    must include the reference, and the codebook examples) and the `learn: reference`
+    coder's own (:func:`~dialogcode.learned.reference_training`, None without one)."""
 
     def __init__(self, study: Study, reference: str):
         self.study = study
@@ -64,8 +69,8 @@ class Loop:
         self.cache = study.out / "cache"
         self.rules = code_corpus(self.segments, self.documents, self.book,
                                  model=study.config.model, cache_dir=self.cache)
-        self.data = training_data(study, self.segments, self.book, coders=[reference],
-                                  documents=self.documents)
+        self.data = training_data(study, self.segments, self.book, documents=self.documents)
+        self.judged = reference_training(study, corpus, self.book)
         truth = read_coder(study.root / "codings" / f"{reference}.csv", self.segments)
         self.test = self.segments[substantive(self.segments) & self.segments["seg_id"].isin(
             read_segments(truth, self.segments))].reset_index(drop=True)
@@ -93,15 +98,18 @@ class Loop:
         splits = GroupKFold(n_splits=k).split(self.test, groups=self.test["doc_id"])
         return [set(self.test["doc_id"].iloc[rows]) for _, rows in splits]
 
-    def fit(self, coded: set[str]):
-        """The product's fit on the codebook examples and the ``coded`` segments."""
+    def fit(self, coded: set[str], held: set[str]):
+        """The product's fit on the codebook examples, the ``coded`` segments and the
+        other coders' segments outside the ``held`` documents (a segment the reference
+        read counts once it is coded, whoever else coded it)."""
+        hidden = np.isin(self.data.item_ids, list(set(self.test["seg_id"]) - coded))
         rows = np.flatnonzero((self.data.origin == "example")
-                              | np.isin(self.data.item_ids, list(coded)))
+                              | ~(np.isin(self.data.doc_ids, list(held)) | hidden))
         s = self.settings
         return fit_training(self.data.subset(rows), self.book, model=self.study.config.model,
-                           semantic=s.semantic, min_precision=s.min_precision,
-                           threshold=s.threshold, min_positives=s.min_positives,
-                           folds=s.folds)
+                            semantic=s.semantic, min_precision=s.min_precision,
+                            threshold=s.threshold, min_positives=s.min_positives,
+                            folds=s.folds, judged=self.judged)
 
     def counts(self, models, held: set[str]) -> np.ndarray:
         """(tp, fp, fn) of rules + model on the ``held`` documents."""
@@ -128,7 +136,7 @@ def run_fold(loop: Loop, held: set[str], strategy: str, seed: int, args,
     rng = np.random.default_rng(seed)
     out = []
     for round_ in range(args.rounds + 1):
-        models = loop.fit(coded)
+        models = loop.fit(coded, held)
         out.append(np.append(loop.counts(models, held), len(coded)))
         left = [s for s in reading if s not in coded]
         if round_ == args.rounds or not left:

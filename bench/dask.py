@@ -42,6 +42,7 @@ from dialogcode.engine import run_tasks  # noqa: E402
 from dialogcode.engine_stages import code_on_dask, ingest_on_dask  # noqa: E402
 from dialogcode.ingest import load_corpus, write_corpus  # noqa: E402
 from dialogcode.learn import fit_models, read_texts  # noqa: E402
+from dialogcode.learned import judged_labels, reference_training  # noqa: E402
 from dialogcode.normalize import count_words  # noqa: E402
 from dialogcode.store import read_table, write_table  # noqa: E402
 from dialogcode.tables import counting_tables  # noqa: E402
@@ -81,9 +82,10 @@ def build_study(folder: Path, words: int) -> int:
 
 
 class Learning:
-    """The sample study's training data and features, made once; :meth:`fit` fits its
-    per-code models in this process or on a cluster (the bench corpus has no human
-    coding to learn from)."""
+    """The sample study's training data, features and reference coder's labels, made
+    once; :meth:`fit` fits its per-code models as `learn` does (each cut checked on the
+    `learn: reference` coder's labels) in this process or on a cluster (the bench corpus
+    has no human coding to learn from)."""
 
     def __init__(self, folder: Path):
         shutil.copytree(ROOT / "codebooks", folder / "codebooks")
@@ -91,7 +93,10 @@ class Learning:
                         ignore=shutil.ignore_patterns("out"))
         study = Study.open(folder / "studies" / "sample")
         book = load_codebooks(study.codebook_files())
-        self.data = training_data(study, ingest(study).segments, book)
+        corpus = ingest(study)
+        self.data = training_data(study, corpus.segments, book, documents=corpus.documents)
+        reference = reference_training(study, corpus, book)
+        self.judged = None if reference is None else judged_labels(self.data, reference)
         self.settings, self.model = study.config.learn, study.config.model
         self.features = read_texts(self.data.texts, book, self.model)
 
@@ -103,7 +108,7 @@ class Learning:
                             model=self.model, min_precision=self.settings.min_precision,
                             threshold=self.settings.threshold,
                             min_positives=self.settings.min_positives,
-                            folds=self.settings.folds, run=run)
+                            folds=self.settings.folds, judged=self.judged, run=run)
         return time.perf_counter() - began, models
 
 

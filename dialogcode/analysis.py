@@ -15,7 +15,8 @@ from .errors import (CodebookError, ConfigError, DialogcodeError, DialogcodeWarn
                      ManifestError, Problem, warn)
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
-from .learned import coded_by, model_digest, segment_unit, study_model, trained_on
+from .learned import (coded_by, model_digest, reference_training, segment_unit, study_model,
+                      trained_on)
 from .lessons import LessonsFile, assemble, load_lessons
 from .manifest import STANDARD, column_line
 from .progress import progress_steps
@@ -230,9 +231,10 @@ def _learnable(study: Study, corpus: Corpus, book: Codebook) -> str | None:
     """The digest of the model `learn` would train now (None when it could not)."""
     try:
         data = training_data(study, corpus.segments, book, documents=corpus.documents)
+        judged = reference_training(study, corpus, book)
     except DialogcodeError:     # learn names the problem; the trust box is told nothing
         return None
-    return model_digest(data, study.config.learn, study.config.model)
+    return model_digest(data, study.config.learn, study.config.model, judged=judged)
 
 
 def study_evidence(study: Study, *, corpus: Corpus | None = None,

@@ -44,19 +44,22 @@ def trained_on(study: Study) -> str | None:
         return None
 
 
-def model_digest(data: TrainingData, settings: LearnSettings, model: str) -> str:
+def model_digest(data: TrainingData, settings: LearnSettings, model: str, *,
+                 judged: TrainingData | None) -> str:
     """Which model training on ``data`` makes: a hash of the training set's digest, the
     spaCy pipeline ``model`` (its stamp, the same wherever the study is), the
-    tokenisation (:data:`~dialogcode.coding.TOKENISATION`) and the
+    tokenisation (:data:`~dialogcode.coding.TOKENISATION`), the
     ``learn:`` settings that shape the fit (features, how thresholds are chosen,
-    min_precision, min_positives, the reference coder they are checked against).
+    min_precision, min_positives) and the reference coder's labels that check the cuts
+    (``judged``, :func:`reference_training`; None when no reference is used, so a
+    reference that ``learn: coders`` sets aside changes nothing).
     `learn` records it as ``training`` in model.json, `code` in each model coding's
     ``rule_id`` and `evaluate` in evaluation.json, so the report tells a model trained
     on other codings, with other settings or by a dialogcode that tokenised otherwise,
     from the one the figures describe."""
     shaped = (data.digest(), pipeline_stamp(model), TOKENISATION, settings.semantic,
               settings.threshold, settings.min_precision, settings.min_positives,
-              settings.reference)
+              None if judged is None else judged.digest())
     return hashlib.sha256(repr(shaped).encode()).hexdigest()[:16]
 
 
@@ -108,7 +111,7 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
     hashes = corpus.documents.set_index("doc_id")["sha256"]
     models.meta = {"codebook_version": book.version, "pipeline": pipeline_stamp(model),
                    "tokenisation": TOKENISATION,
-                   "training": model_digest(data, settings, model),
+                   "training": model_digest(data, settings, model, judged=judged),
                    "unit": segment_unit(corpus.segments),
                    "items": len(data.item_ids), "segments": data.n_segments,
                    "min_precision": settings.min_precision, "threshold": settings.threshold,

@@ -16,8 +16,6 @@ and `evaluate` learn from too), plus the human codings of the coders named in
 """
 from __future__ import annotations
 
-import contextlib
-import os
 from functools import partial
 from pathlib import Path
 
@@ -27,13 +25,12 @@ from .coders import CodingsError, chosen_coders, coder_path, not_in_codebook, re
 from .csvrows import read_csv_file
 from .errors import DialogcodeError, Problem, read_all
 from .segment import other_unit
-from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
+from .store import read_table, unneutralize
 from .study import Study
 
 DECISIONS = "decisions.csv"
 DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note", "sha256",
                     "decided_at", "start", "end"]
-HISTORY = "decisions-history.csv"
 REQUIRED = ["seg_id", "code_id", "decision"]
 CHOICES = ("accept", "reject")
 PROPOSALS = ("suggestion", "model", "reviewer")   # codes a sheet's row or the browser proposes
@@ -63,7 +60,8 @@ def csv_table(path: Path) -> pd.DataFrame:
 
 def load_decisions(study: Study) -> pd.DataFrame:
     """The study's decisions (empty when there are none yet), with a ``line`` column;
-    cells as they were before :func:`write_decisions` neutralised them, and an accepted
+    cells as they were before :func:`~dialogcode.decision_log.write_decisions`
+    neutralised them, and an accepted
     row without a source (written by hand) a code a reviewer added (source
     ``reviewer``), as a sheet's row without one is. Raises ReviewError naming the line
     of every row that is not a decision (see :func:`csv_table`; an empty seg_id or
@@ -115,161 +113,6 @@ def load_decisions(study: Study) -> pd.DataFrame:
         raise ReviewError(problems)
     added = (table["decision"] == "accept") & (table["source"].str.strip() == "")
     return table.assign(source=table["source"].mask(added, "reviewer"))
-
-
-def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
-                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """``old`` with ``new`` added. A new decision on the same (seg_id, code_id) with
-    another decision or note replaces the old one; one that repeats it (a sheet showing
-    earlier decisions, imported again) leaves the old one as it is, with its reviewer and
-    time; a note of None (a sheet without a note column) keeps the note decided before,
-    and a row without a span the span decided before on the same text. Returns the
-    table, the rows of ``new`` that were added or changed, and counts of added, changed
-    and unchanged rows."""
-    def spans(table):
-        return [tuple(_offset(v) for v in pair) for pair in
-                zip(table["start"], table["end"])] if "start" in table else \
-            [("", "")] * len(table)
-
-    before = {(s, c): (d, n, span, h) for s, c, d, n, span, h in
-              zip(old["seg_id"], old["code_id"], old["decision"], old["note"], spans(old),
-                  old["sha256"])}
-    # a sheet without a note column (None) keeps the notes written before, and a row
-    # without a span (a sheet has no span columns) the words a reviewer coded in the
-    # browser, unless decided on the document's earlier text (one recorded without its
-    # hash counts as made on the text as it is, see in_force)
-    new = new.assign(note=[before.get((s, c), ("", "", None, ""))[1] if n is None else n
-                           for s, c, n in zip(new["seg_id"], new["code_id"], new["note"])])
-
-    def span_kept(key, span, sha256):
-        if span != ("", "") or key not in before:
-            return span
-        _, _, old_span, old_sha256 = before[key]
-        return old_span if "" in (sha256, old_sha256) or sha256 == old_sha256 else span
-
-    kept = [span_kept((s, c), span, h) for s, c, span, h in
-            zip(new["seg_id"], new["code_id"], spans(new), new["sha256"].fillna(""))]
-    new = new.assign(start=[a for a, _ in kept], end=[b for _, b in kept])
-
-    def same(key, decision, note, span, sha256):
-        # a row without a span (a review sheet) leaves the span decided before alone;
-        # one made on the document's text as it is now confirms a decision made on
-        # other text (see in_force)
-        d, n, old_span, old_sha256 = before[key]
-        return ((d, n) == (decision, note) and (span == ("", "") or span == old_span)
-                and sha256 in ("", old_sha256))
-
-    status = [("added" if (s, c) not in before else
-               "unchanged" if same((s, c), d, n, span, h) else "changed")
-              for s, c, d, n, span, h in zip(new["seg_id"], new["code_id"], new["decision"],
-                                             new["note"], spans(new),
-                                             new["sha256"].fillna(""))]
-    counts = {name: status.count(name) for name in ("added", "changed", "unchanged")}
-    fresh = new.loc[[s != "unchanged" for s in status]]
-    merged = pd.concat([old, fresh]).drop_duplicates(["seg_id", "code_id"], keep="last")
-    return merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True), fresh, counts
-
-
-def _offset(value) -> str:
-    """A span offset as decisions.csv writes it: digits, or empty for none."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    text = str(value).strip()
-    return str(int(float(text))) if text else ""
-
-
-def write_decisions(study: Study, decisions: pd.DataFrame) -> Path:
-    """``decisions`` as the study's decisions.csv, cells a spreadsheet would run as a
-    formula (a note ``=obviously``) neutralised, as in every CSV dialogcode writes."""
-    return write_csv(safe_for_spreadsheet(decisions), study.root / DECISIONS)
-
-
-def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Add ``new`` decisions to the study (:func:`merge_decisions`): the added or changed
-    rows are appended to decisions-history.csv and decisions.csv is replaced in one
-    step, so that when two people decide the same code on the same segment, the later
-    decision holds and both are kept. Either both files change or neither: an OSError
-    (a full disk, no permission, a folder in a file's place) names the file that failed
-    and leaves both as they were. The caller holds the study's lock. Returns the merged
-    decisions and the counts."""
-    merged, fresh, counts = merge_decisions(load_decisions(study), new)
-    if len(fresh):
-        _replace_decisions(study, merged, fresh)
-    return merged, counts
-
-
-def remove_decisions(study: Study, removal: pd.DataFrame) -> pd.DataFrame:
-    """Delete from decisions.csv the decisions on each (seg_id, code_id) of ``removal``
-    (a reject of a code the codebook no longer has, from the browser: deleting the row
-    is the fix the tables and `learn` ask for), appending ``removal``'s rows to
-    decisions-history.csv to keep who removed them and when; both files or neither, as
-    :func:`record_decisions`. The caller holds the study's lock. Returns the decisions
-    left."""
-    old = load_decisions(study)
-    gone = set(zip(removal["seg_id"], removal["code_id"]))
-    kept = old[[(s, c) not in gone for s, c in zip(old["seg_id"], old["code_id"])]]
-    kept = kept.reindex(columns=DECISION_COLUMNS).reset_index(drop=True)
-    _replace_decisions(study, kept, removal)
-    return kept
-
-
-def _replace_decisions(study: Study, decisions: pd.DataFrame, fresh: pd.DataFrame) -> None:
-    """Append ``fresh`` to decisions-history.csv and write ``decisions`` as decisions.csv:
-    both or neither (see :func:`record_decisions`)."""
-    path = study.root / HISTORY
-    existed = path.exists()
-    header = not path.is_file() or path.stat().st_size == 0
-    text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
-        index=False, header=header, lineterminator="\n")
-    size = _append_whole(path, text.encode("utf-8"))
-    written = False
-    try:
-        write_decisions(study, decisions)
-        written = True
-    except OSError as exc:
-        raise OSError(exc.errno, f"{exc.strerror or exc}; no decision was recorded "
-                      f"({HISTORY} is as it was)", exc.filename) from exc
-    finally:        # an interrupt too: no history row for a decision not recorded
-        if not written:
-            with contextlib.suppress(OSError):
-                if existed:
-                    os.truncate(path, size)
-                else:
-                    path.unlink()
-
-
-def _append_whole(path: Path, data: bytes) -> int:
-    """Append ``data`` to ``path`` (made when missing) and return its size before, or
-    raise the first OSError, naming ``path`` and leaving it as it was (a full disk: no
-    half row for the next one to run on from), and not there at all when it was made."""
-    existed = path.exists()
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
-    except OSError as exc:
-        raise _cannot_write(exc, path) from exc
-    try:
-        size = os.fstat(handle).st_size
-        try:
-            rest = memoryview(data)
-            while rest:
-                rest = rest[os.write(handle, rest):]
-            os.fsync(handle)
-        except OSError as exc:
-            with contextlib.suppress(OSError):      # the first failure is the one to tell
-                if existed:
-                    os.ftruncate(handle, size)
-                else:
-                    path.unlink()
-            raise _cannot_write(exc, path) from exc
-    finally:
-        os.close(handle)
-    return size
-
-
-def _cannot_write(exc: OSError, path: Path) -> OSError:
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
-    return OSError(exc.errno, f"cannot write: {reason}; no decision was recorded "
-                   f"({DECISIONS} is as it was)", str(path))
 
 
 def doc_ids_of(seg_ids: pd.Series) -> pd.Series:

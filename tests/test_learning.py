@@ -297,6 +297,44 @@ def test_the_reference_coders_own_labels_check_the_cut_and_a_left_out_reference_
     assert quotes.isin(CONTROL).sum() >= 20
 
 
+def trained_on(study) -> str:
+    """The training digest out/model/model.json records."""
+    return json.loads((study / "out" / "model" / "model.json").read_text())["training"]
+
+
+FIGURES_BEFORE = "These figures were made before the learned model was trained again"
+
+
+def test_a_reference_set_aside_by_learn_coders_leaves_the_model_and_its_figures_current(
+        study):
+    # learn: coders leaves ana out, so `reference: ana` checks no cut and taking it away
+    # trains the same model; it still counted in the model's digest, so the report
+    # called the figures out of date and asked for evaluate again
+    write_loose_coder(study, {"call5", "call6", "call7"})
+    learned_control(study, ", coders: [bo], reference: ana")
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    before = trained_on(study)
+    learned_control(study, ", coders: [bo]")
+    assert trained_on(study) == before
+    assert FIGURES_BEFORE not in report_page(study)
+
+
+def test_a_change_of_the_reference_coders_own_codings_makes_another_model(study):
+    # bo double-codes ana's documents; ana takes back a coding bo also gave. The labels
+    # the models learn from stay (bo's stands), but ana's, which check the cuts, changed:
+    # the model counted as the same one, so the figures made before it were not flagged
+    write_loose_coder(study)
+    learned_control(study, ", reference: ana")
+    assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
+    before = trained_on(study)
+    ana = pd.read_csv(study / "codings" / "ana.csv")
+    ana.drop(index=ana.index[ana["code_id"] == "risk.control"][0]).to_csv(
+        study / "codings" / "ana.csv", index=False)
+    learned_control(study, ", reference: ana")
+    assert trained_on(study) != before
+    assert FIGURES_BEFORE in report_page(study)
+
+
 def test_the_model_is_plain_arrays_and_json_and_refused_when_it_does_not_fit(study):
     assert invoke("learn", study, "-q").exit_code == 0
     folder = study / "out" / "model"

@@ -156,6 +156,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                               corpus.documents)
     warn_unchecked(opened, dict.fromkeys([reference, *learning_coders(opened)]))
     model = model or opened.config.model
+    judged = reference_training(opened, corpus, book)
     result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
                             model=model, semantic=settings.semantic,
                             min_precision=settings.min_precision,
@@ -163,9 +164,9 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
-                            judged=reference_training(opened, corpus, book))
+                            judged=judged)
     design = {"reference": reference, "codebook_version": book.version,
-              "training": model_digest(data, settings, model),
+              "training": model_digest(data, settings, model, judged=judged),
               "model": pipeline_stamp(model),   # never a folder's path: studies move
               "semantic": settings.semantic, "min_precision": settings.min_precision,
               "threshold": settings.threshold,

@@ -98,7 +98,8 @@ def review_import(sheet, study, reviewer):
     decision on the same code and segment replaces the old one; nothing else changes."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..review import DECISIONS, in_force, load_decisions, record_decisions
+    from ..decision_log import record_decisions
+    from ..review import DECISIONS, in_force, load_decisions
     from ..review_sheet import (added_undecided, cleared, left_for_good, load_suggestions,
                                 proposals, read_sheet, sheet_decisions, unread_columns)
     from ..store import read_table

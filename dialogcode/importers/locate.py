@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from ..memo import last_texts
 from ..normalize import normalize_text
+from .positions import in_word
 
 EXACT, TOLERANT, FUZZY = "exact", "tolerant", "fuzzy"
 LEVELS = (EXACT, TOLERANT, FUZZY)
@@ -209,17 +210,13 @@ def _whole_words(quote: str, text: str, start: int, end: int) -> tuple[int, int]
         return _end_distances(quote, stretch, anchored=True)[-1] if stretch else len(quote)
 
     wide = start
-    while wide > 0 and _in_word(text[wide - 1]) and _in_word(text[wide]):
+    while wide > 0 and in_word(text[wide - 1]) and in_word(text[wide]):
         wide -= 1
     if wide < start and edits(wide, end) <= edits(start, end):
         start = wide
     wide = end
-    while wide < len(text) and _in_word(text[wide]) and _in_word(text[wide - 1]):
+    while wide < len(text) and in_word(text[wide]) and in_word(text[wide - 1]):
         wide += 1
     if wide > end and edits(start, wide) <= edits(start, end):
         end = wide
     return start, end
-
-
-def _in_word(char: str) -> bool:
-    return char.isalnum() or unicodedata.category(char)[0] == "M"

@@ -16,8 +16,8 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   are taken as the standard counts them (code points of the file: a CRLF is two), or,
   when that puts more of the selections at word edges (and more than half of those the
   ways place apart), as ATLAS.ti (a CRLF as one) or a UTF-16 tool (an emoji as two)
-  counts them (:func:`_counting`); a source that fits another way better, but not so
-  clearly, is refused. dialogcode's own export (``origin="dialogcode"``) is read as
+  counts them (:func:`.positions.counting`); a source that fits another way better, but
+  not so clearly, is refused. dialogcode's own export (``origin="dialogcode"``) is read as
   the standard counts. A source is
   matched to a document by its text (the same after normalisation, whitespace at the
   very end aside), else by name (doc_id or source path, with or without extension); a
@@ -32,12 +32,9 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 import xml.etree.ElementTree as ET
-from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +45,7 @@ from ..limits import DEFAULT, Limits
 from ..safexml import parse_xml
 from .archive import SafeArchive
 from .base import Documents, Found, Reading, first_difference
+from .positions import counting, countings_of, nfc_positions, normalised
 
 NS = "urn:QDA-XML:project:1.0"
 INTERNAL = "internal://"
@@ -102,7 +100,7 @@ def _source_text(element: ET.Element, archive: SafeArchive, crlf: bool
     """(text as stored, None) of a TextSource, or ("", why it cannot be read). ``crlf``:
     the project file's line ends are all CRLF, which XML parsing turns into LF, so an
     inline ``PlainTextContent`` written with them gets them back (its positions may count the
-    CRs, as in a file of ``sources/``; :func:`_counting` tells)."""
+    CRs, as in a file of ``sources/``; :func:`.positions.counting` tells)."""
     inline = element.find(_tag("PlainTextContent"))
     if inline is not None:
         text = inline.text or ""
@@ -119,130 +117,6 @@ def _source_text(element: ET.Element, archive: SafeArchive, crlf: bool
         return archive.read(name).decode("utf-8-sig"), None
     except UnicodeDecodeError:
         return "", f"{name} is not UTF-8 text"
-
-
-def _normalised(raw: str) -> tuple[str, list[int]]:
-    """(text with LF line ends, positions in ``raw`` of the CRs dropped from CRLFs)."""
-    dropped = [i for i in range(len(raw) - 1) if raw[i] == "\r" and raw[i + 1] == "\n"]
-    return raw.replace("\r\n", "\n").replace("\r", "\n"), dropped
-
-
-# a piece that NFC may change: a run of non-ASCII characters and the ASCII one before
-# it. ASCII never composes with what precedes it, so each piece normalises on its own.
-_PIECE = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
-
-
-def _composed(text: str) -> tuple[str, Callable[[int], int | None]]:
-    """(``text`` in Unicode NFC, the position in it of each position of ``text``, None
-    for a position inside a character that NFC composes, such as between an e and its
-    combining accent)."""
-    if unicodedata.is_normalized("NFC", text):
-        return text, lambda position: position
-    changed: list[tuple[int, int, int, int, str]] = []   # start, end, new start, new end
-    parts, done, shift = [], 0, 0
-    for match in _PIECE.finditer(text):
-        piece = match.group()
-        nfc = unicodedata.normalize("NFC", piece)
-        if nfc != piece:
-            parts += [text[done:match.start()], nfc]
-            done = match.end()
-            changed.append((match.start(), match.end(), match.start() + shift,
-                            match.start() + shift + len(nfc), piece))
-            shift += len(nfc) - len(piece)
-    starts = [start for start, *_ in changed]
-
-    def position(at: int) -> int | None:
-        k = bisect_right(starts, at) - 1
-        if k < 0:
-            return at
-        start, end, new_start, new_end, piece = changed[k]
-        if at >= end:
-            return new_end + at - end
-        head = unicodedata.normalize("NFC", piece[:at - start])
-        if head + unicodedata.normalize("NFC", piece[at - start:]) != \
-                unicodedata.normalize("NFC", piece):
-            return None
-        return new_start + len(head)
-
-    return "".join(parts) + text[done:], position
-
-
-def _at_word_edges(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is in range, neither starts nor ends inside a word,
-    and does not start with white space (a selection may end with some: a double click
-    takes the space after a word). A combining mark is part of its word: ``José``
-    written decomposed ends with one, and a selection ending before it is inside."""
-    def edge(i: int) -> bool:
-        return i <= 0 or i >= len(text) or not (_in_word(text[i - 1]) and _in_word(text[i]))
-
-    return (0 <= start < end <= len(text) and edge(start) and edge(end)
-            and not text[start].isspace())
-
-
-def _in_word(char: str) -> bool:
-    """Whether ``char`` is a letter, a digit or a combining mark (an accent, decomposed)."""
-    return char.isalnum() or unicodedata.category(char).startswith("M")
-
-
-def _utf16(text: str) -> Callable[[int], int | None]:
-    """The code point position in ``text`` of each position counted in UTF-16 units
-    (an emoji as two), None inside a character that takes two."""
-    starts = [i + k for k, i in enumerate(i for i, c in enumerate(text) if ord(c) > 0xFFFF)]
-
-    def position(at: int) -> int | None:
-        before = bisect_left(starts, at)      # such characters starting before ``at``
-        if before and starts[before - 1] + 1 == at:
-            return None
-        return at - before
-
-    return position
-
-
-def _countings(raw: str, dropped: list[int], ours: bool
-               ) -> dict[str, Callable[[int], int | None]]:
-    """The ways a tool may have counted the positions in a source's text ``raw`` (as
-    stored; ``dropped``, the CRs of its CRLFs), each as the position it gives in the
-    text with LF line ends, None where it falls inside a character: the standard's code
-    points of the file first, then those that differ on this text. ATLAS.ti counts a
-    CRLF line break as one; a tool built on UTF-16 strings counts an emoji as two.
-    ``ours``: the project is dialogcode's own export, which counts as the standard does."""
-    def lf(at: int | None) -> int | None:
-        return None if at is None else at - bisect_left(dropped, at)
-
-    countings = {"code points": lf}
-    if ours:
-        return countings
-    if dropped:
-        countings["a CRLF line break as one"] = lambda at: at
-    if any(ord(c) > 0xFFFF for c in raw):
-        in_raw, in_lf = _utf16(raw), _utf16(raw.replace("\r\n", "\n"))
-        countings["UTF-16 units (an emoji as two)"] = lambda at: lf(in_raw(at))
-        if dropped:
-            countings["UTF-16 units and a CRLF line break as one"] = in_lf
-    return countings
-
-
-def _counting(text: str, countings: dict[str, Callable[[int], int | None]],
-              spans: list[tuple[int, int]]) -> tuple[str | None, dict[str, int], int,
-                                                     list[str]]:
-    """Which of ``countings`` a source's selections (``spans``, as stored) were counted
-    in, judged on those the ways place apart by how many each puts at word edges in
-    ``text`` (LF line ends): the standard's (the first) when no other fits more, else
-    the one that fits the most when it alone does and fits more than half of them;
-    None when none is clear. Also how many each fits, how many the ways place apart,
-    and the ways that place them otherwise than the one taken but fit as many."""
-    placed = {name: [(f(a), f(b)) for a, b in spans] for name, f in countings.items()}
-    told = [i for i in range(len(spans)) if len({p[i] for p in placed.values()}) > 1]
-    fits = {name: sum(_at_word_edges(text, *(-1 if x is None else x for x in p[i]))
-                      for i in told) for name, p in placed.items()}
-    best = [name for name in countings if fits[name] == max(fits.values())]
-    standard = next(iter(countings))
-    counted = (standard if standard in best else best[0]
-               if 2 * fits[best[0]] > len(told) else None)
-    rivals = [name for name in best if counted is None or placed[name] != placed[counted]]
-    if counted not in (None, standard) and rivals:
-        counted = None
-    return counted, fits, len(told), rivals
 
 
 def _same_text(text: str, document: str) -> bool:
@@ -377,8 +251,8 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
     if not selections:
         return
     raw, why = _source_text(element, archive, crlf)
-    lines_lf, dropped = _normalised(raw)
-    text, composed = _composed(lines_lf)
+    lines_lf, dropped = normalised(raw)
+    text, composed = nfc_positions(lines_lf)
     doc_id = None
     if why is None:
         doc_id, why = _match(label, text, docs)
@@ -394,8 +268,8 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
         except ValueError:
             reading.problems.append(Problem("startPosition and endPosition must be whole "
                                             "numbers", where, lines.get(selection)))
-    countings = _countings(raw, dropped, ours)
-    counted, fits, told, rivals = _counting(lines_lf, countings,
+    countings = countings_of(raw, dropped, ours)
+    counted, fits, told, rivals = counting(lines_lf, countings,
                                             [(a, b) for _, a, b in spans])
     standard = next(iter(countings))
     if counted is None:

@@ -1,8 +1,9 @@
 """Review in the browser: `dialogcode review serve` (docs/review.md).
 
 A local web app on 127.0.0.1 that shows each transcript with its codes and records
-accept, reject, added codes and notes in decisions.csv through :mod:`dialogcode.review`,
-as `review import` does. Needs Flask (``pip install 'dialogcode[web]'``).
+accept, reject, added codes and notes in decisions.csv through
+:mod:`dialogcode.decision_log`, as `review import` does. Needs Flask
+(``pip install 'dialogcode[web]'``).
 """
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from datetime import datetime
 import pandas as pd
 
 from ..codebook import Codebook, load_codebooks
+from ..decision_log import record_decisions, remove_decisions
 from ..errors import ArgumentError
 from ..ingest import Corpus, load_corpus
 from ..privacy import DECISIONS as PRIVACY_DECISIONS
@@ -28,7 +29,7 @@ from ..privacy.gate import masked_corpus
 from ..learned import model_folder
 from ..lock import study_lock
 from ..review import (CHOICES, DECISION_COLUMNS, doc_ids_of, held_source, in_force,
-                      load_decisions, record_decisions, remove_decisions)
+                      load_decisions)
 from ..review_sheet import decision_source, load_suggestions, next_review_items, review_items
 from ..store import read_table, table_path
 from ..study import Study
