@@ -23,7 +23,7 @@ from .cache_folders import open_folder
 from .codebook import Codebook
 from .errors import DialogcodeWarning, warn
 from .nlp import (check_lengths, lemmatizer_only, load_pipeline, matching_components,
-                  pipeline_id)
+                  pipeline_id, text_offsets)
 from .memo import SortedMemo
 from .patterns import CompiledCodebook
 from .progress import progress_bar
@@ -158,8 +158,8 @@ class DocCache:
 # little-endian. The CRC catches a changed byte, which the sizes cannot (a space flag
 # dropped would shift every later offset). 8: a lone line break is no token (nlp.py);
 # 9: contractions split off any word ("company'll", nlp.py); 10: not off a name such as
-# "Sa'd" or "Da'Ve" (nlp.py)
-_TOKENS_VERSION = 10
+# "Sa'd" or "Da'Ve" (nlp.py); 11: nor two spaces or a space and a line break (nlp.py)
+_TOKENS_VERSION = 11
 _TOKEN_FILE_TAG = f"dialogcode tokens {_TOKENS_VERSION}\n".encode()
 # how texts are tokenised and lemmatised now, which a learned model records (learn.py)
 TOKENISATION = f"{CACHE_FORMAT}.{_TOKENS_VERSION}"
@@ -427,18 +427,22 @@ def _document_hits(parts: Iterable[pd.DataFrame], documents: pd.DataFrame, nlp: 
     """For each document of ``parts``: its part and the hits of its codable segments,
     each (row in the part, code_id, start and end in the segment's text, rule_id)."""
     for segments in parts:
-        codable = segments["codable"].to_numpy()
+        codable, texts = segments["codable"].to_numpy(), segments["text"]
         for positions, doc, bounds in document_docs(segments, documents, nlp, cache,
                                                     n_process=n_process):
             found = []
             for segment, hits in compiled.match_segments(doc, bounds).items():
                 row = int(positions[segment])
-                if codable[row]:
-                    first = doc[int(bounds[segment])].idx    # the segment's start in the doc
-                    for hit in hits:
-                        last = doc[hit.end - 1]
-                        found.append((row, hit.code_id, doc[hit.start].idx - first,
-                                      last.idx + len(last) - first, hit.rule_id))
+                if not codable[row]:
+                    continue
+                first, end = doc[int(bounds[segment])].idx, doc[int(bounds[segment + 1]) - 1]
+                offsets = [o - first for hit in hits for o in (
+                    doc[hit.start].idx, doc[hit.end - 1].idx + len(doc[hit.end - 1]))]
+                text = texts.iat[row]
+                if end.idx + len(end.text_with_ws) - first != len(text):   # spaces joined
+                    offsets = text_offsets(text, offsets)
+                found.extend((row, hit.code_id, offsets[2 * i], offsets[2 * i + 1], hit.rule_id)
+                             for i, hit in enumerate(hits))
             yield segments, found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .codebook import Codebook
-from .nlp import load_pipeline
+from .nlp import load_pipeline, text_offsets
 from .patterns import CompiledCodebook
 
 EXAMPLE_COLUMNS = ["code_id", "kind", "text", "passed", "matched"]
@@ -27,8 +27,12 @@ def test_examples(book: Codebook, *, model: str = "blank") -> pd.DataFrame:
     rows = []
     for (code_id, kind, text), doc in zip(cases, nlp.pipe(t for _, _, t in cases)):
         hits = [h for h in compiled.match(doc) if h.code_id == code_id]
-        spans = [(doc[h.start:h.end], h.rule_id) for h in hits]    # quoted as written
-        matched = "; ".join(f"{text[s.start_char:s.end_char]!r} ({rule})" for s, rule in spans)
+        quoted = []     # as written
+        for hit in hits:
+            span = doc[hit.start:hit.end]
+            start, end = text_offsets(text, [span.start_char, span.end_char])
+            quoted.append(f"{text[start:end]!r} ({hit.rule_id})")
+        matched = "; ".join(quoted)
         rows.append((code_id, kind, text, bool(hits) == (kind == "example"), matched))
     return pd.DataFrame(rows, columns=EXAMPLE_COLUMNS)
 

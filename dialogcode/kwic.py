@@ -8,7 +8,7 @@ import pandas as pd
 from .codebook import Codebook, Code
 from .coding import DocCache, segment_docs
 from .errors import DialogcodeError
-from .nlp import load_pipeline
+from .nlp import load_pipeline, text_offsets
 from .patterns import CompiledCodebook
 
 KWIC_COLUMNS = ["doc_id", "site", "event_type", "speaker", "seg_id", "start", "end", "left",
@@ -58,14 +58,12 @@ def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
             for hit in compiled.match(doc):
                 if wanted is not None and hit.code_id not in wanted:
                     continue
-                span = doc[hit.start:hit.end]
-                text = seg.text
-                left = text[max(0, span.start_char - width):span.start_char]
-                right = text[span.end_char:span.end_char + width]
+                span, text = doc[hit.start:hit.end], seg.text
+                start, end = text_offsets(text, [span.start_char, span.end_char])
                 rows.append((seg.doc_id, meta.at[seg.doc_id, "site"],
                              meta.at[seg.doc_id, "event_type"], seg.speaker, seg.seg_id,
-                             seg.start + span.start_char, seg.start + span.end_char,
-                             context(left), context(text[span.start_char:span.end_char]),
-                             context(right),
+                             seg.start + start, seg.start + end,
+                             context(text[max(0, start - width):start]),
+                             context(text[start:end]), context(text[end:end + width]),
                              hit.code_id, hit.rule_id))
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)

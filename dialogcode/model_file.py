@@ -146,7 +146,7 @@ def check_fits(models: CodeModels, book: Codebook, documents: pd.DataFrame, mode
     if (then := meta.get("tokenisation")) != TOKENISATION:
         raise ModelError(f"the model learned from text another dialogcode version split "
                          f"into words otherwise (tokenisation {then or 'not recorded'}, "
-                         f"this one {TOKENISATION}: line breaks, contractions or lemmas)"
+                         f"this one {TOKENISATION}: line breaks or spaces, contractions or lemmas)"
                          f"{fix}",
                          file=folder / "model.json")
     hashes = documents.set_index("doc_id")["sha256"].to_dict()

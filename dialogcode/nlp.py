@@ -26,26 +26,47 @@ _UNNEEDED = ("ner", "textcat", "textcat_multilabel", "entity_linker", "entity_ru
              "span_ruler", "spancat")
 
 
-# one whitespace character other than a space between two others (a line break in a
-# hard-wrapped line, a tab); the class tried before the look-behind: 3 times faster
-_LONE_BREAK = re.compile(r"[^\S ](?<=\S[^\S ])(?=\S)")
+# line breaks: a run of whitespace holding two of them is a blank line (texts are
+# normalised to LF at ingest; the others are rarer ways of writing one)
+_BREAKS = "\n\r\x85\u2028\u2029"
+_INLINE = f"[^\\S{_BREAKS}]"     # whitespace other than a line break
+# a run of whitespace between two words other than one space that holds no blank line:
+# a line break in a hard-wrapped line, a tab, two spaces, a space before a line break;
+# a character class first (then the look-behind), which is what makes it fast
+_JOINED = re.compile(rf"\s(?<=\S\s)(?!(?<=\x20)\S)(?:(?<=[{_BREAKS}]){_INLINE}*+"
+                     rf"|(?<![{_BREAKS}]){_INLINE}*+(?:[{_BREAKS}]{_INLINE}*+)?)(?=\S)")
 
 
 class SpacedTokenizer:
-    """A pipeline's tokenizer run on a copy of the text in which one whitespace
-    character between two others (a line break, a tab) is a plain space: spaCy's
-    tokenizer would make it a token, and a phrase, a token pattern or a veto window
-    would not run across it. The copy has the text's length, so offsets (``idx``,
-    ``start_char``) stay those of the text; only the doc's own text (``doc.text``,
-    ``span.text``) shows the space, so quotes are cut from the text. Two or more
-    whitespace characters in a row (a blank line) stay a token. Sentences are split
-    on the text as written (:func:`sentence_docs`)."""
+    """A pipeline's tokenizer run on a copy of the text in which each run of
+    whitespace between two words that holds no blank line (a line break, a tab, two
+    spaces, a space before a line break) is one plain space: spaCy's tokenizer would
+    make it a token, and a phrase, a token pattern or a veto window would not run
+    across it. A blank line (two line breaks) stays a token, so no phrase joins two
+    paragraphs. Offsets into the doc (``idx``, ``start_char``) are offsets into that
+    copy: :func:`text_offsets` turns them into offsets into the text, from which quotes
+    are cut. Sentences are split on the text as written (:func:`sentence_docs`)."""
 
     def __init__(self, tokenizer):
         self.tokenizer = tokenizer
 
     def __call__(self, text: str) -> Doc:
-        return self.tokenizer(_LONE_BREAK.sub(" ", text))
+        return self.tokenizer(_JOINED.sub(" ", text))
+
+
+def text_offsets(text: str, offsets) -> list[int]:
+    """``offsets`` into the copy of ``text`` that :class:`SpacedTokenizer` tokenises (a
+    token's ``idx``, a span's ``start_char`` or ``end_char``) as offsets into ``text``:
+    an offset after a run of whitespace read as one space moves on by the characters
+    the run lost."""
+    runs = numpy.array([m.span() for m in _JOINED.finditer(text)], dtype=numpy.int64)
+    offsets = numpy.asarray(offsets, dtype=numpy.int64)
+    if not len(runs):
+        return offsets.tolist()
+    lost = numpy.cumsum(runs[:, 1] - runs[:, 0] - 1)     # up to the end of each run
+    places = runs[:, 0] - numpy.concatenate(([0], lost[:-1]))   # each run's in the copy
+    before = numpy.searchsorted(places, offsets)    # runs whose space comes before
+    return (offsets + numpy.concatenate(([0], lost))[before]).tolist()
 
 
 def split_contractions(tokenizer) -> None:

@@ -1,6 +1,8 @@
 """A line break (or tab) between two words matches as a space does; a blank line stops
 a phrase; quotes keep the line break."""
+import json
 import pickle
+import re
 
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
 from dialogcode.examples import test_examples
 from dialogcode.ingest import load_corpus
+from dialogcode.kwic import kwic, term_codebook
 from dialogcode.nlp import load_pipeline
 
 from conftest import make_study
@@ -170,3 +173,104 @@ def test_kwic_shows_a_match_over_a_space_and_a_line_break_on_one_line_with_the_g
     row, summary = result.output.splitlines()
     assert "We asked for a [restraining order]. Nobody came." in row and "talk:t1" in row
     assert summary == "1 matches in 1 segments"
+
+
+# spacing as auto-captions, Word exports and PDF copies write it
+SPACED = """Synthetic fixture.
+
+P1: She got a restraining  order last spring, and we were sleeping in \n the car.
+
+P2: It was the White \n House that called. Then we got\t evicted.
+
+P1: We asked for a restraining \n\n order. Nobody came.
+"""
+
+SPACED_BOOK = """codebook: spacing
+title: Spacing
+match: lower
+codes:
+  - id: safety.order
+    label: Protective order
+    patterns:
+      terms: [restraining order]
+  - id: housing.car
+    label: Living in a car
+    patterns:
+      near:
+        - {a: [sleeping], b: [car], within: 2}
+  - id: housing
+    label: Housing
+    patterns:
+      terms: [house]
+      exclude:
+        - {terms: [white], window: 0, side: before}
+  - id: housing.evicted
+    label: Evicted
+    patterns:
+      match: lemma
+      terms: [get evict]
+"""
+
+
+def code_spaced(tmp_path):
+    root = make_study(tmp_path / "s", {"talk.txt": SPACED}, None)
+    (tmp_path / "breaks.yaml").write_text(SPACED_BOOK, encoding="utf-8")
+    return code(root), load_corpus(Study.open(root)).text("talk")
+
+
+def test_phrases_lemma_terms_and_windows_run_across_two_spaces_or_a_space_and_a_break(
+        tmp_path):
+    # two spaces, a space before a line break, a tab and a space read as one space; a
+    # blank line (talk:t4) still stops a phrase; "White \n House" is vetoed as
+    # "White House" is; the quotes and offsets are those of the text as written
+    codings, text = code_spaced(tmp_path)
+    assert coded(codings) == [("talk:t2", "housing.car", "sleeping in \n the car"),
+                              ("talk:t2", "safety.order", "restraining  order"),
+                              ("talk:t3", "housing.evicted", "got\t evicted")]
+    for row in codings.itertuples():
+        assert text[row.start:row.end] == row.quote
+    assert codings.loc[codings["code_id"] == "housing.evicted", "start"].item() == \
+        text.index("got\t evicted")
+
+
+def test_tokens_cached_before_runs_of_whitespace_were_joined_are_not_reused(
+        tmp_path, monkeypatch):
+    # the cache as the previous release wrote it: "  " and " \n" tokens of their own
+    with monkeypatch.context() as before:
+        before.setattr("dialogcode.nlp._JOINED", re.compile(r"[^\S ](?<=\S[^\S ])(?=\S)"))
+        before.setattr("dialogcode.coding._TOKEN_FILE_TAG", b"dialogcode tokens 10\n")
+        old, _ = code_spaced(tmp_path)
+    assert "safety.order" not in set(old["code_id"])
+    root = tmp_path / "s"
+    assert list((root / "out" / "cache").rglob("*.tokens"))
+    assert ("talk:t2", "safety.order", "restraining  order") in coded(code(root))
+
+
+@pytest.mark.parametrize("spacing, joined", [
+    ("  ", True), (" \n", True), ("\t ", True), ("\n   ", True), (" \u00a0 ", True),
+    ("\n\n", False), (" \n \n ", False), ("\n\n\n", False)])
+def test_codebook_test_reads_whitespace_without_a_blank_line_as_one_space(
+        tmp_path, spacing, joined):
+    example = f"She got a restraining{spacing}order."
+    (tmp_path / "b.yaml").write_text(
+        "codebook: b\ntitle: B\ncodes:\n  - id: safety.order\n    label: Order\n"
+        f"    examples: [{json.dumps(example)}]\n    patterns:\n"
+        "      terms: [restraining order]\n", encoding="utf-8")
+    results = test_examples(load_codebooks(tmp_path / "b.yaml"))
+    assert results.at[0, "passed"] == joined
+    assert results.at[0, "matched"] == (
+        f"{f'restraining{spacing}order'!r} (term:restraining order)" if joined else "")
+
+
+def test_kwic_places_a_match_over_two_spaces_in_the_text(tmp_path):
+    codings, text = code_spaced(tmp_path)
+    root = tmp_path / "s"
+    result = CliRunner().invoke(cli, ["kwic", "restraining order", str(root)])
+    assert result.exit_code == 0, result.output
+    row, summary = result.output.splitlines()
+    assert "She got a [restraining order] last spring" in row and "talk:t2" in row
+    study = Study.open(root)
+    corpus = load_corpus(study)
+    found = kwic(corpus.segments, corpus.documents, term_codebook("restraining order"))
+    assert [text[s:e] for s, e in zip(found["start"], found["end"])] == ["restraining  order"]
+    assert found["right"].item().startswith(" last spring, and we were sleeping in the car.")

@@ -14,7 +14,7 @@ from dialogcode import Study, ingest
 from dialogcode.codebook import Codebook, load_codebooks
 from dialogcode.coding import (DocCache, code_corpus, read_token_file, segment_docs,
                                write_token_file)
-from dialogcode.nlp import load_pipeline
+from dialogcode.nlp import load_pipeline, text_offsets
 from dialogcode.patterns import CompiledCodebook
 from dialogcode.regexes import with_bounded_regexes
 
@@ -95,7 +95,8 @@ codes:
 
 def reference_codings(segments, documents, book, model="blank"):
     """(seg_id, code_id, start, end, quote, rule_id) of every segment matched alone
-    (the quote from the segment's text: a doc's text shows a line break as a space)."""
+    (offsets into the segment's text and the quote cut from it: a doc's text shows a
+    run of whitespace as one space)."""
     nlp = load_pipeline(model)
     compiled = CompiledCodebook(book, nlp)
     rows = []
@@ -104,9 +105,9 @@ def reference_codings(segments, documents, book, model="blank"):
                 group["seg_id"], group["start"], group["codable"], group["text"], docs):
             for hit in compiled.match(doc) if codable else ():
                 span = doc[hit.start:hit.end]
-                rows.append((seg_id, hit.code_id, offset + span.start_char,
-                             offset + span.end_char, text[span.start_char:span.end_char],
-                             hit.rule_id))
+                start, end = text_offsets(text, [span.start_char, span.end_char])
+                rows.append((seg_id, hit.code_id, offset + start, offset + end,
+                             text[start:end], hit.rule_id))
     return sorted(rows)
 
 
