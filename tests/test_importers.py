@@ -29,7 +29,7 @@ from dialogcode.coders import CODER_COLUMNS, CodingsError, read_coder
 from dialogcode.importers import archive, import_codings
 from dialogcode.importers.base import Documents
 from dialogcode.importers.locate import _end_distances, _start_for, locate
-from dialogcode.ingest import ingest, load_corpus, write_corpus
+from dialogcode.ingest import Corpus, ingest, load_corpus, write_corpus
 
 from conftest import corpus_and_codebook, imported, ingested_evidence
 
@@ -261,6 +261,19 @@ def test_a_turn_number_codes_the_turns_sentences_in_a_study_cut_into_sentences(t
           "turns.csv:2: document south/visit is cut into sections of several turns now, so "
           "turn '1' names no segment of it: give the seg_id of its section, or ingest with "
           "`unit: turn`")
+
+
+def test_turn_numbers_need_segments_that_number_turns(loaded, tmp_path):
+    # segments ingested before each segment's turn was recorded cannot tell a turn's
+    # sentences: ingest again rather than read the turn as the nth segment
+    corpus, book = loaded
+    older = Corpus(corpus.documents, corpus.segments.drop(columns="turn"))
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nnorth/kickoff,2,connection\n", encoding="utf-8")
+    with pytest.raises(CodingsError, match=r"turns.csv:2: the segments were written by an "
+                       r"older dialogcode, which did not number each segment's turn: run "
+                       r"`dialogcode ingest` again"):
+        imported(path, (older, book))
 
 
 def test_turn_numbers_past_a_preamble_are_taken_when_the_text_shows_the_turn(tmp_path):
