@@ -137,8 +137,10 @@ class Documents:
         self.turns = {}
         self.sections = set(segments.loc[segments["turn"].isna(), "doc_id"])
         numbered = segments[segments["turn"].notna()]
-        for doc, turn, seg in zip(numbered["doc_id"], numbered["turn"], numbered["seg_id"]):
-            self.turns.setdefault((doc, int(turn)), []).append(seg)
+        for doc, turn, seg in zip(numbered["doc_id"].tolist(),
+                                  numbered["turn"].astype("int64").tolist(),
+                                  numbered["seg_id"].tolist()):
+            self.turns.setdefault((doc, turn), []).append(seg)
         spoken: Counter = Counter()
         for (doc, turn), segs in self.turns.items():
             if segs[0] in self.quiet:
