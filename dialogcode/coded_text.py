@@ -7,7 +7,8 @@ would silently credit other words. A row is checked by what it carries: its
 ``quote`` against the transcript: with a span, the document's text there; without
 one, words of the segment's text (whole words, in order), words that start in it (or
 on its own speaker label, before all its words) and run on into the next segment (as a
-quote counts in the segment it starts in), or the whole turn with its speaker label. A
+quote counts in the segment it starts in), or the whole turn or its first words after
+its speaker label (the time written beside the label quoted or not, AM or PM too). A
 quote running into the segment from the one before, or starting on another turn's label,
 is refused: it is what a row looks like after an edit shifted the turns by one.
 Case, spacing and punctuation aside; a privacy label (``[NAME]``) or a run of blocks in
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DialogcodeWarning, Problem, warn
+from .quote_words import OPENING_LABEL, after_label, opens_turn, past_time, within
 
 SHOWN = 5       # lines listed per document
 SHA_DIFFERS = "its sha256 differs from the document's"
@@ -84,22 +86,6 @@ def other_text(subject: str, remedy: str, why: str = SHA_DIFFERS) -> str:
             f"may now name another turn; {remedy}")
 
 
-def _within(quote: str, text: str) -> bool:
-    """Whether the words of ``quote`` (its parts between privacy labels) are whole words
-    of ``text``, in order: a part of the text, never a word cut short."""
-    from .importers.locate import fold, fold_segment
-    from .importers.tabular import HIDDEN
-
-    said, at = f" {fold_segment(text)[0].strip()} ", 0
-    for piece in (fold(part)[0].strip() for part in HIDDEN.split(quote)):
-        if piece:
-            at = said.find(f" {piece} ", at)
-            if at < 0:
-                return False
-            at += len(piece) + 1
-    return True
-
-
 def _runs_on(quote: str, text: str, speaker: str = "") -> bool:
     """Whether ``quote`` starts inside ``text`` and runs on past its end: it begins
     (up to a privacy label it may hold) with all of ``text`` or its last words, at
@@ -114,12 +100,8 @@ def _runs_on(quote: str, text: str, speaker: str = "") -> bool:
     if not (quoted and words):
         return False
     label = fold_segment(speaker)[0].split()
-    at = next((i for i, word in enumerate(quoted) if not word.isdigit()), 0)
-    if label and quoted[at:at + len(label)] == label:     # the turn from its label on
-        rest = quoted[at + len(label):]
-        times = next((i for i, word in enumerate(rest) if not word.isdigit()), len(rest))
-        if any(rest[i:i + len(words)] == words for i in range(times + 1)):
-            return True
+    if any(quoted[i:i + len(words)] == words for i in after_label(quoted, label)):
+        return True     # the turn from its label on
     starts = range(max(len(words) - 1, 1))
     return any(words[k:] == quoted[:len(words) - k] for k in starts if words[k] == quoted[0])
 
@@ -216,7 +198,7 @@ def _run_on(quote: str, layout: tuple[list, ...], at: int
     from .importers.tabular import HIDDEN
 
     docs, starts, ends, texts, speakers = layout
-    if not _runs_on(quote, texts[at], speakers[at]) or _within(quote, texts[at]):
+    if not _runs_on(quote, texts[at], speakers[at]) or within(quote, texts[at]):
         return None, False
     pieces = [fold(piece)[0].split() for piece in HIDDEN.split(quote)]
     words = [w for piece in pieces[:1] for w in piece] + [
@@ -270,9 +252,9 @@ def _walk(words: list, stream: list, gaps: set[int] = frozenset()) -> int | None
     next token's, None any 1 to :data:`WILD_WORDS` tokens, and a speaker label (as many
     tokens as the fourth field of its first says) left out or quoted whole; None when
     they do not go on so. At ``gaps`` (where a turn's label or text starts), words of
-    digits alone are the time a transcript writes there (``[00:01:05] P2:``,
-    ``Facilitator  0:49``), which the turns' texts and labels do not hold: taken, not
-    matched."""
+    digits alone, then AM or PM, are the time a transcript writes there (``[00:01:05]
+    P2:``, ``Facilitator  0:49``, ``P2 (10:05 AM):``), which the turns' texts and labels
+    do not hold: taken, not matched."""
     stack, seen = [(0, 0)], set()
     while stack:
         i, p = stack.pop()
@@ -281,8 +263,8 @@ def _walk(words: list, stream: list, gaps: set[int] = frozenset()) -> int | None
         seen.add((i, p))
         if i == len(words):
             return p
-        if p in gaps and words[i] is not None and words[i].isdigit():
-            stack.append((i + 1, p))
+        if p in gaps:       # the time's words, or some (a turn may begin with a number)
+            stack += [(j, p) for j in range(i + 1, past_time(words, i) + 1)]
         if p >= len(stream):
             continue
         word, _, _, label = stream[p]
@@ -300,20 +282,16 @@ def _quote_fits(quote: str, span: str | None, text: str, speaker: str) -> bool:
     """Whether ``quote`` is the transcript's ``span`` (the text at the row's span, from
     the speaker label or on into the next turn as the span lies), or holds it (a span a
     character short); without a span, whether it is words of the segment's ``text``,
-    starts in them and runs on into the next segment, or is the whole turn with its
-    ``speaker`` label."""
+    starts in them and runs on into the next segment, or is the whole turn or its first
+    words after its ``speaker`` label (:func:`~.quote_words.opens_turn`)."""
     from .importers.locate import fold
     from .importers.tabular import same_text
 
     if span is not None:      # as import-codings writes it, or as a person may
         return (quote == span or same_text(quote, span)
                 or fold(span)[0].strip() in fold(quote)[0])
-    return (_within(quote, text) or _runs_on(quote, text, speaker)
-            or same_text(quote, f"{speaker}: {text}"))
-
-
-# a speaker label opening a quote, after the time a transcript may write before it
-_OPENING_LABEL = re.compile(r"\s*(?:[\[(]?\d[\d:.]*[\])]?\s+)?([^:\s][^:\n]{0,40}?)\s*:\s+")
+    return (within(quote, text) or _runs_on(quote, text, speaker)
+            or same_text(quote, f"{speaker}: {text}") or opens_turn(quote, text, speaker))
 
 
 def _relabelled(quote: str, text: str, speaker: str) -> str | None:
@@ -323,7 +301,7 @@ def _relabelled(quote: str, text: str, speaker: str) -> str | None:
     not a turn of other words."""
     from .importers.locate import fold
 
-    found = _OPENING_LABEL.match(quote)
+    found = OPENING_LABEL.match(quote)
     if (found is None or len(found.group(1).split()) > 4
             or fold(found.group(1))[0].strip() == fold(speaker)[0].strip()):
         return None

@@ -287,7 +287,7 @@ def corpus_tables(study: Study, docs: list[dict], segments: list[dict],
     documents = pd.DataFrame(docs, columns=columns or document_columns(docs))
     table = pd.DataFrame(segments, columns=SEGMENT_COLUMNS)
     table = table.astype({"time_start": "float64", "time_end": "float64",
-                          "line": "Int64", "backchannel": "bool"})
+                          "line": "Int64", "turn": "Int64", "backchannel": "bool"})
     table.insert(table.columns.get_loc("kind") + 1, "codable",
                  ~table["kind"].isin(NOT_TALK) | study.config.code_preamble)
     return documents, table

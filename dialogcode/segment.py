@@ -22,8 +22,8 @@ _BACKCHANNEL = re.compile(
     r"thank you|got it|i see|for sure|no|nope|same)[\s.,!?…-]*)+$",
     re.IGNORECASE,
 )
-COLUMNS = ["seg_id", "doc_id", "unit", "ordinal", "kind", "speaker", "section", "start", "end",
-           "text", "n_words", "backchannel", "time_start", "time_end", "line"]
+COLUMNS = ["seg_id", "doc_id", "unit", "ordinal", "turn", "kind", "speaker", "section", "start",
+           "end", "text", "n_words", "backchannel", "time_start", "time_end", "line"]
 
 
 SEGMENT_KINDS = {"t": "turn", "s": "sentence", "x": "section"}     # a seg_id's letter
@@ -64,12 +64,13 @@ def is_backchannel(text: str, n_words: int | None = None) -> bool:
     return n_words <= 4 and bool(_BACKCHANNEL.match(text.strip()))
 
 
-def _row(doc_id, unit, ordinal, block: Block, text: str, start: int, end: int) -> dict:
+def _row(doc_id, unit, ordinal, turn: int | None, block: Block, text: str, start: int,
+         end: int) -> dict:
     piece = text[start:end]
     n_words = count_words(piece)
     return {
         "seg_id": f"{doc_id}:{unit[0] if unit != 'section' else 'x'}{ordinal}",
-        "doc_id": doc_id, "unit": unit, "ordinal": ordinal, "kind": block.kind,
+        "doc_id": doc_id, "unit": unit, "ordinal": ordinal, "turn": turn, "kind": block.kind,
         "speaker": block.speaker, "section": block.section, "start": start, "end": end,
         "text": piece, "n_words": n_words,
         "backchannel": block.kind == "turn" and is_backchannel(piece, n_words),
@@ -183,21 +184,29 @@ def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None, *
 
     ``nlp`` (a pipeline with sentence boundaries) is needed for ``unit="sentence"``.
     Field notes have no turns: under ``turn`` their sections are the segments. No
-    segment is longer than ``max_chars`` (:func:`split_long_blocks`).
+    segment is longer than ``max_chars`` (:func:`split_long_blocks`). A segment's
+    ``turn`` is the ordinal under ``unit="turn"`` of the segment holding it (the turn a
+    sentence is in), None for a section of several turns.
     """
     text = parsed.text
-    blocks = _section_blocks(parsed) if unit == "section" else parsed.blocks
-    blocks = split_long_blocks(blocks, text, max_chars)
+    turns = split_long_blocks(parsed.blocks, text, max_chars)
+    blocks = split_long_blocks(_section_blocks(parsed), text, max_chars) \
+        if unit == "section" else turns
     unit_of = "section" if unit == "section" or parsed.kind == "notes" and unit == "turn" else unit
     rows: list[dict] = []
     if unit != "sentence":
-        for block in blocks:
-            rows.append(_row(doc_id, unit_of, len(rows) + 1, block, text, block.start, block.end))
+        starts = [turn.start for turn in turns]
+        for ordinal, block in enumerate(blocks, start=1):
+            at = bisect_right(starts, block.start) - 1      # the turn a section starts in
+            turn = ordinal if blocks is turns else (
+                at + 1 if at >= 0 and block.end <= turns[at].end else None)
+            rows.append(_row(doc_id, unit_of, ordinal, turn, block, text, block.start,
+                             block.end))
         return rows
     from .nlp import sentence_docs      # spaCy is imported only for sentence units
 
     docs = sentence_docs(nlp, (text[b.start:b.end] for b in blocks))
-    for block, doc in zip(blocks, docs):
+    for turn, (block, doc) in enumerate(zip(blocks, docs), start=1):
         for first, last in sentence_spans(text[block.start:block.end],
                                       [sent.start_char for sent in doc.sents]):
             start, end = block.start + first, block.start + last
@@ -206,5 +215,6 @@ def segment_document(doc_id: str, parsed: ParsedDocument, unit: str, nlp=None, *
             while start < end and text[start].isspace():   # a line break after a sentence
                 start += 1
             if end > start:
-                rows.append(_row(doc_id, "sentence", len(rows) + 1, block, text, start, end))
+                rows.append(_row(doc_id, "sentence", len(rows) + 1, turn, block, text, start,
+                                 end))
     return rows

@@ -44,6 +44,8 @@ FITS = {   # rows (seg_id, start, end, quote) of the text as it is: kept
                                                  "Wages are low\"",
     "a name masked by the privacy gate": "north/kickoff:t2,,,The [NAME] keeps rising",
     "blocks of a masked copy": "north/kickoff:t2,,,The ████ keeps rising",
+    "its label before the turn's first words": "north/kickoff:t2,,,P1: The rent keeps "
+                                               "rising",
     "a span from the speaker label": "north/kickoff:t2,40,65,P1: The rent keeps rising",
     "a span running into the next turn": "north/kickoff:t2,70,110,families get evicted. "
                                          "P2: Wages are low",
@@ -69,6 +71,8 @@ REFUSED = {   # rows that name a turn whose words they are not: refused
                                        "late. P1: Mm-hm\"",
     "its label before words from the middle": "north/kickoff:t2,,,\"P1: families get "
                                               "evicted. P2: Wages are low\"",
+    "its label before words from the middle alone": "north/kickoff:t2,,,P1: families get "
+                                                    "evicted",
     "another turn's words at the span": "north/kickoff:t2,50,71,The rent keeps rising",
     "other words around a masked name": "north/kickoff:t2,44,65,The [NAME] keeps falling",
 }
@@ -300,14 +304,16 @@ def test_a_spreadsheet_lock_file_among_the_coder_files_is_no_coder(tmp_path):
 
 LABELS = {"colon": "{s}: {t}\n\n", "brackets": "[{s}] {t}\n",
           "time before": "[00:00:0{n}] {s}: {t}\n\n", "otter": "{s}  0:0{n}\n{t}\n\n",
-          "time after": "{s} (0:0{n}): {t}\n\n"}
+          "time after": "{s} (0:0{n}): {t}\n\n", "time after, AM": "{s} (10:0{n} AM): {t}\n\n",
+          "time before, p.m.": "[2:0{n} p.m.] {s}: {t}\n\n"}
 
 
 @pytest.mark.parametrize("form", LABELS.values(), ids=LABELS)
 def test_a_whole_turn_quoted_with_its_label_codes_each_turn_it_runs_on_to(form, tmp_path):
     # "P1: The rent ... P2: Wages are low", as the transcript has it, was refused as
     # "coded on other text (...the transcript changed)"; with a time beside the label,
-    # so was the whole turn alone
+    # so was the whole turn alone, and so were its first words after its label, and a
+    # time with AM or PM beside the label
     from dialogcode.formats import parse_text
 
     said = [("P1", "The rent went up and families get evicted."), ("P2", "Wages are low."),
@@ -320,24 +326,30 @@ def test_a_whole_turn_quoted_with_its_label_codes_each_turn_it_runs_on_to(form, 
                              "text": [text[b.start:b.end] for b in turns]})
     copied = " ".join(text[:text.index("Wages are low") + 13].split())   # times and all
     path = tmp_path / "ana.csv"
-    pd.DataFrame({"seg_id": "d:t1", "code_id": ["rent", "pay", "turn"],
+    pd.DataFrame({"seg_id": "d:t1", "code_id": ["rent", "pay", "turn", "part"],
                   "quote": [copied, f"P1: {said[0][1]} P2: Wages are low",
-                            copied[:copied.index("evicted.") + 8]]}).to_csv(path, index=False)
+                            copied[:copied.index("evicted.") + 8],
+                            copied[:copied.index(" and families")]]}).to_csv(path, index=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error", DialogcodeWarning)
         rows = read_coder(path, segments)
     assert list(zip(rows["seg_id"], rows["code_id"])) == [
-        ("d:t1", "rent"), ("d:t2", "rent"), ("d:t1", "pay"), ("d:t2", "pay"), ("d:t1", "turn")]
+        ("d:t1", "rent"), ("d:t2", "rent"), ("d:t1", "pay"), ("d:t2", "pay"), ("d:t1", "turn"),
+        ("d:t1", "part")]
     # from the turn's first word (not its label) to the last word quoted; the turn whole
     assert [text[int(a):int(b)] for a, b in zip(rows["start"][:4], rows["end"][:4])] == [
         said[0][1], "Wages are low"] * 2
-    assert rows.iloc[4][["start", "end"]].isna().all()
+    assert rows.iloc[4:][["start", "end"]].isna().all(axis=None)
     # a retyped label codes no more turns (test_a_quote_opening_on_a_retyped_speaker_
     # label_says_so); a quote from another turn's label is refused
-    pd.DataFrame({"seg_id": ["d:t1"], "code_id": ["rent"], "quote": [
-        f"Participant 1: {said[0][1]} P2: Wages are low"]}).to_csv(path, index=False)
-    with pytest.raises(CodingsError, match="after the speaker label 'Participant 1'"):
-        read_coder(path, segments)
+    retyped = [f"Participant 1: {said[0][1]} P2: Wages are low"]
+    if ": " in form:        # the time written beside it is no part of the label named
+        retyped.append(copied.replace("P1", "Participant 1", 1))
+    for quote in retyped:
+        pd.DataFrame({"seg_id": ["d:t1"], "code_id": ["rent"], "quote": [quote]}).to_csv(
+            path, index=False)
+        with pytest.raises(CodingsError, match="after the speaker label 'Participant 1',"):
+            read_coder(path, segments)
     for seg_id, quote in (("d:t2", copied), ("d:t1", "P2: Wages are low. P1: Mm-hm")):
         pd.DataFrame({"seg_id": [seg_id], "code_id": ["rent"], "quote": [quote]}).to_csv(
             path, index=False)

@@ -29,7 +29,7 @@ from dialogcode.coders import CODER_COLUMNS, CodingsError, read_coder
 from dialogcode.importers import archive, import_codings
 from dialogcode.importers.base import Documents
 from dialogcode.importers.locate import _end_distances, _start_for, locate
-from dialogcode.ingest import ingest, load_corpus, write_corpus
+from dialogcode.ingest import Corpus, ingest, load_corpus, write_corpus
 
 from conftest import corpus_and_codebook, imported, ingested_evidence
 
@@ -216,6 +216,64 @@ def test_a_segment_table_of_turns_imported_after_ingest_by_sentence_says_so(tmp_
                 in result.output)
     # a sentence the document does not have is only unknown
     assert "turns.csv:4: unknown seg_id 'north/kickoff:s99'\n" in result.output
+
+
+def test_a_turn_number_codes_the_turns_sentences_in_a_study_cut_into_sentences(tmp_path):
+    # "turn 3" was read as the third sentence: P1's "Wages too." in south/visit, not
+    # P3's turn the coder coded, and a coding of P1's turn coded its first sentence only
+    root = ingested_evidence(tmp_path / "study")
+    closing = root / "transcripts" / "south" / "closing.txt"
+    closing.write_text("Recorded at the library. Ten came.\n\n" + closing.read_text(),
+                       encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", "--unit", "sentence", str(root), "-q"]
+                              ).exit_code == 0
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,text,code\n"
+                    "south/visit,3,,connection\n"
+                    "south/visit,2,P1: Debt is the worry. Wages too.,risk.money\n"
+                    "south/closing,2,We meet together every week.,connection\n",
+                    encoding="utf-8")
+    result = run(path, root, "--coder", "ana")
+    assert result.exit_code == 0, result.output
+    coded = pd.read_csv(root / "codings" / "ana.csv")
+    assert list(zip(coded["seg_id"], coded["code_id"])) == [
+        ("south/visit:s4", "connection"), ("south/visit:s2", "risk.money"),
+        ("south/visit:s3", "risk.money"), ("south/closing:s3", "connection")]
+    assert coded["start"].isna().all()      # each sentence coded whole
+    # the same refusals as for turns: a turn the document does not have, another
+    # turn's text, and a number a person counting only spoken turns may mean otherwise
+    path.write_text("document,turn,text,code\nsouth/visit,4,,connection\n"
+                    "south/visit,3,Debt is the worry. Wages too.,connection\n"
+                    "south/closing,2,,connection\n", encoding="utf-8")
+    fails(run(path, root, "--coder", "bob"),
+          "turns.csv:2: document south/visit has no turn '4': it has 3 turns, numbered "
+          "from 1",
+          "turns.csv:3: the text in this row is not the text of turn 3 of south/visit "
+          "(south/visit:s4)",
+          "turns.csv:4: turn 2 of south/closing is ambiguous: dialogcode counts its "
+          "preamble as turn 1, a person may not; give the seg_id instead (dialogcode's "
+          "turn 2 is south/closing:s3)")
+    # cut into sections, a turn lies inside a section of several: it was the nth section
+    assert CliRunner().invoke(cli, ["ingest", "--unit", "section", str(root), "-q"]
+                              ).exit_code == 0
+    path.write_text("document,turn,code\nsouth/visit,1,connection\n", encoding="utf-8")
+    fails(run(path, root, "--coder", "cy"),
+          "turns.csv:2: document south/visit is cut into sections of several turns now, so "
+          "turn '1' names no segment of it: give the seg_id of its section, or ingest with "
+          "`unit: turn`")
+
+
+def test_turn_numbers_need_segments_that_number_turns(loaded, tmp_path):
+    # segments ingested before each segment's turn was recorded cannot tell a turn's
+    # sentences: ingest again rather than read the turn as the nth segment
+    corpus, book = loaded
+    older = Corpus(corpus.documents, corpus.segments.drop(columns="turn"))
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nnorth/kickoff,2,connection\n", encoding="utf-8")
+    with pytest.raises(CodingsError, match=r"turns.csv:2: the segments were written by an "
+                       r"older dialogcode, which did not number each segment's turn: run "
+                       r"`dialogcode ingest` again"):
+        imported(path, (older, book))
 
 
 def test_turn_numbers_past_a_preamble_are_taken_when_the_text_shows_the_turn(tmp_path):

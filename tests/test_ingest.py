@@ -2,6 +2,7 @@
 import json
 import shutil
 
+import pandas as pd
 import pytest
 
 from dialogcode import ConfigError, IngestError, ManifestError, Study, ingest
@@ -64,6 +65,31 @@ def test_notes_become_section_segments_and_keep_headings(study):
     notes = segments[segments["doc_id"] == "notes"]
     assert set(notes["unit"]) == {"section"}
     assert list(notes["section"].dropna()) == ["Setting", "What we heard", "Follow-ups"]
+
+
+def test_each_segment_names_the_turn_it_lies_in(tmp_path, format_dir):
+    # a coder's "turn 3" must find the third turn's sentences, not the third sentence
+    files = {p.stem + "_" + p.suffix[1:] + p.suffix: p for p in format_dir.iterdir()}
+    root = make_study(tmp_path / "s", files, None)
+    by_unit = {unit: ingest(Study.open(root), unit=unit).segments
+               for unit in ("turn", "sentence", "section")}
+    turns = by_unit["turn"]
+    assert turns["turn"].tolist() == turns["ordinal"].tolist()
+    bounds = {(r.doc_id, r.turn): (r.start, r.end) for r in turns.itertuples()}
+    sentences = by_unit["sentence"]
+    assert sentences["turn"].notna().all()
+    for row in sentences.itertuples():
+        start, end = bounds[(row.doc_id, row.turn)]
+        assert start <= row.start and row.end <= end, row.seg_id
+    assert set(zip(sentences["doc_id"], sentences["turn"])) == set(bounds)
+    sections = by_unit["section"]
+    for row in sections.itertuples():    # a section of one turn names it, of several none
+        inside = [key for key, (start, end) in bounds.items()
+                  if key[0] == row.doc_id and row.start <= start and end <= row.end]
+        if len(inside) == 1:
+            assert row.turn == inside[0][1], row.seg_id
+        else:
+            assert pd.isna(row.turn), row.seg_id
 
 
 def test_sentence_unit_splits_turns_and_keeps_speaker(study):

@@ -195,7 +195,7 @@ def _two_values(rows: list[dict], origins: list[Found], book: Codebook) -> list[
 def coded_ranges(ranges, docs: Documents) -> tuple[set[str], list[Problem]]:
     """The segments named by ``--coded-segments`` ranges: a document (doc_id or path) or
     ``FIRST..LAST`` (two seg_ids of one document, both included)."""
-    ordinal = {seg: number for (_, number), seg in docs.turns.items()}
+    ordinal = docs.ordinal
     chosen, problems = set(), []
     for text in ranges:
         first, dots, last = text.partition("..")

@@ -104,22 +104,18 @@ class Documents:
         self.formats: dict[str, str] = dict(zip(docs["doc_id"], docs["format"]))
         segments = corpus.segments.sort_values(["doc_id", "start"])
         self.seg_doc: dict[str, str] = dict(zip(segments["seg_id"], segments["doc_id"]))
-        self.turns: dict[tuple[str, int], str] = {
-            (doc, int(ordinal)): seg for doc, ordinal, seg in
-            zip(segments["doc_id"], segments["ordinal"], segments["seg_id"])}
-        # each document's first preamble or heading (never coded): turn numbers from
-        # there on differ for a person who counts only spoken turns
+        self.ordinal: dict[str, int] = dict(zip(segments["seg_id"],
+                                                 segments["ordinal"].astype(int)))
+        # (doc_id, n) -> the segments of turn n (one, or its sentences), as numbered at
+        # ingest; None for segments written before ingest numbered turns
+        self.turns: dict[tuple[str, int], list[str]] | None = None
+        self.sections: set[str] = set()      # documents with sections of several turns
         self.first_quiet: dict[str, tuple[int, str]] = {}
-        quiet = segments[~segments["codable"].astype(bool)].sort_values(["doc_id", "ordinal"])
-        for doc, ordinal, kind in zip(quiet["doc_id"], quiet["ordinal"], quiet["kind"]):
-            self.first_quiet.setdefault(doc, (int(ordinal), kind))
+        self.spoken: dict[tuple[str, int], list[str]] = {}
+        quiet = segments[~segments["codable"].astype(bool)]
         self.quiet: dict[str, str] = dict(zip(quiet["seg_id"], quiet["kind"]))  # -> kind
-        # (doc_id, n) -> the n-th segment that is not a preamble or heading: a person's
-        # turn n when counting only spoken turns
-        spoken = segments[segments["codable"].astype(bool)].sort_values(["doc_id", "ordinal"])
-        self.spoken: dict[tuple[str, int], str] = {
-            (doc, n): seg for doc, group in spoken.groupby("doc_id", sort=False)
-            for n, seg in enumerate(group["seg_id"], start=1)}
+        if "turn" in segments:
+            self._number_turns(segments)
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
         for doc, start, end, seg in zip(segments["doc_id"], segments["start"],
                                         segments["end"], segments["seg_id"]):
@@ -134,6 +130,28 @@ class Documents:
                         for start, end, seg in spans}
         self._ids = segments[["seg_id", "doc_id"]]
         self._units: dict[tuple[str, str, bool], str] = {}
+
+    def _number_turns(self, segments) -> None:
+        """Fill :attr:`turns`, :attr:`sections`, :attr:`first_quiet` and :attr:`spoken`
+        from the ``turn`` column of ``segments`` (sorted by document and start)."""
+        self.turns = {}
+        self.sections = set(segments.loc[segments["turn"].isna(), "doc_id"])
+        numbered = segments[segments["turn"].notna()]
+        for doc, turn, seg in zip(numbered["doc_id"].tolist(),
+                                  numbered["turn"].astype("int64").tolist(),
+                                  numbered["seg_id"].tolist()):
+            self.turns.setdefault((doc, turn), []).append(seg)
+        spoken: Counter = Counter()
+        for (doc, turn), segs in self.turns.items():
+            if segs[0] in self.quiet:
+                # each document's first preamble or heading (never coded): turn numbers
+                # from there on differ for a person who counts only spoken turns
+                self.first_quiet.setdefault(doc, (turn, self.quiet[segs[0]]))
+            else:
+                # (doc_id, n) -> the n-th turn that is not a preamble or heading: a
+                # person's turn n when counting only spoken turns
+                spoken[doc] += 1
+                self.spoken[(doc, spoken[doc])] = segs
 
     def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
                 ) -> str:

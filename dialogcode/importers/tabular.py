@@ -2,7 +2,8 @@
 
 - **offsets**: ``document, start, end, code`` (an optional ``quote`` is checked);
 - **quotes**: ``document, quote, code``, located with :mod:`.locate`;
-- **segments**: ``seg_id, code`` or ``document, turn, code`` (turn = segment ordinal).
+- **segments**: ``seg_id, code`` or ``document, turn, code`` (a turn numbered as
+  ``unit: turn`` numbers its segments; in a study cut into sentences, its sentences).
 
 ``code_id`` may stand for ``code``. Column names are matched case-insensitively. A row
 with an empty code says its segment (or the segments its span overlaps) was read and
@@ -144,13 +145,16 @@ def same_text(cell: str, text: str) -> bool:
         cell.endswith(" [truncated]") and _in_order(pieces, folded, whole=False))
 
 
-def _text_of(row: dict[str, str], docs: Documents, seg_id: str) -> bool:
-    """Whether a segment table's row has no ``text`` cell or one holding the segment's
-    text (:func:`same_text`), with or without its speaker label, as a coding sheet
+def _text_of(row: dict[str, str], docs: Documents, segs: list[str]) -> bool:
+    """Whether a segment table's row has no ``text`` cell or one holding the text of
+    ``segs`` (a segment, or a turn's sentences) from the first's start to the last's
+    end (:func:`same_text`), with or without the speaker label, as a coding sheet
     pasted from the transcript may hold it."""
     cell = row.get("text", "")
-    return same_text(cell, docs.segment_text(seg_id)) or \
-        same_text(cell, docs.segment_line(seg_id))
+    doc_id, start, _ = docs.bounds(segs[0])
+    rest = docs.text[doc_id][start:docs.bounds(segs[-1])[2]]
+    return same_text(cell, rest) or \
+        same_text(cell, docs.segment_line(segs[0]) + rest[len(docs.segment_text(segs[0])):])
 
 
 def _in_order(pieces: list[str], text: str, whole: bool) -> bool:
@@ -211,17 +215,18 @@ def read_table(path: Path, docs: Documents, kind: str | None = None,
         place = _place(kind, row, line, docs, reading, source)
         reading.blind += kind == "segments" and not row.get("text", "").strip()
         if place is not None:
-            doc_id, start, end, seg_id = place
+            doc_id, start, end, segs = place
             reading.found += [Found(doc_id, code, source, line, start, end, seg_id)
-                              for code in codes]
+                              for seg_id in segs or [None] for code in codes]
     return reading
 
 
 def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: Reading,
            source: str, found: Location | None = None
-           ) -> tuple[str, int | None, int | None, str | None] | None:
-    """(doc_id, start, end, seg_id) of one row, or None after recording why not; a
-    quote's ``found`` is where :func:`.locate.locate` finds it (located here if None)."""
+           ) -> tuple[str, int | None, int | None, list[str]] | None:
+    """(doc_id, start, end, seg_ids) of one row (the segments it codes whole, or none
+    for a span), or None after recording why not; a quote's ``found`` is where
+    :func:`.locate.locate` finds it (located here if None)."""
     def fail(message: str, key: str | None = None) -> None:
         reading.problems.append(Problem(message, source, line, key))
 
@@ -235,38 +240,18 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                 return fail(why or f"seg_id {seg_id} is in document "
                                    f"{docs.seg_doc[seg_id]}, but the row names document "
                                    f"{row['document'].strip()!r}")
-        if not _text_of(row, docs, seg_id):
+        if not _text_of(row, docs, [seg_id]):
             return fail(f"the text in this row is not the text of {seg_id}"
                         f"{docs.excerpt(docs.segment_text(seg_id), docs.seg_doc[seg_id])}: "
                         "seg_ids follow the turns' positions, so was the transcript changed "
                         "since the sheet was made?")
-        return docs.seg_doc[seg_id], None, None, seg_id
+        return docs.seg_doc[seg_id], None, None, [seg_id]
     doc_id, why = docs.resolve(row["document"])
     if doc_id is None:
         return fail(why)
     text = docs.text[doc_id]
     if kind == "segments":
-        turn = _integer(row["turn"])
-        seg_id = docs.turns.get((doc_id, turn)) if turn is not None else None
-        if seg_id is None:
-            count = sum(doc == doc_id for doc, _ in docs.turns)
-            return fail(f"document {doc_id} has no turn {row['turn'].strip()!r}: it has "
-                        f"{count} turn{'s' * (count != 1)}, numbered from 1")
-        if not _text_of(row, docs, seg_id):
-            return fail(f"the text in this row is not the text of turn {turn} of {doc_id} "
-                        f"({seg_id}){docs.excerpt(docs.segment_text(seg_id), doc_id)}: was "
-                        "the transcript changed since the sheet was made?")
-        quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
-        # a person may count only spoken turns: refuse to guess, unless the row's text
-        # (checked above) shows which turn it means, being not also the text of the
-        # turn a person counting only spoken turns would mean ("Yes." after "Yes.")
-        spoken = docs.spoken.get((doc_id, turn), seg_id)
-        if quiet <= turn and (not row.get("text", "").strip() or (
-                spoken != seg_id and _text_of(row, docs, spoken))):
-            return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its "
-                        f"{kind} as turn {quiet}, a person may not; give the seg_id instead "
-                        f"(dialogcode's turn {turn} is {seg_id})")
-        return doc_id, None, None, seg_id
+        return _turn_place(row, doc_id, docs, fail)
     if kind == "offsets":
         start, end = _integer(row["start"]), _integer(row["end"])
         if start is None or end is None:
@@ -279,7 +264,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if quote.strip() and normalize_text(quote) != text[start:end]:
             return fail(f"the quote{docs.excerpt(quote, doc_id)} is not the text at "
                         f"{start}-{end} of {doc_id}{docs.excerpt(text, doc_id, start, end)}")
-        return doc_id, start, end, None
+        return doc_id, start, end, []
     quote = row["quote"]
     if not quote.strip():
         return fail("empty quote")
@@ -298,4 +283,40 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         reading.fuzzy.append(Problem(f"{what} matched the text at {start}-{end}"
                                      f"{docs.excerpt(text, doc_id, start, end)} "
                                      f"(similarity {found.similarity:.2f})", source, line))
-    return doc_id, start, end, None
+    return doc_id, start, end, []
+
+
+def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
+                ) -> tuple[str, None, None, list[str]] | None:
+    """(doc_id, None, None, the segments of the row's turn: the turn, or its sentences in
+    a study cut into sentences), or None after ``fail`` says why not."""
+    if docs.turns is None:
+        return fail("the segments were written by an older dialogcode, which did not "
+                    "number each segment's turn: run `dialogcode ingest` again")
+    turn = _integer(row["turn"])
+    segs = docs.turns.get((doc_id, turn), []) if turn is not None else []
+    named = segs[0] if len(segs) == 1 else f"{segs[0]} to {segs[-1]}" if segs else ""
+    if not segs and doc_id in docs.sections:
+        return fail(f"document {doc_id} is cut into sections of several turns now, so "
+                    f"turn {row['turn'].strip()!r} names no segment of it: give the seg_id "
+                    "of its section, or ingest with `unit: turn`")
+    if not segs:
+        count = sum(doc == doc_id for doc, _ in docs.turns)
+        return fail(f"document {doc_id} has no turn {row['turn'].strip()!r}: it has "
+                    f"{count} turn{'s' * (count != 1)}, numbered from 1")
+    if not _text_of(row, docs, segs):
+        start, end = docs.bounds(segs[0])[1], docs.bounds(segs[-1])[2]
+        return fail(f"the text in this row is not the text of turn {turn} of {doc_id} "
+                    f"({named}){docs.excerpt(docs.text[doc_id], doc_id, start, end)}: was "
+                    "the transcript changed since the sheet was made?")
+    quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
+    # a person may count only spoken turns: refuse to guess, unless the row's text
+    # (checked above) shows which turn it means, being not also the text of the turn a
+    # person counting only spoken turns would mean ("Yes." after "Yes.")
+    spoken = docs.spoken.get((doc_id, turn), segs)
+    if quiet <= turn and (not row.get("text", "").strip() or (
+            spoken != segs and _text_of(row, docs, spoken))):
+        return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its {kind} as "
+                    f"turn {quiet}, a person may not; give the seg_id"
+                    f"{'s' * (len(segs) > 1)} instead (dialogcode's turn {turn} is {named})")
+    return doc_id, None, None, segs

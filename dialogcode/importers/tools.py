@@ -294,7 +294,7 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
                        between=docs.between.get(doc_id, ()))
         span = _by_paragraph(layout, row, found, doc_id, docs, reading, source, line)
         quoted = {"document": doc_id, "quote": row[layout.quote]}
-        where = (doc_id, *span, None) if span else \
+        where = (doc_id, *span, []) if span else \
             place("quotes", quoted, line, docs, reading, source, found)
         if where is None:
             continue
