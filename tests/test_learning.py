@@ -1456,10 +1456,14 @@ def assert_flags_a_model_trained_again(study):
     assert 'class="flag">These' not in report_page(study)
 
 
-def test_figures_newer_than_the_model_ask_for_learn_and_code_not_evaluate(study):
+@pytest.mark.parametrize("reference", ["", ", reference: ana"])
+def test_figures_newer_than_the_model_ask_for_learn_and_code_not_evaluate(study, reference):
     # coder files changed, then evaluate without learn: the figures are of a model of
     # the coder files as they are now, the codings of the earlier one; evaluating again
-    # cannot change that, learning and coding does
+    # cannot change that, learning and coding does. With learn: reference the report
+    # tells so only when it digests the model learn would make as learn and evaluate do
+    (study / "dialogcode.yaml").write_text("title: Learning test\nlessons: null\n"
+                                           f"learn: {{min_positives: 4, folds: 3{reference}}}\n")
     assert invoke("run", study, "-q").exit_code == 0
     assert invoke("evaluate", study, "--reference", "ana", "-q").exit_code == 0
     coder = study / "codings" / "ana.csv"
