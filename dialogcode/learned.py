@@ -141,8 +141,9 @@ def reference_training(study: Study, corpus: Corpus, book: Codebook
     read = read_segments(codings, corpus.segments)
     data = training_data(study, corpus.segments, book, coders=[coder],
                          documents=corpus.documents)
-    return data.subset(np.flatnonzero((data.origin == "segment")
-                                      & np.isin(data.item_ids, sorted(read))))
+    # a set lookup: np.isin of object arrays compares every pair (30 s at 50,000 segments)
+    held = np.fromiter((item in read for item in data.item_ids), bool, len(data.item_ids))
+    return data.subset(np.flatnonzero((data.origin == "segment") & held))
 
 
 def judged_labels(data: TrainingData, reference: TrainingData) -> np.ndarray:
