@@ -4,7 +4,6 @@ control) has no patterns and only a coder's file and examples to learn from."""
 import json
 import shutil
 import socket
-import time
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,6 @@ from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import CACHE_FORMAT, TOKENISATION
 from dialogcode.ingest import load_corpus
-from dialogcode.learned import reference_training
 from dialogcode.review import final_codings
 from dialogcode.training import training_data
 
@@ -335,39 +333,6 @@ def test_a_change_of_the_reference_coders_own_codings_makes_another_model(study)
     learned_control(study, ", reference: ana")
     assert trained_on(study) != before
     assert FIGURES_BEFORE in report_page(study)
-
-
-def test_the_reference_coders_segments_are_picked_as_fast_as_the_training_data_is_read(
-        tmp_path):
-    # reference_training picked the reference coder's segments with np.isin of two
-    # object arrays, which compares every pair: on 50,000 segments learn, evaluate and
-    # now the report's current-model check spent half a minute there, five times the
-    # time of reading all the training data
-    root = tmp_path / "large"
-    (root / "transcripts").mkdir(parents=True)
-    (root / "codebooks").mkdir()
-    (root / "codebooks" / "test.yaml").write_text(CODEBOOK, encoding="utf-8")
-    texts = CONTROL + HOUSING + OTHER
-    for doc in range(200):
-        (root / "transcripts" / f"call{doc}.txt").write_text("".join(
-            f"P{i % 3 + 1}: {texts[(doc + i) % len(texts)]} Turn {i} of call {doc}.\n"
-            for i in range(100)), encoding="utf-8")
-    (root / "dialogcode.yaml").write_text("title: Large\nlessons: null\nmanifest: null\n"
-                                          "learn: {reference: ana}\n", encoding="utf-8")
-    assert invoke("ingest", root, "-q").exit_code == 0
-    opened = Study.open(root)
-    corpus, book = load_corpus(opened), load_codebooks(opened.codebook_files())
-    (root / "codings").mkdir()
-    pd.DataFrame({"seg_id": corpus.segments["seg_id"][corpus.segments["text"].str.contains(
-        "rent")], "code_id": "risk.housing"}).to_csv(root / "codings" / "ana.csv", index=False)
-    started = time.perf_counter()
-    data = training_data(opened, corpus.segments, book, documents=corpus.documents)
-    reading = time.perf_counter() - started
-    started = time.perf_counter()
-    judged = reference_training(opened, corpus, book)
-    picking = time.perf_counter() - started
-    assert len(judged.item_ids) == (data.origin == "segment").sum() == 20000
-    assert picking < 3 * reading, (picking, reading)
 
 
 def test_the_model_is_plain_arrays_and_json_and_refused_when_it_does_not_fit(study):
