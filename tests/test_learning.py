@@ -1586,3 +1586,24 @@ def test_quiet_prints_what_its_help_says(study):
     for command in (["tables"], ["report"], ["export", "--to", "qdpx"]):   # no lessons.yaml
         result = invoke(*command, study, "-q")
         assert result.exit_code == 0 and result.stdout == "", (command, result.output)
+
+
+@pytest.mark.parametrize("recall, precision, found, right", [
+    # a recall of 0.011 on ten real documents read "found about 0 of every 10"
+    (0.011, 0.125, "found fewer than 1 of every 10 passages", "about 1 of every 10 of its"),
+    (0.0, 0.0, "found 0 of every 10 passages", "0 of every 10 of its"),
+    (0.3, 0.97, "found about 3 of every 10 passages", "more than 9 of every 10 of its"),
+    (0.05, 1.0, "found fewer than 1 of every 10 passages", "10 of every 10 of its"),
+])
+def test_the_trust_paragraph_says_none_or_all_only_of_none_or_all(recall, precision, found,
+                                                                   right):
+    from dialogcode.trust import trust_summary
+    overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 90,
+                "recall": recall, "recall_low": 0.0, "recall_high": 0.5,
+                "precision": precision, "f1": 0.1, "alpha": 0.0}
+               for method in ("rules", "rules+model")]
+    design = {"reference": "ana", "segments": 49, "documents": 10, "folds": 5,
+              "codebook_version": "v1", "training": "t1"}
+    paragraph = trust_summary(pd.DataFrame(overall), design, "v1", {}, coded_with="t1",
+                              training="t1", current="t1")["paragraph"]
+    assert found in paragraph and f", and {right} codings were ones" in paragraph
