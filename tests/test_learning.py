@@ -1607,3 +1607,17 @@ def test_the_trust_paragraph_says_none_or_all_only_of_none_or_all(recall, precis
     paragraph = trust_summary(pd.DataFrame(overall), design, "v1", {}, coded_with="t1",
                               training="t1", current="t1")["paragraph"]
     assert found in paragraph and f", and {right} codings were ones" in paragraph
+
+
+def test_learn_prints_each_codes_training_size_not_only_its_positives(study):
+    # On ten real documents `learn` printed "emotional_response 24 24": its positives and
+    # its positive segments, read as a model trained on 24 segments when 49 taught it
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(line.split() for line in lines if line.startswith("code_id"))
+    row = dict(zip(header, next(line.split() for line in lines
+                                if line.startswith("risk.control "))))
+    # ana read 50 turns of 5 documents and gave 20 of them economic control; the codebook
+    # has 3 examples of it and 1 counter-example
+    assert (row["positives"], row["negatives"], row["segments"]) == ("23", "31", "20")
