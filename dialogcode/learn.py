@@ -40,7 +40,7 @@ from .training import TrainingData
 LSA_DIMENSIONS = 100
 INNER_FOLDS = 5
 STAT_COLUMNS = ["code_id", "positives", "negatives", "segments", "threshold", "cv_precision",
-                "cv_recall", "cv_checked", "status"]
+                "cv_recall", "cv_coded", "cv_checked", "status"]
 
 
 def _identity(terms):
@@ -234,7 +234,7 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         cut_on = checked if judged is None else checked & (judged[:, j] >= 0)
         rows.append(dict(code_id=code_id, positives=positives, negatives=negatives,
                          segments=int((checked & (y == 1)).sum()), threshold=np.nan,
-                         cv_precision=np.nan, cv_recall=np.nan,
+                         cv_precision=np.nan, cv_recall=np.nan, cv_coded=0,
                          cv_checked=int(cut_on.sum())))
         if positives < min_positives or negatives < 2:
             rows[j]["status"] = (f"too few positives (< {min_positives})"
@@ -272,7 +272,8 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         checked_scores[j] = (oof[checked], y[checked] == 1, ruled[checked])
         if threshold == "precision":
             cut, precision, recall = _threshold(oof[checked], y[checked], min_precision)
-            row.update(threshold=cut, cv_precision=precision, cv_recall=recall)
+            row.update(threshold=cut, cv_precision=precision, cv_recall=recall,
+                       cv_coded=int((oof[checked] >= cut).sum()))
             thresholds[j] = cut
         stats.append({**row, "status": "codes" if not np.isnan(row["threshold"]) else
                       f"precision {min_precision:.2f} not reached"})
@@ -285,7 +286,8 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
                             "the rules alone score a better F1",
                             cv_precision=(coded & labels).sum() / coded.sum()
                             if coded.any() else np.nan,
-                            cv_recall=(coded & labels).sum() / labels.sum())
+                            cv_recall=(coded & labels).sum() / labels.sum(),
+                            cv_coded=int(coded.sum()))
     table = pd.DataFrame(stats, columns=STAT_COLUMNS)
     return CodeModels(featurizer, coef, intercept, thresholds, table)
 

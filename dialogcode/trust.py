@@ -31,7 +31,15 @@ TRAINED_SINCE = f"which was trained since on {RETRAINED}"
 
 
 def _tenths(value: float) -> str:
-    return f"about {round(value * 10)} of every 10" if not math.isnan(value) else "an unknown share"
+    """A share in tenths, in words ("about 3 of every 10"). One that rounds to 0 or 10
+    without being none or all is "fewer than 1" or "more than 9": "about 0 of every 10"
+    read as none for a recall of 0.01."""
+    if math.isnan(value):
+        return "an unknown share"
+    tenths = round(value * 10)
+    if 0 < value < 1 and tenths in (0, 10):
+        return "fewer than 1 of every 10" if tenths == 0 else "more than 9 of every 10"
+    return f"{'about ' if 0 < value < 1 else ''}{tenths} of every 10"
 
 
 def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataFrame:

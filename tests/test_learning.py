@@ -1628,3 +1628,53 @@ def test_quiet_prints_what_its_help_says(study):
     for command in (["tables"], ["report"], ["export", "--to", "qdpx"]):   # no lessons.yaml
         result = invoke(*command, study, "-q")
         assert result.exit_code == 0 and result.stdout == "", (command, result.output)
+
+
+@pytest.mark.parametrize("recall, precision, found, right", [
+    # a recall of 0.011 on ten real documents read "found about 0 of every 10"
+    (0.011, 0.125, "found fewer than 1 of every 10 passages", "about 1 of every 10 of its"),
+    (0.0, 0.0, "found 0 of every 10 passages", "0 of every 10 of its"),
+    (0.3, 0.97, "found about 3 of every 10 passages", "more than 9 of every 10 of its"),
+    (0.05, 1.0, "found fewer than 1 of every 10 passages", "10 of every 10 of its"),
+])
+def test_the_trust_paragraph_says_none_or_all_only_of_none_or_all(recall, precision, found,
+                                                                   right):
+    from dialogcode.trust import trust_summary
+    overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 90,
+                "recall": recall, "recall_low": 0.0, "recall_high": 0.5,
+                "precision": precision, "f1": 0.1, "alpha": 0.0}
+               for method in ("rules", "rules+model")]
+    design = {"reference": "ana", "segments": 49, "documents": 10, "folds": 5,
+              "codebook_version": "v1", "training": "t1"}
+    paragraph = trust_summary(pd.DataFrame(overall), design, "v1", {}, coded_with="t1",
+                              training="t1", current="t1")["paragraph"]
+    assert found in paragraph and f", and {right} codings were ones" in paragraph
+
+
+def test_learn_prints_each_codes_training_size_not_only_its_positives(study):
+    # On ten real documents `learn` printed "emotional_response 24 24": its positives and
+    # its positive segments, read as a model trained on 24 segments when 49 taught it
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(line.split() for line in lines if line.startswith("code_id"))
+    row = dict(zip(header, next(line.split() for line in lines
+                                if line.startswith("risk.control "))))
+    # ana read 50 turns of 5 documents and gave 20 of them economic control; the codebook
+    # has 3 examples of it and 1 counter-example
+    assert (row["positives"], row["negatives"], row["segments"]) == ("23", "31", "20")
+
+
+def test_learn_says_how_many_codings_a_cross_validated_precision_rests_on(study):
+    # On ten real documents `learn` printed precision 0.75 for a cut that coded 4 held-out
+    # segments; the model then coded a quarter of the study, 44% of it right
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(line.split() for line in lines if line.startswith("code_id"))
+    row = dict(zip(header, next(line.split() for line in lines
+                                if line.startswith("risk.control "))))
+    coded = int(row["cv_coded"])
+    # the right codings, counted two ways: of those the cut made, of the coder's 20
+    assert coded >= 2 and round(float(row["cv_precision"]) * coded) == round(
+        float(row["cv_recall"]) * int(row["segments"]))

@@ -50,8 +50,8 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
     if quiet:
         return models
     stats = models.stats
-    echo_table(stats[["code_id", "positives", "segments", "threshold", "cv_precision",
-                      "cv_recall", "status"]].round(3))
+    echo_table(stats[["code_id", "positives", "negatives", "segments", "threshold",
+                      "cv_precision", "cv_recall", "cv_coded", "status"]].round(3))
     coding = stats[stats["status"] == "codes"]
     settings = study.config.learn
     reached = (f"reach precision {settings.min_precision:.2f}" if settings.threshold ==
