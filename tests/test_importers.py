@@ -200,6 +200,45 @@ def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_pa
     assert rows(imported(path, loaded)) == [("south/closing:t2", "connection", None, None)]
 
 
+def test_turn_numbers_past_a_turn_cut_in_pieces_are_refused_as_ambiguous(tmp_path):
+    # a note in brackets taken out of P1's turn makes it three segments, each counted as
+    # a turn: a person's "turn 3" (P3's) silently coded the note, and "turn 2" coded
+    # P1's words before the note only; so with a long turn cut for its length
+    root = ingested_evidence(tmp_path / "study")
+    (root / "transcripts" / "south" / "visit.txt").write_text(
+        "Coach: Tell me about the year.\n\nP1: Debt is the worry. [Note: the group "
+        "paused] Wages too.\n\nP3: Our neighbours helped when we were evicted.\n",
+        encoding="utf-8")
+    (root / "transcripts" / "north" / "closing.txt").write_text(
+        "P1: " + "We talked a long time. " * 60 + "\n\nP2: Thanks.\n", encoding="utf-8")
+    with (root / "dialogcode.yaml").open("a", encoding="utf-8") as config:
+        config.write("max_segment_chars: 1000\n")
+    assert CliRunner().invoke(cli, ["ingest", "--unit", "sentence", str(root), "-q"]
+                              ).exit_code == 0
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nsouth/visit,1,connection\n"
+                    "south/visit,2,risk.money\nsouth/visit,3,connection\n"
+                    "north/closing,2,connection\nsouth/closing,2,connection\n",
+                    encoding="utf-8")
+    result = run(path, root, "--coder", "ana")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    fails(result,
+          "turns.csv:3: turn 2 of south/visit is ambiguous: dialogcode counts the pieces "
+          "of a turn cut by a note in brackets (or for its length) as turns of their own, "
+          "from turn 2, a person may not; give the seg_id instead (dialogcode's turn 2 is "
+          "south/visit:s2)",
+          "turns.csv:4: turn 3 of south/visit is ambiguous",
+          "turns.csv:5: turn 2 of north/closing is ambiguous: dialogcode counts the pieces "
+          "of a turn cut by a note in brackets (or for its length) as turns of their own, "
+          "from turn 1")
+    assert "turns.csv:2" not in result.output and "turns.csv:6" not in result.output
+    # the row's text shows which turn it means
+    path.write_text("document,turn,text,code\n"
+                    "south/visit,3,[Note: the group paused],connection\n", encoding="utf-8")
+    assert run(path, root, "--coder", "ana").exit_code == 0
+    assert pd.read_csv(root / "codings" / "ana.csv")["seg_id"].tolist() == ["south/visit:s3"]
+
+
 def test_a_segment_table_of_turns_imported_after_ingest_by_sentence_says_so(tmp_path):
     # each row was refused as a bare "unknown seg_id", as if the sheet were mistyped
     root = ingested_evidence(tmp_path / "study")

@@ -309,14 +309,14 @@ def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
         return fail(f"the text in this row is not the text of turn {turn} of {doc_id} "
                     f"({named}){docs.excerpt(docs.text[doc_id], doc_id, start, end)}: was "
                     "the transcript changed since the sheet was made?")
-    quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
+    quiet, why = docs.first_quiet.get(doc_id, (turn + 1, ""))
     # a person may count only spoken turns: refuse to guess, unless the row's text
     # (checked above) shows which turn it means, being not also the text of the turn a
     # person counting only spoken turns would mean ("Yes." after "Yes.")
     spoken = docs.spoken.get((doc_id, turn), segs)
     if quiet <= turn and (not row.get("text", "").strip() or (
             spoken != segs and _text_of(row, docs, spoken))):
-        return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its {kind} as "
-                    f"turn {quiet}, a person may not; give the seg_id"
+        return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts {why}, a "
+                    f"person may not; give the seg_id"
                     f"{'s' * (len(segs) > 1)} instead (dialogcode's turn {turn} is {named})")
     return doc_id, None, None, segs
