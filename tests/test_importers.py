@@ -239,6 +239,36 @@ def test_turn_numbers_past_a_turn_cut_in_pieces_are_refused_as_ambiguous(tmp_pat
     assert pd.read_csv(root / "codings" / "ana.csv")["seg_id"].tolist() == ["south/visit:s3"]
 
 
+def test_rows_naming_turns_a_long_document_lacks_are_refused_quickly(tmp_path):
+    # each such row counted the study's turns one by one to say how many the document
+    # has: 4,000 rows against 40,000 turns took half a minute (50,000 rows of a large
+    # study, hours)
+    import time
+
+    from dialogcode.importers.tabular import read_table
+
+    n = 40_000
+    documents = pd.DataFrame({"doc_id": ["d"], "text": ["P1: Yes.\n\n" * n],
+                              "sha256": ["0" * 64], "source_path": ["d.txt"],
+                              "format": ["text"]})
+    segments = pd.DataFrame({
+        "seg_id": [f"d:t{k}" for k in range(1, n + 1)], "doc_id": "d",
+        "ordinal": range(1, n + 1), "turn": pd.array(range(1, n + 1), dtype="Int64"),
+        "kind": "turn", "codable": True, "speaker": "P1",
+        "start": range(4, 10 * n, 10), "end": range(8, 10 * n, 10),
+        "line": pd.array(range(1, 2 * n, 2), dtype="Int64")})
+    docs = Documents(Corpus(documents, segments))
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\n" + "".join(f"d,{n + k},yes\n" for k in
+                                                     range(1, 4_001)), encoding="utf-8")
+    began = time.perf_counter()
+    reading = read_table(path, docs)
+    assert time.perf_counter() - began < 5
+    assert len(reading.problems) == 4_000 and not reading.found
+    assert str(reading.problems[0]).endswith(f"document d has no turn '{n + 1}': it has "
+                                             f"{n} turns, numbered from 1")
+
+
 def test_a_segment_table_of_turns_imported_after_ingest_by_sentence_says_so(tmp_path):
     # each row was refused as a bare "unknown seg_id", as if the sheet were mistyped
     root = ingested_evidence(tmp_path / "study")

@@ -8,8 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from ..errors import Problem
 from ..ingest import Corpus
 from ..segment import other_unit
@@ -112,6 +110,7 @@ class Documents:
         # ingest; None for segments written before ingest numbered turns
         self.turns: dict[tuple[str, int], list[str]] | None = None
         self.sections: set[str] = set()      # documents with sections of several turns
+        self.turn_count: Counter = Counter()    # doc_id -> its turns
         # doc_id -> (n, why): from turn n on, dialogcode's count of turns may not be a
         # person's (why: what it counts that a person may not)
         self.first_quiet: dict[str, tuple[int, str]] = {}
@@ -141,26 +140,13 @@ class Documents:
         self.turns = {}
         self.sections = set(segments.loc[segments["turn"].isna(), "doc_id"])
         numbered = segments[segments["turn"].notna()]
-        firsts: dict[tuple[str, int], tuple] = {}     # a turn's first segment's kind, ...
-        lines = numbered["line"] if "line" in numbered else numbered["turn"] * pd.NA
-        for doc, turn, seg, kind, speaker, line in zip(
-                numbered["doc_id"].tolist(), numbered["turn"].astype("int64").tolist(),
-                numbered["seg_id"].tolist(), numbered["kind"].tolist(),
-                numbered["speaker"].tolist(), lines.tolist()):
+        for doc, turn, seg in zip(numbered["doc_id"].tolist(),
+                                  numbered["turn"].astype("int64").tolist(),
+                                  numbered["seg_id"].tolist()):
             self.turns.setdefault((doc, turn), []).append(seg)
-            firsts.setdefault((doc, turn), (kind, speaker, line))
+        self.turn_count.update(doc for doc, _ in self.turns)
         spoken: Counter = Counter()
-        cut: dict[str, tuple[int, str]] = {}
-        before = None
         for (doc, turn), segs in self.turns.items():
-            kind, speaker, line = firsts[(doc, turn)]
-            if before and before[0] == doc and _cut(before[2:], (kind, speaker, line)):
-                # one turn of the transcript made several (a note in brackets taken out
-                # of it, or a long turn cut): a person counts it once
-                cut.setdefault(doc, (before[1], "the pieces of a turn cut by a note in "
-                                                "brackets (or for its length) as turns of "
-                                                f"their own, from turn {before[1]}"))
-            before = (doc, turn, kind, speaker, line)
             if segs[0] in self.quiet:
                 # each document's first preamble or heading (never coded): turn numbers
                 # from there on differ for a person who counts only spoken turns
@@ -171,8 +157,10 @@ class Documents:
                 # person's turn n when counting only spoken turns
                 spoken[doc] += 1
                 self.spoken[(doc, spoken[doc])] = segs
-        for doc, first in cut.items():
-            self.first_quiet[doc] = min(self.first_quiet.get(doc, first), first)
+        for doc, turn in _first_cut(numbered).items():
+            why = ("the pieces of a turn cut by a note in brackets (or for its length) as "
+                   f"turns of their own, from turn {turn}")
+            self.first_quiet[doc] = min(self.first_quiet.get(doc, (turn, why)), (turn, why))
 
     def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
                 ) -> str:
@@ -268,9 +256,17 @@ class Documents:
         return None
 
 
-def _cut(one: tuple, other: tuple) -> bool:
-    """Whether two turns next to each other, each as (kind, speaker, line) of its first
-    segment, are pieces of one turn of the transcript: on the same line, one a note in
-    brackets taken out of it (a section) or both the one speaker's (a long turn cut)."""
-    return (not (pd.isna(one[2]) or pd.isna(other[2])) and one[2] == other[2]
-            and ("section" in (one[0], other[0]) or one[:2] == other[:2]))
+def _first_cut(numbered) -> dict[str, int]:
+    """doc_id -> the first turn of ``numbered`` segments (sorted, each with its turn)
+    that is a piece of a turn of the transcript cut in several: by a note in brackets
+    taken out of it (a section on the turn's line) or for its length (the next piece,
+    the one speaker's on the same line), as ingest's summary tells a turn's pieces."""
+    if "line" not in numbered:
+        return {}
+    heads = numbered.drop_duplicates(["doc_id", "turn"])    # each turn's first segment
+    before = heads.shift()
+    cut = ((heads["doc_id"] == before["doc_id"])
+           & (heads["line"] == before["line"]).fillna(False).astype(bool)
+           & ((heads["kind"] == "section") | (before["kind"] == "section")
+              | (heads["speaker"] == before["speaker"])))
+    return before.loc[cut].groupby("doc_id")["turn"].min().astype(int).to_dict()

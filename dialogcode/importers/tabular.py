@@ -301,7 +301,7 @@ def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
                     f"turn {row['turn'].strip()!r} names no segment of it: give the seg_id "
                     "of its section, or ingest with `unit: turn`")
     if not segs:
-        count = sum(doc == doc_id for doc, _ in docs.turns)
+        count = docs.turn_count[doc_id]
         return fail(f"document {doc_id} has no turn {row['turn'].strip()!r}: it has "
                     f"{count} turn{'s' * (count != 1)}, numbered from 1")
     if not _text_of(row, docs, segs):
