@@ -322,6 +322,15 @@ def test_a_turn_number_codes_the_turns_sentences_in_a_study_cut_into_sentences(t
           "turns.csv:4: turn 2 of south/closing is ambiguous: dialogcode counts its "
           "preamble as turn 1, a person may not; give the seg_id instead (dialogcode's "
           "turn 2 is south/closing:s3)")
+    # a sheet of the sentences with each one's turn (as out/segments.csv has them) was
+    # refused as if the transcript had changed since
+    path.write_text("document,turn,text,code\nsouth/visit,2,Wages too.,risk.money\n",
+                    encoding="utf-8")
+    fails(run(path, root, "--coder", "dan"),
+          "turns.csv:2: the text in this row is that of south/visit:s3 alone, a sentence of "
+          "turn 2 of south/visit (south/visit:s2 to south/visit:s3), and a row naming a turn "
+          "codes each of its sentences: give the sentence's seg_id instead of its turn "
+          "(columns seg_id, code), or the whole turn's text")
     # cut into sections, a turn lies inside a section of several: it was the nth section
     assert CliRunner().invoke(cli, ["ingest", "--unit", "section", str(root), "-q"]
                               ).exit_code == 0
