@@ -304,14 +304,15 @@ def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
         count = docs.turn_count[doc_id]
         return fail(f"document {doc_id} has no turn {row['turn'].strip()!r}: it has "
                     f"{count} turn{'s' * (count != 1)}, numbered from 1")
-    one = next((seg for seg in segs if _text_of(row, docs, [seg])), None) \
-        if len(segs) > 1 and not _text_of(row, docs, segs) else None
+    fits = _text_of(row, docs, segs)
+    one = None if fits or len(segs) == 1 else \
+        next((seg for seg in segs if _text_of(row, docs, [seg])), None)
     if one is not None:     # a sheet of the sentences, each with its turn's number
         return fail(f"the text in this row is that of {one} alone, a sentence of turn "
                     f"{turn} of {doc_id} ({named}), and a row naming a turn codes each "
                     "of its sentences: give the sentence's seg_id instead of its turn "
                     "(columns seg_id, code), or the whole turn's text")
-    if not _text_of(row, docs, segs):
+    if not fits:
         start, end = docs.bounds(segs[0])[1], docs.bounds(segs[-1])[2]
         return fail(f"the text in this row is not the text of turn {turn} of {doc_id} "
                     f"({named}){docs.excerpt(docs.text[doc_id], doc_id, start, end)}: was "
