@@ -200,6 +200,75 @@ def test_turn_numbers_past_a_preamble_or_heading_are_refused_as_ambiguous(tmp_pa
     assert rows(imported(path, loaded)) == [("south/closing:t2", "connection", None, None)]
 
 
+def test_turn_numbers_past_a_turn_cut_in_pieces_are_refused_as_ambiguous(tmp_path):
+    # a note in brackets taken out of P1's turn makes it three segments, each counted as
+    # a turn: a person's "turn 3" (P3's) silently coded the note, and "turn 2" coded
+    # P1's words before the note only; so with a long turn cut for its length
+    root = ingested_evidence(tmp_path / "study")
+    (root / "transcripts" / "south" / "visit.txt").write_text(
+        "Coach: Tell me about the year.\n\nP1: Debt is the worry. [Note: the group "
+        "paused] Wages too.\n\nP3: Our neighbours helped when we were evicted.\n",
+        encoding="utf-8")
+    (root / "transcripts" / "north" / "closing.txt").write_text(
+        "P1: " + "We talked a long time. " * 60 + "\n\nP2: Thanks.\n", encoding="utf-8")
+    with (root / "dialogcode.yaml").open("a", encoding="utf-8") as config:
+        config.write("max_segment_chars: 1000\n")
+    assert CliRunner().invoke(cli, ["ingest", "--unit", "sentence", str(root), "-q"]
+                              ).exit_code == 0
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nsouth/visit,1,connection\n"
+                    "south/visit,2,risk.money\nsouth/visit,3,connection\n"
+                    "north/closing,2,connection\nsouth/closing,2,connection\n",
+                    encoding="utf-8")
+    result = run(path, root, "--coder", "ana")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    fails(result,
+          "turns.csv:3: turn 2 of south/visit is ambiguous: dialogcode counts the pieces "
+          "of a turn cut by a note in brackets (or for its length) as turns of their own, "
+          "from turn 2, a person may not; give the seg_id instead (dialogcode's turn 2 is "
+          "south/visit:s2)",
+          "turns.csv:4: turn 3 of south/visit is ambiguous",
+          "turns.csv:5: turn 2 of north/closing is ambiguous: dialogcode counts the pieces "
+          "of a turn cut by a note in brackets (or for its length) as turns of their own, "
+          "from turn 1")
+    assert "turns.csv:2" not in result.output and "turns.csv:6" not in result.output
+    # the row's text shows which turn it means
+    path.write_text("document,turn,text,code\n"
+                    "south/visit,3,[Note: the group paused],connection\n", encoding="utf-8")
+    assert run(path, root, "--coder", "ana").exit_code == 0
+    assert pd.read_csv(root / "codings" / "ana.csv")["seg_id"].tolist() == ["south/visit:s3"]
+
+
+def test_rows_naming_turns_a_long_document_lacks_are_refused_quickly(tmp_path):
+    # each such row counted the study's turns one by one to say how many the document
+    # has: 4,000 rows against 40,000 turns took half a minute (50,000 rows of a large
+    # study, hours)
+    import time
+
+    from dialogcode.importers.tabular import read_table
+
+    n = 40_000
+    documents = pd.DataFrame({"doc_id": ["d"], "text": ["P1: Yes.\n\n" * n],
+                              "sha256": ["0" * 64], "source_path": ["d.txt"],
+                              "format": ["text"]})
+    segments = pd.DataFrame({
+        "seg_id": [f"d:t{k}" for k in range(1, n + 1)], "doc_id": "d",
+        "ordinal": range(1, n + 1), "turn": pd.array(range(1, n + 1), dtype="Int64"),
+        "kind": "turn", "codable": True, "speaker": "P1",
+        "start": range(4, 10 * n, 10), "end": range(8, 10 * n, 10),
+        "line": pd.array(range(1, 2 * n, 2), dtype="Int64")})
+    docs = Documents(Corpus(documents, segments))
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\n" + "".join(f"d,{n + k},yes\n" for k in
+                                                     range(1, 4_001)), encoding="utf-8")
+    began = time.perf_counter()
+    reading = read_table(path, docs)
+    assert time.perf_counter() - began < 5
+    assert len(reading.problems) == 4_000 and not reading.found
+    assert str(reading.problems[0]).endswith(f"document d has no turn '{n + 1}': it has "
+                                             f"{n} turns, numbered from 1")
+
+
 def test_a_segment_table_of_turns_imported_after_ingest_by_sentence_says_so(tmp_path):
     # each row was refused as a bare "unknown seg_id", as if the sheet were mistyped
     root = ingested_evidence(tmp_path / "study")
@@ -253,6 +322,15 @@ def test_a_turn_number_codes_the_turns_sentences_in_a_study_cut_into_sentences(t
           "turns.csv:4: turn 2 of south/closing is ambiguous: dialogcode counts its "
           "preamble as turn 1, a person may not; give the seg_id instead (dialogcode's "
           "turn 2 is south/closing:s3)")
+    # a sheet of the sentences with each one's turn (as out/segments.csv has them) was
+    # refused as if the transcript had changed since
+    path.write_text("document,turn,text,code\nsouth/visit,2,Wages too.,risk.money\n",
+                    encoding="utf-8")
+    fails(run(path, root, "--coder", "dan"),
+          "turns.csv:2: the text in this row is that of south/visit:s3 alone, a sentence of "
+          "turn 2 of south/visit (south/visit:s2 to south/visit:s3), and a row naming a turn "
+          "codes each of its sentences: give the sentence's seg_id instead of its turn "
+          "(columns seg_id, code), or the whole turn's text")
     # cut into sections, a turn lies inside a section of several: it was the nth section
     assert CliRunner().invoke(cli, ["ingest", "--unit", "section", str(root), "-q"]
                               ).exit_code == 0

@@ -110,6 +110,9 @@ class Documents:
         # ingest; None for segments written before ingest numbered turns
         self.turns: dict[tuple[str, int], list[str]] | None = None
         self.sections: set[str] = set()      # documents with sections of several turns
+        self.turn_count: Counter = Counter()    # doc_id -> its turns
+        # doc_id -> (n, why): from turn n on, dialogcode's count of turns may not be a
+        # person's (why: what it counts that a person may not)
         self.first_quiet: dict[str, tuple[int, str]] = {}
         self.spoken: dict[tuple[str, int], list[str]] = {}
         quiet = segments[~segments["codable"].astype(bool)]
@@ -141,17 +144,23 @@ class Documents:
                                   numbered["turn"].astype("int64").tolist(),
                                   numbered["seg_id"].tolist()):
             self.turns.setdefault((doc, turn), []).append(seg)
+        self.turn_count.update(doc for doc, _ in self.turns)
         spoken: Counter = Counter()
         for (doc, turn), segs in self.turns.items():
             if segs[0] in self.quiet:
                 # each document's first preamble or heading (never coded): turn numbers
                 # from there on differ for a person who counts only spoken turns
-                self.first_quiet.setdefault(doc, (turn, self.quiet[segs[0]]))
+                self.first_quiet.setdefault(
+                    doc, (turn, f"its {self.quiet[segs[0]]} as turn {turn}"))
             else:
                 # (doc_id, n) -> the n-th turn that is not a preamble or heading: a
                 # person's turn n when counting only spoken turns
                 spoken[doc] += 1
                 self.spoken[(doc, spoken[doc])] = segs
+        for doc, turn in _first_cut(numbered).items():
+            why = ("the pieces of a turn cut by a note in brackets (or for its length) as "
+                   f"turns of their own, from turn {turn}")
+            self.first_quiet[doc] = min(self.first_quiet.get(doc, (turn, why)), (turn, why))
 
     def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
                 ) -> str:
@@ -245,3 +254,19 @@ class Documents:
             if s_start < end and start < s_end:
                 return seg
         return None
+
+
+def _first_cut(numbered) -> dict[str, int]:
+    """doc_id -> the first turn of ``numbered`` segments (sorted, each with its turn)
+    that is a piece of a turn of the transcript cut in several: by a note in brackets
+    taken out of it (a section on the turn's line) or for its length (the next piece,
+    the one speaker's on the same line), as ingest's summary tells a turn's pieces."""
+    if "line" not in numbered:
+        return {}
+    heads = numbered.drop_duplicates(["doc_id", "turn"])    # each turn's first segment
+    before = heads.shift()
+    cut = ((heads["doc_id"] == before["doc_id"])
+           & (heads["line"] == before["line"]).fillna(False).astype(bool)
+           & ((heads["kind"] == "section") | (before["kind"] == "section")
+              | (heads["speaker"] == before["speaker"])))
+    return before.loc[cut].groupby("doc_id")["turn"].min().astype(int).to_dict()

@@ -301,22 +301,30 @@ def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
                     f"turn {row['turn'].strip()!r} names no segment of it: give the seg_id "
                     "of its section, or ingest with `unit: turn`")
     if not segs:
-        count = sum(doc == doc_id for doc, _ in docs.turns)
+        count = docs.turn_count[doc_id]
         return fail(f"document {doc_id} has no turn {row['turn'].strip()!r}: it has "
                     f"{count} turn{'s' * (count != 1)}, numbered from 1")
-    if not _text_of(row, docs, segs):
+    fits = _text_of(row, docs, segs)
+    one = None if fits or len(segs) == 1 else \
+        next((seg for seg in segs if _text_of(row, docs, [seg])), None)
+    if one is not None:     # a sheet of the sentences, each with its turn's number
+        return fail(f"the text in this row is that of {one} alone, a sentence of turn "
+                    f"{turn} of {doc_id} ({named}), and a row naming a turn codes each "
+                    "of its sentences: give the sentence's seg_id instead of its turn "
+                    "(columns seg_id, code), or the whole turn's text")
+    if not fits:
         start, end = docs.bounds(segs[0])[1], docs.bounds(segs[-1])[2]
         return fail(f"the text in this row is not the text of turn {turn} of {doc_id} "
                     f"({named}){docs.excerpt(docs.text[doc_id], doc_id, start, end)}: was "
                     "the transcript changed since the sheet was made?")
-    quiet, kind = docs.first_quiet.get(doc_id, (turn + 1, ""))
+    quiet, why = docs.first_quiet.get(doc_id, (turn + 1, ""))
     # a person may count only spoken turns: refuse to guess, unless the row's text
     # (checked above) shows which turn it means, being not also the text of the turn a
     # person counting only spoken turns would mean ("Yes." after "Yes.")
     spoken = docs.spoken.get((doc_id, turn), segs)
     if quiet <= turn and (not row.get("text", "").strip() or (
             spoken != segs and _text_of(row, docs, spoken))):
-        return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts its {kind} as "
-                    f"turn {quiet}, a person may not; give the seg_id"
+        return fail(f"turn {turn} of {doc_id} is ambiguous: dialogcode counts {why}, a "
+                    f"person may not; give the seg_id"
                     f"{'s' * (len(segs) > 1)} instead (dialogcode's turn {turn} is {named})")
     return doc_id, None, None, segs
