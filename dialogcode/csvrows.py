@@ -135,13 +135,16 @@ def _utf16(raw: bytes) -> bool:
 def read_csv_file(path: Path, error: type[DialogcodeError]
                   ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """(header, [(line, values)]) of the UTF-8 CSV file ``path`` read strictly by
-    :func:`read_csv`; a file :func:`csv_text` refuses, or that has a column named twice
-    or a row :func:`read_csv` refuses raises ``error`` naming the file and line, so that
-    no row is swallowed or split without a word."""
+    :func:`read_csv`, columns without a name left out (a spreadsheet's trailing empty
+    columns, a pandas index); a file :func:`csv_text` refuses, or that has a column named
+    twice or a row :func:`read_csv` refuses raises ``error`` naming the file and line, so
+    that no row is swallowed or split without a word."""
     header, rows, problems = read_csv(csv_text(path, error), str(path))
     header = [name.strip() for name in header or []]    # None: its problem is listed
     problems += [Problem(f"column {name!r} appears twice", str(path), 1)
                  for name in sorted({n for n in header if n and header.count(n) > 1})]
     if problems:
         raise error(problems)
-    return header, rows
+    named = [i for i, name in enumerate(header) if name]
+    rows = [(line, [values[i] for i in named if i < len(values)]) for line, values in rows]
+    return [header[i] for i in named], [row for row in rows if any(map(str.strip, row[1]))]
