@@ -588,6 +588,22 @@ def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
                      "every cue"]
 
 
+@pytest.mark.parametrize("name, head, mark", [("t.srt", "", ">>"),
+                                              ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+def test_broadcast_chevrons_mark_each_new_speaker_of_a_cue(tmp_path, name, head, mark):
+    # `>> ANA: ...`, as broadcast captions mark a change of speaker, was read as text of
+    # a turn without a speaker, the label in it; a cue of two such lines is two people
+    path = tmp_path / name
+    path.write_text(f"{head}1\n00:00:01.000 --> 00:00:04.000\n{mark} ANA: We need housing.\n\n"
+                    f"2\n00:00:05.000 --> 00:00:08.000\n{mark} BEN: I agree.\n{mark} ANA: Good,\n"
+                    f"and jobs.\n\n3\n00:00:09.000 --> 00:00:10.000\n{mark} Someone else.\n",
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path, speakers=frozenset({"ANA", "BEN"}))
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("ANA", "We need housing."), ("BEN", "I agree."), ("ANA", "Good, and jobs."),
+        (None, "Someone else.")]
+
+
 @pytest.mark.parametrize("lines", [
     ["[00:00:01] Facilitator: Welcome.", "[00:00:05] P1: We need housing.",
      "[00:01:09.5] P2: And jobs."],
