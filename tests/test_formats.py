@@ -420,6 +420,20 @@ def blocks_of(path, **options):
         [str(n) for n in parsed.notes]
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u00a0 "],
+                         ids=["no-break space", "narrow no-break space", "both"])
+def test_a_no_break_space_after_the_label_opens_a_turn(tmp_path, space):
+    # `P1:` and a no-break space (as Word and French typing write it) was no label: P1's
+    # words were credited to P2, the speaker of the line above, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We need housing.\nP2: Agreed.\nP1:{space}The rent doubled.\n"
+                    "P2: Wages are low.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("P1", "We need housing."), ("P2", "Agreed."), ("P1", "The rent doubled."),
+        ("P2", "Wages are low.")]
+
+
 def test_one_off_speaker_in_a_file_of_turns_is_a_speaker_and_noted(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Listening session, Fresno\n\n"

@@ -17,8 +17,8 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{STAMP})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
     rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
-    r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
-    re.MULTILINE,
+    r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[^\S\n]+|$))",   # bold closed round the label;
+    re.MULTILINE,                               # any space after it, a no-break space too
 )
 # a line of two fields, a label at the line start, tabs, then words without a tab (but
 # tabs after them: an empty last column)
