@@ -434,6 +434,20 @@ def test_a_no_break_space_after_the_label_opens_a_turn(tmp_path, space):
         ("P2", "Wages are low.")]
 
 
+@pytest.mark.parametrize("mark", ["\u200b", "\u200e", "\u00ad"],
+                         ids=["zero-width space", "left-to-right mark", "soft hyphen"])
+def test_an_invisible_character_beside_a_label_leaves_it_a_label(tmp_path, mark):
+    # `P1` and a zero-width space or direction mark before its colon (text copied from a
+    # web page or chat) was no label: P1's words were the turn above's, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We need housing.\nP2: Agreed.\nP1{mark}: The rent doubled.\n"
+                    f"P2: Yes.\n{mark}P1: Wages are low.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("P1", "We need housing."), ("P2", "Agreed."), ("P1", "The rent doubled."),
+        ("P2", "Yes."), ("P1", "Wages are low.")]
+
+
 def test_one_off_speaker_in_a_file_of_turns_is_a_speaker_and_noted(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Listening session, Fresno\n\n"
