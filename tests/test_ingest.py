@@ -392,3 +392,37 @@ def test_facilitator_notes_after_a_participants_turn_are_not_her_words(tmp_path,
     line = 3 if gap == "\n" else 5
     assert (f"visit.txt:{line}: `Facilitator Notes:` read as a heading, not as talk"
             in result.output)
+
+
+STACKED = ("INTERVIEWER\nWhat is hardest here for families?\n\nRESPONDENT\nHousing. The rent "
+           "doubled.\n\nINTERVIEWER\nAnd work?\n\nRESPONDENT\nWages are low.\n")
+
+
+def test_labels_alone_above_the_words_are_noted_and_the_summary_names_the_unit(tmp_path):
+    # a transcript written with each label alone on its line, no colon, is read as field
+    # notes: both speakers' words one section, with no word said; and the summary said
+    # "(section)" for a study coded by turns, the unit of its first document
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+
+    root = make_study(tmp_path / "s", {"a_interview.txt": STACKED,
+                                       "b_call.txt": "P1: Rent.\nP2: Wages.\n"}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    assert ("transcripts/a_interview.txt:1: `INTERVIEWER` (2 lines), `RESPONDENT` (2 lines) "
+            "stand alone on a line above words, as speakers' labels written without a "
+            "colon: read as field notes, their words are not told apart by speaker; if "
+            "they are speakers, write each label with a colon (`INTERVIEWER: ...`)"
+            ) in " ".join(result.output.split())
+    assert "Total: 2 documents, 2 turns, 2 speakers, 21 words; 3 segments (turn)." in \
+        result.output
+
+
+@pytest.mark.parametrize("text", [
+    "SETTING\nA library meeting room.\n\nMOOD\nCalm, then tense.\n",
+    "Arrival\nWe met in the library.\n\nDeparture\nWe left at noon.\n"],
+    ids=["headings in capitals used once", "headings"])
+def test_field_notes_headed_by_titles_get_no_note_on_labels(tmp_path, text):
+    corpus = ingest(Study.open(make_study(tmp_path / "s", {"notes.txt": text}, None)))
+    assert not [n for n in corpus.speaker_notes if "without a colon" in str(n)]

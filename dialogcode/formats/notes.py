@@ -8,10 +8,15 @@ or a Word heading, see :func:`~dialogcode.formats.headings.heading_lines`) is a
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from . import speakers
 from .base import Block, ParsedDocument
 from .headings import HEADING, heading_lines
 from .lines import line_at, span
+
+# a line alone after a blank line (or opening the text), the words right below it
+ALONE_ABOVE = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(?P<name>[^\n]{1,40}?)[ \t]*\n(?=[ \t]*\S)")
 
 
 def find_headings(text: str) -> list[re.Match]:
@@ -40,3 +45,23 @@ def parse_notes(text: str, styled: frozenset[int] = frozenset()) -> ParsedDocume
             blocks.append(Block("section", start, end, section=title,
                                 line=line_at(text, start if own_block else mark)))
     return ParsedDocument(text, blocks, kind="notes")
+
+
+def stacked_labels(text: str) -> list[speakers.Note]:
+    """A note for field notes whose paragraphs open with a speaker's label on a line of
+    its own, without a colon (``INTERVIEWER``, the words below it), as some transcripts
+    are written: roles, or names in capitals used so twice or more. Read as field notes,
+    every speaker's words are one section; the note says how to write them as turns."""
+    found = [(m["name"], line_at(text, m.start("name"))) for m in ALONE_ABOVE.finditer(text)]
+    uses = Counter(name for name, _ in found)
+    kept = [(name, line) for name, line in found if speakers.plausible(name) and (
+        speakers.ROLE.match(name) or (name.isupper() and uses[name] > 1))]
+    if len(kept) < 2:
+        return []
+    named = ", ".join(f"`{name}` ({uses[name]} line{'s' * (uses[name] > 1)})"
+                      for name in dict.fromkeys(name for name, _ in kept))
+    first = kept[0][0]
+    return [speakers.Note(kept[0][1], (
+        f"{named} stand alone on a line above words, as speakers' labels written without a "
+        f"colon: read as field notes, their words are not told apart by speaker; if they "
+        f"are speakers, write each label with a colon (`{first}: ...`)"))]
