@@ -19,12 +19,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 from .errors import DialogcodeError, Problem
 from .normalize import byte_order_mark
 
 SAVE_AS = "save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8 (Comma delimited))"
+EXCEL_SEP = re.compile(r"sep=.,?")     # a first line Excel reads as the separator
 QUOTE_FIX = "close the quote (write \"\" for a quote inside a quoted value)"
 
 
@@ -56,6 +58,13 @@ def read_csv(text: str, source: str, *, multiline: bool = True
             if header is None:
                 return None, rows, problems
         elif header is None:
+            if start == 1 and EXCEL_SEP.fullmatch(",".join(values)):
+                if values[0][4:] in ("", ","):     # Excel's `sep=,` line: no data
+                    continue
+                return None, rows, [Problem(
+                    f"the first line, {values[0]!r}, says the values are separated by "
+                    f"{values[0][4:]!r}, not commas; save the file as comma-separated CSV "
+                    "(in Excel: CSV UTF-8)", source, start)]
             if len(values) == 1 and (other := next((c for c in ";\t" if c in values[0]),
                                                    None)):
                 return None, rows, [Problem(
