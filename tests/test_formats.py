@@ -448,6 +448,20 @@ def test_an_invisible_character_beside_a_label_leaves_it_a_label(tmp_path, mark)
         ("P2", "Yes."), ("P1", "Wages are low.")]
 
 
+@pytest.mark.parametrize("layout", ["{who}: {said}\n", "{who}   {time}\n{said}\n\n"],
+                         ids=["label", "Teams or Otter header"])
+def test_a_name_written_surname_first_is_a_speaker(tmp_path, layout):
+    # `Ruiz, Ana:` (as Teams writes names) was no label: her words were credited to the
+    # speaker above, Ben, and her first turn was the preamble, without a note
+    turns = [("Ruiz, Ana", "0:03", "We need housing."), ("Ben Lee", "0:10", "Agreed."),
+             ("Ruiz, Ana", "0:15", "And wages."), ("Ben Lee", "1:02", "Yes.")]
+    path = tmp_path / "t.txt"
+    path.write_text("".join(layout.format(who=w, time=t, said=s) for w, t, s in turns),
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [(w, s) for w, _, s in turns]
+
+
 def test_one_off_speaker_in_a_file_of_turns_is_a_speaker_and_noted(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Listening session, Fresno\n\n"
