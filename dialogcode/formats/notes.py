@@ -17,6 +17,9 @@ from .lines import line_at, span
 
 # a line alone after a blank line (or opening the text), the words right below it
 ALONE_ABOVE = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(?P<name>[^\n]{1,40}?)[ \t]*\n(?=[ \t]*\S)")
+# a label and a dash opening a line: `Maria – Housing.`
+DASH_LABEL = re.compile(r"^[ \t]*(?P<name>[^\W\d_][^\n:]{0,39}?)[ \t]+[-\u2013\u2014][ \t]+\S",
+                        re.MULTILINE)
 
 
 def find_headings(text: str) -> list[re.Match]:
@@ -48,20 +51,30 @@ def parse_notes(text: str, styled: frozenset[int] = frozenset()) -> ParsedDocume
 
 
 def stacked_labels(text: str) -> list[speakers.Note]:
-    """A note for field notes whose paragraphs open with a speaker's label on a line of
-    its own, without a colon (``INTERVIEWER``, the words below it), as some transcripts
-    are written: roles, or names in capitals used so twice or more. Read as field notes,
+    """Notes for field notes whose paragraphs or lines open with a speaker's label
+    written without a colon: alone on its line above the words (``INTERVIEWER``), or
+    before a dash (``Maria – Housing.``), as some transcripts are written: roles, or
+    names used so twice or more (in capitals, alone on a line). Read as field notes,
     every speaker's words are one section; the note says how to write them as turns."""
-    found = [(m["name"], line_at(text, m.start("name"))) for m in ALONE_ABOVE.finditer(text)]
+    return [note for note in (
+        _labels_without_colon(text, ALONE_ABOVE, "stand alone on a line above words",
+                              capitals=True),
+        _labels_without_colon(text, DASH_LABEL, "open lines before a dash",
+                              capitals=False)) if note]
+
+
+def _labels_without_colon(text: str, pattern: re.Pattern, where: str, *, capitals: bool
+                          ) -> speakers.Note | None:
+    found = [(m["name"], line_at(text, m.start("name"))) for m in pattern.finditer(text)]
     uses = Counter(name for name, _ in found)
     kept = [(name, line) for name, line in found if speakers.plausible(name) and (
-        speakers.ROLE.match(name) or (name.isupper() and uses[name] > 1))]
+        speakers.ROLE.match(name) or (uses[name] > 1 and (
+            name.isupper() if capitals else speakers.name_like(name))))]
     if len(kept) < 2:
-        return []
+        return None
     named = ", ".join(f"`{name}` ({uses[name]} line{'s' * (uses[name] > 1)})"
                       for name in dict.fromkeys(name for name, _ in kept))
-    first = kept[0][0]
-    return [speakers.Note(kept[0][1], (
-        f"{named} stand alone on a line above words, as speakers' labels written without a "
-        f"colon: read as field notes, their words are not told apart by speaker; if they "
-        f"are speakers, write each label with a colon (`{first}: ...`)"))]
+    return speakers.Note(kept[0][1], (
+        f"{named} {where}, as speakers' labels written without a colon: read as field "
+        "notes, their words are not told apart by speaker; if they are speakers, write "
+        f"each label with a colon (`{kept[0][0]}: ...`)"))
