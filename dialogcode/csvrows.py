@@ -19,12 +19,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 from .errors import DialogcodeError, Problem
 from .normalize import byte_order_mark
 
 SAVE_AS = "save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8 (Comma delimited))"
+EXCEL_SEP = re.compile(r"sep=.,?")     # a first line Excel reads as the separator
 QUOTE_FIX = "close the quote (write \"\" for a quote inside a quoted value)"
 
 
@@ -56,6 +58,13 @@ def read_csv(text: str, source: str, *, multiline: bool = True
             if header is None:
                 return None, rows, problems
         elif header is None:
+            if start == 1 and EXCEL_SEP.fullmatch(",".join(values)):
+                if values[0][4:] in ("", ","):     # Excel's `sep=,` line: no data
+                    continue
+                return None, rows, [Problem(
+                    f"the first line, {values[0]!r}, says the values are separated by "
+                    f"{values[0][4:]!r}, not commas; save the file as comma-separated CSV "
+                    "(in Excel: CSV UTF-8)", source, start)]
             if len(values) == 1 and (other := next((c for c in ";\t" if c in values[0]),
                                                    None)):
                 return None, rows, [Problem(
@@ -135,13 +144,16 @@ def _utf16(raw: bytes) -> bool:
 def read_csv_file(path: Path, error: type[DialogcodeError]
                   ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """(header, [(line, values)]) of the UTF-8 CSV file ``path`` read strictly by
-    :func:`read_csv`; a file :func:`csv_text` refuses, or that has a column named twice
-    or a row :func:`read_csv` refuses raises ``error`` naming the file and line, so that
-    no row is swallowed or split without a word."""
+    :func:`read_csv`, columns without a name left out (a spreadsheet's trailing empty
+    columns, a pandas index); a file :func:`csv_text` refuses, or that has a column named
+    twice or a row :func:`read_csv` refuses raises ``error`` naming the file and line, so
+    that no row is swallowed or split without a word."""
     header, rows, problems = read_csv(csv_text(path, error), str(path))
     header = [name.strip() for name in header or []]    # None: its problem is listed
     problems += [Problem(f"column {name!r} appears twice", str(path), 1)
                  for name in sorted({n for n in header if n and header.count(n) > 1})]
     if problems:
         raise error(problems)
-    return header, rows
+    named = [i for i, name in enumerate(header) if name]
+    rows = [(line, [values[i] for i in named if i < len(values)]) for line, values in rows]
+    return [header[i] for i in named], [row for row in rows if any(map(str.strip, row[1]))]

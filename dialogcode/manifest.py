@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .csvrows import csv_text, read_csv
 from .errors import ManifestError, Problem
@@ -218,9 +218,11 @@ class _Folder:
         return why or (None if path.is_file() else f"file {file!r} is {NOT_A_FILE}")
 
     def spelled(self, file: str) -> str:
-        """``file`` as the folder spells it when only the Unicode form of its letters
+        """``file`` as the folder spells it: without ``./`` or doubled slashes
+        (``./call.txt`` is ``call.txt``), and when only the Unicode form of its letters
         differs (``é`` as one character or as ``e`` and an accent, as names copied from a
-        Mac are written), else as given."""
+        Mac are written), as the folder has it."""
+        file = PurePosixPath(file).as_posix()
         if (self.folder / file).exists():
             return file
         wanted = unicodedata.normalize("NFC", file)

@@ -75,3 +75,29 @@ def test_a_utf8_mark_written_twice_is_dropped(tmp_path):
     path = tmp_path / "sheet.csv"
     path.write_bytes(codecs.BOM_UTF8 * 2 + b"file,code\ncall.txt,rent\n")
     assert csv_text(path, DialogcodeError) == "file,code\ncall.txt,rent\n"
+
+
+def test_excels_sep_line_is_not_read_as_the_header(tmp_path):
+    # `sep=,` (a line Excel writes and reads as the separator) was taken for the header:
+    # "no text column; columns are: sep=, ."
+    path = tmp_path / "call.csv"
+    path.write_text("sep=,\r\nspeaker,text\r\nP1,Rent is high.\r\nP2,Wages are low.\r\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, b.line, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", 3, "Rent is high."), ("P2", 4, "Wages are low.")]
+    coders = tmp_path / "ana.csv"
+    coders.write_text("sep=,\nseg_id,code_id\ncall:t1,risk\n", encoding="utf-8")
+    table = coder_table(coders)
+    assert table.to_dict("index") == {3: {"seg_id": "call:t1", "code_id": "risk"}}
+
+
+@pytest.mark.parametrize("reader", sorted(READERS) + ["transcript"])
+def test_a_sep_line_naming_another_separator_says_so(tmp_path, reader):
+    path = tmp_path / "sheet.csv"
+    path.write_text("sep=;\nfile;speaker;text\ncall.txt;P1;rent\n", encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        (READERS.get(reader) or read_document)(path)
+    assert str(error.value) == (f"{path}:1: the first line, 'sep=;', says the values are "
+                                "separated by ';', not commas; save the file as "
+                                "comma-separated CSV (in Excel: CSV UTF-8)")

@@ -420,6 +420,48 @@ def blocks_of(path, **options):
         [str(n) for n in parsed.notes]
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u00a0 "],
+                         ids=["no-break space", "narrow no-break space", "both"])
+def test_a_no_break_space_after_the_label_opens_a_turn(tmp_path, space):
+    # `P1:` and a no-break space (as Word and French typing write it) was no label: P1's
+    # words were credited to P2, the speaker of the line above, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We need housing.\nP2: Agreed.\nP1:{space}The rent doubled.\n"
+                    "P2: Wages are low.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("P1", "We need housing."), ("P2", "Agreed."), ("P1", "The rent doubled."),
+        ("P2", "Wages are low.")]
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200e", "\u00ad"],
+                         ids=["zero-width space", "left-to-right mark", "soft hyphen"])
+def test_an_invisible_character_beside_a_label_leaves_it_a_label(tmp_path, mark):
+    # `P1` and a zero-width space or direction mark before its colon (text copied from a
+    # web page or chat) was no label: P1's words were the turn above's, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We need housing.\nP2: Agreed.\nP1{mark}: The rent doubled.\n"
+                    f"P2: Yes.\n{mark}P1: Wages are low.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("P1", "We need housing."), ("P2", "Agreed."), ("P1", "The rent doubled."),
+        ("P2", "Yes."), ("P1", "Wages are low.")]
+
+
+@pytest.mark.parametrize("layout", ["{who}: {said}\n", "{who}   {time}\n{said}\n\n"],
+                         ids=["label", "Teams or Otter header"])
+def test_a_name_written_surname_first_is_a_speaker(tmp_path, layout):
+    # `Ruiz, Ana:` (as Teams writes names) was no label: her words were credited to the
+    # speaker above, Ben, and her first turn was the preamble, without a note
+    turns = [("Ruiz, Ana", "0:03", "We need housing."), ("Ben Lee", "0:10", "Agreed."),
+             ("Ruiz, Ana", "0:15", "And wages."), ("Ben Lee", "1:02", "Yes.")]
+    path = tmp_path / "t.txt"
+    path.write_text("".join(layout.format(who=w, time=t, said=s) for w, t, s in turns),
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [(w, s) for w, _, s in turns]
+
+
 def test_one_off_speaker_in_a_file_of_turns_is_a_speaker_and_noted(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Listening session, Fresno\n\n"
@@ -586,6 +628,22 @@ def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
     assert notes == ["line 12: 2 of 4 cues without a speaker (12, 16) read as turns without "
                      "one; if the file names the speaker only when it changes, fill it in on "
                      "every cue"]
+
+
+@pytest.mark.parametrize("name, head, mark", [("t.srt", "", ">>"),
+                                              ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+def test_broadcast_chevrons_mark_each_new_speaker_of_a_cue(tmp_path, name, head, mark):
+    # `>> ANA: ...`, as broadcast captions mark a change of speaker, was read as text of
+    # a turn without a speaker, the label in it; a cue of two such lines is two people
+    path = tmp_path / name
+    path.write_text(f"{head}1\n00:00:01.000 --> 00:00:04.000\n{mark} ANA: We need housing.\n\n"
+                    f"2\n00:00:05.000 --> 00:00:08.000\n{mark} BEN: I agree.\n{mark} ANA: Good,\n"
+                    f"and jobs.\n\n3\n00:00:09.000 --> 00:00:10.000\n{mark} Someone else.\n",
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path, speakers=frozenset({"ANA", "BEN"}))
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("ANA", "We need housing."), ("BEN", "I agree."), ("ANA", "Good, and jobs."),
+        (None, "Someone else.")]
 
 
 @pytest.mark.parametrize("lines", [

@@ -418,3 +418,52 @@ def test_facilitator_notes_after_a_participants_turn_are_not_her_words(tmp_path,
     line = 3 if gap == "\n" else 5
     assert (f"visit.txt:{line}: `Facilitator Notes:` read as a heading, not as talk"
             in result.output)
+
+
+STACKED = ("INTERVIEWER\nWhat is hardest here for families?\n\nRESPONDENT\nHousing. The rent "
+           "doubled.\n\nINTERVIEWER\nAnd work?\n\nRESPONDENT\nWages are low.\n")
+
+
+def test_labels_alone_above_the_words_are_noted_and_the_summary_names_the_unit(tmp_path):
+    # a transcript written with each label alone on its line, no colon, is read as field
+    # notes: both speakers' words one section, with no word said; and the summary said
+    # "(section)" for a study coded by turns, the unit of its first document
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+
+    root = make_study(tmp_path / "s", {"a_interview.txt": STACKED,
+                                       "b_call.txt": "P1: Rent.\nP2: Wages.\n"}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    assert ("transcripts/a_interview.txt:1: `INTERVIEWER` (2 lines), `RESPONDENT` (2 lines) "
+            "stand alone on a line above words, as speakers' labels written without a "
+            "colon: read as field notes, their words are not told apart by speaker; if "
+            "they are speakers, write each label with a colon (`INTERVIEWER: ...`)"
+            ) in " ".join(result.output.split())
+    assert "Total: 2 documents, 2 turns, 2 speakers, 21 words; 3 segments (turn)." in \
+        result.output
+
+
+@pytest.mark.parametrize("dash", ["-", "\u2013"], ids=["hyphen", "en dash"])
+def test_labels_before_a_dash_are_noted(tmp_path, dash):
+    # `Maria – Housing.` lines: both speakers' words one section, with no word said
+    text = "".join(f"{who} {dash} {said}\n" for who, said in [
+        ("Interviewer", "What is hardest?"), ("Maria Lopez", "Housing."),
+        ("Interviewer", "And work?"), ("Maria Lopez", "Wages are low.")])
+    corpus = ingest(Study.open(make_study(tmp_path / "s", {"talk.txt": text}, None)))
+    assert [str(n) for n in corpus.speaker_notes] == [
+        "transcripts/talk.txt:1: `Interviewer` (2 lines), `Maria Lopez` (2 lines) open "
+        "lines before a dash, as speakers' labels written without a colon: read as field "
+        "notes, their words are not told apart by speaker; if they are speakers, write "
+        "each label with a colon (`Interviewer: ...`)"]
+
+
+@pytest.mark.parametrize("text", [
+    "SETTING\nA library meeting room.\n\nMOOD\nCalm, then tense.\n",
+    "Arrival\nWe met in the library.\n\nDeparture\nWe left at noon.\n",
+    "Agenda\nBudget - too low\nHousing - rents up\nNext steps - call the county\n"],
+    ids=["headings in capitals used once", "headings", "a list of items and dashes"])
+def test_field_notes_headed_by_titles_get_no_note_on_labels(tmp_path, text):
+    corpus = ingest(Study.open(make_study(tmp_path / "s", {"notes.txt": text}, None)))
+    assert not [n for n in corpus.speaker_notes if "without a colon" in str(n)]

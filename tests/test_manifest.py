@@ -152,6 +152,21 @@ def test_a_file_listed_in_both_unicode_forms_is_listed_twice(folder):
         f"manifest.csv:3 [file]: {on_disk!r} is listed twice (first on line 2)"]
 
 
+def test_a_file_written_with_dot_slash_is_the_file_and_is_listed_once(folder):
+    # `./visit.txt` passed the manifest's checks but matched no document: visit.txt was
+    # ingested without its site, "no manifest row"; beside `visit.txt` the second row's
+    # attributes were dropped without a word
+    (folder.parent / "manifest.csv").write_text(
+        HEADER + "./visit.txt,Oakland,site_visit,2019-03-01\n"
+        "north//notes.md,Fresno,site_visit,2019-03-02\n", encoding="utf-8")
+    documents = ingest(Study.open(folder.parent)).documents.set_index("source_path")
+    assert documents.loc["visit.txt", "site"] == "Oakland"
+    assert documents.loc["north/notes.md", "site"] == "Fresno"
+    text = HEADER + "visit.txt,Fresno,coaching_call,2019-02-06\n./visit.txt,Oakland,x,2019-02-06\n"
+    assert problems(folder, text) == [
+        "manifest.csv:3 [file]: 'visit.txt' is listed twice (first on line 2)"]
+
+
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
 def test_a_manifest_saved_as_windows_csv_names_its_line_and_the_fix(folder, bom):
     # The message was Python's ("'utf-8' codec can't decode byte 0xe3 in position 37:

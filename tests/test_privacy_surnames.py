@@ -132,6 +132,13 @@ def test_a_speaker_label_that_is_a_name_is_found_whole(label):
     assert name_in_label(label) == label
 
 
+@pytest.mark.parametrize("label", ["Ruiz, Ana", "Van der Valk, Lo", "Freud, Olive"])
+def test_a_label_written_surname_first_is_a_name_whole(label):
+    # "Ruiz, Ana:" (as Teams writes names) gave "Ana": every output showed "Ruiz, [NAME]"
+    assert name_in_label(label) == label
+    assert name_in_any_case(label.upper()) == label.upper()
+
+
 @pytest.mark.parametrize("label", [
     "Project Manager", "Industrial Designer", "User Interface", "Marketing",
     "Community Member", "Council Member", "Interviewer", "Speaker 1", "Faith Leader",
@@ -302,3 +309,16 @@ def test_a_name_before_a_participants_number_in_a_label_is_masked(tmp_path):
     listing = shown(root, "rezoning")
     assert "Rosa" not in listing, listing
     assert "[NAME] P2 The [rezoning] again" in listing
+
+
+def test_every_output_masks_a_label_written_surname_first_whole(tmp_path):
+    # a Teams transcript's "Ruiz, Ana   0:03": her words were the turn above's, and once
+    # read as her label, every output showed "Ruiz, [NAME]"
+    root, found = scanned(tmp_path, (
+        "Ruiz, Ana   0:03\nThe rezoning worries our tenants.\n\n"
+        "Ben Okafor   0:10\nThe rezoning helps nobody.\n\n"
+        "Ruiz, Ana   0:15\nThe rezoning again, then.\n"))
+    assert found.loc[found["detector"] == "speaker", "text"].tolist() == [
+        "Ruiz, Ana", "Ben Okafor"]
+    listing = shown(root, "rezoning")
+    assert "Ruiz" not in listing and "Ana" not in listing

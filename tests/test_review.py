@@ -451,6 +451,27 @@ def test_agree_rules_against_a_coder(study):
     assert "Rules against sam" in (study / "out" / "report.html").read_text()
 
 
+@pytest.mark.parametrize("before, after", [("", ",,"), (",", "")],
+                         ids=["Excel's trailing columns without a name", "a pandas index"])
+def test_a_coder_file_with_nameless_columns_reads_as_without(study, before, after):
+    # two columns without a name ended in a traceback (cannot reindex on an axis with
+    # duplicate labels) in agree, learn and run
+    rows = ["north/kickoff:t1,risk.housing", "north/kickoff:t2,risk.housing",
+            "south/visit:t3,connection"]
+    index = iter(range(10)) if before else iter([""] * 10)
+    path = write_coder(study, "sam", "")
+    path.write_text("\n".join([f"{before}seg_id,code_id{after}",
+                               *(f"{next(index)}{before}{row}{after}" for row in rows),
+                               f"{before},{after}", ""]), encoding="utf-8")
+    result = invoke("agree", "rules", "sam", "-s", study, "--min-units", "1")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(study / "out" / "agreement" / "rules-vs-sam.csv")
+    write_coder(study, "sam", "\n".join(rows) + "\n")
+    assert invoke("agree", "rules", "sam", "-s", study, "--min-units", "1").exit_code == 0
+    pd.testing.assert_frame_equal(
+        table, pd.read_csv(study / "out" / "agreement" / "rules-vs-sam.csv"))
+
+
 def test_agree_needs_known_names(study):
     write_coder(study, "eve", "north/kickoff:t1,risk.money\n")
     result = invoke("agree", "rules", "nobody", "-s", study)

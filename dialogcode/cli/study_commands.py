@@ -58,7 +58,7 @@ def _ingest(study: Study, *, unit, skip_bad, quiet, client=None):
         echo_table(summary)
         click.echo(f"Total: {total['documents']} documents, {total['turns']} turns, "
                    f"{total['speakers']} speakers, {total['words']} words; "
-                   f"{len(corpus.segments)} segments ({corpus.segments['unit'].iloc[0] if len(corpus.segments) else unit}).")
+                   f"{len(corpus.segments)} segments ({unit or study.config.unit}).")
         echo_problems("Speaker labels and headings to check", corpus.speaker_notes, err=False)
         if any(AS_TEXT in note.message or AS_HEADING in note.message
                for note in corpus.speaker_notes):

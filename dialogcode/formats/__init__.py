@@ -14,7 +14,7 @@ from .captions import parse_captions
 from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
-from .notes import parse_notes
+from .notes import parse_notes, stacked_labels
 from .otter import find_headers, parse_otter
 from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
                         observer_turns, parse_turns, read_times)
@@ -93,7 +93,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         return parse_otter(text, source)
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text) + missed_speakers(text, forced)
-                          + category_notes(text, forced), key=lambda note: note.line)
+                          + category_notes(text, forced) + stacked_labels(text),
+                          key=lambda note: note.line)
     return parsed
 
 

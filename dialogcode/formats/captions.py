@@ -22,6 +22,7 @@ STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")         # a voice span opens
 DASHED = re.compile(r"^[ \t]*[-\u2013\u2014][ \t]*(?=[^\s\d])", re.MULTILINE)  # "- " opening a line, not "-5"
+CHEVRON = re.compile(r"^[ \t]*(?:>|&gt;){2,3}[ \t]*", re.MULTILINE)  # ">> " a new speaker
 TAG = re.compile(r"</?[^>\n]+>")
 OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")    # an SSA/ASS tag subtitle editors write: {\an8}
 TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing line
@@ -131,22 +132,24 @@ def _shown(line: str) -> str:
 def _parts(payload: str) -> list[tuple[int, str | None, str]]:
     """(line within the cue, speaker or None, text) of each speaker's part of a cue.
 
-    A cue may hold more than one speaker: one ``<v Name>`` span after another, or
-    subtitle-style lines that each open with a dash (``- ANA: Good.``). Each becomes
-    its own part, so no words are dropped and none are credited to the speaker before
-    them; text outside any voice span is a part without a speaker, text before the first
-    dashed line is a part of its own, and a dashed line inside a ``<v>`` span still open
-    is that voice's. SSA/ASS override tags (``{\\an8}``, ``{\\i1}``) are not text."""
+    A cue may hold more than one speaker: one ``<v Name>`` span after another,
+    subtitle-style lines that each open with a dash (``- ANA: Good.``), or lines that
+    open with the ``>>`` broadcast captions write where the speaker changes (``>> ANA:
+    Good.``, one such line too). Each becomes its own part, without its mark, so no
+    words are dropped and none are credited to the speaker before them; text outside
+    any voice span is a part without a speaker, text before the first marked line is a
+    part of its own, and a marked line inside a ``<v>`` span still open is that voice's.
+    SSA/ASS override tags (``{\\an8}``, ``{\\i1}``) are not text."""
     payload = OVERRIDE.sub("", payload)
-    starts = [m.start() for m in DASHED.finditer(payload)]
-    if len(starts) < 2:
-        starts = [0]
-    elif starts[0] > 0:
+    marks = {m.start(): m.end() for m in CHEVRON.finditer(payload)}  # part start -> text start
+    if len(dashes := [(m.start(), m.end()) for m in DASHED.finditer(payload)]) > 1:
+        marks.update(dashes)
+    starts = sorted(marks)
+    if not starts or starts[0] > 0:
         starts.insert(0, 0)
     parts, voice = [], None     # voice: the speaker of a <v> span not closed yet
     for begin, stop in pairwise([*starts, len(payload)]):
-        unit = DASHED.sub("", payload[begin:stop], count=1) if len(starts) > 1 \
-            else payload[begin:stop]
+        unit = payload[marks.get(begin, begin):stop]
         line = payload.count("\n", 0, begin)
         voices = list(VOICE.finditer(unit))
         cuts = [0, *(m.start() for m in voices), len(unit)]

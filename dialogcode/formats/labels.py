@@ -12,12 +12,16 @@ from . import speakers
 CLOCK = r"\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?"     # 0:49, 00:03:15, 1:02:03.5
 STAMP = rf"{CLOCK}(?:[ \t]*[AaPp]\.?[Mm]\.?(?!\w))?"     # a turn's time: 2:15 PM, 9:30 a.m.
 BOLD = r"(?P<bold>\*\*|__)"     # Markdown bold around a label: **P3:** or **P3**:
+# characters nobody sees, which text copied from a web page or chat carries: zero-width
+# spaces and joiners, left-to-right and right-to-left marks, a byte-order mark
+INVISIBLE = "\u00ad\u200b-\u200f\u2060\ufeff"
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
-    rf"^[ \t]*(?:[\[(]?(?P<before>{STAMP})[\])]?[ \t]+)?"
+    rf"^[ \t{INVISIBLE}]*(?:[\[(]?(?P<before>{STAMP})[\])]?[ \t]+)?"
     rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{STAMP})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
     rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
-    r"(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[ \t]+|$))",   # bold closed round the label
+    # bold closed round the label; then any space (a no-break space too) or the line's end
+    rf"[{INVISIBLE}]*(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[^\S\n]+|$))",
     re.MULTILINE,
 )
 # a line of two fields, a label at the line start, tabs, then words without a tab (but

@@ -8,10 +8,18 @@ or a Word heading, see :func:`~dialogcode.formats.headings.heading_lines`) is a
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from . import speakers
 from .base import Block, ParsedDocument
 from .headings import HEADING, heading_lines
 from .lines import line_at, span
+
+# a line alone after a blank line (or opening the text), the words right below it
+ALONE_ABOVE = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(?P<name>[^\n]{1,40}?)[ \t]*\n(?=[ \t]*\S)")
+# a label and a dash opening a line: `Maria – Housing.`
+DASH_LABEL = re.compile(r"^[ \t]*(?P<name>[^\W\d_][^\n:]{0,39}?)[ \t]+[-\u2013\u2014][ \t]+\S",
+                        re.MULTILINE)
 
 
 def find_headings(text: str) -> list[re.Match]:
@@ -40,3 +48,33 @@ def parse_notes(text: str, styled: frozenset[int] = frozenset()) -> ParsedDocume
             blocks.append(Block("section", start, end, section=title,
                                 line=line_at(text, start if own_block else mark)))
     return ParsedDocument(text, blocks, kind="notes")
+
+
+def stacked_labels(text: str) -> list[speakers.Note]:
+    """Notes for field notes whose paragraphs or lines open with a speaker's label
+    written without a colon: alone on its line above the words (``INTERVIEWER``), or
+    before a dash (``Maria – Housing.``), as some transcripts are written: roles, or
+    names used so twice or more (in capitals, alone on a line). Read as field notes,
+    every speaker's words are one section; the note says how to write them as turns."""
+    return [note for note in (
+        _labels_without_colon(text, ALONE_ABOVE, "stand alone on a line above words",
+                              capitals=True),
+        _labels_without_colon(text, DASH_LABEL, "open lines before a dash",
+                              capitals=False)) if note]
+
+
+def _labels_without_colon(text: str, pattern: re.Pattern, where: str, *, capitals: bool
+                          ) -> speakers.Note | None:
+    found = [(m["name"], line_at(text, m.start("name"))) for m in pattern.finditer(text)]
+    uses = Counter(name for name, _ in found)
+    kept = [(name, line) for name, line in found if speakers.plausible(name) and (
+        speakers.ROLE.match(name) or (uses[name] > 1 and (
+            name.isupper() if capitals else speakers.name_like(name))))]
+    if len(kept) < 2:
+        return None
+    named = ", ".join(f"`{name}` ({uses[name]} line{'s' * (uses[name] > 1)})"
+                      for name in dict.fromkeys(name for name, _ in kept))
+    return speakers.Note(kept[0][1], (
+        f"{named} {where}, as speakers' labels written without a colon: read as field "
+        "notes, their words are not told apart by speaker; if they are speakers, write "
+        f"each label with a colon (`{kept[0][0]}: ...`)"))

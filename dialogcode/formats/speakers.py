@@ -92,7 +92,8 @@ RECAP = re.compile(
     rf"(?:[ \t]*\((?:(?:the )?(?P<in>{STAFF_WORDS})s?|[^()\n]{{1,30}})\))?$",
     re.IGNORECASE,
 )
-LABEL_CHARS = re.compile(r"^[\w][\w .'()&/-]{0,39}$")
+# a label's characters; a comma too, as Teams and directories write names (`Ruiz, Ana`)
+LABEL_CHARS = re.compile(r"^[\w][\w .,'()&/-]{0,39}$")
 # how a note says a label was read as something else than a speaker: listing it under
 # `speakers:` makes it one (the ingest summary says so only after such notes)
 AS_TEXT = "read as text, not as a speaker"

@@ -90,7 +90,11 @@ def name_in_label(label: str) -> str | None:
     or one surname of the lists that is no title after a
     title ("Commissioner Hall", "Council Member Baker": :data:`~.words.TITLE_WORDS`;
     not "Chief Judge"); None when no part of it does ("Project Manager", "Member
-    Services")."""
+    Services"). A name written surname first, "Ruiz, Ana" as Teams and directories
+    write it, is the label whole."""
+    surname, comma, given = label.partition(", ")
+    if comma and _looks_like_a_name(f"{given} {surname}"):
+        return label
     words = list(re.finditer(r"\S+", label))
     for i, word in enumerate(words):
         rest = label[word.start():]
