@@ -274,3 +274,27 @@ def test_kwic_places_a_match_over_two_spaces_in_the_text(tmp_path):
     found = kwic(corpus.segments, corpus.documents, term_codebook("restraining order"))
     assert [text[s:e] for s, e in zip(found["start"], found["end"])] == ["restraining  order"]
     assert found["right"].item().startswith(" last spring, and we were sleeping in the car.")
+
+
+# spacing a Word, PDF or caption copy may hold: a non-breaking space, a form feed (a page
+# break), a Unicode line separator, a vertical tab (Word's manual line break), an
+# ideographic space; and a blank line whose "empty" line holds a non-breaking space
+ODD = ["\u00a0 ", "\f\n", "\u2028", "\x0b", " \t\u3000"]
+ODDLY_SPACED = "Synthetic fixture.\n\n" + "".join(
+    f"P{i % 2 + 1}: Turn {i}, a{'  ' * i} restraining{gap}order here.\n\n"
+    for i, gap in enumerate(ODD)) + "P1: A restraining\n\u00a0\norder.\n"
+
+
+def test_codings_across_odd_spacing_quote_the_text_as_written_in_every_turn(tmp_path):
+    # the turns of one document are matched in one doc, each turn's offsets mapped
+    # from a copy shorter than its text by another amount: every quote starts where
+    # its spacing is in the document, and the blank line holding a non-breaking space
+    # still stops the phrase
+    root = make_study(tmp_path / "s", {"talk.txt": ODDLY_SPACED}, None)
+    (tmp_path / "breaks.yaml").write_text(SPACED_BOOK, encoding="utf-8")
+    codings = code(root)
+    text = load_corpus(Study.open(root)).text("talk")
+    quotes = [f"restraining{gap}order" for gap in ODD]
+    assert sorted(codings["quote"]) == sorted(quotes)
+    assert sorted(codings["start"]) == sorted(text.index(q) for q in quotes)
+    assert sorted(codings["seg_id"]) == [f"talk:t{i + 2}" for i in range(len(ODD))]
