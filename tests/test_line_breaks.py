@@ -3,6 +3,7 @@ a phrase; quotes keep the line break."""
 import json
 import pickle
 import re
+import time
 
 import pandas as pd
 import pytest
@@ -298,3 +299,20 @@ def test_codings_across_odd_spacing_quote_the_text_as_written_in_every_turn(tmp_
     assert sorted(codings["quote"]) == sorted(quotes)
     assert sorted(codings["start"]) == sorted(text.index(q) for q in quotes)
     assert sorted(codings["seg_id"]) == [f"talk:t{i + 2}" for i in range(len(ODD))]
+
+
+def test_kwic_on_a_long_spaced_notes_section_maps_offsets_once_per_segment(tmp_path):
+    # one field-notes section of 120,000 characters written with two spaces between
+    # words, "the river" found 2,000 times: mapped once per hit, each mapping read the whole
+    # section again (minutes); once per segment it takes a second or two
+    notes = "Field notes\n\n" + "We  slept  in  the  car  near  the  river  bank.  " * 2_000
+    root = make_study(tmp_path / "s", {"notes.txt": notes}, None)
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    corpus = load_corpus(Study.open(root))
+    text = corpus.text("notes")
+    started = time.perf_counter()
+    found = kwic(corpus.segments, corpus.documents, term_codebook("the river"))
+    assert time.perf_counter() - started < 15
+    assert len(found) == 2_000
+    assert [text[s:e] for s, e in zip(found["start"], found["end"])] == ["the  river"] * 2_000
+    assert found["right"].iat[-1] == " bank."
