@@ -55,11 +55,15 @@ def kwic(segments: pd.DataFrame, documents: pd.DataFrame, book: Codebook, *,
         for seg, doc in zip(group.itertuples(), docs):
             if not (every_segment or seg.codable):
                 continue
-            for hit in compiled.match(doc):
-                if wanted is not None and hit.code_id not in wanted:
-                    continue
-                span, text = doc[hit.start:hit.end], seg.text
-                start, end = text_offsets(text, [span.start_char, span.end_char])
+            hits = [hit for hit in compiled.match(doc)
+                    if wanted is None or hit.code_id in wanted]
+            if not hits:
+                continue
+            # a segment's offsets mapped in one call: one per hit read a long notes
+            # section's text once per hit
+            text, spans = seg.text, [doc[hit.start:hit.end] for hit in hits]
+            offsets = text_offsets(text, [o for s in spans for o in (s.start_char, s.end_char)])
+            for hit, start, end in zip(hits, offsets[::2], offsets[1::2]):
                 rows.append((seg.doc_id, meta.at[seg.doc_id, "site"],
                              meta.at[seg.doc_id, "event_type"], seg.speaker, seg.seg_id,
                              seg.start + start, seg.start + end,

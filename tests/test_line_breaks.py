@@ -3,6 +3,7 @@ a phrase; quotes keep the line break."""
 import json
 import pickle
 import re
+import time
 
 import pandas as pd
 import pytest
@@ -274,3 +275,44 @@ def test_kwic_places_a_match_over_two_spaces_in_the_text(tmp_path):
     found = kwic(corpus.segments, corpus.documents, term_codebook("restraining order"))
     assert [text[s:e] for s, e in zip(found["start"], found["end"])] == ["restraining  order"]
     assert found["right"].item().startswith(" last spring, and we were sleeping in the car.")
+
+
+# spacing a Word, PDF or caption copy may hold: a non-breaking space, a form feed (a page
+# break), a Unicode line separator, a vertical tab (Word's manual line break), an
+# ideographic space; and a blank line whose "empty" line holds a non-breaking space
+ODD = ["\u00a0 ", "\f\n", "\u2028", "\x0b", " \t\u3000"]
+ODDLY_SPACED = "Synthetic fixture.\n\n" + "".join(
+    f"P{i % 2 + 1}: Turn {i}, a{'  ' * i} restraining{gap}order here.\n\n"
+    for i, gap in enumerate(ODD)) + "P1: A restraining\n\u00a0\norder.\n"
+
+
+def test_codings_across_odd_spacing_quote_the_text_as_written_in_every_turn(tmp_path):
+    # the turns of one document are matched in one doc, each turn's offsets mapped
+    # from a copy shorter than its text by another amount: every quote starts where
+    # its spacing is in the document, and the blank line holding a non-breaking space
+    # still stops the phrase
+    root = make_study(tmp_path / "s", {"talk.txt": ODDLY_SPACED}, None)
+    (tmp_path / "breaks.yaml").write_text(SPACED_BOOK, encoding="utf-8")
+    codings = code(root)
+    text = load_corpus(Study.open(root)).text("talk")
+    quotes = [f"restraining{gap}order" for gap in ODD]
+    assert sorted(codings["quote"]) == sorted(quotes)
+    assert sorted(codings["start"]) == sorted(text.index(q) for q in quotes)
+    assert sorted(codings["seg_id"]) == [f"talk:t{i + 2}" for i in range(len(ODD))]
+
+
+def test_kwic_on_a_long_spaced_notes_section_maps_offsets_once_per_segment(tmp_path):
+    # one field-notes section of 120,000 characters written with two spaces between
+    # words, "the river" found 2,000 times: mapped once per hit, each mapping read the whole
+    # section again (minutes); once per segment it takes a second or two
+    notes = "Field notes\n\n" + "We  slept  in  the  car  near  the  river  bank.  " * 2_000
+    root = make_study(tmp_path / "s", {"notes.txt": notes}, None)
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    corpus = load_corpus(Study.open(root))
+    text = corpus.text("notes")
+    started = time.perf_counter()
+    found = kwic(corpus.segments, corpus.documents, term_codebook("the river"))
+    assert time.perf_counter() - started < 15
+    assert len(found) == 2_000
+    assert [text[s:e] for s, e in zip(found["start"], found["end"])] == ["the  river"] * 2_000
+    assert found["right"].iat[-1] == " bank."
