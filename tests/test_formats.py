@@ -462,6 +462,24 @@ def test_a_name_written_surname_first_is_a_speaker(tmp_path, layout):
     assert [(b[1], b[2]) for b in blocks] == [(w, s) for w, _, s in turns]
 
 
+@pytest.mark.parametrize("line, label", [
+    ("Well, yes: I think that is right.", None), ("Okay, so: here it is.", None),
+    ("However, Ana: you said wages.", "`However, Ana:` read as text, not as a speaker"),
+    ("Smith, Jones and Co: they own it all.",
+     "`Smith, Jones and Co:` read as text, not as a speaker")])
+def test_talk_with_a_comma_before_a_colon_stays_the_speakers_words(tmp_path, line, label):
+    # since names written surname first (`Ruiz, Ana:`) are labels, `However, Ana:` and
+    # `Well, yes:` opening a line were speakers of their own: Ben's words were theirs
+    path = tmp_path / "t.txt"
+    path.write_text("Ruiz, Ana: We need housing.\nBen: Agreed.\nRuiz, Ana: And wages.\n"
+                    f"Ben: Yes.\n\n{line}\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Ruiz, Ana", "We need housing."), ("Ben", "Agreed."), ("Ruiz, Ana", "And wages."),
+        ("Ben", f"Yes.\n\n{line}")]
+    assert notes == ([f"line 6: {label}"] if label else [])
+
+
 def test_one_off_speaker_in_a_file_of_turns_is_a_speaker_and_noted(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Listening session, Fresno\n\n"
