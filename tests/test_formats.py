@@ -544,6 +544,20 @@ def test_zoom_names_are_speakers_whatever_their_count_and_voice_tags_still_work(
     assert notes == ["line 9: `Ana Ruiz:` is used once and taken as a speaker"]
 
 
+def test_a_zoom_speaker_named_surname_first_once_is_a_speaker(tmp_path):
+    # a caption cue that names its speaker is no talk: `Ruiz, Ana:` once is hers, even
+    # though a one-off `However, Ana:` in plain text is read as talk
+    path = tmp_path / "zoom.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nEvaluator: What changed?\n\n"
+                    "2\n00:00:04.000 --> 00:00:09.000\nRuiz, Ana: People still don't call.\n\n"
+                    "3\n00:00:09.000 --> 00:00:12.000\nEvaluator: Why not?\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Evaluator", "What changed?"), ("Ruiz, Ana", "People still don't call."),
+        ("Evaluator", "Why not?")]
+    assert notes == ["line 9: `Ruiz, Ana:` is used once and taken as a speaker"]
+
+
 def test_a_cue_with_two_voices_keeps_each_speakers_words(tmp_path):
     # Until 2026-11-30 only the first <v> span of a cue was read: the second speaker's
     # words were dropped, or (without </v>) credited to the first speaker.

@@ -182,9 +182,10 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
             return False
         if ROLE.match(label.name) or counts[label.name] >= 2:
             return True
-        # a one-off `However, Ana:` is talk: a name written surname first must recur
-        return dense and label.opens and (name_like(label.name) or not names_only) \
-            and "," not in label.name
+        # in plain text a one-off `However, Ana:` is talk: a name written surname first
+        # must recur (a caption cue that names its speaker, as Zoom's do, is no talk)
+        return dense and label.opens and (not names_only or (
+            name_like(label.name) and "," not in label.name))
 
     return [speaker(label) for label in labels]
 
