@@ -122,3 +122,20 @@ def test_a_value_in_a_column_without_a_name_is_an_error_at_its_line(tmp_path, he
     assert str(error.value) == (
         f"{path}:2: {value!r} is in column {column}, which has no name in the header; "
         "name the column, or put a value that holds a comma in quotes")
+
+
+def test_a_transcripts_words_in_a_column_without_a_name_are_an_error(tmp_path):
+    # `P1,Rent is high, really high,` under `speaker,text,` (Excel's trailing column):
+    # the turn was "Rent is high", the rest dropped without a word
+    path = tmp_path / "call.csv"
+    path.write_text("speaker,text,\nP1,Rent is high, really high,\nP2,Wages.,\n",
+                    encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:2: 'really high' is in column 3, which has no name in the header; name "
+        "the column, or put a value that holds a comma in quotes")
+    path.write_text(",speaker,text,\n0,P1,Rent is high.,\n1,P2,Wages.,\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "Rent is high."), ("P2", "Wages.")]
