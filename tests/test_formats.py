@@ -448,6 +448,19 @@ def test_an_invisible_character_beside_a_label_leaves_it_a_label(tmp_path, mark)
         ("P2", "Yes."), ("P1", "Wages are low.")]
 
 
+@pytest.mark.parametrize("after", ["\u200b ", "\u200b", "\u200e\u00a0"])
+def test_an_invisible_character_after_a_labels_colon_leaves_it_a_label(tmp_path, after):
+    # `P1:` then a zero-width space (text copied from a web page or chat) was no label:
+    # P1's words were credited to P2, the speaker of the line above, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We need housing.\nP2: Agreed.\nP1:{after}The rent doubled.\n"
+                    "P2: Wages are low.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("P1", "We need housing."), ("P2", "Agreed."), ("P1", "The rent doubled."),
+        ("P2", "Wages are low.")]
+
+
 @pytest.mark.parametrize("layout", ["{who}: {said}\n", "{who}   {time}\n{said}\n\n"],
                          ids=["label", "Teams or Otter header"])
 def test_a_name_written_surname_first_is_a_speaker(tmp_path, layout):
