@@ -141,17 +141,34 @@ def _utf16(raw: bytes) -> bool:
     return max(even, odd) * 4 >= len(raw) > 0 and min(even, odd) * 10 < max(even, odd)
 
 
+def nameless_values(header: list[str], rows: list[tuple[int, list[str]]], source: str
+                    ) -> list[Problem]:
+    """A problem for each value of ``rows`` in a column without a name in ``header``
+    (the rest of a value holding a comma, a coder's second code), but in a first
+    column of whole numbers (a pandas index)."""
+    index = bool(header) and not header[0].strip() and all(
+        values[0].strip().isdigit() for _, values in rows if values and values[0].strip())
+    return [Problem(
+        f"{value.strip()!r} is in column {i + 1}, which has no name in the header; name "
+        "the column, or put a value that holds a comma in quotes", source, line)
+        for line, values in rows for i, value in enumerate(values[:len(header)])
+        if not header[i].strip() and value.strip() and not (i == 0 and index)]
+
+
 def read_csv_file(path: Path, error: type[DialogcodeError]
                   ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """(header, [(line, values)]) of the UTF-8 CSV file ``path`` read strictly by
     :func:`read_csv`, columns without a name left out (a spreadsheet's trailing empty
-    columns, a pandas index); a file :func:`csv_text` refuses, or that has a column named
-    twice or a row :func:`read_csv` refuses raises ``error`` naming the file and line, so
-    that no row is swallowed or split without a word."""
+    columns, a pandas index: a first column of whole numbers); a file :func:`csv_text`
+    refuses, or that has a column named twice, a value in another column without a name
+    (a coder's second code, the rest of a value holding a comma) or a row
+    :func:`read_csv` refuses raises ``error`` naming the file and line, so that no row
+    is swallowed or split without a word."""
     header, rows, problems = read_csv(csv_text(path, error), str(path))
     header = [name.strip() for name in header or []]    # None: its problem is listed
     problems += [Problem(f"column {name!r} appears twice", str(path), 1)
                  for name in sorted({n for n in header if n and header.count(n) > 1})]
+    problems += nameless_values(header, rows, str(path))
     if problems:
         raise error(problems)
     named = [i for i, name in enumerate(header) if name]

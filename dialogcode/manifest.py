@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .csvrows import csv_text, read_csv
+from .csvrows import csv_text, nameless_values, read_csv
 from .errors import ManifestError, Problem
 from .formats import FORMATS, LAYOUTS
 from .paths import NOT_A_FILE, refused_file, unsafe_name
@@ -324,6 +324,7 @@ def _read_csv(text: str, source: str):
                             f"{', '.join(columns) or '(nothing)'}", file=source, line=1)
     problems += [Problem(f"column {name!r} appears twice in the header", source, 1, name)
                  for name, n in Counter(columns).items() if n > 1 and name]
+    problems += nameless_values(columns, values, source)
     rows = [(line, {name: value.strip() for name, value in zip(columns, row) if name})
             for line, row in values]
     return [name for name in columns if name], rows, problems

@@ -101,3 +101,41 @@ def test_a_sep_line_naming_another_separator_says_so(tmp_path, reader):
     assert str(error.value) == (f"{path}:1: the first line, 'sep=;', says the values are "
                                 "separated by ';', not commas; save the file as "
                                 "comma-separated CSV (in Excel: CSV UTF-8)")
+
+
+@pytest.mark.parametrize("header, row, column", [
+    ("seg_id,code_id,", "call:t1,risk,housing", 3),
+    ("seg_id,code_id,,", "call:t1,risk,,housing", 4),
+    (",seg_id,code_id", "first,call:t1,risk", 1)],
+    ids=["a second code typed beside the first", "further right",
+         "a first column that is no pandas index"])
+def test_a_value_in_a_column_without_a_name_is_an_error_at_its_line(tmp_path, header, row,
+                                                                     column):
+    # columns without a name were left out with whatever they held: a coder's second
+    # code (or the rest of a value holding a comma) was dropped without a word
+    path = tmp_path / "ana.csv"
+    path.write_text(f"{header}\n{row}\n" + "call:t2,risk\n".replace(
+        "call", "," * header.startswith(",") + "call", 1), encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        coder_table(path)
+    value = row.split(",")[column - 1]
+    assert str(error.value) == (
+        f"{path}:2: {value!r} is in column {column}, which has no name in the header; "
+        "name the column, or put a value that holds a comma in quotes")
+
+
+def test_a_transcripts_words_in_a_column_without_a_name_are_an_error(tmp_path):
+    # `P1,Rent is high, really high,` under `speaker,text,` (Excel's trailing column):
+    # the turn was "Rent is high", the rest dropped without a word
+    path = tmp_path / "call.csv"
+    path.write_text("speaker,text,\nP1,Rent is high, really high,\nP2,Wages.,\n",
+                    encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:2: 'really high' is in column 3, which has no name in the header; name "
+        "the column, or put a value that holds a comma in quotes")
+    path.write_text(",speaker,text,\n0,P1,Rent is high.,\n1,P2,Wages.,\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "Rent is high."), ("P2", "Wages.")]

@@ -448,6 +448,19 @@ def test_an_invisible_character_beside_a_label_leaves_it_a_label(tmp_path, mark)
         ("P2", "Yes."), ("P1", "Wages are low.")]
 
 
+@pytest.mark.parametrize("after", ["\u200b ", "\u200b", "\u200e\u00a0"])
+def test_an_invisible_character_after_a_labels_colon_leaves_it_a_label(tmp_path, after):
+    # `P1:` then a zero-width space (text copied from a web page or chat) was no label:
+    # P1's words were credited to P2, the speaker of the line above, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We need housing.\nP2: Agreed.\nP1:{after}The rent doubled.\n"
+                    "P2: Wages are low.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("P1", "We need housing."), ("P2", "Agreed."), ("P1", "The rent doubled."),
+        ("P2", "Wages are low.")]
+
+
 @pytest.mark.parametrize("layout", ["{who}: {said}\n", "{who}   {time}\n{said}\n\n"],
                          ids=["label", "Teams or Otter header"])
 def test_a_name_written_surname_first_is_a_speaker(tmp_path, layout):
@@ -460,6 +473,24 @@ def test_a_name_written_surname_first_is_a_speaker(tmp_path, layout):
                     encoding="utf-8")
     blocks, _ = blocks_of(path)
     assert [(b[1], b[2]) for b in blocks] == [(w, s) for w, _, s in turns]
+
+
+@pytest.mark.parametrize("line, label", [
+    ("Well, yes: I think that is right.", None), ("Okay, so: here it is.", None),
+    ("However, Ana: you said wages.", "`However, Ana:` read as text, not as a speaker"),
+    ("Smith, Jones and Co: they own it all.",
+     "`Smith, Jones and Co:` read as text, not as a speaker")])
+def test_talk_with_a_comma_before_a_colon_stays_the_speakers_words(tmp_path, line, label):
+    # since names written surname first (`Ruiz, Ana:`) are labels, `However, Ana:` and
+    # `Well, yes:` opening a line were speakers of their own: Ben's words were theirs
+    path = tmp_path / "t.txt"
+    path.write_text("Ruiz, Ana: We need housing.\nBen: Agreed.\nRuiz, Ana: And wages.\n"
+                    f"Ben: Yes.\n\n{line}\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Ruiz, Ana", "We need housing."), ("Ben", "Agreed."), ("Ruiz, Ana", "And wages."),
+        ("Ben", f"Yes.\n\n{line}")]
+    assert notes == ([f"line 6: {label}"] if label else [])
 
 
 def test_one_off_speaker_in_a_file_of_turns_is_a_speaker_and_noted(tmp_path):
@@ -524,6 +555,20 @@ def test_zoom_names_are_speakers_whatever_their_count_and_voice_tags_still_work(
         ("Evaluator", "What changed?"), ("Ana Ruiz", "People still don't call."),
         ("Evaluator", "Why not?"), ("Tomas", "Shame.")]
     assert notes == ["line 9: `Ana Ruiz:` is used once and taken as a speaker"]
+
+
+def test_a_zoom_speaker_named_surname_first_once_is_a_speaker(tmp_path):
+    # a caption cue that names its speaker is no talk: `Ruiz, Ana:` once is hers, even
+    # though a one-off `However, Ana:` in plain text is read as talk
+    path = tmp_path / "zoom.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nEvaluator: What changed?\n\n"
+                    "2\n00:00:04.000 --> 00:00:09.000\nRuiz, Ana: People still don't call.\n\n"
+                    "3\n00:00:09.000 --> 00:00:12.000\nEvaluator: Why not?\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Evaluator", "What changed?"), ("Ruiz, Ana", "People still don't call."),
+        ("Evaluator", "Why not?")]
+    assert notes == ["line 9: `Ruiz, Ana:` is used once and taken as a speaker"]
 
 
 def test_a_cue_with_two_voices_keeps_each_speakers_words(tmp_path):

@@ -441,8 +441,12 @@ def test_labels_alone_above_the_words_are_noted_and_the_summary_names_the_unit(t
             "colon: read as field notes, their words are not told apart by speaker; if "
             "they are speakers, write each label with a colon (`INTERVIEWER: ...`)"
             ) in " ".join(result.output.split())
-    assert "Total: 2 documents, 2 turns, 2 speakers, 21 words; 3 segments (turn)." in \
-        result.output
+    assert "Total: 2 documents, 2 turns, 2 speakers, 21 words; 3 segments (section: 1, " \
+        "turn: 2)." in result.output
+    root = make_study(tmp_path / "n", {"a_interview.txt": STACKED}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert "Total: 1 documents, 0 turns, 0 speakers, 19 words; 1 segments (section)." \
+        in result.output
 
 
 @pytest.mark.parametrize("dash", ["-", "\u2013"], ids=["hyphen", "en dash"])

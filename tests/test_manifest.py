@@ -167,6 +167,15 @@ def test_a_file_written_with_dot_slash_is_the_file_and_is_listed_once(folder):
         "manifest.csv:3 [file]: 'visit.txt' is listed twice (first on line 2)"]
 
 
+def test_a_value_in_a_column_without_a_name_is_a_problem_at_its_line(folder):
+    # Excel's trailing empty column: `visit.txt,...,2019-03-01,Oakland, CA` (an unquoted
+    # comma) or a note typed beside the row was dropped without a word
+    assert problems(folder, HEADER.replace("\n", ",\n")
+                    + "visit.txt,Oakland,site_visit,2019-03-01, CA\n") == [
+        "manifest.csv:2: 'CA' is in column 5, which has no name in the header; name the "
+        "column, or put a value that holds a comma in quotes"]
+
+
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
 def test_a_manifest_saved_as_windows_csv_names_its_line_and_the_fix(folder, bom):
     # The message was Python's ("'utf-8' codec can't decode byte 0xe3 in position 37:

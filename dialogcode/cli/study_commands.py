@@ -35,6 +35,15 @@ def init(directory, title):
                f"{path / 'manifest.csv'}, then run `dialogcode run {path}`.")
 
 
+def _units(segments, unit: str) -> str:
+    """The study's ``unit``, or how many segments are of each unit when they differ
+    (field notes are cut into sections in a study coded by turns): ``section: 1, turn: 2``."""
+    counts = segments["unit"].value_counts(sort=False)
+    if len(counts) < 2:
+        return counts.index[0] if len(counts) else unit
+    return ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+
+
 def _ingest(study: Study, *, unit, skip_bad, quiet, client=None):
     """Ingest on the local engine, or on Dask when ``client`` is a Dask client."""
     from ..formats.speakers import AS_HEADING, AS_TEXT
@@ -58,7 +67,8 @@ def _ingest(study: Study, *, unit, skip_bad, quiet, client=None):
         echo_table(summary)
         click.echo(f"Total: {total['documents']} documents, {total['turns']} turns, "
                    f"{total['speakers']} speakers, {total['words']} words; "
-                   f"{len(corpus.segments)} segments ({unit or study.config.unit}).")
+                   f"{len(corpus.segments)} segments "
+                   f"({_units(corpus.segments, unit or study.config.unit)}).")
         echo_problems("Speaker labels and headings to check", corpus.speaker_notes, err=False)
         if any(AS_TEXT in note.message or AS_HEADING in note.message
                for note in corpus.speaker_notes):

@@ -20,8 +20,9 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{STAMP})[ \t]*$)?[ \t]*"
     r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
     rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
-    # bold closed round the label; then any space (a no-break space too) or the line's end
-    rf"[{INVISIBLE}]*(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:[^\S\n]+|$))",
+    # bold closed round the label; then spaces (no-break ones too) or characters nobody
+    # sees, or the line's end
+    rf"[{INVISIBLE}]*(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:(?:[^\S\n]|[{INVISIBLE}])+|$))",
     re.MULTILINE,
 )
 # a line of two fields, a label at the line start, tabs, then words without a tab (but

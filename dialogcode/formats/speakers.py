@@ -135,7 +135,15 @@ def label_like(label: str) -> bool:
     placeholder."""
     label = label.strip()
     return (bool(LABEL_CHARS.match(label)) and len(label.split()) <= 4
-            and not PLACEHOLDER.match(label))
+            and not PLACEHOLDER.match(label) and ("," not in label or surname_first(label)))
+
+
+def surname_first(label: str) -> bool:
+    """Whether ``label`` holds a comma as a name written surname first does (``Ruiz,
+    Ana``): once, between two parts each :func:`name_like`; ``Well, yes`` and ``Okay,
+    so`` are talk."""
+    surname, comma, given = label.partition(", ")
+    return bool(comma) and "," not in given and name_like(surname) and name_like(given)
 
 
 def header_field(label: str, uses: int) -> bool:
@@ -174,7 +182,10 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
             return False
         if ROLE.match(label.name) or counts[label.name] >= 2:
             return True
-        return dense and label.opens and (name_like(label.name) or not names_only)
+        # in plain text a one-off `However, Ana:` is talk: a name written surname first
+        # must recur (a caption cue that names its speaker, as Zoom's do, is no talk)
+        return dense and label.opens and (not names_only or (
+            name_like(label.name) and "," not in label.name))
 
     return [speaker(label) for label in labels]
 

@@ -13,7 +13,7 @@ import openpyxl
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from defusedxml.ElementTree import iterparse
 
-from ..csvrows import read_csv
+from ..csvrows import nameless_values, read_csv
 from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
@@ -252,6 +252,8 @@ def merge_notes(merged: list[tuple[str, int, int, int]], rows_are: str = "rows"
 def parse_csv(text: str, source: str, columns: dict[str, str] | None = None, *,
               merge: bool = True, turn_times: str | None = None) -> ParsedDocument:
     header, rows, problems = read_csv(text, source)
+    if not problems:
+        problems = nameless_values(header, rows, source)
     if problems:
         raise IngestError(problems)
     return rows_to_document(header, rows, source, columns, merge=merge,
