@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .formats.labels import STAMP
+from .formats.labels import COLON, STAMP
 
 
 def within(quote: str, text: str) -> bool:
@@ -72,5 +72,6 @@ def opens_turn(quote: str, text: str, speaker: str) -> bool:
 
 # a speaker label opening a quote, with the time a transcript may write before it or in
 # it (``[10:05 AM] P1:``, ``P1 (10:05 AM):``), as ingest reads one (formats/labels.py)
-OPENING_LABEL = re.compile(rf"\s*(?:[\[(]?{STAMP}[\])]?\s+)?([^:\s][^:\n]{{0,40}}?)"
-                           rf"(?:\s*[\[(]{STAMP}[\])])?\s*:\s+")
+OPENING_LABEL = re.compile(rf"\s*(?:[\[(]?{STAMP}[\])]?\s+)?"
+                           rf"([^{COLON}\s][^{COLON}\n]{{0,40}}?)"
+                           rf"(?:\s*[\[(]{STAMP}[\])])?\s*(?::\s+|\uff1a\s*)")

@@ -326,10 +326,12 @@ def write_sheet(path: Path, items: pd.DataFrame) -> Path:
 
 
 def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
-                      decisions: pd.DataFrame, labels: dict[str, str], n: int) -> pd.DataFrame:
-    """Review rows (:func:`review_items`) for the ``n`` segments nobody coded or decided
-    that the learned models are least sure of (`review export --next`, the
-    browser's queue). Needs `dialogcode learn`."""
+                      decisions: pd.DataFrame, labels: dict[str, str], n: int
+                      ) -> tuple[pd.DataFrame, str | None]:
+    """(review rows (:func:`review_items`) for the ``n`` segments nobody coded or decided
+    that the learned models are least sure of, why they are fewer than ``n`` segments or
+    None) for `review export --next` and the browser's queue. Needs `dialogcode learn`;
+    raises ReviewError when there is nothing to propose."""
     from .active import coded_or_decided, next_items
     from .analysis import check_current
     from .model_file import check_fits, load_models
@@ -344,21 +346,32 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     known = coded_or_decided(study, corpus.segments, corpus.documents, decisions)
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
                         cache_dir=study.out / "cache")
-    if chosen.empty and corpus.segments.loc[substantive(corpus.segments),
-                                            "seg_id"].isin(known).all():
+    left = int((~corpus.segments.loc[substantive(corpus.segments), "seg_id"]
+                .isin(known)).sum())
+    if chosen.empty and not left:
         raise ReviewError("every segment has been coded or decided (but backchannels, "
                           "preambles and headings): --next has nothing left to pick; "
                           "`dialogcode review export` without --next lists the codings "
                           "to review")
+    untrained = (f"no code has a model (each needs learn: min_positives, now "
+                 f"{study.config.learn.min_positives}, positive examples; `dialogcode "
+                 "learn` lists each code's)")
     if chosen.empty:
         # an empty sheet ("Wrote 0 rows") left a person waiting on a queue that never fills
         raise ReviewError(
-            "nothing to propose on the segments nobody has coded yet: no code has a model "
-            f"(each needs learn: min_positives, now {study.config.learn.min_positives}, "
-            "positive examples; `dialogcode learn` lists each code's) and no rule matches "
-            "them. Code whole documents first (a coder file in codings/, or `dialogcode "
-            "review serve` by document), then run `dialogcode learn` again")
+            f"nothing to propose on the segments nobody has coded yet: {untrained} and no "
+            "rule matches them. Code whole documents first (a coder file in codings/, or "
+            "`dialogcode review serve` by document), then run `dialogcode learn` again")
     quotes = codings.loc[codings["source"] == "rule", ["seg_id", "code_id", "quote"]]
     chosen = chosen.merge(quotes, on=["seg_id", "code_id"], how="left")  # a rule's matches
-    return review_items(chosen.fillna({"quote": ""}), None, corpus.segments,
-                        corpus.documents, labels, decisions)
+    items = review_items(chosen.fillna({"quote": ""}), None, corpus.segments,
+                         corpus.documents, labels, decisions)
+    found = items["seg_id"].nunique()
+    # a segment is left out of a round only when no code has a model to list there and no
+    # rule codes it; else the round is short of segments nobody coded or decided
+    why = (None if found >= n else
+           f"{untrained}, so only the {found} segment(s) a rule codes are proposed, of "
+           f"{left} nobody has coded or decided" if found < min(n, left) else
+           f"only {left} segment(s) nobody has coded or decided are left (backchannels, "
+           "preambles and headings aside)")
+    return items, why

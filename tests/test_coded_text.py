@@ -305,7 +305,7 @@ def test_a_spreadsheet_lock_file_among_the_coder_files_is_no_coder(tmp_path):
 LABELS = {"colon": "{s}: {t}\n\n", "brackets": "[{s}] {t}\n",
           "time before": "[00:00:0{n}] {s}: {t}\n\n", "otter": "{s}  0:0{n}\n{t}\n\n",
           "time after": "{s} (0:0{n}): {t}\n\n", "time after, AM": "{s} (10:0{n} AM): {t}\n\n",
-          "time before, p.m.": "[2:0{n} p.m.] {s}: {t}\n\n"}
+          "time before, p.m.": "[2:0{n} p.m.] {s}: {t}\n\n", "full-width colon": "{s}：{t}\n"}
 
 
 @pytest.mark.parametrize("form", LABELS.values(), ids=LABELS)
@@ -343,7 +343,7 @@ def test_a_whole_turn_quoted_with_its_label_codes_each_turn_it_runs_on_to(form, 
     # a retyped label codes no more turns (test_a_quote_opening_on_a_retyped_speaker_
     # label_says_so); a quote from another turn's label is refused
     retyped = [f"Participant 1: {said[0][1]} P2: Wages are low"]
-    if ": " in form:        # the time written beside it is no part of the label named
+    if ": " in form or "：" in form:   # a time beside it is no part of the label named
         retyped.append(copied.replace("P1", "Participant 1", 1))
     for quote in retyped:
         pd.DataFrame({"seg_id": ["d:t1"], "code_id": ["rent"], "quote": [quote]}).to_csv(

@@ -493,6 +493,30 @@ def test_talk_with_a_comma_before_a_colon_stays_the_speakers_words(tmp_path, lin
     assert notes == ([f"line 6: {label}"] if label else [])
 
 
+@pytest.mark.parametrize("after", ["", " "], ids=["no space", "a space"])
+def test_a_full_width_colon_after_the_label_opens_a_turn(tmp_path, after):
+    # `P2：` (U+FF1A, as a CJK or mobile keyboard types it) was no label: P2's words were
+    # credited to P1, the speaker of the line above, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"主持人：{after}你好。\nP1: We need housing.\nP2：{after}Agreed.\n"
+                    "**P1：** Wages are low.\n主持人：谢谢。\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("主持人", "你好。"), ("P1", "We need housing."), ("P2", "Agreed."),
+        ("P1", "Wages are low."), ("主持人", "谢谢。")]
+
+
+def test_a_full_width_colon_names_a_caption_cue_s_speaker(tmp_path):
+    # Zoom cues `P2：text` were turns of no one, the label left in the words
+    path = tmp_path / "zoom.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nP1: What changed?\n\n"
+                    "2\n00:00:04.000 --> 00:00:09.000\nP2：People still don't call.\n",
+                    encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("P1", "What changed?"), ("P2", "People still don't call.")]
+
+
 def test_one_off_speaker_in_a_file_of_turns_is_a_speaker_and_noted(tmp_path):
     path = tmp_path / "t.txt"
     path.write_text("Listening session, Fresno\n\n"

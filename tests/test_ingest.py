@@ -471,3 +471,36 @@ def test_labels_before_a_dash_are_noted(tmp_path, dash):
 def test_field_notes_headed_by_titles_get_no_note_on_labels(tmp_path, text):
     corpus = ingest(Study.open(make_study(tmp_path / "s", {"notes.txt": text}, None)))
     assert not [n for n in corpus.speaker_notes if "without a colon" in str(n)]
+
+
+def test_a_speaker_numbered_1_and_1_0_is_one_speaker_with_the_manifest_s_role(tmp_path):
+    # pandas writes a column of numbers with gaps as floats: speaker 1 written 1 in one
+    # row and 1.0 in another (or 1.0 in a workbook or CSV) was two speakers, each turn of
+    # theirs split in two in every count, and the manifest's `1: facilitator` did not
+    # reach the 1.0 rows, which were counted as a participant's words
+    from openpyxl import Workbook
+
+    from dialogcode.roles import speaker_roles
+
+    book = Workbook()
+    for row in (["speaker", "text"], [1.0, "Welcome back."], [2, "The rent went up."],
+                [1, "Say more?"], [2.0, "We moved."]):
+        book.active.append(row)
+    book.save(tmp_path / "sheet.xlsx")
+    files = {"items.json": json.dumps([{"speaker": 1, "text": "Welcome."},
+                                       {"speaker": 2.0, "text": "The rent went up."},
+                                       {"speaker": 1.0, "text": "Say more?"},
+                                       {"speaker": "2", "text": "We moved."}]),
+             "rows.csv": "speaker,text\n1.0,Welcome again.\n2.0,The rent went up.\n"
+                         "1,Say more?\n2.00,We moved.\n",
+             "sheet.xlsx": tmp_path / "sheet.xlsx"}
+    manifest = "file,site,event_type,speaker_roles\n" + "".join(
+        f"{name},A,call,1: facilitator\n" for name in files)
+    corpus = ingest(Study.open(make_study(tmp_path / "s", files, manifest)))
+    segments = corpus.segments
+    assert {doc: list(group["speaker"]) for doc, group in segments.groupby("doc_id")} == {
+        doc: ["1", "2", "1", "2"] for doc in ("items", "rows", "sheet")}
+    roles = speaker_roles(None, corpus.documents).of(segments)
+    assert list(roles[segments["doc_id"] == "items"]) == [
+        "facilitator", "participant", "facilitator", "participant"]
+    assert not [str(n) for n in corpus.speaker_notes if "speaker_roles" in str(n)]

@@ -18,6 +18,7 @@ from dialogcode.codebook import load_codebooks
 from dialogcode.coding import CACHE_FORMAT, TOKENISATION
 from dialogcode.ingest import load_corpus
 from dialogcode.review import final_codings
+from dialogcode.tables import substantive
 from dialogcode.training import training_data
 
 CONTROL = ["He keeps the money and the truck keys, so she cannot go anywhere.",
@@ -1123,6 +1124,40 @@ def test_review_next_shows_no_score_for_a_code_too_rare_for_a_model(study):
     # say a model found it unlikely
     assert set(rows["code_id"]) == {"risk.housing"} and set(rows["source"]) == {"rule"}
     assert rows["score"].isna().all()
+
+
+def test_review_next_finding_fewer_segments_than_asked_says_how_many_and_why(study):
+    # `--next 100` finding a few segments said "Wrote 6 rows to review for 3 segments",
+    # not that fewer than asked were found, nor why: the round looked complete
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet = study / "out" / "next.csv"
+    corpus = load_corpus(Study.open(study))
+    left = corpus.segments[corpus.segments["doc_id"].isin({"call5", "call6", "call7"})
+                           & substantive(corpus.segments)]
+    result = invoke("review", "export", study, "--next", "100", "-o", sheet)
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(sheet)["seg_id"].nunique() == len(left) < 100
+    assert result.output.splitlines()[-1] == (
+        f"100 segments asked for, {len(left)} found: only {len(left)} segment(s) nobody "
+        "has coded or decided are left (backchannels, preambles and headings aside)")
+    # no code has a model: only the segments a rule codes are proposed
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 30"))
+    assert invoke("run", study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    ruled = set(left["seg_id"]) & set(codings["seg_id"])
+    assert 0 < len(ruled) < len(left)
+    result = invoke("review", "export", study, "--next", str(len(left)), "-o", sheet)
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(sheet)["seg_id"]) == ruled
+    assert result.output.splitlines()[-1] == (
+        f"{len(left)} segments asked for, {len(ruled)} found: no code has a model (each "
+        "needs learn: min_positives, now 30, positive examples; `dialogcode learn` lists "
+        f"each code's), so only the {len(ruled)} segment(s) a rule codes are proposed, of "
+        f"{len(left)} nobody has coded or decided")
+    # as many as asked: nothing more is said
+    result = invoke("review", "export", study, "--next", str(len(ruled)), "-o", sheet)
+    assert result.exit_code == 0 and "asked for" not in result.output, result.output
 
 
 def test_review_next_with_nothing_to_propose_says_what_to_do_not_an_empty_sheet(study):

@@ -113,6 +113,15 @@ def test_a_label_with_a_zero_width_space_before_its_colon_is_numbered(tmp_path):
     assert a not in (masked / "call.txt").read_text()
 
 
+def test_a_label_before_a_full_width_colon_is_numbered(tmp_path):
+    # ingest reads `Name：` (U+FF1A) as Name's label; the copy kept the name there
+    a, b = NAMES[:2]
+    said = f"{a}：We met in March.\n{b}: The rent went up.\n{a}： Families are doubling up.\n"
+    masked, speakers = redact_and_read_back(tmp_path, {"call.txt": said}, None)
+    assert speakers == {"call": ["Speaker 1", "Speaker 2", "Speaker 1"]}
+    assert a not in (masked / "call.txt").read_text()
+
+
 def test_a_name_opening_a_line_of_talk_is_masked_not_numbered(tmp_path):
     a, b = NAMES[:2]
     said = f"{a}: We met.\n{b}: The rent went up.\n{a} told me she moved.\nFacilitator: Ok.\n"

@@ -73,8 +73,9 @@ def review_export(study, output, undecided, codes, force, next_n):
     labels = {c.id: c.label for c in book.codes.values()}
     decisions = in_force(decisions, corpus.documents)     # the others wait to be decided again
     if next_n:
-        items = next_review_items(opened, corpus, book, codings, decisions, labels,
-                                  next_n)
+        items, fewer = next_review_items(opened, corpus, book, codings, decisions, labels,
+                                         next_n)
+        found = items["seg_id"].nunique()     # before --code leaves some out
     else:
         items = with_added(review_items(codings, load_suggestions(opened), corpus.segments,
                                         corpus.documents, labels, decisions),
@@ -87,6 +88,8 @@ def review_export(study, output, undecided, codes, force, next_n):
     path = write_sheet(target, items.reset_index(drop=True))
     segments = f" for {items['seg_id'].nunique()} segments" if next_n else ""
     click.echo(f"Wrote {len(items)} rows to review{segments} to {shown(path)}")
+    if next_n and fewer:
+        click.echo(f"{next_n} segments asked for, {found} found: {fewer}")
 
 
 @review.command("import")

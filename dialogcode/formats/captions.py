@@ -28,7 +28,7 @@ OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")    # an SSA/ASS tag subtitle editors wr
 TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing line
 NUMBER = re.compile(r"^\s*\d+\s*$")                 # a cue number
 INLINE_TIME = re.compile(rf"<{STAMP}>")       # a time inside a cue's text
-ZOOM = re.compile(r"^([^\W\d_][^:\n]{0,39}):\s+(.*)$", re.DOTALL)
+ZOOM = re.compile(r"^([^\W\d_][^:\uff1a\n]{0,39})(?::\s+|\uff1a\s*)(.*)$", re.DOTALL)
 SOUND = re.compile(r"[\[(][^\[\]()]*[\])]")      # [music], (laughs): nobody's words
 
 

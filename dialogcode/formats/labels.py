@@ -15,14 +15,19 @@ BOLD = r"(?P<bold>\*\*|__)"     # Markdown bold around a label: **P3:** or **P3*
 # characters nobody sees, which text copied from a web page or chat carries: zero-width
 # spaces and joiners, left-to-right and right-to-left marks, a byte-order mark
 INVISIBLE = "\u00ad\u200b-\u200f\u2060\ufeff"
+# what ends a label: a colon, or the full-width colon a CJK or mobile keyboard types
+# (`P2：`), which holds its own space, so no space need follow it
+COLON = ":\uff1a"
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
     rf"^[ \t{INVISIBLE}]*(?:[\[(]?(?P<before>{STAMP})[\])]?[ \t]+)?"
     rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{STAMP})[ \t]*$)?[ \t]*"
-    r"|#(?P<hash>[^\s#:][^:\n]{0,39}):[ \t]*"
-    rf"|{BOLD}?(?P<colon>[^\W\d_][^:\n]{{0,39}}?)(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
+    rf"|#(?P<hash>[^\s#{COLON}][^{COLON}\n]{{0,39}})[{COLON}][ \t]*"
+    rf"|{BOLD}?(?P<colon>[^\W\d_][^{COLON}\n]{{0,39}}?)"
+    rf"(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
     # bold closed round the label; then spaces (no-break ones too) or characters nobody
-    # sees, or the line's end
-    rf"[{INVISIBLE}]*(?(bold)(?::(?P=bold)|(?P=bold):)|:)(?:(?:[^\S\n]|[{INVISIBLE}])+|$))",
+    # sees, or the line's end (or nothing after a full-width colon, as CJK typing has it)
+    rf"[{INVISIBLE}]*(?(bold)(?:[{COLON}](?P=bold)|(?P=bold)[{COLON}])|[{COLON}])"
+    rf"(?:(?:[^\S\n]|[{INVISIBLE}])+|$|(?<=\uff1a)))",
     re.MULTILINE,
 )
 # a line of two fields, a label at the line start, tabs, then words without a tab (but

@@ -123,6 +123,21 @@ class Note:
         return f"line {self.line}: {self.message}"
 
 
+# a whole number written as a float: `1.0`, as pandas writes a column of numbers with gaps
+WHOLE_FLOAT = re.compile(r"(\d+)\.0+")
+
+
+def cell_label(value: object) -> str:
+    """A table's speaker cell (a JSON value, a workbook or CSV cell) as the speaker's
+    label: a whole number written as a float (``1.0``, ``2.00``) as the integer's text
+    (``1``), so that ``1`` and ``1.0`` are one speaker, as the manifest's ``1:`` names."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    whole = WHOLE_FLOAT.fullmatch(text.strip())
+    return whole[1] if whole else text
+
+
 @lru_cache(maxsize=4096)
 def plausible(label: str) -> bool:
     """Whether ``label`` may be a speaker: :func:`label_like`, and not a kind of

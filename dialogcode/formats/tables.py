@@ -20,7 +20,7 @@ from .base import ParsedDocument, TextBuilder
 from .clock import clock_times
 from .columns import (DAY, DEFAULTS, column_key, day_fraction_evidence, find_columns,
                       in_milliseconds, milliseconds_evidence, parse_time)
-from .speakers import Note
+from .speakers import Note, cell_label
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
 # a character a workbook writes escaped in a cell's text (Excel and XlsxWriter write a
@@ -93,7 +93,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                     f"the start time {str(cell('start')).strip()!r}",
                                     source, line))
             continue
-        builder.add(str(speaker) if speaker not in (None, "") else None, str(text),
+        builder.add(cell_label(speaker) if speaker not in (None, "") else None, str(text),
                     time_start=start, time_end=end, line=line)
     if problems:
         raise IngestError(problems)

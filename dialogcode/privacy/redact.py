@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DialogcodeError, Problem
-from ..formats.labels import INVISIBLE
+from ..formats.labels import COLON, INVISIBLE
 from ..normalize import decode
 from ..roles import SpeakerRoles, speaker_roles
 from ..study import Study
@@ -101,8 +101,8 @@ def speaker_pseudonyms(speakers, mask: Masker, roles: SpeakerRoles,
 # line of talk ("Ana told me") is no label
 _LINE_START = (r"^[^\w\n]*(?:\d+[.)][^\w\n]*)?"
                r"(?:\d{1,2}(?::\d\d){1,2}(?:[.,]\d+)?(?:\s*[AaPp]\.?[Mm]\.?)?[^\w\n]*)?")
-_LABEL_END = (rf"(?=[ \t{INVISIBLE}]*(?:\*\*|__)?[ \t]*:|[\])]|[ \t]*[(\[]?\d{{1,2}}:\d\d"
-              r"|\t)")
+_LABEL_END = (rf"(?=[ \t{INVISIBLE}]*(?:\*\*|__)?[ \t]*[{COLON}]|[\])]"
+              r"|[ \t]*[(\[]?\d{1,2}:\d\d|\t)")
 
 
 def _label_pattern(pseudonyms: dict[str, str], fmt: str) -> re.Pattern | None:

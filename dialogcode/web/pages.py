@@ -189,7 +189,7 @@ class ReviewData:
                 labels = {c.id: c.label for c in tables.book.codes.values()}
                 tables.queue = next_review_items(self.study, tables.raw, tables.book,
                                                  tables.codings, decisions, labels,
-                                                 self.queue_size)
+                                                 self.queue_size)[0]
         latest = decisions.drop_duplicates(["seg_id", "code_id"], keep="last")
         chosen = tables.queue.drop(columns=["decision", "note"]).merge(
             latest[["seg_id", "code_id", "decision", "note"]], on=["seg_id", "code_id"],
