@@ -18,27 +18,32 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
 from .coded_text import changed_hashes
 from .coders import CodingsError, chosen_coders, coder_path, not_in_codebook, read_coder
 from .csvrows import read_csv_file
-from .errors import DialogcodeError, Problem, read_all
+from .errors import DialogcodeError, DialogcodeWarning, Problem, read_all, warn
 from .segment import other_unit
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 
 DECISIONS = "decisions.csv"
 DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note", "sha256",
-                    "decided_at", "start", "end"]
+                    "decided_at", "start", "end", "segment"]
 HISTORY = "decisions-history.csv"
 REQUIRED = ["seg_id", "code_id", "decision"]
 CHOICES = ("accept", "reject")
 PROPOSALS = ("suggestion", "model", "reviewer")   # codes a sheet's row or the browser proposes
 SOURCES = ("rule", *PROPOSALS)
+_BOUNDS = re.compile(r"\d+-\d+")
 KEPT = "the rules no longer make it: kept, as the reviewer accepted it"
+MOVED = "segments changed: the seg_id names other words now"
 
 
 class ReviewError(DialogcodeError):
@@ -104,6 +109,9 @@ def load_decisions(study: Study) -> pd.DataFrame:
             problems.append(Problem(f"start {span[0]!r} and end {span[1]!r} must both be "
                                     "empty (the whole segment) or offsets with start < end",
                                     str(path), row.line))
+        if row.segment.strip() and not _BOUNDS.fullmatch(row.segment.strip()):
+            problems.append(Problem(f"segment {row.segment!r} must be empty or the decided "
+                                    "segment's start-end (`126-161`)", str(path), row.line))
     # one row per code on a segment, as review import and the browser write it: two
     # (files pasted together, a hand edit) would be read one way here, another there
     twice = table[table.duplicated(["seg_id", "code_id"], keep=False)]
@@ -122,52 +130,66 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
     """``old`` with ``new`` added. A new decision on the same (seg_id, code_id) with
     another decision or note replaces the old one; one that repeats it (a sheet showing
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
-    time; a note of None (a sheet without a note column) keeps the note decided before,
-    and a row without a span the span decided before on the same text. Returns the
-    table, the rows of ``new`` that were added or changed, and counts of added, changed
-    and unchanged rows."""
+    time, and gives it the ``segment`` it was recorded without; a note of None (a sheet
+    without a note column) keeps the note decided before, and a row without a span the
+    span decided before on the same text and segment. Returns the table, the rows of
+    ``new`` that were added or changed, and counts of added, changed and unchanged rows
+    and of the unchanged given their segment (``stamped``)."""
     def spans(table):
         return [tuple(_offset(v) for v in pair) for pair in
                 zip(table["start"], table["end"])] if "start" in table else \
             [("", "")] * len(table)
 
+    def places(table):      # what each decision was made on: its text, its segment
+        return list(zip(table["sha256"].fillna(""),
+                        table.get("segment", pd.Series("", table.index)).fillna("")))
+
     before = {(s, c): (d, n, span, h) for s, c, d, n, span, h in
               zip(old["seg_id"], old["code_id"], old["decision"], old["note"], spans(old),
-                  old["sha256"])}
+                  places(old))}
     # a sheet without a note column (None) keeps the notes written before, and a row
     # without a span (a sheet has no span columns) the words a reviewer coded in the
-    # browser, unless decided on the document's earlier text (one recorded without its
-    # hash counts as made on the text as it is, see in_force)
+    # browser, unless decided on the document's earlier text or another segment (one
+    # recorded without them counts as made on the segment as it is, see in_force)
     new = new.assign(note=[before.get((s, c), ("", "", None, ""))[1] if n is None else n
                            for s, c, n in zip(new["seg_id"], new["code_id"], new["note"])])
 
-    def span_kept(key, span, sha256):
+    def span_kept(key, span, place):
         if span != ("", "") or key not in before:
             return span
-        _, _, old_span, old_sha256 = before[key]
-        return old_span if "" in (sha256, old_sha256) or sha256 == old_sha256 else span
+        _, _, old_span, old_place = before[key]
+        return old_span if all("" in pair or pair[0] == pair[1]
+                               for pair in zip(place, old_place)) else span
 
     kept = [span_kept((s, c), span, h) for s, c, span, h in
-            zip(new["seg_id"], new["code_id"], spans(new), new["sha256"].fillna(""))]
+            zip(new["seg_id"], new["code_id"], spans(new), places(new))]
     new = new.assign(start=[a for a, _ in kept], end=[b for _, b in kept])
 
-    def same(key, decision, note, span, sha256):
+    def same(key, decision, note, span, place):
         # a row without a span (a review sheet) leaves the span decided before alone;
-        # one made on the document's text as it is now confirms a decision made on
-        # other text (see in_force)
-        d, n, old_span, old_sha256 = before[key]
+        # one made on the document's text and segment as they are now confirms a
+        # decision made on other text or another segment (see in_force); one recorded
+        # without its segment gets it (below), keeping who decided it and when
+        d, n, old_span, (old_sha256, old_segment) = before[key]
         return ((d, n) == (decision, note) and (span == ("", "") or span == old_span)
-                and sha256 in ("", old_sha256))
+                and place[0] in ("", old_sha256) and old_segment in ("", place[1]))
 
     status = [("added" if (s, c) not in before else
                "unchanged" if same((s, c), d, n, span, h) else "changed")
               for s, c, d, n, span, h in zip(new["seg_id"], new["code_id"], new["decision"],
-                                             new["note"], spans(new),
-                                             new["sha256"].fillna(""))]
+                                             new["note"], spans(new), places(new))]
     counts = {name: status.count(name) for name in ("added", "changed", "unchanged")}
     fresh = new.loc[[s != "unchanged" for s in status]]
     merged = pd.concat([old, fresh]).drop_duplicates(["seg_id", "code_id"], keep="last")
-    return merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True), fresh, counts
+    merged = merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True)
+    found = {(s, c): h[1] for s, c, h, st in zip(new["seg_id"], new["code_id"], places(new),
+                                                 status) if st == "unchanged" and h[1]}
+    fill = pd.Series([found.get(key, "") for key in zip(merged["seg_id"], merged["code_id"])],
+                     index=merged.index, dtype=object)
+    stamped = (merged["segment"].fillna("") == "") & (fill != "")
+    merged.loc[stamped, "segment"] = fill[stamped]
+    counts["stamped"] = int(stamped.sum())
+    return merged, fresh, counts
 
 
 def _offset(value) -> str:
@@ -193,7 +215,7 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
     and leaves both as they were. The caller holds the study's lock. Returns the merged
     decisions and the counts."""
     merged, fresh, counts = merge_decisions(load_decisions(study), new)
-    if len(fresh):
+    if len(fresh) or counts["stamped"]:
         _replace_decisions(study, merged, fresh)
     return merged, counts
 
@@ -278,26 +300,69 @@ def doc_ids_of(seg_ids: pd.Series) -> pd.Series:
     return seg_ids.str.rsplit(":", n=1).str[0]
 
 
-def _on_current_text(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.Series:
+def segment_places(seg_ids: pd.Series, segments: pd.DataFrame) -> pd.Series:
+    """What a decision records in its ``segment`` column for each of ``seg_ids``: the
+    segment's ``start-end`` in its document now (``126-161``), or empty for a seg_id
+    ``segments`` does not have."""
+    at = pd.Index(segments["seg_id"]).get_indexer(seg_ids)
+    starts, ends = (segments[c].to_numpy()[np.maximum(at, 0)] for c in ("start", "end"))
+    return pd.Series([f"{int(a)}-{int(b)}" if i >= 0 else "" for i, a, b in zip(at, starts, ends)],
+                     index=seg_ids.index, dtype=object)
+
+
+def _on_current_text(decisions: pd.DataFrame, documents: pd.DataFrame,
+                     segments: pd.DataFrame) -> pd.Series:
     """True for each decision made on its document's text as it is now (or recorded
-    without the document's sha256), and for one naming no document of ``documents``,
-    which :func:`check_decisions` reports as naming an unknown segment."""
-    changed = changed_hashes(decisions["sha256"], doc_ids_of(decisions["seg_id"]), documents)
-    return pd.Series(~changed, index=decisions.index)
+    without the document's sha256) and on its seg_id's segment as ``segments`` cut it now
+    (or recorded without it, as before dialogcode recorded it: a DialogcodeWarning counts
+    those), and for one naming no document of ``documents``, which
+    :func:`check_decisions` reports as naming an unknown segment."""
+    return ~(changed_hashes(decisions["sha256"], doc_ids_of(decisions["seg_id"]), documents)
+             | _moved(decisions, segments))
 
 
-def in_force(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """The decisions that count: those made on their document's text as it is now. seg_ids
-    follow the turns' positions, so after a transcript is edited and ingested again a
-    decision's seg_id may name another turn than the one decided; such a decision stays
-    in decisions.csv, listed by `code`, until the segment is decided again."""
-    return decisions[_on_current_text(decisions, documents)]
+def _moved(decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
+    """True for each decision whose seg_id names another segment than the one decided
+    (its recorded ``segment`` bounds), or none now while its document is cut into
+    segments of the same unit: its document was cut otherwise since (a newer dialogcode,
+    another setting). A seg_id naming a segment of another unit is not moved here:
+    :func:`check_decisions` reports it."""
+    recorded = decisions["segment"].fillna("").str.strip()
+    if len(decisions) and (recorded == "").any():
+        warn(DialogcodeWarning(
+            f"{DECISIONS}: {int((recorded == '').sum())} decision(s) carry no `segment` "
+            "(written by hand, or before dialogcode recorded it), so it cannot tell whether "
+            "their seg_id still names the segment decided: a seg_id follows the segments' "
+            "positions, which a newer dialogcode or another setting may cut otherwise in an "
+            "unchanged transcript. Decisions made since record it; to have these checked, "
+            "write each one's segment start-end from out/segments.csv (`126-161`)"))
+    now = segment_places(decisions["seg_id"], segments)
+    moved = (recorded != "") & (recorded != now)
+    gone = moved & (now == "")
+    if gone.any():
+        docs = set(segments["doc_id"])
+        seg_ids = decisions.loc[gone, "seg_id"]
+        other = other_unit(seg_ids, segments)
+        moved[gone] = [s not in other and d in docs
+                       for s, d in zip(seg_ids, doc_ids_of(seg_ids))]
+    return moved
 
 
-def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFrame
-                     ) -> pd.DataFrame:
+def in_force(decisions: pd.DataFrame, documents: pd.DataFrame, segments: pd.DataFrame
+             ) -> pd.DataFrame:
+    """The decisions that count: those made on their document's text as it is now, on
+    the segment their seg_id names in ``segments`` now. seg_ids follow the segments'
+    positions, so after a transcript is edited and ingested again, or cut into segments
+    otherwise (a newer dialogcode, another setting), a decision's seg_id may name another
+    turn than the one decided; such a decision stays in decisions.csv, listed by `code`,
+    until the segment is decided again."""
+    return decisions[_on_current_text(decisions, documents, segments)]
+
+
+def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFrame,
+                     segments: pd.DataFrame) -> pd.DataFrame:
     """``codings`` less the (seg_id, code_id) pairs rejected by the decisions in force."""
-    decisions = in_force(load_decisions(study), documents)
+    decisions = in_force(load_decisions(study), documents, segments)
     rejected = decisions.loc[decisions["decision"] == "reject", ["seg_id", "code_id"]]
     if rejected.empty:
         return codings
@@ -318,8 +383,7 @@ def held_source(sources: pd.Series) -> pd.Series:
 
 
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame,
-             codes: set[str] | None = None, segments: pd.DataFrame | None = None
-             ) -> pd.DataFrame:
+             segments: pd.DataFrame, codes: set[str] | None = None) -> pd.DataFrame:
     """Decisions whose coding changed, with the reason: the rule or model coding a
     ``reject`` judges is no longer produced (after a codebook edit); a reject written by
     hand without a source judges a code no rule or model proposes there (nothing to
@@ -327,14 +391,15 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     final coding, see :func:`final_codings`; an accepted model coding is not listed, as
     the model's codings change at each `learn`, and a ``--next`` sheet that said
     ``model`` for a ``listed`` code had it recorded so), unless it is on a preamble or
-    heading (by ``segments``' kind and codable, when given), which the tables refuse;
-    the code is not in ``codes`` (the codebook's ids, when given; the tables, `learn` and
-    `evaluate` refuse the row); the seg_id names a segment of another unit than
-    ``segments`` (and their doc_id, when given) are cut into now (:func:`other_unit`; the
-    tables refuse the row); or their document's text changed (see :func:`in_force`).
-    They all stay in decisions.csv."""
+    heading (by ``segments``' kind and codable), which the tables refuse; the code is not
+    in ``codes`` (the codebook's ids, when given; the tables, `learn` and `evaluate`
+    refuse the row); the seg_id names a segment of another unit than ``segments`` are
+    cut into now (:func:`other_unit`; the tables refuse the row); their document's text
+    changed, or the segments it is cut into (:data:`MOVED`; see :func:`in_force`). They
+    all stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
-    changed = ~_on_current_text(decisions, documents)
+    changed = changed_hashes(decisions["sha256"], doc_ids_of(decisions["seg_id"]), documents)
+    moved = _moved(decisions, segments) & ~changed
     gone = pd.Series([(s, c) not in present for s, c in
                       zip(decisions["seg_id"], decisions["code_id"])], index=decisions.index,
                      dtype=bool)
@@ -345,19 +410,19 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     reason[gone & rejected & (source == "")] = ("nothing to reject: no rule or model "
                                                 "proposes this code here")
     reason[gone & ~rejected & (source == "rule")] = KEPT
-    if segments is not None:
-        kinds = segments.loc[~segments["codable"]].set_index("seg_id")["kind"]
-        quiet = gone & ~rejected & decisions["seg_id"].isin(kinds.index)
-        reason[quiet] = [f"a {kinds[s]}, which is never coded: reject the code or delete "
-                         "the row" for s in decisions.loc[quiet, "seg_id"]]
+    kinds = segments.loc[~segments["codable"]].set_index("seg_id")["kind"]
+    quiet = gone & ~rejected & decisions["seg_id"].isin(kinds.index)
+    reason[quiet] = [f"a {kinds[s]}, which is never coded: reject the code or delete the row"
+                     for s in decisions.loc[quiet, "seg_id"]]
     if codes is not None:
         reason[~decisions["code_id"].isin(codes)] = "code not in the codebook"
-    if segments is not None:     # decided on turns, the study ingested by sentences since
-        why = other_unit(decisions.loc[~decisions["seg_id"].isin(segments["seg_id"]),
-                                       "seg_id"], segments)
-        unit = decisions["seg_id"].isin(why.keys())
-        reason[unit] = [f"unknown seg_id{why[s]}" for s in decisions.loc[unit, "seg_id"]]
+    # decided on turns, the study ingested by sentences since
+    why = other_unit(decisions.loc[~decisions["seg_id"].isin(segments["seg_id"]), "seg_id"],
+                     segments)
+    unit = decisions["seg_id"].isin(why.keys())
+    reason[unit] = [f"unknown seg_id{why[s]}" for s in decisions.loc[unit, "seg_id"]]
     reason[changed] = "document text changed"
+    reason[moved] = MOVED
     return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
 
 
@@ -401,7 +466,7 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
         rules = read_table(study.out, "codings", hint="dialogcode code")
     coders = final_coders(study)
     decisions, *humans = read_all([
-        partial(check_decisions, study, in_force(load_decisions(study), documents),
+        partial(check_decisions, study, in_force(load_decisions(study), documents, segments),
                 segments, codes),
         *(partial(read_coder, coder_path(study, coder), segments, coder, codes, documents,
                   study) for coder in coders)])
