@@ -336,9 +336,12 @@ def _moved(decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
             "positions, which a newer dialogcode or another setting may cut otherwise in an "
             "unchanged transcript. Decisions made since record it; to have these checked, "
             "write each one's segment start-end from out/segments.csv (`126-161`)"))
-    now = segment_places(decisions["seg_id"], segments)
-    moved = (recorded != "") & (recorded != now)
-    gone = moved & (now == "")
+    checked = recorded != ""
+    if not checked.any():
+        return checked
+    now = segment_places(decisions.loc[checked, "seg_id"], segments)
+    moved = checked & (recorded != now.reindex(decisions.index, fill_value=""))
+    gone = moved & now.reindex(decisions.index, fill_value="x").eq("")
     if gone.any():
         docs = set(segments["doc_id"])
         seg_ids = decisions.loc[gone, "seg_id"]
