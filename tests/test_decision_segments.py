@@ -1,4 +1,4 @@
-"""Review decisions made on one cut of a transcript into turns, read
+"""Review decisions and coder files made on one cut of a transcript into turns, read
 once the same text is cut otherwise (here `speakers:` lists a label, as a newer
 dialogcode or another setting may cut it): every later seg_id names another turn."""
 import csv
@@ -165,6 +165,21 @@ def test_a_hand_written_segment_that_is_not_bounds_is_refused(study):
     assert result.exit_code == 1
     assert "decisions.csv:2: segment \"P3's turn\" must be empty or the decided " \
         "segment's start-end" in result.output
+
+
+def test_an_imported_coder_file_of_seg_ids_is_checked_after_the_turns_moved(study):
+    table = study / "ana.csv"
+    table.write_text("seg_id,code\ncall:t4,money\ncall:t3,\n", encoding="utf-8")
+    result = invoke("import-codings", table, study, "--coder", "ana")
+    assert result.exit_code == 0, result.output
+    written = list(csv.DictReader((study / "codings" / "ana.csv").open(encoding="utf-8")))
+    assert [r["quote"] for r in written] == ["Wages and rent, both.", "Wages are low."]
+    assert invoke("tables", study, "-q").exit_code == 0
+    cut_otherwise(study)
+    result = invoke("tables", study)
+    assert result.exit_code == 1
+    assert "codings/ana.csv:2:" in result.output
+    assert "the row's quote is not the text of its seg_id" in result.output
 
 
 def test_a_review_page_drawn_before_the_turns_moved_saves_nothing(study):
