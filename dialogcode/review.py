@@ -306,8 +306,8 @@ def segment_places(seg_ids: pd.Series, segments: pd.DataFrame) -> pd.Series:
     ``segments`` does not have."""
     at = pd.Index(segments["seg_id"]).get_indexer(seg_ids)
     starts, ends = (segments[c].to_numpy()[np.maximum(at, 0)] for c in ("start", "end"))
-    return pd.Series([f"{int(a)}-{int(b)}" if i >= 0 else "" for i, a, b in zip(at, starts, ends)],
-                     index=seg_ids.index, dtype=object)
+    return pd.Series([f"{int(a)}-{int(b)}" if i >= 0 else ""
+                      for i, a, b in zip(at, starts, ends)], index=seg_ids.index, dtype=object)
 
 
 def _on_current_text(decisions: pd.DataFrame, documents: pd.DataFrame,

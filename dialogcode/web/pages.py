@@ -344,7 +344,8 @@ class ReviewData:
                 "reviewer": self.reviewer, "note": note, "sha256": sha,
                 "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
                 "start": span[0], "end": span[1],
-                "segment": f"{int(segment['start'])}-{int(segment['end'])}"}], columns=DECISION_COLUMNS)
+                "segment": f"{int(segment['start'])}-{int(segment['end'])}"}],
+                columns=DECISION_COLUMNS)
             merged, counts = record_decisions(self.study, row)
         saved = merged[(merged["seg_id"] == seg_id) & (merged["code_id"] == code_id)].iloc[0]
         return {"seg_id": seg_id, "code_id": code_id, "decision": saved["decision"],
