@@ -241,7 +241,12 @@ def _replace_decisions(study: Study, decisions: pd.DataFrame, fresh: pd.DataFram
     path = study.root / HISTORY
     existed = path.exists()
     header = not path.is_file() or path.stat().st_size == 0
-    text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
+    columns = DECISION_COLUMNS
+    if not header:      # a history begun before a column was added keeps its own
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            first = handle.readline().strip().split(",")
+        columns = first if set(first) < set(DECISION_COLUMNS) else columns
+    text = safe_for_spreadsheet(fresh.reindex(columns=columns)).to_csv(
         index=False, header=header, lineterminator="\n")
     size = _append_whole(path, text.encode("utf-8"))
     written = False

@@ -194,3 +194,13 @@ def test_a_review_page_drawn_before_the_turns_moved_saves_nothing(study):
     data.decide("call:t4", "money", "accept", sha256=turns[3]["sha256"])
     (row,) = csv.DictReader((study / "decisions.csv").open(encoding="utf-8"))
     assert row["segment"] == "129-143"
+
+
+def test_a_history_begun_before_the_segment_column_stays_one_table(study):
+    old = "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end\n"
+    (study / "decisions-history.csv").write_text(old, encoding="utf-8")
+    decide(study, {("call:t4", "money"): "reject"})
+    with (study / "decisions-history.csv").open(encoding="utf-8") as handle:
+        lines = list(csv.reader(handle))
+    assert [len(line) for line in lines] == [10, 10]
+    assert lines[1][:3] == ["call:t4", "money", "reject"]
