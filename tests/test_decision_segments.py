@@ -142,6 +142,7 @@ def test_decisions_written_before_the_segment_column_keep_the_old_rule(study):
     sheet = decide(study, {("call:t4", "money"): "reject"}, sheet=False)
     result = invoke("review", "import", sheet, study, "--reviewer", "bo")
     assert "0 new, 0 changed, 1 unchanged" in result.output
+    assert "carry no `segment`" not in result.output      # the import gave it one
     (row,) = csv.DictReader(path.open(encoding="utf-8"))
     assert (row["reviewer"], row["decided_at"], row["segment"]) == (
         "ana", rows[0]["decided_at"], rows[0]["segment"])

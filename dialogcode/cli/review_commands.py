@@ -99,7 +99,7 @@ def review_import(sheet, study, reviewer):
     decision on the same code and segment replaces the old one; nothing else changes."""
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
-    from ..review import DECISIONS, in_force, load_decisions, record_decisions
+    from ..review import DECISIONS, in_force, record_decisions
     from ..review_sheet import (added_undecided, cleared, left_for_good, load_suggestions,
                                 proposals, read_sheet, sheet_decisions, unread_columns)
     from ..store import read_table
@@ -113,9 +113,11 @@ def review_import(sheet, study, reviewer):
     table = read_sheet(sheet, opened.config.limits, book.codes)
     new = sheet_decisions(table, sheet, corpus.segments, corpus.documents, reviewer,
                           book.codes, proposed)
-    standing = cleared(table, sheet, in_force(load_decisions(opened), corpus.documents,
-                                             corpus.segments), reviewer)
     merged, counts = record_decisions(opened, new)
+    # read once the import gave the decisions it repeats their segment (in_force warns
+    # of those without one)
+    in_force_now = in_force(merged, corpus.documents, corpus.segments)
+    standing = cleared(table, sheet, in_force_now, reviewer)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")
     if len(table) and (table["decision"].str.strip() == "").all():
@@ -129,8 +131,7 @@ def review_import(sheet, study, reviewer):
     echo_problems("Codes left empty on segments with a decision, which no later sheet "
                   "lists (--next passes over decided segments): the models learn nothing "
                   "of them there; reject those that do not apply",
-                  left_for_good(table, sheet, in_force(merged, corpus.documents, corpus.segments),
-                                proposed))
+                  left_for_good(table, sheet, in_force_now, proposed))
     echo_problems("Columns the import does not read", unread_columns(table, sheet))
     echo_orphaned(opened, corpus.documents, set(book.codes))
 
