@@ -32,7 +32,7 @@ def coded_or_decided(study, segments: pd.DataFrame, documents: pd.DataFrame,
     from .review import in_force, load_decisions
 
     if decisions is None:
-        decisions = in_force(load_decisions(study), documents)
+        decisions = in_force(load_decisions(study), documents, segments)
     known = set(decisions["seg_id"])
     for coder in coder_names(study):
         human = read_coder(coder_path(study, coder), segments, coder, documents=documents,

@@ -415,24 +415,39 @@ def unchecked_files(study: Study, names) -> list[str]:
     is skipped) with rows that carry neither a ``quote`` nor a ``sha256``: nothing in
     them shows what text they were coded on, so an edit of a transcript since
     (:mod:`dialogcode.coded_text`) cannot be caught. A seg_id names a turn by its
-    position (``doc:t3``, the third), whatever that turn says now."""
+    position (``doc:t3``, the third), whatever that turn says now. And one for rows
+    with a ``sha256`` but neither a quote nor a span: an edit is caught, but not the
+    same text cut into other turns since (a newer dialogcode, ``speakers:``)."""
     warnings = []
     for name in names:
         path = coder_file(study, name)
         if path is None:
             continue
-        table = coder_table(path).reindex(columns=["quote", "sha256"], fill_value="")
-        bare = int((table["quote"].str.strip().eq("")
-                    & table["sha256"].str.strip().eq("")).sum())
+        table = coder_table(path).reindex(columns=["quote", "sha256", "start"],
+                                          fill_value="")
+        unquoted = table["quote"].str.strip().eq("")
+        hashed = table["sha256"].str.strip().ne("")
+        bare = int((unquoted & ~hashed).sum())
         if bare:
-            rows = ("every row carries" if bare == len(table)
-                    else f"{bare} of {len(table)} rows carry")
             warnings.append(printable(
-                f"{path}: {rows} neither a quote nor a sha256, so an edit of a transcript "
-                "since the coding cannot be caught: a seg_id names a turn by its position "
-                "(`doc:t3`, the document's third), and after an edit may name another turn "
-                "and credit its codes to other words. If the transcripts are unchanged since "
-                "the coding, add a sha256 column holding each row's document sha256 from "
-                "out/documents.csv, so that a later edit is caught; else import the "
+                f"{path}: {_share(bare, len(table))} neither a quote nor a sha256, so an edit "
+                "of a transcript since the coding cannot be caught: a seg_id names a turn by "
+                "its position (`doc:t3`, the document's third), and after an edit may name "
+                "another turn and credit its codes to other words. If the transcripts are "
+                "unchanged since the coding, add a quote column holding each row's segment "
+                "text from out/segments.csv, so that a later edit is caught; else import the "
                 "coder's work again with its quotes (`dialogcode import-codings`)"))
+        cut = int((unquoted & hashed & table["start"].str.strip().eq("")).sum())
+        if cut:
+            warnings.append(printable(
+                f"{path}: {_share(cut, len(table))} a sha256 but no quote: an edit of a "
+                "transcript is caught, but not the same text cut into other turns since (a "
+                "newer dialogcode, `speakers:` in dialogcode.yaml), after which a seg_id "
+                "names another turn. Add a quote column holding each row's segment text from "
+                "out/segments.csv, or import the coder's work again (`dialogcode "
+                "import-codings` writes it)"))
     return warnings
+
+
+def _share(rows: int, total: int) -> str:
+    return "every row carries" if rows == total else f"{rows} of {total} rows carry"

@@ -24,52 +24,66 @@ def merge_decisions(old: pd.DataFrame, new: pd.DataFrame
     """``old`` with ``new`` added. A new decision on the same (seg_id, code_id) with
     another decision or note replaces the old one; one that repeats it (a sheet showing
     earlier decisions, imported again) leaves the old one as it is, with its reviewer and
-    time; a note of None (a sheet without a note column) keeps the note decided before,
-    and a row without a span the span decided before on the same text. Returns the
-    table, the rows of ``new`` that were added or changed, and counts of added, changed
-    and unchanged rows."""
+    time, and gives it the ``segment`` it was recorded without; a note of None (a sheet
+    without a note column) keeps the note decided before, and a row without a span the
+    span decided before on the same text and segment. Returns the table, the rows of
+    ``new`` that were added or changed, and counts of added, changed and unchanged rows
+    and of the unchanged given their segment (``stamped``)."""
     def spans(table):
         return [tuple(_offset(v) for v in pair) for pair in
                 zip(table["start"], table["end"])] if "start" in table else \
             [("", "")] * len(table)
 
+    def places(table):      # what each decision was made on: its text, its segment
+        return list(zip(table["sha256"].fillna(""),
+                        table.get("segment", pd.Series("", table.index)).fillna("")))
+
     before = {(s, c): (d, n, span, h) for s, c, d, n, span, h in
               zip(old["seg_id"], old["code_id"], old["decision"], old["note"], spans(old),
-                  old["sha256"])}
+                  places(old))}
     # a sheet without a note column (None) keeps the notes written before, and a row
     # without a span (a sheet has no span columns) the words a reviewer coded in the
-    # browser, unless decided on the document's earlier text (one recorded without its
-    # hash counts as made on the text as it is, see in_force)
+    # browser, unless decided on the document's earlier text or another segment (one
+    # recorded without them counts as made on the segment as it is, see in_force)
     new = new.assign(note=[before.get((s, c), ("", "", None, ""))[1] if n is None else n
                            for s, c, n in zip(new["seg_id"], new["code_id"], new["note"])])
 
-    def span_kept(key, span, sha256):
+    def span_kept(key, span, place):
         if span != ("", "") or key not in before:
             return span
-        _, _, old_span, old_sha256 = before[key]
-        return old_span if "" in (sha256, old_sha256) or sha256 == old_sha256 else span
+        _, _, old_span, old_place = before[key]
+        return old_span if all("" in pair or pair[0] == pair[1]
+                               for pair in zip(place, old_place)) else span
 
     kept = [span_kept((s, c), span, h) for s, c, span, h in
-            zip(new["seg_id"], new["code_id"], spans(new), new["sha256"].fillna(""))]
+            zip(new["seg_id"], new["code_id"], spans(new), places(new))]
     new = new.assign(start=[a for a, _ in kept], end=[b for _, b in kept])
 
-    def same(key, decision, note, span, sha256):
+    def same(key, decision, note, span, place):
         # a row without a span (a review sheet) leaves the span decided before alone;
-        # one made on the document's text as it is now confirms a decision made on
-        # other text (see in_force)
-        d, n, old_span, old_sha256 = before[key]
+        # one made on the document's text and segment as they are now confirms a
+        # decision made on other text or another segment (see in_force); one recorded
+        # without its segment gets it (below), keeping who decided it and when
+        d, n, old_span, (old_sha256, old_segment) = before[key]
         return ((d, n) == (decision, note) and (span == ("", "") or span == old_span)
-                and sha256 in ("", old_sha256))
+                and place[0] in ("", old_sha256) and old_segment in ("", place[1]))
 
     status = [("added" if (s, c) not in before else
                "unchanged" if same((s, c), d, n, span, h) else "changed")
               for s, c, d, n, span, h in zip(new["seg_id"], new["code_id"], new["decision"],
-                                             new["note"], spans(new),
-                                             new["sha256"].fillna(""))]
+                                             new["note"], spans(new), places(new))]
     counts = {name: status.count(name) for name in ("added", "changed", "unchanged")}
     fresh = new.loc[[s != "unchanged" for s in status]]
     merged = pd.concat([old, fresh]).drop_duplicates(["seg_id", "code_id"], keep="last")
-    return merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True), fresh, counts
+    merged = merged.reindex(columns=DECISION_COLUMNS).reset_index(drop=True)
+    found = {(s, c): h[1] for s, c, h, st in zip(new["seg_id"], new["code_id"], places(new),
+                                                 status) if st == "unchanged" and h[1]}
+    fill = pd.Series([found.get(key, "") for key in zip(merged["seg_id"], merged["code_id"])],
+                     index=merged.index, dtype=object)
+    stamped = (merged["segment"].fillna("") == "") & (fill != "")
+    merged.loc[stamped, "segment"] = fill[stamped]
+    counts["stamped"] = int(stamped.sum())
+    return merged, fresh, counts
 
 
 def _offset(value) -> str:
@@ -95,7 +109,7 @@ def record_decisions(study: Study, new: pd.DataFrame) -> tuple[pd.DataFrame, dic
     and leaves both as they were. The caller holds the study's lock. Returns the merged
     decisions and the counts."""
     merged, fresh, counts = merge_decisions(load_decisions(study), new)
-    if len(fresh):
+    if len(fresh) or counts["stamped"]:
         _replace_decisions(study, merged, fresh)
     return merged, counts
 
@@ -121,7 +135,12 @@ def _replace_decisions(study: Study, decisions: pd.DataFrame, fresh: pd.DataFram
     path = study.root / HISTORY
     existed = path.exists()
     header = not path.is_file() or path.stat().st_size == 0
-    text = safe_for_spreadsheet(fresh.reindex(columns=DECISION_COLUMNS)).to_csv(
+    columns = DECISION_COLUMNS
+    if not header:      # a history begun before a column was added keeps its own
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            first = handle.readline().strip().split(",")
+        columns = first if set(first) < set(DECISION_COLUMNS) else columns
+    text = safe_for_spreadsheet(fresh.reindex(columns=columns)).to_csv(
         index=False, header=header, lineterminator="\n")
     size = _append_whole(path, text.encode("utf-8"))
     written = False

@@ -16,26 +16,31 @@ and `evaluate` learn from too), plus the human codings of the coders named in
 """
 from __future__ import annotations
 
+import re
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
 from .coded_text import changed_hashes
 from .coders import CodingsError, chosen_coders, coder_path, not_in_codebook, read_coder
 from .csvrows import read_csv_file
-from .errors import DialogcodeError, Problem, read_all
+from .errors import DialogcodeError, DialogcodeWarning, Problem, read_all, warn
 from .segment import other_unit
 from .store import read_table, unneutralize
 from .study import Study
 
 DECISIONS = "decisions.csv"
 DECISION_COLUMNS = ["seg_id", "code_id", "decision", "source", "reviewer", "note", "sha256",
-                    "decided_at", "start", "end"]
+                    "decided_at", "start", "end", "segment"]
 REQUIRED = ["seg_id", "code_id", "decision"]
 CHOICES = ("accept", "reject")
 PROPOSALS = ("suggestion", "model", "reviewer")   # codes a sheet's row or the browser proposes
 SOURCES = ("rule", *PROPOSALS)
+_BOUNDS = re.compile(r"\d+-\d+")
 KEPT = "the rules no longer make it: kept, as the reviewer accepted it"
+MOVED = "segments changed: the seg_id names other words now"
 
 
 class ReviewError(DialogcodeError):
@@ -61,9 +66,8 @@ def csv_table(path: Path) -> pd.DataFrame:
 def load_decisions(study: Study) -> pd.DataFrame:
     """The study's decisions (empty when there are none yet), with a ``line`` column;
     cells as they were before :func:`~dialogcode.decision_log.write_decisions`
-    neutralised them, and an accepted
-    row without a source (written by hand) a code a reviewer added (source
-    ``reviewer``), as a sheet's row without one is. Raises ReviewError naming the line
+    neutralised them, and an accepted row without a source (written by hand) a code a
+    reviewer added (source ``reviewer``), as a sheet's row without one is. Raises ReviewError naming the line
     of every row that is not a decision (see :func:`csv_table`; an empty seg_id or
     code_id, a decision other than accept or reject, an accept whose source is not in
     :data:`SOURCES`) and any column missing or not known."""
@@ -102,6 +106,9 @@ def load_decisions(study: Study) -> pd.DataFrame:
             problems.append(Problem(f"start {span[0]!r} and end {span[1]!r} must both be "
                                     "empty (the whole segment) or offsets with start < end",
                                     str(path), row.line))
+        if row.segment.strip() and not _BOUNDS.fullmatch(row.segment.strip()):
+            problems.append(Problem(f"segment {row.segment!r} must be empty or the decided "
+                                    "segment's start-end (`126-161`)", str(path), row.line))
     # one row per code on a segment, as review import and the browser write it: two
     # (files pasted together, a hand edit) would be read one way here, another there
     twice = table[table.duplicated(["seg_id", "code_id"], keep=False)]
@@ -121,26 +128,72 @@ def doc_ids_of(seg_ids: pd.Series) -> pd.Series:
     return seg_ids.str.rsplit(":", n=1).str[0]
 
 
-def _on_current_text(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.Series:
+def segment_places(seg_ids: pd.Series, segments: pd.DataFrame) -> pd.Series:
+    """What a decision records in its ``segment`` column for each of ``seg_ids``: the
+    segment's ``start-end`` in its document now (``126-161``), or empty for a seg_id
+    ``segments`` does not have."""
+    at = pd.Index(segments["seg_id"]).get_indexer(seg_ids)
+    starts, ends = (segments[c].to_numpy()[np.maximum(at, 0)] for c in ("start", "end"))
+    return pd.Series([f"{int(a)}-{int(b)}" if i >= 0 else ""
+                      for i, a, b in zip(at, starts, ends)], index=seg_ids.index, dtype=object)
+
+
+def _on_current_text(decisions: pd.DataFrame, documents: pd.DataFrame,
+                     segments: pd.DataFrame) -> pd.Series:
     """True for each decision made on its document's text as it is now (or recorded
-    without the document's sha256), and for one naming no document of ``documents``,
-    which :func:`check_decisions` reports as naming an unknown segment."""
-    changed = changed_hashes(decisions["sha256"], doc_ids_of(decisions["seg_id"]), documents)
-    return pd.Series(~changed, index=decisions.index)
+    without the document's sha256) and on its seg_id's segment as ``segments`` cut it now
+    (or recorded without it, as before dialogcode recorded it: a DialogcodeWarning counts
+    those), and for one naming no document of ``documents``, which
+    :func:`check_decisions` reports as naming an unknown segment."""
+    return ~(changed_hashes(decisions["sha256"], doc_ids_of(decisions["seg_id"]), documents)
+             | _moved(decisions, segments))
 
 
-def in_force(decisions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """The decisions that count: those made on their document's text as it is now. seg_ids
-    follow the turns' positions, so after a transcript is edited and ingested again a
-    decision's seg_id may name another turn than the one decided; such a decision stays
-    in decisions.csv, listed by `code`, until the segment is decided again."""
-    return decisions[_on_current_text(decisions, documents)]
+def _moved(decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
+    """True for each decision whose seg_id names another segment than the one decided
+    (its recorded ``segment`` bounds), or none now while its document is cut into
+    segments of the same unit: its document was cut otherwise since (a newer dialogcode,
+    another setting). A seg_id naming a segment of another unit is not moved here:
+    :func:`check_decisions` reports it."""
+    recorded = decisions["segment"].fillna("").str.strip()
+    if len(decisions) and (recorded == "").any():
+        warn(DialogcodeWarning(
+            f"{DECISIONS}: {int((recorded == '').sum())} decision(s) carry no `segment` "
+            "(written by hand, or before dialogcode recorded it), so it cannot tell whether "
+            "their seg_id still names the segment decided: a seg_id follows the segments' "
+            "positions, which a newer dialogcode or another setting may cut otherwise in an "
+            "unchanged transcript. Decisions made since record it; to have these checked, "
+            "write each one's segment start-end from out/segments.csv (`126-161`)"))
+    checked = recorded != ""
+    if not checked.any():
+        return checked
+    now = segment_places(decisions.loc[checked, "seg_id"], segments)
+    moved = checked & (recorded != now.reindex(decisions.index, fill_value=""))
+    gone = moved & now.reindex(decisions.index, fill_value="x").eq("")
+    if gone.any():
+        docs = set(segments["doc_id"])
+        seg_ids = decisions.loc[gone, "seg_id"]
+        other = other_unit(seg_ids, segments)
+        moved[gone] = [s not in other and d in docs
+                       for s, d in zip(seg_ids, doc_ids_of(seg_ids))]
+    return moved
 
 
-def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFrame
-                     ) -> pd.DataFrame:
+def in_force(decisions: pd.DataFrame, documents: pd.DataFrame, segments: pd.DataFrame
+             ) -> pd.DataFrame:
+    """The decisions that count: those made on their document's text as it is now, on
+    the segment their seg_id names in ``segments`` now. seg_ids follow the segments'
+    positions, so after a transcript is edited and ingested again, or cut into segments
+    otherwise (a newer dialogcode, another setting), a decision's seg_id may name another
+    turn than the one decided; such a decision stays in decisions.csv, listed by `code`,
+    until the segment is decided again."""
+    return decisions[_on_current_text(decisions, documents, segments)]
+
+
+def without_rejected(codings: pd.DataFrame, study: Study, documents: pd.DataFrame,
+                     segments: pd.DataFrame) -> pd.DataFrame:
     """``codings`` less the (seg_id, code_id) pairs rejected by the decisions in force."""
-    decisions = in_force(load_decisions(study), documents)
+    decisions = in_force(load_decisions(study), documents, segments)
     rejected = decisions.loc[decisions["decision"] == "reject", ["seg_id", "code_id"]]
     if rejected.empty:
         return codings
@@ -161,8 +214,7 @@ def held_source(sources: pd.Series) -> pd.Series:
 
 
 def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFrame,
-             codes: set[str] | None = None, segments: pd.DataFrame | None = None
-             ) -> pd.DataFrame:
+             segments: pd.DataFrame, codes: set[str] | None = None) -> pd.DataFrame:
     """Decisions whose coding changed, with the reason: the rule or model coding a
     ``reject`` judges is no longer produced (after a codebook edit); a reject written by
     hand without a source judges a code no rule or model proposes there (nothing to
@@ -170,14 +222,15 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     final coding, see :func:`final_codings`; an accepted model coding is not listed, as
     the model's codings change at each `learn`, and a ``--next`` sheet that said
     ``model`` for a ``listed`` code had it recorded so), unless it is on a preamble or
-    heading (by ``segments``' kind and codable, when given), which the tables refuse;
-    the code is not in ``codes`` (the codebook's ids, when given; the tables, `learn` and
-    `evaluate` refuse the row); the seg_id names a segment of another unit than
-    ``segments`` (and their doc_id, when given) are cut into now (:func:`other_unit`; the
-    tables refuse the row); or their document's text changed (see :func:`in_force`).
-    They all stay in decisions.csv."""
+    heading (by ``segments``' kind and codable), which the tables refuse; the code is not
+    in ``codes`` (the codebook's ids, when given; the tables, `learn` and `evaluate`
+    refuse the row); the seg_id names a segment of another unit than ``segments`` are
+    cut into now (:func:`other_unit`; the tables refuse the row); their document's text
+    changed, or the segments it is cut into (:data:`MOVED`; see :func:`in_force`). They
+    all stay in decisions.csv."""
     present = set(zip(rules["seg_id"], rules["code_id"]))
-    changed = ~_on_current_text(decisions, documents)
+    changed = changed_hashes(decisions["sha256"], doc_ids_of(decisions["seg_id"]), documents)
+    moved = _moved(decisions, segments) & ~changed
     gone = pd.Series([(s, c) not in present for s, c in
                       zip(decisions["seg_id"], decisions["code_id"])], index=decisions.index,
                      dtype=bool)
@@ -188,19 +241,19 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     reason[gone & rejected & (source == "")] = ("nothing to reject: no rule or model "
                                                 "proposes this code here")
     reason[gone & ~rejected & (source == "rule")] = KEPT
-    if segments is not None:
-        kinds = segments.loc[~segments["codable"]].set_index("seg_id")["kind"]
-        quiet = gone & ~rejected & decisions["seg_id"].isin(kinds.index)
-        reason[quiet] = [f"a {kinds[s]}, which is never coded: reject the code or delete "
-                         "the row" for s in decisions.loc[quiet, "seg_id"]]
+    kinds = segments.loc[~segments["codable"]].set_index("seg_id")["kind"]
+    quiet = gone & ~rejected & decisions["seg_id"].isin(kinds.index)
+    reason[quiet] = [f"a {kinds[s]}, which is never coded: reject the code or delete the row"
+                     for s in decisions.loc[quiet, "seg_id"]]
     if codes is not None:
         reason[~decisions["code_id"].isin(codes)] = "code not in the codebook"
-    if segments is not None:     # decided on turns, the study ingested by sentences since
-        why = other_unit(decisions.loc[~decisions["seg_id"].isin(segments["seg_id"]),
-                                       "seg_id"], segments)
-        unit = decisions["seg_id"].isin(why.keys())
-        reason[unit] = [f"unknown seg_id{why[s]}" for s in decisions.loc[unit, "seg_id"]]
+    # decided on turns, the study ingested by sentences since
+    why = other_unit(decisions.loc[~decisions["seg_id"].isin(segments["seg_id"]), "seg_id"],
+                     segments)
+    unit = decisions["seg_id"].isin(why.keys())
+    reason[unit] = [f"unknown seg_id{why[s]}" for s in decisions.loc[unit, "seg_id"]]
     reason[changed] = "document text changed"
+    reason[moved] = MOVED
     return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
 
 
@@ -244,7 +297,7 @@ def final_codings(study: Study, segments: pd.DataFrame, documents: pd.DataFrame,
         rules = read_table(study.out, "codings", hint="dialogcode code")
     coders = final_coders(study)
     decisions, *humans = read_all([
-        partial(check_decisions, study, in_force(load_decisions(study), documents),
+        partial(check_decisions, study, in_force(load_decisions(study), documents, segments),
                 segments, codes),
         *(partial(read_coder, coder_path(study, coder), segments, coder, codes, documents,
                   study) for coder in coders)])

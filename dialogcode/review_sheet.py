@@ -17,7 +17,8 @@ from .errors import Problem
 from .formats.tables import xlsx_rows
 from .importers.tabular import code_numbers, same_text
 from .limits import DEFAULT, Limits
-from .review import CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_source
+from .review import (CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_source,
+                     segment_places)
 from .safexml import xml_text
 from .segment import other_unit
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
@@ -299,6 +300,7 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
         "reviewer": reviewer, "note": decided["note"] if "note" in decided else None,
         "sha256": decided["seg_id"].map(known).map(hashes),
         "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "segment": segment_places(decided["seg_id"], segments),
     }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
 
 

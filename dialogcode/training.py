@@ -94,7 +94,7 @@ def checked_decisions(study: Study, segments: pd.DataFrame, codes: set[str],
     """The decisions in force (:func:`~dialogcode.review.in_force`: not those made on a
     document's earlier text, by ``hashes``) of decisions.csv, checked by
     :func:`~dialogcode.review.check_decisions`."""
-    return check_decisions(study, in_force(load_decisions(study), hashes.reset_index()),
+    return check_decisions(study, in_force(load_decisions(study), hashes.reset_index(), segments),
                            segments, codes)
 
 
@@ -133,7 +133,7 @@ def counted_as_coded(study: Study, codings: pd.DataFrame, segments: pd.DataFrame
                      book: Codebook, documents: pd.DataFrame) -> pd.DataFrame:
     """What `cluster` counts as coded: ``codings`` (rule and model codings) less those
     rejected in review, plus :func:`people_codings`."""
-    return pd.concat([without_rejected(codings, study, documents),
+    return pd.concat([without_rejected(codings, study, documents, segments),
                       people_codings(study, segments, book, documents)], ignore_index=True)
 
 

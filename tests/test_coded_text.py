@@ -239,7 +239,8 @@ def test_a_stale_coder_file_that_joins_no_final_codings_is_refused_at_its_line(t
 def test_a_coder_file_of_seg_ids_alone_is_named_as_unchecked_by_agree_learn_and_evaluate(
         tmp_path):
     # a file of seg_id,code_id carries nothing to check an edit of the transcript
-    # against, and was read without a word; one with a sha256 (or quotes) is checked
+    # against, and was read without a word; one with a sha256 is checked for an edit
+    # only; one with quotes (or spans) is checked
     root = tmp_path / "study"
     shutil.copytree(FIXTURE, root)
     runner = CliRunner()
@@ -260,7 +261,11 @@ def test_a_coder_file_of_seg_ids_alone_is_named_as_unchecked_by_agree_learn_and_
                     ["evaluate", str(root), "--reference", "ana", "--folds", "2"]):
         result = runner.invoke(cli, command)
         assert result.exit_code == 0, result.output
-        assert warning in result.stderr and "ben.csv" not in result.stderr, command
+        assert warning in result.stderr, command
+        # ben's sha256 shows an edit, not the same text cut into other turns since
+        assert (f"Warning: {root / 'codings' / 'ben.csv'}: every row carries a sha256 but "
+                "no quote: an edit of a transcript is caught, but not the same text cut into "
+                "other turns since") in result.stderr, command
 
 
 def seg_id_coder(tmp_path: Path) -> Path:

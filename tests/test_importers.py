@@ -155,7 +155,10 @@ def test_segment_tables_by_seg_id_and_by_turn(loaded, tmp_path):
                             ("north/kickoff:t3", "risk.housing", None, None),
                             ("north/kickoff:t3", "risk.money", None, None),
                             ("south/visit:t3", "connection", None, None)]
-    assert result.codings["quote"].isna().all()
+    # each row's segment text, which shows later whether its seg_id still names it
+    assert list(result.codings["quote"]) == [
+        "The rent keeps rising and families get evicted.", "Wages are low, so rent is late.",
+        "Wages are low, so rent is late.", "Our neighbours helped when we were evicted."]
     path = tmp_path / "turns.xlsx"
     book = openpyxl.Workbook()
     for line in (["document", "turn", "code"], ["north/closing", 2, "connection"],

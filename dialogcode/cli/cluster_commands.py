@@ -185,7 +185,7 @@ def suggest(study, threshold, seed, codebooks, model, quiet):
     codings = read_table(opened.out, "codings", hint="dialogcode code")
     check_current(opened, codings, book, corpus)
     human = people_codings(opened, corpus.segments, book, corpus.documents)
-    decisions = in_force(load_decisions(opened), corpus.documents)
+    decisions = in_force(load_decisions(opened), corpus.documents, corpus.segments)
     rejected = decisions.loc[decisions["decision"] == "reject", ["seg_id", "code_id"]]
     result = suggest_codes(corpus.segments, corpus.documents, codings, book, human=human,
                            rejected=rejected, threshold=threshold, seed=seed,

@@ -71,7 +71,8 @@ def review_export(study, output, undecided, codes, force, next_n):
     check_codes(codes, book.codes)
     codings = read_table(opened.out, "codings", hint="dialogcode code")
     labels = {c.id: c.label for c in book.codes.values()}
-    decisions = in_force(decisions, corpus.documents)     # the others wait to be decided again
+    # the others wait to be decided again
+    decisions = in_force(decisions, corpus.documents, corpus.segments)
     if next_n:
         items, fewer = next_review_items(opened, corpus, book, codings, decisions, labels,
                                          next_n)
@@ -102,7 +103,7 @@ def review_import(sheet, study, reviewer):
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
     from ..decision_log import record_decisions
-    from ..review import DECISIONS, in_force, load_decisions
+    from ..review import DECISIONS, in_force
     from ..review_sheet import (added_undecided, cleared, left_for_good, load_suggestions,
                                 proposals, read_sheet, sheet_decisions, unread_columns)
     from ..store import read_table
@@ -116,9 +117,11 @@ def review_import(sheet, study, reviewer):
     table = read_sheet(sheet, opened.config.limits, book.codes)
     new = sheet_decisions(table, sheet, corpus.segments, corpus.documents, reviewer,
                           book.codes, proposed)
-    standing = cleared(table, sheet, in_force(load_decisions(opened), corpus.documents),
-                       reviewer)
     merged, counts = record_decisions(opened, new)
+    # read once the import gave the decisions it repeats their segment (in_force warns
+    # of those without one)
+    in_force_now = in_force(merged, corpus.documents, corpus.segments)
+    standing = cleared(table, sheet, in_force_now, reviewer)
     click.echo(f"{counts['added']} new, {counts['changed']} changed, {counts['unchanged']} "
                f"unchanged decisions; {len(merged)} in {shown(opened.root / DECISIONS)}")
     if len(table) and (table["decision"].str.strip() == "").all():
@@ -132,8 +135,7 @@ def review_import(sheet, study, reviewer):
     echo_problems("Codes left empty on segments with a decision, which no later sheet "
                   "lists (--next passes over decided segments): the models learn nothing "
                   "of them there; reject those that do not apply",
-                  left_for_good(table, sheet, in_force(merged, corpus.documents),
-                                proposed))
+                  left_for_good(table, sheet, in_force_now, proposed))
     echo_problems("Columns the import does not read", unread_columns(table, sheet))
     echo_orphaned(opened, corpus.documents, set(book.codes))
 
@@ -197,9 +199,9 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
         documents = read_table(study.out, "documents", hint="dialogcode ingest",
                                columns=["doc_id", "sha256"])
     segments = read_table(study.out, "segments", hint="dialogcode ingest",
-                          columns=["seg_id", "doc_id", "kind", "codable"])
+                          columns=["seg_id", "doc_id", "kind", "codable", "start", "end"])
     listed = orphaned(decisions, read_table(study.out, "codings", hint="dialogcode code"),
-                      documents, codes, segments)
+                      documents, segments, codes)
     kept, lost = listed[listed["reason"] == KEPT], listed[listed["reason"] != KEPT]
     if len(kept):
         warn(f"{len(kept)} accepted rule coding(s) are no longer made by the rules; a "
@@ -209,10 +211,10 @@ def echo_orphaned(study: Study, documents=None, codes: set[str] | None = None) -
              + table_text(kept[["seg_id", "code_id", "reviewer"]]))
     if len(lost):
         warn(f"{len(lost)} review decision(s) no longer apply (kept in decisions.csv; "
-             "where the document text changed, the segment waits to be decided again: "
-             "`dialogcode review export` shows it as it is now; a code not in the codebook "
-             "stops the tables, `learn` and `evaluate` until its row names the code's new "
-             "id or is deleted):\n"
+             "where the document text or its segments changed, the segment waits to be "
+             "decided again: `dialogcode review export` shows it as it is now; a code not "
+             "in the codebook stops the tables, `learn` and `evaluate` until its row names "
+             "the code's new id or is deleted):\n"
              + table_text(lost[["seg_id", "code_id", "decision", "reason"]]))
 
 

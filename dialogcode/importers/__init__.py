@@ -108,8 +108,8 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
             segs = [seg_id] if seg_id else docs.segments_coded(item.doc_id, item.start,
                                                                 item.end)
             rows += [{"seg_id": seg, "doc_id": item.doc_id, "code_id": None,
-                      "source": f"human:{coder}", "sha256": docs.sha[item.doc_id]}
-                     for seg in segs]
+                      "quote": docs.segment_text(seg), "source": f"human:{coder}",
+                      "sha256": docs.sha[item.doc_id]} for seg in segs]
             origins += [item] * len(segs)
             parts += [False] * len(segs)
             continue
@@ -136,7 +136,9 @@ def _rows(found: list[Found], mapped: dict[str, str], docs: Documents, coder: st
                                        ", never coded)" if len(spoken) < len(segs) else ""),
                                     item.file, item.line))
         for seg in spoken:
-            start = end = quote = None
+            # without a span, the segment's words: a seg_id names a segment by its
+            # position, which a later ingest may cut otherwise in the same text
+            start, end, quote = None, None, docs.segment_text(seg)
             if item.start is not None:
                 _, seg_start, seg_end = docs.bounds(seg)
                 start, end = max(item.start, seg_start), min(item.end, seg_end)

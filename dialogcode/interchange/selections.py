@@ -24,7 +24,7 @@ from ..coded_text import (REIMPORT, changed_hashes, masked_copies, masked_text,
                           other_text)
 from ..coders import coder_names, coder_path, coder_table, read_coder
 from ..errors import Problem
-from ..review import doc_ids_of, final_coders, load_decisions, orphaned
+from ..review import MOVED, doc_ids_of, final_coders, load_decisions, orphaned
 from ..spans import codes
 from ..store import table_path
 from ..study import Study
@@ -62,7 +62,8 @@ def changed_documents(study: Study, documents: pd.DataFrame, segments: pd.DataFr
     """One problem per file and document whose codings were made on other text: rule
     and model codings (``rules``) whose segment no longer holds their quote
     (:func:`dialogcode.analysis.moved_codings`), and files of ``coders`` and review
-    decisions whose sha256 differs from the document's."""
+    decisions whose sha256 differs from the document's, or whose seg_id names another
+    segment than the one decided."""
     stale = moved_codings(rules, segments)
     problems = [Problem(f"{n} coding{'s' * (n != 1)} of document {doc_id!r} no longer "
                         "match its text; run `dialogcode code` (or `dialogcode run`) again",
@@ -80,13 +81,20 @@ def changed_documents(study: Study, documents: pd.DataFrame, segments: pd.DataFr
             problems += [Problem(other_text(f"rows of document {doc_id!r} were coded",
                                             REIMPORT), str(path))
                          for doc_id in sorted(set(doc_of[changed & ~copied]))]
-    decisions = orphaned(load_decisions(study), rules, documents)
+    decisions = orphaned(load_decisions(study), rules, documents, segments)
     changed = doc_ids_of(decisions.loc[decisions["reason"] == "document text changed", "seg_id"])
     problems += [Problem(other_text(f"decisions on document {doc_id!r} were made",
                                     "decide its segments again (`dialogcode review "
                                     "export` shows them as they are now)"),
                          str(study.root / "decisions.csv"))
                  for doc_id in sorted(set(changed))]
+    moved = doc_ids_of(decisions.loc[decisions["reason"] == MOVED, "seg_id"])
+    problems += [Problem(f"decisions on document {doc_id!r} were made on other segments: "
+                         "its unchanged text is cut into segments otherwise now (a newer "
+                         "dialogcode, another setting), so a seg_id may name another turn; "
+                         "decide its segments again (`dialogcode review export` shows them "
+                         "as they are now)", str(study.root / "decisions.csv"))
+                 for doc_id in sorted(set(moved))]
     return problems
 
 

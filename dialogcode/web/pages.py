@@ -59,6 +59,7 @@ class Tables:
     book: Codebook
     queue: pd.DataFrame | None = None
     by_doc: dict = field(default_factory=dict)
+    text_stamps: dict = field(default_factory=dict)     # doc_id -> Pages.text_stamp
 
     @property
     def segments(self) -> pd.DataFrame:
@@ -90,12 +91,20 @@ class ReviewData:
 
     def text_stamp(self, tables: Tables, doc_id: str) -> str:
         """What a page carries for the text of document ``doc_id`` (``data-sha``) and
-        sends back with a click: a digest of the transcript's own hash under this
-        server's key. It changes when the transcript does, but not when a privacy
-        decision changes what the page masks (as the masked text's hash would), and it
-        never shows the transcript's hash, which the masked page hides."""
-        raw = tables.raw.documents.set_index("doc_id")["sha256"].get(doc_id, "")
-        return hmac.new(self._key, str(raw).encode(), hashlib.sha256).hexdigest()
+        sends back with a click: a digest of the transcript's own hash and of where its
+        segments start and end, under this server's key. It changes when the transcript
+        does, or the segments it is cut into (a newer dialogcode, another setting), but
+        not when a privacy decision changes what the page masks (as the masked text's
+        hash would), and it never shows the transcript's hash, which the masked page
+        hides."""
+        if doc_id not in tables.text_stamps:
+            raw = tables.raw.documents.set_index("doc_id")["sha256"].get(doc_id, "")
+            segments = tables.by_doc.get(doc_id, pd.DataFrame(columns=["start", "end"]))
+            cut = ",".join(f"{int(a)}-{int(b)}" for a, b in zip(segments["start"],
+                                                               segments["end"]))
+            tables.text_stamps[doc_id] = hmac.new(self._key, f"{raw} {cut}".encode(),
+                                                  hashlib.sha256).hexdigest()
+        return tables.text_stamps[doc_id]
 
     def tables(self) -> Tables:
         """The tables, read again when one of their files changed."""
@@ -117,7 +126,8 @@ class ReviewData:
         """Every code proposed on a segment (review_items) with its decision, and the
         decisions in force (not those made on a document's earlier text)."""
         # a decision carries the transcript's hash, not that of the masked text shown
-        decisions = in_force(load_decisions(self.study), tables.raw.documents)
+        decisions = in_force(load_decisions(self.study), tables.raw.documents,
+                             tables.raw.segments)
         labels = {c.id: c.label for c in tables.book.codes.values()}
         items = review_items(tables.codings, tables.suggestions, tables.segments,
                              tables.documents, labels, decisions)
@@ -282,9 +292,9 @@ class ReviewData:
             # seg_ids follow the turns' positions: after an edit and a new run, the
             # page's seg_id may name another turn than the one it shows
             raise ArgumentError(f"this page shows an earlier text of {doc_id}: the "
-                                "transcript was changed and ingested again since the page "
-                                "was drawn, so its turns may have moved; reload the page "
-                                "(nothing was saved)")
+                                "transcript was changed, or cut into turns otherwise, and "
+                                "ingested again since the page was drawn, so its turns may "
+                                "have moved; reload the page (nothing was saved)")
         segments = tables.segments.set_index("seg_id")
         if seg_id not in segments.index:
             raise ArgumentError(f"unknown segment {seg_id!r}")
@@ -334,7 +344,9 @@ class ReviewData:
                 "seg_id": seg_id, "code_id": code_id, "decision": decision, "source": source,
                 "reviewer": self.reviewer, "note": note, "sha256": sha,
                 "decided_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-                "start": span[0], "end": span[1]}], columns=DECISION_COLUMNS)
+                "start": span[0], "end": span[1],
+                "segment": f"{int(segment['start'])}-{int(segment['end'])}"}],
+                columns=DECISION_COLUMNS)
             merged, counts = record_decisions(self.study, row)
         saved = merged[(merged["seg_id"] == seg_id) & (merged["code_id"] == code_id)].iloc[0]
         return {"seg_id": seg_id, "code_id": code_id, "decision": saved["decision"],
