@@ -157,11 +157,36 @@ def test_code_does_not_call_a_human_only_code_without_a_model_unmatched(study):
     result = invoke("code", study)
     assert result.exit_code == 0, result.output
     assert "Codes that never matched" not in result.output
-    assert ("Human-only codes not coded here (no patterns: people code them, and the "
-            "learned model once they have coded enough): risk.control") in result.output
+    assert ("Human-only codes not coded here (no patterns: only people and the learned "
+            "model code them):\n  no model yet (the status in `dialogcode learn`'s table "
+            "says what is missing): code more of them: risk.control\n") in result.output
     # and it says how to code them, so a spreadsheet codebook's newcomer is not stuck
     assert "`dialogcode review serve`" in result.output
     assert "`dialogcode import-codings`" in result.output
+
+
+def test_a_human_only_code_whose_model_reached_no_cut_is_not_said_to_lack_a_model(study):
+    # "not coded at all until a model learns them" and "once they have coded enough",
+    # for a code whose model was learned but reached no precision 0.75 cut: a
+    # researcher coded more, when lowering min_precision was the other way out
+    coder = pd.read_csv(study / "codings" / "ana.csv")
+    control = coder[coder["code_id"] == "risk.control"]
+    # half the economic-control turns coded: the same words both ways, no cut is precise
+    pd.concat([coder.drop(control.index), control.iloc[::2]]).to_csv(
+        study / "codings" / "ana.csv", index=False)
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    why = ("  a model, but it did not reach precision 0.75 on the coded segments in "
+           "cross-validation, so it codes nothing: code more of them, or lower "
+           "`learn: min_precision` or set `learn: {threshold: f1}` in dialogcode.yaml: "
+           "risk.control\n")
+    assert "until a model learns" not in result.output
+    assert "(no patterns), not coded at all.\n" + why in result.output
+    result = invoke("code", study)
+    assert result.exit_code == 0, result.output
+    assert "coded enough" not in result.output and "no model yet" not in result.output
+    assert ("Human-only codes not coded here (no patterns: only people and the learned "
+            "model code them):\n" + why) in result.output
 
 
 def test_kwic_of_a_human_only_code_says_no_rule_can_match_it(study):
