@@ -882,7 +882,8 @@ def test_an_accepted_model_coding_stays_as_the_reviewers_once_the_model_drops_it
     # the report no longer says the learned model coded the study
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert "include the learned model's codings" not in page
-    assert "<code>dialogcode learn</code> can code it once people have coded enough" in page
+    assert ("the learned model codes it nowhere either: <code>dialogcode learn</code> says "
+            "why, and what to do") in page
     data = training_data(Study.open(study), load_corpus(Study.open(study)).segments,
                          load_codebooks(Study.open(study).codebook_files()))
     assert data.labels[list(data.item_ids).index(key[0]),
@@ -1655,12 +1656,43 @@ def test_the_trust_box_does_not_blame_the_rules_for_a_human_only_code(study):
     box = box.replace("&#39;", "'").replace("&#34;", '"')
     assert "do not rely\" (Krippendorff" not in box     # housing has too few units
     assert ("Against ana's coding, no code with rules has a verdict. 1 human-only code with "
-            "a verdict is left out: with no patterns, the rules never apply it, so its \"do "
-            "not rely\" says nothing of the rules (<code>dialogcode learn</code> can code it "
-            "once people have coded enough).") in box
+            "a verdict is left out: with no patterns, the rules never apply it, so there is nothing of "
+            "theirs to rely on or not (the learned model codes it nowhere either: "
+            "<code>dialogcode learn</code> says why, and what to do).") in box
     agreement = pd.read_csv(study / "out" / "tables" / "agreement.csv")
     control = agreement[agreement["code_id"] == "risk.control"]
     assert control["verdict"].tolist() == ["do not rely"]    # what the box used to count
+
+
+def test_the_report_says_what_is_true_of_human_only_codes_the_rules_never_apply(study):
+    # The "Rules against ana" table gave "do not rely" to human-only codes, and the box
+    # said "the figures above include the learned model's codings of them" of a code
+    # the model did not code (it coded another)
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("        patterns: {terms: [rent, evicted]}\n",
+                                             ""), encoding="utf-8")
+    coder = pd.read_csv(study / "codings" / "ana.csv")
+    control = coder[coder["code_id"] == "risk.control"]
+    # half the economic-control turns coded: its model reaches no cut, housing's does
+    pd.concat([coder.drop(control.index), control.iloc[::2]]).to_csv(
+        study / "codings" / "ana.csv", index=False)
+    for command in ("learn", "code", "tables", "report"):
+        assert invoke(command, study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert set(codings["code_id"]) == {"risk.housing"}     # by the model alone
+    page = " ".join((study / "out" / "report.html").read_text(encoding="utf-8").split())
+    page = page.replace("&#39;", "'").replace("&#34;", '"')
+    assert ("For the rules alone (the learned model's codings left out), against ana's "
+            "coding, no code with rules has a verdict. 1 human-only code with a verdict is "
+            "left out: with no patterns, the rules never apply it, so there is nothing of "
+            "theirs to rely on or not (the learned model codes it nowhere either: "
+            "<code>dialogcode learn</code> says why, and what to do).") in page
+    table = page[page.index("<h3>Rules against ana</h3>"):]
+    table = table[:table.index("</table>")]
+    assert "do not rely" not in table
+    for label in ("Economic control", "Housing", "(all codes)"):
+        row = table[table.index(f"<td>{label}</td>"):]
+        assert row[:row.index("</tr>")].count("<td>none: no rules (human-only)</td>") == 1
 
 
 def test_quiet_prints_what_its_help_says(study):
