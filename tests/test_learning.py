@@ -293,7 +293,7 @@ def test_a_looser_colleagues_coding_does_not_loosen_the_reference_coders_cut(stu
     _, pooled = learned_control(study, "")
     assert pooled.isin(OTHER).sum() > 0          # bo's style, without a reference
     output, judged = learned_control(study, ", reference: ana")
-    assert "reach precision 0.75 against ana's segments (learn: reference)" in output
+    assert "reach precision 0.75 on the segments of coder 'ana' (learn: reference)" in output
     assert not judged.isin(OTHER).any() and judged.isin(CONTROL).sum() >= 20
     stats = pd.DataFrame(json.loads((study / "out" / "model" / "model.json").read_text())[
         "stats"]).set_index("code_id")
@@ -311,7 +311,7 @@ def test_the_reference_coders_own_labels_check_the_cut_and_a_left_out_reference_
     # on ana's documents with bo's codings of them, and followed bo
     write_loose_coder(study)
     output, quotes = learned_control(study, ", reference: ana")
-    assert "against ana's segments (learn: reference)" in output
+    assert "on the segments of coder 'ana' (learn: reference)" in output
     assert not quotes.isin(OTHER).any()
     # learn: coders leaves ana out: the models learn from bo alone, whose segments are
     # then what checks the cuts (as without a reference), not ana's, which are not in
@@ -1655,7 +1655,7 @@ def test_the_trust_box_does_not_blame_the_rules_for_a_human_only_code(study):
     box = " ".join(page[page.index("How far to trust"):page.index("Study overview")].split())
     box = box.replace("&#39;", "'").replace("&#34;", '"')
     assert "do not rely\" (Krippendorff" not in box     # housing has too few units
-    assert ("Against ana's coding, no code with rules has a verdict. 1 human-only code with "
+    assert ("Against coder 'ana', no code with rules has a verdict. 1 human-only code with "
             "a verdict is left out: with no patterns, the rules never apply it, so there is nothing of "
             "theirs to rely on or not (the learned model codes it nowhere either: "
             "<code>dialogcode learn</code> says why, and what to do).") in box
@@ -1682,17 +1682,33 @@ def test_the_report_says_what_is_true_of_human_only_codes_the_rules_never_apply(
     assert set(codings["code_id"]) == {"risk.housing"}     # by the model alone
     page = " ".join((study / "out" / "report.html").read_text(encoding="utf-8").split())
     page = page.replace("&#39;", "'").replace("&#34;", '"')
-    assert ("For the rules alone (the learned model's codings left out), against ana's "
-            "coding, no code with rules has a verdict. 1 human-only code with a verdict is "
+    assert ("For the rules alone (the learned model's codings left out), against coder "
+            "'ana', no code with rules has a verdict. 1 human-only code with a verdict is "
             "left out: with no patterns, the rules never apply it, so there is nothing of "
             "theirs to rely on or not (the learned model codes it nowhere either: "
             "<code>dialogcode learn</code> says why, and what to do).") in page
-    table = page[page.index("<h3>Rules against ana</h3>"):]
+    table = page[page.index("<h3>Rules against coder 'ana'</h3>"):]
     table = table[:table.index("</table>")]
     assert "do not rely" not in table
     for label in ("Economic control", "Housing", "(all codes)"):
         row = table[table.index(f"<td>{label}</td>"):]
         assert row[:row.index("</tr>")].count("<td>none: no rules (human-only)</td>") == 1
+
+
+def test_the_report_names_a_coder_called_you_so_it_reads_right(study):
+    # a coder file you.csv made the report say "Checked against you's coding" and
+    # "Against you's coding": any name must read as a name
+    (study / "codings" / "ana.csv").rename(study / "codings" / "you.csv")
+    for command in (["learn"], ["code"], ["evaluate", "--reference", "you"], ["tables"],
+                    ["report"]):
+        assert invoke(*command, study, "-q").exit_code == 0
+    page = " ".join((study / "out" / "report.html").read_text(encoding="utf-8").split())
+    page = page.replace("&#39;", "'")
+    assert "you's" not in page
+    assert "Checked against coder 'you' on 50 segments in 5 documents (3-fold" in page
+    assert "together, against coder 'you' in the same cross-validation" in page
+    assert "left out), against coder 'you', " in page
+    assert "<h3>Rules against coder 'you'</h3>" in page
 
 
 def test_quiet_prints_what_its_help_says(study):

@@ -58,7 +58,8 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
     reached = (f"reach precision {settings.min_precision:.2f}" if settings.threshold ==
                "precision" else "have a threshold of best F1")
     if models.meta.get("reference"):
-        reached += f" against {models.meta['reference']}'s segments (learn: reference)"
+        reached += (f" on the segments of coder '{models.meta['reference']}' "
+                    "(learn: reference)")
 
     click.echo(f"Learned from {models.meta['segments']} human-coded or reviewed segments and "
                f"{models.meta['items'] - models.meta['segments']} codebook examples "
