@@ -688,7 +688,7 @@ def test_evaluate_cross_validates_by_document_and_the_report_opens_with_it(study
     assert invoke("run", study, "-q").exit_code == 0
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert page.index("How far to trust these codes") < page.index("Study overview")
-    assert "coding of 50 segments in 5 documents" in page
+    assert "Checked against coder &#39;ana&#39; on 50 segments in 5 documents" in page
 
 
 # why the model `learn` makes is not the one the codings or figures are of
