@@ -319,7 +319,7 @@ def test_the_reference_coders_own_labels_check_the_cut_and_a_left_out_reference_
     # of the reference coder")
     write_loose_coder(study, {"call5", "call6", "call7"})
     output, quotes = learned_control(study, ", coders: [bo], reference: ana")
-    assert "against ana's segments" not in output and "reference coder" not in output
+    assert "(learn: reference)" not in output and "reference coder" not in output
     assert quotes.isin(CONTROL).sum() >= 20
 
 
