@@ -34,12 +34,13 @@ def _records(table: pd.DataFrame | None) -> list[dict]:
     return table.astype(object).where(table.notna(), None).to_dict("records")
 
 
-def agreement_summary(agreement: pd.DataFrame | None, human_only: set[str] = frozenset()
-                      ) -> list[dict]:
+def agreement_summary(agreement: pd.DataFrame | None, human_only: set[str] = frozenset(),
+                      modelled: set[str] = frozenset()) -> list[dict]:
     """Per coder of the ``agreement`` table: ``codes`` with a verdict and how many of them
     are ``weak`` ("do not rely"), for the report's opening box, leaving out the
     ``human_only`` codes (no patterns: the rules never apply them, so their "do not rely"
-    is no failure of the rules); ``people`` counts those left out."""
+    is no failure of the rules); ``people`` counts those left out, ``people_modelled``
+    those of them among the ``modelled`` codes (the learned model codes them)."""
     if agreement is None or agreement.empty:
         return []
     judged = agreement[(agreement["code_id"] != ALL_CODES)
@@ -49,8 +50,22 @@ def agreement_summary(agreement: pd.DataFrame | None, human_only: set[str] = fro
         people = judged_by["code_id"].isin(human_only)
         ruled = judged_by[~people]
         rows.append({"coder": coder, "codes": len(ruled), "people": int(people.sum()),
+                     "people_modelled": int(judged_by["code_id"][people].isin(modelled).sum()),
                      "weak": int((ruled["verdict"] == "do not rely").sum())})
     return rows
+
+
+def without_rules(agreement: list[dict], human_only: set[str]) -> list[dict]:
+    """The rows of the agreement table, each with ``no_rules``: its code is one of the
+    ``human_only`` codes, or it pools a coder's codes and all are, so the rules (which
+    never apply such a code) have no verdict to give there."""
+    codes: dict[str, set[str]] = {}
+    for row in agreement:
+        if row["code_id"] != ALL_CODES:
+            codes.setdefault(row["coder"], set()).add(row["code_id"])
+    return [{**row, "no_rules": row["code_id"] in human_only or (
+        row["code_id"] == ALL_CODES and bool(codes.get(row["coder"]))
+        and codes[row["coder"]] <= human_only)} for row in agreement]
 
 
 def largest_changes(by_phase: pd.DataFrame, labels: dict[str, str],
@@ -164,7 +179,10 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
          "filters": filters_for_people(written[row["lesson_id"]], labels),
          "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
         for row in _records(lesson_table)]
-    agreement = _records(tables.get("agreement"))
+    human_only = {c.id for c in book.codes.values() if c.human_only}
+    agreement = without_rules(_records(tables.get("agreement")), human_only)
+    by_model = (set(codings.loc[codings["source"] == "model", "code_id"])
+                if "source" in codings else set())
     contents = {"overview": True, "codes-by-site": True, "change": True,
                 "cooccurrence": bool(len(pairs)), "codes": True,
                 "lessons": bool(lesson_rows), "agreement": bool(agreement),
@@ -179,9 +197,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         min_segments=min_segments, inferred=phases_inferred(documents),
         pairs=_records(pairs), codes=codes, contents=contents,
         phases=[display_name(p) for p in dict.fromkeys(by_phase["phase"])],
-        against=agreement_summary(tables.get("agreement"),
-                                  {c.id for c in book.codes.values() if c.human_only}),
-        modelled=bool("source" in codings and (codings["source"] == "model").any()),
+        against=agreement_summary(tables.get("agreement"), human_only, by_model),
+        modelled=bool(by_model), human_only=human_only,
         cooccurrence_codes=COOCCURRENCE_CODES, level_names=LEVEL_NAMES,
         # survey answers, field notes: "in 61 documents, 1 site, 0 speakers" read as wrong
         has_speakers=bool(segments["speaker"].notna().any()),

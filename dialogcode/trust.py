@@ -88,7 +88,7 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
                 f"(with a model, {_tenths(overall.loc['rules+model', 'recall'])} in the same "
                 "cross-validation: `dialogcode learn`, then `dialogcode code`).")
     paragraph = (
-        f"Checked against {design['reference']}'s coding of {design['segments']} segments in "
+        f"Checked against coder '{design['reference']}' on {design['segments']} segments in "
         f"{design['documents']} documents ({design['folds']}-fold cross-validation by "
         "document: the models never saw the documents they were scored on), the coding "
         f"found {_tenths(both['recall'])} passages a person coded (recall "

@@ -301,7 +301,7 @@ def test_report_opens_with_how_many_codes_not_to_rely_on(built):
                          evidence.book, {**evidence.tables, "agreement": agreement},
                          lessons=evidence.lessons)
     words = " ".join(html.split())
-    assert ('<p class="flag">Against sam\'s coding, 2 of 2 codes with a verdict are "do not '
+    assert ('<p class="flag">Against coder \'sam\', 2 of 2 codes with a verdict are "do not '
             'rely"') in words.replace("&#39;", "'").replace("&#34;", '"')
     assert "<td>Housing</td>" in words          # the agreement table names codes by label
     # with the learned model's codings counted, the line must not read as a verdict on them
@@ -309,8 +309,8 @@ def test_report_opens_with_how_many_codes_not_to_rely_on(built):
     words = " ".join(render_report("T", evidence.documents, evidence.segments, modelled,
                                    evidence.book, {**evidence.tables, "agreement": agreement},
                                    lessons=evidence.lessons).split()).replace("&#39;", "'")
-    assert ("For the rules alone (the learned model's codings left out), against sam's "
-            "coding, 2 of 2 codes with a verdict are \"do not rely\" (Krippendorff's alpha "
+    assert ("For the rules alone (the learned model's codings left out), against coder "
+            "'sam', 2 of 2 codes with a verdict are \"do not rely\" (Krippendorff's alpha "
             "below 0.667): a verdict on the rules' patterns, not on the counts below, which "
             "include the learned model's codings") in words.replace("&#34;", '"')
     assert '<p class="flag">For the rules alone' not in words
@@ -328,7 +328,7 @@ def test_the_trust_box_without_an_evaluation_is_not_contradicted_by_a_coders_agr
                                    evidence.codings, evidence.book,
                                    {**evidence.tables, "agreement": agreement},
                                    lessons=evidence.lessons).split()).replace("&#39;", "'")
-    assert "Against sam's coding, 1 of 1 code with a verdict is" in words
+    assert "Against coder 'sam', 1 of 1 code with a verdict is" in words
     assert "has not been checked against a person's coding. " not in words
     assert ("This coding has not been checked against a person's coding in "
             "cross-validation.") in words
@@ -351,22 +351,22 @@ def test_the_trust_box_says_what_its_list_is_about_before_the_rules_alone(built)
         lessons=evidence.lessons).split()).replace("&#39;", "'")
     box = box[box.index('<div class="trust"'):box.index("</div>")]
     about = box.index("Code by code, the codings as made, by the rules and the learned model "
-                      "together, against sam's coding in the same cross-validation (good: "
+                      "together, against coder 'sam' in the same cross-validation (good: "
                       "Krippendorff's alpha at least 0.667; fair: at least 0.4):")
     listed = box.index("<strong>good</strong>: Connection; Housing")
     alone = box.index("That list is of the rules and the learned model together. For the "
-                      "rules alone (the learned model's codings left out), against sam's "
-                      "coding, 2 of 2 codes")
+                      "rules alone (the learned model's codings left out), against coder "
+                      "'sam', 2 of 2 codes")
     assert about < listed < alone
     # by the rules alone, the list and the line are about the same codings
     rules = " ".join(render_report(
         "T", evidence.documents, evidence.segments, evidence.codings, evidence.book,
         {**evidence.tables, "agreement": agreement}, trust,
         lessons=evidence.lessons).split()).replace("&#39;", "'")
-    assert ("Code by code, the rules' codings, against sam's coding in the same "
+    assert ("Code by code, the rules' codings, against coder 'sam' in the same "
             "cross-validation") in rules
     assert rules.index("<strong>good</strong>") < rules.index(
-        '<p class="flag">Against sam\'s coding, 2 of 2 codes')
+        '<p class="flag">Against coder \'sam\', 2 of 2 codes')
     assert "That list is" not in rules
 
 

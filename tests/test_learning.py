@@ -157,11 +157,36 @@ def test_code_does_not_call_a_human_only_code_without_a_model_unmatched(study):
     result = invoke("code", study)
     assert result.exit_code == 0, result.output
     assert "Codes that never matched" not in result.output
-    assert ("Human-only codes not coded here (no patterns: people code them, and the "
-            "learned model once they have coded enough): risk.control") in result.output
+    assert ("Human-only codes not coded here (no patterns: only people and the learned "
+            "model code them):\n  no model yet (the status in `dialogcode learn`'s table "
+            "says what is missing): code more of them: risk.control\n") in result.output
     # and it says how to code them, so a spreadsheet codebook's newcomer is not stuck
     assert "`dialogcode review serve`" in result.output
     assert "`dialogcode import-codings`" in result.output
+
+
+def test_a_human_only_code_whose_model_reached_no_cut_is_not_said_to_lack_a_model(study):
+    # "not coded at all until a model learns them" and "once they have coded enough",
+    # for a code whose model was learned but reached no precision 0.75 cut: a
+    # researcher coded more, when lowering min_precision was the other way out
+    coder = pd.read_csv(study / "codings" / "ana.csv")
+    control = coder[coder["code_id"] == "risk.control"]
+    # half the economic-control turns coded: the same words both ways, no cut is precise
+    pd.concat([coder.drop(control.index), control.iloc[::2]]).to_csv(
+        study / "codings" / "ana.csv", index=False)
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    why = ("  a model, but it did not reach precision 0.75 on the coded segments in "
+           "cross-validation, so it codes nothing: code more of them, or lower "
+           "`learn: min_precision` or set `learn: {threshold: f1}` in dialogcode.yaml: "
+           "risk.control\n")
+    assert "until a model learns" not in result.output
+    assert "(no patterns), not coded at all.\n" + why in result.output
+    result = invoke("code", study)
+    assert result.exit_code == 0, result.output
+    assert "coded enough" not in result.output and "no model yet" not in result.output
+    assert ("Human-only codes not coded here (no patterns: only people and the learned "
+            "model code them):\n" + why) in result.output
 
 
 def test_kwic_of_a_human_only_code_says_no_rule_can_match_it(study):
@@ -268,7 +293,7 @@ def test_a_looser_colleagues_coding_does_not_loosen_the_reference_coders_cut(stu
     _, pooled = learned_control(study, "")
     assert pooled.isin(OTHER).sum() > 0          # bo's style, without a reference
     output, judged = learned_control(study, ", reference: ana")
-    assert "reach precision 0.75 against ana's segments (learn: reference)" in output
+    assert "reach precision 0.75 on the segments of coder 'ana' (learn: reference)" in output
     assert not judged.isin(OTHER).any() and judged.isin(CONTROL).sum() >= 20
     stats = pd.DataFrame(json.loads((study / "out" / "model" / "model.json").read_text())[
         "stats"]).set_index("code_id")
@@ -286,7 +311,7 @@ def test_the_reference_coders_own_labels_check_the_cut_and_a_left_out_reference_
     # on ana's documents with bo's codings of them, and followed bo
     write_loose_coder(study)
     output, quotes = learned_control(study, ", reference: ana")
-    assert "against ana's segments (learn: reference)" in output
+    assert "on the segments of coder 'ana' (learn: reference)" in output
     assert not quotes.isin(OTHER).any()
     # learn: coders leaves ana out: the models learn from bo alone, whose segments are
     # then what checks the cuts (as without a reference), not ana's, which are not in
@@ -294,7 +319,7 @@ def test_the_reference_coders_own_labels_check_the_cut_and_a_left_out_reference_
     # of the reference coder")
     write_loose_coder(study, {"call5", "call6", "call7"})
     output, quotes = learned_control(study, ", coders: [bo], reference: ana")
-    assert "against ana's segments" not in output and "reference coder" not in output
+    assert "(learn: reference)" not in output and "reference coder" not in output
     assert quotes.isin(CONTROL).sum() >= 20
 
 
@@ -663,7 +688,7 @@ def test_evaluate_cross_validates_by_document_and_the_report_opens_with_it(study
     assert invoke("run", study, "-q").exit_code == 0
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert page.index("How far to trust these codes") < page.index("Study overview")
-    assert "coding of 50 segments in 5 documents" in page
+    assert "Checked against coder &#39;ana&#39; on 50 segments in 5 documents" in page
 
 
 # why the model `learn` makes is not the one the codings or figures are of
@@ -857,7 +882,8 @@ def test_an_accepted_model_coding_stays_as_the_reviewers_once_the_model_drops_it
     # the report no longer says the learned model coded the study
     page = (study / "out" / "report.html").read_text(encoding="utf-8")
     assert "include the learned model's codings" not in page
-    assert "<code>dialogcode learn</code> can code it once people have coded enough" in page
+    assert ("the learned model codes it nowhere either: <code>dialogcode learn</code> says "
+            "why, and what to do") in page
     data = training_data(Study.open(study), load_corpus(Study.open(study)).segments,
                          load_codebooks(Study.open(study).codebook_files()))
     assert data.labels[list(data.item_ids).index(key[0]),
@@ -1629,13 +1655,60 @@ def test_the_trust_box_does_not_blame_the_rules_for_a_human_only_code(study):
     box = " ".join(page[page.index("How far to trust"):page.index("Study overview")].split())
     box = box.replace("&#39;", "'").replace("&#34;", '"')
     assert "do not rely\" (Krippendorff" not in box     # housing has too few units
-    assert ("Against ana's coding, no code with rules has a verdict. 1 human-only code with "
-            "a verdict is left out: with no patterns, the rules never apply it, so its \"do "
-            "not rely\" says nothing of the rules (<code>dialogcode learn</code> can code it "
-            "once people have coded enough).") in box
+    assert ("Against coder 'ana', no code with rules has a verdict. 1 human-only code with "
+            "a verdict is left out: with no patterns, the rules never apply it, so there is nothing of "
+            "theirs to rely on or not (the learned model codes it nowhere either: "
+            "<code>dialogcode learn</code> says why, and what to do).") in box
     agreement = pd.read_csv(study / "out" / "tables" / "agreement.csv")
     control = agreement[agreement["code_id"] == "risk.control"]
     assert control["verdict"].tolist() == ["do not rely"]    # what the box used to count
+
+
+def test_the_report_says_what_is_true_of_human_only_codes_the_rules_never_apply(study):
+    # The "Rules against ana" table gave "do not rely" to human-only codes, and the box
+    # said "the figures above include the learned model's codings of them" of a code
+    # the model did not code (it coded another)
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("        patterns: {terms: [rent, evicted]}\n",
+                                             ""), encoding="utf-8")
+    coder = pd.read_csv(study / "codings" / "ana.csv")
+    control = coder[coder["code_id"] == "risk.control"]
+    # half the economic-control turns coded: its model reaches no cut, housing's does
+    pd.concat([coder.drop(control.index), control.iloc[::2]]).to_csv(
+        study / "codings" / "ana.csv", index=False)
+    for command in ("learn", "code", "tables", "report"):
+        assert invoke(command, study, "-q").exit_code == 0
+    codings = pd.read_parquet(study / "out" / "codings.parquet")
+    assert set(codings["code_id"]) == {"risk.housing"}     # by the model alone
+    page = " ".join((study / "out" / "report.html").read_text(encoding="utf-8").split())
+    page = page.replace("&#39;", "'").replace("&#34;", '"')
+    assert ("For the rules alone (the learned model's codings left out), against coder "
+            "'ana', no code with rules has a verdict. 1 human-only code with a verdict is "
+            "left out: with no patterns, the rules never apply it, so there is nothing of "
+            "theirs to rely on or not (the learned model codes it nowhere either: "
+            "<code>dialogcode learn</code> says why, and what to do).") in page
+    table = page[page.index("<h3>Rules against coder 'ana'</h3>"):]
+    table = table[:table.index("</table>")]
+    assert "do not rely" not in table
+    for label in ("Economic control", "Housing", "(all codes)"):
+        row = table[table.index(f"<td>{label}</td>"):]
+        assert row[:row.index("</tr>")].count("<td>none: no rules (human-only)</td>") == 1
+
+
+def test_the_report_names_a_coder_called_you_so_it_reads_right(study):
+    # a coder file you.csv made the report say "Checked against you's coding" and
+    # "Against you's coding": any name must read as a name
+    (study / "codings" / "ana.csv").rename(study / "codings" / "you.csv")
+    for command in (["learn"], ["code"], ["evaluate", "--reference", "you"], ["tables"],
+                    ["report"]):
+        assert invoke(*command, study, "-q").exit_code == 0
+    page = " ".join((study / "out" / "report.html").read_text(encoding="utf-8").split())
+    page = page.replace("&#39;", "'")
+    assert "you's" not in page
+    assert "Checked against coder 'you' on 50 segments in 5 documents (3-fold" in page
+    assert "together, against coder 'you' in the same cross-validation" in page
+    assert "left out), against coder 'you', " in page
+    assert "<h3>Rules against coder 'you'</h3>" in page
 
 
 def test_quiet_prints_what_its_help_says(study):

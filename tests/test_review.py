@@ -448,7 +448,7 @@ def test_agree_rules_against_a_coder(study):
     assert set(disagreements["seg_id"]) == {"north/kickoff:t1", "north/kickoff:t3"}
     # the report compares the rules with every coder
     invoke("run", study, "-q")
-    assert "Rules against sam" in (study / "out" / "report.html").read_text()
+    assert "Rules against coder 'sam'" in (study / "out" / "report.html").read_text()
 
 
 @pytest.mark.parametrize("before, after", [("", ",,"), (",", "")],

@@ -941,7 +941,7 @@ def test_a_coder_file_with_only_its_header_does_not_stop_the_report(tmp_path):
     assert result.stderr.count(f"{root / 'codings' / 'ben.csv'}: holds no codings yet, so "
                                "the rules are not compared with ben") == 1, result.stderr
     report = (root / "out" / "report.html").read_text(encoding="utf-8")
-    assert "Rules against ana" in report and "against ben" not in report
+    assert "Rules against coder 'ana'" in report and "against ben" not in report
     # a warning prints where it arises, in order with the command's other output (it
     # came after the last line, below the files written, apart from the stage it is of)
     result = runner.invoke(cli, ["run", str(root), "-q"])

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import cli
+from .learn_commands import uncoded_human_only
 from .review_commands import echo_orphaned
 from .options import (check_codes, echo_table, model_option, quiet_option,
                       scheduler_option, shown, study_argument)
@@ -75,9 +76,10 @@ def run_coding(study: Study, *, codebooks=(), model=None, quiet=False, jobs=1, c
         if matched:
             click.echo(f"Codes that never matched: {', '.join(matched)}")
         if people:   # no rule can match them: "never matched" read as a broken codebook
-            click.echo("Human-only codes not coded here (no patterns: people code them, "
-                       "and the learned model once they have coded enough): "
-                       f"{', '.join(people)}")
+            click.echo("Human-only codes not coded here (no patterns: only people and "
+                       "the learned model code them):")
+            for line in uncoded_human_only(people, None if models is None else models.stats):
+                click.echo(line)
             click.echo("To code them: add them to segments in `dialogcode review serve`, "
                        "or bring a coder's file in with `dialogcode import-codings`; "
                        "`dialogcode learn` then learns them (docs/review.md).")

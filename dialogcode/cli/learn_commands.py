@@ -53,17 +53,21 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
     echo_table(stats[["code_id", "positives", "negatives", "segments", "threshold",
                       "cv_precision", "cv_recall", "cv_coded", "status"]].round(3))
     coding = stats[stats["status"] == "codes"]
+    others = stats[stats["status"] != "codes"]["code_id"].tolist()
     settings = study.config.learn
     reached = (f"reach precision {settings.min_precision:.2f}" if settings.threshold ==
                "precision" else "have a threshold of best F1")
     if models.meta.get("reference"):
-        reached += f" against {models.meta['reference']}'s segments (learn: reference)"
+        reached += (f" on the segments of coder '{models.meta['reference']}' "
+                    "(learn: reference)")
 
     click.echo(f"Learned from {models.meta['segments']} human-coded or reviewed segments and "
                f"{models.meta['items'] - models.meta['segments']} codebook examples "
                f"({settings.semantic} features). {len(coding)} of {len(stats)} codes "
                f"{reached} in cross-validation and will be coded by the model"
-               f"{_the_others(stats[stats['status'] != 'codes']['code_id'], book)}.")
+               f"{_the_others(others, book)}.")
+    for line in uncoded_human_only([c for c in others if book.codes[c].human_only], stats):
+        click.echo(line)
     if client is not None:
         click.echo(f"The codes' models were fitted on the Dask cluster, one task per code "
                    f"(its model and its {settings.folds} cross-validation folds); the "
@@ -80,11 +84,33 @@ def _the_others(others, book) -> str:
     if not human:
         return "; the others are coded by their rules only" if ruled else ""
     if not ruled:
-        return ("; the others are human-only codes (no patterns), not coded at all until "
-                "a model learns them")
+        return "; the others are human-only codes (no patterns), not coded at all"
     return (f"; of the others, {ruled} {'is' if ruled == 1 else 'are'} coded by "
             f"{'its' if ruled == 1 else 'their'} rules only and {human}, human-only (no "
             f"patterns), {'is' if human == 1 else 'are'} not coded at all")
+
+
+def uncoded_human_only(codes: list[str], stats) -> list[str]:
+    """Lines saying, for the human-only ``codes`` the learned model codes nowhere, why
+    (no model yet; a model that reached no cut; a cut no segment reaches) and what to
+    do, each reason with its codes; ``stats`` is the learned models' table (None: no
+    model stored)."""
+    status = {} if stats is None else dict(zip(stats["code_id"], stats["status"]))
+    reasons: dict[str, list[str]] = {}
+    for code in codes:
+        why = status.get(code, "")
+        if why == "codes":
+            reason = "a model, but no segment here scores its cut"
+        elif why.endswith(" not reached"):      # "precision 0.75 not reached"
+            reason = (f"a model, but it did not reach {why.removesuffix(' not reached')} "
+                      "on the coded segments in cross-validation, so it codes nothing: "
+                      "code more of them, or lower `learn: min_precision` or set "
+                      "`learn: {threshold: f1}` in dialogcode.yaml")
+        else:
+            reason = ("no model yet (the status in `dialogcode learn`'s table says what is "
+                      "missing): code more of them")
+        reasons.setdefault(reason, []).append(code)
+    return [f"  {reason}: {', '.join(named)}" for reason, named in reasons.items()]
 
 
 @cli.command()
