@@ -162,8 +162,10 @@ def _moved(decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
             "(written by hand, or before dialogcode recorded it), so it cannot tell whether "
             "their seg_id still names the segment decided: a seg_id follows the segments' "
             "positions, which a newer dialogcode or another setting may cut otherwise in an "
-            "unchanged transcript. Decisions made since record it; to have these checked, "
-            "write each one's segment start-end from out/segments.csv (`126-161`)"))
+            "unchanged transcript. Decisions made since record it. To have these checked, "
+            "if the turns are cut as when they were decided (no newer dialogcode, no change "
+            "of `speakers:` since), write each one's segment start-end from "
+            "out/segments.csv (`126-161`); else decide them again"))
     checked = recorded != ""
     if not checked.any():
         return checked

@@ -136,6 +136,9 @@ def test_decisions_written_before_the_segment_column_keep_the_old_rule(study):
     assert result.exit_code == 0
     assert result.output.count("carry no `segment`") == 1
     assert "decisions.csv: 1 decision(s) carry no `segment`" in result.output
+    # today's bounds confirm a decision only if the turns were not cut otherwise since
+    assert ("if the turns are cut as when they were decided (no newer dialogcode, no change "
+            "of `speakers:` since), write each one's segment start-end") in result.output
     # today's rule: the document's text is unchanged, so the reject counts
     assert "call:t4" not in set(final(study).query("code_id == 'money'")["seg_id"])
     # a sheet showing it, imported again, records its segment and keeps who decided it
