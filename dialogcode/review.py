@@ -67,10 +67,11 @@ def load_decisions(study: Study) -> pd.DataFrame:
     """The study's decisions (empty when there are none yet), with a ``line`` column;
     cells as they were before :func:`~dialogcode.decision_log.write_decisions`
     neutralised them, and an accepted row without a source (written by hand) a code a
-    reviewer added (source ``reviewer``), as a sheet's row without one is. Raises ReviewError naming the line
-    of every row that is not a decision (see :func:`csv_table`; an empty seg_id or
-    code_id, a decision other than accept or reject, an accept whose source is not in
-    :data:`SOURCES`) and any column missing or not known."""
+    reviewer added (source ``reviewer``), as a sheet's row without one is. Raises
+    ReviewError naming the line of every row that is not a decision (see
+    :func:`csv_table`; an empty seg_id or code_id, a decision other than accept or
+    reject, an accept whose source is not in :data:`SOURCES`, a ``segment`` that is not
+    ``start-end``) and any column missing or not known."""
     path = study.root / DECISIONS
     if not path.is_file():
         return pd.DataFrame(columns=[*DECISION_COLUMNS, "line"])
