@@ -434,18 +434,22 @@ def unchecked_files(study: Study, names) -> list[str]:
                 "of a transcript since the coding cannot be caught: a seg_id names a turn by "
                 "its position (`doc:t3`, the document's third), and after an edit may name "
                 "another turn and credit its codes to other words. If the transcripts are "
-                "unchanged since the coding, add a quote column holding each row's segment "
-                "text from out/segments.csv, so that a later edit is caught; else import the "
-                "coder's work again with its quotes (`dialogcode import-codings`)"))
+                "unchanged since the coding and cut into the same turns (no newer "
+                "dialogcode, no change of `speakers:`), add a quote column holding each "
+                "row's segment text from out/segments.csv, so that a later edit is caught; "
+                "else import the coder's work again with its quotes (`dialogcode "
+                "import-codings`)"))
         cut = int((unquoted & hashed & table["start"].str.strip().eq("")).sum())
         if cut:
             warnings.append(printable(
                 f"{path}: {_share(cut, len(table))} a sha256 but no quote: an edit of a "
                 "transcript is caught, but not the same text cut into other turns since (a "
                 "newer dialogcode, `speakers:` in dialogcode.yaml), after which a seg_id "
-                "names another turn. Add a quote column holding each row's segment text from "
-                "out/segments.csv, or import the coder's work again (`dialogcode "
-                "import-codings` writes it)"))
+                "names another turn. If the turns are cut as when they were coded (no newer "
+                "dialogcode, no change of `speakers:` since), add a quote column holding "
+                "each row's segment text from out/segments.csv; else its text would stamp "
+                "the turns as they are now: import the coder's work again from what shows "
+                "the words coded (their quotes or project; `dialogcode import-codings`)"))
     return warnings
 
 

@@ -67,10 +67,11 @@ def load_decisions(study: Study) -> pd.DataFrame:
     """The study's decisions (empty when there are none yet), with a ``line`` column;
     cells as they were before :func:`~dialogcode.decision_log.write_decisions`
     neutralised them, and an accepted row without a source (written by hand) a code a
-    reviewer added (source ``reviewer``), as a sheet's row without one is. Raises ReviewError naming the line
-    of every row that is not a decision (see :func:`csv_table`; an empty seg_id or
-    code_id, a decision other than accept or reject, an accept whose source is not in
-    :data:`SOURCES`) and any column missing or not known."""
+    reviewer added (source ``reviewer``), as a sheet's row without one is. Raises
+    ReviewError naming the line of every row that is not a decision (see
+    :func:`csv_table`; an empty seg_id or code_id, a decision other than accept or
+    reject, an accept whose source is not in :data:`SOURCES`, a ``segment`` that is not
+    ``start-end``) and any column missing or not known."""
     path = study.root / DECISIONS
     if not path.is_file():
         return pd.DataFrame(columns=[*DECISION_COLUMNS, "line"])
@@ -162,8 +163,10 @@ def _moved(decisions: pd.DataFrame, segments: pd.DataFrame) -> pd.Series:
             "(written by hand, or before dialogcode recorded it), so it cannot tell whether "
             "their seg_id still names the segment decided: a seg_id follows the segments' "
             "positions, which a newer dialogcode or another setting may cut otherwise in an "
-            "unchanged transcript. Decisions made since record it; to have these checked, "
-            "write each one's segment start-end from out/segments.csv (`126-161`)"))
+            "unchanged transcript. Decisions made since record it. To have these checked, "
+            "if the turns are cut as when they were decided (no newer dialogcode, no change "
+            "of `speakers:` since), write each one's segment start-end from "
+            "out/segments.csv (`126-161`); else decide them again"))
     checked = recorded != ""
     if not checked.any():
         return checked

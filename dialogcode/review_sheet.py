@@ -278,6 +278,17 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                              "restore the cell", str(path), row.line)
                      for row in decided.itertuples() if row.seg_id in known.index
                      and not _shown_text(row.text, segment.at[row.seg_id, "text"])]
+    if "speaker" in decided:
+        # the same words may be another speaker's turn now ("Yes." said twice): a cut
+        # into turns otherwise since (a newer dialogcode, `speakers:`) moves the seg_ids
+        # under an unchanged text, and the text cell alone may not show it
+        problems += [Problem(f"the speaker in this row is not the speaker of {row.seg_id} "
+                             "now: were its transcript's turns cut otherwise (a newer "
+                             "dialogcode, `speakers:`) or its text changed since the sheet "
+                             "was written, or the cell edited? Export the sheet again, or "
+                             "restore the cell", str(path), row.line)
+                     for row in decided.itertuples() if row.seg_id in known.index
+                     and not _shown_text(row.speaker, _speaker(segment, row.seg_id))]
     notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
     twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
         lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)
@@ -311,6 +322,11 @@ def _likely(code_id: str, codes: Mapping[str, Code]) -> str:
     close = difflib.get_close_matches(code_id.strip().casefold(), list(ids), n=1,
                                       cutoff=0.8)
     return f"; did you mean {ids[close[0]]!r}?" if close else ""
+
+
+def _speaker(segments: pd.DataFrame, seg_id: str) -> str:
+    speaker = segments.at[seg_id, "speaker"]
+    return speaker if isinstance(speaker, str) else ""
 
 
 def _shown_text(cell: str, text: str) -> bool:

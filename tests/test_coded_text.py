@@ -266,6 +266,10 @@ def test_a_coder_file_of_seg_ids_alone_is_named_as_unchecked_by_agree_learn_and_
         assert (f"Warning: {root / 'codings' / 'ben.csv'}: every row carries a sha256 but "
                 "no quote: an edit of a transcript is caught, but not the same text cut into "
                 "other turns since") in result.stderr, command
+        # copying today's segment text is only safe if the turns were not cut since:
+        # else it would stamp each code on whatever turn the seg_id names now
+        assert ("If the turns are cut as when they were coded (no newer dialogcode, no "
+                "change of `speakers:` since), add a quote column") in result.stderr, command
 
 
 def seg_id_coder(tmp_path: Path) -> Path:

@@ -136,6 +136,9 @@ def test_decisions_written_before_the_segment_column_keep_the_old_rule(study):
     assert result.exit_code == 0
     assert result.output.count("carry no `segment`") == 1
     assert "decisions.csv: 1 decision(s) carry no `segment`" in result.output
+    # today's bounds confirm a decision only if the turns were not cut otherwise since
+    assert ("if the turns are cut as when they were decided (no newer dialogcode, no change "
+            "of `speakers:` since), write each one's segment start-end") in result.output
     # today's rule: the document's text is unchanged, so the reject counts
     assert "call:t4" not in set(final(study).query("code_id == 'money'")["seg_id"])
     # a sheet showing it, imported again, records its segment and keeps who decided it
@@ -205,3 +208,27 @@ def test_a_history_begun_before_the_segment_column_stays_one_table(study):
         lines = list(csv.reader(handle))
     assert [len(line) for line in lines] == [10, 10]
     assert lines[1][:3] == ["call:t4", "money", "reject"]
+
+
+def test_a_sheet_row_whose_words_another_speaker_says_now_is_refused(tmp_path, study):
+    # "Yes, rent." is said by P2 and by P3: once Tom's line is a turn of its own, the
+    # sheet's call:t4 (P3's) names P2's turn, whose text is the same
+    (study / "transcripts" / "call.txt").write_text(
+        "Facilitator: Rent first.\n\nP1: Yes, rent.\n    Tom: the rent is late.\n\n"
+        "P2: Yes, rent.\n\nP3: Yes, rent.\n", encoding="utf-8")
+    ingest_and_code(study)
+    sheet = decide(study, {("call:t4", "housing"): "reject"}, sheet=False)
+    rows = {r["seg_id"]: r for r in csv.DictReader(sheet.open(encoding="utf-8"))}
+    assert (rows["call:t4"]["speaker"], rows["call:t4"]["text"]) == ("P3", "Yes, rent.")
+    cut_otherwise(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert "review.csv:" in result.output
+    assert "the speaker in this row is not the speaker of call:t4 now" in result.output
+    assert not (study / "decisions.csv").exists()
+    # exported now, the sheet imports, the reject on P3's turn (call:t5)
+    sheet.unlink()
+    decide(study, {("call:t5", "housing"): "reject"})
+    codings = final(study)
+    assert sorted(codings.loc[codings["code_id"] == "housing", "speaker"]) == [
+        "Facilitator", "P1", "P2", "Tom"]

@@ -1014,6 +1014,10 @@ def test_segment_rows_without_their_text_are_noted_as_unconfirmed(study, tmp_pat
     assert result.exit_code == 0, result.output
     assert ("Note: 1 row(s) name a segment without its text, so nothing shows which turn "
             "the coder read") in result.output
+    # its seg_id alone is stamped with the turn as cut now, which a cut since (not only
+    # an edit) may have moved
+    assert "or cut into turns otherwise (a newer dialogcode, `speakers:`), add a text " \
+        "column" in " ".join(result.output.split())
     path.write_text("seg_id,text,code\n"
                     "north/kickoff:t3,\"Wages are low, so rent is late.\",risk.money\n",
                     encoding="utf-8")

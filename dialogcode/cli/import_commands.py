@@ -33,9 +33,11 @@ def echo_summary(result: ImportResult, source: Path) -> None:
     if result.blind:
         click.echo(f"Note: {result.blind} row(s) name a segment without its text, so nothing "
                    "shows which turn the coder read: they are stamped with each document's "
-                   "sha256 as it is now, so a later edit of a transcript is caught, but not "
-                   "one made since the coding. If a transcript was edited since, add a text "
-                   "column with each segment's text (or import the coder's quotes instead).")
+                   "sha256 and each segment's text as they are now, so a later edit of a "
+                   "transcript, or a cut of it into other turns, is caught, but not one "
+                   "made since the coding. If a transcript was edited since, or cut into "
+                   "turns otherwise (a newer dialogcode, `speakers:`), add a text column "
+                   "with each segment's text (or import the coder's quotes instead).")
     echo_problems(f"Fuzzy matches (similarity >= {MIN_SIMILARITY}), please check",
                   result.fuzzy)
     echo_problems("Spans over several segments, coded in each one they cover words of; "
