@@ -1759,15 +1759,20 @@ def test_the_trust_paragraph_says_none_or_all_only_of_none_or_all(recall, precis
     assert found in paragraph and f", and {right} codings were ones" in paragraph
 
 
-def test_learn_prints_each_codes_training_size_not_only_its_positives(study):
-    # On ten real documents `learn` printed "emotional_response 24 24": its positives and
-    # its positive segments, read as a model trained on 24 segments when 49 taught it
+def learn_table_row(study, code_id: str) -> dict:
+    """``code_id``'s row of the table `learn` prints, by column name."""
     result = invoke("learn", study)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     header = next(line.split() for line in lines if line.startswith("code_id"))
-    row = dict(zip(header, next(line.split() for line in lines
-                                if line.startswith("risk.control "))))
+    return dict(zip(header, next(line.split() for line in lines
+                                 if line.startswith(f"{code_id} "))))
+
+
+def test_learn_prints_each_codes_training_size_not_only_its_positives(study):
+    # On ten real documents `learn` printed "emotional_response 24 24": its positives and
+    # its positive segments, read as a model trained on 24 segments when 49 taught it
+    row = learn_table_row(study, "risk.control")
     # ana read 50 turns of 5 documents and gave 20 of them economic control; the codebook
     # has 3 examples of it and 1 counter-example
     assert (row["positives"], row["negatives"], row["segments"]) == ("23", "31", "20")
@@ -1776,12 +1781,7 @@ def test_learn_prints_each_codes_training_size_not_only_its_positives(study):
 def test_learn_says_how_many_codings_a_cross_validated_precision_rests_on(study):
     # On ten real documents `learn` printed precision 0.75 for a cut that coded 4 held-out
     # segments; the model then coded a quarter of the study, 44% of it right
-    result = invoke("learn", study)
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    header = next(line.split() for line in lines if line.startswith("code_id"))
-    row = dict(zip(header, next(line.split() for line in lines
-                                if line.startswith("risk.control "))))
+    row = learn_table_row(study, "risk.control")
     coded = int(row["cv_coded"])
     # the right codings, counted two ways: of those the cut made, of the coder's 20
     assert coded >= 2 and round(float(row["cv_precision"]) * coded) == round(
