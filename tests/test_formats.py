@@ -420,13 +420,18 @@ def blocks_of(path, **options):
         [str(n) for n in parsed.notes]
 
 
-@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u00a0 "],
-                         ids=["no-break space", "narrow no-break space", "both"])
-def test_a_no_break_space_after_the_label_opens_a_turn(tmp_path, space):
-    # `P1:` and a no-break space (as Word and French typing write it) was no label: P1's
-    # words were credited to P2, the speaker of the line above, without a note
+@pytest.mark.parametrize("after", ["\u00a0", "\u202f", "\u00a0 ", "\u200b ", "\u200b",
+                                   "\u200e\u00a0"],
+                         ids=["no-break space", "narrow no-break space", "both",
+                              "zero-width and a space", "zero-width space",
+                              "direction mark and a no-break space"])
+def test_a_no_break_space_or_invisible_character_after_the_labels_colon_opens_a_turn(
+        tmp_path, after):
+    # `P1:` then a no-break space (as Word and French typing write it) or a zero-width
+    # space (text copied from a web page or chat) was no label: P1's words were credited
+    # to P2, the speaker of the line above, without a note
     path = tmp_path / "t.txt"
-    path.write_text(f"P1: We need housing.\nP2: Agreed.\nP1:{space}The rent doubled.\n"
+    path.write_text(f"P1: We need housing.\nP2: Agreed.\nP1:{after}The rent doubled.\n"
                     "P2: Wages are low.\n", encoding="utf-8")
     blocks, _ = blocks_of(path)
     assert [(b[1], b[2]) for b in blocks] == [
@@ -446,19 +451,6 @@ def test_an_invisible_character_beside_a_label_leaves_it_a_label(tmp_path, mark)
     assert [(b[1], b[2]) for b in blocks] == [
         ("P1", "We need housing."), ("P2", "Agreed."), ("P1", "The rent doubled."),
         ("P2", "Yes."), ("P1", "Wages are low.")]
-
-
-@pytest.mark.parametrize("after", ["\u200b ", "\u200b", "\u200e\u00a0"])
-def test_an_invisible_character_after_a_labels_colon_leaves_it_a_label(tmp_path, after):
-    # `P1:` then a zero-width space (text copied from a web page or chat) was no label:
-    # P1's words were credited to P2, the speaker of the line above, without a note
-    path = tmp_path / "t.txt"
-    path.write_text(f"P1: We need housing.\nP2: Agreed.\nP1:{after}The rent doubled.\n"
-                    "P2: Wages are low.\n", encoding="utf-8")
-    blocks, _ = blocks_of(path)
-    assert [(b[1], b[2]) for b in blocks] == [
-        ("P1", "We need housing."), ("P2", "Agreed."), ("P1", "The rent doubled."),
-        ("P2", "Wages are low.")]
 
 
 @pytest.mark.parametrize("layout", ["{who}: {said}\n", "{who}   {time}\n{said}\n\n"],
