@@ -467,6 +467,22 @@ def test_a_name_written_surname_first_is_a_speaker(tmp_path, layout):
     assert [(b[1], b[2]) for b in blocks] == [(w, s) for w, _, s in turns]
 
 
+def test_a_name_written_surname_first_with_a_note_in_brackets_is_a_speaker(tmp_path):
+    # `Ruiz, Ana (translated):` was no label, nor noted: her words were Ben's, the
+    # speaker above; used once opening a paragraph, it is a speaker too (noted)
+    path = tmp_path / "t.txt"
+    path.write_text("Ben Lee: What changed?\nRuiz, Ana (translated): We need housing.\n"
+                    "Ben Lee: Agreed.\nRuiz, Ana (translated): And wages.\n"
+                    "Ben Lee: Yes.\n\nLopez, Eva (translated): Me too.\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Ben Lee", "What changed?"), ("Ruiz, Ana (translated)", "We need housing."),
+        ("Ben Lee", "Agreed."), ("Ruiz, Ana (translated)", "And wages."),
+        ("Ben Lee", "Yes."), ("Lopez, Eva (translated)", "Me too.")]
+    assert notes == ["line 7: `Lopez, Eva (translated):` is used once and taken as a "
+                     "speaker"]
+
+
 @pytest.mark.parametrize("line, label", [
     ("Well, yes: I think that is right.", None), ("Okay, so: here it is.", None),
     ("However, Ana: you said wages.", "`However, Ana:` read as text, not as a speaker"),

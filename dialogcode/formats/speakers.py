@@ -92,6 +92,7 @@ RECAP = re.compile(
     rf"(?:[ \t]*\((?:(?:the )?(?P<in>{STAFF_WORDS})s?|[^()\n]{{1,30}})\))?$",
     re.IGNORECASE,
 )
+NOTE_AFTER = re.compile(r"\s*\([^()]{1,30}\)$")   # a note in brackets ending a label
 # a label's characters; a comma too, as Teams and directories write names (`Ruiz, Ana`)
 LABEL_CHARS = re.compile(r"^[\w][\w .,'()&/-]{0,39}$")
 # how a note says a label was read as something else than a speaker: listing it under
@@ -155,9 +156,9 @@ def label_like(label: str) -> bool:
 
 def surname_first(label: str) -> bool:
     """Whether ``label`` holds a comma as a name written surname first does (``Ruiz,
-    Ana``): once, between two parts each :func:`name_like`; ``Well, yes`` and ``Okay,
-    so`` are talk."""
-    surname, comma, given = label.partition(", ")
+    Ana``, ``Ruiz, Ana (translated)`` with a note in brackets): once, between two parts
+    each :func:`name_like`; ``Well, yes`` and ``Okay, so`` are talk."""
+    surname, comma, given = NOTE_AFTER.sub("", label).partition(", ")
     return bool(comma) and "," not in given and name_like(surname) and name_like(given)
 
 
@@ -198,9 +199,11 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
         if ROLE.match(label.name) or counts[label.name] >= 2:
             return True
         # in plain text a one-off `However, Ana:` is talk: a name written surname first
-        # must recur (a caption cue that names its speaker, as Zoom's do, is no talk)
+        # must recur or end in a note in brackets, as only a label does (`Ruiz, Ana
+        # (translated):`; a caption cue that names its speaker, as Zoom's do, is no talk)
         return dense and label.opens and (not names_only or (
-            name_like(label.name) and "," not in label.name))
+            "," not in label.name and name_like(label.name)
+            or bool(NOTE_AFTER.search(label.name)) and surname_first(label.name)))
 
     return [speaker(label) for label in labels]
 
