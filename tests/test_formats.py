@@ -1733,6 +1733,21 @@ def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_pa
         ("P1", "Fine.", 660.0)]
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["lines", "paragraphs"])
+def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(tmp_path, gap):
+    # `[00:12:31]` or `00:14:02` alone on a line above a label, a turn or two only,
+    # was read as the last words of the turn before: `we went there. [00:12:31]`
+    path = tmp_path / "t.txt"
+    path.write_text(gap.join(["Facilitator: What happened?", "P1: We went there.",
+                              "[00:12:31]\nFacilitator: Thanks.", "P2: Yes.",
+                              "00:14:02\nP1: More.", "P2: Fine."]) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Facilitator", "What happened?", None), ("P1", "We went there.", None),
+        ("Facilitator", "Thanks.", 751.0), ("P2", "Yes.", None), ("P1", "More.", 842.0),
+        ("P2", "Fine.", None)]
+
+
 def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
     # `[Name] 10:15:32` (as Zoom saves captions) began each turn's text with its time;
     # a time of day, it is read from the first turn's (see test_times.py)
