@@ -881,7 +881,8 @@ def test_staff_notes_after_a_turn_of_an_otter_export_are_nobodys_talk(tmp_path, 
 
 @pytest.mark.parametrize("label, gap", [("Facilitator comments:", " "),
                                         ("Facilitator notes -", " "),
-                                        ("Notes (facilitator):", " ")])
+                                        ("Notes (facilitator):", " "),
+                                        ("Comments (facilitator):", " ")])
 def test_staff_comments_or_notes_with_a_dash_in_an_otter_turn_are_nobodys_talk(
         tmp_path, label, gap):
     # under Maria's words in her turn's paragraph, they were Maria's words (so were
@@ -1305,12 +1306,13 @@ def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
                                    "Note taker notes:", "Facilitator’s notes:",
                                    "Facilitators notes:", "Facilitator comments:",
                                    "Facilitator's comments:",
-                                   "Comments from the note-taker:"])
+                                   "Comments from the note-taker:",
+                                   "Comments (facilitator):"])
 @pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
 def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, label, name):
     # the facilitator's notes were the words of John's last turn: his quotes, his codes
     # (written `Facilitators notes:`, without the apostrophe, they still were; so were
-    # `Facilitator comments:`)
+    # `Facilitator comments:`, or `Comments (facilitator):`)
     parsed, between = recap_transcript(tmp_path / name, f"{label} ask about deposits.")
     line = 5 if between == "\n" else 9
     assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end])

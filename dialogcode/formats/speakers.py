@@ -76,7 +76,7 @@ FIELD = re.compile(
 # ``of`` words) may be a participant's reading aloud: a heading only after the last turn.
 # ``staff``, ``by`` or ``in`` names a member of staff whose notes they are (``Facilitator
 # Notes:``, ``Notes from the note-taker:``, ``Notes (facilitator):``, ``Facilitator
-# comments:``): no participant's words even with words after it on its line
+# comments:``, ``Comments (facilitator):``): no participant's words even with words after it on its line
 STAFF_WORDS = (r"(?:co-?)?(?:facilitator|moderator|interviewer|note[- ]?taker|observer|"
                r"evaluator|coach|host|staff|researcher)")
 # whose notes, after them: ``from the facilitator``, ``by the note-takers``
@@ -85,8 +85,10 @@ RECAP = re.compile(
     rf"^(?P<whose>(?:the )?(?:(?P<staff>{STAFF_WORDS})|group|team|meeting|session|"
     r"discussion|closing|final)(?:['’]s|s['’]?)? )?"
     r"(?:notes?|summary|recap|minutes|debrief(?:ing)?|wrap-?up|takeaways?|highlights?"
-    # comments only a member of staff's: `Comments from the floor` are the public's
-    rf"|(?(staff)comments?|comments?(?={STAFF_OF}(?:[ \t]*\(|$))))"
+    # comments only a member of staff's: `Comments from the floor` are the public's;
+    # `Comments (facilitator)` names them in brackets
+    rf"|(?(staff)comments?|comments?(?={STAFF_OF}(?:[ \t]*\(|$)"
+    rf"|[ \t]*\((?:the )?{STAFF_WORDS}s?\)$)))"
     rf"(?P<of>(?P<by>{STAFF_OF})| (?:from|of|by|for|on) (?:the )?[\w'’ -]{{1,30}})?"
     # initials, or whose notes, in brackets: `Notes (JS)`, `Notes (facilitator)`
     rf"(?:[ \t]*\((?:(?:the )?(?P<in>{STAFF_WORDS})s?|[^()\n]{{1,30}})\))?$",
