@@ -133,3 +133,32 @@ def test_punctuation_left_by_a_note_goes_with_the_note_not_a_turn_of_its_own(tmp
     if name == "t.json":
         assert [(b.time_start, b.time_end) for b in parsed.blocks] == [
             (1.0, 9.0), (None, None), (11.0, 19.0)]
+
+
+@pytest.mark.parametrize("name", ["t.txt", "t.docx", "t.json"])
+@pytest.mark.parametrize("said, who", [("[Facilitator: go on]", "Facilitator"),
+                                       ("(P1: me too)", "P1")])
+def test_a_speaker_in_brackets_inside_a_turn_is_a_turn_of_theirs(tmp_path, name, said, who):
+    # `P2: we went there [Facilitator: go on] and ...`: the facilitator's words were P2's,
+    # quoted and coded as hers
+    path = tmp_path / name
+    _write(path, [("Facilitator", "What got in the way?"),
+                  ("P1", "Rent."),
+                  ("P2", f"We went there {said} and my wages are low [laughs]."),
+                  ("Facilitator", "Thank you.")])
+    parsed, _ = read_document(path)
+    words = said[said.index(":") + 2:-1]
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "What got in the way?"), ("turn", "P1", "Rent."),
+        ("turn", "P2", "We went there"), ("turn", who, words),
+        ("turn", "P2", "and my wages are low [laughs]."),
+        ("turn", "Facilitator", "Thank you.")]
+    assert f"`{said}` in P2's turn read as a turn of {who}'s" in [
+        n.message for n in parsed.notes]
+
+
+def test_a_bracket_naming_nobody_who_speaks_stays_in_the_turn(tmp_path):
+    # only a speaker of the document, a listed one or a role interrupts: `[Rent: 900]`
+    # is the speaker's words
+    parsed, blocks = _read(tmp_path / "t.txt", "[Rent: 900 a month]")
+    assert blocks[1] == ("turn", "P2", "I agree [Rent: 900 a month] and my wages are low.")

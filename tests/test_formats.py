@@ -467,6 +467,22 @@ def test_a_name_written_surname_first_is_a_speaker(tmp_path, layout):
     assert [(b[1], b[2]) for b in blocks] == [(w, s) for w, _, s in turns]
 
 
+def test_a_name_written_surname_first_with_a_note_in_brackets_is_a_speaker(tmp_path):
+    # `Ruiz, Ana (translated):` was no label, nor noted: her words were Ben's, the
+    # speaker above; used once opening a paragraph, it is a speaker too (noted)
+    path = tmp_path / "t.txt"
+    path.write_text("Ben Lee: What changed?\nRuiz, Ana (translated): We need housing.\n"
+                    "Ben Lee: Agreed.\nRuiz, Ana (translated): And wages.\n"
+                    "Ben Lee: Yes.\n\nLopez, Eva (translated): Me too.\n", encoding="utf-8")
+    blocks, notes = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("Ben Lee", "What changed?"), ("Ruiz, Ana (translated)", "We need housing."),
+        ("Ben Lee", "Agreed."), ("Ruiz, Ana (translated)", "And wages."),
+        ("Ben Lee", "Yes."), ("Lopez, Eva (translated)", "Me too.")]
+    assert notes == ["line 7: `Lopez, Eva (translated):` is used once and taken as a "
+                     "speaker"]
+
+
 @pytest.mark.parametrize("line, label", [
     ("Well, yes: I think that is right.", None), ("Okay, so: here it is.", None),
     ("However, Ana: you said wages.", "`However, Ana:` read as text, not as a speaker"),
@@ -865,7 +881,8 @@ def test_staff_notes_after_a_turn_of_an_otter_export_are_nobodys_talk(tmp_path, 
 
 @pytest.mark.parametrize("label, gap", [("Facilitator comments:", " "),
                                         ("Facilitator notes -", " "),
-                                        ("Notes (facilitator):", " ")])
+                                        ("Notes (facilitator):", " "),
+                                        ("Comments (facilitator):", " ")])
 def test_staff_comments_or_notes_with_a_dash_in_an_otter_turn_are_nobodys_talk(
         tmp_path, label, gap):
     # under Maria's words in her turn's paragraph, they were Maria's words (so were
@@ -1289,12 +1306,13 @@ def test_a_speakers_line_ending_in_a_colon_stays_theirs(tmp_path, line, name):
                                    "Note taker notes:", "Facilitator’s notes:",
                                    "Facilitators notes:", "Facilitator comments:",
                                    "Facilitator's comments:",
-                                   "Comments from the note-taker:"])
+                                   "Comments from the note-taker:",
+                                   "Comments (facilitator):"])
 @pytest.mark.parametrize("name", ["t.txt", "t.md", "t.lines.txt", "t.docx"])
 def test_staff_notes_with_words_on_the_label_line_are_nobodys_talk(tmp_path, label, name):
     # the facilitator's notes were the words of John's last turn: his quotes, his codes
     # (written `Facilitators notes:`, without the apostrophe, they still were; so were
-    # `Facilitator comments:`)
+    # `Facilitator comments:`, or `Comments (facilitator):`)
     parsed, between = recap_transcript(tmp_path / name, f"{label} ask about deposits.")
     line = 5 if between == "\n" else 9
     assert [(b.kind, b.speaker, b.section, parsed.text[b.start:b.end])
@@ -1715,6 +1733,21 @@ def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_pa
     assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
         ("P1", "When do we meet?", 629.0), ("P2", "Is that not early?", 630.0),
         ("P1", "Fine.", 660.0)]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["lines", "paragraphs"])
+def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(tmp_path, gap):
+    # `[00:12:31]` or `00:14:02` alone on a line above a label, a turn or two only,
+    # was read as the last words of the turn before: `we went there. [00:12:31]`
+    path = tmp_path / "t.txt"
+    path.write_text(gap.join(["Facilitator: What happened?", "P1: We went there.",
+                              "[00:12:31]\nFacilitator: Thanks.", "P2: Yes.",
+                              "00:14:02\nP1: More.", "P2: Fine."]) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Facilitator", "What happened?", None), ("P1", "We went there.", None),
+        ("Facilitator", "Thanks.", 751.0), ("P2", "Yes.", None), ("P1", "More.", 842.0),
+        ("P2", "Fine.", None)]
 
 
 def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):

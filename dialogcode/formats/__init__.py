@@ -143,7 +143,7 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
             parsed = parse_text(text, source, fmt, forced=speakers, turn_times=turn_times)
     if not parsed.blocks:
         raise IngestError("no text found", file=source)
-    return _one_spelling(split_asides(parsed), speakers), fmt
+    return _one_spelling(split_asides(parsed, speakers), speakers), fmt
 
 
 def _one_spelling(parsed: ParsedDocument, forced: frozenset[str]) -> ParsedDocument:

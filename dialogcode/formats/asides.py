@@ -10,6 +10,10 @@ A note is a bracket opening with a label and a colon, the label named like a rec
 or like an observer's kind of entry (:data:`~.speakers.OBSERVER`: ``Observer comment``,
 ``Context``), or a transcriber's, translator's, interpreter's or editor's note or
 comment, but for a quote (``[Quote: ...]``, which may hold the speaker's words).
+
+A bracket opening with another speaker's label (``P3: we went there [Facilitator: go
+on] and then ...``: a speaker of the document, a listed one or a role) is that
+speaker's interjection: a turn of theirs, between the two turns of the speaker's words.
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from dataclasses import replace
 
 from .base import Block, ParsedDocument
 from .lines import span
-from .speakers import OBSERVER, RECAP, Note
+from .speakers import OBSERVER, RECAP, ROLE, Note
 
 BRACKETED = re.compile(r"\[(?P<square>[^\[\]\n:]{1,40}):[^\[\]\n]{0,500}\]"
                        r"|\((?P<round>[^()\n:]{1,40}):[^()\n]{0,500}\)")
@@ -36,48 +40,63 @@ def is_aside(label: str) -> bool:
             and not QUOTE.match(label))
 
 
-def split_asides(parsed: ParsedDocument) -> ParsedDocument:
+def split_asides(parsed: ParsedDocument, forced: frozenset[str] = frozenset()
+                 ) -> ParsedDocument:
     """``parsed`` with each note in brackets inside a speaker's turn made a section of
-    its own, the turn's words before and after it turns of that speaker (the first with
-    the turn's start time, the last with its end time; a note that is all the turn has
-    its times), and a note on each."""
+    its own, and each bracket in which another speaker interrupts (``[Facilitator: go
+    on]``: a speaker of the document, one of ``forced`` or a role) a turn of theirs,
+    its words without the label and brackets; the turn's words before and after it
+    turns of that speaker (the first with the turn's start time, the last with its end
+    time; a note that is all the turn has its times), and a note on each."""
     text, blocks, notes = parsed.text, [], []
+    known = forced | {block.speaker for block in parsed.blocks if block.speaker}
     for block in parsed.blocks:
-        found = [m for m in BRACKETED.finditer(text, block.start, block.end)
-                 if is_aside(m["square"] or m["round"])] if block.speaker else []
+        found = []
+        for m in BRACKETED.finditer(text, block.start, block.end) if block.speaker else ():
+            label = " ".join((m["square"] or m["round"]).split())
+            if is_aside(label):
+                found.append((m, m.start(), m.end(), "section", None))
+            elif label != block.speaker and (label in known or ROLE.match(label)):
+                words = span(text, m.end("square" if m["square"] else "round") + 1,
+                             m.end() - 1)
+                found.append((m, *words, "turn", label))
         if not found:
             blocks.append(block)
             continue
         pieces, at = [], block.start
-        for m in found:
-            pieces.append((*span(text, at, m.start()), "turn"))
-            pieces.append((m.start(), m.end(), "section"))
+        for m, start, end, kind, speaker in found:
+            pieces.append((*span(text, at, m.start()), "turn", block.speaker))
+            pieces.append((start, end, kind, speaker))
             at = m.end()
-        pieces.append((*span(text, at, block.end), "turn"))
+        pieces.append((*span(text, at, block.end), "turn", block.speaker))
         # punctuation alone left before, between or after notes (`[Note: ...].`, `—
         # [Note: ...]`) is no talk: it goes with the note beside it, not a turn of `.`
-        for k, (start, end, kind) in enumerate(pieces):
-            if kind == "turn" and end > start and not WORD.search(text, start, end):
+        # (beside another speaker's words only, it is left out)
+        for k, (start, end, kind, speaker) in enumerate(pieces):
+            if speaker == block.speaker and end > start and not WORD.search(text, start, end):
                 near = k - 1 if k else 1
-                pieces[near] = (min(start, pieces[near][0]), max(end, pieces[near][1]),
-                                "section")
-                pieces[k] = (start, start, "turn")
-        talk = [k for k, (start, end, kind) in enumerate(pieces)
-                if kind == "turn" and end > start]
-        for k, (start, end, kind) in enumerate(pieces):
+                if pieces[near][2] == "section":
+                    pieces[near] = (min(start, pieces[near][0]), max(end, pieces[near][1]),
+                                    "section", None)
+                pieces[k] = (start, start, kind, speaker)
+        talk = [k for k, (start, end, kind, speaker) in enumerate(pieces)
+                if speaker == block.speaker and end > start]
+        for k, (start, end, kind, speaker) in enumerate(pieces):
             if kind == "section":    # a turn of a note alone: the note has its times
                 blocks.append(Block("section", start, end, section=block.section,
                                     time_start=None if talk else block.time_start,
                                     time_end=None if talk else block.time_end,
                                     line=block.line))
             elif end > start:
+                own = speaker == block.speaker
                 blocks.append(replace(
-                    block, start=start, end=end,
-                    time_start=block.time_start if k == talk[0] else None,
-                    time_end=block.time_end if k == talk[-1] else None))
-        notes += [Note(block.line or 1, f"`{m[0]}` in {block.speaker}'s turn read as a note "
-                                        f"of nobody's, not as {block.speaker}'s words")
-                  for m in found]
+                    block, start=start, end=end, speaker=speaker,
+                    time_start=block.time_start if own and k == talk[0] else None,
+                    time_end=block.time_end if own and k == talk[-1] else None))
+        notes += [Note(block.line or 1, f"`{m[0]}` in {block.speaker}'s turn read as "
+                       + (f"a turn of {speaker}'s" if speaker else
+                          f"a note of nobody's, not as {block.speaker}'s words"))
+                  for m, *_, speaker in found]
     if not notes:
         return parsed
     return replace(parsed, blocks=blocks,

@@ -239,13 +239,22 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
         # paragraph of one without (`[00:12:05]` then `Visitor: ...`), written like
         # theirs, is its time
         written = Counter(_shape(turn.stamp) for turn in turns if turn.stamp)
-        if sum(written.values()) * 2 <= len(turns):
-            return turns
-        usual = written.most_common(1)[0][0]
+        usual = written.most_common(1)[0][0] if sum(written.values()) * 2 > len(turns) \
+            else None
         stamps = {k: (above, stamp) for k, above, stamp, opens in found
                   if opens and _shape(stamp) == usual}
+    # a time in brackets or with seconds (`[00:12:31]`, `00:12:31`) is never talk
+    stamps |= {k: (above, stamp) for k, above, stamp, _ in found
+               if k not in stamps and _not_talk(text[above:turns[k].start])}
     return [replace(turn, lead=stamps[k][0], stamp=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
+
+
+def _not_talk(line: str) -> bool:
+    """Whether ``line``, a time alone, is written as nobody says one: in brackets
+    (``[00:12:31]``, ``(10:30)``) or with seconds (``00:12:31``)."""
+    line = line.strip()
+    return line.startswith(("[", "(")) or line.count(":") == 2
 
 
 def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset(),

@@ -76,7 +76,7 @@ FIELD = re.compile(
 # ``of`` words) may be a participant's reading aloud: a heading only after the last turn.
 # ``staff``, ``by`` or ``in`` names a member of staff whose notes they are (``Facilitator
 # Notes:``, ``Notes from the note-taker:``, ``Notes (facilitator):``, ``Facilitator
-# comments:``): no participant's words even with words after it on its line
+# comments:``, ``Comments (facilitator):``): no participant's words even with words after it on its line
 STAFF_WORDS = (r"(?:co-?)?(?:facilitator|moderator|interviewer|note[- ]?taker|observer|"
                r"evaluator|coach|host|staff|researcher)")
 # whose notes, after them: ``from the facilitator``, ``by the note-takers``
@@ -85,13 +85,16 @@ RECAP = re.compile(
     rf"^(?P<whose>(?:the )?(?:(?P<staff>{STAFF_WORDS})|group|team|meeting|session|"
     r"discussion|closing|final)(?:['’]s|s['’]?)? )?"
     r"(?:notes?|summary|recap|minutes|debrief(?:ing)?|wrap-?up|takeaways?|highlights?"
-    # comments only a member of staff's: `Comments from the floor` are the public's
-    rf"|(?(staff)comments?|comments?(?={STAFF_OF}(?:[ \t]*\(|$))))"
+    # comments only a member of staff's: `Comments from the floor` are the public's;
+    # `Comments (facilitator)` names them in brackets
+    rf"|(?(staff)comments?|comments?(?={STAFF_OF}(?:[ \t]*\(|$)"
+    rf"|[ \t]*\((?:the )?{STAFF_WORDS}s?\)$)))"
     rf"(?P<of>(?P<by>{STAFF_OF})| (?:from|of|by|for|on) (?:the )?[\w'’ -]{{1,30}})?"
     # initials, or whose notes, in brackets: `Notes (JS)`, `Notes (facilitator)`
     rf"(?:[ \t]*\((?:(?:the )?(?P<in>{STAFF_WORDS})s?|[^()\n]{{1,30}})\))?$",
     re.IGNORECASE,
 )
+NOTE_AFTER = re.compile(r"\s*\([^()]{1,30}\)$")   # a note in brackets ending a label
 # a label's characters; a comma too, as Teams and directories write names (`Ruiz, Ana`)
 LABEL_CHARS = re.compile(r"^[\w][\w .,'()&/-]{0,39}$")
 # how a note says a label was read as something else than a speaker: listing it under
@@ -155,9 +158,9 @@ def label_like(label: str) -> bool:
 
 def surname_first(label: str) -> bool:
     """Whether ``label`` holds a comma as a name written surname first does (``Ruiz,
-    Ana``): once, between two parts each :func:`name_like`; ``Well, yes`` and ``Okay,
-    so`` are talk."""
-    surname, comma, given = label.partition(", ")
+    Ana``, ``Ruiz, Ana (translated)`` with a note in brackets): once, between two parts
+    each :func:`name_like`; ``Well, yes`` and ``Okay, so`` are talk."""
+    surname, comma, given = NOTE_AFTER.sub("", label).partition(", ")
     return bool(comma) and "," not in given and name_like(surname) and name_like(given)
 
 
@@ -198,9 +201,11 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
         if ROLE.match(label.name) or counts[label.name] >= 2:
             return True
         # in plain text a one-off `However, Ana:` is talk: a name written surname first
-        # must recur (a caption cue that names its speaker, as Zoom's do, is no talk)
+        # must recur or end in a note in brackets, as only a label does (`Ruiz, Ana
+        # (translated):`; a caption cue that names its speaker, as Zoom's do, is no talk)
         return dense and label.opens and (not names_only or (
-            name_like(label.name) and "," not in label.name))
+            "," not in label.name and name_like(label.name)
+            or bool(NOTE_AFTER.search(label.name)) and surname_first(label.name)))
 
     return [speaker(label) for label in labels]
 
