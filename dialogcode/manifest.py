@@ -331,7 +331,8 @@ def _read_csv(text: str, source: str):
 
 
 def _read_yaml(path: Path, source: str):
-    data = load_yaml(path, ManifestError)
+    # ids and sites as written (`010`, not 8), as a CSV manifest reads them
+    data = load_yaml(path, ManifestError, numbers_as_written=True)
     problems: list[Problem] = []
     if isinstance(data, dict):  # {file: {site: ..}} form
         items = []

@@ -278,3 +278,18 @@ def test_an_event_column_is_kept_as_a_document_attribute(tmp_path, format_dir):
                       "visit.txt,Fresno,site_visit_dialogue,2019-02-06,afternoon visit\n")
     documents = ingest(Study.open(root)).documents.set_index("doc_id")
     assert documents["event"].to_dict() == {"call": "morning call", "visit": "afternoon visit"}
+
+
+def test_yaml_ids_and_sites_are_read_as_written(folder):
+    # YAML read `010` as the number 8, `0x1A` as 26, `1_000` as 1000 and `1.0e+3` as
+    # 1000.0: the documents got other ids and sites than the file gave, as the CSV
+    # manifest never did
+    path = folder.parent / "manifest.yaml"
+    path.write_text("- file: call_01.vtt\n  doc_id: 010\n  site: 1.0e+3\n  phase: 1.50\n"
+                    "- file: visit.txt\n  doc_id: 0x1A\n  site: 1_000\n"
+                    "- file: north/notes.md\n  doc_id: 007\n  site: 12:30\n", encoding="utf-8")
+    entries = load_manifest(path, folder)
+    assert [(e.doc_id, e.attributes["site"]) for e in entries] == [
+        ("010", "1.0e+3"), ("0x1A", "1_000"), ("007", "12:30")]
+    assert entries[0].attributes["phase"] == "1.50"
+
