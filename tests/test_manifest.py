@@ -114,10 +114,10 @@ def test_csv_manifest_mistakes_are_reported_with_line_and_fix(folder, text, expe
      ["manifest.yaml:2: each entry must be a mapping of columns to values (file: ..., "
       "site: ...)",
       "manifest.yaml:3 [file]: file is a list; give one value"]),
-    ("call_01.vtt: Fresno\nvisit.txt: {1: x, date: 0000-01-01}\n",
+    ("call_01.vtt: Fresno\nvisit.txt: {true: x, date: 0000-01-01}\n",
      ["manifest.yaml:1: the entry of 'call_01.vtt' must be a mapping of columns to values "
       "({site: ..., date: ...})",
-      "manifest.yaml:2: 1 is not a column name",
+      "manifest.yaml:2: True is not a column name",
       "manifest.yaml:2 [date]: date '0000-01-01' is not a day in the calendar: there is no "
       "year 0"]),
 ])
