@@ -293,3 +293,27 @@ def test_yaml_ids_and_sites_are_read_as_written(folder):
         ("010", "1.0e+3"), ("0x1A", "1_000"), ("007", "12:30")]
     assert entries[0].attributes["phase"] == "1.50"
 
+
+@pytest.mark.parametrize("column, meant", [
+    ("id", "doc_id"), ("document_id", "doc_id"), ("roles", "speaker_roles"),
+    ("staff_speakers", "speaker_roles")])
+def test_an_earlier_layouts_ids_and_roles_are_not_kept_as_attributes(folder, column, meant):
+    # a manifest written for an earlier layout (`id`, `roles`) was read without a word:
+    # its ids and speaker roles were kept as plain document attributes, the documents
+    # named after their files and every speaker a participant
+    assert problems(folder, f"file,{column}\ncall_01.vtt,P1: facilitator\n") == [
+        f"manifest.csv:1 [{column}]: column {column!r} is not read as {meant}: rename it "
+        f"{meant} (or, to keep it as a document attribute, another name such as "
+        f"manifest_{column})"]
+
+
+def test_a_yaml_manifest_with_a_version_and_a_list_of_documents_is_refused(folder):
+    # `version: 1.0` over `documents: [...]` read as two files named version and
+    # documents
+    assert problems(folder, "version: 1.0\ndocuments:\n  - file: call_01.vtt\n"
+                            "    doc_id: A1\n", "manifest.yaml") == [
+        "manifest.yaml:1: a YAML manifest is the list of entries (- file: ..., site: ...), "
+        "or a mapping of each file to its entry; this one has 'version' and 'documents' "
+        "(a list) at the top: remove 'version' and make the list under 'documents' the "
+        "whole file"]
+
