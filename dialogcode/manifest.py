@@ -14,13 +14,14 @@ false: join consecutive rows of one speaker in a table transcript), ``turn_times
 
 Validated as a whole, every problem reported with its line: a file that is missing
 (with the closest file name there is), outside the transcripts folder or listed twice;
-a column whose name is close to a known one (``event type``) or is one dialogcode
-computes (``sha256``); an empty site, event type or date when the manifest has that
-column; a date that is not YYYY-MM-DD or not a day in the calendar; a site, event type
+a column whose name is close to a known one (``event type``), is one dialogcode
+computes (``sha256``) or is what another layout named the id or the speaker roles
+(``id``, ``roles``: :data:`EARLIER`); an empty site, event type or date when the
+manifest has that column; a date that is not YYYY-MM-DD or not a day in the calendar; a site, event type
 or phase spelled two ways (``Coaching Call`` and ``coaching_call``); an event named
 for some documents of a site and date but not others; an unclosed quote
 or a row with more values than columns in a CSV manifest; a list where a YAML manifest
-needs one value.
+needs one value, or a list under a key (``documents:`` beside ``version: 1.0``) in one.
 """
 from __future__ import annotations
 
@@ -55,6 +56,10 @@ KNOWN = (*STANDARD, "phase", EVENT, ROLES_COLUMN, *sorted(OPTIONS))
 COMPUTED = sorted({"source_path", "sha256", "n_words", "n_segments", "text", "codes",
                    "n_codes", "speaker_notes", "codable", *SEGMENT_COLUMNS} - {"doc_id"})
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# what an earlier or another layout named the document id and the speaker roles: kept as
+# attributes, the documents would be named after their files and every speaker a participant
+EARLIER = {"id": "doc_id", "document_id": "doc_id", "roles": ROLES_COLUMN,
+           "staff_speakers": ROLES_COLUMN}
 
 
 @dataclass
@@ -252,7 +257,12 @@ def _column_problems(columns: list[str], rows, source: str) -> list[Problem]:
             near = re.sub(r"[\s\-.]+", "_", column.strip().lower())
             close = [near] if near in KNOWN else difflib.get_close_matches(near, KNOWN, n=1,
                                                                           cutoff=0.8)
-            if close:
+            if near in EARLIER:
+                problems.append(Problem(
+                    f"column {column!r} is not read as {EARLIER[near]}: rename it "
+                    f"{EARLIER[near]} (or, to keep it as a document attribute, another name "
+                    f"such as manifest_{column})", source, line, column))
+            elif close:
                 problems.append(Problem(
                     f"unknown column {column!r}: did you mean {close[0]!r}? (columns not "
                     "close to a known name are kept as document attributes)",
@@ -331,8 +341,20 @@ def _read_csv(text: str, source: str):
 
 
 def _read_yaml(path: Path, source: str):
-    data = load_yaml(path, ManifestError)
+    # ids and sites as written (`010`, not 8), as a CSV manifest reads them
+    data = load_yaml(path, ManifestError, numbers_as_written=True)
     problems: list[Problem] = []
+    lists = [key for key, value in data.items() if isinstance(value, list)
+             ] if isinstance(data, dict) else []
+    if lists:       # `version: 1.0` over `documents: [...]`: no file is named documents
+        rest = [key for key in data if key not in lists]
+        raise ManifestError(
+            "a YAML manifest is the list of entries (- file: ..., site: ...), or a mapping "
+            "of each file to its entry; this one has "
+            + " and ".join([*map(repr, rest), f"{', '.join(map(repr, lists))} "
+                            f"({'lists' if len(lists) > 1 else 'a list'})"])
+            + " at the top: " + (f"remove {', '.join(map(repr, rest))} and " if rest else "")
+            + f"make the list under {lists[0]!r} the whole file", file=source, line=1)
     if isinstance(data, dict):  # {file: {site: ..}} form
         items = []
         for key, value in data.items():

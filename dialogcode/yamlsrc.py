@@ -142,15 +142,28 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 _Loader.add_constructor(TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
 
 
-def parse_yaml(text: str, source: str, error: type[DialogcodeError] = DialogcodeError) -> Any:
-    """Parse YAML text into LineDict/LineList/scalars (dates stay text).
+class _WrittenLoader(_Loader):
+    """A _Loader that keeps numbers as written: ``010`` (an octal 8 in YAML 1.1),
+    ``1.0e+3``, ``1_000`` or ``12:30`` (a sexagesimal 750) stay that text."""
+
+
+for _tag in ("int", "float"):
+    _WrittenLoader.add_constructor(f"tag:yaml.org,2002:{_tag}",
+                                   yaml.SafeLoader.construct_yaml_str)
+
+
+def parse_yaml(text: str, source: str, error: type[DialogcodeError] = DialogcodeError, *,
+               numbers_as_written: bool = False) -> Any:
+    """Parse YAML text into LineDict/LineList/scalars (dates stay text, and numbers too
+    when ``numbers_as_written``: for a file whose values are text, such as ids).
 
     Raises ``error`` (a DialogcodeError subclass) naming ``source`` and the line and
     column of a syntax error (in plain words), a tag, too deep nesting, too many aliased
     values, or a duplicate key.
     """
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(text, Loader=_WrittenLoader if numbers_as_written  # noqa: S506
+                         else _Loader)    # both are SafeLoaders
     except yaml.YAMLError as exc:
         message, line, column = explain(exc, text)
         raise error([Problem(message, source, line, column=column)]) from None
@@ -161,7 +174,8 @@ def parse_yaml(text: str, source: str, error: type[DialogcodeError] = Dialogcode
     return data
 
 
-def load_yaml(path: Path, error: type[DialogcodeError] = DialogcodeError) -> Any:
+def load_yaml(path: Path, error: type[DialogcodeError] = DialogcodeError, *,
+              numbers_as_written: bool = False) -> Any:
     """Read and parse a YAML file; see :func:`parse_yaml`."""
     try:
         raw = Path(path).read_bytes().removeprefix(codecs.BOM_UTF8)   # bad bytes placed right
@@ -173,7 +187,7 @@ def load_yaml(path: Path, error: type[DialogcodeError] = DialogcodeError) -> Any
         column = exc.start - raw.rfind(b"\n", 0, exc.start)
         raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column}); save "
                     "it as UTF-8", file=path, line=raw.count(b"\n", 0, exc.start) + 1) from None
-    return parse_yaml(text, str(path), error)
+    return parse_yaml(text, str(path), error, numbers_as_written=numbers_as_written)
 
 
 def line_of(container: Any, key: Any = None) -> int | None:

@@ -2,6 +2,7 @@
 import json
 
 import docx
+import openpyxl
 import pytest
 
 from dialogcode.errors import DialogcodeError
@@ -2383,3 +2384,55 @@ def test_many_staff_notes_in_a_long_transcript_cost_time_in_proportion_to_its_le
     found = recap_lines(text, talk=talk)
     assert [text[start:end] for start, end in found] == ["Facilitator Notes:"] * 200
     assert CountingList.reads < 10
+
+
+@pytest.mark.parametrize("name, content", [
+    ("t.csv", "speaker,text,confidence,channel\nP1,We need housing.,0.91,1\n"
+              "P2,And jobs.,0.88,2\n"),
+    ("t.json", json.dumps([{"speaker": "P1", "text": "We need housing.", "confidence": 0.91,
+                            "channel": 1},
+                           {"speaker": "P2", "text": "And jobs.", "confidence": 0.88}])),
+])
+def test_columns_that_are_not_read_are_named_once(tmp_path, name, content):
+    # a transcript's other columns (a speech-to-text tool's confidence, a channel) were
+    # left out without a word
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "We need housing."), ("P2", "And jobs.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: columns 'confidence', 'channel' are not read (dialogcode reads each turn's "
+        "speaker, text, start and end); if one of them holds those, map it with "
+        "speaker_column, text_column, start_column or end_column in the manifest"]
+    workbook = openpyxl.Workbook()
+    for row in [("Speaker", "Text", "Sentiment"), ("P1", "We need housing.", "neg")]:
+        workbook.active.append(row)
+    workbook.save(tmp_path / "t.xlsx")
+    parsed, _ = read_document(tmp_path / "t.xlsx")
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: column 'Sentiment' is not read (dialogcode reads each turn's speaker, text, "
+        "start and end); if it holds one of those, map it with speaker_column, "
+        "text_column, start_column or end_column in the manifest"]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("t.json", '[{"speaker": NaN, "text": "We need housing."}, '
+               '{"speaker": "P2", "text": "And jobs."}, {"speaker": "P3", "text": NaN}]'),
+    ("t.jsonl", '{"speaker": NaN, "text": "We need housing."}\n'
+                '{"speaker": "P2", "text": "And jobs."}\n{"speaker": "P3", "text": NaN}\n'),
+    ("t.csv", "speaker,text\n,We need housing.\nP2,And jobs.\nP3,\n"),
+])
+def test_a_json_nan_speaker_or_text_is_missing_as_an_empty_csv_cell(tmp_path, name, content):
+    # NaN (as numpy and pandas write a missing value to JSON) became the speaker "nan",
+    # and a turn saying "nan"
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        (None, "We need housing."), ("P2", "And jobs.")]
+    assert "nan" not in parsed.text
+    rows, first = {"t.json": ("items", 1), "t.jsonl": ("lines", 1), "t.csv": ("rows", 2)}[name]
+    assert [str(n).split(" (")[0] for n in parsed.notes] == [
+        f"line {first}: 1 of 2 {rows} without a speaker",
+        f"line {first + 2}: 1 {rows[:-1]} with a speaker and no text"]

@@ -114,10 +114,10 @@ def test_csv_manifest_mistakes_are_reported_with_line_and_fix(folder, text, expe
      ["manifest.yaml:2: each entry must be a mapping of columns to values (file: ..., "
       "site: ...)",
       "manifest.yaml:3 [file]: file is a list; give one value"]),
-    ("call_01.vtt: Fresno\nvisit.txt: {1: x, date: 0000-01-01}\n",
+    ("call_01.vtt: Fresno\nvisit.txt: {true: x, date: 0000-01-01}\n",
      ["manifest.yaml:1: the entry of 'call_01.vtt' must be a mapping of columns to values "
       "({site: ..., date: ...})",
-      "manifest.yaml:2: 1 is not a column name",
+      "manifest.yaml:2: True is not a column name",
       "manifest.yaml:2 [date]: date '0000-01-01' is not a day in the calendar: there is no "
       "year 0"]),
 ])
@@ -278,3 +278,42 @@ def test_an_event_column_is_kept_as_a_document_attribute(tmp_path, format_dir):
                       "visit.txt,Fresno,site_visit_dialogue,2019-02-06,afternoon visit\n")
     documents = ingest(Study.open(root)).documents.set_index("doc_id")
     assert documents["event"].to_dict() == {"call": "morning call", "visit": "afternoon visit"}
+
+
+def test_yaml_ids_and_sites_are_read_as_written(folder):
+    # YAML read `010` as the number 8, `0x1A` as 26, `1_000` as 1000 and `1.0e+3` as
+    # 1000.0: the documents got other ids and sites than the file gave, as the CSV
+    # manifest never did
+    path = folder.parent / "manifest.yaml"
+    path.write_text("- file: call_01.vtt\n  doc_id: 010\n  site: 1.0e+3\n  phase: 1.50\n"
+                    "- file: visit.txt\n  doc_id: 0x1A\n  site: 1_000\n"
+                    "- file: north/notes.md\n  doc_id: 007\n  site: 12:30\n", encoding="utf-8")
+    entries = load_manifest(path, folder)
+    assert [(e.doc_id, e.attributes["site"]) for e in entries] == [
+        ("010", "1.0e+3"), ("0x1A", "1_000"), ("007", "12:30")]
+    assert entries[0].attributes["phase"] == "1.50"
+
+
+@pytest.mark.parametrize("column, meant", [
+    ("id", "doc_id"), ("document_id", "doc_id"), ("roles", "speaker_roles"),
+    ("staff_speakers", "speaker_roles")])
+def test_an_earlier_layouts_ids_and_roles_are_not_kept_as_attributes(folder, column, meant):
+    # a manifest written for an earlier layout (`id`, `roles`) was read without a word:
+    # its ids and speaker roles were kept as plain document attributes, the documents
+    # named after their files and every speaker a participant
+    assert problems(folder, f"file,{column}\ncall_01.vtt,P1: facilitator\n") == [
+        f"manifest.csv:1 [{column}]: column {column!r} is not read as {meant}: rename it "
+        f"{meant} (or, to keep it as a document attribute, another name such as "
+        f"manifest_{column})"]
+
+
+def test_a_yaml_manifest_with_a_version_and_a_list_of_documents_is_refused(folder):
+    # `version: 1.0` over `documents: [...]` read as two files named version and
+    # documents
+    assert problems(folder, "version: 1.0\ndocuments:\n  - file: call_01.vtt\n"
+                            "    doc_id: A1\n", "manifest.yaml") == [
+        "manifest.yaml:1: a YAML manifest is the list of entries (- file: ..., site: ...), "
+        "or a mapping of each file to its entry; this one has 'version' and 'documents' "
+        "(a list) at the top: remove 'version' and make the list under 'documents' the "
+        "whole file"]
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 import zlib
@@ -51,6 +52,11 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     """
     found = find_columns(header, columns, source)
     builder = TextBuilder(merge=merge)
+    # a JSON NaN (as numpy and pandas write a missing value) is a missing speaker or text,
+    # as an empty CSV cell is, not the speaker or the words "nan"
+    said = {found["text"], found.get("speaker")}
+    rows = [(line, [None if k in said and isinstance(value, float) and math.isnan(value)
+                    else value for k, value in enumerate(row)]) for line, row in rows]
     problems = []
     cells = lambda row, role: (row[found[role]] if role in found and found[role] < len(row)  # noqa: E731
                                else None)
@@ -122,6 +128,16 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
         parsed.notes.insert(0, Note(1, f"no speaker column among {', '.join(others)}: no turn "
                                        "has a speaker; map one with speaker_column in the "
                                        "manifest or `columns: {speaker: ...}`"))
+    elif unread := [repr(str(name)) for k, name in enumerate(header)
+                    if str(name or "").strip() and k not in found.values()
+                    and any(k < len(row) and str(row[k] or "").strip() for _, row in rows)]:
+        one = len(unread) == 1
+        parsed.notes.insert(0, Note(1, (
+            f"column{'' if one else 's'} {', '.join(unread)} {'is' if one else 'are'} not read "
+            "(dialogcode reads each turn's speaker, text, start and end); if "
+            f"{'it holds one' if one else 'one of them holds those'}"
+            f"{' of those' if one else ''}, map it with speaker_column, text_column, "
+            "start_column or end_column in the manifest")))
     return parsed
 
 
