@@ -224,13 +224,17 @@ class _Folder:
 
     def spelled(self, file: str) -> str:
         """``file`` as the folder spells it: without ``./`` or doubled slashes
-        (``./call.txt`` is ``call.txt``), and when only the Unicode form of its letters
-        differs (``é`` as one character or as ``e`` and an accent, as names copied from a
-        Mac are written), as the folder has it."""
+        (``./call.txt`` is ``call.txt``), with ``/`` for the ``\\`` of a Windows path
+        when the file is not found otherwise, and when only the Unicode form of its
+        letters differs (``é`` as one character or as ``e`` and an accent, as names
+        copied from a Mac are written), as the folder has it."""
         file = PurePosixPath(file).as_posix()
-        if (self.folder / file).exists():
-            return file
-        wanted = unicodedata.normalize("NFC", file)
+        # a manifest written on Windows (`north\notes.md`): `\` as the separator it is there
+        windows = PurePosixPath(file.replace("\\", "/")).as_posix()
+        for name in (file, windows):
+            if (self.folder / name).exists():
+                return name
+        wanted = unicodedata.normalize("NFC", windows)
         return next((name for name in self.names()
                      if unicodedata.normalize("NFC", name) == wanted), file)
 

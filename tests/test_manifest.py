@@ -317,3 +317,13 @@ def test_a_yaml_manifest_with_a_version_and_a_list_of_documents_is_refused(folde
         "(a list) at the top: remove 'version' and make the list under 'documents' the "
         "whole file"]
 
+
+def test_a_file_written_with_backslashes_is_the_file(folder):
+    # a manifest written on Windows (`north\notes.md`) named no file on Linux or a Mac
+    path = folder.parent / "manifest.csv"
+    path.write_text(HEADER + "north\\notes.md,Fresno,site_visit,2019-03-02\n",
+                    encoding="utf-8")
+    assert [entry.file for entry in load_manifest(path, folder)] == ["north/notes.md"]
+    assert problems(folder, HEADER + "north\\notes.md,Fresno,site_visit,2019-03-02\n"
+                    "north/notes.md,Fresno,site_visit,2019-03-02\n") == [
+        "manifest.csv:3 [file]: 'north/notes.md' is listed twice (first on line 2)"]

@@ -183,7 +183,10 @@ def test_assemblyai_response_without_speaker_labels_is_one_turn_of_its_words(tmp
     assert [str(note).split(":")[1] for note in parsed.notes] == [
         " start/end times read as milliseconds",
         f" {len(response['words'])} single words without speakers read as one turn without "
-        "a speaker (each word would be a turn of its own)"]
+        "a speaker (each word would be a turn of its own)",
+        " column 'confidence' is not read (dialogcode reads each turn's speaker, text, start "
+        "and end); if it holds one of those, map it with speaker_column, text_column, "
+        "start_column or end_column in the manifest"]
 
 
 @pytest.mark.parametrize("table", ["text\nYes\nNo\nMaybe\n",

@@ -132,7 +132,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                     if str(name or "").strip() and k not in found.values()
                     and any(k < len(row) and str(row[k] or "").strip() for _, row in rows)]:
         one = len(unread) == 1
-        parsed.notes.insert(0, Note(1, (
+        parsed.notes.append(Note(1, (
             f"column{'' if one else 's'} {', '.join(unread)} {'is' if one else 'are'} not read "
             "(dialogcode reads each turn's speaker, text, start and end); if "
             f"{'it holds one' if one else 'one of them holds those'}"
