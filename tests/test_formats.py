@@ -723,6 +723,24 @@ def test_broadcast_chevrons_mark_each_new_speaker_of_a_cue(tmp_path, name, head,
         (None, "Someone else.")]
 
 
+@pytest.mark.parametrize("name, head, mark", [("t.srt", "", ">>"),
+                                              ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+def test_a_label_after_broadcast_chevrons_names_the_speaker_even_used_once(
+        tmp_path, name, head, mark):
+    # without `speakers:`, `>> MARIA: ...` used once was a turn of nobody with `MARIA:`
+    # in its words; `>>` inside a line (`... >> BEN: I agree.`) was left in the text,
+    # BEN's words credited to the speaker before
+    path = tmp_path / name
+    path.write_text(f"{head}1\n00:00:01.000 --> 00:00:04.000\n{mark}MARIA: We need housing.\n"
+                    f"\n2\n00:00:05.000 --> 00:00:08.000\nand jobs. {mark} BEN: I agree.\n\n"
+                    f"3\n00:00:09.000 --> 00:00:10.000\n{mark}\nSomeone else.\n\n"
+                    "4\n00:00:11.000 --> 00:00:12.000\nmore words\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("MARIA", "We need housing."), (None, "and jobs."), ("BEN", "I agree."),
+        (None, "Someone else."), (None, "more words")]
+
+
 @pytest.mark.parametrize("lines", [
     ["[00:00:01] Facilitator: Welcome.", "[00:00:05] P1: We need housing.",
      "[00:01:09.5] P2: And jobs."],
