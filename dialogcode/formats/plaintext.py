@@ -220,7 +220,8 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``).
     Where most turns have their time on the label's line (``[00:12:00] P1: ...``), a
     time alone opening the paragraph of a turn without one, written like theirs, is
-    that turn's."""
+    that turn's. A time in brackets or with seconds (``[00:12:31]``, ``00:12:31``),
+    which nobody says, is always the turn's below it (:func:`_not_talk`)."""
     found = []
     talk = len(text) - len(text.lstrip())       # where the first words are
     for k, turn in enumerate(turns):
