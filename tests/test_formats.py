@@ -1753,15 +1753,20 @@ def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_pa
         ("P1", "Fine.", 660.0)]
 
 
-@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["lines", "paragraphs"])
-def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(tmp_path, gap):
+@pytest.mark.parametrize("gap, above", [("\n", "\n"), ("\n\n", "\n"), ("\n\n", "\n\n")],
+                         ids=["lines", "paragraphs", "a paragraph of its own"])
+def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(
+        tmp_path, gap, above):
     # `[00:12:31]` or `00:14:02` alone on a line above a label, a turn or two only,
-    # was read as the last words of the turn before: `we went there. [00:12:31]`
+    # was read as the last words of the turn before: `we went there. [00:12:31]` (as
+    # a paragraph of its own, a heading, noted, whose title the turns after carried)
     path = tmp_path / "t.txt"
     path.write_text(gap.join(["Facilitator: What happened?", "P1: We went there.",
-                              "[00:12:31]\nFacilitator: Thanks.", "P2: Yes.",
-                              "00:14:02\nP1: More.", "P2: Fine."]) + "\n", encoding="utf-8")
+                              f"[00:12:31]{above}Facilitator: Thanks.", "P2: Yes.",
+                              f"00:14:02{above}P1: More.", "P2: Fine."]) + "\n",
+                    encoding="utf-8")
     parsed, _ = read_document(path)
+    assert not parsed.notes and {b.section for b in parsed.blocks} == {None}
     assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
         ("Facilitator", "What happened?", None), ("P1", "We went there.", None),
         ("Facilitator", "Thanks.", 751.0), ("P2", "Yes.", None), ("P1", "More.", 842.0),
