@@ -724,6 +724,24 @@ def test_broadcast_chevrons_mark_each_new_speaker_of_a_cue(tmp_path, name, head,
         (None, "Someone else.")]
 
 
+@pytest.mark.parametrize("name, head, mark", [("t.srt", "", ">>"),
+                                              ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+def test_a_label_after_broadcast_chevrons_names_the_speaker_even_used_once(
+        tmp_path, name, head, mark):
+    # without `speakers:`, `>> MARIA: ...` used once was a turn of nobody with `MARIA:`
+    # in its words; `>>` inside a line (`... >> BEN: I agree.`) was left in the text,
+    # BEN's words credited to the speaker before
+    path = tmp_path / name
+    path.write_text(f"{head}1\n00:00:01.000 --> 00:00:04.000\n{mark}MARIA: We need housing.\n"
+                    f"\n2\n00:00:05.000 --> 00:00:08.000\nand jobs. {mark} BEN: I agree.\n\n"
+                    f"3\n00:00:09.000 --> 00:00:10.000\n{mark}\nSomeone else.\n\n"
+                    "4\n00:00:11.000 --> 00:00:12.000\nmore words\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("MARIA", "We need housing."), (None, "and jobs."), ("BEN", "I agree."),
+        (None, "Someone else."), (None, "more words")]
+
+
 @pytest.mark.parametrize("lines", [
     ["[00:00:01] Facilitator: Welcome.", "[00:00:05] P1: We need housing.",
      "[00:01:09.5] P2: And jobs."],
@@ -1736,15 +1754,20 @@ def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_pa
         ("P1", "Fine.", 660.0)]
 
 
-@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["lines", "paragraphs"])
-def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(tmp_path, gap):
+@pytest.mark.parametrize("gap, above", [("\n", "\n"), ("\n\n", "\n"), ("\n\n", "\n\n")],
+                         ids=["lines", "paragraphs", "a paragraph of its own"])
+def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(
+        tmp_path, gap, above):
     # `[00:12:31]` or `00:14:02` alone on a line above a label, a turn or two only,
-    # was read as the last words of the turn before: `we went there. [00:12:31]`
+    # was read as the last words of the turn before: `we went there. [00:12:31]` (as
+    # a paragraph of its own, a heading, noted, whose title the turns after carried)
     path = tmp_path / "t.txt"
     path.write_text(gap.join(["Facilitator: What happened?", "P1: We went there.",
-                              "[00:12:31]\nFacilitator: Thanks.", "P2: Yes.",
-                              "00:14:02\nP1: More.", "P2: Fine."]) + "\n", encoding="utf-8")
+                              f"[00:12:31]{above}Facilitator: Thanks.", "P2: Yes.",
+                              f"00:14:02{above}P1: More.", "P2: Fine."]) + "\n",
+                    encoding="utf-8")
     parsed, _ = read_document(path)
+    assert not parsed.notes and {b.section for b in parsed.blocks} == {None}
     assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
         ("Facilitator", "What happened?", None), ("P1", "We went there.", None),
         ("Facilitator", "Thanks.", 751.0), ("P2", "Yes.", None), ("P1", "More.", 842.0),

@@ -227,12 +227,14 @@ def test_turn_numbers_past_a_turn_cut_in_pieces_are_refused_as_ambiguous(tmp_pat
     assert result.exit_code == 1 and "Traceback" not in result.output
     fails(result,
           "turns.csv:3: turn 2 of south/visit is ambiguous: dialogcode counts the pieces "
-          "of a turn cut by a note in brackets (or for its length) as turns of their own, "
+          "of a turn cut by a note or another speaker's words in brackets (or for its length) "
+          "as turns of their own, "
           "from turn 2, a person may not; give the seg_id instead (dialogcode's turn 2 is "
           "south/visit:s2)",
           "turns.csv:4: turn 3 of south/visit is ambiguous",
           "turns.csv:5: turn 2 of north/closing is ambiguous: dialogcode counts the pieces "
-          "of a turn cut by a note in brackets (or for its length) as turns of their own, "
+          "of a turn cut by a note or another speaker's words in brackets (or for its length) "
+          "as turns of their own, "
           "from turn 1")
     assert "turns.csv:2" not in result.output and "turns.csv:6" not in result.output
     # the row's text shows which turn it means
@@ -240,6 +242,26 @@ def test_turn_numbers_past_a_turn_cut_in_pieces_are_refused_as_ambiguous(tmp_pat
                     "south/visit,3,[Note: the group paused],connection\n", encoding="utf-8")
     assert run(path, root, "--coder", "ana").exit_code == 0
     assert pd.read_csv(root / "codings" / "ana.csv")["seg_id"].tolist() == ["south/visit:s3"]
+
+
+def test_turn_numbers_past_an_interjection_in_brackets_are_refused_as_ambiguous(tmp_path):
+    # the coach's `[Coach: go on]` inside P1's turn is a turn of the coach's, P1's words
+    # around it two turns: a person's "turn 3" (P3's) silently coded the coach's words
+    root = ingested_evidence(tmp_path / "study")
+    (root / "transcripts" / "south" / "visit.txt").write_text(
+        "Coach: Tell me about the year.\n\nP1: Debt is the worry [Coach: go on] and "
+        "wages too.\n\nP3: Our neighbours helped when we were evicted.\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nsouth/visit,1,connection\n"
+                    "south/visit,3,connection\n", encoding="utf-8")
+    result = run(path, root, "--coder", "ana")
+    fails(result,
+          "turns.csv:3: turn 3 of south/visit is ambiguous: dialogcode counts the pieces "
+          "of a turn cut by a note or another speaker's words in brackets (or for its "
+          "length) as turns of their own, from turn 2, a person may not; give the seg_id "
+          "instead (dialogcode's turn 3 is south/visit:t3)")
+    assert "turns.csv:2" not in result.output
 
 
 def test_every_row_naming_a_turn_the_document_lacks_is_refused_with_its_turn_count(

@@ -22,7 +22,9 @@ STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")         # a voice span opens
 DASHED = re.compile(r"^[ \t]*[-\u2013\u2014][ \t]*(?=[^\s\d])", re.MULTILINE)  # "- " opening a line, not "-5"
-CHEVRON = re.compile(r"^[ \t]*(?:>|&gt;){2,3}[ \t]*", re.MULTILINE)  # ">> " a new speaker
+# ">> " a new speaker, opening a line or inside one between spaces
+CHEVRON = re.compile(r"^[ \t]*(?:>|&gt;){2,3}[ \t]*|(?<=\S)[ \t]+(?:>|&gt;){2,3}(?:[ \t]+|$)",
+                     re.MULTILINE)
 TAG = re.compile(r"</?[^>\n]+>")
 OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")    # an SSA/ASS tag subtitle editors write: {\an8}
 TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing line
@@ -129,19 +131,21 @@ def _shown(line: str) -> str:
     return repr(line if len(line) <= 80 else line[:80] + "...")
 
 
-def _parts(payload: str) -> list[tuple[int, str | None, str]]:
-    """(line within the cue, speaker or None, text) of each speaker's part of a cue.
+def _parts(payload: str) -> list[tuple[int, str | None, str, bool]]:
+    """(line within the cue, speaker or None, text, whether ``>>`` opens it) of each
+    speaker's part of a cue.
 
     A cue may hold more than one speaker: one ``<v Name>`` span after another,
-    subtitle-style lines that each open with a dash (``- ANA: Good.``), or lines that
-    open with the ``>>`` broadcast captions write where the speaker changes (``>> ANA:
-    Good.``, one such line too). Each becomes its own part, without its mark, so no
+    subtitle-style lines that each open with a dash (``- ANA: Good.``), or the ``>>``
+    broadcast captions write where the speaker changes, opening a line or inside one
+    (``>> ANA: Good.``, one such line too). Each becomes its own part, without its mark, so no
     words are dropped and none are credited to the speaker before them; text outside
     any voice span is a part without a speaker, text before the first marked line is a
     part of its own, and a marked line inside a ``<v>`` span still open is that voice's.
     SSA/ASS override tags (``{\\an8}``, ``{\\i1}``) are not text."""
     payload = OVERRIDE.sub("", payload)
     marks = {m.start(): m.end() for m in CHEVRON.finditer(payload)}  # part start -> text start
+    chevrons = set(marks)
     if len(dashes := [(m.start(), m.end()) for m in DASHED.finditer(payload)]) > 1:
         marks.update(dashes)
     starts = sorted(marks)
@@ -163,10 +167,12 @@ def _parts(payload: str) -> list[tuple[int, str | None, str]]:
                 piece, closed, after = piece.partition("</v>")
                 voice = None if closed else speaker
                 if after.strip():
-                    parts.append((line + unit.count("\n", 0, a), speaker, TAG.sub("", piece)))
+                    parts.append((line + unit.count("\n", 0, a), speaker, TAG.sub("", piece),
+                                  False))
                     speaker, piece = None, after
-            parts.append((line + unit.count("\n", 0, a), speaker, TAG.sub("", piece)))
-    return [(at, who, text) for at, who, text in parts if text.strip()]
+            parts.append((line + unit.count("\n", 0, a), speaker, TAG.sub("", piece),
+                          k == 0 and begin in chevrons))
+    return [part for part in parts if part[2].strip()]
 
 
 def _unrolled(cues: list[tuple[int, float, float, str]]
@@ -206,11 +212,14 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     cues, rolled = _unrolled(cues)
     pieces = []
     for line, start, end, payload in cues:
-        for at, speaker, body in _parts(payload):   # a cue's first part is at its timing line
+        for at, speaker, body, marked in _parts(payload):   # the first part: at its timing line
             pieces.append([line + at + (at > 0), start, end, speaker,
-                           html.unescape(" ".join(body.split())), line + 1 + at, line])
+                           html.unescape(" ".join(body.split())), line + 1 + at, line, marked])
     candidates = [(k, m) for k, p in enumerate(pieces) if p[3] is None
                   for m in [ZOOM.match(p[4])] if m]
+    # a label after `>>` names whoever speaks from there, used once or not
+    forced |= {m[1].strip() for k, m in candidates
+               if pieces[k][7] and speakers.plausible(m[1].strip())}
     labels = [speakers.Label(m[1].strip(), f"{m[1].strip()}:", pieces[k][5])
               for k, m in candidates]
     named = sum(p[3] is not None for p in pieces) + sum(

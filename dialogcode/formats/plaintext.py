@@ -41,6 +41,8 @@ from .speakers import Label, Note
 
 QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks alone, at the end
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{STAMP})[\])]?[ \t]*")   # a line of a time alone
+# a time alone as a paragraph, then blank lines up to the end (of the text searched)
+TIME_PARAGRAPH = re.compile(rf"(?:^|\n[ \t]*\n)(?P<line>{STAMP_LINE.pattern})\n(?:[ \t]*\n)+$")
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
 LATER_STAMPS = 3    # times above later turns only that are turn times, not answers
 
@@ -220,7 +222,9 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``).
     Where most turns have their time on the label's line (``[00:12:00] P1: ...``), a
     time alone opening the paragraph of a turn without one, written like theirs, is
-    that turn's."""
+    that turn's. A time in brackets or with seconds (``[00:12:31]``, ``00:12:31``),
+    which nobody says, is always the turn's below it (:func:`_not_talk`), also as a
+    paragraph of its own just above the label's (no heading, then)."""
     found = []
     talk = len(text) - len(text.lstrip())       # where the first words are
     for k, turn in enumerate(turns):
@@ -243,9 +247,15 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
             else None
         stamps = {k: (above, stamp) for k, above, stamp, opens in found
                   if opens and _shape(stamp) == usual}
-    # a time in brackets or with seconds (`[00:12:31]`, `00:12:31`) is never talk
+    # a time in brackets or with seconds (`[00:12:31]`, `00:12:31`) is never talk, nor
+    # a heading as a paragraph of its own above the label
     stamps |= {k: (above, stamp) for k, above, stamp, _ in found
                if k not in stamps and _not_talk(text[above:turns[k].start])}
+    for k, turn in enumerate(turns):
+        window = max(turn.start - 200, 0)
+        alone = TIME_PARAGRAPH.search(text, window, turn.start) if turn.stamp is None else None
+        if k not in stamps and alone and _not_talk(alone["line"]):
+            stamps[k] = (alone.start("line"), alone["stamp"])
     return [replace(turn, lead=stamps[k][0], stamp=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
 
@@ -370,9 +380,12 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
     # a heading (`00:45:10` then `Facilitator Notes:`) is the heading's, not words of
     # the turn before: the heading's lines start there
     stamped = any(turn.lead is not None for turn in turns)
+    leads = {turn.lead for turn in turns}       # a time alone above a turn is no heading
     marks = sorted([(_opening(turn), turn.body, turn, turn.start) for turn in turns]
                    + [(_time_line_above(text, s) if stamped else s, e, None, s)
-                      for s, e in headings or () if s >= first and s not in speaker_lines],
+                      for s, e in headings or ()
+                      if s >= first and s not in speaker_lines
+                      and text.rfind("\n", 0, s) + 1 not in leads],
                    key=lambda m: m[0])
     section = None
     for i, (mark, after, turn, label) in enumerate(marks):

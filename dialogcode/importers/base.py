@@ -157,9 +157,10 @@ class Documents:
                 # person's turn n when counting only spoken turns
                 spoken[doc] += 1
                 self.spoken[(doc, spoken[doc])] = segs
-        for doc, turn in _first_cut(numbered).items():
-            why = ("the pieces of a turn cut by a note in brackets (or for its length) as "
-                   f"turns of their own, from turn {turn}")
+        captions = {doc for doc, fmt in self.formats.items() if fmt in ("vtt", "srt")}
+        for doc, turn in _first_cut(numbered, captions).items():
+            why = ("the pieces of a turn cut by a note or another speaker's words in "
+                   f"brackets (or for its length) as turns of their own, from turn {turn}")
             self.first_quiet[doc] = min(self.first_quiet.get(doc, (turn, why)), (turn, why))
 
     def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
@@ -256,11 +257,13 @@ class Documents:
         return None
 
 
-def _first_cut(numbered) -> dict[str, int]:
+def _first_cut(numbered, captions: set[str]) -> dict[str, int]:
     """doc_id -> the first turn of ``numbered`` segments (sorted, each with its turn)
     that is a piece of a turn of the transcript cut in several: by a note in brackets
-    taken out of it (a section on the turn's line) or for its length (the next piece,
-    the one speaker's on the same line), as ingest's summary tells a turn's pieces."""
+    taken out of it (a section on the turn's line), for its length (the next piece,
+    the one speaker's on the same line), or by another speaker's words in brackets (a
+    turn on the same line, but in the documents ``captions``, whose cues may hold two
+    speakers on one line), as ingest's summary tells a turn's pieces."""
     if "line" not in numbered:
         return {}
     heads = numbered.drop_duplicates(["doc_id", "turn"])    # each turn's first segment
@@ -268,5 +271,5 @@ def _first_cut(numbered) -> dict[str, int]:
     cut = ((heads["doc_id"] == before["doc_id"])
            & (heads["line"] == before["line"]).fillna(False).astype(bool)
            & ((heads["kind"] == "section") | (before["kind"] == "section")
-              | (heads["speaker"] == before["speaker"])))
+              | (heads["speaker"] == before["speaker"]) | ~heads["doc_id"].isin(captions)))
     return before.loc[cut].groupby("doc_id")["turn"].min().astype(int).to_dict()
