@@ -612,6 +612,27 @@ def test_a_fuzzy_match_is_whole_words():
         "Wages are low, so rent is late"]
 
 
+def test_a_quote_is_found_at_word_edges_before_inside_a_word(tmp_path):
+    # "rent rules hurt families" was found exactly inside P1's "cur|rent rules hurt
+    # families" rather than as P2's "Rent rules hurt families" (another case): the code
+    # went to P1's turn without a word; and "rent" (in both) was ambiguous
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    text = "P1: The current rules hurt families.\n\nP2: Rent rules hurt families.\n"
+    (root / "transcripts" / "north" / "kickoff.txt").write_text(text, encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code\nnorth/kickoff,rent rules hurt families,"
+                     "risk.housing\nnorth/kickoff,rent,risk.money\n", encoding="utf-8")
+    result = imported(sheet, corpus_and_codebook(root))
+    at = text.index("Rent")
+    assert rows(result) == [("north/kickoff:t2", "risk.housing", at, at + 24),
+                            ("north/kickoff:t2", "risk.money", at, at + 4)]
+    # a piece of a word, found nowhere at word edges, is still found
+    assert locate("evict", "P1: They get evicted.\n").spans == [(13, 18)]
+
+
 @pytest.mark.parametrize("text, quote, placed", [
     # without spaces between words, a run of letters runs to the next punctuation: the
     # match was widened to the whole clause ('我们的' and 'か心配です' coded too)
