@@ -94,3 +94,17 @@ def unmatched_text(subject: str) -> str:
             "seg_id's nor another segment's (the sha256 is the document's, so the "
             "transcript did not change since): copy the quote from the transcript "
             "(out/segments.csv), or leave the cell empty")
+
+
+def span_moved(segments: pd.DataFrame, doc_id: str, start: float, end: float) -> str:
+    """What follows "the span lies outside segment X" for a span of ``doc_id`` from
+    ``start`` to ``end``: the segments of ``segments`` it lies in now, as after a re-cut
+    or an edit before it, or that it would quote other words when it lies in none."""
+    near = segments.loc[(segments["doc_id"] == doc_id) & (segments["start"] < end)
+                        & (segments["end"] > start), "seg_id"].tolist()
+    if not near:
+        return "; it would quote other words"
+    return (f"; it lies in {' and '.join(near[:3])} now: a seg_id names a segment by its "
+            "position, which moves when the transcript is edited before it or its segments "
+            f"are cut otherwise ({SETTINGS}); if the span's words are the ones coded, give "
+            "the row that seg_id")

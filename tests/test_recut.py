@@ -136,3 +136,21 @@ def test_a_segment_sheet_made_before_a_re_cut_names_the_segment_its_text_is_now(
         assert line in result.output
         assert "cut otherwise (`max_segment_chars:`" in result.output
         assert "was the transcript changed" not in result.output
+
+
+def test_a_span_coded_before_a_re_cut_names_the_segment_it_lies_in_now(tmp_path):
+    # "the span lies outside segment t4; it would quote other words" sent the user to
+    # correct a span that was right: only the seg_id moved
+    root, runner = _study(tmp_path)
+    text = (root / "transcripts" / "north" / "kickoff.txt").read_text(encoding="utf-8")
+    at = text.index("Wages are low")
+    (root / "codings" / "ana.csv").write_text(
+        f"seg_id,code_id,start,end,quote\nnorth/kickoff:t4,risk.money,{at},{at + 13},"
+        "Wages are low\n", encoding="utf-8")
+    _recut(root, runner)
+    result = runner.invoke(cli, ["agree", "ana", "rules", "--study", str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"ana.csv:2: the span {at}-{at + 13} lies outside segment north/kickoff:t4"
+            in result.output)
+    assert "it lies in north/kickoff:t5 now" in result.output
+    assert "cut otherwise (`max_segment_chars:`" in result.output
