@@ -31,6 +31,7 @@ import pandas as pd
 
 from .errors import DialogcodeWarning, Problem, warn
 from .quote_words import OPENING_LABEL, after_label, opens_turn, past_time, within
+from .recut import Places, either_text, moved, recut_text, unmatched_text
 
 SHOWN = 5       # lines listed per document
 SHA_DIFFERS = "its sha256 differs from the document's"
@@ -339,6 +340,40 @@ def _rows(lines: list[int], doc_id: str) -> str:
             f"{', '.join(map(str, lines[:SHOWN]))}{more})")
 
 
+def _whole_elsewhere(quote: str, text: str, speaker: str, doc_id: str, seg_id: str,
+                     places: Places) -> bool:
+    """Whether ``quote``, words of its segment's ``text`` but not all of it, is the whole
+    text of another segment of its document."""
+    from .importers.tabular import same_text
+
+    return not (same_text(quote, text) or same_text(quote, f"{speaker}: {text}")) and any(
+        seg != seg_id for seg in places.whole(quote, doc_id))
+
+
+def _other_rows(table: pd.DataFrame, rows: np.ndarray, doc_id: str, path: str,
+                places: Places, hashed: bool, unchanged: np.ndarray) -> Problem:
+    """The problem of the rows ``rows`` of document ``doc_id`` coded on other text or on
+    other segments (:func:`changed_rows`): its sha256 differs (``hashed``: some row's
+    does), or the quote is not its seg_id's text, with where its words are now
+    (:mod:`dialogcode.recut`), the document unchanged (``unchanged``) or not known to be."""
+    lines = sorted(table.index[rows])
+    subject = f"{_rows(lines, doc_id)} {'were' if len(lines) > 1 else 'was'} coded"
+    if hashed:
+        return Problem(other_text(subject, REIMPORT), path, int(lines[0]))
+    seg_ids = table.loc[lines, "seg_id"].str.strip()
+    now = {line: [seg for seg in places.holding(
+        table.at[line, "quote"], doc_id, lambda q, t, s: _quote_fits(q, None, t, s))
+        if seg != seg_ids[line]] for line in lines[:SHOWN] if pd.isna(table.at[line, "start"])}
+    where = moved(lines, now)
+    if unchanged[rows].all():
+        text = recut_text(subject, where) if where else unmatched_text(subject)
+    elif where:
+        text = either_text(subject, where)
+    else:
+        text = other_text(subject, REIMPORT, "the row's quote is not the text of its seg_id")
+    return Problem(text, path, int(lines[0]))
+
+
 def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
                  found: np.ndarray, documents: pd.DataFrame | None = None, study=None
                  ) -> list[Problem]:
@@ -364,19 +399,33 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
             hashed = hashed & ~copied
     quoted = np.zeros(len(table), dtype=bool)
     labels: dict[int, tuple[str, str]] = {}    # row -> (label quoted, the turn's speaker)
+    places = Places(segments)
     if "quote" in table:
         texts = segments["text"].to_numpy()[position]
         speakers = segments["speaker"].fillna("").astype(str).to_numpy()[position]
+        seg_ids = segments["seg_id"].to_numpy()[position]
         spans = _spans(table, segments, position, documents)
         for i, (ok, quote, span, text, speaker) in enumerate(zip(
                 known, table["quote"].fillna(""), spans, texts, speakers)):
-            if ok and quote.strip() and not _quote_fits(quote, span, text, speaker):
+            if not (ok and quote.strip()):
+                continue
+            if not _quote_fits(quote, span, text, speaker):
                 said = None if span is not None or hashed[i] else _relabelled(
                     quote, text, speaker)
                 if said is None:
                     quoted[i] = True
                 else:
                     labels[i] = (said, speaker)
+            elif span is None and not hashed[i]:
+                # words of its segment that are another segment's whole text: after a
+                # re-cut, the short turn coded ("Mm-hm.") said again in the one named now
+                quoted[i] = _whole_elsewhere(quote, text, speaker, doc_ids[i], seg_ids[i],
+                                             places)
+    # rows without a span whose sha256 shows the transcript unchanged: a quote not of
+    # their seg_id shows the segments cut otherwise since (a span's offsets are not)
+    unchanged = known & ~hashed & ~copied & (documents is not None) & (
+        table["sha256"].fillna("").str.strip().ne("").to_numpy() if "sha256" in table
+        else False) & table["start"].isna().to_numpy()
     problems = []
     for doc_id in sorted(set(doc_ids[copied])):
         lines = sorted(table.index[copied & (doc_ids == doc_id)])
@@ -385,12 +434,10 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
                                 int(lines[0])))
     for doc_id in sorted(set(doc_ids[hashed | quoted])):
         mine = doc_ids == doc_id
-        lines = sorted(table.index[mine & (hashed | quoted)])
-        why = (SHA_DIFFERS if (mine & hashed).any() else
-               "the row's quote is not the text of its seg_id")
-        verb = "were" if len(lines) > 1 else "was"
-        problems.append(Problem(other_text(f"{_rows(lines, doc_id)} {verb} coded", REIMPORT,
-                                           why), path, int(lines[0])))
+        for rows in (mine & quoted & unchanged, mine & (hashed | quoted & ~unchanged)):
+            if rows.any():
+                problems.append(_other_rows(table, rows, doc_id, path, places,
+                                            (mine & hashed).any(), unchanged))
     relabelled = np.isin(np.arange(len(table)), list(labels))
     for doc_id in sorted(set(doc_ids[relabelled])):
         rows = np.flatnonzero(relabelled & (doc_ids == doc_id))

@@ -19,7 +19,7 @@ from .coded_text import changed_rows, run_on_spans
 from .csvrows import read_csv_file
 from .errors import ArgumentError, DialogcodeError, Problem, printable
 from .segment import other_unit
-from .spans import covered_segments
+from .spans import covered_segments, span_problems
 from .store import read_table, write_csv
 from .study import Study
 
@@ -153,8 +153,10 @@ def read_coder(path: Path, segments: pd.DataFrame, coder: str | None = None,
                      for i, value in wrong.items()]
         unreadable |= set(wrong.index)
     bounds = segments[["start", "end"]].to_numpy(dtype=float)[np.maximum(found, 0)]
-    problems += [Problem(why, str(path), int(line)) for line, why in
-                 _span_problems(table, bounds, found >= 0) if line not in unreadable]
+    spans = span_problems(table, bounds, found >= 0, doc_of.to_numpy()[np.maximum(found, 0)],
+                           segments)
+    problems += [Problem(why, str(path), int(line)) for line, why in spans
+                 if line not in unreadable]
     problems += _repeats(table, str(path)) + _several_coders(table, str(path))
     bad = table.index.isin([problem.line for problem in problems])
     problems += changed_rows(table, str(path), segments, np.where(bad, -1, found),
@@ -293,29 +295,6 @@ def _coders(sources: pd.Series) -> pd.Series:
     (:data:`MACHINE_SOURCES`), which name no coder."""
     coder = sources.str.strip().str.removeprefix("human:").str.strip().str.casefold()
     return coder.where(~coder.isin(MACHINE_SOURCES), "")
-
-
-def _span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray
-                   ) -> list[tuple[int, str]]:
-    """(line, why) for each row whose offsets are not a span of its segment: one
-    offset without the other, not whole numbers with 0 <= start < end, or a span that
-    does not overlap the segment its ``seg_id`` names (``bounds``, that segment's start
-    and end per row, where ``known``). Such a span would quote words of another
-    segment, or none."""
-    found = []
-    for line, seg, a, b, (seg_start, seg_end), ok in zip(
-            table.index, table["seg_id"], table["start"], table["end"], bounds, known):
-        if pd.isna(a) and pd.isna(b):
-            continue
-        if pd.isna(a) or pd.isna(b):
-            found.append((line, "give both start and end, or neither (the whole segment)"))
-        elif not (float(a).is_integer() and float(b).is_integer() and 0 <= a < b):
-            found.append((line, f"start {a:g} and end {b:g}: give whole numbers with 0 <= "
-                                "start < end"))
-        elif ok and not (a < seg_end and b > seg_start):
-            found.append((line, f"the span {a:g}-{b:g} lies outside segment {seg} "
-                                f"({seg_start:g}-{seg_end:g}); it would quote other words"))
-    return found
 
 
 def coder_table(path: Path) -> pd.DataFrame:

@@ -5,12 +5,18 @@ A span codes each segment of which it covers a whole word (a run of letters and
 digits) or all of the text: a quote over three sentences codes all three, and one that
 only grazes a segment (its leading space, a full stop, the first letters of a word)
 does not code it. A span covering no whole word of any segment (a piece of one word)
-codes the segment it is given in, or starts in.
+codes the segment it is given in, or starts in. A coder file's offsets that are no span
+of the segment their seg_id names are refused (:func:`span_problems`).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .recut import span_moved
 
 _WORD = re.compile(r"\w+")
 
@@ -33,3 +39,28 @@ def covered_segments(start: int, end: int,
     word of any."""
     return [seg_id for seg_start, seg_end, seg_id, text in segments
             if codes(start, end, seg_start, seg_end, text)]
+
+
+def span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray,
+                  doc_ids: np.ndarray, segments: pd.DataFrame) -> list[tuple[int, str]]:
+    """(line, why) for each row whose offsets are not a span of its segment: one
+    offset without the other, not whole numbers with 0 <= start < end, or a span not
+    overlapping the segment its ``seg_id`` names (``bounds``, its start and end per row,
+    where ``known``; ``doc_ids``, its document), whose words are another's of
+    ``segments`` (:func:`~.recut.span_moved`), or none."""
+    found = []
+    for line, seg, a, b, (seg_start, seg_end), ok, doc in zip(
+            table.index, table["seg_id"], table["start"], table["end"], bounds, known,
+            doc_ids):
+        if pd.isna(a) and pd.isna(b):
+            continue
+        if pd.isna(a) or pd.isna(b):
+            found.append((line, "give both start and end, or neither (the whole segment)"))
+        elif not (float(a).is_integer() and float(b).is_integer() and 0 <= a < b):
+            found.append((line, f"start {a:g} and end {b:g}: give whole numbers with 0 <= "
+                                "start < end"))
+        elif ok and not (a < seg_end and b > seg_start):
+            found.append((line, f"the span {a:g}-{b:g} lies outside segment {seg} "
+                                f"({seg_start:g}-{seg_end:g})"
+                                + span_moved(segments, doc, a, b)))
+    return found

@@ -917,7 +917,7 @@ def test_coder_file_offsets_that_are_not_a_span_of_their_segment_are_refused(stu
     result = invoke("tables", study)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert (f"{path}:2: the span {t1[0]}-{t1[1]} lies outside segment north/kickoff:t2 "
-            f"({t2[0]}-{t2[1]}); it would quote other words") in result.output
+            f"({t2[0]}-{t2[1]}); it lies in north/kickoff:t1 now") in result.output
     assert (f"{path}:3: start {t2[0] + 9} and end {t2[0] + 4}: give whole numbers with "
             "0 <= start < end") in result.output
     assert f"{path}:4: the span 5000-5010 lies outside segment" in result.output

@@ -231,6 +231,10 @@ class Documents:
                       if name in (doc.rsplit("/", 1)[-1], source.rsplit("/", 1)[-1],
                                   source.rsplit("/", 1)[-1].rsplit(".", 1)[0]))
 
+    def seg_ids(self, doc_id: str) -> list[str]:
+        """The segments of a document, in order."""
+        return [seg for _, _, seg in self._spans.get(doc_id, [])]
+
     def bounds(self, seg_id: str) -> tuple[str, int, int]:
         """(doc_id, start, end) of a segment."""
         return self._bounds[seg_id]

@@ -17,9 +17,12 @@
    and widened to whole words where it starts or ends inside one and the quote fits the
    wider stretch as well (no more edits).
 
-The first level that finds the quote decides. Found at more than one place there
-(places that do not overlap) it is *ambiguous*; found nowhere it is *unfound*; either
-way no offsets are returned.
+At the exact and tolerant levels a place must start and end at word edges (``rent
+rules`` is not found in ``current rules``); only when neither level finds the quote so,
+the places either finds inside words are taken (``evict`` in ``evicted``: a piece of a
+word quoted). The first level that finds the quote decides. Found at more than one
+place there (places that do not overlap) it is *ambiguous*; found nowhere it is
+*unfound*; either way no offsets are returned.
 """
 from __future__ import annotations
 
@@ -174,31 +177,48 @@ def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY,
     quote = normalize_text(quote).strip()
     if not quote:
         return Location(None)
-    spans = _occurrences(quote, text)
-    if spans:
-        return Location(EXACT, spans)
+    exact = _occurrences(quote, text)
+    whole = _at_word_edges(exact, text)
+    if whole:
+        return Location(EXACT, whole)
     key, index = fold_document(text)
     folded = fold(quote)[0].strip()
     if not folded:
-        return Location(None)
+        return Location(EXACT, exact) if exact else Location(None)
 
     def original(start: int, end: int) -> tuple[int, int]:
         return index[start], index[end - 1] + 1
 
-    spans = _occurrences(folded, key)
-    if spans:
-        return Location(TOLERANT, [original(s, e) for s, e in spans])
-    if between:
+    tolerant = [original(s, e) for s, e in _occurrences(folded, key)]
+    if not tolerant and between:
         without, index_without = _fold_without(text, between)
-        spans = _occurrences(folded, without)
-        if spans:
-            return Location(TOLERANT, [(index_without[s], index_without[e - 1] + 1)
-                                       for s, e in spans])
+        tolerant = [(index_without[s], index_without[e - 1] + 1)
+                    for s, e in _occurrences(folded, without)]
+    whole = _at_word_edges(tolerant, text)
+    if whole:
+        return Location(TOLERANT, whole)
+    if exact or tolerant:     # found only inside words: a piece of a word quoted
+        return Location(EXACT, exact) if exact else Location(TOLERANT, tolerant)
     places = _fuzzy(folded, key, min_similarity)
     if not places:
         return Location(None)
     return Location(FUZZY, [_whole_words(folded, text, *original(s, e))
                             for _, s, e in places], round(places[0][0], 3))
+
+
+def _cuts(before: str, after: str) -> bool:
+    """Whether an edge between the characters ``before`` and ``after`` falls inside a
+    word of a language written with spaces (one without, whose letters are of the
+    category Lo, shows no word edges)."""
+    return (in_word(before) and in_word(after)
+            and "Lo" not in (unicodedata.category(before), unicodedata.category(after)))
+
+
+def _at_word_edges(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """The ``spans`` of ``text`` that start and end at word edges, none inside a word."""
+    return [(start, end) for start, end in spans
+            if not (start > 0 and _cuts(text[start - 1], text[start]))
+            and not (end < len(text) and _cuts(text[end - 1], text[end]))]
 
 
 def _whole_words(quote: str, text: str, start: int, end: int) -> tuple[int, int]:

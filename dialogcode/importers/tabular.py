@@ -22,7 +22,8 @@ from ..limits import DEFAULT, Limits
 from ..normalize import normalize_text
 from ..privacy.masking import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, split_codes
-from .locate import Location, fold, locate
+from ..recut import SETTINGS
+from .locate import EXACT, TOLERANT, Location, fold, locate
 from .tools import exports, layout_of, read_export
 
 
@@ -243,8 +244,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if not _text_of(row, docs, [seg_id]):
             return fail(f"the text in this row is not the text of {seg_id}"
                         f"{docs.excerpt(docs.segment_text(seg_id), docs.seg_doc[seg_id])}: "
-                        "seg_ids follow the turns' positions, so was the transcript changed "
-                        "since the sheet was made?")
+                        + _elsewhere(row, docs, docs.seg_doc[seg_id], [seg_id]))
         return docs.seg_doc[seg_id], None, None, [seg_id]
     doc_id, why = docs.resolve(row["document"])
     if doc_id is None:
@@ -286,6 +286,26 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     return doc_id, start, end, []
 
 
+def _elsewhere(row: dict[str, str], docs: Documents, doc_id: str, named: list[str]) -> str:
+    """Why a row's ``text`` cell is not the text of the segments it names (``named``):
+    where its words are in document ``doc_id`` now, the segments' positions having
+    moved (an edit before them, or a re-cut), or that they are not in it (an edit)."""
+    others = [seg for seg in docs.seg_ids(doc_id)
+              if seg not in named and _text_of(row, docs, [seg])]
+    if others:
+        where = f"it is the text of {others[0]}" + (
+            f" (and of {len(others) - 1} more)" if len(others) > 1 else "")
+    elif locate(row["text"], docs.text[doc_id]).level in (EXACT, TOLERANT):
+        where = "its words are in the document, cut into other segments"
+    else:
+        return ("seg_ids follow the turns' positions, so was the transcript changed "
+                "since the sheet was made?")
+    return (f"{where} now: seg_ids and turn numbers follow the segments' positions, which "
+            "move when the transcript is edited before them (a turn added or taken out) "
+            f"or its segments are cut otherwise ({SETTINGS}) after the sheet was made; if "
+            "the row codes that text, give the seg_id it has now")
+
+
 def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
                 ) -> tuple[str, None, None, list[str]] | None:
     """(doc_id, None, None, the segments of the row's turn: the turn, or its sentences in
@@ -315,8 +335,8 @@ def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
     if not fits:
         start, end = docs.bounds(segs[0])[1], docs.bounds(segs[-1])[2]
         return fail(f"the text in this row is not the text of turn {turn} of {doc_id} "
-                    f"({named}){docs.excerpt(docs.text[doc_id], doc_id, start, end)}: was "
-                    "the transcript changed since the sheet was made?")
+                    f"({named}){docs.excerpt(docs.text[doc_id], doc_id, start, end)}: "
+                    + _elsewhere(row, docs, doc_id, segs))
     quiet, why = docs.first_quiet.get(doc_id, (turn + 1, ""))
     # a person may count only spoken turns: refuse to guess, unless the row's text
     # (checked above) shows which turn it means, being not also the text of the turn a
