@@ -294,9 +294,12 @@ def test_codings_across_odd_spacing_quote_the_text_as_written_in_every_turn(tmp_
     (tmp_path / "breaks.yaml").write_text(SPACED_BOOK, encoding="utf-8")
     codings = code(root)
     text = load_corpus(Study.open(root)).text("talk")
-    quotes = [f"restraining{gap}order" for gap in ODD]
+    # the line separator and the vertical tab are stored as LF, the form feed beside a
+    # line break as nothing
+    quotes = [f"restraining{gap}order" for gap in ["\u00a0 ", "\n", "\n", "\n", " \t\u3000"]]
     assert sorted(codings["quote"]) == sorted(quotes)
-    assert sorted(codings["start"]) == sorted(text.index(q) for q in quotes)
+    assert sorted(codings["start"]) == [text.index(q, text.index(f"Turn {i},"))
+                                        for i, q in enumerate(quotes)]
     assert sorted(codings["seg_id"]) == [f"talk:t{i + 2}" for i in range(len(ODD))]
 
 
@@ -313,3 +316,77 @@ def test_kwic_on_a_long_spaced_notes_section_finds_every_hit_at_its_words(tmp_pa
     assert len(found) == 200
     assert [text[s:e] for s, e in zip(found["start"], found["end"])] == ["the  river"] * 200
     assert found["right"].iat[-1] == " bank."
+
+
+# line breaks written otherwise: a paragraph separator (U+2029), a line separator
+# (U+2028), a vertical tab (Word's manual line break in a .txt export), a form feed (a
+# page break) alone or beside a line break
+BREAKS = ["\u2029", "\u2028", "\x0b", "\f", "\n\f", "\f\n"]
+COUSIN_BOOK = """codebook: c
+title: C
+codes:
+  - id: support.family
+    label: Family support
+    patterns:
+      terms: [my cousin]
+  - id: housing.car
+    label: Living in a car
+    patterns:
+      terms: [in the car]
+"""
+
+
+def turns_split_by(tmp_path, gap):
+    root = make_study(tmp_path / "s", {"talk.txt": (
+        f"Synthetic fixture.\n\nP1: We lost the apartment in May.{gap}P2: Then my cousin "
+        f"took us in.{gap}P1: Before that we slept{gap}in the car.\n")}, None)
+    (tmp_path / "breaks.yaml").write_text(COUSIN_BOOK, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("gap", BREAKS)
+def test_a_label_after_another_line_break_opens_a_turn_of_its_speaker(tmp_path, gap):
+    # a label after the break was read as text of the turn before: P2's words credited
+    # to P1; every break reads as one line break, so a phrase runs across it
+    root = turns_split_by(tmp_path, gap)
+    codings = code(root)
+    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
+    assert list(zip(segments["speaker"], segments["text"])) == [
+        ("P1", "We lost the apartment in May."), ("P2", "Then my cousin took us in."),
+        ("P1", "Before that we slept\nin the car.")]
+    text = load_corpus(Study.open(root)).text("talk")
+    assert coded(codings) == [("talk:t3", "support.family", "my cousin"),
+                              ("talk:t4", "housing.car", "in the car")]
+    for row in codings.itertuples():
+        assert text[row.start:row.end] == row.quote
+    for row in segments.itertuples():
+        assert text[row.start:row.end] == row.text
+
+
+@pytest.mark.parametrize("gap", ["\u2029", "\x0b", "\f"])
+def test_sentences_after_another_line_break_are_cut_at_their_own_offsets(tmp_path, gap):
+    root = turns_split_by(tmp_path, gap)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("unit: sentence\n")
+    codings = code(root)
+    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
+    text = load_corpus(Study.open(root)).text("talk")
+    assert segments["speaker"].tolist() == ["P1", "P2", "P1"]
+    assert [text[s:e] for s, e in zip(segments["start"], segments["end"])] == \
+        segments["text"].tolist()
+    assert [(row.quote, text[row.start:row.end]) for row in codings.itertuples()] == [
+        ("my cousin", "my cousin"), ("in the car", "in the car")]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("talk.csv", 'speaker,text\nP1,We lost the apartment.\u2028P2: Then my cousin\u2029took us in.'
+                 '\x0bOkay.\fYes.\nP2,Right.\n'),
+    ("talk.json", '[{"speaker": "P1", "text": "We lost the apartment.\u2028P2: Then my cousin'
+                  '\u2029took us in."}, {"speaker": "P2", "text": "Right."}]')])
+def test_line_separators_in_a_table_or_json_value_are_text_of_its_turn(tmp_path, name, content):
+    root = make_study(tmp_path / "s", {name: content}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert segments["speaker"].tolist() == ["P1", "P2"]
+    assert segments["text"].iat[0].startswith("We lost the apartment. P2: Then my cousin took")

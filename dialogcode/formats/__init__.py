@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import IngestError
 from ..limits import DEFAULT, Limits, check_size
-from ..normalize import decode
+from ..normalize import decode, unify_line_breaks
 from .asides import split_asides
 from .base import Block, ParsedDocument
 from .captions import parse_captions
@@ -131,6 +131,8 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
                             turn_times=turn_times)
     else:
         text = decode(data, source, encoding)
+        if fmt not in ("csv", "json", "jsonl"):     # read as lines, not values
+            text = unify_line_breaks(text)
         if fmt in ("vtt", "srt"):
             parsed = parse_captions(text, source, vtt=fmt == "vtt", forced=speakers)
         elif fmt == "csv":
