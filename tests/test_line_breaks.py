@@ -4,10 +4,12 @@ import json
 import pickle
 import re
 
+import docx
 import pandas as pd
 import pytest
 import spacy.util
 from click.testing import CliRunner
+from docx.enum.text import WD_BREAK
 
 from dialogcode import Study
 from dialogcode.cli import cli
@@ -390,3 +392,29 @@ def test_line_separators_in_a_table_or_json_value_are_text_of_its_turn(tmp_path,
     segments = pd.read_parquet(root / "out" / "segments.parquet")
     assert segments["speaker"].tolist() == ["P1", "P2"]
     assert segments["text"].iat[0].startswith("We lost the apartment. P2: Then my cousin took")
+
+
+@pytest.mark.parametrize("kind", [WD_BREAK.PAGE, WD_BREAK.COLUMN])
+def test_a_page_break_inside_a_word_paragraph_parts_its_words(tmp_path, kind):
+    # python-docx reads a page or column break as nothing: "slept" and "in" were one
+    # word, and the phrase across them not found; at a paragraph's end it adds nothing
+    document = docx.Document()
+    document.add_paragraph("Synthetic fixture.")
+    document.add_paragraph("P1: We lost the apartment in May.").add_run().add_break(kind)
+    paragraph = document.add_paragraph("P2: Before that we slept")
+    paragraph.add_run().add_break(kind)
+    paragraph.add_run("in the car.")
+    document.add_paragraph("P1: Then my cousin took us in.")
+    document.save(tmp_path / "talk.docx")
+    root = make_study(tmp_path / "s", {"talk.docx": tmp_path / "talk.docx"}, None)
+    (tmp_path / "breaks.yaml").write_text(COUSIN_BOOK, encoding="utf-8")
+    codings = code(root)
+    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
+    assert segments["text"].tolist() == ["We lost the apartment in May.",
+                                         "Before that we slept\nin the car.",
+                                         "Then my cousin took us in."]
+    text = load_corpus(Study.open(root)).text("talk")
+    assert coded(codings) == [("talk:t3", "housing.car", "in the car"),
+                              ("talk:t4", "support.family", "my cousin")]
+    for row in codings.itertuples():
+        assert text[row.start:row.end] == row.quote
