@@ -418,3 +418,22 @@ def test_a_page_break_inside_a_word_paragraph_parts_its_words(tmp_path, kind):
                               ("talk:t4", "support.family", "my cousin")]
     for row in codings.itertuples():
         assert text[row.start:row.end] == row.quote
+
+
+def test_inline_markup_of_a_transcript_with_a_line_separator_imports_at_its_offsets(tmp_path):
+    # the markup copy keeps the separator the transcript was written with; read as
+    # ingest reads the transcript, its text is the document's
+    root = turns_split_by(tmp_path, "\u2028")
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "codebooks: []", f"codebooks: [{tmp_path / 'breaks.yaml'}]"), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    markup = tmp_path / "talk.md"
+    markup.write_text((root / "transcripts" / "talk.txt").read_text(encoding="utf-8").replace(
+        "my cousin", "**my cousin**<sup>support.family</sup>"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(markup), str(root), "--coder", "x"])
+    assert result.exit_code == 0, result.output
+    codings = pd.read_csv(root / "codings" / "x.csv")
+    text = load_corpus(Study.open(root)).text("talk")
+    assert list(zip(codings["seg_id"], codings["quote"])) == [("talk:t3", "my cousin")]
+    assert text[codings["start"].item():codings["end"].item()] == "my cousin"
