@@ -437,3 +437,25 @@ def test_inline_markup_of_a_transcript_with_a_line_separator_imports_at_its_offs
     text = load_corpus(Study.open(root)).text("talk")
     assert list(zip(codings["seg_id"], codings["quote"])) == [("talk:t3", "my cousin")]
     assert text[codings["start"].item():codings["end"].item()] == "my cousin"
+
+
+def test_an_offsets_table_quoting_a_line_separator_as_the_transcript_wrote_it_imports(
+        tmp_path):
+    # a table written from the text as an earlier release stored it, the separator kept:
+    # its offsets are still those of the text (the separator is stored as one LF)
+    root = turns_split_by(tmp_path, "\u2028")
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "codebooks: []", f"codebooks: [{tmp_path / 'breaks.yaml'}]"), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    text = load_corpus(Study.open(root)).text("talk")
+    start = text.index("we slept")
+    sheet = tmp_path / "offsets.csv"
+    sheet.write_text("document,start,end,quote,code\n"
+                     f"talk,{start},{start + 19},we slept\u2028in the car,housing.car\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(sheet), str(root), "--coder", "x"])
+    assert result.exit_code == 0, result.output
+    codings = pd.read_csv(root / "codings" / "x.csv")
+    assert list(zip(codings["start"], codings["end"], codings["quote"])) == [
+        (start, start + 19, "we slept\nin the car")]
