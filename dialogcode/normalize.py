@@ -2,7 +2,10 @@
 
 Rules: UTF-8 with or without BOM (other encodings only when configured, never with
 ``errors="ignore"``); CRLF and lone CR become LF; Unicode NFC; smart quotes and dashes
-are kept as written. Every offset in every table points into text normalised this way.
+are kept as written. Plain text read as lines (a .txt, .md, caption or Word paragraph's
+text, not a CSV or JSON value) has its other line breaks made LF too
+(:func:`unify_line_breaks`). Every offset in every table points into text normalised
+this way.
 """
 from __future__ import annotations
 
@@ -13,11 +16,27 @@ import unicodedata
 from .errors import IngestError
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# the line breaks other than LF (and CR) that str.splitlines() breaks at: a vertical tab
+# (Word's manual line break in a .txt export), the file, group and record separators,
+# NEL, the line separator and the paragraph separator
+_OTHER_BREAKS = re.compile("[\x0b\x1c-\x1e\x85\u2028\u2029]")
+# a form feed (a page break): beside a line break or at either end of the text, nothing;
+# between two characters of a line, a line break
+_PAGE_BREAK = re.compile(r"(?<![^\n])\f+|\f+(?![^\n])|(\f+)")
 
 
 def normalize_text(text: str) -> str:
     """Return ``text`` with LF line ends and NFC composition (nothing else changes)."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def unify_line_breaks(text: str) -> str:
+    """``text`` (normalised) read as lines: each line break written otherwise than LF
+    (a line or paragraph separator, a vertical tab, ...) one LF, and each run of form
+    feeds one LF, or nothing beside a line break, so that a label after any of them
+    opens a line as it does after LF, and no form feed is left inside a word."""
+    text = _OTHER_BREAKS.sub("\n", text)
+    return _PAGE_BREAK.sub(lambda m: "\n" if m[1] else "", text) if "\f" in text else text
 
 
 def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:

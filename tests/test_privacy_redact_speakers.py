@@ -204,3 +204,18 @@ def test_a_speaker_the_manifest_gives_a_staff_role_keeps_it_beside_the_number(tm
                                  "Facilitator Speaker 1"],
                         "visit": ["Speaker 2", "Evaluator Speaker 3"]}
     assert speaker_roles().role("call", speakers["call"][0]) == "facilitator"
+
+
+def test_a_speaker_after_a_line_separator_is_numbered_in_the_masked_copy(tmp_path):
+    # ingest reads the label after the separator as a turn's; the copy must number it too
+    text = "".join(f"{w}: {t}\u2028" for w, t in zip(WHO, SAID[:3] + ["Thank you.", SAID[4]]))
+    root = make_study(tmp_path / "s", {"call.txt": text}, None)
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    masked = tmp_path / "masked"
+    run("privacy", "redact", root, "--to", masked)
+    assert (masked / "call.txt").read_text(encoding="utf-8").splitlines() == [
+        "Speaker 1: We started the food pantry in March.",
+        "Speaker 2: The rent went up again this year.",
+        "Speaker 1: Families are doubling up.", "Facilitator: Thank you.",
+        "Speaker 3: I agree with [NAME]."]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import IngestError
 from ..limits import DEFAULT, Limits, check_size
-from ..normalize import decode
+from ..normalize import decode, unify_line_breaks
 from .asides import split_asides
 from .base import Block, ParsedDocument
 from .captions import parse_captions
@@ -35,6 +35,8 @@ FORMATS = {
     "json": (".json",),
     "jsonl": (".jsonl", ".ndjson"),
 }
+# formats whose text is values (a cell, a JSON string), not lines
+VALUE_FORMATS = ("csv", "json", "jsonl")
 # plain-text layouts that can be forced with the manifest's `format` column
 LAYOUTS = ("turns", "otter", "notes")
 EXTENSIONS = {ext: name for name, exts in FORMATS.items() for ext in exts}
@@ -131,6 +133,8 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
                             turn_times=turn_times)
     else:
         text = decode(data, source, encoding)
+        if fmt not in VALUE_FORMATS:
+            text = unify_line_breaks(text)
         if fmt in ("vtt", "srt"):
             parsed = parse_captions(text, source, vtt=fmt == "vtt", forced=speakers)
         elif fmt == "csv":

@@ -31,7 +31,7 @@ from lxml.etree import LxmlError
 
 from ..errors import IngestError
 from ..limits import DEFAULT, Limits, open_zip, scan_xml
-from ..normalize import normalize_text
+from ..normalize import normalize_text, unify_line_breaks
 from .base import ParsedDocument, TextBuilder
 from .clock import clock_times
 from .columns import find_columns, guess_columns, parse_time
@@ -119,9 +119,9 @@ def parse_docx(data: bytes, source: str, columns: dict[str, str] | None = None, 
                 notes += [note] if note else []
                 text = _Text(first=text.first + len(text.lines) + len(item))
                 continue
-            new = [normalize_text("\t".join(row)) for row in item]
+            new = [unify_line_breaks(normalize_text("\t".join(row))) for row in item]
         else:
-            new = [normalize_text(item.text)]
+            new = [unify_line_breaks(normalize_text(item.text))]
             if item.heading and new[0].strip():
                 text.styled.add(len(text.lines) + 1)
         text.lines.extend(line for piece in new for line in piece.split("\n"))

@@ -7,7 +7,9 @@ nested in a cell; and a cell spanning two columns comes back once per column. He
 every run of it (tracked changes read as accepted: insertions kept, deletions and moved-
 away text left out; text boxes and fallback copies are not the paragraph's), the body is
 walked through content controls, and a spanning cell's text is given once, at its first
-column, so the columns after it keep their places. A vertically merged cell keeps
+column, so the columns after it keep their places. A page or column break, which
+python-docx reads as nothing (gluing the words around it), is a form feed, a line break
+inside a line (:func:`~dialogcode.normalize.unify_line_breaks`). A vertically merged cell keeps
 python-docx's reading: its text in every row it spans (a speaker cell spanning rows), marked
 as repeated so that a text cell spanning rows is read once.
 """
@@ -23,15 +25,26 @@ _NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
 _RUNS = etree.XPath(".//w:r[not(ancestor::w:del or ancestor::w:moveFrom "
                     "or ancestor::mc:Fallback)]", namespaces=_NS)
 _PARAGRAPHS_AROUND = etree.XPath("count(ancestor::w:p)", namespaces=_NS)
-_P, _TBL, _TR, _TC, _SDT, _CONTENT, _CUSTOM = (qn(tag) for tag in (
-    "w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent", "w:customXml"))
+_P, _TBL, _TR, _TC, _SDT, _CONTENT, _CUSTOM, _BR, _TYPE = (qn(tag) for tag in (
+    "w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent", "w:customXml", "w:br", "w:type"))
+# what python-docx's run text is made of (CT_R.text), each part by its own text
+_RUN_PARTS = etree.XPath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab",
+                         namespaces=_NS)
 
 
 def paragraph_text(p) -> str:
     """The text of paragraph element ``p`` as Word shows it with changes accepted."""
     # a run of a text box anchored in the paragraph has a paragraph more around it
     depth = _PARAGRAPHS_AROUND(p) + 1
-    return "".join(r.text for r in _RUNS(p) if _PARAGRAPHS_AROUND(r) == depth)
+    return "".join(_run_text(r) for r in _RUNS(p) if _PARAGRAPHS_AROUND(r) == depth)
+
+
+def _run_text(r) -> str:
+    """python-docx's text of run element ``r``, with a page or column break a form feed."""
+    if r.find(_BR) is None:
+        return r.text
+    return "".join("\f" if part.tag == _BR and part.get(_TYPE) in ("page", "column")
+                   else str(part) for part in _RUN_PARTS(r))
 
 
 def block_items(container) -> Iterator:

@@ -2,9 +2,10 @@
 written ``**span text**<sup>code; code</sup>``.
 
 Removing the markup must give back the document's text exactly (only the whitespace at
-the very end may differ); otherwise nothing is imported and the error names the first
-line that differs. Bold text not followed by ``<sup>`` is ordinary text and must be in
-the document too. A span cannot contain ``*``, and ``<sup>`` stays on one line.
+the very end may differ; line breaks are read as ingest reads a transcript's,
+:func:`~dialogcode.normalize.unify_line_breaks`); otherwise nothing is imported and the
+error names the first line that differs. Bold text not followed by ``<sup>`` is
+ordinary text and must be in the document too. A span cannot contain ``*``, and ``<sup>`` stays on one line.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from ..coders import CodingsError
 from ..errors import ArgumentError, Problem
-from ..normalize import decode
+from ..normalize import decode, unify_line_breaks
 from .base import Documents, Found, Reading, first_difference, split_codes
 
 MARK = re.compile(r"\*\*([^*]+)\*\*<sup>([^<\n]*)</sup>")
@@ -45,7 +46,7 @@ def document_of(path: Path, docs: Documents, document: str | None) -> str:
 def read_markup(path: Path, docs: Documents, document: str | None = None) -> Reading:
     """Codings from an inline-markup copy of one document (see the module doc)."""
     try:
-        raw = decode(path.read_bytes(), str(path))
+        raw = unify_line_breaks(decode(path.read_bytes(), str(path)))   # as ingest reads it
     except OSError as exc:
         raise CodingsError(f"cannot read: {exc.strerror or exc}", file=path) from None
     doc_id = document_of(path, docs, document)

@@ -19,7 +19,7 @@ from ..csvrows import read_csv_file
 from ..errors import Problem
 from ..formats.tables import xlsx_rows
 from ..limits import DEFAULT, Limits
-from ..normalize import normalize_text
+from ..normalize import normalize_text, unify_line_breaks
 from ..privacy.masking import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, split_codes
 from ..recut import SETTINGS
@@ -261,7 +261,9 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
             return fail(f"offsets {start}-{end} out of range: need 0 <= start < end <= "
                         f"{len(text)} (the length of {doc_id})")
         quote = row.get("quote", "")
-        if quote.strip() and normalize_text(quote) != text[start:end]:
+        # a quote written before other line breaks were stored as LF may hold them
+        if quote.strip() and unify_line_breaks(normalize_text(quote)) != \
+                unify_line_breaks(text[start:end]):
             return fail(f"the quote{docs.excerpt(quote, doc_id)} is not the text at "
                         f"{start}-{end} of {doc_id}{docs.excerpt(text, doc_id, start, end)}")
         return doc_id, start, end, []

@@ -1,0 +1,156 @@
+"""Line breaks written otherwise than LF (a line or paragraph separator, a vertical tab,
+a form feed, a Word page break) read as line breaks in transcripts, as text in table and
+JSON values, with quotes and offsets exact."""
+import docx
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from docx.enum.text import WD_BREAK
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.ingest import load_corpus
+
+from conftest import make_study
+from test_line_breaks import code, coded
+
+
+# line breaks written otherwise: a paragraph separator (U+2029), a line separator
+# (U+2028), a vertical tab (Word's manual line break in a .txt export), a form feed (a
+# page break) alone or beside a line break
+BREAKS = ["\u2029", "\u2028", "\x0b", "\f", "\n\f", "\f\n"]
+COUSIN_BOOK = """codebook: c
+title: C
+codes:
+  - id: support.family
+    label: Family support
+    patterns:
+      terms: [my cousin]
+  - id: housing.car
+    label: Living in a car
+    patterns:
+      terms: [in the car]
+"""
+
+
+def turns_split_by(tmp_path, gap):
+    root = make_study(tmp_path / "s", {"talk.txt": (
+        f"Synthetic fixture.\n\nP1: We lost the apartment in May.{gap}P2: Then my cousin "
+        f"took us in.{gap}P1: Before that we slept{gap}in the car.\n")}, None)
+    (tmp_path / "breaks.yaml").write_text(COUSIN_BOOK, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("gap", BREAKS)
+def test_a_label_after_another_line_break_opens_a_turn_of_its_speaker(tmp_path, gap):
+    # a label after the break was read as text of the turn before: P2's words credited
+    # to P1; every break reads as one line break, so a phrase runs across it
+    root = turns_split_by(tmp_path, gap)
+    codings = code(root)
+    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
+    assert list(zip(segments["speaker"], segments["text"])) == [
+        ("P1", "We lost the apartment in May."), ("P2", "Then my cousin took us in."),
+        ("P1", "Before that we slept\nin the car.")]
+    text = load_corpus(Study.open(root)).text("talk")
+    assert coded(codings) == [("talk:t3", "support.family", "my cousin"),
+                              ("talk:t4", "housing.car", "in the car")]
+    for row in codings.itertuples():
+        assert text[row.start:row.end] == row.quote
+    for row in segments.itertuples():
+        assert text[row.start:row.end] == row.text
+
+
+@pytest.mark.parametrize("gap", ["\u2029", "\x0b", "\f"])
+def test_sentences_after_another_line_break_are_cut_at_their_own_offsets(tmp_path, gap):
+    root = turns_split_by(tmp_path, gap)
+    with open(root / "dialogcode.yaml", "a", encoding="utf-8") as config:
+        config.write("unit: sentence\n")
+    codings = code(root)
+    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
+    text = load_corpus(Study.open(root)).text("talk")
+    assert segments["speaker"].tolist() == ["P1", "P2", "P1"]
+    assert [text[s:e] for s, e in zip(segments["start"], segments["end"])] == \
+        segments["text"].tolist()
+    assert [(row.quote, text[row.start:row.end]) for row in codings.itertuples()] == [
+        ("my cousin", "my cousin"), ("in the car", "in the car")]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("talk.csv", 'speaker,text\nP1,We lost the apartment.\u2028P2: Then my cousin\u2029took us in.'
+                 '\x0bOkay.\fYes.\nP2,Right.\n'),
+    ("talk.json", '[{"speaker": "P1", "text": "We lost the apartment.\u2028P2: Then my cousin'
+                  '\u2029took us in."}, {"speaker": "P2", "text": "Right."}]')])
+def test_line_separators_in_a_table_or_json_value_are_text_of_its_turn(tmp_path, name, content):
+    root = make_study(tmp_path / "s", {name: content}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert segments["speaker"].tolist() == ["P1", "P2"]
+    assert segments["text"].iat[0].startswith("We lost the apartment. P2: Then my cousin took")
+
+
+@pytest.mark.parametrize("kind", [WD_BREAK.PAGE, WD_BREAK.COLUMN])
+def test_a_page_break_inside_a_word_paragraph_parts_its_words(tmp_path, kind):
+    # python-docx reads a page or column break as nothing: "slept" and "in" were one
+    # word, and the phrase across them not found; at a paragraph's end it adds nothing
+    document = docx.Document()
+    document.add_paragraph("Synthetic fixture.")
+    document.add_paragraph("P1: We lost the apartment in May.").add_run().add_break(kind)
+    paragraph = document.add_paragraph("P2: Before that we slept")
+    paragraph.add_run().add_break(kind)
+    paragraph.add_run("in the car.")
+    document.add_paragraph("P1: Then my cousin took us in.")
+    document.save(tmp_path / "talk.docx")
+    root = make_study(tmp_path / "s", {"talk.docx": tmp_path / "talk.docx"}, None)
+    (tmp_path / "breaks.yaml").write_text(COUSIN_BOOK, encoding="utf-8")
+    codings = code(root)
+    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
+    assert segments["text"].tolist() == ["We lost the apartment in May.",
+                                         "Before that we slept\nin the car.",
+                                         "Then my cousin took us in."]
+    text = load_corpus(Study.open(root)).text("talk")
+    assert coded(codings) == [("talk:t3", "housing.car", "in the car"),
+                              ("talk:t4", "support.family", "my cousin")]
+    for row in codings.itertuples():
+        assert text[row.start:row.end] == row.quote
+
+
+def test_inline_markup_of_a_transcript_with_a_line_separator_imports_at_its_offsets(tmp_path):
+    # the markup copy keeps the separator the transcript was written with; read as
+    # ingest reads the transcript, its text is the document's
+    root = turns_split_by(tmp_path, "\u2028")
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "codebooks: []", f"codebooks: [{tmp_path / 'breaks.yaml'}]"), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    markup = tmp_path / "talk.md"
+    markup.write_text((root / "transcripts" / "talk.txt").read_text(encoding="utf-8").replace(
+        "my cousin", "**my cousin**<sup>support.family</sup>"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(markup), str(root), "--coder", "x"])
+    assert result.exit_code == 0, result.output
+    codings = pd.read_csv(root / "codings" / "x.csv")
+    text = load_corpus(Study.open(root)).text("talk")
+    assert list(zip(codings["seg_id"], codings["quote"])) == [("talk:t3", "my cousin")]
+    assert text[codings["start"].item():codings["end"].item()] == "my cousin"
+
+
+def test_an_offsets_table_quoting_a_line_separator_as_the_transcript_wrote_it_imports(
+        tmp_path):
+    # a table written from the text as an earlier release stored it, the separator kept:
+    # its offsets are still those of the text (the separator is stored as one LF)
+    root = turns_split_by(tmp_path, "\u2028")
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "codebooks: []", f"codebooks: [{tmp_path / 'breaks.yaml'}]"), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    text = load_corpus(Study.open(root)).text("talk")
+    start = text.index("we slept")
+    sheet = tmp_path / "offsets.csv"
+    sheet.write_text("document,start,end,quote,code\n"
+                     f"talk,{start},{start + 19},we slept\u2028in the car,housing.car\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(sheet), str(root), "--coder", "x"])
+    assert result.exit_code == 0, result.output
+    codings = pd.read_csv(root / "codings" / "x.csv")
+    assert list(zip(codings["start"], codings["end"], codings["quote"])) == [
+        (start, start + 19, "we slept\nin the car")]
