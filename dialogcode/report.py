@@ -16,7 +16,7 @@ from .lessons import Lesson, LessonsFile, filters_text
 from .progress import progress_steps
 from .store import replacing
 from .tables import documents_without_phase, event_keys, phases_inferred
-from .trust import trust_summary
+from .trust import NO_RULES, trust_summary
 from .wording import counted, display_name, points, quoted
 
 REPORT = "report.html"
@@ -34,38 +34,25 @@ def _records(table: pd.DataFrame | None) -> list[dict]:
     return table.astype(object).where(table.notna(), None).to_dict("records")
 
 
-def agreement_summary(agreement: pd.DataFrame | None, human_only: set[str] = frozenset(),
-                      modelled: set[str] = frozenset()) -> list[dict]:
-    """Per coder of the ``agreement`` table: ``codes`` with a verdict and how many of them
-    are ``weak`` ("do not rely"), for the report's opening box, leaving out the
-    ``human_only`` codes (no patterns: the rules never apply them, so their "do not rely"
-    is no failure of the rules); ``people`` counts those left out, ``people_modelled``
-    those of them among the ``modelled`` codes (the learned model codes them)."""
+def agreement_summary(agreement: pd.DataFrame | None, modelled: set[str] = frozenset()
+                      ) -> list[dict]:
+    """Per coder of the ``agreement`` table (human-only codes marked
+    :func:`~dialogcode.trust.without_rules`): ``codes`` with a verdict and how many of
+    them are ``weak`` ("do not rely"), for the report's opening box; ``people`` counts
+    the human-only codes (no patterns: the rules never apply them, so they have no
+    verdict), ``people_modelled`` those of them among the ``modelled`` codes (the learned
+    model codes them)."""
     if agreement is None or agreement.empty:
         return []
-    judged = agreement[(agreement["code_id"] != ALL_CODES)
-                       & agreement["verdict"].isin(VERDICTS)]
+    codes = agreement[agreement["code_id"] != ALL_CODES]
     rows = []
-    for coder, judged_by in judged.groupby("coder", sort=False):
-        people = judged_by["code_id"].isin(human_only)
-        ruled = judged_by[~people]
+    for coder, rows_of in codes.groupby("coder", sort=False):
+        people = rows_of["verdict"] == NO_RULES
+        ruled = rows_of[rows_of["verdict"].isin(VERDICTS)]
         rows.append({"coder": coder, "codes": len(ruled), "people": int(people.sum()),
-                     "people_modelled": int(judged_by["code_id"][people].isin(modelled).sum()),
+                     "people_modelled": int(rows_of["code_id"][people].isin(modelled).sum()),
                      "weak": int((ruled["verdict"] == "do not rely").sum())})
     return rows
-
-
-def without_rules(agreement: list[dict], human_only: set[str]) -> list[dict]:
-    """The rows of the agreement table, each with ``no_rules``: its code is one of the
-    ``human_only`` codes, or it pools a coder's codes and all are, so the rules (which
-    never apply such a code) have no verdict to give there."""
-    codes: dict[str, set[str]] = {}
-    for row in agreement:
-        if row["code_id"] != ALL_CODES:
-            codes.setdefault(row["coder"], set()).add(row["code_id"])
-    return [{**row, "no_rules": row["code_id"] in human_only or (
-        row["code_id"] == ALL_CODES and bool(codes.get(row["coder"]))
-        and codes[row["coder"]] <= human_only)} for row in agreement]
 
 
 def largest_changes(by_phase: pd.DataFrame, labels: dict[str, str],
@@ -179,8 +166,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
          "filters": filters_for_people(written[row["lesson_id"]], labels),
          "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
         for row in _records(lesson_table)]
-    human_only = {c.id for c in book.codes.values() if c.human_only}
-    agreement = without_rules(_records(tables.get("agreement")), human_only)
+    agreement = _records(tables.get("agreement"))
     by_model = (set(codings.loc[codings["source"] == "model", "code_id"])
                 if "source" in codings else set())
     contents = {"overview": True, "codes-by-site": True, "change": True,
@@ -197,8 +183,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         min_segments=min_segments, inferred=phases_inferred(documents),
         pairs=_records(pairs), codes=codes, contents=contents,
         phases=[display_name(p) for p in dict.fromkeys(by_phase["phase"])],
-        against=agreement_summary(tables.get("agreement"), human_only, by_model),
-        modelled=bool(by_model), human_only=human_only,
+        against=agreement_summary(tables.get("agreement"), by_model),
+        modelled=bool(by_model),
         cooccurrence_codes=COOCCURRENCE_CODES, level_names=LEVEL_NAMES,
         # survey answers, field notes: "in 61 documents, 1 site, 0 speakers" read as wrong
         has_speakers=bool(segments["speaker"].notna().any()),

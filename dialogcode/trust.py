@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 
+from .codebook import Codebook
 from .evaluate import ALL
 
 MIN_REFERENCE = 5
@@ -28,6 +29,8 @@ OUT_OF_DATE = ("These codings were made by the rules alone: the learned model in
 RETRAINED = ("changed coder files or review decisions, with other learn settings or another "
              "spaCy pipeline, or by a dialogcode that splits text into words otherwise")
 TRAINED_SINCE = f"which was trained since on {RETRAINED}"
+# the verdict of a human-only code (no patterns) against the rules, which never apply it
+NO_RULES = "none: no rules (human-only)"
 
 
 def _tenths(value: float) -> str:
@@ -52,6 +55,24 @@ def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataF
     rows.loc[rows["reference_positives"] < MIN_REFERENCE, "level"] = "too few to tell"
     return rows[["code_id", "reference_positives", "f1", "alpha", "level"]].reset_index(
         drop=True)
+
+
+def rule_less(book: Codebook, *, rolled_up: bool = False) -> set[str]:
+    """The human-only codes (no patterns: people code them, the rules never do); when
+    judged ``rolled_up``, those with no sub-code that has patterns (the rules apply such a
+    parent through its sub-codes)."""
+    def patterned(code_id: str) -> bool:
+        return any(child.n_patterns or patterned(child.id) for child in book.children(code_id))
+    return {c.id for c in book.codes.values()
+            if c.human_only and not (rolled_up and patterned(c.id))}
+
+
+def without_rules(agreement: pd.DataFrame, human_only: set[str]) -> pd.DataFrame:
+    """``agreement`` (of the rules against a coder: :func:`~dialogcode.agreement.agree`)
+    with :data:`NO_RULES` as the verdict of the ``human_only`` codes' rows: the rules
+    never apply such a code, so its figures say nothing of theirs to rely on or not."""
+    people = agreement["code_id"].isin(human_only) & agreement["kind"].eq("code")
+    return agreement.assign(verdict=agreement["verdict"].mask(people, NO_RULES))
 
 
 def trust_summary(per_code: pd.DataFrame | None, design: dict | None,

@@ -292,3 +292,56 @@ def test_an_agreement_file_that_cannot_be_written_whole_is_left_as_it_was(study)
     assert result.returncode == 1
     assert f"Error: {chart}: cannot write: File too large" in result.stderr
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.fixture
+def rules_study(tmp_path) -> Path:
+    """The learning study (economic control has no patterns: the rules never apply it),
+    coded by the rules, its tables and report written."""
+    from test_learning import learning_study
+    root = learning_study(tmp_path / "learning")
+    for command in ("code", "tables", "report"):
+        assert invoke(command, root, "-q").exit_code == 0
+    return root
+
+
+def _verdicts(table: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(table["code_id"], table["verdict"]))
+
+
+def test_agreement_outputs_mark_a_human_only_code_as_the_report_does(rules_study):
+    # agreement.csv, the workbook and `agree rules ana` gave economic control, which no
+    # rule can apply, "do not rely" as if its rules had been checked, and its misses
+    # pulled the pooled row of the rules down to "do not rely" too
+    no_rules = "none: no rules (human-only)"
+    tables = pd.read_csv(rules_study / "out" / "tables" / "agreement.csv")
+    assert _verdicts(tables)["risk.control"] == no_rules
+    result = invoke("agree", "rules", "ana", "-s", rules_study, "--reference", "ana")
+    assert result.exit_code == 0, result.output
+    printed = {line.split()[0]: line for line in result.output.splitlines()
+               if line.startswith(("risk.", "(all"))}
+    assert no_rules in printed["risk.control"] and "do not rely" not in result.output
+    written = pd.read_csv(rules_study / "out" / "agreement" / "rules-vs-ana.csv")
+    assert _verdicts(written)["risk.control"] == no_rules
+    assert invoke("export", rules_study, "-q").exit_code == 0
+    sheet = openpyxl.load_workbook(rules_study / "out" / "workbook.xlsx")["agreement"]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("verdict")
+    assert [r[column] for r in rows[1:] if r[1] == "risk.control"] == [no_rules]
+    # the rules' pooled row pools the codes they can apply: housing alone, all found
+    for table in (tables, written):
+        pooled = table.set_index("code_id").loc["(all codes)"]
+        assert (pooled["units"], pooled["both"], pooled["recall"]) == (50, 5, 1.0)
+    page = (rules_study / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<td>do not rely</td>" not in page
+
+
+def test_two_people_get_a_verdict_on_a_human_only_code(rules_study):
+    # the marking is for the rules, which never apply it, not for people who do
+    coder = pd.read_csv(rules_study / "codings" / "ana.csv")
+    coder[coder["code_id"] == "risk.control"].iloc[::2].to_csv(
+        rules_study / "codings" / "bo.csv", index=False)
+    result = invoke("agree", "ana", "bo", "-s", rules_study)
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(rules_study / "out" / "agreement" / "ana-vs-bo.csv")
+    assert _verdicts(written)["risk.control"] == "do not rely"

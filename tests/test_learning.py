@@ -1655,13 +1655,13 @@ def test_the_trust_box_does_not_blame_the_rules_for_a_human_only_code(study):
     box = " ".join(page[page.index("How far to trust"):page.index("Study overview")].split())
     box = box.replace("&#39;", "'").replace("&#34;", '"')
     assert "do not rely\" (Krippendorff" not in box     # housing has too few units
-    assert ("Against coder 'ana', no code with rules has a verdict. 1 human-only code with "
-            "a verdict is left out: with no patterns, the rules never apply it, so there is nothing of "
+    assert ("Against coder 'ana', no code with rules has a verdict. 1 human-only code "
+            "is left out: with no patterns, the rules never apply it, so there is nothing of "
             "theirs to rely on or not (the learned model codes it nowhere either: "
             "<code>dialogcode learn</code> says why, and what to do).") in box
     agreement = pd.read_csv(study / "out" / "tables" / "agreement.csv")
     control = agreement[agreement["code_id"] == "risk.control"]
-    assert control["verdict"].tolist() == ["do not rely"]    # what the box used to count
+    assert control["verdict"].tolist() == ["none: no rules (human-only)"]   # as the box
 
 
 def test_the_report_says_what_is_true_of_human_only_codes_the_rules_never_apply(study):
@@ -1683,16 +1683,18 @@ def test_the_report_says_what_is_true_of_human_only_codes_the_rules_never_apply(
     page = " ".join((study / "out" / "report.html").read_text(encoding="utf-8").split())
     page = page.replace("&#39;", "'").replace("&#34;", '"')
     assert ("For the rules alone (the learned model's codings left out), against coder "
-            "'ana', no code with rules has a verdict. 1 human-only code with a verdict is "
-            "left out: with no patterns, the rules never apply it, so there is nothing of "
-            "theirs to rely on or not (the learned model codes it nowhere either: "
+            "'ana', no code with rules has a verdict. 2 human-only codes are "
+            "left out: with no patterns, the rules never apply them, so there is nothing of "
+            "theirs to rely on or not (the counts in this report include the learned "
+            "model's codings of 1 of them; it codes the other nowhere: "
             "<code>dialogcode learn</code> says why, and what to do).") in page
     table = page[page.index("<h3>Rules against coder 'ana'</h3>"):]
     table = table[:table.index("</table>")]
     assert "do not rely" not in table
-    for label in ("Economic control", "Housing", "(all codes)"):
+    for label in ("Economic control", "Housing"):
         row = table[table.index(f"<td>{label}</td>"):]
         assert row[:row.index("</tr>")].count("<td>none: no rules (human-only)</td>") == 1
+    assert "(all codes)" not in table     # no code with rules to pool
 
 
 def test_the_report_names_a_coder_called_you_so_it_reads_right(study):

@@ -5,7 +5,7 @@ group of codes (cu-alpha), with kappas, alpha, bootstrap intervals and unit coun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -150,7 +150,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
           min_overlap: float = 0.5, book: Codebook | None = None,
           selection: Selection | None = None, roll_up: bool = False,
           level: str = "nominal", draws: int = DRAWS, seed: int = 0,
-          min_units: int = MIN_UNITS) -> Agreement:
+          min_units: int = MIN_UNITS, unpooled: Collection[str] = ()) -> Agreement:
     """Agreement between two or more codings (coder name -> codings-shaped table with
     ``doc_id``, ``code_id`` and ``seg_id`` and/or ``start``/``end``) of the same segments.
 
@@ -167,7 +167,9 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     chooses the rows (default: every code used in the units). ``level`` picks the alpha
     the verdict of a numeric variable uses. Intervals come from ``draws`` bootstrap draws
     seeded with ``seed`` (0 draws: none). A verdict needs ``min_units`` units where some
-    coder gave a value other than the most common one. ``reference`` (with exactly two
+    coder gave a value other than the most common one. The ``unpooled`` codes get their
+    rows but are left out of ``(all codes)`` (codes the rules never apply, when comparing
+    with the rules: :data:`~dialogcode.trust.NO_RULES`). ``reference`` (with exactly two
     coders) adds precision, recall and F1 of the other coder. With ``documents``, codings
     whose ``sha256`` differs are refused. Raises DialogcodeError listing every problem
     (ArgumentError for arguments that do not fit together).
@@ -230,7 +232,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                           if c not in members and c not in scheme.variables])
     rows += code_rows(coded, wider, reads, chosen_codes,
                       coders.index(reference) if reference is not None else None, seed,
-                      items, **options)
+                      items, unpooled=frozenset(unpooled), **options)
     for group in scheme.groups.values():
         if codes is None or group.id in codes:
             row = group_row(group, presence, names, len(coders), seed, draws, min_units)

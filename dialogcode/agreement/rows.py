@@ -194,8 +194,9 @@ def variable_row(variable: Variable, presence, names, reads, seed, *, level, dra
 
 
 def code_rows(presence, names, reads, chosen: list[str], reference: int | None, seed,
-              items: list, *, level, draws, min_units) -> list[dict]:
-    """A row per code of ``chosen`` and the pooled row; disagreements go to ``items``."""
+              items: list, *, level, draws, min_units, unpooled=frozenset()) -> list[dict]:
+    """A row per code of ``chosen`` and the pooled row of those not ``unpooled``;
+    disagreements go to ``items``."""
     rows, tallies = [], []
     for name, (data, units, digits) in zip(chosen, code_tallies(
             presence, reads, names.get_indexer(chosen))):
@@ -205,7 +206,7 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
         if data.coders == 2:
             _binary_counts(row, data, reference)
         rows.append(row)
-        tallies.append(data)
+        tallies += [] if name in unpooled else [data]
         items.append((name, "code", units, digits, YES_NO))
     if tallies:
         pooled = combine(tallies)

@@ -263,10 +263,11 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     reconciliation meeting (docs/review.md)."""
     from ..agreement import agree, select_units
     from ..codebook import load_codebooks
-    from ..coders import identical_files, named_codings, unchecked_files
+    from ..coders import RULES, identical_files, named_codings, unchecked_files
     from ..ingest import load_corpus
     from ..privacy.gate import mask_for_reading
     from ..study import Study
+    from ..trust import rule_less, without_rules
 
     if len(set(names)) < len(names) or len(names) < 2:
         raise click.UsageError("give at least two different codings to compare")
@@ -281,11 +282,14 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                              event_type=event_type, document=document, where=where)
     codings = {name: named_codings(opened, name, corpus.segments, corpus.documents)
                for name in names}
+    # the rules never apply a human-only code: no verdict on them there, nor in the pool
+    people = rule_less(book, rolled_up=roll_up) if RULES in names else set()
     result = agree(codings, corpus.segments, unit=unit, reference=reference,
                    codes=list(codes) or None, documents=corpus.documents,
                    min_overlap=min_overlap, book=book, selection=selection,
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
-                   min_units=min_units)
+                   min_units=min_units, unpooled=people)
+    result.per_code = without_rules(result.per_code, people)
     result.disagreements = mask_for_reading(opened, result.disagreements, corpus.segments,
                                             corpus.documents)
     del codings, corpus                 # what is left to do needs only the result
