@@ -55,6 +55,15 @@ def agreement_summary(agreement: pd.DataFrame | None, modelled: set[str] = froze
     return rows
 
 
+def pooled_segments(agreement: list[dict]) -> list[dict]:
+    """The rows of the agreement table, the ``(all codes)`` row's ``units`` (the code x
+    segment decisions it pools) replaced by the segments compared, those of its coder's
+    code rows (every code is compared on the same segments)."""
+    read = {row["coder"]: row["units"] for row in agreement if row["code_id"] != ALL_CODES}
+    return [{**row, "units": read.get(row["coder"], row["units"])}
+            if row["code_id"] == ALL_CODES else row for row in agreement]
+
+
 def largest_changes(by_phase: pd.DataFrame, labels: dict[str, str],
                     min_segments: int = MIN_SEGMENTS, top: int = 10
                     ) -> tuple[list[dict], dict[str, bool]]:
@@ -166,7 +175,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
          "filters": filters_for_people(written[row["lesson_id"]], labels),
          "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
         for row in _records(lesson_table)]
-    agreement = _records(tables.get("agreement"))
+    agreement = pooled_segments(_records(tables.get("agreement")))
     by_model = (set(codings.loc[codings["source"] == "model", "code_id"])
                 if "source" in codings else set())
     contents = {"overview": True, "codes-by-site": True, "change": True,
@@ -184,7 +193,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         pairs=_records(pairs), codes=codes, contents=contents,
         phases=[display_name(p) for p in dict.fromkeys(by_phase["phase"])],
         against=agreement_summary(tables.get("agreement"), by_model),
-        modelled=bool(by_model),
+        modelled=bool(by_model), all_codes=ALL_CODES,
         cooccurrence_codes=COOCCURRENCE_CODES, level_names=LEVEL_NAMES,
         # survey answers, field notes: "in 61 documents, 1 site, 0 speakers" read as wrong
         has_speakers=bool(segments["speaker"].notna().any()),

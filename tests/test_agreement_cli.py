@@ -345,3 +345,22 @@ def test_two_people_get_a_verdict_on_a_human_only_code(rules_study):
     assert result.exit_code == 0, result.output
     written = pd.read_csv(rules_study / "out" / "agreement" / "ana-vs-bo.csv")
     assert _verdicts(written)["risk.control"] == "do not rely"
+
+
+def test_the_reports_pooled_row_counts_segments_and_says_what_it_pools(tmp_path):
+    # "(all codes)" showed 100 under "Segments" for 50 segments read: its units are the
+    # code x segment decisions it pools, two codes' worth
+    from test_learning import learning_study
+    root = learning_study(tmp_path / "learning")
+    book = root / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace(
+        "        examples:\n", "        patterns: {terms: [paycheck, allowance]}\n"
+        "        examples:\n", 1), encoding="utf-8")
+    for command in ("code", "tables", "report"):
+        assert invoke(command, root, "-q").exit_code == 0
+    tables = pd.read_csv(root / "out" / "tables" / "agreement.csv").set_index("code_id")
+    assert tables.loc["(all codes)", "units"] == 100 == 2 * tables.loc["risk.housing", "units"]
+    page = " ".join((root / "out" / "report.html").read_text(encoding="utf-8").split())
+    table = page[page.index("<h3>Rules against coder"):]
+    assert ("<tr><td>All codes pooled (every code and segment decision counted once)</td>"
+            '<td class="n">50</td>') in table[:table.index("</table>")]
