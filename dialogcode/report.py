@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from .agreement.rows import ALL_CODES
+from .agreement.rows import ALL_CODES, ALL_CODES_LABEL
 from .analysis import Evidence
 from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from .codebook import Codebook
@@ -185,7 +185,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     template = (resources.files("dialogcode") / "data" / "report.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters.update(counted=counted, display=display_name, points=points,
-                               quoted=quoted, label=lambda code: labels.get(code, code))
+                               quoted=quoted, label=lambda code: ALL_CODES_LABEL if code == ALL_CODES
+                               else labels.get(code, code))
     return environment.from_string(template).render(
         title=title, overview=overview, privacy=privacy, trust=trust or trust_summary(None, None, "", {}),
         sites=_records(by_site), charts=charts, change=change, small=small,
@@ -193,7 +194,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
         pairs=_records(pairs), codes=codes, contents=contents,
         phases=[display_name(p) for p in dict.fromkeys(by_phase["phase"])],
         against=agreement_summary(tables.get("agreement"), by_model),
-        modelled=bool(by_model), all_codes=ALL_CODES,
+        modelled=bool(by_model),
         cooccurrence_codes=COOCCURRENCE_CODES, level_names=LEVEL_NAMES,
         # survey answers, field notes: "in 61 documents, 1 site, 0 speakers" read as wrong
         has_speakers=bool(segments["speaker"].notna().any()),

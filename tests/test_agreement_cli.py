@@ -364,3 +364,14 @@ def test_the_reports_pooled_row_counts_segments_and_says_what_it_pools(tmp_path)
     table = page[page.index("<h3>Rules against coder"):]
     assert ("<tr><td>All codes pooled (every code and segment decision counted once)</td>"
             '<td class="n">50</td>') in table[:table.index("</table>")]
+
+
+def test_the_workbook_says_what_the_pooled_row_is(rules_study):
+    # the agreement sheet's label column was empty for "(all codes)", as for an unknown code
+    assert invoke("export", rules_study, "-q").exit_code == 0
+    sheet = openpyxl.load_workbook(rules_study / "out" / "workbook.xlsx")["agreement"]
+    rows = list(sheet.iter_rows(values_only=True))
+    code, label = rows[0].index("code_id"), rows[0].index("label")
+    assert {r[code]: r[label] for r in rows[1:]} == {
+        "risk.control": "Economic control", "risk.housing": "Housing",
+        "(all codes)": "All codes pooled (every code and segment decision counted once)"}

@@ -19,6 +19,8 @@ from .statistics import (Tally, alpha_from, alpha_interval, coincidences, combin
                          differences, from_ids, tally, unit_intervals, unit_statistics)
 
 ALL_CODES = "(all codes)"
+# what the pooled row is, where a label stands beside code ids (report, workbook)
+ALL_CODES_LABEL = "All codes pooled (every code and segment decision counted once)"
 _STATISTICS = ["percent_agreement", "cohen_kappa", "light_kappa", "fleiss_kappa",
                "brennan_prediger", "krippendorff_alpha", "alpha_ordinal", "alpha_interval"]
 COLUMNS = ["code_id", "kind", "values", "coders", "units", "pairable_values",
