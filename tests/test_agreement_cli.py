@@ -375,3 +375,17 @@ def test_the_workbook_says_what_the_pooled_row_is(rules_study):
     assert {r[code]: r[label] for r in rows[1:]} == {
         "risk.control": "Economic control", "risk.housing": "Housing",
         "(all codes)": "All codes pooled (every code and segment decision counted once)"}
+
+
+def test_counts_stay_whole_numbers_beside_a_group_row(rules_study):
+    # a group row has no complete units nor both/only counts, and its empty cells turned
+    # every row's counts into decimals: "complete_units 10.0", "both 0.0"
+    (rules_study / "codings" / "bo.csv").write_text("seg_id,code_id\ncall0:t1,risk.housing\n")
+    assert invoke("agree", "ana", "bo", "-s", rules_study).exit_code == 0
+    lines = (rules_study / "out" / "agreement" / "ana-vs-bo.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    rows = {line.split(",")[0]: dict(zip(header, line.split(","))) for line in lines[1:]}
+    assert rows["risk"]["kind"] == "group" and rows["risk"]["complete_units"] == ""
+    for code in ("risk.housing", "(all codes)"):
+        assert all(rows[code][c].isdigit() for c in ("units", "complete_units",
+                                                      "informative_units", "both", "neither"))
