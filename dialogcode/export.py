@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .agreement.rows import ALL_CODES, ALL_CODES_LABEL
 from .analysis import TABLES, Evidence
 from .errors import DialogcodeError
 from .progress import progress_steps
@@ -99,7 +100,8 @@ def workbook_sheets(evidence: Evidence) -> dict[str, pd.DataFrame]:
     codings, with labels beside code ids and the site, event type, speaker and speaker's
     role of each coding."""
     core = core_tables(evidence)
-    labels = core["codebook"].set_index("code_id")["label"].to_dict()
+    labels = {**core["codebook"].set_index("code_id")["label"].to_dict(),
+              ALL_CODES: ALL_CODES_LABEL}
     where = segment_frame(evidence.segments, evidence.documents)[
         ["seg_id", "site", "event_type", "speaker"]]
     where = where.assign(role=None if evidence.roles is None

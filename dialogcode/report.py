@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from .agreement.rows import ALL_CODES
+from .agreement.rows import ALL_CODES, ALL_CODES_LABEL
 from .analysis import Evidence
 from .charts import code_heatmap, cooccurrence_heatmap, phase_lines, png_data_uri
 from .codebook import Codebook
@@ -53,6 +53,15 @@ def agreement_summary(agreement: pd.DataFrame | None, modelled: set[str] = froze
                      "people_modelled": int(rows_of["code_id"][people].isin(modelled).sum()),
                      "weak": int((ruled["verdict"] == "do not rely").sum())})
     return rows
+
+
+def pooled_segments(agreement: list[dict]) -> list[dict]:
+    """The rows of the agreement table, the ``(all codes)`` row's ``units`` (the code x
+    segment decisions it pools) replaced by the segments compared, those of its coder's
+    code rows (every code is compared on the same segments)."""
+    read = {row["coder"]: row["units"] for row in agreement if row["code_id"] != ALL_CODES}
+    return [{**row, "units": read.get(row["coder"], row["units"])}
+            if row["code_id"] == ALL_CODES else row for row in agreement]
 
 
 def largest_changes(by_phase: pd.DataFrame, labels: dict[str, str],
@@ -166,7 +175,7 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
          "filters": filters_for_people(written[row["lesson_id"]], labels),
          "quotes": _records(lesson_quotes[lesson_quotes["lesson_id"] == row["lesson_id"]])}
         for row in _records(lesson_table)]
-    agreement = _records(tables.get("agreement"))
+    agreement = pooled_segments(_records(tables.get("agreement")))
     by_model = (set(codings.loc[codings["source"] == "model", "code_id"])
                 if "source" in codings else set())
     contents = {"overview": True, "codes-by-site": True, "change": True,
@@ -176,7 +185,8 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     template = (resources.files("dialogcode") / "data" / "report.html").read_text("utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters.update(counted=counted, display=display_name, points=points,
-                               quoted=quoted, label=lambda code: labels.get(code, code))
+                               quoted=quoted, label=lambda code: ALL_CODES_LABEL if code == ALL_CODES
+                               else labels.get(code, code))
     return environment.from_string(template).render(
         title=title, overview=overview, privacy=privacy, trust=trust or trust_summary(None, None, "", {}),
         sites=_records(by_site), charts=charts, change=change, small=small,

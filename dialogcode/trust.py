@@ -45,6 +45,11 @@ def _tenths(value: float) -> str:
     return f"{'about ' if 0 < value < 1 else ''}{tenths} of every 10"
 
 
+def _figure(value: float) -> str:
+    """A figure to two places, ``n/a`` when it cannot be computed (0/0: NaN)."""
+    return f"{value:.2f}" if math.isfinite(value) else "n/a"
+
+
 def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataFrame:
     """One row per code: code_id, reference_positives, f1, alpha and ``level``."""
     rows = per_code[(per_code["method"] == method) & (per_code["code_id"] != ALL)].copy()
@@ -113,9 +118,13 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
         f"{design['documents']} documents ({design['folds']}-fold cross-validation by "
         "document: the models never saw the documents they were scored on), the coding "
         f"found {_tenths(both['recall'])} passages a person coded (recall "
-        f"{both['recall']:.2f}, 95% interval {both['recall_low']:.2f} to "
-        f"{both['recall_high']:.2f}), and {_tenths(both['precision'])} of its codings "
-        f"were ones the person made too (precision {both['precision']:.2f}). {compared} "
+        f"{_figure(both['recall'])}, 95% interval {_figure(both['recall_low'])} to "
+        f"{_figure(both['recall_high'])}), and "
+        + (f"{_tenths(both['precision'])} of its codings were ones the person made too "
+           f"(precision {both['precision']:.2f})" if math.isfinite(both["precision"]) else
+           # 0/0: a coding that coded nothing in the held-out documents
+           "made no codings there to check against the person's (precision n/a)")
+        + f". {compared} "
         "Codes marked low are counted but not "
         "reliable: read their counts and quotes as leads to check, not as findings.")
     levels = code_levels(per_code, method)

@@ -345,3 +345,47 @@ def test_two_people_get_a_verdict_on_a_human_only_code(rules_study):
     assert result.exit_code == 0, result.output
     written = pd.read_csv(rules_study / "out" / "agreement" / "ana-vs-bo.csv")
     assert _verdicts(written)["risk.control"] == "do not rely"
+
+
+def test_the_reports_pooled_row_counts_segments_and_says_what_it_pools(tmp_path):
+    # "(all codes)" showed 100 under "Segments" for 50 segments read: its units are the
+    # code x segment decisions it pools, two codes' worth
+    from test_learning import learning_study
+    root = learning_study(tmp_path / "learning")
+    book = root / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace(
+        "        examples:\n", "        patterns: {terms: [paycheck, allowance]}\n"
+        "        examples:\n", 1), encoding="utf-8")
+    for command in ("code", "tables", "report"):
+        assert invoke(command, root, "-q").exit_code == 0
+    tables = pd.read_csv(root / "out" / "tables" / "agreement.csv").set_index("code_id")
+    assert tables.loc["(all codes)", "units"] == 100 == 2 * tables.loc["risk.housing", "units"]
+    page = " ".join((root / "out" / "report.html").read_text(encoding="utf-8").split())
+    table = page[page.index("<h3>Rules against coder"):]
+    assert ("<tr><td>All codes pooled (every code and segment decision counted once)</td>"
+            '<td class="n">50</td>') in table[:table.index("</table>")]
+
+
+def test_the_workbook_says_what_the_pooled_row_is(rules_study):
+    # the agreement sheet's label column was empty for "(all codes)", as for an unknown code
+    assert invoke("export", rules_study, "-q").exit_code == 0
+    sheet = openpyxl.load_workbook(rules_study / "out" / "workbook.xlsx")["agreement"]
+    rows = list(sheet.iter_rows(values_only=True))
+    code, label = rows[0].index("code_id"), rows[0].index("label")
+    assert {r[code]: r[label] for r in rows[1:]} == {
+        "risk.control": "Economic control", "risk.housing": "Housing",
+        "(all codes)": "All codes pooled (every code and segment decision counted once)"}
+
+
+def test_counts_stay_whole_numbers_beside_a_group_row(rules_study):
+    # a group row has no complete units nor both/only counts, and its empty cells turned
+    # every row's counts into decimals: "complete_units 10.0", "both 0.0"
+    (rules_study / "codings" / "bo.csv").write_text("seg_id,code_id\ncall0:t1,risk.housing\n")
+    assert invoke("agree", "ana", "bo", "-s", rules_study).exit_code == 0
+    lines = (rules_study / "out" / "agreement" / "ana-vs-bo.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    rows = {line.split(",")[0]: dict(zip(header, line.split(","))) for line in lines[1:]}
+    assert rows["risk"]["kind"] == "group" and rows["risk"]["complete_units"] == ""
+    for code in ("risk.housing", "(all codes)"):
+        assert all(rows[code][c].isdigit() for c in ("units", "complete_units",
+                                                      "informative_units", "both", "neither"))

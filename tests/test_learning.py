@@ -1761,6 +1761,23 @@ def test_the_trust_paragraph_says_none_or_all_only_of_none_or_all(recall, precis
     assert found in paragraph and f", and {right} codings were ones" in paragraph
 
 
+def test_the_trust_paragraph_says_n_a_for_a_figure_that_cannot_be_computed():
+    # rules and a model that coded nothing in cross-validation: "(precision nan)"
+    from dialogcode.trust import trust_summary
+    overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 90,
+                "recall": 0.0, "recall_low": 0.0, "recall_high": 0.0,
+                "precision": float("nan"), "f1": 0.0, "alpha": float("nan")}
+               for method in ("rules", "rules+model")]
+    design = {"reference": "ana", "segments": 49, "documents": 10, "folds": 5,
+              "codebook_version": "v1", "training": "t1"}
+    paragraph = trust_summary(pd.DataFrame(overall), design, "v1", {}, coded_with="t1",
+                              training="t1", current="t1")["paragraph"]
+    assert "nan" not in paragraph.lower()
+    assert ("found 0 of every 10 passages a person coded (recall 0.00, 95% interval 0.00 "
+            "to 0.00), and made no codings there to check against the person's (precision "
+            "n/a).") in paragraph
+
+
 def learn_table_row(study, code_id: str) -> dict:
     """``code_id``'s row of the table `learn` prints, by column name."""
     result = invoke("learn", study)

@@ -19,6 +19,8 @@ from .statistics import (Tally, alpha_from, alpha_interval, coincidences, combin
                          differences, from_ids, tally, unit_intervals, unit_statistics)
 
 ALL_CODES = "(all codes)"
+# what the pooled row is, where a label stands beside code ids (report, workbook)
+ALL_CODES_LABEL = "All codes pooled (every code and segment decision counted once)"
 _STATISTICS = ["percent_agreement", "cohen_kappa", "light_kappa", "fleiss_kappa",
                "brennan_prediger", "krippendorff_alpha", "alpha_ordinal", "alpha_interval"]
 COLUMNS = ["code_id", "kind", "values", "coders", "units", "pairable_values",
@@ -33,9 +35,18 @@ COLUMNS = ["code_id", "kind", "values", "coders", "units", "pairable_values",
 _ALWAYS = {"percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha"}
 
 
+# counts of units: whole numbers, empty in a row they do not apply to (a group's)
+_COUNTS = ["units", "complete_units", "informative_units", "both", "only_first",
+           "only_second", "neither"]
+
+
 def table_of(rows: list[dict]) -> pd.DataFrame:
-    """The rows in :data:`COLUMNS` order, leaving out statistics that apply to no row."""
+    """The rows in :data:`COLUMNS` order, leaving out statistics that apply to no row;
+    a count some row lacks is a nullable integer (not 10.0 in every other row)."""
     table = pd.DataFrame(rows)
+    for column in _COUNTS:
+        if column in table and table[column].isna().any():
+            table[column] = table[column].astype("Int64")
 
     def shown(column: str) -> bool:
         base = column.removesuffix("_low").removesuffix("_high")
