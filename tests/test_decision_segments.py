@@ -4,6 +4,7 @@ dialogcode or another setting may cut it): every later seg_id names another turn
 import csv
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -232,3 +233,82 @@ def test_a_sheet_row_whose_words_another_speaker_says_now_is_refused(tmp_path, s
     codings = final(study)
     assert sorted(codings.loc[codings["code_id"] == "housing", "speaker"]) == [
         "Facilitator", "P1", "P2", "Tom"]
+
+
+def export_blind(root: Path, suffix: str, decisions: dict[tuple[str, str], str],
+                 dropped: tuple[str, ...], emptied: tuple[str, ...] = ()) -> Path:
+    """Export a review sheet, fill in ``decisions`` and delete the ``dropped`` columns
+    and empty the ``emptied`` ones, as a reviewer tidying the sheet may."""
+    path = root / f"review{suffix}"
+    assert invoke("review", "export", root, "-o", path).exit_code == 0
+    if suffix == ".xlsx":
+        book = openpyxl.load_workbook(path)
+        sheet = book["review"]
+        header = [c.value for c in sheet[1]]
+        seg, code, decision = (header.index(n) for n in ("seg_id", "code_id", "decision"))
+        for row in sheet.iter_rows(min_row=2):
+            row[decision].value = decisions.get((row[seg].value, row[code].value))
+            for name in emptied:
+                row[header.index(name)].value = None
+        for name in sorted(dropped, key=header.index, reverse=True):
+            sheet.delete_cols(header.index(name) + 1)
+        book.save(path)
+        return path
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for row in rows:
+        row["decision"] = decisions.get((row["seg_id"], row["code_id"]), "")
+        row.update({name: "" for name in emptied})
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [c for c in rows[0] if c not in dropped])
+        writer.writeheader()
+        writer.writerows([{k: v for k, v in r.items() if k not in dropped} for r in rows])
+    return path
+
+
+def edit_transcript(root: Path) -> None:
+    """A line added at the top of the transcript: every turn moves by one."""
+    path = root / "transcripts" / "call.txt"
+    path.write_text("Host: Welcome.\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    ingest_and_code(root)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("change", [cut_otherwise, edit_transcript])
+def test_a_sheet_without_its_text_and_speaker_is_refused_by_its_stamp(study, suffix,
+                                                                       change):
+    # without the text and speaker cells, P3's reject landed on the turn call:t4 names now
+    sheet = export_blind(study, suffix, {("call:t4", "money"): "reject"},
+                         dropped=("text", "speaker"))
+    change(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:" in result.output
+    assert "this row was exported before call was changed or cut into segments " \
+        "otherwise" in result.output
+    assert "call:t4 may name another turn now than the one decided" in result.output
+    assert not (study / "decisions.csv").exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_sheet_exported_now_imports_without_its_text_and_speaker(study, suffix):
+    sheet = export_blind(study, suffix, {("call:t4", "money"): "reject"},
+                         dropped=("text", "speaker"))
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert "call:t4" not in set(final(study).query("code_id == 'money'")["seg_id"])
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("dropped, emptied", [(("text", "speaker", "stamp"), ()),
+                                              ((), ("text", "speaker", "stamp"))])
+def test_an_exported_row_with_nothing_to_check_its_segment_by_is_refused(
+        study, suffix, dropped, emptied):
+    sheet = export_blind(study, suffix, {("call:t4", "money"): "reject"}, dropped, emptied)
+    cut_otherwise(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:" in result.output
+    assert "nothing shows that call:t4 is still the segment this row was decided on" \
+        in result.output
+    assert not (study / "decisions.csv").exists()
+
