@@ -312,3 +312,43 @@ def test_an_exported_row_with_nothing_to_check_its_segment_by_is_refused(
         in result.output
     assert not (study / "decisions.csv").exists()
 
+
+@pytest.mark.parametrize("columns", [
+    "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end",
+    "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end,segment"])
+def test_a_history_saved_by_excel_with_a_byte_order_mark_stays_one_table(study, columns):
+    # Excel's CSV UTF-8 writes a BOM, CRLF line ends and may leave the last line open;
+    # read with the mark, the header named none of dialogcode's columns and the rows
+    # were appended with all of them, under the wrong headings
+    old = f"\ufeff{columns}\r\ncall:t1,housing,accept,rule,bo,,,2026-01-01T10:00:00+00:00,,"
+    old += "," * (columns.count(",") - 9)
+    (study / "decisions-history.csv").write_bytes(old.encode("utf-8"))
+    decide(study, {("call:t4", "money"): "reject"})
+    with (study / "decisions-history.csv").open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.DictReader(handle))
+    assert [(r["seg_id"], r["code_id"], r["decision"], r["reviewer"]) for r in lines] == [
+        ("call:t1", "housing", "accept", "bo"), ("call:t4", "money", "reject", "ana")]
+    assert all(None not in r and None not in r.values() for r in lines)
+    assert lines[1]["decided_at"].startswith("20")
+
+
+def test_a_decisions_file_saved_with_a_byte_order_mark_is_read(study):
+    decide(study, {("call:t4", "money"): "reject"})
+    path = study / "decisions.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert "call:t4" not in set(final(study).query("code_id == 'money'")["seg_id"])
+    decide(study, {("call:t1", "housing"): "reject"})
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [(r["seg_id"], r["decision"]) for r in rows] == [("call:t4", "reject"),
+                                                            ("call:t1", "reject")]
+
+
+def test_a_history_not_saved_as_utf8_is_named_and_nothing_is_recorded(study):
+    history = study / "decisions-history.csv"
+    history.write_bytes("seg_id,code_id,decision,note\ncall:t1,housing,accept,déjà\n"
+                        .encode("cp1252"))
+    sheet = decide(study, {("call:t4", "money"): "reject"}, sheet=False)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{history}:2: not UTF-8 text" in result.output
+    assert not (study / "decisions.csv").exists()
