@@ -181,15 +181,19 @@ def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
 
 
 def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:
-    """How many decided rows of ``sheet`` are not in ``decisions`` as they stand, and
+    """How many decided rows of ``sheet`` are not in ``decisions`` as they stand (with
+    their note, when the sheet has a note column: one written after the import), and
     undecided rows with a note (which `review import` asks to decide)."""
     decided = sheet[sheet["decision"].str.strip() != ""]
-    known = set(zip(decisions["seg_id"], decisions["code_id"], decisions["decision"]))
+    known = dict(zip(zip(decisions["seg_id"], decisions["code_id"], decisions["decision"]),
+                     decisions["note"].fillna("").astype(str).str.strip()))
     noted = (sheet["decision"].str.strip() == "") & \
         sheet.get("note", pd.Series("", sheet.index)).str.strip().ne("")
-    return int(noted.sum()) + sum((s, c, d.strip().lower()) not in known for s, c, d in
-                                  zip(decided["seg_id"], decided["code_id"],
-                                      decided["decision"]))
+    keys = zip(decided["seg_id"], decided["code_id"], decided["decision"].str.strip().str.lower())
+    notes = decided["note"].str.strip() if "note" in decided else [None] * len(decided)
+    return int(noted.sum()) + sum(key not in known or note not in (None, known[key],
+                                                                   xml_text(known[key]))
+                                  for key, note in zip(keys, notes))
 
 
 def proposals(codings: pd.DataFrame, suggestions: pd.DataFrame | None
