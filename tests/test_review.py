@@ -1231,7 +1231,7 @@ def test_a_row_added_without_a_decision_is_named(study):
     sheet = study / "review.csv"
     assert invoke("review", "export", study, "-o", sheet).exit_code == 0
     with sheet.open("a", encoding="utf-8") as handle:
-        handle.write("north/kickoff:t4,connection,,,,,,,,,,\n")
+        handle.write("north/kickoff:t4,connection" + "," * 11 + "\n")
     line = len(sheet.read_text(encoding="utf-8").splitlines())
     result = invoke("review", "import", sheet, study, "--reviewer", "ana")
     assert result.exit_code == 0, result.output
