@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .review import DECISION_COLUMNS, DECISIONS, load_decisions
+from .csvrows import csv_text, read_csv
+from .review import DECISION_COLUMNS, DECISIONS, ReviewError, load_decisions
 from .store import safe_for_spreadsheet, write_csv
 from .study import Study
 
@@ -135,12 +136,15 @@ def _replace_decisions(study: Study, decisions: pd.DataFrame, fresh: pd.DataFram
     path = study.root / HISTORY
     existed = path.exists()
     header = not path.is_file() or path.stat().st_size == 0
-    columns = DECISION_COLUMNS
-    if not header:      # a history begun before a column was added keeps its own
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            first = handle.readline().strip().split(",")
-        columns = first if set(first) < set(DECISION_COLUMNS) else columns
-    text = safe_for_spreadsheet(fresh.reindex(columns=columns)).to_csv(
+    columns, opening = DECISION_COLUMNS, ""
+    if not header:
+        # a history begun before a column was added keeps its own, in its order, as
+        # read through a byte-order mark and Excel's line ends, and a last line left
+        # open is ended first, not run on into the first row added
+        text = csv_text(path, ReviewError)
+        columns = [name.strip() for name in read_csv(text, str(path))[0] or columns]
+        opening = "" if text.endswith(("\n", "\r")) else "\n"
+    text = opening + safe_for_spreadsheet(fresh.reindex(columns=columns)).to_csv(
         index=False, header=header, lineterminator="\n")
     size = _append_whole(path, text.encode("utf-8"))
     written = False

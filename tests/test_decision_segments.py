@@ -4,6 +4,7 @@ dialogcode or another setting may cut it): every later seg_id names another turn
 import csv
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -232,3 +233,122 @@ def test_a_sheet_row_whose_words_another_speaker_says_now_is_refused(tmp_path, s
     codings = final(study)
     assert sorted(codings.loc[codings["code_id"] == "housing", "speaker"]) == [
         "Facilitator", "P1", "P2", "Tom"]
+
+
+def export_blind(root: Path, suffix: str, decisions: dict[tuple[str, str], str],
+                 dropped: tuple[str, ...], emptied: tuple[str, ...] = ()) -> Path:
+    """Export a review sheet, fill in ``decisions`` and delete the ``dropped`` columns
+    and empty the ``emptied`` ones, as a reviewer tidying the sheet may."""
+    path = root / f"review{suffix}"
+    assert invoke("review", "export", root, "-o", path).exit_code == 0
+    if suffix == ".xlsx":
+        book = openpyxl.load_workbook(path)
+        sheet = book["review"]
+        header = [c.value for c in sheet[1]]
+        seg, code, decision = (header.index(n) for n in ("seg_id", "code_id", "decision"))
+        for row in sheet.iter_rows(min_row=2):
+            row[decision].value = decisions.get((row[seg].value, row[code].value))
+            for name in emptied:
+                row[header.index(name)].value = None
+        for name in sorted(dropped, key=header.index, reverse=True):
+            sheet.delete_cols(header.index(name) + 1)
+        book.save(path)
+        return path
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for row in rows:
+        row["decision"] = decisions.get((row["seg_id"], row["code_id"]), "")
+        row.update({name: "" for name in emptied})
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [c for c in rows[0] if c not in dropped])
+        writer.writeheader()
+        writer.writerows([{k: v for k, v in r.items() if k not in dropped} for r in rows])
+    return path
+
+
+def edit_transcript(root: Path) -> None:
+    """A line added at the top of the transcript: every turn moves by one."""
+    path = root / "transcripts" / "call.txt"
+    path.write_text("Host: Welcome.\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    ingest_and_code(root)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("change", [cut_otherwise, edit_transcript])
+def test_a_sheet_without_its_text_and_speaker_is_refused_by_its_stamp(study, suffix,
+                                                                       change):
+    # without the text and speaker cells, P3's reject landed on the turn call:t4 names now
+    sheet = export_blind(study, suffix, {("call:t4", "money"): "reject"},
+                         dropped=("text", "speaker"))
+    change(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:" in result.output
+    assert "this row was exported before call was changed or cut into segments " \
+        "otherwise" in result.output
+    assert "call:t4 may name another turn now than the one decided" in result.output
+    assert not (study / "decisions.csv").exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_sheet_exported_now_imports_without_its_text_and_speaker(study, suffix):
+    sheet = export_blind(study, suffix, {("call:t4", "money"): "reject"},
+                         dropped=("text", "speaker"))
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert "call:t4" not in set(final(study).query("code_id == 'money'")["seg_id"])
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("dropped, emptied", [(("text", "speaker", "stamp"), ()),
+                                              ((), ("text", "speaker", "stamp"))])
+def test_an_exported_row_with_nothing_to_check_its_segment_by_is_refused(
+        study, suffix, dropped, emptied):
+    sheet = export_blind(study, suffix, {("call:t4", "money"): "reject"}, dropped, emptied)
+    cut_otherwise(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:" in result.output
+    assert "nothing shows that call:t4 is still the segment this row was decided on" \
+        in result.output
+    assert not (study / "decisions.csv").exists()
+
+
+@pytest.mark.parametrize("columns", [
+    "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end",
+    "seg_id,code_id,decision,source,reviewer,note,sha256,decided_at,start,end,segment"])
+def test_a_history_saved_by_excel_with_a_byte_order_mark_stays_one_table(study, columns):
+    # Excel's CSV UTF-8 writes a BOM, CRLF line ends and may leave the last line open;
+    # read with the mark, the header named none of dialogcode's columns and the rows
+    # were appended with all of them, under the wrong headings
+    old = f"\ufeff{columns}\r\ncall:t1,housing,accept,rule,bo,,,2026-01-01T10:00:00+00:00,,"
+    old += "," * (columns.count(",") - 9)
+    (study / "decisions-history.csv").write_bytes(old.encode("utf-8"))
+    decide(study, {("call:t4", "money"): "reject"})
+    with (study / "decisions-history.csv").open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.DictReader(handle))
+    assert [(r["seg_id"], r["code_id"], r["decision"], r["reviewer"]) for r in lines] == [
+        ("call:t1", "housing", "accept", "bo"), ("call:t4", "money", "reject", "ana")]
+    assert all(None not in r and None not in r.values() for r in lines)
+    assert lines[1]["decided_at"].startswith("20")
+
+
+def test_a_decisions_file_saved_with_a_byte_order_mark_is_read(study):
+    decide(study, {("call:t4", "money"): "reject"})
+    path = study / "decisions.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert "call:t4" not in set(final(study).query("code_id == 'money'")["seg_id"])
+    decide(study, {("call:t1", "housing"): "reject"})
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [(r["seg_id"], r["decision"]) for r in rows] == [("call:t4", "reject"),
+                                                            ("call:t1", "reject")]
+
+
+def test_a_history_not_saved_as_utf8_is_named_and_nothing_is_recorded(study):
+    history = study / "decisions-history.csv"
+    history.write_bytes("seg_id,code_id,decision,note\ncall:t1,housing,accept,déjà\n"
+                        .encode("cp1252"))
+    sheet = decide(study, {("call:t4", "money"): "reject"}, sheet=False)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{history}:2: not UTF-8 text" in result.output
+    assert not (study / "decisions.csv").exists()

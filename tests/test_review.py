@@ -565,6 +565,29 @@ def test_a_filled_sheet_is_not_overwritten_before_it_is_imported(study):
     assert result.exit_code == 1 and "not a readable .xlsx workbook" in result.output
 
 
+def test_a_note_written_on_an_imported_decision_is_not_overwritten(study):
+    # the decision was imported; a note added to its row afterwards was lost unsaid
+    # when the next export wrote over the sheet
+    invoke("review", "export", study)
+    sheet = study / "out" / "review.xlsx"
+    fill(sheet, {("north/kickoff:t3", "risk.housing"): "reject"})
+    assert invoke("review", "import", sheet, study).exit_code == 0
+    book = openpyxl.load_workbook(sheet)
+    rows = book["review"]
+    header = [c.value for c in rows[1]]
+    (row,) = [r for r in rows.iter_rows(min_row=2)
+              if (r[header.index("seg_id")].value, r[header.index("code_id")].value)
+              == ("north/kickoff:t3", "risk.housing")]
+    row[header.index("note")].value = "a landlord, not the rent"
+    book.save(sheet)
+    result = invoke("review", "export", study)
+    assert result.exit_code == 2
+    assert f"Error: {sheet}: holds 1 decision(s) not yet imported" in result.output
+    assert invoke("review", "import", sheet, study).exit_code == 0
+    assert decisions_rows(study)[0]["note"] == "a landlord, not the rent"
+    assert invoke("review", "export", study).exit_code == 0     # imported: safe now
+
+
 def decisions_rows(study: Path) -> list[dict]:
     with (study / "decisions.csv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -1208,7 +1231,7 @@ def test_a_row_added_without_a_decision_is_named(study):
     sheet = study / "review.csv"
     assert invoke("review", "export", study, "-o", sheet).exit_code == 0
     with sheet.open("a", encoding="utf-8") as handle:
-        handle.write("north/kickoff:t4,connection,,,,,,,,,,\n")
+        handle.write("north/kickoff:t4,connection" + "," * 11 + "\n")
     line = len(sheet.read_text(encoding="utf-8").splitlines())
     result = invoke("review", "import", sheet, study, "--reviewer", "ana")
     assert result.exit_code == 0, result.output

@@ -50,8 +50,9 @@ def review_export(study, output, undecided, codes, force, next_n):
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
     from ..review import in_force, load_decisions
-    from ..review_sheet import (load_suggestions, next_review_items, read_sheet,
-                                review_items, unimported, with_added, write_sheet)
+    from ..review_sheet import (STAMP, load_suggestions, next_review_items, read_sheet,
+                                review_items, segment_stamps, unimported, with_added,
+                                write_sheet)
     from ..store import read_table
     from ..study import Study
 
@@ -86,6 +87,9 @@ def review_export(study, output, undecided, codes, force, next_n):
     if codes:
         items = items[items["code_id"].isin(codes)]
     items = mask_for_reading(opened, items, corpus.segments, corpus.documents)
+    # import refuses a row whose segment moved since (its stamp is another now)
+    items = items.assign(**{STAMP: segment_stamps(items["seg_id"], corpus.segments,
+                                                  corpus.documents)})
     path = write_sheet(target, items.reset_index(drop=True))
     segments = f" for {items['seg_id'].nunique()} segments" if next_n else ""
     click.echo(f"Wrote {len(items)} rows to review{segments} to {shown(path)}")
