@@ -348,9 +348,12 @@ def _read_yaml(path: Path, source: str):
     # ids and sites as written (`010`, not 8), as a CSV manifest reads them
     data = load_yaml(path, ManifestError, numbers_as_written=True)
     problems: list[Problem] = []
-    lists = [key for key, value in data.items() if isinstance(value, list)
+    # `version: 1.0` over `documents: [- file: ...]`: no file is named documents (a list
+    # of entries without a file is one file's entry written with a dash, reported below)
+    lists = [key for key, value in data.items() if isinstance(value, list) and any(
+        isinstance(item, dict) and "file" in item for item in value)
              ] if isinstance(data, dict) else []
-    if lists:       # `version: 1.0` over `documents: [...]`: no file is named documents
+    if lists:
         rest = [key for key in data if key not in lists]
         raise ManifestError(
             "a YAML manifest is the list of entries (- file: ..., site: ...), or a mapping "

@@ -2439,6 +2439,24 @@ def test_columns_that_are_not_read_are_named_once(tmp_path, name, content):
         "text_column, start_column or end_column in the manifest"]
 
 
+def test_a_spreadsheet_column_without_a_name_that_holds_values_is_named_as_not_read(
+        tmp_path):
+    # a workbook column with values under an empty header cell was left out without a
+    # word (a CSV one is refused as a value in a column without a name)
+    workbook = openpyxl.Workbook()
+    for row in [("Speaker", "Text", None, "Sentiment"), ("P1", "We need housing.", 0.9, "neg"),
+                ("P2", "And jobs.", None, None)]:
+        workbook.active.append(row)
+    workbook.save(tmp_path / "t.xlsx")
+    parsed, _ = read_document(tmp_path / "t.xlsx")
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "We need housing."), ("P2", "And jobs.")]
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: columns 3 (no name), 'Sentiment' are not read (dialogcode reads each turn's "
+        "speaker, text, start and end); if one of them holds those, map it with "
+        "speaker_column, text_column, start_column or end_column in the manifest"]
+
+
 @pytest.mark.parametrize("name, content", [
     ("t.json", '[{"speaker": NaN, "text": "We need housing."}, '
                '{"speaker": "P2", "text": "And jobs."}, {"speaker": "P3", "text": NaN}]'),

@@ -318,6 +318,16 @@ def test_a_yaml_manifest_with_a_version_and_a_list_of_documents_is_refused(folde
         "whole file"]
 
 
+def test_a_file_of_the_mapping_form_whose_entry_is_a_list_is_a_problem_at_its_line(folder):
+    # a file's entry written with a dash (a list) in the {file: {...}} form was taken for
+    # a list of documents under a key: the message said to remove the other files and
+    # make that file's list the whole manifest
+    assert problems(folder, "call_01.vtt:\n  site: Fresno\nvisit.txt:\n  - site: Oakland\n"
+                            "    date: 2019-02-06\n", "manifest.yaml") == [
+        "manifest.yaml:3: the entry of 'visit.txt' must be a mapping of columns to values "
+        "({site: ..., date: ...})"]
+
+
 def test_a_file_written_with_backslashes_is_the_file(folder):
     # a manifest written on Windows (`north\notes.md`) named no file on Linux or a Mac
     path = folder.parent / "manifest.csv"

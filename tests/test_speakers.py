@@ -149,3 +149,22 @@ def test_section_unit_splits_a_transcript_at_its_headings(fresh):
     assert list(zip(session["kind"], session["codable"], session["text"].str[:20])) == [
         ("preamble", False, "Listening session wi"), ("section", True, "What is hardest for "),
         ("heading", False, "Closing convening"), ("section", True, "Thank you all.")]
+
+
+def test_a_note_every_file_of_a_study_gets_is_listed_once(tmp_path):
+    # a study of speech-to-text exports, each with a confidence column, listed the same
+    # long note once per file, burying the notes about speaker labels
+    files = {f"call_{k}.csv": f"speaker,text,confidence\nP1,Rent is high {k}.,0.9\n"
+             for k in range(1, 6)}
+    files["session.txt"] = "P1: Rent is high.\nMaria: Yes.\n"
+    root = make_study(tmp_path / "s", files, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    listed = result.output.split("Speaker labels and headings to check")[1].splitlines()
+    assert listed[:3] == [
+        " (2):",
+        "  transcripts/call_1.csv:1, transcripts/call_2.csv:1, transcripts/call_3.csv:1 and "
+        "2 more: column 'confidence' is not read (dialogcode reads each turn's speaker, text, "
+        "start and end); if it holds one of those, map it with speaker_column, text_column, "
+        "start_column or end_column in the manifest",
+        "  transcripts/session.txt:2: `Maria:` is used once and taken as a speaker"]

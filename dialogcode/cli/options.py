@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from ..errors import printable
+
 ALLOW_OUTSIDE = "dialogcode.allow_outside"
 # commands that write nothing in the study (`agree` and `review export` given -o
 # elsewhere): they read a study none of whose folders can be written without its lock
@@ -107,6 +109,23 @@ def check_codes(codes, known, option: str = "--code") -> None:
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise click.BadParameter(f"{code!r} is not a code id of the codebook{hint}",
                                      param_hint=f"'{option}'")
+
+
+def once_each(problems) -> list:
+    """``problems`` with a message given at the same line of several files (a note every
+    file of a study gets) listed once, after the first three of those files."""
+    places: dict[tuple, list] = {}
+    for problem in problems:
+        places.setdefault((problem.message, problem.line), []).append(problem)
+    listed = []
+    for (message, _), where in places.items():
+        if len(where) == 1:
+            listed.append(where[0])
+            continue
+        more = f" and {len(where) - 3} more" if len(where) > 3 else ""
+        listed.append(printable(", ".join(f"{p.file}:{p.line}" if p.line else str(p.file)
+                                         for p in where[:3]) + f"{more}: {message}"))
+    return listed
 
 
 def echo_problems(title: str, problems, *, err: bool = True) -> None:

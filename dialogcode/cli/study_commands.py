@@ -11,8 +11,8 @@ from . import cli
 from .coding_commands import run_coding
 from .learn_commands import run_evaluation, run_learning
 from .evidence_commands import echo_lessons, echo_privacy
-from .options import (echo_problems, echo_table, quiet_keeping, quiet_option,
-                      scheduler_option, shown, study_argument)
+from .options import (echo_problems, echo_table, once_each, quiet_keeping,
+                      quiet_option, scheduler_option, shown, study_argument)
 
 if TYPE_CHECKING:
     from ..study import Study
@@ -69,7 +69,8 @@ def _ingest(study: Study, *, unit, skip_bad, quiet, client=None):
                    f"{total['speakers']} speakers, {total['words']} words; "
                    f"{len(corpus.segments)} segments "
                    f"({_units(corpus.segments, unit or study.config.unit)}).")
-        echo_problems("Speaker labels and headings to check", corpus.speaker_notes, err=False)
+        echo_problems("Speaker labels and headings to check", once_each(corpus.speaker_notes),
+                      err=False)
         if any(AS_TEXT in note.message or AS_HEADING in note.message
                for note in corpus.speaker_notes):
             click.echo("List a label under `speakers:` in dialogcode.yaml, or in the "

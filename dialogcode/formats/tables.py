@@ -128,8 +128,8 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
         parsed.notes.insert(0, Note(1, f"no speaker column among {', '.join(others)}: no turn "
                                        "has a speaker; map one with speaker_column in the "
                                        "manifest or `columns: {speaker: ...}`"))
-    elif unread := [repr(str(name)) for k, name in enumerate(header)
-                    if str(name or "").strip() and k not in found.values()
+    elif unread := [repr(str(name)) if str(name or "").strip() else f"{k + 1} (no name)"
+                    for k, name in enumerate(header) if k not in found.values()
                     and any(k < len(row) and str(row[k] or "").strip() for _, row in rows)]:
         one = len(unread) == 1
         parsed.notes.append(Note(1, (
