@@ -154,3 +154,25 @@ def test_an_offsets_table_quoting_a_line_separator_as_the_transcript_wrote_it_im
     codings = pd.read_csv(root / "codings" / "x.csv")
     assert list(zip(codings["start"], codings["end"], codings["quote"])) == [
         (start, start + 19, "we slept\nin the car")]
+
+
+@pytest.mark.parametrize("gap", ["\u2028", "\x0b"])
+def test_a_quotes_table_quoting_a_line_separator_is_located_exactly_and_whole(
+        tmp_path, gap):
+    # the quote as the transcript wrote it was located only tolerantly, and its closing
+    # full stop was left out of the coding
+    root = turns_split_by(tmp_path, gap)
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "codebooks: []", f"codebooks: [{tmp_path / 'breaks.yaml'}]"), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text(f'document,quote,code\ntalk,"we slept{gap}in the car.",housing.car\n',
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(sheet), str(root), "--coder", "x"])
+    assert result.exit_code == 0, result.output
+    assert "1 exact, 0 tolerant" in result.output
+    codings = pd.read_csv(root / "codings" / "x.csv")
+    text = load_corpus(Study.open(root)).text("talk")
+    assert list(codings["quote"]) == ["we slept\nin the car."]
+    assert text[codings["start"].item():codings["end"].item()] == "we slept\nin the car."
