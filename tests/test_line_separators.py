@@ -115,6 +115,33 @@ def test_a_page_break_inside_a_word_paragraph_parts_its_words(tmp_path, kind):
         assert text[row.start:row.end] == row.quote
 
 
+def test_a_page_break_in_a_word_turn_table_cell_is_a_line_break_of_its_turn(tmp_path):
+    # in a text cell of two paragraphs the break was stored as a form feed, a control
+    # character in the turn's text where a paragraph has a line break
+    document = docx.Document()
+    document.add_paragraph("Synthetic fixture.")
+    table = document.add_table(rows=3, cols=2)
+    for row, (speaker, words) in enumerate([("Speaker", "Text"), ("P1", "Before that we slept"),
+                                            ("P2", "Then my cousin took us in.")]):
+        table.cell(row, 0).text, table.cell(row, 1).text = speaker, words
+    cell = table.cell(1, 1)
+    cell.paragraphs[0].add_run().add_break(WD_BREAK.PAGE)
+    cell.paragraphs[0].add_run("in the car.")
+    cell.add_paragraph("Then a shelter.")
+    document.save(tmp_path / "talk.docx")
+    root = make_study(tmp_path / "s", {"talk.docx": tmp_path / "talk.docx"}, None)
+    (tmp_path / "breaks.yaml").write_text(COUSIN_BOOK, encoding="utf-8")
+    codings = code(root)
+    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
+    assert segments["text"].tolist() == ["Before that we slept\nin the car.\nThen a shelter.",
+                                         "Then my cousin took us in."]
+    text = load_corpus(Study.open(root)).text("talk")
+    assert coded(codings) == [("talk:t2", "housing.car", "in the car"),
+                              ("talk:t3", "support.family", "my cousin")]
+    for row in codings.itertuples():
+        assert text[row.start:row.end] == row.quote
+
+
 def test_inline_markup_of_a_transcript_with_a_line_separator_imports_at_its_offsets(tmp_path):
     # the markup copy keeps the separator the transcript was written with; read as
     # ingest reads the transcript, its text is the document's
@@ -154,3 +181,25 @@ def test_an_offsets_table_quoting_a_line_separator_as_the_transcript_wrote_it_im
     codings = pd.read_csv(root / "codings" / "x.csv")
     assert list(zip(codings["start"], codings["end"], codings["quote"])) == [
         (start, start + 19, "we slept\nin the car")]
+
+
+@pytest.mark.parametrize("gap", ["\u2028", "\x0b"])
+def test_a_quotes_table_quoting_a_line_separator_is_located_exactly_and_whole(
+        tmp_path, gap):
+    # the quote as the transcript wrote it was located only tolerantly, and its closing
+    # full stop was left out of the coding
+    root = turns_split_by(tmp_path, gap)
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "codebooks: []", f"codebooks: [{tmp_path / 'breaks.yaml'}]"), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text(f'document,quote,code\ntalk,"we slept{gap}in the car.",housing.car\n',
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(sheet), str(root), "--coder", "x"])
+    assert result.exit_code == 0, result.output
+    assert "1 exact, 0 tolerant" in result.output
+    codings = pd.read_csv(root / "codings" / "x.csv")
+    text = load_corpus(Study.open(root)).text("talk")
+    assert list(codings["quote"]) == ["we slept\nin the car."]
+    assert text[codings["start"].item():codings["end"].item()] == "we slept\nin the car."

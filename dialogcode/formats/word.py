@@ -228,7 +228,10 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
         except IngestError as exc:
             problems += exc.problems
             continue
-        builder.add(speaker, text or "", time_start=times[0], time_end=times[1], line=number)
+        # a cell's paragraphs are read as lines, as the document's are: a page break in
+        # one is a line break of the turn, not a form feed
+        builder.add(speaker, unify_line_breaks(text or ""), time_start=times[0],
+                    time_end=times[1], line=number)
         if (text or "").strip():
             talk += 1
             speakerless += [] if (speaker or "").strip() else [number]

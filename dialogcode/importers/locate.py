@@ -1,6 +1,8 @@
 """Finding a coder's quote in a document's text, at three levels, never guessing.
 
-1. **exact**: the quote (outer whitespace removed) occurs in the text as written.
+1. **exact**: the quote (outer whitespace removed, its line breaks read as ingest reads a
+   transcript's, :func:`~dialogcode.normalize.unify_line_breaks`) occurs in the text as
+   written.
 2. **tolerant**: both are *folded*: case-folded, every run of whitespace or punctuation
    (including any quote marks, apostrophes, dashes and ellipses) read as one space. So
    ``“Rent keeps  rising” -`` finds ``rent keeps rising``. The match maps back to exact
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..memo import last_texts
-from ..normalize import normalize_text
+from ..normalize import normalize_text, unify_line_breaks
 from .positions import in_word
 
 EXACT, TOLERANT, FUZZY = "exact", "tolerant", "fuzzy"
@@ -174,7 +176,7 @@ def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY,
     """Find ``quote`` in ``text`` (a document's normalised text); see the module doc.
     ``between`` are the spans between its segments, which a tolerant match may leave
     out."""
-    quote = normalize_text(quote).strip()
+    quote = unify_line_breaks(normalize_text(quote)).strip()
     if not quote:
         return Location(None)
     exact = _occurrences(quote, text)
