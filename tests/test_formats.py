@@ -742,6 +742,23 @@ def test_a_label_after_broadcast_chevrons_names_the_speaker_even_used_once(
         (None, "Someone else."), (None, "more words")]
 
 
+@pytest.mark.parametrize("name, head, mark", [("t.srt", "", ">>"),
+                                              ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+def test_chevrons_between_words_or_numbers_are_text_not_a_speaker_change(
+        tmp_path, name, head, mark):
+    # `it costs 5 >> 3` and `ok >>> fine` were cut in two, the words after the chevrons
+    # a turn of nobody's, taken from the speaker who said them
+    path = tmp_path / name
+    path.write_text(f"{head}1\n00:00:01.000 --> 00:00:04.000\n{mark}ANA: it costs 5 {mark} 3"
+                    f" others\n\n2\n00:00:05.000 --> 00:00:08.000\n{mark}BEN: ok {mark}> "
+                    f"fine\n\n3\n00:00:09.000 --> 00:00:10.000\n{mark}ANA: yes. {mark} BEN: "
+                    "no.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("ANA", "it costs 5 >> 3 others"), ("BEN", "ok >>> fine"),
+        ("ANA", "yes."), ("BEN", "no.")]
+
+
 @pytest.mark.parametrize("lines", [
     ["[00:00:01] Facilitator: Welcome.", "[00:00:05] P1: We need housing.",
      "[00:01:09.5] P2: And jobs."],
