@@ -13,7 +13,8 @@ comment, but for a quote (``[Quote: ...]``, which may hold the speaker's words).
 
 A bracket opening with another speaker's label (``P3: we went there [Facilitator: go
 on] and then ...``: a speaker of the document, a listed one or a role) is that
-speaker's interjection: a turn of theirs, between the two turns of the speaker's words.
+speaker's interjection: a turn of theirs, between the two turns of the speaker's words;
+but for words all in quotation marks (``[Facilitator: "come back"]``), the speaker quoting.
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ BRACKETED = re.compile(r"\[(?P<square>[^\[\]\n:]{1,40}):[^\[\]\n]{0,500}\]"
                        r"|\((?P<round>[^()\n:]{1,40}):[^()\n]{0,500}\)")
 WORD = re.compile(r"\w")
 QUOTE = re.compile(r"(?:direct )?quotes?\b", re.IGNORECASE)
+# words all in quotation marks: the speaker quoting someone (`[Facilitator: "come back"]`)
+QUOTED = re.compile(r"\s*[\"“‘'][^\n]*[\"”’'][.,!?…]?\s*$")
 # whoever wrote the transcript down: ``[Transcriber's note: ...]``, ``[Translator note: ...]``
 WRITERS = re.compile(r"(?:transcriber|translator|interpreter|editor)(?:['’]s|s['’]?)? "
                      r"(?:notes?|comments?)$", re.IGNORECASE)
@@ -59,7 +62,8 @@ def split_asides(parsed: ParsedDocument, forced: frozenset[str] = frozenset()
             elif label != block.speaker and (label in known or ROLE.match(label)):
                 words = span(text, m.end("square" if m["square"] else "round") + 1,
                              m.end() - 1)
-                found.append((m, *words, "turn", label))
+                if not QUOTED.match(text, *words):
+                    found.append((m, *words, "turn", label))
         if not found:
             blocks.append(block)
             continue
