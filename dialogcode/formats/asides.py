@@ -50,7 +50,7 @@ def split_asides(parsed: ParsedDocument, forced: frozenset[str] = frozenset()
     on]``: a speaker of the document, one of ``forced`` or a role) a turn of theirs,
     its words without the label and brackets; the turn's words before and after it
     turns of that speaker (the first with the turn's start time, the last with its end
-    time; a note that is all the turn has its times), and a note on each."""
+    time; a note or interjection that is all the turn has its times), and a note on each."""
     text, blocks, notes = parsed.text, [], []
     known = forced | {block.speaker for block in parsed.blocks if block.speaker}
     for block in parsed.blocks:
@@ -92,11 +92,12 @@ def split_asides(parsed: ParsedDocument, forced: frozenset[str] = frozenset()
                                     time_end=None if talk else block.time_end,
                                     line=block.line))
             elif end > start:
-                own = speaker == block.speaker
+                # another speaker's words that are all the turn has: the turn's times
+                own = speaker == block.speaker or not talk
                 blocks.append(replace(
                     block, start=start, end=end, speaker=speaker,
-                    time_start=block.time_start if own and k == talk[0] else None,
-                    time_end=block.time_end if own and k == talk[-1] else None))
+                    time_start=block.time_start if own and k == (talk or [k])[0] else None,
+                    time_end=block.time_end if own and k == (talk or [k])[-1] else None))
         notes += [Note(block.line or 1, f"`{m[0]}` in {block.speaker}'s turn read as "
                        + (f"a turn of {speaker}'s" if speaker else
                           f"a note of nobody's, not as {block.speaker}'s words"))
