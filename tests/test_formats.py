@@ -484,6 +484,19 @@ def test_a_name_written_surname_first_with_a_note_in_brackets_is_a_speaker(tmp_p
                      "speaker"]
 
 
+def test_a_one_off_comma_and_note_opening_a_paragraph_is_talk_where_no_label_is_surname_first(
+        tmp_path):
+    # `So, Ana (laughing): you said wages.` in a file of `Ben Lee:` labels was taken as
+    # a new speaker `So, Ana (laughing)`, Ben's words credited to them
+    path = tmp_path / "t.txt"
+    path.write_text("Ben Lee: What changed?\nAna Ruiz: We need housing.\nBen Lee: Agreed.\n"
+                    "Ana Ruiz: And wages.\nBen Lee: Yes.\n\nSo, Ana (laughing): you said "
+                    "wages.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [b[1] for b in blocks][-1] == "Ben Lee"
+    assert "So, Ana (laughing): you said wages." in blocks[-1][2]
+
+
 @pytest.mark.parametrize("line, label", [
     ("Well, yes: I think that is right.", None), ("Okay, so: here it is.", None),
     ("However, Ana: you said wages.", "`However, Ana:` read as text, not as a speaker"),
