@@ -19,7 +19,7 @@ from .coded_text import changed_rows, run_on_spans
 from .csvrows import read_csv_file
 from .errors import ArgumentError, DialogcodeError, Problem, printable
 from .segment import other_unit
-from .spans import covered_segments, span_problems
+from .spans import covered_segments, interjections, span_problems
 from .store import read_table, write_csv
 from .study import Study
 
@@ -202,6 +202,7 @@ def _per_segment(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     seg_ids, texts = order["seg_id"].to_numpy(), order["text"].to_numpy()
     seg_starts, seg_ends = order["start"].to_numpy(int), order["end"].to_numpy(int)
     bounds = dict(zip(seg_ids, zip(seg_starts, seg_ends)))
+    cut = interjections(order)
     touched = set().union(*(seg_ids[lo:hi] for lo, hi in
                             zip(first[several], after[several])))
     read = []                       # (line, row, the segments it codes, candidates)
@@ -211,7 +212,8 @@ def _per_segment(coded: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
             seg_starts[lo:hi], seg_ends[lo:hi], seg_ids[lo:hi], texts[lo:hi], codable[lo:hi])
             if ok or seg == row["seg_id"]]
         read.append((line, row, covered_segments(int(row["start"]), int(row["end"]),
-                                                 candidates) or [row["seg_id"]], candidates))
+                                                 candidates, cut) or [row["seg_id"]],
+                     candidates))
     # (seg_id, code_id) -> spans coded there by rows coding one segment, kept whole
     held: dict[tuple, list[tuple[int, int]]] = {}
     whole = coded[coded["seg_id"].isin(touched) & ~several]

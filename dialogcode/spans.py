@@ -5,7 +5,10 @@ A span codes each segment of which it covers a whole word (a run of letters and
 digits) or all of the text: a quote over three sentences codes all three, and one that
 only grazes a segment (its leading space, a full stop, the first letters of a word)
 does not code it. A span covering no whole word of any segment (a piece of one word)
-codes the segment it is given in, or starts in. A coder file's offsets that are no span
+codes the segment it is given in, or starts in. Another speaker's words in brackets
+that cut a turn in two (``P1: Debt [Coach: go on] and wages``: :func:`interjections`)
+are not coded by a span that codes the turn's words beside them: they are the quoted
+speaker's passage, not the interjector's words. A coder file's offsets that are no span
 of the segment their seg_id names are refused (:func:`span_problems`).
 """
 from __future__ import annotations
@@ -32,13 +35,29 @@ def codes(start: int, end: int, seg_start: int, seg_end: int, text: str) -> bool
         for word in _WORD.finditer(text))
 
 
-def covered_segments(start: int, end: int,
-                     segments: Iterable[tuple[int, int, str, str]]) -> list[str]:
+def covered_segments(start: int, end: int, segments: Iterable[tuple[int, int, str, str]],
+                     cut: dict[str, tuple[str, str]] | None = None) -> list[str]:
     """The seg_ids, in the order given, of ``segments`` (start, end, seg_id, text) that
-    the span ``start``-``end`` codes (:func:`codes`); empty when it covers no whole
-    word of any."""
-    return [seg_id for seg_start, seg_end, seg_id, text in segments
-            if codes(start, end, seg_start, seg_end, text)]
+    the span ``start``-``end`` codes (:func:`codes`), but for an interjection of ``cut``
+    (:func:`interjections`) beside a piece of its turn it codes; empty when it covers no
+    whole word of any."""
+    coded = [seg_id for seg_start, seg_end, seg_id, text in segments
+             if codes(start, end, seg_start, seg_end, text)]
+    return [seg for seg in coded if not set((cut or {}).get(seg, ())) & set(coded)]
+
+
+def interjections(segments) -> dict[str, tuple[str, str]]:
+    """seg_id -> the segments just before and after it, of a segments table (sorted by
+    document and start), where those two are one speaker's on its line and it is
+    another speaker's: their words in brackets that cut the turn (``[Coach: go on]``).
+    Empty without the ``line`` and ``speaker`` columns."""
+    if not {"line", "speaker"} <= set(segments):
+        return {}
+    rows = list(zip(segments["doc_id"], segments["line"], segments["speaker"],
+                    segments["seg_id"]))
+    return {seg: (a[3], b[3]) for a, (doc, line, who, seg), b in zip(rows, rows[1:], rows[2:])
+            if a[0] == doc == b[0] and a[1] == line == b[1] and line == line
+            and a[2] == b[2] != who and isinstance(who, str) and isinstance(a[2], str)}
 
 
 def span_problems(table: pd.DataFrame, bounds: np.ndarray, known: np.ndarray,

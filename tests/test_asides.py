@@ -162,3 +162,24 @@ def test_a_bracket_naming_nobody_who_speaks_stays_in_the_turn(tmp_path):
     # is the speaker's words
     parsed, blocks = _read(tmp_path / "t.txt", "[Rent: 900 a month]")
     assert blocks[1] == ("turn", "P2", "I agree [Rent: 900 a month] and my wages are low.")
+
+
+@pytest.mark.parametrize("said", ['[Facilitator: "come back"]', "(P1: ‘no way’)"])
+def test_a_speaker_in_brackets_quoted_by_the_speaker_stays_the_speakers_words(tmp_path, said):
+    # `she said [Facilitator: "come back"]`: words all in quotation marks are the speaker
+    # quoting someone, not an interjection; they were made a turn of the facilitator's
+    parsed, blocks = _read(tmp_path / "t.txt", said)
+    assert blocks[1] == ("turn", "P2", f"I agree {said} and my wages are low.")
+    assert not [n for n in parsed.notes if "read as a turn of" in n.message]
+
+
+def test_an_interjection_that_is_all_the_turn_has_keeps_the_turns_times(tmp_path):
+    # a cue `P2: [Facilitator: go on]` lost its times: the facilitator's turn had none
+    path = tmp_path / "t.vtt"
+    _write(path, [("Facilitator", "What got in the way?"), ("P2", "[Facilitator: go on]"),
+                  ("P1", "Rent.")])
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.time_end)
+            for b in parsed.blocks] == [("Facilitator", "What got in the way?", 0.0, 1.0),
+                                        ("Facilitator", "go on", 1.0, 2.0),
+                                        ("P1", "Rent.", 2.0, 3.0)]

@@ -484,6 +484,19 @@ def test_a_name_written_surname_first_with_a_note_in_brackets_is_a_speaker(tmp_p
                      "speaker"]
 
 
+def test_a_one_off_comma_and_note_opening_a_paragraph_is_talk_where_no_label_is_surname_first(
+        tmp_path):
+    # `So, Ana (laughing): you said wages.` in a file of `Ben Lee:` labels was taken as
+    # a new speaker `So, Ana (laughing)`, Ben's words credited to them
+    path = tmp_path / "t.txt"
+    path.write_text("Ben Lee: What changed?\nAna Ruiz: We need housing.\nBen Lee: Agreed.\n"
+                    "Ana Ruiz: And wages.\nBen Lee: Yes.\n\nSo, Ana (laughing): you said "
+                    "wages.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [b[1] for b in blocks][-1] == "Ben Lee"
+    assert "So, Ana (laughing): you said wages." in blocks[-1][2]
+
+
 @pytest.mark.parametrize("line, label", [
     ("Well, yes: I think that is right.", None), ("Okay, so: here it is.", None),
     ("However, Ana: you said wages.", "`However, Ana:` read as text, not as a speaker"),
@@ -740,6 +753,23 @@ def test_a_label_after_broadcast_chevrons_names_the_speaker_even_used_once(
     assert [(b[1], b[2]) for b in blocks] == [
         ("MARIA", "We need housing."), (None, "and jobs."), ("BEN", "I agree."),
         (None, "Someone else."), (None, "more words")]
+
+
+@pytest.mark.parametrize("name, head, mark", [("t.srt", "", ">>"),
+                                              ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+def test_chevrons_between_words_or_numbers_are_text_not_a_speaker_change(
+        tmp_path, name, head, mark):
+    # `it costs 5 >> 3` and `ok >>> fine` were cut in two, the words after the chevrons
+    # a turn of nobody's, taken from the speaker who said them
+    path = tmp_path / name
+    path.write_text(f"{head}1\n00:00:01.000 --> 00:00:04.000\n{mark}ANA: it costs 5 {mark} 3"
+                    f" others\n\n2\n00:00:05.000 --> 00:00:08.000\n{mark}BEN: ok {mark}> "
+                    f"fine\n\n3\n00:00:09.000 --> 00:00:10.000\n{mark}ANA: yes. {mark} BEN: "
+                    "no.\n", encoding="utf-8")
+    blocks, _ = blocks_of(path)
+    assert [(b[1], b[2]) for b in blocks] == [
+        ("ANA", "it costs 5 >> 3 others"), ("BEN", "ok >>> fine"),
+        ("ANA", "yes."), ("BEN", "no.")]
 
 
 @pytest.mark.parametrize("lines", [

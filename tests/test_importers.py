@@ -264,6 +264,35 @@ def test_turn_numbers_past_an_interjection_in_brackets_are_refused_as_ambiguous(
     assert "turns.csv:2" not in result.output
 
 
+def test_a_span_over_an_interjection_in_brackets_codes_the_speakers_words_only(tmp_path):
+    # P1's quote `Debt is the worry [Coach: go on] and wages too.` coded the coach's
+    # `go on`, a turn of the coach's since ingest cuts P1's turn around it, as P1's theme
+    root = ingested_evidence(tmp_path / "study")
+    text = ("Coach: Tell me about the year.\n\nP1: Debt is the worry [Coach: go on] and "
+            "wages too.\n\nP3: Our neighbours helped when we were evicted.\n")
+    (root / "transcripts" / "south" / "visit.txt").write_text(text, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    start, end = text.index("Debt"), text.index("too.") + 4
+    path = tmp_path / "offsets.csv"
+    path.write_text(f"document,start,end,code\nsouth/visit,{start},{end},risk.money\n"
+                    f"south/visit,{text.index('go on')},{text.index('go on') + 5},connection\n",
+                    encoding="utf-8")
+    result = run(path, root, "--coder", "ana")
+    assert result.exit_code == 0, result.output
+    coded = pd.read_csv(root / "codings" / "ana.csv")
+    assert list(zip(coded["seg_id"], coded["code_id"], coded["quote"])) == [
+        ("south/visit:t2", "risk.money", "Debt is the worry"),
+        ("south/visit:t4", "risk.money", "and wages too."),
+        ("south/visit:t3", "connection", "go on")]
+    # a coder's file in codings/ with the same span reads it the same way
+    span = tmp_path / "codings" / "ben.csv"
+    span.parent.mkdir()
+    span.write_text(f"seg_id,code_id,start,end\nsouth/visit:t2,risk.money,{start},{end}\n",
+                    encoding="utf-8")
+    read = read_coder(span, load_corpus(Study.open(root)).segments)
+    assert read["seg_id"].tolist() == ["south/visit:t2", "south/visit:t4"]
+
+
 def test_every_row_naming_a_turn_the_document_lacks_is_refused_with_its_turn_count(
         tmp_path):
     # each such row is refused on its own line, saying how many turns the document

@@ -13,7 +13,8 @@ comment, but for a quote (``[Quote: ...]``, which may hold the speaker's words).
 
 A bracket opening with another speaker's label (``P3: we went there [Facilitator: go
 on] and then ...``: a speaker of the document, a listed one or a role) is that
-speaker's interjection: a turn of theirs, between the two turns of the speaker's words.
+speaker's interjection: a turn of theirs, between the two turns of the speaker's words;
+but for words all in quotation marks (``[Facilitator: "come back"]``), the speaker quoting.
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ BRACKETED = re.compile(r"\[(?P<square>[^\[\]\n:]{1,40}):[^\[\]\n]{0,500}\]"
                        r"|\((?P<round>[^()\n:]{1,40}):[^()\n]{0,500}\)")
 WORD = re.compile(r"\w")
 QUOTE = re.compile(r"(?:direct )?quotes?\b", re.IGNORECASE)
+# words all in quotation marks: the speaker quoting someone (`[Facilitator: "come back"]`)
+QUOTED = re.compile(r"\s*[\"“‘'][^\n]*[\"”’'][.,!?…]?\s*$")
 # whoever wrote the transcript down: ``[Transcriber's note: ...]``, ``[Translator note: ...]``
 WRITERS = re.compile(r"(?:transcriber|translator|interpreter|editor)(?:['’]s|s['’]?)? "
                      r"(?:notes?|comments?)$", re.IGNORECASE)
@@ -47,7 +50,7 @@ def split_asides(parsed: ParsedDocument, forced: frozenset[str] = frozenset()
     on]``: a speaker of the document, one of ``forced`` or a role) a turn of theirs,
     its words without the label and brackets; the turn's words before and after it
     turns of that speaker (the first with the turn's start time, the last with its end
-    time; a note that is all the turn has its times), and a note on each."""
+    time; a note or interjection that is all the turn has its times), and a note on each."""
     text, blocks, notes = parsed.text, [], []
     known = forced | {block.speaker for block in parsed.blocks if block.speaker}
     for block in parsed.blocks:
@@ -59,7 +62,8 @@ def split_asides(parsed: ParsedDocument, forced: frozenset[str] = frozenset()
             elif label != block.speaker and (label in known or ROLE.match(label)):
                 words = span(text, m.end("square" if m["square"] else "round") + 1,
                              m.end() - 1)
-                found.append((m, *words, "turn", label))
+                if not QUOTED.match(text, *words):
+                    found.append((m, *words, "turn", label))
         if not found:
             blocks.append(block)
             continue
@@ -88,11 +92,12 @@ def split_asides(parsed: ParsedDocument, forced: frozenset[str] = frozenset()
                                     time_end=None if talk else block.time_end,
                                     line=block.line))
             elif end > start:
-                own = speaker == block.speaker
+                # another speaker's words that are all the turn has: the turn's times
+                own = speaker == block.speaker or not talk
                 blocks.append(replace(
                     block, start=start, end=end, speaker=speaker,
-                    time_start=block.time_start if own and k == talk[0] else None,
-                    time_end=block.time_end if own and k == talk[-1] else None))
+                    time_start=block.time_start if own and k == (talk or [k])[0] else None,
+                    time_end=block.time_end if own and k == (talk or [k])[-1] else None))
         notes += [Note(block.line or 1, f"`{m[0]}` in {block.speaker}'s turn read as "
                        + (f"a turn of {speaker}'s" if speaker else
                           f"a note of nobody's, not as {block.speaker}'s words"))

@@ -22,8 +22,11 @@ STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")         # a voice span opens
 DASHED = re.compile(r"^[ \t]*[-\u2013\u2014][ \t]*(?=[^\s\d])", re.MULTILINE)  # "- " opening a line, not "-5"
-# ">> " a new speaker, opening a line or inside one between spaces
-CHEVRON = re.compile(r"^[ \t]*(?:>|&gt;){2,3}[ \t]*|(?<=\S)[ \t]+(?:>|&gt;){2,3}(?:[ \t]+|$)",
+# ">> " a new speaker, opening a line, or inside one between spaces after the end of a
+# sentence (`Hi. >> Hello.`) or before a label (`and jobs >> BEN:`): `5 >> 3` is text
+CHEVRON = re.compile(r"^[ \t]*(?:>|&gt;){2,3}[ \t]*"
+                     r"|(?<=[.?!…\"'”’)\]-])[ \t]+(?:>|&gt;){2,3}(?:[ \t]+|$)"
+                     r"|(?<=\S)[ \t]+(?:>|&gt;){2,3}[ \t]+(?=[^\W\d][\w .'-]{0,30}:)",
                      re.MULTILINE)
 TAG = re.compile(r"</?[^>\n]+>")
 OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")    # an SSA/ASS tag subtitle editors write: {\an8}

@@ -192,6 +192,8 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
     :func:`name_like` (plain text; caption cues name speakers however they like).
     """
     counts = Counter(label.name for label in labels)
+    # a file whose recurring labels are names written surname first (`Ruiz, Ana:`)
+    surnamed = any(surname_first(name) for name, n in counts.items() if n >= 2)
 
     def speaker(label: Label) -> bool:
         if label.name in forced:
@@ -202,10 +204,13 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
             return True
         # in plain text a one-off `However, Ana:` is talk: a name written surname first
         # must recur or end in a note in brackets, as only a label does (`Ruiz, Ana
-        # (translated):`; a caption cue that names its speaker, as Zoom's do, is no talk)
+        # (translated):`), where other labels are written surname first (`So, Ana
+        # (laughing):` among `Ben Lee:` is talk); a caption cue that names its speaker,
+        # as Zoom's do, is no talk
         return dense and label.opens and (not names_only or (
             "," not in label.name and name_like(label.name)
-            or bool(NOTE_AFTER.search(label.name)) and surname_first(label.name)))
+            or surnamed and bool(NOTE_AFTER.search(label.name))
+            and surname_first(label.name)))
 
     return [speaker(label) for label in labels]
 

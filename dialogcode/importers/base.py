@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..errors import Problem
 from ..ingest import Corpus
 from ..segment import other_unit
-from ..spans import covered_segments
+from ..spans import covered_segments, interjections
 
 if TYPE_CHECKING:
     from ..privacy.gate import Masker
@@ -124,6 +124,7 @@ class Documents:
                                         segments["end"], segments["seg_id"]):
             self._spans.setdefault(doc, []).append((int(start), int(end), seg))
         self._starts = {doc: [s for s, _, _ in spans] for doc, spans in self._spans.items()}
+        self._cut = interjections(segments)
         # the text between each segment and the next (a speaker label, blank lines),
         # which a quote running from one turn into the next may leave out
         self.between: dict[str, tuple[tuple[int, int], ...]] = {
@@ -241,12 +242,14 @@ class Documents:
 
     def segments_coded(self, doc_id: str, start: int, end: int) -> list[str]:
         """The segments a span codes (:func:`dialogcode.spans.covered_segments`: each it
-        covers words of), or, when it covers no whole word, the one it starts in; empty
-        if it overlaps none."""
+        covers words of, but for another speaker's words in brackets inside a turn when
+        it codes that turn's words beside them), or, when it covers no whole word, the one
+        it starts in; empty if it overlaps none."""
         text, starts = self.text[doc_id], self._starts.get(doc_id, [])
         near = self._spans.get(doc_id, [])[max(bisect_right(starts, start) - 1, 0):
                                           bisect_left(starts, end)]   # those it may overlap
-        coded = covered_segments(start, end, ((s, e, seg, text[s:e]) for s, e, seg in near))
+        coded = covered_segments(start, end, ((s, e, seg, text[s:e]) for s, e, seg in near),
+                                 self._cut)
         first = self.segment_of(doc_id, start, end)
         return coded or ([first] if first else [])
 
