@@ -82,6 +82,18 @@ def moved(lines: list[int], now: dict[int, list[str]]) -> str:
     return f" (the text of another segment now: {shown}{', ...' if len(found) > 5 else ''})"
 
 
+def own_words(lines: list[int]) -> str:
+    """What to add to a message for the rows on ``lines`` whose quote is words of their
+    seg_id's segment as well as the whole text of another: the coding may be right."""
+    if not lines:
+        return ""
+    which = (f"line {lines[0]}" if len(lines) == 1 else
+             f"lines {', '.join(map(str, lines[:5]))}{', ...' if len(lines) > 5 else ''}")
+    return (f". The quote of {which} is also words of its seg_id's segment (a short turn "
+            "said again inside a longer one): if the row codes those words there, leave "
+            "its seg_id and give their start and end (offsets into the document) instead")
+
+
 def recut_text(subject: str, where: str) -> str:
     """The one wording of rows (``subject``: ``the row of document 'x' was coded``) whose
     sha256 shows their document unchanged while their quote is not the text of their
