@@ -31,7 +31,7 @@ import pandas as pd
 
 from .errors import DialogcodeWarning, Problem, warn
 from .quote_words import OPENING_LABEL, after_label, opens_turn, past_time, within
-from .recut import Places, either_text, moved, recut_text, unmatched_text
+from .recut import Places, either_text, moved, own_words, recut_text, unmatched_text
 
 SHOWN = 5       # lines listed per document
 SHA_DIFFERS = "its sha256 differs from the document's"
@@ -351,11 +351,13 @@ def _whole_elsewhere(quote: str, text: str, speaker: str, doc_id: str, seg_id: s
 
 
 def _other_rows(table: pd.DataFrame, rows: np.ndarray, doc_id: str, path: str,
-                places: Places, hashed: bool, unchanged: np.ndarray) -> Problem:
+                places: Places, hashed: bool, unchanged: np.ndarray, within: np.ndarray
+                ) -> Problem:
     """The problem of the rows ``rows`` of document ``doc_id`` coded on other text or on
     other segments (:func:`changed_rows`): its sha256 differs (``hashed``: some row's
     does), or the quote is not its seg_id's text, with where its words are now
-    (:mod:`dialogcode.recut`), the document unchanged (``unchanged``) or not known to be."""
+    (:mod:`dialogcode.recut`), the document unchanged (``unchanged``) or not known to be,
+    and which of them quote words of their seg_id too (``within``: :func:`.recut.own_words`)."""
     lines = sorted(table.index[rows])
     subject = f"{_rows(lines, doc_id)} {'were' if len(lines) > 1 else 'was'} coded"
     if hashed:
@@ -371,7 +373,7 @@ def _other_rows(table: pd.DataFrame, rows: np.ndarray, doc_id: str, path: str,
         text = either_text(subject, where)
     else:
         text = other_text(subject, REIMPORT, "the row's quote is not the text of its seg_id")
-    return Problem(text, path, int(lines[0]))
+    return Problem(text + own_words(sorted(table.index[rows & within])), path, int(lines[0]))
 
 
 def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
@@ -398,6 +400,7 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
                                            segments)
             hashed = hashed & ~copied
     quoted = np.zeros(len(table), dtype=bool)
+    within = np.zeros(len(table), dtype=bool)    # quoted, yet words of their seg_id
     labels: dict[int, tuple[str, str]] = {}    # row -> (label quoted, the turn's speaker)
     places = Places(segments)
     if "quote" in table:
@@ -419,8 +422,8 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
             elif span is None and not hashed[i]:
                 # words of its segment that are another segment's whole text: after a
                 # re-cut, the short turn coded ("Mm-hm.") said again in the one named now
-                quoted[i] = _whole_elsewhere(quote, text, speaker, doc_ids[i], seg_ids[i],
-                                             places)
+                quoted[i] = within[i] = _whole_elsewhere(quote, text, speaker, doc_ids[i],
+                                                         seg_ids[i], places)
     # rows without a span whose sha256 shows the transcript unchanged: a quote not of
     # their seg_id shows the segments cut otherwise since (a span's offsets are not)
     unchanged = known & ~hashed & ~copied & (documents is not None) & (
@@ -437,7 +440,7 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
         for rows in (mine & quoted & unchanged, mine & (hashed | quoted & ~unchanged)):
             if rows.any():
                 problems.append(_other_rows(table, rows, doc_id, path, places,
-                                            (mine & hashed).any(), unchanged))
+                                            (mine & hashed).any(), unchanged, within))
     relabelled = np.isin(np.arange(len(table)), list(labels))
     for doc_id in sorted(set(doc_ids[relabelled])):
         rows = np.flatnonzero(relabelled & (doc_ids == doc_id))

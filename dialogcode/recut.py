@@ -33,19 +33,34 @@ class Places:
         for doc, seg, text, speaker in zip(order["doc_id"], order["seg_id"], order["text"],
                                            speakers):
             self._docs.setdefault(doc, []).append((seg, text, speaker))
+        self._keys: dict[str, dict[str, list[str]]] = {}     # doc -> folded text -> segs
+
+    def _by_text(self, doc_id: str) -> dict[str, list[str]]:
+        """The segments of ``doc_id`` by their folded text, with its speaker label and
+        without (built once per document: a big coder file is looked up, not scanned)."""
+        from .importers.locate import fold
+
+        if doc_id not in self._keys:
+            keys: dict[str, list[str]] = {}
+            for seg, text, speaker in self._docs.get(doc_id, []):
+                for form in {fold(text)[0].strip(), fold(f"{speaker}: {text}")[0].strip()}:
+                    keys.setdefault(form, []).append(seg)
+            self._keys[doc_id] = keys
+        return self._keys[doc_id]
 
     def whole(self, quote: str, doc_id: str) -> list[str]:
         """The segments of ``doc_id`` whose whole text (with its speaker label or not)
         ``quote`` is, case, spacing and punctuation aside (a privacy label standing for
         any words: :func:`~dialogcode.importers.tabular.same_text`)."""
+        from .importers.locate import fold
         from .importers.tabular import HIDDEN, same_text
 
         if not quote.strip():
             return []
-        loose = HIDDEN.search(quote) is not None     # a label: any length
+        if HIDDEN.search(quote) is None and not quote.endswith(" [truncated]"):
+            return list(self._by_text(doc_id).get(fold(quote)[0].strip(), []))
         return [seg for seg, text, speaker in self._docs.get(doc_id, [])
-                if (loose or abs(len(text) - len(quote)) <= len(speaker) + 40)
-                and (same_text(quote, text) or same_text(quote, f"{speaker}: {text}"))]
+                if same_text(quote, text) or same_text(quote, f"{speaker}: {text}")]
 
     def holding(self, quote: str, doc_id: str, fits) -> list[str]:
         """:meth:`whole`, or failing any, the segments of ``doc_id`` whose words ``quote``
@@ -65,6 +80,18 @@ def moved(lines: list[int], now: dict[int, list[str]]) -> str:
         return f" but of {' and '.join(found[0][1][:3])}"
     shown = ", ".join(f"line {line}: {' and '.join(segs[:3])}" for line, segs in found[:5])
     return f" (the text of another segment now: {shown}{', ...' if len(found) > 5 else ''})"
+
+
+def own_words(lines: list[int]) -> str:
+    """What to add to a message for the rows on ``lines`` whose quote is words of their
+    seg_id's segment as well as the whole text of another: the coding may be right."""
+    if not lines:
+        return ""
+    which = (f"line {lines[0]}" if len(lines) == 1 else
+             f"lines {', '.join(map(str, lines[:5]))}{', ...' if len(lines) > 5 else ''}")
+    return (f". The quote of {which} is also words of its seg_id's segment (a short turn "
+            "said again inside a longer one): if the row codes those words there, leave "
+            "its seg_id and give their start and end (offsets into the document) instead")
 
 
 def recut_text(subject: str, where: str) -> str:

@@ -13,6 +13,7 @@ With ``max_segment_chars: 1000`` the long turn is cut in two (t2, t3), so "Mm-hm
 and "Wages are low" t5; the second piece of the long turn holds the words "mm-hm".
 """
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -154,3 +155,48 @@ def test_a_span_coded_before_a_re_cut_names_the_segment_it_lies_in_now(tmp_path)
             in result.output)
     assert "it lies in north/kickoff:t5 now" in result.output
     assert "cut otherwise (`max_segment_chars:`" in result.output
+
+
+def test_a_big_coder_file_is_checked_for_re_cut_quotes_in_linear_time():
+    # each row's quote was compared with every segment of its document: 5,000 rows of a
+    # 5,000-turn transcript took minutes
+    from dialogcode.recut import Places
+
+    turns = 5000
+    segments = pd.DataFrame({
+        "doc_id": "north/kickoff", "seg_id": [f"north/kickoff:t{i}" for i in range(turns)],
+        "start": range(turns), "speaker": "P1",
+        "text": [f"Turn {i} says the rent keeps rising." for i in range(turns)]})
+    places = Places(segments)
+    assert places.whole("turn 7 says the rent keeps rising", "north/kickoff") == [
+        "north/kickoff:t7"]     # the importers imported, the document indexed
+    started = time.perf_counter()
+    found = [places.whole(f"turn {i} says the rent keeps rising", "north/kickoff")
+             for i in range(turns)]
+    assert time.perf_counter() - started < 5
+    assert found[4321] == ["north/kickoff:t4321"]
+    assert places.whole("P1: Turn 8 says the rent keeps rising.", "north/kickoff") == [
+        "north/kickoff:t8"]
+    assert places.whole("Turn 8 says", "north/kickoff") == []
+
+
+def test_a_quote_that_is_words_of_its_seg_id_and_another_turn_is_not_called_another_text(
+        tmp_path):
+    # "Yes." coded on P1's "Yes. The rent ..." while P2's turn is "Yes.": the message said
+    # the quote "is not the text of its seg_id but of t3" and to give each row that
+    # seg_id, sending a right coding to P2's turn
+    root, runner = _study(tmp_path)
+    (root / "transcripts" / "north" / "kickoff.txt").write_text(
+        "Facilitator: Do you agree?\n\nP1: Yes. The rent keeps rising.\n\nP2: Yes.\n",
+        encoding="utf-8")
+    for command in ("ingest", "code"):
+        assert runner.invoke(cli, [command, str(root), "-q"]).exit_code == 0
+    (root / "codings" / "ana.csv").write_text(
+        "seg_id,code_id,quote\nnorth/kickoff:t2,risk.money,Yes.\n"
+        "north/kickoff:t3,connection,Yes.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["agree", "ana", "rules", "--study", str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "ana.csv:2:" in result.output and "ana.csv:3" not in result.output
+    assert ("The quote of line 2 is also words of its seg_id's segment" in " ".join(
+        result.output.split()))
+    assert "leave its seg_id and give their start and end" in " ".join(result.output.split())
