@@ -13,7 +13,6 @@ With ``max_segment_chars: 1000`` the long turn is cut in two (t2, t3), so "Mm-hm
 and "Wages are low" t5; the second piece of the long turn holds the words "mm-hm".
 """
 import shutil
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -157,27 +156,25 @@ def test_a_span_coded_before_a_re_cut_names_the_segment_it_lies_in_now(tmp_path)
     assert "cut otherwise (`max_segment_chars:`" in result.output
 
 
-def test_a_big_coder_file_is_checked_for_re_cut_quotes_in_linear_time():
-    # each row's quote was compared with every segment of its document: 5,000 rows of a
-    # 5,000-turn transcript took minutes
+def test_a_quote_is_found_as_the_whole_text_of_its_segment_among_many():
+    # the re-cut check looks each quote up in an index of its document's segments (it
+    # compared each with every segment: minutes for 5,000 rows); speed is for the
+    # benchmarks, this checks the look-up finds the one segment, label or not
     from dialogcode.recut import Places
 
-    turns = 5000
+    turns = 300
     segments = pd.DataFrame({
         "doc_id": "north/kickoff", "seg_id": [f"north/kickoff:t{i}" for i in range(turns)],
         "start": range(turns), "speaker": "P1",
         "text": [f"Turn {i} says the rent keeps rising." for i in range(turns)]})
     places = Places(segments)
-    assert places.whole("turn 7 says the rent keeps rising", "north/kickoff") == [
-        "north/kickoff:t7"]     # the importers imported, the document indexed
-    started = time.perf_counter()
     found = [places.whole(f"turn {i} says the rent keeps rising", "north/kickoff")
              for i in range(turns)]
-    assert time.perf_counter() - started < 5
-    assert found[4321] == ["north/kickoff:t4321"]
+    assert found == [[f"north/kickoff:t{i}"] for i in range(turns)]
     assert places.whole("P1: Turn 8 says the rent keeps rising.", "north/kickoff") == [
         "north/kickoff:t8"]
     assert places.whole("Turn 8 says", "north/kickoff") == []
+    assert places.whole("Turn 8 says the rent keeps rising.", "south/kickoff") == []
 
 
 def test_a_quote_that_is_words_of_its_seg_id_and_another_turn_is_not_called_another_text(
