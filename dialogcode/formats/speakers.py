@@ -76,7 +76,8 @@ FIELD = re.compile(
 # ``of`` words) may be a participant's reading aloud: a heading only after the last turn.
 # ``staff``, ``by`` or ``in`` names a member of staff whose notes they are (``Facilitator
 # Notes:``, ``Notes from the note-taker:``, ``Notes (facilitator):``, ``Facilitator
-# comments:``, ``Comments (facilitator):``): no participant's words even with words after it on its line
+# comments:``, ``Comments (facilitator):``): no participant's words even with words after
+# it on its line
 STAFF_WORDS = (r"(?:co-?)?(?:facilitator|moderator|interviewer|note[- ]?taker|observer|"
                r"evaluator|coach|host|staff|researcher)")
 # whose notes, after them: ``from the facilitator``, ``by the note-takers``
