@@ -389,3 +389,21 @@ def test_counts_stay_whole_numbers_beside_a_group_row(rules_study):
     for code in ("risk.housing", "(all codes)"):
         assert all(rows[code][c].isdigit() for c in ("units", "complete_units",
                                                       "informative_units", "both", "neither"))
+
+
+def test_agree_rules_with_every_code_human_only_prints_no_verdicts_nor_pooled_row(tmp_path):
+    # with no code the rules can apply they code nothing, so precision applies to no row
+    # and left the table: `agree rules ana --reference ana` crashed with a KeyError
+    from test_learning import learning_study
+    root = learning_study(tmp_path / "learning")
+    book = root / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("        patterns: {terms: [rent, evicted]}\n",
+                                             ""), encoding="utf-8")
+    assert invoke("code", root, "-q").exit_code == 0
+    result = invoke("agree", "rules", "ana", "-s", root, "--reference", "ana")
+    assert result.exit_code == 0, result.output
+    printed = [line for line in result.output.splitlines()
+               if line.startswith(("risk.", "(all"))]
+    assert [line.split()[0] for line in printed] == ["risk.control", "risk.housing"]
+    assert all("none: no rules (human-only)" in line for line in printed)
+    assert "precision" in result.output and "recall" in result.output

@@ -328,7 +328,8 @@ def agreement_summary(result, level: str, reference: str | None, draws: int):
                         for a, b in zip(low, high)])
     summary["verdict"] = table["verdict"]
     if reference:
-        summary = summary.join(table[["precision", "recall", "f1"]].round(3))
+        # blank where no row has one (a coder who coded nothing: precision is 0/0)
+        summary = summary.join(table.reindex(columns=["precision", "recall", "f1"]).round(3))
     return summary
 
 
