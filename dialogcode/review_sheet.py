@@ -5,7 +5,6 @@ those and makes the final codings from them)."""
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -18,17 +17,17 @@ from .errors import Problem
 from .formats.tables import xlsx_rows
 from .importers.tabular import code_numbers, same_text
 from .limits import DEFAULT, Limits
-from .review import (CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, doc_ids_of,
-                     held_source, segment_places)
+from .review import (CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_source,
+                     segment_places)
 from .safexml import xml_text
 from .segment import other_unit
+from .sheet_stamps import STAMP, stale_rows
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 from .workbook import write_workbook
 
 SHEET_COLUMNS = ["seg_id", "code_id", "label", "source", "matched", "score", "speaker",
                  "site", "doc_id", "text", "decision", "note"]
-STAMP = "stamp"     # the last column of an exported sheet: see segment_stamps
 
 
 def load_suggestions(study: Study) -> pd.DataFrame | None:
@@ -222,7 +221,8 @@ def decision_source(proposed: str | None, shown: str) -> str:
 
 def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                     documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
-                    proposed: dict[tuple[str, str], str]) -> pd.DataFrame:
+                    proposed: dict[tuple[str, str], str], stamp_key: bytes | None
+                    ) -> pd.DataFrame:
     """The decided rows of a filled sheet as decisions by ``reviewer``, made now.
 
     Every bad row is reported: a decision other than accept or reject, a note without
@@ -232,7 +232,7 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     on a segment decided
     both ways or with two notes, a ``text`` cell that does not show its segment's text
     (as an export shows it: masked, in a workbook cell; whatever privacy findings were
-    decided since), a row :func:`_stale_rows` finds. ``codes`` are the codebook's,
+    decided since), a row :func:`~dialogcode.sheet_stamps.stale_rows` finds (by ``stamp_key``). ``codes`` are the codebook's,
     by id. Each decision's source is :func:`decision_source` of the code proposed on
     the segment in ``proposed`` (:func:`proposals`) and the sheet's ``source``: a row whose code a
     person changed, or a sheet without its source column, cannot pass an added code off
@@ -295,7 +295,7 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                              "restore the cell", str(path), row.line)
                      for row in decided.itertuples() if row.seg_id in known.index
                      and not _shown_text(row.speaker, _speaker(segment, row.seg_id))]
-    problems += _stale_rows(decided, path, segments, documents)
+    problems += stale_rows(decided, path, segments, documents, stamp_key)
     notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
     twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
         lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)
@@ -322,41 +322,6 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     }).drop_duplicates(["seg_id", "code_id"], keep="last").reset_index(drop=True)
 
 
-def _stale_rows(decided: pd.DataFrame, path: Path, segments: pd.DataFrame,
-                documents: pd.DataFrame) -> list[Problem]:
-    """A problem for each decided row of a sheet whose :data:`STAMP` is not that of its
-    seg_id now (the transcript was edited, or cut into segments otherwise, since the
-    sheet was exported), and for each exported row (with a ``source``) whose stamp,
-    ``text`` and ``speaker`` are all empty or deleted: nothing shows that its seg_id
-    still names the segment decided. A row a person added (no source) names the
-    segment as it is now."""
-    def cells(column):
-        return decided.get(column, pd.Series("", decided.index)).str.strip()
-
-    stamps, now = cells(STAMP).str.lower(), segment_stamps(decided["seg_id"], segments,
-                                                           documents)
-    blind = (stamps == "") & (cells("text") == "") & (cells("speaker") == "") & (
-        cells("source") != "")
-    moved = (stamps != "") & (stamps != now) & (now != "")
-    problems = [Problem(f"this row was exported before {doc} was changed or cut into "
-                        "segments otherwise (a newer dialogcode, `speakers:`) and ingested "
-                        f"again, so {seg} may name another turn now than the one decided "
-                        f"(its {STAMP} is not the segment's now): export the sheet again "
-                        "and decide the row there", str(path), line)
-                for seg, doc, line in zip(decided.loc[moved, "seg_id"],
-                                          doc_ids_of(decided.loc[moved, "seg_id"]),
-                                          decided.loc[moved, "line"])]
-    problems += [Problem(f"nothing shows that {seg} is still the segment this row was "
-                         f"decided on: its {STAMP}, text and speaker cells are empty (or "
-                         "their columns deleted), and a seg_id names a turn by its place, "
-                         "which an edit of the transcript or a cut into turns otherwise "
-                         "moves; copy those cells back from the sheet as exported, or "
-                         "export the sheet again", str(path), line)
-                 for seg, line in zip(decided.loc[blind & (now != ""), "seg_id"],
-                                      decided.loc[blind & (now != ""), "line"])]
-    return problems
-
-
 def _likely(code_id: str, codes: Mapping[str, Code]) -> str:
     """``; did you mean '...'?`` naming the code id ``code_id`` was most likely meant to
     be (another case, a typo), or nothing."""
@@ -376,21 +341,6 @@ def _shown_text(cell: str, text: str) -> bool:
     privacy-masked (:func:`~dialogcode.importers.tabular.same_text`) and, in a workbook,
     with the characters XML cannot hold made visible."""
     return same_text(cell, text) or same_text(cell, xml_text(text))
-
-
-def segment_stamps(seg_ids: pd.Series, segments: pd.DataFrame, documents: pd.DataFrame
-                   ) -> pd.Series:
-    """What a sheet's :data:`STAMP` column holds for each of ``seg_ids``: ``s`` and a
-    short digest of its document's text (its sha256, never shown) and of the segment's
-    start and end in it as they are now, or empty for a seg_id ``segments`` does not
-    have. An edit of the transcript, or a cut into segments otherwise (a newer
-    dialogcode, `speakers:`), changes it; a privacy decision does not. The letter keeps
-    a spreadsheet from reading it as a number."""
-    places = segment_places(seg_ids, segments)
-    hashes = doc_ids_of(seg_ids).map(documents.set_index("doc_id")["sha256"])
-    return pd.Series([f"s{hashlib.sha256(f'{h} {p}'.encode()).hexdigest()[:11]}" if p
-                      else "" for h, p in zip(hashes, places)], index=seg_ids.index,
-                     dtype=object)
 
 
 def write_sheet(path: Path, items: pd.DataFrame) -> Path:

@@ -352,3 +352,35 @@ def test_a_history_not_saved_as_utf8_is_named_and_nothing_is_recorded(study):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{history}:2: not UTF-8 text" in result.output
     assert not (study / "decisions.csv").exists()
+
+
+def test_a_stamp_confirms_no_guess_at_the_masked_transcript(tmp_path):
+    # a sheet masks the names; a stamp made of the transcript's own hash and the
+    # segment's bounds (both known to one who guesses the names) would confirm the
+    # guess. The same transcript in two studies: each study's stamps are its own
+    stamps = []
+    for name in ("one", "two"):
+        root = tmp_path / name
+        (root / "transcripts").mkdir(parents=True)
+        (root / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
+        (root / "dialogcode.yaml").write_text(
+            "title: Drift\ncodebooks: [codebook.yaml]\nmanifest: null\n", encoding="utf-8")
+        (root / "transcripts" / "call.txt").write_text(TRANSCRIPT, encoding="utf-8")
+        ingest_and_code(root)
+        sheet = decide(root, {}, sheet=False)
+        stamps.append([row["stamp"] for row in csv.DictReader(sheet.open(encoding="utf-8"))])
+    assert len(stamps[0]) == len(stamps[1]) > 0 and all(stamps[0]) and all(stamps[1])
+    assert not set(stamps[0]) & set(stamps[1])
+    # and the study's own stamps stay the same from one export to the next
+    assert [row["stamp"] for row in csv.DictReader(decide(root, {}, sheet=False).open(
+        encoding="utf-8"))] == stamps[1]
+
+
+def test_a_stamped_sheet_is_refused_once_the_study_key_is_gone(study):
+    sheet = export_blind(study, ".csv", {("call:t4", "money"): "reject"}, dropped=())
+    (study / "review.key").unlink()
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:" in result.output
+    assert "the stamp column cannot be checked: review.key" in result.output
+    assert not (study / "decisions.csv").exists()

@@ -50,9 +50,9 @@ def review_export(study, output, undecided, codes, force, next_n):
     from ..codebook import load_codebooks
     from ..ingest import load_corpus
     from ..review import in_force, load_decisions
-    from ..review_sheet import (STAMP, load_suggestions, next_review_items, read_sheet,
-                                review_items, segment_stamps, unimported, with_added,
-                                write_sheet)
+    from ..review_sheet import (load_suggestions, next_review_items, read_sheet,
+                                review_items, unimported, with_added, write_sheet)
+    from ..sheet_stamps import STAMP, segment_stamps, stamp_key
     from ..store import read_table
     from ..study import Study
 
@@ -89,7 +89,8 @@ def review_export(study, output, undecided, codes, force, next_n):
     items = mask_for_reading(opened, items, corpus.segments, corpus.documents)
     # import refuses a row whose segment moved since (its stamp is another now)
     items = items.assign(**{STAMP: segment_stamps(items["seg_id"], corpus.segments,
-                                                  corpus.documents)})
+                                                  corpus.documents,
+                                                  stamp_key(opened, create=True))})
     path = write_sheet(target, items.reset_index(drop=True))
     segments = f" for {items['seg_id'].nunique()} segments" if next_n else ""
     click.echo(f"Wrote {len(items)} rows to review{segments} to {shown(path)}")
@@ -110,6 +111,7 @@ def review_import(sheet, study, reviewer):
     from ..review import DECISIONS, in_force
     from ..review_sheet import (added_undecided, cleared, left_for_good, load_suggestions,
                                 proposals, read_sheet, sheet_decisions, unread_columns)
+    from ..sheet_stamps import stamp_key
     from ..store import read_table
     from ..study import Study
 
@@ -120,7 +122,7 @@ def review_import(sheet, study, reviewer):
                          load_suggestions(opened))
     table = read_sheet(sheet, opened.config.limits, book.codes)
     new = sheet_decisions(table, sheet, corpus.segments, corpus.documents, reviewer,
-                          book.codes, proposed)
+                          book.codes, proposed, stamp_key(opened))
     merged, counts = record_decisions(opened, new)
     # read once the import gave the decisions it repeats their segment (in_force warns
     # of those without one)
