@@ -184,7 +184,9 @@ def test_an_imported_coder_file_of_seg_ids_is_checked_after_the_turns_moved(stud
     result = invoke("tables", study)
     assert result.exit_code == 1
     assert "codings/ana.csv:2:" in result.output
-    assert "the row's quote is not the text of its seg_id" in result.output
+    # a re-cut, not an edit: the rows' words are in other segments now, named
+    assert "coded on the same text cut into other segments" in result.output
+    assert "line 2: call:t5, line 3: call:t4" in result.output
 
 
 def test_a_review_page_drawn_before_the_turns_moved_saves_nothing(study):
