@@ -721,8 +721,13 @@ def test_subtitle_dashes_split_a_cue_between_its_speakers(tmp_path):
                      "every cue"]
 
 
-@pytest.mark.parametrize("name, head, mark", [("t.srt", "", ">>"),
-                                              ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+# a caption file's head and how it writes broadcast chevrons (`>>`): SubRip as is,
+# WebVTT escaped
+CAPTION_CHEVRONS = pytest.mark.parametrize("name, head, mark", [
+    ("t.srt", "", ">>"), ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+
+
+@CAPTION_CHEVRONS
 def test_broadcast_chevrons_mark_each_new_speaker_of_a_cue(tmp_path, name, head, mark):
     # `>> ANA: ...`, as broadcast captions mark a change of speaker, was read as text of
     # a turn without a speaker, the label in it; a cue of two such lines is two people
@@ -737,8 +742,7 @@ def test_broadcast_chevrons_mark_each_new_speaker_of_a_cue(tmp_path, name, head,
         (None, "Someone else.")]
 
 
-@pytest.mark.parametrize("name, head, mark", [("t.srt", "", ">>"),
-                                              ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+@CAPTION_CHEVRONS
 def test_a_label_after_broadcast_chevrons_names_the_speaker_even_used_once(
         tmp_path, name, head, mark):
     # without `speakers:`, `>> MARIA: ...` used once was a turn of nobody with `MARIA:`
@@ -755,8 +759,7 @@ def test_a_label_after_broadcast_chevrons_names_the_speaker_even_used_once(
         (None, "Someone else."), (None, "more words")]
 
 
-@pytest.mark.parametrize("name, head, mark", [("t.srt", "", ">>"),
-                                              ("t.vtt", "WEBVTT\n\n", "&gt;&gt;")])
+@CAPTION_CHEVRONS
 def test_chevrons_between_words_or_numbers_are_text_not_a_speaker_change(
         tmp_path, name, head, mark):
     # `it costs 5 >> 3` and `ok >>> fine` were cut in two, the words after the chevrons
