@@ -89,6 +89,20 @@ def test_line_separators_in_a_table_or_json_value_are_text_of_its_turn(tmp_path,
     assert segments["text"].iat[0].startswith("We lost the apartment. P2: Then my cousin took")
 
 
+def _coded_docx(tmp_path, document) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The speakers' turns and the codings of a study of ``document`` saved as talk.docx,
+    coded with COUSIN_BOOK; every coding's quote checked against its offsets."""
+    document.save(tmp_path / "talk.docx")
+    root = make_study(tmp_path / "s", {"talk.docx": tmp_path / "talk.docx"}, None)
+    (tmp_path / "breaks.yaml").write_text(COUSIN_BOOK, encoding="utf-8")
+    codings = code(root)
+    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
+    text = load_corpus(Study.open(root)).text("talk")
+    assert [text[row.start:row.end] for row in codings.itertuples()] == \
+        codings["quote"].tolist()
+    return segments["text"].tolist(), coded(codings)
+
+
 @pytest.mark.parametrize("kind", [WD_BREAK.PAGE, WD_BREAK.COLUMN])
 def test_a_page_break_inside_a_word_paragraph_parts_its_words(tmp_path, kind):
     # python-docx reads a page or column break as nothing: "slept" and "in" were one
@@ -100,19 +114,11 @@ def test_a_page_break_inside_a_word_paragraph_parts_its_words(tmp_path, kind):
     paragraph.add_run().add_break(kind)
     paragraph.add_run("in the car.")
     document.add_paragraph("P1: Then my cousin took us in.")
-    document.save(tmp_path / "talk.docx")
-    root = make_study(tmp_path / "s", {"talk.docx": tmp_path / "talk.docx"}, None)
-    (tmp_path / "breaks.yaml").write_text(COUSIN_BOOK, encoding="utf-8")
-    codings = code(root)
-    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
-    assert segments["text"].tolist() == ["We lost the apartment in May.",
-                                         "Before that we slept\nin the car.",
-                                         "Then my cousin took us in."]
-    text = load_corpus(Study.open(root)).text("talk")
-    assert coded(codings) == [("talk:t3", "housing.car", "in the car"),
-                              ("talk:t4", "support.family", "my cousin")]
-    for row in codings.itertuples():
-        assert text[row.start:row.end] == row.quote
+    turns, codings = _coded_docx(tmp_path, document)
+    assert turns == ["We lost the apartment in May.", "Before that we slept\nin the car.",
+                     "Then my cousin took us in."]
+    assert codings == [("talk:t3", "housing.car", "in the car"),
+                       ("talk:t4", "support.family", "my cousin")]
 
 
 def test_a_page_break_in_a_word_turn_table_cell_is_a_line_break_of_its_turn(tmp_path):
@@ -128,18 +134,11 @@ def test_a_page_break_in_a_word_turn_table_cell_is_a_line_break_of_its_turn(tmp_
     cell.paragraphs[0].add_run().add_break(WD_BREAK.PAGE)
     cell.paragraphs[0].add_run("in the car.")
     cell.add_paragraph("Then a shelter.")
-    document.save(tmp_path / "talk.docx")
-    root = make_study(tmp_path / "s", {"talk.docx": tmp_path / "talk.docx"}, None)
-    (tmp_path / "breaks.yaml").write_text(COUSIN_BOOK, encoding="utf-8")
-    codings = code(root)
-    segments = pd.read_parquet(root / "out" / "segments.parquet").dropna(subset="speaker")
-    assert segments["text"].tolist() == ["Before that we slept\nin the car.\nThen a shelter.",
-                                         "Then my cousin took us in."]
-    text = load_corpus(Study.open(root)).text("talk")
-    assert coded(codings) == [("talk:t2", "housing.car", "in the car"),
-                              ("talk:t3", "support.family", "my cousin")]
-    for row in codings.itertuples():
-        assert text[row.start:row.end] == row.quote
+    turns, codings = _coded_docx(tmp_path, document)
+    assert turns == ["Before that we slept\nin the car.\nThen a shelter.",
+                     "Then my cousin took us in."]
+    assert codings == [("talk:t2", "housing.car", "in the car"),
+                       ("talk:t3", "support.family", "my cousin")]
 
 
 def test_inline_markup_of_a_transcript_with_a_line_separator_imports_at_its_offsets(tmp_path):
