@@ -18,8 +18,12 @@ from .errors import IngestError
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # the line breaks other than LF (and CR) that str.splitlines() breaks at: a vertical tab
 # (Word's manual line break in a .txt export), the file, group and record separators,
-# NEL, the line separator and the paragraph separator
-_OTHER_BREAKS = re.compile("[\x0b\x1c-\x1e\x85\u2028\u2029]")
+# NEL, the line separator and the paragraph separator; beside a LF, nothing (the line
+# already breaks there: read as a second break it would make a blank line, which ends a
+# caption cue)
+_BREAK = "[\x0b\x1c-\x1e\x85\u2028\u2029]"
+_BESIDE_LF = re.compile(f"{_BREAK}+(?=\n)|(?<=\n){_BREAK}+")
+_OTHER_BREAKS = re.compile(_BREAK)
 # a form feed (a page break): beside a line break or at either end of the text, nothing;
 # between two characters of a line, a line break
 _PAGE_BREAK = re.compile(r"(?<![^\n])\f+|\f+(?![^\n])|(\f+)")
@@ -32,10 +36,11 @@ def normalize_text(text: str) -> str:
 
 def unify_line_breaks(text: str) -> str:
     """``text`` (normalised) read as lines: each line break written otherwise than LF
-    (a line or paragraph separator, a vertical tab, ...) one LF, and each run of form
-    feeds one LF, or nothing beside a line break, so that a label after any of them
-    opens a line as it does after LF, and no form feed is left inside a word."""
-    text = _OTHER_BREAKS.sub("\n", text)
+    (a line or paragraph separator, a vertical tab, ...) one LF, or nothing beside a LF,
+    and each run of form feeds one LF, or nothing beside a line break, so that a label
+    after any of them opens a line as it does after LF, and no form feed is left inside
+    a word."""
+    text = _OTHER_BREAKS.sub("\n", _BESIDE_LF.sub("", text))
     return _PAGE_BREAK.sub(lambda m: "\n" if m[1] else "", text) if "\f" in text else text
 
 

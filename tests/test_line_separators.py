@@ -17,8 +17,8 @@ from test_line_breaks import code, coded
 
 # line breaks written otherwise: a paragraph separator (U+2029), a line separator
 # (U+2028), a vertical tab (Word's manual line break in a .txt export), a form feed (a
-# page break) alone or beside a line break
-BREAKS = ["\u2029", "\u2028", "\x0b", "\f", "\n\f", "\f\n"]
+# page break) alone or beside a line break, as the separators may be
+BREAKS = ["\u2029", "\u2028", "\x0b", "\f", "\n\f", "\f\n", "\u2029\n", "\n\u2028"]
 COUSIN_BOOK = """codebook: c
 title: C
 codes:
@@ -202,3 +202,19 @@ def test_a_quotes_table_quoting_a_line_separator_is_located_exactly_and_whole(
     text = load_corpus(Study.open(root)).text("talk")
     assert list(codings["quote"]) == ["we slept\nin the car."]
     assert text[codings["start"].item():codings["end"].item()] == "we slept\nin the car."
+
+
+@pytest.mark.parametrize("gap", ["\u2029\n", "\n\u2029", "\u2028\n", "\x0b\n"])
+def test_a_separator_beside_a_line_end_of_a_caption_is_no_blank_line(tmp_path, gap):
+    # read as a line break of its own, a paragraph separator before a cue's line end
+    # made a blank line inside the cue, which ended it: "cue has no timing line"
+    root = make_study(tmp_path / "s", {"talk.vtt": (
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nP1: We lost the apartment."
+        f"{gap}We slept in the car.\n\n2\n00:00:05.000 --> 00:00:08.000\n"
+        "P2: Then my cousin took us in.\n")}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert list(zip(segments["speaker"], segments["text"])) == [
+        ("P1", "We lost the apartment. We slept in the car."),
+        ("P2", "Then my cousin took us in.")]
