@@ -53,10 +53,12 @@ def interjections(segments) -> dict[str, tuple[str, str]]:
     Empty without the ``line`` and ``speaker`` columns."""
     if not {"line", "speaker"} <= set(segments):
         return {}
-    rows = list(zip(segments["doc_id"], segments["line"], segments["speaker"],
-                    segments["seg_id"]))
+    # a missing line or speaker (pandas' NA, which cannot be compared) as None
+    known = lambda column: segments[column].astype(object).where(  # noqa: E731
+        segments[column].notna(), None)
+    rows = list(zip(segments["doc_id"], known("line"), known("speaker"), segments["seg_id"]))
     return {seg: (a[3], b[3]) for a, (doc, line, who, seg), b in zip(rows, rows[1:], rows[2:])
-            if a[0] == doc == b[0] and a[1] == line == b[1] and line == line
+            if line is not None and a[0] == doc == b[0] and a[1] == line == b[1]
             and a[2] == b[2] != who and isinstance(who, str) and isinstance(a[2], str)}
 
 

@@ -18,7 +18,7 @@ from dialogcode.coders import coder_path, identical_files, read_coder
 from dialogcode.errors import DialogcodeWarning
 from dialogcode.evaluate import reference_codings
 from dialogcode.ingest import load_corpus
-from dialogcode.spans import covered_segments
+from dialogcode.spans import covered_segments, interjections
 from dialogcode.training import training_data
 
 FIXTURE = Path(__file__).parent / "data" / "evidence-study"
@@ -53,6 +53,18 @@ def test_the_rule_covers_words_not_a_grazed_edge():
     assert covered_segments(0, 12, segments) == ["a"]          # b's "T" only
     assert covered_segments(1, 3, segments) == []              # a piece of "One"
     assert covered_segments(15, 24, segments) == ["b", "c"]    # c wholly, no word
+
+
+def test_interjections_are_found_beside_segments_without_a_line_or_speaker():
+    # segments of a table transcript have no line (pandas' NA in a nullable column) and
+    # a section no speaker: comparing them raised "boolean value of NA is ambiguous",
+    # and every import into such a study stopped
+    segments = pd.DataFrame({
+        "doc_id": ["a"] * 4 + ["b"] * 3,
+        "seg_id": ["a:t1", "a:t2", "a:t3", "a:s1", "b:t1", "b:t2", "b:t3"],
+        "line": pd.array([3, 3, 3, None, None, None, None], dtype="Int64"),
+        "speaker": pd.array(["P1", "Coach", "P1", None, "P1", "P2", "P1"], dtype="string")})
+    assert interjections(segments) == {"a:t2": ("a:t1", "a:t3")}
 
 
 def test_a_coder_files_span_reads_as_a_row_per_segment_it_covers(study):
