@@ -1,8 +1,8 @@
 """Finding a coder's quote in a document's text, at three levels, never guessing.
 
-1. **exact**: the quote (outer whitespace removed, its line breaks read as ingest reads a
-   transcript's, :func:`~dialogcode.normalize.unify_line_breaks`) occurs in the text as
-   written.
+1. **exact**: the quote (outer whitespace removed), as written or with its line breaks
+   read as ingest reads a transcript's (:func:`~dialogcode.normalize.unify_line_breaks`),
+   occurs in the text as written.
 2. **tolerant**: both are *folded*: case-folded, every run of whitespace or punctuation
    (including any quote marks, apostrophes, dashes and ellipses) read as one space. So
    ``“Rent keeps  rising” -`` finds ``rent keeps rising``. The match maps back to exact
@@ -176,10 +176,12 @@ def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY,
     """Find ``quote`` in ``text`` (a document's normalised text); see the module doc.
     ``between`` are the spans between its segments, which a tolerant match may leave
     out."""
-    quote = unify_line_breaks(normalize_text(quote)).strip()
+    written = normalize_text(quote).strip()
+    quote = unify_line_breaks(written).strip()
     if not quote:
         return Location(None)
-    exact = _occurrences(quote, text)
+    # as written (a table's value keeps a line separator as text), or as ingest reads it
+    exact = sorted({*_occurrences(written, text), *_occurrences(quote, text)})
     whole = _at_word_edges(exact, text)
     if whole:
         return Location(EXACT, whole)
