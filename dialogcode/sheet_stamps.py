@@ -21,11 +21,15 @@ KEY = "review.key"  # beside decisions.csv: the study's own key for its stamps
 
 def stamp_key(study: Study, create: bool = False) -> bytes | None:
     """The study's key for :func:`segment_stamps` (:data:`KEY`), made when ``create``
-    and missing; None when missing otherwise."""
+    and missing; None when missing otherwise, or when the study folder cannot hold it
+    (read-only: a sheet is exported from it all the same, without stamps)."""
     path = study.root / KEY
     if not path.is_file() and create:
-        with replacing(path) as temporary:
-            temporary.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+        try:
+            with replacing(path) as temporary:
+                temporary.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+        except PermissionError:
+            return None
     return path.read_bytes().strip() if path.is_file() else None
 
 

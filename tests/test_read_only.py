@@ -94,6 +94,9 @@ def test_a_wholly_read_only_study_is_read_without_its_lock(coded, tmp_path):
     assert agreed.exit_code == 0, agreed.output
     assert (tmp_path / "a.csv").is_file()
     assert sheet.exit_code == 0, sheet.output
+    # the sheet's stamps need the study's review.key, which a read-only folder cannot hold
+    assert "so review.key cannot be made there: the sheet has no stamp column" in sheet.output
+    assert "stamp" not in (tmp_path / "sheet.csv").read_text(encoding="utf-8").split("\n")[0]
     assert tables.exit_code == 1
     assert f"Error: {coded / '.dialogcode.lock'}: cannot create the study's lock file (" \
         in tables.output

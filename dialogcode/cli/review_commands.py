@@ -52,7 +52,7 @@ def review_export(study, output, undecided, codes, force, next_n):
     from ..review import in_force, load_decisions
     from ..review_sheet import (load_suggestions, next_review_items, read_sheet,
                                 review_items, unimported, with_added, write_sheet)
-    from ..sheet_stamps import STAMP, segment_stamps, stamp_key
+    from ..sheet_stamps import KEY, STAMP, segment_stamps, stamp_key
     from ..store import read_table
     from ..study import Study
 
@@ -88,9 +88,14 @@ def review_export(study, output, undecided, codes, force, next_n):
         items = items[items["code_id"].isin(codes)]
     items = mask_for_reading(opened, items, corpus.segments, corpus.documents)
     # import refuses a row whose segment moved since (its stamp is another now)
-    items = items.assign(**{STAMP: segment_stamps(items["seg_id"], corpus.segments,
-                                                  corpus.documents,
-                                                  stamp_key(opened, create=True))})
+    key = stamp_key(opened, create=True)
+    if key is None:
+        click.echo(f"Note: {opened.root} is read-only, so {KEY} cannot be made there: the "
+                   f"sheet has no {STAMP} column, and review import checks its rows by "
+                   "their text and speaker only", err=True)
+    else:
+        items = items.assign(**{STAMP: segment_stamps(items["seg_id"], corpus.segments,
+                                                      corpus.documents, key)})
     path = write_sheet(target, items.reset_index(drop=True))
     segments = f" for {items['seg_id'].nunique()} segments" if next_n else ""
     click.echo(f"Wrote {len(items)} rows to review{segments} to {shown(path)}")
