@@ -826,14 +826,20 @@ def test_a_coder_file_made_before_the_transcript_changed_is_refused(tmp_path, ki
                        encoding="utf-8")
     assert runner.invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
     assert runner.invoke(cli, ["code", str(root), "-q"]).exit_code == 0
-    why = ("its sha256 differs from the document's" if kind == "sha256"
-           else "the row's quote is not the text of its seg_id")
+    # a row with no sha256 cannot tell an edit from a re-cut: its message names both, and
+    # where the quoted words are now
+    why = {"sha256": "(its sha256 differs from the document's): the transcript changed since",
+           "span": "(the row's quote is not the text of its seg_id): the transcript changed "
+                   "since",
+           "quote": "(the row's quote is not the text of its seg_id but of north/kickoff:t3)"
+                    ": either the transcript was edited since, or its segments were cut "
+                    "otherwise"}[kind]
     for command in ("tables", "learn"):
         result = runner.invoke(cli, [command, str(root), "-q"])
         assert result.exit_code == 1 and isinstance(result.exception, SystemExit), \
             result.output
         assert (f"{coder}:2: the row of document 'north/kickoff' was coded on other text "
-                f"({why}): the transcript changed since" in result.output)
+                f"{why}" in result.output)
 
 
 def test_stale_codings_in_a_dataset_folder_are_named_where_they_are(tmp_path):
