@@ -1,14 +1,14 @@
 """Applying codebooks to segments: the codings table, with a token cache.
 
-Tokenised segments are cached per document (token attribute arrays) keyed by the
-document's SHA-256, the unit and the pipeline, so re-coding after a codebook edit
-only re-runs matching; the folders a new pipeline's or format's key supersedes are
-removed once unused (:mod:`dialogcode.cache_folders`).
+Tokenised segments are cached per document (token attribute arrays in the files of
+:mod:`dialogcode.token_file`) keyed by the document's SHA-256, the unit and the
+pipeline, so re-coding after a codebook edit only re-runs matching; the folders a new
+pipeline's or format's key supersedes are removed once unused
+(:mod:`dialogcode.cache_folders`).
 """
 from __future__ import annotations
 
 import hashlib
-import zlib
 from itertools import islice, repeat
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -27,8 +27,8 @@ from .nlp import (check_lengths, lemmatizer_only, load_pipeline, matching_compon
 from .memo import SortedMemo
 from .patterns import CompiledCodebook
 from .progress import progress_bar
-from .store import replacing
 from .tables import named_count
+from .token_file import TOKENS_VERSION, read_token_file, write_token_file
 
 # the columns of the segments table that coding reads
 CODING_INPUT_COLUMNS = ["seg_id", "doc_id", "unit", "start", "end", "text", "codable"]
@@ -45,7 +45,7 @@ class DocCache:
     """Tokenised segments on disk, one file per (document hash, unit, pipeline): the
     segments' token attribute arrays plus the strings they use (a leaner relative of
     spaCy's DocBin, which walks every token in Python to collect its strings), laid out
-    as :func:`write_token_file` says. Columns that are all zero (with the blank
+    as :func:`~.token_file.write_token_file` says. Columns that are all zero (with the blank
     pipeline: tags, parse) are left out and ``attrs`` names those kept. A file that
     cannot be read (truncated, damaged, foreign, unknown attributes) counts as missing
     and is written again."""
@@ -151,67 +151,8 @@ class DocCache:
                 f"({error.strerror or error}); coding goes on without it (slower)."))
 
 
-# a token file: this tag, then the numbers of segments, attributes, tokens and strings,
-# the strings' size in bytes and the CRC-32 of the rest of the file (int64), each
-# segment's number of tokens (int64), the attributes (int64), the token arrays (uint64,
-# a row per token), then the strings in UTF-8, each followed by a NUL; numbers
-# little-endian. The CRC catches a changed byte, which the sizes cannot (a space flag
-# dropped would shift every later offset). 8: a lone line break is no token (nlp.py);
-# 9: contractions split off any word ("company'll", nlp.py); 10: not off a name such as
-# "Sa'd" or "Da'Ve" (nlp.py); 11: nor two spaces or a space and a line break (nlp.py)
-_TOKENS_VERSION = 11
-_TOKEN_FILE_TAG = f"dialogcode tokens {_TOKENS_VERSION}\n".encode()
 # how texts are tokenised and lemmatised now, which a learned model records (learn.py)
-TOKENISATION = f"{CACHE_FORMAT}.{_TOKENS_VERSION}"
-_HEADER = len(_TOKEN_FILE_TAG) + 48
-
-
-def write_token_file(path: Path, tokens: numpy.ndarray, lengths: numpy.ndarray,
-                     attrs: numpy.ndarray, strings: list[str]) -> None:
-    """Write token arrays (a row per token, a column per attribute in ``attrs``), each
-    segment's number of tokens and the strings the arrays use to ``path`` in one step;
-    nothing is written when a string holds a NUL (the file would not read back)."""
-    text = ("\0".join(strings) + "\0" if strings else "").encode("utf-8")
-    if text.count(b"\0") != len(strings):
-        return
-    body = [numpy.ascontiguousarray(array, dtype=dtype).data for array, dtype in
-            ((lengths, "<i8"), (attrs, "<i8"), (tokens, "<u8"))] + [text]
-    crc = 0
-    for part in body:
-        crc = zlib.crc32(part, crc)
-    with replacing(path) as temporary, open(temporary, "wb") as out:
-        out.write(_TOKEN_FILE_TAG)
-        out.write(numpy.array([len(lengths), len(attrs), len(tokens), len(strings), len(text),
-                               crc], dtype="<i8").tobytes())
-        for part in body:
-            out.write(part)
-
-
-def read_token_file(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray,
-                                          list[str]]:
-    """The (tokens, lengths, attrs, strings) :func:`write_token_file` wrote (the arrays
-    read-only); raises ValueError when ``path`` is not such a file (another tag, a size
-    that does not fit its counts, lengths that do not add up to its tokens, strings that
-    are not UTF-8, a changed byte) and OSError when it cannot be read."""
-    data = path.read_bytes()
-    if not data.startswith(_TOKEN_FILE_TAG) or len(data) < _HEADER:
-        raise ValueError(f"{path}: not a token file")
-    counts = numpy.frombuffer(data, dtype="<i8", count=6, offset=len(_TOKEN_FILE_TAG))
-    n_segments, n_attrs, n_tokens, n_strings, size, crc = counts.tolist()
-    at = _HEADER
-    if counts.min() < 0 or len(data) != at + 8 * (n_segments + n_attrs + n_tokens * n_attrs) \
-            + size or zlib.crc32(memoryview(data)[at:]) != crc:
-        raise ValueError(f"{path}: truncated or damaged")
-    lengths = numpy.frombuffer(data, dtype="<i8", count=n_segments, offset=at)
-    attrs = numpy.frombuffer(data, dtype="<i8", count=n_attrs, offset=at + 8 * n_segments)
-    at += 8 * (n_segments + n_attrs)
-    tokens = numpy.frombuffer(data, dtype="<u8", count=n_tokens * n_attrs, offset=at
-                              ).reshape(n_tokens, n_attrs)
-    strings = data[at + 8 * n_tokens * n_attrs:].decode("utf-8").split("\0")
-    if strings.pop() != "" or len(strings) != n_strings or (lengths < 0).any() or \
-            int(lengths.sum()) != n_tokens:
-        raise ValueError(f"{path}: token arrays do not match their lengths or strings")
-    return tokens, lengths, attrs, strings
+TOKENISATION = f"{CACHE_FORMAT}.{TOKENS_VERSION}"
 
 
 def _doc_columns(tokens: numpy.ndarray, attrs: list[int] = _ATTRS

@@ -159,7 +159,7 @@ def test_tokens_cached_when_names_were_split_are_not_reused(tmp_path, monkeypatc
     with monkeypatch.context() as before:
         before.setattr(tokenizer, "suffix_search", re.compile(split.pattern.replace(
             nlp_module.CONTRACTION, r"(?<=[^\W\d_])['’](?i:ll|d|ve|re|m)$"), split.flags).search)
-        before.setattr("dialogcode.coding._TOKEN_FILE_TAG", b"dialogcode tokens 9\n")
+        before.setattr("dialogcode.token_file._TOKEN_FILE_TAG", b"dialogcode tokens 9\n")
         assert len(code(root)) > 1
     assert list((root / "out" / "cache").rglob("*.tokens"))
     assert list(code(root)["quote"]) == ["'ll"]

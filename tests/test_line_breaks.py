@@ -99,7 +99,7 @@ def test_tokens_cached_before_line_breaks_matched_are_not_reused(study, monkeypa
     nlp = load_pipeline("blank")
     with monkeypatch.context() as before:
         before.setattr(nlp, "tokenizer", nlp.tokenizer.tokenizer)
-        before.setattr("dialogcode.coding._TOKEN_FILE_TAG", b"dialogcode tokens 7\n")
+        before.setattr("dialogcode.token_file._TOKEN_FILE_TAG", b"dialogcode tokens 7\n")
         old = code(study)
     assert ("talk:t2", "safety.order", "restraining\norder") not in coded(old)
     assert list((study / "out" / "cache").rglob("*.tokens"))
@@ -238,7 +238,7 @@ def test_tokens_cached_before_runs_of_whitespace_were_joined_are_not_reused(
     # the cache as the previous release wrote it: "  " and " \n" tokens of their own
     with monkeypatch.context() as before:
         before.setattr("dialogcode.nlp._JOINED", re.compile(r"[^\S ](?<=\S[^\S ])(?=\S)"))
-        before.setattr("dialogcode.coding._TOKEN_FILE_TAG", b"dialogcode tokens 10\n")
+        before.setattr("dialogcode.token_file._TOKEN_FILE_TAG", b"dialogcode tokens 10\n")
         old, _ = code_spaced(tmp_path)
     assert "safety.order" not in set(old["code_id"])
     root = tmp_path / "s"

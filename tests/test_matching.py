@@ -12,11 +12,11 @@ from spacy.matcher import Matcher
 
 from dialogcode import Study, ingest
 from dialogcode.codebook import Codebook, load_codebooks
-from dialogcode.coding import (DocCache, code_corpus, read_token_file, segment_docs,
-                               write_token_file)
+from dialogcode.coding import DocCache, code_corpus, segment_docs
 from dialogcode.nlp import load_pipeline, text_offsets
 from dialogcode.patterns import CompiledCodebook
 from dialogcode.regexes import with_bounded_regexes
+from dialogcode.token_file import read_token_file, write_token_file
 
 from conftest import make_study
 

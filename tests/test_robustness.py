@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from dialogcode import stamps
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
-from dialogcode.coding import read_token_file
 from dialogcode.interchange.qdc import export_qdc
+from dialogcode.token_file import read_token_file
 from dialogcode.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent

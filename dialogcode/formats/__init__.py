@@ -49,6 +49,13 @@ def format_of(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
+def as_ingested(text: str, fmt: str) -> str:
+    """``text``, decoded from a file of format ``fmt``, with its line breaks as ingest
+    reads them: unified (:func:`~dialogcode.normalize.unify_line_breaks`) unless the
+    format's text is values (:data:`VALUE_FORMATS`), which keep theirs as written."""
+    return text if fmt in VALUE_FORMATS else unify_line_breaks(text)
+
+
 def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = frozenset(),
                headings: frozenset[int] = frozenset(), after_talk: bool = False,
                turn_times: str | None = None) -> ParsedDocument:
@@ -132,9 +139,7 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
         parsed = parse_xlsx(data, source, columns, merge=merge_turns, limits=limits,
                             turn_times=turn_times)
     else:
-        text = decode(data, source, encoding)
-        if fmt not in VALUE_FORMATS:
-            text = unify_line_breaks(text)
+        text = as_ingested(decode(data, source, encoding), fmt)
         if fmt in ("vtt", "srt"):
             parsed = parse_captions(text, source, vtt=fmt == "vtt", forced=speakers)
         elif fmt == "csv":

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DialogcodeError, Problem
-from ..formats import VALUE_FORMATS
+from ..formats import as_ingested
 from ..formats.labels import COLON, INVISIBLE
-from ..normalize import decode, unify_line_breaks
+from ..normalize import decode
 from ..roles import SpeakerRoles, speaker_roles
 from ..study import Study
 from .gate import Masker, study_masker
@@ -218,10 +218,8 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
             entry = entries.get(doc.source_path)
             encoding = (entry.encoding if entry is not None and entry.encoding
                         else study.config.encoding)
-            text = decode((study.transcripts / doc.source_path).read_bytes(),
-                          doc.source_path, encoding)
-            if doc.format not in VALUE_FORMATS:     # lines, as ingest read them
-                text = unify_line_breaks(text)
+            text = as_ingested(decode((study.transcripts / doc.source_path).read_bytes(),
+                                      doc.source_path, encoding), doc.format)
             copies[rel] = _masked_copy(text, doc.format, mask, pseudonyms)
         if pattern is not None:
             done.masked += len(mask.matches(text, pattern))
