@@ -62,7 +62,10 @@ def test_a_time_inside_a_turn_is_read_as_the_turn_times_are():
     ("P1: Yes [Note: at 00:12:31 we paused] and no.\nP2: Fine.\n",
      "Yes [Note: at 00:12:31 we paused] and no."),
     ("P1: Yes [inaudible 00:12:31] and no.\nP2: Fine.\n",
-     "Yes [inaudible 00:12:31] and no.")],
-    ids=["plain time", "plain time alone", "in a note", "in a transcriber's bracket"])
+     "Yes [inaudible 00:12:31] and no."),
+    ("P1: Yes [inaudible 00:12:31 and no.\nP2: Fine.\n",
+     "Yes [inaudible 00:12:31 and no.")],
+    ids=["plain time", "plain time alone", "in a note", "in a transcriber's bracket",
+         "in a bracket left open"])
 def test_a_time_someone_says_stays_talk(text, said):
     assert read(text) == [("turn", "P1", said, None), ("turn", "P2", "Fine.", None)]

@@ -21,7 +21,6 @@ MARK = re.compile(
     # with seconds, not part of a longer number or time (`1:02:03:04`, `00:12:31.5x`)
     rf"|(?<![\w:.,])(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){CLOCK}"
     rf"(?:[ \t]*[AaPp]\.?[Mm]\.?(?!\w))?)(?![\w:]|[.,]\d)")
-BRACKETS = re.compile(r"\[[^\[\]\n]*\]|\([^()\n]*\)")
 WORD = re.compile(r"\w")
 
 
@@ -40,8 +39,7 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
             continue
         k = bisect_right(bounds, turn.body)
         stop = bounds[k] if k < len(bounds) else len(text)
-        said = [m.span() for m in BRACKETS.finditer(text, turn.body, stop)]
-        marks = [m for m in MARK.finditer(text, turn.body, stop) if _marker(text, m, said)]
+        marks = [m for m in MARK.finditer(text, turn.body, stop) if _marker(text, m)]
         words = "".join(text[start:end] for start, end in zip(
             [turn.body, *(m.end() for m in marks)], [*(m.start() for m in marks), stop]))
         if WORD.search(words):
@@ -50,14 +48,17 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
     return sorted(turns + found, key=lambda turn: turn.start)
 
 
-def _marker(text: str, m: re.Match, said: list[tuple[int, int]]) -> bool:
+def _marker(text: str, m: re.Match) -> bool:
     """Whether the time ``m`` is a marker: in square brackets; in round ones with
-    seconds or alone on its line; bare (with seconds) outside the brackets ``said``."""
+    seconds or alone on its line; bare (with seconds) but inside a bracket left open
+    before it on its line (``[inaudible 00:12:31]``, closed or not)."""
+    start = text.rfind("\n", 0, m.start()) + 1
     if m["round"] and m["round"].count(":") < 2:
-        start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.end())
         return bool(STAMP_LINE.fullmatch(text, start, len(text) if end < 0 else end))
-    return not m["bare"] or not any(start <= m.start() < end for start, end in said)
+    before = text[start:m.start()]
+    return not m["bare"] or (before.count("[") <= before.count("]")
+                             and before.count("(") <= before.count(")"))
 
 
 def time_heading(text: str, start: int, end: int) -> bool:
