@@ -139,3 +139,33 @@ def test_a_transcripts_words_in_a_column_without_a_name_are_an_error(tmp_path):
     parsed, _ = read_document(path)
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("P1", "Rent is high."), ("P2", "Wages.")]
+
+
+def test_a_transcripts_words_cut_by_a_comma_into_a_named_column_are_an_error(tmp_path):
+    # `P1,We went there, and then we left` under `speaker,text,notes`: the turn was
+    # "We went there", the rest in the notes column, which is not read, with only a note
+    # that the column is not read
+    path = tmp_path / "call.csv"
+    path.write_text("speaker,text,notes\nP1,We went there, and then we left,\n"
+                    "P2,Where?,nodded\nP1,\"Quoted, fine\",\n", encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:2: 'and then we left' in column 'notes' reads as the rest of the text "
+        "'We went there', cut at a comma (a space after it, and the text does not end a "
+        "sentence); put a text that holds a comma in quotes, or if it is a note, write it "
+        "without a space after the comma")
+
+
+@pytest.mark.parametrize("rows", [
+    "P1,We went there.,\nP2,Where?, nodded\n",     # a note after a whole sentence
+    "P1,We went there,and then\nP2,Where?,nodded\n",     # no space: as a program writes
+    "P1, We went there, and\nP2, Where?, nodded\n"],     # every value after a space
+    ids=["after a sentence", "no space", "spaces everywhere"])
+def test_a_short_note_in_a_named_column_beside_the_text_is_read_as_before(tmp_path, rows):
+    path = tmp_path / "call.csv"
+    path.write_text("speaker,text,notes\n" + rows, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        (row.split(",")[0], row.split(",")[1].strip()) for row in rows.splitlines()]
+    assert any("column 'notes' is not read" in str(note) for note in parsed.notes)

@@ -846,6 +846,24 @@ def test_turn_times_as_clock_refuses_a_word_table_of_minutes_and_seconds(tmp_pat
         "file")
 
 
+@pytest.mark.parametrize("name, content", [
+    ("call.csv", "speaker,text,start\nP1,We start.,75.5\nP2,Rent.,80\n"),
+    ("call.json", '[{"speaker": "P1", "text": "We start.", "start": 75.5},\n'
+                  ' {"speaker": "P2", "text": "Rent.", "start": 80}]')])
+def test_turn_times_as_clock_says_a_number_of_seconds_is_an_offset(tmp_path, name, content):
+    # a start column of seconds under turn_times: clock was told to be written h:mm:ss,
+    # as if 75.5 were a time of day badly written; a number can only count from the
+    # recording's start, so the fix is the setting, named with where it is set
+    root = make_study(tmp_path / "study", {name: content}, f"file,turn_times\n{name},clock\n")
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 1
+    assert (f"Error: transcripts/{name}:{2 if name.endswith('.csv') else 1}: cannot read "
+            "time '75.5' as a time of day (turn_times: clock): a number counts time from "
+            "the recording's start, never a time of day; set turn_times: offsets for this "
+            "file in the manifest, or in dialogcode.yaml") in result.output
+    assert "Traceback" not in result.output
+
+
 # part 2 of a recording, or an early meeting: as in plain text, a table's first start
 # from 05:00:00 to 06:59:59 may be either
 EARLY = ["05:30:00", "05:30:30", "05:31:00"]

@@ -21,6 +21,7 @@ from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
 from .speakers import one_spelling
 from .tabbed import tabbed_lines, tabbed_turns
 from .tables import parse_csv, parse_xlsx
+from .timemarks import time_heading, time_marks
 from .word import parse_docx
 
 # format name -> file extensions
@@ -90,13 +91,16 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if (fmt == "turns" or ((fmt == "md" or listed) and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
+            # a time alone written as nobody says one is a marker in a turn, no heading
+            found = [(s, e) for s, e in set(heading_lines(text, headings) + marked + recap_lines(
+                text, forced, [(t.start, t.body, t.speaker) for t in turns]))
+                if not time_heading(text, s, e)]
+            lines = observer_lines(text, turns, forced)
+            turns = time_marks(text, turns, [s for s, _ in found] + lines)
             turns, clocked = read_times(text, turns, source, turn_times)
-            entries = observer_turns(text, turns, observer_lines(text, turns, forced))
+            entries = observer_turns(text, turns, lines)
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
-                               notes + clocked + category_notes(text, forced),
-                               sorted(set(heading_lines(text, headings) + marked
-                                          + recap_lines(text, forced, [
-                                              (t.start, t.body, t.speaker) for t in turns]))),
+                               notes + clocked + category_notes(text, forced), sorted(found),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
         return parse_otter(text, source)

@@ -43,6 +43,7 @@ from .columns import DAY, SHEET_DAYS, parse_time, time_problem
 FROM_HOUR = 5       # a first time before 05:00:00 is an offset into the recording
 SURE_FROM_HOUR = 7  # one from 07:00:00 on a time of day; between them, the study says
 DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
+NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")                          # 75.5
 PAST_DAY = re.compile(r"^(\d+):\d{2}:\d{2}(?:[.,]\d+)?$")           # 25:00:00
 MERIDIEM = re.compile(      # 9:30:05 AM, 2:15 PM, 2:15 p.m.
     r"^(\d{1,2}):(\d{2})(?::(\d{2}(?:[.,]\d+)?))?\s*([ap])\.?\s*m\.?$", re.IGNORECASE)
@@ -109,6 +110,14 @@ def _day_seconds(value, source: str, line: int) -> float | None:
             + int(minute) * 60 + seconds)
 
 
+def _counted(value) -> bool:
+    """Whether ``value`` is a number (``75.5``, ``"75.5"``) or a spreadsheet's duration
+    cell: time counted from the recording's start, never a time of day."""
+    if isinstance(value, (int, float, timedelta)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and bool(NUMBER.match(value.strip()))
+
+
 def _blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
@@ -154,10 +163,15 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
         return None, None
     origin = _day_seconds(first, source, first_line)
     if origin is None and clock:
+        # a number or a duration cell can only count from the recording's start: the
+        # setting is what is wrong, not how the time is written
+        fix = ("a number counts time from the recording's start, never a time of day; "
+               "set turn_times: offsets for this file in the manifest, or in dialogcode.yaml"
+               if _counted(first) else
+               f"write the {_times(unit)} h:mm:ss or with AM or PM, or set turn_times: "
+               "offsets for this file")
         raise IngestError(f"cannot read time {str(first).strip()!r} as a time of day "
-                          f"(turn_times: clock): write the {_times(unit)} h:mm:ss or with "
-                          "AM or PM, or set turn_times: offsets for this file",
-                          file=source, line=first_line)
+                          f"(turn_times: clock): {fix}", file=source, line=first_line)
     if origin is None or not (marked or clock or origin >= FROM_HOUR * 3600
                               and not any(_past_day(value) for _, value in starts)):
         return None, None

@@ -223,7 +223,7 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     Where most turns have their time on the label's line (``[00:12:00] P1: ...``), a
     time alone opening the paragraph of a turn without one, written like theirs, is
     that turn's. A time in brackets or with seconds (``[00:12:31]``, ``00:12:31``),
-    which nobody says, is always the turn's below it (:func:`_not_talk`), also as a
+    which nobody says, is always the turn's below it (:func:`not_talk`), also as a
     paragraph of its own just above the label's (no heading, then)."""
     found = []
     talk = len(text) - len(text.lstrip())       # where the first words are
@@ -250,17 +250,17 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     # a time in brackets or with seconds (`[00:12:31]`, `00:12:31`) is never talk, nor
     # a heading as a paragraph of its own above the label
     stamps |= {k: (above, stamp) for k, above, stamp, _ in found
-               if k not in stamps and _not_talk(text[above:turns[k].start])}
+               if k not in stamps and not_talk(text[above:turns[k].start])}
     for k, turn in enumerate(turns):
         window = max(turn.start - 200, 0)
         alone = TIME_PARAGRAPH.search(text, window, turn.start) if turn.stamp is None else None
-        if k not in stamps and alone and _not_talk(alone["line"]):
+        if k not in stamps and alone and not_talk(alone["line"]):
             stamps[k] = (alone.start("line"), alone["stamp"])
     return [replace(turn, lead=stamps[k][0], stamp=stamps[k][1]) if k in stamps else turn
             for k, turn in enumerate(turns)]
 
 
-def _not_talk(line: str) -> bool:
+def not_talk(line: str) -> bool:
     """Whether ``line``, a time alone, is written as nobody says one: in brackets
     (``[00:12:31]``, ``(10:30)``) or with seconds (``00:12:31``)."""
     line = line.strip()
@@ -320,12 +320,12 @@ def observer_turns(text: str, turns: list[Turn], offsets: list[int]) -> list[Tur
     stamped = any(turn.lead is not None for turn in turns)
     found = []
     for at in offsets:
-        start = _time_line_above(text, at) if stamped else at
+        start = time_line_above(text, at) if stamped else at
         found.append(Turn(start, start, ""))
     return found
 
 
-def _time_line_above(text: str, at: int) -> int:
+def time_line_above(text: str, at: int) -> int:
     """Where the line just above offset ``at`` starts when it holds a time alone
     (``00:12:05``), else ``at``."""
     above = text.rfind("\n", 0, max(at - 1, 0)) + 1
@@ -382,7 +382,7 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
     stamped = any(turn.lead is not None for turn in turns)
     leads = {turn.lead for turn in turns}       # a time alone above a turn is no heading
     marks = sorted([(_opening(turn), turn.body, turn, turn.start) for turn in turns]
-                   + [(_time_line_above(text, s) if stamped else s, e, None, s)
+                   + [(time_line_above(text, s) if stamped else s, e, None, s)
                       for s, e in headings or ()
                       if s >= first and s not in speaker_lines
                       and text.rfind("\n", 0, s) + 1 not in leads],

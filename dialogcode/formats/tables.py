@@ -14,7 +14,7 @@ import openpyxl
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from defusedxml.ElementTree import iterparse
 
-from ..csvrows import nameless_values, read_csv
+from ..csvrows import cut_text, nameless_values, read_csv
 from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
@@ -270,6 +270,9 @@ def parse_csv(text: str, source: str, columns: dict[str, str] | None = None, *,
     header, rows, problems = read_csv(text, source)
     if not problems:
         problems = nameless_values(header, rows, source)
+    if not problems and header:
+        found = find_columns(header, columns, source)
+        problems = cut_text(header, rows, found["text"], set(found.values()), source)
     if problems:
         raise IngestError(problems)
     return rows_to_document(header, rows, source, columns, merge=merge,

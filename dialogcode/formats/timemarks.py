@@ -1,0 +1,67 @@
+"""A time written inside a plain-text turn, with no label after it: ``P1: we went
+there. [00:12:31] And then we left.``, or ``00:12:31`` alone on a line of the turn. A
+time in brackets or with seconds, which nobody says, is a marker the transcriber wrote,
+not talk: the turn is parted there, into two turns of its speaker, the words after it
+with that time as their ``time_start``. The marker stays in the document's text, in no
+turn, as a label does. Inside a line, a time in round brackets is a marker only with
+seconds (``not before (10:30)`` may be said); alone on its line, in either brackets. A
+time as someone says it (``we meet at 10:30``) stays talk, and so do one inside other
+brackets (``[Note: at 00:12:31 we paused]``) and times that are all a turn says
+(``[Maria] 10:15:40`` answering when to meet)."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from .labels import CLOCK, STAMP, Turn
+from .plaintext import STAMP_LINE, not_talk, time_line_above
+
+MARK = re.compile(
+    rf"\[[ \t]*(?P<square>{STAMP})[ \t]*\]|\([ \t]*(?P<round>{STAMP})[ \t]*\)"
+    # with seconds, not part of a longer number or time (`1:02:03:04`, `00:12:31.5x`)
+    rf"|(?<![\w:.,])(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){CLOCK}"
+    rf"(?:[ \t]*[AaPp]\.?[Mm]\.?(?!\w))?)(?![\w:]|[.,]\d)")
+WORD = re.compile(r"\w")
+
+
+def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
+    """``turns`` (in order) and, for each marker inside a speaker's turn, a turn of
+    that speaker from it, its time the marker's, all in order. A turn's words run to
+    the next turn or to one of ``stops`` (a heading's or an observer's line), or to the
+    time alone on the line above it where turns have their times so (that time is the
+    heading's, :func:`~.plaintext.parse_turns`)."""
+    stamped = any(turn.lead is not None for turn in turns)
+    bounds = sorted({turn.start if turn.lead is None else turn.lead for turn in turns}
+                    | {time_line_above(text, at) if stamped else at for at in stops})
+    found = []
+    for turn in turns:
+        if not turn.speaker:
+            continue
+        k = bisect_right(bounds, turn.body)
+        stop = bounds[k] if k < len(bounds) else len(text)
+        marks = [m for m in MARK.finditer(text, turn.body, stop) if _marker(text, m)]
+        words = "".join(text[start:end] for start, end in zip(
+            [turn.body, *(m.end() for m in marks)], [*(m.start() for m in marks), stop]))
+        if WORD.search(words):
+            found += [Turn(m.start(), m.end(), turn.speaker,
+                           m["square"] or m["round"] or m["bare"]) for m in marks]
+    return sorted(turns + found, key=lambda turn: turn.start)
+
+
+def _marker(text: str, m: re.Match) -> bool:
+    """Whether the time ``m`` is a marker: in square brackets; in round ones with
+    seconds or alone on its line; bare (with seconds) but inside a bracket left open
+    before it on its line (``[inaudible 00:12:31]``, closed or not)."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    if m["round"] and m["round"].count(":") < 2:
+        end = text.find("\n", m.end())
+        return bool(STAMP_LINE.fullmatch(text, start, len(text) if end < 0 else end))
+    before = text[start:m.start()]
+    return not m["bare"] or (before.count("[") <= before.count("]")
+                             and before.count("(") <= before.count(")"))
+
+
+def time_heading(text: str, start: int, end: int) -> bool:
+    """Whether the heading line ``text[start:end]`` is a time alone written as nobody
+    says one (``00:13:05``, ``[10:30]``): a marker inside a turn, not a heading."""
+    return bool(STAMP_LINE.fullmatch(text, start, end)) and not_talk(text[start:end])

@@ -1,0 +1,71 @@
+"""A time written inside a plain-text turn (``P1: we went there. [00:12:31] And then we
+left.``, or alone on a line of the turn) is a marker, not talk: the turn is parted
+there, the words after it with that time."""
+import math
+
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study, ingest
+from dialogcode.cli import cli
+from dialogcode.formats import parse_text
+
+from conftest import make_study
+
+
+def read(text: str, turn_times: str | None = None) -> list[tuple]:
+    parsed = parse_text(text, "call.txt", "txt", turn_times=turn_times)
+    return [(b.kind, b.speaker, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks]
+
+
+def test_a_time_inside_a_turn_parts_it_and_times_the_words_after_it(tmp_path):
+    # the marker was in P1's words, so in quotes, in the text rules and what the model
+    # read, and its time was lost
+    root = make_study(tmp_path / "study", {"call.txt": (
+        "P1: We went there. [00:12:31] And then we left.\nP2: Where?\n"
+        "P1: To the hall.\n00:13:05\nIt was closed.\n")}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    segments = ingest(Study.open(root)).segments
+    assert [(speaker, text, None if math.isnan(time) else time) for speaker, text, time
+            in zip(segments["speaker"], segments["text"], segments["time_start"])] == [
+        ("P1", "We went there.", None), ("P1", "And then we left.", 751.0),
+        ("P2", "Where?", None), ("P1", "To the hall.", None),
+        ("P1", "It was closed.", 785.0)]
+
+
+@pytest.mark.parametrize("text", [
+    "[00:12:00] P1: To the hall.\n00:12:31\nIt was closed.\n[00:13:00] P2: Oh.\n",
+    "[00:12:00] P1: To the hall.\n\n00:12:31\n\nIt was closed.\n\n[00:13:00] P2: Oh.\n",
+    "[00:12:00] P1: To the hall. (00:12:31) It was closed.\n[00:13:00] P2: Oh.\n",
+    "[00:12:00] P1: To the hall. 00:12:31 It was closed.\n[00:13:00] P2: Oh.\n"],
+    ids=["a line", "a paragraph", "in round brackets", "with seconds"])
+def test_a_time_alone_or_inside_a_line_of_a_turn_is_a_marker(text):
+    # a time alone as a paragraph was a heading: P1's words after it nobody's
+    assert read(text) == [("turn", "P1", "To the hall.", 720.0),
+                          ("turn", "P1", "It was closed.", 751.0),
+                          ("turn", "P2", "Oh.", 780.0)]
+
+
+def test_a_time_inside_a_turn_is_read_as_the_turn_times_are():
+    # times of day, from the first turn's: the marker too
+    assert read("[09:30:00] P1: We went there. [09:31:00] And then we left.\n"
+                "[09:32:00] P2: Where?\n") == [
+        ("turn", "P1", "We went there.", 0.0), ("turn", "P1", "And then we left.", 60.0),
+        ("turn", "P2", "Where?", 120.0)]
+
+
+@pytest.mark.parametrize("text, said", [
+    ("P1: We meet at 10:30 then.\nP2: Fine.\n", "We meet at 10:30 then."),
+    ("P1: We meet at\n10:30\nP2: Fine.\n", "We meet at\n10:30"),
+    ("P1: Yes [Note: at 00:12:31 we paused] and no.\nP2: Fine.\n",
+     "Yes [Note: at 00:12:31 we paused] and no."),
+    ("P1: Yes [inaudible 00:12:31] and no.\nP2: Fine.\n",
+     "Yes [inaudible 00:12:31] and no."),
+    ("P1: Yes [inaudible 00:12:31 and no.\nP2: Fine.\n",
+     "Yes [inaudible 00:12:31 and no.")],
+    ids=["plain time", "plain time alone", "in a note", "in a transcriber's bracket",
+         "in a bracket left open"])
+def test_a_time_someone_says_stays_talk(text, said):
+    assert read(text) == [("turn", "P1", said, None), ("turn", "P2", "Fine.", None)]
