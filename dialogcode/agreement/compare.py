@@ -181,10 +181,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     looked for some codes only (coder -> those code ids, sub-codes included:
     :func:`~dialogcode.scopes.coder_scopes`): on the others they are missing, never
     "nothing applied"; a row that leaves fewer than two coders judged says who did not
-    look for it (:func:`not_sought`) and stays out of the pooled row. ``reference`` (with exactly two
-    coders) adds precision, recall and F1 of the other coder. With ``documents``, codings
-    whose ``sha256`` differs are refused. Raises DialogcodeError listing every problem
-    (ArgumentError for arguments that do not fit together).
+    look for it (:func:`not_sought`) and stays out of the pooled row. ``reference``
+    (with exactly two coders) adds precision, recall and F1 of the other coder. With
+    ``documents``, codings whose ``sha256`` differs are refused. Raises DialogcodeError
+    listing every problem (ArgumentError for arguments that do not fit together).
     """
     problems = _argument_problems(codings, segments, unit, reference, min_overlap, level,
                                   draws, min_units)
@@ -264,10 +264,9 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                             names, len(coders), seed, draws, min_units)
             rows += [row] if row else []
     for row in rows if scopes else []:
-        members = scheme.variables[row["code_id"]].members if row["kind"] == "variable" \
-            else scheme.groups[row["code_id"]].members if row["kind"] == "group" \
-            else () if row["kind"] == "pooled" else (row["code_id"],)
-        judged = judging(*members)
+        kinds = {"variable": scheme.variables, "group": scheme.groups}
+        judged = judging(*(kinds[row["kind"]][row["code_id"]].members if row["kind"] in kinds
+                           else () if row["kind"] == "pooled" else (row["code_id"],)))
         if judged.sum() < 2:
             row["verdict"] = not_sought([c for c, j in zip(coders, judged) if not j])
     units = segments.iloc[unit_pos].reset_index(drop=True)
