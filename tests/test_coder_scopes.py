@@ -202,3 +202,22 @@ def test_a_variable_a_coder_did_not_look_for_is_judged_between_the_others(tmp_pa
     assert invoke("agree", "a", "b", "-s", root).exit_code == 0
     pair = pd.read_csv(root / "out" / "agreement" / "a-vs-b.csv").set_index("code_id")
     assert pair.loc["value", "verdict"] == "none: a did not look for it"
+
+
+def test_the_reports_pooled_row_counts_the_segments_compared_beside_an_unsought_code(study):
+    # the pooled row showed the segments of the coder's last code row: 0, that of a code
+    # she did not look for, in place of the 50 she read
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text() + "  - id: venue\n    label: Venue\n    definition: "
+                    "Where people meet.\n    patterns: {terms: [flyers, soccer]}\n")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk]}\n")
+    for command in ("code", "tables", "report"):
+        result = invoke(command, study, "-q")
+        assert result.exit_code == 0, result.output
+    table = pd.read_csv(study / "out" / "tables" / "agreement.csv").set_index("code_id")
+    assert table.loc["venue", "verdict"] == "none: ana did not look for it"
+    page = " ".join((study / "out" / "report.html").read_text(encoding="utf-8").split())
+    section = page[page.index("<h3>Rules against coder"):]
+    assert ("<tr><td>All codes pooled (every code and segment decision counted once)</td>"
+            '<td class="n">50</td>') in section[:section.index("</table>")]
