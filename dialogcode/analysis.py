@@ -23,6 +23,7 @@ from .progress import progress_steps
 from .quotes import exemplar_quotes
 from .review import final_codings
 from .roles import SpeakerRoles, speaker_roles
+from .scopes import coder_scopes
 from .stamps import Stamps
 from .store import read_table, table_path, write_table
 from .study import Study
@@ -123,13 +124,16 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     in codings/ (the coder as reference), per code; None when there are no coder files.
     A codable code with sub-codes is judged rolled up, as the tables and `evaluate` count
     it; the pooled row counts every coding once, as applied, of the codes with rules
-    (human-only codes get :data:`~dialogcode.trust.NO_RULES` as their verdict)."""
+    (human-only codes get :data:`~dialogcode.trust.NO_RULES` as their verdict); a coder
+    is not judged on codes they did not look for (``coders:``: :mod:`dialogcode.scopes`)."""
     tables = []
     rules = rules[rules["source"] == "rule"]
     parents = [c.id for c in book.codes.values() if c.codable and book.children(c.id)]
     # a pooled row of codings as applied; a verdict of a parent rolled up
     unpooled, people = rule_less(book), rule_less(book, rolled_up=True)
+    declared = coder_scopes(study, book)
     for coder in coder_names(study):
+        scopes = {coder: declared[coder]} if coder in declared else None
         path = coder_path(study, coder)
         human = read_coder(path, segments, coder, documents=documents, study=study)
         if human.empty:         # a coder who has not started: nothing to compare yet
@@ -138,9 +142,9 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
             continue
         pair = {"rules": covering_all(rules, segments), coder: human}
         applied = agree(pair, segments, reference=coder, documents=documents,
-                        unpooled=unpooled).per_code
+                        unpooled=unpooled, scopes=scopes).per_code
         rolled = agree({name: rolled_up(coding, book) for name, coding in pair.items()},
-                       segments, reference=coder).per_code
+                       segments, reference=coder, scopes=scopes).per_code
         rolled = rolled[rolled["code_id"].isin(parents)]
         table = pd.concat([applied[~applied["code_id"].isin(rolled["code_id"])], rolled])
         pooled = table["code_id"].eq(ALL_CODES)

@@ -49,6 +49,14 @@ class LearnSettings(BaseModel):
     reference: str | None = None   # coder `run` evaluates against (dialogcode evaluate)
 
 
+class CoderSettings(BaseModel):
+    """One entry of ``coders:``: the codes a coder looked for (docs/review.md, coders who
+    looked for some codes only); a code listed brings its sub-codes."""
+
+    model_config = ConfigDict(extra="forbid")
+    codes: list[str] = Field(min_length=1)
+
+
 class PrivacySettings(BaseModel):
     """The ``privacy:`` keys: the residual-identifier gate (docs/privacy.md)."""
 
@@ -102,6 +110,7 @@ class Config(BaseModel):
     min_segments: int = Field(default=20, ge=1)   # fewer in a phase: "small numbers"
     speaker_roles: dict[str, Role] = Field(default_factory=dict)   # label pattern -> role
     final_coders: list[str] | None = None
+    coders: dict[str, CoderSettings] = Field(default_factory=dict)   # coder -> codes sought
     learn: LearnSettings = Field(default_factory=LearnSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     limits: Limits = Field(default_factory=Limits)   # docs/limits.md

@@ -21,6 +21,7 @@ reference alike; the ``(all codes)`` micro figures count every coding once, as a
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,14 +108,17 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
              semantic: str, min_precision: float, min_positives: int,
              threshold: str = "precision", folds: int = 5,
              curve: bool = False, seed: int = 0, cache_dir=None, progress=None,
-             judged: TrainingData | None = None) -> Evaluation:
+             judged: TrainingData | None = None,
+             sought: Collection[str] | None = None) -> Evaluation:
     """Cross-validate by document against ``reference`` (a coder's codings as read by
     :func:`~dialogcode.coders.read_coder`); ``cache_dir`` is the coding token cache.
     ``data`` is the study's training data (it
     may include the reference coder: each fold leaves its documents out); with
     ``judged`` (:func:`~dialogcode.learned.reference_training`: ``learn: reference``'s
     coding, whoever ``reference`` is) each fold's thresholds are checked on that coder's
-    training segments and labels, as `learn` checks them. Raises
+    training segments and labels, as `learn` checks them. ``sought``: the codes the
+    reference looked for, when not every code (``coders:``: :mod:`dialogcode.scopes`);
+    the others are scored only where the reference gave them. Raises
     DialogcodeError when the reference covers fewer than two documents."""
     codes = data.codes
     test = segments[substantive(segments) & segments["seg_id"].isin(
@@ -137,6 +141,8 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
         if seg_id in position and code_id in book.codes and code_id not in index:
             unknown[position[seg_id], [index[c] for c in descendants(book, code_id)
                                        if c in index]] = True
+    if sought is not None:     # the reference said nothing of the codes not looked for
+        unknown[:, [index[c] for c in codes if c not in sought]] = True
     known = ~unknown | truth
     ruled = np.zeros_like(truth)
     for seg_id, code_id in zip(rules["seg_id"], rules["code_id"]):

@@ -58,8 +58,12 @@ def agreement_summary(agreement: pd.DataFrame | None, modelled: set[str] = froze
 def pooled_segments(agreement: list[dict]) -> list[dict]:
     """The rows of the agreement table, the ``(all codes)`` row's ``units`` (the code x
     segment decisions it pools) replaced by the segments compared, those of its coder's
-    code rows (every code is compared on the same segments)."""
-    read = {row["coder"]: row["units"] for row in agreement if row["code_id"] != ALL_CODES}
+    code rows (every code the coder is judged on is compared on the same segments; one
+    they did not look for, ``coders:``, on none)."""
+    read: dict = {}
+    for row in agreement:
+        if row["code_id"] != ALL_CODES and pd.notna(row["units"]):
+            read[row["coder"]] = max(read.get(row["coder"], 0), row["units"])
     return [{**row, "units": read.get(row["coder"], row["units"])}
             if row["code_id"] == ALL_CODES else row for row in agreement]
 

@@ -6,8 +6,10 @@ Each training *item* is a text with a label per codable code: 1 (the code applie
 - **Coders' files** (``codings/<coder>.csv``; those named in ``learn: coders`` or every
   one): each substantive segment a coder read (:func:`read_segments`) is an item,
   positive for the codes any of these coders gave it and negative for every other code
-  (except the codes of a category, ``codable: false``, a coder gave it, and the parents
-  of a sub-code given without them: unknown).
+  the coder looked for (every code, or those ``coders:`` in dialogcode.yaml gives them:
+  :mod:`dialogcode.scopes`; the rest stay unknown), except the codes of a category,
+  ``codable: false``, a coder gave it, and the parents of a sub-code given without
+  them: unknown.
 - **Review decisions** (``decisions.csv``): ``accept`` makes the code positive on that
   segment, ``reject`` negative, whatever a coder file says (the decision came later).
   A decided segment no coder read is an item known for the decided codes only.
@@ -29,6 +31,7 @@ from .codebook import Codebook
 from .coders import chosen_coders, coder_names, coder_path, read_coder
 from .errors import read_all
 from .review import check_decisions, in_force, load_decisions, without_rejected
+from .scopes import coder_scopes
 from .store import read_table
 from .study import Study
 from .tables import ancestors, descendants, substantive
@@ -159,13 +162,16 @@ def training_data(study: Study, segments: pd.DataFrame, book: Codebook, *,
         return rows[seg_id]
 
     positives: set[tuple[str, str]] = set()
-    read: set[str] = set()
     humans, decisions = people_files(study, segments, book, coders, documents)
-    for human in humans:
-        read |= read_segments(human, segments)
+    scopes = coder_scopes(study, book)
+    for coder, human in zip(coders, humans):
         positives |= set(zip(human["seg_id"], human["code_id"].fillna("")))
-    for seg_id in usable.loc[usable["seg_id"].isin(read), "seg_id"]:
-        row(seg_id)[:] = 0
+        # a coder who looked for some codes only says nothing of the others
+        judged = (sorted(index[c] for c in scopes[coder] if c in index) if coder in scopes
+                  else slice(None))
+        read = read_segments(human, segments)
+        for seg_id in usable.loc[usable["seg_id"].isin(read), "seg_id"]:
+            row(seg_id)[judged] = 0
     # a category (codable: false) says one of its codes applies, not which: its codes
     # are unknown on that segment unless coded themselves
     for seg_id, code_id in positives:

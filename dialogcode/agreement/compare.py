@@ -15,7 +15,8 @@ from ..codebook import Codebook
 from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
-from .rows import code_rows, expand, group_row, member_lookup, table_of, variable_row
+from .rows import (ALL_CODES, code_rows, expand, group_row, judged_only, member_lookup,
+                   table_of, variable_row)
 from .scheme import Scheme, scheme_of
 from .statistics import LEVELS
 from .units import Selection
@@ -144,13 +145,20 @@ def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
                                  for name, found in zip(coders, mine)])
 
 
+def not_sought(coders: Sequence[str]) -> str:
+    """The verdict of a row left without two coders judged by ``coders``, who did not
+    look for its code (``coders:`` in dialogcode.yaml)."""
+    return f"none: {' and '.join(coders)} did not look for it"
+
+
 def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
           unit: str = "segment", reference: str | None = None,
           codes: Sequence[str] | None = None, documents: pd.DataFrame | None = None,
           min_overlap: float = 0.5, book: Codebook | None = None,
           selection: Selection | None = None, roll_up: bool = False,
           level: str = "nominal", draws: int = DRAWS, seed: int = 0,
-          min_units: int = MIN_UNITS, unpooled: Collection[str] = ()) -> Agreement:
+          min_units: int = MIN_UNITS, unpooled: Collection[str] = (),
+          scopes: Mapping[str, Collection[str]] | None = None) -> Agreement:
     """Agreement between two or more codings (coder name -> codings-shaped table with
     ``doc_id``, ``code_id`` and ``seg_id`` and/or ``start``/``end``) of the same segments.
 
@@ -169,10 +177,14 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     seeded with ``seed`` (0 draws: none). A verdict needs ``min_units`` units where some
     coder gave a value other than the most common one. The ``unpooled`` codes get their
     rows but are left out of ``(all codes)`` (codes the rules never apply, when comparing
-    with the rules: :data:`~dialogcode.trust.NO_RULES`). ``reference`` (with exactly two
-    coders) adds precision, recall and F1 of the other coder. With ``documents``, codings
-    whose ``sha256`` differs are refused. Raises DialogcodeError listing every problem
-    (ArgumentError for arguments that do not fit together).
+    with the rules: :data:`~dialogcode.trust.NO_RULES`). ``scopes`` gives coders who
+    looked for some codes only (coder -> those code ids, sub-codes included:
+    :func:`~dialogcode.scopes.coder_scopes`): on the others they are missing, never
+    "nothing applied"; a row that leaves fewer than two coders judged says who did not
+    look for it (:func:`not_sought`) and stays out of the pooled row. ``reference``
+    (with exactly two coders) adds precision, recall and F1 of the other coder. With
+    ``documents``, codings whose ``sha256`` differs are refused. Raises DialogcodeError
+    listing every problem (ArgumentError for arguments that do not fit together).
     """
     problems = _argument_problems(codings, segments, unit, reference, min_overlap, level,
                                   draws, min_units)
@@ -217,11 +229,22 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     options = {"level": level, "draws": draws, "min_units": min_units}
     rows, items, matrices = [], [], {}
     used = set(names[presence["code"].unique()])
+    scopes = {name: frozenset(scopes[name]) for name in coders if name in (scopes or {})}
+
+    def judging(*ids: str) -> np.ndarray:
+        """Which coders looked for every code of ``ids``."""
+        return np.array([name not in scopes or all(c in scopes[name] for c in ids)
+                         for name in coders], dtype=bool)
+    for name, scope in scopes.items():
+        notes.append(f"{name} looked for {len(scope)} code(s) only (coders: in "
+                     f"dialogcode.yaml): the other codes are not judged for {name}, and "
+                     f"{ALL_CODES} leaves them out for {name}")
     for variable in scheme.variables.values():
         if used & set(variable.members) if codes is None else \
                 {variable.id, *variable.members} & set(codes):
+            judged, seen = judged_only(presence, reads, judging(*variable.members))
             row, item, matrices[variable.id], note = variable_row(
-                variable, presence, names, reads, seed, **options)
+                variable, judged, names, seen, seed, **options)
             rows.append(row)
             items.append(item)
             notes += [note] if note else []
@@ -230,13 +253,22 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     chosen_codes = (sorted(set(wider[coded["code"].unique()]) - members) if codes is None
                     else [c for c in dict.fromkeys(codes)
                           if c not in members and c not in scheme.variables])
+    unsought = {c for c in chosen_codes if judging(c).sum() < 2}
     rows += code_rows(coded, wider, reads, chosen_codes,
                       coders.index(reference) if reference is not None else None, seed,
-                      items, unpooled=frozenset(unpooled), **options)
+                      items, unpooled=frozenset(unpooled) | unsought, judging=judging,
+                      **options)
     for group in scheme.groups.values():
         if codes is None or group.id in codes:
-            row = group_row(group, presence, names, len(coders), seed, draws, min_units)
+            row = group_row(group, judged_only(presence, reads, judging(*group.members))[0],
+                            names, len(coders), seed, draws, min_units)
             rows += [row] if row else []
+    for row in rows if scopes else []:
+        kinds = {"variable": scheme.variables, "group": scheme.groups}
+        judged = judging(*(kinds[row["kind"]][row["code_id"]].members if row["kind"] in kinds
+                           else () if row["kind"] == "pooled" else (row["code_id"],)))
+        if judged.sum() < 2:
+            row["verdict"] = not_sought([c for c, j in zip(coders, judged) if not j])
     units = segments.iloc[unit_pos].reset_index(drop=True)
     shared = reads.sum(axis=1) >= 2
     still = [row["code_id"] for row in rows

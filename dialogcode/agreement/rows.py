@@ -204,13 +204,33 @@ def variable_row(variable: Variable, presence, names, reads, seed, *, level, dra
     return row, item, confusion(labels, variable.names), note
 
 
+def judged_only(presence: pd.DataFrame, reads: np.ndarray, judging: np.ndarray
+                ) -> tuple[pd.DataFrame, np.ndarray]:
+    """``presence`` and ``reads`` of the coders ``judging`` (a bool per coder) alone: the
+    others' codings left out and their units unread (a coder who did not look for a
+    code is missing there, not "nothing applied")."""
+    if judging.all():
+        return presence, reads
+    return presence[judging[presence["coder_k"].to_numpy()]], reads & judging
+
+
 def code_rows(presence, names, reads, chosen: list[str], reference: int | None, seed,
-              items: list, *, level, draws, min_units, unpooled=frozenset()) -> list[dict]:
+              items: list, *, level, draws, min_units, unpooled=frozenset(),
+              judging=None) -> list[dict]:
     """A row per code of ``chosen`` and the pooled row of those not ``unpooled``;
-    disagreements go to ``items``."""
+    disagreements go to ``items``. ``judging`` (code id -> a bool per coder; default
+    every coder) gives the coders judged on each code."""
+    by_coders: dict[tuple, list[str]] = {}
+    for name in chosen:
+        mask = judging(name) if judging else np.ones(reads.shape[1], dtype=bool)
+        by_coders.setdefault(tuple(mask), []).append(name)
+    tallied = {}
+    for mask, codes in by_coders.items():
+        part, seen = judged_only(presence, reads, np.array(mask))
+        tallied.update(zip(codes, code_tallies(part, seen, names.get_indexer(codes))))
     rows, tallies = [], []
-    for name, (data, units, digits) in zip(chosen, code_tallies(
-            presence, reads, names.get_indexer(chosen))):
+    for name in chosen:
+        data, units, digits = tallied.pop(name)
         row = {"code_id": name, "kind": "code",
                **tally_row(data, None, level=level, draws=draws,
                            rng=_rng(seed, "code", name), min_units=min_units)}

@@ -38,6 +38,7 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
     from ..engine import run_tasks
     from ..ingest import load_corpus
     from ..learned import learn_study, model_folder
+    from ..scopes import undeclared_notes
     from ..training import learning_coders
 
     book = load_codebooks(study.codebook_files())
@@ -47,6 +48,9 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
     models = learn_study(study, corpus, book, model=model, progress=_bar("learn", quiet),
                          run=run)
     warn_unchecked(study, learning_coders(study))
+    for note in undeclared_notes(study, book, learning_coders(study), "`learn` takes each "
+                                 "segment {coder} read as an example of none of the rest"):
+        warn(note)
     if quiet:
         return models
     stats = models.stats
@@ -167,6 +171,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     from ..evaluate import reference_codings, write_evaluation
     from ..learned import model_digest, reference_training
     from ..ingest import load_corpus
+    from ..scopes import coder_scopes
     from ..stamps import pipeline_stamp
     from ..store import read_table
     from ..training import learning_coders, training_data
@@ -190,7 +195,8 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
-                            judged=judged)
+                            judged=judged,
+                            sought=coder_scopes(opened, book).get(reference))
     design = {"reference": reference, "codebook_version": book.version,
               "training": model_digest(data, settings, model, judged=judged),
               "model": pipeline_stamp(model),   # never a folder's path: studies move

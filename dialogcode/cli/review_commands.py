@@ -277,6 +277,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     from ..coders import RULES, identical_files, named_codings, unchecked_files
     from ..ingest import load_corpus
     from ..privacy.gate import mask_for_reading
+    from ..scopes import coder_of, coder_scopes, undeclared_notes
     from ..study import Study
     from ..trust import rule_less, without_rules
 
@@ -295,12 +296,18 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                for name in names}
     # the rules never apply a human-only code: no verdict on them there, nor in the pool
     people = rule_less(book, rolled_up=roll_up) if RULES in names else set()
+    declared = coder_scopes(opened, book)
+    scopes = {name: declared[coder_of(opened, name)] for name in names
+              if coder_of(opened, name) in declared}
     result = agree(codings, corpus.segments, unit=unit, reference=reference,
                    codes=list(codes) or None, documents=corpus.documents,
                    min_overlap=min_overlap, book=book, selection=selection,
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
-                   min_units=min_units, unpooled=people)
+                   min_units=min_units, unpooled=people, scopes=scopes)
     result.per_code = without_rules(result.per_code, people)
+    result.notes += undeclared_notes(opened, book, names, "`agree` judges {coder} on "
+                                     "every code, and counts the others' codings of the "
+                                     "rest as disagreements")
     result.disagreements = mask_for_reading(opened, result.disagreements, corpus.segments,
                                             corpus.documents)
     del codings, corpus                 # what is left to do needs only the result

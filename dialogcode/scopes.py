@@ -1,0 +1,87 @@
+"""Which codes each coder looked for: ``coders:`` in dialogcode.yaml (docs/review.md).
+
+A coder who looked for some codes only (one coder per theme) says nothing of the other
+codes where they gave none: `learn` takes those codes as unknown on the segments the
+coder read, never as "does not apply", and `agree` does not judge the coder on them. A
+code listed brings its sub-codes (not its parent: a coder looking for one kind of risk
+did not look for the others). A coder without an entry looked for every code.
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from .codebook import Codebook
+from .coders import coder_file, coder_names, coder_path, coder_table, coders_known
+from .config import CONFIG_NAME
+from .errors import ConfigError, Problem, printable
+from .study import Study
+from .tables import descendants
+from .yamlsrc import line_of, load_yaml
+
+SHARE = 4    # a coder file using fewer than 1/SHARE of the codable codes gets a note
+
+
+def coder_scopes(study: Study, book: Codebook) -> dict[str, frozenset[str]]:
+    """Coder -> the code ids they looked for (those listed and their sub-codes), from
+    ``coders:``. Raises ConfigError naming dialogcode.yaml and the line of each coder
+    without a file in codings/ and each code ``book`` does not have."""
+    entries = study.config.coders
+    if not entries:
+        return {}
+    config = study.root / CONFIG_NAME
+    lines = load_yaml(config, ConfigError).get("coders")
+    names = coder_names(study)
+    problems, scopes = [], {}
+    for coder, entry in entries.items():
+        if coder not in names:
+            problems.append(Problem(f"no codings/{coder}.csv ({coders_known(names)})",
+                                    str(config), line_of(lines, coder), f"coders.{coder}"))
+        listing = lines[coder]["codes"]
+        for n, code in enumerate(entry.codes):
+            if code not in book.codes:
+                close = difflib.get_close_matches(code, list(book.codes), n=1)
+                problems.append(Problem(
+                    f"code {code!r} is not in the codebook"
+                    + (f"; did you mean {close[0]!r}?" if close else ": give its code id"),
+                    str(config), line_of(listing, n), f"coders.{coder}.codes"))
+        scopes[coder] = frozenset(c for code in entry.codes if code in book.codes
+                                  for c in descendants(book, code))
+    if problems:
+        raise ConfigError(problems)
+    return scopes
+
+
+def coder_of(study: Study, name: str) -> str | None:
+    """The coder in codings/ that a codings name (a coder, or a coder file's path) stands
+    for; None for ``rules`` and for a file elsewhere."""
+    path = coder_file(study, name)
+    if path is None or path.resolve() != coder_path(study, path.stem).resolve():
+        return None
+    return path.stem
+
+
+def undeclared_notes(study: Study, book: Codebook, names: Iterable[str],
+                     consequence: str) -> list[str]:
+    """A note for each coder of ``names`` (coders or their files' paths; ``rules`` and
+    other files skipped) without a ``coders:`` entry whose file uses at least one code
+    but fewer than a quarter (:data:`SHARE`) of the codebook's codable codes: someone
+    who looked for those codes only, were it so, would need the entry, else
+    ``consequence`` (what the command does with the codes they did not use, ``{coder}``
+    standing for the coder)."""
+    codable = [c.id for c in book.codes.values() if c.codable]
+    notes = []
+    for name in names:
+        coder = coder_of(study, name)
+        if coder is None or coder in study.config.coders:
+            continue
+        table = coder_table(coder_path(study, coder))
+        used = sorted(set(table["code_id"].str.strip()) - {""}) if "code_id" in table else []
+        if not used or len(used) * SHARE >= len(codable):
+            continue
+        notes.append(printable(
+            f"{coder} used {len(used)} of the codebook's {len(codable)} codable codes "
+            f"({', '.join(used)}). If {coder} looked for only these, write "
+            f"`coders: {{{coder}: {{codes: [{', '.join(used)}]}}}}` in {CONFIG_NAME}; "
+            f"until then {consequence.format(coder=coder)}"))
+    return notes

@@ -1,0 +1,223 @@
+"""Coders who looked for some codes only (``coders:`` in dialogcode.yaml): learn takes
+the other codes as unknown where they read, agree does not judge them there, and a coder
+file using few codes gets a note when nothing is declared. On the learning study (ana
+codes economic control and housing in call0-call4; the rules code housing)."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.codebook import load_codebooks
+from dialogcode.ingest import load_corpus
+from dialogcode.training import training_data
+from test_learning import learning_study
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def study(tmp_path) -> Path:
+    return learning_study(tmp_path / "study")
+
+
+def control_only(study: Path, declare: str | None = "ana: {codes: [risk.control]}") -> None:
+    """ana looked for economic control alone: her file keeps only those rows, and
+    dialogcode.yaml says so (unless ``declare`` is None)."""
+    path = study / "codings" / "ana.csv"
+    coder = pd.read_csv(path)
+    coder[coder["code_id"] == "risk.control"].to_csv(path, index=False)
+    if declare is not None:
+        config = study / "dialogcode.yaml"
+        config.write_text(config.read_text() + f"coders:\n  {declare}\n", encoding="utf-8")
+
+
+def labels_of(study: Path):
+    opened = Study.open(study)
+    corpus = load_corpus(opened)
+    data = training_data(opened, corpus.segments, load_codebooks(opened.codebook_files()))
+    return data, data.origin == "segment"
+
+
+def test_learn_takes_the_codes_a_coder_did_not_look_for_as_unknown_not_absent(study):
+    # every segment ana read was a negative for housing, which she never looked for:
+    # 50 "not housing" lessons, the housing turns among them
+    control_only(study)
+    data, segments = labels_of(study)
+    housing, control = data.codes.index("risk.housing"), data.codes.index("risk.control")
+    assert (data.labels[segments, housing] == -1).all()
+    assert data.labels[segments, control].tolist().count(1) == 20
+    assert data.labels[segments, control].tolist().count(0) == 30
+    # a coder who looked for every code still teaches both
+    bo = pd.read_csv(study / "codings" / "ana.csv").head(3)
+    bo.to_csv(study / "codings" / "bo.csv", index=False)
+    data, segments = labels_of(study)
+    assert (data.labels[segments, data.codes.index("risk.housing")] == 0).sum() > 0
+
+
+def test_a_code_listed_brings_its_sub_codes_and_leaves_its_parent_unknown(study):
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("    label: Risks\n    codable: false\n",
+                                             "    label: Risks\n    definition: Any risk.\n"))
+    control_only(study, "ana: {codes: [risk]}")
+    data, segments = labels_of(study)
+    assert data.codes == ["risk", "risk.housing", "risk.control"]
+    assert (data.labels[segments, 1] == 0).all()     # housing sought with risk, never given
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("codes: [risk]", "codes: [risk.control]"))
+    data, segments = labels_of(study)
+    assert (data.labels[segments, 0] == -1).all() and (data.labels[segments, 1] == -1).all()
+
+
+@pytest.fixture
+def coded(study) -> Path:
+    control_only(study)
+    assert invoke("code", study, "-q").exit_code == 0
+    return study
+
+
+def test_agree_does_not_judge_a_coder_on_codes_she_did_not_look_for(coded):
+    # the rules' housing codings all counted against ana: "do not rely" on housing
+    result = invoke("agree", "rules", "ana", "-s", coded)
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(coded / "out" / "agreement" / "rules-vs-ana.csv").set_index("code_id")
+    assert written.loc["risk.housing", "verdict"] == "none: ana did not look for it"
+    assert written.loc["risk.housing", "units"] == 0
+    assert "do not rely" not in result.output
+    assert ("Note: ana looked for 1 code(s) only (coders: in dialogcode.yaml): the other "
+            "codes are not judged for ana, and (all codes) leaves them out for ana"
+            in " ".join(result.output.split()))
+
+
+def test_the_pooled_row_leaves_out_what_a_coder_did_not_look_for(coded):
+    bo = pd.read_csv(coded / "codings" / "ana.csv")
+    bo.iloc[::2].to_csv(coded / "codings" / "bo.csv", index=False)
+    with (coded / "codings" / "bo.csv").open("a") as file:
+        file.write("call0:t2,risk.housing\n")
+    result = invoke("agree", "ana", "bo", "-s", coded)
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(coded / "out" / "agreement" / "ana-vs-bo.csv").set_index("code_id")
+    assert written.loc["risk.housing", "verdict"] == "none: ana did not look for it"
+    pooled, control = written.loc["(all codes)"], written.loc["risk.control"]
+    assert (pooled["units"], pooled["only_first"]) == (control["units"],
+                                                       control["only_first"])
+    assert pooled["only_second"] == 0
+
+
+def test_the_reports_agreement_table_does_not_judge_a_coder_on_codes_she_did_not_seek(coded):
+    assert invoke("tables", coded, "-q").exit_code == 0
+    table = pd.read_csv(coded / "out" / "tables" / "agreement.csv").set_index("code_id")
+    assert table.loc["risk.housing", "verdict"] == "none: ana did not look for it"
+    assert "(all codes)" not in table.index      # housing was all the rules could be judged on
+
+
+MORE_CODES = "".join(f"  - id: extra{n}\n    label: Extra {n}\n    definition: Talk of "
+                     f"topic {n}.\n" for n in range(7))
+
+
+def test_a_coder_file_using_few_codes_gets_a_note_naming_the_config_to_write(study):
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text() + MORE_CODES)    # 9 codable codes, ana uses 2
+    assert invoke("code", study, "-q").exit_code == 0
+    wanted = ("ana used 2 of the codebook's 9 codable codes (risk.control, risk.housing). "
+              "If ana looked for only these, write `coders: {ana: {codes: [risk.control, "
+              "risk.housing]}}` in dialogcode.yaml")
+    agreed = invoke("agree", "rules", "ana", "-s", study)
+    assert agreed.exit_code == 0, agreed.output
+    assert wanted in " ".join(agreed.output.split())
+    learned = invoke("learn", study)
+    assert learned.exit_code == 0, learned.output
+    assert wanted in " ".join(learned.output.split())
+    # once declared, or with the codebook used widely enough, no note
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text()
+                      + "coders:\n  ana: {codes: [risk.control, risk.housing]}\n")
+    assert "If ana looked for" not in invoke("agree", "rules", "ana", "-s", study).output
+
+
+@pytest.mark.parametrize("entry, line, message", [
+    ("coders:\n  ana: {codes: [risk.contrl]}\n", 5,
+     "[coders.ana.codes]: code 'risk.contrl' is not in the codebook; did you mean "
+     "'risk.control'?"),
+    ("coders:\n  ana:\n    codes:\n      - risk.control\n      - nothing\n", 8,
+     "[coders.ana.codes]: code 'nothing' is not in the codebook: give its code id"),
+    ("coders:\n  bo: {codes: [risk.control]}\n", 5,
+     "[coders.bo]: no codings/bo.csv (coders: ana)"),
+    ("coders:\n  ana: {codes: risk.control}\n", 5,
+     "[coders.ana.codes]: Input should be a valid list"),
+    ("coders:\n  ana: {code: [risk.control]}\n", 5,
+     "[coders.ana.code]: unknown key; did you mean 'codes'?"),
+    ("coders: [ana]\n", 4, "[coders]: Input should be a valid dictionary"),
+    ("coders:\n  ana: {codes: []}\n", 5, "[coders.ana.codes]: List should have at least 1"),
+])
+def test_a_wrong_coders_entry_is_named_with_its_line(study, entry, line, message):
+    assert invoke("code", study, "-q").exit_code == 0
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + entry, encoding="utf-8")
+    for command in (("learn", study), ("agree", "ana", "rules", "-s", study)):
+        result = invoke(*command)
+        assert result.exit_code == 1, result.output
+        assert f"dialogcode.yaml:{line} {message}" in " ".join(result.output.split())
+
+
+def test_evaluate_against_a_coder_scores_only_the_codes_she_looked_for(coded):
+    # every housing coding of the rules was a false positive against ana, who never
+    # looked for housing: rules' precision on housing 0
+    result = invoke("evaluate", coded, "--reference", "ana", "-q")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(coded / "out" / "evaluation" / "per_code.csv")
+    housing = table[(table["code_id"] == "risk.housing") & (table["method"] == "rules")]
+    assert housing["coded"].tolist() == [0]
+    control = table[(table["code_id"] == "risk.control") & (table["method"] == "model")]
+    assert control["reference_positives"].tolist() == [20]
+
+
+def test_a_variable_a_coder_did_not_look_for_is_judged_between_the_others(tmp_path):
+    # Krippendorff's example: the observer `a` looked for topics only, so the variable
+    # `value` is b's and c's alone, as if a had not read those units
+    import shutil
+
+    from dialogcode.ingest import ingest, write_corpus
+    from test_agreement_cli import STUDY
+    root = tmp_path / "study"
+    shutil.copytree(STUDY, root)
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    for coder in "abc":
+        assert invoke("import-codings", root / "coders" / f"{coder}.csv", root,
+                      "--coder", coder).exit_code == 0
+    assert invoke("agree", "b", "c", "-s", root).exit_code == 0
+    config = root / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  a: {codes: [topic]}\n")
+    result = invoke("agree", "a", "b", "c", "-s", root)
+    assert result.exit_code == 0, result.output
+    three = pd.read_csv(root / "out" / "agreement" / "a-vs-b-vs-c.csv").set_index("code_id")
+    two = pd.read_csv(root / "out" / "agreement" / "b-vs-c.csv").set_index("code_id")
+    for column in ("units", "pairable_values", "krippendorff_alpha"):
+        assert three.loc["value", column] == two.loc["value", column]
+    assert invoke("agree", "a", "b", "-s", root).exit_code == 0
+    pair = pd.read_csv(root / "out" / "agreement" / "a-vs-b.csv").set_index("code_id")
+    assert pair.loc["value", "verdict"] == "none: a did not look for it"
+
+
+def test_the_reports_pooled_row_counts_the_segments_compared_beside_an_unsought_code(study):
+    # the pooled row showed the segments of the coder's last code row: 0, that of a code
+    # she did not look for, in place of the 50 she read
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text() + "  - id: venue\n    label: Venue\n    definition: "
+                    "Where people meet.\n    patterns: {terms: [flyers, soccer]}\n")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk]}\n")
+    for command in ("code", "tables", "report"):
+        result = invoke(command, study, "-q")
+        assert result.exit_code == 0, result.output
+    table = pd.read_csv(study / "out" / "tables" / "agreement.csv").set_index("code_id")
+    assert table.loc["venue", "verdict"] == "none: ana did not look for it"
+    page = " ".join((study / "out" / "report.html").read_text(encoding="utf-8").split())
+    section = page[page.index("<h3>Rules against coder"):]
+    assert ("<tr><td>All codes pooled (every code and segment decision counted once)</td>"
+            '<td class="n">50</td>') in section[:section.index("</table>")]
