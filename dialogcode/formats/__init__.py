@@ -2,12 +2,13 @@
 manifest's ``format``) and returns a :class:`ParsedDocument` with normalised text."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import IngestError
 from ..limits import DEFAULT, Limits, check_size
-from ..normalize import decode, unify_line_breaks
+from ..normalize import decode, read_lines
 from .asides import split_asides
 from .base import Block, ParsedDocument
 from .captions import parse_captions
@@ -133,21 +134,39 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
                             turn_times=turn_times)
     else:
         text = decode(data, source, encoding)
-        if fmt not in VALUE_FORMATS:
-            text = unify_line_breaks(text)
-        if fmt in ("vtt", "srt"):
-            parsed = parse_captions(text, source, vtt=fmt == "vtt", forced=speakers)
-        elif fmt == "csv":
+        if fmt == "csv":
             parsed = parse_csv(text, source, columns, merge=merge_turns,
                                turn_times=turn_times)
         elif fmt in ("json", "jsonl"):
             parsed = parse_json(text, source, columns, lines=fmt == "jsonl",
                                 merge=merge_turns, limits=limits, turn_times=turn_times)
+        elif fmt in ("vtt", "srt"):
+            parsed = _by_file_lines(text, lambda text: parse_captions(
+                text, source, vtt=fmt == "vtt", forced=speakers))
         else:
-            parsed = parse_text(text, source, fmt, forced=speakers, turn_times=turn_times)
+            parsed = _by_file_lines(text, lambda text: parse_text(
+                text, source, fmt, forced=speakers, turn_times=turn_times))
     if not parsed.blocks:
         raise IngestError("no text found", file=source)
     return _one_spelling(split_asides(parsed, speakers), speakers), fmt
+
+
+def _by_file_lines(text: str, parse: Callable[[str], ParsedDocument]) -> ParsedDocument:
+    """``parse`` of ``text`` read as lines (:func:`~dialogcode.normalize.read_lines`),
+    with the lines its blocks, notes and errors name those of the file, as an editor
+    shows them: a line separator, vertical tab, NEL or form feed parts turns as a line
+    break does, but starts no line of the file."""
+    text, lines = read_lines(text)
+
+    def line(number):
+        return lines[min(number, len(lines)) - 1] if number else number
+
+    try:
+        parsed = parse(text)
+    except IngestError as exc:
+        raise IngestError([replace(p, line=line(p.line)) for p in exc.problems]) from None
+    return replace(parsed, blocks=[replace(b, line=line(b.line)) for b in parsed.blocks],
+                   notes=[replace(n, line=line(n.line)) for n in parsed.notes])
 
 
 def _one_spelling(parsed: ParsedDocument, forced: frozenset[str]) -> ParsedDocument:

@@ -1,0 +1,81 @@
+"""Line numbers are those an editor or ``grep -n`` shows: only LF, CRLF and a lone CR end a
+line of the file, though a line or paragraph separator, a vertical tab, NEL or a form
+feed inside a line parts turns as a line break does."""
+import re
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode.cli import cli
+
+from conftest import make_study
+
+
+def editor_line(raw: str, at: str) -> int:
+    """The line an editor shows ``at`` on (its first occurrence in ``raw``)."""
+    return len(re.findall(r"\r\n|\r|\n", raw[:raw.index(at)])) + 1
+
+
+def ingested(tmp_path, name: str, raw: str):
+    root = make_study(tmp_path / "s", {name: raw.encode("utf-8")}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root), "-q"])
+    return root, result
+
+
+TALK = ("Focus group, site A\u2028Recorded in May\x0bSynthetic fixture\n\n"
+        "P1: We lost the apartment\x85in May.\n"
+        "P2: Then my cousin took us in.\u2029P1: Before that we slept in the car.\n"
+        "P2: That winter\fwas hard.\n"
+        "P1: We moved in March.\n")
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_a_turns_line_is_the_line_an_editor_shows_it_on(tmp_path, end):
+    # each separator before a turn was counted as a line: every later turn's `line`
+    # pointed below it in the file (P1's last turn at line 11 of a 6-line file)
+    raw = TALK.replace("\n", end)
+    root, result = ingested(tmp_path, "talk.txt", raw)
+    assert result.exit_code == 0, result.output
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert list(zip(segments["speaker"].fillna(""), segments["line"])) == [
+        ("", 1), ("P1", 3), ("P2", 4), ("P1", 4), ("P2", 5), ("P1", 6)]
+    assert segments["line"].iloc[-1] == editor_line(raw, "P1: We moved")
+    # the separators still part turns and lines as before
+    assert list(segments["text"].iloc[1:3]) == ["We lost the apartment\nin May.",
+                                                 "Then my cousin took us in."]
+
+
+def test_a_refused_turn_time_names_the_line_an_editor_shows(tmp_path):
+    raw = ("Synthetic fixture\u2028Recorded in May\n\n"
+           "[00:00:05] P1: We lost the apartment\x0bin May.\u2028It was hard.\n"
+           "[00:00:09] P2: Then my cousin took us in.\n"
+           "[2:15 PM] P1: Before that we slept in the car.\n")
+    _, result = ingested(tmp_path, "talk.txt", raw)
+    assert result.exit_code != 0
+    assert f"talk.txt:{editor_line(raw, '[2:15 PM]')}: cannot read time '2:15 PM'" \
+        in result.output
+    assert editor_line(raw, "[2:15 PM]") == 5
+
+
+CUES = ("WEBVTT\n\n"
+        "1\n00:00:01.000 --> 00:00:04.000\nP1: We lost the apartment\u2028in May.\n\n"
+        "2\n00:00:05.000 --> 00:00:08.000\nP2: Then my cousin\x0btook us in.\x85Yes.\n\n"
+        "3\n00:00:09.000 --> 00:00:12.000\nP1: Before that we slept in the car.\n")
+
+
+def test_a_caption_turns_line_is_the_line_an_editor_shows_it_on(tmp_path):
+    root, result = ingested(tmp_path, "talk.vtt", CUES)
+    assert result.exit_code == 0, result.output
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert list(zip(segments["speaker"], segments["line"])) == [
+        ("P1", 4), ("P2", 8), ("P1", 12)]
+    assert segments["line"].iloc[-1] == editor_line(CUES, "00:00:09.000")
+
+
+def test_a_refused_caption_timing_names_the_line_an_editor_shows(tmp_path):
+    raw = CUES + "\n4\n00:00:13.000 --> 00:00:1x.000\nP2: That winter was hard.\n"
+    _, result = ingested(tmp_path, "talk.vtt", raw)
+    assert result.exit_code != 0
+    assert f"talk.vtt:{editor_line(raw, '00:00:13.000')}: broken timestamp" in result.output
+    assert editor_line(raw, "00:00:13.000") == 16
