@@ -79,3 +79,21 @@ def test_a_refused_caption_timing_names_the_line_an_editor_shows(tmp_path):
     assert result.exit_code != 0
     assert f"talk.vtt:{editor_line(raw, '00:00:13.000')}: broken timestamp" in result.output
     assert editor_line(raw, "00:00:13.000") == 16
+
+
+def test_an_inline_markup_copys_problems_name_the_lines_an_editor_shows(tmp_path):
+    talk = ("Synthetic fixture.\n\nP1: We lost the apartment in May.\u2028P2: Then my "
+            "cousin took us in.\x0bP1: Before that we slept\u2028in the car.\n"
+            "P2: That winter was hard.\n")
+    root, result = ingested(tmp_path, "talk.txt", talk)
+    assert result.exit_code == 0, result.output
+    markup = tmp_path / "talk.md"
+    for copy, said in [(talk.replace("That winter", "**That winter**<sup></sup>"),
+                        "<sup></sup> names no code"),
+                       (talk.replace("hard", "cold"),
+                        "the text differs from document talk at line 4, column")]:
+        markup.write_bytes(copy.encode("utf-8"))
+        result = CliRunner().invoke(cli, ["import-codings", str(markup), str(root),
+                                          "--coder", "x"])
+        assert result.exit_code != 0
+        assert f"talk.md:{editor_line(copy, 'That winter')}: {said}" in result.output

@@ -67,10 +67,12 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def first_difference(copy: str, document: str, doc_id: str, docs: Documents
-                     ) -> tuple[int, str]:
+def first_difference(copy: str, document: str, doc_id: str, docs: Documents,
+                     lines: list[int] | None = None) -> tuple[int, str]:
     """(line, description) of the first line where ``copy`` differs from ``document``,
-    with excerpts as ``docs`` shows them (:meth:`Documents.excerpt`)."""
+    with excerpts as ``docs`` shows them (:meth:`Documents.excerpt`); ``lines``: the
+    line of its file each line of ``copy`` is on, where they differ (text read as lines,
+    :func:`~dialogcode.normalize.read_lines`)."""
     ours, theirs = copy.split("\n"), document.split("\n")
     for number, (a, b) in enumerate(zip(ours, theirs), start=1):
         if a != b:
@@ -79,16 +81,18 @@ def first_difference(copy: str, document: str, doc_id: str, docs: Documents
             left = max(0, column - 20)
             here, there = (docs.excerpt(a, doc_id, left, column + 40),
                            docs.excerpt(b, doc_id, left, column + 40))
+            number = lines[number - 1] if lines else number
             return number, (f"the text differs from document {doc_id} at line {number}, "
                             f"column {column + 1}"
                             + (f": here{here}, in the document{there}" if here or there
                                else ""))
     number = min(len(ours), len(theirs))
+    shown = lines[number - 1] if lines else number
     if len(ours) < len(theirs):
-        return number, (f"the text ends at line {number}; document {doc_id} goes on"
-                        f"{docs.excerpt(theirs[number], doc_id)}")
-    return number, (f"document {doc_id} ends at line {number}; the text goes on"
-                    f"{docs.excerpt(ours[number], doc_id)}")
+        return shown, (f"the text ends at line {shown}; document {doc_id} goes on"
+                       f"{docs.excerpt(theirs[number], doc_id)}")
+    return shown, (f"document {doc_id} ends at line {shown}; the text goes on"
+                   f"{docs.excerpt(ours[number], doc_id)}")
 
 
 class Documents:
