@@ -25,6 +25,7 @@ _ANY_BREAK = re.compile(f"[{_BREAKS}\f]")
 # a form feed (a page break): beside a line break or at either end of a line of the file,
 # nothing; between two characters of a line, a line break
 _PAGE_BREAK = re.compile(r"(?<![^\n])\f+|\f+(?![^\n])|(\f+)")
+_LINE_END = re.compile(r"\r\n?|\n")     # as read, before LF line ends: what an editor counts
 
 
 def normalize_text(text: str) -> str:
@@ -92,8 +93,9 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = data[:exc.start].decode(encoding, "replace")   # valid up to the bad byte
+        line = len(_LINE_END.findall(before)) + 1
+        column = len(before) - max(before.rfind("\n"), before.rfind("\r"))
         hint = ("; if the file is Latin-1 or Windows-1252, set `encoding: cp1252` for it "
                 "in the manifest or dialogcode.yaml" if codec.startswith("utf-8") else "")
         raise IngestError(f"not valid {encoding}: byte 0x{data[exc.start]:02x} at column "
@@ -104,7 +106,7 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
                           "another encoding (UTF-8, or UTF-16 of the other byte order: "
                           "utf-16-be or utf-16-le)", file=source)
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line = len(_LINE_END.findall(text, 0, text.index("\x00"))) + 1
         raise IngestError(f"a NUL character, read as {encoding}: the file is not text, or "
                           "not in that encoding", file=source, line=line)
     return normalize_text(text.removeprefix("\ufeff") if bom else text)

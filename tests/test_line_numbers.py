@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from dialogcode.cli import cli
+from dialogcode.errors import IngestError
+from dialogcode.formats import read_document
 
 from conftest import make_study
 
@@ -97,3 +99,17 @@ def test_an_inline_markup_copys_problems_name_the_lines_an_editor_shows(tmp_path
                                           "--coder", "x"])
         assert result.exit_code != 0
         assert f"talk.md:{editor_line(copy, 'That winter')}: {said}" in result.output
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_a_bad_byte_or_nul_is_named_at_the_line_an_editor_shows(tmp_path, end):
+    # with lone CR line ends (classic Mac), both were named at line 1
+    raw = end.join(["Synthetic fixture", "P1: Rent went up.", "P2: Caf\u00e9.", ""])
+    path = tmp_path / "talk.txt"
+    for data, encoding, said in [
+            (raw.encode("cp1252"), "utf-8", "not valid utf-8: byte 0xe9 at column 8"),
+            (raw.replace("\u00e9", "\x00").encode("utf-16"), "utf-16", "a NUL character")]:
+        path.write_bytes(data)
+        with pytest.raises(IngestError) as info:
+            read_document(path, source="talk.txt", encoding=encoding)
+        assert str(info.value).startswith(f"talk.txt:3: {said}")
