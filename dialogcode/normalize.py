@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from .errors import IngestError
 
@@ -39,13 +40,15 @@ def unify_line_breaks(text: str) -> str:
     and each run of form feeds one LF, or nothing beside a line break, so that a label
     after any of them opens a line as it does after LF, and no form feed is left inside
     a word."""
-    return read_lines(text)[0] if _ANY_BREAK.search(text) else text
+    return read_lines(text)[0]
 
 
-def read_lines(text: str) -> tuple[str, list[int]]:
+def read_lines(text: str) -> tuple[str, Sequence[int]]:
     """``text`` (normalised) read as lines (:func:`unify_line_breaks`), and for each of
     its lines the line of ``text`` it is on: the line an editor or ``grep -n`` shows,
     where only LF ends a line (CRLF and a lone CR are LF once normalised)."""
+    if not _ANY_BREAK.search(text):
+        return text, range(1, text.count("\n") + 2)
     pieces = text.split("\n")
     last = len(pieces) - 1
     read = [_read_line(piece, k == 0, k == last) for k, piece in enumerate(pieces)]

@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from dialogcode import Study
 from dialogcode.cli import cli
+from dialogcode.coders import coder_path, read_coder
 from dialogcode.errors import IngestError
 from dialogcode.formats import read_document
+from dialogcode.ingest import load_corpus
 
 from conftest import make_study
 
@@ -113,3 +116,22 @@ def test_a_bad_byte_or_nul_is_named_at_the_line_an_editor_shows(tmp_path, end):
         with pytest.raises(IngestError) as info:
             read_document(path, source="talk.txt", encoding=encoding)
         assert str(info.value).startswith(f"talk.txt:3: {said}")
+
+
+def test_turns_on_one_line_of_the_file_are_no_interjection_in_a_span_over_them(tmp_path):
+    # P2's turn between P1's on one line of the file (vertical tabs part them) was read
+    # as P2 cutting into P1's turn in brackets: a span over the three left P2's out
+    talk = ("Synthetic fixture.\n\nP1: We lost the apartment in May.\x0bP2: Then my cousin "
+            "took us in.\x0bP1: Before that we slept in the car.\n")
+    root, result = ingested(tmp_path, "talk.txt", talk)
+    assert result.exit_code == 0, result.output
+    opened = Study.open(root)
+    segments = load_corpus(opened).segments
+    assert list(segments["line"]) == [1, 3, 3, 3]
+    turns = segments[segments["speaker"].notna()]
+    (root / "codings").mkdir()
+    coder_path(opened, "x").write_text(
+        f"seg_id,code_id,start,end\ntalk:t2,c,{turns['start'].min()},{turns['end'].max()}\n",
+        encoding="utf-8")
+    rows = read_coder(coder_path(opened, "x"), segments)
+    assert list(rows["seg_id"]) == ["talk:t2", "talk:t3", "talk:t4"]

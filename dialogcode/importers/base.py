@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..ingest import Corpus
-from ..segment import other_unit
+from ..segment import other_unit, turn_lines
 from ..spans import covered_segments, interjections
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def shorten(text: str, width: int = 60) -> str:
 
 
 def first_difference(copy: str, document: str, doc_id: str, docs: Documents,
-                     lines: list[int] | None = None) -> tuple[int, str]:
+                     lines: Sequence[int] | None = None) -> tuple[int, str]:
     """(line, description) of the first line where ``copy`` differs from ``document``,
     with excerpts as ``docs`` shows them (:meth:`Documents.excerpt`); ``lines``: the
     line of its file each line of ``copy`` is on, where they differ (text read as lines,
@@ -280,7 +281,7 @@ def _first_cut(numbered, captions: set[str]) -> dict[str, int]:
     heads = numbered.drop_duplicates(["doc_id", "turn"])    # each turn's first segment
     before = heads.shift()
     cut = ((heads["doc_id"] == before["doc_id"])
-           & (heads["line"] == before["line"]).fillna(False).astype(bool)
+           & (turn_lines(heads) == turn_lines(before)).fillna(False).astype(bool)
            & ((heads["kind"] == "section") | (before["kind"] == "section")
               | (heads["speaker"] == before["speaker"]) | ~heads["doc_id"].isin(captions)))
     return before.loc[cut].groupby("doc_id")["turn"].min().astype(int).to_dict()
