@@ -135,3 +135,26 @@ def test_turns_on_one_line_of_the_file_are_no_interjection_in_a_span_over_them(t
         encoding="utf-8")
     rows = read_coder(coder_path(opened, "x"), segments)
     assert list(rows["seg_id"]) == ["talk:t2", "talk:t3", "talk:t4"]
+
+
+def notes_of(tmp_path, name: str, raw: str) -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(raw.encode("utf-8"))
+    return [str(note) for note in read_document(path)[0].notes]
+
+
+def test_a_note_names_in_its_words_the_lines_an_editor_shows(tmp_path):
+    # the lines a note names in its words were counted with the separators as lines
+    clocked = ("Synthetic fixture\u2028Recorded in May\x0bat the library\n\n"
+               "[09:30:05] P1: We lost the apartment.\n[09:31:10] P2: Then my cousin took us "
+               "in.\n[23:59:00] P1: Late.\n[00:01:00] P2: Past midnight.\n")
+    assert any("the first, 09:30:05 on line 3," in note and "from line 6 (00:01:00)" in note
+               for note in notes_of(tmp_path, "talk.txt", clocked))
+    tabbed = ("Synthetic fixture\u2028Recorded in May\n"
+              "P1\tWe lost the apartment.\nP2\tThen my cousin took us in.\n"
+              "P1\tBefore that\twe slept in the car.\nP2\tThat winter was hard.\n")
+    assert any("(line 4 has more fields" in note
+               for note in notes_of(tmp_path, "tabbed.txt", tabbed))
+    cues = CUES.replace("P2: Then my cousin", "Then my cousin").replace(
+        "P1: Before", "Before")
+    assert any("(8, 12)" in note for note in notes_of(tmp_path, "talk.vtt", cues))

@@ -52,7 +52,8 @@ def format_of(path: Path) -> str | None:
 
 def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = frozenset(),
                headings: frozenset[int] = frozenset(), after_talk: bool = False,
-               turn_times: str | None = None) -> ParsedDocument:
+               turn_times: str | None = None, shown: Callable[[int], int] | None = None
+               ) -> ParsedDocument:
     """Parse already-decoded plain text: turns, Otter, or notes.
 
     A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
@@ -64,7 +65,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     heading styles); ``after_talk``: the text follows talk, so it has no preamble (see
     :func:`~.plaintext.parse_turns`); ``turn_times``: whether turn times are
     ``"offsets"`` or ``"clock"`` times of day, None to tell from them
-    (:func:`~.plaintext.read_times`).
+    (:func:`~.plaintext.read_times`); ``shown``: the line a note names in its words for
+    a line of ``text`` (:func:`~dialogcode.normalize.read_lines`).
     """
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []
@@ -84,7 +86,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if (fmt == "turns" or ((fmt == "md" or listed) and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
-            turns, clocked = read_times(text, turns, source, turn_times)
+            turns, clocked = read_times(text, turns, source, turn_times, shown)
             entries = observer_turns(text, turns, observer_lines(text, turns, forced))
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
                                notes + clocked + category_notes(text, forced),
@@ -95,7 +97,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     elif fmt == "otter":
         return parse_otter(text, source)
     parsed = parse_notes(text, headings)
-    parsed.notes = sorted(tabbed_lines(text) + missed_speakers(text, forced)
+    parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text),
                           key=lambda note: note.line)
     return parsed
@@ -141,28 +143,31 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
             parsed = parse_json(text, source, columns, lines=fmt == "jsonl",
                                 merge=merge_turns, limits=limits, turn_times=turn_times)
         elif fmt in ("vtt", "srt"):
-            parsed = _by_file_lines(text, lambda text: parse_captions(
-                text, source, vtt=fmt == "vtt", forced=speakers))
+            parsed = _by_file_lines(text, lambda text, shown: parse_captions(
+                text, source, vtt=fmt == "vtt", forced=speakers, shown=shown))
         else:
-            parsed = _by_file_lines(text, lambda text: parse_text(
-                text, source, fmt, forced=speakers, turn_times=turn_times))
+            parsed = _by_file_lines(text, lambda text, shown: parse_text(
+                text, source, fmt, forced=speakers, turn_times=turn_times, shown=shown))
     if not parsed.blocks:
         raise IngestError("no text found", file=source)
     return _one_spelling(split_asides(parsed, speakers), speakers), fmt
 
 
-def _by_file_lines(text: str, parse: Callable[[str], ParsedDocument]) -> ParsedDocument:
+def _by_file_lines(text: str, parse: Callable[[str, Callable[[int], int]], ParsedDocument]
+                   ) -> ParsedDocument:
     """``parse`` of ``text`` read as lines (:func:`~dialogcode.normalize.read_lines`),
     with the lines its blocks, notes and errors name those of the file, as an editor
     shows them: a line separator, vertical tab, NEL or form feed parts turns as a line
-    break does, but starts no line of the file."""
+    break does, but starts no line of the file. ``parse`` is given the text and the
+    function giving the file's line of a line of it, for lines a note names in its
+    words."""
     text, lines = read_lines(text)
 
     def line(number):
         return lines[min(number, len(lines)) - 1] if number else number
 
     try:
-        parsed = parse(text)
+        parsed = parse(text, line)
     except IngestError as exc:
         raise IngestError([replace(p, line=line(p.line)) for p in exc.problems]) from None
     return replace(parsed, blocks=[replace(b, line=line(b.line), read_line=b.line)
