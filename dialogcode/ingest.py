@@ -19,7 +19,7 @@ from .progress import progress_bar
 from .roles import MANIFEST_COLUMN as ROLES_COLUMN
 from .roles import parse_roles
 from .segment import COLUMNS as SEGMENT_COLUMNS
-from .segment import segment_document
+from .segment import segment_document, turn_lines
 from .store import read_table, write_table
 from .study import Study
 
@@ -287,7 +287,8 @@ def corpus_tables(study: Study, docs: list[dict], segments: list[dict],
     documents = pd.DataFrame(docs, columns=columns or document_columns(docs))
     table = pd.DataFrame(segments, columns=SEGMENT_COLUMNS)
     table = table.astype({"time_start": "float64", "time_end": "float64",
-                          "line": "Int64", "turn": "Int64", "backchannel": "bool"})
+                          "line": "Int64", "read_line": "Int64", "turn": "Int64",
+                          "backchannel": "bool"})
     table.insert(table.columns.get_loc("kind") + 1, "codable",
                  ~table["kind"].isin(NOT_TALK) | study.config.code_preamble)
     return documents, table
@@ -332,7 +333,7 @@ def summarize(corpus: Corpus) -> pd.DataFrame:
     # follow one another with the line the turn starts on and its speaker (two voices of
     # one caption cue share a line, not a speaker)
     turn_key = (turns["_speaker"] + "\x00"
-                + turns["line"].astype("string").fillna(turns["seg_id"]))
+                + turn_lines(turns).astype("string").fillna(turns["seg_id"]))
     turns = turns.assign(_turn=turn_key.ne(turn_key.shift()).cumsum())
     grouped = corpus.documents.groupby(["site", "event_type"], dropna=False)
     summary = pd.DataFrame({

@@ -12,21 +12,21 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from .errors import IngestError
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # the line breaks other than LF (and CR) that str.splitlines() breaks at: a vertical tab
 # (Word's manual line break in a .txt export), the file, group and record separators,
-# NEL, the line separator and the paragraph separator; beside a LF, nothing (the line
-# already breaks there: read as a second break it would make a blank line, which ends a
-# caption cue)
-_BREAK = "[\x0b\x1c-\x1e\x85\u2028\u2029]"
-_BESIDE_LF = re.compile(f"{_BREAK}+(?=\n)|(?<=\n){_BREAK}+")
-_OTHER_BREAKS = re.compile(_BREAK)
-# a form feed (a page break): beside a line break or at either end of the text, nothing;
-# between two characters of a line, a line break
+# NEL, the line separator and the paragraph separator
+_BREAKS = "\x0b\x1c\x1d\x1e\x85\u2028\u2029"
+_OTHER_BREAKS = re.compile(f"[{_BREAKS}]")
+_ANY_BREAK = re.compile(f"[{_BREAKS}\f]")
+# a form feed (a page break): beside a line break or at either end of a line of the file,
+# nothing; between two characters of a line, a line break
 _PAGE_BREAK = re.compile(r"(?<![^\n])\f+|\f+(?![^\n])|(\f+)")
+_LINE_END = re.compile(r"\r\n?|\n")     # as read, before LF line ends: what an editor counts
 
 
 def normalize_text(text: str) -> str:
@@ -40,8 +40,32 @@ def unify_line_breaks(text: str) -> str:
     and each run of form feeds one LF, or nothing beside a line break, so that a label
     after any of them opens a line as it does after LF, and no form feed is left inside
     a word."""
-    text = _OTHER_BREAKS.sub("\n", _BESIDE_LF.sub("", text))
-    return _PAGE_BREAK.sub(lambda m: "\n" if m[1] else "", text) if "\f" in text else text
+    return read_lines(text)[0]
+
+
+def read_lines(text: str) -> tuple[str, Sequence[int]]:
+    """``text`` (normalised) read as lines (:func:`unify_line_breaks`), and for each of
+    its lines the line of ``text`` it is on: the line an editor or ``grep -n`` shows,
+    where only LF ends a line (CRLF and a lone CR are LF once normalised)."""
+    if not _ANY_BREAK.search(text):
+        return text, range(1, text.count("\n") + 2)
+    pieces = text.split("\n")
+    last = len(pieces) - 1
+    read = [_read_line(piece, k == 0, k == last) for k, piece in enumerate(pieces)]
+    return "\n".join(read), [number for number, piece in enumerate(read, start=1)
+                             for _ in range(piece.count("\n") + 1)]
+
+
+def _read_line(line: str, first: bool, last: bool) -> str:
+    """One line of a text (between LFs) read as lines: a line break written otherwise
+    at its start or end is nothing (the line already breaks there: read as a second
+    break it would make a blank line, which ends a caption cue), but at the start of the
+    text or its end."""
+    if not _ANY_BREAK.search(line):
+        return line
+    line = line if first else line.lstrip(_BREAKS)
+    line = _OTHER_BREAKS.sub("\n", line if last else line.rstrip(_BREAKS))
+    return _PAGE_BREAK.sub(lambda m: "\n" if m[1] else "", line) if "\f" in line else line
 
 
 def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
@@ -72,8 +96,9 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = data[:exc.start].decode(encoding, "replace")   # valid up to the bad byte
+        line = len(_LINE_END.findall(before)) + 1
+        column = len(before) - max(before.rfind("\n"), before.rfind("\r"))
         hint = ("; if the file is Latin-1 or Windows-1252, set `encoding: cp1252` for it "
                 "in the manifest or dialogcode.yaml" if codec.startswith("utf-8") else "")
         raise IngestError(f"not valid {encoding}: byte 0x{data[exc.start]:02x} at column "
@@ -84,7 +109,7 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
                           "another encoding (UTF-8, or UTF-16 of the other byte order: "
                           "utf-16-be or utf-16-le)", file=source)
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line = len(_LINE_END.findall(text, 0, text.index("\x00"))) + 1
         raise IngestError(f"a NUL character, read as {encoding}: the file is not text, or "
                           "not in that encoding", file=source, line=line)
     return normalize_text(text.removeprefix("\ufeff") if bom else text)

@@ -23,7 +23,8 @@ _BACKCHANNEL = re.compile(
     re.IGNORECASE,
 )
 COLUMNS = ["seg_id", "doc_id", "unit", "ordinal", "turn", "kind", "speaker", "section", "start",
-           "end", "text", "n_words", "backchannel", "time_start", "time_end", "line"]
+           "end", "text", "n_words", "backchannel", "time_start", "time_end", "line",
+           "read_line"]
 
 
 SEGMENT_KINDS = {"t": "turn", "s": "sentence", "x": "section"}     # a seg_id's letter
@@ -57,6 +58,16 @@ def other_unit(seg_ids, segments) -> dict[str, str]:
     return reasons
 
 
+def turn_lines(segments):
+    """The line each segment's turn or section starts on as the text is read, so that
+    turns on one line of the file (parted by a line separator) are on lines of their
+    own: ``read_line`` where the table has it, else ``line``. Pieces of a turn cut by a
+    note in brackets or for its length share it."""
+    if "read_line" not in segments:
+        return segments["line"]
+    return segments["read_line"].fillna(segments["line"])
+
+
 def is_backchannel(text: str, n_words: int | None = None) -> bool:
     """Very short acknowledgement turns ("Mm-hmm.", "Yeah, right.") are flagged, never
     dropped. ``n_words``: the text's :func:`count_words`, when known."""
@@ -75,6 +86,7 @@ def _row(doc_id, unit, ordinal, turn: int | None, block: Block, text: str, start
         "text": piece, "n_words": n_words,
         "backchannel": block.kind == "turn" and is_backchannel(piece, n_words),
         "time_start": block.time_start, "time_end": block.time_end, "line": block.line,
+        "read_line": block.read_line,
     }
 
 

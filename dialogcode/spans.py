@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .recut import span_moved
+from .segment import turn_lines
 
 _WORD = re.compile(r"\w+")
 
@@ -54,9 +55,9 @@ def interjections(segments) -> dict[str, tuple[str, str]]:
     if not {"line", "speaker"} <= set(segments):
         return {}
     # a missing line or speaker (pandas' NA, which cannot be compared) as None
-    known = lambda column: segments[column].astype(object).where(  # noqa: E731
-        segments[column].notna(), None)
-    rows = list(zip(segments["doc_id"], known("line"), known("speaker"), segments["seg_id"]))
+    known = lambda values: values.astype(object).where(values.notna(), None)  # noqa: E731
+    rows = list(zip(segments["doc_id"], known(turn_lines(segments)), known(segments["speaker"]),
+                    segments["seg_id"]))
     return {seg: (a[3], b[3]) for a, (doc, line, who, seg), b in zip(rows, rows[1:], rows[2:])
             if line is not None and a[0] == doc == b[0] and a[1] == line == b[1]
             and a[2] == b[2] != who and isinstance(who, str) and isinstance(a[2], str)}

@@ -2,12 +2,13 @@
 manifest's ``format``) and returns a :class:`ParsedDocument` with normalised text."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import IngestError
 from ..limits import DEFAULT, Limits, check_size
-from ..normalize import decode, unify_line_breaks
+from ..normalize import decode, read_lines, unify_line_breaks
 from .asides import split_asides
 from .base import Block, ParsedDocument
 from .captions import parse_captions
@@ -59,7 +60,8 @@ def as_ingested(text: str, fmt: str) -> str:
 
 def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = frozenset(),
                headings: frozenset[int] = frozenset(), after_talk: bool = False,
-               turn_times: str | None = None) -> ParsedDocument:
+               turn_times: str | None = None, shown: Callable[[int], int] | None = None
+               ) -> ParsedDocument:
     """Parse already-decoded plain text: turns, Otter, or notes.
 
     A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
@@ -71,7 +73,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     heading styles); ``after_talk``: the text follows talk, so it has no preamble (see
     :func:`~.plaintext.parse_turns`); ``turn_times``: whether turn times are
     ``"offsets"`` or ``"clock"`` times of day, None to tell from them
-    (:func:`~.plaintext.read_times`).
+    (:func:`~.plaintext.read_times`); ``shown``: the line a note names in its words for
+    a line of ``text`` (:func:`~dialogcode.normalize.read_lines`).
     """
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []
@@ -97,7 +100,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
                 if not time_heading(text, s, e)]
             lines = observer_lines(text, turns, forced)
             turns = time_marks(text, turns, [s for s, _ in found] + lines)
-            turns, clocked = read_times(text, turns, source, turn_times)
+            turns, clocked = read_times(text, turns, source, turn_times, shown)
             entries = observer_turns(text, turns, lines)
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
                                notes + clocked + category_notes(text, forced), sorted(found),
@@ -105,7 +108,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     elif fmt == "otter":
         return parse_otter(text, source)
     parsed = parse_notes(text, headings)
-    parsed.notes = sorted(tabbed_lines(text) + missed_speakers(text, forced)
+    parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text),
                           key=lambda note: note.line)
     return parsed
@@ -143,20 +146,44 @@ def read_document(path: Path, *, source: str | None = None, fmt: str | None = No
         parsed = parse_xlsx(data, source, columns, merge=merge_turns, limits=limits,
                             turn_times=turn_times)
     else:
-        text = as_ingested(decode(data, source, encoding), fmt)
-        if fmt in ("vtt", "srt"):
-            parsed = parse_captions(text, source, vtt=fmt == "vtt", forced=speakers)
-        elif fmt == "csv":
+        text = decode(data, source, encoding)
+        if fmt == "csv":
             parsed = parse_csv(text, source, columns, merge=merge_turns,
                                turn_times=turn_times)
         elif fmt in ("json", "jsonl"):
             parsed = parse_json(text, source, columns, lines=fmt == "jsonl",
                                 merge=merge_turns, limits=limits, turn_times=turn_times)
+        elif fmt in ("vtt", "srt"):
+            parsed = _by_file_lines(text, lambda text, shown: parse_captions(
+                text, source, vtt=fmt == "vtt", forced=speakers, shown=shown))
         else:
-            parsed = parse_text(text, source, fmt, forced=speakers, turn_times=turn_times)
+            parsed = _by_file_lines(text, lambda text, shown: parse_text(
+                text, source, fmt, forced=speakers, turn_times=turn_times, shown=shown))
     if not parsed.blocks:
         raise IngestError("no text found", file=source)
     return _one_spelling(split_asides(parsed, speakers), speakers), fmt
+
+
+def _by_file_lines(text: str, parse: Callable[[str, Callable[[int], int]], ParsedDocument]
+                   ) -> ParsedDocument:
+    """``parse`` of ``text`` read as lines (:func:`~dialogcode.normalize.read_lines`),
+    with the lines its blocks, notes and errors name those of the file, as an editor
+    shows them: a line separator, vertical tab, NEL or form feed parts turns as a line
+    break does, but starts no line of the file. ``parse`` is given the text and the
+    function giving the file's line of a line of it, for lines a note names in its
+    words."""
+    text, lines = read_lines(text)
+
+    def line(number):
+        return lines[min(number, len(lines)) - 1] if number else number
+
+    try:
+        parsed = parse(text, line)
+    except IngestError as exc:
+        raise IngestError([replace(p, line=line(p.line)) for p in exc.problems]) from None
+    return replace(parsed, blocks=[replace(b, line=line(b.line), read_line=b.line)
+                                   for b in parsed.blocks],
+                   notes=[replace(n, line=line(n.line)) for n in parsed.notes])
 
 
 def _one_spelling(parsed: ParsedDocument, forced: frozenset[str]) -> ParsedDocument:

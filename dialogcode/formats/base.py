@@ -26,6 +26,9 @@ class Block:
     time_start: float | None = None  # seconds, when the source has timestamps
     time_end: float | None = None
     line: int | None = None         # line (or row) in the source file
+    # line of the text as read, where a line separator (vertical tab, ...) inside a line
+    # of the file starts one too: it tells turns on one line of the file apart
+    read_line: int | None = None
 
 
 @dataclass

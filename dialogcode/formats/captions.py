@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from itertools import pairwise
 
 from ..errors import IngestError, Problem
@@ -203,14 +204,16 @@ def _unrolled(cues: list[tuple[int, float, float, str]]
 
 
 def parse_captions(text: str, source: str, *, vtt: bool,
-                   forced: frozenset[str] = frozenset()) -> ParsedDocument:
+                   forced: frozenset[str] = frozenset(),
+                   shown: Callable[[int], int] | None = None) -> ParsedDocument:
     """Turns from caption cues. A ``Name:`` prefix names the cue's speaker when most cues
     name one (as Zoom writes on every cue), else by the rules of
     :mod:`~dialogcode.formats.speakers`; ``forced`` labels always do. Rolled-up lines
     of automatic captions are read once (:func:`_unrolled`). A cue (or part of one)
     naming no speaker is a turn without one, never joined to the turn before: its
     words may be anyone's. Among named cues such cues are noted, sounds
-    (``[music]``) aside."""
+    (``[music]``) aside. ``shown``: the line a note names in its words for a line of
+    ``text`` (:func:`~dialogcode.normalize.read_lines`)."""
     notes, cues = _cues(text, source, vtt)
     cues, rolled = _unrolled(cues)
     pieces = []
@@ -240,7 +243,7 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     unnamed = {p[6]: p[0] for p in reversed(said) if p[3] is None}  # cue -> its first such
     parsed.notes = sorted(speakers.notes(labels, chosen, forced=forced) + speakerless_notes(
         sorted(unnamed.values()), len({p[6] for p in said}), "cues", where="the file",
-        row="cue"), key=lambda note: note.line)
+        row="cue", shown=shown), key=lambda note: note.line)
     if rolled:
         parsed.notes.insert(0, Note(cues[0][0], (
             f"{rolled} caption lines repeated from the cue before (rolled up, as automatic "

@@ -123,7 +123,8 @@ def _blank(value) -> bool:
 
 
 def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: str = "row",
-                turn_times: str | None = None) -> tuple[Read | None, str | None]:
+                turn_times: str | None = None, shown: Callable[[int], int] | None = None
+                ) -> tuple[Read | None, str | None]:
     """How to read the start and end cells of table ``rows`` (line, start, end) whose
     start times are dates and times or times of day (see the module doc): (a function
     of a cell and its line giving seconds from the first row's start, the note saying
@@ -131,7 +132,8 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     or ``"turn"`` (a plain-text transcript's turn times, no end); ``turn_times``: what
     the study says the times are, ``"offsets"`` (then (None, None), unless they say
     they are dates and times or times of day, with AM or PM) or ``"clock"`` (times of
-    day whatever the first's hour), None to tell from the times.
+    day whatever the first's hour), None to tell from the times; ``shown``: the line
+    the note names for a line of ``rows`` (:func:`~dialogcode.normalize.read_lines`).
     Raises IngestError for a start column of dates alone; with ``turn_times`` None, for
     a first start that is a time of day from :data:`FROM_HOUR` to :data:`SURE_FROM_HOUR`
     without AM or PM; and with ``"clock"``, for a first start that is no time of day
@@ -142,6 +144,7 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
         return None, None
     clock = turn_times == "clock"
     first_line, first = starts[0]
+    show = shown or (lambda line: line)
     if _moment(first) is not None:
         if all(_moment(value) is None or _moment(value).time() == time()
                for _, value in starts):
@@ -153,7 +156,7 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
         read = _reader(source, shown, "a date and time", unit,
                        lambda v, line: _since(_moment(v), origin))
         return read, (f"{_times(unit)} are dates and times: read as times in the "
-                      f"recording from the first {unit}'s, {shown} (line {first_line}), as "
+                      f"recording from the first {unit}'s, {shown} (line {show(first_line)}), as "
                       "00:00:00; if the recording began before it, give the times from "
                       "its start (00:03:15)")
     # AM or PM says a time of day, whatever the hour: every other text must say it too
@@ -208,10 +211,10 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     else:
         offsets = f"; if they are offsets into the recording, each is read {shown} earlier"
     return _reader(source, shown, kind, unit, since, twelve=twelve), (
-        f"{_times(unit)} read as times of day (the first, {shown} on line {first_line}, "
+        f"{_times(unit)} read as times of day (the first, {shown} on line {show(first_line)}, "
         f"is {why}): times in the recording "
         f"are given from the first {unit}'s start, as 00:00:00" + offsets
-        + (f"; from line {midnight[0]} ({midnight[1]}) on, the times are past midnight, "
+        + (f"; from line {show(midnight[0])} ({midnight[1]}) on, the times are past midnight, "
            "read as the next day" if midnight else ""))
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 from . import speakers
@@ -170,8 +171,8 @@ def _shape(stamp: str) -> str:
     return re.sub(r"\d", "9", re.sub(r"^\d{1,2}", "9", bare))
 
 
-def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None = None
-               ) -> tuple[list[Turn], list[Note]]:
+def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None = None,
+               shown: Callable[[int], int] | None = None) -> tuple[list[Turn], list[Note]]:
     """``turns`` with their times as seconds from the recording's start: offsets as
     written (``[00:01:05] P1:``), or times of day (``[09:30:05]`` at 07:00 or later,
     ``(2:15 PM)``) from the first turn's, with a note, by the rules of a table's start
@@ -181,7 +182,8 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
     that is none, is out of order among times of day, or has AM or PM among offsets, of
     a first time from 05:00:00 to 06:59:59 when ``turn_times`` is None
     (:data:`~.clock.SURE_FROM_HOUR`), and of a first time that is no time of day
-    (``9:30``, minutes and seconds) when it is ``"clock"``."""
+    (``9:30``, minutes and seconds) when it is ``"clock"``. ``shown``: the line a note
+    names for a line of ``text`` (:func:`~.clock.clock_times`)."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
     marked = [(line, stamp) for line, stamp, _ in rows if stamp and MERIDIEM.match(stamp)]
     bare = [(line, None if stamp and MERIDIEM.match(stamp) else stamp, None)
@@ -202,7 +204,7 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
         raise IngestError(f"cannot read time {stamp!r}: a time of day among times into "
                           "the recording (the first turn's is not one): write every "
                           "turn's time alike", file=source, line=line)
-    read, note = clock_times(rows, source, unit="turn", turn_times=turn_times)
+    read, note = clock_times(rows, source, unit="turn", turn_times=turn_times, shown=shown)
     if read is not None:
         return ([replace(turn, time=read(stamp, line))
                  for turn, (line, stamp, _) in zip(turns, rows)], [Note(first[0], note)])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from . import speakers
 from .columns import DEFAULTS, column_key
@@ -66,16 +67,18 @@ def _column_names(match: re.Match) -> bool:
             and column_key(match["words"]) in DEFAULTS["text"])
 
 
-def tabbed_lines(text: str) -> list[Note]:
+def tabbed_lines(text: str, shown: Callable[[int], int] | None = None) -> list[Note]:
     """A note for text read as field notes whose lines are mostly a name, a tab and text
     (``P1<tab>We need housing.``, a table pasted as text): no label opens them, so
-    their speakers are not read."""
+    their speakers are not read. ``shown``: the line the note names for a line of
+    ``text`` (:func:`~dialogcode.normalize.read_lines`)."""
     found = [m for m in TABBED.finditer(text) if speakers.plausible(m["label"])]
     lines = sum(1 for line in text.split("\n") if line.strip())
     if len(found) < 2 or len(found) * 2 <= lines:
         return []
     other = next((number for number, (_, line) in enumerate(lines_of(text), start=1)
                   if "\t" in line.rstrip() and not TAB_TURN.fullmatch(line)), None)
+    other = shown(other) if other and shown else other
     return [Note(line_at(text, found[0].start()), (
         f"{len(found)} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
         "then a tab), as a table pasted as text: read as field notes, without speakers"

@@ -7,6 +7,7 @@ import math
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -236,16 +237,19 @@ def time_unit(header: list, found: dict[str, int], rows: list[tuple[int, list]],
 
 
 def speakerless_notes(missing: list[int], total: int, rows_are: str = "rows", *,
-                      where: str = "the table", row: str = "row") -> list[Note]:
+                      where: str = "the table", row: str = "row",
+                      shown: Callable[[int], int] | None = None) -> list[Note]:
     """A note for a table whose rows (``total`` of them, with text) have a speaker but for
     those at ``missing``: each of those is a turn without a speaker, where a table that
     names the speaker only when it changes means the one above (``where`` and ``row``
-    name the file and its units otherwise: caption cues)."""
+    name the file and its units otherwise: caption cues; ``shown``: the line the note
+    names for each of ``missing``, :func:`~dialogcode.normalize.read_lines`)."""
     if not missing or len(missing) == total:
         return []
-    shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+    listed = ", ".join(str(shown(line) if shown else line) for line in missing[:5])
+    listed += ", ..." if len(missing) > 5 else ""
     return [Note(missing[0], f"{len(missing)} of {total} {rows_are} without a speaker "
-                             f"({shown}) read as turns without one; if {where} names the "
+                             f"({listed}) read as turns without one; if {where} names the "
                              f"speaker only when it changes, fill it in on every {row}")]
 
 

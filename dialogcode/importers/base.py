@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..ingest import Corpus
-from ..segment import other_unit
+from ..segment import other_unit, turn_lines
 from ..spans import covered_segments, interjections
 
 if TYPE_CHECKING:
@@ -67,10 +68,12 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def first_difference(copy: str, document: str, doc_id: str, docs: Documents
-                     ) -> tuple[int, str]:
+def first_difference(copy: str, document: str, doc_id: str, docs: Documents,
+                     lines: Sequence[int] | None = None) -> tuple[int, str]:
     """(line, description) of the first line where ``copy`` differs from ``document``,
-    with excerpts as ``docs`` shows them (:meth:`Documents.excerpt`)."""
+    with excerpts as ``docs`` shows them (:meth:`Documents.excerpt`); ``lines``: the
+    line of its file each line of ``copy`` is on, where they differ (text read as lines,
+    :func:`~dialogcode.normalize.read_lines`)."""
     ours, theirs = copy.split("\n"), document.split("\n")
     for number, (a, b) in enumerate(zip(ours, theirs), start=1):
         if a != b:
@@ -79,16 +82,18 @@ def first_difference(copy: str, document: str, doc_id: str, docs: Documents
             left = max(0, column - 20)
             here, there = (docs.excerpt(a, doc_id, left, column + 40),
                            docs.excerpt(b, doc_id, left, column + 40))
+            number = lines[number - 1] if lines else number
             return number, (f"the text differs from document {doc_id} at line {number}, "
                             f"column {column + 1}"
                             + (f": here{here}, in the document{there}" if here or there
                                else ""))
     number = min(len(ours), len(theirs))
+    shown = lines[number - 1] if lines else number
     if len(ours) < len(theirs):
-        return number, (f"the text ends at line {number}; document {doc_id} goes on"
-                        f"{docs.excerpt(theirs[number], doc_id)}")
-    return number, (f"document {doc_id} ends at line {number}; the text goes on"
-                    f"{docs.excerpt(ours[number], doc_id)}")
+        return shown, (f"the text ends at line {shown}; document {doc_id} goes on"
+                       f"{docs.excerpt(theirs[number], doc_id)}")
+    return shown, (f"document {doc_id} ends at line {shown}; the text goes on"
+                   f"{docs.excerpt(ours[number], doc_id)}")
 
 
 class Documents:
@@ -276,7 +281,7 @@ def _first_cut(numbered, captions: set[str]) -> dict[str, int]:
     heads = numbered.drop_duplicates(["doc_id", "turn"])    # each turn's first segment
     before = heads.shift()
     cut = ((heads["doc_id"] == before["doc_id"])
-           & (heads["line"] == before["line"]).fillna(False).astype(bool)
+           & (turn_lines(heads) == turn_lines(before)).fillna(False).astype(bool)
            & ((heads["kind"] == "section") | (before["kind"] == "section")
               | (heads["speaker"] == before["speaker"]) | ~heads["doc_id"].isin(captions)))
     return before.loc[cut].groupby("doc_id")["turn"].min().astype(int).to_dict()

@@ -4,7 +4,7 @@ written ``**span text**<sup>code; code</sup>``.
 Removing the markup must give back the document's text exactly (only the whitespace at
 the very end may differ; line breaks are read as ingest reads a transcript's,
 :func:`~dialogcode.normalize.unify_line_breaks`); otherwise nothing is imported and the
-error names the first line that differs. Bold text not followed by ``<sup>`` is
+error names the first line that differs (as an editor numbers the file's lines). Bold text not followed by ``<sup>`` is
 ordinary text and must be in the document too. A span cannot contain ``*``, and ``<sup>`` stays on one line.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..coders import CodingsError
 from ..errors import ArgumentError, Problem
-from ..normalize import decode, unify_line_breaks
+from ..normalize import decode, read_lines
 from .base import Documents, Found, Reading, first_difference, split_codes
 
 MARK = re.compile(r"\*\*([^*]+)\*\*<sup>([^<\n]*)</sup>")
@@ -46,7 +46,7 @@ def document_of(path: Path, docs: Documents, document: str | None) -> str:
 def read_markup(path: Path, docs: Documents, document: str | None = None) -> Reading:
     """Codings from an inline-markup copy of one document (see the module doc)."""
     try:
-        raw = unify_line_breaks(decode(path.read_bytes(), str(path)))   # as ingest reads it
+        raw, lines = read_lines(decode(path.read_bytes(), str(path)))   # as ingest reads it
     except OSError as exc:
         raise CodingsError(f"cannot read: {exc.strerror or exc}", file=path) from None
     doc_id = document_of(path, docs, document)
@@ -59,7 +59,7 @@ def read_markup(path: Path, docs: Documents, document: str | None = None) -> Rea
         start = length + len(before)
         pieces += [before, span]
         length, position = start + len(span), mark.end()
-        line = raw.count("\n", 0, mark.start()) + 1
+        line = lines[raw.count("\n", 0, mark.start())]
         codes = split_codes(mark.group(2))
         if not codes:
             reading.problems.append(Problem("<sup></sup> names no code", source, line))
@@ -70,7 +70,7 @@ def read_markup(path: Path, docs: Documents, document: str | None = None) -> Rea
     plain = "".join(pieces) + raw[position:]
     text = docs.text[doc_id]
     if plain.rstrip() != text.rstrip():
-        line, message = first_difference(plain, text, doc_id, docs)
+        line, message = first_difference(plain, text, doc_id, docs, lines)
         if "**" in message or "<sup>" in message:
             message += " (write marked spans as **span text**<sup>code; code</sup>)"
         raise CodingsError(message, file=path, line=line)

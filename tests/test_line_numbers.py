@@ -1,0 +1,160 @@
+"""Line numbers are those an editor or ``grep -n`` shows: only LF, CRLF and a lone CR end a
+line of the file, though a line or paragraph separator, a vertical tab, NEL or a form
+feed inside a line parts turns as a line break does."""
+import re
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from dialogcode import Study
+from dialogcode.cli import cli
+from dialogcode.coders import coder_path, read_coder
+from dialogcode.errors import IngestError
+from dialogcode.formats import read_document
+from dialogcode.ingest import load_corpus
+
+from conftest import make_study
+
+
+def editor_line(raw: str, at: str) -> int:
+    """The line an editor shows ``at`` on (its first occurrence in ``raw``)."""
+    return len(re.findall(r"\r\n|\r|\n", raw[:raw.index(at)])) + 1
+
+
+def ingested(tmp_path, name: str, raw: str):
+    root = make_study(tmp_path / "s", {name: raw.encode("utf-8")}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root), "-q"])
+    return root, result
+
+
+TALK = ("Focus group, site A\u2028Recorded in May\x0bSynthetic fixture\n\n"
+        "P1: We lost the apartment\x85in May.\n"
+        "P2: Then my cousin took us in.\u2029P1: Before that we slept in the car.\n"
+        "P2: That winter\fwas hard.\n"
+        "P1: We moved in March.\n")
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_a_turns_line_is_the_line_an_editor_shows_it_on(tmp_path, end):
+    # each separator before a turn was counted as a line: every later turn's `line`
+    # pointed below it in the file (P1's last turn at line 11 of a 6-line file)
+    raw = TALK.replace("\n", end)
+    root, result = ingested(tmp_path, "talk.txt", raw)
+    assert result.exit_code == 0, result.output
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert list(zip(segments["speaker"].fillna(""), segments["line"])) == [
+        ("", 1), ("P1", 3), ("P2", 4), ("P1", 4), ("P2", 5), ("P1", 6)]
+    assert segments["line"].iloc[-1] == editor_line(raw, "P1: We moved")
+    # the separators still part turns and lines as before
+    assert list(segments["text"].iloc[1:3]) == ["We lost the apartment\nin May.",
+                                                 "Then my cousin took us in."]
+
+
+def test_a_refused_turn_time_names_the_line_an_editor_shows(tmp_path):
+    raw = ("Synthetic fixture\u2028Recorded in May\n\n"
+           "[00:00:05] P1: We lost the apartment\x0bin May.\u2028It was hard.\n"
+           "[00:00:09] P2: Then my cousin took us in.\n"
+           "[2:15 PM] P1: Before that we slept in the car.\n")
+    _, result = ingested(tmp_path, "talk.txt", raw)
+    assert result.exit_code != 0
+    assert f"talk.txt:{editor_line(raw, '[2:15 PM]')}: cannot read time '2:15 PM'" \
+        in result.output
+    assert editor_line(raw, "[2:15 PM]") == 5
+
+
+CUES = ("WEBVTT\n\n"
+        "1\n00:00:01.000 --> 00:00:04.000\nP1: We lost the apartment\u2028in May.\n\n"
+        "2\n00:00:05.000 --> 00:00:08.000\nP2: Then my cousin\x0btook us in.\x85Yes.\n\n"
+        "3\n00:00:09.000 --> 00:00:12.000\nP1: Before that we slept in the car.\n")
+
+
+def test_a_caption_turns_line_is_the_line_an_editor_shows_it_on(tmp_path):
+    root, result = ingested(tmp_path, "talk.vtt", CUES)
+    assert result.exit_code == 0, result.output
+    segments = pd.read_parquet(root / "out" / "segments.parquet")
+    assert list(zip(segments["speaker"], segments["line"])) == [
+        ("P1", 4), ("P2", 8), ("P1", 12)]
+    assert segments["line"].iloc[-1] == editor_line(CUES, "00:00:09.000")
+
+
+def test_a_refused_caption_timing_names_the_line_an_editor_shows(tmp_path):
+    raw = CUES + "\n4\n00:00:13.000 --> 00:00:1x.000\nP2: That winter was hard.\n"
+    _, result = ingested(tmp_path, "talk.vtt", raw)
+    assert result.exit_code != 0
+    assert f"talk.vtt:{editor_line(raw, '00:00:13.000')}: broken timestamp" in result.output
+    assert editor_line(raw, "00:00:13.000") == 16
+
+
+def test_an_inline_markup_copys_problems_name_the_lines_an_editor_shows(tmp_path):
+    talk = ("Synthetic fixture.\n\nP1: We lost the apartment in May.\u2028P2: Then my "
+            "cousin took us in.\x0bP1: Before that we slept\u2028in the car.\n"
+            "P2: That winter was hard.\n")
+    root, result = ingested(tmp_path, "talk.txt", talk)
+    assert result.exit_code == 0, result.output
+    markup = tmp_path / "talk.md"
+    for copy, said in [(talk.replace("That winter", "**That winter**<sup></sup>"),
+                        "<sup></sup> names no code"),
+                       (talk.replace("hard", "cold"),
+                        "the text differs from document talk at line 4, column")]:
+        markup.write_bytes(copy.encode("utf-8"))
+        result = CliRunner().invoke(cli, ["import-codings", str(markup), str(root),
+                                          "--coder", "x"])
+        assert result.exit_code != 0
+        assert f"talk.md:{editor_line(copy, 'That winter')}: {said}" in result.output
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_a_bad_byte_or_nul_is_named_at_the_line_an_editor_shows(tmp_path, end):
+    # with lone CR line ends (classic Mac), both were named at line 1
+    raw = end.join(["Synthetic fixture", "P1: Rent went up.", "P2: Caf\u00e9.", ""])
+    path = tmp_path / "talk.txt"
+    for data, encoding, said in [
+            (raw.encode("cp1252"), "utf-8", "not valid utf-8: byte 0xe9 at column 8"),
+            (raw.replace("\u00e9", "\x00").encode("utf-16"), "utf-16", "a NUL character")]:
+        path.write_bytes(data)
+        with pytest.raises(IngestError) as info:
+            read_document(path, source="talk.txt", encoding=encoding)
+        assert str(info.value).startswith(f"talk.txt:3: {said}")
+
+
+def test_turns_on_one_line_of_the_file_are_no_interjection_in_a_span_over_them(tmp_path):
+    # P2's turn between P1's on one line of the file (vertical tabs part them) was read
+    # as P2 cutting into P1's turn in brackets: a span over the three left P2's out
+    talk = ("Synthetic fixture.\n\nP1: We lost the apartment in May.\x0bP2: Then my cousin "
+            "took us in.\x0bP1: Before that we slept in the car.\n")
+    root, result = ingested(tmp_path, "talk.txt", talk)
+    assert result.exit_code == 0, result.output
+    opened = Study.open(root)
+    segments = load_corpus(opened).segments
+    assert list(segments["line"]) == [1, 3, 3, 3]
+    turns = segments[segments["speaker"].notna()]
+    (root / "codings").mkdir()
+    coder_path(opened, "x").write_text(
+        f"seg_id,code_id,start,end\ntalk:t2,c,{turns['start'].min()},{turns['end'].max()}\n",
+        encoding="utf-8")
+    rows = read_coder(coder_path(opened, "x"), segments)
+    assert list(rows["seg_id"]) == ["talk:t2", "talk:t3", "talk:t4"]
+
+
+def notes_of(tmp_path, name: str, raw: str) -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(raw.encode("utf-8"))
+    return [str(note) for note in read_document(path)[0].notes]
+
+
+def test_a_note_names_in_its_words_the_lines_an_editor_shows(tmp_path):
+    # the lines a note names in its words were counted with the separators as lines
+    clocked = ("Synthetic fixture\u2028Recorded in May\x0bat the library\n\n"
+               "[09:30:05] P1: We lost the apartment.\n[09:31:10] P2: Then my cousin took us "
+               "in.\n[23:59:00] P1: Late.\n[00:01:00] P2: Past midnight.\n")
+    assert any("the first, 09:30:05 on line 3," in note and "from line 6 (00:01:00)" in note
+               for note in notes_of(tmp_path, "talk.txt", clocked))
+    tabbed = ("Synthetic fixture\u2028Recorded in May\n"
+              "P1\tWe lost the apartment.\nP2\tThen my cousin took us in.\n"
+              "P1\tBefore that\twe slept in the car.\nP2\tThat winter was hard.\n")
+    assert any("(line 4 has more fields" in note
+               for note in notes_of(tmp_path, "tabbed.txt", tabbed))
+    cues = CUES.replace("P2: Then my cousin", "Then my cousin").replace(
+        "P1: Before", "Before")
+    assert any("(8, 12)" in note for note in notes_of(tmp_path, "talk.vtt", cues))
