@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .labels import CLOCK, STAMP, Turn
+from .labels import STAMP, Turn
 from .plaintext import STAMP_LINE, not_talk, time_line_above
 
 MARK = re.compile(
     rf"\[[ \t]*(?P<square>{STAMP})[ \t]*\]|\([ \t]*(?P<round>{STAMP})[ \t]*\)"
-    # with seconds, not part of a longer number or time (`1:02:03:04`, `00:12:31.5x`)
-    rf"|(?<![\w:.,])(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){CLOCK}"
-    rf"(?:[ \t]*[AaPp]\.?[Mm]\.?(?!\w))?)(?![\w:]|[.,]\d)")
+    # with seconds, standing apart: not part of a longer number or time (`1:02:03:04`,
+    # `00:12:31.5x`), nor glued to a mark (f4transkript's `#00:00:12-3#`, `00:12:31.`)
+    rf"|(?<!\S)(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){STAMP})(?!\S)"
+    r"(?![ \t]*[AaPp]\.?[Mm](?!\w))")
 WORD = re.compile(r"\w")
 
 
@@ -50,7 +51,7 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
 
 def _marker(text: str, m: re.Match) -> bool:
     """Whether the time ``m`` is a marker: in square brackets; in round ones with
-    seconds or alone on its line; bare (with seconds) but inside a bracket left open
+    seconds or alone on its line; bare (with seconds) unless inside a bracket left open
     before it on its line (``[inaudible 00:12:31]``, closed or not)."""
     start = text.rfind("\n", 0, m.start()) + 1
     if m["round"] and m["round"].count(":") < 2:
