@@ -40,7 +40,13 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
             continue
         k = bisect_right(bounds, turn.body)
         stop = bounds[k] if k < len(bounds) else len(text)
-        marks = [m for m in MARK.finditer(text, turn.body, stop) if _marker(text, m)]
+        # one followed by marks and no words (`[00:12:31].`) stays in the words before it
+        marks, upto = [], stop
+        for m in reversed([m for m in MARK.finditer(text, turn.body, stop)
+                           if _marker(text, m)]):
+            if WORD.search(text, m.end(), upto) or not text[m.end():upto].strip():
+                marks.insert(0, m)
+                upto = m.start()
         words = "".join(text[start:end] for start, end in zip(
             [turn.body, *(m.end() for m in marks)], [*(m.start() for m in marks), stop]))
         if WORD.search(words):
