@@ -6,8 +6,10 @@ with that time as their ``time_start``. The marker stays in the document's text,
 turn, as a label does. Inside a line, a time in round brackets is a marker only with
 seconds (``not before (10:30)`` may be said); alone on its line, in either brackets. A
 time as someone says it (``we meet at 10:30``) stays talk, and so do one inside other
-brackets (``[Note: at 00:12:31 we paused]``) and times that are all a turn says
-(``[Maria] 10:15:40`` answering when to meet)."""
+brackets (``[Note: at 00:12:31 we paused]``), one with seconds glued to other marks
+(``#00:00:12-3#``, ``at 00:12:31.``), one followed by marks and no words (``look at
+[00:12:31].``) and times that are all a turn says (``[Maria] 10:15:40`` answering when
+to meet)."""
 from __future__ import annotations
 
 import re
