@@ -173,21 +173,23 @@ def test_a_short_note_in_a_named_column_beside_the_text_is_read_as_before(tmp_pa
 
 @pytest.mark.parametrize("row", [
     "We went there, and then we left,P1,\n",     # the notes column left empty
-    "We went there, and then we left,P1\n"],     # its comma left out
-    ids=["empty notes", "no notes"])
+    "We went there, and then we left,P1\n",     # its comma left out
+    "We went there, and then, we left,P1,\n"],     # two commas, P1 two columns on
+    ids=["empty notes", "no notes", "two commas"])
 def test_a_transcripts_words_cut_by_a_comma_into_the_speaker_column_are_an_error(
         tmp_path, row):
     # under `text,speaker,notes`, the rest of the text was read as the speaker and P1,
     # pushed into the notes column, not read: a turn of speaker `and then we left`
     path = tmp_path / "call.csv"
-    path.write_text("text,speaker,notes\n" + row + "Where?,P2,\nTo the hall.,P1,\n",
+    path.write_text("text,speaker,notes,code\n" + row + "Where?,P2,,\nTo the hall.,P1,,\n",
                     encoding="utf-8")
     with pytest.raises(DialogcodeError) as error:
         read_document(path)
+    rest, column = ("and then", "code") if "then," in row else ("and then we left", "notes")
     assert str(error.value) == (
-        f"{path}:2: 'and then we left' in column 'speaker' reads as the rest of the text "
-        "'We went there', cut at a comma, and 'P1' in column 'notes' as its speaker; put "
-        "a text that holds a comma in quotes")
+        f"{path}:2: {rest!r} in column 'speaker' reads as the rest of the text "
+        f"'We went there', cut at a comma, and 'P1' in column {column!r} as its speaker; "
+        "put a text that holds a comma in quotes")
 
 
 @pytest.mark.parametrize("rows", [

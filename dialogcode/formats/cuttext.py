@@ -23,9 +23,9 @@ def cut_text(header: list[str], rows: list[tuple[int, list[str]]], found: dict[s
     end a sentence (`Where?, nodded`). Where the rest lands in a named column that is
     not read (``speaker,text,notes``), a note of its own there is kept so. Where it
     lands in the speaker column (``text,speaker,notes``), it is the rest only when the
-    speaker is pushed into the column after: that column holds the speaker of another
-    row, as no other row's has, and the row's own is nobody else's and not written
-    like a name (``and then we left``, not ``Guest``)."""
+    speaker is pushed into a column after: one holds the speaker of another row, as no
+    other row's columns after the speaker's do, and the row's own is nobody else's and
+    not written like a name (``and then we left``, not ``Guest``)."""
     text, speaker = found["text"], found.get("speaker")
     after = text + 1
     if after >= len(header) or not header[after].strip() or (
@@ -44,13 +44,18 @@ def cut_text(header: list[str], rows: list[tuple[int, list[str]]], found: dict[s
             for line, values in cut]
     said = Counter(values[after].strip() for _, values in rows
                    if len(values) > after and values[after].strip())
-    moved = lambda values: values[after + 1].strip() if len(values) > after + 1 else ""  # noqa: E731
-    cut = [(line, values) for line, values in cut if said[moved(values)]
+
+    def moved(values: list[str]) -> int | None:
+        """The first column after the speaker's holding another row's speaker."""
+        return next((k for k in range(after + 1, min(len(values), len(header)))
+                     if said[values[k].strip()]), None)
+
+    cut = [(line, values) for line, values in cut if moved(values) is not None
            and said[values[after].strip()] == 1 and not name_like(values[after].strip())]
-    if any(said[moved(values)] for line, values in rows if (line, values) not in cut):
+    if any(moved(values) is not None for line, values in rows if (line, values) not in cut):
         return []       # a column of speakers after the speaker's: to whom, say
     return [Problem(
         f"{values[after].strip()!r} in column {header[after].strip()!r} reads as the rest "
-        f"of the text {values[text]!r}, cut at a comma, and {moved(values)!r} in column "
-        f"{header[after + 1].strip()!r} as its speaker; put a text that holds a comma in "
-        "quotes", source, line) for line, values in cut]
+        f"of the text {values[text]!r}, cut at a comma, and {values[k].strip()!r} in column "
+        f"{header[k].strip()!r} as its speaker; put a text that holds a comma in quotes",
+        source, line) for line, values in cut for k in [moved(values)]]
