@@ -8,8 +8,6 @@ instead of passing silently:
   to the value without its quotes;
 - a row with more values than the header has columns (a comma in an unquoted value),
   whose extra values would be dropped;
-- in a transcript, a text cut at an unquoted comma whose rest lands in a named column
-  that is not read (``speaker,text,notes``: :func:`cut_text`);
 - a header that is one column holding semicolons or tabs (a file separated by them, as
   Excel writes CSV in some languages), which would be read as one column;
 - an empty header (a blank first line), which would leave the rows without columns.
@@ -29,8 +27,6 @@ from .normalize import byte_order_mark
 
 SAVE_AS = "save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8 (Comma delimited))"
 EXCEL_SEP = re.compile(r"sep=.,?")     # a first line Excel reads as the separator
-# the end of a sentence, maybe inside quotes or brackets: `Where?`, `"Go."`, `(laughs.)`
-SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*\s*$")
 QUOTE_FIX = "close the quote (write \"\" for a quote inside a quoted value)"
 
 
@@ -157,28 +153,6 @@ def nameless_values(header: list[str], rows: list[tuple[int, list[str]]], source
         "the column, or put a value that holds a comma in quotes", source, line)
         for line, values in rows for i, value in enumerate(values[:len(header)])
         if not header[i].strip() and value.strip() and not (i == 0 and index)]
-
-
-def cut_text(header: list[str], rows: list[tuple[int, list[str]]], text: int,
-             read: set[int], source: str) -> list[Problem]:
-    """A problem for each row of a transcript whose text (column ``text``) reads as cut
-    at an unquoted comma, its rest in the named column after it that is not read (not
-    one of ``read``: ``speaker,text,notes``). A note of its own there is kept: the rest
-    of a cut text follows the comma after a space, as a person types (a program writing
-    CSV puts none, and a value typed after a space like every other of its row says
-    nothing), and the text before it does not end a sentence (`Where?, nodded`)."""
-    after = text + 1
-    if after >= len(header) or not header[after].strip() or after in read:
-        return []
-    return [Problem(
-        f"{values[after].strip()!r} in column {header[after].strip()!r} reads as the rest "
-        f"of the text {values[text]!r}, cut at a comma (a space after it, and the text "
-        "does not end a sentence); put a text that holds a comma in quotes, or if it is a "
-        "note, write it without a space after the comma", source, line)
-        for line, values in rows if len(values) > after
-        and values[after][:1].isspace() and values[after].strip()
-        and values[text].strip() and not values[text][:1].isspace()
-        and not SENTENCE_END.search(values[text])]
 
 
 def read_csv_file(path: Path, error: type[DialogcodeError]

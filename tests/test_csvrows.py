@@ -169,3 +169,37 @@ def test_a_short_note_in_a_named_column_beside_the_text_is_read_as_before(tmp_pa
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         (row.split(",")[0], row.split(",")[1].strip()) for row in rows.splitlines()]
     assert any("column 'notes' is not read" in str(note) for note in parsed.notes)
+
+
+@pytest.mark.parametrize("row", [
+    "We went there, and then we left,P1,\n",     # the notes column left empty
+    "We went there, and then we left,P1\n",     # its comma left out
+    "We went there, and then, we left,P1,\n"],     # two commas, P1 two columns on
+    ids=["empty notes", "no notes", "two commas"])
+def test_a_transcripts_words_cut_by_a_comma_into_the_speaker_column_are_an_error(
+        tmp_path, row):
+    # under `text,speaker,notes`, the rest of the text was read as the speaker and P1,
+    # pushed into the notes column, not read: a turn of speaker `and then we left`
+    path = tmp_path / "call.csv"
+    path.write_text("text,speaker,notes,code\n" + row + "Where?,P2,,\nTo the hall.,P1,,\n",
+                    encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    rest, column = ("and then", "code") if "then," in row else ("and then we left", "notes")
+    assert str(error.value) == (
+        f"{path}:2: {rest!r} in column 'speaker' reads as the rest of the text "
+        f"'We went there', cut at a comma, and 'P1' in column {column!r} as its speaker; "
+        "put a text that holds a comma in quotes")
+
+
+@pytest.mark.parametrize("rows", [
+    "hello, host, guest\nwhere?, guest, host\nyes., aide, guest\n",    # to whom, each
+    "Hello, Guest, P1\nWhere?, P2,\nHere, P1,\n",    # a one-off speaker named so
+    "hello, host, guest\nwhere?, guest,\nhi, host,\n"],     # the speaker speaks again
+    ids=["addressees", "a name", "known speaker"])
+def test_a_speaker_beside_a_text_without_a_full_stop_is_read_as_before(tmp_path, rows):
+    path = tmp_path / "call.csv"
+    path.write_text("text,speaker,to\n" + rows, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        (row.split(",")[1].strip(), row.split(",")[0]) for row in rows.splitlines()]

@@ -64,8 +64,17 @@ def test_a_time_inside_a_turn_is_read_as_the_turn_times_are():
     ("P1: Yes [inaudible 00:12:31] and no.\nP2: Fine.\n",
      "Yes [inaudible 00:12:31] and no."),
     ("P1: Yes [inaudible 00:12:31 and no.\nP2: Fine.\n",
-     "Yes [inaudible 00:12:31 and no.")],
+     "Yes [inaudible 00:12:31 and no."),
+    # f4transkript's and f5transcript's end of a paragraph, `#00:00:12-3#`: parted at
+    # its time, the turn was `How was it? #`, then a turn `-3#` timed 12 s
+    ("P1: How was it? #00:00:12-3#\nP2: Fine.\n", "How was it? #00:00:12-3#"),
+    ("P1: Look at {00:12:31} there.\nP2: Fine.\n", "Look at {00:12:31} there."),
+    ("P1: It starts at 00:12:31.\nP2: Fine.\n", "It starts at 00:12:31."),
+    # no words after it but a mark: a turn of `.` timed 751 s
+    ("P1: Look at [00:12:31].\nP2: Fine.\n", "Look at [00:12:31]."),
+    ("P1: Yes. [00:12:31] ...\nP2: Fine.\n", "Yes. [00:12:31] ...")],
     ids=["plain time", "plain time alone", "in a note", "in a transcriber's bracket",
-         "in a bracket left open"])
+         "in a bracket left open", "f4transkript's mark", "in braces",
+         "ending a sentence", "before a full stop", "before dots"])
 def test_a_time_someone_says_stays_talk(text, said):
     assert read(text) == [("turn", "P1", said, None), ("turn", "P2", "Fine.", None)]

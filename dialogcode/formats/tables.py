@@ -15,13 +15,14 @@ import openpyxl
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from defusedxml.ElementTree import iterparse
 
-from ..csvrows import cut_text, nameless_values, read_csv
+from ..csvrows import nameless_values, read_csv
 from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
 from .clock import clock_times
 from .columns import (DAY, DEFAULTS, column_key, day_fraction_evidence, find_columns,
                       in_milliseconds, milliseconds_evidence, parse_time)
+from .cuttext import cut_text
 from .speakers import Note, cell_label
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
@@ -275,8 +276,7 @@ def parse_csv(text: str, source: str, columns: dict[str, str] | None = None, *,
     if not problems:
         problems = nameless_values(header, rows, source)
     if not problems and header:
-        found = find_columns(header, columns, source)
-        problems = cut_text(header, rows, found["text"], set(found.values()), source)
+        problems = cut_text(header, rows, find_columns(header, columns, source), source)
     if problems:
         raise IngestError(problems)
     return rows_to_document(header, rows, source, columns, merge=merge,

@@ -6,21 +6,24 @@ with that time as their ``time_start``. The marker stays in the document's text,
 turn, as a label does. Inside a line, a time in round brackets is a marker only with
 seconds (``not before (10:30)`` may be said); alone on its line, in either brackets. A
 time as someone says it (``we meet at 10:30``) stays talk, and so do one inside other
-brackets (``[Note: at 00:12:31 we paused]``) and times that are all a turn says
-(``[Maria] 10:15:40`` answering when to meet)."""
+brackets (``[Note: at 00:12:31 we paused]``), one with seconds glued to other marks
+(``#00:00:12-3#``, ``at 00:12:31.``), one followed by marks and no words (``look at
+[00:12:31].``) and times that are all a turn says (``[Maria] 10:15:40`` answering when
+to meet)."""
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 
-from .labels import CLOCK, STAMP, Turn
+from .labels import STAMP, Turn
 from .plaintext import STAMP_LINE, not_talk, time_line_above
 
 MARK = re.compile(
     rf"\[[ \t]*(?P<square>{STAMP})[ \t]*\]|\([ \t]*(?P<round>{STAMP})[ \t]*\)"
-    # with seconds, not part of a longer number or time (`1:02:03:04`, `00:12:31.5x`)
-    rf"|(?<![\w:.,])(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){CLOCK}"
-    rf"(?:[ \t]*[AaPp]\.?[Mm]\.?(?!\w))?)(?![\w:]|[.,]\d)")
+    # with seconds, standing apart: not part of a longer number or time (`1:02:03:04`,
+    # `00:12:31.5x`), nor glued to a mark (f4transkript's `#00:00:12-3#`, `00:12:31.`)
+    rf"|(?<!\S)(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){STAMP})(?!\S)"
+    r"(?![ \t]*[AaPp]\.?[Mm](?!\w))")
 WORD = re.compile(r"\w")
 
 
@@ -39,7 +42,13 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
             continue
         k = bisect_right(bounds, turn.body)
         stop = bounds[k] if k < len(bounds) else len(text)
-        marks = [m for m in MARK.finditer(text, turn.body, stop) if _marker(text, m)]
+        # one followed by marks and no words (`[00:12:31].`) stays in the words before it
+        marks, upto = [], stop
+        for m in reversed([m for m in MARK.finditer(text, turn.body, stop)
+                           if _marker(text, m)]):
+            if WORD.search(text, m.end(), upto) or not text[m.end():upto].strip():
+                marks.insert(0, m)
+                upto = m.start()
         words = "".join(text[start:end] for start, end in zip(
             [turn.body, *(m.end() for m in marks)], [*(m.start() for m in marks), stop]))
         if WORD.search(words):
@@ -50,7 +59,7 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
 
 def _marker(text: str, m: re.Match) -> bool:
     """Whether the time ``m`` is a marker: in square brackets; in round ones with
-    seconds or alone on its line; bare (with seconds) but inside a bracket left open
+    seconds or alone on its line; bare (with seconds) unless inside a bracket left open
     before it on its line (``[inaudible 00:12:31]``, closed or not)."""
     start = text.rfind("\n", 0, m.start()) + 1
     if m["round"] and m["round"].count(":") < 2:
