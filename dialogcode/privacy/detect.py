@@ -273,7 +273,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     (``ner+trigger``); a span overlapping a ``never`` term is left out. With
     ``documents`` (their ``text``), speaker labels that look like names are found too.
     """
-    from .known import known_hits, known_pattern, name_words
+    from .known import family_hits, family_pattern, known_hits, known_pattern, name_words
     from .labels import role_labels, speaker_findings
 
     texts = segments["text"].tolist()
@@ -303,10 +303,13 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     speakers = [] if documents is None or "speaker" not in segments else [
         row for row in speaker_findings(segments, documents)
         if never_re is None or not never_re.search(row[4])]
-    # the words of the names found so far, found alone too (known.py)
-    pattern = known_pattern(name_words(
-        [text[s:e] for text, hits in zip(texts, found_hits) for s, e, kind, _ in hits
-         if kind == "name"], [row[4] for row in speakers]))
+    # the words of the names found so far, found alone too, and their families: "the
+    # Browns" (known.py)
+    names = [text[s:e] for text, hits in zip(texts, found_hits) for s, e, kind, _ in hits
+             if kind == "name"]
+    words = name_words(names, [row[4] for row in speakers])
+    pattern = known_pattern(words)
+    families = family_pattern(words | {name for name in names if " " not in name})
     rows = []
     for seg_id, doc_id, offset, text, hits in zip(
             *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, found_hits):
@@ -316,6 +319,11 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
                 h for h in known_hits(text, pattern)
                 if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
                 and (never_re is None or not _spared(h, text, never_re))])
+        if families is not None:
+            hits = hits + [h for h in family_hits(text, families)
+                           if not any(h[0] < e and s < h[1] and (s, e) != h[:2]
+                                      for s, e, _, _ in hits)
+                           and (never_re is None or not _spared(h, text, never_re))]
         merged: dict[tuple[int, int], tuple[str, list[str]]] = {}
         for start, end, kind, detector in hits:
             kind0, detectors = merged.setdefault((start, end), (kind, []))

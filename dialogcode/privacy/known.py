@@ -23,6 +23,8 @@ from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS
                     first_names, last_names, nfc_lower, ordinary)
 
 DETECTOR = "study-name"
+# a family called by a surname found alone: "the Browns", "the Bakers' house"
+FAMILY = "family"
 # the end of a sentence, or of a line, just before a word: the word opens a sentence;
 # so does the text's start, unless the text is a cell cut from a longer one
 _OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
@@ -125,3 +127,34 @@ def _proper_noun_goes_on(word: str) -> bool:
     stop word nor "I" ("Grace I think")."""
     lower = nfc_lower(word)
     return lower not in STOP_WORDS and lower not in NOT_NAMES and everyday(word)
+
+
+def family_pattern(words: set[str]) -> re.Pattern | None:
+    """The plurals of ``words`` (names found alone: "Browns" of "Brown", "Jacobses" of
+    "Jacobs"), as written, that :func:`family_hits` finds after "the"."""
+    plurals = {word + ("es" if re.search(r"(?:s|x|z|ch|sh)\Z", word) else "s")
+               for word in words
+               if _WORD.fullmatch(word) and word[0].isupper() and not word.isupper()}
+    if not plurals:
+        return None
+    alternation = "|".join(re.escape(p) for p in sorted(plurals, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w-]|{MARK})")
+
+
+def family_hits(text: str, pattern: re.Pattern) -> list[Hit]:
+    """The places in ``text`` where a plural of :func:`family_pattern` stands after
+    "the", a family of that name ("the Browns moved", "the Whites' house"; not "Browns
+    fans")."""
+    return [(m.start(), m.end(), "name", FAMILY) for m in pattern.finditer(text)
+            if as_family(text, m.start())]
+
+
+_THE = re.compile(r"\b(?i:the)[^\S\n]+\Z")
+
+
+def as_family(text: str, start: int, *, cut: bool = False) -> bool:
+    """Whether a plural of a name at ``start`` stands after "the" (:func:`family_hits`);
+    with ``cut`` (a cell cut from a longer text anywhere: the gate) also at the cell's
+    start, where "the" may have stood."""
+    return bool(_THE.search(text, max(0, start - 8), start)) or (
+        cut and not text[:start].strip())
