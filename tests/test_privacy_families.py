@@ -2,10 +2,12 @@
 masked too, and words of race stay words: a speaker called Brown or a "Ms. White" made
 "the Browns moved" show the surname the rest of the study hides."""
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from conftest import make_study
 from dialogcode.cli import cli
+from dialogcode.privacy.readings import reads_as_word
 
 
 def run(*args):
@@ -45,3 +47,41 @@ def test_a_family_called_by_a_masked_surname_is_masked(tmp_path):
     assert "Browns" not in copy.replace("Our Browns fans", "") and "Whites" not in copy
     assert "Bakers" not in copy
 
+
+def test_a_word_of_race_or_people_is_no_name(tmp_path):
+    # "I'm Black" made Black a name, so "Black people" further on read "[NAME] people";
+    # "Latina", "Latinx", "Hispanics", "Asians", "Latinos" were masked as names
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "P1: On the rezoning: I'm Black and I grew up here. I am Latina, I'm Mexican.\n"
+        "P2: Black people know the rezoning. I'm White, honestly, and I am Asian American.\n"
+        "P2: The rezoning hurts Latinx youth, Hispanics and Asians. Latinos too.\n"
+        "P3: I'm Rosalba, and Ms. Brown is on the rezoning. I'm Wren.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = pd.read_parquet(root / "out" / "privacy.parquet")
+    assert sorted(found["text"]) == ["Brown", "Rosalba", "Wren"]
+    shown = shown_in(root, "rezoning")
+    for words in ("I'm Black and I grew up here. I am Latina, I'm Mexican.",
+                  "Black people know the [rezoning]. I'm White, honestly, and I am Asian",
+                  "hurts Latinx youth, Hispanics and Asians. Latinos too.",
+                  "I'm [NAME], and Ms. [NAME] is on the [rezoning]. I'm [NAME]."):
+        assert words in shown, words
+
+
+# the readings docs/privacy.md gives the cases of the colour-or-surname notes (these read
+# so before this change too; kept as the record of each decision): the colour (True)
+# where race is meant, the name (False) where a person or a firm of people may be
+@pytest.mark.parametrize("text, word, colour", [
+    ("It hurts the White residents most.", "White", True),
+    ("It hurts Black and Brown families.", "Brown", True),
+    ("It hurts White and Latino residents.", "White", True),
+    ("I work at Brown and White Associates.", "Brown", False),   # a firm named for people
+    ("I work at Brown and White Associates.", "White", False),
+    ("Mr. Brown and White residents met.", "White", False),      # Mr. White too, maybe
+    ("Brown's family left.", "Brown", False),
+    ("Then Ms. White came.", "White", False),
+    ("Then Sergeant Black said so.", "Black", False),
+])
+def test_a_colour_or_surname_reads_as_documented(text, word, colour):
+    start = text.index(word)
+    assert reads_as_word(text, start, start + len(word)) is colour

@@ -19,7 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .ner import ner_hits, ner_pipeline
-from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
+from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word, says_what
 from .words import (ADDRESS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
                     nfc_lower, ordinary)
 
@@ -76,6 +76,7 @@ _MISSING = re.compile(r"\b(?:i|you|we|they|he|she|it|people|ll|d|t|will|would|ca
                       r"gonna|wanna|gotta)[^\S\n]+\Z", re.IGNORECASE)
 _STRONG = re.compile(rf"(?:\b(?i:my name is|my name's|call me)|\b(?:I'm|I am|told)|"
                      rf"{_ADDRESSED})[^\S\n]+((?:{_SURNAME})(?: (?:{_SURNAME}))?)")
+_SELF = re.compile(r"I'm|I am")
 _WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
                    rf"sister|brother|friend|wife|husband|son|daughter|aunt|uncle|mother|"
                    rf"father|mom|dad|neighbou?r|niece|nephew|grandmother|grandfather|"
@@ -134,7 +135,9 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
             if not (text.startswith("miss", m.start())
                     and _MISSING.search(text, max(0, m.start() - 20), m.start()))
             and (m.group(1).split()[0].lower() not in NOT_NAMES
-                 or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0])))]
+                 or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0])))
+            # "I'm Black", "I am Latina", "I'm Mexican": what one is, not who
+            and not (_SELF.match(m[0]) and says_what(m.group(1).split()[0]))]
     # after a weak trigger or speaking: a word that is no English word, or a first name
     # even when it is one ("my son Will", "Rose said", "June told us")
     for pattern in (_WEAK, _SPEAKS):

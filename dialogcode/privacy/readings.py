@@ -58,6 +58,13 @@ _OR = r"[^\S\n]*(?:,?[^\S\n]*\b(?i:and|or)\b|-(?i:and|or)-|[,/&\u2013-])[^\S\n]*
 _OF_RACE = "black|indigenous|latino|latina|latinx|latine|hispanic|asian|native"
 _RACE = "(?i:" + "|".join(sorted(COLOURS | set(_OF_RACE.split("|")))) + ")"
 _SAYS_RACE = re.compile(rf"\b(?i:{_OF_RACE})\b")
+# words of race that no list of English words holds, never a name (words.NOT_NAMES):
+# "Black and Latina women", "Latinx youth", "Hispanics", "Asians"
+RACE_NOUNS = ("latino", "latinos", "latina", "latinas", "latinx", "latine", "latines",
+              "hispanics", "asians", "chicano", "chicanos", "chicana", "chicanas", "chicanx")
+# the endings of an English word of a people ("Mexican", "Haitian", "Chinese", "Irish",
+# "Hispanic", "Pakistani")
+_OF_A_PEOPLE = re.compile(r"[^\W\d_]+(?:an|ese|ish|ic|i)")
 _SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
 _SERIES_AFTER = re.compile(rf"(?:{_OR}{_RACE}\b)*")
 _OWNED = re.compile(r"-(?i:owned|led)\b")      # "Black and Brown-owned businesses"
@@ -149,3 +156,16 @@ def _in_series(text: str, start: int, end: int) -> bool:
     word = None if named[1] is None else nfc_lower(named[1])
     return word is not None and word not in TITLE_WORDS and (
         not named[1][0].isupper() or word in STOP_WORDS)
+
+
+def says_what(word: str) -> bool:
+    """Whether ``word``, capitalised after "I'm" or "I am", says what one is, not who:
+    a colour or a word of race ("I'm Black", "I am Latina", "I'm Indigenous"), or an
+    English word of a people that is no first name nor surname of the lists ("I'm
+    Mexican", "I'm Haitian", "I'm Chinese"; not "I'm Christian", "I'm Baker")."""
+    from .words import first_names, last_names, nfc_lower, ordinary
+
+    lower = nfc_lower(word)
+    return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_NOUNS
+            or (_OF_A_PEOPLE.fullmatch(lower) is not None and ordinary(lower)
+                and lower not in first_names() and lower not in last_names()))
