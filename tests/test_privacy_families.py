@@ -68,6 +68,26 @@ def test_a_word_of_race_or_people_is_no_name(tmp_path):
         assert words in shown, words
 
 
+def test_a_colour_surname_after_a_title_is_a_name(tmp_path):
+    # "Sergeant Black said" and "Officer White agreed" were no finding in a study that
+    # names no Black or White elsewhere: both names were shown
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "P1: Sergeant Black said the rezoning is late. Officer White agreed.\n"
+        "P1: Then Council Member Brown spoke on the rezoning.\n"
+        "P2: The rezoning hurts the Black residents, and the White residents.\n"
+        "P2: Major Green spaces went in the rezoning.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = pd.read_parquet(root / "out" / "privacy.parquet")
+    assert sorted(found["text"]) == ["Black", "Brown", "White"]
+    shown = shown_in(root, "rezoning")
+    for words in ("Sergeant [NAME] said the [rezoning] is late. Officer [NAME] agreed.",
+                  "Then Council Member [NAME] spoke",
+                  "hurts the Black residents, and the White residents.",
+                  "Major Green spaces went"):
+        assert words in shown, words
+
+
 # the readings docs/privacy.md gives the cases of the colour-or-surname notes (these read
 # so before this change too; kept as the record of each decision): the colour (True)
 # where race is meant, the name (False) where a person or a firm of people may be

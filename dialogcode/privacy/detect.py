@@ -19,9 +19,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .ner import ner_hits, ner_pipeline
-from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word, says_what
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
-                    nfc_lower, ordinary)
+from .readings import ABBREVIATED, COLOURS, NAME_OR_WORD, reads_as_word, says_what
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
+                    last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -89,6 +89,12 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 _VOCATIVE = re.compile(rf"(?:\b(?i:hi|hey|hello|thanks|thank you|bye|goodbye|welcome|"
                        rf"morning|congratulations|congrats|sorry|okay|ok|yes|no),?[^\S\n]+|"
                        rf"(?<=[,;] ))({_NAME})(?=[^\S\n]*(?:[.!?,]|\n|\Z))")
+# a surname that is also a colour after a capitalised title of office, rank or kin
+# ("Sergeant Black said", "Officer White", "Council Member Brown"); not after one that
+# is as often an adjective opening a sentence ("Major Green spaces")
+_TITLED = re.compile(r"\b([A-Z][a-z]+)[^\S\n]+({})(?![\w-]|{}|{})".format(
+    "|".join(sorted(c.title() for c in COLOURS)), MARK, CONTRACTED))
+_TITLES = TITLE_WORDS - {"general", "major", "principal"}
 _WITH_ME = re.compile(rf"\b({_NAME}) and (?:I|me|myself)\b|\b(?i:me) and ({_NAME})\b")
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
@@ -147,6 +153,8 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(g), m.end(g), "name", "trigger") for pattern in (_VOCATIVE, _WITH_ME)
              for m in pattern.finditer(text) for g in range(1, pattern.groups + 1)
              if m.group(g) and _person(text, m.start(g), m.end(g))]
+    hits += [(m.start(2), m.end(2), "name", "trigger") for m in _TITLED.finditer(text)
+             if m[1].lower() in _TITLES and not reads_as_word(text, m.start(2), m.end(2))]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not ordinary(m.group(1))]
     # a listed first name inside a sentence, even when it is an English word ("with
