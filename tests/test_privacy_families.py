@@ -105,3 +105,12 @@ def test_a_colour_surname_after_a_title_is_a_name(tmp_path):
 def test_a_colour_or_surname_reads_as_documented(text, word, colour):
     start = text.index(word)
     assert reads_as_word(text, start, start + len(word)) is colour
+
+
+def test_a_family_plural_is_found_only_after_the():
+    from dialogcode.privacy.known import family_hits, family_names
+
+    text = "We met the Jacobses, the O'Briens' kids and the Browns, not Browns fans."
+    found = [text[s:e] for s, e, _, _ in family_hits(
+        text, family_names({"Jacobs", "O'Brien", "Brown", "NYCHA"}))]
+    assert found == ["Jacobses", "O'Briens", "Browns"]

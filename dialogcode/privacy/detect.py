@@ -284,7 +284,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     (``ner+trigger``); a span overlapping a ``never`` term is left out. With
     ``documents`` (their ``text``), speaker labels that look like names are found too.
     """
-    from .known import family_hits, family_pattern, known_hits, known_pattern, name_words
+    from .known import family_hits, family_names, known_hits, known_pattern, name_words
     from .labels import role_labels, speaker_findings
 
     texts = segments["text"].tolist()
@@ -320,7 +320,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
              if kind == "name"]
     words = name_words(names, [row[4] for row in speakers])
     pattern = known_pattern(words)
-    families = family_pattern(words | {name for name in names if " " not in name})
+    families = family_names(words | {name for name in names if " " not in name})
     rows = []
     for seg_id, doc_id, offset, text, hits in zip(
             *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, found_hits):
@@ -330,7 +330,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
                 h for h in known_hits(text, pattern)
                 if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
                 and (never_re is None or not _spared(h, text, never_re))])
-        if families is not None:
+        if families:
             hits = hits + [h for h in family_hits(text, families)
                            if not any(h[0] < e and s < h[1] and (s, e) != h[:2]
                                       for s, e, _, _ in hits)

@@ -129,24 +129,25 @@ def _proper_noun_goes_on(word: str) -> bool:
     return lower not in STOP_WORDS and lower not in NOT_NAMES and everyday(word)
 
 
-def family_pattern(words: set[str]) -> re.Pattern | None:
+def family_names(words: set[str]) -> frozenset[str]:
     """The plurals of ``words`` (names found alone: "Browns" of "Brown", "Jacobses" of
     "Jacobs"), as written, that :func:`family_hits` finds after "the"."""
-    plurals = {word + ("es" if re.search(r"(?:s|x|z|ch|sh)\Z", word) else "s")
-               for word in words
-               if _WORD.fullmatch(word) and word[0].isupper() and not word.isupper()}
-    if not plurals:
-        return None
-    alternation = "|".join(re.escape(p) for p in sorted(plurals, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w-]|{MARK})")
+    return frozenset(word + ("es" if re.search(r"(?:s|x|z|ch|sh)\Z", word) else "s")
+                     for word in words
+                     if _WORD.fullmatch(word) and word[0].isupper() and not word.isupper())
 
 
-def family_hits(text: str, pattern: re.Pattern) -> list[Hit]:
-    """The places in ``text`` where a plural of :func:`family_pattern` stands after
-    "the", a family of that name ("the Browns moved", "the Whites' house"; not "Browns
-    fans")."""
-    return [(m.start(), m.end(), "name", FAMILY) for m in pattern.finditer(text)
-            if as_family(text, m.start())]
+# a word after "the" (an apostrophe only inside it: "the O'Briens", "the Browns' dog")
+_AFTER_THE = re.compile(rf"\b(?i:the)[^\S\n]+([^\W\d_](?:[\w-]|['\u2019](?=\w))*)"
+                        rf"(?![\w-]|{MARK})")
+
+
+def family_hits(text: str, plurals: frozenset[str]) -> list[Hit]:
+    """The places in ``text`` where one of ``plurals`` (:func:`family_names`) stands
+    after "the", a family of that name ("the Browns moved", "the Whites' house"; not
+    "Browns fans")."""
+    return [(m.start(1), m.end(1), "name", FAMILY) for m in _AFTER_THE.finditer(text)
+            if m[1] in plurals]
 
 
 _THE = re.compile(r"\b(?i:the)[^\S\n]+\Z")
