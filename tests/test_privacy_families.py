@@ -29,12 +29,16 @@ def test_a_family_called_by_a_masked_surname_is_masked(tmp_path):
         "P4: Ms. White spoke on the rezoning.\n"
         "P4: The Browns moved after the rezoning. We met the Bakers at the rezoning.\n"
         "P4: After the rezoning, the Browns' dog and the Whites' house were gone.\n"
-        "P4: Our Browns fans hate the rezoning, and the Black residents too.\n")}, None)
+        "P4: Our Browns fans hate the rezoning, and the Black residents too.\n"
+        "P4: Adam said Eric Adams backs the rezoning, and so does the Adams team.\n")}, None)
     assert run("ingest", str(root), "-q").exit_code == 0
     assert run("privacy", "scan", str(root), "-q").exit_code == 0
     found = pd.read_parquet(root / "out" / "privacy.parquet")
     assert sorted(found.loc[found["detector"] == "family", "text"]) == [
         "Bakers", "Browns", "Browns", "Whites"]
+    # a name found as itself is no family of another ("Adams" of Eric Adams, not of
+    # Adam): the gate masks it by its own detector's rule
+    assert set(found.loc[found["text"] == "Adams", "detector"]) == {"study-name"}
     shown = shown_in(root, "rezoning")
     for masked in ("The [NAME] moved after the [rezoning]", "met the [NAME] at the",
                    "the [NAME]' dog and the [NAME]' house"):

@@ -331,9 +331,9 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
                 if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
                 and (never_re is None or not _spared(h, text, never_re))])
         if families:
+            # not where another detector found a name: "the Adams administration"
             hits = hits + [h for h in family_hits(text, families)
-                           if not any(h[0] < e and s < h[1] and (s, e) != h[:2]
-                                      for s, e, _, _ in hits)
+                           if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
                            and (never_re is None or not _spared(h, text, never_re))]
         merged: dict[tuple[int, int], tuple[str, list[str]]] = {}
         for start, end, kind, detector in hits:
