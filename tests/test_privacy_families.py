@@ -118,3 +118,27 @@ def test_a_family_plural_is_found_only_after_the():
     found = [text[s:e] for s, e, _, _ in family_hits(
         text, family_names({"Jacobs", "O'Brien", "Brown", "NYCHA"}))]
     assert found == ["Jacobses", "O'Briens", "Browns"]
+
+
+def test_a_colour_alone_before_people_reads_as_the_colour(tmp_path):
+    # with a Ms. White, a Mr. Black and a Ms. Brown in the talk, every "White residents",
+    # "Black families", "For Black residents", "Black people" read "[NAME] residents" ...
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "P1: Ms. White and Mr. Black came to the rezoning. Ms. Brown too.\n"
+        "P2: The rezoning: White residents moved out. Black families stayed. I met with"
+        " Black residents.\n"
+        "P2: For Black residents the rezoning is hard, and Brown kids get stopped.\n"
+        "P2: I told White residents about the rezoning; Black people know.\n"
+        "P2: The rezoning: Brown-owned shops closed, and the Brown kids left.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    shown = shown_in(root, "rezoning")
+    for words in ("White residents moved out. Black families stayed. I met with Black "
+                  "residents.", "For Black residents the [rezoning] is hard, and Brown kids",
+                  "; Black people know",
+                  # a person may be meant: after a trigger, before -owned, a family
+                  "I told [NAME] residents", "[NAME]-owned shops closed, and the [NAME] kids"):
+        assert words in shown, words
+    out = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(out), "-q").exit_code == 0
+    copy = (out / "hearing.txt").read_text(encoding="utf-8")
+    assert "P2: For Black residents the rezoning is hard, and Brown kids get" in copy
