@@ -1,6 +1,8 @@
 """A family called by a surname the study masks ("the Browns", "the Bakers' house") is
-masked too, and words of race stay words: a speaker called Brown or a "Ms. White" made
-"the Browns moved" show the surname the rest of the study hides."""
+masked too, and so is a colour surname after a title ("Sergeant Black"), while words of
+race and colours before people stay words ("I'm Black", "White residents moved out"):
+a speaker called Brown or a "Ms. White" made "the Browns moved" show the surname the
+rest of the study hides, and "White residents" read "[NAME] residents"."""
 import pandas as pd
 import pytest
 from click.testing import CliRunner
