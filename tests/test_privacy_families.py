@@ -144,3 +144,15 @@ def test_a_colour_alone_before_people_reads_as_the_colour(tmp_path):
     assert run("privacy", "redact", str(root), "--to", str(out), "-q").exit_code == 0
     copy = (out / "hearing.txt").read_text(encoding="utf-8")
     assert "P2: For Black residents the rezoning is hard, and Brown kids get" in copy
+
+
+def test_black_owned_reads_as_race_where_brown_owned_may_be_a_person():
+    from dialogcode.privacy.readings import reads_as_word
+
+    for text, colour in (("So Black-owned businesses closed.", True),
+                         ("So Black-led tenants spoke.", True),
+                         ("So Brown-owned businesses closed.", False),    # Brown's shops
+                         ("I told Black-owned businesses.", False),
+                         ("So the Black-owned businesses closed.", True)):
+        start = text.index("Black" if "Black" in text else "Brown")
+        assert reads_as_word(text, start, start + 5) is colour, text

@@ -117,14 +117,17 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     before a plural of people, family or things where a clause opens or after a word in
     lower case that no name follows (:func:`_alone`: "White residents moved out",
     "For Black residents", "I met with Black residents"; not "told White residents",
-    "Mr. Black kids", "Brown-owned shops", at the start of ``text``).
+    "Mr. Black kids", "Brown-owned shops", at the start of ``text``; but "Black-owned
+    businesses").
     False for every other word. The detectors and the gate's masking ask the same
     question, so a name found is a name masked."""
     word = text[start:end].lower()
     before = text[max(0, start - 30):start]
     if word in COLOURS:
         series = _in_series(text, start, end)
-        plural = _PLURAL.match(text, end)
+        # "Black-owned businesses": of race, where "Brown-owned shops" may be Brown's
+        owned = _OWNED.match(text, end) if word == "black" else None
+        plural = _PLURAL.match(text, owned.end() if owned else end)
         if series is not None or plural is None or plural[2]:
             return bool(series)
         if _DETERMINER.search(before):
