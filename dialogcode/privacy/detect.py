@@ -19,9 +19,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .ner import ner_hits, ner_pipeline
-from .readings import ABBREVIATED, NAME_OR_WORD, reads_as_word
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, everyday, first_names, last_names,
-                    nfc_lower, ordinary)
+from .readings import ABBREVIATED, COLOURS, NAME_OR_WORD, reads_as_word, says_what
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
+                    last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -76,6 +76,7 @@ _MISSING = re.compile(r"\b(?:i|you|we|they|he|she|it|people|ll|d|t|will|would|ca
                       r"gonna|wanna|gotta)[^\S\n]+\Z", re.IGNORECASE)
 _STRONG = re.compile(rf"(?:\b(?i:my name is|my name's|call me)|\b(?:I'm|I am|told)|"
                      rf"{_ADDRESSED})[^\S\n]+((?:{_SURNAME})(?: (?:{_SURNAME}))?)")
+_SELF = re.compile(r"I'm|I am")
 _WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
                    rf"sister|brother|friend|wife|husband|son|daughter|aunt|uncle|mother|"
                    rf"father|mom|dad|neighbou?r|niece|nephew|grandmother|grandfather|"
@@ -88,6 +89,12 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 _VOCATIVE = re.compile(rf"(?:\b(?i:hi|hey|hello|thanks|thank you|bye|goodbye|welcome|"
                        rf"morning|congratulations|congrats|sorry|okay|ok|yes|no),?[^\S\n]+|"
                        rf"(?<=[,;] ))({_NAME})(?=[^\S\n]*(?:[.!?,]|\n|\Z))")
+# a surname that is also a colour after a capitalised title of office, rank or kin
+# ("Sergeant Black said", "Officer White", "Council Member Brown"); not after one that
+# is as often an adjective opening a sentence ("Major Green spaces")
+_TITLED = re.compile(r"\b([A-Z][a-z]+)[^\S\n]+({})(?![\w-]|{}|{})".format(
+    "|".join(sorted(c.title() for c in COLOURS)), MARK, CONTRACTED))
+_TITLES = TITLE_WORDS - {"general", "major", "principal"}
 _WITH_ME = re.compile(rf"\b({_NAME}) and (?:I|me|myself)\b|\b(?i:me) and ({_NAME})\b")
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
@@ -134,7 +141,9 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
             if not (text.startswith("miss", m.start())
                     and _MISSING.search(text, max(0, m.start() - 20), m.start()))
             and (m.group(1).split()[0].lower() not in NOT_NAMES
-                 or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0])))]
+                 or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0])))
+            # "I'm Black", "I am Latina", "I'm Mexican": what one is, not who
+            and not (_SELF.match(m[0]) and says_what(m.group(1).split()[0]))]
     # after a weak trigger or speaking: a word that is no English word, or a first name
     # even when it is one ("my son Will", "Rose said", "June told us")
     for pattern in (_WEAK, _SPEAKS):
@@ -144,6 +153,8 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(g), m.end(g), "name", "trigger") for pattern in (_VOCATIVE, _WITH_ME)
              for m in pattern.finditer(text) for g in range(1, pattern.groups + 1)
              if m.group(g) and _person(text, m.start(g), m.end(g))]
+    hits += [(m.start(2), m.end(2), "name", "trigger") for m in _TITLED.finditer(text)
+             if m[1].lower() in _TITLES and not reads_as_word(text, m.start(2), m.end(2))]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not ordinary(m.group(1))]
     # a listed first name inside a sentence, even when it is an English word ("with
@@ -273,7 +284,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     (``ner+trigger``); a span overlapping a ``never`` term is left out. With
     ``documents`` (their ``text``), speaker labels that look like names are found too.
     """
-    from .known import known_hits, known_pattern, name_words
+    from .known import family_hits, family_names, known_hits, known_pattern, name_words
     from .labels import role_labels, speaker_findings
 
     texts = segments["text"].tolist()
@@ -303,10 +314,13 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     speakers = [] if documents is None or "speaker" not in segments else [
         row for row in speaker_findings(segments, documents)
         if never_re is None or not never_re.search(row[4])]
-    # the words of the names found so far, found alone too (known.py)
-    pattern = known_pattern(name_words(
-        [text[s:e] for text, hits in zip(texts, found_hits) for s, e, kind, _ in hits
-         if kind == "name"], [row[4] for row in speakers]))
+    # the words of the names found so far, found alone too, and their families: "the
+    # Browns" (known.py)
+    names = [text[s:e] for text, hits in zip(texts, found_hits) for s, e, kind, _ in hits
+             if kind == "name"]
+    words = name_words(names, [row[4] for row in speakers])
+    pattern = known_pattern(words)
+    families = family_names(words | {name for name in names if " " not in name})
     rows = []
     for seg_id, doc_id, offset, text, hits in zip(
             *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, found_hits):
@@ -316,6 +330,11 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
                 h for h in known_hits(text, pattern)
                 if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
                 and (never_re is None or not _spared(h, text, never_re))])
+        if families:
+            # not where another detector found a name: "the Adams administration"
+            hits = hits + [h for h in family_hits(text, families)
+                           if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
+                           and (never_re is None or not _spared(h, text, never_re))]
         merged: dict[tuple[int, int], tuple[str, list[str]]] = {}
         for start, end, kind, detector in hits:
             kind0, detectors = merged.setdefault((start, end), (kind, []))

@@ -23,6 +23,8 @@ from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS
                     first_names, last_names, nfc_lower, ordinary)
 
 DETECTOR = "study-name"
+# a family called by a surname found alone: "the Browns", "the Bakers' house"
+FAMILY = "family"
 # the end of a sentence, or of a line, just before a word: the word opens a sentence;
 # so does the text's start, unless the text is a cell cut from a longer one
 _OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
@@ -125,3 +127,35 @@ def _proper_noun_goes_on(word: str) -> bool:
     stop word nor "I" ("Grace I think")."""
     lower = nfc_lower(word)
     return lower not in STOP_WORDS and lower not in NOT_NAMES and everyday(word)
+
+
+def family_names(words: set[str]) -> frozenset[str]:
+    """The plurals of ``words`` (names found alone: "Browns" of "Brown", "Jacobses" of
+    "Jacobs"), as written, that :func:`family_hits` finds after "the"."""
+    return frozenset(word + ("es" if re.search(r"(?:s|x|z|ch|sh)\Z", word) else "s")
+                     for word in words
+                     if _WORD.fullmatch(word) and word[0].isupper() and not word.isupper())
+
+
+# a word after "the" (an apostrophe only inside it: "the O'Briens", "the Browns' dog")
+_AFTER_THE = re.compile(rf"\b(?i:the)[^\S\n]+([^\W\d_](?:[\w-]|['\u2019](?=\w))*)"
+                        rf"(?![\w-]|{MARK})")
+
+
+def family_hits(text: str, plurals: frozenset[str]) -> list[Hit]:
+    """The places in ``text`` where one of ``plurals`` (:func:`family_names`) stands
+    after "the", a family of that name ("the Browns moved", "the Whites' house"; not
+    "Browns fans")."""
+    return [(m.start(1), m.end(1), "name", FAMILY) for m in _AFTER_THE.finditer(text)
+            if m[1] in plurals]
+
+
+_THE = re.compile(r"\b(?i:the)[^\S\n]+\Z")
+
+
+def as_family(text: str, start: int, *, cut: bool = False) -> bool:
+    """Whether a plural of a name at ``start`` stands after "the" (:func:`family_hits`);
+    with ``cut`` (a cell cut from a longer text anywhere: the gate) also at the cell's
+    start, where "the" may have stood."""
+    return bool(_THE.search(text, max(0, start - 8), start)) or (
+        cut and not text[:start].strip())

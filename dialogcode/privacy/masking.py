@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import withheld_documents
 from .detect import MARK
-from .known import DETECTOR, written_as_name
+from .known import DETECTOR, FAMILY, as_family, written_as_name
 from .readings import READABLE, reads_as_word
 from .words import CONTRACTED
 
@@ -53,7 +53,9 @@ class Masker:
     ``never`` term (privacy.yaml's ``never:``), where it found none (:meth:`matches`);
     ``roles``, the speaker labels that name a role ("Faith Leader"), shown as written
     wherever they stand (a speaker column, the talk), though a finding ("Faith") is a
-    word of one, as the detectors find nothing in them."""
+    word of one, as the detectors find nothing in them; ``families``, the plurals of
+    names that only the ``family`` detector found ("Browns"), masked only after "the",
+    where it found them ("the Browns moved"; not "Browns fans")."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
@@ -62,6 +64,7 @@ class Masker:
     known: frozenset[str] = frozenset()
     never: tuple[str, ...] = ()                             # privacy.yaml's never: terms
     roles: frozenset[str] = frozenset()
+    families: frozenset[str] = frozenset()
 
     @property
     def pattern(self) -> re.Pattern | None:
@@ -128,7 +131,9 @@ class Masker:
         does not write it as a name ("Grace Church", "so. Mark the date":
         :func:`~.known.written_as_name`; at the start of ``value``, which may be cut
         from a longer text anywhere, it is masked) or stands inside a text decided
-        ``keep`` or a ``never:`` term (:meth:`_kept_spans`); nothing in a role label."""
+        ``keep`` or a ``never:`` term (:meth:`_kept_spans`); a plural of :attr:`families`
+        not after "the" (at the start of ``value`` it is masked); nothing in a role
+        label."""
         pattern = self.pattern_in(value) if pattern is None else pattern
         if pattern is None:
             return []
@@ -136,6 +141,8 @@ class Masker:
         roles = [] if self._roles is None else [r.span() for r in self._roles.finditer(value)]
         for m in pattern.finditer(value):
             if any(s < m.end() and m.start() < e for s, e in roles):
+                continue
+            if _key(m[0]) in self.families and not as_family(value, m.start(), cut=True):
                 continue
             if _key(m[0]).lower() in self.readable and reads_as_word(value, m.start(),
                                                                      m.end()):
@@ -364,18 +371,19 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
     wherever it stands, as each of those findings is. A word of a name the study knows
     that only ``study-name`` found, alone, is masked where the text writes it as a name
     and not inside a kept text or one of the ``never`` terms; found by another detector
-    too, wherever it stands, as that finding is. ``roles``: the study's role labels
+    too, wherever it stands, as that finding is; so too a plural that only ``family``
+    found ("the Browns"), masked only after "the". ``roles``: the study's role labels
     (:attr:`Masker.roles`), but for one that holds an ``always:`` term found or is held
     in one (privacy.yaml's ``always: [Faith Leader]`` masks the label too)."""
     from .detect import KINDS
 
     hidden = findings[findings["status"] != "keep"]
     read, unread = set(), set()
-    known, elsewhere = set(), set()
+    known, families, elsewhere = set(), set(), set()
     for text, kind, detector in zip(hidden["text"], hidden["kind"], hidden["detector"]):
         # one word: a name found whole ("Nina Chen") is masked wherever it stands
         single = detector == DETECTOR and " " not in _key(text)
-        (known if single else elsewhere).add(_key(text))
+        (known if single else families if detector == FAMILY else elsewhere).add(_key(text))
         name = _key(text).lower()
         if name in READABLE:
             aware = kind == "name" and set(detector.split("+")) <= READING_DETECTORS
@@ -394,4 +402,5 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
              if not any(a in role.lower() or role.lower() in a for a in always)}
     return Masker(labels, frozenset(withheld_documents(decisions)),
                   frozenset(kept - labels.keys()), frozenset(read - unread),
-                  frozenset(known - elsewhere), tuple(never), frozenset(roles))
+                  frozenset(known - elsewhere), tuple(never), frozenset(roles),
+                  frozenset(families - elsewhere - known))

@@ -58,6 +58,13 @@ _OR = r"[^\S\n]*(?:,?[^\S\n]*\b(?i:and|or)\b|-(?i:and|or)-|[,/&\u2013-])[^\S\n]*
 _OF_RACE = "black|indigenous|latino|latina|latinx|latine|hispanic|asian|native"
 _RACE = "(?i:" + "|".join(sorted(COLOURS | set(_OF_RACE.split("|")))) + ")"
 _SAYS_RACE = re.compile(rf"\b(?i:{_OF_RACE})\b")
+# words of race that no list of English words holds, never a name (words.NOT_NAMES):
+# "Black and Latina women", "Latinx youth", "Hispanics", "Asians"
+RACE_NOUNS = ("latino", "latinos", "latina", "latinas", "latinx", "latine", "latines",
+              "hispanics", "asians", "chicano", "chicanos", "chicana", "chicanas", "chicanx")
+# the endings of an English word of a people ("Mexican", "Haitian", "Chinese", "Irish",
+# "Hispanic", "Pakistani")
+_OF_A_PEOPLE = re.compile(r"[^\W\d_]+(?:an|ese|ish|ic|i)")
 _SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
 _SERIES_AFTER = re.compile(rf"(?:{_OR}{_RACE}\b)*")
 _OWNED = re.compile(r"-(?i:owned|led)\b")      # "Black and Brown-owned businesses"
@@ -106,15 +113,26 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     and White said", "Brown and White reports", "Brown and White residents", "Ms. Black
     and Brown families", "the Black and Brown kids") or after a determiner before a
     plural of people or things ("the Green spaces", "more Green spaces"; not "the Brown
-    kids", "the Brown reports", "the Brown residence", "the Black community").
+    kids", "the Brown reports", "the Brown residence", "the Black community"), or alone
+    before a plural of people, family or things where a clause opens or after a word in
+    lower case that no name follows (:func:`_alone`: "White residents moved out",
+    "For Black residents", "I met with Black residents"; not "told White residents",
+    "Mr. Black kids", "Brown-owned shops", at the start of ``text``; but "Black-owned
+    businesses").
     False for every other word. The detectors and the gate's masking ask the same
     question, so a name found is a name masked."""
     word = text[start:end].lower()
     before = text[max(0, start - 30):start]
     if word in COLOURS:
-        plural = _PLURAL.match(text, end)
-        return _in_series(text, start, end) or bool(
-            _DETERMINER.search(before) and plural and not plural[1] and not plural[2])
+        series = _in_series(text, start, end)
+        # "Black-owned businesses": of race, where "Brown-owned shops" may be Brown's
+        owned = _OWNED.match(text, end) if word == "black" else None
+        plural = _PLURAL.match(text, owned.end() if owned else end)
+        if series is not None or plural is None or plural[2]:
+            return bool(series)
+        if _DETERMINER.search(before):
+            return not plural[1]
+        return _alone(text, start)
     reading = NAME_OR_WORD.get(word, "")
     return bool(("modal" in reading and _MODAL_AFTER.match(text, end)
                  and _MODAL_BEFORE.search(before) and not _TITLE_BEFORE.search(before))
@@ -122,8 +140,9 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
                                             or _MONTH_BEFORE.search(before))))
 
 
-def _in_series(text: str, start: int, end: int) -> bool:
-    """True when the colour ``text[start:end]`` stands in a series of words of race or
+def _in_series(text: str, start: int, end: int) -> bool | None:
+    """None when the colour ``text[start:end]`` stands in no series of words of race or
+    colour; else True when the colour ``text[start:end]`` stands in a series of words of race or
     colour before a plural of things ("Green and Brown bins") or, when it holds "Black"
     or a word of race that is no colour, of people ("Black and Brown families"; not
     "Brown and White residents"), the series after no word of address nor capitalised
@@ -136,7 +155,7 @@ def _in_series(text: str, start: int, end: int) -> bool:
     first = start if before is None else before.start()
     after = _SERIES_AFTER.match(text, end).end()
     if before is None and after == end:
-        return False
+        return None
     owned = _OWNED.match(text, after)
     plural = _PLURAL.match(text, owned.end() if owned else after)
     if plural is None or not (plural[3] or _SAYS_RACE.search(text, first, after)):
@@ -149,3 +168,53 @@ def _in_series(text: str, start: int, end: int) -> bool:
     word = None if named[1] is None else nfc_lower(named[1])
     return word is not None and word not in TITLE_WORDS and (
         not named[1][0].isupper() or word in STOP_WORDS)
+
+
+def says_what(word: str) -> bool:
+    """Whether ``word``, capitalised after "I'm" or "I am", says what one is, not who:
+    a colour or a word of race ("I'm Black", "I am Latina", "I'm Indigenous"), or an
+    English word of a people that is no first name nor surname of the lists ("I'm
+    Mexican", "I'm Haitian", "I'm Chinese"; not "I'm Christian", "I'm Baker")."""
+    from .words import first_names, last_names, nfc_lower, ordinary
+
+    lower = nfc_lower(word)
+    return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_NOUNS
+            or (_OF_A_PEOPLE.fullmatch(lower) is not None and ordinary(lower)
+                and lower not in first_names() and lower not in last_names()))
+
+
+# before a colour alone: a clause's opening (a line's start, a label's colon, a
+# sentence's or clause's punctuation, a quote or dash), or a word in lower case; the
+# words after which a name is meant ("told White residents", "thanks Brown kids")
+_CLAUSE_BEFORE = re.compile(r"(?:(?<=\n)|[.!?;:,\"(\u2014\u2013\u201c-]|"
+                            r"\b([a-z][\w'\u2019]*))[^\S\n]*\Z")
+# a word of address with its full stop ("Mr. Black kids"), or one spoken to ("Thanks,
+# Brown kids")
+_SPOKEN_TO = re.compile(r"\b(?i:thanks|thank you|hi|hey|hello|dear|okay|ok|yes|no)"
+                        r"[^\S\n]*,[^\S\n]*\Z")
+_NAME_AFTER = frozenset(("told", "tell", "tells", "asked", "ask", "asks", "called", "call",
+                         "named", "thank", "thanks", "hi", "hey", "hello", "dear", "ms",
+                         "mr", "mrs", "dr", "miss"))
+
+
+def _alone(text: str, start: int) -> bool:
+    """Whether a colour alone before a plural of people, family or things (no series,
+    no determiner) at ``start`` reads as the colour: a clause opens before it, or a
+    word in lower case that is no title nor word after which a name is meant ("White
+    residents moved out", "For Black residents", "I met with Black residents"; not
+    "told White residents", "council member Brown kids", "Mr. Black kids", "Thanks,
+    Brown kids"); at the start of ``text``,
+    which may be cut from a sentence anywhere (a table's cell), it is the name."""
+    from .words import TITLE_WORDS
+
+    if _TITLE_BEFORE.search(text, max(0, start - 30), start) or _SPOKEN_TO.search(
+            text, max(0, start - 30), start):
+        return False
+    before = _CLAUSE_BEFORE.search(text, max(0, start - 30), start)
+    if before is None:
+        named = _NAMED_BEFORE.search(text, max(0, start - 30), start)
+        # a capitalised stop word: "For Black residents", "And White residents"
+        return bool(named and named[1] and named[1].lower() in STOP_WORDS
+                    and named[1].lower() not in _NAME_AFTER)
+    return before[1] is None or (before[1] not in _NAME_AFTER
+                                 and before[1] not in TITLE_WORDS)

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .readings import ABBREVIATED
+from .readings import ABBREVIATED, RACE_NOUNS
 
 # the words that make an English contraction with "'t" (or "’t"): "Don" of "Don't",
 # "Doesn" of "Doesn't", "Can" of "Can't"; there such a word is no name (though Don, Can
@@ -58,7 +58,7 @@ TITLE_WORDS = frozenset((*ADDRESS_WORDS,
 # the particles of surnames, no name alone ("van der Valk", "de la Cruz")
 PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
              "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
-# words never taken for a name alone
+# words never taken for a name alone (and words of race: "Latina", "Hispanics")
 NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
              "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
              "and", "but", "so", "then", "my", "our", "her", "his", "their", "yes",
@@ -69,7 +69,7 @@ NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "eve
              "september", "october", "november", "december", "monday", "tuesday",
              "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
              "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
-             "east", "west", "north", "south", "english", "spanish"}
+             "east", "west", "north", "south", "english", "spanish", *RACE_NOUNS}
 
 
 # the locales of Faker's person providers whose first names the ``name-list`` detector

@@ -1,0 +1,158 @@
+"""A family called by a surname the study masks ("the Browns", "the Bakers' house") is
+masked too, and so is a colour surname after a title ("Sergeant Black"), while words of
+race and colours before people stay words ("I'm Black", "White residents moved out"):
+a speaker called Brown or a "Ms. White" made "the Browns moved" show the surname the
+rest of the study hides, and "White residents" read "[NAME] residents"."""
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from conftest import make_study
+from dialogcode.cli import cli
+from dialogcode.privacy.readings import reads_as_word
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [*args])
+
+
+def shown_in(root, term: str) -> str:
+    result = run("kwic", term, str(root), "--width", "200")
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+def test_a_family_called_by_a_masked_surname_is_masked(tmp_path):
+    # with a speaker Dana Brown, a speaker Jo Baker and "Ms. White" in the talk, "the
+    # Browns", "the Bakers" and "the Whites'" were shown as written
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Dana Brown: The rezoning hurts.\n"
+        "Jo Baker: The rezoning is late.\n"
+        "P4: Ms. White spoke on the rezoning.\n"
+        "P4: The Browns moved after the rezoning. We met the Bakers at the rezoning.\n"
+        "P4: After the rezoning, the Browns' dog and the Whites' house were gone.\n"
+        "P4: Our Browns fans hate the rezoning, and the Black residents too.\n"
+        "P4: Adam said Eric Adams backs the rezoning, and so does the Adams team.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = pd.read_parquet(root / "out" / "privacy.parquet")
+    assert sorted(found.loc[found["detector"] == "family", "text"]) == [
+        "Bakers", "Browns", "Browns", "Whites"]
+    # a name found as itself is no family of another ("Adams" of Eric Adams, not of
+    # Adam): the gate masks it by its own detector's rule
+    assert set(found.loc[found["text"] == "Adams", "detector"]) == {"study-name"}
+    shown = shown_in(root, "rezoning")
+    for masked in ("The [NAME] moved after the [rezoning]", "met the [NAME] at the",
+                   "the [NAME]' dog and the [NAME]' house"):
+        assert masked in shown, masked
+    # no "the" before: a plural that is no family (a team), and a colour as before
+    assert "Our Browns fans hate the [rezoning], and the Black residents too" in shown
+    out = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(out), "-q").exit_code == 0
+    copy = (out / "hearing.txt").read_text(encoding="utf-8")
+    assert "Browns" not in copy.replace("Our Browns fans", "") and "Whites" not in copy
+    assert "Bakers" not in copy
+
+
+def test_a_word_of_race_or_people_is_no_name(tmp_path):
+    # "I'm Black" made Black a name, so "Black people" further on read "[NAME] people";
+    # "Latina", "Latinx", "Hispanics", "Asians", "Latinos" were masked as names
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "P1: On the rezoning: I'm Black and I grew up here. I am Latina, I'm Mexican.\n"
+        "P2: Black people know the rezoning. I'm White, honestly, and I am Asian American.\n"
+        "P2: The rezoning hurts Latinx youth, Hispanics and Asians. Latinos too.\n"
+        "P3: I'm Rosalba, and Ms. Brown is on the rezoning. I'm Wren.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = pd.read_parquet(root / "out" / "privacy.parquet")
+    assert sorted(found["text"]) == ["Brown", "Rosalba", "Wren"]
+    shown = shown_in(root, "rezoning")
+    for words in ("I'm Black and I grew up here. I am Latina, I'm Mexican.",
+                  "Black people know the [rezoning]. I'm White, honestly, and I am Asian",
+                  "hurts Latinx youth, Hispanics and Asians. Latinos too.",
+                  "I'm [NAME], and Ms. [NAME] is on the [rezoning]. I'm [NAME]."):
+        assert words in shown, words
+
+
+def test_a_colour_surname_after_a_title_is_a_name(tmp_path):
+    # "Sergeant Black said" and "Officer White agreed" were no finding in a study that
+    # names no Black or White elsewhere: both names were shown
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "P1: Sergeant Black said the rezoning is late. Officer White agreed.\n"
+        "P1: Then Council Member Brown spoke on the rezoning.\n"
+        "P2: The rezoning hurts the Black residents, and the White residents.\n"
+        "P2: Major Green spaces went in the rezoning.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root), "-q").exit_code == 0
+    found = pd.read_parquet(root / "out" / "privacy.parquet")
+    assert sorted(found["text"]) == ["Black", "Brown", "White"]
+    shown = shown_in(root, "rezoning")
+    for words in ("Sergeant [NAME] said the [rezoning] is late. Officer [NAME] agreed.",
+                  "Then Council Member [NAME] spoke",
+                  "hurts the Black residents, and the White residents.",
+                  "Major Green spaces went"):
+        assert words in shown, words
+
+
+# the readings docs/privacy.md gives the cases of the colour-or-surname notes (these read
+# so before this change too; kept as the record of each decision): the colour (True)
+# where race is meant, the name (False) where a person or a firm of people may be
+@pytest.mark.parametrize("text, word, colour", [
+    ("It hurts the White residents most.", "White", True),
+    ("It hurts Black and Brown families.", "Brown", True),
+    ("It hurts White and Latino residents.", "White", True),
+    ("I work at Brown and White Associates.", "Brown", False),   # a firm named for people
+    ("I work at Brown and White Associates.", "White", False),
+    ("Mr. Brown and White residents met.", "White", False),      # Mr. White too, maybe
+    ("Brown's family left.", "Brown", False),
+    ("Then Ms. White came.", "White", False),
+    ("Then Sergeant Black said so.", "Black", False),
+])
+def test_a_colour_or_surname_reads_as_documented(text, word, colour):
+    start = text.index(word)
+    assert reads_as_word(text, start, start + len(word)) is colour
+
+
+def test_a_family_plural_is_found_only_after_the():
+    from dialogcode.privacy.known import family_hits, family_names
+
+    text = "We met the Jacobses, the O'Briens' kids and the Browns, not Browns fans."
+    found = [text[s:e] for s, e, _, _ in family_hits(
+        text, family_names({"Jacobs", "O'Brien", "Brown", "NYCHA"}))]
+    assert found == ["Jacobses", "O'Briens", "Browns"]
+
+
+def test_a_colour_alone_before_people_reads_as_the_colour(tmp_path):
+    # with a Ms. White, a Mr. Black and a Ms. Brown in the talk, every "White residents",
+    # "Black families", "For Black residents", "Black people" read "[NAME] residents" ...
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "P1: Ms. White and Mr. Black came to the rezoning. Ms. Brown too.\n"
+        "P2: The rezoning: White residents moved out. Black families stayed. I met with"
+        " Black residents.\n"
+        "P2: For Black residents the rezoning is hard, and Brown kids get stopped.\n"
+        "P2: I told White residents about the rezoning; Black people know.\n"
+        "P2: The rezoning: Brown-owned shops closed, and the Brown kids left.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    shown = shown_in(root, "rezoning")
+    for words in ("White residents moved out. Black families stayed. I met with Black "
+                  "residents.", "For Black residents the [rezoning] is hard, and Brown kids",
+                  "; Black people know",
+                  # a person may be meant: after a trigger, before -owned, a family
+                  "I told [NAME] residents", "[NAME]-owned shops closed, and the [NAME] kids"):
+        assert words in shown, words
+    out = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(out), "-q").exit_code == 0
+    copy = (out / "hearing.txt").read_text(encoding="utf-8")
+    assert "P2: For Black residents the rezoning is hard, and Brown kids get" in copy
+
+
+def test_black_owned_reads_as_race_where_brown_owned_may_be_a_person():
+    from dialogcode.privacy.readings import reads_as_word
+
+    for text, colour in (("So Black-owned businesses closed.", True),
+                         ("So Black-led tenants spoke.", True),
+                         ("So Brown-owned businesses closed.", False),    # Brown's shops
+                         ("I told Black-owned businesses.", False),
+                         ("So the Black-owned businesses closed.", True)):
+        start = text.index("Black" if "Black" in text else "Brown")
+        assert reads_as_word(text, start, start + 5) is colour, text
