@@ -164,19 +164,30 @@ def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
         if numbers:
             raise ReviewError(numbers)
         header = ["" if c is None else str(c).strip() for c in rows[0]]
-        twice = sorted({c for c in header if c and header.count(c) > 1})
-        if twice:
-            raise ReviewError(f"column(s) {', '.join(map(repr, twice))} appear twice; keep "
-                              "one of each", file=path, line=1)
-        table = pd.DataFrame(rows[1:], columns=header, dtype=object)
+        table = pd.DataFrame(rows[1:], columns=_headings(header, path), dtype=object)
         table = table.fillna("").astype(str).assign(line=range(2, len(table) + 2))
     else:
         table = csv_table(path)
+        table.columns = [*_headings(list(table.columns.drop("line")), path), "line"]
         table[table.columns.drop("line")] = table.drop(columns="line").map(unneutralize)
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
         raise ReviewError(f"missing column(s) {', '.join(missing)}", file=path, line=1)
     return table
+
+
+def _headings(header: list[str], path: Path) -> list[str]:
+    """A sheet's column headings, each of :data:`SHEET_COLUMNS` and :data:`STAMP` as
+    written by an export however a person retyped its case (`Note`, `STAMP`: read as
+    another column, a note was dropped and a stamp not checked); raises ReviewError
+    when two headings name one column."""
+    known = {c.casefold(): c for c in (*SHEET_COLUMNS, STAMP)}
+    header = [known.get(c.casefold(), c) for c in header]
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:
+        raise ReviewError(f"column(s) {', '.join(map(repr, twice))} appear twice; keep "
+                          "one of each", file=path, line=1)
+    return header
 
 
 def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:

@@ -1,0 +1,112 @@
+"""A review sheet edited by hand in a spreadsheet before `review import`: rows copied to
+another segment, columns deleted or renamed, on the evidence fixture (see the table at the
+top of test_tables.py)."""
+import csv
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from dialogcode.cli import cli
+
+FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+
+
+@pytest.fixture
+def study(tmp_path):
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def exported(study: Path) -> tuple[Path, list[dict]]:
+    sheet = study / "review.csv"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    return sheet, list(csv.DictReader(sheet.open(encoding="utf-8")))
+
+
+def save(sheet: Path, rows: list[dict], columns=None) -> None:
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns or list(rows[0]), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def decisions(study: Path) -> list[tuple[str, str, str, str]]:
+    if not (study / "decisions.csv").exists():
+        return []
+    return [(r["seg_id"], r["code_id"], r["decision"], r["source"])
+            for r in csv.DictReader((study / "decisions.csv").open(encoding="utf-8"))]
+
+
+def edit_kickoff(study: Path) -> None:
+    """A turn added at the top of north/kickoff: each of its seg_ids names the turn
+    before it."""
+    kickoff = study / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("Host: Welcome, all.\n\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_heading_retyped_in_another_case_or_with_spaces_is_still_read(study, suffix):
+    # a `Note ` heading: the note was dropped (named as a column not read) and a
+    # `Stamp` one was not checked
+    sheet = study / f"review{suffix}"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    if suffix == ".csv":
+        rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+        for row in rows:
+            if (row["seg_id"], row["code_id"]) == ("north/kickoff:t2", "risk.housing"):
+                row.update(decision="reject", note="about rent")
+        renamed = {"note": "Note ", "decision": "Decision", "stamp": "STAMP"}
+        save(sheet, [{renamed.get(k, k): v for k, v in r.items()} for r in rows])
+    else:
+        book = openpyxl.load_workbook(sheet)
+        ws = book["review"]
+        header = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=2):
+            if (row[0].value, row[1].value) == ("north/kickoff:t2", "risk.housing"):
+                row[header.index("decision")].value = "reject"
+                row[header.index("note")].value = "about rent"
+        for name, new in {"note": "Note ", "decision": "Decision", "stamp": "STAMP"}.items():
+            ws.cell(1, header.index(name) + 1).value = new
+        book.save(sheet)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert "not read" not in result.output
+    assert [(r["seg_id"], r["decision"], r["note"]) for r in
+            csv.DictReader((study / "decisions.csv").open(encoding="utf-8"))] == [
+        ("north/kickoff:t2", "reject", "about rent")]
+
+
+def test_a_heading_retyped_beside_the_same_one_is_refused(study, tmp_path):
+    sheet = tmp_path / "twice.csv"
+    sheet.write_text("seg_id,code_id,decision,note,Note\n"
+                     "north/kickoff:t2,risk.housing,reject,a,b\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:1: column(s) 'note' appear twice" in result.output
+    assert decisions(study) == []
+
+
+def test_a_stamp_column_retyped_in_capitals_still_refuses_a_moved_row(study):
+    sheet, rows = exported(study)
+    for row in rows:
+        if (row["seg_id"], row["code_id"]) == ("north/kickoff:t2", "risk.housing"):
+            row["decision"] = "reject"
+    save(sheet, [{("STAMP" if k == "stamp" else k): v for k, v in r.items()} for r in rows],
+         [c if c != "stamp" else "STAMP" for c in rows[0] if c not in ("text", "speaker")])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "this row was exported before north/kickoff was changed" in result.output
+    assert decisions(study) == []
