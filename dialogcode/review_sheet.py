@@ -286,6 +286,10 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                          "never coded", str(path), row.line)
                  for row in accepted.itertuples()
                  if row.seg_id in known.index and not segment.at[row.seg_id, "codable"]]
+    # a row copied from another segment's shows that segment's text and speaker too:
+    # its stamp's problem says what happened
+    stamped, copies = stale_rows(sheet, path, segments, documents, stamp_key)
+    checked = decided[~decided["line"].isin(copies)]
     if "text" in decided:
         # seg_ids follow the turns' positions: after a transcript is edited and ingested
         # again, the same seg_id may be another turn than the one the reviewer read
@@ -293,7 +297,7 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                              "was its transcript changed and ingested again since the sheet "
                              "was written, or the cell edited? Export the sheet again, or "
                              "restore the cell", str(path), row.line)
-                     for row in decided.itertuples() if row.seg_id in known.index
+                     for row in checked.itertuples() if row.seg_id in known.index
                      and not _shown_text(row.text, segment.at[row.seg_id, "text"])]
     if "speaker" in decided:
         # the same words may be another speaker's turn now ("Yes." said twice): a cut
@@ -304,9 +308,9 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                              "dialogcode, `speakers:`) or its text changed since the sheet "
                              "was written, or the cell edited? Export the sheet again, or "
                              "restore the cell", str(path), row.line)
-                     for row in decided.itertuples() if row.seg_id in known.index
+                     for row in checked.itertuples() if row.seg_id in known.index
                      and not _shown_text(row.speaker, _speaker(segment, row.seg_id))]
-    problems += stale_rows(decided, path, segments, documents, stamp_key)
+    problems += stamped
     notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
     twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
         lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)

@@ -47,6 +47,47 @@ def decisions(study: Path) -> list[tuple[str, str, str, str]]:
             for r in csv.DictReader((study / "decisions.csv").open(encoding="utf-8"))]
 
 
+def test_a_row_copied_to_another_segment_is_told_so_and_what_to_do(study):
+    # a reviewer copies the row of north/closing:t2 and types north/closing:t1 to add
+    # the code there: the import said the sheet was exported before the transcript
+    # changed, and that its text and speaker were changed or the transcript edited
+    sheet, rows = exported(study)
+    assert (rows[0]["seg_id"], rows[0]["code_id"]) == ("north/closing:t2", "connection")
+    save(sheet, [*rows, {**rows[0], "seg_id": "north/closing:t1", "decision": "accept"}])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:12: this row's stamp is north/closing:t2's (as on line 2), not "
+            "north/closing:t1's: was the row copied or moved from a row of north/closing:t2 "
+            "and its seg_id changed? To decide connection on north/closing:t2, restore the "
+            "row's seg_id; to add it to north/closing:t1, clear the row's source, stamp, "
+            "text and speaker cells (a row you add names the segment as it is now)"
+            ) in " ".join(result.output.split())
+    assert "exported before" not in result.output
+    assert "the text in this row" not in result.output           # one message, the cause
+    assert "the speaker in this row" not in result.output
+    assert decisions(study) == []
+    # done as it says, the code is added to north/closing:t1
+    save(sheet, [*rows, {**rows[0], "seg_id": "north/closing:t1", "decision": "accept",
+                         "source": "", "stamp": "", "text": "", "speaker": ""}])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert decisions(study) == [("north/closing:t1", "connection", "accept", "reviewer")]
+
+
+def test_a_row_moved_to_a_segment_of_another_document_names_the_stamps_segment(study):
+    sheet, rows = exported(study)
+    (line,) = [i + 2 for i, r in enumerate(rows) if r["seg_id"] == "south/closing:t1"]
+    rows[line - 2].update({"seg_id": "north/kickoff:t4", "doc_id": "", "decision": "reject"})
+    save(sheet, rows, [c for c in rows[0] if c not in ("text", "speaker")])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:{line}: this row's stamp is south/closing:t1's, not "
+            "north/kickoff:t4's: was the row copied or moved from a row of south/closing:t1 "
+            "and its seg_id changed?") in " ".join(result.output.split())
+    assert "exported before" not in result.output
+    assert decisions(study) == []
+
+
 def edit_kickoff(study: Path) -> None:
     """A turn added at the top of north/kickoff: each of its seg_ids names the turn
     before it."""
