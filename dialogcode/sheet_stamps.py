@@ -60,7 +60,8 @@ def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     study's :data:`KEY` is gone), and for each exported row (with a ``source``) whose
     stamp, ``text`` and ``speaker`` are all empty or deleted: nothing shows that its
     seg_id still names the segment decided. A row a person added (no source) names the
-    segment as it is now. And the lines of the rows copied from another segment's row, whose
+    segment as it is now; a sheet whose rows show none of these (:func:`_unchecked`) is
+    refused whole. And the lines of the rows copied from another segment's row, whose
     text and speaker cells are that segment's too: their stamp says what happened)."""
     def cells(table, column):
         return table.get(column, pd.Series("", table.index)).str.strip()
@@ -68,6 +69,9 @@ def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     decided = sheet[sheet["decision"].str.strip() != ""]
     if decided.empty:
         return [], set()
+    unchecked = _unchecked(sheet, path)
+    if unchecked:
+        return [unchecked], set()
     stamps = cells(decided, STAMP).str.lower()
     if key is None and (stamps != "").any():
         return [Problem(f"the {STAMP} column cannot be checked: {KEY}, the study's key "
@@ -105,6 +109,32 @@ def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
 
 
 CHECKS = ("source", STAMP, "text", "speaker")   # what tells an exported row's segment
+EXPORTED = ("label", "matched", "score", "site")    # what only an export fills in
+
+
+def _unchecked(sheet: pd.DataFrame, path: Path) -> Problem | None:
+    """The problem of an exported ``sheet`` (one with a :data:`EXPORTED` cell filled)
+    none of whose rows has a :data:`CHECKS` cell filled (their columns deleted or
+    emptied): its rows would all read as codes a person added on the segments their
+    seg_ids name now, those exported before an edit of the transcript included."""
+    def filled(columns):
+        return any(sheet[c].str.strip().ne("").any() for c in columns if c in sheet)
+
+    if filled(CHECKS) or not filled(EXPORTED):
+        return None
+    gone = [c for c in CHECKS if c not in sheet]
+    empty = [c for c in CHECKS if c in sheet]
+    said = " and its ".join(part for part in (
+        f"{_listed(gone)} columns are deleted" if gone else "",
+        f"{_listed(empty)} columns are empty in every row" if empty else "") if part)
+    return Problem(f"its {said}, so nothing shows which rows were exported and which were "
+                   "added, nor that a seg_id still names the turn its row was exported for "
+                   "(a seg_id names a turn by its place, which an edit of the transcript or "
+                   "a cut into turns otherwise moves): its decisions could land on other "
+                   f"turns than those decided. Copy the {STAMP} column (or the source, text "
+                   "and speaker columns) back from the sheet as exported, or export the "
+                   "sheet again and decide its rows there (a sheet of codes you add needs "
+                   "only seg_id, code_id and decision)", str(path), 1)
 
 
 def _copied(row, stamp: str, rows: pd.DataFrame, owner: str | None, columns

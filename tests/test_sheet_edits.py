@@ -97,6 +97,43 @@ def edit_kickoff(study: Path) -> None:
     assert invoke("run", study, "-q").exit_code == 0
 
 
+@pytest.mark.parametrize("changed", [False, True])
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_a_sheet_without_the_columns_that_check_its_rows_is_refused(study, changed, how):
+    # source, stamp, text and speaker gone, every row read as a code a person added on
+    # the segment its seg_id names now: the reject of housing on the turn the sheet
+    # showed as north/kickoff:t2 landed on the facilitator's question, t2 now
+    sheet, rows = exported(study)
+    checks = ["source", "stamp", "text", "speaker"]
+    for row in rows:
+        row["decision"] = {("north/kickoff:t2", "risk.housing"): "reject"}.get(
+            (row["seg_id"], row["code_id"]), "")
+        if how == "emptied":
+            row.update(dict.fromkeys(checks, ""))
+    save(sheet, rows, [c for c in rows[0] if how == "emptied" or c not in checks])
+    if changed:
+        edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = "deleted" if how == "deleted" else "empty in every row"
+    assert (f"{sheet}:1: its source, stamp, text and speaker columns are {said}, so "
+            "nothing shows which rows were exported and which were added, nor that a "
+            "seg_id still names the turn its row was exported for") in \
+        " ".join(result.output.split())
+    assert "export the sheet again" in result.output
+    assert decisions(study) == []
+
+
+def test_a_sheet_written_by_hand_of_ids_and_decisions_is_read(study, tmp_path):
+    sheet = tmp_path / "mine.csv"
+    sheet.write_text("seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,reject\n"
+                     "north/kickoff:t1,connection,accept\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert decisions(study) == [("north/kickoff:t2", "risk.housing", "reject", "rule"),
+                                ("north/kickoff:t1", "connection", "accept", "reviewer")]
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_heading_retyped_in_another_case_or_with_spaces_is_still_read(study, suffix):
     # a `Note ` heading: the note was dropped (named as a column not read) and a
