@@ -127,14 +127,14 @@ def _unchecked(sheet: pd.DataFrame, path: Path) -> Problem | None:
     said = " and its ".join(part for part in (
         f"{_listed(gone)} columns are deleted" if gone else "",
         f"{_listed(empty)} columns are empty in every row" if empty else "") if part)
-    return Problem(f"its {said}, so nothing shows which rows were exported and which were "
-                   "added, nor that a seg_id still names the turn its row was exported for "
-                   "(a seg_id names a turn by its place, which an edit of the transcript or "
-                   "a cut into turns otherwise moves): its decisions could land on other "
-                   f"turns than those decided. Copy the {STAMP} column (or the source, text "
-                   "and speaker columns) back from the sheet as exported, or export the "
-                   "sheet again and decide its rows there (a sheet of codes you add needs "
-                   "only seg_id, code_id and decision)", str(path), 1)
+    return Problem(f"this sheet's {said}, so nothing shows which rows were exported and "
+                   "which were added, nor that a seg_id still names the turn its row was "
+                   "exported for (a seg_id names a turn by its place, which an edit of the "
+                   "transcript or a cut into turns otherwise moves): its decisions could land "
+                   f"on other turns than those decided. Copy the {STAMP} column (or the "
+                   "source, text and speaker columns) back from the sheet as exported, or "
+                   "export the sheet again and decide its rows there (a sheet of codes you "
+                   "add needs only seg_id, code_id and decision)", str(path), 1)
 
 
 def _copied(row, stamp: str, rows: pd.DataFrame, owner: str | None, columns

@@ -116,7 +116,7 @@ def test_a_sheet_without_the_columns_that_check_its_rows_is_refused(study, chang
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 1 and "Traceback" not in result.output
     said = "deleted" if how == "deleted" else "empty in every row"
-    assert (f"{sheet}:1: its source, stamp, text and speaker columns are {said}, so "
+    assert (f"{sheet}:1: this sheet's source, stamp, text and speaker columns are {said}, so "
             "nothing shows which rows were exported and which were added, nor that a "
             "seg_id still names the turn its row was exported for") in \
         " ".join(result.output.split())
