@@ -18,7 +18,7 @@ from .formats.tables import xlsx_rows
 from .importers.tabular import code_numbers, same_text
 from .limits import DEFAULT, Limits
 from .review import (CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_source,
-                     segment_places)
+                     own_line, segment_places)
 from .safexml import xml_text
 from .segment import other_unit
 from .sheet_stamps import STAMP, stale_rows
@@ -179,10 +179,12 @@ def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
 def _headings(header: list[str], path: Path) -> list[str]:
     """A sheet's column headings, each of :data:`SHEET_COLUMNS` and :data:`STAMP` as
     written by an export however a person retyped its case (`Note`, `STAMP`: read as
-    another column, a note was dropped and a stamp not checked); raises ReviewError
-    when two headings name one column."""
+    another column, a note was dropped and a stamp not checked), and a person's own
+    column headed ``line`` named with its place
+    (:func:`~dialogcode.review.own_line`), which :func:`unread_columns` then names;
+    raises ReviewError when two headings name one column."""
     known = {c.casefold(): c for c in (*SHEET_COLUMNS, STAMP)}
-    header = [known.get(c.casefold(), c) for c in header]
+    header = [known.get(c.casefold(), c) for c in own_line(header)]
     twice = sorted({c for c in header if c and header.count(c) > 1})
     if twice:
         raise ReviewError(f"column(s) {', '.join(map(repr, twice))} appear twice; keep "

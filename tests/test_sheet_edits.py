@@ -188,3 +188,17 @@ def test_a_stamp_column_retyped_in_capitals_still_refuses_a_moved_row(study):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "this row was exported before north/kickoff was changed" in result.output
     assert decisions(study) == []
+
+
+def test_a_column_of_the_reviewers_headed_line_is_named_as_not_read(study):
+    # the import numbers the rows in a column of that name: the reviewer's own was
+    # overwritten, and never named among the columns not read
+    sheet, rows = exported(study)
+    for row in rows:
+        row["line"] = ""
+    rows[3].update(decision="reject", line="transcript line 12")
+    save(sheet, rows)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert (f"{sheet}:5: column 'line (column 14)' is not read: its 1 filled cell(s) are "
+            "not kept") in result.output
