@@ -202,3 +202,19 @@ def test_a_column_of_the_reviewers_headed_line_is_named_as_not_read(study):
     assert result.exit_code == 0, result.output
     assert (f"{sheet}:5: column 'line (column 14)' is not read: its 1 filled cell(s) are "
             "not kept") in result.output
+
+
+def test_a_row_whose_stamp_is_not_that_of_its_segments_other_rows_says_so(study):
+    # a stamp no segment has now, beside rows of the same seg_id with another: the row
+    # was copied from a row since deleted, or its stamp typed over
+    sheet, rows = exported(study)
+    assert [r["seg_id"] for r in rows[1:3]] == ["north/closing:t3"] * 2
+    rows[2].update(stamp="s0123456789a", decision="reject")
+    save(sheet, rows)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:4: this row's stamp is not that of north/closing:t3's row on line 3: "
+            "was the row copied or moved from another segment's row and its seg_id "
+            "changed? Restore it as exported, or to add it to north/closing:t3, clear") in \
+        " ".join(result.output.split())
+    assert decisions(study) == []
