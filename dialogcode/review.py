@@ -58,9 +58,16 @@ def csv_table(path: Path) -> pd.DataFrame:
                      number) for number, values in rows if len(values) < len(header)]
     if short:
         raise ReviewError(short)
-    table = pd.DataFrame([values[:len(header)] for _, values in rows], columns=header,
-                         dtype=str)
+    table = pd.DataFrame([values[:len(header)] for _, values in rows],
+                         columns=own_line(header), dtype=str)
     return table.assign(line=[number for number, _ in rows])
+
+
+def own_line(header: list[str]) -> list[str]:
+    """``header`` with a person's own column headed ``line``, where a table read for
+    messages numbers its rows, named with its place (``line (column 3)``): read as a
+    column not known, not overwritten unsaid."""
+    return [f"{c} (column {i + 1})" if c == "line" else c for i, c in enumerate(header)]
 
 
 def load_decisions(study: Study) -> pd.DataFrame:

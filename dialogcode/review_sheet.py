@@ -18,7 +18,7 @@ from .formats.tables import xlsx_rows
 from .importers.tabular import code_numbers, same_text
 from .limits import DEFAULT, Limits
 from .review import (CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_source,
-                     segment_places)
+                     own_line, segment_places)
 from .safexml import xml_text
 from .segment import other_unit
 from .sheet_stamps import STAMP, stale_rows
@@ -164,19 +164,32 @@ def read_sheet(path: Path, limits: Limits = DEFAULT, codes=()) -> pd.DataFrame:
         if numbers:
             raise ReviewError(numbers)
         header = ["" if c is None else str(c).strip() for c in rows[0]]
-        twice = sorted({c for c in header if c and header.count(c) > 1})
-        if twice:
-            raise ReviewError(f"column(s) {', '.join(map(repr, twice))} appear twice; keep "
-                              "one of each", file=path, line=1)
-        table = pd.DataFrame(rows[1:], columns=header, dtype=object)
+        table = pd.DataFrame(rows[1:], columns=_headings(header, path), dtype=object)
         table = table.fillna("").astype(str).assign(line=range(2, len(table) + 2))
     else:
         table = csv_table(path)
+        table.columns = [*_headings(list(table.columns.drop("line")), path), "line"]
         table[table.columns.drop("line")] = table.drop(columns="line").map(unneutralize)
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
         raise ReviewError(f"missing column(s) {', '.join(missing)}", file=path, line=1)
     return table
+
+
+def _headings(header: list[str], path: Path) -> list[str]:
+    """A sheet's column headings, each of :data:`SHEET_COLUMNS` and :data:`STAMP` as
+    written by an export however a person retyped its case (`Note`, `STAMP`: read as
+    another column, a note was dropped and a stamp not checked), and a person's own
+    column headed ``line`` named with its place
+    (:func:`~dialogcode.review.own_line`), which :func:`unread_columns` then names;
+    raises ReviewError when two headings name one column."""
+    known = {c.casefold(): c for c in (*SHEET_COLUMNS, STAMP)}
+    header = [known.get(c.casefold(), c) for c in own_line(header)]
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:
+        raise ReviewError(f"column(s) {', '.join(map(repr, twice))} appear twice; keep "
+                          "one of each", file=path, line=1)
+    return header
 
 
 def unimported(sheet: pd.DataFrame, decisions: pd.DataFrame) -> int:
@@ -275,6 +288,10 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                          "never coded", str(path), row.line)
                  for row in accepted.itertuples()
                  if row.seg_id in known.index and not segment.at[row.seg_id, "codable"]]
+    # a row copied from another segment's shows that segment's text and speaker too:
+    # its stamp's problem says what happened
+    stamped, copies = stale_rows(sheet, path, segments, documents, stamp_key)
+    checked = decided[~decided["line"].isin(copies)]
     if "text" in decided:
         # seg_ids follow the turns' positions: after a transcript is edited and ingested
         # again, the same seg_id may be another turn than the one the reviewer read
@@ -282,7 +299,7 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                              "was its transcript changed and ingested again since the sheet "
                              "was written, or the cell edited? Export the sheet again, or "
                              "restore the cell", str(path), row.line)
-                     for row in decided.itertuples() if row.seg_id in known.index
+                     for row in checked.itertuples() if row.seg_id in known.index
                      and not _shown_text(row.text, segment.at[row.seg_id, "text"])]
     if "speaker" in decided:
         # the same words may be another speaker's turn now ("Yes." said twice): a cut
@@ -293,9 +310,9 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                              "dialogcode, `speakers:`) or its text changed since the sheet "
                              "was written, or the cell edited? Export the sheet again, or "
                              "restore the cell", str(path), row.line)
-                     for row in decided.itertuples() if row.seg_id in known.index
+                     for row in checked.itertuples() if row.seg_id in known.index
                      and not _shown_text(row.speaker, _speaker(segment, row.seg_id))]
-    problems += stale_rows(decided, path, segments, documents, stamp_key)
+    problems += stamped
     notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
     twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
         lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)

@@ -50,35 +50,53 @@ def segment_stamps(seg_ids: pd.Series, segments: pd.DataFrame, documents: pd.Dat
                      dtype=object)
 
 
-def stale_rows(decided: pd.DataFrame, path: Path, segments: pd.DataFrame,
-               documents: pd.DataFrame, key: bytes | None) -> list[Problem]:
-    """A problem for each decided row of a sheet whose :data:`STAMP` is not that of its
-    seg_id now under ``key`` (the transcript was edited, or cut into segments otherwise,
-    since the sheet was exported; or the study's :data:`KEY` is gone), and for each
-    exported row (with a ``source``) whose stamp, ``text`` and ``speaker`` are all empty
-    or deleted: nothing shows that its seg_id still names the segment decided. A row a
-    person added (no source) names the segment as it is now."""
-    def cells(column):
-        return decided.get(column, pd.Series("", decided.index)).str.strip()
+def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
+               documents: pd.DataFrame, key: bytes | None
+               ) -> tuple[list[Problem], set[int]]:
+    """(a problem for each decided row of ``sheet`` (every row read, its decision in
+    lower case) whose :data:`STAMP` is not that of its seg_id now under ``key`` (the
+    transcript was edited, or cut into segments otherwise, since the sheet was exported;
+    the row was copied or moved from another segment's row, :func:`_copied`; or the
+    study's :data:`KEY` is gone), and for each exported row (with a ``source``) whose
+    stamp, ``text`` and ``speaker`` are all empty or deleted: nothing shows that its
+    seg_id still names the segment decided. A row a person added (no source) names the
+    segment as it is now; a sheet whose rows show none of these (:func:`_unchecked`) is
+    refused whole. And the lines of the rows copied from another segment's row, whose
+    text and speaker cells are that segment's too: their stamp says what happened)."""
+    def cells(table, column):
+        return table.get(column, pd.Series("", table.index)).str.strip()
 
-    stamps = cells(STAMP).str.lower()
+    decided = sheet[sheet["decision"].str.strip() != ""]
+    if decided.empty:
+        return [], set()
+    unchecked = _unchecked(sheet, path)
+    if unchecked:
+        return [unchecked], set()
+    stamps = cells(decided, STAMP).str.lower()
     if key is None and (stamps != "").any():
         return [Problem(f"the {STAMP} column cannot be checked: {KEY}, the study's key "
                         "for it, is gone from the study folder; export the sheet again and "
                         "decide its rows there", str(path),
-                        int(decided.loc[stamps != "", "line"].iloc[0]))]
+                        int(decided.loc[stamps != "", "line"].iloc[0]))], set()
     now = segment_stamps(decided["seg_id"], segments, documents, key or b"")
-    blind = (stamps == "") & (cells("text") == "") & (cells("speaker") == "") & (
-        cells("source") != "")
+    blind = (stamps == "") & (cells(decided, "text") == "") & (
+        cells(decided, "speaker") == "") & (cells(decided, "source") != "")
     moved = (stamps != "") & (stamps != now) & (now != "")
-    problems = [Problem(f"this row was exported before {doc} was changed or cut into "
-                        "segments otherwise (a newer dialogcode, `speakers:`) and ingested "
-                        f"again, so {seg} may name another turn now than the one decided "
-                        f"(its {STAMP} is not the segment's now): export the sheet again "
-                        "and decide the row there", str(path), line)
-                for seg, doc, line in zip(decided.loc[moved, "seg_id"],
-                                          doc_ids_of(decided.loc[moved, "seg_id"]),
-                                          decided.loc[moved, "line"])]
+    problems, copies = [], set()
+    if moved.any():
+        owners = dict(zip(segment_stamps(segments["seg_id"], segments, documents, key),
+                          segments["seg_id"]))
+        rows = sheet.assign(stamp=cells(sheet, STAMP).str.lower())[["seg_id", STAMP, "line"]]
+        for row, stamp in zip(decided[moved].itertuples(), stamps[moved]):
+            copied, certain = _copied(row, stamp, rows, owners.get(stamp), sheet.columns)
+            if certain:
+                copies.add(row.line)
+            problems.append(Problem(copied or (
+                f"this row was exported before {doc_ids_of(pd.Series([row.seg_id]))[0]} was "
+                "changed or cut into segments otherwise (a newer dialogcode, `speakers:`) "
+                f"and ingested again, so {row.seg_id} may name another turn now than the one "
+                f"decided (its {STAMP} is not the segment's now): export the sheet again and "
+                "decide the row there"), str(path), row.line))
     problems += [Problem(f"nothing shows that {seg} is still the segment this row was "
                          f"decided on: its {STAMP}, text and speaker cells are empty (or "
                          "their columns deleted), and a seg_id names a turn by its place, "
@@ -87,4 +105,74 @@ def stale_rows(decided: pd.DataFrame, path: Path, segments: pd.DataFrame,
                          "export the sheet again", str(path), line)
                  for seg, line in zip(decided.loc[blind & (now != ""), "seg_id"],
                                       decided.loc[blind & (now != ""), "line"])]
-    return problems
+    return problems, copies
+
+
+CHECKS = ("source", STAMP, "text", "speaker")   # what tells an exported row's segment
+EXPORTED = ("label", "matched", "score", "site")    # what only an export fills in
+
+
+def _unchecked(sheet: pd.DataFrame, path: Path) -> Problem | None:
+    """The problem of an exported ``sheet`` (one with a :data:`EXPORTED` cell filled)
+    none of whose rows has a :data:`CHECKS` cell filled (their columns deleted or
+    emptied): its rows would all read as codes a person added on the segments their
+    seg_ids name now, those exported before an edit of the transcript included."""
+    def filled(columns):
+        return any(sheet[c].str.strip().ne("").any() for c in columns if c in sheet)
+
+    if filled(CHECKS) or not filled(EXPORTED):
+        return None
+    gone = [c for c in CHECKS if c not in sheet]
+    empty = [c for c in CHECKS if c in sheet]
+    said = " and its ".join(part for part in (
+        f"{_listed(gone)} columns are deleted" if gone else "",
+        f"{_listed(empty)} columns are empty in every row" if empty else "") if part)
+    return Problem(f"this sheet's {said}, so nothing shows which rows were exported and "
+                   "which were added, nor that a seg_id still names the turn its row was "
+                   "exported for (a seg_id names a turn by its place, which an edit of the "
+                   "transcript or a cut into turns otherwise moves): its decisions could land "
+                   f"on other turns than those decided. Copy the {STAMP} column (or the "
+                   "source, text and speaker columns) back from the sheet as exported, or "
+                   "export the sheet again and decide its rows there (a sheet of codes you "
+                   "add needs only seg_id, code_id and decision)", str(path), 1)
+
+
+def _copied(row, stamp: str, rows: pd.DataFrame, owner: str | None, columns
+            ) -> tuple[str | None, bool]:
+    """(why ``row`` (a decided row of a sheet whose :data:`STAMP`, ``stamp``, is not its
+    seg_id's now) was most likely copied or moved from another segment's row and its
+    seg_id changed, or None when nothing shows it: the same stamp on a row of another
+    seg_id in the sheet (``rows``: its seg_id, stamp and line), another stamp on
+    another row of its seg_id, or the stamp of ``owner`` (the segment it is now) of
+    another document; whether that is certain). When ``owner`` is of its document and
+    nothing else shows a copy, the document may as well have been cut into segments
+    otherwise since the export."""
+    seg = row.seg_id
+    same = rows[(rows[STAMP] == stamp) & (rows["seg_id"] != seg)]
+    other = rows[(rows["seg_id"] == seg) & (rows[STAMP] != stamp) & (rows[STAMP] != "")]
+    made_for = same["seg_id"].iloc[0] if len(same) else owner
+    clear = _listed([c for c in CHECKS if c in columns])
+    todo = (f"to add it to {seg}, clear the row's {clear} cells (a row you add names the "
+            "segment as it is now)")
+    if made_for is None:
+        return None if other.empty else (
+            f"this row's {STAMP} is not that of {seg}'s row on line "
+            f"{other['line'].iloc[0]}: was the row copied or moved from another segment's "
+            f"row and its seg_id changed? Restore it as exported, or {todo}"), not other.empty
+    doc = doc_ids_of(pd.Series([seg, made_for]))
+    if len(same) or len(other) or doc[0] != doc[1]:
+        where = f" (as on line {same['line'].iloc[0]})" if len(same) else ""
+        return (f"this row's {STAMP} is {made_for}'s{where}, not {seg}'s: was the row "
+                f"copied or moved from a row of {made_for} and its seg_id changed? To "
+                f"decide {row.code_id} on {made_for}, restore the row's seg_id; {todo}"), True
+    return (f"this row's {STAMP} is not {seg}'s but {made_for}'s now: was {doc[0]} cut "
+            "into segments otherwise since the sheet was exported (a newer dialogcode, "
+            f"`speakers:`), so that the turn this row shows is {made_for} now, or was the "
+            f"row copied or moved from a row of {made_for} and its seg_id changed? After a "
+            "new cut, export the sheet again and decide the row there; after a copy, "
+            f"restore the seg_id to decide {row.code_id} on {made_for}, or {todo}"), False
+
+
+def _listed(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)

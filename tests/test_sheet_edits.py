@@ -1,0 +1,220 @@
+"""A review sheet edited by hand in a spreadsheet before `review import`: rows copied to
+another segment, columns deleted or renamed, on the evidence fixture (see the table at the
+top of test_tables.py)."""
+import csv
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from dialogcode.cli import cli
+
+FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+
+
+@pytest.fixture
+def study(tmp_path):
+    root = tmp_path / "study"
+    shutil.copytree(FIXTURE, root)
+    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def exported(study: Path) -> tuple[Path, list[dict]]:
+    sheet = study / "review.csv"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    return sheet, list(csv.DictReader(sheet.open(encoding="utf-8")))
+
+
+def save(sheet: Path, rows: list[dict], columns=None) -> None:
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns or list(rows[0]), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def decisions(study: Path) -> list[tuple[str, str, str, str]]:
+    if not (study / "decisions.csv").exists():
+        return []
+    return [(r["seg_id"], r["code_id"], r["decision"], r["source"])
+            for r in csv.DictReader((study / "decisions.csv").open(encoding="utf-8"))]
+
+
+def test_a_row_copied_to_another_segment_is_told_so_and_what_to_do(study):
+    # a reviewer copies the row of north/closing:t2 and types north/closing:t1 to add
+    # the code there: the import said the sheet was exported before the transcript
+    # changed, and that its text and speaker were changed or the transcript edited
+    sheet, rows = exported(study)
+    assert (rows[0]["seg_id"], rows[0]["code_id"]) == ("north/closing:t2", "connection")
+    save(sheet, [*rows, {**rows[0], "seg_id": "north/closing:t1", "decision": "accept"}])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:12: this row's stamp is north/closing:t2's (as on line 2), not "
+            "north/closing:t1's: was the row copied or moved from a row of north/closing:t2 "
+            "and its seg_id changed? To decide connection on north/closing:t2, restore the "
+            "row's seg_id; to add it to north/closing:t1, clear the row's source, stamp, "
+            "text and speaker cells (a row you add names the segment as it is now)"
+            ) in " ".join(result.output.split())
+    assert "exported before" not in result.output
+    assert "the text in this row" not in result.output           # one message, the cause
+    assert "the speaker in this row" not in result.output
+    assert decisions(study) == []
+    # done as it says, the code is added to north/closing:t1
+    save(sheet, [*rows, {**rows[0], "seg_id": "north/closing:t1", "decision": "accept",
+                         "source": "", "stamp": "", "text": "", "speaker": ""}])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert decisions(study) == [("north/closing:t1", "connection", "accept", "reviewer")]
+
+
+def test_a_row_moved_to_a_segment_of_another_document_names_the_stamps_segment(study):
+    sheet, rows = exported(study)
+    (line,) = [i + 2 for i, r in enumerate(rows) if r["seg_id"] == "south/closing:t1"]
+    rows[line - 2].update({"seg_id": "north/kickoff:t4", "doc_id": "", "decision": "reject"})
+    save(sheet, rows, [c for c in rows[0] if c not in ("text", "speaker")])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:{line}: this row's stamp is south/closing:t1's, not "
+            "north/kickoff:t4's: was the row copied or moved from a row of south/closing:t1 "
+            "and its seg_id changed?") in " ".join(result.output.split())
+    assert "exported before" not in result.output
+    assert decisions(study) == []
+
+
+def edit_kickoff(study: Path) -> None:
+    """A turn added at the top of north/kickoff: each of its seg_ids names the turn
+    before it."""
+    kickoff = study / "transcripts" / "north" / "kickoff.txt"
+    kickoff.write_text("Host: Welcome, all.\n\n" + kickoff.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+
+
+@pytest.mark.parametrize("changed", [False, True])
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_a_sheet_without_the_columns_that_check_its_rows_is_refused(study, changed, how):
+    # source, stamp, text and speaker gone, every row read as a code a person added on
+    # the segment its seg_id names now: the reject of housing on the turn the sheet
+    # showed as north/kickoff:t2 landed on the facilitator's question, t2 now
+    sheet, rows = exported(study)
+    checks = ["source", "stamp", "text", "speaker"]
+    for row in rows:
+        row["decision"] = {("north/kickoff:t2", "risk.housing"): "reject"}.get(
+            (row["seg_id"], row["code_id"]), "")
+        if how == "emptied":
+            row.update(dict.fromkeys(checks, ""))
+    save(sheet, rows, [c for c in rows[0] if how == "emptied" or c not in checks])
+    if changed:
+        edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = "deleted" if how == "deleted" else "empty in every row"
+    assert (f"{sheet}:1: this sheet's source, stamp, text and speaker columns are {said}, so "
+            "nothing shows which rows were exported and which were added, nor that a "
+            "seg_id still names the turn its row was exported for") in \
+        " ".join(result.output.split())
+    assert "export the sheet again" in result.output
+    assert decisions(study) == []
+
+
+def test_a_sheet_written_by_hand_of_ids_and_decisions_is_read(study, tmp_path):
+    sheet = tmp_path / "mine.csv"
+    sheet.write_text("seg_id,code_id,decision\nnorth/kickoff:t2,risk.housing,reject\n"
+                     "north/kickoff:t1,connection,accept\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert decisions(study) == [("north/kickoff:t2", "risk.housing", "reject", "rule"),
+                                ("north/kickoff:t1", "connection", "accept", "reviewer")]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_heading_retyped_in_another_case_or_with_spaces_is_still_read(study, suffix):
+    # a `Note ` heading: the note was dropped (named as a column not read) and a
+    # `Stamp` one was not checked
+    sheet = study / f"review{suffix}"
+    assert invoke("review", "export", study, "-o", sheet).exit_code == 0
+    if suffix == ".csv":
+        rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+        for row in rows:
+            if (row["seg_id"], row["code_id"]) == ("north/kickoff:t2", "risk.housing"):
+                row.update(decision="reject", note="about rent")
+        renamed = {"note": "Note ", "decision": "Decision", "stamp": "STAMP"}
+        save(sheet, [{renamed.get(k, k): v for k, v in r.items()} for r in rows])
+    else:
+        book = openpyxl.load_workbook(sheet)
+        ws = book["review"]
+        header = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=2):
+            if (row[0].value, row[1].value) == ("north/kickoff:t2", "risk.housing"):
+                row[header.index("decision")].value = "reject"
+                row[header.index("note")].value = "about rent"
+        for name, new in {"note": "Note ", "decision": "Decision", "stamp": "STAMP"}.items():
+            ws.cell(1, header.index(name) + 1).value = new
+        book.save(sheet)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert "not read" not in result.output
+    assert [(r["seg_id"], r["decision"], r["note"]) for r in
+            csv.DictReader((study / "decisions.csv").open(encoding="utf-8"))] == [
+        ("north/kickoff:t2", "reject", "about rent")]
+
+
+def test_a_heading_retyped_beside_the_same_one_is_refused(study, tmp_path):
+    sheet = tmp_path / "twice.csv"
+    sheet.write_text("seg_id,code_id,decision,note,Note\n"
+                     "north/kickoff:t2,risk.housing,reject,a,b\n", encoding="utf-8")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:1: column(s) 'note' appear twice" in result.output
+    assert decisions(study) == []
+
+
+def test_a_stamp_column_retyped_in_capitals_still_refuses_a_moved_row(study):
+    sheet, rows = exported(study)
+    for row in rows:
+        if (row["seg_id"], row["code_id"]) == ("north/kickoff:t2", "risk.housing"):
+            row["decision"] = "reject"
+    save(sheet, [{("STAMP" if k == "stamp" else k): v for k, v in r.items()} for r in rows],
+         [c if c != "stamp" else "STAMP" for c in rows[0] if c not in ("text", "speaker")])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "this row was exported before north/kickoff was changed" in result.output
+    assert decisions(study) == []
+
+
+def test_a_column_of_the_reviewers_headed_line_is_named_as_not_read(study):
+    # the import numbers the rows in a column of that name: the reviewer's own was
+    # overwritten, and never named among the columns not read
+    sheet, rows = exported(study)
+    for row in rows:
+        row["line"] = ""
+    rows[3].update(decision="reject", line="transcript line 12")
+    save(sheet, rows)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert (f"{sheet}:5: column 'line (column 14)' is not read: its 1 filled cell(s) are "
+            "not kept") in result.output
+
+
+def test_a_row_whose_stamp_is_not_that_of_its_segments_other_rows_says_so(study):
+    # a stamp no segment has now, beside rows of the same seg_id with another: the row
+    # was copied from a row since deleted, or its stamp typed over
+    sheet, rows = exported(study)
+    assert [r["seg_id"] for r in rows[1:3]] == ["north/closing:t3"] * 2
+    rows[2].update(stamp="s0123456789a", decision="reject")
+    save(sheet, rows)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:4: this row's stamp is not that of north/closing:t3's row on line 3: "
+            "was the row copied or moved from another segment's row and its seg_id "
+            "changed? Restore it as exported, or to add it to north/closing:t3, clear") in \
+        " ".join(result.output.split())
+    assert decisions(study) == []
