@@ -105,7 +105,7 @@ def _section_blocks(parsed: ParsedDocument) -> list[Block]:
         else:
             blocks.append(Block("section", block.start, block.end, line=block.line,
                                 section=block.section, time_start=block.time_start,
-                                time_end=block.time_end))
+                                time_end=block.time_end, read_line=block.read_line))
     return blocks
 
 

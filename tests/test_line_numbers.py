@@ -14,7 +14,7 @@ from dialogcode.errors import IngestError
 from dialogcode.formats import read_document
 from dialogcode.ingest import load_corpus
 
-from conftest import make_study
+from conftest import ingested_evidence, make_study
 
 
 def editor_line(raw: str, at: str) -> int:
@@ -158,3 +158,23 @@ def test_a_note_names_in_its_words_the_lines_an_editor_shows(tmp_path):
     cues = CUES.replace("P2: Then my cousin", "Then my cousin").replace(
         "P1: Before", "Before")
     assert any("(8, 12)" in note for note in notes_of(tmp_path, "talk.vtt", cues))
+
+
+def test_a_turn_after_a_vertical_tab_cut_by_a_note_makes_later_turn_numbers_ambiguous(
+        tmp_path):
+    # the note taken out of P1's turn had no read_line (its turn's pieces did): turns on
+    # one line of the file, it was not seen as a piece of P1's turn, and a person's
+    # "turn 3" (P3's) silently coded the note
+    root = ingested_evidence(tmp_path / "study")
+    (root / "transcripts" / "south" / "visit.txt").write_text(
+        "Coach: Tell me about the year.\x0bP1: Debt is the worry. [Note: the group "
+        "paused] Wages too.\n\nP3: Our neighbours helped when we were evicted.\n",
+        encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nsouth/visit,3,connection\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(root), "--coder",
+                                      "ana"])
+    assert result.exit_code == 1, result.output
+    assert ("turns.csv:2: turn 3 of south/visit is ambiguous: dialogcode counts the pieces "
+            "of a turn cut by a note") in result.output
