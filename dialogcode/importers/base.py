@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from ..errors import Problem
+from ..formats.timemarks import MARK
 from ..ingest import Corpus
 from ..segment import other_unit, turn_lines
 from ..spans import covered_segments, interjections
@@ -164,9 +167,10 @@ class Documents:
                 spoken[doc] += 1
                 self.spoken[(doc, spoken[doc])] = segs
         captions = {doc for doc, fmt in self.formats.items() if fmt in ("vtt", "srt")}
-        for doc, turn in _first_cut(numbered, captions).items():
+        for doc, turn in _first_cut(numbered, captions, self.text).items():
             why = ("the pieces of a turn cut by a note or another speaker's words in "
-                   f"brackets (or for its length) as turns of their own, from turn {turn}")
+                   f"brackets (or for its length, or at a time written in it) as turns of "
+                   f"their own, from turn {turn}")
             self.first_quiet[doc] = min(self.first_quiet.get(doc, (turn, why)), (turn, why))
 
     def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
@@ -269,19 +273,28 @@ class Documents:
         return None
 
 
-def _first_cut(numbered, captions: set[str]) -> dict[str, int]:
+def _first_cut(numbered, captions: set[str], texts: dict[str, str]) -> dict[str, int]:
     """doc_id -> the first turn of ``numbered`` segments (sorted, each with its turn)
     that is a piece of a turn of the transcript cut in several: by a note in brackets
     taken out of it (a section on the turn's line), for its length (the next piece,
-    the one speaker's on the same line), or by another speaker's words in brackets (a
+    the one speaker's on the same line), by another speaker's words in brackets (a
     turn on the same line, but in the documents ``captions``, whose cues may hold two
-    speakers on one line), as ingest's summary tells a turn's pieces."""
+    speakers on one line), as ingest's summary tells a turn's pieces, or by a time
+    written in it (:mod:`~dialogcode.formats.timemarks`: the one speaker's next piece,
+    only the time between them, in the document's text ``texts``)."""
     if "line" not in numbered:
         return {}
     heads = numbered.drop_duplicates(["doc_id", "turn"])    # each turn's first segment
     before = heads.shift()
-    cut = ((heads["doc_id"] == before["doc_id"])
-           & (turn_lines(heads) == turn_lines(before)).fillna(False).astype(bool)
-           & ((heads["kind"] == "section") | (before["kind"] == "section")
-              | (heads["speaker"] == before["speaker"]) | ~heads["doc_id"].isin(captions)))
+    same = (heads["doc_id"] == before["doc_id"])
+    speaker = (heads["speaker"] == before["speaker"]).fillna(False).astype(bool)
+    ends = numbered["end"].shift().loc[heads.index]     # of the segment just before
+    timed = pd.Series([bool(MARK.fullmatch(texts[doc][int(end):int(start)].strip()))
+                       if one else False
+                       for doc, one, start, end in zip(heads["doc_id"], same & speaker,
+                                                       heads["start"], ends)],
+                      index=heads.index, dtype=bool)
+    cut = same & ((turn_lines(heads) == turn_lines(before)).fillna(False).astype(bool)
+                  & ((heads["kind"] == "section") | (before["kind"] == "section")
+                     | speaker | ~heads["doc_id"].isin(captions)) | timed)
     return before.loc[cut].groupby("doc_id")["turn"].min().astype(int).to_dict()
