@@ -202,3 +202,18 @@ def test_a_time_marker_opening_a_line_of_a_turn_makes_later_turn_numbers_ambiguo
     assert result.exit_code == 1, result.output
     assert ("turns.csv:2: turn 3 of south/visit is ambiguous: dialogcode counts the pieces "
             "of a turn cut") in result.output
+
+
+@pytest.mark.parametrize("marker", ["[00:12:31] ", "\n[00:12:31] ", "\x0b00:12:31\x0b"])
+def test_the_summary_counts_a_turn_a_time_marker_parts_as_one(tmp_path, marker):
+    # after a time alone at the start of a line, P1's words were counted as a turn of
+    # their own (after one inside the line, not): a marker every minute of a long answer
+    # made as many turns
+    from dialogcode.ingest import ingest, summarize
+    root = make_study(tmp_path / "s", {"talk.txt": (
+        f"Coach: Tell me about the year.\nP1: Debt is the worry.{marker}Wages too.\n"
+        "P3: Our neighbours helped when we were evicted.\n")}, None)
+    for unit in ("turn", "sentence"):
+        corpus = ingest(Study.open(root), unit=unit)
+        assert corpus.segments["time_start"].tolist()[-2] == 751
+        assert summarize(corpus)["turns"].tolist() == [3], unit

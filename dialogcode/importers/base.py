@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import Problem
-from ..formats.timemarks import MARK
 from ..ingest import Corpus
-from ..segment import other_unit, turn_lines
+from ..segment import after_time_mark, other_unit, turn_lines
 from ..spans import covered_segments, interjections
 
 if TYPE_CHECKING:
@@ -280,21 +279,16 @@ def _first_cut(numbered, captions: set[str], texts: dict[str, str]) -> dict[str,
     the one speaker's on the same line), by another speaker's words in brackets (a
     turn on the same line, but in the documents ``captions``, whose cues may hold two
     speakers on one line), as ingest's summary tells a turn's pieces, or by a time
-    written in it (:mod:`~dialogcode.formats.timemarks`: the one speaker's next piece,
-    only the time between them, in the document's text ``texts``)."""
+    written in it (:func:`~dialogcode.segment.after_time_mark`, in the documents'
+    ``texts``)."""
     if "line" not in numbered:
         return {}
     heads = numbered.drop_duplicates(["doc_id", "turn"])    # each turn's first segment
     before = heads.shift()
-    same = (heads["doc_id"] == before["doc_id"])
-    speaker = (heads["speaker"] == before["speaker"]).fillna(False).astype(bool)
-    ends = numbered["end"].shift().loc[heads.index]     # of the segment just before
-    timed = pd.Series([bool(MARK.fullmatch(texts[doc][int(end):int(start)].strip()))
-                       if one else False
-                       for doc, one, start, end in zip(heads["doc_id"], same & speaker,
-                                                       heads["start"], ends)],
-                      index=heads.index, dtype=bool)
-    cut = same & ((turn_lines(heads) == turn_lines(before)).fillna(False).astype(bool)
-                  & ((heads["kind"] == "section") | (before["kind"] == "section")
-                     | speaker | ~heads["doc_id"].isin(captions)) | timed)
+    timed = pd.Series(after_time_mark(numbered, texts), index=numbered.index)
+    cut = ((heads["doc_id"] == before["doc_id"])
+           & (turn_lines(heads) == turn_lines(before)).fillna(False).astype(bool)
+           & ((heads["kind"] == "section") | (before["kind"] == "section")
+              | (heads["speaker"] == before["speaker"]) | ~heads["doc_id"].isin(captions))
+           | timed.loc[heads.index])
     return before.loc[cut].groupby("doc_id")["turn"].min().astype(int).to_dict()
