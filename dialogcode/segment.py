@@ -14,6 +14,7 @@ from dataclasses import replace
 from .config import MAX_SEGMENT_CHARS
 from .formats import ParsedDocument
 from .formats.base import NOT_TALK, Block
+from .formats.timemarks import MARK
 from .normalize import count_words
 
 _BACKCHANNEL = re.compile(
@@ -68,6 +69,22 @@ def turn_lines(segments):
     return segments["read_line"].fillna(segments["line"])
 
 
+def after_time_mark(segments, texts: dict[str, str]) -> list[bool]:
+    """For each of ``segments`` (sorted by document and start), whether it goes on the
+    words of the one before it, of one speaker, past a time marker alone between them in
+    the document's text ``texts`` (:mod:`~.formats.timemarks`: a turn parted there,
+    ``[00:12:31]`` or ``00:12:31`` opening a line of it): pieces of one turn, as a person
+    counts turns, whatever line each starts on."""
+    # a missing speaker (None, or pandas' NA, which cannot be compared) as ""
+    rows = list(zip(segments["doc_id"], [who if isinstance(who, str) else ""
+                                         for who in segments["speaker"]],
+                    segments["start"], segments["end"]))
+    return [k > 0 and who != "" and (doc, who) == rows[k - 1][:2]
+            and MARK.fullmatch(texts.get(doc, "")[int(rows[k - 1][3]):int(start)].strip())
+            is not None
+            for k, (doc, who, start, _) in enumerate(rows)]
+
+
 def is_backchannel(text: str, n_words: int | None = None) -> bool:
     """Very short acknowledgement turns ("Mm-hmm.", "Yeah, right.") are flagged, never
     dropped. ``n_words``: the text's :func:`count_words`, when known."""
@@ -105,7 +122,7 @@ def _section_blocks(parsed: ParsedDocument) -> list[Block]:
         else:
             blocks.append(Block("section", block.start, block.end, line=block.line,
                                 section=block.section, time_start=block.time_start,
-                                time_end=block.time_end))
+                                time_end=block.time_end, read_line=block.read_line))
     return blocks
 
 

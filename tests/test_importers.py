@@ -227,14 +227,14 @@ def test_turn_numbers_past_a_turn_cut_in_pieces_are_refused_as_ambiguous(tmp_pat
     assert result.exit_code == 1 and "Traceback" not in result.output
     fails(result,
           "turns.csv:3: turn 2 of south/visit is ambiguous: dialogcode counts the pieces "
-          "of a turn cut by a note or another speaker's words in brackets (or for its length) "
-          "as turns of their own, "
+          "of a turn cut by a note or another speaker's words in brackets (or for its length, "
+          "or at a time written in it) as turns of their own, "
           "from turn 2, a person may not; give the seg_id instead (dialogcode's turn 2 is "
           "south/visit:s2)",
           "turns.csv:4: turn 3 of south/visit is ambiguous",
           "turns.csv:5: turn 2 of north/closing is ambiguous: dialogcode counts the pieces "
-          "of a turn cut by a note or another speaker's words in brackets (or for its length) "
-          "as turns of their own, "
+          "of a turn cut by a note or another speaker's words in brackets (or for its length, "
+          "or at a time written in it) as turns of their own, "
           "from turn 1")
     assert "turns.csv:2" not in result.output and "turns.csv:6" not in result.output
     # the row's text shows which turn it means
@@ -259,8 +259,8 @@ def test_turn_numbers_past_an_interjection_in_brackets_are_refused_as_ambiguous(
     fails(result,
           "turns.csv:3: turn 3 of south/visit is ambiguous: dialogcode counts the pieces "
           "of a turn cut by a note or another speaker's words in brackets (or for its "
-          "length) as turns of their own, from turn 2, a person may not; give the seg_id "
-          "instead (dialogcode's turn 3 is south/visit:t3)")
+          "length, or at a time written in it) as turns of their own, from turn 2, a "
+          "person may not; give the seg_id instead (dialogcode's turn 3 is south/visit:t3)")
     assert "turns.csv:2" not in result.output
 
 

@@ -14,7 +14,7 @@ from dialogcode.errors import IngestError
 from dialogcode.formats import read_document
 from dialogcode.ingest import load_corpus
 
-from conftest import make_study
+from conftest import ingested_evidence, make_study
 
 
 def editor_line(raw: str, at: str) -> int:
@@ -158,3 +158,62 @@ def test_a_note_names_in_its_words_the_lines_an_editor_shows(tmp_path):
     cues = CUES.replace("P2: Then my cousin", "Then my cousin").replace(
         "P1: Before", "Before")
     assert any("(8, 12)" in note for note in notes_of(tmp_path, "talk.vtt", cues))
+
+
+def test_a_turn_after_a_vertical_tab_cut_by_a_note_makes_later_turn_numbers_ambiguous(
+        tmp_path):
+    # the note taken out of P1's turn had no read_line (its turn's pieces did): turns on
+    # one line of the file, it was not seen as a piece of P1's turn, and a person's
+    # "turn 3" (P3's) silently coded the note
+    root = ingested_evidence(tmp_path / "study")
+    (root / "transcripts" / "south" / "visit.txt").write_text(
+        "Coach: Tell me about the year.\x0bP1: Debt is the worry. [Note: the group "
+        "paused] Wages too.\n\nP3: Our neighbours helped when we were evicted.\n",
+        encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nsouth/visit,3,connection\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(root), "--coder",
+                                      "ana"])
+    assert result.exit_code == 1, result.output
+    assert ("turns.csv:2: turn 3 of south/visit is ambiguous: dialogcode counts the pieces "
+            "of a turn cut by a note") in result.output
+
+
+@pytest.mark.parametrize("marker", ["\n[00:12:31] ", "\x0b[00:12:31] ", "\u2028",
+                                    "\n00:12:31\n"])
+def test_a_time_marker_opening_a_line_of_a_turn_makes_later_turn_numbers_ambiguous(
+        tmp_path, marker):
+    # P1's words after a time alone at the start of a line are a turn of their own, as
+    # after one inside the line; but they were not seen as a piece of P1's turn, and a
+    # person's "turn 3" (P3's) silently coded P1's words after the time
+    root = ingested_evidence(tmp_path / "study")
+    marker = marker if marker != "\u2028" else "\u2028(00:12:31)\u2028"
+    (root / "transcripts" / "south" / "visit.txt").write_text(
+        f"Coach: Tell me about the year.\nP1: Debt is the worry.{marker}Wages too.\n"
+        "P3: Our neighbours helped when we were evicted.\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    segments = load_corpus(Study.open(root)).segments
+    assert segments.loc[segments["seg_id"] == "south/visit:t3", "time_start"].item() == 751
+    path = tmp_path / "turns.csv"
+    path.write_text("document,turn,code\nsouth/visit,3,connection\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import-codings", str(path), str(root), "--coder",
+                                      "ana"])
+    assert result.exit_code == 1, result.output
+    assert ("turns.csv:2: turn 3 of south/visit is ambiguous: dialogcode counts the pieces "
+            "of a turn cut") in result.output
+
+
+@pytest.mark.parametrize("marker", ["[00:12:31] ", "\n[00:12:31] ", "\x0b00:12:31\x0b"])
+def test_the_summary_counts_a_turn_a_time_marker_parts_as_one(tmp_path, marker):
+    # after a time alone at the start of a line, P1's words were counted as a turn of
+    # their own (after one inside the line, not): a marker every minute of a long answer
+    # made as many turns
+    from dialogcode.ingest import ingest, summarize
+    root = make_study(tmp_path / "s", {"talk.txt": (
+        f"Coach: Tell me about the year.\nP1: Debt is the worry.{marker}Wages too.\n"
+        "P3: Our neighbours helped when we were evicted.\n")}, None)
+    for unit in ("turn", "sentence"):
+        corpus = ingest(Study.open(root), unit=unit)
+        assert corpus.segments["time_start"].tolist()[-2] == 751
+        assert summarize(corpus)["turns"].tolist() == [3], unit

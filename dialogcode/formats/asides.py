@@ -90,7 +90,7 @@ def split_asides(parsed: ParsedDocument, forced: frozenset[str] = frozenset()
                 blocks.append(Block("section", start, end, section=block.section,
                                     time_start=None if talk else block.time_start,
                                     time_end=None if talk else block.time_end,
-                                    line=block.line))
+                                    line=block.line, read_line=block.read_line))
             elif end > start:
                 # another speaker's words that are all the turn has: the turn's times
                 own = speaker == block.speaker or not talk

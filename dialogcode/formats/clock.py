@@ -152,11 +152,11 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
                               "times: map the time column as start, or leave the start "
                               "column out", file=source, line=first_line)
         origin = _moment(first)
-        shown = f"{origin:%Y-%m-%d %H:%M:%S}"
-        read = _reader(source, shown, "a date and time", unit,
+        stamp = f"{origin:%Y-%m-%d %H:%M:%S}"
+        read = _reader(source, stamp, "a date and time", unit,
                        lambda v, line: _since(_moment(v), origin))
         return read, (f"{_times(unit)} are dates and times: read as times in the "
-                      f"recording from the first {unit}'s, {shown} (line {show(first_line)}), as "
+                      f"recording from the first {unit}'s, {stamp} (line {show(first_line)}), as "
                       "00:00:00; if the recording began before it, give the times from "
                       "its start (00:03:15)")
     # AM or PM says a time of day, whatever the hour: every other text must say it too
@@ -178,10 +178,10 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
     if origin is None or not (marked or clock or origin >= FROM_HOUR * 3600
                               and not any(_past_day(value) for _, value in starts)):
         return None, None
-    shown = str(first).strip()
+    stamp = str(first).strip()
     if not (marked or clock) and origin < SURE_FROM_HOUR * 3600:
         raise IngestError(
-            f"cannot tell whether the {_times(unit)}, from {shown!r}, are times of day or "
+            f"cannot tell whether the {_times(unit)}, from {stamp!r}, are times of day or "
             "offsets into the recording (a later part of it): set turn_times: offsets or "
             "turn_times: clock for this file in the manifest, or in dialogcode.yaml",
             file=source, line=first_line)
@@ -209,9 +209,9 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
                    "([h]:mm:ss) or in seconds" + ("" if marked else ", or set turn_times: "
                                                   "offsets"))
     else:
-        offsets = f"; if they are offsets into the recording, each is read {shown} earlier"
-    return _reader(source, shown, kind, unit, since, twelve=twelve), (
-        f"{_times(unit)} read as times of day (the first, {shown} on line {show(first_line)}, "
+        offsets = f"; if they are offsets into the recording, each is read {stamp} earlier"
+    return _reader(source, stamp, kind, unit, since, twelve=twelve), (
+        f"{_times(unit)} read as times of day (the first, {stamp} on line {show(first_line)}, "
         f"is {why}): times in the recording "
         f"are given from the first {unit}'s start, as 00:00:00" + offsets
         + (f"; from line {show(midnight[0])} ({midnight[1]}) on, the times are past midnight, "

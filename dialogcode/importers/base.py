@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from ..errors import Problem
 from ..ingest import Corpus
-from ..segment import other_unit, turn_lines
+from ..segment import after_time_mark, other_unit, turn_lines
 from ..spans import covered_segments, interjections
 
 if TYPE_CHECKING:
@@ -164,9 +166,10 @@ class Documents:
                 spoken[doc] += 1
                 self.spoken[(doc, spoken[doc])] = segs
         captions = {doc for doc, fmt in self.formats.items() if fmt in ("vtt", "srt")}
-        for doc, turn in _first_cut(numbered, captions).items():
+        for doc, turn in _first_cut(numbered, captions, self.text).items():
             why = ("the pieces of a turn cut by a note or another speaker's words in "
-                   f"brackets (or for its length) as turns of their own, from turn {turn}")
+                   f"brackets (or for its length, or at a time written in it) as turns of "
+                   f"their own, from turn {turn}")
             self.first_quiet[doc] = min(self.first_quiet.get(doc, (turn, why)), (turn, why))
 
     def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
@@ -269,19 +272,23 @@ class Documents:
         return None
 
 
-def _first_cut(numbered, captions: set[str]) -> dict[str, int]:
+def _first_cut(numbered, captions: set[str], texts: dict[str, str]) -> dict[str, int]:
     """doc_id -> the first turn of ``numbered`` segments (sorted, each with its turn)
     that is a piece of a turn of the transcript cut in several: by a note in brackets
     taken out of it (a section on the turn's line), for its length (the next piece,
-    the one speaker's on the same line), or by another speaker's words in brackets (a
+    the one speaker's on the same line), by another speaker's words in brackets (a
     turn on the same line, but in the documents ``captions``, whose cues may hold two
-    speakers on one line), as ingest's summary tells a turn's pieces."""
+    speakers on one line), as ingest's summary tells a turn's pieces, or by a time
+    written in it (:func:`~dialogcode.segment.after_time_mark`, in the documents'
+    ``texts``)."""
     if "line" not in numbered:
         return {}
     heads = numbered.drop_duplicates(["doc_id", "turn"])    # each turn's first segment
     before = heads.shift()
+    timed = pd.Series(after_time_mark(numbered, texts), index=numbered.index)
     cut = ((heads["doc_id"] == before["doc_id"])
            & (turn_lines(heads) == turn_lines(before)).fillna(False).astype(bool)
            & ((heads["kind"] == "section") | (before["kind"] == "section")
-              | (heads["speaker"] == before["speaker"]) | ~heads["doc_id"].isin(captions)))
+              | (heads["speaker"] == before["speaker"]) | ~heads["doc_id"].isin(captions))
+           | timed.loc[heads.index])
     return before.loc[cut].groupby("doc_id")["turn"].min().astype(int).to_dict()
