@@ -2,6 +2,7 @@
 the other codes as unknown where they read, agree does not judge them there, and a coder
 file using few codes gets a note when nothing is declared. On the learning study (ana
 codes economic control and housing in call0-call4; the rules code housing)."""
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -191,6 +192,9 @@ def test_a_variable_a_coder_did_not_look_for_is_judged_between_the_others(tmp_pa
         assert invoke("import-codings", root / "coders" / f"{coder}.csv", root,
                       "--coder", coder).exit_code == 0
     assert invoke("agree", "b", "c", "-s", root).exit_code == 0
+    # a read the same units looking for topics, and found rent where she gave a value
+    path = root / "codings" / "a.csv"
+    path.write_text(re.sub(r",value\.v\d,", ",topic.rent,", path.read_text()))
     config = root / "dialogcode.yaml"
     config.write_text(config.read_text() + "coders:\n  a: {codes: [topic]}\n")
     result = invoke("agree", "a", "b", "c", "-s", root)
@@ -221,3 +225,22 @@ def test_the_reports_pooled_row_counts_the_segments_compared_beside_an_unsought_
     section = page[page.index("<h3>Rules against coder"):]
     assert ("<tr><td>All codes pooled (every code and segment decision counted once)</td>"
             '<td class="n">50</td>') in section[:section.index("</table>")]
+
+
+def test_a_code_a_coder_gave_outside_the_codes_she_looked_for_is_refused_with_its_line(coded):
+    # ana's file gives housing, which coders: says she did not look for: agree dropped
+    # those codings unsaid ("none: ana did not look for it") while learn took them as
+    # housing lessons; which of the two is wrong is hers to say
+    path = coded / "codings" / "ana.csv"
+    with path.open("a") as file:
+        file.write("call0:t2,risk.housing\n")
+    line = len(path.read_text().splitlines())
+    wanted = (f"ana.csv:{line}: ana gave 'risk.housing', a code `coders:` in "
+              "dialogcode.yaml (line 5) does not list for ana: add it to her codes there "
+              "if she looked for it, or delete the row")
+    for command in (("learn", coded), ("agree", "rules", "ana", "-s", coded),
+                    ("tables", coded), ("evaluate", coded, "--reference", "ana")):
+        result = invoke(*command, "-q") if command[0] != "agree" else invoke(*command)
+        assert result.exit_code == 1, (command, result.output)
+        assert wanted in " ".join(result.output.split()), (command, result.output)
+        assert "Traceback" not in result.output
