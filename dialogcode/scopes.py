@@ -86,7 +86,8 @@ def undeclared_notes(study: Study, book: Codebook, names: Iterable[str],
                      consequence: str) -> list[str]:
     """A note for each coder of ``names`` (coders or their files' paths; ``rules`` and
     other files skipped) without a ``coders:`` entry whose file uses at least one code
-    but fewer than a quarter (:data:`SHARE`) of the codebook's codable codes: someone
+    but fewer than a quarter (:data:`SHARE`) of the codebook's codable codes (a category
+    counting as its codable codes): someone
     who looked for those codes only, were it so, would need the entry, else
     ``consequence`` (what the command does with the codes they did not use, ``{coder}``
     standing for the coder)."""
@@ -98,10 +99,14 @@ def undeclared_notes(study: Study, book: Codebook, names: Iterable[str],
             continue
         table = coder_table(coder_path(study, coder))
         used = sorted(set(table["code_id"].str.strip()) - {""}) if "code_id" in table else []
-        if not used or len(used) * SHARE >= len(codable):
+        # a category (codable: false) says one of its codes applies: it counts as those
+        covered = {c for code in used if code in book.codes
+                   for c in ([code] if book.codes[code].codable else descendants(book, code))
+                   if book.codes[c].codable}
+        if not used or len(covered) * SHARE >= len(codable):
             continue
         notes.append(printable(
-            f"{coder} used {len(used)} of the codebook's {len(codable)} codable codes "
+            f"{coder} used {len(covered)} of the codebook's {len(codable)} codable codes "
             f"({', '.join(used)}). If {coder} looked for only these, write "
             f"`coders: {{{coder}: {{codes: [{', '.join(used)}]}}}}` in {CONFIG_NAME}; "
             f"until then {consequence.format(coder=coder)}"))

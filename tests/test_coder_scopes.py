@@ -244,3 +244,25 @@ def test_a_code_a_coder_gave_outside_the_codes_she_looked_for_is_refused_with_it
         assert result.exit_code == 1, (command, result.output)
         assert wanted in " ".join(result.output.split()), (command, result.output)
         assert "Traceback" not in result.output
+
+
+def test_a_category_a_coder_gave_counts_as_its_codes_in_the_note(study):
+    # ana gave a category of twelve codes besides her two: the note said she used 3 of
+    # the 14 codable codes, counting the category (not codable) as one
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text() + "  - id: theme\n    label: Themes\n    codable: false\n"
+                    "    codes:\n" + "".join(f"      - id: theme.t{n}\n        label: T{n}\n"
+                                           f"        definition: Topic {n}.\n"
+                                           for n in range(12)))
+    with (study / "codings" / "ana.csv").open("a") as file:
+        file.write("call0:t3,theme\n")
+    assert invoke("code", study, "-q").exit_code == 0
+    result = invoke("agree", "rules", "ana", "-s", study)
+    assert result.exit_code == 0, result.output
+    assert "If ana looked for" not in result.output
+    # two codes of the fourteen, the category left out: the note as before
+    path = study / "codings" / "ana.csv"
+    path.write_text(path.read_text().replace("call0:t3,theme\n", ""))
+    result = invoke("agree", "rules", "ana", "-s", study)
+    assert ("ana used 2 of the codebook's 14 codable codes (risk.control, risk.housing)"
+            in " ".join(result.output.split()))
