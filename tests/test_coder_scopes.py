@@ -175,6 +175,9 @@ def test_evaluate_against_a_coder_scores_only_the_codes_she_looked_for(coded):
     assert housing["coded"].tolist() == [0]
     control = table[(table["code_id"] == "risk.control") & (table["method"] == "model")]
     assert control["reference_positives"].tolist() == [20]
+    # housing's row reads "the rules coded 0": said not to be a figure
+    assert ("Not scored: risk.housing (ana did not look for it, coders: in "
+            "dialogcode.yaml): its rows count nothing" in " ".join(result.output.split()))
 
 
 def test_a_variable_a_coder_did_not_look_for_is_judged_between_the_others(tmp_path):
