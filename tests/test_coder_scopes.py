@@ -204,7 +204,7 @@ def test_a_variable_a_coder_did_not_look_for_is_judged_between_the_others(tmp_pa
     assert result.exit_code == 0, result.output
     three = pd.read_csv(root / "out" / "agreement" / "a-vs-b-vs-c.csv").set_index("code_id")
     two = pd.read_csv(root / "out" / "agreement" / "b-vs-c.csv").set_index("code_id")
-    for column in ("units", "pairable_values", "krippendorff_alpha"):
+    for column in ("coders", "units", "pairable_values", "krippendorff_alpha"):
         assert three.loc["value", column] == two.loc["value", column]
     assert invoke("agree", "a", "b", "-s", root).exit_code == 0
     pair = pd.read_csv(root / "out" / "agreement" / "a-vs-b.csv").set_index("code_id")

@@ -267,6 +267,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         kinds = {"variable": scheme.variables, "group": scheme.groups}
         judged = judging(*(kinds[row["kind"]][row["code_id"]].members if row["kind"] in kinds
                            else () if row["kind"] == "pooled" else (row["code_id"],)))
+        row["coders"] = int(judged.sum())     # the pooled row's: every coder
         if judged.sum() < 2:
             row["verdict"] = not_sought([c for c, j in zip(coders, judged) if not j])
     units = segments.iloc[unit_pos].reset_index(drop=True)
