@@ -68,8 +68,8 @@ def _unsought_given(study: Study, coder: str, scope: frozenset[str], book: Codeb
     given = table["code_id"].str.strip() if "code_id" in table else pd.Series(dtype=str)
     outside = given[given.isin(list(book.codes)) & ~given.isin(list(scope))]
     return [Problem(f"{coder} gave {code!r}, a code `coders:` in {CONFIG_NAME} (line "
-                    f"{line}) does not list for {coder}: add it to her codes there if she "
-                    "looked for it, or delete the row", str(path), int(row))
+                    f"{line}) does not list for {coder}: add it to {coder}'s codes there "
+                    f"if {coder} looked for it, or delete the row", str(path), int(row))
             for row, code in outside.items()]
 
 

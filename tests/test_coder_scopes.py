@@ -239,8 +239,8 @@ def test_a_code_a_coder_gave_outside_the_codes_she_looked_for_is_refused_with_it
         file.write("call0:t2,risk.housing\n")
     line = len(path.read_text().splitlines())
     wanted = (f"ana.csv:{line}: ana gave 'risk.housing', a code `coders:` in "
-              "dialogcode.yaml (line 5) does not list for ana: add it to her codes there "
-              "if she looked for it, or delete the row")
+              "dialogcode.yaml (line 5) does not list for ana: add it to ana's codes there "
+              "if ana looked for it, or delete the row")
     for command in (("learn", coded), ("agree", "rules", "ana", "-s", coded),
                     ("tables", coded), ("evaluate", coded, "--reference", "ana")):
         result = invoke(*command, "-q") if command[0] != "agree" else invoke(*command)
