@@ -269,3 +269,13 @@ def test_a_category_a_coder_gave_counts_as_its_codes_in_the_note(study):
     result = invoke("agree", "rules", "ana", "-s", study)
     assert ("ana used 2 of the codebook's 14 codable codes (risk.control, risk.housing)"
             in " ".join(result.output.split()))
+
+
+def test_the_reports_trust_list_says_a_code_the_reference_did_not_look_for_is_unchecked(coded):
+    # housing was listed "too few to tell", as if ana had looked and found it rarely
+    assert invoke("evaluate", coded, "--reference", "ana", "-q").exit_code == 0
+    result = invoke("report", coded, "-q")
+    assert result.exit_code == 0, result.output
+    page = " ".join((coded / "out" / "report.html").read_text(encoding="utf-8").split())
+    assert "<li><strong>not checked: ana did not look for it</strong>: Housing</li>" in page
+    assert "too few to tell" not in page

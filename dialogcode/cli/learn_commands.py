@@ -197,12 +197,13 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
                             judged=judged, sought=sought)
+    unsought = [c for c in data.codes if sought is not None and c not in sought]
     design = {"reference": reference, "codebook_version": book.version,
               "training": model_digest(data, settings, model, judged=judged),
               "model": pipeline_stamp(model),   # never a folder's path: studies move
               "semantic": settings.semantic, "min_precision": settings.min_precision,
               "threshold": settings.threshold,
-              "seed": seed}
+              "seed": seed, "not_sought": unsought}
     paths = write_evaluation(result, opened.out / "evaluation", design)
     table = result.per_code
     overall = table[table["code_id"] == "(all codes)"]
@@ -217,7 +218,6 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     click.echo(f"{result.folds}-fold cross-validation by document over {result.documents} "
                f"documents ({result.segments} segments) coded by {reference}; intervals "
                "are bootstrap 95% over documents.")
-    unsought = [c for c in data.codes if sought is not None and c not in sought]
     if unsought:
         click.echo(f"Not scored: {', '.join(unsought)} ({reference} did not look for "
                    f"{'it' if len(unsought) == 1 else 'them'}, coders: in dialogcode.yaml):"
