@@ -202,6 +202,8 @@ def test_a_variable_a_coder_did_not_look_for_is_judged_between_the_others(tmp_pa
     config.write_text(config.read_text() + "coders:\n  a: {codes: [topic]}\n")
     result = invoke("agree", "a", "b", "c", "-s", root)
     assert result.exit_code == 0, result.output
+    # topic is a category of three codes: "a looked for 4 code(s)" counted it among them
+    assert "Note: a looked for 3 code(s) only" in result.output
     three = pd.read_csv(root / "out" / "agreement" / "a-vs-b-vs-c.csv").set_index("code_id")
     two = pd.read_csv(root / "out" / "agreement" / "b-vs-c.csv").set_index("code_id")
     for column in ("coders", "units", "pairable_values", "krippendorff_alpha"):
