@@ -118,7 +118,8 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
     coding, whoever ``reference`` is) each fold's thresholds are checked on that coder's
     training segments and labels, as `learn` checks them. ``sought``: the codes the
     reference looked for, when not every code (``coders:``: :mod:`dialogcode.scopes`);
-    the others are scored only where the reference gave them. Raises
+    the others are scored only where the reference gave them (nowhere from a coder
+    file: :func:`~dialogcode.scopes.coder_scopes` refuses one giving them). Raises
     DialogcodeError when the reference covers fewer than two documents."""
     codes = data.codes
     test = segments[substantive(segments) & segments["seg_id"].isin(

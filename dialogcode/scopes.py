@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+import pandas as pd
+
 from .codebook import Codebook
 from .coders import coder_file, coder_names, coder_path, coder_table, coders_known
 from .config import CONFIG_NAME
@@ -25,7 +27,8 @@ SHARE = 4    # a coder file using fewer than 1/SHARE of the codable codes gets a
 def coder_scopes(study: Study, book: Codebook) -> dict[str, frozenset[str]]:
     """Coder -> the code ids they looked for (those listed and their sub-codes), from
     ``coders:``. Raises ConfigError naming dialogcode.yaml and the line of each coder
-    without a file in codings/ and each code ``book`` does not have."""
+    without a file in codings/ and each code ``book`` does not have, and the line of
+    each row of a coder's file giving a code outside their entry."""
     entries = study.config.coders
     if not entries:
         return {}
@@ -47,9 +50,27 @@ def coder_scopes(study: Study, book: Codebook) -> dict[str, frozenset[str]]:
                     str(config), line_of(listing, n), f"coders.{coder}.codes"))
         scopes[coder] = frozenset(c for code in entry.codes if code in book.codes
                                   for c in descendants(book, code))
+        if coder in names:
+            problems += _unsought_given(study, coder, scopes[coder], book,
+                                        line_of(lines, coder))
     if problems:
         raise ConfigError(problems)
     return scopes
+
+
+def _unsought_given(study: Study, coder: str, scope: frozenset[str], book: Codebook,
+                    line: int | None) -> list[Problem]:
+    """A problem at each row of ``coder``'s file giving a code of ``book`` outside
+    ``scope`` (their ``coders:`` entry, on ``line`` of dialogcode.yaml): either the
+    entry or the row is wrong, and no command can tell which."""
+    path = coder_path(study, coder)
+    table = coder_table(path)
+    given = table["code_id"].str.strip() if "code_id" in table else pd.Series(dtype=str)
+    outside = given[given.isin(list(book.codes)) & ~given.isin(list(scope))]
+    return [Problem(f"{coder} gave {code!r}, a code `coders:` in {CONFIG_NAME} (line "
+                    f"{line}) does not list for {coder}: add it to {coder}'s codes there "
+                    f"if {coder} looked for it, or delete the row", str(path), int(row))
+            for row, code in outside.items()]
 
 
 def coder_of(study: Study, name: str) -> str | None:
@@ -65,7 +86,8 @@ def undeclared_notes(study: Study, book: Codebook, names: Iterable[str],
                      consequence: str) -> list[str]:
     """A note for each coder of ``names`` (coders or their files' paths; ``rules`` and
     other files skipped) without a ``coders:`` entry whose file uses at least one code
-    but fewer than a quarter (:data:`SHARE`) of the codebook's codable codes: someone
+    but fewer than a quarter (:data:`SHARE`) of the codebook's codable codes (a category
+    counting as its codable codes): someone
     who looked for those codes only, were it so, would need the entry, else
     ``consequence`` (what the command does with the codes they did not use, ``{coder}``
     standing for the coder)."""
@@ -77,10 +99,14 @@ def undeclared_notes(study: Study, book: Codebook, names: Iterable[str],
             continue
         table = coder_table(coder_path(study, coder))
         used = sorted(set(table["code_id"].str.strip()) - {""}) if "code_id" in table else []
-        if not used or len(used) * SHARE >= len(codable):
+        # a category (codable: false) says one of its codes applies: it counts as those
+        covered = {c for code in used if code in book.codes
+                   for c in ([code] if book.codes[code].codable else descendants(book, code))
+                   if book.codes[c].codable}
+        if not used or len(covered) * SHARE >= len(codable):
             continue
         notes.append(printable(
-            f"{coder} used {len(used)} of the codebook's {len(codable)} codable codes "
+            f"{coder} used {len(covered)} of the codebook's {len(codable)} codable codes "
             f"({', '.join(used)}). If {coder} looked for only these, write "
             f"`coders: {{{coder}: {{codes: [{', '.join(used)}]}}}}` in {CONFIG_NAME}; "
             f"until then {consequence.format(coder=coder)}"))

@@ -4,11 +4,13 @@ Each code gets a level from its cross-validated agreement with the reference cod
 the method that made the study's codings (rules + model, or the rules alone when no
 learned model coded them): ``good`` (Krippendorff's alpha at least 0.667), ``fair`` (at
 least 0.4) or ``low``; ``too few to tell`` when the reference coded it fewer than
-:data:`MIN_REFERENCE` times.
+:data:`MIN_REFERENCE` times; ``not checked`` when the reference did not look for it
+(``coders:`` in dialogcode.yaml: :mod:`dialogcode.scopes`).
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 import pandas as pd
 
@@ -16,7 +18,8 @@ from .codebook import Codebook
 from .evaluate import ALL
 
 MIN_REFERENCE = 5
-LEVELS = ("good", "fair", "low", "too few to tell")
+NOT_CHECKED = "not checked"
+LEVELS = ("good", "fair", "low", "too few to tell", NOT_CHECKED)
 RULES_ALONE = ("These codings were made by the rules alone, without the learned model in "
                "out/model: it was trained after they were made, or did not fit the "
                "codebooks or documents then")
@@ -50,14 +53,17 @@ def _figure(value: float) -> str:
     return f"{value:.2f}" if math.isfinite(value) else "n/a"
 
 
-def code_levels(per_code: pd.DataFrame, method: str = "rules+model") -> pd.DataFrame:
-    """One row per code: code_id, reference_positives, f1, alpha and ``level``."""
+def code_levels(per_code: pd.DataFrame, method: str = "rules+model",
+                not_sought: Collection[str] = ()) -> pd.DataFrame:
+    """One row per code: code_id, reference_positives, f1, alpha and ``level``
+    (:data:`NOT_CHECKED` for the codes ``not_sought`` by the reference)."""
     rows = per_code[(per_code["method"] == method) & (per_code["code_id"] != ALL)].copy()
     alpha = rows["alpha"].fillna(-1)
     rows["level"] = "low"
     rows.loc[alpha >= 0.4, "level"] = "fair"
     rows.loc[alpha >= 0.667, "level"] = "good"
     rows.loc[rows["reference_positives"] < MIN_REFERENCE, "level"] = "too few to tell"
+    rows.loc[rows["code_id"].isin(list(not_sought)), "level"] = NOT_CHECKED
     return rows[["code_id", "reference_positives", "f1", "alpha", "level"]].reset_index(
         drop=True)
 
@@ -127,10 +133,13 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
         + f". {compared} "
         "Codes marked low are counted but not "
         "reliable: read their counts and quotes as leads to check, not as findings.")
-    levels = code_levels(per_code, method)
+    levels = code_levels(per_code, method, design.get("not_sought", ()))
     grouped = {level: [labels.get(c, c) for c in levels.loc[levels["level"] == level,
                                                              "code_id"]]
                for level in LEVELS}
+    unchecked = grouped.pop(NOT_CHECKED)
+    grouped[f"{NOT_CHECKED}: {design['reference']} did not look for "
+            f"{'it' if len(unchecked) == 1 else 'them'}"] = unchecked
     stale, commands = _stale(design, codebook_version, modelled, coded_with, training,
                              current, outdated)
     return {"paragraph": paragraph, "levels": {k: v for k, v in grouped.items() if v},

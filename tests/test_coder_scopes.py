@@ -2,6 +2,7 @@
 the other codes as unknown where they read, agree does not judge them there, and a coder
 file using few codes gets a note when nothing is declared. On the learning study (ana
 codes economic control and housing in call0-call4; the rules code housing)."""
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -174,6 +175,9 @@ def test_evaluate_against_a_coder_scores_only_the_codes_she_looked_for(coded):
     assert housing["coded"].tolist() == [0]
     control = table[(table["code_id"] == "risk.control") & (table["method"] == "model")]
     assert control["reference_positives"].tolist() == [20]
+    # housing's row reads "the rules coded 0": said not to be a figure
+    assert ("Not scored: risk.housing (ana did not look for it, coders: in "
+            "dialogcode.yaml): its rows count nothing" in " ".join(result.output.split()))
 
 
 def test_a_variable_a_coder_did_not_look_for_is_judged_between_the_others(tmp_path):
@@ -191,13 +195,18 @@ def test_a_variable_a_coder_did_not_look_for_is_judged_between_the_others(tmp_pa
         assert invoke("import-codings", root / "coders" / f"{coder}.csv", root,
                       "--coder", coder).exit_code == 0
     assert invoke("agree", "b", "c", "-s", root).exit_code == 0
+    # a read the same units looking for topics, and found rent where she gave a value
+    path = root / "codings" / "a.csv"
+    path.write_text(re.sub(r",value\.v\d,", ",topic.rent,", path.read_text()))
     config = root / "dialogcode.yaml"
     config.write_text(config.read_text() + "coders:\n  a: {codes: [topic]}\n")
     result = invoke("agree", "a", "b", "c", "-s", root)
     assert result.exit_code == 0, result.output
+    # topic is a category of three codes: "a looked for 4 code(s)" counted it among them
+    assert "Note: a looked for 3 code(s) only" in result.output
     three = pd.read_csv(root / "out" / "agreement" / "a-vs-b-vs-c.csv").set_index("code_id")
     two = pd.read_csv(root / "out" / "agreement" / "b-vs-c.csv").set_index("code_id")
-    for column in ("units", "pairable_values", "krippendorff_alpha"):
+    for column in ("coders", "units", "pairable_values", "krippendorff_alpha"):
         assert three.loc["value", column] == two.loc["value", column]
     assert invoke("agree", "a", "b", "-s", root).exit_code == 0
     pair = pd.read_csv(root / "out" / "agreement" / "a-vs-b.csv").set_index("code_id")
@@ -221,3 +230,54 @@ def test_the_reports_pooled_row_counts_the_segments_compared_beside_an_unsought_
     section = page[page.index("<h3>Rules against coder"):]
     assert ("<tr><td>All codes pooled (every code and segment decision counted once)</td>"
             '<td class="n">50</td>') in section[:section.index("</table>")]
+
+
+def test_a_code_a_coder_gave_outside_the_codes_she_looked_for_is_refused_with_its_line(coded):
+    # ana's file gives housing, which coders: says she did not look for: agree dropped
+    # those codings unsaid ("none: ana did not look for it") while learn took them as
+    # housing lessons; which of the two is wrong is hers to say
+    path = coded / "codings" / "ana.csv"
+    with path.open("a") as file:
+        file.write("call0:t2,risk.housing\n")
+    line = len(path.read_text().splitlines())
+    wanted = (f"ana.csv:{line}: ana gave 'risk.housing', a code `coders:` in "
+              "dialogcode.yaml (line 5) does not list for ana: add it to ana's codes there "
+              "if ana looked for it, or delete the row")
+    for command in (("learn", coded), ("agree", "rules", "ana", "-s", coded),
+                    ("tables", coded), ("evaluate", coded, "--reference", "ana")):
+        result = invoke(*command, "-q") if command[0] != "agree" else invoke(*command)
+        assert result.exit_code == 1, (command, result.output)
+        assert wanted in " ".join(result.output.split()), (command, result.output)
+        assert "Traceback" not in result.output
+
+
+def test_a_category_a_coder_gave_counts_as_its_codes_in_the_note(study):
+    # ana gave a category of twelve codes besides her two: the note said she used 3 of
+    # the 14 codable codes, counting the category (not codable) as one
+    book = study / "codebooks" / "test.yaml"
+    book.write_text(book.read_text() + "  - id: theme\n    label: Themes\n    codable: false\n"
+                    "    codes:\n" + "".join(f"      - id: theme.t{n}\n        label: T{n}\n"
+                                           f"        definition: Topic {n}.\n"
+                                           for n in range(12)))
+    with (study / "codings" / "ana.csv").open("a") as file:
+        file.write("call0:t3,theme\n")
+    assert invoke("code", study, "-q").exit_code == 0
+    result = invoke("agree", "rules", "ana", "-s", study)
+    assert result.exit_code == 0, result.output
+    assert "If ana looked for" not in result.output
+    # two codes of the fourteen, the category left out: the note as before
+    path = study / "codings" / "ana.csv"
+    path.write_text(path.read_text().replace("call0:t3,theme\n", ""))
+    result = invoke("agree", "rules", "ana", "-s", study)
+    assert ("ana used 2 of the codebook's 14 codable codes (risk.control, risk.housing)"
+            in " ".join(result.output.split()))
+
+
+def test_the_reports_trust_list_says_a_code_the_reference_did_not_look_for_is_unchecked(coded):
+    # housing was listed "too few to tell", as if ana had looked and found it rarely
+    assert invoke("evaluate", coded, "--reference", "ana", "-q").exit_code == 0
+    result = invoke("report", coded, "-q")
+    assert result.exit_code == 0, result.output
+    page = " ".join((coded / "out" / "report.html").read_text(encoding="utf-8").split())
+    assert "<li><strong>not checked: ana did not look for it</strong>: Housing</li>" in page
+    assert "too few to tell" not in page

@@ -235,8 +235,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         """Which coders looked for every code of ``ids``."""
         return np.array([name not in scopes or all(c in scopes[name] for c in ids)
                          for name in coders], dtype=bool)
-    for name, scope in scopes.items():
-        notes.append(f"{name} looked for {len(scope)} code(s) only (coders: in "
+    for name, scope in scopes.items():      # a category (codable: false) is no code to give
+        sought = [c for c in scope if book is None or c not in book.codes
+                  or book.codes[c].codable]
+        notes.append(f"{name} looked for {len(sought)} code(s) only (coders: in "
                      f"dialogcode.yaml): the other codes are not judged for {name}, and "
                      f"{ALL_CODES} leaves them out for {name}")
     for variable in scheme.variables.values():
@@ -267,6 +269,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         kinds = {"variable": scheme.variables, "group": scheme.groups}
         judged = judging(*(kinds[row["kind"]][row["code_id"]].members if row["kind"] in kinds
                            else () if row["kind"] == "pooled" else (row["code_id"],)))
+        row["coders"] = int(judged.sum())     # the pooled row's: every coder
         if judged.sum() < 2:
             row["verdict"] = not_sought([c for c, j in zip(coders, judged) if not j])
     units = segments.iloc[unit_pos].reset_index(drop=True)

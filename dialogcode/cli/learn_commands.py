@@ -188,6 +188,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     warn_unchecked(opened, dict.fromkeys([reference, *learning_coders(opened)]))
     model = model or opened.config.model
     judged = reference_training(opened, corpus, book)
+    sought = coder_scopes(opened, book).get(reference)
     result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
                             model=model, semantic=settings.semantic,
                             min_precision=settings.min_precision,
@@ -195,14 +196,14 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
-                            judged=judged,
-                            sought=coder_scopes(opened, book).get(reference))
+                            judged=judged, sought=sought)
+    unsought = [c for c in data.codes if sought is not None and c not in sought]
     design = {"reference": reference, "codebook_version": book.version,
               "training": model_digest(data, settings, model, judged=judged),
               "model": pipeline_stamp(model),   # never a folder's path: studies move
               "semantic": settings.semantic, "min_precision": settings.min_precision,
               "threshold": settings.threshold,
-              "seed": seed}
+              "seed": seed, "not_sought": unsought}
     paths = write_evaluation(result, opened.out / "evaluation", design)
     table = result.per_code
     overall = table[table["code_id"] == "(all codes)"]
@@ -217,6 +218,10 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     click.echo(f"{result.folds}-fold cross-validation by document over {result.documents} "
                f"documents ({result.segments} segments) coded by {reference}; intervals "
                "are bootstrap 95% over documents.")
+    if unsought:
+        click.echo(f"Not scored: {', '.join(unsought)} ({reference} did not look for "
+                   f"{'it' if len(unsought) == 1 else 'them'}, coders: in dialogcode.yaml):"
+                   f" {'its' if len(unsought) == 1 else 'their'} rows count nothing.")
     if result.curve is not None:
         click.echo("")
         echo_table(result.curve.pivot(index=["fraction", "training_segments"],
