@@ -15,7 +15,8 @@ from ..codebook import Codebook
 from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
-from .rows import code_rows, expand, group_row, member_lookup, table_of, variable_row
+from .rows import (NOBODY, code_rows, expand, group_row, member_lookup, table_of,
+                   variable_row)
 from .scheme import Scheme, scheme_of
 from .statistics import LEVELS
 from .units import Selection
@@ -144,13 +145,39 @@ def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
                                  for name, found in zip(coders, mine)])
 
 
+def _judged_apart(rows: list[dict], coders: list[str], rules: str | None, unpooled,
+                  chains, names: pd.Index, scheme: Scheme) -> list[str]:
+    """Notes on the rows judged without the rules (``unpooled`` codes, with two or more
+    people beside them) and on the rolled-up rows judged without codes ``chains`` keeps
+    from counting for them."""
+    notes = []
+    people = [c for c in coders if c != rules]
+    apart = [row["code_id"] for row in rows if row["kind"] == "code"
+             and row["code_id"] in unpooled]
+    if rules in coders and len(people) >= 2 and apart:
+        notes.append(f"{listed(apart)}: no rule can code these (human-only), so each row "
+                     f"is the agreement of {' and '.join(people)} alone, the rules left out "
+                     "(their part is n/a); not in (all codes)")
+    left: dict[str, list[str]] = {}
+    for code in names if chains is not None else []:
+        for target in (code, *scheme.ancestors.get(code, ())):
+            if code in chains and target not in chains[code]:
+                left.setdefault(target, []).append(code)
+    for target, codes in sorted(left.items()):
+        notes.append(f"{target} (rolled up) is judged on the codes below it the rules can "
+                     f"apply; left out: {listed(sorted(codes))} (no rules, human-only)")
+    return notes
+
+
 def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
           unit: str = "segment", reference: str | None = None,
           codes: Sequence[str] | None = None, documents: pd.DataFrame | None = None,
           min_overlap: float = 0.5, book: Codebook | None = None,
           selection: Selection | None = None, roll_up: bool = False,
           level: str = "nominal", draws: int = DRAWS, seed: int = 0,
-          min_units: int = MIN_UNITS, unpooled: Collection[str] = ()) -> Agreement:
+          min_units: int = MIN_UNITS, unpooled: Collection[str] = (),
+          rules: str | None = None, chains: Mapping[str, Sequence[str]] | None = None
+          ) -> Agreement:
     """Agreement between two or more codings (coder name -> codings-shaped table with
     ``doc_id``, ``code_id`` and ``seg_id`` and/or ``start``/``end``) of the same segments.
 
@@ -169,7 +196,12 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     seeded with ``seed`` (0 draws: none). A verdict needs ``min_units`` units where some
     coder gave a value other than the most common one. The ``unpooled`` codes get their
     rows but are left out of ``(all codes)`` (codes the rules never apply, when comparing
-    with the rules: :data:`~dialogcode.trust.NO_RULES`). ``reference`` (with exactly two
+    with the rules: :data:`~dialogcode.trust.NO_RULES`); with ``rules`` (the name of the
+    rules' coding) and two or more other codings, their rows are those others' alone.
+    ``chains`` gives what each code counts for with ``roll_up`` (default: itself and its
+    ancestors; :func:`~dialogcode.trust.rules_chains` against the rules); a note names
+    the codes an ancestor is judged without. A code nobody applied gets no figures
+    (verdict ``n/a: no one applied it``). ``reference`` (with exactly two
     coders) adds precision, recall and F1 of the other coder. With ``documents``, codings
     whose ``sha256`` differs are refused. Raises DialogcodeError listing every problem
     (ArgumentError for arguments that do not fit together).
@@ -226,21 +258,29 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
             items.append(item)
             notes += [note] if note else []
     members = scheme.variable_codes()
-    coded, wider = expand(presence, names, scheme) if roll_up else (presence, names)
+    coded, wider = expand(presence, names, scheme, chains) if roll_up else (presence, names)
     chosen_codes = (sorted(set(wider[coded["code"].unique()]) - members) if codes is None
                     else [c for c in dict.fromkeys(codes)
                           if c not in members and c not in scheme.variables])
     rows += code_rows(coded, wider, reads, chosen_codes,
                       coders.index(reference) if reference is not None else None, seed,
-                      items, unpooled=frozenset(unpooled), **options)
+                      items, unpooled=frozenset(unpooled),
+                      without=coders.index(rules) if rules in coders else None, **options)
     for group in scheme.groups.values():
         if codes is None or group.id in codes:
             row = group_row(group, presence, names, len(coders), seed, draws, min_units)
             rows += [row] if row else []
     units = segments.iloc[unit_pos].reset_index(drop=True)
     shared = reads.sum(axis=1) >= 2
-    still = [row["code_id"] for row in rows
-             if row.get("units") and np.isnan(row.get("krippendorff_alpha", 0.0))]
+    notes += _judged_apart(rows, coders, rules, unpooled, chains if roll_up else None,
+                           names, scheme)
+    still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
+             and np.isnan(row.get("krippendorff_alpha", 0.0))]
+    nobody = [row["code_id"] for row in rows if row["verdict"] == NOBODY]
+    if nobody:
+        notes.append(f"n/a for {listed(nobody)}: no one applied it on a segment two coders "
+                     "read, so there is no agreement to assess (percent agreement would "
+                     "read 1.0, everyone leaving it out); left out of (all codes)")
     if still:
         notes.append(f"n/a for {listed(still)}: the coders never varied there (every unit "
                      "got the same value from everyone), so alpha and kappa are 0/0, "

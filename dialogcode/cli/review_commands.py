@@ -278,7 +278,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     from ..ingest import load_corpus
     from ..privacy.gate import mask_for_reading
     from ..study import Study
-    from ..trust import rule_less, without_rules
+    from ..trust import rule_less, rules_chains, without_rules
 
     if len(set(names)) < len(names) or len(names) < 2:
         raise click.UsageError("give at least two different codings to compare")
@@ -294,12 +294,16 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     codings = {name: named_codings(opened, name, corpus.segments, corpus.documents)
                for name in names}
     # the rules never apply a human-only code: no verdict on them there, nor in the pool
+    # (people's agreement on it, when two or more people are compared); rolled up, a
+    # parent is judged on the codes below it that the rules can apply
     people = rule_less(book, rolled_up=roll_up) if RULES in names else set()
     result = agree(codings, corpus.segments, unit=unit, reference=reference,
                    codes=list(codes) or None, documents=corpus.documents,
                    min_overlap=min_overlap, book=book, selection=selection,
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
-                   min_units=min_units, unpooled=people)
+                   min_units=min_units, unpooled=people,
+                   rules=RULES if RULES in names else None,
+                   chains=rules_chains(book) if RULES in names else None)
     result.per_code = without_rules(result.per_code, people)
     result.disagreements = mask_for_reading(opened, result.disagreements, corpus.segments,
                                             corpus.documents)
