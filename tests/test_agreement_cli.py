@@ -377,6 +377,11 @@ def test_rules_beside_two_people_give_the_peoples_agreement_on_a_human_only_code
                          / "rules-vs-ana-vs-bo-disagreements.csv")
     assert len(differ) == 5 and differ["rules"].isna().all()
     assert set(differ["values"]) == {"rules: -; ana: yes; bo: no"}
+    # asked for alone, it keeps the people's verdict
+    assert invoke("agree", "rules", "ana", "bo", "-s", rules_study, "--code",
+                  "risk.control").exit_code == 0
+    alone = pd.read_csv(rules_study / "out" / "agreement" / "rules-vs-ana-vs-bo.csv")
+    assert _verdicts(alone) == {"risk.control": control["verdict"]}
 
 
 def test_a_rolled_up_parent_is_judged_against_the_rules_on_what_they_can_code(tmp_path):

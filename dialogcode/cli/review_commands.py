@@ -304,7 +304,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                    min_units=min_units, unpooled=people,
                    rules=RULES if RULES in names else None,
                    chains=rules_chains(book) if RULES in names else None)
-    result.per_code = without_rules(result.per_code, people)
+    result.per_code = without_rules(result.per_code, people, len(names))
     result.disagreements = mask_for_reading(opened, result.disagreements, corpus.segments,
                                             corpus.documents)
     del codings, corpus                 # what is left to do needs only the result
