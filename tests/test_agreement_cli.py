@@ -393,6 +393,12 @@ def test_a_rolled_up_parent_is_judged_against_the_rules_on_what_they_can_code(tm
     root = learning_study(tmp_path / "learning")
     book = root / "codebooks" / "test.yaml"
     book.write_text(book.read_text().replace("    codable: false\n", ""), encoding="utf-8")
+    # ana also gives economic control to the five housing turns: the group risk's
+    # cu-alpha read that as the rules choosing housing alone where ana chose both
+    coder = pd.read_csv(root / "codings" / "ana.csv")
+    housing = coder[coder["code_id"] == "risk.housing"]
+    pd.concat([coder, housing.assign(code_id="risk.control")]).to_csv(
+        root / "codings" / "ana.csv", index=False)
     for command in ("code", "tables", "report"):
         assert invoke(command, root, "-q").exit_code == 0
     result = invoke("agree", "rules", "ana", "-s", root, "--roll-up", "--reference", "ana")
@@ -404,8 +410,10 @@ def test_a_rolled_up_parent_is_judged_against_the_rules_on_what_they_can_code(tm
         assert (risk["both"], risk["only_second"], risk["recall"]) == (5, 0, 1.0)
         assert risk["verdict"] == "too few units"
         assert _verdicts(table)["risk.control"] == "none: no rules (human-only)"
-    assert ("Note: risk (rolled up) is judged on the codes below it the rules can apply; "
-            "left out: risk.control (no rules, human-only)") in result.output
+    group = written[written["kind"].eq("group")].set_index("code_id").loc["risk"]
+    assert group["units"] == 5 and pd.isna(group["krippendorff_alpha"])  # housing, agreed
+    assert ("Note: risk (rolled up and its cu-alpha) is judged on the codes below it the "
+            "rules can apply; left out: risk.control (no rules, human-only)") in result.output
     page = " ".join((root / "out" / "report.html").read_text(encoding="utf-8").split())
     assert "a human-only sub-code, which no rule can match, is left out of its parent's" in page
 

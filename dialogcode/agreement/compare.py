@@ -4,7 +4,7 @@ group of codes (cu-alpha), with kappas, alpha, bootstrap intervals and unit coun
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
@@ -146,10 +146,10 @@ def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
 
 
 def _judged_apart(rows: list[dict], coders: list[str], rules: str | None, unpooled,
-                  chains, names: pd.Index, scheme: Scheme) -> list[str]:
+                  chains, names: pd.Index, scheme: Scheme, roll_up: bool) -> list[str]:
     """Notes on the rows judged without the rules (``unpooled`` codes, with two or more
-    people beside them) and on the rolled-up rows judged without codes ``chains`` keeps
-    from counting for them."""
+    people beside them) and on the rolled-up and group rows judged without codes
+    ``chains`` keeps from counting for them."""
     notes = []
     people = [c for c in coders if c != rules]
     apart = [row["code_id"] for row in rows if row["kind"] == "code"
@@ -163,9 +163,15 @@ def _judged_apart(rows: list[dict], coders: list[str], rules: str | None, unpool
         for target in (code, *scheme.ancestors.get(code, ())):
             if code in chains and target not in chains[code]:
                 left.setdefault(target, []).append(code)
+    judged = {(row["code_id"], row["kind"]) for row in rows}
     for target, codes in sorted(left.items()):
-        notes.append(f"{target} (rolled up) is judged on the codes below it the rules can "
-                     f"apply; left out: {listed(sorted(codes))} (no rules, human-only)")
+        how = [what for what, kind, shown in (("rolled up", "code", roll_up),
+                                              ("cu-alpha", "group", True))
+               if shown and (target, kind) in judged]
+        if how:
+            notes.append(f"{target} ({' and its '.join(how)}) is judged on the codes below "
+                         f"it the rules can apply; left out: {listed(sorted(codes))} (no "
+                         "rules, human-only)")
     return notes
 
 
@@ -199,8 +205,9 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     with the rules: :data:`~dialogcode.trust.NO_RULES`); with ``rules`` (the name of the
     rules' coding) and two or more other codings, their rows are those others' alone.
     ``chains`` gives what each code counts for with ``roll_up`` (default: itself and its
-    ancestors; :func:`~dialogcode.trust.rules_chains` against the rules); a note names
-    the codes an ancestor is judged without. A code nobody applied gets no figures
+    ancestors; :func:`~dialogcode.trust.rules_chains` against the rules) and, when given,
+    which children a group's cu-alpha counts; a note names the codes a row is judged
+    without. A code nobody applied gets no figures
     (verdict ``n/a: no one applied it``). ``reference`` (with exactly two
     coders) adds precision, recall and F1 of the other coder. With ``documents``, codings
     whose ``sha256`` differs are refused. Raises DialogcodeError listing every problem
@@ -268,12 +275,15 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                       without=coders.index(rules) if rules in coders else None, **options)
     for group in scheme.groups.values():
         if codes is None or group.id in codes:
+            if chains is not None:      # against the rules: the children they can code
+                group = replace(group, members={
+                    c: v for c, v in group.members.items()
+                    if group.id in chains.get(c, (group.id,))})
             row = group_row(group, presence, names, len(coders), seed, draws, min_units)
             rows += [row] if row else []
     units = segments.iloc[unit_pos].reset_index(drop=True)
     shared = reads.sum(axis=1) >= 2
-    notes += _judged_apart(rows, coders, rules, unpooled, chains if roll_up else None,
-                           names, scheme)
+    notes += _judged_apart(rows, coders, rules, unpooled, chains, names, scheme, roll_up)
     still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
              and np.isnan(row.get("krippendorff_alpha", 0.0))]
     nobody = [row["code_id"] for row in rows if row["verdict"] == NOBODY]
