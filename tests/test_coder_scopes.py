@@ -221,3 +221,26 @@ def test_the_reports_pooled_row_counts_the_segments_compared_beside_an_unsought_
     section = page[page.index("<h3>Rules against coder"):]
     assert ("<tr><td>All codes pooled (every code and segment decision counted once)</td>"
             '<td class="n">50</td>') in section[:section.index("</table>")]
+
+
+def test_rules_beside_two_people_on_a_human_only_code_one_of_them_did_not_look_for(study):
+    # `agree rules ana bo`, ana looking for housing alone: economic control (human-only)
+    # is the people's row, the rules left out, and ana did not look for it, so bo was
+    # left alone; it read "n/a: no one applied it between people", though bo applied it
+    # twenty times
+    full = pd.read_csv(study / "codings" / "ana.csv")
+    full.to_csv(study / "codings" / "bo.csv", index=False)
+    full[full["code_id"] == "risk.housing"].to_csv(study / "codings" / "ana.csv", index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk.housing]}\n")
+    assert invoke("code", study, "-q").exit_code == 0
+    result = invoke("agree", "rules", "ana", "bo", "-s", study)
+    assert result.exit_code == 0, result.output
+    three = pd.read_csv(study / "out" / "agreement" / "rules-vs-ana-vs-bo.csv"
+                        ).set_index("code_id")
+    assert three.loc["risk.control", "verdict"] == (
+        "none: ana did not look for it between people; none: no rules (human-only)")
+    assert three.loc["risk.control", "coders"] == 2
+    assert "no one applied" not in result.output
+    assert three.loc["risk.housing", "percent_agreement"] == 1.0  # all three coded it alike
+
