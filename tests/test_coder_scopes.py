@@ -244,3 +244,24 @@ def test_rules_beside_two_people_on_a_human_only_code_one_of_them_did_not_look_f
     assert "no one applied" not in result.output
     assert three.loc["risk.housing", "percent_agreement"] == 1.0  # all three coded it alike
 
+
+
+def test_a_code_no_one_applied_that_a_coder_did_not_look_for_says_she_did_not(study):
+    # it stopped with a traceback (IndexError) when no coder judged on a code had
+    # applied it: here housing, given by ana alone, who says she did not look for it
+    full = pd.read_csv(study / "codings" / "ana.csv")
+    control = full[full["code_id"] == "risk.control"]
+    control.to_csv(study / "codings" / "bo.csv", index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk.control]}\n")
+    for asked in ((), ("--code", "risk.housing", "--code", "risk.control")):
+        if asked:                                   # nobody applied housing at all
+            control.to_csv(study / "codings" / "ana.csv", index=False)
+        result = invoke("agree", "ana", "bo", "-s", study, *asked)
+        assert result.exit_code == 0, result.output
+        written = pd.read_csv(study / "out" / "agreement" / "ana-vs-bo.csv"
+                              ).set_index("code_id")
+        # "did not look for it" tells more than "no one applied it": bo alone looked
+        assert written.loc["risk.housing", "verdict"] == "none: ana did not look for it"
+        assert written.loc["risk.control", "verdict"] == "reliable"
+        assert "no one applied" not in result.output

@@ -157,7 +157,8 @@ def code_tallies(presence: pd.DataFrame, reads: np.ndarray, wanted: np.ndarray):
     key = code[keep] * size + presence["unit"].to_numpy()[keep]
     order = np.argsort(key, kind="stable")
     key = key[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) \
+        else np.zeros(0, dtype=np.int64)     # none of these codes applied by these coders
     keys = key[starts]
     added = np.add.reduceat(powers[presence["coder_k"].to_numpy()[keep][order]], starts) \
         if len(key) else np.zeros(0, dtype=np.int64)
