@@ -28,9 +28,9 @@ from .stamps import Stamps
 from .store import read_table, table_path, write_table
 from .study import Study
 from .tables import (CODED_SEGMENT_COLUMNS, UNLISTED_DOCUMENT_COLUMNS, coded_segments,
-                     cooccurrence, cooccurrence_matrix, counting_tables, rolled_up)
+                     cooccurrence, cooccurrence_matrix, counting_tables)
 from .training import training_data
-from .trust import rule_less, trust_summary, without_rules
+from .trust import rule_less, rules_chains, trust_summary, without_rules
 
 # name -> what the table holds (shown in the workbook's README sheet; columns are
 # documented in docs/tables.md)
@@ -123,7 +123,8 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     from these coders; `dialogcode evaluate` measures it honestly) with each human coder
     in codings/ (the coder as reference), per code; None when there are no coder files.
     A codable code with sub-codes is judged rolled up, as the tables and `evaluate` count
-    it; the pooled row counts every coding once, as applied, of the codes with rules
+    it, on the codes below it the rules can apply (:func:`~dialogcode.trust.rules_chains`);
+    the pooled row counts every coding once, as applied, of the codes with rules
     (human-only codes get :data:`~dialogcode.trust.NO_RULES` as their verdict); a coder
     is not judged on codes they did not look for (``coders:``: :mod:`dialogcode.scopes`)."""
     tables = []
@@ -132,6 +133,7 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
     # a pooled row of codings as applied; a verdict of a parent rolled up
     unpooled, people = rule_less(book), rule_less(book, rolled_up=True)
     declared = coder_scopes(study, book)
+    chains = rules_chains(book)
     for coder in coder_names(study):
         scopes = {coder: declared[coder]} if coder in declared else None
         path = coder_path(study, coder)
@@ -143,13 +145,17 @@ def rules_vs_coders(study: Study, rules: pd.DataFrame, segments: pd.DataFrame,
         pair = {"rules": covering_all(rules, segments), coder: human}
         applied = agree(pair, segments, reference=coder, documents=documents,
                         unpooled=unpooled, scopes=scopes).per_code
-        rolled = agree({name: rolled_up(coding, book) for name, coding in pair.items()},
-                       segments, reference=coder, scopes=scopes).per_code
+        rolled = agree(pair, segments, reference=coder, roll_up=True, chains=chains,
+                       scopes=scopes).per_code
         rolled = rolled[rolled["code_id"].isin(parents)]
-        table = pd.concat([applied[~applied["code_id"].isin(rolled["code_id"])], rolled])
+        # as applied, a code without patterns is one no rule applies; rolled up, one
+        # with none below it either
+        table = pd.concat([
+            without_rules(applied[~applied["code_id"].isin(rolled["code_id"])], unpooled),
+            without_rules(rolled, people)])
         pooled = table["code_id"].eq(ALL_CODES)
         table = pd.concat([table[~pooled].sort_values("code_id"), table[pooled]])
-        tables.append(without_rules(table, people).assign(coder=coder))
+        tables.append(table.assign(coder=coder))
     if not tables:
         return None
     table = pd.concat(tables, ignore_index=True)

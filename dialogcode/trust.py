@@ -16,6 +16,7 @@ import pandas as pd
 
 from .codebook import Codebook
 from .evaluate import ALL
+from .tables import ancestors
 
 MIN_REFERENCE = 5
 NOT_CHECKED = "not checked"
@@ -69,21 +70,40 @@ def code_levels(per_code: pd.DataFrame, method: str = "rules+model",
 
 
 def rule_less(book: Codebook, *, rolled_up: bool = False) -> set[str]:
-    """The human-only codes (no patterns: people code them, the rules never do); when
-    judged ``rolled_up``, those with no sub-code that has patterns (the rules apply such a
-    parent through its sub-codes)."""
+    """The codes the rules never apply: those without patterns (human-only codes, and
+    parents that are not codable); when judged ``rolled_up``, those with no code below
+    them that has patterns either (the rules apply such a parent through its sub-codes)."""
     def patterned(code_id: str) -> bool:
         return any(child.n_patterns or patterned(child.id) for child in book.children(code_id))
     return {c.id for c in book.codes.values()
-            if c.human_only and not (rolled_up and patterned(c.id))}
+            if not c.n_patterns and not (rolled_up and patterned(c.id))}
 
 
-def without_rules(agreement: pd.DataFrame, human_only: set[str]) -> pd.DataFrame:
-    """``agreement`` (of the rules against a coder: :func:`~dialogcode.agreement.agree`)
+def rules_chains(book: Codebook) -> dict[str, tuple[str, ...]]:
+    """What each code counts for, rolled up, when judged against the rules: itself and
+    the codes above it, nearest first, except that a code the rules cannot reach (no
+    patterns, nor any below it: :func:`rule_less` rolled up) counts only for those the
+    rules cannot reach either. A parent is judged on what the rules can code: a
+    person's human-only sub-code, which no rule can match, does not count as the rules
+    missing the parent (the parent itself, given by a person, does)."""
+    people = rule_less(book, rolled_up=True)
+    return {code: tuple(t for t in ancestors(book, code) if code not in people or t in people)
+            for code in book.codes}
+
+
+def without_rules(agreement: pd.DataFrame, human_only: set[str], compared: int = 2
+                  ) -> pd.DataFrame:
+    """``agreement`` (of the rules against coders: :func:`~dialogcode.agreement.agree`)
     with :data:`NO_RULES` as the verdict of the ``human_only`` codes' rows: the rules
-    never apply such a code, so its figures say nothing of theirs to rely on or not."""
+    never apply such a code, so its figures say nothing of theirs to rely on or not. A
+    row judged among fewer coders than the ``compared`` codings (the people alone, the
+    rules left out) keeps the people's verdict before it: ``reliable between people;
+    none: ...``."""
     people = agreement["code_id"].isin(human_only) & agreement["kind"].eq("code")
-    return agreement.assign(verdict=agreement["verdict"].mask(people, NO_RULES))
+    apart = people & (agreement["coders"] < compared)
+    verdict = agreement["verdict"].mask(people, NO_RULES)
+    return agreement.assign(verdict=verdict.mask(
+        apart, agreement["verdict"] + f" between people; {NO_RULES}"))
 
 
 def trust_summary(per_code: pd.DataFrame | None, design: dict | None,

@@ -259,16 +259,37 @@ def test_identical_codings_agree_perfectly(segments):
         assert table.loc[code, "cohen_kappa"] == pytest.approx(1.0)
         assert table.loc[code, "percent_agreement"] == 1.0
         assert table.loc[code, "verdict"] == "reliable"
-    # nobody used "trust": agreement 1.0, but alpha and kappa are 0/0 and not claimed
-    assert table.loc["trust", "percent_agreement"] == 1.0
-    assert np.isnan(table.loc["trust", "krippendorff_alpha"])
-    assert np.isnan(table.loc["trust", "cohen_kappa"])
-    assert table.loc["trust", "verdict"] == "n/a"
+    # nobody used "trust": every figure is 0/0 or says only "everyone left it out"
+    for column in ("percent_agreement", "brennan_prediger", "krippendorff_alpha",
+                   "cohen_kappa"):
+        assert np.isnan(table.loc["trust", column])
+    assert table.loc["trust", "verdict"] == "n/a: no one applied it"
     assert result.disagreements.empty
     assert result.coders == ["a", "b"] and result.unit == "segment"
     # the default asks for ten units with the code before a verdict
     again = agree({"a": coding, "b": coding.copy()}, segments)
     assert row_of(again, "housing")["verdict"] == "too few units"
+
+
+def test_a_code_nobody_applied_is_not_assessable_nor_pooled(segments):
+    # percent agreement and Brennan-Prediger read 1.0, "perfect", for a code no one
+    # applied on any unit, and its units (every one "no, no") were pooled into (all codes)
+    a = by_segment(("d1:t1", "housing"), ("d1:t3", "housing"), ("d2:t2", "isolation"))
+    b = by_segment(("d1:t1", "housing"), ("d2:t1", "housing"), ("d2:t2", "isolation"))
+    alone = agree({"a": a, "b": b}, segments, codes=["housing", "isolation"], draws=50)
+    result = agree({"a": a, "b": b}, segments, codes=["housing", "isolation", "trust"],
+                   draws=50)
+    trust = row_of(result, "trust")
+    for column in ("percent_agreement", "brennan_prediger"):
+        for end in ("", "_low", "_high"):
+            assert np.isnan(trust[column + end]), column + end
+    assert trust["verdict"] == "n/a: no one applied it" and trust["units"] == 6
+    pd.testing.assert_series_equal(row_of(result, ALL_CODES), row_of(alone, ALL_CODES))
+    assert ("n/a for trust: no one applied it on a segment two coders read, so there is "
+            "no agreement to assess (percent agreement would read 1.0, everyone leaving it "
+            "out); left out of (all codes)") in result.notes
+    assert not any(note.startswith("n/a for trust: the coders never varied")
+                   for note in result.notes)
 
 
 def test_two_coders_with_a_reference(segments):

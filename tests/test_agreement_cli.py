@@ -347,6 +347,77 @@ def test_two_people_get_a_verdict_on_a_human_only_code(rules_study):
     assert _verdicts(written)["risk.control"] == "do not rely"
 
 
+def test_rules_beside_two_people_give_the_peoples_agreement_on_a_human_only_code(
+        rules_study):
+    # `agree rules ana bo` hid ana and bo's agreement on economic control behind the
+    # rules' "none": its figures were of all three, the rules never applying it, and
+    # every segment a person coded it was a "disagreement" with the rules
+    coder = pd.read_csv(rules_study / "codings" / "ana.csv")
+    coder.drop(index=coder[coder["code_id"] == "risk.control"].index[::4]).to_csv(
+        rules_study / "codings" / "bo.csv", index=False)
+    people = invoke("agree", "ana", "bo", "-s", rules_study)
+    result = invoke("agree", "rules", "ana", "bo", "-s", rules_study)
+    assert people.exit_code == 0 and result.exit_code == 0, result.output
+    pair = pd.read_csv(rules_study / "out" / "agreement" / "ana-vs-bo.csv").set_index(
+        "code_id")
+    three = pd.read_csv(rules_study / "out" / "agreement" / "rules-vs-ana-vs-bo.csv"
+                        ).set_index("code_id")
+    control = three.loc["risk.control"]
+    assert control["coders"] == 2 and pair.loc["risk.control", "verdict"] == "tentative"
+    for column in ("units", "percent_agreement", "cohen_kappa", "krippendorff_alpha"):
+        assert control[column] == pytest.approx(pair.loc["risk.control", column]), column
+    assert control["verdict"] == "tentative between people; none: no rules (human-only)"
+    assert ("Note: risk.control: no rule can code these (human-only), so each row is the "
+            "agreement of ana and bo alone, the rules left out (their part is n/a); not in "
+            "(all codes)") in result.output
+    # the pooled row of the rules still pools only housing, which all three coded alike
+    assert (three.loc["(all codes)", "units"], three.loc["(all codes)", "coders"]) == (50, 3)
+    assert three.loc["(all codes)", "percent_agreement"] == 1.0
+    differ = pd.read_csv(rules_study / "out" / "agreement"
+                         / "rules-vs-ana-vs-bo-disagreements.csv")
+    assert len(differ) == 5 and differ["rules"].isna().all()
+    assert set(differ["values"]) == {"rules: -; ana: yes; bo: no"}
+    # asked for alone, it keeps the people's verdict
+    assert invoke("agree", "rules", "ana", "bo", "-s", rules_study, "--code",
+                  "risk.control").exit_code == 0
+    alone = pd.read_csv(rules_study / "out" / "agreement" / "rules-vs-ana-vs-bo.csv")
+    assert _verdicts(alone) == {"risk.control": control["verdict"]}
+
+
+def test_a_rolled_up_parent_is_judged_against_the_rules_on_what_they_can_code(tmp_path):
+    # with --roll-up (and in agreement.csv, the workbook and the report, which judge a
+    # parent rolled up) a person's human-only sub-code counted for its parent, which the
+    # rules could never match: the rules, all of whose housing codings were right, got
+    # "do not rely" on the parent and recall 0.2
+    from test_learning import learning_study
+    root = learning_study(tmp_path / "learning")
+    book = root / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("    codable: false\n", ""), encoding="utf-8")
+    # ana also gives economic control to the five housing turns: the group risk's
+    # cu-alpha read that as the rules choosing housing alone where ana chose both
+    coder = pd.read_csv(root / "codings" / "ana.csv")
+    housing = coder[coder["code_id"] == "risk.housing"]
+    pd.concat([coder, housing.assign(code_id="risk.control")]).to_csv(
+        root / "codings" / "ana.csv", index=False)
+    for command in ("code", "tables", "report"):
+        assert invoke(command, root, "-q").exit_code == 0
+    result = invoke("agree", "rules", "ana", "-s", root, "--roll-up", "--reference", "ana")
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(root / "out" / "agreement" / "rules-vs-ana.csv")
+    tables = pd.read_csv(root / "out" / "tables" / "agreement.csv")
+    for table in (written, tables):
+        risk = table[table["kind"].eq("code")].set_index("code_id").loc["risk"]
+        assert (risk["both"], risk["only_second"], risk["recall"]) == (5, 0, 1.0)
+        assert risk["verdict"] == "too few units"
+        assert _verdicts(table)["risk.control"] == "none: no rules (human-only)"
+    group = written[written["kind"].eq("group")].set_index("code_id").loc["risk"]
+    assert group["units"] == 5 and pd.isna(group["krippendorff_alpha"])  # housing, agreed
+    assert ("Note: risk (rolled up and its cu-alpha) is judged on the codes below it the "
+            "rules can apply; left out: risk.control (no rules, human-only)") in result.output
+    page = " ".join((root / "out" / "report.html").read_text(encoding="utf-8").split())
+    assert "a human-only sub-code, which no rule can match, is left out of its parent's" in page
+
+
 def test_the_reports_pooled_row_counts_segments_and_says_what_it_pools(tmp_path):
     # "(all codes)" showed 100 under "Segments" for 50 segments read: its units are the
     # code x segment decisions it pools, two codes' worth

@@ -281,3 +281,49 @@ def test_the_reports_trust_list_says_a_code_the_reference_did_not_look_for_is_un
     page = " ".join((coded / "out" / "report.html").read_text(encoding="utf-8").split())
     assert "<li><strong>not checked: ana did not look for it</strong>: Housing</li>" in page
     assert "too few to tell" not in page
+
+
+def test_rules_beside_two_people_on_a_human_only_code_one_of_them_did_not_look_for(study):
+    # `agree rules ana bo`, ana looking for housing alone: economic control (human-only)
+    # is the people's row, the rules left out, and ana did not look for it, so bo was
+    # left alone; it read "n/a: no one applied it between people", though bo applied it
+    # twenty times
+    full = pd.read_csv(study / "codings" / "ana.csv")
+    full.to_csv(study / "codings" / "bo.csv", index=False)
+    full[full["code_id"] == "risk.housing"].to_csv(study / "codings" / "ana.csv", index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk.housing]}\n")
+    assert invoke("code", study, "-q").exit_code == 0
+    result = invoke("agree", "rules", "ana", "bo", "-s", study)
+    assert result.exit_code == 0, result.output
+    three = pd.read_csv(study / "out" / "agreement" / "rules-vs-ana-vs-bo.csv"
+                        ).set_index("code_id")
+    assert three.loc["risk.control", "verdict"] == (
+        "none: ana did not look for it between people; none: no rules (human-only)")
+    assert three.loc["risk.control", "coders"] == 1    # bo alone: ana did not look
+    assert "no one applied" not in result.output
+    assert three.loc["risk.housing", "percent_agreement"] == 1.0  # all three coded it alike
+
+
+def test_a_code_no_one_applied_that_a_coder_did_not_look_for_says_she_did_not(study):
+    # it stopped with a traceback (IndexError) when no coder judged on a code had
+    # applied it: here housing, which nobody applied and ana says she did not look for
+    full = pd.read_csv(study / "codings" / "ana.csv")
+    control = full[full["code_id"] == "risk.control"]
+    control.to_csv(study / "codings" / "bo.csv", index=False)
+    control.to_csv(study / "codings" / "ana.csv", index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk.control]}\n")
+    for asked in ((), ("--code", "risk.housing", "--code", "risk.control")):
+        result = invoke("agree", "ana", "bo", "-s", study, *asked)
+        assert result.exit_code == 0, result.output
+        written = pd.read_csv(study / "out" / "agreement" / "ana-vs-bo.csv"
+                              ).set_index("code_id")
+        # "did not look for it" tells more than "no one applied it": bo alone looked
+        # (a code nobody applied has a row only when asked for)
+        if asked:
+            assert written.loc["risk.housing", "verdict"] == "none: ana did not look for it"
+        else:
+            assert "risk.housing" not in written.index
+        assert written.loc["risk.control", "verdict"] == "reliable"
+        assert "no one applied" not in result.output

@@ -902,7 +902,8 @@ def test_rules_against_a_coder_count_a_code_with_its_sub_codes(tmp_path):
     # the report's table says so: its parent row is not what `agree` gives as applied
     page = " ".join(render_study_report(study_evidence(Study.open(root)), "T").split())
     assert ("A code with sub-codes is judged with them (a segment has it when it carries "
-            "the code or a sub-code), as its counts are.") in page
+            "the code or a sub-code), as its counts are, but only with those the rules can "
+            "apply") in page
 
 
 def test_the_report_shows_a_coder_beside_rules_that_coded_nothing(tmp_path):

@@ -4,7 +4,7 @@ group of codes (cu-alpha), with kappas, alpha, bootstrap intervals and unit coun
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
@@ -15,8 +15,8 @@ from ..codebook import Codebook
 from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
-from .rows import (ALL_CODES, code_rows, expand, group_row, judged_only, member_lookup,
-                   table_of, variable_row)
+from .rows import (ALL_CODES, NOBODY, code_rows, expand, group_row, judged_only,
+                   member_lookup, table_of, variable_row)
 from .scheme import Scheme, scheme_of
 from .statistics import LEVELS
 from .units import Selection
@@ -151,6 +151,36 @@ def not_sought(coders: Sequence[str]) -> str:
     return f"none: {' and '.join(coders)} did not look for it"
 
 
+def _judged_apart(rows: list[dict], coders: list[str], rules: str | None, unpooled,
+                  chains, names: pd.Index, scheme: Scheme, roll_up: bool) -> list[str]:
+    """Notes on the rows judged without the rules (``unpooled`` codes, with two or more
+    people beside them) and on the rolled-up and group rows judged without codes
+    ``chains`` keeps from counting for them."""
+    notes = []
+    people = [c for c in coders if c != rules]
+    apart = [row["code_id"] for row in rows if row["kind"] == "code"
+             and row["code_id"] in unpooled]
+    if rules in coders and len(people) >= 2 and apart:
+        notes.append(f"{listed(apart)}: no rule can code these (human-only), so each row "
+                     f"is the agreement of {' and '.join(people)} alone, the rules left out "
+                     "(their part is n/a); not in (all codes)")
+    left: dict[str, list[str]] = {}
+    for code in names if chains is not None else []:
+        for target in (code, *scheme.ancestors.get(code, ())):
+            if code in chains and target not in chains[code]:
+                left.setdefault(target, []).append(code)
+    judged = {(row["code_id"], row["kind"]) for row in rows}
+    for target, codes in sorted(left.items()):
+        how = [what for what, kind, shown in (("rolled up", "code", roll_up),
+                                              ("cu-alpha", "group", True))
+               if shown and (target, kind) in judged]
+        if how:
+            notes.append(f"{target} ({' and its '.join(how)}) is judged on the codes below "
+                         f"it the rules can apply; left out: {listed(sorted(codes))} (no "
+                         "rules, human-only)")
+    return notes
+
+
 def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
           unit: str = "segment", reference: str | None = None,
           codes: Sequence[str] | None = None, documents: pd.DataFrame | None = None,
@@ -158,7 +188,8 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
           selection: Selection | None = None, roll_up: bool = False,
           level: str = "nominal", draws: int = DRAWS, seed: int = 0,
           min_units: int = MIN_UNITS, unpooled: Collection[str] = (),
-          scopes: Mapping[str, Collection[str]] | None = None) -> Agreement:
+          scopes: Mapping[str, Collection[str]] | None = None, rules: str | None = None,
+          chains: Mapping[str, Sequence[str]] | None = None) -> Agreement:
     """Agreement between two or more codings (coder name -> codings-shaped table with
     ``doc_id``, ``code_id`` and ``seg_id`` and/or ``start``/``end``) of the same segments.
 
@@ -177,14 +208,20 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     seeded with ``seed`` (0 draws: none). A verdict needs ``min_units`` units where some
     coder gave a value other than the most common one. The ``unpooled`` codes get their
     rows but are left out of ``(all codes)`` (codes the rules never apply, when comparing
-    with the rules: :data:`~dialogcode.trust.NO_RULES`). ``scopes`` gives coders who
-    looked for some codes only (coder -> those code ids, sub-codes included:
-    :func:`~dialogcode.scopes.coder_scopes`): on the others they are missing, never
-    "nothing applied"; a row that leaves fewer than two coders judged says who did not
-    look for it (:func:`not_sought`) and stays out of the pooled row. ``reference``
-    (with exactly two coders) adds precision, recall and F1 of the other coder. With
-    ``documents``, codings whose ``sha256`` differs are refused. Raises DialogcodeError
-    listing every problem (ArgumentError for arguments that do not fit together).
+    with the rules: :data:`~dialogcode.trust.NO_RULES`); with ``rules`` (the name of the
+    rules' coding) and two or more other codings, their rows are those others' alone.
+    ``chains`` gives what each code counts for with ``roll_up`` (default: itself and its
+    ancestors; :func:`~dialogcode.trust.rules_chains` against the rules) and, when given,
+    which children a group's cu-alpha counts; a note names the codes a row is judged
+    without. A code nobody applied gets no figures (verdict ``n/a: no one applied it``).
+    ``scopes`` gives coders who looked for some codes only (coder -> those code ids,
+    sub-codes included: :func:`~dialogcode.scopes.coder_scopes`): on the others they are
+    missing, never "nothing applied"; a row that leaves fewer than two coders judged says
+    who did not look for it (:func:`not_sought`, even where no one applied the code) and
+    stays out of the pooled row. ``reference`` (with exactly two coders) adds precision,
+    recall and F1 of the other coder. With ``documents``, codings whose ``sha256``
+    differs are refused. Raises DialogcodeError listing every problem (ArgumentError for
+    arguments that do not fit together).
     """
     problems = _argument_problems(codings, segments, unit, reference, min_overlap, level,
                                   draws, min_units)
@@ -251,7 +288,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
             items.append(item)
             notes += [note] if note else []
     members = scheme.variable_codes()
-    coded, wider = expand(presence, names, scheme) if roll_up else (presence, names)
+    coded, wider = expand(presence, names, scheme, chains) if roll_up else (presence, names)
     chosen_codes = (sorted(set(wider[coded["code"].unique()]) - members) if codes is None
                     else [c for c in dict.fromkeys(codes)
                           if c not in members and c not in scheme.variables])
@@ -259,23 +296,37 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     rows += code_rows(coded, wider, reads, chosen_codes,
                       coders.index(reference) if reference is not None else None, seed,
                       items, unpooled=frozenset(unpooled) | unsought, judging=judging,
-                      **options)
-    for group in scheme.groups.values():
+                      without=coders.index(rules) if rules in coders else None,
+                      apart=frozenset(unpooled), **options)
+    groups = {group.id: group if chains is None else replace(group, members={
+        # against the rules: the children they can code
+        c: v for c, v in group.members.items() if group.id in chains.get(c, (group.id,))})
+        for group in scheme.groups.values()}
+    for group in groups.values():
         if codes is None or group.id in codes:
             row = group_row(group, judged_only(presence, reads, judging(*group.members))[0],
                             names, len(coders), seed, draws, min_units)
             rows += [row] if row else []
+    # a human-only code's row of the people alone (the rules left out: code_rows)
+    apart = frozenset(unpooled) if rules in coders and len(coders) >= 3 else frozenset()
     for row in rows if scopes else []:
-        kinds = {"variable": scheme.variables, "group": scheme.groups}
+        kinds = {"variable": scheme.variables, "group": groups}
         judged = judging(*(kinds[row["kind"]][row["code_id"]].members if row["kind"] in kinds
                            else () if row["kind"] == "pooled" else (row["code_id"],)))
-        row["coders"] = int(judged.sum())     # the pooled row's: every coder
-        if judged.sum() < 2:
+        left_out = row["kind"] == "code" and row["code_id"] in apart
+        row["coders"] = int(judged.sum() - left_out)   # the pooled row's: every coder
+        if row["coders"] < 2:
             row["verdict"] = not_sought([c for c, j in zip(coders, judged) if not j])
     units = segments.iloc[unit_pos].reset_index(drop=True)
     shared = reads.sum(axis=1) >= 2
-    still = [row["code_id"] for row in rows
-             if row.get("units") and np.isnan(row.get("krippendorff_alpha", 0.0))]
+    notes += _judged_apart(rows, coders, rules, unpooled, chains, names, scheme, roll_up)
+    still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
+             and np.isnan(row.get("krippendorff_alpha", 0.0))]
+    nobody = [row["code_id"] for row in rows if row["verdict"] == NOBODY]
+    if nobody:
+        notes.append(f"n/a for {listed(nobody)}: no one applied it on a segment two coders "
+                     "read, so there is no agreement to assess (percent agreement would "
+                     "read 1.0, everyone leaving it out); left out of (all codes)")
     if still:
         notes.append(f"n/a for {listed(still)}: the coders never varied there (every unit "
                      "got the same value from everyone), so alpha and kappa are 0/0, "

@@ -8,6 +8,7 @@ ids used), and ``reads`` (units x coders: which units each coder read).
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,11 +17,17 @@ from .disagreements import YES_NO, confusion
 from .groups import group_coincidences
 from .scheme import Scheme, Variable
 from .statistics import (Tally, alpha_from, alpha_interval, coincidences, combine,
-                         differences, from_ids, tally, unit_intervals, unit_statistics)
+                         differences, from_ids, tally, tally_weighted, unit_intervals,
+                         unit_statistics)
 
 ALL_CODES = "(all codes)"
 # what the pooled row is, where a label stands beside code ids (report, workbook)
 ALL_CODES_LABEL = "All codes pooled (every code and segment decision counted once)"
+# the verdict of a code nobody applied on any unit: every figure would be 0/0 but percent
+# agreement and Brennan-Prediger, whose 1.0 ("everyone left it out") read as perfect
+NOBODY = "n/a: no one applied it"
+_UNASSESSABLE = [f"{s}{end}" for s in ("percent_agreement", "brennan_prediger")
+                 for end in ("", "_low", "_high")]
 _STATISTICS = ["percent_agreement", "cohen_kappa", "light_kappa", "fleiss_kappa",
                "brennan_prediger", "krippendorff_alpha", "alpha_ordinal", "alpha_interval"]
 COLUMNS = ["code_id", "kind", "values", "coders", "units", "pairable_values",
@@ -150,7 +157,8 @@ def code_tallies(presence: pd.DataFrame, reads: np.ndarray, wanted: np.ndarray):
     key = code[keep] * size + presence["unit"].to_numpy()[keep]
     order = np.argsort(key, kind="stable")
     key = key[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) \
+        else np.zeros(0, dtype=np.int64)     # none of these codes applied by these coders
     keys = key[starts]
     added = np.add.reduceat(powers[presence["coder_k"].to_numpy()[keep][order]], starts) \
         if len(key) else np.zeros(0, dtype=np.int64)
@@ -167,11 +175,16 @@ def code_tallies(presence: pd.DataFrame, reads: np.ndarray, wanted: np.ndarray):
             digits[differ]
 
 
-def expand(presence: pd.DataFrame, names: pd.Index, scheme: Scheme
+def expand(presence: pd.DataFrame, names: pd.Index, scheme: Scheme,
+           chains: Mapping[str, Sequence[str]] | None = None
            ) -> tuple[pd.DataFrame, pd.Index]:
-    """Presence with each code also counting for its ancestors (roll-up), and the
-    enlarged code index."""
-    targets = [(c, t) for c in names for t in (c, *scheme.ancestors.get(c, ()))]
+    """Presence with each code counting for the codes ``chains`` gives it (default:
+    itself and its ancestors: roll-up), and the enlarged code index."""
+    def chain(code: str) -> Sequence[str]:
+        if chains is not None and code in chains:
+            return chains[code]
+        return (code, *scheme.ancestors.get(code, ()))
+    targets = [(c, t) for c in names for t in chain(c)]
     wider = pd.Index(list(dict.fromkeys([t for _, t in targets])))
     pairs = pd.DataFrame({"code": names.get_indexer([c for c, _ in targets]),
                           "target": wider.get_indexer([t for _, t in targets])})
@@ -214,12 +227,25 @@ def judged_only(presence: pd.DataFrame, reads: np.ndarray, judging: np.ndarray
     return presence[judging[presence["coder_k"].to_numpy()]], reads & judging
 
 
+def _leave_out(data: Tally, units: np.ndarray, digits: np.ndarray, coder: int):
+    """``data``, ``units`` and ``digits`` of :func:`code_tallies` with ``coder`` left
+    out: the tally of the others, the units where they differ, ``coder`` missing there."""
+    others = np.arange(data.coders) != coder
+    digits = np.where(others, digits, -1)
+    differ = (digits == 1).any(axis=1) & (digits == 0).any(axis=1)
+    return (tally_weighted(data.types[:, others], data.counts, data.values), units[differ],
+            digits[differ])
+
+
 def code_rows(presence, names, reads, chosen: list[str], reference: int | None, seed,
               items: list, *, level, draws, min_units, unpooled=frozenset(),
-              judging=None) -> list[dict]:
+              judging=None, without: int | None = None, apart=frozenset()) -> list[dict]:
     """A row per code of ``chosen`` and the pooled row of those not ``unpooled``;
     disagreements go to ``items``. ``judging`` (code id -> a bool per coder; default
-    every coder) gives the coders judged on each code."""
+    every coder) gives the coders judged on each code. With ``without`` (a coder's
+    index) and two or more other coders, the ``apart`` codes' rows are the others'
+    alone. A code nobody applied on a unit two coders read has no figures (verdict
+    :data:`NOBODY`) and is left out of the pooled row."""
     by_coders: dict[tuple, list[str]] = {}
     for name in chosen:
         mask = judging(name) if judging else np.ones(reads.shape[1], dtype=bool)
@@ -229,15 +255,22 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
         part, seen = judged_only(presence, reads, np.array(mask))
         tallied.update(zip(codes, code_tallies(part, seen, names.get_indexer(codes))))
     rows, tallies = [], []
+    coders = reads.shape[1]
     for name in chosen:
         data, units, digits = tallied.pop(name)
+        if name in apart and without is not None and coders >= 3:
+            data, units, digits = _leave_out(data, units, digits, without)
         row = {"code_id": name, "kind": "code",
                **tally_row(data, None, level=level, draws=draws,
                            rng=_rng(seed, "code", name), min_units=min_units)}
-        if data.coders == 2:
+        pairable = (data.types >= 0).sum(axis=1) >= 2
+        applied = bool((pairable & (data.types == 1).any(axis=1)).any())
+        if not applied:
+            row.update(dict.fromkeys(_UNASSESSABLE, np.nan), verdict=NOBODY)
+        if coders == 2:
             _binary_counts(row, data, reference)
         rows.append(row)
-        tallies += [] if name in unpooled else [data]
+        tallies += [data] if applied and name not in unpooled else []
         items.append((name, "code", units, digits, YES_NO))
     if tallies:
         pooled = combine(tallies)

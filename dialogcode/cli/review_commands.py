@@ -279,7 +279,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     from ..privacy.gate import mask_for_reading
     from ..scopes import coder_of, coder_scopes, undeclared_notes
     from ..study import Study
-    from ..trust import rule_less, without_rules
+    from ..trust import rule_less, rules_chains, without_rules
 
     if len(set(names)) < len(names) or len(names) < 2:
         raise click.UsageError("give at least two different codings to compare")
@@ -295,6 +295,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     codings = {name: named_codings(opened, name, corpus.segments, corpus.documents)
                for name in names}
     # the rules never apply a human-only code: no verdict on them there, nor in the pool
+    # (people's agreement on it, when two or more people are compared); rolled up, a
+    # parent is judged on the codes below it that the rules can apply
     people = rule_less(book, rolled_up=roll_up) if RULES in names else set()
     declared = coder_scopes(opened, book)
     scopes = {name: declared[coder_of(opened, name)] for name in names
@@ -303,8 +305,10 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                    codes=list(codes) or None, documents=corpus.documents,
                    min_overlap=min_overlap, book=book, selection=selection,
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
-                   min_units=min_units, unpooled=people, scopes=scopes)
-    result.per_code = without_rules(result.per_code, people)
+                   min_units=min_units, unpooled=people, scopes=scopes,
+                   rules=RULES if RULES in names else None,
+                   chains=rules_chains(book) if RULES in names else None)
+    result.per_code = without_rules(result.per_code, people, len(names))
     result.notes += undeclared_notes(opened, book, names, "`agree` judges {coder} on "
                                      "every code, and counts the others' codings of the "
                                      "rest as disagreements")
