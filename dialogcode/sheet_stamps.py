@@ -108,6 +108,36 @@ def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     return problems, copies
 
 
+def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
+                documents: pd.DataFrame, key: bytes | None, other: pd.Series
+                ) -> list[Problem]:
+    """A problem for each decided row of ``sheet`` a person added, or emptied to add a
+    code (no source, :data:`STAMP` or text: it names the segment as it is now), on a
+    document another row shows was changed or cut into segments otherwise since the
+    sheet was exported: a stamp (under ``key``) or, where ``other``, a text or speaker
+    that is not its segment's now. Its seg_id may name another turn now than the one the
+    person read beside the others."""
+    def cells(column):
+        return sheet.get(column, pd.Series("", sheet.index)).str.strip()
+
+    stamps = cells(STAMP).str.lower()
+    known = sheet["seg_id"].isin(segments["seg_id"])
+    if key is not None:
+        other = other | ((stamps != "") & (stamps != segment_stamps(
+            sheet["seg_id"], segments, documents, key)))
+    docs = doc_ids_of(sheet["seg_id"])
+    shows = dict(zip(docs[known & other][::-1], sheet.loc[known & other, "line"][::-1]))
+    added = known & (sheet["decision"] != "") & (cells("source") == "") & (stamps == "") & (
+        cells("text") == "") & docs.isin(shows)
+    return [Problem(f"this row names {seg} as it is now, but {doc} was changed or cut into "
+                    "segments otherwise since the sheet was exported (line "
+                    f"{shows[doc]} shows it), so {seg} may be another turn now than the one "
+                    "read beside the sheet's other rows: export the sheet again and add the "
+                    "row there", str(path), line)
+            for seg, doc, line in zip(sheet.loc[added, "seg_id"], docs[added],
+                                      sheet.loc[added, "line"])]
+
+
 CHECKS = ("source", STAMP, "text", "speaker")   # what tells an exported row's segment
 EXPORTED = ("label", "matched", "score", "site")    # what only an export fills in
 

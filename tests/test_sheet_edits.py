@@ -218,3 +218,24 @@ def test_a_row_whose_stamp_is_not_that_of_its_segments_other_rows_says_so(study)
             "changed? Restore it as exported, or to add it to north/closing:t3, clear") in \
         " ".join(result.output.split())
     assert decisions(study) == []
+
+
+@pytest.mark.parametrize("stamped", [True, False])
+def test_a_row_emptied_to_add_a_code_is_refused_when_its_transcript_changed(study, stamped):
+    # the row of north/kickoff:t2 emptied of its source, stamp, text and speaker reads as
+    # a code added on the segment as it is now; after a turn is added at the top of the
+    # transcript, that is the facilitator's question, and the reject landed there unsaid.
+    # The other rows of north/kickoff show the change: their stamps (or, in a sheet
+    # exported without stamps from a read-only study, their text) are not their
+    # segments' now
+    sheet, rows = exported(study)
+    assert rows[3]["seg_id"] == "north/kickoff:t2"
+    rows[3].update(decision="reject", source="", stamp="", text="", speaker="")
+    save(sheet, rows, [c for c in rows[0] if stamped or c != "stamp"])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:5: this row names north/kickoff:t2 as it is now, but north/kickoff "
+            "was changed or cut into segments otherwise since the sheet was exported (line "
+            "6 shows it)") in " ".join(result.output.split())
+    assert decisions(study) == []
