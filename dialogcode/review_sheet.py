@@ -21,7 +21,7 @@ from .review import (CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_
                      own_line, segment_places)
 from .safexml import xml_text
 from .segment import other_unit
-from .sheet_stamps import STAMP, added_blind, stale_rows
+from .sheet_stamps import STAMP, added_blind, copied_texts, stale_rows
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 from .workbook import write_workbook
@@ -302,6 +302,10 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                             for s, t in zip(sheet["seg_id"], texts)], index=sheet.index)
     other_speaker = pd.Series([s in known.index and not _shown_text(t, _speaker(segment, s))
                                for s, t in zip(sheet["seg_id"], speakers)], index=sheet.index)
+    # without a stamp, a row copied from another's shows that row's text
+    problems_copied, more = copied_texts(sheet, path, other_text & ~copied)
+    copied |= sheet["line"].isin(more)
+    problems += problems_copied
     read = (sheet["decision"] != "") & ~copied
     problems += [Problem(f"the text in this row is not the text of {row.seg_id} now: "
                          "was its transcript changed and ingested again since the sheet "

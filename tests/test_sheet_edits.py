@@ -239,3 +239,20 @@ def test_a_row_emptied_to_add_a_code_is_refused_when_its_transcript_changed(stud
             "was changed or cut into segments otherwise since the sheet was exported (line "
             "6 shows it)") in " ".join(result.output.split())
     assert decisions(study) == []
+
+
+def test_a_row_copied_in_a_sheet_without_stamps_is_told_so(study):
+    # a sheet exported from a read-only study has no stamp column: the copied row was
+    # told its transcript had changed, or its text and speaker cells were edited
+    sheet, rows = exported(study)
+    save(sheet, [*rows, {**rows[0], "seg_id": "north/closing:t1", "decision": "accept"}],
+         [c for c in rows[0] if c != "stamp"])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:12: the text in this row is not that of north/closing:t1 but that of "
+            "line 2, a row of north/closing:t2: was the row copied or moved from there and "
+            "its seg_id changed? To decide connection on north/closing:t2, restore the "
+            "row's seg_id; to add it to north/closing:t1, clear the row's source, text and "
+            "speaker cells") in " ".join(result.output.split())
+    assert "the speaker in this row" not in result.output
+    assert decisions(study) == []
