@@ -319,7 +319,7 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                          "restore the cell", str(path), row.line)
                  for row in sheet[read & other_speaker].itertuples()]
     problems += stamped + added_blind(sheet, path, segments, documents, stamp_key,
-                                      (other_text | other_speaker) & ~copied)
+                                      other_text | other_speaker, copied)
     notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
     twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
         lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)

@@ -109,14 +109,15 @@ def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
 
 
 def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
-                documents: pd.DataFrame, key: bytes | None, other: pd.Series
-                ) -> list[Problem]:
+                documents: pd.DataFrame, key: bytes | None, other: pd.Series,
+                copied: pd.Series) -> list[Problem]:
     """A problem for each decided row of ``sheet`` a person added, or emptied to add a
     code (no source, :data:`STAMP` or text: it names the segment as it is now), on a
     document another row shows was changed or cut into segments otherwise since the
     sheet was exported: a stamp (under ``key``) or, where ``other``, a text or speaker
-    that is not its segment's now. Its seg_id may name another turn now than the one the
-    person read beside the others."""
+    that is not its segment's now, on a row not ``copied`` from another segment's row
+    (whose stamp, text and speaker are that segment's). Its seg_id may name another turn now than the one the
+    person meant, read in the sheet as exported."""
     def cells(column):
         return sheet.get(column, pd.Series("", sheet.index)).str.strip()
 
@@ -125,15 +126,15 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     if key is not None:
         other = other | ((stamps != "") & (stamps != segment_stamps(
             sheet["seg_id"], segments, documents, key)))
+    shown = known & other & ~copied
     docs = doc_ids_of(sheet["seg_id"])
-    shows = dict(zip(docs[known & other][::-1], sheet.loc[known & other, "line"][::-1]))
+    shows = dict(zip(docs[shown][::-1], sheet.loc[shown, "line"][::-1]))
     added = known & (sheet["decision"] != "") & (cells("source") == "") & (stamps == "") & (
         cells("text") == "") & docs.isin(shows)
     return [Problem(f"this row names {seg} as it is now, but {doc} was changed or cut into "
                     "segments otherwise since the sheet was exported (line "
-                    f"{shows[doc]} shows it), so {seg} may be another turn now than the one "
-                    "read beside the sheet's other rows: export the sheet again and add the "
-                    "row there", str(path), line)
+                    f"{shows[doc]} shows it), so {seg} may name another turn now than the one "
+                    "you meant: export the sheet again and add the row there", str(path), line)
             for seg, doc, line in zip(sheet.loc[added, "seg_id"], docs[added],
                                       sheet.loc[added, "line"])]
 

@@ -256,3 +256,20 @@ def test_a_row_copied_in_a_sheet_without_stamps_is_told_so(study):
             "speaker cells") in " ".join(result.output.split())
     assert "the speaker in this row" not in result.output
     assert decisions(study) == []
+
+
+def test_a_copied_row_does_not_show_its_document_changed(study):
+    # the copied row's stamp is not its segment's, as after a change of the transcript;
+    # a code added beside it on the same document is not refused for that
+    sheet, rows = exported(study)
+    added = {**dict.fromkeys(rows[0], ""), "seg_id": "north/closing:t3",
+             "code_id": "risk.money", "decision": "accept"}
+    save(sheet, [*rows, {**rows[0], "seg_id": "north/closing:t1", "decision": "accept"},
+                 added])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:12: this row's stamp is north/closing:t2's" in result.output
+    assert f"{sheet}:13" not in result.output
+    save(sheet, [*rows, added])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
