@@ -116,8 +116,8 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     document another row shows was changed or cut into segments otherwise since the
     sheet was exported: a stamp (under ``key``) or, where ``other``, a text or speaker
     that is not its segment's now, on a row not ``copied`` from another segment's row
-    (whose stamp, text and speaker are that segment's). Its seg_id may name another turn now than the one the
-    person meant, read in the sheet as exported."""
+    (whose stamp, text and speaker are that segment's). Its seg_id may name another turn
+    now than the one the person meant, read in the sheet as exported."""
     def cells(column):
         return sheet.get(column, pd.Series("", sheet.index)).str.strip()
 
@@ -206,9 +206,10 @@ def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series
                  ) -> tuple[list[Problem], set[int]]:
     """(a problem for each decided row of ``sheet`` without a :data:`STAMP` (a sheet
     exported from a read-only study has none) whose text is not its segment's now
-    (``other``) but that of a row of another seg_id in the sheet: most likely copied or
-    moved from that row and its seg_id changed, as :func:`_copied` finds by the stamp;
-    and their lines)."""
+    (``other``) but that of a row of another seg_id in the sheet whose text is its
+    segment's: most likely copied or moved from that row and its seg_id changed, as
+    :func:`_copied` finds by the stamp (after a transcript edit, the rows of two turns
+    of the same words are both another's now); and their lines)."""
     def cells(column):
         return sheet.get(column, pd.Series("", sheet.index)).str.strip()
 
@@ -216,7 +217,7 @@ def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series
     problems, lines = [], set()
     for row in sheet[(sheet["decision"] != "") & other & (cells(STAMP) == "") &
                      (texts != "")].itertuples():
-        like = sheet[(texts == texts[row.Index]) & (sheet["seg_id"] != row.seg_id)]
+        like = sheet[(texts == texts[row.Index]) & (sheet["seg_id"] != row.seg_id) & ~other]
         if like.empty:
             continue
         made_for = like["seg_id"].iloc[0]
