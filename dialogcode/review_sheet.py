@@ -21,7 +21,7 @@ from .review import (CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_
                      own_line, segment_places)
 from .safexml import xml_text
 from .segment import other_unit
-from .sheet_stamps import STAMP, stale_rows
+from .sheet_stamps import STAMP, added_blind, copied_texts, stale_rows
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 from .workbook import write_workbook
@@ -291,28 +291,35 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     # a row copied from another segment's shows that segment's text and speaker too:
     # its stamp's problem says what happened
     stamped, copies = stale_rows(sheet, path, segments, documents, stamp_key)
-    checked = decided[~decided["line"].isin(copies)]
-    if "text" in decided:
-        # seg_ids follow the turns' positions: after a transcript is edited and ingested
-        # again, the same seg_id may be another turn than the one the reviewer read
-        problems += [Problem(f"the text in this row is not the text of {row.seg_id} now: "
-                             "was its transcript changed and ingested again since the sheet "
-                             "was written, or the cell edited? Export the sheet again, or "
-                             "restore the cell", str(path), row.line)
-                     for row in checked.itertuples() if row.seg_id in known.index
-                     and not _shown_text(row.text, segment.at[row.seg_id, "text"])]
-    if "speaker" in decided:
-        # the same words may be another speaker's turn now ("Yes." said twice): a cut
-        # into turns otherwise since (a newer dialogcode, `speakers:`) moves the seg_ids
-        # under an unchanged text, and the text cell alone may not show it
-        problems += [Problem(f"the speaker in this row is not the speaker of {row.seg_id} "
-                             "now: were its transcript's turns cut otherwise (a newer "
-                             "dialogcode, `speakers:`) or its text changed since the sheet "
-                             "was written, or the cell edited? Export the sheet again, or "
-                             "restore the cell", str(path), row.line)
-                     for row in checked.itertuples() if row.seg_id in known.index
-                     and not _shown_text(row.speaker, _speaker(segment, row.seg_id))]
-    problems += stamped
+    copied = sheet["line"].isin(copies)
+    # seg_ids follow the turns' positions: after a transcript is edited and ingested
+    # again, the same seg_id may be another turn than the one the reviewer read; and the
+    # same words may be another speaker's turn now ("Yes." said twice): a cut into turns
+    # otherwise since (a newer dialogcode, `speakers:`) moves the seg_ids under an
+    # unchanged text, and the text cell alone may not show it
+    texts, speakers = (sheet.get(c, pd.Series("", sheet.index)) for c in ("text", "speaker"))
+    other_text = pd.Series([s in known.index and not _shown_text(t, segment.at[s, "text"])
+                            for s, t in zip(sheet["seg_id"], texts)], index=sheet.index)
+    other_speaker = pd.Series([s in known.index and not _shown_text(t, _speaker(segment, s))
+                               for s, t in zip(sheet["seg_id"], speakers)], index=sheet.index)
+    # without a stamp, a row copied from another's shows that row's text
+    problems_copied, more = copied_texts(sheet, path, other_text & ~copied)
+    copied |= sheet["line"].isin(more)
+    problems += problems_copied
+    read = (sheet["decision"] != "") & ~copied
+    problems += [Problem(f"the text in this row is not the text of {row.seg_id} now: "
+                         "was its transcript changed and ingested again since the sheet "
+                         "was written, or the cell edited? Export the sheet again, or "
+                         "restore the cell", str(path), row.line)
+                 for row in sheet[read & other_text].itertuples()]
+    problems += [Problem(f"the speaker in this row is not the speaker of {row.seg_id} "
+                         "now: were its transcript's turns cut otherwise (a newer "
+                         "dialogcode, `speakers:`) or its text changed since the sheet "
+                         "was written, or the cell edited? Export the sheet again, or "
+                         "restore the cell", str(path), row.line)
+                 for row in sheet[read & other_speaker].itertuples()]
+    problems += stamped + added_blind(sheet, path, segments, documents, stamp_key,
+                                      other_text | other_speaker, copied)
     notes = decided["note"].str.strip() if "note" in decided else pd.Series("", decided.index)
     twice = decided.assign(note=notes).groupby(["seg_id", "code_id"]).filter(
         lambda g: g["decision"].nunique() > 1 or g["note"].nunique() > 1)

@@ -108,6 +108,37 @@ def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     return problems, copies
 
 
+def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
+                documents: pd.DataFrame, key: bytes | None, other: pd.Series,
+                copied: pd.Series) -> list[Problem]:
+    """A problem for each decided row of ``sheet`` a person added, or emptied to add a
+    code (no source, :data:`STAMP` or text: it names the segment as it is now), on a
+    document another row shows was changed or cut into segments otherwise since the
+    sheet was exported: a stamp (under ``key``) or, where ``other``, a text or speaker
+    that is not its segment's now, on a row not ``copied`` from another segment's row
+    (whose stamp, text and speaker are that segment's). Its seg_id may name another turn
+    now than the one the person meant, read in the sheet as exported."""
+    def cells(column):
+        return sheet.get(column, pd.Series("", sheet.index)).str.strip()
+
+    stamps = cells(STAMP).str.lower()
+    known = sheet["seg_id"].isin(segments["seg_id"])
+    if key is not None:
+        other = other | ((stamps != "") & (stamps != segment_stamps(
+            sheet["seg_id"], segments, documents, key)))
+    shown = known & other & ~copied
+    docs = doc_ids_of(sheet["seg_id"])
+    shows = dict(zip(docs[shown][::-1], sheet.loc[shown, "line"][::-1]))
+    added = known & (sheet["decision"] != "") & (cells("source") == "") & (stamps == "") & (
+        cells("text") == "") & docs.isin(shows)
+    return [Problem(f"this row names {seg} as it is now, but {doc} was changed or cut into "
+                    "segments otherwise since the sheet was exported (line "
+                    f"{shows[doc]} shows it), so {seg} may name another turn now than the one "
+                    "you meant: export the sheet again and add the row there", str(path), line)
+            for seg, doc, line in zip(sheet.loc[added, "seg_id"], docs[added],
+                                      sheet.loc[added, "line"])]
+
+
 CHECKS = ("source", STAMP, "text", "speaker")   # what tells an exported row's segment
 EXPORTED = ("label", "matched", "score", "site")    # what only an export fills in
 
@@ -151,9 +182,7 @@ def _copied(row, stamp: str, rows: pd.DataFrame, owner: str | None, columns
     same = rows[(rows[STAMP] == stamp) & (rows["seg_id"] != seg)]
     other = rows[(rows["seg_id"] == seg) & (rows[STAMP] != stamp) & (rows[STAMP] != "")]
     made_for = same["seg_id"].iloc[0] if len(same) else owner
-    clear = _listed([c for c in CHECKS if c in columns])
-    todo = (f"to add it to {seg}, clear the row's {clear} cells (a row you add names the "
-            "segment as it is now)")
+    todo = _todo(seg, columns)
     if made_for is None:
         return None if other.empty else (
             f"this row's {STAMP} is not that of {seg}'s row on line "
@@ -171,6 +200,42 @@ def _copied(row, stamp: str, rows: pd.DataFrame, owner: str | None, columns
             f"row copied or moved from a row of {made_for} and its seg_id changed? After a "
             "new cut, export the sheet again and decide the row there; after a copy, "
             f"restore the seg_id to decide {row.code_id} on {made_for}, or {todo}"), False
+
+
+def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series
+                 ) -> tuple[list[Problem], set[int]]:
+    """(a problem for each decided row of ``sheet`` without a :data:`STAMP` (a sheet
+    exported from a read-only study has none) whose text is not its segment's now
+    (``other``) but that of a row of another seg_id in the sheet whose text is its
+    segment's: most likely copied or moved from that row and its seg_id changed, as
+    :func:`_copied` finds by the stamp (after a transcript edit, the rows of two turns
+    of the same words are both another's now); and their lines)."""
+    def cells(column):
+        return sheet.get(column, pd.Series("", sheet.index)).str.strip()
+
+    texts = cells("text")
+    problems, lines = [], set()
+    for row in sheet[(sheet["decision"] != "") & other & (cells(STAMP) == "") &
+                     (texts != "")].itertuples():
+        like = sheet[(texts == texts[row.Index]) & (sheet["seg_id"] != row.seg_id) & ~other]
+        if like.empty:
+            continue
+        made_for = like["seg_id"].iloc[0]
+        problems.append(Problem(
+            f"the text in this row is not that of {row.seg_id} but that of line "
+            f"{like['line'].iloc[0]}, a row of {made_for}: was the row copied or moved from "
+            f"there and its seg_id changed? To decide {row.code_id} on {made_for}, restore "
+            f"the row's seg_id; {_todo(row.seg_id, sheet.columns)}", str(path), row.line))
+        lines.add(row.line)
+    return problems, lines
+
+
+def _todo(seg: str, columns) -> str:
+    """What to do to add a copied row's code to ``seg``, its seg_id now (the sheet's
+    ``columns`` of :data:`CHECKS` cleared)."""
+    clear = _listed([c for c in CHECKS if c in columns])
+    return (f"to add it to {seg}, clear the row's {clear} cells (a row you add names the "
+            "segment as it is now)")
 
 
 def _listed(names: list[str]) -> str:

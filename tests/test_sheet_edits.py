@@ -218,3 +218,58 @@ def test_a_row_whose_stamp_is_not_that_of_its_segments_other_rows_says_so(study)
             "changed? Restore it as exported, or to add it to north/closing:t3, clear") in \
         " ".join(result.output.split())
     assert decisions(study) == []
+
+
+@pytest.mark.parametrize("stamped", [True, False])
+def test_a_row_emptied_to_add_a_code_is_refused_when_its_transcript_changed(study, stamped):
+    # the row of north/kickoff:t2 emptied of its source, stamp, text and speaker reads as
+    # a code added on the segment as it is now; after a turn is added at the top of the
+    # transcript, that is the facilitator's question, and the reject landed there unsaid.
+    # The other rows of north/kickoff show the change: their stamps (or, in a sheet
+    # exported without stamps from a read-only study, their text) are not their
+    # segments' now
+    sheet, rows = exported(study)
+    assert rows[3]["seg_id"] == "north/kickoff:t2"
+    rows[3].update(decision="reject", source="", stamp="", text="", speaker="")
+    save(sheet, rows, [c for c in rows[0] if stamped or c != "stamp"])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:5: this row names north/kickoff:t2 as it is now, but north/kickoff "
+            "was changed or cut into segments otherwise since the sheet was exported (line "
+            "6 shows it)") in " ".join(result.output.split())
+    assert decisions(study) == []
+
+
+def test_a_row_copied_in_a_sheet_without_stamps_is_told_so(study):
+    # a sheet exported from a read-only study has no stamp column: the copied row was
+    # told its transcript had changed, or its text and speaker cells were edited
+    sheet, rows = exported(study)
+    save(sheet, [*rows, {**rows[0], "seg_id": "north/closing:t1", "decision": "accept"}],
+         [c for c in rows[0] if c != "stamp"])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:12: the text in this row is not that of north/closing:t1 but that of "
+            "line 2, a row of north/closing:t2: was the row copied or moved from there and "
+            "its seg_id changed? To decide connection on north/closing:t2, restore the "
+            "row's seg_id; to add it to north/closing:t1, clear the row's source, text and "
+            "speaker cells") in " ".join(result.output.split())
+    assert "the speaker in this row" not in result.output
+    assert decisions(study) == []
+
+
+def test_a_copied_row_does_not_show_its_document_changed(study):
+    # the copied row's stamp is not its segment's, as after a change of the transcript;
+    # a code added beside it on the same document is not refused for that
+    sheet, rows = exported(study)
+    added = {**dict.fromkeys(rows[0], ""), "seg_id": "north/closing:t3",
+             "code_id": "risk.money", "decision": "accept"}
+    save(sheet, [*rows, {**rows[0], "seg_id": "north/closing:t1", "decision": "accept"},
+                 added])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:12: this row's stamp is north/closing:t2's" in result.output
+    assert f"{sheet}:13" not in result.output
+    save(sheet, [*rows, added])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
