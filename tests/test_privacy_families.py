@@ -156,3 +156,23 @@ def test_black_owned_reads_as_race_where_brown_owned_may_be_a_person():
                          ("So the Black-owned businesses closed.", True)):
         start = text.index("Black" if "Black" in text else "Brown")
         assert reads_as_word(text, start, start + 5) is colour, text
+
+
+def test_a_colour_surname_before_a_verb_that_looks_plural_is_a_name(tmp_path):
+    # "signs", "lights", "fields", "boxes", "pages", "houses" are verbs too: with a
+    # speaker Dana White and a Ms. Green, "Then White signs the lease" and "So Green
+    # lights the project" were read as the colour and showed the surname
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Dana White: The rezoning starts. Ms. Green and Mr. Brown came.\n"
+        "P2: Then White signs the lease for the rezoning. So Green lights the project.\n"
+        "P2: On the rezoning, Brown fields questions and White pages me daily.\n"
+        "P2: The rezoning: and Brown houses the families, as White kids me about it.\n"
+        "P2: The rezoning: Black kids get stopped, and we need Green spaces.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    shown = shown_in(root, "rezoning")
+    for words in ("Then [NAME] signs the lease", "So [NAME] lights the project",
+                  "[NAME] fields questions and [NAME] pages me",
+                  "and [NAME] houses the families, as [NAME] kids me",
+                  # nouns still read as the colour
+                  "Black kids get stopped, and we need Green spaces"):
+        assert words in shown, words

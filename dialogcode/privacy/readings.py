@@ -132,7 +132,7 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
             return bool(series)
         if _DETERMINER.search(before):
             return not plural[1]
-        return _alone(text, start)
+        return _alone(text, start, end)
     reading = NAME_OR_WORD.get(word, "")
     return bool(("modal" in reading and _MODAL_AFTER.match(text, end)
                  and _MODAL_BEFORE.search(before) and not _TITLE_BEFORE.search(before))
@@ -192,22 +192,28 @@ _CLAUSE_BEFORE = re.compile(r"(?:(?<=\n)|[.!?;:,\"(\u2014\u2013\u201c-]|"
 # Brown kids")
 _SPOKEN_TO = re.compile(r"\b(?i:thanks|thank you|hi|hey|hello|dear|okay|ok|yes|no)"
                         r"[^\S\n]*,[^\S\n]*\Z")
+# a plural that is as often a verb, the colour before it a surname, its subject ("Then
+# White signs the lease", "So Green lights the project", "Brown kids me about it")
+_VERB_AFTER = re.compile(r"[^\S\n]+(?:(?:signs|lines|pages|fields|lights|boxes|bags|cards|"
+                         r"tiles|dots|homes|houses)|kids[^\S\n]+(?i:me|us|him|her|them|"
+                         r"you|around))\b")
 _NAME_AFTER = frozenset(("told", "tell", "tells", "asked", "ask", "asks", "called", "call",
                          "named", "thank", "thanks", "hi", "hey", "hello", "dear", "ms",
                          "mr", "mrs", "dr", "miss"))
 
 
-def _alone(text: str, start: int) -> bool:
+def _alone(text: str, start: int, end: int) -> bool:
     """Whether a colour alone before a plural of people, family or things (no series,
-    no determiner) at ``start`` reads as the colour: a clause opens before it, or a
-    word in lower case that is no title nor word after which a name is meant ("White
-    residents moved out", "For Black residents", "I met with Black residents"; not
-    "told White residents", "council member Brown kids", "Mr. Black kids", "Thanks,
-    Brown kids"); at the start of ``text``,
-    which may be cut from a sentence anywhere (a table's cell), it is the name."""
+    no determiner) at ``text[start:end]`` reads as the colour: a clause opens before
+    it, or a word in lower case that is no title nor word after which a name is meant
+    ("White residents moved out", "For Black residents", "I met with Black residents";
+    not "told White residents", "council member Brown kids", "Mr. Black kids", "Thanks,
+    Brown kids"), and the plural is no word as often a verb (:data:`_VERB_AFTER`: "Then
+    White signs the lease"); at the start of ``text``, which may be cut from a sentence
+    anywhere (a table's cell), it is the name."""
     from .words import TITLE_WORDS
 
-    if _TITLE_BEFORE.search(text, max(0, start - 30), start) or _SPOKEN_TO.search(
+    if _VERB_AFTER.match(text, end) or _TITLE_BEFORE.search(text, max(0, start - 30), start) or _SPOKEN_TO.search(
             text, max(0, start - 30), start):
         return False
     before = _CLAUSE_BEFORE.search(text, max(0, start - 30), start)
