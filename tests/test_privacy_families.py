@@ -61,7 +61,8 @@ def test_a_word_of_race_or_people_is_no_name(tmp_path):
         "P1: On the rezoning: I'm Black and I grew up here. I am Latina, I'm Mexican.\n"
         "P2: Black people know the rezoning. I'm White, honestly, and I am Asian American.\n"
         "P2: The rezoning hurts Latinx youth, Hispanics and Asians. Latinos too.\n"
-        "P3: I'm Rosalba, and Ms. Brown is on the rezoning. I'm Wren.\n")}, None)
+        "P3: I'm Rosalba, and Ms. Brown is on the rezoning. I'm Wren.\n"
+        "P3: One Latina said the rezoning is late; a Latina told me so.\n")}, None)
     assert run("ingest", str(root), "-q").exit_code == 0
     assert run("privacy", "scan", str(root), "-q").exit_code == 0
     found = pd.read_parquet(root / "out" / "privacy.parquet")
@@ -70,7 +71,8 @@ def test_a_word_of_race_or_people_is_no_name(tmp_path):
     for words in ("I'm Black and I grew up here. I am Latina, I'm Mexican.",
                   "Black people know the [rezoning]. I'm White, honestly, and I am Asian",
                   "hurts Latinx youth, Hispanics and Asians. Latinos too.",
-                  "I'm [NAME], and Ms. [NAME] is on the [rezoning]. I'm [NAME]."):
+                  "I'm [NAME], and Ms. [NAME] is on the [rezoning]. I'm [NAME].",
+                  "One Latina said the [rezoning] is late; a Latina told me so."):
         assert words in shown, words
 
 
@@ -176,3 +178,19 @@ def test_a_colour_surname_before_a_verb_that_looks_plural_is_a_name(tmp_path):
                   # nouns still read as the colour
                   "Black kids get stopped, and we need Green spaces"):
         assert words in shown, words
+
+
+def test_a_participant_called_latina_is_masked(tmp_path):
+    # privacy-24 took Latina for no name anywhere: a speaker "Latina Ortiz:" was shown
+    # whole, and "Thanks, Latina", "I told Latina", "Latina said", "I'm Latina Ortiz"
+    # showed her first name
+    root = make_study(tmp_path / "s", {"hearing.txt": (
+        "Latina Ortiz: The rezoning starts. I'm Latina Ortiz.\n"
+        "P2: Thanks, Latina. I told Latina about the rezoning. Latina said no.\n")}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    shown = shown_in(root, "rezoning")
+    assert "Latina" not in shown and "Ortiz" not in shown, shown
+    out = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(out), "-q").exit_code == 0
+    copy = (out / "hearing.txt").read_text(encoding="utf-8")
+    assert "Latina" not in copy and "Ortiz" not in copy, copy

@@ -58,10 +58,14 @@ _OR = r"[^\S\n]*(?:,?[^\S\n]*\b(?i:and|or)\b|-(?i:and|or)-|[,/&\u2013-])[^\S\n]*
 _OF_RACE = "black|indigenous|latino|latina|latinx|latine|hispanic|asian|native"
 _RACE = "(?i:" + "|".join(sorted(COLOURS | set(_OF_RACE.split("|")))) + ")"
 _SAYS_RACE = re.compile(rf"\b(?i:{_OF_RACE})\b")
-# words of race that no list of English words holds, never a name (words.NOT_NAMES):
-# "Black and Latina women", "Latinx youth", "Hispanics", "Asians"
-RACE_NOUNS = ("latino", "latinos", "latina", "latinas", "latinx", "latine", "latines",
-              "hispanics", "asians", "chicano", "chicanos", "chicana", "chicanas", "chicanx")
+# words of race that no list of English words holds: the plurals never a name
+# (words.NOT_NAMES: "Hispanics", "Asians", "Latinos"); the singulars no name by their
+# capital alone ("Black and Latina women", "Latinx youth": detect.py's proper nouns),
+# but a name after a trigger or in a speaker label, as a person may be called Latina
+RACE_NOUNS = ("latinos", "latinas", "latines", "hispanics", "asians", "chicanos",
+              "chicanas")
+RACE_WORDS = frozenset(("latino", "latina", "latinx", "latine", "chicano", "chicana",
+                        "chicanx", *RACE_NOUNS))
 # the endings of an English word of a people ("Mexican", "Haitian", "Chinese", "Irish",
 # "Hispanic", "Pakistani")
 _OF_A_PEOPLE = re.compile(r"[^\W\d_]+(?:an|ese|ish|ic|i)")
@@ -178,7 +182,7 @@ def says_what(word: str) -> bool:
     from .words import first_names, last_names, nfc_lower, ordinary
 
     lower = nfc_lower(word)
-    return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_NOUNS
+    return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_WORDS
             or (_OF_A_PEOPLE.fullmatch(lower) is not None and ordinary(lower)
                 and lower not in first_names() and lower not in last_names()))
 
