@@ -194,3 +194,21 @@ def test_a_participant_called_latina_is_masked(tmp_path):
     assert run("privacy", "redact", str(root), "--to", str(out), "-q").exit_code == 0
     copy = (out / "hearing.txt").read_text(encoding="utf-8")
     assert "Latina" not in copy and "Ortiz" not in copy, copy
+
+
+@pytest.mark.parametrize("text, found", [
+    # first names on no list that end as a word of a people does: privacy-24 took
+    # them for what one is, so the speaker introducing herself was shown by name
+    ("Hi, I'm Malachi.", ["Malachi"]), ("I'm Rani, thanks.", ["Rani"]),
+    ("I'm Nan.", ["Nan"]), ("I'm Mari.", ["Mari"]), ("I am Sultan.", ["Sultan"]),
+    ("I'm Parvati.", ["Parvati"]), ("I'm Kali.", ["Kali"]),
+    # words of a people stay no name
+    ("I'm Cuban.", []), ("I'm Pakistani.", []), ("I'm Irish.", []),
+    ("I'm Guatemalan.", []), ("I'm Thai.", []), ("I'm Dominican.", []),
+    ("I'm Vietnamese.", []), ("I'm Korean.", []), ("I'm Salvadoran.", []),
+    ("I am Mexican American.", []),
+])
+def test_a_first_name_that_ends_as_a_people_is_still_a_name(text, found):
+    from dialogcode.privacy.detect import pattern_hits
+
+    assert [text[s:e] for s, e, kind, _ in pattern_hits(text) if kind == "name"] == found

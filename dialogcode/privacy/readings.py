@@ -66,9 +66,16 @@ RACE_NOUNS = ("latinos", "latinas", "latines", "hispanics", "asians", "chicanos"
               "chicanas")
 RACE_WORDS = frozenset(("latino", "latina", "latinx", "latine", "chicano", "chicana",
                         "chicanx", *RACE_NOUNS))
-# the endings of an English word of a people ("Mexican", "Haitian", "Chinese", "Irish",
-# "Hispanic", "Pakistani")
-_OF_A_PEOPLE = re.compile(r"[^\W\d_]+(?:an|ese|ish|ic|i)")
+# an English word of a people: of five letters or more ending so ("Mexican", "Haitian",
+# "Korean", "Chinese", "Irish"), or one of these; not "Malachi", "Rani", "Nan", "Sultan",
+# first names of no list that end in -i or -an too
+_OF_A_PEOPLE = re.compile(r"[^\W\d_]{2,}(?:[ie]an|can|ese|ish)")
+_PEOPLES = frozenset((
+    "afghan", "afghani", "arab", "azeri", "bahraini", "bangladeshi", "bengali", "cuban",
+    "dutch", "emirati", "filipina", "filipino", "french", "german", "greek", "guatemalan",
+    "honduran", "iraqi", "israeli", "kenyan", "kuwaiti", "libyan", "nepali", "omani",
+    "pakistani", "punjabi", "qatari", "rwandan", "salvadoran", "samoan", "saudi",
+    "somali", "thai", "tibetan", "ugandan", "venezuelan", "welsh", "yemeni"))
 _SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
 _SERIES_AFTER = re.compile(rf"(?:{_OR}{_RACE}\b)*")
 _OWNED = re.compile(r"-(?i:owned|led)\b")      # "Black and Brown-owned businesses"
@@ -177,12 +184,13 @@ def _in_series(text: str, start: int, end: int) -> bool | None:
 def says_what(word: str) -> bool:
     """Whether ``word``, capitalised after "I'm" or "I am", says what one is, not who:
     a colour or a word of race ("I'm Black", "I am Latina", "I'm Indigenous"), or an
-    English word of a people that is no first name nor surname of the lists ("I'm
-    Mexican", "I'm Haitian", "I'm Chinese"; not "I'm Christian", "I'm Baker")."""
+    English word of a people (:data:`_OF_A_PEOPLE`, :data:`_PEOPLES`) that is no first
+    name nor surname of the lists ("I'm Mexican", "I'm Haitian", "I'm Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm Rani")."""
     from .words import first_names, last_names, nfc_lower, ordinary
 
     lower = nfc_lower(word)
     return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_WORDS
+            or lower in _PEOPLES
             or (_OF_A_PEOPLE.fullmatch(lower) is not None and ordinary(lower)
                 and lower not in first_names() and lower not in last_names()))
 
