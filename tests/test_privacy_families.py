@@ -234,3 +234,21 @@ def test_a_family_after_the_at_a_line_break_is_masked(tmp_path):
     copy = (out / "hearing.txt").read_text(encoding="utf-8")
     assert "Browns" not in copy, copy
     assert "Browns" not in shown_in(root, "rezoning")
+
+
+@pytest.mark.parametrize("text, colour", [
+    # a colour after "and" and a capitalised word that is no word of race or a people:
+    # two people may be meant, as in "Ms. Brown and White residents" (privacy-24 read
+    # these as the colour and showed Ms. White by name)
+    ("Ms. Jones and White residents met.", False),
+    ("I met Jones and White residents there.", False),
+    ("Maria and Brown kids came.", False),
+    ("So Hispanics and White residents left.", True),
+    ("So Chinese and White residents left.", True),
+    ("And Latinos or Black families stayed.", True),
+    ("I met Latinos and Black families.", True),
+])
+def test_a_colour_after_a_name_and_may_be_a_person(text, colour):
+    word = next(w for w in ("White", "Black", "Brown") if w in text)
+    start = text.index(word)
+    assert reads_as_word(text, start, start + len(word)) is colour

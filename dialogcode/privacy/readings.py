@@ -209,6 +209,9 @@ _SPOKEN_TO = re.compile(r"\b(?i:thanks|thank you|hi|hey|hello|dear|okay|ok|yes|n
 _VERB_AFTER = re.compile(r"[^\S\n]+(?:(?:signs|lines|pages|fields|lights|boxes|bags|cards|"
                          r"tiles|dots|homes|houses)|kids[^\S\n]+(?i:me|us|him|her|them|"
                          r"you|around))\b")
+# a capitalised word and "and" or "or" before a colour alone: a name, unless a stop word
+# or a word of race or a people (:func:`says_what`)
+_PAIRED = re.compile(r"\b([A-Z][\w'\u2019]*)[^\S\n]+(?:and|or)[^\S\n]+\Z")
 _NAME_AFTER = frozenset(("told", "tell", "tells", "asked", "ask", "asks", "called", "call",
                          "named", "thank", "thanks", "hi", "hey", "hello", "dear", "ms",
                          "mr", "mrs", "dr", "miss"))
@@ -220,7 +223,7 @@ def _alone(text: str, start: int, end: int) -> bool:
     it, or a word in lower case that is no title nor word after which a name is meant
     ("White residents moved out", "For Black residents", "I met with Black residents";
     not "told White residents", "council member Brown kids", "Mr. Black kids", "Thanks,
-    Brown kids"), and the plural is no word as often a verb (:data:`_VERB_AFTER`: "Then
+    Brown kids", "Ms. Jones and White residents"), and the plural is no word as often a verb (:data:`_VERB_AFTER`: "Then
     White signs the lease"); at the start of ``text``, which may be cut from a sentence
     anywhere (a table's cell), it is the name."""
     from .words import TITLE_WORDS
@@ -234,5 +237,10 @@ def _alone(text: str, start: int, end: int) -> bool:
         # a capitalised stop word: "For Black residents", "And White residents"
         return bool(named and named[1] and named[1].lower() in STOP_WORDS
                     and named[1].lower() not in _NAME_AFTER)
+    if before[1] in ("and", "or"):
+        # "Ms. Jones and White residents": two people, maybe; not "Latinos and White"
+        pair = _PAIRED.search(text, max(0, start - 40), start)
+        if pair and pair[1].lower() not in STOP_WORDS and not says_what(pair[1]):
+            return False
     return before[1] is None or (before[1] not in _NAME_AFTER
                                  and before[1] not in TITLE_WORDS)
