@@ -252,3 +252,16 @@ def test_a_colour_after_a_name_and_may_be_a_person(text, colour):
     word = next(w for w in ("White", "Black", "Brown") if w in text)
     start = text.index(word)
     assert reads_as_word(text, start, start + len(word)) is colour
+
+
+def test_a_label_of_race_and_role_is_no_name(tmp_path):
+    # "Latina Mother:" is a role, as "Black Father:" is: it was taken for a name, its
+    # label made "Speaker 1" and every "Latina women" of the study masked
+    talk = ("Latina Mother: The rezoning hurts Latina women.\n"
+            "Black Father: Yes, the rezoning.\n"
+            "P3: Sure, the rezoning.\n")
+    root = make_study(tmp_path / "s", {"hearing.txt": talk}, None)
+    assert run("ingest", str(root), "-q").exit_code == 0
+    out = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(out), "-q").exit_code == 0
+    assert (out / "hearing.txt").read_text(encoding="utf-8") == talk
