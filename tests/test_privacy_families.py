@@ -169,14 +169,17 @@ def test_a_colour_surname_before_a_verb_that_looks_plural_is_a_name(tmp_path):
         "P2: Then White signs the lease for the rezoning. So Green lights the project.\n"
         "P2: On the rezoning, Brown fields questions and White pages me daily.\n"
         "P2: The rezoning: and Brown houses the families, as White kids me about it.\n"
-        "P2: The rezoning: Black kids get stopped, and we need Green spaces.\n")}, None)
+        "P2: The rezoning: Black kids get stopped, and we need Green spaces.\n"
+        "P2: The rezoning: so Brown kids around here, Brown kids you know, Brown kids her"
+        " age.\n")}, None)
     assert run("ingest", str(root), "-q").exit_code == 0
     shown = shown_in(root, "rezoning")
     for words in ("Then [NAME] signs the lease", "So [NAME] lights the project",
                   "[NAME] fields questions and [NAME] pages me",
                   "and [NAME] houses the families, as [NAME] kids me",
                   # nouns still read as the colour
-                  "Black kids get stopped, and we need Green spaces"):
+                  "Black kids get stopped, and we need Green spaces",
+                  "so Brown kids around here, Brown kids you know, Brown kids her age"):
         assert words in shown, words
 
 

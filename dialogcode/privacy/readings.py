@@ -207,8 +207,7 @@ _SPOKEN_TO = re.compile(r"\b(?i:thanks|thank you|hi|hey|hello|dear|okay|ok|yes|n
 # a plural that is as often a verb, the colour before it a surname, its subject ("Then
 # White signs the lease", "So Green lights the project", "Brown kids me about it")
 _VERB_AFTER = re.compile(r"[^\S\n]+(?:(?:signs|lines|pages|fields|lights|boxes|bags|cards|"
-                         r"tiles|dots|homes|houses)|kids[^\S\n]+(?i:me|us|him|her|them|"
-                         r"you|around))\b")
+                         r"tiles|dots|homes|houses)|kids[^\S\n]+(?i:me|us|him|them))\b")
 # a capitalised word and "and" or "or" before a colour alone: a name, unless a stop word
 # or a word of race or a people (:func:`says_what`)
 _PAIRED = re.compile(r"\b([A-Z][\w'\u2019]*)[^\S\n]+(?:and|or)[^\S\n]+\Z")
