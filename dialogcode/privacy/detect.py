@@ -19,7 +19,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .ner import ner_hits, ner_pipeline
-from .readings import ABBREVIATED, COLOURS, NAME_OR_WORD, reads_as_word, says_what
+from .readings import (ABBREVIATED, COLOURS, NAME_OR_WORD, RACE_WORDS, reads_as_word,
+                       says_what)
 from .words import (ADDRESS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
                     last_names, nfc_lower, ordinary)
 
@@ -77,6 +78,7 @@ _MISSING = re.compile(r"\b(?:i|you|we|they|he|she|it|people|ll|d|t|will|would|ca
 _STRONG = re.compile(rf"(?:\b(?i:my name is|my name's|call me)|\b(?:I'm|I am|told)|"
                      rf"{_ADDRESSED})[^\S\n]+((?:{_SURNAME})(?: (?:{_SURNAME}))?)")
 _SELF = re.compile(r"I'm|I am")
+_ARTICLE = re.compile(r"\b(?i:a|an|one|the|another|every|each|some|no)[^\S\n]+\Z")
 _WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
                    rf"sister|brother|friend|wife|husband|son|daughter|aunt|uncle|mother|"
                    rf"father|mom|dad|neighbou?r|niece|nephew|grandmother|grandfather|"
@@ -142,21 +144,24 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
                     and _MISSING.search(text, max(0, m.start() - 20), m.start()))
             and (m.group(1).split()[0].lower() not in NOT_NAMES
                  or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0])))
-            # "I'm Black", "I am Latina", "I'm Mexican": what one is, not who
-            and not (_SELF.match(m[0]) and says_what(m.group(1).split()[0]))]
+            # "I'm Black", "I am Latina", "I'm Asian American": what one is, not who
+            # ("I'm Latina Ortiz" is who)
+            and not (_SELF.match(m[0]) and all(map(says_what, m.group(1).split())))]
     # after a weak trigger or speaking: a word that is no English word, or a first name
-    # even when it is one ("my son Will", "Rose said", "June told us")
+    # even when it is one ("my son Will", "Rose said", "June told us"); a word of race
+    # after an article is none ("a Latina said")
     for pattern in (_WEAK, _SPEAKS):
         hits += [(m.start(1), m.end(1), "name", "trigger") for m in pattern.finditer(text)
-                 if not ordinary(m.group(1))
-                 or _person(text, m.start(1), m.end(1))]
+                 if (not ordinary(m.group(1)) or _person(text, m.start(1), m.end(1)))
+                 and not (nfc_lower(m.group(1)) in RACE_WORDS
+                          and _ARTICLE.search(text, max(0, m.start(1) - 12), m.start(1)))]
     hits += [(m.start(g), m.end(g), "name", "trigger") for pattern in (_VOCATIVE, _WITH_ME)
              for m in pattern.finditer(text) for g in range(1, pattern.groups + 1)
              if m.group(g) and _person(text, m.start(g), m.end(g))]
     hits += [(m.start(2), m.end(2), "name", "trigger") for m in _TITLED.finditer(text)
              if m[1].lower() in _TITLES and not reads_as_word(text, m.start(2), m.end(2))]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
-             if not ordinary(m.group(1))]
+             if not ordinary(m.group(1)) and nfc_lower(m.group(1)) not in RACE_WORDS]
     # a listed first name inside a sentence, even when it is an English word ("with
     # Rose"); "Will" there too, but as a modal before its subject ("so, Will we")
     names = first_names()
@@ -169,7 +174,8 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
              if nfc_lower(m.group(1)) in names and not ordinary(m.group(1))]
     if lower:
         hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in openings
-                 if m.group(1).lower() not in lower and not ordinary(m.group(1))]
+                 if m.group(1).lower() not in lower and not ordinary(m.group(1))
+                 and nfc_lower(m.group(1)) not in RACE_WORDS]
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
              if m.group(1).lower() not in INTERJECTIONS | NOT_NAMES
              or _person(text, m.start(1), m.end(1))]

@@ -137,8 +137,9 @@ def family_names(words: set[str]) -> frozenset[str]:
                      if _WORD.fullmatch(word) and word[0].isupper() and not word.isupper())
 
 
-# a word after "the" (an apostrophe only inside it: "the O'Briens", "the Browns' dog")
-_AFTER_THE = re.compile(rf"\b(?i:the)[^\S\n]+([^\W\d_](?:[\w-]|['\u2019](?=\w))*)"
+# a word after "the" (an apostrophe only inside it: "the O'Briens", "the Browns' dog"),
+# a line break between them too (a transcript wrapped by hand)
+_AFTER_THE = re.compile(rf"\b(?i:the)\s+([^\W\d_](?:[\w-]|['\u2019](?=\w))*)"
                         rf"(?![\w-]|{MARK})")
 
 
@@ -150,12 +151,12 @@ def family_hits(text: str, plurals: frozenset[str]) -> list[Hit]:
             if m[1] in plurals]
 
 
-_THE = re.compile(r"\b(?i:the)[^\S\n]+\Z")
+_THE = re.compile(r"\b(?i:the)\s+\Z")
 
 
 def as_family(text: str, start: int, *, cut: bool = False) -> bool:
     """Whether a plural of a name at ``start`` stands after "the" (:func:`family_hits`);
     with ``cut`` (a cell cut from a longer text anywhere: the gate) also at the cell's
     start, where "the" may have stood."""
-    return bool(_THE.search(text, max(0, start - 8), start)) or (
+    return bool(_THE.search(text, max(0, start - 40), start)) or (
         cut and not text[:start].strip())

@@ -14,7 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from ..formats.speakers import ROLE
 from .detect import _NAME, _SURNAME, UPPER
 from .ner import PLACEHOLDER
-from .readings import ABBREVIATED, NAME_OR_WORD
+from .readings import ABBREVIATED, NAME_OR_WORD, RACE_WORDS
 from .words import NOT_NAMES, PARTICLES, TITLE_WORDS, everyday, first_names, last_names, \
     nfc_lower, ordinary
 
@@ -71,8 +71,11 @@ def _first_is_a_name(words: list[str]) -> bool:
     Park", "May Chen"); when that first name is also an everyday word, a later word that
     is an everyday word and no listed surname makes the words a role ("Faith Leader",
     "Grant Manager"; not "Grace Baker")."""
-    if not ordinary(words[0]) or (len(words) == 1 and (
-            nfc_lower(words[0]) in first_names() or words[0].lower() in NAME_OR_WORD)):
+    # a word of race is read as an English word: "Latina Mother" is a role, "Latina
+    # Ortiz" a name by its surname
+    first = nfc_lower(words[0])
+    if not (ordinary(words[0]) or first in RACE_WORDS) or (len(words) == 1 and (
+            first in first_names() or words[0].lower() in NAME_OR_WORD)):
         return True
     return (len(words) > 1 and (words[0].lower() in first_names()
                                 or words[0].lower() in NAME_OR_WORD)

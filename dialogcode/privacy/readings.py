@@ -58,13 +58,24 @@ _OR = r"[^\S\n]*(?:,?[^\S\n]*\b(?i:and|or)\b|-(?i:and|or)-|[,/&\u2013-])[^\S\n]*
 _OF_RACE = "black|indigenous|latino|latina|latinx|latine|hispanic|asian|native"
 _RACE = "(?i:" + "|".join(sorted(COLOURS | set(_OF_RACE.split("|")))) + ")"
 _SAYS_RACE = re.compile(rf"\b(?i:{_OF_RACE})\b")
-# words of race that no list of English words holds, never a name (words.NOT_NAMES):
-# "Black and Latina women", "Latinx youth", "Hispanics", "Asians"
-RACE_NOUNS = ("latino", "latinos", "latina", "latinas", "latinx", "latine", "latines",
-              "hispanics", "asians", "chicano", "chicanos", "chicana", "chicanas", "chicanx")
-# the endings of an English word of a people ("Mexican", "Haitian", "Chinese", "Irish",
-# "Hispanic", "Pakistani")
-_OF_A_PEOPLE = re.compile(r"[^\W\d_]+(?:an|ese|ish|ic|i)")
+# words of race that no list of English words holds: the plurals never a name
+# (words.NOT_NAMES: "Hispanics", "Asians", "Latinos"); the singulars no name by their
+# capital alone ("Black and Latina women", "Latinx youth": detect.py's proper nouns),
+# but a name after a trigger or in a speaker label, as a person may be called Latina
+RACE_NOUNS = ("latinos", "latinas", "latines", "hispanics", "asians", "chicanos",
+              "chicanas")
+RACE_WORDS = frozenset(("latino", "latina", "latinx", "latine", "chicano", "chicana",
+                        "chicanx", *RACE_NOUNS))
+# an English word of a people: of five letters or more ending so ("Mexican", "Haitian",
+# "Korean", "Chinese", "Irish"), or one of these; not "Malachi", "Rani", "Nan", "Sultan",
+# first names of no list that end in -i or -an too
+_OF_A_PEOPLE = re.compile(r"[^\W\d_]{2,}(?:[ie]an|can|ese|ish)")
+_PEOPLES = frozenset((
+    "afghan", "afghani", "arab", "azeri", "bahraini", "bangladeshi", "bengali", "cuban",
+    "dutch", "emirati", "filipina", "filipino", "french", "german", "greek", "guatemalan",
+    "honduran", "iraqi", "israeli", "kenyan", "kuwaiti", "libyan", "nepali", "omani",
+    "pakistani", "punjabi", "qatari", "rwandan", "salvadoran", "samoan", "saudi",
+    "somali", "thai", "tibetan", "ugandan", "venezuelan", "welsh", "yemeni"))
 _SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
 _SERIES_AFTER = re.compile(rf"(?:{_OR}{_RACE}\b)*")
 _OWNED = re.compile(r"-(?i:owned|led)\b")      # "Black and Brown-owned businesses"
@@ -132,7 +143,7 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
             return bool(series)
         if _DETERMINER.search(before):
             return not plural[1]
-        return _alone(text, start)
+        return _alone(text, start, end)
     reading = NAME_OR_WORD.get(word, "")
     return bool(("modal" in reading and _MODAL_AFTER.match(text, end)
                  and _MODAL_BEFORE.search(before) and not _TITLE_BEFORE.search(before))
@@ -173,12 +184,13 @@ def _in_series(text: str, start: int, end: int) -> bool | None:
 def says_what(word: str) -> bool:
     """Whether ``word``, capitalised after "I'm" or "I am", says what one is, not who:
     a colour or a word of race ("I'm Black", "I am Latina", "I'm Indigenous"), or an
-    English word of a people that is no first name nor surname of the lists ("I'm
-    Mexican", "I'm Haitian", "I'm Chinese"; not "I'm Christian", "I'm Baker")."""
+    English word of a people (:data:`_OF_A_PEOPLE`, :data:`_PEOPLES`) that is no first
+    name nor surname of the lists ("I'm Mexican", "I'm Haitian", "I'm Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm Rani")."""
     from .words import first_names, last_names, nfc_lower, ordinary
 
     lower = nfc_lower(word)
-    return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_NOUNS
+    return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_WORDS
+            or lower in _PEOPLES
             or (_OF_A_PEOPLE.fullmatch(lower) is not None and ordinary(lower)
                 and lower not in first_names() and lower not in last_names()))
 
@@ -192,22 +204,30 @@ _CLAUSE_BEFORE = re.compile(r"(?:(?<=\n)|[.!?;:,\"(\u2014\u2013\u201c-]|"
 # Brown kids")
 _SPOKEN_TO = re.compile(r"\b(?i:thanks|thank you|hi|hey|hello|dear|okay|ok|yes|no)"
                         r"[^\S\n]*,[^\S\n]*\Z")
+# a plural that is as often a verb, the colour before it a surname, its subject ("Then
+# White signs the lease", "So Green lights the project", "Brown kids me about it")
+_VERB_AFTER = re.compile(r"[^\S\n]+(?:(?:signs|lines|pages|fields|lights|boxes|bags|cards|"
+                         r"tiles|dots|homes|houses)|kids[^\S\n]+(?i:me|us|him|them))\b")
+# a capitalised word and "and" or "or" before a colour alone: a name, unless a stop word
+# or a word of race or a people (:func:`says_what`)
+_PAIRED = re.compile(r"\b([A-Z][\w'\u2019]*)[^\S\n]+(?:and|or)[^\S\n]+\Z")
 _NAME_AFTER = frozenset(("told", "tell", "tells", "asked", "ask", "asks", "called", "call",
                          "named", "thank", "thanks", "hi", "hey", "hello", "dear", "ms",
                          "mr", "mrs", "dr", "miss"))
 
 
-def _alone(text: str, start: int) -> bool:
+def _alone(text: str, start: int, end: int) -> bool:
     """Whether a colour alone before a plural of people, family or things (no series,
-    no determiner) at ``start`` reads as the colour: a clause opens before it, or a
-    word in lower case that is no title nor word after which a name is meant ("White
-    residents moved out", "For Black residents", "I met with Black residents"; not
-    "told White residents", "council member Brown kids", "Mr. Black kids", "Thanks,
-    Brown kids"); at the start of ``text``,
-    which may be cut from a sentence anywhere (a table's cell), it is the name."""
+    no determiner) at ``text[start:end]`` reads as the colour: a clause opens before
+    it, or a word in lower case that is no title nor word after which a name is meant
+    ("White residents moved out", "For Black residents", "I met with Black residents";
+    not "told White residents", "council member Brown kids", "Mr. Black kids", "Thanks,
+    Brown kids", "Ms. Jones and White residents"), and the plural is no word as often a verb (:data:`_VERB_AFTER`: "Then
+    White signs the lease"); at the start of ``text``, which may be cut from a sentence
+    anywhere (a table's cell), it is the name."""
     from .words import TITLE_WORDS
 
-    if _TITLE_BEFORE.search(text, max(0, start - 30), start) or _SPOKEN_TO.search(
+    if _VERB_AFTER.match(text, end) or _TITLE_BEFORE.search(text, max(0, start - 30), start) or _SPOKEN_TO.search(
             text, max(0, start - 30), start):
         return False
     before = _CLAUSE_BEFORE.search(text, max(0, start - 30), start)
@@ -216,5 +236,10 @@ def _alone(text: str, start: int) -> bool:
         # a capitalised stop word: "For Black residents", "And White residents"
         return bool(named and named[1] and named[1].lower() in STOP_WORDS
                     and named[1].lower() not in _NAME_AFTER)
+    if before[1] in ("and", "or"):
+        # "Ms. Jones and White residents": two people, maybe; not "Latinos and White"
+        pair = _PAIRED.search(text, max(0, start - 40), start)
+        if pair and pair[1].lower() not in STOP_WORDS and not says_what(pair[1]):
+            return False
     return before[1] is None or (before[1] not in _NAME_AFTER
                                  and before[1] not in TITLE_WORDS)

@@ -58,7 +58,7 @@ TITLE_WORDS = frozenset((*ADDRESS_WORDS,
 # the particles of surnames, no name alone ("van der Valk", "de la Cruz")
 PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
              "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
-# words never taken for a name alone (and words of race: "Latina", "Hispanics")
+# words never taken for a name alone (and plurals of race: "Latinos", "Hispanics")
 NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
              "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
              "and", "but", "so", "then", "my", "our", "her", "his", "their", "yes",
