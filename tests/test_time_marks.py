@@ -78,3 +78,46 @@ def test_a_time_inside_a_turn_is_read_as_the_turn_times_are():
          "ending a sentence", "before a full stop", "before dots"])
 def test_a_time_someone_says_stays_talk(text, said):
     assert read(text) == [("turn", "P1", said, None), ("turn", "P2", "Fine.", None)]
+
+
+def notes(text: str) -> list[str]:
+    return [str(note) for note in parse_text(text, "call.txt", "txt").notes]
+
+
+def test_a_time_before_the_one_above_it_is_noted_naming_both(tmp_path):
+    # a marker earlier than its own turn's time, and a typo among the turn times, were
+    # kept without a word: durations and anything sorted by time silently wrong
+    text = ("[00:30:00] P1: We went there.\n\n[00:31:00] P2: Yes. [00:01:00] Oh.\n\n"
+            "[00:31:05] P1: And then.\n\n[00:13:10] P2: We left.\n\n"
+            "[00:31:40] P1: More.\n")
+    assert [time for *_, time in read(text)] == [1800.0, 1860.0, 60.0, 1865.0, 790.0,
+                                                 1900.0]      # kept as written
+    root = make_study(tmp_path / "study", {"call.txt": text}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    for line, time, above, at in [(3, "00:01:00", "00:31:00", 3),
+                                  (7, "00:13:10", "00:31:05", 5)]:
+        assert (f"call.txt:{line}: time {time} is before the time above it, {above} "
+                f"(line {at}): kept as written") in said
+    assert said.count("is before the time above it") == 2
+
+
+@pytest.mark.parametrize("text", [
+    # a second recording's clock starting again, in a turn or at a turn
+    "[00:30:00] P1: We went there.\n[00:31:00] P2: Yes. [00:00:00] Part two.\n"
+    "[00:00:40] P1: Go on.\n",
+    "[00:30:00] P1: We went there.\n[00:31:00] P2: Yes.\n[00:00:05] P1: Part two.\n"
+    "[00:00:40] P2: Go on.\n",
+    "[09:30:00] P1: We went there.\n[23:59:00] P2: Late.\n[00:01:00] P1: Past midnight.\n"],
+    ids=["restart at a marker", "restart at a turn", "past midnight"])
+def test_a_clock_started_again_or_past_midnight_is_not_noted(text):
+    assert not [note for note in notes(text) if "before the time above" in note]
+
+
+def test_a_time_of_day_before_the_one_above_it_is_noted():
+    # after the first turn's time but before the one above it: read without a word
+    assert any(note.startswith("line 3: time 09:35:00 is before the time above it, "
+                               "09:40:00 (line 2)")
+               for note in notes("[09:30:00] P1: We went there.\n[09:40:00] P2: Yes.\n"
+                                 "[09:35:00] P1: Typo.\n"))
