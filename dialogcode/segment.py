@@ -63,7 +63,7 @@ def turn_lines(segments):
     """The line each segment's turn or section starts on as the text is read, so that
     turns on one line of the file (parted by a line separator) are on lines of their
     own: ``read_line`` where the table has it, else ``line``. Pieces of a turn cut by a
-    note in brackets or for its length share it."""
+    note in brackets, for its length or at a time written in it share it."""
     if "read_line" not in segments:
         return segments["line"]
     return segments["read_line"].fillna(segments["line"])

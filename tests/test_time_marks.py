@@ -7,7 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from dialogcode import Study, ingest
+from dialogcode.ingest import load_corpus
 from dialogcode.cli import cli
+from dialogcode.coders import read_coder
 from dialogcode.formats import parse_text
 
 from conftest import make_study
@@ -121,3 +123,19 @@ def test_a_time_of_day_before_the_one_above_it_is_noted():
                                "09:40:00 (line 2)")
                for note in notes("[09:30:00] P1: We went there.\n[09:40:00] P2: Yes.\n"
                                  "[09:35:00] P1: Typo.\n"))
+
+
+@pytest.mark.parametrize("mark", ["", "[00:12:31] "], ids=["no marker", "a marker"])
+def test_a_span_over_a_turn_parted_by_a_marker_skips_an_interjection(tmp_path, mark):
+    # P1's turn ends its line with the coach's `[Coach: go on]` and goes on below past
+    # a marker: the interjection was not seen, and a span over P1's words coded the
+    # coach's too
+    text = ("Coach: Tell me about the year.\n\nP1: Debt is the worry [Coach: go on]\n"
+            f"{mark}and wages too.\n\nP3: Our neighbours helped.\n")
+    root = make_study(tmp_path / "study", {"call.txt": text}, None)
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    segments = load_corpus(Study.open(root)).segments
+    path = tmp_path / "x.csv"
+    path.write_text(f"seg_id,code_id,start,end\ncall:t2,c,{text.index('Debt')},"
+                    f"{text.index('too.') + 4}\n", encoding="utf-8")
+    assert list(read_coder(path, segments)["seg_id"]) == ["call:t2", "call:t4"]

@@ -407,8 +407,11 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         if markdown:        # quote marks alone after the words join a quote's paragraphs
             start, end = span(text, start, start + len(QUOTE_END.sub("", text[start:end])))
         if end > start and turn is not None and turn.speaker:
+            # a piece after a time written in a turn is on its turn's line as read: a
+            # turn of pieces, as those cut by another speaker's words in brackets
             blocks.append(Block("turn", start, end, turn.speaker, section,
-                                time_start=turn.time, line=line))
+                                time_start=turn.time, line=line, read_line=None
+                                if turn.within is None else line_at(text, turn.within)))
         elif end > start:
             blocks.append(Block("section", start, end, section=section,
                                 line=line_at(text, start)))
