@@ -3,6 +3,8 @@ left.``, or alone on a line of the turn) is a marker, not talk: the turn is part
 there, the words after it with that time."""
 import math
 
+import docx
+
 import pytest
 from click.testing import CliRunner
 
@@ -10,7 +12,7 @@ from dialogcode import Study, ingest
 from dialogcode.ingest import load_corpus
 from dialogcode.cli import cli
 from dialogcode.coders import read_coder
-from dialogcode.formats import parse_text
+from dialogcode.formats import parse_text, read_document
 
 from conftest import make_study
 
@@ -139,3 +141,21 @@ def test_a_span_over_a_turn_parted_by_a_marker_skips_an_interjection(tmp_path, m
     path.write_text(f"seg_id,code_id,start,end\ncall:t2,c,{text.index('Debt')},"
                     f"{text.index('too.') + 4}\n", encoding="utf-8")
     assert list(read_coder(path, segments)["seg_id"]) == ["call:t2", "call:t4"]
+
+
+def test_a_time_before_the_one_above_it_in_a_word_files_paragraphs_names_its_lines(tmp_path):
+    # paragraphs after a turn table: the line named in the note's words was counted
+    # from the paragraphs' first, not the document's
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=3)
+    for row in [("Time", "Speaker", "Text"), ("00:00:01", "P1", "Hello there."),
+                ("00:00:05", "P2", "Hi.")]:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    for line in ["Part two", "[00:30:00] P1: We went there.", "[00:31:05] P2: Yes.",
+                 "[00:13:10] P1: Typo.", "[00:31:40] P2: More."]:
+        document.add_paragraph(line)
+    document.save(tmp_path / "call.docx")
+    said = [str(note) for note in read_document(tmp_path / "call.docx")[0].notes]
+    assert any(note.startswith("line 7: time 00:13:10 is before the time above it, "
+                               "00:31:05 (line 6)") for note in said), said
