@@ -19,7 +19,7 @@ from .progress import progress_bar
 from .roles import MANIFEST_COLUMN as ROLES_COLUMN
 from .roles import parse_roles
 from .segment import COLUMNS as SEGMENT_COLUMNS
-from .segment import after_time_mark, segment_document, turn_lines
+from .segment import segment_document, turn_lines
 from .store import read_table, write_table
 from .study import Study
 
@@ -332,13 +332,10 @@ def summarize(corpus: Corpus) -> pd.DataFrame:
     # a turn cut into sentences (or a long turn into pieces) is one turn: its segments
     # follow one another with the line the turn starts on and its speaker (two voices of
     # one caption cue share a line, not a speaker); so is one parted by a time written
-    # in it, whatever line the time opens
+    # in it, whatever line the time opens (its pieces have the turn's read_line)
     turn_key = (turns["_speaker"] + "\x00"
                 + turn_lines(turns).astype("string").fillna(turns["seg_id"]))
-    texts = dict(zip(corpus.documents["doc_id"], corpus.documents["text"]))
-    turns = turns.assign(_turn=(turn_key.ne(turn_key.shift())
-                                & ~pd.Series(after_time_mark(turns, texts),
-                                             index=turns.index)).cumsum())
+    turns = turns.assign(_turn=turn_key.ne(turn_key.shift()).cumsum())
     grouped = corpus.documents.groupby(["site", "event_type"], dropna=False)
     summary = pd.DataFrame({
         "documents": grouped["doc_id"].count(),

@@ -14,7 +14,6 @@ from dataclasses import replace
 from .config import MAX_SEGMENT_CHARS
 from .formats import ParsedDocument
 from .formats.base import NOT_TALK, Block
-from .formats.timemarks import MARK
 from .normalize import count_words
 
 _BACKCHANNEL = re.compile(
@@ -63,26 +62,10 @@ def turn_lines(segments):
     """The line each segment's turn or section starts on as the text is read, so that
     turns on one line of the file (parted by a line separator) are on lines of their
     own: ``read_line`` where the table has it, else ``line``. Pieces of a turn cut by a
-    note in brackets or for its length share it."""
+    note in brackets, for its length or at a time written in it share it."""
     if "read_line" not in segments:
         return segments["line"]
     return segments["read_line"].fillna(segments["line"])
-
-
-def after_time_mark(segments, texts: dict[str, str]) -> list[bool]:
-    """For each of ``segments`` (sorted by document and start), whether it goes on the
-    words of the one before it, of one speaker, past a time marker alone between them in
-    the document's text ``texts`` (:mod:`~.formats.timemarks`: a turn parted there,
-    ``[00:12:31]`` or ``00:12:31`` opening a line of it): pieces of one turn, as a person
-    counts turns, whatever line each starts on."""
-    # a missing speaker (None, or pandas' NA, which cannot be compared) as ""
-    rows = list(zip(segments["doc_id"], [who if isinstance(who, str) else ""
-                                         for who in segments["speaker"]],
-                    segments["start"], segments["end"]))
-    return [k > 0 and who != "" and (doc, who) == rows[k - 1][:2]
-            and MARK.fullmatch(texts.get(doc, "")[int(rows[k - 1][3]):int(start)].strip())
-            is not None
-            for k, (doc, who, start, _) in enumerate(rows)]
 
 
 def is_backchannel(text: str, n_words: int | None = None) -> bool:

@@ -217,3 +217,13 @@ def test_the_summary_counts_a_turn_a_time_marker_parts_as_one(tmp_path, marker):
         corpus = ingest(Study.open(root), unit=unit)
         assert corpus.segments["time_start"].tolist()[-2] == 751
         assert summarize(corpus)["turns"].tolist() == [3], unit
+
+
+def test_a_tabbed_files_note_counts_the_lines_an_editor_shows(tmp_path):
+    # a line separator or vertical tab inside a line was counted as a line of its own:
+    # "4 of 7 lines" of a file of five
+    tabbed = ("Synthetic fixture\u2028Recorded in May\n"
+              "P1\tWe lost the apartment.\x0bIn May.\nP2\tThen my cousin took us in.\n"
+              "P1\tBefore that\twe slept in the car.\nP2\tThat winter was hard.\n")
+    assert any(note.startswith("line 2: 4 of 5 lines are a name, a tab and text")
+               for note in notes_of(tmp_path, "tabbed.txt", tabbed))

@@ -3,12 +3,16 @@ left.``, or alone on a line of the turn) is a marker, not talk: the turn is part
 there, the words after it with that time."""
 import math
 
+import docx
+
 import pytest
 from click.testing import CliRunner
 
 from dialogcode import Study, ingest
+from dialogcode.ingest import load_corpus
 from dialogcode.cli import cli
-from dialogcode.formats import parse_text
+from dialogcode.coders import read_coder
+from dialogcode.formats import parse_text, read_document
 
 from conftest import make_study
 
@@ -78,3 +82,80 @@ def test_a_time_inside_a_turn_is_read_as_the_turn_times_are():
          "ending a sentence", "before a full stop", "before dots"])
 def test_a_time_someone_says_stays_talk(text, said):
     assert read(text) == [("turn", "P1", said, None), ("turn", "P2", "Fine.", None)]
+
+
+def notes(text: str) -> list[str]:
+    return [str(note) for note in parse_text(text, "call.txt", "txt").notes]
+
+
+def test_a_time_before_the_one_above_it_is_noted_naming_both(tmp_path):
+    # a marker earlier than its own turn's time, and a typo among the turn times, were
+    # kept without a word: durations and anything sorted by time silently wrong
+    text = ("[00:30:00] P1: We went there.\n\n[00:31:00] P2: Yes. [00:01:00] Oh.\n\n"
+            "[00:31:05] P1: And then.\n\n[00:13:10] P2: We left.\n\n"
+            "[00:31:40] P1: More.\n")
+    assert [time for *_, time in read(text)] == [1800.0, 1860.0, 60.0, 1865.0, 790.0,
+                                                 1900.0]      # kept as written
+    root = make_study(tmp_path / "study", {"call.txt": text}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    for line, time, above, at in [(3, "00:01:00", "00:31:00", 3),
+                                  (7, "00:13:10", "00:31:05", 5)]:
+        assert (f"call.txt:{line}: time {time} is before the time above it, {above} "
+                f"(line {at}): kept as written") in said
+    assert said.count("is before the time above it") == 2
+
+
+@pytest.mark.parametrize("text", [
+    # a second recording's clock starting again, in a turn or at a turn
+    "[00:30:00] P1: We went there.\n[00:31:00] P2: Yes. [00:00:00] Part two.\n"
+    "[00:00:40] P1: Go on.\n",
+    "[00:30:00] P1: We went there.\n[00:31:00] P2: Yes.\n[00:00:05] P1: Part two.\n"
+    "[00:00:40] P2: Go on.\n",
+    "[09:30:00] P1: We went there.\n[23:59:00] P2: Late.\n[00:01:00] P1: Past midnight.\n"],
+    ids=["restart at a marker", "restart at a turn", "past midnight"])
+def test_a_clock_started_again_or_past_midnight_is_not_noted(text):
+    assert not [note for note in notes(text) if "before the time above" in note]
+
+
+def test_a_time_of_day_before_the_one_above_it_is_noted():
+    # after the first turn's time but before the one above it: read without a word
+    assert any(note.startswith("line 3: time 09:35:00 is before the time above it, "
+                               "09:40:00 (line 2)")
+               for note in notes("[09:30:00] P1: We went there.\n[09:40:00] P2: Yes.\n"
+                                 "[09:35:00] P1: Typo.\n"))
+
+
+@pytest.mark.parametrize("mark", ["", "[00:12:31] "], ids=["no marker", "a marker"])
+def test_a_span_over_a_turn_parted_by_a_marker_skips_an_interjection(tmp_path, mark):
+    # P1's turn ends its line with the coach's `[Coach: go on]` and goes on below past
+    # a marker: the interjection was not seen, and a span over P1's words coded the
+    # coach's too
+    text = ("Coach: Tell me about the year.\n\nP1: Debt is the worry [Coach: go on]\n"
+            f"{mark}and wages too.\n\nP3: Our neighbours helped.\n")
+    root = make_study(tmp_path / "study", {"call.txt": text}, None)
+    assert CliRunner().invoke(cli, ["ingest", str(root), "-q"]).exit_code == 0
+    segments = load_corpus(Study.open(root)).segments
+    path = tmp_path / "x.csv"
+    path.write_text(f"seg_id,code_id,start,end\ncall:t2,c,{text.index('Debt')},"
+                    f"{text.index('too.') + 4}\n", encoding="utf-8")
+    assert list(read_coder(path, segments)["seg_id"]) == ["call:t2", "call:t4"]
+
+
+def test_a_time_before_the_one_above_it_in_a_word_files_paragraphs_names_its_lines(tmp_path):
+    # paragraphs after a turn table: the line named in the note's words was counted
+    # from the paragraphs' first, not the document's
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=3)
+    for row in [("Time", "Speaker", "Text"), ("00:00:01", "P1", "Hello there."),
+                ("00:00:05", "P2", "Hi.")]:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+    for line in ["Part two", "[00:30:00] P1: We went there.", "[00:31:05] P2: Yes.",
+                 "[00:13:10] P1: Typo.", "[00:31:40] P2: More."]:
+        document.add_paragraph(line)
+    document.save(tmp_path / "call.docx")
+    said = [str(note) for note in read_document(tmp_path / "call.docx")[0].notes]
+    assert any(note.startswith("line 7: time 00:13:10 is before the time above it, "
+                               "00:31:05 (line 6)") for note in said), said

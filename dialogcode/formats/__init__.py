@@ -181,7 +181,8 @@ def _by_file_lines(text: str, parse: Callable[[str, Callable[[int], int]], Parse
         parsed = parse(text, line)
     except IngestError as exc:
         raise IngestError([replace(p, line=line(p.line)) for p in exc.problems]) from None
-    return replace(parsed, blocks=[replace(b, line=line(b.line), read_line=b.line)
+    return replace(parsed, blocks=[replace(b, line=line(b.line),
+                                           read_line=b.read_line or b.line)
                                    for b in parsed.blocks],
                    notes=[replace(n, line=line(n.line)) for n in parsed.notes])
 

@@ -95,7 +95,9 @@ line, number of pieces).
             self.blocks.append(replace(block, kind=kind, start=block.start + base,
                                        end=block.end + base,
                                        line=None if block.line is None
-                                       else block.line + line_offset))
+                                       else block.line + line_offset,
+                                       read_line=None if block.read_line is None
+                                       else block.read_line + line_offset))
         self._joinable = False
 
     def _new_block(self, kind, speaker, text, time_start, time_end, line):

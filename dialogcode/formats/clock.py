@@ -42,6 +42,7 @@ from .columns import DAY, SHEET_DAYS, parse_time, time_problem
 
 FROM_HOUR = 5       # a first time before 05:00:00 is an offset into the recording
 SURE_FROM_HOUR = 7  # one from 07:00:00 on a time of day; between them, the study says
+RESTART = 60        # an offset going back under a minute: the clock started again
 DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
 NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")                          # 75.5
 PAST_DAY = re.compile(r"^(\d+):\d{2}:\d{2}(?:[.,]\d+)?$")           # 25:00:00
@@ -216,6 +217,29 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
         f"are given from the first {unit}'s start, as 00:00:00" + offsets
         + (f"; from line {show(midnight[0])} ({midnight[1]}) on, the times are past midnight, "
            "read as the next day" if midnight else ""))
+
+
+def backwards(rows: list[tuple[int, str | None]], times: list[float | None], *,
+              offsets: bool, shown: Callable[[int], int] | None = None
+              ) -> list[tuple[int, str]]:
+    """(line, why) for each of ``rows`` (line, a turn's time as written) whose time in
+    seconds (``times``) is before the time above it: a typo, or a marker earlier than
+    its own turn's time, kept as written. Among ``offsets``, one going back under
+    :data:`RESTART` seconds is the clock started again (a second recording), and times
+    of day past midnight are read as the next day, so neither is one. ``shown``: the
+    line the words name for a line of ``rows``."""
+    show = shown or (lambda line: line)
+    found, above = [], None
+    for (line, stamp), seconds in zip(rows, times):
+        if seconds is None:
+            continue
+        if above is not None and seconds < above[2] and not (offsets and seconds < RESTART):
+            found.append((line, f"time {stamp} is before the time above it, {above[1]} "
+                                f"(line {show(above[0])}): kept as written, so durations and "
+                                "anything sorted by time take this turn out of order; if "
+                                "it is a typo, correct it"))
+        above = (line, stamp, seconds)
+    return found
 
 
 def _times(unit: str) -> str:

@@ -47,6 +47,8 @@ class Turn:
     stamp: str | None = None    # its time as written: ``[00:01:05] P1:``, ``P1 (2:15 PM):``
     lead: int | None = None     # offset of a line of its time alone just above the label
     time: float | None = None   # seconds into the recording (:func:`~.plaintext.read_times`)
+    # a piece after a time written in a turn (:mod:`~.timemarks`): the label of that turn
+    within: int | None = None
 
 
 def count_recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]:

@@ -32,7 +32,7 @@ from dataclasses import replace
 from . import speakers
 from .base import Block, ParsedDocument
 from ..errors import IngestError
-from .clock import MERIDIEM, clock_times
+from .clock import MERIDIEM, backwards, clock_times
 from .columns import parse_time
 from .entries import entry_lines
 from .headings import HEADING, recap_lines
@@ -182,8 +182,10 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
     that is none, is out of order among times of day, or has AM or PM among offsets, of
     a first time from 05:00:00 to 06:59:59 when ``turn_times`` is None
     (:data:`~.clock.SURE_FROM_HOUR`), and of a first time that is no time of day
-    (``9:30``, minutes and seconds) when it is ``"clock"``. ``shown``: the line a note
-    names for a line of ``text`` (:func:`~.clock.clock_times`)."""
+    (``9:30``, minutes and seconds) when it is ``"clock"``. A time before the one above
+    it (a typo, a marker earlier than its turn's time) is kept, with a note
+    (:func:`~.clock.backwards`). ``shown``: the line a note names for a line of
+    ``text`` (:func:`~.clock.clock_times`)."""
     rows = [(line_at(text, _opening(turn)), turn.stamp, None) for turn in turns]
     marked = [(line, stamp) for line, stamp, _ in rows if stamp and MERIDIEM.match(stamp)]
     bare = [(line, None if stamp and MERIDIEM.match(stamp) else stamp, None)
@@ -205,11 +207,12 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
                           "the recording (the first turn's is not one): write every "
                           "turn's time alike", file=source, line=line)
     read, note = clock_times(rows, source, unit="turn", turn_times=turn_times, shown=shown)
-    if read is not None:
-        return ([replace(turn, time=read(stamp, line))
-                 for turn, (line, stamp, _) in zip(turns, rows)], [Note(first[0], note)])
-    return [replace(turn, time=parse_time(stamp, source, line)) if stamp else turn
-            for turn, (line, stamp, _) in zip(turns, rows)], []
+    timed = [replace(turn, time=read(stamp, line) if read else parse_time(stamp, source, line))
+             if stamp else turn for turn, (line, stamp, _) in zip(turns, rows)]
+    order = backwards([(line, stamp) for line, stamp, _ in rows],
+                      [turn.time for turn in timed], offsets=read is None, shown=shown)
+    clocked = [Note(first[0], note)] if read is not None else []
+    return timed, clocked + [Note(line, why) for line, why in order]
 
 
 def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
@@ -404,8 +407,11 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         if markdown:        # quote marks alone after the words join a quote's paragraphs
             start, end = span(text, start, start + len(QUOTE_END.sub("", text[start:end])))
         if end > start and turn is not None and turn.speaker:
+            # a piece after a time written in a turn is on its turn's line as read: a
+            # turn of pieces, as those cut by another speaker's words in brackets
             blocks.append(Block("turn", start, end, turn.speaker, section,
-                                time_start=turn.time, line=line))
+                                time_start=turn.time, line=line, read_line=None
+                                if turn.within is None else line_at(text, turn.within)))
         elif end > start:
             blocks.append(Block("section", start, end, section=section,
                                 line=line_at(text, start)))

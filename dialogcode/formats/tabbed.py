@@ -70,18 +70,22 @@ def _column_names(match: re.Match) -> bool:
 def tabbed_lines(text: str, shown: Callable[[int], int] | None = None) -> list[Note]:
     """A note for text read as field notes whose lines are mostly a name, a tab and text
     (``P1<tab>We need housing.``, a table pasted as text): no label opens them, so
-    their speakers are not read. ``shown``: the line the note names for a line of
-    ``text`` (:func:`~dialogcode.normalize.read_lines`)."""
+    their speakers are not read. ``shown``: the line of the file, as an editor shows
+    it, of a line of ``text`` (:func:`~dialogcode.normalize.read_lines`): the lines
+    the note counts and names are the file's."""
+    show = shown or (lambda number: number)
     found = [m for m in TABBED.finditer(text) if speakers.plausible(m["label"])]
-    lines = sum(1 for line in text.split("\n") if line.strip())
-    if len(found) < 2 or len(found) * 2 <= lines:
+    named = len({show(line_at(text, m.start())) for m in found})
+    lines = len({show(number) for number, (_, line) in enumerate(lines_of(text), start=1)
+                 if line.strip()})
+    if named < 2 or named * 2 <= lines:
         return []
     other = next((number for number, (_, line) in enumerate(lines_of(text), start=1)
                   if "\t" in line.rstrip() and not TAB_TURN.fullmatch(line)), None)
-    other = shown(other) if other and shown else other
     return [Note(line_at(text, found[0].start()), (
-        f"{len(found)} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
+        f"{named} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
         "then a tab), as a table pasted as text: read as field notes, without speakers"
-        + (f" (line {other} has more fields, a tab in its words or no name)" if other else "")
+        + (f" (line {show(other)} has more fields, a tab in its words or no name)"
+           if other else "")
         + "; if they are turns, save the table as .csv with speaker and text columns, or "
         "write each as `Name: text`"))]

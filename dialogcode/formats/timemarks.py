@@ -53,7 +53,8 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
             [turn.body, *(m.end() for m in marks)], [*(m.start() for m in marks), stop]))
         if WORD.search(words):
             found += [Turn(m.start(), m.end(), turn.speaker,
-                           m["square"] or m["round"] or m["bare"]) for m in marks]
+                           m["square"] or m["round"] or m["bare"], within=turn.start)
+                      for m in marks]
     return sorted(turns + found, key=lambda turn: turn.start)
 
 

@@ -133,14 +133,16 @@ def parse_docx(data: bytes, source: str, columns: dict[str, str] | None = None, 
     return parsed
 
 
-def _paragraphs(text: _Text, source: str, forced, parse_text, *, after_talk: bool = False
-                ) -> ParsedDocument:
-    """Paragraphs read like a .txt file, lines numbered from their first non-empty one."""
+def _paragraphs(text: _Text, source: str, forced, parse_text, *, after_talk: bool = False,
+                shift: int = 0) -> ParsedDocument:
+    """Paragraphs read like a .txt file, lines numbered from their first non-empty one;
+    a line a note names in its words is ``shift`` lines further down (the document's)."""
     body, lead = text.body()
     if not body.strip():
         raise IngestError("the Word document has no text", file=source)
     return parse_text(body, source, "txt", forced=forced, after_talk=after_talk,
-                      headings=frozenset(n - lead for n in text.styled))
+                      headings=frozenset(n - lead for n in text.styled),
+                      shown=lambda line: line + shift)
 
 
 def _add_text(builder: TextBuilder, text: _Text, source: str, forced, parse_text,
@@ -151,7 +153,7 @@ def _add_text(builder: TextBuilder, text: _Text, source: str, forced, parse_text
         return
     shift = text.first - 1 + lead
     try:
-        parsed = _paragraphs(text, source, forced, parse_text, after_talk=True)
+        parsed = _paragraphs(text, source, forced, parse_text, after_talk=True, shift=shift)
     except IngestError as exc:      # a turn time's line (out of order), in the document
         raise IngestError([replace(problem, line=problem.line and problem.line + shift)
                            for problem in exc.problems]) from None

@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from ..errors import Problem
 from ..ingest import Corpus
-from ..segment import after_time_mark, other_unit, turn_lines
+from ..segment import other_unit, turn_lines
 from ..spans import covered_segments, interjections
 
 if TYPE_CHECKING:
@@ -166,7 +164,7 @@ class Documents:
                 spoken[doc] += 1
                 self.spoken[(doc, spoken[doc])] = segs
         captions = {doc for doc, fmt in self.formats.items() if fmt in ("vtt", "srt")}
-        for doc, turn in _first_cut(numbered, captions, self.text).items():
+        for doc, turn in _first_cut(numbered, captions).items():
             why = ("the pieces of a turn cut by a note or another speaker's words in "
                    f"brackets (or for its length, or at a time written in it) as turns of "
                    f"their own, from turn {turn}")
@@ -272,23 +270,20 @@ class Documents:
         return None
 
 
-def _first_cut(numbered, captions: set[str], texts: dict[str, str]) -> dict[str, int]:
+def _first_cut(numbered, captions: set[str]) -> dict[str, int]:
     """doc_id -> the first turn of ``numbered`` segments (sorted, each with its turn)
     that is a piece of a turn of the transcript cut in several: by a note in brackets
     taken out of it (a section on the turn's line), for its length (the next piece,
     the one speaker's on the same line), by another speaker's words in brackets (a
     turn on the same line, but in the documents ``captions``, whose cues may hold two
     speakers on one line), as ingest's summary tells a turn's pieces, or by a time
-    written in it (:func:`~dialogcode.segment.after_time_mark`, in the documents'
-    ``texts``)."""
+    written in it (its pieces have the turn's ``read_line``)."""
     if "line" not in numbered:
         return {}
     heads = numbered.drop_duplicates(["doc_id", "turn"])    # each turn's first segment
     before = heads.shift()
-    timed = pd.Series(after_time_mark(numbered, texts), index=numbered.index)
     cut = ((heads["doc_id"] == before["doc_id"])
            & (turn_lines(heads) == turn_lines(before)).fillna(False).astype(bool)
            & ((heads["kind"] == "section") | (before["kind"] == "section")
-              | (heads["speaker"] == before["speaker"]) | ~heads["doc_id"].isin(captions))
-           | timed.loc[heads.index])
+              | (heads["speaker"] == before["speaker"]) | ~heads["doc_id"].isin(captions)))
     return before.loc[cut].groupby("doc_id")["turn"].min().astype(int).to_dict()
