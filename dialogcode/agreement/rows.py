@@ -244,7 +244,7 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
     disagreements go to ``items``. ``judging`` (code id -> a bool per coder; default
     every coder) gives the coders judged on each code. With ``without`` (a coder's
     index) and two or more other coders, the ``apart`` codes' rows are the others'
-    alone. A code nobody applied on a unit two coders read has no figures (verdict
+    alone; with one other, their disagreements are not listed. A code nobody applied on a unit two coders read has no figures (verdict
     :data:`NOBODY`) and is left out of the pooled row."""
     by_coders: dict[tuple, list[str]] = {}
     for name in chosen:
@@ -260,6 +260,8 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
         data, units, digits = tallied.pop(name)
         if name in apart and without is not None and coders >= 3:
             data, units, digits = _leave_out(data, units, digits, without)
+        elif name in apart and without is not None:   # each of the coder's codings: noise
+            units, digits = units[:0], digits[:0]
         row = {"code_id": name, "kind": "code",
                **tally_row(data, None, level=level, draws=draws,
                            rng=_rng(seed, "code", name), min_units=min_units)}
