@@ -175,16 +175,21 @@ def code_tallies(presence: pd.DataFrame, reads: np.ndarray, wanted: np.ndarray):
             digits[differ]
 
 
+def counts_for(code: str, scheme: Scheme, chains: Mapping[str, Sequence[str]] | None
+               ) -> Sequence[str]:
+    """The codes ``code`` counts for rolled up: those ``chains`` gives it (default:
+    itself and its ancestors)."""
+    if chains is not None and code in chains:
+        return chains[code]
+    return (code, *scheme.ancestors.get(code, ()))
+
+
 def expand(presence: pd.DataFrame, names: pd.Index, scheme: Scheme,
            chains: Mapping[str, Sequence[str]] | None = None
            ) -> tuple[pd.DataFrame, pd.Index]:
     """Presence with each code counting for the codes ``chains`` gives it (default:
     itself and its ancestors: roll-up), and the enlarged code index."""
-    def chain(code: str) -> Sequence[str]:
-        if chains is not None and code in chains:
-            return chains[code]
-        return (code, *scheme.ancestors.get(code, ()))
-    targets = [(c, t) for c in names for t in chain(c)]
+    targets = [(c, t) for c in names for t in counts_for(c, scheme, chains)]
     wider = pd.Index(list(dict.fromkeys([t for _, t in targets])))
     pairs = pd.DataFrame({"code": names.get_indexer([c for c, _ in targets]),
                           "target": wider.get_indexer([t for _, t in targets])})
