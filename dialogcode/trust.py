@@ -96,11 +96,11 @@ def without_rules(agreement: pd.DataFrame, human_only: set[str], compared: int =
     """``agreement`` (of the rules against coders: :func:`~dialogcode.agreement.agree`)
     with :data:`NO_RULES` as the verdict of the ``human_only`` codes' rows: the rules
     never apply such a code, so its figures say nothing of theirs to rely on or not. A
-    row judged among fewer coders than the ``compared`` codings (the people alone, the
-    rules left out) keeps the people's verdict before it: ``reliable between people;
-    none: ...``."""
+    row judged among fewer coders than the ``compared`` codings, three or more (the
+    people alone, the rules left out), keeps the people's verdict before it: ``reliable
+    between people; none: ...``."""
     people = agreement["code_id"].isin(human_only) & agreement["kind"].eq("code")
-    apart = people & (agreement["coders"] < compared)
+    apart = people & (agreement["coders"] < compared) & (compared >= 3)
     verdict = agreement["verdict"].mask(people, NO_RULES)
     return agreement.assign(verdict=verdict.mask(
         apart, agreement["verdict"] + f" between people; {NO_RULES}"))

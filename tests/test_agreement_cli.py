@@ -478,3 +478,23 @@ def test_agree_rules_with_every_code_human_only_prints_no_verdicts_nor_pooled_ro
     assert [line.split()[0] for line in printed] == ["risk.control", "risk.housing"]
     assert all("none: no rules (human-only)" in line for line in printed)
     assert "precision" in result.output and "recall" in result.output
+
+
+def test_the_rules_against_one_coder_list_no_disagreements_on_a_human_only_code(rules_study):
+    # every segment ana gave economic control, which no rule can apply, was listed as a
+    # disagreement with the rules: 20 rows of noise beside the housing rows that count
+    result = invoke("agree", "rules", "ana", "-s", rules_study)
+    assert result.exit_code == 0, result.output
+    differ = pd.read_csv(rules_study / "out" / "agreement" / "rules-vs-ana-disagreements.csv")
+    assert "risk.control" not in set(differ["code_id"])
+    assert "0 disagreements." in result.output
+    # its row keeps the figures of the rules against ana
+    written = pd.read_csv(rules_study / "out" / "agreement" / "rules-vs-ana.csv")
+    assert written.set_index("code_id").loc["risk.control", "only_second"] == 20
+    # between people the code's disagreements are listed as any other's
+    coder = pd.read_csv(rules_study / "codings" / "ana.csv")
+    coder.drop(index=coder[coder["code_id"] == "risk.control"].index[::4]).to_csv(
+        rules_study / "codings" / "bo.csv", index=False)
+    assert invoke("agree", "ana", "bo", "-s", rules_study).exit_code == 0
+    differ = pd.read_csv(rules_study / "out" / "agreement" / "ana-vs-bo-disagreements.csv")
+    assert set(differ["code_id"]) == {"risk.control"} and len(differ) == 5

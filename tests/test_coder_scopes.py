@@ -327,3 +327,20 @@ def test_a_code_no_one_applied_that_a_coder_did_not_look_for_says_she_did_not(st
             assert "risk.housing" not in written.index
         assert written.loc["risk.control", "verdict"] == "reliable"
         assert "no one applied" not in result.output
+
+
+def test_the_rules_against_one_coder_on_a_human_only_code_she_did_not_look_for(study):
+    # `agree rules ana --code risk.control`, ana looking for housing alone, read "none:
+    # ana did not look for it between people; none: no rules (human-only)": there are no
+    # people compared here, only the rules and ana
+    full = pd.read_csv(study / "codings" / "ana.csv")
+    full[full["code_id"] == "risk.housing"].to_csv(study / "codings" / "ana.csv", index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk.housing]}\n")
+    assert invoke("code", study, "-q").exit_code == 0
+    result = invoke("agree", "rules", "ana", "-s", study, "--code", "risk.control",
+                    "--code", "risk.housing")
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(study / "out" / "agreement" / "rules-vs-ana.csv").set_index("code_id")
+    assert written.loc["risk.control", "verdict"] == "none: no rules (human-only)"
+    assert "between people" not in result.output

@@ -15,8 +15,8 @@ from ..codebook import Codebook
 from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
-from .rows import (ALL_CODES, NOBODY, code_rows, expand, group_row, judged_only,
-                   member_lookup, table_of, variable_row)
+from .rows import (ALL_CODES, NOBODY, code_rows, counts_for, expand, group_row,
+                   judged_only, member_lookup, table_of, variable_row)
 from .scheme import Scheme, scheme_of
 from .statistics import LEVELS
 from .units import Selection
@@ -323,6 +323,14 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
              and np.isnan(row.get("krippendorff_alpha", 0.0))]
     nobody = [row["code_id"] for row in rows if row["verdict"] == NOBODY]
+    pooled = {row["code_id"] for row in rows if row["kind"] == "code"
+              and row["verdict"] != NOBODY} - set(unpooled) - unsought
+    twice = sorted(c for c in pooled if roll_up and any(
+        t != c and t in pooled for t in counts_for(c, scheme, chains)))
+    if twice:
+        notes.append(f"{ALL_CODES} counts the decisions on {listed(twice)} twice or more: in "
+                     "their own rows and again in those of the codes above them "
+                     "(--roll-up); agree without --roll-up pools each coding once")
     if nobody:
         notes.append(f"n/a for {listed(nobody)}: no one applied it on a segment two coders "
                      "read, so there is no agreement to assess (percent agreement would "

@@ -175,16 +175,21 @@ def code_tallies(presence: pd.DataFrame, reads: np.ndarray, wanted: np.ndarray):
             digits[differ]
 
 
+def counts_for(code: str, scheme: Scheme, chains: Mapping[str, Sequence[str]] | None
+               ) -> Sequence[str]:
+    """The codes ``code`` counts for rolled up: those ``chains`` gives it (default:
+    itself and its ancestors)."""
+    if chains is not None and code in chains:
+        return chains[code]
+    return (code, *scheme.ancestors.get(code, ()))
+
+
 def expand(presence: pd.DataFrame, names: pd.Index, scheme: Scheme,
            chains: Mapping[str, Sequence[str]] | None = None
            ) -> tuple[pd.DataFrame, pd.Index]:
     """Presence with each code counting for the codes ``chains`` gives it (default:
     itself and its ancestors: roll-up), and the enlarged code index."""
-    def chain(code: str) -> Sequence[str]:
-        if chains is not None and code in chains:
-            return chains[code]
-        return (code, *scheme.ancestors.get(code, ()))
-    targets = [(c, t) for c in names for t in chain(c)]
+    targets = [(c, t) for c in names for t in counts_for(c, scheme, chains)]
     wider = pd.Index(list(dict.fromkeys([t for _, t in targets])))
     pairs = pd.DataFrame({"code": names.get_indexer([c for c, _ in targets]),
                           "target": wider.get_indexer([t for _, t in targets])})
@@ -244,7 +249,7 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
     disagreements go to ``items``. ``judging`` (code id -> a bool per coder; default
     every coder) gives the coders judged on each code. With ``without`` (a coder's
     index) and two or more other coders, the ``apart`` codes' rows are the others'
-    alone. A code nobody applied on a unit two coders read has no figures (verdict
+    alone; with one other, their disagreements are not listed. A code nobody applied on a unit two coders read has no figures (verdict
     :data:`NOBODY`) and is left out of the pooled row."""
     by_coders: dict[tuple, list[str]] = {}
     for name in chosen:
@@ -260,6 +265,8 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
         data, units, digits = tallied.pop(name)
         if name in apart and without is not None and coders >= 3:
             data, units, digits = _leave_out(data, units, digits, without)
+        elif name in apart and without is not None:   # each of the coder's codings: noise
+            units, digits = units[:0], digits[:0]
         row = {"code_id": name, "kind": "code",
                **tally_row(data, None, level=level, draws=draws,
                            rng=_rng(seed, "code", name), min_units=min_units)}
