@@ -44,7 +44,9 @@ def scanned_talk(tmp_path, talk: str):
 
 def test_a_known_name_alone_is_masked_where_written_as_a_name(tmp_path):
     root, found = scanned(tmp_path)
-    alone = found[found["detector"] == "study-name"]
+    # after a title, "Councilwoman Baker", "Commissioner Jacobs", the detector `title`
+    # finds the word (privacy-26), which the gate masks by the same rule
+    alone = found[found["detector"].isin(["study-name", "title"])]
     assert sorted(alone["text"]) == ["Baker", "Ben", "Grace", "Jacobs", "Mark"]
     result = run("kwic", "rezoning", str(root), "--width", "120")
     assert result.exit_code == 0, result.output
@@ -127,7 +129,7 @@ def test_a_name_decided_keep_stays_whole_though_its_words_are_known(tmp_path):
     assert run("privacy", "scan", str(root), "-q").exit_code == 0
     found = pd.read_csv(root / "out" / "privacy.csv", keep_default_na=False)
     assert sorted(found["text"]) == ["Jacobs", "Jane", "Jane Jacobs"]
-    assert found.set_index("text").at["Jacobs", "detector"] == "study-name"
+    assert found.set_index("text").at["Jacobs", "detector"] == "title"
     kept = found["text"] != "Jacobs"
     found.loc[kept, "decision"], found.loc[kept, "reason"] = "keep", "public official"
     found.to_csv(root / "privacy-decisions.csv", index=False)

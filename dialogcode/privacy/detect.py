@@ -91,12 +91,38 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 _VOCATIVE = re.compile(rf"(?:\b(?i:hi|hey|hello|thanks|thank you|bye|goodbye|welcome|"
                        rf"morning|congratulations|congrats|sorry|okay|ok|yes|no),?[^\S\n]+|"
                        rf"(?<=[,;] ))({_NAME})(?=[^\S\n]*(?:[.!?,]|\n|\Z))")
-# a surname that is also a colour after a capitalised title of office, rank or kin
-# ("Sergeant Black said", "Officer White", "Council Member Brown"); not after one that
-# is as often an adjective opening a sentence ("Major Green spaces")
-_TITLED = re.compile(r"\b([A-Z][a-z]+)[^\S\n]+({})(?![\w-]|{}|{})".format(
-    "|".join(sorted(c.title() for c in COLOURS)), MARK, CONTRACTED))
+# a surname of the lists that is also an everyday word after a capitalised title of
+# office, rank or kin ("Sergeant Black said", "Officer Baker", "Commissioner Park",
+# "Council Member Brown"); not after one that is as often an adjective opening a
+# sentence ("Major Green spaces"), nor, but for a colour, after a royal title ("King Day")
+# (a lookahead: "Then Detective Hall" holds two pairs)
+_TITLED = re.compile(rf"\b(?=([A-Z][a-z]+)[^\S\n]+({_NAME})(?![\w-]|{MARK}))")
 _TITLES = TITLE_WORDS - {"general", "major", "principal"}
+# the detector of a surname so found that is no colour: masked, as a word of a name the
+# study knows, only where the text writes it as a name ("Park" of "Commissioner Park",
+# not of "Park Avenue": masking.py)
+TITLED = "title"
+_ROYAL = frozenset(("king", "queen", "prince", "princess", "lord", "lady", "dame"))
+# a capitalised everyday word after it: a place's or a thing's name ("Baker Street")
+_GOES_ON = re.compile(rf"[^\S\n]+({UPPER}{LOWER}+)")
+
+
+def _titled(text: str, m: re.Match) -> bool:
+    """Whether the word after a title (``m``, a :data:`_TITLED` match) is a surname there:
+    a colour not read as the colour; another surname of the lists that is no title, stop
+    word nor calendar or compass word (:data:`NOT_NAMES`), after no royal title and
+    before no capitalised everyday word ("Baker Street", "Park Avenue")."""
+    title, word = m[1].lower(), nfc_lower(m[2])
+    if title not in _TITLES:
+        return False
+    if word in COLOURS:
+        return not reads_as_word(text, m.start(2), m.end(2))
+    after = _GOES_ON.match(text, m.end(2))
+    return (title not in _ROYAL and word in last_names() and word not in TITLE_WORDS
+            and word not in NOT_NAMES and word not in STOP_WORDS
+            and not (after and everyday(after[1]) and nfc_lower(after[1]) not in STOP_WORDS))
+
+
 _WITH_ME = re.compile(rf"\b({_NAME}) and (?:I|me|myself)\b|\b(?i:me) and ({_NAME})\b")
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
@@ -158,8 +184,8 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(g), m.end(g), "name", "trigger") for pattern in (_VOCATIVE, _WITH_ME)
              for m in pattern.finditer(text) for g in range(1, pattern.groups + 1)
              if m.group(g) and _person(text, m.start(g), m.end(g))]
-    hits += [(m.start(2), m.end(2), "name", "trigger") for m in _TITLED.finditer(text)
-             if m[1].lower() in _TITLES and not reads_as_word(text, m.start(2), m.end(2))]
+    hits += [(m.start(2), m.end(2), "name", "trigger" if nfc_lower(m[2]) in COLOURS
+              else TITLED) for m in _TITLED.finditer(text) if _titled(text, m)]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not ordinary(m.group(1)) and nfc_lower(m.group(1)) not in RACE_WORDS]
     # a listed first name inside a sentence, even when it is an English word ("with
@@ -324,7 +350,9 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     # Browns" (known.py)
     names = [text[s:e] for text, hits in zip(texts, found_hits) for s, e, kind, _ in hits
              if kind == "name"]
-    words = name_words(names, [row[4] for row in speakers])
+    words = name_words(names, [row[4] for row in speakers]) | {
+        text[s:e] for text, hits in zip(texts, found_hits) for s, e, _, detector in hits
+        if detector == TITLED and " " not in text[s:e]}
     pattern = known_pattern(words)
     families = family_names(words | {name for name in names if " " not in name})
     rows = []

@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 import pandas as pd
 
 from . import withheld_documents
-from .detect import MARK
+from .detect import MARK, TITLED
 from .known import DETECTOR, FAMILY, as_family, written_as_name
 from .readings import READABLE, reads_as_word
 from .words import CONTRACTED
@@ -369,7 +369,8 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
     every finding of it was made by a detector that reads the words around it
     (:data:`READING_DETECTORS`); found by NER or as an ``always:`` term, it is masked
     wherever it stands, as each of those findings is. A word of a name the study knows
-    that only ``study-name`` found, alone, is masked where the text writes it as a name
+    that only ``study-name`` found (or ``title``: "Park" of "Commissioner Park"), alone,
+    is masked where the text writes it as a name
     and not inside a kept text or one of the ``never`` terms; found by another detector
     too, wherever it stands, as that finding is; so too a plural that only ``family``
     found ("the Browns"), masked only after "the". ``roles``: the study's role labels
@@ -382,7 +383,7 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
     known, families, elsewhere = set(), set(), set()
     for text, kind, detector in zip(hidden["text"], hidden["kind"], hidden["detector"]):
         # one word: a name found whole ("Nina Chen") is masked wherever it stands
-        single = detector == DETECTOR and " " not in _key(text)
+        single = set(detector.split("+")) <= {DETECTOR, TITLED} and " " not in _key(text)
         (known if single else families if detector == FAMILY else elsewhere).add(_key(text))
         name = _key(text).lower()
         if name in READABLE:
