@@ -13,6 +13,7 @@ from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.ingest import load_corpus
+from dialogcode.model_file import load_models
 from dialogcode.training import training_data
 from test_learning import learning_study
 
@@ -327,3 +328,62 @@ def test_a_code_no_one_applied_that_a_coder_did_not_look_for_says_she_did_not(st
             assert "risk.housing" not in written.index
         assert written.loc["risk.control", "verdict"] == "reliable"
         assert "no one applied" not in result.output
+
+
+def two_coders(study: Path, ana: str) -> None:
+    """bo coded every code in call0-call4, ana the same documents for ``ana`` alone, as
+    dialogcode.yaml says, and `learn: reference` names ana."""
+    full = pd.read_csv(study / "codings" / "ana.csv")
+    full.to_csv(study / "codings" / "bo.csv", index=False)
+    full[full["code_id"] == ana].to_csv(study / "codings" / "ana.csv", index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("folds: 3}", "folds: 3, reference: ana}")
+                      + f"coders:\n  ana: {{codes: [{ana}]}}\n", encoding="utf-8")
+
+
+def test_learn_says_the_reference_did_not_look_for_a_code_and_what_to_do(study):
+    # housing's status read "0 human-coded segments of the reference coder to check it
+    # on (< 20)", as if ana had coded too little, and nothing said what to do
+    two_coders(study, "risk.control")
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    stats = load_models(study / "out" / "model").stats.set_index("code_id")
+    assert stats.loc["risk.housing", "status"] == (
+        "ana (learn: reference) did not look for it (coders: in dialogcode.yaml), so no "
+        "cut can be checked")
+    assert stats.loc["risk.control", "status"] == "codes"
+    said = " ".join(result.output.split())
+    assert ("Not checked against ana: risk.housing (ana did not look for it, coders: in "
+            "dialogcode.yaml), so the model does not code it: name another coder in "
+            "`learn: reference`, or list it in ana's codes under `coders:` if ana looked "
+            "for it." in said)
+    assert "0 human-coded segments" not in said
+
+
+def test_a_human_only_code_the_reference_did_not_look_for_is_not_said_to_need_more(study):
+    # "no model yet (...): code more of them", for economic control, which bo coded
+    # twenty times: no amount of coding gives it a cut while ana does not look for it
+    two_coders(study, "risk.housing")
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert ("no model: ana (learn: reference) did not look for it (coders: in "
+            "dialogcode.yaml), so no cut can be checked (name another coder in `learn: "
+            "reference`, or list the code under `coders:` for that coder if they looked "
+            "for it): risk.control" in said)
+    assert "code more of them" not in said
+    result = invoke("code", study)
+    assert "code more of them" not in " ".join(result.output.split())
+
+
+def test_too_few_positives_says_which_coder_did_not_look_for_the_code(study):
+    # ana read fifty segments; "too few positives (< 4)" for housing hid that she never
+    # looked for it
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 8"))
+    control_only(study)
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    stats = load_models(study / "out" / "model").stats.set_index("code_id")
+    assert stats.loc["risk.housing", "status"] == (
+        "too few positives (< 8; ana did not look for it: coders: in dialogcode.yaml)")
