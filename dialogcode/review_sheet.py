@@ -392,9 +392,10 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     check_fits(models, book, corpus.documents, study.config.model, folder,
                unit=segment_unit(corpus.segments))
     check_current(study, codings, book, corpus)     # the rules' hits are model features
-    known = coded_or_decided(study, corpus.segments, corpus.documents, decisions)
+    known, covered = coded_or_decided(study, corpus.segments, corpus.documents, book,
+                                      decisions)
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
-                        cache_dir=study.out / "cache")
+                        covered=covered, cache_dir=study.out / "cache")
     left = int((~corpus.segments.loc[substantive(corpus.segments), "seg_id"]
                 .isin(known)).sum())
     if chosen.empty and not left:

@@ -387,3 +387,19 @@ def test_too_few_positives_says_which_coder_did_not_look_for_the_code(study):
     stats = load_models(study / "out" / "model").stats.set_index("code_id")
     assert stats.loc["risk.housing", "status"] == (
         "too few positives (< 8; ana did not look for it: coders: in dialogcode.yaml)")
+
+
+def test_review_next_offers_a_coders_segments_for_the_codes_she_did_not_look_for(coded):
+    # every segment of ana's documents was passed over as coded, though she looked for
+    # economic control alone and learn takes housing as unknown there: the housing turns
+    # the rules code, which a person's word on would teach most, were never asked about
+    assert invoke("learn", coded, "-q").exit_code == 0
+    sheet = coded / "out" / "next.csv"
+    result = invoke("review", "export", coded, "--next", "10", "-o", sheet)
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(sheet)
+    hers = rows[rows["doc_id"].isin({f"call{i}" for i in range(5)})]
+    assert len(hers)
+    # ana said what economic control she found there: it is not asked again
+    assert "risk.control" not in set(hers["code_id"])
+    assert "risk.housing" in set(hers["code_id"])
