@@ -70,7 +70,8 @@ def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFra
     value and are not listed."""
     rules = codings[codings["source"] == "rule"]
     usable, scores = segment_scores(models, segments, documents, rules, cache_dir=cache_dir)
-    open_rows = ~usable["seg_id"].isin(known).to_numpy()
+    covered = covered or {}
+    open_rows = open_segments(models, usable["seg_id"], rules, known, covered)
     thresholds = np.where(np.isnan(models.thresholds), 0.5, models.thresholds)
     spread = np.maximum(thresholds, 1 - thresholds)
     uncertainty = 1 - np.abs(scores - thresholds) / spread
@@ -82,10 +83,9 @@ def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFra
         if not modelled[j]:
             uncertainty[:, j] = [1.0 if (s, code_id) in ruled else 0.0
                                  for s in usable["seg_id"]]
-    covered = covered or {}
-    column = {code_id: j for j, code_id in enumerate(models.codes)}
     for i, seg_id in enumerate(usable["seg_id"]):
-        uncertainty[i, [column[c] for c in covered.get(seg_id, ()) if c in column]] = 0.0
+        if seg_id in covered:
+            uncertainty[i, [c in covered[seg_id] for c in models.codes]] = 0.0
     value = (uncertainty * weight).max(axis=1)
     value[~open_rows] = -1
     sites = usable["doc_id"].map(documents.set_index("doc_id")["site"]).fillna("").to_numpy()
@@ -101,6 +101,19 @@ def next_items(models: CodeModels, segments: pd.DataFrame, documents: pd.DataFra
         current = np.where((docs == docs[pick]) & (current > 0), current * 0.5, current)
         current = np.where((sites == sites[pick]) & (current > 0), current * 0.8, current)
     return _rows(chosen, usable, scores, models, ruled, value, covered)
+
+
+def open_segments(models: CodeModels, seg_ids: pd.Series, rules: pd.DataFrame,
+                  known: set[str], covered: dict[str, set[str]]) -> np.ndarray:
+    """Which of ``seg_ids`` :func:`next_items` may pick: those not ``known``, and of
+    those with ``covered`` codes, those where a code left has a model or a rule coding
+    among ``rules`` (else nothing could be listed there, and the pick would take a place
+    in the round for nothing)."""
+    fitted = np.any(models.coef != 0, axis=1)     # a code too rare for a model has none
+    ruled = set(zip(rules["seg_id"], rules["code_id"]))
+    return np.array([seg_id not in known and (seg_id not in covered or any(
+        (fitted[j] or (seg_id, code_id) in ruled) and code_id not in covered[seg_id]
+        for j, code_id in enumerate(models.codes))) for seg_id in seg_ids], dtype=bool)
 
 
 def _rows(chosen, usable, scores, models, ruled, value, covered) -> pd.DataFrame:

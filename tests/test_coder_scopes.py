@@ -14,6 +14,7 @@ from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.ingest import load_corpus
 from dialogcode.model_file import load_models
+from dialogcode.tables import substantive
 from dialogcode.training import training_data
 from test_learning import learning_study
 
@@ -403,3 +404,26 @@ def test_review_next_offers_a_coders_segments_for_the_codes_she_did_not_look_for
     # ana said what economic control she found there: it is not asked again
     assert "risk.control" not in set(hers["code_id"])
     assert "risk.housing" in set(hers["code_id"])
+
+
+def test_review_next_says_truly_why_a_round_is_short_beside_a_coders_segments(study):
+    # ana looked for housing alone; economic control has no model and no rule, so
+    # nothing could be asked on her segments: they were picked with nothing listed and
+    # the sheet said "no code has a model", though housing's has one
+    full = pd.read_csv(study / "codings" / "ana.csv")
+    full[full["code_id"] == "risk.housing"].to_csv(study / "codings" / "ana.csv",
+                                                   index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk.housing]}\n")
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("learn", study, "-q").exit_code == 0
+    segments = pd.read_parquet(study / "out" / "segments.parquet")
+    left = segments[segments["doc_id"].isin({"call5", "call6", "call7"})
+                    & substantive(segments)]
+    sheet = study / "out" / "next.csv"
+    result = invoke("review", "export", study, "--next", "500", "-o", sheet)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "no code has a model" not in said
+    assert f"only {len(left)} segment(s) nobody has coded or decided are left" in said
+    assert pd.read_csv(sheet)["doc_id"].isin({"call5", "call6", "call7"}).all()
