@@ -373,8 +373,11 @@ def test_a_human_only_code_the_reference_did_not_look_for_is_not_said_to_need_mo
             "reference`, or list the code under `coders:` for that coder if they looked "
             "for it): risk.control" in said)
     assert "code more of them" not in said
+    assert "Not checked against" not in said      # said once, in the line above
     result = invoke("code", study)
-    assert "code more of them" not in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    assert "no model: ana (learn: reference) did not look for it" in said
+    assert "code more of them" not in said
 
 
 def test_too_few_positives_says_which_coder_did_not_look_for_the_code(study):

@@ -72,7 +72,9 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
                f"{_the_others(others, book)}.")
     for line in uncoded_human_only([c for c in others if book.codes[c].human_only], stats):
         click.echo(line)
-    _unchecked_against(models.meta.get("reference"), stats)
+    # a human-only code's line above says it already
+    _unchecked_against(models.meta.get("reference"),
+                       stats[[not book.codes[c].human_only for c in stats["code_id"]]])
     if client is not None:
         click.echo(f"The codes' models were fitted on the Dask cluster, one task per code "
                    f"(its model and its {settings.folds} cross-validation folds); the "
