@@ -204,14 +204,18 @@ def _shared_cut(scores: np.ndarray, labels: np.ndarray, ruled: np.ndarray) -> fl
 def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, model: str,
                min_precision: float = 0.75, threshold: str = "precision",
                min_positives: int = 8, folds: int = INNER_FOLDS, seed: int = 0,
-               judged: np.ndarray | None = None, progress=None, run=None) -> CodeModels:
+               judged: np.ndarray | None = None, reference: str | None = None,
+               unsought: dict[str, list[str]] | None = None, progress=None,
+               run=None) -> CodeModels:
     """Fit a model per code of ``data`` and choose thresholds by cross-validation (folds
     by document): with ``threshold`` ``precision`` each code's own by
     :func:`_threshold`, with ``f1`` one for all codes by :func:`_shared_cut`, on the
     human-coded segments or, given ``judged`` (``data``'s items x codes: the reference
     coder's own labels, -1 where that coder did not read the item), on that coder's
     segments alone, against that coder's labels (not the other coders' of the same
-    segments).
+    segments), ``reference`` that coder's name. ``unsought`` maps a code to the coders
+    learned from who did not look for it (``coders:`` in dialogcode.yaml), for the
+    statuses: a code the reference did not look for gets :func:`not_sought`.
     ``features`` are :func:`read_texts` of ``data.texts``. The codes' fits
     (:func:`fit_code`) run in this process, or through ``run(function, jobs, shared=)``,
     which gives ``function(*shared, *job)`` for every job in order (on Dask:
@@ -225,7 +229,7 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
     thresholds = np.full(n_codes, np.nan)
     segment_rows = data.origin == "segment"
     groups = np.where(segment_rows, data.doc_ids, data.item_ids)
-    rows, jobs = [], {}
+    rows, jobs, unsought = [], {}, unsought or {}
     for j, code_id in enumerate(data.codes):
         known = data.labels[:, j] >= 0
         y = data.labels[:, j]
@@ -236,13 +240,19 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
                          segments=int((checked & (y == 1)).sum()), threshold=np.nan,
                          cv_precision=np.nan, cv_recall=np.nan, cv_coded=0,
                          cv_checked=int(cut_on.sum())))
-        if positives < min_positives or negatives < 2:
-            rows[j]["status"] = (f"too few positives (< {min_positives})"
-                                 if positives < min_positives else "too few negatives")
+        blind = unsought.get(code_id, [])
+        if reference in blind and cut_on.sum() < MIN_CHECKED:
+            # more coding of the others gives it no cut: the reference must look for it
+            rows[j]["status"] = not_sought(reference, int(cut_on.sum()))
+        elif positives < min_positives or negatives < 2:
+            rows[j]["status"] = (f"too few positives (< {min_positives}"
+                                 f"{_blind(blind)})" if positives < min_positives
+                                 else "too few negatives")
         elif cut_on.sum() < MIN_CHECKED:
             rows[j]["status"] = (f"{int(cut_on.sum())} human-coded segments"
                                  f"{'' if judged is None else ' of the reference coder'} to "
-                                 f"check it on (< {MIN_CHECKED})")
+                                 f"check it on (< {MIN_CHECKED}"
+                                 f"{'' if judged is not None else _blind(blind)})")
         else:
             jobs[j] = (y, known, checked)
     shared = (matrix, groups, folds, seed)
@@ -266,8 +276,9 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
         if judged is not None:
             y, checked = judged[:, j], checked & (judged[:, j] >= 0)
             if not (y[checked] == 1).any():
-                stats.append({**row, "status": "the reference coder never gave it, so no "
-                              "cut can be checked"})
+                stats.append({**row, "status": not_sought(reference, int(checked.sum()))
+                              if reference in unsought.get(code_id, []) else
+                              "the reference coder never gave it, so no cut can be checked"})
                 continue
         checked_scores[j] = (oof[checked], y[checked] == 1, ruled[checked])
         if threshold == "precision":
@@ -290,6 +301,32 @@ def fit_models(data: TrainingData, features: TextFeatures, *, semantic: str, mod
                             cv_coded=int(coded.sum()))
     table = pd.DataFrame(stats, columns=STAT_COLUMNS)
     return CodeModels(featurizer, coef, intercept, thresholds, table)
+
+
+# the status of a code the reference coder did not look for, which `learn` and `code`
+# recognise to say what to do
+NOT_SOUGHT = "(learn: reference) did not look for it"
+
+
+def not_sought(reference: str, decided: int) -> str:
+    """The status of a code ``reference`` (``learn: reference``) did not look for, on
+    ``decided`` of whose segments review decisions alone say whether it applies (with
+    :data:`MIN_CHECKED` of them or more, none accepting it)."""
+    said = f"{reference} {NOT_SOUGHT} (coders: in dialogcode.yaml)"
+    if not decided:
+        return f"{said}, so no cut can be checked"
+    if decided < MIN_CHECKED:
+        return (f"{said}: {decided} of {reference}'s segments decided in review to check "
+                f"it on (< {MIN_CHECKED})")
+    return (f"{said}, and no review decision on {reference}'s segments accepts it, so no "
+            "cut can be checked")
+
+
+def _blind(coders: list[str]) -> str:
+    """What a status adds when ``coders`` learned from did not look for the code."""
+    if not coders:
+        return ""
+    return (f"; {', '.join(coders)} did not look for it: coders: in dialogcode.yaml")
 
 
 def _unchecked(y, checked, groups) -> str:

@@ -24,6 +24,7 @@ from .ingest import Corpus, load_corpus
 from .learn import CodeModels, TextFeatures, fit_models, read_texts
 from .model_file import MODEL_FOLDER, ModelError, check_fits, load_models, save_models
 from .review import DECISIONS
+from .scopes import coder_scopes
 from .stamps import pipeline_stamp
 from .study import Study
 from .tables import substantive
@@ -102,7 +103,8 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                               "hand (docs/review.md) first")
     judged = reference_training(study, corpus, book)
     models = fit_training(data, book, model=model, semantic=settings.semantic,
-                          judged=judged,
+                          judged=judged, unsought=unsought_codes(study, book, data.codes),
+                          reference=None if judged is None else settings.reference,
                           min_precision=settings.min_precision,
                           threshold=settings.threshold,
                           min_positives=settings.min_positives, folds=settings.folds,
@@ -146,6 +148,15 @@ def reference_training(study: Study, corpus: Corpus, book: Codebook
     return data.subset(np.flatnonzero((data.origin == "segment") & held))
 
 
+def unsought_codes(study: Study, book: Codebook, codes: list[str]) -> dict[str, list[str]]:
+    """Each of ``codes`` that a coder learned from did not look for (``coders:`` in
+    dialogcode.yaml), with those coders."""
+    scopes = coder_scopes(study, book)
+    coders = [coder for coder in learning_coders(study) if coder in scopes]
+    blind = {code: [coder for coder in coders if code not in scopes[coder]] for code in codes}
+    return {code: named for code, named in blind.items() if named}
+
+
 def judged_labels(data: TrainingData, reference: TrainingData) -> np.ndarray:
     """``data``'s items x codes: ``reference``'s label of each segment it holds, -1
     (not judged) elsewhere."""
@@ -163,17 +174,20 @@ def judged_labels(data: TrainingData, reference: TrainingData) -> np.ndarray:
 def fit_training(data: TrainingData, book: Codebook, *, model: str, semantic: str,
                  min_precision: float, min_positives: int, folds: int,
                  threshold: str = "precision", judged: TrainingData | None = None,
+                 reference: str | None = None, unsought: dict[str, list[str]] | None = None,
                  progress=None, run=None) -> CodeModels:
     """:func:`~dialogcode.learn.fit_models` on ``data``, reading its texts first; with
     ``judged`` (:func:`reference_training`) thresholds are checked on the segments that
-    coder read, against that coder's labels alone."""
+    coder read, against that coder's labels alone (``reference``, its name); ``unsought``
+    (:func:`unsought_codes`) words the statuses of codes a coder did not look for."""
     features = read_texts(data.texts, book, model)
     if judged is not None and judged.codes != data.codes:
         raise ValueError("the reference coder's training data has other codes")
     judged = None if judged is None else judged_labels(data, judged)
     return fit_models(data, features, semantic=semantic, model=model,
                       min_precision=min_precision, threshold=threshold,
-                      min_positives=min_positives, judged=judged,
+                      min_positives=min_positives, judged=judged, unsought=unsought,
+                      reference=reference,
                       folds=folds, progress=progress, run=run)
 
 

@@ -381,7 +381,7 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     that the learned models are least sure of, why they are fewer than ``n`` segments or
     None) for `review export --next` and the browser's queue. Needs `dialogcode learn`;
     raises ReviewError when there is nothing to propose."""
-    from .active import coded_or_decided, next_items
+    from .active import coded_or_decided, next_items, open_segments
     from .analysis import check_current
     from .model_file import check_fits, load_models
     from .learned import model_folder, segment_unit
@@ -392,11 +392,13 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
     check_fits(models, book, corpus.documents, study.config.model, folder,
                unit=segment_unit(corpus.segments))
     check_current(study, codings, book, corpus)     # the rules' hits are model features
-    known = coded_or_decided(study, corpus.segments, corpus.documents, decisions)
+    known, covered = coded_or_decided(study, corpus.segments, corpus.documents, book,
+                                      decisions)
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
-                        cache_dir=study.out / "cache")
-    left = int((~corpus.segments.loc[substantive(corpus.segments), "seg_id"]
-                .isin(known)).sum())
+                        covered=covered, cache_dir=study.out / "cache")
+    left = int(open_segments(models, corpus.segments.loc[substantive(corpus.segments),
+                                                         "seg_id"],
+                             codings[codings["source"] == "rule"], known, covered).sum())
     if chosen.empty and not left:
         raise ReviewError("every segment has been coded or decided (but backchannels, "
                           "preambles and headings): --next has nothing left to pick; "

@@ -13,6 +13,8 @@ from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
 from dialogcode.ingest import load_corpus
+from dialogcode.model_file import load_models
+from dialogcode.tables import substantive
 from dialogcode.training import training_data
 from test_learning import learning_study
 
@@ -344,3 +346,104 @@ def test_the_rules_against_one_coder_on_a_human_only_code_she_did_not_look_for(s
     written = pd.read_csv(study / "out" / "agreement" / "rules-vs-ana.csv").set_index("code_id")
     assert written.loc["risk.control", "verdict"] == "none: no rules (human-only)"
     assert "between people" not in result.output
+
+
+def two_coders(study: Path, ana: str) -> None:
+    """bo coded every code in call0-call4, ana the same documents for ``ana`` alone, as
+    dialogcode.yaml says, and `learn: reference` names ana."""
+    full = pd.read_csv(study / "codings" / "ana.csv")
+    full.to_csv(study / "codings" / "bo.csv", index=False)
+    full[full["code_id"] == ana].to_csv(study / "codings" / "ana.csv", index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("folds: 3}", "folds: 3, reference: ana}")
+                      + f"coders:\n  ana: {{codes: [{ana}]}}\n", encoding="utf-8")
+
+
+def test_learn_says_the_reference_did_not_look_for_a_code_and_what_to_do(study):
+    # housing's status read "0 human-coded segments of the reference coder to check it
+    # on (< 20)", as if ana had coded too little, and nothing said what to do
+    two_coders(study, "risk.control")
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    stats = load_models(study / "out" / "model").stats.set_index("code_id")
+    assert stats.loc["risk.housing", "status"] == (
+        "ana (learn: reference) did not look for it (coders: in dialogcode.yaml), so no "
+        "cut can be checked")
+    assert stats.loc["risk.control", "status"] == "codes"
+    said = " ".join(result.output.split())
+    assert ("Not checked against ana: risk.housing (ana did not look for it, coders: in "
+            "dialogcode.yaml), so the model does not code it: name another coder in "
+            "`learn: reference`, or list it in ana's codes under `coders:` if ana looked "
+            "for it." in said)
+    assert "0 human-coded segments" not in said
+
+
+def test_a_human_only_code_the_reference_did_not_look_for_is_not_said_to_need_more(study):
+    # "no model yet (...): code more of them", for economic control, which bo coded
+    # twenty times: no amount of coding gives it a cut while ana does not look for it
+    two_coders(study, "risk.housing")
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert ("no model: ana (learn: reference) did not look for it (coders: in "
+            "dialogcode.yaml), so no cut can be checked (name another coder in `learn: "
+            "reference`, or list the code under `coders:` for that coder if they looked "
+            "for it): risk.control" in said)
+    assert "code more of them" not in said
+    assert "Not checked against" not in said      # said once, in the line above
+    result = invoke("code", study)
+    said = " ".join(result.output.split())
+    assert "no model: ana (learn: reference) did not look for it" in said
+    assert "code more of them" not in said
+
+
+def test_too_few_positives_says_which_coder_did_not_look_for_the_code(study):
+    # ana read fifty segments; "too few positives (< 4)" for housing hid that she never
+    # looked for it
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("min_positives: 4", "min_positives: 8"))
+    control_only(study)
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    stats = load_models(study / "out" / "model").stats.set_index("code_id")
+    assert stats.loc["risk.housing", "status"] == (
+        "too few positives (< 8; ana did not look for it: coders: in dialogcode.yaml)")
+
+
+def test_review_next_offers_a_coders_segments_for_the_codes_she_did_not_look_for(coded):
+    # every segment of ana's documents was passed over as coded, though she looked for
+    # economic control alone and learn takes housing as unknown there: the housing turns
+    # the rules code, which a person's word on would teach most, were never asked about
+    assert invoke("learn", coded, "-q").exit_code == 0
+    sheet = coded / "out" / "next.csv"
+    result = invoke("review", "export", coded, "--next", "10", "-o", sheet)
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(sheet)
+    hers = rows[rows["doc_id"].isin({f"call{i}" for i in range(5)})]
+    assert len(hers)
+    # ana said what economic control she found there: it is not asked again
+    assert "risk.control" not in set(hers["code_id"])
+    assert "risk.housing" in set(hers["code_id"])
+
+
+def test_review_next_says_truly_why_a_round_is_short_beside_a_coders_segments(study):
+    # ana looked for housing alone; economic control has no model and no rule, so
+    # nothing could be asked on her segments: they were picked with nothing listed and
+    # the sheet said "no code has a model", though housing's has one
+    full = pd.read_csv(study / "codings" / "ana.csv")
+    full[full["code_id"] == "risk.housing"].to_csv(study / "codings" / "ana.csv",
+                                                   index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk.housing]}\n")
+    assert invoke("code", study, "-q").exit_code == 0
+    assert invoke("learn", study, "-q").exit_code == 0
+    segments = pd.read_parquet(study / "out" / "segments.parquet")
+    left = segments[segments["doc_id"].isin({"call5", "call6", "call7"})
+                    & substantive(segments)]
+    sheet = study / "out" / "next.csv"
+    result = invoke("review", "export", study, "--next", "500", "-o", sheet)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "no code has a model" not in said
+    assert f"only {len(left)} segment(s) nobody has coded or decided are left" in said
+    assert pd.read_csv(sheet)["doc_id"].isin({"call5", "call6", "call7"}).all()

@@ -72,12 +72,32 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
                f"{_the_others(others, book)}.")
     for line in uncoded_human_only([c for c in others if book.codes[c].human_only], stats):
         click.echo(line)
+    # a human-only code's line above says it already
+    _unchecked_against(models.meta.get("reference"),
+                       stats[[not book.codes[c].human_only for c in stats["code_id"]]])
     if client is not None:
         click.echo(f"The codes' models were fitted on the Dask cluster, one task per code "
                    f"(its model and its {settings.folds} cross-validation folds); the "
                    "features were made in this process.")
     click.echo(f"Wrote {shown(model_folder(study))}; `dialogcode code` (or `run`) applies it.")
     return models
+
+
+def _unchecked_against(reference: str | None, stats) -> None:
+    """Name the codes without a model because the ``reference`` coder did not look for
+    them (``coders:``), and the two ways out."""
+    from ..learn import NOT_SOUGHT
+
+    codes = [] if not reference else stats.loc[
+        stats["status"].str.contains(NOT_SOUGHT, regex=False), "code_id"].tolist()
+    if codes:
+        click.echo(f"Not checked against {reference}: {', '.join(codes)} ({reference} did "
+                   f"not look for {'it' if len(codes) == 1 else 'them'}, coders: in "
+                   f"dialogcode.yaml), so the model does not code "
+                   f"{'it' if len(codes) == 1 else 'them'}: name another coder in `learn: "
+                   f"reference`, or list {'it' if len(codes) == 1 else 'them'} in "
+                   f"{reference}'s codes under `coders:` if {reference} looked for "
+                   f"{'it' if len(codes) == 1 else 'them'}.")
 
 
 def _the_others(others, book) -> str:
@@ -99,11 +119,16 @@ def uncoded_human_only(codes: list[str], stats) -> list[str]:
     (no model yet; a model that reached no cut; a cut no segment reaches) and what to
     do, each reason with its codes; ``stats`` is the learned models' table (None: no
     model stored)."""
+    from ..learn import NOT_SOUGHT
+
     status = {} if stats is None else dict(zip(stats["code_id"], stats["status"]))
     reasons: dict[str, list[str]] = {}
     for code in codes:
         why = status.get(code, "")
-        if why == "codes":
+        if NOT_SOUGHT in why:       # the reference coder did not look for it
+            reason = (f"no model: {why} (name another coder in `learn: reference`, or "
+                      "list the code under `coders:` for that coder if they looked for it)")
+        elif why == "codes":
             reason = "a model, but no segment here scores its cut"
         elif why.endswith(" not reached"):      # "precision 0.75 not reached"
             reason = (f"a model, but it did not reach {why.removesuffix(' not reached')} "
