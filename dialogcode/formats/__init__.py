@@ -79,7 +79,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []
         if len(headers) >= 2:
-            return parse_otter(text, source, headers)
+            return parse_otter(text, source, headers, shown)
         turns, notes = find_turns(text, forced)
         plain = len(turns)
         turns, more = marked_turns(text, turns, forced,    # `- P1: ...`, `> P1: ...`
@@ -106,7 +106,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
                                notes + clocked + category_notes(text, forced), sorted(found),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
-        return parse_otter(text, source)
+        return parse_otter(text, source, shown=shown)
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text),

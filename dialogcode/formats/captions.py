@@ -15,6 +15,7 @@ from itertools import pairwise
 from ..errors import IngestError, Problem
 from . import speakers
 from .base import ParsedDocument, TextBuilder
+from .clock import backwards
 from .columns import time_problem
 from .speakers import Note
 from .tables import speakerless_notes
@@ -125,7 +126,7 @@ def _cue(timing: str, line: int, source: str, problems: list[Problem]
         problems.append(Problem(f"cue time {_shown(timing)}: {why}", source, line))
         return None
     if end < start:
-        problems.append(Problem("cue ends before it starts", source, line))
+        problems.append(Problem(f"cue ends before it starts: {_shown(timing)}", source, line))
         return None
     return line, start, end
 
@@ -212,8 +213,9 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     of automatic captions are read once (:func:`_unrolled`). A cue (or part of one)
     naming no speaker is a turn without one, never joined to the turn before: its
     words may be anyone's. Among named cues such cues are noted, sounds
-    (``[music]``) aside. ``shown``: the line a note names in its words for a line of
-    ``text`` (:func:`~dialogcode.normalize.read_lines`)."""
+    (``[music]``) aside. A cue starting before the one above it is noted
+    (:func:`~.clock.backwards`). ``shown``: the line a note names in its words for a
+    line of ``text`` (:func:`~dialogcode.normalize.read_lines`)."""
     notes, cues = _cues(text, source, vtt)
     cues, rolled = _unrolled(cues)
     pieces = []
@@ -243,9 +245,18 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     unnamed = {p[6]: p[0] for p in reversed(said) if p[3] is None}  # cue -> its first such
     parsed.notes = sorted(speakers.notes(labels, chosen, forced=forced) + speakerless_notes(
         sorted(unnamed.values()), len({p[6] for p in said}), "cues", where="the file",
-        row="cue", shown=shown), key=lambda note: note.line)
+        row="cue", shown=shown) + _backwards(text, cues, shown), key=lambda note: note.line)
     if rolled:
         parsed.notes.insert(0, Note(cues[0][0], (
             f"{rolled} caption lines repeated from the cue before (rolled up, as automatic "
             "captions with times in their text are written) read once")))
     return parsed
+
+
+def _backwards(text: str, cues: list[tuple[int, float, float, str]],
+               shown: Callable[[int], int] | None) -> list[Note]:
+    """A note for each cue starting before the cue above it, its start as written."""
+    lines = text.split("\n")
+    return [Note(line, why) for line, why in backwards(
+        [(line, lines[line - 1].split("-->")[0].strip()) for line, *_ in cues],
+        [start for _, start, *_ in cues], offsets=True, shown=shown)]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from . import speakers
 from .base import Block, ParsedDocument
+from .clock import backwards
 from .columns import parse_time
 from .headings import recap_lines
 from .labels import CLOCK
@@ -30,14 +32,16 @@ def find_headers(text: str) -> list[re.Match]:
         m["label"].strip() in usual or speakers.name_like(m["label"].strip())))]
 
 
-def parse_otter(text: str, source: str, headers: list[re.Match] | None = None
-                ) -> ParsedDocument:
+def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
+                shown: Callable[[int], int] | None = None) -> ParsedDocument:
     """Turns from the ``Name  0:49`` lines (``headers``, found if None), and a recap's
     heading after a turn (``Facilitator Notes:``, :func:`~.headings.recap_lines`) with the
     section of nobody's words under it, up to the next ``Name  0:49`` line; later turns
     carry it as their ``section`` (even listed under ``speakers:``: a label is no speaker
     here, and it would be words of the turn above). Raises IngestError naming the line
-    of a time that is none (``0:75``, ``00:75:00``)."""
+    of a time that is none (``0:75``, ``00:75:00``). A time before the one above it is
+    noted (:func:`~.clock.backwards`); ``shown``: the line the note names in its words
+    for a line of ``text``."""
     headers = find_headers(text) if headers is None else headers
     blocks: list[Block] = []
     first = headers[0].start() if headers else len(text)
@@ -65,6 +69,10 @@ def parse_otter(text: str, source: str, headers: list[re.Match] | None = None
                                 time_start=_time(text, header, source),
                                 time_end=_time(text, nxt, source) if nxt else None,
                                 line=line))
+    order = backwards([(line_at(text, h.start()), h["ts"] or h["round"] or h["square"])
+                       for h in headers], [_time(text, h, source) for h in headers],
+                      offsets=True, shown=shown)
+    notes = sorted(notes + [Note(line, why) for line, why in order], key=lambda n: n.line)
     return ParsedDocument(text, blocks, notes=notes)
 
 

@@ -19,7 +19,7 @@ from ..csvrows import nameless_values, read_csv
 from ..errors import DialogcodeError, IngestError, Problem
 from ..limits import DEFAULT, Limits, open_zip, over, scan_xml
 from .base import ParsedDocument, TextBuilder
-from .clock import clock_times
+from .clock import backwards, clock_times
 from .columns import (DAY, DEFAULTS, column_key, day_fraction_evidence, find_columns,
                       in_milliseconds, milliseconds_evidence, parse_time)
 from .cuttext import cut_text
@@ -50,7 +50,8 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     ``"offsets"`` or ``"clock"``, None to tell from them (:func:`~.clock.clock_times`).
     Raises IngestError listing every row whose time cannot be read, that ends before it
     starts, or whose text or speaker is a JSON list or object, and for a first start
-    from 05:00:00 to 06:59:59 that may be either when ``turn_times`` is None.
+    from 05:00:00 to 06:59:59 that may be either when ``turn_times`` is None. A start
+    before the one above it is noted (:func:`~.clock.backwards`).
     """
     found = find_columns(header, columns, source)
     builder = TextBuilder(merge=merge)
@@ -59,7 +60,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     said = {found["text"], found.get("speaker")}
     rows = [(line, [None if k in said and isinstance(value, float) and math.isnan(value)
                     else value for k, value in enumerate(row)]) for line, row in rows]
-    problems = []
+    problems, starts = [], []
     cells = lambda row, role: (row[found[role]] if role in found and found[role] < len(row)  # noqa: E731
                                else None)
     one_text_column(header, found, rows, columns, source)
@@ -103,6 +104,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
             continue
         builder.add(cell_label(speaker) if speaker not in (None, "") else None, str(text),
                     time_start=start, time_end=end, line=line)
+        starts.append((line, str(cell("start")).strip(), start))
     if problems:
         raise IngestError(problems)
     if not builder.blocks:
@@ -112,7 +114,10 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                     + speakerless_notes([line for line, row in rows
                                          if cells(row, "speaker") in (None, "")
                                          or not str(cells(row, "speaker")).strip()],
-                                        len(rows), rows_are))
+                                        len(rows), rows_are)
+                    + [Note(line, why) for line, why in backwards(
+                        [(line, stamp) for line, stamp, _ in starts],
+                        [start for *_, start in starts], offsets=clock is None)])
     if unsaid:
         shown = ", ".join(map(str, unsaid[:5])) + (", ..." if len(unsaid) > 5 else "")
         one = len(unsaid) == 1

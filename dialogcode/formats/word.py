@@ -29,11 +29,11 @@ from docx.oxml.exceptions import XmlchemyError
 from docx.oxml.ns import qn
 from lxml.etree import LxmlError
 
-from ..errors import IngestError
+from ..errors import IngestError, Problem
 from ..limits import DEFAULT, Limits, open_zip, scan_xml
 from ..normalize import normalize_text, unify_line_breaks
 from .base import ParsedDocument, TextBuilder
-from .clock import clock_times
+from .clock import backwards, clock_times
 from .columns import find_columns, guess_columns, parse_time
 from .speakers import Note
 from .tables import one_text_column, speakerless_notes, time_unit
@@ -194,12 +194,14 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
     """Turns from table ``rows``, the first of them row number ``first``, a note for
     each row with words but no text (a part title spanning the table) and one for rows
     without a speaker among rows with one (:func:`~.tables.speakerless_notes`). Raises
-    IngestError listing every row whose time cannot be read, and, as for a paragraph's
+    IngestError listing every row whose time cannot be read or that ends before it
+    starts, as a CSV table does, and, as for a paragraph's
     turn times, for a first time from 05:00:00 to 06:59:59 without AM or PM unless
     ``turn_times`` says what it is. Times of day and dates are read from the first
     row's (:mod:`~.clock`), with a note, unless ``turn_times`` says they are
-    ``"offsets"``; ``"clock"`` reads them so whatever the first's hour."""
-    problems, notes, talk, speakerless = [], [], 0, []
+    ``"offsets"``; ``"clock"`` reads them so whatever the first's hour. A start before
+    the one above it is noted (:func:`~.clock.backwards`)."""
+    problems, notes, talk, speakerless, starts = [], [], 0, [], []
 
     def cell(row: list[str], role: str) -> str | None:
         return row[found[role]] if found.get(role, len(row)) < len(row) else None
@@ -230,6 +232,11 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
         except IngestError as exc:
             problems += exc.problems
             continue
+        if None not in times and times[1] < times[0]:
+            problems.append(Problem(f"the end time {end.strip()!r} is before the start "
+                                    f"time {start.strip()!r}", source, number))
+            continue
+        starts.append((number, (start or "").strip(), times[0]))
         # a cell's paragraphs are read as lines, as the document's are: a page break in
         # one is a line break of the turn, not a form feed
         builder.add(speaker, unify_line_breaks(text or ""), time_start=times[0],
@@ -240,4 +247,7 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
     if problems:
         raise IngestError(problems)
     notes += speakerless_notes(speakerless, talk) if "speaker" in found else []
+    notes += [Note(number, why) for number, why in backwards(
+        [(number, stamp) for number, stamp, _ in starts], [at for *_, at in starts],
+        offsets=clock is None)]
     return sorted(notes, key=lambda note: note.line)
