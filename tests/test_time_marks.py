@@ -171,3 +171,16 @@ def test_a_time_before_the_one_above_it_in_a_word_files_paragraphs_names_its_lin
     said = [str(note) for note in read_document(tmp_path / "call.docx")[0].notes]
     assert any(note.startswith("line 7: time 00:13:10 is before the time above it, "
                                "00:31:05 (line 6)") for note in said), said
+
+
+def test_a_time_ending_a_turn_is_no_start_a_later_turn_can_be_before():
+    # each turn's start and end written, and P2 starting as P1 finishes: P2's time was
+    # noted as out of order against P1's end, though every turn starts after the last
+    text = ("[00:10:01] P1: Hello there, how are you? [00:10:06]\n\n"
+            "[00:10:05] P2: Fine, thanks. [00:10:09]\n\n[00:10:10] P1: Good. [00:10:12]\n")
+    assert [time for *_, time in read(text)] == [601.0, 605.0, 610.0]
+    assert not [note for note in notes(text) if "before the time above" in note]
+    # a typo among the starts is still noted
+    assert any(note.startswith("line 5: time 00:01:10 is before the time above it, "
+                               "00:10:05 (line 3)")
+               for note in notes(text.replace("[00:10:10]", "[00:01:10]")))
