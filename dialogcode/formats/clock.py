@@ -42,7 +42,7 @@ from .columns import DAY, SHEET_DAYS, parse_time, time_problem
 
 FROM_HOUR = 5       # a first time before 05:00:00 is an offset into the recording
 SURE_FROM_HOUR = 7  # one from 07:00:00 on a time of day; between them, the study says
-RESTART = 60        # an offset going back under a minute: the clock started again
+RESTART = 60        # an offset going back to one under a minute: the clock restarted
 LISTED = 5          # lines of times before the one above them a note lists
 DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
 NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")                          # 75.5
