@@ -100,11 +100,23 @@ def test_a_time_before_the_one_above_it_is_noted_naming_both(tmp_path):
     result = CliRunner().invoke(cli, ["ingest", str(root)])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    for line, time, above, at in [(3, "00:01:00", "00:31:00", 3),
-                                  (7, "00:13:10", "00:31:05", 5)]:
-        assert (f"call.txt:{line}: time {time} is before the time above it, {above} "
-                f"(line {at}): kept as written") in said
-    assert said.count("is before the time above it") == 2
+    assert ("call.txt:3: time 00:01:00 is before the time above it, 00:31:00 (line 3): "
+            "kept as written") in said
+    assert "correct it; so is 1 more time, before the time above it (line 7)" in said
+    assert said.count("call.txt:") == 1
+
+
+def test_many_times_before_the_one_above_them_are_one_note_listing_lines(tmp_path):
+    # 20 turns of a second clock: 20 notes of three lines each buried the summary
+    stamp = lambda t: f"[{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}]"  # noqa: E731
+    text = "\n".join(f"{stamp(1800 + 30 * k if k % 2 == 0 else 130 + 30 * k)} "
+                     f"P{1 + k % 2}: Words {k}.\n" for k in range(40))
+    said = notes(text)
+    assert said == [note for note in said if "before the time above" not in note] + [
+        "line 3: time 00:02:40 is before the time above it, 00:30:00 (line 1): kept as "
+        "written, so durations and anything sorted by time take this turn out of order; "
+        "if it is a typo, correct it; so are 19 more times, each before the time above "
+        "it (lines 7, 11, 15, 19, 23 and 14 more)"]
 
 
 @pytest.mark.parametrize("text", [
@@ -159,3 +171,16 @@ def test_a_time_before_the_one_above_it_in_a_word_files_paragraphs_names_its_lin
     said = [str(note) for note in read_document(tmp_path / "call.docx")[0].notes]
     assert any(note.startswith("line 7: time 00:13:10 is before the time above it, "
                                "00:31:05 (line 6)") for note in said), said
+
+
+def test_a_time_ending_a_turn_is_no_start_a_later_turn_can_be_before():
+    # each turn's start and end written, and P2 starting as P1 finishes: P2's time was
+    # noted as out of order against P1's end, though every turn starts after the last
+    text = ("[00:10:01] P1: Hello there, how are you? [00:10:06]\n\n"
+            "[00:10:05] P2: Fine, thanks. [00:10:09]\n\n[00:10:10] P1: Good. [00:10:12]\n")
+    assert [time for *_, time in read(text)] == [601.0, 605.0, 610.0]
+    assert not [note for note in notes(text) if "before the time above" in note]
+    # a typo among the starts is still noted
+    assert any(note.startswith("line 5: time 00:01:10 is before the time above it, "
+                               "00:10:05 (line 3)")
+               for note in notes(text.replace("[00:10:10]", "[00:01:10]")))

@@ -42,7 +42,8 @@ from .columns import DAY, SHEET_DAYS, parse_time, time_problem
 
 FROM_HOUR = 5       # a first time before 05:00:00 is an offset into the recording
 SURE_FROM_HOUR = 7  # one from 07:00:00 on a time of day; between them, the study says
-RESTART = 60        # an offset going back under a minute: the clock started again
+RESTART = 60        # an offset going back to one under a minute: the clock restarted
+LISTED = 5          # lines of times before the one above them a note lists
 DAY_CLOCK = re.compile(r"^\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?$")       # 09:30:05
 NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")                          # 75.5
 PAST_DAY = re.compile(r"^(\d+):\d{2}:\d{2}(?:[.,]\d+)?$")           # 25:00:00
@@ -222,24 +223,34 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
 def backwards(rows: list[tuple[int, str | None]], times: list[float | None], *,
               offsets: bool, shown: Callable[[int], int] | None = None
               ) -> list[tuple[int, str]]:
-    """(line, why) for each of ``rows`` (line, a turn's time as written) whose time in
-    seconds (``times``) is before the time above it: a typo, or a marker earlier than
-    its own turn's time, kept as written. Among ``offsets``, one going back under
-    :data:`RESTART` seconds is the clock started again (a second recording), and times
-    of day past midnight are read as the next day, so neither is one. ``shown``: the
-    line the words name for a line of ``rows``."""
+    """(line, why) for the first of ``rows`` (line, a turn's time as written) whose time
+    in seconds (``times``) is before the time above it, listing the lines of the others
+    (up to :data:`LISTED`): a typo, or a marker earlier than its own turn's time, kept
+    as written. Among ``offsets``, one going back under :data:`RESTART` seconds is the
+    clock started again (a second recording), and times of day past midnight are read
+    as the next day, so neither is one. ``shown``: the line the words name for a line of
+    ``rows``."""
     show = shown or (lambda line: line)
     found, above = [], None
     for (line, stamp), seconds in zip(rows, times):
         if seconds is None:
             continue
         if above is not None and seconds < above[2] and not (offsets and seconds < RESTART):
-            found.append((line, f"time {stamp} is before the time above it, {above[1]} "
-                                f"(line {show(above[0])}): kept as written, so durations and "
-                                "anything sorted by time take this turn out of order; if "
-                                "it is a typo, correct it"))
+            found.append((line, stamp, above))
         above = (line, stamp, seconds)
-    return found
+    if not found:
+        return []
+    (line, stamp, above), others = found[0], [show(line) for line, *_ in found[1:]]
+    why = (f"time {stamp} is before the time above it, {above[1]} (line {show(above[0])}): "
+           "kept as written, so durations and anything sorted by time take this turn out "
+           "of order; if it is a typo, correct it")
+    listed = ", ".join(map(str, others[:LISTED])) + (
+        f" and {len(others) - LISTED} more" if len(others) > LISTED else "")
+    if len(others) == 1:
+        why += f"; so is 1 more time, before the time above it (line {listed})"
+    elif others:
+        why += f"; so are {len(others)} more times, each before the time above it (lines {listed})"
+    return [(line, why)]
 
 
 def _times(unit: str) -> str:

@@ -49,6 +49,7 @@ class Turn:
     time: float | None = None   # seconds into the recording (:func:`~.plaintext.read_times`)
     # a piece after a time written in a turn (:mod:`~.timemarks`): the label of that turn
     within: int | None = None
+    ends: bool = False          # such a time with no words after it: their end, no start
 
 
 def count_recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]:

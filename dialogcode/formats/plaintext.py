@@ -209,8 +209,10 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
     read, note = clock_times(rows, source, unit="turn", turn_times=turn_times, shown=shown)
     timed = [replace(turn, time=read(stamp, line) if read else parse_time(stamp, source, line))
              if stamp else turn for turn, (line, stamp, _) in zip(turns, rows)]
+    # a time ending a turn's words starts none: a turn after it may start before it
     order = backwards([(line, stamp) for line, stamp, _ in rows],
-                      [turn.time for turn in timed], offsets=read is None, shown=shown)
+                      [None if turn.ends else turn.time for turn in timed],
+                      offsets=read is None, shown=shown)
     clocked = [Note(first[0], note)] if read is not None else []
     return timed, clocked + [Note(line, why) for line, why in order]
 

@@ -53,8 +53,9 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
             [turn.body, *(m.end() for m in marks)], [*(m.start() for m in marks), stop]))
         if WORD.search(words):
             found += [Turn(m.start(), m.end(), turn.speaker,
-                           m["square"] or m["round"] or m["bare"], within=turn.start)
-                      for m in marks]
+                           m["square"] or m["round"] or m["bare"], within=turn.start,
+                           ends=not WORD.search(text, m.end(), upto))
+                      for m, upto in zip(marks, [*(m.start() for m in marks[1:]), stop])]
     return sorted(turns + found, key=lambda turn: turn.start)
 
 
