@@ -34,8 +34,9 @@ class Corpus:
     ``documents`` has :data:`DOCUMENT_COLUMNS`, manifest attributes, and ``text`` (the
     normalised text that every offset points into). ``skipped`` lists files left out
     under ``skip_bad``; ``warnings`` lists files without manifest rows and ignored files;
-    ``speaker_notes`` lists the guesses about speakers and headings a person should
-    check (labels used once and taken as speakers, labels read as text, headings).
+    ``speaker_notes`` lists the notes on how the files were read that a person should
+    check (labels used once and taken as speakers, labels read as text, headings, times
+    going backwards, columns not read, rows merged).
     """
 
     documents: pd.DataFrame

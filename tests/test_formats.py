@@ -2510,3 +2510,45 @@ def test_a_json_nan_speaker_or_text_is_missing_as_an_empty_csv_cell(tmp_path, na
     assert [str(n).split(" (")[0] for n in parsed.notes] == [
         f"line {first}: 1 of 2 {rows} without a speaker",
         f"line {first + 2}: 1 {rows[:-1]} with a speaker and no text"]
+
+
+@pytest.mark.parametrize("name, items", [
+    ("t.json", lambda items: "[" + ", ".join(items) + "]"),
+    ("t.jsonl", lambda items: "\n".join(items) + "\n"),
+])
+def test_a_json_nan_time_is_no_time_as_a_null_is(tmp_path, name, items):
+    # a NaN start (as pandas writes a gap in a column of times) refused the whole file,
+    # "cannot read time 'nan'", while a NaN speaker or text was read as missing; and a
+    # NaN beside the same key in another case (`Start`) was "two keys named 'start'"
+    path = tmp_path / name
+    path.write_text(items([
+        '{"speaker": "P1", "text": "We need housing.", "start": 1.5, "end": 4}',
+        '{"speaker": "P2", "text": "And jobs.", "start": NaN, "end": NaN}',
+        '{"speaker": "P1", "text": "Yes.", "Start": NaN, "start": 9, "end": null}']),
+        encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.time_end)
+            for b in parsed.blocks] == [("P1", "We need housing.", 1.5, 4.0),
+                                        ("P2", "And jobs.", None, None),
+                                        ("P1", "Yes.", 9.0, None)]
+    assert parsed.notes == []
+
+
+def test_a_json_column_of_nan_and_null_only_is_not_noted_as_not_read(tmp_path):
+    # a column holding nothing but NaN (a start column pandas wrote empty, a confidence
+    # column) was "column 'confidence' is not read", as though it held values
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps([
+        {"speaker": "P1", "text": "We need housing.", "start": float("nan"),
+         "confidence": float("nan")},
+        {"speaker": "P2", "text": "And jobs.", "start": None, "confidence": None}]),
+        encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, b.time_start) for b in parsed.blocks] == [("P1", None), ("P2", None)]
+    assert parsed.notes == []
+    path.write_text(json.dumps([
+        {"speaker": "P1", "text": "We need housing.", "confidence": float("nan")},
+        {"speaker": "P2", "text": "And jobs.", "confidence": 0.9}]), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [str(n).split(" (")[0] for n in parsed.notes] == [
+        "line 1: column 'confidence' is not read"]

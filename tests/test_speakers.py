@@ -102,7 +102,7 @@ def test_ingest_summary_lists_every_guess_with_file_and_line(fresh):
     result = CliRunner().invoke(cli, ["ingest", str(fresh)])
     assert result.exit_code == 0, result.output
     assert (
-        "Speaker labels and headings to check (5):\n"
+        "Notes on how the files were read (5):\n"
         "  transcripts/breakout.docx:1: a table without a header row read as "
         "time | speaker | text\n"
         "  transcripts/call.vtt:9: `Ana Ruiz:` is used once and taken as a speaker\n"
@@ -160,7 +160,7 @@ def test_a_note_every_file_of_a_study_gets_is_listed_once(tmp_path):
     root = make_study(tmp_path / "s", files, None)
     result = CliRunner().invoke(cli, ["ingest", str(root)])
     assert result.exit_code == 0, result.output
-    listed = result.output.split("Speaker labels and headings to check")[1].splitlines()
+    listed = result.output.split("Notes on how the files were read")[1].splitlines()
     assert listed[:3] == [
         " (2):",
         "  transcripts/call_1.csv:1, transcripts/call_2.csv:1, transcripts/call_3.csv:1 and "

@@ -69,7 +69,7 @@ def _ingest(study: Study, *, unit, skip_bad, quiet, client=None):
                    f"{total['speakers']} speakers, {total['words']} words; "
                    f"{len(corpus.segments)} segments "
                    f"({_units(corpus.segments, unit or study.config.unit)}).")
-        echo_problems("Speaker labels and headings to check", once_each(corpus.speaker_notes),
+        echo_problems("Notes on how the files were read", once_each(corpus.speaker_notes),
                       err=False)
         if any(AS_TEXT in note.message or AS_HEADING in note.message
                for note in corpus.speaker_notes):

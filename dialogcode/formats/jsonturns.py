@@ -65,6 +65,13 @@ def _json_object(pairs: list[tuple[str, object]]) -> _Object:
     return item
 
 
+def _constant(name: str) -> float | None:
+    """A JSON ``NaN`` (as numpy and pandas write a missing value) as a null: no speaker,
+    no text, no time, as an empty CSV cell; ``Infinity`` stays a number, refused as a
+    time."""
+    return None if name == "NaN" else float(name)
+
+
 def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
                lines: bool = False, merge: bool = True, limits: Limits = DEFAULT,
                turn_times: str | None = None) -> ParsedDocument:
@@ -75,10 +82,12 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
             for number, raw in enumerate(text.split("\n"), start=1):
                 if raw.strip():
                     check_json_depth(raw, source, limits, IngestError, number)
-                    items.append((number, json.loads(raw, object_pairs_hook=_json_object)))
+                    items.append((number, json.loads(raw, object_pairs_hook=_json_object,
+                                                   parse_constant=_constant)))
         else:
             check_json_depth(text, source, limits, IngestError)
-            data = json.loads(text, object_pairs_hook=_json_object)
+            data = json.loads(text, object_pairs_hook=_json_object,
+                              parse_constant=_constant)
             if isinstance(data, dict):
                 data = _turn_list(data, columns, source)
             if not isinstance(data, list):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 import re
 import zipfile
 import zlib
@@ -55,11 +54,6 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
     """
     found = find_columns(header, columns, source)
     builder = TextBuilder(merge=merge)
-    # a JSON NaN (as numpy and pandas write a missing value) is a missing speaker or text,
-    # as an empty CSV cell is, not the speaker or the words "nan"
-    said = {found["text"], found.get("speaker")}
-    rows = [(line, [None if k in said and isinstance(value, float) and math.isnan(value)
-                    else value for k, value in enumerate(row)]) for line, row in rows]
     problems, starts = [], []
     cells = lambda row, role: (row[found[role]] if role in found and found[role] < len(row)  # noqa: E731
                                else None)
