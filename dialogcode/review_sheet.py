@@ -396,9 +396,11 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
                                       decisions)
     chosen = next_items(models, corpus.segments, corpus.documents, codings, known, n,
                         covered=covered, cache_dir=study.out / "cache")
-    left = int(open_segments(models, corpus.segments.loc[substantive(corpus.segments),
-                                                         "seg_id"],
-                             codings[codings["source"] == "rule"], known, covered).sum())
+    substantive_ids = corpus.segments.loc[substantive(corpus.segments), "seg_id"]
+    open_rows = open_segments(models, substantive_ids, codings[codings["source"] == "rule"],
+                              known, covered)
+    left = int(open_rows.sum())
+    partly = int(substantive_ids[open_rows].isin(covered).sum())
     if chosen.empty and not left:
         raise ReviewError("every segment has been coded or decided (but backchannels, "
                           "preambles and headings): --next has nothing left to pick; "
@@ -425,4 +427,6 @@ def next_review_items(study: Study, corpus, book, codings: pd.DataFrame,
            f"{left} nobody has coded or decided" if found < min(n, left) else
            f"only {left} segment(s) nobody has coded or decided are left (backchannels, "
            "preambles and headings aside)")
+    if why and partly:
+        why += f"; {partly} of them coded for some codes only (coders: in dialogcode.yaml)"
     return items, why

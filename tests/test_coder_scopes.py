@@ -447,3 +447,17 @@ def test_review_next_says_truly_why_a_round_is_short_beside_a_coders_segments(st
     assert "no code has a model" not in said
     assert f"only {len(left)} segment(s) nobody has coded or decided are left" in said
     assert pd.read_csv(sheet)["doc_id"].isin({"call5", "call6", "call7"}).all()
+
+
+def test_review_next_says_how_many_left_a_coder_coded_for_some_codes(coded):
+    # "only N segment(s) nobody has coded or decided are left" counted ana's segments,
+    # which she coded for economic control
+    assert invoke("learn", coded, "-q").exit_code == 0
+    sheet = coded / "out" / "next.csv"
+    result = invoke("review", "export", coded, "--next", "5000", "-o", sheet)
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(sheet)
+    hers = rows.loc[rows["doc_id"].isin({f"call{i}" for i in range(5)}), "seg_id"].nunique()
+    assert hers
+    said = " ".join(result.output.split())
+    assert f"{hers} of them coded for some codes only (coders: in dialogcode.yaml)" in said
