@@ -21,8 +21,8 @@ from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .ner import ner_hits, ner_pipeline
 from .readings import (ABBREVIATED, COLOURS, NAME_OR_WORD, RACE_WORDS, reads_as_word,
                        says_what)
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
-                    last_names, nfc_lower, ordinary)
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, RANKS, TITLE_WORDS, everyday,
+                    first_names, last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -95,8 +95,9 @@ _VOCATIVE = re.compile(rf"(?:\b(?i:hi|hey|hello|thanks|thank you|bye|goodbye|wel
 # office, rank or kin ("Sergeant Black said", "Officer Baker", "Commissioner Park",
 # "Council Member Brown"); not after one that is as often an adjective opening a
 # sentence ("Major Green spaces"), nor, but for a colour, after a royal title ("King Day")
-# (a lookahead: "Then Detective Hall" holds two pairs)
-_TITLED = re.compile(rf"\b(?=([A-Z][a-z]+)[^\S\n]+({_NAME})(?![\w-]|{MARK}))")
+# or abbreviated ("Sgt. Hall": :data:`~.words.RANKS`; a lookahead: "Then Detective Hall"
+# holds two pairs)
+_TITLED = re.compile(rf"\b(?=([A-Z][a-z]+)(\.?)[^\S\n]+({_NAME})(?![\w-]|{MARK}))")
 _TITLES = TITLE_WORDS - {"general", "major", "principal"}
 # the detector of a surname so found that is no colour: masked, as a word of a name the
 # study knows, only where the text writes it as a name ("Park" of "Commissioner Park",
@@ -112,12 +113,13 @@ def _titled(text: str, m: re.Match) -> bool:
     a colour not read as the colour; another surname of the lists that is no title, stop
     word nor calendar or compass word (:data:`NOT_NAMES`), after no royal title and
     before no capitalised everyday word ("Baker Street", "Park Avenue")."""
-    title, word = m[1].lower(), nfc_lower(m[2])
+    title, word = m[1].lower(), nfc_lower(m[3])
+    title = RANKS.get(title, "" if m[2] else title)
     if title not in _TITLES:
         return False
     if word in COLOURS:
-        return not reads_as_word(text, m.start(2), m.end(2))
-    after = _GOES_ON.match(text, m.end(2))
+        return not reads_as_word(text, m.start(3), m.end(3))
+    after = _GOES_ON.match(text, m.end(3))
     return (title not in _ROYAL and word in last_names() and word not in TITLE_WORDS
             and word not in NOT_NAMES and word not in STOP_WORDS
             and not (after and everyday(after[1]) and nfc_lower(after[1]) not in STOP_WORDS))
@@ -184,7 +186,7 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(g), m.end(g), "name", "trigger") for pattern in (_VOCATIVE, _WITH_ME)
              for m in pattern.finditer(text) for g in range(1, pattern.groups + 1)
              if m.group(g) and _person(text, m.start(g), m.end(g))]
-    hits += [(m.start(2), m.end(2), "name", "trigger" if nfc_lower(m[2]) in COLOURS
+    hits += [(m.start(3), m.end(3), "name", "trigger" if nfc_lower(m[3]) in COLOURS
               else TITLED) for m in _TITLED.finditer(text) if _titled(text, m)]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not ordinary(m.group(1)) and nfc_lower(m.group(1)) not in RACE_WORDS]
