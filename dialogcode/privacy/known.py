@@ -19,8 +19,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import ABBREVIATED, READABLE, reads_as_word
-from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS, everyday,
-                    first_names, last_names, nfc_lower, ordinary)
+from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
+                    everyday, first_names, last_names, nfc_lower, ordinary)
 
 DETECTOR = "study-name"
 # a family called by a surname found alone: "the Browns", "the Bakers' house"
