@@ -369,6 +369,18 @@ def test_an_everyday_word_after_a_title_that_names_no_one(text):
     assert not names_in(text) & {"Street", "Day", "Chief", "Hall", "Training", "Church"}
 
 
+@pytest.mark.parametrize("text, title, name", [
+    ("We saw Sgt. Hall there.", "Sgt", "Hall"),
+    ("We saw Ofc Baker there.", "Ofc", "Baker"),
+    ("Then Councilmember Rivers spoke.", "Councilmember", "Rivers"),
+    ("Then Councilmen Long and Hall spoke.", "Councilmen", "Long"),
+])
+def test_a_title_before_a_name_is_no_name(text, title, name):
+    # a title that is no English word was a name of its own: "We saw [NAME]. [NAME]"
+    found = names_in(text)
+    assert name in found and title not in found
+
+
 def test_an_everyday_surname_after_a_title_is_masked(tmp_path):
     # the word is masked where the text writes it as a name, as a word of a name the
     # study knows is: not in a place's name ("Park Avenue", "Central Park")

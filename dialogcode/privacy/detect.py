@@ -146,6 +146,18 @@ def _surname_there(text: str, start: int, end: int, any_surname: bool = True) ->
             and not (after and everyday(after[1]) and nfc_lower(after[1]) not in STOP_WORDS))
 
 
+# a capitalised word next, after a title's abbreviation's full stop or not ("Sgt. Hall")
+_NAME_NEXT = re.compile(rf"\.?[^\S\n]+{UPPER}")
+
+
+def _is_title(word: str) -> bool:
+    """Whether ``word`` is a title (:data:`~.words.TITLE_WORDS`), abbreviated
+    (:data:`~.words.RANKS`: "Sgt") or plural ("Councilmen", "Officers")."""
+    word = nfc_lower(word)
+    return (word in TITLE_WORDS or word in RANKS
+            or re.sub("men$", "man", word).removesuffix("s") in TITLE_WORDS)
+
+
 def _title_hits(text: str) -> list[Hit]:
     """The surnames after a title (:data:`_TITLED`), or after a plural title of office
     (:data:`_PLURAL`: each of "Officers Baker and Hall")."""
@@ -222,7 +234,8 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
              if m.group(g) and _person(text, m.start(g), m.end(g))]
     hits += _title_hits(text)
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
-             if not ordinary(m.group(1)) and nfc_lower(m.group(1)) not in RACE_WORDS]
+             if not ordinary(m.group(1)) and nfc_lower(m.group(1)) not in RACE_WORDS
+             and not (_is_title(m.group(1)) and _NAME_NEXT.match(text, m.end(1)))]
     # a listed first name inside a sentence, even when it is an English word ("with
     # Rose"); "Will" there too, but as a modal before its subject ("so, Will we")
     names = first_names()
