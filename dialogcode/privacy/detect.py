@@ -21,7 +21,7 @@ from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .ner import ner_hits, ner_pipeline
 from .readings import (ABBREVIATED, COLOURS, NAME_OR_WORD, RACE_WORDS, reads_as_word,
                        says_what)
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, RANKS, TITLE_WORDS, everyday,
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS, everyday,
                     first_names, last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
@@ -135,14 +135,15 @@ def _titled(text: str, m: re.Match) -> bool:
 def _surname_there(text: str, start: int, end: int, any_surname: bool = True) -> bool:
     """Whether ``text[start:end]``, after a title, is a surname there: a colour not read
     as the colour; (``any_surname``) another surname of the lists that is no title, stop
-    word nor calendar or compass word (:data:`NOT_NAMES`), before no capitalised
+    word, particle ("De" of "Mister De Blasio") nor calendar or compass word
+    (:data:`NOT_NAMES`), before no capitalised
     everyday word ("Baker Street", "Park Avenue")."""
     word = nfc_lower(text[start:end])
     if word in COLOURS:
         return not reads_as_word(text, start, end)
     after = _GOES_ON.match(text, end)
     return (any_surname and word in last_names() and word not in TITLE_WORDS
-            and word not in NOT_NAMES and word not in STOP_WORDS
+            and word not in NOT_NAMES and word not in STOP_WORDS and word not in PARTICLES
             and not (after and everyday(after[1]) and nfc_lower(after[1]) not in STOP_WORDS))
 
 
