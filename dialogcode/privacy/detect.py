@@ -21,8 +21,8 @@ from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .ner import ner_hits, ner_pipeline
 from .readings import (ABBREVIATED, COLOURS, NAME_OR_WORD, RACE_WORDS, reads_as_word,
                        says_what)
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, TITLE_WORDS, everyday, first_names,
-                    last_names, nfc_lower, ordinary)
+from .words import (ADDRESS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS, everyday,
+                    first_names, last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
@@ -93,11 +93,26 @@ _VOCATIVE = re.compile(rf"(?:\b(?i:hi|hey|hello|thanks|thank you|bye|goodbye|wel
                        rf"(?<=[,;] ))({_NAME})(?=[^\S\n]*(?:[.!?,]|\n|\Z))")
 # a surname of the lists that is also an everyday word after a capitalised title of
 # office, rank or kin ("Sergeant Black said", "Officer Baker", "Commissioner Park",
-# "Council Member Brown"); not after one that is as often an adjective opening a
-# sentence ("Major Green spaces"), nor, but for a colour, after a royal title ("King Day")
-# (a lookahead: "Then Detective Hall" holds two pairs)
-_TITLED = re.compile(rf"\b(?=([A-Z][a-z]+)[^\S\n]+({_NAME})(?![\w-]|{MARK}))")
+# "Council Member Brown"), or abbreviated ("Sgt. Hall": :data:`~.words.RANKS`), or after
+# a title of office in lower case ("the officer Baker", "mayor Long"); not after one that
+# is as often an adjective opening a sentence ("Major Green spaces"), nor, but for a
+# colour, after a royal title ("King Day") (a lookahead: "Then Detective Hall" holds two
+# pairs)
+_TITLED = re.compile(rf"\b(?=([A-Za-z][a-z]+)(\.?)[^\S\n]+({_NAME})(?![\w-]|{MARK}))")
 _TITLES = TITLE_WORDS - {"general", "major", "principal"}
+# the titles of office or rank read as one in lower case too (not "miss" of "I miss
+# Church", nor kin: "my mom Said"), and in the plural before names ("Officers Baker and
+# Hall", "the detectives Wood, Long and Park", "Councilmen Long and Hall")
+_OFFICES = frozenset((
+    "commissioner", "councilmember", "councilman", "councilwoman", "mayor", "senator",
+    "governor", "president", "officer", "detective", "sergeant", "captain", "lieutenant",
+    "judge", "professor", "assemblymember", "assemblyman", "assemblywoman",
+    "superintendent", "inspector", "commander", "congressman", "congresswoman",
+    "congressmember", "alderman", "alderwoman", "councilor", "councillor", "ambassador",
+    "colonel", "admiral", "sheriff", "marshal", "trooper", "corporal", "chancellor",
+    "pastor", "reverend", "bishop", "deacon", "rabbi", "imam"))
+_PLURAL = re.compile(rf"\b([A-Za-z][a-z]+(?:s|men))[^\S\n]+({_NAME}(?:(?:,[^\S\n]+|,?"
+                     rf"[^\S\n]+and[^\S\n]+){_NAME})+)(?![\w-]|{MARK})")
 # the detector of a surname so found that is no colour: masked, as a word of a name the
 # study knows, only where the text writes it as a name ("Park" of "Commissioner Park",
 # not of "Park Avenue": masking.py)
@@ -109,18 +124,52 @@ _GOES_ON = re.compile(rf"[^\S\n]+({UPPER}{LOWER}+)")
 
 def _titled(text: str, m: re.Match) -> bool:
     """Whether the word after a title (``m``, a :data:`_TITLED` match) is a surname there:
-    a colour not read as the colour; another surname of the lists that is no title, stop
-    word nor calendar or compass word (:data:`NOT_NAMES`), after no royal title and
-    before no capitalised everyday word ("Baker Street", "Park Avenue")."""
-    title, word = m[1].lower(), nfc_lower(m[2])
-    if title not in _TITLES:
+    after a title of :data:`_TITLES` (in lower case, of :data:`_OFFICES`), and
+    :func:`_surname_there`, a royal title only before a colour."""
+    title = RANKS.get(m[1].lower(), "" if m[2] else m[1].lower())
+    if title not in _TITLES or (m[1].islower() and title not in _OFFICES):
         return False
+    return _surname_there(text, m.start(3), m.end(3), title not in _ROYAL)
+
+
+def _surname_there(text: str, start: int, end: int, any_surname: bool = True) -> bool:
+    """Whether ``text[start:end]``, after a title, is a surname there: a colour not read
+    as the colour; (``any_surname``) another surname of the lists that is no title, stop
+    word, particle ("De" of "Mister De Blasio") nor calendar or compass word
+    (:data:`NOT_NAMES`), before no capitalised
+    everyday word ("Baker Street", "Park Avenue")."""
+    word = nfc_lower(text[start:end])
     if word in COLOURS:
-        return not reads_as_word(text, m.start(2), m.end(2))
-    after = _GOES_ON.match(text, m.end(2))
-    return (title not in _ROYAL and word in last_names() and word not in TITLE_WORDS
-            and word not in NOT_NAMES and word not in STOP_WORDS
+        return not reads_as_word(text, start, end)
+    after = _GOES_ON.match(text, end)
+    return (any_surname and word in last_names() and word not in TITLE_WORDS
+            and word not in NOT_NAMES and word not in STOP_WORDS and word not in PARTICLES
             and not (after and everyday(after[1]) and nfc_lower(after[1]) not in STOP_WORDS))
+
+
+# a capitalised word next, after a title's abbreviation's full stop or not ("Sgt. Hall")
+_NAME_NEXT = re.compile(rf"\.?[^\S\n]+{UPPER}")
+
+
+def _is_title(word: str) -> bool:
+    """Whether ``word`` is a title (:data:`~.words.TITLE_WORDS`), abbreviated
+    (:data:`~.words.RANKS`: "Sgt") or plural ("Councilmen", "Officers")."""
+    word = nfc_lower(word)
+    return (word in TITLE_WORDS or word in RANKS
+            or re.sub("men$", "man", word).removesuffix("s") in TITLE_WORDS)
+
+
+def _title_hits(text: str) -> list[Hit]:
+    """The surnames after a title (:data:`_TITLED`), or after a plural title of office
+    (:data:`_PLURAL`: each of "Officers Baker and Hall")."""
+    spans = [(m.start(3), m.end(3)) for m in _TITLED.finditer(text) if _titled(text, m)]
+    spans += [(m.start(2) + n.start(), m.start(2) + n.end())
+              for m in _PLURAL.finditer(text)
+              if re.sub("men$", "man", m[1].lower()).removesuffix("s") in _OFFICES
+              for n in re.finditer(_NAME, m[2])
+              if _surname_there(text, m.start(2) + n.start(), m.start(2) + n.end())]
+    return [(start, end, "name", "trigger" if nfc_lower(text[start:end]) in COLOURS
+             else TITLED) for start, end in spans]
 
 
 _WITH_ME = re.compile(rf"\b({_NAME}) and (?:I|me|myself)\b|\b(?i:me) and ({_NAME})\b")
@@ -184,10 +233,10 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(g), m.end(g), "name", "trigger") for pattern in (_VOCATIVE, _WITH_ME)
              for m in pattern.finditer(text) for g in range(1, pattern.groups + 1)
              if m.group(g) and _person(text, m.start(g), m.end(g))]
-    hits += [(m.start(2), m.end(2), "name", "trigger" if nfc_lower(m[2]) in COLOURS
-              else TITLED) for m in _TITLED.finditer(text) if _titled(text, m)]
+    hits += _title_hits(text)
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
-             if not ordinary(m.group(1)) and nfc_lower(m.group(1)) not in RACE_WORDS]
+             if not ordinary(m.group(1)) and nfc_lower(m.group(1)) not in RACE_WORDS
+             and not (_is_title(m.group(1)) and _NAME_NEXT.match(text, m.end(1)))]
     # a listed first name inside a sentence, even when it is an English word ("with
     # Rose"); "Will" there too, but as a modal before its subject ("so, Will we")
     names = first_names()

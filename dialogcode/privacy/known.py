@@ -18,9 +18,9 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
-from .readings import READABLE, reads_as_word
-from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, TITLE_WORDS, everyday,
-                    first_names, last_names, nfc_lower, ordinary)
+from .readings import ABBREVIATED, READABLE, reads_as_word
+from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
+                    everyday, first_names, last_names, nfc_lower, ordinary)
 
 DETECTOR = "study-name"
 # a family called by a surname found alone: "the Browns", "the Bakers' house"
@@ -30,6 +30,9 @@ FAMILY = "family"
 _OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
                           + r"[.?!][\"'\u201d\u2019)]*[^\S\n]+|\n[^\S\n]*)\Z")
           for cut in (False, True)}
+# the full stop of a title abbreviated ("Sgt. Hall", "Mr. Park"): no sentence's end
+_ABBREVIATION = re.compile(r"(?<![\w'-])(?i:{})\.[^\S\n]+\Z".format("|".join(
+    sorted((*RANKS, *(word.lower() for word in ABBREVIATED)), key=len, reverse=True))))
 # after a sentence's first word, a sign that it is a person's name: "Ben's", "Ben
 # said", "Grace arrived", "Mark and I"
 _PERSON_AFTER = re.compile(
@@ -93,9 +96,9 @@ def known_hits(text: str, pattern: re.Pattern) -> list[Hit]:
 
 def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bool:
     """Whether ``text[start:end]``, a word of a name the study knows, is written there as
-    the name: not opening a sentence or line unless it is no everyday word ("Ben",
-    "Ortiz") or a sign of a person follows ("Grace's", "Mark said", "Rose arrived");
-    not before a capitalised everyday word ("Grace Church"); when it is an everyday word,
+    the name: not opening a sentence (a title's abbreviation ends none: "Sgt. Hall") or
+    line unless it is no everyday word ("Ben", "Ortiz") or a sign of a person follows
+    ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word ("Grace Church"); when it is an everyday word,
     not after a capitalised everyday word that is no title nor first name and does not
     open a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park",
     "Grace Hall"); not where it
@@ -104,6 +107,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
     be cut from a longer one anywhere (a table's quote, context or match: the gate), so
     its own start is no sign of a sentence's, and a word there is read as a name."""
     if (_OPENS[cut].search(text, max(0, start - 8), start) and everyday(text[start:end])
+            and not _ABBREVIATION.search(text, max(0, start - 10), start)
             and not _PERSON_AFTER.match(text, end)):
         return False
     after = _NEXT.match(text, end)

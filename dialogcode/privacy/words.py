@@ -55,6 +55,13 @@ TITLE_WORDS = frozenset((*ADDRESS_WORDS,
     "cantor", "madam", "sir", "dame", "lord", "lady", "king", "queen", "prince",
     "princess", "aunt", "cousin", "grandma", "grandpa", "grandmother", "grandfather",
     "granny", "nana", "mama", "papa", "mom", "dad"))
+# titles of rank or office abbreviated, with or without a full stop, and the title each
+# stands for ("Sgt. Hall", "Det Hall", "Rep. Long")
+RANKS = {"ofc": "officer", "sgt": "sergeant", "det": "detective", "lt": "lieutenant",
+         "capt": "captain", "cpt": "captain", "cmdr": "commander", "cpl": "corporal",
+         "col": "colonel", "adm": "admiral", "insp": "inspector", "supt": "superintendent",
+         "rep": "representative", "sen": "senator", "gov": "governor", "pres": "president",
+         "prof": "professor", "atty": "attorney", "amb": "ambassador", "dep": "deputy"}
 # the particles of surnames, no name alone ("van der Valk", "de la Cruz")
 PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
              "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
