@@ -120,3 +120,13 @@ def test_a_cue_ending_before_it_starts_is_refused_showing_its_times(tmp_path):
         read_document(tmp_path / "call.vtt")
     assert str(info.value) == (f"{tmp_path / 'call.vtt'}:6: cue ends before it starts: "
                                "'00:00:09.000 --> 00:00:05.000'")
+
+
+def test_an_otter_turn_before_a_time_going_back_has_no_end(tmp_path):
+    # its end is the next turn's time: 13:10 after 31:05 gave it a negative duration
+    (tmp_path / "call.txt").write_text(
+        "Ana  30:00\nWe went there.\n\nBo  31:05\nYes.\n\nAna  13:10\nTypo.\n\n"
+        "Bo  31:40\nMore.\n\nAna  0:05\nA second recording.\n", encoding="utf-8")
+    parsed, _ = read_document(tmp_path / "call.txt")
+    assert [(b.time_start, b.time_end) for b in parsed.blocks] == [
+        (1800, 1865), (1865, None), (790, 1900), (1900, None), (5, None)]
