@@ -99,7 +99,8 @@ def test_a_row_before_the_one_above_it_is_noted_naming_its_line(tmp_path, name, 
     assert [str(note) for note in parsed.notes if BACK in str(note)] == [
         f"line {line}: time 00:13:10 {BACK}, 00:31:05 (line {line - 1}): kept as written, "
         "so durations and anything sorted by time take this turn out of order; if it is "
-        "a typo, correct it"]
+        "a typo, correct it; if the rows are not in time order (sorted by speaker), sort "
+        "them by start time"]
 
 
 def test_a_word_table_row_ending_before_it_starts_is_refused(tmp_path):
@@ -130,3 +131,18 @@ def test_an_otter_turn_before_a_time_going_back_has_no_end(tmp_path):
     parsed, _ = read_document(tmp_path / "call.txt")
     assert [(b.time_start, b.time_end) for b in parsed.blocks] == [
         (1800, 1865), (1865, None), (790, 1900), (1900, None), (5, None)]
+
+
+def test_a_table_sorted_by_speaker_is_noted(tmp_path):
+    # each speaker's rows together, as some tools export them: the second speaker's first
+    # row, 00:00:02, was taken for a clock started again, and nothing was said while
+    # each speaker's rows were merged into one turn across the other's
+    write_table(tmp_path / "call.csv", [("00:00:01", "Ana", "We went there."),
+                                        ("00:00:12", "Ana", "And then."),
+                                        ("00:01:10", "Ana", "Later."),
+                                        ("00:00:02", "Bo", "Mm."),
+                                        ("00:00:13", "Bo", "Yes.")])
+    assert [note for note in notes(tmp_path / "call.csv") if BACK in note] == [
+        f"line 5: time 00:00:02 {BACK}, 00:01:10 (line 4): kept as written, so durations "
+        "and anything sorted by time take this turn out of order; if it is a typo, correct "
+        "it; if the rows are not in time order (sorted by speaker), sort them by start time"]
