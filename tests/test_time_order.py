@@ -133,16 +133,19 @@ def test_an_otter_turn_before_a_time_going_back_has_no_end(tmp_path):
         (1800, 1865), (1865, None), (790, 1900), (1900, None), (5, None)]
 
 
-def test_a_table_sorted_by_speaker_is_noted(tmp_path):
+@pytest.mark.parametrize("name", ["call.csv", "call.jsonl", "call.docx"])
+def test_a_table_sorted_by_speaker_is_noted(tmp_path, name):
     # each speaker's rows together, as some tools export them: the second speaker's first
     # row, 00:00:02, was taken for a clock started again, and nothing was said while
     # each speaker's rows were merged into one turn across the other's
-    write_table(tmp_path / "call.csv", [("00:00:01", "Ana", "We went there."),
-                                        ("00:00:12", "Ana", "And then."),
-                                        ("00:01:10", "Ana", "Later."),
-                                        ("00:00:02", "Bo", "Mm."),
-                                        ("00:00:13", "Bo", "Yes.")])
-    assert [note for note in notes(tmp_path / "call.csv") if BACK in note] == [
-        f"line 5: time 00:00:02 {BACK}, 00:01:10 (line 4): kept as written, so durations "
-        "and anything sorted by time take this turn out of order; if it is a typo, correct "
-        "it; if the rows are not in time order (sorted by speaker), sort them by start time"]
+    write_table(tmp_path / name, [("00:00:01", "Ana", "We went there."),
+                                  ("00:00:12", "Ana", "And then."),
+                                  ("00:01:10", "Ana", "Later."),
+                                  ("00:00:02", "Bo", "Mm."),
+                                  ("00:00:13", "Bo", "Yes.")])
+    line = 4 if name.endswith(".jsonl") else 5     # a JSON Lines file has no header line
+    assert [note for note in notes(tmp_path / name) if BACK in note] == [
+        f"line {line}: time 00:00:02 {BACK}, 00:01:10 (line {line - 1}): kept as written, "
+        "so durations and anything sorted by time take this turn out of order; if it is a "
+        "typo, correct it; if the rows are not in time order (sorted by speaker), sort them "
+        "by start time"]
