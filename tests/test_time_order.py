@@ -149,3 +149,14 @@ def test_a_table_sorted_by_speaker_is_noted(tmp_path, name):
         "so durations and anything sorted by time take this turn out of order; if it is a "
         "typo, correct it; if the rows are not in time order (sorted by speaker), sort them "
         "by start time"]
+
+
+def test_rows_merged_across_a_time_going_back_have_no_end(tmp_path):
+    # one speaker's rows merged into one turn took the last row's end: 00:00:12 for a
+    # turn starting at 00:01:40, a negative duration
+    (tmp_path / "call.csv").write_text(
+        "start,end,speaker,text\n00:01:40,00:01:44,Ana,We went there.\n"
+        "00:00:10,00:00:12,Ana,Typo or a second part.\n00:02:00,00:02:05,Bo,Yes.\n"
+        "00:02:10,00:02:15,Bo,Sure.\n", encoding="utf-8")
+    parsed, _ = read_document(tmp_path / "call.csv")
+    assert [(b.time_start, b.time_end) for b in parsed.blocks] == [(100, None), (120, 135)]
