@@ -99,7 +99,8 @@ def test_a_row_before_the_one_above_it_is_noted_naming_its_line(tmp_path, name, 
     assert [str(note) for note in parsed.notes if BACK in str(note)] == [
         f"line {line}: time 00:13:10 {BACK}, 00:31:05 (line {line - 1}): kept as written, "
         "so durations and anything sorted by time take this turn out of order; if it is "
-        "a typo, correct it"]
+        "a typo, correct it; if the rows are not in time order (sorted by speaker), sort "
+        "them by start time"]
 
 
 def test_a_word_table_row_ending_before_it_starts_is_refused(tmp_path):
@@ -120,3 +121,42 @@ def test_a_cue_ending_before_it_starts_is_refused_showing_its_times(tmp_path):
         read_document(tmp_path / "call.vtt")
     assert str(info.value) == (f"{tmp_path / 'call.vtt'}:6: cue ends before it starts: "
                                "'00:00:09.000 --> 00:00:05.000'")
+
+
+def test_an_otter_turn_before_a_time_going_back_has_no_end(tmp_path):
+    # its end is the next turn's time: 13:10 after 31:05 gave it a negative duration
+    (tmp_path / "call.txt").write_text(
+        "Ana  30:00\nWe went there.\n\nBo  31:05\nYes.\n\nAna  13:10\nTypo.\n\n"
+        "Bo  31:40\nMore.\n\nAna  0:05\nA second recording.\n", encoding="utf-8")
+    parsed, _ = read_document(tmp_path / "call.txt")
+    assert [(b.time_start, b.time_end) for b in parsed.blocks] == [
+        (1800, 1865), (1865, None), (790, 1900), (1900, None), (5, None)]
+
+
+@pytest.mark.parametrize("name", ["call.csv", "call.jsonl", "call.docx"])
+def test_a_table_sorted_by_speaker_is_noted(tmp_path, name):
+    # each speaker's rows together, as some tools export them: the second speaker's first
+    # row, 00:00:02, was taken for a clock started again, and nothing was said while
+    # each speaker's rows were merged into one turn across the other's
+    write_table(tmp_path / name, [("00:00:01", "Ana", "We went there."),
+                                  ("00:00:12", "Ana", "And then."),
+                                  ("00:01:10", "Ana", "Later."),
+                                  ("00:00:02", "Bo", "Mm."),
+                                  ("00:00:13", "Bo", "Yes.")])
+    line = 4 if name.endswith(".jsonl") else 5     # a JSON Lines file has no header line
+    assert [note for note in notes(tmp_path / name) if BACK in note] == [
+        f"line {line}: time 00:00:02 {BACK}, 00:01:10 (line {line - 1}): kept as written, "
+        "so durations and anything sorted by time take this turn out of order; if it is a "
+        "typo, correct it; if the rows are not in time order (sorted by speaker), sort them "
+        "by start time"]
+
+
+def test_rows_merged_across_a_time_going_back_have_no_end(tmp_path):
+    # one speaker's rows merged into one turn took the last row's end: 00:00:12 for a
+    # turn starting at 00:01:40, a negative duration
+    (tmp_path / "call.csv").write_text(
+        "start,end,speaker,text\n00:01:40,00:01:44,Ana,We went there.\n"
+        "00:00:10,00:00:12,Ana,Typo or a second part.\n00:02:00,00:02:05,Bo,Yes.\n"
+        "00:02:10,00:02:15,Bo,Sure.\n", encoding="utf-8")
+    parsed, _ = read_document(tmp_path / "call.csv")
+    assert [(b.time_start, b.time_end) for b in parsed.blocks] == [(100, None), (120, 135)]

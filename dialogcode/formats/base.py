@@ -77,7 +77,10 @@ line, number of pieces).
             self._emit(" " + text)
             last.end = self._length
             if time_end is not None:
-                last.time_end = time_end
+                # a row going back in time (a typo, a clock started again) leaves the turn
+                # without a known end, never one before its start
+                last.time_end = (time_end if last.time_start is None
+                                 or time_end >= last.time_start else None)
             return
         self._new_block("turn", speaker, text, time_start, time_end, line)
         self._joinable = True

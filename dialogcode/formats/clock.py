@@ -221,29 +221,37 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
 
 
 def backwards(rows: list[tuple[int, str | None]], times: list[float | None], *,
-              offsets: bool, shown: Callable[[int], int] | None = None
-              ) -> list[tuple[int, str]]:
+              offsets: bool, shown: Callable[[int], int] | None = None,
+              speakers: list[object] | None = None) -> list[tuple[int, str]]:
     """(line, why) for the first of ``rows`` (line, a turn's time as written) whose time
     in seconds (``times``) is before the time above it, listing the lines of the others
     (up to :data:`LISTED`): a typo, or a marker earlier than its own turn's time, kept
     as written. Among ``offsets``, one going back under :data:`RESTART` seconds is the
     clock started again (a second recording), and times of day past midnight are read
-    as the next day, so neither is one. ``shown``: the line the words name for a line of
-    ``rows``."""
+    as the next day, so neither is one. ``speakers``: a table's rows' speakers, given
+    for rows that may be sorted by speaker (then one going back to a speaker not heard
+    above is no clock started again, and the words say to sort the rows). ``shown``:
+    the line the words name for a line of ``rows``."""
     show = shown or (lambda line: line)
-    found, above = [], None
-    for (line, stamp), seconds in zip(rows, times):
+    found, above, heard = [], None, set()
+    for k, ((line, stamp), seconds) in enumerate(zip(rows, times)):
+        who = speakers[k] if speakers is not None else None
         if seconds is None:
+            heard.add(who)
             continue
-        if above is not None and seconds < above[2] and not (offsets and seconds < RESTART):
+        again = offsets and seconds < RESTART and (speakers is None or who in heard)
+        if above is not None and seconds < above[2] and not again:
             found.append((line, stamp, above))
         above = (line, stamp, seconds)
+        heard.add(who)
     if not found:
         return []
     (line, stamp, above), others = found[0], [show(line) for line, *_ in found[1:]]
     why = (f"time {stamp} is before the time above it, {above[1]} (line {show(above[0])}): "
            "kept as written, so durations and anything sorted by time take this turn out "
-           "of order; if it is a typo, correct it")
+           "of order; if it is a typo, correct it" + (
+               "" if speakers is None else "; if the rows are not in time order (sorted by "
+               "speaker), sort them by start time"))
     listed = ", ".join(map(str, others[:LISTED])) + (
         f" and {len(others) - LISTED} more" if len(others) > LISTED else "")
     if len(others) == 1:

@@ -39,7 +39,8 @@ def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
     section of nobody's words under it, up to the next ``Name  0:49`` line; later turns
     carry it as their ``section`` (even listed under ``speakers:``: a label is no speaker
     here, and it would be words of the turn above). Raises IngestError naming the line
-    of a time that is none (``0:75``, ``00:75:00``). A time before the one above it is
+    of a time that is none (``0:75``, ``00:75:00``). A turn ends at the next one's time
+    (none if that is earlier). A time before the one above it is
     noted (:func:`~.clock.backwards`); ``shown``: the line the note names in its words
     for a line of ``text``."""
     headers = find_headers(text) if headers is None else headers
@@ -65,9 +66,12 @@ def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
             continue
         nxt = next((m for _, _, m in marks[i + 1:] if m is not None), None)
         if end > start:
+            # a turn ends where the next begins, unless that is earlier (a typo, a second
+            # recording): then its end is unknown, never a negative duration
+            at, until = _time(text, header, source), _time(text, nxt, source) if nxt else None
             blocks.append(Block("turn", start, end, header["label"].strip(), section,
-                                time_start=_time(text, header, source),
-                                time_end=_time(text, nxt, source) if nxt else None,
+                                time_start=at,
+                                time_end=until if until is not None and until >= at else None,
                                 line=line))
     order = backwards([(line_at(text, h.start()), h["ts"] or h["round"] or h["square"])
                        for h in headers], [_time(text, h, source) for h in headers],

@@ -98,7 +98,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
             continue
         builder.add(cell_label(speaker) if speaker not in (None, "") else None, str(text),
                     time_start=start, time_end=end, line=line)
-        starts.append((line, str(cell("start")).strip(), start))
+        starts.append((line, str(cell("start")).strip(), start, speaker))
     if problems:
         raise IngestError(problems)
     if not builder.blocks:
@@ -110,8 +110,9 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                          or not str(cells(row, "speaker")).strip()],
                                         len(rows), rows_are)
                     + [Note(line, why) for line, why in backwards(
-                        [(line, stamp) for line, stamp, _ in starts],
-                        [start for *_, start in starts], offsets=clock is None)])
+                        [(line, stamp) for line, stamp, *_ in starts],
+                        [start for *_, start, _ in starts], offsets=clock is None,
+                        speakers=[who for *_, who in starts])])
     if unsaid:
         shown = ", ".join(map(str, unsaid[:5])) + (", ..." if len(unsaid) > 5 else "")
         one = len(unsaid) == 1

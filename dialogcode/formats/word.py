@@ -236,7 +236,7 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
             problems.append(Problem(f"the end time {end.strip()!r} is before the start "
                                     f"time {start.strip()!r}", source, number))
             continue
-        starts.append((number, (start or "").strip(), times[0]))
+        starts.append((number, (start or "").strip(), times[0], (speaker or "").strip()))
         # a cell's paragraphs are read as lines, as the document's are: a page break in
         # one is a line break of the turn, not a form feed
         builder.add(speaker, unify_line_breaks(text or ""), time_start=times[0],
@@ -248,6 +248,6 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
         raise IngestError(problems)
     notes += speakerless_notes(speakerless, talk) if "speaker" in found else []
     notes += [Note(number, why) for number, why in backwards(
-        [(number, stamp) for number, stamp, _ in starts], [at for *_, at in starts],
-        offsets=clock is None)]
+        [(number, stamp) for number, stamp, *_ in starts], [at for *_, at, _ in starts],
+        offsets=clock is None, speakers=[who for *_, who in starts])]
     return sorted(notes, key=lambda note: note.line)
