@@ -127,6 +127,19 @@ def ingested_evidence(root: Path) -> Path:
     return root
 
 
+def run_evidence(root: Path) -> Path:
+    """A copy of tests/data/evidence-study at ``root`` after `dialogcode run` (the review
+    tests' study)."""
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+
+    shutil.copytree(EVIDENCE, root)
+    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
 def corpus_and_codebook(root: Path):
     """(corpus, codebook) of the ingested study at ``root``."""
     from dialogcode import Study

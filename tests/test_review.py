@@ -14,16 +14,12 @@ from dialogcode.cli import cli
 from dialogcode.ingest import load_corpus
 from dialogcode.review import final_codings, load_decisions
 
-FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+from conftest import run_evidence
 
 
 @pytest.fixture
 def study(tmp_path):
-    root = tmp_path / "study"
-    shutil.copytree(FIXTURE, root)
-    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
-    assert result.exit_code == 0, result.output
-    return root
+    return run_evidence(tmp_path / "study")
 
 
 def invoke(*args):

@@ -2,7 +2,6 @@
 another segment, columns deleted or renamed, on the evidence fixture (see the table at the
 top of test_tables.py)."""
 import csv
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -11,16 +10,12 @@ from click.testing import CliRunner
 
 from dialogcode.cli import cli
 
-FIXTURE = Path(__file__).parent / "data" / "evidence-study"
+from conftest import run_evidence
 
 
 @pytest.fixture
 def study(tmp_path):
-    root = tmp_path / "study"
-    shutil.copytree(FIXTURE, root)
-    result = CliRunner().invoke(cli, ["run", str(root), "-q"])
-    assert result.exit_code == 0, result.output
-    return root
+    return run_evidence(tmp_path / "study")
 
 
 def invoke(*args):
