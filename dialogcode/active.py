@@ -109,15 +109,20 @@ def open_segments(models: CodeModels, seg_ids: pd.Series, rules: pd.DataFrame,
     those with ``covered`` codes, those where a code left has a model or a rule coding
     among ``rules`` (else nothing could be listed there, and the pick would take a place
     in the round for nothing)."""
-    fitted = np.any(models.coef != 0, axis=1)     # a code too rare for a model has none
+    fitted = _fitted(models)
     ruled = set(zip(rules["seg_id"], rules["code_id"]))
     return np.array([seg_id not in known and (seg_id not in covered or any(
         (fitted[j] or (seg_id, code_id) in ruled) and code_id not in covered[seg_id]
         for j, code_id in enumerate(models.codes))) for seg_id in seg_ids], dtype=bool)
 
 
+def _fitted(models: CodeModels) -> np.ndarray:
+    """Which codes have a model (a code too rare for one has no weights, no score)."""
+    return np.any(models.coef != 0, axis=1)
+
+
 def _rows(chosen, usable, scores, models, ruled, value, covered) -> pd.DataFrame:
-    fitted = np.any(models.coef != 0, axis=1)    # a code too rare for a model has no score
+    fitted = _fitted(models)
     rows = []
     for i in chosen:
         seg_id = usable["seg_id"].iloc[i]

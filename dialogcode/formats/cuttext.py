@@ -52,7 +52,8 @@ def cut_text(header: list[str], rows: list[tuple[int, list[str]]], found: dict[s
 
     cut = [(line, values) for line, values in cut if moved(values) is not None
            and said[values[after].strip()] == 1 and not name_like(values[after].strip())]
-    if any(moved(values) is not None for line, values in rows if (line, values) not in cut):
+    lines = {line for line, _ in cut}
+    if any(moved(values) is not None for line, values in rows if line not in lines):
         return []       # a column of speakers after the speaker's: to whom, say
     return [Problem(
         f"{values[after].strip()!r} in column {header[after].strip()!r} reads as the rest "
