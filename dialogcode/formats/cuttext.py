@@ -4,14 +4,11 @@ pushed into the column after (``text,speaker,notes``). :mod:`dialogcode.csvrows`
 a rest that lands past the last column or in one without a name."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from ..errors import Problem
+from .lines import SENTENCE_END
 from .speakers import name_like
-
-# the end of a sentence, maybe inside quotes or brackets: `Where?`, `"Go."`, `(laughs.)`
-SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*\s*$")
 
 
 def cut_text(header: list[str], rows: list[tuple[int, list[str]]], found: dict[str, int],
