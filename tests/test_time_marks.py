@@ -240,3 +240,19 @@ def test_a_time_someone_says_stays_in_the_segments_words(tmp_path):
                                       "The video at 1:02:10 shows it."]
     assert segments["time_start"].isna().all()
     assert "before the time above" not in result.output
+
+
+def test_a_time_between_its_turns_times_inside_running_words_is_a_marker():
+    # lower case, no full stops, as speech-to-text writes: the time lies between its
+    # turn's and the next turn's, as a marker's does and a time someone says hardly can
+    text = ("00:12:00 P1: so we went there 00:12:31 and then we left\n"
+            "00:13:00 P2: we met at 10:30:00 sharp\n00:14:00 P1: oh\n")
+    assert read(text) == [("turn", "P1", "so we went there", 720.0),
+                          ("turn", "P1", "and then we left", 751.0),
+                          ("turn", "P2", "we met at 10:30:00 sharp", 780.0),
+                          ("turn", "P1", "oh", 840.0)]
+
+
+def test_a_time_with_am_or_pm_inside_a_timed_turn_stays_words():
+    assert read("00:12:00 P1: we met at 10:30:00 PM sharp\n00:13:00 P2: oh\n") == [
+        ("turn", "P1", "we met at 10:30:00 PM sharp", 720.0), ("turn", "P2", "oh", 780.0)]
