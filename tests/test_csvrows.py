@@ -195,11 +195,56 @@ def test_a_transcripts_words_cut_by_a_comma_into_the_speaker_column_are_an_error
 @pytest.mark.parametrize("rows", [
     "hello, host, guest\nwhere?, guest, host\nyes., aide, guest\n",    # to whom, each
     "Hello, Guest, P1\nWhere?, P2,\nHere, P1,\n",    # a one-off speaker named so
-    "hello, host, guest\nwhere?, guest,\nhi, host,\n"],     # the speaker speaks again
-    ids=["addressees", "a name", "known speaker"])
+    "hello, host, guest\nwhere?, guest,\nhi, host,\n",     # the speaker speaks again
+    "hello, host, guest\nwhere?, guest,\nhi, aide, host\nyes., host,\n",     # to whom, twice
+    "Hello.,Host,\nHi there, Guest,\nBye.,Host,\n"],     # a guest who speaks once
+    ids=["addressees", "a name", "known speaker", "two addressees", "a one-off speaker"])
 def test_a_speaker_beside_a_text_without_a_full_stop_is_read_as_before(tmp_path, rows):
     path = tmp_path / "call.csv"
     path.write_text("text,speaker,to\n" + rows, encoding="utf-8")
     parsed, _ = read_document(path)
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         (row.split(",")[1].strip(), row.split(",")[0]) for row in rows.splitlines()]
+    assert not [note for note in parsed.notes if "cut at a comma" in str(note)]
+
+
+@pytest.mark.parametrize("row, rest, who", [
+    ("Thanks, Maria,P1,\n", "Maria", "P1"),      # the rest written like a name
+    ("We went there, P2,P1,\n", "P2", "P1"),     # the rest another row's speaker
+    ("We went there, and then we left,Guest,\n", "and then we left", "Guest")],
+    ids=["a name", "a speaker", "a speaker who speaks once"])
+def test_a_text_cut_into_the_speaker_column_with_a_comma_more_than_every_row_is_an_error(
+        tmp_path, row, rest, who):
+    # every other row has a value for each column, this one a value more: the speaker
+    # was 'Maria' (or 'P2', or 'and then we left' where Guest speaks only here), P1
+    # pushed into the notes, which are not read, with no word
+    path = tmp_path / "call.csv"
+    text = row.split(",")[0]
+    path.write_text("text,speaker,notes\n" + row + "Where?,P2,\nTo the hall.,P1,\n",
+                    encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:2: {rest!r} in column 'speaker' reads as the rest of the text {text!r}, "
+        "cut at a comma (the row has a value more than the columns, as no other row has), "
+        f"and {who!r} in column 'notes' as its speaker; put a text that holds a comma in "
+        "quotes")
+
+
+@pytest.mark.parametrize("row, rest, who", [
+    ("Thanks, Maria,P1\n", "Maria", "P1"),
+    ("We went there, and then we left,Guest\n", "and then we left", "Guest")],
+    ids=["a name", "a speaker who speaks once"])
+def test_a_text_that_may_be_cut_into_the_speaker_column_is_noted(tmp_path, row, rest, who):
+    # the rest after a space, as no other row's speaker is written: read as before, but
+    # with no word the speaker was 'Maria', P1 unread in the notes
+    path = tmp_path / "call.csv"
+    text = row.split(",")[0]
+    path.write_text("text,speaker,notes\n" + row + "Where?,P2\nTo the hall.,P1\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][0] == (rest, text)
+    assert (f"line 2: read with the speaker {rest!r}; if that is the rest of the text "
+            f"{text!r}, cut at a comma (a space after it, as no other row's speaker has), "
+            f"and {who!r} in column 'notes' its speaker, put a text that holds a comma in "
+            "quotes") in [str(note) for note in parsed.notes]

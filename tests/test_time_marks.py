@@ -184,3 +184,75 @@ def test_a_time_ending_a_turn_is_no_start_a_later_turn_can_be_before():
     assert any(note.startswith("line 5: time 00:01:10 is before the time above it, "
                                "00:10:05 (line 3)")
                for note in notes(text.replace("[00:10:10]", "[00:01:10]")))
+
+
+@pytest.mark.parametrize("text, said", [
+    ("P1: My best was 3:12:45 that day.\nP2: Fine.\n", "My best was 3:12:45 that day."),
+    ("P1: We met at 10:30:00 sharp.\nP2: Fine.\n", "We met at 10:30:00 sharp."),
+    ("P1: The video at 1:02:10 shows it.\nP2: Fine.\n", "The video at 1:02:10 shows it."),
+    ("P1: We met at\n10:30:00 sharp.\nP2: Fine.\n", "We met at\n10:30:00 sharp."),
+    ("P1: I ran it. 3:12:45 was my best.\nP2: Fine.\n", "I ran it. 3:12:45 was my best."),
+    ("P1: My best was 3:12:45\nP2: Fine.\n", "My best was 3:12:45")],
+    ids=["inside words", "before a word", "a video's time", "opening a line mid-sentence",
+         "after a sentence, then lower case", "ending a sentence unfinished"])
+def test_a_time_with_seconds_inside_running_words_stays_words(text, said):
+    # parted as a marker: `My best was` then `that day.` timed 11565 s, the time in
+    # no turn, so never quoted or coded, and a wrong time_start
+    assert read(text) == [("turn", "P1", said, None), ("turn", "P2", "Fine.", None)]
+
+
+def test_a_time_someone_says_in_a_timed_transcript_stays_words():
+    assert read("[00:12:00] P1: We met at 10:30:00 sharp.\n[00:13:00] P2: Fine.\n") == [
+        ("turn", "P1", "We met at 10:30:00 sharp.", 720.0), ("turn", "P2", "Fine.", 780.0)]
+
+
+@pytest.mark.parametrize("text, before, after", [
+    ("P1: We went there. 00:12:31 And then we left.\nP2: Fine.\n",
+     "We went there.", "And then we left."),
+    ("P1: We went there.\n00:12:31 And then we left.\nP2: Fine.\n",
+     "We went there.", "And then we left."),
+    ("P1: we went there\n\n00:12:31 and then we left.\n\nP2: Fine.\n",
+     "we went there", "and then we left."),
+    ("P1: we went there\n00:12:31\nand then we left\nP2: Fine.\n",
+     "we went there", "and then we left")],
+    ids=["between sentences", "opening a line after a sentence", "opening a paragraph",
+         "alone on its line"])
+def test_a_bare_time_with_seconds_at_a_break_in_the_talk_is_a_marker(text, before, after):
+    assert read(text) == [("turn", "P1", before, None), ("turn", "P1", after, 751.0),
+                          ("turn", "P2", "Fine.", None)]
+
+
+def test_a_time_opening_a_turn_is_its_marker():
+    assert read("P1: Hello.\nP2: 00:12:31 We went there.\nP1: Oh.\n") == [
+        ("turn", "P1", "Hello.", None), ("turn", "P2", "We went there.", 751.0),
+        ("turn", "P1", "Oh.", None)]
+
+
+def test_a_time_someone_says_stays_in_the_segments_words(tmp_path):
+    root = make_study(tmp_path / "study", {"call.txt": (
+        "P1: My best was 3:12:45 that day.\nP2: We met at 10:30:00 sharp.\n"
+        "P1: The video at 1:02:10 shows it.\n")}, None)
+    result = CliRunner().invoke(cli, ["ingest", str(root)])
+    assert result.exit_code == 0, result.output
+    segments = ingest(Study.open(root)).segments
+    assert list(segments["text"]) == ["My best was 3:12:45 that day.",
+                                      "We met at 10:30:00 sharp.",
+                                      "The video at 1:02:10 shows it."]
+    assert segments["time_start"].isna().all()
+    assert "before the time above" not in result.output
+
+
+def test_a_time_between_its_turns_times_inside_running_words_is_a_marker():
+    # lower case, no full stops, as speech-to-text writes: the time lies between its
+    # turn's and the next turn's, as a marker's does and a time someone says hardly can
+    text = ("00:12:00 P1: so we went there 00:12:31 and then we left\n"
+            "00:13:00 P2: we met at 10:30:00 sharp\n00:14:00 P1: oh\n")
+    assert read(text) == [("turn", "P1", "so we went there", 720.0),
+                          ("turn", "P1", "and then we left", 751.0),
+                          ("turn", "P2", "we met at 10:30:00 sharp", 780.0),
+                          ("turn", "P1", "oh", 840.0)]
+
+
+def test_a_time_with_am_or_pm_inside_a_timed_turn_stays_words():
+    assert read("00:12:00 P1: we met at 10:30:00 PM sharp\n00:13:00 P2: oh\n") == [
+        ("turn", "P1", "we met at 10:30:00 PM sharp", 720.0), ("turn", "P2", "oh", 780.0)]

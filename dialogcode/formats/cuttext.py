@@ -4,33 +4,28 @@ pushed into the column after (``text,speaker,notes``). :mod:`dialogcode.csvrows`
 a rest that lands past the last column or in one without a name."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from ..errors import Problem
-from .speakers import name_like
-
-# the end of a sentence, maybe inside quotes or brackets: `Where?`, `"Go."`, `(laughs.)`
-SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*\s*$")
+from .lines import SENTENCE_END
+from .speakers import Note, name_like
 
 
 def cut_text(header: list[str], rows: list[tuple[int, list[str]]], found: dict[str, int],
-             source: str) -> list[Problem]:
-    """A problem for each row of a transcript whose text (column ``found["text"]``)
-    reads as cut at an unquoted comma: the rest of a cut text follows the comma after a
-    space, as a person types (a program writing CSV puts none, and a value typed after
-    a space like every other of its row says nothing), and the text before it does not
-    end a sentence (`Where?, nodded`). Where the rest lands in a named column that is
-    not read (``speaker,text,notes``), a note of its own there is kept so. Where it
-    lands in the speaker column (``text,speaker,notes``), it is the rest only when the
-    speaker is pushed into a column after: one holds the speaker of another row, as no
-    other row's columns after the speaker's do, and the row's own is nobody else's and
-    not written like a name (``and then we left``, not ``Guest``)."""
+             source: str) -> tuple[list[Problem], list[Note]]:
+    """Problems for the rows of a transcript whose text (column ``found["text"]``)
+    reads as cut at an unquoted comma, and notes for those that may be: the rest of a
+    cut text follows the comma after a space, as a person types (a program writing CSV
+    puts none, and a value typed after a space like every other of its row says
+    nothing), and the text before it does not end a sentence (`Where?, nodded`). Where
+    the rest lands in a named column that is not read (``speaker,text,notes``), a note
+    of its own there is kept so. Where it lands in the speaker column
+    (``text,speaker,notes``), see :func:`_cut_speakers`."""
     text, speaker = found["text"], found.get("speaker")
     after = text + 1
     if after >= len(header) or not header[after].strip() or (
             after in found.values() and after != speaker):
-        return []
+        return [], []
     cut = [(line, values) for line, values in rows if len(values) > after
            and values[after][:1].isspace() and values[after].strip()
            and values[text].strip() and not values[text][:1].isspace()
@@ -41,22 +36,65 @@ def cut_text(header: list[str], rows: list[tuple[int, list[str]]], found: dict[s
             f"rest of the text {values[text]!r}, cut at a comma (a space after it, and the "
             "text does not end a sentence); put a text that holds a comma in quotes, or if "
             "it is a note, write it without a space after the comma", source, line)
-            for line, values in cut]
+            for line, values in cut], []
+    return _cut_speakers(header, rows, cut, text, source)
+
+
+def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
+                  cut: list[tuple[int, list[str]]], text: str, source: str
+                  ) -> tuple[list[Problem], list[Note]]:
+    """Of the rows ``cut`` that read as cut at a comma, the rest in the speaker column
+    (just after the text's), problems for those that are, and notes for those that may
+    be. A row is cut when it has a value more than the header's columns where every
+    other row has one for each (the comma the text held), or when the speaker is
+    pushed into a column after, one holding another row's speaker, as no other row's
+    columns after the speaker's do, and the row's own is nobody else's and not written
+    like a name (``and then we left``, not ``Guest``). It may be cut, a note, when its
+    speaker follows the comma after a space, as no other row's does, and a column after
+    holds another row's speaker or a value written like a name (``Thanks, Maria,P1``),
+    or its speaker is nobody else's and not written like a name. A column of speakers
+    after the speaker's in another row that does not read as cut is one of addressees:
+    to whom, and only the comma more tells a cut then."""
+    after = text + 1
     said = Counter(values[after].strip() for _, values in rows
                    if len(values) > after and values[after].strip())
 
-    def moved(values: list[str]) -> int | None:
-        """The first column after the speaker's holding another row's speaker."""
+    def moved(values: list[str], named: bool = False) -> int | None:
+        """The first column after the speaker's holding another row's speaker (or, if
+        ``named``, a value written like a name)."""
         return next((k for k in range(after + 1, min(len(values), len(header)))
-                     if said[values[k].strip()]), None)
+                     if said[values[k].strip()] or (named and name_like(values[k].strip()))),
+                    None)
 
-    cut = [(line, values) for line, values in cut if moved(values) is not None
-           and said[values[after].strip()] == 1 and not name_like(values[after].strip())]
     lines = {line for line, _ in cut}
-    if any(moved(values) is not None for line, values in rows if line not in lines):
-        return []       # a column of speakers after the speaker's: to whom, say
-    return [Problem(
-        f"{values[after].strip()!r} in column {header[after].strip()!r} reads as the rest "
-        f"of the text {values[text]!r}, cut at a comma, and {values[k].strip()!r} in column "
-        f"{header[k].strip()!r} as its speaker; put a text that holds a comma in quotes",
-        source, line) for line, values in cut for k in [moved(values)]]
+    others = [values for line, values in rows if line not in lines]
+    strong = {line for line, values in cut if moved(values) is not None
+              and said[values[after].strip()] == 1 and not name_like(values[after].strip())}
+    # rows with a speaker in a column after the speaker's, but for those read as cut
+    addressing = {line for line, values in rows if line not in strong
+                  and moved(values) is not None}
+    full = bool(others) and all(len(values) == len(header) for values in others)
+    spaced = bool(others) and not any(values[after][:1].isspace() for values in others
+                                      if len(values) > after)
+    problems, notes = [], []
+    for line, values in cut:
+        rest, k = values[after].strip(), moved(values, named=True)
+        addressed = bool(addressing - {line})       # a column of addressees: to whom
+        pushed = "" if k is None else (f", and {values[k].strip()!r} in column "
+                                       f"{header[k].strip()!r}")
+        more = full and len(values) > len(header) and (line not in strong or addressed)
+        if more or (line in strong and not addressed):
+            problems.append(Problem(
+                f"{rest!r} in column {header[after].strip()!r} reads as the rest of the "
+                f"text {values[text]!r}, cut at a comma" + (
+                    " (the row has a value more than the columns, as no other row has)"
+                    if more else "") + f"{pushed}{' as its speaker' * bool(pushed)}; put a "
+                "text that holds a comma in quotes", source, line))
+        elif spaced and not addressed and (k is not None or (
+                said[rest] == 1 and not name_like(rest))):
+            notes.append(Note(line, (
+                f"read with the speaker {rest!r}; if that is the rest of the text "
+                f"{values[text]!r}, cut at a comma (a space after it, as no other row's "
+                f"speaker has){pushed}{' its speaker' * bool(pushed)}, put a text that "
+                "holds a comma in quotes")))
+    return problems, notes

@@ -275,12 +275,15 @@ def parse_csv(text: str, source: str, columns: dict[str, str] | None = None, *,
     header, rows, problems = read_csv(text, source)
     if not problems:
         problems = nameless_values(header, rows, source)
+    cut = []
     if not problems and header:
-        problems = cut_text(header, rows, find_columns(header, columns, source), source)
+        problems, cut = cut_text(header, rows, find_columns(header, columns, source), source)
     if problems:
         raise IngestError(problems)
-    return rows_to_document(header, rows, source, columns, merge=merge,
-                            turn_times=turn_times)
+    parsed = rows_to_document(header, rows, source, columns, merge=merge,
+                              turn_times=turn_times)
+    parsed.notes = sorted(parsed.notes + cut, key=lambda note: note.line)
+    return parsed
 
 
 def xlsx_rows(file: Path | BinaryIO, source: str, error: type[DialogcodeError] = IngestError,

@@ -1,12 +1,14 @@
-"""A time written inside a plain-text turn, with no label after it: ``P1: we went
-there. [00:12:31] And then we left.``, or ``00:12:31`` alone on a line of the turn. A
-time in brackets or with seconds, which nobody says, is a marker the transcriber wrote,
-not talk: the turn is parted there, into two turns of its speaker, the words after it
-with that time as their ``time_start``. The marker stays in the document's text, in no
-turn, as a label does. Inside a line, a time in round brackets is a marker only with
-seconds (``not before (10:30)`` may be said); alone on its line, in either brackets. A
-time as someone says it (``we meet at 10:30``) stays talk, and so do one inside other
-brackets (``[Note: at 00:12:31 we paused]``), one with seconds glued to other marks
+"""A time written inside a plain-text turn, with no label after it: ``P1: we went there.
+[00:12:31] And then we left.``, or ``00:12:31`` alone on a line of the turn. A time in
+brackets, or with seconds where a transcriber puts one (opening the turn's words or a
+paragraph, alone on its line, between sentences, or between the times of its turn and
+the next), is a marker the transcriber wrote, not talk: the turn is parted there, into
+two turns of its speaker, the words after it with that time as their ``time_start``. The
+marker stays in the document's text, in no turn, as a label does. Inside a line, a time
+in round brackets is a marker only with seconds (``not before (10:30)`` may be said);
+alone on its line, in either brackets. A time as someone says it (``we meet at 10:30``,
+``my best was 3:12:45 that day``) stays talk, and so do one inside other brackets
+(``[Note: at 00:12:31 we paused]``), one with seconds glued to other marks
 (``#00:00:12-3#``, ``at 00:12:31.``), one followed by marks and no words (``look at
 [00:12:31].``) and times that are all a turn says (``[Maria] 10:15:40`` answering when
 to meet)."""
@@ -15,7 +17,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .labels import STAMP, Turn
+from .labels import CLOCK, STAMP, Turn
+from .lines import SENTENCE_END, rest_of_line
 from .plaintext import STAMP_LINE, not_talk, time_line_above
 
 MARK = re.compile(
@@ -25,6 +28,8 @@ MARK = re.compile(
     rf"|(?<!\S)(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){STAMP})(?!\S)"
     r"(?![ \t]*[AaPp]\.?[Mm](?!\w))")
 WORD = re.compile(r"\w")
+PARAGRAPH_END = re.compile(r"\n[ \t]*\n[ \t]*$")     # a blank line, then maybe spaces
+NEAR = 80       # characters before a time read to tell where it stands
 
 
 def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
@@ -37,7 +42,12 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
     bounds = sorted({turn.start if turn.lead is None else turn.lead for turn in turns}
                     | {time_line_above(text, at) if stamped else at for at in stops})
     found = []
-    for turn in turns:
+    # each turn's time and the next turn's, a marker's time between them
+    windows, later = [], None
+    for turn in reversed(turns):
+        windows.append((_seconds(turn.stamp), later))
+        later = later if windows[-1][0] is None else windows[-1][0]
+    for turn, window in zip(turns, reversed(windows)):
         if not turn.speaker:
             continue
         k = bisect_right(bounds, turn.body)
@@ -45,7 +55,7 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
         # one followed by marks and no words (`[00:12:31].`) stays in the words before it
         marks, upto = [], stop
         for m in reversed([m for m in MARK.finditer(text, turn.body, stop)
-                           if _marker(text, m)]):
+                           if _marker(text, m, turn.body, window)]):
             if WORD.search(text, m.end(), upto) or not text[m.end():upto].strip():
                 marks.insert(0, m)
                 upto = m.start()
@@ -59,17 +69,51 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
     return sorted(turns + found, key=lambda turn: turn.start)
 
 
-def _marker(text: str, m: re.Match) -> bool:
-    """Whether the time ``m`` is a marker: in square brackets; in round ones with
-    seconds or alone on its line; bare (with seconds) unless inside a bracket left open
-    before it on its line (``[inaudible 00:12:31]``, closed or not)."""
+def _marker(text: str, m: re.Match, body: int, window: tuple[float | None, float | None]
+            ) -> bool:
+    """Whether the time ``m``, in the words of a turn from ``body``, is a marker: in
+    square brackets; in round ones with seconds or alone on its line; bare (with
+    seconds) at a break in the talk (:func:`_at_break`) or between the times of its turn
+    and the next, ``window``, and not inside a bracket left open before it on its line
+    (``[inaudible 00:12:31]``, closed or not)."""
     start = text.rfind("\n", 0, m.start()) + 1
     if m["round"] and m["round"].count(":") < 2:
         end = text.find("\n", m.end())
         return bool(STAMP_LINE.fullmatch(text, start, len(text) if end < 0 else end))
     before = text[start:m.start()]
     return not m["bare"] or (before.count("[") <= before.count("]")
-                             and before.count("(") <= before.count(")"))
+                             and before.count("(") <= before.count(")")
+                             and (_at_break(text, m, body) or _within(m["bare"], window)))
+
+
+def _at_break(text: str, m: re.Match, body: int) -> bool:
+    """Whether the bare time ``m`` stands where a transcriber writes one, not inside
+    running words (``my best was 3:12:45 that day``, ``we met at 10:30:00 sharp``): it
+    opens the turn's words, or a paragraph of them, or is alone on its line, or stands
+    between sentences, the words before it ending one and those after it on its line
+    opening one with a capital (``We went there. 00:12:31 And then``)."""
+    said = text[max(body, m.start() - NEAR):m.start()]     # the words just before it
+    line = max(text.rfind("\n", 0, m.start()) + 1, body)
+    after = rest_of_line(text, m.end()).strip()
+    if (m.start() - body <= NEAR and not said.strip()) or (
+            not text[line:m.start()].strip() and (not after or PARAGRAPH_END.search(said))):
+        return True
+    return bool(SENTENCE_END.search(said)) and after[:1].isupper()
+
+
+def _within(stamp: str, window: tuple[float | None, float | None]) -> bool:
+    """Whether the time ``stamp`` lies in ``window``, both its ends known."""
+    seconds = _seconds(stamp)
+    return None not in (seconds, *window) and window[0] <= seconds <= window[1]
+
+
+def _seconds(stamp: str | None) -> float | None:
+    """Seconds of a time written ``h:mm:ss`` or ``mm:ss``; None for none or another
+    (``2:15 PM``)."""
+    if not stamp or not re.fullmatch(CLOCK, stamp):
+        return None
+    *fields, last = stamp.replace(",", ".").split(":")
+    return sum(int(f) * 60 ** (len(fields) - k) for k, f in enumerate(fields)) + float(last)
 
 
 def time_heading(text: str, start: int, end: int) -> bool:
