@@ -498,3 +498,32 @@ def test_the_rules_against_one_coder_list_no_disagreements_on_a_human_only_code(
     assert invoke("agree", "ana", "bo", "-s", rules_study).exit_code == 0
     differ = pd.read_csv(rules_study / "out" / "agreement" / "ana-vs-bo-disagreements.csv")
     assert set(differ["code_id"]) == {"risk.control"} and len(differ) == 5
+
+
+def test_a_group_of_human_only_codes_beside_two_people_is_the_peoples_cu_alpha(tmp_path):
+    # `agree rules ana bo` gave the group risk, none of whose codes the rules can apply,
+    # an ordinary verdict as if the rules had been judged on it, its interval drawn for
+    # three coders ([1.000, 1.000] where ana and bo's is [0.475, 1.000])
+    from test_learning import learning_study
+    root = learning_study(tmp_path / "learning")
+    book = root / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("        patterns: {terms: [rent, evicted]}\n",
+                                             ""), encoding="utf-8")
+    coder = pd.read_csv(root / "codings" / "ana.csv")
+    control, housing = (coder[coder["code_id"] == c] for c in ("risk.control", "risk.housing"))
+    extra = pd.DataFrame({"seg_id": ["call0:t3", "call1:t3"], "code_id": "risk.housing"})
+    pd.concat([control.drop(index=control.index[::4]), housing.iloc[1:], extra]).to_csv(
+        root / "codings" / "bo.csv", index=False)
+    assert invoke("code", root, "-q").exit_code == 0
+    assert invoke("agree", "ana", "bo", "-s", root).exit_code == 0
+    result = invoke("agree", "rules", "ana", "bo", "-s", root)
+    assert result.exit_code == 0, result.output
+    pair, three = (pd.read_csv(root / "out" / "agreement" / f"{name}.csv").set_index("kind")
+                   .loc["group"] for name in ("ana-vs-bo", "rules-vs-ana-vs-bo"))
+    for column in ("coders", "units", "krippendorff_alpha", "krippendorff_alpha_low",
+                   "krippendorff_alpha_high"):
+        assert three[column] == pytest.approx(pair[column]), column
+    assert three["verdict"] == f"{pair['verdict']} between people; none: no rules (human-only)"
+    assert ("risk.control, risk.housing, risk (cu-alpha): no rule can code these "
+            "(human-only), so each row is the agreement of ana and bo alone"
+            in " ".join(result.output.split()))

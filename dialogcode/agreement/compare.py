@@ -145,25 +145,36 @@ def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
                                  for name, found in zip(coders, mine)])
 
 
+def unsought_by(coders: Sequence[str]) -> str:
+    """``coders`` did not look for a row's code (``coders:`` in dialogcode.yaml)."""
+    return f"{' and '.join(coders)} did not look for it"
+
+
 def not_sought(coders: Sequence[str]) -> str:
     """The verdict of a row left without two coders judged by ``coders``, who did not
-    look for its code (``coders:`` in dialogcode.yaml)."""
-    return f"none: {' and '.join(coders)} did not look for it"
+    look for its code."""
+    return f"none: {unsought_by(coders)}"
 
 
 def _judged_apart(rows: list[dict], coders: list[str], rules: str | None, unpooled,
-                  chains, names: pd.Index, scheme: Scheme, roll_up: bool) -> list[str]:
-    """Notes on the rows judged without the rules (``unpooled`` codes, with two or more
-    people beside them) and on the rolled-up and group rows judged without codes
-    ``chains`` keeps from counting for them."""
+                  groups, chains, names: pd.Index, scheme: Scheme, roll_up: bool
+                  ) -> list[str]:
+    """Notes on the rows judged without the rules (``unpooled`` codes and ``groups``,
+    with two or more people beside them) and on the rolled-up and group rows judged
+    without codes ``chains`` keeps from counting for them."""
     notes = []
     people = [c for c in coders if c != rules]
-    apart = [row["code_id"] for row in rows if row["kind"] == "code"
-             and row["code_id"] in unpooled]
+    apart = [row for row in rows if row["code_id"] in (
+        unpooled if row["kind"] == "code" else groups if row["kind"] == "group" else ())]
     if rules in coders and len(people) >= 2 and apart:
-        notes.append(f"{listed(apart)}: no rule can code these (human-only), so each row "
-                     f"is the agreement of {' and '.join(people)} alone, the rules left out "
-                     "(their part is n/a); not in (all codes)")
+        fewer = any(row["coders"] < len(people) for row in apart)     # coders: scopes
+        ids = [row["code_id"] + (" (cu-alpha)" if row["kind"] == "group" else "")
+               for row in apart]
+        notes.append(f"{listed(ids)}: no rule can code "
+                     f"these (human-only), so each row is the agreement of "
+                     f"{' and '.join(people)} alone"
+                     + (" (of those of them who looked for it)" if fewer else "")
+                     + ", the rules left out (their part is n/a); not in (all codes)")
     left: dict[str, list[str]] = {}
     for code in names if chains is not None else []:
         for target in (code, *scheme.ancestors.get(code, ())):
@@ -281,9 +292,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     for variable in scheme.variables.values():
         if used & set(variable.members) if codes is None else \
                 {variable.id, *variable.members} & set(codes):
-            judged, seen = judged_only(presence, reads, judging(*variable.members))
+            mask = judging(*variable.members)
+            judged, seen = judged_only(presence, reads, mask)
             row, item, matrices[variable.id], note = variable_row(
-                variable, judged, names, seen, seed, **options)
+                variable, judged, names, seen, seed, judging=mask, **options)
             rows.append(row)
             items.append(item)
             notes += [note] if note else []
@@ -302,10 +314,16 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         # against the rules: the children they can code
         c: v for c, v in group.members.items() if group.id in chains.get(c, (group.id,))})
         for group in scheme.groups.values()}
+    # a group with no child the rules can code is judged as a human-only code: the
+    # people's cu-alpha, the rules left out (so its interval is drawn for the people)
+    people_groups = {g for g, group in groups.items() if rules in coders
+                     and len(coders) >= 3 and set(group.members) <= set(unpooled)}
     for group in groups.values():
         if codes is None or group.id in codes:
-            row = group_row(group, judged_only(presence, reads, judging(*group.members))[0],
-                            names, len(coders), seed, draws, min_units)
+            mask = judging(*group.members)
+            mask[[c == rules and group.id in people_groups for c in coders]] = False
+            row = group_row(group, judged_only(presence, reads, mask)[0], names,
+                            len(coders), seed, draws, min_units, int(mask.sum()))
             rows += [row] if row else []
     # a human-only code's row of the people alone (the rules left out: code_rows)
     apart = frozenset(unpooled) if rules in coders and len(coders) >= 3 else frozenset()
@@ -313,13 +331,19 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         kinds = {"variable": scheme.variables, "group": groups}
         judged = judging(*(kinds[row["kind"]][row["code_id"]].members if row["kind"] in kinds
                            else () if row["kind"] == "pooled" else (row["code_id"],)))
-        left_out = row["kind"] == "code" and row["code_id"] in apart
+        left_out = (row["code_id"] in apart if row["kind"] == "code" else
+                    row["kind"] == "group" and row["code_id"] in people_groups)
         row["coders"] = int(judged.sum() - left_out)   # the pooled row's: every coder
+        missing = [c for c, j in zip(coders, judged) if not j]
         if row["coders"] < 2:
-            row["verdict"] = not_sought([c for c, j in zip(coders, judged) if not j])
+            row["verdict"] = not_sought(missing)
+        elif missing:       # figures of those who looked (code_rows, variable_row, ...)
+            among = [c for c, j in zip(coders, judged) if j and not (left_out and c == rules)]
+            row["verdict"] += f" between {' and '.join(among)} ({unsought_by(missing)})"
     units = segments.iloc[unit_pos].reset_index(drop=True)
     shared = reads.sum(axis=1) >= 2
-    notes += _judged_apart(rows, coders, rules, unpooled, chains, names, scheme, roll_up)
+    notes += _judged_apart(rows, coders, rules, unpooled, people_groups, chains, names,
+                           scheme, roll_up)
     still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
              and np.isnan(row.get("krippendorff_alpha", 0.0))]
     nobody = [row["code_id"] for row in rows if row["verdict"] == NOBODY]

@@ -199,15 +199,18 @@ def expand(presence: pd.DataFrame, names: pd.Index, scheme: Scheme,
 
 
 def variable_row(variable: Variable, presence, names, reads, seed, *, level, draws,
-                 min_units):
-    """(row, disagreement item, confusion matrix, note or None) of one variable."""
+                 min_units, judging: np.ndarray | None = None):
+    """(row, disagreement item, confusion matrix, note or None) of one variable; the
+    row's figures are of the coders ``judging`` (a bool per coder; default all)."""
     value = member_lookup(names, variable.members)[presence["code"].to_numpy()]
     rows = presence[value >= 0]
     labels = np.full(reads.shape, -1, dtype=np.int64)
     labels[rows["unit"].to_numpy(), rows["coder_k"].to_numpy()] = value[value >= 0]
     numbers = np.array(variable.numbers) if variable.numbers is not None else None
     row = {"code_id": variable.id, "kind": "variable",
-           **tally_row(tally(labels, len(variable.values)), numbers, level=level,
+           **tally_row(tally(labels if judging is None or judging.sum() < 2
+                             else labels[:, judging], len(variable.values)), numbers,
+                       level=level,
                        draws=draws, rng=_rng(seed, "variable", variable.id),
                        min_units=min_units)}
     valued = labels >= 0
@@ -232,13 +235,13 @@ def judged_only(presence: pd.DataFrame, reads: np.ndarray, judging: np.ndarray
     return presence[judging[presence["coder_k"].to_numpy()]], reads & judging
 
 
-def _leave_out(data: Tally, units: np.ndarray, digits: np.ndarray, coder: int):
-    """``data``, ``units`` and ``digits`` of :func:`code_tallies` with ``coder`` left
-    out: the tally of the others, the units where they differ, ``coder`` missing there."""
-    others = np.arange(data.coders) != coder
-    digits = np.where(others, digits, -1)
+def _judged_by(data: Tally, units: np.ndarray, digits: np.ndarray, keep: np.ndarray):
+    """``data``, ``units`` and ``digits`` of :func:`code_tallies` of the coders ``keep``
+    (a bool per coder) alone: their tally (its kappa, intervals and complete units
+    those of so many coders), the units where they differ, the others missing there."""
+    digits = np.where(keep, digits, -1)
     differ = (digits == 1).any(axis=1) & (digits == 0).any(axis=1)
-    return (tally_weighted(data.types[:, others], data.counts, data.values), units[differ],
+    return (tally_weighted(data.types[:, keep], data.counts, data.values), units[differ],
             digits[differ])
 
 
@@ -247,10 +250,12 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
               judging=None, without: int | None = None, apart=frozenset()) -> list[dict]:
     """A row per code of ``chosen`` and the pooled row of those not ``unpooled``;
     disagreements go to ``items``. ``judging`` (code id -> a bool per coder; default
-    every coder) gives the coders judged on each code. With ``without`` (a coder's
-    index) and two or more other coders, the ``apart`` codes' rows are the others'
-    alone; with one other, their disagreements are not listed. A code nobody applied on a unit two coders read has no figures (verdict
-    :data:`NOBODY`) and is left out of the pooled row."""
+    every coder) gives the coders judged on each code: a row of two or more of them is
+    theirs alone (its kappa, intervals and complete units of so many coders; the pooled
+    row still has every coder). With ``without`` (a coder's index) and two or more
+    other coders, the ``apart`` codes' rows are the others' alone; with one other, their
+    disagreements are not listed. A code nobody applied on a unit two coders read has no
+    figures (verdict :data:`NOBODY`) and is left out of the pooled row."""
     by_coders: dict[tuple, list[str]] = {}
     for name in chosen:
         mask = judging(name) if judging else np.ones(reads.shape[1], dtype=bool)
@@ -263,10 +268,16 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
     coders = reads.shape[1]
     for name in chosen:
         data, units, digits = tallied.pop(name)
-        if name in apart and without is not None and coders >= 3:
-            data, units, digits = _leave_out(data, units, digits, without)
-        elif name in apart and without is not None:   # each of the coder's codings: noise
-            units, digits = units[:0], digits[:0]
+        pool = data                                 # the pooled row's: every coder
+        keep = judging(name) if judging else np.ones(coders, dtype=bool)
+        if name in apart and without is not None and coders == 2:
+            units, digits = units[:0], digits[:0]   # each of the coder's codings: noise
+        elif name in apart and without is not None:
+            keep[without] = False
+            if keep.sum() < 2:                      # no two left: no figures (verdict)
+                keep = np.arange(coders) != without
+        if 2 <= keep.sum() < coders:
+            data, units, digits = _judged_by(data, units, digits, keep)
         row = {"code_id": name, "kind": "code",
                **tally_row(data, None, level=level, draws=draws,
                            rng=_rng(seed, "code", name), min_units=min_units)}
@@ -277,7 +288,7 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
         if coders == 2:
             _binary_counts(row, data, reference)
         rows.append(row)
-        tallies += [data] if applied and name not in unpooled else []
+        tallies += [pool] if applied and name not in unpooled else []
         items.append((name, "code", units, digits, YES_NO))
     if tallies:
         pooled = combine(tallies)
@@ -290,9 +301,10 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
     return rows
 
 
-def group_row(group: Variable, presence, names, coders: int, seed, draws, min_units
-              ) -> dict | None:
-    """The cu-alpha row of a group, None when no unit has two coders using it."""
+def group_row(group: Variable, presence, names, coders: int, seed, draws, min_units,
+              judged: int | None = None) -> dict | None:
+    """The cu-alpha row of a group, None when no unit has two coders using it; its
+    interval is drawn for ``judged`` coders (default all ``coders``)."""
     child = member_lookup(names, group.members)[presence["code"].to_numpy()]
     used = child >= 0
     matrix, totals = group_coincidences(presence["unit"].to_numpy()[used],
@@ -302,8 +314,10 @@ def group_row(group: Variable, presence, names, coders: int, seed, draws, min_un
         return None
     others = np.arange(len(group.values)) != np.argmax(matrix.sum(axis=0))
     row = {"code_id": group.id, "kind": "group", "values": len(group.values),
-           "coders": coders, "units": totals.shape[0], "pairable_values": float(matrix.sum()),
+           "coders": judged or coders, "units": totals.shape[0],
+           "pairable_values": float(matrix.sum()),
            "informative_units": int((totals[:, others].getnnz(axis=1) > 0).sum())}
-    _alpha_columns(row, matrix, None, coders, draws, _rng(seed, "group", group.id))
+    _alpha_columns(row, matrix, None, judged or coders, draws,
+                   _rng(seed, "group", group.id))
     row["verdict"] = verdict(row["krippendorff_alpha"], row["informative_units"], min_units)
     return row
