@@ -411,7 +411,7 @@ def test_a_rolled_up_parent_is_judged_against_the_rules_on_what_they_can_code(tm
         assert risk["verdict"] == "too few units"
         assert _verdicts(table)["risk.control"] == "none: no rules (human-only)"
     group = written[written["kind"].eq("group")].set_index("code_id").loc["risk"]
-    assert group["units"] == 5 and pd.isna(group["krippendorff_alpha"])  # housing, agreed
+    assert group["units"] == 50 and group["verdict"] == "too few units (on risk.housing alone)"
     assert ("Note: risk (rolled up and its cu-alpha) is judged on the codes below it the "
             "rules can apply; left out: risk.control (no rules, human-only)") in result.output
     page = " ".join((root / "out" / "report.html").read_text(encoding="utf-8").split())
@@ -527,3 +527,26 @@ def test_a_group_of_human_only_codes_beside_two_people_is_the_peoples_cu_alpha(t
     assert ("risk.control, risk.housing, risk (cu-alpha): no rule can code these "
             "(human-only), so each row is the agreement of ana and bo alone"
             in " ".join(result.output.split()))
+
+
+def test_a_group_with_one_code_the_rules_can_apply_is_judged_on_that_code(rules_study):
+    # the group risk holds housing, which the rules apply, and economic control, which
+    # they cannot: its cu-alpha against the rules, left one code to choose, read "n/a"
+    # with "the coders never varied there", though the rules and ana differ on housing
+    with (rules_study / "codings" / "ana.csv").open("a") as file:
+        file.write("call0:t3,risk.housing\ncall1:t3,risk.housing\n")
+    for roll_up in ((), ("--roll-up",)):
+        result = invoke("agree", "rules", "ana", "-s", rules_study, *roll_up)
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(rules_study / "out" / "agreement" / "rules-vs-ana.csv")
+        group = table[table["kind"] == "group"].set_index("code_id").loc["risk"]
+        housing = table.set_index("code_id").loc["risk.housing"]
+        for column in ("units", "percent_agreement", "krippendorff_alpha",
+                       "krippendorff_alpha_low", "krippendorff_alpha_high"):
+            assert group[column] == pytest.approx(housing[column]), column
+        assert housing["krippendorff_alpha"] < 1
+        assert group["verdict"] == f"{housing['verdict']} (on risk.housing alone)"
+        output = " ".join(result.output.split())
+        assert "n/a for risk:" not in output
+        assert ("risk (cu-alpha): the rules can apply one code below it, risk.housing, "
+                "so it is judged on that code, present or not" in output)

@@ -16,7 +16,8 @@ from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
 from .rows import (ALL_CODES, NOBODY, code_rows, counts_for, expand, group_row,
-                   judged_only, member_lookup, table_of, variable_row)
+                   judged_only, member_lookup, one_child_row, only_child,
+                   table_of, variable_row)
 from .scheme import Scheme, scheme_of
 from .statistics import LEVELS
 from .units import Selection
@@ -318,12 +319,19 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     # people's cu-alpha, the rules left out (so its interval is drawn for the people)
     people_groups = {g for g, group in groups.items() if rules in coders
                      and len(coders) >= 3 and set(group.members) <= set(unpooled)}
+    single = []
     for group in groups.values():
         if codes is None or group.id in codes:
             mask = judging(*group.members)
             mask[[c == rules and group.id in people_groups for c in coders]] = False
-            row = group_row(group, judged_only(presence, reads, mask)[0], names,
-                            len(coders), seed, draws, min_units, int(mask.sum()))
+            judged, seen = judged_only(presence, reads, mask)
+            if len(set(group.members.values())) == 1:   # one child the rules can apply
+                row = one_child_row(group, judged, names, seen, seed, judging=mask,
+                                    **options)
+                single.append(group.id)
+            else:
+                row = group_row(group, judged, names, len(coders), seed, draws, min_units,
+                                int(mask.sum()))
             rows += [row] if row else []
     # a human-only code's row of the people alone (the rules left out: code_rows)
     apart = frozenset(unpooled) if rules in coders and len(coders) >= 3 else frozenset()
@@ -344,6 +352,11 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     shared = reads.sum(axis=1) >= 2
     notes += _judged_apart(rows, coders, rules, unpooled, people_groups, chains, names,
                            scheme, roll_up)
+    notes += [f"{group} (cu-alpha): the rules can apply one code below it, "
+              f"{only_child(groups[group])}, so it is "
+              "judged on that code, present or not: cu-alpha would have no two codes to "
+              "choose between" for group in single
+              if any(r["code_id"] == group and r["kind"] == "group" for r in rows)]
     still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
              and np.isnan(row.get("krippendorff_alpha", 0.0))]
     nobody = [row["code_id"] for row in rows if row["verdict"] == NOBODY]

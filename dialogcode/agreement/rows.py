@@ -321,3 +321,29 @@ def group_row(group: Variable, presence, names, coders: int, seed, draws, min_un
                    _rng(seed, "group", group.id))
     row["verdict"] = verdict(row["krippendorff_alpha"], row["informative_units"], min_units)
     return row
+
+
+def only_child(group: Variable) -> str:
+    """The child of a group whose members all fall under one (:func:`one_child_row`)."""
+    return group.values[next(iter(group.members.values()))]
+
+
+def one_child_row(group: Variable, presence, names, reads, seed, *, level, draws,
+                  min_units, judging: np.ndarray) -> dict | None:
+    """The row of a group left one child (against the rules: the one they can apply),
+    whose cu-alpha would have no two codes to choose between: the agreement on that
+    child present or not (a code below it counting for it), figures and intervals as
+    its own row's, among the coders ``judging``. None when no one applied it."""
+    present = presence[member_lookup(names, group.members)[presence["code"].to_numpy()]
+                       >= 0].assign(code=0).drop_duplicates(["unit", "coder_k"])
+    data, _, _ = next(code_tallies(present, reads, np.zeros(1, dtype=np.int64)))
+    if 2 <= judging.sum() < len(judging):
+        data = tally_weighted(data.types[:, judging], data.counts, data.values)
+    if not ((data.types >= 0).sum(axis=1) >= 2) @ (data.types == 1).any(axis=1):
+        return None
+    child = only_child(group)
+    row = {"code_id": group.id, "kind": "group",
+           **tally_row(data, None, level=level, draws=draws, rng=_rng(seed, "code", child),
+                       min_units=min_units)}
+    row["verdict"] += f" (on {child} alone)"
+    return row
