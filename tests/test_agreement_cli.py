@@ -550,3 +550,26 @@ def test_a_group_with_one_code_the_rules_can_apply_is_judged_on_that_code(rules_
         assert "n/a for risk:" not in output
         assert ("risk (cu-alpha): the rules can apply one code below it, risk.housing, "
                 "so it is judged on that code, present or not" in output)
+
+
+def test_the_pooled_row_with_roll_up_counts_each_coding_once(rules_study):
+    # with --roll-up (all codes) pooled the parent's rolled-up row beside its sub-codes'
+    # rows, each housing coding counted twice: 100 units for 50 segments, and a verdict
+    # ("reliable") the codings as applied do not reach ("too few units")
+    coder = pd.read_csv(rules_study / "codings" / "ana.csv")
+    coder.drop(index=coder[coder["code_id"] == "risk.control"].index[::4]).to_csv(
+        rules_study / "codings" / "bo.csv", index=False)
+    for names in (("rules", "ana"), ("ana", "bo"), ("rules", "ana", "bo")):
+        stem = "-vs-".join(names)
+        pooled = {}
+        for roll_up in ((), ("--roll-up",)):
+            result = invoke("agree", *names, "-s", rules_study, *roll_up)
+            assert result.exit_code == 0, result.output
+            table = pd.read_csv(rules_study / "out" / "agreement" / f"{stem}.csv")
+            pooled[roll_up] = table.set_index("code_id").loc["(all codes)"]
+        assert "risk" in set(table["code_id"])              # rolled up, the parent's row
+        for column in ("units", "coders", "percent_agreement", "krippendorff_alpha",
+                       "krippendorff_alpha_low", "krippendorff_alpha_high", "verdict"):
+            assert pooled[()][column] == pooled[("--roll-up",)][column], (names, column)
+        assert "(all codes) pools the codes as applied, each coding counted once" in " ".join(
+            result.output.split())

@@ -15,9 +15,9 @@ from ..codebook import Codebook
 from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
-from .rows import (ALL_CODES, NOBODY, code_rows, counts_for, expand, group_row,
+from .rows import (ALL_CODES, NOBODY, code_rows, expand, group_row,
                    judged_only, member_lookup, one_child_row, only_child,
-                   table_of, variable_row)
+                   pooled_row, table_of, variable_row)
 from .scheme import Scheme, scheme_of
 from .statistics import LEVELS
 from .units import Selection
@@ -201,7 +201,8 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
           level: str = "nominal", draws: int = DRAWS, seed: int = 0,
           min_units: int = MIN_UNITS, unpooled: Collection[str] = (),
           scopes: Mapping[str, Collection[str]] | None = None, rules: str | None = None,
-          chains: Mapping[str, Sequence[str]] | None = None) -> Agreement:
+          chains: Mapping[str, Sequence[str]] | None = None,
+          unpooled_applied: Collection[str] | None = None) -> Agreement:
     """Agreement between two or more codings (coder name -> codings-shaped table with
     ``doc_id``, ``code_id`` and ``seg_id`` and/or ``start``/``end``) of the same segments.
 
@@ -230,7 +231,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     sub-codes included: :func:`~dialogcode.scopes.coder_scopes`): on the others they are
     missing, never "nothing applied"; a row that leaves fewer than two coders judged says
     who did not look for it (:func:`not_sought`, even where no one applied the code) and
-    stays out of the pooled row. ``reference`` (with exactly two coders) adds precision,
+    stays out of the pooled row. With ``roll_up`` the pooled row pools the codes as
+    applied, each coding once (not again for the codes above it), leaving out
+    ``unpooled_applied`` (default ``unpooled``: against the rules, the codes they never
+    apply as applied). ``reference`` (with exactly two coders) adds precision,
     recall and F1 of the other coder. With ``documents``, codings whose ``sha256``
     differs are refused. Raises DialogcodeError listing every problem (ArgumentError for
     arguments that do not fit together).
@@ -306,11 +310,19 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                     else [c for c in dict.fromkeys(codes)
                           if c not in members and c not in scheme.variables])
     unsought = {c for c in chosen_codes if judging(c).sum() < 2}
-    rows += code_rows(coded, wider, reads, chosen_codes,
-                      coders.index(reference) if reference is not None else None, seed,
-                      items, unpooled=frozenset(unpooled) | unsought, judging=judging,
+    first = coders.index(reference) if reference is not None else None
+    rows += code_rows(coded, wider, reads, chosen_codes, first, seed, items,
+                      unpooled=frozenset(unpooled) | unsought, judging=judging,
                       without=coders.index(rules) if rules in coders else None,
-                      apart=frozenset(unpooled), **options)
+                      apart=frozenset(unpooled), pool=not roll_up, **options)
+    if roll_up:     # the pooled row of the codes as applied: each coding counted once
+        applied = [c for c in (names if codes is None else chosen_codes)
+                   if c in names and c not in members]
+        rows += pooled_row(presence, names, reads, applied, first, seed, judging=judging,
+                           unpooled={*(unpooled if unpooled_applied is None
+                                       else unpooled_applied),
+                                     *(c for c in applied if judging(c).sum() < 2)},
+                           **options)
     groups = {group.id: group if chains is None else replace(group, members={
         # against the rules: the children they can code
         c: v for c, v in group.members.items() if group.id in chains.get(c, (group.id,))})
@@ -360,14 +372,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
              and np.isnan(row.get("krippendorff_alpha", 0.0))]
     nobody = [row["code_id"] for row in rows if row["verdict"] == NOBODY]
-    pooled = {row["code_id"] for row in rows if row["kind"] == "code"
-              and row["verdict"] != NOBODY} - set(unpooled) - unsought
-    twice = sorted(c for c in pooled if roll_up and any(
-        t != c and t in pooled for t in counts_for(c, scheme, chains)))
-    if twice:
-        notes.append(f"{ALL_CODES} counts the decisions on {listed(twice)} twice or more: in "
-                     "their own rows and again in those of the codes above them "
-                     "(--roll-up); agree without --roll-up pools each coding once")
+    if roll_up and any(row["kind"] == "pooled" for row in rows):
+        notes.append(f"{ALL_CODES} pools the codes as applied, each coding counted once, as "
+                     "agree without --roll-up does: rolled up, a sub-code's codings would "
+                     "count again in the rows of the codes above it")
     if nobody:
         notes.append(f"n/a for {listed(nobody)}: no one applied it on a segment two coders "
                      "read, so there is no agreement to assess (percent agreement would "

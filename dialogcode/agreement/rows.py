@@ -245,17 +245,9 @@ def _judged_by(data: Tally, units: np.ndarray, digits: np.ndarray, keep: np.ndar
             digits[differ])
 
 
-def code_rows(presence, names, reads, chosen: list[str], reference: int | None, seed,
-              items: list, *, level, draws, min_units, unpooled=frozenset(),
-              judging=None, without: int | None = None, apart=frozenset()) -> list[dict]:
-    """A row per code of ``chosen`` and the pooled row of those not ``unpooled``;
-    disagreements go to ``items``. ``judging`` (code id -> a bool per coder; default
-    every coder) gives the coders judged on each code: a row of two or more of them is
-    theirs alone (its kappa, intervals and complete units of so many coders; the pooled
-    row still has every coder). With ``without`` (a coder's index) and two or more
-    other coders, the ``apart`` codes' rows are the others' alone; with one other, their
-    disagreements are not listed. A code nobody applied on a unit two coders read has no
-    figures (verdict :data:`NOBODY`) and is left out of the pooled row."""
+def _tallied(presence, names, reads, chosen: list[str], judging) -> dict:
+    """Code -> :func:`code_tallies` of each code of ``chosen``, among the coders
+    ``judging`` gives it (the others missing)."""
     by_coders: dict[tuple, list[str]] = {}
     for name in chosen:
         mask = judging(name) if judging else np.ones(reads.shape[1], dtype=bool)
@@ -264,11 +256,48 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
     for mask, codes in by_coders.items():
         part, seen = judged_only(presence, reads, np.array(mask))
         tallied.update(zip(codes, code_tallies(part, seen, names.get_indexer(codes))))
+    return tallied
+
+
+def _applied(data: Tally) -> bool:
+    """Whether someone applied the code on a unit two coders read."""
+    pairable = (data.types >= 0).sum(axis=1) >= 2
+    return bool((pairable & (data.types == 1).any(axis=1)).any())
+
+
+def _pooled(tallies: list[Tally], reference: int | None, seed, *, level, draws, min_units
+            ) -> list[dict]:
+    """The row of ``tallies`` pooled (none without any)."""
+    if not tallies:
+        return []
+    pooled = combine(tallies)
+    row = {"code_id": ALL_CODES, "kind": "pooled",
+           **tally_row(pooled, None, level=level, draws=draws,
+                       rng=_rng(seed, "pooled", ALL_CODES), min_units=min_units)}
+    if pooled.coders == 2:
+        _binary_counts(row, pooled, reference)
+    return [row]
+
+
+def code_rows(presence, names, reads, chosen: list[str], reference: int | None, seed,
+              items: list, *, level, draws, min_units, unpooled=frozenset(),
+              judging=None, without: int | None = None, apart=frozenset(), pool=True
+              ) -> list[dict]:
+    """A row per code of ``chosen`` and (with ``pool``) the pooled row of those not
+    ``unpooled``; disagreements go to ``items``. ``judging`` (code id -> a bool per
+    coder; default every coder) gives the coders judged on each code: a row of two or
+    more of them is theirs alone (its kappa, intervals and complete units of so many
+    coders; the pooled row still has every coder). With ``without`` (a coder's index)
+    and two or more other coders, the ``apart`` codes' rows are the others' alone; with
+    one other, their disagreements are not listed. A code nobody applied on a unit two
+    coders read has no figures (verdict :data:`NOBODY`) and is left out of the pooled
+    row."""
+    tallied = _tallied(presence, names, reads, chosen, judging)
     rows, tallies = [], []
     coders = reads.shape[1]
     for name in chosen:
         data, units, digits = tallied.pop(name)
-        pool = data                                 # the pooled row's: every coder
+        pool_data = data                            # the pooled row's: every coder
         keep = judging(name) if judging else np.ones(coders, dtype=bool)
         if name in apart and without is not None and coders == 2:
             units, digits = units[:0], digits[:0]   # each of the coder's codings: noise
@@ -281,24 +310,27 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
         row = {"code_id": name, "kind": "code",
                **tally_row(data, None, level=level, draws=draws,
                            rng=_rng(seed, "code", name), min_units=min_units)}
-        pairable = (data.types >= 0).sum(axis=1) >= 2
-        applied = bool((pairable & (data.types == 1).any(axis=1)).any())
+        applied = _applied(data)
         if not applied:
             row.update(dict.fromkeys(_UNASSESSABLE, np.nan), verdict=NOBODY)
         if coders == 2:
             _binary_counts(row, data, reference)
         rows.append(row)
-        tallies += [pool] if applied and name not in unpooled else []
+        tallies += [pool_data] if applied and name not in unpooled else []
         items.append((name, "code", units, digits, YES_NO))
-    if tallies:
-        pooled = combine(tallies)
-        row = {"code_id": ALL_CODES, "kind": "pooled",
-               **tally_row(pooled, None, level=level, draws=draws,
-                           rng=_rng(seed, "pooled", ALL_CODES), min_units=min_units)}
-        if pooled.coders == 2:
-            _binary_counts(row, pooled, reference)
-        rows.append(row)
-    return rows
+    options = {"level": level, "draws": draws, "min_units": min_units}
+    return rows + (_pooled(tallies, reference, seed, **options) if pool else [])
+
+
+def pooled_row(presence, names, reads, chosen: list[str], reference: int | None, seed, *,
+               level, draws, min_units, unpooled=frozenset(), judging=None) -> list[dict]:
+    """The pooled row alone of the codes ``chosen`` not ``unpooled`` (as in
+    :func:`code_rows`; none when no one applied any): beside rows rolled up, the
+    pooled row of the codes as applied, each coding counted once."""
+    tallied = _tallied(presence, names, reads, chosen, judging)
+    return _pooled([data for name, (data, _, _) in tallied.items()
+                    if name not in unpooled and _applied(data)], reference, seed,
+                   level=level, draws=draws, min_units=min_units)
 
 
 def group_row(group: Variable, presence, names, coders: int, seed, draws, min_units,

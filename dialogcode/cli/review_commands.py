@@ -307,7 +307,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
                    min_units=min_units, unpooled=people, scopes=scopes,
                    rules=RULES if RULES in names else None,
-                   chains=rules_chains(book) if RULES in names else None)
+                   chains=rules_chains(book) if RULES in names else None,
+                   unpooled_applied=rule_less(book) if RULES in names else set())
     result.per_code = without_rules(result.per_code, people, len(names),
                                     rule_less_groups(book) if RULES in names else ())
     result.notes += undeclared_notes(opened, book, names, "`agree` judges {coder} on "
