@@ -171,9 +171,8 @@ def _judged_apart(rows: list[dict], coders: list[str], rules: str | None, unpool
         fewer = any(row["coders"] < len(people) for row in apart)     # coders: scopes
         ids = [row["code_id"] + (" (cu-alpha)" if row["kind"] == "group" else "")
                for row in apart]
-        notes.append(f"{listed(ids)}: no rule can code "
-                     f"these (human-only), so each row is the agreement of "
-                     f"{' and '.join(people)} alone"
+        notes.append(f"{listed(ids)}: no rule can code these (human-only), so each row "
+                     f"is the agreement of {' and '.join(people)} alone"
                      + (" (of those of them who looked for it)" if fewer else "")
                      + ", the rules left out (their part is n/a); not in (all codes)")
     left: dict[str, list[str]] = {}
@@ -365,9 +364,8 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     notes += _judged_apart(rows, coders, rules, unpooled, people_groups, chains, names,
                            scheme, roll_up)
     notes += [f"{group} (cu-alpha): the rules can apply one code below it, "
-              f"{only_child(groups[group])}, so it is "
-              "judged on that code, present or not: cu-alpha would have no two codes to "
-              "choose between" for group in single
+              f"{only_child(groups[group])}, so it is judged on that code, present or not: "
+              "cu-alpha would have no two codes to choose between" for group in single
               if any(r["code_id"] == group and r["kind"] == "group" for r in rows)]
     still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
              and np.isnan(row.get("krippendorff_alpha", 0.0))]

@@ -371,7 +371,7 @@ def one_child_row(group: Variable, presence, names, reads, seed, *, level, draws
     data, _, _ = next(code_tallies(present, reads, np.zeros(1, dtype=np.int64)))
     if 2 <= judging.sum() < len(judging):
         data = tally_weighted(data.types[:, judging], data.counts, data.values)
-    if not ((data.types >= 0).sum(axis=1) >= 2) @ (data.types == 1).any(axis=1):
+    if not _applied(data):
         return None
     child = only_child(group)
     row = {"code_id": group.id, "kind": "group",
