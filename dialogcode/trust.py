@@ -91,19 +91,32 @@ def rules_chains(book: Codebook) -> dict[str, tuple[str, ...]]:
             for code in book.codes}
 
 
-def without_rules(agreement: pd.DataFrame, human_only: set[str], compared: int = 2
-                  ) -> pd.DataFrame:
+def rule_less_groups(book: Codebook) -> set[str]:
+    """The parents none of whose children (nor any code below them) the rules can
+    apply: a group of such codes is human-only for cu-alpha, as each of them is."""
+    reached = rule_less(book, rolled_up=True)
+    return {c.id for c in book.codes.values() if book.children(c.id)
+            and all(child.id in reached for child in book.children(c.id))}
+
+
+def without_rules(agreement: pd.DataFrame, human_only: set[str], compared: int = 2,
+                  groups: Collection[str] = ()) -> pd.DataFrame:
     """``agreement`` (of the rules against coders: :func:`~dialogcode.agreement.agree`)
     with :data:`NO_RULES` as the verdict of the ``human_only`` codes' rows: the rules
-    never apply such a code, so its figures say nothing of theirs to rely on or not. A
+    never apply such a code, so its figures say nothing of theirs to rely on or not (so
+    for the cu-alpha rows of the ``groups``: :func:`rule_less_groups`). A
     row judged among fewer coders than the ``compared`` codings, three or more (the
     people alone, the rules left out), keeps the people's verdict before it: ``reliable
-    between people; none: ...``."""
-    people = agreement["code_id"].isin(human_only) & agreement["kind"].eq("code")
+    between people; none: ...`` (``reliable between ana and bo (cy did not look for it);
+    none: ...`` where :func:`~dialogcode.agreement.agree` named the people judged)."""
+    people = (agreement["code_id"].isin(human_only) & agreement["kind"].eq("code")) | (
+        agreement["code_id"].isin(list(groups)) & agreement["kind"].eq("group"))
     apart = people & (agreement["coders"] < compared) & (compared >= 3)
     verdict = agreement["verdict"].mask(people, NO_RULES)
+    among = agreement["verdict"].str.contains(" between ", regex=False)  # named: agree
     return agreement.assign(verdict=verdict.mask(
-        apart, agreement["verdict"] + f" between people; {NO_RULES}"))
+        apart, agreement["verdict"] + among.map({True: "", False: " between people"})
+        + f"; {NO_RULES}"))
 
 
 def trust_summary(per_code: pd.DataFrame | None, design: dict | None,

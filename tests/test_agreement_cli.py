@@ -411,7 +411,7 @@ def test_a_rolled_up_parent_is_judged_against_the_rules_on_what_they_can_code(tm
         assert risk["verdict"] == "too few units"
         assert _verdicts(table)["risk.control"] == "none: no rules (human-only)"
     group = written[written["kind"].eq("group")].set_index("code_id").loc["risk"]
-    assert group["units"] == 5 and pd.isna(group["krippendorff_alpha"])  # housing, agreed
+    assert group["units"] == 50 and group["verdict"] == "too few units (on risk.housing alone)"
     assert ("Note: risk (rolled up and its cu-alpha) is judged on the codes below it the "
             "rules can apply; left out: risk.control (no rules, human-only)") in result.output
     page = " ".join((root / "out" / "report.html").read_text(encoding="utf-8").split())
@@ -498,3 +498,78 @@ def test_the_rules_against_one_coder_list_no_disagreements_on_a_human_only_code(
     assert invoke("agree", "ana", "bo", "-s", rules_study).exit_code == 0
     differ = pd.read_csv(rules_study / "out" / "agreement" / "ana-vs-bo-disagreements.csv")
     assert set(differ["code_id"]) == {"risk.control"} and len(differ) == 5
+
+
+def test_a_group_of_human_only_codes_beside_two_people_is_the_peoples_cu_alpha(tmp_path):
+    # `agree rules ana bo` gave the group risk, none of whose codes the rules can apply,
+    # an ordinary verdict as if the rules had been judged on it, its interval drawn for
+    # three coders ([1.000, 1.000] where ana and bo's is [0.475, 1.000])
+    from test_learning import learning_study
+    root = learning_study(tmp_path / "learning")
+    book = root / "codebooks" / "test.yaml"
+    book.write_text(book.read_text().replace("        patterns: {terms: [rent, evicted]}\n",
+                                             ""), encoding="utf-8")
+    coder = pd.read_csv(root / "codings" / "ana.csv")
+    control, housing = (coder[coder["code_id"] == c] for c in ("risk.control", "risk.housing"))
+    extra = pd.DataFrame({"seg_id": ["call0:t3", "call1:t3"], "code_id": "risk.housing"})
+    pd.concat([control.drop(index=control.index[::4]), housing.iloc[1:], extra]).to_csv(
+        root / "codings" / "bo.csv", index=False)
+    assert invoke("code", root, "-q").exit_code == 0
+    assert invoke("agree", "ana", "bo", "-s", root).exit_code == 0
+    result = invoke("agree", "rules", "ana", "bo", "-s", root)
+    assert result.exit_code == 0, result.output
+    pair, three = (pd.read_csv(root / "out" / "agreement" / f"{name}.csv").set_index("kind")
+                   .loc["group"] for name in ("ana-vs-bo", "rules-vs-ana-vs-bo"))
+    for column in ("coders", "units", "krippendorff_alpha", "krippendorff_alpha_low",
+                   "krippendorff_alpha_high"):
+        assert three[column] == pytest.approx(pair[column]), column
+    assert three["verdict"] == f"{pair['verdict']} between people; none: no rules (human-only)"
+    assert ("risk.control, risk.housing, risk (cu-alpha): no rule can code these "
+            "(human-only), so each row is the agreement of ana and bo alone"
+            in " ".join(result.output.split()))
+
+
+def test_a_group_with_one_code_the_rules_can_apply_is_judged_on_that_code(rules_study):
+    # the group risk holds housing, which the rules apply, and economic control, which
+    # they cannot: its cu-alpha against the rules, left one code to choose, read "n/a"
+    # with "the coders never varied there", though the rules and ana differ on housing
+    with (rules_study / "codings" / "ana.csv").open("a") as file:
+        file.write("call0:t3,risk.housing\ncall1:t3,risk.housing\n")
+    for roll_up in ((), ("--roll-up",)):
+        result = invoke("agree", "rules", "ana", "-s", rules_study, *roll_up)
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(rules_study / "out" / "agreement" / "rules-vs-ana.csv")
+        group = table[table["kind"] == "group"].set_index("code_id").loc["risk"]
+        housing = table.set_index("code_id").loc["risk.housing"]
+        for column in ("units", "percent_agreement", "krippendorff_alpha",
+                       "krippendorff_alpha_low", "krippendorff_alpha_high"):
+            assert group[column] == pytest.approx(housing[column]), column
+        assert housing["krippendorff_alpha"] < 1
+        assert group["verdict"] == f"{housing['verdict']} (on risk.housing alone)"
+        output = " ".join(result.output.split())
+        assert "n/a for risk:" not in output
+        assert ("risk (cu-alpha): the rules can apply one code below it, risk.housing, "
+                "so it is judged on that code, present or not" in output)
+
+
+def test_the_pooled_row_with_roll_up_counts_each_coding_once(rules_study):
+    # with --roll-up (all codes) pooled the parent's rolled-up row beside its sub-codes'
+    # rows, each housing coding counted twice: 100 units for 50 segments, and a verdict
+    # ("reliable") the codings as applied do not reach ("too few units")
+    coder = pd.read_csv(rules_study / "codings" / "ana.csv")
+    coder.drop(index=coder[coder["code_id"] == "risk.control"].index[::4]).to_csv(
+        rules_study / "codings" / "bo.csv", index=False)
+    for names in (("rules", "ana"), ("ana", "bo"), ("rules", "ana", "bo")):
+        stem = "-vs-".join(names)
+        pooled = {}
+        for roll_up in ((), ("--roll-up",)):
+            result = invoke("agree", *names, "-s", rules_study, *roll_up)
+            assert result.exit_code == 0, result.output
+            table = pd.read_csv(rules_study / "out" / "agreement" / f"{stem}.csv")
+            pooled[roll_up] = table.set_index("code_id").loc["(all codes)"]
+        assert "risk" in set(table["code_id"])              # rolled up, the parent's row
+        for column in ("units", "coders", "percent_agreement", "krippendorff_alpha",
+                       "krippendorff_alpha_low", "krippendorff_alpha_high", "verdict"):
+            assert pooled[()][column] == pooled[("--roll-up",)][column], (names, column)
+        assert "(all codes) pools the codes as applied, each coding counted once" in " ".join(
+            result.output.split())

@@ -208,8 +208,9 @@ def test_a_variable_a_coder_did_not_look_for_is_judged_between_the_others(tmp_pa
     assert "Note: a looked for 3 code(s) only" in result.output
     three = pd.read_csv(root / "out" / "agreement" / "a-vs-b-vs-c.csv").set_index("code_id")
     two = pd.read_csv(root / "out" / "agreement" / "b-vs-c.csv").set_index("code_id")
-    for column in ("coders", "units", "pairable_values", "krippendorff_alpha"):
-        assert three.loc["value", column] == two.loc["value", column]
+    for column in ("coders", "units", "pairable_values", "complete_units",
+                   "krippendorff_alpha", "krippendorff_alpha_low", "alpha_interval_high"):
+        assert three.loc["value", column] == pytest.approx(two.loc["value", column]), column
     assert invoke("agree", "a", "b", "-s", root).exit_code == 0
     pair = pd.read_csv(root / "out" / "agreement" / "a-vs-b.csv").set_index("code_id")
     assert pair.loc["value", "verdict"] == "none: a did not look for it"
@@ -461,3 +462,37 @@ def test_review_next_says_how_many_left_a_coder_coded_for_some_codes(coded):
     assert hers
     said = " ".join(result.output.split())
     assert f"{hers} of them coded for some codes only (coders: in dialogcode.yaml)" in said
+
+
+def test_a_code_a_third_coder_did_not_look_for_gets_the_figures_of_the_two_who_did(study):
+    # with ana, bo and cy, cy looking for economic control only, housing's row had ana
+    # and bo's alpha but a 95% interval drawn as if three coders had coded it (narrower:
+    # 0.37 to 0.87 where the two's is 0.19 to 0.95), no complete units and so no kappa,
+    # and a verdict that did not say cy was left out
+    coder = pd.read_csv(study / "codings" / "ana.csv")
+    control, housing = (coder[coder["code_id"] == c] for c in ("risk.control", "risk.housing"))
+    extra = pd.DataFrame({"seg_id": ["call0:t3", "call1:t3"], "code_id": "risk.housing"})
+    pd.concat([control.drop(index=control.index[::4]), housing.iloc[1:], extra]).to_csv(
+        study / "codings" / "bo.csv", index=False)
+    control.drop(index=control.index[1::5]).to_csv(study / "codings" / "cy.csv", index=False)
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  cy: {codes: [risk.control]}\n")
+    assert invoke("agree", "ana", "bo", "-s", study).exit_code == 0
+    result = invoke("agree", "ana", "bo", "cy", "-s", study)
+    assert result.exit_code == 0, result.output
+    two = pd.read_csv(study / "out" / "agreement" / "ana-vs-bo.csv").set_index("code_id")
+    three = pd.read_csv(study / "out" / "agreement" / "ana-vs-bo-vs-cy.csv").set_index(
+        "code_id")
+    pair, row = two.loc["risk.housing"], three.loc["risk.housing"]
+    assert row["coders"] == 2
+    for column in ("units", "pairable_values", "complete_units", "informative_units",
+                   "percent_agreement", "fleiss_kappa", "krippendorff_alpha",
+                   "krippendorff_alpha_low", "krippendorff_alpha_high",
+                   "percent_agreement_low", "percent_agreement_high"):
+        assert row[column] == pytest.approx(pair[column]), column
+    assert row["verdict"] == f"{pair['verdict']} between ana and bo (cy did not look for it)"
+    assert three.loc["risk.control", "verdict"] in ("reliable", "tentative", "do not rely")
+    # the group risk (housing among its codes) is likewise ana and bo's alone
+    group, alone = (t[t["kind"] == "group"].loc["risk"] for t in (three, two))
+    for column in ("coders", "units", "krippendorff_alpha_low"):
+        assert group[column] == pytest.approx(alone[column]), column

@@ -15,8 +15,9 @@ from ..codebook import Codebook
 from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
-from .rows import (ALL_CODES, NOBODY, code_rows, counts_for, expand, group_row,
-                   judged_only, member_lookup, table_of, variable_row)
+from .rows import (ALL_CODES, NOBODY, code_rows, expand, group_row,
+                   judged_only, member_lookup, one_child_row, only_child,
+                   pooled_row, table_of, variable_row)
 from .scheme import Scheme, scheme_of
 from .statistics import LEVELS
 from .units import Selection
@@ -145,25 +146,35 @@ def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
                                  for name, found in zip(coders, mine)])
 
 
+def unsought_by(coders: Sequence[str]) -> str:
+    """``coders`` did not look for a row's code (``coders:`` in dialogcode.yaml)."""
+    return f"{' and '.join(coders)} did not look for it"
+
+
 def not_sought(coders: Sequence[str]) -> str:
     """The verdict of a row left without two coders judged by ``coders``, who did not
-    look for its code (``coders:`` in dialogcode.yaml)."""
-    return f"none: {' and '.join(coders)} did not look for it"
+    look for its code."""
+    return f"none: {unsought_by(coders)}"
 
 
 def _judged_apart(rows: list[dict], coders: list[str], rules: str | None, unpooled,
-                  chains, names: pd.Index, scheme: Scheme, roll_up: bool) -> list[str]:
-    """Notes on the rows judged without the rules (``unpooled`` codes, with two or more
-    people beside them) and on the rolled-up and group rows judged without codes
-    ``chains`` keeps from counting for them."""
+                  groups, chains, names: pd.Index, scheme: Scheme, roll_up: bool
+                  ) -> list[str]:
+    """Notes on the rows judged without the rules (``unpooled`` codes and ``groups``,
+    with two or more people beside them) and on the rolled-up and group rows judged
+    without codes ``chains`` keeps from counting for them."""
     notes = []
     people = [c for c in coders if c != rules]
-    apart = [row["code_id"] for row in rows if row["kind"] == "code"
-             and row["code_id"] in unpooled]
+    apart = [row for row in rows if row["code_id"] in (
+        unpooled if row["kind"] == "code" else groups if row["kind"] == "group" else ())]
     if rules in coders and len(people) >= 2 and apart:
-        notes.append(f"{listed(apart)}: no rule can code these (human-only), so each row "
-                     f"is the agreement of {' and '.join(people)} alone, the rules left out "
-                     "(their part is n/a); not in (all codes)")
+        fewer = any(row["coders"] < len(people) for row in apart)     # coders: scopes
+        ids = [row["code_id"] + (" (cu-alpha)" if row["kind"] == "group" else "")
+               for row in apart]
+        notes.append(f"{listed(ids)}: no rule can code these (human-only), so each row "
+                     f"is the agreement of {' and '.join(people)} alone"
+                     + (" (of those of them who looked for it)" if fewer else "")
+                     + ", the rules left out (their part is n/a); not in (all codes)")
     left: dict[str, list[str]] = {}
     for code in names if chains is not None else []:
         for target in (code, *scheme.ancestors.get(code, ())):
@@ -189,7 +200,8 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
           level: str = "nominal", draws: int = DRAWS, seed: int = 0,
           min_units: int = MIN_UNITS, unpooled: Collection[str] = (),
           scopes: Mapping[str, Collection[str]] | None = None, rules: str | None = None,
-          chains: Mapping[str, Sequence[str]] | None = None) -> Agreement:
+          chains: Mapping[str, Sequence[str]] | None = None,
+          unpooled_applied: Collection[str] | None = None) -> Agreement:
     """Agreement between two or more codings (coder name -> codings-shaped table with
     ``doc_id``, ``code_id`` and ``seg_id`` and/or ``start``/``end``) of the same segments.
 
@@ -218,7 +230,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     sub-codes included: :func:`~dialogcode.scopes.coder_scopes`): on the others they are
     missing, never "nothing applied"; a row that leaves fewer than two coders judged says
     who did not look for it (:func:`not_sought`, even where no one applied the code) and
-    stays out of the pooled row. ``reference`` (with exactly two coders) adds precision,
+    stays out of the pooled row. With ``roll_up`` the pooled row pools the codes as
+    applied, each coding once (not again for the codes above it), leaving out
+    ``unpooled_applied`` (default ``unpooled``: against the rules, the codes they never
+    apply as applied). ``reference`` (with exactly two coders) adds precision,
     recall and F1 of the other coder. With ``documents``, codings whose ``sha256``
     differs are refused. Raises DialogcodeError listing every problem (ArgumentError for
     arguments that do not fit together).
@@ -281,9 +296,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     for variable in scheme.variables.values():
         if used & set(variable.members) if codes is None else \
                 {variable.id, *variable.members} & set(codes):
-            judged, seen = judged_only(presence, reads, judging(*variable.members))
+            mask = judging(*variable.members)
+            judged, seen = judged_only(presence, reads, mask)
             row, item, matrices[variable.id], note = variable_row(
-                variable, judged, names, seen, seed, **options)
+                variable, judged, names, seen, seed, judging=mask, **options)
             rows.append(row)
             items.append(item)
             notes += [note] if note else []
@@ -293,19 +309,40 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                     else [c for c in dict.fromkeys(codes)
                           if c not in members and c not in scheme.variables])
     unsought = {c for c in chosen_codes if judging(c).sum() < 2}
-    rows += code_rows(coded, wider, reads, chosen_codes,
-                      coders.index(reference) if reference is not None else None, seed,
-                      items, unpooled=frozenset(unpooled) | unsought, judging=judging,
+    first = coders.index(reference) if reference is not None else None
+    rows += code_rows(coded, wider, reads, chosen_codes, first, seed, items,
+                      unpooled=frozenset(unpooled) | unsought, judging=judging,
                       without=coders.index(rules) if rules in coders else None,
-                      apart=frozenset(unpooled), **options)
+                      apart=frozenset(unpooled), pool=not roll_up, **options)
+    if roll_up:     # the pooled row of the codes as applied: each coding counted once
+        applied = [c for c in (names if codes is None else chosen_codes)
+                   if c in names and c not in members]
+        rows += pooled_row(presence, names, reads, applied, first, seed, judging=judging,
+                           unpooled={*(unpooled if unpooled_applied is None
+                                       else unpooled_applied),
+                                     *(c for c in applied if judging(c).sum() < 2)},
+                           **options)
     groups = {group.id: group if chains is None else replace(group, members={
         # against the rules: the children they can code
         c: v for c, v in group.members.items() if group.id in chains.get(c, (group.id,))})
         for group in scheme.groups.values()}
+    # a group with no child the rules can code is judged as a human-only code: the
+    # people's cu-alpha, the rules left out (so its interval is drawn for the people)
+    people_groups = {g for g, group in groups.items() if rules in coders
+                     and len(coders) >= 3 and set(group.members) <= set(unpooled)}
+    single = []
     for group in groups.values():
         if codes is None or group.id in codes:
-            row = group_row(group, judged_only(presence, reads, judging(*group.members))[0],
-                            names, len(coders), seed, draws, min_units)
+            mask = judging(*group.members)
+            mask[[c == rules and group.id in people_groups for c in coders]] = False
+            judged, seen = judged_only(presence, reads, mask)
+            if len(set(group.members.values())) == 1:   # one child the rules can apply
+                row = one_child_row(group, judged, names, seen, seed, judging=mask,
+                                    **options)
+                single.append(group.id)
+            else:
+                row = group_row(group, judged, names, len(coders), seed, draws, min_units,
+                                int(mask.sum()))
             rows += [row] if row else []
     # a human-only code's row of the people alone (the rules left out: code_rows)
     apart = frozenset(unpooled) if rules in coders and len(coders) >= 3 else frozenset()
@@ -313,24 +350,30 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         kinds = {"variable": scheme.variables, "group": groups}
         judged = judging(*(kinds[row["kind"]][row["code_id"]].members if row["kind"] in kinds
                            else () if row["kind"] == "pooled" else (row["code_id"],)))
-        left_out = row["kind"] == "code" and row["code_id"] in apart
+        left_out = (row["code_id"] in apart if row["kind"] == "code" else
+                    row["kind"] == "group" and row["code_id"] in people_groups)
         row["coders"] = int(judged.sum() - left_out)   # the pooled row's: every coder
+        missing = [c for c, j in zip(coders, judged) if not j]
         if row["coders"] < 2:
-            row["verdict"] = not_sought([c for c, j in zip(coders, judged) if not j])
+            row["verdict"] = not_sought(missing)
+        elif missing:       # figures of those who looked (code_rows, variable_row, ...)
+            among = [c for c, j in zip(coders, judged) if j and not (left_out and c == rules)]
+            row["verdict"] += f" between {' and '.join(among)} ({unsought_by(missing)})"
     units = segments.iloc[unit_pos].reset_index(drop=True)
     shared = reads.sum(axis=1) >= 2
-    notes += _judged_apart(rows, coders, rules, unpooled, chains, names, scheme, roll_up)
+    notes += _judged_apart(rows, coders, rules, unpooled, people_groups, chains, names,
+                           scheme, roll_up)
+    notes += [f"{group} (cu-alpha): the rules can apply one code below it, "
+              f"{only_child(groups[group])}, so it is judged on that code, present or not: "
+              "cu-alpha would have no two codes to choose between" for group in single
+              if any(r["code_id"] == group and r["kind"] == "group" for r in rows)]
     still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
              and np.isnan(row.get("krippendorff_alpha", 0.0))]
     nobody = [row["code_id"] for row in rows if row["verdict"] == NOBODY]
-    pooled = {row["code_id"] for row in rows if row["kind"] == "code"
-              and row["verdict"] != NOBODY} - set(unpooled) - unsought
-    twice = sorted(c for c in pooled if roll_up and any(
-        t != c and t in pooled for t in counts_for(c, scheme, chains)))
-    if twice:
-        notes.append(f"{ALL_CODES} counts the decisions on {listed(twice)} twice or more: in "
-                     "their own rows and again in those of the codes above them "
-                     "(--roll-up); agree without --roll-up pools each coding once")
+    if roll_up and any(row["kind"] == "pooled" for row in rows):
+        notes.append(f"{ALL_CODES} pools the codes as applied, each coding counted once, as "
+                     "agree without --roll-up does: rolled up, a sub-code's codings would "
+                     "count again in the rows of the codes above it")
     if nobody:
         notes.append(f"n/a for {listed(nobody)}: no one applied it on a segment two coders "
                      "read, so there is no agreement to assess (percent agreement would "

@@ -199,15 +199,18 @@ def expand(presence: pd.DataFrame, names: pd.Index, scheme: Scheme,
 
 
 def variable_row(variable: Variable, presence, names, reads, seed, *, level, draws,
-                 min_units):
-    """(row, disagreement item, confusion matrix, note or None) of one variable."""
+                 min_units, judging: np.ndarray | None = None):
+    """(row, disagreement item, confusion matrix, note or None) of one variable; the
+    row's figures are of the coders ``judging`` (a bool per coder; default all)."""
     value = member_lookup(names, variable.members)[presence["code"].to_numpy()]
     rows = presence[value >= 0]
     labels = np.full(reads.shape, -1, dtype=np.int64)
     labels[rows["unit"].to_numpy(), rows["coder_k"].to_numpy()] = value[value >= 0]
     numbers = np.array(variable.numbers) if variable.numbers is not None else None
     row = {"code_id": variable.id, "kind": "variable",
-           **tally_row(tally(labels, len(variable.values)), numbers, level=level,
+           **tally_row(tally(labels if judging is None or judging.sum() < 2
+                             else labels[:, judging], len(variable.values)), numbers,
+                       level=level,
                        draws=draws, rng=_rng(seed, "variable", variable.id),
                        min_units=min_units)}
     valued = labels >= 0
@@ -232,25 +235,19 @@ def judged_only(presence: pd.DataFrame, reads: np.ndarray, judging: np.ndarray
     return presence[judging[presence["coder_k"].to_numpy()]], reads & judging
 
 
-def _leave_out(data: Tally, units: np.ndarray, digits: np.ndarray, coder: int):
-    """``data``, ``units`` and ``digits`` of :func:`code_tallies` with ``coder`` left
-    out: the tally of the others, the units where they differ, ``coder`` missing there."""
-    others = np.arange(data.coders) != coder
-    digits = np.where(others, digits, -1)
+def _judged_by(data: Tally, units: np.ndarray, digits: np.ndarray, keep: np.ndarray):
+    """``data``, ``units`` and ``digits`` of :func:`code_tallies` of the coders ``keep``
+    (a bool per coder) alone: their tally (its kappa, intervals and complete units
+    those of so many coders), the units where they differ, the others missing there."""
+    digits = np.where(keep, digits, -1)
     differ = (digits == 1).any(axis=1) & (digits == 0).any(axis=1)
-    return (tally_weighted(data.types[:, others], data.counts, data.values), units[differ],
+    return (tally_weighted(data.types[:, keep], data.counts, data.values), units[differ],
             digits[differ])
 
 
-def code_rows(presence, names, reads, chosen: list[str], reference: int | None, seed,
-              items: list, *, level, draws, min_units, unpooled=frozenset(),
-              judging=None, without: int | None = None, apart=frozenset()) -> list[dict]:
-    """A row per code of ``chosen`` and the pooled row of those not ``unpooled``;
-    disagreements go to ``items``. ``judging`` (code id -> a bool per coder; default
-    every coder) gives the coders judged on each code. With ``without`` (a coder's
-    index) and two or more other coders, the ``apart`` codes' rows are the others'
-    alone; with one other, their disagreements are not listed. A code nobody applied on a unit two coders read has no figures (verdict
-    :data:`NOBODY`) and is left out of the pooled row."""
+def _tallied(presence, names, reads, chosen: list[str], judging) -> dict:
+    """Code -> :func:`code_tallies` of each code of ``chosen``, among the coders
+    ``judging`` gives it (the others missing)."""
     by_coders: dict[tuple, list[str]] = {}
     for name in chosen:
         mask = judging(name) if judging else np.ones(reads.shape[1], dtype=bool)
@@ -259,40 +256,87 @@ def code_rows(presence, names, reads, chosen: list[str], reference: int | None, 
     for mask, codes in by_coders.items():
         part, seen = judged_only(presence, reads, np.array(mask))
         tallied.update(zip(codes, code_tallies(part, seen, names.get_indexer(codes))))
+    return tallied
+
+
+def _applied(data: Tally) -> bool:
+    """Whether someone applied the code on a unit two coders read."""
+    pairable = (data.types >= 0).sum(axis=1) >= 2
+    return bool((pairable & (data.types == 1).any(axis=1)).any())
+
+
+def _pooled(tallies: list[Tally], reference: int | None, seed, *, level, draws, min_units
+            ) -> list[dict]:
+    """The row of ``tallies`` pooled (none without any)."""
+    if not tallies:
+        return []
+    pooled = combine(tallies)
+    row = {"code_id": ALL_CODES, "kind": "pooled",
+           **tally_row(pooled, None, level=level, draws=draws,
+                       rng=_rng(seed, "pooled", ALL_CODES), min_units=min_units)}
+    if pooled.coders == 2:
+        _binary_counts(row, pooled, reference)
+    return [row]
+
+
+def code_rows(presence, names, reads, chosen: list[str], reference: int | None, seed,
+              items: list, *, level, draws, min_units, unpooled=frozenset(),
+              judging=None, without: int | None = None, apart=frozenset(), pool=True
+              ) -> list[dict]:
+    """A row per code of ``chosen`` and (with ``pool``) the pooled row of those not
+    ``unpooled``; disagreements go to ``items``. ``judging`` (code id -> a bool per
+    coder; default every coder) gives the coders judged on each code: a row of two or
+    more of them is theirs alone (its kappa, intervals and complete units of so many
+    coders; the pooled row still has every coder). With ``without`` (a coder's index)
+    and two or more other coders, the ``apart`` codes' rows are the others' alone; with
+    one other, their disagreements are not listed. A code nobody applied on a unit two
+    coders read has no figures (verdict :data:`NOBODY`) and is left out of the pooled
+    row."""
+    tallied = _tallied(presence, names, reads, chosen, judging)
     rows, tallies = [], []
     coders = reads.shape[1]
     for name in chosen:
         data, units, digits = tallied.pop(name)
-        if name in apart and without is not None and coders >= 3:
-            data, units, digits = _leave_out(data, units, digits, without)
-        elif name in apart and without is not None:   # each of the coder's codings: noise
-            units, digits = units[:0], digits[:0]
+        pool_data = data                            # the pooled row's: every coder
+        keep = judging(name) if judging else np.ones(coders, dtype=bool)
+        if name in apart and without is not None and coders == 2:
+            units, digits = units[:0], digits[:0]   # each of the coder's codings: noise
+        elif name in apart and without is not None:
+            keep[without] = False
+            if keep.sum() < 2:                      # no two left: no figures (verdict)
+                keep = np.arange(coders) != without
+        if 2 <= keep.sum() < coders:
+            data, units, digits = _judged_by(data, units, digits, keep)
         row = {"code_id": name, "kind": "code",
                **tally_row(data, None, level=level, draws=draws,
                            rng=_rng(seed, "code", name), min_units=min_units)}
-        pairable = (data.types >= 0).sum(axis=1) >= 2
-        applied = bool((pairable & (data.types == 1).any(axis=1)).any())
+        applied = _applied(data)
         if not applied:
             row.update(dict.fromkeys(_UNASSESSABLE, np.nan), verdict=NOBODY)
         if coders == 2:
             _binary_counts(row, data, reference)
         rows.append(row)
-        tallies += [data] if applied and name not in unpooled else []
+        tallies += [pool_data] if applied and name not in unpooled else []
         items.append((name, "code", units, digits, YES_NO))
-    if tallies:
-        pooled = combine(tallies)
-        row = {"code_id": ALL_CODES, "kind": "pooled",
-               **tally_row(pooled, None, level=level, draws=draws,
-                           rng=_rng(seed, "pooled", ALL_CODES), min_units=min_units)}
-        if pooled.coders == 2:
-            _binary_counts(row, pooled, reference)
-        rows.append(row)
-    return rows
+    options = {"level": level, "draws": draws, "min_units": min_units}
+    return rows + (_pooled(tallies, reference, seed, **options) if pool else [])
 
 
-def group_row(group: Variable, presence, names, coders: int, seed, draws, min_units
-              ) -> dict | None:
-    """The cu-alpha row of a group, None when no unit has two coders using it."""
+def pooled_row(presence, names, reads, chosen: list[str], reference: int | None, seed, *,
+               level, draws, min_units, unpooled=frozenset(), judging=None) -> list[dict]:
+    """The pooled row alone of the codes ``chosen`` not ``unpooled`` (as in
+    :func:`code_rows`; none when no one applied any): beside rows rolled up, the
+    pooled row of the codes as applied, each coding counted once."""
+    tallied = _tallied(presence, names, reads, chosen, judging)
+    return _pooled([data for name, (data, _, _) in tallied.items()
+                    if name not in unpooled and _applied(data)], reference, seed,
+                   level=level, draws=draws, min_units=min_units)
+
+
+def group_row(group: Variable, presence, names, coders: int, seed, draws, min_units,
+              judged: int | None = None) -> dict | None:
+    """The cu-alpha row of a group, None when no unit has two coders using it; its
+    interval is drawn for ``judged`` coders (default all ``coders``)."""
     child = member_lookup(names, group.members)[presence["code"].to_numpy()]
     used = child >= 0
     matrix, totals = group_coincidences(presence["unit"].to_numpy()[used],
@@ -302,8 +346,36 @@ def group_row(group: Variable, presence, names, coders: int, seed, draws, min_un
         return None
     others = np.arange(len(group.values)) != np.argmax(matrix.sum(axis=0))
     row = {"code_id": group.id, "kind": "group", "values": len(group.values),
-           "coders": coders, "units": totals.shape[0], "pairable_values": float(matrix.sum()),
+           "coders": judged or coders, "units": totals.shape[0],
+           "pairable_values": float(matrix.sum()),
            "informative_units": int((totals[:, others].getnnz(axis=1) > 0).sum())}
-    _alpha_columns(row, matrix, None, coders, draws, _rng(seed, "group", group.id))
+    _alpha_columns(row, matrix, None, judged or coders, draws,
+                   _rng(seed, "group", group.id))
     row["verdict"] = verdict(row["krippendorff_alpha"], row["informative_units"], min_units)
+    return row
+
+
+def only_child(group: Variable) -> str:
+    """The child of a group whose members all fall under one (:func:`one_child_row`)."""
+    return group.values[next(iter(group.members.values()))]
+
+
+def one_child_row(group: Variable, presence, names, reads, seed, *, level, draws,
+                  min_units, judging: np.ndarray) -> dict | None:
+    """The row of a group left one child (against the rules: the one they can apply),
+    whose cu-alpha would have no two codes to choose between: the agreement on that
+    child present or not (a code below it counting for it), figures and intervals as
+    its own row's, among the coders ``judging``. None when no one applied it."""
+    present = presence[member_lookup(names, group.members)[presence["code"].to_numpy()]
+                       >= 0].assign(code=0).drop_duplicates(["unit", "coder_k"])
+    data, _, _ = next(code_tallies(present, reads, np.zeros(1, dtype=np.int64)))
+    if 2 <= judging.sum() < len(judging):
+        data = tally_weighted(data.types[:, judging], data.counts, data.values)
+    if not _applied(data):
+        return None
+    child = only_child(group)
+    row = {"code_id": group.id, "kind": "group",
+           **tally_row(data, None, level=level, draws=draws, rng=_rng(seed, "code", child),
+                       min_units=min_units)}
+    row["verdict"] += f" (on {child} alone)"
     return row

@@ -279,7 +279,7 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     from ..privacy.gate import mask_for_reading
     from ..scopes import coder_of, coder_scopes, undeclared_notes
     from ..study import Study
-    from ..trust import rule_less, rules_chains, without_rules
+    from ..trust import rule_less, rule_less_groups, rules_chains, without_rules
 
     if len(set(names)) < len(names) or len(names) < 2:
         raise click.UsageError("give at least two different codings to compare")
@@ -307,8 +307,10 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
                    roll_up=roll_up, level=level, draws=draws, seed=seed,
                    min_units=min_units, unpooled=people, scopes=scopes,
                    rules=RULES if RULES in names else None,
-                   chains=rules_chains(book) if RULES in names else None)
-    result.per_code = without_rules(result.per_code, people, len(names))
+                   chains=rules_chains(book) if RULES in names else None,
+                   unpooled_applied=rule_less(book) if RULES in names else set())
+    result.per_code = without_rules(result.per_code, people, len(names),
+                                    rule_less_groups(book) if RULES in names else ())
     result.notes += undeclared_notes(opened, book, names, "`agree` judges {coder} on "
                                      "every code, and counts the others' codings of the "
                                      "rest as disagreements")
