@@ -56,6 +56,22 @@ def read_lines(text: str) -> tuple[str, Sequence[int]]:
                              for _ in range(piece.count("\n") + 1)]
 
 
+def shown_place(text: str, offset: int) -> tuple[int, int]:
+    """(line, column), from 1, an editor shows for the character at ``offset`` of
+    ``text`` (normalised) read as lines (:func:`read_lines`): counted in ``text``, where
+    only LF ends a line (a line break read for several characters: at the first)."""
+    at = offset
+    if _ANY_BREAK.search(text):    # a break read as LF, or dropped: walk both to it
+        read = read_lines(text)[0]
+        at = -1 if offset < len(read) else len(text)
+        for j in range(offset + 1 if offset < len(read) else 0):
+            at += 1
+            while not (read[j] == text[at]
+                       or read[j] == "\n" and text[at] in _BREAKS + "\f"):
+                at += 1
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
 def _read_line(line: str, first: bool, last: bool) -> str:
     """One line of a text (between LFs) read as lines: a line break written otherwise
     at its start or end is nothing (the line already breaks there: read as a second

@@ -227,3 +227,25 @@ def test_a_tabbed_files_note_counts_the_lines_an_editor_shows(tmp_path):
               "P1\tBefore that\twe slept in the car.\nP2\tThat winter was hard.\n")
     assert any(note.startswith("line 2: 4 of 5 lines are a name, a tab and text")
                for note in notes_of(tmp_path, "tabbed.txt", tabbed))
+
+
+@pytest.mark.parametrize("gap", ["\u2028", "\x0b", "\x85", "\f"])
+def test_an_inline_markup_copys_difference_is_at_the_column_an_editor_shows(tmp_path, gap):
+    # the column was counted from the last line separator before the difference, and
+    # without the markup written before it on the line: "column 13" for a word at 69
+    talk = (f"Synthetic fixture.\r\n\r\nP1: We lost the apartment in May.{gap}P2: Then my "
+            "cousin took us in.\r\nP1: Done.\r\n")
+    root, result = ingested(tmp_path, "talk.txt", talk)
+    assert result.exit_code == 0, result.output
+    copy = ("\ufeff" + talk.replace("apartment", "**apartment**<sup>housing</sup>")
+            .replace("cousin", "uncle"))
+    markup = tmp_path / "talk.md"
+    markup.write_bytes(copy.encode("utf-8"))
+    result = CliRunner().invoke(cli, ["import-codings", str(markup), str(root),
+                                      "--coder", "x"])
+    assert result.exit_code != 0
+    line = editor_line(copy, "uncle")
+    column = copy.index("uncle") - copy.rindex("\n", 0, copy.index("uncle"))
+    assert (line, column) == (3, 69)
+    assert (f"talk.md:{line}: the text differs from document talk at line {line}, "
+            f"column {column}") in result.output
