@@ -21,8 +21,10 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # (Word's manual line break in a .txt export), the file, group and record separators,
 # NEL, the line separator and the paragraph separator
 _BREAKS = "\x0b\x1c\x1d\x1e\x85\u2028\u2029"
+# what text read as lines breaks at besides LF (and CR, LF once normalised)
+OTHER_BREAKS = _BREAKS + "\f"
 _OTHER_BREAKS = re.compile(f"[{_BREAKS}]")
-_ANY_BREAK = re.compile(f"[{_BREAKS}\f]")
+_ANY_BREAK = re.compile(f"[{OTHER_BREAKS}]")
 # a form feed (a page break): beside a line break or at either end of a line of the file,
 # nothing; between two characters of a line, a line break
 _PAGE_BREAK = re.compile(r"(?<![^\n])\f+|\f+(?![^\n])|(\f+)")
@@ -67,7 +69,7 @@ def shown_place(text: str, offset: int) -> tuple[int, int]:
         for j in range(offset + 1 if offset < len(read) else 0):
             at += 1
             while not (read[j] == text[at]
-                       or read[j] == "\n" and text[at] in _BREAKS + "\f"):
+                       or read[j] == "\n" and text[at] in OTHER_BREAKS):
                 at += 1
     return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
 
