@@ -249,3 +249,47 @@ def test_an_inline_markup_copys_difference_is_at_the_column_an_editor_shows(tmp_
     assert (line, column) == (3, 69)
     assert (f"talk.md:{line}: the text differs from document talk at line {line}, "
             f"column {column}") in result.output
+
+
+CODEBOOK = ("\ufeffcodebook: c\r\ntitle: T\r\ncodes:\r\n  - id: a.one\r\n    label: One\r\n"
+            "    definition: \"Talk about one\u2028thing,\x85said\u2029twice.\"\r\n"
+            "    patterns: {terms: [one]}\r\n"
+            "  - id: a.one\r\n    label: Two\r\n    definition: Two.\r\n")
+
+
+def validated(tmp_path, text: str | bytes) -> str:
+    path = tmp_path / "cb.yaml"
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    result = CliRunner().invoke(cli, ["codebook", "validate", str(path)])
+    assert result.exit_code != 0
+    return result.output
+
+
+def test_a_codebooks_errors_name_the_line_and_column_an_editor_shows(tmp_path):
+    # YAML ends a line at a line separator, NEL and paragraph separator too: every
+    # problem below a definition holding one was named lines below its place
+    assert editor_line(CODEBOOK, "label: Two") == 9
+    assert "cb.yaml:8 [a.one]: duplicate code id (first defined at " in validated(
+        tmp_path, CODEBOOK)
+    unclosed = CODEBOOK.replace("label: Two", "label: [Two")
+    assert "cb.yaml:9:12: the [ opened here is never closed with ]" in validated(
+        tmp_path, unclosed)
+    tabbed = CODEBOOK.replace("Two.", "Two\x0b.")
+    assert "cb.yaml:10:20: the character #x000b is not allowed" in validated(
+        tmp_path, tabbed.replace("\r\n", "\r"))
+    bad = CODEBOOK.replace("Two.", "D\u00e9j\u00e0 vu \udcff").encode("utf-8", "surrogateescape")
+    assert "cb.yaml:10: not UTF-8 text (byte 0xff at column 25)" in validated(tmp_path, bad)
+
+
+def test_a_csv_files_bad_byte_is_named_at_the_line_an_editor_shows(tmp_path):
+    # with lone CR line ends (as Excel for Mac saves CSV), it was named at line 1
+    from dialogcode.csvrows import csv_text
+    from dialogcode.coders import CodingsError
+
+    path = tmp_path / "x.csv"
+    for data, said in [(b"seg_id,code_id\rtalk:t1,a\rtalk:t2,caf\xe9\r", "not UTF-8 text"),
+                       (b"seg_id,code_id\rtalk:t1,a\rtalk:t2,\x00\r", "a NUL byte")]:
+        path.write_bytes(data)
+        with pytest.raises(CodingsError) as info:
+            csv_text(path, CodingsError)
+        assert str(info.value).startswith(f"{path}:3: {said}")
