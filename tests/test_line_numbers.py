@@ -293,3 +293,18 @@ def test_a_csv_files_bad_byte_is_named_at_the_line_an_editor_shows(tmp_path):
         with pytest.raises(CodingsError) as info:
             csv_text(path, CodingsError)
         assert str(info.value).startswith(f"{path}:3: {said}")
+
+
+def test_xml_that_is_not_well_formed_is_named_at_the_column_an_editor_shows(tmp_path):
+    # the parser's column counts from 0: "column 39" for the name an editor shows at 40
+    path = tmp_path / "book.qdc"
+    path.write_bytes(("\ufeff<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n"
+                      "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\">\r\n"
+                      "<Codes><Code name=\"Caf\u00e9\u2028x\" guid=\"g1\">"
+                      "</Codes></CodeBook>\r\n").encode("utf-8"))
+    result = CliRunner().invoke(cli, ["codebook", "import", str(path), "-o",
+                                      str(tmp_path / "book.yaml")])
+    assert result.exit_code != 0
+    written = path.read_bytes().decode("utf-8-sig").split("\r\n")[2]
+    assert written.index("</Codes>") == 37
+    assert "book.qdc:3: not well-formed XML: mismatched tag at column 40" in result.output
