@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 
 from .errors import DialogcodeError, Problem
-from .normalize import byte_order_mark
+from .normalize import byte_order_mark, place_after
 
 SAVE_AS = "save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8 (Comma delimited))"
 EXCEL_SEP = re.compile(r"sep=.,?")     # a first line Excel reads as the separator
@@ -123,13 +123,19 @@ def csv_text(path: Path, error: type[DialogcodeError]) -> str:
                     f"UTF-8; {SAVE_AS}", file=path)
     if b"\x00" in raw:
         raise error("a NUL byte: the file is not CSV text (an Excel workbook named .csv?); "
-                    f"{SAVE_AS}", file=path, line=raw.count(b"\n", 0, raw.index(0)) + 1)
+                    f"{SAVE_AS}", file=path, line=_line_of(raw, raw.index(0)))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as CSV UTF-8 "
                     "(Excel's plain CSV writes accented letters in another encoding)",
-                    file=path, line=raw.count(b"\n", 0, exc.start) + 1) from None
+                    file=path, line=_line_of(raw, exc.start)) from None
+
+
+def _line_of(raw: bytes, at: int) -> int:
+    """The line an editor shows byte ``at`` of ``raw`` on (LF, CRLF and a lone CR, as
+    Excel for Mac writes, end a line)."""
+    return place_after(raw[:at].decode("utf-8", "replace"))[0]
 
 
 def _utf16(raw: bytes) -> bool:

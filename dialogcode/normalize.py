@@ -21,12 +21,14 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # (Word's manual line break in a .txt export), the file, group and record separators,
 # NEL, the line separator and the paragraph separator
 _BREAKS = "\x0b\x1c\x1d\x1e\x85\u2028\u2029"
+# what text read as lines breaks at besides LF (and CR, LF once normalised)
+OTHER_BREAKS = _BREAKS + "\f"
 _OTHER_BREAKS = re.compile(f"[{_BREAKS}]")
-_ANY_BREAK = re.compile(f"[{_BREAKS}\f]")
+_ANY_BREAK = re.compile(f"[{OTHER_BREAKS}]")
 # a form feed (a page break): beside a line break or at either end of a line of the file,
 # nothing; between two characters of a line, a line break
 _PAGE_BREAK = re.compile(r"(?<![^\n])\f+|\f+(?![^\n])|(\f+)")
-_LINE_END = re.compile(r"\r\n?|\n")     # as read, before LF line ends: what an editor counts
+LINE_END = re.compile(r"\r\n?|\n")     # as read, before LF line ends: what an editor counts
 
 
 def normalize_text(text: str) -> str:
@@ -54,6 +56,31 @@ def read_lines(text: str) -> tuple[str, Sequence[int]]:
     read = [_read_line(piece, k == 0, k == last) for k, piece in enumerate(pieces)]
     return "\n".join(read), [number for number, piece in enumerate(read, start=1)
                              for _ in range(piece.count("\n") + 1)]
+
+
+def shown_place(text: str, offset: int) -> tuple[int, int]:
+    """(line, column), from 1, an editor shows for the character at ``offset`` of
+    ``text`` (normalised) read as lines (:func:`read_lines`): counted in ``text``, where
+    only LF ends a line (a line break read for several characters: at the first)."""
+    at = offset
+    if _ANY_BREAK.search(text):    # a break read as LF, or dropped: walk both to it
+        read = read_lines(text)[0]
+        at = -1 if offset < len(read) else len(text)
+        for j in range(offset + 1 if offset < len(read) else 0):
+            at += 1
+            while not (read[j] == text[at]
+                       or read[j] == "\n" and text[at] in OTHER_BREAKS):
+                at += 1
+    return place_after(text[:at])
+
+
+def place_after(text: str) -> tuple[int, int]:
+    """(line, column), from 1, an editor shows for the character after ``text``, the
+    start of a file as written: a line ends at LF, CRLF or a lone CR, nothing else (not
+    at a line separator, NEL, a vertical tab or form feed, as YAML, ``str.splitlines``
+    or a count of LFs alone would have it)."""
+    return (len(LINE_END.findall(text)) + 1,
+            len(text) - max(text.rfind("\n"), text.rfind("\r")))
 
 
 def _read_line(line: str, first: bool, last: bool) -> str:
@@ -96,9 +123,7 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        before = data[:exc.start].decode(encoding, "replace")   # valid up to the bad byte
-        line = len(_LINE_END.findall(before)) + 1
-        column = len(before) - max(before.rfind("\n"), before.rfind("\r"))
+        line, column = place_after(data[:exc.start].decode(encoding, "replace"))
         hint = ("; if the file is Latin-1 or Windows-1252, set `encoding: cp1252` for it "
                 "in the manifest or dialogcode.yaml" if codec.startswith("utf-8") else "")
         raise IngestError(f"not valid {encoding}: byte 0x{data[exc.start]:02x} at column "
@@ -109,7 +134,7 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
                           "another encoding (UTF-8, or UTF-16 of the other byte order: "
                           "utf-16-be or utf-16-le)", file=source)
     if "\x00" in text:
-        line = len(_LINE_END.findall(text, 0, text.index("\x00"))) + 1
+        line = len(LINE_END.findall(text, 0, text.index("\x00"))) + 1
         raise IngestError(f"a NUL character, read as {encoding}: the file is not text, or "
                           "not in that encoding", file=source, line=line)
     return normalize_text(text.removeprefix("\ufeff") if bom else text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from xml.parsers.expat import ErrorString
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -85,7 +86,9 @@ def parse_xml(data: bytes, where: str, error: type[DialogcodeError],
     except DefusedXmlException as exc:
         raise error(f"refused: the XML declares a DTD or entities ({type(exc).__name__})",
                     file=where, line=parser.parser.CurrentLineNumber) from None
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        raise error(f"not well-formed XML: {exc}", file=where, line=line) from None
+    except ET.ParseError as exc:     # its column counts from 0, an editor's from 1
+        line, column = getattr(exc, "position", None) or (None, None)
+        place = "" if column is None else f" at column {column + 1}"
+        raise error(f"not well-formed XML: {ErrorString(exc.code)}{place}", file=where,
+                    line=line) from None
     return root, target.lines

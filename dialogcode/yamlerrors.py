@@ -11,6 +11,8 @@ import re
 
 import yaml
 
+from .normalize import place_after
+
 CLOSERS = {"[": "]", "{": "}"}
 
 
@@ -25,27 +27,27 @@ class Refused(yaml.MarkedYAMLError):
 def explain(exc: yaml.YAMLError, text: str) -> tuple[str, int | None, int | None]:
     """(message, line, column) for a YAML error raised while loading ``text``."""
     if isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - text.rfind("\n", 0, exc.position)
         return (f"the character #x{exc.character:04x} is not allowed in YAML; remove it",
-                line, column)
+                *place_after(text[:exc.position]))
     problem = getattr(exc, "problem", None) or ""
     context = getattr(exc, "context", None) or ""
     at = getattr(exc, "problem_mark", None)
     start = getattr(exc, "context_mark", None) or at
     if isinstance(exc, Refused):
-        return problem, *_place(at)
+        return problem, *_place(at, text)
     runaway = _runaway_quote(text, at)
     if runaway is not None:
         quote, mark, end = runaway
-        return (f"the quote {quote} opened here closes only on line {end}; is a closing "
-                f"quote missing?", *_place(mark))
+        return (f"the quote {quote} opened here closes only on line "
+                f"{_place(end, text)[0]}; is a closing quote missing?", *_place(mark, text))
     message, mark = _words(problem, context, at, start, text)
-    return message, *_place(mark)
+    return message, *_place(mark, text)
 
 
-def _place(mark) -> tuple[int | None, int | None]:
-    return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+def _place(mark, text: str) -> tuple[int | None, int | None]:
+    """The line and column an editor shows ``mark`` at: YAML's own also end a line at
+    NEL and a line or paragraph separator."""
+    return place_after(text[:mark.index]) if mark is not None else (None, None)
 
 
 def _found(problem: str) -> str:
@@ -89,7 +91,9 @@ def _words(problem: str, context: str, at, start, text: str):
         lines = text.splitlines()
         for number in range(start.line, at.line):
             if re.match(r"\s*-[^\s-]", lines[number]):
-                dash = yaml.Mark(None, None, number, lines[number].index("-"), None, None)
+                index = len("".join(text.splitlines(keepends=True)[:number]))
+                dash = yaml.Mark(None, index + lines[number].index("-"), number,
+                                 lines[number].index("-"), None, None)
                 return ("no space after this '-': a list item is '- ' and then the value",
                         dash)
         if found == "'-'":
@@ -118,7 +122,7 @@ def _words(problem: str, context: str, at, start, text: str):
 
 
 def _runaway_quote(text: str, at):
-    """(quote, mark, end line) of a quoted value spanning lines and ending on the line
+    """(quote, mark, end mark) of a quoted value spanning lines and ending on the line
     of the error, the usual sign of a missing closing quote; else None."""
     if at is None:
         return None
@@ -132,4 +136,4 @@ def _runaway_quote(text: str, at):
         pass
     if last is None or last.end_mark.line != at.line:
         return None
-    return last.style, last.start_mark, last.end_mark.line + 1
+    return last.style, last.start_mark, last.end_mark

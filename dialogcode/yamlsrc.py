@@ -12,6 +12,8 @@ words at their line and column (:mod:`dialogcode.yamlerrors`).
 from __future__ import annotations
 
 import codecs
+import re
+from bisect import bisect_right
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 import yaml
 
 from .errors import DialogcodeError, Problem
+from .normalize import LINE_END, place_after
 from .yamlerrors import Refused, explain
 
 MAX_DEPTH = 50
@@ -26,6 +29,7 @@ MAX_ALIASED = 10_000
 PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float",
                                                         "str", "seq", "map", "merge")}
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")   # end a line in YAML, not an editor
 
 
 class LineDict(dict):
@@ -51,8 +55,11 @@ class _Loader(yaml.SafeLoader):
         first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
-    def __init__(self, stream):
+    def __init__(self, stream: str):
         super().__init__(stream)
+        # where each line an editor shows starts, when YAML's lines are not those
+        self.editor_starts = ([0, *(m.end() for m in LINE_END.finditer(stream))]
+                       if _YAML_ONLY_BREAKS.search(stream) else None)
         self.depth, self.aliased = 0, 0
         self.open_anchors: set[str] = set()
         self.sizes: dict[int, int] = {}
@@ -73,6 +80,12 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
             self.open_anchors.discard(event.anchor)
+
+    def shown_line(self, mark: yaml.Mark) -> int:
+        """The line an editor shows ``mark`` on (YAML also ends a line at NEL and a line
+        or paragraph separator)."""
+        starts = self.editor_starts
+        return mark.line + 1 if starts is None else bisect_right(starts, mark.index)
 
     def _count_alias(self, event: yaml.AliasEvent) -> None:
         if event.anchor in self.open_anchors:
@@ -116,13 +129,13 @@ class _Loader(yaml.SafeLoader):
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
-    result.line = node.start_mark.line + 1
+    result.line = loader.shown_line(node.start_mark)
     result.lines, result.duplicates = {}, []
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, Hashable):
             raise Refused("a list or mapping cannot be a key", key_node.start_mark)
-        line = key_node.start_mark.line + 1
+        line = loader.shown_line(key_node.start_mark)
         if key in result.lines:
             result.duplicates.append((key, line))
         result[key] = loader.construct_object(value_node, deep=True)
@@ -132,8 +145,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.lines = [child.start_mark.line + 1 for child in node.value]
+    result.line = loader.shown_line(node.start_mark)
+    result.lines = [loader.shown_line(child.start_mark) for child in node.value]
     return result
 
 
@@ -184,9 +197,9 @@ def load_yaml(path: Path, error: type[DialogcodeError] = DialogcodeError, *,
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        line, column = place_after(raw[:exc.start].decode("utf-8"))
         raise error(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {column}); save "
-                    "it as UTF-8", file=path, line=raw.count(b"\n", 0, exc.start) + 1) from None
+                    "it as UTF-8", file=path, line=line) from None
     return parse_yaml(text, str(path), error, numbers_as_written=numbers_as_written)
 
 

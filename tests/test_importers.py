@@ -800,7 +800,7 @@ def test_messages_show_transcript_text_only_as_a_short_masked_excerpt(study, tmp
     assert unfound[1].endswith("…") and len(unfound[1]) <= 40
     fails(run(markup, copy, *args),
           "kickoff_changed.md:3: the text differs from document north/kickoff at line 3, "
-          f"column 21: here ('P1: The {term} keeps raising a")
+          f"column 48: here ('P1: The {term} keeps raising a")
 
 
 def scanned_copy(study, tmp_path, term: str):
@@ -844,7 +844,7 @@ def test_inline_markup_text_differs(study, tmp_path):
     fails(run(FIXTURES / "kickoff_changed.md", study, "--coder", "x", "--document",
               "north/kickoff"),
           "kickoff_changed.md:3: the text differs from document north/kickoff at line 3, "
-          "column 21\n")
+          "column 48\n")
     closing = tmp_path / "closing.md"
     closing.write_text("x", encoding="utf-8")
     fails(run(closing, study, "--coder", "x"), "fits several documents (north/closing, "

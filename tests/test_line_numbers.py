@@ -227,3 +227,84 @@ def test_a_tabbed_files_note_counts_the_lines_an_editor_shows(tmp_path):
               "P1\tBefore that\twe slept in the car.\nP2\tThat winter was hard.\n")
     assert any(note.startswith("line 2: 4 of 5 lines are a name, a tab and text")
                for note in notes_of(tmp_path, "tabbed.txt", tabbed))
+
+
+@pytest.mark.parametrize("gap", ["\u2028", "\x0b", "\x85", "\f"])
+def test_an_inline_markup_copys_difference_is_at_the_column_an_editor_shows(tmp_path, gap):
+    # the column was counted from the last line separator before the difference, and
+    # without the markup written before it on the line: "column 13" for a word at 69
+    talk = (f"Synthetic fixture.\r\n\r\nP1: We lost the apartment in May.{gap}P2: Then my "
+            "cousin took us in.\r\nP1: Done.\r\n")
+    root, result = ingested(tmp_path, "talk.txt", talk)
+    assert result.exit_code == 0, result.output
+    copy = ("\ufeff" + talk.replace("apartment", "**apartment**<sup>housing</sup>")
+            .replace("cousin", "uncle"))
+    markup = tmp_path / "talk.md"
+    markup.write_bytes(copy.encode("utf-8"))
+    result = CliRunner().invoke(cli, ["import-codings", str(markup), str(root),
+                                      "--coder", "x"])
+    assert result.exit_code != 0
+    line = editor_line(copy, "uncle")
+    column = copy.index("uncle") - copy.rindex("\n", 0, copy.index("uncle"))
+    assert (line, column) == (3, 69)
+    assert (f"talk.md:{line}: the text differs from document talk at line {line}, "
+            f"column {column}") in result.output
+
+
+CODEBOOK = ("\ufeffcodebook: c\r\ntitle: T\r\ncodes:\r\n  - id: a.one\r\n    label: One\r\n"
+            "    definition: \"Talk about one\u2028thing,\x85said\u2029twice.\"\r\n"
+            "    patterns: {terms: [one]}\r\n"
+            "  - id: a.one\r\n    label: Two\r\n    definition: Two.\r\n")
+
+
+def validated(tmp_path, text: str | bytes) -> str:
+    path = tmp_path / "cb.yaml"
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    result = CliRunner().invoke(cli, ["codebook", "validate", str(path)])
+    assert result.exit_code != 0
+    return result.output
+
+
+def test_a_codebooks_errors_name_the_line_and_column_an_editor_shows(tmp_path):
+    # YAML ends a line at a line separator, NEL and paragraph separator too: every
+    # problem below a definition holding one was named lines below its place
+    assert editor_line(CODEBOOK, "label: Two") == 9
+    assert "cb.yaml:8 [a.one]: duplicate code id (first defined at " in validated(
+        tmp_path, CODEBOOK)
+    unclosed = CODEBOOK.replace("label: Two", "label: [Two")
+    assert "cb.yaml:9:12: the [ opened here is never closed with ]" in validated(
+        tmp_path, unclosed)
+    tabbed = CODEBOOK.replace("Two.", "Two\x0b.")
+    assert "cb.yaml:10:20: the character #x000b is not allowed" in validated(
+        tmp_path, tabbed.replace("\r\n", "\r"))
+    bad = CODEBOOK.replace("Two.", "D\u00e9j\u00e0 vu \udcff").encode("utf-8", "surrogateescape")
+    assert "cb.yaml:10: not UTF-8 text (byte 0xff at column 25)" in validated(tmp_path, bad)
+
+
+def test_a_csv_files_bad_byte_is_named_at_the_line_an_editor_shows(tmp_path):
+    # with lone CR line ends (as Excel for Mac saves CSV), it was named at line 1
+    from dialogcode.csvrows import csv_text
+    from dialogcode.coders import CodingsError
+
+    path = tmp_path / "x.csv"
+    for data, said in [(b"seg_id,code_id\rtalk:t1,a\rtalk:t2,caf\xe9\r", "not UTF-8 text"),
+                       (b"seg_id,code_id\rtalk:t1,a\rtalk:t2,\x00\r", "a NUL byte")]:
+        path.write_bytes(data)
+        with pytest.raises(CodingsError) as info:
+            csv_text(path, CodingsError)
+        assert str(info.value).startswith(f"{path}:3: {said}")
+
+
+def test_xml_that_is_not_well_formed_is_named_at_the_column_an_editor_shows(tmp_path):
+    # the parser's column counts from 0: "column 39" for the name an editor shows at 40
+    path = tmp_path / "book.qdc"
+    path.write_bytes(("\ufeff<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n"
+                      "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\">\r\n"
+                      "<Codes><Code name=\"Caf\u00e9\u2028x\" guid=\"g1\">"
+                      "</Codes></CodeBook>\r\n").encode("utf-8"))
+    result = CliRunner().invoke(cli, ["codebook", "import", str(path), "-o",
+                                      str(tmp_path / "book.yaml")])
+    assert result.exit_code != 0
+    written = path.read_bytes().decode("utf-8-sig").split("\r\n")[2]
+    assert written.index("</Codes>") == 37
+    assert "book.qdc:3: not well-formed XML: mismatched tag at column 40" in result.output

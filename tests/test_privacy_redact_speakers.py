@@ -219,3 +219,34 @@ def test_a_speaker_after_a_line_separator_is_numbered_in_the_masked_copy(tmp_pat
         "Speaker 2: The rent went up again this year.",
         "Speaker 1: Families are doubling up.", "Facilitator: Thank you.",
         "Speaker 3: I agree with [NAME]."]
+
+
+def test_a_masked_copys_lines_are_the_originals_line_for_line(tmp_path):
+    # a line separator, vertical tab, NEL or form feed inside a line was written as a
+    # line break: a quote on line 4 of the transcript was on line 7 of the masked copy
+    a, b, c = NAMES
+    lines = ["Synthetic fixture\u2028Recorded in May", "",
+             f"{a}: We started the food pantry in March.\u2028{b}: The rent went up.",
+             f"{a}: Families are\x0bdoubling up.\x85Facilitator: Thank you.",
+             f"{c}: I agree\fwith {b}.", f"\u2029{a}: Me too.\f", "Facilitator: Thanks."]
+    original = "\ufeff" + "\r\n".join(lines) + "\r\n"
+    root = make_study(tmp_path / "s", {"call.txt": original.encode("utf-8")}, None)
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    masked = tmp_path / "masked"
+    run("privacy", "redact", root, "--to", masked)
+    copy = (masked / "call.txt").read_text(encoding="utf-8")
+    assert copy.split("\n") == [
+        "Synthetic fixture\u2028Recorded in May", "",
+        "Speaker 1: We started the food pantry in March.\u2028Speaker 2: The rent went up.",
+        "Speaker 1: Families are\x0bdoubling up.\x85Facilitator: Thank you.",
+        "Speaker 3: I agree\fwith [NAME].", "\u2029Speaker 1: Me too.\f",
+        "Facilitator: Thanks.", ""]
+    copied = make_study(tmp_path / "copy", {"call.txt": copy}, None)
+    run("ingest", copied, "-q")
+    segments = [pd.read_parquet(study / "out" / "segments.parquet")
+                for study in (root, copied)]
+    assert list(segments[1]["line"]) == list(segments[0]["line"]) == [1, 3, 3, 4, 4, 5, 6, 7]
+    assert list(segments[1]["speaker"].fillna("")) == [
+        "", "Speaker 1", "Speaker 2", "Speaker 1", "Facilitator", "Speaker 3", "Speaker 1",
+        "Facilitator"]

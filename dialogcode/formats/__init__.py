@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import IngestError
 from ..limits import DEFAULT, Limits, check_size
-from ..normalize import decode, read_lines, unify_line_breaks
+from ..normalize import decode, read_lines
 from .asides import split_asides
 from .base import Block, ParsedDocument
 from .captions import parse_captions
@@ -37,8 +37,6 @@ FORMATS = {
     "json": (".json",),
     "jsonl": (".jsonl", ".ndjson"),
 }
-# formats whose text is values (a cell, a JSON string), not lines
-VALUE_FORMATS = ("csv", "json", "jsonl")
 # plain-text layouts that can be forced with the manifest's `format` column
 LAYOUTS = ("turns", "otter", "notes")
 EXTENSIONS = {ext: name for name, exts in FORMATS.items() for ext in exts}
@@ -49,13 +47,6 @@ __all__ = ["Block", "ParsedDocument", "FORMATS", "LAYOUTS", "EXTENSIONS", "read_
 
 def format_of(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
-
-
-def as_ingested(text: str, fmt: str) -> str:
-    """``text``, decoded from a file of format ``fmt``, with its line breaks as ingest
-    reads them: unified (:func:`~dialogcode.normalize.unify_line_breaks`) unless the
-    format's text is values (:data:`VALUE_FORMATS`), which keep theirs as written."""
-    return text if fmt in VALUE_FORMATS else unify_line_breaks(text)
 
 
 def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = frozenset(),

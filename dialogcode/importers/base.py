@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -69,12 +69,15 @@ def shorten(text: str, width: int = 60) -> str:
 
 
 def first_difference(copy: str, document: str, doc_id: str, docs: Documents,
-                     lines: Sequence[int] | None = None) -> tuple[int, str]:
+                     shown: Callable[[int], tuple[int, int]] | None = None
+                     ) -> tuple[int, str]:
     """(line, description) of the first line where ``copy`` differs from ``document``,
-    with excerpts as ``docs`` shows them (:meth:`Documents.excerpt`); ``lines``: the
-    line of its file each line of ``copy`` is on, where they differ (text read as lines,
+    with excerpts as ``docs`` shows them (:meth:`Documents.excerpt`); ``shown``: the
+    (line, column) of its file an offset of ``copy`` is at, where they differ (a copy
+    read from a file with its markup taken out, or its lines read as ingest reads them,
     :func:`~dialogcode.normalize.read_lines`)."""
     ours, theirs = copy.split("\n"), document.split("\n")
+    start = 0       # of line `number` in `copy`
     for number, (a, b) in enumerate(zip(ours, theirs), start=1):
         if a != b:
             column = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y),
@@ -82,18 +85,19 @@ def first_difference(copy: str, document: str, doc_id: str, docs: Documents,
             left = max(0, column - 20)
             here, there = (docs.excerpt(a, doc_id, left, column + 40),
                            docs.excerpt(b, doc_id, left, column + 40))
-            number = lines[number - 1] if lines else number
-            return number, (f"the text differs from document {doc_id} at line {number}, "
-                            f"column {column + 1}"
-                            + (f": here{here}, in the document{there}" if here or there
-                               else ""))
+            line, at = shown(start + column) if shown else (number, column + 1)
+            return line, (f"the text differs from document {doc_id} at line {line}, "
+                          f"column {at}"
+                          + (f": here{here}, in the document{there}" if here or there
+                             else ""))
+        start += len(a) + 1
     number = min(len(ours), len(theirs))
-    shown = lines[number - 1] if lines else number
+    line = shown(start - len(ours[number - 1]) - 1)[0] if shown else number
     if len(ours) < len(theirs):
-        return shown, (f"the text ends at line {shown}; document {doc_id} goes on"
-                       f"{docs.excerpt(theirs[number], doc_id)}")
-    return shown, (f"document {doc_id} ends at line {shown}; the text goes on"
-                   f"{docs.excerpt(ours[number], doc_id)}")
+        return line, (f"the text ends at line {line}; document {doc_id} goes on"
+                      f"{docs.excerpt(theirs[number], doc_id)}")
+    return line, (f"document {doc_id} ends at line {line}; the text goes on"
+                  f"{docs.excerpt(ours[number], doc_id)}")
 
 
 class Documents:

@@ -4,17 +4,19 @@ written ``**span text**<sup>code; code</sup>``.
 Removing the markup must give back the document's text exactly (only the whitespace at
 the very end may differ; line breaks are read as ingest reads a transcript's,
 :func:`~dialogcode.normalize.unify_line_breaks`); otherwise nothing is imported and the
-error names the first line that differs (as an editor numbers the file's lines). Bold text not followed by ``<sup>`` is
-ordinary text and must be in the document too. A span cannot contain ``*``, and ``<sup>`` stays on one line.
+error names the first line and column that differ (as an editor shows them in the file,
+markup included). Bold text not followed by ``<sup>`` is ordinary text and must be in
+the document too. A span cannot contain ``*``, and ``<sup>`` stays on one line.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 from ..coders import CodingsError
 from ..errors import ArgumentError, Problem
-from ..normalize import decode, read_lines
+from ..normalize import decode, read_lines, shown_place
 from .base import Documents, Found, Reading, first_difference, split_codes
 
 MARK = re.compile(r"\*\*([^*]+)\*\*<sup>([^<\n]*)</sup>")
@@ -46,18 +48,21 @@ def document_of(path: Path, docs: Documents, document: str | None) -> str:
 def read_markup(path: Path, docs: Documents, document: str | None = None) -> Reading:
     """Codings from an inline-markup copy of one document (see the module doc)."""
     try:
-        raw, lines = read_lines(decode(path.read_bytes(), str(path)))   # as ingest reads it
+        written = decode(path.read_bytes(), str(path))
+        raw, lines = read_lines(written)   # as ingest reads it
     except OSError as exc:
         raise CodingsError(f"cannot read: {exc.strerror or exc}", file=path) from None
     doc_id = document_of(path, docs, document)
     source = str(path)
     reading = Reading("markup")
     pieces: list[str] = []
+    starts: list[tuple[int, int]] = []    # (offset in the text, in `raw`) of each piece
     length = position = 0
     for mark in MARK.finditer(raw):
         before, span = raw[position:mark.start()], mark.group(1)
         start = length + len(before)
         pieces += [before, span]
+        starts += [(length, position), (start, mark.start(1))]
         length, position = start + len(span), mark.end()
         line = lines[raw.count("\n", 0, mark.start())]
         codes = split_codes(mark.group(2))
@@ -68,9 +73,13 @@ def read_markup(path: Path, docs: Documents, document: str | None = None) -> Rea
         reading.found += [Found(doc_id, code, source, line, start, length)
                           for code in codes if span.strip()]
     plain = "".join(pieces) + raw[position:]
+    starts.append((length, position))
     text = docs.text[doc_id]
     if plain.rstrip() != text.rstrip():
-        line, message = first_difference(plain, text, doc_id, docs, lines)
+        def shown(offset: int) -> tuple[int, int]:
+            at, in_raw = starts[bisect_right(starts, (offset, len(raw))) - 1]
+            return shown_place(written, in_raw + offset - at)
+        line, message = first_difference(plain, text, doc_id, docs, shown)
         if "**" in message or "<sup>" in message:
             message += " (write marked spans as **span text**<sup>code; code</sup>)"
         raise CodingsError(message, file=path, line=line)

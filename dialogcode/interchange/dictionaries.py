@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import CodebookError, Problem
+from ..normalize import place_after
 from ..regexes import regex_problem
 from ..yamlerrors import explain
 from ..yamlsrc import _Loader
@@ -127,7 +128,7 @@ def _read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = place_after(raw[:exc.start].decode("utf-8-sig"))[0]
         raise CodebookError(
             f"not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded); convert the file "
             "to UTF-8 first, e.g. `iconv -f cp1252 -t utf-8 IN > OUT` for an older Windows "
@@ -147,21 +148,25 @@ def import_quanteda(path: Path) -> dict:
     path = Path(path)
     source = str(path)
     text = _read_text(path)
+    loader = _Loader(text)      # SafeLoader, refusing deep nesting
     try:
-        root = yaml.compose(text, Loader=_Loader)   # SafeLoader, refusing deep nesting
+        root = loader.get_single_node()
     except yaml.YAMLError as exc:
         reason, line, _ = explain(exc, text)
         raise CodebookError(f"YAML error: {reason}", file=source, line=line) from None
+    finally:
+        loader.dispose()
+
+    def line(node) -> int:
+        return loader.shown_line(node.start_mark)
+
     if not isinstance(root, yaml.MappingNode) or not root.value:
         raise CodebookError("a quanteda dictionary is a mapping of keys to lists of "
                             "entries (or to nested keys)", file=source,
-                            line=root.start_mark.line + 1 if root is not None else 1)
+                            line=line(root) if root is not None else 1)
     taken: set[str] = set()
     problems: list[Problem] = []
     visited = [0]
-
-    def line(node) -> int:
-        return node.start_mark.line + 1
 
     def codes_of(mapping: yaml.MappingNode, parent_id: str | None,
                  depth: int = 1) -> list[dict]:

@@ -6,7 +6,9 @@ decided ``keep`` replaced by the label of its kind; JSON and JSON Lines have the
 strings inside them masked; Word and Excel files are written as ``.txt`` files of the
 document's normalised text, masked (dialogcode reads them back as it read the
 original's turns). A document decided ``redact-document`` is not copied at all.
-Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode reads every file.
+Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode reads every file;
+other line breaks (a line separator, a vertical tab, a form feed, ...) are kept as
+written, so line N of a copy is line N of its transcript.
 
 A speaker label holding a finding becomes ``Speaker N`` (:func:`speaker_pseudonyms`),
 one number per label over the copied documents, where it stands as a label: masked to
@@ -21,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DialogcodeError, Problem
-from ..formats import as_ingested
 from ..formats.labels import COLON, INVISIBLE
-from ..normalize import decode
+from ..normalize import OTHER_BREAKS, decode
 from ..roles import SpeakerRoles, speaker_roles
 from ..study import Study
 from .gate import Masker, study_masker
@@ -96,11 +97,12 @@ def speaker_pseudonyms(speakers, mask: Masker, roles: SpeakerRoles,
     return pseudonyms
 
 
-# where a label stands in a line: after list or quote marks, a list number or a time
-# (`- **`, `1. `, `[00:01:05] `, `00:01:05 `, `(2:15 PM) `), and before what ends a label
-# (`:`, `**:`, `]` or `)`, a time after it as Otter writes it, a tab); a name opening a
-# line of talk ("Ana told me") is no label
-_LINE_START = (r"^[^\w\n]*(?:\d+[.)][^\w\n]*)?"
+# where a label stands in a line (as ingest reads lines: after a line separator, a
+# vertical tab, a form feed, ... too, which the copy keeps as written): after list or
+# quote marks, a list number or a time (`- **`, `1. `, `[00:01:05] `, `00:01:05 `,
+# `(2:15 PM) `), and before what ends a label (`:`, `**:`, `]` or `)`, a time after it as
+# Otter writes it, a tab); a name opening a line of talk ("Ana told me") is no label
+_LINE_START = (rf"(?:^|(?<=[{OTHER_BREAKS}]))[^\w\n]*(?:\d+[.)][^\w\n]*)?"
                r"(?:\d{1,2}(?::\d\d){1,2}(?:[.,]\d+)?(?:\s*[AaPp]\.?[Mm]\.?)?[^\w\n]*)?")
 _LABEL_END = (rf"(?=[ \t{INVISIBLE}]*(?:\*\*|__)?[ \t]*[{COLON}]|[\])]"
               r"|[ \t]*[(\[]?\d{1,2}:\d\d|\t)")
@@ -218,8 +220,8 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
             entry = entries.get(doc.source_path)
             encoding = (entry.encoding if entry is not None and entry.encoding
                         else study.config.encoding)
-            text = as_ingested(decode((study.transcripts / doc.source_path).read_bytes(),
-                                      doc.source_path, encoding), doc.format)
+            text = decode((study.transcripts / doc.source_path).read_bytes(),
+                          doc.source_path, encoding)
             copies[rel] = _masked_copy(text, doc.format, mask, pseudonyms)
         if pattern is not None:
             done.masked += len(mask.matches(text, pattern))
