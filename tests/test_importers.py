@@ -1212,3 +1212,21 @@ def test_two_spans_over_the_same_turns_code_each_turn_once(loaded, tmp_path):
         ("north/kickoff:t3", "risk.money", 99, 120),
         ("north/kickoff:t2", "risk.money", 80, 91),
         ("north/kickoff:t4", "risk.money", 134, 139)]
+
+
+def test_an_apostrophe_inside_a_word_is_no_word_edge_and_its_form_does_not_matter():
+    # "don" was found at word edges in "don't" (the apostrophe read as an edge), so the
+    # coder's "don" went to P1's contraction, not to P2's "Don"
+    text = "P1: I don't know.\n\nP2: Don said so.\n"
+    assert locate("don", text).spans == [(text.index("Don"), text.index("Don") + 3)]
+    text = "P1: Maria's house is big.\n\nP2: Maria said so.\n"
+    assert locate("Maria", text).spans == [(text.index("Maria said"), text.index(" said"))]
+    # a curly apostrophe is a straight one: the quote was found only in the turn
+    # written as the coder typed it, though both turns say the same words
+    text = "P1: I don't know.\n\nP2: I don’t know.\n"
+    for quote in ("I don't know", "I don’t know"):
+        assert len(locate(quote, text).spans) == 2
+    text = "P1: I don’t know.\n\nP2: Rent is high.\n"
+    assert locate("I don't know", text).spans == [(4, 16)]
+    # a piece of a word found nowhere at word edges is still found, as "evict"
+    assert locate("on", "P1: I don't know.\n").spans == [(7, 9)]
