@@ -1235,11 +1235,11 @@ def test_an_apostrophe_inside_a_word_is_no_word_edge_and_its_form_does_not_matte
 @pytest.fixture(scope="module")
 def repeated(tmp_path_factory):
     """A study whose kickoff has "Yes." said by P1 and P2 and "Rent is high." said twice
-    by P1 (lines 3, 5, 7 and 9)."""
+    by P1 (lines 3, 5, 7 and 9), then a turn of P2's over lines 11 and 12."""
     root = tmp_path_factory.mktemp("repeated") / "study"
     shutil.copytree(DATA / "evidence-study", root)
     text = ("Facilitator: Is rent a worry?\n\nP1: Yes.\n\nP2: Yes.\n\nP1: Rent is high.\n\n"
-            "P1: Rent is high.\n")
+            "P1: Rent is high.\n\nP2: Rent is low.\nWe pay late.\n")
     (root / "transcripts" / "north" / "kickoff.txt").write_text(text, encoding="utf-8")
     opened = Study.open(root)
     write_corpus(ingest(opened), opened.out)
@@ -1255,14 +1255,18 @@ def test_a_quote_of_a_whole_turn_said_twice_is_placed_by_the_rows_speaker_or_lin
     sheet.write_text("document,quote,code,speaker,line\n"
                      "north/kickoff,Yes.,risk.housing,P2,\n"
                      "north/kickoff,Rent is high.,risk.money,,9\n"
-                     "north/kickoff,Yes.,risk.money,p1:,3\n", encoding="utf-8")
+                     "north/kickoff,Yes.,risk.money,p1:,3\n"
+                     # in a plain-text transcript, the line the words are on will do
+                     "north/kickoff,We pay late.,risk.money,,12\n", encoding="utf-8")
     result = imported(sheet, loaded)
+    late = text.index("We pay")
     second = text.index("Yes.", text.index("P2"))
-    last = text.rindex("Rent")
+    last = text.rindex("Rent is high")
     assert rows(result) == [
         ("north/kickoff:t3", "risk.housing", second, second + 4),
         ("north/kickoff:t5", "risk.money", last, last + 13),
-        ("north/kickoff:t2", "risk.money", text.index("Yes."), text.index("Yes.") + 4)]
+        ("north/kickoff:t2", "risk.money", text.index("Yes."), text.index("Yes.") + 4),
+        ("north/kickoff:t6", "risk.money", late, late + 12)]
 
 
 def test_an_ambiguous_quote_says_which_turns_it_is_in_and_what_to_write(repeated, tmp_path):

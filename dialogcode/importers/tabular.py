@@ -24,7 +24,7 @@ from ..privacy.masking import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, split_codes
 from ..recut import SETTINGS
 from .locate import EXACT, TOLERANT, Location, fold, locate
-from .tools import exports, layout_of, read_export
+from .tools import AS_WRITTEN, exports, layout_of, read_export
 
 
 def _cell(value) -> str:
@@ -318,13 +318,17 @@ def _named_turn(row: dict[str, str]) -> tuple[str, str, int | None]:
 def _in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
              place: tuple[int, int]) -> bool:
     """Whether a quote's ``place`` is in a turn of the speaker and on the line the row
-    ``named`` (:func:`_named_turn`), each when given."""
+    ``named`` (:func:`_named_turn`), each when given: the line its turn starts on, or
+    in a plain-text transcript kept line for line (:data:`.tools.AS_WRITTEN`) the line
+    the place starts on."""
     _, speaker, line = named
     if not speaker and line is None:
         return True
     seg = docs.segment_of(doc_id, *place)
     return seg is not None and (not speaker or docs.speaker[seg].casefold() == speaker) \
-        and (line is None or docs.line[seg] == line)
+        and (line is None or docs.line[seg] == line or (
+            docs.formats[doc_id] in AS_WRITTEN
+            and docs.text[doc_id].count("\n", 0, place[0]) + 1 == line))
 
 
 def _places(places: list[tuple[int, int]], doc_id: str, docs: Documents) -> str:
