@@ -117,9 +117,10 @@ class Documents:
         # tell which of a quote's places a row means (:mod:`.tabular`)
         self.speaker: dict[str, str] = dict(zip(segments["seg_id"],
                                                  segments["speaker"].fillna("")))
+        lines = segments["line"] if "line" in segments else [None] * len(segments)
         self.line: dict[str, int | None] = {
             seg: None if pd.isna(line) else int(line)
-            for seg, line in zip(segments["seg_id"], segments["line"])}
+            for seg, line in zip(segments["seg_id"], lines)}
         # (doc_id, n) -> the segments of turn n (one, or its sentences), as numbered at
         # ingest; None for segments written before ingest numbered turns
         self.turns: dict[tuple[str, int], list[str]] | None = None
