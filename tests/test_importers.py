@@ -1299,6 +1299,8 @@ def test_a_rows_speaker_or_line_that_fits_no_place_of_its_quote_is_refused(
     assert [(problem.line, problem.message.split(" does")[0].split(":")[0]) for problem in
             error.value.problems] == [(2, "the row's speaker 'P2'"), (3, "AMBIGUOUS")]
     assert "north/kickoff:t1 (line 1)" in error.value.problems[0].message
+    assert ("none of them fitting the row's speaker 'P2' and line '3' (correct or empty "
+            "it)") in error.value.problems[1].message
 
 
 def test_a_row_of_an_offsets_table_may_leave_start_and_end_to_its_quote(repeated, tmp_path):

@@ -287,7 +287,10 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if len(found.spans) == 1:
             return fail(f"the row's {named[0]} does not fit where its {what} is found: "
                         f"{where}; correct the row or its quote")
-        why = f", none of them fitting the row's {named[0]}" if not places else ""
+        why = (f", none of them fitting the row's {named[0]} (correct or empty it)"
+               if not places else
+               f" ({len(places)} of them, those listed, fitting the row's {named[0]})"
+               if named[0] else "")
         reading.unlocated.append(Problem(
             f"AMBIGUOUS: {what} found {len(found.spans)} times ({found.level} match): "
             f"{where}{why}; to code one, "
