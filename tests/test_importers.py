@@ -1212,3 +1212,106 @@ def test_two_spans_over_the_same_turns_code_each_turn_once(loaded, tmp_path):
         ("north/kickoff:t3", "risk.money", 99, 120),
         ("north/kickoff:t2", "risk.money", 80, 91),
         ("north/kickoff:t4", "risk.money", 134, 139)]
+
+
+def test_an_apostrophe_inside_a_word_is_no_word_edge_and_its_form_does_not_matter():
+    # "don" was found at word edges in "don't" (the apostrophe read as an edge), so the
+    # coder's "don" went to P1's contraction, not to P2's "Don"
+    text = "P1: I don't know.\n\nP2: Don said so.\n"
+    assert locate("don", text).spans == [(text.index("Don"), text.index("Don") + 3)]
+    text = "P1: Maria's house is big.\n\nP2: Maria said so.\n"
+    assert locate("Maria", text).spans == [(text.index("Maria said"), text.index(" said"))]
+    # a curly apostrophe is a straight one: the quote was found only in the turn
+    # written as the coder typed it, though both turns say the same words
+    text = "P1: I don't know.\n\nP2: I don’t know.\n"
+    for quote in ("I don't know", "I don’t know"):
+        assert len(locate(quote, text).spans) == 2
+    text = "P1: I don’t know.\n\nP2: Rent is high.\n"
+    assert locate("I don't know", text).spans == [(4, 16)]
+    # a piece of a word found nowhere at word edges is still found, as "evict"
+    assert locate("on", "P1: I don't know.\n").spans == [(7, 9)]
+
+
+@pytest.fixture(scope="module")
+def repeated(tmp_path_factory):
+    """A study whose kickoff has "Yes." said by P1 and P2 and "Rent is high." said twice
+    by P1 (lines 3, 5, 7 and 9), then a turn of P2's over lines 11 and 12."""
+    root = tmp_path_factory.mktemp("repeated") / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    text = ("Facilitator: Is rent a worry?\n\nP1: Yes.\n\nP2: Yes.\n\nP1: Rent is high.\n\n"
+            "P1: Rent is high.\n\nP2: Rent is low.\nWe pay late.\n")
+    (root / "transcripts" / "north" / "kickoff.txt").write_text(text, encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    return text, corpus_and_codebook(root)
+
+
+def test_a_quote_of_a_whole_turn_said_twice_is_placed_by_the_rows_speaker_or_line(
+        repeated, tmp_path):
+    # "Yes." is two whole turns: quoting more is no help, and the row's speaker and line
+    # columns were not read; the message said only "found 2 times"
+    text, loaded = repeated
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code,speaker,line\n"
+                     "north/kickoff,Yes.,risk.housing,P2,\n"
+                     "north/kickoff,Rent is high.,risk.money,,9\n"
+                     "north/kickoff,Yes.,risk.money,p1:,3\n"
+                     # in a plain-text transcript, the line the words are on will do
+                     "north/kickoff,We pay late.,risk.money,,12\n", encoding="utf-8")
+    result = imported(sheet, loaded)
+    late = text.index("We pay")
+    second = text.index("Yes.", text.index("P2"))
+    last = text.rindex("Rent is high")
+    assert rows(result) == [
+        ("north/kickoff:t3", "risk.housing", second, second + 4),
+        ("north/kickoff:t5", "risk.money", last, last + 13),
+        ("north/kickoff:t2", "risk.money", text.index("Yes."), text.index("Yes.") + 4),
+        ("north/kickoff:t6", "risk.money", late, late + 12)]
+
+
+def test_an_ambiguous_quote_says_which_turns_it_is_in_and_what_to_write(repeated, tmp_path):
+    text, loaded = repeated
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code\nnorth/kickoff,Yes.,risk.housing\n"
+                     "north/kickoff,Rent is high.,risk.money\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(sheet, loaded)
+    yes, rent = (problem.message for problem in error.value.problems)
+    first, second = text.index("Yes."), text.index("Yes.", text.index("P2"))
+    assert (f"found 2 times (exact match): north/kickoff:t2 (line 3) at {first}-"
+            f"{first + 4}, north/kickoff:t3 (line 5) at {second}-{second + 4}") in yes
+    assert "a speaker column" in yes and "a line column" in yes and "start,end" in yes
+    # both said by P1: the speaker cannot tell them apart, the line can
+    assert "a speaker column" not in rent and "a line column (7 or 9)" in rent
+
+
+def test_a_rows_speaker_or_line_that_fits_no_place_of_its_quote_is_refused(
+        repeated, tmp_path):
+    # the speaker column was not read: a quote found only in P1's turn went there, though
+    # the row says P2 said it
+    text, loaded = repeated
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code,speaker,line\n"
+                     "north/kickoff,Is rent a worry,risk.housing,P2,\n"
+                     "north/kickoff,Yes.,risk.money,P2,3\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(sheet, loaded)
+    assert [(problem.line, problem.message.split(" does")[0].split(":")[0]) for problem in
+            error.value.problems] == [(2, "the row's speaker 'P2'"), (3, "AMBIGUOUS")]
+    assert "north/kickoff:t1 (line 1)" in error.value.problems[0].message
+    assert ("none of them fitting the row's speaker 'P2' and line '3' (correct or empty "
+            "it)") in error.value.problems[1].message
+
+
+def test_a_row_of_an_offsets_table_may_leave_start_and_end_to_its_quote(repeated, tmp_path):
+    # every row of a table with start and end columns needed offsets: a coder told to
+    # give one ambiguous quote's start and end had to find every other row's too
+    text, loaded = repeated
+    second = text.index("Yes.", text.index("P2"))
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text(f"document,start,end,quote,code\nnorth/kickoff,{second},{second + 4},"
+                     "Yes.,risk.housing\nnorth/kickoff,,,Is rent a worry,risk.money\n",
+                     encoding="utf-8")
+    assert rows(imported(sheet, loaded)) == [
+        ("north/kickoff:t3", "risk.housing", second, second + 4),
+        ("north/kickoff:t1", "risk.money", 13, 28)]

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from ..errors import Problem
 from ..ingest import Corpus
 from ..segment import other_unit, turn_lines
@@ -115,6 +117,14 @@ class Documents:
         self.seg_doc: dict[str, str] = dict(zip(segments["seg_id"], segments["doc_id"]))
         self.ordinal: dict[str, int] = dict(zip(segments["seg_id"],
                                                  segments["ordinal"].astype(int)))
+        # each segment's speaker and the transcript's line its turn is on, which may
+        # tell which of a quote's places a row means (:mod:`.tabular`)
+        self.speaker: dict[str, str] = dict(zip(segments["seg_id"],
+                                                 segments["speaker"].fillna("")))
+        lines = segments["line"] if "line" in segments else [None] * len(segments)
+        self.line: dict[str, int | None] = {
+            seg: None if pd.isna(line) else int(line)
+            for seg, line in zip(segments["seg_id"], lines)}
         # (doc_id, n) -> the segments of turn n (one, or its sentences), as numbered at
         # ingest; None for segments written before ingest numbered turns
         self.turns: dict[tuple[str, int], list[str]] | None = None

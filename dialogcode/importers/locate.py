@@ -20,11 +20,13 @@
    wider stretch as well (no more edits).
 
 At the exact and tolerant levels a place must start and end at word edges (``rent
-rules`` is not found in ``current rules``); only when neither level finds the quote so,
+rules`` is not found in ``current rules``; an apostrophe between letters is inside its
+word, so ``don`` is not found in ``don't`` nor ``Maria`` in ``Maria's``); only when neither level finds the quote so,
 the places either finds inside words are taken (``evict`` in ``evicted``: a piece of a
 word quoted). The first level that finds the quote decides. Found at more than one
 place there (places that do not overlap) it is *ambiguous*; found nowhere it is
-*unfound*; either way no offsets are returned.
+*unfound*; either way no offsets are returned. An apostrophe is the same at every level
+whether straight or curly (:data:`APOSTROPHES`).
 """
 from __future__ import annotations
 
@@ -39,6 +41,10 @@ from .positions import in_word
 EXACT, TOLERANT, FUZZY = "exact", "tolerant", "fuzzy"
 LEVELS = (EXACT, TOLERANT, FUZZY)
 MIN_SIMILARITY = 0.85
+# forms of the apostrophe (a word processor curls what a coder types straight), each
+# read as the straight one; between letters, one is inside its word ("don't")
+APOSTROPHES = "'\u2019\u2018\u02bc"
+_STRAIGHT = str.maketrans({mark: "'" for mark in APOSTROPHES})
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,12 @@ def _fold_without(text: str, between: tuple[tuple[int, int], ...]
     for start, end in between:
         chars[start:end] = " " * (end - start)
     return fold("".join(chars))
+
+
+@last_texts(8)
+def _straight(text: str) -> str:
+    """``text`` with every apostrophe straight (offsets unchanged)."""
+    return text.translate(_STRAIGHT)
 
 
 def _occurrences(needle: str, haystack: str) -> list[tuple[int, int]]:
@@ -181,7 +193,9 @@ def locate(quote: str, text: str, *, min_similarity: float = MIN_SIMILARITY,
     if not quote:
         return Location(None)
     # as written (a table's value keeps a line separator as text), or as ingest reads it
-    exact = sorted({*_occurrences(written, text), *_occurrences(quote, text)})
+    straight = _straight(text)
+    exact = sorted({*_occurrences(written.translate(_STRAIGHT), straight),
+                    *_occurrences(quote.translate(_STRAIGHT), straight)})
     whole = _at_word_edges(exact, text)
     if whole:
         return Location(EXACT, whole)
@@ -218,11 +232,24 @@ def _cuts(before: str, after: str) -> bool:
             and "Lo" not in (unicodedata.category(before), unicodedata.category(after)))
 
 
+def _inner_apostrophe(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is an apostrophe between letters (``don't``, ``Maria's``)."""
+    return (0 < at < len(text) - 1 and text[at] in APOSTROPHES
+            and in_word(text[at - 1]) and in_word(text[at + 1]))
+
+
+def word_edge(text: str, at: int) -> bool:
+    """Whether offset ``at`` of ``text`` falls between words, not inside one (an
+    apostrophe between letters is inside its word: not before or after it)."""
+    return at <= 0 or at >= len(text) or not (
+        _cuts(text[at - 1], text[at]) or _inner_apostrophe(text, at)
+        or _inner_apostrophe(text, at - 1))
+
+
 def _at_word_edges(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """The ``spans`` of ``text`` that start and end at word edges, none inside a word."""
     return [(start, end) for start, end in spans
-            if not (start > 0 and _cuts(text[start - 1], text[start]))
-            and not (end < len(text) and _cuts(text[end - 1], text[end]))]
+            if word_edge(text, start) and word_edge(text, end)]
 
 
 def _whole_words(quote: str, text: str, start: int, end: int) -> tuple[int, int]:

@@ -295,7 +295,7 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
         span = _by_paragraph(layout, row, found, doc_id, docs, reading, source, line)
         quoted = {"document": doc_id, "quote": row[layout.quote]}
         where = (doc_id, *span, []) if span else \
-            place("quotes", quoted, line, docs, reading, source, found)
+            place("quotes", quoted, line, docs, reading, source, found, export=True)
         if where is None:
             continue
         doc_id, start, end, _ = where
