@@ -210,7 +210,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     from ..evaluate import reference_codings, write_evaluation
     from ..ingest import load_corpus
     from ..learn import MIN_CODED
-    from ..learned import model_digest, reference_training
+    from ..learned import model_digest, reference_training, unsought_codes
     from ..scopes import coder_scopes
     from ..stamps import pipeline_stamp
     from ..store import read_table
@@ -236,7 +236,9 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
-                            judged=judged, sought=sought)
+                            judged=judged, sought=sought,
+                            judged_by=None if judged is None else settings.reference,
+                            unsought=unsought_codes(opened, book, data.codes))
     unsought = [c for c in data.codes if sought is not None and c not in sought]
     design = {"reference": reference, "codebook_version": book.version,
               "training": model_digest(data, settings, model, judged=judged),
