@@ -15,6 +15,7 @@ from .errors import (CodebookError, ConfigError, DialogcodeError, DialogcodeWarn
                      ManifestError, Problem, warn)
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
+from .learn import MIN_CODED
 from .learned import (coded_by, model_digest, reference_training, segment_unit, study_model,
                       trained_on)
 from .lessons import LessonsFile, assemble, load_lessons
@@ -53,7 +54,9 @@ TABLES = {
     "agreement": "Agreement of the rule codings with each human coder, per code (a code "
                  "with sub-codes rolled up).",
     "evaluation": "Cross-validated precision, recall, F1 and alpha of rules, model, rules + "
-                  "model and a baseline against the reference coder (dialogcode evaluate).",
+                  "model and a baseline against the reference coder (dialogcode evaluate); "
+                  f"a precision of fewer than {MIN_CODED} codings (column coded) is too few "
+                  "to say.",
 }
 
 

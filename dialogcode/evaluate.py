@@ -108,7 +108,8 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
              semantic: str, min_precision: float, min_positives: int,
              threshold: str = "precision", folds: int = 5,
              curve: bool = False, seed: int = 0, cache_dir=None, progress=None,
-             judged: TrainingData | None = None,
+             judged: TrainingData | None = None, judged_by: str | None = None,
+             unsought: dict[str, list[str]] | None = None,
              sought: Collection[str] | None = None) -> Evaluation:
     """Cross-validate by document against ``reference`` (a coder's codings as read by
     :func:`~dialogcode.coders.read_coder`); ``cache_dir`` is the coding token cache.
@@ -116,7 +117,9 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
     may include the reference coder: each fold leaves its documents out); with
     ``judged`` (:func:`~dialogcode.learned.reference_training`: ``learn: reference``'s
     coding, whoever ``reference`` is) each fold's thresholds are checked on that coder's
-    training segments and labels, as `learn` checks them. ``sought``: the codes the
+    training segments and labels, as `learn` checks them; ``judged_by`` (that coder's
+    name) and ``unsought`` (:func:`~dialogcode.learned.unsought_codes`) word each fold's
+    statuses as `learn` words them (they move no threshold). ``sought``: the codes the
     reference looked for, when not every code (``coders:``: :mod:`dialogcode.scopes`);
     the others are scored only where the reference gave them (nowhere from a coder
     file: :func:`~dialogcode.scopes.coder_scopes` refuses one giving them). Raises
@@ -168,7 +171,8 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
         models = fit_training(train, book, model=model, semantic=semantic,
                               min_precision=min_precision, threshold=threshold,
                               min_positives=min_positives,
-                              folds=folds, judged=judged)
+                              folds=folds, judged=judged, reference=judged_by,
+                              unsought=unsought)
         usable, scores = segment_scores(models, segments[segments["doc_id"].isin(held)],
                                         documents, rules, cache_dir=cache_dir)
         scores = scores[usable["seg_id"].isin(test["seg_id"].iloc[rows]).to_numpy()]

@@ -1805,3 +1805,42 @@ def test_learn_says_how_many_codings_a_cross_validated_precision_rests_on(study)
     # the right codings, counted two ways: of those the cut made, of the coder's 20
     assert coded >= 2 and round(float(row["cv_precision"]) * coded) == round(
         float(row["cv_recall"]) * int(row["segments"]))
+
+
+def test_learn_says_which_codes_cut_rests_on_too_few_codings_to_say_its_precision(study):
+    # On the sample study 8 of the 27 codes the model codes had a cut whose precision
+    # (0.75 to 1.0) was of 2 to 4 held-out codings, and `learn` listed them as `codes`,
+    # reaching precision 0.75 like the code whose precision was of 34
+    ana = pd.read_csv(study / "codings" / "ana.csv")
+    ana[~ana["seg_id"].str.startswith("call4")].to_csv(study / "codings" / "ana.csv",
+                                                         index=False)
+    result = invoke("learn", study)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    housing = next(line for line in lines if line.startswith("risk.housing "))
+    control = next(line for line in lines if line.startswith("risk.control "))
+    # ana's 4 housing turns, all scored above the cut: 4 of 4 right
+    assert housing.split()[7] == "4"
+    assert housing.rstrip().endswith("codes; precision on 4 held-out codings: too few to say")
+    assert control.rstrip().endswith(" codes")          # 21 held-out codings
+    assert ("For 1 of them (risk.housing) the cross-validated precision rests on fewer "
+            "than 5 held-out codings (cv_coded), too few to say it") in " ".join(lines)
+
+
+def test_evaluate_says_which_codes_precision_is_of_too_few_codings_to_say(study):
+    # `evaluate` printed precision 1.0 for a code the coding coded 2 held-out segments
+    # of, beside codes whose precision was of 40
+    ana = pd.read_csv(study / "codings" / "ana.csv")
+    ana[~ana["seg_id"].str.startswith("call4")].to_csv(study / "codings" / "ana.csv",
+                                                         index=False)
+    assert invoke("run", study, "-q").exit_code == 0
+    result = invoke("evaluate", study, "--reference", "ana")
+    assert result.exit_code == 0, result.output
+    coded = pd.read_csv(study / "out" / "evaluation" / "per_code.csv").query(
+        "method == 'rules+model'").set_index("code_id")["coded"]
+    assert coded["risk.housing"] == 4 and coded["risk.control"] == 16
+    assert ("Precision of fewer than 5 codings (coded), too few to say: risk.housing.\n"
+            in result.output)
+    # the workbook's evaluation sheet has the same figures; its README line says it
+    assert "a precision of fewer than 5 codings (column coded) is too few to say" in (
+        workbook_evaluation_note(study))

@@ -53,9 +53,16 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
         warn(note)
     if quiet:
         return models
+    from ..learn import MIN_CODED, too_few_coded
+
     stats = models.stats
-    echo_table(stats[["code_id", "positives", "negatives", "segments", "threshold",
-                      "cv_precision", "cv_recall", "cv_coded", "status"]].round(3))
+    few = too_few_coded(stats)
+    said = stats["status"].mask(few, stats["cv_coded"].map(
+        lambda n: f"codes; precision on {n:.0f} held-out coding{'' if n == 1 else 's'}: "
+                  "too few to say"))
+    echo_table(stats.assign(status=said)[[
+        "code_id", "positives", "negatives", "segments", "threshold", "cv_precision",
+        "cv_recall", "cv_coded", "status"]].round(3))
     coding = stats[stats["status"] == "codes"]
     others = stats[stats["status"] != "codes"]["code_id"].tolist()
     settings = study.config.learn
@@ -70,6 +77,11 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
                f"({settings.semantic} features). {len(coding)} of {len(stats)} codes "
                f"{reached} in cross-validation and will be coded by the model"
                f"{_the_others(others, book)}.")
+    if few.any():
+        click.echo(f"For {few.sum()} of them ({', '.join(stats.loc[few, 'code_id'])}) the "
+                   f"cross-validated precision rests on fewer than {MIN_CODED} held-out "
+                   "codings (cv_coded), too few to say it: read their model codings as "
+                   "leads to check, or code more of them.")
     for line in uncoded_human_only([c for c in others if book.codes[c].human_only], stats):
         click.echo(line)
     # a human-only code's line above says it already
@@ -152,8 +164,9 @@ def learn(study, model, scheduler, quiet):
     counter-examples, the coder files in codings/ and review decisions. Each code's
     threshold is chosen by cross-validation by document to reach `learn: min_precision`
     (dialogcode.yaml), or for the best F1 with `learn: {threshold: f1}`; codes with fewer than `min_positives` positives get no model.
-    Prints per code the training size, threshold and cross-validated precision and
-    recall; writes out/model/. On a Dask `engine:` (or --scheduler) each code's fit
+    Prints per code the training size, threshold, cross-validated precision and recall
+    and the held-out codings that precision is of (fewer than 5: too few to say it);
+    writes out/model/. On a Dask `engine:` (or --scheduler) each code's fit
     and cross-validation runs as a task on the cluster; the model is the same."""
     from ..engine import connection, study_engine
     from ..study import Study
@@ -192,10 +205,12 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     """Cross-validate against ``reference``, write out/evaluation/ and print it."""
     from ..analysis import check_current
     from ..codebook import load_codebooks
+    from ..evaluate import ALL
     from ..evaluate import evaluate as evaluate_study
     from ..evaluate import reference_codings, write_evaluation
-    from ..learned import model_digest, reference_training
     from ..ingest import load_corpus
+    from ..learn import MIN_CODED
+    from ..learned import model_digest, reference_training, unsought_codes
     from ..scopes import coder_scopes
     from ..stamps import pipeline_stamp
     from ..store import read_table
@@ -221,7 +236,9 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                             min_positives=settings.min_positives,
                             folds=folds or settings.folds, curve=curve, seed=seed,
                             cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
-                            judged=judged, sought=sought)
+                            judged=judged, sought=sought,
+                            judged_by=None if judged is None else settings.reference,
+                            unsought=unsought_codes(opened, book, data.codes))
     unsought = [c for c in data.codes if sought is not None and c not in sought]
     design = {"reference": reference, "codebook_version": book.version,
               "training": model_digest(data, settings, model, judged=judged),
@@ -231,11 +248,15 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
               "seed": seed, "not_sought": unsought}
     paths = write_evaluation(result, opened.out / "evaluation", design)
     table = result.per_code
-    overall = table[table["code_id"] == "(all codes)"]
+    overall = table[table["code_id"] == ALL]
     if not quiet:
         wide = table[table["method"] == "rules+model"][
             ["code_id", "reference_positives", "coded", "precision", "recall", "f1", "alpha"]]
         echo_table(wide.round(2))
+        few = wide.loc[(wide["code_id"] != ALL) & (wide["coded"] < MIN_CODED), "code_id"]
+        if len(few):
+            click.echo(f"Precision of fewer than {MIN_CODED} codings (coded), too few to "
+                       f"say: {', '.join(few)}.")
         click.echo("")
     echo_table(overall[["method", "precision", "precision_low", "precision_high", "recall",
                         "recall_low", "recall_high", "f1", "f1_low", "f1_high",
