@@ -1,0 +1,71 @@
+"""Names after a title that are also calendar or compass words, names in capitals after
+a title, place names holding a surname found after a title: a probe of the NYC hearing
+showed "Thank you, Mister West." unmasked, while making "West" a name of the whole study
+masked "the Upper West Side"."""
+import pytest
+from click.testing import CliRunner
+
+from conftest import make_study
+from dialogcode.cli import cli
+from dialogcode.privacy.detect import pattern_hits
+
+
+def names_in(text: str) -> set[str]:
+    return {text[s:e] for s, e, kind, _ in pattern_hits(text, frozenset({"we", "i"}))
+            if kind == "name"}
+
+
+def redacted(tmp_path, talk: str, never: str = "") -> str:
+    """The masked copy of a study of one transcript ``talk`` (``never``: privacy.yaml's
+    ``never:`` terms), ingested and scanned."""
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    if never:
+        (root / "privacy.yaml").write_text(f"never: [{never}]\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (["ingest", str(root), "-q"], ["privacy", "scan", str(root), "-q"],
+                 ["privacy", "redact", str(root), "--to", str(tmp_path / "r"), "-q"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    return (tmp_path / "r" / "talk.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Thank you, Mister West.", "West"),
+    ("Then Mr. West said no.", "West"),
+    ("We asked Ms. North about it.", "North"),
+    ("Officer Friday came by.", "Friday"),
+    ("We spoke with Dr. March yesterday.", "March"),
+    ("and the officer Friday wrote it down", "Friday"),
+    ("So Judge May ruled.", "May"),
+    ("Then Kanye West was there.", "Kanye West"),
+])
+def test_a_calendar_or_compass_word_after_a_title_is_a_name_there(text, name):
+    assert name in names_in(text)
+
+
+@pytest.mark.parametrize("text", [
+    "We live on the Upper West Side.",
+    "We moved out west in May.",
+    "I miss March already.",
+    "We drove down Captain North Street.",
+    "March on, I said.",
+])
+def test_a_calendar_or_compass_word_with_no_title_before_it_is_no_name(text):
+    found = names_in(text)
+    assert not found & {"West", "March", "May"}, found
+
+
+def test_a_name_after_a_title_is_masked_there_and_the_word_elsewhere_is_shown(tmp_path):
+    copy = redacted(tmp_path, (
+        "Chair: Ah, Mister West. Thank you, Mister West.\n"
+        "P1: We live on the Upper West Side, near the West Village. Then Mr. West said no.\n"
+        "P2: Ms. North agreed. We met in the North End in March. March on, I said.\n"
+        "P3: Officer Friday came on Friday. Kanye West was there, out west.\n"))
+    assert "West." not in copy and "Mr. West" not in copy and "North agreed" not in copy
+    assert "Thank you, Mister [NAME]." in copy
+    assert "Then Mr. [NAME] said no." in copy and "Ms. [NAME] agreed." in copy
+    assert "Officer [NAME] came on Friday." in copy
+    assert "[NAME] was there, out west." in copy
+    # the same words with no title before them stay as written
+    assert "We live on the Upper West Side, near the West Village." in copy
+    assert "We met in the North End in March. March on, I said." in copy
