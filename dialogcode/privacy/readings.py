@@ -184,14 +184,18 @@ def _in_series(text: str, start: int, end: int) -> bool | None:
 def says_what(word: str) -> bool:
     """Whether ``word``, capitalised after "I'm" or "I am", says what one is, not who:
     a colour or a word of race ("I'm Black", "I am Latina", "I'm Indigenous"), or an
-    English word of a people (:data:`_OF_A_PEOPLE`, :data:`_PEOPLES`) that is no first
-    name nor surname of the lists ("I'm Mexican", "I'm Haitian", "I'm Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm Rani")."""
-    from .words import first_names, last_names, nfc_lower, ordinary
+    English word of a people (:data:`_PEOPLES`, or of :data:`_OF_A_PEOPLE` an adjective
+    of WordNet or an everyday word, not only a noun of WordNet: "Hadrian" is an
+    emperor's name) that is no first name nor surname of the lists ("I'm Mexican", "I'm
+    Haitian", "I'm Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm
+    Rani", "I'm Hadrian")."""
+    from .words import adjective, everyday, first_names, last_names, nfc_lower
 
     lower = nfc_lower(word)
     return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_WORDS
             or lower in _PEOPLES
-            or (_OF_A_PEOPLE.fullmatch(lower) is not None and ordinary(lower)
+            or (_OF_A_PEOPLE.fullmatch(lower) is not None
+                and (adjective(lower) or everyday(lower))
                 and lower not in first_names() and lower not in last_names()))
 
 

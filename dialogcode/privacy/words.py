@@ -163,6 +163,20 @@ def _lemmas() -> frozenset[str]:
     return frozenset(_english_words()[0].values())
 
 
+@lru_cache(maxsize=1)
+def _adjectives() -> frozenset[str]:
+    """The adjectives of WordNet's index of base forms ("haitian", "mexican"; not
+    "hadrian", a noun only)."""
+    from spacy.lookups import load_lookups
+
+    return frozenset(load_lookups("en", ["lemma_index"]).get_table("lemma_index")["adj"])
+
+
+def adjective(word: str) -> bool:
+    """True for an adjective of WordNet's index (:func:`_adjectives`), in any case."""
+    return word.lower() in _adjectives()
+
+
 def everyday(word: str) -> bool:
     """True for a word of the lookup lemmatizer ("leader", "manager", "press"): an
     everyday word, not one of the surnames WordNet's index also holds ("greenberg")."""
