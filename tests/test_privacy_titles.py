@@ -69,3 +69,34 @@ def test_a_name_after_a_title_is_masked_there_and_the_word_elsewhere_is_shown(tm
     # the same words with no title before them stay as written
     assert "We live on the Upper West Side, near the West Village." in copy
     assert "We met in the North End in March. March on, I said." in copy
+
+
+@pytest.mark.parametrize("text, names", [
+    ("OFFICER BAKER said go.", {"BAKER"}),
+    ("MR. JONES told us.", {"JONES"}),
+    ("THANK YOU MR. JONES.", {"JONES"}),
+    ("OFFICER MARIA BAKER WAS THERE.", {"MARIA", "BAKER"}),
+    ("THE CHAIR RECOGNIZES COMMISSIONER GARODNICK.", {"GARODNICK"}),
+    ("SGT. HALL CAME.", {"HALL"}),
+    ("MR. WEST LEFT.", {"WEST"}),
+])
+def test_a_name_in_capitals_after_a_title_in_capitals_is_found(text, names):
+    assert names <= names_in(text)
+
+
+@pytest.mark.parametrize("text", [
+    "WE WANT HOUSING NOW.", "THANK YOU MADAM CHAIR.", "THE MAYOR SAID NO.",
+    "MEMBER STATES AGREE.", "I TOLD THE OFFICER NO.", "OFFICER DOWN.",
+    "CHIEF EXECUTIVE OFFICER.", "MR. SPEAKER, THANK YOU.",
+])
+def test_shouted_words_with_no_name_after_a_title_are_no_names(text):
+    assert names_in(text) == set()
+
+
+def test_a_name_in_capitals_after_a_title_is_masked_as_written_and_capitalised(tmp_path):
+    copy = redacted(tmp_path, (
+        "P1: OFFICER BAKER said go. MR. JONES told us. THANK YOU MR. JONES.\n"
+        "P2: Later Jones said it again. We went to the bakery. WE WANT HOUSING NOW.\n"))
+    assert "BAKER" not in copy and "JONES" not in copy and "Jones" not in copy, copy
+    assert "OFFICER [NAME] said go. MR. [NAME] told us." in copy
+    assert "Later [NAME] said it again. We went to the bakery. WE WANT HOUSING NOW." in copy

@@ -305,9 +305,12 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     # Browns" (known.py)
     names = [text[s:e] for text, hits in zip(texts, found_hits) for s, e, kind, _ in hits
              if kind == "name"]
+    # (a word after a title in capitals, "JONES" of "MR. JONES", as written and
+    # capitalised: "Jones said")
     words = name_words(names, [row[4] for row in speakers]) | {
-        text[s:e] for text, hits in zip(texts, found_hits) for s, e, _, detector in hits
-        if detector == TITLED and " " not in text[s:e]}
+        form for text, hits in zip(texts, found_hits) for s, e, _, detector in hits
+        if detector == TITLED and " " not in text[s:e]
+        for form in {text[s:e], text[s:e].title() if text[s:e].isupper() else text[s:e]}}
     pattern = known_pattern(words)
     families = family_names(words | {name for name in names if " " not in name})
     rows = []

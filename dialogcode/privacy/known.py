@@ -102,10 +102,16 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
     not after a capitalised everyday word that is no title nor first name and does not
     open a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park",
     "Grace Hall"); not where it
-    reads as the modal or month it also is ("Will we", "in May"). The detector and the
+    reads as the modal or month it also is ("Will we", "in May"). A word in capitals
+    ("HALL" of "SGT. HALL") is read as the name wherever the text writes it so, as in a
+    text in capitals every word is capitalised. The detector and the
     gate ask the same question, so a name found is a name masked. ``cut``: ``text`` may
     be cut from a longer one anywhere (a table's quote, context or match: the gate), so
     its own start is no sign of a sentence's, and a word there is read as a name."""
+    if len(text[start:end]) > 1 and text[start:end].isupper():
+        # in capitals ("SGT. HALL CAME"), every word is: no sign of a longer proper noun
+        return not (nfc_lower(text[start:end]) in READABLE
+                    and reads_as_word(text, start, end))
     if (_OPENS[cut].search(text, max(0, start - 8), start) and everyday(text[start:end])
             and not _ABBREVIATION.search(text, max(0, start - 10), start)
             and not _PERSON_AFTER.match(text, end)):

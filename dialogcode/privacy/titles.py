@@ -12,7 +12,7 @@ from .identifiers import Hit
 from .letters import LOWER, MARK, NAME, UPPER, spellings
 from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
 from .words import (ADDRESS, CALENDAR_WORDS, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
-                    everyday, last_names, nfc_lower)
+                    everyday, first_names, last_names, nfc_lower)
 
 # a word of address: abbreviated, with a full stop or not ("Mr.", "Ms"), or whole
 # ("Miss", "Señora"), capitalised or not; "Don" only capitalised
@@ -51,6 +51,13 @@ TITLED = "title"
 # title stands before it ("the Upper West Side", "in March": masking.py)
 AFTER_TITLE = "after-title"
 _ROYAL = frozenset(("king", "queen", "prince", "princess", "lord", "lady", "dame"))
+# a title in capitals before a word or two in capitals, as transcripts write a name
+# beside a speaker's or in shouted talk ("OFFICER BAKER", "MR. JONES", "SGT. HALL"); the
+# surnames of the lists that are as often a verb there ("THE MAYOR SAID")
+_IN_CAPITALS = rf"{UPPER}(?:{UPPER}|{MARK})+(?:['-]{UPPER}+)?"
+_VERB_SURNAMES = frozenset(("said", "read", "made", "were", "sang", "bore"))
+_CAPITALS = re.compile(rf"(?<![\w'-])(?=([A-Z]{{2,}})\.?[^\S\n]+({_IN_CAPITALS})"
+                       rf"(?:[^\S\n]+({_IN_CAPITALS}))?(?![\w-]|{MARK}))")
 # a capitalised everyday word after it: a place's or a thing's name ("Baker Street")
 _GOES_ON = re.compile(rf"[^\S\n]+({UPPER}{LOWER}+)")
 # a title or a word of address, in any case, right before a word (the gate's reading of
@@ -80,6 +87,37 @@ def _titled(text: str, m: re.Match) -> str | None:
     if not _surname_there(text, m.start(3), m.end(3), title not in _ROYAL):
         return None
     return "trigger" if nfc_lower(m[3]) in COLOURS else TITLED
+
+
+def _in_capitals(text: str, m: re.Match) -> list[Hit]:
+    """The names after a title in capitals (``m``, a :data:`_CAPITALS` match): a title of
+    :data:`_TITLES` (a word of address or a rank abbreviated too: "MR.", "SGT"), not a
+    royal one, before a word in capitals that is a calendar or compass word
+    (:data:`AFTER_TITLE`), a colour not read as the colour (``trigger``), or another word
+    that is no stop word, title, particle, verb (:data:`_VERB_SURNAMES`: "THE MAYOR
+    SAID") nor everyday word but a first name or surname of the lists ("BAKER", "JONES",
+    "GARODNICK", "MARIA"; :data:`TITLED`), and the word after it too when it is so
+    ("OFFICER MARIA BAKER"; not "MR. JONES SAID")."""
+    title = m[1].lower() if m[1].lower() in TITLE_WORDS else RANKS.get(m[1].lower())
+    if title not in _TITLES or title in _ROYAL:
+        return []
+    hits = []
+    for group in (2, 3):
+        if m[group] is None:
+            break
+        start, end = m.start(group), m.end(group)
+        word = nfc_lower(m[group])
+        if word in CALENDAR_WORDS or word in COLOURS:
+            if nfc_lower(m[group]) in READABLE and reads_as_word(text, start, end):
+                break
+            hits.append((start, end, "name", "trigger" if word in COLOURS else AFTER_TITLE))
+            continue
+        if (word in TITLE_WORDS or word in STOP_WORDS or word in PARTICLES
+                or word in NOT_NAMES or word in _VERB_SURNAMES
+                or (everyday(word) and word not in last_names() | first_names())):
+            break
+        hits.append((start, end, "name", TITLED))
+    return hits
 
 
 def _goes_on(text: str, end: int) -> bool:
@@ -112,8 +150,9 @@ def is_title(word: str) -> bool:
 
 
 def title_hits(text: str) -> list[Hit]:
-    """The names after a title (:data:`_TITLED`), or after a plural title of office
-    (:data:`_PLURAL`: each surname of "Officers Baker and Hall")."""
+    """The names after a title (:data:`_TITLED`), after a plural title of office
+    (:data:`_PLURAL`: each surname of "Officers Baker and Hall"), or after a title in
+    capitals (:data:`_CAPITALS`)."""
     hits = [(m.start(3), m.end(3), "name", detector) for m in _TITLED.finditer(text)
             if (detector := _titled(text, m)) is not None]
     spans = [(m.start(2) + n.start(), m.start(2) + n.end())
@@ -121,5 +160,6 @@ def title_hits(text: str) -> list[Hit]:
              if re.sub("men$", "man", m[1].lower()).removesuffix("s") in _OFFICES
              for n in re.finditer(NAME, m[2])
              if _surname_there(text, m.start(2) + n.start(), m.start(2) + n.end())]
+    hits += [hit for m in _CAPITALS.finditer(text) for hit in _in_capitals(text, m)]
     return hits + [(start, end, "name", "trigger" if nfc_lower(text[start:end]) in COLOURS
                     else TITLED) for start, end in spans]
