@@ -100,3 +100,20 @@ def test_a_name_in_capitals_after_a_title_is_masked_as_written_and_capitalised(t
     assert "BAKER" not in copy and "JONES" not in copy and "Jones" not in copy, copy
     assert "OFFICER [NAME] said go. MR. [NAME] told us." in copy
     assert "Later [NAME] said it again. We went to the bakery. WE WANT HOUSING NOW." in copy
+
+
+def test_a_surname_found_after_a_title_is_not_masked_in_the_name_of_a_place(tmp_path):
+    # "Detective Hall" made every "Hall" written as a name a finding: "the Hall of
+    # Justice" showed "the [NAME] of Justice"
+    talk = ("P1: Detective Hall came. The Hall of Justice was closed. We met at the Hall\n"
+            "of Fame. I went to the Hall of the People. Later Hall said no.\n"
+            "P2: Then we saw Hall of Brooklyn. City Hall too.\n")
+    copy = redacted(tmp_path, talk)
+    assert "Detective [NAME] came. The Hall of Justice was closed." in copy
+    assert "the Hall\nof Fame. I went to the Hall of the People. Later [NAME] said no." in copy
+    # a person's name before "of" with no "the" before it stays masked
+    assert "Then we saw [NAME] of" in copy
+    # a place the rule does not read as one is kept by a never: term
+    assert "City [NAME] too." in copy
+    kept = redacted(tmp_path / "never", talk, never="City Hall")
+    assert "City Hall too." in kept and "Later [NAME] said no." in kept

@@ -46,6 +46,9 @@ _NOT_ALONE = frozenset((*NOT_NAMES, *STOP_WORDS, *INTERJECTIONS, *PARTICLES, *AD
 # a capitalised word right after (one space), or right before ("Central Park": a place
 # when an everyday word that is no title, :data:`~.words.TITLE_WORDS`, goes before)
 _NEXT = re.compile(r" ([^\W\d_][\w'-]*)")
+# "of" and a capitalised word after a word (a line break between them too): "the Hall
+# of Justice", "the Hall of the People" (a place's or an institution's name)
+_OF_A_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[^\W\d_a-z]")
 _PREVIOUS = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*) \Z")
 
 
@@ -98,7 +101,10 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
     """Whether ``text[start:end]``, a word of a name the study knows, is written there as
     the name: not opening a sentence (a title's abbreviation ends none: "Sgt. Hall") or
     line unless it is no everyday word ("Ben", "Ortiz") or a sign of a person follows
-    ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word ("Grace Church"); when it is an everyday word,
+    ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word
+    ("Grace Church"), nor, when it is an everyday word, after "the" and before "of" and
+    a capitalised word ("the Hall of Justice", "the Park of the Americas"); when it is an
+    everyday word,
     not after a capitalised everyday word that is no title nor first name and does not
     open a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park",
     "Grace Hall"); not where it
@@ -118,6 +124,9 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
         return False
     after = _NEXT.match(text, end)
     if after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1]):
+        return False
+    if (everyday(text[start:end]) and _OF_A_PLACE.match(text, end)
+            and _THE.search(text, max(0, start - 10), start)):
         return False
     before = _PREVIOUS.search(text, max(0, start - 40), start)
     if (before is not None and before[1][0].isupper() and len(before[1]) > 1
