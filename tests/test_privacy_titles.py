@@ -117,3 +117,18 @@ def test_a_surname_found_after_a_title_is_not_masked_in_the_name_of_a_place(tmp_
     assert "City [NAME] too." in copy
     kept = redacted(tmp_path / "never", talk, never="City Hall")
     assert "City Hall too." in kept and "Later [NAME] said no." in kept
+
+
+def test_a_colour_found_after_a_title_is_masked_where_written_as_the_name(tmp_path):
+    # "Mister White" said once made White a name of the whole study, masked in "White
+    # or black?" and "White Plains"
+    copy = redacted(tmp_path, (
+        "P1: Mister White said so. White or black? I said black or White.\n"
+        "P2: We drove to White Plains. The White House called. White spoke first.\n"
+        "P3: Then White agreed. White residents moved out. Mister White or black.\n"
+        "P4: COUNCIL MEMBER BROWN spoke. Black and Brown families stayed. Brown said no.\n"))
+    assert "Mister [NAME] said so. White or black? I said black or White." in copy
+    assert "We drove to White Plains. The White House called. [NAME] spoke first." in copy
+    assert "Then [NAME] agreed. White residents moved out. Mister [NAME] or black." in copy
+    assert "COUNCIL MEMBER [NAME] spoke. Black and Brown families stayed. [NAME] said no." \
+        in copy

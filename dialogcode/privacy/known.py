@@ -18,7 +18,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
-from .readings import ABBREVIATED, READABLE, reads_as_word
+from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
 from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
                     everyday, first_names, last_names, nfc_lower, ordinary)
 
@@ -100,7 +100,9 @@ def known_hits(text: str, pattern: re.Pattern) -> list[Hit]:
 def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bool:
     """Whether ``text[start:end]``, a word of a name the study knows, is written there as
     the name: not opening a sentence (a title's abbreviation ends none: "Sgt. Hall") or
-    line unless it is no everyday word ("Ben", "Ortiz") or a sign of a person follows
+    line unless it is a colour (read by :func:`~.readings.reads_as_word` alone: "White
+    or black?" is the colour, "White spoke first" the name), no everyday word ("Ben",
+    "Ortiz") or a sign of a person follows
     ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word
     ("Grace Church"), nor, when it is an everyday word, after "the" and before "of" and
     a capitalised word ("the Hall of Justice", "the Park of the Americas"); when it is an
@@ -119,6 +121,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
         return not (nfc_lower(text[start:end]) in READABLE
                     and reads_as_word(text, start, end))
     if (_OPENS[cut].search(text, max(0, start - 8), start) and everyday(text[start:end])
+            and nfc_lower(text[start:end]) not in COLOURS
             and not _ABBREVIATION.search(text, max(0, start - 10), start)
             and not _PERSON_AFTER.match(text, end)):
         return False

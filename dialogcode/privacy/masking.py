@@ -25,7 +25,8 @@ LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL
 WITHHELD = "[DOCUMENT WITHHELD]"
 # the detectors that find a name that is also a modal, a month or a colour only where the text
 # does not read it as that word (:func:`~.readings.reads_as_word`)
-READING_DETECTORS = frozenset({"trigger", "name-list", "speaker", "study-name", AFTER_TITLE})
+READING_DETECTORS = frozenset({"trigger", "name-list", "speaker", "study-name", TITLED,
+                               AFTER_TITLE})
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
 # columns holding transcript text and speaker labels (`section`: a heading's words;
 # `speaker_notes`: ingest's notes, which name speakers; `speaker_roles`: the manifest's

@@ -106,6 +106,12 @@ _NAMED_BEFORE = re.compile(rf"\b(?:(?:{'|'.join(ABBREVIATED)})\.|([\w']+))[^\S\n
 # people or things ("the Green spaces", "more Green spaces"), not of a family ("the
 # Brown kids") nor another plural ("the Brown reports") nor a word in the singular ("the
 # Brown residence", "the Green child": a person's)
+# a colour written in lower case joined to one ("White or black?", "black and White"):
+# only the colour is so written, never a person
+_LOWER_COLOUR = r"(?:black|brown|white|green|gr[ae]y|red|blue|yellow|orange|purple|pink)\b"
+_JOINED = r"(?:or|and|nor|to|on|vs\.?|versus)"
+_COLOUR_AFTER = re.compile(rf"[^\S\n]*,?[^\S\n]+{_JOINED}[^\S\n]+{_LOWER_COLOUR}")
+_COLOUR_BEFORE = re.compile(rf"\b{_LOWER_COLOUR},?[^\S\n]+{_JOINED}[^\S\n]+\Z")
 _DETERMINER = re.compile(r"\b(?i:the|a|an|these|those|our|their|your|its|more|most|many|"
                          r"much|some|all|any|other|few|fewer|less|every|each|such|several|"
                          r"both)[^\S\n]+\Z")
@@ -129,12 +135,17 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     lower case that no name follows (:func:`_alone`: "White residents moved out",
     "For Black residents", "I met with Black residents"; not "told White residents",
     "Mr. Black kids", "Brown-owned shops", at the start of ``text``; but "Black-owned
-    businesses").
+    businesses"), or joined to a colour in lower case, after no title ("White or
+    black?", "black and White"; not "Mister White or black").
     False for every other word. The detectors and the gate's masking ask the same
     question, so a name found is a name masked."""
     word = text[start:end].lower()
     before = text[max(0, start - 30):start]
     if word in COLOURS:
+        if _COLOUR_AFTER.match(text, end) or _COLOUR_BEFORE.search(before):
+            from .titles import after_title
+
+            return not after_title(text, start)
         series = _in_series(text, start, end)
         # "Black-owned businesses": of race, where "Brown-owned shops" may be Brown's
         owned = _OWNED.match(text, end) if word == "black" else None

@@ -42,7 +42,7 @@ _OFFICES = frozenset((
     "pastor", "reverend", "bishop", "deacon", "rabbi", "imam"))
 _PLURAL = re.compile(rf"\b([A-Za-z][a-z]+(?:s|men))[^\S\n]+({NAME}(?:(?:,[^\S\n]+|,?"
                      rf"[^\S\n]+and[^\S\n]+){NAME})+)(?![\w-]|{MARK})")
-# the detector of a surname so found that is no colour: masked, as a word of a name the
+# the detector of a surname so found (a colour too): masked, as a word of a name the
 # study knows, only where the text writes it as a name ("Park" of "Commissioner Park",
 # not of "Park Avenue": masking.py)
 TITLED = "title"
@@ -86,14 +86,14 @@ def _titled(text: str, m: re.Match) -> str | None:
             nfc_lower(m[3]) in READABLE and reads_as_word(text, m.start(3), m.end(3)))) else None
     if not _surname_there(text, m.start(3), m.end(3), title not in _ROYAL):
         return None
-    return "trigger" if nfc_lower(m[3]) in COLOURS else TITLED
+    return TITLED
 
 
 def _in_capitals(text: str, m: re.Match) -> list[Hit]:
     """The names after a title in capitals (``m``, a :data:`_CAPITALS` match): a title of
     :data:`_TITLES` (a word of address or a rank abbreviated too: "MR.", "SGT"), not a
     royal one, before a word in capitals that is a calendar or compass word
-    (:data:`AFTER_TITLE`), a colour not read as the colour (``trigger``), or another word
+    (:data:`AFTER_TITLE`), a colour not read as the colour, or another word
     that is no stop word, title, particle, verb (:data:`_VERB_SURNAMES`: "THE MAYOR
     SAID") nor everyday word but a first name or surname of the lists ("BAKER", "JONES",
     "GARODNICK", "MARIA"; :data:`TITLED`), and the word after it too when it is so
@@ -110,7 +110,7 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
         if word in CALENDAR_WORDS or word in COLOURS:
             if nfc_lower(m[group]) in READABLE and reads_as_word(text, start, end):
                 break
-            hits.append((start, end, "name", "trigger" if word in COLOURS else AFTER_TITLE))
+            hits.append((start, end, "name", TITLED if word in COLOURS else AFTER_TITLE))
             continue
         if (word in TITLE_WORDS or word in STOP_WORDS or word in PARTICLES
                 or word in NOT_NAMES or word in _VERB_SURNAMES
@@ -161,5 +161,4 @@ def title_hits(text: str) -> list[Hit]:
              for n in re.finditer(NAME, m[2])
              if _surname_there(text, m.start(2) + n.start(), m.start(2) + n.end())]
     hits += [hit for m in _CAPITALS.finditer(text) for hit in _in_capitals(text, m)]
-    return hits + [(start, end, "name", "trigger" if nfc_lower(text[start:end]) in COLOURS
-                    else TITLED) for start, end in spans]
+    return hits + [(start, end, "name", TITLED) for start, end in spans]
