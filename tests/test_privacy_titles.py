@@ -132,3 +132,18 @@ def test_a_colour_found_after_a_title_is_masked_where_written_as_the_name(tmp_pa
     assert "Then [NAME] agreed. White residents moved out. Mister [NAME] or black." in copy
     assert "COUNCIL MEMBER [NAME] spoke. Black and Brown families stayed. [NAME] said no." \
         in copy
+
+
+def test_kwic_masks_a_match_only_where_the_text_writes_it_as_a_name(tmp_path):
+    # the match cell, masked again alone, read "West" and "Hall" as opening a text cut
+    # anywhere: every match showed [[NAME]], "the Upper West Side" and "the Hall of
+    # Justice" too
+    redacted(tmp_path, ("P1: Thank you, Mister West. We live on the Upper West Side.\n"
+                        "P2: Detective Hall came. The Hall of Justice was closed.\n"))
+    runner = CliRunner()
+    for term, as_name, as_word in (("West", "Mister [[NAME]].", "Upper [West] Side"),
+                                   ("Hall", "Detective [[NAME]] came", "The [Hall] of")):
+        result = runner.invoke(cli, ["kwic", term, str(tmp_path / "s"), "--width", "80"])
+        assert result.exit_code == 0, result.output
+        listing = " ".join(result.output.split())
+        assert as_name in listing and as_word in listing, listing
