@@ -205,11 +205,15 @@ def test_a_participant_called_latina_is_masked(tmp_path):
     ("Hi, I'm Malachi.", ["Malachi"]), ("I'm Rani, thanks.", ["Rani"]),
     ("I'm Nan.", ["Nan"]), ("I'm Mari.", ["Mari"]), ("I am Sultan.", ["Sultan"]),
     ("I'm Parvati.", ["Parvati"]), ("I'm Kali.", ["Kali"]),
+    # on no list, ending in -ian, a noun of WordNet only (an emperor), no adjective of
+    # a people: privacy-27 took it for one and showed the speaker's name
+    ("I'm Hadrian, I live here.", ["Hadrian"]),
     # words of a people stay no name
     ("I'm Cuban.", []), ("I'm Pakistani.", []), ("I'm Irish.", []),
     ("I'm Guatemalan.", []), ("I'm Thai.", []), ("I'm Dominican.", []),
     ("I'm Vietnamese.", []), ("I'm Korean.", []), ("I'm Salvadoran.", []),
-    ("I am Mexican American.", []),
+    ("I am Mexican American.", []), ("I'm Haitian.", []), ("I'm Caribbean.", []),
+    ("I'm Trinidadian.", []),
 ])
 def test_a_first_name_that_ends_as_a_people_is_still_a_name(text, found):
     from dialogcode.privacy.detect import pattern_hits

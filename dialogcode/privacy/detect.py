@@ -10,61 +10,24 @@ decide, and errs on the side of proposing.
 from __future__ import annotations
 
 import re
-import sys
-import unicodedata
 from bisect import bisect_right
 
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
+from .letters import LOWER, MARK, UPPER
+from .letters import NAME as _NAME
 from .ner import ner_hits, ner_pipeline
-from .readings import (ABBREVIATED, COLOURS, NAME_OR_WORD, RACE_WORDS, reads_as_word,
-                       says_what)
-from .words import (ADDRESS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS, everyday,
-                    first_names, last_names, nfc_lower, ordinary)
+from .readings import NAME_OR_WORD, RACE_WORDS, reads_as_word, says_what
+from .titles import ADDRESSED, ADDRESSED_WORD, AFTER_TITLE, TITLED, is_title, title_hits
+from .words import (CALENDAR_WORDS, CONTRACTED, NOT_NAMES, everyday, first_names,
+                    last_names, nfc_lower, ordinary)
 
 FINDING_COLUMNS = ["seg_id", "doc_id", "start", "end", "text", "kind", "detector"]
 KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id", "term"]
 
 
-def _letters(categories: tuple[str, ...]) -> str:
-    """A character class of the letters (and marks) of Unicode ``categories`` in the
-    blocks of scripts with capitals: Latin, Greek, Cyrillic, Armenian, Georgian,
-    Cherokee and the like below U+3000, their extensions, full-width Latin, Deseret and
-    Adlam (a scan of them all would cost half a second at import)."""
-    blocks = ((0, 0x3000), (0xA640, 0xAC00), (0xFF00, 0xFFF0), (0x10400, 0x10500),
-              (0x1E900, 0x1E960))
-    points = [cp for lo, hi in blocks for cp in range(lo, min(hi, sys.maxunicode + 1))
-              if unicodedata.category(chr(cp)) in categories]
-    runs, first = [], points[0]
-    for prev, cp in zip(points, points[1:] + [-1]):
-        if cp != prev + 1:
-            runs.append(f"\\U{first:08x}-\\U{prev:08x}")
-            first = cp
-    return "[" + "".join(runs) + "]"
-
-
-# a capital of any of those scripts ("J", "Ł", "Ö"); a letter that goes on a word after
-# it: a small or caseless letter, or a combining mark (the accent of a decomposed, NFD,
-# "é"); :data:`MARK` an accent of the combining diacritical blocks, those that NFD
-# splits off letters with capitals (a short class: the gate compiles it for each cell)
-UPPER = _letters(("Lu", "Lt"))
-LOWER = _letters(("Ll", "Lm", "Lo", "Mn", "Mc", "Me"))
-MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-_NAME = (rf"{UPPER}{LOWER}+(?:-{UPPER}{LOWER}+|'{UPPER}{LOWER}+)?"
-         rf"(?!{LOWER}|{CONTRACTED})")
-
-
-def _spellings(words) -> str:
-    """An alternation of ``words``, each capitalised or not, composed or decomposed."""
-    return "|".join(sorted({unicodedata.normalize(form, spelling) for word in words
-                            for spelling in (word, word[0].lower() + word[1:])
-                            for form in ("NFC", "NFD")}, key=len, reverse=True))
-
-
-_ADDRESSED = (rf"(?<!\w)(?:(?:{_spellings(ABBREVIATED)})\.?|"
-              rf"(?:{_spellings(ADDRESS[len(ABBREVIATED):])}|Don))(?!\w|{MARK})")
 # a label's later words, or a name after a word of address: a name, or a surname such
 # as McCoy, O'Reilly, DiBenedetto
 _SURNAME = rf"{UPPER}{LOWER}*(?:'?{UPPER}{LOWER}+)+|{_NAME}"
@@ -76,8 +39,17 @@ _MISSING = re.compile(r"\b(?:i|you|we|they|he|she|it|people|ll|d|t|will|would|ca
                       r"might|must|should|to|not|never|really|also|still|always|just|"
                       r"gonna|wanna|gotta)[^\S\n]+\Z", re.IGNORECASE)
 _STRONG = re.compile(rf"(?:\b(?i:my name is|my name's|call me)|\b(?:I'm|I am|told)|"
-                     rf"{_ADDRESSED})[^\S\n]+((?:{_SURNAME})(?: (?:{_SURNAME}))?)")
+                     rf"{ADDRESSED})[^\S\n]+((?:{_SURNAME})(?: (?:{_SURNAME}))?)")
 _SELF = re.compile(r"I'm|I am")
+
+
+def _missing(text: str, start: int) -> bool:
+    """Whether a word of address at ``start`` is "miss" in lower case read as the verb
+    (:data:`_MISSING`)."""
+    return text.startswith("miss", start) and bool(
+        _MISSING.search(text, max(0, start - 20), start))
+
+
 _ARTICLE = re.compile(r"\b(?i:a|an|one|the|another|every|each|some|no)[^\S\n]+\Z")
 _WEAK = re.compile(rf"\b(?:ask|asked|with|(?i:my|her|his|our|their) (?:cousin|"
                    rf"sister|brother|friend|wife|husband|son|daughter|aunt|uncle|mother|"
@@ -91,87 +63,8 @@ _SPEAKS = re.compile(rf"\b({_NAME})(?:, (?:she|he|they))? (?:said|says|told|aske
 _VOCATIVE = re.compile(rf"(?:\b(?i:hi|hey|hello|thanks|thank you|bye|goodbye|welcome|"
                        rf"morning|congratulations|congrats|sorry|okay|ok|yes|no),?[^\S\n]+|"
                        rf"(?<=[,;] ))({_NAME})(?=[^\S\n]*(?:[.!?,]|\n|\Z))")
-# a surname of the lists that is also an everyday word after a capitalised title of
-# office, rank or kin ("Sergeant Black said", "Officer Baker", "Commissioner Park",
-# "Council Member Brown"), or abbreviated ("Sgt. Hall": :data:`~.words.RANKS`), or after
-# a title of office in lower case ("the officer Baker", "mayor Long"); not after one that
-# is as often an adjective opening a sentence ("Major Green spaces"), nor, but for a
-# colour, after a royal title ("King Day") (a lookahead: "Then Detective Hall" holds two
-# pairs)
-_TITLED = re.compile(rf"\b(?=([A-Za-z][a-z]+)(\.?)[^\S\n]+({_NAME})(?![\w-]|{MARK}))")
-_TITLES = TITLE_WORDS - {"general", "major", "principal"}
-# the titles of office or rank read as one in lower case too (not "miss" of "I miss
-# Church", nor kin: "my mom Said"), and in the plural before names ("Officers Baker and
-# Hall", "the detectives Wood, Long and Park", "Councilmen Long and Hall")
-_OFFICES = frozenset((
-    "commissioner", "councilmember", "councilman", "councilwoman", "mayor", "senator",
-    "governor", "president", "officer", "detective", "sergeant", "captain", "lieutenant",
-    "judge", "professor", "assemblymember", "assemblyman", "assemblywoman",
-    "superintendent", "inspector", "commander", "congressman", "congresswoman",
-    "congressmember", "alderman", "alderwoman", "councilor", "councillor", "ambassador",
-    "colonel", "admiral", "sheriff", "marshal", "trooper", "corporal", "chancellor",
-    "pastor", "reverend", "bishop", "deacon", "rabbi", "imam"))
-_PLURAL = re.compile(rf"\b([A-Za-z][a-z]+(?:s|men))[^\S\n]+({_NAME}(?:(?:,[^\S\n]+|,?"
-                     rf"[^\S\n]+and[^\S\n]+){_NAME})+)(?![\w-]|{MARK})")
-# the detector of a surname so found that is no colour: masked, as a word of a name the
-# study knows, only where the text writes it as a name ("Park" of "Commissioner Park",
-# not of "Park Avenue": masking.py)
-TITLED = "title"
-_ROYAL = frozenset(("king", "queen", "prince", "princess", "lord", "lady", "dame"))
-# a capitalised everyday word after it: a place's or a thing's name ("Baker Street")
-_GOES_ON = re.compile(rf"[^\S\n]+({UPPER}{LOWER}+)")
-
-
-def _titled(text: str, m: re.Match) -> bool:
-    """Whether the word after a title (``m``, a :data:`_TITLED` match) is a surname there:
-    after a title of :data:`_TITLES` (in lower case, of :data:`_OFFICES`), and
-    :func:`_surname_there`, a royal title only before a colour."""
-    title = RANKS.get(m[1].lower(), "" if m[2] else m[1].lower())
-    if title not in _TITLES or (m[1].islower() and title not in _OFFICES):
-        return False
-    return _surname_there(text, m.start(3), m.end(3), title not in _ROYAL)
-
-
-def _surname_there(text: str, start: int, end: int, any_surname: bool = True) -> bool:
-    """Whether ``text[start:end]``, after a title, is a surname there: a colour not read
-    as the colour; (``any_surname``) another surname of the lists that is no title, stop
-    word, particle ("De" of "Mister De Blasio") nor calendar or compass word
-    (:data:`NOT_NAMES`), before no capitalised
-    everyday word ("Baker Street", "Park Avenue")."""
-    word = nfc_lower(text[start:end])
-    if word in COLOURS:
-        return not reads_as_word(text, start, end)
-    after = _GOES_ON.match(text, end)
-    return (any_surname and word in last_names() and word not in TITLE_WORDS
-            and word not in NOT_NAMES and word not in STOP_WORDS and word not in PARTICLES
-            and not (after and everyday(after[1]) and nfc_lower(after[1]) not in STOP_WORDS))
-
-
 # a capitalised word next, after a title's abbreviation's full stop or not ("Sgt. Hall")
 _NAME_NEXT = re.compile(rf"\.?[^\S\n]+{UPPER}")
-
-
-def _is_title(word: str) -> bool:
-    """Whether ``word`` is a title (:data:`~.words.TITLE_WORDS`), abbreviated
-    (:data:`~.words.RANKS`: "Sgt") or plural ("Councilmen", "Officers")."""
-    word = nfc_lower(word)
-    return (word in TITLE_WORDS or word in RANKS
-            or re.sub("men$", "man", word).removesuffix("s") in TITLE_WORDS)
-
-
-def _title_hits(text: str) -> list[Hit]:
-    """The surnames after a title (:data:`_TITLED`), or after a plural title of office
-    (:data:`_PLURAL`: each of "Officers Baker and Hall")."""
-    spans = [(m.start(3), m.end(3)) for m in _TITLED.finditer(text) if _titled(text, m)]
-    spans += [(m.start(2) + n.start(), m.start(2) + n.end())
-              for m in _PLURAL.finditer(text)
-              if re.sub("men$", "man", m[1].lower()).removesuffix("s") in _OFFICES
-              for n in re.finditer(_NAME, m[2])
-              if _surname_there(text, m.start(2) + n.start(), m.start(2) + n.end())]
-    return [(start, end, "name", "trigger" if nfc_lower(text[start:end]) in COLOURS
-             else TITLED) for start, end in spans]
-
-
 _WITH_ME = re.compile(rf"\b({_NAME}) and (?:I|me|myself)\b|\b(?i:me) and ({_NAME})\b")
 # a capitalised word inside a sentence (after a lower-case word or a comma) that is not
 # an English word: a name or a place when no NER pipeline is there to say which
@@ -215,8 +108,7 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     list); each needs a capital. ``joined``: ``text`` is texts joined by :data:`_JOIN`."""
     opening, said = _OPENING[joined], _SAID[joined]
     hits = [(m.start(1), m.end(1), "name", "trigger") for m in _STRONG.finditer(text)
-            if not (text.startswith("miss", m.start())
-                    and _MISSING.search(text, max(0, m.start() - 20), m.start()))
+            if not _missing(text, m.start())
             and (m.group(1).split()[0].lower() not in NOT_NAMES
                  or _person(text, m.start(1), m.start(1) + len(m.group(1).split()[0])))
             # "I'm Black", "I am Latina", "I'm Asian American": what one is, not who
@@ -233,10 +125,15 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(g), m.end(g), "name", "trigger") for pattern in (_VOCATIVE, _WITH_ME)
              for m in pattern.finditer(text) for g in range(1, pattern.groups + 1)
              if m.group(g) and _person(text, m.start(g), m.end(g))]
-    hits += _title_hits(text)
+    hits += title_hits(text)
+    # a calendar or compass word after a word of address, a name there only ("Mr. West",
+    # "Ms. North"; "Mrs. May" is a trigger's, as a name that is also a month)
+    hits += [(m.start(1), m.end(1), "name", AFTER_TITLE) for m in ADDRESSED_WORD.finditer(text)
+             if nfc_lower(m[1]) in CALENDAR_WORDS - NAME_OR_WORD.keys()
+             and not _missing(text, m.start())]
     hits += [(m.start(1), m.end(1), "name", "proper-noun") for m in _PROPER.finditer(text)
              if not ordinary(m.group(1)) and nfc_lower(m.group(1)) not in RACE_WORDS
-             and not (_is_title(m.group(1)) and _NAME_NEXT.match(text, m.end(1)))]
+             and not (is_title(m.group(1)) and _NAME_NEXT.match(text, m.end(1)))]
     # a listed first name inside a sentence, even when it is an English word ("with
     # Rose"); "Will" there too, but as a modal before its subject ("so, Will we")
     names = first_names()
@@ -270,8 +167,9 @@ def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
     found, the whole name of up to three words too ("Jane Jacobs" beside "Jane": masked
     whole, never "[NAME] Jacobs", while "Jane" alone stays masked where no surname
     follows); so too a listed first name right before a name found alone ("Rosa
-    Delgado said", where "said" finds "Delgado": never "Rosa [NAME] said"). A surname: a capitalised word after one space that is no word of
-    :data:`NOT_NAMES`, :data:`INTERJECTIONS`, :data:`_AFTER_NAMES` or the stop words,
+    Delgado said", where "said" finds "Delgado": never "Rosa [NAME] said"). A surname: a
+    calendar or compass word (:func:`_calendar_surname`: "Kanye West"), or a capitalised
+    word after one space that is no word of :data:`NOT_NAMES`, :data:`INTERJECTIONS`, :data:`_AFTER_NAMES` or the stop words,
     and no everyday word unless it is a listed surname ("Grace Baker", not "Rose Garden"
     nor "Staten Island")."""
     found = {start for start, _, kind, _ in hits if kind == "name"}
@@ -283,7 +181,8 @@ def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
         # a name of at most three words ("Jane Jacobs Brown", "Mrs. Mary Ann Jacobs")
         for _ in range(3 - len(text[start:end].split())):
             after = _NEXT_WORD.match(text, last)
-            if after is None or after.start(1) in found or not takes_surname(after[1]):
+            if after is None or after.start(1) in found or not (
+                    takes_surname(after[1]) or _calendar_surname(after[1])):
                 break
             last = after.end(1)
         first = start
@@ -296,6 +195,13 @@ def _with_surnames(text: str, hits: list[Hit]) -> list[Hit]:
         if last > end or first < start:
             whole.append((first, last, kind, detector))
     return hits + whole
+
+
+def _calendar_surname(word: str) -> bool:
+    """Whether a capitalised calendar or compass ``word`` after a name is its surname
+    ("Kanye West", "Ana March"): masked with it there, not alone elsewhere ("the Upper
+    West Side"); "May" after a name is as often the modal ("Thanks Rose May I ask")."""
+    return nfc_lower(word) in CALENDAR_WORDS and nfc_lower(word) != "may"
 
 
 def takes_surname(word: str) -> bool:
@@ -399,9 +305,12 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     # Browns" (known.py)
     names = [text[s:e] for text, hits in zip(texts, found_hits) for s, e, kind, _ in hits
              if kind == "name"]
+    # (a word after a title in capitals, "JONES" of "MR. JONES", as written and
+    # capitalised: "Jones said")
     words = name_words(names, [row[4] for row in speakers]) | {
-        text[s:e] for text, hits in zip(texts, found_hits) for s, e, _, detector in hits
-        if detector == TITLED and " " not in text[s:e]}
+        form for text, hits in zip(texts, found_hits) for s, e, _, detector in hits
+        if detector == TITLED and " " not in text[s:e]
+        for form in {text[s:e], text[s:e].title() if text[s:e].isupper() else text[s:e]}}
     pattern = known_pattern(words)
     families = family_names(words | {name for name in names if " " not in name})
     rows = []

@@ -139,9 +139,16 @@ def mask_kwic(study: Study, table: pd.DataFrame, segments: pd.DataFrame,
         a, b = int(start) - int(offset), int(end) - int(offset)
         rows.append([context(mask.excerpt(text, *span))     # line breaks shown as spaces
                      for span in ((max(0, a - width), a), (a, b), (b, b + width))])
+    cut = ["left", "match", "right"]
     out = table.copy()
-    out[["left", "match", "right"]] = pd.DataFrame(rows, index=table.index)
-    return mask.frame(out, offsets=())[0]
+    out[cut] = pd.DataFrame(rows, index=table.index)
+    # those three are masked as read in the segment's text: masked again alone, a word
+    # masked only where the text writes it as a name ("West" of "Mister West", "Hall" of
+    # "Detective Hall") would be masked opening each, as a cell cut from a text anywhere
+    shown = mask.frame(out, offsets=())[0]
+    read = ~table["doc_id"].isin(mask.withheld)
+    shown.loc[read, cut] = out.loc[read, cut]
+    return shown
 
 
 def terms_without_findings(study: Study, result, segments: pd.DataFrame,

@@ -18,7 +18,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
-from .readings import ABBREVIATED, READABLE, reads_as_word
+from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
 from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
                     everyday, first_names, last_names, nfc_lower, ordinary)
 
@@ -46,6 +46,9 @@ _NOT_ALONE = frozenset((*NOT_NAMES, *STOP_WORDS, *INTERJECTIONS, *PARTICLES, *AD
 # a capitalised word right after (one space), or right before ("Central Park": a place
 # when an everyday word that is no title, :data:`~.words.TITLE_WORDS`, goes before)
 _NEXT = re.compile(r" ([^\W\d_][\w'-]*)")
+# "of" and a capitalised word after a word (a line break between them too): "the Hall
+# of Justice", "the Hall of the People" (a place's or an institution's name)
+_OF_A_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[^\W\d_a-z]")
 _PREVIOUS = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*) \Z")
 
 
@@ -97,21 +100,36 @@ def known_hits(text: str, pattern: re.Pattern) -> list[Hit]:
 def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bool:
     """Whether ``text[start:end]``, a word of a name the study knows, is written there as
     the name: not opening a sentence (a title's abbreviation ends none: "Sgt. Hall") or
-    line unless it is no everyday word ("Ben", "Ortiz") or a sign of a person follows
-    ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word ("Grace Church"); when it is an everyday word,
+    line unless it is a colour (read by :func:`~.readings.reads_as_word` alone: "White
+    or black?" is the colour, "White spoke first" the name), no everyday word ("Ben",
+    "Ortiz") or a sign of a person follows
+    ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word
+    ("Grace Church"), nor, when it is an everyday word, after "the" and before "of" and
+    a capitalised word ("the Hall of Justice", "the Park of the Americas"); when it is an
+    everyday word,
     not after a capitalised everyday word that is no title nor first name and does not
     open a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park",
     "Grace Hall"); not where it
-    reads as the modal or month it also is ("Will we", "in May"). The detector and the
+    reads as the modal or month it also is ("Will we", "in May"). A word in capitals
+    ("HALL" of "SGT. HALL") is read as the name wherever the text writes it so, as in a
+    text in capitals every word is capitalised. The detector and the
     gate ask the same question, so a name found is a name masked. ``cut``: ``text`` may
     be cut from a longer one anywhere (a table's quote, context or match: the gate), so
     its own start is no sign of a sentence's, and a word there is read as a name."""
+    if len(text[start:end]) > 1 and text[start:end].isupper():
+        # in capitals ("SGT. HALL CAME"), every word is: no sign of a longer proper noun
+        return not (nfc_lower(text[start:end]) in READABLE
+                    and reads_as_word(text, start, end))
     if (_OPENS[cut].search(text, max(0, start - 8), start) and everyday(text[start:end])
+            and nfc_lower(text[start:end]) not in COLOURS
             and not _ABBREVIATION.search(text, max(0, start - 10), start)
             and not _PERSON_AFTER.match(text, end)):
         return False
     after = _NEXT.match(text, end)
     if after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1]):
+        return False
+    if (everyday(text[start:end]) and _OF_A_PLACE.match(text, end)
+            and _THE.search(text, max(0, start - 10), start)):
         return False
     before = _PREVIOUS.search(text, max(0, start - 40), start)
     if (before is not None and before[1][0].isupper() and len(before[1]) > 1

@@ -13,9 +13,10 @@ from functools import cached_property, lru_cache
 import pandas as pd
 
 from . import withheld_documents
-from .detect import MARK, TITLED
 from .known import DETECTOR, FAMILY, as_family, written_as_name
+from .letters import MARK
 from .readings import READABLE, reads_as_word
+from .titles import AFTER_TITLE, TITLED, after_title
 from .words import CONTRACTED
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
@@ -24,7 +25,8 @@ LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL
 WITHHELD = "[DOCUMENT WITHHELD]"
 # the detectors that find a name that is also a modal, a month or a colour only where the text
 # does not read it as that word (:func:`~.readings.reads_as_word`)
-READING_DETECTORS = frozenset({"trigger", "name-list", "speaker", "study-name"})
+READING_DETECTORS = frozenset({"trigger", "name-list", "speaker", "study-name", TITLED,
+                               AFTER_TITLE})
 BLOCK = "\u2588"   # one per masked character in text that offsets point into
 # columns holding transcript text and speaker labels (`section`: a heading's words;
 # `speaker_notes`: ingest's notes, which name speakers; `speaker_roles`: the manifest's
@@ -55,7 +57,11 @@ class Masker:
     wherever they stand (a speaker column, the talk), though a finding ("Faith") is a
     word of one, as the detectors find nothing in them; ``families``, the plurals of
     names that only the ``family`` detector found ("Browns"), masked only after "the",
-    where it found them ("the Browns moved"; not "Browns fans")."""
+    where it found them ("the Browns moved"; not "Browns fans"); ``titled``, the
+    calendar and compass words that only the ``after-title`` detector found ("West" of
+    "Mister West"), masked only after a title or a word of address (and at the start of
+    a value, which may be cut from a longer text anywhere), never elsewhere ("the Upper
+    West Side", "in March")."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
@@ -65,6 +71,7 @@ class Masker:
     never: tuple[str, ...] = ()                             # privacy.yaml's never: terms
     roles: frozenset[str] = frozenset()
     families: frozenset[str] = frozenset()
+    titled: frozenset[str] = frozenset()
 
     @property
     def pattern(self) -> re.Pattern | None:
@@ -132,8 +139,8 @@ class Masker:
         :func:`~.known.written_as_name`; at the start of ``value``, which may be cut
         from a longer text anywhere, it is masked) or stands inside a text decided
         ``keep`` or a ``never:`` term (:meth:`_kept_spans`); a plural of :attr:`families`
-        not after "the" (at the start of ``value`` it is masked); nothing in a role
-        label."""
+        not after "the" (at the start of ``value`` it is masked); a word of
+        :attr:`titled` not after a title; nothing in a role label."""
         pattern = self.pattern_in(value) if pattern is None else pattern
         if pattern is None:
             return []
@@ -143,6 +150,9 @@ class Masker:
             if any(s < m.end() and m.start() < e for s, e in roles):
                 continue
             if _key(m[0]) in self.families and not as_family(value, m.start(), cut=True):
+                continue
+            if (_key(m[0]) in self.titled and value[:m.start()].strip()
+                    and not after_title(value, m.start())):
                 continue
             if _key(m[0]).lower() in self.readable and reads_as_word(value, m.start(),
                                                                      m.end()):
@@ -373,18 +383,21 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
     is masked where the text writes it as a name
     and not inside a kept text or one of the ``never`` terms; found by another detector
     too, wherever it stands, as that finding is; so too a plural that only ``family``
-    found ("the Browns"), masked only after "the". ``roles``: the study's role labels
+    found ("the Browns"), masked only after "the"; a calendar or compass word that only
+    ``after-title`` found ("West" of "Mister West"), only after a title. ``roles``: the study's role labels
     (:attr:`Masker.roles`), but for one that holds an ``always:`` term found or is held
     in one (privacy.yaml's ``always: [Faith Leader]`` masks the label too)."""
     from .detect import KINDS
 
     hidden = findings[findings["status"] != "keep"]
     read, unread = set(), set()
-    known, families, elsewhere = set(), set(), set()
+    known, families, titled, elsewhere = set(), set(), set(), set()
     for text, kind, detector in zip(hidden["text"], hidden["kind"], hidden["detector"]):
         # one word: a name found whole ("Nina Chen") is masked wherever it stands
         single = set(detector.split("+")) <= {DETECTOR, TITLED} and " " not in _key(text)
-        (known if single else families if detector == FAMILY else elsewhere).add(_key(text))
+        (known if single else families if detector == FAMILY
+         else titled if detector == AFTER_TITLE and " " not in _key(text)
+         else elsewhere).add(_key(text))
         name = _key(text).lower()
         if name in READABLE:
             aware = kind == "name" and set(detector.split("+")) <= READING_DETECTORS
@@ -404,4 +417,5 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
     return Masker(labels, frozenset(withheld_documents(decisions)),
                   frozenset(kept - labels.keys()), frozenset(read - unread),
                   frozenset(known - elsewhere), tuple(never), frozenset(roles),
-                  frozenset(families - elsewhere - known))
+                  frozenset(families - elsewhere - known),
+                  frozenset(titled - elsewhere - known - families))

@@ -106,6 +106,12 @@ _NAMED_BEFORE = re.compile(rf"\b(?:(?:{'|'.join(ABBREVIATED)})\.|([\w']+))[^\S\n
 # people or things ("the Green spaces", "more Green spaces"), not of a family ("the
 # Brown kids") nor another plural ("the Brown reports") nor a word in the singular ("the
 # Brown residence", "the Green child": a person's)
+# a colour written in lower case joined to one ("White or black?", "black and White"):
+# only the colour is so written, never a person
+_LOWER_COLOUR = r"(?:black|brown|white|green|gr[ae]y|red|blue|yellow|orange|purple|pink)\b"
+_JOINED = r"(?:or|and|nor|to|on|vs\.?|versus)"
+_COLOUR_AFTER = re.compile(rf"[^\S\n]*,?[^\S\n]+{_JOINED}[^\S\n]+{_LOWER_COLOUR}")
+_COLOUR_BEFORE = re.compile(rf"\b{_LOWER_COLOUR},?[^\S\n]+{_JOINED}[^\S\n]+\Z")
 _DETERMINER = re.compile(r"\b(?i:the|a|an|these|those|our|their|your|its|more|most|many|"
                          r"much|some|all|any|other|few|fewer|less|every|each|such|several|"
                          r"both)[^\S\n]+\Z")
@@ -129,12 +135,17 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     lower case that no name follows (:func:`_alone`: "White residents moved out",
     "For Black residents", "I met with Black residents"; not "told White residents",
     "Mr. Black kids", "Brown-owned shops", at the start of ``text``; but "Black-owned
-    businesses").
+    businesses"), or joined to a colour in lower case, after no title ("White or
+    black?", "black and White"; not "Mister White or black").
     False for every other word. The detectors and the gate's masking ask the same
     question, so a name found is a name masked."""
     word = text[start:end].lower()
     before = text[max(0, start - 30):start]
     if word in COLOURS:
+        if _COLOUR_AFTER.match(text, end) or _COLOUR_BEFORE.search(before):
+            from .titles import after_title
+
+            return not after_title(text, start)
         series = _in_series(text, start, end)
         # "Black-owned businesses": of race, where "Brown-owned shops" may be Brown's
         owned = _OWNED.match(text, end) if word == "black" else None
@@ -184,14 +195,18 @@ def _in_series(text: str, start: int, end: int) -> bool | None:
 def says_what(word: str) -> bool:
     """Whether ``word``, capitalised after "I'm" or "I am", says what one is, not who:
     a colour or a word of race ("I'm Black", "I am Latina", "I'm Indigenous"), or an
-    English word of a people (:data:`_OF_A_PEOPLE`, :data:`_PEOPLES`) that is no first
-    name nor surname of the lists ("I'm Mexican", "I'm Haitian", "I'm Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm Rani")."""
-    from .words import first_names, last_names, nfc_lower, ordinary
+    English word of a people (:data:`_PEOPLES`, or of :data:`_OF_A_PEOPLE` an adjective
+    of WordNet or an everyday word, not only a noun of WordNet: "Hadrian" is an
+    emperor's name) that is no first name nor surname of the lists ("I'm Mexican", "I'm
+    Haitian", "I'm Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm
+    Rani", "I'm Hadrian")."""
+    from .words import adjective, everyday, first_names, last_names, nfc_lower
 
     lower = nfc_lower(word)
     return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_WORDS
             or lower in _PEOPLES
-            or (_OF_A_PEOPLE.fullmatch(lower) is not None and ordinary(lower)
+            or (_OF_A_PEOPLE.fullmatch(lower) is not None
+                and (adjective(lower) or everyday(lower))
                 and lower not in first_names() and lower not in last_names()))
 
 

@@ -65,18 +65,22 @@ RANKS = {"ofc": "officer", "sgt": "sergeant", "det": "detective", "lt": "lieuten
 # the particles of surnames, no name alone ("van der Valk", "de la Cruz")
 PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
              "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
+# calendar and compass words (and two of languages), capitalised but no name alone:
+# a name only where a title stands before it ("Mister West", "Officer Friday"), there
+# alone (detect.py's ``after-title``)
+CALENDAR_WORDS = frozenset((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "east", "west", "north", "south", "english",
+    "spanish"))
 # words never taken for a name alone (and plurals of race: "Latinos", "Hispanics")
 NOT_NAMES = {"i", "the", "a", "an", "she", "he", "they", "we", "you", "it", "everyone",
              "everybody", "someone", "somebody", "nobody", "no", "one", "that", "this",
              "and", "but", "so", "then", "my", "our", "her", "his", "their", "yes",
              "okay", "well", "because", "when", "if", "who", "ha", "yep", "yup", "nope",
              "hmm", "mhm", "mm", "uh", "um",
-             # calendar and compass words, capitalised but never identifying
-             "january", "february", "march", "april", "may", "june", "july", "august",
-             "september", "october", "november", "december", "monday", "tuesday",
-             "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
-             "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
-             "east", "west", "north", "south", "english", "spanish", *RACE_NOUNS}
+             "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays",
+             "sundays", *CALENDAR_WORDS, *RACE_NOUNS}
 
 
 # the locales of Faker's person providers whose first names the ``name-list`` detector
@@ -157,6 +161,20 @@ def ordinary(word: str) -> bool:
 @lru_cache(maxsize=1)
 def _lemmas() -> frozenset[str]:
     return frozenset(_english_words()[0].values())
+
+
+@lru_cache(maxsize=1)
+def _adjectives() -> frozenset[str]:
+    """The adjectives of WordNet's index of base forms ("haitian", "mexican"; not
+    "hadrian", a noun only)."""
+    from spacy.lookups import load_lookups
+
+    return frozenset(load_lookups("en", ["lemma_index"]).get_table("lemma_index")["adj"])
+
+
+def adjective(word: str) -> bool:
+    """True for an adjective of WordNet's index (:func:`_adjectives`), in any case."""
+    return word.lower() in _adjectives()
 
 
 def everyday(word: str) -> bool:

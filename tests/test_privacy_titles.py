@@ -1,0 +1,149 @@
+"""Names after a title that are also calendar or compass words, names in capitals after
+a title, place names holding a surname found after a title: a probe of the NYC hearing
+showed "Thank you, Mister West." unmasked, while making "West" a name of the whole study
+masked "the Upper West Side"."""
+import pytest
+from click.testing import CliRunner
+
+from conftest import make_study
+from dialogcode.cli import cli
+from dialogcode.privacy.detect import pattern_hits
+
+
+def names_in(text: str) -> set[str]:
+    return {text[s:e] for s, e, kind, _ in pattern_hits(text, frozenset({"we", "i"}))
+            if kind == "name"}
+
+
+def redacted(tmp_path, talk: str, never: str = "") -> str:
+    """The masked copy of a study of one transcript ``talk`` (``never``: privacy.yaml's
+    ``never:`` terms), ingested and scanned."""
+    root = make_study(tmp_path / "s", {"talk.txt": talk}, None)
+    if never:
+        (root / "privacy.yaml").write_text(f"never: [{never}]\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (["ingest", str(root), "-q"], ["privacy", "scan", str(root), "-q"],
+                 ["privacy", "redact", str(root), "--to", str(tmp_path / "r"), "-q"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    return (tmp_path / "r" / "talk.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Thank you, Mister West.", "West"),
+    ("Then Mr. West said no.", "West"),
+    ("We asked Ms. North about it.", "North"),
+    ("Officer Friday came by.", "Friday"),
+    ("We spoke with Dr. March yesterday.", "March"),
+    ("and the officer Friday wrote it down", "Friday"),
+    ("So Judge May ruled.", "May"),
+    ("Then Kanye West was there.", "Kanye West"),
+])
+def test_a_calendar_or_compass_word_after_a_title_is_a_name_there(text, name):
+    assert name in names_in(text)
+
+
+@pytest.mark.parametrize("text", [
+    "We live on the Upper West Side.",
+    "We moved out west in May.",
+    "I miss March already.",
+    "We drove down Captain North Street.",
+    "March on, I said.",
+])
+def test_a_calendar_or_compass_word_with_no_title_before_it_is_no_name(text):
+    found = names_in(text)
+    assert not found & {"West", "March", "May"}, found
+
+
+def test_a_name_after_a_title_is_masked_there_and_the_word_elsewhere_is_shown(tmp_path):
+    copy = redacted(tmp_path, (
+        "Chair: Ah, Mister West. Thank you, Mister West.\n"
+        "P1: We live on the Upper West Side, near the West Village. Then Mr. West said no.\n"
+        "P2: Ms. North agreed. We met in the North End in March. March on, I said.\n"
+        "P3: Officer Friday came on Friday. Kanye West was there, out west.\n"))
+    assert "West." not in copy and "Mr. West" not in copy and "North agreed" not in copy
+    assert "Thank you, Mister [NAME]." in copy
+    assert "Then Mr. [NAME] said no." in copy and "Ms. [NAME] agreed." in copy
+    assert "Officer [NAME] came on Friday." in copy
+    assert "[NAME] was there, out west." in copy
+    # the same words with no title before them stay as written
+    assert "We live on the Upper West Side, near the West Village." in copy
+    assert "We met in the North End in March. March on, I said." in copy
+
+
+@pytest.mark.parametrize("text, names", [
+    ("OFFICER BAKER said go.", {"BAKER"}),
+    ("MR. JONES told us.", {"JONES"}),
+    ("THANK YOU MR. JONES.", {"JONES"}),
+    ("OFFICER MARIA BAKER WAS THERE.", {"MARIA", "BAKER"}),
+    ("THE CHAIR RECOGNIZES COMMISSIONER GARODNICK.", {"GARODNICK"}),
+    ("SGT. HALL CAME.", {"HALL"}),
+    ("MR. WEST LEFT.", {"WEST"}),
+])
+def test_a_name_in_capitals_after_a_title_in_capitals_is_found(text, names):
+    assert names <= names_in(text)
+
+
+@pytest.mark.parametrize("text", [
+    "WE WANT HOUSING NOW.", "THANK YOU MADAM CHAIR.", "THE MAYOR SAID NO.",
+    "MEMBER STATES AGREE.", "I TOLD THE OFFICER NO.", "OFFICER DOWN.",
+    "CHIEF EXECUTIVE OFFICER.", "MR. SPEAKER, THANK YOU.",
+])
+def test_shouted_words_with_no_name_after_a_title_are_no_names(text):
+    assert names_in(text) == set()
+
+
+def test_a_name_in_capitals_after_a_title_is_masked_as_written_and_capitalised(tmp_path):
+    copy = redacted(tmp_path, (
+        "P1: OFFICER BAKER said go. MR. JONES told us. THANK YOU MR. JONES.\n"
+        "P2: Later Jones said it again. We went to the bakery. WE WANT HOUSING NOW.\n"))
+    assert "BAKER" not in copy and "JONES" not in copy and "Jones" not in copy, copy
+    assert "OFFICER [NAME] said go. MR. [NAME] told us." in copy
+    assert "Later [NAME] said it again. We went to the bakery. WE WANT HOUSING NOW." in copy
+
+
+def test_a_surname_found_after_a_title_is_not_masked_in_the_name_of_a_place(tmp_path):
+    # "Detective Hall" made every "Hall" written as a name a finding: "the Hall of
+    # Justice" showed "the [NAME] of Justice"
+    talk = ("P1: Detective Hall came. The Hall of Justice was closed. We met at the Hall\n"
+            "of Fame. I went to the Hall of the People. Later Hall said no.\n"
+            "P2: Then we saw Hall of Brooklyn. City Hall too.\n")
+    copy = redacted(tmp_path, talk)
+    assert "Detective [NAME] came. The Hall of Justice was closed." in copy
+    assert "the Hall\nof Fame. I went to the Hall of the People. Later [NAME] said no." in copy
+    # a person's name before "of" with no "the" before it stays masked
+    assert "Then we saw [NAME] of" in copy
+    # a place the rule does not read as one is kept by a never: term
+    assert "City [NAME] too." in copy
+    kept = redacted(tmp_path / "never", talk, never="City Hall")
+    assert "City Hall too." in kept and "Later [NAME] said no." in kept
+
+
+def test_a_colour_found_after_a_title_is_masked_where_written_as_the_name(tmp_path):
+    # "Mister White" said once made White a name of the whole study, masked in "White
+    # or black?" and "White Plains"
+    copy = redacted(tmp_path, (
+        "P1: Mister White said so. White or black? I said black or White.\n"
+        "P2: We drove to White Plains. The White House called. White spoke first.\n"
+        "P3: Then White agreed. White residents moved out. Mister White or black.\n"
+        "P4: COUNCIL MEMBER BROWN spoke. Black and Brown families stayed. Brown said no.\n"))
+    assert "Mister [NAME] said so. White or black? I said black or White." in copy
+    assert "We drove to White Plains. The White House called. [NAME] spoke first." in copy
+    assert "Then [NAME] agreed. White residents moved out. Mister [NAME] or black." in copy
+    assert "COUNCIL MEMBER [NAME] spoke. Black and Brown families stayed. [NAME] said no." \
+        in copy
+
+
+def test_kwic_masks_a_match_only_where_the_text_writes_it_as_a_name(tmp_path):
+    # the match cell, masked again alone, read "West" and "Hall" as opening a text cut
+    # anywhere: every match showed [[NAME]], "the Upper West Side" and "the Hall of
+    # Justice" too
+    redacted(tmp_path, ("P1: Thank you, Mister West. We live on the Upper West Side.\n"
+                        "P2: Detective Hall came. The Hall of Justice was closed.\n"))
+    runner = CliRunner()
+    for term, as_name, as_word in (("West", "Mister [[NAME]].", "Upper [West] Side"),
+                                   ("Hall", "Detective [[NAME]] came", "The [Hall] of")):
+        result = runner.invoke(cli, ["kwic", term, str(tmp_path / "s"), "--width", "80"])
+        assert result.exit_code == 0, result.output
+        listing = " ".join(result.output.split())
+        assert as_name in listing and as_word in listing, listing
