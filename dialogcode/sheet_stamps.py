@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import Problem
+from .importers.tabular import HIDDEN, same_text
 from .review import doc_ids_of, segment_places
+from .safexml import xml_text
 from .store import replacing
 from .study import Study
 
@@ -202,32 +205,86 @@ def _copied(row, stamp: str, rows: pd.DataFrame, owner: str | None, columns
             f"restore the seg_id to decide {row.code_id} on {made_for}, or {todo}"), False
 
 
-def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series
-                 ) -> tuple[list[Problem], set[int]]:
+def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series,
+                 segments: pd.DataFrame) -> tuple[list[Problem], set[int]]:
     """(a problem for each decided row of ``sheet`` without a :data:`STAMP` (a sheet
     exported from a read-only study has none) whose text is not its segment's now
     (``other``) but that of a row of another seg_id in the sheet whose text is its
-    segment's: most likely copied or moved from that row and its seg_id changed, as
-    :func:`_copied` finds by the stamp (after a transcript edit, the rows of two turns
-    of the same words are both another's now); and their lines)."""
+    segment's, or, when no row shows it and no other row of its document shows that
+    document changed, the text (and speaker, when shown) of other ``segments`` now
+    (:func:`_owners`): most likely copied or moved from that row and its seg_id
+    changed, as :func:`_copied` finds by the stamp (after a transcript edit, the rows
+    of two turns of the same words are both another's now); and their lines)."""
     def cells(column):
         return sheet.get(column, pd.Series("", sheet.index)).str.strip()
 
-    texts = cells("text")
-    problems, lines = [], set()
+    texts, docs = cells("text"), doc_ids_of(sheet["seg_id"])
+    problems, lines, keys = [], set(), None
     for row in sheet[(sheet["decision"] != "") & other & (cells(STAMP) == "") &
                      (texts != "")].itertuples():
         like = sheet[(texts == texts[row.Index]) & (sheet["seg_id"] != row.seg_id) & ~other]
-        if like.empty:
-            continue
-        made_for = like["seg_id"].iloc[0]
-        problems.append(Problem(
-            f"the text in this row is not that of {row.seg_id} but that of line "
-            f"{like['line'].iloc[0]}, a row of {made_for}: was the row copied or moved from "
-            f"there and its seg_id changed? To decide {row.code_id} on {made_for}, restore "
-            f"the row's seg_id; {_todo(row.seg_id, sheet.columns)}", str(path), row.line))
+        todo = _todo(row.seg_id, sheet.columns)
+        if len(like):
+            made_for = like["seg_id"].iloc[0]
+            said = (f"the text in this row is not that of {row.seg_id} but that of line "
+                    f"{like['line'].iloc[0]}, a row of {made_for}: was the row copied or "
+                    f"moved from there and its seg_id changed? To decide {row.code_id} on "
+                    f"{made_for}, restore the row's seg_id; {todo}")
+        else:
+            doc = docs[row.Index]
+            if (other & (docs == doc) & (sheet.index != row.Index)).any():
+                continue    # the document changed: its rows say so
+            if keys is None:    # each segment's words, once
+                keys = segments["text"].map(_words)
+            owners = _owners(texts[row.Index], cells("speaker")[row.Index], row.seg_id,
+                             segments, keys)
+            if not owners:
+                continue
+            named = " or ".join(owners[:3]) + (" (or another)" if len(owners) > 3 else "")
+            it = owners[0] if len(owners) == 1 else "the one it came from"
+            mine = sheet[(sheet["seg_id"] == row.seg_id) & ~other & (texts != "")]
+            if len(mine) or any(o.rsplit(":", 1)[0] != doc for o in owners):
+                said = (f"the text in this row is not that of {row.seg_id} but that of "
+                        f"{named} now: was the row copied or moved from a row of {named} "
+                        f"and its seg_id changed? To decide {row.code_id} on {it}, restore "
+                        f"the row's seg_id; {todo}")
+            else:
+                said = (f"the text in this row is not that of {row.seg_id} but that of "
+                        f"{named} now: was {doc} cut into segments otherwise or changed "
+                        "since the sheet was exported (a newer dialogcode, `speakers:`), so "
+                        f"that the turn this row shows is {named} now, or was the row copied "
+                        f"or moved from a row of {named} and its seg_id changed? After a new "
+                        "cut or an edit, export the sheet again and decide the row there; "
+                        f"after a move, restore the seg_id to decide {row.code_id} on {it}, "
+                        f"or {todo}")
+        problems.append(Problem(said, str(path), row.line))
         lines.add(row.line)
     return problems, lines
+
+
+def _owners(text: str, speaker: str, seg: str, segments: pd.DataFrame, keys: pd.Series
+            ) -> list[str]:
+    """The seg_ids of ``segments`` but ``seg`` whose text a sheet's ``text`` cell shows
+    (:func:`shown_text`), and, when ``speaker`` is filled in, whose speaker it shows;
+    ``keys``, each segment's :func:`_words`, pass over those without the cell's
+    longest piece between privacy labels."""
+    words = _words(max(HIDDEN.split(text.removesuffix(" [truncated]")), key=len))
+    near = segments[keys.str.contains(words, regex=False)] if words else segments.iloc[:0]
+    return [s for s, t, who in zip(near["seg_id"], near["text"], near["speaker"])
+            if s != seg and shown_text(text, t) and
+            (not speaker or shown_text(speaker, who if isinstance(who, str) else ""))]
+
+
+def _words(text: str) -> str:
+    """``text``'s words, in lower case, a space between each."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def shown_text(cell: str, text: str) -> bool:
+    """Whether a sheet's ``text`` cell shows a segment's ``text`` as an export wrote it,
+    privacy-masked (:func:`~dialogcode.importers.tabular.same_text`) and, in a workbook,
+    with the characters XML cannot hold made visible."""
+    return same_text(cell, text) or same_text(cell, xml_text(text))
 
 
 def _todo(seg: str, columns) -> str:

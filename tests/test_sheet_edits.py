@@ -268,3 +268,57 @@ def test_a_copied_row_does_not_show_its_document_changed(study):
     save(sheet, [*rows, added])
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 0, result.output
+
+
+def test_a_row_moved_in_a_sheet_without_stamps_names_the_segment_it_came_from(study):
+    # no row of the sheet is left with its text: the import said the transcript had
+    # changed or the cell was edited, though the text is south/closing:t1's as it is
+    sheet, rows = exported(study)
+    (line,) = [i + 2 for i, r in enumerate(rows) if r["seg_id"] == "south/closing:t1"]
+    rows[line - 2].update({"seg_id": "north/kickoff:t4", "doc_id": "", "decision": "reject"})
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:{line}: the text in this row is not that of north/kickoff:t4 but that "
+            "of south/closing:t1 now: was the row copied or moved from a row of "
+            "south/closing:t1 and its seg_id changed? To decide connection on "
+            "south/closing:t1, restore the row's seg_id; to add it to north/kickoff:t4, "
+            "clear the row's source, text and speaker cells") in " ".join(result.output.split())
+    assert "was its transcript changed" not in result.output
+    assert decisions(study) == []
+
+
+def test_a_row_moved_within_its_document_in_a_sheet_without_stamps_names_both_causes(study):
+    # north/kickoff:t2's only row given north/kickoff:t1: a move, or a cut otherwise
+    # since the export; its speaker is another's too, which says nothing more
+    sheet, rows = exported(study)
+    assert rows[3]["seg_id"] == "north/kickoff:t2"
+    rows[3].update(seg_id="north/kickoff:t1", decision="reject")
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert (f"{sheet}:5: the text in this row is not that of north/kickoff:t1 but that of "
+            "north/kickoff:t2 now: was north/kickoff cut into segments otherwise or changed "
+            "since the sheet was exported") in said
+    assert ("or was the row copied or moved from a row of north/kickoff:t2 and its seg_id "
+            "changed?") in said
+    assert "the speaker in this row" not in result.output
+    assert decisions(study) == []
+
+
+def test_rows_of_an_edited_transcript_without_stamps_are_not_called_moved(study):
+    # after a turn added at the top, each row's text is the next turn's: the document
+    # changed, which the other rows of it show
+    sheet, rows = exported(study)
+    for row in rows:
+        if row["seg_id"].startswith("north/kickoff:"):
+            row["decision"] = "accept"
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:5: the text in this row is not the text of north/kickoff:t2 now: was "
+            "its transcript changed") in " ".join(result.output.split())
+    assert "moved" not in result.output
+    assert decisions(study) == []
