@@ -18,7 +18,7 @@ from .safexml import xml_text
 from .store import replacing
 from .study import Study
 
-STAMP = "stamp"     # the last column of an exported sheet: see segment_stamps
+STAMP = "stamp"     # the last column of an exported sheet: see sheet_stamps
 KEY = "review.key"  # beside decisions.csv: the study's own key for its stamps
 # (not out/privacy.key: that is no secret but the fingerprint of the last privacy scan,
 # replaced by a privacy decision or a change of the segments, and gone with out/, while a
@@ -43,7 +43,8 @@ def stamp_key(study: Study, create: bool = False) -> bytes | None:
 
 def segment_stamps(seg_ids: pd.Series, segments: pd.DataFrame, documents: pd.DataFrame,
                    key: bytes) -> pd.Series:
-    """What a sheet's :data:`STAMP` column holds for each of ``seg_ids``: ``s`` and a
+    """The first :data:`OWN` characters of a sheet's :data:`STAMP` for each of
+    ``seg_ids`` (:func:`sheet_stamps`; all of it in a sheet exported before): ``s`` and a
     short digest, under the study's ``key`` (:func:`stamp_key`), of its document's text
     (its sha256) and of the segment's start and end in it as they are now, or empty for
     a seg_id ``segments`` does not have. An edit of the transcript, or a cut into
@@ -53,8 +54,8 @@ def segment_stamps(seg_ids: pd.Series, segments: pd.DataFrame, documents: pd.Dat
     reading it as a number."""
     places = segment_places(seg_ids, segments)
     hashes = doc_ids_of(seg_ids).map(documents.set_index("doc_id")["sha256"])
-    return pd.Series([f"s{_digest(key, f'{h} {p}')[:OWN - 1]}" if p else "" for h, p in zip(hashes, places)], index=seg_ids.index,
-                     dtype=object)
+    return pd.Series([f"s{_digest(key, f'{h} {p}')[:OWN - 1]}" if p else ""
+                      for h, p in zip(hashes, places)], index=seg_ids.index, dtype=object)
 
 
 def sheet_stamps(seg_ids: pd.Series, segments: pd.DataFrame, documents: pd.DataFrame,
