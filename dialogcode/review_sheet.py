@@ -15,13 +15,13 @@ from .codebook import Code
 from .coders import check_name
 from .errors import Problem
 from .formats.tables import xlsx_rows
-from .importers.tabular import code_numbers, same_text
+from .importers.tabular import code_numbers
 from .limits import DEFAULT, Limits
 from .review import (CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_source,
                      own_line, segment_places)
 from .safexml import xml_text
 from .segment import other_unit
-from .sheet_stamps import STAMP, added_blind, copied_texts, stale_rows
+from .sheet_stamps import STAMP, added_blind, copied_texts, shown_text, stale_rows
 from .store import read_table, safe_for_spreadsheet, unneutralize, write_csv
 from .study import Study
 from .workbook import write_workbook
@@ -298,12 +298,12 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     # otherwise since (a newer dialogcode, `speakers:`) moves the seg_ids under an
     # unchanged text, and the text cell alone may not show it
     texts, speakers = (sheet.get(c, pd.Series("", sheet.index)) for c in ("text", "speaker"))
-    other_text = pd.Series([s in known.index and not _shown_text(t, segment.at[s, "text"])
+    other_text = pd.Series([s in known.index and not shown_text(t, segment.at[s, "text"])
                             for s, t in zip(sheet["seg_id"], texts)], index=sheet.index)
-    other_speaker = pd.Series([s in known.index and not _shown_text(t, _speaker(segment, s))
+    other_speaker = pd.Series([s in known.index and not shown_text(t, _speaker(segment, s))
                                for s, t in zip(sheet["seg_id"], speakers)], index=sheet.index)
     # without a stamp, a row copied from another's shows that row's text
-    problems_copied, more = copied_texts(sheet, path, other_text & ~copied)
+    problems_copied, more = copied_texts(sheet, path, other_text & ~copied, segments)
     copied |= sheet["line"].isin(more)
     problems += problems_copied
     read = (sheet["decision"] != "") & ~copied
@@ -358,13 +358,6 @@ def _likely(code_id: str, codes: Mapping[str, Code]) -> str:
 def _speaker(segments: pd.DataFrame, seg_id: str) -> str:
     speaker = segments.at[seg_id, "speaker"]
     return speaker if isinstance(speaker, str) else ""
-
-
-def _shown_text(cell: str, text: str) -> bool:
-    """Whether a sheet's ``text`` cell shows a segment's ``text`` as an export wrote it,
-    privacy-masked (:func:`~dialogcode.importers.tabular.same_text`) and, in a workbook,
-    with the characters XML cannot hold made visible."""
-    return same_text(cell, text) or same_text(cell, xml_text(text))
 
 
 def write_sheet(path: Path, items: pd.DataFrame) -> Path:

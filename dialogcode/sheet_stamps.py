@@ -5,18 +5,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import Problem
+from .importers.tabular import HIDDEN, same_text
 from .review import doc_ids_of, segment_places
+from .safexml import xml_text
 from .store import replacing
 from .study import Study
 
-STAMP = "stamp"     # the last column of an exported sheet: see segment_stamps
+STAMP = "stamp"     # the last column of an exported sheet: see sheet_stamps
 KEY = "review.key"  # beside decisions.csv: the study's own key for its stamps
+# (not out/privacy.key: that is no secret but the fingerprint of the last privacy scan,
+# replaced by a privacy decision or a change of the segments, and gone with out/, while a
+# stamp must stay the same from export to import)
+OWN, PART = 12, 5   # a stamp's segment part (segment_stamps), then each of its document's
+                    # and the study's parts (sheet_stamps)
 
 
 def stamp_key(study: Study, create: bool = False) -> bytes | None:
@@ -35,7 +43,8 @@ def stamp_key(study: Study, create: bool = False) -> bytes | None:
 
 def segment_stamps(seg_ids: pd.Series, segments: pd.DataFrame, documents: pd.DataFrame,
                    key: bytes) -> pd.Series:
-    """What a sheet's :data:`STAMP` column holds for each of ``seg_ids``: ``s`` and a
+    """The first :data:`OWN` characters of a sheet's :data:`STAMP` for each of
+    ``seg_ids`` (:func:`sheet_stamps`; all of it in a sheet exported before): ``s`` and a
     short digest, under the study's ``key`` (:func:`stamp_key`), of its document's text
     (its sha256) and of the segment's start and end in it as they are now, or empty for
     a seg_id ``segments`` does not have. An edit of the transcript, or a cut into
@@ -45,9 +54,47 @@ def segment_stamps(seg_ids: pd.Series, segments: pd.DataFrame, documents: pd.Dat
     reading it as a number."""
     places = segment_places(seg_ids, segments)
     hashes = doc_ids_of(seg_ids).map(documents.set_index("doc_id")["sha256"])
-    return pd.Series([f"s{hmac.new(key, f'{h} {p}'.encode(), hashlib.sha256).hexdigest()[:11]}"
-                      if p else "" for h, p in zip(hashes, places)], index=seg_ids.index,
-                     dtype=object)
+    return pd.Series([f"s{_digest(key, f'{h} {p}')[:OWN - 1]}" if p else ""
+                      for h, p in zip(hashes, places)], index=seg_ids.index, dtype=object)
+
+
+def sheet_stamps(seg_ids: pd.Series, segments: pd.DataFrame, documents: pd.DataFrame,
+                 key: bytes) -> pd.Series:
+    """What `review export` writes in :data:`STAMP` for each of ``seg_ids``: its
+    :func:`segment_stamps`, then :data:`PART` characters of its document's state and of
+    the study's (:func:`document_states`, :func:`study_state`), or empty for a seg_id
+    ``segments`` does not have. The last two show, on any row, that a transcript was
+    edited, added or cut into segments otherwise since the export, for a row a person
+    adds without them (:func:`added_blind`); a sheet exported before has the first part
+    alone."""
+    states = document_states(segments, documents, key)
+    study = study_state(states, key)
+    return pd.Series([f"{own}{states.get(doc, '')}{study}" if own else "" for own, doc in
+                      zip(segment_stamps(seg_ids, segments, documents, key),
+                          doc_ids_of(seg_ids))], index=seg_ids.index, dtype=object)
+
+
+def document_states(segments: pd.DataFrame, documents: pd.DataFrame, key: bytes
+                    ) -> dict[str, str]:
+    """doc_id -> :data:`PART` characters of a digest, under ``key``, of the document's
+    text (its sha256) and of where each of its segments starts and ends: an edit of the
+    transcript or a cut into segments otherwise changes it, wherever in the document."""
+    ordered = segments.sort_values(["doc_id", "start", "end"])
+    cuts = segment_places(ordered["seg_id"], ordered).groupby(
+        ordered["doc_id"].to_numpy(), sort=False).agg(" ".join)
+    return {doc: _digest(key, f"{sha} {cuts.get(doc, '')}")[:PART]
+            for doc, sha in zip(documents["doc_id"], documents["sha256"])}
+
+
+def study_state(states: dict[str, str], key: bytes) -> str:
+    """:data:`PART` characters of a digest, under ``key``, of every document's state
+    (:func:`document_states`): a transcript edited, added or removed, or cut into
+    segments otherwise, changes it."""
+    return _digest(key, "\n".join(f"{d} {s}" for d, s in sorted(states.items())))[:PART]
+
+
+def _digest(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
 
 def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
@@ -72,7 +119,7 @@ def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     unchecked = _unchecked(sheet, path)
     if unchecked:
         return [unchecked], set()
-    stamps = cells(decided, STAMP).str.lower()
+    stamps = cells(decided, STAMP).str.lower().str[:OWN]
     if key is None and (stamps != "").any():
         return [Problem(f"the {STAMP} column cannot be checked: {KEY}, the study's key "
                         "for it, is gone from the study folder; export the sheet again and "
@@ -86,7 +133,8 @@ def stale_rows(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     if moved.any():
         owners = dict(zip(segment_stamps(segments["seg_id"], segments, documents, key),
                           segments["seg_id"]))
-        rows = sheet.assign(stamp=cells(sheet, STAMP).str.lower())[["seg_id", STAMP, "line"]]
+        rows = sheet.assign(stamp=cells(sheet, STAMP).str.lower().str[:OWN])[
+            ["seg_id", STAMP, "line"]]
         for row, stamp in zip(decided[moved].itertuples(), stamps[moved]):
             copied, certain = _copied(row, stamp, rows, owners.get(stamp), sheet.columns)
             if certain:
@@ -114,29 +162,55 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     """A problem for each decided row of ``sheet`` a person added, or emptied to add a
     code (no source, :data:`STAMP` or text: it names the segment as it is now), on a
     document another row shows was changed or cut into segments otherwise since the
-    sheet was exported: a stamp (under ``key``) or, where ``other``, a text or speaker
-    that is not its segment's now, on a row not ``copied`` from another segment's row
-    (whose stamp, text and speaker are that segment's). Its seg_id may name another turn
-    now than the one the person meant, read in the sheet as exported."""
+    sheet was exported: a stamp (under ``key``: its segment's or its document's part)
+    or, where ``other``, a text or speaker that is not its segment's now, on a row not
+    ``copied`` from another segment's row (whose stamp, text and speaker are that
+    segment's); or, when a stamp's study part (:func:`sheet_stamps`) shows the study's
+    transcripts changed since, on a document no row's document part shows unchanged.
+    Its seg_id may name another turn now than the one the person meant, read in the
+    sheet as exported."""
     def cells(column):
         return sheet.get(column, pd.Series("", sheet.index)).str.strip()
 
-    stamps = cells(STAMP).str.lower()
+    full = cells(STAMP).str.lower()
+    stamps, docs = full.str[:OWN], doc_ids_of(sheet["seg_id"])
     known = sheet["seg_id"].isin(segments["seg_id"])
+    changed, unchanged = pd.Series(False, sheet.index), set()
     if key is not None:
+        states = document_states(segments, documents, key)
+        parts = full.str[OWN:OWN + PART], full.str[OWN + PART:OWN + 2 * PART]
+        now = docs.map(states).fillna("")
         other = other | ((stamps != "") & (stamps != segment_stamps(
-            sheet["seg_id"], segments, documents, key)))
+            sheet["seg_id"], segments, documents, key))) | (
+            (parts[0] != "") & (parts[0] != now))
+        changed = (parts[1] != "") & (parts[1] != study_state(states, key))
+        unchanged = set(docs[(parts[0] != "") & (parts[0] == now) & ~copied])
     shown = known & other & ~copied
-    docs = doc_ids_of(sheet["seg_id"])
     shows = dict(zip(docs[shown][::-1], sheet.loc[shown, "line"][::-1]))
     added = known & (sheet["decision"] != "") & (cells("source") == "") & (stamps == "") & (
-        cells("text") == "") & docs.isin(shows)
-    return [Problem(f"this row names {seg} as it is now, but {doc} was changed or cut into "
-                    "segments otherwise since the sheet was exported (line "
-                    f"{shows[doc]} shows it), so {seg} may name another turn now than the one "
-                    "you meant: export the sheet again and add the row there", str(path), line)
-            for seg, doc, line in zip(sheet.loc[added, "seg_id"], docs[added],
-                                      sheet.loc[added, "line"])]
+        cells("text") == "")
+    problems = [Problem(f"this row names {seg} as it is now, but {doc} was changed or cut "
+                        "into segments otherwise since the sheet was exported (line "
+                        f"{shows[doc]} shows it), so {seg} may name another turn now than "
+                        "the one you meant: export the sheet again and add the row there",
+                        str(path), line)
+                for seg, doc, line in zip(sheet.loc[added & docs.isin(shows), "seg_id"],
+                                          docs[added & docs.isin(shows)],
+                                          sheet.loc[added & docs.isin(shows), "line"])]
+    if not changed.any():
+        return problems
+    blind = added & ~docs.isin(shows) & ~docs.isin(unchanged)
+    text = (", or write the turn's text in the row's text cell (as out/segments.csv has "
+            "it), which the import checks" if "text" in sheet else "")
+    return problems + [
+        Problem(f"this row names {seg} as it is now, but the study's transcripts were "
+                "changed, added or cut into segments otherwise since the sheet was "
+                f"exported (the {STAMP} on line {sheet.loc[changed, 'line'].iloc[0]} shows "
+                f"it), and no row of the sheet shows whether {doc} was, so {seg} may name "
+                "another turn now than the one you meant: export the sheet again and add "
+                f"the row there{text}", str(path), line)
+        for seg, doc, line in zip(sheet.loc[blind, "seg_id"], docs[blind],
+                                  sheet.loc[blind, "line"])]
 
 
 CHECKS = ("source", STAMP, "text", "speaker")   # what tells an exported row's segment
@@ -202,32 +276,86 @@ def _copied(row, stamp: str, rows: pd.DataFrame, owner: str | None, columns
             f"restore the seg_id to decide {row.code_id} on {made_for}, or {todo}"), False
 
 
-def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series
-                 ) -> tuple[list[Problem], set[int]]:
+def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series,
+                 segments: pd.DataFrame) -> tuple[list[Problem], set[int]]:
     """(a problem for each decided row of ``sheet`` without a :data:`STAMP` (a sheet
     exported from a read-only study has none) whose text is not its segment's now
     (``other``) but that of a row of another seg_id in the sheet whose text is its
-    segment's: most likely copied or moved from that row and its seg_id changed, as
-    :func:`_copied` finds by the stamp (after a transcript edit, the rows of two turns
-    of the same words are both another's now); and their lines)."""
+    segment's, or, when no row shows it and no other row of its document shows that
+    document changed, the text (and speaker, when shown) of other ``segments`` now
+    (:func:`_owners`): most likely copied or moved from that row and its seg_id
+    changed, as :func:`_copied` finds by the stamp (after a transcript edit, the rows
+    of two turns of the same words are both another's now); and their lines)."""
     def cells(column):
         return sheet.get(column, pd.Series("", sheet.index)).str.strip()
 
-    texts = cells("text")
-    problems, lines = [], set()
+    texts, docs = cells("text"), doc_ids_of(sheet["seg_id"])
+    problems, lines, keys = [], set(), None
     for row in sheet[(sheet["decision"] != "") & other & (cells(STAMP) == "") &
                      (texts != "")].itertuples():
         like = sheet[(texts == texts[row.Index]) & (sheet["seg_id"] != row.seg_id) & ~other]
-        if like.empty:
-            continue
-        made_for = like["seg_id"].iloc[0]
-        problems.append(Problem(
-            f"the text in this row is not that of {row.seg_id} but that of line "
-            f"{like['line'].iloc[0]}, a row of {made_for}: was the row copied or moved from "
-            f"there and its seg_id changed? To decide {row.code_id} on {made_for}, restore "
-            f"the row's seg_id; {_todo(row.seg_id, sheet.columns)}", str(path), row.line))
+        todo = _todo(row.seg_id, sheet.columns)
+        if len(like):
+            made_for = like["seg_id"].iloc[0]
+            said = (f"the text in this row is not that of {row.seg_id} but that of line "
+                    f"{like['line'].iloc[0]}, a row of {made_for}: was the row copied or "
+                    f"moved from there and its seg_id changed? To decide {row.code_id} on "
+                    f"{made_for}, restore the row's seg_id; {todo}")
+        else:
+            doc = docs[row.Index]
+            if (other & (docs == doc) & (sheet.index != row.Index)).any():
+                continue    # the document changed: its rows say so
+            if keys is None:    # each segment's words, once
+                keys = segments["text"].map(_words)
+            owners = _owners(texts[row.Index], cells("speaker")[row.Index], row.seg_id,
+                             segments, keys)
+            if not owners:
+                continue
+            named = " or ".join(owners[:3]) + (" (or another)" if len(owners) > 3 else "")
+            it = owners[0] if len(owners) == 1 else "the one it came from"
+            mine = sheet[(sheet["seg_id"] == row.seg_id) & ~other & (texts != "")]
+            if len(mine) or any(o.rsplit(":", 1)[0] != doc for o in owners):
+                said = (f"the text in this row is not that of {row.seg_id} but that of "
+                        f"{named} now: was the row copied or moved from a row of {named} "
+                        f"and its seg_id changed? To decide {row.code_id} on {it}, restore "
+                        f"the row's seg_id; {todo}")
+            else:
+                said = (f"the text in this row is not that of {row.seg_id} but that of "
+                        f"{named} now: was {doc} cut into segments otherwise or changed "
+                        "since the sheet was exported (a newer dialogcode, `speakers:`), so "
+                        f"that the turn this row shows is {named} now, or was the row copied "
+                        f"or moved from a row of {named} and its seg_id changed? After a new "
+                        "cut or an edit, export the sheet again and decide the row there; "
+                        f"after a move, restore the seg_id to decide {row.code_id} on {it}, "
+                        f"or {todo}")
+        problems.append(Problem(said, str(path), row.line))
         lines.add(row.line)
     return problems, lines
+
+
+def _owners(text: str, speaker: str, seg: str, segments: pd.DataFrame, keys: pd.Series
+            ) -> list[str]:
+    """The seg_ids of ``segments`` but ``seg`` whose text a sheet's ``text`` cell shows
+    (:func:`shown_text`), and, when ``speaker`` is filled in, whose speaker it shows;
+    ``keys``, each segment's :func:`_words`, pass over those without the cell's
+    longest piece between privacy labels."""
+    words = _words(max(HIDDEN.split(text.removesuffix(" [truncated]")), key=len))
+    near = segments[keys.str.contains(words, regex=False)] if words else segments.iloc[:0]
+    return [s for s, t, who in zip(near["seg_id"], near["text"], near["speaker"])
+            if s != seg and shown_text(text, t) and
+            (not speaker or shown_text(speaker, who if isinstance(who, str) else ""))]
+
+
+def _words(text: str) -> str:
+    """``text``'s words, in lower case, a space between each."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def shown_text(cell: str, text: str) -> bool:
+    """Whether a sheet's ``text`` cell shows a segment's ``text`` as an export wrote it,
+    privacy-masked (:func:`~dialogcode.importers.tabular.same_text`) and, in a workbook,
+    with the characters XML cannot hold made visible."""
+    return same_text(cell, text) or same_text(cell, xml_text(text))
 
 
 def _todo(seg: str, columns) -> str:

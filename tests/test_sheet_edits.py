@@ -268,3 +268,149 @@ def test_a_copied_row_does_not_show_its_document_changed(study):
     save(sheet, [*rows, added])
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 0, result.output
+
+
+def test_a_row_moved_in_a_sheet_without_stamps_names_the_segment_it_came_from(study):
+    # no row of the sheet is left with its text: the import said the transcript had
+    # changed or the cell was edited, though the text is south/closing:t1's as it is
+    sheet, rows = exported(study)
+    (line,) = [i + 2 for i, r in enumerate(rows) if r["seg_id"] == "south/closing:t1"]
+    rows[line - 2].update({"seg_id": "north/kickoff:t4", "doc_id": "", "decision": "reject"})
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:{line}: the text in this row is not that of north/kickoff:t4 but that "
+            "of south/closing:t1 now: was the row copied or moved from a row of "
+            "south/closing:t1 and its seg_id changed? To decide connection on "
+            "south/closing:t1, restore the row's seg_id; to add it to north/kickoff:t4, "
+            "clear the row's source, text and speaker cells") in " ".join(result.output.split())
+    assert "was its transcript changed" not in result.output
+    assert decisions(study) == []
+
+
+def test_a_row_moved_within_its_document_in_a_sheet_without_stamps_names_both_causes(study):
+    # north/kickoff:t2's only row given north/kickoff:t1: a move, or a cut otherwise
+    # since the export; its speaker is another's too, which says nothing more
+    sheet, rows = exported(study)
+    assert rows[3]["seg_id"] == "north/kickoff:t2"
+    rows[3].update(seg_id="north/kickoff:t1", decision="reject")
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert (f"{sheet}:5: the text in this row is not that of north/kickoff:t1 but that of "
+            "north/kickoff:t2 now: was north/kickoff cut into segments otherwise or changed "
+            "since the sheet was exported") in said
+    assert ("or was the row copied or moved from a row of north/kickoff:t2 and its seg_id "
+            "changed?") in said
+    assert "the speaker in this row" not in result.output
+    assert decisions(study) == []
+
+
+def test_rows_of_an_edited_transcript_without_stamps_are_not_called_moved(study):
+    # after a turn added at the top, each row's text is the next turn's: the document
+    # changed, which the other rows of it show
+    sheet, rows = exported(study)
+    for row in rows:
+        if row["seg_id"].startswith("north/kickoff:"):
+            row["decision"] = "accept"
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:5: the text in this row is not the text of north/kickoff:t2 now: was "
+            "its transcript changed") in " ".join(result.output.split())
+    assert "moved" not in result.output
+    assert decisions(study) == []
+
+
+def test_a_row_added_on_a_document_without_rows_is_refused_once_transcripts_changed(study):
+    # a sheet of connection's rows has none of north/kickoff: the row added to code the
+    # rent turn, north/kickoff:t2 when exported, landed on the facilitator's question
+    # after a turn was added at the top, with nothing said
+    sheet = study / "review.csv"
+    assert invoke("review", "export", study, "--code", "connection", "-o", sheet
+                  ).exit_code == 0
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    assert not any(r["doc_id"] == "north/kickoff" for r in rows)
+    added = {**dict.fromkeys(rows[0], ""), "seg_id": "north/kickoff:t2",
+             "code_id": "risk.money", "decision": "accept"}
+    save(sheet, [*rows, added])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:{len(rows) + 2}: this row names north/kickoff:t2 as it is now, but "
+            "the study's transcripts were changed, added or cut into segments otherwise "
+            "since the sheet was exported (the stamp on line 2 shows it), and no row of the "
+            "sheet shows whether north/kickoff was") in " ".join(result.output.split())
+    assert decisions(study) == []
+    # its text written in, the row is checked by it: the rent turn is north/kickoff:t3 now
+    save(sheet, [*rows, {**added, "text": "The rent keeps rising and families get evicted."}])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "the text in this row is not" in result.output
+    save(sheet, [*rows, {**added, "seg_id": "north/kickoff:t3",
+                         "text": "The rent keeps rising and families get evicted."}])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert decisions(study) == [("north/kickoff:t3", "risk.money", "accept", "reviewer")]
+
+
+def test_a_row_added_to_a_sheet_of_an_unchanged_study_is_read(study):
+    sheet = study / "review.csv"
+    assert invoke("review", "export", study, "--code", "connection", "-o", sheet
+                  ).exit_code == 0
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    save(sheet, [*rows, {**dict.fromkeys(rows[0], ""), "seg_id": "north/kickoff:t2",
+                         "code_id": "risk.money", "decision": "accept"}])
+    assert invoke("run", study, "-q").exit_code == 0        # ran again, nothing changed
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert decisions(study) == [("north/kickoff:t2", "risk.money", "accept", "reviewer")]
+
+
+def test_a_row_added_after_a_turn_cut_in_two_is_refused_though_its_rows_did_not_move(study):
+    # the sheet's row of north/extra:t1 is the same segment after max_segment_chars cut
+    # the long turn after it in two; the row added for the last turn, t3 when exported,
+    # landed on the long turn's second half unsaid
+    with (study / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write("north/extra.txt,North,kickoff_convening,2019-01-11,Extra,kickoff\n")
+    (study / "transcripts" / "north" / "extra.txt").write_text(
+        "P1: The rent is late.\n\nP2: " + "The streets were quiet that day. " * 40 +
+        "\n\nP1: Wages are low.\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet, rows = exported(study)
+    rows = [r for r in rows if r["seg_id"] == "north/extra:t1"]
+    assert [r["code_id"] for r in rows] == ["risk.housing"]
+    save(sheet, [*rows, {**dict.fromkeys(rows[0], ""), "seg_id": "north/extra:t3",
+                         "code_id": "connection", "decision": "accept"}])
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "max_segment_chars: 1000\n",
+                      encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    assert invoke("review", "export", study, "-o", study / "now.csv").exit_code == 0
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"{sheet}:3: this row names north/extra:t3 as it is now, but north/extra was "
+            "changed or cut into segments otherwise since the sheet was exported (line 2 "
+            "shows it)") in " ".join(result.output.split())
+    assert decisions(study) == []
+
+
+def test_a_sheet_exported_before_stamps_had_their_document_and_study_parts_is_read(study):
+    # its stamps are the segment's part alone: read as before, a moved row refused
+    sheet, rows = exported(study)
+    for row in rows:
+        row["stamp"] = row["stamp"][:12]
+        row["decision"] = "reject" if row["seg_id"] == "north/kickoff:t2" else ""
+    save(sheet, rows)
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{sheet}:5: this row was exported before north/kickoff was changed" in \
+        " ".join(result.output.split())
+    for row in rows:
+        row["decision"] = "reject" if row["seg_id"] == "south/visit:t2" else ""
+    save(sheet, rows)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert decisions(study) == [("south/visit:t2", "risk.money", "reject", "rule")]

@@ -52,7 +52,7 @@ def review_export(study, output, undecided, codes, force, next_n):
     from ..review import in_force, load_decisions
     from ..review_sheet import (load_suggestions, next_review_items, read_sheet,
                                 review_items, unimported, with_added, write_sheet)
-    from ..sheet_stamps import KEY, STAMP, segment_stamps, stamp_key
+    from ..sheet_stamps import KEY, STAMP, sheet_stamps, stamp_key
     from ..store import read_table
     from ..study import Study
 
@@ -94,8 +94,8 @@ def review_export(study, output, undecided, codes, force, next_n):
                    f"sheet has no {STAMP} column, and review import checks its rows by "
                    "their text and speaker only", err=True)
     else:
-        items = items.assign(**{STAMP: segment_stamps(items["seg_id"], corpus.segments,
-                                                      corpus.documents, key)})
+        items = items.assign(**{STAMP: sheet_stamps(items["seg_id"], corpus.segments,
+                                                    corpus.documents, key)})
     path = write_sheet(target, items.reset_index(drop=True))
     segments = f" for {items['seg_id'].nunique()} segments" if next_n else ""
     click.echo(f"Wrote {len(items)} rows to review{segments} to {shown(path)}")
