@@ -192,9 +192,11 @@ def test_a_time_ending_a_turn_is_no_start_a_later_turn_can_be_before():
     ("P1: The video at 1:02:10 shows it.\nP2: Fine.\n", "The video at 1:02:10 shows it."),
     ("P1: We met at\n10:30:00 sharp.\nP2: Fine.\n", "We met at\n10:30:00 sharp."),
     ("P1: I ran it. 3:12:45 was my best.\nP2: Fine.\n", "I ran it. 3:12:45 was my best."),
-    ("P1: My best was 3:12:45\nP2: Fine.\n", "My best was 3:12:45")],
+    ("P1: My best was 3:12:45\nP2: Fine.\n", "My best was 3:12:45"),
+    ("P1: What was my time? 3:12:45\nP2: Fine.\n", "What was my time? 3:12:45")],
     ids=["inside words", "before a word", "a video's time", "opening a line mid-sentence",
-         "after a sentence, then lower case", "ending a sentence unfinished"])
+         "after a sentence, then lower case", "ending a sentence unfinished",
+         "after a sentence, ending the turn"])
 def test_a_time_with_seconds_inside_running_words_stays_words(text, said):
     # parted as a marker: `My best was` then `that day.` timed 11565 s, the time in
     # no turn, so never quoted or coded, and a wrong time_start
@@ -222,10 +224,37 @@ def test_a_bare_time_with_seconds_at_a_break_in_the_talk_is_a_marker(text, befor
                           ("turn", "P2", "Fine.", None)]
 
 
-def test_a_time_opening_a_turn_is_its_marker():
-    assert read("P1: Hello.\nP2: 00:12:31 We went there.\nP1: Oh.\n") == [
-        ("turn", "P1", "Hello.", None), ("turn", "P2", "We went there.", 751.0),
-        ("turn", "P1", "Oh.", None)]
+@pytest.mark.parametrize("words, before, after", [
+    ("We went there. 00:12:31 (laughs) And then we left.",
+     "We went there.", "(laughs) And then we left."),
+    ("We went there. 00:12:31 [inaudible] and then we left.",
+     "We went there.", "[inaudible] and then we left."),
+    ('We went there. 00:12:31 "Go," she said.', "We went there.", '"Go," she said.'),
+    ("Fuimos allí. 00:12:31 ¿Y entonces?", "Fuimos allí.", "¿Y entonces?"),
+    ("我们去了。 00:12:31 然后我们走了。", "我们去了。", "然后我们走了。"),
+    ("We went there. 00:12:31\nAnd then we left.", "We went there.", "And then we left."),
+    ("We went there... 00:12:31 and then we left.", "We went there...", "and then we left."),
+    ("We went there. (laughs) 00:12:31 And then we left.", "We went there. (laughs)",
+     "And then we left."),
+    ("We went there. [laughs]\n00:12:31 And then we left.", "We went there. [laughs]",
+     "And then we left.")],
+    ids=["an aside", "a bracket, then lower case", "a quote", "an inverted question mark",
+         "a full-width full stop", "the next line", "a recording's time, then lower case",
+         "after an aside", "a line after an aside"])
+def test_a_bare_time_between_sentences_is_a_marker_whatever_opens_the_next(
+        words, before, after):
+    # no capital letter after it on its line: the marker was left in P1's words
+    # (quoted, coded) and the words after it lost its time
+    assert read(f"P1: {words}\nP2: Fine.\n") == [
+        ("turn", "P1", before, None), ("turn", "P1", after, 751.0),
+        ("turn", "P2", "Fine.", None)]
+
+
+@pytest.mark.parametrize("opening", ["", "[laughs] "], ids=["alone", "after an aside"])
+def test_a_time_opening_a_turn_is_its_marker(opening):
+    assert read(f"P1: Hello.\nP2: {opening}00:12:31 We went there.\nP1: Oh.\n") == [
+        ("turn", "P1", "Hello.", None), *[("turn", "P2", opening.strip(), None)] * bool(opening),
+        ("turn", "P2", "We went there.", 751.0), ("turn", "P1", "Oh.", None)]
 
 
 def test_a_time_someone_says_stays_in_the_segments_words(tmp_path):
