@@ -248,3 +248,17 @@ def test_a_text_that_may_be_cut_into_the_speaker_column_is_noted(tmp_path, row, 
             f"{text!r}, cut at a comma (a space after it, as no other row's speaker has), "
             f"and {who!r} in column 'notes' its speaker, put a text that holds a comma in "
             "quotes") in [str(note) for note in parsed.notes]
+
+
+@pytest.mark.parametrize("rows, noted", [
+    ("Thanks, Maria,P1\nWhere?,P2\nBye, Maria,P1\nTo the hall.,P1\n", [2, 4]),
+    ("Thanks, Maria,P1\nWhere?,P2\nWe went there, and then we left,Guest\nTo the hall.,P1\n",
+     [2, 4])],
+    ids=["twice", "two ways"])
+def test_each_text_that_may_be_cut_into_the_speaker_column_is_noted(tmp_path, rows, noted):
+    # each row that may be cut took the other for a column of addressees: no note, the
+    # turns read silently with the speakers 'Maria' or 'and then we left'
+    path = tmp_path / "call.csv"
+    path.write_text("text,speaker,notes\n" + rows, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [note.line for note in parsed.notes if "cut at a comma" in str(note)] == noted
