@@ -216,9 +216,11 @@ def test_a_time_someone_says_in_a_timed_transcript_stays_words():
     ("P1: we went there\n\n00:12:31 and then we left.\n\nP2: Fine.\n",
      "we went there", "and then we left."),
     ("P1: we went there\n00:12:31\nand then we left\nP2: Fine.\n",
+     "we went there", "and then we left"),
+    ("P1: we went there\n00:12:31 and then we left\nP2: Fine.\n",
      "we went there", "and then we left")],
     ids=["between sentences", "opening a line after a sentence", "opening a paragraph",
-         "alone on its line"])
+         "alone on its line", "opening a line, written as a recording's"])
 def test_a_bare_time_with_seconds_at_a_break_in_the_talk_is_a_marker(text, before, after):
     assert read(text) == [("turn", "P1", before, None), ("turn", "P1", after, 751.0),
                           ("turn", "P2", "Fine.", None)]
@@ -255,6 +257,15 @@ def test_a_time_opening_a_turn_is_its_marker(opening):
     assert read(f"P1: Hello.\nP2: {opening}00:12:31 We went there.\nP1: Oh.\n") == [
         ("turn", "P1", "Hello.", None), *[("turn", "P2", opening.strip(), None)] * bool(opening),
         ("turn", "P2", "We went there.", 751.0), ("turn", "P1", "Oh.", None)]
+
+
+def test_times_opening_the_lines_of_a_transcript_without_full_stops_are_markers():
+    # as speech-to-text writes a line a time: the time opening P1's second line was
+    # left in P1's words, the line without its time
+    assert read("P1: 00:00:00 hello and welcome\n00:00:04 this is the show\n"
+                "P2: 00:00:09 thanks for having me\n") == [
+        ("turn", "P1", "hello and welcome", 0.0), ("turn", "P1", "this is the show", 4.0),
+        ("turn", "P2", "thanks for having me", 9.0)]
 
 
 def test_a_time_someone_says_stays_in_the_segments_words(tmp_path):

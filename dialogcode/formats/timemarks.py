@@ -92,23 +92,26 @@ def _at_break(text: str, m: re.Match, body: int, stop: int) -> bool:
     """Whether the bare time ``m`` stands where a transcriber writes one, not inside
     running words (``my best was 3:12:45 that day``, ``we met at 10:30:00 sharp``): it
     opens the turn's words (from ``body`` to ``stop``, maybe after an aside:
-    ``[laughs]``), or a paragraph of them, or is alone on its line, or stands between
-    sentences: the words before it end one (maybe an aside after them), and
-    those after it, on its line or the next, open one, as what is no lower-case letter
-    does (``We went there. 00:12:31 And then``, ``(laughs)``, ``¿Y?``, ``然后``), or
-    go on after a time written as a recording's, from 0 (``We went there... 00:12:31
-    and then``), as a time said to open a sentence is not (``3:12:45 was my best``)."""
+    ``[laughs]``) or a paragraph of them, or is alone on its line, or opens its line
+    written as a recording's time, from 0 (``we went there`` / ``00:12:31 and then``,
+    not ``we met at`` / ``10:30:00 sharp``), or stands between sentences: the words
+    before it end one (maybe an aside after it), and those after it, on its line or
+    the next, open one, as anything but a lower-case letter does (``We went there.
+    00:12:31 And then``, ``(laughs)``, ``¿Y?``, ``然后``), or go on after a recording's
+    time (``We went there... 00:12:31 and then``), as after a time said to open a
+    sentence (``I ran it. 3:12:45 was my best``) they do not."""
     said = text[max(body, m.start() - NEAR):m.start()]     # the words just before it
     talk = ASIDES.sub("", said)         # and before an aside after them
     line = max(text.rfind("\n", 0, m.start()) + 1, body)
     after = rest_of_line(text, m.end()).strip()
+    recorded = m["bare"].startswith("0")       # 00:12:31, as nobody writes a time said
     if (m.start() - body <= NEAR and not talk.strip()) or (
-            not text[line:m.start()].strip() and (not after or PARAGRAPH_END.search(said))):
+            not text[line:m.start()].strip()
+            and (not after or recorded or PARAGRAPH_END.search(said))):
         return True
     following = NEXT.match(text, m.end(), stop)
     ended = SENTENCE_END.search(said) or SENTENCE_END.search(talk)
-    return bool(ended and following) and (
-        not following[1].islower() or m["bare"].startswith("0"))
+    return bool(ended and following) and (not following[1].islower() or recorded)
 
 
 def _within(stamp: str, window: tuple[float | None, float | None]) -> bool:
