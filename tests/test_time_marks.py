@@ -296,3 +296,14 @@ def test_a_time_between_its_turns_times_inside_running_words_is_a_marker():
 def test_a_time_with_am_or_pm_inside_a_timed_turn_stays_words():
     assert read("00:12:00 P1: we met at 10:30:00 PM sharp\n00:13:00 P2: oh\n") == [
         ("turn", "P1", "we met at 10:30:00 PM sharp", 720.0), ("turn", "P2", "oh", 780.0)]
+
+
+@pytest.mark.parametrize("said", [
+    "10:30:00 PM is when we met.", "We got there.\n10:30:00 p.m. Nobody was in.",
+    "We got there. 9:15:00 AM The door was shut."],
+    ids=["opening the turn", "opening a line after a sentence", "between sentences"])
+def test_a_bare_time_with_am_or_pm_stays_words_wherever_it_stands(said):
+    # nobody marks a recording so: the time left P1's words and the words after it were
+    # timed 0 s, a time of day from itself
+    assert read(f"P1: {said}\nP2: Fine.\n") == [("turn", "P1", said, None),
+                                                ("turn", "P2", "Fine.", None)]

@@ -7,11 +7,11 @@ two turns of its speaker, the words after it with that time as their ``time_star
 marker stays in the document's text, in no turn, as a label does. Inside a line, a time
 in round brackets is a marker only with seconds (``not before (10:30)`` may be said);
 alone on its line, in either brackets. A time as someone says it (``we meet at 10:30``,
-``my best was 3:12:45 that day``) stays talk, and so do one inside other brackets
-(``[Note: at 00:12:31 we paused]``), one with seconds glued to other marks
-(``#00:00:12-3#``, ``at 00:12:31.``), one followed by marks and no words (``look at
-[00:12:31].``) and times that are all a turn says (``[Maria] 10:15:40`` answering when
-to meet)."""
+``my best was 3:12:45 that day``, ``10:30:00 PM`` with no brackets) stays talk, and so
+do one inside other brackets (``[Note: at 00:12:31 we paused]``), one with seconds
+glued to other marks (``#00:00:12-3#``, ``at 00:12:31.``), one followed by marks and
+no words (``look at [00:12:31].``) and times that are all a turn says (``[Maria]
+10:15:40`` answering when to meet)."""
 from __future__ import annotations
 
 import re
@@ -24,8 +24,9 @@ from .plaintext import STAMP_LINE, not_talk, time_line_above
 MARK = re.compile(
     rf"\[[ \t]*(?P<square>{STAMP})[ \t]*\]|\([ \t]*(?P<round>{STAMP})[ \t]*\)"
     # with seconds, standing apart: not part of a longer number or time (`1:02:03:04`,
-    # `00:12:31.5x`), nor glued to a mark (f4transkript's `#00:00:12-3#`, `00:12:31.`)
-    rf"|(?<!\S)(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){STAMP})(?!\S)"
+    # `00:12:31.5x`), nor glued to a mark (f4transkript's `#00:00:12-3#`, `00:12:31.`),
+    # nor with AM or PM, a time of day said (`10:30:00 PM`)
+    rf"|(?<!\S)(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){CLOCK})(?!\S)"
     r"(?![ \t]*[AaPp]\.?[Mm](?!\w))")
 WORD = re.compile(r"\w")
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n[ \t]*$")     # a blank line, then maybe spaces
