@@ -228,7 +228,22 @@ def test_a_text_cut_into_the_speaker_column_with_a_comma_more_than_every_row_is_
         f"{path}:2: {rest!r} in column 'speaker' reads as the rest of the text {text!r}, "
         "cut at a comma (the row has a value more than the columns, as no other row has), "
         f"and {who!r} in column 'notes' as its speaker; put a text that holds a comma in "
-        "quotes")
+        "quotes, or if it holds none, remove the comma more at the row's end")
+
+
+def test_a_row_with_a_comma_more_at_its_end_is_read_once_it_is_removed(tmp_path):
+    # an honest row, the guest's name after a space and a stray comma at its end, was
+    # refused with no word of what else to do than quote a text that holds no comma
+    path = tmp_path / "call.csv"
+    rows = "Hello.,Host,\nHi there, Guest,{}\nBye.,Host,\n"
+    path.write_text("text,speaker,to\n" + rows.format(","), encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value).endswith("or if it holds none, remove the comma more at the "
+                                     "row's end")
+    path.write_text("text,speaker,to\n" + rows.format(""), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Host", "Guest", "Host"]
 
 
 @pytest.mark.parametrize("row, rest, who", [

@@ -93,7 +93,9 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
                 f"text {values[text]!r}, cut at a comma" + (
                     " (the row has a value more than the columns, as no other row has)"
                     if more else "") + f"{pushed}{' as its speaker' * bool(pushed)}; put a "
-                "text that holds a comma in quotes", source, line))
+                "text that holds a comma in quotes" + (
+                    ", or if it holds none, remove the comma more at the row's end"
+                    if more else ""), source, line))
         elif spaced and not to_whom and (k is not None or (
                 said[rest] == 1 and not name_like(rest))):
             notes.append(Note(line, (
