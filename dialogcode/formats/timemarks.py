@@ -25,9 +25,10 @@ MARK = re.compile(
     rf"\[[ \t]*(?P<square>{STAMP})[ \t]*\]|\([ \t]*(?P<round>{STAMP})[ \t]*\)"
     # with seconds, standing apart: not part of a longer number or time (`1:02:03:04`,
     # `00:12:31.5x`), nor glued to a mark (f4transkript's `#00:00:12-3#`, `00:12:31.`),
-    # nor with AM or PM, a time of day said (`10:30:00 PM`)
+    # nor with AM or PM, a time of day said (`10:30:00 PM`), nor a caption cue's start
+    # (`00:00:03,000 --> 00:00:04,500`)
     rf"|(?<!\S)(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){CLOCK})(?!\S)"
-    r"(?![ \t]*[AaPp]\.?[Mm](?!\w))")
+    r"(?![ \t]*(?:[AaPp]\.?[Mm](?!\w)|-->))")
 WORD = re.compile(r"\w")
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n[ \t]*$")     # a blank line, then maybe spaces
 NEXT = re.compile(r"\s*(\S)")      # the first character after spaces, line breaks too
