@@ -228,7 +228,22 @@ def test_a_text_cut_into_the_speaker_column_with_a_comma_more_than_every_row_is_
         f"{path}:2: {rest!r} in column 'speaker' reads as the rest of the text {text!r}, "
         "cut at a comma (the row has a value more than the columns, as no other row has), "
         f"and {who!r} in column 'notes' as its speaker; put a text that holds a comma in "
-        "quotes")
+        "quotes, or if it holds none, remove the comma more at the row's end")
+
+
+def test_a_row_with_a_comma_more_at_its_end_is_read_once_it_is_removed(tmp_path):
+    # an honest row, the guest's name after a space and a stray comma at its end, was
+    # refused with no word of what else to do than quote a text that holds no comma
+    path = tmp_path / "call.csv"
+    rows = "Hello.,Host,\nHi there, Guest,{}\nBye.,Host,\n"
+    path.write_text("text,speaker,to\n" + rows.format(","), encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value).endswith("or if it holds none, remove the comma more at the "
+                                     "row's end")
+    path.write_text("text,speaker,to\n" + rows.format(""), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Host", "Guest", "Host"]
 
 
 @pytest.mark.parametrize("row, rest, who", [
@@ -248,3 +263,17 @@ def test_a_text_that_may_be_cut_into_the_speaker_column_is_noted(tmp_path, row, 
             f"{text!r}, cut at a comma (a space after it, as no other row's speaker has), "
             f"and {who!r} in column 'notes' its speaker, put a text that holds a comma in "
             "quotes") in [str(note) for note in parsed.notes]
+
+
+@pytest.mark.parametrize("rows, noted", [
+    ("Thanks, Maria,P1\nWhere?,P2\nBye, Maria,P1\nTo the hall.,P1\n", [2, 4]),
+    ("Thanks, Maria,P1\nWhere?,P2\nWe went there, and then we left,Guest\nTo the hall.,P1\n",
+     [2, 4])],
+    ids=["twice", "two ways"])
+def test_each_text_that_may_be_cut_into_the_speaker_column_is_noted(tmp_path, rows, noted):
+    # each row that may be cut took the other for a column of addressees: no note, the
+    # turns read silently with the speakers 'Maria' or 'and then we left'
+    path = tmp_path / "call.csv"
+    path.write_text("text,speaker,notes\n" + rows, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [note.line for note in parsed.notes if "cut at a comma" in str(note)] == noted

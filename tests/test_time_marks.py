@@ -192,9 +192,11 @@ def test_a_time_ending_a_turn_is_no_start_a_later_turn_can_be_before():
     ("P1: The video at 1:02:10 shows it.\nP2: Fine.\n", "The video at 1:02:10 shows it."),
     ("P1: We met at\n10:30:00 sharp.\nP2: Fine.\n", "We met at\n10:30:00 sharp."),
     ("P1: I ran it. 3:12:45 was my best.\nP2: Fine.\n", "I ran it. 3:12:45 was my best."),
-    ("P1: My best was 3:12:45\nP2: Fine.\n", "My best was 3:12:45")],
+    ("P1: My best was 3:12:45\nP2: Fine.\n", "My best was 3:12:45"),
+    ("P1: What was my time? 3:12:45\nP2: Fine.\n", "What was my time? 3:12:45")],
     ids=["inside words", "before a word", "a video's time", "opening a line mid-sentence",
-         "after a sentence, then lower case", "ending a sentence unfinished"])
+         "after a sentence, then lower case", "ending a sentence unfinished",
+         "after a sentence, ending the turn"])
 def test_a_time_with_seconds_inside_running_words_stays_words(text, said):
     # parted as a marker: `My best was` then `that day.` timed 11565 s, the time in
     # no turn, so never quoted or coded, and a wrong time_start
@@ -214,18 +216,56 @@ def test_a_time_someone_says_in_a_timed_transcript_stays_words():
     ("P1: we went there\n\n00:12:31 and then we left.\n\nP2: Fine.\n",
      "we went there", "and then we left."),
     ("P1: we went there\n00:12:31\nand then we left\nP2: Fine.\n",
+     "we went there", "and then we left"),
+    ("P1: we went there\n00:12:31 and then we left\nP2: Fine.\n",
      "we went there", "and then we left")],
     ids=["between sentences", "opening a line after a sentence", "opening a paragraph",
-         "alone on its line"])
+         "alone on its line", "opening a line, written as a recording's"])
 def test_a_bare_time_with_seconds_at_a_break_in_the_talk_is_a_marker(text, before, after):
     assert read(text) == [("turn", "P1", before, None), ("turn", "P1", after, 751.0),
                           ("turn", "P2", "Fine.", None)]
 
 
-def test_a_time_opening_a_turn_is_its_marker():
-    assert read("P1: Hello.\nP2: 00:12:31 We went there.\nP1: Oh.\n") == [
-        ("turn", "P1", "Hello.", None), ("turn", "P2", "We went there.", 751.0),
-        ("turn", "P1", "Oh.", None)]
+@pytest.mark.parametrize("words, before, after", [
+    ("We went there. 00:12:31 (laughs) And then we left.",
+     "We went there.", "(laughs) And then we left."),
+    ("We went there. 00:12:31 [inaudible] and then we left.",
+     "We went there.", "[inaudible] and then we left."),
+    ('We went there. 00:12:31 "Go," she said.', "We went there.", '"Go," she said.'),
+    ("Fuimos allí. 00:12:31 ¿Y entonces?", "Fuimos allí.", "¿Y entonces?"),
+    ("我们去了。 00:12:31 然后我们走了。", "我们去了。", "然后我们走了。"),
+    ("We went there. 00:12:31\nAnd then we left.", "We went there.", "And then we left."),
+    ("We went there... 00:12:31 and then we left.", "We went there...", "and then we left."),
+    ("We went there. (laughs) 00:12:31 And then we left.", "We went there. (laughs)",
+     "And then we left."),
+    ("We went there. [laughs]\n00:12:31 And then we left.", "We went there. [laughs]",
+     "And then we left.")],
+    ids=["an aside", "a bracket, then lower case", "a quote", "an inverted question mark",
+         "a full-width full stop", "the next line", "a recording's time, then lower case",
+         "after an aside", "a line after an aside"])
+def test_a_bare_time_between_sentences_is_a_marker_whatever_opens_the_next(
+        words, before, after):
+    # no capital letter after it on its line: the marker was left in P1's words
+    # (quoted, coded) and the words after it lost its time
+    assert read(f"P1: {words}\nP2: Fine.\n") == [
+        ("turn", "P1", before, None), ("turn", "P1", after, 751.0),
+        ("turn", "P2", "Fine.", None)]
+
+
+@pytest.mark.parametrize("opening", ["", "[laughs] "], ids=["alone", "after an aside"])
+def test_a_time_opening_a_turn_is_its_marker(opening):
+    assert read(f"P1: Hello.\nP2: {opening}00:12:31 We went there.\nP1: Oh.\n") == [
+        ("turn", "P1", "Hello.", None), *[("turn", "P2", opening.strip(), None)] * bool(opening),
+        ("turn", "P2", "We went there.", 751.0), ("turn", "P1", "Oh.", None)]
+
+
+def test_times_opening_the_lines_of_a_transcript_without_full_stops_are_markers():
+    # as speech-to-text writes a line a time: the time opening P1's second line was
+    # left in P1's words, the line without its time
+    assert read("P1: 00:00:00 hello and welcome\n00:00:04 this is the show\n"
+                "P2: 00:00:09 thanks for having me\n") == [
+        ("turn", "P1", "hello and welcome", 0.0), ("turn", "P1", "this is the show", 4.0),
+        ("turn", "P2", "thanks for having me", 9.0)]
 
 
 def test_a_time_someone_says_stays_in_the_segments_words(tmp_path):
@@ -256,3 +296,24 @@ def test_a_time_between_its_turns_times_inside_running_words_is_a_marker():
 def test_a_time_with_am_or_pm_inside_a_timed_turn_stays_words():
     assert read("00:12:00 P1: we met at 10:30:00 PM sharp\n00:13:00 P2: oh\n") == [
         ("turn", "P1", "we met at 10:30:00 PM sharp", 720.0), ("turn", "P2", "oh", 780.0)]
+
+
+@pytest.mark.parametrize("said", [
+    "10:30:00 PM is when we met.", "We got there.\n10:30:00 p.m. Nobody was in.",
+    "We got there. 9:15:00 AM The door was shut."],
+    ids=["opening the turn", "opening a line after a sentence", "between sentences"])
+def test_a_bare_time_with_am_or_pm_stays_words_wherever_it_stands(said):
+    # nobody marks a recording so: the time left P1's words and the words after it were
+    # timed 0 s, a time of day from itself
+    assert read(f"P1: {said}\nP2: Fine.\n") == [("turn", "P1", said, None),
+                                                ("turn", "P2", "Fine.", None)]
+
+
+def test_a_caption_cues_timing_in_a_text_file_is_no_marker():
+    # subtitles saved as .txt: the cue's start opening its line was read as a marker,
+    # a turn of P1 saying '--> 00:00:04,500' timed 3 s
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nP1: Rent went up.\n\n"
+            "2\n00:00:03,000 --> 00:00:04,500\nP2: Again?\n")
+    assert read(text)[1:] == [
+        ("turn", "P1", "Rent went up.\n\n2\n00:00:03,000 --> 00:00:04,500", None),
+        ("turn", "P2", "Again?", None)]

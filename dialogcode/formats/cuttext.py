@@ -53,8 +53,11 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
     speaker follows the comma after a space, as no other row's does, and a column after
     holds another row's speaker or a value written like a name (``Thanks, Maria,P1``),
     or its speaker is nobody else's and not written like a name. A column of speakers
-    after the speaker's in another row that does not read as cut is one of addressees:
-    to whom, and only the comma more tells a cut then."""
+    after the speaker's is one of addressees (to whom) when another row holds one
+    there: then only the comma more tells a cut, and there is no note. For the note,
+    that row must not read as cut at all (two rows that may be cut are noted each);
+    for the refusal, it is any row but those surely cut (an addressee beside a text
+    without a full stop, ``hi, aide, host``, is read as before)."""
     after = text + 1
     said = Counter(values[after].strip() for _, values in rows
                    if len(values) > after and values[after].strip())
@@ -73,6 +76,7 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
     # rows with a speaker in a column after the speaker's, but for those read as cut
     addressing = {line for line, values in rows if line not in strong
                   and moved(values) is not None}
+    to_whom = any(moved(values) is not None for values in others)
     full = bool(others) and all(len(values) == len(header) for values in others)
     spaced = bool(others) and not any(values[after][:1].isspace() for values in others
                                       if len(values) > after)
@@ -89,8 +93,10 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
                 f"text {values[text]!r}, cut at a comma" + (
                     " (the row has a value more than the columns, as no other row has)"
                     if more else "") + f"{pushed}{' as its speaker' * bool(pushed)}; put a "
-                "text that holds a comma in quotes", source, line))
-        elif spaced and not addressed and (k is not None or (
+                "text that holds a comma in quotes" + (
+                    ", or if it holds none, remove the comma more at the row's end"
+                    if more else ""), source, line))
+        elif spaced and not to_whom and (k is not None or (
                 said[rest] == 1 and not name_like(rest))):
             notes.append(Note(line, (
                 f"read with the speaker {rest!r}; if that is the rest of the text "

@@ -7,8 +7,8 @@ from bisect import bisect_left
 from ..memo import last_texts
 
 # the end of a sentence, maybe inside quotes or brackets, then maybe spaces: `Where?`,
-# `"Go."`, `(laughs.)`
-SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*\s*$")
+# `"Go."`, `(laughs.)`, `走了。`, `「好！」`
+SENTENCE_END = re.compile(r"[.?!…。？！][\"'”’)\]」』）]*\s*$")
 
 
 def line_at(text: str, offset: int) -> int:

@@ -7,11 +7,11 @@ two turns of its speaker, the words after it with that time as their ``time_star
 marker stays in the document's text, in no turn, as a label does. Inside a line, a time
 in round brackets is a marker only with seconds (``not before (10:30)`` may be said);
 alone on its line, in either brackets. A time as someone says it (``we meet at 10:30``,
-``my best was 3:12:45 that day``) stays talk, and so do one inside other brackets
-(``[Note: at 00:12:31 we paused]``), one with seconds glued to other marks
-(``#00:00:12-3#``, ``at 00:12:31.``), one followed by marks and no words (``look at
-[00:12:31].``) and times that are all a turn says (``[Maria] 10:15:40`` answering when
-to meet)."""
+``my best was 3:12:45 that day``, ``10:30:00 PM`` with no brackets) stays talk, and so
+do one inside other brackets (``[Note: at 00:12:31 we paused]``), one with seconds
+glued to other marks (``#00:00:12-3#``, ``at 00:12:31.``), one followed by marks and
+no words (``look at [00:12:31].``) and times that are all a turn says (``[Maria]
+10:15:40`` answering when to meet)."""
 from __future__ import annotations
 
 import re
@@ -24,11 +24,15 @@ from .plaintext import STAMP_LINE, not_talk, time_line_above
 MARK = re.compile(
     rf"\[[ \t]*(?P<square>{STAMP})[ \t]*\]|\([ \t]*(?P<round>{STAMP})[ \t]*\)"
     # with seconds, standing apart: not part of a longer number or time (`1:02:03:04`,
-    # `00:12:31.5x`), nor glued to a mark (f4transkript's `#00:00:12-3#`, `00:12:31.`)
-    rf"|(?<!\S)(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){STAMP})(?!\S)"
-    r"(?![ \t]*[AaPp]\.?[Mm](?!\w))")
+    # `00:12:31.5x`), nor glued to a mark (f4transkript's `#00:00:12-3#`, `00:12:31.`),
+    # nor with AM or PM, a time of day said (`10:30:00 PM`), nor a caption cue's start
+    # (`00:00:03,000 --> 00:00:04,500`)
+    rf"|(?<!\S)(?P<bare>(?=\d{{1,2}}:\d{{2}}:\d{{2}}){CLOCK})(?!\S)"
+    r"(?![ \t]*(?:[AaPp]\.?[Mm](?!\w)|-->))")
 WORD = re.compile(r"\w")
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n[ \t]*$")     # a blank line, then maybe spaces
+NEXT = re.compile(r"\s*(\S)")      # the first character after spaces, line breaks too
+ASIDES = re.compile(r"(?:[(\[][^()\[\]\n]*[)\]]\s*)+$")     # `(laughs) [coughs]` ending words
 NEAR = 80       # characters before a time read to tell where it stands
 
 
@@ -55,7 +59,7 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
         # one followed by marks and no words (`[00:12:31].`) stays in the words before it
         marks, upto = [], stop
         for m in reversed([m for m in MARK.finditer(text, turn.body, stop)
-                           if _marker(text, m, turn.body, window)]):
+                           if _marker(text, m, (turn.body, stop), window)]):
             if WORD.search(text, m.end(), upto) or not text[m.end():upto].strip():
                 marks.insert(0, m)
                 upto = m.start()
@@ -69,9 +73,9 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
     return sorted(turns + found, key=lambda turn: turn.start)
 
 
-def _marker(text: str, m: re.Match, body: int, window: tuple[float | None, float | None]
-            ) -> bool:
-    """Whether the time ``m``, in the words of a turn from ``body``, is a marker: in
+def _marker(text: str, m: re.Match, words: tuple[int, int],
+            window: tuple[float | None, float | None]) -> bool:
+    """Whether the time ``m``, in the words of a turn (from, to), is a marker: in
     square brackets; in round ones with seconds or alone on its line; bare (with
     seconds) at a break in the talk (:func:`_at_break`) or between the times of its turn
     and the next, ``window``, and not inside a bracket left open before it on its line
@@ -83,22 +87,33 @@ def _marker(text: str, m: re.Match, body: int, window: tuple[float | None, float
     before = text[start:m.start()]
     return not m["bare"] or (before.count("[") <= before.count("]")
                              and before.count("(") <= before.count(")")
-                             and (_at_break(text, m, body) or _within(m["bare"], window)))
+                             and (_at_break(text, m, *words) or _within(m["bare"], window)))
 
 
-def _at_break(text: str, m: re.Match, body: int) -> bool:
+def _at_break(text: str, m: re.Match, body: int, stop: int) -> bool:
     """Whether the bare time ``m`` stands where a transcriber writes one, not inside
     running words (``my best was 3:12:45 that day``, ``we met at 10:30:00 sharp``): it
-    opens the turn's words, or a paragraph of them, or is alone on its line, or stands
-    between sentences, the words before it ending one and those after it on its line
-    opening one with a capital (``We went there. 00:12:31 And then``)."""
+    opens the turn's words (from ``body`` to ``stop``, maybe after an aside:
+    ``[laughs]``) or a paragraph of them, or is alone on its line, or opens its line
+    written as a recording's time, from 0 (``we went there`` / ``00:12:31 and then``,
+    not ``we met at`` / ``10:30:00 sharp``), or stands between sentences: the words
+    before it end one (maybe an aside after it), and those after it, on its line or
+    the next, open one, as anything but a lower-case letter does (``We went there.
+    00:12:31 And then``, ``(laughs)``, ``¿Y?``, ``然后``), or go on after a recording's
+    time (``We went there... 00:12:31 and then``), as after a time said to open a
+    sentence (``I ran it. 3:12:45 was my best``) they do not."""
     said = text[max(body, m.start() - NEAR):m.start()]     # the words just before it
+    talk = ASIDES.sub("", said)         # and before an aside after them
     line = max(text.rfind("\n", 0, m.start()) + 1, body)
     after = rest_of_line(text, m.end()).strip()
-    if (m.start() - body <= NEAR and not said.strip()) or (
-            not text[line:m.start()].strip() and (not after or PARAGRAPH_END.search(said))):
+    recorded = m["bare"].startswith("0")       # 00:12:31, as nobody writes a time said
+    if (m.start() - body <= NEAR and not talk.strip()) or (
+            not text[line:m.start()].strip()
+            and (not after or recorded or PARAGRAPH_END.search(said))):
         return True
-    return bool(SENTENCE_END.search(said)) and after[:1].isupper()
+    following = NEXT.match(text, m.end(), stop)
+    ended = SENTENCE_END.search(said) or SENTENCE_END.search(talk)
+    return bool(ended and following) and (not following[1].islower() or recorded)
 
 
 def _within(stamp: str, window: tuple[float | None, float | None]) -> bool:
