@@ -3,6 +3,7 @@ numbered, not all made one `[NAME]`), in text, table and JSON transcripts."""
 import json
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from conftest import make_study
@@ -250,3 +251,23 @@ def test_a_masked_copys_lines_are_the_originals_line_for_line(tmp_path):
     assert list(segments[1]["speaker"].fillna("")) == [
         "", "Speaker 1", "Speaker 2", "Speaker 1", "Facilitator", "Speaker 3", "Speaker 1",
         "Facilitator"]
+
+
+@pytest.mark.parametrize("gap", ["\u2028", "\x0b", "\x85", "\f", "\x1e"])
+def test_a_masked_copy_masks_a_name_before_a_kept_separator_as_ingest_reads_it(tmp_path,
+                                                                                 gap):
+    # the copy was masked as written: "Will" before a line separator and "we" read as
+    # the modal opening "Will we" and was left in, though the scan found it (ingest
+    # reads a line break there, as before a LF, where it was masked)
+    said = ("Will Harper: We started in March.\n"
+            f"Facilitator: Thanks, Will{gap}we go on.\n"
+            "Facilitator: Thanks, Will\nwe go on.\n")
+    root = make_study(tmp_path / "s", {"call.txt": said}, None)
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    masked = tmp_path / "masked"
+    output = run("privacy", "redact", root, "--to", masked)
+    assert (masked / "call.txt").read_text(encoding="utf-8").split("\n") == [
+        "Speaker 1: We started in March.", f"Facilitator: Thanks, [NAME]{gap}we go on.",
+        "Facilitator: Thanks, [NAME]", "we go on.", ""]
+    assert "(3 findings masked;" in output
