@@ -271,3 +271,18 @@ def test_a_masked_copy_masks_a_name_before_a_kept_separator_as_ingest_reads_it(t
         "Speaker 1: We started in March.", f"Facilitator: Thanks, [NAME]{gap}we go on.",
         "Facilitator: Thanks, [NAME]", "we go on.", ""]
     assert "(3 findings masked;" in output
+
+
+def test_a_name_wrapped_over_two_lines_is_masked_and_the_lines_stay(tmp_path):
+    # "[NAME]" took the line end inside the name: every line below was one line up
+    said = ("Will Harper: We started in March.\n"
+            "Facilitator: I met Will\nHarper there.\n"
+            "Will Harper: Yes.\n")
+    root = make_study(tmp_path / "s", {"call.txt": said}, None)
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    masked = tmp_path / "masked"
+    run("privacy", "redact", root, "--to", masked)
+    assert (masked / "call.txt").read_text(encoding="utf-8").split("\n") == [
+        "Speaker 1: We started in March.", "Facilitator: I met [NAME]", " there.",
+        "Speaker 1: Yes.", ""]
