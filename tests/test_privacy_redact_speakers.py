@@ -286,3 +286,22 @@ def test_a_name_wrapped_over_two_lines_is_masked_and_the_lines_stay(tmp_path):
     assert (masked / "call.txt").read_text(encoding="utf-8").split("\n") == [
         "Speaker 1: We started in March.", "Facilitator: I met [NAME]", " there.",
         "Speaker 1: Yes.", ""]
+
+
+def test_a_json_lines_copy_keeps_a_line_separator_inside_a_string(tmp_path):
+    # the copy split the file at a line separator inside a string, as ingest does not:
+    # a traceback (JSONDecodeError); blank lines were dropped, so line N moved up
+    a = NAMES[0]
+    rows = [{"speaker": a, "text": "We started\u2028in March."}, {},
+            {"speaker": "Facilitator", "text": f"Thanks {a}\x85and all."}]
+    written = "".join(json.dumps(row, ensure_ascii=False) + "\n" if row else "\n"
+                      for row in rows)
+    root = make_study(tmp_path / "s", {"call.jsonl": written}, None)
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    masked = tmp_path / "masked"
+    run("privacy", "redact", root, "--to", masked)
+    lines = (masked / "call.jsonl").read_text(encoding="utf-8").split("\n")
+    assert [json.loads(line) if line else {} for line in lines] == [
+        {"speaker": "Speaker 1", "text": "We started\u2028in March."}, {},
+        {"speaker": "Facilitator", "text": "Thanks [NAME]\x85and all."}, {}]

@@ -151,10 +151,10 @@ def _masked_copy(text: str, fmt: str, mask: Masker, pseudonyms: dict[str, str]) 
     if fmt == "json":
         return json.dumps(_mask_json(json.loads(text), mask, pseudonyms),
                           ensure_ascii=False, indent=1) + "\n"
-    if fmt == "jsonl":
-        return "".join(json.dumps(_mask_json(json.loads(line), mask, pseudonyms),
-                                  ensure_ascii=False) + "\n"
-                       for line in text.splitlines() if line.strip())
+    if fmt == "jsonl":   # lines at LF only, as ingest reads them; blank ones kept
+        return "\n".join(json.dumps(_mask_json(json.loads(line), mask, pseudonyms),
+                                    ensure_ascii=False) if line.strip() else ""
+                         for line in text.split("\n"))
     labels = _label_pattern(pseudonyms, fmt)
     if fmt in VALUES:
         if labels is not None:
