@@ -286,6 +286,15 @@ def test_a_name_wrapped_over_two_lines_is_masked_and_the_lines_stay(tmp_path):
     assert (masked / "call.txt").read_text(encoding="utf-8").split("\n") == [
         "Speaker 1: We started in March.", "Facilitator: I met [NAME]", " there.",
         "Speaker 1: Yes.", ""]
+    rows = ('speaker,text\nWill Harper,We started.\nFacilitator,"I met Will\nHarper there."\n'
+            "Will Harper,Yes.\n")
+    root = make_study(tmp_path / "t", {"rows.csv": rows}, None)
+    run("ingest", root, "-q")
+    run("privacy", "scan", root, "-q")
+    run("privacy", "redact", root, "--to", tmp_path / "rows")
+    assert (tmp_path / "rows" / "rows.csv").read_text(encoding="utf-8").split("\n") == [
+        "speaker,text", "Speaker 1,We started.", 'Facilitator,"I met [NAME]', ' there."',
+        "Speaker 1,Yes.", ""]
 
 
 def test_a_json_lines_copy_keeps_a_line_separator_inside_a_string(tmp_path):

@@ -134,16 +134,6 @@ def _mask_json(value, mask: Masker, pseudonyms: dict[str, str]):
     return value
 
 
-def _numbered(pseudonyms: dict[str, str]):
-    """A replacement for :func:`_label_pattern`'s matches: the label's pseudonym, the
-    marks, time and quotes around it kept."""
-    def replace(match: re.Match) -> str:
-        group = 1 if match[1] is not None else 2
-        return (match[0][:match.start(group) - match.start()] + pseudonyms[match[group]]
-                + match[0][match.end(group) - match.start():])
-    return replace
-
-
 VALUES = ("csv", "json", "jsonl")     # formats whose text is values, read as written
 
 
@@ -156,14 +146,12 @@ def _masked_copy(text: str, fmt: str, mask: Masker, pseudonyms: dict[str, str]) 
                                     ensure_ascii=False) if line.strip() else ""
                          for line in text.split("\n"))
     labels = _label_pattern(pseudonyms, fmt)
-    if fmt in VALUES:
-        if labels is not None:
-            text = labels.sub(_numbered(pseudonyms), text)
-        return mask.for_readers(text)
-    # masked as ingest reads the lines (a line separator, vertical tab or form feed a
-    # line break: "Will" before one and "we" is the name, as before a LF, not "Will
-    # we"), the other line breaks kept as written where they stand
-    read, places = read_places(text)
+    # masked as ingest reads the text: a CSV file's values as written; other text as
+    # lines (a line separator, vertical tab or form feed a line break: "Will" before one
+    # and "we" is the name, as before a LF, not "Will we"), the other line breaks kept as
+    # written where they stand
+    read, places = (text, range(len(text))) if fmt == "csv" else read_places(text)
+    # each label its pseudonym (the marks, time and quotes around it kept)
     numbered = [] if labels is None else [
         (m.start(group), m.end(group), pseudonyms[m[group]]) for m in labels.finditer(read)
         for group in (1 if m[1] is not None else 2,)]
