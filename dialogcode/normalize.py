@@ -62,16 +62,24 @@ def shown_place(text: str, offset: int) -> tuple[int, int]:
     """(line, column), from 1, an editor shows for the character at ``offset`` of
     ``text`` (normalised) read as lines (:func:`read_lines`): counted in ``text``, where
     only LF ends a line (a line break read for several characters: at the first)."""
-    at = offset
-    if _ANY_BREAK.search(text):    # a break read as LF, or dropped: walk both to it
-        read = read_lines(text)[0]
-        at = -1 if offset < len(read) else len(text)
-        for j in range(offset + 1 if offset < len(read) else 0):
+    read, places = read_places(text)
+    return place_after(text[:places[offset] if offset < len(read) else len(text)])
+
+
+def read_places(text: str) -> tuple[str, Sequence[int]]:
+    """``text`` (normalised) read as lines (:func:`read_lines`), and for each of its
+    characters the offset in ``text`` of the character it was read from (a line break
+    read for several characters, or beside one that was dropped: the first)."""
+    read = read_lines(text)[0]
+    if read == text:
+        return read, range(len(text))
+    places, at = [], 0
+    for char in read:    # only line breaks differ: walk both to each character
+        while not (char == text[at] or char == "\n" and text[at] in OTHER_BREAKS):
             at += 1
-            while not (read[j] == text[at]
-                       or read[j] == "\n" and text[at] in OTHER_BREAKS):
-                at += 1
-    return place_after(text[:at])
+        places.append(at)
+        at += 1
+    return read, places
 
 
 def place_after(text: str) -> tuple[int, int]:

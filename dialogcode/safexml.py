@@ -12,6 +12,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from .errors import DialogcodeError
 from .limits import DEFAULT, Limits, over
+from .normalize import byte_order_mark
 
 # XML 1.0 holds no control character but tab, newline and CR, no U+FFFE or U+FFFF and no
 # lone surrogate
@@ -86,9 +87,11 @@ def parse_xml(data: bytes, where: str, error: type[DialogcodeError],
     except DefusedXmlException as exc:
         raise error(f"refused: the XML declares a DTD or entities ({type(exc).__name__})",
                     file=where, line=parser.parser.CurrentLineNumber) from None
-    except ET.ParseError as exc:     # its column counts from 0, an editor's from 1
+    except ET.ParseError as exc:
         line, column = getattr(exc, "position", None) or (None, None)
-        place = "" if column is None else f" at column {column + 1}"
+        if column is not None:    # counted from 0, and a byte-order mark as a character
+            column += 1 - (line == 1 and byte_order_mark(data) is not None)
+        place = "" if column is None else f" at column {column}"
         raise error(f"not well-formed XML: {ErrorString(exc.code)}{place}", file=where,
                     line=line) from None
     return root, target.lines

@@ -308,3 +308,14 @@ def test_xml_that_is_not_well_formed_is_named_at_the_column_an_editor_shows(tmp_
     written = path.read_bytes().decode("utf-8-sig").split("\r\n")[2]
     assert written.index("</Codes>") == 37
     assert "book.qdc:3: not well-formed XML: mismatched tag at column 40" in result.output
+
+
+def test_xml_with_a_byte_order_mark_is_named_at_the_column_an_editor_shows(tmp_path):
+    # the parser counts the byte-order mark as a character of line 1: "column 7" for
+    # the tag an editor shows at 6
+    path = tmp_path / "book.qdc"
+    path.write_bytes("\ufeff<a></b>".encode("utf-8"))
+    result = CliRunner().invoke(cli, ["codebook", "import", str(path), "-o",
+                                      str(tmp_path / "book.yaml")])
+    assert result.exit_code != 0
+    assert "book.qdc:1: not well-formed XML: mismatched tag at column 6" in result.output

@@ -190,6 +190,11 @@ class Masker:
         """``value`` with each finding replaced by the label of its kind."""
         return _replaced(value, self.matches(value), lambda m: self._label(m[0]))
 
+    def labelled(self, value: str) -> list[tuple[int, int, str]]:
+        """(start, end, label) of each finding to hide in ``value``, in order
+        (:meth:`for_readers` puts the labels in)."""
+        return [(m.start(), m.end(), self._label(m[0])) for m in self.matches(value)]
+
     @cached_property
     def _lowered(self) -> dict[str, str]:
         return {key.lower(): label for key, label in self.labels.items()}

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DialogcodeError, Problem
 from ..formats.labels import COLON, INVISIBLE
-from ..normalize import OTHER_BREAKS, decode
+from ..normalize import OTHER_BREAKS, decode, read_lines, read_places
 from ..roles import SpeakerRoles, speaker_roles
 from ..study import Study
 from .gate import Masker, study_masker
@@ -97,12 +98,12 @@ def speaker_pseudonyms(speakers, mask: Masker, roles: SpeakerRoles,
     return pseudonyms
 
 
-# where a label stands in a line (as ingest reads lines: after a line separator, a
-# vertical tab, a form feed, ... too, which the copy keeps as written): after list or
-# quote marks, a list number or a time (`- **`, `1. `, `[00:01:05] `, `00:01:05 `,
-# `(2:15 PM) `), and before what ends a label (`:`, `**:`, `]` or `)`, a time after it as
-# Otter writes it, a tab); a name opening a line of talk ("Ana told me") is no label
-_LINE_START = (rf"(?:^|(?<=[{OTHER_BREAKS}]))[^\w\n]*(?:\d+[.)][^\w\n]*)?"
+# where a label stands in a line (as ingest reads the lines: :func:`_masked_copy`):
+# after list or quote marks, a list number or a time (`- **`, `1. `, `[00:01:05] `,
+# `00:01:05 `, `(2:15 PM) `), and before what ends a label (`:`, `**:`, `]` or `)`, a time
+# after it as Otter writes it, a tab); a name opening a line of talk ("Ana told me") is
+# no label
+_LINE_START = (r"^[^\w\n]*(?:\d+[.)][^\w\n]*)?"
                r"(?:\d{1,2}(?::\d\d){1,2}(?:[.,]\d+)?(?:\s*[AaPp]\.?[Mm]\.?)?[^\w\n]*)?")
 _LABEL_END = (rf"(?=[ \t{INVISIBLE}]*(?:\*\*|__)?[ \t]*[{COLON}]|[\])]"
               r"|[ \t]*[(\[]?\d{1,2}:\d\d|\t)")
@@ -133,28 +134,42 @@ def _mask_json(value, mask: Masker, pseudonyms: dict[str, str]):
     return value
 
 
-def _numbered(pseudonyms: dict[str, str]):
-    """A replacement for :func:`_label_pattern`'s matches: the label's pseudonym, the
-    marks, time and quotes around it kept."""
-    def replace(match: re.Match) -> str:
-        group = 1 if match[1] is not None else 2
-        return (match[0][:match.start(group) - match.start()] + pseudonyms[match[group]]
-                + match[0][match.end(group) - match.start():])
-    return replace
+VALUES = ("csv", "json", "jsonl")     # formats whose text is values, read as written
 
 
 def _masked_copy(text: str, fmt: str, mask: Masker, pseudonyms: dict[str, str]) -> str:
     if fmt == "json":
         return json.dumps(_mask_json(json.loads(text), mask, pseudonyms),
                           ensure_ascii=False, indent=1) + "\n"
-    if fmt == "jsonl":
-        return "".join(json.dumps(_mask_json(json.loads(line), mask, pseudonyms),
-                                  ensure_ascii=False) + "\n"
-                       for line in text.splitlines() if line.strip())
+    if fmt == "jsonl":   # lines at LF only, as ingest reads them; blank ones kept
+        return "\n".join(json.dumps(_mask_json(json.loads(line), mask, pseudonyms),
+                                    ensure_ascii=False) if line.strip() else ""
+                         for line in text.split("\n"))
     labels = _label_pattern(pseudonyms, fmt)
-    if labels is not None:
-        text = labels.sub(_numbered(pseudonyms), text)
-    return mask.for_readers(text)
+    # masked as ingest reads the text: a CSV file's values as written; other text as
+    # lines (a line separator, vertical tab or form feed a line break: "Will" before one
+    # and "we" is the name, as before a LF, not "Will we"), the other line breaks kept as
+    # written where they stand
+    read, places = (text, range(len(text))) if fmt == "csv" else read_places(text)
+    # each label its pseudonym (the marks, time and quotes around it kept)
+    numbered = [] if labels is None else [
+        (m.start(group), m.end(group), pseudonyms[m[group]]) for m in labels.finditer(read)
+        for group in (1 if m[1] is not None else 2,)]
+    starts = [start for start, _, _ in numbered]
+
+    def in_label(start: int, end: int) -> bool:     # a finding in a numbered label
+        k = bisect_left(starts, end) - 1
+        return k >= 0 and numbered[k][1] > start
+
+    edits = numbered + [edit for edit in mask.labelled(read) if not in_label(*edit[:2])]
+    pieces, at = [], 0
+    for start, end, new in sorted(edits):
+        start, end = places[start], places[end - 1] + 1
+        # a name wrapped over lines keeps its line breaks: line N stays line N
+        breaks = "".join(c for c in text[start:end] if c == "\n" or c in OTHER_BREAKS)
+        pieces += [text[at:start], new + breaks]
+        at = end
+    return "".join(pieces) + text[at:]
 
 
 def _not_as_ingested(study: Study, documents, entries: dict) -> list[Problem]:
@@ -223,8 +238,9 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
             text = decode((study.transcripts / doc.source_path).read_bytes(),
                           doc.source_path, encoding)
             copies[rel] = _masked_copy(text, doc.format, mask, pseudonyms)
-        if pattern is not None:
-            done.masked += len(mask.matches(text, pattern))
+        if pattern is not None:     # as the copy masks them
+            done.masked += len(mask.matches(
+                text if doc.format in VALUES else read_lines(text)[0], pattern))
     for rel, copy in copies.items():     # written only once every copy is made
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
