@@ -324,6 +324,21 @@ def test_a_code_nobody_applied_is_not_assessable_nor_pooled(segments):
                    for note in result.notes)
 
 
+def test_a_code_no_one_applied_between_those_who_looked_is_noted_as_such(segments):
+    # c did not look for trust; between a and b no one applied it, yet its verdict, "n/a:
+    # no one applied it" followed by who judged it, was taken for a code the coders
+    # never varied on, and noted so, with no word that no one applied it
+    a = by_segment(("d1:t1", "housing"), ("d2:t1", "trust"))
+    b = by_segment(("d1:t1", "housing"), ("d1:t2", None))
+    c = by_segment(("d1:t1", "housing"), ("d2:t1", None))
+    result = agree({"a": a, "b": b, "c": c}, segments, scopes={"c": ["housing"]}, draws=0)
+    assert row_of(result, "trust")["verdict"] == ("n/a: no one applied it between a and b "
+                                                  "(c did not look for it)")
+    assert any(note.startswith("n/a for trust: no one applied it") for note in result.notes)
+    assert not any(note.startswith("n/a for trust: the coders never varied")
+                   for note in result.notes)
+
+
 def test_two_coders_with_a_reference(segments):
     ana = by_segment(("d1:t1", "housing"), ("d1:t2", "housing"), ("d2:t1", "housing"),
                      ("d1:t3", "isolation"))
