@@ -172,7 +172,7 @@ def test_hayes_krippendorff_interval_centres_on_alpha_and_narrows_with_units():
         matrix = coincidences(data)
         delta = differences(matrix.sum(axis=0), "nominal")
         alpha = alpha_from(matrix, delta)
-        low, high = alpha_interval(matrix, delta, 2, 2000, np.random.default_rng(1))
+        low, high = alpha_interval(matrix, delta, units, 2000, np.random.default_rng(1))
         assert low < alpha < high
         assert (low + high) / 2 == pytest.approx(alpha, abs=0.03)
         widths.append(high - low)
@@ -187,16 +187,48 @@ def test_hayes_krippendorff_draws_match_drawing_cell_by_cell(level):
     matrix = coincidences(counted)
     numbers = np.arange(1, 6)
     delta = differences(matrix.sum(axis=0), level, numbers)
-    ours = alpha_interval(matrix, delta, 4, 20000, np.random.default_rng(3))
     totals, n = matrix.sum(axis=0), matrix.sum()
+    pairs = round(n * 3 / 2)
+    ours = alpha_interval(matrix, delta, pairs, 20000, np.random.default_rng(3))
     expected = totals @ delta @ totals / (n * (n - 1))
     low, high = np.tril_indices(5)
     probability = np.where(low == high, 1, 2) * matrix[low, high] / n
-    pairs = round(n * 3 / 2)
     counts = np.random.default_rng(4).multinomial(pairs, probability / probability.sum(),
                                                   size=20000)
     alphas = np.maximum(1 - counts @ delta[low, high] / (pairs * expected), -1)
     assert ours == pytest.approx(tuple(np.percentile(alphas, [2.5, 97.5])), abs=0.015)
+
+
+def test_alpha_intervals_count_the_pairs_of_values_coded_not_the_coders(book):
+    # four coders who each read two of four documents, two coders to a document: alpha's
+    # interval was drawn for n(4 - 1)/2 pairs of values, three times the pairs coded, so
+    # it came out about 0.58 the width of the same judgements named as two coders (0.12
+    # wide where theirs is 0.21): a code looked more reliably measured than it is.
+    # Krippendorff's n(m - 1)/2 is the pairs coded only when no value is missing; the
+    # pairs coded, sum over units of m_u(m_u - 1)/2, hold either way
+    rng = np.random.default_rng(11)
+    segments = pd.DataFrame({"seg_id": [f"d{d}:t{i}" for d in range(4) for i in range(60)],
+                             "doc_id": [f"d{d}" for d in range(4) for _ in range(60)],
+                             "start": 0, "end": 10, "speaker": "P1", "text": "x"})
+    truth = rng.choice(["topic.rent", "topic.wages", None], p=[0.3, 0.3, 0.4], size=240)
+    pairs = {"d0": ("a", "b"), "d1": ("c", "d"), "d2": ("a", "c"), "d3": ("b", "d")}
+    four = {name: [] for name in "abcd"}
+    two = {"x": [], "y": []}
+    for seg_id, doc, true in zip(segments["seg_id"], segments["doc_id"], truth):
+        for name, named in zip(pairs[doc], ("x", "y")):
+            code = true if rng.random() < 0.75 else rng.choice(["topic.rent", "topic.wages",
+                                                                 None])
+            four[name].append((seg_id, code))
+            two[named].append((seg_id, code))
+    options = {"book": book, "draws": 4000}
+    wide = agree({n: by_segment(*rows) for n, rows in four.items()}, segments, **options)
+    narrow = agree({n: by_segment(*rows) for n, rows in two.items()}, segments, **options)
+    for code_id, kind in (("topic.rent", "code"), (ALL_CODES, "pooled"), ("topic", "group")):
+        mine, theirs = row_of(wide, code_id, kind), row_of(narrow, code_id, kind)
+        assert mine["krippendorff_alpha"] == pytest.approx(theirs["krippendorff_alpha"])
+        width = mine["krippendorff_alpha_high"] - mine["krippendorff_alpha_low"]
+        assert width == pytest.approx(theirs["krippendorff_alpha_high"]
+                                      - theirs["krippendorff_alpha_low"], rel=0.1), code_id
 
 
 def test_unit_bootstrap_of_percent_agreement_matches_the_binomial_interval():
@@ -288,6 +320,21 @@ def test_a_code_nobody_applied_is_not_assessable_nor_pooled(segments):
     assert ("n/a for trust: no one applied it on a segment two coders read, so there is "
             "no agreement to assess (percent agreement would read 1.0, everyone leaving it "
             "out); left out of (all codes)") in result.notes
+    assert not any(note.startswith("n/a for trust: the coders never varied")
+                   for note in result.notes)
+
+
+def test_a_code_no_one_applied_between_those_who_looked_is_noted_as_such(segments):
+    # c did not look for trust; between a and b no one applied it, yet its verdict, "n/a:
+    # no one applied it" followed by who judged it, was taken for a code the coders
+    # never varied on, and noted so, with no word that no one applied it
+    a = by_segment(("d1:t1", "housing"), ("d2:t1", "trust"))
+    b = by_segment(("d1:t1", "housing"), ("d1:t2", None))
+    c = by_segment(("d1:t1", "housing"), ("d2:t1", None))
+    result = agree({"a": a, "b": b, "c": c}, segments, scopes={"c": ["housing"]}, draws=0)
+    assert row_of(result, "trust")["verdict"] == ("n/a: no one applied it between a and b "
+                                                  "(c did not look for it)")
+    assert any(note.startswith("n/a for trust: no one applied it") for note in result.notes)
     assert not any(note.startswith("n/a for trust: the coders never varied")
                    for note in result.notes)
 

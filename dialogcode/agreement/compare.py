@@ -367,9 +367,11 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
               f"{only_child(groups[group])}, so it is judged on that code, present or not: "
               "cu-alpha would have no two codes to choose between" for group in single
               if any(r["code_id"] == group and r["kind"] == "group" for r in rows)]
-    still = [row["code_id"] for row in rows if row.get("units") and row["verdict"] != NOBODY
+    # NOBODY, or NOBODY and who judged it (the scopes' loop above)
+    nobody = [row["code_id"] for row in rows if row["verdict"].startswith(NOBODY)]
+    still = [row["code_id"] for row in rows if row.get("units")
+             and not row["verdict"].startswith(NOBODY)
              and np.isnan(row.get("krippendorff_alpha", 0.0))]
-    nobody = [row["code_id"] for row in rows if row["verdict"] == NOBODY]
     if roll_up and any(row["kind"] == "pooled" for row in rows):
         notes.append(f"{ALL_CODES} pools the codes as applied, each coding counted once, as "
                      "agree without --roll-up does: rolled up, a sub-code's codings would "

@@ -18,7 +18,7 @@ from .groups import group_coincidences
 from .scheme import Scheme, Variable
 from .statistics import (Tally, alpha_from, alpha_interval, coincidences, combine,
                          differences, from_ids, tally, tally_weighted, unit_intervals,
-                         unit_statistics)
+                         unit_statistics, value_pairs)
 
 ALL_CODES = "(all codes)"
 # what the pooled row is, where a label stands beside code ids (report, workbook)
@@ -78,7 +78,7 @@ def _rng(seed: int, kind: str, name: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(f"{kind}:{name}".encode())])
 
 
-def _alpha_columns(row: dict, matrix: np.ndarray, numbers, coders: int, draws: int, rng
+def _alpha_columns(row: dict, matrix: np.ndarray, numbers, pairs: int, draws: int, rng
                    ) -> None:
     totals = matrix.sum(axis=0)
     for level in ("nominal", "ordinal", "interval") if numbers is not None else ("nominal",):
@@ -86,7 +86,7 @@ def _alpha_columns(row: dict, matrix: np.ndarray, numbers, coders: int, draws: i
         delta = differences(totals, level, numbers)
         row[column] = alpha_from(matrix, delta)
         row[f"{column}_low"], row[f"{column}_high"] = (
-            alpha_interval(matrix, delta, coders, draws, rng) if np.isfinite(row[column])
+            alpha_interval(matrix, delta, pairs, draws, rng) if np.isfinite(row[column])
             else (np.nan, np.nan))
 
 
@@ -107,7 +107,8 @@ def tally_row(data: Tally, numbers, *, level: str, draws: int, rng, min_units: i
     for name, values in point.items():
         row[name] = float(values[0])
         row[f"{name}_low"], row[f"{name}_high"] = intervals.get(name, (np.nan, np.nan))
-    _alpha_columns(row, matrix, numbers, data.coders, draws, rng)
+    _alpha_columns(row, matrix, numbers, value_pairs(valued.sum(axis=1), data.counts),
+                   draws, rng)
     judged = row["krippendorff_alpha"] if numbers is None or level == "nominal" \
         else row[f"alpha_{level}"]
     row["verdict"] = verdict(judged, row["informative_units"], min_units)
@@ -336,7 +337,7 @@ def pooled_row(presence, names, reads, chosen: list[str], reference: int | None,
 def group_row(group: Variable, presence, names, coders: int, seed, draws, min_units,
               judged: int | None = None) -> dict | None:
     """The cu-alpha row of a group, None when no unit has two coders using it; its
-    interval is drawn for ``judged`` coders (default all ``coders``)."""
+    ``coders`` are the ``judged`` (default all ``coders``)."""
     child = member_lookup(names, group.members)[presence["code"].to_numpy()]
     used = child >= 0
     matrix, totals = group_coincidences(presence["unit"].to_numpy()[used],
@@ -349,8 +350,8 @@ def group_row(group: Variable, presence, names, coders: int, seed, draws, min_un
            "coders": judged or coders, "units": totals.shape[0],
            "pairable_values": float(matrix.sum()),
            "informative_units": int((totals[:, others].getnnz(axis=1) > 0).sum())}
-    _alpha_columns(row, matrix, None, judged or coders, draws,
-                   _rng(seed, "group", group.id))
+    _alpha_columns(row, matrix, None, value_pairs(np.asarray(totals.sum(axis=1)).ravel()),
+                   draws, _rng(seed, "group", group.id))
     row["verdict"] = verdict(row["krippendorff_alpha"], row["informative_units"], min_units)
     return row
 
