@@ -1297,9 +1297,10 @@ def test_a_rows_speaker_or_line_that_fits_no_place_of_its_quote_is_refused(
     with pytest.raises(CodingsError) as error:
         imported(sheet, loaded)
     assert [(problem.line, problem.message.split(" does")[0].split(":")[0]) for problem in
-            error.value.problems] == [(2, "the row's speaker 'P2'"), (3, "AMBIGUOUS")]
+            error.value.problems] == [(2, "the row's speaker"), (3, "AMBIGUOUS")]
     assert "north/kickoff:t1 (line 1)" in error.value.problems[0].message
-    assert ("none of them fitting the row's speaker 'P2' and line '3' (correct or empty "
+    # (the speaker shown only with the study's privacy scan, as its outputs show it)
+    assert ("none of them fitting the row's speaker and line '3' (correct or empty "
             "it)") in error.value.problems[1].message
 
 
@@ -1315,3 +1316,33 @@ def test_a_row_of_an_offsets_table_may_leave_start_and_end_to_its_quote(repeated
     assert rows(imported(sheet, loaded)) == [
         ("north/kickoff:t3", "risk.housing", second, second + 4),
         ("north/kickoff:t1", "risk.money", 13, 28)]
+
+
+def test_a_rows_speaker_shows_in_a_message_only_masked_as_the_outputs_mask_it(study,
+                                                                            tmp_path):
+    # the row's speaker cell went into the message as typed: "speaker 'Ben Ortiz'" on
+    # the terminal of a study whose outputs show that speaker as [NAME]
+    copy = tmp_path / "study"
+    shutil.copytree(study, copy)
+    (copy / "transcripts" / "north" / "kickoff.txt").write_text(
+        "Facilitator: Is rent a worry?\n\nMaria Lopez: Yes.\n\nBen Ortiz: Yes.\n\n"
+        "Maria Lopez: Rent is high.\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(copy), "-q"]).exit_code == 0
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code,speaker,line\n"
+                     "north/kickoff,Yes.,risk.housing,Maria Lopez,5\n"
+                     "north/kickoff,Rent is high.,risk.money,Ben Ortiz,Maria Lopez\n",
+                     encoding="utf-8")
+    args = (sheet, copy, "--coder", "x")
+    # no scan yet: where, never what
+    result = run(*args)
+    fails(result, "quotes.csv:2: AMBIGUOUS", "none of them fitting the row's speaker "
+          "and line '5' (correct", "quotes.csv:3: the row's speaker and line do not fit")
+    for name in ("Lopez", "Ben", "Ortiz", "Maria"):
+        assert name not in result.output.replace(str(copy), ""), name
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    result = run(*args)
+    fails(result, "the row's speaker '[NAME]' and line '5' (correct",
+          "quotes.csv:3: the row's speaker '[NAME]' and line '[NAME]' do not fit where")
+    for name in ("Lopez", "Ben", "Ortiz", "Maria"):
+        assert name not in result.output.replace(str(copy), ""), name

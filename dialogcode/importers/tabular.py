@@ -280,12 +280,13 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         reading.unlocated.append(Problem(f"UNFOUND: {what} is not in the text", source,
                                          line))
         return None
-    named = _named_turn(row)
+    named = _named_turn(row, docs, doc_id)
     places = [place for place in found.spans if _in_turn(named, docs, doc_id, place)]
     if len(places) != 1:
         where = _places(places or found.spans, doc_id, docs)
         if len(found.spans) == 1:
-            return fail(f"the row's {named[0]} does not fit where its {what} is found: "
+            fits = "do not fit" if " and " in named[0] else "does not fit"
+            return fail(f"the row's {named[0]} {fits} where its {what} is found: "
                         f"{where}; correct the row or its quote")
         why = (f", none of them fitting the row's {named[0]} (correct or empty it)"
                if not places else
@@ -306,16 +307,27 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     return doc_id, start, end, []
 
 
-def _named_turn(row: dict[str, str]) -> tuple[str, str, int | None]:
-    """(what the row names of its turn, for a message: ``speaker 'P2' and line '5'``;
+def _named_turn(row: dict[str, str], docs: Documents, doc_id: str
+                ) -> tuple[str, str, int | None]:
+    """(what the row names of its turn, for a message: ``speaker 'P2' and line '5'``,
+    the cells shown as the outputs show document ``doc_id``'s text (:func:`_shown`);
     the speaker named, folded, or ""; the line named, -1 for one that is no number, or
     None) from a quotes table's optional ``speaker`` and ``line`` columns."""
     speaker = row.get("speaker", "").strip().removesuffix(":").strip()
     cell = row.get("line", "").strip()
     line = None if not cell else -1 if _integer(cell) is None else _integer(cell)
-    named = " and ".join(([f"speaker {speaker!r}"] if speaker else [])
-                         + ([f"line {cell!r}"] if cell else []))
-    return named, speaker.casefold(), line
+    shown = [f"{column} {_shown(value, doc_id, docs)}".rstrip()
+             for column, value in (("speaker", speaker), ("line", cell)) if value]
+    return " and ".join(shown), speaker.casefold(), line
+
+
+def _shown(value: str, doc_id: str, docs: Documents) -> str:
+    """``'value'`` for a message, masked as the outputs mask document ``doc_id``'s text
+    (:meth:`.base.Documents.excerpt`: a speaker's name typed in a row, too), or "" where
+    they show none of it; a whole number as it is."""
+    if _integer(value) is not None:
+        return repr(value)
+    return docs.excerpt(value, doc_id).removeprefix(" (")[:-1]
 
 
 def _in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
@@ -341,7 +353,7 @@ def _places(places: list[tuple[int, int]], doc_id: str, docs: Documents) -> str:
     for start, end in places[:5]:
         seg = docs.segment_of(doc_id, start, end)
         line = docs.line.get(seg) if seg else None
-        said = docs.excerpt(docs.speaker.get(seg, ""), doc_id).removeprefix(" (")[:-1]
+        said = _shown(docs.speaker.get(seg, ""), doc_id, docs)
         about = ", ".join(([f"line {line}"] if line is not None else [])
                           + ([f"speaker {said}"] if said else []))
         told.append(f"{seg or 'between segments'}{f' ({about})' if about else ''} at "
