@@ -1346,3 +1346,15 @@ def test_a_rows_speaker_shows_in_a_message_only_masked_as_the_outputs_mask_it(st
           "quotes.csv:3: the row's speaker '[NAME]' and line '[NAME]' do not fit where")
     for name in ("Lopez", "Ben", "Ortiz", "Maria"):
         assert name not in result.output.replace(str(copy), ""), name
+
+
+def test_a_word_after_an_elided_one_is_a_word_of_its_own():
+    # "l'homme" is two words, "l'" and "homme": the quote "homme dit non" went to the
+    # one place without the article, though it is said in both turns
+    text = "P1: L'homme dit non.\n\nP2: Un homme dit non.\n"
+    assert len(locate("homme dit non", text).spans) == 2
+    text = "P1: C’est vrai.\n\nP2: Il est vrai.\n"
+    assert len(locate("est vrai", text).spans) == 2
+    # a word before the apostrophe is still not whole: "don" is not found in "don't"
+    text = "P1: I don't know.\n\nP2: Don said so.\n"
+    assert locate("don", text).spans == [(text.index("Don"), text.index("Don") + 3)]
