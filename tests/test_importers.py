@@ -1331,19 +1331,19 @@ def test_a_rows_speaker_shows_in_a_message_only_masked_as_the_outputs_mask_it(st
     sheet = tmp_path / "quotes.csv"
     sheet.write_text("document,quote,code,speaker,line\n"
                      "north/kickoff,Yes.,risk.housing,Maria Lopez,5\n"
-                     "north/kickoff,Rent is high.,risk.money,Ben Ortiz,Maria Lopez\n",
+                     "north/kickoff,Rent is high.,risk.money,Ben Ortiz,7\n",
                      encoding="utf-8")
     args = (sheet, copy, "--coder", "x")
     # no scan yet: where, never what
     result = run(*args)
     fails(result, "quotes.csv:2: AMBIGUOUS", "none of them fitting the row's speaker "
-          "and line '5' (correct", "quotes.csv:3: the row's speaker and line do not fit")
+          "and line '5' (correct", "quotes.csv:3: the row's speaker and line '7' do not fit")
     for name in ("Lopez", "Ben", "Ortiz", "Maria"):
         assert name not in result.output.replace(str(copy), ""), name
     assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
     result = run(*args)
     fails(result, "the row's speaker '[NAME]' and line '5' (correct",
-          "quotes.csv:3: the row's speaker '[NAME]' and line '[NAME]' do not fit where")
+          "quotes.csv:3: the row's speaker '[NAME]' and line '7' do not fit where")
     for name in ("Lopez", "Ben", "Ortiz", "Maria"):
         assert name not in result.output.replace(str(copy), ""), name
 
@@ -1358,3 +1358,17 @@ def test_a_word_after_an_elided_one_is_a_word_of_its_own():
     # a word before the apostrophe is still not whole: "don" is not found in "don't"
     text = "P1: I don't know.\n\nP2: Don said so.\n"
     assert locate("don", text).spans == [(text.index("Don"), text.index("Don") + 3)]
+
+
+def test_a_line_cell_that_is_no_number_is_refused_as_such(repeated, tmp_path):
+    # "line 'three'" was read as a line that fits no place: the row was listed as
+    # ambiguous, or as not fitting where its quote is, not as a cell to correct
+    text, loaded = repeated
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code,line\nnorth/kickoff,Yes.,risk.housing,three\n"
+                     "north/kickoff,We pay late.,risk.money,11-12\n", encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(sheet, loaded)
+    assert [(problem.line, problem.message) for problem in error.value.problems] == [
+        (line, "the line cell holds no whole number: give the line of the transcript "
+               "the quote's turn starts on, or leave it empty") for line in (2, 3)]

@@ -274,6 +274,11 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     quote = row["quote"]
     if not quote.strip():
         return fail("empty quote")
+    cell = row.get("line", "").strip()
+    if cell and _integer(cell) is None:
+        return fail(f"the line cell{docs.excerpt(cell, doc_id)} holds no whole number: "
+                    "give the line of the transcript the quote's turn starts on, or "
+                    "leave it empty")
     found = found or locate(quote, text, between=docs.between.get(doc_id, ()))
     what = f"quote{docs.excerpt(quote, doc_id)} in {doc_id}"
     if not found.spans:
@@ -310,23 +315,20 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
 def _named_turn(row: dict[str, str], docs: Documents, doc_id: str
                 ) -> tuple[str, str, int | None]:
     """(what the row names of its turn, for a message: ``speaker 'P2' and line '5'``,
-    the cells shown as the outputs show document ``doc_id``'s text (:func:`_shown`);
-    the speaker named, folded, or ""; the line named, -1 for one that is no number, or
-    None) from a quotes table's optional ``speaker`` and ``line`` columns."""
+    the speaker shown as the outputs show document ``doc_id``'s text (:func:`_shown`);
+    the speaker named, folded, or ""; the line named or None) from a quotes table's
+    optional ``speaker`` and ``line`` columns (a line cell checked to be a number)."""
     speaker = row.get("speaker", "").strip().removesuffix(":").strip()
     cell = row.get("line", "").strip()
-    line = None if not cell else -1 if _integer(cell) is None else _integer(cell)
-    shown = [f"{column} {_shown(value, doc_id, docs)}".rstrip()
-             for column, value in (("speaker", speaker), ("line", cell)) if value]
-    return " and ".join(shown), speaker.casefold(), line
+    named = " and ".join(([f"speaker {_shown(speaker, doc_id, docs)}".rstrip()]
+                          if speaker else []) + ([f"line {cell!r}"] if cell else []))
+    return named, speaker.casefold(), _integer(cell) if cell else None
 
 
 def _shown(value: str, doc_id: str, docs: Documents) -> str:
     """``'value'`` for a message, masked as the outputs mask document ``doc_id``'s text
     (:meth:`.base.Documents.excerpt`: a speaker's name typed in a row, too), or "" where
-    they show none of it; a whole number as it is."""
-    if _integer(value) is not None:
-        return repr(value)
+    they show none of it."""
     return docs.excerpt(value, doc_id).removeprefix(" (")[:-1]
 
 
