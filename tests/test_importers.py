@@ -1372,3 +1372,17 @@ def test_a_line_cell_that_is_no_number_is_refused_as_such(repeated, tmp_path):
     assert [(problem.line, problem.message) for problem in error.value.problems] == [
         (line, "the line cell holds no whole number: give the line of the transcript "
                "the quote's turn starts on, or leave it empty") for line in (2, 3)]
+
+
+def test_an_offsets_tables_rows_placed_by_their_quotes_are_counted_as_located(repeated,
+                                                                               tmp_path):
+    # the summary's "Quotes located: ..." was left out for an offsets table, though its
+    # rows without start and end were placed by their quotes (one fuzzily)
+    text, loaded = repeated
+    sheet = tmp_path / "offsets.csv"
+    sheet.write_text("document,start,end,quote,code\nnorth/kickoff,13,28,,risk.housing\n"
+                     "north/kickoff,,,Is rent a worry,risk.money\n"
+                     "north/kickoff,,,We pay lte,risk.money\n", encoding="utf-8")
+    result = imported(sheet, loaded)
+    assert result.located == {"exact": 1, "tolerant": 0, "fuzzy": 1}
+    assert len(result.fuzzy) == 1
