@@ -1386,3 +1386,22 @@ def test_an_offsets_tables_rows_placed_by_their_quotes_are_counted_as_located(re
     result = imported(sheet, loaded)
     assert result.located == {"exact": 1, "tolerant": 0, "fuzzy": 1}
     assert len(result.fuzzy) == 1
+
+
+def test_a_quotes_own_line_is_not_counted_in_a_text_read_with_more_lines_than_written(
+        tmp_path):
+    # a vertical tab (a line break pasted from Word) is read as a line break but no
+    # editor shows one: the row naming line 4 (the second "Yes.") was coded on the
+    # first, on line 3, counted as line 4 in the text as read
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "north" / "kickoff.txt").write_text(
+        "P1: hi\vthere\nfoo\nYes.\nYes.\n\nP2: Rent is high.\n", encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code,line\nnorth/kickoff,Yes.,risk.housing,4\n",
+                     encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(sheet, corpus_and_codebook(root))
+    assert "AMBIGUOUS" in error.value.problems[0].message

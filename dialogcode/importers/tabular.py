@@ -337,14 +337,15 @@ def _in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
     """Whether a quote's ``place`` is in a turn of the speaker and on the line the row
     ``named`` (:func:`_named_turn`), each when given: the line its turn starts on, or
     in a plain-text transcript kept line for line (:data:`.tools.AS_WRITTEN`) the line
-    the place starts on."""
+    the place starts on, where the text as read has the file's lines
+    (:attr:`.base.Documents.read_as_written`)."""
     _, speaker, line = named
     if not speaker and line is None:
         return True
     seg = docs.segment_of(doc_id, *place)
     return seg is not None and (not speaker or docs.speaker[seg].casefold() == speaker) \
         and (line is None or docs.line[seg] == line or (
-            docs.formats[doc_id] in AS_WRITTEN
+            docs.formats[doc_id] in AS_WRITTEN and doc_id in docs.read_as_written
             and docs.text[doc_id].count("\n", 0, place[0]) + 1 == line))
 
 
