@@ -1405,3 +1405,19 @@ def test_a_quotes_own_line_is_not_counted_in_a_text_read_with_more_lines_than_wr
     with pytest.raises(CodingsError) as error:
         imported(sheet, corpus_and_codebook(root))
     assert "AMBIGUOUS" in error.value.problems[0].message
+
+
+def test_a_rows_speaker_is_read_as_the_transcripts_label_is(tmp_path):
+    # a speaker typed with its accent decomposed (as macOS writes a file name) or with
+    # two spaces was refused as another speaker, shown the same in the message
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "north" / "kickoff.txt").write_text(
+        "Facilitator: Is rent a worry?\n\nJosé Ruiz: Yes.\n\nP2: Yes.\n", encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code,speaker\nnorth/kickoff,Yes.,risk.housing,"
+                     "Jose\u0301  Ruiz\n", encoding="utf-8")
+    result = imported(sheet, corpus_and_codebook(root))
+    assert [seg for seg, *_ in rows(result)] == ["north/kickoff:t2"]

@@ -316,13 +316,19 @@ def _named_turn(row: dict[str, str], docs: Documents, doc_id: str
                 ) -> tuple[str, str, int | None]:
     """(what the row names of its turn, for a message: ``speaker 'P2' and line '5'``,
     the speaker shown as the outputs show document ``doc_id``'s text (:func:`_shown`);
-    the speaker named, folded, or ""; the line named or None) from a quotes table's
+    the speaker named (:func:`_label`) or ""; the line named or None) from a quotes table's
     optional ``speaker`` and ``line`` columns (a line cell checked to be a number)."""
     speaker = row.get("speaker", "").strip().removesuffix(":").strip()
     cell = row.get("line", "").strip()
     named = " and ".join(([f"speaker {_shown(speaker, doc_id, docs)}".rstrip()]
                           if speaker else []) + ([f"line {cell!r}"] if cell else []))
-    return named, speaker.casefold(), _integer(cell) if cell else None
+    return named, _label(speaker), _integer(cell) if cell else None
+
+
+def _label(speaker: str) -> str:
+    """A speaker label as a row's and the transcript's are compared: case, the form of
+    accents (composed or not) and runs of spaces aside."""
+    return " ".join(normalize_text(speaker).split()).casefold()
 
 
 def _shown(value: str, doc_id: str, docs: Documents) -> str:
@@ -343,7 +349,7 @@ def _in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
     if not speaker and line is None:
         return True
     seg = docs.segment_of(doc_id, *place)
-    return seg is not None and (not speaker or docs.speaker[seg].casefold() == speaker) \
+    return seg is not None and (not speaker or _label(docs.speaker[seg]) == speaker) \
         and (line is None or docs.line[seg] == line or (
             docs.formats[doc_id] in AS_WRITTEN and doc_id in docs.read_as_written
             and docs.text[doc_id].count("\n", 0, place[0]) + 1 == line))
@@ -380,7 +386,7 @@ def _remedy(places: list[tuple[int, int]], doc_id: str, docs: Documents,
         ways.append("import with --skip-unlocated and add the coding to the coder file "
                     "by hand: a row of the place's seg_id, the code and its start and end")
     else:
-        if all(speakers) and len(set(map(str.casefold, speakers))) == len(places):
+        if all(speakers) and len(set(map(_label, speakers))) == len(places):
             ways.append("name its turn's speaker in a speaker column")
         if None not in lines and len(set(lines)) == len(places):
             ways.append(f"give its turn's line in a line column "
