@@ -118,7 +118,7 @@ class Documents:
         self.ordinal: dict[str, int] = dict(zip(segments["seg_id"],
                                                  segments["ordinal"].astype(int)))
         # each segment's speaker and the transcript's line its turn is on, which may
-        # tell which of a quote's places a row means (:mod:`.tabular`)
+        # tell which of a quote's places a row means (:mod:`.quote_places`)
         self.speaker: dict[str, str] = dict(zip(segments["seg_id"],
                                                  segments["speaker"].fillna("")))
         lines = segments["line"] if "line" in segments else [None] * len(segments)
