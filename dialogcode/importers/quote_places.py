@@ -36,7 +36,7 @@ def _shown(value: str, doc_id: str, docs: Documents) -> str:
 
 
 def in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
-             place: tuple[int, int]) -> bool:
+            place: tuple[int, int]) -> bool:
     """Whether a quote's ``place`` is in a turn of the speaker and on the line the row
     ``named`` (:func:`named_turn`), each when given: the line its turn starts on, or
     in a plain-text transcript kept line for line (:data:`.tools.AS_WRITTEN`) the line
