@@ -43,7 +43,8 @@ TABLE_SUFFIXES = (".csv", ".xlsx")
 class ImportResult:
     """An import's codings (:data:`~dialogcode.coders.CODER_COLUMNS`) and what it did.
 
-    ``located`` counts quotes found at each level (quotes tables only); ``fuzzy`` lists
+    ``located`` counts quotes found at each level (quotes tables, and offsets tables
+    with rows placed by their quotes); ``fuzzy`` lists
     each fuzzy match for review; ``unlocated`` and ``unmapped`` list what was left out
     under ``skip_unlocated`` / ``skip_unmapped``; ``ignored`` lists parts of the file with
     nothing importable; ``duplicates`` counts identical rows dropped; ``read`` counts the
@@ -294,7 +295,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     if unique.empty:
         raise CodingsError("nothing to import: no codings left", file=source)
     located = {level: reading.located[level] for level in LEVELS} \
-        if reading.kind in ("quotes", *LAYOUTS) else {}
+        if reading.kind in ("quotes", *LAYOUTS) or any(reading.located.values()) else {}
     read = unique.loc[unique["code_id"].isna(), "seg_id"].nunique()
     return ImportResult(unique, reading.kind, located, reading.fuzzy, reading.unlocated,
                         unmapped, reading.ignored, len(codings) - len(unique), read, crossing,

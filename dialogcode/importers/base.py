@@ -118,13 +118,20 @@ class Documents:
         self.ordinal: dict[str, int] = dict(zip(segments["seg_id"],
                                                  segments["ordinal"].astype(int)))
         # each segment's speaker and the transcript's line its turn is on, which may
-        # tell which of a quote's places a row means (:mod:`.tabular`)
+        # tell which of a quote's places a row means (:mod:`.quote_places`)
         self.speaker: dict[str, str] = dict(zip(segments["seg_id"],
                                                  segments["speaker"].fillna("")))
         lines = segments["line"] if "line" in segments else [None] * len(segments)
         self.line: dict[str, int | None] = {
             seg: None if pd.isna(line) else int(line)
             for seg, line in zip(segments["seg_id"], lines)}
+        # documents whose turns all start on the line as read that they start on as
+        # written: no line separator, vertical tab or form feed read as a line break
+        # before the last turn, so that a line counted in the text is an editor's
+        read = segments["read_line"] if "read_line" in segments else pd.Series(
+            float("nan"), index=segments.index)
+        self.read_as_written: set[str] = set(segments["doc_id"]) - set(
+            segments.loc[read.ne(pd.Series(lines, index=segments.index)), "doc_id"])
         # (doc_id, n) -> the segments of turn n (one, or its sentences), as numbered at
         # ingest; None for segments written before ingest numbered turns
         self.turns: dict[tuple[str, int], list[str]] | None = None

@@ -21,7 +21,8 @@
 
 At the exact and tolerant levels a place must start and end at word edges (``rent
 rules`` is not found in ``current rules``; an apostrophe between letters is inside its
-word, so ``don`` is not found in ``don't`` nor ``Maria`` in ``Maria's``); only when neither level finds the quote so,
+word, so ``don`` is not found in ``don't`` nor ``Maria`` in ``Maria's``, though
+``homme`` is in ``l'homme``); only when neither level finds the quote so,
 the places either finds inside words are taken (``evict`` in ``evicted``: a piece of a
 word quoted). The first level that finds the quote decides. Found at more than one
 place there (places that do not overlap) it is *ambiguous*; found nowhere it is
@@ -239,11 +240,12 @@ def _inner_apostrophe(text: str, at: int) -> bool:
 
 
 def word_edge(text: str, at: int) -> bool:
-    """Whether offset ``at`` of ``text`` falls between words, not inside one (an
-    apostrophe between letters is inside its word: not before or after it)."""
+    """Whether offset ``at`` of ``text`` falls between words, not inside one: an
+    apostrophe between letters is inside its word, so the letters before it are no
+    word (``don`` of ``don't``, ``Maria`` of ``Maria's``), but those after it may be
+    one (``homme`` of ``l'homme``, an elided article before it)."""
     return at <= 0 or at >= len(text) or not (
-        _cuts(text[at - 1], text[at]) or _inner_apostrophe(text, at)
-        or _inner_apostrophe(text, at - 1))
+        _cuts(text[at - 1], text[at]) or _inner_apostrophe(text, at))
 
 
 def _at_word_edges(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -24,7 +24,8 @@ from ..privacy.masking import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, split_codes
 from ..recut import SETTINGS
 from .locate import EXACT, TOLERANT, Location, fold, locate
-from .tools import AS_WRITTEN, exports, layout_of, read_export
+from .quote_places import in_turn, named_turn, places_told, remedy
+from .tools import exports, layout_of, read_export
 
 
 def _cell(value) -> str:
@@ -274,18 +275,24 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     quote = row["quote"]
     if not quote.strip():
         return fail("empty quote")
+    cell = row.get("line", "").strip()
+    if cell and _integer(cell) is None:
+        return fail(f"the line cell{docs.excerpt(cell, doc_id)} holds no whole number: "
+                    "give the line of the transcript the quote's turn starts on, or "
+                    "leave it empty")
     found = found or locate(quote, text, between=docs.between.get(doc_id, ()))
     what = f"quote{docs.excerpt(quote, doc_id)} in {doc_id}"
     if not found.spans:
         reading.unlocated.append(Problem(f"UNFOUND: {what} is not in the text", source,
                                          line))
         return None
-    named = _named_turn(row)
-    places = [place for place in found.spans if _in_turn(named, docs, doc_id, place)]
+    named = named_turn(row, docs, doc_id)
+    places = [place for place in found.spans if in_turn(named, docs, doc_id, place)]
     if len(places) != 1:
-        where = _places(places or found.spans, doc_id, docs)
+        where = places_told(places or found.spans, doc_id, docs)
         if len(found.spans) == 1:
-            return fail(f"the row's {named[0]} does not fit where its {what} is found: "
+            fits = "do not fit" if " and " in named[0] else "does not fit"
+            return fail(f"the row's {named[0]} {fits} where its {what} is found: "
                         f"{where}; correct the row or its quote")
         why = (f", none of them fitting the row's {named[0]} (correct or empty it)"
                if not places else
@@ -294,7 +301,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         reading.unlocated.append(Problem(
             f"AMBIGUOUS: {what} found {len(found.spans)} times ({found.level} match): "
             f"{where}{why}; to code one, "
-            f"{_remedy(places or found.spans, doc_id, docs, export)}",
+            f"{remedy(places or found.spans, doc_id, docs, export)}",
             source, line))
         return None
     reading.located[found.level] += 1
@@ -304,75 +311,6 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                                      f"{docs.excerpt(text, doc_id, start, end)} "
                                      f"(similarity {found.similarity:.2f})", source, line))
     return doc_id, start, end, []
-
-
-def _named_turn(row: dict[str, str]) -> tuple[str, str, int | None]:
-    """(what the row names of its turn, for a message: ``speaker 'P2' and line '5'``;
-    the speaker named, folded, or ""; the line named, -1 for one that is no number, or
-    None) from a quotes table's optional ``speaker`` and ``line`` columns."""
-    speaker = row.get("speaker", "").strip().removesuffix(":").strip()
-    cell = row.get("line", "").strip()
-    line = None if not cell else -1 if _integer(cell) is None else _integer(cell)
-    named = " and ".join(([f"speaker {speaker!r}"] if speaker else [])
-                         + ([f"line {cell!r}"] if cell else []))
-    return named, speaker.casefold(), line
-
-
-def _in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
-             place: tuple[int, int]) -> bool:
-    """Whether a quote's ``place`` is in a turn of the speaker and on the line the row
-    ``named`` (:func:`_named_turn`), each when given: the line its turn starts on, or
-    in a plain-text transcript kept line for line (:data:`.tools.AS_WRITTEN`) the line
-    the place starts on."""
-    _, speaker, line = named
-    if not speaker and line is None:
-        return True
-    seg = docs.segment_of(doc_id, *place)
-    return seg is not None and (not speaker or docs.speaker[seg].casefold() == speaker) \
-        and (line is None or docs.line[seg] == line or (
-            docs.formats[doc_id] in AS_WRITTEN
-            and docs.text[doc_id].count("\n", 0, place[0]) + 1 == line))
-
-
-def _places(places: list[tuple[int, int]], doc_id: str, docs: Documents) -> str:
-    """Where a quote's ``places`` are, for a message: each one's segment, the line of its
-    turn and (as the outputs show it) its speaker, and its offsets; the first five."""
-    told = []
-    for start, end in places[:5]:
-        seg = docs.segment_of(doc_id, start, end)
-        line = docs.line.get(seg) if seg else None
-        said = docs.excerpt(docs.speaker.get(seg, ""), doc_id).removeprefix(" (")[:-1]
-        about = ", ".join(([f"line {line}"] if line is not None else [])
-                          + ([f"speaker {said}"] if said else []))
-        told.append(f"{seg or 'between segments'}{f' ({about})' if about else ''} at "
-                    f"{start}-{end}")
-    return ", ".join(told) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
-
-
-def _remedy(places: list[tuple[int, int]], doc_id: str, docs: Documents,
-            export: bool) -> str:
-    """What a row may say to code one of a quote's ``places``: more of the text (unless
-    each place is a whole segment, as "Yes." said twice is); in a table, the turn's
-    speaker (in a column ``speaker``) when each place is in a turn of another speaker,
-    its line (``line``) when each is on another, and its start and end in any case; a
-    row of a tool's ``export`` is coded by hand in the coder file instead."""
-    segs = [docs.segment_of(doc_id, *place) for place in places]
-    speakers = [docs.speaker.get(seg, "") if seg else "" for seg in segs]
-    lines = [docs.line.get(seg) if seg else None for seg in segs]
-    whole = all(seg and docs.bounds(seg)[1:] == place for seg, place in zip(segs, places))
-    ways = [] if whole else ["quote more of the text"]
-    if export:
-        ways.append("import with --skip-unlocated and add the coding to the coder file "
-                    "by hand: a row of the place's seg_id, the code and its start and end")
-    else:
-        if all(speakers) and len(set(map(str.casefold, speakers))) == len(places):
-            ways.append("name its turn's speaker in a speaker column")
-        if None not in lines and len(set(lines)) == len(places):
-            ways.append(f"give its turn's line in a line column "
-                        f"({' or '.join(map(str, lines))})")
-        ways.append("give its start and end (columns start,end: other rows may leave "
-                    "them empty)")
-    return ", ".join(ways[:-1]) + (", or " if len(ways) > 1 else "") + ways[-1]
 
 
 def _elsewhere(row: dict[str, str], docs: Documents, doc_id: str, named: list[str]) -> str:
