@@ -11,7 +11,7 @@ from ..limits import DEFAULT, Limits, check_size
 from ..normalize import decode, read_lines, unify_line_breaks
 from .asides import split_asides
 from .base import Block, ParsedDocument
-from .captions import parse_captions
+from .captions import caption_shaped, parse_captions
 from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
@@ -76,6 +76,9 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     (:func:`~.plaintext.read_times`); ``shown``: the line a note names in its words for
     a line of ``text`` (:func:`~dialogcode.normalize.read_lines`).
     """
+    if fmt == "txt" and caption_shaped(text):
+        return parse_captions(text, source, vtt=text.lstrip("\ufeff").startswith("WEBVTT"),
+                              forced=forced, shown=shown)
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []
         if len(headers) >= 2:

@@ -20,7 +20,8 @@ from .columns import time_problem
 from .speakers import Note
 from .tables import speakerless_notes
 
-STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+# seconds of one digit too: Teams writes `0:1:2.0` in a Word transcript
+STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")         # a voice span opens
 DASHED = re.compile(r"^[ \t]*[-\u2013\u2014][ \t]*(?=[^\s\d])", re.MULTILINE)  # "- " opening a line, not "-5"
@@ -37,6 +38,38 @@ NUMBER = re.compile(r"^\s*\d+\s*$")                 # a cue number
 INLINE_TIME = re.compile(rf"<{STAMP}>")       # a time inside a cue's text
 ZOOM = re.compile(r"^([^\W\d_][^:\uff1a\n]{0,39})(?::\s+|\uff1a\s*)(.*)$", re.DOTALL)
 SOUND = re.compile(r"[\[(][^\[\]()]*[\])]")      # [music], (laughs): nobody's words
+
+
+def caption_shaped(text: str) -> bool:
+    """Whether plain text (a .txt file, a Word file's paragraphs) is captions: it opens
+    with ``WEBVTT``, a timing line, or a cue number above one (SRT or WebVTT saved as
+    text; a Teams Word transcript, whose cues are a timing line, a name, the words)."""
+    lines = text.lstrip("\ufeff\n").split("\n", 2)
+    return (lines[0].startswith("WEBVTT") or bool(TIMING_LIKE.match(lines[0]))
+            or (len(lines) > 1 and bool(NUMBER.match(lines[0]))
+                and bool(TIMING_LIKE.match(lines[1]))))
+
+
+def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[str]
+                   ) -> list[tuple[int, float, float, str]]:
+    """``cues`` with the first line of each made a voice (``<v Ruiz, Ana>``) when every
+    cue's first line is a speaker's name above its words, as in a Teams Word transcript:
+    each written like a name (or listed under ``speakers:``), without a colon, and some
+    name used in more than one cue. Otherwise ``cues`` as they are: subtitles of two
+    lines keep both as words."""
+    firsts = [payload.split("\n", 1) for *_, payload in cues]
+
+    def name(first: str) -> bool:
+        first = first.strip()
+        return first in forced or (":" not in first and speakers.plausible(first) and (
+            speakers.name_like(first) or speakers.surname_first(first)))
+
+    names = [first.strip() for first, *_ in firsts]
+    if (len(cues) < 2 or len(set(names)) == len(names) and not forced & set(names)
+            or not all(len(f) == 2 and f[1].strip() and name(f[0]) for f in firsts)):
+        return cues
+    return [(line, start, end, f"<v {who}>\n{rest}")
+            for (line, start, end, _), who, (_, rest) in zip(cues, names, firsts)]
 
 
 def _seconds(h, m, s, ms) -> float:
@@ -218,6 +251,7 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     line of ``text`` (:func:`~dialogcode.normalize.read_lines`)."""
     notes, cues = _cues(text, source, vtt)
     cues, rolled = _unrolled(cues)
+    cues = _named_by_line(cues, forced)
     pieces = []
     for line, start, end, payload in cues:
         for at, speaker, body, marked in _parts(payload):   # the first part: at its timing line
