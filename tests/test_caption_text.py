@@ -61,3 +61,11 @@ def test_two_line_subtitles_keep_their_first_line_as_words(tmp_path):
                     encoding="utf-8")
     assert [said for _, said, *_ in turns_of(path)[0]] == [
         "Hello There General Kenobi", "You Are A Bold One"]
+
+
+def test_a_teams_name_with_a_note_in_brackets_names_its_cue(tmp_path):
+    # one guest's `Lee, Kim (Guest)` left every cue's name line read as words
+    path = tmp_path / "t.txt"
+    cues = [*TEAMS, ("0:1:6.0 --> 0:1:9.0", "Kim Lee (Guest)", "Thanks.")]
+    path.write_text("\n\n".join("\n".join(cue) for cue in cues) + "\n", encoding="utf-8")
+    assert turns_of(path)[0] == [*TURNS, ("Kim Lee (Guest)", "Thanks.", 66.0, 69.0)]

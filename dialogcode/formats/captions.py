@@ -54,15 +54,17 @@ def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[
                    ) -> list[tuple[int, float, float, str]]:
     """``cues`` with the first line of each made a voice (``<v Ruiz, Ana>``) when every
     cue's first line is a speaker's name above its words, as in a Teams Word transcript:
-    each written like a name (or listed under ``speakers:``), without a colon, and some
-    name used in more than one cue. Otherwise ``cues`` as they are: subtitles of two
+    each written like a name, maybe with a note in brackets (``Kim Lee (Guest)``), or
+    listed under ``speakers:``, without a colon, and some name used in more than one
+    cue. Otherwise ``cues`` as they are: subtitles of two
     lines keep both as words."""
     firsts = [payload.split("\n", 1) for *_, payload in cues]
 
     def name(first: str) -> bool:
         first = first.strip()
         return first in forced or (":" not in first and speakers.plausible(first) and (
-            speakers.name_like(first) or speakers.surname_first(first)))
+            speakers.name_like(speakers.NOTE_AFTER.sub("", first))
+            or speakers.surname_first(first)))
 
     names = [first.strip() for first, *_ in firsts]
     if (len(cues) < 2 or len(set(names)) == len(names) and not forced & set(names)
