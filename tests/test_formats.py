@@ -909,6 +909,69 @@ def test_talk_ending_in_a_bracketed_time_stays_in_an_otter_like_turn(tmp_path):
         ("Speaker 1", "Fine.")]
 
 
+@pytest.mark.parametrize("stamp", ["[00:00:{:02d}]", "[00:00:{:02d}.06]", "00:00:{:02d}"],
+                         ids=["Trint", "Happy Scribe", "without brackets"])
+def test_a_time_in_brackets_before_a_name_above_the_words_opens_its_turn(tmp_path, stamp):
+    # `[00:00:01] Ana Ruiz` above her words (Trint, Happy Scribe) was no header: the file
+    # was one section of nobody's words, its times and names read as talk, without a note
+    turns = [("Ana Ruiz", "Welcome to the hearing.", 1), ("Bo Chen", "The rent went up.", 15),
+             ("Ana Ruiz", "Noted.", 42)]
+    path = tmp_path / "t.txt"
+    path.write_text("\n\n".join(f"{stamp.format(at)} {who}\n{said}" for who, said, at in turns)
+                    + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], int(b.time_start), b.line)
+            for b in parsed.blocks] == [(w, s, at, 1 + 3 * k)
+                                         for k, (w, s, at) in enumerate(turns)]
+
+
+def test_a_dash_between_a_name_and_its_time_is_not_the_name(tmp_path):
+    # `Ana Ruiz - 00:00` (Fireflies) gave the speaker `Ana Ruiz -`
+    path = tmp_path / "t.txt"
+    path.write_text("Ana Ruiz - 00:00\nWelcome.\n\nBo Chen \u2013 00:15\nThe rent went up.\n\n"
+                    "Ana Ruiz | 01:02\nNoted.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, b.time_start) for b in parsed.blocks] == [
+        ("Ana Ruiz", 0), ("Bo Chen", 15), ("Ana Ruiz", 62)]
+
+
+@pytest.mark.parametrize("heading", ["Break (00:{}:00)", "[00:{}:00] Break"])
+def test_a_timed_heading_above_turns_is_no_speaker_of_them(tmp_path, heading):
+    # `Break (00:12:00)` twice among `P1:` turns made the file an Otter export: every turn
+    # after it was the words of a speaker `Break`, labels and all, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We start.\nP2: Fine.\n\n{heading.format(12)}\nP1: We resume.\n"
+                    f"P2: Yes.\n\n{heading.format(40)}\nP1: Again.\nP2: Ok.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    said = [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert {who for who, _ in said} == {"P1", "P2"}
+    # (the heading itself is read as the turn above reads a line without a label)
+    assert [(who, words.split("\n")[0]) for who, words in said if words != "Break"] == [
+        ("P1", "We start."), ("P2", "Fine."), ("P1", "We resume."), ("P2", "Yes."),
+        ("P1", "Again."), ("P2", "Ok.")]
+
+
+def test_lines_of_timed_talk_are_no_headers(tmp_path):
+    # a line of words after a time is a name above its turn only with words below it
+    path = tmp_path / "t.txt"
+    text = ("[00:00:05] Yeah\n[00:00:09] The rent went up again\n[00:00:12] Yeah\n"
+            "[00:00:15] Wages did not\n")
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert "\n".join(parsed.text[b.start:b.end] for b in parsed.blocks) == text.strip()
+
+
+def test_timed_headings_of_field_notes_stay_headings(tmp_path):
+    # times before one-off headings in brackets are notes' headings, no speakers
+    path = tmp_path / "t.txt"
+    path.write_text("[10:15] Arrival\nWe met in the library.\n\n[10:45] Lunch\n"
+                    "Rice and beans.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert "".join(parsed.text[b.start:b.end] for b in parsed.blocks).count("Rice") == 1
+
+
 @pytest.mark.parametrize("listed", [frozenset(), frozenset({"Facilitator Notes"})])
 @pytest.mark.parametrize("notes", ["Facilitator Notes:\nMaria was upset.",
                                    "Facilitator Notes: Maria was upset."])
