@@ -1172,6 +1172,20 @@ def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
         "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
 
 
+def test_lines_of_a_time_a_name_and_text_read_as_notes_are_noted(tmp_path):
+    # an NVivo-style export (time, name, text, tab-separated) was one section of nobody's
+    # words, its times and names read as talk, without a note
+    path = tmp_path / "t.txt"
+    path.write_text("0:00:01.0\tAna Ruiz\tWelcome.\n0:00:15.0\tBo Chen\tThe rent went up.\n"
+                    "0:01:02.0\tAna Ruiz\tNoted.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and [str(n) for n in parsed.notes] == [
+        "line 1: 3 of 3 lines are a time, a name, a tab and text (`0:00:01.0<tab>Ana Ruiz` "
+        "then a tab), as a table pasted as text: read as field notes, without speakers; if "
+        "they are turns, save the table as .csv with speaker and text columns, or write "
+        "each as `Name: text`"]
+
+
 FIELD_NOTES = [("Observation", "Mothers sat apart from fathers."),
                ("Setting", "Church hall, twelve people."),
                ("Observation", "The youth league is a hub."),
