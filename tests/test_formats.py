@@ -156,6 +156,22 @@ def test_configured_encoding_reads_latin1(tmp_path):
     assert parsed.text[parsed.blocks[0].start:parsed.blocks[0].end] == "Caf\u00e9 con leche."
 
 
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "iso-8859-15"])
+def test_a_utf8_file_set_to_a_legacy_encoding_is_refused(tmp_path, encoding):
+    # a UTF-8 file without a byte-order mark, in a study set to cp1252, was read garbled
+    # ('JosÃ©: ...'): its labels no labels, one section of nobody's words, no error
+    path = tmp_path / "t.txt"
+    path.write_bytes("Jos\u00e9: The caf\u00e9 rent.\nBo: Na\u00efve.\nJos\u00e9: ok\n".encode())
+    with pytest.raises(DialogcodeError) as info:
+        read_document(path, encoding=encoding)
+    assert str(info.value) == (
+        f"{path}:1: the file is UTF-8 text, not {encoding}: read as {encoding}, 'Jos\u00e9' "
+        f"would be 'Jos\u00c3\u00a9'; set `encoding: utf-8` for it in the manifest")
+    # a file in the encoding it is set to is read as before
+    path.write_bytes("Jos\u00e9: The caf\u00e9 rent.\n".encode("cp1252"))
+    assert read_document(path, encoding=encoding)[0].blocks[0].speaker == "Jos\u00e9"
+
+
 def test_a_utf16_file_is_read_as_configured_and_never_as_another_encoding(tmp_path):
     # Set to cp1252 (as the message for a file that is not UTF-8 suggested), a UTF-16 file
     # was read as 'ÿþP\x001\x00...': one garbled segment, no speakers, no error.
