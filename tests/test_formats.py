@@ -930,8 +930,8 @@ def test_talk_ending_in_a_bracketed_time_stays_in_an_otter_like_turn(tmp_path):
 def test_a_time_in_brackets_before_a_name_above_the_words_opens_its_turn(tmp_path, stamp):
     # `[00:00:01] Ana Ruiz` above her words (Trint, Happy Scribe) was no header: the file
     # was one section of nobody's words, its times and names read as talk, without a note
-    turns = [("Ana Ruiz", "Welcome to the hearing.", 1), ("Bo Chen", "The rent went up.", 15),
-             ("Ana Ruiz", "Noted.", 42)]
+    turns = [("Ana Ruiz", "Welcome to the hearing.", 1), ("Bo Chen", "20% more rent.", 15),
+             ("Ana Ruiz", "[laughs] Noted.", 42)]
     path = tmp_path / "t.txt"
     path.write_text("\n\n".join(f"{stamp.format(at)} {who}\n{said}" for who, said, at in turns)
                     + "\n", encoding="utf-8")

@@ -17,12 +17,14 @@ from .speakers import Note
 
 # `Name  0:49`, `Name (0:49)`, `Name [00:00:49]`, maybe with a dash or bar between
 # (`Name - 0:49`, Fireflies); or the time first, `[00:00:49] Name` or `00:00:49 Name`
-# (Trint, Happy Scribe), with words on the line below (not a time: lines of timed talk)
+# (Trint, Happy Scribe), with words on the line below, not opening with a time (lines
+# of timed talk)
 HEADER = re.compile(rf"^(?:(?P<label>\S[^\n]{{0,39}}?)(?:[ \t]+[-\u2013\u2014|])?[ \t]+"
                     rf"(?:(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)"
                     rf"|\((?P<round>{CLOCK})\)|\[(?P<square>{CLOCK})\])"
                     rf"|(?:\[(?P<lead>{CLOCK})\]|(?P<bare>\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?))"
-                    rf"[ \t]+(?P<named>[^\s\[][^\n]{{0,39}}?)[ \t]*(?=\n[ \t]*[^\s\[\d]))[ \t]*$",
+                    rf"[ \t]+(?P<named>[^\s\[][^\n]{{0,39}}?)[ \t]*(?=\n[ \t]*(?!\[?\d{{1,2}}:\d{{2}})\S))"
+                    rf"[ \t]*$",
                     re.MULTILINE)
 BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)*")     # a line's end and the blank lines after it
 
