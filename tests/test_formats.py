@@ -967,6 +967,16 @@ def test_a_timed_heading_above_turns_is_no_speaker_of_them(tmp_path, heading):
         ("P1", "Again."), ("P2", "Ok.")]
 
 
+def test_a_header_above_words_opening_like_a_label_once_is_a_header(tmp_path):
+    # words below a header that open like a label used nowhere else are its turn's words
+    path = tmp_path / "t.txt"
+    path.write_text("Speaker 1 (00:05)\nWelcome.\n\nSpeaker 2 (00:09)\nSo: we begin.\n\n"
+                    "Speaker 1 (00:15)\nFine.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Speaker 1", "Welcome."), ("Speaker 2", "So: we begin."), ("Speaker 1", "Fine.")]
+
+
 def test_lines_of_timed_talk_are_no_headers(tmp_path):
     # a line of words after a time is a name above its turn only with words below it
     path = tmp_path / "t.txt"

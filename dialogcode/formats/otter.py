@@ -45,20 +45,26 @@ def find_headers(text: str) -> list[re.Match]:
     whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
     lines. A heading or a line of talk ending in a time in brackets (``Arrival (09:15)``,
     ``not really (11:00)``), or after one (``[10:15] Arrival``), is not a speaker's, nor
-    is such a line above a ``P1:`` turn (``Break (00:12:31)``: a heading)."""
-    found = [m for m in HEADER.finditer(text) if speakers.plausible(_label(m))
-             and (m["ts"] or not _above_a_turn(text, m))]
+    is such a line above a turn of a label used twice or a role's (``Break (00:12:31)``
+    above ``P1: ...``: a heading among turns)."""
+    found = [m for m in HEADER.finditer(text) if speakers.plausible(_label(m))]
+    if not all(m["ts"] for m in found):
+        labels = Counter(m["colon"].strip() for m in TURN.finditer(text) if m["colon"])
+        talking = {name for name, uses in labels.items() if speakers.plausible(name) and (
+            uses >= 2 or speakers.ROLE.match(name))}
+        found = [m for m in found if m["ts"] or not _above_a_turn(text, m, talking)]
     counts = Counter(_label(m) for m in found if not m["ts"])
     usual = {name for name in counts if counts[name] >= 2 or speakers.ROLE.match(name)}
     return [m for m in found if m["ts"] or (usual and (
         _label(m) in usual or speakers.name_like(_label(m))))]
 
 
-def _above_a_turn(text: str, header: re.Match) -> bool:
-    """Whether the first words below ``header`` open with a ``Name:`` label."""
+def _above_a_turn(text: str, header: re.Match, talking: set[str]) -> bool:
+    """Whether the first words below ``header`` open with a ``Name:`` label of
+    ``talking``: the file's labels used twice or more, or roles."""
     below = BLANK_LINES.match(text, header.end())
     turn = below and TURN.match(text, below.end())
-    return bool(turn and turn["colon"] and speakers.plausible(turn["colon"]))
+    return bool(turn and turn["colon"] and turn["colon"].strip() in talking)
 
 
 def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
