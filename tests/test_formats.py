@@ -977,6 +977,22 @@ def test_a_header_above_words_opening_like_a_label_once_is_a_header(tmp_path):
         ("Speaker 1", "Welcome."), ("Speaker 2", "So: we begin."), ("Speaker 1", "Fine.")]
 
 
+def test_a_label_without_words_is_noted_as_no_turn(tmp_path):
+    # `P2:` with nothing after it was dropped without a note: the turns after it were
+    # numbered one less than a coder counting labels, so codes by turn number landed on
+    # the turn before the one meant
+    path = tmp_path / "t.txt"
+    path.write_text("P1: First thing.\nP2:\nP1: Second thing.\nP2: ok\nP3:   \nP1: Yes.\n"
+                    "P2: [00:00:05] Then rent.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["P1", "P1", "P2", "P1", "P2"]
+    # (a label whose words follow a time written in the turn has them: no note)
+    assert [str(n) for n in parsed.notes] == [
+        "line 2: 2 speaker labels with no words (2, 5) are no turns, so the turns after "
+        "them are numbered without them: a table of codes by turn number (`document, "
+        "turn, code`) must count turns, not labels"]
+
+
 def test_lines_of_timed_talk_are_no_headers(tmp_path):
     # a line of words after a time is a name above its turn only with words below it
     path = tmp_path / "t.txt"
