@@ -1067,6 +1067,19 @@ def test_labels_in_markdown_bold_open_turns(tmp_path):
         ("P2", "And wages do not.")]
 
 
+@pytest.mark.parametrize("name", ["t.md", "t.txt"])
+def test_a_time_after_a_bold_label_opens_a_timed_turn(tmp_path, name):
+    # `**Ana Ruiz** (00:01): ...` (a notes app's transcript) matched no label: the file
+    # was one section of nobody's words, names and times read as talk, without a note
+    path = tmp_path / name
+    path.write_text("**Ana Ruiz** (00:01): Welcome.\n\n**Bo Chen** [00:15]: The rent went up."
+                    "\n\n**Ana Ruiz** (01:02): Noted.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Ana Ruiz", "Welcome.", 1), ("Bo Chen", "The rent went up.", 15),
+        ("Ana Ruiz", "Noted.", 62)]
+
+
 def test_a_heading_in_markdown_bold_is_a_heading_not_a_speaker(tmp_path):
     # `**Part 2: Housing**`, bold round the whole line, was read as a bold label: turns of
     # speakers named Part 1 and Part 2 saying `Introductions**` and `Housing**`

@@ -26,7 +26,9 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     rf"(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
     # bold closed round the label; then spaces (no-break ones too) or characters nobody
     # sees, or the line's end (or nothing after a full-width colon, as CJK typing has it)
-    rf"[{INVISIBLE}]*(?(bold)(?:[{COLON}](?P=bold)|(?P=bold)[{COLON}])|[{COLON}])"
+    # (or a time after the bold: `**Ana Ruiz** (00:01):`, as notes apps write it)
+    rf"[{INVISIBLE}]*(?(bold)(?:[{COLON}](?P=bold)"
+    rf"|(?P=bold)(?:[ \t]*[\[(](?P<outside>{STAMP})[\])])?[{COLON}])|[{COLON}])"
     rf"(?:(?:[^\S\n]|[{INVISIBLE}])+|$|(?<=\uff1a)))",
     re.MULTILINE,
 )

@@ -49,7 +49,7 @@ LATER_STAMPS = 3    # times above later turns only that are turn times, not answ
 
 
 def _stamp(match: re.Match) -> str | None:
-    return match["before"] or match["inside"] or match["after"]
+    return match["before"] or match["inside"] or match["outside"] or match["after"]
 
 
 def _labels(text: str, forced: frozenset[str]
