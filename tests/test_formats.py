@@ -1004,6 +1004,20 @@ def test_lines_of_timed_talk_are_no_headers(tmp_path):
     assert "\n".join(parsed.text[b.start:b.end] for b in parsed.blocks) == text.strip()
 
 
+def test_an_otter_export_saved_as_markdown_is_noted(tmp_path):
+    # an Otter export saved as .md (a notes app) was one section of nobody's words,
+    # without a note
+    path = tmp_path / "t.md"
+    path.write_text("Ana Ruiz [00:00:01]\nWelcome.\n\nBo Chen [00:00:15]\nThe rent went up.\n\n"
+                    "Ana Ruiz [00:01:02]\nNoted.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: 3 lines are a speaker's name and a time above the words (`Ana Ruiz "
+        "[00:00:01]`), as an Otter export writes them: a Markdown file is read as field "
+        "notes, without speakers; save it as .txt to read its turns"]
+
+
 def test_timed_headings_of_field_notes_stay_headings(tmp_path):
     # times before one-off headings in brackets are notes' headings, no speakers
     path = tmp_path / "t.txt"

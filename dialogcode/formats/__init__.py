@@ -16,7 +16,7 @@ from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
 from .notes import parse_notes, stacked_labels
-from .otter import find_headers, parse_otter
+from .otter import find_headers, markdown_note, parse_otter
 from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
                         observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
@@ -112,7 +112,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         return parse_otter(text, source, shown=shown)
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
-                          + category_notes(text, forced) + stacked_labels(text),
+                          + category_notes(text, forced) + stacked_labels(text)
+                          + (markdown_note(text) if fmt == "md" else []),
                           key=lambda note: note.line)
     return parsed
 

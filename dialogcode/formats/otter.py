@@ -67,6 +67,18 @@ def _above_a_turn(text: str, header: re.Match, talking: set[str]) -> bool:
     return bool(turn and turn["colon"] and turn["colon"].strip() in talking)
 
 
+def markdown_note(text: str) -> list[Note]:
+    """A note for a Markdown file read as field notes that has the speaker lines of an
+    Otter export (:func:`find_headers`): a .md file is never read as one."""
+    headers = find_headers(text)
+    if len(headers) < 2:
+        return []
+    return [Note(line_at(text, headers[0].start()), (
+        f"{len(headers)} lines are a speaker's name and a time above the words "
+        f"(`{headers[0][0].strip()}`), as an Otter export writes them: a Markdown file is "
+        "read as field notes, without speakers; save it as .txt to read its turns"))]
+
+
 def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
                 shown: Callable[[int], int] | None = None) -> ParsedDocument:
     """Turns from the ``Name  0:49`` lines (``headers``, found if None), and a recap's
