@@ -69,3 +69,25 @@ def test_a_teams_name_with_a_note_in_brackets_names_its_cue(tmp_path):
     cues = [*TEAMS, ("0:1:6.0 --> 0:1:9.0", "Kim Lee (Guest)", "Thanks.")]
     path.write_text("\n\n".join("\n".join(cue) for cue in cues) + "\n", encoding="utf-8")
     assert turns_of(path)[0] == [*TURNS, ("Kim Lee (Guest)", "Thanks.", 66.0, 69.0)]
+
+
+@pytest.mark.parametrize("suffix", [".srt", ".vtt"])
+def test_a_label_in_brackets_with_a_colon_names_its_cue(tmp_path, suffix):
+    # WhisperX writes its speakers so: `[SPEAKER_00]: ...`; every cue was a turn without
+    # a speaker, the labels in its words, without a note
+    stamp = "00:00:0{},000" if suffix == ".srt" else "00:00:0{}.000"
+    cues = [("SPEAKER_00", "We need housing."), ("SPEAKER_01", "Agreed."),
+            ("SPEAKER_00", "Wages too.")]
+    path = tmp_path / f"t{suffix}"
+    path.write_text(("WEBVTT\n\n" if suffix == ".vtt" else "") + "\n\n".join(
+        f"{k}\n{stamp.format(k)} --> {stamp.format(k + 1)}\n[{who}]: {said}"
+        for k, (who, said) in enumerate(cues, 1)) + "\n", encoding="utf-8")
+    assert [(who, said) for who, said, *_ in turns_of(path)[0]] == cues
+
+
+def test_a_sound_in_brackets_stays_in_the_words(tmp_path):
+    path = tmp_path / "t.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\n[Music] la la\n\n"
+                    "2\n00:00:03,000 --> 00:00:04,000\n[Music] la la la\n", encoding="utf-8")
+    assert [(who, said) for who, said, *_ in turns_of(path)[0]] == [
+        (None, "[Music] la la"), (None, "[Music] la la la")]

@@ -36,7 +36,10 @@ OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")    # an SSA/ASS tag subtitle editors wr
 TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing line
 NUMBER = re.compile(r"^\s*\d+\s*$")                 # a cue number
 INLINE_TIME = re.compile(rf"<{STAMP}>")       # a time inside a cue's text
-ZOOM = re.compile(r"^([^\W\d_][^:\uff1a\n]{0,39})(?::\s+|\uff1a\s*)(.*)$", re.DOTALL)
+# `Name: text` (Zoom), or `[Name]: text` (WhisperX; a sound in brackets has no colon)
+ZOOM = re.compile(r"^(?:\[(?P<bracket>[^\W\d_][^\]\n]{0,39})\]:\s+"
+                  r"|(?P<name>[^\W\d_][^:\uff1a\n]{0,39})(?::\s+|\uff1a\s*))(?P<said>.*)$",
+                  re.DOTALL)
 SOUND = re.compile(r"[\[(][^\[\]()]*[\])]")      # [music], (laughs): nobody's words
 
 
@@ -262,17 +265,17 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     candidates = [(k, m) for k, p in enumerate(pieces) if p[3] is None
                   for m in [ZOOM.match(p[4])] if m]
     # a label after `>>` names whoever speaks from there, used once or not
-    forced |= {m[1].strip() for k, m in candidates
-               if pieces[k][7] and speakers.plausible(m[1].strip())}
-    labels = [speakers.Label(m[1].strip(), f"{m[1].strip()}:", pieces[k][5])
-              for k, m in candidates]
+    forced |= {_name(m) for k, m in candidates
+               if pieces[k][7] and speakers.plausible(_name(m))}
+    labels = [speakers.Label(_name(m), f"[{_name(m)}]:" if m["bracket"] else f"{_name(m)}:",
+                             pieces[k][5]) for k, m in candidates]
     named = sum(p[3] is not None for p in pieces) + sum(
         label.name in forced or speakers.plausible(label.name) for label in labels)
     chosen = speakers.decide(labels, dense=named * 2 > len(pieces), forced=forced,
                              names_only=False)
     for (k, m), keep in zip(candidates, chosen):
         if keep:
-            pieces[k][3], pieces[k][4] = m[1].strip(), m[2]
+            pieces[k][3], pieces[k][4] = _name(m), m["said"]
     builder = TextBuilder(preamble="\n\n".join(notes))
     for line, start, end, speaker, body, *_ in pieces:
         builder.add(speaker, body, time_start=start, time_end=end, line=line)
@@ -287,6 +290,11 @@ def parse_captions(text: str, source: str, *, vtt: bool,
             f"{rolled} caption lines repeated from the cue before (rolled up, as automatic "
             "captions with times in their text are written) read once")))
     return parsed
+
+
+def _name(label: re.Match) -> str:
+    """The speaker a cue's label (:data:`ZOOM`) names."""
+    return (label["bracket"] or label["name"]).strip()
 
 
 def _backwards(text: str, cues: list[tuple[int, float, float, str]],
