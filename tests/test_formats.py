@@ -977,6 +977,17 @@ def test_a_header_above_words_opening_like_a_label_once_is_a_header(tmp_path):
         ("Speaker 1", "Welcome."), ("Speaker 2", "So: we begin."), ("Speaker 1", "Fine.")]
 
 
+def test_a_colon_after_a_label_in_brackets_is_not_its_words(tmp_path):
+    # `[SPEAKER_00]: ...` (WhisperX's text output): each turn's words began ': '
+    path = tmp_path / "t.txt"
+    path.write_text("[SPEAKER_00]: We need housing.\n[SPEAKER_01]: Agreed.\n"
+                    "[SPEAKER_00]:\tWages too.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("SPEAKER_00", "We need housing."), ("SPEAKER_01", "Agreed."),
+        ("SPEAKER_00", "Wages too.")]
+
+
 def test_a_label_without_words_is_noted_as_no_turn(tmp_path):
     # `P2:` with nothing after it was dropped without a note: the turns after it were
     # numbered one less than a coder counting labels, so codes by turn number landed on
