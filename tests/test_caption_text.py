@@ -91,3 +91,24 @@ def test_a_sound_in_brackets_stays_in_the_words(tmp_path):
                     "2\n00:00:03,000 --> 00:00:04,000\n[Music] la la la\n", encoding="utf-8")
     assert [(who, said) for who, said, *_ in turns_of(path)[0]] == [
         (None, "[Music] la la"), (None, "[Music] la la la")]
+
+
+def test_captions_below_a_title_are_noted(tmp_path):
+    # a title above a Teams transcript's cues made it field notes: its timing lines and
+    # names one section of nobody's words, without a note
+    path = tmp_path / "t.txt"
+    path.write_text("Housing hearing\n\n" + "\n\n".join("\n".join(cue) for cue in TEAMS) + "\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    note = ("3 caption timing lines (`{}`) read as words: captions saved as text are read "
+            "as captions when the file opens with its first cue (or WEBVTT): remove the lines "
+            "above the first cue")
+    assert [str(n) for n in parsed.notes] == ["line 3: " + note.format("0:0:0.0 --> 0:0:14.500")]
+    # so too Zoom's cues (`Name: text`) below a title, read as turns
+    path.write_text("Housing hearing\n\n" + "\n\n".join(
+        f"{k}\n00:00:0{k}.000 --> 00:00:0{k + 1}.000\n{who}: Words." for k, who in
+        enumerate(["Ana", "Bo", "Ana"], 1)) + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert "line 4: " + note.format("00:00:01.000 --> 00:00:02.000") in [
+        str(n) for n in parsed.notes]

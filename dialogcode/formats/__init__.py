@@ -11,7 +11,7 @@ from ..limits import DEFAULT, Limits, check_size
 from ..normalize import decode, read_lines, unify_line_breaks
 from .asides import split_asides
 from .base import Block, ParsedDocument
-from .captions import caption_shaped, parse_captions
+from .captions import caption_shaped, parse_captions, timing_note
 from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
@@ -106,14 +106,16 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             turns, clocked = read_times(text, turns, source, turn_times, shown)
             entries = observer_turns(text, turns, lines)
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
-                               notes + clocked + category_notes(text, forced), sorted(found),
+                               notes + clocked + category_notes(text, forced)
+                               + timing_note(text), sorted(found),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
         return parse_otter(text, source, shown=shown)
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text)
-                          + (markdown_note(text) if fmt == "md" else []),
+                          + (markdown_note(text) if fmt == "md" else [])
+                          + timing_note(text),
                           key=lambda note: note.line)
     return parsed
 

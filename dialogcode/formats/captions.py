@@ -53,6 +53,20 @@ def caption_shaped(text: str) -> bool:
                 and bool(TIMING_LIKE.match(lines[1]))))
 
 
+def timing_note(text: str) -> list[Note]:
+    """A note for plain text read as turns or field notes that holds caption timing
+    lines, two or more: captions below a title, which :func:`caption_shaped` does not
+    take."""
+    found = [(number, line) for number, line in enumerate(text.split("\n"), start=1)
+             if TIMING.match(line)]
+    if len(found) < 2:
+        return []
+    return [Note(found[0][0], (
+        f"{len(found)} caption timing lines (`{found[0][1].strip()}`) read as words: "
+        "captions saved as text are read as captions when the file opens with its first "
+        "cue (or WEBVTT): remove the lines above the first cue"))]
+
+
 def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[str]
                    ) -> list[tuple[int, float, float, str]]:
     """``cues`` with the first line of each made a voice (``<v Ruiz, Ana>``) when every
