@@ -108,8 +108,9 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
 
     Raises IngestError for an empty file, a binary file, a file whose byte-order mark,
     NUL characters or (read as UTF-16 or UTF-32) lack of spaces and line breaks show it
-    is not in ``encoding``, or bytes that are not valid in ``encoding`` (naming the line
-    and column of the first bad byte).
+    is not in ``encoding``, UTF-8 text set to another encoding (:func:`_refuse_utf8`), or
+    bytes that are not valid in ``encoding`` (naming the line and column of the first bad
+    byte).
     """
     if not data.strip():
         raise IngestError("file is empty", file=source)
@@ -126,6 +127,8 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     if b"\x00" in data[:8192] and not wide:
         raise IngestError("binary file, not text (it contains NUL bytes); "
                           "is it in a format dialogcode reads?", file=source)
+    if not codec.startswith("utf") and not data.isascii():
+        _refuse_utf8(data, source, encoding)
     if codec.startswith("utf-8"):   # its byte-order mark dropped: bad bytes placed right
         data = data.removeprefix(codecs.BOM_UTF8)
     try:
@@ -146,6 +149,23 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
         raise IngestError(f"a NUL character, read as {encoding}: the file is not text, or "
                           "not in that encoding", file=source, line=line)
     return normalize_text(text.removeprefix("\ufeff") if bom else text)
+
+
+def _refuse_utf8(data: bytes, source: str, encoding: str) -> None:
+    """Raise IngestError when ``data``, set to be read as ``encoding`` (not a UTF), is
+    UTF-8 text with letters beyond ASCII: read so, each would be garbled (``JosÃ©``),
+    its speakers' labels no labels. Text in a legacy encoding is almost never valid
+    UTF-8 (an accented letter is followed by a byte of 0x80 to 0xBF only by chance)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    word = re.search(r"\w*[^\x00-\x7f]\w*", text)
+    garbled = word[0].encode("utf-8").decode(encoding, "replace")
+    raise IngestError(f"the file is UTF-8 text, not {encoding}: read as {encoding}, "
+                      f"{word[0]!r} would be {garbled!r}; set `encoding: utf-8` for it in "
+                      "the manifest", file=source,
+                      line=len(_LINE_END.findall(text, 0, word.start())) + 1)
 
 
 def byte_order_mark(data: bytes) -> str | None:

@@ -156,6 +156,22 @@ def test_configured_encoding_reads_latin1(tmp_path):
     assert parsed.text[parsed.blocks[0].start:parsed.blocks[0].end] == "Caf\u00e9 con leche."
 
 
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "iso-8859-15"])
+def test_a_utf8_file_set_to_a_legacy_encoding_is_refused(tmp_path, encoding):
+    # a UTF-8 file without a byte-order mark, in a study set to cp1252, was read garbled
+    # ('JosÃ©: ...'): its labels no labels, one section of nobody's words, no error
+    path = tmp_path / "t.txt"
+    path.write_bytes("Jos\u00e9: The caf\u00e9 rent.\nBo: Na\u00efve.\nJos\u00e9: ok\n".encode())
+    with pytest.raises(DialogcodeError) as info:
+        read_document(path, encoding=encoding)
+    assert str(info.value) == (
+        f"{path}:1: the file is UTF-8 text, not {encoding}: read as {encoding}, 'Jos\u00e9' "
+        f"would be 'Jos\u00c3\u00a9'; set `encoding: utf-8` for it in the manifest")
+    # a file in the encoding it is set to is read as before
+    path.write_bytes("Jos\u00e9: The caf\u00e9 rent.\n".encode("cp1252"))
+    assert read_document(path, encoding=encoding)[0].blocks[0].speaker == "Jos\u00e9"
+
+
 def test_a_utf16_file_is_read_as_configured_and_never_as_another_encoding(tmp_path):
     # Set to cp1252 (as the message for a file that is not UTF-8 suggested), a UTF-16 file
     # was read as 'ÿþP\x001\x00...': one garbled segment, no speakers, no error.
@@ -909,6 +925,120 @@ def test_talk_ending_in_a_bracketed_time_stays_in_an_otter_like_turn(tmp_path):
         ("Speaker 1", "Fine.")]
 
 
+@pytest.mark.parametrize("stamp", ["[00:00:{:02d}]", "[00:00:{:02d}.06]", "00:00:{:02d}"],
+                         ids=["Trint", "Happy Scribe", "without brackets"])
+def test_a_time_in_brackets_before_a_name_above_the_words_opens_its_turn(tmp_path, stamp):
+    # `[00:00:01] Ana Ruiz` above her words (Trint, Happy Scribe) was no header: the file
+    # was one section of nobody's words, its times and names read as talk, without a note
+    turns = [("Ana Ruiz", "Welcome to the hearing.", 1), ("Bo Chen", "20% more rent.", 15),
+             ("Ana Ruiz", "[laughs] Noted.", 42)]
+    path = tmp_path / "t.txt"
+    path.write_text("\n\n".join(f"{stamp.format(at)} {who}\n{said}" for who, said, at in turns)
+                    + "\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], int(b.time_start), b.line)
+            for b in parsed.blocks] == [(w, s, at, 1 + 3 * k)
+                                         for k, (w, s, at) in enumerate(turns)]
+
+
+def test_a_dash_between_a_name_and_its_time_is_not_the_name(tmp_path):
+    # `Ana Ruiz - 00:00` (Fireflies) gave the speaker `Ana Ruiz -`
+    path = tmp_path / "t.txt"
+    path.write_text("Ana Ruiz - 00:00\nWelcome.\n\nBo Chen \u2013 00:15\nThe rent went up.\n\n"
+                    "Ana Ruiz | 01:02\nNoted.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, b.time_start) for b in parsed.blocks] == [
+        ("Ana Ruiz", 0), ("Bo Chen", 15), ("Ana Ruiz", 62)]
+
+
+@pytest.mark.parametrize("heading", ["Break (00:{}:00)", "[00:{}:00] Break"])
+def test_a_timed_heading_above_turns_is_no_speaker_of_them(tmp_path, heading):
+    # `Break (00:12:00)` twice among `P1:` turns made the file an Otter export: every turn
+    # after it was the words of a speaker `Break`, labels and all, without a note
+    path = tmp_path / "t.txt"
+    path.write_text(f"P1: We start.\nP2: Fine.\n\n{heading.format(12)}\nP1: We resume.\n"
+                    f"P2: Yes.\n\n{heading.format(40)}\nP1: Again.\nP2: Ok.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    said = [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert {who for who, _ in said} == {"P1", "P2"}
+    # (the heading itself is read as the turn above reads a line without a label)
+    assert [(who, words.split("\n")[0]) for who, words in said if words != "Break"] == [
+        ("P1", "We start."), ("P2", "Fine."), ("P1", "We resume."), ("P2", "Yes."),
+        ("P1", "Again."), ("P2", "Ok.")]
+
+
+def test_a_header_above_words_opening_like_a_label_once_is_a_header(tmp_path):
+    # words below a header that open like a label used nowhere else are its turn's words
+    path = tmp_path / "t.txt"
+    path.write_text("Speaker 1 (00:05)\nWelcome.\n\nSpeaker 2 (00:09)\nSo: we begin.\n\n"
+                    "Speaker 1 (00:15)\nFine.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Speaker 1", "Welcome."), ("Speaker 2", "So: we begin."), ("Speaker 1", "Fine.")]
+
+
+def test_a_colon_after_a_label_in_brackets_is_not_its_words(tmp_path):
+    # `[SPEAKER_00]: ...` (WhisperX's text output): each turn's words began ': '
+    path = tmp_path / "t.txt"
+    path.write_text("[SPEAKER_00]: We need housing.\n[SPEAKER_01]: Agreed.\n"
+                    "[SPEAKER_00]:\tWages too.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("SPEAKER_00", "We need housing."), ("SPEAKER_01", "Agreed."),
+        ("SPEAKER_00", "Wages too.")]
+
+
+def test_a_label_without_words_is_noted_as_no_turn(tmp_path):
+    # `P2:` with nothing after it was dropped without a note: the turns after it were
+    # numbered one less than a coder counting labels, so codes by turn number landed on
+    # the turn before the one meant
+    path = tmp_path / "t.txt"
+    path.write_text("P1: First thing.\nP2:\nP1: Second thing.\nP2: ok\nP3:   \nP1: Yes.\n"
+                    "P2: [00:00:05] Then rent.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["P1", "P1", "P2", "P1", "P2"]
+    # (a label whose words follow a time written in the turn has them: no note)
+    assert [str(n) for n in parsed.notes] == [
+        "line 2: 2 speaker labels with no words (2, 5) are no turns, so the turns after "
+        "them are numbered without them: a table of codes by turn number (`document, "
+        "turn, code`) must count turns, not labels"]
+
+
+def test_lines_of_timed_talk_are_no_headers(tmp_path):
+    # a line of words after a time is a name above its turn only with words below it
+    path = tmp_path / "t.txt"
+    text = ("[00:00:05] Yeah\n[00:00:09] The rent went up again\n[00:00:12] Yeah\n"
+            "[00:00:15] Wages did not\n")
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert "\n".join(parsed.text[b.start:b.end] for b in parsed.blocks) == text.strip()
+
+
+def test_an_otter_export_saved_as_markdown_is_noted(tmp_path):
+    # an Otter export saved as .md (a notes app) was one section of nobody's words,
+    # without a note
+    path = tmp_path / "t.md"
+    path.write_text("Ana Ruiz [00:00:01]\nWelcome.\n\nBo Chen [00:00:15]\nThe rent went up.\n\n"
+                    "Ana Ruiz [00:01:02]\nNoted.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: 3 lines are a speaker's name and a time above the words (`Ana Ruiz "
+        "[00:00:01]`), as an Otter export writes them: a Markdown file is read as field "
+        "notes, without speakers; save it as .txt to read its turns"]
+
+
+def test_timed_headings_of_field_notes_stay_headings(tmp_path):
+    # times before one-off headings in brackets are notes' headings, no speakers
+    path = tmp_path / "t.txt"
+    path.write_text("[10:15] Arrival\nWe met in the library.\n\n[10:45] Lunch\n"
+                    "Rice and beans.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert "".join(parsed.text[b.start:b.end] for b in parsed.blocks).count("Rice") == 1
+
+
 @pytest.mark.parametrize("listed", [frozenset(), frozenset({"Facilitator Notes"})])
 @pytest.mark.parametrize("notes", ["Facilitator Notes:\nMaria was upset.",
                                    "Facilitator Notes: Maria was upset."])
@@ -960,6 +1090,19 @@ def test_labels_in_markdown_bold_open_turns(tmp_path):
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
         ("Facilitator", "Welcome, everyone."), ("P1", "Rent keeps rising."),
         ("P2", "And wages do not.")]
+
+
+@pytest.mark.parametrize("name", ["t.md", "t.txt"])
+def test_a_time_after_a_bold_label_opens_a_timed_turn(tmp_path, name):
+    # `**Ana Ruiz** (00:01): ...` (a notes app's transcript) matched no label: the file
+    # was one section of nobody's words, names and times read as talk, without a note
+    path = tmp_path / name
+    path.write_text("**Ana Ruiz** (00:01): Welcome.\n\n**Bo Chen** [00:15]: The rent went up."
+                    "\n\n**Ana Ruiz** (01:02): Noted.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Ana Ruiz", "Welcome.", 1), ("Bo Chen", "The rent went up.", 15),
+        ("Ana Ruiz", "Noted.", 62)]
 
 
 def test_a_heading_in_markdown_bold_is_a_heading_not_a_speaker(tmp_path):
@@ -1107,6 +1250,20 @@ def test_lines_of_a_name_a_tab_and_text_read_as_notes_are_noted(tmp_path):
         "line 1: 3 of 3 lines are a name, a tab and text (`Arrival` then a tab), as a "
         "table pasted as text: read as field notes, without speakers; if they are turns, "
         "save the table as .csv with speaker and text columns, or write each as `Name: text`"]
+
+
+def test_lines_of_a_time_a_name_and_text_read_as_notes_are_noted(tmp_path):
+    # an NVivo-style export (time, name, text, tab-separated) was one section of nobody's
+    # words, its times and names read as talk, without a note
+    path = tmp_path / "t.txt"
+    path.write_text("0:00:01.0\tAna Ruiz\tWelcome.\n0:00:15.0\tBo Chen\tThe rent went up.\n"
+                    "0:01:02.0\tAna Ruiz\tNoted.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert parsed.kind == "notes" and [str(n) for n in parsed.notes] == [
+        "line 1: 3 of 3 lines are a time, a name, a tab and text (`0:00:01.0<tab>Ana Ruiz` "
+        "then a tab), as a table pasted as text: read as field notes, without speakers; if "
+        "they are turns, save the table as .csv with speaker and text columns, or write "
+        "each as `Name: text`"]
 
 
 FIELD_NOTES = [("Observation", "Mothers sat apart from fathers."),

@@ -463,6 +463,24 @@ def test_labels_before_a_dash_are_noted(tmp_path, dash):
         "each label with a colon (`Interviewer: ...`)"]
 
 
+@pytest.mark.parametrize("line", [
+    "[12/03/2024, 10:01:{at}] {who}: {said}",       # WhatsApp
+    "12/03/2024, 10:{at} - {who}: {said}",          # WhatsApp, other locales
+    "10:01:{at} From {who} to Everyone: {said}"],   # a Zoom chat
+    ids=["WhatsApp", "WhatsApp with a dash", "Zoom chat"])
+def test_labels_after_a_date_or_time_are_noted(tmp_path, line):
+    # a chat export: both speakers' words one section of nobody's, without a note
+    text = "".join(line.format(at=f"{k:02d}", who=who, said=said) + "\n" for k, (who, said) in
+                   enumerate([("Ana Ruiz", "What is hardest?"), ("Bo Chen", "Housing."),
+                              ("Ana Ruiz", "And work?"), ("Bo Chen", "Wages are low.")]))
+    corpus = ingest(Study.open(make_study(tmp_path / "s", {"chat.txt": text}, None)))
+    assert [str(n) for n in corpus.speaker_notes] == [
+        "transcripts/chat.txt:1: `Ana Ruiz` (2 lines), `Bo Chen` (2 lines) open lines "
+        "after a date or time, as a chat export writes speakers' labels: read as field "
+        "notes, their words are not told apart by speaker; if they are speakers, write "
+        "each line as a turn (`[10:01:05] Ana Ruiz: ...`)"]
+
+
 @pytest.mark.parametrize("text", [
     "SETTING\nA library meeting room.\n\nMOOD\nCalm, then tense.\n",
     "Arrival\nWe met in the library.\n\nDeparture\nWe left at noon.\n",

@@ -11,12 +11,12 @@ from ..limits import DEFAULT, Limits, check_size
 from ..normalize import decode, read_lines
 from .asides import split_asides
 from .base import Block, ParsedDocument
-from .captions import parse_captions
+from .captions import caption_shaped, parse_captions, timing_note
 from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
 from .notes import parse_notes, stacked_labels
-from .otter import find_headers, parse_otter
+from .otter import find_headers, markdown_note, parse_otter
 from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
                         observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
@@ -67,6 +67,9 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     (:func:`~.plaintext.read_times`); ``shown``: the line a note names in its words for
     a line of ``text`` (:func:`~dialogcode.normalize.read_lines`).
     """
+    if fmt == "txt" and caption_shaped(text):
+        return parse_captions(text, source, vtt=text.lstrip("\ufeff").startswith("WEBVTT"),
+                              forced=forced, shown=shown)
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []
         if len(headers) >= 2:
@@ -94,13 +97,16 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             turns, clocked = read_times(text, turns, source, turn_times, shown)
             entries = observer_turns(text, turns, lines)
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
-                               notes + clocked + category_notes(text, forced), sorted(found),
+                               notes + clocked + category_notes(text, forced)
+                               + timing_note(text), sorted(found),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
         return parse_otter(text, source, shown=shown)
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
-                          + category_notes(text, forced) + stacked_labels(text),
+                          + category_notes(text, forced) + stacked_labels(text)
+                          + (markdown_note(text) if fmt == "md" else [])
+                          + timing_note(text),
                           key=lambda note: note.line)
     return parsed
 

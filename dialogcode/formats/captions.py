@@ -20,7 +20,8 @@ from .columns import time_problem
 from .speakers import Note
 from .tables import speakerless_notes
 
-STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+# seconds of one digit too: Teams writes `0:1:2.0` in a Word transcript
+STAMP = r"(?:(\d{1,6}):)?(\d{1,2}):(\d{1,2})[.,](\d{1,3})"
 TIMING = re.compile(rf"^\s*{STAMP}\s*-->\s*{STAMP}(?:\s+.*)?$")
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")         # a voice span opens
 DASHED = re.compile(r"^[ \t]*[-\u2013\u2014][ \t]*(?=[^\s\d])", re.MULTILINE)  # "- " opening a line, not "-5"
@@ -35,8 +36,59 @@ OVERRIDE = re.compile(r"\{\\[^{}\n]*\}")    # an SSA/ASS tag subtitle editors wr
 TIMING_LIKE = re.compile(r"^\s*\d[\d:.,]*\s*-->")   # a line meant as a timing line
 NUMBER = re.compile(r"^\s*\d+\s*$")                 # a cue number
 INLINE_TIME = re.compile(rf"<{STAMP}>")       # a time inside a cue's text
-ZOOM = re.compile(r"^([^\W\d_][^:\uff1a\n]{0,39})(?::\s+|\uff1a\s*)(.*)$", re.DOTALL)
+# `Name: text` (Zoom), or `[Name]: text` (WhisperX; a sound in brackets has no colon)
+ZOOM = re.compile(r"^(?:\[(?P<bracket>[^\W\d_][^\]\n]{0,39})\]:\s+"
+                  r"|(?P<name>[^\W\d_][^:\uff1a\n]{0,39})(?::\s+|\uff1a\s*))(?P<said>.*)$",
+                  re.DOTALL)
 SOUND = re.compile(r"[\[(][^\[\]()]*[\])]")      # [music], (laughs): nobody's words
+
+
+def caption_shaped(text: str) -> bool:
+    """Whether plain text (a .txt file, a Word file's paragraphs) is captions: it opens
+    with ``WEBVTT``, a timing line, or a cue number above one (SRT or WebVTT saved as
+    text; a Teams Word transcript, whose cues are a timing line, a name, the words)."""
+    lines = text.lstrip("\ufeff\n").split("\n", 2)
+    return (lines[0].startswith("WEBVTT") or bool(TIMING_LIKE.match(lines[0]))
+            or (len(lines) > 1 and bool(NUMBER.match(lines[0]))
+                and bool(TIMING_LIKE.match(lines[1]))))
+
+
+def timing_note(text: str) -> list[Note]:
+    """A note for plain text read as turns or field notes that holds caption timing
+    lines, two or more: captions below a title, which :func:`caption_shaped` does not
+    take."""
+    found = [(number, line) for number, line in enumerate(text.split("\n"), start=1)
+             if TIMING.match(line)]
+    if len(found) < 2:
+        return []
+    return [Note(found[0][0], (
+        f"{len(found)} caption timing lines (`{found[0][1].strip()}`) read as words: "
+        "captions saved as text are read as captions when the file opens with its first "
+        "cue (or WEBVTT): remove the lines above the first cue"))]
+
+
+def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[str]
+                   ) -> list[tuple[int, float, float, str]]:
+    """``cues`` with the first line of each made a voice (``<v Ruiz, Ana>``) when every
+    cue's first line is a speaker's name above its words, as in a Teams Word transcript:
+    each written like a name, maybe with a note in brackets (``Kim Lee (Guest)``), or
+    listed under ``speakers:``, without a colon, and some name used in more than one
+    cue. Otherwise ``cues`` as they are: subtitles of two
+    lines keep both as words."""
+    firsts = [payload.split("\n", 1) for *_, payload in cues]
+
+    def name(first: str) -> bool:
+        first = first.strip()
+        return first in forced or (":" not in first and speakers.plausible(first) and (
+            speakers.name_like(speakers.NOTE_AFTER.sub("", first))
+            or speakers.surname_first(first)))
+
+    names = [first.strip() for first, *_ in firsts]
+    if (len(cues) < 2 or len(set(names)) == len(names) and not forced & set(names)
+            or not all(len(f) == 2 and f[1].strip() and name(f[0]) for f in firsts)):
+        return cues
+    return [(line, start, end, f"<v {who}>\n{rest}")
+            for (line, start, end, _), who, (_, rest) in zip(cues, names, firsts)]
 
 
 def _seconds(h, m, s, ms) -> float:
@@ -218,6 +270,7 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     line of ``text`` (:func:`~dialogcode.normalize.read_lines`)."""
     notes, cues = _cues(text, source, vtt)
     cues, rolled = _unrolled(cues)
+    cues = _named_by_line(cues, forced)
     pieces = []
     for line, start, end, payload in cues:
         for at, speaker, body, marked in _parts(payload):   # the first part: at its timing line
@@ -226,17 +279,17 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     candidates = [(k, m) for k, p in enumerate(pieces) if p[3] is None
                   for m in [ZOOM.match(p[4])] if m]
     # a label after `>>` names whoever speaks from there, used once or not
-    forced |= {m[1].strip() for k, m in candidates
-               if pieces[k][7] and speakers.plausible(m[1].strip())}
-    labels = [speakers.Label(m[1].strip(), f"{m[1].strip()}:", pieces[k][5])
-              for k, m in candidates]
+    forced |= {_name(m) for k, m in candidates
+               if pieces[k][7] and speakers.plausible(_name(m))}
+    labels = [speakers.Label(_name(m), f"[{_name(m)}]:" if m["bracket"] else f"{_name(m)}:",
+                             pieces[k][5]) for k, m in candidates]
     named = sum(p[3] is not None for p in pieces) + sum(
         label.name in forced or speakers.plausible(label.name) for label in labels)
     chosen = speakers.decide(labels, dense=named * 2 > len(pieces), forced=forced,
                              names_only=False)
     for (k, m), keep in zip(candidates, chosen):
         if keep:
-            pieces[k][3], pieces[k][4] = m[1].strip(), m[2]
+            pieces[k][3], pieces[k][4] = _name(m), m["said"]
     builder = TextBuilder(preamble="\n\n".join(notes))
     for line, start, end, speaker, body, *_ in pieces:
         builder.add(speaker, body, time_start=start, time_end=end, line=line)
@@ -251,6 +304,11 @@ def parse_captions(text: str, source: str, *, vtt: bool,
             f"{rolled} caption lines repeated from the cue before (rolled up, as automatic "
             "captions with times in their text are written) read once")))
     return parsed
+
+
+def _name(label: re.Match) -> str:
+    """The speaker a cue's label (:data:`ZOOM`) names."""
+    return (label["bracket"] or label["name"]).strip()
 
 
 def _backwards(text: str, cues: list[tuple[int, float, float, str]],

@@ -147,7 +147,7 @@ def _recap_labels(text: str, labels: list[re.Match]) -> list[tuple]:
         name = (m["colon"] or m["bracket"] or m["hash"]).strip()
         recap = RECAP.match(" ".join(name.split()))
         if recap:
-            plain = bool(m["colon"]) and not (m["before"] or m["inside"])
+            plain = bool(m["colon"]) and not (m["before"] or m["inside"] or m["outside"])
             found.append((m.start(), m.end(), name, plain, item, recap))
     found += [(m.start(), m.end(), m["name"], False, False,
                RECAP.match(" ".join(m["name"].split())))

@@ -20,13 +20,17 @@ INVISIBLE = "\u00ad\u200b-\u200f\u2060\ufeff"
 COLON = ":\uff1a"
 TURN = re.compile(     # a label, maybe indented, maybe with a time before it or in it
     rf"^[ \t{INVISIBLE}]*(?:[\[(]?(?P<before>{STAMP})[\])]?[ \t]+)?"
-    rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[ \t]*(?P<after>{STAMP})[ \t]*$)?[ \t]*"
+    # `[P3]`, maybe with a colon (`[SPEAKER_00]: ...`, as WhisperX writes it)
+    rf"(?:\[(?P<bracket>[^\]\n]{{1,40}})\](?:[{COLON}](?=\s|$))?"
+    rf"(?:[ \t]*(?P<after>{STAMP})[ \t]*$)?[ \t]*"
     rf"|#(?P<hash>[^\s#{COLON}][^{COLON}\n]{{0,39}})[{COLON}][ \t]*"
     rf"|{BOLD}?(?P<colon>[^\W\d_][^{COLON}\n]{{0,39}}?)"
     rf"(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
     # bold closed round the label; then spaces (no-break ones too) or characters nobody
     # sees, or the line's end (or nothing after a full-width colon, as CJK typing has it)
-    rf"[{INVISIBLE}]*(?(bold)(?:[{COLON}](?P=bold)|(?P=bold)[{COLON}])|[{COLON}])"
+    # (or a time after the bold: `**Ana Ruiz** (00:01):`, as notes apps write it)
+    rf"[{INVISIBLE}]*(?(bold)(?:[{COLON}](?P=bold)"
+    rf"|(?P=bold)(?:[ \t]*[\[(](?P<outside>{STAMP})[\])])?[{COLON}])|[{COLON}])"
     rf"(?:(?:[^\S\n]|[{INVISIBLE}])+|$|(?<=\uff1a)))",
     re.MULTILINE,
 )

@@ -20,6 +20,12 @@ ALONE_ABOVE = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*(?P<name>[^\n]{1,40}?)[ \t]*\n
 # a label and a dash opening a line: `Maria – Housing.`
 DASH_LABEL = re.compile(r"^[ \t]*(?P<name>[^\W\d_][^\n:]{0,39}?)[ \t]+[-\u2013\u2014][ \t]+\S",
                         re.MULTILINE)
+# a label after a date or time opening a line, as chats are exported: `[12/03/2024,
+# 10:01:05] Ana Ruiz:`, `12/03/2024, 10:01 - Ana Ruiz:`, `10:01:05 From Ana Ruiz to Everyone:`
+CHAT_LABEL = re.compile(r"^[ \t]*\[?(?:[\d/.-]{6,10},?[ \t]+)?\d{1,2}:\d{2}(?::\d{2})?"
+                        r"(?:[ \t]*[AaPp]\.?[Mm]\.?)?\]?[ \t]*(?:[-\u2013][ \t]*)?(?:From[ \t]+)?"
+                        r"(?P<name>[^\W\d_][^\n:]{0,39}?)(?:[ \t]+to[ \t]+[^\n:]{1,40}?)?[ \t]*:",
+                        re.MULTILINE)
 
 
 def find_headings(text: str) -> list[re.Match]:
@@ -53,18 +59,21 @@ def parse_notes(text: str, styled: frozenset[int] = frozenset()) -> ParsedDocume
 def stacked_labels(text: str) -> list[speakers.Note]:
     """Notes for field notes whose paragraphs or lines open with a speaker's label
     written without a colon: alone on its line above the words (``INTERVIEWER``), or
-    before a dash (``Maria – Housing.``), as some transcripts are written: roles, or
+    before a dash (``Maria – Housing.``), as some transcripts are written, or after a
+    date or time, as chats are exported (``[12/03/2024, 10:01:05] Maria:``): roles, or
     names used so twice or more (in capitals, alone on a line). Read as field notes,
     every speaker's words are one section; the note says how to write them as turns."""
     return [note for note in (
         _labels_without_colon(text, ALONE_ABOVE, "stand alone on a line above words",
                               capitals=True),
         _labels_without_colon(text, DASH_LABEL, "open lines before a dash",
-                              capitals=False)) if note]
+                              capitals=False),
+        _labels_without_colon(text, CHAT_LABEL, "open lines after a date or time",
+                              capitals=False, chat=True)) if note]
 
 
-def _labels_without_colon(text: str, pattern: re.Pattern, where: str, *, capitals: bool
-                          ) -> speakers.Note | None:
+def _labels_without_colon(text: str, pattern: re.Pattern, where: str, *, capitals: bool,
+                          chat: bool = False) -> speakers.Note | None:
     found = [(m["name"], line_at(text, m.start("name"))) for m in pattern.finditer(text)]
     uses = Counter(name for name, _ in found)
     kept = [(name, line) for name, line in found if speakers.plausible(name) and (
@@ -74,7 +83,10 @@ def _labels_without_colon(text: str, pattern: re.Pattern, where: str, *, capital
         return None
     named = ", ".join(f"`{name}` ({uses[name]} line{'s' * (uses[name] > 1)})"
                       for name in dict.fromkeys(name for name, _ in kept))
+    written, fix = (("as a chat export writes speakers' labels",
+                      f"each line as a turn (`[10:01:05] {kept[0][0]}: ...`)") if chat else
+                     ("as speakers' labels written without a colon",
+                      f"each label with a colon (`{kept[0][0]}: ...`)"))
     return speakers.Note(kept[0][1], (
-        f"{named} {where}, as speakers' labels written without a colon: read as field "
-        "notes, their words are not told apart by speaker; if they are speakers, write "
-        f"each label with a colon (`{kept[0][0]}: ...`)"))
+        f"{named} {where}, {written}: read as field notes, their words are not told "
+        f"apart by speaker; if they are speakers, write {fix}"))

@@ -11,25 +11,72 @@ from .base import Block, ParsedDocument
 from .clock import backwards
 from .columns import parse_time
 from .headings import recap_lines
-from .labels import CLOCK
+from .labels import CLOCK, TURN
 from .lines import line_at, span
 from .speakers import Note
 
-HEADER = re.compile(rf"^(?P<label>\S[^\n]{{0,39}}?)[ \t]+(?:(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)"
-                    rf"|\((?P<round>{CLOCK})\)|\[(?P<square>{CLOCK})\])[ \t]*$", re.MULTILINE)
+# `Name  0:49`, `Name (0:49)`, `Name [00:00:49]`, maybe with a dash or bar between
+# (`Name - 0:49`, Fireflies); or the time first, `[00:00:49] Name` or `00:00:49 Name`
+# (Trint, Happy Scribe), with words on the line below, not opening with a time (lines
+# of timed talk)
+HEADER = re.compile(rf"^(?:(?P<label>\S[^\n]{{0,39}}?)(?:[ \t]+[-\u2013\u2014|])?[ \t]+"
+                    rf"(?:(?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)"
+                    rf"|\((?P<round>{CLOCK})\)|\[(?P<square>{CLOCK})\])"
+                    rf"|(?:\[(?P<lead>{CLOCK})\]|(?P<bare>\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?))"
+                    rf"[ \t]+(?P<named>[^\s\[][^\n]{{0,39}}?)[ \t]*(?=\n[ \t]*(?!\[?\d{{1,2}}:\d{{2}})\S))"
+                    rf"[ \t]*$",
+                    re.MULTILINE)
+BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)*")     # a line's end and the blank lines after it
+
+
+def _label(header: re.Match) -> str:
+    """The speaker's label of a header line."""
+    return (header["label"] or header["named"]).strip()
+
+
+def _stamp(header: re.Match) -> str:
+    return (header["ts"] or header["round"] or header["square"] or header["lead"]
+            or header["bare"])
 
 
 def find_headers(text: str) -> list[re.Match]:
     """The ``Name  0:49`` lines of ``text``, and its ``Name (0:49)`` lines when some of
     those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
-    whose label is a role, recurs or is written like a name. A heading or a line of talk
-    ending in a time in brackets (``Arrival (09:15)``, ``not really (11:00)``) is not
-    a speaker's."""
-    found = [m for m in HEADER.finditer(text) if speakers.plausible(m["label"])]
-    counts = Counter(m["label"].strip() for m in found if not m["ts"])
-    usual = {label for label in counts if counts[label] >= 2 or speakers.ROLE.match(label)}
+    whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
+    lines. A heading or a line of talk ending in a time in brackets (``Arrival (09:15)``,
+    ``not really (11:00)``), or after one (``[10:15] Arrival``), is not a speaker's, nor
+    is such a line above a turn of a label used twice or a role's (``Break (00:12:31)``
+    above ``P1: ...``: a heading among turns)."""
+    found = [m for m in HEADER.finditer(text) if speakers.plausible(_label(m))]
+    if not all(m["ts"] for m in found):
+        labels = Counter(m["colon"].strip() for m in TURN.finditer(text) if m["colon"])
+        talking = {name for name, uses in labels.items() if speakers.plausible(name) and (
+            uses >= 2 or speakers.ROLE.match(name))}
+        found = [m for m in found if m["ts"] or not _above_a_turn(text, m, talking)]
+    counts = Counter(_label(m) for m in found if not m["ts"])
+    usual = {name for name in counts if counts[name] >= 2 or speakers.ROLE.match(name)}
     return [m for m in found if m["ts"] or (usual and (
-        m["label"].strip() in usual or speakers.name_like(m["label"].strip())))]
+        _label(m) in usual or speakers.name_like(_label(m))))]
+
+
+def _above_a_turn(text: str, header: re.Match, talking: set[str]) -> bool:
+    """Whether the first words below ``header`` open with a ``Name:`` label of
+    ``talking``: the file's labels used twice or more, or roles."""
+    below = BLANK_LINES.match(text, header.end())
+    turn = below and TURN.match(text, below.end())
+    return bool(turn and turn["colon"] and turn["colon"].strip() in talking)
+
+
+def markdown_note(text: str) -> list[Note]:
+    """A note for a Markdown file read as field notes that has the speaker lines of an
+    Otter export (:func:`find_headers`): a .md file is never read as one."""
+    headers = find_headers(text)
+    if len(headers) < 2:
+        return []
+    return [Note(line_at(text, headers[0].start()), (
+        f"{len(headers)} lines are a speaker's name and a time above the words "
+        f"(`{headers[0][0].strip()}`), as an Otter export writes them: a Markdown file is "
+        "read as field notes, without speakers; save it as .txt to read its turns"))]
 
 
 def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
@@ -50,7 +97,7 @@ def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
     if end > start:
         blocks.append(Block("preamble", start, end, line=line_at(text, start)))
     recaps = [(at, stop, None) for at, stop in recap_lines(
-        text, talk=[(h.start(), h.end(), h["label"].strip()) for h in headers]) if at > first]
+        text, talk=[(h.start(), h.end(), _label(h)) for h in headers]) if at > first]
     marks = sorted([(h.start(), h.end(), h) for h in headers] + recaps, key=lambda m: m[0])
     notes, section = [], None
     for i, (mark, after, header) in enumerate(marks):
@@ -69,11 +116,11 @@ def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
             # a turn ends where the next begins, unless that is earlier (a typo, a second
             # recording): then its end is unknown, never a negative duration
             at, until = _time(text, header, source), _time(text, nxt, source) if nxt else None
-            blocks.append(Block("turn", start, end, header["label"].strip(), section,
+            blocks.append(Block("turn", start, end, _label(header), section,
                                 time_start=at,
                                 time_end=until if until is not None and until >= at else None,
                                 line=line))
-    order = backwards([(line_at(text, h.start()), h["ts"] or h["round"] or h["square"])
+    order = backwards([(line_at(text, h.start()), _stamp(h))
                        for h in headers], [_time(text, h, source) for h in headers],
                       offsets=True, shown=shown)
     notes = sorted(notes + [Note(line, why) for line, why in order], key=lambda n: n.line)
@@ -81,5 +128,5 @@ def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
 
 
 def _time(text: str, header: re.Match, source: str) -> float:
-    return parse_time(header["ts"] or header["round"] or header["square"], source,
+    return parse_time(_stamp(header), source,
                       line_at(text, header.start()))

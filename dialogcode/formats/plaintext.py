@@ -38,7 +38,7 @@ from .entries import entry_lines
 from .headings import HEADING, recap_lines
 from .labels import MARKER, STAMP, TURN, Turn, count_recurring
 from .lines import line_at, lines_of, paragraph_starts, span
-from .speakers import Label, Note
+from .speakers import Label, Note, wordless_note
 
 QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks alone, at the end
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{STAMP})[\])]?[ \t]*")   # a line of a time alone
@@ -49,7 +49,7 @@ LATER_STAMPS = 3    # times above later turns only that are turn times, not answ
 
 
 def _stamp(match: re.Match) -> str | None:
-    return match["before"] or match["inside"] or match["after"]
+    return match["before"] or match["inside"] or match["outside"] or match["after"]
 
 
 def _labels(text: str, forced: frozenset[str]
@@ -394,7 +394,9 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
                       if s >= first and s not in speaker_lines
                       and text.rfind("\n", 0, s) + 1 not in leads],
                    key=lambda m: m[0])
-    section = None
+    section, unsaid = None, []      # unsaid: lines of labels without words
+    # labels whose words follow a time written in the turn (`P1: [00:00:05] We start.`)
+    pieced = {turn.within for *_, turn, _ in marks if turn is not None}
     for i, (mark, after, turn, label) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         line = line_at(text, label)
@@ -417,4 +419,9 @@ def parse_turns(text: str, turns: list[Turn], notes: list[Note] | None = None,
         elif end > start:
             blocks.append(Block("section", start, end, section=section,
                                 line=line_at(text, start)))
+        elif (turn is not None and turn.speaker and turn.within is None
+              and turn.start not in pieced):
+            unsaid.append(line)
+    if unsaid:
+        notes.append(wordless_note(unsaid, "speaker labels", "with no words"))
     return ParsedDocument(text, blocks, notes=sorted(notes, key=lambda n: n.line))

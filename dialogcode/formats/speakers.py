@@ -216,6 +216,19 @@ def decide(labels: list[Label], *, dense: bool, forced: frozenset[str] = frozens
     return [speaker(label) for label in labels]
 
 
+def wordless_note(lines: list[int], things: str, how: str) -> Note:
+    """A note on ``things`` (``rows``, ``speaker labels``) at ``lines`` that are no turns
+    for having no words (``how``): the turns after them are numbered without them."""
+    shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+    one = len(lines) == 1
+    return Note(lines[0], (
+        f"{len(lines)} {things[:-1] if one else things} {how} ({shown}) "
+        f"{'is no turn' if one else 'are no turns'}, so the turns after "
+        f"{'it' if one else 'them'} are numbered without {'it' if one else 'them'}: a "
+        "table of codes by turn number (`document, turn, code`) must count turns, not "
+        f"{things.split()[-1]}"))
+
+
 def notes(labels: list[Label], speakers: list[bool], *, forced: frozenset[str] = frozenset(),
           transcript: bool = True, entries: frozenset[int] = frozenset()) -> list[Note]:
     """Notes on the guesses among ``labels``: labels used once and taken as speakers

@@ -8,11 +8,14 @@ from . import speakers
 from .columns import DEFAULTS, column_key
 from .entries import entry_lines
 from .headings import recap_lines
-from .labels import TAB_TURN, Turn, count_recurring
+from .labels import CLOCK, TAB_TURN, Turn, count_recurring
 from .lines import line_at, lines_of
 from .speakers import Label, Note
 
-TABBED = re.compile(r"^[ \t]*(?P<label>[^\t\n]{1,40}?)[ ]*\t+\S", re.MULTILINE)  # P1<tab>...
+# P1<tab>..., or a time before it (NVivo): 0:00:01.0<tab>P1<tab>...
+TABBED = re.compile(rf"^[ \t]*(?:(?P<time>{CLOCK})[ \t]*\t+)?(?P<label>[^\t\n]{{1,40}}?)[ ]*\t+\S",
+                    re.MULTILINE)
+TIME_FIELD = re.compile(rf"^[ \t]*{CLOCK}[ \t]*\t+(?=[^\t\n]*\t)")  # 0:00:01.0<tab> before a name
 
 
 def tabbed_turns(text: str, forced: frozenset[str], labelled: list[Turn]
@@ -69,7 +72,8 @@ def _column_names(match: re.Match) -> bool:
 
 def tabbed_lines(text: str, shown: Callable[[int], int] | None = None) -> list[Note]:
     """A note for text read as field notes whose lines are mostly a name, a tab and text
-    (``P1<tab>We need housing.``, a table pasted as text): no label opens them, so
+    (``P1<tab>We need housing.``, a table pasted as text, maybe with a time before the
+    name, ``0:00:01.0<tab>P1<tab>...``): no label opens them, so
     their speakers are not read. ``shown``: the line of the file, as an editor shows
     it, of a line of ``text`` (:func:`~dialogcode.normalize.read_lines`): the lines
     the note counts and names are the file's."""
@@ -81,9 +85,13 @@ def tabbed_lines(text: str, shown: Callable[[int], int] | None = None) -> list[N
     if named < 2 or named * 2 <= lines:
         return []
     other = next((number for number, (_, line) in enumerate(lines_of(text), start=1)
-                  if "\t" in line.rstrip() and not TAB_TURN.fullmatch(line)), None)
-    return [Note(line_at(text, found[0].start()), (
-        f"{named} of {lines} lines are a name, a tab and text (`{found[0]['label']}` "
+                  if "\t" in line.rstrip()
+                  and not TAB_TURN.fullmatch(TIME_FIELD.sub("", line, count=1))), None)
+    first = found[0]
+    shape, example = (("a time, a name", f"{first['time']}<tab>{first['label']}")
+                      if first["time"] else ("a name", first["label"]))
+    return [Note(line_at(text, first.start()), (
+        f"{named} of {lines} lines are {shape}, a tab and text (`{example}` "
         "then a tab), as a table pasted as text: read as field notes, without speakers"
         + (f" (line {show(other)} has more fields, a tab in its words or no name)"
            if other else "")

@@ -22,7 +22,7 @@ from .clock import backwards, clock_times
 from .columns import (DAY, DEFAULTS, column_key, day_fraction_evidence, find_columns,
                       in_milliseconds, milliseconds_evidence, parse_time)
 from .cuttext import cut_text
-from .speakers import Note, cell_label
+from .speakers import Note, cell_label, wordless_note
 
 KEEP_APART = "set merge_turns: false to keep rows apart"
 # a character a workbook writes escaped in a cell's text (Excel and XlsxWriter write a
@@ -114,14 +114,7 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                         [start for *_, start, _ in starts], offsets=clock is None,
                         speakers=[who for *_, who in starts])])
     if unsaid:
-        shown = ", ".join(map(str, unsaid[:5])) + (", ..." if len(unsaid) > 5 else "")
-        one = len(unsaid) == 1
-        parsed.notes.append(Note(unsaid[0], (
-            f"{len(unsaid)} {rows_are[:-1] if one else rows_are} with a speaker and no text "
-            f"({shown}) {'is no turn' if one else 'are no turns'}, so the turns after "
-            f"{'it' if one else 'them'} are numbered without {'it' if one else 'them'}: a "
-            "table of codes by turn number (`document, turn, code`) must count turns, not "
-            f"{rows_are}")))
+        parsed.notes.append(wordless_note(unsaid, rows_are, "with a speaker and no text"))
     if evidence:
         parsed.notes.insert(0, Note(rows[0][0], evidence))
     others = [str(name) for k, name in enumerate(header)
