@@ -120,7 +120,8 @@ def ingest_on_dask(study: Study, client, *, unit: str | None = None,
     notes = sorted((n for f in found for n in f["notes"] if n[0] not in left_out),
                    key=lambda item: item[0])
     return Corpus(corpus.documents, corpus.segments, skipped=problems,
-                  warnings=plan.warnings, speaker_notes=[note for _, note in notes])
+                  warnings=plan.warnings, speaker_notes=[note for _, note in notes],
+                  study=study)
 
 
 def _drop_rows(documents: Path, segments: Path, dropped: list[Rows]) -> None:

@@ -13,7 +13,7 @@ from .formats.base import NOT_TALK
 from .formats.speakers import Note
 from .manifest import STANDARD, Entry, load_manifest
 from .nlp import load_pipeline
-from .normalize import count_words
+from .normalize import count_words, decode, read_lines
 from .paths import NOT_A_FILE, refused_file
 from .progress import progress_bar
 from .roles import MANIFEST_COLUMN as ROLES_COLUMN
@@ -44,6 +44,9 @@ class Corpus:
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     speaker_notes: list[Problem] = field(default_factory=list)
+    # the study whose transcripts were read, where a quote's line may be counted in its
+    # file (:func:`shown_lines`); None when not known
+    study: Study | None = None
 
     def text(self, doc_id: str) -> str:
         return self.documents.set_index("doc_id").at[doc_id, "text"]
@@ -183,6 +186,29 @@ def parse_transcript(study: Study, path: Path, entry: Entry):
                          limits=study.config.limits)
 
 
+def shown_lines(study: Study, source_path: str, text: str) -> str | None:
+    """``text``, a document's text as ingest read it from the plain-text transcript
+    ``source_path``, with LF only where an editor shows a line end in that file (each
+    line separator, vertical tab, NEL or form feed read as a line break a U+2028), so
+    that counting LFs before an offset gives the line an editor shows it on; None when
+    the file is gone or cannot be read, or no longer reads as ``text`` (it changed
+    since ingest)."""
+    try:
+        entry = next((e for e in load_manifest(study.manifest, study.transcripts)
+                      if e.file == source_path), None) \
+            if study.manifest is not None and study.manifest.is_file() else None
+        read, lines = read_lines(decode((study.transcripts / source_path).read_bytes(),
+                                        source_path, entry and entry.encoding
+                                        or study.config.encoding))
+    except (OSError, DialogcodeError):
+        return None
+    if read != text:
+        return None
+    pieces = read.split("\n")
+    return "".join(piece + ("\n" if lines[k + 1] > lines[k] else "\u2028")
+                   for k, piece in enumerate(pieces[:-1])) + pieces[-1]
+
+
 def text_digest(text: str) -> str:
     """The ``sha256`` of a document's text, as the documents table holds it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -278,7 +304,7 @@ def ingest(study: Study, *, unit: str | None = None, skip_bad: bool = False,
         raise IngestError(problems)
     documents, table = corpus_tables(study, docs, segments)
     return Corpus(documents, table, skipped=problems, warnings=plan.warnings,
-                  speaker_notes=notes)
+                  speaker_notes=notes, study=study)
 
 
 def corpus_tables(study: Study, docs: list[dict], segments: list[dict],
@@ -322,7 +348,7 @@ def load_corpus(study: Study) -> Corpus:
     if "codable" not in segments:
         raise DialogcodeError(f"{study.out / 'segments.parquet'} was written by an older "
                               f"dialogcode; run `{hint}` again")
-    return Corpus(read_table(study.out, "documents", hint=hint), segments)
+    return Corpus(read_table(study.out, "documents", hint=hint), segments, study=study)
 
 
 def summarize(corpus: Corpus) -> pd.DataFrame:

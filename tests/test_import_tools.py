@@ -628,6 +628,25 @@ def test_a_paragraph_number_counting_blocks_of_lines_leaves_the_quote_ambiguous(
     assert [p.line for p in result.unlocated] == [2]
 
 
+def test_a_paragraph_number_is_counted_in_the_lines_an_editor_shows_too(tmp_path):
+    # a line separator is read as a line break, but an editor (and maybe the tool) shows
+    # none: paragraph 3, P2's "Yes." on the file's line 3, was taken as P1's, on line 3
+    # of the text as read; counted either way it may be either, so it is left ambiguous
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "north" / "kickoff.txt").write_text(
+        "Facilitator: Hi\u2028there.\nP1: Yes.\nP2: Yes.\n", encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = load_corpus(opened), load_codebooks(opened.codebook_files())
+    path = workbook(tmp_path / "yes.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Connection", 3, 3, 0, "Yes.", ""),
+                    ("", "north", "kickoff", "Risks\\Money", 2, 2, 0, "Yes.", ""))
+    result = imported(path, loaded, skip_unlocated=True)
+    assert rows(result) == [("north/kickoff:t2", "risk.money")]
+    assert [p.line for p in result.unlocated] == [2]
+
+
 def test_a_paragraph_cell_that_is_not_a_number_leaves_the_quote_ambiguous(study):
     # "²" is a digit to str.isdigit, but no number to int()
     path = workbook(study / "odd.xlsx", MAXQDA,

@@ -1388,23 +1388,39 @@ def test_an_offsets_tables_rows_placed_by_their_quotes_are_counted_as_located(re
     assert len(result.fuzzy) == 1
 
 
-def test_a_quotes_own_line_is_not_counted_in_a_text_read_with_more_lines_than_written(
-        tmp_path):
-    # a vertical tab (a line break pasted from Word) is read as a line break but no
-    # editor shows one: the row naming line 4 (the second "Yes.") was coded on the
-    # first, on line 3, counted as line 4 in the text as read
+@pytest.mark.parametrize("before, after", [
+    ("P1: hi\vthere\nfoo\n", "\nP2: Rent is high.\n"),
+    # the only separator in the last turn, after the last turn's start: the guard that
+    # compared each turn's line as read with its line as written saw none
+    ("Facilitator: Hello.\n\nP1: hi\u2028there\nfoo\n", "")])
+def test_a_quotes_own_line_is_counted_as_an_editor_shows_it(tmp_path, before, after):
+    # a vertical tab or line separator is read as a line break but no editor shows
+    # one: the row naming line 4 (the second "Yes.") was coded on the first, on line 3,
+    # counted as line 4 in the text as read
     root = tmp_path / "study"
     shutil.copytree(DATA / "evidence-study", root)
-    (root / "transcripts" / "north" / "kickoff.txt").write_text(
-        "P1: hi\vthere\nfoo\nYes.\nYes.\n\nP2: Rent is high.\n", encoding="utf-8")
+    text = before + "Yes.\nYes.\n" + after
+    path = root / "transcripts" / "north" / "kickoff.txt"
+    path.write_text(text, encoding="utf-8")
     opened = Study.open(root)
     write_corpus(ingest(opened), opened.out)
+    loaded = corpus_and_codebook(root)
+    document = loaded[0].text("north/kickoff")
+    second = document.rindex("Yes.")
+    line = text.count("\n", 0, text.rindex("Yes.")) + 1
     sheet = tmp_path / "quotes.csv"
-    sheet.write_text("document,quote,code,line\nnorth/kickoff,Yes.,risk.housing,4\n",
+    sheet.write_text(f"document,quote,code,line\nnorth/kickoff,Yes.,risk.housing,{line}\n",
                      encoding="utf-8")
+    assert [(start, end) for *_, start, end in rows(imported(sheet, loaded))] == [
+        (second, second + 4)]
+    # the transcript changed since ingest: its lines are not counted, and it says so
+    path.write_text(text.replace("hi", "hello"), encoding="utf-8")
     with pytest.raises(CodingsError) as error:
-        imported(sheet, corpus_and_codebook(root))
+        imported(sheet, loaded)
     assert "AMBIGUOUS" in error.value.problems[0].message
+    assert ("compared with the line each turn starts on only, not the line the quote is "
+            f"on: {path} is gone or changed since `dialogcode ingest`") in \
+        error.value.problems[0].message
 
 
 def test_a_rows_speaker_is_read_as_the_transcripts_label_is(tmp_path):

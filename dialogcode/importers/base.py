@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import Problem
-from ..ingest import Corpus
+from ..formats import LAYOUTS as TEXT_LAYOUTS
+from ..ingest import Corpus, shown_lines
 from ..segment import other_unit, turn_lines
 from ..spans import covered_segments, interjections
 
@@ -20,6 +21,12 @@ if TYPE_CHECKING:
     from ..privacy.gate import Masker
 
 EXCERPT = 40     # characters of transcript text an error message may show
+# formats whose document text is the transcript file as written, line for line but for a
+# line separator, vertical tab, NEL or form feed read as a line break
+# (:meth:`Documents.shown_lines`); a Word file's text is rebuilt from its paragraphs
+# (empty ones and leading blank lines dropped, a line break inside a paragraph kept), so
+# its paragraphs are not dialogcode's lines
+AS_WRITTEN = ("txt", "md", *TEXT_LAYOUTS)
 
 
 @dataclass(frozen=True)
@@ -125,13 +132,8 @@ class Documents:
         self.line: dict[str, int | None] = {
             seg: None if pd.isna(line) else int(line)
             for seg, line in zip(segments["seg_id"], lines)}
-        # documents whose turns all start on the line as read that they start on as
-        # written: no line separator, vertical tab or form feed read as a line break
-        # before the last turn, so that a line counted in the text is an editor's
-        read = segments["read_line"] if "read_line" in segments else pd.Series(
-            float("nan"), index=segments.index)
-        self.read_as_written: set[str] = set(segments["doc_id"]) - set(
-            segments.loc[read.ne(pd.Series(lines, index=segments.index)), "doc_id"])
+        self.study = corpus.study
+        self._shown: dict[str, str | None] = {}
         # (doc_id, n) -> the segments of turn n (one, or its sentences), as numbered at
         # ingest; None for segments written before ingest numbered turns
         self.turns: dict[tuple[str, int], list[str]] | None = None
@@ -160,6 +162,19 @@ class Documents:
                         for start, end, seg in spans}
         self._ids = segments[["seg_id", "doc_id"]]
         self._units: dict[tuple[str, str, bool], str] = {}
+
+    def shown_lines(self, doc_id: str) -> str | None:
+        """Document ``doc_id``'s text with LF only where an editor shows its transcript
+        file's lines end (the offsets of :attr:`text`), so that a line a person names
+        in a plain-text transcript (:data:`AS_WRITTEN`) can be counted in it; None when
+        it is not a plain-text transcript, its study is not known, or its file is gone
+        or changed since ingest (:func:`~dialogcode.ingest.shown_lines`). Read once,
+        when first asked for."""
+        if doc_id not in self._shown:
+            self._shown[doc_id] = shown_lines(self.study, self.paths[doc_id],
+                                              self.text[doc_id]) \
+                if self.study is not None and self.formats[doc_id] in AS_WRITTEN else None
+        return self._shown[doc_id]
 
     def _number_turns(self, segments) -> None:
         """Fill :attr:`turns`, :attr:`sections`, :attr:`first_quiet` and :attr:`spoken`

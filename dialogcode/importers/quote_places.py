@@ -4,8 +4,7 @@ quote found at several places names each and what the row may write to code one.
 from __future__ import annotations
 
 from ..normalize import normalize_text
-from .base import Documents
-from .tools import AS_WRITTEN
+from .base import AS_WRITTEN, Documents
 
 
 def named_turn(row: dict[str, str], docs: Documents, doc_id: str
@@ -38,18 +37,33 @@ def _shown(value: str, doc_id: str, docs: Documents) -> str:
 def in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
             place: tuple[int, int]) -> bool:
     """Whether a quote's ``place`` is in a turn of the speaker and on the line the row
-    ``named`` (:func:`named_turn`), each when given: the line its turn starts on, or
-    in a plain-text transcript kept line for line (:data:`.tools.AS_WRITTEN`) the line
-    the place starts on, where the text as read has the file's lines
-    (:attr:`.base.Documents.read_as_written`)."""
+    ``named`` (:func:`named_turn`), each when given: the line its turn starts on, or in
+    a plain-text transcript the line the place starts on, as an editor shows the file
+    (:meth:`.base.Documents.shown_lines`; not counted where it changed since ingest)."""
     _, speaker, line = named
     if not speaker and line is None:
         return True
     seg = docs.segment_of(doc_id, *place)
-    return seg is not None and (not speaker or _label(docs.speaker[seg]) == speaker) \
-        and (line is None or docs.line[seg] == line or (
-            docs.formats[doc_id] in AS_WRITTEN and doc_id in docs.read_as_written
-            and docs.text[doc_id].count("\n", 0, place[0]) + 1 == line))
+    if seg is None or speaker and _label(docs.speaker[seg]) != speaker:
+        return False
+    shown = docs.shown_lines(doc_id) if line is not None and docs.line[seg] != line \
+        else None
+    return line is None or docs.line[seg] == line or (
+        shown is not None and shown.count("\n", 0, place[0]) + 1 == line)
+
+
+def unlined(named: tuple[str, str, int | None], docs: Documents, doc_id: str) -> str:
+    """Why a row's line (``named``, :func:`named_turn`) was compared with its quote's
+    turn's line only, in a plain-text transcript whose own lines could not be counted
+    (its file gone or changed since ingest), for a message; or ""."""
+    if named[2] is None or docs.formats[doc_id] not in AS_WRITTEN \
+            or docs.shown_lines(doc_id) is not None:
+        return ""
+    where = (f"{docs.study.transcripts / docs.paths[doc_id]} is gone or changed since "
+             "`dialogcode ingest`" if docs.study is not None else
+             "its transcript file is not known")
+    return (f" (the line was compared with the line each turn starts on only, not the "
+            f"line the quote is on: {where})")
 
 
 def places_told(places: list[tuple[int, int]], doc_id: str, docs: Documents) -> str:

@@ -24,7 +24,7 @@ from ..privacy.masking import BLOCK, LABELS, WITHHELD
 from .base import Documents, Found, Reading, split_codes
 from ..recut import SETTINGS
 from .locate import EXACT, TOLERANT, Location, fold, locate
-from .quote_places import in_turn, named_turn, places_told, remedy
+from .quote_places import in_turn, named_turn, places_told, remedy, unlined
 from .tools import exports, layout_of, read_export
 
 
@@ -293,8 +293,10 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         if len(found.spans) == 1:
             fits = "do not fit" if " and " in named[0] else "does not fit"
             return fail(f"the row's {named[0]} {fits} where its {what} is found: "
-                        f"{where}; correct the row or its quote")
-        why = (f", none of them fitting the row's {named[0]} (correct or empty it)"
+                        f"{where}{unlined(named, docs, doc_id)}; correct the row or "
+                        "its quote")
+        why = (f", none of them fitting the row's {named[0]}"
+               f"{unlined(named, docs, doc_id)} (correct or empty it)"
                if not places else
                f" ({len(places)} of them, those listed, fitting the row's {named[0]})"
                if named[0] else "")

@@ -34,18 +34,12 @@ from pathlib import Path
 
 from ..coders import CodingsError
 from ..errors import Problem
-from ..formats import LAYOUTS as TEXT_LAYOUTS
 from ..memo import last_texts
 from .base import Documents, Found, Reading
 from .locate import Location, locate
 
 MAX_CODE_COLUMNS = 100      # a wide (Dedoose) layout with more code columns is refused
 CREATORS = ("excerpt creator", "created by", "author", "coder")
-# formats whose document text is the transcript file as written (its line breaks too), so
-# that a tool's paragraph number can be counted in it; a Word file's text is rebuilt
-# from its paragraphs (empty ones and leading blank lines dropped, a line break inside
-# a paragraph kept), so its paragraphs are not dialogcode's lines
-AS_WRITTEN = ("txt", "md", *TEXT_LAYOUTS)
 APPLIED = re.compile(r"^code: (.+) applied$", re.IGNORECASE)
 NAMED = re.compile(r"^code: (.+) (?:weight|range)$")
 
@@ -208,14 +202,20 @@ def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, doc_id: 
                   ) -> tuple[int, int] | None:
     """The one place of a quote ``found`` at several in the paragraph the row's
     Beginning (MAXQDA) or Start (ATLAS.ti) names, whichever way the tool counts
-    paragraphs; None when the quote is not ambiguous, the row names no paragraph, the
-    document is not a plain-text file kept as written (:data:`AS_WRITTEN`), or not
-    exactly one place fits (the quote is then located, or listed, as any is)."""
+    paragraphs: in the file's lines as an editor shows them or, where a line
+    separator, vertical tab, NEL or form feed was read as a line break, which a tool may
+    count as one too, in the lines as read (:meth:`.base.Documents.shown_lines`). None
+    when the quote is not ambiguous, the row names no paragraph, the document is not a
+    plain-text file kept as written (:data:`.base.AS_WRITTEN`) or its file changed
+    since ingest, or not exactly one place fits (the quote is then located, or listed,
+    as any is)."""
     cell = row.get(layout.paragraph or "", "").strip()
-    if found.located or not cell.isdecimal() or docs.formats[doc_id] not in AS_WRITTEN:
+    shown = docs.shown_lines(doc_id) if not found.located and cell.isdecimal() else None
+    if shown is None:
         return None
-    text = docs.text[doc_id]
-    fits = [span for span in found.spans if int(cell) in _paragraphs(text, span[0])]
+    texts = {shown, docs.text[doc_id]}
+    fits = [span for span in found.spans
+            if any(int(cell) in _paragraphs(text, span[0]) for text in texts)]
     if len(fits) != 1:
         return None
     reading.located[found.level] += 1
