@@ -1841,6 +1841,12 @@ def test_evaluate_says_which_codes_precision_is_of_too_few_codings_to_say(study)
     assert coded["risk.housing"] == 4 and coded["risk.control"] == 16
     assert ("Precision of fewer than 5 codings (coded), too few to say: risk.housing.\n"
             in result.output)
+    # per_code.csv (and the workbook's evaluation sheet, the same table) flags each row
+    # whose precision is of 1 to 4 codings, not only a line of the command's output
+    table = pd.read_csv(study / "out" / "evaluation" / "per_code.csv").set_index(
+        ["code_id", "method"])["too_few_to_say"]
+    assert table[("risk.housing", "rules+model")] and not table[("risk.control", "rules+model")]
+    assert not table[("(all codes)", "rules+model")]
     # the workbook's evaluation sheet has the same figures; its README line says it
     assert "a precision of fewer than 5 codings (column coded) is too few to say" in (
         workbook_evaluation_note(study))
