@@ -15,7 +15,7 @@ from collections.abc import Collection
 import pandas as pd
 
 from .codebook import Codebook
-from .evaluate import ALL
+from .evaluate import ALL, too_few_to_say
 from .tables import ancestors
 
 MIN_REFERENCE = 5
@@ -159,7 +159,9 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
         f"found {_tenths(both['recall'])} passages a person coded (recall "
         f"{_figure(both['recall'])}, 95% interval {_figure(both['recall_low'])} to "
         f"{_figure(both['recall_high'])}), and "
-        + (f"{_tenths(both['precision'])} of its codings were ones the person made too "
+        + (f"made {both['coded']:.0f} codings there, {both['both']:.0f} of them ones the "
+           "person made too: too few to say its precision" if too_few_to_say(both["coded"])
+           else f"{_tenths(both['precision'])} of its codings were ones the person made too "
            f"(precision {both['precision']:.2f})" if math.isfinite(both["precision"]) else
            # 0/0: a coding that coded nothing in the held-out documents
            "made no codings there to check against the person's (precision n/a)")
