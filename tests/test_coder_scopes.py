@@ -283,7 +283,7 @@ def test_the_reports_trust_list_says_a_code_the_reference_did_not_look_for_is_un
     assert result.exit_code == 0, result.output
     page = " ".join((coded / "out" / "report.html").read_text(encoding="utf-8").split())
     assert "<li><strong>not checked: ana did not look for it</strong>: Housing</li>" in page
-    assert "too few to tell" not in page
+    assert "<strong>too few to tell</strong>" not in page
 
 
 def test_rules_beside_two_people_on_a_human_only_code_one_of_them_did_not_look_for(study):

@@ -1795,6 +1795,22 @@ def test_the_trust_paragraph_says_a_precision_of_too_few_codings_is_too_few_to_s
             "say its precision.") in paragraph
 
 
+def test_a_code_whose_coding_made_too_few_codings_is_not_called_good():
+    # on the sample study the report listed as good a code the coding coded 4 times in
+    # cross-validation (4 of the reader's 7) and one it coded 3 times (of the reader's 5)
+    from dialogcode.trust import code_levels
+    rows = [("media", 7, 4, 0.72), ("healthy_media", 5, 3, 0.75), ("sector", 7, 3, 0.6),
+            ("survivor", 44, 37, 0.7), ("masculinity", 8, 1, -0.01)]
+    per_code = pd.DataFrame([
+        {"code_id": code, "method": "rules+model", "reference_positives": positives,
+         "coded": coded, "f1": 0.5, "alpha": alpha} for code, positives, coded, alpha in rows])
+    levels = code_levels(per_code).set_index("code_id")["level"]
+    assert levels.to_dict() == {"media": "too few to tell", "healthy_media": "too few to tell",
+                                "sector": "too few to tell", "survivor": "good",
+                                # 1 coding where the reader made 8: it misses the code
+                                "masculinity": "low"}
+
+
 def learn_table_row(study, code_id: str) -> dict:
     """``code_id``'s row of the table `learn` prints, by column name."""
     result = invoke("learn", study)
