@@ -56,7 +56,7 @@ TABLES = {
     "evaluation": "Cross-validated precision, recall, F1 and alpha of rules, model, rules + "
                   "model and a baseline against the reference coder (dialogcode evaluate); "
                   f"a precision of fewer than {MIN_CODED} codings (column coded) is too few "
-                  "to say.",
+                  "to say (column too_few_to_say).",
 }
 
 

@@ -283,7 +283,7 @@ def test_the_reports_trust_list_says_a_code_the_reference_did_not_look_for_is_un
     assert result.exit_code == 0, result.output
     page = " ".join((coded / "out" / "report.html").read_text(encoding="utf-8").split())
     assert "<li><strong>not checked: ana did not look for it</strong>: Housing</li>" in page
-    assert "too few to tell" not in page
+    assert "<strong>too few to tell</strong>" not in page
 
 
 def test_rules_beside_two_people_on_a_human_only_code_one_of_them_did_not_look_for(study):
@@ -496,3 +496,13 @@ def test_a_code_a_third_coder_did_not_look_for_gets_the_figures_of_the_two_who_d
     group, alone = (t[t["kind"] == "group"].loc["risk"] for t in (three, two))
     for column in ("coders", "units", "krippendorff_alpha_low"):
         assert group[column] == pytest.approx(alone[column]), column
+
+
+def test_evaluate_does_not_call_too_few_a_code_the_reference_did_not_look_for(coded):
+    # risk.housing, which ana did not look for, was listed among the codes whose
+    # precision is of too few codings, beside the line saying it is not scored at all
+    result = invoke("evaluate", coded, "--reference", "ana")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Not scored: risk.housing" in said
+    assert "too few to say: risk.housing" not in said

@@ -352,7 +352,9 @@ def test_the_trust_box_says_what_its_list_is_about_before_the_rules_alone(built)
     box = box[box.index('<div class="trust"'):box.index("</div>")]
     about = box.index("Code by code, the codings as made, by the rules and the learned model "
                       "together, against coder 'sam' in the same cross-validation (good: "
-                      "Krippendorff's alpha at least 0.667; fair: at least 0.4):")
+                      "Krippendorff's alpha at least 0.667; fair: at least 0.4; too few "
+                      "to tell: the coder gave it fewer than 5 times, or a good or fair "
+                      "alpha rests on fewer than 5 codings):")
     listed = box.index("<strong>good</strong>: Connection; Housing")
     alone = box.index("That list is of the rules and the learned model together. For the "
                       "rules alone (the learned model's codings left out), against coder "

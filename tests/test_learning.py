@@ -1751,7 +1751,7 @@ def test_the_trust_paragraph_says_none_or_all_only_of_none_or_all(recall, precis
                                                                    right):
     from dialogcode.trust import trust_summary
     overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 90,
-                "recall": recall, "recall_low": 0.0, "recall_high": 0.5,
+                "coded": 40, "recall": recall, "recall_low": 0.0, "recall_high": 0.5,
                 "precision": precision, "f1": 0.1, "alpha": 0.0}
                for method in ("rules", "rules+model")]
     design = {"reference": "ana", "segments": 49, "documents": 10, "folds": 5,
@@ -1765,7 +1765,7 @@ def test_the_trust_paragraph_says_n_a_for_a_figure_that_cannot_be_computed():
     # rules and a model that coded nothing in cross-validation: "(precision nan)"
     from dialogcode.trust import trust_summary
     overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 90,
-                "recall": 0.0, "recall_low": 0.0, "recall_high": 0.0,
+                "coded": 0, "recall": 0.0, "recall_low": 0.0, "recall_high": 0.0,
                 "precision": float("nan"), "f1": 0.0, "alpha": float("nan")}
                for method in ("rules", "rules+model")]
     design = {"reference": "ana", "segments": 49, "documents": 10, "folds": 5,
@@ -1776,6 +1776,39 @@ def test_the_trust_paragraph_says_n_a_for_a_figure_that_cannot_be_computed():
     assert ("found 0 of every 10 passages a person coded (recall 0.00, 95% interval 0.00 "
             "to 0.00), and made no codings there to check against the person's (precision "
             "n/a).") in paragraph
+
+
+def test_the_trust_paragraph_says_a_precision_of_too_few_codings_is_too_few_to_say():
+    # a coding that made 3 codings in the held-out documents, all the person's too, read
+    # "10 of every 10 of its codings were ones the person made too (precision 1.00)"
+    from dialogcode.trust import trust_summary
+    overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 12,
+                "coded": 3, "both": 3, "recall": 0.25, "recall_low": 0.0,
+                "recall_high": 0.5, "precision": 1.0, "f1": 0.4, "alpha": 0.4}
+               for method in ("rules", "rules+model")]
+    design = {"reference": "ana", "segments": 49, "documents": 3, "folds": 3,
+              "codebook_version": "v1", "training": "t1"}
+    paragraph = trust_summary(pd.DataFrame(overall), design, "v1", {}, coded_with="t1",
+                              training="t1", current="t1")["paragraph"]
+    assert "precision 1.00" not in paragraph and "10 of every 10 of its" not in paragraph
+    assert ("and made 3 codings there, 3 of them ones the person made too: too few to "
+            "say its precision.") in paragraph
+
+
+def test_a_code_whose_coding_made_too_few_codings_is_not_called_good():
+    # on the sample study the report listed as good a code the coding coded 4 times in
+    # cross-validation (4 of the reader's 7) and one it coded 3 times (of the reader's 5)
+    from dialogcode.trust import code_levels
+    rows = [("media", 7, 4, 0.72), ("healthy_media", 5, 3, 0.75), ("sector", 7, 3, 0.6),
+            ("survivor", 44, 37, 0.7), ("masculinity", 8, 1, -0.01)]
+    per_code = pd.DataFrame([
+        {"code_id": code, "method": "rules+model", "reference_positives": positives,
+         "coded": coded, "f1": 0.5, "alpha": alpha} for code, positives, coded, alpha in rows])
+    levels = code_levels(per_code).set_index("code_id")["level"]
+    assert levels.to_dict() == {"media": "too few to tell", "healthy_media": "too few to tell",
+                                "sector": "too few to tell", "survivor": "good",
+                                # 1 coding where the reader made 8: it misses the code
+                                "masculinity": "low"}
 
 
 def learn_table_row(study, code_id: str) -> dict:
@@ -1841,6 +1874,12 @@ def test_evaluate_says_which_codes_precision_is_of_too_few_codings_to_say(study)
     assert coded["risk.housing"] == 4 and coded["risk.control"] == 16
     assert ("Precision of fewer than 5 codings (coded), too few to say: risk.housing.\n"
             in result.output)
+    # per_code.csv (and the workbook's evaluation sheet, the same table) flags each row
+    # whose precision is of 1 to 4 codings, not only a line of the command's output
+    table = pd.read_csv(study / "out" / "evaluation" / "per_code.csv").set_index(
+        ["code_id", "method"])["too_few_to_say"]
+    assert table[("risk.housing", "rules+model")] and not table[("risk.control", "rules+model")]
+    assert not table[("(all codes)", "rules+model")]
     # the workbook's evaluation sheet has the same figures; its README line says it
     assert "a precision of fewer than 5 codings (column coded) is too few to say" in (
         workbook_evaluation_note(study))

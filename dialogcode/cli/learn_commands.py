@@ -250,10 +250,10 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     table = result.per_code
     overall = table[table["code_id"] == ALL]
     if not quiet:
-        wide = table[table["method"] == "rules+model"][
-            ["code_id", "reference_positives", "coded", "precision", "recall", "f1", "alpha"]]
-        echo_table(wide.round(2))
-        few = wide.loc[(wide["code_id"] != ALL) & (wide["coded"] < MIN_CODED), "code_id"]
+        wide = table[table["method"] == "rules+model"]
+        echo_table(wide[["code_id", "reference_positives", "coded", "precision", "recall",
+                         "f1", "alpha"]].round(2))
+        few = wide.loc[(wide["code_id"] != ALL) & wide["too_few_to_say"], "code_id"]
         if len(few):
             click.echo(f"Precision of fewer than {MIN_CODED} codings (coded), too few to "
                        f"say: {', '.join(few)}.")
