@@ -75,7 +75,7 @@ def read_segments(human: pd.DataFrame, segments: pd.DataFrame) -> set[str]:
     read: every segment of a document they coded, or, in a document where a row has an
     empty ``code_id``, the segments with a row (docs/review.md, which segments each
     coder read). The others are unknown, never "none of the codes"."""
-    _, read, _ = locate("", human, Layout(segments))
+    _, read, _, _ = locate("", human, Layout(segments))
     return set(segments["seg_id"].to_numpy()[read])
 
 

@@ -562,6 +562,23 @@ def test_codings_that_stop_early_are_noted():
         "coded 3 segments after it)")
 
 
+def test_codings_that_stop_early_are_not_noted_where_the_coder_marked_what_they_read():
+    segments = pd.DataFrame({"seg_id": [f"d:t{i}" for i in range(1, 41)], "doc_id": "d",
+                             "start": range(0, 400, 10), "end": range(10, 410, 10),
+                             "speaker": "P1", "text": "x"})
+    bo = by_segment(*[(f"d:t{i}", "housing") for i in (1, 2, 3, 20, 30, 35)])
+    coded = [(f"d:t{i}", "housing") for i in range(1, 8)]
+    # ana read every segment and said so: rows with an empty code for the rest ...
+    marked = by_segment(*coded, *[(f"d:t{i}", None) for i in range(8, 41)])
+    # ... or a row for the document with no segment and no code (read whole)
+    whole = pd.concat([by_segment(*coded), pd.DataFrame(
+        {"seg_id": [None], "doc_id": ["d"], "code_id": [None]})], ignore_index=True)
+    for ana in (marked, whole):
+        result = agree({"ana": ana, "bo": bo}, segments)
+        assert result.notes == []
+        assert row_of(result, "housing")["units"] == 40
+
+
 # -- variables, groups, roll-up -------------------------------------------------------
 
 def test_a_variable_is_one_nominal_alpha_with_disagreements_and_confusion(segments, book):

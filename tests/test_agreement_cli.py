@@ -116,6 +116,25 @@ def test_coded_segments_say_what_the_coder_read(study):
     assert "--coded-segments 'example:t9..example:t3': give FIRST..LAST" in result.output
 
 
+def test_codings_that_stop_early_are_noted_only_where_the_coder_did_not_mark_what_they_read(
+        study):
+    imported(study, "a")
+    (study / "part.csv").write_text("document,turn,code\nexample,1,1\nexample,2,2\n")
+    result = invoke("import-codings", study / "part.csv", study, "--coder", "eve",
+                    "--coded-segments", "example")
+    assert result.exit_code == 0, result.output
+    result = invoke("agree", "a", "eve", "-s", study)
+    assert result.exit_code == 0, result.output
+    assert "stop early" not in result.output
+    result = invoke("import-codings", study / "part.csv", study, "--coder", "fay")
+    assert result.exit_code == 0, result.output
+    result = invoke("agree", "a", "fay", "-s", study)
+    assert result.exit_code == 0, result.output
+    assert ("Note: fay's codings stop early in 1 document(s): example (last at segment 2 "
+            "of 12, others coded 7 segments after it). If fay stopped reading there, mark "
+            "the segments read") in result.output
+
+
 def test_two_values_of_a_variable_in_a_table_name_the_line(study):
     (study / "double.csv").write_text("document,turn,code\nexample,1,1\nexample,2,2\n"
                                       "example,1,4\n")

@@ -243,9 +243,9 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     if problems:
         raise ArgumentError(problems)
     scheme, coders, layout = scheme_of(book), list(codings), Layout(segments)
-    frames, read = [], {}
+    frames, read, marked = [], {}, {}
     for k, (name, coding) in enumerate(codings.items()):
-        located, read[name], found = locate(name, coding, layout)
+        located, read[name], marked[name], found = locate(name, coding, layout)
         problems += found + hash_problems(name, coding, documents) \
             + _code_problems(name, coding, scheme)
         frames.append(located.assign(coder_k=np.int8(k)).drop(
@@ -262,7 +262,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     del located
     chosen = (np.array(segments["codable"], dtype=bool) if "codable" in segments
               else np.ones(len(segments), dtype=bool))
-    notes = coverage_notes(read, presence, layout, chosen)
+    notes = coverage_notes(read, marked, presence, layout, chosen)
     uncodable = int((~chosen[presence["pos"].to_numpy()]).sum())
     if uncodable:
         notes.append(f"{uncodable} coding(s) on preambles or headings are left out: those "

@@ -86,11 +86,13 @@ def _frame(coding: pd.DataFrame, layout: Layout) -> pd.DataFrame:
 
 
 def locate(name: str, coding: pd.DataFrame, layout: Layout
-           ) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+           ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list[Problem]]:
     """(applied codes as pos (segment position), code_id, start, end, row; which
-    segments the coder read, a boolean per segment; problems). Rows with a seg_id keep
-    it (without offsets they cover the whole segment); rows without one are placed in
-    every segment their offsets code (:func:`_coded`)."""
+    segments the coder read, a boolean per segment; which documents the coder marked
+    read, by a document marker or rows with an empty code, a boolean per document;
+    problems). Rows with a seg_id keep it (without offsets they cover the whole
+    segment); rows without one are placed in every segment their offsets code
+    (:func:`_coded`)."""
     frame = _frame(coding, layout)
     has_seg = frame["seg_id"].notna()
     has_span = frame["start"].notna() & frame["end"].notna()
@@ -117,7 +119,7 @@ def locate(name: str, coding: pd.DataFrame, layout: Layout
     applied["start"] = np.fmax(applied["start"].to_numpy(dtype=float), seg_start)
     applied["end"] = np.fmin(applied["end"].to_numpy(dtype=float), seg_end)
     whole = frame.loc[~coded & ~has_seg & ~has_span & (frame["doc"] >= 0), "doc"].to_numpy()
-    return applied, _read(layout, placed, whole), problems
+    return applied, *_read(layout, placed, whole), problems
 
 
 def _coded(spans: pd.DataFrame, layout: Layout) -> pd.DataFrame:
@@ -138,8 +140,10 @@ def _coded(spans: pd.DataFrame, layout: Layout) -> pd.DataFrame:
                            & ~placed["item"].isin(placed.loc[words, "item"]))]
 
 
-def _read(layout: Layout, placed: pd.DataFrame, whole: np.ndarray) -> np.ndarray:
-    """Which segments were read, by the rules in the module doc."""
+def _read(layout: Layout, placed: pd.DataFrame, whole: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Which segments were read, by the rules in the module doc, and which documents
+    the coder marked read (a document marker, or rows with an empty code)."""
     pos = placed["pos"].to_numpy()
     marked = np.zeros(len(layout.docs), dtype=bool)
     marked[layout.doc[pos[placed["code_id"].isna().to_numpy()]]] = True
@@ -149,7 +153,9 @@ def _read(layout: Layout, placed: pd.DataFrame, whole: np.ndarray) -> np.ndarray
     touched[whole] = True
     read = (touched & ~marked)[layout.doc]
     read[pos[marked[layout.doc[pos]]]] = True
-    return read
+    explicit = marked.copy()
+    explicit[whole] = True
+    return read, explicit
 
 
 def covered(spans: list[tuple[float, float]]) -> float:
@@ -178,12 +184,14 @@ def span_presence(located: pd.DataFrame, min_overlap: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["coder_k", "pos", "code"], dtype=np.int64)
 
 
-def coverage_notes(read: dict[str, np.ndarray], presence: pd.DataFrame, layout: Layout,
-                   codable: np.ndarray) -> list[str]:
+def coverage_notes(read: dict[str, np.ndarray], marked: dict[str, np.ndarray],
+                   presence: pd.DataFrame, layout: Layout, codable: np.ndarray
+                   ) -> list[str]:
     """What a reader of the figures should know about coverage: coders who read part of
     a document's units (``codable`` segments; the rest is missing for them), and coders
     whose codings stop well before the end of a document where others go on coding
-    (perhaps they stopped reading)."""
+    (perhaps they stopped reading), unless they marked that document read (``marked``,
+    a boolean per document by coder: :func:`locate`)."""
     sizes, notes = layout.sizes, []
     units = np.bincount(layout.doc[codable], minlength=len(sizes))
     pos, coder = presence["pos"].to_numpy(), presence["coder_k"].to_numpy()
@@ -197,7 +205,7 @@ def coverage_notes(read: dict[str, np.ndarray], presence: pd.DataFrame, layout: 
                               for d in partial]))
         last = np.zeros(len(sizes), dtype=np.int64)
         np.maximum.at(last, layout.doc[pos[coder == k]], layout.place[pos[coder == k]])
-        considered = (counts == units) & (last > 0)
+        considered = (counts == units) & (last > 0) & ~marked[name]
         others = np.unique(pos[coder != k])
         after = others[considered[layout.doc[others]]
                        & (layout.place[others] > last[layout.doc[others]])]
