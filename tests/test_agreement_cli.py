@@ -126,6 +126,9 @@ def test_codings_that_stop_early_are_noted_only_where_the_coder_did_not_mark_wha
     result = invoke("agree", "a", "eve", "-s", study)
     assert result.exit_code == 0, result.output
     assert "stop early" not in result.output
+    # the rows import-codings wrote for the segments read carry their text, as its coded
+    # rows do: agree warned of rows with a sha256 but no quote in the file it had written
+    assert "no quote" not in result.output
     result = invoke("import-codings", study / "part.csv", study, "--coder", "fay")
     assert result.exit_code == 0, result.output
     result = invoke("agree", "a", "fay", "-s", study)

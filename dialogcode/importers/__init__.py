@@ -225,14 +225,15 @@ def coded_ranges(ranges, docs: Documents) -> tuple[set[str], list[Problem]]:
 
 def _within(rows: list[dict], origins: list[Found], chosen: set[str], docs: Documents,
             coder: str) -> tuple[list[dict], list[Problem]]:
-    """Markers for the chosen segments without a row, and a problem for each row
-    outside them."""
+    """Markers for the chosen segments without a row (each with its segment's text as
+    quote, as a row read whole has), and a problem for each row outside them."""
     problems = [Problem(f"{row['seg_id']} lies outside --coded-segments", item.file,
                         item.line) for row, item in zip(rows, origins)
                 if row["seg_id"] not in chosen]
     have = {row["seg_id"] for row in rows}
     markers = [{"seg_id": seg, "doc_id": docs.seg_doc[seg], "code_id": None,
-                "source": f"human:{coder}", "sha256": docs.sha[docs.seg_doc[seg]]}
+                "quote": docs.segment_text(seg), "source": f"human:{coder}",
+                "sha256": docs.sha[docs.seg_doc[seg]]}
                for seg in sorted(chosen - have)]
     return markers, problems
 
