@@ -313,21 +313,26 @@ def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series,
                 continue
             named = " or ".join(owners[:3]) + (" (or another)" if len(owners) > 3 else "")
             it = owners[0] if len(owners) == 1 else "the one it came from"
-            mine = sheet[(sheet["seg_id"] == row.seg_id) & ~other & (texts != "")]
-            if len(mine) or any(o.rsplit(":", 1)[0] != doc for o in owners):
+            # a row of its seg_id, or (its words said in other documents only) of its
+            # document, that shows its text as it is now: the document did not change there
+            kept = (docs == doc) & ~other & (texts != "")
+            at_home = [o for o in owners if o.rsplit(":", 1)[0] == doc]
+            if (kept & (sheet["seg_id"] == row.seg_id)).any() or (
+                    not at_home and kept.any()):
                 said = (f"the text in this row is not that of {row.seg_id} but that of "
                         f"{named} now: was the row copied or moved from a row of {named} "
                         f"and its seg_id changed? To decide {row.code_id} on {it}, restore "
                         f"the row's seg_id; {todo}")
             else:
+                so = (f", so that the turn this row shows is {' or '.join(at_home[:3])} now"
+                      if at_home else "")
                 said = (f"the text in this row is not that of {row.seg_id} but that of "
                         f"{named} now: was {doc} cut into segments otherwise or changed "
-                        "since the sheet was exported (a newer dialogcode, `speakers:`), so "
-                        f"that the turn this row shows is {named} now, or was the row copied "
-                        f"or moved from a row of {named} and its seg_id changed? After a new "
-                        "cut or an edit, export the sheet again and decide the row there; "
-                        f"after a move, restore the seg_id to decide {row.code_id} on {it}, "
-                        f"or {todo}")
+                        f"since the sheet was exported (a newer dialogcode, `speakers:`){so}, "
+                        f"or was the row copied or moved from a row of {named} and its "
+                        "seg_id changed? After a new cut or an edit, export the sheet again "
+                        "and decide the row there; after a move, restore the seg_id to "
+                        f"decide {row.code_id} on {it}, or {todo}")
         problems.append(Problem(said, str(path), row.line))
         lines.add(row.line)
     return problems, lines

@@ -414,3 +414,30 @@ def test_a_sheet_exported_before_stamps_had_their_document_and_study_parts_is_re
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 0, result.output
     assert decisions(study) == [("south/visit:t2", "risk.money", "reject", "rule")]
+
+
+def test_a_row_of_an_edited_transcript_without_stamps_whose_words_are_said_elsewhere_too(
+        study):
+    # north/kickoff:t3's words are said in north/closing too: after a turn added at the
+    # top of north/kickoff, they are north/kickoff:t4's and north/closing:t4's. The
+    # import said only that the row was copied or moved, and to clear its cells to add
+    # it to north/kickoff:t3 (the rent turn now), not that the transcript had changed
+    closing = study / "transcripts" / "north" / "closing.txt"
+    closing.write_text(closing.read_text(encoding="utf-8") +
+                       "\n\nP2: Wages are low, so rent is late.\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet, rows = exported(study)
+    rows = [{**r, "decision": "reject"} for r in rows
+            if (r["seg_id"], r["code_id"]) == ("north/kickoff:t3", "risk.money")]
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert (f"{sheet}:2: the text in this row is not that of north/kickoff:t3 but that of "
+            "north/closing:t4 or north/kickoff:t4 now: was north/kickoff cut into segments "
+            "otherwise or changed since the sheet was exported (a newer dialogcode, "
+            "`speakers:`), so that the turn this row shows is north/kickoff:t4 now, or was "
+            "the row copied or moved") in said
+    assert "After a new cut or an edit, export the sheet again" in said
+    assert decisions(study) == []
