@@ -189,26 +189,27 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     shows = dict(zip(docs[shown][::-1], sheet.loc[shown, "line"][::-1]))
     added = known & (sheet["decision"] != "") & (cells("source") == "") & (stamps == "") & (
         cells("text") == "")
+    # `review export` does not write over a sheet holding decisions not yet imported
+    todo = ("delete this row and import the sheet, then add the row to a sheet exported "
+            "again" + (", or write the turn's text in the row's text cell (as "
+                       "out/segments.csv has it), which the import checks"
+                       if "text" in sheet else ""))
     problems = [Problem(f"this row names {seg} as it is now, but {doc} was changed or cut "
                         "into segments otherwise since the sheet was exported (line "
                         f"{shows[doc]} shows it), so {seg} may name another turn now than "
-                        "the one you meant: export the sheet again and add the row there",
-                        str(path), line)
+                        f"the one you meant: {todo}", str(path), line)
                 for seg, doc, line in zip(sheet.loc[added & docs.isin(shows), "seg_id"],
                                           docs[added & docs.isin(shows)],
                                           sheet.loc[added & docs.isin(shows), "line"])]
     if not changed.any():
         return problems
     blind = added & ~docs.isin(shows) & ~docs.isin(unchanged)
-    text = (", or write the turn's text in the row's text cell (as out/segments.csv has "
-            "it), which the import checks" if "text" in sheet else "")
     return problems + [
         Problem(f"this row names {seg} as it is now, but the study's transcripts were "
                 "changed, added or cut into segments otherwise since the sheet was "
                 f"exported (the {STAMP} on line {sheet.loc[changed, 'line'].iloc[0]} shows "
                 f"it), and no row of the sheet shows whether {doc} was, so {seg} may name "
-                "another turn now than the one you meant: export the sheet again and add "
-                f"the row there{text}", str(path), line)
+                f"another turn now than the one you meant: {todo}", str(path), line)
         for seg, doc, line in zip(sheet.loc[blind, "seg_id"], docs[blind],
                                   sheet.loc[blind, "line"])]
 

@@ -343,6 +343,11 @@ def test_a_row_added_on_a_document_without_rows_is_refused_once_transcripts_chan
             "the study's transcripts were changed, added or cut into segments otherwise "
             "since the sheet was exported (the stamp on line 2 shows it), and no row of the "
             "sheet shows whether north/kickoff was") in " ".join(result.output.split())
+    # a sheet holding decisions not yet imported is not exported again over: the row
+    # goes first
+    assert ("delete this row and import the sheet, then add the row to a sheet exported "
+            "again, or write the turn's text in the row's text cell") in " ".join(
+                result.output.split())
     assert decisions(study) == []
     # its text written in, the row is checked by it: the rent turn is north/kickoff:t3 now
     save(sheet, [*rows, {**added, "text": "The rent keeps rising and families get evicted."}])
@@ -393,6 +398,9 @@ def test_a_row_added_after_a_turn_cut_in_two_is_refused_though_its_rows_did_not_
     assert (f"{sheet}:3: this row names north/extra:t3 as it is now, but north/extra was "
             "changed or cut into segments otherwise since the sheet was exported (line 2 "
             "shows it)") in " ".join(result.output.split())
+    assert ("delete this row and import the sheet, then add the row to a sheet exported "
+            "again, or write the turn's text in the row's text cell") in " ".join(
+                result.output.split())
     assert decisions(study) == []
 
 
