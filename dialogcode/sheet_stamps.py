@@ -282,7 +282,7 @@ def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series,
     """(a problem for each decided row of ``sheet`` without a :data:`STAMP` (a sheet
     exported from a read-only study has none) whose text is not its segment's now
     (``other``) but that of a row of another seg_id in the sheet whose text is its
-    segment's, or, when no row shows it and no other row of its document shows that
+    segment's (and whose speaker cell is the row's, when it has one), or, when no row shows it and no other row of its document shows that
     document changed, the text (and speaker, when shown) of other ``segments`` now
     (:func:`_owners`): most likely copied or moved from that row and its seg_id
     changed, as :func:`_copied` finds by the stamp (after a transcript edit, the rows
@@ -290,11 +290,13 @@ def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series,
     def cells(column):
         return sheet.get(column, pd.Series("", sheet.index)).str.strip()
 
-    texts, docs = cells("text"), doc_ids_of(sheet["seg_id"])
+    texts, speakers, docs = cells("text"), cells("speaker"), doc_ids_of(sheet["seg_id"])
     problems, lines, keys = [], set(), None
     for row in sheet[(sheet["decision"] != "") & other & (cells(STAMP) == "") &
                      (texts != "")].itertuples():
-        like = sheet[(texts == texts[row.Index]) & (sheet["seg_id"] != row.seg_id) & ~other]
+        # a copy shows the other row's speaker too, when the row shows one
+        like = sheet[(texts == texts[row.Index]) & (sheet["seg_id"] != row.seg_id) & ~other
+                     & ((speakers == speakers[row.Index]) | (speakers[row.Index] == ""))]
         todo = _todo(row.seg_id, sheet.columns)
         if len(like):
             made_for = like["seg_id"].iloc[0]
@@ -308,7 +310,7 @@ def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series,
                 continue    # the document changed: its rows say so
             if keys is None:    # each segment's words, once
                 keys = segments["text"].map(_words)
-            owners = _owners(texts[row.Index], cells("speaker")[row.Index], row.seg_id,
+            owners = _owners(texts[row.Index], speakers[row.Index], row.seg_id,
                              segments, keys)
             if not owners:
                 continue

@@ -449,3 +449,28 @@ def test_a_row_of_an_edited_transcript_without_stamps_whose_words_are_said_elsew
             "the row copied or moved") in said
     assert "After a new cut or an edit, export the sheet again" in said
     assert decisions(study) == []
+
+
+def test_a_row_without_stamps_is_not_called_copied_from_a_row_of_another_speaker(study):
+    # north/closing's P3 says north/kickoff:t3's words (P2's) and its row is in the
+    # sheet: after a turn added at the top of north/kickoff, north/kickoff:t3's row was
+    # called copied from north/closing:t4's, which shows another speaker
+    closing = study / "transcripts" / "north" / "closing.txt"
+    closing.write_text(closing.read_text(encoding="utf-8") +
+                       "\n\nP3: Wages are low, so rent is late.\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet, rows = exported(study)
+    rows = [{**r, "decision": "reject" if r["seg_id"] == "north/kickoff:t3" else ""}
+            for r in rows if r["code_id"] == "risk.money"
+            and r["seg_id"] in ("north/kickoff:t3", "north/closing:t4")]
+    assert [r["speaker"] for r in rows] == ["P3", "P2"]
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert (f"{sheet}:3: the text in this row is not that of north/kickoff:t3 but that of "
+            "north/kickoff:t4 now: was north/kickoff cut into segments otherwise or changed "
+            "since the sheet was exported") in said
+    assert "north/closing:t4" not in said
+    assert decisions(study) == []
