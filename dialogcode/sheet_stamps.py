@@ -189,26 +189,27 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     shows = dict(zip(docs[shown][::-1], sheet.loc[shown, "line"][::-1]))
     added = known & (sheet["decision"] != "") & (cells("source") == "") & (stamps == "") & (
         cells("text") == "")
+    # `review export` does not write over a sheet holding decisions not yet imported
+    todo = ("delete this row and import the sheet, then add the row to a sheet exported "
+            "again" + (", or write the turn's text in the row's text cell (as "
+                       "out/segments.csv has it), which the import checks"
+                       if "text" in sheet else ""))
     problems = [Problem(f"this row names {seg} as it is now, but {doc} was changed or cut "
                         "into segments otherwise since the sheet was exported (line "
                         f"{shows[doc]} shows it), so {seg} may name another turn now than "
-                        "the one you meant: export the sheet again and add the row there",
-                        str(path), line)
+                        f"the one you meant: {todo}", str(path), line)
                 for seg, doc, line in zip(sheet.loc[added & docs.isin(shows), "seg_id"],
                                           docs[added & docs.isin(shows)],
                                           sheet.loc[added & docs.isin(shows), "line"])]
     if not changed.any():
         return problems
     blind = added & ~docs.isin(shows) & ~docs.isin(unchanged)
-    text = (", or write the turn's text in the row's text cell (as out/segments.csv has "
-            "it), which the import checks" if "text" in sheet else "")
     return problems + [
         Problem(f"this row names {seg} as it is now, but the study's transcripts were "
                 "changed, added or cut into segments otherwise since the sheet was "
                 f"exported (the {STAMP} on line {sheet.loc[changed, 'line'].iloc[0]} shows "
                 f"it), and no row of the sheet shows whether {doc} was, so {seg} may name "
-                "another turn now than the one you meant: export the sheet again and add "
-                f"the row there{text}", str(path), line)
+                f"another turn now than the one you meant: {todo}", str(path), line)
         for seg, doc, line in zip(sheet.loc[blind, "seg_id"], docs[blind],
                                   sheet.loc[blind, "line"])]
 
@@ -281,7 +282,7 @@ def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series,
     """(a problem for each decided row of ``sheet`` without a :data:`STAMP` (a sheet
     exported from a read-only study has none) whose text is not its segment's now
     (``other``) but that of a row of another seg_id in the sheet whose text is its
-    segment's, or, when no row shows it and no other row of its document shows that
+    segment's (and whose speaker cell is the row's, when it has one), or, when no row shows it and no other row of its document shows that
     document changed, the text (and speaker, when shown) of other ``segments`` now
     (:func:`_owners`): most likely copied or moved from that row and its seg_id
     changed, as :func:`_copied` finds by the stamp (after a transcript edit, the rows
@@ -289,11 +290,13 @@ def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series,
     def cells(column):
         return sheet.get(column, pd.Series("", sheet.index)).str.strip()
 
-    texts, docs = cells("text"), doc_ids_of(sheet["seg_id"])
+    texts, speakers, docs = cells("text"), cells("speaker"), doc_ids_of(sheet["seg_id"])
     problems, lines, keys = [], set(), None
     for row in sheet[(sheet["decision"] != "") & other & (cells(STAMP) == "") &
                      (texts != "")].itertuples():
-        like = sheet[(texts == texts[row.Index]) & (sheet["seg_id"] != row.seg_id) & ~other]
+        # a copy shows the other row's speaker too, when the row shows one
+        like = sheet[(texts == texts[row.Index]) & (sheet["seg_id"] != row.seg_id) & ~other
+                     & ((speakers == speakers[row.Index]) | (speakers[row.Index] == ""))]
         todo = _todo(row.seg_id, sheet.columns)
         if len(like):
             made_for = like["seg_id"].iloc[0]
@@ -307,27 +310,32 @@ def copied_texts(sheet: pd.DataFrame, path: Path, other: pd.Series,
                 continue    # the document changed: its rows say so
             if keys is None:    # each segment's words, once
                 keys = segments["text"].map(_words)
-            owners = _owners(texts[row.Index], cells("speaker")[row.Index], row.seg_id,
+            owners = _owners(texts[row.Index], speakers[row.Index], row.seg_id,
                              segments, keys)
             if not owners:
                 continue
             named = " or ".join(owners[:3]) + (" (or another)" if len(owners) > 3 else "")
             it = owners[0] if len(owners) == 1 else "the one it came from"
-            mine = sheet[(sheet["seg_id"] == row.seg_id) & ~other & (texts != "")]
-            if len(mine) or any(o.rsplit(":", 1)[0] != doc for o in owners):
+            # a row of its seg_id, or (its words said in other documents only) of its
+            # document, that shows its text as it is now: the document did not change there
+            kept = (docs == doc) & ~other & (texts != "")
+            at_home = [o for o in owners if o.rsplit(":", 1)[0] == doc]
+            if (kept & (sheet["seg_id"] == row.seg_id)).any() or (
+                    not at_home and kept.any()):
                 said = (f"the text in this row is not that of {row.seg_id} but that of "
                         f"{named} now: was the row copied or moved from a row of {named} "
                         f"and its seg_id changed? To decide {row.code_id} on {it}, restore "
                         f"the row's seg_id; {todo}")
             else:
+                so = (f", so that the turn this row shows is {' or '.join(at_home[:3])} now"
+                      if at_home else "")
                 said = (f"the text in this row is not that of {row.seg_id} but that of "
                         f"{named} now: was {doc} cut into segments otherwise or changed "
-                        "since the sheet was exported (a newer dialogcode, `speakers:`), so "
-                        f"that the turn this row shows is {named} now, or was the row copied "
-                        f"or moved from a row of {named} and its seg_id changed? After a new "
-                        "cut or an edit, export the sheet again and decide the row there; "
-                        f"after a move, restore the seg_id to decide {row.code_id} on {it}, "
-                        f"or {todo}")
+                        f"since the sheet was exported (a newer dialogcode, `speakers:`){so}, "
+                        f"or was the row copied or moved from a row of {named} and its "
+                        "seg_id changed? After a new cut or an edit, export the sheet again "
+                        "and decide the row there; after a move, restore the seg_id to "
+                        f"decide {row.code_id} on {it}, or {todo}")
         problems.append(Problem(said, str(path), row.line))
         lines.add(row.line)
     return problems, lines

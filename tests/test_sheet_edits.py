@@ -343,6 +343,11 @@ def test_a_row_added_on_a_document_without_rows_is_refused_once_transcripts_chan
             "the study's transcripts were changed, added or cut into segments otherwise "
             "since the sheet was exported (the stamp on line 2 shows it), and no row of the "
             "sheet shows whether north/kickoff was") in " ".join(result.output.split())
+    # a sheet holding decisions not yet imported is not exported again over: the row
+    # goes first
+    assert ("delete this row and import the sheet, then add the row to a sheet exported "
+            "again, or write the turn's text in the row's text cell") in " ".join(
+                result.output.split())
     assert decisions(study) == []
     # its text written in, the row is checked by it: the rent turn is north/kickoff:t3 now
     save(sheet, [*rows, {**added, "text": "The rent keeps rising and families get evicted."}])
@@ -393,6 +398,9 @@ def test_a_row_added_after_a_turn_cut_in_two_is_refused_though_its_rows_did_not_
     assert (f"{sheet}:3: this row names north/extra:t3 as it is now, but north/extra was "
             "changed or cut into segments otherwise since the sheet was exported (line 2 "
             "shows it)") in " ".join(result.output.split())
+    assert ("delete this row and import the sheet, then add the row to a sheet exported "
+            "again, or write the turn's text in the row's text cell") in " ".join(
+                result.output.split())
     assert decisions(study) == []
 
 
@@ -414,3 +422,55 @@ def test_a_sheet_exported_before_stamps_had_their_document_and_study_parts_is_re
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 0, result.output
     assert decisions(study) == [("south/visit:t2", "risk.money", "reject", "rule")]
+
+
+def test_a_row_of_an_edited_transcript_without_stamps_whose_words_are_said_elsewhere_too(
+        study):
+    # north/kickoff:t3's words are said in north/closing too: after a turn added at the
+    # top of north/kickoff, they are north/kickoff:t4's and north/closing:t4's. The
+    # import said only that the row was copied or moved, and to clear its cells to add
+    # it to north/kickoff:t3 (the rent turn now), not that the transcript had changed
+    closing = study / "transcripts" / "north" / "closing.txt"
+    closing.write_text(closing.read_text(encoding="utf-8") +
+                       "\n\nP2: Wages are low, so rent is late.\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet, rows = exported(study)
+    rows = [{**r, "decision": "reject"} for r in rows
+            if (r["seg_id"], r["code_id"]) == ("north/kickoff:t3", "risk.money")]
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert (f"{sheet}:2: the text in this row is not that of north/kickoff:t3 but that of "
+            "north/closing:t4 or north/kickoff:t4 now: was north/kickoff cut into segments "
+            "otherwise or changed since the sheet was exported (a newer dialogcode, "
+            "`speakers:`), so that the turn this row shows is north/kickoff:t4 now, or was "
+            "the row copied or moved") in said
+    assert "After a new cut or an edit, export the sheet again" in said
+    assert decisions(study) == []
+
+
+def test_a_row_without_stamps_is_not_called_copied_from_a_row_of_another_speaker(study):
+    # north/closing's P3 says north/kickoff:t3's words (P2's) and its row is in the
+    # sheet: after a turn added at the top of north/kickoff, north/kickoff:t3's row was
+    # called copied from north/closing:t4's, which shows another speaker
+    closing = study / "transcripts" / "north" / "closing.txt"
+    closing.write_text(closing.read_text(encoding="utf-8") +
+                       "\n\nP3: Wages are low, so rent is late.\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+    sheet, rows = exported(study)
+    rows = [{**r, "decision": "reject" if r["seg_id"] == "north/kickoff:t3" else ""}
+            for r in rows if r["code_id"] == "risk.money"
+            and r["seg_id"] in ("north/kickoff:t3", "north/closing:t4")]
+    assert [r["speaker"] for r in rows] == ["P3", "P2"]
+    save(sheet, rows, [c for c in rows[0] if c != "stamp"])
+    edit_kickoff(study)
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert (f"{sheet}:3: the text in this row is not that of north/kickoff:t3 but that of "
+            "north/kickoff:t4 now: was north/kickoff cut into segments otherwise or changed "
+            "since the sheet was exported") in said
+    assert "north/closing:t4" not in said
+    assert decisions(study) == []

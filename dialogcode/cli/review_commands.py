@@ -65,8 +65,10 @@ def review_export(study, output, undecided, codes, force, next_n):
     if target.is_file() and not force:
         pending = unimported(read_sheet(target, opened.config.limits), decisions)
         if pending:
+            # an import refusing a row says to export again: that sheet goes elsewhere
             raise ArgumentError(f"holds {pending} decision(s) not yet imported; run `dialogcode "
-                              "review import` on it first, or pass --force", file=target)
+                              "review import` on it first, write the new sheet to another "
+                              "file (-o), or pass --force", file=target)
     corpus = load_corpus(opened)
     book = load_codebooks(opened.codebook_files())
     check_codes(codes, book.codes)
