@@ -147,3 +147,14 @@ def test_kwic_masks_a_match_only_where_the_text_writes_it_as_a_name(tmp_path):
         assert result.exit_code == 0, result.output
         listing = " ".join(result.output.split())
         assert as_name in listing and as_word in listing, listing
+
+
+def test_a_surname_found_after_a_title_is_masked_before_a_capitalised_verb(tmp_path):
+    # a verb of speaking or of coming and going capitalised after the name ("Brown
+    # Said", as a transcriber may write it) was read as a longer proper noun ("Baker
+    # Street"): the name was shown, for a colour since privacy-28 ("Officer Brown")
+    copy = redacted(tmp_path, (
+        "P1: Officer Brown came. Later Brown Said no. Brown Told us. Then Brown Left.\n"
+        "P2: Officer Baker came. Baker Told me so. We walked down Baker Street.\n"))
+    assert "Later [NAME] Said no. [NAME] Told us. Then [NAME] Left." in copy, copy
+    assert "[NAME] Told me so. We walked down Baker Street." in copy, copy

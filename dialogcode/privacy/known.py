@@ -34,10 +34,11 @@ _OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
 _ABBREVIATION = re.compile(r"(?<![\w'-])(?i:{})\.[^\S\n]+\Z".format("|".join(
     sorted((*RANKS, *(word.lower() for word in ABBREVIATED)), key=len, reverse=True))))
 # after a sentence's first word, a sign that it is a person's name: "Ben's", "Ben
-# said", "Grace arrived", "Mark and I"
+# said", "Grace arrived", "Mark and I"; the verb capitalised too, as a transcriber may
+# write it ("Brown Said no": no longer proper noun, as "Baker Street" is)
 _PERSON_AFTER = re.compile(
     r"['\u2019]s\b|,? (?:and (?:I|me)\b|(?:she|he|they) (?:said|says|told)\b|"
-    r"(?:said|says|told|asked|explained|shared|mentioned|thinks|thought|wants|wanted|"
+    r"(?i:said|says|told|asked|explained|shared|mentioned|thinks|thought|wants|wanted|"
     r"arrived|came|comes|went|goes|called|calls|emailed|texted|wrote|writes|agreed|"
     r"suggested|knows|knew|sent|left|joined|brought|invited)\b)")
 # a word of a name
@@ -126,7 +127,8 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
             and not _PERSON_AFTER.match(text, end)):
         return False
     after = _NEXT.match(text, end)
-    if after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1]):
+    if (after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1])
+            and not _PERSON_AFTER.match(text, end)):
         return False
     if (everyday(text[start:end]) and _OF_A_PLACE.match(text, end)
             and _THE.search(text, max(0, start - 10), start)):
