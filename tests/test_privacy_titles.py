@@ -158,3 +158,15 @@ def test_a_surname_found_after_a_title_is_masked_before_a_capitalised_verb(tmp_p
         "P2: Officer Baker came. Baker Told me so. We walked down Baker Street.\n"))
     assert "Later [NAME] Said no. [NAME] Told us. Then [NAME] Left." in copy, copy
     assert "[NAME] Told me so. We walked down Baker Street." in copy, copy
+
+
+def test_a_calendar_or_compass_word_found_after_a_title_is_masked_where_it_speaks(tmp_path):
+    # "Mister West" masked "West" only after a title: the same person named again
+    # before a verb of speaking ("Later West said no") was shown
+    copy = redacted(tmp_path, (
+        "P1: Thank you, Mister West. Later West said no. West told us so.\n"
+        "P2: We live on the Upper West Side, out west. West, she said, is fair.\n"
+        "P3: Officer Friday came on Friday. Friday asked me why.\n"))
+    assert "Later [NAME] said no. [NAME] told us so." in copy, copy
+    assert "We live on the Upper West Side, out west. [NAME], she said, is fair." in copy
+    assert "Officer [NAME] came on Friday. [NAME] asked me why." in copy, copy

@@ -16,7 +16,7 @@ from . import withheld_documents
 from .known import DETECTOR, FAMILY, as_family, written_as_name
 from .letters import MARK
 from .readings import READABLE, reads_as_word
-from .titles import AFTER_TITLE, TITLED, after_title
+from .titles import AFTER_TITLE, TITLED, named_there
 from .words import CONTRACTED
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
@@ -152,7 +152,7 @@ class Masker:
             if _key(m[0]) in self.families and not as_family(value, m.start(), cut=True):
                 continue
             if (_key(m[0]) in self.titled and value[:m.start()].strip()
-                    and not after_title(value, m.start())):
+                    and not named_there(value, m.start(), m.end())):
                 continue
             if _key(m[0]).lower() in self.readable and reads_as_word(value, m.start(),
                                                                      m.end()):

@@ -66,10 +66,36 @@ _TITLE_BEFORE = re.compile(r"(?<![\w'-])(?i:{})\.?[^\S\n]+\Z".format("|".join(
     sorted(map(re.escape, TITLE_WORDS | RANKS.keys()), key=len, reverse=True))))
 
 
+# a verb of speaking right after a word ("West said", "West, she said"): the person a
+# title named, named again ("Mister West ... Later West said no")
+_SPEAKS_AFTER = re.compile(r"(?:,? (?:she|he|they))? (?i:said|says|told|asked)\b")
+
+
 def after_title(text: str, start: int) -> bool:
     """Whether a title or a word of address, in any case, stands right before
     ``text[start:]`` ("Mister West", "mr. West", "OFFICER West")."""
     return _TITLE_BEFORE.search(text, max(0, start - 30), start) is not None
+
+
+def named_there(text: str, start: int, end: int) -> bool:
+    """Whether a calendar or compass word found after a title (:data:`AFTER_TITLE`) is
+    that person's name at ``text[start:end]``: a title stands before it (:func:`after_title`)
+    or a verb of speaking follows it ("Later West said no", "Friday asked")."""
+    return after_title(text, start) or _SPEAKS_AFTER.match(text, end) is not None
+
+
+def spoken_hits(text: str, words: set[str]) -> list[Hit]:
+    """The places in ``text`` where one of ``words`` (calendar or compass words found
+    after a title somewhere in the study) stands before a verb of speaking
+    (:func:`named_there`: "Later West said no"; not "the Upper West Side"), but where
+    the text reads it as the month it also is ("in May, she said"), as the gate does."""
+    if not words:
+        return []
+    pattern = re.compile(r"(?<![\w'-])(?:{})(?![\w-]|{})".format(
+        "|".join(map(re.escape, sorted(words, key=len, reverse=True))), MARK))
+    return [(m.start(), m.end(), "name", AFTER_TITLE) for m in pattern.finditer(text)
+            if _SPEAKS_AFTER.match(text, m.end()) and not (
+                nfc_lower(m[0]) in READABLE and reads_as_word(text, m.start(), m.end()))]
 
 
 def _titled(text: str, m: re.Match) -> str | None:
