@@ -19,7 +19,8 @@ from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .letters import LOWER, MARK, UPPER
 from .letters import NAME as _NAME
 from .ner import ner_hits, ner_pipeline
-from .readings import NAME_OR_WORD, RACE_WORDS, reads_as_word, says_what
+from .readings import (NAME_OR_WORD, RACE_WORDS, peoples_of_two, reads_as_word,
+                       says_what)
 from .titles import (ADDRESSED, ADDRESSED_WORD, AFTER_TITLE, TITLED, is_title,
                      spoken_hits, title_hits)
 from .words import (CALENDAR_WORDS, CONTRACTED, NOT_NAMES, everyday, first_names,
@@ -152,6 +153,9 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
              if m.group(1).lower() not in INTERJECTIONS | NOT_NAMES
              or _person(text, m.start(1), m.end(1))]
+    # no word of a people of two words ("I'm Puerto Rican", "Sri Lankan families")
+    peoples = peoples_of_two(text)
+    hits = [h for h in hits if not any(a <= h[0] and h[1] <= b for a, b in peoples)]
     return _with_surnames(text, hits)
 
 
