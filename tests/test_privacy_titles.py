@@ -170,3 +170,18 @@ def test_a_calendar_or_compass_word_found_after_a_title_is_masked_where_it_speak
     assert "Later [NAME] said no. [NAME] told us so." in copy, copy
     assert "We live on the Upper West Side, out west. [NAME], she said, is fair." in copy
     assert "Officer [NAME] came on Friday. [NAME] asked me why." in copy, copy
+
+
+@pytest.mark.parametrize("text, names", [
+    # "Mister" and "Missus" written out are "Mr." and "Mrs.": any capitalised word after
+    # them is a name there, as after "Mr." (an everyday word on no surname list was
+    # shown: "Thank you Mister Gold", "MR. GOLD")
+    ("Thank you Mister Gold.", {"Gold"}), ("Missus Strange said no.", {"Strange"}),
+    ("THANK YOU MISTER GOLD.", {"GOLD"}), ("DR. STRANGE CAME.", {"STRANGE"}),
+    ("MRS. GOOD SAID NO.", {"GOOD"}),
+    # a title after them stays none, nor a place's name
+    ("Thank you, Mister Chairman.", set()), ("THANK YOU MR. CHAIRMAN.", set()),
+    ("Mister Speaker, thank you.", set()), ("I MISS SCHOOL.", set()),
+])
+def test_any_word_after_mister_is_a_name_there(text, names):
+    assert names_in(text) == names

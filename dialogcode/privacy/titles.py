@@ -50,6 +50,10 @@ TITLED = "title"
 # ("Mister West", "Ms. North", "Officer Friday"): masked there only, never where no
 # title stands before it ("the Upper West Side", "in March": masking.py)
 AFTER_TITLE = "after-title"
+# words of address (written out or abbreviated) after which any capitalised word is a
+# name, as the ``trigger`` detector takes one after "Mr.": "Mister Gold", "MR. GOLD",
+# "DR. STRANGE" (not "Miss", a verb too: "I MISS SCHOOL")
+_MISTER = frozenset(("mister", "missus", "mr", "mrs", "ms", "mx", "dr"))
 _ROYAL = frozenset(("king", "queen", "prince", "princess", "lord", "lady", "dame"))
 # a title in capitals before a word or two in capitals, as transcripts write a name
 # beside a speaker's or in shouted talk ("OFFICER BAKER", "MR. JONES", "SGT. HALL"); the
@@ -110,9 +114,19 @@ def _titled(text: str, m: re.Match) -> str | None:
     if nfc_lower(m[3]) in CALENDAR_WORDS:
         return AFTER_TITLE if (title not in _ROYAL and not _goes_on(text, m.end(3)) and not (
             nfc_lower(m[3]) in READABLE and reads_as_word(text, m.start(3), m.end(3)))) else None
+    if title in _MISTER and _no_other_word(nfc_lower(m[3])) and not _goes_on(text, m.end(3)):
+        return TITLED
     if not _surname_there(text, m.start(3), m.end(3), title not in _ROYAL):
         return None
     return TITLED
+
+
+def _no_other_word(word: str) -> bool:
+    """Whether ``word`` (in lower case), after a title, is no title, stop word, particle
+    nor word of :data:`~.words.NOT_NAMES`: a name there when the title is one of
+    :data:`_MISTER`."""
+    return not (word in TITLE_WORDS or word in STOP_WORDS or word in PARTICLES
+                or word in NOT_NAMES)
 
 
 def _in_capitals(text: str, m: re.Match) -> list[Hit]:
@@ -122,8 +136,9 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
     (:data:`AFTER_TITLE`), a colour not read as the colour, or another word
     that is no stop word, title, particle, verb (:data:`_VERB_SURNAMES`: "THE MAYOR
     SAID") nor everyday word but a first name or surname of the lists ("BAKER", "JONES",
-    "GARODNICK", "MARIA"; :data:`TITLED`), and the word after it too when it is so
-    ("OFFICER MARIA BAKER"; not "MR. JONES SAID")."""
+    "GARODNICK", "MARIA"; :data:`TITLED`), right after one of :data:`_MISTER` an
+    everyday word too ("MR. GOLD"), and the word after it too when it is so ("OFFICER
+    MARIA BAKER"; not "MR. JONES SAID")."""
     title = m[1].lower() if m[1].lower() in TITLE_WORDS else RANKS.get(m[1].lower())
     if title not in _TITLES or title in _ROYAL:
         return []
@@ -138,9 +153,9 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
                 break
             hits.append((start, end, "name", TITLED if word in COLOURS else AFTER_TITLE))
             continue
-        if (word in TITLE_WORDS or word in STOP_WORDS or word in PARTICLES
-                or word in NOT_NAMES or word in _VERB_SURNAMES
-                or (everyday(word) and word not in last_names() | first_names())):
+        if (not _no_other_word(word) or word in _VERB_SURNAMES
+                or (everyday(word) and word not in last_names() | first_names()
+                    and not (group == 2 and title in _MISTER))):
             break
         hits.append((start, end, "name", TITLED))
     return hits
