@@ -185,3 +185,17 @@ def test_a_calendar_or_compass_word_found_after_a_title_is_masked_where_it_speak
 ])
 def test_any_word_after_mister_is_a_name_there(text, names):
     assert names_in(text) == names
+
+
+def test_a_colour_found_after_a_title_is_masked_after_a_capitalised_word(tmp_path):
+    # a capitalised everyday word before a name the study knows is read as a place's
+    # ("Central Park", "City Hall"): since privacy-28 a colour found after a title was
+    # so read, and "Public Advocate Brown", "Doc Brown" showed the name that "Mister
+    # Brown" had masked everywhere before; no place's name ends in a colour so
+    copy = redacted(tmp_path, (
+        "P1: Mister Brown was here. We thank Public Advocate Brown today.\n"
+        "P2: We thank Doc Brown today. We heard District Leader Brown too.\n"
+        "P3: Black and Brown families stayed. We walked to Central Park.\n"))
+    assert "We thank Public Advocate [NAME] today." in copy, copy
+    assert "We thank Doc [NAME] today. We heard District Leader [NAME] too." in copy, copy
+    assert "Black and Brown families stayed." in copy, copy

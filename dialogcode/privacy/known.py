@@ -110,7 +110,8 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
     everyday word,
     not after a capitalised everyday word that is no title nor first name and does not
     open a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park",
-    "Grace Hall"); not where it
+    "Grace Hall"; nor a colour: no place's name ends in one, "Public Advocate Brown");
+    not where it
     reads as the modal or month it also is ("Will we", "in May"). A word in capitals
     ("HALL" of "SGT. HALL") is read as the name wherever the text writes it so, as in a
     text in capitals every word is capitalised. The detector and the
@@ -135,7 +136,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
         return False
     before = _PREVIOUS.search(text, max(0, start - 40), start)
     if (before is not None and before[1][0].isupper() and len(before[1]) > 1
-            and everyday(text[start:end])
+            and everyday(text[start:end]) and nfc_lower(text[start:end]) not in COLOURS
             and not _OPENS[False].search(text, max(0, before.start() - 8), before.start())
             and _proper_noun_goes_on(before[1]) and nfc_lower(before[1]) not in TITLE_WORDS
             and nfc_lower(before[1]) not in first_names()):
