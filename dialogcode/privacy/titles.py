@@ -138,7 +138,8 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
     SAID") nor everyday word but a first name or surname of the lists ("BAKER", "JONES",
     "GARODNICK", "MARIA"; :data:`TITLED`), right after one of :data:`_MISTER` an
     everyday word too ("MR. GOLD"), and the word after it too when it is so ("OFFICER
-    MARIA BAKER"; not "MR. JONES SAID")."""
+    MARIA BAKER"; not "MR. JONES SAID"; a calendar or compass word there with the name
+    before it, as one finding: "MARIA WEST")."""
     title = m[1].lower() if m[1].lower() in TITLE_WORDS else RANKS.get(m[1].lower())
     if title not in _TITLES or title in _ROYAL:
         return []
@@ -151,7 +152,13 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
         if word in CALENDAR_WORDS or word in COLOURS:
             if nfc_lower(m[group]) in READABLE and reads_as_word(text, start, end):
                 break
-            hits.append((start, end, "name", TITLED if word in COLOURS else AFTER_TITLE))
+            if word in COLOURS:
+                hits.append((start, end, "name", TITLED))
+            else:
+                # after a name ("OFFICER MARIA WEST"), with it, as "Maria West" is found
+                # whole: the gate masks an after-title word alone after a title only
+                hits.append((start if group == 2 else m.start(2), end, "name",
+                             AFTER_TITLE if group == 2 else TITLED))
             continue
         if (not _no_other_word(word) or word in _VERB_SURNAMES
                 or (everyday(word) and word not in last_names() | first_names()
