@@ -206,3 +206,10 @@ def test_a_calendar_or_compass_surname_in_capitals_after_a_name_is_masked(tmp_pa
     # only right after a title: listed in privacy.csv, the surname was shown
     copy = redacted(tmp_path, "P1: OFFICER MARIA WEST SPOKE. WE LIVE ON THE UPPER WEST SIDE.\n")
     assert "OFFICER [NAME] SPOKE. WE LIVE ON THE UPPER WEST SIDE." in copy, copy
+
+
+def test_a_compass_word_after_don_is_masked_as_found(tmp_path):
+    # "Don" is a word of address to the detector ("Don West": West an after-title
+    # finding) but was no title to the gate, which showed "[NAME] West"
+    copy = redacted(tmp_path, "P1: We thank Don West for coming. We live out West.\n")
+    assert "We thank [NAME] [NAME] for coming. We live out West." in copy, copy

@@ -64,10 +64,11 @@ _CAPITALS = re.compile(rf"(?<![\w'-])(?=([A-Z]{{2,}})\.?[^\S\n]+({_IN_CAPITALS})
                        rf"(?:[^\S\n]+({_IN_CAPITALS}))?(?![\w-]|{MARK}))")
 # a capitalised everyday word after it: a place's or a thing's name ("Baker Street")
 _GOES_ON = re.compile(rf"[^\S\n]+({UPPER}{LOWER}+)")
-# a title or a word of address, in any case, right before a word (the gate's reading of
-# an ``after-title`` word)
-_TITLE_BEFORE = re.compile(r"(?<![\w'-])(?i:{})\.?[^\S\n]+\Z".format("|".join(
-    sorted(map(re.escape, TITLE_WORDS | RANKS.keys()), key=len, reverse=True))))
+# a title in any case, or a word of address as the detector reads one (:data:`ADDRESSED`:
+# "Don" capitalised too), right before a word (the gate's reading of an ``after-title``
+# word)
+_TITLE_BEFORE = re.compile(r"(?:(?<![\w'-])(?i:{})\.?|{})[^\S\n]+\Z".format("|".join(
+    sorted(map(re.escape, TITLE_WORDS | RANKS.keys()), key=len, reverse=True)), ADDRESSED))
 
 
 # a verb of speaking right after a word ("West said", "West, she said"): the person a
