@@ -47,8 +47,9 @@ _PLURAL = re.compile(rf"\b([A-Za-z][a-z]+(?:s|men))[^\S\n]+({NAME}(?:(?:,[^\S\n]
 # not of "Park Avenue": masking.py)
 TITLED = "title"
 # the detector of a calendar or compass word after a title or a word of address
-# ("Mister West", "Ms. North", "Officer Friday"): masked there only, never where no
-# title stands before it ("the Upper West Side", "in March": masking.py)
+# ("Mister West", "Ms. North", "Officer Friday"): masked there, and before a verb of
+# speaking (:func:`named_there`), never elsewhere ("the Upper West Side", "in March":
+# masking.py)
 AFTER_TITLE = "after-title"
 # words of address (written out or abbreviated) after which any capitalised word is a
 # name, as the ``trigger`` detector takes one after "Mr.": "Mister Gold", "MR. GOLD",
