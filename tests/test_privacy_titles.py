@@ -213,3 +213,11 @@ def test_a_compass_word_after_don_is_masked_as_found(tmp_path):
     # finding) but was no title to the gate, which showed "[NAME] West"
     copy = redacted(tmp_path, "P1: We thank Don West for coming. We live out West.\n")
     assert "We thank [NAME] [NAME] for coming. We live out West." in copy, copy
+
+
+def test_the_first_name_after_a_plural_title_is_masked(tmp_path):
+    # found after "Officers" (privacy-27), the first surname was read by the gate as
+    # ending a place's name ("Central Park"), the plural being no title to it: shown
+    copy = redacted(tmp_path, "P1: Officers Baker and Hall came. Then Councilmen Long and Park spoke.\n")
+    assert "Officers [NAME] and [NAME] came. Then Councilmen [NAME] and [NAME] spoke." \
+        in copy, copy

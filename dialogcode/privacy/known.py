@@ -19,8 +19,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
-from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
-                    everyday, first_names, last_names, nfc_lower, ordinary)
+from .titles import is_title
+from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, everyday,
+                    first_names, last_names, nfc_lower, ordinary)
 
 DETECTOR = "study-name"
 # a family called by a surname found alone: "the Browns", "the Bakers' house"
@@ -138,7 +139,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
     if (before is not None and before[1][0].isupper() and len(before[1]) > 1
             and everyday(text[start:end]) and nfc_lower(text[start:end]) not in COLOURS
             and not _OPENS[False].search(text, max(0, before.start() - 8), before.start())
-            and _proper_noun_goes_on(before[1]) and nfc_lower(before[1]) not in TITLE_WORDS
+            and _proper_noun_goes_on(before[1]) and not is_title(before[1])
             and nfc_lower(before[1]) not in first_names()):
         return False
     return not (nfc_lower(text[start:end]) in READABLE
