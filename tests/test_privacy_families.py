@@ -272,3 +272,20 @@ def test_a_label_of_race_and_role_is_no_name(tmp_path):
     out = tmp_path / "masked"
     assert run("privacy", "redact", str(root), "--to", str(out), "-q").exit_code == 0
     assert (out / "hearing.txt").read_text(encoding="utf-8") == talk
+
+
+@pytest.mark.parametrize("text, found", [
+    # a people of two words no list of English words holds: each word was found as a
+    # name ("Puerto", "Rican") and the speaker's ethnicity masked
+    ("I'm Puerto Rican.", []), ("I'm Dominican and Puerto Rican.", []),
+    ("Puerto Rican families stayed.", []), ("We cook Puerto Rican food.", []),
+    ("I'm Sri Lankan.", []), ("I am Costa Rican.", []), ("I'm Sierra Leonean.", []),
+    ("Two Puerto Ricans spoke.", []), ("I'm New Zealander.", []),
+    # a name beside one stays found
+    ("I'm Puerto Rican, my name is Marisol.", ["Marisol"]),
+    ("I'm Rosalba, Puerto Rican.", ["Rosalba"]),
+])
+def test_a_people_of_two_words_is_no_name(text, found):
+    from dialogcode.privacy.detect import pattern_hits
+
+    assert {text[s:e] for s, e, kind, _ in pattern_hits(text) if kind == "name"} == set(found)

@@ -19,8 +19,10 @@ from .identifiers import IDENTIFIER_SIGNS, Hit, identifier_hits
 from .letters import LOWER, MARK, UPPER
 from .letters import NAME as _NAME
 from .ner import ner_hits, ner_pipeline
-from .readings import NAME_OR_WORD, RACE_WORDS, reads_as_word, says_what
-from .titles import ADDRESSED, ADDRESSED_WORD, AFTER_TITLE, TITLED, is_title, title_hits
+from .readings import (NAME_OR_WORD, RACE_WORDS, peoples_of_two, reads_as_word,
+                       says_what)
+from .titles import (ADDRESSED, ADDRESSED_WORD, AFTER_TITLE, TITLED, is_title,
+                     spoken_hits, title_hits)
 from .words import (CALENDAR_WORDS, CONTRACTED, NOT_NAMES, everyday, first_names,
                     last_names, nfc_lower, ordinary)
 
@@ -151,6 +153,9 @@ def _names(text: str, lower: frozenset[str] | set[str], joined: bool = False) ->
     hits += [(m.start(1), m.end(1), "name", "trigger") for m in said.finditer(text)
              if m.group(1).lower() not in INTERJECTIONS | NOT_NAMES
              or _person(text, m.start(1), m.end(1))]
+    # no word of a people of two words ("I'm Puerto Rican", "Sri Lankan families")
+    peoples = peoples_of_two(text)
+    hits = [h for h in hits if not any(a <= h[0] and h[1] <= b for a, b in peoples)]
     return _with_surnames(text, hits)
 
 
@@ -313,6 +318,10 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         for form in {text[s:e], text[s:e].title() if text[s:e].isupper() else text[s:e]}}
     pattern = known_pattern(words)
     families = family_names(words | {name for name in names if " " not in name})
+    # a calendar or compass word found after a title, found again before a verb of
+    # speaking ("Mister West ... Later West said no"; titles.py)
+    titled = {text[s:e] for text, hits in zip(texts, found_hits) for s, e, _, detector in hits
+              if detector == AFTER_TITLE}
     rows = []
     for seg_id, doc_id, offset, text, hits in zip(
             *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, found_hits):
@@ -322,6 +331,9 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
                 h for h in known_hits(text, pattern)
                 if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
                 and (never_re is None or not _spared(h, text, never_re))])
+        hits = hits + [h for h in spoken_hits(text, titled)
+                       if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
+                       and (never_re is None or not _spared(h, text, never_re))]
         if families:
             # not where another detector found a name: "the Adams administration"
             hits = hits + [h for h in family_hits(text, families)

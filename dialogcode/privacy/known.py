@@ -19,8 +19,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
-from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
-                    everyday, first_names, last_names, nfc_lower, ordinary)
+from .titles import is_title
+from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, everyday,
+                    first_names, last_names, nfc_lower, ordinary)
 
 DETECTOR = "study-name"
 # a family called by a surname found alone: "the Browns", "the Bakers' house"
@@ -34,10 +35,11 @@ _OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
 _ABBREVIATION = re.compile(r"(?<![\w'-])(?i:{})\.[^\S\n]+\Z".format("|".join(
     sorted((*RANKS, *(word.lower() for word in ABBREVIATED)), key=len, reverse=True))))
 # after a sentence's first word, a sign that it is a person's name: "Ben's", "Ben
-# said", "Grace arrived", "Mark and I"
+# said", "Grace arrived", "Mark and I"; the verb capitalised too, as a transcriber may
+# write it ("Brown Said no": no longer proper noun, as "Baker Street" is)
 _PERSON_AFTER = re.compile(
     r"['\u2019]s\b|,? (?:and (?:I|me)\b|(?:she|he|they) (?:said|says|told)\b|"
-    r"(?:said|says|told|asked|explained|shared|mentioned|thinks|thought|wants|wanted|"
+    r"(?i:said|says|told|asked|explained|shared|mentioned|thinks|thought|wants|wanted|"
     r"arrived|came|comes|went|goes|called|calls|emailed|texted|wrote|writes|agreed|"
     r"suggested|knows|knew|sent|left|joined|brought|invited)\b)")
 # a word of a name
@@ -109,7 +111,8 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
     everyday word,
     not after a capitalised everyday word that is no title nor first name and does not
     open a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park",
-    "Grace Hall"); not where it
+    "Grace Hall"; nor a colour: no place's name ends in one, "Public Advocate Brown");
+    not where it
     reads as the modal or month it also is ("Will we", "in May"). A word in capitals
     ("HALL" of "SGT. HALL") is read as the name wherever the text writes it so, as in a
     text in capitals every word is capitalised. The detector and the
@@ -126,16 +129,17 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
             and not _PERSON_AFTER.match(text, end)):
         return False
     after = _NEXT.match(text, end)
-    if after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1]):
+    if (after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1])
+            and not _PERSON_AFTER.match(text, end)):
         return False
     if (everyday(text[start:end]) and _OF_A_PLACE.match(text, end)
             and _THE.search(text, max(0, start - 10), start)):
         return False
     before = _PREVIOUS.search(text, max(0, start - 40), start)
     if (before is not None and before[1][0].isupper() and len(before[1]) > 1
-            and everyday(text[start:end])
+            and everyday(text[start:end]) and nfc_lower(text[start:end]) not in COLOURS
             and not _OPENS[False].search(text, max(0, before.start() - 8), before.start())
-            and _proper_noun_goes_on(before[1]) and nfc_lower(before[1]) not in TITLE_WORDS
+            and _proper_noun_goes_on(before[1]) and not is_title(before[1])
             and nfc_lower(before[1]) not in first_names()):
         return False
     return not (nfc_lower(text[start:end]) in READABLE

@@ -16,7 +16,7 @@ from . import withheld_documents
 from .known import DETECTOR, FAMILY, as_family, written_as_name
 from .letters import MARK
 from .readings import READABLE, reads_as_word
-from .titles import AFTER_TITLE, TITLED, after_title
+from .titles import AFTER_TITLE, TITLED, named_there
 from .words import CONTRACTED
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
@@ -59,9 +59,10 @@ class Masker:
     names that only the ``family`` detector found ("Browns"), masked only after "the",
     where it found them ("the Browns moved"; not "Browns fans"); ``titled``, the
     calendar and compass words that only the ``after-title`` detector found ("West" of
-    "Mister West"), masked only after a title or a word of address (and at the start of
-    a value, which may be cut from a longer text anywhere), never elsewhere ("the Upper
-    West Side", "in March")."""
+    "Mister West"), masked only after a title or a word of address or before a verb of
+    speaking (:func:`~.titles.named_there`; and at the start of a value, which may be
+    cut from a longer text anywhere), never elsewhere ("the Upper West Side", "in
+    March")."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
@@ -140,7 +141,7 @@ class Masker:
         from a longer text anywhere, it is masked) or stands inside a text decided
         ``keep`` or a ``never:`` term (:meth:`_kept_spans`); a plural of :attr:`families`
         not after "the" (at the start of ``value`` it is masked); a word of
-        :attr:`titled` not after a title; nothing in a role label."""
+        :attr:`titled` not after a title nor before a verb of speaking; nothing in a role label."""
         pattern = self.pattern_in(value) if pattern is None else pattern
         if pattern is None:
             return []
@@ -152,7 +153,7 @@ class Masker:
             if _key(m[0]) in self.families and not as_family(value, m.start(), cut=True):
                 continue
             if (_key(m[0]) in self.titled and value[:m.start()].strip()
-                    and not after_title(value, m.start())):
+                    and not named_there(value, m.start(), m.end())):
                 continue
             if _key(m[0]).lower() in self.readable and reads_as_word(value, m.start(),
                                                                      m.end()):
@@ -389,7 +390,8 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
     and not inside a kept text or one of the ``never`` terms; found by another detector
     too, wherever it stands, as that finding is; so too a plural that only ``family``
     found ("the Browns"), masked only after "the"; a calendar or compass word that only
-    ``after-title`` found ("West" of "Mister West"), only after a title. ``roles``: the study's role labels
+    ``after-title`` found ("West" of "Mister West"), only after a title or before a verb
+    of speaking. ``roles``: the study's role labels
     (:attr:`Masker.roles`), but for one that holds an ``always:`` term found or is held
     in one (privacy.yaml's ``always: [Faith Leader]`` masks the label too)."""
     from .detect import KINDS

@@ -76,6 +76,18 @@ _PEOPLES = frozenset((
     "honduran", "iraqi", "israeli", "kenyan", "kuwaiti", "libyan", "nepali", "omani",
     "pakistani", "punjabi", "qatari", "rwandan", "salvadoran", "samoan", "saudi",
     "somali", "thai", "tibetan", "ugandan", "venezuelan", "welsh", "yemeni"))
+# a people of two words whose words no list of English words holds, capitalised, in
+# the singular or the plural ("I'm Puerto Rican", "Sri Lankans"): no name, though each
+# word looks like one
+_PEOPLES_OF_TWO = re.compile(r"(?<![\w'-])(?:Puerto Rican|Costa Rican|Sri Lankan|"
+                             r"Cape Verdean|Sierra Leonean|New Zealander)s?(?![\w'-])")
+
+
+def peoples_of_two(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that name a people of two words (:data:`_PEOPLES_OF_TWO`)."""
+    return [m.span() for m in _PEOPLES_OF_TWO.finditer(text)]
+
+
 _SERIES_BEFORE = re.compile(rf"(?:\b{_RACE}{_OR})+\Z")
 _SERIES_AFTER = re.compile(rf"(?:{_OR}{_RACE}\b)*")
 _OWNED = re.compile(r"-(?i:owned|led)\b")      # "Black and Brown-owned businesses"

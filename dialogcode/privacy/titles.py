@@ -47,9 +47,14 @@ _PLURAL = re.compile(rf"\b([A-Za-z][a-z]+(?:s|men))[^\S\n]+({NAME}(?:(?:,[^\S\n]
 # not of "Park Avenue": masking.py)
 TITLED = "title"
 # the detector of a calendar or compass word after a title or a word of address
-# ("Mister West", "Ms. North", "Officer Friday"): masked there only, never where no
-# title stands before it ("the Upper West Side", "in March": masking.py)
+# ("Mister West", "Ms. North", "Officer Friday"): masked there, and before a verb of
+# speaking (:func:`named_there`), never elsewhere ("the Upper West Side", "in March":
+# masking.py)
 AFTER_TITLE = "after-title"
+# words of address (written out or abbreviated) after which any capitalised word is a
+# name, as the ``trigger`` detector takes one after "Mr.": "Mister Gold", "MR. GOLD",
+# "DR. STRANGE" (not "Miss", a verb too: "I MISS SCHOOL")
+_MISTER = frozenset(("mister", "missus", "mr", "mrs", "ms", "mx", "dr"))
 _ROYAL = frozenset(("king", "queen", "prince", "princess", "lord", "lady", "dame"))
 # a title in capitals before a word or two in capitals, as transcripts write a name
 # beside a speaker's or in shouted talk ("OFFICER BAKER", "MR. JONES", "SGT. HALL"); the
@@ -60,16 +65,43 @@ _CAPITALS = re.compile(rf"(?<![\w'-])(?=([A-Z]{{2,}})\.?[^\S\n]+({_IN_CAPITALS})
                        rf"(?:[^\S\n]+({_IN_CAPITALS}))?(?![\w-]|{MARK}))")
 # a capitalised everyday word after it: a place's or a thing's name ("Baker Street")
 _GOES_ON = re.compile(rf"[^\S\n]+({UPPER}{LOWER}+)")
-# a title or a word of address, in any case, right before a word (the gate's reading of
-# an ``after-title`` word)
-_TITLE_BEFORE = re.compile(r"(?<![\w'-])(?i:{})\.?[^\S\n]+\Z".format("|".join(
-    sorted(map(re.escape, TITLE_WORDS | RANKS.keys()), key=len, reverse=True))))
+# a title in any case, or a word of address as the detector reads one (:data:`ADDRESSED`:
+# "Don" capitalised too), right before a word (the gate's reading of an ``after-title``
+# word)
+_TITLE_BEFORE = re.compile(r"(?:(?<![\w'-])(?i:{})\.?|{})[^\S\n]+\Z".format("|".join(
+    sorted(map(re.escape, TITLE_WORDS | RANKS.keys()), key=len, reverse=True)), ADDRESSED))
+
+
+# a verb of speaking right after a word ("West said", "West, she said"): the person a
+# title named, named again ("Mister West ... Later West said no")
+_SPEAKS_AFTER = re.compile(r"(?:,? (?:she|he|they))? (?i:said|says|told|asked)\b")
 
 
 def after_title(text: str, start: int) -> bool:
     """Whether a title or a word of address, in any case, stands right before
     ``text[start:]`` ("Mister West", "mr. West", "OFFICER West")."""
     return _TITLE_BEFORE.search(text, max(0, start - 30), start) is not None
+
+
+def named_there(text: str, start: int, end: int) -> bool:
+    """Whether a calendar or compass word found after a title (:data:`AFTER_TITLE`) is
+    that person's name at ``text[start:end]``: a title stands before it (:func:`after_title`)
+    or a verb of speaking follows it ("Later West said no", "Friday asked")."""
+    return after_title(text, start) or _SPEAKS_AFTER.match(text, end) is not None
+
+
+def spoken_hits(text: str, words: set[str]) -> list[Hit]:
+    """The places in ``text`` where one of ``words`` (calendar or compass words found
+    after a title somewhere in the study) stands before a verb of speaking
+    (:func:`named_there`: "Later West said no"; not "the Upper West Side"), but where
+    the text reads it as the month it also is ("in May, she said"), as the gate does."""
+    if not words:
+        return []
+    pattern = re.compile(r"(?<![\w'-])(?:{})(?![\w-]|{})".format(
+        "|".join(map(re.escape, sorted(words, key=len, reverse=True))), MARK))
+    return [(m.start(), m.end(), "name", AFTER_TITLE) for m in pattern.finditer(text)
+            if _SPEAKS_AFTER.match(text, m.end()) and not (
+                nfc_lower(m[0]) in READABLE and reads_as_word(text, m.start(), m.end()))]
 
 
 def _titled(text: str, m: re.Match) -> str | None:
@@ -84,9 +116,19 @@ def _titled(text: str, m: re.Match) -> str | None:
     if nfc_lower(m[3]) in CALENDAR_WORDS:
         return AFTER_TITLE if (title not in _ROYAL and not _goes_on(text, m.end(3)) and not (
             nfc_lower(m[3]) in READABLE and reads_as_word(text, m.start(3), m.end(3)))) else None
+    if title in _MISTER and _no_other_word(nfc_lower(m[3])) and not _goes_on(text, m.end(3)):
+        return TITLED
     if not _surname_there(text, m.start(3), m.end(3), title not in _ROYAL):
         return None
     return TITLED
+
+
+def _no_other_word(word: str) -> bool:
+    """Whether ``word`` (in lower case), after a title, is no title, stop word, particle
+    nor word of :data:`~.words.NOT_NAMES`: a name there when the title is one of
+    :data:`_MISTER`."""
+    return not (word in TITLE_WORDS or word in STOP_WORDS or word in PARTICLES
+                or word in NOT_NAMES)
 
 
 def _in_capitals(text: str, m: re.Match) -> list[Hit]:
@@ -96,8 +138,10 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
     (:data:`AFTER_TITLE`), a colour not read as the colour, or another word
     that is no stop word, title, particle, verb (:data:`_VERB_SURNAMES`: "THE MAYOR
     SAID") nor everyday word but a first name or surname of the lists ("BAKER", "JONES",
-    "GARODNICK", "MARIA"; :data:`TITLED`), and the word after it too when it is so
-    ("OFFICER MARIA BAKER"; not "MR. JONES SAID")."""
+    "GARODNICK", "MARIA"; :data:`TITLED`), right after one of :data:`_MISTER` an
+    everyday word too ("MR. GOLD"), and the word after it too when it is so ("OFFICER
+    MARIA BAKER"; not "MR. JONES SAID"; a calendar or compass word there with the name
+    before it, as one finding: "MARIA WEST")."""
     title = m[1].lower() if m[1].lower() in TITLE_WORDS else RANKS.get(m[1].lower())
     if title not in _TITLES or title in _ROYAL:
         return []
@@ -110,11 +154,17 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
         if word in CALENDAR_WORDS or word in COLOURS:
             if nfc_lower(m[group]) in READABLE and reads_as_word(text, start, end):
                 break
-            hits.append((start, end, "name", TITLED if word in COLOURS else AFTER_TITLE))
+            if word in COLOURS:
+                hits.append((start, end, "name", TITLED))
+            else:
+                # after a name ("OFFICER MARIA WEST"), with it, as "Maria West" is found
+                # whole: the gate masks an after-title word alone after a title only
+                hits.append((start if group == 2 else m.start(2), end, "name",
+                             AFTER_TITLE if group == 2 else TITLED))
             continue
-        if (word in TITLE_WORDS or word in STOP_WORDS or word in PARTICLES
-                or word in NOT_NAMES or word in _VERB_SURNAMES
-                or (everyday(word) and word not in last_names() | first_names())):
+        if (not _no_other_word(word) or word in _VERB_SURNAMES
+                or (everyday(word) and word not in last_names() | first_names()
+                    and not (group == 2 and title in _MISTER))):
             break
         hits.append((start, end, "name", TITLED))
     return hits

@@ -66,8 +66,8 @@ RANKS = {"ofc": "officer", "sgt": "sergeant", "det": "detective", "lt": "lieuten
 PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
              "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
 # calendar and compass words (and two of languages), capitalised but no name alone:
-# a name only where a title stands before it ("Mister West", "Officer Friday"), there
-# alone (detect.py's ``after-title``)
+# a name only where a title stands before it ("Mister West", "Officer Friday") or, so
+# found, a verb of speaking after it ("West said"; titles.py's ``after-title``)
 CALENDAR_WORDS = frozenset((
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
