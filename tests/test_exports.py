@@ -221,6 +221,10 @@ def test_csv_export_neutralises_formulas_and_parquet_keeps_text(built, tmp_path)
     assert set(HOSTILE) <= set(segments["text"])
     assert (tmp_path / "csv" / "code_by_site.csv").is_file()
     assert "text" not in pd.read_csv(tmp_path / "csv" / "documents.csv").columns
+    # "Wrote 34 files to OUT" sent the reader to a folder holding only csv/ and parquet/
+    files = len(list((tmp_path / "csv").glob("*.csv")))
+    assert (f"Wrote {files} files to {tmp_path / 'csv'}, {files} files to "
+            f"{tmp_path / 'parquet'}") in result.output
 
 
 def test_sqlite_has_core_tables_with_foreign_keys(built):
