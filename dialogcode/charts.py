@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .tables import PHASES
-from .wording import display_name
+from .wording import display_name, distinct_labels
 
 # Figures are sized to what they hold (constrained layout warns, and gives up, when the
 # labels leave the axes no room): about this many inches per character of a 10-point
@@ -91,10 +91,13 @@ def _heatmap(matrix: pd.DataFrame, labels: pd.DataFrame | None, *, title: str,
 
 
 def _labels(table: pd.DataFrame) -> dict[str, str]:
-    """code_id -> label (the id where a table has no label for it)."""
-    labels = table.drop_duplicates("code_id").set_index("code_id").get("label")
-    return {c: labels[c] if labels is not None and isinstance(labels[c], str) and labels[c]
-            else c for c in table["code_id"].unique()}
+    """code_id -> label (the id where a table has no label for it), a label several
+    codes share told apart by the parent's (:func:`~dialogcode.wording.distinct_labels`)."""
+    codes = table.drop_duplicates("code_id").set_index("code_id")
+    labels = codes.get("label")
+    named = {c: labels[c] if labels is not None and isinstance(labels[c], str) and labels[c]
+             else c for c in codes.index}
+    return distinct_labels(named, codes.get("parent_id", pd.Series(dtype=object)).to_dict())
 
 
 def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = True,

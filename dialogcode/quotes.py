@@ -94,12 +94,14 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
     """One scored candidate quote per (code_id, coded segment); backchannels, preambles
     and headings are left out, and never serve as context either.
     With ``book``, parent codes are rolled up (a sub-code's match is a parent's too)."""
-    frame = segment_frame(segments[segments["codable"]], documents)
+    # a quote's neighbours (its context) are the substantive segments around it: the
+    # talk before a "Mm-hmm.", not the "Mm-hmm."
+    frame = segment_frame(segments[substantive(segments)], documents)
     hits = codings[["seg_id", "code_id", "start", "end", "rule_id"]]
     if book is not None:
         chains = {c: ancestors(book, c) or [c] for c in hits["code_id"].unique()}
         hits = hits.assign(code_id=hits["code_id"].map(chains)).explode("code_id")
-    hits = hits[hits["seg_id"].isin(frame.loc[substantive(frame), "seg_id"])]
+    hits = hits[hits["seg_id"].isin(frame["seg_id"])]
     if hits.empty:
         return pd.DataFrame(columns=["code_id", *QUOTE_COLUMNS[1:]])
     positions = {seg_id: i for i, seg_id in enumerate(frame["seg_id"])}

@@ -17,7 +17,7 @@ from .progress import progress_steps
 from .store import replacing
 from .tables import documents_without_phase, event_keys, phases_inferred
 from .trust import NO_RULES, trust_summary
-from .wording import counted, display_name, points, quoted
+from .wording import counted, display_name, distinct_labels, points, quoted
 
 REPORT = "report.html"
 VERDICTS = ("reliable", "tentative", "do not rely")
@@ -112,7 +112,9 @@ def render_report(title: str, documents: pd.DataFrame, segments: pd.DataFrame,
     codable segments is marked "small numbers". ``progress`` shows a bar on stderr while
     the charts are drawn. ``lessons`` (the lessons.yaml the lesson tables were assembled
     from) words each lesson's filters; it is needed when ``tables`` hold lessons."""
-    labels = {c.id: c.label for c in book.codes.values()}
+    # named by label alone in the charts and tables: a label codes share gets its parent's
+    labels = distinct_labels({c.id: c.label for c in book.codes.values()},
+                             {c.id: c.parent for c in book.codes.values()})
     summary = tables["codebook_summary"]
     by_site = documents.groupby("site", dropna=False).agg(
         documents=("doc_id", "count"), words=("n_words", "sum")).reset_index()

@@ -3,6 +3,7 @@ in percentage points and quoted speech."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 PHASE_NAMES = {"kickoff": "Kick-off", "mid-year": "Mid-year", "closing": "Closing"}
 
@@ -40,3 +41,20 @@ def quoted(text: str) -> str:
     if text[:1] in "\"“" and text[-1:] in "\"”" and len(text) > 1:
         return text
     return f"“{text}”"
+
+
+def distinct_labels(labels: dict[str, str], parents: dict[str, str | None]) -> dict[str, str]:
+    """Each code's label (``labels``: code_id -> label) as people read it where no id
+    stands beside it (charts, the report's tables): a label that several codes share
+    (the values ``Low`` and ``High`` of two rating variables, an ``Other`` under each
+    theme) gets its parent's label in brackets, ``Low (Confidence)``, or the code's id
+    when it has none of another label or that still leaves two alike."""
+    counts = Counter(labels.values())
+    named = {}
+    for code, label in labels.items():
+        parent = labels.get(parents.get(code))
+        named[code] = label if counts[label] == 1 else (
+            f"{label} ({parent if parent and parent != label else code})")
+    again = Counter(named.values())
+    return {code: label if again[label] == 1 else f"{labels[code]} ({code})"
+            for code, label in named.items()}

@@ -1,5 +1,6 @@
 """Exports (CSV, Parquet, Excel, SQLite), the HTML report and `dialogcode run`."""
 import base64
+import dataclasses
 import csv
 import shutil
 import sqlite3
@@ -220,6 +221,10 @@ def test_csv_export_neutralises_formulas_and_parquet_keeps_text(built, tmp_path)
     assert set(HOSTILE) <= set(segments["text"])
     assert (tmp_path / "csv" / "code_by_site.csv").is_file()
     assert "text" not in pd.read_csv(tmp_path / "csv" / "documents.csv").columns
+    # "Wrote 34 files to OUT" sent the reader to a folder holding only csv/ and parquet/
+    files = len(list((tmp_path / "csv").glob("*.csv")))
+    assert (f"Wrote {files} files to {tmp_path / 'csv'}, {files} files to "
+            f"{tmp_path / 'parquet'}") in result.output
 
 
 def test_sqlite_has_core_tables_with_foreign_keys(built):
@@ -577,3 +582,22 @@ def test_charts_of_no_codings_draw_without_warnings():
         assert png_data_uri(figure).startswith("data:image/png;base64,")
         assert png_data_uri(phase_lines(ONE_SITE.iloc[0:0])).startswith("data:image/png")
     assert [t.get_text() for t in figure.axes[0].texts] == ["Nothing coded yet"]
+
+
+def test_the_reports_tables_tell_apart_codes_that_share_a_label(built):
+    # two codes labelled "Housing" both read "Housing" in the agreement table (and in
+    # the co-occurrence pairs and lesson evidence), which name codes by label alone
+    evidence = study_evidence(Study.open(built[0]))
+    book = evidence.book
+    book.codes["connection"] = dataclasses.replace(book.codes["connection"], label="Housing")
+    agreement = pd.DataFrame({
+        "coder": "sam", "code_id": ["risk.housing", "connection", "(all codes)"],
+        "units": 12, "percent_agreement": 0.9, "krippendorff_alpha": 0.5,
+        "verdict": "do not rely", "precision": 0.5, "recall": 0.5, "f1": 0.5})
+    words = " ".join(render_report("T", evidence.documents, evidence.segments,
+                                   evidence.codings, book,
+                                   {**evidence.tables, "agreement": agreement},
+                                   lessons=evidence.lessons).split())
+    assert "<td>Housing (Risks)</td>" in words
+    assert "<td>Housing (connection)</td>" in words
+    assert "<td>Housing</td>" not in words

@@ -5,7 +5,8 @@ import warnings
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from dialogcode.charts import LEGEND_CHARS, LEGEND_LINES, phase_lines
+from dialogcode.charts import LEGEND_CHARS, LEGEND_LINES, code_heatmap, phase_lines
+from dialogcode.wording import distinct_labels
 
 LABELS = [f"Category number {n} of the imported dictionary, with its long explanatory name"
           for n in range(12)] + ["Short"]
@@ -51,3 +52,33 @@ def test_a_short_label_stays_on_one_line():
     figure = phase_lines(TABLE, codes=["c12", "c0"])
     texts = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     assert texts[0] == "Short" and texts[1].count("\n") == 1
+
+
+def _rated(by: str, groups: list[str]) -> pd.DataFrame:
+    """A code_by table of two rating variables whose values share their labels."""
+    codes = [("confidence", None, "Confidence"), ("confidence.low", "confidence", "Low"),
+             ("confidence.high", "confidence", "High"), ("trust", None, "Trust"),
+             ("trust.low", "trust", "Low"), ("trust.high", "trust", "High")]
+    return pd.DataFrame([{"code_id": c, "parent_id": p, "codable": True, "label": label,
+                          by: g, "share": 0.1 * n, "segments": n}
+                         for n, (c, p, label) in enumerate(codes) for g in groups])
+
+
+def test_codes_sharing_a_label_are_told_apart_by_their_parent_in_the_charts():
+    # two variables with values Low and High: rows "Low", "High", "Low", "High" could
+    # not be told apart, so each is named with its parent's label
+    figure = code_heatmap(_rated("site", ["North", "South"]), "site")
+    rows = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert rows == ["Confidence", "Low (Confidence)", "High (Confidence)", "Trust",
+                    "Low (Trust)", "High (Trust)"]
+    figure = phase_lines(_rated("phase", ["kickoff", "closing"]),
+                         codes=["confidence.low", "trust.low"])
+    texts = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert texts == ["Low (Confidence)", "Low (Trust)"]
+
+
+def test_distinct_labels_keep_unique_ones_and_fall_back_on_the_id():
+    labels = {"a": "Other", "a.x": "Other", "b": "Other", "c": "Cost"}
+    parents = {"a": None, "a.x": "a", "b": None, "c": None}
+    assert distinct_labels(labels, parents) == {
+        "a": "Other (a)", "a.x": "Other (a.x)", "b": "Other (b)", "c": "Cost"}

@@ -191,6 +191,25 @@ def test_a_quotes_context_keeps_balanced_quote_marks(tmp_path):
     assert first["context_after"] == "Facilitator: Good."   # not 'Good. "'
 
 
+def test_a_quotes_context_is_the_talk_around_it_not_a_backchannel(tmp_path):
+    # "Facilitator: Mm-hmm." stood as the context of the quote, in place of the question
+    # it answered and the talk that followed
+    root = make_study(tmp_path / "s", {"t.txt": (
+        "Facilitator: What pushed families out this year?\n\n"
+        "P2: Yeah.\n\n"
+        "P1: Rent went up twice and we were nearly evicted last winter.\n\n"
+        "Facilitator: Mm-hmm.\n\n"
+        "P3: The landlord sold the building.\n")}, None)
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
+                                          "manifest: null\n", encoding="utf-8")
+    quotes = _evidence(Study.open(root)).tables["exemplars"]
+    first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+    assert first["quote"].startswith("Rent went up twice")
+    assert first["context_before"] == "Facilitator: What pushed families out this year?"
+    assert first["context_after"] == "P3: The landlord sold the building."
+
+
 def test_a_lesson_can_take_the_words_of_speakers_with_a_role(tmp_path):
     study = _study(tmp_path / "s", "speaker_roles:\n  Lead: coach\n")
     (study.root / "lessons.yaml").write_text(

@@ -1,6 +1,7 @@
 """tables, lessons, export and report: evidence built from the codings."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,7 +150,10 @@ def export_command(study, formats, output, every_source, quiet):
         paths = export(evidence, folder, tables, title=opened.config.title,
                        progress=not quiet)
         if not quiet:
-            click.echo(f"Wrote {len(paths)} files to {shown(folder)}")
+            # csv/ and parquet/ are folders of their own inside it: name where each went
+            places = Counter(path.parent for path in paths)
+            click.echo("Wrote " + ", ".join(
+                f"{counted(n, 'file')} to {shown(place)}" for place, n in places.items()))
             echo_privacy(evidence)
     if "qdpx" in formats:
         from ..interchange.qdpx import DEFAULT_NAME, write_qdpx
