@@ -47,16 +47,32 @@ def find_headers(text: str) -> list[re.Match]:
     ``not really (11:00)``), or after one (``[10:15] Arrival``), is not a speaker's, nor
     is such a line above a turn of a label used twice or a role's (``Break (00:12:31)``
     above ``P1: ...``: a heading among turns)."""
-    found = [m for m in HEADER.finditer(text) if speakers.plausible(_label(m))]
-    if not all(m["ts"] for m in found):
-        labels = Counter(m["colon"].strip() for m in TURN.finditer(text) if m["colon"])
-        talking = {name for name, uses in labels.items() if speakers.plausible(name) and (
-            uses >= 2 or speakers.ROLE.match(name))}
-        found = [m for m in found if m["ts"] or not _above_a_turn(text, m, talking)]
+    above = {m.start() for m in _above_turns(text)}
+    found = [m for m in HEADER.finditer(text)
+             if speakers.plausible(_label(m)) and m.start() not in above]
     counts = Counter(_label(m) for m in found if not m["ts"])
     usual = {name for name in counts if counts[name] >= 2 or speakers.ROLE.match(name)}
     return [m for m in found if m["ts"] or (usual and (
         _label(m) in usual or speakers.name_like(_label(m))))]
+
+
+def timed_headings(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines with a time in brackets or first (``Break (00:12:31)``,
+    ``[00:12:31] Break``) just above a turn of a label used twice or a role's: headings
+    among turns (:func:`find_headers` takes none of them for a speaker's)."""
+    return [(m.start(), m.end()) for m in _above_turns(text)]
+
+
+def _above_turns(text: str) -> list[re.Match]:
+    """The header lines, but ``Name  0:49`` ones, just above a turn of a label used
+    twice or a role's (:func:`_above_a_turn`)."""
+    found = [m for m in HEADER.finditer(text) if not m["ts"] and speakers.plausible(_label(m))]
+    if not found:
+        return []
+    labels = Counter(m["colon"].strip() for m in TURN.finditer(text) if m["colon"])
+    talking = {name for name, uses in labels.items() if speakers.plausible(name) and (
+        uses >= 2 or speakers.ROLE.match(name))}
+    return [m for m in found if _above_a_turn(text, m, talking)]
 
 
 def _above_a_turn(text: str, header: re.Match, talking: set[str]) -> bool:
