@@ -165,7 +165,7 @@ def _refuse_utf8(data: bytes, source: str, encoding: str) -> None:
     raise IngestError(f"the file is UTF-8 text, not {encoding}: read as {encoding}, "
                       f"{word[0]!r} would be {garbled!r}; set `encoding: utf-8` for it in "
                       "the manifest", file=source,
-                      line=len(_LINE_END.findall(text, 0, word.start())) + 1)
+                      line=len(LINE_END.findall(text, 0, word.start())) + 1)
 
 
 def byte_order_mark(data: bytes) -> str | None:
