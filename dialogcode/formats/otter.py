@@ -10,7 +10,7 @@ from . import speakers
 from .base import Block, ParsedDocument
 from .clock import backwards
 from .columns import parse_time
-from .headings import recap_lines
+from .headings import heading_shaped, recap_lines
 from .labels import CLOCK, TURN
 from .lines import line_at, span
 from .speakers import Note
@@ -59,8 +59,12 @@ def find_headers(text: str) -> list[re.Match]:
 def timed_headings(text: str) -> list[tuple[int, int]]:
     """(start, end) of the lines with a time in brackets or first (``Break (00:12:31)``,
     ``[00:12:31] Break``) just above a turn of a label used twice or a role's: headings
-    among turns (:func:`find_headers` takes none of them for a speaker's)."""
-    return [(m.start(), m.end()) for m in _above_turns(text)]
+    among turns (:func:`find_headers` takes none of them for a speaker's), when they
+    open a paragraph and their words are titled like a heading (``P1: We met at`` /
+    ``10:30:00 sharp.`` is talk)."""
+    return [(m.start(), m.end()) for m in _above_turns(text)
+            if not text[text.rfind("\n", 0, max(m.start() - 1, 0)) + 1:m.start()].strip()
+            and heading_shaped(_label(m))]
 
 
 def _above_turns(text: str) -> list[re.Match]:
