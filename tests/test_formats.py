@@ -1946,8 +1946,10 @@ def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_pa
         ("P1", "Fine.", 660.0)]
 
 
-@pytest.mark.parametrize("gap, above", [("\n", "\n"), ("\n\n", "\n"), ("\n\n", "\n\n")],
-                         ids=["lines", "paragraphs", "a paragraph of its own"])
+@pytest.mark.parametrize("gap, above", [("\n", "\n"), ("\n\n", "\n"), ("\n\n", "\n\n"),
+                                        ("\n", "\n\n")],
+                         ids=["lines", "paragraphs", "a paragraph of its own",
+                              "below the words above, a blank line below"])
 def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(
         tmp_path, gap, above):
     # `[00:12:31]` or `00:14:02` alone on a line above a label, a turn or two only,
@@ -1964,6 +1966,21 @@ def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(
         ("Facilitator", "What happened?", None), ("P1", "We went there.", None),
         ("Facilitator", "Thanks.", 751.0), ("P2", "Yes.", None), ("P1", "More.", 842.0),
         ("P2", "Fine.", None)]
+
+
+def test_google_meet_time_lines_open_the_turns_below_them(tmp_path):
+    # Google Meet writes a time every few minutes below a turn, a blank line after it:
+    # the time was dropped from the text and no turn had it
+    path = tmp_path / "t.txt"
+    path.write_text("Budget meeting - Transcript\n00:00:00\n\nBo Chen: Good morning.\n"
+                    "Ana Ruiz: Thanks Bo.\n00:05:00\n\nBo Chen: First item.\n"
+                    "Ana Ruiz: Budget.\n00:10:00\n\nBo Chen: Done.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.line)
+            for b in parsed.blocks] == [
+        (None, "Budget meeting - Transcript", None, 1), ("Bo Chen", "Good morning.", 0.0, 4),
+        ("Ana Ruiz", "Thanks Bo.", None, 5), ("Bo Chen", "First item.", 300.0, 8),
+        ("Ana Ruiz", "Budget.", None, 9), ("Bo Chen", "Done.", 600.0, 12)]
 
 
 def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
