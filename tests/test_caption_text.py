@@ -40,8 +40,9 @@ def test_a_teams_transcript_saved_as_text_is_read_as_turns(tmp_path):
 
 
 @pytest.mark.parametrize("head,stamp", [("", "00:00:0{}.000"), ("WEBVTT\n\n", "00:00:0{}.000"),
-                                        ("", "00:00:0{},000")],
-                         ids=["numbered cues", "WebVTT", "SRT"])
+                                        ("", "00:00:0{},000"),
+                                        ("\n\nWEBVTT\n\n", "00:00:0{}.000")],
+                         ids=["numbered cues", "WebVTT", "SRT", "WebVTT below a blank line"])
 def test_captions_saved_as_text_are_read_as_captions(tmp_path, head, stamp):
     # the timing lines and cue numbers of captions saved as .txt were talk, in one turn
     cues = [("P1", "We need housing.", 1), ("P2", "Agreed.", 3), ("P1", "Wages too.", 5)]

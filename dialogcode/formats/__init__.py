@@ -68,7 +68,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     a line of ``text`` (:func:`~dialogcode.normalize.read_lines`).
     """
     if fmt == "txt" and caption_shaped(text):
-        return parse_captions(text, source, vtt=text.lstrip("\ufeff").startswith("WEBVTT"),
+        return parse_captions(text, source, vtt=text.lstrip("\ufeff\n").startswith("WEBVTT"),
                               forced=forced, shown=shown)
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []

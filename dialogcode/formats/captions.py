@@ -105,10 +105,12 @@ def _cues(text: str, source: str, vtt: bool):
     notes: list[str] = []
     i = 0
     if vtt:
-        if not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        while i < len(lines) - 1 and not lines[i].strip():
+            i += 1      # blank lines above it (captions saved as text, pasted)
+        if not lines[i].lstrip("\ufeff").startswith("WEBVTT"):
             raise IngestError("not a WebVTT file: the first line must start with WEBVTT",
-                              file=source, line=1)
-        i = 1
+                              file=source, line=i + 1)
+        i += 1
         while i < len(lines) and lines[i].strip() and not TIMING_LIKE.match(lines[i]):
             i += 1      # header lines
     cues = []
