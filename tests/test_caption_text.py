@@ -64,6 +64,21 @@ def test_two_line_subtitles_keep_their_first_line_as_words(tmp_path):
         "Hello There General Kenobi", "You Are A Bold One"]
 
 
+def test_a_teams_cue_without_a_name_line_is_noted(tmp_path):
+    # one cue without its name line (or without words) left every cue's name read as
+    # its words, in turns without a speaker, without a note
+    path = tmp_path / "t.txt"
+    path.write_text("\n\n".join("\n".join(cue) for cue in TEAMS)
+                    + "\n\n0:1:6.0 --> 0:1:8.0\nAnd wages.\n", encoding="utf-8")
+    turns, parsed = turns_of(path)
+    assert turns[0] == (None, "Ruiz, Ana Welcome to the hearing.", 0.0, 14.5)
+    assert [str(note) for note in parsed.notes] == [
+        "line 13: 3 of 4 cues open with a speaker's name on a line of its own (`Ruiz, "
+        "Ana`), as a Teams transcript writes them, but this one does not: every cue's "
+        "name is read as its words, in a turn without a speaker; give each cue its "
+        "speaker's name line"]
+
+
 def test_a_teams_name_with_a_note_in_brackets_names_its_cue(tmp_path):
     # one guest's `Lee, Kim (Guest)` left every cue's name line read as words
     path = tmp_path / "t.txt"
