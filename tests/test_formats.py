@@ -1031,11 +1031,18 @@ def test_an_otter_export_saved_as_markdown_is_noted(tmp_path):
         "notes, without speakers; save it as .txt to read its turns"]
 
 
-def test_timed_headings_of_field_notes_stay_headings(tmp_path):
+@pytest.mark.parametrize("text", [
+    "[10:15] Arrival\nWe met in the library.\n\n[10:45] Lunch\nRice and beans.\n",
+    # one heading used twice made the notes an Otter export, each entry the words of a
+    # speaker `Budget`, `Opening` or `Tour`, timed as minutes into a recording
+    "Board meeting\n\n[09:00] Opening\nChair welcomes us.\n\n[09:15] Budget\nThe numbers."
+    "\n\n[09:40] Housing\nDebate.\n\n[10:30] Budget\nRice and beans.\n",
+    "Site 2\n\n09:00:00 Arrival\nWe got there.\n\n09:30:00 Tour\nThe manager.\n\n"
+    "10:00:00 Tour\nRice and beans.\n"], ids=["one-off", "agenda", "with seconds"])
+def test_timed_headings_of_field_notes_stay_headings(tmp_path, text):
     # times before one-off headings in brackets are notes' headings, no speakers
     path = tmp_path / "t.txt"
-    path.write_text("[10:15] Arrival\nWe met in the library.\n\n[10:45] Lunch\n"
-                    "Rice and beans.\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     parsed, _ = read_document(path)
     assert {b.speaker for b in parsed.blocks} == {None}
     assert "".join(parsed.text[b.start:b.end] for b in parsed.blocks).count("Rice") == 1

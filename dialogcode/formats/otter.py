@@ -43,8 +43,10 @@ def find_headers(text: str) -> list[re.Match]:
     """The ``Name  0:49`` lines of ``text``, and its ``Name (0:49)`` lines when some of
     those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
     whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
-    lines. A heading or a line of talk ending in a time in brackets (``Arrival (09:15)``,
-    ``not really (11:00)``), or after one (``[10:15] Arrival``), is not a speaker's, nor
+    lines, when every such label is a role or of two words or more (``[09:15] Budget``
+    twice is a heading of notes). A heading or a line of talk ending in a time in
+    brackets (``Arrival (09:15)``, ``not really (11:00)``), or after one (``[10:15]
+    Arrival``), is not a speaker's, nor
     is such a line above a turn of a label used twice or a role's (``Break (00:12:31)``
     above ``P1: ...``: a heading among turns)."""
     above = {m.start() for m in _above_turns(text)}
@@ -52,8 +54,15 @@ def find_headers(text: str) -> list[re.Match]:
              if speakers.plausible(_label(m)) and m.start() not in above]
     counts = Counter(_label(m) for m in found if not m["ts"])
     usual = {name for name in counts if counts[name] >= 2 or speakers.ROLE.match(name)}
-    return [m for m in found if m["ts"] or (usual and (
+    found = [m for m in found if m["ts"] or (usual and (
         _label(m) in usual or speakers.name_like(_label(m))))]
+    # the time first: a speaker's name in full or a role (`[00:00:05] Ana Ruiz`), as
+    # those services write them, where a word alone is a heading of notes or an agenda
+    # (`[09:15] Budget` twice)
+    if any(m["named"] and not (speakers.ROLE.match(_label(m)) or len(_label(m).split()) > 1)
+           for m in found):
+        found = [m for m in found if not m["named"]]
+    return found
 
 
 def timed_headings(text: str) -> list[tuple[int, int]]:
