@@ -40,8 +40,9 @@ def test_a_teams_transcript_saved_as_text_is_read_as_turns(tmp_path):
 
 
 @pytest.mark.parametrize("head,stamp", [("", "00:00:0{}.000"), ("WEBVTT\n\n", "00:00:0{}.000"),
-                                        ("", "00:00:0{},000")],
-                         ids=["numbered cues", "WebVTT", "SRT"])
+                                        ("", "00:00:0{},000"),
+                                        ("\n\nWEBVTT\n\n", "00:00:0{}.000")],
+                         ids=["numbered cues", "WebVTT", "SRT", "WebVTT below a blank line"])
 def test_captions_saved_as_text_are_read_as_captions(tmp_path, head, stamp):
     # the timing lines and cue numbers of captions saved as .txt were talk, in one turn
     cues = [("P1", "We need housing.", 1), ("P2", "Agreed.", 3), ("P1", "Wages too.", 5)]
@@ -61,6 +62,21 @@ def test_two_line_subtitles_keep_their_first_line_as_words(tmp_path):
                     encoding="utf-8")
     assert [said for _, said, *_ in turns_of(path)[0]] == [
         "Hello There General Kenobi", "You Are A Bold One"]
+
+
+def test_a_teams_cue_without_a_name_line_is_noted(tmp_path):
+    # one cue without its name line (or without words) left every cue's name read as
+    # its words, in turns without a speaker, without a note
+    path = tmp_path / "t.txt"
+    path.write_text("\n\n".join("\n".join(cue) for cue in TEAMS)
+                    + "\n\n0:1:6.0 --> 0:1:8.0\nAnd wages.\n", encoding="utf-8")
+    turns, parsed = turns_of(path)
+    assert turns[0] == (None, "Ruiz, Ana Welcome to the hearing.", 0.0, 14.5)
+    assert [str(note) for note in parsed.notes] == [
+        "line 13: 3 of 4 cues open with a speaker's name on a line of its own (`Ruiz, "
+        "Ana`), as a Teams transcript writes them, but this one does not: every cue's "
+        "name is read as its words, in a turn without a speaker; give each cue its "
+        "speaker's name line"]
 
 
 def test_a_teams_name_with_a_note_in_brackets_names_its_cue(tmp_path):

@@ -959,12 +959,14 @@ def test_a_timed_heading_above_turns_is_no_speaker_of_them(tmp_path, heading):
     path.write_text(f"P1: We start.\nP2: Fine.\n\n{heading.format(12)}\nP1: We resume.\n"
                     f"P2: Yes.\n\n{heading.format(40)}\nP1: Again.\nP2: Ok.\n", encoding="utf-8")
     parsed, _ = read_document(path)
-    said = [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
-    assert {who for who, _ in said} == {"P1", "P2"}
-    # (the heading itself is read as the turn above reads a line without a label)
-    assert [(who, words.split("\n")[0]) for who, words in said if words != "Break"] == [
-        ("P1", "We start."), ("P2", "Fine."), ("P1", "We resume."), ("P2", "Yes."),
-        ("P1", "Again."), ("P2", "Ok.")]
+    # and read so, the heading was the words of the turn above (`Fine.\n\nBreak`, its
+    # time gone from the text) or a turn of P2 saying `Break`: it is a heading, time and all
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end], b.line)
+            for b in parsed.blocks] == [
+        ("turn", "P1", "We start.", 1), ("turn", "P2", "Fine.", 2),
+        ("heading", None, heading.format(12), 4), ("turn", "P1", "We resume.", 5),
+        ("turn", "P2", "Yes.", 6), ("heading", None, heading.format(40), 8),
+        ("turn", "P1", "Again.", 9), ("turn", "P2", "Ok.", 10)]
 
 
 def test_a_header_above_words_opening_like_a_label_once_is_a_header(tmp_path):
@@ -1029,11 +1031,18 @@ def test_an_otter_export_saved_as_markdown_is_noted(tmp_path):
         "notes, without speakers; save it as .txt to read its turns"]
 
 
-def test_timed_headings_of_field_notes_stay_headings(tmp_path):
+@pytest.mark.parametrize("text", [
+    "[10:15] Arrival\nWe met in the library.\n\n[10:45] Lunch\nRice and beans.\n",
+    # one heading used twice made the notes an Otter export, each entry the words of a
+    # speaker `Budget`, `Opening` or `Tour`, timed as minutes into a recording
+    "Board meeting\n\n[09:00] Opening\nChair welcomes us.\n\n[09:15] Budget\nThe numbers."
+    "\n\n[09:40] Housing\nDebate.\n\n[10:30] Budget\nRice and beans.\n",
+    "Site 2\n\n09:00:00 Arrival\nWe got there.\n\n09:30:00 Tour\nThe manager.\n\n"
+    "10:00:00 Tour\nRice and beans.\n"], ids=["one-off", "agenda", "with seconds"])
+def test_timed_headings_of_field_notes_stay_headings(tmp_path, text):
     # times before one-off headings in brackets are notes' headings, no speakers
     path = tmp_path / "t.txt"
-    path.write_text("[10:15] Arrival\nWe met in the library.\n\n[10:45] Lunch\n"
-                    "Rice and beans.\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     parsed, _ = read_document(path)
     assert {b.speaker for b in parsed.blocks} == {None}
     assert "".join(parsed.text[b.start:b.end] for b in parsed.blocks).count("Rice") == 1
@@ -1944,8 +1953,10 @@ def test_times_answered_at_the_end_of_turns_of_a_short_exchange_stay_talk(tmp_pa
         ("P1", "Fine.", 660.0)]
 
 
-@pytest.mark.parametrize("gap, above", [("\n", "\n"), ("\n\n", "\n"), ("\n\n", "\n\n")],
-                         ids=["lines", "paragraphs", "a paragraph of its own"])
+@pytest.mark.parametrize("gap, above", [("\n", "\n"), ("\n\n", "\n"), ("\n\n", "\n\n"),
+                                        ("\n", "\n\n")],
+                         ids=["lines", "paragraphs", "a paragraph of its own",
+                              "below the words above, a blank line below"])
 def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(
         tmp_path, gap, above):
     # `[00:12:31]` or `00:14:02` alone on a line above a label, a turn or two only,
@@ -1962,6 +1973,21 @@ def test_a_time_in_brackets_or_with_seconds_alone_above_one_label_is_its_time(
         ("Facilitator", "What happened?", None), ("P1", "We went there.", None),
         ("Facilitator", "Thanks.", 751.0), ("P2", "Yes.", None), ("P1", "More.", 842.0),
         ("P2", "Fine.", None)]
+
+
+def test_google_meet_time_lines_open_the_turns_below_them(tmp_path):
+    # Google Meet writes a time every few minutes below a turn, a blank line after it:
+    # the time was dropped from the text and no turn had it
+    path = tmp_path / "t.txt"
+    path.write_text("Budget meeting - Transcript\n00:00:00\n\nBo Chen: Good morning.\n"
+                    "Ana Ruiz: Thanks Bo.\n00:05:00\n\nBo Chen: First item.\n"
+                    "Ana Ruiz: Budget.\n00:10:00\n\nBo Chen: Done.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.line)
+            for b in parsed.blocks] == [
+        (None, "Budget meeting - Transcript", None, 1), ("Bo Chen", "Good morning.", 0.0, 4),
+        ("Ana Ruiz", "Thanks Bo.", None, 5), ("Bo Chen", "First item.", 300.0, 8),
+        ("Ana Ruiz", "Budget.", None, 9), ("Bo Chen", "Done.", 600.0, 12)]
 
 
 def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):

@@ -312,9 +312,10 @@ def test_a_bare_time_with_am_or_pm_stays_words_wherever_it_stands(said):
 def test_a_caption_cues_timing_in_a_text_file_is_no_marker():
     # subtitles saved as .txt: the cue's start opening its line was read as a marker,
     # a turn of P1 saying '--> 00:00:04,500' timed 3 s
-    # (a file of cues alone is read as captions; a title above them keeps it plain text)
-    text = ("Hearing\n1\n00:00:01,000 --> 00:00:02,000\nP1: Rent went up.\n\n"
+    # (below a title: opening with its first cue, the file is read as captions)
+    cues = ("1\n00:00:01,000 --> 00:00:02,000\nP1: Rent went up.\n\n"
             "2\n00:00:03,000 --> 00:00:04,500\nP2: Again?\n")
-    assert read(text)[1:] == [
+    assert read("Call with tenants\n\n" + cues)[1:] == [
         ("turn", "P1", "Rent went up.\n\n2\n00:00:03,000 --> 00:00:04,500", None),
         ("turn", "P2", "Again?", None)]
+    assert read(cues) == [("turn", "P1", "Rent went up.", 1.0), ("turn", "P2", "Again?", 3.0)]

@@ -16,7 +16,7 @@ from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
 from .notes import parse_notes, stacked_labels
-from .otter import find_headers, markdown_note, parse_otter
+from .otter import find_headers, markdown_note, parse_otter, timed_headings
 from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
                         observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
@@ -68,7 +68,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     a line of ``text`` (:func:`~dialogcode.normalize.read_lines`).
     """
     if fmt == "txt" and caption_shaped(text):
-        return parse_captions(text, source, vtt=text.lstrip("\ufeff").startswith("WEBVTT"),
+        return parse_captions(text, source, vtt=text.lstrip("\ufeff\n").startswith("WEBVTT"),
                               forced=forced, shown=shown)
     if fmt not in ("notes", "otter"):
         headers = find_headers(text) if fmt not in ("turns", "md") else []
@@ -90,8 +90,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
             # a time alone written as nobody says one is a marker in a turn, no heading
             found = [(s, e) for s, e in set(heading_lines(text, headings) + marked + recap_lines(
-                text, forced, [(t.start, t.body, t.speaker) for t in turns]))
-                if not time_heading(text, s, e)]
+                text, forced, [(t.start, t.body, t.speaker) for t in turns])
+                + timed_headings(text)) if not time_heading(text, s, e)]
             lines = observer_lines(text, turns, forced)
             turns = time_marks(text, turns, [s for s, _ in found] + lines)
             turns, clocked = read_times(text, turns, source, turn_times, shown)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
 
@@ -68,13 +69,14 @@ def timing_note(text: str) -> list[Note]:
 
 
 def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[str]
-                   ) -> list[tuple[int, float, float, str]]:
+                   ) -> tuple[list[tuple[int, float, float, str]], list[Note]]:
     """``cues`` with the first line of each made a voice (``<v Ruiz, Ana>``) when every
     cue's first line is a speaker's name above its words, as in a Teams Word transcript:
     each written like a name, maybe with a note in brackets (``Kim Lee (Guest)``), or
     listed under ``speakers:``, without a colon, and some name used in more than one
     cue. Otherwise ``cues`` as they are: subtitles of two
-    lines keep both as words."""
+    lines keep both as words. And a note when most cues but not all have such a line,
+    a name among them recurring: at the first without one."""
     firsts = [payload.split("\n", 1) for *_, payload in cues]
 
     def name(first: str) -> bool:
@@ -84,11 +86,20 @@ def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[
             or speakers.surname_first(first)))
 
     names = [first.strip() for first, *_ in firsts]
-    if (len(cues) < 2 or len(set(names)) == len(names) and not forced & set(names)
-            or not all(len(f) == 2 and f[1].strip() and name(f[0]) for f in firsts)):
-        return cues
+    named = [len(f) == 2 and bool(f[1].strip()) and name(f[0]) for f in firsts]
+    recurring = Counter(n for n, ok in zip(names, named) if ok)
+    if len(cues) < 2 or not (forced & set(names) or any(u > 1 for u in recurring.values())):
+        return cues, []
+    if not all(named):
+        if sum(named) * 2 <= len(cues):
+            return cues, []
+        return cues, [Note(cues[named.index(False)][0], (
+            f"{sum(named)} of {len(cues)} cues open with a speaker's name on a line of its "
+            f"own (`{recurring.most_common(1)[0][0]}`), as a Teams transcript writes them, "
+            "but this one does not: every cue's name is read as its words, in a turn "
+            "without a speaker; give each cue its speaker's name line"))]
     return [(line, start, end, f"<v {who}>\n{rest}")
-            for (line, start, end, _), who, (_, rest) in zip(cues, names, firsts)]
+            for (line, start, end, _), who, (_, rest) in zip(cues, names, firsts)], []
 
 
 def _seconds(h, m, s, ms) -> float:
@@ -105,10 +116,12 @@ def _cues(text: str, source: str, vtt: bool):
     notes: list[str] = []
     i = 0
     if vtt:
-        if not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        while i < len(lines) - 1 and not lines[i].strip():
+            i += 1      # blank lines above it (captions saved as text, pasted)
+        if not lines[i].lstrip("\ufeff").startswith("WEBVTT"):
             raise IngestError("not a WebVTT file: the first line must start with WEBVTT",
-                              file=source, line=1)
-        i = 1
+                              file=source, line=i + 1)
+        i += 1
         while i < len(lines) and lines[i].strip() and not TIMING_LIKE.match(lines[i]):
             i += 1      # header lines
     cues = []
@@ -270,7 +283,7 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     line of ``text`` (:func:`~dialogcode.normalize.read_lines`)."""
     notes, cues = _cues(text, source, vtt)
     cues, rolled = _unrolled(cues)
-    cues = _named_by_line(cues, forced)
+    cues, unnamed_lines = _named_by_line(cues, forced)
     pieces = []
     for line, start, end, payload in cues:
         for at, speaker, body, marked in _parts(payload):   # the first part: at its timing line
@@ -298,7 +311,8 @@ def parse_captions(text: str, source: str, *, vtt: bool,
     unnamed = {p[6]: p[0] for p in reversed(said) if p[3] is None}  # cue -> its first such
     parsed.notes = sorted(speakers.notes(labels, chosen, forced=forced) + speakerless_notes(
         sorted(unnamed.values()), len({p[6] for p in said}), "cues", where="the file",
-        row="cue", shown=shown) + _backwards(text, cues, shown), key=lambda note: note.line)
+        row="cue", shown=shown) + _backwards(text, cues, shown) + unnamed_lines,
+        key=lambda note: note.line)
     if rolled:
         parsed.notes.insert(0, Note(cues[0][0], (
             f"{rolled} caption lines repeated from the cue before (rolled up, as automatic "

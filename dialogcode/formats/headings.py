@@ -23,7 +23,7 @@ RECAP_DASH = re.compile(rf"^[ \t]*(?P<name>{RECAP.pattern[1:-1]})[ \t]+[-–—]
                         re.IGNORECASE | re.MULTILINE)
 
 
-def _heading_shaped(line: str) -> bool:
+def heading_shaped(line: str) -> bool:
     bare = BOLD_LINE.sub(r"\2", line)      # a heading in Markdown bold: **Part 2: Rent**
     words = bare.split()
     return (0 < len(words) <= HEADING_WORDS and len(bare) <= HEADING_CHARS
@@ -40,7 +40,7 @@ def heading_lines(text: str, styled: frozenset[int] = frozenset()) -> list[tuple
     for number, (offset, line) in enumerate(lines, start=1):
         alone = ((number == 1 or not lines[number - 2][1].strip())
                  and (number == len(lines) or not lines[number][1].strip()))
-        if line.strip() and ((number in styled) or (alone and _heading_shaped(line.strip()))):
+        if line.strip() and ((number in styled) or (alone and heading_shaped(line.strip()))):
             found.append(span(text, offset, offset + len(line)))
     return found
 

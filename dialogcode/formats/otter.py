@@ -10,7 +10,7 @@ from . import speakers
 from .base import Block, ParsedDocument
 from .clock import backwards
 from .columns import parse_time
-from .headings import recap_lines
+from .headings import heading_shaped, recap_lines
 from .labels import CLOCK, TURN
 from .lines import line_at, span
 from .speakers import Note
@@ -43,20 +43,49 @@ def find_headers(text: str) -> list[re.Match]:
     """The ``Name  0:49`` lines of ``text``, and its ``Name (0:49)`` lines when some of
     those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
     whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
-    lines. A heading or a line of talk ending in a time in brackets (``Arrival (09:15)``,
-    ``not really (11:00)``), or after one (``[10:15] Arrival``), is not a speaker's, nor
+    lines, when every such label is a role or of two words or more (``[09:15] Budget``
+    twice is a heading of notes). A heading or a line of talk ending in a time in
+    brackets (``Arrival (09:15)``, ``not really (11:00)``), or after one (``[10:15]
+    Arrival``), is not a speaker's, nor
     is such a line above a turn of a label used twice or a role's (``Break (00:12:31)``
     above ``P1: ...``: a heading among turns)."""
-    found = [m for m in HEADER.finditer(text) if speakers.plausible(_label(m))]
-    if not all(m["ts"] for m in found):
-        labels = Counter(m["colon"].strip() for m in TURN.finditer(text) if m["colon"])
-        talking = {name for name, uses in labels.items() if speakers.plausible(name) and (
-            uses >= 2 or speakers.ROLE.match(name))}
-        found = [m for m in found if m["ts"] or not _above_a_turn(text, m, talking)]
+    above = {m.start() for m in _above_turns(text)}
+    found = [m for m in HEADER.finditer(text)
+             if speakers.plausible(_label(m)) and m.start() not in above]
     counts = Counter(_label(m) for m in found if not m["ts"])
     usual = {name for name in counts if counts[name] >= 2 or speakers.ROLE.match(name)}
-    return [m for m in found if m["ts"] or (usual and (
+    found = [m for m in found if m["ts"] or (usual and (
         _label(m) in usual or speakers.name_like(_label(m))))]
+    # the time first: a speaker's name in full or a role (`[00:00:05] Ana Ruiz`), as
+    # those services write them, where a word alone is a heading of notes or an agenda
+    # (`[09:15] Budget` twice)
+    if any(m["named"] and not (speakers.ROLE.match(_label(m)) or len(_label(m).split()) > 1)
+           for m in found):
+        found = [m for m in found if not m["named"]]
+    return found
+
+
+def timed_headings(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines with a time in brackets or first (``Break (00:12:31)``,
+    ``[00:12:31] Break``) just above a turn of a label used twice or a role's: headings
+    among turns (:func:`find_headers` takes none of them for a speaker's), when they
+    open a paragraph and their words are titled like a heading (``P1: We met at`` /
+    ``10:30:00 sharp.`` is talk)."""
+    return [(m.start(), m.end()) for m in _above_turns(text)
+            if not text[text.rfind("\n", 0, max(m.start() - 1, 0)) + 1:m.start()].strip()
+            and heading_shaped(_label(m))]
+
+
+def _above_turns(text: str) -> list[re.Match]:
+    """The header lines, but ``Name  0:49`` ones, just above a turn of a label used
+    twice or a role's (:func:`_above_a_turn`)."""
+    found = [m for m in HEADER.finditer(text) if not m["ts"] and speakers.plausible(_label(m))]
+    if not found:
+        return []
+    labels = Counter(m["colon"].strip() for m in TURN.finditer(text) if m["colon"])
+    talking = {name for name, uses in labels.items() if speakers.plausible(name) and (
+        uses >= 2 or speakers.ROLE.match(name))}
+    return [m for m in found if _above_a_turn(text, m, talking)]
 
 
 def _above_a_turn(text: str, header: re.Match, talking: set[str]) -> bool:

@@ -42,8 +42,9 @@ from .speakers import Label, Note, wordless_note
 
 QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks alone, at the end
 STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{STAMP})[\])]?[ \t]*")   # a line of a time alone
-# a time alone as a paragraph, then blank lines up to the end (of the text searched)
-TIME_PARAGRAPH = re.compile(rf"(?:^|\n[ \t]*\n)(?P<line>{STAMP_LINE.pattern})\n(?:[ \t]*\n)+$")
+# a time alone on its line (as a paragraph, or below words, as Google Meet writes it), then
+# blank lines up to the end (of the text searched)
+TIME_THEN_BLANK = re.compile(rf"(?:^|\n)(?P<line>{STAMP_LINE.pattern})\n(?:[ \t]*\n)+$")
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
 LATER_STAMPS = 3    # times above later turns only that are turn times, not answers
 
@@ -230,8 +231,10 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
     Where most turns have their time on the label's line (``[00:12:00] P1: ...``), a
     time alone opening the paragraph of a turn without one, written like theirs, is
     that turn's. A time in brackets or with seconds (``[00:12:31]``, ``00:12:31``),
-    which nobody says, is always the turn's below it (:func:`not_talk`), also as a
-    paragraph of its own just above the label's (no heading, then)."""
+    which nobody says, is always the turn's below it (:func:`not_talk`), also with
+    blank lines between: as a paragraph of its own just above the label's (no heading,
+    then), or below the words of the turn above (Google Meet's ``00:05:00`` every few
+    minutes)."""
     found = []
     talk = len(text) - len(text.lstrip())       # where the first words are
     for k, turn in enumerate(turns):
@@ -260,7 +263,7 @@ def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
                if k not in stamps and not_talk(text[above:turns[k].start])}
     for k, turn in enumerate(turns):
         window = max(turn.start - 200, 0)
-        alone = TIME_PARAGRAPH.search(text, window, turn.start) if turn.stamp is None else None
+        alone = TIME_THEN_BLANK.search(text, window, turn.start) if turn.stamp is None else None
         if k not in stamps and alone and not_talk(alone["line"]):
             stamps[k] = (alone.start("line"), alone["stamp"])
     return [replace(turn, lead=stamps[k][0], stamp=stamps[k][1]) if k in stamps else turn
