@@ -186,27 +186,44 @@ def parse_transcript(study: Study, path: Path, entry: Entry):
                          limits=study.config.limits)
 
 
-def shown_lines(study: Study, source_path: str, text: str) -> str | None:
-    """``text``, a document's text as ingest read it from the plain-text transcript
+def shown_lines(study: Study, source_path: str, text: str) -> tuple[str | None, str]:
+    """(``text``, a document's text as ingest read it from the plain-text transcript
     ``source_path``, with LF only where an editor shows a line end in that file (each
     line separator, vertical tab, NEL or form feed read as a line break a U+2028), so
-    that counting LFs before an offset gives the line an editor shows it on; None when
-    the file is gone or cannot be read, or no longer reads as ``text`` (it changed
-    since ingest)."""
+    that counting LFs before an offset gives the line an editor shows it on, "");
+    or (None, why the file's lines cannot be counted in ``text``, for a message): the
+    file or the manifest cannot be read, the file no longer reads as ``text`` (it or
+    its encoding changed since ingest), or ``text`` is rebuilt from it (cues)."""
+    path = study.transcripts / source_path
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"{path} cannot be read ({exc.strerror})"
     try:
         entry = next((e for e in load_manifest(study.manifest, study.transcripts)
                       if e.file == source_path), None) \
-            if study.manifest is not None and study.manifest.is_file() else None
-        read, lines = read_lines(decode((study.transcripts / source_path).read_bytes(),
-                                        source_path, entry and entry.encoding
-                                        or study.config.encoding))
-    except (OSError, DialogcodeError):
-        return None
+            if study.manifest is not None else None
+    except (DialogcodeError, OSError):
+        return None, (f"the manifest, {study.manifest}, has problems now (run "
+                      "`dialogcode ingest` to see them)")
+    entry = entry or Entry(source_path, 0)
+    encoding = entry.encoding or study.config.encoding
+    try:
+        read, lines = read_lines(decode(data, source_path, encoding))
+    except IngestError:     # its message may quote the talk: not shown here, unmasked
+        return None, (f"{path} no longer reads as {encoding} text (run `dialogcode "
+                      "ingest` to see why)")
     if read != text:
-        return None
+        try:
+            rebuilt = parse_transcript(study, path, entry)[0].text == text
+        except DialogcodeError:
+            rebuilt = False
+        return None, (f"its text is rebuilt from {path} (as captions are), not kept "
+                      "line for line" if rebuilt else f"{path} has changed since `dialogcode ingest` "
+                      "(or the encoding it is read in)")
     pieces = read.split("\n")
     return "".join(piece + ("\n" if lines[k + 1] > lines[k] else "\u2028")
-                   for k, piece in enumerate(pieces[:-1])) + pieces[-1]
+                   for k, piece in enumerate(pieces[:-1])) + pieces[-1], ""
 
 
 def text_digest(text: str) -> str:

@@ -1419,8 +1419,48 @@ def test_a_quotes_own_line_is_counted_as_an_editor_shows_it(tmp_path, before, af
         imported(sheet, loaded)
     assert "AMBIGUOUS" in error.value.problems[0].message
     assert ("compared with the line each turn starts on only, not the line the quote is "
-            f"on: {path} is gone or changed since `dialogcode ingest`") in \
+            f"on: {path} has changed since `dialogcode ingest`") in \
         error.value.problems[0].message
+
+
+@pytest.mark.parametrize("change, why", [
+    # a cue file saved as .txt: its text is rebuilt from the cues, so the file's lines
+    # are not its lines, though nothing changed
+    (None, "its text is rebuilt from "),
+    # another file listed in the manifest was removed: this one did not change
+    ("manifest", "has problems now (run `dialogcode ingest` to see them)"),
+    # the manifest gives the file an encoding it was not read in at ingest
+    # (the reason is not told: it quotes a word of the talk, here a name, unmasked)
+    ("encoding", "no longer reads as cp1252 text (run `dialogcode ingest` to see why)"),
+    ("gone", "cannot be read")])
+def test_a_quotes_own_line_not_counted_says_truly_why(tmp_path, change, why):
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    path = root / "transcripts" / "north" / "kickoff.txt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nP1: Yes. José.\n\n"
+                    "2\n00:00:03,000 --> 00:00:04,000\nP2: Yes.\n", encoding="utf-8")
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    loaded = corpus_and_codebook(root)
+    manifest = root / "manifest.csv"
+    if change == "manifest":
+        (root / "transcripts" / "south" / "closing.txt").unlink()
+    elif change == "encoding":
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+            "file,", "encoding,file,").replace("\nnorth/kickoff", "\ncp1252,north/kickoff")
+            .replace("\nnorth/closing", "\n,north/closing").replace("\nsouth", "\n,south"),
+            encoding="utf-8")
+    elif change == "gone":
+        path.unlink()
+    sheet = tmp_path / "quotes.csv"
+    sheet.write_text("document,quote,code,line\nnorth/kickoff,Yes.,risk.housing,7\n",
+                     encoding="utf-8")
+    with pytest.raises(CodingsError) as error:
+        imported(sheet, loaded)
+    message = error.value.problems[0].message
+    assert "AMBIGUOUS" in message and why in message
+    assert change == "gone" or "gone or changed" not in message
+    assert "José" not in message
 
 
 def test_a_rows_speaker_is_read_as_the_transcripts_label_is(tmp_path):

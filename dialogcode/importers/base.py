@@ -133,7 +133,7 @@ class Documents:
             seg: None if pd.isna(line) else int(line)
             for seg, line in zip(segments["seg_id"], lines)}
         self.study = corpus.study
-        self._shown: dict[str, str | None] = {}
+        self._shown: dict[str, tuple[str | None, str]] = {}
         # (doc_id, n) -> the segments of turn n (one, or its sentences), as numbered at
         # ingest; None for segments written before ingest numbered turns
         self.turns: dict[tuple[str, int], list[str]] | None = None
@@ -167,13 +167,23 @@ class Documents:
         """Document ``doc_id``'s text with LF only where an editor shows its transcript
         file's lines end (the offsets of :attr:`text`), so that a line a person names
         in a plain-text transcript (:data:`AS_WRITTEN`) can be counted in it; None when
-        it is not a plain-text transcript, its study is not known, or its file is gone
-        or changed since ingest (:func:`~dialogcode.ingest.shown_lines`). Read once,
-        when first asked for."""
+        it is not a plain-text transcript or its lines cannot be counted
+        (:meth:`unshown` says why). Read once, when first asked for."""
+        return self._shown_or_why(doc_id)[0]
+
+    def unshown(self, doc_id: str) -> str:
+        """Why a plain-text transcript's lines cannot be counted in document ``doc_id``
+        (:meth:`shown_lines` is None), for a message: its study is not known, its file
+        or the manifest cannot be read, it changed since ingest, or its text is rebuilt
+        from it (:func:`~dialogcode.ingest.shown_lines`); "" when they can, or it is no
+        plain-text transcript."""
+        return self._shown_or_why(doc_id)[1]
+
+    def _shown_or_why(self, doc_id: str) -> tuple[str | None, str]:
         if doc_id not in self._shown:
-            self._shown[doc_id] = shown_lines(self.study, self.paths[doc_id],
-                                              self.text[doc_id]) \
-                if self.study is not None and self.formats[doc_id] in AS_WRITTEN else None
+            self._shown[doc_id] = (None, "") if self.formats[doc_id] not in AS_WRITTEN \
+                else (None, "its transcript file is not known") if self.study is None \
+                else shown_lines(self.study, self.paths[doc_id], self.text[doc_id])
         return self._shown[doc_id]
 
     def _number_turns(self, segments) -> None:

@@ -4,7 +4,7 @@ quote found at several places names each and what the row may write to code one.
 from __future__ import annotations
 
 from ..normalize import normalize_text
-from .base import AS_WRITTEN, Documents
+from .base import Documents
 
 
 def named_turn(row: dict[str, str], docs: Documents, doc_id: str
@@ -39,7 +39,7 @@ def in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
     """Whether a quote's ``place`` is in a turn of the speaker and on the line the row
     ``named`` (:func:`named_turn`), each when given: the line its turn starts on, or in
     a plain-text transcript the line the place starts on, as an editor shows the file
-    (:meth:`.base.Documents.shown_lines`; not counted where it changed since ingest)."""
+    (:meth:`.base.Documents.shown_lines`; not counted where it cannot be)."""
     _, speaker, line = named
     if not speaker and line is None:
         return True
@@ -55,15 +55,10 @@ def in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
 def unlined(named: tuple[str, str, int | None], docs: Documents, doc_id: str) -> str:
     """Why a row's line (``named``, :func:`named_turn`) was compared with its quote's
     turn's line only, in a plain-text transcript whose own lines could not be counted
-    (its file gone or changed since ingest), for a message; or ""."""
-    if named[2] is None or docs.formats[doc_id] not in AS_WRITTEN \
-            or docs.shown_lines(doc_id) is not None:
-        return ""
-    where = (f"{docs.study.transcripts / docs.paths[doc_id]} is gone or changed since "
-             "`dialogcode ingest`" if docs.study is not None else
-             "its transcript file is not known")
+    (:meth:`.base.Documents.unshown`), for a message; or ""."""
+    why = docs.unshown(doc_id) if named[2] is not None else ""
     return (f" (the line was compared with the line each turn starts on only, not the "
-            f"line the quote is on: {where})")
+            f"line the quote is on: {why})") if why else ""
 
 
 def places_told(places: list[tuple[int, int]], doc_id: str, docs: Documents) -> str:

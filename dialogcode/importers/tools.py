@@ -206,9 +206,9 @@ def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, doc_id: 
     separator, vertical tab, NEL or form feed was read as a line break, which a tool may
     count as one too, in the lines as read (:meth:`.base.Documents.shown_lines`). None
     when the quote is not ambiguous, the row names no paragraph, the document is not a
-    plain-text file kept as written (:data:`.base.AS_WRITTEN`) or its file changed
-    since ingest, or not exactly one place fits (the quote is then located, or listed,
-    as any is)."""
+    plain-text file kept as written (:data:`.base.AS_WRITTEN`) or its lines cannot be
+    counted (:meth:`.base.Documents.unshown`), or not exactly one place fits (the quote
+    is then located, or listed, as any is)."""
     cell = row.get(layout.paragraph or "", "").strip()
     shown = docs.shown_lines(doc_id) if not found.located and cell.isdecimal() else None
     if shown is None:
