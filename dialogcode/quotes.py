@@ -201,7 +201,9 @@ def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_i
             picked.append({key: group_id, **best.drop(["_fragment", "_aside", key]).to_dict(),
                            "rank": rank})
             for column in PENALTY:
-                used[column].add(best[column])
+                # passages with no speaker (field notes) are no one speaker's
+                if isinstance(best[column], str):
+                    used[column].add(best[column])
             pool = pool.drop(best.name)
     table = pd.DataFrame(picked, columns=[key, *QUOTE_COLUMNS])
     return table.reset_index(drop=True)
