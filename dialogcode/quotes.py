@@ -32,7 +32,7 @@ from .codebook import Codebook
 from .nlp import load_pipeline, sentence_docs
 from .normalize import count_words
 from .roles import STAFF, SpeakerRoles
-from .segment import sentence_spans
+from .segment import is_backchannel, sentence_spans
 from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
@@ -64,21 +64,28 @@ def _context(rows: dict[int, dict], sentences: dict, position: int, first: int, 
              ) -> tuple[str, str]:
     """The sentence before ``first`` and after ``last`` (sentence indexes in the segment
     at ``position``), from the neighbouring turn of the same document when the turn has
-    none."""
-    row = rows[position]
-    spans = sentences[position] or [(0, len(row["text"]))]
+    none; a filler sentence ("Um .", "Yeah .") is passed over for the talk beyond it."""
+    def talk(index: int, step: int) -> str:
+        """The nearest sentence of the segment at ``index`` that is no filler, going
+        by ``step`` from its edge (from its end when -1)."""
+        text = rows[index]["text"]
+        spans = sentences[index] or [(0, len(text))]
+        said = [text[slice(*span)].strip() for span in spans[::step]]
+        return next((s for s in said if not is_backchannel(s)), said[0])
 
     def neighbour(step):
         other = position + step
-        if other not in rows or rows[other]["doc_id"] != row["doc_id"]:
+        if other not in rows or rows[other]["doc_id"] != rows[position]["doc_id"]:
             return ""
-        text = rows[other]["text"]
-        start, end = (sentences[other] or [(0, len(text))])[-1 if step < 0 else 0]
         speaker = rows[other]["speaker"]
-        return (f"{speaker}: " if isinstance(speaker, str) else "") + text[start:end].strip()
+        return (f"{speaker}: " if isinstance(speaker, str) else "") + talk(other, step)
 
-    before = row["text"][slice(*spans[first - 1])] if first > 0 else neighbour(-1)
-    after = row["text"][slice(*spans[last + 1])] if last + 1 < len(spans) else neighbour(1)
+    text = rows[position]["text"]
+    spans = sentences[position] or [(0, len(text))]
+    before = [text[slice(*span)] for span in spans[:first][::-1]]
+    after = [text[slice(*span)] for span in spans[last + 1:]]
+    before = next((s for s in before if not is_backchannel(s)), None) or neighbour(-1)
+    after = next((s for s in after if not is_backchannel(s)), None) or neighbour(1)
     return _balanced(before), _balanced(after)
 
 

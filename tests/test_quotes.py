@@ -1,8 +1,18 @@
 """Exemplar quotes: how they are picked (spread over speakers, procedural talk after
 participants' words) and the context shown around them."""
+import shutil
+from pathlib import Path
+
 import pandas as pd
 
-from dialogcode.quotes import pick_quotes
+from dialogcode import Study, ingest
+from dialogcode.codebook import load_codebooks
+from dialogcode.coding import code_corpus
+from dialogcode.quotes import exemplar_quotes, pick_quotes
+
+from conftest import make_study
+
+CODEBOOK = Path(__file__).parent / "data" / "evidence-study" / "codebook.yaml"
 
 
 def _candidate(quote, speaker, doc_id, score):
@@ -25,3 +35,27 @@ def test_field_notes_without_a_speaker_are_not_all_one_speaker():
                    "notes2", 0.78)])
     picked = pick_quotes(candidates, per_group=2)
     assert picked["doc_id"].tolist() == ["notes1", "notes2"]
+
+
+def test_a_quotes_context_within_its_turn_is_talk_not_a_filler(tmp_path):
+    # the sentence before the quote in its own turn was "Um ." (AMI style) and the one
+    # after "Yeah .": the report showed them as the quote's context
+    root = make_study(tmp_path / "s", {"t.txt": (
+        "Facilitator: What pushed families out this year?\n\n"
+        "P1: I think it was the landlords . Um . Rent went up twice and we were nearly "
+        "evicted last winter . Yeah . We moved in with my sister after that , all five "
+        "of us in two small rooms , and the children changed schools in the middle of "
+        "the year , which was hard on them and on us , and my husband lost his second "
+        "job because the bus from there takes an hour .\n")}, None)
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
+                                          "manifest: null\n", encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
+    first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+    assert first["quote"].startswith("Rent went up twice")
+    assert first["context_before"] == "I think it was the landlords ."
+    assert first["context_after"].startswith("We moved in with my sister")
