@@ -15,7 +15,9 @@ is scored (weights below, columns in docs/tables.md):
 Picking is greedy by score, with a penalty for a site, speaker or document already used,
 and a larger one (:data:`ASIDE`) for staff's words (speakers whose role is facilitator,
 coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (welcomes, agendas,
-"this is our first coaching call"), so participants' words come first.
+"this is our first coaching call", "this is the kick-off meeting"), so participants' words
+come first. Passages with no speaker (field notes) are no one speaker's: the speaker penalty
+never falls on them. A filler sentence ("Um .") is passed over for a quote's context.
 A quote mark left open or closed at the edge of a quote or its context (the turn's other
 mark lies outside it) is left out, so quotes keep balanced punctuation.
 """
@@ -41,11 +43,16 @@ SHORT, LONG, FRAGMENT = 12, 60, 6
 ASIDE = 0.5
 PROCEDURAL = re.compile(
     r"\b(?:welcome|agenda|housekeeping|next slide|recorder'?s on"
-    r"|let'?s (?:get started|begin|start|move on|wrap up|take a break)"
+    r"|let'?s (?:get started|begin|start|kick off|move on|wrap up|take a break)"
     r"|thank(?:s| you) (?:all|everyone|everybody|for (?:coming|joining|being here))"
     r"|can (?:everyone|everybody|you all) (?:hear|see)"
-    r"|(?:this is|welcome to) (?:our|the) (?:first|next|last|final) (?:coaching )?"
-    r"(?:call|session|meeting))\b", re.IGNORECASE)
+    r"|(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next|last"
+    r"|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?(?:call|session|meeting)\b"
+    # "this is the first meeting where the landlord listened" is talk about a meeting
+    r"(?!\s+(?:where|when|that|which|since|i|we|they|he|she|you)\b)"
+    r"|(?:today'?s|this|for our) kick[- ]?off (?:call|session|meeting)"
+    r"|kick(?:ing)? off (?:the|this|our|today'?s) (?:call|session|meeting))\b",
+    re.IGNORECASE)
 QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "role",
                  "site", "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
                  "n_words", "score"]

@@ -4,11 +4,12 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from dialogcode import Study, ingest
 from dialogcode.codebook import load_codebooks
 from dialogcode.coding import code_corpus
-from dialogcode.quotes import exemplar_quotes, pick_quotes
+from dialogcode.quotes import aside, exemplar_quotes, pick_quotes
 
 from conftest import make_study
 
@@ -35,6 +36,28 @@ def test_field_notes_without_a_speaker_are_not_all_one_speaker():
                    "notes2", 0.78)])
     picked = pick_quotes(candidates, per_group=2)
     assert picked["doc_id"].tolist() == ["notes1", "notes2"]
+
+
+@pytest.mark.parametrize("text", [
+    "Okay, this is the kick-off meeting for our project, so let me start.",
+    "Um well this is the kick off meeting for the new remote control.",
+    "So this is our second meeting and I might be a bit all over the place.",
+    "Okay. This is our final meeting, the detailed design meeting.",
+    "I'll have a little presentation for us, for our kick-off meeting.",
+    "So just to kick off the meeting, we are working for a new company.",
+])
+def test_running_the_meeting_is_procedural_talk(text):
+    assert aside(pd.Series([None]), pd.Series([text])).tolist() == [True]
+
+
+@pytest.mark.parametrize("text", [
+    "The meeting with the landlord went badly and we left with nothing.",
+    "This is the first meeting where the landlord actually listened to us.",
+    "They kicked off the eviction process the week after the meeting.",
+    "At our last meeting with the council the rent freeze was voted down.",
+])
+def test_talk_about_a_meeting_is_not_procedural(text):
+    assert aside(pd.Series([None]), pd.Series([text])).tolist() == [False]
 
 
 def test_a_quotes_context_within_its_turn_is_talk_not_a_filler(tmp_path):
