@@ -15,7 +15,9 @@ is scored (weights below, columns in docs/tables.md):
 Picking is greedy by score, with a penalty for a site, speaker or document already used,
 and a larger one (:data:`ASIDE`) for staff's words (speakers whose role is facilitator,
 coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (welcomes, agendas,
-"this is our first coaching call"), so participants' words come first.
+"this is our first coaching call", "this is the kick-off meeting"), so participants' words
+come first. Passages with no speaker (field notes) are no one speaker's: the speaker penalty
+never falls on them. A filler sentence ("Um .") is passed over for a quote's context.
 A quote mark left open or closed at the edge of a quote or its context (the turn's other
 mark lies outside it) is left out, so quotes keep balanced punctuation.
 """
@@ -32,7 +34,7 @@ from .codebook import Codebook
 from .nlp import load_pipeline, sentence_docs
 from .normalize import count_words
 from .roles import STAFF, SpeakerRoles
-from .segment import sentence_spans
+from .segment import is_backchannel, sentence_spans
 from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
@@ -41,11 +43,16 @@ SHORT, LONG, FRAGMENT = 12, 60, 6
 ASIDE = 0.5
 PROCEDURAL = re.compile(
     r"\b(?:welcome|agenda|housekeeping|next slide|recorder'?s on"
-    r"|let'?s (?:get started|begin|start|move on|wrap up|take a break)"
+    r"|let'?s (?:get started|begin|start|kick off|move on|wrap up|take a break)"
     r"|thank(?:s| you) (?:all|everyone|everybody|for (?:coming|joining|being here))"
     r"|can (?:everyone|everybody|you all) (?:hear|see)"
-    r"|(?:this is|welcome to) (?:our|the) (?:first|next|last|final) (?:coaching )?"
-    r"(?:call|session|meeting))\b", re.IGNORECASE)
+    r"|(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next|last"
+    r"|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?(?:call|session|meeting)\b"
+    # "this is the first meeting where the landlord listened" is talk about a meeting
+    r"(?!\s+(?:where|when|that|which|since|i|we|they|he|she|you)\b)"
+    r"|(?:today'?s|this|for our) kick[- ]?off (?:call|session|meeting)"
+    r"|kick(?:ing)? off (?:the|this|our|today'?s) (?:call|session|meeting))\b",
+    re.IGNORECASE)
 QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "role",
                  "site", "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
                  "n_words", "score"]
@@ -64,21 +71,28 @@ def _context(rows: dict[int, dict], sentences: dict, position: int, first: int, 
              ) -> tuple[str, str]:
     """The sentence before ``first`` and after ``last`` (sentence indexes in the segment
     at ``position``), from the neighbouring turn of the same document when the turn has
-    none."""
-    row = rows[position]
-    spans = sentences[position] or [(0, len(row["text"]))]
+    none; a filler sentence ("Um .", "Yeah .") is passed over for the talk beyond it."""
+    def talk(index: int, step: int) -> str:
+        """The nearest sentence of the segment at ``index`` that is no filler, going
+        by ``step`` from its edge (from its end when -1)."""
+        text = rows[index]["text"]
+        spans = sentences[index] or [(0, len(text))]
+        said = [text[slice(*span)].strip() for span in spans[::step]]
+        return next((s for s in said if not is_backchannel(s)), said[0])
 
     def neighbour(step):
         other = position + step
-        if other not in rows or rows[other]["doc_id"] != row["doc_id"]:
+        if other not in rows or rows[other]["doc_id"] != rows[position]["doc_id"]:
             return ""
-        text = rows[other]["text"]
-        start, end = (sentences[other] or [(0, len(text))])[-1 if step < 0 else 0]
         speaker = rows[other]["speaker"]
-        return (f"{speaker}: " if isinstance(speaker, str) else "") + text[start:end].strip()
+        return (f"{speaker}: " if isinstance(speaker, str) else "") + talk(other, step)
 
-    before = row["text"][slice(*spans[first - 1])] if first > 0 else neighbour(-1)
-    after = row["text"][slice(*spans[last + 1])] if last + 1 < len(spans) else neighbour(1)
+    text = rows[position]["text"]
+    spans = sentences[position] or [(0, len(text))]
+    before = [text[slice(*span)] for span in spans[:first][::-1]]
+    after = [text[slice(*span)] for span in spans[last + 1:]]
+    before = next((s for s in before if not is_backchannel(s)), None) or neighbour(-1)
+    after = next((s for s in after if not is_backchannel(s)), None) or neighbour(1)
     return _balanced(before), _balanced(after)
 
 
@@ -201,7 +215,9 @@ def pick_quotes(candidates: pd.DataFrame, per_group: int = 3, key: str = "code_i
             picked.append({key: group_id, **best.drop(["_fragment", "_aside", key]).to_dict(),
                            "rank": rank})
             for column in PENALTY:
-                used[column].add(best[column])
+                # passages with no speaker (field notes) are no one speaker's
+                if isinstance(best[column], str):
+                    used[column].add(best[column])
             pool = pool.drop(best.name)
     table = pd.DataFrame(picked, columns=[key, *QUOTE_COLUMNS])
     return table.reset_index(drop=True)

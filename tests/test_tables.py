@@ -1149,7 +1149,7 @@ def test_quotes_from_long_turns_never_start_or_end_inside_a_transcriber_mark(tmp
     for quote in quotes.itertuples():
         assert text[quote.start:quote.end] == quote.quote
         assert quote.quote.startswith("{vocalsound} The rent doubled")
-        assert quote.context_before == "Okay."
+        assert quote.context_before == ""       # the filler "Okay." passed over, no turn before
         assert not quote.quote.endswith("{") and "vocalsound}" not in quote.context_before
 
 

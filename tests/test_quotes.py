@@ -1,0 +1,84 @@
+"""Exemplar quotes: how they are picked (spread over speakers, procedural talk after
+participants' words) and the context shown around them."""
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dialogcode import Study, ingest
+from dialogcode.codebook import load_codebooks
+from dialogcode.coding import code_corpus
+from dialogcode.quotes import aside, exemplar_quotes, pick_quotes
+
+from conftest import make_study
+
+CODEBOOK = Path(__file__).parent / "data" / "evidence-study" / "codebook.yaml"
+
+
+def _candidate(quote, speaker, doc_id, score):
+    return {"code_id": "risk.housing", "quote": quote, "context_before": "",
+            "context_after": "", "speaker": speaker, "site": "North", "event_type": "",
+            "phase": "", "date": "", "doc_id": doc_id, "seg_id": f"{doc_id}:t0",
+            "start": 0, "end": len(quote), "n_words": 14, "score": score,
+            "speaker_key": None if speaker is None else f"{doc_id}\x00{speaker}"}
+
+
+def test_field_notes_without_a_speaker_are_not_all_one_speaker():
+    # two field notes (no speaker) from two visits: the second was marked down as the
+    # same speaker as the first, and a weaker participant quote took its place
+    candidates = pd.DataFrame([
+        _candidate("Families on the block said the rent doubled after the sale.", None,
+                   "notes1", 0.80),
+        _candidate("P1 said the rent was late again and the landlord was angry.", "P1",
+                   "call", 0.70),
+        _candidate("At the second visit three households had been evicted already.", None,
+                   "notes2", 0.78)])
+    picked = pick_quotes(candidates, per_group=2)
+    assert picked["doc_id"].tolist() == ["notes1", "notes2"]
+
+
+@pytest.mark.parametrize("text", [
+    "Okay, this is the kick-off meeting for our project, so let me start.",
+    "Um well this is the kick off meeting for the new remote control.",
+    "So this is our second meeting and I might be a bit all over the place.",
+    "Okay. This is our final meeting, the detailed design meeting.",
+    "I'll have a little presentation for us, for our kick-off meeting.",
+    "So just to kick off the meeting, we are working for a new company.",
+])
+def test_running_the_meeting_is_procedural_talk(text):
+    assert aside(pd.Series([None]), pd.Series([text])).tolist() == [True]
+
+
+@pytest.mark.parametrize("text", [
+    "The meeting with the landlord went badly and we left with nothing.",
+    "This is the first meeting where the landlord actually listened to us.",
+    "They kicked off the eviction process the week after the meeting.",
+    "At our last meeting with the council the rent freeze was voted down.",
+])
+def test_talk_about_a_meeting_is_not_procedural(text):
+    assert aside(pd.Series([None]), pd.Series([text])).tolist() == [False]
+
+
+def test_a_quotes_context_within_its_turn_is_talk_not_a_filler(tmp_path):
+    # the sentence before the quote in its own turn was "Um ." (AMI style) and the one
+    # after "Yeah .": the report showed them as the quote's context
+    root = make_study(tmp_path / "s", {"t.txt": (
+        "Facilitator: What pushed families out this year?\n\n"
+        "P1: I think it was the landlords . Um . Rent went up twice and we were nearly "
+        "evicted last winter . Yeah . We moved in with my sister after that , all five "
+        "of us in two small rooms , and the children changed schools in the middle of "
+        "the year , which was hard on them and on us , and my husband lost his second "
+        "job because the bus from there takes an hour .\n")}, None)
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
+                                          "manifest: null\n", encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
+    first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+    assert first["quote"].startswith("Rent went up twice")
+    assert first["context_before"] == "I think it was the landlords ."
+    assert first["context_after"].startswith("We moved in with my sister")
