@@ -106,6 +106,7 @@ def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = 
     codes' labels (the ``limit`` codes with most segments; the title says how many more
     there are), columns the groups' display names; colour is the share of the group's
     segments, the number in each cell the segments coded."""
+    names = _labels(table)   # before categories leave: a value is named by its variable
     if codable_only:
         table = table[table["codable"]]
     order = list(dict.fromkeys(table[by]))
@@ -115,7 +116,6 @@ def code_heatmap(table: pd.DataFrame, by: str = "site", *, codable_only: bool = 
     counts = table.pivot(index="code_id", columns=by, values="segments")
     codes, more = _most_used(table, list(dict.fromkeys(table["code_id"])), limit)
     share, counts = share.loc[codes, order], counts.loc[codes, order]
-    names = _labels(table)
     share.index = counts.index = [names[c] for c in codes]
     share.columns = counts.columns = [display_name(v) for v in order]
     return _heatmap(share, counts, title=f"Share of each {by.replace('_', ' ')}'s segments "

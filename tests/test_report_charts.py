@@ -82,3 +82,13 @@ def test_distinct_labels_keep_unique_ones_and_fall_back_on_the_id():
     parents = {"a": None, "a.x": "a", "b": None, "c": None}
     assert distinct_labels(labels, parents) == {
         "a": "Other (a)", "a.x": "Other (a.x)", "b": "Other (b)", "c": "Cost"}
+
+
+def test_values_of_variables_are_told_apart_by_their_category_in_the_heatmap():
+    # a variable's parent is a category (codable: false), left out of the heatmap's rows:
+    # its values read "Low (confidence.low)" there and "Low (Confidence)" in the report
+    table = _rated("site", ["North", "South"])
+    table["codable"] = table["parent_id"].notna()
+    figure = code_heatmap(table, "site")
+    rows = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert rows == ["Low (Confidence)", "High (Confidence)", "Low (Trust)", "High (Trust)"]
