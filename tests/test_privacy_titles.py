@@ -221,3 +221,38 @@ def test_the_first_name_after_a_plural_title_is_masked(tmp_path):
     copy = redacted(tmp_path, "P1: Officers Baker and Hall came. Then Councilmen Long and Park spoke.\n")
     assert "Officers [NAME] and [NAME] came. Then Councilmen [NAME] and [NAME] spoke." \
         in copy, copy
+
+
+def test_a_name_found_capitalised_is_masked_where_written_in_capitals(tmp_path):
+    # the gate matched a found name as written: "Officer Baker" masked, "LATER BAKER
+    # SAID GO" shown; "Maria Lopez" found whole, "MARIA LOPEZ" shown but for its words
+    copy = redacted(tmp_path, (
+        "P1: Officer Baker came. LATER BAKER SAID GO. SO BAKER WORKS HERE.\n"
+        "P3: WE WENT TO THE BAKERY.\n"
+        "P2: Ms. Hall spoke. THEN HALL SAID NO. I am Maria Lopez. THEN MARIA LOPEZ SPOKE.\n"))
+    assert "HALL" not in copy and "MARIA" not in copy and "LOPEZ" not in copy, copy
+    assert "LATER [NAME] SAID GO. SO [NAME] WORKS HERE.\n" in copy, copy
+    assert "WE WENT TO THE BAKERY." in copy, copy
+    assert "THEN [NAME] SAID NO." in copy and "THEN [NAME] SPOKE." in copy, copy
+
+
+def test_a_surname_in_capitals_is_shown_in_a_place_as_in_title_case(tmp_path):
+    # "City Hall" inside a sentence is the place, kept in title case: so in capitals;
+    # opening a sentence it is masked in both, and before a verb of speaking in capitals
+    # (where "LATER" may be the adverb)
+    copy = redacted(tmp_path, (
+        "P1: Detective Hall came. We met at City Hall. WE MET AT CITY HALL.\n"
+        "P2: We left. City Hall too. CITY HALL TOO. AND LATER HALL SAID NO.\n"))
+    assert "We met at City Hall. WE MET AT CITY HALL." in copy, copy
+    assert "City [NAME] too. CITY [NAME] TOO. AND LATER [NAME] SAID NO." in copy, copy
+
+
+def test_a_compass_word_after_a_plural_title_and_a_name_is_masked(tmp_path):
+    # _PLURAL took no calendar or compass word: "Officers Baker and West" showed "West"
+    assert {"Baker", "West"} <= names_in("Then Officers Baker and West came.")
+    copy = redacted(tmp_path, (
+        "P1: Officers Baker and West came. The detectives Wood, North and Park spoke.\n"
+        "P2: We live on the Upper West Side, out west. Later West said no.\n"))
+    assert "Officers [NAME] and [NAME] came." in copy, copy
+    assert "detectives [NAME], [NAME] and [NAME] spoke." in copy, copy
+    assert "We live on the Upper West Side, out west. Later [NAME] said no." in copy, copy

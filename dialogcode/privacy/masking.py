@@ -8,16 +8,15 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import pandas as pd
 
 from . import withheld_documents
-from .known import DETECTOR, FAMILY, as_family, written_as_name
-from .letters import MARK
+from .known import DETECTOR, FAMILY, as_family, read_in_capitals, written_as_name
+from .matching import findings_pattern
 from .readings import READABLE, reads_as_word
 from .titles import AFTER_TITLE, TITLED, named_there
-from .words import CONTRACTED
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
@@ -62,7 +61,8 @@ class Masker:
     "Mister West"), masked only after a title or a word of address or before a verb of
     speaking (:func:`~.titles.named_there`; and at the start of a value, which may be
     cut from a longer text anywhere), never elsewhere ("the Upper West Side", "in
-    March")."""
+    March"). A name found capitalised is masked written in capitals too, read as its
+    title-case form is (:attr:`_capitals`, :func:`~.known.read_in_capitals`)."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
@@ -79,7 +79,8 @@ class Masker:
         """Any finding's text where it stands alone (not inside a word), its words
         separated by any white space (a name wrapped over two lines is still found); a
         first name that is no English word (:attr:`_any_case`) in any case."""
-        return _pattern(self._texts, any_case=self._any_case, kept=self._kept)
+        return findings_pattern(self._texts, any_case=self._any_case, kept=self._kept,
+                                capitals=frozenset(self._capitals.values()))
 
     @cached_property
     def _any_case(self) -> frozenset[str]:
@@ -91,10 +92,21 @@ class Masker:
                          and " " not in key and plain_first_name(key.lower()))
 
     @cached_property
+    def _capitals(self) -> dict[str, str]:
+        """The other name findings not all in capitals ("Baker", "Maria Lopez") by their
+        text in capitals: masked written in capitals too ("LATER BAKER SAID GO"), where
+        the rules of title case read the capitals so (:meth:`matches`)."""
+        return {key.upper(): key for key, label in self.labels.items()
+                if label == LABELS["name"] and key not in self._any_case
+                and not key.isupper()}
+
+    @cached_property
     def _kept(self) -> frozenset[str]:
-        """The kept texts that a finding masked in any case would match."""
+        """The kept texts that a finding masked in any case or in capitals would
+        match."""
         lowered = {key.lower() for key in self._any_case}
-        return frozenset(key for key in self.kept if key.lower() in lowered)
+        return frozenset(key for key in self.kept
+                         if key.lower() in lowered or key.upper() in self._capitals)
 
     @cached_property
     def _texts(self) -> tuple[str, ...]:
@@ -128,8 +140,10 @@ class Masker:
             return None
         picked = sorted([*others, *(i for word in words for i in by_word[word])])
         texts = self._texts
-        return _pattern(tuple(texts[i] for i in picked),
-                        any_case=self._any_case & {texts[i] for i in picked}, kept=self._kept)
+        chosen = {texts[i] for i in picked}
+        return findings_pattern(tuple(texts[i] for i in picked),
+                                any_case=self._any_case & chosen, kept=self._kept,
+                                capitals=frozenset(self._capitals.values()) & chosen)
 
     def matches(self, value: str, pattern: re.Pattern | None = None) -> list[re.Match]:
         """The findings to hide in ``value``: the matches of ``pattern`` (default
@@ -141,7 +155,9 @@ class Masker:
         from a longer text anywhere, it is masked) or stands inside a text decided
         ``keep`` or a ``never:`` term (:meth:`_kept_spans`); a plural of :attr:`families`
         not after "the" (at the start of ``value`` it is masked); a word of
-        :attr:`titled` not after a title nor before a verb of speaking; nothing in a role label."""
+        :attr:`titled` not after a title nor before a verb of speaking; nothing in a role
+        label. A name found capitalised, matched in capitals, is so read in the text
+        :func:`~.known.read_in_capitals` makes of ``value``."""
         pattern = self.pattern_in(value) if pattern is None else pattern
         if pattern is None:
             return []
@@ -150,16 +166,22 @@ class Masker:
         for m in pattern.finditer(value):
             if any(s < m.end() and m.start() < e for s, e in roles):
                 continue
-            if _key(m[0]) in self.families and not as_family(value, m.start(), cut=True):
+            key, text = _key(m[0]), value
+            if key not in self.labels and key in self._capitals:
+                # a name found capitalised, here in capitals: read as title case reads it
+                key, text = self._capitals[key], read_in_capitals(value, m.start(), m.end())
+                if text is None:
+                    found.append(m)
+                    continue
+            if key in self.families and not as_family(text, m.start(), cut=True):
                 continue
-            if (_key(m[0]) in self.titled and value[:m.start()].strip()
-                    and not named_there(value, m.start(), m.end())):
+            if (key in self.titled and text[:m.start()].strip()
+                    and not named_there(text, m.start(), m.end())):
                 continue
-            if _key(m[0]).lower() in self.readable and reads_as_word(value, m.start(),
-                                                                     m.end()):
+            if key.lower() in self.readable and reads_as_word(text, m.start(), m.end()):
                 continue
-            if _key(m[0]) in self.known:
-                if not written_as_name(value, m.start(), m.end(), cut=True):
+            if key in self.known:
+                if not written_as_name(text, m.start(), m.end(), cut=True):
                     continue
                 kept = self._kept_spans(value) if kept is None else kept
                 if any(s <= m.start() and m.end() <= e for s, e in kept):
@@ -184,8 +206,9 @@ class Masker:
     def _kept_patterns(self) -> list[re.Pattern]:
         from .detect import term_pattern
 
-        return [p for p in (_pattern(tuple(sorted(self.kept, key=len, reverse=True))),
-                            term_pattern(list(self.never))) if p is not None]
+        kept = tuple(sorted(self.kept, key=len, reverse=True))
+        return [p for p in (findings_pattern(kept), term_pattern(list(self.never)))
+                if p is not None]
 
     def for_readers(self, value: str) -> str:
         """``value`` with each finding replaced by the label of its kind."""
@@ -209,7 +232,7 @@ class Masker:
         """``value`` (a cluster's label or terms: lemmas, in lower case) with each
         finding, in any case, replaced by the label of its kind; but a finding matched
         in lower case as one of ``words`` (:meth:`words_in`) is left as written."""
-        pattern = _pattern(self._texts, re.IGNORECASE)
+        pattern = findings_pattern(self._texts, re.IGNORECASE)
         return value if pattern is None else pattern.sub(
             lambda m: m[0] if m[0] in words else self._label(m[0]), value)
 
@@ -241,7 +264,7 @@ class Masker:
         cut by the window) shown whole as its label; with ``any_case`` (an error
         message's excerpt, maybe of a coder's copy: "JOHN", "john") a finding's words
         in any case."""
-        pattern = _pattern(self._texts, re.IGNORECASE) if any_case else None
+        pattern = findings_pattern(self._texts, re.IGNORECASE) if any_case else None
         pieces, at = [], start
         for m in self.matches(text, pattern):
             if m.end() <= start or m.start() >= end:
@@ -349,31 +372,6 @@ def _replaced(value: str, matches: list[re.Match], how) -> str:
         pieces += [value[at:m.start()], how(m)]
         at = m.end()
     return "".join(pieces) + value[at:]
-
-
-@lru_cache(maxsize=4096)
-def _pattern(texts: tuple[str, ...], flags: int = 0, any_case: frozenset[str] = frozenset(),
-             kept: frozenset[str] = frozenset()) -> re.Pattern | None:
-    """Any of ``texts`` standing alone (see :attr:`Masker.pattern`), composed or
-    decomposed (NFC or NFD: "José" with its accent a letter of its own or a mark after
-    the "e"), those of ``any_case`` in any case but as one of ``kept``."""
-    if not texts:
-        return None
-
-    def forms(t):
-        return sorted({unicodedata.normalize(f, t) for f in ("NFC", "NFD")})
-
-    def word(t):
-        escaped = "|".join(r"\s+".join(re.escape(w) for w in form.split())
-                           for form in forms(t))
-        if t not in any_case:
-            return f"(?:{escaped})"
-        spared = "|".join(re.escape(form) for k in sorted(kept) if k.lower() == t.lower()
-                          for form in forms(k))
-        return (rf"(?!(?:{spared})(?!\w))" if spared else "") + f"(?i:{escaped})"
-
-    words = [word(t) for t in texts]
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + rf")(?!\w|{MARK}|{CONTRACTED})", flags)
 
 
 def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (),

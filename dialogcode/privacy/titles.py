@@ -77,10 +77,24 @@ _TITLE_BEFORE = re.compile(r"(?:(?<![\w'-])(?i:{})\.?|{})[^\S\n]+\Z".format("|".
 _SPEAKS_AFTER = re.compile(r"(?:,? (?:she|he|they))? (?i:said|says|told|asked)\b")
 
 
+# a plural title of office and the names after it before a word ("Officers Baker and
+# West", "the detectives Wood, North"): the word is a name of that list
+_PLURAL_BEFORE = re.compile(rf"(?<![\w'-])([A-Za-z][a-z]+(?:s|men))[^\S\n]+(?:{NAME}"
+                            rf"(?:,[^\S\n]+|,?[^\S\n]+and[^\S\n]+))*\Z")
+
+
+def _plural_office(word: str) -> bool:
+    return re.sub("men$", "man", word.lower()).removesuffix("s") in _OFFICES
+
+
 def after_title(text: str, start: int) -> bool:
     """Whether a title or a word of address, in any case, stands right before
-    ``text[start:]`` ("Mister West", "mr. West", "OFFICER West")."""
-    return _TITLE_BEFORE.search(text, max(0, start - 30), start) is not None
+    ``text[start:]`` ("Mister West", "mr. West", "OFFICER West"), or a plural title of
+    office with the names after it ("Officers Baker and West")."""
+    if _TITLE_BEFORE.search(text, max(0, start - 30), start) is not None:
+        return True
+    plural = _PLURAL_BEFORE.search(text, max(0, start - 120), start)
+    return plural is not None and _plural_office(plural[1])
 
 
 def named_there(text: str, start: int, end: int) -> bool:
@@ -205,10 +219,16 @@ def title_hits(text: str) -> list[Hit]:
     capitals (:data:`_CAPITALS`)."""
     hits = [(m.start(3), m.end(3), "name", detector) for m in _TITLED.finditer(text)
             if (detector := _titled(text, m)) is not None]
-    spans = [(m.start(2) + n.start(), m.start(2) + n.end())
-             for m in _PLURAL.finditer(text)
-             if re.sub("men$", "man", m[1].lower()).removesuffix("s") in _OFFICES
-             for n in re.finditer(NAME, m[2])
-             if _surname_there(text, m.start(2) + n.start(), m.start(2) + n.end())]
-    hits += [hit for m in _CAPITALS.finditer(text) for hit in _in_capitals(text, m)]
-    return hits + [(start, end, "name", TITLED) for start, end in spans]
+    for m in _PLURAL.finditer(text):
+        if not _plural_office(m[1]):
+            continue
+        for n in re.finditer(NAME, m[2]):
+            start, end = m.start(2) + n.start(), m.start(2) + n.end()
+            if nfc_lower(n[0]) in CALENDAR_WORDS:
+                # "Officers Baker and West": a compass word there, as after "Officer"
+                if not _goes_on(text, end) and not (
+                        nfc_lower(n[0]) in READABLE and reads_as_word(text, start, end)):
+                    hits.append((start, end, "name", AFTER_TITLE))
+            elif _surname_there(text, start, end):
+                hits.append((start, end, "name", TITLED))
+    return hits + [hit for m in _CAPITALS.finditer(text) for hit in _in_capitals(text, m)]
