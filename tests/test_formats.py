@@ -1046,6 +1046,7 @@ def test_timed_headings_of_field_notes_stay_headings(tmp_path, text):
     parsed, _ = read_document(path)
     assert {b.speaker for b in parsed.blocks} == {None}
     assert "".join(parsed.text[b.start:b.end] for b in parsed.blocks).count("Rice") == 1
+    assert not parsed.notes     # no note that they may be speakers (`[00:00:05] Maria`)
 
 
 @pytest.mark.parametrize("listed", [frozenset(), frozenset({"Facilitator Notes"})])

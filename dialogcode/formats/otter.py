@@ -75,13 +75,16 @@ def _full_name(label: str, forced: frozenset[str]) -> bool:
 def one_word_names(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
     """A note for text read as field notes with three or more ``[00:00:05] Maria``
     lines (a time, then one word, above the words) whose words are mostly used so twice
-    or more, as Happy Scribe or Trint write speakers' names: they are read as headings
-    (:func:`find_headers`)."""
+    or more, one coming back after another (``Maria``, ``Jon``, ``Maria``: a heading used
+    twice in a row, ``Tour``, ``Tour``, is none), as Happy Scribe or Trint write
+    speakers' names: they are read as headings (:func:`find_headers`)."""
     found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))
              and not _full_name(_label(m), forced)]
     counts = Counter(_label(m) for m in found)
-    if len(found) < 3 or len(counts) < 2 or 2 * sum(
-            n for n in counts.values() if n >= 2) <= len(found):
+    names = [_label(m) for m in found]
+    back = any(name in names[:k - 1] and name != names[k - 1]
+               for k, name in enumerate(names) if k >= 2)
+    if not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
         return []
     return [Note(line_at(text, found[0].start()), (
         f"{len(found)} lines are a time and one word above the words "
