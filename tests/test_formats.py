@@ -1046,6 +1046,7 @@ def test_timed_headings_of_field_notes_stay_headings(tmp_path, text):
     parsed, _ = read_document(path)
     assert {b.speaker for b in parsed.blocks} == {None}
     assert "".join(parsed.text[b.start:b.end] for b in parsed.blocks).count("Rice") == 1
+    assert not parsed.notes     # no note that they may be speakers (`[00:00:05] Maria`)
 
 
 @pytest.mark.parametrize("listed", [frozenset(), frozenset({"Facilitator Notes"})])
@@ -2735,3 +2736,46 @@ def test_a_json_column_of_nan_and_null_only_is_not_noted_as_not_read(tmp_path):
     parsed, _ = read_document(path)
     assert [str(n).split(" (")[0] for n in parsed.notes] == [
         "line 1: column 'confidence' is not read"]
+
+
+HAPPY_SCRIBE = ("[00:00:05] Maria\nWe started in the spring.\n\n[00:00:09] Jon\n"
+                "I joined later that year.\n\n[00:00:14] Maria\nThen the funding ran out.\n")
+
+
+def test_a_time_and_one_word_above_the_words_is_noted(tmp_path):
+    # Happy Scribe's `[00:00:05] Maria` lines were read as field notes without speakers
+    # and without a note
+    path = tmp_path / "t.txt"
+    path.write_text(HAPPY_SCRIBE, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: 3 lines are a time and one word above the words (`[00:00:05] Maria`), "
+        "as Happy Scribe or Trint write a speaker's name: they are read as headings of "
+        "field notes, without speakers; if they are speakers, list them under "
+        "`speakers:` (or write each turn as `Maria: ...`)"]
+
+
+def test_one_word_names_after_a_time_listed_as_speakers_are_read_as_turns(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_text(HAPPY_SCRIBE, encoding="utf-8")
+    parsed, _ = read_document(path, speakers=frozenset({"Maria", "Jon"}))
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks] == [
+        ("Maria", "We started in the spring.", 5.0), ("Jon", "I joined later that year.", 9.0),
+        ("Maria", "Then the funding ran out.", 14.0)]
+    assert not parsed.notes
+
+
+def test_a_bold_name_and_a_time_above_the_words_in_markdown_is_noted(tmp_path):
+    # `**Ana Ruiz** (00:01)` on its own line made one section of nobody's words, no note
+    path = tmp_path / "t.md"
+    path.write_text("**Ana Ruiz** (00:01)\nWe started in the spring.\n\n**Jon Bell** (00:09)\n"
+                    "I joined later that year.\n\n**Ana Ruiz** (00:14)\nThe funding ran out.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n) for n in parsed.notes] == [
+        "line 1: 3 lines are a name in bold and a time above the words (`**Ana Ruiz** "
+        "(00:01)`): they are read as field notes, without speakers; write a colon after "
+        "each one's time (`**Ana Ruiz** (00:01): ...`) to read its turns"]

@@ -319,3 +319,19 @@ def test_a_caption_cues_timing_in_a_text_file_is_no_marker():
         ("turn", "P1", "Rent went up.\n\n2\n00:00:03,000 --> 00:00:04,500", None),
         ("turn", "P2", "Again?", None)]
     assert read(cues) == [("turn", "P1", "Rent went up.", 1.0), ("turn", "P2", "Again?", 3.0)]
+
+
+def test_a_time_in_round_brackets_after_the_label_times_the_words_below_it():
+    # Rev's `Interviewer: (00:00)` with the words on the next line kept `(00:00)` in the
+    # speaker's words, and the turn had no time
+    assert read("Interviewer: (00:00)\nHow did it start?\n\n"
+                "Respondent: (00:04)\nWe started in the spring.\n\n"
+                "Interviewer: (00:09)\nAnd then?\n") == [
+        ("turn", "Interviewer", "How did it start?", 0.0),
+        ("turn", "Respondent", "We started in the spring.", 4.0),
+        ("turn", "Interviewer", "And then?", 9.0)]
+
+
+def test_a_time_in_round_brackets_with_words_after_it_on_the_labels_line_stays_talk():
+    assert read("P1: (10:30) works for me.\nP2: Fine.\nP1: Good.\n")[0] == (
+        "turn", "P1", "(10:30) works for me.", None)

@@ -16,7 +16,7 @@ from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
 from .notes import parse_notes, stacked_labels
-from .otter import find_headers, markdown_note, parse_otter, timed_headings
+from .otter import find_headers, markdown_note, one_word_names, parse_otter, timed_headings
 from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
                         observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
@@ -71,7 +71,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         return parse_captions(text, source, vtt=text.lstrip("\ufeff\n").startswith("WEBVTT"),
                               forced=forced, shown=shown)
     if fmt not in ("notes", "otter"):
-        headers = find_headers(text) if fmt not in ("turns", "md") else []
+        headers = find_headers(text, forced) if fmt not in ("turns", "md") else []
         if len(headers) >= 2:
             return parse_otter(text, source, headers, shown)
         turns, notes = find_turns(text, forced)
@@ -101,10 +101,11 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
                                + timing_note(text), sorted(found),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
-        return parse_otter(text, source, shown=shown)
+        return parse_otter(text, source, find_headers(text, forced), shown)
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text)
+                          + one_word_names(text, forced)
                           + (markdown_note(text) if fmt == "md" else [])
                           + timing_note(text),
                           key=lambda note: note.line)

@@ -26,6 +26,7 @@ HEADER = re.compile(rf"^(?:(?P<label>\S[^\n]{{0,39}}?)(?:[ \t]+[-\u2013\u2014|])
                     rf"[ \t]+(?P<named>[^\s\[][^\n]{{0,39}}?)[ \t]*(?=\n[ \t]*(?!\[?\d{{1,2}}:\d{{2}})\S))"
                     rf"[ \t]*$",
                     re.MULTILINE)
+BOLD_NAME = re.compile(r"(\*\*|__)[^*_\s][^*_\n]*(?<!\s)\1")    # `**Ana Ruiz**`
 BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)*")     # a line's end and the blank lines after it
 
 
@@ -39,12 +40,12 @@ def _stamp(header: re.Match) -> str:
             or header["bare"])
 
 
-def find_headers(text: str) -> list[re.Match]:
+def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Match]:
     """The ``Name  0:49`` lines of ``text``, and its ``Name (0:49)`` lines when some of
     those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
     whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
-    lines, when every such label is a role or of two words or more (``[09:15] Budget``
-    twice is a heading of notes). A heading or a line of talk ending in a time in
+    lines, when every such label is a role, of two words or more or one of ``forced``,
+    the study's speakers (``[09:15] Budget`` twice is a heading of notes). A heading or a line of talk ending in a time in
     brackets (``Arrival (09:15)``, ``not really (11:00)``), or after one (``[10:15]
     Arrival``), is not a speaker's, nor
     is such a line above a turn of a label used twice or a role's (``Break (00:12:31)``
@@ -59,10 +60,38 @@ def find_headers(text: str) -> list[re.Match]:
     # the time first: a speaker's name in full or a role (`[00:00:05] Ana Ruiz`), as
     # those services write them, where a word alone is a heading of notes or an agenda
     # (`[09:15] Budget` twice)
-    if any(m["named"] and not (speakers.ROLE.match(_label(m)) or len(_label(m).split()) > 1)
-           for m in found):
+    if any(m["named"] and not _full_name(_label(m), forced) for m in found):
         found = [m for m in found if not m["named"]]
     return found
+
+
+def _full_name(label: str, forced: frozenset[str]) -> bool:
+    """Whether ``label``, after a time (``[00:00:05] Ana Ruiz``), is a speaker's as
+    services writing the time first write one: a role, a name of two words or more, or
+    one of ``forced``."""
+    return bool(speakers.ROLE.match(label)) or len(label.split()) > 1 or label in forced
+
+
+def one_word_names(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
+    """A note for text read as field notes with three or more ``[00:00:05] Maria``
+    lines (a time, then one word, above the words) whose words are mostly used so twice
+    or more, one coming back after another (``Maria``, ``Jon``, ``Maria``: a heading used
+    twice in a row, ``Tour``, ``Tour``, is none), as Happy Scribe or Trint write
+    speakers' names: they are read as headings (:func:`find_headers`)."""
+    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))
+             and not _full_name(_label(m), forced)]
+    counts = Counter(_label(m) for m in found)
+    names = [_label(m) for m in found]
+    back = any(name in names[:k - 1] and name != names[k - 1]
+               for k, name in enumerate(names) if k >= 2)
+    if not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
+        return []
+    return [Note(line_at(text, found[0].start()), (
+        f"{len(found)} lines are a time and one word above the words "
+        f"(`{found[0][0].strip()}`), as Happy Scribe or Trint write a speaker's name: "
+        "they are read as headings of field notes, without speakers; if they are "
+        f"speakers, list them under `speakers:` (or write each turn as "
+        f"`{_label(found[0])}: ...`)"))]
 
 
 def timed_headings(text: str) -> list[tuple[int, int]]:
@@ -101,11 +130,27 @@ def markdown_note(text: str) -> list[Note]:
     Otter export (:func:`find_headers`): a .md file is never read as one."""
     headers = find_headers(text)
     if len(headers) < 2:
-        return []
+        return _bold_names(text)
     return [Note(line_at(text, headers[0].start()), (
         f"{len(headers)} lines are a speaker's name and a time above the words "
         f"(`{headers[0][0].strip()}`), as an Otter export writes them: a Markdown file is "
         "read as field notes, without speakers; save it as .txt to read its turns"))]
+
+
+def _bold_names(text: str) -> list[Note]:
+    """A note for a Markdown file read as field notes with two or more lines of a name in
+    bold and a time, and no colon, above the words (``**Ana Ruiz** (00:01)``): a speaker's
+    label a colon would make one (``**Ana Ruiz** (00:01):``)."""
+    found = [m for m in HEADER.finditer(text)
+             if m["label"] and BOLD_NAME.fullmatch(_label(m))
+             and speakers.plausible(_label(m)[2:-2]) and (m["round"] or m["square"])]
+    if len(found) < 2:
+        return []
+    return [Note(line_at(text, found[0].start()), (
+        f"{len(found)} lines are a name in bold and a time above the words "
+        f"(`{found[0][0].strip()}`): they are read as field notes, without speakers; "
+        f"write a colon after each one's time (`{found[0][0].strip()}: ...`) to read "
+        "its turns"))]
 
 
 def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,

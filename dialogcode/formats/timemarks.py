@@ -76,14 +76,17 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
 def _marker(text: str, m: re.Match, words: tuple[int, int],
             window: tuple[float | None, float | None]) -> bool:
     """Whether the time ``m``, in the words of a turn (from, to), is a marker: in
-    square brackets; in round ones with seconds or alone on its line; bare (with
+    square brackets; in round ones with seconds, alone on its line or all the label's
+    line holds after the label (Rev's ``Interviewer: (00:00)``); bare (with
     seconds) at a break in the talk (:func:`_at_break`) or between the times of its turn
     and the next, ``window``, and not inside a bracket left open before it on its line
     (``[inaudible 00:12:31]``, closed or not)."""
     start = text.rfind("\n", 0, m.start()) + 1
     if m["round"] and m["round"].count(":") < 2:
         end = text.find("\n", m.end())
-        return bool(STAMP_LINE.fullmatch(text, start, len(text) if end < 0 else end))
+        return bool(STAMP_LINE.fullmatch(text, start, len(text) if end < 0 else end)) or (
+            not text[words[0]:m.start()].strip() and "\n" not in text[words[0]:m.start()]
+            and not rest_of_line(text, m.end()).strip())
     before = text[start:m.start()]
     return not m["bare"] or (before.count("[") <= before.count("]")
                              and before.count("(") <= before.count(")")
