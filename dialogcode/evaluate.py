@@ -34,10 +34,15 @@ from .codebook import Codebook
 from .coders import coder_names, coder_path, coders_known, read_coder
 from .errors import ArgumentError, DialogcodeError
 from .learn import MIN_CODED
-from .learned import fit_training, segment_scores
+from .ingest import Corpus
+from .learned import (fit_training, model_digest, reference_training, segment_scores,
+                      unsought_codes)
+from .scopes import coder_scopes
+from .stamps import pipeline_stamp
 from .store import replacing, write_table
+from .study import Study
 from .tables import descendants, substantive
-from .training import TrainingData, read_segments
+from .training import TrainingData, read_segments, training_data
 
 METHODS = ("rules", "model", "rules+model", "baseline")
 ALL = "(all codes)"
@@ -262,6 +267,40 @@ def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str]
         raise ArgumentError(f"no codings/{coder}.csv ({coders_known(coder_names(study))})",
                             file=path)
     return read_coder(path, segments, coder, codes, documents, study)
+
+
+def study_evaluation(study: Study, reference: str, rules: pd.DataFrame, *, corpus: Corpus,
+                     book: Codebook, folds: int | None = None, curve: bool = False,
+                     seed: int = 0, model: str | None = None, progress=None
+                     ) -> tuple[Evaluation, dict]:
+    """What `dialogcode evaluate` scores, and the design it records with it: the study's
+    training data cross-validated against the coder ``reference`` (the file checked, the
+    codes it looked for by ``coders:``, each fold's thresholds checked and worded as
+    `learn` does them) with the study's ``learn:`` settings; ``rules``: the rule
+    codings (the codings table's rows of source ``rule``, or
+    :func:`~dialogcode.coding.code_corpus`'s). Writes nothing but the token cache."""
+    settings = study.config.learn
+    model = model or study.config.model
+    data = training_data(study, corpus.segments, book, documents=corpus.documents)
+    truth = reference_codings(study, corpus.segments, reference, set(book.codes),
+                              corpus.documents)
+    judged = reference_training(study, corpus, book)
+    sought = coder_scopes(study, book).get(reference)
+    result = evaluate(data, corpus.segments, corpus.documents, rules, book, truth,
+                      model=model, semantic=settings.semantic,
+                      min_precision=settings.min_precision, threshold=settings.threshold,
+                      min_positives=settings.min_positives, folds=folds or settings.folds,
+                      curve=curve, seed=seed, cache_dir=study.out / "cache",
+                      progress=progress, judged=judged, sought=sought,
+                      judged_by=None if judged is None else settings.reference,
+                      unsought=unsought_codes(study, book, data.codes))
+    design = {"reference": reference, "codebook_version": book.version,
+              "training": model_digest(data, settings, model, judged=judged),
+              "model": pipeline_stamp(model),   # never a folder's path: studies move
+              "semantic": settings.semantic, "min_precision": settings.min_precision,
+              "threshold": settings.threshold, "seed": seed,
+              "not_sought": [c for c in data.codes if sought is not None and c not in sought]}
+    return result, design
 
 
 def write_evaluation(evaluation: Evaluation, folder, design: dict) -> list:

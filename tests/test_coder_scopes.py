@@ -506,3 +506,33 @@ def test_evaluate_does_not_call_too_few_a_code_the_reference_did_not_look_for(co
     said = " ".join(result.output.split())
     assert "Not scored: risk.housing" in said
     assert "too few to say: risk.housing" not in said
+
+
+def test_the_notebooks_evaluation_is_the_commands_beside_a_reference_of_some_codes(coded):
+    # notebook 04 read the reference's file and scored it on every code: the housing the
+    # rules found, which ana never looked for, counted as false positives and its overall
+    # figures were not those `dialogcode evaluate` writes, with nothing to say so
+    from dialogcode.coders import coder_path, read_coder
+    from dialogcode.coding import code_corpus
+    from dialogcode.evaluate import ALL, evaluate, study_evaluation
+
+    assert invoke("evaluate", coded, "--reference", "ana", "-q").exit_code == 0
+    written = pd.read_csv(coded / "out" / "evaluation" / "per_code.csv")
+    opened = Study.open(coded)
+    corpus = load_corpus(opened)
+    book = load_codebooks(opened.codebook_files())
+    rules = code_corpus(corpus.segments, corpus.documents, book, model=opened.config.model)
+    result, design = study_evaluation(opened, "ana", rules, corpus=corpus, book=book)
+    pd.testing.assert_frame_equal(result.per_code.reset_index(drop=True), written,
+                                  check_dtype=False)
+    assert design["not_sought"] == ["risk.housing"] and design["reference"] == "ana"
+    settings = opened.config.learn
+    data = training_data(opened, corpus.segments, book, documents=corpus.documents)
+    old = evaluate(data, corpus.segments, corpus.documents, rules, book,
+                   read_coder(coder_path(opened, "ana"), corpus.segments),
+                   model=opened.config.model, semantic=settings.semantic,
+                   min_precision=settings.min_precision, threshold=settings.threshold,
+                   min_positives=settings.min_positives, folds=settings.folds).per_code
+    rows = (old["code_id"] == ALL) & (old["method"] == "rules")
+    assert old.loc[rows, ["coded", "precision"]].values.tolist() == [[5, 0.0]]
+    assert written.loc[rows.to_numpy(), "coded"].tolist() == [0]

@@ -237,3 +237,37 @@ def test_the_quickstart_on_a_study_whose_model_is_stale_warns_and_counts_the_rul
     assert outputs[-1]["data"]["text/plain"] == "False"        # no model coding
     columns = ["code_id", "site", "segments", "documents", "speakers", "group_segments"]
     pd.testing.assert_frame_equal(pd.read_csv(shown)[columns], expected[columns])
+
+
+def test_the_notebooks_figures_are_those_evaluate_writes_beside_a_reference_of_some_codes(
+        tmp_path, monkeypatch):
+    # the reference looked for economic control alone (coders: in dialogcode.yaml): the
+    # notebook scored it on housing too, where the rules' codings all counted as wrong, and
+    # showed other overall figures than `dialogcode evaluate`, with nothing to say why
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+    from test_coder_scopes import control_only
+    from test_learning import learning_study
+
+    study = learning_study(tmp_path / "study")
+    control_only(study)
+    for command in (["code"], ["evaluate", "--reference", "ana"]):
+        result = CliRunner().invoke(cli, [*command, str(study), "-q"])
+        assert result.exit_code == 0, result.output
+    expected = pd.read_csv(study / "out" / "evaluation" / "per_code.csv")
+    monkeypatch.setenv("DIALOGCODE_STUDY", str(study))
+    path = next(p for p in NOTEBOOKS if p.stem == "04_active_learning")
+    notebook = nbformat.read(path, as_version=4)
+    cut = next(i for i, c in enumerate(notebook.cells) if "overall = " in c.source)
+    shown = tmp_path / "overall.csv"
+    notebook.cells = [*notebook.cells[:cut + 1],
+                      nbformat.v4.new_code_cell(f"overall.to_csv({str(shown)!r}, index=False)")]
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    columns = ["method", "coded", "precision", "recall", "f1", "alpha"]
+    pd.testing.assert_frame_equal(
+        pd.read_csv(shown)[columns],
+        expected.loc[expected["code_id"] == "(all codes)", columns].reset_index(drop=True))
+    printed = "".join(o.get("text", "") for o in notebook.cells[cut].outputs)
+    assert "Not scored: risk.housing (ana did not look for them" in printed

@@ -205,47 +205,22 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     """Cross-validate against ``reference``, write out/evaluation/ and print it."""
     from ..analysis import check_current
     from ..codebook import load_codebooks
-    from ..evaluate import ALL
-    from ..evaluate import evaluate as evaluate_study
-    from ..evaluate import reference_codings, write_evaluation
+    from ..evaluate import ALL, study_evaluation, write_evaluation
     from ..ingest import load_corpus
     from ..learn import MIN_CODED
-    from ..learned import model_digest, reference_training, unsought_codes
-    from ..scopes import coder_scopes
-    from ..stamps import pipeline_stamp
     from ..store import read_table
-    from ..training import learning_coders, training_data
+    from ..training import learning_coders
 
-    settings = opened.config.learn
     book = load_codebooks(opened.codebook_files())
     corpus = corpus if corpus is not None else load_corpus(opened)
     rules = read_table(opened.out, "codings", hint="dialogcode code")
     check_current(opened, rules, book, corpus)     # the rules' figures are of these codebooks
-    rules = rules[rules["source"] == "rule"]
-    data = training_data(opened, corpus.segments, book, documents=corpus.documents)
-    truth = reference_codings(opened, corpus.segments, reference, set(book.codes),
-                              corpus.documents)
     warn_unchecked(opened, dict.fromkeys([reference, *learning_coders(opened)]))
-    model = model or opened.config.model
-    judged = reference_training(opened, corpus, book)
-    sought = coder_scopes(opened, book).get(reference)
-    result = evaluate_study(data, corpus.segments, corpus.documents, rules, book, truth,
-                            model=model, semantic=settings.semantic,
-                            min_precision=settings.min_precision,
-                            threshold=settings.threshold,
-                            min_positives=settings.min_positives,
-                            folds=folds or settings.folds, curve=curve, seed=seed,
-                            cache_dir=opened.out / "cache", progress=_bar("folds", quiet),
-                            judged=judged, sought=sought,
-                            judged_by=None if judged is None else settings.reference,
-                            unsought=unsought_codes(opened, book, data.codes))
-    unsought = [c for c in data.codes if sought is not None and c not in sought]
-    design = {"reference": reference, "codebook_version": book.version,
-              "training": model_digest(data, settings, model, judged=judged),
-              "model": pipeline_stamp(model),   # never a folder's path: studies move
-              "semantic": settings.semantic, "min_precision": settings.min_precision,
-              "threshold": settings.threshold,
-              "seed": seed, "not_sought": unsought}
+    result, design = study_evaluation(opened, reference, rules[rules["source"] == "rule"],
+                                      corpus=corpus, book=book, folds=folds, curve=curve,
+                                      seed=seed, model=model,
+                                      progress=_bar("folds", quiet))
+    unsought = design["not_sought"]
     paths = write_evaluation(result, opened.out / "evaluation", design)
     table = result.per_code
     overall = table[table["code_id"] == ALL]
