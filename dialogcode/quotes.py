@@ -34,7 +34,7 @@ from .codebook import Codebook
 from .nlp import load_pipeline, sentence_docs
 from .normalize import count_words
 from .roles import STAFF, SpeakerRoles
-from .segment import is_backchannel, sentence_spans
+from .segment import is_backchannel, is_filler, sentence_spans
 from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
@@ -111,6 +111,8 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
     # a quote's neighbours (its context) are the substantive segments around it: the
     # talk before a "Mm-hmm.", not the "Mm-hmm."
     frame = segment_frame(segments[substantive(segments)], documents)
+    # nor is a turn of fillers only ("Um . Yeah . Okay . Right . Sure ."), unless coded
+    frame = frame[frame["seg_id"].isin(codings["seg_id"]) | ~frame["text"].map(is_filler)]
     hits = codings[["seg_id", "code_id", "start", "end", "rule_id"]]
     if book is not None:
         chains = {c: ancestors(book, c) or [c] for c in hits["code_id"].unique()}

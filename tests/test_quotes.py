@@ -82,3 +82,26 @@ def test_a_quotes_context_within_its_turn_is_talk_not_a_filler(tmp_path):
     assert first["quote"].startswith("Rent went up twice")
     assert first["context_before"] == "I think it was the landlords ."
     assert first["context_after"].startswith("We moved in with my sister")
+
+
+def test_a_turn_of_fillers_only_is_passed_over_for_the_talk_beyond_it(tmp_path):
+    # the turns either side of the quote were only fillers ("Um . Yeah . Okay . Right .
+    # Sure .", too long for a backchannel): the context showed "P2: Sure ." and "P3: Uh ."
+    root = make_study(tmp_path / "s", {"t.txt": (
+        "P0: The landlord sold the building in March .\n\n"
+        "P2: Um . Yeah . Okay . Right . Sure .\n\n"
+        "P1: Rent went up twice and we were nearly evicted last winter .\n\n"
+        "P3: Uh . Yeah . Right . Okay . Um .\n\n"
+        "P4: I lost my flat as well .\n")}, None)
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
+                                          "manifest: null\n", encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
+    first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+    assert first["quote"].startswith("Rent went up twice")
+    assert first["context_before"] == "P0: The landlord sold the building in March ."
+    assert first["context_after"] == "P4: I lost my flat as well ."
