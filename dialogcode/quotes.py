@@ -46,11 +46,13 @@ PROCEDURAL = re.compile(
     r"|let'?s (?:get started|begin|start|kick off|move on|wrap up|take a break)"
     r"|thank(?:s| you) (?:all|everyone|everybody|for (?:coming|joining|being here))"
     r"|can (?:everyone|everybody|you all) (?:hear|see)"
-    r"|(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next|last"
-    r"|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?(?:call|session|meeting)\b"
-    # "this is the first meeting where the landlord listened" is talk about a meeting
-    r"(?!\s+(?:where|when|that|which|since|i|we|they|he|she|you)\b)"
-    r"|(?:today'?s|this|for our) kick[- ]?off (?:call|session|meeting)"
+    r"|(?:(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next|last"
+    r"|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?|(?:today'?s|this|for our) kick[- ]?off )"
+    r"(?:call|session|meeting)"
+    # opening a meeting only where the clause ends there or goes on "and", "for our
+    # project"...: "the first meeting where the landlord listened", "the first meeting my
+    # husband came to", "this kick-off meeting was a waste" are talk about a meeting
+    r"(?=\s*(?:[.,;:!?]|$|(?:and|so|but|for|of|today|now)\b))"
     r"|kick(?:ing)? off (?:the|this|our|today'?s) (?:call|session|meeting))\b",
     re.IGNORECASE)
 QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "role",

@@ -55,6 +55,11 @@ def test_running_the_meeting_is_procedural_talk(text):
     "This is the first meeting where the landlord actually listened to us.",
     "They kicked off the eviction process the week after the meeting.",
     "At our last meeting with the council the rent freeze was voted down.",
+    "This is the first meeting with the council that actually went well for us.",
+    "This is the first meeting in years where the landlord showed up at all.",
+    "This is the third meeting this month that the city cancelled on us.",
+    "This is the first meeting my husband came to, and he spoke up.",
+    "This kick-off meeting was a waste of time for the tenants.",
 ])
 def test_talk_about_a_meeting_is_not_procedural(text):
     assert aside(pd.Series([None]), pd.Series([text])).tolist() == [False]
