@@ -34,7 +34,7 @@ from .codebook import Codebook
 from .nlp import load_pipeline, sentence_docs
 from .normalize import count_words
 from .roles import STAFF, SpeakerRoles
-from .segment import is_backchannel, sentence_spans
+from .segment import is_backchannel, is_filler, sentence_spans
 from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
@@ -46,11 +46,13 @@ PROCEDURAL = re.compile(
     r"|let'?s (?:get started|begin|start|kick off|move on|wrap up|take a break)"
     r"|thank(?:s| you) (?:all|everyone|everybody|for (?:coming|joining|being here))"
     r"|can (?:everyone|everybody|you all) (?:hear|see)"
-    r"|(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next|last"
-    r"|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?(?:call|session|meeting)\b"
-    # "this is the first meeting where the landlord listened" is talk about a meeting
-    r"(?!\s+(?:where|when|that|which|since|i|we|they|he|she|you)\b)"
-    r"|(?:today'?s|this|for our) kick[- ]?off (?:call|session|meeting)"
+    r"|(?:(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next|last"
+    r"|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?|(?:today'?s|this|for our) kick[- ]?off )"
+    r"(?:call|session|meeting)"
+    # opening a meeting only where the clause ends there or goes on "and", "for our
+    # project"...: "the first meeting where the landlord listened", "the first meeting my
+    # husband came to", "this kick-off meeting was a waste" are talk about a meeting
+    r"(?=\s*(?:[.,;:!?]|$|(?:and|so|but|for|of|today|now)\b))"
     r"|kick(?:ing)? off (?:the|this|our|today'?s) (?:call|session|meeting))\b",
     re.IGNORECASE)
 QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "role",
@@ -111,6 +113,8 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
     # a quote's neighbours (its context) are the substantive segments around it: the
     # talk before a "Mm-hmm.", not the "Mm-hmm."
     frame = segment_frame(segments[substantive(segments)], documents)
+    # nor is a turn of fillers only ("Um . Yeah . Okay . Right . Sure ."), unless coded
+    frame = frame[frame["seg_id"].isin(codings["seg_id"]) | ~frame["text"].map(is_filler)]
     hits = codings[["seg_id", "code_id", "start", "end", "rule_id"]]
     if book is not None:
         chains = {c: ancestors(book, c) or [c] for c in hits["code_id"].unique()}

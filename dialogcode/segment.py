@@ -68,11 +68,17 @@ def turn_lines(segments):
     return segments["read_line"].fillna(segments["line"])
 
 
+def is_filler(text: str) -> bool:
+    """True for text of acknowledgements and fillers only, however many ("Um . Yeah .
+    Okay . Right . Sure .")."""
+    return bool(_BACKCHANNEL.match(text.strip()))
+
+
 def is_backchannel(text: str, n_words: int | None = None) -> bool:
     """Very short acknowledgement turns ("Mm-hmm.", "Yeah, right.") are flagged, never
     dropped. ``n_words``: the text's :func:`count_words`, when known."""
     n_words = count_words(text) if n_words is None else n_words
-    return n_words <= 4 and bool(_BACKCHANNEL.match(text.strip()))
+    return n_words <= 4 and is_filler(text)
 
 
 def _row(doc_id, unit, ordinal, turn: int | None, block: Block, text: str, start: int,

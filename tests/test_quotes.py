@@ -55,6 +55,11 @@ def test_running_the_meeting_is_procedural_talk(text):
     "This is the first meeting where the landlord actually listened to us.",
     "They kicked off the eviction process the week after the meeting.",
     "At our last meeting with the council the rent freeze was voted down.",
+    "This is the first meeting with the council that actually went well for us.",
+    "This is the first meeting in years where the landlord showed up at all.",
+    "This is the third meeting this month that the city cancelled on us.",
+    "This is the first meeting my husband came to, and he spoke up.",
+    "This kick-off meeting was a waste of time for the tenants.",
 ])
 def test_talk_about_a_meeting_is_not_procedural(text):
     assert aside(pd.Series([None]), pd.Series([text])).tolist() == [False]
@@ -82,3 +87,26 @@ def test_a_quotes_context_within_its_turn_is_talk_not_a_filler(tmp_path):
     assert first["quote"].startswith("Rent went up twice")
     assert first["context_before"] == "I think it was the landlords ."
     assert first["context_after"].startswith("We moved in with my sister")
+
+
+def test_a_turn_of_fillers_only_is_passed_over_for_the_talk_beyond_it(tmp_path):
+    # the turns either side of the quote were only fillers ("Um . Yeah . Okay . Right .
+    # Sure .", too long for a backchannel): the context showed "P2: Sure ." and "P3: Uh ."
+    root = make_study(tmp_path / "s", {"t.txt": (
+        "P0: The landlord sold the building in March .\n\n"
+        "P2: Um . Yeah . Okay . Right . Sure .\n\n"
+        "P1: Rent went up twice and we were nearly evicted last winter .\n\n"
+        "P3: Uh . Yeah . Right . Okay . Um .\n\n"
+        "P4: I lost my flat as well .\n")}, None)
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
+                                          "manifest: null\n", encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
+    first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+    assert first["quote"].startswith("Rent went up twice")
+    assert first["context_before"] == "P0: The landlord sold the building in March ."
+    assert first["context_after"] == "P4: I lost my flat as well ."
