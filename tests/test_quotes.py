@@ -24,6 +24,20 @@ def _candidate(quote, speaker, doc_id, score):
             "speaker_key": None if speaker is None else f"{doc_id}\x00{speaker}"}
 
 
+def _first_housing_quote(tmp_path, text):
+    """The first exemplar quote of risk.housing in a study of one transcript ``text``."""
+    root = make_study(tmp_path / "s", {"t.txt": text}, None)
+    shutil.copy(CODEBOOK, root / "codebook.yaml")
+    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
+                                          "manifest: null\n", encoding="utf-8")
+    study = Study.open(root)
+    corpus = ingest(study)
+    book = load_codebooks(study.codebook_files())
+    codings = code_corpus(corpus.segments, corpus.documents, book)
+    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
+    return quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+
+
 def test_field_notes_without_a_speaker_are_not_all_one_speaker():
     # two field notes (no speaker) from two visits: the second was marked down as the
     # same speaker as the first, and a weaker participant quote took its place
@@ -68,22 +82,13 @@ def test_talk_about_a_meeting_is_not_procedural(text):
 def test_a_quotes_context_within_its_turn_is_talk_not_a_filler(tmp_path):
     # the sentence before the quote in its own turn was "Um ." (AMI style) and the one
     # after "Yeah .": the report showed them as the quote's context
-    root = make_study(tmp_path / "s", {"t.txt": (
+    first = _first_housing_quote(tmp_path, (
         "Facilitator: What pushed families out this year?\n\n"
         "P1: I think it was the landlords . Um . Rent went up twice and we were nearly "
         "evicted last winter . Yeah . We moved in with my sister after that , all five "
         "of us in two small rooms , and the children changed schools in the middle of "
         "the year , which was hard on them and on us , and my husband lost his second "
-        "job because the bus from there takes an hour .\n")}, None)
-    shutil.copy(CODEBOOK, root / "codebook.yaml")
-    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
-                                          "manifest: null\n", encoding="utf-8")
-    study = Study.open(root)
-    corpus = ingest(study)
-    book = load_codebooks(study.codebook_files())
-    codings = code_corpus(corpus.segments, corpus.documents, book)
-    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
-    first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+        "job because the bus from there takes an hour .\n"))
     assert first["quote"].startswith("Rent went up twice")
     assert first["context_before"] == "I think it was the landlords ."
     assert first["context_after"].startswith("We moved in with my sister")
@@ -92,21 +97,12 @@ def test_a_quotes_context_within_its_turn_is_talk_not_a_filler(tmp_path):
 def test_a_turn_of_fillers_only_is_passed_over_for_the_talk_beyond_it(tmp_path):
     # the turns either side of the quote were only fillers ("Um . Yeah . Okay . Right .
     # Sure .", too long for a backchannel): the context showed "P2: Sure ." and "P3: Uh ."
-    root = make_study(tmp_path / "s", {"t.txt": (
+    first = _first_housing_quote(tmp_path, (
         "P0: The landlord sold the building in March .\n\n"
         "P2: Um . Yeah . Okay . Right . Sure .\n\n"
         "P1: Rent went up twice and we were nearly evicted last winter .\n\n"
         "P3: Uh . Yeah . Right . Okay . Um .\n\n"
-        "P4: I lost my flat as well .\n")}, None)
-    shutil.copy(CODEBOOK, root / "codebook.yaml")
-    (root / "dialogcode.yaml").write_text("title: T\ncodebooks: [codebook.yaml]\n"
-                                          "manifest: null\n", encoding="utf-8")
-    study = Study.open(root)
-    corpus = ingest(study)
-    book = load_codebooks(study.codebook_files())
-    codings = code_corpus(corpus.segments, corpus.documents, book)
-    quotes = exemplar_quotes(codings, corpus.segments, corpus.documents, book)
-    first = quotes[quotes["code_id"] == "risk.housing"].iloc[0]
+        "P4: I lost my flat as well .\n"))
     assert first["quote"].startswith("Rent went up twice")
     assert first["context_before"] == "P0: The landlord sold the building in March ."
     assert first["context_after"] == "P4: I lost my flat as well ."
