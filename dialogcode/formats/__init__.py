@@ -105,7 +105,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text)
-                          + one_word_names(text, forced)
+                          + one_word_names(text, forced, markdown=fmt == "md")
                           + (markdown_note(text) if fmt == "md" else [])
                           + timing_note(text),
                           key=lambda note: note.line)

@@ -72,26 +72,31 @@ def _full_name(label: str, forced: frozenset[str]) -> bool:
     return bool(speakers.ROLE.match(label)) or len(label.split()) > 1 or label in forced
 
 
-def one_word_names(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
+def one_word_names(text: str, forced: frozenset[str] = frozenset(),
+                   markdown: bool = False) -> list[Note]:
     """A note for text read as field notes with three or more ``[00:00:05] Maria``
-    lines (a time, then one word, above the words) whose words are mostly used so twice
-    or more, one coming back after another (``Maria``, ``Jon``, ``Maria``: a heading used
-    twice in a row, ``Tour``, ``Tour``, is none), as Happy Scribe or Trint write
-    speakers' names: they are read as headings (:func:`find_headers`)."""
-    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))
-             and not _full_name(_label(m), forced)]
-    counts = Counter(_label(m) for m in found)
+    lines (a time, then a name, above the words), some of one word not in ``forced``,
+    whose names are mostly used so twice or more, one coming back after another
+    (``Maria``, ``Jon``, ``Maria``: a heading used twice in a row, ``Tour``, ``Tour``, is
+    none), as Happy Scribe or Trint write speakers' names: they are read as headings
+    (:func:`find_headers`; in Markdown, never as speakers, listed or not)."""
+    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))]
     names = [_label(m) for m in found]
+    counts = Counter(names)
     back = any(name in names[:k - 1] and name != names[k - 1]
                for k, name in enumerate(names) if k >= 2)
-    if not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
+    single = [m for m in found
+              if not _full_name(_label(m), frozenset() if markdown else forced)]
+    if not single or not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
         return []
-    return [Note(line_at(text, found[0].start()), (
-        f"{len(found)} lines are a time and one word above the words "
-        f"(`{found[0][0].strip()}`), as Happy Scribe or Trint write a speaker's name: "
-        "they are read as headings of field notes, without speakers; if they are "
-        f"speakers, list them under `speakers:` (or write each turn as "
-        f"`{_label(found[0])}: ...`)"))]
+    advice = (f"write each turn as `{_label(single[0])}: ...` (or save the file as .txt and "
+              "list them under `speakers:`)" if markdown else
+              f"list them under `speakers:` (or write each turn as `{_label(single[0])}: ...`)")
+    return [Note(line_at(text, single[0].start()), (
+        f"{len(single)} line{'s are' if len(single) > 1 else ' is'} a time and one word "
+        f"above the words (`{single[0][0].strip()}`), as Happy Scribe or Trint write a "
+        "speaker's name: they are read as headings of field notes, without speakers; "
+        f"if they are speakers, {advice}"))]
 
 
 def timed_headings(text: str) -> list[tuple[int, int]]:
