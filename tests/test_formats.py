@@ -2808,3 +2808,19 @@ def test_one_word_names_after_a_time_in_markdown_are_noted_with_advice_that_work
             "as Happy Scribe or Trint write a speaker's name: they are read as headings of "
             "field notes, without speakers; if they are speakers, write each turn as "
             "`Maria: ...` (or save the file as .txt and list them under `speakers:`)"]
+
+
+def test_a_bold_name_and_a_time_above_the_words_in_a_text_file_is_noted(tmp_path):
+    # in a .txt file (Markdown pasted into it) they made one section of nobody's words
+    # and no note; with a colon after each time the file is read with speakers
+    text = ("**Ana Ruiz** (00:01)\nWe started in the spring.\n\n**Jon Bell** (00:09)\n"
+            "I joined later that year.\n\n**Ana Ruiz** (00:14)\nThe funding ran out.\n")
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n).split(":", 1)[1][:44] for n in parsed.notes] == [
+        " 3 lines are a name in bold and a time above"]
+    path.write_text(text.replace(")\n", "):\n"), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Ana Ruiz", "Jon Bell", "Ana Ruiz"]

@@ -135,17 +135,18 @@ def markdown_note(text: str) -> list[Note]:
     Otter export (:func:`find_headers`): a .md file is never read as one."""
     headers = find_headers(text)
     if len(headers) < 2:
-        return _bold_names(text)
+        return bold_names(text)
     return [Note(line_at(text, headers[0].start()), (
         f"{len(headers)} lines are a speaker's name and a time above the words "
         f"(`{headers[0][0].strip()}`), as an Otter export writes them: a Markdown file is "
         "read as field notes, without speakers; save it as .txt to read its turns"))]
 
 
-def _bold_names(text: str) -> list[Note]:
-    """A note for a Markdown file read as field notes with two or more lines of a name in
-    bold and a time, and no colon, above the words (``**Ana Ruiz** (00:01)``): a speaker's
-    label a colon would make one (``**Ana Ruiz** (00:01):``)."""
+def bold_names(text: str) -> list[Note]:
+    """A note for a file (Markdown, or a text file it was pasted into) read as field
+    notes with two or more lines of a name in bold and a time, and no colon, above the
+    words (``**Ana Ruiz** (00:01)``): a speaker's label a colon would make one
+    (``**Ana Ruiz** (00:01):``)."""
     found = [m for m in HEADER.finditer(text)
              if m["label"] and BOLD_NAME.fullmatch(_label(m))
              and speakers.plausible(_label(m)[2:-2]) and (m["round"] or m["square"])]
