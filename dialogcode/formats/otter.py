@@ -45,11 +45,11 @@ def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Mat
     those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
     whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
     lines, when every such label is a role, of two words or more or one of ``forced``,
-    the study's speakers (``[09:15] Budget`` twice is a heading of notes). A heading or a line of talk ending in a time in
-    brackets (``Arrival (09:15)``, ``not really (11:00)``), or after one (``[10:15]
-    Arrival``), is not a speaker's, nor
-    is such a line above a turn of a label used twice or a role's (``Break (00:12:31)``
-    above ``P1: ...``: a heading among turns)."""
+    the study's speakers (``[09:15] Budget`` twice is a heading of notes). A heading or a
+    line of talk ending in a time in brackets (``Arrival (09:15)``, ``not really
+    (11:00)``), or after one (``[10:15] Arrival``), is not a speaker's, nor is such a line
+    above a turn of a label used twice or a role's (``Break (00:12:31)`` above
+    ``P1: ...``: a heading among turns)."""
     above = {m.start() for m in _above_turns(text)}
     found = [m for m in HEADER.finditer(text)
              if speakers.plausible(_label(m)) and m.start() not in above]
