@@ -2779,3 +2779,48 @@ def test_a_bold_name_and_a_time_above_the_words_in_markdown_is_noted(tmp_path):
         "line 1: 3 lines are a name in bold and a time above the words (`**Ana Ruiz** "
         "(00:01)`): they are read as field notes, without speakers; write a colon after "
         "each one's time (`**Ana Ruiz** (00:01): ...`) to read its turns"]
+
+
+@pytest.mark.parametrize("listed", [frozenset(), frozenset({"Maria"})])
+def test_one_word_names_among_full_names_after_a_time_are_noted(tmp_path, listed):
+    # `[00:00:05] Maria` with `[00:00:09] Jon Bell` (or with only Maria listed and Jon
+    # not) was read as field notes without speakers and without a note
+    path = tmp_path / "t.txt"
+    other = "Jon" if listed else "Jon Bell"
+    path.write_text(HAPPY_SCRIBE.replace("] Jon", "] " + other), encoding="utf-8")
+    parsed, _ = read_document(path, speakers=listed)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n).split(" (")[0] for n in parsed.notes] == [
+        "line 1: 2 lines are a time and one word above the words" if not listed
+        else "line 4: 1 line is a time and one word above the words"]
+
+
+def test_one_word_names_after_a_time_in_markdown_are_noted_with_advice_that_works(tmp_path):
+    # in a .md file, listing them under `speakers:` did not read them (and then hid
+    # the note): the note said to list them
+    path = tmp_path / "t.md"
+    path.write_text(HAPPY_SCRIBE, encoding="utf-8")
+    for listed in (frozenset(), frozenset({"Maria", "Jon"})):
+        parsed, _ = read_document(path, speakers=listed)
+        assert {b.speaker for b in parsed.blocks} == {None}
+        assert [str(n) for n in parsed.notes] == [
+            "line 1: 3 lines are a time and one word above the words (`[00:00:05] Maria`), "
+            "as Happy Scribe or Trint write a speaker's name: they are read as headings of "
+            "field notes, without speakers; if they are speakers, write each turn as "
+            "`Maria: ...` (or save the file as .txt and list them under `speakers:`)"]
+
+
+def test_a_bold_name_and_a_time_above_the_words_in_a_text_file_is_noted(tmp_path):
+    # in a .txt file (Markdown pasted into it) they made one section of nobody's words
+    # and no note; with a colon after each time the file is read with speakers
+    text = ("**Ana Ruiz** (00:01)\nWe started in the spring.\n\n**Jon Bell** (00:09)\n"
+            "I joined later that year.\n\n**Ana Ruiz** (00:14)\nThe funding ran out.\n")
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n).split(":", 1)[1][:44] for n in parsed.notes] == [
+        " 3 lines are a name in bold and a time above"]
+    path.write_text(text.replace(")\n", "):\n"), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Ana Ruiz", "Jon Bell", "Ana Ruiz"]

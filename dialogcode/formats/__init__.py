@@ -16,7 +16,8 @@ from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
 from .notes import parse_notes, stacked_labels
-from .otter import find_headers, markdown_note, one_word_names, parse_otter, timed_headings
+from .otter import (bold_names, find_headers, markdown_note, one_word_names, parse_otter,
+                    timed_headings)
 from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
                         observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
@@ -105,8 +106,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text)
-                          + one_word_names(text, forced)
-                          + (markdown_note(text) if fmt == "md" else [])
+                          + one_word_names(text, forced, markdown=fmt == "md")
+                          + (markdown_note(text) if fmt == "md" else bold_names(text))
                           + timing_note(text),
                           key=lambda note: note.line)
     return parsed

@@ -45,11 +45,11 @@ def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Mat
     those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
     whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
     lines, when every such label is a role, of two words or more or one of ``forced``,
-    the study's speakers (``[09:15] Budget`` twice is a heading of notes). A heading or a line of talk ending in a time in
-    brackets (``Arrival (09:15)``, ``not really (11:00)``), or after one (``[10:15]
-    Arrival``), is not a speaker's, nor
-    is such a line above a turn of a label used twice or a role's (``Break (00:12:31)``
-    above ``P1: ...``: a heading among turns)."""
+    the study's speakers (``[09:15] Budget`` twice is a heading of notes). A heading or a
+    line of talk ending in a time in brackets (``Arrival (09:15)``, ``not really
+    (11:00)``), or after one (``[10:15] Arrival``), is not a speaker's, nor is such a line
+    above a turn of a label used twice or a role's (``Break (00:12:31)`` above
+    ``P1: ...``: a heading among turns)."""
     above = {m.start() for m in _above_turns(text)}
     found = [m for m in HEADER.finditer(text)
              if speakers.plausible(_label(m)) and m.start() not in above]
@@ -72,26 +72,31 @@ def _full_name(label: str, forced: frozenset[str]) -> bool:
     return bool(speakers.ROLE.match(label)) or len(label.split()) > 1 or label in forced
 
 
-def one_word_names(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
+def one_word_names(text: str, forced: frozenset[str] = frozenset(),
+                   markdown: bool = False) -> list[Note]:
     """A note for text read as field notes with three or more ``[00:00:05] Maria``
-    lines (a time, then one word, above the words) whose words are mostly used so twice
-    or more, one coming back after another (``Maria``, ``Jon``, ``Maria``: a heading used
-    twice in a row, ``Tour``, ``Tour``, is none), as Happy Scribe or Trint write
-    speakers' names: they are read as headings (:func:`find_headers`)."""
-    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))
-             and not _full_name(_label(m), forced)]
-    counts = Counter(_label(m) for m in found)
+    lines (a time, then a name, above the words), some of one word not in ``forced``,
+    whose names are mostly used so twice or more, one coming back after another
+    (``Maria``, ``Jon``, ``Maria``: a heading used twice in a row, ``Tour``, ``Tour``, is
+    none), as Happy Scribe or Trint write speakers' names: they are read as headings
+    (:func:`find_headers`; in Markdown, never as speakers, listed or not)."""
+    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))]
     names = [_label(m) for m in found]
+    counts = Counter(names)
     back = any(name in names[:k - 1] and name != names[k - 1]
                for k, name in enumerate(names) if k >= 2)
-    if not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
+    single = [m for m in found
+              if not _full_name(_label(m), frozenset() if markdown else forced)]
+    if not single or not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
         return []
-    return [Note(line_at(text, found[0].start()), (
-        f"{len(found)} lines are a time and one word above the words "
-        f"(`{found[0][0].strip()}`), as Happy Scribe or Trint write a speaker's name: "
-        "they are read as headings of field notes, without speakers; if they are "
-        f"speakers, list them under `speakers:` (or write each turn as "
-        f"`{_label(found[0])}: ...`)"))]
+    advice = (f"write each turn as `{_label(single[0])}: ...` (or save the file as .txt and "
+              "list them under `speakers:`)" if markdown else
+              f"list them under `speakers:` (or write each turn as `{_label(single[0])}: ...`)")
+    return [Note(line_at(text, single[0].start()), (
+        f"{len(single)} line{'s are' if len(single) > 1 else ' is'} a time and one word "
+        f"above the words (`{single[0][0].strip()}`), as Happy Scribe or Trint write a "
+        "speaker's name: they are read as headings of field notes, without speakers; "
+        f"if they are speakers, {advice}"))]
 
 
 def timed_headings(text: str) -> list[tuple[int, int]]:
@@ -130,17 +135,18 @@ def markdown_note(text: str) -> list[Note]:
     Otter export (:func:`find_headers`): a .md file is never read as one."""
     headers = find_headers(text)
     if len(headers) < 2:
-        return _bold_names(text)
+        return bold_names(text)
     return [Note(line_at(text, headers[0].start()), (
         f"{len(headers)} lines are a speaker's name and a time above the words "
         f"(`{headers[0][0].strip()}`), as an Otter export writes them: a Markdown file is "
         "read as field notes, without speakers; save it as .txt to read its turns"))]
 
 
-def _bold_names(text: str) -> list[Note]:
-    """A note for a Markdown file read as field notes with two or more lines of a name in
-    bold and a time, and no colon, above the words (``**Ana Ruiz** (00:01)``): a speaker's
-    label a colon would make one (``**Ana Ruiz** (00:01):``)."""
+def bold_names(text: str) -> list[Note]:
+    """A note for a file (Markdown, or a text file it was pasted into) read as field
+    notes with two or more lines of a name in bold and a time, and no colon, above the
+    words (``**Ana Ruiz** (00:01)``): a speaker's label a colon would make one
+    (``**Ana Ruiz** (00:01):``)."""
     found = [m for m in HEADER.finditer(text)
              if m["label"] and BOLD_NAME.fullmatch(_label(m))
              and speakers.plausible(_label(m)[2:-2]) and (m["round"] or m["square"])]
