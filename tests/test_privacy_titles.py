@@ -261,6 +261,7 @@ def test_a_name_in_capitals_after_a_verb_or_before_a_possessive_is_masked(tmp_pa
     # the words in capitals before it were read capitalised ("I Told Baker", a longer
     # proper noun), and "'S" after it was no possessive: these showed "BAKER"
     copy = redacted(tmp_path, (
-        "P1: Officer Baker came. I TOLD BAKER. I SAW BAKER TODAY. BAKER'S CAR IS RED.\n"))
+        "P1: Officer Baker came. I TOLD BAKER. I SAW BAKER TODAY. BAKER'S CAR IS RED.\n"
+        "P2: We left. BAKER\u2019S DOG BARKED.\n"))
     assert "BAKER" not in copy, copy
     assert "I TOLD [NAME]. I SAW [NAME] TODAY. [NAME]'S CAR IS RED." in copy, copy

@@ -146,7 +146,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
                 and reads_as_word(text, start, end))
 
 
-_IN_CAPITALS = re.compile(r"[^\W\d_][\w'-]*")
+_IN_CAPITALS = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 
 def read_in_capitals(text: str, start: int, end: int) -> str | None:
