@@ -147,6 +147,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
 
 
 _IN_CAPITALS = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_AROUND = 250   # characters each side of a name in capitals read in lower case
 
 
 def read_in_capitals(text: str, start: int, end: int) -> str | None:
@@ -160,8 +161,11 @@ def read_in_capitals(text: str, start: int, end: int) -> str | None:
         return _IN_CAPITALS.sub(lambda m: m[0].lower() if len(m[0]) > 1 and m[0].isupper()
                                 else m[0], piece)
 
-    after = lowered(text[start:])[end - start:]
-    read = lowered(text[:start]) + text[start:end].title() + after
+    # the rules look a few words around it: lowering the whole text at each name made
+    # a document in capitals take minutes
+    near, far = max(0, start - _AROUND), min(len(text), end + _AROUND)
+    read = (text[:near] + lowered(text[near:start]) + text[start:end].title()
+            + lowered(text[start:far])[end - start:] + text[far:])
     return read if len(read) == len(text) else None
 
 
