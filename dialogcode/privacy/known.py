@@ -146,27 +146,26 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
                 and reads_as_word(text, start, end))
 
 
-_IN_CAPITALS = re.compile(r"[^\W\d_][\w'-]*")
+_IN_CAPITALS = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_AROUND = 250   # characters each side of a name in capitals read in lower case
 
 
 def read_in_capitals(text: str, start: int, end: int) -> str | None:
     """``text`` as the gate reads a name found capitalised ("Hall") that stands in
     capitals at ``text[start:end]`` ("HALL"), so the rules of title case decide it: the
-    name capitalised, the words in capitals before it capitalised (a stop word in lower
-    case: "WE MET AT CITY HALL" reads "We met at City Hall", the place), those after it
-    in lower case, as in capitals no word after it tells a longer proper noun ("BAKER
-    STREET") from talk ("BAKER WORKS HERE": masked); and when a sign of a person
-    follows ("HALL SAID NO"), the words before it in lower case too ("AND LATER HALL
-    SAID NO": masked). None when a word changes length in another case."""
-    def cased(piece: str, how) -> str:
-        return _IN_CAPITALS.sub(lambda m: how(m[0]) if len(m[0]) > 1 and m[0].isupper()
+    name capitalised, the other words in capitals (the name's own "'S" too) in lower
+    case, as in capitals no word before or after it tells a longer proper noun ("CITY
+    HALL", "BAKER STREET") from talk ("I TOLD HALL", "BAKER WORKS HERE"): masked. None
+    when a word changes length in another case."""
+    def lowered(piece: str) -> str:
+        return _IN_CAPITALS.sub(lambda m: m[0].lower() if len(m[0]) > 1 and m[0].isupper()
                                 else m[0], piece)
 
-    after = cased(text[end:], str.lower)
-    person = _PERSON_AFTER.match(after) is not None
-    before = cased(text[:start], lambda w: w.lower() if person or nfc_lower(w) in STOP_WORDS
-                   else w.title())
-    read = before + text[start:end].title() + after
+    # the rules look a few words around it: lowering the whole text at each name made
+    # a document in capitals take minutes
+    near, far = max(0, start - _AROUND), min(len(text), end + _AROUND)
+    read = (text[:near] + lowered(text[near:start]) + text[start:end].title()
+            + lowered(text[start:far])[end - start:] + text[far:])
     return read if len(read) == len(text) else None
 
 

@@ -4,6 +4,7 @@ that offsets point into by blocks, and withheld documents whole (docs/privacy.md
 :mod:`.gate` applies it to a study's outputs)."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
@@ -163,8 +164,10 @@ class Masker:
             return []
         found, kept = [], None
         roles = [] if self._roles is None else [r.span() for r in self._roles.finditer(value)]
+        ends = [e for _, e in roles]   # in order, as the roles do not overlap
         for m in pattern.finditer(value):
-            if any(s < m.end() and m.start() < e for s, e in roles):
+            role = bisect.bisect_right(ends, m.start())   # the first ending after it
+            if role < len(roles) and roles[role][0] < m.end():
                 continue
             key, text = _key(m[0]), value
             if key not in self.labels and key in self._capitals:
