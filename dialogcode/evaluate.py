@@ -303,6 +303,15 @@ def study_evaluation(study: Study, reference: str, rules: pd.DataFrame, *, corpu
     return result, design
 
 
+def not_scored(codes: list[str], reference: str) -> str:
+    """Why the rows of ``codes`` (the design's ``not_sought``) are no figure: the coder
+    ``reference`` did not look for them."""
+    one = len(codes) == 1
+    return (f"Not scored: {', '.join(codes)} ({reference} did not look for "
+            f"{'it' if one else 'them'}, coders: in dialogcode.yaml): "
+            f"{'its' if one else 'their'} rows count nothing.")
+
+
 def write_evaluation(evaluation: Evaluation, folder, design: dict) -> list:
     """``per_code`` and ``curve`` tables (Parquet and CSV) and ``evaluation.json`` (the
     design: reference, folds, documents, segments, settings) in ``folder``."""

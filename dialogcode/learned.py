@@ -88,9 +88,18 @@ def has_training(study: Study) -> bool:
 
 def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | None = None,
                 progress=None, run=None) -> CodeModels:
-    """Train on the study's examples, coder files and decisions (see
-    :mod:`dialogcode.training`), store the model in ``out/model/`` and return it.
-    ``run`` runs the codes' fits elsewhere (:func:`dialogcode.learn.fit_models`)."""
+    """:func:`fit_study`, stored in ``out/model/``."""
+    models = fit_study(study, corpus, book, model=model, progress=progress, run=run)
+    save_models(models, model_folder(study))
+    return models
+
+
+def fit_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | None = None,
+              progress=None, run=None) -> CodeModels:
+    """What `dialogcode learn` stores: models trained on the study's examples, coder files
+    and decisions (see :mod:`dialogcode.training`) with its ``learn:`` settings, each
+    code's cut checked and its status worded as ``learn:`` and ``coders:`` say; nothing
+    written. ``run`` runs the codes' fits elsewhere (:func:`dialogcode.learn.fit_models`)."""
     settings = study.config.learn
     model = model or study.config.model
     data = training_data(study, corpus.segments, book, documents=corpus.documents)
@@ -119,7 +128,6 @@ def learn_study(study: Study, corpus: Corpus, book: Codebook, *, model: str | No
                    "min_precision": settings.min_precision, "threshold": settings.threshold,
                    "reference": None if judged is None else settings.reference,
                    "documents": {d: hashes[d] for d in sorted(used)}}
-    save_models(models, model_folder(study))
     return models
 
 

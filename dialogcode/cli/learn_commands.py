@@ -205,7 +205,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     """Cross-validate against ``reference``, write out/evaluation/ and print it."""
     from ..analysis import check_current
     from ..codebook import load_codebooks
-    from ..evaluate import ALL, study_evaluation, write_evaluation
+    from ..evaluate import ALL, not_scored, study_evaluation, write_evaluation
     from ..ingest import load_corpus
     from ..learn import MIN_CODED
     from ..store import read_table
@@ -240,9 +240,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                f"documents ({result.segments} segments) coded by {reference}; intervals "
                "are bootstrap 95% over documents.")
     if unsought:
-        click.echo(f"Not scored: {', '.join(unsought)} ({reference} did not look for "
-                   f"{'it' if len(unsought) == 1 else 'them'}, coders: in dialogcode.yaml):"
-                   f" {'its' if len(unsought) == 1 else 'their'} rows count nothing.")
+        click.echo(not_scored(unsought, reference))
     if result.curve is not None:
         click.echo("")
         echo_table(result.curve.pivot(index=["fraction", "training_segments"],
