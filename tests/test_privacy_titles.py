@@ -265,3 +265,20 @@ def test_a_name_in_capitals_after_a_verb_or_before_a_possessive_is_masked(tmp_pa
         "P2: We left. BAKER\u2019S DOG BARKED.\n"))
     assert "BAKER" not in copy, copy
     assert "I TOLD [NAME]. I SAW [NAME] TODAY. [NAME]'S CAR IS RED." in copy, copy
+
+
+def test_a_surname_found_after_a_title_is_masked_opening_a_sentence(tmp_path):
+    # "Officer Baker" made "Baker" a name, masked in "Later Baker said" and, for a
+    # colour, in "White spoke first", but "Baker works here." showed the name
+    copy = redacted(tmp_path, (
+        "P1: Officer Baker came. Baker works here. BAKER WORKS HERE.\n"
+        "P2: We walked down Baker Street. Ask the baker. Park Avenue is far.\n"
+        "P3: Commissioner Park spoke. Park told us so.\n"))
+    assert "Officer [NAME] came. [NAME] works here. [NAME] WORKS HERE." in copy, copy
+    assert "We walked down Baker Street. Ask the baker. Park Avenue is far." in copy, copy
+    assert "[NAME] told us so." in copy, copy
+    runner = CliRunner()
+    result = runner.invoke(cli, ["kwic", "works", str(tmp_path / "s"), "--width", "80"])
+    assert result.exit_code == 0, result.output
+    listing = " ".join(result.output.split())
+    assert "Baker" not in listing and "[NAME] [works] here" in listing, listing

@@ -312,10 +312,11 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
              if kind == "name"]
     # (a word after a title in capitals, "JONES" of "MR. JONES", as written and
     # capitalised: "Jones said")
-    words = name_words(names, [row[4] for row in speakers]) | {
+    surnames = frozenset(
         form for text, hits in zip(texts, found_hits) for s, e, _, detector in hits
         if detector == TITLED and " " not in text[s:e]
-        for form in {text[s:e], text[s:e].title() if text[s:e].isupper() else text[s:e]}}
+        for form in {text[s:e], text[s:e].title() if text[s:e].isupper() else text[s:e]})
+    words = name_words(names, [row[4] for row in speakers]) | surnames
     pattern = known_pattern(words)
     families = family_names(words | {name for name in names if " " not in name})
     # a calendar or compass word found after a title, found again before a verb of
@@ -328,7 +329,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
         if pattern is not None:
             # with the first name before a surname found so ("Nina Chen")
             hits = hits + _with_surnames(text, [
-                h for h in known_hits(text, pattern)
+                h for h in known_hits(text, pattern, surnames)
                 if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
                 and (never_re is None or not _spared(h, text, never_re))])
         hits = hits + [h for h in spoken_hits(text, titled)

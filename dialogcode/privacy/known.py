@@ -92,19 +92,23 @@ def known_pattern(words: set[str]) -> re.Pattern | None:
     return re.compile(rf"(?<![\w'-])(?:{alternation})(?![\w-]|{MARK}|{CONTRACTED})")
 
 
-def known_hits(text: str, pattern: re.Pattern) -> list[Hit]:
+def known_hits(text: str, pattern: re.Pattern,
+               titled: frozenset[str] = frozenset()) -> list[Hit]:
     """The places in ``text`` where a word of ``pattern`` (:func:`known_pattern`) is
-    written as a name (:func:`written_as_name`)."""
+    written as a name (:func:`written_as_name`; ``titled``: the words found after a
+    title)."""
     return [(m.start(), m.end(), "name", DETECTOR) for m in pattern.finditer(text)
-            if written_as_name(text, m.start(), m.end())]
+            if written_as_name(text, m.start(), m.end(), titled=m[0] in titled)]
 
 
-def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bool:
+def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
+                    titled: bool = False) -> bool:
     """Whether ``text[start:end]``, a word of a name the study knows, is written there as
     the name: not opening a sentence (a title's abbreviation ends none: "Sgt. Hall") or
-    line unless it is a colour (read by :func:`~.readings.reads_as_word` alone: "White
-    or black?" is the colour, "White spoke first" the name), no everyday word ("Ben",
-    "Ortiz") or a sign of a person follows
+    line unless it is a colour or (``titled``) a surname found after a title (read by
+    :func:`~.readings.reads_as_word` alone: "White or black?" is the colour, "White
+    spoke first" and, with an "Officer Baker", "Baker works here" the name), no everyday
+    word ("Ben", "Ortiz") or a sign of a person follows
     ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word
     ("Grace Church"), nor, when it is an everyday word, after "the" and before "of" and
     a capitalised word ("the Hall of Justice", "the Park of the Americas"); when it is an
@@ -124,7 +128,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False) -> bo
         return not (nfc_lower(text[start:end]) in READABLE
                     and reads_as_word(text, start, end))
     if (_OPENS[cut].search(text, max(0, start - 8), start) and everyday(text[start:end])
-            and nfc_lower(text[start:end]) not in COLOURS
+            and not titled and nfc_lower(text[start:end]) not in COLOURS
             and not _ABBREVIATION.search(text, max(0, start - 10), start)
             and not _PERSON_AFTER.match(text, end)):
         return False

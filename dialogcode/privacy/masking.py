@@ -62,8 +62,11 @@ class Masker:
     "Mister West"), masked only after a title or a word of address or before a verb of
     speaking (:func:`~.titles.named_there`; and at the start of a value, which may be
     cut from a longer text anywhere), never elsewhere ("the Upper West Side", "in
-    March"). A name found capitalised is masked written in capitals too, read as its
-    title-case form is (:attr:`_capitals`, :func:`~.known.read_in_capitals`)."""
+    March"); ``surnames``, the words of :attr:`known` that the ``title`` detector found
+    ("Baker" of "Officer Baker"), masked opening a sentence too, as a colour is ("Baker
+    works here": :func:`~.known.written_as_name`). A name found capitalised is masked
+    written in capitals too, read as its title-case form is (:attr:`_capitals`,
+    :func:`~.known.read_in_capitals`)."""
 
     labels: dict[str, str] = field(default_factory=dict)   # finding text -> label
     withheld: frozenset[str] = frozenset()                  # doc_ids
@@ -74,6 +77,7 @@ class Masker:
     roles: frozenset[str] = frozenset()
     families: frozenset[str] = frozenset()
     titled: frozenset[str] = frozenset()
+    surnames: frozenset[str] = frozenset()
 
     @property
     def pattern(self) -> re.Pattern | None:
@@ -184,7 +188,8 @@ class Masker:
             if key.lower() in self.readable and reads_as_word(text, m.start(), m.end()):
                 continue
             if key in self.known:
-                if not written_as_name(text, m.start(), m.end(), cut=True):
+                if not written_as_name(text, m.start(), m.end(), cut=True,
+                                       titled=key in self.surnames):
                     continue
                 kept = self._kept_spans(value) if kept is None else kept
                 if any(s <= m.start() and m.end() <= e for s, e in kept):
@@ -399,13 +404,16 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
 
     hidden = findings[findings["status"] != "keep"]
     read, unread = set(), set()
-    known, families, titled, elsewhere = set(), set(), set(), set()
+    known, families, titled, elsewhere, surnames = set(), set(), set(), set(), set()
     for text, kind, detector in zip(hidden["text"], hidden["kind"], hidden["detector"]):
         # one word: a name found whole ("Nina Chen") is masked wherever it stands
         single = set(detector.split("+")) <= {DETECTOR, TITLED} and " " not in _key(text)
         (known if single else families if detector == FAMILY
          else titled if detector == AFTER_TITLE and " " not in _key(text)
          else elsewhere).add(_key(text))
+        if single and TITLED in detector.split("+"):
+            # "BAKER" of "OFFICER BAKER" stands for "Baker" too
+            surnames |= {_key(text), _key(text).title() if text.isupper() else _key(text)}
         name = _key(text).lower()
         if name in READABLE:
             aware = kind == "name" and set(detector.split("+")) <= READING_DETECTORS
@@ -426,4 +434,5 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
                   frozenset(kept - labels.keys()), frozenset(read - unread),
                   frozenset(known - elsewhere), tuple(never), frozenset(roles),
                   frozenset(families - elsewhere - known),
-                  frozenset(titled - elsewhere - known - families))
+                  frozenset(titled - elsewhere - known - families),
+                  frozenset(surnames))
