@@ -282,3 +282,15 @@ def test_a_surname_found_after_a_title_is_masked_opening_a_sentence(tmp_path):
     assert result.exit_code == 0, result.output
     listing = " ".join(result.output.split())
     assert "Baker" not in listing and "[NAME] [works] here" in listing, listing
+
+
+def test_a_name_after_a_turns_first_word_is_masked_as_the_scan_finds_it(tmp_path):
+    # the scan reads "Later Baker said no." alone, where "Later" opens it, and found
+    # "Baker"; the masked copy read "Later" after "P2: " as no sentence's start, took
+    # "Later Baker" for a place ("Central Park") and showed the name
+    copy = redacted(tmp_path, (
+        "Interviewer: Did you talk to Officer Baker?\n"
+        "P2: Later Baker said no.\n"
+        "Interviewer: Then Baker left?\n"))
+    assert "P2: Later [NAME] said no." in copy, copy
+    assert "Interviewer: Then [NAME] left?" in copy, copy

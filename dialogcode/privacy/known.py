@@ -17,6 +17,7 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from ..formats.speakers import LABEL_CHARS
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
 from .titles import is_title
@@ -31,6 +32,9 @@ FAMILY = "family"
 _OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
                           + r"[.?!][\"'\u201d\u2019)]*[^\S\n]+|\n[^\S\n]*)\Z")
           for cut in (False, True)}
+# a speaker label and its colon at a line's start (or a text's, cut or not), just before
+# a word: the word opens a turn, as in the segment the scan reads ("P2: Later Baker")
+_TURN = re.compile(r"(?:\A|\n)[^\S\n]*" + LABEL_CHARS.pattern.strip("^$") + r":[^\S\n]+\Z")
 # the full stop of a title abbreviated ("Sgt. Hall", "Mr. Park"): no sentence's end
 _ABBREVIATION = re.compile(r"(?<![\w'-])(?i:{})\.[^\S\n]+\Z".format("|".join(
     sorted((*RANKS, *(word.lower() for word in ABBREVIATED)), key=len, reverse=True))))
@@ -127,7 +131,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
         # in capitals ("SGT. HALL CAME"), every word is: no sign of a longer proper noun
         return not (nfc_lower(text[start:end]) in READABLE
                     and reads_as_word(text, start, end))
-    if (_OPENS[cut].search(text, max(0, start - 8), start) and everyday(text[start:end])
+    if (_opens(text, start, cut) and everyday(text[start:end])
             and not titled and nfc_lower(text[start:end]) not in COLOURS
             and not _ABBREVIATION.search(text, max(0, start - 10), start)
             and not _PERSON_AFTER.match(text, end)):
@@ -142,12 +146,19 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
     before = _PREVIOUS.search(text, max(0, start - 40), start)
     if (before is not None and before[1][0].isupper() and len(before[1]) > 1
             and everyday(text[start:end]) and nfc_lower(text[start:end]) not in COLOURS
-            and not _OPENS[False].search(text, max(0, before.start() - 8), before.start())
+            and not _opens(text, before.start(), cut=False)
             and _proper_noun_goes_on(before[1]) and not is_title(before[1])
             and nfc_lower(before[1]) not in first_names()):
         return False
     return not (nfc_lower(text[start:end]) in READABLE
                 and reads_as_word(text, start, end))
+
+
+def _opens(text: str, start: int, cut: bool = False) -> bool:
+    """Whether the word at ``start`` opens a sentence, a line or a turn (:data:`_OPENS`,
+    :data:`_TURN`)."""
+    return bool(_OPENS[cut].search(text, max(0, start - 8), start)
+                or _TURN.search(text, max(0, start - 60), start))
 
 
 _IN_CAPITALS = re.compile(r"[^\W\d_][\w'\u2019-]*")
