@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -262,11 +263,17 @@ def reference_codings(study, segments: pd.DataFrame, coder: str, codes: set[str]
                       documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """The reference coder's file, checked (file and line of every bad row; against
     ``documents``' text when given); raises ArgumentError when ``coder`` has no file."""
+    return read_coder(reference_path(study, coder), segments, coder, codes, documents,
+                      study)
+
+
+def reference_path(study, coder: str) -> Path:
+    """The file of the reference ``coder``; raises ArgumentError when there is none."""
     path = coder_path(study, coder)
     if not path.is_file():
         raise ArgumentError(f"no codings/{coder}.csv ({coders_known(coder_names(study))})",
                             file=path)
-    return read_coder(path, segments, coder, codes, documents, study)
+    return path
 
 
 def study_evaluation(study: Study, reference: str, rules: pd.DataFrame, *, corpus: Corpus,

@@ -205,7 +205,8 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     """Cross-validate against ``reference``, write out/evaluation/ and print it."""
     from ..analysis import check_current
     from ..codebook import load_codebooks
-    from ..evaluate import ALL, not_scored, study_evaluation, write_evaluation
+    from ..evaluate import (ALL, not_scored, reference_path, study_evaluation,
+                            write_evaluation)
     from ..ingest import load_corpus
     from ..learn import MIN_CODED
     from ..store import read_table
@@ -215,6 +216,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     corpus = corpus if corpus is not None else load_corpus(opened)
     rules = read_table(opened.out, "codings", hint="dialogcode code")
     check_current(opened, rules, book, corpus)     # the rules' figures are of these codebooks
+    reference_path(opened, reference)       # a reference with no file said as such first
     warn_unchecked(opened, dict.fromkeys([reference, *learning_coders(opened)]))
     result, design = study_evaluation(opened, reference, rules[rules["source"] == "rule"],
                                       corpus=corpus, book=book, folds=folds, curve=curve,
