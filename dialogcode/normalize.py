@@ -145,7 +145,7 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
                           "another encoding (UTF-8, or UTF-16 of the other byte order: "
                           "utf-16-be or utf-16-le)", file=source)
     if "\x00" in text:
-        line = len(LINE_END.findall(text, 0, text.index("\x00"))) + 1
+        line = place_after(text[:text.index("\x00")])[0]
         raise IngestError(f"a NUL character, read as {encoding}: the file is not text, or "
                           "not in that encoding", file=source, line=line)
     return normalize_text(text.removeprefix("\ufeff") if bom else text)
@@ -165,7 +165,7 @@ def _refuse_utf8(data: bytes, source: str, encoding: str) -> None:
     raise IngestError(f"the file is UTF-8 text, not {encoding}: read as {encoding}, "
                       f"{word[0]!r} would be {garbled!r}; set `encoding: utf-8` for it in "
                       "the manifest", file=source,
-                      line=len(LINE_END.findall(text, 0, word.start())) + 1)
+                      line=place_after(text[:word.start()])[0])
 
 
 def byte_order_mark(data: bytes) -> str | None:

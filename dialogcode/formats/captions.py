@@ -329,6 +329,6 @@ def _backwards(text: str, cues: list[tuple[int, float, float, str]],
                shown: Callable[[int], int] | None) -> list[Note]:
     """A note for each cue starting before the cue above it, its start as written."""
     lines = text.split("\n")
-    return [Note(line, why) for line, why in backwards(
+    return backwards(
         [(line, lines[line - 1].split("-->")[0].strip()) for line, *_ in cues],
-        [start for _, start, *_ in cues], offsets=True, shown=shown)]
+        [start for _, start, *_ in cues], offsets=True, shown=shown)

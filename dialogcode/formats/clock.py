@@ -39,6 +39,7 @@ from datetime import datetime, time, timedelta
 
 from ..errors import IngestError
 from .columns import DAY, SHEET_DAYS, parse_time, time_problem
+from .speakers import Note
 
 FROM_HOUR = 5       # a first time before 05:00:00 is an offset into the recording
 SURE_FROM_HOUR = 7  # one from 07:00:00 on a time of day; between them, the study says
@@ -222,8 +223,8 @@ def clock_times(rows: list[tuple[int, object, object]], source: str, *, unit: st
 
 def backwards(rows: list[tuple[int, str | None]], times: list[float | None], *,
               offsets: bool, shown: Callable[[int], int] | None = None,
-              speakers: list[object] | None = None) -> list[tuple[int, str]]:
-    """(line, why) for the first of ``rows`` (line, a turn's time as written) whose time
+              speakers: list[object] | None = None) -> list[Note]:
+    """A note at the first of ``rows`` (line, a turn's time as written) whose time
     in seconds (``times``) is before the time above it, listing the lines of the others
     (up to :data:`LISTED`): a typo, or a marker earlier than its own turn's time, kept
     as written. Among ``offsets``, one going back under :data:`RESTART` seconds is the
@@ -258,7 +259,7 @@ def backwards(rows: list[tuple[int, str | None]], times: list[float | None], *,
         why += f"; so is 1 more time, before the time above it (line {listed})"
     elif others:
         why += f"; so are {len(others)} more times, each before the time above it (lines {listed})"
-    return [(line, why)]
+    return [Note(line, why)]
 
 
 def _times(unit: str) -> str:

@@ -203,7 +203,7 @@ def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
     order = backwards([(line_at(text, h.start()), _stamp(h))
                        for h in headers], [_time(text, h, source) for h in headers],
                       offsets=True, shown=shown)
-    notes = sorted(notes + [Note(line, why) for line, why in order], key=lambda n: n.line)
+    notes = sorted(notes + order, key=lambda n: n.line)
     return ParsedDocument(text, blocks, notes=notes)
 
 

@@ -215,7 +215,7 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
                       [None if turn.ends else turn.time for turn in timed],
                       offsets=read is None, shown=shown)
     clocked = [Note(first[0], note)] if read is not None else []
-    return timed, clocked + [Note(line, why) for line, why in order]
+    return timed, clocked + order
 
 
 def _stamped(text: str, turns: list[Turn]) -> list[Turn]:

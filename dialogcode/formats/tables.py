@@ -109,10 +109,10 @@ def rows_to_document(header: list, rows: list[tuple[int, list]], source: str,
                                          if cells(row, "speaker") in (None, "")
                                          or not str(cells(row, "speaker")).strip()],
                                         len(rows), rows_are)
-                    + [Note(line, why) for line, why in backwards(
+                    + backwards(
                         [(line, stamp) for line, stamp, *_ in starts],
                         [start for *_, start, _ in starts], offsets=clock is None,
-                        speakers=[who for *_, who in starts])])
+                        speakers=[who for *_, who in starts]))
     if unsaid:
         parsed.notes.append(wordless_note(unsaid, rows_are, "with a speaker and no text"))
     if evidence:

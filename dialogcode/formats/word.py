@@ -247,7 +247,7 @@ def _add_turns(builder: TextBuilder, rows: list[list[str]], first: int,
     if problems:
         raise IngestError(problems)
     notes += speakerless_notes(speakerless, talk) if "speaker" in found else []
-    notes += [Note(number, why) for number, why in backwards(
+    notes += backwards(
         [(number, stamp) for number, stamp, *_ in starts], [at for *_, at, _ in starts],
-        offsets=clock is None, speakers=[who for *_, who in starts])]
+        offsets=clock is None, speakers=[who for *_, who in starts])
     return sorted(notes, key=lambda note: note.line)

@@ -46,10 +46,10 @@ def in_turn(named: tuple[str, str, int | None], docs: Documents, doc_id: str,
     seg = docs.segment_of(doc_id, *place)
     if seg is None or speaker and _label(docs.speaker[seg]) != speaker:
         return False
-    shown = docs.shown_lines(doc_id) if line is not None and docs.line[seg] != line \
-        else None
-    return line is None or docs.line[seg] == line or (
-        shown is not None and shown.count("\n", 0, place[0]) + 1 == line)
+    if line is None or docs.line[seg] == line:
+        return True
+    shown = docs.shown_lines(doc_id)
+    return shown is not None and shown.count("\n", 0, place[0]) + 1 == line
 
 
 def unlined(named: tuple[str, str, int | None], docs: Documents, doc_id: str) -> str:
