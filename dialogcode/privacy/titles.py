@@ -83,8 +83,13 @@ _PLURAL_BEFORE = re.compile(rf"(?<![\w'-])([A-Za-z][a-z]+(?:s|men))[^\S\n]+(?:{N
                             rf"(?:,[^\S\n]+|,?[^\S\n]+and[^\S\n]+))*\Z")
 
 
+def _singular(word: str) -> str:
+    """A plural title in lower case in the singular ("councilmen", "officers")."""
+    return re.sub("men$", "man", word).removesuffix("s")
+
+
 def _plural_office(word: str) -> bool:
-    return re.sub("men$", "man", word.lower()).removesuffix("s") in _OFFICES
+    return _singular(word.lower()) in _OFFICES
 
 
 def after_title(text: str, start: int) -> bool:
@@ -210,7 +215,7 @@ def is_title(word: str) -> bool:
     (:data:`~.words.RANKS`: "Sgt") or plural ("Councilmen", "Officers")."""
     word = nfc_lower(word)
     return (word in TITLE_WORDS or word in RANKS
-            or re.sub("men$", "man", word).removesuffix("s") in TITLE_WORDS)
+            or _singular(word) in TITLE_WORDS)
 
 
 def title_hits(text: str) -> list[Hit]:
