@@ -171,7 +171,7 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
         start, end = m.start(group), m.end(group)
         word = nfc_lower(m[group])
         if word in CALENDAR_WORDS or word in COLOURS:
-            if nfc_lower(m[group]) in READABLE and reads_as_word(text, start, end):
+            if word in READABLE and reads_as_word(text, start, end):
                 break
             if word in COLOURS:
                 hits.append((start, end, "name", TITLED))
