@@ -85,7 +85,7 @@ class Masker:
         separated by any white space (a name wrapped over two lines is still found); a
         first name that is no English word (:attr:`_any_case`) in any case."""
         return findings_pattern(self._texts, any_case=self._any_case, kept=self._kept,
-                                capitals=frozenset(self._capitals.values()))
+                                capitals=self._capitalised)
 
     @cached_property
     def _any_case(self) -> frozenset[str]:
@@ -104,6 +104,11 @@ class Masker:
         return {key.upper(): key for key, label in self.labels.items()
                 if label == LABELS["name"] and key not in self._any_case
                 and not key.isupper()}
+
+    @cached_property
+    def _capitalised(self) -> frozenset[str]:
+        """The findings of :attr:`_capitals` as found ("Baker")."""
+        return frozenset(self._capitals.values())
 
     @cached_property
     def _kept(self) -> frozenset[str]:
@@ -148,7 +153,7 @@ class Masker:
         chosen = {texts[i] for i in picked}
         return findings_pattern(tuple(texts[i] for i in picked),
                                 any_case=self._any_case & chosen, kept=self._kept,
-                                capitals=frozenset(self._capitals.values()) & chosen)
+                                capitals=self._capitalised & chosen)
 
     def matches(self, value: str, pattern: re.Pattern | None = None) -> list[re.Match]:
         """The findings to hide in ``value``: the matches of ``pattern`` (default
