@@ -22,7 +22,7 @@ from .ner import ner_hits, ner_pipeline
 from .readings import (NAME_OR_WORD, RACE_WORDS, peoples_of_two, reads_as_word,
                        says_what)
 from .titles import (ADDRESSED, ADDRESSED_WORD, AFTER_TITLE, TITLED, is_title,
-                     spoken_hits, title_hits)
+                     spoken_hits, title_hits, titled_forms)
 from .words import (CALENDAR_WORDS, CONTRACTED, NOT_NAMES, everyday, first_names,
                     last_names, nfc_lower, ordinary)
 
@@ -315,7 +315,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     surnames = frozenset(
         form for text, hits in zip(texts, found_hits) for s, e, _, detector in hits
         if detector == TITLED and " " not in text[s:e]
-        for form in {text[s:e], text[s:e].title() if text[s:e].isupper() else text[s:e]})
+        for form in titled_forms(text[s:e]))
     words = name_words(names, [row[4] for row in speakers]) | surnames
     pattern = known_pattern(words)
     families = family_names(words | {name for name in names if " " not in name})

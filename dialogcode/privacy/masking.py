@@ -17,7 +17,7 @@ from . import withheld_documents
 from .known import DETECTOR, FAMILY, as_family, read_in_capitals, written_as_name
 from .matching import findings_pattern
 from .readings import READABLE, reads_as_word
-from .titles import AFTER_TITLE, TITLED, named_there
+from .titles import AFTER_TITLE, TITLED, named_there, titled_forms
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
@@ -418,7 +418,7 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
          else elsewhere).add(_key(text))
         if single and TITLED in detector.split("+"):
             # "BAKER" of "OFFICER BAKER" stands for "Baker" too
-            surnames |= {_key(text), _key(text).title() if text.isupper() else _key(text)}
+            surnames |= titled_forms(_key(text))
         name = _key(text).lower()
         if name in READABLE:
             aware = kind == "name" and set(detector.split("+")) <= READING_DETECTORS

@@ -210,6 +210,12 @@ def _surname_there(text: str, start: int, end: int, any_surname: bool = True) ->
             and not _goes_on(text, end))
 
 
+def titled_forms(word: str) -> set[str]:
+    """A word found after a title (:data:`TITLED`) as written and, written in capitals,
+    capitalised too ("JONES" of "MR. JONES" stands for "Jones": "Jones said")."""
+    return {word, word.title()} if word.isupper() else {word}
+
+
 def is_title(word: str) -> bool:
     """Whether ``word`` is a title (:data:`~.words.TITLE_WORDS`), abbreviated
     (:data:`~.words.RANKS`: "Sgt") or plural ("Councilmen", "Officers")."""
