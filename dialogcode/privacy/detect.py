@@ -22,7 +22,7 @@ from .ner import ner_hits, ner_pipeline
 from .readings import (NAME_OR_WORD, RACE_WORDS, peoples_of_two, reads_as_word,
                        says_what)
 from .titles import (ADDRESSED, ADDRESSED_WORD, AFTER_TITLE, TITLED, is_title,
-                     spoken_hits, title_hits)
+                     spoken_hits, title_hits, titled_forms)
 from .words import (CALENDAR_WORDS, CONTRACTED, NOT_NAMES, everyday, first_names,
                     last_names, nfc_lower, ordinary)
 
@@ -315,7 +315,7 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
     surnames = frozenset(
         form for text, hits in zip(texts, found_hits) for s, e, _, detector in hits
         if detector == TITLED and " " not in text[s:e]
-        for form in {text[s:e], text[s:e].title() if text[s:e].isupper() else text[s:e]})
+        for form in titled_forms(text[s:e]))
     words = name_words(names, [row[4] for row in speakers]) | surnames
     pattern = known_pattern(words)
     families = family_names(words | {name for name in names if " " not in name})
@@ -328,18 +328,12 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
             *(segments[c].tolist() for c in ("seg_id", "doc_id", "start")), texts, found_hits):
         if pattern is not None:
             # with the first name before a surname found so ("Nina Chen")
-            hits = hits + _with_surnames(text, [
-                h for h in known_hits(text, pattern, surnames)
-                if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
-                and (never_re is None or not _spared(h, text, never_re))])
-        hits = hits + [h for h in spoken_hits(text, titled)
-                       if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
-                       and (never_re is None or not _spared(h, text, never_re))]
+            hits = hits + _with_surnames(text, _unclaimed(
+                known_hits(text, pattern, surnames), hits, text, never_re))
+        hits = hits + _unclaimed(spoken_hits(text, titled), hits, text, never_re)
         if families:
             # not where another detector found a name: "the Adams administration"
-            hits = hits + [h for h in family_hits(text, families)
-                           if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
-                           and (never_re is None or not _spared(h, text, never_re))]
+            hits = hits + _unclaimed(family_hits(text, families), hits, text, never_re)
         merged: dict[tuple[int, int], tuple[str, list[str]]] = {}
         for start, end, kind, detector in hits:
             kind0, detectors = merged.setdefault((start, end), (kind, []))
@@ -349,6 +343,14 @@ def find_in_segments(segments: pd.DataFrame, *, model: str = "blank",
             rows.append((seg_id, doc_id, int(offset) + start, int(offset) + end,
                          text[start:end], kind, "+".join(sorted(detectors))))
     return pd.DataFrame(rows + speakers, columns=FINDING_COLUMNS)
+
+
+def _unclaimed(found: list[Hit], hits: list[Hit], text: str,
+               never: re.Pattern | None) -> list[Hit]:
+    """The hits of ``found`` that overlap none of ``hits`` nor stand in a ``never`` term
+    (:func:`_spared`)."""
+    return [h for h in found if not any(h[0] < e and s < h[1] for s, e, _, _ in hits)
+            and (never is None or not _spared(h, text, never))]
 
 
 def _spared(hit: Hit, text: str, never: re.Pattern) -> bool:

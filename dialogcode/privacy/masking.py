@@ -17,7 +17,7 @@ from . import withheld_documents
 from .known import DETECTOR, FAMILY, as_family, read_in_capitals, written_as_name
 from .matching import findings_pattern
 from .readings import READABLE, reads_as_word
-from .titles import AFTER_TITLE, TITLED, named_there
+from .titles import AFTER_TITLE, TITLED, named_there, titled_forms
 
 LABELS = {"name": "[NAME]", "phone": "[PHONE]", "email": "[EMAIL]", "url": "[URL]",
           "handle": "[HANDLE]", "address": "[ADDRESS]", "zip": "[ZIP]",
@@ -85,7 +85,7 @@ class Masker:
         separated by any white space (a name wrapped over two lines is still found); a
         first name that is no English word (:attr:`_any_case`) in any case."""
         return findings_pattern(self._texts, any_case=self._any_case, kept=self._kept,
-                                capitals=frozenset(self._capitals.values()))
+                                capitals=self._capitalised)
 
     @cached_property
     def _any_case(self) -> frozenset[str]:
@@ -104,6 +104,11 @@ class Masker:
         return {key.upper(): key for key, label in self.labels.items()
                 if label == LABELS["name"] and key not in self._any_case
                 and not key.isupper()}
+
+    @cached_property
+    def _capitalised(self) -> frozenset[str]:
+        """The findings of :attr:`_capitals` as found ("Baker")."""
+        return frozenset(self._capitals.values())
 
     @cached_property
     def _kept(self) -> frozenset[str]:
@@ -148,7 +153,7 @@ class Masker:
         chosen = {texts[i] for i in picked}
         return findings_pattern(tuple(texts[i] for i in picked),
                                 any_case=self._any_case & chosen, kept=self._kept,
-                                capitals=frozenset(self._capitals.values()) & chosen)
+                                capitals=self._capitalised & chosen)
 
     def matches(self, value: str, pattern: re.Pattern | None = None) -> list[re.Match]:
         """The findings to hide in ``value``: the matches of ``pattern`` (default
@@ -413,7 +418,7 @@ def masker(findings: pd.DataFrame, decisions: pd.DataFrame, never: list[str] = (
          else elsewhere).add(_key(text))
         if single and TITLED in detector.split("+"):
             # "BAKER" of "OFFICER BAKER" stands for "Baker" too
-            surnames |= {_key(text), _key(text).title() if text.isupper() else _key(text)}
+            surnames |= titled_forms(_key(text))
         name = _key(text).lower()
         if name in READABLE:
             aware = kind == "name" and set(detector.split("+")) <= READING_DETECTORS

@@ -83,8 +83,13 @@ _PLURAL_BEFORE = re.compile(rf"(?<![\w'-])([A-Za-z][a-z]+(?:s|men))[^\S\n]+(?:{N
                             rf"(?:,[^\S\n]+|,?[^\S\n]+and[^\S\n]+))*\Z")
 
 
+def _singular(word: str) -> str:
+    """A plural title in lower case in the singular ("councilmen", "officers")."""
+    return re.sub("men$", "man", word).removesuffix("s")
+
+
 def _plural_office(word: str) -> bool:
-    return re.sub("men$", "man", word.lower()).removesuffix("s") in _OFFICES
+    return _singular(word.lower()) in _OFFICES
 
 
 def after_title(text: str, start: int) -> bool:
@@ -166,7 +171,7 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
         start, end = m.start(group), m.end(group)
         word = nfc_lower(m[group])
         if word in CALENDAR_WORDS or word in COLOURS:
-            if nfc_lower(m[group]) in READABLE and reads_as_word(text, start, end):
+            if word in READABLE and reads_as_word(text, start, end):
                 break
             if word in COLOURS:
                 hits.append((start, end, "name", TITLED))
@@ -205,12 +210,18 @@ def _surname_there(text: str, start: int, end: int, any_surname: bool = True) ->
             and not _goes_on(text, end))
 
 
+def titled_forms(word: str) -> set[str]:
+    """A word found after a title (:data:`TITLED`) as written and, written in capitals,
+    capitalised too ("JONES" of "MR. JONES" stands for "Jones": "Jones said")."""
+    return {word, word.title()} if word.isupper() else {word}
+
+
 def is_title(word: str) -> bool:
     """Whether ``word`` is a title (:data:`~.words.TITLE_WORDS`), abbreviated
     (:data:`~.words.RANKS`: "Sgt") or plural ("Councilmen", "Officers")."""
     word = nfc_lower(word)
     return (word in TITLE_WORDS or word in RANKS
-            or re.sub("men$", "man", word).removesuffix("s") in TITLE_WORDS)
+            or _singular(word) in TITLE_WORDS)
 
 
 def title_hits(text: str) -> list[Hit]:
