@@ -194,13 +194,13 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
             "again" + (", or write the turn's text in the row's text cell (as "
                        "out/segments.csv has it), which the import checks"
                        if "text" in sheet else ""))
+    seen = added & docs.isin(shows)
     problems = [Problem(f"this row names {seg} as it is now, but {doc} was changed or cut "
                         "into segments otherwise since the sheet was exported (line "
                         f"{shows[doc]} shows it), so {seg} may name another turn now than "
                         f"the one you meant: {todo}", str(path), line)
-                for seg, doc, line in zip(sheet.loc[added & docs.isin(shows), "seg_id"],
-                                          docs[added & docs.isin(shows)],
-                                          sheet.loc[added & docs.isin(shows), "line"])]
+                for seg, doc, line in zip(sheet.loc[seen, "seg_id"], docs[seen],
+                                          sheet.loc[seen, "line"])]
     if not changed.any():
         return problems
     blind = added & ~docs.isin(shows) & ~docs.isin(unchanged)

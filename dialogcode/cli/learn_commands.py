@@ -103,13 +103,11 @@ def _unchecked_against(reference: str | None, stats) -> None:
     codes = [] if not reference else stats.loc[
         stats["status"].str.contains(NOT_SOUGHT, regex=False), "code_id"].tolist()
     if codes:
+        it = "it" if len(codes) == 1 else "them"
         click.echo(f"Not checked against {reference}: {', '.join(codes)} ({reference} did "
-                   f"not look for {'it' if len(codes) == 1 else 'them'}, coders: in "
-                   f"dialogcode.yaml), so the model does not code "
-                   f"{'it' if len(codes) == 1 else 'them'}: name another coder in `learn: "
-                   f"reference`, or list {'it' if len(codes) == 1 else 'them'} in "
-                   f"{reference}'s codes under `coders:` if {reference} looked for "
-                   f"{'it' if len(codes) == 1 else 'them'}.")
+                   f"not look for {it}, coders: in dialogcode.yaml), so the model does not "
+                   f"code {it}: name another coder in `learn: reference`, or list {it} in "
+                   f"{reference}'s codes under `coders:` if {reference} looked for {it}.")
 
 
 def _the_others(others, book) -> str:
