@@ -319,6 +319,11 @@ def test_a_text_that_may_be_cut_where_every_value_follows_a_space_is_noted(tmp_p
             "'Thanks', cut at a comma, and 'Ana' in column 'notes' its speaker, put a text "
             "that holds a comma in quotes, or if 'Ana' is to whom the words are said, name "
             "the column `to`, not 'notes'") in [str(note) for note in parsed.notes]
+    # cut twice alike, each row took the other for a row of addressees: read silently
+    path.write_text("text, speaker, notes\nThanks, Maria, P1\nWhere?, P2,\n"
+                    "Thanks, Maria, P1\nTo the hall., P1,\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [note.line for note in parsed.notes if "cut at a comma" in str(note)] == [2, 4]
 
 
 @pytest.mark.parametrize("header, rows", [

@@ -67,7 +67,8 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
     every comma, ``Thanks, Maria, P1``), the space tells nothing: the row may be cut
     when a column after the speaker's not named for addressees (:data:`TO_WHOM`, not
     ``to``) holds another row's speaker, as no row does that is not read as cut or
-    whose speaker speaks elsewhere too; it is cut when, besides, its speaker speaks
+    whose speaker speaks elsewhere too, in a row without a speaker after theirs (two
+    rows ``Thanks, Maria, P1`` are noted each); it is cut when, besides, its speaker speaks
     only there and is not written like a role, and every speaker of a row without one
     after it is (``P1``, ``Interviewer``)."""
     after = text + 1
@@ -89,14 +90,14 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
     addressing = {line for line, values in rows if line not in strong
                   and moved(values) is not None}
     to_whom = any(moved(values) is not None for values in others)
-    # in a file typed with a space after every comma, where most rows may read as cut:
-    # rows holding a speaker after the speaker's that do not read as cut, or whose
-    # speaker speaks elsewhere too
-    addressers = {line for line, values in rows if moved(values) is not None and (
-        line not in lines or said[values[after].strip()] > 1)}
     # the speakers of the rows without a speaker in a column after theirs
     plain = {values[after].strip() for _, values in rows if len(values) > after
              and values[after].strip() and moved(values) is None}
+    # in a file typed with a space after every comma, where most rows may read as cut:
+    # rows holding a speaker after the speaker's that do not read as cut, or whose
+    # speaker speaks elsewhere too, in a row without one after
+    addressers = {line for line, values in rows if moved(values) is not None and (
+        line not in lines or values[after].strip() in plain)}
     full = bool(others) and all(len(values) == len(header) for values in others)
     spaced = bool(others) and not any(values[after][:1].isspace() for values in others
                                       if len(values) > after)
