@@ -277,3 +277,66 @@ def test_each_text_that_may_be_cut_into_the_speaker_column_is_noted(tmp_path, ro
     path.write_text("text,speaker,notes\n" + rows, encoding="utf-8")
     parsed, _ = read_document(path)
     assert [note.line for note in parsed.notes if "cut at a comma" in str(note)] == noted
+
+
+@pytest.mark.parametrize("rows", [
+    "Thanks, Maria, P1\nWhere?, P2,\nTo the hall., P1,\n",     # the notes left empty
+    "Thanks, Maria, P1\nWhere?, P2\nTo the hall., P1\n",     # their comma left out
+    "Thanks, Maria, P1\nWhere?, P2, laughs\nTo the hall., P1\n"],     # a note elsewhere
+    ids=["empty notes", "no notes", "a note"])
+def test_a_text_cut_into_the_speaker_column_where_every_value_follows_a_space_is_an_error(
+        tmp_path, rows):
+    # typed with a space after every comma, no row's speaker stands out by its space:
+    # the turn 'Thanks' was read silently as Maria's, P1 unread in the notes
+    path = tmp_path / "call.csv"
+    path.write_text("text, speaker, notes\n" + rows, encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value) == (
+        f"{path}:2: 'Maria' in column 'speaker' reads as the rest of the text 'Thanks', "
+        "cut at a comma ('Maria' speaks only here, and every other speaker is written like "
+        "a role or number), and 'P1' in column 'notes' as its speaker; put a text that "
+        "holds a comma in quotes, or if 'P1' is to whom the words are said, name the "
+        "column `to`, not 'notes'")
+    path.write_text('text, speaker, notes\n"Thanks, Maria", P1\n' + rows.split("\n", 1)[1],
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    first = parsed.blocks[0]
+    assert (first.speaker, parsed.text[first.start:first.end]) == ("P1", "Thanks, Maria")
+    assert not [note for note in parsed.notes if "cut at a comma" in str(note)]
+
+
+def test_a_text_that_may_be_cut_where_every_value_follows_a_space_is_noted(tmp_path):
+    # speakers named, not numbered: Maria may be a guest who speaks once, so the row is
+    # read as written, with a note naming it
+    path = tmp_path / "call.csv"
+    path.write_text("text, speaker, notes\nThanks, Maria, Ana\nWhere?, Ben,\n"
+                    "To the hall., Ana,\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Maria", "Thanks"), ("Ben", "Where?"), ("Ana", "To the hall.")]
+    assert ("line 2: read with the speaker 'Maria'; if that is the rest of the text "
+            "'Thanks', cut at a comma, and 'Ana' in column 'notes' its speaker, put a text "
+            "that holds a comma in quotes, or if 'Ana' is to whom the words are said, name "
+            "the column `to`, not 'notes'") in [str(note) for note in parsed.notes]
+    # cut twice alike, each row took the other for a row of addressees: read silently
+    path.write_text("text, speaker, notes\nThanks, Maria, P1\nWhere?, P2,\n"
+                    "Thanks, Maria, P1\nTo the hall., P1,\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [note.line for note in parsed.notes if "cut at a comma" in str(note)] == [2, 4]
+
+
+@pytest.mark.parametrize("header, rows", [
+    ("text, speaker, to", "Hello, Guest, P1\nWhere?, P2,\nHere, P1,\n"),
+    ("text, speaker, addressee", "Thanks, Maria, Ana\nWhere?, Ben,\nTo the hall., Ana,\n"),
+    ("text, speaker, notes", "Hello, Ana, \nHi Ana, Ben, laughs\nSo, Ana, Ben\nYes, Ben, Ana\n"),
+    ("text, speaker, notes", "Hello, Ana, \nHi Ana, Ben, laughs\nYes, Ana, \n")],
+    ids=["to whom", "an addressee", "addressees in notes", "names"])
+def test_an_honest_table_where_every_value_follows_a_space_is_read_quietly(
+        tmp_path, header, rows):
+    path = tmp_path / "call.csv"
+    path.write_text(f"{header}\n{rows}", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        (row.split(",")[1].strip(), row.split(",")[0]) for row in rows.splitlines()]
+    assert not [note for note in parsed.notes if "cut at a comma" in str(note)]

@@ -224,6 +224,54 @@ def test_a_json_object_is_read_from_its_list_of_turns(tmp_path, content, turns):
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == turns
 
 
+def _rev(*monologues) -> dict:
+    """Rev's JSON export of ``monologues``, each (speaker id, speaker_name or None,
+    [(word, start, end), ...], punctuation after the words)."""
+    def elements(words, last):
+        out = []
+        for k, (word, start, end) in enumerate(words):
+            out += [{"type": "punct", "value": " "}] if k else []
+            out.append({"type": "text", "value": word, "ts": start, "end_ts": end,
+                        "confidence": 0.98})
+        return out + [{"type": "punct", "value": last}]
+    return {"speakers": [{"id": 0, "name": "Interviewer"}, {"id": 1, "name": "Maria"}],
+            "monologues": [{"speaker": who, **({"speaker_name": name} if name else {}),
+                            "elements": elements(words, last)}
+                           for who, name, words, last in monologues]}
+
+
+def test_a_rev_json_transcript_is_read_with_its_speakers_and_times(tmp_path):
+    # Rev's export (`speakers` and `monologues` of word elements) was refused as an
+    # object holding two lists, neither of them turns
+    path = tmp_path / "rev.json"
+    path.write_text(json.dumps(_rev(
+        (0, "Interviewer", [("How", 0.5, 0.7), ("is", 0.7, 0.8), ("rent?", 0.8, 1.2)], ""),
+        (1, None, [("High", 1.5, 1.9)], "."),      # named by the speakers list
+        (2, "Speaker 3", [("Same", 2.5, 2.8), ("here", 2.8, 3.1)], "."),
+        (1, "Maria", [("Really", 4.0, 4.4), ("high", 4.4, 4.9)], "!"))), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.time_end)
+            for b in parsed.blocks] == [
+        ("Interviewer", "How is rent?", 0.5, 1.2), ("Maria", "High.", 1.5, 1.9),
+        ("Speaker 3", "Same here.", 2.5, 3.1), ("Maria", "Really high!", 4.0, 4.9)]
+    assert parsed.notes == []
+
+
+@pytest.mark.parametrize("monologue, message", [
+    ('{"speaker": 0, "text": "Hello."}', "item 1 of 'monologues' has no list of 'elements'"),
+    ('{"speaker": 0, "elements": [{"type": "text", "value": 5}]}',
+     "item 1 of 'monologues' has element 1 that is not an object with a text 'value'"),
+    ('{"speaker": 0, "elements": [{"type": "text", "value": "Hi", "value": "Bye"}]}',
+     "item 1 gives the key 'value' twice")])
+def test_a_rev_monologue_that_cannot_be_read_is_refused(tmp_path, monologue, message):
+    # read as it was, the monologue would lose its words ("Hi") or be no turn at all
+    path = tmp_path / "rev.json"
+    path.write_text('{"monologues": [' + monologue + "]}", encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value).startswith(f"{path}: {message}")
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("t.json", '[{"speaker": "P1", "text": "We need housing.", "text": "And jobs."}]',
      "t.json: item 1 gives the key 'text' twice"),

@@ -1,6 +1,7 @@
 """The residual-identifier check: `privacy scan` finds what de-identification left
 behind, at exact document offsets; privacy.yaml terms; decisions; the export gate."""
 import csv
+import json
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
@@ -691,6 +692,29 @@ def test_redact_writes_masked_copies_in_their_format_and_never_touches_transcrip
     again = run("privacy", "redact", str(root), "--to", str(masked))
     assert again.exit_code == 1 and "exists and is not empty" in again.output
     assert run("privacy", "redact", str(root), "--to", str(masked), "--force").exit_code == 0
+
+
+def test_a_rev_json_copy_masks_what_its_words_spread_over_elements(tmp_path):
+    # Rev's JSON gives a string a word: masked a string at a time, the copy kept
+    # "(559) 555-0143" and "12 Oak Street", found in the turn's words, unmasked
+    said, elements = ("I told Rosalind about the circle. Call me at (559) 555-0143 or at "
+                      "12 Oak Street, any time."), []
+    for k, word in enumerate(said.split(" ")):
+        elements += [{"type": "punct", "value": " "}] if k else []
+        elements.append({"type": "text", "value": word, "ts": k, "end_ts": k + 0.5})
+    rev = {"speakers": [{"id": 1, "name": "P1"}],
+           "monologues": [{"speaker": 1, "elements": elements}]}
+    root = make_study(tmp_path / "s", {"call.json": json.dumps(rev)},
+                      "file,site,event_type,date\ncall.json,Fresno,coaching call,2019-04-17\n")
+    assert run("ingest", str(root), "-q").exit_code == 0
+    assert run("privacy", "scan", str(root)).exit_code == 0
+    found = set(findings(root)["text"])
+    assert {"Rosalind", "(559) 555-0143", "12 Oak Street"} <= found
+    masked = tmp_path / "masked"
+    assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
+    assert json.loads((masked / "call.json").read_text(encoding="utf-8")) == [
+        {"speaker": "P1", "text": "I told [NAME] about the circle. Call me at [PHONE] or "
+         "at [ADDRESS], any time.", "start": 0, "end": 17.5}]
 
 
 def test_redact_refuses_before_writing_when_a_transcript_was_deleted_after_ingest(tmp_path):

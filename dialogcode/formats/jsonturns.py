@@ -1,5 +1,6 @@
 """JSON and JSONL transcripts: a list of ``{speaker, text, start, end}`` objects (or an
-object holding that list), read as table rows (:func:`~.tables.rows_to_document`)."""
+object holding that list, or Rev's ``monologues``), read as table rows
+(:func:`~.tables.rows_to_document`)."""
 from __future__ import annotations
 
 import json
@@ -72,6 +73,56 @@ def _constant(name: str) -> float | None:
     return None if name == "NaN" else float(name)
 
 
+def _rev_turns(data: dict, source: str) -> list:
+    """Rev's JSON (``{"speakers": [{"id", "name"}], "monologues": [{"speaker",
+    "speaker_name", "elements": [{"type", "value", "ts", "end_ts"}]}]}``) as a list of
+    turns: each monologue's speaker by its ``speaker_name``, else the name the speakers
+    list gives its ``speaker`` id, else the id; its text the values of its elements
+    joined (words, spaces and punctuation each an element); its start the first ``ts``,
+    its end the last ``end_ts``. A monologue that is not an object is passed on as it
+    is, refused as any item that is not. Raises IngestError for a monologue without a
+    list of elements, or an element that is not an object with a text value."""
+    names = {str(who.get("id")): who.get("name") for who in data.get("speakers") or []
+             if isinstance(who, dict)}
+    turns = []
+    for n, monologue in enumerate(data["monologues"], start=1):
+        if not isinstance(monologue, dict):
+            turns.append(monologue)
+            continue
+        elements = monologue.get("elements")
+        bad = next((m for m, element in enumerate(elements, start=1)
+                    if not isinstance(element, dict)
+                    or not isinstance(element.get("value"), str)), None) \
+            if isinstance(elements, list) else 0
+        if bad is not None:
+            raise IngestError(f"item {n} of 'monologues' " + (
+                f"has element {bad} that is not an object with a text 'value'" if bad
+                else "has no list of 'elements'"), file=source)
+        speaker = monologue.get("speaker")
+        turn = _Object(speaker=monologue.get("speaker_name") or names.get(str(speaker))
+                       or speaker,
+                       text="".join(element["value"] for element in elements),
+                       start=next((e["ts"] for e in elements if "ts" in e), None),
+                       end=next((e["end_ts"] for e in reversed(elements) if "end_ts" in e),
+                                None))
+        # a key given twice in the monologue or one of its elements
+        turn.doubled = monologue.doubled or next(
+            (element.doubled for element in elements if element.doubled), ())
+        turns.append(turn)
+    return turns
+
+
+def turns_json(text: str, source: str) -> str:
+    """A JSON transcript as a list of ``{speaker, text, start, end}`` turns when it is
+    Rev's (:func:`_rev_turns`), so that each turn's words are one string, not a string a
+    word (a privacy mask finds a phone number or an address only whole); other JSON as
+    it is."""
+    data = json.loads(text, object_pairs_hook=_json_object, parse_constant=_constant)
+    if not isinstance(data, dict) or not isinstance(data.get("monologues"), list):
+        return text
+    return json.dumps(_rev_turns(data, source), ensure_ascii=False, indent=1) + "\n"
+
+
 def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
                lines: bool = False, merge: bool = True, limits: Limits = DEFAULT,
                turn_times: str | None = None) -> ParsedDocument:
@@ -88,7 +139,9 @@ def parse_json(text: str, source: str, columns: dict[str, str] | None = None, *,
             check_json_depth(text, source, limits, IngestError)
             data = json.loads(text, object_pairs_hook=_json_object,
                               parse_constant=_constant)
-            if isinstance(data, dict):
+            if isinstance(data, dict) and isinstance(data.get("monologues"), list):
+                data = _rev_turns(data, source)
+            elif isinstance(data, dict):
                 data = _turn_list(data, columns, source)
             if not isinstance(data, list):
                 raise IngestError("expected a JSON list of {speaker, text, start, end} "

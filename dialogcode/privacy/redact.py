@@ -3,10 +3,11 @@
 
 Text formats (plain text, Markdown, VTT, SRT, CSV) are copied with every finding not
 decided ``keep`` replaced by the label of its kind; JSON and JSON Lines have the
-strings inside them masked; Word and Excel files are written as ``.txt`` files of the
-document's normalised text, masked (dialogcode reads them back as it read the
-original's turns). A document decided ``redact-document`` is not copied at all.
-Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode reads every file;
+strings inside them masked (Rev's JSON written as a list of turns, each turn's words
+one string: :func:`~dialogcode.formats.jsonturns.turns_json`); Word and Excel files are
+written as ``.txt`` files of the document's normalised text, masked (dialogcode reads
+them back as it read the original's turns). A document decided ``redact-document`` is
+not copied at all. Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode reads every file;
 other line breaks (a line separator, a vertical tab, a form feed, ...) are kept as
 written, so line N of a copy is line N of its transcript.
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DialogcodeError, Problem
+from ..formats.jsonturns import turns_json
 from ..formats.labels import COLON, INVISIBLE
 from ..normalize import OTHER_BREAKS, decode, read_lines, read_places
 from ..roles import SpeakerRoles, speaker_roles
@@ -237,6 +239,8 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
                         else study.config.encoding)
             text = decode((study.transcripts / doc.source_path).read_bytes(),
                           doc.source_path, encoding)
+            if doc.format == "json":
+                text = turns_json(text, doc.source_path)
             copies[rel] = _masked_copy(text, doc.format, mask, pseudonyms)
         if pattern is not None:     # as the copy masks them
             done.masked += len(mask.matches(
