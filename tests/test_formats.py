@@ -969,6 +969,29 @@ def test_a_timed_heading_above_turns_is_no_speaker_of_them(tmp_path, heading):
         ("turn", "P1", "Again.", 9), ("turn", "P2", "Ok.", 10)]
 
 
+@pytest.mark.parametrize("heading", ["Break (00:12:31)", "[00:12:31] Break"])
+def test_a_timed_heading_squeezed_between_turns_is_a_heading(tmp_path, heading):
+    # with no blank line around it, `Break (00:12:31)` after a turn's last sentence was
+    # the words of that turn (`Let's pause.\nBreak`); a line of a turn's sentence ending
+    # so stays its words
+    path = tmp_path / "t.txt"
+    path.write_text(f"Facilitator: Welcome.\nMaria: Rent went up.\nFacilitator: Let's pause."
+                    f"\n{heading}\nMaria: We are back.\nFacilitator: Go on.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "Welcome."), ("turn", "Maria", "Rent went up."),
+        ("turn", "Facilitator", "Let's pause."), ("heading", None, heading),
+        ("turn", "Maria", "We are back."), ("turn", "Facilitator", "Go on.")]
+    path.write_text(path.read_text(encoding="utf-8").replace("Let's pause.", "we stop for a"),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.kind for b in parsed.blocks} == {"turn"}
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks
+            if b.speaker == "Facilitator" and b.line in (3, 4)] in (
+        [["we stop for a\nBreak"], ["we stop for a", "Break"]][heading.startswith("[")],)
+
+
 def test_a_header_above_words_opening_like_a_label_once_is_a_header(tmp_path):
     # words below a header that open like a label used nowhere else are its turn's words
     path = tmp_path / "t.txt"

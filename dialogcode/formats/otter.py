@@ -10,7 +10,7 @@ from . import speakers
 from .base import Block, ParsedDocument
 from .clock import backwards
 from .columns import parse_time
-from .headings import heading_shaped, recap_lines
+from .headings import after_sentence, heading_shaped, recap_lines
 from .labels import CLOCK, TURN
 from .lines import line_at, span
 from .speakers import Note
@@ -102,11 +102,14 @@ def one_word_names(text: str, forced: frozenset[str] = frozenset(),
 def timed_headings(text: str) -> list[tuple[int, int]]:
     """(start, end) of the lines with a time in brackets or first (``Break (00:12:31)``,
     ``[00:12:31] Break``) just above a turn of a label used twice or a role's: headings
-    among turns (:func:`find_headers` takes none of them for a speaker's), when they
-    open a paragraph and their words are titled like a heading (``P1: We met at`` /
-    ``10:30:00 sharp.`` is talk)."""
+    among turns (:func:`find_headers` takes none of them for a speaker's), when their
+    words are titled like a heading and they open a paragraph or follow a sentence's end
+    on the line above, squeezed between turns (``P1: We stop.`` / ``Break (00:12:31)``
+    / ``P2: ...``); a line of a turn's sentence is talk (``P1: We met at`` /
+    ``10:30:00 sharp.``, ``P1: we stop for a`` / ``Break (00:12:31)``)."""
     return [(m.start(), m.end()) for m in _above_turns(text)
-            if not text[text.rfind("\n", 0, max(m.start() - 1, 0)) + 1:m.start()].strip()
+            if (not text[text.rfind("\n", 0, max(m.start() - 1, 0)) + 1:m.start()].strip()
+                or after_sentence(text, m.start()))
             and heading_shaped(_label(m))]
 
 
