@@ -11,7 +11,7 @@ from .base import Block, ParsedDocument
 from .clock import backwards
 from .columns import parse_time
 from .headings import after_sentence, heading_shaped, recap_lines
-from .labels import CLOCK, TURN
+from .labels import CLOCK, TURN, full_name
 from .lines import line_at, span
 from .speakers import Note
 
@@ -60,16 +60,9 @@ def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Mat
     # the time first: a speaker's name in full or a role (`[00:00:05] Ana Ruiz`), as
     # those services write them, where a word alone is a heading of notes or an agenda
     # (`[09:15] Budget` twice)
-    if any(m["named"] and not _full_name(_label(m), forced) for m in found):
+    if any(m["named"] and not full_name(_label(m), forced) for m in found):
         found = [m for m in found if not m["named"]]
     return found
-
-
-def _full_name(label: str, forced: frozenset[str]) -> bool:
-    """Whether ``label``, after a time (``[00:00:05] Ana Ruiz``), is a speaker's as
-    services writing the time first write one: a role, a name of two words or more, or
-    one of ``forced``."""
-    return bool(speakers.ROLE.match(label)) or len(label.split()) > 1 or label in forced
 
 
 def one_word_names(text: str, forced: frozenset[str] = frozenset(),
@@ -86,7 +79,7 @@ def one_word_names(text: str, forced: frozenset[str] = frozenset(),
     back = any(name in names[:k - 1] and name != names[k - 1]
                for k, name in enumerate(names) if k >= 2)
     single = [m for m in found
-              if not _full_name(_label(m), frozenset() if markdown else forced)]
+              if not full_name(_label(m), frozenset() if markdown else forced)]
     if not single or not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
         return []
     advice = (f"write each turn as `{_label(single[0])}: ...` (or save the file as .txt and "
@@ -148,7 +141,8 @@ def markdown_note(text: str) -> list[Note]:
 def bold_names(text: str) -> list[Note]:
     """A note for a file (Markdown, or a text file it was pasted into) read as field
     notes with two or more lines of a name in bold and a time, and no colon, above the
-    words (``**Ana Ruiz** (00:01)``): a speaker's label a colon would make one
+    words (``**Ana Ruiz** (00:01)``), each used once (names that recur are labels so
+    written, :func:`~.labels.without_colon`): a speaker's label a colon would make one
     (``**Ana Ruiz** (00:01):``)."""
     found = [m for m in HEADER.finditer(text)
              if m["label"] and BOLD_NAME.fullmatch(_label(m))
