@@ -2865,6 +2865,42 @@ def test_bold_names_and_times_used_once_in_a_text_file_are_noted(tmp_path):
     assert [b.speaker for b in parsed.blocks] == ["Ana Ruiz", "Jon Bell"]
 
 
+MIXED = ("Facilitator: Welcome. Let's start.\n\n[00:00:05] {0}\nWe started in the spring.\n\n"
+         "Facilitator: And then?\n\n[00:00:20] {1}\nI joined later that year.\n\n"
+         "[00:00:30] {0}\nThe funding ran out.\n\nFacilitator: Thank you.\n")
+
+
+@pytest.mark.parametrize("names, listed, suffix", [
+    (("Maria Diaz", "Jon Bell"), frozenset(), ".txt"),
+    (("Maria Diaz", "Jon Bell"), frozenset(), ".md"),
+    (("Maria", "Jon"), frozenset({"Maria", "Jon"}), ".txt"),
+    (("Maria", "Jon"), frozenset(), ".txt")], ids=["full names", "md", "listed", "one word"])
+def test_times_then_names_among_name_colon_turns(tmp_path, names, listed, suffix):
+    # `[00:00:05] Maria` lines among `Facilitator:` turns were the words of the turn
+    # above (Maria's words the facilitator's), without a note, as full names in a .md
+    # file too; listed, or as full names in a .txt file, the file was read as an Otter
+    # export: the facilitator's words were Maria's
+    path = tmp_path / f"t{suffix}"
+    path.write_text(MIXED.format(*names), encoding="utf-8")
+    parsed, _ = read_document(path, speakers=listed)
+    said = [(b.speaker, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks if b.kind != "heading"]
+    # one word after a time may be an agenda's heading: unlisted, its words are nobody's
+    maria, jon = names if listed or len(names[0].split()) > 1 else (None, None)
+    assert said == [
+        ("Facilitator", "Welcome. Let's start.", None),
+        (maria, "We started in the spring.", 5.0 if maria else None),
+        ("Facilitator", "And then?", None),
+        (jon, "I joined later that year.", 20.0 if jon else None),
+        (maria, "The funding ran out.", 30.0 if maria else None),
+        ("Facilitator", "Thank you.", None)]
+    assert [str(n) for n in parsed.notes][:1] == ([] if maria else [(
+        "line 3: 3 lines are a time and one word above the words (`[00:00:05] Maria`), "
+        "as Happy Scribe or Trint write a speaker's name: they are read as headings "
+        "among the turns, without speakers; if they are speakers, list them under "
+        "`speakers:` (or write each turn as `Maria: ...`)")])
+
+
 @pytest.mark.parametrize("listed", [frozenset(), frozenset({"Maria"})])
 def test_one_word_names_among_full_names_after_a_time_are_noted(tmp_path, listed):
     # `[00:00:05] Maria` with `[00:00:09] Jon Bell` (or with only Maria listed and Jon

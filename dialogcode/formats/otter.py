@@ -11,7 +11,7 @@ from .base import Block, ParsedDocument
 from .clock import backwards
 from .columns import parse_time
 from .headings import after_sentence, heading_shaped, recap_lines
-from .labels import CLOCK, TURN, full_name
+from .labels import CLOCK, TURN, Turn, full_name
 from .lines import line_at, span
 from .speakers import Note
 
@@ -66,21 +66,16 @@ def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Mat
 
 
 def one_word_names(text: str, forced: frozenset[str] = frozenset(),
-                   markdown: bool = False) -> list[Note]:
-    """A note for text read as field notes with three or more ``[00:00:05] Maria``
-    lines (a time, then a name, above the words), some of one word not in ``forced``,
-    whose names are mostly used so twice or more, one coming back after another
-    (``Maria``, ``Jon``, ``Maria``: a heading used twice in a row, ``Tour``, ``Tour``, is
-    none), as Happy Scribe or Trint write speakers' names: they are read as headings
+                   markdown: bool = False, *, among_turns: bool = False) -> list[Note]:
+    """A note for text read as field notes (or, ``among_turns``, as turns:
+    :func:`times_then_names`) with three or more ``[00:00:05] Maria`` lines (a time,
+    then a name, above the words), some of one word not in ``forced``, whose names are
+    mostly used so twice or more, one coming back after another (``Maria``, ``Jon``,
+    ``Maria``: a heading used twice in a row, ``Tour``, ``Tour``, is none), as Happy
+    Scribe or Trint write speakers' names: they are read as headings
     (:func:`find_headers`; in Markdown, never as speakers, listed or not)."""
-    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))]
-    names = [_label(m) for m in found]
-    counts = Counter(names)
-    back = any(name in names[:k - 1] and name != names[k - 1]
-               for k, name in enumerate(names) if k >= 2)
-    single = [m for m in found
-              if not full_name(_label(m), frozenset() if markdown else forced)]
-    if not single or not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
+    _, single = _one_word_lines(text, frozenset() if markdown else forced)
+    if not single:
         return []
     advice = (f"write each turn as `{_label(single[0])}: ...` (or save the file as .txt and "
               "list them under `speakers:`)" if markdown else
@@ -88,8 +83,38 @@ def one_word_names(text: str, forced: frozenset[str] = frozenset(),
     return [Note(line_at(text, single[0].start()), (
         f"{len(single)} line{'s are' if len(single) > 1 else ' is'} a time and one word "
         f"above the words (`{single[0][0].strip()}`), as Happy Scribe or Trint write a "
-        "speaker's name: they are read as headings of field notes, without speakers; "
+        "speaker's name: they are read as headings "
+        f"{'among the turns' if among_turns else 'of field notes'}, without speakers; "
         f"if they are speakers, {advice}"))]
+
+
+def _one_word_lines(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[re.Match]]:
+    """The lines :func:`one_word_names` notes, all of them and those of one word not in
+    ``forced``; none when it notes none."""
+    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))]
+    names = [_label(m) for m in found]
+    counts = Counter(names)
+    back = any(name in names[:k - 1] and name != names[k - 1]
+               for k, name in enumerate(names) if k >= 2)
+    single = [m for m in found if not full_name(_label(m), forced)]
+    if not single or not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
+        return [], []
+    return found, single
+
+
+def times_then_names(text: str, headers: list[re.Match], forced: frozenset[str]
+                     ) -> tuple[list[Turn], list[tuple[int, int]], list[Note]]:
+    """In a transcript of ``Name:`` turns, its lines of a time then a name above the
+    words (``[00:00:05] Ana Ruiz``), else the words of the turn above: turns of that
+    speaker from that time when :func:`find_headers` takes them (``headers``); else
+    the (start, end) of those :func:`one_word_names` notes (``[00:00:05] Maria``), read
+    as headings, their words nobody's, with its note."""
+    named = [Turn(h.start(), h.end(), _label(h), _stamp(h)) for h in headers if h["named"]]
+    if named:
+        return named, [], []
+    found, _ = _one_word_lines(text, forced)
+    return [], [(m.start(), m.end()) for m in found], one_word_names(text, forced,
+                                                                      among_turns=True)
 
 
 def timed_headings(text: str) -> list[tuple[int, int]]:
