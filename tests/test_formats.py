@@ -2901,6 +2901,27 @@ def test_times_then_names_among_name_colon_turns(tmp_path, names, listed, suffix
         "`speakers:` (or write each turn as `Maria: ...`)")])
 
 
+def test_two_times_then_names_among_name_colon_turns_are_noted(tmp_path):
+    # `[00:00:05] Maria` and `[00:00:20] Jon` once each among `Facilitator:` turns: the
+    # words below were the facilitator's without a note, and listing the names did not
+    # read them
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome.\n\n[00:00:05] Maria\nWe started in the spring.\n\n"
+                    "Facilitator: And then?\n\n[00:00:20] Jon\nI joined later.\n\n"
+                    "Facilitator: Thank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: `[00:00:05] Maria` and 1 more, a time and a name above the words, are "
+        "read as a time in the turn above and its words: if `Maria` is a speaker, list the "
+        "names under `speakers:` (or write each turn as `Maria: ...`)"]
+    parsed, _ = read_document(path, speakers=frozenset({"Maria", "Jon"}))
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Facilitator", "Welcome.", None), ("Maria", "We started in the spring.", 5.0),
+        ("Facilitator", "And then?", None), ("Jon", "I joined later.", 20.0),
+        ("Facilitator", "Thank you.", None)]
+    assert not parsed.notes
+
+
 @pytest.mark.parametrize("listed", [frozenset(), frozenset({"Maria"})])
 def test_one_word_names_among_full_names_after_a_time_are_noted(tmp_path, listed):
     # `[00:00:05] Maria` with `[00:00:09] Jon Bell` (or with only Maria listed and Jon

@@ -42,7 +42,8 @@ def _stamp(header: re.Match) -> str:
 
 def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Match]:
     """The ``Name  0:49`` lines of ``text``, and its ``Name (0:49)`` lines when some of
-    those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
+    those are of a role, a recurring label or one of ``forced`` (``Speaker 1
+    (00:05)``): then each of them
     whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
     lines, when every such label is a role, of two words or more or one of ``forced``,
     the study's speakers (``[09:15] Budget`` twice is a heading of notes). A heading or a
@@ -54,7 +55,8 @@ def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Mat
     found = [m for m in HEADER.finditer(text)
              if speakers.plausible(_label(m)) and m.start() not in above]
     counts = Counter(_label(m) for m in found if not m["ts"])
-    usual = {name for name in counts if counts[name] >= 2 or speakers.ROLE.match(name)}
+    usual = {name for name in counts
+             if counts[name] >= 2 or speakers.ROLE.match(name) or name in forced}
     found = [m for m in found if m["ts"] or (usual and (
         _label(m) in usual or speakers.name_like(_label(m))))]
     # the time first: a speaker's name in full or a role (`[00:00:05] Ana Ruiz`), as
@@ -108,13 +110,33 @@ def times_then_names(text: str, headers: list[re.Match], forced: frozenset[str]
     words (``[00:00:05] Ana Ruiz``), else the words of the turn above: turns of that
     speaker from that time when :func:`find_headers` takes them (``headers``); else
     the (start, end) of those :func:`one_word_names` notes (``[00:00:05] Maria``), read
-    as headings, their words nobody's, with its note."""
+    as headings, their words nobody's, with its note; else a note on those written like
+    a name and opening a paragraph, read as a time in the turn above and its words."""
     named = [Turn(h.start(), h.end(), _label(h), _stamp(h)) for h in headers if h["named"]]
     if named:
         return named, [], []
     found, _ = _one_word_lines(text, forced)
-    return [], [(m.start(), m.end()) for m in found], one_word_names(text, forced,
-                                                                      among_turns=True)
+    if found:
+        return [], [(m.start(), m.end()) for m in found], one_word_names(
+            text, forced, among_turns=True)
+    above = {m.start() for m in _above_turns(text)}
+    loose = [m for m in HEADER.finditer(text) if m["named"] and m.start() not in above
+             and speakers.plausible(_label(m)) and speakers.name_like(_label(m))
+             and _opens_paragraph(text, m.start())]
+    if not loose:
+        return [], [], []
+    more = f" and {len(loose) - 1} more" if len(loose) > 1 else ""
+    return [], [], [Note(line_at(text, loose[0].start()), (
+        f"`{loose[0][0].strip()}`{more}, a time and a name above the words, "
+        f"{'are' if more else 'is'} read as a time in the turn above and its words: if "
+        f"`{_label(loose[0])}` is a speaker, list the names under `speakers:` (or write "
+        f"each turn as `{_label(loose[0])}: ...`)"))]
+
+
+def _opens_paragraph(text: str, at: int) -> bool:
+    """Whether the line starting at offset ``at`` opens the text or follows a blank
+    line."""
+    return not text[text.rfind("\n", 0, max(at - 1, 0)) + 1:at].strip()
 
 
 def timed_headings(text: str) -> list[tuple[int, int]]:
@@ -126,8 +148,7 @@ def timed_headings(text: str) -> list[tuple[int, int]]:
     / ``P2: ...``); a line of a turn's sentence is talk (``P1: We met at`` /
     ``10:30:00 sharp.``, ``P1: we stop for a`` / ``Break (00:12:31)``)."""
     return [(m.start(), m.end()) for m in _above_turns(text)
-            if (not text[text.rfind("\n", 0, max(m.start() - 1, 0)) + 1:m.start()].strip()
-                or after_sentence(text, m.start()))
+            if (_opens_paragraph(text, m.start()) or after_sentence(text, m.start()))
             and heading_shaped(_label(m))]
 
 
