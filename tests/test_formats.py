@@ -1017,6 +1017,29 @@ def test_a_timed_heading_above_turns_is_no_speaker_of_them(tmp_path, heading):
         ("turn", "P1", "Again.", 9), ("turn", "P2", "Ok.", 10)]
 
 
+@pytest.mark.parametrize("heading", ["Break (00:12:31)", "[00:12:31] Break"])
+def test_a_timed_heading_squeezed_between_turns_is_a_heading(tmp_path, heading):
+    # with no blank line around it, `Break (00:12:31)` after a turn's last sentence was
+    # the words of that turn (`Let's pause.\nBreak`); a line of a turn's sentence ending
+    # so stays its words
+    path = tmp_path / "t.txt"
+    path.write_text(f"Facilitator: Welcome.\nMaria: Rent went up.\nFacilitator: Let's pause."
+                    f"\n{heading}\nMaria: We are back.\nFacilitator: Go on.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Facilitator", "Welcome."), ("turn", "Maria", "Rent went up."),
+        ("turn", "Facilitator", "Let's pause."), ("heading", None, heading),
+        ("turn", "Maria", "We are back."), ("turn", "Facilitator", "Go on.")]
+    path.write_text(path.read_text(encoding="utf-8").replace("Let's pause.", "we stop for a"),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.kind for b in parsed.blocks} == {"turn"}
+    assert [parsed.text[b.start:b.end] for b in parsed.blocks
+            if b.speaker == "Facilitator" and b.line in (3, 4)] in (
+        [["we stop for a\nBreak"], ["we stop for a", "Break"]][heading.startswith("[")],)
+
+
 def test_a_header_above_words_opening_like_a_label_once_is_a_header(tmp_path):
     # words below a header that open like a label used nowhere else are its turn's words
     path = tmp_path / "t.txt"
@@ -2815,18 +2838,136 @@ def test_one_word_names_after_a_time_listed_as_speakers_are_read_as_turns(tmp_pa
     assert not parsed.notes
 
 
-def test_a_bold_name_and_a_time_above_the_words_in_markdown_is_noted(tmp_path):
-    # `**Ana Ruiz** (00:01)` on its own line made one section of nobody's words, no note
-    path = tmp_path / "t.md"
-    path.write_text("**Ana Ruiz** (00:01)\nWe started in the spring.\n\n**Jon Bell** (00:09)\n"
-                    "I joined later that year.\n\n**Ana Ruiz** (00:14)\nThe funding ran out.\n",
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+@pytest.mark.parametrize("label", ["**{}** ({})", "**{}** {}", "[{1}] **{0}**"])
+def test_a_bold_name_and_a_time_above_the_words_opens_a_turn(tmp_path, label, suffix):
+    # `**Ana Ruiz** 00:01` or `[00:01] **Ana Ruiz**` on its own line above the words
+    # made one section of nobody's words, without a note (`**Ana Ruiz** (00:01)` was
+    # noted); with a colon it was read with speakers
+    path = tmp_path / f"t{suffix}"
+    path.write_text(f"# Interview\n\n{label.format('Ana Ruiz', '00:01')}\nWe started in the "
+                    f"spring.\nIt was hard.\n\n{label.format('Jon Bell', '00:09')}\nI joined "
+                    f"later.\n\n{label.format('Ana Ruiz', '00:14')}\nThe funding ran out.\n",
                     encoding="utf-8")
     parsed, _ = read_document(path)
-    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.line)
+            for b in parsed.blocks] == [
+        (None, "# Interview", None, 1),
+        ("Ana Ruiz", "We started in the spring.\nIt was hard.", 1.0, 3),
+        ("Jon Bell", "I joined later.", 9.0, 7), ("Ana Ruiz", "The funding ran out.", 14.0, 10)]
     assert [str(n) for n in parsed.notes] == [
-        "line 1: 3 lines are a name in bold and a time above the words (`**Ana Ruiz** "
+        f"line 7: `{label.format('Jon Bell', '00:09')}` is used once and taken as a speaker"]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+@pytest.mark.parametrize("text", [
+    # headings of notes in bold with a time, each once
+    ("# Site visit\n\n**Arrival** 09:15\nWe got there early.\n\n**Tour** (09:40)\nThe "
+     "garden was big.\n"),
+    # an agenda's word after a time, twice: no speaker, as `[09:15] Budget` is none
+    ("# Board\n\n[09:00] **Budget**\nThe numbers.\n\n[09:40] **Housing**\nDebate.\n\n"
+     "[10:30] **Budget**\nMore numbers.\n"),
+    # a name in bold and a time within a line of words stays its words
+    ("# Notes\n\n**Ana Ruiz** 00:01 said we start.\n\n**Jon Bell** 00:09 agreed.\n\n"
+     "**Ana Ruiz** 00:14 left.\n")], ids=["one-off", "agenda", "in words"])
+def test_bold_headings_with_a_time_are_no_speakers(tmp_path, text, suffix):
+    path = tmp_path / f"t{suffix}"
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    # no note that a heading used once may be a speaker; a word used twice may be one
+    assert [str(n).split("` ")[1] for n in parsed.notes] == (
+        ["read as text, not as a speaker"] * 3 if "Budget" in text else [])
+
+
+def test_a_bold_name_after_a_time_of_one_word_is_a_speaker_when_listed(tmp_path):
+    # `[00:01] **Maria**` may be an agenda's heading, as `[00:01] Maria`: listed, a speaker
+    path = tmp_path / "t.md"
+    path.write_text("[00:01] **Maria**\nWe started.\n\n[00:05] **Jon**\nI joined.\n\n"
+                    "[00:09] **Maria**\nIt ran out.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n) for n in parsed.notes][:1] == [
+        "line 1: `[00:01] **Maria**` read as text, not as a speaker"]
+    parsed, _ = read_document(path, speakers=frozenset({"Maria", "Jon"}))
+    assert [(b.speaker, b.time_start) for b in parsed.blocks] == [
+        ("Maria", 1.0), ("Jon", 5.0), ("Maria", 9.0)]
+
+
+def test_bold_names_and_times_used_once_in_a_text_file_are_noted(tmp_path):
+    # two people speaking once each, `**Ana Ruiz** (00:01)` and `**Jon Bell** (00:09)`:
+    # like headings of notes, they are no speakers, but a colon after each time makes
+    # them labels, as in a .txt file a one-off label opening a paragraph is
+    text = ("**Ana Ruiz** (00:01)\nWe started in the spring.\n\n**Jon Bell** (00:09)\n"
+            "I joined later that year.\n")
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n) for n in parsed.notes] == [(
+        "line 1: 2 lines are a name in bold and a time above the words (`**Ana Ruiz** "
         "(00:01)`): they are read as field notes, without speakers; write a colon after "
-        "each one's time (`**Ana Ruiz** (00:01): ...`) to read its turns"]
+        "each one's time (`**Ana Ruiz** (00:01): ...`) to read its turns")]
+    path.write_text(text.replace(")\n", "):\n"), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Ana Ruiz", "Jon Bell"]
+
+
+MIXED = ("Facilitator: Welcome. Let's start.\n\n[00:00:05] {0}\nWe started in the spring.\n\n"
+         "Facilitator: And then?\n\n[00:00:20] {1}\nI joined later that year.\n\n"
+         "[00:00:30] {0}\nThe funding ran out.\n\nFacilitator: Thank you.\n")
+
+
+@pytest.mark.parametrize("names, listed, suffix", [
+    (("Maria Diaz", "Jon Bell"), frozenset(), ".txt"),
+    (("Maria Diaz", "Jon Bell"), frozenset(), ".md"),
+    (("Maria", "Jon"), frozenset({"Maria", "Jon"}), ".txt"),
+    (("Maria", "Jon"), frozenset(), ".txt")], ids=["full names", "md", "listed", "one word"])
+def test_times_then_names_among_name_colon_turns(tmp_path, names, listed, suffix):
+    # `[00:00:05] Maria` lines among `Facilitator:` turns were the words of the turn
+    # above (Maria's words the facilitator's), without a note, as full names in a .md
+    # file too; listed, or as full names in a .txt file, the file was read as an Otter
+    # export: the facilitator's words were Maria's
+    path = tmp_path / f"t{suffix}"
+    path.write_text(MIXED.format(*names), encoding="utf-8")
+    parsed, _ = read_document(path, speakers=listed)
+    said = [(b.speaker, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks if b.kind != "heading"]
+    # one word after a time may be an agenda's heading: unlisted, its words are nobody's
+    maria, jon = names if listed or len(names[0].split()) > 1 else (None, None)
+    assert said == [
+        ("Facilitator", "Welcome. Let's start.", None),
+        (maria, "We started in the spring.", 5.0 if maria else None),
+        ("Facilitator", "And then?", None),
+        (jon, "I joined later that year.", 20.0 if jon else None),
+        (maria, "The funding ran out.", 30.0 if maria else None),
+        ("Facilitator", "Thank you.", None)]
+    assert [str(n) for n in parsed.notes][:1] == ([] if maria else [(
+        "line 3: 3 lines are a time and one word above the words (`[00:00:05] Maria`), "
+        "as Happy Scribe or Trint write a speaker's name: they are read as headings "
+        "among the turns, without speakers; if they are speakers, list them under "
+        "`speakers:` (or write each turn as `Maria: ...`)")])
+
+
+def test_two_times_then_names_among_name_colon_turns_are_noted(tmp_path):
+    # `[00:00:05] Maria` and `[00:00:20] Jon` once each among `Facilitator:` turns: the
+    # words below were the facilitator's without a note, and listing the names did not
+    # read them
+    path = tmp_path / "t.txt"
+    path.write_text("Facilitator: Welcome.\n\n[00:00:05] Maria\nWe started in the spring.\n\n"
+                    "Facilitator: And then?\n\n[00:00:20] Jon\nI joined later.\n\n"
+                    "Facilitator: Thank you.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [str(n) for n in parsed.notes] == [
+        "line 3: `[00:00:05] Maria` and 1 more, a time and a name above the words, are "
+        "read as a time in the turn above and its words: if `Maria` is a speaker, list the "
+        "names under `speakers:` (or write each turn as `Maria: ...`)"]
+    parsed, _ = read_document(path, speakers=frozenset({"Maria", "Jon"}))
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Facilitator", "Welcome.", None), ("Maria", "We started in the spring.", 5.0),
+        ("Facilitator", "And then?", None), ("Jon", "I joined later.", 20.0),
+        ("Facilitator", "Thank you.", None)]
+    assert not parsed.notes
 
 
 @pytest.mark.parametrize("listed", [frozenset(), frozenset({"Maria"})])
@@ -2856,19 +2997,3 @@ def test_one_word_names_after_a_time_in_markdown_are_noted_with_advice_that_work
             "as Happy Scribe or Trint write a speaker's name: they are read as headings of "
             "field notes, without speakers; if they are speakers, write each turn as "
             "`Maria: ...` (or save the file as .txt and list them under `speakers:`)"]
-
-
-def test_a_bold_name_and_a_time_above_the_words_in_a_text_file_is_noted(tmp_path):
-    # in a .txt file (Markdown pasted into it) they made one section of nobody's words
-    # and no note; with a colon after each time the file is read with speakers
-    text = ("**Ana Ruiz** (00:01)\nWe started in the spring.\n\n**Jon Bell** (00:09)\n"
-            "I joined later that year.\n\n**Ana Ruiz** (00:14)\nThe funding ran out.\n")
-    path = tmp_path / "t.txt"
-    path.write_text(text, encoding="utf-8")
-    parsed, _ = read_document(path)
-    assert {b.speaker for b in parsed.blocks} == {None}
-    assert [str(n).split(":", 1)[1][:44] for n in parsed.notes] == [
-        " 3 lines are a name in bold and a time above"]
-    path.write_text(text.replace(")\n", "):\n"), encoding="utf-8")
-    parsed, _ = read_document(path)
-    assert [b.speaker for b in parsed.blocks] == ["Ana Ruiz", "Jon Bell", "Ana Ruiz"]

@@ -15,9 +15,10 @@ from .captions import caption_shaped, parse_captions, timing_note
 from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
+from .labels import count_recurring
 from .notes import parse_notes, stacked_labels
 from .otter import (bold_names, find_headers, markdown_note, one_word_names, parse_otter,
-                    timed_headings)
+                    timed_headings, times_then_names)
 from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
                         observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
@@ -56,7 +57,9 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
                ) -> ParsedDocument:
     """Parse already-decoded plain text: turns, Otter, or notes.
 
-    A .txt file is read as Otter when it has ``Name  0:49`` lines, as turns when it has
+    A .txt file is read as Otter when it has ``Name  0:49`` lines (but for lines of a
+    time then a name among ``Name:`` turns, of a .md file too: both are read as turns,
+    :func:`~.otter.times_then_names`), as turns when it has
     speaker labels (unless it has Markdown headings and fewer than three turns), and as
     field notes otherwise. A .md file is read as turns only when they open most of its
     paragraphs or lines (:func:`~.plaintext.mostly_turns`), else as notes; so is a .txt
@@ -72,10 +75,16 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         return parse_captions(text, source, vtt=text.lstrip("\ufeff\n").startswith("WEBVTT"),
                               forced=forced, shown=shown)
     if fmt not in ("notes", "otter"):
-        headers = find_headers(text, forced) if fmt not in ("turns", "md") else []
-        if len(headers) >= 2:
-            return parse_otter(text, source, headers, shown)
+        headers = find_headers(text, forced) if fmt != "turns" else []
         turns, notes = find_turns(text, forced)
+        # `[00:00:05] Ana Ruiz` lines among `Facilitator:` turns: both are speakers' (a
+        # Markdown file is never read as an Otter export)
+        mixed = all(h["named"] for h in headers) and count_recurring(
+            [turn.speaker for turn in turns], forced)[0] >= 2
+        if fmt != "md" and len(headers) >= 2 and not mixed:
+            return parse_otter(text, source, headers, shown)
+        named, timed, more = times_then_names(text, headers, forced) if turns else ([], [], [])
+        turns, notes = sorted(turns + named, key=lambda t: t.start), notes + more
         plain = len(turns)
         turns, more = marked_turns(text, turns, forced,    # `- P1: ...`, `> P1: ...`
                                    markdown=fmt == "md")
@@ -92,7 +101,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             # a time alone written as nobody says one is a marker in a turn, no heading
             found = [(s, e) for s, e in set(heading_lines(text, headings) + marked + recap_lines(
                 text, forced, [(t.start, t.body, t.speaker) for t in turns])
-                + timed_headings(text)) if not time_heading(text, s, e)]
+                + timed_headings(text) + timed) if not time_heading(text, s, e)]
             lines = observer_lines(text, turns, forced)
             turns = time_marks(text, turns, [s for s, _ in found] + lines)
             turns, clocked = read_times(text, turns, source, turn_times, shown)

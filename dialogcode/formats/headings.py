@@ -106,7 +106,7 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
         # a turn's paragraph, so must a member of staff's, on a line after a sentence's
         # end (`P2: I agree.` then `Facilitator notes: the group nodded.`)
         if not ((start in starts or (name[:1].isupper() and (
-                not paragraphs or (staff and _after_sentence(text, start)))))
+                not paragraphs or (staff and after_sentence(text, start)))))
                 and name not in forced):
             continue
         # a member of staff's notes, or notes saying whose or of what written twice
@@ -125,7 +125,7 @@ def recap_lines(text: str, forced: frozenset[str] = frozenset(),
     return found
 
 
-def _after_sentence(text: str, start: int) -> bool:
+def after_sentence(text: str, start: int) -> bool:
     """Whether the text before ``start``, blanks aside, ends a sentence (or a
     bracket)."""
     at = start

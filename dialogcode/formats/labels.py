@@ -1,6 +1,6 @@
 """How a speaker's label is written in a plain-text transcript (``P3: ...``, ``[P3]``,
-``#P3:``, ``**P3:**``, with a time before or in it, after a list or quote marker, or
-``P3<tab>...``), and a turn found by one."""
+``#P3:``, ``**P3:**`` (or ``**P3** 00:01`` alone above the words), with a time before or
+in it, after a list or quote marker, or ``P3<tab>...``), and a turn found by one."""
 from __future__ import annotations
 
 import re
@@ -28,9 +28,12 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     rf"(?:[ \t]*[\[(](?P<inside>{STAMP})[\])])?"
     # bold closed round the label; then spaces (no-break ones too) or characters nobody
     # sees, or the line's end (or nothing after a full-width colon, as CJK typing has it)
-    # (or a time after the bold: `**Ana Ruiz** (00:01):`, as notes apps write it)
+    # (or a time after the bold: `**Ana Ruiz** (00:01):`, as notes apps write it; with
+    # a time after or before the bold, its colon may be left out when the label is alone
+    # on its line above the words: `**Ana Ruiz** 00:01`, `[00:01] **Ana Ruiz**`)
     rf"[{INVISIBLE}]*(?(bold)(?:[{COLON}](?P=bold)"
-    rf"|(?P=bold)(?:[ \t]*[\[(](?P<outside>{STAMP})[\])])?[{COLON}])|[{COLON}])"
+    rf"|(?P=bold)(?:[ \t]*[\[(]?(?P<outside>{STAMP})[\])]?)?"
+    rf"(?:[{COLON}]|(?P<nocolon>(?(outside)|(?(before)|(?!)))(?=[ \t]*$))))|[{COLON}])"
     rf"(?:(?:[^\S\n]|[{INVISIBLE}])+|$|(?<=\uff1a)))",
     re.MULTILINE,
 )
@@ -65,3 +68,35 @@ def count_recurring(names: list[str], forced: frozenset[str]) -> tuple[int, int]
         speakers.plausible(name) and not speakers.header_field(name, counts[name]))]
     return sum(counts[name] >= 2 or name in forced or bool(speakers.ROLE.match(name))
                for name in kept), len(kept)
+
+
+def full_name(label: str, forced: frozenset[str]) -> bool:
+    """Whether ``label``, after a time (``[00:00:05] Ana Ruiz``), is a speaker's as
+    services writing the time first write one: a role, a name of two words or more, or
+    one of ``forced``."""
+    return bool(speakers.ROLE.match(label)) or len(label.split()) > 1 or label in forced
+
+
+def without_colon(matches: list[re.Match], names: list[str], forced: frozenset[str]
+                  ) -> tuple[list[bool], set[int]]:
+    """Which of the labels ``matches`` (named ``names``, every use) may be speakers for
+    the way they are written: all but the bold names with a time and no colon, alone on
+    their line (``**Ana Ruiz** 00:01``, ``[00:01] **Ana Ruiz**``), which a heading of
+    notes may look like (``**Arrival** 09:15``). Those are when some of them recur
+    (used so twice or more), are roles or are ``forced``, and then each that does or is
+    written like a name; the time first, only when each such label is a role, a name of
+    two words or more, or ``forced`` (a word alone, ``[09:15] **Budget**`` twice, is an
+    agenda's heading), as :func:`~.otter.find_headers` reads ``[00:00:05] Ana Ruiz``.
+    And the indices of those not kept when none of them recurs: headings of notes, worth
+    no note that they may be speakers."""
+    bare = [name for m, name in zip(matches, names) if m["nocolon"] is not None]
+    counts = Counter(bare)
+    usual = {name for name in counts
+             if counts[name] >= 2 or name in forced or speakers.ROLE.match(name)}
+    first = all(full_name(name, forced) for m, name in zip(matches, names)
+                if m["nocolon"] is not None and m["outside"] is None)
+    kept = [m["nocolon"] is None or (bool(usual) and (
+            name in usual or speakers.name_like(name)) and (m["outside"] is not None or first))
+            for m, name in zip(matches, names)]
+    recur = any(uses >= 2 for uses in counts.values())
+    return kept, {k for k, keep in enumerate(kept) if not keep and not recur}

@@ -10,8 +10,8 @@ from . import speakers
 from .base import Block, ParsedDocument
 from .clock import backwards
 from .columns import parse_time
-from .headings import heading_shaped, recap_lines
-from .labels import CLOCK, TURN
+from .headings import after_sentence, heading_shaped, recap_lines
+from .labels import CLOCK, TURN, Turn, full_name
 from .lines import line_at, span
 from .speakers import Note
 
@@ -42,7 +42,8 @@ def _stamp(header: re.Match) -> str:
 
 def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Match]:
     """The ``Name  0:49`` lines of ``text``, and its ``Name (0:49)`` lines when some of
-    those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
+    those are of a role, a recurring label or one of ``forced`` (``Speaker 1
+    (00:05)``): then each of them
     whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
     lines, when every such label is a role, of two words or more or one of ``forced``,
     the study's speakers (``[09:15] Budget`` twice is a heading of notes). A heading or a
@@ -54,40 +55,29 @@ def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Mat
     found = [m for m in HEADER.finditer(text)
              if speakers.plausible(_label(m)) and m.start() not in above]
     counts = Counter(_label(m) for m in found if not m["ts"])
-    usual = {name for name in counts if counts[name] >= 2 or speakers.ROLE.match(name)}
+    usual = {name for name in counts
+             if counts[name] >= 2 or speakers.ROLE.match(name) or name in forced}
     found = [m for m in found if m["ts"] or (usual and (
         _label(m) in usual or speakers.name_like(_label(m))))]
     # the time first: a speaker's name in full or a role (`[00:00:05] Ana Ruiz`), as
     # those services write them, where a word alone is a heading of notes or an agenda
     # (`[09:15] Budget` twice)
-    if any(m["named"] and not _full_name(_label(m), forced) for m in found):
+    if any(m["named"] and not full_name(_label(m), forced) for m in found):
         found = [m for m in found if not m["named"]]
     return found
 
 
-def _full_name(label: str, forced: frozenset[str]) -> bool:
-    """Whether ``label``, after a time (``[00:00:05] Ana Ruiz``), is a speaker's as
-    services writing the time first write one: a role, a name of two words or more, or
-    one of ``forced``."""
-    return bool(speakers.ROLE.match(label)) or len(label.split()) > 1 or label in forced
-
-
 def one_word_names(text: str, forced: frozenset[str] = frozenset(),
-                   markdown: bool = False) -> list[Note]:
-    """A note for text read as field notes with three or more ``[00:00:05] Maria``
-    lines (a time, then a name, above the words), some of one word not in ``forced``,
-    whose names are mostly used so twice or more, one coming back after another
-    (``Maria``, ``Jon``, ``Maria``: a heading used twice in a row, ``Tour``, ``Tour``, is
-    none), as Happy Scribe or Trint write speakers' names: they are read as headings
+                   markdown: bool = False, *, among_turns: bool = False) -> list[Note]:
+    """A note for text read as field notes (or, ``among_turns``, as turns:
+    :func:`times_then_names`) with three or more ``[00:00:05] Maria`` lines (a time,
+    then a name, above the words), some of one word not in ``forced``, whose names are
+    mostly used so twice or more, one coming back after another (``Maria``, ``Jon``,
+    ``Maria``: a heading used twice in a row, ``Tour``, ``Tour``, is none), as Happy
+    Scribe or Trint write speakers' names: they are read as headings
     (:func:`find_headers`; in Markdown, never as speakers, listed or not)."""
-    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))]
-    names = [_label(m) for m in found]
-    counts = Counter(names)
-    back = any(name in names[:k - 1] and name != names[k - 1]
-               for k, name in enumerate(names) if k >= 2)
-    single = [m for m in found
-              if not _full_name(_label(m), frozenset() if markdown else forced)]
-    if not single or not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
+    _, single = _one_word_lines(text, frozenset() if markdown else forced)
+    if not single:
         return []
     advice = (f"write each turn as `{_label(single[0])}: ...` (or save the file as .txt and "
               "list them under `speakers:`)" if markdown else
@@ -95,18 +85,70 @@ def one_word_names(text: str, forced: frozenset[str] = frozenset(),
     return [Note(line_at(text, single[0].start()), (
         f"{len(single)} line{'s are' if len(single) > 1 else ' is'} a time and one word "
         f"above the words (`{single[0][0].strip()}`), as Happy Scribe or Trint write a "
-        "speaker's name: they are read as headings of field notes, without speakers; "
+        "speaker's name: they are read as headings "
+        f"{'among the turns' if among_turns else 'of field notes'}, without speakers; "
         f"if they are speakers, {advice}"))]
+
+
+def _one_word_lines(text: str, forced: frozenset[str]) -> tuple[list[re.Match], list[re.Match]]:
+    """The lines :func:`one_word_names` notes, all of them and those of one word not in
+    ``forced``; none when it notes none."""
+    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))]
+    names = [_label(m) for m in found]
+    counts = Counter(names)
+    back = any(name in names[:k - 1] and name != names[k - 1]
+               for k, name in enumerate(names) if k >= 2)
+    single = [m for m in found if not full_name(_label(m), forced)]
+    if not single or not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
+        return [], []
+    return found, single
+
+
+def times_then_names(text: str, headers: list[re.Match], forced: frozenset[str]
+                     ) -> tuple[list[Turn], list[tuple[int, int]], list[Note]]:
+    """In a transcript of ``Name:`` turns, its lines of a time then a name above the
+    words (``[00:00:05] Ana Ruiz``), else the words of the turn above: turns of that
+    speaker from that time when :func:`find_headers` takes them (``headers``); else
+    the (start, end) of those :func:`one_word_names` notes (``[00:00:05] Maria``), read
+    as headings, their words nobody's, with its note; else a note on those written like
+    a name and opening a paragraph, read as a time in the turn above and its words."""
+    named = [Turn(h.start(), h.end(), _label(h), _stamp(h)) for h in headers if h["named"]]
+    if named:
+        return named, [], []
+    found, _ = _one_word_lines(text, forced)
+    if found:
+        return [], [(m.start(), m.end()) for m in found], one_word_names(
+            text, forced, among_turns=True)
+    above = {m.start() for m in _above_turns(text)}
+    loose = [m for m in HEADER.finditer(text) if m["named"] and m.start() not in above
+             and speakers.plausible(_label(m)) and speakers.name_like(_label(m))
+             and _opens_paragraph(text, m.start())]
+    if not loose:
+        return [], [], []
+    more = f" and {len(loose) - 1} more" if len(loose) > 1 else ""
+    return [], [], [Note(line_at(text, loose[0].start()), (
+        f"`{loose[0][0].strip()}`{more}, a time and a name above the words, "
+        f"{'are' if more else 'is'} read as a time in the turn above and its words: if "
+        f"`{_label(loose[0])}` is a speaker, list the names under `speakers:` (or write "
+        f"each turn as `{_label(loose[0])}: ...`)"))]
+
+
+def _opens_paragraph(text: str, at: int) -> bool:
+    """Whether the line starting at offset ``at`` opens the text or follows a blank
+    line."""
+    return not text[text.rfind("\n", 0, max(at - 1, 0)) + 1:at].strip()
 
 
 def timed_headings(text: str) -> list[tuple[int, int]]:
     """(start, end) of the lines with a time in brackets or first (``Break (00:12:31)``,
     ``[00:12:31] Break``) just above a turn of a label used twice or a role's: headings
-    among turns (:func:`find_headers` takes none of them for a speaker's), when they
-    open a paragraph and their words are titled like a heading (``P1: We met at`` /
-    ``10:30:00 sharp.`` is talk)."""
+    among turns (:func:`find_headers` takes none of them for a speaker's), when their
+    words are titled like a heading and they open a paragraph or follow a sentence's end
+    on the line above, squeezed between turns (``P1: We stop.`` / ``Break (00:12:31)``
+    / ``P2: ...``); a line of a turn's sentence is talk (``P1: We met at`` /
+    ``10:30:00 sharp.``, ``P1: we stop for a`` / ``Break (00:12:31)``)."""
     return [(m.start(), m.end()) for m in _above_turns(text)
-            if not text[text.rfind("\n", 0, max(m.start() - 1, 0)) + 1:m.start()].strip()
+            if (_opens_paragraph(text, m.start()) or after_sentence(text, m.start()))
             and heading_shaped(_label(m))]
 
 
@@ -145,7 +187,8 @@ def markdown_note(text: str) -> list[Note]:
 def bold_names(text: str) -> list[Note]:
     """A note for a file (Markdown, or a text file it was pasted into) read as field
     notes with two or more lines of a name in bold and a time, and no colon, above the
-    words (``**Ana Ruiz** (00:01)``): a speaker's label a colon would make one
+    words (``**Ana Ruiz** (00:01)``), each used once (names that recur are labels so
+    written, :func:`~.labels.without_colon`): a speaker's label a colon would make one
     (``**Ana Ruiz** (00:01):``)."""
     found = [m for m in HEADER.finditer(text)
              if m["label"] and BOLD_NAME.fullmatch(_label(m))

@@ -36,7 +36,7 @@ from .clock import MERIDIEM, backwards, clock_times
 from .columns import parse_time
 from .entries import entry_lines
 from .headings import HEADING, recap_lines
-from .labels import MARKER, STAMP, TURN, Turn, count_recurring
+from .labels import MARKER, STAMP, TURN, Turn, count_recurring, without_colon
 from .lines import line_at, lines_of, paragraph_starts, span
 from .speakers import Label, Note, wordless_note
 
@@ -75,7 +75,8 @@ def _labels(text: str, forced: frozenset[str]
     # are nearly all of recurring speakers
     by_speakers = (opening * 2 <= len(usable) and recurring >= RECURRING
                    and recurring * 10 >= kept * 9)
-    shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else f"{name}:"
+    shown = [f"[{name}]" if m["bracket"] else f"#{name}:" if m["hash"] else
+             m[0].strip() if m["nocolon"] is not None else f"{name}:"
              for m, name in zip(matches, names)]
     labels = [Label(name, label, line_at(text, m.start()),
                     m.start() in starts if by_paragraph else True)
@@ -139,6 +140,8 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     matches, labels, dense, starts = _labels(text, forced)
     chosen = _unlike_speakers(starts, matches, labels,
                               speakers.decide(labels, dense=dense, forced=forced), forced)
+    written, unsure = without_colon(matches, [label.name for label in labels], forced)
+    chosen = [keep and ok for keep, ok in zip(chosen, written)]
     talk = [(m.start(), m.end(), label.name)
             for m, label, keep in zip(matches, labels, chosen) if keep]
     recaps = frozenset(line_at(text, start) for start, _ in recap_lines(text, forced, talk))
@@ -148,8 +151,9 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
              else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
     entries = frozenset(line_at(text, at) for at in entry_lines(text, forced))
+    quiet = frozenset(labels[k].line for k in unsure)
     return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced,
-                                                 entries=entries | recaps)
+                                                 entries=entries | recaps | quiet)
 
 
 def _timed_after(matches: list[re.Match]) -> set[re.Match]:
@@ -318,7 +322,9 @@ def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozense
 def missed_speakers(text: str, forced: frozenset[str] = frozenset()) -> list[Note]:
     """Notes for a document read as field notes: labels written like names, which may
     be speakers that were missed."""
-    _, labels, _, _ = _labels(text, forced)
+    matches, labels, _, _ = _labels(text, forced)
+    _, unsure = without_colon(matches, [label.name for label in labels], forced)
+    labels = [label for k, label in enumerate(labels) if k not in unsure]
     return speakers.notes(labels, [False] * len(labels), forced=forced, transcript=False)
 
 
