@@ -224,12 +224,13 @@ def read_table(path: Path, docs: Documents, kind: str | None = None,
 
 
 def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: Reading,
-           source: str, found: Location | None = None, export: bool = False
+           source: str, found: Location | None = None, export: str | None = None
            ) -> tuple[str, int | None, int | None, list[str]] | None:
     """(doc_id, start, end, seg_ids) of one row (the segments it codes whole, or none
     for a span), or None after recording why not; a quote's ``found`` is where
-    :func:`.locate.locate` finds it (located here if None); ``export``: the row is a
-    tool's export's (whose columns cannot name a turn or offsets)."""
+    :func:`.locate.locate` finds it (located here if None); ``export``, for a row of a
+    tool's export (whose columns cannot name a turn or offsets): why its paragraph
+    number did not place its quote, or "" (:func:`.tools._by_paragraph`)."""
     def fail(message: str, key: str | None = None) -> None:
         reading.problems.append(Problem(message, source, line, key))
 
@@ -302,8 +303,8 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                if named[0] else "")
         reading.unlocated.append(Problem(
             f"AMBIGUOUS: {what} found {len(found.spans)} times ({found.level} match): "
-            f"{where}{why}; to code one, "
-            f"{remedy(places or found.spans, doc_id, docs, export)}",
+            f"{where}{why}{f'; {export}' if export else ''}; to code one, "
+            f"{remedy(places or found.spans, doc_id, docs, export is not None)}",
             source, line))
         return None
     reading.located[found.level] += 1
