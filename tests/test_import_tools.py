@@ -659,8 +659,8 @@ def test_a_paragraph_cell_that_is_not_a_number_leaves_the_quote_ambiguous(study)
 @pytest.mark.parametrize("cell, why", [
     ("", ""),
     ("²", "the row's Beginning '²' is no paragraph number"),
-    (9, "the row's Beginning 9 is the paragraph of none of them, whichever way "
-        "paragraphs are counted"),
+    (9, ("the row's Beginning 9 is the paragraph of none of them, whichever way "
+         "paragraphs are counted")),
     (3, "the row's Beginning 3 is the paragraph of 2 of them, each counted another way")])
 def test_an_ambiguous_quote_says_why_its_paragraph_number_did_not_place_it(study,
                                                                             cell, why):

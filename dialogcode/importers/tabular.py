@@ -188,6 +188,15 @@ def _integer(value: str) -> int | None:
         return None
 
 
+def _number_shown(value: str, doc_id: str, docs: Documents) -> str:
+    """A cell meant to hold a number, for a message after the word naming it: `` '12'``
+    when it does, else shown as transcript text is (:meth:`.base.Documents.excerpt`:
+    masked, cut short, nothing without the study's privacy scan), as it may hold a
+    quote put in the wrong column."""
+    value = value.strip()
+    return f" {value!r}" if _integer(value) is not None else docs.excerpt(value, doc_id)
+
+
 def read_table(path: Path, docs: Documents, kind: str | None = None,
                limits: Limits = DEFAULT, codes=(), users=None) -> Reading:
     """Codings from a table; ``kind`` (offsets, quotes, segments, or a tool's export,
@@ -261,8 +270,10 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     if kind == "offsets":
         start, end = _integer(row["start"]), _integer(row["end"])
         if start is None or end is None:
-            return fail(f"start and end must be whole numbers (got {row['start']!r}, "
-                        f"{row['end']!r})")
+            cells = [f"{name} cell{_number_shown(row[name], doc_id, docs)}"
+                     for name in ("start", "end") if _integer(row[name]) is None]
+            return fail(f"the {' and the '.join(cells)} hold{'s' * (len(cells) == 1)} no "
+                        "whole number")
         if not 0 <= start < end <= len(text):
             return fail(f"offsets {start}-{end} out of range: need 0 <= start < end <= "
                         f"{len(text)} (the length of {doc_id})")
@@ -346,14 +357,15 @@ def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
     turn = _integer(row["turn"])
     segs = docs.turns.get((doc_id, turn), []) if turn is not None else []
     named = segs[0] if len(segs) == 1 else f"{segs[0]} to {segs[-1]}" if segs else ""
+    told = _number_shown(row["turn"], doc_id, docs)
     if not segs and doc_id in docs.sections:
         return fail(f"document {doc_id} is cut into sections of several turns now, so "
-                    f"turn {row['turn'].strip()!r} names no segment of it: give the seg_id "
-                    "of its section, or ingest with `unit: turn`")
+                    f"turn{told} names no segment of it: give the seg_id of its section, "
+                    "or ingest with `unit: turn`")
     if not segs:
         count = docs.turn_count[doc_id]
-        return fail(f"document {doc_id} has no turn {row['turn'].strip()!r}: it has "
-                    f"{count} turn{'s' * (count != 1)}, numbered from 1")
+        return fail(f"document {doc_id} has no turn{told}: it has {count} "
+                    f"turn{'s' * (count != 1)}, numbered from 1")
     fits = _text_of(row, docs, segs)
     one = None if fits or len(segs) == 1 else \
         next((seg for seg in segs if _text_of(row, docs, [seg])), None)
