@@ -408,3 +408,19 @@ def test_line_separators_the_transcript_was_read_with_as_lf_land_on_the_same_wor
     assert [(r.seg_id, r.start, r.end, r.quote) for r in rows.itertuples()] == [
         ("north/lines:t1", 8, 12, "rent"), ("north/lines:t1", 22, 27, "Again"),
         ("north/lines:t2", 41, 55, "evicted\nin May")]
+
+
+def test_a_source_differing_beyond_its_line_separators_names_the_line_as_stored(study,
+                                                                                tmp_path):
+    # compared with the transcript as read, the difference is found at "were", which is
+    # on line 2 of the source as stored (its separators are no line ends there), not on
+    # line 4 of the text as read, nor at the first separator
+    stored = SEPARATED.replace("We got", "We were")
+    project(tmp_path / "other.qdpx", "north/lines", stored, spans_of(stored, "rent"))
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "other.qdpx"),
+                                      str(study), "--coder", "other"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("TextSource 'north/lines': refused: named like document north/lines but its "
+            "text differs, so its offsets would point at other characters (the text "
+            "differs from document north/lines at line 2, column 16") in " ".join(
+        result.output.split())

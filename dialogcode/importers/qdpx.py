@@ -45,7 +45,7 @@ from ..coders import CodingsError
 from ..errors import Problem
 from ..interchange.qdc import parse_description
 from ..limits import DEFAULT, Limits
-from ..normalize import OTHER_BREAKS
+from ..normalize import OTHER_BREAKS, shown_place
 from ..safexml import parse_xml
 from .archive import SafeArchive
 from .base import Documents, Found, Reading, first_difference
@@ -161,10 +161,13 @@ def _match(name: str, texts: tuple[str, str], docs: Documents
     for as_read, text in enumerate(dict.fromkeys(texts)):
         if _same_text(text, docs.text[doc_id]):
             return doc_id, None, bool(as_read)
-    # shown against the text as read, unless the document kept other line breaks
-    kept = any(char in OTHER_BREAKS for char in docs.text[doc_id])
-    _, difference = first_difference(texts[0] if kept else texts[1], docs.text[doc_id],
-                                     doc_id, docs)
+    # shown against the text as read (at the line and column of the text as stored),
+    # unless the document kept other line breaks
+    if any(char in OTHER_BREAKS for char in docs.text[doc_id]) or texts[0] == texts[1]:
+        _, difference = first_difference(texts[0], docs.text[doc_id], doc_id, docs)
+    else:
+        _, difference = first_difference(texts[1], docs.text[doc_id], doc_id, docs,
+                                         lambda at: shown_place(texts[0], at))
     return None, (f"refused: named like document {doc_id} but its text differs, so its "
                   f"offsets would point at other characters ({difference})"), False
 
