@@ -658,10 +658,10 @@ def test_a_paragraph_cell_that_is_not_a_number_leaves_the_quote_ambiguous(study)
 
 @pytest.mark.parametrize("cell, why", [
     ("", ""),
-    ("²", "the row's Beginning '²' is no paragraph number"),
-    (9, ("the row's Beginning 9 is the paragraph of none of them, whichever way "
+    ("²", "the row's Beginning is no paragraph number"),
+    (9, ("the row's Beginning '9' is the paragraph of none of them, whichever way "
          "paragraphs are counted")),
-    (3, "the row's Beginning 3 is the paragraph of 2 of them, each counted another way")])
+    (3, "the row's Beginning '3' is the paragraph of 2 of them, each counted another way")])
 def test_an_ambiguous_quote_says_why_its_paragraph_number_did_not_place_it(study,
                                                                             cell, why):
     # "rent" is on north/kickoff's lines 3 (t2) and 5 (t3): paragraph 3 counting every
@@ -672,6 +672,8 @@ def test_an_ambiguous_quote_says_why_its_paragraph_number_did_not_place_it(study
     assert result.exit_code == 1 and "Traceback" not in result.output
     output = " ".join(result.output.split())
     assert "found 2 times (exact match): north/kickoff:t2 (line 3" in output
+    # the cell that is no number is shown as transcript text is: only after a scan
+    output = output.replace(" ('²') is no", " is no")
     assert f"at 115-119{'; ' + why if why else ''}; to code one," in output
 
 
@@ -692,7 +694,7 @@ def test_a_paragraph_number_in_a_word_file_says_it_is_not_used(tmp_path):
                     ("", "north", "kickoff", "Connection", 3, 3, 0, "Yes.", ""))
     with pytest.raises(CodingsError) as error:
         imported(path, corpus_and_codebook(root))
-    assert ("; the row's Beginning 3 is not used: the text of a docx transcript is "
+    assert ("; the row's Beginning '3' is not used: the text of a docx transcript is "
             "rebuilt from its file, so the tool's paragraphs are not its lines; to code "
             "one,") in str(error.value)
 
@@ -706,7 +708,8 @@ def test_an_only_row_skipped_says_so_and_how_to_code_it_by_hand(study, loaded, t
     assert result.exit_code == 1 and "Traceback" not in result.output
     output = " ".join(result.output.split())
     assert f"{path}:2: AMBIGUOUS: quote" in output
-    assert "in north/kickoff found 2 times (exact match): north/kickoff:t2 (line 3" in output
+    assert ("in north/kickoff found 2 times (exact match): north/kickoff:t2 (line 3"
+            in output)
     assert (f"{path}: nothing to import: each coding of the file was skipped (listed "
             "above), so codings/only.csv is not written: correct the file and import it "
             "again, or write codings/only.csv by hand with the columns "

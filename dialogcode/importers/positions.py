@@ -1,6 +1,7 @@
 """Where a REFI-QDA tool's text positions fall in dialogcode's text. A source's text as
 stored becomes LF line ends (:func:`normalised`) in Unicode NFC (:func:`nfc_positions`),
-read as lines where the transcript was (:func:`as_lines`), and its selections' positions may have been counted in code points of the file (the
+read as lines where the transcript was (:func:`as_lines`), and its selections'
+positions may have been counted in code points of the file (the
 standard), with a CRLF as one (ATLAS.ti) or in UTF-16 units (an emoji as two):
 :func:`countings_of` gives the ways that differ on a text, :func:`counting` tells which
 one a source's selections were counted in, by how many of them each puts at word edges.

@@ -188,15 +188,6 @@ def _integer(value: str) -> int | None:
         return None
 
 
-def _number_shown(value: str, doc_id: str, docs: Documents) -> str:
-    """A cell meant to hold a number, for a message after the word naming it: `` '12'``
-    when it does, else shown as transcript text is (:meth:`.base.Documents.excerpt`:
-    masked, cut short, nothing without the study's privacy scan), as it may hold a
-    quote put in the wrong column."""
-    value = value.strip()
-    return f" {value!r}" if _integer(value) is not None else docs.excerpt(value, doc_id)
-
-
 def read_table(path: Path, docs: Documents, kind: str | None = None,
                limits: Limits = DEFAULT, codes=(), users=None) -> Reading:
     """Codings from a table; ``kind`` (offsets, quotes, segments, or a tool's export,
@@ -270,7 +261,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     if kind == "offsets":
         start, end = _integer(row["start"]), _integer(row["end"])
         if start is None or end is None:
-            cells = [f"{name} cell{_number_shown(row[name], doc_id, docs)}"
+            cells = [f"{name} cell{docs.number(row[name], doc_id)}"
                      for name in ("start", "end") if _integer(row[name]) is None]
             return fail(f"the {' and the '.join(cells)} hold{'s' * (len(cells) == 1)} no "
                         "whole number")
@@ -357,7 +348,7 @@ def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
     turn = _integer(row["turn"])
     segs = docs.turns.get((doc_id, turn), []) if turn is not None else []
     named = segs[0] if len(segs) == 1 else f"{segs[0]} to {segs[-1]}" if segs else ""
-    told = _number_shown(row["turn"], doc_id, docs)
+    told = docs.number(row["turn"], doc_id)
     if not segs and doc_id in docs.sections:
         return fail(f"document {doc_id} is cut into sections of several turns now, so "
                     f"turn{told} names no segment of it: give the seg_id of its section, "

@@ -214,7 +214,7 @@ def _by_paragraph(layout: Layout, column: str, row: dict[str, str], found: Locat
     cell = row.get(layout.paragraph or "", "").strip()
     if len(found.spans) < 2 or not cell:
         return None, ""
-    told = f"the row's {column} {cell if cell.isdecimal() else repr(cell)}"
+    told = f"the row's {column}{docs.number(cell, doc_id)}"
     if not cell.isdecimal():
         return None, f"{told} is no paragraph number"
     shown = docs.shown_lines(doc_id)
