@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
-from dialogcode.coders import CodingsError
+from dialogcode.coders import CodingsError, read_coder
 from dialogcode.ingest import ingest, load_corpus, write_corpus
 
 from conftest import corpus_and_codebook, imported, ingested_evidence
@@ -654,3 +654,71 @@ def test_a_paragraph_cell_that_is_not_a_number_leaves_the_quote_ambiguous(study)
     result = run("import-codings", path, study, "--coder", "odd")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{path}:2: AMBIGUOUS: quote" in result.output
+
+
+@pytest.mark.parametrize("cell, why", [
+    ("", ""),
+    ("²", "the row's Beginning is no paragraph number"),
+    (9, ("the row's Beginning '9' is the paragraph of none of them, whichever way "
+         "paragraphs are counted")),
+    (3, "the row's Beginning '3' is the paragraph of 2 of them, each counted another way")])
+def test_an_ambiguous_quote_says_why_its_paragraph_number_did_not_place_it(study,
+                                                                            cell, why):
+    # "rent" is on north/kickoff's lines 3 (t2) and 5 (t3): paragraph 3 counting every
+    # line is t2, counting the lines with text t3
+    path = workbook(study / f"why{cell}.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Risks\\Housing", cell, cell, 0, "rent", ""))
+    result = run("import-codings", path, study, "--coder", "why")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    output = " ".join(result.output.split())
+    assert "found 2 times (exact match): north/kickoff:t2 (line 3" in output
+    # the cell that is no number is shown as transcript text is: only after a scan
+    output = output.replace(" ('²') is no", " is no")
+    assert f"at 115-119{'; ' + why if why else ''}; to code one," in output
+
+
+def test_a_paragraph_number_in_a_word_file_says_it_is_not_used(tmp_path):
+    import docx
+    root = tmp_path / "study"
+    shutil.copytree(DATA / "evidence-study", root)
+    (root / "transcripts" / "north" / "kickoff.txt").unlink()
+    word = docx.Document()
+    for paragraph in ("Facilitator: What worries people here?", "P1: Yes.", "P2: Yes."):
+        word.add_paragraph(paragraph)
+    word.save(root / "transcripts" / "north" / "kickoff.docx")
+    manifest = root / "manifest.csv"
+    manifest.write_text(manifest.read_text().replace("kickoff.txt", "kickoff.docx"))
+    opened = Study.open(root)
+    write_corpus(ingest(opened), opened.out)
+    path = workbook(tmp_path / "yes.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Connection", 3, 3, 0, "Yes.", ""))
+    with pytest.raises(CodingsError) as error:
+        imported(path, corpus_and_codebook(root))
+    assert ("; the row's Beginning '3' is not used: the text of a docx transcript is "
+            "rebuilt from its file, so the tool's paragraphs are not its lines; to code "
+            "one,") in str(error.value)
+
+
+def test_an_only_row_skipped_says_so_and_how_to_code_it_by_hand(study, loaded, tmp_path):
+    # the advice for an ambiguous row of an export (--skip-unlocated, then add the coding
+    # by hand) ended in "nothing to import": no coder file was written to add it to
+    path = workbook(tmp_path / "only.xlsx", MAXQDA,
+                    ("", "north", "kickoff", "Risks\\Housing", "", "", 0, "rent", ""))
+    result = run("import-codings", path, study, "--coder", "only", "--skip-unlocated")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    output = " ".join(result.output.split())
+    assert f"{path}:2: AMBIGUOUS: quote" in output
+    assert ("in north/kickoff found 2 times (exact match): north/kickoff:t2 (line 3"
+            in output)
+    assert (f"{path}: nothing to import: each coding of the file was skipped (listed "
+            "above), so codings/only.csv is not written: correct the file and import it "
+            "again, or write codings/only.csv by hand with the columns "
+            "seg_id,code_id,start,end,quote, a row per coding") in output
+    assert not (study / "codings" / "only.csv").exists()
+    # the advice works: such a file is read as the coder's coding of the place meant
+    by_hand = tmp_path / "only.csv"
+    by_hand.write_text("seg_id,code_id,start,end,quote\n"
+                       "north/kickoff:t2,risk.housing,48,52,rent\n", encoding="utf-8")
+    coded = read_coder(by_hand, loaded[0].segments, codes=set(loaded[1].codes))
+    assert coded[["seg_id", "code_id", "quote"]].values.tolist() == [
+        ["north/kickoff:t2", "risk.housing", "rent"]]

@@ -840,6 +840,34 @@ def test_an_excerpt_masks_a_finding_in_any_case_the_coder_wrote_it(study, tmp_pa
     assert "RENT" not in result.output
 
 
+def test_a_cell_of_words_where_a_number_belongs_is_shown_as_transcript_text_is(study,
+                                                                              tmp_path):
+    # a quote put in the start or turn column (a comma left unquoted shifts a CSV row's
+    # cells) was shown whole and unmasked; it is shown as an excerpt of the transcript
+    # is: masked, cut short, and not at all without the study's privacy scan
+    offsets = tmp_path / "offsets.csv"
+    offsets.write_text("document,start,end,code\n"
+                       "north/kickoff,The rent keeps rising and families get evicted.,52,"
+                       "Housing\n", encoding="utf-8")
+    turns = tmp_path / "turns.csv"
+    turns.write_text("document,turn,code\nnorth/kickoff,The rent keeps rising,Housing\n"
+                     "north/kickoff,12,Housing\n", encoding="utf-8")
+    plain = ingested_evidence(tmp_path / "plain")       # never scanned
+    fails(run(offsets, plain, "--coder", "x"),
+          "offsets.csv:2: the start cell holds no whole number")
+    result = run(turns, plain, "--coder", "x")
+    fails(result, "turns.csv:2: document north/kickoff has no turn: it has 4 turns",
+          "turns.csv:3: document north/kickoff has no turn '12': it has 4 turns")
+    assert "rent" not in result.output.replace(str(tmp_path), "")
+    copy = scanned_copy(study, tmp_path, "rent")
+    result = run(offsets, copy, "--coder", "x")
+    fails(result, "offsets.csv:2: the start cell ('The [PLACE OR TERM] keeps rising and "
+                  "fa…') holds no whole number")
+    fails(run(turns, copy, "--coder", "x"), "turns.csv:2: document north/kickoff has no "
+                                            "turn ('The [PLACE OR TERM] keeps rising'): it")
+    assert "rent" not in result.output.replace(str(tmp_path), "")
+
+
 def test_inline_markup_text_differs(study, tmp_path):
     fails(run(FIXTURES / "kickoff_changed.md", study, "--coder", "x", "--document",
               "north/kickoff"),

@@ -20,6 +20,9 @@ DATA = Path(__file__).parent / "data" / "evidence-study"
 NS = "urn:QDA-XML:project:1.0"
 TEXT = "P1: The café raised the rent again.\n\nP2: Zoë got evicted in May.\n"
 EMOJI = "P1: Great 😀 news about the rent.\n\nP2: 😀😀 We got evicted.\n"
+# a transcript breaking lines with a line separator (before a LF: read as none), a
+# paragraph separator and a NEL; ingest reads each as a LF (docs/formats.md)
+SEPARATED = "P1: The rent went up.\u2028\nAgain.\u2029\u2029P2: We got evicted\x85in May.\n"
 
 
 def guid(name: str) -> str:
@@ -32,9 +35,12 @@ def study(tmp_path_factory) -> Path:
     shutil.copytree(DATA, root)
     (root / "transcripts" / "north" / "cafe.txt").write_text(TEXT, encoding="utf-8")
     (root / "transcripts" / "north" / "chat.txt").write_text(EMOJI, encoding="utf-8")
+    (root / "transcripts" / "north" / "lines.txt").write_text(SEPARATED, encoding="utf-8")
     with open(root / "manifest.csv", "a", encoding="utf-8") as manifest:
         manifest.write("north/cafe.txt,North,site_visit_dialogue,2019-05-06,Cafe,mid-year\n"
-                       "north/chat.txt,North,site_visit_dialogue,2019-05-07,Chat,mid-year\n")
+                       "north/chat.txt,North,site_visit_dialogue,2019-05-07,Chat,mid-year\n"
+                       "north/lines.txt,North,site_visit_dialogue,2019-05-08,Lines,"
+                       "mid-year\n")
     opened = Study.open(root)
     write_corpus(ingest(opened), opened.out)
     return root
@@ -381,3 +387,40 @@ def test_positions_counted_in_utf16_units_land_on_the_same_words(study, tmp_path
     rows = pd.read_csv(coder_path(Study.open(study), "tool"))
     assert rows[["seg_id", "start", "end", "quote"]].values.tolist() == [
         ["north/chat:t1", 27, 31, "rent"], ["north/chat:t2", 41, 55, "We got evicted"]]
+
+
+@pytest.mark.parametrize("name", ["north/lines", "Lines interview"])
+def test_line_separators_the_transcript_was_read_with_as_lf_land_on_the_same_words(
+        study, tmp_path, name):
+    # the tool stored the transcript's file as written, each line separator, paragraph
+    # separator and NEL kept where the ingested text has a LF (or, beside one, nothing):
+    # it was refused as differing text; its positions are mapped to the text as read
+    stored = SEPARATED.replace("\n", "\r\n")
+    project(tmp_path / "separated.qdpx", name, stored,
+            spans_of(stored, "rent", "Again", "evicted\x85in May"))
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "separated.qdpx"),
+                                      str(study), "--coder", "tool", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert (f"TextSource {name!r}: its text breaks lines with U+0085, U+2028 and U+2029 "
+            "where the transcript as read has a line break") in " ".join(
+        result.output.split())
+    rows = pd.read_csv(coder_path(Study.open(study), "tool"), keep_default_na=False)
+    assert [(r.seg_id, r.start, r.end, r.quote) for r in rows.itertuples()] == [
+        ("north/lines:t1", 8, 12, "rent"), ("north/lines:t1", 22, 27, "Again"),
+        ("north/lines:t2", 41, 55, "evicted\nin May")]
+
+
+def test_a_source_differing_beyond_its_line_separators_names_the_line_as_stored(study,
+                                                                                tmp_path):
+    # compared with the transcript as read, the difference is found at "were", which is
+    # on line 2 of the source as stored (its separators are no line ends there), not on
+    # line 4 of the text as read, nor at the first separator
+    stored = SEPARATED.replace("We got", "We were")
+    project(tmp_path / "other.qdpx", "north/lines", stored, spans_of(stored, "rent"))
+    result = CliRunner().invoke(cli, ["import-codings", str(tmp_path / "other.qdpx"),
+                                      str(study), "--coder", "other"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("TextSource 'north/lines': refused: named like document north/lines but its "
+            "text differs, so its offsets would point at other characters (the text "
+            "differs from document north/lines at line 2, column 16") in " ".join(
+        result.output.split())

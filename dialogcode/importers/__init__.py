@@ -18,7 +18,7 @@ import pandas as pd
 from ..agreement.scheme import scheme_of
 from ..choices import CODING_FORMATS as FORMATS
 from ..codebook import Codebook
-from ..coders import CODER_COLUMNS, CodingsError, check_name
+from ..coders import CODER_COLUMNS, CODINGS_FOLDER, CodingsError, check_name
 from ..errors import ArgumentError, Problem
 from ..ingest import Corpus
 from ..limits import DEFAULT, Limits
@@ -293,6 +293,18 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
     codings = pd.DataFrame(rows, columns=CODER_COLUMNS).astype({"start": "Int64",
                                                                 "end": "Int64"})
     unique = codings.drop_duplicates(ignore_index=True)
+    skipped = (reading.unlocated if skip_unlocated else []) + \
+        (unmapped if skip_unmapped else [])
+    if unique.empty and skipped:    # no coder file, so none to add a coding to by hand
+        written = f"{CODINGS_FOLDER}/{coder}.csv"
+        raise CodingsError(sorted(skipped, key=_where) + [Problem(
+            f"nothing to import: each coding of the file was skipped (listed above), so "
+            f"{written} is not written: correct the file"
+            + (" (or map its code names with --map)" if skip_unmapped and unmapped else "")
+            + f" and import it again, or write "
+            f"{written} by hand with the columns seg_id,code_id,start,end,quote, a row "
+            "per coding: the seg_id and offsets of the place meant (a quote found at "
+            "several lists them), the code's id and the words coded", str(source))])
     if unique.empty:
         raise CodingsError("nothing to import: no codings left", file=source)
     located = {level: reading.located[level] for level in LEVELS} \

@@ -234,6 +234,15 @@ class Documents:
                                   any_case=True)
         return f" ({shorten(shown, EXCERPT)!r})" if shown.strip() else ""
 
+    def number(self, value: str, doc_id: str) -> str:
+        """A cell meant to hold a number (of document ``doc_id``), for a message after
+        the word naming it: `` '12'`` when it holds digits, else shown as transcript
+        text is (:meth:`excerpt`: masked, cut short, nothing without the study's privacy
+        scan), as it may hold a quote put in the wrong column."""
+        value = value.strip()
+        return f" {value!r}" if value.lstrip("+-").isdecimal() else \
+            self.excerpt(value, doc_id)
+
     def unit_reason(self, seg_id: str) -> str:
         """For a seg_id naming no segment: why, when its document is cut into segments
         of another unit now (:func:`~dialogcode.segment.other_unit`), else ""; worked

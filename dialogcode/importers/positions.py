@@ -1,6 +1,7 @@
 """Where a REFI-QDA tool's text positions fall in dialogcode's text. A source's text as
 stored becomes LF line ends (:func:`normalised`) in Unicode NFC (:func:`nfc_positions`),
-and its selections' positions may have been counted in code points of the file (the
+read as lines where the transcript was (:func:`as_lines`), and its selections'
+positions may have been counted in code points of the file (the
 standard), with a CRLF as one (ATLAS.ti) or in UTF-16 units (an emoji as two):
 :func:`countings_of` gives the ways that differ on a text, :func:`counting` tells which
 one a source's selections were counted in, by how many of them each puts at word edges.
@@ -11,6 +12,8 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+
+from ..normalize import read_places
 
 
 def normalised(raw: str) -> tuple[str, list[int]]:
@@ -57,6 +60,17 @@ def nfc_positions(text: str) -> tuple[str, Callable[[int], int | None]]:
         return new_start + len(head)
 
     return "".join(parts) + text[done:], position
+
+
+def as_lines(text: str) -> tuple[str, Callable[[int], int]]:
+    """(``text`` read as lines as ingest reads a plain-text transcript, each line break
+    written otherwise than LF one LF, or nothing beside one
+    (:func:`~dialogcode.normalize.read_lines`), the position in it of each position of
+    ``text``: one beside a line break read as nothing is the same as the break's)."""
+    read, places = read_places(text)
+    if read == text:
+        return text, lambda position: position
+    return read, lambda position: bisect_left(places, position)
 
 
 def at_word_edges(text: str, start: int, end: int) -> bool:

@@ -22,7 +22,10 @@ refused). Read from the project (namespace ``urn:QDA-XML:project:1.0``):
   matched to a document by its text (the same after normalisation, whitespace at the
   very end aside), else by name (doc_id or source path, with or without extension); a
   source named like a document whose text differs is refused, as its offsets would
-  point at other characters. Sources without selections that code anything are ignored.
+  point at other characters. A source's text that is a transcript's once read as lines
+  as ingest reads the transcript's file (a line separator, NEL, ... a LF, or nothing
+  beside one: :func:`.positions.as_lines`) is matched to it, its positions placed in the
+  text as read, with a note. Sources without selections that code anything are ignored.
 - A ``Coding`` of a whole source, and non-text sources (PDF, audio, pictures) holding
   codings, cannot become span codings: they are listed as ignored.
 - With ``user``, only the codings that those ``User``s (by name or id) created are read:
@@ -42,10 +45,11 @@ from ..coders import CodingsError
 from ..errors import Problem
 from ..interchange.qdc import parse_description
 from ..limits import DEFAULT, Limits
+from ..normalize import OTHER_BREAKS, shown_place
 from ..safexml import parse_xml
 from .archive import SafeArchive
 from .base import Documents, Found, Reading, first_difference
-from .positions import counting, countings_of, nfc_positions, normalised
+from .positions import as_lines, counting, countings_of, nfc_positions, normalised
 
 NS = "urn:QDA-XML:project:1.0"
 INTERNAL = "internal://"
@@ -141,20 +145,31 @@ def _trimmed(docs: Documents) -> dict[str, str]:
     return {_sha(text.rstrip()): doc_id for doc_id, text in docs.text.items()}
 
 
-def _match(name: str, text: str, docs: Documents) -> tuple[str | None, str | None]:
-    """(doc_id, None) for the document this source copies, or (None, why not)."""
-    doc_id = (docs.by_sha.get(_sha(text))
-              or _trimmed(docs).get(_sha(text.rstrip())))   # whitespace at the end aside
-    if doc_id is not None:
-        return doc_id, None
+def _match(name: str, texts: tuple[str, str], docs: Documents
+           ) -> tuple[str | None, str | None, bool]:
+    """(doc_id, None, whether as read) for the document a source copies, its text as
+    stored or read as lines (``texts``, :func:`.positions.as_lines`), or (None, why not,
+    False)."""
+    for as_read, text in enumerate(dict.fromkeys(texts)):
+        doc_id = (docs.by_sha.get(_sha(text))
+                  or _trimmed(docs).get(_sha(text.rstrip())))  # whitespace at the end aside
+        if doc_id is not None:
+            return doc_id, None, bool(as_read)
     doc_id, _ = docs.resolve(name)
     if doc_id is None:
-        return None, "matches no document by its text or by its name"
-    if _same_text(text, docs.text[doc_id]):
-        return doc_id, None
-    _, difference = first_difference(text, docs.text[doc_id], doc_id, docs)
+        return None, "matches no document by its text or by its name", False
+    for as_read, text in enumerate(dict.fromkeys(texts)):
+        if _same_text(text, docs.text[doc_id]):
+            return doc_id, None, bool(as_read)
+    # shown against the text as read (at the line and column of the text as stored),
+    # unless the document kept other line breaks
+    if any(char in OTHER_BREAKS for char in docs.text[doc_id]) or texts[0] == texts[1]:
+        _, difference = first_difference(texts[0], docs.text[doc_id], doc_id, docs)
+    else:
+        _, difference = first_difference(texts[1], docs.text[doc_id], doc_id, docs,
+                                         lambda at: shown_place(texts[0], at))
     return None, (f"refused: named like document {doc_id} but its text differs, so its "
-                  f"offsets would point at other characters ({difference})")
+                  f"offsets would point at other characters ({difference})"), False
 
 
 def _users(root: ET.Element, wanted: Sequence[str], where: str) -> set[str]:
@@ -253,12 +268,21 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
     raw, why = _source_text(element, archive, crlf)
     lines_lf, dropped = normalised(raw)
     text, composed = nfc_positions(lines_lf)
-    doc_id = None
+    read, lined = as_lines(text)
+    doc_id, as_read = None, False
     if why is None:
-        doc_id, why = _match(label, text, docs)
+        doc_id, why, as_read = _match(label, (text, read), docs)
     if doc_id is None:
         reading.problems.append(Problem(f"TextSource {label!r}: {why}", where, line))
         return
+    if as_read:
+        breaks = sorted({f"U+{ord(char):04X}" for char in text if char in OTHER_BREAKS})
+        reading.notes.append(Problem(
+            f"TextSource {label!r}: its text breaks lines with "
+            f"{', '.join(breaks[:-1])}{' and ' * (len(breaks) > 1)}{breaks[-1]} where the "
+            "transcript as read has a line break (or, beside one, nothing), as ingest "
+            "reads the transcript's file: its positions are counted in its text as "
+            "stored and placed in the transcript's", where, line))
     length = len(docs.text[doc_id])
     spans = []
     for selection in selections:
@@ -308,7 +332,7 @@ def _read_source(element: ET.Element, archive: SafeArchive, docs: Documents,
                 f"selection {start}-{end} of {label!r} starts or ends inside a character "
                 "that Unicode NFC composes (a letter and its combining accent)", where, at))
             continue
-        start, end = first, last
+        start, end = (lined(first), lined(last)) if as_read else (first, last)
         if not 0 <= start < end <= length:
             reading.problems.append(Problem(
                 f"selection {start}-{end} out of range for {label!r} ({length} "

@@ -90,7 +90,8 @@ def remedy(places: list[tuple[int, int]], doc_id: str, docs: Documents,
     ways = [] if whole else ["quote more of the text"]
     if export:
         ways.append("import with --skip-unlocated and add the coding to the coder file "
-                    "by hand: a row of the place's seg_id, the code and its start and end")
+                    "by hand: a row of the place's seg_id, the code's id, its start and "
+                    "end and the words coded (columns seg_id,code_id,start,end,quote)")
     else:
         if all(speakers) and len(set(map(_label, speakers))) == len(places):
             ways.append("name its turn's speaker in a speaker column")

@@ -224,12 +224,13 @@ def read_table(path: Path, docs: Documents, kind: str | None = None,
 
 
 def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: Reading,
-           source: str, found: Location | None = None, export: bool = False
+           source: str, found: Location | None = None, export: str | None = None
            ) -> tuple[str, int | None, int | None, list[str]] | None:
     """(doc_id, start, end, seg_ids) of one row (the segments it codes whole, or none
     for a span), or None after recording why not; a quote's ``found`` is where
-    :func:`.locate.locate` finds it (located here if None); ``export``: the row is a
-    tool's export's (whose columns cannot name a turn or offsets)."""
+    :func:`.locate.locate` finds it (located here if None); ``export``, for a row of a
+    tool's export (whose columns cannot name a turn or offsets): why its paragraph
+    number did not place its quote, or "" (:func:`.tools._by_paragraph`)."""
     def fail(message: str, key: str | None = None) -> None:
         reading.problems.append(Problem(message, source, line, key))
 
@@ -260,8 +261,10 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     if kind == "offsets":
         start, end = _integer(row["start"]), _integer(row["end"])
         if start is None or end is None:
-            return fail(f"start and end must be whole numbers (got {row['start']!r}, "
-                        f"{row['end']!r})")
+            cells = [f"{name} cell{docs.number(row[name], doc_id)}"
+                     for name in ("start", "end") if _integer(row[name]) is None]
+            return fail(f"the {' and the '.join(cells)} hold{'s' * (len(cells) == 1)} no "
+                        "whole number")
         if not 0 <= start < end <= len(text):
             return fail(f"offsets {start}-{end} out of range: need 0 <= start < end <= "
                         f"{len(text)} (the length of {doc_id})")
@@ -302,8 +305,8 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
                if named[0] else "")
         reading.unlocated.append(Problem(
             f"AMBIGUOUS: {what} found {len(found.spans)} times ({found.level} match): "
-            f"{where}{why}; to code one, "
-            f"{remedy(places or found.spans, doc_id, docs, export)}",
+            f"{where}{why}{f'; {export}' if export else ''}; to code one, "
+            f"{remedy(places or found.spans, doc_id, docs, export is not None)}",
             source, line))
         return None
     reading.located[found.level] += 1
@@ -345,14 +348,15 @@ def _turn_place(row: dict[str, str], doc_id: str, docs: Documents, fail
     turn = _integer(row["turn"])
     segs = docs.turns.get((doc_id, turn), []) if turn is not None else []
     named = segs[0] if len(segs) == 1 else f"{segs[0]} to {segs[-1]}" if segs else ""
+    told = docs.number(row["turn"], doc_id)
     if not segs and doc_id in docs.sections:
         return fail(f"document {doc_id} is cut into sections of several turns now, so "
-                    f"turn {row['turn'].strip()!r} names no segment of it: give the seg_id "
-                    "of its section, or ingest with `unit: turn`")
+                    f"turn{told} names no segment of it: give the seg_id of its section, "
+                    "or ingest with `unit: turn`")
     if not segs:
         count = docs.turn_count[doc_id]
-        return fail(f"document {doc_id} has no turn {row['turn'].strip()!r}: it has "
-                    f"{count} turn{'s' * (count != 1)}, numbered from 1")
+        return fail(f"document {doc_id} has no turn{told}: it has {count} "
+                    f"turn{'s' * (count != 1)}, numbered from 1")
     fits = _text_of(row, docs, segs)
     one = None if fits or len(segs) == 1 else \
         next((seg for seg in segs if _text_of(row, docs, [seg])), None)

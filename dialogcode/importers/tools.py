@@ -197,32 +197,43 @@ def _paragraphs(text: str, at: int) -> set[int]:
     return {line + 1, before[line] + 1, blocks[line]}
 
 
-def _by_paragraph(layout: Layout, row: dict[str, str], found: Location, doc_id: str,
-                  docs: Documents, reading: Reading, source: str, line: int
-                  ) -> tuple[int, int] | None:
-    """The one place of a quote ``found`` at several in the paragraph the row's
-    Beginning (MAXQDA) or Start (ATLAS.ti) names, whichever way the tool counts
-    paragraphs: in the file's lines as an editor shows them or, where a line
-    separator, vertical tab, NEL or form feed was read as a line break, which a tool may
-    count as one too, in the lines as read (:meth:`.base.Documents.shown_lines`). None
-    when the quote is not ambiguous, the row names no paragraph, the document is not a
-    plain-text file kept as written (:data:`.base.AS_WRITTEN`) or its lines cannot be
-    counted (:meth:`.base.Documents.unshown`), or not exactly one place fits (the quote
-    is then located, or listed, as any is)."""
+def _by_paragraph(layout: Layout, column: str, row: dict[str, str], found: Location,
+                  doc_id: str, docs: Documents, reading: Reading, source: str, line: int
+                  ) -> tuple[tuple[int, int] | None, str]:
+    """(the one place, "") of a quote ``found`` at several that is in the paragraph the
+    row's Beginning (MAXQDA) or Start (ATLAS.ti), named ``column`` in the file, names,
+    whichever way the tool counts paragraphs: in the file's lines as an editor shows
+    them or, where a line separator, vertical tab, NEL or form feed was read as a line
+    break, which a tool may count as one too, in the lines as read
+    (:meth:`.base.Documents.shown_lines`). Else (None, why the paragraph number placed it
+    not, for the message listing the quote, "" when the quote is not ambiguous or the
+    row names no paragraph): it is no number, the document is not a plain-text file
+    kept as written (:data:`.base.AS_WRITTEN`) or its lines cannot be counted
+    (:meth:`.base.Documents.unshown`), or not exactly one place fits (the quote is then
+    located, or listed, as any is)."""
     cell = row.get(layout.paragraph or "", "").strip()
-    shown = docs.shown_lines(doc_id) if not found.located and cell.isdecimal() else None
+    if len(found.spans) < 2 or not cell:
+        return None, ""
+    told = f"the row's {column}{docs.number(cell, doc_id)}"
+    if not cell.isdecimal():
+        return None, f"{told} is no paragraph number"
+    shown = docs.shown_lines(doc_id)
     if shown is None:
-        return None
+        return None, f"{told} is not used: " + (
+            docs.unshown(doc_id) or f"the text of a {docs.formats[doc_id]} transcript is "
+            "rebuilt from its file, so the tool's paragraphs are not its lines")
     texts = {shown, docs.text[doc_id]}
     fits = [span for span in found.spans
             if any(int(cell) in _paragraphs(text, span[0]) for text in texts)]
     if len(fits) != 1:
-        return None
+        return None, (f"{told} is the paragraph of {len(fits)} of them, each counted "
+                      "another way" if fits else f"{told} is the paragraph of none of "
+                      "them, whichever way paragraphs are counted")
     reading.located[found.level] += 1
     reading.notes.append(Problem(
         f"the text is found {len(found.spans)} times; taken at {fits[0][0]}-{fits[0][1]}, "
         f"the one in paragraph {cell} ({layout.paragraph})", source, line))
-    return fits[0]
+    return fits[0], ""
 
 
 def _creators(header: list[str], rows, path: Path, users, reading: Reading) -> list:
@@ -292,10 +303,11 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
             continue
         found = locate(row[layout.quote], docs.text[doc_id],
                        between=docs.between.get(doc_id, ()))
-        span = _by_paragraph(layout, row, found, doc_id, docs, reading, source, line)
+        span, unplaced = _by_paragraph(layout, original.get(layout.paragraph or "", ""),
+                                       row, found, doc_id, docs, reading, source, line)
         quoted = {"document": doc_id, "quote": row[layout.quote]}
         where = (doc_id, *span, []) if span else \
-            place("quotes", quoted, line, docs, reading, source, found, export=True)
+            place("quotes", quoted, line, docs, reading, source, found, export=unplaced)
         if where is None:
             continue
         doc_id, start, end, _ = where
