@@ -231,27 +231,28 @@ def test_bare_times_alone_on_their_lines_are_markers_where_the_file_has_more_tha
         ("turn", "P2", "Fine.", None), ("turn", "P2", "What next?", 782.0)]
 
 
-@pytest.mark.parametrize("text, said, line", [
+@pytest.mark.parametrize("text, said, line, time, whose", [
     ("P1: the bus came at\n10:30:00\nand we left.\nP2: Fine.\n",
-     [("P1", "the bus came at\n10:30:00\nand we left."), ("P2", "Fine.")], 2),
+     [("P1", "the bus came at\n10:30:00\nand we left."), ("P2", "Fine.")], 2, "10:30:00", "P1"),
     ("P1: the bus came at\n\n10:30:00\n\nand we left.\n\nP2: Fine.\n",
-     [("P1", "the bus came at\n\n10:30:00\n\nand we left."), ("P2", "Fine.")], 3),
+     [("P1", "the bus came at\n\n10:30:00\n\nand we left."), ("P2", "Fine.")], 3, "10:30:00",
+     "P1"),
     ("P1: When was it?\nP2: the log says\n00:12:31\nP1: Oh.\n",
-     [("P1", "When was it?"), ("P2", "the log says\n00:12:31"), ("P1", "Oh.")], 3)],
+     [("P1", "When was it?"), ("P2", "the log says\n00:12:31"), ("P1", "Oh.")], 3, "00:12:31",
+     "P2")],
     ids=["a line of a turn", "a paragraph of a turn", "above the next label"])
-def test_the_only_time_in_a_file_alone_on_its_line_stays_words_with_a_note(text, said, line):
+def test_the_only_time_in_a_file_alone_on_its_line_stays_words_with_a_note(
+        text, said, line, time, whose):
     # read as a marker: the turn parted there and the time in no turn's words, or the
     # last words of P2 taken for the time of P1's turn below, all times of day from it
     parsed = parse_text(text, "call.txt", "txt")
     assert [(b.speaker, parsed.text[b.start:b.end], b.time_start)
             for b in parsed.blocks] == [(speaker, words, None) for speaker, words in said]
-    time = "10:30:00" if "10:30:00" in text else "00:12:31"
-    whose = "P2" if "log" in text else "P1"
-    assert [str(note) for note in parsed.notes if time in str(note)] == [
+    assert [str(note) for note in parsed.notes if time in str(note)] == [(
         f"line {line}: `{time}` alone on its line is read as words of {whose}'s turn, not "
         "as a time marker: it is the only time in the file, written as someone may say "
         "it; if it marks where in the recording the words after it start, write it in "
-        f"brackets (`[{time}]`)"]
+        f"brackets (`[{time}]`)")]
 
 
 @pytest.mark.parametrize("mark, time", [("[10:30:00]", 0.0), ("(10:30:00)", 0.0),
