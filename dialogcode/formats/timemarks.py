@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 
+from .columns import clock_seconds
 from .labels import CLOCK, STAMP, Turn
 from .lines import SENTENCE_END, line_at, rest_of_line
 from .plaintext import STAMP_LINE, not_talk, time_line_above
@@ -55,7 +56,7 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]
     # each turn's time and the next turn's, a marker's time between them
     windows, later = [], None
     for turn in reversed(turns):
-        windows.append((_seconds(turn.stamp), later))
+        windows.append((clock_seconds(turn.stamp), later))
         later = later if windows[-1][0] is None else windows[-1][0]
     for turn, window in zip(turns, reversed(windows)):
         if not turn.speaker:
@@ -162,17 +163,8 @@ def _at_break(text: str, m: re.Match, body: int, stop: int) -> bool:
 
 def _within(stamp: str, window: tuple[float | None, float | None]) -> bool:
     """Whether the time ``stamp`` lies in ``window``, both its ends known."""
-    seconds = _seconds(stamp)
+    seconds = clock_seconds(stamp)
     return None not in (seconds, *window) and window[0] <= seconds <= window[1]
-
-
-def _seconds(stamp: str | None) -> float | None:
-    """Seconds of a time written ``h:mm:ss`` or ``mm:ss``; None for none or another
-    (``2:15 PM``)."""
-    if not stamp or not re.fullmatch(CLOCK, stamp):
-        return None
-    *fields, last = stamp.replace(",", ".").split(":")
-    return sum(int(f) * 60 ** (len(fields) - k) for k, f in enumerate(fields)) + float(last)
 
 
 def time_heading(text: str, start: int, end: int) -> bool:
