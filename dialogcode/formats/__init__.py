@@ -16,8 +16,8 @@ from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
 from .notes import parse_notes, stacked_labels
-from .otter import (bold_names, find_headers, markdown_note, one_word_names, parse_otter,
-                    timed_headings)
+from .otter import (bold_names, find_headers, header_lines, markdown_note, one_word_names,
+                    parse_otter, timed_headings)
 from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
                         observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
@@ -71,8 +71,9 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     if fmt == "txt" and caption_shaped(text):
         return parse_captions(text, source, vtt=text.lstrip("\ufeff\n").startswith("WEBVTT"),
                               forced=forced, shown=shown)
+    shaped = header_lines(text)     # lines written as an Otter header, for each use below
     if fmt not in ("notes", "otter"):
-        headers = find_headers(text, forced) if fmt not in ("turns", "md") else []
+        headers = find_headers(text, shaped, forced) if fmt not in ("turns", "md") else []
         if len(headers) >= 2:
             return parse_otter(text, source, headers, shown)
         turns, notes = find_turns(text, forced)
@@ -92,7 +93,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
             # a time alone written as nobody says one is a marker in a turn, no heading
             found = [(s, e) for s, e in set(heading_lines(text, headings) + marked + recap_lines(
                 text, forced, [(t.start, t.body, t.speaker) for t in turns])
-                + timed_headings(text)) if not time_heading(text, s, e)]
+                + timed_headings(text, shaped)) if not time_heading(text, s, e)]
             lines = observer_lines(text, turns, forced)
             turns, said = time_marks(text, turns, [s for s, _ in found] + lines)
             turns, clocked = read_times(text, turns, source, turn_times, shown)
@@ -102,12 +103,13 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
                                + timing_note(text), sorted(found),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":
-        return parse_otter(text, source, find_headers(text, forced), shown)
+        return parse_otter(text, source, find_headers(text, shaped, forced), shown)
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text)
-                          + one_word_names(text, forced, markdown=fmt == "md")
-                          + (markdown_note(text) if fmt == "md" else bold_names(text))
+                          + one_word_names(text, shaped, forced, markdown=fmt == "md")
+                          + (markdown_note(text, shaped) if fmt == "md"
+                             else bold_names(text, shaped))
                           + timing_note(text),
                           key=lambda note: note.line)
     return parsed

@@ -40,19 +40,26 @@ def _stamp(header: re.Match) -> str:
             or header["bare"])
 
 
-def find_headers(text: str, forced: frozenset[str] = frozenset()) -> list[re.Match]:
-    """The ``Name  0:49`` lines of ``text``, and its ``Name (0:49)`` lines when some of
-    those are of a role or a recurring label (``Speaker 1 (00:05)``): then each of them
-    whose label is a role, recurs or is written like a name; so too ``[00:00:05] Ana Ruiz``
-    lines, when every such label is a role, of two words or more or one of ``forced``,
+def header_lines(text: str) -> list[re.Match]:
+    """Every line of ``text`` written as an Otter header (:data:`HEADER`): the one scan
+    of it that the functions below choose from."""
+    return list(HEADER.finditer(text))
+
+
+def find_headers(text: str, lines: list[re.Match], forced: frozenset[str] = frozenset()
+                 ) -> list[re.Match]:
+    """The ``Name  0:49`` lines of ``text`` (among its :func:`header_lines`, ``lines``),
+    and its ``Name (0:49)`` lines when some of those are of a role or a recurring label
+    (``Speaker 1 (00:05)``): then each of them whose label is a role, recurs or is
+    written like a name; so too ``[00:00:05] Ana Ruiz`` lines, when every such label is
+    a role, of two words or more or one of ``forced``,
     the study's speakers (``[09:15] Budget`` twice is a heading of notes). A heading or a
     line of talk ending in a time in brackets (``Arrival (09:15)``, ``not really
     (11:00)``), or after one (``[10:15] Arrival``), is not a speaker's, nor is such a line
     above a turn of a label used twice or a role's (``Break (00:12:31)`` above
     ``P1: ...``: a heading among turns)."""
-    above = {m.start() for m in _above_turns(text)}
-    found = [m for m in HEADER.finditer(text)
-             if speakers.plausible(_label(m)) and m.start() not in above]
+    above = {m.start() for m in _above_turns(text, lines)}
+    found = [m for m in lines if speakers.plausible(_label(m)) and m.start() not in above]
     counts = Counter(_label(m) for m in found if not m["ts"])
     usual = {name for name in counts if counts[name] >= 2 or speakers.ROLE.match(name)}
     found = [m for m in found if m["ts"] or (usual and (
@@ -72,15 +79,16 @@ def _full_name(label: str, forced: frozenset[str]) -> bool:
     return bool(speakers.ROLE.match(label)) or len(label.split()) > 1 or label in forced
 
 
-def one_word_names(text: str, forced: frozenset[str] = frozenset(),
+def one_word_names(text: str, lines: list[re.Match], forced: frozenset[str] = frozenset(),
                    markdown: bool = False) -> list[Note]:
     """A note for text read as field notes with three or more ``[00:00:05] Maria``
-    lines (a time, then a name, above the words), some of one word not in ``forced``,
-    whose names are mostly used so twice or more, one coming back after another
-    (``Maria``, ``Jon``, ``Maria``: a heading used twice in a row, ``Tour``, ``Tour``, is
-    none), as Happy Scribe or Trint write speakers' names: they are read as headings
+    lines (a time, then a name, above the words; among its :func:`header_lines`,
+    ``lines``), some of one word not in ``forced``, whose names are mostly used so twice
+    or more, one coming back after another (``Maria``, ``Jon``, ``Maria``: a heading
+    used twice in a row, ``Tour``, ``Tour``, is none), as Happy Scribe or Trint write
+    speakers' names: they are read as headings
     (:func:`find_headers`; in Markdown, never as speakers, listed or not)."""
-    found = [m for m in HEADER.finditer(text) if m["named"] and speakers.plausible(_label(m))]
+    found = [m for m in lines if m["named"] and speakers.plausible(_label(m))]
     names = [_label(m) for m in found]
     counts = Counter(names)
     back = any(name in names[:k - 1] and name != names[k - 1]
@@ -99,21 +107,22 @@ def one_word_names(text: str, forced: frozenset[str] = frozenset(),
         f"if they are speakers, {advice}"))]
 
 
-def timed_headings(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the lines with a time in brackets or first (``Break (00:12:31)``,
+def timed_headings(text: str, lines: list[re.Match]) -> list[tuple[int, int]]:
+    """(start, end) of the lines, among its :func:`header_lines` (``lines``), with a
+    time in brackets or first (``Break (00:12:31)``,
     ``[00:12:31] Break``) just above a turn of a label used twice or a role's: headings
     among turns (:func:`find_headers` takes none of them for a speaker's), when they
     open a paragraph and their words are titled like a heading (``P1: We met at`` /
     ``10:30:00 sharp.`` is talk)."""
-    return [(m.start(), m.end()) for m in _above_turns(text)
+    return [(m.start(), m.end()) for m in _above_turns(text, lines)
             if not text[text.rfind("\n", 0, max(m.start() - 1, 0)) + 1:m.start()].strip()
             and heading_shaped(_label(m))]
 
 
-def _above_turns(text: str) -> list[re.Match]:
-    """The header lines, but ``Name  0:49`` ones, just above a turn of a label used
-    twice or a role's (:func:`_above_a_turn`)."""
-    found = [m for m in HEADER.finditer(text) if not m["ts"] and speakers.plausible(_label(m))]
+def _above_turns(text: str, lines: list[re.Match]) -> list[re.Match]:
+    """The header lines ``lines``, but ``Name  0:49`` ones, just above a turn of a label
+    used twice or a role's (:func:`_above_a_turn`)."""
+    found = [m for m in lines if not m["ts"] and speakers.plausible(_label(m))]
     if not found:
         return []
     labels = Counter(m["colon"].strip() for m in TURN.finditer(text) if m["colon"])
@@ -130,24 +139,25 @@ def _above_a_turn(text: str, header: re.Match, talking: set[str]) -> bool:
     return bool(turn and turn["colon"] and turn["colon"].strip() in talking)
 
 
-def markdown_note(text: str) -> list[Note]:
+def markdown_note(text: str, lines: list[re.Match]) -> list[Note]:
     """A note for a Markdown file read as field notes that has the speaker lines of an
-    Otter export (:func:`find_headers`): a .md file is never read as one."""
-    headers = find_headers(text)
+    Otter export (:func:`find_headers` among its :func:`header_lines`, ``lines``): a .md
+    file is never read as one."""
+    headers = find_headers(text, lines)
     if len(headers) < 2:
-        return bold_names(text)
+        return bold_names(text, lines)
     return [Note(line_at(text, headers[0].start()), (
         f"{len(headers)} lines are a speaker's name and a time above the words "
         f"(`{headers[0][0].strip()}`), as an Otter export writes them: a Markdown file is "
         "read as field notes, without speakers; save it as .txt to read its turns"))]
 
 
-def bold_names(text: str) -> list[Note]:
+def bold_names(text: str, lines: list[re.Match]) -> list[Note]:
     """A note for a file (Markdown, or a text file it was pasted into) read as field
     notes with two or more lines of a name in bold and a time, and no colon, above the
-    words (``**Ana Ruiz** (00:01)``): a speaker's label a colon would make one
-    (``**Ana Ruiz** (00:01):``)."""
-    found = [m for m in HEADER.finditer(text)
+    words (``**Ana Ruiz** (00:01)``; among its :func:`header_lines`, ``lines``): a
+    speaker's label a colon would make one (``**Ana Ruiz** (00:01):``)."""
+    found = [m for m in lines
              if m["label"] and BOLD_NAME.fullmatch(_label(m))
              and speakers.plausible(_label(m)[2:-2]) and (m["round"] or m["square"])]
     if len(found) < 2:
@@ -159,9 +169,9 @@ def bold_names(text: str) -> list[Note]:
         "its turns"))]
 
 
-def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
+def parse_otter(text: str, source: str, headers: list[re.Match],
                 shown: Callable[[int], int] | None = None) -> ParsedDocument:
-    """Turns from the ``Name  0:49`` lines (``headers``, found if None), and a recap's
+    """Turns from the ``Name  0:49`` lines (``headers``, :func:`find_headers`), and a recap's
     heading after a turn (``Facilitator Notes:``, :func:`~.headings.recap_lines`) with the
     section of nobody's words under it, up to the next ``Name  0:49`` line; later turns
     carry it as their ``section`` (even listed under ``speakers:``: a label is no speaker
@@ -170,7 +180,6 @@ def parse_otter(text: str, source: str, headers: list[re.Match] | None = None,
     (none if that is earlier). A time before the one above it is
     noted (:func:`~.clock.backwards`); ``shown``: the line the note names in its words
     for a line of ``text``."""
-    headers = find_headers(text) if headers is None else headers
     blocks: list[Block] = []
     first = headers[0].start() if headers else len(text)
     start, end = span(text, 0, first)
