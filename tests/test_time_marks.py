@@ -373,3 +373,10 @@ def test_a_time_in_round_brackets_after_the_label_times_the_words_below_it():
 def test_a_time_in_round_brackets_with_words_after_it_on_the_labels_line_stays_talk():
     assert read("P1: (10:30) works for me.\nP2: Fine.\nP1: Good.\n")[0] == (
         "turn", "P1", "(10:30) works for me.", None)
+
+
+@pytest.mark.parametrize("mark", ["[00:12:31]", "  (00:12:31)"])
+def test_the_only_time_in_a_file_in_brackets_above_a_label_is_that_turns(mark):
+    assert read(f"P1: When was it?\nP2: the log says\n{mark}\nP1: Oh.\n") == [
+        ("turn", "P1", "When was it?", None), ("turn", "P2", "the log says", None),
+        ("turn", "P1", "Oh.", 751.0)]

@@ -103,8 +103,8 @@ def _said_alone(text: str, turns: list[Turn], found: list[tuple[re.Match, Turn]]
     else:
         k = stamped[0]
         turn = turns[k]
-        if k == 0 or turn.lead is None or text.startswith(("[", "("), turn.lead) \
-                or not turns[k - 1].speaker:
+        if k == 0 or turn.lead is None or not turns[k - 1].speaker \
+                or text[turn.lead:turn.start].lstrip().startswith(("[", "(")):
             return turns, [], []
         at, stamp, whose = turn.lead, turn.stamp, turns[k - 1].speaker
         turns = [*turns[:k], replace(turn, lead=None, stamp=None), *turns[k + 1:]]
