@@ -64,6 +64,31 @@ def test_two_line_subtitles_keep_their_first_line_as_words(tmp_path):
         "Hello There General Kenobi", "You Are A Bold One"]
 
 
+@pytest.mark.parametrize("suffix", [".srt", ".vtt"])
+@pytest.mark.parametrize("firsts", [("Okay", "Right", "Okay", "Right"),
+                                    ("Okay.", "Right.", "Okay.", "Right."),
+                                    ("Okay", "Right", "Okay", None)],
+                         ids=["words", "sentences", "most cues"])
+def test_two_line_subtitles_opening_with_a_word_of_talk_keep_it_as_words(
+        tmp_path, suffix, firsts):
+    # every cue's first line `Okay` or `Right` was read as a speaker of that name, its
+    # words the rest of the cue's; or with one cue unlike them, a note told the user to
+    # give it its name line
+    rests = ["let's get started then.", "so the first item is rent.",
+             "and the second is repairs.", "Who wants to begin?"]
+    stamp = "00:00:0{},000" if suffix == ".srt" else "00:00:0{}.000"
+    cues = ["\n".join(line for line in (first, rest) if line)
+            for first, rest in zip(firsts, rests)]
+    path = tmp_path / f"t{suffix}"
+    path.write_text(("WEBVTT\n\n" if suffix == ".vtt" else "") + "\n\n".join(
+        f"{k}\n{stamp.format(2 * k)} --> {stamp.format(2 * k + 1)}\n{cue}"
+        for k, cue in enumerate(cues, 1)) + "\n", encoding="utf-8")
+    turns, parsed = turns_of(path)
+    assert [(speaker, said) for speaker, said, *_ in turns] == [
+        (None, " ".join(cue.split())) for cue in cues]
+    assert not any("name" in str(note) for note in parsed.notes)
+
+
 def test_a_teams_cue_without_a_name_line_is_noted(tmp_path):
     # one cue without its name line (or without words) left every cue's name read as
     # its words, in turns without a speaker, without a note

@@ -2077,6 +2077,34 @@ def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
     assert notes[1:] == ["line 4: `[Ben Lee]` is used once and taken as a speaker"]
 
 
+@pytest.mark.parametrize("label", ["[Ana Ruiz]", "[Ana]"])
+def test_a_bracketed_label_and_time_used_once_among_zooms_is_a_turn(tmp_path, label):
+    # someone who speaks once in a Zoom transcript: their label was read as the last
+    # words of Maria's turn, and their words, parted there by the time, as Maria's
+    path = tmp_path / "t.txt"
+    path.write_text("[Maria Lopez] 10:15:45\nHello everyone.\n[Tom Reed] 10:15:50\nHi.\n"
+                    f"[Maria Lopez] 10:16:02\nLet us start.\n{label} 10:16:10\n"
+                    "Sorry I am late.\n[Tom Reed] 10:16:20\nNo problem.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Maria Lopez", "Hello everyone.", 0.0), ("Tom Reed", "Hi.", 5.0),
+        ("Maria Lopez", "Let us start.", 17.0), (label[1:-1], "Sorry I am late.", 25.0),
+        ("Tom Reed", "No problem.", 35.0)]
+    assert f"line 7: `{label}` is used once and taken as a speaker" in map(str, parsed.notes)
+
+
+def test_a_bracketed_label_used_once_with_a_time_unlike_the_turns_stays_words(tmp_path):
+    # `10:16` among `h:mm:ss` times is no time Zoom wrote: the line stays words, noted
+    path = tmp_path / "t.txt"
+    path.write_text("[Maria Lopez] 10:15:45\nHello everyone.\n[Tom Reed] 10:15:50\nHi.\n"
+                    "[Maria Lopez] 10:16:02\nLet us start.\n[Ana Ruiz] 10:16\n"
+                    "Sorry I am late.\n[Tom Reed] 10:16:20\nNo problem.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][2] == (
+        "Maria Lopez", "Let us start.\n[Ana Ruiz] 10:16\nSorry I am late.")
+    assert "line 7: `[Ana Ruiz]` read as text, not as a speaker" in map(str, parsed.notes)
+
+
 @pytest.mark.parametrize("answer", ["9:30", "10:15:40"])
 def test_a_time_answered_after_a_bracketed_label_stays_talk(tmp_path, answer):
     # `[Maria] 9:30` answering when to meet lost its words and got a time of 9:30 when

@@ -215,15 +215,53 @@ def test_a_time_someone_says_in_a_timed_transcript_stays_words():
      "We went there.", "And then we left."),
     ("P1: we went there\n\n00:12:31 and then we left.\n\nP2: Fine.\n",
      "we went there", "and then we left."),
-    ("P1: we went there\n00:12:31\nand then we left\nP2: Fine.\n",
-     "we went there", "and then we left"),
     ("P1: we went there\n00:12:31 and then we left\nP2: Fine.\n",
      "we went there", "and then we left")],
     ids=["between sentences", "opening a line after a sentence", "opening a paragraph",
-         "alone on its line", "opening a line, written as a recording's"])
+         "opening a line, written as a recording's"])
 def test_a_bare_time_with_seconds_at_a_break_in_the_talk_is_a_marker(text, before, after):
     assert read(text) == [("turn", "P1", before, None), ("turn", "P1", after, 751.0),
                           ("turn", "P2", "Fine.", None)]
+
+
+def test_bare_times_alone_on_their_lines_are_markers_where_the_file_has_more_than_one():
+    assert read("P1: we went there\n00:12:31\nand then we left\n"
+                "P2: Fine.\n00:13:02\nWhat next?\n") == [
+        ("turn", "P1", "we went there", None), ("turn", "P1", "and then we left", 751.0),
+        ("turn", "P2", "Fine.", None), ("turn", "P2", "What next?", 782.0)]
+
+
+@pytest.mark.parametrize("text, said, line, time, whose", [
+    ("P1: the bus came at\n10:30:00\nand we left.\nP2: Fine.\n",
+     [("P1", "the bus came at\n10:30:00\nand we left."), ("P2", "Fine.")], 2, "10:30:00", "P1"),
+    ("P1: the bus came at\n\n10:30:00\n\nand we left.\n\nP2: Fine.\n",
+     [("P1", "the bus came at\n\n10:30:00\n\nand we left."), ("P2", "Fine.")], 3, "10:30:00",
+     "P1"),
+    ("P1: When was it?\nP2: the log says\n00:12:31\nP1: Oh.\n",
+     [("P1", "When was it?"), ("P2", "the log says\n00:12:31"), ("P1", "Oh.")], 3, "00:12:31",
+     "P2")],
+    ids=["a line of a turn", "a paragraph of a turn", "above the next label"])
+def test_the_only_time_in_a_file_alone_on_its_line_stays_words_with_a_note(
+        text, said, line, time, whose):
+    # read as a marker: the turn parted there and the time in no turn's words, or the
+    # last words of P2 taken for the time of P1's turn below, all times of day from it
+    parsed = parse_text(text, "call.txt", "txt")
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start)
+            for b in parsed.blocks] == [(speaker, words, None) for speaker, words in said]
+    assert [str(note) for note in parsed.notes if time in str(note)] == [(
+        f"line {line}: `{time}` alone on its line is read as words of {whose}'s turn, not "
+        "as a time marker: it is the only time in the file, written as someone may say "
+        "it; if it marks where in the recording the words after it start, write it in "
+        f"brackets (`[{time}]`)")]
+
+
+@pytest.mark.parametrize("mark, time", [("[10:30:00]", 0.0), ("(10:30:00)", 0.0),
+                                        ("[10:30]", 630.0)])
+def test_the_only_time_in_a_file_in_brackets_alone_on_its_line_is_a_marker(mark, time):
+    # a time of day from the first turn's, as 00:00:00; minutes and seconds as written
+    assert read(f"P1: the bus came at\n{mark}\nand we left.\nP2: Fine.\n") == [
+        ("turn", "P1", "the bus came at", None), ("turn", "P1", "and we left.", time),
+        ("turn", "P2", "Fine.", None)]
 
 
 @pytest.mark.parametrize("words, before, after", [
@@ -335,3 +373,10 @@ def test_a_time_in_round_brackets_after_the_label_times_the_words_below_it():
 def test_a_time_in_round_brackets_with_words_after_it_on_the_labels_line_stays_talk():
     assert read("P1: (10:30) works for me.\nP2: Fine.\nP1: Good.\n")[0] == (
         "turn", "P1", "(10:30) works for me.", None)
+
+
+@pytest.mark.parametrize("mark", ["[00:12:31]", "  (00:12:31)"])
+def test_the_only_time_in_a_file_in_brackets_above_a_label_is_that_turns(mark):
+    assert read(f"P1: When was it?\nP2: the log says\n{mark}\nP1: Oh.\n") == [
+        ("turn", "P1", "When was it?", None), ("turn", "P2", "the log says", None),
+        ("turn", "P1", "Oh.", 751.0)]

@@ -103,11 +103,11 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
                 text, forced, [(t.start, t.body, t.speaker) for t in turns])
                 + timed_headings(text) + timed) if not time_heading(text, s, e)]
             lines = observer_lines(text, turns, forced)
-            turns = time_marks(text, turns, [s for s, _ in found] + lines)
+            turns, said = time_marks(text, turns, [s for s, _ in found] + lines)
             turns, clocked = read_times(text, turns, source, turn_times, shown)
             entries = observer_turns(text, turns, lines)
             return parse_turns(text, sorted(turns + entries, key=lambda t: t.start),
-                               notes + clocked + category_notes(text, forced)
+                               notes + said + clocked + category_notes(text, forced)
                                + timing_note(text), sorted(found),
                                after_talk=after_talk, markdown=fmt == "md")
     elif fmt == "otter":

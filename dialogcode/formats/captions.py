@@ -42,6 +42,13 @@ ZOOM = re.compile(r"^(?:\[(?P<bracket>[^\W\d_][^\]\n]{0,39})\]:\s+"
                   r"|(?P<name>[^\W\d_][^:\uff1a\n]{0,39})(?::\s+|\uff1a\s*))(?P<said>.*)$",
                   re.DOTALL)
 SOUND = re.compile(r"[\[(][^\[\]()]*[\])]")      # [music], (laughs): nobody's words
+# a cue's first line that reads as talk, no name above the words: a word that opens talk
+# (`Okay` / `let's start`, a two-line subtitle), maybe ending a sentence (`Right.`)
+SAID_LINE = re.compile(
+    r"^(?:ok(?:ay)?|alright|right|well|so|yes|yeah|yep|no|nope|now|oh|ah|um|uh|hmm|hi|"
+    r"hey|hello|thanks|sure|good|great|fine|and|but|or|then|look|listen|wait|sorry|please|"
+    r"actually|exactly|really|anyway|also|true|here|there|what|why|how|wow)\.?$",
+    re.IGNORECASE)
 
 
 def caption_shaped(text: str) -> bool:
@@ -73,15 +80,17 @@ def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[
     """``cues`` with the first line of each made a voice (``<v Ruiz, Ana>``) when every
     cue's first line is a speaker's name above its words, as in a Teams Word transcript:
     each written like a name, maybe with a note in brackets (``Kim Lee (Guest)``), or
-    listed under ``speakers:``, without a colon, and some name used in more than one
-    cue. Otherwise ``cues`` as they are: subtitles of two
-    lines keep both as words. And a note when most cues but not all have such a line,
-    a name among them recurring: at the first without one."""
+    listed under ``speakers:``, without a colon, nor reading as talk (:data:`SAID_LINE`:
+    ``Okay``, ``Right.``), and some name used in more than one cue. Otherwise ``cues``
+    as they are: subtitles of two lines keep both as words. And a note when most cues
+    but not all have such a line, a name among them recurring: at the first without
+    one."""
     firsts = [payload.split("\n", 1) for *_, payload in cues]
 
     def name(first: str) -> bool:
         first = first.strip()
-        return first in forced or (":" not in first and speakers.plausible(first) and (
+        return first in forced or (":" not in first and not SAID_LINE.match(first)
+                                   and speakers.plausible(first) and (
             speakers.name_like(speakers.NOTE_AFTER.sub("", first))
             or speakers.surname_first(first)))
 

@@ -132,8 +132,7 @@ def parse_time(value, source: str, line: int, *, per_second: float = 1) -> float
     try:
         seconds = value.total_seconds() if isinstance(value, timedelta) else (
             float(text) / per_second if per_second >= 1     # days to the ms
-            else round(float(text) / per_second, 3)) if not match else (
-            int(match[1] or 0) * 3600 + int(match[2]) * 60 + float(match[3].replace(",", ".")))
+            else round(float(text) / per_second, 3)) if not match else clock_seconds(text)
     except ValueError:
         seconds = None
     problem = time_problem(seconds)
@@ -147,6 +146,16 @@ def parse_time(value, source: str, line: int, *, per_second: float = 1) -> float
                         "`end_ms`")
         raise IngestError(f"cannot read time {text!r}: {problem}", file=source, line=line)
     return seconds
+
+
+def clock_seconds(text: str | None) -> float | None:
+    """Seconds of a time written ``h:mm:ss`` or ``mm:ss`` (``00:03:15``, ``1:02:03.5``,
+    ``75:10``), its fields as written (:func:`parse_time` checks them); None for none or
+    another (``2:15 PM``, ``75.5``)."""
+    match = _CLOCK.match(text.strip()) if text else None
+    if not match:
+        return None
+    return int(match[1] or 0) * 3600 + int(match[2]) * 60 + float(match[3].replace(",", "."))
 
 
 def _date_problem(value: datetime) -> str:

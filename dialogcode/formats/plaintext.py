@@ -146,6 +146,7 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
             for m, label, keep in zip(matches, labels, chosen) if keep]
     recaps = frozenset(line_at(text, start) for start, _ in recap_lines(text, forced, talk))
     chosen = [keep and label.line not in recaps for label, keep in zip(labels, chosen)]
+    chosen = _timed_once(matches, labels, chosen)
     kept = [(m, label.name) for m, label, keep in zip(matches, labels, chosen) if keep]
     timed = _timed_after([m for m, _ in kept])
     turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
@@ -166,6 +167,21 @@ def _timed_after(matches: list[re.Match]) -> set[re.Match]:
         return set()
     shape = Counter(_shape(m["after"]) for m in after).most_common(1)[0][0]
     return {m for m in after if _shape(m["after"]) == shape}
+
+
+def _timed_once(matches: list[re.Match], labels: list[Label], chosen: list[bool]
+                ) -> list[bool]:
+    """``chosen`` and the ``[Name] 10:15:45`` labels written like a name and used once,
+    where most chosen ones are written so, a time written alike after them
+    (:func:`_timed_after`), as Zoom writes each turn: a turn of someone who speaks
+    once, not words of the turn above (and the words below, parted there by the time,
+    that turn's too)."""
+    shapes = {_shape(m["after"]) for m in _timed_after(
+        [m for m, keep in zip(matches, chosen) if keep])}
+    return [keep or (m["bracket"] is not None and m["after"] is not None
+                     and _shape(m["after"]) in shapes and speakers.plausible(label.name)
+                     and speakers.name_like(label.name))
+            for m, label, keep in zip(matches, labels, chosen)]
 
 
 def _shape(stamp: str) -> str:

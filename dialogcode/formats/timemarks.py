@@ -10,16 +10,21 @@ alone on its line, in either brackets. A time as someone says it (``we meet at 1
 ``my best was 3:12:45 that day``, ``10:30:00 PM`` with no brackets) stays talk, and so
 do one inside other brackets (``[Note: at 00:12:31 we paused]``), one with seconds
 glued to other marks (``#00:00:12-3#``, ``at 00:12:31.``), one followed by marks and
-no words (``look at [00:12:31].``) and times that are all a turn says (``[Maria]
-10:15:40`` answering when to meet)."""
+no words (``look at [00:12:31].``), times that are all a turn says (``[Maria]
+10:15:40`` answering when to meet) and, with a note, a time with seconds and no
+brackets alone on its line that is the only time in the file (``the log says`` /
+``10:30:00``): a transcriber who marks times marks more than one."""
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 
+from .columns import clock_seconds
 from .labels import CLOCK, STAMP, Turn
-from .lines import SENTENCE_END, rest_of_line
+from .lines import SENTENCE_END, line_at, rest_of_line
 from .plaintext import STAMP_LINE, not_talk, time_line_above
+from .speakers import Note
 
 MARK = re.compile(
     rf"\[[ \t]*(?P<square>{STAMP})[ \t]*\]|\([ \t]*(?P<round>{STAMP})[ \t]*\)"
@@ -36,10 +41,12 @@ ASIDES = re.compile(r"(?:[(\[][^()\[\]\n]*[)\]]\s*)+$")     # `(laughs) [coughs]
 NEAR = 80       # characters before a time read to tell where it stands
 
 
-def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
+def time_marks(text: str, turns: list[Turn], stops: list[int]
+               ) -> tuple[list[Turn], list[Note]]:
     """``turns`` (in order) and, for each marker inside a speaker's turn, a turn of
-    that speaker from it, its time the marker's, all in order. A turn's words run to
-    the next turn or to one of ``stops`` (a heading's or an observer's line), or to the
+    that speaker from it, its time the marker's, all in order; and a note on a time
+    alone on its line read as words (:func:`_said_alone`). A turn's words run to the
+    next turn or to one of ``stops`` (a heading's or an observer's line), or to the
     time alone on the line above it where turns have their times so (that time is the
     heading's, :func:`~.plaintext.parse_turns`)."""
     stamped = any(turn.lead is not None for turn in turns)
@@ -49,7 +56,7 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
     # each turn's time and the next turn's, a marker's time between them
     windows, later = [], None
     for turn in reversed(turns):
-        windows.append((_seconds(turn.stamp), later))
+        windows.append((clock_seconds(turn.stamp), later))
         later = later if windows[-1][0] is None else windows[-1][0]
     for turn, window in zip(turns, reversed(windows)):
         if not turn.speaker:
@@ -66,11 +73,46 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]) -> list[Turn]:
         words = "".join(text[start:end] for start, end in zip(
             [turn.body, *(m.end() for m in marks)], [*(m.start() for m in marks), stop]))
         if WORD.search(words):
-            found += [Turn(m.start(), m.end(), turn.speaker,
-                           m["square"] or m["round"] or m["bare"], within=turn.start,
-                           ends=not WORD.search(text, m.end(), upto))
+            found += [(m, Turn(m.start(), m.end(), turn.speaker,
+                               m["square"] or m["round"] or m["bare"], within=turn.start,
+                               ends=not WORD.search(text, m.end(), upto)))
                       for m, upto in zip(marks, [*(m.start() for m in marks[1:]), stop])]
-    return sorted(turns + found, key=lambda turn: turn.start)
+    turns, found, notes = _said_alone(text, turns, found)
+    return sorted(turns + found, key=lambda turn: turn.start), notes
+
+
+def _said_alone(text: str, turns: list[Turn], found: list[tuple[re.Match, Turn]]
+                ) -> tuple[list[Turn], list[Turn], list[Note]]:
+    """``turns`` and the markers ``found`` in them (each with its match), less the time
+    that is the only one in the file when it is written with seconds, without brackets,
+    alone on a line after a turn's words: a marker there (``the log says`` /
+    ``10:30:00`` / ``and we left``), or the time of the turn below (``it was`` /
+    ``10:30:00`` / ``P2: ...``). A transcriber who marks times marks more than one, and
+    someone may read one out; so it is left in the words of the turn it is in, with a
+    note, where it would have parted the turn or timed the one below."""
+    stamped = [k for k, turn in enumerate(turns) if turn.stamp]
+    if len(stamped) + len(found) != 1:
+        return turns, [turn for _, turn in found], []
+    if found:
+        (m, marker), = found
+        alone = (m["bare"] and not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()
+                 and not rest_of_line(text, m.end()).strip())
+        if not alone:
+            return turns, [marker], []
+        at, stamp, whose = m.start(), m["bare"], marker.speaker
+    else:
+        k = stamped[0]
+        turn = turns[k]
+        if k == 0 or turn.lead is None or not turns[k - 1].speaker \
+                or text[turn.lead:turn.start].lstrip().startswith(("[", "(")):
+            return turns, [], []
+        at, stamp, whose = turn.lead, turn.stamp, turns[k - 1].speaker
+        turns = [*turns[:k], replace(turn, lead=None, stamp=None), *turns[k + 1:]]
+    return turns, [], [Note(line_at(text, at), (
+        f"`{stamp}` alone on its line is read as words of {whose}'s turn, not as a time "
+        "marker: it is the only time in the file, written as someone may say it; if it "
+        f"marks where in the recording the words after it start, write it in brackets "
+        f"(`[{stamp}]`)"))]
 
 
 def _marker(text: str, m: re.Match, words: tuple[int, int],
@@ -121,17 +163,8 @@ def _at_break(text: str, m: re.Match, body: int, stop: int) -> bool:
 
 def _within(stamp: str, window: tuple[float | None, float | None]) -> bool:
     """Whether the time ``stamp`` lies in ``window``, both its ends known."""
-    seconds = _seconds(stamp)
+    seconds = clock_seconds(stamp)
     return None not in (seconds, *window) and window[0] <= seconds <= window[1]
-
-
-def _seconds(stamp: str | None) -> float | None:
-    """Seconds of a time written ``h:mm:ss`` or ``mm:ss``; None for none or another
-    (``2:15 PM``)."""
-    if not stamp or not re.fullmatch(CLOCK, stamp):
-        return None
-    *fields, last = stamp.replace(",", ".").split(":")
-    return sum(int(f) * 60 ** (len(fields) - k) for k, f in enumerate(fields)) + float(last)
 
 
 def time_heading(text: str, start: int, end: int) -> bool:
