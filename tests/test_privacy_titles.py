@@ -294,3 +294,15 @@ def test_a_name_after_a_turns_first_word_is_masked_as_the_scan_finds_it(tmp_path
         "Interviewer: Then Baker left?\n"))
     assert "P2: Later [NAME] said no." in copy, copy
     assert "Interviewer: Then [NAME] left?" in copy, copy
+
+
+def test_names_after_a_plural_title_in_capitals_are_masked(tmp_path):
+    # "OFFICERS" was no title in capitals: "BAKER" was masked only for a title before it
+    # elsewhere, and "WEST", a compass word, was shown
+    assert {"BAKER", "WEST"} <= names_in("THEN OFFICERS BAKER AND WEST CAME.")
+    copy = redacted(tmp_path, (
+        "P1: THEN OFFICERS BAKER AND WEST CAME. DETECTIVES HALL, NORTH, AND PARK SPOKE.\n"
+        "P2: WE LIVE OUT WEST. THE OFFICERS AND DETECTIVES LEFT.\n"))
+    assert ("THEN OFFICERS [NAME] AND [NAME] CAME. DETECTIVES [NAME], [NAME], AND [NAME] "
+            "SPOKE.") in copy, copy
+    assert "WE LIVE OUT WEST. THE OFFICERS AND DETECTIVES LEFT." in copy, copy

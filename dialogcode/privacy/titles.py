@@ -57,10 +57,18 @@ AFTER_TITLE = "after-title"
 _MISTER = frozenset(("mister", "missus", "mr", "mrs", "ms", "mx", "dr"))
 _ROYAL = frozenset(("king", "queen", "prince", "princess", "lord", "lady", "dame"))
 # a title in capitals before a word or two in capitals, as transcripts write a name
-# beside a speaker's or in shouted talk ("OFFICER BAKER", "MR. JONES", "SGT. HALL"); the
+# beside a speaker's or in shouted talk ("OFFICER BAKER", "MR. JONES", "SGT. HALL",
+# "OFFICER O'BRIEN"); the
 # surnames of the lists that are as often a verb there ("THE MAYOR SAID")
-_IN_CAPITALS = rf"{UPPER}(?:{UPPER}|{MARK})+(?:['-]{UPPER}+)?"
+_IN_CAPITALS = rf"(?:{UPPER}['\u2019])?{UPPER}(?:{UPPER}|{MARK})+(?:['-]{UPPER}+)?"
 _VERB_SURNAMES = frozenset(("said", "read", "made", "were", "sang", "bore"))
+# a plural title of office in capitals before names in capitals ("OFFICERS BAKER AND
+# WEST", "DETECTIVES HALL, NORTH AND PARK"), as :data:`_PLURAL` in title case
+# (a name of the list: a word in capitals that is no "AND")
+_LISTED_CAPITALS = rf"(?<![\w'-])(?!AND(?![\w'-])){_IN_CAPITALS}"
+_PLURAL_CAPITALS = re.compile(
+    rf"(?<![\w'-])([A-Z]{{2,}}(?:S|MEN))[^\S\n]+({_LISTED_CAPITALS}(?:(?:,[^\S\n]+|,?"
+    rf"[^\S\n]+AND[^\S\n]+){_LISTED_CAPITALS})+)(?![\w-]|{MARK})")
 _CAPITALS = re.compile(rf"(?<![\w'-])(?=([A-Z]{{2,}})\.?[^\S\n]+({_IN_CAPITALS})"
                        rf"(?:[^\S\n]+({_IN_CAPITALS}))?(?![\w-]|{MARK}))")
 # a capitalised everyday word after it: a place's or a thing's name ("Baker Street")
@@ -78,9 +86,12 @@ _SPEAKS_AFTER = re.compile(r"(?:,? (?:she|he|they))? (?i:said|says|told|asked)\b
 
 
 # a plural title of office and the names after it before a word ("Officers Baker and
-# West", "the detectives Wood, North"): the word is a name of that list
-_PLURAL_BEFORE = re.compile(rf"(?<![\w'-])([A-Za-z][a-z]+(?:s|men))[^\S\n]+(?:{NAME}"
-                            rf"(?:,[^\S\n]+|,?[^\S\n]+and[^\S\n]+))*\Z")
+# West", "the detectives Wood, North", "OFFICERS BAKER AND"): the word is a name of that
+# list
+_PLURAL_BEFORE = re.compile(
+    rf"(?<![\w'-])(?:([A-Za-z][a-z]+(?:s|men))[^\S\n]+(?:{NAME}(?:,[^\S\n]+|,?[^\S\n]+"
+    rf"and[^\S\n]+))*|([A-Z]{{2,}}(?:S|MEN))[^\S\n]+(?:{_LISTED_CAPITALS}(?:,[^\S\n]+|,?"
+    rf"[^\S\n]+AND[^\S\n]+))*)\Z")
 
 
 def _singular(word: str) -> str:
@@ -99,7 +110,7 @@ def after_title(text: str, start: int) -> bool:
     if _TITLE_BEFORE.search(text, max(0, start - 30), start) is not None:
         return True
     plural = _PLURAL_BEFORE.search(text, max(0, start - 120), start)
-    return plural is not None and _plural_office(plural[1])
+    return plural is not None and _plural_office(plural[1] or plural[2])
 
 
 def named_there(text: str, start: int, end: int) -> bool:
@@ -226,14 +237,17 @@ def is_title(word: str) -> bool:
 
 def title_hits(text: str) -> list[Hit]:
     """The names after a title (:data:`_TITLED`), after a plural title of office
-    (:data:`_PLURAL`: each surname of "Officers Baker and Hall"), or after a title in
-    capitals (:data:`_CAPITALS`)."""
+    (:data:`_PLURAL`: each surname of "Officers Baker and Hall"; in capitals,
+    :data:`_PLURAL_CAPITALS`: "OFFICERS BAKER AND WEST"), or after a title in capitals
+    (:data:`_CAPITALS`)."""
     hits = [(m.start(3), m.end(3), "name", detector) for m in _TITLED.finditer(text)
             if (detector := _titled(text, m)) is not None]
-    for m in _PLURAL.finditer(text):
+    plurals = [(m, NAME) for m in _PLURAL.finditer(text)] + [
+        (m, _LISTED_CAPITALS) for m in _PLURAL_CAPITALS.finditer(text)]
+    for m, word in plurals:
         if not _plural_office(m[1]):
             continue
-        for n in re.finditer(NAME, m[2]):
+        for n in re.finditer(word, m[2]):
             start, end = m.start(2) + n.start(), m.start(2) + n.end()
             if nfc_lower(n[0]) in CALENDAR_WORDS:
                 # "Officers Baker and West": a compass word there, as after "Officer"
