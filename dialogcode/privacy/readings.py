@@ -71,8 +71,8 @@ RACE_WORDS = frozenset(("latino", "latina", "latinx", "latine", "chicano", "chic
 # first names of no list that end in -i or -an too
 _OF_A_PEOPLE = re.compile(r"[^\W\d_]{2,}(?:[ie]an|can|ese|ish)")
 _PEOPLES = frozenset((
-    "afghan", "afghani", "arab", "azeri", "bahraini", "bangladeshi", "bengali", "cuban",
-    "dutch", "emirati", "filipina", "filipino", "french", "german", "greek", "guatemalan",
+    "afghan", "afghani", "arab", "azeri", "bahraini", "bangladeshi", "bengali",
+    "caribbean", "cuban", "dutch", "emirati", "filipina", "filipino", "french", "german", "greek", "guatemalan",
     "honduran", "iraqi", "israeli", "kenyan", "kuwaiti", "libyan", "nepali", "omani",
     "pakistani", "punjabi", "qatari", "rwandan", "salvadoran", "samoan", "saudi",
     "somali", "thai", "tibetan", "ugandan", "venezuelan", "welsh", "yemeni"))
@@ -208,17 +208,16 @@ def says_what(word: str) -> bool:
     """Whether ``word``, capitalised after "I'm" or "I am", says what one is, not who:
     a colour or a word of race ("I'm Black", "I am Latina", "I'm Indigenous"), or an
     English word of a people (:data:`_PEOPLES`, or of :data:`_OF_A_PEOPLE` an adjective
-    of WordNet or an everyday word, not only a noun of WordNet: "Hadrian" is an
-    emperor's name) that is no first name nor surname of the lists ("I'm Mexican", "I'm
-    Haitian", "I'm Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm
-    Rani", "I'm Hadrian")."""
-    from .words import adjective, everyday, first_names, last_names, nfc_lower
+    of WordNet, not a noun only: "Hadrian" is an emperor's name, "Valerian" a plant's)
+    that is no first name nor surname of the lists ("I'm Mexican", "I'm Haitian", "I'm
+    Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm Rani", "I'm
+    Hadrian", "I'm Valerian")."""
+    from .words import adjective, first_names, last_names, nfc_lower
 
     lower = nfc_lower(word)
     return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_WORDS
             or lower in _PEOPLES
-            or (_OF_A_PEOPLE.fullmatch(lower) is not None
-                and (adjective(lower) or everyday(lower))
+            or (_OF_A_PEOPLE.fullmatch(lower) is not None and adjective(lower)
                 and lower not in first_names() and lower not in last_names()))
 
 
