@@ -306,3 +306,15 @@ def test_names_after_a_plural_title_in_capitals_are_masked(tmp_path):
     assert ("THEN OFFICERS [NAME] AND [NAME] CAME. DETECTIVES [NAME], [NAME], AND [NAME] "
             "SPOKE.") in copy, copy
     assert "WE LIVE OUT WEST. THE OFFICERS AND DETECTIVES LEFT." in copy, copy
+
+
+def test_a_name_after_the_first_word_of_a_turn_with_a_bold_label_is_masked(tmp_path):
+    # the gate read a turn's start only after a plain label ("P2: "): after "**P2:** "
+    # it took "Later Baker" for a place's name ("Central Park") and showed the name
+    copy = redacted(tmp_path, (
+        "Interviewer: Did you talk to Officer Baker?\n"
+        "**P2:** Later Baker said no.\n"
+        "**P3**: Then Baker left.\n"
+        "[P4] Later Baker came back.\n"))
+    assert "**P2:** Later [NAME] said no.\n**P3**: Then [NAME] left.\n" in copy, copy
+    assert "[P4] Later [NAME] came back." in copy, copy

@@ -17,7 +17,7 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ..formats.speakers import LABEL_CHARS
+from ..formats.labels import TURN
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
 from .titles import is_title
@@ -32,9 +32,6 @@ FAMILY = "family"
 _OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
                           + r"[.?!][\"'\u201d\u2019)]*[^\S\n]+|\n[^\S\n]*)\Z")
           for cut in (False, True)}
-# a speaker label and its colon at a line's start (or a text's, cut or not), just before
-# a word: the word opens a turn, as in the segment the scan reads ("P2: Later Baker")
-_TURN = re.compile(r"(?:\A|\n)[^\S\n]*" + LABEL_CHARS.pattern.strip("^$") + r":[^\S\n]+\Z")
 # the full stop of a title abbreviated ("Sgt. Hall", "Mr. Park"): no sentence's end
 _ABBREVIATION = re.compile(r"(?<![\w'-])(?i:{})\.[^\S\n]+\Z".format("|".join(
     sorted((*RANKS, *(word.lower() for word in ABBREVIATED)), key=len, reverse=True))))
@@ -155,10 +152,15 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
 
 
 def _opens(text: str, start: int, cut: bool = False) -> bool:
-    """Whether the word at ``start`` opens a sentence, a line or a turn (:data:`_OPENS`,
-    :data:`_TURN`)."""
-    return bool(_OPENS[cut].search(text, max(0, start - 8), start)
-                or _TURN.search(text, max(0, start - 60), start))
+    """Whether the word at ``start`` opens a sentence, a line (:data:`_OPENS`) or a
+    turn: a speaker label as ingest reads one (:data:`~dialogcode.formats.labels.TURN`:
+    "P2: ", "**P2:** ", "[P2] ") at a line's start (or a text's, cut or not) just before
+    it, as in the segment the scan reads ("P2: Later Baker")."""
+    if _OPENS[cut].search(text, max(0, start - 8), start):
+        return True
+    line = text.rfind("\n", 0, start) + 1
+    turn = TURN.match(text, line) if start - line <= 80 else None
+    return turn is not None and turn.end() == start
 
 
 _IN_CAPITALS = re.compile(r"[^\W\d_][\w'\u2019-]*")
