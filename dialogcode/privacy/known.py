@@ -19,7 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..formats.labels import TURN
 from .detect import INTERJECTIONS, MARK, Hit
-from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
+from .readings import ABBREVIATED, COLOURS, reads_as_word
 from .titles import is_title
 from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, everyday,
                     first_names, last_names, nfc_lower, ordinary)
@@ -126,8 +126,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
     its own start is no sign of a sentence's, and a word there is read as a name."""
     if len(text[start:end]) > 1 and text[start:end].isupper():
         # in capitals ("SGT. HALL CAME"), every word is: no sign of a longer proper noun
-        return not (nfc_lower(text[start:end]) in READABLE
-                    and reads_as_word(text, start, end))
+        return not reads_as_word(text, start, end)
     if (_opens(text, start, cut) and everyday(text[start:end])
             and not titled and nfc_lower(text[start:end]) not in COLOURS
             and not _ABBREVIATION.search(text, max(0, start - 10), start)
@@ -147,8 +146,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
             and _proper_noun_goes_on(before[1]) and not is_title(before[1])
             and nfc_lower(before[1]) not in first_names()):
         return False
-    return not (nfc_lower(text[start:end]) in READABLE
-                and reads_as_word(text, start, end))
+    return not reads_as_word(text, start, end)
 
 
 def _opens(text: str, start: int, cut: bool = False) -> bool:

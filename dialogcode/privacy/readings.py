@@ -149,8 +149,9 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     "Mr. Black kids", "Brown-owned shops", at the start of ``text``; but "Black-owned
     businesses"), or joined to a colour in lower case, after no title ("White or
     black?", "black and White"; not "Mister White or black").
-    False for every other word. The detectors and the gate's masking ask the same
-    question, so a name found is a name masked."""
+    False for every other word (of none of :data:`READABLE`, so no caller asks that
+    first). The detectors and the gate's masking ask the same question, so a name found
+    is a name masked."""
     word = text[start:end].lower()
     before = text[max(0, start - 30):start]
     if word in COLOURS:

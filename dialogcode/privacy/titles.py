@@ -10,7 +10,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import Hit
 from .letters import LOWER, MARK, NAME, UPPER, spellings
-from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
+from .readings import ABBREVIATED, COLOURS, reads_as_word
 from .words import (ADDRESS, CALENDAR_WORDS, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
                     everyday, first_names, last_names, nfc_lower)
 
@@ -130,8 +130,8 @@ def spoken_hits(text: str, words: set[str]) -> list[Hit]:
     pattern = re.compile(r"(?<![\w'-])(?:{})(?![\w-]|{})".format(
         "|".join(map(re.escape, sorted(words, key=len, reverse=True))), MARK))
     return [(m.start(), m.end(), "name", AFTER_TITLE) for m in pattern.finditer(text)
-            if _SPEAKS_AFTER.match(text, m.end()) and not (
-                nfc_lower(m[0]) in READABLE and reads_as_word(text, m.start(), m.end()))]
+            if _SPEAKS_AFTER.match(text, m.end())
+            and not reads_as_word(text, m.start(), m.end())]
 
 
 def _titled(text: str, m: re.Match) -> str | None:
@@ -144,8 +144,8 @@ def _titled(text: str, m: re.Match) -> str | None:
     if title not in _TITLES or (m[1].islower() and title not in _OFFICES):
         return None
     if nfc_lower(m[3]) in CALENDAR_WORDS:
-        return AFTER_TITLE if (title not in _ROYAL and not _goes_on(text, m.end(3)) and not (
-            nfc_lower(m[3]) in READABLE and reads_as_word(text, m.start(3), m.end(3)))) else None
+        return AFTER_TITLE if (title not in _ROYAL and not _goes_on(text, m.end(3))
+                               and not reads_as_word(text, m.start(3), m.end(3))) else None
     if title in _MISTER and _no_other_word(nfc_lower(m[3])) and not _goes_on(text, m.end(3)):
         return TITLED
     if not _surname_there(text, m.start(3), m.end(3), title not in _ROYAL):
@@ -182,7 +182,7 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
         start, end = m.start(group), m.end(group)
         word = nfc_lower(m[group])
         if word in CALENDAR_WORDS or word in COLOURS:
-            if word in READABLE and reads_as_word(text, start, end):
+            if reads_as_word(text, start, end):
                 break
             if word in COLOURS:
                 hits.append((start, end, "name", TITLED))
@@ -251,8 +251,7 @@ def title_hits(text: str) -> list[Hit]:
             start, end = m.start(2) + n.start(), m.start(2) + n.end()
             if nfc_lower(n[0]) in CALENDAR_WORDS:
                 # "Officers Baker and West": a compass word there, as after "Officer"
-                if not _goes_on(text, end) and not (
-                        nfc_lower(n[0]) in READABLE and reads_as_word(text, start, end)):
+                if not _goes_on(text, end) and not reads_as_word(text, start, end):
                     hits.append((start, end, "name", AFTER_TITLE))
             elif _surname_there(text, start, end):
                 hits.append((start, end, "name", TITLED))
