@@ -318,3 +318,16 @@ def test_a_name_after_the_first_word_of_a_turn_with_a_bold_label_is_masked(tmp_p
         "[P4] Later Baker came back.\n"))
     assert "**P2:** Later [NAME] said no.\n**P3**: Then [NAME] left.\n" in copy, copy
     assert "[P4] Later [NAME] came back." in copy, copy
+
+
+def test_a_surname_found_after_a_title_is_masked_opening_a_pair_of_names(tmp_path):
+    # "Mister White" made "White" a name, masked in "White works here", but "White Ford
+    # called" was read as a longer proper noun ("Grace Church") and showed both names
+    copy = redacted(tmp_path, (
+        "P1: Mister White came. White Ford called. Then White Ford said no.\n"
+        "P2: Officer Baker came. Baker Ford called. The White House said no.\n"
+        "P3: We walked down Baker Street. White Plains is far.\n"))
+    assert "White Ford" not in copy and "Baker Ford" not in copy, copy
+    assert "Mister [NAME] came. [NAME] called. Then [NAME] said no." in copy, copy
+    assert "[NAME] called. The White House said no." in copy, copy
+    assert "We walked down Baker Street. White Plains is far." in copy, copy

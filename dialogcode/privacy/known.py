@@ -111,7 +111,8 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
     spoke first" and, with an "Officer Baker", "Baker works here" the name), no everyday
     word ("Ben", "Ortiz") or a sign of a person follows
     ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word
-    ("Grace Church"), nor, when it is an everyday word, after "the" and before "of" and
+    ("Grace Church"), unless (``titled``) a sign of a person follows that word, not after
+    "the" ("White Ford called", with a "Mister White"; not "the White House said"), nor, when it is an everyday word, after "the" and before "of" and
     a capitalised word ("the Hall of Justice", "the Park of the Americas"); when it is an
     everyday word,
     not after a capitalised everyday word that is no title nor first name and does not
@@ -134,7 +135,9 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
         return False
     after = _NEXT.match(text, end)
     if (after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1])
-            and not _PERSON_AFTER.match(text, end)):
+            and not _PERSON_AFTER.match(text, end)
+            and not (titled and _PERSON_AFTER.match(text, after.end())
+                     and not _THE.search(text, max(0, start - 10), start))):
         return False
     if (everyday(text[start:end]) and _OF_A_PLACE.match(text, end)
             and _THE.search(text, max(0, start - 10), start)):
