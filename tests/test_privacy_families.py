@@ -208,6 +208,9 @@ def test_a_participant_called_latina_is_masked(tmp_path):
     # on no list, ending in -ian, a noun of WordNet only (an emperor), no adjective of
     # a people: privacy-27 took it for one and showed the speaker's name
     ("I'm Hadrian, I live here.", ["Hadrian"]),
+    # ending in -ian, an everyday word (a plant), no adjective: privacy-32 took it for
+    # a people
+    ("Hi, I'm Valerian.", ["Valerian"]),
     # words of a people stay no name
     ("I'm Cuban.", []), ("I'm Pakistani.", []), ("I'm Irish.", []),
     ("I'm Guatemalan.", []), ("I'm Thai.", []), ("I'm Dominican.", []),

@@ -416,3 +416,31 @@ def test_places_of_everyday_surnames_stay_shown_where_no_one_is_so_named(tmp_pat
     for words in ("down Baker Street to the", "meeting in the park",
                   "of Park Avenue went to the Hall of Justice"):
         assert words in shown, words
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Officer O'Brien came.", "O'Brien"),
+    ("Then O'Brien said no.", "O'Brien"),
+    ("Officer O\u2019Brien came.", "O\u2019Brien"),
+    ("Then Officer McCoy spoke.", "McCoy"),
+    ("Officer MacDonald wrote it down.", "MacDonald"),
+    ("OFFICER O'BRIEN CAME.", "O'BRIEN"),
+])
+def test_a_surname_with_its_prefix_is_found_whole(text, name):
+    # "Brien" of "O'Brien" was found from inside the word: "O'[NAME]" was shown
+    found = names_in(text)
+    assert name in found and not {"Brien", "Coy", "Donald", "BRIEN"} & found, found
+
+
+def test_a_surname_with_its_prefix_is_masked_whole(tmp_path):
+    root = make_study(tmp_path / "s", {"talk.txt": (
+        "P1: Officer O'Brien came. Then O'Brien said no. OFFICER O'BRIEN LEFT.\n"
+        "P2: Officer McCoy and Officer D'Angelo spoke. Officer MacDonald too.\n")}, None)
+    for args in (["ingest", str(root), "-q"], ["privacy", "scan", str(root), "-q"],
+                 ["privacy", "redact", str(root), "--to", str(tmp_path / "r"), "-q"]):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+    copy = (tmp_path / "r" / "talk.txt").read_text(encoding="utf-8")
+    assert "Brien" not in copy and "BRIEN" not in copy and "O'[NAME]" not in copy, copy
+    assert ("P1: Officer [NAME] came. Then [NAME] said no. OFFICER [NAME] LEFT.\n"
+            "P2: Officer [NAME] and Officer [NAME] spoke. Officer [NAME] too.\n") in copy, copy

@@ -294,3 +294,40 @@ def test_a_name_after_a_turns_first_word_is_masked_as_the_scan_finds_it(tmp_path
         "Interviewer: Then Baker left?\n"))
     assert "P2: Later [NAME] said no." in copy, copy
     assert "Interviewer: Then [NAME] left?" in copy, copy
+
+
+def test_names_after_a_plural_title_in_capitals_are_masked(tmp_path):
+    # "OFFICERS" was no title in capitals: "BAKER" was masked only for a title before it
+    # elsewhere, and "WEST", a compass word, was shown
+    assert {"BAKER", "WEST"} <= names_in("THEN OFFICERS BAKER AND WEST CAME.")
+    copy = redacted(tmp_path, (
+        "P1: THEN OFFICERS BAKER AND WEST CAME. DETECTIVES HALL, NORTH, AND PARK SPOKE.\n"
+        "P2: WE LIVE OUT WEST. THE OFFICERS AND DETECTIVES LEFT.\n"))
+    assert ("THEN OFFICERS [NAME] AND [NAME] CAME. DETECTIVES [NAME], [NAME], AND [NAME] "
+            "SPOKE.") in copy, copy
+    assert "WE LIVE OUT WEST. THE OFFICERS AND DETECTIVES LEFT." in copy, copy
+
+
+def test_a_name_after_the_first_word_of_a_turn_with_a_bold_label_is_masked(tmp_path):
+    # the gate read a turn's start only after a plain label ("P2: "): after "**P2:** "
+    # it took "Later Baker" for a place's name ("Central Park") and showed the name
+    copy = redacted(tmp_path, (
+        "Interviewer: Did you talk to Officer Baker?\n"
+        "**P2:** Later Baker said no.\n"
+        "**P3**: Then Baker left.\n"
+        "[P4] Later Baker came back.\n"))
+    assert "**P2:** Later [NAME] said no.\n**P3**: Then [NAME] left.\n" in copy, copy
+    assert "[P4] Later [NAME] came back." in copy, copy
+
+
+def test_a_surname_found_after_a_title_is_masked_opening_a_pair_of_names(tmp_path):
+    # "Mister White" made "White" a name, masked in "White works here", but "White Ford
+    # called" was read as a longer proper noun ("Grace Church") and showed both names
+    copy = redacted(tmp_path, (
+        "P1: Mister White came. White Ford called. Then White Ford said no.\n"
+        "P2: Officer Baker came. Baker Ford called. The White House said no.\n"
+        "P3: We walked down Baker Street. White Plains is far.\n"))
+    assert "White Ford" not in copy and "Baker Ford" not in copy, copy
+    assert "Mister [NAME] came. [NAME] called. Then [NAME] said no." in copy, copy
+    assert "[NAME] called. The White House said no." in copy, copy
+    assert "We walked down Baker Street. White Plains is far." in copy, copy

@@ -17,9 +17,9 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ..formats.speakers import LABEL_CHARS
+from ..formats.labels import TURN
 from .detect import INTERJECTIONS, MARK, Hit
-from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
+from .readings import ABBREVIATED, COLOURS, reads_as_word
 from .titles import is_title
 from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, everyday,
                     first_names, last_names, nfc_lower, ordinary)
@@ -32,9 +32,6 @@ FAMILY = "family"
 _OPENS = {cut: re.compile((r"(?:" if cut else r"(?:\A|")
                           + r"[.?!][\"'\u201d\u2019)]*[^\S\n]+|\n[^\S\n]*)\Z")
           for cut in (False, True)}
-# a speaker label and its colon at a line's start (or a text's, cut or not), just before
-# a word: the word opens a turn, as in the segment the scan reads ("P2: Later Baker")
-_TURN = re.compile(r"(?:\A|\n)[^\S\n]*" + LABEL_CHARS.pattern.strip("^$") + r":[^\S\n]+\Z")
 # the full stop of a title abbreviated ("Sgt. Hall", "Mr. Park"): no sentence's end
 _ABBREVIATION = re.compile(r"(?<![\w'-])(?i:{})\.[^\S\n]+\Z".format("|".join(
     sorted((*RANKS, *(word.lower() for word in ABBREVIATED)), key=len, reverse=True))))
@@ -114,7 +111,8 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
     spoke first" and, with an "Officer Baker", "Baker works here" the name), no everyday
     word ("Ben", "Ortiz") or a sign of a person follows
     ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word
-    ("Grace Church"), nor, when it is an everyday word, after "the" and before "of" and
+    ("Grace Church"), unless (``titled``) a sign of a person follows that word, not after
+    "the" ("White Ford called", with a "Mister White"; not "the White House said"), nor, when it is an everyday word, after "the" and before "of" and
     a capitalised word ("the Hall of Justice", "the Park of the Americas"); when it is an
     everyday word,
     not after a capitalised everyday word that is no title nor first name and does not
@@ -129,8 +127,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
     its own start is no sign of a sentence's, and a word there is read as a name."""
     if len(text[start:end]) > 1 and text[start:end].isupper():
         # in capitals ("SGT. HALL CAME"), every word is: no sign of a longer proper noun
-        return not (nfc_lower(text[start:end]) in READABLE
-                    and reads_as_word(text, start, end))
+        return not reads_as_word(text, start, end)
     if (_opens(text, start, cut) and everyday(text[start:end])
             and not titled and nfc_lower(text[start:end]) not in COLOURS
             and not _ABBREVIATION.search(text, max(0, start - 10), start)
@@ -138,7 +135,9 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
         return False
     after = _NEXT.match(text, end)
     if (after is not None and after[1][0].isupper() and _proper_noun_goes_on(after[1])
-            and not _PERSON_AFTER.match(text, end)):
+            and not _PERSON_AFTER.match(text, end)
+            and not (titled and _PERSON_AFTER.match(text, after.end())
+                     and not _THE.search(text, max(0, start - 10), start))):
         return False
     if (everyday(text[start:end]) and _OF_A_PLACE.match(text, end)
             and _THE.search(text, max(0, start - 10), start)):
@@ -150,15 +149,19 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
             and _proper_noun_goes_on(before[1]) and not is_title(before[1])
             and nfc_lower(before[1]) not in first_names()):
         return False
-    return not (nfc_lower(text[start:end]) in READABLE
-                and reads_as_word(text, start, end))
+    return not reads_as_word(text, start, end)
 
 
 def _opens(text: str, start: int, cut: bool = False) -> bool:
-    """Whether the word at ``start`` opens a sentence, a line or a turn (:data:`_OPENS`,
-    :data:`_TURN`)."""
-    return bool(_OPENS[cut].search(text, max(0, start - 8), start)
-                or _TURN.search(text, max(0, start - 60), start))
+    """Whether the word at ``start`` opens a sentence, a line (:data:`_OPENS`) or a
+    turn: a speaker label as ingest reads one (:data:`~dialogcode.formats.labels.TURN`:
+    "P2: ", "**P2:** ", "[P2] ") at a line's start (or a text's, cut or not) just before
+    it, as in the segment the scan reads ("P2: Later Baker")."""
+    if _OPENS[cut].search(text, max(0, start - 8), start):
+        return True
+    line = text.rfind("\n", 0, start) + 1
+    turn = TURN.match(text, line) if start - line <= 80 else None
+    return turn is not None and turn.end() == start
 
 
 _IN_CAPITALS = re.compile(r"[^\W\d_][\w'\u2019-]*")

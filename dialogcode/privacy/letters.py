@@ -34,9 +34,11 @@ UPPER = _letters(("Lu", "Lt"))
 LOWER = _letters(("Ll", "Lm", "Lo", "Mn", "Mc", "Me"))
 MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 # a capitalised word (a part after a hyphen or an apostrophe too: "Jean-Étienne",
-# "O'Neil"), not the first part of a contraction ("Don" of "Don't")
-NAME = (rf"{UPPER}{LOWER}+(?:-{UPPER}{LOWER}+|'{UPPER}{LOWER}+)?"
-        rf"(?!{LOWER}|{CONTRACTED})")
+# "Dell'Acqua"), with a surname's prefix before its capital ("O'Brien", "D’Angelo",
+# "McCoy", "MacDonald"), never from inside a word ("Brien" of "O'Brien"), nor the first
+# part of a contraction ("Don" of "Don't")
+NAME = (rf"(?<!\w['\u2019])(?:{UPPER}['\u2019]|Ma?c(?={UPPER}))?{UPPER}{LOWER}+"
+        rf"(?:-{UPPER}{LOWER}+|'{UPPER}{LOWER}+)?(?!{LOWER}|{CONTRACTED})")
 
 
 def spellings(words) -> str:

@@ -71,8 +71,8 @@ RACE_WORDS = frozenset(("latino", "latina", "latinx", "latine", "chicano", "chic
 # first names of no list that end in -i or -an too
 _OF_A_PEOPLE = re.compile(r"[^\W\d_]{2,}(?:[ie]an|can|ese|ish)")
 _PEOPLES = frozenset((
-    "afghan", "afghani", "arab", "azeri", "bahraini", "bangladeshi", "bengali", "cuban",
-    "dutch", "emirati", "filipina", "filipino", "french", "german", "greek", "guatemalan",
+    "afghan", "afghani", "arab", "azeri", "bahraini", "bangladeshi", "bengali",
+    "caribbean", "cuban", "dutch", "emirati", "filipina", "filipino", "french", "german", "greek", "guatemalan",
     "honduran", "iraqi", "israeli", "kenyan", "kuwaiti", "libyan", "nepali", "omani",
     "pakistani", "punjabi", "qatari", "rwandan", "salvadoran", "samoan", "saudi",
     "somali", "thai", "tibetan", "ugandan", "venezuelan", "welsh", "yemeni"))
@@ -149,8 +149,9 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
     "Mr. Black kids", "Brown-owned shops", at the start of ``text``; but "Black-owned
     businesses"), or joined to a colour in lower case, after no title ("White or
     black?", "black and White"; not "Mister White or black").
-    False for every other word. The detectors and the gate's masking ask the same
-    question, so a name found is a name masked."""
+    False for every other word (of none of :data:`READABLE`, so no caller asks that
+    first). The detectors and the gate's masking ask the same question, so a name found
+    is a name masked."""
     word = text[start:end].lower()
     before = text[max(0, start - 30):start]
     if word in COLOURS:
@@ -208,17 +209,16 @@ def says_what(word: str) -> bool:
     """Whether ``word``, capitalised after "I'm" or "I am", says what one is, not who:
     a colour or a word of race ("I'm Black", "I am Latina", "I'm Indigenous"), or an
     English word of a people (:data:`_PEOPLES`, or of :data:`_OF_A_PEOPLE` an adjective
-    of WordNet or an everyday word, not only a noun of WordNet: "Hadrian" is an
-    emperor's name) that is no first name nor surname of the lists ("I'm Mexican", "I'm
-    Haitian", "I'm Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm
-    Rani", "I'm Hadrian")."""
-    from .words import adjective, everyday, first_names, last_names, nfc_lower
+    of WordNet, not a noun only: "Hadrian" is an emperor's name, "Valerian" a plant's)
+    that is no first name nor surname of the lists ("I'm Mexican", "I'm Haitian", "I'm
+    Pakistani"; not "I'm Christian", "I'm Baker", "I'm Malachi", "I'm Rani", "I'm
+    Hadrian", "I'm Valerian")."""
+    from .words import adjective, first_names, last_names, nfc_lower
 
     lower = nfc_lower(word)
     return (lower in COLOURS or lower in _OF_RACE.split("|") or lower in RACE_WORDS
             or lower in _PEOPLES
-            or (_OF_A_PEOPLE.fullmatch(lower) is not None
-                and (adjective(lower) or everyday(lower))
+            or (_OF_A_PEOPLE.fullmatch(lower) is not None and adjective(lower)
                 and lower not in first_names() and lower not in last_names()))
 
 

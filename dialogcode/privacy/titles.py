@@ -10,7 +10,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .identifiers import Hit
 from .letters import LOWER, MARK, NAME, UPPER, spellings
-from .readings import ABBREVIATED, COLOURS, READABLE, reads_as_word
+from .readings import ABBREVIATED, COLOURS, reads_as_word
 from .words import (ADDRESS, CALENDAR_WORDS, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
                     everyday, first_names, last_names, nfc_lower)
 
@@ -57,10 +57,18 @@ AFTER_TITLE = "after-title"
 _MISTER = frozenset(("mister", "missus", "mr", "mrs", "ms", "mx", "dr"))
 _ROYAL = frozenset(("king", "queen", "prince", "princess", "lord", "lady", "dame"))
 # a title in capitals before a word or two in capitals, as transcripts write a name
-# beside a speaker's or in shouted talk ("OFFICER BAKER", "MR. JONES", "SGT. HALL"); the
+# beside a speaker's or in shouted talk ("OFFICER BAKER", "MR. JONES", "SGT. HALL",
+# "OFFICER O'BRIEN"); the
 # surnames of the lists that are as often a verb there ("THE MAYOR SAID")
-_IN_CAPITALS = rf"{UPPER}(?:{UPPER}|{MARK})+(?:['-]{UPPER}+)?"
+_IN_CAPITALS = rf"(?:{UPPER}['\u2019])?{UPPER}(?:{UPPER}|{MARK})+(?:['-]{UPPER}+)?"
 _VERB_SURNAMES = frozenset(("said", "read", "made", "were", "sang", "bore"))
+# a plural title of office in capitals before names in capitals ("OFFICERS BAKER AND
+# WEST", "DETECTIVES HALL, NORTH AND PARK"), as :data:`_PLURAL` in title case
+# (a name of the list: a word in capitals that is no "AND")
+_LISTED_CAPITALS = rf"(?<![\w'-])(?!AND(?![\w'-])){_IN_CAPITALS}"
+_PLURAL_CAPITALS = re.compile(
+    rf"(?<![\w'-])([A-Z]{{2,}}(?:S|MEN))[^\S\n]+({_LISTED_CAPITALS}(?:(?:,[^\S\n]+|,?"
+    rf"[^\S\n]+AND[^\S\n]+){_LISTED_CAPITALS})+)(?![\w-]|{MARK})")
 _CAPITALS = re.compile(rf"(?<![\w'-])(?=([A-Z]{{2,}})\.?[^\S\n]+({_IN_CAPITALS})"
                        rf"(?:[^\S\n]+({_IN_CAPITALS}))?(?![\w-]|{MARK}))")
 # a capitalised everyday word after it: a place's or a thing's name ("Baker Street")
@@ -78,9 +86,12 @@ _SPEAKS_AFTER = re.compile(r"(?:,? (?:she|he|they))? (?i:said|says|told|asked)\b
 
 
 # a plural title of office and the names after it before a word ("Officers Baker and
-# West", "the detectives Wood, North"): the word is a name of that list
-_PLURAL_BEFORE = re.compile(rf"(?<![\w'-])([A-Za-z][a-z]+(?:s|men))[^\S\n]+(?:{NAME}"
-                            rf"(?:,[^\S\n]+|,?[^\S\n]+and[^\S\n]+))*\Z")
+# West", "the detectives Wood, North", "OFFICERS BAKER AND"): the word is a name of that
+# list
+_PLURAL_BEFORE = re.compile(
+    rf"(?<![\w'-])(?:([A-Za-z][a-z]+(?:s|men))[^\S\n]+(?:{NAME}(?:,[^\S\n]+|,?[^\S\n]+"
+    rf"and[^\S\n]+))*|([A-Z]{{2,}}(?:S|MEN))[^\S\n]+(?:{_LISTED_CAPITALS}(?:,[^\S\n]+|,?"
+    rf"[^\S\n]+AND[^\S\n]+))*)\Z")
 
 
 def _singular(word: str) -> str:
@@ -99,7 +110,7 @@ def after_title(text: str, start: int) -> bool:
     if _TITLE_BEFORE.search(text, max(0, start - 30), start) is not None:
         return True
     plural = _PLURAL_BEFORE.search(text, max(0, start - 120), start)
-    return plural is not None and _plural_office(plural[1])
+    return plural is not None and _plural_office(plural[1] or plural[2])
 
 
 def named_there(text: str, start: int, end: int) -> bool:
@@ -119,8 +130,8 @@ def spoken_hits(text: str, words: set[str]) -> list[Hit]:
     pattern = re.compile(r"(?<![\w'-])(?:{})(?![\w-]|{})".format(
         "|".join(map(re.escape, sorted(words, key=len, reverse=True))), MARK))
     return [(m.start(), m.end(), "name", AFTER_TITLE) for m in pattern.finditer(text)
-            if _SPEAKS_AFTER.match(text, m.end()) and not (
-                nfc_lower(m[0]) in READABLE and reads_as_word(text, m.start(), m.end()))]
+            if _SPEAKS_AFTER.match(text, m.end())
+            and not reads_as_word(text, m.start(), m.end())]
 
 
 def _titled(text: str, m: re.Match) -> str | None:
@@ -133,8 +144,8 @@ def _titled(text: str, m: re.Match) -> str | None:
     if title not in _TITLES or (m[1].islower() and title not in _OFFICES):
         return None
     if nfc_lower(m[3]) in CALENDAR_WORDS:
-        return AFTER_TITLE if (title not in _ROYAL and not _goes_on(text, m.end(3)) and not (
-            nfc_lower(m[3]) in READABLE and reads_as_word(text, m.start(3), m.end(3)))) else None
+        return AFTER_TITLE if (title not in _ROYAL and not _goes_on(text, m.end(3))
+                               and not reads_as_word(text, m.start(3), m.end(3))) else None
     if title in _MISTER and _no_other_word(nfc_lower(m[3])) and not _goes_on(text, m.end(3)):
         return TITLED
     if not _surname_there(text, m.start(3), m.end(3), title not in _ROYAL):
@@ -171,7 +182,7 @@ def _in_capitals(text: str, m: re.Match) -> list[Hit]:
         start, end = m.start(group), m.end(group)
         word = nfc_lower(m[group])
         if word in CALENDAR_WORDS or word in COLOURS:
-            if word in READABLE and reads_as_word(text, start, end):
+            if reads_as_word(text, start, end):
                 break
             if word in COLOURS:
                 hits.append((start, end, "name", TITLED))
@@ -226,19 +237,21 @@ def is_title(word: str) -> bool:
 
 def title_hits(text: str) -> list[Hit]:
     """The names after a title (:data:`_TITLED`), after a plural title of office
-    (:data:`_PLURAL`: each surname of "Officers Baker and Hall"), or after a title in
-    capitals (:data:`_CAPITALS`)."""
+    (:data:`_PLURAL`: each surname of "Officers Baker and Hall"; in capitals,
+    :data:`_PLURAL_CAPITALS`: "OFFICERS BAKER AND WEST"), or after a title in capitals
+    (:data:`_CAPITALS`)."""
     hits = [(m.start(3), m.end(3), "name", detector) for m in _TITLED.finditer(text)
             if (detector := _titled(text, m)) is not None]
-    for m in _PLURAL.finditer(text):
+    plurals = [(m, NAME) for m in _PLURAL.finditer(text)] + [
+        (m, _LISTED_CAPITALS) for m in _PLURAL_CAPITALS.finditer(text)]
+    for m, word in plurals:
         if not _plural_office(m[1]):
             continue
-        for n in re.finditer(NAME, m[2]):
+        for n in re.finditer(word, m[2]):
             start, end = m.start(2) + n.start(), m.start(2) + n.end()
             if nfc_lower(n[0]) in CALENDAR_WORDS:
                 # "Officers Baker and West": a compass word there, as after "Officer"
-                if not _goes_on(text, end) and not (
-                        nfc_lower(n[0]) in READABLE and reads_as_word(text, start, end)):
+                if not _goes_on(text, end) and not reads_as_word(text, start, end):
                     hits.append((start, end, "name", AFTER_TITLE))
             elif _surname_there(text, start, end):
                 hits.append((start, end, "name", TITLED))

@@ -99,10 +99,14 @@ _TITLES = {"pastor", "imam", "queen", "lady", "junior", "man", "job", "jail", "n
            "peer", "sole", "kaiser", "duke", "earl"}
 
 
+# a listed name of one word: of letters, an apostrophe inside too ("O'Brien", "D’Arcy")
+_LISTED_NAME = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+
+
 def _listed(attributes: tuple[str, ...]) -> set[str]:
-    """The names (lower case, one word of letters) that Faker ships for
-    :data:`NAME_LOCALES` in these ``attributes`` of its person providers, read offline
-    (no faker.Faker)."""
+    """The names (lower case, one word of letters, an apostrophe inside too: "o'brien")
+    that Faker ships for :data:`NAME_LOCALES` in these ``attributes`` of its person
+    providers, read offline (no faker.Faker)."""
     from importlib import import_module
 
     names = set()
@@ -111,8 +115,9 @@ def _listed(attributes: tuple[str, ...]) -> set[str]:
         for attribute in attributes:
             values = getattr(provider, attribute, None)
             if isinstance(values, (dict, list, tuple)):
-                names.update(n.lower() for n in values
-                             if isinstance(n, str) and n.isalpha() and n[:1].isupper())
+                names.update(n.lower().replace("\u2019", "'") for n in values
+                             if isinstance(n, str) and n[:1].isupper()
+                             and _LISTED_NAME.fullmatch(n))
     return names
 
 
@@ -145,12 +150,19 @@ def _english_words():
         words.update(index[key])
     return table, frozenset(words)
 
+# a surname's prefix before its capital, as :data:`~.letters.NAME` reads one ("O'Brien",
+# "D’Angelo", "McCoy", "MacDonald")
+_PREFIXED = re.compile(r"(?:[^\W\d_]['\u2019]|Ma?c)[^\W\d_](?<![a-z])")
+
 
 def ordinary(word: str) -> bool:
     """True when the first word of ``word``, in lower case, is an English word (of
     :func:`_english_words`), a stop word, a calendar or compass word ("mark", "will",
     "may"), a word of address ("señora", "tía"), or a contraction written without its
-    apostrophe ("im", "didnt"), so in lower case it is not taken for a name."""
+    apostrophe ("im", "didnt"), so in lower case it is not taken for a name; never one
+    written with a surname's prefix ("O'Brien", "McCoy": WordNet holds "o'brien")."""
+    if _PREFIXED.match(word):
+        return False
     first = unicodedata.normalize("NFC", word.split()[0].lower())
     table, words = _english_words()
     return (first in NOT_NAMES or first in ADDRESS_WORDS or first in STOP_WORDS
@@ -215,5 +227,6 @@ def _usually_lower() -> frozenset[str]:
 
 
 def nfc_lower(word: str) -> str:
-    """``word`` in lower case and composed (NFC), as the name list holds it ("josé")."""
-    return unicodedata.normalize("NFC", word.lower())
+    """``word`` in lower case and composed (NFC), its apostrophes straight, as the name
+    list holds it ("josé", "o'brien" of "O’Brien")."""
+    return unicodedata.normalize("NFC", word.lower()).replace("\u2019", "'")
