@@ -868,6 +868,30 @@ def test_a_cell_of_words_where_a_number_belongs_is_shown_as_transcript_text_is(s
     assert "rent" not in result.output.replace(str(tmp_path), "")
 
 
+def test_a_number_cell_written_as_a_spreadsheet_writes_it_is_shown_without_a_scan(
+        tmp_path):
+    # 48.0 (a whole number written by a spreadsheet or pandas) is no transcript text:
+    # hidden as if it were a quote, "has no turn" read as if turn 2 did not exist
+    offsets = tmp_path / "offsets.csv"
+    offsets.write_text("document,start,end,code\nnorth/kickoff,48.0,52.0,Housing\n",
+                       encoding="utf-8")
+    turns = tmp_path / "turns.csv"
+    turns.write_text("document,turn,code\nnorth/kickoff,2.0,Housing\n"
+                     "north/kickoff,,Housing\n", encoding="utf-8")
+    quotes = tmp_path / "quotes.csv"
+    quotes.write_text("document,quote,line,code\nnorth/kickoff,rent,3.0,Housing\n",
+                      encoding="utf-8")
+    plain = ingested_evidence(tmp_path / "plain")       # never scanned
+    fails(run(offsets, plain, "--coder", "x"),
+          "offsets.csv:2: the start cell '48.0' and the end cell '52.0' hold no whole "
+          "number")
+    fails(run(turns, plain, "--coder", "x"),
+          "turns.csv:2: document north/kickoff has no turn '2.0': it has 4 turns",
+          "turns.csv:3: document north/kickoff has no turn '': it has 4 turns")
+    fails(run(quotes, plain, "--coder", "x"),
+          "quotes.csv:2: the line cell '3.0' holds no whole number")
+
+
 def test_inline_markup_text_differs(study, tmp_path):
     fails(run(FIXTURES / "kickoff_changed.md", study, "--coder", "x", "--document",
               "north/kickoff"),

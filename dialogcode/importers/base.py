@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from ..privacy.gate import Masker
 
 EXCERPT = 40     # characters of transcript text an error message may show
+# a cell that is a number written some way (12, -3, 12.0, 1,5, 1e2): no transcript text
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 # formats whose document text is the transcript file as written, line for line but for a
 # line separator, vertical tab, NEL or form feed read as a line break
 # (:meth:`Documents.shown_lines`); a Word file's text is rebuilt from its paragraphs
@@ -236,11 +238,12 @@ class Documents:
 
     def number(self, value: str, doc_id: str) -> str:
         """A cell meant to hold a number (of document ``doc_id``), for a message after
-        the word naming it: `` '12'`` when it holds digits, else shown as transcript
-        text is (:meth:`excerpt`: masked, cut short, nothing without the study's privacy
-        scan), as it may hold a quote put in the wrong column."""
+        the word naming it: `` '12'`` when it is empty or a number (``12.0`` as a
+        spreadsheet may write a whole one too), else shown as transcript text is
+        (:meth:`excerpt`: masked, cut short, nothing without the study's privacy scan),
+        as it may hold a quote put in the wrong column."""
         value = value.strip()
-        return f" {value!r}" if value.lstrip("+-").isdecimal() else \
+        return f" {value!r}" if not value or _NUMBER.fullmatch(value) else \
             self.excerpt(value, doc_id)
 
     def unit_reason(self, seg_id: str) -> str:

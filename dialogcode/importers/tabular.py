@@ -280,7 +280,7 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
         return fail("empty quote")
     cell = row.get("line", "").strip()
     if cell and _integer(cell) is None:
-        return fail(f"the line cell{docs.excerpt(cell, doc_id)} holds no whole number: "
+        return fail(f"the line cell{docs.number(cell, doc_id)} holds no whole number: "
                     "give the line of the transcript the quote's turn starts on, or "
                     "leave it empty")
     found = found or locate(quote, text, between=docs.between.get(doc_id, ()))
