@@ -174,8 +174,8 @@ def test_show_prints_the_tree_with_counts():
     result = CliRunner().invoke(cli, ["codebook", "show", str(SMALL)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert any(l.startswith("housing  (category)") for l in lines)
-    assert any(l.split()[:4] == ["housing.insecurity", "6", "3", "2"] for l in lines)
+    assert any(line.startswith("housing  (category)") for line in lines)
+    assert any(line.split()[:4] == ["housing.insecurity", "6", "3", "2"] for line in lines)
 
 
 @pytest.mark.skipif(not SHIPPED, reason="no shipped codebooks")
