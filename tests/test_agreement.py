@@ -687,6 +687,22 @@ def test_a_rolled_up_pooled_row_counts_each_coding_once(segments, book):
             "the rows of the codes above it") in rolled.notes
     assert not any(note.startswith(ALL_CODES) for note in plain.notes)
 
+
+def test_a_parent_asked_for_rolled_up_pools_its_sub_codes_as_applied(segments, book):
+    # `agree --code topic --roll-up` had no (all codes) row when nobody applied topic
+    # itself, only its children: the pool took the codes asked for as applied alone
+    a = by_segment(("d1:t1", "topic.rent"), ("d1:t2", "topic.wages"), ("d1:t4", "value.v1"))
+    b = by_segment(("d1:t1", "topic.wages"), ("d1:t3", "topic.care"), ("d1:t4", "value.v2"))
+    rolled = agree({"a": a, "b": b}, segments, book=book, roll_up=True, draws=0,
+                   codes=["topic"])
+    plain = agree({"a": a, "b": b}, segments, book=book, draws=0,
+                  codes=["topic.rent", "topic.wages", "topic.care"])
+    assert list(rolled.per_code["code_id"]) == ["topic", ALL_CODES, "topic"]
+    for column in ("units", "informative_units", "both", "only_first", "only_second",
+                   "krippendorff_alpha", "verdict"):
+        assert row_of(rolled, ALL_CODES)[column] == row_of(plain, ALL_CODES)[column], column
+    assert row_of(rolled, ALL_CODES)["units"] == 3 * 4      # three codes x d1's four turns
+
 # -- units ------------------------------------------------------------------------------
 
 def test_units_are_chosen_by_speaker_document_and_any_column(segments):

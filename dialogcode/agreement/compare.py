@@ -15,7 +15,7 @@ from ..codebook import Codebook
 from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
-from .rows import (ALL_CODES, NOBODY, code_rows, expand, group_row,
+from .rows import (ALL_CODES, NOBODY, code_rows, counts_for, expand, group_row,
                    judged_only, member_lookup, one_child_row, only_child,
                    pooled_row, table_of, variable_row)
 from .scheme import Scheme, scheme_of
@@ -231,7 +231,8 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     missing, never "nothing applied"; a row that leaves fewer than two coders judged says
     who did not look for it (:func:`not_sought`, even where no one applied the code) and
     stays out of the pooled row. With ``roll_up`` the pooled row pools the codes as
-    applied, each coding once (not again for the codes above it), leaving out
+    applied, each coding once (not again for the codes above it): of ``codes``, those
+    that count for one of them (a parent's sub-codes as well as itself), leaving out
     ``unpooled_applied`` (default ``unpooled``: against the rules, the codes they never
     apply as applied). ``reference`` (with exactly two coders) adds precision,
     recall and F1 of the other coder. With ``documents``, codings whose ``sha256``
@@ -314,9 +315,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                       unpooled=frozenset(unpooled) | unsought, judging=judging,
                       without=coders.index(rules) if rules in coders else None,
                       apart=frozenset(unpooled), pool=not roll_up, **options)
-    if roll_up:     # the pooled row of the codes as applied: each coding counted once
-        applied = [c for c in (names if codes is None else chosen_codes)
-                   if c in names and c not in members]
+    if roll_up:     # the pooled row of the codes as applied: each coding counted once;
+        # of a code asked for, its sub-codes too (someone applied the parent itself or not)
+        applied = [c for c in names if c not in members and (
+            codes is None or set(counts_for(c, scheme, chains)) & set(chosen_codes))]
         rows += pooled_row(presence, names, reads, applied, first, seed, judging=judging,
                            unpooled={*(unpooled if unpooled_applied is None
                                        else unpooled_applied),
