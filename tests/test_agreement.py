@@ -672,6 +672,26 @@ def test_roll_up_counts_a_sub_code_for_its_parent(segments, book):
 
 
 
+def test_a_parent_nobody_applied_points_to_roll_up_when_its_sub_codes_were(segments, book):
+    # `agree --code topic` on a category said only "no one applied it", though the
+    # coders applied the codes below it: --roll-up, which judges it on them, went unsaid
+    a = by_segment(("d1:t1", "topic.rent"), ("d1:t2", "topic.wages"))
+    b = by_segment(("d1:t1", "topic.wages"), ("d1:t3", "topic.care"))
+    plain = agree({"a": a, "b": b}, segments, book=book, draws=0, codes=["topic"])
+    assert row_of(plain, "topic", "code")["verdict"] == "n/a: no one applied it"
+    hint = ("topic: codes below it were applied; with --roll-up they count for it, and it "
+            "is judged on them")
+    assert hint in plain.notes
+    rolled = agree({"a": a, "b": b}, segments, book=book, draws=0, codes=["topic"],
+                   roll_up=True)
+    assert not any(note.startswith("topic:") for note in rolled.notes)
+    # nothing below it applied either: no hint
+    other = by_segment(("d1:t1", "value.v1"))
+    nothing = agree({"a": other, "b": other.copy()}, segments, book=book, draws=0,
+                    codes=["topic"])
+    assert not any(note.startswith("topic:") for note in nothing.notes)
+
+
 def test_a_rolled_up_pooled_row_counts_each_coding_once(segments, book):
     # (all codes) with --roll-up pooled the parent's row beside its sub-codes' rows,
     # counting each sub-code decision twice (units, informative units, a verdict lifted)

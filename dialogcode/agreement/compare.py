@@ -382,6 +382,12 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         notes.append(f"n/a for {listed(nobody)}: no one applied it on a segment two coders "
                      "read, so there is no agreement to assess (percent agreement would "
                      "read 1.0, everyone leaving it out); left out of (all codes)")
+    # a parent judged as applied whose sub-codes were: rolled up, they count for it
+    above = [] if roll_up else [code for code in nobody if any(
+        code in scheme.ancestors.get(c, ()) for c in used)]
+    if above:
+        notes.append(f"{listed(above)}: codes below it were applied; with --roll-up they "
+                     "count for it, and it is judged on them")
     if still:
         notes.append(f"n/a for {listed(still)}: the coders never varied there (every unit "
                      "got the same value from everyone), so alpha and kappa are 0/0, "
