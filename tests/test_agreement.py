@@ -744,6 +744,21 @@ def test_units_are_chosen_by_speaker_document_and_any_column(segments):
         select_units(segments, documents, speaker=["Nobody"])
 
 
+def test_a_selection_matching_nothing_says_what_each_filter_could_match(segments):
+    # "no segment matches site East" left the researcher guessing at the site names;
+    # speaker labels, which may be people's names, are counted, not listed
+    documents = pd.DataFrame({"doc_id": ["d1", "d2"], "site": ["North", "South"]})
+    with pytest.raises(DialogcodeError) as caught:
+        select_units(segments, documents, site=["East"])
+    assert str(caught.value) == "no segment matches site East (site values: North, South)"
+    with pytest.raises(DialogcodeError) as caught:
+        select_units(segments, documents, speaker=["Coach"], document=["d1"])
+    assert str(caught.value) == (
+        "no segment matches speaker Coach; doc_id d1 (with doc_id d1, 2 speaker value(s), "
+        "none matching: see the segments table; with speaker Coach, doc_id values: d2)")
+    assert "P1" not in str(caught.value)
+
+
 def test_agreement_over_chosen_units_only(segments):
     ana = by_segment(("d1:t1", "housing"), ("d1:t2", "housing"), ("d2:t1", "housing"))
     bo = by_segment(("d1:t1", "housing"), ("d2:t2", "housing"))
