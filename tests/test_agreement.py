@@ -616,6 +616,23 @@ def test_a_variable_is_one_nominal_alpha_with_disagreements_and_confusion(segmen
     assert pd.isna(row_of(result, "topic", "group")["percent_agreement"])
 
 
+def test_an_ordinal_level_without_a_numeric_variable_is_said_to_change_nothing(segments,
+                                                                                 book):
+    # `agree --level ordinal` on codes alone printed nominal verdicts without a word
+    a = by_segment(("d1:t1", "topic.rent"), ("d1:t2", "value.v1"))
+    b = by_segment(("d1:t1", "topic.wages"), ("d1:t2", "value.v2"))
+    said = ("ordinal alpha is for numeric variables (an exclusive parent whose children "
+            "are numbers, a rating scale), and no row is one: every verdict is on nominal "
+            "alpha")
+    codes = agree({"a": a, "b": b}, segments, book=book, draws=0, level="ordinal",
+                  codes=["topic.rent", "topic.wages"])
+    assert said in codes.notes
+    rated = agree({"a": a, "b": b}, segments, book=book, draws=0, level="ordinal")
+    assert "alpha_ordinal" in rated.per_code and said not in rated.notes
+    assert not any("numeric variables" in note for note in agree(
+        {"a": a, "b": b}, segments, book=book, draws=0, codes=["topic.rent"]).notes)
+
+
 def test_two_values_of_a_variable_on_one_segment_name_the_line(tmp_path, segments, book):
     from dialogcode.coders import read_coder
     path = tmp_path / "ana.csv"

@@ -378,6 +378,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         notes.append(f"{ALL_CODES} pools the codes as applied, each coding counted once, as "
                      "agree without --roll-up does: rolled up, a sub-code's codings would "
                      "count again in the rows of the codes above it")
+    if level != "nominal" and not any(f"alpha_{level}" in row for row in rows):
+        notes.append(f"{level} alpha is for numeric variables (an exclusive parent whose "
+                     "children are numbers, a rating scale), and no row is one: every "
+                     "verdict is on nominal alpha")
     if nobody:
         notes.append(f"n/a for {listed(nobody)}: no one applied it on a segment two coders "
                      "read, so there is no agreement to assess (percent agreement would "
