@@ -56,8 +56,13 @@ def _argument_problems(codings, segments, unit, reference, min_overlap, level, d
         problems.append(Problem("agreement needs at least two codings"))
     if unit not in UNITS:
         problems.append(Problem(f"unit must be one of {', '.join(UNITS)}, not {unit!r}"))
-    if reference is not None and (reference not in codings or len(codings) != 2):
-        problems.append(Problem(f"reference {reference!r} must name one of exactly two codings"))
+    if reference is not None and len(codings) != 2:
+        problems.append(Problem(f"reference {reference!r}: precision, recall and F1 score one "
+                                f"coding against another, so it needs exactly two codings, "
+                                f"not {len(codings)}"))
+    elif reference is not None and reference not in codings:
+        problems.append(Problem(f"reference {reference!r} is not one of the codings "
+                                f"compared ({', '.join(map(str, codings))})"))
     if not 0 < min_overlap <= 1:
         problems.append(Problem(f"min_overlap must be in (0, 1], not {min_overlap}"))
     if level not in LEVELS:
