@@ -12,7 +12,7 @@ from fnmatch import fnmatchcase
 
 import pandas as pd
 
-from ..errors import ArgumentError, DialogcodeError
+from ..errors import ArgumentError
 from .coverage import listed
 
 # columns whose values may name people: not listed in a message, which no privacy
@@ -21,7 +21,8 @@ _NAMING = frozenset({"speaker", "section", "speaker_notes", "speaker_roles"})
 
 
 class SelectionError(ArgumentError):
-    """A unit filter names no column, or is not COLUMN=VALUE (bad usage, exit 2)."""
+    """A unit filter names no column, is not COLUMN=VALUE, or leaves no segment (bad
+    usage, exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def select_units(segments: pd.DataFrame, documents: pd.DataFrame | None = None, 
     """The segments that pass every filter given: ``speaker`` (segment speaker label),
     ``site`` and ``event_type`` (document columns), ``document`` (doc_id) and ``where``
     (``COLUMN=VALUE`` on any segment or document column). Raises SelectionError for an
-    unknown column and DialogcodeError when no segment is left."""
+    unknown column or when no segment is left."""
     filters: dict[str, list[str]] = {}
     for column, patterns in (("speaker", speaker), ("site", site),
                              ("event_type", event_type), ("doc_id", document)):
@@ -83,7 +84,7 @@ def select_units(segments: pd.DataFrame, documents: pd.DataFrame | None = None, 
         keep &= passed
     description = "; ".join(described.values()) or "all segments"
     if not keep.any():
-        raise DialogcodeError(f"no segment matches {description}"
+        raise SelectionError(f"no segment matches {description}"
                               + _found(segments, documents, passes, described))
     return Selection(pd.Index(segments.loc[keep, "seg_id"]), description)
 
