@@ -562,6 +562,25 @@ def test_codings_that_stop_early_are_noted():
         "coded 3 segments after it)")
 
 
+def test_a_coder_who_looked_for_some_codes_only_is_not_said_to_stop_early_for_others():
+    # ana looked for housing alone; bo's codings of isolation after ana's last housing
+    # made "ana's codings stop early ... mark the segments read", a false alarm
+    segments = pd.DataFrame({"seg_id": [f"d:t{i}" for i in range(1, 41)], "doc_id": "d",
+                             "start": range(0, 400, 10), "end": range(10, 410, 10),
+                             "speaker": "P1", "text": "x"})
+    ana = by_segment(*[(f"d:t{i}", "housing") for i in range(1, 8)])
+    bo = by_segment(*[(f"d:t{i}", "housing") for i in (1, 2, 3)],
+                    *[(f"d:t{i}", "isolation") for i in (20, 30, 35)])
+    notes = agree({"ana": ana, "bo": bo}, segments, scopes={"ana": ["housing"]}).notes
+    assert not any("stop early" in note for note in notes), notes
+    # bo's housing after it still counts
+    bo = pd.concat([bo, by_segment(*[(f"d:t{i}", "housing") for i in (21, 31, 36)])])
+    notes = agree({"ana": ana, "bo": bo}, segments, scopes={"ana": ["housing"]}).notes
+    assert any(note.startswith("ana's codings stop early in 1 document(s): d (last at "
+                               "segment 7 of 40, others coded 3 segments after it)")
+               for note in notes), notes
+
+
 def test_codings_that_stop_early_are_not_noted_where_the_coder_marked_what_they_read():
     segments = pd.DataFrame({"seg_id": [f"d:t{i}" for i in range(1, 41)], "doc_id": "d",
                              "start": range(0, 400, 10), "end": range(10, 410, 10),

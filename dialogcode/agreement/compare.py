@@ -268,7 +268,9 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     del located
     chosen = (np.array(segments["codable"], dtype=bool) if "codable" in segments
               else np.ones(len(segments), dtype=bool))
-    notes = coverage_notes(read, marked, presence, layout, chosen)
+    scopes = {name: frozenset(scopes[name]) for name in coders if name in (scopes or {})}
+    notes = coverage_notes(read, marked, presence, layout, chosen, {
+        name: names.isin(list(scope)) for name, scope in scopes.items()})
     uncodable = int((~chosen[presence["pos"].to_numpy()]).sum())
     if uncodable:
         notes.append(f"{uncodable} coding(s) on preambles or headings are left out: those "
@@ -287,7 +289,6 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     options = {"level": level, "draws": draws, "min_units": min_units}
     rows, items, matrices = [], [], {}
     used = set(names[presence["code"].unique()])
-    scopes = {name: frozenset(scopes[name]) for name in coders if name in (scopes or {})}
 
     def judging(*ids: str) -> np.ndarray:
         """Which coders looked for every code of ``ids``."""
