@@ -458,6 +458,26 @@ def test_span_unit_overlap_rule(segments):
     assert tuple(row_of(third, "housing")[["both", "only_first"]]) == (1, 1)
 
 
+def test_span_unit_says_who_coded_whole_segments(segments):
+    # --unit span on whole-segment codings gave segment figures, and beside a coder of
+    # spans measured that coder's spans against whole segments, without a word
+    spans = by_span(("d1", "housing", 5, 12))
+    whole = by_segment(("d1:t1", "housing"))
+    result = agree({"a": spans, "b": whole}, segments, unit="span")
+    assert tuple(row_of(result, "housing")[["both", "only_first", "only_second"]]
+                 ) == (0, 0, 1)
+    assert ("--unit span: b coded whole segments (no start and end), so where they "
+            "applied a code, the others' spans of it must cover --min-overlap of the whole "
+            "segment") in result.notes
+    both = agree({"a": whole, "b": whole.copy()}, segments, unit="span")
+    assert ("--unit span: a, b coded whole segments (no start and end), so every figure "
+            "is as --unit segment gives it") in both.notes
+    assert not any(note.startswith("--unit span") for note in
+                   agree({"a": spans, "b": spans.copy()}, segments, unit="span").notes)
+    assert not any(note.startswith("--unit span") for note in
+                   agree({"a": whole, "b": whole.copy()}, segments).notes)
+
+
 def test_codings_of_other_text_are_refused(segments):
     documents = pd.DataFrame({"doc_id": ["d1", "d2"], "sha256": ["aaa", "bbb"]})
     ana = by_segment(("d1:t1", "housing"), ("d2:t1", "housing"))
@@ -793,6 +813,10 @@ def test_a_selection_matching_nothing_says_what_each_filter_could_match(segments
         "no segment matches speaker Coach; doc_id d1 (with doc_id d1, 2 speaker value(s), "
         "none matching: see the segments table; with speaker Coach, doc_id values: d2)")
     assert "P1" not in str(caught.value)
+    with pytest.raises(DialogcodeError) as caught:
+        select_units(segments, documents, where=["text=zz*"])
+    assert str(caught.value) == ("no segment matches text zz* (6 text value(s), none "
+                                 "matching: see the segments table)")
 
 
 def test_agreement_over_chosen_units_only(segments):

@@ -151,6 +151,15 @@ def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
                                  for name, found in zip(coders, mine)])
 
 
+def _spanned(coding: pd.DataFrame) -> bool:
+    """Whether some coded row of ``coding`` has a span (start and end), not only a
+    whole segment."""
+    if not {"start", "end"} <= set(coding):
+        return False
+    return bool((coding["code_id"].notna() & coding["start"].notna()
+                 & coding["end"].notna()).any())
+
+
 def unsought_by(coders: Sequence[str]) -> str:
     """``coders`` did not look for a row's code (``coders:`` in dialogcode.yaml)."""
     return f"{' and '.join(coders)} did not look for it"
@@ -384,6 +393,13 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         notes.append(f"{ALL_CODES} pools the codes as applied, each coding counted once, as "
                      "agree without --roll-up does: rolled up, a sub-code's codings would "
                      "count again in the rows of the codes above it")
+    whole = [name for name, coding in codings.items() if unit == "span"
+             and not _spanned(coding)]
+    if whole:
+        notes.append(f"--unit span: {listed(whole)} coded whole segments (no start and end), "
+                     + ("so every figure is as --unit segment gives it" if len(whole) ==
+                        len(coders) else "so where they applied a code, the others' spans "
+                        "of it must cover --min-overlap of the whole segment"))
     if level != "nominal" and not any(f"alpha_{level}" in row for row in rows):
         notes.append(f"{level} alpha is for numeric variables (an exclusive parent whose "
                      "children are numbers, a rating scale), and no row is one: every "

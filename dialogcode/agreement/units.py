@@ -15,9 +15,9 @@ import pandas as pd
 from ..errors import ArgumentError
 from .coverage import listed
 
-# columns whose values may name people: not listed in a message, which no privacy
-# gate masks
-_NAMING = frozenset({"speaker", "section", "speaker_notes", "speaker_roles"})
+# columns whose values may name people (the words too): not listed in a message, which no
+# privacy gate masks
+_NAMING = frozenset({"speaker", "section", "speaker_notes", "speaker_roles", "text"})
 
 
 class SelectionError(ArgumentError):
