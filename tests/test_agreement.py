@@ -458,6 +458,26 @@ def test_span_unit_overlap_rule(segments):
     assert tuple(row_of(third, "housing")[["both", "only_first"]]) == (1, 1)
 
 
+def test_span_unit_says_who_coded_whole_segments(segments):
+    # --unit span on whole-segment codings gave segment figures, and beside a coder of
+    # spans measured that coder's spans against whole segments, without a word
+    spans = by_span(("d1", "housing", 5, 12))
+    whole = by_segment(("d1:t1", "housing"))
+    result = agree({"a": spans, "b": whole}, segments, unit="span")
+    assert tuple(row_of(result, "housing")[["both", "only_first", "only_second"]]
+                 ) == (0, 0, 1)
+    assert ("--unit span: b coded whole segments (no start and end), so where they "
+            "applied a code, the others' spans of it must cover --min-overlap of the whole "
+            "segment") in result.notes
+    both = agree({"a": whole, "b": whole.copy()}, segments, unit="span")
+    assert ("--unit span: a, b coded whole segments (no start and end), so every figure "
+            "is as --unit segment gives it") in both.notes
+    assert not any(note.startswith("--unit span") for note in
+                   agree({"a": spans, "b": spans.copy()}, segments, unit="span").notes)
+    assert not any(note.startswith("--unit span") for note in
+                   agree({"a": whole, "b": whole.copy()}, segments).notes)
+
+
 def test_codings_of_other_text_are_refused(segments):
     documents = pd.DataFrame({"doc_id": ["d1", "d2"], "sha256": ["aaa", "bbb"]})
     ana = by_segment(("d1:t1", "housing"), ("d2:t1", "housing"))
@@ -562,6 +582,25 @@ def test_codings_that_stop_early_are_noted():
         "coded 3 segments after it)")
 
 
+def test_a_coder_who_looked_for_some_codes_only_is_not_said_to_stop_early_for_others():
+    # ana looked for housing alone; bo's codings of isolation after ana's last housing
+    # made "ana's codings stop early ... mark the segments read", a false alarm
+    segments = pd.DataFrame({"seg_id": [f"d:t{i}" for i in range(1, 41)], "doc_id": "d",
+                             "start": range(0, 400, 10), "end": range(10, 410, 10),
+                             "speaker": "P1", "text": "x"})
+    ana = by_segment(*[(f"d:t{i}", "housing") for i in range(1, 8)])
+    bo = by_segment(*[(f"d:t{i}", "housing") for i in (1, 2, 3)],
+                    *[(f"d:t{i}", "isolation") for i in (20, 30, 35)])
+    notes = agree({"ana": ana, "bo": bo}, segments, scopes={"ana": ["housing"]}).notes
+    assert not any("stop early" in note for note in notes), notes
+    # bo's housing after it still counts
+    bo = pd.concat([bo, by_segment(*[(f"d:t{i}", "housing") for i in (21, 31, 36)])])
+    notes = agree({"ana": ana, "bo": bo}, segments, scopes={"ana": ["housing"]}).notes
+    assert any(note.startswith("ana's codings stop early in 1 document(s): d (last at "
+                               "segment 7 of 40, others coded 3 segments after it)")
+               for note in notes), notes
+
+
 def test_codings_that_stop_early_are_not_noted_where_the_coder_marked_what_they_read():
     segments = pd.DataFrame({"seg_id": [f"d:t{i}" for i in range(1, 41)], "doc_id": "d",
                              "start": range(0, 400, 10), "end": range(10, 410, 10),
@@ -614,6 +653,23 @@ def test_a_variable_is_one_nominal_alpha_with_disagreements_and_confusion(segmen
         "everyone), so alpha and kappa are 0/0, undefined; their perfect agreement says "
         "nothing about whether they can tell where a code applies"]
     assert pd.isna(row_of(result, "topic", "group")["percent_agreement"])
+
+
+def test_an_ordinal_level_without_a_numeric_variable_is_said_to_change_nothing(segments,
+                                                                                 book):
+    # `agree --level ordinal` on codes alone printed nominal verdicts without a word
+    a = by_segment(("d1:t1", "topic.rent"), ("d1:t2", "value.v1"))
+    b = by_segment(("d1:t1", "topic.wages"), ("d1:t2", "value.v2"))
+    said = ("ordinal alpha is for numeric variables (an exclusive parent whose children "
+            "are numbers, a rating scale), and no row is one: every verdict is on nominal "
+            "alpha")
+    codes = agree({"a": a, "b": b}, segments, book=book, draws=0, level="ordinal",
+                  codes=["topic.rent", "topic.wages"])
+    assert said in codes.notes
+    rated = agree({"a": a, "b": b}, segments, book=book, draws=0, level="ordinal")
+    assert "alpha_ordinal" in rated.per_code and said not in rated.notes
+    assert not any("numeric variables" in note for note in agree(
+        {"a": a, "b": b}, segments, book=book, draws=0, codes=["topic.rent"]).notes)
 
 
 def test_two_values_of_a_variable_on_one_segment_name_the_line(tmp_path, segments, book):
@@ -672,6 +728,26 @@ def test_roll_up_counts_a_sub_code_for_its_parent(segments, book):
 
 
 
+def test_a_parent_nobody_applied_points_to_roll_up_when_its_sub_codes_were(segments, book):
+    # `agree --code topic` on a category said only "no one applied it", though the
+    # coders applied the codes below it: --roll-up, which judges it on them, went unsaid
+    a = by_segment(("d1:t1", "topic.rent"), ("d1:t2", "topic.wages"))
+    b = by_segment(("d1:t1", "topic.wages"), ("d1:t3", "topic.care"))
+    plain = agree({"a": a, "b": b}, segments, book=book, draws=0, codes=["topic"])
+    assert row_of(plain, "topic", "code")["verdict"] == "n/a: no one applied it"
+    hint = ("topic: codes below it were applied; with --roll-up they count for it, and it "
+            "is judged on them")
+    assert hint in plain.notes
+    rolled = agree({"a": a, "b": b}, segments, book=book, draws=0, codes=["topic"],
+                   roll_up=True)
+    assert not any(note.startswith("topic:") for note in rolled.notes)
+    # nothing below it applied either: no hint
+    other = by_segment(("d1:t1", "value.v1"))
+    nothing = agree({"a": other, "b": other.copy()}, segments, book=book, draws=0,
+                    codes=["topic"])
+    assert not any(note.startswith("topic:") for note in nothing.notes)
+
+
 def test_a_rolled_up_pooled_row_counts_each_coding_once(segments, book):
     # (all codes) with --roll-up pooled the parent's row beside its sub-codes' rows,
     # counting each sub-code decision twice (units, informative units, a verdict lifted)
@@ -686,6 +762,22 @@ def test_a_rolled_up_pooled_row_counts_each_coding_once(segments, book):
             "without --roll-up does: rolled up, a sub-code's codings would count again in "
             "the rows of the codes above it") in rolled.notes
     assert not any(note.startswith(ALL_CODES) for note in plain.notes)
+
+
+def test_a_parent_asked_for_rolled_up_pools_its_sub_codes_as_applied(segments, book):
+    # `agree --code topic --roll-up` had no (all codes) row when nobody applied topic
+    # itself, only its children: the pool took the codes asked for as applied alone
+    a = by_segment(("d1:t1", "topic.rent"), ("d1:t2", "topic.wages"), ("d1:t4", "value.v1"))
+    b = by_segment(("d1:t1", "topic.wages"), ("d1:t3", "topic.care"), ("d1:t4", "value.v2"))
+    rolled = agree({"a": a, "b": b}, segments, book=book, roll_up=True, draws=0,
+                   codes=["topic"])
+    plain = agree({"a": a, "b": b}, segments, book=book, draws=0,
+                  codes=["topic.rent", "topic.wages", "topic.care"])
+    assert list(rolled.per_code["code_id"]) == ["topic", ALL_CODES, "topic"]
+    for column in ("units", "informative_units", "both", "only_first", "only_second",
+                   "krippendorff_alpha", "verdict"):
+        assert row_of(rolled, ALL_CODES)[column] == row_of(plain, ALL_CODES)[column], column
+    assert row_of(rolled, ALL_CODES)["units"] == 3 * 4      # three codes x d1's four turns
 
 # -- units ------------------------------------------------------------------------------
 
@@ -706,6 +798,25 @@ def test_units_are_chosen_by_speaker_document_and_any_column(segments):
         select_units(segments, documents, where=["speaker"])
     with pytest.raises(DialogcodeError, match="no segment matches speaker Nobody"):
         select_units(segments, documents, speaker=["Nobody"])
+
+
+def test_a_selection_matching_nothing_says_what_each_filter_could_match(segments):
+    # "no segment matches site East" left the researcher guessing at the site names;
+    # speaker labels, which may be people's names, are counted, not listed
+    documents = pd.DataFrame({"doc_id": ["d1", "d2"], "site": ["North", "South"]})
+    with pytest.raises(DialogcodeError) as caught:
+        select_units(segments, documents, site=["East"])
+    assert str(caught.value) == "no segment matches site East (site values: North, South)"
+    with pytest.raises(DialogcodeError) as caught:
+        select_units(segments, documents, speaker=["Coach"], document=["d1"])
+    assert str(caught.value) == (
+        "no segment matches speaker Coach; doc_id d1 (with doc_id d1, 2 speaker value(s), "
+        "none matching: see the segments table; with speaker Coach, doc_id values: d2)")
+    assert "P1" not in str(caught.value)
+    with pytest.raises(DialogcodeError) as caught:
+        select_units(segments, documents, where=["text=zz*"])
+    assert str(caught.value) == ("no segment matches text zz* (6 text value(s), none "
+                                 "matching: see the segments table)")
 
 
 def test_agreement_over_chosen_units_only(segments):

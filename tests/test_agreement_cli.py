@@ -253,6 +253,10 @@ def test_units_chosen_by_speaker(study):
     result = invoke("agree", "a", "b", "c", "d", "-s", study, "--speaker", "p2")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Units: speaker p2; 6 segment(s) in 1 document(s)")
+    # units that name nothing are bad usage (exit 2, as docs/study.md says), not exit 1
+    result = invoke("agree", "a", "b", "-s", study, "--document", "nowhere")
+    assert result.exit_code == 2, result.output
+    assert "Error: no segment matches doc_id nowhere (doc_id values: example)" in result.output
 
 
 def test_the_verdict_of_a_rating_scale_follows_level(study):

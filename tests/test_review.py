@@ -484,7 +484,13 @@ def test_agree_needs_known_names(study):
     assert invoke("agree", "rules", "-s", study).exit_code == 2
     result = invoke("agree", "rules", "eve", "-s", study, "--reference", "sam")
     assert result.exit_code == 2
-    assert "Error: reference 'sam' must name one of exactly two codings" in result.output
+    assert "Error: reference 'sam' is not one of the codings compared (rules, eve)" \
+        in result.output
+    write_coder(study, "ann", "north/kickoff:t1,risk.money\n")
+    result = invoke("agree", "rules", "eve", "ann", "-s", study, "--reference", "eve")
+    assert result.exit_code == 2
+    assert ("Error: reference 'eve': precision, recall and F1 score one coding against "
+            "another, so it needs exactly two codings, not 3") in result.output
     result = invoke("agree", "rules", "eve", "-s", study, "--code", "risk.hosing")
     assert result.exit_code == 2
     assert ("Error: Invalid value for '--code': 'risk.hosing' is not a code id of the "

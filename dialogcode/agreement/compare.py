@@ -15,7 +15,7 @@ from ..codebook import Codebook
 from ..errors import ArgumentError, DialogcodeError, Problem
 from .coverage import Layout, coverage_notes, hash_problems, listed, locate, span_presence
 from .disagreements import disagreement_table
-from .rows import (ALL_CODES, NOBODY, code_rows, expand, group_row,
+from .rows import (ALL_CODES, NOBODY, code_rows, counts_for, expand, group_row,
                    judged_only, member_lookup, one_child_row, only_child,
                    pooled_row, table_of, variable_row)
 from .scheme import Scheme, scheme_of
@@ -56,8 +56,13 @@ def _argument_problems(codings, segments, unit, reference, min_overlap, level, d
         problems.append(Problem("agreement needs at least two codings"))
     if unit not in UNITS:
         problems.append(Problem(f"unit must be one of {', '.join(UNITS)}, not {unit!r}"))
-    if reference is not None and (reference not in codings or len(codings) != 2):
-        problems.append(Problem(f"reference {reference!r} must name one of exactly two codings"))
+    if reference is not None and len(codings) != 2:
+        problems.append(Problem(f"reference {reference!r}: precision, recall and F1 score one "
+                                f"coding against another, so it needs exactly two codings, "
+                                f"not {len(codings)}"))
+    elif reference is not None and reference not in codings:
+        problems.append(Problem(f"reference {reference!r} is not one of the codings "
+                                f"compared ({', '.join(map(str, codings))})"))
     if not 0 < min_overlap <= 1:
         problems.append(Problem(f"min_overlap must be in (0, 1], not {min_overlap}"))
     if level not in LEVELS:
@@ -146,6 +151,15 @@ def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
                                  for name, found in zip(coders, mine)])
 
 
+def _spanned(coding: pd.DataFrame) -> bool:
+    """Whether some coded row of ``coding`` has a span (start and end), not only a
+    whole segment."""
+    if not {"start", "end"} <= set(coding):
+        return False
+    return bool((coding["code_id"].notna() & coding["start"].notna()
+                 & coding["end"].notna()).any())
+
+
 def unsought_by(coders: Sequence[str]) -> str:
     """``coders`` did not look for a row's code (``coders:`` in dialogcode.yaml)."""
     return f"{' and '.join(coders)} did not look for it"
@@ -231,7 +245,8 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     missing, never "nothing applied"; a row that leaves fewer than two coders judged says
     who did not look for it (:func:`not_sought`, even where no one applied the code) and
     stays out of the pooled row. With ``roll_up`` the pooled row pools the codes as
-    applied, each coding once (not again for the codes above it), leaving out
+    applied, each coding once (not again for the codes above it): of ``codes``, those
+    that count for one of them (a parent's sub-codes as well as itself), leaving out
     ``unpooled_applied`` (default ``unpooled``: against the rules, the codes they never
     apply as applied). ``reference`` (with exactly two coders) adds precision,
     recall and F1 of the other coder. With ``documents``, codings whose ``sha256``
@@ -262,7 +277,9 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     del located
     chosen = (np.array(segments["codable"], dtype=bool) if "codable" in segments
               else np.ones(len(segments), dtype=bool))
-    notes = coverage_notes(read, marked, presence, layout, chosen)
+    scopes = {name: frozenset(scopes[name]) for name in coders if name in (scopes or {})}
+    notes = coverage_notes(read, marked, presence, layout, chosen, {
+        name: names.isin(list(scope)) for name, scope in scopes.items()})
     uncodable = int((~chosen[presence["pos"].to_numpy()]).sum())
     if uncodable:
         notes.append(f"{uncodable} coding(s) on preambles or headings are left out: those "
@@ -281,7 +298,6 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     options = {"level": level, "draws": draws, "min_units": min_units}
     rows, items, matrices = [], [], {}
     used = set(names[presence["code"].unique()])
-    scopes = {name: frozenset(scopes[name]) for name in coders if name in (scopes or {})}
 
     def judging(*ids: str) -> np.ndarray:
         """Which coders looked for every code of ``ids``."""
@@ -314,9 +330,10 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                       unpooled=frozenset(unpooled) | unsought, judging=judging,
                       without=coders.index(rules) if rules in coders else None,
                       apart=frozenset(unpooled), pool=not roll_up, **options)
-    if roll_up:     # the pooled row of the codes as applied: each coding counted once
-        applied = [c for c in (names if codes is None else chosen_codes)
-                   if c in names and c not in members]
+    if roll_up:     # the pooled row of the codes as applied: each coding counted once;
+        # of a code asked for, its sub-codes too (someone applied the parent itself or not)
+        applied = [c for c in names if c not in members and (
+            codes is None or set(counts_for(c, scheme, chains)) & set(chosen_codes))]
         rows += pooled_row(presence, names, reads, applied, first, seed, judging=judging,
                            unpooled={*(unpooled if unpooled_applied is None
                                        else unpooled_applied),
@@ -376,10 +393,27 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
         notes.append(f"{ALL_CODES} pools the codes as applied, each coding counted once, as "
                      "agree without --roll-up does: rolled up, a sub-code's codings would "
                      "count again in the rows of the codes above it")
+    whole = [name for name, coding in codings.items() if unit == "span"
+             and not _spanned(coding)]
+    if whole:
+        notes.append(f"--unit span: {listed(whole)} coded whole segments (no start and end), "
+                     + ("so every figure is as --unit segment gives it" if len(whole) ==
+                        len(coders) else "so where they applied a code, the others' spans "
+                        "of it must cover --min-overlap of the whole segment"))
+    if level != "nominal" and not any(f"alpha_{level}" in row for row in rows):
+        notes.append(f"{level} alpha is for numeric variables (an exclusive parent whose "
+                     "children are numbers, a rating scale), and no row is one: every "
+                     "verdict is on nominal alpha")
     if nobody:
         notes.append(f"n/a for {listed(nobody)}: no one applied it on a segment two coders "
                      "read, so there is no agreement to assess (percent agreement would "
                      "read 1.0, everyone leaving it out); left out of (all codes)")
+    # a parent judged as applied whose sub-codes were: rolled up, they count for it
+    above = [] if roll_up else [code for code in nobody if any(
+        code in scheme.ancestors.get(c, ()) for c in used)]
+    if above:
+        notes.append(f"{listed(above)}: codes below it were applied; with --roll-up they "
+                     "count for it, and it is judged on them")
     if still:
         notes.append(f"n/a for {listed(still)}: the coders never varied there (every unit "
                      "got the same value from everyone), so alpha and kappa are 0/0, "

@@ -12,11 +12,17 @@ from fnmatch import fnmatchcase
 
 import pandas as pd
 
-from ..errors import ArgumentError, DialogcodeError
+from ..errors import ArgumentError
+from .coverage import listed
+
+# columns whose values may name people (the words too): not listed in a message, which no
+# privacy gate masks
+_NAMING = frozenset({"speaker", "section", "speaker_notes", "speaker_roles", "text"})
 
 
 class SelectionError(ArgumentError):
-    """A unit filter names no column, or is not COLUMN=VALUE (bad usage, exit 2)."""
+    """A unit filter names no column, is not COLUMN=VALUE, or leaves no segment (bad
+    usage, exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ def select_units(segments: pd.DataFrame, documents: pd.DataFrame | None = None, 
     """The segments that pass every filter given: ``speaker`` (segment speaker label),
     ``site`` and ``event_type`` (document columns), ``document`` (doc_id) and ``where``
     (``COLUMN=VALUE`` on any segment or document column). Raises SelectionError for an
-    unknown column and DialogcodeError when no segment is left."""
+    unknown column or when no segment is left."""
     filters: dict[str, list[str]] = {}
     for column, patterns in (("speaker", speaker), ("site", site),
                              ("event_type", event_type), ("doc_id", document)):
@@ -64,15 +70,44 @@ def select_units(segments: pd.DataFrame, documents: pd.DataFrame | None = None, 
         known = sorted((set(segments.columns) | doc_columns) - {"text"})
         raise SelectionError(f"no column {unknown[0]!r} in the segments or documents "
                              f"(columns: {', '.join(known)})")
-    keep = pd.Series(True, index=segments.index)
+    passes = {}
     for column, patterns in filters.items():
         if column in segments:
-            keep &= _matches(segments[column], patterns)
+            passes[column] = _matches(segments[column], patterns)
         else:
             chosen = documents.loc[_matches(documents[column], patterns), "doc_id"]
-            keep &= segments["doc_id"].isin(set(chosen))
-    description = "; ".join(f"{column} {' or '.join(patterns)}"
-                            for column, patterns in filters.items()) or "all segments"
+            passes[column] = segments["doc_id"].isin(set(chosen))
+    described = {column: f"{column} {' or '.join(patterns)}"
+                 for column, patterns in filters.items()}
+    keep = pd.Series(True, index=segments.index)
+    for passed in passes.values():
+        keep &= passed
+    description = "; ".join(described.values()) or "all segments"
     if not keep.any():
-        raise DialogcodeError(f"no segment matches {description}")
+        raise SelectionError(f"no segment matches {description}"
+                              + _found(segments, documents, passes, described))
     return Selection(pd.Index(segments.loc[keep, "seg_id"]), description)
+
+
+def _found(segments: pd.DataFrame, documents: pd.DataFrame | None,
+           passes: dict[str, pd.Series], described: dict[str, str]) -> str:
+    """What each filter could have matched: its column's values, most common first, in
+    the segments the other filters pass (in all segments where they pass none); of a
+    column holding people's names (speaker labels, headings), how many there are."""
+    said = []
+    for column in passes:
+        others = pd.Series(True, index=segments.index)
+        for other, passed in passes.items():
+            if other != column:
+                others &= passed
+        where = " and ".join(d for c, d in described.items() if c != column)
+        if not others.any():
+            others, where = pd.Series(True, index=segments.index), ""
+        values = (segments.loc[others, column] if column in segments else
+                  segments.loc[others, ["doc_id"]].merge(documents, on="doc_id")[column])
+        counts = values.fillna("").astype(str).value_counts()
+        found = (f"{len(counts)} {column} value(s), none matching: see the segments "
+                 "table" if column in _NAMING else
+                 f"{column} values: {listed(counts.index, 10)}")
+        said.append((f"with {where}, " if where else "") + found)
+    return f" ({'; '.join(said)})"
