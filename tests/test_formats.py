@@ -2880,6 +2880,28 @@ def test_bold_headings_with_a_time_are_no_speakers(tmp_path, text, suffix):
         ["read as text, not as a speaker"] * 3 if "Budget" in text else [])
 
 
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_bold_names_and_times_with_no_words_below_are_words_of_the_turn(tmp_path, suffix,
+                                                                       gap):
+    # an agenda read out twice (`**Budget** 10:30` above `**Housing** 11:00` above
+    # `Maria: ...`) was two labels with no words: the facilitator's words were lost
+    agenda = f"{gap}**Budget** 10:30{gap}**Housing** 11:00{gap}"
+    path = tmp_path / f"t{suffix}"
+    path.write_text(f"Facilitator: Today we cover:{agenda}Maria: Sounds good.\n"
+                    f"Facilitator: Great.\nMaria: Rent is high.\nFacilitator: To recap:"
+                    f"{agenda}Maria: Thanks.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    said = [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert said == [
+        ("Facilitator", f"Today we cover:{agenda.rstrip()}"), ("Maria", "Sounds good."),
+        ("Facilitator", "Great."), ("Maria", "Rent is high."),
+        ("Facilitator", f"To recap:{agenda.rstrip()}"), ("Maria", "Thanks.")]
+    assert [str(n).split(": ", 1)[1] for n in parsed.notes] == [
+        f"`**{item}** {time}` read as text, not as a speaker"
+        for item, time in [("Budget", "10:30"), ("Housing", "11:00")] * 2]
+
+
 def test_a_bold_name_after_a_time_of_one_word_is_a_speaker_when_listed(tmp_path):
     # `[00:01] **Maria**` may be an agenda's heading, as `[00:01] Maria`: listed, a speaker
     path = tmp_path / "t.md"

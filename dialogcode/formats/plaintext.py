@@ -36,7 +36,8 @@ from .clock import MERIDIEM, backwards, clock_times
 from .columns import parse_time
 from .entries import entry_lines
 from .headings import HEADING, recap_lines
-from .labels import MARKER, STAMP, TURN, Turn, count_recurring, without_colon
+from .labels import (MARKER, STAMP, TURN, Turn, above_words, count_recurring,
+                     without_colon)
 from .lines import line_at, lines_of, paragraph_starts, span
 from .speakers import Label, Note, wordless_note
 
@@ -141,7 +142,7 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     chosen = _unlike_speakers(starts, matches, labels,
                               speakers.decide(labels, dense=dense, forced=forced), forced)
     written, unsure = without_colon(matches, [label.name for label in labels], forced)
-    chosen = [keep and ok for keep, ok in zip(chosen, written)]
+    chosen = above_words(text, matches, [keep and ok for keep, ok in zip(chosen, written)])
     talk = [(m.start(), m.end(), label.name)
             for m, label, keep in zip(matches, labels, chosen) if keep]
     recaps = frozenset(line_at(text, start) for start, _ in recap_lines(text, forced, talk))
