@@ -2971,6 +2971,36 @@ def test_times_then_names_among_name_colon_turns(tmp_path, names, listed, suffix
         "`speakers:` (or write each turn as `Maria: ...`)")])
 
 
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_name_colon_lines_quoted_in_an_export_of_times_then_names_are_its_words(
+        tmp_path, suffix):
+    # a landlord quoted twice in Ana's words (`Landlord: pay now.`) made the file one of
+    # turns of both kinds: her words were the landlord's; in a .md file too, which is
+    # read as notes
+    path = tmp_path / f"t{suffix}"
+    path.write_text("[00:00:05] Ana Ruiz\nHe says:\nLandlord: pay now.\nThen, louder:\n"
+                    "Landlord: pay now or leave.\n\n[00:00:20] Jon Bell\nSame here.\n\n"
+                    "[00:00:30] Ana Ruiz\nWe went to the council.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    said = [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert said == ([
+        ("Ana Ruiz", "He says:\nLandlord: pay now.\nThen, louder:\n"
+                     "Landlord: pay now or leave."),
+        ("Jon Bell", "Same here."),
+        ("Ana Ruiz", "We went to the council.")] if suffix == ".txt"
+        else [(None, parsed.text.strip())])
+
+
+def test_times_then_names_among_role_turns_with_no_blank_lines(tmp_path):
+    # a role's turns need not open paragraphs to be turns beside `[00:00:05] Ana Ruiz`
+    path = tmp_path / "t.txt"
+    path.write_text(MIXED.format("Maria Diaz", "Jon Bell").replace("\n\n", "\n"),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == [
+        "Facilitator", "Maria Diaz", "Facilitator", "Jon Bell", "Maria Diaz", "Facilitator"]
+
+
 def test_two_times_then_names_among_name_colon_turns_are_noted(tmp_path):
     # `[00:00:05] Maria` and `[00:00:20] Jon` once each among `Facilitator:` turns: the
     # words below were the facilitator's without a note, and listing the names did not
