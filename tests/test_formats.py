@@ -2902,6 +2902,21 @@ def test_bold_names_and_times_with_no_words_below_are_words_of_the_turn(tmp_path
         for item, time in [("Budget", "10:30"), ("Housing", "11:00")] * 2]
 
 
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_a_bold_name_and_a_time_once_among_turns_is_noted(tmp_path, suffix):
+    # `**Ana Ruiz** 00:01` once among `Name:` turns: her words are the facilitator's, which
+    # went without a note
+    path = tmp_path / f"t{suffix}"
+    path.write_text("Facilitator: Welcome.\n\n**Ana Ruiz** 00:01\nWe started.\n\n"
+                    "Facilitator: And then?\n\nMaria: It ran out.\n\nFacilitator: Thanks.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Facilitator", "Facilitator", "Maria",
+                                                  "Facilitator"]
+    assert [str(n) for n in parsed.notes][:1] == [
+        "line 3: `**Ana Ruiz** 00:01` read as text, not as a speaker"]
+
+
 def test_a_bold_name_after_a_time_of_one_word_is_a_speaker_when_listed(tmp_path):
     # `[00:01] **Maria**` may be an agenda's heading, as `[00:01] Maria`: listed, a speaker
     path = tmp_path / "t.md"

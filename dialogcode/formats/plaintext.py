@@ -141,7 +141,7 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     matches, labels, dense, starts = _labels(text, forced)
     chosen = _unlike_speakers(starts, matches, labels,
                               speakers.decide(labels, dense=dense, forced=forced), forced)
-    written, unsure = without_colon(matches, [label.name for label in labels], forced)
+    written, _ = without_colon(matches, [label.name for label in labels], forced)
     chosen = above_words(text, matches, [keep and ok for keep, ok in zip(chosen, written)])
     talk = [(m.start(), m.end(), label.name)
             for m, label, keep in zip(matches, labels, chosen) if keep]
@@ -152,9 +152,8 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
              else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
     entries = frozenset(line_at(text, at) for at in entry_lines(text, forced))
-    quiet = frozenset(labels[k].line for k in unsure)
     return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced,
-                                                 entries=entries | recaps | quiet)
+                                                 entries=entries | recaps)
 
 
 def _timed_after(matches: list[re.Match]) -> set[re.Match]:
