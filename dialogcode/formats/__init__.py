@@ -77,7 +77,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         headers = find_headers(text, forced) if fmt != "turns" else []
         turns, notes = find_turns(text, forced)
         # `[00:00:05] Ana Ruiz` lines among `Facilitator:` turns: both are speakers' (a
-        # Markdown file is never read as an Otter export; one with no such turns is notes)
+        # Markdown file is never read as an Otter export: without such turns, as notes)
         mixed = beside_turns(text, headers, turns, forced)
         if fmt != "md" and len(headers) >= 2 and not mixed:
             return parse_otter(text, source, headers, shown)
