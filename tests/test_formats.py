@@ -2908,6 +2908,43 @@ def test_bold_headings_with_a_time_are_no_speakers(tmp_path, text, suffix):
         ["read as text, not as a speaker"] * 3 if "Budget" in text else [])
 
 
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_bold_names_and_times_with_no_words_below_are_words_of_the_turn(tmp_path, suffix,
+                                                                       gap):
+    # an agenda read out twice (`**Budget** 10:30` above `**Housing** 11:00` above
+    # `Maria: ...`) was two labels with no words: the facilitator's words were lost
+    agenda = f"{gap}**Budget** 10:30{gap}**Housing** 11:00{gap}"
+    path = tmp_path / f"t{suffix}"
+    path.write_text(f"Facilitator: Today we cover:{agenda}Maria: Sounds good.\n"
+                    f"Facilitator: Great.\nMaria: Rent is high.\nFacilitator: To recap:"
+                    f"{agenda}Maria: Thanks.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    said = [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert said == [
+        ("Facilitator", f"Today we cover:{agenda.rstrip()}"), ("Maria", "Sounds good."),
+        ("Facilitator", "Great."), ("Maria", "Rent is high."),
+        ("Facilitator", f"To recap:{agenda.rstrip()}"), ("Maria", "Thanks.")]
+    assert [str(n).split(": ", 1)[1] for n in parsed.notes] == [
+        f"`**{item}** {time}` read as text, not as a speaker"
+        for item, time in [("Budget", "10:30"), ("Housing", "11:00")] * 2]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_a_bold_name_and_a_time_once_among_turns_is_noted(tmp_path, suffix):
+    # `**Ana Ruiz** 00:01` once among `Name:` turns: her words are the facilitator's, which
+    # went without a note
+    path = tmp_path / f"t{suffix}"
+    path.write_text("Facilitator: Welcome.\n\n**Ana Ruiz** 00:01\nWe started.\n\n"
+                    "Facilitator: And then?\n\nMaria: It ran out.\n\nFacilitator: Thanks.\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == ["Facilitator", "Facilitator", "Maria",
+                                                  "Facilitator"]
+    assert [str(n) for n in parsed.notes][:1] == [
+        "line 3: `**Ana Ruiz** 00:01` read as text, not as a speaker"]
+
+
 def test_a_bold_name_after_a_time_of_one_word_is_a_speaker_when_listed(tmp_path):
     # `[00:01] **Maria**` may be an agenda's heading, as `[00:01] Maria`: listed, a speaker
     path = tmp_path / "t.md"
@@ -2975,6 +3012,36 @@ def test_times_then_names_among_name_colon_turns(tmp_path, names, listed, suffix
         "as Happy Scribe or Trint write a speaker's name: they are read as headings "
         "among the turns, without speakers; if they are speakers, list them under "
         "`speakers:` (or write each turn as `Maria: ...`)")])
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+def test_name_colon_lines_quoted_in_an_export_of_times_then_names_are_its_words(
+        tmp_path, suffix):
+    # a landlord quoted twice in Ana's words (`Landlord: pay now.`) made the file one of
+    # turns of both kinds: her words were the landlord's; in a .md file too, which is
+    # read as notes
+    path = tmp_path / f"t{suffix}"
+    path.write_text("[00:00:05] Ana Ruiz\nHe says:\nLandlord: pay now.\nThen, louder:\n"
+                    "Landlord: pay now or leave.\n\n[00:00:20] Jon Bell\nSame here.\n\n"
+                    "[00:00:30] Ana Ruiz\nWe went to the council.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    said = [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert said == ([
+        ("Ana Ruiz", "He says:\nLandlord: pay now.\nThen, louder:\n"
+                     "Landlord: pay now or leave."),
+        ("Jon Bell", "Same here."),
+        ("Ana Ruiz", "We went to the council.")] if suffix == ".txt"
+        else [(None, parsed.text.strip())])
+
+
+def test_times_then_names_among_role_turns_with_no_blank_lines(tmp_path):
+    # a role's turns need not open paragraphs to be turns beside `[00:00:05] Ana Ruiz`
+    path = tmp_path / "t.txt"
+    path.write_text(MIXED.format("Maria Diaz", "Jon Bell").replace("\n\n", "\n"),
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [b.speaker for b in parsed.blocks] == [
+        "Facilitator", "Maria Diaz", "Facilitator", "Jon Bell", "Maria Diaz", "Facilitator"]
 
 
 def test_two_times_then_names_among_name_colon_turns_are_noted(tmp_path):

@@ -15,10 +15,9 @@ from .captions import caption_shaped, parse_captions, timing_note
 from .entries import category_notes, observer_lines
 from .headings import heading_lines, markdown_headings, recap_lines
 from .jsonturns import parse_json
-from .labels import count_recurring
 from .notes import parse_notes, stacked_labels
-from .otter import (bold_names, find_headers, markdown_note, one_word_names, parse_otter,
-                    timed_headings, times_then_names)
+from .otter import (beside_turns, bold_names, find_headers, markdown_note, one_word_names,
+                    parse_otter, timed_headings, times_then_names)
 from .plaintext import (find_turns, marked_turns, missed_speakers, mostly_turns,
                         observer_turns, parse_turns, read_times)
 from .speakers import one_spelling
@@ -78,12 +77,12 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         headers = find_headers(text, forced) if fmt != "turns" else []
         turns, notes = find_turns(text, forced)
         # `[00:00:05] Ana Ruiz` lines among `Facilitator:` turns: both are speakers' (a
-        # Markdown file is never read as an Otter export)
-        mixed = all(h["named"] for h in headers) and count_recurring(
-            [turn.speaker for turn in turns], forced)[0] >= 2
+        # Markdown file is never read as an Otter export: without such turns, as notes)
+        mixed = beside_turns(text, headers, turns, forced)
         if fmt != "md" and len(headers) >= 2 and not mixed:
             return parse_otter(text, source, headers, shown)
-        named, timed, more = times_then_names(text, headers, forced) if turns else ([], [], [])
+        named, timed, more = times_then_names(
+            text, headers if mixed or fmt != "md" else [], forced) if turns else ([], [], [])
         turns, notes = sorted(turns + named, key=lambda t: t.start), notes + more
         plain = len(turns)
         turns, more = marked_turns(text, turns, forced,    # `- P1: ...`, `> P1: ...`

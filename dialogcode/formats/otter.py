@@ -11,8 +11,8 @@ from .base import Block, ParsedDocument
 from .clock import backwards
 from .columns import parse_time
 from .headings import after_sentence, heading_shaped, recap_lines
-from .labels import CLOCK, TURN, Turn, full_name
-from .lines import line_at, span
+from .labels import CLOCK, TURN, Turn, count_recurring, full_name
+from .lines import line_at, lines_of, paragraph_starts, span
 from .speakers import Note
 
 # `Name  0:49`, `Name (0:49)`, `Name [00:00:49]`, maybe with a dash or bar between
@@ -102,6 +102,20 @@ def _one_word_lines(text: str, forced: frozenset[str]) -> tuple[list[re.Match], 
     if not single or not back or 2 * sum(n for n in counts.values() if n >= 2) <= len(found):
         return [], []
     return found, single
+
+
+def beside_turns(text: str, headers: list[re.Match], turns: list[Turn],
+                 forced: frozenset[str]) -> bool:
+    """Whether the ``headers`` (:func:`find_headers`) of ``text`` are all of a time then
+    a name (``[00:00:05] Ana Ruiz``) beside two or more ``turns`` (``Name:`` labels) of
+    recurring speakers, of roles or ``forced`` or opening paragraphs (``Facilitator:
+    ...``): a transcript of both kinds (:func:`times_then_names`), where other ``Name:``
+    lines in a header's paragraph are its speaker's words, others quoted, as in an
+    export (``Landlord: pay now.``)."""
+    starts = paragraph_starts(lines_of(text))
+    return all(h["named"] for h in headers) and count_recurring(
+        [t.speaker for t in turns if (t.start if t.lead is None else t.lead) in starts
+         or speakers.ROLE.match(t.speaker) or t.speaker in forced], forced)[0] >= 2
 
 
 def times_then_names(text: str, headers: list[re.Match], forced: frozenset[str]

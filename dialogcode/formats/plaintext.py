@@ -36,7 +36,8 @@ from .clock import MERIDIEM, backwards, clock_times
 from .columns import parse_time
 from .entries import entry_lines
 from .headings import HEADING, recap_lines
-from .labels import MARKER, STAMP, TURN, Turn, count_recurring, without_colon
+from .labels import (MARKER, STAMP, TURN, Turn, above_words, count_recurring,
+                     without_colon)
 from .lines import line_at, lines_of, paragraph_starts, span
 from .speakers import Label, Note, wordless_note
 
@@ -140,8 +141,8 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     matches, labels, dense, starts = _labels(text, forced)
     chosen = _unlike_speakers(starts, matches, labels,
                               speakers.decide(labels, dense=dense, forced=forced), forced)
-    written, unsure = without_colon(matches, [label.name for label in labels], forced)
-    chosen = [keep and ok for keep, ok in zip(chosen, written)]
+    written, _ = without_colon(matches, [label.name for label in labels], forced)
+    chosen = above_words(text, matches, [keep and ok for keep, ok in zip(chosen, written)])
     talk = [(m.start(), m.end(), label.name)
             for m, label, keep in zip(matches, labels, chosen) if keep]
     recaps = frozenset(line_at(text, start) for start, _ in recap_lines(text, forced, talk))
@@ -152,9 +153,8 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
              else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
     entries = frozenset(line_at(text, at) for at in entry_lines(text, forced))
-    quiet = frozenset(labels[k].line for k in unsure)
     return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced,
-                                                 entries=entries | recaps | quiet)
+                                                 entries=entries | recaps)
 
 
 def _timed_after(matches: list[re.Match]) -> set[re.Match]:
