@@ -112,14 +112,14 @@ def _rev_turns(data: dict, source: str) -> list:
     return turns
 
 
-def turns_json(text: str, source: str) -> str:
+def turns_json(text: str, source: str) -> str | None:
     """A JSON transcript as a list of ``{speaker, text, start, end}`` turns when it is
     Rev's (:func:`_rev_turns`), so that each turn's words are one string, not a string a
-    word (a privacy mask finds a phone number or an address only whole); other JSON as
-    it is."""
+    word (a privacy mask finds a phone number or an address only whole); None for other
+    JSON."""
     data = json.loads(text, object_pairs_hook=_json_object, parse_constant=_constant)
     if not isinstance(data, dict) or not isinstance(data.get("monologues"), list):
-        return text
+        return None
     return json.dumps(_rev_turns(data, source), ensure_ascii=False, indent=1) + "\n"
 
 
