@@ -80,9 +80,13 @@ def _rev_turns(data: dict, source: str) -> list:
     list gives its ``speaker`` id, else the id; its text the values of its elements
     joined (words, spaces and punctuation each an element); its start the first ``ts``,
     its end the last ``end_ts``. A monologue that is not an object is passed on as it
-    is, refused as any item that is not. Raises IngestError for a monologue without a
-    list of elements, or an element that is not an object with a text value."""
-    names = {str(who.get("id")): who.get("name") for who in data.get("speakers") or []
+    is, refused as any item that is not. Raises IngestError for a ``speakers`` that is
+    not a list, a monologue without a list of elements, or an element that is not an
+    object with a text value."""
+    speakers = data.get("speakers") or []
+    if not isinstance(speakers, list):
+        raise IngestError("'speakers' is not a list of {id, name} objects", file=source)
+    names = {str(who.get("id")): who.get("name") for who in speakers
              if isinstance(who, dict)}
     turns = []
     for n, monologue in enumerate(data["monologues"], start=1):
