@@ -113,6 +113,10 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
         pushed = "" if k is None else (f", and {values[k].strip()!r} in column "
                                        f"{header[k].strip()!r}")
         more = full and len(values) > len(header) and (line not in strong or addressed)
+        # after a space, a quote is read as part of the value, not as quoting it
+        quote = "put a text that holds a comma in quotes" + (
+            " with no space before the opening quote"
+            if values[text][:1].isspace() else "")
         roles = (typed and not more and line not in strong and said[rest] == 1
                  and not ROLE.match(rest) and bool(plain) and all(map(ROLE.match, plain)))
         if more or (line in strong and not addressed) or roles:
@@ -122,8 +126,7 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
                     " (the row has a value more than the columns, as no other row has)"
                     if more else f" ({rest!r} speaks only here, and every other speaker "
                     "is written like a role or number)" if roles else "")
-                + f"{pushed}{' as its speaker' * bool(pushed)}; put a "
-                "text that holds a comma in quotes" + (
+                + f"{pushed}{' as its speaker' * bool(pushed)}; {quote}" + (
                     ", or if it holds none, remove the comma more at the row's end"
                     if more else _addressee_fix(header, values, k) if roles else ""),
                 source, line))
@@ -133,8 +136,8 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
                 f"read with the speaker {rest!r}; if that is the rest of the text "
                 f"{values[text].strip()!r}, cut at a comma" + (
                     " (a space after it, as no other row's speaker has)" if spaced else "")
-                + f"{pushed}{' its speaker' * bool(pushed)}, put a text that holds a "
-                "comma in quotes" + ("" if spaced else _addressee_fix(header, values, k)))))
+                + f"{pushed}{' its speaker' * bool(pushed)}, {quote}"
+                + ("" if spaced else _addressee_fix(header, values, k)))))
     return problems, notes
 
 
