@@ -306,6 +306,42 @@ def test_a_text_cut_into_the_speaker_column_where_every_value_follows_a_space_is
     assert not [note for note in parsed.notes if "cut at a comma" in str(note)]
 
 
+@pytest.mark.parametrize("text, rest, message", [
+    ("Thanks", "Maria", "'Maria' in column 'speaker' reads as the rest of the text "
+     "'Thanks', cut at a comma ('Maria' speaks only here"),
+    ("So", "and then we left", "'and then we left' in column 'speaker' reads as the rest "
+     "of the text 'So', cut at a comma, and 'P1' in column 'notes' as its speaker")],
+    ids=["a name", "words"])
+def test_a_text_cut_into_the_speaker_column_after_a_column_before_it_is_an_error(
+        tmp_path, text, rest, message):
+    # typed with a space after every comma and a time first, the text too follows a
+    # space: 'Thanks' was read silently as Maria's turn, even 'So' as the turn of a
+    # speaker 'and then we left'
+    path = tmp_path / "call.csv"
+    later = "0:02, Where?, P2,\n0:03, To the hall., P1,\n"
+    path.write_text(f"start, text, speaker, notes\n0:01, {text}, {rest}, P1\n{later}",
+                    encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value).startswith(f"{path}:2: {message}")
+    # a quote after a space is read as part of the text: the advice says where it goes
+    assert "put a text that holds a comma in quotes with no space before the opening " \
+        "quote" in str(error.value)
+    path.write_text(f'start, text, speaker, notes\n0:01,"{text}, {rest}", P1\n{later}',
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    first = parsed.blocks[0]
+    assert (first.speaker, parsed.text[first.start:first.end]) == ("P1", f"{text}, {rest}")
+    # a note typed after a space as the text is, after a text without a full stop, is
+    # read quietly as a note
+    path.write_text("speaker, text, notes\nP1, yeah, laughs\nP2, Where?,\n",
+                    encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("P1", "yeah"), ("P2", "Where?")]
+    assert not [note for note in parsed.notes if "cut at a comma" in str(note)]
+
+
 def test_a_text_that_may_be_cut_where_every_value_follows_a_space_is_noted(tmp_path):
     # speakers named, not numbered: Maria may be a guest who speaks once, so the row is
     # read as written, with a note naming it

@@ -272,6 +272,16 @@ def test_a_rev_monologue_that_cannot_be_read_is_refused(tmp_path, monologue, mes
     assert str(error.value).startswith(f"{path}: {message}")
 
 
+def test_a_rev_list_of_speakers_that_is_no_list_is_refused(tmp_path):
+    # it stopped ingest with a traceback (an int is not iterable)
+    path = tmp_path / "rev.json"
+    rev = _rev((0, None, [("Hi", 0.5, 0.9)], "."))
+    path.write_text(json.dumps({**rev, "speakers": 2}), encoding="utf-8")
+    with pytest.raises(DialogcodeError) as error:
+        read_document(path)
+    assert str(error.value) == f"{path}: 'speakers' is not a list of {{id, name}} objects"
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("t.json", '[{"speaker": "P1", "text": "We need housing.", "text": "And jobs."}]',
      "t.json: item 1 gives the key 'text' twice"),

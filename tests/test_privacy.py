@@ -711,10 +711,16 @@ def test_a_rev_json_copy_masks_what_its_words_spread_over_elements(tmp_path):
     found = set(findings(root)["text"])
     assert {"Rosalind", "(559) 555-0143", "12 Oak Street"} <= found
     masked = tmp_path / "masked"
-    assert run("privacy", "redact", str(root), "--to", str(masked)).exit_code == 0
+    result = run("privacy", "redact", str(root), "--to", str(masked))
+    assert result.exit_code == 0
     assert json.loads((masked / "call.json").read_text(encoding="utf-8")) == [
         {"speaker": "P1", "text": "I told [NAME] about the circle. Call me at [PHONE] or "
          "at [ADDRESS], any time.", "start": 0, "end": 17.5}]
+    # the copy keeps the name and extension but not Rev's shape: the command says so
+    assert ("Written as a list of {speaker, text, start, end} turns (Rev's JSON, "
+            "each turn's words one string so that a name or number over several words is "
+            "masked whole; word times and the speakers list left out): call.json"
+            ) in result.output
 
 
 def test_redact_refuses_before_writing_when_a_transcript_was_deleted_after_ingest(tmp_path):

@@ -69,8 +69,8 @@ def privacy_redact(study, folder, force, quiet):
     ([NAME], [PHONE], ...), a speaker label holding one by Speaker 1, Speaker 2, ...
     (one number per label; a staff label keeps its role: Coach Speaker 3), documents
     decided redact-document left out. Plain text, Markdown, VTT, SRT, CSV, JSON and
-    JSON Lines keep their format; Word and Excel files are written as .txt of their
-    text. The transcripts are never modified."""
+    JSON Lines keep their format (Rev's JSON is written as a list of turns); Word and
+    Excel files are written as .txt of their text. The transcripts are never modified."""
     from ..privacy.redact import redact
     from ..study import Study
 
@@ -86,5 +86,10 @@ def privacy_redact(study, folder, force, quiet):
     if done.as_text:
         click.echo(f"Written as .txt (Word/Excel text, masked): {', '.join(done.as_text)}; "
                    "a manifest for the copies needs these names in its file column")
+    if done.as_turns:
+        click.echo("Written as a list of {speaker, text, start, end} turns (Rev's JSON, "
+                   "each turn's words one string so that a name or number over several "
+                   f"words is masked whole; word times and the speakers list left out): "
+                   f"{', '.join(done.as_turns)}")
     if done.withheld:
         click.echo(f"Withheld (redact-document), not copied: {', '.join(done.withheld)}")

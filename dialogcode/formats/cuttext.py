@@ -20,11 +20,12 @@ def cut_text(header: list[str], rows: list[tuple[int, list[str]]], found: dict[s
     """Problems for the rows of a transcript whose text (column ``found["text"]``)
     reads as cut at an unquoted comma, and notes for those that may be: the rest of a
     cut text follows the comma after a space, as a person types (a program writing CSV
-    puts none, and a value typed after a space like every other of its row says
-    nothing), and the text before it does not end a sentence (`Where?, nodded`). Where
+    puts none), and the text before it does not end a sentence (`Where?, nodded`). Where
     the rest lands in a named column that is not read (``speaker,text,notes``), a note
-    of its own there is kept so. Where it lands in the speaker column
-    (``text,speaker,notes``), see :func:`_cut_speakers`."""
+    of its own there is kept so, and so is one typed after a space as the text is (``P1,
+    yeah, laughs``: the space tells nothing). Where it lands in the speaker column
+    (``text,speaker,notes``, or ``start, text, speaker, notes`` where the text too
+    follows a space), see :func:`_cut_speakers`."""
     text, speaker = found["text"], found.get("speaker")
     after = text + 1
     if after >= len(header) or not header[after].strip() or (
@@ -32,15 +33,14 @@ def cut_text(header: list[str], rows: list[tuple[int, list[str]]], found: dict[s
         return [], []
     cut = [(line, values) for line, values in rows if len(values) > after
            and values[after][:1].isspace() and values[after].strip()
-           and values[text].strip() and not values[text][:1].isspace()
-           and not SENTENCE_END.search(values[text])]
+           and values[text].strip() and not SENTENCE_END.search(values[text])]
     if after != speaker:
         return [Problem(
             f"{values[after].strip()!r} in column {header[after].strip()!r} reads as the "
             f"rest of the text {values[text]!r}, cut at a comma (a space after it, and the "
             "text does not end a sentence); put a text that holds a comma in quotes, or if "
             "it is a note, write it without a space after the comma", source, line)
-            for line, values in cut], []
+            for line, values in cut if not values[text][:1].isspace()], []
     return _cut_speakers(header, rows, cut, text, source)
 
 
@@ -113,17 +113,20 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
         pushed = "" if k is None else (f", and {values[k].strip()!r} in column "
                                        f"{header[k].strip()!r}")
         more = full and len(values) > len(header) and (line not in strong or addressed)
+        # after a space, a quote is read as part of the value, not as quoting it
+        quote = "put a text that holds a comma in quotes" + (
+            " with no space before the opening quote"
+            if values[text][:1].isspace() else "")
         roles = (typed and not more and line not in strong and said[rest] == 1
                  and not ROLE.match(rest) and bool(plain) and all(map(ROLE.match, plain)))
         if more or (line in strong and not addressed) or roles:
             problems.append(Problem(
                 f"{rest!r} in column {header[after].strip()!r} reads as the rest of the "
-                f"text {values[text]!r}, cut at a comma" + (
+                f"text {values[text].strip()!r}, cut at a comma" + (
                     " (the row has a value more than the columns, as no other row has)"
                     if more else f" ({rest!r} speaks only here, and every other speaker "
                     "is written like a role or number)" if roles else "")
-                + f"{pushed}{' as its speaker' * bool(pushed)}; put a "
-                "text that holds a comma in quotes" + (
+                + f"{pushed}{' as its speaker' * bool(pushed)}; {quote}" + (
                     ", or if it holds none, remove the comma more at the row's end"
                     if more else _addressee_fix(header, values, k) if roles else ""),
                 source, line))
@@ -131,10 +134,10 @@ def _cut_speakers(header: list[str], rows: list[tuple[int, list[str]]],
                 said[rest] == 1 and not name_like(rest)))) or typed:
             notes.append(Note(line, (
                 f"read with the speaker {rest!r}; if that is the rest of the text "
-                f"{values[text]!r}, cut at a comma" + (
+                f"{values[text].strip()!r}, cut at a comma" + (
                     " (a space after it, as no other row's speaker has)" if spaced else "")
-                + f"{pushed}{' its speaker' * bool(pushed)}, put a text that holds a "
-                "comma in quotes" + ("" if spaced else _addressee_fix(header, values, k)))))
+                + f"{pushed}{' its speaker' * bool(pushed)}, {quote}"
+                + ("" if spaced else _addressee_fix(header, values, k)))))
     return problems, notes
 
 

@@ -80,9 +80,13 @@ def _rev_turns(data: dict, source: str) -> list:
     list gives its ``speaker`` id, else the id; its text the values of its elements
     joined (words, spaces and punctuation each an element); its start the first ``ts``,
     its end the last ``end_ts``. A monologue that is not an object is passed on as it
-    is, refused as any item that is not. Raises IngestError for a monologue without a
-    list of elements, or an element that is not an object with a text value."""
-    names = {str(who.get("id")): who.get("name") for who in data.get("speakers") or []
+    is, refused as any item that is not. Raises IngestError for a ``speakers`` that is
+    not a list, a monologue without a list of elements, or an element that is not an
+    object with a text value."""
+    speakers = data.get("speakers") or []
+    if not isinstance(speakers, list):
+        raise IngestError("'speakers' is not a list of {id, name} objects", file=source)
+    names = {str(who.get("id")): who.get("name") for who in speakers
              if isinstance(who, dict)}
     turns = []
     for n, monologue in enumerate(data["monologues"], start=1):
@@ -112,14 +116,14 @@ def _rev_turns(data: dict, source: str) -> list:
     return turns
 
 
-def turns_json(text: str, source: str) -> str:
+def turns_json(text: str, source: str) -> str | None:
     """A JSON transcript as a list of ``{speaker, text, start, end}`` turns when it is
     Rev's (:func:`_rev_turns`), so that each turn's words are one string, not a string a
-    word (a privacy mask finds a phone number or an address only whole); other JSON as
-    it is."""
+    word (a privacy mask finds a phone number or an address only whole); None for other
+    JSON."""
     data = json.loads(text, object_pairs_hook=_json_object, parse_constant=_constant)
     if not isinstance(data, dict) or not isinstance(data.get("monologues"), list):
-        return text
+        return None
     return json.dumps(_rev_turns(data, source), ensure_ascii=False, indent=1) + "\n"
 
 

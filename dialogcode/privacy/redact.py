@@ -43,14 +43,15 @@ class RedactError(DialogcodeError):
 @dataclass
 class Redacted:
     """What :func:`redact` wrote: copies (relative paths), how many findings were
-    masked in them, copies written as .txt instead of their format, and documents
-    withheld whole."""
+    masked in them, copies written as .txt instead of their format, Rev JSON copies
+    written as a list of turns, and documents withheld whole."""
 
     folder: Path
     copies: list[str] = field(default_factory=list)
     masked: int = 0
     pseudonyms: dict[str, str] = field(default_factory=dict)
     as_text: list[str] = field(default_factory=list)
+    as_turns: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)
 
 
@@ -239,8 +240,10 @@ def redact(study: Study, folder: Path, *, force: bool = False) -> Redacted:
                         else study.config.encoding)
             text = decode((study.transcripts / doc.source_path).read_bytes(),
                           doc.source_path, encoding)
-            if doc.format == "json":
-                text = turns_json(text, doc.source_path)
+            turns = turns_json(text, rel) if doc.format == "json" else None
+            if turns is not None:
+                text = turns
+                done.as_turns.append(rel)
             copies[rel] = _masked_copy(text, doc.format, mask, pseudonyms)
         if pattern is not None:     # as the copy masks them
             done.masked += len(mask.matches(
