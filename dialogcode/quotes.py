@@ -15,9 +15,10 @@ is scored (weights below, columns in docs/tables.md):
 Picking is greedy by score, with a penalty for a site, speaker or document already used,
 and a larger one (:data:`ASIDE`) for staff's words (speakers whose role is facilitator,
 coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (welcomes, agendas,
-"this is our first coaching call", "this is the kick-off meeting"), so participants' words
-come first. Passages with no speaker (field notes) are no one speaker's: the speaker penalty
-never falls on them. A filler sentence ("Um .") is passed over for a quote's context.
+"this is our first coaching call", "this is the kick-off meeting" in a clause that says
+nothing more), so participants' words come first. Passages with no speaker (field notes)
+are no one speaker's: the speaker penalty never falls on them. A filler sentence ("Um .")
+is passed over for a quote's context.
 A quote mark left open or closed at the edge of a quote or its context (the turn's other
 mark lies outside it) is left out, so quotes keep balanced punctuation.
 """
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from .codebook import Codebook
 from .nlp import load_pipeline, sentence_docs
@@ -45,16 +47,25 @@ PROCEDURAL = re.compile(
     r"\b(?:welcome|agenda|housekeeping|next slide|recorder'?s on"
     r"|let'?s (?:get started|begin|start|kick off|move on|wrap up|take a break)"
     r"|thank(?:s| you) (?:all|everyone|everybody|for (?:coming|joining|being here))"
-    r"|can (?:everyone|everybody|you all) (?:hear|see)"
-    r"|(?:(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next|last"
-    r"|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?|(?:today'?s|this|for our) kick[- ]?off )"
-    r"(?:call|session|meeting)"
-    # opening a meeting only where the clause ends there or goes on "and", "for our
-    # project"...: "the first meeting where the landlord listened", "the first meeting my
-    # husband came to", "this kick-off meeting was a waste" are talk about a meeting
-    r"(?=\s*(?:[.,;:!?]|$|(?:and|so|but|for|of|today|now)\b))"
-    r"|kick(?:ing)? off (?:the|this|our|today'?s) (?:call|session|meeting))\b",
+    r"|can (?:everyone|everybody|you all) (?:hear|see))\b",
     re.IGNORECASE)
+# opening the meeting being held: "this is our first call", "for our kick-off meeting",
+# and the speaker's own "just to kick off the meeting" (not "we had to kick off the
+# meeting without the mayor"): procedural where its clause says no more (_opens_meeting)
+OPENING = re.compile(
+    r"\b(?:(?:(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next"
+    r"|last|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?|(?:today'?s|this|for our) "
+    r"kick[- ]?off )(?:call|session|meeting)"
+    r"|(?:(?:let me|I'?ll|I will|I'?d like to|I want to|we'?ll|we will|(?:I'?m|we'?re) "
+    r"(?:going to|gonna)|(?:so|just|now|first),? to|^to) kick off|(?:I'?m|we'?re) kicking "
+    r"off) (?:the|this|our|today'?s) (?:call|session|meeting))\b",
+    re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?]|$|(?:and|so|but|today|now)\b)", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s*(?:for|of)\s+(.*?)\s*(?:[.,;:!?]|$|\b(?:and|so|but)\b)",
+                        re.IGNORECASE)
+_DETERMINERS = frozenset({"the", "a", "an", "our", "this", "my", "your", "their",
+                          "today's"})
+
 QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "role",
                  "site", "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
                  "n_words", "score"]
@@ -176,8 +187,26 @@ def _open_marks(quote: str) -> tuple[int, int]:
 
 def aside(roles: pd.Series, quotes: pd.Series) -> pd.Series:
     """True for quotes said by staff (``roles`` facilitator, coach or evaluator) or
-    holding procedural talk (:data:`PROCEDURAL`)."""
-    return roles.isin(STAFF) | quotes.str.contains(PROCEDURAL)
+    holding procedural talk (:data:`PROCEDURAL`, :func:`_opens_meeting`)."""
+    return roles.isin(STAFF) | quotes.str.contains(PROCEDURAL) | quotes.map(_opens_meeting)
+
+
+def _opens_meeting(quote: str) -> bool:
+    """Whether ``quote`` opens the meeting being held (:data:`OPENING`) in a clause that
+    says nothing more: it ends there, goes on "and", "so", "today"..., or names the
+    meeting with a few words ("for our project", "of the year", "for the new remote
+    control"). A clause that goes on with content is talk about a meeting: "the first
+    meeting of the collaborative since the fire", "where the landlord listened"."""
+    for match in OPENING.finditer(quote):
+        rest = quote[match.end():]
+        if _CLAUSE_END.match(rest):
+            return True
+        named = _QUALIFIER.match(rest)
+        words = named.group(1).casefold().split() if named else []
+        if 0 < len(words) <= 4 and all(w in _DETERMINERS or w not in STOP_WORDS
+                                       for w in words):
+            return True
+    return False
 
 
 def _score(table: pd.DataFrame) -> pd.DataFrame:

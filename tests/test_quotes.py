@@ -59,6 +59,8 @@ def test_field_notes_without_a_speaker_are_not_all_one_speaker():
     "Okay. This is our final meeting, the detailed design meeting.",
     "I'll have a little presentation for us, for our kick-off meeting.",
     "So just to kick off the meeting, we are working for a new company.",
+    "Okay, let me kick off the meeting.",
+    "This is our first meeting of the year.",
 ])
 def test_running_the_meeting_is_procedural_talk(text):
     assert aside(pd.Series([None]), pd.Series([text])).tolist() == [True]
@@ -74,6 +76,10 @@ def test_running_the_meeting_is_procedural_talk(text):
     "This is the third meeting this month that the city cancelled on us.",
     "This is the first meeting my husband came to, and he spoke up.",
     "This kick-off meeting was a waste of time for the tenants.",
+    # a clause going on "of ..." with content, and kicking off a meeting told of
+    "This is the first meeting of the collaborative since the fire, and people are angry.",
+    "We had to kick off the meeting without the mayor because the fire closed the road.",
+    "Nobody on the council wanted to kick off the meeting.",
 ])
 def test_talk_about_a_meeting_is_not_procedural(text):
     assert aside(pd.Series([None]), pd.Series([text])).tolist() == [False]
