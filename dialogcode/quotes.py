@@ -18,13 +18,15 @@ coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (welcomes, agen
 "this is our first coaching call", "this is the kick-off meeting" in a clause that says
 nothing more), so participants' words come first. Passages with no speaker (field notes)
 are no one speaker's: the speaker penalty never falls on them. A filler sentence ("Um .")
-is passed over for a quote's context.
+is passed over for a quote's context, but a quoted question's yes or no answer is its
+context.
 A quote mark left open or closed at the edge of a quote or its context (the turn's other
 mark lies outside it) is left out, so quotes keep balanced punctuation.
 """
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -36,7 +38,7 @@ from .codebook import Codebook
 from .nlp import load_pipeline, sentence_docs
 from .normalize import count_words
 from .roles import STAFF, SpeakerRoles
-from .segment import is_backchannel, is_filler, sentence_spans
+from .segment import is_answer, is_backchannel, is_filler, sentence_spans
 from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
@@ -109,6 +111,23 @@ def _context(rows: dict[int, dict], sentences: dict, position: int, first: int, 
     return _balanced(before), _balanced(after)
 
 
+def _answers(segments: pd.DataFrame, coded: set[str]) -> dict[str, str]:
+    """seg_id -> the yes or no (:func:`~dialogcode.segment.is_answer`, with its speaker)
+    that another speaker says in the turn right after it, for the ``coded`` segments
+    ending with a question: a backchannel or a turn of fillers is no quote's context,
+    but "No." answering the quoted question is."""
+    found = {}
+    rows = segments[["seg_id", "doc_id", "speaker", "text", "codable"]].to_dict("records")
+    for asked, said in pairwise(rows):
+        if (asked["seg_id"] in coded and said["doc_id"] == asked["doc_id"]
+                and said["codable"] and said["speaker"] != asked["speaker"]
+                and asked["text"].rstrip().endswith("?") and is_answer(said["text"])):
+            speaker = said["speaker"]
+            found[asked["seg_id"]] = _balanced(
+                (f"{speaker}: " if isinstance(speaker, str) else "") + said["text"])
+    return found
+
+
 def _balanced(text: str) -> str:
     """``text`` without a quote mark at its edge whose partner lies outside it."""
     text = text.strip()
@@ -133,6 +152,7 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
     hits = hits[hits["seg_id"].isin(frame["seg_id"])]
     if hits.empty:
         return pd.DataFrame(columns=["code_id", *QUOTE_COLUMNS[1:]])
+    answers = _answers(segments, set(hits["seg_id"]))
     positions = {seg_id: i for i, seg_id in enumerate(frame["seg_id"])}
     # only the coded segments and their neighbours (the context) are read
     needed = sorted({positions[seg_id] + step for seg_id in hits["seg_id"].unique()
@@ -160,6 +180,8 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
         quote = inner.strip()
         start += len(text) - len(text.lstrip()) + lead + len(inner) - len(inner.lstrip())
         before, after = _context(rows, sentences, position, first, last)
+        if last == len(spans) - 1 and quote.endswith("?") and seg_id in answers:
+            after = answers[seg_id]     # "P1: No.": its answer, not the talk after it
         found.append({"code_id": code_id, "quote": quote, "context_before": before,
                       "context_after": after, "speaker": row["speaker"], "site": row["site"],
                       "event_type": row["event_type"], "phase": row["phase"],

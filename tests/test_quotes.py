@@ -112,3 +112,28 @@ def test_a_turn_of_fillers_only_is_passed_over_for_the_talk_beyond_it(tmp_path):
     assert first["quote"].startswith("Rent went up twice")
     assert first["context_before"] == "P0: The landlord sold the building in March ."
     assert first["context_after"] == "P4: I lost my flat as well ."
+
+
+@pytest.mark.parametrize("answer, after", [
+    ("No .", "P1: No ."), ("Yeah , yeah .", "P1: Yeah , yeah ."),
+    # a backchannel answers nothing: the talk beyond it is the context
+    ("Mm-hm .", "P4: I lost my flat as well ."),
+])
+def test_a_yes_or_no_answering_a_quoted_question_is_its_context(tmp_path, answer, after):
+    # the question's answer, "No .", is a backchannel by its length: the context showed
+    # the talk after it, as though nobody had answered
+    first = _first_housing_quote(tmp_path, (
+        "P0: The landlord sold the building in March .\n\n"
+        "Facilitator: Did anyone on your block manage to pay the rent after the sale ?\n\n"
+        f"P1: {answer}\n\n"
+        "P4: I lost my flat as well .\n"))
+    assert first["quote"].startswith("Did anyone on your block")
+    assert first["context_after"] == after
+
+
+def test_a_yes_after_a_statement_is_no_context(tmp_path):
+    first = _first_housing_quote(tmp_path, (
+        "P1: Rent went up twice and we were nearly evicted last winter .\n\n"
+        "P3: Yes .\n\n"
+        "P4: I lost my flat as well .\n"))
+    assert first["context_after"] == "P4: I lost my flat as well ."
