@@ -26,7 +26,6 @@ mark lies outside it) is left out, so quotes keep balanced punctuation.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -116,16 +115,16 @@ def _answers(segments: pd.DataFrame, coded: set[str]) -> dict[str, str]:
     that another speaker says in the turn right after it, for the ``coded`` segments
     ending with a question: a backchannel or a turn of fillers is no quote's context,
     but "No." answering the quoted question is."""
-    found = {}
-    rows = segments[["seg_id", "doc_id", "speaker", "text", "codable"]].to_dict("records")
-    for asked, said in pairwise(rows):
-        if (asked["seg_id"] in coded and said["doc_id"] == asked["doc_id"]
-                and said["codable"] and said["speaker"] != asked["speaker"]
-                and asked["text"].rstrip().endswith("?") and is_answer(said["text"])):
-            speaker = said["speaker"]
-            found[asked["seg_id"]] = _balanced(
-                (f"{speaker}: " if isinstance(speaker, str) else "") + said["text"])
-    return found
+    after = segments.shift(-1)
+    asked = (segments["seg_id"].isin(coded) & (after["doc_id"] == segments["doc_id"])
+             & after["codable"].eq(True)
+             & (after["speaker"] != segments["speaker"])
+             & segments["text"].str.rstrip().str.endswith("?"))
+    return {seg_id: _balanced((f"{speaker}: " if isinstance(speaker, str) else "") + text)
+            for seg_id, speaker, text in zip(segments.loc[asked, "seg_id"],
+                                             after.loc[asked, "speaker"],
+                                             after.loc[asked, "text"])
+            if is_answer(text)}
 
 
 def _balanced(text: str) -> str:
