@@ -197,21 +197,22 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     again = "delete this row and import the sheet, then add the row to a sheet exported again"
 
     def todo(index) -> str:
-        if index in shared:
-            return (f"its text{' and speaker' if cells('speaker')[index] else ''} "
-                    f"{'are' if cells('speaker')[index] else 'is'} that of "
-                    f"{_listed(shared[index])} too, which it does not tell apart: {again}" + (
-                        "" if cells("speaker")[index] else ", or write the turn's speaker "
-                        "in the row's speaker cell too (as out/segments.csv has it)"))
-        return f": {again}" + (", or write the turn's text in the row's text cell (as "
-                               "out/segments.csv has it), which the import checks"
-                               if "text" in sheet else "")
+        """What to do, after why the row's text tells no turn when it does not."""
+        if index not in shared:
+            return f": {again}" + (", or write the turn's text in the row's text cell (as "
+                                   "out/segments.csv has it), which the import checks"
+                                   if "text" in sheet else "")
+        speaker = cells("speaker")[index]
+        return (f", and its text{' and speaker are' if speaker else ' is'} that of "
+                f"{_listed(shared[index])} too, which it does not tell apart: {again}" + (
+                    "" if speaker else ", or write the turn's speaker in the row's "
+                    "speaker cell too (as out/segments.csv has it)"))
 
     seen = added & docs.isin(shows)
     problems = [Problem(f"this row names {row.seg_id} as it is now, but {docs[i]} was "
                         "changed or cut into segments otherwise since the sheet was exported "
                         f"(line {shows[docs[i]]} shows it), so {row.seg_id} may name another "
-                        f"turn now than the one you meant{_joined(todo(i))}", str(path),
+                        f"turn now than the one you meant{todo(i)}", str(path),
                         row.line)
                 for i, row in sheet[seen].iterrows()]
     if not changed.any():
@@ -222,14 +223,9 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                 "were changed, added or cut into segments otherwise since the sheet was "
                 f"exported (the {STAMP} on line {sheet.loc[changed, 'line'].iloc[0]} shows "
                 f"it), and no row of the sheet shows whether {docs[i]} was, so {row.seg_id} "
-                f"may name another turn now than the one you meant{_joined(todo(i))}",
+                f"may name another turn now than the one you meant{todo(i)}",
                 str(path), row.line)
         for i, row in sheet[blind].iterrows()]
-
-
-def _joined(todo: str) -> str:
-    """What to do, after a colon or, when it says why first, a comma and "and"."""
-    return todo if todo.startswith(":") else f", and {todo}"
 
 
 def _shared(sheet: pd.DataFrame, rows: pd.Series, segments: pd.DataFrame
