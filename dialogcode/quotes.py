@@ -15,9 +15,11 @@ is scored (weights below, columns in docs/tables.md):
 Picking is greedy by score, with a penalty for a site, speaker or document already used,
 and a larger one (:data:`ASIDE`) for staff's words (speakers whose role is facilitator,
 coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (welcomes, agendas,
-"this is our first coaching call", "this is the kick-off meeting"), so participants' words
-come first. Passages with no speaker (field notes) are no one speaker's: the speaker penalty
-never falls on them. A filler sentence ("Um .") is passed over for a quote's context.
+"this is our first coaching call", "this is the kick-off meeting" in a clause that says
+nothing more), so participants' words come first. Passages with no speaker (field notes)
+are no one speaker's: the speaker penalty never falls on them. A filler sentence ("Um .")
+is passed over for a quote's context, but a quoted question's yes or no answer is its
+context.
 A quote mark left open or closed at the edge of a quote or its context (the turn's other
 mark lies outside it) is left out, so quotes keep balanced punctuation.
 """
@@ -29,12 +31,13 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from .codebook import Codebook
 from .nlp import load_pipeline, sentence_docs
 from .normalize import count_words
 from .roles import STAFF, SpeakerRoles
-from .segment import is_backchannel, is_filler, sentence_spans
+from .segment import is_answer, is_backchannel, is_filler, sentence_spans
 from .tables import ancestors, segment_frame, substantive, tree_order
 
 WEIGHTS = {"typicality": 0.4, "evidence": 0.2, "length": 0.25, "complete": 0.15}
@@ -45,16 +48,25 @@ PROCEDURAL = re.compile(
     r"\b(?:welcome|agenda|housekeeping|next slide|recorder'?s on"
     r"|let'?s (?:get started|begin|start|kick off|move on|wrap up|take a break)"
     r"|thank(?:s| you) (?:all|everyone|everybody|for (?:coming|joining|being here))"
-    r"|can (?:everyone|everybody|you all) (?:hear|see)"
-    r"|(?:(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next|last"
-    r"|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?|(?:today'?s|this|for our) kick[- ]?off )"
-    r"(?:call|session|meeting)"
-    # opening a meeting only where the clause ends there or goes on "and", "for our
-    # project"...: "the first meeting where the landlord listened", "the first meeting my
-    # husband came to", "this kick-off meeting was a waste" are talk about a meeting
-    r"(?=\s*(?:[.,;:!?]|$|(?:and|so|but|for|of|today|now)\b))"
-    r"|kick(?:ing)? off (?:the|this|our|today'?s) (?:call|session|meeting))\b",
+    r"|can (?:everyone|everybody|you all) (?:hear|see))\b",
     re.IGNORECASE)
+# opening the meeting being held: "this is our first call", "for our kick-off meeting",
+# and the speaker's own "just to kick off the meeting" (not "we had to kick off the
+# meeting without the mayor"): procedural where its clause says no more (_opens_meeting)
+OPENING = re.compile(
+    r"\b(?:(?:(?:this is|welcome to) (?:our|the|today'?s) (?:first|second|third|fourth|next"
+    r"|last|final|opening|closing|kick[- ]?off) (?:[\w-]+ )?|(?:today'?s|this|for our) "
+    r"kick[- ]?off )(?:call|session|meeting)"
+    r"|(?:(?:let me|I'?ll|I will|I'?d like to|I want to|we'?ll|we will|(?:I'?m|we'?re) "
+    r"(?:going to|gonna)|(?:so|just|now|first),? to|^to) kick off|(?:I'?m|we'?re) kicking "
+    r"off) (?:the|this|our|today'?s) (?:call|session|meeting))\b",
+    re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?]|$|(?:and|so|but|today|now)\b)", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s*(?:for|of)\s+(.*?)\s*(?:[.,;:!?]|$|\b(?:and|so|but)\b)",
+                        re.IGNORECASE)
+_DETERMINERS = frozenset({"the", "a", "an", "our", "this", "my", "your", "their",
+                          "today's"})
+
 QUOTE_COLUMNS = ["rank", "quote", "context_before", "context_after", "speaker", "role",
                  "site", "event_type", "phase", "date", "doc_id", "seg_id", "start", "end",
                  "n_words", "score"]
@@ -98,6 +110,23 @@ def _context(rows: dict[int, dict], sentences: dict, position: int, first: int, 
     return _balanced(before), _balanced(after)
 
 
+def _answers(segments: pd.DataFrame, coded: set[str]) -> dict[str, str]:
+    """seg_id -> the yes or no (:func:`~dialogcode.segment.is_answer`, with its speaker)
+    that another speaker says in the turn right after it, for the ``coded`` segments
+    ending with a question: a backchannel or a turn of fillers is no quote's context,
+    but "No." answering the quoted question is."""
+    after = segments.shift(-1)
+    asked = (segments["seg_id"].isin(coded) & (after["doc_id"] == segments["doc_id"])
+             & after["codable"].eq(True)
+             & (after["speaker"] != segments["speaker"])
+             & segments["text"].str.rstrip().str.endswith("?"))
+    return {seg_id: _balanced((f"{speaker}: " if isinstance(speaker, str) else "") + text)
+            for seg_id, speaker, text in zip(segments.loc[asked, "seg_id"],
+                                             after.loc[asked, "speaker"],
+                                             after.loc[asked, "text"])
+            if is_answer(text)}
+
+
 def _balanced(text: str) -> str:
     """``text`` without a quote mark at its edge whose partner lies outside it."""
     text = text.strip()
@@ -122,6 +151,7 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
     hits = hits[hits["seg_id"].isin(frame["seg_id"])]
     if hits.empty:
         return pd.DataFrame(columns=["code_id", *QUOTE_COLUMNS[1:]])
+    answers = _answers(segments, set(hits["seg_id"]))
     positions = {seg_id: i for i, seg_id in enumerate(frame["seg_id"])}
     # only the coded segments and their neighbours (the context) are read
     needed = sorted({positions[seg_id] + step for seg_id in hits["seg_id"].unique()
@@ -149,6 +179,8 @@ def quote_candidates(codings: pd.DataFrame, segments: pd.DataFrame, documents: p
         quote = inner.strip()
         start += len(text) - len(text.lstrip()) + lead + len(inner) - len(inner.lstrip())
         before, after = _context(rows, sentences, position, first, last)
+        if last == len(spans) - 1 and quote.endswith("?") and seg_id in answers:
+            after = answers[seg_id]     # "P1: No.": its answer, not the talk after it
         found.append({"code_id": code_id, "quote": quote, "context_before": before,
                       "context_after": after, "speaker": row["speaker"], "site": row["site"],
                       "event_type": row["event_type"], "phase": row["phase"],
@@ -176,8 +208,26 @@ def _open_marks(quote: str) -> tuple[int, int]:
 
 def aside(roles: pd.Series, quotes: pd.Series) -> pd.Series:
     """True for quotes said by staff (``roles`` facilitator, coach or evaluator) or
-    holding procedural talk (:data:`PROCEDURAL`)."""
-    return roles.isin(STAFF) | quotes.str.contains(PROCEDURAL)
+    holding procedural talk (:data:`PROCEDURAL`, :func:`_opens_meeting`)."""
+    return roles.isin(STAFF) | quotes.str.contains(PROCEDURAL) | quotes.map(_opens_meeting)
+
+
+def _opens_meeting(quote: str) -> bool:
+    """Whether ``quote`` opens the meeting being held (:data:`OPENING`) in a clause that
+    says nothing more: it ends there, goes on "and", "so", "today"..., or names the
+    meeting with a few words ("for our project", "of the year", "for the new remote
+    control"). A clause that goes on with content is talk about a meeting: "the first
+    meeting of the collaborative since the fire", "where the landlord listened"."""
+    for match in OPENING.finditer(quote):
+        rest = quote[match.end():]
+        if _CLAUSE_END.match(rest):
+            return True
+        named = _QUALIFIER.match(rest)
+        words = named.group(1).casefold().split() if named else []
+        if 0 < len(words) <= 4 and all(w in _DETERMINERS or w not in STOP_WORDS
+                                       for w in words):
+            return True
+    return False
 
 
 def _score(table: pd.DataFrame) -> pd.DataFrame:

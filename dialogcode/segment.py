@@ -22,6 +22,7 @@ _BACKCHANNEL = re.compile(
     r"thank you|got it|i see|for sure|no|nope|same)[\s.,!?…-]*)+$",
     re.IGNORECASE,
 )
+_YES_NO = re.compile(r"\b(?:yes|yeah|yep|yup|no|nope)\b", re.IGNORECASE)
 COLUMNS = ["seg_id", "doc_id", "unit", "ordinal", "turn", "kind", "speaker", "section", "start",
            "end", "text", "n_words", "backchannel", "time_start", "time_end", "line",
            "read_line"]
@@ -72,6 +73,12 @@ def is_filler(text: str) -> bool:
     """True for text of acknowledgements and fillers only, however many ("Um . Yeah .
     Okay . Right . Sure .")."""
     return bool(_BACKCHANNEL.match(text.strip()))
+
+
+def is_answer(text: str) -> bool:
+    """True for a turn of fillers only that says yes or no ("No.", "Yeah, yeah.",
+    "Nope."): after a question, its answer; "Mm-hm." and "Right." are no answer."""
+    return is_filler(text) and _YES_NO.search(text) is not None
 
 
 def is_backchannel(text: str, n_words: int | None = None) -> bool:

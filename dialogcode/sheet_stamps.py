@@ -160,7 +160,9 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                 documents: pd.DataFrame, key: bytes | None, other: pd.Series,
                 copied: pd.Series) -> list[Problem]:
     """A problem for each decided row of ``sheet`` a person added, or emptied to add a
-    code (no source, :data:`STAMP` or text: it names the segment as it is now), on a
+    code (no source, :data:`STAMP` or text, or a text, and speaker when filled in, that
+    other turns of its document say too, :func:`_shared`, "Yes.", which tells none of
+    them: it names the segment as it is now), on a
     document another row shows was changed or cut into segments otherwise since the
     sheet was exported: a stamp (under ``key``: its segment's or its document's part)
     or, where ``other``, a text or speaker that is not its segment's now, on a row not
@@ -187,31 +189,59 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
         unchanged = set(docs[(parts[0] != "") & (parts[0] == now) & ~copied])
     shown = known & other & ~copied
     shows = dict(zip(docs[shown][::-1], sheet.loc[shown, "line"][::-1]))
-    added = known & (sheet["decision"] != "") & (cells("source") == "") & (stamps == "") & (
-        cells("text") == "")
+    added = known & (sheet["decision"] != "") & (cells("source") == "") & (stamps == "")
+    # a text (and speaker) other turns of the document say too ("Yes.") tells no turn
+    shared = _shared(sheet, added & (cells("text") != "") & ~other, segments)
+    added &= (cells("text") == "") | sheet.index.isin(list(shared))
     # `review export` does not write over a sheet holding decisions not yet imported
-    todo = ("delete this row and import the sheet, then add the row to a sheet exported "
-            "again" + (", or write the turn's text in the row's text cell (as "
-                       "out/segments.csv has it), which the import checks"
-                       if "text" in sheet else ""))
+    again = "delete this row and import the sheet, then add the row to a sheet exported again"
+
+    def todo(index) -> str:
+        """What to do, after why the row's text tells no turn when it does not."""
+        if index not in shared:
+            return f": {again}" + (", or write the turn's text in the row's text cell (as "
+                                   "out/segments.csv has it), which the import checks"
+                                   if "text" in sheet else "")
+        speaker = cells("speaker")[index]
+        return (f", and its text{' and speaker are' if speaker else ' is'} that of "
+                f"{_listed(shared[index])} too, which it does not tell apart: {again}" + (
+                    "" if speaker else ", or write the turn's speaker in the row's "
+                    "speaker cell too (as out/segments.csv has it)"))
+
     seen = added & docs.isin(shows)
-    problems = [Problem(f"this row names {seg} as it is now, but {doc} was changed or cut "
-                        "into segments otherwise since the sheet was exported (line "
-                        f"{shows[doc]} shows it), so {seg} may name another turn now than "
-                        f"the one you meant: {todo}", str(path), line)
-                for seg, doc, line in zip(sheet.loc[seen, "seg_id"], docs[seen],
-                                          sheet.loc[seen, "line"])]
+    problems = [Problem(f"this row names {row.seg_id} as it is now, but {docs[i]} was "
+                        "changed or cut into segments otherwise since the sheet was exported "
+                        f"(line {shows[docs[i]]} shows it), so {row.seg_id} may name another "
+                        f"turn now than the one you meant{todo(i)}", str(path),
+                        row.line)
+                for i, row in sheet[seen].iterrows()]
     if not changed.any():
         return problems
     blind = added & ~docs.isin(shows) & ~docs.isin(unchanged)
     return problems + [
-        Problem(f"this row names {seg} as it is now, but the study's transcripts were "
-                "changed, added or cut into segments otherwise since the sheet was "
+        Problem(f"this row names {row.seg_id} as it is now, but the study's transcripts "
+                "were changed, added or cut into segments otherwise since the sheet was "
                 f"exported (the {STAMP} on line {sheet.loc[changed, 'line'].iloc[0]} shows "
-                f"it), and no row of the sheet shows whether {doc} was, so {seg} may name "
-                f"another turn now than the one you meant: {todo}", str(path), line)
-        for seg, doc, line in zip(sheet.loc[blind, "seg_id"], docs[blind],
-                                  sheet.loc[blind, "line"])]
+                f"it), and no row of the sheet shows whether {docs[i]} was, so {row.seg_id} "
+                f"may name another turn now than the one you meant{todo(i)}",
+                str(path), row.line)
+        for i, row in sheet[blind].iterrows()]
+
+
+def _shared(sheet: pd.DataFrame, rows: pd.Series, segments: pd.DataFrame
+            ) -> dict[int, list[str]]:
+    """Index of each of ``rows`` of ``sheet`` whose text cell (and speaker cell, when
+    filled) another segment of its document shows too (:func:`_owners`) -> those
+    segments' seg_ids: the cell does not show which of them the row means."""
+    found = {}
+    for index, row in sheet[rows].iterrows():
+        doc = doc_ids_of(pd.Series([row["seg_id"]]))[0]
+        near = segments[segments["doc_id"] == doc]
+        owners = _owners(row["text"].strip(), str(row.get("speaker", "")).strip(),
+                         row["seg_id"], near, near["text"].map(_words))
+        if owners:
+            found[index] = owners
+    return found
 
 
 CHECKS = ("source", STAMP, "text", "speaker")   # what tells an exported row's segment

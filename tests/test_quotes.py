@@ -59,6 +59,8 @@ def test_field_notes_without_a_speaker_are_not_all_one_speaker():
     "Okay. This is our final meeting, the detailed design meeting.",
     "I'll have a little presentation for us, for our kick-off meeting.",
     "So just to kick off the meeting, we are working for a new company.",
+    "Okay, let me kick off the meeting.",
+    "This is our first meeting of the year.",
 ])
 def test_running_the_meeting_is_procedural_talk(text):
     assert aside(pd.Series([None]), pd.Series([text])).tolist() == [True]
@@ -74,6 +76,10 @@ def test_running_the_meeting_is_procedural_talk(text):
     "This is the third meeting this month that the city cancelled on us.",
     "This is the first meeting my husband came to, and he spoke up.",
     "This kick-off meeting was a waste of time for the tenants.",
+    # a clause going on "of ..." with content, and kicking off a meeting told of
+    "This is the first meeting of the collaborative since the fire, and people are angry.",
+    "We had to kick off the meeting without the mayor because the fire closed the road.",
+    "Nobody on the council wanted to kick off the meeting.",
 ])
 def test_talk_about_a_meeting_is_not_procedural(text):
     assert aside(pd.Series([None]), pd.Series([text])).tolist() == [False]
@@ -105,4 +111,29 @@ def test_a_turn_of_fillers_only_is_passed_over_for_the_talk_beyond_it(tmp_path):
         "P4: I lost my flat as well .\n"))
     assert first["quote"].startswith("Rent went up twice")
     assert first["context_before"] == "P0: The landlord sold the building in March ."
+    assert first["context_after"] == "P4: I lost my flat as well ."
+
+
+@pytest.mark.parametrize("answer, after", [
+    ("No .", "P1: No ."), ("Yeah , yeah .", "P1: Yeah , yeah ."),
+    # a backchannel answers nothing: the talk beyond it is the context
+    ("Mm-hm .", "P4: I lost my flat as well ."),
+])
+def test_a_yes_or_no_answering_a_quoted_question_is_its_context(tmp_path, answer, after):
+    # the question's answer, "No .", is a backchannel by its length: the context showed
+    # the talk after it, as though nobody had answered
+    first = _first_housing_quote(tmp_path, (
+        "P0: The landlord sold the building in March .\n\n"
+        "Facilitator: Did anyone on your block manage to pay the rent after the sale ?\n\n"
+        f"P1: {answer}\n\n"
+        "P4: I lost my flat as well .\n"))
+    assert first["quote"].startswith("Did anyone on your block")
+    assert first["context_after"] == after
+
+
+def test_a_yes_after_a_statement_is_no_context(tmp_path):
+    first = _first_housing_quote(tmp_path, (
+        "P1: Rent went up twice and we were nearly evicted last winter .\n\n"
+        "P3: Yes .\n\n"
+        "P4: I lost my flat as well .\n"))
     assert first["context_after"] == "P4: I lost my flat as well ."

@@ -474,3 +474,55 @@ def test_a_row_without_stamps_is_not_called_copied_from_a_row_of_another_speaker
             "since the sheet was exported") in said
     assert "north/closing:t4" not in said
     assert decisions(study) == []
+
+
+def yes_twice(study: Path, top: str = "") -> None:
+    """north/kickoff with "Yes." said by P2 then by P1 (t4 and t5), after ``top``."""
+    (study / "transcripts" / "north" / "kickoff.txt").write_text(
+        top + "Facilitator: What worries people here?\n\n"
+        "P1: The rent keeps rising and families get evicted.\n\n"
+        "Facilitator: Do you agree?\n\nP2: Yes.\n\nP1: Yes.\n\n"
+        "P2: Wages are low, so rent is late.\n", encoding="utf-8")
+    assert invoke("run", study, "-q").exit_code == 0
+
+
+def test_a_row_added_with_a_text_said_in_other_turns_too_is_not_taken_for_its_segment(
+        study):
+    # the row added to code P1's "Yes." (north/kickoff:t5) after its text: once a turn
+    # was added at the top, t5 is P2's "Yes.", and the text cell, the same words, let the
+    # decision land there unsaid
+    yes_twice(study)
+    sheet, rows = exported(study)
+    added = {**dict.fromkeys(rows[0], ""), "seg_id": "north/kickoff:t5",
+             "code_id": "connection", "decision": "accept", "text": "Yes."}
+    save(sheet, [*rows, added])
+    yes_twice(study, "Host: Welcome, all.\n\n")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert (f"{sheet}:{len(rows) + 2}: this row names north/kickoff:t5 as it is now, but "
+            "north/kickoff was changed or cut into segments otherwise since the sheet was "
+            "exported (line ") in said
+    assert ("its text is that of north/kickoff:t6 too, which it does not tell apart: "
+            "delete this row and import the sheet, then add the row to a sheet exported "
+            "again, or write the turn's speaker in the row's speaker cell too") in said
+    assert decisions(study) == []
+    # its speaker written in, the row is checked by it: P1's "Yes." is t6 now
+    save(sheet, [*rows, {**added, "speaker": "P1"}])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "the speaker in this row is not" in result.output
+    save(sheet, [*rows, {**added, "seg_id": "north/kickoff:t6", "speaker": "P1"}])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert ("north/kickoff:t6", "connection", "accept", "reviewer") in decisions(study)
+
+
+def test_a_row_added_with_a_text_said_in_other_turns_too_is_read_when_nothing_changed(
+        study):
+    yes_twice(study)
+    sheet, rows = exported(study)
+    save(sheet, [*rows, {**dict.fromkeys(rows[0], ""), "seg_id": "north/kickoff:t5",
+                         "code_id": "connection", "decision": "accept", "text": "Yes."}])
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 0, result.output
+    assert decisions(study) == [("north/kickoff:t5", "connection", "accept", "reviewer")]
