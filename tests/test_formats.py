@@ -2077,7 +2077,7 @@ def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
     assert notes[1:] == ["line 4: `[Ben Lee]` is used once and taken as a speaker"]
 
 
-@pytest.mark.parametrize("label", ["[Ana Ruiz]", "[Ana]"])
+@pytest.mark.parametrize("label", ["[Ana Ruiz]", "[Ana]", "[Ana Ruiz (she/her)]"])
 def test_a_bracketed_label_and_time_used_once_among_zooms_is_a_turn(tmp_path, label):
     # someone who speaks once in a Zoom transcript: their label was read as the last
     # words of Maria's turn, and their words, parted there by the time, as Maria's
