@@ -91,7 +91,8 @@ def _said_alone(text: str, turns: list[Turn], found: list[tuple[re.Match, Turn]]
     someone may read one out; so it is left in the words of the turn it is in, with a
     note, where it would have parted the turn or timed the one below. One opening a
     turn's words (``P1:`` / ``00:12:31`` / ``we went there``), or below a heading or an
-    observer's line (one of ``bounds``, where turns' words end), is no one's words."""
+    observer's line (one of ``bounds``, where turns' words end), follows no words said:
+    it stays a marker, or the time of the turn below."""
     stamped = [k for k, turn in enumerate(turns) if turn.stamp]
     if len(stamped) + len(found) != 1:
         return turns, [turn for _, turn in found], []
