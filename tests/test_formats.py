@@ -2087,7 +2087,7 @@ def test_a_time_after_a_bracketed_label_is_the_turns_time(tmp_path):
     assert notes[1:] == ["line 4: `[Ben Lee]` is used once and taken as a speaker"]
 
 
-@pytest.mark.parametrize("label", ["[Ana Ruiz]", "[Ana]"])
+@pytest.mark.parametrize("label", ["[Ana Ruiz]", "[Ana]", "[Ana Ruiz (she/her)]"])
 def test_a_bracketed_label_and_time_used_once_among_zooms_is_a_turn(tmp_path, label):
     # someone who speaks once in a Zoom transcript: their label was read as the last
     # words of Maria's turn, and their words, parted there by the time, as Maria's
@@ -2113,6 +2113,22 @@ def test_a_bracketed_label_used_once_with_a_time_unlike_the_turns_stays_words(tm
     assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks][2] == (
         "Maria Lopez", "Let us start.\n[Ana Ruiz] 10:16\nSorry I am late.")
     assert "line 7: `[Ana Ruiz]` read as text, not as a speaker" in map(str, parsed.notes)
+
+
+@pytest.mark.parametrize("label, kind, note", [
+    ("[Facilitator Notes]", "heading", "`[Facilitator Notes] 10:16:10` read as a heading"),
+    ("[Group Notes]", "turn", "`[Group Notes]` read as text, not as a speaker")])
+def test_a_recap_with_a_time_among_zoom_labels_is_no_speaker(tmp_path, label, kind, note):
+    # read as a turn of a speaker named `Facilitator Notes` (without a note) or `Group
+    # Notes`, the recap their words
+    path = tmp_path / "t.txt"
+    path.write_text("[Maria Lopez] 10:15:45\nHello everyone.\n[Tom Reed] 10:15:50\nHi.\n"
+                    f"[Maria Lopez] 10:16:02\nLet us start.\n{label} 10:16:10\n"
+                    "the group agreed.\n[Tom Reed] 10:16:20\nNo problem.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} <= {"Maria Lopez", "Tom Reed", None}
+    assert parsed.blocks[3].kind == kind
+    assert any(str(n).startswith(f"line 7: {note}") for n in parsed.notes)
 
 
 @pytest.mark.parametrize("answer", ["9:30", "10:15:40"])

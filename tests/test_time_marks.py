@@ -264,6 +264,26 @@ def test_the_only_time_in_a_file_in_brackets_alone_on_its_line_is_a_marker(mark,
         ("turn", "P2", "Fine.", None)]
 
 
+def test_the_only_time_in_a_file_opening_a_turns_words_times_them():
+    # it follows no words anyone said: it was read as words of P1's, with a note
+    assert read("P1:\n00:12:31\nwe went there.\nP2: Fine.\n") == [
+        ("turn", "P1", "we went there.", 751.0), ("turn", "P2", "Fine.", None)]
+
+
+@pytest.mark.parametrize("above", ["PART TWO\n\n", "Observation: they laugh.\n"],
+                         ids=["a heading", "an observer's line"])
+def test_the_only_time_in_a_file_below_no_turns_words_times_the_turn_below(above):
+    # the note said it was read as words of P2's turn, where it was left in a section of
+    # nobody's words above P1's turn, which lost its time
+    parsed = parse_text(f"P1: hi there.\nP2: Fine.\n\n{above}00:12:31\nP1: ok.\nP2: yes.\n"
+                        "Observation: quiet.\n", "call.txt", "txt")
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks
+            if b.kind == "turn"] == [("P1", "hi there.", None), ("P2", "Fine.", None),
+                                     ("P1", "ok.", 751.0), ("P2", "yes.", None)]
+    assert "00:12:31" not in "".join(parsed.text[b.start:b.end] for b in parsed.blocks)
+    assert not any("00:12:31" in str(note) for note in parsed.notes)
+
+
 @pytest.mark.parametrize("words, before, after", [
     ("We went there. 00:12:31 (laughs) And then we left.",
      "We went there.", "(laughs) And then we left."),

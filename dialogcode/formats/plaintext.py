@@ -171,16 +171,16 @@ def _timed_after(matches: list[re.Match]) -> set[re.Match]:
 
 def _timed_once(matches: list[re.Match], labels: list[Label], chosen: list[bool]
                 ) -> list[bool]:
-    """``chosen`` and the ``[Name] 10:15:45`` labels written like a name and used once,
-    where most chosen ones are written so, a time written alike after them
-    (:func:`_timed_after`), as Zoom writes each turn: a turn of someone who speaks
-    once, not words of the turn above (and the words below, parted there by the time,
-    that turn's too)."""
+    """``chosen`` and the one-off ``[Name] 10:15:45`` labels written like a name (maybe
+    with a note in brackets: ``[Ana Ruiz (she/her)]``), no header's field or recap, with
+    a time written like those most chosen labels have after them (:func:`_timed_after`),
+    as Zoom writes each turn: someone who speaks once, not words of the turn above."""
     shapes = {_shape(m["after"]) for m in _timed_after(
         [m for m, keep in zip(matches, chosen) if keep])}
     return [keep or (m["bracket"] is not None and m["after"] is not None
                      and _shape(m["after"]) in shapes and speakers.plausible(label.name)
-                     and speakers.name_like(label.name))
+                     and not speakers.header_field(label.name, 1)
+                     and speakers.name_like(speakers.NOTE_AFTER.sub("", label.name)))
             for m, label, keep in zip(matches, labels, chosen)]
 
 

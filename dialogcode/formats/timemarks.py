@@ -12,8 +12,8 @@ do one inside other brackets (``[Note: at 00:12:31 we paused]``), one with secon
 glued to other marks (``#00:00:12-3#``, ``at 00:12:31.``), one followed by marks and
 no words (``look at [00:12:31].``), times that are all a turn says (``[Maria]
 10:15:40`` answering when to meet) and, with a note, a time with seconds and no
-brackets alone on its line that is the only time in the file (``the log says`` /
-``10:30:00``): a transcriber who marks times marks more than one."""
+brackets alone on its line after a turn's words that is the only time in the file
+(``the log says`` / ``10:30:00``): a transcriber who marks times marks more than one."""
 from __future__ import annotations
 
 import re
@@ -77,26 +77,31 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]
                                m["square"] or m["round"] or m["bare"], within=turn.start,
                                ends=not WORD.search(text, m.end(), upto)))
                       for m, upto in zip(marks, [*(m.start() for m in marks[1:]), stop])]
-    turns, found, notes = _said_alone(text, turns, found)
+    turns, found, notes = _said_alone(text, turns, found, bounds)
     return sorted(turns + found, key=lambda turn: turn.start), notes
 
 
-def _said_alone(text: str, turns: list[Turn], found: list[tuple[re.Match, Turn]]
-                ) -> tuple[list[Turn], list[Turn], list[Note]]:
+def _said_alone(text: str, turns: list[Turn], found: list[tuple[re.Match, Turn]],
+                bounds: list[int]) -> tuple[list[Turn], list[Turn], list[Note]]:
     """``turns`` and the markers ``found`` in them (each with its match), less the time
     that is the only one in the file when it is written with seconds, without brackets,
     alone on a line after a turn's words: a marker there (``the log says`` /
     ``10:30:00`` / ``and we left``), or the time of the turn below (``it was`` /
     ``10:30:00`` / ``P2: ...``). A transcriber who marks times marks more than one, and
     someone may read one out; so it is left in the words of the turn it is in, with a
-    note, where it would have parted the turn or timed the one below."""
+    note, where it would have parted the turn or timed the one below. One opening a
+    turn's words (``P1:`` / ``00:12:31`` / ``we went there``), or below a heading or an
+    observer's line (one of ``bounds``, where turns' words end), follows no words said:
+    it stays a marker, or the time of the turn below."""
     stamped = [k for k, turn in enumerate(turns) if turn.stamp]
     if len(stamped) + len(found) != 1:
         return turns, [turn for _, turn in found], []
     if found:
         (m, marker), = found
+        said = next(turn for turn in turns if turn.start == marker.within)
         alone = (m["bare"] and not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()
-                 and not rest_of_line(text, m.end()).strip())
+                 and not rest_of_line(text, m.end()).strip()
+                 and WORD.search(text, said.body, m.start()))
         if not alone:
             return turns, [marker], []
         at, stamp, whose = m.start(), m["bare"], marker.speaker
@@ -104,7 +109,9 @@ def _said_alone(text: str, turns: list[Turn], found: list[tuple[re.Match, Turn]]
         k = stamped[0]
         turn = turns[k]
         if k == 0 or turn.lead is None or not turns[k - 1].speaker \
-                or text[turn.lead:turn.start].lstrip().startswith(("[", "(")):
+                or text[turn.lead:turn.start].lstrip().startswith(("[", "(")) \
+                or bounds[bisect_right(bounds, turns[k - 1].body)] != turn.lead \
+                or not WORD.search(text, turns[k - 1].body, turn.lead):
             return turns, [], []
         at, stamp, whose = turn.lead, turn.stamp, turns[k - 1].speaker
         turns = [*turns[:k], replace(turn, lead=None, stamp=None), *turns[k + 1:]]
