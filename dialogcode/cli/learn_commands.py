@@ -58,8 +58,8 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
 
     stats = models.stats
     few = too_few_coded(stats)
-    said = stats["status"].mask(few, [_too_few_status(p, n) for p, n in zip(
-        stats["cv_precision"], stats["cv_coded"])])
+    said = [_too_few_status(p, n) if flagged else status for status, p, n, flagged in zip(
+        stats["status"], stats["cv_precision"], stats["cv_coded"], few)]
     echo_table(stats.assign(status=said)[[
         "code_id", "positives", "negatives", "segments", "threshold", "cv_precision",
         "cv_recall", "cv_coded", "status"]].round(3))
