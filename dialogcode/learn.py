@@ -168,6 +168,8 @@ def _fit_one(x, y, seed: int) -> LogisticRegression:
 # on five segments (four of them the code's) is no measure, and set a cut that coded
 # two thirds of a study
 MIN_CHECKED = 20
+
+
 def too_few_coded(stats: pd.DataFrame) -> pd.Series:
     """Which codes of ``stats`` (:attr:`CodeModels.stats`) the model codes with a cut
     whose cross-validated precision is of too few held-out codings (``cv_coded``, of
