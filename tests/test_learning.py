@@ -1886,7 +1886,8 @@ def test_learn_says_which_codes_cut_rests_on_too_few_codings_to_say_its_precisio
     assert housing.rstrip().endswith("codes; 4 of 4 held-out codings right (95% Wilson "
                                      "interval 0.51 to 1.00): too few to say")
     assert control.rstrip().endswith(" codes")          # 21 held-out codings
-    assert ("For 1 of them (risk.housing) the cross-validated precision rests on too few "
+    assert ("For 1 of the codes the model codes (risk.housing) the cross-validated "
+            "precision rests on too few "
             "held-out codings (cv_coded) to say it, with a 95% Wilson interval wider than "
             "0.4: read their model codings as leads to check") in " ".join(lines)
 

@@ -77,16 +77,16 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
                f"({settings.semantic} features). {len(coding)} of {len(stats)} codes "
                f"{reached} in cross-validation and will be coded by the model"
                f"{_the_others(others, book)}.")
-    if few.any():
-        click.echo(f"For {few.sum()} of them ({', '.join(stats.loc[few, 'code_id'])}) the "
-                   "cross-validated precision rests on too few held-out codings (cv_coded) "
-                   f"to say it, {RULE}: read their model codings as leads to check, or "
-                   "code more of them.")
     for line in uncoded_human_only([c for c in others if book.codes[c].human_only], stats):
         click.echo(line)
     # a human-only code's line above says it already
     _unchecked_against(models.meta.get("reference"),
                        stats[[not book.codes[c].human_only for c in stats["code_id"]]])
+    if few.any():       # after the lines of the others, which tell the summary's end
+        click.echo(f"For {few.sum()} of the codes the model codes "
+                   f"({', '.join(stats.loc[few, 'code_id'])}) the cross-validated precision "
+                   f"rests on too few held-out codings (cv_coded) to say it, {RULE}: read "
+                   "their model codings as leads to check, or code more of them.")
     if client is not None:
         click.echo(f"The codes' models were fitted on the Dask cluster, one task per code "
                    f"(its model and its {settings.folds} cross-validation folds); the "
