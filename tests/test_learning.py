@@ -1751,8 +1751,9 @@ def test_the_trust_paragraph_says_none_or_all_only_of_none_or_all(recall, precis
                                                                    right):
     from dialogcode.trust import trust_summary
     overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 90,
-                "coded": 40, "recall": recall, "recall_low": 0.0, "recall_high": 0.5,
-                "precision": precision, "f1": 0.1, "alpha": 0.0}
+                "coded": 40, "both": round(precision * 40), "recall": recall,
+                "recall_low": 0.0, "recall_high": 0.5, "precision": precision, "f1": 0.1,
+                "alpha": 0.0}
                for method in ("rules", "rules+model")]
     design = {"reference": "ana", "segments": 49, "documents": 10, "folds": 5,
               "codebook_version": "v1", "training": "t1"}
@@ -1765,7 +1766,7 @@ def test_the_trust_paragraph_says_n_a_for_a_figure_that_cannot_be_computed():
     # rules and a model that coded nothing in cross-validation: "(precision nan)"
     from dialogcode.trust import trust_summary
     overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 90,
-                "coded": 0, "recall": 0.0, "recall_low": 0.0, "recall_high": 0.0,
+                "coded": 0, "both": 0, "recall": 0.0, "recall_low": 0.0, "recall_high": 0.0,
                 "precision": float("nan"), "f1": 0.0, "alpha": float("nan")}
                for method in ("rules", "rules+model")]
     design = {"reference": "ana", "segments": 49, "documents": 10, "folds": 5,
