@@ -1796,13 +1796,13 @@ def test_a_precision_is_too_few_to_say_while_its_wilson_interval_is_wider_than_0
 @pytest.mark.parametrize("coded, right, said", [
     # a coding that made 3 codings in the held-out documents, all the person's too, read
     # "10 of every 10 of its codings were ones the person made too (precision 1.00)"
-    (3, 3, "made 3 codings there, 3 of them ones the person made too: too few to say its "
-           "precision (95% Wilson interval 0.44 to 1.00, wider than 0.4)."),
+    (3, 3, ("made 3 codings there, 3 of them ones the person made too: too few to say its "
+            "precision (95% Wilson interval 0.44 to 1.00, wider than 0.4).")),
     # 9 of 12 passed a rule of 5 codings or more, its interval 0.47 to 0.91 nonetheless
-    (12, 9, "made 12 codings there, 9 of them ones the person made too: too few to say "
-            "its precision (95% Wilson interval 0.47 to 0.91, wider than 0.4)."),
-    (34, 26, "about 8 of every 10 of its codings were ones the person made too (precision "
-             "0.76)."),
+    (12, 9, ("made 12 codings there, 9 of them ones the person made too: too few to say "
+             "its precision (95% Wilson interval 0.47 to 0.91, wider than 0.4).")),
+    (34, 26, ("about 8 of every 10 of its codings were ones the person made too (precision "
+              "0.76).")),
 ])
 def test_the_trust_paragraph_says_a_precision_of_too_few_codings_is_too_few_to_say(
         coded, right, said):
