@@ -33,14 +33,13 @@ sys.path.insert(0, str(ROOT))
 
 from dialogcode import Study, ingest, load_corpus, write_corpus  # noqa: E402
 from dialogcode.codebook import load_codebooks  # noqa: E402
-from dialogcode.coders import CodingsError, read_coder, write_coder  # noqa: E402
+from dialogcode.coders import CodingsError, write_coder  # noqa: E402
 from dialogcode.coding import code_corpus  # noqa: E402
-from dialogcode.evaluate import ALL, evaluate  # noqa: E402
+from dialogcode.evaluate import ALL, study_evaluation  # noqa: E402
 from dialogcode.importers import import_codings  # noqa: E402
 from dialogcode.interchange import write_codebook_yaml  # noqa: E402
 from dialogcode.interchange.spreadsheet import import_spreadsheet  # noqa: E402
-from dialogcode.learned import learn_study, reference_training, with_model  # noqa: E402
-from dialogcode.training import training_data  # noqa: E402
+from dialogcode.learned import learn_study, with_model  # noqa: E402
 
 ANSWERS = ROOT.parent / "shared" / "data" / "human-coded-answers"
 
@@ -102,20 +101,15 @@ def answers_study(folder: Path) -> Study:
 
 def cross_validate(study: Study, reference: str, semantic: str, threshold: str
                    ) -> pd.DataFrame:
+    """The overall figures of `dialogcode evaluate`'s cross-validation against
+    ``reference`` (:func:`~dialogcode.evaluate.study_evaluation`, coder scopes and all),
+    with ``semantic`` and ``threshold`` as the study's `learn:` settings."""
     corpus = load_corpus(study)
     book = load_codebooks(study.codebook_files())
     rules = code_corpus(corpus.segments, corpus.documents, book, model=study.config.model,
                         cache_dir=study.out / "cache")
-    data = training_data(study, corpus.segments, book)
-    truth = read_coder(study.root / "codings" / f"{reference}.csv", corpus.segments)
-    result = evaluate(data, corpus.segments, corpus.documents, rules, book, truth,
-                      model=study.config.model, semantic=semantic,
-                      min_precision=study.config.learn.min_precision,
-                      threshold=threshold,
-                      min_positives=study.config.learn.min_positives,
-                      cache_dir=study.out / "cache",
-                      judged=reference_training(study, corpus, book))
-    table = result.per_code
+    study.config.learn.semantic, study.config.learn.threshold = semantic, threshold
+    table = study_evaluation(study, reference, rules, corpus=corpus, book=book)[0].per_code
     return table[table["code_id"] == ALL][["method", "precision", "recall", "f1",
                                            "f1_low", "f1_high"]]
 

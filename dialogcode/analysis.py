@@ -15,11 +15,11 @@ from .errors import (CodebookError, ConfigError, DialogcodeError, DialogcodeWarn
                      ManifestError, Problem, warn)
 from .evaluate import load_evaluation
 from .ingest import Corpus, load_corpus
-from .learn import MIN_CODED
 from .learned import (coded_by, model_digest, reference_training, segment_unit, study_model,
                       trained_on)
 from .lessons import LessonsFile, assemble, load_lessons
 from .manifest import STANDARD, column_line
+from .precision import RULE
 from .progress import progress_steps
 from .quotes import exemplar_quotes
 from .review import final_codings
@@ -55,8 +55,8 @@ TABLES = {
                  "with sub-codes rolled up).",
     "evaluation": "Cross-validated precision, recall, F1 and alpha of rules, model, rules + "
                   "model and a baseline against the reference coder (dialogcode evaluate); "
-                  f"a precision of fewer than {MIN_CODED} codings (column coded) is too few "
-                  "to say (column too_few_to_say).",
+                  "a precision of too few codings (column coded) to say, "
+                  f"{RULE}, is flagged (column too_few_to_say).",
 }
 
 

@@ -34,10 +34,10 @@ from sklearn.model_selection import GroupKFold
 from .codebook import Codebook
 from .coders import coder_names, coder_path, coders_known, read_coder
 from .errors import ArgumentError, DialogcodeError
-from .learn import MIN_CODED
 from .ingest import Corpus
 from .learned import (fit_training, model_digest, reference_training, segment_scores,
                       unsought_codes)
+from .precision import too_few_to_say
 from .scopes import coder_scopes
 from .stamps import pipeline_stamp
 from .store import replacing, write_table
@@ -202,13 +202,6 @@ def evaluate(data: TrainingData, segments: pd.DataFrame, documents: pd.DataFrame
     return Evaluation(table, curve_table, k, len(coded_docs), len(test))
 
 
-def too_few_to_say(coded):
-    """Whether a precision of ``coded`` codings (a count or a column of them) is of too
-    few to say it: 1 to :data:`~dialogcode.learn.MIN_CODED` - 1 (of none there is no
-    precision, nor of a code the reference did not look for)."""
-    return (coded > 0) & (coded < MIN_CODED)
-
-
 def _rolled(coded: np.ndarray, roll: np.ndarray) -> np.ndarray:
     """segments x codes: a code present where it or one of its sub-codes is
     (``roll[k, j]``: code k is code j or below it)."""
@@ -239,7 +232,7 @@ def _per_code(predictions, truth, known, roll, docs, documents, codes, seed
             row = {"code_id": code_id, "method": method,
                    "reference_positives": int(total[0] + total[2]),
                    "coded": int(total[0] + total[1]), "both": int(total[0]),
-                   "too_few_to_say": bool(too_few_to_say(total[0] + total[1]))}
+                   "too_few_to_say": bool(too_few_to_say(total[0], total[0] + total[1]))}
             for name in ("precision", "recall", "f1", "alpha"):
                 values = sampled[name][:, j]
                 values = values[~np.isnan(values)]

@@ -12,8 +12,8 @@ the cut then answers to the coder the study takes as right, whoever else's codin
 model learned from. A code with no threshold, or with fewer than
 ``min_positives`` positive items or fewer than :data:`MIN_CHECKED` human-coded
 segments to check its threshold on, codes nothing and is listed with the reason. A
-code whose cut coded fewer than :data:`MIN_CODED` held-out segments keeps its cut, but
-its cross-validated precision is too few to say (:func:`too_few_coded`).
+code whose cut coded too few held-out segments to say its cross-validated precision
+(:mod:`dialogcode.precision`) keeps its cut, and is listed (:func:`too_few_coded`).
 
 Stored, loaded and checked against the study by :mod:`dialogcode.model_file`.
 """
@@ -36,6 +36,7 @@ from .errors import DialogcodeError
 from .features import _TermReader
 from .nlp import load_pipeline, matching_components
 from .patterns import CompiledCodebook
+from .precision import too_few_to_say
 from .semantic import spacy_vectors, wordllama_vectors
 from .training import TrainingData
 
@@ -167,18 +168,18 @@ def _fit_one(x, y, seed: int) -> LogisticRegression:
 # on five segments (four of them the code's) is no measure, and set a cut that coded
 # two thirds of a study
 MIN_CHECKED = 20
-# held-out codings a cut's cross-validated precision is said of, at the least: of fewer,
-# one coding more or less right moves it by a quarter or more (3 of 4 is 0.75, 2 of 4 is
-# 0.5), too few to say it; the report's "too few to tell" asks as many reference positives
-MIN_CODED = 5
 
 
 def too_few_coded(stats: pd.DataFrame) -> pd.Series:
     """Which codes of ``stats`` (:attr:`CodeModels.stats`) the model codes with a cut
-    whose cross-validated precision is of fewer than :data:`MIN_CODED` held-out codings
-    (``cv_coded``): the cut stands (thresholds are not changed by it), but its precision
-    is too few to say."""
-    return stats["status"].eq("codes") & (stats["cv_coded"].fillna(0) < MIN_CODED)
+    whose cross-validated precision is of too few held-out codings (``cv_coded``, of
+    which ``cv_precision`` were right) to say it
+    (:func:`~dialogcode.precision.too_few_to_say`): the cut stands (thresholds are not
+    changed by it), but its precision is not a measure."""
+    coded = stats["cv_coded"].fillna(0).to_numpy(dtype=float)
+    right = np.round(stats["cv_precision"].fillna(0).to_numpy(dtype=float) * coded)
+    return stats["status"].eq("codes") & pd.Series(too_few_to_say(right, coded),
+                                                   index=stats.index)
 
 
 def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float):

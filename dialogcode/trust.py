@@ -4,8 +4,9 @@ Each code gets a level from its cross-validated agreement with the reference cod
 the method that made the study's codings (rules + model, or the rules alone when no
 learned model coded them): ``good`` (Krippendorff's alpha at least 0.667), ``fair`` (at
 least 0.4) or ``low``; ``too few to tell`` when the reference coded it fewer than
-:data:`MIN_REFERENCE` times, or when a good or fair agreement rests on 1 to 4 codings of
-the method (:func:`~dialogcode.evaluate.too_few_to_say`); ``not checked`` when the reference did not look for it
+:data:`MIN_REFERENCE` times, or when a good or fair agreement rests on a precision of
+too few codings of the method to say (:func:`~dialogcode.precision.too_few_to_say`);
+``not checked`` when the reference did not look for it
 (``coders:`` in dialogcode.yaml: :mod:`dialogcode.scopes`).
 """
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections.abc import Collection
 import pandas as pd
 
 from .codebook import Codebook
-from .evaluate import ALL, too_few_to_say
+from .evaluate import ALL
+from .precision import MAX_WIDTH, interval, too_few_to_say
 from .tables import ancestors
 
 MIN_REFERENCE = 5
@@ -65,9 +67,11 @@ def code_levels(per_code: pd.DataFrame, method: str = "rules+model",
     rows.loc[alpha >= 0.4, "level"] = "fair"
     rows.loc[alpha >= 0.667, "level"] = "good"
     rows.loc[rows["reference_positives"] < MIN_REFERENCE, "level"] = "too few to tell"
-    # good or fair on 1 to 4 codings is too few to say; low stays low: the coding missed
-    # most of the reference's (5 or more) passages, whatever its few codings were
-    rows.loc[rows["level"].isin(["good", "fair"]) & too_few_to_say(rows["coded"]),
+    # good or fair on a precision of too few codings to say is too few to tell; low
+    # stays low: the coding missed most of the reference's (5 or more) passages,
+    # whatever its few codings were
+    rows.loc[rows["level"].isin(["good", "fair"]) & too_few_to_say(rows["both"],
+                                                                   rows["coded"]),
              "level"] = "too few to tell"
     rows.loc[rows["code_id"].isin(list(not_sought)), "level"] = NOT_CHECKED
     return rows[["code_id", "reference_positives", "f1", "alpha", "level"]].reset_index(
@@ -165,7 +169,9 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
         f"{_figure(both['recall'])}, 95% interval {_figure(both['recall_low'])} to "
         f"{_figure(both['recall_high'])}), and "
         + (f"made {both['coded']:.0f} codings there, {both['both']:.0f} of them ones the "
-           "person made too: too few to say its precision" if too_few_to_say(both["coded"])
+           "person made too: too few to say its precision (95% Wilson interval "
+           f"{interval(both['both'], both['coded'])}, wider than {MAX_WIDTH:.1f})"
+           if too_few_to_say(both["both"], both["coded"])
            else f"{_tenths(both['precision'])} of its codings were ones the person made too "
            f"(precision {both['precision']:.2f})" if math.isfinite(both["precision"]) else
            # 0/0: a coding that coded nothing in the held-out documents

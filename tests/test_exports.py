@@ -359,7 +359,8 @@ def test_the_trust_box_says_what_its_list_is_about_before_the_rules_alone(built)
                       "together, against coder 'sam' in the same cross-validation (good: "
                       "Krippendorff's alpha at least 0.667; fair: at least 0.4; too few "
                       "to tell: the coder gave it fewer than 5 times, or a good or fair "
-                      "alpha rests on fewer than 5 codings):")
+                      "alpha rests on a precision too few to say, its 95% Wilson interval "
+                      "wider than 0.4):")
     listed = box.index("<strong>good</strong>: Connection; Housing")
     alone = box.index("That list is of the rules and the learned model together. For the "
                       "rules alone (the learned model's codings left out), against coder "

@@ -1751,8 +1751,9 @@ def test_the_trust_paragraph_says_none_or_all_only_of_none_or_all(recall, precis
                                                                    right):
     from dialogcode.trust import trust_summary
     overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 90,
-                "coded": 40, "recall": recall, "recall_low": 0.0, "recall_high": 0.5,
-                "precision": precision, "f1": 0.1, "alpha": 0.0}
+                "coded": 40, "both": round(precision * 40), "recall": recall,
+                "recall_low": 0.0, "recall_high": 0.5, "precision": precision, "f1": 0.1,
+                "alpha": 0.0}
                for method in ("rules", "rules+model")]
     design = {"reference": "ana", "segments": 49, "documents": 10, "folds": 5,
               "codebook_version": "v1", "training": "t1"}
@@ -1765,7 +1766,7 @@ def test_the_trust_paragraph_says_n_a_for_a_figure_that_cannot_be_computed():
     # rules and a model that coded nothing in cross-validation: "(precision nan)"
     from dialogcode.trust import trust_summary
     overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 90,
-                "coded": 0, "recall": 0.0, "recall_low": 0.0, "recall_high": 0.0,
+                "coded": 0, "both": 0, "recall": 0.0, "recall_low": 0.0, "recall_high": 0.0,
                 "precision": float("nan"), "f1": 0.0, "alpha": float("nan")}
                for method in ("rules", "rules+model")]
     design = {"reference": "ana", "segments": 49, "documents": 10, "folds": 5,
@@ -1778,35 +1779,64 @@ def test_the_trust_paragraph_says_n_a_for_a_figure_that_cannot_be_computed():
             "n/a).") in paragraph
 
 
-def test_the_trust_paragraph_says_a_precision_of_too_few_codings_is_too_few_to_say():
+def test_a_precision_is_too_few_to_say_while_its_wilson_interval_is_wider_than_0_4():
+    # 9 of 12 held-out codings right passed "5 codings or more", its interval 0.47 to 0.91
+    from scipy.stats import binomtest
+
+    from dialogcode.precision import too_few_to_say, wilson
+    pairs = [(3, 4), (5, 5), (9, 12), (6, 6), (26, 34), (0, 5), (40, 100)]
+    for right, coded in pairs:
+        expected = binomtest(right, coded).proportion_ci(method="wilson")
+        assert wilson(right, coded) == pytest.approx((expected.low, expected.high))
+    flagged = too_few_to_say(np.array([r for r, _ in pairs]), np.array([c for _, c in pairs]))
+    assert flagged.tolist() == [True, True, True, False, False, True, False]
+    assert not too_few_to_say(0, 0)      # no codings: no precision to say anything of
+
+
+@pytest.mark.parametrize("coded, right, said", [
     # a coding that made 3 codings in the held-out documents, all the person's too, read
     # "10 of every 10 of its codings were ones the person made too (precision 1.00)"
+    (3, 3, ("made 3 codings there, 3 of them ones the person made too: too few to say its "
+            "precision (95% Wilson interval 0.44 to 1.00, wider than 0.4).")),
+    # 9 of 12 passed a rule of 5 codings or more, its interval 0.47 to 0.91 nonetheless
+    (12, 9, ("made 12 codings there, 9 of them ones the person made too: too few to say "
+             "its precision (95% Wilson interval 0.47 to 0.91, wider than 0.4).")),
+    (34, 26, ("about 8 of every 10 of its codings were ones the person made too (precision "
+              "0.76).")),
+])
+def test_the_trust_paragraph_says_a_precision_of_too_few_codings_is_too_few_to_say(
+        coded, right, said):
     from dialogcode.trust import trust_summary
-    overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 12,
-                "coded": 3, "both": 3, "recall": 0.25, "recall_low": 0.0,
-                "recall_high": 0.5, "precision": 1.0, "f1": 0.4, "alpha": 0.4}
+    overall = [{"code_id": "(all codes)", "method": method, "reference_positives": 40,
+                "coded": coded, "both": right, "recall": right / 40, "recall_low": 0.0,
+                "recall_high": 0.9, "precision": right / coded, "f1": 0.4, "alpha": 0.4}
                for method in ("rules", "rules+model")]
     design = {"reference": "ana", "segments": 49, "documents": 3, "folds": 3,
               "codebook_version": "v1", "training": "t1"}
     paragraph = trust_summary(pd.DataFrame(overall), design, "v1", {}, coded_with="t1",
                               training="t1", current="t1")["paragraph"]
-    assert "precision 1.00" not in paragraph and "10 of every 10 of its" not in paragraph
-    assert ("and made 3 codings there, 3 of them ones the person made too: too few to "
-            "say its precision.") in paragraph
+    assert said in paragraph
+    if right == coded:
+        assert "precision 1.00" not in paragraph and "10 of every 10 of its" not in paragraph
 
 
 def test_a_code_whose_coding_made_too_few_codings_is_not_called_good():
     # on the sample study the report listed as good a code the coding coded 4 times in
     # cross-validation (4 of the reader's 7) and one it coded 3 times (of the reader's 5)
     from dialogcode.trust import code_levels
-    rows = [("media", 7, 4, 0.72), ("healthy_media", 5, 3, 0.75), ("sector", 7, 3, 0.6),
-            ("survivor", 44, 37, 0.7), ("masculinity", 8, 1, -0.01)]
+    rows = [("media", 7, 4, 4, 0.72), ("healthy_media", 5, 3, 3, 0.75),
+            ("sector", 7, 3, 2, 0.6), ("survivor", 44, 37, 28, 0.7),
+            # 12 codings, 9 of them the reference's: the precision's interval is 0.47 to
+            # 0.91, too wide to call the code good
+            ("shared", 14, 12, 9, 0.7), ("masculinity", 8, 1, 0, -0.01)]
     per_code = pd.DataFrame([
         {"code_id": code, "method": "rules+model", "reference_positives": positives,
-         "coded": coded, "f1": 0.5, "alpha": alpha} for code, positives, coded, alpha in rows])
+         "coded": coded, "both": both, "f1": 0.5, "alpha": alpha}
+        for code, positives, coded, both, alpha in rows])
     levels = code_levels(per_code).set_index("code_id")["level"]
     assert levels.to_dict() == {"media": "too few to tell", "healthy_media": "too few to tell",
                                 "sector": "too few to tell", "survivor": "good",
+                                "shared": "too few to tell",
                                 # 1 coding where the reader made 8: it misses the code
                                 "masculinity": "low"}
 
@@ -1854,10 +1884,13 @@ def test_learn_says_which_codes_cut_rests_on_too_few_codings_to_say_its_precisio
     control = next(line for line in lines if line.startswith("risk.control "))
     # ana's 4 housing turns, all scored above the cut: 4 of 4 right
     assert housing.split()[7] == "4"
-    assert housing.rstrip().endswith("codes; precision on 4 held-out codings: too few to say")
+    assert housing.rstrip().endswith("codes; 4 of 4 held-out codings right (95% Wilson "
+                                     "interval 0.51 to 1.00): too few to say")
     assert control.rstrip().endswith(" codes")          # 21 held-out codings
-    assert ("For 1 of them (risk.housing) the cross-validated precision rests on fewer "
-            "than 5 held-out codings (cv_coded), too few to say it") in " ".join(lines)
+    assert ("For 1 of the codes the model codes (risk.housing) the cross-validated "
+            "precision rests on too few "
+            "held-out codings (cv_coded) to say it, with a 95% Wilson interval wider than "
+            "0.4: read their model codings as leads to check") in " ".join(lines)
 
 
 def test_evaluate_says_which_codes_precision_is_of_too_few_codings_to_say(study):
@@ -1872,14 +1905,15 @@ def test_evaluate_says_which_codes_precision_is_of_too_few_codings_to_say(study)
     coded = pd.read_csv(study / "out" / "evaluation" / "per_code.csv").query(
         "method == 'rules+model'").set_index("code_id")["coded"]
     assert coded["risk.housing"] == 4 and coded["risk.control"] == 16
-    assert ("Precision of fewer than 5 codings (coded), too few to say: risk.housing.\n"
-            in result.output)
+    assert ("Precision of too few codings (coded) to say, with a 95% Wilson interval wider "
+            "than 0.4: risk.housing.\n" in result.output)
     # per_code.csv (and the workbook's evaluation sheet, the same table) flags each row
-    # whose precision is of 1 to 4 codings, not only a line of the command's output
+    # whose precision is of too few codings to say, not only a line of the command's output
     table = pd.read_csv(study / "out" / "evaluation" / "per_code.csv").set_index(
         ["code_id", "method"])["too_few_to_say"]
     assert table[("risk.housing", "rules+model")] and not table[("risk.control", "rules+model")]
     assert not table[("(all codes)", "rules+model")]
     # the workbook's evaluation sheet has the same figures; its README line says it
-    assert "a precision of fewer than 5 codings (column coded) is too few to say" in (
+    assert ("a precision of too few codings (column coded) to say, with a 95% Wilson "
+            "interval wider than 0.4, is flagged (column too_few_to_say)") in (
         workbook_evaluation_note(study))

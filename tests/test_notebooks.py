@@ -304,3 +304,34 @@ def test_the_notebooks_models_say_what_learn_says_of_a_code_the_reference_did_no
     columns = ["code_id", "threshold", "status"]
     pd.testing.assert_frame_equal(pd.read_csv(shown)[columns],
                                   expected[columns].reset_index(drop=True))
+
+
+def test_the_learning_notebook_names_its_reference_and_warns_as_the_commands_do(
+        tmp_path, monkeypatch):
+    # notebook 04 said "against the reader" whatever coder it evaluated against, and gave
+    # none of the warnings `learn` and `evaluate` give of coder files without quotes
+    import shutil
+
+    from click.testing import CliRunner
+
+    from dialogcode.cli import cli
+    from test_learning import learning_study
+
+    study = learning_study(tmp_path / "study")
+    shutil.copy(study / "codings" / "ana.csv", study / "codings" / "bo.csv")
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text().replace("folds: 3}", "folds: 3, reference: bo}"))
+    learned = CliRunner().invoke(cli, ["learn", str(study), "-q"])
+    assert learned.exit_code == 0, learned.output
+    warned = [line for line in learned.stderr.splitlines() if line.startswith("Warning: ")]
+    assert len(warned) == 2 and all("neither a quote nor a sha256" in w for w in warned)
+    monkeypatch.setenv("DIALOGCODE_STUDY", str(study))
+    path = next(p for p in NOTEBOOKS if p.stem == "04_active_learning")
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout")
+    assert "Reference coder: bo\n" in printed
+    assert all(warning + "\n" in printed for warning in warned), printed

@@ -53,13 +53,13 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
         warn(note)
     if quiet:
         return models
-    from ..learn import MIN_CODED, too_few_coded
+    from ..learn import too_few_coded
+    from ..precision import RULE
 
     stats = models.stats
     few = too_few_coded(stats)
-    said = stats["status"].mask(few, stats["cv_coded"].map(
-        lambda n: f"codes; precision on {n:.0f} held-out coding{'' if n == 1 else 's'}: "
-                  "too few to say"))
+    said = [_too_few_status(p, n) if flagged else status for status, p, n, flagged in zip(
+        stats["status"], stats["cv_precision"], stats["cv_coded"], few)]
     echo_table(stats.assign(status=said)[[
         "code_id", "positives", "negatives", "segments", "threshold", "cv_precision",
         "cv_recall", "cv_coded", "status"]].round(3))
@@ -77,22 +77,33 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
                f"({settings.semantic} features). {len(coding)} of {len(stats)} codes "
                f"{reached} in cross-validation and will be coded by the model"
                f"{_the_others(others, book)}.")
-    if few.any():
-        click.echo(f"For {few.sum()} of them ({', '.join(stats.loc[few, 'code_id'])}) the "
-                   f"cross-validated precision rests on fewer than {MIN_CODED} held-out "
-                   "codings (cv_coded), too few to say it: read their model codings as "
-                   "leads to check, or code more of them.")
     for line in uncoded_human_only([c for c in others if book.codes[c].human_only], stats):
         click.echo(line)
     # a human-only code's line above says it already
     _unchecked_against(models.meta.get("reference"),
                        stats[[not book.codes[c].human_only for c in stats["code_id"]]])
+    if few.any():       # after the lines of the others, which tell the summary's end
+        click.echo(f"For {few.sum()} of the codes the model codes "
+                   f"({', '.join(stats.loc[few, 'code_id'])}) the cross-validated precision "
+                   f"rests on too few held-out codings (cv_coded) to say it, {RULE}: read "
+                   "their model codings as leads to check, or code more of them.")
     if client is not None:
         click.echo(f"The codes' models were fitted on the Dask cluster, one task per code "
                    f"(its model and its {settings.folds} cross-validation folds); the "
                    "features were made in this process.")
     click.echo(f"Wrote {shown(model_folder(study))}; `dialogcode code` (or `run`) applies it.")
     return models
+
+
+def _too_few_status(precision: float, coded: float) -> str:
+    """The status of a code the model codes with a cut whose cross-validated
+    ``precision``, of ``coded`` held-out codings, is too few to say
+    (:func:`~dialogcode.learn.too_few_coded`)."""
+    from ..precision import interval
+
+    right = round(precision * coded)
+    return (f"codes; {right} of {coded:.0f} held-out coding{'' if coded == 1 else 's'} "
+            f"right (95% Wilson interval {interval(right, coded)}): too few to say")
 
 
 def _unchecked_against(reference: str | None, stats) -> None:
@@ -163,7 +174,8 @@ def learn(study, model, scheduler, quiet):
     threshold is chosen by cross-validation by document to reach `learn: min_precision`
     (dialogcode.yaml), or for the best F1 with `learn: {threshold: f1}`; codes with fewer than `min_positives` positives get no model.
     Prints per code the training size, threshold, cross-validated precision and recall
-    and the held-out codings that precision is of (fewer than 5: too few to say it);
+    and the held-out codings that precision is of (too few to say it when its 95% Wilson
+    interval is wider than 0.4);
     writes out/model/. On a Dask `engine:` (or --scheduler) each code's fit
     and cross-validation runs as a task on the cluster; the model is the same."""
     from ..engine import connection, study_engine
@@ -206,7 +218,7 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
     from ..evaluate import (ALL, not_scored, reference_path, study_evaluation,
                             write_evaluation)
     from ..ingest import load_corpus
-    from ..learn import MIN_CODED
+    from ..precision import RULE
     from ..store import read_table
     from ..training import learning_coders
 
@@ -230,8 +242,8 @@ def run_evaluation(opened: Study, reference: str, *, folds=None, curve=False, se
                          "f1", "alpha"]].round(2))
         few = wide.loc[(wide["code_id"] != ALL) & wide["too_few_to_say"], "code_id"]
         if len(few):
-            click.echo(f"Precision of fewer than {MIN_CODED} codings (coded), too few to "
-                       f"say: {', '.join(few)}.")
+            click.echo(f"Precision of too few codings (coded) to say, {RULE}: "
+                       f"{', '.join(few)}.")
         click.echo("")
     echo_table(overall[["method", "precision", "precision_low", "precision_high", "recall",
                         "recall_low", "recall_high", "f1", "f1_low", "f1_high",
