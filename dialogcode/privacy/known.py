@@ -18,6 +18,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..formats.labels import TURN
+from ..formats.speakers import label_like
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import ABBREVIATED, COLOURS, reads_as_word
 from .titles import is_title
@@ -156,12 +157,18 @@ def _opens(text: str, start: int, cut: bool = False) -> bool:
     """Whether the word at ``start`` opens a sentence, a line (:data:`_OPENS`) or a
     turn: a speaker label as ingest reads one (:data:`~dialogcode.formats.labels.TURN`:
     "P2: ", "**P2:** ", "[P2] ") at a line's start (or a text's, cut or not) just before
-    it, as in the segment the scan reads ("P2: Later Baker")."""
+    it, as in the segment the scan reads ("P2: Later Baker"); written like a label
+    (:func:`~dialogcode.formats.speakers.label_like`), not a transcriber's mark in
+    brackets ("[crosstalk] Park stayed", "[cross talk]", "[NAME]"), after which the
+    word is read as inside a sentence."""
     if _OPENS[cut].search(text, max(0, start - 8), start):
         return True
     line = text.rfind("\n", 0, start) + 1
     turn = TURN.match(text, line) if start - line <= 80 else None
-    return turn is not None and turn.end() == start
+    if turn is None or turn.end() != start:
+        return False
+    label = turn["bracket"] or turn["hash"] or turn["colon"]
+    return label_like(label) and not (turn["bracket"] and label.strip()[:1].islower())
 
 
 _IN_CAPITALS = re.compile(r"[^\W\d_][\w'\u2019-]*")
