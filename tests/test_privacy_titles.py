@@ -88,6 +88,11 @@ def test_a_name_in_capitals_after_a_title_in_capitals_is_found(text, names):
     "WE WANT HOUSING NOW.", "THANK YOU MADAM CHAIR.", "THE MAYOR SAID NO.",
     "MEMBER STATES AGREE.", "I TOLD THE OFFICER NO.", "OFFICER DOWN.",
     "CHIEF EXECUTIVE OFFICER.", "MR. SPEAKER, THANK YOU.",
+    # a contraction is no name ("I'LL", read whole since O'BRIEN is, was masked in
+    # every "I'LL" of the study)
+    "THANK YOU OFFICER I'LL BE BRIEF.", "YES OFFICER I'VE SEEN IT.",
+    "OFFICER Y'ALL ARE LATE.", "OFFICER DON'T GO.", "OFFICER WE'LL SEE.",
+    "YES MR. I\u2019LL DO IT.",
 ])
 def test_shouted_words_with_no_name_after_a_title_are_no_names(text):
     assert names_in(text) == set()
