@@ -88,6 +88,11 @@ def test_a_name_in_capitals_after_a_title_in_capitals_is_found(text, names):
     "WE WANT HOUSING NOW.", "THANK YOU MADAM CHAIR.", "THE MAYOR SAID NO.",
     "MEMBER STATES AGREE.", "I TOLD THE OFFICER NO.", "OFFICER DOWN.",
     "CHIEF EXECUTIVE OFFICER.", "MR. SPEAKER, THANK YOU.",
+    # a contraction is no name ("I'LL", read whole since O'BRIEN is, was masked in
+    # every "I'LL" of the study)
+    "THANK YOU OFFICER I'LL BE BRIEF.", "YES OFFICER I'VE SEEN IT.",
+    "OFFICER Y'ALL ARE LATE.", "OFFICER DON'T GO.", "OFFICER WE'LL SEE.",
+    "YES MR. I\u2019LL DO IT.",
 ])
 def test_shouted_words_with_no_name_after_a_title_are_no_names(text):
     assert names_in(text) == set()
@@ -318,6 +323,29 @@ def test_a_name_after_the_first_word_of_a_turn_with_a_bold_label_is_masked(tmp_p
         "[P4] Later Baker came back.\n"))
     assert "**P2:** Later [NAME] said no.\n**P3**: Then [NAME] left.\n" in copy, copy
     assert "[P4] Later [NAME] came back." in copy, copy
+
+
+def test_a_name_after_a_transcribers_mark_in_brackets_is_masked(tmp_path):
+    # privacy-33 took "[crosstalk]" for a speaker's label, so "Park" after it opened a
+    # turn ("Park stayed", as "Mark the date") and was shown in the scan and the tables;
+    # a mark or placeholder is no label
+    root = make_study(tmp_path / "s", {"talk.txt": (
+        "Ben Park: Hello everyone.\n"
+        "P1: [crosstalk] Park stayed late.\n"
+        "P2: [cross talk] Park stayed too. [NAME] Park left.\n")}, None)
+    runner = CliRunner()
+    for args in (["ingest", str(root), "-q"], ["privacy", "scan", str(root), "-q"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    from dialogcode.privacy.gate import study_masker
+    from dialogcode.study import Study
+    mask, findings = study_masker(Study.open(root))
+    assert (findings["text"] == "Park").sum() == 3, findings
+    for cell in ("[crosstalk] Park stayed late.", "[cross talk] Park stayed too.",
+                 "[NAME] Park left."):
+        assert "Park" not in mask.for_readers(cell), cell
+    # a label in brackets still opens a turn: its first word is no place's ("Later Park")
+    assert mask.for_readers("[P5] Later Park stayed.") == "[P5] Later [NAME] stayed."
 
 
 def test_a_surname_found_after_a_title_is_masked_opening_a_pair_of_names(tmp_path):

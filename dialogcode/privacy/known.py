@@ -18,6 +18,7 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..formats.labels import TURN
+from ..formats.speakers import label_like
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import ABBREVIATED, COLOURS, reads_as_word
 from .titles import is_title
@@ -109,21 +110,20 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
     line unless it is a colour or (``titled``) a surname found after a title (read by
     :func:`~.readings.reads_as_word` alone: "White or black?" is the colour, "White
     spoke first" and, with an "Officer Baker", "Baker works here" the name), no everyday
-    word ("Ben", "Ortiz") or a sign of a person follows
-    ("Grace's", "Mark said", "Rose arrived"); not before a capitalised everyday word
-    ("Grace Church"), unless (``titled``) a sign of a person follows that word, not after
-    "the" ("White Ford called", with a "Mister White"; not "the White House said"), nor, when it is an everyday word, after "the" and before "of" and
-    a capitalised word ("the Hall of Justice", "the Park of the Americas"); when it is an
-    everyday word,
-    not after a capitalised everyday word that is no title nor first name and does not
-    open a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park",
-    "Grace Hall"; nor a colour: no place's name ends in one, "Public Advocate Brown");
-    not where it
-    reads as the modal or month it also is ("Will we", "in May"). A word in capitals
-    ("HALL" of "SGT. HALL") is read as the name wherever the text writes it so, as in a
-    text in capitals every word is capitalised. The detector and the
-    gate ask the same question, so a name found is a name masked. ``cut``: ``text`` may
-    be cut from a longer one anywhere (a table's quote, context or match: the gate), so
+    word ("Ben", "Ortiz") or a sign of a person follows ("Grace's", "Mark said", "Rose
+    arrived"); not before a capitalised everyday word ("Grace Church"), unless
+    (``titled``) a sign of a person follows that word and "the" goes before neither
+    ("White Ford called", with a "Mister White"; not "the White House said"); nor, when
+    it is an everyday word, after "the" and before "of" and a capitalised word ("the
+    Hall of Justice", "the Park of the Americas"); when it is an everyday word, not
+    after a capitalised everyday word that is no title nor first name and does not open
+    a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park", "Grace
+    Hall"; nor a colour: no place's name ends in one, "Public Advocate Brown"); not
+    where it reads as the modal or month it also is ("Will we", "in May"). A word in
+    capitals ("HALL" of "SGT. HALL") is read as the name wherever the text writes it
+    so, as in a text in capitals every word is capitalised. The detector and the gate
+    ask the same question, so a name found is a name masked. ``cut``: ``text`` may be
+    cut from a longer one anywhere (a table's quote, context or match: the gate), so
     its own start is no sign of a sentence's, and a word there is read as a name."""
     if len(text[start:end]) > 1 and text[start:end].isupper():
         # in capitals ("SGT. HALL CAME"), every word is: no sign of a longer proper noun
@@ -156,12 +156,18 @@ def _opens(text: str, start: int, cut: bool = False) -> bool:
     """Whether the word at ``start`` opens a sentence, a line (:data:`_OPENS`) or a
     turn: a speaker label as ingest reads one (:data:`~dialogcode.formats.labels.TURN`:
     "P2: ", "**P2:** ", "[P2] ") at a line's start (or a text's, cut or not) just before
-    it, as in the segment the scan reads ("P2: Later Baker")."""
+    it, as in the segment the scan reads ("P2: Later Baker"); written like a label
+    (:func:`~dialogcode.formats.speakers.label_like`), not a transcriber's mark in
+    brackets ("[crosstalk] Park stayed", "[cross talk]", "[NAME]"), after which the
+    word is read as inside a sentence."""
     if _OPENS[cut].search(text, max(0, start - 8), start):
         return True
     line = text.rfind("\n", 0, start) + 1
     turn = TURN.match(text, line) if start - line <= 80 else None
-    return turn is not None and turn.end() == start
+    if turn is None or turn.end() != start:
+        return False
+    label = turn["bracket"] or turn["hash"] or turn["colon"]
+    return label_like(label) and not (turn["bracket"] and label.strip()[:1].islower())
 
 
 _IN_CAPITALS = re.compile(r"[^\W\d_][\w'\u2019-]*")

@@ -11,8 +11,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .identifiers import Hit
 from .letters import LOWER, MARK, NAME, UPPER, spellings
 from .readings import ABBREVIATED, COLOURS, reads_as_word
-from .words import (ADDRESS, CALENDAR_WORDS, NOT_NAMES, PARTICLES, RANKS, TITLE_WORDS,
-                    everyday, first_names, last_names, nfc_lower)
+from .words import (ADDRESS, CALENDAR_WORDS, CONTRACTION, NOT_NAMES, PARTICLES, RANKS,
+                    TITLE_WORDS, everyday, first_names, last_names, nfc_lower)
 
 # a word of address: abbreviated, with a full stop or not ("Mr.", "Ms"), or whole
 # ("Miss", "Señora"), capitalised or not; "Don" only capitalised
@@ -154,11 +154,12 @@ def _titled(text: str, m: re.Match) -> str | None:
 
 
 def _no_other_word(word: str) -> bool:
-    """Whether ``word`` (in lower case), after a title, is no title, stop word, particle
-    nor word of :data:`~.words.NOT_NAMES`: a name there when the title is one of
+    """Whether ``word`` (in lower case), after a title, is no title, stop word, particle,
+    word of :data:`~.words.NOT_NAMES` nor contraction (:data:`~.words.CONTRACTION`:
+    "I'LL" of "OFFICER I'LL BE BRIEF"): a name there when the title is one of
     :data:`_MISTER`."""
     return not (word in TITLE_WORDS or word in STOP_WORDS or word in PARTICLES
-                or word in NOT_NAMES)
+                or word in NOT_NAMES or CONTRACTION.fullmatch(word))
 
 
 def _in_capitals(text: str, m: re.Match) -> list[Hit]:

@@ -26,6 +26,9 @@ CONTRACTED = ("(?:" + "|".join(rf"(?<=(?i:\b{w}))" for w in _BEFORE_NT)
 # "Youll", "Hed", "Didnt"): an English word, no name
 _UNMARKED = re.compile("(?:{})t|(?:i|you|we|they)(?:ll|d|ve|re|m)|(?:he|she|it|that|there|"
                        "what|who)(?:ll|d|s)".format("|".join(_BEFORE_NT)))
+# a contraction written with its apostrophe, in lower case ("don't", "i'll", "we're",
+# "y'all"): no name, as a word in capitals after a title may be ("OFFICER I'LL BE BRIEF")
+CONTRACTION = re.compile(r"y['\u2019]all|[^\W\d_]+['\u2019](?:t|ll|ve|re|m|d)")
 
 
 # words of address before a name in English talk of many communities, each capitalised
