@@ -37,7 +37,7 @@ from .columns import parse_time
 from .entries import entry_lines
 from .headings import HEADING, recap_lines
 from .labels import (MARKER, STAMP, TURN, Turn, above_words, count_recurring,
-                     without_colon)
+                     without_colon, words_after)
 from .lines import line_at, lines_of, paragraph_starts, span
 from .speakers import Label, Note, wordless_note
 
@@ -152,9 +152,16 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     timed = _timed_after([m for m, _ in kept])
     turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
              else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
+    # `**Ana Ruiz** 00:14 The funding ...` beside such labels alone on their line
+    inline = words_after(text, matches, [label.name for label in labels], chosen, forced)
+    turns = sorted(turns + [Turn(m.start(), m.end(), name, m["before"] or m["outside"])
+                            for m, name, keep in inline if keep], key=lambda t: t.start)
+    uses = sorted([*zip(labels, chosen), *((Label(name, m[0].strip(), line_at(
+        text, m.start())), keep) for m, name, keep in inline)], key=lambda use: use[0].line)
     entries = frozenset(line_at(text, at) for at in entry_lines(text, forced))
-    return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced,
-                                                 entries=entries | recaps)
+    return _stamped(text, turns), speakers.notes(
+        [label for label, _ in uses], [keep for _, keep in uses], forced=forced,
+        entries=entries | recaps)
 
 
 def _timed_after(matches: list[re.Match]) -> set[re.Match]:
