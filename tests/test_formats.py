@@ -3050,6 +3050,25 @@ def test_times_then_names_among_name_colon_turns(tmp_path, names, listed, suffix
         "`speakers:` (or write each turn as `Maria: ...`)")])
 
 
+def test_one_word_names_after_a_time_among_turns_in_markdown_get_advice_that_works(
+        tmp_path):
+    # `[00:00:05] Maria` lines among `Facilitator:` turns in a .md file: the note said
+    # listing the names needed the file saved as .txt, where listing them reads them
+    path = tmp_path / "t.md"
+    path.write_text(MIXED.format("Maria", "Jon"), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n) for n in parsed.notes if "Happy Scribe" in str(n)] == [
+        "line 3: 3 lines are a time and one word above the words (`[00:00:05] Maria`), "
+        "as Happy Scribe or Trint write a speaker's name: they are read as headings of "
+        "field notes, without speakers; if they are speakers, list them under "
+        "`speakers:` (or write each turn as `Maria: ...`)"]
+    parsed, _ = read_document(path, speakers=frozenset({"Maria", "Jon"}))
+    assert [(b.speaker, b.time_start) for b in parsed.blocks] == [
+        ("Facilitator", None), ("Maria", 5.0), ("Facilitator", None), ("Jon", 20.0),
+        ("Maria", 30.0), ("Facilitator", None)]
+
+
 @pytest.mark.parametrize("suffix", [".txt", ".md"])
 def test_name_colon_lines_quoted_in_an_export_of_times_then_names_are_its_words(
         tmp_path, suffix):

@@ -73,6 +73,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     if fmt == "txt" and caption_shaped(text):
         return parse_captions(text, source, vtt=text.lstrip("\ufeff\n").startswith("WEBVTT"),
                               forced=forced, shown=shown)
+    mixed = False
     if fmt not in ("notes", "otter"):
         headers = find_headers(text, forced) if fmt != "turns" else []
         turns, notes = find_turns(text, forced)
@@ -114,7 +115,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text)
-                          + one_word_names(text, forced, markdown=fmt == "md")
+                          # among `Name:` turns listing the names reads them in .md too
+                          + one_word_names(text, forced, markdown=fmt == "md" and not mixed)
                           + (markdown_note(text) if fmt == "md" else bold_names(text))
                           + timing_note(text),
                           key=lambda note: note.line)
