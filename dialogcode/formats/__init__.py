@@ -98,7 +98,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if (fmt == "turns" or ((fmt == "md" or listed) and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
-            # a time alone written as nobody says one is a marker in a turn, no heading
+            # a time alone is no heading: written as nobody says one, a marker in a
+            # turn; as someone says it (`10:30`), the turn's words
             found = [(s, e) for s, e in set(heading_lines(text, headings) + marked + recap_lines(
                 text, forced, [(t.start, t.body, t.speaker) for t in turns])
                 + timed_headings(text) + timed) if not time_heading(text, s, e)]
