@@ -23,7 +23,7 @@ from dataclasses import replace
 from .columns import clock_seconds
 from .labels import CLOCK, STAMP, Turn
 from .lines import SENTENCE_END, line_at, rest_of_line
-from .plaintext import STAMP_LINE, time_line_above
+from .leads import STAMP_LINE, time_line_above
 from .speakers import Note
 
 MARK = re.compile(
