@@ -2935,6 +2935,32 @@ def test_bold_headings_with_a_time_are_no_speakers(tmp_path, text, suffix):
 
 
 @pytest.mark.parametrize("suffix", [".md", ".txt"])
+@pytest.mark.parametrize("label", ["**{}** {}", "**{}** ({})", "[{1}] **{0}**"])
+def test_a_bold_name_and_a_time_with_words_after_it_is_a_turn_beside_such_labels(
+        tmp_path, label, suffix):
+    # beside `**Ana Ruiz** 00:01` lines above the words, `**Ana Ruiz** 00:14 The funding
+    # ran out.` was words of Jon's turn above, with a note that Ana Ruiz was used once
+    def line(name, time, words=""):
+        return label.format(name, time) + (f" {words}" if words else "")
+    path = tmp_path / f"t{suffix}"
+    path.write_text(f"{line('Ana Ruiz', '00:01')}\nWe started.\n\n{line('Jon Bell', '00:09')}\n"
+                    f"I joined later.\n\n{line('Ana Ruiz', '00:14', 'The funding ran out.')}"
+                    f"\n\n{line('Jon Bell', '00:20')}\nYes.\n\n"
+                    f"{line('Tom Lee', '00:25', 'I agree.')}\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start, b.line)
+            for b in parsed.blocks] == [
+        ("Ana Ruiz", "We started.", 1.0, 1), ("Jon Bell", "I joined later.", 9.0, 4),
+        ("Ana Ruiz", "The funding ran out.", 14.0, 7),
+        *([("Jon Bell", "Yes.", 20.0, 9), ("Jon Bell", "**Tom Lee** I agree.", 25.0, 12)]
+          if label.startswith("[") else    # a time opening words in a turn: a piece of it
+          [("Jon Bell", f"Yes.\n\n{line('Tom Lee', '00:25', 'I agree.')}", 20.0, 9)])]
+    # a name no label so written alone has is the words of the turn it is in, noted
+    assert [str(n) for n in parsed.notes] == [
+        f"line 12: `{line('Tom Lee', '00:25')}` read as text, not as a speaker"]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_bold_names_and_times_with_no_words_below_are_words_of_the_turn(tmp_path, suffix,
                                                                        gap):
@@ -3038,6 +3064,25 @@ def test_times_then_names_among_name_colon_turns(tmp_path, names, listed, suffix
         "as Happy Scribe or Trint write a speaker's name: they are read as headings "
         "among the turns, without speakers; if they are speakers, list them under "
         "`speakers:` (or write each turn as `Maria: ...`)")])
+
+
+def test_one_word_names_after_a_time_among_turns_in_markdown_get_advice_that_works(
+        tmp_path):
+    # `[00:00:05] Maria` lines among `Facilitator:` turns in a .md file: the note said
+    # listing the names needed the file saved as .txt, where listing them reads them
+    path = tmp_path / "t.md"
+    path.write_text(MIXED.format("Maria", "Jon"), encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert {b.speaker for b in parsed.blocks} == {None}
+    assert [str(n) for n in parsed.notes if "Happy Scribe" in str(n)] == [
+        "line 3: 3 lines are a time and one word above the words (`[00:00:05] Maria`), "
+        "as Happy Scribe or Trint write a speaker's name: they are read as headings of "
+        "field notes, without speakers; if they are speakers, list them under "
+        "`speakers:` (or write each turn as `Maria: ...`)"]
+    parsed, _ = read_document(path, speakers=frozenset({"Maria", "Jon"}))
+    assert [(b.speaker, b.time_start) for b in parsed.blocks] == [
+        ("Facilitator", None), ("Maria", 5.0), ("Facilitator", None), ("Jon", 20.0),
+        ("Maria", 30.0), ("Facilitator", None)]
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".md"])

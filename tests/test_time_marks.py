@@ -84,6 +84,19 @@ def test_a_time_someone_says_stays_talk(text, said):
     assert read(text) == [("turn", "P1", said, None), ("turn", "P2", "Fine.", None)]
 
 
+@pytest.mark.parametrize("fmt", ["txt", "md"])
+def test_a_time_as_someone_says_it_alone_as_a_paragraph_of_a_turn_stays_talk(fmt):
+    # `10:30` as a paragraph of its own in Maria's turn was read as a heading: her words
+    # after it a section of nobody's
+    parsed = parse_text("Maria: the bus came at\n\n10:30\n\nand we left.\nTom: okay.\n"
+                        "Maria: then what\n", "call." + fmt, fmt)
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Maria", "the bus came at\n\n10:30\n\nand we left."),
+        ("turn", "Tom", "okay."), ("turn", "Maria", "then what")]
+    assert [str(note) for note in parsed.notes] == [
+        "line 6: `Tom:` is used once and taken as a speaker"]
+
+
 def notes(text: str) -> list[str]:
     return [str(note) for note in parse_text(text, "call.txt", "txt").notes]
 

@@ -73,6 +73,7 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     if fmt == "txt" and caption_shaped(text):
         return parse_captions(text, source, vtt=text.lstrip("\ufeff\n").startswith("WEBVTT"),
                               forced=forced, shown=shown)
+    mixed = False
     if fmt not in ("notes", "otter"):
         headers = find_headers(text, forced) if fmt != "turns" else []
         turns, notes = find_turns(text, forced)
@@ -97,7 +98,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
         if (fmt == "turns" or ((fmt == "md" or listed) and mostly_turns(text, turns, forced))
                 or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
-            # a time alone written as nobody says one is a marker in a turn, no heading
+            # a time alone is no heading: written as nobody says one, a marker in a
+            # turn; as someone says it (`10:30`), the turn's words
             found = [(s, e) for s, e in set(heading_lines(text, headings) + marked + recap_lines(
                 text, forced, [(t.start, t.body, t.speaker) for t in turns])
                 + timed_headings(text) + timed) if not time_heading(text, s, e)]
@@ -114,7 +116,8 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
     parsed = parse_notes(text, headings)
     parsed.notes = sorted(tabbed_lines(text, shown) + missed_speakers(text, forced)
                           + category_notes(text, forced) + stacked_labels(text)
-                          + one_word_names(text, forced, markdown=fmt == "md")
+                          # among `Name:` turns listing the names reads them in .md too
+                          + one_word_names(text, forced, markdown=fmt == "md" and not mixed)
                           + (markdown_note(text) if fmt == "md" else bold_names(text))
                           + timing_note(text),
                           key=lambda note: note.line)

@@ -37,6 +37,14 @@ TURN = re.compile(     # a label, maybe indented, maybe with a time before it or
     rf"(?:(?:[^\S\n]|[{INVISIBLE}])+|$|(?<=\uff1a)))",
     re.MULTILINE,
 )
+# a name in bold and a time with words after them on its line (`**Ana Ruiz** 00:14 The
+# funding ran out.`, `[00:14] **Ana Ruiz** The funding ...`), which :data:`TURN` leaves
+# out (:func:`words_after`)
+BOLD_WORDS = re.compile(
+    rf"^[ \t{INVISIBLE}]*(?:[\[(]?(?P<before>{STAMP})[\])]?[ \t]+)?{BOLD}"
+    rf"(?P<name>[^\W\d_][^*{COLON}\n]{{0,39}}?)(?P=bold)"
+    rf"(?:[ \t]*[\[(]?(?P<outside>{STAMP})[\])]?|(?(before)|(?!)))[ \t]+(?=[^\s{COLON}])",
+    re.MULTILINE)
 # a line of two fields, a label at the line start, tabs, then words without a tab (but
 # tabs after them: an empty last column)
 TAB_TURN = re.compile(
@@ -112,3 +120,24 @@ def above_words(text: str, matches: list[re.Match], chosen: list[bool]) -> list[
     return [keep and (m["nocolon"] is None or bool(
                 text[m.end():next(at for at in starts if at > m.start())].strip()))
             for m, keep in zip(matches, chosen)]
+
+
+def words_after(text: str, matches: list[re.Match], names: list[str], chosen: list[bool],
+                forced: frozenset[str]) -> list[tuple[re.Match, str, bool]]:
+    """Where labels of ``matches`` (named ``names``) written without a colon, alone on
+    their line, are speakers (``chosen``: ``**Ana Ruiz** 00:01``, :func:`without_colon`),
+    the lines of a name in bold and a time with words after them (:data:`BOLD_WORDS`),
+    each with its name and whether it is that speaker's turn, its words from after the
+    time: when it names one of those speakers or one of ``forced``. Else it is words of
+    the turn it is in, to be noted; and where no such label is a speaker, a name and a
+    time opening a line of notes (``**Ana Ruiz** 00:01 said we start.``)."""
+    taken = {name for m, name, keep in zip(matches, names, chosen)
+             if keep and m["nocolon"] is not None}
+    if not taken:
+        return []
+    # a label over the name is that label's (`[00:01] **Ana Ruiz** 00:14: ...`), where
+    # one of a time in brackets alone (`[00:14]`) is not
+    ends = {m.start(): m.end() for m in matches}
+    return [(m, name, name in taken or name in forced) for m in BOLD_WORDS.finditer(text)
+            for name in [m["name"].strip()]
+            if ends.get(m.start(), 0) < m.end("name") and speakers.plausible(name)]

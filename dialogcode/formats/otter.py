@@ -75,7 +75,8 @@ def one_word_names(text: str, forced: frozenset[str] = frozenset(),
     mostly used so twice or more, one coming back after another (``Maria``, ``Jon``,
     ``Maria``: a heading used twice in a row, ``Tour``, ``Tour``, is none), as Happy
     Scribe or Trint write speakers' names: they are read as headings
-    (:func:`find_headers`; in Markdown, never as speakers, listed or not)."""
+    (:func:`find_headers`; in ``markdown``, a Markdown file without ``Name:`` turns
+    beside them, :func:`beside_turns`, never as speakers, listed or not)."""
     _, single = _one_word_lines(text, frozenset() if markdown else forced)
     if not single:
         return []

@@ -36,18 +36,14 @@ from .clock import MERIDIEM, backwards, clock_times
 from .columns import parse_time
 from .entries import entry_lines
 from .headings import HEADING, recap_lines
-from .labels import (MARKER, STAMP, TURN, Turn, above_words, count_recurring,
-                     without_colon)
+from .labels import (MARKER, TURN, Turn, above_words, count_recurring, without_colon,
+                     words_after)
+from .leads import STAMP_LINE, time_line_above, time_shape, with_leads
 from .lines import line_at, lines_of, paragraph_starts, span
 from .speakers import Label, Note, wordless_note
 
 QUOTE_END = re.compile(r"(?:\n[ \t>]*)+$")    # lines of Markdown quote marks alone, at the end
-STAMP_LINE = re.compile(rf"[ \t]*[\[(]?(?P<stamp>{STAMP})[\])]?[ \t]*")   # a line of a time alone
-# a time alone on its line (as a paragraph, or below words, as Google Meet writes it), then
-# blank lines up to the end (of the text searched)
-TIME_THEN_BLANK = re.compile(rf"(?:^|\n)(?P<line>{STAMP_LINE.pattern})\n(?:[ \t]*\n)+$")
 RECURRING = 10      # labels of recurring speakers that make a file of wrapped turns dense
-LATER_STAMPS = 3    # times above later turns only that are turn times, not answers
 
 
 def _stamp(match: re.Match) -> str | None:
@@ -152,9 +148,16 @@ def find_turns(text: str, forced: frozenset[str] = frozenset()
     timed = _timed_after([m for m, _ in kept])
     turns = [Turn(m.start(), m.end(), name, _stamp(m)) if m["after"] is None or m in timed
              else Turn(m.start(), m.start("after"), name, None) for m, name in kept]
+    # `**Ana Ruiz** 00:14 The funding ...` beside such labels alone on their line
+    inline = words_after(text, matches, [label.name for label in labels], chosen, forced)
+    turns = sorted(turns + [Turn(m.start(), m.end(), name, m["before"] or m["outside"])
+                            for m, name, keep in inline if keep], key=lambda t: t.start)
+    uses = sorted([*zip(labels, chosen), *((Label(name, m[0].strip(), line_at(
+        text, m.start())), keep) for m, name, keep in inline)], key=lambda use: use[0].line)
     entries = frozenset(line_at(text, at) for at in entry_lines(text, forced))
-    return _stamped(text, turns), speakers.notes(labels, chosen, forced=forced,
-                                                 entries=entries | recaps)
+    return with_leads(text, turns), speakers.notes(
+        [label for label, _ in uses], [keep for _, keep in uses], forced=forced,
+        entries=entries | recaps)
 
 
 def _timed_after(matches: list[re.Match]) -> set[re.Match]:
@@ -165,8 +168,8 @@ def _timed_after(matches: list[re.Match]) -> set[re.Match]:
     after = [m for m in matches if m["after"] is not None]
     if len(after) * 2 <= len(matches):
         return set()
-    shape = Counter(_shape(m["after"]) for m in after).most_common(1)[0][0]
-    return {m for m in after if _shape(m["after"]) == shape}
+    shape = Counter(time_shape(m["after"]) for m in after).most_common(1)[0][0]
+    return {m for m in after if time_shape(m["after"]) == shape}
 
 
 def _timed_once(matches: list[re.Match], labels: list[Label], chosen: list[bool]
@@ -175,21 +178,13 @@ def _timed_once(matches: list[re.Match], labels: list[Label], chosen: list[bool]
     with a note in brackets: ``[Ana Ruiz (she/her)]``), no header's field or recap, with
     a time written like those most chosen labels have after them (:func:`_timed_after`),
     as Zoom writes each turn: someone who speaks once, not words of the turn above."""
-    shapes = {_shape(m["after"]) for m in _timed_after(
+    shapes = {time_shape(m["after"]) for m in _timed_after(
         [m for m, keep in zip(matches, chosen) if keep])}
     return [keep or (m["bracket"] is not None and m["after"] is not None
-                     and _shape(m["after"]) in shapes and speakers.plausible(label.name)
+                     and time_shape(m["after"]) in shapes and speakers.plausible(label.name)
                      and not speakers.header_field(label.name, 1)
                      and speakers.name_like(speakers.NOTE_AFTER.sub("", label.name)))
             for m, label, keep in zip(matches, labels, chosen)]
-
-
-def _shape(stamp: str) -> str:
-    """How a time is written, digits, the first field's width and AM or PM aside
-    (``00:01:15`` and ``10:30`` differ; ``9:59:00`` and ``10:00:00``, or ``10:30 AM``
-    and ``9:45 p.m.``, do not)."""
-    bare = re.sub(r"[ \t]*[ap]\.?m\.?$", " m", stamp, flags=re.IGNORECASE)
-    return re.sub(r"\d", "9", re.sub(r"^\d{1,2}", "9", bare))
 
 
 def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None = None,
@@ -236,65 +231,6 @@ def read_times(text: str, turns: list[Turn], source: str, turn_times: str | None
                       offsets=read is None, shown=shown)
     clocked = [Note(first[0], note)] if read is not None else []
     return timed, clocked + order
-
-
-def _stamped(text: str, turns: list[Turn]) -> list[Turn]:
-    """``turns``, each with the time on a line of its own just above its label
-    (``00:01:15`` then ``P1: ...``) as its time, when most turns have one, the first
-    among them or :data:`LATER_STAMPS` or more: that line then belongs to no turn, where
-    it was read as the last words of the turn before. One or two times only above later
-    turns are the last words of the turns before them (``When do we meet?`` / ``10:30``
-    in a three-turn exchange), where a transcript whose first turn starts at 0 has
-    none above it.
-    A time written unlike most of them (``10:30`` among ``00:01:15``), or not opening a
-    paragraph where most do, is talk of the turn before (``we meet at`` / ``10:30``).
-    Where most turns have their time on the label's line (``[00:12:00] P1: ...``), a
-    time alone opening the paragraph of a turn without one, written like theirs, is
-    that turn's. A time in brackets or with seconds (``[00:12:31]``, ``00:12:31``),
-    which nobody says, is always the turn's below it (:func:`not_talk`), also with
-    blank lines between: as a paragraph of its own just above the label's (no heading,
-    then), or below the words of the turn above (Google Meet's ``00:05:00`` every few
-    minutes)."""
-    found = []
-    talk = len(text) - len(text.lstrip())       # where the first words are
-    for k, turn in enumerate(turns):
-        above = text.rfind("\n", 0, max(turn.start - 1, 0)) + 1
-        match = STAMP_LINE.fullmatch(text, above, turn.start - 1) if turn.start else None
-        if match and turn.stamp is None:
-            opens = above <= talk or text.endswith("\n", 0, above - 1)
-            found.append((k, above, match["stamp"], opens))
-    shapes = Counter(_shape(stamp) for _, _, stamp, _ in found)
-    shape = shapes.most_common(1)[0][0] if shapes else None
-    paragraphs = sum(opens for *_, opens in found) * 2 > len(found)
-    stamps = {k: (above, stamp) for k, above, stamp, opens in found
-              if _shape(stamp) == shape and (opens or not paragraphs)}
-    if len(stamps) * 2 <= len(turns) or (0 not in stamps and len(stamps) < LATER_STAMPS):
-        # most turns with their time on the label's line: a time alone opening the
-        # paragraph of one without (`[00:12:05]` then `Visitor: ...`), written like
-        # theirs, is its time
-        written = Counter(_shape(turn.stamp) for turn in turns if turn.stamp)
-        usual = written.most_common(1)[0][0] if sum(written.values()) * 2 > len(turns) \
-            else None
-        stamps = {k: (above, stamp) for k, above, stamp, opens in found
-                  if opens and _shape(stamp) == usual}
-    # a time in brackets or with seconds (`[00:12:31]`, `00:12:31`) is never talk, nor
-    # a heading as a paragraph of its own above the label
-    stamps |= {k: (above, stamp) for k, above, stamp, _ in found
-               if k not in stamps and not_talk(text[above:turns[k].start])}
-    for k, turn in enumerate(turns):
-        window = max(turn.start - 200, 0)
-        alone = TIME_THEN_BLANK.search(text, window, turn.start) if turn.stamp is None else None
-        if k not in stamps and alone and not_talk(alone["line"]):
-            stamps[k] = (alone.start("line"), alone["stamp"])
-    return [replace(turn, lead=stamps[k][0], stamp=stamps[k][1]) if k in stamps else turn
-            for k, turn in enumerate(turns)]
-
-
-def not_talk(line: str) -> bool:
-    """Whether ``line``, a time alone, is written as nobody says one: in brackets
-    (``[00:12:31]``, ``(10:30)``) or with seconds (``00:12:31``)."""
-    line = line.strip()
-    return line.startswith(("[", "(")) or line.count(":") == 2
 
 
 def marked_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset(),
@@ -355,13 +291,6 @@ def observer_turns(text: str, turns: list[Turn], offsets: list[int]) -> list[Tur
         start = time_line_above(text, at) if stamped else at
         found.append(Turn(start, start, ""))
     return found
-
-
-def time_line_above(text: str, at: int) -> int:
-    """Where the line just above offset ``at`` starts when it holds a time alone
-    (``00:12:05``), else ``at``."""
-    above = text.rfind("\n", 0, max(at - 1, 0)) + 1
-    return above if at and STAMP_LINE.fullmatch(text, above, at - 1) else at
 
 
 def mostly_turns(text: str, turns: list[Turn], forced: frozenset[str] = frozenset()

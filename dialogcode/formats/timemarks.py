@@ -23,7 +23,7 @@ from dataclasses import replace
 from .columns import clock_seconds
 from .labels import CLOCK, STAMP, Turn
 from .lines import SENTENCE_END, line_at, rest_of_line
-from .plaintext import STAMP_LINE, not_talk, time_line_above
+from .leads import STAMP_LINE, time_line_above
 from .speakers import Note
 
 MARK = re.compile(
@@ -175,6 +175,8 @@ def _within(stamp: str, window: tuple[float | None, float | None]) -> bool:
 
 
 def time_heading(text: str, start: int, end: int) -> bool:
-    """Whether the heading line ``text[start:end]`` is a time alone written as nobody
-    says one (``00:13:05``, ``[10:30]``): a marker inside a turn, not a heading."""
-    return bool(STAMP_LINE.fullmatch(text, start, end)) and not_talk(text[start:end])
+    """Whether the heading line ``text[start:end]`` is a time alone, no heading inside
+    a turn: written as nobody says one (``00:13:05``, ``[10:30]``), a marker; as
+    someone says it (``10:30``, ``the bus came at`` / ``10:30`` / ``and we left``), the
+    turn's words."""
+    return bool(STAMP_LINE.fullmatch(text, start, end))
