@@ -746,6 +746,14 @@ def test_a_parent_nobody_applied_points_to_roll_up_when_its_sub_codes_were(segme
     nothing = agree({"a": other, "b": other.copy()}, segments, book=book, draws=0,
                     codes=["topic"])
     assert not any(note.startswith("topic:") for note in nothing.notes)
+    # against the rules, a human-only code counts for no parent the rules can apply
+    # (chains): the hint said --roll-up would judge topic on it, and it did not
+    chains = {c: (c,) for c in ("topic.rent", "topic.wages", "topic.care")}
+    for roll_up in (False, True):
+        alone = agree({"a": a, "b": b}, segments, book=book, draws=0, codes=["topic"],
+                      chains=chains, roll_up=roll_up)
+        assert not any(note.startswith("topic:") for note in alone.notes)
+    assert row_of(alone, "topic", "code")["verdict"] == "n/a: no one applied it"
 
 
 def test_a_rolled_up_pooled_row_counts_each_coding_once(segments, book):

@@ -410,7 +410,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                      "read 1.0, everyone leaving it out); left out of (all codes)")
     # a parent judged as applied whose sub-codes were: rolled up, they count for it
     above = [] if roll_up else [code for code in nobody if any(
-        code in scheme.ancestors.get(c, ()) for c in used)]
+        c != code and code in counts_for(c, scheme, chains) for c in used)]
     if above:
         notes.append(f"{listed(above)}: codes below it were applied; with --roll-up they "
                      "count for it, and it is judged on them")
