@@ -582,6 +582,29 @@ def test_codings_that_stop_early_are_noted():
         "coded 3 segments after it)")
 
 
+def test_coverage_notes_speak_of_the_units_chosen_only():
+    # `agree --document e` said ana's codings stop early in d, a document left out, and
+    # that bo read part of d, and counted d's preamble codings as left out
+    segments = pd.DataFrame({"seg_id": [f"{d}:t{i}" for d in "de" for i in range(1, 41)],
+                             "doc_id": [d for d in "de" for _ in range(40)],
+                             "start": list(range(0, 400, 10)) * 2,
+                             "end": list(range(10, 410, 10)) * 2, "speaker": "P1",
+                             "text": "x", "codable": [i > 1 for _ in "de" for i in range(1, 41)]})
+    ana = by_segment(*[(f"d:t{i}", "housing") for i in range(1, 8)],
+                     ("e:t2", "housing"), ("e:t30", "housing"))
+    bo = by_segment(*[(f"d:t{i}", "housing") for i in (1, 2, 3, 20, 30, 35)],
+                    ("d:t36", None), ("e:t2", "housing"), ("e:t30", "housing"))
+    everything = agree({"ana": ana, "bo": bo}, segments).notes
+    assert [note[:24] for note in everything] == [
+        "ana's codings stop early", "bo read part of 1 docume", "2 coding(s) on preambles"]
+    e_only = agree({"ana": ana, "bo": bo}, segments,
+                   selection=select_units(segments, document=["e"])).notes
+    assert e_only == []
+    d_only = agree({"ana": ana, "bo": bo}, segments,
+                   selection=select_units(segments, document=["d"])).notes
+    assert [note[:24] for note in d_only] == [note[:24] for note in everything]
+
+
 def test_a_coder_who_looked_for_some_codes_only_is_not_said_to_stop_early_for_others():
     # ana looked for housing alone; bo's codings of isolation after ana's last housing
     # made "ana's codings stop early ... mark the segments read", a false alarm

@@ -275,19 +275,22 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     presence = (span_presence(located, min_overlap) if unit == "span"
                 else _present(located, len(names), len(coders)))
     del located
-    chosen = (np.array(segments["codable"], dtype=bool) if "codable" in segments
-              else np.ones(len(segments), dtype=bool))
+    codable = (np.array(segments["codable"], dtype=bool) if "codable" in segments
+               else np.ones(len(segments), dtype=bool))
+    chosen = codable.copy()
+    if selection is not None:
+        picked = layout.positions(selection.seg_ids)
+        chosen &= np.isin(np.arange(len(segments)), picked[picked >= 0])
     scopes = {name: frozenset(scopes[name]) for name in coders if name in (scopes or {})}
     notes = coverage_notes(read, marked, presence, layout, chosen, {
         name: names.isin(list(scope)) for name, scope in scopes.items()})
-    uncodable = int((~chosen[presence["pos"].to_numpy()]).sum())
+    # of the documents the units are in: no word of those the selection leaves out
+    in_units = (np.bincount(layout.doc[chosen], minlength=len(layout.sizes)) > 0)[layout.doc]
+    uncodable = int((~codable & in_units)[presence["pos"].to_numpy()].sum())
     if uncodable:
         notes.append(f"{uncodable} coding(s) on preambles or headings are left out: those "
                      "segments are not codable (`code_preamble: true` in dialogcode.yaml "
                      "makes them so)")
-    if selection is not None:
-        picked = layout.positions(selection.seg_ids)
-        chosen &= np.isin(np.arange(len(segments)), picked[picked >= 0])
     unit_pos = np.flatnonzero(chosen & np.logical_or.reduce(list(read.values())))
     reads = np.column_stack([read[name][unit_pos] for name in coders])
     _common_documents(reads, layout.doc[unit_pos], layout.docs, coders)
