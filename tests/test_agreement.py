@@ -476,6 +476,14 @@ def test_span_unit_says_who_coded_whole_segments(segments):
                    agree({"a": spans, "b": spans.copy()}, segments, unit="span").notes)
     assert not any(note.startswith("--unit span") for note in
                    agree({"a": whole, "b": whole.copy()}, segments).notes)
+    # a coding of nothing (rules that matched nowhere, reading every document) has no
+    # whole segments: the note named it beside b
+    nothing = pd.DataFrame({"doc_id": ["d1"], "code_id": [None], "start": [np.nan],
+                            "end": [np.nan]})
+    assert [note for note in agree({"rules": nothing, "b": whole}, segments,
+                                   unit="span").notes if note.startswith("--unit span")] == [
+        "--unit span: b coded whole segments (no start and end), so where they applied a "
+        "code, the others' spans of it must cover --min-overlap of the whole segment"]
 
 
 def test_codings_of_other_text_are_refused(segments):

@@ -151,13 +151,14 @@ def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
                                  for name, found in zip(coders, mine)])
 
 
-def _spanned(coding: pd.DataFrame) -> bool:
-    """Whether some coded row of ``coding`` has a span (start and end), not only a
-    whole segment."""
-    if not {"start", "end"} <= set(coding):
-        return False
-    return bool((coding["code_id"].notna() & coding["start"].notna()
-                 & coding["end"].notna()).any())
+def _whole_segments(coding: pd.DataFrame) -> bool:
+    """Whether ``coding`` codes whole segments only: it has coded rows, none of them
+    with a span (start and end)."""
+    coded = coding["code_id"].notna()
+    if {"start", "end"} <= set(coding):
+        return bool(coded.any()) and not (coded & coding["start"].notna()
+                                          & coding["end"].notna()).any()
+    return bool(coded.any())
 
 
 def unsought_by(coders: Sequence[str]) -> str:
@@ -397,7 +398,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                      "agree without --roll-up does: rolled up, a sub-code's codings would "
                      "count again in the rows of the codes above it")
     whole = [name for name, coding in codings.items() if unit == "span"
-             and not _spanned(coding)]
+             and _whole_segments(coding)]
     if whole:
         notes.append(f"--unit span: {listed(whole)} coded whole segments (no start and end), "
                      + ("so every figure is as --unit segment gives it" if len(whole) ==
