@@ -22,6 +22,7 @@ from .tables import descendants
 from .yamlsrc import line_of, load_yaml
 
 SHARE = 4    # a coder file using fewer than 1/SHARE of the codable codes gets a note
+SHOWN = 5    # rows listed of a coder file giving codes outside its coders: entry
 
 
 def coder_scopes(study: Study, book: Codebook) -> dict[str, frozenset[str]]:
@@ -67,10 +68,18 @@ def _unsought_given(study: Study, coder: str, scope: frozenset[str], book: Codeb
     table = coder_table(path)
     given = table["code_id"].str.strip() if "code_id" in table else pd.Series(dtype=str)
     outside = given[given.isin(list(book.codes)) & ~given.isin(list(scope))]
-    return [Problem(f"{coder} gave {code!r}, a code `coders:` in {CONFIG_NAME} (line "
-                    f"{line}) does not list for {coder}: add it to {coder}'s codes there "
-                    f"if {coder} looked for it, or delete the row", str(path), int(row))
-            for row, code in outside.items()]
+    problems = [Problem(f"{coder} gave {code!r}, a code `coders:` in {CONFIG_NAME} (line "
+                        f"{line}) does not list for {coder}: add it to {coder}'s codes "
+                        f"there if {coder} looked for it, or delete the row", str(path),
+                        int(row)) for row, code in outside.iloc[:SHOWN].items()]
+    rest = outside.iloc[SHOWN:]
+    if len(rest):       # a file of every code beside a short entry: the entry is wrong
+        codes = sorted(set(rest))
+        problems.append(Problem(
+            f"and {len(rest)} more row(s) giving {len(codes)} code(s) `coders:` does not "
+            f"list for {coder}: {', '.join(codes[:SHOWN])}"
+            + (f" and {len(codes) - SHOWN} more" if len(codes) > SHOWN else ""), str(path)))
+    return problems
 
 
 def coder_of(study: Study, name: str) -> str | None:

@@ -476,6 +476,14 @@ def test_span_unit_says_who_coded_whole_segments(segments):
                    agree({"a": spans, "b": spans.copy()}, segments, unit="span").notes)
     assert not any(note.startswith("--unit span") for note in
                    agree({"a": whole, "b": whole.copy()}, segments).notes)
+    # a coding of nothing (rules that matched nowhere, reading every document) has no
+    # whole segments: the note named it beside b
+    nothing = pd.DataFrame({"doc_id": ["d1"], "code_id": [None], "start": [np.nan],
+                            "end": [np.nan]})
+    assert [note for note in agree({"rules": nothing, "b": whole}, segments,
+                                   unit="span").notes if note.startswith("--unit span")] == [
+        "--unit span: b coded whole segments (no start and end), so where they applied a "
+        "code, the others' spans of it must cover --min-overlap of the whole segment"]
 
 
 def test_codings_of_other_text_are_refused(segments):
@@ -580,6 +588,29 @@ def test_codings_that_stop_early_are_noted():
     assert len(notes) == 1 and notes[0].startswith(
         "ana's codings stop early in 1 document(s): d (last at segment 7 of 40, others "
         "coded 3 segments after it)")
+
+
+def test_coverage_notes_speak_of_the_units_chosen_only():
+    # `agree --document e` said ana's codings stop early in d, a document left out, and
+    # that bo read part of d, and counted d's preamble codings as left out
+    segments = pd.DataFrame({"seg_id": [f"{d}:t{i}" for d in "de" for i in range(1, 41)],
+                             "doc_id": [d for d in "de" for _ in range(40)],
+                             "start": list(range(0, 400, 10)) * 2,
+                             "end": list(range(10, 410, 10)) * 2, "speaker": "P1",
+                             "text": "x", "codable": [i > 1 for _ in "de" for i in range(1, 41)]})
+    ana = by_segment(*[(f"d:t{i}", "housing") for i in range(1, 8)],
+                     ("e:t2", "housing"), ("e:t30", "housing"))
+    bo = by_segment(*[(f"d:t{i}", "housing") for i in (1, 2, 3, 20, 30, 35)],
+                    ("d:t36", None), ("e:t2", "housing"), ("e:t30", "housing"))
+    everything = agree({"ana": ana, "bo": bo}, segments).notes
+    assert [note[:24] for note in everything] == [
+        "ana's codings stop early", "bo read part of 1 docume", "2 coding(s) on preambles"]
+    e_only = agree({"ana": ana, "bo": bo}, segments,
+                   selection=select_units(segments, document=["e"])).notes
+    assert e_only == []
+    d_only = agree({"ana": ana, "bo": bo}, segments,
+                   selection=select_units(segments, document=["d"])).notes
+    assert [note[:24] for note in d_only] == [note[:24] for note in everything]
 
 
 def test_a_coder_who_looked_for_some_codes_only_is_not_said_to_stop_early_for_others():
@@ -746,6 +777,14 @@ def test_a_parent_nobody_applied_points_to_roll_up_when_its_sub_codes_were(segme
     nothing = agree({"a": other, "b": other.copy()}, segments, book=book, draws=0,
                     codes=["topic"])
     assert not any(note.startswith("topic:") for note in nothing.notes)
+    # against the rules, a human-only code counts for no parent the rules can apply
+    # (chains): the hint said --roll-up would judge topic on it, and it did not
+    chains = {c: (c,) for c in ("topic.rent", "topic.wages", "topic.care")}
+    for roll_up in (False, True):
+        alone = agree({"a": a, "b": b}, segments, book=book, draws=0, codes=["topic"],
+                      chains=chains, roll_up=roll_up)
+        assert not any(note.startswith("topic:") for note in alone.notes)
+    assert row_of(alone, "topic", "code")["verdict"] == "n/a: no one applied it"
 
 
 def test_a_rolled_up_pooled_row_counts_each_coding_once(segments, book):

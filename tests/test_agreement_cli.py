@@ -69,6 +69,15 @@ def test_agree_writes_one_workbook_with_the_confusion_matrices(study):
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(study / "agree.xlsx")
     assert book.sheetnames[:3] == ["agreement", "disagreements", "confusion value"]
+    # the notes printed are kept beside the figures, as in out/agreement/
+    printed = [line[len("Note: "):] for line in result.output.splitlines()
+               if line.startswith("Note: ")]
+    assert printed and [row[0] for row in book["notes"].iter_rows(min_row=2, values_only=True)
+                        ] == printed
+    result = invoke("agree", "a", "b", "-s", study)
+    assert (study / "out" / "agreement" / "a-vs-b-notes.txt").read_text(
+        encoding="utf-8").splitlines() == printed
+    assert "a-vs-b-notes.txt" in result.output
 
 
 def test_rows_without_a_code_mark_segments_read(study):

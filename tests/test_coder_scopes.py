@@ -254,6 +254,28 @@ def test_a_code_a_coder_gave_outside_the_codes_she_looked_for_is_refused_with_it
         assert "Traceback" not in result.output
 
 
+def test_a_coder_file_far_outside_its_entry_is_refused_in_a_few_lines(study):
+    # a file of every code beside an entry of one: a problem per row, 322 lines of
+    # refusal for one wrong entry; now the first rows and a count of the rest
+    from dialogcode.errors import ConfigError
+    from dialogcode.scopes import SHOWN, coder_scopes
+    config = study / "dialogcode.yaml"
+    config.write_text(config.read_text() + "coders:\n  ana: {codes: [risk.control]}\n")
+    with (study / "codings" / "ana.csv").open("a") as file:
+        file.write("".join(f"call5:t{n},risk.housing\n" for n in range(1, 5)))
+    housing = pd.read_csv(study / "codings" / "ana.csv")["code_id"].eq("risk.housing").sum()
+    assert housing > SHOWN
+    opened = Study.open(study)
+    with pytest.raises(ConfigError) as caught:
+        coder_scopes(opened, load_codebooks(opened.codebook_files()))
+    problems = caught.value.problems
+    assert len(problems) == SHOWN + 1
+    assert all(p.line and "ana gave 'risk.housing'" in p.message for p in problems[:-1])
+    assert str(problems[-1]).endswith(
+        f"ana.csv: and {housing - SHOWN} more row(s) giving 1 code(s) `coders:` does not "
+        "list for ana: risk.housing")
+
+
 def test_a_category_a_coder_gave_counts_as_its_codes_in_the_note(study):
     # ana gave a category of twelve codes besides her two: the note said she used 3 of
     # the 14 codable codes, counting the category (not codable) as one

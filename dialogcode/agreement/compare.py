@@ -151,13 +151,14 @@ def _common_documents(reads: np.ndarray, docs: np.ndarray, names: pd.Index,
                                  for name, found in zip(coders, mine)])
 
 
-def _spanned(coding: pd.DataFrame) -> bool:
-    """Whether some coded row of ``coding`` has a span (start and end), not only a
-    whole segment."""
-    if not {"start", "end"} <= set(coding):
-        return False
-    return bool((coding["code_id"].notna() & coding["start"].notna()
-                 & coding["end"].notna()).any())
+def _whole_segments(coding: pd.DataFrame) -> bool:
+    """Whether ``coding`` codes whole segments only: it has coded rows, none of them
+    with a span (start and end)."""
+    coded = coding["code_id"].notna()
+    if {"start", "end"} <= set(coding):
+        return bool(coded.any()) and not (coded & coding["start"].notna()
+                                          & coding["end"].notna()).any()
+    return bool(coded.any())
 
 
 def unsought_by(coders: Sequence[str]) -> str:
@@ -275,19 +276,22 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
     presence = (span_presence(located, min_overlap) if unit == "span"
                 else _present(located, len(names), len(coders)))
     del located
-    chosen = (np.array(segments["codable"], dtype=bool) if "codable" in segments
-              else np.ones(len(segments), dtype=bool))
+    codable = (np.array(segments["codable"], dtype=bool) if "codable" in segments
+               else np.ones(len(segments), dtype=bool))
+    chosen = codable.copy()
+    if selection is not None:
+        picked = layout.positions(selection.seg_ids)
+        chosen &= np.isin(np.arange(len(segments)), picked[picked >= 0])
     scopes = {name: frozenset(scopes[name]) for name in coders if name in (scopes or {})}
     notes = coverage_notes(read, marked, presence, layout, chosen, {
         name: names.isin(list(scope)) for name, scope in scopes.items()})
-    uncodable = int((~chosen[presence["pos"].to_numpy()]).sum())
+    # of the documents the units are in: no word of those the selection leaves out
+    in_units = (np.bincount(layout.doc[chosen], minlength=len(layout.sizes)) > 0)[layout.doc]
+    uncodable = int((~codable & in_units)[presence["pos"].to_numpy()].sum())
     if uncodable:
         notes.append(f"{uncodable} coding(s) on preambles or headings are left out: those "
                      "segments are not codable (`code_preamble: true` in dialogcode.yaml "
                      "makes them so)")
-    if selection is not None:
-        picked = layout.positions(selection.seg_ids)
-        chosen &= np.isin(np.arange(len(segments)), picked[picked >= 0])
     unit_pos = np.flatnonzero(chosen & np.logical_or.reduce(list(read.values())))
     reads = np.column_stack([read[name][unit_pos] for name in coders])
     _common_documents(reads, layout.doc[unit_pos], layout.docs, coders)
@@ -394,7 +398,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                      "agree without --roll-up does: rolled up, a sub-code's codings would "
                      "count again in the rows of the codes above it")
     whole = [name for name, coding in codings.items() if unit == "span"
-             and not _spanned(coding)]
+             and _whole_segments(coding)]
     if whole:
         notes.append(f"--unit span: {listed(whole)} coded whole segments (no start and end), "
                      + ("so every figure is as --unit segment gives it" if len(whole) ==
@@ -410,7 +414,7 @@ def agree(codings: Mapping[str, pd.DataFrame], segments: pd.DataFrame, *,
                      "read 1.0, everyone leaving it out); left out of (all codes)")
     # a parent judged as applied whose sub-codes were: rolled up, they count for it
     above = [] if roll_up else [code for code in nobody if any(
-        code in scheme.ancestors.get(c, ()) for c in used)]
+        c != code and code in counts_for(c, scheme, chains) for c in used)]
     if above:
         notes.append(f"{listed(above)}: codes below it were applied; with --roll-up they "
                      "count for it, and it is judged on them")

@@ -185,21 +185,22 @@ def span_presence(located: pd.DataFrame, min_overlap: float) -> pd.DataFrame:
 
 
 def coverage_notes(read: dict[str, np.ndarray], marked: dict[str, np.ndarray],
-                   presence: pd.DataFrame, layout: Layout, codable: np.ndarray,
+                   presence: pd.DataFrame, layout: Layout, chosen: np.ndarray,
                    sought: dict[str, np.ndarray] | None = None) -> list[str]:
-    """What a reader of the figures should know about coverage: coders who read part of
-    a document's units (``codable`` segments; the rest is missing for them), and coders
-    whose codings stop well before the end of a document where others go on coding
-    (perhaps they stopped reading), unless they marked that document read (``marked``,
-    a boolean per document by coder: :func:`locate`). A coder who looked for some codes
-    only (``sought``: a bool per code of the presence) is compared with the others'
-    codings of those codes alone."""
+    """What a reader of the figures should know about coverage, in the documents of the
+    units (``chosen``: a bool per segment, the codable segments passing the filters):
+    coders who read part of a document's units (the rest is missing for them), and
+    coders whose codings stop well before the end of a document where others go on
+    coding (perhaps they stopped reading), unless they marked that document read
+    (``marked``, a boolean per document by coder: :func:`locate`). A coder who looked
+    for some codes only (``sought``: a bool per code of the presence) is compared with
+    the others' codings of those codes alone."""
     sizes, notes = layout.sizes, []
-    units = np.bincount(layout.doc[codable], minlength=len(sizes))
+    units = np.bincount(layout.doc[chosen], minlength=len(sizes))
     pos, coder = presence["pos"].to_numpy(), presence["coder_k"].to_numpy()
     code = presence["code"].to_numpy()
     for k, (name, mask) in enumerate(read.items()):
-        counts = np.bincount(layout.doc[mask & codable], minlength=len(sizes))
+        counts = np.bincount(layout.doc[mask & chosen], minlength=len(sizes))
         partial = np.flatnonzero((counts > 0) & (counts < units))
         if len(partial):
             notes.append(f"{name} read part of {len(partial)} document(s); the rest is "
@@ -208,7 +209,7 @@ def coverage_notes(read: dict[str, np.ndarray], marked: dict[str, np.ndarray],
                               for d in partial]))
         last = np.zeros(len(sizes), dtype=np.int64)
         np.maximum.at(last, layout.doc[pos[coder == k]], layout.place[pos[coder == k]])
-        considered = (counts == units) & (last > 0) & ~marked[name]
+        considered = (counts == units) & (units > 0) & (last > 0) & ~marked[name]
         theirs = coder != k
         if name in (sought or {}):
             theirs &= sought[name][code]

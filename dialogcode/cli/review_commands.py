@@ -372,8 +372,11 @@ def distinct_safe(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_agreement(study: Study, names, result, output: Path | None) -> list[Path]:
-    """The agreement table, the disagreements and a confusion matrix (CSV and chart) per
-    variable, in out/agreement/ or next to ``output`` (one workbook for .xlsx)."""
+    """The agreement table, the disagreements, a confusion matrix (CSV and chart) per
+    variable and the notes, in out/agreement/ or next to ``output`` (one workbook for
+    .xlsx)."""
+    import pandas as pd
+
     from ..charts import confusion_chart
     from ..store import replacing, write_csv
     from ..workbook import write_workbook
@@ -383,13 +386,17 @@ def write_agreement(study: Study, names, result, output: Path | None) -> list[Pa
     if output is not None and output.suffix.lower() == ".xlsx":
         return [write_workbook(output, {"agreement": result.per_code,
                                         "disagreements": result.disagreements,
-                                        **confusion})]
+                                        **confusion,
+                                        "notes": pd.DataFrame({"note": result.notes})})]
     if output is None:
         output = study.out / "agreement" / f"{'-vs-'.join(Path(n).stem for n in names)}.csv"
     second = output.with_name(output.stem + "-disagreements.csv")
     write_csv(result.per_code, output)
     write_csv(distinct_safe(result.disagreements), second)
-    paths = [output, second]
+    notes = output.with_name(output.stem + "-notes.txt")   # written empty: none stale
+    with replacing(notes) as temporary:
+        temporary.write_text("".join(f"{note}\n" for note in result.notes), encoding="utf-8")
+    paths = [output, second, notes]
     for variable, matrix in result.confusion.items():
         stem = output.with_name(f"{output.stem}-confusion-{variable}")
         with replacing(stem.with_suffix(".csv")) as temporary:
