@@ -348,6 +348,29 @@ def test_a_name_after_a_transcribers_mark_in_brackets_is_masked(tmp_path):
     assert mask.for_readers("[P5] Later Park stayed.") == "[P5] Later [NAME] stayed."
 
 
+def test_a_name_after_a_transcribers_mark_and_an_opening_word_is_masked(tmp_path):
+    # privacy-34 read "[crosstalk] Later Baker" as inside a sentence, so "Later Baker"
+    # was a place's name ("Central Park") and "Baker" was shown, while "P2: Later Baker"
+    # was masked: after a mark the talk may open afresh, as after a label
+    root = make_study(tmp_path / "s", {"talk.txt": (
+        "P1: Officer Baker was there.\n"
+        "P2: [crosstalk] Later Baker said no.\n"
+        "P3: [inaudible] Then Baker left. We went to Central Park.\n")}, None)
+    runner = CliRunner()
+    for args in (["ingest", str(root), "-q"], ["privacy", "scan", str(root), "-q"],
+                 ["privacy", "redact", str(root), "--to", str(tmp_path / "r"), "-q"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    copy = (tmp_path / "r" / "talk.txt").read_text(encoding="utf-8")
+    assert ("P2: [crosstalk] Later [NAME] said no.\n"
+            "P3: [inaudible] Then [NAME] left. We went to Central Park.\n") in copy, copy
+    from dialogcode.privacy.gate import study_masker
+    from dialogcode.study import Study
+    mask, _ = study_masker(Study.open(root))
+    assert (mask.for_readers("[crosstalk] Later Baker said no.")
+            == "[crosstalk] Later [NAME] said no.")
+
+
 def test_a_surname_found_after_a_title_is_masked_opening_a_pair_of_names(tmp_path):
     # "Mister White" made "White" a name, masked in "White works here", but "White Ford
     # called" was read as a longer proper noun ("Grace Church") and showed both names

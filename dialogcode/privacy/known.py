@@ -54,6 +54,9 @@ _NEXT = re.compile(r" ([^\W\d_][\w'-]*)")
 # of Justice", "the Hall of the People" (a place's or an institution's name)
 _OF_A_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[^\W\d_a-z]")
 _PREVIOUS = re.compile(r"(?<![\w'-])([^\W\d_][\w'-]*) \Z")
+# a transcriber's mark in brackets right before a word ("[crosstalk] ", "[inaudible] "):
+# the talk after it may open afresh, as after a label ("[crosstalk] Later Baker")
+_AFTER_MARK = re.compile(r"\[[^\[\]\n]*\][^\S\n]+\Z")
 
 
 def name_words(found: list[str], labels: list[str]) -> set[str]:
@@ -117,8 +120,9 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
     it is an everyday word, after "the" and before "of" and a capitalised word ("the
     Hall of Justice", "the Park of the Americas"); when it is an everyday word, not
     after a capitalised everyday word that is no title nor first name and does not open
-    a sentence or ``text`` ("Central Park", "City Hall"; but "Commissioner Park", "Grace
-    Hall"; nor a colour: no place's name ends in one, "Public Advocate Brown"); not
+    a sentence, ``text`` or the talk after a transcriber's mark in brackets ("Central
+    Park", "City Hall"; but "Commissioner Park", "Grace Hall", "[crosstalk] Later
+    Baker"; nor a colour: no place's name ends in one, "Public Advocate Brown"); not
     where it reads as the modal or month it also is ("Will we", "in May"). A word in
     capitals ("HALL" of "SGT. HALL") is read as the name wherever the text writes it
     so, as in a text in capitals every word is capitalised. The detector and the gate
@@ -146,6 +150,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
     if (before is not None and before[1][0].isupper() and len(before[1]) > 1
             and everyday(text[start:end]) and nfc_lower(text[start:end]) not in COLOURS
             and not _opens(text, before.start(), cut=False)
+            and not _AFTER_MARK.search(text, max(0, before.start() - 40), before.start())
             and _proper_noun_goes_on(before[1]) and not is_title(before[1])
             and nfc_lower(before[1]) not in first_names()):
         return False

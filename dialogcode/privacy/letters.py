@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from .words import CONTRACTED
+from .words import CAMEL_PREFIXES, CONTRACTED
 
 
 def _letters(categories: tuple[str, ...]) -> str:
@@ -35,9 +35,13 @@ LOWER = _letters(("Ll", "Lm", "Lo", "Mn", "Mc", "Me"))
 MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 # a capitalised word (a part after a hyphen or an apostrophe too: "Jean-Étienne",
 # "Dell'Acqua"), with a surname's prefix before its capital ("O'Brien", "D’Angelo",
-# "McCoy", "MacDonald"), never from inside a word ("Brien" of "O'Brien"), nor the first
-# part of a contraction ("Don" of "Don't")
-NAME = (rf"(?<!\w['\u2019])(?:{UPPER}['\u2019]|Ma?c(?={UPPER}))?{UPPER}{LOWER}+"
+# "McCoy", "MacDonald") or a given name's or surname's before a capitalised rest of
+# three letters or more (:data:`~.words.CAMEL_PREFIXES`: "DeShawn", "LaKeisha",
+# "DeLeon"), never from inside a word ("Brien" of "O'Brien"), nor the first part of a
+# contraction ("Don" of "Don't")
+_CAMEL = "|".join(CAMEL_PREFIXES)
+NAME = (rf"(?<!\w['\u2019])(?:{UPPER}['\u2019]|Ma?c(?={UPPER})|"
+        rf"(?:{_CAMEL})(?={UPPER}{LOWER}{{2}}))?{UPPER}{LOWER}+"
         rf"(?:-{UPPER}{LOWER}+|'{UPPER}{LOWER}+)?(?!{LOWER}|{CONTRACTED})")
 
 

@@ -156,6 +156,20 @@ def _english_words():
 # a surname's prefix before its capital, as :data:`~.letters.NAME` reads one ("O'Brien",
 # "D’Angelo", "McCoy", "MacDonald")
 _PREFIXED = re.compile(r"(?:[^\W\d_]['\u2019]|Ma?c)[^\W\d_](?<![a-z])")
+# the prefixes of given names and surnames written before a capital in one word
+# ("DeShawn", "LaKeisha", "DaQuan", "JoAnn", "DeLeon", "VanHorn"), as
+# :data:`~.letters.NAME` reads them: before a capitalised rest of three letters or more
+CAMEL_PREFIXES = ("De", "Da", "Di", "Du", "La", "Le", "Lu", "Ja", "Jo", "Ke", "Ka", "Sha",
+                  "Ty", "Van", "Von", "St")
+_CAMEL = re.compile(r"(?:{})([^\W\d_]{{3,}})".format("|".join(CAMEL_PREFIXES)))
+
+
+def _camel_rest(word: str) -> str | None:
+    """The capitalised rest of ``word`` after a prefix of :data:`CAMEL_PREFIXES`
+    ("Shawn" of "DeShawn", "Baby" of "DaBaby"), or None."""
+    camel = _CAMEL.fullmatch(unicodedata.normalize("NFC", word))
+    rest = camel and camel[1]
+    return rest if rest and rest[0].isupper() and rest[1:].islower() else None
 
 
 def ordinary(word: str) -> bool:
@@ -163,9 +177,16 @@ def ordinary(word: str) -> bool:
     :func:`_english_words`), a stop word, a calendar or compass word ("mark", "will",
     "may"), a word of address ("señora", "tía"), or a contraction written without its
     apostrophe ("im", "didnt"), so in lower case it is not taken for a name; never one
-    written with a surname's prefix ("O'Brien", "McCoy": WordNet holds "o'brien")."""
+    written with a surname's prefix ("O'Brien", "McCoy": WordNet holds "o'brien"); one
+    written with a prefix of :data:`CAMEL_PREFIXES` only when the rest is an everyday
+    word and no first name of the lists ("DaBaby", "KaBoom", "DeLuxe"; not "DeShawn",
+    "DeLeon", "DeRay", "LaGuardia")."""
     if _PREFIXED.match(word):
         return False
+    rest = _camel_rest(word.split()[0])
+    if rest is not None:
+        # the rest a word, not a name (WordNet holds "shawn", "leon"): "DaBaby"
+        return everyday(rest) and nfc_lower(rest) not in first_names()
     first = unicodedata.normalize("NFC", word.split()[0].lower())
     table, words = _english_words()
     return (first in NOT_NAMES or first in ADDRESS_WORDS or first in STOP_WORDS
