@@ -120,7 +120,8 @@ def test_two_line_subtitles_opening_with_two_words_of_talk_keep_them_as_words(
 @pytest.mark.parametrize("suffix", [".srt", ".txt"])
 @pytest.mark.parametrize("firsts", [("Ana Ruiz", "Oh Min-su"), ("Speaker 1", "Interviewer"),
                                     ("Ana de la Cruz", "Kim Lee (guest)"),
-                                    ("Will Park", "May Chen")])
+                                    ("Will Park", "May Chen"),
+                                    ("Ana I. Ruiz", "I Wayan Sudirta")])
 def test_name_lines_that_share_words_with_talk_still_name_their_cues(
         tmp_path, suffix, firsts):
     rests = _two_line_cues(tmp_path / f"t{suffix}", firsts)

@@ -50,9 +50,11 @@ SAID_WORD = re.compile(
     r"hey|hello|thanks?|sure|good|great|fine|and|but|or|then|look|listen|wait|sorry|please|"
     r"actually|exactly|really|anyway|also|true|here|there|what|why|how|wow|mm+|m+-?hm+|"
     r"mhm+|uh-?huh|uh-?oh|huh|ha(?:ha)*)[.,!?]?", re.IGNORECASE)
-# a pronoun, in any case: no name holds one (`And I`, `So I`, `Thank You`)
-PRONOUN = re.compile(r"(?:i|me|my|you|your|we|us|our|they|them|their|it|its|he|him|his|"
+# a pronoun, in any case: no name holds one (`Thank You`, `Me Too`); and `I` ending a
+# line (`And I`, `So I`), where no initial stands (`Ana I. Ruiz`, Balinese `I Wayan`)
+PRONOUN = re.compile(r"(?:me|my|you|your|we|us|our|they|them|their|it|its|he|him|his|"
                      r"she|her)[.,!?]?", re.IGNORECASE)
+LAST_I = re.compile(r"I[,!?]?")
 
 
 def caption_shaped(text: str) -> bool:
@@ -117,15 +119,16 @@ def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[
 def _said(first: str) -> bool:
     """Whether a cue's first line reads as talk, not as a name: words that open talk
     only (:data:`SAID_WORD`: ``Okay``, ``Right.``, ``Uh-huh``, ``Oh okay``), a pronoun
-    (``And I``, ``So I``, ``Thank You``), or after the first word one in lower case that
-    is no surname's particle (``Thank you``, ``Oh no``, ``Oh god``; not ``Ana de la
-    Cruz``, ``Ana Ruiz y Soto``). A note in brackets after a name is no word of it
-    (``Kim Lee (guest)``)."""
+    (:data:`PRONOUN`: ``Thank You``, ``And I``, ``So I``), or after the first word one
+    in lower case that is no surname's particle (``Thank you``, ``Oh no``, ``Oh god``;
+    not ``Ana de la Cruz``, ``Ana Ruiz y Soto``). A note in brackets after a name is no
+    word of it (``Kim Lee (guest)``)."""
     from ..privacy.words import PARTICLES   # spaCy's stop words: imported only when needed
 
     words = speakers.NOTE_AFTER.sub("", first).split()
     return (all(SAID_WORD.fullmatch(word) for word in words)
             or any(PRONOUN.fullmatch(word) for word in words)
+            or any(LAST_I.fullmatch(word) for word in words[-1:])
             or any(word.islower() and word not in (*PARTICLES, "y", "e")
                    for word in words[1:]))
 
