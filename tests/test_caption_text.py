@@ -89,6 +89,46 @@ def test_two_line_subtitles_opening_with_a_word_of_talk_keep_it_as_words(
     assert not any("name" in str(note) for note in parsed.notes)
 
 
+def _two_line_cues(path, firsts):
+    """Four cues of ``path`` (.srt, .vtt or .txt), each a first line of ``firsts`` in
+    turn above a line in lower case."""
+    rests = ["for coming today.", "it was nothing.", "again for the help.",
+             "really it was fine."]
+    stamp = "00:00:0{},000" if path.suffix == ".srt" else "00:00:0{}.000"
+    path.write_text(("WEBVTT\n\n" if path.suffix == ".vtt" else "") + "\n\n".join(
+        f"{k}\n{stamp.format(2 * k)} --> {stamp.format(2 * k + 1)}\n{first}\n{rest}"
+        for k, (first, rest) in enumerate(zip(firsts * 2, rests), 1)) + "\n",
+        encoding="utf-8")
+    return rests
+
+
+@pytest.mark.parametrize("suffix", [".srt", ".vtt", ".txt"])
+@pytest.mark.parametrize("firsts", [("Thank you", "Oh no"), ("And I", "So I"),
+                                    ("Uh-huh", "Mm-hmm"), ("Thank You", "Oh god"),
+                                    ("Yeah Yeah", "Oh Okay")])
+def test_two_line_subtitles_opening_with_two_words_of_talk_keep_them_as_words(
+        tmp_path, suffix, firsts):
+    # each cue's first line `Thank you` or `Oh no` was read as a speaker of that name,
+    # without a note: the words of a subtitle broken after its first two words
+    rests = _two_line_cues(tmp_path / f"t{suffix}", firsts)
+    turns, parsed = turns_of(tmp_path / f"t{suffix}")
+    assert [(speaker, said) for speaker, said, *_ in turns] == [
+        (None, f"{first} {rest}") for first, rest in zip(firsts * 2, rests)]
+    assert not any("name" in str(note) for note in parsed.notes)
+
+
+@pytest.mark.parametrize("suffix", [".srt", ".txt"])
+@pytest.mark.parametrize("firsts", [("Ana Ruiz", "Oh Min-su"), ("Speaker 1", "Interviewer"),
+                                    ("Ana de la Cruz", "Kim Lee (guest)"),
+                                    ("Will Park", "May Chen"),
+                                    ("Ana I. Ruiz", "I Wayan Sudirta")])
+def test_name_lines_that_share_words_with_talk_still_name_their_cues(
+        tmp_path, suffix, firsts):
+    rests = _two_line_cues(tmp_path / f"t{suffix}", firsts)
+    assert [(speaker, said) for speaker, said, *_ in turns_of(tmp_path / f"t{suffix}")[0]] \
+        == list(zip(firsts * 2, rests))
+
+
 def test_a_teams_cue_without_a_name_line_is_noted(tmp_path):
     # one cue without its name line (or without words) left every cue's name read as
     # its words, in turns without a speaker, without a note

@@ -2131,6 +2131,27 @@ def test_a_recap_with_a_time_among_zoom_labels_is_no_speaker(tmp_path, label, ki
     assert any(str(n).startswith(f"line 7: {note}") for n in parsed.notes)
 
 
+@pytest.mark.parametrize("mark", ["[Cross Talk]", "[Background Noise]", "[Overlapping]",
+                                  "[Audio Cuts Out]", "[Crosstalk]", "[Pause]"])
+@pytest.mark.parametrize("uses", [1, 2])
+def test_a_sound_with_a_time_among_zoom_labels_is_a_mark_not_a_speaker(tmp_path, mark, uses):
+    # `[Cross Talk] 10:16:10` used once was a speaker `Cross Talk` of the next line's
+    # words (noted as a name used once); used twice, a speaker without words, the mark lost
+    path = tmp_path / "t.txt"
+    again = f"{mark} 10:16:30\n" if uses == 2 else ""
+    path.write_text("[Maria Lopez] 10:15:45\nHello everyone.\n[Tom Reed] 10:15:50\nHi.\n"
+                    f"[Maria Lopez] 10:16:02\nLet us start.\n{mark} 10:16:10\n"
+                    f"[Tom Reed] 10:16:20\nNo problem.\n{again}[Maria Lopez] 10:16:40\n"
+                    "Good.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("Maria Lopez", "Hello everyone."), ("Tom Reed", "Hi."),
+        ("Maria Lopez", f"Let us start.\n{mark}"),
+        ("Tom Reed", "No problem." + (f"\n{mark}" if uses == 2 else "")),
+        ("Maria Lopez", "Good.")]
+    assert not any(mark in str(note) or "no words" in str(note) for note in parsed.notes)
+
+
 @pytest.mark.parametrize("answer", ["9:30", "10:15:40"])
 def test_a_time_answered_after_a_bracketed_label_stays_talk(tmp_path, answer):
     # `[Maria] 9:30` answering when to meet lost its words and got a time of 9:30 when

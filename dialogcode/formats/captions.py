@@ -42,13 +42,19 @@ ZOOM = re.compile(r"^(?:\[(?P<bracket>[^\W\d_][^\]\n]{0,39})\]:\s+"
                   r"|(?P<name>[^\W\d_][^:\uff1a\n]{0,39})(?::\s+|\uff1a\s*))(?P<said>.*)$",
                   re.DOTALL)
 SOUND = re.compile(r"[\[(][^\[\]()]*[\])]")      # [music], (laughs): nobody's words
-# a cue's first line that reads as talk, no name above the words: a word that opens talk
-# (`Okay` / `let's start`, a two-line subtitle), maybe ending a sentence (`Right.`)
-SAID_LINE = re.compile(
-    r"^(?:ok(?:ay)?|alright|right|well|so|yes|yeah|yep|no|nope|now|oh|ah|um|uh|hmm|hi|"
-    r"hey|hello|thanks|sure|good|great|fine|and|but|or|then|look|listen|wait|sorry|please|"
-    r"actually|exactly|really|anyway|also|true|here|there|what|why|how|wow)\.?$",
-    re.IGNORECASE)
+# a word that opens talk (`Okay` / `let's start`, a two-line subtitle), maybe ending a
+# sentence (`Right.`), or a filler (`Uh-huh`): a cue's first line of such words only
+# (`Oh okay`) is no name above the words
+SAID_WORD = re.compile(
+    r"(?:ok(?:ay)?|alright|right|well|so|yes|yeah|yep|no|nope|now|oh|ah|um|uh|hm+|hi|"
+    r"hey|hello|thanks?|sure|good|great|fine|and|but|or|then|look|listen|wait|sorry|please|"
+    r"actually|exactly|really|anyway|also|true|here|there|what|why|how|wow|mm+|m+-?hm+|"
+    r"mhm+|uh-?huh|uh-?oh|huh|ha(?:ha)*)[.,!?]?", re.IGNORECASE)
+# a pronoun, in any case: no name holds one (`Thank You`, `Me Too`); and `I` ending a
+# line (`And I`, `So I`), where no initial stands (`Ana I. Ruiz`, Balinese `I Wayan`)
+PRONOUN = re.compile(r"(?:me|my|you|your|we|us|our|they|them|their|it|its|he|him|his|"
+                     r"she|her)[.,!?]?", re.IGNORECASE)
+LAST_I = re.compile(r"I[,!?]?")
 
 
 def caption_shaped(text: str) -> bool:
@@ -80,16 +86,15 @@ def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[
     """``cues`` with the first line of each made a voice (``<v Ruiz, Ana>``) when every
     cue's first line is a speaker's name above its words, as in a Teams Word transcript:
     each written like a name, maybe with a note in brackets (``Kim Lee (Guest)``), or
-    listed under ``speakers:``, without a colon, nor reading as talk (:data:`SAID_LINE`:
-    ``Okay``, ``Right.``), and some name used in more than one cue. Otherwise ``cues``
-    as they are: subtitles of two lines keep both as words. And a note when most cues
-    but not all have such a line, a name among them recurring: at the first without
-    one."""
+    listed under ``speakers:``, without a colon, nor reading as talk (:func:`_said`),
+    and some name used in more than one cue. Otherwise ``cues`` as they are: subtitles
+    of two lines keep both as words. And a note when most cues but not all have such a
+    line, a name among them recurring: at the first without one."""
     firsts = [payload.split("\n", 1) for *_, payload in cues]
 
     def name(first: str) -> bool:
         first = first.strip()
-        return first in forced or (":" not in first and not SAID_LINE.match(first)
+        return first in forced or (":" not in first and not _said(first)
                                    and speakers.plausible(first) and (
             speakers.name_like(speakers.NOTE_AFTER.sub("", first))
             or speakers.surname_first(first)))
@@ -109,6 +114,23 @@ def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[
             "without a speaker; give each cue its speaker's name line"))]
     return [(line, start, end, f"<v {who}>\n{rest}")
             for (line, start, end, _), who, (_, rest) in zip(cues, names, firsts)], []
+
+
+def _said(first: str) -> bool:
+    """Whether a cue's first line reads as talk, not as a name: words that open talk
+    only (:data:`SAID_WORD`: ``Okay``, ``Right.``, ``Uh-huh``, ``Oh okay``), a pronoun
+    (:data:`PRONOUN`: ``Thank You``, ``And I``, ``So I``), or after the first word one
+    in lower case that is no surname's particle (``Thank you``, ``Oh no``, ``Oh god``;
+    not ``Ana de la Cruz``, ``Ana Ruiz y Soto``). A note in brackets after a name is no
+    word of it (``Kim Lee (guest)``)."""
+    from ..privacy.words import PARTICLES   # spaCy's stop words: imported only when needed
+
+    words = speakers.NOTE_AFTER.sub("", first).split()
+    return (all(SAID_WORD.fullmatch(word) for word in words)
+            or any(PRONOUN.fullmatch(word) for word in words)
+            or any(LAST_I.fullmatch(word) for word in words[-1:])
+            or any(word.islower() and word not in (*PARTICLES, "y", "e")
+                   for word in words[1:]))
 
 
 def _seconds(h, m, s, ms) -> float:

@@ -36,8 +36,17 @@ ROLE = re.compile(    # a role, optionally with a note in brackets: ``P1 (transl
     re.IGNORECASE,
 )
 PLACEHOLDER = re.compile(
-    r"^(?:NAME|ORG|ORGANIZATION|CITY|PLACE|LOCATION|DATE|ADDRESS|PHONE|EMAIL|REDACTED|"
-    r"INAUDIBLE|CROSSTALK|LAUGHTER|LAUGHS|PAUSE|SIC|UNCLEAR|MUSIC|SILENCE)(?:\s*\d+)?$",
+    r"^(?:NAME|ORG|ORGANIZATION|CITY|PLACE|LOCATION|DATE|ADDRESS|PHONE|EMAIL|REDACTED|SIC|"
+    # a transcriber's mark of a sound or of the recording (`[Cross Talk]`, `[Audio Cuts
+    # Out]`): nobody's words, as a Zoom transcript writes one on a speaker's line
+    r"INAUDIBLE|UNINTELLIGIBLE|INDISCERNIBLE|UNCLEAR|CROSS[- ]?TALK|"
+    r"OVERLAPPING(?: (?:SPEECH|TALK|VOICES))?|LAUGHTER|LAUGHS|LAUGHING|APPLAUSE|"
+    r"COUGH(?:S|ING)?|(?:LONG )?PAUSE|MUSIC|SILENCE|STATIC|NOISES?|BACKGROUND (?:NOISES?|"
+    r"VOICES|CHATTER|CONVERSATIONS?|MUSIC)|TECHNICAL (?:DIFFICULTIES|ISSUES?)|"
+    r"(?:AUDIO|VIDEO|SOUND|CONNECTION) (?:CUTS? OUT|DROPS?(?: OUT)?|BREAKS? UP|"
+    r"GLITCH(?:ES)?|ISSUES?|LOST|FREEZES)|"
+    r"(?:RECORDING|AUDIO|VIDEO) (?:STARTS|STARTED|STOPS|STOPPED|ENDS|ENDED|BEGINS|PAUSED|"
+    r"RESUMES|RESUMED))(?:\s*\d+)?$",
     re.IGNORECASE,
 )
 # kinds of entry only an observer writes (``Interpretation: ...``, ``Quote: ...``), never
