@@ -31,7 +31,7 @@ import pandas as pd
 
 from .errors import DialogcodeWarning, Problem, warn
 from .quote_words import OPENING_LABEL, after_label, opens_turn, past_time, within
-from .recut import Places, other_rows
+from .recut import Places, either_text, moved, own_words, recut_text, unmatched_text
 
 SHOWN = 5       # lines listed per document
 SHA_DIFFERS = "its sha256 differs from the document's"
@@ -350,6 +350,33 @@ def _whole_elsewhere(quote: str, text: str, speaker: str, doc_id: str, seg_id: s
         seg != seg_id for seg in places.whole(quote, doc_id))
 
 
+def _other_rows(table: pd.DataFrame, rows: np.ndarray, doc_id: str, path: str,
+                places: Places, hashed: bool, unchanged: np.ndarray, within: np.ndarray
+                ) -> Problem:
+    """The problem of the rows ``rows`` of document ``doc_id`` coded on other text or on
+    other segments (:func:`changed_rows`): its sha256 differs (``hashed``: some row's
+    does), or the quote is not its seg_id's text, with where its words are now
+    (:class:`~dialogcode.recut.Places`), the document unchanged (``unchanged``) or not
+    known to be, and which of them quote words of their seg_id too (``within``:
+    :func:`~dialogcode.recut.own_words`)."""
+    lines = sorted(table.index[rows])
+    subject = f"{_rows(lines, doc_id)} {'were' if len(lines) > 1 else 'was'} coded"
+    if hashed:
+        return Problem(other_text(subject, REIMPORT), path, int(lines[0]))
+    seg_ids = table.loc[lines, "seg_id"].str.strip()
+    now = {line: [seg for seg in places.holding(
+        table.at[line, "quote"], doc_id, lambda q, t, s: _quote_fits(q, None, t, s))
+        if seg != seg_ids[line]] for line in lines[:SHOWN] if pd.isna(table.at[line, "start"])}
+    where = moved(lines, now)
+    if unchanged[rows].all():
+        text = recut_text(subject, where) if where else unmatched_text(subject)
+    elif where:
+        text = either_text(subject, where)
+    else:
+        text = other_text(subject, REIMPORT, "the row's quote is not the text of its seg_id")
+    return Problem(text + own_words(sorted(table.index[rows & within])), path, int(lines[0]))
+
+
 def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
                  found: np.ndarray, documents: pd.DataFrame | None = None, study=None
                  ) -> list[Problem]:
@@ -413,8 +440,8 @@ def changed_rows(table: pd.DataFrame, path: str, segments: pd.DataFrame,
         mine = doc_ids == doc_id
         for rows in (mine & quoted & unchanged, mine & (hashed | quoted & ~unchanged)):
             if rows.any():
-                problems.append(other_rows(table, rows, doc_id, path, places,
-                                           (mine & hashed).any(), unchanged, within))
+                problems.append(_other_rows(table, rows, doc_id, path, places,
+                                            (mine & hashed).any(), unchanged, within))
     relabelled = np.isin(np.arange(len(table)), list(labels))
     for doc_id in sorted(set(doc_ids[relabelled])):
         rows = np.flatnonzero(relabelled & (doc_ids == doc_id))
