@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .coded_text import changed_rows, run_on_spans
+from .coded_text import changed_rows
 from .csvrows import read_csv_file
 from .errors import ArgumentError, DialogcodeError, Problem, printable
+from .run_on import run_on_spans
 from .segment import other_unit
 from .spans import covered_segments, interjections, span_problems
 from .store import read_table, write_csv
