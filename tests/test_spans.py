@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
-from dialogcode.coders import coder_path, identical_files, read_coder
+from dialogcode.coders import coder_path, read_coder
 from dialogcode.errors import DialogcodeWarning
 from dialogcode.evaluate import reference_codings
 from dialogcode.ingest import load_corpus
+from dialogcode.named_codings import identical_files
 from dialogcode.spans import covered_segments, interjections
 from dialogcode.training import training_data
 
