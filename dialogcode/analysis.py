@@ -8,7 +8,7 @@ import pandas as pd
 
 from .agreement import ALL_CODES, agree
 from .codebook import Codebook, load_codebooks
-from .coders import coder_names, coder_path, covering_all, read_coder
+from .coders import coder_names, coder_path, read_coder
 from .config import CONFIG_NAME
 from .dask_tables import counting_for
 from .errors import (CodebookError, ConfigError, DialogcodeError, DialogcodeWarning,
@@ -19,6 +19,7 @@ from .learned import (coded_by, model_digest, reference_training, segment_unit, 
                       trained_on)
 from .lessons import LessonsFile, assemble, load_lessons
 from .manifest import STANDARD, column_line
+from .named_codings import covering_all
 from .precision import RULE
 from .progress import progress_steps
 from .quotes import exemplar_quotes

@@ -216,7 +216,7 @@ def load_codebooks(paths: list[Path] | Path) -> Codebook:
     Returns a :class:`Codebook`. Raises CodebookError listing every problem found in
     every file, each with file, line and code id.
     """
-    from .patterns import check_patterns  # needs spaCy; kept out of import time
+    from .pattern_checks import check_patterns  # needs spaCy; kept out of import time
 
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     book, problems = Codebook(), []

@@ -1,6 +1,7 @@
-"""A coder's quote held against a segment's words: whole words of it in order, and
-a quote opening on the turn's speaker label with the time a transcript writes beside
-it (``[10:05 AM] P1:``, ``P1 (10:05):``, as ingest reads one: formats/labels.py).
+"""A coder's quote held against a segment's words: whole words of it in order, a
+quote running on past its end, and a quote opening on the turn's speaker label with
+the time a transcript writes beside it (``[10:05 AM] P1:``, ``P1 (10:05):``, as ingest
+reads one: formats/labels.py).
 
 The importers' helpers are imported where used: dialogcode.importers imports
 dialogcode.coders, which imports this module through dialogcode.coded_text.
@@ -68,6 +69,26 @@ def opens_turn(quote: str, text: str, speaker: str) -> bool:
     return any((said or tail.strip()) and words[:len(said)] == said
                and within(" ".join(said) + tail, text)
                for said in (quoted[i:] for i in after_label(quoted, label)))
+
+
+def runs_on(quote: str, text: str, speaker: str = "") -> bool:
+    """Whether ``quote`` starts inside ``text`` and runs on past its end: it begins
+    (up to a privacy label it may hold) with all of ``text`` or its last words, at
+    least two (one word in common is too likely by chance), or with the turn's
+    ``speaker`` label (the time a transcript writes beside it quoted or not) and then
+    all of ``text``. A ``text`` without a word (``...``) has none for a quote to start
+    in."""
+    from .importers.locate import fold, fold_segment
+    from .importers.tabular import HIDDEN
+
+    words, quoted = fold_segment(text)[0].split(), fold(HIDDEN.split(quote)[0])[0].split()
+    if not (quoted and words):
+        return False
+    label = fold_segment(speaker)[0].split()
+    if any(quoted[i:i + len(words)] == words for i in after_label(quoted, label)):
+        return True     # the turn from its label on
+    starts = range(max(len(words) - 1, 1))
+    return any(words[k:] == quoted[:len(words) - k] for k in starts if words[k] == quoted[0])
 
 
 # a speaker label opening a quote, with the time a transcript may write before it or in

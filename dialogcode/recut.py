@@ -6,16 +6,12 @@ segment whose whole text it is, or failing one, the segments whose words it is
 (:func:`dialogcode.coded_text.changed_rows` says which, and whether the row's sha256
 shows the transcript unchanged, so a re-cut is not taken for an edit).
 
-The importers' helpers, and dialogcode.coded_text's, are imported where used:
-dialogcode.importers imports dialogcode.coders, which imports this module through
-dialogcode.coded_text.
+The importers' helpers are imported where used: dialogcode.importers imports
+dialogcode.coders, which imports this module through dialogcode.coded_text.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-
-from .errors import Problem
 
 SETTINGS = ("`max_segment_chars:`, `unit:` or `speakers:` in dialogcode.yaml changed, or "
             "a newer dialogcode reads the transcript otherwise")
@@ -125,34 +121,6 @@ def unmatched_text(subject: str) -> str:
             "seg_id's nor another segment's (the sha256 is the document's, so the "
             "transcript did not change since): copy the quote from the transcript "
             "(out/segments.csv), or leave the cell empty")
-
-
-def other_rows(table: pd.DataFrame, rows: np.ndarray, doc_id: str, path: str,
-               places: Places, hashed: bool, unchanged: np.ndarray, within: np.ndarray
-               ) -> Problem:
-    """The problem of the rows ``rows`` of document ``doc_id`` coded on other text or on
-    other segments (:func:`~dialogcode.coded_text.changed_rows`): its sha256 differs
-    (``hashed``: some row's does), or the quote is not its seg_id's text, with where its
-    words are now (:class:`Places`), the document unchanged (``unchanged``) or not known to
-    be, and which of them quote words of their seg_id too (``within``: :func:`own_words`)."""
-    from .coded_text import REIMPORT, SHOWN, _quote_fits, _rows, other_text
-
-    lines = sorted(table.index[rows])
-    subject = f"{_rows(lines, doc_id)} {'were' if len(lines) > 1 else 'was'} coded"
-    if hashed:
-        return Problem(other_text(subject, REIMPORT), path, int(lines[0]))
-    seg_ids = table.loc[lines, "seg_id"].str.strip()
-    now = {line: [seg for seg in places.holding(
-        table.at[line, "quote"], doc_id, lambda q, t, s: _quote_fits(q, None, t, s))
-        if seg != seg_ids[line]] for line in lines[:SHOWN] if pd.isna(table.at[line, "start"])}
-    where = moved(lines, now)
-    if unchanged[rows].all():
-        text = recut_text(subject, where) if where else unmatched_text(subject)
-    elif where:
-        text = either_text(subject, where)
-    else:
-        text = other_text(subject, REIMPORT, "the row's quote is not the text of its seg_id")
-    return Problem(text + own_words(sorted(table.index[rows & within])), path, int(lines[0]))
 
 
 def span_moved(segments: pd.DataFrame, doc_id: str, start: float, end: float) -> str:

@@ -14,9 +14,10 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .codebook import Codebook
-from .coders import coder_file, coder_names, coder_path, coder_table, coders_known
+from .coders import coder_names, coder_path, coder_table, coders_known
 from .config import CONFIG_NAME
 from .errors import ConfigError, Problem, printable
+from .named_codings import coder_file
 from .study import Study
 from .tables import descendants
 from .yamlsrc import line_of, load_yaml

@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from dialogcode import Study
 from dialogcode.cli import cli
 from dialogcode.codebook import load_codebooks
-from dialogcode.coders import coder_path, identical_files, read_coder
+from dialogcode.coders import coder_path, read_coder
 from dialogcode.errors import DialogcodeWarning
 from dialogcode.evaluate import reference_codings
 from dialogcode.ingest import load_corpus
+from dialogcode.named_codings import identical_files
 from dialogcode.spans import covered_segments, interjections
 from dialogcode.training import training_data
 
@@ -391,7 +392,7 @@ def test_a_quote_over_the_next_turn_ending_on_a_later_label_codes_the_turns_it_c
 def test_a_quote_over_short_turns_leaving_their_labels_out_codes_each_of_them():
     # the words gathered after the turn counted the labels' words, so a quote over
     # one-word turns with two-word labels stopped short and coded its own turn alone
-    from dialogcode.coded_text import run_on_spans
+    from dialogcode.run_on import run_on_spans
 
     turns = [("Dr A", "So we agree."), ("Dr B", "Yes."), ("Dr C", "No."), ("Dr D", "Maybe.")]
     text, starts, ends = "", [], []
@@ -414,7 +415,8 @@ def test_a_quote_over_short_turns_leaving_their_labels_out_codes_each_of_them():
 def test_a_quote_on_a_turn_without_words_is_read_without_a_crash():
     # "P2: ..." has no word for a quote to start in: reading "... Yes we do" on it
     # raised IndexError (every command reading the file ended in a traceback)
-    from dialogcode.coded_text import _quote_fits, run_on_spans
+    from dialogcode.coded_text import _quote_fits
+    from dialogcode.run_on import run_on_spans
 
     segments = pd.DataFrame({"seg_id": ["d:t1", "d:t2", "d:t3"], "doc_id": "d",
                              "start": [4, 26, 35], "end": [21, 29, 45],
@@ -435,7 +437,7 @@ def test_a_quote_copied_with_the_time_beside_the_next_label_codes_both_turns(gap
     # "[00:00:09] P2:" as such a transcript writes it between the turns: the time was
     # no word of the label or the turn, so the quote coded its own turn alone, with a
     # warning to quote the words as the transcript has them, which it did
-    from dialogcode.coded_text import run_on_spans
+    from dialogcode.run_on import run_on_spans
 
     first, second = "The rent keeps rising and families get evicted.", "Wages are low."
     text = f"P1: {first}{gap}{second}"

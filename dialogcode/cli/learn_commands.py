@@ -21,9 +21,9 @@ def _bar(desc: str, quiet: bool):
 
 def warn_unchecked(study: Study, coders) -> None:
     """Warn of coder files whose rows cannot be checked against edits of the transcripts
-    (:func:`~dialogcode.coders.unchecked_files`); once in `run`, which learns and
-    evaluates (:func:`~dialogcode.cli.options.warn`)."""
-    from ..coders import unchecked_files
+    (:func:`~dialogcode.named_codings.unchecked_files`); once in `run`, which learns
+    and evaluates (:func:`~dialogcode.cli.options.warn`)."""
+    from ..named_codings import unchecked_files
 
     for warning in unchecked_files(study, coders):
         warn(warning)

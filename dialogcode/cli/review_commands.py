@@ -276,7 +276,8 @@ def agree_command(names, study, unit, min_overlap, reference, codes, speaker, si
     reconciliation meeting (docs/review.md)."""
     from ..agreement import agree, select_units
     from ..codebook import load_codebooks
-    from ..coders import RULES, identical_files, named_codings, unchecked_files
+    from ..coders import RULES
+    from ..named_codings import identical_files, named_codings, unchecked_files
     from ..ingest import load_corpus
     from ..privacy.gate import mask_for_reading
     from ..scopes import coder_of, coder_scopes, undeclared_notes

@@ -86,8 +86,8 @@ def fold(text: str) -> tuple[str, tuple[int, ...]]:
 
 fold_document = last_texts(8)(fold)   # each document is folded once per import
 # a segment's text, folded once for the check of a coder file's rows on it and their
-# placement when they run on (dialogcode.coded_text); known by its characters, as it is
-# cut from its document anew for each row (a turn: short to compare)
+# placement when they run on (dialogcode.coded_text, dialogcode.run_on); known by its
+# characters, as it is cut from its document anew for each row (a turn: short to compare)
 fold_segment = lru_cache(maxsize=1024)(fold)
 
 
