@@ -920,6 +920,21 @@ def test_a_seg_id_or_document_cell_of_words_is_shown_as_transcript_text_is(study
     assert "rent" not in result.output.replace(str(tmp_path), "")
 
 
+def test_a_cell_of_no_known_document_shows_nothing_where_a_document_is_withheld(
+        study, tmp_path):
+    # its words may be those of the document withheld whole, which no message shows
+    copy = scanned_copy(study, tmp_path, "rent")
+    decisions = pd.read_csv(copy / "out" / "privacy.csv", dtype=str, keep_default_na=False)
+    decisions.loc[decisions.index[0], "decision"] = "redact-document"
+    decisions.to_csv(copy / "privacy-decisions.csv", index=False)
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    segments = tmp_path / "segments.csv"
+    segments.write_text("seg_id,code\nWe keep going,Housing\n", encoding="utf-8")
+    result = run(segments, copy, "--coder", "x")
+    fails(result, "segments.csv:2: unknown seg_id\n")
+    assert "keep going" not in result.output.replace(str(tmp_path), "")
+
+
 def test_inline_markup_text_differs(study, tmp_path):
     fails(run(FIXTURES / "kickoff_changed.md", study, "--coder", "x", "--document",
               "north/kickoff"),
