@@ -367,12 +367,42 @@ def test_a_dedoose_export_not_small_and_exact_is_refused(loaded, tmp_path):
     with pytest.raises(CodingsError) as error:
         imported(path, loaded)
     message = str(error.value)
-    assert f"{path}:5: column 'Code: Housing Applied' holds '3': each code column" in message
-    assert f"{path}:5: column 'Code: Connection Applied' holds ''" in message
+    assert (f"{path}:5: column 'Code: Housing Applied': the cell '3' is neither True nor "
+            "False; each code column") in message
+    assert f"{path}:5: column 'Code: Connection Applied': the cell '' is neither" in message
     wide = [*DEDOOSE[:7], *(f"Code: c{i} Applied" for i in range(101))]
     path = workbook(tmp_path / "wide.xlsx", wide, ["kickoff", *[""] * 6, *[False] * 101])
     with pytest.raises(CodingsError, match="101 code columns .more than 100.: a Dedoose"):
         imported(path, loaded)
+
+
+def test_a_dedoose_code_cell_of_words_is_shown_as_transcript_text_is(study, tmp_path):
+    # a quote in a code column (its cells shifted) was shown whole and unmasked, its
+    # document being read only after the codes; it is shown as that document's text is
+    # (masked, cut short, nothing without the study's privacy scan), and so is one of a
+    # document not known
+    shifted = ("The rent keeps rising and families get evicted by landlords.", False,
+               False)
+    path = dedoose(tmp_path / "shifted.xlsx",
+                   ("kickoff", "", "", "ana", "", "ana", "Rent.", *shifted),
+                   ("nowhere", "", "", "ana", "", "ana", "Rent.", *shifted))
+    plain = ingested_evidence(tmp_path / "plain")       # never scanned
+    result = run("import-codings", path, plain, "--coder", "x")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    for line in (5, 6):
+        assert (f"shifted.xlsx:{line}: column 'Code: Housing Applied': the cell is "
+                "neither True nor False") in result.output
+    assert "rent" not in result.output.replace(str(tmp_path), "")
+    copy = tmp_path / "scanned"
+    shutil.copytree(study, copy)
+    (copy / "privacy.yaml").write_text("always: [rent]\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    result = run("import-codings", path, copy, "--coder", "x")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    for line in (5, 6):
+        assert (f"shifted.xlsx:{line}: column 'Code: Housing Applied': the cell ('The "
+                "[PLACE OR TERM] keeps rising and fa…') is neither") in result.output
+    assert "rent" not in result.output.replace(str(tmp_path), "")
 
 
 def test_several_creators_need_a_user(study, loaded, tmp_path):

@@ -892,6 +892,49 @@ def test_a_number_cell_written_as_a_spreadsheet_writes_it_is_shown_without_a_sca
           "quotes.csv:2: the line cell '3.0' holds no whole number")
 
 
+def test_a_seg_id_or_document_cell_of_words_is_shown_as_transcript_text_is(study,
+                                                                           tmp_path):
+    # a quote in the seg_id or document column (its columns swapped) was shown whole and
+    # unmasked after "unknown seg_id" or "unknown document"; a cell with the form of a
+    # seg_id or a document's name is still shown as written
+    segments = tmp_path / "segments.csv"
+    segments.write_text("seg_id,code\nThe rent keeps rising,Housing\n"
+                        "north/kickoff:t99,Housing\n", encoding="utf-8")
+    quotes = tmp_path / "quotes.csv"
+    quotes.write_text("document,quote,code\nThe rent keeps rising,rent,Housing\n"
+                      "north/kickof,rent,Housing\n", encoding="utf-8")
+    plain = ingested_evidence(tmp_path / "plain")       # never scanned
+    result = run(segments, plain, "--coder", "x")
+    fails(result, "segments.csv:2: unknown seg_id\n",
+          "segments.csv:3: unknown seg_id 'north/kickoff:t99'\n")
+    assert "rent" not in result.output.replace(str(tmp_path), "")
+    result = run(quotes, plain, "--coder", "x")
+    fails(result, "quotes.csv:2: unknown document (documents: north/closing",
+          "quotes.csv:3: unknown document 'north/kickof' (documents: north/closing")
+    assert "rent" not in result.output.replace(str(tmp_path), "")
+    copy = scanned_copy(study, tmp_path, "rent")
+    result = run(segments, copy, "--coder", "x")
+    fails(result, "segments.csv:2: unknown seg_id ('The [PLACE OR TERM] keeps rising')\n")
+    fails(run(quotes, copy, "--coder", "x"),
+          "quotes.csv:2: unknown document ('The [PLACE OR TERM] keeps rising') (documents")
+    assert "rent" not in result.output.replace(str(tmp_path), "")
+
+
+def test_a_cell_of_no_known_document_shows_nothing_where_a_document_is_withheld(
+        study, tmp_path):
+    # its words may be those of the document withheld whole, which no message shows
+    copy = scanned_copy(study, tmp_path, "rent")
+    decisions = pd.read_csv(copy / "out" / "privacy.csv", dtype=str, keep_default_na=False)
+    decisions.loc[decisions.index[0], "decision"] = "redact-document"
+    decisions.to_csv(copy / "privacy-decisions.csv", index=False)
+    assert CliRunner().invoke(cli, ["privacy", "scan", str(copy), "-q"]).exit_code == 0
+    segments = tmp_path / "segments.csv"
+    segments.write_text("seg_id,code\nWe keep going,Housing\n", encoding="utf-8")
+    result = run(segments, copy, "--coder", "x")
+    fails(result, "segments.csv:2: unknown seg_id\n")
+    assert "keep going" not in result.output.replace(str(tmp_path), "")
+
+
 def test_inline_markup_text_differs(study, tmp_path):
     fails(run(FIXTURES / "kickoff_changed.md", study, "--coder", "x", "--document",
               "north/kickoff"),

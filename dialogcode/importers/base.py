@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import Problem
 from ..formats import LAYOUTS as TEXT_LAYOUTS
 from ..ingest import Corpus, shown_lines
-from ..segment import other_unit, turn_lines
+from ..segment import SEGMENT_KINDS, other_unit, turn_lines
 from ..spans import covered_segments, interjections
 
 if TYPE_CHECKING:
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 EXCERPT = 40     # characters of transcript text an error message may show
 # a cell that is a number written some way (12, -3, 12.0, 1,5, 1e2): no transcript text
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+# a cell that has the form of a document's name (a doc_id or path: no spaces, no
+# punctuation but . - _ / \) or of a segment's (a document, a colon, a letter and number)
+_DOC_NAME = re.compile(r"[\w.\-/\\]{1,80}")
+_SEG_ID = re.compile(rf"(.+):[{''.join(SEGMENT_KINDS)}]\d+")
 # formats whose document text is the transcript file as written, line for line but for a
 # line separator, vertical tab, NEL or form feed read as a line break
 # (:meth:`Documents.shown_lines`); a Word file's text is rebuilt from its paragraphs
@@ -218,16 +222,18 @@ class Documents:
                    f"their own, from turn {turn}")
             self.first_quiet[doc] = min(self.first_quiet.get(doc, (turn, why)), (turn, why))
 
-    def excerpt(self, text: str, doc_id: str, start: int = 0, end: int | None = None
-                ) -> str:
+    def excerpt(self, text: str, doc_id: str | None, start: int = 0,
+                end: int | None = None) -> str:
         """`` ('...')``: ``text[start:end]`` (of document ``doc_id``, or a coder's copy of
-        it) for an error message on the terminal, masked as the outputs are by the
+        it; None: of no known document, maybe of any) for an error message on the terminal, masked as the outputs are by the
         study's last scan (:func:`~dialogcode.privacy.gate.saved_masker`; a finding in
         any case, as a coder may have typed it, and one the window cuts shows whole as
         its label, never in part), on one line, cut to
         :data:`EXCERPT` characters; "" (no text) without that scan or for a withheld
-        document. The message must still say where: file, line, seg_id or offsets."""
-        if self.mask is None or doc_id in self.mask.withheld:
+        document (of no known one, where any is withheld). The message must still say
+        where: file, line, seg_id or offsets."""
+        if self.mask is None or (doc_id in self.mask.withheld if doc_id is not None
+                                 else self.mask.withheld):
             return ""
         end = len(text) if end is None else end
         reach = 2 * max(map(len, self.mask.labels), default=0)   # a finding's extent
@@ -236,7 +242,7 @@ class Documents:
                                   any_case=True)
         return f" ({shorten(shown, EXCERPT)!r})" if shown.strip() else ""
 
-    def number(self, value: str, doc_id: str) -> str:
+    def number(self, value: str, doc_id: str | None) -> str:
         """A cell meant to hold a number (of document ``doc_id``), for a message after
         the word naming it: `` '12'`` when it is empty or a number (``12.0`` as a
         spreadsheet may write a whole one too), else shown as transcript text is
@@ -245,6 +251,19 @@ class Documents:
         value = value.strip()
         return f" {value!r}" if not value or _NUMBER.fullmatch(value) else \
             self.excerpt(value, doc_id)
+
+    def unknown(self, value: str, seg_id: bool = False) -> str:
+        """A cell meant to name a document (or, with ``seg_id``, a segment) that names
+        none, for a message after the word naming it: `` 'north/kickof'`` when it has the
+        form of one (a doc_id or path without spaces; a seg_id as north/kickoff:t12, or
+        its document a known one), else shown as transcript text of no known document is
+        (:meth:`excerpt`: masked, cut short, nothing without the study's privacy scan),
+        as it may hold a quote put in the wrong column."""
+        value = value.strip()
+        form = _SEG_ID.fullmatch(value)
+        name = (form[1] if form else "") if seg_id else value    # the document it names
+        named = name in self.text or _DOC_NAME.fullmatch(name)
+        return f" {value!r}" if named else self.excerpt(value, None)
 
     def unit_reason(self, seg_id: str) -> str:
         """For a seg_id naming no segment: why, when its document is cut into segments
@@ -286,7 +305,7 @@ class Documents:
             return None, f"{name!r} fits several documents ({', '.join(matches)}); use a doc_id"
         known = sorted(self.text)
         listed = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
-        return None, f"unknown document {name!r} (documents: {listed})"
+        return None, f"unknown document{self.unknown(name)} (documents: {listed})"
 
     def named(self, name: str) -> list[str]:
         """The documents whose doc_id or source file ends in the file name ``name``

@@ -237,7 +237,8 @@ def _place(kind: str, row: dict[str, str], line: int, docs: Documents, reading: 
     if kind == "segments" and "seg_id" in row:
         seg_id = row["seg_id"].strip()
         if seg_id not in docs.seg_doc:
-            return fail(f"unknown seg_id {seg_id!r}{docs.unit_reason(seg_id)}")
+            return fail(f"unknown seg_id{docs.unknown(seg_id, seg_id=True)}"
+                        f"{docs.unit_reason(seg_id)}")
         if row.get("document", "").strip():     # both given: they must agree
             named, why = docs.resolve(row["document"])
             if named != docs.seg_doc[seg_id]:

@@ -121,8 +121,11 @@ def layout_of(header: list[str], path: Path, fmt: str | None) -> str | None:
 
 
 def _codes(layout: Layout, original: dict[str, str], row: dict[str, str], line: int,
-           reading: Reading, source: str) -> list[str]:
-    """The code names of one row ([] when it codes nothing)."""
+           reading: Reading, source: str, docs: Documents, doc_id: str | None
+           ) -> list[str]:
+    """The code names of one row ([] when it codes nothing); a code column's cell
+    holding other words is shown as the text of the row's document ``doc_id`` (None:
+    not known) is (:meth:`.base.Documents.number`)."""
     if layout.code is None:
         names = []
         for column, name in original.items():
@@ -131,8 +134,9 @@ def _codes(layout: Layout, original: dict[str, str], row: dict[str, str], line: 
             value = row.get(column, "").strip().lower()
             if value not in ("true", "false"):
                 reading.problems.append(Problem(
-                    f"column {name!r} holds {row.get(column, '')!r}: each code column of "
-                    "a Dedoose export must hold True or False", source, line))
+                    f"column {name!r}: the cell{docs.number(row.get(column, ''), doc_id)} "
+                    "is neither True nor False; each code column of a Dedoose export must "
+                    "hold one of them", source, line))
             elif value == "true":
                 names.append(APPLIED.match(name).group(1).strip())
         return names
@@ -163,7 +167,7 @@ def _document(layout: Layout, row: dict[str, str], docs: Documents
         return matches[0], ""
     if matches:
         return None, (f"document {name!r} fits several documents ({', '.join(matches)})"
-                      + (f", none in the group {group!r}" if group else "")
+                      + (f", none in the group{docs.unknown(group)}" if group else "")
                       + ": rename it in the export to the doc_id")
     return doc_id, why or ""
 
@@ -293,11 +297,11 @@ def read_export(path: Path, name: str, names: list[str], rows, docs: Documents,
                                          "is there or not", source, 1))
     under: list[str] = []       # the parent (Taguette's tag_parent) of each found
     for line, row in _creators(header, rows, path, users, reading):
-        codes = _codes(layout, original, row, line, reading, source)
+        doc_id, why = _document(layout, row, docs)
+        codes = _codes(layout, original, row, line, reading, source, docs, doc_id)
         if not codes:
             reading.ignored.append(Problem(f"no code on this {layout.row}", source, line))
             continue
-        doc_id, why = _document(layout, row, docs)
         if doc_id is None:
             reading.problems.append(Problem(why, source, line))
             continue
