@@ -1816,6 +1816,11 @@ def test_the_trust_paragraph_says_a_precision_of_too_few_codings_is_too_few_to_s
     paragraph = trust_summary(pd.DataFrame(overall), design, "v1", {}, coded_with="t1",
                               training="t1", current="t1")["paragraph"]
     assert said in paragraph
+    # what to make of the codes listed as too few to tell, and what settles them
+    assert ("Codes marked low are counted but not reliable, and those marked too few to "
+            "tell are not checked yet: read the counts and quotes of both as leads to "
+            "check, not as findings (coder 'ana' coding more passages of a code too few "
+            "to tell can settle it).") in paragraph
     if right == coded:
         assert "precision 1.00" not in paragraph and "10 of every 10 of its" not in paragraph
 
