@@ -175,11 +175,12 @@ def too_few_coded(stats: pd.DataFrame) -> pd.Series:
     whose cross-validated precision is of too few held-out codings (``cv_coded``, of
     which ``cv_precision`` were right) to say it
     (:func:`~dialogcode.precision.too_few_to_say`): the cut stands (thresholds are not
-    changed by it), but its precision is not a measure."""
+    changed by it), but its precision is not a measure. A cut that coded none of the
+    held-out segments (``threshold: f1``'s one cut can) has no precision to say."""
     coded = stats["cv_coded"].fillna(0).to_numpy(dtype=float)
     right = np.round(stats["cv_precision"].fillna(0).to_numpy(dtype=float) * coded)
-    return stats["status"].eq("codes") & pd.Series(too_few_to_say(right, coded),
-                                                   index=stats.index)
+    return stats["status"].eq("codes") & pd.Series(
+        (coded == 0) | too_few_to_say(right, coded), index=stats.index)
 
 
 def _threshold(scores: np.ndarray, labels: np.ndarray, min_precision: float):

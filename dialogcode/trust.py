@@ -177,8 +177,10 @@ def trust_summary(per_code: pd.DataFrame | None, design: dict | None,
            # 0/0: a coding that coded nothing in the held-out documents
            "made no codings there to check against the person's (precision n/a)")
         + f". {compared} "
-        "Codes marked low are counted but not "
-        "reliable: read their counts and quotes as leads to check, not as findings.")
+        "Codes marked low are counted but not reliable, and those marked too few to tell "
+        "are not checked yet: read the counts and quotes of both as leads to check, not as "
+        f"findings (coder '{design['reference']}' coding more passages of a code too few to "
+        "tell can settle it).")
     levels = code_levels(per_code, method, design.get("not_sought", ()))
     grouped = {level: [labels.get(c, c) for c in levels.loc[levels["level"] == level,
                                                              "code_id"]]

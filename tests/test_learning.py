@@ -1816,6 +1816,11 @@ def test_the_trust_paragraph_says_a_precision_of_too_few_codings_is_too_few_to_s
     paragraph = trust_summary(pd.DataFrame(overall), design, "v1", {}, coded_with="t1",
                               training="t1", current="t1")["paragraph"]
     assert said in paragraph
+    # what to make of the codes listed as too few to tell, and what settles them
+    assert ("Codes marked low are counted but not reliable, and those marked too few to "
+            "tell are not checked yet: read the counts and quotes of both as leads to "
+            "check, not as findings (coder 'ana' coding more passages of a code too few "
+            "to tell can settle it).") in paragraph
     if right == coded:
         assert "precision 1.00" not in paragraph and "10 of every 10 of its" not in paragraph
 
@@ -1870,13 +1875,25 @@ def test_learn_says_how_many_codings_a_cross_validated_precision_rests_on(study)
         float(row["cv_recall"]) * int(row["segments"]))
 
 
-def test_learn_says_which_codes_cut_rests_on_too_few_codings_to_say_its_precision(study):
+@pytest.mark.parametrize("reference, more", [
+    (None, "or code more of them."),
+    # the cuts are checked on ana's segments alone: a review or another coder's coding
+    # of the code would leave its precision as few codings as before
+    ("ana", "or have coder 'ana' (learn: reference) code more of them: their precision "
+            "is of that coder's segments alone."),
+])
+def test_learn_says_which_codes_cut_rests_on_too_few_codings_to_say_its_precision(
+        study, reference, more):
     # On the sample study 8 of the 27 codes the model codes had a cut whose precision
     # (0.75 to 1.0) was of 2 to 4 held-out codings, and `learn` listed them as `codes`,
     # reaching precision 0.75 like the code whose precision was of 34
     ana = pd.read_csv(study / "codings" / "ana.csv")
     ana[~ana["seg_id"].str.startswith("call4")].to_csv(study / "codings" / "ana.csv",
                                                          index=False)
+    if reference:
+        config = study / "dialogcode.yaml"
+        config.write_text(config.read_text().replace("folds: 3}",
+                                                     f"folds: 3, reference: {reference}}}"))
     result = invoke("learn", study)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -1890,7 +1907,20 @@ def test_learn_says_which_codes_cut_rests_on_too_few_codings_to_say_its_precisio
     assert ("For 1 of the codes the model codes (risk.housing) the cross-validated "
             "precision rests on too few "
             "held-out codings (cv_coded) to say it, with a 95% Wilson interval wider than "
-            "0.4: read their model codings as leads to check") in " ".join(lines)
+            f"0.4: read their model codings as leads to check, {more}") in " ".join(lines)
+
+
+def test_a_cut_that_coded_no_held_out_segment_is_too_few_to_say():
+    # `threshold: f1`'s one cut for all codes coded none of the reader's held-out
+    # segments of a code of the sample study, whose status read a plain `codes`
+    from dialogcode.cli.learn_commands import _too_few_status
+    from dialogcode.learn import too_few_coded
+    stats = pd.DataFrame({
+        "code_id": ["none_held_out", "four_of_four", "many", "no_cut"],
+        "cv_precision": [np.nan, 1.0, 0.8, np.nan], "cv_coded": [0, 4, 40, 0],
+        "status": ["codes", "codes", "codes", "precision 0.75 not reached"]})
+    assert too_few_coded(stats).tolist() == [True, True, False, False]
+    assert _too_few_status(np.nan, 0) == "codes; 0 held-out codings: too few to say"
 
 
 def test_evaluate_says_which_codes_precision_is_of_too_few_codings_to_say(study):

@@ -83,10 +83,15 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
     _unchecked_against(models.meta.get("reference"),
                        stats[[not book.codes[c].human_only for c in stats["code_id"]]])
     if few.any():       # after the lines of the others, which tell the summary's end
+        reference = models.meta.get("reference")
+        # the cuts are checked on the reference's segments alone: no other coding helps
+        more = (f"have coder '{reference}' (learn: reference) code more of them: their "
+                "precision is of that coder's segments alone" if reference else
+                "code more of them")
         click.echo(f"For {few.sum()} of the codes the model codes "
                    f"({', '.join(stats.loc[few, 'code_id'])}) the cross-validated precision "
                    f"rests on too few held-out codings (cv_coded) to say it, {RULE}: read "
-                   "their model codings as leads to check, or code more of them.")
+                   f"their model codings as leads to check, or {more}.")
     if client is not None:
         click.echo(f"The codes' models were fitted on the Dask cluster, one task per code "
                    f"(its model and its {settings.folds} cross-validation folds); the "
@@ -101,6 +106,8 @@ def _too_few_status(precision: float, coded: float) -> str:
     (:func:`~dialogcode.learn.too_few_coded`)."""
     from ..precision import interval
 
+    if coded == 0:
+        return "codes; 0 held-out codings: too few to say"
     right = round(precision * coded)
     return (f"codes; {right} of {coded:.0f} held-out coding{'' if coded == 1 else 's'} "
             f"right (95% Wilson interval {interval(right, coded)}): too few to say")
