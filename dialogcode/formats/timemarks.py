@@ -37,7 +37,8 @@ MARK = re.compile(
 WORD = re.compile(r"\w")
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n[ \t]*$")     # a blank line, then maybe spaces
 NEXT = re.compile(r"\s*(\S)")      # the first character after spaces, line breaks too
-ASIDES = re.compile(r"(?:[(\[][^()\[\]\n]*[)\]]\s*)+$")     # `(laughs) [coughs]` ending words
+SOUND = re.compile(r"[(\[][^()\[\]\n]*[)\]]")     # `[Pause]`, `(laughs)`: nobody's words
+ASIDES = re.compile(rf"(?:{SOUND.pattern}\s*)+$")     # `(laughs) [coughs]` ending words
 NEAR = 80       # characters before a time read to tell where it stands
 
 
@@ -63,11 +64,14 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]
             continue
         k = bisect_right(bounds, turn.body)
         stop = bounds[k] if k < len(bounds) else len(text)
-        # one followed by marks and no words (`[00:12:31].`) stays in the words before it
+        # one followed by marks and no words (`[00:12:31].`) stays in the words before it,
+        # as does one followed by a sound's mark alone, its time (`[Crosstalk] 10:16:10`
+        # / `[Pause] 10:16:12`: no time of the pause)
         marks, upto = [], stop
         for m in reversed([m for m in MARK.finditer(text, turn.body, stop)
                            if _marker(text, m, (turn.body, stop), window)]):
-            if WORD.search(text, m.end(), upto) or not text[m.end():upto].strip():
+            if WORD.search(SOUND.sub("", text[m.end():upto])) \
+                    or not text[m.end():upto].strip():
                 marks.insert(0, m)
                 upto = m.start()
         words = "".join(text[start:end] for start, end in zip(
