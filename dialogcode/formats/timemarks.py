@@ -23,7 +23,7 @@ from dataclasses import replace
 from .columns import clock_seconds
 from .labels import CLOCK, STAMP, Turn
 from .lines import SENTENCE_END, line_at, rest_of_line
-from .leads import STAMP_LINE, time_line_above
+from .leads import STAMP_LINE, not_talk, time_line_above
 from .speakers import Note
 
 MARK = re.compile(
@@ -178,9 +178,13 @@ def _within(stamp: str, window: tuple[float | None, float | None]) -> bool:
     return None not in (seconds, *window) and window[0] <= seconds <= window[1]
 
 
-def time_heading(text: str, start: int, end: int) -> bool:
+def time_heading(text: str, start: int, end: int, starts: frozenset[int]) -> bool:
     """Whether the heading line ``text[start:end]`` is a time alone, no heading inside
     a turn: written as nobody says one (``00:13:05``, ``[10:30]``), a marker; as
-    someone says it (``10:30``, ``the bus came at`` / ``10:30`` / ``and we left``), the
-    turn's words."""
-    return bool(STAMP_LINE.fullmatch(text, start, end))
+    someone says it (``10:30``), the turn's words when words follow it that open no turn
+    (one of ``starts``: ``the bus came at`` / ``10:30`` / ``and we left``). One so said
+    between turns (``Tom: Hi.`` / ``10:30`` / ``Maria: ...``) heads those below it."""
+    if not STAMP_LINE.fullmatch(text, start, end):
+        return False
+    after = NEXT.match(text, end)
+    return not_talk(text[start:end]) or (after is not None and after.start(1) not in starts)
