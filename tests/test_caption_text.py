@@ -121,7 +121,11 @@ def test_two_line_subtitles_opening_with_two_words_of_talk_keep_them_as_words(
 @pytest.mark.parametrize("firsts", [("Ana Ruiz", "Oh Min-su"), ("Speaker 1", "Interviewer"),
                                     ("Ana de la Cruz", "Kim Lee (guest)"),
                                     ("Will Park", "May Chen"),
-                                    ("Ana I. Ruiz", "I Wayan Sudirta")])
+                                    ("Ana I. Ruiz", "I Wayan Sudirta"),
+                                    # read as talk by a lower-case word, a pronoun or a
+                                    # filler, every cue's name was lost into its words
+                                    ("Jan op den Akker", "Joan Miró i Ferrà"),
+                                    ("My Nguyen", "Hans zu Putlitz"), ("Ha", "Minh")])
 def test_name_lines_that_share_words_with_talk_still_name_their_cues(
         tmp_path, suffix, firsts):
     rests = _two_line_cues(tmp_path / f"t{suffix}", firsts)

@@ -2152,6 +2152,20 @@ def test_a_sound_with_a_time_among_zoom_labels_is_a_mark_not_a_speaker(tmp_path,
     assert not any(mark in str(note) or "no words" in str(note) for note in parsed.notes)
 
 
+def test_sound_marks_in_a_row_among_zoom_labels_stay_in_the_turn_above(tmp_path):
+    # `[Crosstalk] 10:16:10` / `[Pause] 10:16:12` parted Maria's turn at the first time:
+    # `[Pause]` a piece of its own, timed at the crosstalk's 10:16:10
+    path = tmp_path / "t.txt"
+    path.write_text("[Maria Lopez] 10:15:45\nHello everyone.\n[Tom Reed] 10:15:50\nHi.\n"
+                    "[Maria Lopez] 10:16:02\nLet us start.\n[Crosstalk] 10:16:10\n"
+                    "[Pause] 10:16:12\n[Tom Reed] 10:16:20\nNo problem.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    assert [(b.speaker, parsed.text[b.start:b.end], b.time_start) for b in parsed.blocks] == [
+        ("Maria Lopez", "Hello everyone.", 0.0), ("Tom Reed", "Hi.", 5.0),
+        ("Maria Lopez", "Let us start.\n[Crosstalk] 10:16:10\n[Pause]", 17.0),
+        ("Tom Reed", "No problem.", 35.0)]
+
+
 @pytest.mark.parametrize("answer", ["9:30", "10:15:40"])
 def test_a_time_answered_after_a_bracketed_label_stays_talk(tmp_path, answer):
     # `[Maria] 9:30` answering when to meet lost its words and got a time of 9:30 when

@@ -97,6 +97,18 @@ def test_a_time_as_someone_says_it_alone_as_a_paragraph_of_a_turn_stays_talk(fmt
         "line 6: `Tom:` is used once and taken as a speaker"]
 
 
+def test_a_time_as_someone_says_it_alone_between_turns_heads_them():
+    # `10:30` as a paragraph between Tom's turn and Maria's was added to Tom's words,
+    # without a note
+    parsed = parse_text("Maria: Hello.\nTom: Hi there.\n\n10:30\n\nMaria: Break is over.\n"
+                        "Tom: Good.\n", "call.txt", "txt")
+    assert [(b.kind, b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks] == [
+        ("turn", "Maria", "Hello."), ("turn", "Tom", "Hi there."), ("heading", None, "10:30"),
+        ("turn", "Maria", "Break is over."), ("turn", "Tom", "Good.")]
+    assert [str(note) for note in parsed.notes] == [
+        "line 4: `10:30` read as a heading, not as talk"]
+
+
 def notes(text: str) -> list[str]:
     return [str(note) for note in parse_text(text, "call.txt", "txt").notes]
 

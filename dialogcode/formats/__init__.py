@@ -99,10 +99,11 @@ def parse_text(text: str, source: str, fmt: str, *, forced: frozenset[str] = fro
                 or (fmt != "md" and (plain >= 3 or (plain and not marked)))):
             marked = marked if fmt == "md" else markdown_headings(text, alone=True)
             # a time alone is no heading: written as nobody says one, a marker in a
-            # turn; as someone says it (`10:30`), the turn's words
+            # turn; as someone says it (`10:30`), the turn's words, but between turns
+            starts = frozenset(t.start if t.lead is None else t.lead for t in turns)
             found = [(s, e) for s, e in set(heading_lines(text, headings) + marked + recap_lines(
                 text, forced, [(t.start, t.body, t.speaker) for t in turns])
-                + timed_headings(text) + timed) if not time_heading(text, s, e)]
+                + timed_headings(text) + timed) if not time_heading(text, s, e, starts)]
             lines = observer_lines(text, turns, forced)
             turns, said = time_marks(text, turns, [s for s, _ in found] + lines)
             turns, clocked = read_times(text, turns, source, turn_times, shown)

@@ -49,12 +49,18 @@ SAID_WORD = re.compile(
     r"(?:ok(?:ay)?|alright|right|well|so|yes|yeah|yep|no|nope|now|oh|ah|um|uh|hm+|hi|"
     r"hey|hello|thanks?|sure|good|great|fine|and|but|or|then|look|listen|wait|sorry|please|"
     r"actually|exactly|really|anyway|also|true|here|there|what|why|how|wow|mm+|m+-?hm+|"
-    r"mhm+|uh-?huh|uh-?oh|huh|ha(?:ha)*)[.,!?]?", re.IGNORECASE)
-# a pronoun, in any case: no name holds one (`Thank You`, `Me Too`); and `I` ending a
+    r"mhm+|uh-?huh|uh-?oh|huh|ha(?:ha)+)[.,!?]?", re.IGNORECASE)
+# a pronoun, in any case: no name holds one (`Thank You`, `Me Too`), but for `My` first,
+# a Vietnamese given name (`My Nguyen`); and `I` ending a
 # line (`And I`, `So I`), where no initial stands (`Ana I. Ruiz`, Balinese `I Wayan`)
 PRONOUN = re.compile(r"(?:me|my|you|your|we|us|our|they|them|their|it|its|he|him|his|"
                      r"she|her)[.,!?]?", re.IGNORECASE)
 LAST_I = re.compile(r"I[,!?]?")
+# short words in lower case inside a name (:func:`~.speakers.name_like`): surnames'
+# particles (`Ana de la Cruz`, `Jan op den Akker`, `Hans zu Putlitz`) and the words
+# joining two surnames (`Ana Ruiz y Soto`, `Joan Miró i Ferrà`)
+JOINS = frozenset((*speakers.PARTICLES, "op", "zu", "zum", "zur", "vom", "dei", "y", "e",
+                   "i"))
 
 
 def caption_shaped(text: str) -> bool:
@@ -119,18 +125,16 @@ def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[
 def _said(first: str) -> bool:
     """Whether a cue's first line reads as talk, not as a name: words that open talk
     only (:data:`SAID_WORD`: ``Okay``, ``Right.``, ``Uh-huh``, ``Oh okay``), a pronoun
-    (:data:`PRONOUN`: ``Thank You``, ``And I``, ``So I``), or after the first word one
-    in lower case that is no surname's particle (``Thank you``, ``Oh no``, ``Oh god``;
-    not ``Ana de la Cruz``, ``Ana Ruiz y Soto``). A note in brackets after a name is no
+    (:data:`PRONOUN`: ``Thank You``, ``And I``, ``So I``; not ``My Nguyen``), or after
+    the first word one in lower case that joins no name (:data:`JOINS`: ``Thank you``,
+    ``Oh no``, ``Oh god``; not ``Ana de la Cruz``, ``Hans zu Putlitz``, ``Ana Ruiz y
+    Soto``). A note in brackets after a name is no
     word of it (``Kim Lee (guest)``)."""
-    from ..privacy.words import PARTICLES   # spaCy's stop words: imported only when needed
-
     words = speakers.NOTE_AFTER.sub("", first).split()
     return (all(SAID_WORD.fullmatch(word) for word in words)
-            or any(PRONOUN.fullmatch(word) for word in words)
+            or any(PRONOUN.fullmatch(word) for word in words[words[:1] == ["My"]:])
             or any(LAST_I.fullmatch(word) for word in words[-1:])
-            or any(word.islower() and word not in (*PARTICLES, "y", "e")
-                   for word in words[1:]))
+            or any(word.islower() and word not in JOINS for word in words[1:]))
 
 
 def _seconds(h, m, s, ms) -> float:

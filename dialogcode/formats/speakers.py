@@ -35,6 +35,9 @@ ROLE = re.compile(    # a role, optionally with a note in brackets: ``P1 (transl
     r"(?:\s*\d+)?|Unknown(?: Speaker)?)(?:\s*\([^()]{1,30}\))?$",
     re.IGNORECASE,
 )
+# the particles of surnames, no name alone ("van der Valk", "de la Cruz")
+PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
+             "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
 PLACEHOLDER = re.compile(
     r"^(?:NAME|ORG|ORGANIZATION|CITY|PLACE|LOCATION|DATE|ADDRESS|PHONE|EMAIL|REDACTED|SIC|"
     # a transcriber's mark of a sound or of the recording (`[Cross Talk]`, `[Audio Cuts

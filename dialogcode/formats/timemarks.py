@@ -23,7 +23,7 @@ from dataclasses import replace
 from .columns import clock_seconds
 from .labels import CLOCK, STAMP, Turn
 from .lines import SENTENCE_END, line_at, rest_of_line
-from .leads import STAMP_LINE, time_line_above
+from .leads import STAMP_LINE, not_talk, time_line_above
 from .speakers import Note
 
 MARK = re.compile(
@@ -37,7 +37,8 @@ MARK = re.compile(
 WORD = re.compile(r"\w")
 PARAGRAPH_END = re.compile(r"\n[ \t]*\n[ \t]*$")     # a blank line, then maybe spaces
 NEXT = re.compile(r"\s*(\S)")      # the first character after spaces, line breaks too
-ASIDES = re.compile(r"(?:[(\[][^()\[\]\n]*[)\]]\s*)+$")     # `(laughs) [coughs]` ending words
+SOUND = re.compile(r"[(\[][^()\[\]\n]*[)\]]")     # `[Pause]`, `(laughs)`: nobody's words
+ASIDES = re.compile(rf"(?:{SOUND.pattern}\s*)+$")     # `(laughs) [coughs]` ending words
 NEAR = 80       # characters before a time read to tell where it stands
 
 
@@ -63,11 +64,14 @@ def time_marks(text: str, turns: list[Turn], stops: list[int]
             continue
         k = bisect_right(bounds, turn.body)
         stop = bounds[k] if k < len(bounds) else len(text)
-        # one followed by marks and no words (`[00:12:31].`) stays in the words before it
+        # one followed by marks and no words (`[00:12:31].`) stays in the words before it,
+        # as does one followed by a sound's mark alone, its time (`[Crosstalk] 10:16:10`
+        # / `[Pause] 10:16:12`: no time of the pause)
         marks, upto = [], stop
         for m in reversed([m for m in MARK.finditer(text, turn.body, stop)
                            if _marker(text, m, (turn.body, stop), window)]):
-            if WORD.search(text, m.end(), upto) or not text[m.end():upto].strip():
+            if WORD.search(SOUND.sub("", text[m.end():upto])) \
+                    or not text[m.end():upto].strip():
                 marks.insert(0, m)
                 upto = m.start()
         words = "".join(text[start:end] for start, end in zip(
@@ -174,9 +178,13 @@ def _within(stamp: str, window: tuple[float | None, float | None]) -> bool:
     return None not in (seconds, *window) and window[0] <= seconds <= window[1]
 
 
-def time_heading(text: str, start: int, end: int) -> bool:
+def time_heading(text: str, start: int, end: int, starts: frozenset[int]) -> bool:
     """Whether the heading line ``text[start:end]`` is a time alone, no heading inside
     a turn: written as nobody says one (``00:13:05``, ``[10:30]``), a marker; as
-    someone says it (``10:30``, ``the bus came at`` / ``10:30`` / ``and we left``), the
-    turn's words."""
-    return bool(STAMP_LINE.fullmatch(text, start, end))
+    someone says it (``10:30``), the turn's words when words follow it that open no turn
+    (one of ``starts``: ``the bus came at`` / ``10:30`` / ``and we left``). One so said
+    between turns (``Tom: Hi.`` / ``10:30`` / ``Maria: ...``) heads those below it."""
+    if not STAMP_LINE.fullmatch(text, start, end):
+        return False
+    after = NEXT.match(text, end)
+    return not_talk(text[start:end]) or (after is not None and after.start(1) not in starts)

@@ -18,11 +18,11 @@ import re
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..formats.labels import TURN
-from ..formats.speakers import label_like
+from ..formats.speakers import PARTICLES, label_like
 from .detect import INTERJECTIONS, MARK, Hit
 from .readings import ABBREVIATED, COLOURS, reads_as_word
 from .titles import is_title
-from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, PARTICLES, RANKS, everyday,
+from .words import (ADDRESS_WORDS, CONTRACTED, NOT_NAMES, RANKS, everyday,
                     first_names, last_names, nfc_lower, ordinary)
 
 DETECTOR = "study-name"

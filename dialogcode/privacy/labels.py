@@ -11,11 +11,11 @@ from functools import lru_cache
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ..formats.speakers import ROLE
+from ..formats.speakers import PARTICLES, ROLE
 from .detect import _NAME, _SURNAME, UPPER
 from .ner import PLACEHOLDER
 from .readings import ABBREVIATED, NAME_OR_WORD, RACE_WORDS
-from .words import NOT_NAMES, PARTICLES, TITLE_WORDS, everyday, first_names, last_names, \
+from .words import NOT_NAMES, TITLE_WORDS, everyday, first_names, last_names, \
     nfc_lower, ordinary
 
 

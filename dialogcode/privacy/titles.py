@@ -8,10 +8,11 @@ import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from ..formats.speakers import PARTICLES
 from .identifiers import Hit
 from .letters import LOWER, MARK, NAME, UPPER, spellings
 from .readings import ABBREVIATED, COLOURS, reads_as_word
-from .words import (ADDRESS, CALENDAR_WORDS, CONTRACTION, NOT_NAMES, PARTICLES, RANKS,
+from .words import (ADDRESS, CALENDAR_WORDS, CONTRACTION, NOT_NAMES, RANKS,
                     TITLE_WORDS, everyday, first_names, last_names, nfc_lower)
 
 # a word of address: abbreviated, with a full stop or not ("Mr.", "Ms"), or whole

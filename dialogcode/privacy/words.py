@@ -65,9 +65,6 @@ RANKS = {"ofc": "officer", "sgt": "sergeant", "det": "detective", "lt": "lieuten
          "col": "colonel", "adm": "admiral", "insp": "inspector", "supt": "superintendent",
          "rep": "representative", "sen": "senator", "gov": "governor", "pres": "president",
          "prof": "professor", "atty": "attorney", "amb": "ambassador", "dep": "deputy"}
-# the particles of surnames, no name alone ("van der Valk", "de la Cruz")
-PARTICLES = ("de", "la", "le", "del", "della", "di", "da", "do", "dos", "das", "du", "van",
-             "von", "der", "den", "ter", "ten", "bin", "ibn", "al", "el", "st", "mac")
 # calendar and compass words (and two of languages), capitalised but no name alone:
 # a name only where a title stands before it ("Mister West", "Officer Friday") or, so
 # found, a verb of speaking after it ("West said"; titles.py's ``after-title``)
