@@ -454,6 +454,9 @@ def test_a_surname_with_its_prefix_is_masked_whole(tmp_path):
     ("We met JoAnn, LuAnn and TyShawn. Later VanBuren said no.",
      {"JoAnn", "LuAnn", "TyShawn", "VanBuren"}),
     ("DeRay spoke first.", {"DeRay"}),
+    # privacy-35 knew no prefix Ta, Ra, Re, Ro, Na or Mar and showed these
+    ("We met TaShawn, RaShawn and ReShonda. Then RoShawn, NaKia and MarShawn came.",
+     {"TaShawn", "RaShawn", "ReShonda", "RoShawn", "NaKia", "MarShawn"}),
 ])
 def test_a_name_with_a_prefix_before_its_capital_is_found(text, names):
     # privacy-34 read "DeShawn" as "De" before another word: no detector found it
@@ -467,6 +470,7 @@ def test_a_name_with_a_prefix_before_its_capital_is_found(text, names):
     "The WiFi in SoCal, my iPhone and PowerPoint all failed.",
     "We saw DaBaby and KaBoom in the DeLuxe room.",     # the rest an everyday word
     "We wrote it in LaTeX and sent it by JavaScript.",
+    "The ReStore took it back, RePlay too, and RoboCop was on.",
 ])
 def test_a_word_in_camel_case_is_no_name(text):
     assert names_in(text) == set()
