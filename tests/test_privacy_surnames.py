@@ -465,6 +465,13 @@ def test_a_name_with_a_prefix_before_its_capital_is_found(text, names):
     assert not {"De", "La", "Da", "Shawn", "Andre", "Leon", "Ann"} & found, found
 
 
+def test_a_prefixed_name_with_a_part_after_a_hyphen_is_found_whole_after_a_trigger():
+    # privacy-35's trigger read "LaTonya" of "told LaTonya-Marie", a second finding
+    # overlapping the proper noun's in out/privacy.csv
+    assert names_in("I told LaTonya-Marie and Mrs. DiBenedetto-Smith.") == {
+        "LaTonya-Marie", "DiBenedetto-Smith"}
+
+
 @pytest.mark.parametrize("text", [
     "I watched YouTube and FedEx came late.",
     "The WiFi in SoCal, my iPhone and PowerPoint all failed.",
