@@ -856,6 +856,14 @@ def test_a_selection_matching_nothing_says_what_each_filter_could_match(segments
         select_units(segments, documents, where=["text=zz*"])
     assert str(caught.value) == ("no segment matches text zz* (6 text value(s), none "
                                  "matching: see the segments table)")
+    # a document's title and a manifest's own column may name people too
+    documents = documents.assign(title=["Interview with Rosalba Ortiz", "Visit"],
+                                 interviewer=["Dana Park", "Lee Chen"])
+    for where, column in (("title=zz*", "title"), ("interviewer=zz*", "interviewer")):
+        with pytest.raises(DialogcodeError) as caught:
+            select_units(segments, documents, where=[where])
+        assert str(caught.value) == (f"no segment matches {column} zz* (2 {column} "
+                                     "value(s), none matching: see the documents table)")
 
 
 def test_agreement_over_chosen_units_only(segments):

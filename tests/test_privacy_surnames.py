@@ -454,6 +454,9 @@ def test_a_surname_with_its_prefix_is_masked_whole(tmp_path):
     ("We met JoAnn, LuAnn and TyShawn. Later VanBuren said no.",
      {"JoAnn", "LuAnn", "TyShawn", "VanBuren"}),
     ("DeRay spoke first.", {"DeRay"}),
+    # privacy-35 knew no prefix Ta, Ra, Re, Ro, Na or Mar and showed these
+    ("We met TaShawn, RaShawn and ReShonda. Then RoShawn, NaKia and MarShawn came.",
+     {"TaShawn", "RaShawn", "ReShonda", "RoShawn", "NaKia", "MarShawn"}),
 ])
 def test_a_name_with_a_prefix_before_its_capital_is_found(text, names):
     # privacy-34 read "DeShawn" as "De" before another word: no detector found it
@@ -462,11 +465,19 @@ def test_a_name_with_a_prefix_before_its_capital_is_found(text, names):
     assert not {"De", "La", "Da", "Shawn", "Andre", "Leon", "Ann"} & found, found
 
 
+def test_a_prefixed_name_with_a_part_after_a_hyphen_is_found_whole_after_a_trigger():
+    # privacy-35's trigger read "LaTonya" of "told LaTonya-Marie", a second finding
+    # overlapping the proper noun's in out/privacy.csv
+    assert names_in("I told LaTonya-Marie and Mrs. DiBenedetto-Smith.") == {
+        "LaTonya-Marie", "DiBenedetto-Smith"}
+
+
 @pytest.mark.parametrize("text", [
     "I watched YouTube and FedEx came late.",
     "The WiFi in SoCal, my iPhone and PowerPoint all failed.",
     "We saw DaBaby and KaBoom in the DeLuxe room.",     # the rest an everyday word
     "We wrote it in LaTeX and sent it by JavaScript.",
+    "The ReStore took it back, RePlay too, and RoboCop was on.",
 ])
 def test_a_word_in_camel_case_is_no_name(text):
     assert names_in(text) == set()

@@ -355,7 +355,9 @@ def test_a_name_after_a_transcribers_mark_and_an_opening_word_is_masked(tmp_path
     root = make_study(tmp_path / "s", {"talk.txt": (
         "P1: Officer Baker was there.\n"
         "P2: [crosstalk] Later Baker said no.\n"
-        "P3: [inaudible] Then Baker left. We went to Central Park.\n")}, None)
+        "P3: [inaudible] Then Baker left. We went to Central Park.\n"
+        # a long mark: privacy-35 looked 40 characters back for it and showed "Baker"
+        "P4: [inaudible 00:12:34, several people talking] Later Baker said no.\n")}, None)
     runner = CliRunner()
     for args in (["ingest", str(root), "-q"], ["privacy", "scan", str(root), "-q"],
                  ["privacy", "redact", str(root), "--to", str(tmp_path / "r"), "-q"]):
@@ -363,7 +365,9 @@ def test_a_name_after_a_transcribers_mark_and_an_opening_word_is_masked(tmp_path
         assert result.exit_code == 0, result.output
     copy = (tmp_path / "r" / "talk.txt").read_text(encoding="utf-8")
     assert ("P2: [crosstalk] Later [NAME] said no.\n"
-            "P3: [inaudible] Then [NAME] left. We went to Central Park.\n") in copy, copy
+            "P3: [inaudible] Then [NAME] left. We went to Central Park.\n"
+            "P4: [inaudible 00:12:34, several people talking] Later [NAME] said no.\n"
+            ) in copy, copy
     from dialogcode.privacy.gate import study_masker
     from dialogcode.study import Study
     mask, _ = study_masker(Study.open(root))

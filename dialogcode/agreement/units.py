@@ -15,9 +15,13 @@ import pandas as pd
 from ..errors import ArgumentError
 from .coverage import listed
 
-# columns whose values may name people (the words too): not listed in a message, which no
-# privacy gate masks
-_NAMING = frozenset({"speaker", "section", "speaker_notes", "speaker_roles", "text"})
+# columns whose values are listed in a message: ids, places, kinds, dates and counts; the
+# values of any other (speaker labels, headings, the words, a document's title, a
+# manifest's own columns) may name people, and no privacy gate masks a message: counted
+_LISTED = frozenset({"seg_id", "doc_id", "unit", "ordinal", "turn", "kind", "start", "end",
+                     "n_words", "backchannel", "time_start", "time_end", "line", "read_line",
+                     "codable", "site", "event_type", "date", "phase", "format",
+                     "n_segments"})
 
 
 class SelectionError(ArgumentError):
@@ -93,7 +97,8 @@ def _found(segments: pd.DataFrame, documents: pd.DataFrame | None,
            passes: dict[str, pd.Series], described: dict[str, str]) -> str:
     """What each filter could have matched: its column's values, most common first, in
     the segments the other filters pass (in all segments where they pass none); of a
-    column holding people's names (speaker labels, headings), how many there are."""
+    column that may hold people's names (speaker labels, headings, titles, a manifest's
+    own columns), how many there are."""
     said = []
     for column in passes:
         others = pd.Series(True, index=segments.index)
@@ -106,8 +111,8 @@ def _found(segments: pd.DataFrame, documents: pd.DataFrame | None,
         values = (segments.loc[others, column] if column in segments else
                   segments.loc[others, ["doc_id"]].merge(documents, on="doc_id")[column])
         counts = values.fillna("").astype(str).value_counts()
-        found = (f"{len(counts)} {column} value(s), none matching: see the segments "
-                 "table" if column in _NAMING else
-                 f"{column} values: {listed(counts.index, 10)}")
+        found = (f"{column} values: {listed(counts.index, 10)}" if column in _LISTED else
+                 f"{len(counts)} {column} value(s), none matching: see the "
+                 f"{'segments' if column in segments else 'documents'} table")
         said.append((f"with {where}, " if where else "") + found)
     return f" ({'; '.join(said)})"

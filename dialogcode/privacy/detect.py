@@ -31,8 +31,8 @@ KINDS = ["name", "phone", "email", "url", "handle", "address", "zip", "dob", "id
 
 
 # a label's later words, or a name after a word of address: a name, or a surname such
-# as McCoy, O'Reilly, DiBenedetto
-_SURNAME = rf"{UPPER}{LOWER}*(?:'?{UPPER}{LOWER}+)+|{_NAME}"
+# as McCoy, O'Reilly, DiBenedetto, with a part after a hyphen ("LaTonya-Marie")
+_SURNAME = rf"{UPPER}{LOWER}*(?:'?{UPPER}{LOWER}+)+(?:-{UPPER}{LOWER}+)?|{_NAME}"
 # names after words that introduce one: strong triggers take any capitalised word,
 # weak ones only words that are not ordinary English words
 # "miss" in lower case is the verb too: no word of address after its subject, a modal

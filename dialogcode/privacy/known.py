@@ -150,7 +150,7 @@ def written_as_name(text: str, start: int, end: int, *, cut: bool = False,
     if (before is not None and before[1][0].isupper() and len(before[1]) > 1
             and everyday(text[start:end]) and nfc_lower(text[start:end]) not in COLOURS
             and not _opens(text, before.start(), cut=False)
-            and not _AFTER_MARK.search(text, max(0, before.start() - 40), before.start())
+            and not _AFTER_MARK.search(text, max(0, before.start() - 200), before.start())
             and _proper_noun_goes_on(before[1]) and not is_title(before[1])
             and nfc_lower(before[1]) not in first_names()):
         return False

@@ -154,10 +154,11 @@ def _english_words():
 # "D’Angelo", "McCoy", "MacDonald")
 _PREFIXED = re.compile(r"(?:[^\W\d_]['\u2019]|Ma?c)[^\W\d_](?<![a-z])")
 # the prefixes of given names and surnames written before a capital in one word
-# ("DeShawn", "LaKeisha", "DaQuan", "JoAnn", "DeLeon", "VanHorn"), as
-# :data:`~.letters.NAME` reads them: before a capitalised rest of three letters or more
+# ("DeShawn", "LaKeisha", "DaQuan", "JoAnn", "TaShawn", "ReShonda", "MarQuis", "DeLeon",
+# "VanHorn"), as :data:`~.letters.NAME` reads them: before a capitalised rest of three
+# letters or more
 CAMEL_PREFIXES = ("De", "Da", "Di", "Du", "La", "Le", "Lu", "Ja", "Jo", "Ke", "Ka", "Sha",
-                  "Ty", "Van", "Von", "St")
+                  "Ty", "Ta", "Ra", "Re", "Ro", "Na", "Mar", "Van", "Von", "St")
 _CAMEL = re.compile(r"(?:{})([^\W\d_]{{3,}})".format("|".join(CAMEL_PREFIXES)))
 
 
