@@ -14,9 +14,9 @@ is scored (weights below, columns in docs/tables.md):
 
 Picking is greedy by score, with a penalty for a site, speaker or document already used,
 and a larger one (:data:`ASIDE`) for staff's words (speakers whose role is facilitator,
-coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (welcomes, agendas,
-"this is our first coaching call", "this is the kick-off meeting" in a clause that says
-nothing more), so participants' words come first. Passages with no speaker (field notes)
+coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (a welcome that
+greets, agendas, "this is our first coaching call", "this is the kick-off meeting" in a
+clause that says nothing more), so participants' words come first. Passages with no speaker (field notes)
 are no one speaker's: the speaker penalty never falls on them. A filler sentence ("Um .")
 is passed over for a quote's context, but a quoted question's yes or no answer is its
 context.
@@ -45,10 +45,16 @@ PENALTY = {"site": 0.25, "speaker_key": 0.15, "doc_id": 0.1}
 SHORT, LONG, FRAGMENT = 12, 60, 6
 ASIDE = 0.5
 PROCEDURAL = re.compile(
-    r"\b(?:welcome|agenda|housekeeping|next slide|recorder'?s on"
+    r"\b(?:agenda|housekeeping|next slide|recorder'?s on"
     r"|let'?s (?:get started|begin|start|kick off|move on|wrap up|take a break)"
     r"|thank(?:s| you) (?:all|everyone|everybody|for (?:coming|joining|being here))"
-    r"|can (?:everyone|everybody|you all) (?:hear|see))\b",
+    r"|can (?:everyone|everybody|you all) (?:hear|see))\b"
+    # a welcome that greets, where a clause starts: "welcome everyone", "hi all, welcome
+    # to", "okay, welcome back"; not "the landlord made us feel welcome", "we were
+    # welcome to stay", "a welcome change"
+    r"|(?:^|[.,;:!?]|\b(?:hi|hello|hey|thanks|thank you|morning|afternoon|evening)"
+    r"(?:\s+(?:everyone|everybody|all|folks|there))?)(?:\s*\b(?:and|so|okay|ok|well|um|uh)"
+    r"\b,?)*\s*\bwelcome(?:\s*(?:[.,;:!?]|$)|,?\s+(?:everyone|everybody|all|back|aboard|to)\b)",
     re.IGNORECASE)
 # opening the meeting being held: "this is our first call", "for our kick-off meeting",
 # and the speaker's own "just to kick off the meeting" (not "we had to kick off the
