@@ -117,20 +117,28 @@ def _context(rows: dict[int, dict], sentences: dict, position: int, first: int, 
 
 
 def _answers(segments: pd.DataFrame, coded: set[str]) -> dict[str, str]:
-    """seg_id -> the yes or no (:func:`~dialogcode.segment.is_answer`, with its speaker)
-    that another speaker says in the turn right after it, for the ``coded`` segments
-    ending with a question: a backchannel or a turn of fillers is no quote's context,
-    but "No." answering the quoted question is."""
+    """seg_id -> the answer another speaker gives in the turn right after it (with its
+    speaker), for the ``coded`` segments ending with a question, where that turn opens
+    with a yes or no (:func:`~dialogcode.segment.is_answer`): its fillers and its first
+    sentence of talk ("P1: No . But the wages fell ."), or all of it when it says no
+    more ("P1: No ."). Fillers are no quote's context, but that yes or no answers it."""
     after = segments.shift(-1)
     asked = (segments["seg_id"].isin(coded) & (after["doc_id"] == segments["doc_id"])
              & after["codable"].eq(True)
              & (after["speaker"] != segments["speaker"])
              & segments["text"].str.rstrip().str.endswith("?"))
-    return {seg_id: _balanced((f"{speaker}: " if isinstance(speaker, str) else "") + text)
-            for seg_id, speaker, text in zip(segments.loc[asked, "seg_id"],
-                                             after.loc[asked, "speaker"],
-                                             after.loc[asked, "text"])
-            if is_answer(text)}
+    replies = after[asked]
+    answers = {}
+    for seg_id, speaker, text, spans in zip(segments.loc[asked, "seg_id"],
+                                            replies["speaker"], replies["text"],
+                                            _sentences(replies["text"].tolist())):
+        ends = [end for _, end in spans] or [len(text)]
+        fillers = next((i for i, (start, end) in enumerate(spans)
+                        if not is_filler(text[start:end])), len(spans))
+        if fillers and is_answer(text[:ends[fillers - 1]]):
+            answers[seg_id] = _balanced((f"{speaker}: " if isinstance(speaker, str) else "")
+                                        + text[:ends[min(fillers, len(ends) - 1)]])
+    return answers
 
 
 def _balanced(text: str) -> str:

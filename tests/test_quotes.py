@@ -123,6 +123,9 @@ def test_a_turn_of_fillers_only_is_passed_over_for_the_talk_beyond_it(tmp_path):
 
 @pytest.mark.parametrize("answer, after", [
     ("No .", "P1: No ."), ("Yeah , yeah .", "P1: Yeah , yeah ."),
+    # the answer goes on: its first sentence of talk alone read as though nobody said no
+    ("No . Most of us fell behind and borrowed from family .",
+     "P1: No . Most of us fell behind and borrowed from family ."),
     # a backchannel answers nothing: the talk beyond it is the context
     ("Mm-hm .", "P4: I lost my flat as well ."),
 ])
