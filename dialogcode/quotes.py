@@ -16,10 +16,10 @@ Picking is greedy by score, with a penalty for a site, speaker or document alrea
 and a larger one (:data:`ASIDE`) for staff's words (speakers whose role is facilitator,
 coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (a welcome that
 greets, agendas, "this is our first coaching call", "this is the kick-off meeting" in a
-clause that says nothing more), so participants' words come first. Passages with no speaker (field notes)
-are no one speaker's: the speaker penalty never falls on them. A filler sentence ("Um .")
-is passed over for a quote's context, but a quoted question's yes or no answer is its
-context.
+clause that says nothing more), so participants' words come first. Passages with no
+speaker (field notes) are no one speaker's: the speaker penalty never falls on them. A
+filler sentence ("Um .") is passed over for a quote's context, but a quoted question's
+yes or no answer is its context.
 A quote mark left open or closed at the edge of a quote or its context (the turn's other
 mark lies outside it) is left out, so quotes keep balanced punctuation.
 """
