@@ -205,8 +205,8 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
         speaker = cells("speaker")[index]
         return (f", and its text{' and speaker are' if speaker else ' is'} that of "
                 f"{_listed(shared[index])} too, which it does not tell apart: {again}" + (
-                    "" if speaker else ", or write the turn's speaker in the row's "
-                    "speaker cell too (as out/segments.csv has it)"))
+                    "" if speaker or "speaker" not in sheet else ", or write the turn's "
+                    "speaker in the row's speaker cell too (as out/segments.csv has it)"))
 
     seen = added & docs.isin(shows)
     problems = [Problem(f"this row names {row.seg_id} as it is now, but {docs[i]} was "

@@ -517,6 +517,25 @@ def test_a_row_added_with_a_text_said_in_other_turns_too_is_not_taken_for_its_se
     assert ("north/kickoff:t6", "connection", "accept", "reviewer") in decisions(study)
 
 
+def test_a_row_added_with_a_text_said_in_other_turns_too_is_not_told_to_fill_a_deleted_column(
+        study):
+    yes_twice(study)
+    sheet, rows = exported(study)
+    save(sheet, [*rows, {**dict.fromkeys(rows[0], ""), "seg_id": "north/kickoff:t5",
+                         "code_id": "connection", "decision": "accept", "text": "Yes."}],
+         [c for c in rows[0] if c != "speaker"])
+    yes_twice(study, "Host: Welcome, all.\n\n")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    # the sheet has no speaker cell to write the turn's speaker in
+    assert ("its text is that of north/kickoff:t6 too, which it does not tell apart: "
+            "delete this row and import the sheet, then add the row to a sheet exported "
+            "again") in said
+    assert "speaker cell" not in said
+    assert decisions(study) == []
+
+
 def test_a_row_added_with_a_text_said_in_other_turns_too_is_read_when_nothing_changed(
         study):
     yes_twice(study)
