@@ -14,12 +14,12 @@ is scored (weights below, columns in docs/tables.md):
 
 Picking is greedy by score, with a penalty for a site, speaker or document already used,
 and a larger one (:data:`ASIDE`) for staff's words (speakers whose role is facilitator,
-coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (welcomes, agendas,
-"this is our first coaching call", "this is the kick-off meeting" in a clause that says
-nothing more), so participants' words come first. Passages with no speaker (field notes)
-are no one speaker's: the speaker penalty never falls on them. A filler sentence ("Um .")
-is passed over for a quote's context, but a quoted question's yes or no answer is its
-context.
+coach or evaluator, :mod:`dialogcode.roles`) and procedural talk (a welcome that
+greets, agendas, "this is our first coaching call", "this is the kick-off meeting" in a
+clause that says nothing more), so participants' words come first. Passages with no
+speaker (field notes) are no one speaker's: the speaker penalty never falls on them. A
+filler sentence ("Um .") is passed over for a quote's context, but a quoted question's
+yes or no answer is its context.
 A quote mark left open or closed at the edge of a quote or its context (the turn's other
 mark lies outside it) is left out, so quotes keep balanced punctuation.
 """
@@ -45,10 +45,16 @@ PENALTY = {"site": 0.25, "speaker_key": 0.15, "doc_id": 0.1}
 SHORT, LONG, FRAGMENT = 12, 60, 6
 ASIDE = 0.5
 PROCEDURAL = re.compile(
-    r"\b(?:welcome|agenda|housekeeping|next slide|recorder'?s on"
+    r"\b(?:agenda|housekeeping|next slide|recorder'?s on"
     r"|let'?s (?:get started|begin|start|kick off|move on|wrap up|take a break)"
     r"|thank(?:s| you) (?:all|everyone|everybody|for (?:coming|joining|being here))"
-    r"|can (?:everyone|everybody|you all) (?:hear|see))\b",
+    r"|can (?:everyone|everybody|you all) (?:hear|see))\b"
+    # a welcome that greets, where a clause starts: "welcome everyone", "hi all, welcome
+    # to", "okay, welcome back"; not "the landlord made us feel welcome", "we were
+    # welcome to stay", "a welcome change"
+    r"|(?:^|[.,;:!?]|\b(?:hi|hello|hey|thanks|thank you|morning|afternoon|evening)"
+    r"(?:\s+(?:everyone|everybody|all|folks|there))?)(?:\s*\b(?:and|so|okay|ok|well|um|uh)"
+    r"\b,?)*\s*\bwelcome(?:\s*(?:[.,;:!?]|$)|,?\s+(?:everyone|everybody|all|back|aboard|to)\b)",
     re.IGNORECASE)
 # opening the meeting being held: "this is our first call", "for our kick-off meeting",
 # and the speaker's own "just to kick off the meeting" (not "we had to kick off the
@@ -111,20 +117,28 @@ def _context(rows: dict[int, dict], sentences: dict, position: int, first: int, 
 
 
 def _answers(segments: pd.DataFrame, coded: set[str]) -> dict[str, str]:
-    """seg_id -> the yes or no (:func:`~dialogcode.segment.is_answer`, with its speaker)
-    that another speaker says in the turn right after it, for the ``coded`` segments
-    ending with a question: a backchannel or a turn of fillers is no quote's context,
-    but "No." answering the quoted question is."""
+    """seg_id -> the answer another speaker gives in the turn right after it (with its
+    speaker), for the ``coded`` segments ending with a question, where that turn opens
+    with a yes or no (:func:`~dialogcode.segment.is_answer`): its fillers and its first
+    sentence of talk ("P1: No . But the wages fell ."), or all of it when it says no
+    more ("P1: No ."). Fillers are no quote's context, but that yes or no answers it."""
     after = segments.shift(-1)
     asked = (segments["seg_id"].isin(coded) & (after["doc_id"] == segments["doc_id"])
              & after["codable"].eq(True)
              & (after["speaker"] != segments["speaker"])
              & segments["text"].str.rstrip().str.endswith("?"))
-    return {seg_id: _balanced((f"{speaker}: " if isinstance(speaker, str) else "") + text)
-            for seg_id, speaker, text in zip(segments.loc[asked, "seg_id"],
-                                             after.loc[asked, "speaker"],
-                                             after.loc[asked, "text"])
-            if is_answer(text)}
+    replies = after[asked]
+    answers = {}
+    for seg_id, speaker, text, spans in zip(segments.loc[asked, "seg_id"],
+                                            replies["speaker"], replies["text"],
+                                            _sentences(replies["text"].tolist())):
+        ends = [end for _, end in spans] or [len(text)]
+        fillers = next((i for i, (start, end) in enumerate(spans)
+                        if not is_filler(text[start:end])), len(spans))
+        if fillers and is_answer(text[:ends[fillers - 1]]):
+            answers[seg_id] = _balanced((f"{speaker}: " if isinstance(speaker, str) else "")
+                                        + text[:ends[min(fillers, len(ends) - 1)]])
+    return answers
 
 
 def _balanced(text: str) -> str:

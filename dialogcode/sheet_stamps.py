@@ -162,7 +162,8 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
     """A problem for each decided row of ``sheet`` a person added, or emptied to add a
     code (no source, :data:`STAMP` or text, or a text, and speaker when filled in, that
     other turns of its document say too, :func:`_shared`, "Yes.", which tells none of
-    them: it names the segment as it is now), on a
+    them: it names the segment as it is now), or exported without a stamp (its column
+    deleted, a read-only study's sheet) with such a text, on a
     document another row shows was changed or cut into segments otherwise since the
     sheet was exported: a stamp (under ``key``: its segment's or its document's part)
     or, where ``other``, a text or speaker that is not its segment's now, on a row not
@@ -189,12 +190,19 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
         unchanged = set(docs[(parts[0] != "") & (parts[0] == now) & ~copied])
     shown = known & other & ~copied
     shows = dict(zip(docs[shown][::-1], sheet.loc[shown, "line"][::-1]))
-    added = known & (sheet["decision"] != "") & (cells("source") == "") & (stamps == "")
-    # a text (and speaker) other turns of the document say too ("Yes.") tells no turn
-    shared = _shared(sheet, added & (cells("text") != "") & ~other, segments)
-    added &= (cells("text") == "") | sheet.index.isin(list(shared))
+    unstamped = known & (sheet["decision"] != "") & (stamps == "")
+    exported = unstamped & (cells("source") != "")
+    # a text (and speaker) other turns of the document say too ("Yes.") tells no turn,
+    # on a row added or exported (its stamp deleted, or a read-only study's sheet)
+    shared = _shared(sheet, unstamped & (cells("text") != "") & ~other & ~copied, segments)
+    added = unstamped & ((cells("text") == "") & ~exported | sheet.index.isin(list(shared)))
     # `review export` does not write over a sheet holding decisions not yet imported
     again = "delete this row and import the sheet, then add the row to a sheet exported again"
+
+    def said(index) -> str:
+        """What the row shows, then why its seg_id may name another turn now."""
+        return (f"this row's {STAMP} is empty (or its column deleted)" if exported[index]
+                else f"this row names {sheet.at[index, 'seg_id']} as it is now")
 
     def todo(index) -> str:
         """What to do, after why the row's text tells no turn when it does not."""
@@ -204,27 +212,27 @@ def added_blind(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                                    if "text" in sheet else "")
         speaker = cells("speaker")[index]
         return (f", and its text{' and speaker are' if speaker else ' is'} that of "
-                f"{_listed(shared[index])} too, which it does not tell apart: {again}" + (
-                    "" if speaker else ", or write the turn's speaker in the row's "
-                    "speaker cell too (as out/segments.csv has it)"))
+                f"{_listed(shared[index])} too, which it does not tell apart: " + (
+                    f"copy its {STAMP} cell back from the sheet as exported, or export the "
+                    "sheet again and decide the row there" if exported[index] else again + (
+                        "" if speaker or "speaker" not in sheet else ", or write the turn's "
+                        "speaker in the row's speaker cell too (as out/segments.csv has it)")))
 
     seen = added & docs.isin(shows)
-    problems = [Problem(f"this row names {row.seg_id} as it is now, but {docs[i]} was "
-                        "changed or cut into segments otherwise since the sheet was exported "
-                        f"(line {shows[docs[i]]} shows it), so {row.seg_id} may name another "
-                        f"turn now than the one you meant{todo(i)}", str(path),
-                        row.line)
+    problems = [Problem(f"{said(i)}, but {docs[i]} was changed or cut into segments "
+                        "otherwise since the sheet was exported (line "
+                        f"{shows[docs[i]]} shows it), so {row.seg_id} may name another turn "
+                        f"now than the one you meant{todo(i)}", str(path), row.line)
                 for i, row in sheet[seen].iterrows()]
     if not changed.any():
         return problems
     blind = added & ~docs.isin(shows) & ~docs.isin(unchanged)
     return problems + [
-        Problem(f"this row names {row.seg_id} as it is now, but the study's transcripts "
-                "were changed, added or cut into segments otherwise since the sheet was "
-                f"exported (the {STAMP} on line {sheet.loc[changed, 'line'].iloc[0]} shows "
-                f"it), and no row of the sheet shows whether {docs[i]} was, so {row.seg_id} "
-                f"may name another turn now than the one you meant{todo(i)}",
-                str(path), row.line)
+        Problem(f"{said(i)}, but the study's transcripts were changed, added or cut into "
+                "segments otherwise since the sheet was exported (the "
+                f"{STAMP} on line {sheet.loc[changed, 'line'].iloc[0]} shows it), and no row "
+                f"of the sheet shows whether {docs[i]} was, so {row.seg_id} may name another "
+                f"turn now than the one you meant{todo(i)}", str(path), row.line)
         for i, row in sheet[blind].iterrows()]
 
 

@@ -61,6 +61,9 @@ def test_field_notes_without_a_speaker_are_not_all_one_speaker():
     "So just to kick off the meeting, we are working for a new company.",
     "Okay, let me kick off the meeting.",
     "This is our first meeting of the year.",
+    "Hi all , welcome to the first session .",
+    "Okay, welcome back.",
+    "Good morning and welcome.",
 ])
 def test_running_the_meeting_is_procedural_talk(text):
     assert aside(pd.Series([None]), pd.Series([text])).tolist() == [True]
@@ -80,6 +83,10 @@ def test_running_the_meeting_is_procedural_talk(text):
     "This is the first meeting of the collaborative since the fire, and people are angry.",
     "We had to kick off the meeting without the mayor because the fire closed the road.",
     "Nobody on the council wanted to kick off the meeting.",
+    # a welcome that greets nobody
+    "The landlord made us feel welcome.",
+    "We were welcome to stay until the building was sold.",
+    "The rent freeze was a welcome change for the families.",
 ])
 def test_talk_about_a_meeting_is_not_procedural(text):
     assert aside(pd.Series([None]), pd.Series([text])).tolist() == [False]
@@ -116,6 +123,9 @@ def test_a_turn_of_fillers_only_is_passed_over_for_the_talk_beyond_it(tmp_path):
 
 @pytest.mark.parametrize("answer, after", [
     ("No .", "P1: No ."), ("Yeah , yeah .", "P1: Yeah , yeah ."),
+    # the answer goes on: its first sentence of talk alone read as though nobody said no
+    ("No . Most of us fell behind and borrowed from family .",
+     "P1: No . Most of us fell behind and borrowed from family ."),
     # a backchannel answers nothing: the talk beyond it is the context
     ("Mm-hm .", "P4: I lost my flat as well ."),
 ])

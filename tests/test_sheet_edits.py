@@ -476,12 +476,12 @@ def test_a_row_without_stamps_is_not_called_copied_from_a_row_of_another_speaker
     assert decisions(study) == []
 
 
-def yes_twice(study: Path, top: str = "") -> None:
-    """north/kickoff with "Yes." said by P2 then by P1 (t4 and t5), after ``top``."""
+def yes_twice(study: Path, top: str = "", said: str = "Yes.") -> None:
+    """north/kickoff with ``said`` by P2 then by P1 (t4 and t5), after ``top``."""
     (study / "transcripts" / "north" / "kickoff.txt").write_text(
         top + "Facilitator: What worries people here?\n\n"
         "P1: The rent keeps rising and families get evicted.\n\n"
-        "Facilitator: Do you agree?\n\nP2: Yes.\n\nP1: Yes.\n\n"
+        f"Facilitator: Do you agree?\n\nP2: {said}\n\nP1: {said}\n\n"
         "P2: Wages are low, so rent is late.\n", encoding="utf-8")
     assert invoke("run", study, "-q").exit_code == 0
 
@@ -517,6 +517,25 @@ def test_a_row_added_with_a_text_said_in_other_turns_too_is_not_taken_for_its_se
     assert ("north/kickoff:t6", "connection", "accept", "reviewer") in decisions(study)
 
 
+def test_a_row_added_with_a_text_said_in_other_turns_too_is_not_told_to_fill_a_deleted_column(
+        study):
+    yes_twice(study)
+    sheet, rows = exported(study)
+    save(sheet, [*rows, {**dict.fromkeys(rows[0], ""), "seg_id": "north/kickoff:t5",
+                         "code_id": "connection", "decision": "accept", "text": "Yes."}],
+         [c for c in rows[0] if c != "speaker"])
+    yes_twice(study, "Host: Welcome, all.\n\n")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    # the sheet has no speaker cell to write the turn's speaker in
+    assert ("its text is that of north/kickoff:t6 too, which it does not tell apart: "
+            "delete this row and import the sheet, then add the row to a sheet exported "
+            "again") in said
+    assert "speaker cell" not in said
+    assert decisions(study) == []
+
+
 def test_a_row_added_with_a_text_said_in_other_turns_too_is_read_when_nothing_changed(
         study):
     yes_twice(study)
@@ -526,3 +545,27 @@ def test_a_row_added_with_a_text_said_in_other_turns_too_is_read_when_nothing_ch
     result = invoke("review", "import", sheet, study)
     assert result.exit_code == 0, result.output
     assert decisions(study) == [("north/kickoff:t5", "connection", "accept", "reviewer")]
+
+
+def test_an_exported_row_without_its_stamp_whose_text_other_turns_say_too_is_refused(study):
+    # P1's "Yes, together." (north/kickoff:t5, coded connection) decided on a sheet whose
+    # stamp and speaker columns were deleted: once a turn was added at the top, t5 is
+    # P2's "Yes, together.", and the text cell, the same words, let the decision land
+    # there unsaid
+    yes_twice(study, said="Yes, together.")
+    sheet, rows = exported(study)
+    (line,) = [i + 2 for i, r in enumerate(rows) if r["seg_id"] == "north/kickoff:t5"]
+    rows[line - 2]["decision"] = "reject"
+    save(sheet, rows, [c for c in rows[0] if c not in ("stamp", "speaker")])
+    yes_twice(study, "Host: Welcome, all.\n\n", said="Yes, together.")
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    said = " ".join(result.output.split())
+    assert (f"{sheet}:{line}: this row's stamp is empty (or its column deleted), but "
+            "north/kickoff was changed or cut into segments otherwise since the sheet was "
+            "exported (line ") in said
+    assert ("so north/kickoff:t5 may name another turn now than the one you meant, and its "
+            "text is that of north/kickoff:t6 too, which it does not tell apart: copy its "
+            "stamp cell back from the sheet as exported, or export the sheet again and "
+            "decide the row there") in said
+    assert decisions(study) == []
