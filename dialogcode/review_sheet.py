@@ -236,7 +236,8 @@ def sheet_decisions(study: Study, sheet: pd.DataFrame, path: Path, segments: pd.
                     documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
                     proposed: dict[tuple[str, str], str], stamp_key: bytes | None
                     ) -> pd.DataFrame:
-    """The decided rows of a filled sheet as decisions by ``reviewer``, made now.
+    """The decided rows of a filled sheet of ``study`` as decisions by ``reviewer``,
+    made now.
 
     Every bad row is reported: a decision other than accept or reject, a note without
     a decision, an unknown segment (saying so when its document is cut into another
