@@ -267,6 +267,24 @@ def orphaned(decisions: pd.DataFrame, rules: pd.DataFrame, documents: pd.DataFra
     return decisions.assign(reason=reason)[reason != ""].reset_index(drop=True)
 
 
+def shown_seg_ids(study: Study, segments: pd.DataFrame, seg_ids) -> dict[str, str]:
+    """How a message shows each of ``seg_ids``, cells of a sheet a person filled in that
+    name no segment (and may hold a quote put in the wrong column), after the words
+    "unknown seg_id": as `import-codings` shows its seg_id cells
+    (:meth:`~dialogcode.importers.base.Documents.unknown`: as written when it has the
+    form of a seg_id, else masked and cut short as transcript text, nothing without the
+    study's privacy scan). Reads the corpus and the scan only when there are some."""
+    seg_ids = set(seg_ids)
+    if not seg_ids:
+        return {}
+    from .importers.base import Documents
+    from .ingest import load_corpus
+    from .privacy.gate import saved_masker
+
+    docs = Documents(load_corpus(study), saved_masker(study, segments))
+    return {seg_id: docs.unknown(seg_id, seg_id=True) for seg_id in seg_ids}
+
+
 def check_decisions(study: Study, decisions: pd.DataFrame, segments: pd.DataFrame,
                     codes: set[str] | None) -> pd.DataFrame:
     """``decisions`` (of :func:`load_decisions`), once no row names an unknown segment
@@ -276,11 +294,13 @@ def check_decisions(study: Study, decisions: pd.DataFrame, segments: pd.DataFram
     known = set(segments["seg_id"])
     # decided on turns, read once the study is ingested by sentences (or the other way
     # round): the transcripts did not change, the unit did
-    why = other_unit(decisions.loc[~decisions["seg_id"].isin(known), "seg_id"], segments)
+    unknown = decisions.loc[~decisions["seg_id"].isin(known), "seg_id"]
+    why = other_unit(unknown, segments)
+    shown = shown_seg_ids(study, segments, unknown)
     problems = []
     for row in decisions.itertuples():
         if row.seg_id not in known:
-            problems.append(Problem(f"unknown seg_id {row.seg_id!r}" + (
+            problems.append(Problem(f"unknown seg_id{shown[row.seg_id]}" + (
                 why.get(row.seg_id) or "; the transcripts changed since this decision, or "
                 "it was typed by hand: fix or delete the row"), path, row.line))
         if codes is not None and row.code_id not in codes:

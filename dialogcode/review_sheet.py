@@ -18,7 +18,7 @@ from .formats.tables import xlsx_rows
 from .importers.tabular import code_numbers
 from .limits import DEFAULT, Limits
 from .review import (CHOICES, PROPOSALS, REQUIRED, ReviewError, csv_table, held_source,
-                     own_line, segment_places)
+                     own_line, segment_places, shown_seg_ids)
 from .safexml import xml_text
 from .segment import other_unit
 from .sheet_stamps import STAMP, added_blind, copied_texts, shown_text, stale_rows
@@ -232,15 +232,17 @@ def decision_source(proposed: str | None, shown: str) -> str:
     return proposed or (shown if shown in PROPOSALS else "reviewer")
 
 
-def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
+def sheet_decisions(study: Study, sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                     documents: pd.DataFrame, reviewer: str, codes: Mapping[str, Code],
                     proposed: dict[tuple[str, str], str], stamp_key: bytes | None
                     ) -> pd.DataFrame:
-    """The decided rows of a filled sheet as decisions by ``reviewer``, made now.
+    """The decided rows of a filled sheet of ``study`` as decisions by ``reviewer``,
+    made now.
 
     Every bad row is reported: a decision other than accept or reject, a note without
     a decision, an unknown segment (saying so when its document is cut into another
-    unit now, :func:`~dialogcode.segment.other_unit`) or code, a doc_id not the
+    unit now, :func:`~dialogcode.segment.other_unit`; a cell of words, such as a quote,
+    shown as :func:`~dialogcode.review.shown_seg_ids` shows it) or code, a doc_id not the
     segment's, a category (``codable: false``) or a preamble or heading accepted, a code
     on a segment decided
     both ways or with two notes, a ``text`` cell that does not show its segment's text
@@ -265,8 +267,10 @@ def sheet_decisions(sheet: pd.DataFrame, path: Path, segments: pd.DataFrame,
                      if row.note.strip()]
     known = segments.set_index("seg_id")["doc_id"]
     # a sheet exported before the study was ingested with another unit
-    why = other_unit(decided.loc[~decided["seg_id"].isin(known.index), "seg_id"], segments)
-    problems += [Problem(f"unknown seg_id {row.seg_id!r}{why.get(row.seg_id, '')}",
+    unknown = decided.loc[~decided["seg_id"].isin(known.index), "seg_id"]
+    why = other_unit(unknown, segments)
+    shown = shown_seg_ids(study, segments, unknown)
+    problems += [Problem(f"unknown seg_id{shown[row.seg_id]}{why.get(row.seg_id, '')}",
                          str(path), row.line)
                  for row in decided.itertuples() if row.seg_id not in known.index]
     if "doc_id" in decided:

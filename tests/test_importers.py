@@ -920,6 +920,25 @@ def test_a_seg_id_or_document_cell_of_words_is_shown_as_transcript_text_is(study
     assert "rent" not in result.output.replace(str(tmp_path), "")
 
 
+def test_an_unmapped_code_cell_of_a_sentence_is_shown_as_transcript_text_is(study,
+                                                                          tmp_path):
+    # a quote shifted into the code column was shown whole and unmasked after "unmapped
+    # code"; a cell that reads as a code name is shown as written, as --map needs it
+    sheet = tmp_path / "segments.csv"
+    sheet.write_text("seg_id,code\nnorth/kickoff:t2,The rent keeps rising and families "
+                     "get evicted.\nnorth/kickoff:t2,Risk: rent & wages\n", encoding="utf-8")
+    plain = ingested_evidence(tmp_path / "plain")       # never scanned
+    result = run(sheet, plain, "--coder", "x")
+    fails(result, "segments.csv:2: unmapped code (1 coding, first here)",
+          "segments.csv:3: unmapped code 'Risk: rent & wages' (1 coding, first here)")
+    assert "keeps" not in result.output.replace(str(tmp_path), "")
+    copy = scanned_copy(study, tmp_path, "rent")
+    result = run(sheet, copy, "--coder", "x")
+    fails(result, "segments.csv:2: unmapped code ('The [PLACE OR TERM] keeps rising and "
+                  "fa…') (1 coding",
+          "segments.csv:3: unmapped code 'Risk: rent & wages' (1 coding")
+
+
 def test_a_cell_of_no_known_document_shows_nothing_where_a_document_is_withheld(
         study, tmp_path):
     # its words may be those of the document withheld whole, which no message shows

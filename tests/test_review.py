@@ -307,6 +307,40 @@ def test_bad_decisions_are_reported_with_their_line(study, tmp_path):
     assert not (study / "decisions.csv").exists()
 
 
+def test_a_seg_id_cell_of_words_is_shown_as_transcript_text_is(study, tmp_path):
+    # a quote pasted into the seg_id column of a review sheet or decisions.csv was shown
+    # whole and unmasked after "unknown seg_id"; as `import-codings` shows such a cell,
+    # it is masked and cut short, and not shown without the study's privacy scan
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("seg_id,code_id,decision\n"
+                     "The rent keeps rising,risk.housing,accept\n"
+                     "nowhere:t1,risk.money,reject\n", encoding="utf-8")
+    decisions = "seg_id,code_id,decision\nThe rent keeps rising,risk.housing,accept\n"
+    for scan in (study / "out").glob("privacy.*"):      # as if never scanned
+        scan.unlink()
+    result = invoke("review", "import", sheet, study)
+    assert result.exit_code == 1
+    assert f"{sheet}:2: unknown seg_id\n" in result.output
+    assert f"{sheet}:3: unknown seg_id 'nowhere:t1'" in result.output
+    assert "rent" not in result.output.replace(str(tmp_path), "")
+    (study / "decisions.csv").write_text(decisions, encoding="utf-8")
+    result = invoke("tables", study)
+    assert result.exit_code == 1
+    assert f"{study / 'decisions.csv'}:2: unknown seg_id; the transcripts changed" \
+        in result.output
+    assert "rent" not in result.output.replace(str(tmp_path), "")
+    (study / "decisions.csv").unlink()
+    (study / "privacy.yaml").write_text("always: [rent]\n", encoding="utf-8")
+    assert invoke("privacy", "scan", study, "-q").exit_code == 0
+    result = invoke("review", "import", sheet, study)
+    assert f"{sheet}:2: unknown seg_id ('The [PLACE OR TERM] keeps rising')\n" in result.output
+    (study / "decisions.csv").write_text(decisions, encoding="utf-8")
+    result = invoke("tables", study)
+    assert (f"{study / 'decisions.csv'}:2: unknown seg_id ('The [PLACE OR TERM] keeps "
+            "rising'); the transcripts changed") in result.output
+    assert "rent" not in result.output.replace(str(tmp_path), "")
+
+
 def write_coder(study: Path, name: str, rows: str) -> Path:
     path = study / "codings" / f"{name}.csv"
     path.parent.mkdir(exist_ok=True)

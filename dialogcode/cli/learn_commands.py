@@ -90,8 +90,9 @@ def run_learning(study: Study, *, model=None, quiet=False, corpus=None, client=N
                 "code more of them")
         click.echo(f"For {few.sum()} of the codes the model codes "
                    f"({', '.join(stats.loc[few, 'code_id'])}) the cross-validated precision "
-                   f"rests on too few held-out codings (cv_coded) to say it, {RULE}: read "
-                   f"their model codings as leads to check, or {more}.")
+                   f"rests on none or too few held-out codings (cv_coded) to say it: "
+                   f"{RULE.removeprefix('with ')}, or no codings at all: read their model "
+                   f"codings as leads to check, or {more}.")
     if client is not None:
         click.echo(f"The codes' models were fitted on the Dask cluster, one task per code "
                    f"(its model and its {settings.folds} cross-validation folds); the "

@@ -128,7 +128,7 @@ def review_import(sheet, study, reviewer):
     proposed = proposals(read_table(opened.out, "codings", hint="dialogcode code"),
                          load_suggestions(opened))
     table = read_sheet(sheet, opened.config.limits, book.codes)
-    new = sheet_decisions(table, sheet, corpus.segments, corpus.documents, reviewer,
+    new = sheet_decisions(opened, table, sheet, corpus.segments, corpus.documents, reviewer,
                           book.codes, proposed, stamp_key(opened))
     merged, counts = record_decisions(opened, new)
     # read once the import gave the decisions it repeats their segment (in_force warns

@@ -275,7 +275,7 @@ def import_codings(source: Path, corpus: Corpus, book: Codebook, *, coder: str,
         reading.found, doubtful, split = split_names(reading.found, book, names)
         problems += doubtful
         reading.notes += split
-    mapped, unmapped = map_names([f for f in reading.found if f.code], book, names)
+    mapped, unmapped = map_names([f for f in reading.found if f.code], book, names, docs)
     rows, origins, outside, crossing = _rows(reading.found, mapped, docs, coder)
     problems += reading.problems + outside + _two_values(rows, origins, book)
     moved, skipped = moved_codes(reading.found, reading.parents, mapped, names, book)

@@ -26,6 +26,9 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 # a cell that has the form of a document's name (a doc_id or path: no spaces, no
 # punctuation but . - _ / \) or of a segment's (a document, a colon, a letter and number)
 _DOC_NAME = re.compile(r"[\w.\-/\\]{1,80}")
+# a code name as a coder's tool writes it: a few words, no sentence's end or clause break
+_CODE_NAME_WORDS = 6
+_SENTENCE_MARK = re.compile(r"[.!?;\u2026](?:\s|$)|[\n\r\t\"\u201c\u201d]")
 _SEG_ID = re.compile(rf"(.+):[{''.join(SEGMENT_KINDS)}]\d+")
 # formats whose document text is the transcript file as written, line for line but for a
 # line separator, vertical tab, NEL or form feed read as a line break
@@ -264,6 +267,16 @@ class Documents:
         name = (form[1] if form else "") if seg_id else value    # the document it names
         named = name in self.text or _DOC_NAME.fullmatch(name)
         return f" {value!r}" if named else self.excerpt(value, None)
+
+    def code_name(self, value: str, doc_id: str | None) -> str:
+        """A cell meant to hold a code name (of document ``doc_id``; None: not known)
+        that names no code, for a message after the words naming it: `` 'Risk: housing'``
+        when it reads as a name (at most :data:`_CODE_NAME_WORDS` words, no sentence
+        punctuation), which a ``--map`` file needs written as it is; else shown as
+        transcript text is (:meth:`excerpt`: masked, cut short, nothing without the
+        study's privacy scan), as it may hold a quote put in the wrong column."""
+        named = len(value.split()) <= _CODE_NAME_WORDS and not _SENTENCE_MARK.search(value)
+        return f" {value!r}" if named else self.excerpt(value, doc_id)
 
     def unit_reason(self, seg_id: str) -> str:
         """For a seg_id naming no segment: why, when its document is cut into segments

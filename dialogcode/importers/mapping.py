@@ -19,7 +19,7 @@ from ..coders import CodingsError
 from ..errors import Problem
 from ..tables import ancestors
 from ..yamlsrc import line_of, load_yaml
-from .base import Found
+from .base import Documents, Found
 from .tabular import read_rows
 
 
@@ -242,10 +242,11 @@ def split_names(found: list[Found], book: Codebook, mapping: dict[str, str | Non
     return out, problems, notes
 
 
-def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
-              ) -> tuple[dict[str, str], list[Problem]]:
+def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None],
+              docs: Documents) -> tuple[dict[str, str], list[Problem]]:
     """(name -> code id for every name that maps (:func:`code_of`), one problem per
-    unmapped name; names the mapping sends to None are neither)."""
+    unmapped name, which shows it as :meth:`.base.Documents.code_name` does; names the
+    mapping sends to None are neither)."""
     labels = _labels(book)
     uses: dict[str, list[Found]] = {}
     for item in found:
@@ -261,8 +262,9 @@ def map_names(found: list[Found], book: Codebook, mapping: dict[str, str | None]
             continue
         first = items[0]
         unmapped.append(Problem(
-            f"unmapped code {name!r} ({len(items)} coding{'s' * (len(items) != 1)}, "
-            f"first here): {why}; map it with --map", first.file, first.line))
+            f"unmapped code{docs.code_name(name, first.doc_id)} ({len(items)} "
+            f"coding{'s' * (len(items) != 1)}, first here): {why}; map it with --map",
+            first.file, first.line))
     return mapped, unmapped
 
 
