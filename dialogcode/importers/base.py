@@ -228,13 +228,13 @@ class Documents:
     def excerpt(self, text: str, doc_id: str | None, start: int = 0,
                 end: int | None = None) -> str:
         """`` ('...')``: ``text[start:end]`` (of document ``doc_id``, or a coder's copy of
-        it; None: of no known document, maybe of any) for an error message on the terminal, masked as the outputs are by the
-        study's last scan (:func:`~dialogcode.privacy.gate.saved_masker`; a finding in
-        any case, as a coder may have typed it, and one the window cuts shows whole as
-        its label, never in part), on one line, cut to
-        :data:`EXCERPT` characters; "" (no text) without that scan or for a withheld
-        document (of no known one, where any is withheld). The message must still say
-        where: file, line, seg_id or offsets."""
+        it; None: of no known document, maybe of any) for an error message on the
+        terminal, masked as the outputs are by the study's last scan
+        (:func:`~dialogcode.privacy.gate.saved_masker`; a finding in any case, as a coder
+        may have typed it, and one the window cuts shows whole as its label, never in
+        part), on one line, cut to :data:`EXCERPT` characters; "" (no text) without that
+        scan or for a withheld document (of no known one, where any is withheld). The
+        message must still say where: file, line, seg_id or offsets."""
         if self.mask is None or (doc_id in self.mask.withheld if doc_id is not None
                                  else self.mask.withheld):
             return ""

@@ -73,7 +73,8 @@ _OF_A_PEOPLE = re.compile(r"[^\W\d_]{2,}(?:[ie]an|can|ese|ish)")
 _PEOPLES = frozenset((
     "afghan", "afghani", "arab", "azeri", "bahraini", "bangladeshi", "bengali",
     "caribbean", "cuban", "dutch", "emirati", "filipina", "filipino", "french", "german",
-    "greek", "guatemalan", "honduran", "iraqi", "israeli", "kenyan", "kuwaiti", "libyan", "nepali", "omani",
+    "greek", "guatemalan", "honduran", "iraqi", "israeli", "kenyan", "kuwaiti", "libyan",
+    "nepali", "omani",
     "pakistani", "punjabi", "qatari", "rwandan", "salvadoran", "samoan", "saudi",
     "somali", "thai", "tibetan", "ugandan", "venezuelan", "welsh", "yemeni"))
 # a people of two words whose words no list of English words holds, capitalised, in

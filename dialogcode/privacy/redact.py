@@ -7,9 +7,9 @@ strings inside them masked (Rev's JSON written as a list of turns, each turn's w
 one string: :func:`~dialogcode.formats.jsonturns.turns_json`); Word and Excel files are
 written as ``.txt`` files of the document's normalised text, masked (dialogcode reads
 them back as it read the original's turns). A document decided ``redact-document`` is
-not copied at all. Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode reads every file;
-other line breaks (a line separator, a vertical tab, a form feed, ...) are kept as
-written, so line N of a copy is line N of its transcript.
+not copied at all. Copies are UTF-8 with LF line ends and Unicode NFC, as dialogcode
+reads every file; other line breaks (a line separator, a vertical tab, a form feed,
+...) are kept as written, so line N of a copy is line N of its transcript.
 
 A speaker label holding a finding becomes ``Speaker N`` (:func:`speaker_pseudonyms`),
 one number per label over the copied documents, where it stands as a label: masked to
