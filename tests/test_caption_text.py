@@ -125,7 +125,10 @@ def test_two_line_subtitles_opening_with_two_words_of_talk_keep_them_as_words(
                                     # read as talk by a lower-case word, a pronoun or a
                                     # filler, every cue's name was lost into its words
                                     ("Jan op den Akker", "Joan Miró i Ferrà"),
-                                    ("My Nguyen", "Hans zu Putlitz"), ("Ha", "Minh")])
+                                    ("My Nguyen", "Hans zu Putlitz"), ("Ha", "Minh"),
+                                    # a given name "My" written last, descent words
+                                    ("Nguyen Thi My", "Moshe ben David"),
+                                    ("Hilma af Klint", "Ana Ruiz")])
 def test_name_lines_that_share_words_with_talk_still_name_their_cues(
         tmp_path, suffix, firsts):
     rests = _two_line_cues(tmp_path / f"t{suffix}", firsts)

@@ -3018,6 +3018,21 @@ def test_bold_names_and_times_with_no_words_below_are_words_of_the_turn(tmp_path
 
 
 @pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_an_agenda_among_bold_name_turns_stays_words_of_the_turn(tmp_path, suffix):
+    # among `**Ana Ruiz** 00:01` turns, an agenda's lines (`**Budget** 10:30` above
+    # `**Transport** 11:00`) made `Budget` a speaker whose words were the next line
+    path = tmp_path / f"t{suffix}"
+    path.write_text("**Ana Ruiz** 00:01\nHello.\n\n**Bo Lee** 00:05\nHi.\n\n"
+                    "**Ana Ruiz** 00:09\nThe agenda:\n\n**Budget** 10:30\n"
+                    "**Transport** 11:00\n\n**Bo Lee** 00:20\nOk.\n", encoding="utf-8")
+    parsed, _ = read_document(path)
+    said = [(b.speaker, parsed.text[b.start:b.end]) for b in parsed.blocks]
+    assert said == [("Ana Ruiz", "Hello."), ("Bo Lee", "Hi."),
+                    ("Ana Ruiz", "The agenda:\n\n**Budget** 10:30\n**Transport** 11:00"),
+                    ("Bo Lee", "Ok.")]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
 def test_a_bold_name_and_a_time_once_among_turns_is_noted(tmp_path, suffix):
     # `**Ana Ruiz** 00:01` once among `Name:` turns: her words are the facilitator's, which
     # went without a note

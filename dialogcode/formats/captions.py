@@ -57,10 +57,11 @@ PRONOUN = re.compile(r"(?:me|my|you|your|we|us|our|they|them|their|it|its|he|him
                      r"she|her)[.,!?]?", re.IGNORECASE)
 LAST_I = re.compile(r"I[,!?]?")
 # short words in lower case inside a name (:func:`~.speakers.name_like`): surnames'
-# particles (`Ana de la Cruz`, `Jan op den Akker`, `Hans zu Putlitz`) and the words
-# joining two surnames (`Ana Ruiz y Soto`, `Joan Miró i Ferrà`)
-JOINS = frozenset((*speakers.PARTICLES, "op", "zu", "zum", "zur", "vom", "dei", "y", "e",
-                   "i"))
+# particles (`Ana de la Cruz`, `Jan op den Akker`, `Hans zu Putlitz`), the words of
+# descent (`Moshe ben David`, `Hilma af Klint`) and the words joining
+# two surnames (`Ana Ruiz y Soto`, `Joan Miró i Ferrà`)
+JOINS = frozenset((*speakers.PARTICLES, "op", "zu", "zum", "zur", "vom", "dei", "ben", "bat",
+                   "af", "av", "y", "e", "i"))
 
 
 def caption_shaped(text: str) -> bool:
@@ -125,14 +126,15 @@ def _named_by_line(cues: list[tuple[int, float, float, str]], forced: frozenset[
 def _said(first: str) -> bool:
     """Whether a cue's first line reads as talk, not as a name: words that open talk
     only (:data:`SAID_WORD`: ``Okay``, ``Right.``, ``Uh-huh``, ``Oh okay``), a pronoun
-    (:data:`PRONOUN`: ``Thank You``, ``And I``, ``So I``; not ``My Nguyen``), or after
+    (:data:`PRONOUN`: ``Thank You``, ``And I``, ``So I``; a capitalised ``My`` is a
+    name's, ``My Nguyen``, ``Nguyen Thi My``), or after
     the first word one in lower case that joins no name (:data:`JOINS`: ``Thank you``,
     ``Oh no``, ``Oh god``; not ``Ana de la Cruz``, ``Hans zu Putlitz``, ``Ana Ruiz y
     Soto``). A note in brackets after a name is no
     word of it (``Kim Lee (guest)``)."""
     words = speakers.NOTE_AFTER.sub("", first).split()
     return (all(SAID_WORD.fullmatch(word) for word in words)
-            or any(PRONOUN.fullmatch(word) for word in words[words[:1] == ["My"]:])
+            or any(PRONOUN.fullmatch(word) for word in words if word != "My")
             or any(LAST_I.fullmatch(word) for word in words[-1:])
             or any(word.islower() and word not in JOINS for word in words[1:]))
 

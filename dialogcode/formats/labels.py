@@ -113,10 +113,12 @@ def without_colon(matches: list[re.Match], names: list[str], forced: frozenset[s
 def above_words(text: str, matches: list[re.Match], chosen: list[bool]) -> list[bool]:
     """``chosen`` (which labels of ``matches`` are speakers) but for the labels without a
     colon (``**Ana Ruiz** 00:01``, :func:`without_colon`) with no words between them and
-    the next chosen label or the text's end: lines of a list, such as an agenda read out
-    in a turn (``**Budget** 10:30`` above ``**Housing** 11:00`` above ``Maria: ...``),
-    which are words of the turn they are in."""
-    starts = [m.start() for m, keep in zip(matches, chosen) if keep] + [len(text)]
+    the next chosen label, the next such line (chosen or not) or the text's end: lines of
+    a list, such as an agenda read out in a turn (``**Budget** 10:30`` above
+    ``**Housing** 11:00`` above ``Maria: ...``), which are words of the turn they are
+    in."""
+    starts = [m.start() for m, keep in zip(matches, chosen)
+              if keep or m["nocolon"] is not None] + [len(text)]
     return [keep and (m["nocolon"] is None or bool(
                 text[m.end():next(at for at in starts if at > m.start())].strip()))
             for m, keep in zip(matches, chosen)]
