@@ -918,6 +918,15 @@ def test_a_seg_id_or_document_cell_of_words_is_shown_as_transcript_text_is(study
     fails(run(quotes, copy, "--coder", "x"),
           "quotes.csv:2: unknown document ('The [PLACE OR TERM] keeps rising') (documents")
     assert "rent" not in result.output.replace(str(tmp_path), "")
+    # a cell with the form of a name is shown as written but for what the scan found in
+    # it (a speaker's name typed in the document column showed whole)
+    named = tmp_path / "named.csv"
+    named.write_text("document,quote,code\nrent,rent,Housing\n", encoding="utf-8")
+    fails(run(named, copy, "--coder", "x"),
+          "named.csv:2: unknown document '[PLACE OR TERM]' (documents")
+    named.write_text("seg_id,code\nrent:t2,Housing\n", encoding="utf-8")
+    fails(run(named, copy, "--coder", "x"),
+          "named.csv:2: unknown seg_id '[PLACE OR TERM]:t2'")
 
 
 def test_an_unmapped_code_cell_of_a_sentence_is_shown_as_transcript_text_is(study,
@@ -936,7 +945,7 @@ def test_an_unmapped_code_cell_of_a_sentence_is_shown_as_transcript_text_is(stud
     result = run(sheet, copy, "--coder", "x")
     fails(result, "segments.csv:2: unmapped code ('The [PLACE OR TERM] keeps rising and "
                   "fa…') (1 coding",
-          "segments.csv:3: unmapped code 'Risk: rent & wages' (1 coding")
+          "segments.csv:3: unmapped code 'Risk: [PLACE OR TERM] & wages' (1 coding")
 
 
 def test_a_cell_of_no_known_document_shows_nothing_where_a_document_is_withheld(

@@ -259,24 +259,32 @@ class Documents:
         """A cell meant to name a document (or, with ``seg_id``, a segment) that names
         none, for a message after the word naming it: `` 'north/kickof'`` when it has the
         form of one (a doc_id or path without spaces; a seg_id as north/kickoff:t12, or
-        its document a known one), else shown as transcript text of no known document is
+        its document a known one; a name the study's scan found in it masked, as a
+        speaker's name may be typed in the wrong column: ``'[NAME]'``), else shown as transcript text of no known document is
         (:meth:`excerpt`: masked, cut short, nothing without the study's privacy scan),
         as it may hold a quote put in the wrong column."""
         value = value.strip()
         form = _SEG_ID.fullmatch(value)
         name = (form[1] if form else "") if seg_id else value    # the document it names
+        if name in self.text and not seg_id:
+            return f" {value!r}"
         named = name in self.text or _DOC_NAME.fullmatch(name)
-        return f" {value!r}" if named else self.excerpt(value, None)
+        return f" {self._as_written(value)!r}" if named else self.excerpt(value, None)
 
     def code_name(self, value: str, doc_id: str | None) -> str:
         """A cell meant to hold a code name (of document ``doc_id``; None: not known)
         that names no code, for a message after the words naming it: `` 'Risk: housing'``
         when it reads as a name (at most :data:`_CODE_NAME_WORDS` words, no sentence
-        punctuation), which a ``--map`` file needs written as it is; else shown as
-        transcript text is (:meth:`excerpt`: masked, cut short, nothing without the
+        punctuation), which a ``--map`` file needs written as it is (a name the study's
+        scan found in it masked: ``'[NAME]'``); else shown as transcript text is (:meth:`excerpt`: masked, cut short, nothing without the
         study's privacy scan), as it may hold a quote put in the wrong column."""
         named = len(value.split()) <= _CODE_NAME_WORDS and not _SENTENCE_MARK.search(value)
-        return f" {value!r}" if named else self.excerpt(value, doc_id)
+        return f" {self._as_written(value)!r}" if named else self.excerpt(value, doc_id)
+
+    def _as_written(self, value: str) -> str:
+        """``value`` as written, but for the names the study's last scan found in it
+        (masked as the outputs mask them; as written without a scan)."""
+        return value if self.mask is None else self.mask.for_readers(value)
 
     def unit_reason(self, seg_id: str) -> str:
         """For a seg_id naming no segment: why, when its document is cut into segments
